@@ -1,0 +1,99 @@
+"""The forge: where the catalog lives and where the bot proposes changes.
+
+A narrow protocol in the bot's own words. Two implementations: ``bot.local_forge.LocalGitForge``
+(the default without a token: branches in a local git repository, PRs printed) and
+``bot.github_forge.GitHubForge`` (PyGithub, imported there only). Jobs receive a forge; they
+never build one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+PullState = Literal["open", "closed", "merged"]
+
+
+@dataclass(frozen=True)
+class ChangeRequest:
+    """A pull request the bot wants to exist, described independently of any forge.
+
+    ``edit`` is a pure text transform applied to ``path`` on the *current* default branch, so
+    the forge can (re)build the branch from the newest default branch at any time.
+    """
+
+    branch: str  # e.g. bot/arxiv-2405.00732
+    title: str
+    body: str  # contains a hidden marker (bot.markers)
+    commit_message: str
+    path: str
+    edit: Callable[[str], str]
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    number: int  # 0 where the forge has no numbers (local git)
+    branch: str
+    title: str
+    body: str
+    state: PullState
+    url: str = ""
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProposalResult:
+    pull_request: PullRequest
+    action: Literal["opened", "updated", "unchanged"]
+    diff: str = ""  # the change as a unified diff, when the forge can show it
+
+
+@dataclass(frozen=True)
+class RepoInfo:
+    """What the forge knows of a code repository linked from the catalog."""
+
+    name_with_owner: str  # as asked, e.g. "IST-DASLab/gptq"
+    exists: bool
+    stars: int | None = None
+    archived: bool = False
+    current_name: str | None = None  # the new owner/name after a rename or transfer
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    body: str
+    user: str
+    url: str = ""
+
+
+@dataclass
+class IssueRef:
+    number: int
+    url: str = ""
+    state: str = "open"
+    labels: list[str] = field(default_factory=list)
+
+
+class Forge(Protocol):
+    """What the jobs need from a forge, and nothing more."""
+
+    def read_file(self, path: str) -> str:
+        """``path`` on the default branch ("" if it does not exist)."""
+        ...
+
+    def bot_pull_requests(self, state: Literal["open", "closed", "all"] = "all") -> list[PullRequest]:
+        """The bot's own pull requests (branches ``bot/...``), with their bodies."""
+        ...
+
+    def propose(self, change: ChangeRequest) -> ProposalResult:
+        """Open the pull request, or bring the existing one up to date. Idempotent: proposing
+        the same change twice leaves one PR and one branch with the same content."""
+        ...
+
+    def close_pull_request(self, pull_request: PullRequest, comment: str) -> None:
+        """Close an open bot PR with a comment and delete its branch."""
+        ...

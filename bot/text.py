@@ -1,0 +1,74 @@
+"""Pure text helpers: clean titles, compare them, escape them for markdown."""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+_LATEX_ACCENTS = re.compile(r"\\[`'^\"~=.uvHckb]\{?([A-Za-z])\}?")
+_LATEX_COMMAND_WITH_ARG = re.compile(r"\\(?:text\w*|math\w*|emph|mbox|operatorname)\s*\{([^{}]*)\}")
+_LATEX_SYMBOLS = {
+    r"\alpha": "α", r"\beta": "β", r"\gamma": "γ", r"\delta": "δ", r"\epsilon": "ε",
+    r"\lambda": "λ", r"\mu": "μ", r"\pi": "π", r"\sigma": "σ", r"\tau": "τ", r"\theta": "θ",
+    r"\phi": "φ", r"\infty": "∞", r"\times": "×", r"\approx": "≈", r"\leq": "≤", r"\geq": "≥",
+    r"\le": "≤", r"\ge": "≥", r"\to": "→", r"\rightarrow": "→", r"\cdot": "·", r"\sim": "~",
+    r"\%": "%", r"\&": "&", r"\_": "_", r"\#": "#", r"\$": "$", r"\{": "{", r"\}": "}",
+    r"\textasciitilde": "~",
+}
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+# Characters that could end or restyle link text, table cells or inline HTML in markdown.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>|#])")
+_MARKDOWN_ESCAPED = re.compile(r"\\([\\`*_\[\]()<>|#])")
+
+
+def clean_latex(text: str) -> str:
+    """Turn the LaTeX found in arXiv titles into plain unicode text."""
+    text = _LATEX_ACCENTS.sub(lambda m: m.group(1), text)
+    for _ in range(3):  # nested \textbf{\emph{x}}
+        text = _LATEX_COMMAND_WITH_ARG.sub(lambda m: m.group(1), text)
+    for command in sorted(_LATEX_SYMBOLS, key=len, reverse=True):
+        text = re.sub(re.escape(command) + r"(?![A-Za-z])", _LATEX_SYMBOLS[command], text)
+    text = text.replace("$", "")
+    text = re.sub(r"(?<!\\)[{}]", "", text)
+    return text
+
+
+def clean_title(text: str) -> str:
+    """A title as displayed: one line, no HTML, no LaTeX markup, single spaces."""
+    text = html.unescape(_HTML_TAG.sub("", text))
+    text = clean_latex(text)
+    text = unicodedata.normalize("NFC", text)
+    text = " ".join(text.split())
+    return text.strip()
+
+
+def clean_inline(text: str) -> str:
+    """Any one-line field (authors, venue, description): no HTML, single spaces, no ' · '."""
+    text = html.unescape(_HTML_TAG.sub("", text))
+    return " ".join(text.replace("·", "-").split())
+
+
+def title_key(text: str) -> str:
+    """The form two titles are compared in: lowercase letters and digits, single spaces."""
+    text = clean_title(text)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = re.sub(r"[^\w\s]|_", " ", text.lower())
+    return " ".join(text.split())
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape everything that would break a one-line markdown entry."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def unescape_markdown(text: str) -> str:
+    return _MARKDOWN_ESCAPED.sub(r"\1", text)
+
+
+def slugify(heading: str) -> str:
+    """GitHub's anchor for a heading: lowercase, punctuation dropped, spaces to hyphens."""
+    text = heading.strip().lower()
+    text = re.sub(r"[^\w\- ]", "", text)
+    return text.replace(" ", "-")
