@@ -136,7 +136,11 @@ class Catalog:
     def find_by_id(self, arxiv_id: str) -> Item | None:
         return self._by_id.get(arxiv_ids.normalize(arxiv_id))
 
-    def find_by_title(self, title: str, fuzzy: bool = True) -> Item | None:
+    def find_by_title(self, title: str, fuzzy: bool = True,
+                      arxiv_id: str | None = None) -> Item | None:
+        """The item with the same normalised title, else (``fuzzy``) a near-identical one.
+        A fuzzy match must have the same numbers ("Part 2" is not "Part 3") and must not
+        carry a different arXiv id than ``arxiv_id``."""
         key = title_key(title)
         if not key:
             return None
@@ -144,15 +148,23 @@ class Catalog:
             return self._by_title[key]
         if not fuzzy or len(key) < 12:
             return None
-        match = process.extractOne(key, self._by_title.keys(), scorer=fuzz.ratio,
-                                   score_cutoff=FUZZY_TITLE_SCORE)
-        return self._by_title[match[0]] if match else None
+        numbers = re.findall(r"\d+", key)
+        for candidate, _score, _ in process.extract(
+                key, self._by_title.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_TITLE_SCORE,
+                limit=3):
+            item = self._by_title[candidate]
+            if re.findall(r"\d+", candidate) != numbers:
+                continue
+            if arxiv_id and item.arxiv_ids and arxiv_ids.normalize(arxiv_id) not in item.arxiv_ids:
+                continue
+            return item
+        return None
 
     def find(self, arxiv_id: str | None = None, title: str | None = None) -> Item | None:
         """An item that is the same paper: by version-insensitive id first, then by title."""
         found = self.find_by_id(arxiv_id) if arxiv_id else None
         if found is None and title:
-            found = self.find_by_title(title)
+            found = self.find_by_title(title, arxiv_id=arxiv_id)
         return found
 
     def arxiv_id_set(self) -> set[str]:

@@ -23,7 +23,7 @@ def _environment(directory: str) -> jinja2.Environment:
     )
 
 
-def render(name: str, directory: Path | None = None, **context: Any) -> str:
+def render(name: str, *, directory: Path | None = None, **context: Any) -> str:
     """Render ``config/templates/<name>`` with ``context``."""
     folder = directory or (config_dir() / "templates")
     return _environment(str(folder)).get_template(name).render(**context)

@@ -165,3 +165,12 @@ def test_write_catalog_is_safe(tmp_path: Path, small: catalog.Catalog) -> None:
 def test_stale_contents_is_reported(small: catalog.Catalog) -> None:
     text = small.render().replace("- [Surveys](#surveys)\n", "")
     assert catalog.contents_problems(catalog.parse(text, small.taxonomy))
+
+
+def test_fuzzy_title_match_respects_numbers_and_ids(small: catalog.Catalog) -> None:
+    # near-identical titles that differ in a number are different papers
+    assert small.find_by_title("SnapKV 2: LLM Knows What You are Looking for") is None
+    # a near-identical title under another arXiv id is another paper; the same id matches
+    near = "SnapKV: LLM Knows What You Were Looking for"
+    assert small.find(arxiv_id="2501.00001", title=near) is None
+    assert small.find(arxiv_id=None, title=near) is not None
