@@ -33,8 +33,11 @@ def is_valid(arxiv_id: str) -> bool:
         return False
     if "/" in arxiv_id:
         return True
-    month = int(arxiv_id[2:4])
-    return 1 <= month <= 12
+    yymm, number = arxiv_id.split(".")
+    if not 1 <= int(yymm[2:]) <= 12 or not "0704" <= yymm:
+        return False
+    # four-digit numbers until December 2014, five from January 2015 on
+    return len(number) == (5 if yymm >= "1501" else 4)
 
 
 def find_ids(text: str) -> list[str]:
