@@ -1,8 +1,9 @@
 """arXiv identifiers: find them in any text, normalise them, order them.
 
 Handles new-style ids (``2405.00732``, ``0704.0001``), old-style ids (``cs/0112017``,
-``math.GT/0309136``), versions (``v2``), and the forms real lists use: abs/pdf/html links,
-``arXiv:2405.00732``, `` `arXiv, 2405.00732` ``, ``arXiv 2405.00732``.
+``math.GT/0309136``), versions (``v2``), and the forms real lists use: abs/pdf/html links
+(also on ar5iv.org and huggingface.co/papers), ``arXiv:2405.00732``, `` `arXiv, 2405.00732` ``,
+``arXiv 2405.00732`` and DOIs (``10.48550/arXiv.2405.00732``).
 """
 
 from __future__ import annotations
@@ -15,9 +16,11 @@ _ID = rf"(?P<id>{NEW_ID}|{OLD_ID})(?P<version>v\d+)?"
 
 # Links to arxiv.org (any subdomain, any scheme) and the prefixed forms of real lists.
 _URL_RE = re.compile(
-    rf"arxiv\.org/(?:abs|pdf|html|ps|format)/{_ID}(?![\d])", re.IGNORECASE
+    rf"(?:(?:arxiv|ar5iv)\.org/(?:abs|pdf|html|ps|format)|huggingface\.co/papers)/{_ID}(?![\d])",
+    re.IGNORECASE,
 )
-_PREFIXED_RE = re.compile(rf"\barxiv\s*[:,]?\s*{_ID}(?![\d])", re.IGNORECASE)
+# arXiv:ID, `arXiv, ID`, arXiv ID, and arXiv's DOIs (10.48550/arXiv.ID)
+_PREFIXED_RE = re.compile(rf"\barxiv\s*[:,.]?\s*{_ID}(?![\d])", re.IGNORECASE)
 _BARE_RE = re.compile(rf"^\s*{_ID}\s*$")
 _ALL_ID_RE = re.compile(rf"^(?:{NEW_ID}|{OLD_ID})$")
 

@@ -1,0 +1,20 @@
+"""The importer: real lists in every format -> catalog entries, merged, mapped and reported."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot import arxiv_ids
+
+# -- fixes to shared modules found while importing real lists ---------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("[[URL]](https://ar5iv.org/abs/2303.08774)", ["2303.08774"]),  # UbiquitousLearning
+    ("[[Paper](https://doi.org/10.48550/arXiv.2305.18403)]", ["2305.18403"]),  # survey README
+    ("[[Paper](https://huggingface.co/papers/2407.14057)]", ["2407.14057"]),  # survey README
+    ("[SpecInfer](https://arxiv.org/abs/2305.0978) [Paper](https://arxiv.org/abs/2305.09781)",
+     ["2305.09781"]),  # a typo'd id (4 digits after 2015) is not an id
+])
+def test_arxiv_ids_are_found_in_the_forms_real_lists_use(text: str, expected: list[str]) -> None:
+    assert arxiv_ids.find_ids(text) == expected
