@@ -143,8 +143,21 @@ class ArxivLookup:
     def _failure(self, batch: list[str], exc: Exception) -> str:
         more = f" and {len(batch) - 1} more" if len(batch) > 1 else ""
         attempts = getattr(self.client, "num_retries", 0) + 1
-        return (f"the arXiv API did not answer the lookup of {batch[0]}{more} after {attempts} attempts "
-                f"({exc}). arXiv is busy or down; nothing was changed, try again in a few minutes.")
+        endpoint = getattr(self.client, "query_url_format", "").split("?")[0]
+        return (f"the arXiv API {endpoint} did not answer the lookup of {batch[0]}{more} after {attempts} "
+                f"attempts (last: {_describe(exc)}). arXiv is busy or down; nothing was changed, try again "
+                "in a few minutes.")
+
+
+def _describe(exc: Exception) -> str:
+    """A short reason: "HTTP 503", "connection refused or reset", "timed out"."""
+    if isinstance(exc, arxiv.HTTPError):
+        return f"HTTP {exc.status}"
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    if isinstance(exc, requests.ConnectionError):
+        return "connection refused or reset"
+    return f"{type(exc).__name__}: {exc}"
 
 
 def _result(query: str, arxiv_id: str | None, papers: dict[str, Paper]) -> LookupResult:

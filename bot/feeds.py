@@ -199,7 +199,8 @@ def _error_feed_message(title: str, description: str, source: str) -> str:
     bad = re.findall(r"Bad (?:archive|category|categories)\s*'([^']+)'", description, re.IGNORECASE)
     if not bad:
         bad = query.rstrip("/").rsplit("/", 1)[-1].split("+")
-    return (f"arXiv answered with an error feed for query {query}: {description.strip() or title}. "
+    said = description.strip().rstrip(".") or title
+    return (f"arXiv answered with an error feed for query {query}: {said}. "
             f"Bad categories: {', '.join(bad)}. Fix `feed.categories` in config/sources.yml (names such as "
             "cs.CL, see https://arxiv.org/category_taxonomy), then run `python -m bot validate-config` "
             "and poll again.")
