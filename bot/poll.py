@@ -243,22 +243,32 @@ def make_forge(args: argparse.Namespace, env: dict[str, str]) -> tuple[Forge, bo
     return LocalGitForge(args.repo), False
 
 
-def load_papers(args: argparse.Namespace, settings_data: dict[str, Any], is_github: bool,
-                env: dict[str, str]) -> tuple[list[Paper], str]:
-    """The feed's papers and a description of where they came from."""
+def load_papers(args: argparse.Namespace, settings_data: dict[str, Any],
+                is_github: bool) -> tuple[list[Paper], str]:
+    """The feed's papers, enriched (code links, venue), and where they came from."""
+    import dataclasses
+
+    import httpx
+
     from . import feeds
 
     if args.feed:
-        return feeds.read_papers(args.feed), str(args.feed)
-    if not is_github and not args.live:
+        papers, source = feeds.read_papers(args.feed), str(args.feed)
+    elif not is_github and not args.live:
         sample = args.repo / settings_data["sample_feed"]
         if not sample.exists():
             raise BotError(f"the sample feed {sample} is missing: pass --feed FILE or --live")
-        return feeds.read_papers(sample), f"{sample} (recorded sample; --live fetches arXiv)"
-    sources = config.load("sources")
-    categories = args.categories.split(",") if args.categories else sources["categories"]
-    url = feeds.feed_url(categories)
-    return feeds.fetch_papers(url, sources), url
+        papers = feeds.read_papers(sample)
+        source = f"{sample} (recorded sample; --live fetches arXiv)"
+    else:
+        settings = feeds.FeedSettings.from_config(config.load("sources"))
+        if args.categories:
+            categories = tuple(c.strip() for c in args.categories.split(",") if c.strip())
+            settings = dataclasses.replace(settings, categories=categories)
+        with httpx.Client() as client:
+            result = feeds.poll(settings, client)
+        papers, source = list(result.papers), result.source
+    return [feeds.enrich(p) for p in papers], source
 
 
 def make_trainer(keywords: dict[str, Any], taxonomy: Taxonomy) -> TrainScorer:
@@ -279,7 +289,7 @@ def main(args: argparse.Namespace) -> int:
     settings = PollSettings.from_config(data, dry_run=args.dry_run)
     taxonomy = taxonomy_module.load()
     forge, is_github = make_forge(args, env)
-    papers, source = load_papers(args, data, is_github, env)
+    papers, source = load_papers(args, data, is_github)
     if not papers:
         print(templates.render("poll_empty.txt.j2", source=source).strip())
         _write_step_summary(env, f"No new papers: the feed {source} is empty "
