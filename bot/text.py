@@ -6,7 +6,9 @@ import html
 import re
 import unicodedata
 
-_LATEX_ACCENTS = re.compile(r"\\[`'^\"~=.uvHckb]\{?([A-Za-z])\}?")
+# \'e, \"{o}, \v{c}, \c c: a letter accent (u v H c k b) needs braces or a space, so that
+# \beta or \cdot are not read as an accent on "eta" or "dot".
+_LATEX_ACCENTS = re.compile(r"\\(?:[`'^\"~=.]\{?(?P<a>[A-Za-z])\}?|[uvHckb](?:\{(?P<b>[A-Za-z])\}|\s+(?P<c>[A-Za-z])))")
 _LATEX_COMMAND_WITH_ARG = re.compile(r"\\(?:text\w*|math\w*|emph|mbox|operatorname)\s*\{([^{}]*)\}")
 _LATEX_SYMBOLS = {
     r"\alpha": "α", r"\beta": "β", r"\gamma": "γ", r"\delta": "δ", r"\epsilon": "ε",
@@ -22,13 +24,21 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>|#])")
 _MARKDOWN_ESCAPED = re.compile(r"\\([\\`*_\[\]()<>|#])")
 
 
+# One pass over all symbols, longest command first (\leq before \le); a word command must not
+# run on into letters (\toy is not \to), an escaped character (\{, \%) may.
+_LATEX_SYMBOL = re.compile("|".join(
+    re.escape(command) + (r"(?![A-Za-z])" if command[1:].isalpha() else "")
+    for command in sorted(_LATEX_SYMBOLS, key=len, reverse=True)))
+
+
 def clean_latex(text: str) -> str:
     """Turn the LaTeX found in arXiv titles into plain unicode text."""
-    text = _LATEX_ACCENTS.sub(lambda m: m.group(1), text)
+    if not any(c in text for c in "\\${}"):
+        return text  # the common case, and a hot path (every title comparison)
+    text = _LATEX_ACCENTS.sub(lambda m: m["a"] or m["b"] or m["c"], text)
     for _ in range(3):  # nested \textbf{\emph{x}}
         text = _LATEX_COMMAND_WITH_ARG.sub(lambda m: m.group(1), text)
-    for command in sorted(_LATEX_SYMBOLS, key=len, reverse=True):
-        text = re.sub(re.escape(command) + r"(?![A-Za-z])", _LATEX_SYMBOLS[command], text)
+    text = _LATEX_SYMBOL.sub(lambda m: _LATEX_SYMBOLS[m.group(0)], text)
     text = text.replace("$", "")
     text = re.sub(r"(?<!\\)[{}]", "", text)
     return text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import arxiv_ids
+from bot import arxiv_ids, text
 
 # -- fixes to shared modules found while importing real lists ---------------------------------
 
@@ -18,3 +18,15 @@ from bot import arxiv_ids
 ])
 def test_arxiv_ids_are_found_in_the_forms_real_lists_use(text: str, expected: list[str]) -> None:
     assert arxiv_ids.find_ids(text) == expected
+
+
+@pytest.mark.parametrize(("latex", "plain"), [
+    (r"$\beta$-VAE: Learning Basic Visual Concepts", "β-VAE: Learning Basic Visual Concepts"),
+    (r"Vuli\'{c} and Erd\H{o}s, \v{c}", "Vulic and Erdos, c"),  # accents still become letters
+    (r"$O(n \log n)$ \to $\infty$, $\leq$ 4 bits", "O(n \\log n) → ∞, ≤ 4 bits"),
+    (r"\textbf{\emph{Nested}} at 50\% \& more", "Nested at 50% & more"),
+    ("A plain title, untouched", "A plain title, untouched"),
+])
+def test_clean_latex_reads_greek_letters_and_symbols(latex: str, plain: str) -> None:
+    # \beta was read as the accent \b on "eta"; symbols are now replaced in one pass
+    assert text.clean_latex(latex) == plain
