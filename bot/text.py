@@ -31,9 +31,12 @@ _LATEX_SYMBOL = re.compile("|".join(
     for command in sorted(_LATEX_SYMBOLS, key=len, reverse=True)))
 
 
+_LATEX_MARK = re.compile(r"[\\${}]")
+
+
 def clean_latex(text: str) -> str:
     """Turn the LaTeX found in arXiv titles into plain unicode text."""
-    if not any(c in text for c in "\\${}"):
+    if not _LATEX_MARK.search(text):
         return text  # the common case, and a hot path (every title comparison)
     text = _LATEX_ACCENTS.sub(lambda m: m["a"] or m["b"] or m["c"], text)
     for _ in range(3):  # nested \textbf{\emph{x}}
@@ -59,12 +62,16 @@ def clean_inline(text: str) -> str:
     return " ".join(text.replace("·", "-").split())
 
 
+_NOT_WORD = re.compile(r"[^\w\s]|_")
+
+
 def title_key(text: str) -> str:
     """The form two titles are compared in: lowercase letters and digits, single spaces."""
     text = clean_title(text)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(c for c in text if not unicodedata.combining(c))
-    text = re.sub(r"[^\w\s]|_", " ", text.lower())
+    if not text.isascii():  # strip accents (é -> e); ASCII titles, the most, skip the work
+        text = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in text if not unicodedata.combining(c))
+    text = _NOT_WORD.sub(" ", text.lower())
     return " ".join(text.split())
 
 
