@@ -97,3 +97,48 @@ class Forge(Protocol):
     def close_pull_request(self, pull_request: PullRequest, comment: str) -> None:
         """Close an open bot PR with a comment and delete its branch."""
         ...
+
+
+# -- issues and repositories (used by the command and nightly jobs) ------------------------------
+
+Permission = Literal["admin", "maintain", "write", "triage", "read", "none"]
+WRITE_PERMISSIONS: tuple[Permission, ...] = ("admin", "maintain", "write")
+
+
+class IssueTracker(Protocol):
+    """Issues and comments, in the bot's words: one status comment per issue and one tracking
+    issue per kind, each found again by its hidden marker (``bot.markers``) and edited in place."""
+
+    def add_reaction(self, issue_number: int, comment_id: int | None = None, content: str = "eyes") -> None:
+        """React to a comment (``comment_id``) or, without one, to the issue itself. Idempotent."""
+        ...
+
+    def list_comments(self, issue_number: int) -> list[Comment]:
+        """Every comment of an issue or pull request, oldest first."""
+        ...
+
+    def upsert_comment(self, issue_number: int, marker_kind: str, body: str) -> Comment:
+        """The bot's one comment of ``marker_kind`` on the issue: edited if it exists, created
+        otherwise. The marker is appended to ``body`` unless it already carries one."""
+        ...
+
+    def permission(self, user: str) -> Permission:
+        """The user's role on the repository (collaborator-permission API); "none" if unknown."""
+        ...
+
+    def upsert_issue(self, marker_kind: str, title: str, body: str, labels: tuple[str, ...] = (),
+                     close: bool = False) -> IssueRef | None:
+        """The one tracking issue of ``marker_kind`` (found by its first label and marker): created
+        or edited (and reopened) with ``title`` and ``body``; with ``close=True`` it is edited and
+        closed instead, and None is returned when there is no such issue (nothing to close)."""
+        ...
+
+
+class RepoDirectory(Protocol):
+    """Facts about the code repositories the catalog links to."""
+
+    def repositories(self, names: list[str]) -> dict[str, RepoInfo]:
+        """``{"owner/name": RepoInfo}`` for each name asked; a name the forge could not check
+        (repeated server errors) is absent from the result, a deleted repository has
+        ``exists=False``, a renamed or transferred one has ``current_name``."""
+        ...
