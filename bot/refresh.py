@@ -1,0 +1,120 @@
+"""The refresh job: keep every open bot PR one clean commit on top of the default branch.
+
+Run on every push to the default branch (``.github/workflows/refresh.yml``). For each open bot
+PR it re-inserts the PR's one line, as recorded in the PR's hidden ``arxiv`` marker (entry line,
+section, subsection), into the catalog as it is now, and lets the forge force-update the branch
+(nothing is written for a PR that is already current). A PR whose paper has meanwhile reached
+the catalog some other way is closed with a comment. So merging bot PRs one after another never
+needs a human rebase.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from . import config, templates
+from . import taxonomy as taxonomy_module
+from .catalog import Catalog, parse
+from .entry import parse_entry
+from .errors import CatalogError, ForgeError
+from .forge import ChangeRequest, Forge, PullRequest
+from .proposals import insert_edit, proposal_marker
+from .taxonomy import Taxonomy
+
+Action = Literal["rebuilt", "unchanged", "closed", "skipped", "failed", "would rebuild", "would close"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    pull_request: PullRequest
+    action: Action
+    reason: str = ""
+
+
+def rebuild_change(pull: PullRequest, marker: Mapping[str, object], taxonomy: Taxonomy,
+                   catalog_path: str) -> ChangeRequest:
+    """The PR again, as a change on the current default branch (title and body kept)."""
+    edit = insert_edit(str(marker["line"]), str(marker["section"]),
+                       str(marker["subsection"]) if marker.get("subsection") else None, taxonomy)
+    return ChangeRequest(branch=pull.branch, title=pull.title, body=pull.body, commit_message=pull.title,
+                         path=catalog_path, edit=edit, labels=())
+
+
+def refresh_one(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: Taxonomy,
+                catalog_path: str, dry_run: bool = False) -> Outcome:
+    marker = proposal_marker(pull)
+    if not marker or not marker.get("line") or not marker.get("section"):
+        return Outcome(pull, "skipped", "no arxiv marker with an entry line: not a one-paper PR")
+    entry = parse_entry(str(marker["line"]))
+    if entry is None:
+        return Outcome(pull, "skipped", "the marker's entry line is not a canonical entry")
+    present = catalog.find(str(marker.get("arxiv_id") or entry.arxiv_id or ""), entry.title)
+    if present is not None:
+        if dry_run:
+            return Outcome(pull, "would close", f"already at line {present.line_number}")
+        comment = templates.render("refresh_closed.md.j2", pull=pull, marker=marker, item=present,
+                                   path=catalog_path).strip()
+        forge.close_pull_request(pull, comment)
+        return Outcome(pull, "closed", f"already at line {present.line_number}")
+    if dry_run:
+        return Outcome(pull, "would rebuild")
+    try:
+        result = forge.propose(rebuild_change(pull, marker, taxonomy, catalog_path))
+    except (CatalogError, ValueError) as exc:
+        return Outcome(pull, "skipped", str(exc))
+    except ForgeError as exc:
+        return Outcome(pull, "failed", str(exc))
+    return Outcome(result.pull_request, "unchanged" if result.action == "unchanged" else "rebuilt")
+
+
+def run(forge: Forge, taxonomy: Taxonomy, catalog_path: str = "catalog.md",
+        dry_run: bool = False) -> list[Outcome]:
+    """Refresh every open bot PR against the default branch as it is now."""
+    text = forge.read_file(catalog_path)
+    if not text:
+        raise CatalogError(f"{catalog_path} is missing on the default branch: nothing to rebuild on")
+    catalog = parse(text, taxonomy)
+    return [refresh_one(forge, pull, catalog, taxonomy, catalog_path, dry_run)
+            for pull in forge.bot_pull_requests("open")]
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--catalog", help="the catalog path (default: config/poll.yml 'catalog')")
+    parser.add_argument("--dry-run", action="store_true", help="say what would happen, change nothing")
+    parser.add_argument("--repository", help="owner/name (default: $GITHUB_REPOSITORY)")
+    parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
+    parser.add_argument("--repo", type=Path, default=Path.cwd(),
+                        help="the git repository in local-git mode (no GITHUB_TOKEN)")
+
+
+def make_forge(args: argparse.Namespace, env: Mapping[str, str], catalog_path: str) -> Forge:
+    if env.get("GITHUB_TOKEN"):
+        from .github_forge import GitHubForge
+
+        return GitHubForge.from_environment(env, repository=args.repository, api_url=args.api_url,
+                                            catalog_path=catalog_path)
+    from .local_forge import LocalGitForge
+
+    return LocalGitForge(args.repo)
+
+
+def main(args: argparse.Namespace) -> int:
+    env = dict(os.environ)
+    catalog_path = args.catalog or str(config.load("poll").get("catalog", "catalog.md"))
+    taxonomy = taxonomy_module.load()
+    outcomes = run(make_forge(args, env, catalog_path), taxonomy, catalog_path, dry_run=args.dry_run)
+    summary = templates.render("refresh_summary.md.j2", outcomes=outcomes, dry_run=args.dry_run).strip()
+    print(summary)
+    if env.get("GITHUB_STEP_SUMMARY"):
+        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as handle:
+            handle.write(summary + "\n")
+    failed = [o for o in outcomes if o.action == "failed"]
+    if failed:
+        raise ForgeError(f"{len(failed)} bot PR(s) could not be rebuilt: "
+                         + "; ".join(f"#{o.pull_request.number}: {o.reason}" for o in failed[:3]))
+    return 0

@@ -1,0 +1,134 @@
+"""The refresh job on the fake GitHub: bot PRs stay mergeable however many are merged in a row."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot import markers, refresh
+from bot.__main__ import main as bot_main
+from bot.catalog import parse
+from tests.fake_github import (
+    BOT_TOKEN,
+    FakeGitHub,
+    catalog_text,
+    fake_github,  # noqa: F401  (fixture)
+    forge_for,
+    paper_change,
+)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def fake(fake_github: FakeGitHub, taxonomy) -> FakeGitHub:  # noqa: F811
+    fake_github.push("catalog.md", catalog_text(taxonomy), message="Add the catalog")
+    fake_github.reset_counts()
+    return fake_github
+
+
+def occurrences(fake: FakeGitHub, arxiv_id: str) -> int:
+    return sum(1 for line in fake.file("catalog.md").splitlines() if f"arXiv {arxiv_id}" in line)
+
+
+def test_ten_bot_prs_merged_one_after_another(fake, taxonomy, capsys):
+    """Ten PRs insert one line each at the same place; after each merge (a push to main) the
+    refresh job rebuilds the others, so every merge is clean. Without it, the second merge
+    already conflicts (see test_github_forge.test_merging_conflicting_prs_fails_like_github)."""
+    ids = [f"2405.{i:05d}" for i in range(1, 11)]
+    opening = forge_for(fake)
+    numbers = [opening.propose(paper_change(taxonomy, arxiv_id, i)).pull_request.number
+               for i, arxiv_id in enumerate(ids)]
+    order = numbers[::2] + numbers[1::2]  # not in opening order
+    per_run = []
+    for merged_so_far, number in enumerate(order, start=1):
+        assert fake.merge(number).status_code == 200, f"PR #{number} conflicted"
+        fake.reset_counts()
+        outcomes = refresh.run(forge_for(fake), taxonomy)
+        per_run.append((len(outcomes), fake.reads(), fake.writes()))
+        assert [o.action for o in outcomes] == ["rebuilt"] * (10 - merged_so_far)
+    print("\nrefresh after each merge: (open PRs, reads, writes)", per_run)
+
+    assert all(occurrences(fake, arxiv_id) == 1 for arxiv_id in ids)
+    assert len(fake.pulls()) == 10 and all(p.merged for p in fake.pulls())
+    assert [b for b in fake.branches() if b.startswith("bot/")] == []
+    assert all(reads == 1 and writes == 3 * open_prs for open_prs, reads, writes in per_run)
+    final = parse(fake.file("catalog.md"), taxonomy)
+    section = [item.arxiv_ids[0] for item in final.items_in("quantization", "weight-only")]
+    assert section == sorted(section, reverse=True)  # newest first, as the catalog wants
+
+
+def test_refresh_twice_writes_nothing_the_second_time(fake, taxonomy):
+    forge = forge_for(fake)
+    for i in range(3):
+        forge.propose(paper_change(taxonomy, f"2405.0000{i + 1}", i))
+    fake.push("catalog.md", fake.file("catalog.md") + "\nA footer line.\n")
+    assert [o.action for o in refresh.run(forge_for(fake), taxonomy)] == ["rebuilt"] * 3
+    fake.reset_counts()
+    assert [o.action for o in refresh.run(forge_for(fake), taxonomy)] == ["unchanged"] * 3
+    assert dict(fake.counts) == {"POST /graphql": 1}
+
+
+def test_a_pr_whose_paper_is_already_in_the_catalog_is_closed(fake, taxonomy):
+    change = paper_change(taxonomy, "2405.00001")
+    pull = forge_for(fake).propose(change).pull_request
+    fake.push("catalog.md", change.edit(fake.file("catalog.md")), message="Added by hand")
+
+    [outcome] = refresh.run(forge_for(fake), taxonomy)
+    assert refresh.run(forge_for(fake), taxonomy) == []  # nothing open any more
+
+    assert outcome.action == "closed" and outcome.reason.startswith("already at line")
+    assert fake.issues[pull.number].state == "closed" and not fake.issues[pull.number].merged
+    assert change.branch not in fake.branches()
+    [comment] = fake.issue_comments(pull.number)
+    assert "arXiv 2405.00001 is already in `catalog.md` (line" in comment.body
+    assert markers.find(comment.body, "closing") == {}
+
+
+def test_prs_without_a_usable_marker_are_left_alone(fake, taxonomy):
+    fake.seed_pull("bot/digest", "catalog.md", "x\n", "Digest", "no marker here")
+    gone = markers.make("arxiv", {"arxiv_id": "2405.00009", "section": "gone", "subsection": None,
+                                  "line": paper_change(taxonomy, "2405.00009").body.split("```markdown\n")[1]
+                                  .split("\n")[0]})
+    fake.seed_pull("bot/arxiv-2405.00009", "catalog.md", "y\n", "Old section", f"body\n{gone}")
+    fake.seed_pull("feature/x", "README.md", "z\n", "Human PR", "not the bot's")
+    fake.reset_counts()
+
+    outcomes = refresh.run(forge_for(fake), taxonomy)
+
+    assert [(o.pull_request.branch, o.action) for o in outcomes] == [
+        ("bot/digest", "skipped"), ("bot/arxiv-2405.00009", "skipped")]
+    assert "no arxiv marker" in outcomes[0].reason and "gone" in outcomes[1].reason
+    assert fake.writes() == 0
+
+
+def test_dry_run_changes_nothing(fake, taxonomy):
+    forge_for(fake).propose(paper_change(taxonomy, "2405.00001"))
+    fake.push("catalog.md", fake.file("catalog.md") + "\nfooter\n")
+    fake.reset_counts()
+    assert [o.action for o in refresh.run(forge_for(fake), taxonomy, dry_run=True)] == ["would rebuild"]
+    assert fake.writes() == 0
+
+
+def test_python_m_bot_refresh(fake, taxonomy, tmp_path, monkeypatch, capsys):
+    config = tmp_path / "config"
+    shutil.copytree(ROOT / "config", config)
+    (config / "github.yml").write_text("seconds_between_requests: 0\nseconds_between_writes: 0\n"
+                                       "timeout_seconds: 5\n")
+    summary = tmp_path / "summary.md"
+    for key, value in {"CATALOG_BOT_CONFIG": str(config), "GITHUB_TOKEN": BOT_TOKEN,
+                       "GITHUB_REPOSITORY": fake.repository, "GITHUB_API_URL": fake.url,
+                       "GITHUB_STEP_SUMMARY": str(summary)}.items():
+        monkeypatch.setenv(key, value)
+    pull = forge_for(fake).propose(paper_change(taxonomy, "2405.00001")).pull_request
+    fake.push("catalog.md", fake.file("catalog.md") + "\nfooter\n")
+
+    assert bot_main(["refresh"]) == 0
+
+    out = capsys.readouterr().out
+    assert f"| #{pull.number} | `bot/arxiv-2405.00001` | rebuilt |" in out
+    assert "1 rebuilt on the current default branch, 0 already current" in out
+    assert summary.read_text().strip() == out.strip()
+    assert fake.git.commits[fake.head("bot/arxiv-2405.00001")].parents == [fake.head()]
