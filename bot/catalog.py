@@ -32,7 +32,9 @@ _LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 _HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*\r?\n?$")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BULLET_RE = re.compile(r"^([ \t]*)(?:[-*+•]|\d{1,3}[.)])[ \t]+\S")
-_TABLE_ROW_RE = re.compile(r"^[ \t]*\|.*\|[ \t]*\r?\n?$")
+# A table row starts with a pipe and has another; text after the last pipe (a stray "o" in a
+# real list) does not make it prose.
+_TABLE_ROW_RE = re.compile(r"^[ \t]*\|.*\|")
 _TABLE_SEPARATOR_RE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*\r?\n?$")
 # Title candidates inside an item: a markdown link's text, bold text, or a quoted title.
 _TITLE_PATTERNS = (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot import arxiv_ids, text
+from bot import arxiv_ids, catalog, text
 
 # -- fixes to shared modules found while importing real lists ---------------------------------
 
@@ -30,3 +30,11 @@ def test_arxiv_ids_are_found_in_the_forms_real_lists_use(text: str, expected: li
 def test_clean_latex_reads_greek_letters_and_symbols(latex: str, plain: str) -> None:
     # \beta was read as the accent \b on "eta"; symbols are now replaced in one pass
     assert text.clean_latex(latex) == plain
+
+
+def test_a_table_row_with_text_after_its_last_pipe_is_still_a_row() -> None:
+    # horseee's quantization table: the GPTQ row ends in "|o"
+    parsed = catalog.parse("| Title | Links |\n|--|--|\n"
+                           "|[GPTQ: Accurate Post-Training Quantization](https://arxiv.org/abs/2210.17323) | x |o\n")
+    item = parsed.find_by_id("2210.17323")
+    assert item is not None and item.kind == "row" and item.line_number == 3
