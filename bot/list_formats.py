@@ -279,15 +279,22 @@ def strip_markup(text: str) -> str:
 def source_title(text: str) -> str:
     """A title as lists write it, without their decorations: emphasis, quotes, leading emoji,
     a ``[ShortName]`` prefix, an ``(@Lab)`` suffix, a doubled ``Name: Name:`` and a final period."""
-    text = strip_markup(text)
-    text = text.strip().strip("\"“”").strip()
+    text = _unquote(strip_markup(text))
     text = re.sub(r"^[^\w\[(\"“$]+", "", text)
     text = re.sub(r"^\[[^\]]{1,40}\]\s*(?=\S.{10,})", "", text)
     text = re.sub(r"(?i)^code for paper:\s*", "", text)
     text = re.sub(r"\s*\(@[^)]*\)\s*$", "", text)
     text = re.sub(r"^(?P<name>[^:]{2,40}):\s*(?P=name):\s*", r"\g<name>: ", text)
-    text = re.sub(r"\s+:", ":", text).strip().strip("\"“”").rstrip(" .,;:")
+    text = _unquote(re.sub(r"\s+:", ":", text)).rstrip(" .,;:")
     return " ".join(text.split())
+
+
+def _unquote(text: str) -> str:
+    """``"Title"`` -> ``Title``; a quote that opens a title's first phrase stays."""
+    text = text.strip()
+    if len(text) > 1 and text[0] in "\"“" and text[-1] in "\"”" and text.count('"') <= 2:
+        return text[1:-1].strip()
+    return text
 
 
 def resource_title(text: str) -> str:
