@@ -59,3 +59,11 @@ def test_hostile_text_is_just_data() -> None:
     command = only("/add 2405.00732 $(rm -rf ~) ${{ secrets.GITHUB_TOKEN }} `whoami`; <img src=x onerror=alert(1)>")
     assert command.ids == ("2405.00732",)
     assert command.section is not None and "rm" in command.section  # reported as unknown section later
+
+
+def test_a_link_that_is_not_arxiv_is_the_code_link() -> None:
+    command = only("/add 2405.00732 kv-cache https://github.com/o/r")
+    assert (command.ids, command.section, command.code_url) == (("2405.00732",), "kv-cache", "https://github.com/o/r")
+    assert only("/add https://arxiv.org/abs/2405.0073 kv-cache").malformed == ("https://arxiv.org/abs/2405.0073",)
+    assert only("/add 2405.00732 code=https://gitlab.com/a/b https://github.com/o/r").malformed == (
+        "https://github.com/o/r",)
