@@ -1,0 +1,86 @@
+"""Check a set of URLs: exclusions, resolvers (batched APIs) and HTTP, all concurrently."""
+
+from __future__ import annotations
+
+import asyncio
+import warnings
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import replace
+
+from .http import HttpChecker
+from .model import LinkResult, Resolver, Verdict
+from .settings import CheckSettings
+
+Progress = Callable[[LinkResult], None]
+
+
+async def check_all(urls: Iterable[str], http: HttpChecker, settings: CheckSettings,
+                    resolvers: Sequence[Resolver] = (),
+                    progress: Progress | None = None) -> dict[str, LinkResult]:
+    """A verdict for every URL (each checked once; URLs differing only by #fragment share one).
+
+    Excluded URLs are not checked. URLs a resolver claims go to it in one batch per resolver;
+    what it does not answer (or all of it, if it fails) is checked over HTTP instead.
+    """
+    results: dict[str, LinkResult] = {}
+    groups: dict[str, list[str]] = {}
+    for url in dict.fromkeys(urls):
+        exclusion = settings.exclusion_for(url)
+        if exclusion is not None:
+            results[url] = LinkResult(url, Verdict.EXCLUDED, error=f"excluded: {exclusion.reason}",
+                                      source="config")
+            _report(progress, results[url])
+        else:
+            groups.setdefault(url.split("#", 1)[0], []).append(url)
+
+    def settle(key: str, result: LinkResult) -> None:
+        for url in groups[key]:
+            results[url] = replace(result, url=url) if url != result.url else result
+            _report(progress, results[url])
+
+    async def over_http(key: str) -> None:
+        settle(key, await http.check(key))
+
+    claimed = _claims(list(groups), resolvers)
+    taken = {key for _, keys in claimed for key in keys}
+    tasks = [asyncio.create_task(over_http(key)) for key in groups if key not in taken]
+    tasks += [asyncio.create_task(_resolve(resolver, keys, settle, over_http)) for resolver, keys in claimed]
+    try:
+        await asyncio.gather(*tasks)
+    finally:
+        for task in tasks:
+            task.cancel()
+        await http.aclose()
+    return {url: results[url] for url in dict.fromkeys(urls)}
+
+
+def _claims(keys: list[str], resolvers: Sequence[Resolver]) -> list[tuple[Resolver, list[str]]]:
+    """Each URL goes to the first resolver that claims it; resolvers that claim nothing drop out."""
+    batches: list[list[str]] = [[] for _ in resolvers]
+    for key in keys:
+        index = next((i for i, r in enumerate(resolvers) if r.claims(key)), None)
+        if index is not None:
+            batches[index].append(key)
+    return [(resolver, batch) for resolver, batch in zip(resolvers, batches, strict=True) if batch]
+
+
+async def _resolve(resolver: Resolver, keys: list[str], settle: Callable[[str, LinkResult], None],
+                   over_http: Callable[[str], Awaitable[None]]) -> None:
+    try:
+        answers = await asyncio.to_thread(resolver.resolve, keys)
+    except Exception as exc:  # a failing API must not hide the links: fall back to HTTP
+        warnings.warn(f"resolver {resolver.name} failed ({exc}); checking its {len(keys)} links "
+                      "over HTTP instead", stacklevel=1)
+        answers = {}
+    pending = []
+    for key in keys:
+        if key in answers:
+            settle(key, replace(answers[key], url=key, source=resolver.name))
+        else:
+            pending.append(over_http(key))
+    await asyncio.gather(*pending)
+
+
+def _report(progress: Progress | None, result: LinkResult) -> None:
+    if progress is not None:
+        progress(result)

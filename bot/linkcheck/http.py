@@ -1,0 +1,159 @@
+"""Checking links over HTTP: carries out the steps of ``policy.decide`` politely, all at once.
+
+Every link is one coroutine. A request needs a slot of its host's gate (per-host limit and
+pacing) and of the global gate; waits between tries (back-off, Retry-After) hold no slot, so
+a slow or rate-limited host never stalls the others. Redirects are followed by hand.
+
+A request that outlives its timeout is given up on (the link moves on: retry or verdict) but
+it is *not* abandoned: it keeps its host slot until the server answers or ``abandon_after``
+passes, because the server is still busy with it. So a host never has more than its limit of
+our requests open, hung ones included.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import httpx
+
+from .gate import CONTINUE, FRESH, Gate
+from .model import LinkResult, Verdict
+from .policy import Again, CheckState, Outcome, Settle, decide, give_up, permanent_redirect
+from .settings import CheckSettings
+
+
+def make_client(settings: CheckSettings) -> httpx.AsyncClient:
+    """The HTTP client the checker needs (built at the edge, by the job's ``main``)."""
+    return httpx.AsyncClient(
+        headers={"User-Agent": settings.user_agent, "Accept": "*/*"},
+        timeout=httpx.Timeout(connect=settings.connect_timeout, read=settings.abandon_after,
+                              write=settings.timeout, pool=None),
+        limits=httpx.Limits(max_connections=None, max_keepalive_connections=settings.concurrency,
+                            keepalive_expiry=5.0),
+        follow_redirects=False,
+    )
+
+
+def host_key(url: str) -> str:
+    parts = urlsplit(url)
+    port = parts.port or (443 if parts.scheme == "https" else 80)
+    return f"{(parts.hostname or '').lower()}:{port}"
+
+
+@dataclass(frozen=True)
+class _Sent:
+    outcome: Outcome
+    started: float
+
+
+class HttpChecker:
+    """Checks URLs over HTTP with ``client``; one instance per run (it holds the gates)."""
+
+    def __init__(self, client: httpx.AsyncClient, settings: CheckSettings,
+                 rng: random.Random | None = None) -> None:
+        self._client = client
+        self._settings = settings
+        self._rng = rng or random.Random()
+        self._global = Gate(settings.concurrency)
+        self._hosts: dict[str, Gate] = {}
+        self._lingering: set[asyncio.Task[Outcome]] = set()
+        self.requests = 0
+
+    @property
+    def peak_in_flight(self) -> dict[str, int]:
+        """The most requests open at once on each host during this run."""
+        return {host: gate.peak for host, gate in self._hosts.items()}
+
+    async def check(self, url: str) -> LinkResult:
+        """The verdict on ``url`` (its fragment is not sent)."""
+        state = CheckState(url=url.split("#", 1)[0])
+        deadline: float | None = None
+        priority, requests = FRESH, 0
+        while True:
+            sent = await self._send(state.method, state.url, priority)
+            deadline = deadline if deadline is not None else sent.started + self._settings.deadline
+            priority, requests = CONTINUE, requests + 1
+            step = decide(sent.outcome, state, self._settings.policy)
+            if isinstance(step, Again) and step.state.hops == state.hops:
+                delay = self._jitter(step.delay)
+                if asyncio.get_running_loop().time() + delay + 0.05 >= deadline:
+                    step = give_up(sent.outcome, f"after {requests} requests")
+                elif delay:
+                    await asyncio.sleep(delay)
+            if isinstance(step, Settle):
+                return self._result(url, state, step, requests)
+            state = step.state
+
+    async def aclose(self) -> None:
+        """Stop waiting for requests given up on (call once every check is done)."""
+        for task in list(self._lingering):
+            task.cancel()
+        await asyncio.gather(*self._lingering, return_exceptions=True)
+
+    def _result(self, url: str, state: CheckState, step: Settle, requests: int) -> LinkResult:
+        fix = None
+        if state.hops and step.verdict is Verdict.ALIVE:
+            fix = permanent_redirect(state.hops[0].url, state.hops)
+            fragment = url.partition("#")[2]
+            if fix and fragment and "#" not in fix:
+                fix = f"{fix}#{fragment}"
+        return LinkResult(url=url, verdict=step.verdict, status=step.status, final_url=state.url,
+                          redirects=state.hops, error=step.error, permanent_redirect=fix,
+                          requests=requests)
+
+    def _jitter(self, delay: float) -> float:
+        """Up to 20 % more, never less: a Retry-After is a minimum."""
+        return delay * (1.0 + 0.2 * self._rng.random()) if delay > 0 else 0.0
+
+    def _gate(self, url: str) -> Gate:
+        key = host_key(url)
+        if key not in self._hosts:
+            limits = self._settings.limits_for(key.rsplit(":", 1)[0])
+            self._hosts[key] = Gate(limits.concurrency, limits.interval)
+        return self._hosts[key]
+
+    async def _send(self, method: str, url: str, priority: int) -> _Sent:
+        host = self._gate(url)
+        await host.acquire(priority)
+        try:
+            await self._global.acquire(priority)
+        except BaseException:
+            host.release()
+            raise
+        loop = asyncio.get_running_loop()
+        started = loop.time()
+        self.requests += 1
+        task = loop.create_task(self._request(method, url))
+        def release(_: asyncio.Task[Outcome]) -> None:
+            self._global.release()
+            host.release()
+
+        task.add_done_callback(release)
+        done, _ = await asyncio.wait({task}, timeout=self._settings.timeout)
+        if task in done:
+            return _Sent(task.result(), started)
+        self._lingering.add(task)
+        task.add_done_callback(self._lingering.discard)
+        return _Sent(Outcome(error="timeout"), started)
+
+    async def _request(self, method: str, url: str) -> Outcome:
+        """One request, reduced to an Outcome (it never raises)."""
+        headers = {"Range": "bytes=0-0"} if method == "GET" else {}
+        try:
+            return await asyncio.wait_for(self._fetch(method, url, headers), self._settings.abandon_after)
+        except (httpx.TimeoutException, asyncio.TimeoutError):
+            return Outcome(error="timeout")
+        except httpx.ConnectError as exc:
+            return Outcome(error=f"cannot connect ({exc or type(exc).__name__})")
+        except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError):
+            return Outcome(error="connection reset")
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+            return Outcome(error=f"{type(exc).__name__}: {exc}")
+
+    async def _fetch(self, method: str, url: str, headers: dict[str, str]) -> Outcome:
+        async with self._client.stream(method, url, headers=headers) as response:
+            return Outcome(status=response.status_code, location=response.headers.get("location"),
+                           retry_after=response.headers.get("retry-after"))
