@@ -86,10 +86,11 @@ class Mapping:
     routes: dict[str, Route] = field(default_factory=dict)
     title_match: float = 92.0
 
-    def for_file(self, name: str) -> Mapping:
+    def for_file(self, name: str) -> FileMapping:
         """The rules and exclusions that apply to one input file."""
-        return replace(self, rules=tuple(r for r in self.rules if _file_matches(r.files, name)),
-                       exclude=tuple(e for e in self.exclude if _file_matches(e.files, name)))
+        return FileMapping(replace(
+            self, rules=tuple(r for r in self.rules if _file_matches(r.files, name)),
+            exclude=tuple(e for e in self.exclude if _file_matches(e.files, name))))
 
     def rule_for(self, item: SourceItem) -> Rule | None:
         return next((r for r in self.rules if _applies(r.files, r.path, item)), None)
@@ -120,6 +121,26 @@ class Mapping:
                 weight *= route.guess_weight
             target = matched or route.default
         return _placement(self.taxonomy, target), weight
+
+
+class FileMapping:
+    """A mapping narrowed to one file, remembering the decision for each heading path (the
+    entries of a section share it)."""
+
+    def __init__(self, mapping: Mapping) -> None:
+        self.mapping = mapping
+        self._rules: dict[str, Rule | None] = {}
+        self._exclusions: dict[str, Exclusion | None] = {}
+
+    def rule_for(self, item: SourceItem) -> Rule | None:
+        if item.heading_path not in self._rules:
+            self._rules[item.heading_path] = self.mapping.rule_for(item)
+        return self._rules[item.heading_path]
+
+    def section_exclusion(self, item: SourceItem) -> Exclusion | None:
+        if item.heading_path not in self._exclusions:
+            self._exclusions[item.heading_path] = self.mapping.section_exclusion(item)
+        return self._exclusions[item.heading_path]
 
 
 def _file_matches(files: tuple[str, ...], name: str) -> bool:
@@ -237,22 +258,23 @@ def read_source(source: Source, mapping: Mapping, start: int,
     """The candidates one list (the ``index``-th) gives, numbered from ``start``."""
     items, navigation = read_items(source.name, source.text)
     report = FileReport(source.name, source.label, entries=len(items), navigation=navigation)
-    mapping = mapping.for_file(source.name)
+    file_mapping = mapping.for_file(source.name)
     candidates: list[Candidate] = []
     for item in items:
-        candidates += _item_candidates(item, mapping, report, (start + len(candidates), index))
+        candidates += _item_candidates(item, file_mapping, report, (start + len(candidates), index))
     return candidates, report
 
 
-def _item_candidates(item: SourceItem, mapping: Mapping, report: FileReport,
+def _item_candidates(item: SourceItem, file_mapping: FileMapping, report: FileReport,
                      position: tuple[int, int]) -> list[Candidate]:
     """The candidates of one item; ``position`` is (order of the first one, source index)."""
-    exclusion = mapping.section_exclusion(item)
+    mapping = file_mapping.mapping
+    exclusion = file_mapping.section_exclusion(item)
     if exclusion:
         report.excluded[exclusion.reason] += 1
         _remember_left_out(item, f"excluded from {item.file} ({exclusion.reason})", report)
         return []
-    rule = mapping.rule_for(item)
+    rule = file_mapping.rule_for(item)
     if rule is None and item.linked:
         report.unmapped[item.heading_path or "(no heading)"] += 1
         return []

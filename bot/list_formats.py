@@ -28,7 +28,6 @@ from urllib.parse import unquote, urlsplit
 
 from . import arxiv_ids
 from .catalog import parse as parse_catalog
-from .text import title_key
 
 # -- what an item is and what it gives ---------------------------------------------------------
 
@@ -85,6 +84,7 @@ class Link:
 
 # -- reading a file into items -----------------------------------------------------------------
 
+_WORD = re.compile(r"[^\W_]")
 _MOJIBAKE_RUN = re.compile(r"[^\x00-\x7f]+")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _ANCHOR_LINK = re.compile(r"\(?\s*\[[^\]]*\]\(#[^)]*\)\s*\)?")
@@ -608,7 +608,7 @@ def extract(item: SourceItem) -> list[Fields] | Unreadable:
             break
     else:
         return Unreadable("no title found")
-    results = [_classify(fields, item, item_links) for fields in found if title_key(fields.title)]
+    results = [_classify(fields, item, item_links) for fields in found if _WORD.search(fields.title)]
     if not results:
         return Unreadable("no title found")
     problems = [r for r in results if isinstance(r, Unreadable)]
