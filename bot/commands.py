@@ -376,7 +376,7 @@ def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxono
         # Authorise with the collaborator-permission API, only when a write command asks for it.
         maintainer = any(c.name in WRITE_COMMANDS for c in commands) and (
             issues.permission(event.author) in settings.allowed_roles)
-        catalog = parse(forge.read_file(settings.catalog_path), taxonomy)
+        catalog = read_catalog(forge, settings.catalog_path, taxonomy)
         work = Run(event, settings, taxonomy, catalog, forge, maintainer, state, ids_left=settings.max_ids)
         _act(commands, work, lookup)
     except BotError as exc:
@@ -385,6 +385,14 @@ def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxono
     issues.upsert_comment(event.issue_number, MARKER_KIND, body)
     return Outcome(body=body, replies=tuple(sorted(work.replies, key=lambda r: r.order)),
                    exit_code=1 if work.transient_failure else 0)
+
+
+def read_catalog(forge: Forge, path: str, taxonomy: Taxonomy) -> Catalog:
+    text = forge.read_file(path)
+    if not text.strip():
+        raise BotError(f"{path} is missing or empty on the default branch: set `catalog` in "
+                       "config/commands.yml to the catalog's path")
+    return parse(text, taxonomy)
 
 
 def _status_comment(issues: IssueTracker, number: int, bot_logins: Sequence[str]) -> Comment | None:
@@ -397,7 +405,7 @@ def _status_comment(issues: IssueTracker, number: int, bot_logins: Sequence[str]
 def _fail(event: Event, issues: IssueTracker, state: IssueState, message: str, taxonomy: Taxonomy,
           settings: CommandSettings) -> Outcome:
     """The run could not start (permission or catalog unreadable): say so, keep the state."""
-    failure = Reply((0, 0), "failed", "", {"reason": code_span(message, 400)})
+    failure = Reply((0, 0), "failed", "", {"reason": safe_text(message)})
     body = templates.render("command_status.md.j2", **_status_context(
         event, state, [failure], False, taxonomy, settings))
     issues.upsert_comment(event.issue_number, MARKER_KIND, body)
@@ -422,7 +430,7 @@ def _act(commands: Sequence[Command], work: Run, lookup: Lookup) -> None:
         work.transient_failure = True
         for request in requests:
             work.reply(request.order, "source_failed", request.command, id=request.arxiv_id,
-                       reason=code_span(str(exc), 300))
+                       reason=safe_text(str(exc)))
         return
     for request in requests:
         _finish_add(request, results[request.arxiv_id], work)
@@ -575,7 +583,7 @@ def _propose(order: tuple[int, int], cmd: str, change: ChangeRequest, action: st
         result: ProposalResult = work.forge.propose(change)
     except BotError as exc:
         work.transient_failure = True
-        work.reply(order, "forge_failed", cmd, reason=code_span(str(exc), 300), **facts)
+        work.reply(order, "forge_failed", cmd, reason=safe_text(str(exc)), **facts)
         return False
     pull = result.pull_request
     work.state = work.state.with_pull(OpenedPull(pull.number, pull.url, action, arxiv_id))
@@ -635,18 +643,22 @@ def _move(index: int, command: Command, work: Run) -> list[AddRequest]:
     return []
 
 
-def edit_request(action: str, arxiv_id: str, item: Item, placement: tuple[str, str | None] | None,
-                 work: Run) -> ChangeRequest:
-    """The PR of a /remove or /move: a pure edit of the catalog on the current default branch."""
-    taxonomy = work.taxonomy
-    section, subsection = placement or (None, None)
-
+def catalog_edit(arxiv_id: str, placement: tuple[str, str | None] | None,
+                 taxonomy: Taxonomy) -> Callable[[str], str]:
+    """The pure edit of a /remove (``placement`` None) or /move PR, applied by the forge to the catalog
+    on the current default branch. The PR's ``catalog-edit`` marker holds these arguments."""
     def edit(text: str) -> str:
         catalog = parse(text, taxonomy)
-        if section is None:
+        if placement is None:
             return catalog.remove(arxiv_id).render()
-        return catalog.move(arxiv_id, section, subsection).render()
+        return catalog.move(arxiv_id, *placement).render()
+    return edit
 
+
+def edit_request(action: str, arxiv_id: str, item: Item, placement: tuple[str, str | None] | None,
+                 work: Run) -> ChangeRequest:
+    """The PR of a /remove or /move, on branch ``bot/remove-<id>`` or ``bot/move-<id>``."""
+    section, subsection = placement or (None, None)
     marker = markers.make(EDIT_MARKER_KIND, {"action": action, "arxiv_id": arxiv_id, "section": section,
                                              "subsection": subsection})
     context: dict[str, Any] = dict(
@@ -660,7 +672,7 @@ def edit_request(action: str, arxiv_id: str, item: Item, placement: tuple[str, s
     return ChangeRequest(
         branch=f"bot/{action}-{arxiv_id.replace('/', '-')}", title=title,
         body=templates.render("command_pr_body.md.j2", **context), commit_message=title,
-        path=work.settings.catalog_path, edit=edit, labels=labels)
+        path=work.settings.catalog_path, edit=catalog_edit(arxiv_id, placement, work.taxonomy), labels=labels)
 
 
 # -- the status comment ------------------------------------------------------------------------------

@@ -425,8 +425,9 @@ def test_arxiv_down_changes_nothing_and_says_so(github: FakeGitHub, arxiv: Arxiv
     outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache")
     assert [r.kind for r in outcome.replies] == ["source_failed"] and outcome.exit_code == 1
     assert not github.pulls() and len(arxiv.asked) == 3
-    assert "arXiv did not answer for 2405.13786 (`the arXiv API" in status(github)
-    assert "HTTP 503" in status(github) and "post the command again in a few minutes" in status(github)
+    assert ("arXiv did not answer, so arXiv 2405.13786 was not looked up and nothing was changed. Post the "
+            "command again in a few minutes. (Details: the arXiv API") in status(github)
+    assert "after 3 attempts \\(last: HTTP 503\\)" in status(github)  # escaped markdown
 
 
 def test_reissuing_a_command_updates_the_same_pr_and_the_same_comment(github: FakeGitHub, arxiv: ArxivAPI,
@@ -598,3 +599,23 @@ def test_unhandled_events_and_bad_payloads() -> None:
     edited["changes"] = {"title": {"from": "old"}}
     event = read_event("issues", edited)
     assert event is not None and not event.body_changed
+
+
+def test_a_refused_write_leaves_no_branch_and_says_so(github: FakeGitHub, arxiv: ArxivAPI,
+                                                      taxonomy: Taxonomy) -> None:
+    github.fail("POST", "/repos/{owner}/{repo}/git/trees", status=403, message="Resource not accessible by integration",
+                when=lambda body: "2405.13786" in json.dumps(body))  # the /add's commit only
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache\n/remove 2404.14469")
+    assert [r.kind for r in outcome.replies] == ["forge_failed", "remove_done"] and outcome.exit_code == 1
+    assert github.branches() == ["bot/remove-2404.14469", "master"]
+    assert "the pull request for arXiv 2405.13786 could not be opened or updated" in status(github)
+    assert "Resource not accessible by integration" in status(github)
+
+
+def test_a_missing_catalog_is_reported_not_guessed(arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    with FakeGitHub(owner="Codertocat", name="Hello-World", default_branch="master", files={"README.md": "hi"}) as fake:
+        fake.add_issue("Add a paper", "", user=OUTSIDER)
+        outcome = handle(fake, arxiv, taxonomy, "/add 2405.13786 kv-cache")
+        assert outcome.exit_code == 1 and not fake.pulls() and arxiv.asked == []
+        assert "catalog.md is missing or empty on the default branch" in status(fake)
+        assert not fake.violations
