@@ -37,7 +37,7 @@ def is_valid(arxiv_id: str) -> bool:
     if "/" in arxiv_id:
         return True
     yymm, number = arxiv_id.split(".")
-    if not 1 <= int(yymm[2:]) <= 12 or not "0704" <= yymm:
+    if not 1 <= int(yymm[2:]) <= 12 or yymm < "0704":
         return False
     # four-digit numbers until December 2014, five from January 2015 on
     return len(number) == (5 if yymm >= "1501" else 4)

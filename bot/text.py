@@ -8,7 +8,8 @@ import unicodedata
 
 # \'e, \"{o}, \v{c}, \c c: a letter accent (u v H c k b) needs braces or a space, so that
 # \beta or \cdot are not read as an accent on "eta" or "dot".
-_LATEX_ACCENTS = re.compile(r"\\(?:[`'^\"~=.]\{?(?P<a>[A-Za-z])\}?|[uvHckb](?:\{(?P<b>[A-Za-z])\}|\s+(?P<c>[A-Za-z])))")
+_LATEX_ACCENTS = re.compile(r"\\(?:[`'^\"~=.]\{?(?P<a>[A-Za-z])\}?"
+                            r"|[uvHckb](?:\{(?P<b>[A-Za-z])\}|\s+(?P<c>[A-Za-z])))")
 _LATEX_COMMAND_WITH_ARG = re.compile(r"\\(?:text\w*|math\w*|emph|mbox|operatorname)\s*\{([^{}]*)\}")
 _LATEX_SYMBOLS = {
     r"\alpha": "α", r"\beta": "β", r"\gamma": "γ", r"\delta": "δ", r"\epsilon": "ε",
