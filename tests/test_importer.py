@@ -358,3 +358,27 @@ def test_a_table_row_with_text_after_its_last_pipe_is_still_a_row() -> None:
                            "|[GPTQ: Accurate Post-Training Quantization](https://arxiv.org/abs/2210.17323) | x |o\n")
     item = parsed.find_by_id("2210.17323")
     assert item is not None and item.kind == "row" and item.line_number == 3
+
+
+def test_a_resource_named_like_a_paper_is_not_listed_twice(taxonomy: Taxonomy) -> None:
+    source = ("# L\n\n## KV\n\n- [SnapKV: LLM Knows What You are Looking for Before Generation]"
+              "(https://arxiv.org/abs/2404.14469)\n\n## Tools\n\n"
+              "- [SnapKV: LLM Knows What You are Looking for Before Generation](https://github.com/FasterDecoding/SnapKV)"
+              "\n")
+    mapping = Mapping(taxonomy, rules=(importer.Rule("kv-cache", path=importer._regex("KV", "t")),
+                                       importer.Rule("tools", path=importer._regex("Tools", "t"))))
+    run = importer.run([Source("l.md", "l.md", source)], mapping)
+    assert (run.papers, run.resources) == (1, 0)
+    assert run.reports[0].merged == 1 and lint.check(catalog.parse(run.text(taxonomy), taxonomy), taxonomy) == []
+
+
+def test_the_last_guard_drops_what_lint_would_call_a_duplicate(taxonomy: Taxonomy) -> None:
+    report = importer.FileReport("l.md", "l.md")
+    item = read_items("l.md", "- [x](https://example.org)\n")[0][0]
+    candidate = importer.Candidate(Fields("T", url="https://example.org"), item, 0, 0, ("tools", None))
+    first = importer.Entry(title="Same Title Here", url="https://a.org", kind="resource", description="a")
+    second = importer.Entry(title="Same title here!", url="https://b.org", kind="resource", description="b")
+    kept, dropped = importer._drop_near_duplicates(
+        [(first, ("tools", None), importer.Record([candidate])),
+         (second, ("tools", None), importer.Record([candidate]))], [report])
+    assert [e for e, _, _ in kept] == [first] and dropped == 1 and report.merged == 1
