@@ -1,11 +1,12 @@
 """The refresh job: keep every open bot PR one clean commit on top of the default branch.
 
-Run on every push to the default branch (``.github/workflows/refresh.yml``). For each open bot
+Run on every push to the default branch (``.github/workflows/refresh.yml``) and at the start of
+each poll run. For each open bot
 PR it re-inserts the PR's one line, as recorded in the PR's hidden ``arxiv`` marker (entry line,
 section, subsection), into the catalog as it is now, and lets the forge force-update the branch
 (nothing is written for a PR that is already current). A PR whose paper has meanwhile reached
 the catalog some other way is closed with a comment. So merging bot PRs one after another never
-needs a human rebase.
+needs a human rebase. A batch-mode digest PR (``bot.digest``) is rebuilt with its ticked papers.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
-from . import config, templates
+from . import config, digest, markers, templates
 from . import taxonomy as taxonomy_module
 from .catalog import Catalog, parse
 from .entry import parse_entry
@@ -45,8 +46,31 @@ def rebuild_change(pull: PullRequest, marker: Mapping[str, object], taxonomy: Ta
                          path=catalog_path, edit=edit, labels=())
 
 
+def refresh_digest(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: Taxonomy,
+                   catalog_path: str, dry_run: bool = False) -> Outcome:
+    """A batch-mode digest PR: rebuilt with its ticked papers that are not in the catalog yet;
+    closed when none is left."""
+    entries = digest.combine(digest.entries_of(pull.body), [], catalog)
+    change = digest.digest_change(entries, taxonomy, catalog_path, pull.branch)
+    if change is None:
+        if dry_run:
+            return Outcome(pull, "would close", "no ticked paper left")
+        comment = templates.render("refresh_digest_closed.md.j2", pull=pull, entries=entries).strip()
+        forge.close_pull_request(pull, comment)
+        return Outcome(pull, "closed", "no ticked paper left")
+    if dry_run:
+        return Outcome(pull, "would rebuild")
+    try:
+        result = forge.propose(change)
+    except ForgeError as exc:
+        return Outcome(pull, "failed", str(exc))
+    return Outcome(result.pull_request, "unchanged" if result.action == "unchanged" else "rebuilt")
+
+
 def refresh_one(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: Taxonomy,
                 catalog_path: str, dry_run: bool = False) -> Outcome:
+    if markers.find(pull.body, digest.MARKER_KIND) is not None:
+        return refresh_digest(forge, pull, catalog, taxonomy, catalog_path, dry_run)
     marker = proposal_marker(pull)
     if not marker or not marker.get("line") or not marker.get("section"):
         return Outcome(pull, "skipped", "no arxiv marker with an entry line: not a one-paper PR")

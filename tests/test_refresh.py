@@ -132,3 +132,72 @@ def test_python_m_bot_refresh(fake, taxonomy, tmp_path, monkeypatch, capsys):
     assert "1 rebuilt on the current default branch, 0 already current" in out
     assert summary.read_text().strip() == out.strip()
     assert fake.git.commits[fake.head("bot/arxiv-2405.00001")].parents == [fake.head()]
+
+
+# -- batch mode: one digest PR per run ----------------------------------------------------------------
+
+
+def digest_proposal(taxonomy, index: int):
+    from bot.models import Paper
+    from bot.proposals import Proposal, paper_entry
+    from tests.fake_github import TITLES
+
+    paper = Paper(arxiv_id=f"2405.{index:05d}", title=TITLES[index], authors=("Ada Lovelace",))
+    return Proposal(paper=paper, entry=paper_entry(paper), section="quantization", subsection="weight-only")
+
+
+def untick(fake: FakeGitHub, number: int, arxiv_id: str) -> None:
+    body = fake.issues[number].body.replace(f"- [x] arXiv {arxiv_id}:", f"- [ ] arXiv {arxiv_id}:")
+    assert fake.api("PATCH", f"/repos/{fake.repository}/pulls/{number}", {"body": body}).status_code == 200
+
+
+def test_digest_untick_a_paper_and_rerun(fake, taxonomy):
+    from bot import digest
+
+    catalog = parse(fake.file("catalog.md"), taxonomy)
+    first = digest.digest_for_run(None, [digest_proposal(taxonomy, i) for i in (1, 2, 3)], catalog, taxonomy,
+                                  "catalog.md", "bot/digest")
+    opened = forge_for(fake).propose(first)
+    number = opened.pull_request.number
+    assert opened.action == "opened" and first.title == "Add 3 papers to the catalog"
+    assert all(occurrences_on(fake, "bot/digest", f"2405.{i:05d}") == 1 for i in (1, 2, 3))
+
+    untick(fake, number, "2405.00002")
+    forge = forge_for(fake)  # the next poll run, with one new paper
+    [previous] = [p for p in forge.bot_pull_requests("open") if p.branch == "bot/digest"]
+    second = digest.digest_for_run(previous, [digest_proposal(taxonomy, 4)],
+                                   parse(forge.read_file("catalog.md"), taxonomy), taxonomy, "catalog.md", "bot/digest")
+    result = forge.propose(second)
+
+    assert result.action == "updated" and result.pull_request.number == number and len(fake.pulls()) == 1
+    assert [occurrences_on(fake, "bot/digest", f"2405.{i:05d}") for i in (1, 2, 3, 4)] == [1, 0, 1, 1]
+    body = fake.issues[number].body
+    assert "- [ ] arXiv 2405.00002: [Sparse Mixture Routing under Memory Budgets]" in body
+    assert body.count("- [x] arXiv") == 3 and fake.issues[number].title == "Add 3 papers to the catalog"
+    assert digest.rejected_ids(result.pull_request) == {"2405.00002"}
+    assert [o.action for o in refresh.run(forge_for(fake), taxonomy)] == ["unchanged"]
+    assert fake.merge(number).status_code == 200
+    assert [occurrences(fake, f"2405.{i:05d}") for i in (1, 2, 3, 4)] == [1, 0, 1, 1]
+
+
+def test_refresh_closes_a_digest_with_nothing_ticked(fake, taxonomy):
+    from bot import digest
+
+    change = digest.digest_for_run(None, [digest_proposal(taxonomy, i) for i in (1, 2)],
+                                   parse(fake.file("catalog.md"), taxonomy), taxonomy, "catalog.md", "bot/digest")
+    number = forge_for(fake).propose(change).pull_request.number
+    untick(fake, number, "2405.00001")
+    untick(fake, number, "2405.00002")
+
+    [outcome] = refresh.run(forge_for(fake), taxonomy)
+
+    assert outcome.action == "closed" and fake.issues[number].state == "closed"
+    [comment] = fake.issue_comments(number)
+    assert comment.body.startswith("Closing: no ticked paper is left to add (2 unticked: the bot will not "
+                                   "propose them again).")
+    closed = forge_for(fake).bot_pull_requests("closed")[0]
+    assert digest.rejected_ids(closed) == {"2405.00001", "2405.00002"}
+
+
+def occurrences_on(fake: FakeGitHub, branch: str, arxiv_id: str) -> int:
+    return sum(1 for line in fake.file("catalog.md", branch).splitlines() if f"arXiv {arxiv_id}" in line)
