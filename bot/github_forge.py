@@ -218,8 +218,7 @@ def explain(action: str, failure: Failure, attempts: int, repository: str) -> st
                 "attempt(s); rerun later")
     if status == 0 or status >= 500:
         what = "no answer" if status == 0 else f"HTTP {status}"
-        return (f"could not {action}: GitHub failed {attempts} time(s) ({what}: {message}); nothing "
-                "half-done was left behind, rerun later")
+        return f"could not {action}: GitHub failed {attempts} time(s) ({what}: {message}); rerun later"
     return f"GitHub refused to {action} (HTTP {status}: {message})"
 
 
@@ -471,34 +470,48 @@ class GitHubForge:
               landed: Callable[[], T | None] | None = None, retry_errors: bool = True) -> T:
         """``send()`` under the retry policy. A non-repeatable write whose outcome is unknown is
         repeated only after ``landed()`` found no trace of it (and its result is used if it did)."""
-        policy, attempt = self.settings.retry, 1
+        attempt = 1
         while True:
             try:
                 return send()
             except (GithubException, requests.exceptions.RequestException) as exc:
                 failure = failure_of(exc)
                 assert failure is not None
-                delay = retry_delay(failure, attempt, policy, self._clock())
-                if not retry_errors and not is_rate_limit(failure):
-                    delay = None
-                if delay is None or attempt >= policy.max_attempts:
-                    raise GitHubError(explain(action, failure, attempt, self.repository),
-                                      failure.status, failure.message) from exc
-                if delay > policy.max_wait_seconds:
-                    raise GitHubError(
-                        f"could not {action}: GitHub asks to wait {delay:.0f} s ({failure.message}), longer "
-                        f"than retry.max_wait_seconds={policy.max_wait_seconds:.0f} in config/github.yml; "
-                        "rerun later", failure.status, failure.message) from exc
-                self._sleep(delay)
+                self._sleep(self._delay_or_raise(action, failure, attempt, retry_errors, exc))
                 if failure.may_have_landed and not repeatable:
-                    if landed is None:
-                        raise GitHubError(f"could not {action}: {failure.message}; it may have been applied, "
-                                          "so it is not repeated blindly. Check GitHub and rerun",
-                                          failure.status, failure.message) from exc
-                    found = landed()
+                    found = self._landed(action, failure, landed, exc)
                     if found is not None:
                         return found
                 attempt += 1
+
+    def _delay_or_raise(self, action: str, failure: Failure, attempt: int, retry_errors: bool,
+                        exc: Exception) -> float:
+        policy = self.settings.retry
+        delay = retry_delay(failure, attempt, policy, self._clock())
+        if not retry_errors and not is_rate_limit(failure):
+            delay = None
+        if delay is None or attempt >= policy.max_attempts:
+            raise GitHubError(explain(action, failure, attempt, self.repository),
+                              failure.status, failure.message) from exc
+        if delay > policy.max_wait_seconds:
+            raise GitHubError(
+                f"could not {action}: GitHub asks to wait {delay:.0f} s ({failure.message}), longer than "
+                f"retry.max_wait_seconds={policy.max_wait_seconds:.0f} in config/github.yml; rerun later",
+                failure.status, failure.message) from exc
+        return delay
+
+    def _landed(self, action: str, failure: Failure, landed: Callable[[], T | None] | None,
+                exc: Exception) -> T | None:
+        """What a write that may have been applied left behind (None: nothing, repeat it)."""
+        if landed is None:
+            raise GitHubError(f"could not {action}: {failure.message}; it may have been applied, so it is "
+                              "not repeated blindly. Check GitHub and rerun",
+                              failure.status, failure.message) from exc
+        try:
+            return landed()
+        except ForgeError as check:
+            raise GitHubError(f"could not {action}: {failure.message}, and checking whether it was applied "
+                              f"failed too ({check}); rerun later", failure.status, failure.message) from exc
 
     def _rest(self, verb: str, path: str, action: str, *, params: Mapping[str, Any] | None = None,
               body: Any = None, repeatable: bool = True,
@@ -724,14 +737,22 @@ class GitHubForge:
         try:
             pull = self._create_pull(change)
         except ForgeError:
-            if self._find_open_pull_rest(change.branch) is None:
-                self._delete_branch(change.branch)
+            self._discard_branch(change.branch)
             raise
         try:
             self._decorate(pull.number, change)
         except ForgeError as exc:  # the PR is fine without them; say so and carry on
             warnings.warn(f"PR #{pull.number} opened, but {exc}", stacklevel=2)
         return replace(pull, labels=self._labels_for(change))
+
+    def _discard_branch(self, branch: str) -> None:
+        """Remove a branch whose PR could not be opened (unless a PR uses it after all)."""
+        try:
+            if self._find_open_pull_rest(branch) is None:
+                self._delete_branch(branch)
+        except ForgeError as exc:  # GitHub is down: say so, and let the original error through
+            warnings.warn(f"branch {branch} is left behind without a PR; delete it or rerun ({exc})",
+                          stacklevel=3)
 
     def _pull_from_rest(self, data: Mapping[str, Any]) -> PullRequest:
         state: PullState = "merged" if data.get("merged_at") else cast(PullState, data["state"])

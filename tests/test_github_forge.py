@@ -3,6 +3,7 @@ validated against GitHub's REST description and GraphQL schema (see tests/fake_g
 
 from __future__ import annotations
 
+import base64
 import math
 
 import pytest
@@ -275,6 +276,18 @@ def test_github_down_while_opening_leaves_no_branch(fake, taxonomy):
     assert fake.pulls() == [] and change.branch not in fake.branches()
 
 
+def test_when_even_the_cleanup_fails_the_first_error_is_raised(fake, taxonomy):
+    fake.fail("POST", PULLS, status=503, times=10)
+    fake.fail("GET", PULLS, status=503, times=10)
+    with pytest.warns(UserWarning, match="left behind without a PR"), \
+            pytest.raises(ForgeError, match="open a PR for bot/arxiv-2405.00001"):
+        forge_for(fake).propose(paper_change(taxonomy, "2405.00001"))
+    assert fake.pulls() == []
+    fake.faults.clear()  # GitHub is back: the next run takes the leftover branch over
+    assert forge_for(fake).propose(paper_change(taxonomy, "2405.00001")).action == "opened"
+    assert len(fake.pulls()) == 1
+
+
 def test_missing_permission_is_explained(fake, taxonomy):
     fake.fail("POST", REFS, status=403, message="Resource not accessible by integration")
     change = paper_change(taxonomy, "2405.00001")
@@ -526,3 +539,17 @@ def test_requests_per_poll_run(fake, taxonomy, capsys):
         print("\nrequests per poll run: N new papers, M open bot PRs before the run -> reads, writes")
         for new, existing, reads, writes in rows:
             print(f"  N={new:>2}  M={existing:>3}  reads={reads}  writes={writes}")
+
+
+def test_the_fakes_search_and_contents_api(fake, taxonomy):
+    forge_for(fake).propose(paper_change(taxonomy, "2405.00001"))
+    fake.add_issue("Please add our paper", "arXiv 2405.00099 please", user="alice", labels=("add-paper",))
+    search = fake.api("GET", f"/search/issues?q=repo:{fake.repository}+is:pr+is:open+head:bot/arxiv-").json()
+    issues = fake.api("GET", f"/search/issues?q=repo:{fake.repository}+is:issue+label:add-paper+2405.00099").json()
+    assert [i["number"] for i in search["items"]] == [1] and "pull_request" in search["items"][0]
+    assert issues["total_count"] == 1 and issues["items"][0]["user"]["login"] == "alice"
+    content = fake.api("GET", f"/repos/{fake.repository}/contents/catalog.md?ref=bot/arxiv-2405.00001").json()
+    assert content["sha"] == git_blob_sha(fake.file("catalog.md", "bot/arxiv-2405.00001"))
+    put = fake.api("PUT", f"/repos/{fake.repository}/contents/notes/todo.md",
+                   {"message": "Add notes", "content": base64.b64encode(b"- a\n").decode()})
+    assert put.status_code == 200 and fake.file("notes/todo.md") == "- a\n"
