@@ -201,3 +201,21 @@ def test_refresh_closes_a_digest_with_nothing_ticked(fake, taxonomy):
 
 def occurrences_on(fake: FakeGitHub, branch: str, arxiv_id: str) -> int:
     return sum(1 for line in fake.file("catalog.md", branch).splitlines() if f"arXiv {arxiv_id}" in line)
+
+
+def test_refresh_on_the_local_git_forge(tmp_path, taxonomy):
+    """Without a token the same job runs on a local clone (bot.local_forge)."""
+    from bot.local_forge import LocalGitForge
+    from tests.gitrepo import git, make_repo
+
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    forge = LocalGitForge(repo)
+    forge.propose(paper_change(taxonomy, "2405.00001"))
+    (repo / "catalog.md").write_text((repo / "catalog.md").read_text() + "\nfooter\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "footer")
+
+    [outcome] = refresh.run(LocalGitForge(repo), taxonomy)
+
+    assert outcome.action == "rebuilt"
+    assert git(repo, "rev-parse", "bot/arxiv-2405.00001~1").strip() == git(repo, "rev-parse", "main").strip()
+    assert [o.action for o in refresh.run(LocalGitForge(repo), taxonomy)] == ["unchanged"]
