@@ -86,6 +86,7 @@ class Event:
 
     name: str
     action: str
+    repository: str  # owner/name
     repository_url: str  # https://github.com/owner/name
     default_branch: str
     issue_number: int
@@ -110,7 +111,7 @@ def read_event(name: str, payload: Mapping[str, Any]) -> Event | None:
         written = comment if comment is not None else issue
         changes = payload.get("changes") or {}
         return Event(
-            name=name, action=action, repository_url=str(repo["html_url"]),
+            name=name, action=action, repository=str(repo["full_name"]), repository_url=str(repo["html_url"]),
             default_branch=str(repo.get("default_branch") or "main"), issue_number=int(issue["number"]),
             author=str(written["user"]["login"]), author_type=str(written["user"].get("type") or ""),
             sender=str(sender["login"]), sender_type=str(sender.get("type") or ""),
@@ -737,7 +738,8 @@ def main(args: argparse.Namespace) -> int:
         return 0
     github = config.load("github")
     settings = CommandSettings.from_config(config.load("commands"), github)
-    forge = GitHubForge.from_environment(env, settings=GitHubSettings.from_config(github),
+    forge = GitHubForge.from_environment(env, repository=env.get("GITHUB_REPOSITORY") or event.repository,
+                                         settings=GitHubSettings.from_config(github),
                                          catalog_path=settings.catalog_path)
     lookup = ArxivLookup.from_settings(ApiSettings.from_config(config.load("sources")))
     outcome = run(event, forge, forge, lookup, taxonomy_module.load(), settings)

@@ -142,7 +142,7 @@ def handle(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy, text: str, u
            settings: CommandSettings = SETTINGS) -> Outcome:
     """Deliver one event as GitHub Actions would, and run the job on it."""
     data = payload(name, text, user, user_type, serial)
-    event = read_event(*name.split(".")[:1], data)
+    event = read_event(name.split(".")[0], data)
     assert isinstance(event, Event)
     if event.comment_id is not None:  # the comment exists on GitHub before the event is sent
         post_comment(github, event.comment_id, text, user)
