@@ -660,6 +660,7 @@ class GitHubForge:
         existing = self._open_pull(change.branch)
         if existing and self._branch_is_current(existing, change.path, new_text):
             pull = self._update_pull(existing.pull, change)
+            snap.pulls[pull.number] = replace(existing, pull=pull)
             return ProposalResult(pull, "unchanged" if pull == existing.pull else "updated", diff)
         commit = self._commit(change, new_text)
         if existing:

@@ -90,9 +90,12 @@ def test_a_new_body_updates_the_pr_in_place(fake, taxonomy):
     fake.reset_counts()
 
     edited = type(change)(**{**change.__dict__, "body": change.body.replace("Merge to accept", "Merge it")})
-    result = forge_for(fake).propose(edited)
+    forge = forge_for(fake)
+    result = forge.propose(edited)
+    again = forge.propose(edited)
 
     assert result.action == "updated" and result.pull_request.number == opened.pull_request.number
+    assert again.action == "unchanged"
     assert fake.pulls()[0].body == edited.body and fake.head(change.branch) == head
     assert fake.writes() == 1 and fake.counts["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"] == 1
 
