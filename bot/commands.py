@@ -45,6 +45,7 @@ HANDLED_EVENTS = {("issue_comment", "created"), ("issues", "opened"), ("issues",
 WRITE_COMMANDS = {"add", "remove", "move", "approve"}
 _LOGIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
 _PATH_RE = re.compile(r"^(/[A-Za-z0-9._~%+-]+){2,}/?$")
+_URL_RE = re.compile(r"^https?://[^\s()<>\[\]`]+$")  # a link the bot wrote (PR, comment)
 
 
 # -- settings and the event ------------------------------------------------------------------
@@ -107,7 +108,7 @@ def read_event(name: str, payload: Mapping[str, Any]) -> Event | None:
         return None
     try:
         issue, repo, sender = payload["issue"], payload["repository"], payload["sender"]
-        comment = payload.get("comment") if name == "issue_comment" else None
+        comment = payload["comment"] if name == "issue_comment" else None
         written = comment if comment is not None else issue
         changes = payload.get("changes") or {}
         return Event(
@@ -241,8 +242,9 @@ class IssueState:
         return replace(self, pending=tuple(p for p in self.pending if p.arxiv_id != arxiv_id))
 
     def with_pending(self, pending: Pending) -> IssueState:
-        return replace(self.without_pending(pending.arxiv_id),
-                       pending=(*self.without_pending(pending.arxiv_id).pending, pending))
+        """``pending`` replaces an earlier request for the same paper."""
+        others = self.without_pending(pending.arxiv_id)
+        return replace(others, pending=(*others.pending, pending))
 
     def with_pull(self, pull: OpenedPull) -> IssueState:
         others = tuple(p for p in self.pulls if p.number != pull.number)
@@ -252,21 +254,26 @@ class IssueState:
 def state_from_data(data: Mapping[str, Any] | None, taxonomy: Taxonomy, hosts: Sequence[str]) -> IssueState:
     """The state stored in the status marker, keeping only well-formed records (a maintainer may
     have edited the comment by hand)."""
-    data = data if isinstance(data, Mapping) else {}
-    pending = [p for p in (_pending(raw, taxonomy, hosts) for raw in data.get("pending") or []) if p]
-    pulls = [p for p in (_pull(raw) for raw in data.get("pulls") or []) if p]
+    def records(key: str) -> list[Any]:
+        found = data.get(key) if isinstance(data, Mapping) else None
+        return found if isinstance(found, list) else []
+    pending = [p for p in (_pending(raw, taxonomy, hosts) for raw in records("pending")) if p]
+    pulls = [p for p in (_pull(raw) for raw in records("pulls")) if p]
     return IssueState(tuple(pending), tuple(pulls))
 
 
 def _pending(raw: Any, taxonomy: Taxonomy, hosts: Sequence[str]) -> Pending | None:
     try:
         pending = Pending(**{k: raw[k] for k in Pending.__dataclass_fields__})
+        texts = [v for k, v in vars(pending).items() if k != "subsection"]
+        if not all(isinstance(v, str) for v in texts) or not isinstance(pending.subsection, str | None):
+            return None
         taxonomy.get(pending.section, pending.subsection)
     except (KeyError, TypeError, BotError):
         return None
     code_ok = not pending.code_url or normalize_code_url(pending.code_url, hosts)[0] == pending.code_url
-    valid = (arxiv_ids.is_valid(str(pending.arxiv_id)) and code_ok and parse_entry(str(pending.line))
-             and _LOGIN_RE.match(str(pending.requested_by)))
+    valid = (arxiv_ids.is_valid(pending.arxiv_id) and code_ok and parse_entry(pending.line)
+             and _LOGIN_RE.match(pending.requested_by) and _URL_RE.match(pending.request_url))
     return pending if valid else None
 
 
@@ -276,7 +283,8 @@ def _pull(raw: Any) -> OpenedPull | None:
                           arxiv_id=str(raw["arxiv_id"]))
     except (KeyError, TypeError, ValueError):
         return None
-    return pull if pull.action in ("add", "remove", "move") and arxiv_ids.is_valid(pull.arxiv_id) else None
+    valid = pull.action in ("add", "remove", "move") and arxiv_ids.is_valid(pull.arxiv_id)
+    return pull if valid and _URL_RE.match(pull.url) else None
 
 
 # -- one run ----------------------------------------------------------------------------------

@@ -581,12 +581,16 @@ def test_stored_state_keeps_only_well_formed_records(taxonomy: Taxonomy) -> None
     good = {"arxiv_id": "2405.13786", "section": "kv-cache", "subsection": None, "code_url": "",
             "requested_by": "someone", "request_url": "https://github.com/o/r/issues/1", "line": line}
     data = {"pending": [good, {**good, "section": "nope"}, {**good, "arxiv_id": "x"}, {**good, "line": "junk"},
-                        {**good, "code_url": "https://evil.example/o/r"}, "junk"],
-            "pulls": [{"number": 3, "url": "u", "action": "add", "arxiv_id": "2405.13786"},
-                      {"number": "x"}, {"number": 4, "url": "u", "action": "merge", "arxiv_id": "2405.13786"}]}
+                        {**good, "code_url": "https://evil.example/o/r"}, {**good, "code_url": 5},
+                        {**good, "request_url": "javascript:x"}, {**good, "subsection": 3}, "junk"],
+            "pulls": [{"number": 3, "url": "https://github.com/o/r/pull/3", "action": "add", "arxiv_id": "2405.13786"},
+                      {"number": "x"}, {"number": 4, "url": "u", "action": "add", "arxiv_id": "2405.13786"},
+                      {"number": 5, "url": "https://github.com/o/r/pull/5", "action": "merge", "arxiv_id": "2405.13786"}]}
     state = state_from_data(data, taxonomy, SETTINGS.code_hosts)
     assert [p.arxiv_id for p in state.pending] == ["2405.13786"] and [p.number for p in state.pulls] == [3]
     assert state_from_data(None, taxonomy, SETTINGS.code_hosts).to_data() == {"pending": [], "pulls": []}
+    assert state_from_data({"pending": 5, "pulls": {"a": 1}}, taxonomy, SETTINGS.code_hosts) == state_from_data(
+        {}, taxonomy, SETTINGS.code_hosts)
 
 
 def test_unhandled_events_and_bad_payloads() -> None:
