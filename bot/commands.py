@@ -385,7 +385,7 @@ def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxono
         # Authorise with the collaborator-permission API, only when a write command asks for it.
         maintainer = any(c.name in WRITE_COMMANDS for c in commands) and (
             issues.permission(event.author) in settings.allowed_roles)
-        catalog = read_catalog(forge, settings.catalog_path, taxonomy)
+        catalog = default_catalog(forge, settings.catalog_path, taxonomy)
         work = Run(event, settings, taxonomy, catalog, forge, maintainer, state, ids_left=settings.max_ids)
         _act(commands, work, lookup)
     except BotError as exc:
@@ -396,7 +396,8 @@ def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxono
                    exit_code=1 if work.transient_failure else 0)
 
 
-def read_catalog(forge: Forge, path: str, taxonomy: Taxonomy) -> Catalog:
+def default_catalog(forge: Forge, path: str, taxonomy: Taxonomy) -> Catalog:
+    """The catalog on the default branch (what the PRs will change)."""
     text = forge.read_file(path)
     if not text.strip():
         raise BotError(f"{path} is missing or empty on the default branch: set `catalog` in "
