@@ -8,7 +8,9 @@ import re
 from typing import Any
 
 PREFIX = "catalog-bot"
-_MARKER_RE = re.compile(r"<!-- catalog-bot:(?P<kind>[a-z0-9-]+)(?: (?P<data>\{.*?\}))? -->", re.S)
+# A marker starts a real HTML comment: a backslash-escaped "\<!--" (as in an escaped entry line)
+# is text, not a marker.
+_MARKER_RE = re.compile(r"(?<!\\)<!-- catalog-bot:(?P<kind>[a-z0-9-]+)(?P<rest> -->| \{)")
 
 
 def make(kind: str, data: dict[str, Any] | None = None) -> str:
@@ -22,14 +24,17 @@ def make(kind: str, data: dict[str, Any] | None = None) -> str:
 
 def find(text: str | None, kind: str) -> dict[str, Any] | None:
     """The data of the first ``kind`` marker in ``text`` ({} for a bare marker), else None."""
-    for match in _MARKER_RE.finditer(text or ""):
+    text = text or ""
+    decoder = json.JSONDecoder()
+    for match in _MARKER_RE.finditer(text):
         if match["kind"] != kind:
             continue
-        if not match["data"]:
+        if match["rest"] == " -->":
             return {}
         try:
-            data: dict[str, Any] = json.loads(match["data"])
+            data, end = decoder.raw_decode(text, match.end() - 1)
         except json.JSONDecodeError:
             continue
-        return data
+        if isinstance(data, dict) and text.startswith(" -->", end):
+            return data
     return None

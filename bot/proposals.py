@@ -94,6 +94,9 @@ def change_request(proposal: Proposal, taxonomy: Taxonomy, catalog_path: str) ->
         abstract=html.escape(" ".join(proposal.paper.abstract.split())),
         marker=marker_for(proposal),
         title_text=html.escape(proposal.entry.title, quote=False),
+        authors_text=html.escape(", ".join(proposal.entry.authors)
+                                 + (" et al." if proposal.entry.et_al else ""), quote=False),
+        venue_text=html.escape(proposal.entry.venue, quote=False),
     )
     title = templates.render("pr_title.txt.j2", **context).strip()
     return ChangeRequest(

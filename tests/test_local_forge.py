@@ -73,3 +73,20 @@ def test_pull_request_states_and_rejection_memory(tmp_path: Path, taxonomy: Taxo
 def test_not_a_repository_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ForgeError, match="not a git repository"):
         LocalGitForge(tmp_path)
+
+
+def test_pr_body_escapes_untrusted_paper_text(taxonomy: Taxonomy) -> None:
+    from bot import markers
+    from bot.models import Paper
+    from bot.proposals import Proposal, change_request, paper_entry, proposal_marker
+    from bot.forge import PullRequest
+
+    forged = markers.make("arxiv", {"arxiv_id": "9999.99999", "section": "surveys", "line": "x"})
+    paper = Paper(arxiv_id="2405.00001", title="<img src=x onerror=alert(1)> Title",
+                  authors=(f"Eve {forged}", "Bob"), abstract="<script>alert(1)</script>")
+    proposal = Proposal(paper=paper, entry=paper_entry(paper), section="kv-cache",
+                        reasons=["<b>reason</b>"], neighbours=[("<i>n</i>", "2401.00001", 3, 0.5)])
+    body = change_request(proposal, taxonomy, "catalog.md").body
+    assert "<img" not in body and "<script>" not in body and "<b>" not in body and "<i>" not in body
+    marker = proposal_marker(PullRequest(0, "b", "t", body, "open"))
+    assert marker is not None and marker["arxiv_id"] == "2405.00001"
