@@ -1,0 +1,174 @@
+"""Benchmark: relevance quality on the 2024 labelled papers, and section routing accuracy.
+
+    python bench/score_quality.py [--shared ../shared] [--catalog catalog.md] [--show 10]
+
+Relevance. The catalog is built from curated lists that overlap the labels, so every paper of
+the evaluation half is first removed from the training catalog (by arXiv id and by fuzzy title).
+Time split: the background (negatives) is one half of 2024 (months 1-6 or 7-12), the evaluation
+the other half; both directions are reported, and their mean. A third line per direction runs
+the evaluation half as the `score` job does (the papers scored are the background, cross-fitted,
+so a paper never counts as its own negative). Figures: average precision (AP), and recall and
+precision in the top 3 x positives (the review budget), for rules only, learned only, combined.
+
+Routing. 5-fold over the catalog's paper entries: train on four fifths, route the held-out
+titles, compare with the section they are in (per section, top-1, top-2, and how the
+needs-section flag splits them).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from sklearn.metrics import average_precision_score
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot import config, feeds  # noqa: E402
+from bot import taxonomy as taxonomy_module  # noqa: E402
+from bot.catalog import Catalog, Item, parse, read_catalog  # noqa: E402
+from bot.models import Paper  # noqa: E402
+from bot.scorer import Scorer, catalog_entries  # noqa: E402
+from bot.taxonomy import Taxonomy  # noqa: E402
+from bot.text import title_key  # noqa: E402
+
+LABELLED = "data/arxiv-2024-cs.AI-labeled.jsonl.gz"
+FUZZY_SAME_TITLE = 90.0
+FOLDS = 5
+
+
+@dataclass(frozen=True)
+class Metrics:
+    ap: float
+    recall: float
+    precision: float
+
+    def row(self) -> str:
+        return f"AP {self.ap:.3f}  R@3P {self.recall:.3f}  P@3P {self.precision:.3f}"
+
+
+def metrics(labels: np.ndarray, scores: np.ndarray) -> Metrics:
+    positives = int(labels.sum())
+    top = np.argsort(-scores, kind="stable")[: 3 * positives]
+    hits = int(labels[top].sum())
+    return Metrics(float(average_precision_score(labels, scores)), hits / positives, hits / len(top))
+
+
+def catalog_without(catalog: Catalog, papers: list[Paper], taxonomy: Taxonomy) -> tuple[Catalog, int]:
+    """The catalog minus every entry that is one of ``papers`` (same id, or titles alike)."""
+    ids = {p.arxiv_id for p in papers}
+    keys = [title_key(p.title) for p in papers]
+    entries = catalog.entries()
+    scores = process.cdist([i.title_key for i in entries], keys, scorer=fuzz.ratio,
+                           score_cutoff=FUZZY_SAME_TITLE, workers=-1)
+    drop: list[Item] = [item for row, item in enumerate(entries)
+                        if set(item.arxiv_ids) & ids or (item.title_key and scores[row].max() > 0)]
+    dropped_lines = {line for item in drop for line in range(item.start, item.end)}
+    text = "".join(line for i, line in enumerate(catalog.lines) if i not in dropped_lines)
+    return parse(text, taxonomy), len(drop)
+
+
+def relevance_folds(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy,
+                    keywords: dict, show: int) -> dict[str, list[Metrics]]:
+    halves = {"1-6": [p for p in papers if p.date[5:7] <= "06"],
+              "7-12": [p for p in papers if p.date[5:7] > "06"]}
+    results: dict[str, list[Metrics]] = defaultdict(list)
+    for train_name, eval_name in (("1-6", "7-12"), ("7-12", "1-6")):
+        evaluation = halves[eval_name]
+        training, removed = catalog_without(catalog, evaluation, taxonomy)
+        labels = np.array([int(p.extra.get("label", 0)) for p in evaluation])
+        print(f"\nnegatives from months {train_name}, evaluated on months {eval_name}: "
+              f"{len(evaluation)} papers, {labels.sum()} positives; {removed} of them removed "
+              f"from the training catalog ({len(catalog_entries(training, taxonomy))} entries left)")
+        for mode, background in (("time split", halves[train_name]), ("as `score` runs", evaluation)):
+            start = time.perf_counter()
+            scorer = Scorer.train(training, taxonomy, keywords, background=background)
+            parts = scorer.components(evaluation)
+            seconds = time.perf_counter() - start
+            variants = {"rules only": parts.rules, "learned only": parts.learned,
+                        "combined": parts.combined}
+            for name, scores in variants.items():
+                found = metrics(labels, np.asarray(scores, dtype=float))
+                results[f"{mode} / {name}"].append(found)
+                print(f"  {mode:<16} {name:<13} {found.row()}")
+            accepted = parts.combined >= scorer.settings.threshold
+            hits = int(labels[accepted].sum())
+            print(f"  {mode:<16} threshold {scorer.settings.threshold:.2f}: {accepted.sum()} accepted, "
+                  f"precision {hits / max(1, accepted.sum()):.3f}, recall {hits / labels.sum():.3f}"
+                  f"  ({seconds:.1f} s)")
+            if show and mode == "time split":
+                show_top_unlabelled(evaluation, labels, parts.combined, show)
+    return results
+
+
+def show_top_unlabelled(papers: list[Paper], labels: np.ndarray, scores: np.ndarray, count: int) -> None:
+    """Labels are a lower bound: the best-scored label-0 papers, to judge by eye."""
+    order = [i for i in np.argsort(-scores, kind="stable") if not labels[i]][:count]
+    print(f"  top {count} label-0 papers:")
+    for i in order:
+        print(f"    {scores[i]:.3f}  {papers[i].title[:100]}")
+
+
+def routing(catalog: Catalog, taxonomy: Taxonomy, keywords: dict) -> None:
+    entries = catalog_entries(catalog, taxonomy)
+    fold_of = {e.line: i % FOLDS for i, e in enumerate(entries)}
+    hits, second, total = Counter(), Counter(), Counter()
+    flagged, flagged_hits, sure_hits = 0, 0, 0
+    for fold in range(FOLDS):
+        held = [e for e in entries if fold_of[e.line] == fold]
+        held_lines = {line for e in held for line in [e.line - 1]}
+        text = "".join(line for i, line in enumerate(catalog.lines) if i not in held_lines)
+        scorer = Scorer.train(parse(text, taxonomy), taxonomy, keywords)
+        decisions = scorer.score([Paper(arxiv_id=e.arxiv_id or f"held-{e.line}", title=e.title)
+                                  for e in held])
+        for entry, decision in zip(held, decisions, strict=True):
+            right = decision.section == entry.section
+            total[entry.section] += 1
+            hits[entry.section] += right
+            second[entry.section] += right or decision.runner_up == entry.section
+            flagged += decision.needs_section
+            flagged_hits += right and decision.needs_section
+            sure_hits += right and not decision.needs_section
+    n = sum(total.values())
+    print(f"\nrouting, {FOLDS}-fold over {n} catalog paper entries (titles only):")
+    for section in taxonomy.section_ids():
+        if total[section]:
+            print(f"  {section:<20} {total[section]:>4}  top-1 {hits[section] / total[section]:.3f}"
+                  f"  top-2 {second[section] / total[section]:.3f}")
+    print(f"  {'overall':<20} {n:>4}  top-1 {sum(hits.values()) / n:.3f}"
+          f"  top-2 {sum(second.values()) / n:.3f}")
+    print(f"  needs-section flag: {flagged} routes ({flagged / n:.1%}), {flagged_hits / max(1, flagged):.3f} "
+          f"of them right; unflagged routes {sure_hits / max(1, n - flagged):.3f} right")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    parser.add_argument("--catalog", type=Path, default=ROOT / "catalog.md")
+    parser.add_argument("--show", type=int, default=10, help="top label-0 papers to list")
+    parser.add_argument("--skip-routing", action="store_true")
+    args = parser.parse_args()
+    taxonomy = taxonomy_module.load(ROOT / "config")
+    keywords = config.load("keywords", ROOT / "config")
+    catalog = read_catalog(args.catalog, taxonomy)
+    papers = feeds.read_papers(args.shared / LABELLED)
+    results = relevance_folds(papers, catalog, taxonomy, keywords, args.show)
+    print("\nmean of the two directions:")
+    for name, found in results.items():
+        mean = Metrics(*(statistics.mean(getattr(m, f) for m in found) for f in ("ap", "recall", "precision")))
+        print(f"  {name:<32} {mean.row()}")
+    if not args.skip_routing:
+        routing(catalog, taxonomy, keywords)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

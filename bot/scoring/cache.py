@@ -1,0 +1,64 @@
+"""A small on-disk cache of trained scorers, keyed by the content they were trained from.
+
+The key is a hash of everything training reads (the catalog text, the keyword config, the
+background and rejected papers, the model version), so a changed catalog simply misses the
+cache and retrains. Files are written atomically; only the newest few are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import joblib
+import sklearn
+
+MODEL_VERSION = "1"  # bump when the trained state's shape changes
+KEEP = 4  # cached models kept per directory
+
+
+def content_key(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in (MODEL_VERSION, sklearn.__version__, *parts):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\0")
+    return digest.hexdigest()[:24]
+
+
+def _path(directory: Path, key: str) -> Path:
+    return directory / f"scorer-{key}.joblib"
+
+
+def load(directory: Path, key: str) -> Any | None:
+    """The cached value for ``key``, or None (missing or unreadable: it is retrained)."""
+    path = _path(directory, key)
+    if not path.exists():
+        return None
+    try:
+        return joblib.load(path)
+    except Exception:  # a corrupt or foreign file only costs a retraining
+        return None
+
+
+def save(directory: Path, key: str, value: Any) -> Path:
+    directory.mkdir(parents=True, exist_ok=True)
+    path = _path(directory, key)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=".scorer-", suffix=".tmp")
+    os.close(fd)
+    try:
+        joblib.dump(value, tmp, compress=3)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    _prune(directory)
+    return path
+
+
+def _prune(directory: Path) -> None:
+    files = sorted(directory.glob("scorer-*.joblib"), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in files[KEEP:]:
+        old.unlink(missing_ok=True)

@@ -1,0 +1,60 @@
+"""Text features shared by the relevance model, the router and the neighbour search.
+
+Catalog entries have titles only; new papers have a title and an abstract. Both are read into
+one space: word 1-2-grams and character 2-5-grams of the title, where for a paper with an
+abstract the word part reads the title and the abstract. (Character n-grams of whole abstracts
+cost ten times more and measured no better, see docs/readme/scoring.md.)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix, hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from ..models import Paper
+
+
+@dataclass(frozen=True)
+class FeatureSettings:
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (2, 5)
+    min_df: int = 2
+
+
+class TextFeatures:
+    """Fitted tf-idf vectorisers; ``titles`` and ``papers`` give comparable rows."""
+
+    def __init__(self, settings: FeatureSettings = FeatureSettings()) -> None:
+        self.words = TfidfVectorizer(ngram_range=settings.word_ngrams, min_df=settings.min_df,
+                                     sublinear_tf=True, dtype=np.float32)
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=settings.char_ngrams,
+                                     min_df=settings.min_df, sublinear_tf=True, dtype=np.float32)
+
+    def fit_titles(self, titles: Sequence[str]) -> csr_matrix:
+        """Learn the vocabulary from the training titles (catalog entries and background);
+        returns their rows."""
+        if len(titles) < 2 * max(1, int(self.words.min_df)):  # too few titles for min_df
+            self.words.set_params(min_df=1)
+            self.chars.set_params(min_df=1)
+        return hstack([self.words.fit_transform(titles), self.chars.fit_transform(titles)]).tocsr()
+
+    def titles(self, titles: Sequence[str]) -> csr_matrix:
+        if not titles:
+            return csr_matrix((0, self.size), dtype=np.float32)
+        return hstack([self.words.transform(titles), self.chars.transform(titles)]).tocsr()
+
+    def papers(self, papers: Sequence[Paper]) -> csr_matrix:
+        """Rows for papers: words of title and abstract, characters of the title."""
+        if not papers:
+            return csr_matrix((0, self.size), dtype=np.float32)
+        full = [f"{p.title}. {p.abstract}" if p.abstract else p.title for p in papers]
+        titles = [p.title for p in papers]
+        return hstack([self.words.transform(full), self.chars.transform(titles)]).tocsr()
+
+    @property
+    def size(self) -> int:
+        return len(self.words.vocabulary_) + len(self.chars.vocabulary_)

@@ -1,0 +1,183 @@
+"""Keyword patterns as people write them, compiled to whole-word regular expressions.
+
+Syntax (documented in ``config/keywords.yml``):
+
+- words and phrases match whole words only: ``RL`` never matches inside ``world``;
+- a space or hyphen in a pattern matches a space, a hyphen, or nothing: ``KV cache`` matches
+  "KV cache", "KV-cache" and "KVCache";
+- a plural ``s``/``es`` is always accepted; a trailing ``*`` accepts any ending
+  (``quantiz*``: quantize, quantized, quantization);
+- a pattern without lowercase letters (``RL``, ``KV``, ``LLM``) matches that case only; other
+  patterns ignore case;
+- ``re:<expression>`` is a raw (case-insensitive) regular expression for anything else.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import CountVectorizer
+
+from ..errors import ConfigError
+
+_WORD_AFTER = r"(?![A-Za-z0-9])"
+_SEPARATOR = r"[\s\-]*"
+
+
+def pattern_regex(pattern: str) -> tuple[str, bool]:
+    """(regular expression, whether it is meant for the lowercased text) for one pattern.
+    The first word comes first and the word-start check after it, so that ``re`` can jump
+    straight to occurrences of that word."""
+    text = pattern.strip()
+    if not text:
+        raise ConfigError("config/keywords.yml: an empty pattern; remove it or write a word")
+    if text.startswith("re:"):
+        _check(text[3:], pattern)
+        return f"(?i:{text[3:]})", False
+    lower = bool(re.search(r"[a-z]", text))
+    words = [re.escape(w.lower() if lower else w)
+             for w in re.split(r"[\s\-]+", text.rstrip("*").strip()) if w]
+    ending = r"[A-Za-z0-9]*" if text.endswith("*") else r"(?:s|es)?" + _WORD_AFTER
+    start = f"{words[0]}(?<![A-Za-z0-9]{words[0]})"
+    return start + "".join(_SEPARATOR + w for w in words[1:]) + ending, lower
+
+
+def _check(source: str, pattern: str) -> None:
+    try:
+        re.compile(source)
+    except re.error as exc:
+        raise ConfigError(f"config/keywords.yml: pattern {pattern!r} is not a valid regular "
+                          f"expression ({exc}); fix it or drop the 're:' prefix") from exc
+
+
+def _words(pattern: str) -> list[str]:
+    return [w for w in re.split(r"[^A-Za-z0-9]+", pattern.rstrip("*")) if w]
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How to find one pattern cheaply: its words must be present before its regex runs."""
+
+    kind: str  # "word" (confirmed by the word alone), "case" (exact-case word), "phrase", "re"
+    words: tuple[str, ...]  # lowercase words that must all occur (the last may be a stem)
+    joined: str  # the words written together ("kvcache")
+    prefix: bool
+
+
+def _plan(pattern: str) -> _Plan:
+    if pattern.startswith("re:"):
+        return _Plan("re", (), "", False)
+    words = _words(pattern)
+    prefix = pattern.endswith("*")
+    lower = tuple(w.lower() for w in words)
+    if len(words) == 1 and not re.search(r"[a-z]", pattern):
+        return _Plan("case", tuple(words), "", prefix)
+    kind = "word" if len(words) == 1 else "phrase"
+    return _Plan(kind, lower, "".join(lower), prefix)
+
+
+class PatternSet:
+    """Many patterns searched in many texts at once. The texts' words go into one sparse
+    matrix (as sklearn tokenises them, with the same word boundaries as the patterns); a
+    one-word pattern is settled by matrix products; a phrase needs all its words present (or
+    written together, as in "KVCache") before its regex runs on that text; a case-sensitive
+    word, likewise; ``re:`` patterns run everywhere."""
+
+    def __init__(self, patterns: list[str]) -> None:
+        self.patterns = list(patterns)
+        compiled = [pattern_regex(p) for p in patterns]
+        self.regexes = [re.compile(source) for source, _ in compiled]
+        self.on_lower = [lower for _, lower in compiled]
+        self.plans = [_plan(p.strip()) for p in patterns]
+
+    def find(self, text: str) -> set[int]:
+        """Indices of every pattern found in ``text``."""
+        return self.find_all([text])[0]
+
+    def find_all(self, texts: Sequence[str]) -> list[set[int]]:
+        """For each text, the indices of the patterns found in it."""
+        found: list[set[int]] = [set() for _ in texts]
+        if not self.plans or not any(texts):
+            return found
+        vectorizer = CountVectorizer(token_pattern=r"[A-Za-z0-9]+", lowercase=True, binary=True)
+        try:
+            words = vectorizer.fit_transform(texts)
+        except ValueError:  # no words at all
+            return found
+        vocabulary = _Vocabulary(vectorizer.get_feature_names_out())
+        slots, needs = self._slots(vocabulary)
+        rows = [c for columns in slots for c in columns]
+        cols = [j for j, columns in enumerate(slots) for _ in columns]
+        selector = csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
+                              shape=(len(vocabulary.terms), len(slots)))
+        has_slot = (words @ selector).tocsc()
+        lowered = [t.lower() for t in texts]
+        for index, plan in enumerate(self.plans):
+            docs = _candidate_docs(needs[index], has_slot, len(texts))
+            search = self.regexes[index].search
+            source = lowered if self.on_lower[index] else texts
+            for doc in docs:
+                if plan.kind == "word" or search(source[doc]):
+                    found[doc].add(index)
+        return found
+
+    def _slots(self, vocabulary: _Vocabulary) -> tuple[list[list[int]], list[Any]]:
+        """Word slots (each a list of vocabulary columns, any of which fills it) and, per
+        pattern, what it needs: None (every text), or (slots all needed, slot joined)."""
+        slots: list[list[int]] = []
+        needs: list[Any] = []
+        for plan in self.plans:
+            if plan.kind == "re":
+                needs.append(None)
+                continue
+            last = len(plan.words) - 1
+            required = []
+            for i, word in enumerate(plan.words):
+                slots.append(vocabulary.columns(word.lower(), prefix=plan.prefix and i == last))
+                required.append(len(slots) - 1)
+            joined = None
+            if plan.joined and len(plan.words) > 1:
+                slots.append(vocabulary.columns(plan.joined, prefix=plan.prefix))
+                joined = len(slots) - 1
+            needs.append((required, joined))
+        return slots, needs
+
+
+def _candidate_docs(need: Any, has_slot: Any, count: int) -> Any:
+    """The texts that have every word a pattern needs (or its joined form); all for ``re:``."""
+    if need is None:
+        return range(count)
+
+    def docs(slot: int) -> Any:
+        return has_slot.indices[has_slot.indptr[slot]:has_slot.indptr[slot + 1]]
+
+    required, joined = need
+    present = docs(required[0])
+    for slot in required[1:]:
+        if not len(present):
+            break
+        present = np.intersect1d(present, docs(slot), assume_unique=True)
+    if joined is not None:
+        present = np.union1d(present, docs(joined))
+    return present
+
+
+class _Vocabulary:
+    """The words of a batch of texts, looked up with plurals and stems."""
+
+    def __init__(self, terms: Any) -> None:
+        self.terms = [str(t) for t in terms]  # sorted by CountVectorizer
+        self.index = {t: i for i, t in enumerate(self.terms)}
+
+    def columns(self, word: str, prefix: bool = False) -> list[int]:
+        if prefix:
+            start = bisect.bisect_left(self.terms, word)
+            end = bisect.bisect_left(self.terms, word + "\uffff")
+            return list(range(start, end))
+        return [self.index[w] for w in (word, word + "s", word + "es") if w in self.index]

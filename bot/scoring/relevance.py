@@ -1,0 +1,87 @@
+"""The learned relevance score: does this paper read like the catalog's entries?
+
+Positives are the catalog's entries (the list is the best description of what belongs in it);
+negatives are the background (the feed's other papers) and the papers of rejected PRs. The
+background is unlabelled, so a few of its papers are in fact relevant, and some of them are the
+very papers being scored: the background is split into folds (by a hash of the arXiv id), and a
+background paper is scored by the model trained without its fold ("cross-fitting"), so a paper
+never counts as its own negative. Papers outside the background get the average of the models.
+"""
+
+from __future__ import annotations
+
+import zlib
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse import csr_matrix, vstack
+from sklearn.linear_model import LogisticRegression
+
+
+@dataclass(frozen=True)
+class RelevanceSettings:
+    c: float = 2.0  # inverse regularisation strength of the logistic regression
+    folds: int = 2  # cross-fitting folds over the background (1: no cross-fitting)
+    rejected_weight: float = 3.0  # a rejected PR's paper counts as this many negatives
+    min_background: int = 20  # fewer background papers than this: no learned score
+
+
+@dataclass(frozen=True)
+class LinearModel:
+    coef: np.ndarray
+    intercept: float
+
+    def decision(self, rows: csr_matrix) -> np.ndarray:
+        return np.asarray(rows @ self.coef).ravel() + self.intercept
+
+
+def fold_of(arxiv_id: str, folds: int) -> int:
+    """A stable fold number for a paper (the same on every run and machine)."""
+    return zlib.crc32(arxiv_id.encode("utf-8")) % folds
+
+
+def _fit(x: csr_matrix, y: np.ndarray, weights: np.ndarray, c: float) -> LinearModel:
+    # classes weighted to balance: a few hundred entries against thousands of feed papers
+    balance = np.where(y == 1, len(y) / (2 * max(1, y.sum())), len(y) / (2 * max(1, (1 - y).sum())))
+    model = LogisticRegression(C=c, max_iter=2000, solver="liblinear")
+    model.fit(x, y, sample_weight=weights * balance)
+    return LinearModel(model.coef_[0].astype(np.float32), float(model.intercept_[0]))
+
+
+@dataclass(frozen=True)
+class RelevanceModel:
+    models: tuple[LinearModel, ...]  # one per background fold
+    background_folds: dict[str, int]  # arXiv id -> fold, for the background papers
+    positives: int
+    negatives: int
+
+    def decision(self, rows: csr_matrix, arxiv_ids: Sequence[str]) -> np.ndarray:
+        """The learned logit of each row; background papers by their out-of-fold model."""
+        scores = np.stack([m.decision(rows) for m in self.models])
+        out = scores.mean(axis=0)
+        for row, arxiv_id in enumerate(arxiv_ids):
+            fold = self.background_folds.get(arxiv_id)
+            if fold is not None and len(self.models) > 1:
+                out[row] = scores[fold, row]
+        return out
+
+
+def train_relevance(positives: csr_matrix, background: csr_matrix, background_ids: Sequence[str],
+                    rejected: csr_matrix, settings: RelevanceSettings) -> RelevanceModel | None:
+    """Train one model per background fold; None when there is too little to learn from."""
+    if positives.shape[0] == 0 or background.shape[0] < settings.min_background:
+        return None
+    folds = max(1, settings.folds)
+    assigned = np.array([fold_of(i, folds) for i in background_ids], dtype=int)
+    models = []
+    for fold in range(folds):
+        keep = assigned != fold if folds > 1 else np.ones(len(assigned), dtype=bool)
+        negatives = vstack([background[keep], rejected]).tocsr()
+        x = vstack([positives, negatives]).tocsr()
+        y = np.r_[np.ones(positives.shape[0]), np.zeros(negatives.shape[0])]
+        weights = np.r_[np.ones(positives.shape[0] + int(keep.sum())),
+                        np.full(rejected.shape[0], settings.rejected_weight)]
+        models.append(_fit(x, y, weights, settings.c))
+    return RelevanceModel(tuple(models), dict(zip(background_ids, assigned.tolist(), strict=True)),
+                          positives.shape[0], background.shape[0] + rejected.shape[0])

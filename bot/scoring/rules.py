@@ -1,0 +1,178 @@
+"""The explainable half of scoring: keyword rules from ``config/keywords.yml``.
+
+``RuleScorer(keywords, taxonomy)`` compiles every pattern once; ``evaluate_all(papers)`` gives,
+per paper, the relevance points, the points of each section (for routing) and the matches
+(listed as reasons).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..errors import ConfigError
+from ..models import Paper
+from ..taxonomy import Taxonomy
+from .patterns import PatternSet
+
+EFFICIENCY = "efficiency"
+LLM = "llm-context"
+FIELDS = ("title", "abstract")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One pattern and what it votes for."""
+
+    pattern: str  # as written in config
+    weight: float
+    group: str  # a section id, "efficiency", or a negative group's name
+    subsection: str | None = None
+    relevance: float = 1.0  # share of the points that counts toward relevance (not routing)
+    negative: bool = False
+    unless_llm: bool = True
+
+
+@dataclass(frozen=True)
+class Match:
+    rule: Rule
+    field: str  # "title" or "abstract"
+    points: float  # the pattern's weight times the field's weight
+
+    @property
+    def target(self) -> str:
+        return self.rule.group + (f"/{self.rule.subsection}" if self.rule.subsection else "")
+
+
+@dataclass(frozen=True)
+class RuleResult:
+    """What the rules say about one paper."""
+
+    points: float  # relevance: section and efficiency points (x LLM factor) + negative points
+    section_points: dict[str, float]  # section id -> points (before the LLM factor)
+    subsection_points: dict[str, float]  # "section/subsection" -> points
+    matches: tuple[Match, ...]
+    llm_context: bool
+    category_ok: bool
+
+    def top_matches(self, count: int) -> list[Match]:
+        """The strongest matches (negative ones count by their size), one per pattern."""
+        seen: set[str] = set()
+        ranked = []
+        for match in sorted(self.matches, key=lambda m: -abs(m.points)):
+            if match.rule.pattern not in seen:
+                seen.add(match.rule.pattern)
+                ranked.append(match)
+        return ranked[:count]
+
+
+def _pattern_items(raw: Iterable[Any] | None, weight: float) -> list[tuple[str, float]]:
+    items = []
+    for item in raw or ():
+        if isinstance(item, dict):
+            items.append((str(item["pattern"]), float(item.get("weight", weight))))
+        else:
+            items.append((str(item), weight))
+    return items
+
+
+def _checked(taxonomy: Taxonomy, where: str, section: str, subsection: str | None = None) -> None:
+    try:
+        taxonomy.get(section, subsection)
+    except ConfigError as exc:
+        raise ConfigError(f"config/keywords.yml: {where}: {exc}") from exc
+
+
+def _section_rules(sections: dict[str, Any], taxonomy: Taxonomy) -> list[Rule]:
+    rules: list[Rule] = []
+    for section_id, spec in sections.items():
+        spec = spec or {}
+        _checked(taxonomy, f"sections.{section_id}", section_id)
+        weight, share = float(spec.get("weight", 2.0)), float(spec.get("relevance", 1.0))
+        rules += [Rule(p, w, section_id, relevance=share)
+                  for p, w in _pattern_items(spec.get("patterns"), weight)]
+        for sub_id, patterns in (spec.get("subsections") or {}).items():
+            _checked(taxonomy, f"sections.{section_id}.subsections.{sub_id}", section_id, sub_id)
+            rules += [Rule(p, w, section_id, sub_id, relevance=share)
+                      for p, w in _pattern_items(patterns, weight)]
+    return rules
+
+
+def _other_rules(keywords: dict[str, Any]) -> list[Rule]:
+    """The efficiency vocabulary, the negative groups and the LLM-context patterns."""
+    efficiency = keywords.get("efficiency") or {}
+    rules = [Rule(p, w, EFFICIENCY) for p, w in
+             _pattern_items(efficiency.get("patterns"), float(efficiency.get("weight", 1.0)))]
+    rules += [Rule(p, w, group["name"], negative=True, unless_llm=group.get("unless_llm", True))
+              for group in keywords.get("negatives") or ()
+              for p, w in _pattern_items(group["patterns"], float(group["weight"]))]
+    llm = keywords.get("llm_context") or {}
+    return rules + [Rule(p, 0.0, LLM) for p, _ in _pattern_items(llm.get("patterns"), 0.0)]
+
+
+class RuleScorer:
+    """Compiled keyword rules. Pure: results depend only on the papers passed in."""
+
+    def __init__(self, keywords: dict[str, Any], taxonomy: Taxonomy) -> None:
+        fields = keywords.get("fields") or {}
+        self.field_weights = {"title": float(fields.get("title_weight", 2.0)),
+                              "abstract": float(fields.get("abstract_weight", 1.0))}
+        self.extra_fraction = float(fields.get("extra_pattern_fraction", 0.25))
+        self.max_extra = int(fields.get("max_extra", 2))
+        self.required_categories = frozenset((keywords.get("categories") or {}).get(
+            "require_any", ()))
+        self.missing_factor = float((keywords.get("llm_context") or {}).get("missing_factor", 0.3))
+        self.rules = _section_rules(keywords.get("sections") or {}, taxonomy) + _other_rules(keywords)
+        self.patterns = PatternSet([r.pattern for r in self.rules])
+        self.has_llm_patterns = any(r.group == LLM for r in self.rules)
+        self.relevance_share = {r.group: r.relevance for r in self.rules}
+
+    def category_ok(self, paper: Paper) -> bool:
+        if not self.required_categories or not paper.categories:
+            return True
+        return bool(self.required_categories & set(paper.categories))
+
+    def _group_points(self, matches: list[Match]) -> dict[str, float]:
+        """Points per group: in each field, the best match plus a fraction of a few more."""
+        found: dict[tuple[str, str], list[float]] = defaultdict(list)
+        for match in matches:
+            found[(match.rule.group, match.field)].append(match.points)
+        points: dict[str, float] = defaultdict(float)
+        for (group, _field), values in found.items():
+            values.sort(key=abs, reverse=True)
+            points[group] += values[0] + sum(values[1: 1 + self.max_extra]) * self.extra_fraction
+        return points
+
+    def evaluate(self, paper: Paper) -> RuleResult:
+        return self.evaluate_all([paper])[0]
+
+    def evaluate_all(self, papers: Sequence[Paper]) -> list[RuleResult]:
+        """Every paper's result; the patterns are searched in all titles (and all abstracts)
+        at once."""
+        titles = self.patterns.find_all([p.title for p in papers])
+        abstracts = self.patterns.find_all([p.abstract for p in papers])
+        return [self._result(paper, self._matches(in_title, "title")
+                             + self._matches(in_abstract, "abstract"))
+                for paper, in_title, in_abstract in zip(papers, titles, abstracts, strict=True)]
+
+    def _matches(self, indices: set[int], field: str) -> list[Match]:
+        weight = self.field_weights[field]
+        return [Match(self.rules[i], field, self.rules[i].weight * weight) for i in sorted(indices)]
+
+    def _result(self, paper: Paper, matches: list[Match]) -> RuleResult:
+        llm_context = not self.has_llm_patterns or any(m.rule.group == LLM for m in matches)
+        positive = [m for m in matches if not m.rule.negative and m.rule.group != LLM]
+        negative = [m for m in matches if m.rule.negative and not (llm_context and m.rule.unless_llm)]
+        groups = self._group_points(positive)
+        points = sum(v * self.relevance_share[g] for g, v in groups.items())
+        points *= 1.0 if llm_context else self.missing_factor
+        points += sum(self._group_points(negative).values())
+        subsections: dict[str, float] = defaultdict(float)
+        for match in positive:
+            if match.rule.subsection:
+                subsections[f"{match.rule.group}/{match.rule.subsection}"] += match.points
+        sections = {g: v for g, v in groups.items() if g != EFFICIENCY}
+        return RuleResult(points, sections, dict(subsections), tuple(positive + negative),
+                          llm_context, self.category_ok(paper))

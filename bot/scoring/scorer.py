@@ -1,0 +1,224 @@
+"""The scorer: keyword rules + a model learned from the catalog -> a score, a route, reasons.
+
+``Scorer.train(catalog, taxonomy, keywords, background, rejected)`` learns from the catalog's
+entries (positives) against the background papers and rejected PRs (negatives), in seconds, or
+loads the same model from a cache keyed by all of that content. ``scorer.score(papers)`` gives
+one ``Decision`` per paper, in order. Pure apart from the optional cache directory.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy.sparse import csr_matrix
+
+from .. import templates
+from ..catalog import Catalog
+from ..models import Paper
+from ..taxonomy import Taxonomy
+from ..text import title_key
+from . import cache
+from .features import TextFeatures
+from .neighbours import CatalogEntry, nearest
+from .relevance import RelevanceModel, train_relevance
+from .router import Route, Router
+from .rules import RuleResult, RuleScorer
+from .settings import ScoringSettings
+
+Neighbour = tuple[str, str | None, int, float]  # (title, arXiv id, catalog line, similarity)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What the scorer says about one paper, and why."""
+
+    arxiv_id: str
+    score: float  # 0..1, higher is more relevant
+    accept: bool
+    threshold: float
+    section: str
+    subsection: str | None
+    runner_up: str | None
+    confidence: float  # of the section, 0..1
+    needs_section: bool  # the section is a low-confidence guess
+    reasons: list[str]
+    neighbours: list[Neighbour]
+
+    def to_record(self) -> dict[str, Any]:
+        """The JSON-ready form (``python -m bot score`` writes one per line)."""
+        record = asdict(self)
+        record["score"] = round(self.score, 4)
+        record["confidence"] = round(self.confidence, 4)
+        record["neighbours"] = [[t, i, line, round(s, 3)] for t, i, line, s in self.neighbours]
+        return record
+
+
+@dataclass(frozen=True)
+class Components:
+    """The parts of the scores of a batch of papers (for benchmarks and tuning)."""
+
+    learned: np.ndarray  # learned logit (0 without a model), before the LLM-context penalty
+    rules: np.ndarray  # rule points
+    combined: np.ndarray  # the final score, 0..1
+    rule_results: list[RuleResult]
+    rows: csr_matrix  # the papers' feature rows
+
+
+@dataclass(frozen=True)
+class TrainedState:
+    """Everything training produces (what the cache stores)."""
+
+    features: TextFeatures
+    relevance: RelevanceModel | None
+    router: Router
+    entries: tuple[CatalogEntry, ...]
+    entry_rows: csr_matrix
+
+
+def catalog_entries(catalog: Catalog, taxonomy: Taxonomy) -> list[CatalogEntry]:
+    """The catalog's paper entries (not toolkits or courses), each title once."""
+    paper_sections = {s.id for s in taxonomy.sections if s.kind == "papers"}
+    seen: set[str] = set()
+    entries = []
+    for item in catalog.entries():
+        title = item.entry.title if item.entry else item.title
+        key = title_key(title)
+        if item.section not in paper_sections or not key or key in seen:
+            continue
+        seen.add(key)
+        entries.append(CatalogEntry(title, item.arxiv_ids[0] if item.arxiv_ids else None,
+                                    item.line_number, item.section, item.subsection))
+    return entries
+
+
+def background_papers(papers: Sequence[Paper], catalog: Catalog) -> list[Paper]:
+    """Background negatives: each paper once, without those already in the catalog (by id or
+    exact title; fuzzy matching thousands of titles would cost more than it brings)."""
+    seen: set[str] = set()
+    kept = []
+    for paper in papers:
+        if paper.arxiv_id in seen or catalog.find_by_id(paper.arxiv_id) is not None:
+            continue
+        if catalog.find_by_title(paper.title, fuzzy=False) is not None:
+            continue
+        seen.add(paper.arxiv_id)
+        kept.append(paper)
+    return kept
+
+
+def _train_state(entries: list[CatalogEntry], background: list[Paper], rejected: list[Paper],
+                 taxonomy: Taxonomy, settings: ScoringSettings) -> TrainedState:
+    features = TextFeatures(settings.features)
+    rows = features.fit_titles([e.title for e in entries] + [p.title for p in background]
+                               + [p.title for p in rejected])
+    entry_rows = rows[:len(entries)]
+    background_rows = rows[len(entries):len(entries) + len(background)]
+    rejected_rows = rows[len(entries) + len(background):]
+    relevance = train_relevance(entry_rows, background_rows, [p.arxiv_id for p in background],
+                                rejected_rows, settings.learned)
+    router = Router(taxonomy, entry_rows, [(e.section or "", e.subsection) for e in entries],
+                    settings.routing)
+    return TrainedState(features, relevance, router, tuple(entries), entry_rows)
+
+
+def _sigmoid(values: np.ndarray) -> np.ndarray:
+    result: np.ndarray = 1.0 / (1.0 + np.exp(-values))
+    return result
+
+
+def signed_log(points: np.ndarray) -> np.ndarray:
+    """log(1 + |points|) with the sign of the points: rule points with diminishing returns."""
+    result: np.ndarray = np.sign(points) * np.log1p(np.abs(points))
+    return result
+
+
+class Scorer:
+    def __init__(self, state: TrainedState, rules: RuleScorer, settings: ScoringSettings) -> None:
+        self.state = state
+        self.rules = rules
+        self.settings = settings
+
+    @classmethod
+    def train(cls, catalog: Catalog, taxonomy: Taxonomy, keywords: dict[str, Any],
+              background: Sequence[Paper] = (), rejected: Sequence[Paper] = (),
+              cache_dir: Path | None = None) -> Scorer:
+        """Learn from ``catalog`` (positives) against ``background`` and ``rejected``
+        (negatives); with ``cache_dir``, reuse a model trained from the same content."""
+        settings = ScoringSettings.from_config(keywords)
+        rules = RuleScorer(keywords, taxonomy)
+        entries = catalog_entries(catalog, taxonomy)
+        negatives = background_papers(background, catalog)
+        key = cache.content_key(catalog.render(), json.dumps(keywords, sort_keys=True, default=str),
+                                *(f"{p.arxiv_id}\t{p.title}" for p in negatives), "rejected",
+                                *(f"{p.arxiv_id}\t{p.title}" for p in rejected))
+        state = cache.load(cache_dir, key) if cache_dir else None
+        if not isinstance(state, TrainedState):
+            state = _train_state(entries, negatives, list(rejected), taxonomy, settings)
+            if cache_dir:
+                cache.save(cache_dir, key, state)
+        return cls(state, rules, settings)
+
+    @property
+    def trained_key_counts(self) -> tuple[int, int]:
+        """(positives, negatives) the learned model saw (0, 0 without a model)."""
+        model = self.state.relevance
+        return (model.positives, model.negatives) if model else (0, 0)
+
+    def components(self, papers: Sequence[Paper]) -> Components:
+        rule_results = self.rules.evaluate_all(papers)
+        rows = self.state.features.papers(papers)
+        model = self.state.relevance
+        learned = (model.decision(rows, [p.arxiv_id for p in papers]) if model is not None
+                   else np.zeros(len(papers)))
+        points = np.array([r.points for r in rule_results], dtype=float)
+        no_llm = np.array([not r.llm_context for r in rule_results], dtype=float)
+        s = self.settings
+        logit = (s.learned_weight * learned - s.llm_missing_penalty * no_llm
+                 + s.rules_weight * signed_log(points) + s.bias)
+        return Components(learned, points, _sigmoid(logit), rule_results, rows)
+
+    def score(self, papers: Sequence[Paper]) -> list[Decision]:
+        papers = list(papers)
+        if not papers:
+            return []
+        parts = self.components(papers)
+        routes = self.state.router.route(parts.rows, parts.rule_results)
+        near, similarity = nearest(parts.rows, self.state.entry_rows, self.settings.neighbours)
+        decisions = []
+        for i, paper in enumerate(papers):
+            neighbours = [self._neighbour(int(j), float(v)) for j, v in zip(near[i], similarity[i],
+                                                                              strict=True)]
+            decisions.append(self._decision(paper, float(parts.combined[i]),
+                                            float(parts.learned[i]), parts.rule_results[i],
+                                            routes[i], neighbours))
+        return decisions
+
+    def _neighbour(self, index: int, similarity: float) -> Neighbour:
+        entry = self.state.entries[index]
+        return (entry.title, entry.arxiv_id, entry.line, similarity)
+
+    def _decision(self, paper: Paper, score: float, learned: float, rules: RuleResult,
+                  route: Route, neighbours: list[Neighbour]) -> Decision:
+        accept = score >= self.settings.threshold and rules.category_ok
+        reasons = self._reasons(learned, rules, route, neighbours)
+        return Decision(paper.arxiv_id, score, accept, self.settings.threshold, route.section,
+                        route.subsection, route.runner_up, route.confidence, route.needs_section,
+                        reasons, neighbours)
+
+    def _reasons(self, learned: float, rules: RuleResult, route: Route,
+                 neighbours: list[Neighbour]) -> list[str]:
+        positives, negatives = self.trained_key_counts
+        text = templates.render(
+            "score_reasons.txt.j2",
+            learned=(1.0 / (1.0 + math.exp(-learned))) if self.state.relevance else None,
+            positives=positives, negatives=negatives, rules=rules,
+            matches=rules.top_matches(self.settings.rule_reasons),
+            more=max(0, len(rules.matches) - self.settings.rule_reasons),
+            route=route, neighbours=neighbours[:2])
+        return [line.strip() for line in text.splitlines() if line.strip()]

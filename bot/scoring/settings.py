@@ -1,0 +1,50 @@
+"""The numbers of scoring, read from the ``scoring:`` block of ``config/keywords.yml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .features import FeatureSettings
+from .relevance import RelevanceSettings
+from .router import RouterSettings
+
+
+@dataclass(frozen=True)
+class ScoringSettings:
+    threshold: float = 0.5  # accept a paper whose score is at least this
+    learned_weight: float = 1.0  # weight of the learned logit in the combined logit
+    rules_weight: float = 1.0  # weight of log(1 + rule points)
+    bias: float = 0.0  # added to the combined logit
+    llm_missing_penalty: float = 1.0  # logits off when no LLM-context pattern matches
+    neighbours: int = 3
+    rule_reasons: int = 4  # matched rules listed per paper
+    learned: RelevanceSettings = field(default_factory=RelevanceSettings)
+    routing: RouterSettings = field(default_factory=RouterSettings)
+    features: FeatureSettings = field(default_factory=FeatureSettings)
+
+    @classmethod
+    def from_config(cls, keywords: dict[str, Any]) -> ScoringSettings:
+        data = keywords.get("scoring") or {}
+        learned = data.get("learned") or {}
+        routing = data.get("routing") or {}
+        features = data.get("features") or {}
+        defaults = cls()
+        return cls(
+            threshold=float(data.get("threshold", defaults.threshold)),
+            learned_weight=float(data.get("learned_weight", defaults.learned_weight)),
+            rules_weight=float(data.get("rules_weight", defaults.rules_weight)),
+            bias=float(data.get("bias", defaults.bias)),
+            llm_missing_penalty=float((keywords.get("llm_context") or {}).get(
+                "missing_penalty", defaults.llm_missing_penalty)),
+            neighbours=int(data.get("neighbours", defaults.neighbours)),
+            rule_reasons=int(data.get("rule_reasons", defaults.rule_reasons)),
+            learned=RelevanceSettings(**{k: learned[k] for k in learned
+                                         if k in RelevanceSettings.__dataclass_fields__}),
+            routing=RouterSettings(**{k: routing[k] for k in routing
+                                      if k in RouterSettings.__dataclass_fields__}),
+            features=FeatureSettings(
+                word_ngrams=tuple(features.get("word_ngrams", defaults.features.word_ngrams)),
+                char_ngrams=tuple(features.get("char_ngrams", defaults.features.char_ngrams)),
+                min_df=int(features.get("min_df", defaults.features.min_df))),
+        )
