@@ -32,12 +32,18 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot", description=__doc__.splitlines()[0])
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The parser; only the chosen job's module is imported (to declare its arguments), so
+    that ``python -m bot lint`` does not pay for scikit-learn."""
+    parser = argparse.ArgumentParser(
+        prog="python -m bot", description="catalog-bot: keeps catalog.md, a curated list of "
+        "efficient-LLM research, alive.")
     sub = parser.add_subparsers(dest="command", metavar="<job>", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
         job = sub.add_parser(name, help=help_text, description=help_text)
         job.set_defaults(module=module_name)
+        if name != command:
+            continue
         try:
             module = importlib.import_module(module_name)
         except ModuleNotFoundError as exc:
@@ -50,7 +56,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    command = next((a for a in argv if not a.startswith("-")), None)
+    args = build_parser(command).parse_args(argv)
     if getattr(args, "missing", False):
         print(f"error: the {args.command} job is not part of this version", file=sys.stderr)
         return 2

@@ -39,10 +39,10 @@ _TABLE_SEPARATOR_RE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2
 # Title candidates inside an item: a markdown link's text, bold text, or a quoted title.
 _TITLE_PATTERNS = (
     re.compile(r"^\s*(?:[-*+•]|\d+[.)]|\|)?\s*\[(?P<t>(?:\\.|[^\]\\]){8,})\]\("),
-    re.compile(r"\*\*(?P<t>[^*]{8,}?)\*\*"),
-    re.compile(r"\"(?P<t>[^\"]{8,}?)\""),
     re.compile(r"<br>\s*\[(?P<t>[^\]]{8,})\]\("),
+    re.compile(r"\*\*(?P<t>[^*]{8,}?)\*\*"),
     re.compile(r"\[(?P<t>(?:\\.|[^\]\\]){12,})\]\("),
+    re.compile(r"\"(?P<t>[^\"]{8,}?)\""),
     # plain text after the bullet, up to links, a line break, or ", Venue, Year"
     re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+(?P<t>[^\[\n<]{8,}?)\s*(?:,[^,\n]*,\s*\d{4}\s*)?"
                r"(?:\[|<br>|\n|$)"),
@@ -305,11 +305,12 @@ def _heading_sections(
 
 def _find_title(text: str) -> str:
     for pattern in _TITLE_PATTERNS:
-        found = pattern.search(text)
-        if found:
+        for found in pattern.finditer(text):
             candidate = found.group("t")
-            if not re.fullmatch(r"(?i)\W*(paper|pdf|code|github|arxiv|link|project)\W*", candidate):
-                return candidate
+            if candidate.startswith("!") or re.fullmatch(
+                    r"(?i)\W*(paper|pdf|code|github|arxiv|link|project)\W*", candidate):
+                continue  # an image (badge) or a link label, not a title
+            return candidate
     return ""
 
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol, TextIO
 
-from . import config, templates
+from . import config, digest, templates
 from . import taxonomy as taxonomy_module
 from .catalog import Catalog, read_catalog
 from .errors import BotError, ForgeError
-from .forge import Forge, ProposalResult, PullRequest
+from .forge import ChangeRequest, Forge, ProposalResult, PullRequest
 from .models import Paper
 from .proposals import Proposal, change_request, paper_entry, proposal_marker
 from .taxonomy import Taxonomy
@@ -59,13 +59,19 @@ class PollSettings:
     needs_section_label: str = "needs-section"
     near_misses: int = 5
     dry_run: bool = False
+    batch_mode: bool = False  # one digest PR per run (config/github.yml)
+    digest_branch: str = "bot/digest"
 
     @classmethod
-    def from_config(cls, data: dict[str, Any], dry_run: bool = False) -> PollSettings:
+    def from_config(cls, data: dict[str, Any], github: dict[str, Any] | None = None,
+                    dry_run: bool = False) -> PollSettings:
+        github = github or {}
         return cls(catalog_path=data["catalog"], max_pull_requests=data["max_pull_requests"],
                    labels=tuple(data["labels"]), section_labels=data["section_labels"],
                    needs_section_label=data["needs_section_label"],
-                   near_misses=data["near_misses"], dry_run=dry_run)
+                   near_misses=data["near_misses"], dry_run=dry_run,
+                   batch_mode=bool(github.get("batch_mode", False)),
+                   digest_branch=str(github.get("digest_branch", "bot/digest")))
 
 
 @dataclass
@@ -102,11 +108,18 @@ class PollReport:
 # -- the pure part: which papers are new -----------------------------------------------------
 
 
-def _proposed_ids(pulls: Sequence[PullRequest]) -> tuple[set[str], set[str]]:
-    """(ids with an open or merged bot PR, ids whose bot PR was closed without merging)."""
+def _proposed_ids(pulls: Sequence[PullRequest],
+                  digest_branch: str = "bot/digest") -> tuple[set[str], set[str]]:
+    """(ids with an open or merged bot PR, ids whose bot PR was closed without merging, or
+    that a maintainer unticked in the digest PR)."""
     active: set[str] = set()
     rejected: set[str] = set()
     for pull in pulls:
+        if pull.branch == digest_branch:
+            said_no = digest.rejected_ids(pull)
+            rejected |= said_no
+            active |= {e.arxiv_id for e in digest.entries_of(pull.body)} - said_no
+            continue
         data = proposal_marker(pull)
         if not data or "arxiv_id" not in data:
             continue
@@ -114,10 +127,10 @@ def _proposed_ids(pulls: Sequence[PullRequest]) -> tuple[set[str], set[str]]:
     return active, rejected - active
 
 
-def select_candidates(papers: Sequence[Paper], catalog: Catalog,
-                      pulls: Sequence[PullRequest]) -> Candidates:
+def select_candidates(papers: Sequence[Paper], catalog: Catalog, pulls: Sequence[PullRequest],
+                      digest_branch: str = "bot/digest") -> Candidates:
     result = Candidates(seen=len(papers))
-    active, rejected = _proposed_ids(pulls)
+    active, rejected = _proposed_ids(pulls, digest_branch)
     seen_ids: set[str] = set()
     for paper in papers:
         if paper.arxiv_id in seen_ids:
@@ -167,7 +180,7 @@ def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Fo
     """Everything external is passed in; returns what happened (also printed to ``out``)."""
     _progress("reading the bot's pull requests")
     pulls = forge.bot_pull_requests("all")
-    candidates = select_candidates(papers, catalog, pulls)
+    candidates = select_candidates(papers, catalog, pulls, settings.digest_branch)
     report = PollReport(candidates)
     if not candidates.new:
         return report
@@ -178,9 +191,13 @@ def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Fo
     report.decisions = list(zip(candidates.new, scorer.score(candidates.new), strict=True))
     accepted = sorted(report.accepted, key=lambda pd: -pd[1].score)
     report.skipped_over_limit = max(0, len(accepted) - settings.max_pull_requests)
-    for paper, decision in accepted[: settings.max_pull_requests]:
-        proposal = proposal_for(paper, decision, settings)
-        change = change_request(proposal, taxonomy, settings.catalog_path)
+    proposals = [proposal_for(p, d, settings) for p, d in accepted[: settings.max_pull_requests]]
+    changes = ([_digest_change(proposals, pulls, catalog, taxonomy, settings)]
+               if settings.batch_mode else
+               [(p, change_request(p, taxonomy, settings.catalog_path)) for p in proposals])
+    for proposal, change in changes:
+        if change is None:
+            continue
         if settings.dry_run:
             report.would_propose.append(proposal)
             print(templates.render("poll_proposal.txt.j2", change=change, action="would open",
@@ -189,13 +206,25 @@ def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Fo
         try:
             result = forge.propose(change)
         except BotError as exc:  # one paper's failure does not stop the others
-            report.failures.append((paper.arxiv_id, str(exc)))
+            report.failures.append((proposal.paper.arxiv_id, str(exc)))
             continue
         report.results.append(result)
         if result.action != "unchanged":
             print(templates.render("poll_proposal.txt.j2", change=change, action=result.action,
                                    diff=result.diff), file=out)
     return report
+
+
+def _digest_change(proposals: list[Proposal], pulls: Sequence[PullRequest], catalog: Catalog,
+                   taxonomy: Taxonomy, settings: PollSettings) -> tuple[Any, ChangeRequest | None]:
+    """Batch mode: this run's papers join the open digest PR (one change for the run)."""
+    previous = next((p for p in pulls if p.branch == settings.digest_branch
+                     and p.state == "open"), None)
+    if not proposals:
+        return None, None
+    change = digest.digest_for_run(previous, proposals, catalog, taxonomy,
+                                   settings.catalog_path, settings.digest_branch)
+    return proposals[0], change
 
 
 def _paper_of(pull: PullRequest) -> Paper | None:
@@ -232,12 +261,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--catalog", help="the catalog path relative to the repository root")
 
 
-def make_forge(args: argparse.Namespace, env: dict[str, str]) -> tuple[Forge, bool]:
+def make_forge(args: argparse.Namespace, env: dict[str, str],
+               catalog_path: str) -> tuple[Forge, bool]:
     """(forge, is_github): GitHub when a token and repository are set, else local git."""
     if env.get("GITHUB_TOKEN") and env.get("GITHUB_REPOSITORY"):
         from .github_forge import GitHubForge
 
-        return GitHubForge.from_environment(env), True
+        return GitHubForge.from_environment(env, catalog_path=catalog_path), True
     from .local_forge import LocalGitForge
 
     return LocalGitForge(args.repo), False
@@ -271,12 +301,14 @@ def load_papers(args: argparse.Namespace, settings_data: dict[str, Any],
     return [feeds.enrich(p) for p in papers], source
 
 
-def make_trainer(keywords: dict[str, Any], taxonomy: Taxonomy) -> TrainScorer:
+def make_trainer(keywords: dict[str, Any], taxonomy: Taxonomy,
+                 cache_dir: Path | None = None) -> TrainScorer:
+    """Train (or load from ``cache_dir``, keyed by the catalog, keywords and feed) the scorer."""
     from .scorer import Scorer as LearnedScorer
 
     def train(catalog: Catalog, background: list[Paper], rejected: list[Paper]) -> Scorer:
         return LearnedScorer.train(catalog, taxonomy, keywords, background=background,
-                                   rejected=rejected)
+                                   rejected=rejected, cache_dir=cache_dir)
 
     return train
 
@@ -286,9 +318,9 @@ def main(args: argparse.Namespace) -> int:
     data = config.load("poll")
     if args.catalog:
         data["catalog"] = args.catalog
-    settings = PollSettings.from_config(data, dry_run=args.dry_run)
+    settings = PollSettings.from_config(data, config.load("github"), dry_run=args.dry_run)
     taxonomy = taxonomy_module.load()
-    forge, is_github = make_forge(args, env)
+    forge, is_github = make_forge(args, env, settings.catalog_path)
     papers, source = load_papers(args, data, is_github)
     if not papers:
         print(templates.render("poll_empty.txt.j2", source=source).strip())
@@ -297,8 +329,9 @@ def main(args: argparse.Namespace) -> int:
         return 0
     catalog = read_catalog(args.repo / settings.catalog_path, taxonomy) if not is_github else \
         _catalog_from_forge(forge, settings, taxonomy)
-    report = run(papers, catalog, taxonomy, forge, make_trainer(config.load("keywords"), taxonomy),
-                 settings, sys.stdout)
+    cache_dir = args.repo / data["cache_dir"] if data["cache_dir"] else None
+    trainer = make_trainer(config.load("keywords"), taxonomy, cache_dir)
+    report = run(papers, catalog, taxonomy, forge, trainer, settings, sys.stdout)
     summary = render_summary(report, settings, source)
     print(summary)
     _write_step_summary(env, summary)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,14 @@ import jinja2
 from .config import config_dir
 
 
+def escape_text(value: object) -> str:
+    """The ``text`` filter: untrusted text shown in markdown, with no HTML in it."""
+    return html.escape(str(value), quote=False)
+
+
 @lru_cache(maxsize=8)
 def _environment(directory: str) -> jinja2.Environment:
-    return jinja2.Environment(
+    environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(directory),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
@@ -21,6 +27,8 @@ def _environment(directory: str) -> jinja2.Environment:
         lstrip_blocks=True,
         autoescape=False,  # markdown, not HTML: values are escaped by the code that builds them
     )
+    environment.filters["text"] = escape_text
+    return environment
 
 
 def render(name: str, *, directory: Path | None = None, **context: Any) -> str:

@@ -43,6 +43,7 @@ def make_repo(path: Path, taxonomy: Taxonomy, text: str | None = None) -> Path:
     (path / "catalog.md").write_text(
         text if text is not None else catalog.render_document(taxonomy, SMALL_CATALOG),
         encoding="utf-8")
-    git(path, "add", "catalog.md")
+    (path / ".gitignore").write_text(".catalog-bot-cache/\n", encoding="utf-8")
+    git(path, "add", "catalog.md", ".gitignore")
     git(path, "commit", "-q", "-m", "catalog")
     return path
