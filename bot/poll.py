@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from . import config, digest, templates
 from . import taxonomy as taxonomy_module
@@ -24,27 +24,14 @@ from .models import Paper
 from .proposals import Proposal, change_request, paper_entry, proposal_marker
 from .taxonomy import Taxonomy
 
+if TYPE_CHECKING:  # the scorer pulls in scikit-learn: import it only where it runs
+    from .scorer import Decision
+
 REPLACEMENTS = {"replace", "replace-cross"}
 
 
-class Decision(Protocol):
-    """What the scorer says about one paper (see ``bot.scorer.Decision``)."""
-
-    arxiv_id: str
-    score: float
-    accept: bool
-    threshold: float
-    section: str
-    subsection: str | None
-    runner_up: str | None
-    confidence: float
-    needs_section: bool
-    reasons: list[str]
-    neighbours: list[Any]
-
-
 class Scorer(Protocol):
-    def score(self, papers: list[Paper]) -> Sequence[Decision]: ...
+    def score(self, papers: Sequence[Paper]) -> Sequence[Decision]: ...
 
 
 TrainScorer = Callable[[Catalog, list[Paper], list[Paper]], Scorer]

@@ -77,9 +77,9 @@ def test_not_a_repository_is_a_clear_error(tmp_path: Path) -> None:
 
 def test_pr_body_escapes_untrusted_paper_text(taxonomy: Taxonomy) -> None:
     from bot import markers
+    from bot.forge import PullRequest
     from bot.models import Paper
     from bot.proposals import Proposal, change_request, paper_entry, proposal_marker
-    from bot.forge import PullRequest
 
     forged = markers.make("arxiv", {"arxiv_id": "9999.99999", "section": "surveys", "line": "x"})
     paper = Paper(arxiv_id="2405.00001", title="<img src=x onerror=alert(1)> Title",
