@@ -205,7 +205,7 @@ class Night:
 class Outcome:
     night: Night
     pull_request: PullRequest | None
-    pr_action: str  # opened, updated, unchanged, closed, none; "would ..." in a dry run
+    pr_action: str  # opened, updated, unchanged, closed, none; "would open|update|close" in a dry run
     issue: IssueRef | None
     issue_action: str  # opened, updated, closed, unchanged, none, skipped (inconclusive night)
     diff: str = ""
@@ -403,14 +403,20 @@ def publish_issue(tracker: IssueTracker, night: Night, settings: NightlySettings
         return None, "none"
     title, body = issue_text(night, settings)
     action = issue_action(existing, title, body, night.green)
-    if dry_run or action == "unchanged":
-        return None, action if action == "unchanged" else f"would {action.removesuffix('ed')}"
+    if action == "unchanged":
+        return None, action
+    if dry_run:
+        return None, DRY_RUN_ACTIONS[action]
     labels = settings.issue_labels
     ref = tracker.upsert_issue(ISSUE_MARKER, title, body, labels, close=night.green)
     if ref is None:  # green and no issue yet, but links under watch must be remembered
         tracker.upsert_issue(ISSUE_MARKER, title, body, labels)
         ref = tracker.upsert_issue(ISSUE_MARKER, title, body, labels, close=True)
     return ref, action
+
+
+DRY_RUN_ACTIONS = {"opened": "would open", "reopened": "would reopen", "updated": "would update",
+                   "closed": "would close"}
 
 
 def issue_action(existing: TrackedIssue | None, title: str, body: str, green: bool) -> str:

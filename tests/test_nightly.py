@@ -424,6 +424,10 @@ def test_dry_run_writes_nothing_and_shows_the_diff(fake, web, taxonomy):
     assert fake.writes() == 0 and not fake.pulls() and not tracking_issues(fake)
     assert (outcome.pr_action, outcome.issue_action) == ("would open", "would open")
     assert "+- [Paper 1: quantization at scale]" in outcome.diff and "⭐ 1.2k" in outcome.diff
+    night(fake, web, taxonomy, D1)
+    fake.reset_counts()
+    later = night(fake, web, taxonomy, D2, dry_run=True)  # /gone would now be reported
+    assert (later.pr_action, later.issue_action) == ("would update", "would update") and fake.writes() == 0
 
 
 def test_the_command_line_job(fake, web, taxonomy, tmp_path, monkeypatch, capsys):
