@@ -47,13 +47,16 @@ class TextFeatures:
             return csr_matrix((0, self.size), dtype=np.float32)
         return hstack([self.words.transform(titles), self.chars.transform(titles)]).tocsr()
 
-    def papers(self, papers: Sequence[Paper]) -> csr_matrix:
-        """Rows for papers: words of title and abstract, characters of the title."""
+    def papers(self, papers: Sequence[Paper], title_rows: csr_matrix | None = None) -> csr_matrix:
+        """Rows for papers: words of title and abstract, characters of the title. Pass the
+        papers' ``titles`` rows when known, to skip the character n-grams."""
         if not papers:
             return csr_matrix((0, self.size), dtype=np.float32)
         full = [f"{p.title}. {p.abstract}" if p.abstract else p.title for p in papers]
-        titles = [p.title for p in papers]
-        return hstack([self.words.transform(full), self.chars.transform(titles)]).tocsr()
+        if title_rows is None:
+            title_rows = self.titles([p.title for p in papers])
+        words = len(self.words.vocabulary_)
+        return hstack([self.words.transform(full), title_rows[:, words:]]).tocsr()
 
     @property
     def size(self) -> int:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from scipy.sparse import csr_matrix
+from scipy.sparse import csr_matrix, vstack
 
 from .. import templates
 from ..catalog import Catalog
@@ -67,7 +67,8 @@ class Components:
     rules: np.ndarray  # rule points
     combined: np.ndarray  # the final score, 0..1
     rule_results: list[RuleResult]
-    rows: csr_matrix  # the papers' feature rows
+    rows: csr_matrix  # the papers' feature rows (words of title and abstract)
+    title_rows: csr_matrix  # the same from the title alone
 
 
 @dataclass(frozen=True)
@@ -79,6 +80,22 @@ class TrainedState:
     router: Router
     entries: tuple[CatalogEntry, ...]
     entry_rows: csr_matrix
+    known_titles: dict[str, int]  # title of a background paper -> its row in known_rows
+    known_rows: csr_matrix  # title rows of the background papers (reused when they are scored)
+
+    def title_rows(self, papers: Sequence[Paper]) -> csr_matrix:
+        """Title rows of ``papers``: those of background papers from training, others anew."""
+        rows = [self.known_titles.get(p.title, -1) for p in papers]
+        missing = [i for i, row in enumerate(rows) if row < 0]
+        if not missing:
+            return self.known_rows[rows]
+        fresh = self.features.titles([papers[i].title for i in missing])
+        if len(missing) == len(papers):
+            return fresh
+        combined = vstack([self.known_rows, fresh]).tocsr()
+        for k, i in enumerate(missing):
+            rows[i] = self.known_rows.shape[0] + k
+        return combined[rows]
 
 
 def catalog_entries(catalog: Catalog, taxonomy: Taxonomy) -> list[CatalogEntry]:
@@ -124,7 +141,8 @@ def _train_state(entries: list[CatalogEntry], background: list[Paper], rejected:
                                 rejected_rows, settings.learned)
     router = Router(taxonomy, entry_rows, [(e.section or "", e.subsection) for e in entries],
                     settings.routing)
-    return TrainedState(features, relevance, router, tuple(entries), entry_rows)
+    return TrainedState(features, relevance, router, tuple(entries), entry_rows,
+                        {p.title: i for i, p in enumerate(background)}, background_rows)
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:
@@ -172,7 +190,8 @@ class Scorer:
 
     def components(self, papers: Sequence[Paper]) -> Components:
         rule_results = self.rules.evaluate_all(papers)
-        rows = self.state.features.papers(papers)
+        title_rows = self.state.title_rows(papers)
+        rows = self.state.features.papers(papers, title_rows)
         model = self.state.relevance
         learned = (model.decision(rows, [p.arxiv_id for p in papers]) if model is not None
                    else np.zeros(len(papers)))
@@ -181,7 +200,7 @@ class Scorer:
         s = self.settings
         logit = (s.learned_weight * learned - s.llm_missing_penalty * no_llm
                  + s.rules_weight * signed_log(points) + s.bias)
-        return Components(learned, points, _sigmoid(logit), rule_results, rows)
+        return Components(learned, points, _sigmoid(logit), rule_results, rows, title_rows)
 
     def score(self, papers: Sequence[Paper]) -> list[Decision]:
         papers = list(papers)
@@ -189,7 +208,7 @@ class Scorer:
             return []
         parts = self.components(papers)
         routes = self.state.router.route(parts.rows, parts.rule_results)
-        near, similarity = nearest(parts.rows, self.state.entry_rows, self.settings.neighbours)
+        near, similarity = nearest(parts.title_rows, self.state.entry_rows, self.settings.neighbours)
         decisions = []
         for i, paper in enumerate(papers):
             neighbours = [self._neighbour(int(j), float(v)) for j, v in zip(near[i], similarity[i],
