@@ -54,8 +54,8 @@ from tests.fake_github import (
 )
 
 BRANCH = "bot/nightly-maintenance"
-CHECK = CheckSettings(concurrency=16, per_host=HostLimits(8, 0.0), timeout=1.0, connect_timeout=1.0,
-                      deadline=3.0, abandon_after=2.0,
+CHECK = CheckSettings(concurrency=16, per_host=HostLimits(8, 0.0), timeout=3.0, connect_timeout=3.0,
+                      deadline=8.0, abandon_after=6.0,
                       policy=Policy(error_retries=1, timeout_retries=0, backoff=0.01, max_retry_after=1))
 SETTINGS = NightlySettings()
 D1, D2, D3, D4, D5 = (datetime.date(2024, 6, day) for day in range(1, 6))
