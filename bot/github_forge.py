@@ -75,6 +75,7 @@ class LabelSpec:
     name: str
     color: str = "ededed"
     description: str = ""
+    every_pr: bool = True  # put on every bot PR; False: only created (with this colour) when used
 
 
 @dataclass(frozen=True)
@@ -101,7 +102,8 @@ class GitHubSettings:
         return cls(
             branch_prefix=config.get("branch_prefix", cls.branch_prefix),
             labels=tuple(LabelSpec(str(label["name"]), label.get("color", "ededed"),
-                                   label.get("description", "")) for label in config.get("labels", ())),
+                                   label.get("description", ""), bool(label.get("every_pr", True)))
+                         for label in config.get("labels", ())),
             reviewers=tuple(config.get("reviewers", ())),
             team_reviewers=tuple(config.get("team_reviewers", ())),
             assignees=tuple(config.get("assignees", ())),
@@ -784,7 +786,7 @@ class GitHubForge:
         return pull
 
     def _labels_for(self, change: ChangeRequest) -> tuple[str, ...]:
-        names = [label.name for label in self.settings.labels] + list(change.labels)
+        names = [label.name for label in self.settings.labels if label.every_pr] + list(change.labels)
         return tuple(dict.fromkeys(names))
 
     def _decorate(self, number: int, change: ChangeRequest) -> None:
