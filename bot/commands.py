@@ -60,7 +60,7 @@ class CommandSettings:
     requests: bool = True
     max_ids: int = 10
     code_hosts: tuple[str, ...] = ("github.com", "gitlab.com", "huggingface.co")
-    add_labels: tuple[str, ...] = ("requested",)
+    add_labels: tuple[str, ...] = ("new-paper", "requested")
     remove_labels: tuple[str, ...] = ("remove-paper",)
     move_labels: tuple[str, ...] = ("move-paper",)
     section_labels: bool = True
