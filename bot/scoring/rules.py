@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import ConfigError
+from ..errors import ConfigError, UnknownSectionError
 from ..models import Paper
 from ..taxonomy import Taxonomy
 from .patterns import PatternSet
@@ -81,7 +81,7 @@ def _pattern_items(raw: Iterable[Any] | None, weight: float) -> list[tuple[str, 
 def _checked(taxonomy: Taxonomy, where: str, section: str, subsection: str | None = None) -> None:
     try:
         taxonomy.get(section, subsection)
-    except ConfigError as exc:
+    except UnknownSectionError as exc:
         raise ConfigError(f"config/keywords.yml: {where}: {exc}") from exc
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix, vstack
+from threadpoolctl import threadpool_limits
 
 from .. import templates
 from ..catalog import Catalog
@@ -137,10 +138,11 @@ def _train_state(entries: list[CatalogEntry], background: list[Paper], rejected:
     entry_rows = rows[:len(entries)]
     background_rows = rows[len(entries):len(entries) + len(background)]
     rejected_rows = rows[len(entries) + len(background):]
-    relevance = train_relevance(entry_rows, background_rows, [p.arxiv_id for p in background],
-                                rejected_rows, settings.learned)
-    router = Router(taxonomy, entry_rows, [(e.section or "", e.subsection) for e in entries],
-                    settings.routing)
+    with threadpool_limits(1):  # small dense steps: threads only add contention
+        relevance = train_relevance(entry_rows, background_rows, [p.arxiv_id for p in background],
+                                    rejected_rows, settings.learned)
+        router = Router(taxonomy, entry_rows, [(e.section or "", e.subsection) for e in entries],
+                        settings.routing)
     return TrainedState(features, relevance, router, tuple(entries), entry_rows,
                         {p.title: i for i, p in enumerate(background)}, background_rows)
 
