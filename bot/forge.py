@@ -105,6 +105,16 @@ Permission = Literal["admin", "maintain", "write", "triage", "read", "none"]
 WRITE_PERMISSIONS: tuple[Permission, ...] = ("admin", "maintain", "write")
 
 
+@dataclass(frozen=True)
+class TrackedIssue:
+    """A tracking issue the bot wrote, read back (its marker can hold state between runs)."""
+
+    number: int
+    title: str
+    body: str
+    state: str  # open | closed
+
+
 class IssueTracker(Protocol):
     """Issues and comments, in the bot's words: one status comment per issue and one tracking
     issue per kind, each found again by its hidden marker (``bot.markers``) and edited in place."""
@@ -124,6 +134,11 @@ class IssueTracker(Protocol):
 
     def permission(self, user: str) -> Permission:
         """The user's role on the repository (collaborator-permission API); "none" if unknown."""
+        ...
+
+    def tracking_issue(self, marker_kind: str, label: str) -> TrackedIssue | None:
+        """The bot's issue with ``marker_kind`` and ``label`` (open or closed), or None; the
+        same lookup ``upsert_issue`` uses, so the state read is the state written."""
         ...
 
     def upsert_issue(self, marker_kind: str, title: str, body: str, labels: tuple[str, ...] = (),

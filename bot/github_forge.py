@@ -49,6 +49,7 @@ from .forge import (
     PullRequest,
     PullState,
     RepoInfo,
+    TrackedIssue,
 )
 
 T = TypeVar("T")
@@ -907,6 +908,13 @@ class GitHubForge:
                     and markers.find(data.get("body"), kind) is not None):
                 return cast(dict[str, Any], data)
         return None
+
+    def tracking_issue(self, marker_kind: str, label: str) -> TrackedIssue | None:
+        found = self._find_marked_issue(marker_kind, label)
+        if found is None:
+            return None
+        return TrackedIssue(int(found["number"]), str(found.get("title") or ""),
+                            str(found.get("body") or ""), str(found.get("state") or "open"))
 
     @staticmethod
     def _issue_ref(data: Mapping[str, Any]) -> IssueRef:

@@ -31,7 +31,7 @@ import sys
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal, Protocol
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from . import config, markers
@@ -39,7 +39,16 @@ from . import taxonomy as taxonomy_module
 from .catalog import Catalog, parse
 from .entry import Entry
 from .errors import CatalogError, ForgeError
-from .forge import ChangeRequest, Forge, IssueRef, IssueTracker, PullRequest, RepoDirectory, RepoInfo
+from .forge import (
+    ChangeRequest,
+    Forge,
+    IssueRef,
+    IssueTracker,
+    PullRequest,
+    RepoDirectory,
+    RepoInfo,
+    TrackedIssue,
+)
 from .linkcheck import (
     CheckSettings,
     HttpChecker,
@@ -110,22 +119,6 @@ class NightlySettings:
             inconclusive_min_links=guard["min_links"], max_rows=nightly["max_rows"],
             time_budget=float(nightly["time_budget_minutes"]) * 60,
         )
-
-
-@dataclass(frozen=True)
-class TrackedIssue:
-    number: int
-    title: str
-    body: str
-    state: str  # open | closed
-
-
-class TrackingIssueReader(Protocol):
-    """Reads the tracking issue back (its body holds the state between nights)."""
-
-    def tracking_issue(self, marker_kind: str, label: str) -> TrackedIssue | None:
-        """The bot's issue with ``marker_kind`` and ``label`` (open or closed), or None."""
-        ...
 
 
 # -- findings ---------------------------------------------------------------------------------------
@@ -458,7 +451,7 @@ class Services:
 
     forge: Forge
     tracker: IssueTracker
-    issues: TrackingIssueReader
+    issues: IssueTracker  # reads the tracking issue back (its marker holds the state)
     repos: RepoDirectory
     http: HttpChecker
     resolvers: Sequence[Resolver] = field(default_factory=tuple)  # besides the GitHub one
@@ -555,21 +548,6 @@ def _publish(services: Services, night: Night, infos: Mapping[str, RepoInfo], te
 # -- the job ------------------------------------------------------------------------------------------
 
 
-class GitHubTrackingIssues:
-    """``TrackingIssueReader`` on a ``GitHubForge``: the same lookup ``upsert_issue`` uses (first
-    label, hidden marker, written by the bot), so the state read is the state written."""
-
-    def __init__(self, forge: Any) -> None:
-        self._forge = forge
-
-    def tracking_issue(self, marker_kind: str, label: str) -> TrackedIssue | None:
-        found = self._forge._find_marked_issue(marker_kind, label)
-        if found is None:
-            return None
-        return TrackedIssue(int(found["number"]), str(found.get("title") or ""), str(found.get("body") or ""),
-                            str(found.get("state") or "open"))
-
-
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true",
                         help="check and report, print the PR diff and the issue; write nothing")
@@ -600,7 +578,7 @@ def main(args: argparse.Namespace) -> int:
 async def _run_with_client(forge: Any, check: CheckSettings, settings: NightlySettings,
                            taxonomy: Taxonomy, dry_run: bool) -> Outcome:
     async with make_client(check) as client:
-        services = Services(forge, forge, GitHubTrackingIssues(forge), forge, HttpChecker(client, check))
+        services = Services(forge, forge, forge, forge, HttpChecker(client, check))
         return await run(services, check, settings, taxonomy, datetime.date.today(), dry_run)
 
 

@@ -31,7 +31,6 @@ from bot.linkcheck.policy import Policy
 from bot.nightly import (
     ISSUE_MARKER,
     UNREACHED,
-    GitHubTrackingIssues,
     NightlySettings,
     Outcome,
     Services,
@@ -130,7 +129,7 @@ def night(fake: FakeGitHub, web: tuple[Site, Site], taxonomy, day: datetime.date
         mounts = {f"https://127.0.0.1:{site.port}": HttpsTwin(twin.port)}
         async with httpx.AsyncClient(timeout=2.0, follow_redirects=False, mounts=mounts) as client:
             forge = forge_for(fake)
-            services = Services(forge, forge, GitHubTrackingIssues(forge), forge, HttpChecker(client, CHECK))
+            services = Services(forge, forge, forge, forge, HttpChecker(client, CHECK))
             return await run(services, CHECK, settings, taxonomy, day, dry_run)
 
     return asyncio.run(go())
