@@ -24,6 +24,7 @@ class RelevanceSettings:
     c: float = 2.0  # inverse regularisation strength of the logistic regression
     folds: int = 2  # cross-fitting folds over the background (1: no cross-fitting)
     rejected_weight: float = 3.0  # a rejected PR's paper counts as this many negatives
+    taxonomy_weight: float = 3.0  # each section's title and description counts as this many entries
     min_background: int = 20  # fewer background papers than this: no learned score
 
 
@@ -67,8 +68,9 @@ class RelevanceModel:
         return out
 
 
-def train_relevance(positives: csr_matrix, background: csr_matrix, background_ids: Sequence[str],
-                    rejected: csr_matrix, settings: RelevanceSettings) -> RelevanceModel | None:
+def train_relevance(positives: csr_matrix, positive_weights: np.ndarray, background: csr_matrix,
+                    background_ids: Sequence[str], rejected: csr_matrix,
+                    settings: RelevanceSettings) -> RelevanceModel | None:
     """Train one model per background fold; None when there is too little to learn from."""
     if positives.shape[0] == 0 or background.shape[0] < settings.min_background:
         return None
@@ -80,7 +82,7 @@ def train_relevance(positives: csr_matrix, background: csr_matrix, background_id
         negatives = vstack([background[keep], rejected]).tocsr()
         x = vstack([positives, negatives]).tocsr()
         y = np.r_[np.ones(positives.shape[0]), np.zeros(negatives.shape[0])]
-        weights = np.r_[np.ones(positives.shape[0] + int(keep.sum())),
+        weights = np.r_[positive_weights, np.ones(int(keep.sum())),
                         np.full(rejected.shape[0], settings.rejected_weight)]
         models.append(_fit(x, y, weights, settings.c))
     return RelevanceModel(tuple(models), dict(zip(background_ids, assigned.tolist(), strict=True)),

@@ -130,16 +130,28 @@ def background_papers(papers: Sequence[Paper], catalog: Catalog) -> list[Paper]:
     return kept
 
 
+def scope_texts(taxonomy: Taxonomy) -> list[str]:
+    """What the taxonomy says belongs: each paper section's and subsection's heading and
+    description (extra positives, so that a thin section of the catalog still counts)."""
+    kinds = {s.id: s.kind for s in taxonomy.sections}
+    return [f"{s.title}: {s.description}" for s in (*taxonomy.sections, *taxonomy.subsections)
+            if kinds.get(s.parent or s.id) == "papers"]
+
+
 def _train_state(entries: list[CatalogEntry], background: list[Paper], rejected: list[Paper],
                  taxonomy: Taxonomy, settings: ScoringSettings) -> TrainedState:
     features = TextFeatures(settings.features)
-    rows = features.fit_titles([e.title for e in entries] + [p.title for p in background]
-                               + [p.title for p in rejected])
-    entry_rows = rows[:len(entries)]
-    background_rows = rows[len(entries):len(entries) + len(background)]
-    rejected_rows = rows[len(entries) + len(background):]
+    scope = scope_texts(taxonomy) if entries and settings.learned.taxonomy_weight > 0 else []
+    texts = ([e.title for e in entries] + scope + [p.title for p in background]
+             + [p.title for p in rejected])
+    rows = features.fit_titles(texts)
+    edges = np.cumsum([0, len(entries), len(scope), len(background), len(rejected)])
+    entry_rows, scope_rows, background_rows, rejected_rows = (
+        rows[edges[i]:edges[i + 1]] for i in range(4))
+    positive_weights = np.r_[np.ones(len(entries)), np.full(len(scope), settings.learned.taxonomy_weight)]
     with threadpool_limits(1):  # small dense steps: threads only add contention
-        relevance = train_relevance(entry_rows, background_rows, [p.arxiv_id for p in background],
+        relevance = train_relevance(vstack([entry_rows, scope_rows]).tocsr(), positive_weights,
+                                    background_rows, [p.arxiv_id for p in background],
                                     rejected_rows, settings.learned)
         router = Router(taxonomy, entry_rows, [(e.section or "", e.subsection) for e in entries],
                         settings.routing)
