@@ -12,7 +12,8 @@ precision in the top 3 x positives (the review budget), for rules only, learned 
 
 Routing. 5-fold over the catalog's paper entries: train on four fifths, route the held-out
 titles, compare with the section they are in (per section, top-1, top-2, and how the
-needs-section flag splits them).
+needs-section flag splits them). Then the 2024 papers the catalog holds, routed from their
+title and abstract (as new papers arrive) and from the title alone.
 """
 
 from __future__ import annotations
@@ -149,6 +150,27 @@ def routing(catalog: Catalog, taxonomy: Taxonomy, keywords: dict) -> None:
           f"of them right; unflagged routes {sure_hits / max(1, n - flagged):.3f} right")
 
 
+def routing_with_abstracts(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy,
+                           keywords: dict) -> None:
+    """New papers come with abstracts: route the 2024 papers that are in the catalog (3-fold,
+    each fold removed from the training catalog), from title + abstract and from title alone."""
+    paper_sections = {s.id for s in taxonomy.sections if s.kind == "papers"}
+    placed = [(p, item.section) for p in papers
+              if (item := catalog.find(p.arxiv_id, p.title)) is not None and item.section in paper_sections]
+    right: dict[str, list[bool]] = {"title + abstract": [], "title only": []}
+    for fold in range(3):
+        held = [pair for i, pair in enumerate(placed) if i % 3 == fold]
+        training, _ = catalog_without(catalog, [p for p, _ in held], taxonomy)
+        scorer = Scorer.train(training, taxonomy, keywords)
+        for mode, keep_abstract in (("title + abstract", True), ("title only", False)):
+            decisions = scorer.score([Paper(p.arxiv_id, p.title, p.abstract if keep_abstract else "")
+                                      for p, _ in held])
+            right[mode] += [d.section == section for d, (_, section) in zip(decisions, held, strict=True)]
+    print(f"\nrouting the {len(placed)} labelled 2024 papers that the catalog holds (3-fold, held out):")
+    for mode, hits in right.items():
+        print(f"  {mode:<20} top-1 {statistics.mean(hits):.3f}")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
@@ -167,6 +189,7 @@ def main() -> int:
         print(f"  {name:<32} {mean.row()}")
     if not args.skip_routing:
         routing(catalog, taxonomy, keywords)
+        routing_with_abstracts(papers, catalog, taxonomy, keywords)
     return 0
 
 

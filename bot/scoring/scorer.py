@@ -196,12 +196,6 @@ class Scorer:
                 cache.save(cache_dir, key, state)
         return cls(state, rules, settings)
 
-    @property
-    def trained_key_counts(self) -> tuple[int, int]:
-        """(positives, negatives) the learned model saw (0, 0 without a model)."""
-        model = self.state.relevance
-        return (model.positives, model.negatives) if model else (0, 0)
-
     def components(self, papers: Sequence[Paper]) -> Components:
         rule_results = self.rules.evaluate_all(papers)
         title_rows = self.state.title_rows(papers)
@@ -246,11 +240,11 @@ class Scorer:
 
     def _reasons(self, learned: float, rules: RuleResult, route: Route,
                  neighbours: list[Neighbour]) -> list[str]:
-        positives, negatives = self.trained_key_counts
+        model = self.state.relevance
         text = templates.render(
             "score_reasons.txt.j2",
-            learned=(1.0 / (1.0 + math.exp(-learned))) if self.state.relevance else None,
-            positives=positives, negatives=negatives, rules=rules,
+            learned=(1.0 / (1.0 + math.exp(-learned))) if model else None,
+            positives=len(self.state.entries), negatives=model.negatives if model else 0, rules=rules,
             matches=rules.top_matches(self.settings.rule_reasons),
             more=max(0, len(rules.matches) - self.settings.rule_reasons),
             route=route, neighbours=neighbours[:2])
