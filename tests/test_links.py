@@ -331,6 +331,16 @@ def test_a_long_retry_after_makes_the_link_unknown_not_dead(web: PlantedWeb) -> 
     assert web.count("/429") == 1
 
 
+@pytest.mark.parametrize("web", [MODES], indirect=True)
+def test_the_per_link_deadline_stops_retries(web: PlantedWeb) -> None:
+    results = check([web.url("/503-twice"), web.url("/500-always")], replace(FAST, deadline=1.5))
+    unavailable = results[web.url("/503-twice")]  # asked to come back later: not proven dead
+    assert (unavailable.verdict, unavailable.status) == (Verdict.UNKNOWN, 503)
+    assert unavailable.error == "HTTP 503: deadline reached after 2 requests"
+    assert web.count("/503-twice") == 2
+    assert results[web.url("/500-always")].verdict is Verdict.DEAD
+
+
 # ----------------------------------------------------------------------------- politeness
 
 BUSY_HOST = [{**{f"/page-{i}": Route(delay=0.1) for i in range(12)},

@@ -13,6 +13,7 @@ our requests open, hung ones included.
 from __future__ import annotations
 
 import asyncio
+import math
 import random
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -70,22 +71,27 @@ class HttpChecker:
     async def check(self, url: str) -> LinkResult:
         """The verdict on ``url`` (its fragment is not sent)."""
         state = CheckState(url=url.split("#", 1)[0])
-        deadline: float | None = None
-        priority, requests = FRESH, 0
+        deadline, priority, requests = math.inf, FRESH, 0
         while True:
             sent = await self._send(state.method, state.url, priority)
-            deadline = deadline if deadline is not None else sent.started + self._settings.deadline
+            deadline = min(deadline, sent.started + self._settings.deadline)  # from the first request
             priority, requests = CONTINUE, requests + 1
             step = decide(sent.outcome, state, self._settings.policy)
-            if isinstance(step, Again) and step.state.hops == state.hops:
-                delay = self._jitter(step.delay)
-                if asyncio.get_running_loop().time() + delay + 0.05 >= deadline:
-                    step = give_up(sent.outcome, f"after {requests} requests")
-                elif delay:
-                    await asyncio.sleep(delay)
+            if isinstance(step, Again) and step.state.hops == state.hops:  # a retry, not the next hop
+                step = await self._wait_before_retry(step, sent.outcome, deadline, requests)
             if isinstance(step, Settle):
                 return self._result(url, state, step, requests)
             state = step.state
+
+    async def _wait_before_retry(self, step: Again, outcome: Outcome, deadline: float,
+                                 requests: int) -> Again | Settle:
+        """Sleep out the retry's delay (holding no slot), or give up if it would pass the deadline."""
+        delay = self._jitter(step.delay)
+        if asyncio.get_running_loop().time() + delay + 0.05 >= deadline:
+            return give_up(outcome, f"after {requests} requests")
+        if delay:
+            await asyncio.sleep(delay)
+        return step
 
     async def aclose(self) -> None:
         """Stop waiting for requests given up on (call once every check is done)."""
