@@ -58,12 +58,14 @@ class RuleResult:
     category_ok: bool
 
     def top_matches(self, count: int) -> list[Match]:
-        """The strongest matches (negative ones count by their size), one per pattern."""
-        seen: set[str] = set()
+        """The strongest matches (negative ones count by their size), one per field and
+        target, so that the reasons show different evidence rather than variants of one."""
+        seen: set[tuple[str, str]] = set()
         ranked = []
         for match in sorted(self.matches, key=lambda m: -abs(m.points)):
-            if match.rule.pattern not in seen:
-                seen.add(match.rule.pattern)
+            keys = {(match.field, match.target), (match.field, match.rule.pattern)}
+            if not keys & seen:
+                seen |= keys
                 ranked.append(match)
         return ranked[:count]
 
