@@ -35,6 +35,7 @@ from .command_parser import Command, FormLabels, form_command, parse_commands
 from .entry import parse_entry, render_entry
 from .errors import BotError, UnknownSectionError
 from .forge import ChangeRequest, Comment, Forge, IssueTracker, ProposalResult
+from .models import Paper
 from .proposals import Proposal, change_request, paper_entry
 from .taxonomy import Taxonomy
 from .text import escape_markdown
@@ -318,6 +319,12 @@ class AddRequest:
     requested_by: str
     request_url: str
     approved: bool
+    routed: float | None = None  # the router's confidence, when the bot chose the section
+
+
+# A paper's section when the command names none: (section, subsection, confidence) per paper.
+Router = Callable[[Catalog, Sequence[Paper]], list[tuple[str, str | None, float]]]
+AUTO = ""  # the section of an /add that names none: the router picks it after the lookup
 
 
 @dataclass
@@ -335,6 +342,7 @@ class Run:
     show_help: bool = False
     transient_failure: bool = False
     ids_left: int = 0
+    router: Router | None = None
 
     def reply(self, order: tuple[int, int], kind: str, command: str, **data: Any) -> None:
         self.replies.append(Reply(order, kind, command, data))
@@ -363,7 +371,7 @@ class Outcome:
 
 
 def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxonomy: Taxonomy,
-        settings: CommandSettings) -> Outcome:
+        settings: CommandSettings, router: Router | None = None) -> Outcome:
     """Run the commands of one event; every service is injected."""
     # Bots (other apps, and this bot answering itself) never give commands.
     if is_bot(event.author, event.author_type, settings.bot_logins) or is_bot(
@@ -386,7 +394,8 @@ def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxono
         maintainer = any(c.name in WRITE_COMMANDS for c in commands) and (
             issues.permission(event.author) in settings.allowed_roles)
         catalog = default_catalog(forge, settings.catalog_path, taxonomy)
-        work = Run(event, settings, taxonomy, catalog, forge, maintainer, state, ids_left=settings.max_ids)
+        work = Run(event, settings, taxonomy, catalog, forge, maintainer, state, ids_left=settings.max_ids,
+                   router=router)
         _act(commands, work, lookup)
     except BotError as exc:
         return _fail(event, issues, state, str(exc), taxonomy, settings)
@@ -442,8 +451,20 @@ def _act(commands: Sequence[Command], work: Run, lookup: Lookup) -> None:
             work.reply(request.order, "source_failed", request.command, id=request.arxiv_id,
                        reason=safe_text(str(exc)))
         return
-    for request in requests:
+    for request in _route(requests, results, work):
         _finish_add(request, results[request.arxiv_id], work)
+
+
+def _route(requests: list[AddRequest], results: dict[str, LookupResult], work: Run) -> list[AddRequest]:
+    """Give the /add requests that named no section the router's section (one batch)."""
+    auto = [r for r in requests if r.section == AUTO and results[r.arxiv_id].paper is not None]
+    if not auto or work.router is None:
+        return requests
+    papers = [results[r.arxiv_id].paper for r in auto]
+    routes = dict(zip((r.order for r in auto),
+                      work.router(work.catalog, [p for p in papers if p is not None]), strict=True))
+    return [replace(r, section=routes[r.order][0], subsection=routes[r.order][1],
+                    routed=routes[r.order][2]) if r.order in routes else r for r in requests]
 
 
 def _help(index: int, command: Command, work: Run) -> list[AddRequest]:
@@ -468,6 +489,8 @@ def _take_ids(index: int, command: Command, work: Run) -> list[str]:
 def _placement(index: int, command: Command, work: Run) -> tuple[str, str | None] | None:
     """The command's section, or None after replying why it has none."""
     cmd = code_span(command.text)
+    if not command.section and command.name == "add" and work.router is not None:
+        return AUTO, None  # the bot routes the paper once its abstract is known
     if not command.section:
         work.reply((index, 0), "no_section", cmd, name=command.name)
         return None
@@ -570,7 +593,7 @@ def _finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
         return
     entry = paper_entry(paper, request.code_url)
     where = work.where(request.section, request.subsection)
-    facts = dict(id=arxiv_id, title=safe_text(paper.title), where=where)
+    facts = dict(id=arxiv_id, title=safe_text(paper.title), where=where, routed=request.routed)
     if not request.approved:
         work.state = work.state.with_pending(Pending(
             arxiv_id, request.section, request.subsection, request.code_url, request.requested_by,
@@ -735,6 +758,18 @@ def load_event(name: str | None, path: Path | None) -> Event | None:
     return read_event(name, payload)
 
 
+def scorer_router(taxonomy: Taxonomy) -> Router:
+    """Route papers as the poll job does (the scorer trained on the catalog), lazily: the
+    scorer is trained only when an /add names no section."""
+    def route(catalog: Catalog, papers: Sequence[Paper]) -> list[tuple[str, str | None, float]]:
+        from .scorer import Scorer
+
+        scorer = Scorer.train(catalog, taxonomy, config.load("keywords"))
+        return [(d.section, d.subsection, d.confidence) for d in scorer.score(list(papers))]
+
+    return route
+
+
 def main(args: argparse.Namespace) -> int:
     from .arxiv_api import ApiSettings, ArxivLookup
     from .github_forge import GitHubForge, GitHubSettings
@@ -751,7 +786,8 @@ def main(args: argparse.Namespace) -> int:
                                          settings=GitHubSettings.from_config(github),
                                          catalog_path=settings.catalog_path)
     lookup = ArxivLookup.from_settings(ApiSettings.from_config(config.load("sources")))
-    outcome = run(event, forge, forge, lookup, taxonomy_module.load(), settings)
+    taxonomy = taxonomy_module.load()
+    outcome = run(event, forge, forge, lookup, taxonomy, settings, scorer_router(taxonomy))
     if outcome.ignored:
         print(f"nothing to do: {outcome.ignored}")
     else:

@@ -28,12 +28,14 @@ from bot.commands import (
     CommandSettings,
     Event,
     Outcome,
+    Router,
     code_span,
     fenced,
     normalize_code_url,
     read_event,
     run,
     safe_text,
+    scorer_router,
     state_from_data,
 )
 from bot.entry import Entry, parse_entry, render_entry
@@ -139,7 +141,7 @@ def payload(name: str, text: str, user: str, user_type: str = "User", serial: in
 
 def handle(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy, text: str, user: str = MAINTAINER_LOGIN,
            name: str = "issue_comment.created", serial: int = 0, user_type: str = "User",
-           settings: CommandSettings = SETTINGS) -> Outcome:
+           settings: CommandSettings = SETTINGS, router: Router | None = None) -> Outcome:
     """Deliver one event as GitHub Actions would, and run the job on it."""
     data = payload(name, text, user, user_type, serial)
     event = read_event(name.split(".")[0], data)
@@ -149,7 +151,7 @@ def handle(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy, text: str, u
     else:
         github.issues[event.issue_number].body = text
     forge = forge_for(github)
-    return run(event, forge, forge, arxiv.lookup(), taxonomy, settings)
+    return run(event, forge, forge, arxiv.lookup(), taxonomy, settings, router)
 
 
 def post_comment(github: FakeGitHub, comment_id: int, text: str, user: str) -> None:
@@ -203,6 +205,26 @@ def test_a_maintainers_add_opens_the_same_pr_the_poll_job_would(github: FakeGitH
     assert "to **KV Cache Compression**" in body
     assert body.startswith("<!-- catalog-bot:command-status ")
     assert github.file("catalog.md") == catalog_text(taxonomy)  # the default branch is untouched
+
+
+def test_an_add_without_a_section_is_routed_like_the_poll_job_would(
+        github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    root = Path(__file__).resolve().parent.parent
+    github.push("catalog.md", (root / "catalog.md").read_text(encoding="utf-8"), message="real catalog")
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786", router=scorer_router(taxonomy))
+    assert [r.kind for r in outcome.replies] == ["add_done"]
+    item = catalog_on(github, "bot/arxiv-2405.13786", taxonomy).find_by_id("2405.13786")
+    assert item is not None and item.section in taxonomy.section_ids()
+    assert taxonomy.get(item.section).kind == "papers"
+    body = status(github)
+    assert "The bot chose the section (confidence" in body and "`/move 2405.13786 <section>`" in body
+    assert f"to **{taxonomy.get(item.section).title}" in body
+
+
+def test_an_add_without_a_section_and_without_a_router_asks_for_one(
+        github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786")
+    assert [r.kind for r in outcome.replies] == ["no_section"] and not github.pulls()
 
 
 def test_several_ids_in_one_comment_are_looked_up_in_one_call(github: FakeGitHub, arxiv: ArxivAPI,
