@@ -27,13 +27,17 @@ from .settings import CheckSettings
 
 
 def make_client(settings: CheckSettings) -> httpx.AsyncClient:
-    """The HTTP client the checker needs (built at the edge, by the job's ``main``)."""
+    """The HTTP client the checker needs (built at the edge, by the job's ``main``).
+
+    One connection per request, closed after the headers: with ~100 requests in flight,
+    httpcore's pool either closes idle connections anyway or spends more CPU scanning them
+    than the reuse saves (measured on the benchmark: 3x the CPU, 1.6x the wall time).
+    """
     return httpx.AsyncClient(
         headers={"User-Agent": settings.user_agent, "Accept": "*/*"},
         timeout=httpx.Timeout(connect=settings.connect_timeout, read=settings.abandon_after,
                               write=settings.timeout, pool=None),
-        limits=httpx.Limits(max_connections=None, max_keepalive_connections=settings.concurrency,
-                            keepalive_expiry=5.0),
+        limits=httpx.Limits(max_connections=None, max_keepalive_connections=0),
         follow_redirects=False,
     )
 
