@@ -33,6 +33,7 @@ def urls(text: str) -> list[str]:
     ('<a href="https://x.org/a?b=1&amp;c=2">x</a>', ["https://x.org/a?b=1&c=2"]),
     ("<img src='https://x.org/i.png' width=20>", ["https://x.org/i.png"]),
     ("<img src=https://x.org/i.svg>", ["https://x.org/i.svg"]),
+    ('<img srcset="https://x.org/a.png 1x, https://x.org/b.png 2x">', ["https://x.org/a.png", "https://x.org/b.png"]),
     ("Bare https://x.org/page, then (https://x.org/paren). End: https://x.org/end.",
      ["https://x.org/page", "https://x.org/paren", "https://x.org/end"]),
     ("**https://x.org/bold**", ["https://x.org/bold"]),

@@ -29,7 +29,7 @@ _SCHEME = re.compile(r"https?://", re.IGNORECASE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _REF_DEF = re.compile(r"^ {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*<?$")
 _DEST_OPEN = re.compile(r"\]\([ \t]*<?$")
-_ATTR_OPEN = re.compile(r"""\b(?:href|src|srcset|poster|data|action|cite)[ \t]*=[ \t]*(["']?)$""",
+_ATTR_OPEN = re.compile(r"""\b(?:href|src|poster|data|action|cite)[ \t]*=[ \t]*(["']?)$""",
                         re.IGNORECASE)
 _BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _BARE_STOP = re.compile(r"[\s<>\"`|]")
