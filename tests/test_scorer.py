@@ -130,6 +130,41 @@ def test_title_counts_more_than_abstract(keywords: dict[str, Any], taxonomy: Tax
     assert in_title.section_points["kv-cache"] == 2 * in_abstract.section_points["kv-cache"]
 
 
+def test_route_only_patterns_vote_for_a_section_without_adding_relevance(
+        keywords: dict[str, Any], taxonomy: Taxonomy) -> None:
+    paper = Paper("2401.00001", "Chain-of-thought prompting for LLMs")
+    route_only = rules_for(keywords, taxonomy, efficiency={}, negatives=[], sections={
+        "reasoning": {"weight": 3.0, "route_only": ["chain-of-thought"]}}).evaluate(paper)
+    counted = rules_for(keywords, taxonomy, efficiency={}, negatives=[], sections={
+        "reasoning": {"weight": 3.0, "patterns": ["chain-of-thought"]}}).evaluate(paper)
+    assert route_only.section_points == counted.section_points == {"reasoning": 6.0}
+    assert route_only.points == 0 and counted.points == 6.0
+    assert route_only.matches[0].route_only and not counted.matches[0].route_only
+
+
+def test_route_only_matches_come_after_relevant_ones_in_the_reasons(scorer: Scorer) -> None:
+    decision = decide(scorer, "Tree of Thoughts: pruning large language models")
+    rules = [r for r in decision.reasons if "' → " in r]
+    assert rules[0] == "title 'prun*' → pruning (+6.0)"
+    assert "title 'thought' → reasoning (+3.0, routing only)" in rules
+
+
+def test_the_section_with_the_most_rule_points_gets_the_top_bonus(keywords: dict[str, Any],
+                                                                  taxonomy: Taxonomy) -> None:
+    def trained(bonus: float) -> Scorer:
+        data = copy.deepcopy(keywords)
+        data["scoring"]["routing"].update(rules_weight=0.0, rules_top_bonus=bonus)
+        return Scorer.train(small_catalog(taxonomy), taxonomy, data)
+
+    plain, boosted = trained(0.0), trained(30.0)
+    title = "Quantized drafts for speculative decoding"  # decoding 8 + 2 points, quantization 6
+    assert boosted.rules.evaluate(Paper("x", title)).section_points["decoding"] > 6.0
+    assert decide(boosted, title).section == "decoding" and decide(boosted, title).confidence > 0.99
+    assert decide(plain, title).confidence < 0.99
+    nothing = "On the weather in Paris"  # no rule points: no bonus for anyone
+    assert decide(boosted, nothing).confidence == pytest.approx(decide(plain, nothing).confidence)
+
+
 def test_unknown_sections_in_keywords_are_config_errors(keywords: dict[str, Any],
                                                         taxonomy: Taxonomy) -> None:
     with pytest.raises(ConfigError, match="kv-cash"):
@@ -178,7 +213,7 @@ def test_every_decision_explains_itself(scorer: Scorer) -> None:
     joined = "\n".join(decision.reasons)
     assert decision.accept and decision.score >= decision.threshold
     assert re.search(r"learned 0\.\d\d", joined)
-    assert "title 'KV cache' -> kv-cache (+10.0)" in decision.reasons
+    assert "title 'KV cache' → kv-cache (+10.0)" in decision.reasons
     assert "section kv-cache" in joined
     title, arxiv_id, line, similarity = decision.neighbours[0]
     assert "KV Cache" in title and 0 < similarity <= 1

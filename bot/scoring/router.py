@@ -2,7 +2,8 @@
 
 A multinomial logistic regression learns the sections from the catalog's own entries (their
 titles); the keyword rules add their section points (``routing.rules_weight`` logits per point),
-which matters most for small sections and for what the catalog does not show yet. The
+which matters most for small sections and for what the catalog does not show yet, and the
+section with the most rule points gets ``routing.rules_top_bonus`` more. The
 confidence is the softmax probability of the chosen section. Subsections are chosen the same
 way among the entries of the chosen section ("" standing for "directly under the section").
 """
@@ -27,6 +28,7 @@ DIRECT = ""  # the "subsection" of an entry placed directly under its section
 class RouterSettings:
     c: float = 10.0
     rules_weight: float = 0.2  # logits per rule point of a section
+    rules_top_bonus: float = 0.0  # logits for the section(s) with the most rule points
     needs_section_below: float = 0.5  # confidence under which a route is flagged
 
 
@@ -107,7 +109,8 @@ class Router:
                 logits[:, self.sections.index(name)] = learned[:, j]
         points = np.array([[r.section_points.get(s, 0.0) for s in self.sections] for r in rules],
                           dtype=np.float32).reshape(len(rules), len(self.sections))
-        return logits + self.settings.rules_weight * points
+        top = (points > 0) & (points == points.max(axis=1, keepdims=True, initial=0.0))
+        return logits + self.settings.rules_weight * points + self.settings.rules_top_bonus * top
 
     def route(self, rows: csr_matrix, rules: Sequence[RuleResult]) -> list[Route]:
         probabilities = _softmax(self.section_logits(rows, rules))

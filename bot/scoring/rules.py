@@ -42,6 +42,11 @@ class Match:
     points: float  # the pattern's weight times the field's weight
 
     @property
+    def route_only(self) -> bool:
+        """Votes for a section without adding relevance (a section's ``route_only`` patterns)."""
+        return self.rule.relevance == 0 and not self.rule.negative and self.rule.group != EFFICIENCY
+
+    @property
     def target(self) -> str:
         return self.rule.group + (f"/{self.rule.subsection}" if self.rule.subsection else "")
 
@@ -58,11 +63,12 @@ class RuleResult:
     category_ok: bool
 
     def top_matches(self, count: int) -> list[Match]:
-        """The strongest matches (negative ones count by their size), one per field and
-        target, so that the reasons show different evidence rather than variants of one."""
+        """The strongest matches (negative ones count by their size; route-only ones after
+        those that add relevance), one per field and target, so that the reasons show different
+        evidence rather than variants of one."""
         seen: set[tuple[str, str]] = set()
         ranked = []
-        for match in sorted(self.matches, key=lambda m: -abs(m.points)):
+        for match in sorted(self.matches, key=lambda m: (m.route_only, -abs(m.points))):
             keys = {(match.field, match.target), (match.field, match.rule.pattern)}
             if not keys & seen:
                 seen |= keys
@@ -95,6 +101,8 @@ def _section_rules(sections: dict[str, Any], taxonomy: Taxonomy) -> list[Rule]:
         weight, share = float(spec.get("weight", 2.0)), float(spec.get("relevance", 1.0))
         rules += [Rule(p, w, section_id, relevance=share)
                   for p, w in _pattern_items(spec.get("patterns"), weight)]
+        rules += [Rule(p, w, section_id, relevance=0.0)  # where a paper goes, not whether it belongs
+                  for p, w in _pattern_items(spec.get("route_only"), weight)]
         for sub_id, patterns in (spec.get("subsections") or {}).items():
             _checked(taxonomy, f"sections.{section_id}.subsections.{sub_id}", section_id, sub_id)
             rules += [Rule(p, w, section_id, sub_id, relevance=share)
@@ -129,18 +137,20 @@ class RuleScorer:
         self.rules = _section_rules(keywords.get("sections") or {}, taxonomy) + _other_rules(keywords)
         self.patterns = PatternSet([r.pattern for r in self.rules])
         self.has_llm_patterns = any(r.group == LLM for r in self.rules)
-        self.relevance_share = {r.group: r.relevance for r in self.rules}
 
     def category_ok(self, paper: Paper) -> bool:
         if not self.required_categories or not paper.categories:
             return True
         return bool(self.required_categories & set(paper.categories))
 
-    def _group_points(self, matches: list[Match]) -> dict[str, float]:
-        """Points per group: in each field, the best match plus a fraction of a few more."""
+    def _group_points(self, matches: list[Match], relevance: bool = False) -> dict[str, float]:
+        """Points per group: in each field, the best match plus a fraction of a few more. With
+        ``relevance``, each match counts its rule's relevance share (route-only ones: nothing)."""
         found: dict[tuple[str, str], list[float]] = defaultdict(list)
         for match in matches:
-            found[(match.rule.group, match.field)].append(match.points)
+            value = match.points * match.rule.relevance if relevance else match.points
+            if value:
+                found[(match.rule.group, match.field)].append(value)
         points: dict[str, float] = defaultdict(float)
         for (group, _field), values in found.items():
             values.sort(key=abs, reverse=True)
@@ -168,7 +178,7 @@ class RuleScorer:
         positive = [m for m in matches if not m.rule.negative and m.rule.group != LLM]
         negative = [m for m in matches if m.rule.negative and not (llm_context and m.rule.unless_llm)]
         groups = self._group_points(positive)
-        points = sum(v * self.relevance_share[g] for g, v in groups.items())
+        points = sum(self._group_points(positive, relevance=True).values())
         points *= 1.0 if llm_context else self.missing_factor
         points += sum(self._group_points(negative).values())
         subsections: dict[str, float] = defaultdict(float)
