@@ -5,6 +5,11 @@ summary table; a progress line on stderr when it is a terminal. With ``--json``:
 object per unique URL on stdout, ``{"url", "alive", "status", "final_url", "lines", "verdict"}``
 plus ``redirects``, ``error`` and ``permanent_redirect`` when there are any.
 
+arxiv.org paper links are answered by the arXiv API (``ArxivResolver``, 100 ids per call), and
+github.com repository links by GitHub's GraphQL API (``GitHubRepoResolver``) when GITHUB_TOKEN
+and GITHUB_REPOSITORY are set; what they cannot answer is checked over HTTP. ``--no-resolvers``
+checks everything over HTTP.
+
 Dead links are findings, not failures: the exit code is 0 unless the bot itself failed, or
 1 with ``--fail-on-dead`` (for local use and pre-commit hooks).
 """
@@ -14,9 +19,10 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -26,10 +32,12 @@ import httpx
 from . import config
 from .errors import CatalogError
 from .linkcheck import checker
+from .linkcheck.arxiv import ArxivResolver
 from .linkcheck.extract import Link, extract_links
 from .linkcheck.http import HttpChecker, make_client
 from .linkcheck.model import LinkResult, Resolver, Verdict
 from .linkcheck.settings import CheckSettings, from_config
+from .stars import GitHubRepoResolver
 from .templates import render
 
 SUMMARY_ROWS = 100
@@ -47,17 +55,31 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="seconds one request may take (default: config/links.yml)")
     parser.add_argument("--fail-on-dead", action="store_true",
                         help="exit with status 1 when a link is dead (default: dead links are findings: 0)")
+    parser.add_argument("--no-resolvers", action="store_true",
+                        help="check arxiv.org and github.com links over HTTP too, instead of through "
+                             "the arXiv API and GitHub's GraphQL API")
 
 
 def main(args: argparse.Namespace) -> int:
     settings = from_config(config.load("links")).with_overrides(args.concurrency, args.timeout, args.per_host)
     options = Options(as_json=args.json, fail_on_dead=args.fail_on_dead, progress=sys.stderr.isatty())
-    return asyncio.run(_main(args.file, settings, options))
+    resolvers = () if args.no_resolvers else default_resolvers(os.environ)
+    return asyncio.run(_main(args.file, settings, resolvers, options))
 
 
-async def _main(path: Path, settings: CheckSettings, options: Options) -> int:
+def default_resolvers(env: Mapping[str, str]) -> tuple[Resolver, ...]:
+    """The arXiv API resolver, and GitHub's when the environment has a token and a repository."""
+    resolvers: list[Resolver] = [ArxivResolver.from_config(config.load("sources"))]
+    if env.get("GITHUB_TOKEN") and env.get("GITHUB_REPOSITORY"):
+        from .github_forge import GitHubForge
+
+        resolvers.insert(0, GitHubRepoResolver(GitHubForge.from_environment(env)))
+    return tuple(resolvers)
+
+
+async def _main(path: Path, settings: CheckSettings, resolvers: Sequence[Resolver], options: Options) -> int:
     async with make_client(settings) as client:
-        return await run(path, settings, client, options=options)
+        return await run(path, settings, client, resolvers, options=options)
 
 
 @dataclass(frozen=True)

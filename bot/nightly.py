@@ -62,6 +62,7 @@ from .linkcheck import (
     settings_from_config,
     update_state,
 )
+from .linkcheck.arxiv import ArxivResolver
 from .stars import (
     NO_TOKEN,
     GitHubRepoResolver,
@@ -568,7 +569,9 @@ def main(args: argparse.Namespace) -> int:
     check = settings_from_config(links_config)
     forge = GitHubForge.from_environment(env, repository=args.repository, api_url=args.api_url,
                                          catalog_path=catalog_path)
-    outcome = asyncio.run(_run_with_client(forge, check, settings, taxonomy_module.load(), args.dry_run))
+    arxiv = ArxivResolver.from_config(config.load("sources"))  # GitHub's resolver is built by run()
+    outcome = asyncio.run(_run_with_client(forge, check, settings, taxonomy_module.load(), args.dry_run,
+                                           (arxiv,)))
     report(outcome, settings, args.dry_run, env)
     if outcome.failures:
         raise ForgeError("the nightly run could not publish everything: " + "; ".join(outcome.failures))
@@ -576,9 +579,9 @@ def main(args: argparse.Namespace) -> int:
 
 
 async def _run_with_client(forge: Any, check: CheckSettings, settings: NightlySettings,
-                           taxonomy: Taxonomy, dry_run: bool) -> Outcome:
+                           taxonomy: Taxonomy, dry_run: bool, resolvers: Sequence[Resolver]) -> Outcome:
     async with make_client(check) as client:
-        services = Services(forge, forge, forge, forge, HttpChecker(client, check))
+        services = Services(forge, forge, forge, forge, HttpChecker(client, check), resolvers)
         return await run(services, check, settings, taxonomy, datetime.date.today(), dry_run)
 
 
