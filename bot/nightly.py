@@ -62,7 +62,7 @@ from .linkcheck import (
     settings_from_config,
     update_state,
 )
-from .linkcheck.arxiv import ArxivResolver
+from .linkcheck.arxiv import ArxivResolver, is_withdrawn
 from .stars import (
     NO_TOKEN,
     GitHubRepoResolver,
@@ -169,6 +169,7 @@ class Night:
     inconclusive: bool = False
     http_requests: int = 0
     seconds: float = 0.0
+    withdrawn: tuple[LinkProblem, ...] = ()  # arXiv papers their authors withdrew
 
     @property
     def unreached(self) -> int:
@@ -191,8 +192,9 @@ class Night:
 
     @property
     def green(self) -> bool:
-        """Nothing for a maintainer: no confirmed dead link, no gone repository, no hand fix."""
-        return not (self.dead or self.gone or self.hand_fixes)
+        """Nothing for a maintainer: no confirmed dead link, no gone repository, no hand fix, no
+        withdrawn paper."""
+        return not (self.dead or self.gone or self.hand_fixes or self.withdrawn)
 
 
 @dataclass(frozen=True)
@@ -342,6 +344,13 @@ def assess_links(catalog: Catalog, links: Sequence[Link], results: Mapping[str, 
         elif result.verdict is Verdict.UNKNOWN:
             unknown.append(_problem(link, result, state.get(link.url), catalog))
     return state, dead, watching, unknown, False
+
+
+def withdrawn_papers(catalog: Catalog, links: Sequence[Link],
+                     results: Mapping[str, LinkResult]) -> tuple[LinkProblem, ...]:
+    """Entries whose arXiv paper was withdrawn (the arXiv resolver says so; the link is alive)."""
+    return tuple(_problem(link, results[link.url], None, catalog) for link in links
+                 if link.url in results and is_withdrawn(results[link.url]))
 
 
 def fit_state(state: Mapping[str, Any], budget: int) -> dict[str, Any]:
@@ -518,7 +527,8 @@ async def run(services: Services, check: CheckSettings, settings: NightlySetting
     fixes = link_fixes(catalog, links, results, twins, settings)
     night = Night(today.isoformat(), link_counts(results), len(infos), tuple(repo_findings), tuple(fixes),
                   tuple(dead), tuple(watching), tuple(unknown), state, inconclusive,
-                  services.http.requests, time.monotonic() - started)
+                  services.http.requests, time.monotonic() - started,
+                  withdrawn_papers(catalog, links, results))
     return _publish(services, night, infos, text, settings, taxonomy, tracked, dry_run)
 
 

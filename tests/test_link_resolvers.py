@@ -335,4 +335,7 @@ def test_the_nightly_job_resolves_arxiv_links_through_the_api(config_dir, api, t
     watched = issue.body.split("<!--")[0]
     assert f"https://arxiv.org/abs/{UNKNOWN_ID}" in watched and f"arXiv has no paper {UNKNOWN_ID}" in watched
     assert f"https://arxiv.org/abs/{RECORDED_ID}" not in watched
+    withdrawn = watched.split("### Withdrawn papers")[1].split("###")[0]
+    assert f"https://arxiv.org/pdf/{WITHDRAWN_ID}" in withdrawn and "withdrawn by its authors" in withdrawn
+    assert issue.state == "open"  # a withdrawn paper needs a maintainer's decision
     assert "| alive | 3 |" in capsys.readouterr().out
