@@ -143,10 +143,15 @@ def test_route_only_patterns_vote_for_a_section_without_adding_relevance(
 
 
 def test_route_only_matches_come_after_relevant_ones_in_the_reasons(scorer: Scorer) -> None:
-    decision = decide(scorer, "Tree of Thoughts: pruning large language models")
+    decision = decide(scorer, "Efficient reasoning for LLMs",
+                      "A tree of thoughts with sparse attention and a small inference budget.")
     rules = [r for r in decision.reasons if "' → " in r]
-    assert rules[0] == "title 'prun*' → pruning (+6.0)"
-    assert "title 'thought' → reasoning (+3.0, routing only)" in rules
+    assert rules[:2] == ["title 'efficient reasoning' → reasoning (+10.0)",
+                         "abstract 'sparse attention' → architecture (+2.0)"]
+    assert "abstract 'thought' → reasoning (+1.5, routing only)" in rules
+    assert decision.section == "reasoning"
+    assert all("routing only" not in r or f"→ {decision.section}" in r or f"→ {decision.runner_up}" in r
+               for r in rules)  # route-only evidence is shown for the route and runner-up only
 
 
 def test_the_section_with_the_most_rule_points_gets_the_top_bonus(keywords: dict[str, Any],

@@ -62,13 +62,16 @@ class RuleResult:
     llm_context: bool
     category_ok: bool
 
-    def top_matches(self, count: int) -> list[Match]:
+    def top_matches(self, count: int, route: Iterable[str | None] = ()) -> list[Match]:
         """The strongest matches (negative ones count by their size; route-only ones after
-        those that add relevance), one per field and target, so that the reasons show different
-        evidence rather than variants of one."""
+        those that add relevance, and only those for a section in ``route``), one per field and
+        target, so that the reasons show different evidence rather than variants of one."""
         seen: set[tuple[str, str]] = set()
         ranked = []
+        shown = set(route)
         for match in sorted(self.matches, key=lambda m: (m.route_only, -abs(m.points))):
+            if match.route_only and match.rule.group not in shown:
+                continue
             keys = {(match.field, match.target), (match.field, match.rule.pattern)}
             if not keys & seen:
                 seen |= keys

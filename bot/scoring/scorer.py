@@ -245,7 +245,7 @@ class Scorer:
             "score_reasons.txt.j2",
             learned=(1.0 / (1.0 + math.exp(-learned))) if model else None,
             positives=len(self.state.entries), negatives=model.negatives if model else 0, rules=rules,
-            matches=rules.top_matches(self.settings.rule_reasons),
+            matches=rules.top_matches(self.settings.rule_reasons, (route.section, route.runner_up)),
             more=max(0, len(rules.matches) - self.settings.rule_reasons),
             route=route, neighbours=neighbours[:2])
         return [line.strip() for line in text.splitlines() if line.strip()]
