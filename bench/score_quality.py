@@ -141,7 +141,7 @@ class RoutingTally:
 
 def routing(catalog: Catalog, taxonomy: Taxonomy, keywords: dict) -> None:
     """5-fold over the catalog's entries. Folds 1-3 are where the routing rules and weights were
-    tuned (see docs/readme/scoring.md); folds 4-5 were only measured, so they are reported apart.
+    tuned (see "How papers are scored and routed" in README.md); folds 4-5 were only measured, so they are reported apart.
     A second figure also counts a miss as right when the title matches rules of both its catalog
     section and the chosen one and the catalog's section is the runner-up (a paper that fits two
     sections); the catalog itself is never relabelled."""

@@ -3,7 +3,7 @@
 Catalog entries have titles only; new papers have a title and an abstract. Both are read into
 one space: word 1-2-grams and character 2-5-grams of the title, where for a paper with an
 abstract the word part reads the title and the abstract. (Character n-grams of whole abstracts
-cost ten times more and measured no better, see docs/readme/scoring.md.)
+cost ten times more and measured no better, see "How papers are scored and routed" in README.md.)
 """
 
 from __future__ import annotations
