@@ -36,12 +36,11 @@ from .entry import parse_entry, render_entry
 from .errors import BotError, UnknownSectionError
 from .forge import ChangeRequest, Comment, Forge, IssueTracker, ProposalResult
 from .models import Paper
-from .proposals import Proposal, change_request, paper_entry
+from .proposals import EDIT_MARKER_KIND, Proposal, catalog_edit, change_request, paper_entry
 from .taxonomy import Taxonomy
 from .text import escape_markdown
 
 MARKER_KIND = "command-status"  # the status comment on an issue
-EDIT_MARKER_KIND = "catalog-edit"  # the PRs of /remove and /move
 HANDLED_EVENTS = {("issue_comment", "created"), ("issues", "opened"), ("issues", "edited")}
 WRITE_COMMANDS = {"add", "remove", "move", "approve"}
 _LOGIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
@@ -674,18 +673,6 @@ def _move(index: int, command: Command, work: Run) -> list[AddRequest]:
             _propose(order, cmd, edit_request("move", arxiv_id, item, placement, work), "move", arxiv_id,
                      work, facts)
     return []
-
-
-def catalog_edit(arxiv_id: str, placement: tuple[str, str | None] | None,
-                 taxonomy: Taxonomy) -> Callable[[str], str]:
-    """The pure edit of a /remove (``placement`` None) or /move PR, applied by the forge to the catalog
-    on the current default branch. The PR's ``catalog-edit`` marker holds these arguments."""
-    def edit(text: str) -> str:
-        catalog = parse(text, taxonomy)
-        if placement is None:
-            return catalog.remove(arxiv_id).render()
-        return catalog.move(arxiv_id, *placement).render()
-    return edit
 
 
 def edit_request(action: str, arxiv_id: str, item: Item, placement: tuple[str, str | None] | None,

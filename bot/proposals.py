@@ -50,6 +50,21 @@ def insert_edit(line: str, section: str, subsection: str | None,
     return edit
 
 
+EDIT_MARKER_KIND = "catalog-edit"  # the PRs of /remove and /move
+
+
+def catalog_edit(arxiv_id: str, placement: tuple[str, str | None] | None,
+                 taxonomy: Taxonomy) -> Callable[[str], str]:
+    """The pure edit of a /remove (``placement`` None) or /move PR, applied by the forge to the
+    catalog on the current default branch. The PR's ``catalog-edit`` marker holds these arguments."""
+    def edit(text: str) -> str:
+        catalog = parse(text, taxonomy)
+        if placement is None:
+            return catalog.remove(arxiv_id).render()
+        return catalog.move(arxiv_id, *placement).render()
+    return edit
+
+
 @dataclass(frozen=True)
 class Proposal:
     """One paper the bot wants in the catalog, with why."""

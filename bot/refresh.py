@@ -16,7 +16,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from . import config, digest, markers, templates
 from . import taxonomy as taxonomy_module
@@ -24,7 +24,7 @@ from .catalog import Catalog, parse
 from .entry import parse_entry
 from .errors import CatalogError, ForgeError
 from .forge import ChangeRequest, Forge, PullRequest
-from .proposals import insert_edit, proposal_marker
+from .proposals import EDIT_MARKER_KIND, catalog_edit, insert_edit, proposal_marker
 from .taxonomy import Taxonomy
 
 Action = Literal["rebuilt", "unchanged", "closed", "skipped", "failed", "would rebuild", "would close"]
@@ -67,10 +67,42 @@ def refresh_digest(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: 
     return Outcome(result.pull_request, "unchanged" if result.action == "unchanged" else "rebuilt")
 
 
+def refresh_edit(forge: Forge, pull: PullRequest, marker: Mapping[str, Any], catalog: Catalog,
+                 taxonomy: Taxonomy, catalog_path: str, dry_run: bool = False) -> Outcome:
+    """A /remove or /move PR: rebuilt on the current default branch; closed once the catalog
+    already says what it asks for (the paper gone, or already in the target section)."""
+    arxiv_id, section = str(marker.get("arxiv_id") or ""), marker.get("section")
+    subsection = str(marker["subsection"]) if marker.get("subsection") else None
+    item = catalog.find_by_id(arxiv_id)
+    done = item is None or (section is not None and (item.section, item.subsection) == (section, subsection))
+    if done:
+        if dry_run:
+            return Outcome(pull, "would close", "the catalog already says so")
+        comment = templates.render("refresh_edit_closed.md.j2", pull=pull, marker=marker,
+                                   item=item, path=catalog_path).strip()
+        forge.close_pull_request(pull, comment)
+        return Outcome(pull, "closed", "the catalog already says so")
+    if dry_run:
+        return Outcome(pull, "would rebuild")
+    placement = (str(section), subsection) if section else None
+    change = ChangeRequest(branch=pull.branch, title=pull.title, body=pull.body, commit_message=pull.title,
+                           path=catalog_path, edit=catalog_edit(arxiv_id, placement, taxonomy), labels=())
+    try:
+        result = forge.propose(change)
+    except CatalogError as exc:
+        return Outcome(pull, "skipped", str(exc))
+    except ForgeError as exc:
+        return Outcome(pull, "failed", str(exc))
+    return Outcome(result.pull_request, "unchanged" if result.action == "unchanged" else "rebuilt")
+
+
 def refresh_one(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: Taxonomy,
                 catalog_path: str, dry_run: bool = False) -> Outcome:
     if markers.find(pull.body, digest.MARKER_KIND) is not None:
         return refresh_digest(forge, pull, catalog, taxonomy, catalog_path, dry_run)
+    edit_marker = markers.find(pull.body, EDIT_MARKER_KIND)
+    if edit_marker and edit_marker.get("arxiv_id"):
+        return refresh_edit(forge, pull, edit_marker, catalog, taxonomy, catalog_path, dry_run)
     marker = proposal_marker(pull)
     if not marker or not marker.get("line") or not marker.get("section"):
         return Outcome(pull, "skipped", "no arxiv marker with an entry line: not a one-paper PR")

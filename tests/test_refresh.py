@@ -219,3 +219,44 @@ def test_refresh_on_the_local_git_forge(tmp_path, taxonomy):
     assert outcome.action == "rebuilt"
     assert git(repo, "rev-parse", "bot/arxiv-2405.00001~1").strip() == git(repo, "rev-parse", "main").strip()
     assert [o.action for o in refresh.run(LocalGitForge(repo), taxonomy)] == ["unchanged"]
+
+
+def test_remove_and_move_prs_are_rebuilt_and_closed_when_done(tmp_path, taxonomy):
+    """/remove and /move PRs (catalog-edit marker) follow the default branch like paper PRs."""
+    from bot.forge import ChangeRequest
+    from bot.local_forge import LocalGitForge
+    from bot.proposals import EDIT_MARKER_KIND, catalog_edit
+    from tests.gitrepo import git, make_repo
+
+    def edit_pr(action, arxiv_id, placement):
+        section, subsection = placement or (None, None)
+        body = "why\n\n" + markers.make(EDIT_MARKER_KIND, {"action": action, "arxiv_id": arxiv_id,
+                                                          "section": section, "subsection": subsection})
+        return ChangeRequest(branch=f"bot/{action}-{arxiv_id}", title=f"{action} {arxiv_id}", body=body,
+                             commit_message=action, path="catalog.md",
+                             edit=catalog_edit(arxiv_id, placement, taxonomy))
+
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    forge = LocalGitForge(repo)
+    forge.propose(edit_pr("remove", "2306.14048", None))
+    forge.propose(edit_pr("move", "2211.17192", ("surveys", None)))
+    (repo / "catalog.md").write_text((repo / "catalog.md").read_text() + "\nfooter\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "footer")
+
+    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo), taxonomy)}
+    assert outcomes == {"bot/remove-2306.14048": "rebuilt", "bot/move-2211.17192": "rebuilt"}
+    for branch in outcomes:
+        assert git(repo, "rev-parse", f"{branch}~1").strip() == git(repo, "rev-parse", "main").strip()
+
+    git(repo, "merge", "-q", "--ff-only", "bot/remove-2306.14048")  # the removal is merged
+    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo), taxonomy)}
+    assert outcomes == {"bot/move-2211.17192": "rebuilt"}  # the merged one is no longer open
+    # a maintainer moves the paper by hand: the move PR has nothing left to do and is closed
+    text = (repo / "catalog.md").read_text(encoding="utf-8")
+    moved = parse(text, taxonomy).move("2211.17192", "surveys").render()
+    (repo / "catalog.md").write_text(moved, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "moved by hand")
+    [closed] = refresh.run(LocalGitForge(repo), taxonomy)
+    assert (closed.pull_request.branch, closed.action) == ("bot/move-2211.17192", "closed")
+    assert [p.state for p in LocalGitForge(repo).bot_pull_requests("all")
+            if p.branch == "bot/move-2211.17192"] == ["closed"]
