@@ -7,7 +7,6 @@ everything needed to rebuild the PR later (``bot.refresh``): id, section and the
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -106,12 +105,12 @@ def change_request(proposal: Proposal, taxonomy: Taxonomy, catalog_path: str) ->
         p=proposal, paper=proposal.paper, entry=proposal.entry, line=line,
         section=section, subsection=subsection,
         runner_up=taxonomy.get(proposal.runner_up) if proposal.runner_up else None,
-        abstract=html.escape(" ".join(proposal.paper.abstract.split())),
+        abstract=templates.escape_text(" ".join(proposal.paper.abstract.split())),
         marker=marker_for(proposal),
-        title_text=html.escape(proposal.entry.title, quote=False),
-        authors_text=html.escape(", ".join(proposal.entry.authors)
-                                 + (" et al." if proposal.entry.et_al else ""), quote=False),
-        venue_text=html.escape(proposal.entry.venue, quote=False),
+        title_text=templates.escape_text(proposal.entry.title),
+        authors_text=templates.escape_text(", ".join(proposal.entry.authors)
+                                           + (" et al." if proposal.entry.et_al else "")),
+        venue_text=templates.escape_text(proposal.entry.venue),
     )
     title = templates.render("pr_title.txt.j2", **context).strip()
     return ChangeRequest(

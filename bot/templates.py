@@ -13,8 +13,8 @@ from .config import config_dir
 
 
 def escape_text(value: object) -> str:
-    """The ``text`` filter: untrusted text shown in markdown, with no HTML in it."""
-    return html.escape(str(value), quote=False)
+    """The ``text`` filter: untrusted text shown in markdown, with no HTML and no @-mention in it."""
+    return html.escape(str(value), quote=False).replace("@", "@\u200b")
 
 
 @lru_cache(maxsize=8)
