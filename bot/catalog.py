@@ -104,9 +104,13 @@ class Catalog:
     _by_title: dict[str, Item] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        for item in self.items:
-            if item.section is None and item.subsection is None and self._in_contents(item):
-                continue
+        indexed = [i for i in self.items
+                   if not (i.section is None and i.subsection is None and self._in_contents(i))]
+        # An id finds the item that is that paper before an item that merely mentions it.
+        for item in indexed:
+            if own_id(item):
+                self._by_id.setdefault(own_id(item), item)  # type: ignore[arg-type]
+        for item in indexed:
             for arxiv_id in item.arxiv_ids:
                 self._by_id.setdefault(arxiv_id, item)
             if item.title_key:
@@ -231,6 +235,9 @@ class Catalog:
     def insert(self, entry: Entry, section: str, subsection: str | None = None) -> Catalog:
         """A new catalog with ``entry`` added as one line. Refuses duplicates."""
         self.check_not_present(entry)
+        return self._insert(entry, section, subsection)
+
+    def _insert(self, entry: Entry, section: str, subsection: str | None) -> Catalog:
         position = self.insertion_line(entry, section, subsection)
         newline = self.newline
         lines = list(self.lines)
@@ -243,20 +250,27 @@ class Catalog:
         lines[position:position] = new
         return self._with_lines(lines)
 
-    def remove(self, arxiv_id: str) -> Catalog:
+    def _own_item(self, arxiv_id: str, action: str) -> Item:
+        """The item that is paper ``arxiv_id``; refuses an item that only mentions it."""
         item = self.find_by_id(arxiv_id)
         if item is None:
-            raise CatalogError(f"arXiv {arxiv_id} is not in the catalog: nothing to remove")
+            raise CatalogError(f"arXiv {arxiv_id} is not in the catalog: nothing to {action}")
+        if own_id(item) != arxiv_ids.normalize(arxiv_id):
+            raise CatalogError(f"arXiv {arxiv_id} is only mentioned in the item at line {item.line_number} "
+                               f"(arXiv {own_id(item)}), not an entry of its own; {action} it by hand")
+        return item
+
+    def remove(self, arxiv_id: str) -> Catalog:
+        item = self._own_item(arxiv_id, "remove")
         return self._with_lines(self.lines[: item.start] + self.lines[item.end :])
 
     def move(self, arxiv_id: str, section: str, subsection: str | None = None) -> Catalog:
-        item = self.find_by_id(arxiv_id)
-        if item is None:
-            raise CatalogError(f"arXiv {arxiv_id} is not in the catalog: nothing to move")
+        item = self._own_item(arxiv_id, "move")
         if item.entry is None:
             raise CatalogError(
                 f"line {item.line_number} is not a canonical entry line; move it by hand")
-        return self.remove(arxiv_id).insert(item.entry, section, subsection)
+        # not insert(): another entry that mentions the id must not block the move
+        return self.remove(arxiv_id)._insert(item.entry, section, subsection)
 
     def replace_line(self, index: int, new_line: str) -> Catalog:
         """Replace one line (0-based), keeping its line ending."""
@@ -278,6 +292,13 @@ class Catalog:
                 old = lines[item.start]
                 lines[item.start] = render_entry(updated) + old[len(old.rstrip("\r\n")):]
         return self._with_lines(lines)
+
+
+def own_id(item: Item) -> str | None:
+    """The arXiv id of the paper an item is: its entry's, else the first one it shows."""
+    if item.entry is not None and item.entry.arxiv_id:
+        return arxiv_ids.normalize(item.entry.arxiv_id)
+    return item.arxiv_ids[0] if item.arxiv_ids else None
 
 
 # -- parsing ---------------------------------------------------------------------------------

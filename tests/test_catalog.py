@@ -139,6 +139,29 @@ def test_remove_and_move(small: catalog.Catalog) -> None:
     assert moved.find_by_id("2402.02750").subsection == "low-bit"  # type: ignore[union-attr]
 
 
+
+def test_an_id_mentioned_in_another_entry_finds_its_own_entry(taxonomy: Taxonomy) -> None:
+    follow_up = render_entry(paper("2405.00002", "A Follow-up That Cites the Original"))
+    original = render_entry(paper("2401.00001", "The Original Paper Being Cited"))
+    text = (f"# T\n\n## Quantization\n\n{follow_up}\n  - extends arXiv 2401.00001\n"
+            f"{original}\n\n## Pruning and Sparsity\n\nd\n")
+    parsed = catalog.parse(text, taxonomy)
+    assert parsed.find_by_id("2401.00001").title == "The Original Paper Being Cited"  # type: ignore[union-attr]
+    assert parsed.remove("2401.00001").render() == text.replace(original + "\n", "")
+    moved = parsed.move("2401.00001", "pruning")
+    assert moved.find_by_id("2405.00002").section == "quantization"  # type: ignore[union-attr]
+    assert moved.find_by_id("2401.00001").section == "pruning"  # type: ignore[union-attr]
+
+
+def test_remove_refuses_an_id_that_is_only_mentioned(taxonomy: Taxonomy) -> None:
+    follow_up = render_entry(paper("2405.00002", "A Follow-up That Cites the Original"))
+    text = f"# T\n\n## Quantization\n\n{follow_up}\n  - extends arXiv 2401.00001\n"
+    parsed = catalog.parse(text, taxonomy)
+    with pytest.raises(CatalogError, match="line 5"):
+        parsed.remove("2401.00001")
+    with pytest.raises(CatalogError, match="line 5"):
+        parsed.move("2401.00001", "pruning")
+
 def test_crlf_files_keep_their_line_endings(small: catalog.Catalog) -> None:
     crlf = catalog.parse(small.render().replace("\n", "\r\n"), small.taxonomy)
     after = crlf.insert(paper("2403.00001", "A New KV Cache Eviction Policy for Long Contexts"),
