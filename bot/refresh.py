@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from . import config, digest, markers, templates
+from . import arxiv_ids, config, digest, markers, templates
 from . import taxonomy as taxonomy_module
-from .catalog import Catalog, parse
+from .catalog import Catalog, own_id, parse
 from .entry import parse_entry
 from .errors import CatalogError, ForgeError
 from .forge import ChangeRequest, Forge, PullRequest
@@ -74,6 +74,8 @@ def refresh_edit(forge: Forge, pull: PullRequest, marker: Mapping[str, Any], cat
     arxiv_id, section = str(marker.get("arxiv_id") or ""), marker.get("section")
     subsection = str(marker["subsection"]) if marker.get("subsection") else None
     item = catalog.find_by_id(arxiv_id)
+    if item is not None and own_id(item) != arxiv_ids.normalize(arxiv_id):
+        item = None  # only mentioned by another entry: the paper's own entry is gone
     done = item is None or (section is not None and (item.section, item.subsection) == (section, subsection))
     if done:
         if dry_run:

@@ -260,3 +260,29 @@ def test_remove_and_move_prs_are_rebuilt_and_closed_when_done(tmp_path, taxonomy
     assert (closed.pull_request.branch, closed.action) == ("bot/move-2211.17192", "closed")
     assert [p.state for p in LocalGitForge(repo).bot_pull_requests("all")
             if p.branch == "bot/move-2211.17192"] == ["closed"]
+
+
+def test_a_remove_pr_is_closed_once_its_paper_is_only_mentioned(tmp_path, taxonomy):
+    """The paper's entry is gone; another entry still mentions its id: done, and that entry stays."""
+    from bot.forge import ChangeRequest
+    from bot.local_forge import LocalGitForge
+    from bot.proposals import EDIT_MARKER_KIND, catalog_edit
+    from tests.gitrepo import git, make_repo
+
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    body = "why\n\n" + markers.make(EDIT_MARKER_KIND, {"action": "remove", "arxiv_id": "2306.14048",
+                                                      "section": None, "subsection": None})
+    LocalGitForge(repo).propose(ChangeRequest(
+        branch="bot/remove-2306.14048", title="remove", body=body, commit_message="remove",
+        path="catalog.md", edit=catalog_edit("2306.14048", None, taxonomy)))
+    lines = (repo / "catalog.md").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = [line for line in lines if "arXiv 2306.14048" not in line]
+    at = next(i for i, line in enumerate(lines) if "arXiv 2211.17192" in line)
+    lines.insert(at + 1, "  - follows arXiv 2306.14048\n")
+    (repo / "catalog.md").write_text("".join(lines), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "removed by hand, mentioned elsewhere")
+
+    [outcome] = refresh.run(LocalGitForge(repo), taxonomy)
+
+    assert outcome.action == "closed"
+    assert "arXiv 2211.17192" in (repo / "catalog.md").read_text(encoding="utf-8")
