@@ -30,7 +30,7 @@ from rapidfuzz import process
 from . import arxiv_ids, config, markers, templates
 from . import taxonomy as taxonomy_module
 from .arxiv_api import LookupResult, LookupStatus
-from .catalog import Catalog, Item, parse
+from .catalog import Catalog, Item, own_id, parse
 from .command_parser import Command, FormLabels, form_command, parse_commands
 from .entry import parse_entry, render_entry
 from .errors import BotError, UnknownSectionError
@@ -629,7 +629,8 @@ def _propose(order: tuple[int, int], cmd: str, change: ChangeRequest, action: st
 
 def _catalog_item(order: tuple[int, int], cmd: str, arxiv_id: str, name: str, work: Run) -> Item | None:
     item = work.catalog.find_by_id(arxiv_id)
-    if item is None or item.section is None:
+    # an entry that only mentions the id (in a note) is not the paper's
+    if item is None or item.section is None or own_id(item) != arxiv_id:
         work.reply(order, "not_in_catalog", cmd, id=arxiv_id, name=name)
         return None
     return item

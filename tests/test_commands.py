@@ -299,6 +299,16 @@ def test_move_to_the_same_section_and_unknown_papers(github: FakeGitHub, arxiv: 
     assert not github.pulls()
 
 
+def test_remove_of_a_paper_only_mentioned_by_another_entry_says_it_is_not_in_the_catalog(
+        github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    text = catalog_text(taxonomy)
+    snapkv = next(line for line in text.splitlines() if "arXiv 2404.14469" in line)
+    github.push("catalog.md", text.replace(snapkv, snapkv + "\n  - compared with arXiv 2401.00001"))
+    outcome = handle(github, arxiv, taxonomy, "/remove 2401.00001\n/move 2401.00001 pruning")
+    assert [r.kind for r in outcome.replies] == ["not_in_catalog", "not_in_catalog"]
+    assert not github.pulls() and outcome.exit_code == 0
+
+
 # -- everyone else ------------------------------------------------------------------------------------------
 
 
