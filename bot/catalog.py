@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -463,10 +464,12 @@ def write_catalog(
     expect_added: Iterable[str] = (),
     expect_removed: Iterable[str] = (),
     old_text: str | None = None,
+    allow_dropping_unidentified: bool = False,
 ) -> Catalog:
     """Write ``new_text`` to ``path`` only if it re-parses to the expected model: the same
-    arXiv ids as the old file, plus ``expect_added``, minus ``expect_removed``, and nothing
-    lost. The write is atomic (temporary file + rename)."""
+    arXiv ids as the old file, plus ``expect_added``, minus ``expect_removed``, and no entry
+    without an id lost (unless ``allow_dropping_unidentified``). The write is atomic
+    (temporary file + rename)."""
     new = parse(new_text, taxonomy)
     if new.render() != new_text:
         raise CatalogError(f"refusing to write {path}: the new text does not round-trip")
@@ -480,6 +483,11 @@ def write_catalog(
         raise CatalogError(
             f"refusing to write {path}: the edit would change papers it should not "
             f"(missing: {missing or 'none'}, unexpected: {extra or 'none'}); the file is unchanged")
+    lost = _unidentified(old) - _unidentified(new)
+    if lost and not allow_dropping_unidentified:
+        raise CatalogError(
+            f"refusing to write {path}: the edit would drop {sum(lost.values())} entry(ies) without "
+            f"an arXiv id (e.g. {sorted(lost)[0]!r}); the file is unchanged")
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
@@ -490,6 +498,12 @@ def write_catalog(
             os.unlink(tmp)
         raise
     return new
+
+
+def _unidentified(catalog: Catalog) -> Counter[str]:
+    """Entries without an arXiv id (tools, courses, venue-only papers), by title."""
+    return Counter(item.title_key for item in catalog.entries()
+                   if not item.arxiv_ids and item.title_key)
 
 
 def read_catalog(path: Path, taxonomy: Taxonomy | None) -> Catalog:

@@ -725,7 +725,12 @@ def write(result: ImportResult, taxonomy: Taxonomy, output: Path,
             f"{output} has {len(removed)} arXiv paper(s) that the imported lists do not give "
             f"(e.g. {', '.join(sorted(removed)[:3])}); rebuilding would remove them. Pass "
             f"--replace to rebuild anyway, or import into a new file with --output")
-    write_catalog(output, text, taxonomy, expect_added=added, expect_removed=removed, old_text=old_text)
+    try:
+        write_catalog(output, text, taxonomy, expect_added=added, expect_removed=removed,
+                      old_text=old_text, allow_dropping_unidentified=replace_papers or not old_text)
+    except CatalogError as exc:  # e.g. tools or courses added by hand, which the lists do not give
+        raise CatalogError(f"{exc}. Pass --replace to rebuild anyway, or import into a new file "
+                           "with --output") from exc
     return len(added), len(removed)
 
 

@@ -197,3 +197,17 @@ def test_fuzzy_title_match_respects_numbers_and_ids(small: catalog.Catalog) -> N
     near = "SnapKV: LLM Knows What You Were Looking for"
     assert small.find(arxiv_id="2501.00001", title=near) is None
     assert small.find(arxiv_id=None, title=near) is not None
+
+
+def test_write_catalog_refuses_to_drop_entries_without_an_id(tmp_path: Path, small: catalog.Catalog) -> None:
+    tool = Entry(title="vLLM", url="https://github.com/vllm-project/vllm", kind="resource",
+                 description="A fast inference engine.")
+    with_tool = small.insert(tool, "tools")
+    path = tmp_path / "catalog.md"
+    path.write_text(with_tool.render(), encoding="utf-8")
+    without = with_tool.render().replace(render_entry(tool) + "\n", "")
+    with pytest.raises(CatalogError, match="without an arXiv id .*'vllm'"):
+        catalog.write_catalog(path, without, small.taxonomy)
+    assert path.read_text(encoding="utf-8") == with_tool.render()
+    catalog.write_catalog(path, without, small.taxonomy, allow_dropping_unidentified=True)
+    assert path.read_text(encoding="utf-8") == without
