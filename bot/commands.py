@@ -38,7 +38,7 @@ from .forge import ChangeRequest, Comment, Forge, IssueTracker, ProposalResult
 from .models import Paper
 from .proposals import EDIT_MARKER_KIND, Proposal, catalog_edit, change_request, paper_entry
 from .taxonomy import Taxonomy
-from .text import escape_markdown
+from .text import escape_markdown, no_mentions
 
 MARKER_KIND = "command-status"  # the status comment on an issue
 HANDLED_EVENTS = {("issue_comment", "created"), ("issues", "opened"), ("issues", "edited")}
@@ -143,7 +143,7 @@ def event_commands(event: Event, form: FormLabels) -> list[Command]:
 
 def _defuse(text: str) -> str:
     """No hidden marker, HTML comment or @-mention can be formed by echoed text."""
-    return text.replace("<!--", "<!\u200b--").replace("-->", "-\u200b->").replace("@", "@\u200b")
+    return no_mentions(text.replace("<!--", "<!\u200b--").replace("-->", "-\u200b->"))
 
 
 def code_span(text: str, limit: int = 120) -> str:

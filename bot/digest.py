@@ -23,7 +23,7 @@ from .errors import DuplicateEntryError
 from .forge import ChangeRequest, PullRequest
 from .proposals import Proposal
 from .taxonomy import Taxonomy
-from .text import escape_markdown
+from .text import escape_markdown, no_mentions
 
 MARKER_KIND = "digest"
 _CHECK_RE = re.compile(r"^\s*[-*] \[(?P<mark>[ xX])\] arXiv (?P<id>[^\s:]+):", re.M)
@@ -87,11 +87,6 @@ def digest_edit(entries: Sequence[DigestEntry], taxonomy: Taxonomy) -> Callable[
     return edit
 
 
-def _no_mention(text: str) -> str:
-    """A zero-width space after each @: an arXiv title notifies nobody."""
-    return text.replace("@", "@\u200b")
-
-
 def digest_change(entries: Sequence[DigestEntry], taxonomy: Taxonomy, catalog_path: str,
                   branch: str) -> ChangeRequest | None:
     """The digest PR for these papers; None when no paper is ticked (nothing to propose)."""
@@ -101,7 +96,7 @@ def digest_change(entries: Sequence[DigestEntry], taxonomy: Taxonomy, catalog_pa
     marker = markers.make(MARKER_KIND, {"entries": [
         {"arxiv_id": e.arxiv_id, "section": e.section, "subsection": e.subsection, "line": e.line}
         for e in entries]})
-    links = {e.arxiv_id: f"[{_no_mention(escape_markdown(e.title))}]({e.url})" for e in entries}
+    links = {e.arxiv_id: f"[{no_mentions(escape_markdown(e.title))}]({e.url})" for e in entries}
     context: dict[str, Any] = {"entries": entries, "ticked": ticked, "taxonomy": taxonomy, "marker": marker,
                                "links": links}
     title = templates.render("digest_title.txt.j2", **context).strip()

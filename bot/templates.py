@@ -10,11 +10,12 @@ from typing import Any
 import jinja2
 
 from .config import config_dir
+from .text import no_mentions
 
 
 def escape_text(value: object) -> str:
     """The ``text`` filter: untrusted text shown in markdown, with no HTML and no @-mention in it."""
-    return html.escape(str(value), quote=False).replace("@", "@\u200b")
+    return no_mentions(html.escape(str(value), quote=False))
 
 
 @lru_cache(maxsize=8)

@@ -85,6 +85,11 @@ def unescape_markdown(text: str) -> str:
     return _MARKDOWN_ESCAPED.sub(r"\1", text)
 
 
+def no_mentions(text: str) -> str:
+    """A zero-width space after each @, so that text from arXiv or a comment notifies nobody."""
+    return text.replace("@", "@\u200b")
+
+
 def slugify(heading: str) -> str:
     """GitHub's anchor for a heading: lowercase, punctuation dropped, spaces to hyphens."""
     text = heading.strip().lower()
