@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 
 from . import config, markers
 from . import taxonomy as taxonomy_module
+from .actions import append_step_summary
 from .catalog import Catalog, parse
 from .entry import Entry
 from .errors import CatalogError, ForgeError
@@ -602,8 +603,6 @@ def report(outcome: Outcome, settings: NightlySettings, dry_run: bool, env: Mapp
     print(summary)
     if dry_run and outcome.diff:
         print("\n" + outcome.diff)
-    if env.get("GITHUB_STEP_SUMMARY"):
-        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as handle:
-            handle.write(summary + "\n")
+    append_step_summary(env, summary)
     sys.stdout.flush()
     return summary

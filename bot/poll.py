@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
 from . import config, digest, templates
 from . import taxonomy as taxonomy_module
+from .actions import append_step_summary, make_forge, uses_github
 from .catalog import Catalog, read_catalog
 from .errors import BotError, ForgeError
 from .forge import ChangeRequest, Forge, ProposalResult, PullRequest
@@ -248,18 +249,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--catalog", help="the catalog path relative to the repository root")
 
 
-def make_forge(args: argparse.Namespace, env: dict[str, str],
-               catalog_path: str) -> tuple[Forge, bool]:
-    """(forge, is_github): GitHub when a token and repository are set, else local git."""
-    if env.get("GITHUB_TOKEN") and env.get("GITHUB_REPOSITORY"):
-        from .github_forge import GitHubForge
-
-        return GitHubForge.from_environment(env, catalog_path=catalog_path), True
-    from .local_forge import LocalGitForge
-
-    return LocalGitForge(args.repo), False
-
-
 def load_papers(args: argparse.Namespace, settings_data: dict[str, Any],
                 is_github: bool) -> tuple[list[Paper], str]:
     """The feed's papers, enriched (code links, venue), and where they came from."""
@@ -307,11 +296,12 @@ def main(args: argparse.Namespace) -> int:
         data["catalog"] = args.catalog
     settings = PollSettings.from_config(data, config.load("github"), dry_run=args.dry_run)
     taxonomy = taxonomy_module.load()
-    forge, is_github = make_forge(args, env, settings.catalog_path)
+    is_github = uses_github(env)
+    forge = make_forge(env, args.repo, settings.catalog_path)
     papers, source = load_papers(args, data, is_github)
     if not papers:
         print(templates.render("poll_empty.txt.j2", source=source).strip())
-        _write_step_summary(env, f"No new papers: the feed {source} is empty "
+        append_step_summary(env, f"No new papers: the feed {source} is empty "
                                  "(a weekend or holiday).\n")
         return 0
     catalog = read_catalog(args.repo / settings.catalog_path, taxonomy) if not is_github else \
@@ -321,7 +311,7 @@ def main(args: argparse.Namespace) -> int:
     report = run(papers, catalog, taxonomy, forge, trainer, settings, sys.stdout)
     summary = render_summary(report, settings, source)
     print(summary)
-    _write_step_summary(env, summary)
+    append_step_summary(env, summary)
     if report.failures:
         raise ForgeError(f"{len(report.failures)} pull request(s) could not be opened: "
                          + "; ".join(f"{i}: {m}" for i, m in report.failures[:3]))
@@ -335,10 +325,3 @@ def _catalog_from_forge(forge: Forge, settings: PollSettings, taxonomy: Taxonomy
     if not text:
         raise BotError(f"{settings.catalog_path} is missing on the default branch")
     return parse(text, taxonomy)
-
-
-def _write_step_summary(env: dict[str, str], text: str) -> None:
-    path = env.get("GITHUB_STEP_SUMMARY")
-    if path:
-        with open(path, "a", encoding="utf-8") as handle:
-            handle.write(text + "\n")

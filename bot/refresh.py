@@ -20,6 +20,7 @@ from typing import Any, Literal
 
 from . import arxiv_ids, config, digest, markers, templates
 from . import taxonomy as taxonomy_module
+from .actions import append_step_summary, make_forge
 from .catalog import Catalog, own_id, parse
 from .entry import parse_entry
 from .errors import CatalogError, ForgeError
@@ -150,27 +151,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="the git repository in local-git mode (no GITHUB_TOKEN)")
 
 
-def make_forge(args: argparse.Namespace, env: Mapping[str, str], catalog_path: str) -> Forge:
-    if env.get("GITHUB_TOKEN"):
-        from .github_forge import GitHubForge
-
-        return GitHubForge.from_environment(env, repository=args.repository, api_url=args.api_url,
-                                            catalog_path=catalog_path)
-    from .local_forge import LocalGitForge
-
-    return LocalGitForge(args.repo)
-
-
 def main(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     catalog_path = args.catalog or str(config.load("poll").get("catalog", "catalog.md"))
     taxonomy = taxonomy_module.load()
-    outcomes = run(make_forge(args, env, catalog_path), taxonomy, catalog_path, dry_run=args.dry_run)
+    forge = make_forge(env, args.repo, catalog_path, args.repository, args.api_url)
+    outcomes = run(forge, taxonomy, catalog_path, dry_run=args.dry_run)
     summary = templates.render("refresh_summary.md.j2", outcomes=outcomes, dry_run=args.dry_run).strip()
     print(summary)
-    if env.get("GITHUB_STEP_SUMMARY"):
-        with open(env["GITHUB_STEP_SUMMARY"], "a", encoding="utf-8") as handle:
-            handle.write(summary + "\n")
+    append_step_summary(env, summary)
     failed = [o for o in outcomes if o.action == "failed"]
     if failed:
         raise ForgeError(f"{len(failed)} bot PR(s) could not be rebuilt: "
