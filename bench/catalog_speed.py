@@ -22,8 +22,8 @@ sys.path.insert(0, str(ROOT))
 
 from bot import catalog, importer, lint  # noqa: E402
 from bot import taxonomy as taxonomy_module  # noqa: E402
-from bot.entry import Entry  # noqa: E402
-from bot.taxonomy import Taxonomy  # noqa: E402
+from bot.core.entry import Entry  # noqa: E402
+from bot.core.taxonomy import Taxonomy  # noqa: E402
 
 TARGET_SECONDS = 2.0
 WORDS = ("efficient", "sparse", "quantized", "low-rank", "adaptive", "speculative", "streaming", "mixture",

@@ -14,22 +14,23 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from .errors import BotError
+from bot.errors import BotError
 
 # command -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
-    "poll": ("bot.poll", "read arXiv feeds, score and route new papers, open one PR per paper"),
-    "score": ("bot.score", "score a feed or JSONL file of papers (no dedupe, no publishing)"),
-    "handle-event": ("bot.commands", "run the /add, /remove, /move, /approve commands of a GitHub event"),
-    "refresh": ("bot.refresh", "rebuild open bot PRs on the current default branch"),
-    "check-links": ("bot.links", "check every link in the catalog"),
-    "check-stars": ("bot.stars", "refresh GitHub star counts, renamed and archived repositories"),
-    "nightly": ("bot.nightly", "links + stars, one rolling PR and one tracking issue"),
-    "import": ("bot.importer", "build catalog.md from curated lists in other formats"),
-    "stats": ("bot.stats", "papers per section and per year, with and without code"),
-    "lint": ("bot.lint", "check catalog.md: duplicates, misplaced entries, malformed lines, stale TOC"),
-    "validate-config": ("bot.validate_config", "validate every config/*.yml file"),
-    "doctor": ("bot.doctor", "check the GitHub token's permissions and repository settings"),
+    "poll": ("bot.jobs.poll", "read arXiv feeds, score and route new papers, open one PR per paper"),
+    "score": ("bot.jobs.score", "score a feed or JSONL file of papers (no dedupe, no publishing)"),
+    "handle-event": ("bot.jobs.commands",
+                     "run the /add, /remove, /move, /approve commands of a GitHub event"),
+    "refresh": ("bot.jobs.refresh", "rebuild open bot PRs on the current default branch"),
+    "check-links": ("bot.jobs.check_links", "check every link in the catalog"),
+    "check-stars": ("bot.jobs.check_stars", "refresh GitHub star counts, renamed and archived repositories"),
+    "nightly": ("bot.jobs.nightly", "links + stars, one rolling PR and one tracking issue"),
+    "import": ("bot.jobs.import_lists", "build catalog.md from curated lists in other formats"),
+    "stats": ("bot.jobs.stats", "papers per section and per year, with and without code"),
+    "lint": ("bot.jobs.lint", "check catalog.md: duplicates, misplaced entries, malformed lines, stale TOC"),
+    "validate-config": ("bot.jobs.validate_config", "validate every config/*.yml file"),
+    "doctor": ("bot.jobs.doctor", "check the GitHub token's permissions and repository settings"),
 }
 
 

@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from .errors import ConfigError
+from bot.errors import ConfigError
 
 SCHEMA_DIR = Path(__file__).parent / "config_schemas"
 ENV_CONFIG_DIR = "CATALOG_BOT_CONFIG"

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot import taxonomy as taxonomy_module
+from bot.core import taxonomy as taxonomy_module
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

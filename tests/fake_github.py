@@ -1414,7 +1414,7 @@ def fake_github() -> Iterator[FakeGitHub]:
 
 def forge_for(fake: FakeGitHub, sleeps: list[float] | None = None, **settings: Any) -> Any:
     """A GitHubForge on the fake: no pauses between requests, 1 s timeout, sleeps recorded."""
-    from bot.github_forge import GitHubForge, GitHubSettings, LabelSpec, RetryPolicy
+    from bot.forge.github import GitHubForge, GitHubSettings, LabelSpec, RetryPolicy
 
     defaults: dict[str, Any] = {
         "seconds_between_requests": 0, "seconds_between_writes": 0, "timeout_seconds": 1,
@@ -1452,8 +1452,8 @@ TITLES = [
 
 def catalog_text(taxonomy: Any) -> str:
     """A small catalog in the bot's canonical form, two papers under weight-only quantization."""
-    from bot.catalog import render_document
-    from bot.entry import Entry
+    from bot.core.catalog import render_document
+    from bot.core.entry import Entry
 
     gptq = Entry(title="GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers",
                  url="https://arxiv.org/abs/2210.17323", authors=("Elias Frantar", "Saleh Ashkboos"),
@@ -1467,8 +1467,8 @@ def catalog_text(taxonomy: Any) -> str:
 def paper_change(taxonomy: Any, arxiv_id: str, index: int = 0, section: str = "quantization",
                  subsection: str | None = "weight-only") -> Any:
     """The ChangeRequest the poll job builds for one accepted paper (real PR body and marker)."""
-    from bot.models import Paper
-    from bot.proposals import Proposal, change_request, paper_entry
+    from bot.core.paper import Paper
+    from bot.core.proposals import Proposal, change_request, paper_entry
 
     paper = Paper(arxiv_id=arxiv_id, title=TITLES[index % len(TITLES)], abstract="We make LLMs cheaper.",
                   authors=("Ada Lovelace", "Alan Turing"))

@@ -5,9 +5,9 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from bot import catalog
-from bot.entry import Entry
-from bot.taxonomy import Taxonomy
+from bot.core import catalog
+from bot.core.entry import Entry
+from bot.core.taxonomy import Taxonomy
 
 
 def git(repo: Path, *args: str) -> str:

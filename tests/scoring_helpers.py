@@ -6,10 +6,10 @@ import gzip
 import json
 from pathlib import Path
 
-from bot.catalog import Catalog, parse, render_document
-from bot.entry import Entry
-from bot.models import Paper
-from bot.taxonomy import Taxonomy
+from bot.core.catalog import Catalog, parse, render_document
+from bot.core.entry import Entry
+from bot.core.paper import Paper
+from bot.core.taxonomy import Taxonomy
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE_2024 = FIXTURES / "data" / "sample-2024.jsonl.gz"

@@ -2,7 +2,7 @@
 request (3 s apart, as arXiv asks) per link.
 
 It claims ``abs``, ``pdf`` and ``html`` links on arxiv.org (also ``www.`` and ``export.``) whose
-id ``bot.arxiv_ids`` reads, with or without a version, and looks their papers up 100 ids per API
+id ``bot.core.arxiv_ids`` reads, with or without a version, and looks their papers up 100 ids per API
 call. What it answers:
 
 - found: alive (200). A version newer than the API knows, and ``html`` pages (not every paper has
@@ -22,10 +22,10 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from .. import arxiv_ids
-from ..arxiv_api import ApiSettings, ArxivLookup, LookupResult, LookupStatus
-from ..errors import SourceError
-from .model import LinkResult, Verdict
+from bot.core import arxiv_ids
+from bot.errors import SourceError
+from bot.linkcheck.model import LinkResult, Verdict
+from bot.sources.arxiv_api import ApiSettings, ArxivLookup, LookupResult, LookupStatus
 
 HOSTS = frozenset({"arxiv.org", "www.arxiv.org", "export.arxiv.org"})
 WITHDRAWN_NOTE = "withdrawn by its authors"
@@ -34,7 +34,7 @@ _PATH_RE = re.compile(rf"^/(?P<kind>abs|pdf|html)/(?P<id>{arxiv_ids.NEW_ID}|{arx
 
 
 class PaperLookup(Protocol):
-    """What the resolver needs of ``bot.arxiv_api.ArxivLookup``."""
+    """What the resolver needs of ``bot.sources.arxiv_api.ArxivLookup``."""
 
     batch_size: int
 

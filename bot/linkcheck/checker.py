@@ -7,9 +7,9 @@ import warnings
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 
-from .http import HttpChecker
-from .model import LinkResult, Resolver, Verdict
-from .settings import CheckSettings
+from bot.linkcheck.http import HttpChecker
+from bot.linkcheck.model import LinkResult, Resolver, Verdict
+from bot.linkcheck.settings import CheckSettings
 
 Progress = Callable[[LinkResult], None]
 

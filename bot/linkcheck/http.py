@@ -20,10 +20,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from .gate import CONTINUE, FRESH, Gate
-from .model import LinkResult, Verdict
-from .policy import Again, CheckState, Outcome, Settle, decide, give_up, permanent_redirect
-from .settings import CheckSettings
+from bot.linkcheck.gate import CONTINUE, FRESH, Gate
+from bot.linkcheck.model import LinkResult, Verdict
+from bot.linkcheck.policy import Again, CheckState, Outcome, Settle, decide, give_up, permanent_redirect
+from bot.linkcheck.settings import CheckSettings
 
 
 def make_client(settings: CheckSettings) -> httpx.AsyncClient:

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
-from .model import Hop, Verdict
+from bot.linkcheck.model import Hop, Verdict
 
 DEAD_STATUSES = frozenset({404, 410})
 HEAD_UNRELIABLE = frozenset({403, 405, 501})  # refused HEAD: ask again with GET, at once

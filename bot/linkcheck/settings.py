@@ -7,8 +7,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from ..errors import ConfigError
-from .policy import Policy
+from bot.errors import ConfigError
+from bot.linkcheck.policy import Policy
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from .model import LinkResult, Verdict
+from bot.linkcheck.model import LinkResult, Verdict
 
 State = dict[str, dict[str, Any]]
 

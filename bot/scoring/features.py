@@ -15,7 +15,7 @@ import numpy as np
 from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from ..models import Paper
+from bot.core.paper import Paper
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.feature_extraction.text import CountVectorizer
 
-from ..errors import ConfigError
+from bot.errors import ConfigError
 
 _WORD_AFTER = r"(?![A-Za-z0-9])"
 _SEPARATOR = r"[\s\-]*"

@@ -18,8 +18,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from sklearn.linear_model import LogisticRegression
 
-from ..taxonomy import Taxonomy
-from .rules import RuleResult
+from bot.core.taxonomy import Taxonomy
+from bot.scoring.rules import RuleResult
 
 DIRECT = ""  # the "subsection" of an entry placed directly under its section
 

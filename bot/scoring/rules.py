@@ -12,10 +12,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..errors import ConfigError, UnknownSectionError
-from ..models import Paper
-from ..taxonomy import Taxonomy
-from .patterns import PatternSet
+from bot.core.paper import Paper
+from bot.core.taxonomy import Taxonomy
+from bot.errors import ConfigError, UnknownSectionError
+from bot.scoring.patterns import PatternSet
 
 EFFICIENCY = "efficiency"
 LLM = "llm-context"

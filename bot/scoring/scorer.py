@@ -19,18 +19,18 @@ import numpy as np
 from scipy.sparse import csr_matrix, vstack
 from threadpoolctl import threadpool_limits
 
-from .. import templates
-from ..catalog import Catalog
-from ..models import Paper
-from ..taxonomy import Taxonomy
-from ..text import title_key
-from . import cache
-from .features import TextFeatures
-from .neighbours import CatalogEntry, nearest
-from .relevance import RelevanceModel, train_relevance
-from .router import Route, Router
-from .rules import RuleResult, RuleScorer
-from .settings import ScoringSettings
+from bot.core import templates
+from bot.core.catalog import Catalog
+from bot.core.paper import Paper
+from bot.core.taxonomy import Taxonomy
+from bot.core.text import title_key
+from bot.scoring import cache
+from bot.scoring.features import TextFeatures
+from bot.scoring.neighbours import CatalogEntry, nearest
+from bot.scoring.relevance import RelevanceModel, train_relevance
+from bot.scoring.router import Route, Router
+from bot.scoring.rules import RuleResult, RuleScorer
+from bot.scoring.settings import ScoringSettings
 
 Neighbour = tuple[str, str | None, int, float]  # (title, arXiv id, catalog line, similarity)
 

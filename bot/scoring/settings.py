@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .features import FeatureSettings
-from .relevance import RelevanceSettings
-from .router import RouterSettings
+from bot.scoring.features import FeatureSettings
+from bot.scoring.relevance import RelevanceSettings
+from bot.scoring.router import RouterSettings
 
 
 @dataclass(frozen=True)

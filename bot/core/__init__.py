@@ -1,0 +1,1 @@
+"""The domain: catalog model, entries, taxonomy, markers, proposals (pure functions)."""

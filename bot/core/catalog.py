@@ -1,0 +1,549 @@
+"""The lossless model of ``catalog.md``.
+
+``parse(text)`` reads any markdown (or plain text) into a ``Catalog``; ``Catalog.render()``
+gives the same text back, byte for byte, whatever it was. The model keeps the text as its
+lines and lays an index over them: headings, and items (a bullet with its deeper-indented
+continuation lines, or a table row), each with the arXiv ids it mentions, a title key for
+matching, and, for lines in the bot's canonical form, the parsed ``Entry``.
+
+Edits (``insert``, ``remove``, ``replace_line``, ``move``) are pure: they return a new
+``Catalog`` whose text differs from the old one only in the lines they touch.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rapidfuzz import fuzz, process
+
+from bot.core import arxiv_ids
+from bot.core.entry import Entry, parse_entry, render_entry
+from bot.core.taxonomy import Taxonomy
+from bot.core.text import slugify, title_key
+from bot.errors import CatalogError, DuplicateEntryError, UnknownSectionError
+
+FUZZY_TITLE_SCORE = 95.0
+_LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")
+_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*\r?\n?$")
+_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+_BULLET_RE = re.compile(r"^([ \t]*)(?:[-*+•]|\d{1,3}[.)])[ \t]+\S")
+# A table row starts with a pipe and has another; text after the last pipe (a stray "o" in a
+# real list) does not make it prose.
+_TABLE_ROW_RE = re.compile(r"^[ \t]*\|.*\|")
+_TABLE_SEPARATOR_RE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*\r?\n?$")
+# Title candidates inside an item: a markdown link's text, bold text, or a quoted title.
+_TITLE_PATTERNS = (
+    re.compile(r"^\s*(?:[-*+•]|\d+[.)]|\|)?\s*\[(?P<t>(?:\\.|[^\]\\]){8,})\]\("),
+    re.compile(r"<br>\s*\[(?P<t>[^\]]{8,})\]\("),
+    re.compile(r"\*\*(?P<t>[^*]{8,}?)\*\*"),
+    re.compile(r"\[(?P<t>(?:\\.|[^\]\\]){12,})\]\("),
+    re.compile(r"\"(?P<t>[^\"]{8,}?)\""),
+    # plain text after the bullet, up to links, a line break, or ", Venue, Year"
+    re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+(?P<t>[^\[\n<]{8,}?)\s*(?:,[^,\n]*,\s*\d{4}\s*)?"
+               r"(?:\[|<br>|\n|$)"),
+)
+
+
+def split_lines(text: str) -> list[str]:
+    """Lines with their endings; ``"".join(split_lines(t)) == t`` for every string."""
+    return _LINE_RE.findall(text)
+
+
+def _indent_width(text: str) -> int:
+    return len(text.expandtabs(4)) - len(text.expandtabs(4).lstrip(" \t"))
+
+
+@dataclass(frozen=True)
+class Heading:
+    line: int  # 0-based index into Catalog.lines
+    level: int
+    title: str
+    section: str | None  # taxonomy id of the section this heading is or is inside
+    subsection: str | None  # taxonomy id of the subsection, when the heading is one
+
+    @property
+    def anchor(self) -> str:
+        return slugify(self.title)
+
+
+@dataclass(frozen=True)
+class Item:
+    start: int  # first line (0-based)
+    end: int  # one past the last line
+    text: str
+    arxiv_ids: tuple[str, ...]
+    title: str  # best guess at the title ("" when none was found)
+    entry: Entry | None  # set when the first line is a canonical entry line
+    section: str | None  # taxonomy id (or slug of the heading when no taxonomy)
+    subsection: str | None
+    heading: int | None  # index into Catalog.headings of the nearest heading above
+    kind: str = "bullet"  # "bullet" or "row"
+
+    @property
+    def line_number(self) -> int:
+        """1-based line number, for messages."""
+        return self.start + 1
+
+    @property
+    def title_key(self) -> str:
+        return title_key(self.title) if self.title else ""
+
+
+@dataclass
+class Catalog:
+    lines: list[str]
+    headings: list[Heading]
+    items: list[Item]
+    taxonomy: Taxonomy | None = None
+    _by_id: dict[str, Item] = field(default_factory=dict, repr=False)
+    _by_title: dict[str, Item] = field(default_factory=dict, repr=False)
+
+    def __post_init__(self) -> None:
+        indexed = [i for i in self.items
+                   if not (i.section is None and i.subsection is None and self._in_contents(i))]
+        # An id finds the item that is that paper before an item that merely mentions it.
+        for item in indexed:
+            if own_id(item):
+                self._by_id.setdefault(own_id(item), item)  # type: ignore[arg-type]
+        for item in indexed:
+            for arxiv_id in item.arxiv_ids:
+                self._by_id.setdefault(arxiv_id, item)
+            if item.title_key:
+                self._by_title.setdefault(item.title_key, item)
+
+    def _in_contents(self, item: Item) -> bool:
+        heading = self.headings[item.heading] if item.heading is not None else None
+        return heading is not None and heading.title.strip().lower() in {"contents",
+                                                                        "table of contents"}
+
+    # -- reading -----------------------------------------------------------------------------
+
+    def render(self) -> str:
+        return "".join(self.lines)
+
+    @property
+    def newline(self) -> str:
+        for line in self.lines:
+            if line.endswith("\r\n"):
+                return "\r\n"
+            if line.endswith("\n"):
+                return "\n"
+        return "\n"
+
+    def entries(self) -> list[Item]:
+        """Items inside a taxonomy section (the catalog's papers and resources)."""
+        return [i for i in self.items if i.section is not None]
+
+    def find_by_id(self, arxiv_id: str) -> Item | None:
+        return self._by_id.get(arxiv_ids.normalize(arxiv_id))
+
+    def find_by_title(self, title: str, fuzzy: bool = True,
+                      arxiv_id: str | None = None) -> Item | None:
+        """The item with the same normalised title, else (``fuzzy``) a near-identical one.
+        A fuzzy match must have the same numbers ("Part 2" is not "Part 3") and must not
+        carry a different arXiv id than ``arxiv_id``."""
+        key = title_key(title)
+        if not key:
+            return None
+        if key in self._by_title:
+            return self._by_title[key]
+        if not fuzzy or len(key) < 12:
+            return None
+        numbers = re.findall(r"\d+", key)
+        for candidate, _score, _ in process.extract(
+                key, self._by_title.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_TITLE_SCORE,
+                limit=3):
+            item = self._by_title[candidate]
+            if re.findall(r"\d+", candidate) != numbers:
+                continue
+            if arxiv_id and item.arxiv_ids and arxiv_ids.normalize(arxiv_id) not in item.arxiv_ids:
+                continue
+            return item
+        return None
+
+    def find(self, arxiv_id: str | None = None, title: str | None = None) -> Item | None:
+        """An item that is the same paper: by version-insensitive id first, then by title."""
+        found = self.find_by_id(arxiv_id) if arxiv_id else None
+        if found is None and title:
+            found = self.find_by_title(title, arxiv_id=arxiv_id)
+        return found
+
+    def arxiv_id_set(self) -> set[str]:
+        return set(self._by_id)
+
+    def section_heading(self, section: str, subsection: str | None = None) -> Heading:
+        for heading in self.headings:
+            if heading.section == section and heading.subsection == subsection and (
+                heading.level == (3 if subsection else 2)
+            ):
+                return heading
+        suggestions = sorted({h.subsection or h.section for h in self.headings
+                              if h.section} - {None})
+        name = f"{section}/{subsection}" if subsection else section
+        raise UnknownSectionError(f"catalog.md has no section {name!r}", suggestions[:5])
+
+    def items_in(self, section: str, subsection: str | None = None) -> list[Item]:
+        """The top-level items directly under the heading of a section or subsection."""
+        heading = self.section_heading(section, subsection)
+        stop = self._region_end(heading)
+        return [i for i in self.items if heading.line < i.start < stop]
+
+    def _region_end(self, heading: Heading) -> int:
+        """The line where the entries under ``heading`` stop: the next heading of any level."""
+        for other in self.headings:
+            if other.line > heading.line:
+                return other.line
+        return len(self.lines)
+
+    # -- editing (pure) ----------------------------------------------------------------------
+
+    def _with_lines(self, lines: list[str]) -> Catalog:
+        return parse("".join(lines), self.taxonomy)
+
+    def check_not_present(self, entry: Entry) -> None:
+        existing = self.find(entry.arxiv_id, entry.title)
+        if existing is not None:
+            what = f"arXiv {entry.arxiv_id}" if entry.arxiv_id else f"{entry.title!r}"
+            raise DuplicateEntryError(
+                f"{what} is already in the catalog at line {existing.line_number} "
+                f"(section {existing.section}): nothing to add", existing.line_number)
+
+    def insertion_line(self, entry: Entry, section: str, subsection: str | None = None) -> int:
+        """Where ``entry`` goes: newest first by arXiv id; entries without an id at the end."""
+        items = self.items_in(section, subsection)
+        new_key = arxiv_ids.sort_key(entry.arxiv_id)
+        if entry.arxiv_id:
+            for item in items:
+                if arxiv_ids.sort_key(item.arxiv_ids[0] if item.arxiv_ids else None) < new_key:
+                    return item.start
+        if items:
+            return items[-1].end
+        heading = self.section_heading(section, subsection)
+        return self._empty_region_insertion_line(heading)
+
+    def _empty_region_insertion_line(self, heading: Heading) -> int:
+        end = self._region_end(heading)
+        while end - 1 > heading.line and not self.lines[end - 1].strip():
+            end -= 1
+        return end
+
+    def insert(self, entry: Entry, section: str, subsection: str | None = None) -> Catalog:
+        """A new catalog with ``entry`` added as one line. Refuses duplicates."""
+        self.check_not_present(entry)
+        return self._insert(entry, section, subsection)
+
+    def _insert(self, entry: Entry, section: str, subsection: str | None) -> Catalog:
+        position = self.insertion_line(entry, section, subsection)
+        newline = self.newline
+        lines = list(self.lines)
+        new = [render_entry(entry) + newline]
+        region_items = self.items_in(section, subsection)
+        if not region_items:  # first entry under a heading: keep a blank line before it
+            new.insert(0, newline)
+        if position > 0 and not lines[position - 1].endswith("\n"):
+            lines[position - 1] += newline
+        lines[position:position] = new
+        return self._with_lines(lines)
+
+    def _own_item(self, arxiv_id: str, action: str) -> Item:
+        """The item that is paper ``arxiv_id``; refuses an item that only mentions it."""
+        item = self.find_by_id(arxiv_id)
+        if item is None:
+            raise CatalogError(f"arXiv {arxiv_id} is not in the catalog: nothing to {action}")
+        if own_id(item) != arxiv_ids.normalize(arxiv_id):
+            raise CatalogError(f"arXiv {arxiv_id} is only mentioned in the item at line {item.line_number} "
+                               f"(arXiv {own_id(item)}), not an entry of its own; {action} it by hand")
+        return item
+
+    def remove(self, arxiv_id: str) -> Catalog:
+        item = self._own_item(arxiv_id, "remove")
+        return self._with_lines(self.lines[: item.start] + self.lines[item.end :])
+
+    def move(self, arxiv_id: str, section: str, subsection: str | None = None) -> Catalog:
+        item = self._own_item(arxiv_id, "move")
+        if item.entry is None:
+            raise CatalogError(
+                f"line {item.line_number} is not a canonical entry line; move it by hand")
+        # not insert(): another entry that mentions the id must not block the move
+        return self.remove(arxiv_id)._insert(item.entry, section, subsection)
+
+    def replace_line(self, index: int, new_line: str) -> Catalog:
+        """Replace one line (0-based), keeping its line ending."""
+        old = self.lines[index]
+        ending = old[len(old.rstrip("\r\n")):]
+        lines = list(self.lines)
+        lines[index] = new_line.rstrip("\r\n") + ending
+        return self._with_lines(lines)
+
+    def map_entries(self, change: Callable[[Entry], Entry]) -> Catalog:
+        """Apply ``change`` to every canonical entry; only lines whose entry changed are
+        rewritten."""
+        lines = list(self.lines)
+        for item in self.items:
+            if item.entry is None:
+                continue
+            updated = change(item.entry)
+            if updated != item.entry:
+                old = lines[item.start]
+                lines[item.start] = render_entry(updated) + old[len(old.rstrip("\r\n")):]
+        return self._with_lines(lines)
+
+
+def own_id(item: Item) -> str | None:
+    """The arXiv id of the paper an item is: its entry's, else the first one it shows."""
+    if item.entry is not None and item.entry.arxiv_id:
+        return arxiv_ids.normalize(item.entry.arxiv_id)
+    return item.arxiv_ids[0] if item.arxiv_ids else None
+
+
+# -- parsing ---------------------------------------------------------------------------------
+
+
+def _heading_sections(
+    level: int, title: str, current: tuple[str | None, str | None], taxonomy: Taxonomy | None
+) -> tuple[str | None, str | None]:
+    """(section, subsection) that a heading opens, given those of the headings above."""
+    section, _ = current
+    if level == 1:
+        return None, None
+    match = taxonomy.by_title(title) if taxonomy else None
+    if level == 2:
+        if taxonomy is None:
+            return slugify(title), None
+        return (match.id, None) if match and match.parent is None else (None, None)
+    if level == 3 and section is not None:
+        if taxonomy is None:
+            return section, slugify(title)
+        if match and match.parent == section:
+            return section, match.id
+    return current
+
+
+def _find_title(text: str) -> str:
+    for pattern in _TITLE_PATTERNS:
+        for found in pattern.finditer(text):
+            candidate = found.group("t")
+            if candidate.startswith("!") or re.fullmatch(
+                    r"(?i)\W*(paper|pdf|code|github|arxiv|link|project)\W*", candidate):
+                continue  # an image (badge) or a link label, not a title
+            return candidate
+    return ""
+
+
+def _scan_item_end(lines: list[str], start: int, indent: int, stop: int) -> int:
+    """One past the last line of the bullet item starting at ``start``: deeper-indented lines
+    (and blank lines followed by them) belong to it."""
+    end = start + 1
+    probe = end
+    while probe < stop:
+        line = lines[probe]
+        if not line.strip():
+            probe += 1
+            continue
+        if _indent_width(line) > indent and not _HEADING_RE.match(line):
+            end = probe = probe + 1
+            continue
+        break
+    return end
+
+
+def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
+    """Read any text into a Catalog whose ``render()`` gives the text back unchanged."""
+    lines = split_lines(text)
+    headings: list[Heading] = []
+    fenced = [False] * len(lines)
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        marker = _FENCE_RE.match(line)
+        if fence is None and marker:
+            fence = marker.group(1)[0] * 3
+            fenced[index] = True
+        elif fence is not None:
+            fenced[index] = True
+            if line.lstrip().startswith(fence):
+                fence = None
+
+    current: tuple[str | None, str | None] = (None, None)
+    heading_at: dict[int, int] = {}
+    for index, line in enumerate(lines):
+        if fenced[index]:
+            continue
+        match = _HEADING_RE.match(line)
+        if match:
+            level, title = len(match.group(1)), match.group(2).strip()
+            current = _heading_sections(level, title, current, taxonomy)
+            heading_at[index] = len(headings)
+            headings.append(Heading(index, level, title, current[0], current[1]))
+
+    items: list[Item] = []
+    index = 0
+    heading_index: int | None = None
+    section: tuple[str | None, str | None] = (None, None)
+    while index < len(lines):
+        line = lines[index]
+        if index in heading_at:
+            heading_index = heading_at[index]
+            h = headings[heading_index]
+            section = (h.section, h.subsection)
+            index += 1
+            continue
+        if fenced[index]:
+            index += 1
+            continue
+        bullet = _BULLET_RE.match(line)
+        is_row = not bullet and _TABLE_ROW_RE.match(line)
+        if bullet:
+            stop = min([s for s in heading_at if s > index] + [len(lines)])
+            end = _scan_item_end(lines, index, _indent_width(bullet.group(1)), stop)
+        elif is_row:
+            next_line = lines[index + 1] if index + 1 < len(lines) else ""
+            if _TABLE_SEPARATOR_RE.match(line) or _TABLE_SEPARATOR_RE.match(next_line):
+                index += 1
+                continue
+            end = index + 1
+        else:
+            index += 1
+            continue
+        body = "".join(lines[index:end])
+        entry = parse_entry(line) if bullet else None
+        items.append(Item(
+            start=index, end=end, text=body, arxiv_ids=tuple(arxiv_ids.find_ids(body)),
+            title=entry.title if entry else _find_title(body), entry=entry,
+            section=section[0], subsection=section[1], heading=heading_index,
+            kind="bullet" if bullet else "row",
+        ))
+        index = end
+    return Catalog(lines, headings, items, taxonomy)
+
+
+# -- the table of contents -----------------------------------------------------------------
+
+
+def render_contents(taxonomy: Taxonomy) -> list[str]:
+    """The table-of-contents lines for a taxonomy (without newlines)."""
+    lines = []
+    for section in taxonomy.sections:
+        lines.append(f"- [{section.title}](#{section.anchor})")
+        for sub in taxonomy.children(section.id):
+            lines.append(f"  - [{sub.title}](#{sub.anchor})")
+    return lines
+
+
+def contents_problems(catalog: Catalog) -> list[tuple[int, str]]:
+    """(line, message) for every way the table of contents disagrees with the headings."""
+    taxonomy = catalog.taxonomy
+    if taxonomy is None:
+        return []
+    contents = [h for h in catalog.headings if h.title == taxonomy.contents_heading]
+    if not contents:
+        return [(1, f"no '## {taxonomy.contents_heading}' heading (table of contents)")]
+    heading = contents[0]
+    end = catalog._region_end(heading)
+    actual = [line.rstrip("\r\n") for line in catalog.lines[heading.line + 1 : end]
+              if line.strip()]
+    expected = render_contents(taxonomy)
+    if actual != expected:
+        return [(heading.line + 1, "table of contents is stale: it should list exactly the "
+                 "taxonomy's sections and subsections (`python -m bot import` renders it)")]
+    return []
+
+
+# -- safe writes ---------------------------------------------------------------------------
+
+
+def write_catalog(
+    path: Path,
+    new_text: str,
+    taxonomy: Taxonomy | None,
+    expect_added: Iterable[str] = (),
+    expect_removed: Iterable[str] = (),
+    old_text: str | None = None,
+    allow_dropping_unidentified: bool = False,
+) -> Catalog:
+    """Write ``new_text`` to ``path`` only if it re-parses to the expected model: the same
+    arXiv ids as the old file, plus ``expect_added``, minus ``expect_removed``, and no entry
+    without an id lost (unless ``allow_dropping_unidentified``). The write is atomic
+    (temporary file + rename)."""
+    new = parse(new_text, taxonomy)
+    if new.render() != new_text:
+        raise CatalogError(f"refusing to write {path}: the new text does not round-trip")
+    if old_text is None:
+        old_text = path.read_text(encoding="utf-8") if path.exists() else ""
+    old = parse(old_text, taxonomy)
+    expected = (old.arxiv_id_set() | set(expect_added)) - set(expect_removed)
+    if new.arxiv_id_set() != expected:
+        missing = sorted(expected - new.arxiv_id_set())[:5]
+        extra = sorted(new.arxiv_id_set() - expected)[:5]
+        raise CatalogError(
+            f"refusing to write {path}: the edit would change papers it should not "
+            f"(missing: {missing or 'none'}, unexpected: {extra or 'none'}); the file is unchanged")
+    lost = _unidentified(old) - _unidentified(new)
+    if lost and not allow_dropping_unidentified:
+        raise CatalogError(
+            f"refusing to write {path}: the edit would drop {sum(lost.values())} entry(ies) without "
+            f"an arXiv id (e.g. {sorted(lost)[0]!r}); the file is unchanged")
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(new_text)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+    return new
+
+
+def _unidentified(catalog: Catalog) -> Counter[str]:
+    """Entries without an arXiv id (tools, courses, venue-only papers), by title."""
+    return Counter(item.title_key for item in catalog.entries()
+                   if not item.arxiv_ids and item.title_key)
+
+
+def read_catalog(path: Path, taxonomy: Taxonomy | None) -> Catalog:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CatalogError(f"{path} does not exist: pass the catalog path, or run "
+                           "`python -m bot import` to create one") from exc
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{path} is not UTF-8 text ({exc})") from exc
+    return parse(text, taxonomy)
+
+
+# -- a whole document ----------------------------------------------------------------------
+
+Placement = tuple[str, str | None]  # (section id, subsection id or None)
+
+
+def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
+    """The order ``insert`` keeps: newest arXiv id first, then entries without an id by title."""
+    with_id = sorted((e for e in entries if e.arxiv_id),
+                     key=lambda e: arxiv_ids.sort_key(e.arxiv_id), reverse=True)
+    without = sorted((e for e in entries if not e.arxiv_id), key=lambda e: title_key(e.title))
+    return with_id + without
+
+
+def render_document(taxonomy: Taxonomy, placed: dict[Placement, list[Entry]]) -> str:
+    """The whole catalog.md for a taxonomy and entries placed in its sections."""
+    out = [f"# {taxonomy.title}", ""]
+    if taxonomy.intro:
+        out += [taxonomy.intro, ""]
+    out += [f"## {taxonomy.contents_heading}", "", *render_contents(taxonomy), ""]
+    for section in taxonomy.sections:
+        out += [f"## {section.title}", "", section.description, ""]
+        direct = sort_entries(placed.get((section.id, None), []))
+        if direct:
+            out += [render_entry(e) for e in direct] + [""]
+        for sub in taxonomy.children(section.id):
+            out += [f"### {sub.title}", "", sub.description, ""]
+            entries = sort_entries(placed.get((section.id, sub.id), []))
+            if entries:
+                out += [render_entry(e) for e in entries] + [""]
+    return "\n".join(out).rstrip("\n") + "\n"

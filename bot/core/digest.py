@@ -1,0 +1,120 @@
+"""Batch mode (``batch_mode: true`` in config/github.yml): one digest PR per run instead of one
+PR per paper.
+
+The digest PR's body is a checklist, one line per paper, and a hidden ``digest`` marker that
+records every paper's entry line and section. The branch holds exactly the ticked papers, one
+commit on the default branch. A maintainer unticks a paper in the PR body and re-runs (the poll,
+or the refresh workflow by hand): the branch is rebuilt without it, and the paper stays listed,
+unticked, so that it is not proposed again. Papers that reach the catalog another way leave the
+list. Everything here is pure; the forge writes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from bot.core import markers, templates
+from bot.core.catalog import Catalog, parse
+from bot.core.entry import parse_entry, render_entry
+from bot.core.proposals import Proposal
+from bot.core.taxonomy import Taxonomy
+from bot.core.text import escape_markdown, no_mentions
+from bot.errors import DuplicateEntryError
+from bot.forge.protocols import ChangeRequest, PullRequest
+
+MARKER_KIND = "digest"
+_CHECK_RE = re.compile(r"^\s*[-*] \[(?P<mark>[ xX])\] arXiv (?P<id>[^\s:]+):", re.M)
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    arxiv_id: str
+    section: str
+    subsection: str | None
+    line: str  # the canonical entry line the digest inserts
+    ticked: bool = True
+
+    @property
+    def title(self) -> str:
+        entry = parse_entry(self.line)
+        return entry.title if entry else ""
+
+    @property
+    def url(self) -> str:
+        entry = parse_entry(self.line)
+        return entry.url if entry else ""
+
+
+def from_proposal(proposal: Proposal) -> DigestEntry:
+    return DigestEntry(proposal.paper.arxiv_id, proposal.section, proposal.subsection,
+                       render_entry(proposal.entry))
+
+
+def entries_of(body: str) -> list[DigestEntry]:
+    """The papers of a digest PR body, with the tick state the checklist shows now."""
+    data = markers.find(body, MARKER_KIND) or {}
+    ticks = {match["id"]: match["mark"] != " " for match in _CHECK_RE.finditer(body)}
+    return [DigestEntry(str(e["arxiv_id"]), str(e["section"]), e.get("subsection"), str(e["line"]),
+                        ticks.get(str(e["arxiv_id"]), True)) for e in data.get("entries", [])]
+
+
+def combine(previous: Sequence[DigestEntry], new: Iterable[DigestEntry],
+            catalog: Catalog) -> list[DigestEntry]:
+    """The digest's papers: the previous ones with their tick state, then the new ones (ticked);
+    papers now in the catalog leave the list."""
+    by_id = {entry.arxiv_id: entry for entry in previous}
+    for entry in new:
+        by_id.setdefault(entry.arxiv_id, replace(entry, ticked=True))
+    return [e for e in by_id.values() if catalog.find(e.arxiv_id, e.title) is None]
+
+
+def digest_edit(entries: Sequence[DigestEntry], taxonomy: Taxonomy) -> Callable[[str], str]:
+    """Insert every ticked paper (one already present is skipped)."""
+    def edit(text: str) -> str:
+        catalog = parse(text, taxonomy)
+        for entry in entries:
+            parsed = parse_entry(entry.line)
+            if not entry.ticked or parsed is None:
+                continue
+            try:
+                catalog = catalog.insert(parsed, entry.section, entry.subsection)
+            except DuplicateEntryError:
+                continue
+        return catalog.render()
+    return edit
+
+
+def digest_change(entries: Sequence[DigestEntry], taxonomy: Taxonomy, catalog_path: str,
+                  branch: str) -> ChangeRequest | None:
+    """The digest PR for these papers; None when no paper is ticked (nothing to propose)."""
+    ticked = [e for e in entries if e.ticked]
+    if not ticked:
+        return None
+    marker = markers.make(MARKER_KIND, {"entries": [
+        {"arxiv_id": e.arxiv_id, "section": e.section, "subsection": e.subsection, "line": e.line}
+        for e in entries]})
+    links = {e.arxiv_id: f"[{no_mentions(escape_markdown(e.title))}]({e.url})" for e in entries}
+    context: dict[str, Any] = {"entries": entries, "ticked": ticked, "taxonomy": taxonomy, "marker": marker,
+                               "links": links}
+    title = templates.render("digest_title.txt.j2", **context).strip()
+    return ChangeRequest(branch=branch, title=title, body=templates.render("digest_body.md.j2", **context),
+                         commit_message=title, path=catalog_path, edit=digest_edit(entries, taxonomy))
+
+
+def digest_for_run(previous: PullRequest | None, proposals: Sequence[Proposal], catalog: Catalog,
+                   taxonomy: Taxonomy, catalog_path: str, branch: str) -> ChangeRequest | None:
+    """What the poll job proposes in batch mode: the open digest (if any) plus this run's papers."""
+    earlier = entries_of(previous.body) if previous is not None and previous.state == "open" else []
+    return digest_change(combine(earlier, map(from_proposal, proposals), catalog), taxonomy, catalog_path,
+                         branch)
+
+
+def rejected_ids(pull: PullRequest) -> set[str]:
+    """Papers a digest PR says no to: all of a digest closed unmerged, the unticked ones otherwise."""
+    entries = entries_of(pull.body)
+    if pull.state == "closed":
+        return {e.arxiv_id for e in entries}
+    return {e.arxiv_id for e in entries if not e.ticked}

@@ -1,0 +1,214 @@
+"""One catalog entry: a frozen value, rendered to one markdown line and parsed back.
+
+``parse_entry(render_entry(e)) == e`` for every entry: the constructor normalises what the line
+cannot carry (title cleaned to one line, at most three authors then "et al.", stars rounded to
+the precision shown).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from typing import Literal
+
+from bot.core import arxiv_ids, templates
+from bot.core.text import clean_inline, clean_title, escape_markdown, unescape_markdown
+
+MAX_AUTHORS = 3
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+SEPARATOR = " · "
+
+Kind = Literal["paper", "resource"]
+
+
+def round_stars(stars: int) -> int:
+    """The star count that the displayed text denotes (1234 -> 1200, 12345 -> 12000)."""
+    return parse_stars(format_stars(stars))
+
+
+def format_stars(stars: int) -> str:
+    if stars < 1000:
+        return str(stars)
+    if stars < 10_000:
+        return f"{stars / 1000:.1f}".rstrip("0").rstrip(".") + "k"
+    if stars < 1_000_000:
+        return f"{stars // 1000}k"
+    return f"{stars / 1_000_000:.1f}".rstrip("0").rstrip(".") + "M"
+
+
+def parse_stars(text: str) -> int:
+    scale = {"k": 1000, "M": 1_000_000}.get(text[-1:], 1)
+    number = text[:-1] if scale > 1 else text
+    return round(float(number) * scale)
+
+
+def _safe_url(url: str) -> str:
+    return url.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+@dataclass(frozen=True)
+class Entry:
+    title: str
+    url: str
+    kind: Kind = "paper"
+    authors: tuple[str, ...] = ()
+    et_al: bool = False
+    description: str = ""
+    arxiv_id: str | None = None
+    year: int | None = None
+    month: int | None = None
+    venue: str = ""
+    pdf_url: str = ""
+    code_url: str = ""
+    stars: int | None = None
+    archived: bool = False
+    extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
+
+    def __post_init__(self) -> None:
+        def put(name: str, value: object) -> None:
+            object.__setattr__(self, name, value)
+
+        put("title", clean_title(self.title))
+        put("url", _safe_url(self.url))
+        put("pdf_url", _safe_url(self.pdf_url))
+        put("code_url", _safe_url(self.code_url))
+        put("venue", clean_inline(self.venue))
+        put("description", clean_inline(self.description))
+        authors = tuple(a for a in (clean_inline(a).replace(",", "") for a in self.authors) if a)
+        if len(authors) > MAX_AUTHORS:
+            put("et_al", True)
+            authors = authors[:MAX_AUTHORS]
+        put("authors", authors)
+        if self.arxiv_id:
+            put("arxiv_id", arxiv_ids.normalize(self.arxiv_id))
+        if self.stars is not None:
+            put("stars", round_stars(max(0, int(self.stars))))
+        if self.month is not None and self.year is None:
+            raise ValueError("an entry with a month needs a year")
+        if not self.title or not self.url:
+            raise ValueError("an entry needs a title and a url")
+        if self.kind == "resource" and (self.arxiv_id or self.year or self.authors or self.pdf_url):
+            raise ValueError("a resource has no arXiv id, date, authors or pdf")
+        if self.kind == "paper" and not (self.arxiv_id or self.year):
+            raise ValueError("a paper needs an arXiv id or a year")
+        if self.kind == "paper" and self.description:
+            raise ValueError("a paper shows its authors, not a description")
+
+    def with_stars(self, stars: int | None, archived: bool | None = None) -> Entry:
+        return replace(self, stars=stars, archived=self.archived if archived is None else archived)
+
+
+def _date_text(entry: Entry) -> str:
+    if entry.year is None:
+        return ""
+    return f"{MONTHS[entry.month - 1]} {entry.year}" if entry.month else str(entry.year)
+
+
+def _parts(entry: Entry) -> list[str]:
+    parts = []
+    if entry.arxiv_id:
+        parts.append(f"arXiv {entry.arxiv_id}")
+    if entry.year:
+        parts.append(_date_text(entry))
+    if entry.venue:
+        parts.append(escape_markdown(entry.venue))
+    if entry.pdf_url:
+        parts.append(f"[pdf]({entry.pdf_url})")
+    stars = ""
+    if entry.stars is not None:
+        stars = f"⭐ {format_stars(entry.stars)}"
+    if entry.archived:
+        stars = f"{stars} (archived)".strip()
+    if entry.code_url:
+        parts.append(f"[code]({entry.code_url})" + (f" {stars}" if stars else ""))
+    elif stars:
+        parts.append(stars)
+    return parts
+
+
+def render_entry(entry: Entry) -> str:
+    """The entry as one markdown line, without newline."""
+    if entry.kind == "paper":
+        lead = ", ".join(escape_markdown(a) for a in entry.authors)
+        if entry.et_al:
+            lead += " et al."
+    else:
+        lead = escape_markdown(entry.description)
+    line = templates.render(
+        "entry.md.j2", title=escape_markdown(entry.title), url=entry.url, lead=lead,
+        parts=_parts(entry),
+    )
+    return line.strip("\n")
+
+
+_LINE_RE = re.compile(
+    r"^- \[(?P<title>(?:\\.|[^\\\]])+)\]\((?P<url>[^\s()]+)\)"
+    r"(?: - (?P<lead>(?:(?! · ).)+?))?(?P<parts>(?: · (?:(?! · ).)+)*)$"
+)
+_DATE_RE = re.compile(rf"^(?:(?P<month>{'|'.join(MONTHS)}) )?(?P<year>(?:19|20)\d\d)$")
+_LINK_RE = re.compile(r"^\[(?P<label>pdf|code)\]\((?P<url>[^\s()]+)\)(?: (?P<rest>.+))?$")
+_STARS_RE = re.compile(r"^(?:⭐ (?P<stars>\d+(?:\.\d)?[kM]?))?(?: ?\((?P<archived>archived)\))?$")
+_ARXIV_RE = re.compile(r"^arXiv (?P<id>\S+)$")
+
+
+def _stars_fields(text: str) -> dict[str, object] | None:
+    match = _STARS_RE.match(text)
+    if not match or not text:
+        return None
+    stars = match.group("stars")
+    return {"stars": parse_stars(stars) if stars else None, "archived": bool(match["archived"])}
+
+
+def _part_fields(part: str) -> dict[str, object] | None:
+    """The fields one ' · '-separated part carries, or None when it is not one we know."""
+    if m := _ARXIV_RE.match(part):
+        return {"arxiv_id": m["id"]} if arxiv_ids.is_valid(m["id"]) else None
+    if m := _DATE_RE.match(part):
+        month = MONTHS.index(m["month"]) + 1 if m["month"] else None
+        return {"year": int(m["year"]), "month": month}
+    if m := _LINK_RE.match(part):
+        if m["label"] == "pdf":
+            return None if m["rest"] else {"pdf_url": m["url"]}
+        fields: dict[str, object] = {"code_url": m["url"]}
+        if m["rest"]:
+            stars = _stars_fields(m["rest"])
+            if stars is None:
+                return None
+            fields.update(stars)
+        return fields
+    if stars := _stars_fields(part):
+        return stars
+    return {"venue": unescape_markdown(part)}
+
+
+def parse_entry(line: str) -> Entry | None:
+    """Read a canonical entry line back; None when the line is not in the canonical form."""
+    match = _LINE_RE.match(line.rstrip("\r\n"))
+    if not match:
+        return None
+    fields: dict[str, object] = {}
+    for part in filter(None, match["parts"].split(SEPARATOR)):
+        known = _part_fields(part)
+        if known is None or any(key in fields for key in known):
+            return None
+        fields.update(known)
+    lead = match["lead"] or ""
+    is_paper = "arxiv_id" in fields or "year" in fields
+    if is_paper:
+        et_al = lead.endswith(" et al.") or lead == "et al."
+        names = lead.removesuffix("et al.").strip()
+        fields["authors"] = tuple(unescape_markdown(a) for a in _split_authors(names))
+        fields["et_al"] = et_al
+    else:
+        fields["description"] = unescape_markdown(lead)
+    try:
+        return Entry(
+            title=unescape_markdown(match["title"]), url=match["url"],
+            kind="paper" if is_paper else "resource", **fields,  # type: ignore[arg-type]
+        )
+    except ValueError:
+        return None
+
+
+def _split_authors(text: str) -> list[str]:
+    return [name.strip() for name in re.split(r"(?<!\\), ", text) if name.strip()]

@@ -1,0 +1,122 @@
+"""What the bot proposes for one paper: its entry, its branch, its pull request.
+
+Shared by the poll job and the issue commands, so that a paper proposed either way gets the
+same branch, the same one-line edit and a PR body of the same shape. The hidden marker records
+everything needed to rebuild the PR later (``bot.jobs.refresh``): id, section and the entry line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.core import arxiv_ids, markers, templates
+from bot.core.catalog import parse
+from bot.core.entry import Entry, parse_entry, render_entry
+from bot.core.paper import Paper
+from bot.core.taxonomy import Taxonomy
+from bot.forge.protocols import ChangeRequest, PullRequest
+
+MARKER_KIND = "arxiv"
+BRANCH_PREFIX = "bot/arxiv-"
+
+
+def branch_for(arxiv_id: str) -> str:
+    """``bot/arxiv-2405.00732``; old-style ids keep their archive (``bot/arxiv-cs-0112017``)."""
+    return BRANCH_PREFIX + arxiv_ids.normalize(arxiv_id).replace("/", "-")
+
+
+def paper_entry(paper: Paper, code_url: str | None = None) -> Entry:
+    year, month = arxiv_ids.month_year(paper.arxiv_id)
+    return Entry(
+        title=paper.title, url=arxiv_ids.abs_url(paper.arxiv_id), authors=paper.authors,
+        arxiv_id=paper.arxiv_id, year=year, month=month, venue=paper.venue,
+        pdf_url=arxiv_ids.pdf_url(paper.arxiv_id), code_url=code_url or paper.code_url,
+    )
+
+
+def insert_edit(line: str, section: str, subsection: str | None,
+                taxonomy: Taxonomy) -> Callable[[str], str]:
+    """The pure edit a PR applies: insert the entry line into the catalog text."""
+    entry = parse_entry(line)
+    if entry is None:
+        raise ValueError(f"not a canonical entry line: {line!r}")
+
+    def edit(text: str) -> str:
+        return parse(text, taxonomy).insert(entry, section, subsection).render()
+
+    return edit
+
+
+EDIT_MARKER_KIND = "catalog-edit"  # the PRs of /remove and /move
+
+
+def catalog_edit(arxiv_id: str, placement: tuple[str, str | None] | None,
+                 taxonomy: Taxonomy) -> Callable[[str], str]:
+    """The pure edit of a /remove (``placement`` None) or /move PR, applied by the forge to the
+    catalog on the current default branch. The PR's ``catalog-edit`` marker holds these arguments."""
+    def edit(text: str) -> str:
+        catalog = parse(text, taxonomy)
+        if placement is None:
+            return catalog.remove(arxiv_id).render()
+        return catalog.move(arxiv_id, *placement).render()
+    return edit
+
+
+@dataclass(frozen=True)
+class Proposal:
+    """One paper the bot wants in the catalog, with why."""
+
+    paper: Paper
+    entry: Entry
+    section: str
+    subsection: str | None = None
+    score: float | None = None
+    threshold: float | None = None
+    confidence: float | None = None
+    runner_up: str | None = None
+    needs_section: bool = False
+    reasons: Sequence[str] = ()
+    neighbours: Sequence[Any] = ()  # (title, arxiv_id, line, similarity)
+    requested_by: str | None = None  # a person, for /add
+    request_url: str | None = None
+    labels: tuple[str, ...] = field(default_factory=tuple)
+
+
+def marker_for(proposal: Proposal) -> str:
+    return markers.make(MARKER_KIND, {
+        "arxiv_id": proposal.paper.arxiv_id, "section": proposal.section,
+        "subsection": proposal.subsection, "line": render_entry(proposal.entry),
+    })
+
+
+def proposal_marker(pull_request: PullRequest) -> dict[str, Any] | None:
+    """The data a bot PR carries about its paper (None for PRs without one)."""
+    return markers.find(pull_request.body, MARKER_KIND)
+
+
+def change_request(proposal: Proposal, taxonomy: Taxonomy, catalog_path: str) -> ChangeRequest:
+    line = render_entry(proposal.entry)
+    section = taxonomy.get(proposal.section)
+    subsection = (taxonomy.get(proposal.section, proposal.subsection)
+                  if proposal.subsection else None)
+    context: dict[str, Any] = dict(
+        p=proposal, paper=proposal.paper, entry=proposal.entry, line=line,
+        section=section, subsection=subsection,
+        runner_up=taxonomy.get(proposal.runner_up) if proposal.runner_up else None,
+        abstract=templates.escape_text(" ".join(proposal.paper.abstract.split())),
+        marker=marker_for(proposal),
+        title_text=templates.escape_text(proposal.entry.title),
+        authors_text=templates.escape_text(", ".join(proposal.entry.authors)
+                                           + (" et al." if proposal.entry.et_al else "")),
+        venue_text=templates.escape_text(proposal.entry.venue),
+    )
+    title = templates.render("pr_title.txt.j2", **context).strip()
+    return ChangeRequest(
+        branch=branch_for(proposal.paper.arxiv_id), title=title,
+        body=templates.render("pr_body.md.j2", **context),
+        commit_message=title, path=catalog_path,
+        edit=insert_edit(line, proposal.section, proposal.subsection, taxonomy),
+        labels=proposal.labels,
+    )

@@ -1,0 +1,102 @@
+"""The taxonomy: the catalog's sections and subsections, from ``config/taxonomy.yml``."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from rapidfuzz import process
+
+from bot import config
+from bot.core.text import slugify
+from bot.errors import ConfigError, UnknownSectionError
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    description: str
+    kind: str = "papers"  # "papers" or "resources"
+    parent: str | None = None  # the section id, for a subsection
+
+    @property
+    def anchor(self) -> str:
+        return slugify(self.title)
+
+
+@dataclass(frozen=True)
+class Taxonomy:
+    title: str
+    intro: str
+    contents_heading: str
+    sections: tuple[Section, ...]
+    subsections: tuple[Section, ...]
+
+    def section_ids(self) -> list[str]:
+        return [s.id for s in self.sections]
+
+    def get(self, section_id: str, subsection_id: str | None = None) -> Section:
+        for section in self.sections if subsection_id is None else self.subsections:
+            if section.id == (subsection_id or section_id) and (
+                subsection_id is None or section.parent == section_id
+            ):
+                return section
+        raise self._unknown(subsection_id or section_id)
+
+    def children(self, section_id: str) -> list[Section]:
+        return [s for s in self.subsections if s.parent == section_id]
+
+    def by_title(self, title: str) -> Section | None:
+        """The section or subsection whose heading is ``title`` (case-insensitive)."""
+        wanted = title.strip().lower()
+        for section in (*self.sections, *self.subsections):
+            if section.title.lower() == wanted:
+                return section
+        return None
+
+    def resolve(self, name: str) -> tuple[str, str | None]:
+        """A section named as a person would (id or heading, any case, of a section or a
+        subsection) -> (section id, subsection id or None). Unknown names raise with the
+        closest suggestions."""
+        wanted = name.strip().strip("`'\"").lower()
+        for section in (*self.sections, *self.subsections):
+            if wanted in (section.id, section.title.lower(), section.anchor):
+                if section.parent:
+                    return section.parent, section.id
+                return section.id, None
+        raise self._unknown(name)
+
+    def _unknown(self, name: str) -> UnknownSectionError:
+        choices = [s.id for s in (*self.sections, *self.subsections)]
+        titles = {s.title: s.id for s in (*self.sections, *self.subsections)}
+        scored = process.extract(name, choices + list(titles), limit=6)
+        suggestions: list[str] = []
+        for choice, _score, _ in scored:
+            section_id = titles.get(choice, choice)
+            if section_id not in suggestions:
+                suggestions.append(section_id)
+        suggestions = suggestions[:3]
+        return UnknownSectionError(
+            f"unknown section {name!r}; closest: {', '.join(suggestions)} "
+            f"(all: {', '.join(self.section_ids())})",
+            suggestions,
+        )
+
+
+def load(directory: Path | None = None) -> Taxonomy:
+    data = config.load("taxonomy", directory)
+    sections, subsections = [], []
+    for raw in data["sections"]:
+        sections.append(Section(raw["id"], raw["title"], raw["description"],
+                                raw.get("kind", "papers")))
+        for sub in raw.get("subsections", []):
+            subsections.append(Section(sub["id"], sub["title"], sub["description"],
+                                       raw.get("kind", "papers"), parent=raw["id"]))
+    ids = [s.id for s in sections] + [s.id for s in subsections]
+    duplicates = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicates:
+        raise ConfigError(f"config/taxonomy.yml: section ids must be unique; repeated: "
+                          f"{', '.join(duplicates)}")
+    return Taxonomy(data["title"], data["intro"].strip(), data["contents_heading"],
+                    tuple(sections), tuple(subsections))

@@ -1,0 +1,38 @@
+"""Every text a user reads is rendered here from a jinja2 template in ``config/templates``."""
+
+from __future__ import annotations
+
+import html
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from bot.config import config_dir
+from bot.core.text import no_mentions
+
+
+def escape_text(value: object) -> str:
+    """The ``text`` filter: untrusted text shown in markdown, with no HTML and no @-mention in it."""
+    return no_mentions(html.escape(str(value), quote=False))
+
+
+@lru_cache(maxsize=8)
+def _environment(directory: str) -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(directory),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,  # markdown, not HTML: values are escaped by the code that builds them
+    )
+    environment.filters["text"] = escape_text
+    return environment
+
+
+def render(name: str, *, directory: Path | None = None, **context: Any) -> str:
+    """Render ``config/templates/<name>`` with ``context``."""
+    folder = directory or (config_dir() / "templates")
+    return _environment(str(folder)).get_template(name).render(**context)

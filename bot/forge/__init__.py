@@ -1,0 +1,1 @@
+"""Where the catalog lives and changes are proposed: GitHub or a local git repository."""

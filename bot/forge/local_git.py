@@ -1,0 +1,147 @@
+"""The local-git forge: the default without a GitHub token.
+
+A "pull request" is a branch ``bot/...`` in a local repository holding one commit on top of
+the default branch; its title and body are the commit message. Closing a PR moves its branch
+to ``refs/catalog-bot/closed/...`` (the rejection memory); a branch whose commit is in the
+default branch is merged. Commits are built with git plumbing and a temporary index, so the
+working tree and the user's index are never touched.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Literal
+
+from bot.errors import ForgeError
+from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
+
+BRANCH_PREFIX = "bot/"
+CLOSED_NAMESPACE = "refs/catalog-bot/closed/"
+IDENTITY = {
+    "GIT_AUTHOR_NAME": "catalog-bot", "GIT_AUTHOR_EMAIL": "catalog-bot@users.noreply.github.com",
+    "GIT_COMMITTER_NAME": "catalog-bot",
+    "GIT_COMMITTER_EMAIL": "catalog-bot@users.noreply.github.com",
+}
+
+
+class LocalGitForge:
+    def __init__(self, repo: Path, default_branch: str | None = None) -> None:
+        self.repo = Path(repo)
+        if not (self.repo / ".git").exists() and self._git("rev-parse", "--git-dir",
+                                                            check=False) is None:
+            raise ForgeError(f"{self.repo} is not a git repository: run the bot from a clone, "
+                             "or pass --repo PATH")
+        self.default_branch = default_branch or self._current_branch()
+
+    # -- git plumbing --------------------------------------------------------------------
+
+    def _git(self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None,
+             check: bool = True) -> str | None:
+        result = subprocess.run(
+            ["git", *args], cwd=self.repo, input=stdin, capture_output=True, text=True,
+            env={**os.environ, **IDENTITY, **(env or {})}, encoding="utf-8",
+        )
+        if result.returncode != 0:
+            if check:
+                raise ForgeError(f"git {' '.join(args[:3])} failed in {self.repo}: "
+                                 f"{result.stderr.strip()}")
+            return None
+        return result.stdout
+
+    def _current_branch(self) -> str:
+        name = self._git("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
+        if not name:
+            raise ForgeError(f"{self.repo}: HEAD is detached; check out the default branch "
+                             "or pass --default-branch")
+        return name.strip()
+
+    def _rev(self, ref: str) -> str | None:
+        out = self._git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
+        return out.strip() if out else None
+
+    def _file_at(self, rev: str, path: str) -> str:
+        out = self._git("show", f"{rev}:{path}", check=False)
+        return out or ""
+
+    def _commit_with_file(self, parent: str, path: str, text: str, message: str) -> str:
+        blob = self._git("hash-object", "-w", "--stdin", stdin=text)
+        assert blob is not None
+        with tempfile.TemporaryDirectory() as scratch:
+            env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
+            self._git("read-tree", parent, env=env)
+            self._git("update-index", "--add", "--cacheinfo", f"100644,{blob.strip()},{path}",
+                      env=env)
+            tree = self._git("write-tree", env=env)
+        assert tree is not None
+        commit = self._git("commit-tree", tree.strip(), "-p", parent, stdin=message)
+        assert commit is not None
+        return commit.strip()
+
+    # -- the Forge protocol ----------------------------------------------------------------
+
+    def read_file(self, path: str) -> str:
+        return self._file_at(self.default_branch, path)
+
+    def _pull_request(self, ref: str, branch: str, state: PullState) -> PullRequest:
+        message = self._git("log", "-1", "--format=%B", ref) or ""
+        title, _, body = message.partition("\n")
+        return PullRequest(number=0, branch=branch, title=title.strip(),
+                           body=body.strip("\n"), state=state, url=f"{self.repo}#{branch}")
+
+    def _refs(self, namespace: str) -> list[str]:
+        out = self._git("for-each-ref", "--format=%(refname)", namespace) or ""
+        return sorted(line for line in out.splitlines() if line)
+
+    def bot_pull_requests(
+        self, state: Literal["open", "closed", "all"] = "all"
+    ) -> list[PullRequest]:
+        pulls: list[PullRequest] = []
+        if state in ("open", "all"):
+            for ref in self._refs(f"refs/heads/{BRANCH_PREFIX}"):
+                branch = ref.removeprefix("refs/heads/")
+                merged = self._git("merge-base", "--is-ancestor", ref, self.default_branch,
+                                   check=False) is not None
+                if merged and state == "open":
+                    continue
+                pulls.append(self._pull_request(ref, branch, "merged" if merged else "open"))
+        if state in ("closed", "all"):
+            for ref in self._refs(CLOSED_NAMESPACE):
+                branch = ref.removeprefix(CLOSED_NAMESPACE)
+                pulls.append(self._pull_request(ref, branch, "closed"))
+        return pulls
+
+    def propose(self, change: ChangeRequest) -> ProposalResult:
+        base = self._rev(self.default_branch)
+        if base is None:
+            raise ForgeError(f"default branch {self.default_branch!r} has no commits")
+        new_text = change.edit(self._file_at(base, change.path))
+        message = f"{change.title}\n\n{change.body.rstrip()}\n"
+        ref = f"refs/heads/{change.branch}"
+        tip = self._rev(ref)
+        if tip is not None and self._is_current(tip, base, change.path, new_text, message):
+            return ProposalResult(self._pull_request(ref, change.branch, "open"), "unchanged",
+                                  self._diff(base, tip))
+        commit = self._commit_with_file(base, change.path, new_text, message)
+        self._git("update-ref", ref, commit)
+        return ProposalResult(self._pull_request(ref, change.branch, "open"),
+                              "updated" if tip else "opened", self._diff(base, commit))
+
+    def _is_current(self, tip: str, base: str, path: str, text: str, message: str) -> bool:
+        parent = self._rev(f"{tip}^")
+        current_message = self._git("log", "-1", "--format=%B", tip) or ""
+        return (parent == base and self._file_at(tip, path) == text
+                and current_message.strip() == message.strip())
+
+    def _diff(self, base: str, commit: str) -> str:
+        return self._git("diff", "--no-color", base, commit) or ""
+
+    def close_pull_request(self, pull_request: PullRequest, comment: str) -> None:
+        ref = f"refs/heads/{pull_request.branch}"
+        tip = self._rev(ref)
+        if tip is None:
+            return
+        self._git("update-ref", f"{CLOSED_NAMESPACE}{pull_request.branch}", tip)
+        self._git("update-ref", "-d", ref)

@@ -1,0 +1,159 @@
+"""The forge: where the catalog lives and where the bot proposes changes.
+
+A narrow protocol in the bot's own words. Two implementations: ``bot.forge.local_git.LocalGitForge``
+(the default without a token: branches in a local git repository, PRs printed) and
+``bot.forge.github.GitHubForge`` (PyGithub, imported there only). Jobs receive a forge; they
+never build one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal, Protocol
+
+PullState = Literal["open", "closed", "merged"]
+
+
+@dataclass(frozen=True)
+class ChangeRequest:
+    """A pull request the bot wants to exist, described independently of any forge.
+
+    ``edit`` is a pure text transform applied to ``path`` on the *current* default branch, so
+    the forge can (re)build the branch from the newest default branch at any time.
+    """
+
+    branch: str  # e.g. bot/arxiv-2405.00732
+    title: str
+    body: str  # contains a hidden marker (bot.core.markers)
+    commit_message: str
+    path: str
+    edit: Callable[[str], str]
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PullRequest:
+    number: int  # 0 where the forge has no numbers (local git)
+    branch: str
+    title: str
+    body: str
+    state: PullState
+    url: str = ""
+    labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ProposalResult:
+    pull_request: PullRequest
+    action: Literal["opened", "updated", "unchanged"]
+    diff: str = ""  # the change as a unified diff, when the forge can show it
+
+
+@dataclass(frozen=True)
+class RepoInfo:
+    """What the forge knows of a code repository linked from the catalog."""
+
+    name_with_owner: str  # as asked, e.g. "IST-DASLab/gptq"
+    exists: bool
+    stars: int | None = None
+    archived: bool = False
+    current_name: str | None = None  # the new owner/name after a rename or transfer
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: int
+    body: str
+    user: str
+    url: str = ""
+
+
+@dataclass
+class IssueRef:
+    number: int
+    url: str = ""
+    state: str = "open"
+    labels: list[str] = field(default_factory=list)
+
+
+class Forge(Protocol):
+    """What the jobs need from a forge, and nothing more."""
+
+    def read_file(self, path: str) -> str:
+        """``path`` on the default branch ("" if it does not exist)."""
+        ...
+
+    def bot_pull_requests(self, state: Literal["open", "closed", "all"] = "all") -> list[PullRequest]:
+        """The bot's own pull requests (branches ``bot/...``), with their bodies."""
+        ...
+
+    def propose(self, change: ChangeRequest) -> ProposalResult:
+        """Open the pull request, or bring the existing one up to date. Idempotent: proposing
+        the same change twice leaves one PR and one branch with the same content."""
+        ...
+
+    def close_pull_request(self, pull_request: PullRequest, comment: str) -> None:
+        """Close an open bot PR with a comment and delete its branch."""
+        ...
+
+
+# -- issues and repositories (used by the command and nightly jobs) ------------------------------
+
+Permission = Literal["admin", "maintain", "write", "triage", "read", "none"]
+WRITE_PERMISSIONS: tuple[Permission, ...] = ("admin", "maintain", "write")
+
+
+@dataclass(frozen=True)
+class TrackedIssue:
+    """A tracking issue the bot wrote, read back (its marker can hold state between runs)."""
+
+    number: int
+    title: str
+    body: str
+    state: str  # open | closed
+
+
+class IssueTracker(Protocol):
+    """Issues and comments, in the bot's words: one status comment per issue and one tracking
+    issue per kind, each found again by its hidden marker (``bot.core.markers``) and edited in place."""
+
+    def add_reaction(self, issue_number: int, comment_id: int | None = None, content: str = "eyes") -> None:
+        """React to a comment (``comment_id``) or, without one, to the issue itself. Idempotent."""
+        ...
+
+    def list_comments(self, issue_number: int) -> list[Comment]:
+        """Every comment of an issue or pull request, oldest first."""
+        ...
+
+    def upsert_comment(self, issue_number: int, marker_kind: str, body: str) -> Comment:
+        """The bot's one comment of ``marker_kind`` on the issue: edited if it exists, created
+        otherwise. The marker is appended to ``body`` unless it already carries one."""
+        ...
+
+    def permission(self, user: str) -> Permission:
+        """The user's role on the repository (collaborator-permission API); "none" if unknown."""
+        ...
+
+    def tracking_issue(self, marker_kind: str, label: str) -> TrackedIssue | None:
+        """The bot's issue with ``marker_kind`` and ``label`` (open or closed), or None; the
+        same lookup ``upsert_issue`` uses, so the state read is the state written."""
+        ...
+
+    def upsert_issue(self, marker_kind: str, title: str, body: str, labels: tuple[str, ...] = (),
+                     close: bool = False) -> IssueRef | None:
+        """The one tracking issue of ``marker_kind`` (found by its first label and marker): created
+        or edited (and reopened) with ``title`` and ``body``; with ``close=True`` it is edited and
+        closed instead, and None is returned when there is no such issue (nothing to close)."""
+        ...
+
+
+class RepoDirectory(Protocol):
+    """Facts about the code repositories the catalog links to."""
+
+    def repositories(self, names: list[str]) -> dict[str, RepoInfo]:
+        """``{"owner/name": RepoInfo}`` for each name asked; a name the forge could not check
+        (repeated server errors) is absent from the result, a deleted repository has
+        ``exists=False``, a renamed or transferred one has ``current_name``."""
+        ...

@@ -1,0 +1,204 @@
+"""``python -m bot check-links [FILE]``: check every link of the catalog once.
+
+Without ``--json``: one GitHub Actions ``::error`` annotation per dead link and line, then a
+summary table; a progress line on stderr when it is a terminal. With ``--json``: one JSON
+object per unique URL on stdout, ``{"url", "alive", "status", "final_url", "lines", "verdict"}``
+plus ``redirects``, ``error`` and ``permanent_redirect`` when there are any.
+
+arxiv.org paper links are answered by the arXiv API (``ArxivResolver``, 100 ids per call), and
+github.com repository links by GitHub's GraphQL API (``GitHubRepoResolver``) when GITHUB_TOKEN
+and GITHUB_REPOSITORY are set; what they cannot answer is checked over HTTP. ``--no-resolvers``
+checks everything over HTTP.
+
+Dead links are findings, not failures: the exit code is 0 unless the bot itself failed, or
+1 with ``--fail-on-dead`` (for local use and pre-commit hooks).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+import httpx
+
+from bot import config
+from bot.core.templates import render
+from bot.errors import CatalogError
+from bot.jobs.check_stars import GitHubRepoResolver
+from bot.linkcheck import checker
+from bot.linkcheck.arxiv import ArxivResolver
+from bot.linkcheck.extract import Link, extract_links
+from bot.linkcheck.http import HttpChecker, make_client
+from bot.linkcheck.model import LinkResult, Resolver, Verdict
+from bot.linkcheck.settings import CheckSettings, from_config
+
+SUMMARY_ROWS = 100
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", type=Path, default=Path("catalog.md"),
+                        help="the markdown file to check (default: catalog.md)")
+    parser.add_argument("--json", action="store_true", help="one JSON object per unique URL on stdout")
+    parser.add_argument("--concurrency", type=int, metavar="N",
+                        help="requests in flight at once over all hosts (default: config/links.yml)")
+    parser.add_argument("--per-host", type=int, metavar="N",
+                        help="requests in flight at once per host (default: config/links.yml)")
+    parser.add_argument("--timeout", type=float, metavar="S",
+                        help="seconds one request may take (default: config/links.yml)")
+    parser.add_argument("--fail-on-dead", action="store_true",
+                        help="exit with status 1 when a link is dead (default: dead links are findings: 0)")
+    parser.add_argument("--no-resolvers", action="store_true",
+                        help="check arxiv.org and github.com links over HTTP too, instead of through "
+                             "the arXiv API and GitHub's GraphQL API")
+
+
+def main(args: argparse.Namespace) -> int:
+    settings = from_config(config.load("links")).with_overrides(args.concurrency, args.timeout, args.per_host)
+    options = Options(as_json=args.json, fail_on_dead=args.fail_on_dead, progress=sys.stderr.isatty())
+    resolvers = () if args.no_resolvers else default_resolvers(os.environ)
+    return asyncio.run(_main(args.file, settings, resolvers, options))
+
+
+def default_resolvers(env: Mapping[str, str]) -> tuple[Resolver, ...]:
+    """The arXiv API resolver, and GitHub's when the environment has a token and a repository."""
+    resolvers: list[Resolver] = [ArxivResolver.from_config(config.load("sources"))]
+    if env.get("GITHUB_TOKEN") and env.get("GITHUB_REPOSITORY"):
+        from bot.forge.github import GitHubForge
+
+        resolvers.insert(0, GitHubRepoResolver(GitHubForge.from_environment(env)))
+    return tuple(resolvers)
+
+
+async def _main(path: Path, settings: CheckSettings, resolvers: Sequence[Resolver], options: Options) -> int:
+    async with make_client(settings) as client:
+        return await run(path, settings, client, resolvers, options=options)
+
+
+@dataclass(frozen=True)
+class Options:
+    as_json: bool = False
+    fail_on_dead: bool = False
+    progress: bool = False
+    out: TextIO | None = None  # default: sys.stdout at the time of the run
+    err: TextIO | None = None  # default: sys.stderr
+
+
+async def run(path: Path, settings: CheckSettings, client: httpx.AsyncClient,
+              resolvers: Sequence[Resolver] = (), options: Options | None = None) -> int:
+    """Check every link of ``path`` and print the report; the exit code."""
+    options = options or Options()
+    out, err = options.out or sys.stdout, options.err or sys.stderr
+    links = extract_links(_read(path))
+    started = time.monotonic()
+    http = HttpChecker(client, settings)
+    progress = _Progress(len(links), err) if options.progress else None
+    results = await checker.check_all([link.url for link in links], http, settings, resolvers,
+                                      progress.update if progress else None)
+    if progress:
+        progress.finish()
+    if options.as_json:
+        for link in links:
+            out.write(json.dumps(results[link.url].to_json(link.lines)) + "\n")
+    else:
+        out.write(dead_link_annotations(_display_path(path), links, results))
+        out.write(summary(_display_path(path), links, results, http.requests,
+                                  time.monotonic() - started, max(http.peak_in_flight.values(), default=0)))
+    out.flush()
+    dead = any(result.verdict is Verdict.DEAD for result in results.values())
+    return 1 if options.fail_on_dead and dead else 0
+
+
+def dead_link_annotations(file: str, links: Sequence[Link], results: dict[str, LinkResult]) -> str:
+    """``::error file=...,line=N::...`` for every line of every dead link."""
+    out = []
+    for link in links:
+        result = results[link.url]
+        if result.verdict is not Verdict.DEAD:
+            continue
+        final = result.final_url if result.redirects else None
+        for line in link.lines:
+            out.append(render("links-annotation.txt.j2", file=_escape_property(file), line=line,
+                              url=_escape_data(link.url), reason=_escape_data(_reason(result)),
+                              final_url=_escape_data(final) if final else None))
+    return "".join(text if text.endswith("\n") else text + "\n" for text in out)
+
+
+def summary(file: str, links: Sequence[Link], results: dict[str, LinkResult], requests: int,
+            seconds: float, peak_host: int) -> str:
+    """The summary table (markdown) of one run."""
+    counts = {verdict.value: 0 for verdict in Verdict}
+    for result in results.values():
+        counts[result.verdict.value] += 1
+    counts["total"] = len(results)
+
+    def rows(verdict: Verdict) -> list[dict[str, Any]]:
+        return [{"lines": link.lines, "url": link.url, "reason": _reason(results[link.url])}
+                for link in links if results[link.url].verdict is verdict]
+
+    redirected = [{"lines": link.lines, "url": link.url, "target": results[link.url].permanent_redirect}
+                  for link in links if results[link.url].permanent_redirect]
+    return render("links-summary.md.j2", file=file, counts=counts, dead=rows(Verdict.DEAD),
+                  unknown=rows(Verdict.UNKNOWN), redirected=redirected, requests=requests,
+                  seconds=seconds, peak_host=peak_host, max_rows=SUMMARY_ROWS)
+
+
+def _reason(result: LinkResult) -> str:
+    if result.error:
+        return result.error
+    return f"HTTP {result.status}" if result.status is not None else "no answer"
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CatalogError(f"{path} does not exist: pass the markdown file to check, "
+                           f"e.g. `python -m bot check-links catalog.md`.") from exc
+    except (OSError, UnicodeDecodeError) as exc:
+        raise CatalogError(f"cannot read {path} as UTF-8 text ({exc}).") from exc
+
+
+def _display_path(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+class _Progress:
+    """A progress line on a terminal, redrawn at most five times a second."""
+
+    def __init__(self, total: int, stream: TextIO) -> None:
+        self.total, self.stream = total, stream
+        self.done = self.dead = 0
+        self._drawn = 0.0
+
+    def update(self, result: LinkResult) -> None:
+        self.done += 1
+        self.dead += result.verdict is Verdict.DEAD
+        now = time.monotonic()
+        if now - self._drawn >= 0.2 or self.done == self.total:
+            self._drawn = now
+            line = render("links-progress.txt.j2", done=self.done, total=self.total, dead=self.dead)
+            self.stream.write("\r" + line.rstrip("\n"))
+            self.stream.flush()
+
+    def finish(self) -> None:
+        self.stream.write("\n")
+        self.stream.flush()

@@ -1,0 +1,320 @@
+"""``python -m bot check-stars [FILE]``: star counts, renamed, archived and deleted repositories.
+
+Every github.com repository linked from the catalog is looked up in one ``RepoDirectory.
+repositories`` call (batched GraphQL: 100 repositories per query). ``refresh_entries`` is the
+pure part: in canonical entry lines it writes the star count as plain text (only when the
+displayed, rounded value changes, so the diff stays small), rewrites renamed or transferred
+repositories to their new URL (keeping any ``/tree/...`` suffix) and marks archived ones
+``(archived)``; deleted repositories are reported, never removed. Lines that are not canonical
+entries are never rewritten: what concerns them is reported.
+
+The same lookups answer the link checker for github.com repository links
+(``GitHubRepoResolver``), so repository pages are never scraped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import difflib
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal, TextIO
+
+from bot.core import taxonomy as taxonomy_module
+from bot.core.catalog import Catalog, Item, parse, read_catalog, write_catalog
+from bot.core.entry import Entry, format_stars
+from bot.core.taxonomy import Taxonomy
+from bot.core.templates import render
+from bot.errors import ForgeError
+from bot.forge.protocols import RepoDirectory, RepoInfo
+from bot.linkcheck import LinkResult, Verdict, extract_links
+
+# First path segments of github.com that are not users or organisations.
+RESERVED_OWNERS = frozenset({
+    "about", "apps", "codespaces", "collections", "contact", "customer-stories", "enterprise",
+    "events", "explore", "features", "issues", "join", "login", "marketplace", "new", "notifications",
+    "orgs", "organizations", "pricing", "pulls", "readme", "search", "security", "settings", "site",
+    "sponsors", "stars", "team", "topics", "trending",
+})
+_REPO_URL_RE = re.compile(
+    r"^https?://(?:www\.)?github\.com/(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))"
+    r"/(?P<name>[A-Za-z0-9._-]{1,100}?)(?:\.git)?(?P<rest>[/?#].*)?$", re.IGNORECASE)
+# What may follow owner/name for the link to show the repository itself (or one of its branches).
+_REPOSITORY_PAGE_RE = re.compile(r"(?:/|/tree/[^/?#]+/?)?(?:[?#].*)?")
+NO_TOKEN = ("{job} looks repositories up through the GitHub API and needs a token: set GITHUB_TOKEN "
+            "(locally `export GITHUB_TOKEN=$(gh auth token)`, or a fine-grained token with read access "
+            "to public repositories) and run it again")
+# The forge needs a repository name, but repository lookups never touch it.
+LOOKUP_ONLY_REPOSITORY = "catalog-bot/lookups"
+
+
+@dataclass(frozen=True)
+class RepoLink:
+    """A github.com link to a repository: ``https://github.com/OWNER/NAME`` plus ``rest``."""
+
+    url: str
+    name: str  # "owner/name", as written
+    rest: str  # what follows owner/name: "", "/tree/main/sub", "#readme", ...
+
+    @property
+    def is_repository_page(self) -> bool:
+        """The link shows the repository itself (or a branch), so the repository's stars are its own."""
+        return _REPOSITORY_PAGE_RE.fullmatch(self.rest) is not None
+
+    def moved_to(self, new_name: str) -> str:
+        return f"https://github.com/{new_name}{self.rest}"
+
+
+def repo_link(url: str) -> RepoLink | None:
+    """The repository a github.com URL points into, or None (not GitHub, a profile, a GitHub page)."""
+    match = _REPO_URL_RE.match(url or "")
+    if not match or match["owner"].lower() in RESERVED_OWNERS or match["name"] in (".", ".."):
+        return None
+    return RepoLink(url, f"{match['owner']}/{match['name']}", match["rest"] or "")
+
+
+def repository_names(text: str) -> list[str]:
+    """Every repository linked from ``text`` (entries, prose, badges), once, in order."""
+    links = (repo_link(link.url) for link in extract_links(text))
+    return list(dict.fromkeys(link.name for link in links if link))
+
+
+# -- findings and the pure refresh ---------------------------------------------------------------
+
+FindingKind = Literal["stars", "renamed", "archived", "unarchived", "deleted", "unchecked"]
+
+
+@dataclass(frozen=True)
+class RepoFinding:
+    """One thing learnt about a linked repository, and whether the refresh wrote it."""
+
+    kind: FindingKind
+    line: int  # 1-based
+    title: str  # the entry's title ("" on a line that is not an item)
+    url: str  # the link as written
+    repo: str  # owner/name as written
+    old: str = ""  # stars: the star text shown before ("" when none)
+    new: str = ""  # stars: the new star text; renamed: the new URL
+    applied: bool = True  # written into the catalog; False: reported only (not a canonical entry line)
+
+
+def _star_link(entry: Entry) -> RepoLink | None:
+    """The repository whose stars the entry shows: its code link, or a resource's own URL."""
+    return repo_link(entry.code_url) or (repo_link(entry.url) if entry.kind == "resource" else None)
+
+
+def refreshed_entry(entry: Entry, infos: Mapping[str, RepoInfo]) -> Entry:
+    """``entry`` with the repositories' current facts: stars, archived, new URLs after a rename."""
+    star_link = _star_link(entry)
+    info = infos.get(star_link.name) if star_link else None
+    if star_link and info is not None and info.exists:
+        fresh = info.stars is not None and star_link.is_repository_page
+        entry = entry.with_stars(info.stars if fresh else entry.stars, info.archived)
+    url, code_url = _current_url(entry.url, infos), _current_url(entry.code_url, infos)
+    if (url, code_url) == (entry.url, entry.code_url):
+        return entry
+    return replace(entry, url=url, code_url=code_url)
+
+
+def _current_url(url: str, infos: Mapping[str, RepoInfo]) -> str:
+    """``url``, or where its repository lives now after a rename or transfer."""
+    link = repo_link(url)
+    info = infos.get(link.name) if link else None
+    if link and info is not None and info.exists and info.current_name:
+        return link.moved_to(info.current_name)
+    return url
+
+
+def refresh_entries(catalog: Catalog, infos: Mapping[str, RepoInfo]) -> tuple[Catalog, list[RepoFinding]]:
+    """The catalog with fresh repository facts in its canonical entries, and every finding
+    (including those about links on other lines, which are reported and left as they are)."""
+    findings: list[RepoFinding] = []
+    entry_lines = set()
+    for item in catalog.items:
+        if item.entry is not None:
+            entry_lines.add(item.start + 1)
+            findings += _entry_findings(item, item.entry, refreshed_entry(item.entry, infos), infos)
+    findings += _other_line_findings(catalog, entry_lines, infos)
+    return catalog.map_entries(lambda entry: refreshed_entry(entry, infos)), findings
+
+
+def _entry_findings(item: Item, old: Entry, new: Entry, infos: Mapping[str, RepoInfo]) -> list[RepoFinding]:
+    found = []
+    line, title = item.line_number, old.title
+    for field in ("url", "code_url"):
+        link = repo_link(getattr(old, field))
+        if link is None:
+            continue
+        info = infos.get(link.name)
+        if info is None:
+            found.append(RepoFinding("unchecked", line, title, link.url, link.name))
+        elif not info.exists:
+            found.append(RepoFinding("deleted", line, title, link.url, link.name))
+        elif getattr(new, field) != link.url:
+            found.append(RepoFinding("renamed", line, title, link.url, link.name, new=getattr(new, field)))
+    star_link = _star_link(old)
+    if star_link is None:
+        return found
+    old_text, new_text = _star_text(old), _star_text(new)
+    if new_text != old_text and new.stars is not None:
+        found.append(RepoFinding("stars", line, title, star_link.url, star_link.name, old_text, new_text))
+    if new.archived != old.archived:
+        kind: FindingKind = "archived" if new.archived else "unarchived"
+        found.append(RepoFinding(kind, line, title, star_link.url, star_link.name))
+    return found
+
+
+def _star_text(entry: Entry) -> str:
+    return format_stars(entry.stars) if entry.stars is not None else ""
+
+
+def _other_line_findings(catalog: Catalog, entry_lines: set[int],
+                         infos: Mapping[str, RepoInfo]) -> list[RepoFinding]:
+    """Renamed, archived and deleted repositories linked from lines that are not canonical entries."""
+    found = []
+    for link in extract_links(catalog.render()):
+        repo = repo_link(link.url)
+        info = infos.get(repo.name) if repo else None
+        if repo is None or info is None:
+            continue
+        for line in (n for n in link.lines if n not in entry_lines):
+            title = title_at(catalog, line)
+            if not info.exists:
+                found.append(RepoFinding("deleted", line, title, repo.url, repo.name, applied=False))
+            elif info.current_name:
+                found.append(RepoFinding("renamed", line, title, repo.url, repo.name,
+                                         new=repo.moved_to(info.current_name), applied=False))
+            elif info.archived:
+                found.append(RepoFinding("archived", line, title, repo.url, repo.name, applied=False))
+    return found
+
+
+def title_at(catalog: Catalog, line: int) -> str:
+    """The title of the item that covers 1-based ``line`` ("" outside items)."""
+    return next((item.title for item in catalog.items if item.start < line <= item.end), "")
+
+
+# -- the link checker's resolver for github.com --------------------------------------------------
+
+
+class RememberedRepositories:
+    """A ``RepoDirectory`` that asks its source at most once per name: the nightly job's star
+    refresh and link check share one batched lookup."""
+
+    def __init__(self, source: RepoDirectory) -> None:
+        self._source = source
+        self._asked: set[str] = set()
+        self._known: dict[str, RepoInfo] = {}
+
+    def repositories(self, names: list[str]) -> dict[str, RepoInfo]:
+        missing = [name for name in dict.fromkeys(names) if name not in self._asked]
+        if missing:
+            self._known.update(self._source.repositories(missing))
+            self._asked.update(missing)
+        return {name: self._known[name] for name in names if name in self._known}
+
+
+class GitHubRepoResolver:
+    """Answers the link checker for github.com repository links from ``RepoDirectory`` lookups.
+
+    A missing repository is dead (404); a repository page of an existing one is alive (a rename
+    is a permanent redirect to the new URL). Deeper pages (``/blob/...``, ``/tree/main/sub``) of
+    an existing repository, and repositories GitHub could not answer for, are left to HTTP.
+    """
+
+    name = "github"
+
+    def __init__(self, directory: RepoDirectory) -> None:
+        self._directory = directory
+
+    def claims(self, url: str) -> bool:
+        return repo_link(url) is not None
+
+    def resolve(self, urls: Sequence[str]) -> dict[str, LinkResult]:
+        links = [link for link in map(repo_link, urls) if link]
+        infos = self._directory.repositories(list(dict.fromkeys(link.name for link in links)))
+        answers = {}
+        for link in links:
+            answer = _resolved(link, infos.get(link.name))
+            if answer is not None:
+                answers[link.url] = answer
+        return answers
+
+
+def _resolved(link: RepoLink, info: RepoInfo | None) -> LinkResult | None:
+    if info is None:
+        return None
+    if not info.exists:
+        return LinkResult(link.url, Verdict.DEAD, status=404,
+                          error=f"GitHub: repository {link.name} not found (deleted, or private)")
+    if not link.is_repository_page:
+        return None
+    moved = link.moved_to(info.current_name) if info.current_name else None
+    return LinkResult(link.url, Verdict.ALIVE, status=200, final_url=moved or link.url,
+                      permanent_redirect=moved)
+
+
+# -- the job -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StarsReport:
+    path: str
+    repositories: int  # unique repositories looked up
+    findings: tuple[RepoFinding, ...]
+    diff: str  # the change to the file as a unified diff ("" when nothing changed)
+    written: bool
+
+
+def refresh_text(text: str, directory: RepoDirectory,
+                 taxonomy: Taxonomy | None) -> tuple[str, list[RepoFinding], int]:
+    """(new text, findings, repositories looked up): one ``repositories`` call for all of them."""
+    catalog = parse(text, taxonomy)
+    names = repository_names(text)
+    infos = directory.repositories(names) if names else {}
+    new_catalog, findings = refresh_entries(catalog, infos)
+    return new_catalog.render(), findings, len(names)
+
+
+def run(path: Path, directory: RepoDirectory, taxonomy: Taxonomy | None, dry_run: bool = False,
+        out: TextIO | None = None) -> StarsReport:
+    """Refresh ``path`` in place (unless ``dry_run``) and print the report."""
+    old = read_catalog(path, taxonomy).render()
+    new, findings, looked_up = refresh_text(old, directory, taxonomy)
+    diff = "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True),
+                                        f"a/{path.name}", f"b/{path.name}"))
+    written = new != old and not dry_run
+    if written:
+        write_catalog(path, new, taxonomy, old_text=old)
+    report = StarsReport(str(path), looked_up, tuple(findings), diff, written)
+    (out or sys.stdout).write(render("stars_report.md.j2", report=report, dry_run=dry_run,
+                                     counts=count_findings(findings)))
+    return report
+
+
+def count_findings(findings: Sequence[RepoFinding]) -> dict[str, int]:
+    kinds: tuple[FindingKind, ...] = ("stars", "renamed", "archived", "unarchived", "deleted", "unchecked")
+    return {kind: sum(1 for f in findings if f.kind == kind) for kind in kinds}
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", type=Path, default=Path("catalog.md"),
+                        help="the catalog to refresh in place (default: catalog.md)")
+    parser.add_argument("--dry-run", action="store_true", help="print the diff, change nothing")
+    parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
+
+
+def main(args: argparse.Namespace) -> int:
+    env = dict(os.environ)
+    if not env.get("GITHUB_TOKEN"):
+        raise ForgeError(NO_TOKEN.format(job="check-stars"))
+    from bot.forge.github import GitHubForge
+
+    repository = env.get("GITHUB_REPOSITORY") or LOOKUP_ONLY_REPOSITORY
+    directory = GitHubForge.from_environment(env, repository=repository, api_url=args.api_url)
+    run(args.file, directory, taxonomy_module.load(), dry_run=args.dry_run)
+    return 0

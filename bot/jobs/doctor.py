@@ -1,0 +1,105 @@
+"""``python -m bot doctor``: is this token, and this repository, ready for the bot?
+
+Reads only. Checks that the repository is reachable with the token, what the token may do
+(classic tokens: the ``x-oauth-scopes`` header; user tokens: the repository's ``permissions``
+object; installation tokens such as the workflow's GITHUB_TOKEN: granted by the workflow's
+``permissions:`` block, which the API does not echo back), the repository setting "Allow GitHub
+Actions to create and approve pull requests", the labels, reviewers and assignees from
+``config/github.yml``, and explains that PRs opened with the default GITHUB_TOKEN do not start
+other workflows, and the fix. Every line comes from ``config/templates/doctor.txt.j2``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, Protocol
+
+from bot import config
+from bot.core import templates
+from bot.forge.github import AccessReport, GitHubForge, GitHubSettings
+
+Status = Literal["ok", "info", "warn", "fail"]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    status: Status
+    facts: Mapping[str, Any] = field(default_factory=dict)
+
+
+class Inspectable(Protocol):
+    def inspect_access(self) -> AccessReport: ...
+
+
+def _token_check(report: AccessReport) -> Check:
+    facts: dict[str, Any] = {"kind": report.token_kind, "scopes": report.scopes, "private": report.private,
+                             "permissions": report.permissions}
+    if report.scopes is not None:  # classic personal access token or OAuth token
+        needed = "repo" if report.private else "public_repo"
+        covering = next((s for s in ("repo", needed) if s in report.scopes), None)
+        return Check("token-scopes", "ok" if covering else "fail", {**facts, "needed": needed,
+                                                                    "covering": covering})
+    if report.permissions is not None:
+        return Check("token-permissions", "ok" if report.permissions.get("push") else "fail", facts)
+    return Check("token-installation", "info", facts)
+
+
+def _workflow_check(report: AccessReport) -> Check:
+    settings = report.workflow_permissions
+    if settings is None:
+        return Check("actions-pr-setting-unknown", "warn", {"error": report.workflow_error})
+    allowed = bool(settings.get("can_approve_pull_request_reviews"))
+    needs_it = report.token_kind in ("installation", "unknown")
+    status: Status = "ok" if allowed else ("fail" if needs_it else "warn")
+    return Check("actions-pr-setting", status, {"allowed": allowed, "needs_it": needs_it,
+                                                 "default": settings.get("default_workflow_permissions")})
+
+
+def _people_checks(report: AccessReport, settings: GitHubSettings) -> list[Check]:
+    checks = []
+    for login, permission in report.people.items():
+        roles = {"reviewer": login in settings.reviewers, "assignee": login in settings.assignees}
+        ok = permission in ("admin", "maintain", "write", "triage")
+        facts = {"login": login, "permission": permission, "roles": [r for r, yes in roles.items() if yes]}
+        checks.append(Check("person", "ok" if ok else "warn", facts))
+    return checks
+
+
+def evaluate(report: AccessReport, settings: GitHubSettings) -> list[Check]:
+    """The checks, in the order a maintainer should fix them."""
+    if not report.readable:
+        return [Check("repository-unreachable", "fail", {"error": report.error})]
+    checks = [Check("repository", "ok", {"default_branch": report.default_branch, "private": report.private}),
+              _token_check(report), _workflow_check(report),
+              Check("triggers", "warn" if report.token_kind == "installation" else "ok",
+                    {"kind": report.token_kind})]
+    checks.append(Check("labels", "info" if report.missing_labels else "ok",
+                        {"missing": list(report.missing_labels)}))
+    checks.extend(_people_checks(report, settings))
+    if report.rate_remaining:
+        checks.append(Check("rate", "info", {"remaining": report.rate_remaining}))
+    return checks
+
+
+def run(forge: Inspectable, settings: GitHubSettings) -> tuple[list[Check], str]:
+    report = forge.inspect_access()
+    checks = evaluate(report, settings)
+    return checks, templates.render("doctor.txt.j2", report=report, checks=checks, settings=settings).strip()
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--repository", help="owner/name (default: $GITHUB_REPOSITORY)")
+    parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
+
+
+def main(args: argparse.Namespace) -> int:
+    settings = GitHubSettings.from_config(config.load("github"))
+    forge = GitHubForge.from_environment(dict(os.environ), repository=args.repository, api_url=args.api_url,
+                                         settings=settings)
+    checks, text = run(forge, settings)
+    print(text)
+    return 1 if any(check.status == "fail" for check in checks) else 0

@@ -1,0 +1,782 @@
+"""The import job: build ``catalog.md`` from curated lists in other formats.
+
+``python -m bot import FILE... --output catalog.md`` reads each list (``bot.sources.lists``),
+maps every source section to a taxonomy section through ``config/import-mapping.yml``, merges
+the same paper found in several lists (arXiv id first, then title), and writes the catalog with
+``bot.core.catalog.write_catalog``. Nothing is dropped silently: the report says, per input file, how
+many entries it read, how many papers and resources it gave, and which entries were excluded,
+unmapped or unreadable, and why. The same inputs always give the same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import fnmatch
+import re
+import sys
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import cached_property
+from pathlib import Path
+from typing import TextIO
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from rapidfuzz import fuzz, process
+
+from bot import config
+from bot.core import arxiv_ids, templates
+from bot.core import taxonomy as taxonomy_module
+from bot.core.catalog import Placement, parse, render_document, write_catalog
+from bot.core.entry import Entry
+from bot.core.taxonomy import Taxonomy
+from bot.core.text import title_key
+from bot.errors import CatalogError, ConfigError, SourceError
+from bot.jobs.lint import duplicate_pairs
+from bot.sources.lists import Fields, SourceItem, Unreadable, extract, github_repo, read_items
+
+MAPPING = "import-mapping"
+
+# -- the mapping (config/import-mapping.yml) --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Exclusion:
+    reason: str
+    files: tuple[str, ...] = ("*",)
+    path: re.Pattern[str] | None = None
+    title: re.Pattern[str] | None = None
+    link: re.Pattern[str] | None = None
+
+    @property
+    def is_section(self) -> bool:
+        """Applies to whole source sections (decided before reading the entries)."""
+        return self.title is None and self.link is None
+
+
+@dataclass(frozen=True)
+class Rule:
+    to: str
+    files: tuple[str, ...] = ("*",)
+    path: re.Pattern[str] | None = None
+    weight: float = 1.0
+
+
+@dataclass(frozen=True)
+class RouteRule:
+    to: str
+    title: re.Pattern[str] | None = None
+    text: re.Pattern[str] | None = None
+
+    def matches(self, title: str, text: str) -> bool:
+        return bool((self.title and self.title.search(title)) or (self.text and self.text.search(text)))
+
+
+@dataclass(frozen=True)
+class Route:
+    default: str
+    rules: tuple[RouteRule, ...] = ()
+    guess_weight: float = 1.0  # weight of the default: a catch-all's guess counts less
+
+
+@dataclass(frozen=True)
+class Mapping:
+    taxonomy: Taxonomy
+    rules: tuple[Rule, ...] = ()
+    exclude: tuple[Exclusion, ...] = ()
+    routes: dict[str, Route] = field(default_factory=dict)
+    title_match: float = 92.0
+
+    def for_file(self, name: str) -> FileMapping:
+        """The rules and exclusions that apply to one input file."""
+        return FileMapping(replace(
+            self, rules=tuple(r for r in self.rules if _file_matches(r.files, name)),
+            exclude=tuple(e for e in self.exclude if _file_matches(e.files, name))))
+
+    def rule_for(self, item: SourceItem) -> Rule | None:
+        return next((r for r in self.rules if _applies(r.files, r.path, item)), None)
+
+    def section_exclusion(self, item: SourceItem) -> Exclusion | None:
+        return next((e for e in self.exclude if e.is_section and _applies(e.files, e.path, item)), None)
+
+    def entry_exclusion(self, item: SourceItem, fields: Fields) -> Exclusion | None:
+        for exclusion in self.exclude:
+            if exclusion.is_section or not _applies(exclusion.files, exclusion.path, item):
+                continue
+            if exclusion.title and exclusion.title.search(fields.title):
+                return exclusion
+            if exclusion.link and fields.resource and exclusion.link.search(fields.url):
+                return exclusion
+        return None
+
+    def place(self, target: str, fields: Fields, item: SourceItem) -> tuple[Placement, float]:
+        """Follow routes from ``target`` to a (section, subsection), with the weight of the
+        guess (below 1 when a catch-all route fell back on its default)."""
+        seen: set[str] = set()
+        weight = 1.0
+        while target in self.routes and target not in seen:
+            seen.add(target)
+            route = self.routes[target]
+            matched = next((r.to for r in route.rules if r.matches(fields.title, item.text)), None)
+            if matched is None:
+                weight *= route.guess_weight
+            target = matched or route.default
+        return _placement(self.taxonomy, target), weight
+
+
+class FileMapping:
+    """A mapping narrowed to one file, remembering the decision for each heading path (the
+    entries of a section share it)."""
+
+    def __init__(self, mapping: Mapping) -> None:
+        self.mapping = mapping
+        self._rules: dict[str, Rule | None] = {}
+        self._exclusions: dict[str, Exclusion | None] = {}
+
+    def rule_for(self, item: SourceItem) -> Rule | None:
+        if item.heading_path not in self._rules:
+            self._rules[item.heading_path] = self.mapping.rule_for(item)
+        return self._rules[item.heading_path]
+
+    def section_exclusion(self, item: SourceItem) -> Exclusion | None:
+        if item.heading_path not in self._exclusions:
+            self._exclusions[item.heading_path] = self.mapping.section_exclusion(item)
+        return self._exclusions[item.heading_path]
+
+
+def _file_matches(files: tuple[str, ...], name: str) -> bool:
+    return any(fnmatch.fnmatchcase(name, pattern) for pattern in files)
+
+
+def _applies(files: tuple[str, ...], path: re.Pattern[str] | None, item: SourceItem) -> bool:
+    return _file_matches(files, item.file) and (path is None or bool(path.search(item.heading_path)))
+
+
+def _placement(taxonomy: Taxonomy, target: str) -> Placement:
+    section, _, subsection = target.partition("/")
+    taxonomy.get(section, subsection or None)  # raises UnknownSectionError
+    return section, subsection or None
+
+
+def _regex(value: str | None, where: str) -> re.Pattern[str] | None:
+    if value is None:
+        return None
+    try:
+        return re.compile(value, re.IGNORECASE)
+    except re.error as exc:
+        raise ConfigError(f"config/{MAPPING}.yml: {where}: {value!r} is not a valid regular "
+                          f"expression ({exc}); fix it and run `python -m bot validate-config`") from exc
+
+
+def load_mapping(taxonomy: Taxonomy, directory: Path | None = None) -> Mapping:
+    """Read and check ``config/import-mapping.yml``: patterns compile, targets exist."""
+    data = config.load(MAPPING, directory)
+    rules = tuple(Rule(r["to"], tuple(r.get("files", ["*"])), _regex(r.get("path"), f"rules[{i}].path"),
+                       float(r.get("weight", 1))) for i, r in enumerate(data["rules"]))
+    exclude = tuple(Exclusion(e["reason"], tuple(e.get("files", ["*"])),
+                              _regex(e.get("path"), f"exclude[{i}].path"),
+                              _regex(e.get("title"), f"exclude[{i}].title"),
+                              _regex(e.get("link"), f"exclude[{i}].link"))
+                    for i, e in enumerate(data["exclude"]))
+    routes = {name: Route(r["default"], tuple(
+        RouteRule(rr["to"], _regex(rr.get("title"), f"routes.{name}.rules[{j}].title"),
+                  _regex(rr.get("text"), f"routes.{name}.rules[{j}].text"))
+        for j, rr in enumerate(r.get("rules", []))), float(r.get("guess_weight", 1)))
+        for name, r in data["routes"].items()}
+    mapping = Mapping(taxonomy, rules, exclude, routes, float(data["title_match"]))
+    _check_targets(mapping)
+    return mapping
+
+
+def _check_targets(mapping: Mapping) -> None:
+    targets = [(f"rules[{i}].to", r.to) for i, r in enumerate(mapping.rules)]
+    for name, route in mapping.routes.items():
+        targets.append((f"routes.{name}.default", route.default))
+        targets += [(f"routes.{name}.rules[{j}].to", r.to) for j, r in enumerate(route.rules)]
+    for where, target in targets:
+        if target in mapping.routes:
+            continue
+        try:
+            _placement(mapping.taxonomy, target)
+        except CatalogError as exc:
+            raise ConfigError(f"config/{MAPPING}.yml: {where}: {target!r} is neither a route nor a "
+                              f"taxonomy section ({exc}); fix it and run `python -m bot validate-config`"
+                              ) from exc
+
+
+# -- reading the sources into candidates -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str  # the file name mapping rules match
+    label: str  # how the report names it (the path given)
+    text: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One paper or resource as one list gives it, with where that list would put it."""
+
+    fields: Fields
+    item: SourceItem
+    order: int
+    source: int  # index of the list it came from
+    placement: Placement | None = None  # None: title-only (text without links)
+    weight: float = 1.0
+    explicit: bool = False  # the list itself names the subsection (no keyword route)
+
+    @cached_property
+    def key(self) -> str:
+        return title_key(self.fields.title)
+
+
+@dataclass
+class FileReport:
+    name: str
+    label: str
+    entries: int = 0
+    navigation: int = 0
+    papers: int = 0
+    resources: int = 0
+    title_only: int = 0
+    merged: int = 0
+    unreadable: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
+    excluded: Counter[str] = field(default_factory=Counter)
+    unmapped: Counter[str] = field(default_factory=Counter)
+    left_out: dict[str, str] = field(default_factory=dict)  # title key of an excluded entry -> why
+
+    def add_unreadable(self, line: int, reason: str) -> None:
+        self.unreadable[reason].append(line)
+
+    @property
+    def unreadable_count(self) -> int:
+        return sum(len(lines) for lines in self.unreadable.values())
+
+
+def read_source(source: Source, mapping: Mapping, start: int,
+                index: int) -> tuple[list[Candidate], FileReport]:
+    """The candidates one list (the ``index``-th) gives, numbered from ``start``."""
+    items, navigation = read_items(source.name, source.text)
+    report = FileReport(source.name, source.label, entries=len(items), navigation=navigation)
+    file_mapping = mapping.for_file(source.name)
+    candidates: list[Candidate] = []
+    for item in items:
+        candidates += _item_candidates(item, file_mapping, report, (start + len(candidates), index))
+    return candidates, report
+
+
+def _item_candidates(item: SourceItem, file_mapping: FileMapping, report: FileReport,
+                     position: tuple[int, int]) -> list[Candidate]:
+    """The candidates of one item; ``position`` is (order of the first one, source index)."""
+    mapping = file_mapping.mapping
+    exclusion = file_mapping.section_exclusion(item)
+    if exclusion:
+        report.excluded[exclusion.reason] += 1
+        _remember_left_out(item, f"excluded from {item.file} ({exclusion.reason})", report)
+        return []
+    rule = file_mapping.rule_for(item)
+    if rule is None and item.linked:
+        report.unmapped[item.heading_path or "(no heading)"] += 1
+        return []
+    extracted = extract(item)
+    if isinstance(extracted, Unreadable):
+        report.add_unreadable(item.line, extracted.reason)
+        if extracted.title:
+            report.left_out.setdefault(title_key(extracted.title), f"unreadable in {item.where}")
+        return []
+    found: list[Candidate] = []
+    for fields in extracted:
+        if exclusion := mapping.entry_exclusion(item, fields):
+            report.excluded[exclusion.reason] += 1
+            report.left_out.setdefault(title_key(fields.title),
+                                       f"excluded from {item.file} ({exclusion.reason})")
+            continue
+        candidate = _candidate(fields, item, rule, mapping, (position[0] + len(found), position[1]), report)
+        if candidate:
+            found.append(candidate)
+    return found
+
+
+def _remember_left_out(item: SourceItem, why: str, report: FileReport) -> None:
+    """Keep the titles of excluded entries, to explain a rendered list's unmatched titles."""
+    extracted = extract(item)
+    if not isinstance(extracted, Unreadable):
+        for fields in extracted:
+            report.left_out.setdefault(title_key(fields.title), why)
+
+
+def _candidate(fields: Fields, item: SourceItem, rule: Rule | None, mapping: Mapping,
+               position: tuple[int, int], report: FileReport) -> Candidate | None:
+    if rule is None or not item.linked:
+        report.title_only += 1
+        return Candidate(fields, item, *position)
+    placement, guess = mapping.place(rule.to, fields, item)
+    kind = mapping.taxonomy.get(placement[0]).kind
+    if fields.resource:
+        if placement[0] != "resources":  # tools are code; pages about them are resources
+            placement = ("tools" if github_repo(fields.url) else "resources", None)
+        report.resources += 1
+    elif kind == "resources":
+        report.unmapped[f"{item.heading_path} (papers in a resources section)"] += 1
+        return None
+    else:
+        report.papers += 1
+    explicit = rule.to not in mapping.routes and "/" in rule.to
+    return Candidate(fields, item, *position, placement=placement, weight=rule.weight * guess,
+                     explicit=explicit)
+
+
+# -- merging the same paper across lists -------------------------------------------------------
+
+SAME_ID_TITLE_SCORE = 70.0  # two titles given with one arXiv id: below this they are two papers
+
+
+@dataclass
+class Record:
+    """Everything the lists say about one paper or resource."""
+
+    candidates: list[Candidate]
+
+    @property
+    def first(self) -> Candidate:
+        return self.candidates[0]
+
+    @property
+    def arxiv_id(self) -> str | None:
+        return self.first.fields.arxiv_id
+
+    def files(self) -> set[int]:
+        return {c.source for c in self.candidates}
+
+
+@dataclass
+class Merge:
+    records: list[Record] = field(default_factory=list)
+    conflicts: list[tuple[Candidate, str]] = field(default_factory=list)
+    absorbed: list[Candidate] = field(default_factory=list)  # resources named like a paper
+    unmatched: list[tuple[Candidate, str | None]] = field(default_factory=list)  # title-only
+
+
+def merge(candidates: Sequence[Candidate], title_match: float,
+          left_out: dict[str, str] | None = None) -> Merge:
+    """Group candidates into records: papers by arXiv id, then by title; resources by link;
+    title-only candidates (text without links) join a record or stay unmatched. ``left_out``
+    maps title keys of excluded entries to why, to explain unmatched titles."""
+    result = Merge()
+    papers = [c for c in candidates if c.placement and not c.fields.resource]
+    index = TitleIndex(title_match)
+    for record in _id_records([c for c in papers if c.fields.arxiv_id], result):
+        index.add(record)
+    for candidate in [c for c in papers if not c.fields.arxiv_id]:
+        found = index.find(candidate.key)
+        if found is None:
+            index.add(Record([candidate]))
+        else:
+            index.join(candidate, found)
+    resources = _resource_records([c for c in candidates if c.placement and c.fields.resource],
+                                  index, result)
+    resource_index = TitleIndex(title_match)
+    for record in resources:
+        resource_index.add(record)
+    left = dict(left_out or {})
+    left.update({c.key: f"left out of {c.item.where}" for c, _ in result.conflicts})
+    for candidate in [c for c in candidates if c.placement is None]:
+        found = index.find(candidate.key) or resource_index.find(candidate.key)
+        if found is not None:
+            found.candidates.append(candidate)
+        else:
+            result.unmatched.append((candidate, left.get(candidate.key)))
+    result.records = index.records + resources
+    return result
+
+
+def _id_records(candidates: list[Candidate], result: Merge) -> list[Record]:
+    groups: dict[str, list[Candidate]] = {}
+    for candidate in candidates:
+        groups.setdefault(str(candidate.fields.arxiv_id), []).append(candidate)
+    records = []
+    for arxiv_id, group in groups.items():
+        winner, losers = _majority_title_cluster(group)
+        records.append(Record(winner))
+        title = best_title(winner)
+        for loser in losers:
+            result.conflicts.append((loser, f"arXiv {arxiv_id} belongs to “{title}” in "
+                                            f"{len(Record(winner).files())} list(s); this entry's "
+                                            f"title differs: check its link"))
+    return _merge_same_titles(records, result)
+
+
+def _majority_title_cluster(group: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
+    """The candidates that agree on the title most lists give with this id, and the others.
+    A short name ("MobileLLM", from a table of models) agrees with any title."""
+    clusters: list[list[Candidate]] = []
+    short = [c for c in group if len(c.key.split()) <= 3]
+    for candidate in (c for c in group if len(c.key.split()) > 3):
+        home = next((c for c in clusters if _same_paper_title(c[0].key, candidate.key)), None)
+        if home is None:
+            clusters.append([candidate])
+        else:
+            home.append(candidate)
+    if not clusters:
+        return group, []
+    winner = max(clusters, key=lambda c: (len({x.source for x in c}), -c[0].order))
+    winner = sorted(winner + short, key=lambda c: c.order)
+    return winner, [c for cluster in clusters if cluster[0] not in winner for c in cluster]
+
+
+def _same_paper_title(a: str, b: str) -> bool:
+    return fuzz.token_set_ratio(a, b) >= SAME_ID_TITLE_SCORE
+
+
+def _merge_same_titles(records: list[Record], result: Merge) -> list[Record]:
+    """Two arXiv ids with one exact title: keep the id more lists give, report the other."""
+    by_key: dict[str, Record] = {}
+    kept = []
+    for record in sorted(records, key=lambda r: (-len(r.files()), r.first.order)):
+        key = title_key(best_title(record.candidates))
+        if key in by_key:
+            winner = by_key[key]
+            for candidate in record.candidates:
+                result.conflicts.append((candidate, f"same title as arXiv {winner.arxiv_id} in "
+                                                    f"other lists; arXiv {record.arxiv_id} left out"))
+            continue
+        by_key[key] = record
+        kept.append(record)
+    return sorted(kept, key=lambda r: r.first.order)
+
+
+class TitleIndex:
+    """Records found by title: exactly, nearly (ratio >= ``title_match``, same numbers), or by
+    the same name before a colon with the other title's words ("GPTQ: Accurate Quantization
+    for ..." is "GPTQ: Accurate Post-Training Quantization for ...")."""
+
+    def __init__(self, title_match: float) -> None:
+        self.title_match = title_match
+        self.records: list[Record] = []
+        self._keys: dict[str, Record] = {}
+        self._names: dict[str, list[str]] = defaultdict(list)
+
+    def add(self, record: Record) -> None:
+        self.records.append(record)
+        for candidate in record.candidates:
+            self._add_key(candidate.key, record)
+
+    def _add_key(self, key: str, record: Record) -> None:
+        if key and key not in self._keys:
+            self._keys[key] = record
+            if name := _name_of(key):
+                self._names[name].append(key)
+
+    def find(self, key: str, arxiv_id: str | None = None) -> Record | None:
+        if not key:
+            return None
+        if key in self._keys:
+            return self._keys[key]
+        numbers = re.findall(r"\d+", key)
+        for other, _score, _ in process.extract(key, self._keys.keys(), scorer=fuzz.ratio,
+                                                score_cutoff=self.title_match, limit=3):
+            if re.findall(r"\d+", other) == numbers and _compatible(self._keys[other], arxiv_id):
+                return self._keys[other]
+        for other in self._names.get(_name_of(key) or "", []):
+            if fuzz.token_set_ratio(key, other) >= 90 and re.findall(r"\d+", other) == numbers:
+                return self._keys[other]
+        return None
+
+    def join(self, candidate: Candidate, record: Record) -> None:
+        record.candidates.append(candidate)
+        self._add_key(candidate.key, record)
+
+
+def _name_of(key: str) -> str | None:
+    """The leading name of a title key whose title had one ("gptq" for "GPTQ: ...")."""
+    return key.split(" ", 1)[0] if " " in key and len(key.split(" ", 1)[0]) >= 3 else None
+
+
+def _compatible(record: Record, arxiv_id: str | None) -> bool:
+    return not (arxiv_id and record.arxiv_id and record.arxiv_id != arxiv_id)
+
+
+def _resource_records(candidates: list[Candidate], papers: TitleIndex, result: Merge) -> list[Record]:
+    records: dict[str, Record] = {}
+    by_title: dict[str, Record] = {}
+    for candidate in candidates:
+        link = canonical_url(candidate.fields.url)
+        record = records.get(link) or by_title.get(candidate.key)
+        if record is not None:
+            record.candidates.append(candidate)
+        elif papers.find(candidate.key) is not None:
+            result.absorbed.append(candidate)
+        else:
+            records[link] = by_title[candidate.key] = Record([candidate])
+    return list(records.values())
+
+
+_TRACKING = re.compile(r"^(utm_\w+|continueFlag|ref|trk|spm_id_from|vd_source|source)$", re.IGNORECASE)
+
+
+def canonical_url(url: str) -> str:
+    """A link compared across lists: repository root for GitHub, no tracking parameters, no
+    trailing slash, lowercase host."""
+    repo = github_repo(url)
+    if repo:
+        return repo.lower()
+    parts = urlsplit(url.strip())
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not _TRACKING.match(k)])
+    return urlunsplit(("https", parts.netloc.lower().removeprefix("www."), parts.path.rstrip("/"),
+                       query, ""))
+
+
+# -- choosing the fields of a record -----------------------------------------------------------
+
+
+def _votes(values: Iterable[tuple[str, Candidate]]) -> dict[str, tuple[int, int]]:
+    """value -> (number of lists giving it, -order of its first appearance)."""
+    files: dict[str, set[int]] = defaultdict(set)
+    first: dict[str, int] = {}
+    for value, candidate in values:
+        if value:
+            files[value].add(candidate.source)
+            first.setdefault(value, candidate.order)
+    return {value: (len(names), -first[value]) for value, names in files.items()}
+
+
+def _title_quality(title: str) -> tuple[bool, float, int]:
+    words = title.split()
+    capitals = sum(1 for w in words if w[:1].isupper()) / max(1, len(words))
+    return len(words) >= 4, round(capitals, 1), len(title)
+
+
+def best_title(candidates: Sequence[Candidate]) -> str:
+    """The title most lists agree on (by normalised title); ties go to the better-cased one."""
+    keyed = _votes((c.key, c) for c in candidates)
+    shown: dict[str, str] = {}
+    for candidate in candidates:
+        current = shown.get(candidate.key)
+        if current is None or _title_quality(candidate.fields.title) > _title_quality(current):
+            shown[candidate.key] = candidate.fields.title
+    key = max(keyed, key=lambda k: (keyed[k][0], _title_quality(shown[k]), keyed[k][1]))
+    return shown[key]
+
+
+def _best(values: Iterable[tuple[str, Candidate]]) -> str:
+    votes = _votes(values)
+    return max(votes, key=lambda v: votes[v]) if votes else ""
+
+
+def _best_code(candidates: Sequence[Candidate], title: str) -> str:
+    """The repository most lists give; ties go to one whose name shares a word with the title."""
+    votes = _votes((c.fields.code_url, c) for c in candidates)
+    words = set(title_key(title).split())
+
+    def score(url: str) -> tuple[int, bool, int]:
+        repo_words = set(re.split(r"[^a-z0-9]+", url.lower().removeprefix("https://github.com/")))
+        return votes[url][0], bool(words & repo_words), votes[url][1]
+
+    return max(votes, key=score) if votes else ""
+
+
+def _best_authors(candidates: Sequence[Candidate]) -> tuple[tuple[str, ...], bool]:
+    best = max(candidates, key=lambda c: (len(c.fields.authors), not c.fields.et_al, -c.order))
+    return best.fields.authors, best.fields.et_al
+
+
+def _best_placement(candidates: Sequence[Candidate]) -> Placement:
+    """The section the lists' weighted votes prefer; within it, the most voted subsection (a
+    list that names the subsection itself counts double against a keyword route's guess)."""
+    placed = [c for c in candidates if c.placement]
+    sections: dict[str, float] = defaultdict(float)
+    first: dict[str, int] = {}
+    for candidate in placed:
+        section = candidate.placement[0] if candidate.placement else ""
+        sections[section] += candidate.weight
+        first.setdefault(section, candidate.order)
+    section = max(sections, key=lambda s: (sections[s], -first[s]))
+    subsections: dict[str, float] = defaultdict(float)
+    for candidate in placed:
+        if candidate.placement and candidate.placement[0] == section and candidate.placement[1]:
+            subsections[candidate.placement[1]] += candidate.weight * (2 if candidate.explicit else 1)
+    if not subsections:
+        return section, None
+    return section, max(subsections, key=lambda s: subsections[s])
+
+
+def record_entry(record: Record) -> Entry:
+    """The catalog entry for a record: arXiv links and date from the id, the rest voted."""
+    candidates = [c for c in record.candidates if c.placement]
+    title = best_title(candidates)
+    if record.first.fields.resource:
+        return Entry(title=title, url=record.first.fields.url, kind="resource",
+                     description=_best((c.fields.description, c) for c in candidates)
+                     or default_description(record.first.fields.url))
+    authors, et_al = _best_authors(candidates)
+    venue = _best((c.fields.venue, c) for c in candidates)
+    code = _best_code(candidates, title)
+    arxiv_id = record.arxiv_id
+    if arxiv_id:
+        year, month = arxiv_ids.month_year(arxiv_id)
+        return Entry(title=title, url=arxiv_ids.abs_url(arxiv_id), authors=authors, et_al=et_al,
+                     arxiv_id=arxiv_id, year=year, month=month, venue=venue,
+                     pdf_url=arxiv_ids.pdf_url(arxiv_id), code_url=code)
+    years = _votes((str(c.fields.year or ""), c) for c in candidates)
+    year = int(max(years, key=lambda y: years[y]))
+    return Entry(title=title, url=record.first.fields.url, authors=authors, et_al=et_al, year=year,
+                 venue=venue, code_url=code)
+
+
+def default_description(url: str) -> str:
+    repo = github_repo(url)
+    if repo:
+        return "GitHub repository " + "/".join(repo.split("/")[3:5])
+    host = urlsplit(url).netloc.lower().removeprefix("www.")
+    if "youtube.com" in host or "youtu.be" in host:
+        return "Video on YouTube"
+    return f"Article on {host}"
+
+
+# -- the whole import --------------------------------------------------------------------------
+
+
+@dataclass
+class ImportResult:
+    placed: dict[Placement, list[Entry]]
+    reports: list[FileReport]
+    papers: int
+    resources: int
+    arxiv_ids: set[str]
+    dropped_duplicates: int = 0
+
+    def text(self, taxonomy: Taxonomy) -> str:
+        return render_document(taxonomy, self.placed)
+
+
+def run(sources: Sequence[Source], mapping: Mapping) -> ImportResult:
+    """Read, map, merge and place every source; pure (no files written)."""
+    ordered = sorted(sources, key=lambda s: (s.name, s.label))
+    candidates: list[Candidate] = []
+    reports: list[FileReport] = []
+    for index, source in enumerate(ordered):
+        found, report = read_source(source, mapping, len(candidates), index)
+        candidates += found
+        reports.append(report)
+    left_out = {key: why for report in reports for key, why in report.left_out.items()}
+    merged = merge(candidates, mapping.title_match, left_out)
+    _report_merge(merged, reports)
+    placed: dict[Placement, list[Entry]] = defaultdict(list)
+    entries = []
+    for record in merged.records:
+        entry = record_entry(record)
+        entries.append((entry, _best_placement(record.candidates), record))
+    kept, dropped = _drop_near_duplicates(entries, reports)
+    for entry, placement, _ in kept:
+        placed[placement].append(entry)
+    papers = [e for e, _, _ in kept if e.kind == "paper"]
+    return ImportResult(dict(placed), reports, len(papers), len(kept) - len(papers),
+                        {str(e.arxiv_id) for e in papers if e.arxiv_id}, dropped)
+
+
+def _report_merge(merged: Merge, reports: list[FileReport]) -> None:
+    for record in merged.records:
+        placed = sorted((c for c in record.candidates if c.placement), key=lambda c: c.order)
+        for candidate in placed[1:] + [c for c in record.candidates if not c.placement]:
+            reports[candidate.source].merged += 1
+    for candidate in merged.absorbed:
+        reports[candidate.source].merged += 1
+    for candidate, reason in merged.conflicts:
+        reports[candidate.source].add_unreadable(candidate.item.line, reason)
+    for candidate, why in merged.unmatched:
+        if why:
+            reports[candidate.source].excluded[f"same title as an entry {why}"] += 1
+        else:
+            reports[candidate.source].add_unreadable(
+                candidate.item.line, "text without links: no arXiv id or link, and no entry with "
+                                     "this title in the other lists")
+
+
+def _drop_near_duplicates(entries: list[tuple[Entry, Placement, Record]],
+                          reports: list[FileReport]) -> tuple[list[tuple[Entry, Placement, Record]], int]:
+    """A last guard so that the catalog passes ``lint``: of two entries lint would call
+    duplicates (e.g. a resource named like a paper), keep the first."""
+    pairs = duplicate_pairs([(e.title, e.arxiv_id) for e, _, _ in entries])
+    drop = {later for _, later, _ in pairs}
+    for index in sorted(drop):
+        record = entries[index][2]
+        for candidate in record.candidates:
+            if candidate.placement:
+                reports[candidate.source].merged += 1
+    return [e for i, e in enumerate(entries) if i not in drop], len(drop)
+
+
+# -- writing and reporting ---------------------------------------------------------------------
+
+
+def write(result: ImportResult, taxonomy: Taxonomy, output: Path,
+          replace_papers: bool = False) -> tuple[int, int]:
+    """Write the catalog; returns (arXiv ids added, removed) compared with the previous file.
+    Rebuilding a catalog that has papers the lists do not give (added since by the bot or by
+    hand) is refused unless ``replace_papers``."""
+    if not output.parent.is_dir():
+        raise CatalogError(f"cannot write {output}: the directory {output.parent} does not exist")
+    text = result.text(taxonomy)
+    old_text = output.read_text(encoding="utf-8") if output.exists() else ""
+    old_ids = parse(old_text, taxonomy).arxiv_id_set()
+    added, removed = result.arxiv_ids - old_ids, old_ids - result.arxiv_ids
+    if removed and not replace_papers:
+        raise CatalogError(
+            f"{output} has {len(removed)} arXiv paper(s) that the imported lists do not give "
+            f"(e.g. {', '.join(sorted(removed)[:3])}); rebuilding would remove them. Pass "
+            f"--replace to rebuild anyway, or import into a new file with --output")
+    try:
+        write_catalog(output, text, taxonomy, expect_added=added, expect_removed=removed,
+                      old_text=old_text, allow_dropping_unidentified=replace_papers or not old_text)
+    except CatalogError as exc:  # e.g. tools or courses added by hand, which the lists do not give
+        raise CatalogError(f"{exc}. Pass --replace to rebuild anyway, or import into a new file "
+                           "with --output") from exc
+    return len(added), len(removed)
+
+
+def render_report(result: ImportResult, output: str, changes: tuple[int, int] | None) -> str:
+    totals = {
+        "entries": sum(r.entries for r in result.reports),
+        "unreadable": sum(r.unreadable_count for r in result.reports),
+        "excluded": sum(sum(r.excluded.values()) for r in result.reports),
+        "unmapped": sum(sum(r.unmapped.values()) for r in result.reports),
+    }
+    return templates.render("import_report.txt.j2", result=result, reports=result.reports,
+                            totals=totals, output=output, changes=changes,
+                            sections=sum(1 for entries in result.placed.values() if entries))
+
+
+def read_sources(paths: Sequence[Path]) -> list[Source]:
+    sources = []
+    for path in paths:
+        try:
+            sources.append(Source(path.name, str(path), path.read_text(encoding="utf-8")))
+        except FileNotFoundError as exc:
+            raise SourceError(f"{path} does not exist: pass the lists to import") from exc
+        except (UnicodeDecodeError, IsADirectoryError) as exc:
+            raise SourceError(f"{path} is not a UTF-8 text file ({exc}): pass markdown or text "
+                              "lists") from exc
+    return sources
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                        help="curated lists to import (markdown or rendered text)")
+    parser.add_argument("--output", type=Path, default=Path("catalog.md"),
+                        help="the catalog to write (default: catalog.md)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="print the report without writing the catalog")
+    parser.add_argument("--replace", action="store_true",
+                        help="rebuild an existing catalog even if that removes papers the lists "
+                             "do not give")
+
+
+def main(args: argparse.Namespace, out: TextIO | None = None) -> int:
+    out = out or sys.stdout
+    taxonomy = taxonomy_module.load()
+    mapping = load_mapping(taxonomy)
+    result = run(read_sources(args.files), mapping)
+    changes = None if args.dry_run else write(result, taxonomy, args.output, args.replace)
+    print(render_report(result, str(args.output), changes).rstrip("\n"), file=out)
+    return 0

@@ -1,0 +1,269 @@
+"""The lint job: check that ``catalog.md`` is what the bot can maintain.
+
+``python -m bot lint [FILE]`` reports, as ``file:line: message``: duplicate papers (same arXiv
+id, same title, or near-identical titles), entries outside the taxonomy's sections, lines in a
+section that look like entries but are not in the canonical one-line form, headings that are not
+the taxonomy's (unknown, missing or out of order), and a stale table of contents. It exits 1
+when it finds anything, 0 with a one-line summary when the catalog is clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from rapidfuzz import fuzz, process
+
+from bot.core import arxiv_ids, templates
+from bot.core import taxonomy as taxonomy_module
+from bot.core.catalog import FUZZY_TITLE_SCORE, Catalog, Heading, Item, contents_problems, read_catalog
+from bot.core.taxonomy import Taxonomy
+from bot.core.text import title_key
+from bot.errors import UnknownSectionError
+
+MIN_FUZZY_KEY = 12  # shorter titles are compared exactly only (as in Catalog.find_by_title)
+_ENTRY_HINT = ("expected one line `- [Title](url) - Authors · arXiv ID · Mon YYYY · [pdf](..) · "
+               "[code](..)` (config/templates/entry.md.j2)")
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int  # 1-based
+    message: str
+
+
+# -- duplicates ---------------------------------------------------------------------------------
+
+
+def duplicate_pairs(entries: Sequence[tuple[str, str | None]]) -> list[tuple[int, int, str]]:
+    """(earlier index, later index, why) for entries that are the same paper: the same arXiv id,
+    the same normalised title, or titles at least ``FUZZY_TITLE_SCORE`` alike with the same
+    numbers and no conflicting arXiv ids (the rules ``Catalog.find`` uses). Near-identical titles
+    are compared within blocks sharing their first or last word, so that a 10,000-entry catalog
+    is checked in well under a second."""
+    found: dict[tuple[int, int], str] = {}
+    first_by_id: dict[str, int] = {}
+    first_by_key: dict[str, int] = {}
+    keys = [title_key(title) if title else "" for title, _ in entries]
+    for index, (_, arxiv_id) in enumerate(entries):
+        if arxiv_id and arxiv_id in first_by_id:
+            found[(first_by_id[arxiv_id], index)] = f"same arXiv id {arxiv_id}"
+        elif arxiv_id:
+            first_by_id[arxiv_id] = index
+        key = keys[index]
+        if key and key in first_by_key:
+            found.setdefault((first_by_key[key], index), "same title")
+        elif key:
+            first_by_key[key] = index
+    for first, later in _near_identical(list(first_by_key.values()), keys):
+        ids = (entries[first][1], entries[later][1])
+        if not (ids[0] and ids[1] and ids[0] != ids[1]):
+            found.setdefault((first, later), "nearly the same title")
+    return sorted((a, b, why) for (a, b), why in found.items())
+
+
+def _near_identical(indexes: list[int], keys: list[str]) -> set[tuple[int, int]]:
+    blocks: dict[str, list[int]] = defaultdict(list)
+    for index in indexes:
+        if len(keys[index]) >= MIN_FUZZY_KEY:
+            words = keys[index].split()
+            blocks["^" + words[0]].append(index)
+            blocks["$" + words[-1]].append(index)
+    pairs = set()
+    for members in blocks.values():
+        if len(members) < 2:
+            continue
+        scores = process.cdist([keys[i] for i in members], [keys[i] for i in members],
+                               scorer=fuzz.ratio, score_cutoff=FUZZY_TITLE_SCORE)
+        for row, column in zip(*scores.nonzero(), strict=True):
+            a, b = members[int(row)], members[int(column)]
+            if a < b and re.findall(r"\d+", keys[a]) == re.findall(r"\d+", keys[b]):
+                pairs.add((a, b))
+    return pairs
+
+
+def duplicate_problems(catalog: Catalog) -> list[Problem]:
+    items = [i for i in catalog.items if i.section is not None]
+    pairs = duplicate_pairs([(i.title, i.arxiv_ids[0] if i.arxiv_ids else None) for i in items])
+    return [Problem(items[later].line_number,
+                    f"duplicate of line {items[first].line_number} ({why}): "
+                    f"“{_short(items[later].title)}”")
+            for first, later, why in pairs]
+
+
+def _short(text: str, limit: int = 70) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# -- headings -----------------------------------------------------------------------------------
+
+
+def _expected(taxonomy: Taxonomy) -> list[tuple[int, str, str]]:
+    """(level, title, id) of every section and subsection heading, in order."""
+    out = []
+    for section in taxonomy.sections:
+        out.append((2, section.title, section.id))
+        out += [(3, sub.title, f"{section.id}/{sub.id}") for sub in taxonomy.children(section.id)]
+    return out
+
+
+def heading_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
+    problems = _title_problems(catalog, taxonomy)
+    expected = _expected(taxonomy)
+    positions = {(level, title.lower()): i for i, (level, title, _) in enumerate(expected)}
+    seen: dict[int, Heading] = {}
+    highest = -1
+    for heading in catalog.headings:
+        if heading.level == 1 or heading.title == taxonomy.contents_heading:
+            continue
+        index = positions.get((heading.level, heading.title.lower()))
+        if index is None or not _under_its_section(heading, index, expected, catalog):
+            problems.append(Problem(heading.line + 1, _unknown_heading(heading, taxonomy)))
+        elif index in seen:
+            problems.append(Problem(heading.line + 1, f"heading '{heading.title}' appears twice "
+                                                      f"(first at line {seen[index].line + 1})"))
+        else:
+            if index < highest:
+                problems.append(Problem(heading.line + 1, f"heading '{'#' * heading.level} "
+                                        f"{heading.title}' is out of order: the taxonomy puts it "
+                                        f"before '{expected[highest][1]}'"))
+            seen[index] = heading
+            highest = max(highest, index)
+    return problems + _missing_headings(catalog, expected, seen)
+
+
+def _title_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
+    titles = [h for h in catalog.headings if h.level == 1]
+    if not titles:
+        return [Problem(1, f"no title heading: the catalog starts with '# {taxonomy.title}'")]
+    return [Problem(h.line + 1, f"a second '#' title heading ('{h.title}'): sections are '##'")
+            for h in titles[1:]]
+
+
+def _under_its_section(heading: Heading, index: int, expected: list[tuple[int, str, str]],
+                       catalog: Catalog) -> bool:
+    """A subsection heading must sit under its own section."""
+    if heading.level == 2:
+        return True
+    section_id = expected[index][2].split("/")[0]
+    return heading.section == section_id
+
+
+def _unknown_heading(heading: Heading, taxonomy: Taxonomy) -> str:
+    if heading.level > 3:
+        return (f"heading '{'#' * heading.level} {heading.title}' is deeper than the catalog's "
+                "layout (sections are ##, subsections ###)")
+    try:
+        section, subsection = taxonomy.resolve(heading.title)
+    except UnknownSectionError as exc:
+        closest = ", ".join(exc.suggestions)
+        return (f"unknown heading '{'#' * heading.level} {heading.title}': not a section of "
+                f"config/taxonomy.yml (closest: {closest})")
+    where = f"a subsection of '{taxonomy.get(section).title}' (###)" if subsection else "a section (##)"
+    return f"heading '{'#' * heading.level} {heading.title}' is misplaced: it is {where}"
+
+
+def _missing_headings(catalog: Catalog, expected: list[tuple[int, str, str]],
+                      seen: dict[int, Heading]) -> list[Problem]:
+    problems = []
+    for index, (level, title, ident) in enumerate(expected):
+        if index in seen:
+            continue
+        later = [seen[i].line + 1 for i in seen if i > index]
+        line = min(later) if later else max(1, len(catalog.lines))
+        problems.append(Problem(line, f"missing heading '{'#' * level} {title}' (taxonomy {ident}); "
+                                      f"`python -m bot import` renders the full layout"))
+    return problems
+
+
+# -- entries ------------------------------------------------------------------------------------
+
+
+def _contents_lines(catalog: Catalog, taxonomy: Taxonomy) -> set[int]:
+    lines: set[int] = set()
+    for heading in catalog.headings:
+        if heading.title == taxonomy.contents_heading:
+            end = catalog._region_end(heading)
+            lines.update(range(heading.line, end))
+    return lines
+
+
+def entry_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
+    problems = []
+    contents = _contents_lines(catalog, taxonomy)
+    for item in catalog.items:
+        if item.start in contents:
+            continue
+        if item.section is None:
+            if item.arxiv_ids or item.entry or "](" in item.text:
+                problems.append(Problem(item.line_number, "entry outside the taxonomy's sections: "
+                                        "move it under a section heading"))
+            continue
+        problems += _item_problems(item, taxonomy)
+    return problems + _stray_link_lines(catalog, contents)
+
+
+def _item_problems(item: Item, taxonomy: Taxonomy) -> list[Problem]:
+    if item.entry is None:
+        what = "a table row" if item.kind == "row" else "not in the canonical form"
+        return [Problem(item.line_number, f"malformed entry ({what}): {_ENTRY_HINT}")]
+    if item.end - item.start > 1:
+        return [Problem(item.line_number, f"entry spans {item.end - item.start} lines: each entry "
+                                          "is one line (indented lines below it belong to it)")]
+    kind = taxonomy.get(str(item.section)).kind
+    if (kind == "resources") != (item.entry.kind == "resource"):
+        what = "a paper" if item.entry.kind == "paper" else "a resource (no arXiv id or date)"
+        return [Problem(item.line_number, f"{what} in the {kind} section '{item.section}'")]
+    return []
+
+
+def _stray_link_lines(catalog: Catalog, contents: set[int]) -> list[Problem]:
+    """Lines in a section with a link or an arXiv id that belong to no entry."""
+    covered: set[int] = set(contents)
+    for item in catalog.items:
+        covered.update(range(item.start, item.end))
+    covered.update(h.line for h in catalog.headings)
+    first_section = min((h.line for h in catalog.headings if h.section), default=len(catalog.lines))
+    problems = []
+    for index in range(first_section, len(catalog.lines)):
+        line = catalog.lines[index]
+        if index not in covered and ("](" in line or arxiv_ids.find_ids(line)):
+            problems.append(Problem(index + 1, f"a link that is not an entry line: {_ENTRY_HINT}"))
+    return problems
+
+
+# -- the job ------------------------------------------------------------------------------------
+
+
+def check(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
+    """Every problem in the catalog, by line."""
+    problems = [*heading_problems(catalog, taxonomy),
+                *(Problem(line, message) for line, message in contents_problems(catalog)),
+                *entry_problems(catalog, taxonomy), *duplicate_problems(catalog)]
+    return sorted(set(problems), key=lambda p: (p.line, p.message))
+
+
+def run(path: Path, taxonomy: Taxonomy, out: TextIO) -> int:
+    catalog = read_catalog(path, taxonomy)
+    problems = check(catalog, taxonomy)
+    entries = [i for i in catalog.items if i.entry is not None and i.section is not None]
+    print(templates.render("lint_report.txt.j2", path=str(path), problems=problems,
+                           entries=len(entries), papers=sum(1 for i in entries if i.entry and
+                                                            i.entry.kind == "paper"),
+                           sections=len({i.section for i in entries})).rstrip("\n"), file=out)
+    return 1 if problems else 0
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", type=Path, default=Path("catalog.md"),
+                        help="the catalog to check (default: catalog.md)")
+
+
+def main(args: argparse.Namespace) -> int:
+    return run(args.file, taxonomy_module.load(), sys.stdout)

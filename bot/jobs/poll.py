@@ -1,0 +1,327 @@
+"""The poll job: arXiv feed -> new papers -> scored and routed -> one pull request per paper.
+
+A paper's life: seen in a feed, kept if it is new (not a replacement, not in the catalog, not
+already proposed or rejected), scored, routed to a section, proposed (branch + PR), then merged
+(in the list) or closed (remembered as rejected: never proposed again).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
+
+from bot import config
+from bot.core import digest, templates
+from bot.core import taxonomy as taxonomy_module
+from bot.core.catalog import Catalog, read_catalog
+from bot.core.paper import Paper
+from bot.core.proposals import Proposal, change_request, paper_entry, proposal_marker
+from bot.core.taxonomy import Taxonomy
+from bot.errors import BotError, ForgeError
+from bot.forge.actions import append_step_summary, make_forge, uses_github
+from bot.forge.protocols import ChangeRequest, Forge, ProposalResult, PullRequest
+
+if TYPE_CHECKING:  # the scorer pulls in scikit-learn: import it only where it runs
+    from bot.scoring import Decision
+
+REPLACEMENTS = {"replace", "replace-cross"}
+
+
+class Scorer(Protocol):
+    def score(self, papers: Sequence[Paper]) -> Sequence[Decision]: ...
+
+
+TrainScorer = Callable[[Catalog, list[Paper], list[Paper]], Scorer]
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    catalog_path: str = "catalog.md"
+    max_pull_requests: int = 20
+    labels: tuple[str, ...] = ("new-paper",)
+    section_labels: bool = True
+    needs_section_label: str = "needs-section"
+    near_misses: int = 5
+    dry_run: bool = False
+    batch_mode: bool = False  # one digest PR per run (config/github.yml)
+    digest_branch: str = "bot/digest"
+
+    @classmethod
+    def from_config(cls, data: dict[str, Any], github: dict[str, Any] | None = None,
+                    dry_run: bool = False) -> PollSettings:
+        github = github or {}
+        return cls(catalog_path=data["catalog"], max_pull_requests=data["max_pull_requests"],
+                   labels=tuple(data["labels"]), section_labels=data["section_labels"],
+                   needs_section_label=data["needs_section_label"],
+                   near_misses=data["near_misses"], dry_run=dry_run,
+                   batch_mode=bool(github.get("batch_mode", False)),
+                   digest_branch=str(github.get("digest_branch", "bot/digest")))
+
+
+@dataclass
+class Candidates:
+    """The feed's papers sorted into what the run does with them."""
+
+    new: list[Paper] = field(default_factory=list)
+    seen: int = 0
+    cross_duplicates: int = 0
+    replacements: int = 0
+    in_catalog: list[tuple[Paper, int]] = field(default_factory=list)  # (paper, line)
+    already_proposed: list[Paper] = field(default_factory=list)
+    rejected: list[Paper] = field(default_factory=list)
+
+
+@dataclass
+class PollReport:
+    candidates: Candidates
+    decisions: list[tuple[Paper, Decision]] = field(default_factory=list)
+    results: list[ProposalResult] = field(default_factory=list)
+    would_propose: list[Proposal] = field(default_factory=list)  # dry run
+    skipped_over_limit: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (arxiv id, message)
+
+    @property
+    def accepted(self) -> list[tuple[Paper, Decision]]:
+        return [(p, d) for p, d in self.decisions if d.accept]
+
+    def near_misses(self, count: int) -> list[tuple[Paper, Decision]]:
+        below = [(p, d) for p, d in self.decisions if not d.accept]
+        return sorted(below, key=lambda pd: -pd[1].score)[:count]
+
+
+# -- the pure part: which papers are new -----------------------------------------------------
+
+
+def _proposed_ids(pulls: Sequence[PullRequest],
+                  digest_branch: str = "bot/digest") -> tuple[set[str], set[str]]:
+    """(ids with an open or merged bot PR, ids whose bot PR was closed without merging, or
+    that a maintainer unticked in the digest PR)."""
+    active: set[str] = set()
+    rejected: set[str] = set()
+    for pull in pulls:
+        if pull.branch == digest_branch:
+            said_no = digest.rejected_ids(pull)
+            rejected |= said_no
+            active |= {e.arxiv_id for e in digest.entries_of(pull.body)} - said_no
+            continue
+        data = proposal_marker(pull)
+        if not data or "arxiv_id" not in data:
+            continue
+        (rejected if pull.state == "closed" else active).add(data["arxiv_id"])
+    return active, rejected - active
+
+
+def select_candidates(papers: Sequence[Paper], catalog: Catalog, pulls: Sequence[PullRequest],
+                      digest_branch: str = "bot/digest") -> Candidates:
+    result = Candidates(seen=len(papers))
+    active, rejected = _proposed_ids(pulls, digest_branch)
+    seen_ids: set[str] = set()
+    for paper in papers:
+        if paper.arxiv_id in seen_ids:
+            result.cross_duplicates += 1
+            continue
+        seen_ids.add(paper.arxiv_id)
+        if paper.announce_type in REPLACEMENTS:
+            result.replacements += 1  # an update of an older paper, not a new one
+            continue
+        existing = catalog.find(paper.arxiv_id, paper.title)
+        if existing is not None:
+            result.in_catalog.append((paper, existing.line_number))
+        elif paper.arxiv_id in rejected:
+            result.rejected.append(paper)
+        elif paper.arxiv_id in active:
+            result.already_proposed.append(paper)
+        else:
+            result.new.append(paper)
+    return result
+
+
+def proposal_for(paper: Paper, decision: Decision, settings: PollSettings) -> Proposal:
+    labels = list(settings.labels)
+    if settings.section_labels:
+        labels.append(f"section:{decision.section}")
+    if decision.needs_section:
+        labels.append(settings.needs_section_label)
+    return Proposal(
+        paper=paper, entry=paper_entry(paper), section=decision.section,
+        subsection=decision.subsection, score=decision.score, threshold=decision.threshold,
+        confidence=decision.confidence, runner_up=decision.runner_up,
+        needs_section=decision.needs_section, reasons=list(decision.reasons),
+        neighbours=list(decision.neighbours), labels=tuple(labels),
+    )
+
+
+# -- the job ---------------------------------------------------------------------------------
+
+
+def _progress(message: str) -> None:
+    if sys.stderr.isatty():
+        print(f"… {message}", file=sys.stderr, flush=True)
+
+
+def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Forge,
+        train_scorer: TrainScorer, settings: PollSettings, out: TextIO) -> PollReport:
+    """Everything external is passed in; returns what happened (also printed to ``out``)."""
+    _progress("reading the bot's pull requests")
+    pulls = forge.bot_pull_requests("all")
+    candidates = select_candidates(papers, catalog, pulls, settings.digest_branch)
+    report = PollReport(candidates)
+    if not candidates.new:
+        return report
+    _progress(f"training the scorer on {len(catalog.entries())} catalog entries")
+    rejected_papers = candidates.rejected + [_paper_of(p) for p in pulls if p.state == "closed"]
+    scorer = train_scorer(catalog, list(papers), [p for p in rejected_papers if p])
+    _progress(f"scoring {len(candidates.new)} new papers")
+    report.decisions = list(zip(candidates.new, scorer.score(candidates.new), strict=True))
+    accepted = sorted(report.accepted, key=lambda pd: -pd[1].score)
+    report.skipped_over_limit = max(0, len(accepted) - settings.max_pull_requests)
+    proposals = [proposal_for(p, d, settings) for p, d in accepted[: settings.max_pull_requests]]
+    changes = ([_digest_change(proposals, pulls, catalog, taxonomy, settings)]
+               if settings.batch_mode else
+               [(p, change_request(p, taxonomy, settings.catalog_path)) for p in proposals])
+    for proposal, change in changes:
+        if change is None:
+            continue
+        if settings.dry_run:
+            report.would_propose.append(proposal)
+            print(templates.render("poll_proposal.txt.j2", change=change, action="would open",
+                                   diff=""), file=out)
+            continue
+        try:
+            result = forge.propose(change)
+        except BotError as exc:  # one paper's failure does not stop the others
+            report.failures.append((proposal.paper.arxiv_id, str(exc)))
+            continue
+        report.results.append(result)
+        if result.action != "unchanged":
+            print(templates.render("poll_proposal.txt.j2", change=change, action=result.action,
+                                   diff=result.diff), file=out)
+    return report
+
+
+def _digest_change(proposals: list[Proposal], pulls: Sequence[PullRequest], catalog: Catalog,
+                   taxonomy: Taxonomy, settings: PollSettings) -> tuple[Any, ChangeRequest | None]:
+    """Batch mode: this run's papers join the open digest PR (one change for the run)."""
+    previous = next((p for p in pulls if p.branch == settings.digest_branch
+                     and p.state == "open"), None)
+    if not proposals:
+        return None, None
+    change = digest.digest_for_run(previous, proposals, catalog, taxonomy,
+                                   settings.catalog_path, settings.digest_branch)
+    return proposals[0], change
+
+
+def _paper_of(pull: PullRequest) -> Paper | None:
+    """A rejected PR as a negative example for the scorer (title from the entry line)."""
+    data = proposal_marker(pull)
+    if not data or not data.get("line"):
+        return None
+    from bot.core.entry import parse_entry
+
+    entry = parse_entry(data["line"])
+    return Paper(arxiv_id=data["arxiv_id"], title=entry.title) if entry else None
+
+
+def render_summary(report: PollReport, settings: PollSettings, source: str) -> str:
+    return templates.render("poll_summary.md.j2", r=report, c=report.candidates,
+                            settings=settings, source=source,
+                            near_misses=report.near_misses(settings.near_misses))
+
+
+# -- the edge: build the dependencies from arguments, config and the environment ----------------
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--feed", type=Path, help="read papers from this RSS/Atom/JSONL file "
+                        "instead of the arXiv RSS service")
+    parser.add_argument("--live", action="store_true",
+                        help="in local-git mode, fetch the live arXiv feed (default: the "
+                             "recorded sample feed)")
+    parser.add_argument("--categories", help="comma-separated arXiv categories (default: config)")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="score and print the would-be PRs; create no branch or PR")
+    parser.add_argument("--repo", type=Path, default=Path.cwd(),
+                        help="the git repository (local-git mode; default: the current directory)")
+    parser.add_argument("--catalog", help="the catalog path relative to the repository root")
+
+
+def load_papers(args: argparse.Namespace, settings_data: dict[str, Any],
+                is_github: bool) -> tuple[list[Paper], str]:
+    """The feed's papers, enriched (code links, venue), and where they came from."""
+    import dataclasses
+
+    import httpx
+
+    from bot.sources import arxiv_rss as feeds
+    if args.feed:
+        papers, source = feeds.read_papers(args.feed), str(args.feed)
+    elif not is_github and not args.live:
+        sample = args.repo / settings_data["sample_feed"]
+        if not sample.exists():
+            raise BotError(f"the sample feed {sample} is missing: pass --feed FILE or --live")
+        papers = feeds.read_papers(sample)
+        source = f"{sample} (recorded sample; --live fetches arXiv)"
+    else:
+        settings = feeds.FeedSettings.from_config(config.load("sources"))
+        if args.categories:
+            categories = tuple(c.strip() for c in args.categories.split(",") if c.strip())
+            settings = dataclasses.replace(settings, categories=categories)
+        with httpx.Client() as client:
+            result = feeds.poll(settings, client)
+        papers, source = list(result.papers), result.source
+    return [feeds.enrich(p) for p in papers], source
+
+
+def make_trainer(keywords: dict[str, Any], taxonomy: Taxonomy,
+                 cache_dir: Path | None = None) -> TrainScorer:
+    """Train (or load from ``cache_dir``, keyed by the catalog, keywords and feed) the scorer."""
+    from bot.scoring import Scorer as LearnedScorer
+
+    def train(catalog: Catalog, background: list[Paper], rejected: list[Paper]) -> Scorer:
+        return LearnedScorer.train(catalog, taxonomy, keywords, background=background,
+                                   rejected=rejected, cache_dir=cache_dir)
+
+    return train
+
+
+def main(args: argparse.Namespace) -> int:
+    env = dict(os.environ)
+    data = config.load("poll")
+    if args.catalog:
+        data["catalog"] = args.catalog
+    settings = PollSettings.from_config(data, config.load("github"), dry_run=args.dry_run)
+    taxonomy = taxonomy_module.load()
+    is_github = uses_github(env)
+    forge = make_forge(env, args.repo, settings.catalog_path)
+    papers, source = load_papers(args, data, is_github)
+    if not papers:
+        print(templates.render("poll_empty.txt.j2", source=source).strip())
+        append_step_summary(env, f"No new papers: the feed {source} is empty "
+                                 "(a weekend or holiday).\n")
+        return 0
+    catalog = read_catalog(args.repo / settings.catalog_path, taxonomy) if not is_github else \
+        _catalog_from_forge(forge, settings, taxonomy)
+    cache_dir = args.repo / data["cache_dir"] if data["cache_dir"] else None
+    trainer = make_trainer(config.load("keywords"), taxonomy, cache_dir)
+    report = run(papers, catalog, taxonomy, forge, trainer, settings, sys.stdout)
+    summary = render_summary(report, settings, source)
+    print(summary)
+    append_step_summary(env, summary)
+    if report.failures:
+        raise ForgeError(f"{len(report.failures)} pull request(s) could not be opened: "
+                         + "; ".join(f"{i}: {m}" for i, m in report.failures[:3]))
+    return 0
+
+
+def _catalog_from_forge(forge: Forge, settings: PollSettings, taxonomy: Taxonomy) -> Catalog:
+    from bot.core.catalog import parse
+
+    text = forge.read_file(settings.catalog_path)
+    if not text:
+        raise BotError(f"{settings.catalog_path} is missing on the default branch")
+    return parse(text, taxonomy)

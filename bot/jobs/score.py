@@ -1,0 +1,120 @@
+"""The score job: score and route every paper of a feed or JSONL file, and write the decisions.
+
+``python -m bot score --input FILE --output OUT.jsonl [--catalog catalog.md]`` reads an arXiv
+RSS/Atom file or a JSONL file of papers (gzipped or not), trains the scorer on the catalog
+against those papers (cross-fitted: a paper is never its own negative), and writes one JSON
+object per paper, in input order: ``arxiv_id, title, score, accept, threshold, section,
+subsection, runner_up, confidence, needs_section, reasons, neighbours``. No dedupe, no
+publishing: the interface for evaluating and tuning ``config/keywords.yml``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from bot import config
+from bot.core import taxonomy as taxonomy_module
+from bot.core import templates
+from bot.core.catalog import Catalog, read_catalog
+from bot.core.paper import Paper
+from bot.core.taxonomy import Taxonomy
+from bot.errors import BotError
+from bot.scoring import Decision, Scorer
+from bot.sources import arxiv_rss as feeds
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ScoreReport:
+    papers: int
+    accepted: int
+    needs_section: int
+    threshold: float
+    sections: tuple[tuple[str, int], ...]  # accepted papers per section, most first
+    top: tuple[tuple[Paper, Decision], ...]  # the best-scored papers
+
+
+def records(papers: Sequence[Paper], decisions: Sequence[Decision]) -> list[dict[str, Any]]:
+    """The output lines' objects, in input order."""
+    out = []
+    for paper, decision in zip(papers, decisions, strict=True):
+        record = decision.to_record()
+        out.append({"arxiv_id": paper.arxiv_id, "title": paper.title,
+                    **{k: v for k, v in record.items() if k != "arxiv_id"}})
+    return out
+
+
+def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, keywords: dict[str, Any],
+        out: TextIO, cache_dir: Path | None = None, progress: Progress = lambda _: None) -> ScoreReport:
+    """Train on ``catalog`` against ``papers``, score them, write one JSON line each to ``out``."""
+    progress(f"training on {len(catalog.entries())} catalog entries against {len(papers)} papers")
+    scorer = Scorer.train(catalog, taxonomy, keywords, background=papers, cache_dir=cache_dir)
+    progress(f"scoring {len(papers)} papers")
+    decisions = scorer.score(papers)
+    for record in records(papers, decisions):
+        out.write(json.dumps(record, ensure_ascii=False) + "\n")
+    accepted = [d for d in decisions if d.accept]
+    ranked = sorted(zip(papers, decisions, strict=True), key=lambda pd: -pd[1].score)
+    return ScoreReport(len(papers), len(accepted), sum(d.needs_section for d in accepted),
+                       scorer.settings.threshold,
+                       tuple(Counter(d.section for d in accepted).most_common()), tuple(ranked[:5]))
+
+
+def write_atomically(path: Path, write: Callable[[TextIO], ScoreReport]) -> ScoreReport:
+    """Write through a temporary file next to ``path``: a failed run leaves no partial file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            report = write(handle)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return report
+
+
+def _progress(message: str) -> None:
+    if sys.stderr.isatty():
+        print(f"… {message}", file=sys.stderr, flush=True)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--input", type=Path, required=True,
+                        help="an arXiv RSS/Atom file, or a JSONL file of papers (.gz or not)")
+    parser.add_argument("--output", type=Path, required=True,
+                        help="where to write one JSON object per paper ('-' for stdout)")
+    parser.add_argument("--catalog", type=Path, default=Path("catalog.md"),
+                        help="the catalog to learn from (default: catalog.md)")
+    parser.add_argument("--cache-dir", type=Path, default=None,
+                        help="reuse a model trained from the same catalog, config and papers "
+                             "(e.g. .catalog-bot-cache); default: train every run")
+
+
+def main(args: argparse.Namespace) -> int:
+    taxonomy = taxonomy_module.load()
+    keywords = config.load("keywords")
+    catalog = read_catalog(args.catalog, taxonomy)
+    _progress(f"reading {args.input}")
+    papers = feeds.read_papers(args.input)
+    if not papers:
+        raise BotError(f"{args.input} has no papers to score; pass a feed or JSONL file with papers")
+
+    def write(out: TextIO) -> ScoreReport:
+        return run(papers, catalog, taxonomy, keywords, out, args.cache_dir, _progress)
+
+    to_stdout = str(args.output) == "-"
+    report = write(sys.stdout) if to_stdout else write_atomically(args.output, write)
+    summary = templates.render("score_summary.txt.j2", r=report, input=args.input, output=args.output)
+    print(summary.rstrip(), file=sys.stderr if to_stdout else sys.stdout)
+    return 0

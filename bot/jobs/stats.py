@@ -1,0 +1,109 @@
+"""The stats job: how many papers the catalog has, where, from when, and with code or not.
+
+``python -m bot stats [FILE]`` prints a plain-text table (``--json`` for a machine): papers per
+section and subsection, with and without a code link, papers per year, resources, and the number
+of unique papers (by arXiv id, else by normalised title). Counts live here, not in the catalog's
+headings, so that adding a paper changes one line only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from bot.core import taxonomy as taxonomy_module
+from bot.core import templates
+from bot.core.catalog import Catalog, Item, read_catalog
+from bot.core.taxonomy import Taxonomy
+from bot.core.text import title_key
+
+
+@dataclass(frozen=True)
+class Row:
+    id: str
+    title: str
+    papers: int
+    with_code: int
+    resources: int
+    level: int  # 2 for a section, 3 for a subsection
+
+    @property
+    def without_code(self) -> int:
+        return self.papers - self.with_code
+
+
+@dataclass(frozen=True)
+class Stats:
+    file: str
+    papers: int
+    unique_papers: int
+    with_code: int
+    resources: int
+    not_canonical: int  # items in sections that are not canonical entry lines
+    rows: tuple[Row, ...]
+    years: tuple[tuple[str, int], ...] = field(default=())
+
+    @property
+    def without_code(self) -> int:
+        return self.papers - self.with_code
+
+    def as_json(self) -> dict[str, object]:
+        data = asdict(self)
+        data["without_code"] = self.without_code
+        data["rows"] = [dict(asdict(row), without_code=row.without_code) for row in self.rows]
+        data["years"] = dict(self.years)
+        return data
+
+
+def _count(items: list[Item]) -> tuple[int, int, int]:
+    papers = [i.entry for i in items if i.entry and i.entry.kind == "paper"]
+    resources = sum(1 for i in items if i.entry and i.entry.kind == "resource")
+    return len(papers), len([p for p in papers if p and p.code_url]), resources
+
+
+def compute(catalog: Catalog, taxonomy: Taxonomy, file: str) -> Stats:
+    """Stats of the canonical entries under the taxonomy's headings."""
+    entries = catalog.entries()
+    rows = []
+    for section in taxonomy.sections:
+        in_section = [i for i in entries if i.section == section.id]
+        rows.append(Row(section.id, section.title, *_count(in_section), level=2))
+        for sub in taxonomy.children(section.id):
+            rows.append(Row(f"{section.id}/{sub.id}", sub.title,
+                            *_count([i for i in in_section if i.subsection == sub.id]), level=3))
+    papers = [i.entry for i in entries if i.entry and i.entry.kind == "paper"]
+    unique = {p.arxiv_id or title_key(p.title) for p in papers if p}
+    years = Counter(str(p.year) if p and p.year else "unknown" for p in papers)
+    return Stats(
+        file=file, papers=len(papers), unique_papers=len(unique),
+        with_code=len([p for p in papers if p and p.code_url]),
+        resources=sum(1 for i in entries if i.entry and i.entry.kind == "resource"),
+        not_canonical=sum(1 for i in entries if i.entry is None), rows=tuple(rows),
+        years=tuple(sorted(years.items(), reverse=True)),
+    )
+
+
+def render(stats: Stats) -> str:
+    width = max(len(row.title) + (2 if row.level == 3 else 0) for row in stats.rows)
+    return templates.render("stats.txt.j2", s=stats, width=max(width, len("section"))).rstrip("\n")
+
+
+def run(path: Path, taxonomy: Taxonomy, out: TextIO, as_json: bool = False) -> int:
+    stats = compute(read_catalog(path, taxonomy), taxonomy, str(path))
+    print(json.dumps(stats.as_json(), indent=2) if as_json else render(stats), file=out)
+    return 0
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("file", nargs="?", type=Path, default=Path("catalog.md"),
+                        help="the catalog to count (default: catalog.md)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+
+def main(args: argparse.Namespace) -> int:
+    return run(args.file, taxonomy_module.load(), sys.stdout, as_json=args.json)

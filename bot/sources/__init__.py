@@ -1,0 +1,1 @@
+"""Where papers come from: arXiv RSS and API, offline files, curated lists."""

@@ -1,0 +1,204 @@
+"""Paper metadata by arXiv id, through the ``arxiv`` package (v4), for issue commands like ``/add``.
+
+``ArxivLookup.lookup(ids)`` answers every id with a ``LookupResult``: found (a ``Paper``),
+withdrawn, unknown (arXiv has no such paper), or malformed (not an arXiv id; no call is made).
+Ids go out in batches, one ``id_list`` query per batch; the ``arxiv.Client`` waits
+``delay_seconds`` (3 s) between calls and retries failed calls (429, 503, any non-200, connection
+errors) ``num_retries`` times. A failure after the retries raises ``SourceError``.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Generator, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import arxiv
+import requests
+from requests.adapters import HTTPAdapter
+
+from bot.core import arxiv_ids
+from bot.core.paper import Paper
+from bot.core.text import clean_inline, clean_title
+from bot.errors import SourceError
+from bot.sources.arxiv_rss import USER_AGENT, enrich, latex_accents
+
+DEFAULT_QUERY_URL = "https://export.arxiv.org/api/query"
+MAX_BATCH = 100
+
+
+class LookupStatus(str, enum.Enum):
+    FOUND = "found"
+    WITHDRAWN = "withdrawn"
+    UNKNOWN = "unknown"  # a well-formed id arXiv has no paper for
+    MALFORMED = "malformed"  # not an arXiv id at all
+
+
+@dataclass(frozen=True)
+class LookupResult:
+    query: str  # the id as it was asked for
+    status: LookupStatus
+    arxiv_id: str | None = None  # without version; None when malformed
+    paper: Paper | None = None  # set when found or withdrawn
+
+    @property
+    def found(self) -> bool:
+        return self.status is LookupStatus.FOUND
+
+
+@dataclass(frozen=True)
+class ApiSettings:
+    """The ``api:`` part of config/sources.yml."""
+
+    query_url: str = DEFAULT_QUERY_URL
+    delay_seconds: float = 3.0
+    retries: int = 3
+    batch_size: int = MAX_BATCH
+    timeout_seconds: float = 30.0
+    user_agent: str = USER_AGENT
+
+    @classmethod
+    def from_config(cls, sources: dict[str, Any]) -> ApiSettings:
+        """From ``bot.config.load("sources")``."""
+        return cls(**(sources.get("api") or {}))
+
+
+class _PoliteAdapter(HTTPAdapter):
+    """The arxiv package sends requests without a timeout and as "arxiv.py/x"; this adapter adds
+    a timeout and names the bot in the User-Agent."""
+
+    def __init__(self, timeout: float, user_agent: str) -> None:
+        super().__init__()
+        self.timeout = timeout
+        self.user_agent = f"{user_agent} arxiv.py/{arxiv.__version__}"
+
+    def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        request.headers["User-Agent"] = self.user_agent
+        if kwargs.get("timeout") is None:
+            kwargs["timeout"] = self.timeout
+        return super().send(request, **kwargs)
+
+
+class OnePageClient(arxiv.Client):
+    """An ``arxiv.Client`` that reads one page per search: an ``id_list`` answer is always one page.
+
+    When a batch holds an unknown id, arXiv may report more ``totalResults`` than it lists
+    (lukasschwab/arxiv.py#82); the stock client then asks for a second page, gets an empty one and
+    retries it. Pacing (``delay_seconds``) and retries of each call are the stock client's.
+    """
+
+    def __init__(self, settings: ApiSettings) -> None:
+        super().__init__(page_size=settings.batch_size, delay_seconds=settings.delay_seconds,
+                         num_retries=settings.retries)
+        self.query_url_format = settings.query_url.rstrip("?") + "?{}"
+        adapter = _PoliteAdapter(settings.timeout_seconds, settings.user_agent)
+        self._session.mount("https://", adapter)
+        self._session.mount("http://", adapter)
+
+    def _results(self, search: arxiv.Search, offset: int = 0) -> Generator[arxiv.Result, None, None]:
+        url = self._format_url(search, offset, self.page_size)
+        yield from self._parse_feed(url, first_page=True).results
+
+
+class ArxivLookup:
+    """Looks papers up by id. The ``arxiv.Client`` is injected (``from_settings`` builds one)."""
+
+    def __init__(self, client: arxiv.Client, batch_size: int = MAX_BATCH) -> None:
+        if not 1 <= batch_size <= MAX_BATCH:
+            raise ValueError(f"batch_size must be 1..{MAX_BATCH}, not {batch_size}")
+        self.client = client
+        self.batch_size = batch_size
+
+    @classmethod
+    def from_settings(cls, settings: ApiSettings) -> ArxivLookup:
+        return cls(OnePageClient(settings), settings.batch_size)
+
+    def lookup(self, ids: Iterable[str]) -> dict[str, LookupResult]:
+        """One result per distinct query, keyed by the query as given (bare id, ``v2`` version,
+        ``arXiv:`` prefix or abs/pdf URL), in the order given."""
+        queries = list(dict.fromkeys(q.strip() for q in ids))
+        wanted = {q: arxiv_ids.parse_user_id(q) for q in queries}
+        valid = list(dict.fromkeys(i for i in wanted.values() if i))
+        papers: dict[str, Paper] = {}
+        for batch in _batches(valid, self.batch_size):
+            papers.update(self._fetch(batch))
+        return {q: _result(q, wanted[q], papers) for q in queries}
+
+    def _fetch(self, batch: list[str]) -> dict[str, Paper]:
+        """The papers of one batch (one id_list query), by id; missing ids are unknown."""
+        search = arxiv.Search(id_list=batch, max_results=len(batch))
+        papers: dict[str, Paper] = {}
+        try:
+            for result in self.client.results(search):
+                paper = paper_from_result(result)
+                if paper is not None and paper.arxiv_id in batch:
+                    papers[paper.arxiv_id] = paper
+                if len(papers) == len(batch):
+                    break  # a stock client would otherwise ask for more pages
+        except (arxiv.ArxivError, requests.RequestException) as exc:
+            raise SourceError(self._failure(batch, exc)) from exc
+        return papers
+
+    def _failure(self, batch: list[str], exc: Exception) -> str:
+        more = f" and {len(batch) - 1} more" if len(batch) > 1 else ""
+        attempts = getattr(self.client, "num_retries", 0) + 1
+        endpoint = getattr(self.client, "query_url_format", "").split("?")[0]
+        return (f"the arXiv API {endpoint} did not answer the lookup of {batch[0]}{more} after {attempts} "
+                f"attempts (last: {_describe(exc)}). arXiv is busy or down; nothing was changed, try again "
+                "in a few minutes.")
+
+
+def _describe(exc: Exception) -> str:
+    """A short reason: "HTTP 503", "connection refused or reset", "timed out"."""
+    if isinstance(exc, arxiv.HTTPError):
+        return f"HTTP {exc.status}"
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    if isinstance(exc, requests.ConnectionError):
+        return "connection refused or reset"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _result(query: str, arxiv_id: str | None, papers: dict[str, Paper]) -> LookupResult:
+    if arxiv_id is None:
+        return LookupResult(query, LookupStatus.MALFORMED)
+    paper = papers.get(arxiv_id)
+    if paper is None:
+        return LookupResult(query, LookupStatus.UNKNOWN, arxiv_id)
+    status = LookupStatus.WITHDRAWN if paper.withdrawn else LookupStatus.FOUND
+    return LookupResult(query, status, arxiv_id, paper)
+
+
+def paper_from_result(result: arxiv.Result) -> Paper | None:
+    """An API entry as an enriched Paper; None for the API's error entries (``/api/errors#...``)."""
+    if "/api/errors" in result.entry_id:
+        return None
+    short_id = result.get_short_id()
+    arxiv_id = arxiv_ids.normalize(short_id)
+    if not arxiv_ids.is_valid(arxiv_id):
+        return None
+    version = short_id[len(arxiv_id) + 1:] if short_id != arxiv_id else ""
+    categories = [result.primary_category] + [c for c in result.categories if c != result.primary_category]
+    paper = Paper(
+        arxiv_id=arxiv_id,
+        version=int(version) if version.isdigit() else None,
+        title=clean_title(latex_accents(result.title)),
+        abstract=" ".join(result.summary.split()),
+        authors=tuple(clean_inline(latex_accents(a.name)) for a in result.authors),
+        categories=tuple(c for c in categories if c),
+        date=result.published.date().isoformat(),
+        comment=clean_inline(result.comment or ""),
+        journal_ref=clean_inline(result.journal_ref or ""),
+        doi=(result.doi or "").strip(),
+    )
+    return enrich(paper)
+
+
+def _batches(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+__all__ = ["ApiSettings", "ArxivLookup", "LookupResult", "LookupStatus", "OnePageClient",
+           "paper_from_result"]

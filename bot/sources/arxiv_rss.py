@@ -1,0 +1,580 @@
+"""arXiv as a paper source: the RSS service, offline feed/JSONL files, and what the text tells us.
+
+- ``feed_url`` + ``fetch_feed``: one polite HTTP request for all configured categories.
+- ``parse_feed``: RSS 2.0 or Atom from rss.arxiv.org -> ``FeedResult`` of ``Paper``s. An empty
+  feed is normal (weekends, holidays); an error feed ("Feed error for query") raises SourceError.
+- ``read_papers``: the ``--feed FILE`` path: an RSS/Atom file, or JSONL (gzipped or not).
+- ``find_code_url``, ``find_venue``, ``is_withdrawn``, ``enrich``: pure functions over a paper's text.
+- ``dedupe``: one paper per id when categories overlap.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any
+
+import feedparser
+import httpx
+
+from bot.core import arxiv_ids
+from bot.core.paper import Paper
+from bot.core.text import clean_inline, clean_title
+from bot.errors import ConfigError, SourceError
+
+DEFAULT_BASE = "https://rss.arxiv.org/rss/"
+DEFAULT_CATEGORIES = ("cs.CL", "cs.LG", "cs.AI", "cs.DC", "cs.AR", "cs.PF")
+USER_AGENT = "catalog-bot/0.1 (keeps a curated efficient-LLM list; one request per run)"
+ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross")
+ERROR_FEED_TITLE = "Feed error for query"
+
+_CATEGORY = re.compile(r"^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$")
+_ID_VERSION = re.compile(rf"(?P<id>{arxiv_ids.NEW_ID}|{arxiv_ids.OLD_ID})(?:v(?P<version>\d+))?")
+_ANNOUNCE = re.compile(r"Announce Type:\s*(?P<type>[\w-]+)", re.IGNORECASE)
+_ABSTRACT = re.compile(r"^.*?\bAbstract:\s*", re.DOTALL)
+_HEADER_LINE = re.compile(r"^\s*arXiv:\S+\s+Announce Type:\s*[\w-]+\s*", re.IGNORECASE)
+
+
+# --- feed URL and fetching -------------------------------------------------------------------
+
+
+def feed_url(categories: Sequence[str], base: str = DEFAULT_BASE) -> str:
+    """The one RSS URL for all ``categories`` (joined with ``+``), e.g. ``.../rss/cs.CL+cs.LG``."""
+    if not categories:
+        raise ConfigError("no arXiv categories configured: set `feed.categories` in config/sources.yml, "
+                          f"e.g. [{', '.join(DEFAULT_CATEGORIES)}].")
+    bad = [c for c in categories if not _CATEGORY.match(c)]
+    if bad:
+        raise ConfigError(f"not arXiv category names: {', '.join(map(repr, bad))}. In `feed.categories` of "
+                          "config/sources.yml use names like cs.CL or cs (https://arxiv.org/category_taxonomy).")
+    return base.rstrip("/") + "/" + "+".join(categories)
+
+
+def fetch_feed(
+    url: str,
+    http_client: httpx.Client,
+    retries: int = 3,
+    backoff: float = 5.0,
+    *,
+    timeout: float = 30.0,
+    user_agent: str = USER_AGENT,
+    sleep: Callable[[float], None] = time.sleep,
+    max_wait: float = 300.0,
+) -> bytes:
+    """GET ``url`` and return its body. Connection errors, timeouts, 429 and 5xx are retried up to
+    ``retries`` times, waiting ``backoff * 2**n`` seconds or the server's Retry-After (at most
+    ``max_wait``). Other statuses, or a failure after the last retry, raise SourceError."""
+    problem = ""
+    for attempt in range(retries + 1):
+        try:
+            response = http_client.get(url, headers={"User-Agent": user_agent}, timeout=timeout,
+                                       follow_redirects=True)
+        except httpx.TransportError as exc:  # refused, reset, DNS, timeouts
+            problem, wait = f"{type(exc).__name__}: {exc}", None
+        else:
+            if response.status_code == 200:
+                return response.content
+            if not _is_retryable(response.status_code):
+                raise SourceError(f"the arXiv feed {url} answered HTTP {response.status_code}. Check the "
+                                  "feed base URL and categories in config/sources.yml.")
+            problem = f"HTTP {response.status_code}"
+            wait = _retry_after_seconds(response.headers.get("Retry-After"))
+        if attempt < retries:
+            sleep(min(wait if wait is not None else backoff * 2**attempt, max_wait))
+    raise SourceError(f"could not fetch the arXiv feed {url} after {retries + 1} attempts (last: {problem}). "
+                      "arXiv may be down or rate-limiting; nothing was changed, retry the run later.")
+
+
+def _is_retryable(status: int) -> bool:
+    return status == 429 or status >= 500
+
+
+def _retry_after_seconds(value: str | None) -> float | None:
+    """Retry-After as seconds: either a number or an HTTP date."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    """The ``feed:`` part of config/sources.yml."""
+
+    categories: tuple[str, ...] = DEFAULT_CATEGORIES
+    base_url: str = DEFAULT_BASE
+    retries: int = 3
+    backoff_seconds: float = 5.0
+    timeout_seconds: float = 30.0
+    user_agent: str = USER_AGENT
+
+    @classmethod
+    def from_config(cls, sources: dict[str, Any]) -> FeedSettings:
+        """From ``bot.config.load("sources")``."""
+        feed = dict(sources.get("feed") or {})
+        feed["categories"] = tuple(feed.get("categories") or DEFAULT_CATEGORIES)
+        return cls(**feed)
+
+    @property
+    def url(self) -> str:
+        return feed_url(self.categories, self.base_url)
+
+
+def poll(settings: FeedSettings, http_client: httpx.Client, *,
+         sleep: Callable[[float], None] = time.sleep) -> FeedResult:
+    """Fetch and parse today's feed for the configured categories (one request, polite retries)."""
+    url = settings.url
+    content = fetch_feed(url, http_client, settings.retries, settings.backoff_seconds,
+                         timeout=settings.timeout_seconds, user_agent=settings.user_agent, sleep=sleep)
+    return parse_feed(content, url)
+
+
+# --- parsing feeds ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeedResult:
+    """One parsed feed: where it came from, its channel title, its papers in feed order."""
+
+    source: str
+    title: str
+    papers: tuple[Paper, ...]
+    skipped: tuple[str, ...] = ()  # items without an arXiv id, described
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.papers
+
+    def counts(self) -> dict[str, int]:
+        """Papers per announce type, e.g. {"new": 926, "cross": 9, "replace": 569}."""
+        counts: dict[str, int] = {}
+        for paper in self.papers:
+            counts[paper.announce_type] = counts.get(paper.announce_type, 0) + 1
+        return counts
+
+
+def parse_feed(content: bytes | str, source: str) -> FeedResult:
+    """Parse an arXiv RSS 2.0 or Atom feed. ``source`` (URL or file) is named in errors."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    # A stream, so feedparser never treats the content as a URL or path; arXiv descriptions are
+    # plain text, and HTML sanitizing would mangle abstracts such as "$1<s<2$".
+    parsed = feedparser.parse(io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False)
+    title = " ".join(str(parsed.feed.get("title", "")).split())
+    if title.startswith(ERROR_FEED_TITLE):
+        raise SourceError(_error_feed_message(title, str(parsed.feed.get("description", "")), source))
+    if not parsed.get("version"):
+        reason = parsed.get("bozo_exception") or "no RSS channel or Atom feed element"
+        raise SourceError(f"{source} is not an RSS or Atom feed ({reason}). Check the feed URL, or the "
+                          "file given with --feed.")
+    papers: list[Paper] = []
+    skipped: list[str] = []
+    for entry in parsed.entries:
+        paper = _entry_paper(entry)
+        if paper is None:
+            skipped.append(f"item without an arXiv id: {entry.get('title', '')[:80]!r}")
+        else:
+            papers.append(paper)
+    return FeedResult(source=source, title=title, papers=tuple(papers), skipped=tuple(skipped))
+
+
+def _error_feed_message(title: str, description: str, source: str) -> str:
+    query = title.split(":", 1)[1].strip() if ":" in title else source
+    bad = re.findall(r"Bad (?:archive|category|categories)\s*'([^']+)'", description, re.IGNORECASE)
+    if not bad:
+        bad = query.rstrip("/").rsplit("/", 1)[-1].split("+")
+    said = description.strip().rstrip(".") or title
+    return (f"arXiv answered with an error feed for query {query}: {said}. "
+            f"Bad categories: {', '.join(bad)}. Fix `feed.categories` in config/sources.yml (names such as "
+            "cs.CL, see https://arxiv.org/category_taxonomy), then run `python -m bot validate-config` "
+            "and poll again.")
+
+
+def _entry_paper(entry: Any) -> Paper | None:
+    """One feed item as a Paper, or None when it carries no arXiv id."""
+    summary = str(entry.get("summary", ""))
+    found = None
+    for text in (entry.get("id", ""), summary, entry.get("link", "")):
+        found = found or _ID_VERSION.search(str(text))
+    if found is None:
+        return None
+    announce = str(entry.get("arxiv_announce_type") or "")
+    if not announce and (match := _ANNOUNCE.search(summary)):
+        announce = match.group("type")
+    return Paper(
+        arxiv_id=found.group("id"),
+        version=int(found.group("version")) if found.group("version") else None,
+        announce_type=announce.strip().lower() or "new",
+        title=clean_title(latex_accents(str(entry.get("title", "")))),
+        abstract=abstract_of(summary),
+        authors=split_authors(str(entry.get("author", ""))),
+        categories=tuple(t["term"] for t in entry.get("tags", []) if t.get("term")),
+        date=_announce_date(entry),
+        doi=str(entry.get("arxiv_doi", "")).strip(),
+        journal_ref=clean_inline(str(entry.get("arxiv_journal_reference") or "")),
+        comment=clean_inline(str(entry.get("arxiv_comment", ""))),
+    )
+
+
+def abstract_of(description: str) -> str:
+    """The abstract from an item description ``arXiv:ID vN Announce Type: T\\nAbstract: ...``."""
+    if _ABSTRACT.match(description):
+        text = _ABSTRACT.sub("", description, count=1)
+    else:
+        text = _HEADER_LINE.sub("", description, count=1)
+    return " ".join(text.split())
+
+
+def split_authors(creator: str) -> tuple[str, ...]:
+    """Names from the one ``dc:creator`` string: split on commas and "and" outside parentheses,
+    affiliations in parentheses dropped, LaTeX accents turned into letters."""
+    names: list[str] = []
+    depth, current = 0, ""
+    for char in creator:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char == "," and depth == 0:
+            names.append(current)
+            current = ""
+        else:
+            current += char
+    names.append(current)
+    split = [part for name in names for part in re.split(r"\s+and\s+(?![^()]*\))", name)]
+    cleaned = (clean_inline(re.sub(r"\([^()]*\)", "", latex_accents(name))) for name in split)
+    return tuple(name for name in cleaned if name)
+
+
+_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
+            ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328"}
+_ACCENT_RE = re.compile(
+    r"(\{)?\\(?:([`'^\"~=.])|([uvHck])(?=[\s{]))\s*(\{)?\s*(\\[ij](?![A-Za-z])|[A-Za-z])(?(4)\})(?(1)\})"
+)
+
+
+def latex_accents(text: str) -> str:
+    r"""``V\'aclav Vavry\v{c}uk`` -> ``Václav Vavryčuk``, ``Frol\'{\i}k`` -> ``Frolík``; other LaTeX
+    (``\kappa``, ``\cite{x}``) is left alone."""
+    def accented(match: re.Match[str]) -> str:
+        letter = match.group(5).lstrip("\\")
+        return unicodedata.normalize("NFC", letter + _ACCENTS[match.group(2) or match.group(3)])
+
+    return _ACCENT_RE.sub(accented, text)
+
+
+def _announce_date(entry: Any) -> str:
+    """The date of the announcement as the feed states it (its own time zone), ISO format."""
+    raw = str(entry.get("published") or entry.get("updated") or "")
+    for parse in (parsedate_to_datetime, datetime.fromisoformat):
+        try:
+            return parse(raw).date().isoformat()
+        except (TypeError, ValueError):
+            continue
+    return ""
+
+
+# --- offline files ---------------------------------------------------------------------------
+
+_JSONL_FIELDS = {"arxiv_id", "id", "title", "abstract", "categories", "date", "authors", "comment",
+                 "journal_ref", "doi", "version", "announce_type"}
+
+
+def read_papers(path: Path | str) -> list[Paper]:
+    """Papers from an RSS/Atom XML file or a JSONL file (``.gz`` or not), as ``--feed`` takes."""
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+        if data[:2] == b"\x1f\x8b":
+            data = gzip.decompress(data)
+    except OSError as exc:
+        raise SourceError(f"cannot read papers from {path}: {exc}. Check the --feed path.") from exc
+    except EOFError as exc:
+        raise SourceError(f"{path} is a truncated gzip file; copy it again.") from exc
+    start = data.lstrip()[:1]
+    if start == b"<":
+        return list(parse_feed(data, str(path)).papers)
+    if start in (b"{", b""):
+        return _read_jsonl(data.decode("utf-8"), path)
+    raise SourceError(f"{path} is neither an RSS/Atom XML file nor JSONL (one JSON object per line).")
+
+
+def _read_jsonl(text: str, path: Path) -> list[Paper]:
+    papers = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            papers.append(paper_from_record(record))
+        except (json.JSONDecodeError, ValueError, TypeError, AttributeError) as exc:
+            raise SourceError(f"{path} line {number}: {exc}. Each line must be a JSON object with at least "
+                              "arxiv_id and title (as in ../shared/data).") from exc
+    return papers
+
+
+def paper_from_record(record: dict[str, Any]) -> Paper:
+    """A JSONL record (``arxiv_id, title, abstract, categories, date`` + anything else, kept in
+    ``Paper.extra``) as a Paper."""
+    raw_id = str(record.get("arxiv_id") or record.get("id") or "")
+    found = _ID_VERSION.fullmatch(raw_id.strip())
+    if not found or not arxiv_ids.is_valid(found.group("id")):
+        raise ValueError(f"no valid arxiv_id (got {raw_id!r})")
+    if not record.get("title"):
+        raise ValueError(f"paper {raw_id} has no title")
+    categories = record.get("categories") or []
+    if isinstance(categories, str):
+        categories = categories.replace(",", " ").split()
+    authors = record.get("authors") or []
+    if isinstance(authors, str):
+        authors = split_authors(authors)
+    version = record.get("version") or found.group("version")
+    return Paper(
+        arxiv_id=found.group("id"),
+        version=int(version) if version else None,
+        title=clean_title(latex_accents(str(record["title"]))),
+        abstract=" ".join(str(record.get("abstract") or "").split()),
+        authors=tuple(str(a) for a in authors),
+        categories=tuple(str(c) for c in categories),
+        date=str(record.get("date") or ""),
+        announce_type=str(record.get("announce_type") or "new"),
+        comment=str(record.get("comment") or ""),
+        journal_ref=str(record.get("journal_ref") or ""),
+        doi=str(record.get("doi") or ""),
+        extra={k: v for k, v in record.items() if k not in _JSONL_FIELDS},
+    )
+
+
+# --- dedupe ----------------------------------------------------------------------------------
+
+_ANNOUNCE_RANK = {kind: rank for rank, kind in enumerate(ANNOUNCE_TYPES)}
+
+
+def dedupe(papers: Iterable[Paper]) -> list[Paper]:
+    """Each arXiv id once, at its first position; of several copies the most "new" one is kept
+    (new > cross > replace > replace-cross)."""
+    best: dict[str, Paper] = {}
+    for paper in papers:
+        key = arxiv_ids.normalize(paper.arxiv_id)
+        kept = best.get(key)
+        if kept is None or _rank(paper) < _rank(kept):
+            best[key] = paper
+    return list(best.values())
+
+
+def _rank(paper: Paper) -> int:
+    return _ANNOUNCE_RANK.get(paper.announce_type, len(ANNOUNCE_TYPES))
+
+
+# --- enrichment: pure functions over a paper's text --------------------------------------------
+
+_CODE_URL = re.compile(
+    r"(?:https?://)?(?:www\.)?(?P<host>github\.com|gitlab\.com|huggingface\.co)/(?P<path>[^\s<>\"'`{}\[\]()|\\,;]*)",
+    re.IGNORECASE,
+)
+_CODE_HOST = re.compile(r"github\.com|gitlab\.com|huggingface\.co", re.IGNORECASE)
+_HF_NOT_CODE = {"papers", "docs", "blog", "learn", "posts", "join", "login", "pricing", "collections"}
+_GITHUB_NOT_OWNER = {"features", "about", "topics", "orgs", "sponsors", "marketplace", "settings", "search"}
+
+
+def find_code_url(text: str) -> str | None:
+    """The best code link in ``text``: a GitHub repository root first, then GitLab projects, then
+    Hugging Face repos, then a GitHub user/org page; earliest first within a kind."""
+    candidates = []
+    if not _CODE_HOST.search(text):
+        return None
+    for match in _CODE_URL.finditer(text.replace("\\_", "_")):
+        ranked = _code_link(match.group("host").lower(), match.group("path"))
+        if ranked:
+            candidates.append((ranked[0], match.start(), ranked[1]))
+    return min(candidates)[2] if candidates else None
+
+
+def _code_link(host: str, path: str) -> tuple[int, str] | None:
+    """(rank, canonical URL) of one link, or None when it is no code repository."""
+    parts = [p for p in path.split("/") if p]
+    parts = [p.rstrip(".:!?") for p in parts]
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    if host == "github.com":
+        if parts[0].lower() in _GITHUB_NOT_OWNER:
+            return None
+        if len(parts) == 1:
+            return 3, f"https://github.com/{parts[0]}"
+        return 0, f"https://github.com/{parts[0]}/{_strip_git(parts[1])}"
+    if host == "gitlab.com":
+        project = parts[: parts.index("-")] if "-" in parts else parts
+        url = "https://gitlab.com/" + "/".join(_strip_git(p) for p in project)
+        return (1 if len(project) >= 2 else 3), url
+    if parts[0].lower() in _HF_NOT_CODE:
+        return None
+    size = 3 if parts[0] in ("datasets", "spaces") else 2
+    return (2 if len(parts) >= size else 3), "https://huggingface.co/" + "/".join(parts[:size])
+
+
+def _strip_git(name: str) -> str:
+    return name[:-4] if name.lower().endswith(".git") else name
+
+
+@dataclass(frozen=True)
+class Venue:
+    name: str  # as displayed, e.g. "NeurIPS"
+    acronyms: str  # regex, case-sensitive, matched as a word
+    full_names: str = ""  # regex, case-insensitive
+
+
+# Conservative: the ML, NLP, vision, systems and hardware venues this list's papers appear in.
+VENUES = (
+    Venue("NeurIPS", r"NeurIPS|NEURIPS|Neurips|NIPS", r"Neural Information Processing Systems"),
+    Venue("ICML", r"ICML", r"International Conference on Machine Learning"),
+    Venue("ICLR", r"ICLR", r"International Conference on Learning Representations"),
+    Venue("AAAI", r"AAAI", r"AAAI Conference on Artificial Intelligence"),
+    Venue("IJCAI", r"IJCAI", r"International Joint Conference on Artificial Intelligence"),
+    Venue("AISTATS", r"AISTATS", r"Artificial Intelligence and Statistics"),
+    Venue("UAI", r"UAI", r"Uncertainty in Artificial Intelligence"),
+    Venue("COLM", r"COLM", r"Conference on Language Modeling"),
+    Venue("TMLR", r"TMLR", r"Transactions on Machine Learning Research"),
+    Venue("JMLR", r"JMLR", r"Journal of Machine Learning Research"),
+    Venue("KDD", r"(?:SIG)?KDD", r"Knowledge Discovery and Data Mining"),
+    Venue("WWW", r"WWW|TheWebConf", r"The Web Conference"),
+    Venue("SIGIR", r"SIGIR"),
+    Venue("NAACL", r"NAACL", r"North American Chapter of the Association for Computational Linguistics"),
+    Venue("EACL", r"EACL", r"European Chapter of the Association for Computational Linguistics"),
+    Venue("EMNLP", r"EMNLP", r"Empirical Methods in Natural Language Processing"),
+    Venue("ACL", r"ACL", r"Annual Meeting of the Association for Computational Linguistics"),
+    Venue("COLING", r"COLING", r"International Conference on Computational Linguistics"),
+    Venue("TACL", r"TACL", r"Transactions of the Association for Computational Linguistics"),
+    Venue("Interspeech", r"INTERSPEECH|Interspeech"),
+    Venue("ICASSP", r"ICASSP"),
+    Venue("CVPR", r"CVPR", r"Computer Vision and Pattern Recognition"),
+    Venue("ICCV", r"ICCV", r"International Conference on Computer Vision"),
+    Venue("ECCV", r"ECCV", r"European Conference on Computer Vision"),
+    Venue("MLSys", r"MLSys|MLSYS", r"Machine Learning and Systems"),
+    Venue("OSDI", r"OSDI", r"Operating Systems Design and Implementation"),
+    Venue("SOSP", r"SOSP", r"Symposium on Operating Systems Principles"),
+    Venue("NSDI", r"NSDI", r"Networked Systems Design and Implementation"),
+    Venue("EuroSys", r"EuroSys|EUROSYS"),
+    Venue("USENIX ATC", r"USENIX ATC", r"USENIX Annual Technical Conference"),
+    Venue("ASPLOS", r"ASPLOS", r"Architectural Support for Programming Languages and Operating Systems"),
+    Venue("PPoPP", r"PPoPP|PPOPP", r"Principles and Practice of Parallel Programming"),
+    Venue("ISCA", r"ISCA", r"International Symposium on Computer Architecture"),
+    Venue("MICRO", r"MICRO", r"International Symposium on Microarchitecture"),
+    Venue("HPCA", r"HPCA", r"High[- ]Performance Computer Architecture"),
+    Venue("DAC", r"DAC", r"Design Automation Conference"),
+    Venue("ICCAD", r"ICCAD", r"International Conference on Computer[- ]Aided Design"),
+    Venue("DATE", r"DATE", r"Design, Automation (?:and|&) Test in Europe"),
+    Venue("MobiCom", r"MobiCom|MOBICOM"),
+    Venue("MobiSys", r"MobiSys|MOBISYS"),
+    Venue("SenSys", r"SenSys|SENSYS"),
+    Venue("IJCNN", r"IJCNN", r"International Joint Conference on Neural Networks"),
+    Venue("IROS", r"IROS", r"Intelligent Robots and Systems"),
+    Venue("ICRA", r"ICRA", r"International Conference on Robotics and Automation"),
+)
+
+_YEAR = r"(?<![\d.])(?:19[89]\d|20[0-4]\d)(?![\d])"
+_SHORT_YEAR = re.compile(r"^(?:\s?['’])?(\d{2})(?!\d)")  # ICML'24, ICML '24, ICML24
+_NOT_ACCEPTED = re.compile(r"submitted|under review|in submission|rejected|preprint for|extended from",
+                           re.IGNORECASE)
+_ACCEPTED = re.compile(r"accepted|to appear|published|camera[- ]ready|proceedings|presented at|in proc",
+                       re.IGNORECASE)
+_QUALIFIERS = (("Findings", re.compile(r"\bFindings\b", re.IGNORECASE)),
+               ("Workshop", re.compile(r"\bworkshops?\b", re.IGNORECASE)),
+               ("Datasets and Benchmarks", re.compile(r"Datasets (?:and|&) Benchmarks", re.IGNORECASE)))
+_ACCEPTED_WORD = re.compile(r"\baccepted\b", re.IGNORECASE)
+_WINDOW = 60
+_CLAUSE_END = re.compile(r";|\.\s")
+
+
+def find_venue(journal_ref: str, comment: str, abstract: str = "") -> str | None:
+    """A venue such as "ICML 2024" or "EMNLP 2024 Findings" from the journal reference, else the
+    comments, else an "accepted by/to ..." sentence of the abstract. Only known venues (VENUES);
+    None when unsure (no known venue, or "submitted to"/"under review")."""
+    texts = [journal_ref, comment]
+    if _ACCEPTED_WORD.search(abstract):
+        texts += [s for s in re.split(r"(?<=[.!?])\s+", abstract) if _ACCEPTED_WORD.search(s)]
+    for text in texts:
+        venue = _venue_in(" ".join(text.split()))
+        if venue:
+            return venue
+    return None
+
+
+def _venue_patterns(field_name: str, flags: int) -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(rf"(?<![A-Za-z])(?:{getattr(v, field_name)})(?![A-Za-z])", flags), v.name)
+                 for v in VENUES if getattr(v, field_name))
+
+
+# Acronyms (case-sensitive) are tried before spelled-out names (case-insensitive).
+_VENUE_PASSES = (_venue_patterns("acronyms", 0), _venue_patterns("full_names", re.IGNORECASE))
+
+
+def _venue_in(text: str) -> str | None:
+    """The earliest known venue mentioned as an acceptance in ``text``."""
+    if not text:
+        return None
+    for patterns in _VENUE_PASSES:
+        matches = sorted((m.start(), m.end(), name) for regex, name in patterns for m in regex.finditer(text))
+        for start, end, name in matches:
+            found = _describe_venue(text, start, end, name)
+            if found:
+                return found
+    return None
+
+
+def _describe_venue(text: str, start: int, end: int, name: str) -> str | None:
+    """``name`` with its year and qualifier, or None when the mention is not an acceptance."""
+    before, after = text[max(0, start - _WINDOW):start], text[end:end + _WINDOW]
+    clause = _CLAUSE_END.split(before)[-1] + " " + _CLAUSE_END.split(after)[0]
+    if _NOT_ACCEPTED.search(_CLAUSE_END.split(before)[-1]):
+        return None
+    year = _year_near(before, after)
+    if year is None and not _ACCEPTED.search(before):
+        return None
+    qualifier = next((label for label, regex in _QUALIFIERS if regex.search(clause)), "")
+    return " ".join(part for part in (name, year, qualifier) if part)
+
+
+def _year_near(before: str, after: str) -> str | None:
+    """The year nearest the venue: "ICML'24", "ICML24", "ICML 2024", "(ICML) 2024", "2023 ... (IJCNN)"."""
+    short = _SHORT_YEAR.match(after)
+    if short:
+        return f"20{short.group(1)}"
+    following = [(m.start(), m.group(0)) for m in re.finditer(_YEAR, after)]
+    preceding = [(len(before) - m.end(), m.group(0)) for m in re.finditer(_YEAR, before)]
+    nearest = sorted(following[:1] + preceding[-1:])
+    return nearest[0][1] if nearest else None
+
+
+_WITHDRAWN = re.compile(
+    r"^\s*withdrawn\b|\b(?:paper|article|manuscript|submission|preprint|version|work)\s+"
+    r"(?:has\s+been|is|was)\s+withdrawn|\bwithdrawn\s+by\s+(?:the\s+)?(?:authors?|arxiv|admin)",
+    re.IGNORECASE,
+)
+
+
+def is_withdrawn(comment: str, abstract: str = "") -> bool:
+    """True when the comment (or the abstract, which arXiv replaces on withdrawal) says so."""
+    return bool(_WITHDRAWN.search(comment) or _WITHDRAWN.search(abstract[:300]))
+
+
+def enrich(paper: Paper) -> Paper:
+    """The paper with ``code_url``, ``venue`` and ``withdrawn`` filled in from its own text
+    (values already set are kept)."""
+    code_url = paper.code_url or find_code_url(f"{paper.abstract}\n{paper.comment}") or ""
+    venue = paper.venue or find_venue(paper.journal_ref, paper.comment, paper.abstract) or ""
+    withdrawn = paper.withdrawn or is_withdrawn(paper.comment, paper.abstract)
+    return replace(paper, code_url=code_url, venue=venue, withdrawn=withdrawn)

@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core import catalog
+from bot.core.entry import Entry, render_entry
+from bot.core.taxonomy import Taxonomy
+from bot.errors import CatalogError, DuplicateEntryError, UnknownSectionError
+
+LISTS = sorted((Path(__file__).parents[1] / "fixtures" / "lists").iterdir())
+
+
+def paper(arxiv_id: str, title: str) -> Entry:
+    return Entry(title=title, url=f"https://arxiv.org/abs/{arxiv_id}", arxiv_id=arxiv_id,
+                 year=2000 + int(arxiv_id[:2]), month=int(arxiv_id[2:4]), authors=("A. Author",))
+
+
+@pytest.fixture
+def small(taxonomy: Taxonomy) -> catalog.Catalog:
+    placed: dict[catalog.Placement, list[Entry]] = {
+        ("kv-cache", None): [paper("2404.14469", "SnapKV: LLM Knows What You are Looking for"),
+                             paper("2306.14048", "H2O: Heavy-Hitter Oracle for Efficient Inference"),
+                             paper("2402.02750", "KIVI: A Tuning-Free Asymmetric 2bit Quantization")],
+        ("quantization", "weight-only"): [paper("2210.17323", "GPTQ: Accurate Post-Training Quantization")],
+    }
+    return catalog.parse(catalog.render_document(taxonomy, placed), taxonomy)
+
+
+@pytest.mark.parametrize("path", LISTS, ids=[p.name for p in LISTS])
+def test_every_real_list_round_trips_byte_for_byte(path: Path, taxonomy: Taxonomy) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert catalog.parse(text).render() == text
+    assert catalog.parse(text, taxonomy).render() == text
+
+
+@pytest.mark.parametrize("path", LISTS, ids=[p.name for p in LISTS])
+def test_real_lists_yield_arxiv_ids(path: Path) -> None:
+    parsed = catalog.parse(path.read_text(encoding="utf-8"))
+    if path.suffix == ".txt" or path.name == "README.md":
+        return  # rendered text has no links
+    assert parsed.arxiv_id_set(), f"no arXiv id found in {path.name}"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text())
+def test_any_text_round_trips(text: str) -> None:
+    assert catalog.parse(text).render() == text
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from(["# T", "## Quantization", "### Weight-only Quantization", "- [x](y)",
+                                 "- item", "  continued", "", "| a | b |", "|---|---|", "```",
+                                 "\t- nested", "1. one", "\r", "• dot"]), max_size=30))
+def test_markdown_like_text_round_trips(lines: list[str]) -> None:
+    text = "\n".join(lines)
+    assert catalog.parse(text).render() == text
+
+
+@pytest.mark.parametrize("form", [
+    "- [Title of the paper here](https://arxiv.org/abs/2405.00732)",
+    "- [Title of the paper here](http://arxiv.org/abs/2405.00732v2)",
+    "- [Title of the paper here](https://arxiv.org/pdf/2405.00732v1.pdf)",
+    "- [Title of the paper here](https://arxiv.org/html/2405.00732v3)",
+    "- Title of the paper here, arXiv:2405.00732",
+    "- **Title of the paper here**, `arXiv, 2405.00732`, [arxiv](http://x.org)",
+    "| [Title of the paper here](https://www.arxiv.org/abs/2405.00732) | x |",
+])
+def test_finds_entries_by_arxiv_id_in_every_form(form: str) -> None:
+    parsed = catalog.parse(f"## Section\n\n{form}\n")
+    item = parsed.find_by_id("2405.00732v4")
+    assert item is not None and item.line_number == 3
+
+
+def test_finds_old_style_ids() -> None:
+    parsed = catalog.parse("- Old paper https://arxiv.org/abs/cs/0112017v1\n")
+    assert parsed.find_by_id("cs/0112017") is not None
+
+
+def test_finds_by_normalised_and_fuzzy_title(small: catalog.Catalog) -> None:
+    assert small.find_by_title("snapkv: llm knows what you are looking FOR") is not None
+    assert small.find_by_title("SnapKV - LLM knows what you are\n looking for") is not None
+    assert small.find_by_title("SnapKV: LLM Knows What You Are Looking For.") is not None
+    assert small.find_by_title("SnapKV: LLM Knows What You Were Looking for") is not None  # fuzzy
+    assert small.find_by_title("A completely different paper on pruning") is None
+
+
+def test_insert_changes_only_the_inserted_line_newest_first(small: catalog.Catalog) -> None:
+    new = paper("2403.00001", "A New KV Cache Eviction Policy for Long Contexts")
+    after = small.insert(new, "kv-cache")
+    diff = [line for line in difflib.unified_diff(small.render().splitlines(),
+                                                  after.render().splitlines(), lineterm="", n=0)
+            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    assert diff == ["+" + render_entry(new)]
+    ids = [i.arxiv_ids[0] for i in after.items_in("kv-cache")]
+    assert ids == ["2404.14469", "2403.00001", "2402.02750", "2306.14048"]
+    assert catalog.contents_problems(after) == []
+
+
+def test_insert_is_deterministic_at_both_ends(small: catalog.Catalog) -> None:
+    newest = small.insert(paper("2501.00001", "The newest paper of them all"), "kv-cache")
+    oldest = small.insert(paper("2001.00001", "The oldest paper of them all"), "kv-cache")
+    assert newest.items_in("kv-cache")[0].arxiv_ids == ("2501.00001",)
+    assert oldest.items_in("kv-cache")[-1].arxiv_ids == ("2001.00001",)
+
+
+def test_insert_into_subsection_and_empty_section(small: catalog.Catalog) -> None:
+    after = small.insert(paper("2306.00978", "AWQ: Activation-aware Weight Quantization"),
+                         "quantization", "weight-only")
+    assert [i.arxiv_ids[0] for i in after.items_in("quantization", "weight-only")] == [
+        "2306.00978", "2210.17323"]
+    empty = small.insert(paper("2305.14314", "QLoRA: Efficient Finetuning of Quantized LLMs"),
+                         "fine-tuning", "peft")
+    assert [i.arxiv_ids[0] for i in empty.items_in("fine-tuning", "peft")] == ["2305.14314"]
+    assert catalog.parse(empty.render(), small.taxonomy).find_by_id("2305.14314") is not None
+
+
+def test_insert_refuses_duplicates_by_id_and_title(small: catalog.Catalog) -> None:
+    with pytest.raises(DuplicateEntryError, match="already in the catalog at line"):
+        small.insert(paper("2404.14469", "Another title"), "surveys")
+    with pytest.raises(DuplicateEntryError):
+        small.insert(paper("2499.99999", "H2O: Heavy Hitter Oracle for Efficient Inference"), "surveys")
+
+
+def test_insert_into_unknown_section_fails_clearly(small: catalog.Catalog) -> None:
+    with pytest.raises(UnknownSectionError):
+        small.insert(paper("2405.00001", "Some new paper about something"), "no-such-section")
+
+
+def test_remove_and_move(small: catalog.Catalog) -> None:
+    removed = small.remove("2306.14048")
+    assert removed.find_by_id("2306.14048") is None
+    assert len(removed.lines) == len(small.lines) - 1
+    moved = small.move("2402.02750", "quantization", "low-bit")
+    assert moved.find_by_id("2402.02750").subsection == "low-bit"  # type: ignore[union-attr]
+
+
+
+def test_an_id_mentioned_in_another_entry_finds_its_own_entry(taxonomy: Taxonomy) -> None:
+    follow_up = render_entry(paper("2405.00002", "A Follow-up That Cites the Original"))
+    original = render_entry(paper("2401.00001", "The Original Paper Being Cited"))
+    text = (f"# T\n\n## Quantization\n\n{follow_up}\n  - extends arXiv 2401.00001\n"
+            f"{original}\n\n## Pruning and Sparsity\n\nd\n")
+    parsed = catalog.parse(text, taxonomy)
+    assert parsed.find_by_id("2401.00001").title == "The Original Paper Being Cited"  # type: ignore[union-attr]
+    assert parsed.remove("2401.00001").render() == text.replace(original + "\n", "")
+    moved = parsed.move("2401.00001", "pruning")
+    assert moved.find_by_id("2405.00002").section == "quantization"  # type: ignore[union-attr]
+    assert moved.find_by_id("2401.00001").section == "pruning"  # type: ignore[union-attr]
+
+
+def test_remove_refuses_an_id_that_is_only_mentioned(taxonomy: Taxonomy) -> None:
+    follow_up = render_entry(paper("2405.00002", "A Follow-up That Cites the Original"))
+    text = f"# T\n\n## Quantization\n\n{follow_up}\n  - extends arXiv 2401.00001\n"
+    parsed = catalog.parse(text, taxonomy)
+    with pytest.raises(CatalogError, match="line 5"):
+        parsed.remove("2401.00001")
+    with pytest.raises(CatalogError, match="line 5"):
+        parsed.move("2401.00001", "pruning")
+
+def test_crlf_files_keep_their_line_endings(small: catalog.Catalog) -> None:
+    crlf = catalog.parse(small.render().replace("\n", "\r\n"), small.taxonomy)
+    after = crlf.insert(paper("2403.00001", "A New KV Cache Eviction Policy for Long Contexts"),
+                        "kv-cache")
+    assert "\n" not in after.render().replace("\r\n", "")
+
+
+def test_write_catalog_is_safe(tmp_path: Path, small: catalog.Catalog) -> None:
+    path = tmp_path / "catalog.md"
+    path.write_text(small.render(), encoding="utf-8")
+    new = small.insert(paper("2403.00001", "A New KV Cache Eviction Policy for Long Contexts"),
+                       "kv-cache").render()
+    with pytest.raises(CatalogError, match="unexpected"):
+        catalog.write_catalog(path, new, small.taxonomy)  # the addition was not announced
+    assert path.read_text(encoding="utf-8") == small.render()
+    lossy = small.remove("2306.14048").render()
+    with pytest.raises(CatalogError, match="missing"):
+        catalog.write_catalog(path, lossy, small.taxonomy)
+    catalog.write_catalog(path, new, small.taxonomy, expect_added=["2403.00001"])
+    assert path.read_text(encoding="utf-8") == new
+    assert not [p for p in tmp_path.iterdir() if p.name != "catalog.md"]
+
+
+def test_stale_contents_is_reported(small: catalog.Catalog) -> None:
+    text = small.render().replace("- [Surveys](#surveys)\n", "")
+    assert catalog.contents_problems(catalog.parse(text, small.taxonomy))
+
+
+def test_fuzzy_title_match_respects_numbers_and_ids(small: catalog.Catalog) -> None:
+    # near-identical titles that differ in a number are different papers
+    assert small.find_by_title("SnapKV 2: LLM Knows What You are Looking for") is None
+    # a near-identical title under another arXiv id is another paper; the same id matches
+    near = "SnapKV: LLM Knows What You Were Looking for"
+    assert small.find(arxiv_id="2501.00001", title=near) is None
+    assert small.find(arxiv_id=None, title=near) is not None
+
+
+def test_write_catalog_refuses_to_drop_entries_without_an_id(tmp_path: Path, small: catalog.Catalog) -> None:
+    tool = Entry(title="vLLM", url="https://github.com/vllm-project/vllm", kind="resource",
+                 description="A fast inference engine.")
+    with_tool = small.insert(tool, "tools")
+    path = tmp_path / "catalog.md"
+    path.write_text(with_tool.render(), encoding="utf-8")
+    without = with_tool.render().replace(render_entry(tool) + "\n", "")
+    with pytest.raises(CatalogError, match="without an arXiv id .*'vllm'"):
+        catalog.write_catalog(path, without, small.taxonomy)
+    assert path.read_text(encoding="utf-8") == with_tool.render()
+    catalog.write_catalog(path, without, small.taxonomy, allow_dropping_unidentified=True)
+    assert path.read_text(encoding="utf-8") == without

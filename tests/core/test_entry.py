@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot.core.entry import Entry, format_stars, parse_entry, render_entry, round_stars
+
+
+def paper(**overrides: object) -> Entry:
+    fields: dict[str, object] = dict(
+        title="SnapKV: LLM Knows What You are Looking for Before Generation",
+        url="https://arxiv.org/abs/2404.14469",
+        authors=("Yuhong Li", "Yingbing Huang", "Bowen Yang", "Bharat Venkitesh"),
+        arxiv_id="2404.14469", year=2024, month=4, venue="NeurIPS 2024",
+        pdf_url="https://arxiv.org/pdf/2404.14469", code_url="https://github.com/FasterDecoding/SnapKV",
+        stars=1234,
+    )
+    fields.update(overrides)
+    return Entry(**fields)  # type: ignore[arg-type]
+
+
+def test_render_matches_the_documented_format() -> None:
+    assert render_entry(paper()) == (
+        "- [SnapKV: LLM Knows What You are Looking for Before Generation]"
+        "(https://arxiv.org/abs/2404.14469) - Yuhong Li, Yingbing Huang, Bowen Yang et al."
+        " · arXiv 2404.14469 · Apr 2024 · NeurIPS 2024 · [pdf](https://arxiv.org/pdf/2404.14469)"
+        " · [code](https://github.com/FasterDecoding/SnapKV) ⭐ 1.2k"
+    )
+
+
+def test_resource_form_round_trips() -> None:
+    tool = Entry(title="vLLM", url="https://github.com/vllm-project/vllm", kind="resource",
+                 description="A high-throughput inference engine.", stars=45210, archived=True)
+    line = render_entry(tool)
+    assert line == ("- [vLLM](https://github.com/vllm-project/vllm) - A high-throughput "
+                    "inference engine. · ⭐ 45k (archived)")
+    assert parse_entry(line) == tool
+
+
+@pytest.mark.parametrize("title, shown", [
+    ("Attention Is\n  All You Need", "Attention Is All You Need"),
+    ("$\\alpha$-Quant: \\textbf{Fast} [LLM] (v2) | *bold* _it_ <b>x</b> & y",
+     "α-Quant: Fast [LLM] (v2) | *bold* _it_ x & y"),
+    ("Q&amp;A for <i>LLMs</i>", "Q&A for LLMs"),
+])
+def test_titles_are_normalised_and_escaped(title: str, shown: str) -> None:
+    entry = paper(title=title)
+    assert entry.title == shown
+    line = render_entry(entry)
+    assert "\n" not in line
+    assert parse_entry(line) == entry
+
+
+def test_stars_rounding() -> None:
+    assert [format_stars(n) for n in (0, 999, 1000, 1250, 9999, 12345, 1_234_567)] == [
+        "0", "999", "1k", "1.2k", "10k", "12k", "1.2M"]
+    assert round_stars(1250) == 1200
+
+
+def test_entry_rejects_impossible_values() -> None:
+    with pytest.raises(ValueError):
+        Entry(title="x", url="https://e.org", kind="resource", arxiv_id="2405.00732")
+    with pytest.raises(ValueError):
+        Entry(title="paper with no id or year", url="https://e.org")
+
+
+def test_lines_that_are_not_canonical_parse_to_none() -> None:
+    assert parse_entry("- **Bold** title, `arXiv, 2404.14897`") is None
+    assert parse_entry("| [x](y) |") is None
+
+
+_text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60)
+_name = st.text(alphabet="abcdefghijklmnopqrstuvwxyzÄé -'.*_[]<>|", min_size=1, max_size=20)
+
+
+@settings(max_examples=300, deadline=None)
+@given(title=_text, authors=st.lists(_name, max_size=6), venue=st.sampled_from(["", "ICML 2024", "ACL Findings"]),
+       stars=st.none() | st.integers(0, 5_000_000), number=st.integers(1, 99999),
+       month=st.integers(1, 12), code=st.booleans(), archived=st.booleans())
+def test_parse_of_render_is_identity(title: str, authors: list[str], venue: str, stars: int | None,
+                                     number: int, month: int, code: bool, archived: bool) -> None:
+    arxiv_id = f"24{month:02d}.{number:05d}"
+    try:
+        entry = paper(title=title, authors=tuple(authors), venue=venue, stars=stars,
+                      arxiv_id=arxiv_id, month=month, archived=archived,
+                      code_url="https://github.com/o/r" if code else "")
+    except ValueError:
+        return  # e.g. a title that is only whitespace: not an entry
+    line = render_entry(entry)
+    assert "\n" not in line
+    assert parse_entry(line) == entry

@@ -1,0 +1,558 @@
+"""GitHubForge against the fake GitHub: real PyGithub, real HTTP on 127.0.0.1, every request
+validated against GitHub's REST description and GraphQL schema (see tests/fake_github.py)."""
+
+from __future__ import annotations
+
+import base64
+import math
+
+import pytest
+
+from bot.core import markers
+from bot.errors import ForgeError
+from bot.forge.github import (
+    Failure,
+    GitHubForge,
+    GitHubSettings,
+    RetryPolicy,
+    git_blob_sha,
+    repositories_query,
+    retry_delay,
+)
+from tests.fake_github import (
+    BOT_LOGIN,
+    MAINTAINER_TOKEN,
+    FakeGitHub,
+    all_routes_in_description,
+    catalog_text,
+    fake_github,  # noqa: F401  (fixture)
+    forge_for,
+    paper_change,
+)
+
+PULLS = "/repos/{owner}/{repo}/pulls"
+REFS = "/repos/{owner}/{repo}/git/refs"
+COMMENTS = "/repos/{owner}/{repo}/issues/{issue_number}/comments"
+ISSUES = "/repos/{owner}/{repo}/issues"
+
+
+@pytest.fixture
+def fake(fake_github: FakeGitHub, taxonomy) -> FakeGitHub:  # noqa: F811
+    fake_github.push("catalog.md", catalog_text(taxonomy), message="Add the catalog")
+    fake_github.reset_counts()
+    return fake_github
+
+
+def branch_commit(fake: FakeGitHub, branch: str):
+    return fake.git.commits[fake.head(branch)]
+
+
+# -- opening, updating, never duplicating -------------------------------------------------------
+
+
+def test_opens_one_pr_with_one_commit_on_the_default_branch(fake, taxonomy):
+    change = paper_change(taxonomy, "2405.00001")
+    result = forge_for(fake).propose(change)
+
+    assert result.action == "opened"
+    [pull] = fake.pulls()
+    assert (pull.number, pull.head, pull.base, pull.user) == (result.pull_request.number, change.branch, "main",
+                                                               BOT_LOGIN)
+    assert pull.body == change.body and markers.find(pull.body, "arxiv")["arxiv_id"] == "2405.00001"
+    assert pull.labels == ["catalog-bot", "new-paper"]
+    commit = branch_commit(fake, change.branch)
+    assert commit.parents == [fake.head()]  # exactly one commit on top of main
+    assert fake.file("catalog.md", change.branch) == change.edit(fake.file("catalog.md"))
+    assert "+- [Speculative Decoding with Tiny Draft Heads]" in result.diff
+    assert fake.labels["catalog-bot"]["color"] == "5319e7"  # created with the configured colour
+
+
+def test_rerun_writes_nothing_and_keeps_the_same_pr(fake, taxonomy):
+    changes = [paper_change(taxonomy, f"2405.0000{i}", i) for i in range(1, 4)]
+    first = [forge_for(fake).propose(c) for c in changes]
+    branches, heads = fake.branches(), {c.branch: fake.head(c.branch) for c in changes}
+    fake.reset_counts()
+
+    forge = forge_for(fake)
+    again = [forge.propose(c) for c in changes]
+
+    assert [r.action for r in again] == ["unchanged"] * 3
+    assert [r.pull_request.number for r in again] == [r.pull_request.number for r in first]
+    assert dict(fake.counts) == {"POST /graphql": 1}  # one read, no write at all
+    assert fake.branches() == branches and {c.branch: fake.head(c.branch) for c in changes} == heads
+    assert len(fake.pulls()) == 3 and not fake.comments
+
+
+def test_a_new_body_updates_the_pr_in_place(fake, taxonomy):
+    change = paper_change(taxonomy, "2405.00001")
+    opened = forge_for(fake).propose(change)
+    head = fake.head(change.branch)
+    fake.reset_counts()
+
+    edited = type(change)(**{**change.__dict__, "body": change.body.replace("Merge to accept", "Merge it")})
+    forge = forge_for(fake)
+    result = forge.propose(edited)
+    again = forge.propose(edited)
+
+    assert result.action == "updated" and result.pull_request.number == opened.pull_request.number
+    assert again.action == "unchanged"
+    assert fake.pulls()[0].body == edited.body and fake.head(change.branch) == head
+    assert fake.writes() == 1 and fake.counts["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"] == 1
+
+
+def test_rebuilt_on_the_new_default_branch_when_it_moves(fake, taxonomy):
+    change = paper_change(taxonomy, "2405.00001")
+    forge_for(fake).propose(change)
+    text = fake.file("catalog.md").replace("Post-training quantization of the weights alone",
+                                           "Post-training quantization of weights only")
+    new_main = fake.push("catalog.md", text, message="Edit a description")
+
+    result = forge_for(fake).propose(change)
+
+    assert result.action == "updated" and len(fake.pulls()) == 1
+    assert branch_commit(fake, change.branch).parents == [new_main]
+    assert "weights only" in fake.file("catalog.md", change.branch)
+    assert fake.merge(result.pull_request.number).status_code == 200
+
+
+def test_a_leftover_branch_without_pr_is_taken_over(fake, taxonomy):
+    change = paper_change(taxonomy, "2405.00001")
+    fake.git.refs[f"refs/heads/{change.branch}"] = fake.head()  # a failed run's leftover
+
+    result = forge_for(fake).propose(change)
+
+    assert result.action == "opened" and len(fake.pulls()) == 1
+    assert branch_commit(fake, change.branch).parents == [fake.head()]
+    assert fake.counts["PATCH /repos/{owner}/{repo}/git/refs/{ref}"] == 1  # after a real 422
+
+
+def test_a_pr_opened_meanwhile_by_another_run_is_reused(fake, taxonomy):
+    change = paper_change(taxonomy, "2405.00001")
+    slow = forge_for(fake)
+    slow.snapshot()  # this run read the repository before the other run opened the PR
+    forge_for(fake).propose(change)
+
+    result = slow.propose(change)
+
+    assert len(fake.pulls()) == 1 and result.pull_request.number == fake.pulls()[0].number
+
+
+def test_closed_pr_and_rerun_of_close_leave_one_comment(fake, taxonomy):
+    change = paper_change(taxonomy, "2405.00001")
+    pull = forge_for(fake).propose(change).pull_request
+
+    forge_for(fake).close_pull_request(pull, "Closing: already in the catalog.")
+    forge_for(fake).close_pull_request(pull, "Closing: already in the catalog.")
+
+    assert fake.pulls()[0].state == "closed" and change.branch not in fake.branches()
+    [comment] = fake.issue_comments(pull.number)
+    assert comment.body.startswith("Closing: already in the catalog.") and "catalog-bot:closing" in comment.body
+
+
+def test_reviewers_and_assignees_from_config(fake, taxonomy):
+    fake.collaborators["reviewer-1"] = "write"
+    forge = forge_for(fake, reviewers=("reviewer-1",), assignees=("maintainer",))
+    number = forge.propose(paper_change(taxonomy, "2405.00001")).pull_request.number
+    pull = fake.issues[number]
+    assert pull.requested_reviewers == ["reviewer-1"] and pull.assignees == ["maintainer"]
+
+
+def test_a_refused_reviewer_does_not_undo_the_pr(fake, taxonomy):
+    forge = forge_for(fake, reviewers=("not-a-collaborator",))
+    with pytest.warns(UserWarning, match="Reviews may only be requested from collaborators"):
+        result = forge.propose(paper_change(taxonomy, "2405.00001"))
+    assert result.action == "opened" and fake.pulls()[0].state == "open"
+
+
+# -- rejection memory ------------------------------------------------------------------------------
+
+
+def seed(fake: FakeGitHub, taxonomy, count: int, state: str, start: int = 0) -> list[str]:
+    ids = []
+    for i in range(start, start + count):
+        change = paper_change(taxonomy, f"2401.{i:05d}", i)
+        fake.seed_pull(change.branch, "catalog.md", change.edit(fake.file("catalog.md")), change.title,
+                       change.body, state=state, labels=("catalog-bot",))
+        ids.append(f"2401.{i:05d}")
+    return ids
+
+
+def test_rejection_memory_in_one_query(fake, taxonomy):
+    rejected = seed(fake, taxonomy, 3, "closed")
+    merged = seed(fake, taxonomy, 2, "merged", start=10)
+    still_open = seed(fake, taxonomy, 2, "open", start=20)
+    fake.seed_pull("fix-typo", "README.md", "typo", "Fix a typo", "by a human")  # not a bot PR
+
+    pulls = forge_for(fake).bot_pull_requests("all")
+
+    by_state = {s: sorted(markers.find(p.body, "arxiv")["arxiv_id"] for p in pulls if p.state == s)
+                for s in ("open", "closed", "merged")}
+    assert by_state == {"open": still_open, "closed": rejected, "merged": merged}
+    assert dict(fake.counts) == {"POST /graphql": 1}
+
+
+def test_more_than_a_hundred_closed_prs_page_through_the_search(fake, taxonomy):
+    seed(fake, taxonomy, 130, "closed")
+    forge = forge_for(fake)
+    assert forge.bot_pull_requests("open") == [] and fake.counts["POST /graphql"] == 1
+    closed = forge.bot_pull_requests("closed")
+    assert len(closed) == 130 and fake.counts["POST /graphql"] == 2
+
+
+# -- faults: no duplicate, nothing half-made, a clear error or a clean retry --------------------------
+
+
+def test_server_error_on_opening_the_pr_is_checked_then_retried(fake, taxonomy):
+    fake.fail("POST", PULLS, status=502)
+    sleeps: list[float] = []
+    result = forge_for(fake, sleeps).propose(paper_change(taxonomy, "2405.00001"))
+    assert result.action == "opened" and len(fake.pulls()) == 1
+    assert sleeps == [2.0] and fake.counts["GET " + PULLS] == 1 and fake.counts["POST " + PULLS] == 2
+
+
+def test_timeout_after_the_pr_was_created_is_not_repeated(fake, taxonomy):
+    fake.timeout_after_write("POST", PULLS)
+    result = forge_for(fake).propose(paper_change(taxonomy, "2405.00001"))
+    assert result.action == "opened" and len(fake.pulls()) == 1
+    assert fake.counts["POST " + PULLS] == 1  # found by its branch, not posted twice
+    assert fake.pulls()[0].labels == ["catalog-bot", "new-paper"]
+
+
+def test_timeout_after_a_comment_was_posted_is_not_repeated(fake):
+    issue = fake.add_issue("Please add our paper", "/add 2405.00001")
+    fake.timeout_after_write("POST", COMMENTS)
+    comment = forge_for(fake).upsert_comment(issue.number, "status", "Working on it.")
+    assert [c.id for c in fake.issue_comments(issue.number)] == [comment.id]
+    assert fake.counts["POST " + COMMENTS] == 1
+
+
+def test_secondary_rate_limit_waits_retry_after_then_succeeds(fake, taxonomy):
+    fake.rate_limit("POST", REFS, retry_after=3)
+    sleeps: list[float] = []
+    forge_for(fake, sleeps).propose(paper_change(taxonomy, "2405.00001"))
+    assert sleeps == [3.0] and len(fake.pulls()) == 1 and fake.counts["POST " + REFS] == 2
+
+
+def test_secondary_rate_limit_without_retry_after_waits_a_minute(fake, taxonomy):
+    fake.rate_limit("POST", PULLS, retry_after=None)
+    sleeps: list[float] = []
+    forge_for(fake, sleeps).propose(paper_change(taxonomy, "2405.00001"))
+    assert sleeps == [60.0] and len(fake.pulls()) == 1
+
+
+def test_primary_rate_limit_waits_until_the_reset(fake):
+    fake.rate_limit("POST", "/graphql", retry_after=None, primary=True)
+    sleeps: list[float] = []
+    forge_for(fake, sleeps).bot_pull_requests()
+    assert len(sleeps) == 1 and 25 <= sleeps[0] <= 32
+
+
+def test_a_rate_limit_longer_than_allowed_fails_cleanly(fake, taxonomy):
+    fake.rate_limit("POST", PULLS, retry_after=3600)
+    change = paper_change(taxonomy, "2405.00001")
+    with pytest.raises(ForgeError, match=r"wait 3600 s .*max_wait_seconds=900"):
+        forge_for(fake).propose(change)
+    assert fake.pulls() == [] and change.branch not in fake.branches()  # nothing half-made
+
+
+def test_reference_already_exists_from_a_concurrent_run(fake, taxonomy):
+    fake.fail_after_write("POST", REFS, status=422, message="Reference already exists")
+    change = paper_change(taxonomy, "2405.00001")
+    result = forge_for(fake).propose(change)
+    assert result.action == "opened" and len(fake.pulls()) == 1
+    assert branch_commit(fake, change.branch).parents == [fake.head()]
+
+
+def test_timeout_after_the_branch_was_created(fake, taxonomy):
+    fake.timeout_after_write("POST", REFS)
+    change = paper_change(taxonomy, "2405.00001")
+    forge_for(fake).propose(change)
+    assert fake.counts["POST " + REFS] == 1 and fake.counts["GET /repos/{owner}/{repo}/git/ref/{ref}"] == 1
+    assert len(fake.pulls()) == 1
+
+
+def test_github_down_while_opening_leaves_no_branch(fake, taxonomy):
+    fake.fail("POST", PULLS, status=503, times=10)
+    change = paper_change(taxonomy, "2405.00001")
+    with pytest.raises(ForgeError, match=r"open a PR for bot/arxiv-2405.00001: GitHub failed 4 time"):
+        forge_for(fake).propose(change)
+    assert fake.pulls() == [] and change.branch not in fake.branches()
+
+
+def test_when_even_the_cleanup_fails_the_first_error_is_raised(fake, taxonomy):
+    fake.fail("POST", PULLS, status=503, times=10)
+    fake.fail("GET", PULLS, status=503, times=10)
+    with pytest.warns(UserWarning, match="left behind without a PR"), \
+            pytest.raises(ForgeError, match="open a PR for bot/arxiv-2405.00001"):
+        forge_for(fake).propose(paper_change(taxonomy, "2405.00001"))
+    assert fake.pulls() == []
+    fake.faults.clear()  # GitHub is back: the next run takes the leftover branch over
+    assert forge_for(fake).propose(paper_change(taxonomy, "2405.00001")).action == "opened"
+    assert len(fake.pulls()) == 1
+
+
+def test_missing_permission_is_explained(fake, taxonomy):
+    fake.fail("POST", REFS, status=403, message="Resource not accessible by integration")
+    change = paper_change(taxonomy, "2405.00001")
+    with pytest.raises(ForgeError, match=r"may not create branch .*permissions block.*doctor"):
+        forge_for(fake).propose(change)
+    assert fake.pulls() == [] and change.branch not in fake.branches()
+
+
+def test_actions_not_allowed_to_create_prs_is_explained(fake, taxonomy):
+    fake.fail("POST", PULLS, status=403,
+              message="GitHub Actions is not permitted to create or approve pull requests.")
+    change = paper_change(taxonomy, "2405.00001")
+    with pytest.raises(ForgeError, match="Allow GitHub Actions to create and approve pull requests"):
+        forge_for(fake).propose(change)
+    assert change.branch not in fake.branches()
+
+
+def test_bad_token(fake):
+    forge = GitHubForge(fake.repository, "ghs_wrong", api_url=fake.url,
+                        settings=GitHubSettings(seconds_between_requests=0, seconds_between_writes=0))
+    with pytest.raises(ForgeError, match="rejected the token .*401 Bad credentials"):
+        forge.read_file("catalog.md")
+
+
+def test_a_read_is_retried_after_server_errors(fake):
+    fake.fail("POST", "/graphql", status=502, times=2)
+    sleeps: list[float] = []
+    assert "## Quantization" in forge_for(fake, sleeps).read_file("catalog.md")
+    assert sleeps == [2.0, 4.0]
+
+
+def test_retry_delay_follows_githubs_rules():
+    policy = RetryPolicy(max_attempts=4, backoff_seconds=2, max_wait_seconds=900)
+    assert retry_delay(Failure(403, "secondary rate limit", {"retry-after": "7"}), 1, policy, 0) == 7
+    reset = Failure(403, "API rate limit exceeded", {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1100"})
+    assert retry_delay(reset, 1, policy, now=1000) == 101
+    assert retry_delay(Failure(403, "You have exceeded a secondary rate limit"), 3, policy, 0) == 60
+    assert retry_delay(Failure(429, "too many"), 6, policy, 0) == 128  # grows past a minute
+    assert retry_delay(Failure(502, "bad gateway"), 2, policy, 0) == 4
+    assert retry_delay(Failure(403, "Resource not accessible by integration"), 1, policy, 0) is None
+    assert retry_delay(Failure(422, "Validation Failed"), 1, policy, 0) is None
+
+
+# -- reading -------------------------------------------------------------------------------------------
+
+
+def test_large_files_come_from_the_blob_api(fake, taxonomy):
+    fake.graphql_text_limit = 100
+    text = forge_for(fake).read_file("catalog.md")
+    assert text == catalog_text(taxonomy) and fake.counts["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"] == 1
+
+
+def test_other_files_are_read_at_the_same_commit(fake):
+    fake.push("README.md", "# Read me\n")
+    forge = forge_for(fake)
+    forge.snapshot()
+    fake.push("README.md", "# Changed after the run started\n")
+    assert forge.read_file("README.md") == "# Read me\n"
+    assert forge.read_file("missing.md") == ""
+
+
+def test_git_blob_sha_matches_git():
+    assert git_blob_sha("hello\n") == "ce013625030ba8dba906f756967f9e9ca394464a"
+
+
+def test_from_environment(fake, monkeypatch):
+    env = {"GITHUB_TOKEN": "ghs_x", "GITHUB_REPOSITORY": "a/b", "GITHUB_API_URL": fake.url}
+    forge = GitHubForge.from_environment(env)
+    assert (forge.repository, forge.api_url, forge.settings.branch_prefix) == ("a/b", fake.url, "bot/")
+    assert [label.name for label in forge.settings.labels] == ["catalog-bot", "new-paper"]  # config/github.yml
+    assert GitHubForge.from_environment(env, repository="c/d").repository == "c/d"
+    with pytest.raises(ForgeError, match="set GITHUB_TOKEN"):
+        GitHubForge.from_environment({"GITHUB_REPOSITORY": "a/b"})
+    with pytest.raises(ForgeError, match="GITHUB_REPOSITORY"):
+        GitHubForge.from_environment({"GITHUB_TOKEN": "x"})
+    with pytest.raises(ForgeError, match="'owner/name'"):
+        GitHubForge.from_environment({"GITHUB_TOKEN": "x", "GITHUB_REPOSITORY": "no-slash"})
+
+
+def test_branches_outside_the_prefix_are_refused(fake, taxonomy):
+    change = paper_change(taxonomy, "2405.00001")
+    with pytest.raises(ForgeError, match="outside the bot's prefix"):
+        forge_for(fake).propose(type(change)(**{**change.__dict__, "branch": "main"}))
+
+
+# -- IssueTracker -------------------------------------------------------------------------------------
+
+
+def test_reactions_are_idempotent(fake):
+    issue = fake.add_issue("Add paper", "/add 2405.00001")
+    comment = fake.add_comment(issue.number, "/add 2405.00002", user="alice")
+    forge = forge_for(fake)
+    for _ in range(2):
+        forge.add_reaction(issue.number)
+        forge.add_reaction(issue.number, comment.id)
+    assert sorted(fake.reactions) == [("comment", comment.id, "eyes", BOT_LOGIN),
+                                      ("issue", issue.number, "eyes", BOT_LOGIN)]
+
+
+def test_one_status_comment_per_issue_edited_in_place(fake):
+    issue = fake.add_issue("Add paper", "/add 2405.00001")
+    fake.add_comment(issue.number, "I copy the marker <!-- catalog-bot:status -->", user="mallory")
+    forge = forge_for(fake)
+    first = forge.upsert_comment(issue.number, "status", "Working on it.")
+    second = forge_for(fake).upsert_comment(issue.number, "status", "Done: #12.")
+    same = forge_for(fake).upsert_comment(issue.number, "status", "Done: #12.")
+
+    mine = [c for c in fake.issue_comments(issue.number) if c.user == BOT_LOGIN]
+    assert len(mine) == 1 and first.id == second.id == same.id == mine[0].id
+    assert mine[0].body.startswith("Done: #12.") and markers.find(mine[0].body, "status") == {}
+    assert [c.body for c in fake.issue_comments(issue.number) if c.user == "mallory"] == [
+        "I copy the marker <!-- catalog-bot:status -->"]  # a look-alike is never edited
+    assert [c.id for c in forge.list_comments(issue.number)][-1] == first.id
+
+
+def test_permission_uses_the_collaborator_api(fake):
+    fake.collaborators.update({"ada": "maintain", "bob": "triage", "carol": "write"})
+    fake.unknown_users.add("ghost")
+    forge = forge_for(fake)
+    got = {u: forge.permission(u) for u in ("maintainer", "ada", "bob", "carol", "stranger", "ghost",
+                                            "dependabot[bot]", "../etc")}
+    assert got == {"maintainer": "admin", "ada": "maintain", "bob": "triage", "carol": "write",
+                   "stranger": "read", "ghost": "none", "dependabot[bot]": "none", "../etc": "none"}
+
+
+def test_tracking_issue_is_created_edited_closed_and_reopened(fake):
+    forge = forge_for(fake)
+    assert forge.upsert_issue("nightly", "Nightly", "all green", ("nightly",), close=True) is None
+    created = forge.upsert_issue("nightly", "Nightly: 2 dead links", "- a\n- b", ("nightly", "catalog-bot"))
+    edited = forge_for(fake).upsert_issue("nightly", "Nightly: 1 dead link", "- a", ("nightly",))
+    closed = forge_for(fake).upsert_issue("nightly", "Nightly: all green", "nothing dead", ("nightly",),
+                                          close=True)
+    reopened = forge_for(fake).upsert_issue("nightly", "Nightly: 1 dead link", "- c", ("nightly",))
+
+    issues = [i for i in fake.issues.values() if not i.is_pull]
+    assert len(issues) == 1 and created.number == edited.number == closed.number == reopened.number
+    assert closed.state == "closed" and reopened.state == "open" and issues[0].title == "Nightly: 1 dead link"
+    assert sorted(issues[0].labels) == ["catalog-bot", "nightly"]
+    fake.reset_counts()
+    forge_for(fake).upsert_issue("nightly", "Nightly: 1 dead link", "- c", ("nightly",))
+    assert fake.writes() == 0  # nothing changed, nothing written
+
+
+def test_a_timed_out_issue_creation_is_found_again(fake):
+    fake.timeout_after_write("POST", ISSUES)
+    forge_for(fake).upsert_issue("nightly", "Nightly", "body", ("nightly",))
+    assert len([i for i in fake.issues.values() if not i.is_pull]) == 1 and fake.counts["POST " + ISSUES] == 1
+
+
+# -- RepoDirectory ---------------------------------------------------------------------------------
+
+
+def test_repositories_batches_of_a_hundred(fake):
+    names = [f"org{i}/repo{i}" for i in range(250)]
+    for i, name in enumerate(names):
+        fake.add_remote(name, stars=i)
+    fake.rename_remote("org1/repo1", "new-owner/repo1-renamed")
+    fake.remote["org2/repo2"].archived = True
+    del fake.remote["org3/repo3"]  # deleted
+
+    found = forge_for(fake).repositories(names + ["not a repo name"])
+
+    assert fake.counts["POST /graphql"] == math.ceil(250 / 100) == 3
+    assert found["org0/repo0"].exists and found["org0/repo0"].stars == 0 and found["org249/repo249"].stars == 249
+    assert found["org1/repo1"].current_name == "new-owner/repo1-renamed"
+    assert found["org2/repo2"].archived and found["org0/repo0"].current_name is None
+    assert not found["org3/repo3"].exists and not found["not a repo name"].exists
+    assert len(found) == 251
+
+
+def test_a_failing_batch_is_split_in_halves(fake):
+    names = [f"org{i}/repo{i}" for i in range(100)]
+    for name in names:
+        fake.add_remote(name, stars=5)
+    fake.fail("POST", "/graphql", status=502, times=99, when=lambda body: body["query"].count("repository(") > 50)
+
+    found = forge_for(fake).repositories(names)
+
+    assert len(found) == 100 and all(info.exists and info.stars == 5 for info in found.values())
+    assert fake.counts["POST /graphql"] == 3  # 100 failed, then 50 + 50
+
+
+def test_case_only_differences_are_not_renames(fake):
+    fake.add_remote("IST-DASLab/gptq", stars=1900)
+    info = forge_for(fake).repositories(["ist-daslab/gptq"])["ist-daslab/gptq"]
+    assert info.exists and info.current_name is None and info.stars == 1900
+
+
+def test_repositories_query_passes_names_as_variables():
+    query, variables = repositories_query(['evil"/x', "a/b"])
+    assert 'evil"' not in query and variables == {"o0": 'evil"', "n0": "x", "o1": "a", "n1": "b"}
+
+
+# -- the fake itself -----------------------------------------------------------------------------------
+
+
+def test_the_fake_rejects_what_github_would_reject(fake):
+    bad = fake.api("POST", f"/repos/{fake.repository}/git/refs", {"ref": "refs/heads/x"})  # no sha
+    bad_graphql = fake.api("POST", "/graphql", {"query": "{ repository(owner: \"a\", name: \"b\") { stars } }"})
+    bare_labels = fake.api("POST", f"/repos/{fake.repository}/issues/{fake.add_issue('t', 'b').number}/labels",
+                           ["bug"])  # PyGithub's add_to_labels: a documented, accepted deviation
+    assert bad.status_code == 422 and bad_graphql.status_code == 422 and bare_labels.status_code == 200
+    assert len(fake.violations) == 2 and "'sha' is a required property" in fake.violations[0]
+    assert "Cannot query field 'stars'" in fake.violations[1]
+    fake.violations.clear()
+
+
+def test_every_route_of_the_fake_is_in_githubs_description():
+    assert all_routes_in_description() == []
+
+
+def test_merging_conflicting_prs_fails_like_github(fake, taxonomy):
+    forge = forge_for(fake)
+    first = forge.propose(paper_change(taxonomy, "2405.00001", 0)).pull_request
+    second = forge.propose(paper_change(taxonomy, "2405.00002", 1)).pull_request
+    assert fake.merge(first.number).status_code == 200
+    refused = fake.merge(second.number)
+    assert refused.status_code == 405 and refused.json()["message"] == "Pull Request is not mergeable"
+
+
+def test_maintainer_token_sees_scopes(fake):
+    response = fake.api("GET", f"/repos/{fake.repository}", token=MAINTAINER_TOKEN)
+    assert response.headers["x-oauth-scopes"] == "repo, workflow" and response.json()["permissions"]["admin"]
+
+
+# -- requests per poll run -------------------------------------------------------------------------
+
+
+def test_requests_per_poll_run(fake, taxonomy, capsys):
+    """A poll run reads once (plus one query per further 100 open PRs) and writes five times per
+    new paper (tree, commit, branch, PR, labels), whatever the number of existing bot PRs."""
+    forge_for(fake).ensure_labels(["catalog-bot", "new-paper"])  # steady state: labels exist
+    rows, next_id, open_prs = [], 1, 0
+    for target in (0, 40, 150):
+        seeded = seed(fake, taxonomy, target - open_prs, "open", start=open_prs + 1000) if target > open_prs else []
+        open_prs += len(seeded)
+        for new in (1, 5, 10):
+            fake.reset_counts()
+            forge = forge_for(fake)
+            forge.bot_pull_requests("all")  # rejection memory and open PRs, as the poll job reads them
+            forge.read_file("catalog.md")
+            for k in range(new):
+                assert forge.propose(paper_change(taxonomy, f"2406.{next_id:05d}", k)).action == "opened"
+                next_id += 1
+            rows.append((new, open_prs, fake.reads(), fake.writes()))
+            assert fake.reads() == max(1, math.ceil(open_prs / 100)) and fake.writes() == 5 * new
+            open_prs += new
+    with capsys.disabled():
+        print("\nrequests per poll run: N new papers, M open bot PRs before the run -> reads, writes")
+        for new, existing, reads, writes in rows:
+            print(f"  N={new:>2}  M={existing:>3}  reads={reads}  writes={writes}")
+
+
+def test_the_fakes_search_and_contents_api(fake, taxonomy):
+    forge_for(fake).propose(paper_change(taxonomy, "2405.00001"))
+    fake.add_issue("Please add our paper", "arXiv 2405.00099 please", user="alice", labels=("add-paper",))
+    search = fake.api("GET", f"/search/issues?q=repo:{fake.repository}+is:pr+is:open+head:bot/arxiv-").json()
+    issues = fake.api("GET", f"/search/issues?q=repo:{fake.repository}+is:issue+label:add-paper+2405.00099").json()
+    assert [i["number"] for i in search["items"]] == [1] and "pull_request" in search["items"][0]
+    assert issues["total_count"] == 1 and issues["items"][0]["user"]["login"] == "alice"
+    content = fake.api("GET", f"/repos/{fake.repository}/contents/catalog.md?ref=bot/arxiv-2405.00001").json()
+    assert content["sha"] == git_blob_sha(fake.file("catalog.md", "bot/arxiv-2405.00001"))
+    put = fake.api("PUT", f"/repos/{fake.repository}/contents/notes/todo.md",
+                   {"message": "Add notes", "content": base64.b64encode(b"- a\n").decode()})
+    assert put.status_code == 200 and fake.file("notes/todo.md") == "- a\n"

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core.catalog import parse
+from bot.core.taxonomy import Taxonomy
+from bot.errors import ForgeError
+from bot.forge.local_git import LocalGitForge
+from bot.forge.protocols import ChangeRequest
+from tests.gitrepo import git, make_repo, paper_entry
+
+
+def change(taxonomy: Taxonomy, arxiv_id: str = "2405.00001", body: str = "body") -> ChangeRequest:
+    entry = paper_entry(arxiv_id, f"A new paper about KV cache eviction number {arxiv_id}")
+    return ChangeRequest(
+        branch=f"bot/arxiv-{arxiv_id}", title=f"Add {arxiv_id}", body=body,
+        commit_message=f"Add {arxiv_id}", path="catalog.md",
+        edit=lambda text: parse(text, taxonomy).insert(entry, "kv-cache").render())
+
+
+def test_propose_creates_one_commit_branch_without_touching_the_worktree(
+        tmp_path: Path, taxonomy: Taxonomy) -> None:
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    before = (repo / "catalog.md").read_text(encoding="utf-8")
+    result = LocalGitForge(repo).propose(change(taxonomy))
+    assert result.action == "opened"
+    assert git(repo, "rev-list", "--count", "main..bot/arxiv-2405.00001").strip() == "1"
+    assert git(repo, "status", "--porcelain") == ""
+    assert (repo / "catalog.md").read_text(encoding="utf-8") == before
+    added = [line for line in result.diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    assert len(added) == 1 and "2405.00001" in added[0]
+
+
+def test_propose_twice_is_unchanged_and_rebuilds_when_main_moves(
+        tmp_path: Path, taxonomy: Taxonomy) -> None:
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    forge = LocalGitForge(repo)
+    first = forge.propose(change(taxonomy))
+    tip = git(repo, "rev-parse", "bot/arxiv-2405.00001")
+    assert forge.propose(change(taxonomy)).action == "unchanged"
+    assert git(repo, "rev-parse", "bot/arxiv-2405.00001") == tip
+    # main moves: another paper is merged; the bot branch is rebuilt on top, one commit again
+    forge.propose(change(taxonomy, "2405.00002"))
+    git(repo, "merge", "-q", "--ff-only", "bot/arxiv-2405.00002")
+    again = forge.propose(change(taxonomy))
+    assert first.action == "opened" and again.action == "updated"
+    assert git(repo, "rev-list", "--count", "main..bot/arxiv-2405.00001").strip() == "1"
+    git(repo, "merge", "-q", "--no-edit", "bot/arxiv-2405.00001")  # merges cleanly
+    text = (repo / "catalog.md").read_text(encoding="utf-8")
+    assert "2405.00001" in text and "2405.00002" in text
+
+
+def test_pull_request_states_and_rejection_memory(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    forge = LocalGitForge(repo)
+    forge.propose(change(taxonomy, "2405.00001", body="marker one"))
+    forge.propose(change(taxonomy, "2405.00002", body="marker two"))
+    forge.propose(change(taxonomy, "2405.00003"))
+    git(repo, "merge", "-q", "--ff-only", "bot/arxiv-2405.00003")
+    [two] = [p for p in forge.bot_pull_requests("open") if p.branch.endswith("00002")]
+    forge.close_pull_request(two, "not in scope")
+    states = {p.branch: (p.state, p.body) for p in forge.bot_pull_requests("all")}
+    assert states == {
+        "bot/arxiv-2405.00001": ("open", "marker one"),
+        "bot/arxiv-2405.00002": ("closed", "marker two"),
+        "bot/arxiv-2405.00003": ("merged", "body"),
+    }
+    assert [p.branch for p in forge.bot_pull_requests("open")] == ["bot/arxiv-2405.00001"]
+
+
+def test_not_a_repository_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(ForgeError, match="not a git repository"):
+        LocalGitForge(tmp_path)
+
+
+def test_pr_body_escapes_untrusted_paper_text(taxonomy: Taxonomy) -> None:
+    from bot.core import markers
+    from bot.core.paper import Paper
+    from bot.core.proposals import Proposal, change_request, paper_entry, proposal_marker
+    from bot.forge.protocols import PullRequest
+
+    forged = markers.make("arxiv", {"arxiv_id": "9999.99999", "section": "surveys", "line": "x"})
+    paper = Paper(arxiv_id="2405.00001", title="<img src=x onerror=alert(1)> Title",
+                  authors=(f"Eve {forged}", "Bob"), abstract="<script>alert(1)</script>")
+    proposal = Proposal(paper=paper, entry=paper_entry(paper), section="kv-cache",
+                        reasons=["<b>reason</b>"], neighbours=[("<i>n</i>", "2401.00001", 3, 0.5)])
+    body = change_request(proposal, taxonomy, "catalog.md").body
+    assert "<img" not in body and "<script>" not in body and "<b>" not in body and "<i>" not in body
+    marker = proposal_marker(PullRequest(0, "b", "t", body, "open"))
+    assert marker is not None and marker["arxiv_id"] == "2405.00001"

@@ -1,0 +1,69 @@
+from __future__ import annotations
+
+import pytest
+
+from bot.jobs.commands.parser import Command, parse_commands
+
+
+def only(text: str) -> Command:
+    [command] = parse_commands(text)
+    return command
+
+
+@pytest.mark.parametrize("text, ids", [
+    ("/add 2405.00732", ("2405.00732",)),
+    ("  /add   2405.00732v2  ", ("2405.00732",)),
+    ("/add https://arxiv.org/abs/2405.00732v1.", ("2405.00732",)),
+    ("/add https://arxiv.org/pdf/2405.00732.pdf, https://arxiv.org/html/2401.00001v3", ("2405.00732", "2401.00001")),
+    ("**/add 2405.00732**", ("2405.00732",)),
+    ("`/add 2405.00732`", ("2405.00732",)),
+    ("/ADD arXiv:2405.00732!", ("2405.00732",)),
+    ("/add 2405.00732 2405.00732v2", ("2405.00732",)),
+    ("/add cs/0112017", ("cs/0112017",)),
+])
+def test_add_ids_in_every_form(text: str, ids: tuple[str, ...]) -> None:
+    assert only(text).ids == ids
+
+
+def test_section_and_code() -> None:
+    command = only("/add 2405.00732 KV Cache Compression code=https://github.com/o/r.")
+    assert command.section == "KV Cache Compression"
+    assert command.code_url == "https://github.com/o/r"
+    assert only("/move 2405.00732 kv-cache").section == "kv-cache"
+
+
+def test_several_commands_anywhere_in_a_comment() -> None:
+    text = "Thanks for the paper!\n\n/add 2405.00732 kv-cache\nand also\n/remove 2101.00001\n/help"
+    assert [(c.name, c.line) for c in parse_commands(text)] == [("add", 3), ("remove", 5), ("help", 6)]
+
+
+def test_malformed_ids_are_reported_not_dropped() -> None:
+    command = only("/add 2405.0073 2413.00001 arxiv:xyz 2405.00732")
+    assert command.ids == ("2405.00732",)
+    assert command.malformed == ("2405.0073", "2413.00001", "arxiv:xyz")
+
+
+@pytest.mark.parametrize("text", [
+    "> /add 2405.00732",
+    "```\n/add 2405.00732\n```",
+    "please /add 2405.00732",
+    "/addition 2405.00732",
+    "/unknown 2405.00732",
+    "",
+])
+def test_not_commands(text: str) -> None:
+    assert parse_commands(text) == []
+
+
+def test_hostile_text_is_just_data() -> None:
+    command = only("/add 2405.00732 $(rm -rf ~) ${{ secrets.GITHUB_TOKEN }} `whoami`; <img src=x onerror=alert(1)>")
+    assert command.ids == ("2405.00732",)
+    assert command.section is not None and "rm" in command.section  # reported as unknown section later
+
+
+def test_a_link_that_is_not_arxiv_is_the_code_link() -> None:
+    command = only("/add 2405.00732 kv-cache https://github.com/o/r")
+    assert (command.ids, command.section, command.code_url) == (("2405.00732",), "kv-cache", "https://github.com/o/r")
+    assert only("/add https://arxiv.org/abs/2405.0073 kv-cache").malformed == ("https://arxiv.org/abs/2405.0073",)
+    assert only("/add 2405.00732 code=https://gitlab.com/a/b https://github.com/o/r").malformed == (
+        "https://github.com/o/r",)

@@ -1,0 +1,684 @@
+"""The link checker against a planted loopback web (real HTTP on 127.0.0.1, two ports = two hosts).
+
+The server below plants each failure mode of the benchmark (404, 410, redirect chains, relative
+redirects, redirect to a 404, HEAD 405, 429 with Retry-After, transient 500/503, resets, hangs,
+slow pages), counts every request per path and per host, and records requests that arrive
+inside a Retry-After window. Timeouts and back-off are shrunk through the settings.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+import datetime
+import io
+import json
+import random
+import socket
+import struct
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import config
+from bot.__main__ import main as bot_main
+from bot.errors import CatalogError, ConfigError
+from bot.jobs.check_links import Options, run
+from bot.linkcheck import (
+    CheckSettings,
+    HostLimits,
+    HttpChecker,
+    LinkResult,
+    Verdict,
+    check_all,
+    make_client,
+    settings_from_config,
+    update_state,
+)
+from bot.linkcheck.gate import CONTINUE, FRESH, Gate
+from bot.linkcheck.model import Hop
+from bot.linkcheck.policy import (
+    Again,
+    CheckState,
+    Outcome,
+    Policy,
+    Settle,
+    decide,
+    parse_retry_after,
+    permanent_redirect,
+)
+
+# ----------------------------------------------------------------------------- planted web
+
+
+@dataclass
+class Route:
+    kind: str = "ok"  # ok status redirect head405 ratelimit transient reset flaky_reset hang
+    status: int = 200
+    location: str = ""
+    fails: int = 0  # transient / flaky_reset: how many first requests fail
+    retry_after: str | None = None
+    delay: float = 0.0  # latency before answering (hang: the whole wait)
+    served: int = 0
+    window_until: float = 0.0
+
+
+@dataclass
+class Request:
+    host: int
+    path: str
+    method: str
+    headers: dict[str, str]
+    arrived: float
+    answered: float = 0.0
+
+
+@dataclass
+class PlantedWeb:
+    """An asyncio HTTP/1.1 server on two loopback ports, run in its own thread."""
+
+    routes: list[dict[str, Route]]
+    log: list[Request] = field(default_factory=list)
+    in_flight: dict[int, int] = field(default_factory=dict)
+    peak: dict[int, int] = field(default_factory=dict)
+    early_retries: int = 0
+    ports: list[int] = field(default_factory=list)
+
+    def url(self, path: str, host: int = 0) -> str:
+        return f"http://127.0.0.1:{self.ports[host]}{path}"
+
+    def requests_to(self, path: str, host: int = 0) -> list[Request]:
+        return [r for r in self.log if r.path == path and r.host == host]
+
+    def count(self, path: str, host: int = 0) -> int:
+        return len(self.requests_to(path, host))
+
+    async def serve(self, ready: threading.Event, stop: asyncio.Event) -> None:
+        servers = []
+        for index in range(len(self.routes)):
+            server = await asyncio.start_server(
+                lambda r, w, i=index: self._connection(i, r, w), "127.0.0.1", 0)
+            self.ports.append(server.sockets[0].getsockname()[1])
+            servers.append(server)
+        ready.set()
+        await stop.wait()
+        for server in servers:
+            server.close()
+        handlers = [t for t in asyncio.all_tasks() if t is not asyncio.current_task()]
+        for task in handlers:  # hung answers still sleeping
+            task.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
+
+    async def _connection(self, host: int, reader: asyncio.StreamReader,
+                          writer: asyncio.StreamWriter) -> None:
+        try:
+            while request := await self._read_request(host, reader):
+                if not await self._answer(request, writer):
+                    return
+        except (ConnectionError, asyncio.IncompleteReadError):
+            pass
+        finally:
+            writer.close()
+
+    async def _read_request(self, host: int, reader: asyncio.StreamReader) -> Request | None:
+        line = (await reader.readline()).decode("latin-1").split()
+        if len(line) != 3:
+            return None
+        headers = {}
+        while (header := await reader.readline()) not in (b"\r\n", b"\n", b""):
+            name, _, value = header.decode("latin-1").partition(":")
+            headers[name.strip().lower()] = value.strip()
+        return Request(host, line[1].split("?")[0], line[0], headers, time.monotonic())
+
+    async def _answer(self, request: Request, writer: asyncio.StreamWriter) -> bool:
+        self.log.append(request)
+        self.in_flight[request.host] = self.in_flight.get(request.host, 0) + 1
+        self.peak[request.host] = max(self.peak.get(request.host, 0), self.in_flight[request.host])
+        try:
+            answer = await self._respond(request)
+        finally:
+            self.in_flight[request.host] -= 1
+            request.answered = time.monotonic()
+        if answer is None:  # TCP reset
+            writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                                       struct.pack("ii", 1, 0))
+            writer.transport.abort()
+            return False
+        status, headers = answer
+        body = b"" if request.method == "HEAD" else b"<html>planted</html>"
+        head = [f"HTTP/1.1 {status} X", "Content-Length: 20", *(f"{k}: {v}" for k, v in headers.items())]
+        writer.write(("\r\n".join(head) + "\r\n\r\n").encode() + body)
+        await writer.drain()
+        return True
+
+    async def _respond(self, request: Request) -> tuple[int, dict[str, str]] | None:
+        route = self.routes[request.host].get(request.path)
+        if route is None:
+            return 404, {}
+        await asyncio.sleep(route.delay)
+        route.served += 1
+        if route.kind == "status":
+            return route.status, {}
+        if route.kind == "redirect":
+            return route.status, {"Location": route.location}
+        if route.kind == "head405":
+            return (405, {}) if request.method == "HEAD" else (200, {})
+        if route.kind == "ratelimit":
+            return self._rate_limited(route, request)
+        if route.kind == "transient" and route.served <= route.fails:
+            return route.status, ({"Retry-After": route.retry_after} if route.retry_after else {})
+        if route.kind == "reset" or (route.kind == "flaky_reset" and route.served <= route.fails):
+            return None
+        return 200, {}
+
+    def _rate_limited(self, route: Route, request: Request) -> tuple[int, dict[str, str]]:
+        if request.arrived < route.window_until:
+            self.early_retries += 1
+            return 429, {"Retry-After": route.retry_after or "1"}
+        if route.served == 1:
+            route.window_until = time.monotonic() + float(route.retry_after or "1")
+            return 429, {"Retry-After": route.retry_after or "1"}
+        return 200, {}
+
+
+@pytest.fixture
+def web(request: pytest.FixtureRequest) -> Iterator[PlantedWeb]:
+    planted = PlantedWeb(copy.deepcopy(request.param))  # routes keep state: a fresh copy per test
+    loop = asyncio.new_event_loop()
+    ready, stop = threading.Event(), asyncio.Event()
+
+    def serve() -> None:
+        loop.run_until_complete(planted.serve(ready, stop))
+        loop.close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    assert ready.wait(5)
+    yield planted
+    loop.call_soon_threadsafe(stop.set)
+    thread.join(5)
+
+
+FAST = CheckSettings(concurrency=32, per_host=HostLimits(8, 0.0), timeout=0.5, connect_timeout=0.5,
+                     deadline=8.0, abandon_after=3.0, user_agent="catalog-bot-test/1",
+                     policy=Policy(backoff=0.05, max_retry_after=3.0))
+
+
+def check(urls: Sequence[str], settings: CheckSettings = FAST, resolvers: Sequence[object] = (),
+          order: list[str] | None = None) -> dict[str, LinkResult]:
+    async def go() -> dict[str, LinkResult]:
+        async with make_client(settings) as client:
+            http = HttpChecker(client, settings, rng=random.Random(1))
+            progress = (lambda result: order.append(result.url)) if order is not None else None
+            return await check_all(urls, http, settings, resolvers, progress)  # type: ignore[arg-type]
+    return asyncio.run(go())
+
+
+# ----------------------------------------------------------------------------- every failure mode
+
+MODES = [
+    {
+        "/ok": Route(),
+        "/slow": Route(delay=0.3),
+        "/404": Route("status", 404),
+        "/410": Route("status", 410),
+        "/403": Route("status", 403),
+        "/500-always": Route("status", 500),
+        "/moved": Route("redirect", 301, "/moved-here"),  # relative Location
+        "/moved-here": Route(),
+        "/found": Route("redirect", 302, "/found-here"),
+        "/found-here": Route(),
+        "/chain": Route("redirect", 301, "/chain-2"),
+        "/chain-2": Route("redirect", 302, "{host1}/chain-3"),  # to the other host
+        "/chain-4": Route(),
+        "/to-404": Route("redirect", 301, "/gone"),
+        "/gone": Route("status", 404),
+        "/loop": Route("redirect", 301, "/loop"),
+        "/head405": Route("head405"),
+        "/429": Route("ratelimit", retry_after="1"),
+        "/500-once": Route("transient", 500, fails=1),
+        "/503-twice": Route("transient", 503, fails=2, retry_after="1"),
+        "/reset": Route("reset"),
+        "/flaky-reset": Route("flaky_reset", fails=1),
+        "/hang": Route("hang", delay=1.5),
+    },
+    {"/chain-3": Route("redirect", 308, "{host0}/chain-4")},
+]
+
+
+def _wire(web: PlantedWeb) -> None:
+    for routes in web.routes:
+        for route in routes.values():
+            route.location = route.location.format(host0=web.url("", 0), host1=web.url("", 1))
+
+
+@pytest.mark.parametrize("web", [MODES], indirect=True)
+def test_every_failure_mode_gets_the_right_verdict_with_few_requests(web: PlantedWeb) -> None:
+    _wire(web)
+    paths = ["/ok", "/slow", "/404", "/410", "/403", "/500-always", "/moved", "/found", "/chain", "/to-404",
+             "/loop", "/head405", "/429", "/500-once", "/503-twice", "/reset", "/flaky-reset", "/hang"]
+    results = check([web.url(p) for p in paths])
+    verdicts = {p: results[web.url(p)].verdict for p in paths}
+    dead = {"/404", "/410", "/403", "/500-always", "/to-404", "/loop", "/reset", "/hang"}
+    assert verdicts == {p: Verdict.DEAD if p in dead else Verdict.ALIVE for p in paths}
+    expected_requests = {"/ok": 1, "/slow": 1, "/404": 1, "/410": 1, "/403": 2, "/500-always": 3,
+                         "/moved": 1, "/moved-here": 1, "/chain": 1, "/chain-2": 1, "/chain-4": 1,
+                         "/to-404": 1, "/gone": 1, "/head405": 2, "/429": 2, "/500-once": 2,
+                         "/503-twice": 3, "/reset": 3, "/flaky-reset": 2, "/hang": 2}
+    assert {p: web.count(p) for p in expected_requests} == expected_requests
+    assert web.count("/chain-3", host=1) == 1
+    assert [r.method for r in web.requests_to("/head405")] == ["HEAD", "GET"]
+    assert web.requests_to("/head405")[1].headers["range"] == "bytes=0-0"
+    assert {r.headers["user-agent"] for r in web.log} == {"catalog-bot-test/1"}
+
+
+@pytest.mark.parametrize("web", [MODES], indirect=True)
+def test_redirects_are_recorded_and_permanent_ones_become_fixes(web: PlantedWeb) -> None:
+    _wire(web)
+    results = check([web.url(p) for p in ("/moved", "/found", "/chain", "/to-404")])
+    moved = results[web.url("/moved")]
+    assert moved.redirects == (Hop(web.url("/moved"), 301, web.url("/moved-here")),)
+    assert moved.final_url == web.url("/moved-here") and moved.status == 200
+    assert moved.permanent_redirect == web.url("/moved-here")
+    assert results[web.url("/found")].permanent_redirect is None  # 302: temporary, no fix
+    chain = results[web.url("/chain")]
+    assert [h.status for h in chain.redirects] == [301, 302, 308]
+    assert chain.final_url == web.url("/chain-4")
+    assert chain.permanent_redirect == web.url("/chain-2")  # only the leading permanent part
+    to_404 = results[web.url("/to-404")]
+    assert (to_404.verdict, to_404.status, to_404.final_url) == (Verdict.DEAD, 404, web.url("/gone"))
+    assert to_404.permanent_redirect is None
+
+
+@pytest.mark.parametrize("web", [MODES], indirect=True)
+def test_retry_after_is_honoured_never_inside_the_window(web: PlantedWeb) -> None:
+    results = check([web.url("/429"), web.url("/503-twice")])
+    assert results[web.url("/429")].verdict is Verdict.ALIVE
+    first, second = web.requests_to("/429")
+    assert second.arrived - first.answered >= 1.0
+    assert web.early_retries == 0
+    tries = web.requests_to("/503-twice")
+    assert all(b.arrived - a.answered >= 1.0 for a, b in zip(tries, tries[1:], strict=False))
+
+
+@pytest.mark.parametrize("web", [MODES], indirect=True)
+def test_a_hang_is_dead_after_one_retry_and_says_so(web: PlantedWeb) -> None:
+    result = check([web.url("/hang")])[web.url("/hang")]
+    assert result.verdict is Verdict.DEAD and result.status is None
+    assert result.error == "timed out 2 times"
+    assert [r.method for r in web.requests_to("/hang")] == ["HEAD", "GET"]
+
+
+@pytest.mark.parametrize("web", [MODES], indirect=True)
+def test_urls_differing_only_by_fragment_are_checked_once(web: PlantedWeb) -> None:
+    urls = [web.url("/ok#intro"), web.url("/ok#usage"), web.url("/ok")]
+    results = check(urls)
+    assert web.count("/ok") == 1
+    assert [results[u].url for u in urls] == urls
+    assert all(results[u].verdict is Verdict.ALIVE for u in urls)
+
+
+@pytest.mark.parametrize("web", [MODES], indirect=True)
+def test_a_long_retry_after_makes_the_link_unknown_not_dead(web: PlantedWeb) -> None:
+    web.routes[0]["/429"].retry_after = "30"
+    result = check([web.url("/429")])[web.url("/429")]
+    assert (result.verdict, result.status, result.alive) == (Verdict.UNKNOWN, 429, None)
+    assert web.count("/429") == 1
+
+
+@pytest.mark.parametrize("web", [MODES], indirect=True)
+def test_the_per_link_deadline_stops_retries(web: PlantedWeb) -> None:
+    results = check([web.url("/503-twice"), web.url("/500-always")], replace(FAST, deadline=1.5))
+    unavailable = results[web.url("/503-twice")]  # asked to come back later: not proven dead
+    assert (unavailable.verdict, unavailable.status) == (Verdict.UNKNOWN, 503)
+    assert unavailable.error == "HTTP 503: deadline reached after 2 requests"
+    assert web.count("/503-twice") == 2
+    assert results[web.url("/500-always")].verdict is Verdict.DEAD
+
+
+# ----------------------------------------------------------------------------- politeness
+
+BUSY_HOST = [{**{f"/page-{i}": Route(delay=0.1) for i in range(12)},
+              "/hang-1": Route("hang", delay=1.2), "/hang-2": Route("hang", delay=1.2)},
+             {f"/fast-{i}": Route(delay=0.02) for i in range(10)}]
+
+
+@pytest.mark.parametrize("web", [BUSY_HOST], indirect=True)
+def test_per_host_limit_holds_even_for_requests_given_up_on(web: PlantedWeb) -> None:
+    settings = replace(FAST, per_host=HostLimits(2, 0.0), timeout=0.3)
+    urls = [web.url("/hang-1"), web.url("/hang-2")] + [web.url(f"/page-{i}") for i in range(12)]
+    results = check(urls, settings)
+    assert web.peak[0] == 2  # the two hung requests kept their slots after the 0.3 s timeout
+    assert results[web.url("/hang-1")].verdict is Verdict.DEAD
+    assert all(results[web.url(f"/page-{i}")].verdict is Verdict.ALIVE for i in range(12))
+
+
+@pytest.mark.parametrize("web", [BUSY_HOST], indirect=True)
+def test_pacing_spaces_request_starts_on_one_host(web: PlantedWeb) -> None:
+    settings = replace(FAST, per_host=HostLimits(4, 0.1))
+    check([web.url(f"/fast-{i}", host=1) for i in range(6)], settings)
+    starts = sorted(r.arrived for r in web.log)
+    assert len(starts) == 6
+    assert starts[-1] - starts[0] >= 0.35  # 5 intervals of 0.1 s (unpaced: all within a few ms)
+
+
+def test_gate_pacing_spaces_acquisitions() -> None:
+    async def go() -> list[float]:
+        gate, loop, times = Gate(4, 0.1), asyncio.get_running_loop(), []
+
+        async def one() -> None:
+            await gate.acquire()
+            times.append(loop.time())
+            gate.release()
+
+        await asyncio.gather(*(one() for _ in range(5)))
+        return times
+    times = asyncio.run(go())
+    # the k-th start is reserved 0.1 s after the (k-1)-th reservation (a late wake-up may shorten one gap)
+    assert all(t - times[0] >= 0.1 * k - 1e-3 for k, t in enumerate(times))
+
+
+RATE_LIMITED_HOST = [{"/429": Route("ratelimit", retry_after="1"), **{f"/after-{i}": Route() for i in range(3)}},
+                     {f"/fast-{i}": Route(delay=0.02) for i in range(10)},
+                     {"/hang": Route("hang", delay=1.2)}]
+
+
+@pytest.mark.parametrize("web", [RATE_LIMITED_HOST], indirect=True)
+def test_waiting_on_one_host_never_stalls_the_others(web: PlantedWeb) -> None:
+    settings = replace(FAST, per_host=HostLimits(1, 0.0), timeout=0.3)
+    after = [web.url(f"/after-{i}") for i in range(3)]
+    fast = [web.url(f"/fast-{i}", host=1) for i in range(10)]
+    order: list[str] = []
+    results = check([web.url("/hang", host=2), web.url("/429"), *after, *fast], settings, order=order)
+    assert set(order[:13]) == set(fast) | set(after)  # neither the hang nor the 429 held anyone up
+    assert order[-2:] == [web.url("/429"), web.url("/hang", host=2)]
+    assert results[web.url("/429")].verdict is Verdict.ALIVE and web.early_retries == 0
+    assert results[web.url("/hang", host=2)].verdict is Verdict.DEAD
+
+
+# ----------------------------------------------------------------------------- resolvers, exclusions
+
+
+@dataclass
+class FakeResolver:
+    """Claims every URL of one host; answers for the ones it knows; counts its batches."""
+
+    prefix: str
+    known: dict[str, LinkResult]
+    name: str = "fake-forge"
+    batches: list[list[str]] = field(default_factory=list)
+    fail: bool = False
+
+    def claims(self, url: str) -> bool:
+        return url.startswith(self.prefix)
+
+    def resolve(self, urls: Sequence[str]) -> dict[str, LinkResult]:
+        self.batches.append(list(urls))
+        if self.fail:
+            raise RuntimeError("API down")
+        return {u: r for u, r in self.known.items() if u in urls}
+
+
+@pytest.mark.parametrize("web", [BUSY_HOST], indirect=True)
+def test_resolvers_answer_in_one_batch_and_the_rest_goes_over_http(web: PlantedWeb) -> None:
+    known = web.url("/fast-0", 1)
+    resolver = FakeResolver(web.url("", 1), {known: LinkResult(known, Verdict.DEAD, error="repository deleted")})
+    urls = [web.url("/page-0"), known, web.url("/fast-1", 1)]
+    results = check(urls, resolvers=[resolver])
+    assert resolver.batches == [[known, web.url("/fast-1", 1)]]
+    assert (results[known].verdict, results[known].source) == (Verdict.DEAD, "fake-forge")
+    assert web.count("/fast-0", 1) == 0  # answered by the resolver: no HTTP request
+    assert web.count("/fast-1", 1) == 1 and results[web.url("/fast-1", 1)].source == "http"
+    assert web.count("/page-0") == 1
+
+
+@pytest.mark.parametrize("web", [BUSY_HOST], indirect=True)
+def test_a_failing_resolver_falls_back_to_http(web: PlantedWeb) -> None:
+    resolver = FakeResolver(web.url("", 1), {}, fail=True)
+    with pytest.warns(UserWarning, match="resolver fake-forge failed"):
+        results = check([web.url("/fast-0", 1)], resolvers=[resolver])
+    assert results[web.url("/fast-0", 1)].verdict is Verdict.ALIVE and web.count("/fast-0", 1) == 1
+
+
+@pytest.mark.parametrize("web", [BUSY_HOST], indirect=True)
+def test_excluded_links_are_not_requested(web: PlantedWeb) -> None:
+    settings = settings_from_config(config.validate("links", {
+        "exclusions": [{"pattern": "/page-[0-4]$", "reason": "behind a login"}]}, "test"))
+    results = check([web.url("/page-1"), web.url("/page-7")], settings)
+    assert results[web.url("/page-1")].verdict is Verdict.EXCLUDED
+    assert results[web.url("/page-1")].error == "excluded: behind a login"
+    assert web.count("/page-1") == 0 and web.count("/page-7") == 1
+
+
+# ----------------------------------------------------------------------------- the job's output
+
+
+def _catalog(web: PlantedWeb, tmp_path: Path) -> Path:
+    path = tmp_path / "catalog.md"
+    path.write_text(
+        "# Catalog\n\n"
+        f"- [Alive]({web.url('/ok')}) [![stars]({web.url('/slow')})]({web.url('/moved')})\n"
+        f"- [Gone]({web.url('/404')}) - see also <{web.url('/ok')}>\n"
+        f"\nBare link in prose: {web.url('/404')}.\n", encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("web", [MODES], indirect=True)
+def test_json_output_is_one_object_per_unique_url(web: PlantedWeb, tmp_path: Path) -> None:
+    out = io.StringIO()
+    code = asyncio.run(_run(_catalog(web, tmp_path), Options(as_json=True, out=out)))
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert code == 0  # dead links are findings, not failures
+    assert [r["url"] for r in records] == [web.url(p) for p in ("/ok", "/slow", "/moved", "/404")]
+    by_url = {r["url"]: r for r in records}
+    assert by_url[web.url("/ok")] == {"url": web.url("/ok"), "alive": True, "status": 200,
+                                      "final_url": web.url("/ok"), "lines": [3, 4], "verdict": "alive"}
+    assert by_url[web.url("/404")] == {"url": web.url("/404"), "alive": False, "status": 404,
+                                       "final_url": web.url("/404"), "lines": [4, 6], "verdict": "dead",
+                                       "error": "HTTP 404"}
+    moved = by_url[web.url("/moved")]
+    assert moved["permanent_redirect"] == web.url("/moved-here")
+    assert moved["redirects"] == [{"url": web.url("/moved"), "status": 301, "location": web.url("/moved-here")}]
+
+
+@pytest.mark.parametrize("web", [MODES], indirect=True)
+def test_annotations_and_summary_without_json(web: PlantedWeb, tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    out, err = io.StringIO(), io.StringIO()
+    code = asyncio.run(_run(_catalog(web, tmp_path), Options(out=out, err=err, fail_on_dead=True)))
+    text = out.getvalue()
+    annotations = [line for line in text.splitlines() if line.startswith("::")]
+    assert annotations == [
+        f"::error file=catalog.md,line={n},title=Dead link::{web.url('/404')} is dead: HTTP 404" for n in (4, 6)]
+    assert "| alive | 3 |" in text and "| dead | 1 |" in text and "| **total** | **4** |" in text
+    assert f"| 3 | {web.url('/moved')} | {web.url('/moved-here')} |" in text
+    assert code == 1  # --fail-on-dead
+    assert err.getvalue() == ""  # no progress line when stderr is not a terminal
+
+
+async def _run(path: Path, options: Options) -> int:
+    async with make_client(FAST) as client:
+        return await run(path, FAST, client, options=options)
+
+
+@pytest.mark.parametrize("web", [MODES], indirect=True)
+def test_command_line_reads_config_and_prints_json(web: PlantedWeb, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch,
+                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    (config_dir / "links.yml").write_text(yaml.safe_dump({
+        "timeout": 0.5, "retries": {"backoff": 0.05}, "user_agent": "cli-test",
+        "exclusions": [{"pattern": "/slow$", "reason": "too slow for a unit test"}]}))
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
+    code = bot_main(["check-links", str(_catalog(web, tmp_path)), "--json", "--concurrency", "4"])
+    records = {r["url"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert code == 0
+    assert records[web.url("/slow")]["verdict"] == "excluded" and records[web.url("/slow")]["alive"] is None
+    assert records[web.url("/404")]["alive"] is False and records[web.url("/ok")]["alive"] is True
+    assert {r.headers["user-agent"] for r in web.log} == {"cli-test"}
+
+
+def test_a_missing_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="does not exist: pass the markdown file"):
+        asyncio.run(_run(tmp_path / "nope.md", Options()))
+
+
+# ----------------------------------------------------------------------------- config
+
+
+def test_the_shipped_config_is_valid_and_builds_settings() -> None:
+    settings = settings_from_config(config.load("links"))
+    assert settings.limits_for("export.arxiv.org") == settings.limits_for("arxiv.org") != settings.per_host
+    assert settings.limits_for("example.org") == settings.per_host
+    assert all(e.reason for e in settings.exclusions)
+
+
+def test_an_exclusion_without_a_reason_is_refused() -> None:
+    with pytest.raises(ConfigError, match="reason"):
+        config.validate("links", {"exclusions": [{"pattern": "example"}]}, "config/links.yml")
+
+
+def test_an_exclusion_with_a_broken_pattern_is_refused() -> None:
+    data = config.validate("links", {"exclusions": [{"pattern": "(", "reason": "oops"}]}, "config/links.yml")
+    with pytest.raises(ConfigError, match="not a valid regular expression"):
+        settings_from_config(data)
+
+
+def test_command_line_overrides() -> None:
+    settings = FAST.with_overrides(concurrency=3, timeout=2.5, per_host=1)
+    assert (settings.concurrency, settings.timeout, settings.per_host.concurrency) == (3, 2.5, 1)
+    assert settings.per_host.interval == FAST.per_host.interval
+
+
+# ----------------------------------------------------------------------------- pure policy
+
+POLICY = Policy(backoff=0.5)
+
+
+@pytest.mark.parametrize(("method", "outcome", "expected"), [
+    ("HEAD", Outcome(200), Settle(Verdict.ALIVE, 200)),
+    ("GET", Outcome(206), Settle(Verdict.ALIVE, 206)),
+    ("HEAD", Outcome(404), Settle(Verdict.DEAD, 404, "HTTP 404")),
+    ("HEAD", Outcome(410), Settle(Verdict.DEAD, 410, "HTTP 410")),
+    ("HEAD", Outcome(405), Again(CheckState("u", "GET"))),
+    ("HEAD", Outcome(403), Again(CheckState("u", "GET"))),
+    ("HEAD", Outcome(501), Again(CheckState("u", "GET"))),
+    ("HEAD", Outcome(400), Again(CheckState("u", "GET"))),
+    ("GET", Outcome(403), Settle(Verdict.DEAD, 403, "HTTP 403")),
+    ("HEAD", Outcome(500), Again(CheckState("u", "GET", errors=1), 0.5)),
+    ("HEAD", Outcome(503, retry_after="3"), Again(CheckState("u", "GET", errors=1), 3.0)),
+    ("HEAD", Outcome(429, retry_after="2"), Again(CheckState("u", "HEAD", rate_limits=1), 2.0)),
+    ("HEAD", Outcome(error="timeout"), Again(CheckState("u", "GET", timeouts=1), 0.5)),
+    ("HEAD", Outcome(error="connection reset"), Again(CheckState("u", "GET", errors=1), 0.5)),
+    ("HEAD", Outcome(304), Settle(Verdict.ALIVE, 304)),
+])
+def test_decide_first_answer(method: str, outcome: Outcome, expected: object) -> None:
+    assert decide(outcome, CheckState("u", method), POLICY) == expected
+
+
+def test_decide_bounds_every_kind_of_retry() -> None:
+    assert decide(Outcome(500), CheckState("u", "GET", errors=2), POLICY) == \
+        Settle(Verdict.DEAD, 500, "HTTP 500 after 3 attempts")
+    assert decide(Outcome(error="timeout"), CheckState("u", "GET", timeouts=1), POLICY) == \
+        Settle(Verdict.DEAD, None, "timed out 2 times")
+    assert decide(Outcome(429, retry_after="1"), CheckState("u", rate_limits=3), POLICY).verdict is Verdict.UNKNOWN  # type: ignore[union-attr]
+    assert decide(Outcome(429, retry_after="999"), CheckState("u"), POLICY).verdict is Verdict.UNKNOWN  # type: ignore[union-attr]
+    assert decide(Outcome(503, retry_after="999"), CheckState("u"), POLICY).verdict is Verdict.UNKNOWN  # type: ignore[union-attr]
+
+
+def test_decide_head_404_can_be_confirmed_with_get() -> None:
+    careful = replace(POLICY, trust_head_not_found=False)
+    assert decide(Outcome(404), CheckState("u"), careful) == Again(CheckState("u", "GET"))
+    assert decide(Outcome(404), CheckState("u", "GET"), careful) == Settle(Verdict.DEAD, 404, "HTTP 404")
+
+
+def test_decide_follows_relative_redirects_and_stops_loops() -> None:
+    step = decide(Outcome(301, location="../b?x=1"), CheckState("https://h.org/a/c"), POLICY)
+    assert step == Again(CheckState("https://h.org/b?x=1", hops=(Hop("https://h.org/a/c", 301, "https://h.org/b?x=1"),)))
+    looping = CheckState("https://h.org/b", hops=(Hop("https://h.org/a", 302, "https://h.org/b"),))
+    assert decide(Outcome(302, location="/a"), looping, POLICY) == Settle(Verdict.DEAD, 302, "redirect loop")
+    many = CheckState("https://h.org/10", hops=tuple(Hop(f"https://h.org/{i}", 302, "") for i in range(10)))
+    assert decide(Outcome(302, location="/11"), many, POLICY).verdict is Verdict.DEAD  # type: ignore[union-attr]
+
+
+def test_parse_retry_after() -> None:
+    assert parse_retry_after("2") == 2.0
+    assert parse_retry_after(" 0 ") == 0.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412470.0) == 10.0
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now=1445412490.0) == 0.0
+    assert parse_retry_after("soon") is None and parse_retry_after(None) is None
+
+
+def test_permanent_redirect_is_the_end_of_the_leading_permanent_hops() -> None:
+    hops = (Hop("http://a/1", 301, "https://a/1"), Hop("https://a/1", 308, "https://a/2"),
+            Hop("https://a/2", 302, "https://a/login"))
+    assert permanent_redirect("http://a/1", hops) == "https://a/2"
+    assert permanent_redirect("http://a/1", hops[2:]) is None
+
+
+def test_gate_serves_retries_before_fresh_links() -> None:
+    async def go() -> list[str]:
+        gate, served = Gate(1), []
+        await gate.acquire()
+
+        async def waiter(name: str, priority: int) -> None:
+            await gate.acquire(priority)
+            served.append(name)
+            gate.release()
+
+        tasks = [asyncio.create_task(waiter("fresh-1", FRESH)), asyncio.create_task(waiter("fresh-2", FRESH))]
+        await asyncio.sleep(0)
+        tasks.append(asyncio.create_task(waiter("retry", CONTINUE)))
+        await asyncio.sleep(0)
+        gate.release()
+        await asyncio.gather(*tasks)
+        assert (gate.in_use, gate.peak) == (0, 1)
+        return served
+    assert asyncio.run(go()) == ["retry", "fresh-1", "fresh-2"]
+
+
+# ----------------------------------------------------------------------------- nightly state
+
+DAY1, DAY2, DAY3 = datetime.date(2026, 11, 20), datetime.date(2026, 11, 21), datetime.date(2026, 11, 22)
+
+
+def _results(**verdicts: Verdict) -> dict[str, LinkResult]:
+    return {f"https://{name}.org": LinkResult(f"https://{name}.org", v, status=404 if v is Verdict.DEAD else 200,
+                                              error="HTTP 404" if v is Verdict.DEAD else None)
+            for name, v in verdicts.items()}
+
+
+def test_a_link_is_confirmed_dead_only_on_the_second_failing_night() -> None:
+    state, confirmed = update_state({}, _results(a=Verdict.DEAD, b=Verdict.ALIVE), DAY1)
+    assert confirmed == []
+    assert state == {"https://a.org": {"first_failed": "2026-11-20", "last_failed": "2026-11-20",
+                                       "failures": 1, "status": 404, "error": "HTTP 404"}}
+    state, confirmed = update_state(json.loads(json.dumps(state)), _results(a=Verdict.DEAD), DAY2)
+    assert [(c.url, c.first_failed, c.failures) for c in confirmed] == [("https://a.org", "2026-11-20", 2)]
+
+
+def test_state_rerun_on_the_same_day_changes_nothing() -> None:
+    once, _ = update_state({}, _results(a=Verdict.DEAD), DAY1)
+    twice, confirmed = update_state(once, _results(a=Verdict.DEAD), DAY1)
+    assert twice == once and confirmed == []
+
+
+def test_state_recovery_unknown_and_removed_links() -> None:
+    night1, _ = update_state({}, _results(a=Verdict.DEAD, b=Verdict.DEAD, c=Verdict.DEAD), DAY1)
+    night2, confirmed = update_state(night1, _results(a=Verdict.ALIVE, b=Verdict.UNKNOWN), DAY2)
+    assert confirmed == [] and night2 == {"https://b.org": night1["https://b.org"]}  # a healed, c removed
+    night3, confirmed = update_state(night2, _results(b=Verdict.DEAD), DAY3)
+    assert [(c.url, c.failures) for c in confirmed] == [("https://b.org", 2)]
+
+
+def test_state_ignores_damaged_entries() -> None:
+    damaged = {"https://a.org": {"first_failed": "yesterday", "failures": 5}, "https://b.org": "x"}
+    state, confirmed = update_state(damaged, _results(a=Verdict.DEAD, b=Verdict.DEAD), DAY2)
+    assert confirmed == [] and {e["failures"] for e in state.values()} == {1}

@@ -1,0 +1,270 @@
+"""check-stars: the pure refresh of entries, then the job on the fake GitHub (real PyGithub, real
+HTTP on 127.0.0.1, every GraphQL query validated against GitHub's schema), with request counts."""
+
+from __future__ import annotations
+
+import io
+import math
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main as bot_main
+from bot.core.catalog import parse, render_document
+from bot.core.entry import Entry, render_entry
+from bot.forge.protocols import RepoInfo
+from bot.jobs.check_stars import (
+    GitHubRepoResolver,
+    RememberedRepositories,
+    refresh_entries,
+    repo_link,
+    repository_names,
+    run,
+)
+from bot.linkcheck import Verdict
+from tests.fake_github import (
+    BOT_TOKEN,
+    FakeGitHub,
+    fake_github,  # noqa: F401  (fixture)
+    forge_for,
+)
+
+
+def paper(index: int, code_url: str = "", stars: int | None = None, archived: bool = False) -> Entry:
+    return Entry(title=f"Paper number {index} on quantization", url=f"https://example.org/paper/{index}",
+                 authors=("Ada Lovelace",), year=2024, month=5, code_url=code_url, stars=stars,
+                 archived=archived)
+
+
+def tool(index: int, url: str) -> Entry:
+    return Entry(title=f"Tool {index}", url=url, kind="resource", description="A library.")
+
+
+def document(taxonomy, papers: list[Entry], tools: list[Entry] = ()) -> str:
+    return render_document(taxonomy, {("quantization", "weight-only"): papers, ("tools", None): list(tools)})
+
+
+def line_of(text: str, needle: str) -> str:
+    return next(line for line in text.splitlines() if needle in line)
+
+
+# -- recognising repository links ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("url, name, rest, own_page", [
+    ("https://github.com/IST-DASLab/gptq", "IST-DASLab/gptq", "", True),
+    ("http://www.github.com/a/b.git", "a/b", "", True),
+    ("https://github.com/a/b/", "a/b", "/", True),
+    ("https://github.com/a/b#readme", "a/b", "#readme", True),
+    ("https://github.com/a/b/tree/dev", "a/b", "/tree/dev", True),
+    ("https://github.com/google-research/google-research/tree/master/grow_bert", "google-research/google-research",
+     "/tree/master/grow_bert", False),
+    ("https://github.com/a/b/blob/main/README.md", "a/b", "/blob/main/README.md", False),
+    ("https://github.com/user/user.github.io", "user/user.github.io", "", True),
+])
+def test_repository_links(url, name, rest, own_page):
+    link = repo_link(url)
+    assert (link.name, link.rest, link.is_repository_page) == (name, rest, own_page)
+
+
+@pytest.mark.parametrize("url", ["https://github.com/topics/llm", "https://github.com/someone",
+                                 "https://gist.github.com/a/b", "https://gitlab.com/a/b", "https://github.com/orgs/x",
+                                 "https://example.org/github.com/a/b"])
+def test_links_that_are_not_repositories(url):
+    assert repo_link(url) is None
+
+
+def test_repository_names_come_from_every_line_once(taxonomy):
+    text = document(taxonomy, [paper(1, "https://github.com/a/one"), paper(2, "https://github.com/a/one/tree/x")])
+    text += "\nSee also [two](https://github.com/b/two) and https://github.com/a/one.\n"
+    assert repository_names(text) == ["a/one", "b/two"]
+
+
+# -- the pure refresh ----------------------------------------------------------------------------------
+
+
+def test_stars_are_written_only_when_the_shown_value_changes(taxonomy):
+    text = document(taxonomy, [paper(1, "https://github.com/a/one", stars=1234),
+                               paper(2, "https://github.com/a/two", stars=80)])
+    infos = {"a/one": RepoInfo("a/one", True, stars=1249), "a/two": RepoInfo("a/two", True, stars=97)}
+
+    new, findings = refresh_entries(parse(text, taxonomy), infos)
+
+    changed = [(old, line) for old, line in zip(text.splitlines(), new.render().splitlines(), strict=True)
+               if old != line]
+    assert len(changed) == 1 and changed[0][1].endswith("[code](https://github.com/a/two) ⭐ 97")
+    assert "[code](https://github.com/a/one) ⭐ 1.2k" in new.render()  # 1249 still shows as 1.2k
+    assert [(f.kind, f.repo, f.old, f.new) for f in findings] == [("stars", "a/two", "80", "97")]
+
+
+def test_unchanged_rounding_gives_no_diff_at_all(taxonomy):
+    text = document(taxonomy, [paper(i, f"https://github.com/a/r{i}", stars=s)
+                               for i, s in enumerate([15_400, 2_000, 999, 1_210_000])])
+    infos = {f"a/r{i}": RepoInfo(f"a/r{i}", True, stars=s)
+             for i, s in enumerate([15_999, 2_049, 999, 1_249_000])}
+    new, findings = refresh_entries(parse(text, taxonomy), infos)
+    assert new.render() == text and findings == []
+
+
+def test_renamed_archived_and_deleted_repositories(taxonomy):
+    text = document(taxonomy, [paper(1, "https://github.com/old/name/tree/v2", stars=10),
+                               paper(2, "https://github.com/a/frozen", stars=500),
+                               paper(3, "https://github.com/a/gone", stars=42),
+                               paper(4, "https://github.com/a/thawed", stars=5, archived=True),
+                               paper(5, "https://github.com/a/mono/tree/main/sub", stars=7)],
+                    [tool(1, "https://github.com/old/name")])
+    infos = {"old/name": RepoInfo("old/name", True, stars=12, current_name="new-owner/new-name"),
+             "a/frozen": RepoInfo("a/frozen", True, stars=500, archived=True),
+             "a/gone": RepoInfo("a/gone", False),
+             "a/thawed": RepoInfo("a/thawed", True, stars=5),
+             "a/mono": RepoInfo("a/mono", True, stars=35_000)}
+
+    new, findings = refresh_entries(parse(text, taxonomy), infos)
+    out = new.render()
+
+    assert "[code](https://github.com/new-owner/new-name/tree/v2) ⭐ 12" in out
+    assert "- [Tool 1](https://github.com/new-owner/new-name) - A library. · ⭐ 12" in out
+    assert line_of(out, "a/frozen").endswith("[code](https://github.com/a/frozen) ⭐ 500 (archived)")
+    assert line_of(out, "a/gone") == line_of(text, "a/gone")  # reported, never removed
+    assert line_of(out, "a/thawed").endswith("[code](https://github.com/a/thawed) ⭐ 5")
+    assert line_of(out, "a/mono") == line_of(text, "a/mono")  # a subfolder of a mono-repo: not its stars
+    kinds = {(f.kind, f.repo) for f in findings}
+    assert kinds == {("renamed", "old/name"), ("stars", "old/name"), ("archived", "a/frozen"),
+                     ("deleted", "a/gone"), ("unarchived", "a/thawed")}
+    gone = next(f for f in findings if f.kind == "deleted")
+    assert gone.line == out.splitlines().index(line_of(out, "a/gone")) + 1 and gone.title.startswith("Paper number 3")
+    assert all(f.applied for f in findings)
+    assert parse(out, taxonomy).arxiv_id_set() == parse(text, taxonomy).arxiv_id_set()
+
+
+def test_lines_that_are_not_entries_are_reported_not_rewritten(taxonomy):
+    prose = ("- **A hand-written line** with [code](https://github.com/old/name) and "
+             "[another](https://github.com/a/gone)")
+    text = document(taxonomy, [paper(1)]).replace("## Pruning", f"{prose}\n\n## Pruning", 1)
+    infos = {"old/name": RepoInfo("old/name", True, stars=3, current_name="new/name"),
+             "a/gone": RepoInfo("a/gone", False)}
+
+    new, findings = refresh_entries(parse(text, taxonomy), infos)
+
+    assert new.render() == text
+    line = text.splitlines().index(prose) + 1
+    assert {(f.kind, f.line, f.applied, f.new) for f in findings} == {
+        ("renamed", line, False, "https://github.com/new/name"), ("deleted", line, False, "")}
+
+
+def test_a_repository_github_did_not_answer_for_is_left_alone(taxonomy):
+    text = document(taxonomy, [paper(1, "https://github.com/a/one", stars=3)])
+    new, findings = refresh_entries(parse(text, taxonomy), {})
+    assert new.render() == text and [f.kind for f in findings] == ["unchecked"]
+
+
+# -- the job on the fake GitHub --------------------------------------------------------------------------
+
+
+def many_repositories(fake: FakeGitHub, taxonomy, tmp_path: Path, count: int) -> Path:
+    entries = []
+    for i in range(count):
+        fake.add_remote(f"org{i}/repo{i}", stars=1000 + i * 7)
+        entries.append(paper(i, f"https://github.com/org{i}/repo{i}"))
+    fake.rename_remote("org1/repo1", "new-owner/repo1-renamed")
+    fake.remote["org2/repo2"].archived = True
+    del fake.remote["org3/repo3"]
+    path = tmp_path / "catalog.md"
+    path.write_text(document(taxonomy, entries), encoding="utf-8")
+    return path
+
+
+def test_250_repositories_in_three_graphql_requests(fake_github, taxonomy, tmp_path):  # noqa: F811
+    path = many_repositories(fake_github, taxonomy, tmp_path, 250)
+    before = path.read_text(encoding="utf-8")
+    out = io.StringIO()
+
+    report = run(path, forge_for(fake_github), taxonomy, out=out)
+
+    requests = sum(fake_github.counts.values())
+    assert requests == fake_github.counts["POST /graphql"] == math.ceil(250 / 100) <= math.ceil(250 / 100) + 2
+    after = path.read_text(encoding="utf-8")
+    assert report.written and report.repositories == 250
+    assert "[code](https://github.com/org0/repo0) ⭐ 1k" in after
+    assert "[code](https://github.com/org249/repo249) ⭐ 2.7k" in after
+    assert "[code](https://github.com/new-owner/repo1-renamed) ⭐ 1k" in after
+    assert "[code](https://github.com/org2/repo2) ⭐ 1k (archived)" in after
+    assert line_of(after, "org3/repo3") == line_of(before, "org3/repo3")
+    text = out.getvalue()
+    assert "250 repositories looked up on GitHub." in text and "| star count shown changed | 249 |" in text
+    assert "not found on GitHub (deleted, or made private)" in text
+
+    fake_github.reset_counts()
+    again = run(path, forge_for(fake_github), taxonomy, out=io.StringIO())
+    assert not again.written and path.read_text(encoding="utf-8") == after
+    assert dict(fake_github.counts) == {"POST /graphql": 3}
+
+
+def test_dry_run_prints_the_diff_and_writes_nothing(fake_github, taxonomy, tmp_path):  # noqa: F811
+    path = many_repositories(fake_github, taxonomy, tmp_path, 4)
+    before = path.read_text(encoding="utf-8")
+    out = io.StringIO()
+
+    report = run(path, forge_for(fake_github), taxonomy, dry_run=True, out=out)
+
+    assert path.read_text(encoding="utf-8") == before and not report.written
+    assert "(dry run: nothing written)" in out.getvalue()
+    assert "+- [Paper number 0 on quantization](https://example.org/paper/0)" in out.getvalue()
+    assert "[code](https://github.com/org0/repo0) ⭐ 1k" in out.getvalue()
+
+
+def test_command_line_with_a_token(fake_github, taxonomy, tmp_path, monkeypatch, capsys):  # noqa: F811
+    path = many_repositories(fake_github, taxonomy, tmp_path, 5)
+    monkeypatch.setenv("GITHUB_TOKEN", BOT_TOKEN)
+    monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
+    assert bot_main(["check-stars", str(path), "--api-url", fake_github.url]) == 0
+    assert "⭐ 1k" in path.read_text(encoding="utf-8") and "5 repositories looked up" in capsys.readouterr().out
+
+
+def test_without_a_token_the_job_says_what_to_do(tmp_path, monkeypatch, capsys):
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    (tmp_path / "catalog.md").write_text("# Empty\n", encoding="utf-8")
+    assert bot_main(["check-stars", str(tmp_path / "catalog.md")]) == 1
+    err = capsys.readouterr().err
+    assert "needs a token" in err and "GITHUB_TOKEN" in err and "gh auth token" in err
+
+
+# -- the link checker's resolver -------------------------------------------------------------------------
+
+
+def test_the_resolver_answers_repository_links_in_one_query(fake_github):  # noqa: F811
+    fake_github.add_remote("a/alive", stars=3)
+    fake_github.add_remote("a/old", stars=3)
+    fake_github.rename_remote("a/old", "b/new")
+    resolver = GitHubRepoResolver(forge_for(fake_github))
+    urls = ["https://github.com/a/alive", "https://github.com/a/old/tree/v1", "https://github.com/a/gone",
+            "https://github.com/a/alive/blob/main/x.py"]
+
+    assert resolver.claims(urls[0]) and not resolver.claims("https://example.org/a/b")
+    answers = resolver.resolve(urls)
+
+    assert fake_github.counts["POST /graphql"] == 1
+    assert answers[urls[0]].verdict is Verdict.ALIVE and answers[urls[0]].permanent_redirect is None
+    assert answers[urls[1]].permanent_redirect == "https://github.com/b/new/tree/v1"
+    assert answers[urls[2]].verdict is Verdict.DEAD and answers[urls[2]].status == 404
+    assert urls[3] not in answers  # a file inside an existing repository: left to HTTP
+
+
+def test_remembered_repositories_ask_once_per_name():
+    asked: list[list[str]] = []
+
+    class Directory:
+        def repositories(self, names: list[str]) -> dict[str, RepoInfo]:
+            asked.append(names)
+            return {n: RepoInfo(n, True, stars=1) for n in names if n != "x/unanswered"}
+
+    remembered = RememberedRepositories(Directory())
+    first = remembered.repositories(["a/b", "c/d", "x/unanswered"])
+    second = remembered.repositories(["c/d", "e/f", "x/unanswered"])
+    assert asked == [["a/b", "c/d", "x/unanswered"], ["e/f"]]
+    assert set(first) == {"a/b", "c/d"} and set(second) == {"c/d", "e/f"}
+
+
+def test_rendered_entries_parse_back_with_archived_and_stars():
+    entry = paper(1, "https://github.com/a/b", stars=12_345, archived=True)
+    assert render_entry(entry).endswith("[code](https://github.com/a/b) ⭐ 12k (archived)")

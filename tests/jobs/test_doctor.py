@@ -1,0 +1,100 @@
+"""``python -m bot doctor`` against the fake GitHub, with the tokens a maintainer may use."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main as bot_main
+from bot.forge.github import GitHubForge, GitHubSettings, LabelSpec
+from bot.jobs import doctor
+from tests.fake_github import (
+    BOT_TOKEN,
+    MAINTAINER_TOKEN,
+    FakeGitHub,
+    fake_github,  # noqa: F401  (fixture)
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS = GitHubSettings(seconds_between_requests=0, seconds_between_writes=0, timeout_seconds=5,
+                          labels=(LabelSpec("catalog-bot"), LabelSpec("new-paper")),
+                          reviewers=("maintainer", "bob"))
+
+
+def diagnose(fake: FakeGitHub, token: str) -> tuple[dict[str, str], str]:
+    forge = GitHubForge(fake.repository, token, api_url=fake.url, settings=SETTINGS)
+    checks, text = doctor.run(forge, SETTINGS)
+    return {c.id + (f":{c.facts['login']}" if c.id == "person" else ""): c.status for c in checks}, text
+
+
+def test_workflow_token(fake_github):  # noqa: F811
+    fake_github.labels["catalog-bot"] = {"name": "catalog-bot", "color": "5319e7", "description": ""}
+    statuses, text = diagnose(fake_github, BOT_TOKEN)
+    assert statuses == {"repository": "ok", "token-installation": "info", "actions-pr-setting-unknown": "warn",
+                        "triggers": "warn", "labels": "info", "person:maintainer": "ok", "person:bob": "warn",
+                        "rate": "info"}
+    assert "PRs opened with the default GITHUB_TOKEN do not start other workflows" in text
+    assert "a GitHub App" in text and "fine-grained personal access token" in text
+    assert "Settings > Actions > General > Workflow permissions" in text
+    assert "labels new-paper do not exist yet" in text
+    assert text.endswith("Ready, with 3 warning(s).")
+
+
+def test_classic_token_and_the_setting_off(fake_github):  # noqa: F811
+    fake_github.workflow_permissions = {"default_workflow_permissions": "read",
+                                        "can_approve_pull_request_reviews": False}
+    statuses, text = diagnose(fake_github, MAINTAINER_TOKEN)
+    assert statuses["token-scopes"] == "ok" and statuses["actions-pr-setting"] == "warn"
+    assert statuses["triggers"] == "ok"
+    assert "scopes: repo, workflow; `repo` covers branches, PRs and issues" in text
+    assert '"Allow GitHub Actions to create and approve pull requests" is off (not needed' in text
+
+
+def test_missing_scope_fails(fake_github):  # noqa: F811
+    fake_github.scopes[MAINTAINER_TOKEN] = "read:org"
+    statuses, text = diagnose(fake_github, MAINTAINER_TOKEN)
+    assert statuses["token-scopes"] == "fail"
+    assert "it needs `public_repo`" in text and text.endswith("1 problem(s) to fix before the bot can work, "
+                                                              "1 warning(s).")
+
+
+def test_the_setting_off_with_github_token_fails():
+    report = doctor.AccessReport("a/b", "https://api.github.com", "installation", readable=True,
+                                 default_branch="main",
+                                 workflow_permissions={"can_approve_pull_request_reviews": False})
+    checks = {c.id: c.status for c in doctor.evaluate(report, SETTINGS)}
+    assert checks["actions-pr-setting"] == "fail" and checks["triggers"] == "warn"
+
+
+def test_unreachable_repository(fake_github):  # noqa: F811
+    statuses, text = diagnose(fake_github, "ghp_revoked")
+    assert statuses == {"repository-unreachable": "fail"}
+    assert "401 Bad credentials" in text and "Check GITHUB_REPOSITORY" in text
+
+
+def test_python_m_bot_doctor_exit_codes(fake_github, tmp_path, monkeypatch, capsys):  # noqa: F811
+    config = tmp_path / "config"
+    shutil.copytree(ROOT / "config", config)
+    (config / "github.yml").write_text("seconds_between_requests: 0\ntimeout_seconds: 5\n")
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config))
+    monkeypatch.setenv("GITHUB_API_URL", fake_github.url)
+    monkeypatch.setenv("GITHUB_REPOSITORY", fake_github.repository)
+    monkeypatch.setenv("GITHUB_TOKEN", BOT_TOKEN)
+    assert bot_main(["doctor"]) == 0
+    assert "default branch `main`" in capsys.readouterr().out
+    monkeypatch.setenv("GITHUB_TOKEN", "ghs_expired")
+    assert bot_main(["doctor"]) == 1
+    assert "[FAIL] cannot read the repository" in capsys.readouterr().out
+    monkeypatch.delenv("GITHUB_TOKEN")
+    assert bot_main(["doctor"]) == 1
+    assert "no GitHub token: set GITHUB_TOKEN" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("token, kind", [("ghp_x", "classic"), ("github_pat_x", "fine-grained"),
+                                         ("ghs_x", "installation"), ("gho_x", "oauth"), ("x", "unknown")])
+def test_token_kinds(token, kind):
+    from bot.forge.github import token_kind
+
+    assert token_kind(token) == kind

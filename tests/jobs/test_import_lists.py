@@ -1,0 +1,386 @@
+"""The importer: real lists in every format -> catalog entries, merged, mapped and reported.
+
+Every format is checked on the real list files in tests/fixtures/lists (copies of the shared
+seeds and lists), with papers whose fields can be read in the source.
+"""
+
+from __future__ import annotations
+
+import random
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot import __main__ as cli
+from bot.core import arxiv_ids, catalog, text
+from bot.core.taxonomy import Taxonomy
+from bot.errors import CatalogError, ConfigError
+from bot.jobs import import_lists as importer
+from bot.jobs import lint
+from bot.jobs.import_lists import Mapping, Source
+from bot.sources.lists import Fields, Unreadable, extract, read_items
+
+ROOT = Path(__file__).resolve().parents[2]
+LISTS = Path(__file__).parents[1] / "fixtures" / "lists"
+ALL_LISTS = sorted(LISTS.iterdir())
+
+
+def fields_of(name: str) -> list[tuple[int, Fields | Unreadable]]:
+    """(line, fields or why not) for every entry of one fixture list."""
+    items, _ = read_items(name, (LISTS / name).read_text(encoding="utf-8"))
+    found: list[tuple[int, Fields | Unreadable]] = []
+    for item in items:
+        result = extract(item)
+        found += [(item.line, result)] if isinstance(result, Unreadable) else \
+            [(item.line, fields) for fields in result]
+    return found
+
+
+def paper(name: str, arxiv_id: str) -> Fields:
+    matches = [f for _, f in fields_of(name) if isinstance(f, Fields) and f.arxiv_id == arxiv_id]
+    assert matches, f"{arxiv_id} not extracted from {name}"
+    return matches[0]
+
+
+def titled(name: str, title: str) -> Fields:
+    matches = [f for _, f in fields_of(name) if isinstance(f, Fields) and f.title == title]
+    assert matches, f"{title!r} not extracted from {name}"
+    return matches[0]
+
+
+@pytest.fixture(scope="module")
+def mapping(taxonomy: Taxonomy) -> Mapping:
+    return importer.load_mapping(taxonomy, ROOT / "config")
+
+
+@pytest.fixture(scope="module")
+def result(mapping: Mapping) -> importer.ImportResult:
+    return importer.run(importer.read_sources(ALL_LISTS), mapping)
+
+
+def report_of(result: importer.ImportResult, name: str) -> importer.FileReport:
+    return next(r for r in result.reports if r.name == name)
+
+
+def placement_of(result: importer.ImportResult, arxiv_id: str) -> tuple[str, str | None]:
+    for placement, entries in result.placed.items():
+        if any(e.arxiv_id == arxiv_id for e in entries):
+            return placement
+    raise AssertionError(f"{arxiv_id} is not in the catalog")
+
+
+def entry_of(result: importer.ImportResult, arxiv_id: str) -> importer.Entry:
+    return next(e for entries in result.placed.values() for e in entries if e.arxiv_id == arxiv_id)
+
+
+# -- each format, on the real lists ------------------------------------------------------------
+
+
+def test_generated_bullets_join_wrapped_titles_and_read_authors_code_and_venue() -> None:
+    pissa = paper("awesome-efficient-llm-plaza.md", "2404.02948")
+    assert pissa.title == ("PiSSA: Principal Singular Values and Singular Vectors Adaptation of "
+                           "Large Language Models")
+    assert pissa.authors == ("Fanxu Meng", "Zhaohui Wang", "Muhan Zhang")
+    assert pissa.code_url == "https://github.com/GraphPKU/PiSSA"
+    flash = paper("awesome-efficient-llm-plaza.md", "2205.14135")
+    assert flash.venue == "NeurIPS 2022"  # `NeurIPS, 2022` instead of `arXiv, ID`
+    assert flash.authors[-1] == "Christopher Ré"  # the seed's mojibake (R√©) is undone
+
+
+def test_generated_resource_bullets_become_tools_with_their_description() -> None:
+    bitmat = titled("awesome-efficient-llm-plaza.md", "BitMat")
+    assert bitmat.resource and bitmat.url == "https://github.com/astramind-ai/BitMat"
+    assert bitmat.description.startswith("An efficent implementation of the method proposed")
+
+
+def test_markdown_table_rows_read_badges_title_link_and_authors() -> None:
+    gkd = paper("awesome-efficient-llm-tables.md", "2306.06629")
+    assert gkd.title.startswith("GKD: A General Knowledge Distillation Framework")
+    assert gkd.venue == "ACL 2023 Industry Track"  # Conference-ACL'23%20Industry%20Track badge
+    assert gkd.code_url == "https://github.com/aitsc/GLMKD"
+    assert gkd.authors[:2] == ("Shicheng Tan", "Weng Lam Tam")
+    # the title links a typo'd id (2305.0978); the paper link has the real one
+    assert paper("awesome-efficient-llm-tables.md", "2305.09781").title.startswith("SpecInfer")
+
+
+def test_html_ish_table_rows_with_br_and_a_trailing_comment() -> None:
+    gptq = paper("horseee__Awesome-Efficient-LLM__quantization.md", "2210.17323")
+    assert gptq.title == "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"
+    assert (gptq.venue, gptq.year) == ("ICLR 2022", 2022)
+    assert gptq.authors == ("Elias Frantar", "Saleh Ashkboos", "Torsten Hoefler", "Dan Alistarh")
+    assert gptq.code_url == "https://github.com/IST-DASLab/gptq"
+
+
+def test_badge_bullets_read_title_authors_venue_and_repository() -> None:
+    balancing = paper("horseee__Awesome-Efficient-LLM__tuning.md", "2410.12178")
+    assert balancing.title == "Model Balancing Helps Low-data Training and Fine-tuning"
+    assert balancing.venue == "EMNLP 2024"
+    assert balancing.authors[0] == "Zihang Liu" and len(balancing.authors) == 6
+    assert balancing.code_url == "https://github.com/ZihangHLiu/ModelBalancing"
+    ieee = titled("horseee__Awesome-Efficient-LLM__efficient_plm__readme.md",
+                  "Dynamic Sparse Attention for Scalable Transformer Acceleration")
+    assert (ieee.arxiv_id, ieee.venue, ieee.year) == (None, "IEEE TC 2022", 2022)  # IEEE-TC'22 badge
+
+
+def test_survey_taxonomy_bullets_read_venue_year_and_code() -> None:
+    omniquant = paper("efficient-llms-survey-README.md", "2308.13137")
+    assert omniquant.title.startswith("OmniQuant: Omnidirectionally")  # "OmniQuant: OmniQuant:" undoubled
+    assert (omniquant.venue, omniquant.year) == ("ICLR 2024", 2024)
+    assert omniquant.code_url == "https://github.com/OpenGVLab/OmniQuant"
+    gptq = titled("efficient-llms-survey-README.md",
+                  "GPTQ: Accurate Quantization for Generative Pre-trained Transformers")
+    assert gptq.arxiv_id is None and gptq.url == "https://openreview.net/forum?id=tcbBPnfwxS"
+    assert gptq.year == 2023
+
+
+def test_survey_framework_table_rows_become_tools() -> None:
+    deepspeed = titled("efficient-llms-survey-README.md", "DeepSpeed")
+    assert deepspeed.resource and deepspeed.url == "https://github.com/microsoft/DeepSpeed"
+    assert deepspeed.description == "Framework for efficient training, efficient inference, efficient fine-tuning"
+
+
+def test_rendered_text_gives_titles_only() -> None:
+    items, _ = read_items("x.txt", (LISTS / "efficient-llms-survey-rendered.txt").read_text(encoding="utf-8"))
+    assert items and not any(item.linked for item in items)
+    found = titled("efficient-llms-survey-rendered.txt",
+                   "I-LLM: Efficient Integer-Only Inference for Fully-Quantized Low-Bit Large Language Models")
+    assert found.arxiv_id is None and found.url == ""
+
+
+def test_quoted_and_venue_tag_bullets() -> None:
+    kvquant = titled("Zhen-Dong__Awesome-Quantization-Papers__README.md",
+                     "KVQuant: Towards 10 Million Context Length LLM Inference with KV Cache Quantization")
+    assert (kvquant.venue, kvquant.url) == ("NeurIPS 2024", "https://nips.cc/virtual/2024/poster/96936")
+    longformer = paper("UbiquitousLearning__Efficient_Foundation_Model_Survey__README.md", "2004.05150")
+    assert longformer.title == "Longformer: The long-document transformer"  # final period dropped
+    assert longformer.year == 2020 and longformer.code_url == "https://github.com/allenai/longformer"
+    assert paper("UbiquitousLearning__Efficient_Foundation_Model_Survey__README.md",
+                 "2303.08774").title == "GPT-4 Technical Report"  # an ar5iv.org link
+
+
+def test_line_break_bullets_and_several_papers_in_one_table_cell() -> None:
+    name = "NexaAI__Awesome-LLMs-on-device__README.md"
+    tinyllama = paper(name, "2401.02385")
+    assert tinyllama.title == "Tinyllama: An open-source small language model"
+    assert tinyllama.year == 2024 and tinyllama.code_url == "https://github.com/jzhang38/TinyLlama"
+    assert paper(name, "2404.19296").title == "Octopus v4: Graph of language models"  # Model Reference cell
+    mnn = titled(name, "MNN")
+    assert mnn.resource and mnn.description == "A lightweight deep neural network inference engine"
+    reasons = [f.reason for line, f in fields_of(name) if isinstance(f, Unreadable) and line == 73]
+    assert reasons == ["several arXiv ids (2404.01549, 2404.01744, 2404.11459, 2404.19296) and no "
+                       "title for each"]
+
+
+def test_date_title_paper_code_tables() -> None:
+    name = "Zefan-Cai__Awesome-LLM-KV-Cache__README.md"
+    h2o = paper(name, "2306.14048")
+    assert h2o.title.startswith("H2O: Heavy-Hitter Oracle")  # "🔥🔥[**H2O**] " dropped
+    assert h2o.code_url == "https://github.com/FMInference/H2O" and h2o.year == 2023
+
+
+def test_nested_bullets_read_link_author_code_and_pub() -> None:
+    name = "pprp__Awesome-LLM-Prune__README.md"
+    sparsegpt = paper(name, "2301.00774")
+    assert sparsegpt.title == "SparseGPT: Massive Language Models Can be Accurately Pruned in One-shot"
+    assert sparsegpt.authors == ("Elias Frantar", "Dan Alistarh")
+    assert (sparsegpt.venue, sparsegpt.code_url) == ("ICML 2023", "https://github.com/IST-DASLab/sparsegpt")
+    wanda = paper(name, "2306.11695")
+    assert wanda.et_al and wanda.authors == ("Mingjie Sun", "Zhuang Liu", "Anna Bair")  # "etc."
+    # sub-bullets written flush left under their title still belong to it
+    factor = paper("pprp__Awesome-Efficient-MoE__README.md", "2408.11855")
+    assert factor.title.startswith("FactorLLM") and factor.code_url.endswith("zhenwuweihe/FactorLLM")
+
+
+# -- mapping, exclusion, merging ---------------------------------------------------------------
+
+
+def test_sections_map_to_the_taxonomy_with_keyword_routes(result: importer.ImportResult) -> None:
+    assert placement_of(result, "2307.13304") == ("quantization", "low-bit")  # QuIP: 2-Bit ...
+    assert placement_of(result, "2211.10438") == ("quantization", "weight-activation")  # SmoothQuant
+    assert placement_of(result, "2301.00774") == ("pruning", "unstructured")  # pprp's badge label
+    assert placement_of(result, "2306.14048") == ("kv-cache", None)  # H2O: topic lists beat catch-alls
+    assert placement_of(result, "2306.00978") == ("quantization", "weight-only")  # AWQ, not on-device
+
+
+def test_excluded_sources_are_reported_with_their_reason(result: importer.ImportResult) -> None:
+    zhen = report_of(result, "Zhen-Dong__Awesome-Quantization-Papers__README.md")
+    assert zhen.excluded["CNN-only and vision-only quantization"] == 178
+    ubiquitous = report_of(result, "UbiquitousLearning__Efficient_Foundation_Model_Survey__README.md")
+    assert ubiquitous.excluded["foundation models themselves, not ways to make them efficient"] == 68
+    titles = {e.title for entries in result.placed.values() for e in entries}
+    assert "Bi-ViT: Pushing the Limit of Vision Transformer Quantization" not in titles
+
+
+def test_the_same_paper_in_many_lists_is_one_entry(result: importer.ImportResult) -> None:
+    gptq = entry_of(result, "2210.17323")
+    assert gptq.title == "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"
+    assert gptq.url == "https://arxiv.org/abs/2210.17323" and gptq.pdf_url == "https://arxiv.org/pdf/2210.17323"
+    assert (gptq.year, gptq.month, gptq.stars) == (2022, 10, None)
+    assert gptq.code_url == "https://github.com/IST-DASLab/gptq"
+    titles = [e.title for entries in result.placed.values() for e in entries]
+    assert not any(t.startswith("GPTQ: Accurate Quantization") for t in titles)  # survey's openreview copy merged
+    assert len(result.arxiv_ids) == sum(1 for entries in result.placed.values() for e in entries if e.arxiv_id)
+    assert report_of(result, "metame-ai__awesome-llm-plaza__docs__part1__awesome_efficient_llm.md").merged > 200
+
+
+def test_conflicting_ids_and_unreadable_entries_are_reported(result: importer.ImportResult) -> None:
+    survey = report_of(result, "efficient-llms-survey-README.md")
+    conflict = [r for r in survey.unreadable if r.startswith("arXiv 2308.13137 belongs to “OmniQuant")]
+    assert conflict and survey.unreadable[conflict[0]] == [136]  # "Rotation and Permutation ..."
+    assert survey.unreadable["several arXiv ids (2304.04487, 2406.18200) and no title for each"] == [317]
+    rendered = report_of(result, "efficient-llms-survey-rendered.txt")
+    assert rendered.title_only == rendered.entries == 420
+    assert rendered.merged + sum(rendered.excluded.values()) + rendered.unreadable_count == 420
+
+
+def test_the_whole_import_meets_the_catalog_targets(result: importer.ImportResult, taxonomy: Taxonomy) -> None:
+    assert result.papers > 1000
+    assert all(result.placed.get((s.id, None)) or any(result.placed.get((s.id, sub.id))
+                                                     for sub in taxonomy.children(s.id))
+               for s in taxonomy.sections)
+    assert sum(sum(r.unmapped.values()) for r in result.reports) == 0
+    parsed = catalog.parse(result.text(taxonomy), taxonomy)
+    assert lint.check(parsed, taxonomy) == []
+
+
+def test_unmapped_sections_and_unreadable_entries_are_counted(taxonomy: Taxonomy) -> None:
+    mapping = Mapping(taxonomy, rules=(importer.Rule("kv-cache", path=importer._regex("KV", "test")),))
+    text_ = ("# List\n\n## KV\n\n- [SnapKV: LLM Knows What You are Looking for Before Generation]"
+             "(https://arxiv.org/abs/2404.14469)\n- Just a sentence without any link at all\n\n"
+             "## Serving\n\n- [Orca: A Distributed Serving System](https://arxiv.org/abs/2201.00001)\n")
+    run = importer.run([Source("mine.md", "mine.md", text_)], mapping)
+    report = run.reports[0]
+    assert report.entries == 3 and report.papers == 1
+    assert report.unmapped == {"List > Serving": 1}
+    assert report.unreadable == {"no link and no arXiv id": [6]}
+    assert placement_of(run, "2404.14469") == ("kv-cache", None)
+
+
+def test_import_is_deterministic_whatever_the_order_of_the_files(mapping: Mapping, taxonomy: Taxonomy,
+                                                                 result: importer.ImportResult) -> None:
+    shuffled = importer.read_sources(ALL_LISTS)
+    random.Random(7).shuffle(shuffled)
+    assert importer.run(shuffled, mapping).text(taxonomy) == result.text(taxonomy)
+
+
+def test_mapping_errors_name_the_key_and_the_problem(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    shutil.copy(ROOT / "config" / "taxonomy.yml", tmp_path / "taxonomy.yml")
+    (tmp_path / "import-mapping.yml").write_text("rules:\n  - {path: 'x', to: no-such-section}\n")
+    with pytest.raises(ConfigError, match=r"rules\[0\]\.to: 'no-such-section' is neither a route"):
+        importer.load_mapping(taxonomy, tmp_path)
+    (tmp_path / "import-mapping.yml").write_text("rules:\n  - {path: '(unclosed', to: kv-cache}\n")
+    with pytest.raises(ConfigError, match=r"rules\[0\]\.path: '\(unclosed' is not a valid regular"):
+        importer.load_mapping(taxonomy, tmp_path)
+
+
+# -- the command -------------------------------------------------------------------------------
+
+
+def test_cli_writes_a_lint_clean_catalog_and_reports_each_file(tmp_path: Path, taxonomy: Taxonomy,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    output = tmp_path / "catalog.md"
+    files = [str(p) for p in ALL_LISTS]
+    assert cli.main(["import", *files, "--output", str(output)]) == 0
+    report = capsys.readouterr().out
+    assert f"{LISTS / 'pprp__Awesome-LLM-Prune__README.md'}\n  entries read: 63" in report
+    assert "unreadable: 1\n    1: an arXiv link without a valid id (https://arxiv.org/abs/203.05527)" in report
+    assert f"wrote {output} (" in report
+    written = catalog.read_catalog(output, taxonomy)
+    assert lint.check(written, taxonomy) == [] and len(written.arxiv_id_set()) >= 1000
+    first = output.read_bytes()
+    assert cli.main(["import", *reversed(files), "--output", str(output)]) == 0  # idempotent
+    assert output.read_bytes() == first
+
+
+def test_cli_refuses_to_drop_papers_the_lists_do_not_give(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    output = tmp_path / "catalog.md"
+    plaza = str(LISTS / "awesome-efficient-llm-plaza.md")
+    assert cli.main(["import", plaza, str(LISTS / "horseee__Awesome-Efficient-LLM__survey.md"),
+                     "--output", str(output)]) == 0
+    before = output.read_bytes()
+    assert cli.main(["import", plaza, "--output", str(output)]) == 1
+    assert "rebuilding would remove them. Pass --replace" in capsys.readouterr().err
+    assert output.read_bytes() == before
+    assert cli.main(["import", plaza, "--output", str(output), "--replace"]) == 0
+    assert "removed)" in capsys.readouterr().out and output.read_bytes() != before
+
+
+def test_cli_reports_a_missing_list_and_dry_run_writes_nothing(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["import", str(tmp_path / "nope.md"), "--output", str(tmp_path / "c.md")]) == 1
+    assert "nope.md does not exist" in capsys.readouterr().err
+    assert cli.main(["import", str(LISTS / "horseee__Awesome-Efficient-LLM__survey.md"), "--dry-run",
+                     "--output", str(tmp_path / "c.md")]) == 0
+    assert "dry run" in capsys.readouterr().out and not (tmp_path / "c.md").exists()
+
+
+def test_writing_into_a_missing_directory_is_a_clear_error(tmp_path: Path, taxonomy: Taxonomy,
+                                                           result: importer.ImportResult) -> None:
+    with pytest.raises(CatalogError, match="does not exist"):
+        importer.write(result, taxonomy, tmp_path / "no" / "catalog.md")
+
+
+def test_report_is_rendered_from_the_template(result: importer.ImportResult) -> None:
+    report = importer.render_report(result, "catalog.md", (3, 0))
+    assert "wrote catalog.md (3 arXiv ids added, 0 removed)" in report
+    assert f"catalog: {result.papers} unique papers" in report
+    assert "dry run: catalog.md not written" in importer.render_report(result, "catalog.md", None)
+
+# -- fixes to shared modules found while importing real lists ---------------------------------
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("[[URL]](https://ar5iv.org/abs/2303.08774)", ["2303.08774"]),  # UbiquitousLearning
+    ("[[Paper](https://doi.org/10.48550/arXiv.2305.18403)]", ["2305.18403"]),  # survey README
+    ("[[Paper](https://huggingface.co/papers/2407.14057)]", ["2407.14057"]),  # survey README
+    ("[SpecInfer](https://arxiv.org/abs/2305.0978) [Paper](https://arxiv.org/abs/2305.09781)",
+     ["2305.09781"]),  # a typo'd id (4 digits after 2015) is not an id
+])
+def test_arxiv_ids_are_found_in_the_forms_real_lists_use(text: str, expected: list[str]) -> None:
+    assert arxiv_ids.find_ids(text) == expected
+
+
+@pytest.mark.parametrize(("latex", "plain"), [
+    (r"$\beta$-VAE: Learning Basic Visual Concepts", "β-VAE: Learning Basic Visual Concepts"),
+    (r"Vuli\'{c} and Erd\H{o}s, \v{c}", "Vulic and Erdos, c"),  # accents still become letters
+    (r"$O(n \log n)$ \to $\infty$, $\leq$ 4 bits", "O(n \\log n) → ∞, ≤ 4 bits"),
+    (r"\textbf{\emph{Nested}} at 50\% \& more", "Nested at 50% & more"),
+    ("A plain title, untouched", "A plain title, untouched"),
+])
+def test_clean_latex_reads_greek_letters_and_symbols(latex: str, plain: str) -> None:
+    # \beta was read as the accent \b on "eta"; symbols are now replaced in one pass
+    assert text.clean_latex(latex) == plain
+
+
+def test_a_table_row_with_text_after_its_last_pipe_is_still_a_row() -> None:
+    # horseee's quantization table: the GPTQ row ends in "|o"
+    parsed = catalog.parse("| Title | Links |\n|--|--|\n"
+                           "|[GPTQ: Accurate Post-Training Quantization](https://arxiv.org/abs/2210.17323) | x |o\n")
+    item = parsed.find_by_id("2210.17323")
+    assert item is not None and item.kind == "row" and item.line_number == 3
+
+
+def test_a_resource_named_like_a_paper_is_not_listed_twice(taxonomy: Taxonomy) -> None:
+    source = ("# L\n\n## KV\n\n- [SnapKV: LLM Knows What You are Looking for Before Generation]"
+              "(https://arxiv.org/abs/2404.14469)\n\n## Tools\n\n"
+              "- [SnapKV: LLM Knows What You are Looking for Before Generation](https://github.com/FasterDecoding/SnapKV)"
+              "\n")
+    mapping = Mapping(taxonomy, rules=(importer.Rule("kv-cache", path=importer._regex("KV", "t")),
+                                       importer.Rule("tools", path=importer._regex("Tools", "t"))))
+    run = importer.run([Source("l.md", "l.md", source)], mapping)
+    assert (run.papers, run.resources) == (1, 0)
+    assert run.reports[0].merged == 1 and lint.check(catalog.parse(run.text(taxonomy), taxonomy), taxonomy) == []
+
+
+def test_the_last_guard_drops_what_lint_would_call_a_duplicate(taxonomy: Taxonomy) -> None:
+    report = importer.FileReport("l.md", "l.md")
+    item = read_items("l.md", "- [x](https://example.org)\n")[0][0]
+    candidate = importer.Candidate(Fields("T", url="https://example.org"), item, 0, 0, ("tools", None))
+    first = importer.Entry(title="Same Title Here", url="https://a.org", kind="resource", description="a")
+    second = importer.Entry(title="Same title here!", url="https://b.org", kind="resource", description="b")
+    kept, dropped = importer._drop_near_duplicates(
+        [(first, ("tools", None), importer.Record([candidate])),
+         (second, ("tools", None), importer.Record([candidate]))], [report])
+    assert [e for e, _, _ in kept] == [first] and dropped == 1 and report.merged == 1

@@ -1,0 +1,526 @@
+"""The nightly job end to end: the fake GitHub (real PyGithub, real HTTP, requests validated
+against GitHub's descriptions) and a small web site on 127.0.0.1 whose pages each test sets night
+by night. The ``https://`` side of the site is a second loopback server (TLS is not what is
+tested: a transport in the test's HTTP client sends https://127.0.0.1:P to it)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime
+import http
+import math
+import shutil
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import pytest
+import yaml
+from werkzeug.serving import make_server
+
+from bot.__main__ import main as bot_main
+from bot.core import markers
+from bot.core.catalog import render_document
+from bot.core.entry import Entry
+from bot.jobs.nightly import (
+    ISSUE_MARKER,
+    UNREACHED,
+    NightlySettings,
+    Outcome,
+    Services,
+    TrackedIssue,
+    checking_order,
+    doubtful_redirect,
+    fit_state,
+    issue_action,
+    previous_state,
+    report,
+    run,
+    settled_state,
+)
+from bot.linkcheck import CheckSettings, HostLimits, HttpChecker, LinkResult, Verdict
+from bot.linkcheck.policy import Policy
+from tests.conftest import ROOT
+from tests.fake_github import (
+    BOT_TOKEN,
+    FakeGitHub,
+    fake_github,  # noqa: F401  (fixture)
+    forge_for,
+)
+
+BRANCH = "bot/nightly-maintenance"
+CHECK = CheckSettings(concurrency=16, per_host=HostLimits(8, 0.0), timeout=3.0, connect_timeout=3.0,
+                      deadline=8.0, abandon_after=6.0,
+                      policy=Policy(error_retries=1, timeout_retries=0, backoff=0.01, max_retry_after=1))
+SETTINGS = NightlySettings()
+D1, D2, D3, D4, D5 = (datetime.date(2024, 6, day) for day in range(1, 6))
+
+
+# -- the loopback web ------------------------------------------------------------------------------
+
+
+class Site:
+    """A web site on 127.0.0.1: ``pages[path] = (status, headers)``; anything else is a 404."""
+
+    def __init__(self) -> None:
+        self.pages: dict[str, tuple[int, dict[str, str]]] = {}
+        self.delays: dict[str, float] = {}  # seconds before answering
+        self.hits: Counter[str] = Counter()
+        self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
+        self.port = self._server.server_port
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
+                                        daemon=True)
+        self._thread.start()
+
+    def _app(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        path = environ["PATH_INFO"]
+        self.hits[path] += 1
+        time.sleep(self.delays.get(path, 0.0))
+        status, headers = self.pages.get(path, (404, {}))
+        start_response(f"{status} {http.HTTPStatus(status).phrase}", list(headers.items()))
+        return [b""]
+
+    def url(self, path: str) -> str:
+        return f"http://127.0.0.1:{self.port}{path}"
+
+    def close(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+class HttpsTwin(httpx.AsyncBaseTransport):
+    """Answers https://127.0.0.1:P from the plain server on ``port``."""
+
+    def __init__(self, port: int) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+        self._port = port
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_with(scheme="http", port=self._port)
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+@pytest.fixture
+def web() -> Iterator[tuple[Site, Site]]:
+    site, twin = Site(), Site()
+    yield site, twin
+    site.close()
+    twin.close()
+
+
+@pytest.fixture
+def fake(fake_github: FakeGitHub) -> FakeGitHub:  # noqa: F811
+    return fake_github
+
+
+def night(fake: FakeGitHub, web: tuple[Site, Site], taxonomy, day: datetime.date, dry_run: bool = False,
+          settings: NightlySettings = SETTINGS) -> Outcome:
+    """One nightly run against the fake GitHub and the loopback web."""
+    site, twin = web
+
+    async def go() -> Outcome:
+        mounts = {f"https://127.0.0.1:{site.port}": HttpsTwin(twin.port)}
+        async with httpx.AsyncClient(timeout=2.0, follow_redirects=False, mounts=mounts) as client:
+            forge = forge_for(fake)
+            services = Services(forge, forge, forge, forge, HttpChecker(client, CHECK))
+            return await run(services, CHECK, settings, taxonomy, day, dry_run)
+
+    return asyncio.run(go())
+
+
+# -- catalogs ---------------------------------------------------------------------------------------
+
+
+def paper(index: int, url: str, code_url: str = "", stars: int | None = None, pdf_url: str = "") -> Entry:
+    return Entry(title=f"Paper {index}: quantization at scale", url=url, authors=("Ada Lovelace",),
+                 year=2024, month=5, code_url=code_url, stars=stars, pdf_url=pdf_url)
+
+
+PROSE = "- **A hand-written line** pointing at [the old repository](https://github.com/org/old-name)"
+
+
+def full_scenario(fake: FakeGitHub, web: tuple[Site, Site], taxonomy) -> str:
+    """Stars to refresh, a renamed, an archived and a deleted repository, a permanent redirect, an
+    http link with a working https twin, a dead link, and a hand-written line."""
+    site, twin = web
+    site.pages.update({"/a": (200, {}), "/a.pdf": (200, {}), "/moved": (301, {"Location": "/new-home"}),
+                       "/new-home": (200, {}), "/plain": (200, {})})
+    twin.pages["/plain"] = (200, {})
+    fake.add_remote("org/kept", stars=1234)
+    fake.add_remote("org/old-name", stars=50)
+    fake.rename_remote("org/old-name", "new-org/new-name")
+    fake.add_remote("org/frozen", stars=300, archived=True)
+    entries = [paper(1, site.url("/a"), "https://github.com/org/kept", pdf_url=site.url("/a.pdf")),
+               paper(2, site.url("/moved"), "https://github.com/org/old-name/tree/main"),
+               paper(3, site.url("/gone"), "https://github.com/org/frozen"),
+               paper(4, site.url("/plain"), "https://github.com/org/deleted")]
+    text = render_document(taxonomy, {("quantization", "weight-only"): entries})
+    text = text.replace("## Pruning", f"{PROSE}\n\n## Pruning", 1)
+    fake.push("catalog.md", text, message="Add the catalog")
+    fake.reset_counts()
+    return text
+
+
+def one_link_scenario(fake: FakeGitHub, web: tuple[Site, Site], taxonomy, path: str = "/flaky") -> None:
+    """One paper whose page is set per night; its repository's stars are already current."""
+    site, _ = web
+    fake.add_remote("org/kept", stars=1234)
+    entries = [paper(1, site.url(path), "https://github.com/org/kept", stars=1234)]
+    fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
+    fake.reset_counts()
+
+
+def tracking_issues(fake: FakeGitHub) -> list[Any]:
+    return [i for i in fake.issues.values() if not i.is_pull]
+
+
+def line_with(text: str, needle: str) -> tuple[int, str]:
+    lines = text.splitlines()
+    index = next(i for i, line in enumerate(lines) if needle in line)
+    return index + 1, lines[index]
+
+
+# -- a first night ---------------------------------------------------------------------------------------
+
+
+def test_first_night_proposes_the_safe_fixes_and_reports_the_rest(fake, web, taxonomy):
+    text = full_scenario(fake, web, taxonomy)
+    site = web[0]
+
+    outcome = night(fake, web, taxonomy, D1)
+
+    assert outcome.failures == () and outcome.pr_action == "opened" and outcome.issue_action == "opened"
+    [pull] = fake.pulls()
+    assert pull.head == BRANCH and pull.title == "Nightly maintenance" and "nightly" in pull.labels
+    new = fake.file("catalog.md", BRANCH)
+    assert line_with(new, "Paper 1:")[1].endswith("[code](https://github.com/org/kept) ⭐ 1.2k")
+    assert f"[Paper 2: quantization at scale]({site.url('/new-home')})" in new  # permanent redirect
+    assert "[code](https://github.com/new-org/new-name/tree/main) ⭐ 50" in new  # renamed, suffix kept
+    assert line_with(new, "Paper 3:")[1].endswith("[code](https://github.com/org/frozen) ⭐ 300 (archived)")
+    assert f"(https://127.0.0.1:{site.port}/plain)" in new  # http -> https: the https page answered
+    assert line_with(new, "Paper 4:")[1].endswith("[code](https://github.com/org/deleted)")  # reported only
+    assert PROSE in new and f"({site.url('/gone')})" in new and f"({site.url('/a.pdf')})" in new
+    changed = [a for a, b in zip(text.splitlines(), new.splitlines(), strict=True) if a != b]
+    assert len(changed) == 4  # one line per entry that needed something
+
+    [issue] = tracking_issues(fake)
+    assert issue.state == "open" and issue.labels == ["nightly", "catalog-bot"]
+    assert issue.title == "Nightly maintenance: 1 repository not found, 1 link to fix by hand"
+    assert "### Dead links" not in issue.body  # the dead page failed once: watched, not reported
+    assert "### Watching" in issue.body and f"{site.url('/gone')} (HTTP 404, since 2024-06-01)" in issue.body
+    gone_line = line_with(text, "org/deleted")[0]
+    assert f"| {gone_line} | Paper 4: quantization at scale | https://github.com/org/deleted |" in issue.body
+    prose_line = line_with(text, "A hand-written line")[0]
+    assert (f"| {prose_line} | A hand-written line | https://github.com/org/old-name | "
+            "https://github.com/new-org/new-name |") in issue.body
+    assert markers.find(issue.body, ISSUE_MARKER)["links"][site.url("/gone")]["failures"] == 1
+    assert "| renamed or transferred repositories: new URL | 1 |" in pull.body
+    assert "| `http://` → `https://` (the https page answered) | 1 |" in pull.body
+
+
+def test_a_second_run_with_nothing_new_writes_nothing(fake, web, taxonomy):
+    full_scenario(fake, web, taxonomy)
+    first = night(fake, web, taxonomy, D1)
+    fake.reset_counts()
+
+    again = night(fake, web, taxonomy, D1)
+
+    assert fake.writes() == 0, dict(fake.counts)
+    assert (again.pr_action, again.issue_action) == ("unchanged", "unchanged")
+    assert again.pull_request.number == first.pull_request.number and again.issue is None
+    assert len(fake.pulls()) == 1 and len(tracking_issues(fake)) == 1 and not fake.comments
+
+
+def test_a_link_dead_on_two_nights_is_reported_with_line_entry_status_and_since(fake, web, taxonomy):
+    text = full_scenario(fake, web, taxonomy)
+    site = web[0]
+    night(fake, web, taxonomy, D1)
+    pr_head = fake.head(BRANCH)
+
+    second = night(fake, web, taxonomy, D2)
+
+    [issue] = tracking_issues(fake)
+    line = line_with(text, "/gone")[0]
+    assert second.issue_action == "updated" and issue.title.startswith("Nightly maintenance: 1 dead link, ")
+    assert (f"| {line} | Paper 3: quantization at scale | {site.url('/gone')} | HTTP 404 | 2024-06-01 |"
+            in issue.body)
+    assert "### Watching" not in issue.body
+    assert second.pr_action == "unchanged" and fake.head(BRANCH) == pr_head and not fake.comments
+
+    fake.reset_counts()
+    third = night(fake, web, taxonomy, D3)  # still dead, nothing else new: nothing to write
+    assert fake.writes() == 0 and third.issue_action == "unchanged" and len(third.night.dead) == 1
+
+
+def test_a_link_failing_one_night_only_is_never_reported(fake, web, taxonomy):
+    one_link_scenario(fake, web, taxonomy)
+    site = web[0]
+
+    first = night(fake, web, taxonomy, D1)  # 404 tonight
+    [issue] = tracking_issues(fake)
+    assert first.night.watching and not first.night.dead
+    assert issue.state == "closed" and "### Watching" in issue.body  # remembered, but no alarm
+    assert issue.title == "Nightly maintenance: all green"
+
+    site.pages["/flaky"] = (200, {})
+    second = night(fake, web, taxonomy, D2)
+
+    assert not second.night.dead and not second.night.watching and second.night.state == {}
+    assert issue.state == "closed" and "### Watching" not in issue.body and "### Dead links" not in issue.body
+    assert not fake.pulls() and not fake.comments
+
+
+def test_a_green_night_closes_the_tracking_issue(fake, web, taxonomy):
+    one_link_scenario(fake, web, taxonomy)
+    site = web[0]
+    night(fake, web, taxonomy, D1)
+    reported = night(fake, web, taxonomy, D2)
+    [issue] = tracking_issues(fake)
+    assert reported.issue_action == "reopened" and issue.state == "open" and len(reported.night.dead) == 1
+
+    site.pages["/flaky"] = (200, {})
+    green = night(fake, web, taxonomy, D3)
+
+    assert green.issue_action == "closed" and issue.state == "closed" and issue.state_reason == "completed"
+    assert issue.title == "Nightly maintenance: all green" and "All links answer" in issue.body
+    assert len(tracking_issues(fake)) == 1
+    fake.reset_counts()
+    assert night(fake, web, taxonomy, D4).issue_action == "unchanged" and fake.writes() == 0
+
+
+def test_the_pr_is_closed_when_the_default_branch_needs_nothing_more(fake, web, taxonomy):
+    one_link_scenario(fake, web, taxonomy, path="/page")
+    web[0].pages["/page"] = (200, {})
+    fake.remote["org/kept"].stars = 2500
+    opened = night(fake, web, taxonomy, D1)
+    assert opened.pr_action == "opened" and "⭐ 2.5k" in fake.file("catalog.md", BRANCH)
+
+    fake.push("catalog.md", fake.file("catalog.md", BRANCH), message="Stars, by hand")
+    closed = night(fake, web, taxonomy, D2)
+
+    [pull] = fake.pulls()
+    assert closed.pr_action == "closed" and pull.state == "closed" and BRANCH not in fake.branches()
+    assert "nothing left to change" in fake.issue_comments(pull.number)[0].body
+    fake.reset_counts()
+    assert night(fake, web, taxonomy, D3).pr_action == "none" and fake.writes() == 0
+
+
+def test_the_pr_is_rebuilt_in_place_when_stars_move_again(fake, web, taxonomy):
+    one_link_scenario(fake, web, taxonomy, path="/page")
+    web[0].pages["/page"] = (200, {})
+    fake.remote["org/kept"].stars = 2500
+    first = night(fake, web, taxonomy, D1)
+    fake.remote["org/kept"].stars = 2549  # still shows as 2.5k: nothing to do
+    fake.reset_counts()
+    assert night(fake, web, taxonomy, D2).pr_action == "unchanged" and fake.writes() == 0
+
+    fake.remote["org/kept"].stars = 3100
+    moved = night(fake, web, taxonomy, D3)
+
+    assert moved.pr_action == "updated" and moved.pull_request.number == first.pull_request.number
+    assert len(fake.pulls()) == 1 and "⭐ 3.1k" in fake.file("catalog.md", BRANCH)
+
+
+# -- requests, failures, the guard ------------------------------------------------------------------
+
+
+def test_requests_for_250_repositories(fake, web, taxonomy, capsys):
+    count = 250
+    tools = []
+    for i in range(count):
+        fake.add_remote(f"org{i}/tool{i}", stars=100 + i)
+        tools.append(Entry(title=f"Tool {i}", url=f"https://github.com/org{i}/tool{i}", kind="resource",
+                           description="A library."))
+    fake.push("catalog.md", render_document(taxonomy, {("tools", None): tools}))
+    fake.reset_counts()
+
+    first = night(fake, web, taxonomy, D1)
+    counts_first = dict(fake.counts)
+    fake.reset_counts()
+    second = night(fake, web, taxonomy, D2)
+    counts_second = dict(fake.counts)
+
+    lookups = math.ceil(count / 100)
+    assert first.pr_action == "opened" and len(first.night.of_kind("stars")) == count
+    assert counts_first["POST /graphql"] == 1 + lookups  # the snapshot, then the lookups
+    assert second.pr_action == "unchanged" and fake.writes() == 0
+    assert counts_second == {"POST /graphql": 1 + lookups, "GET /repos/{owner}/{repo}/issues": 1}
+    assert first.night.http_requests == 0  # repository links are never scraped
+    with capsys.disabled():
+        print(f"\nnightly, {count} repositories: first night {sum(counts_first.values())} requests "
+              f"{counts_first}; second night {sum(counts_second.values())} requests {counts_second}")
+
+
+def test_a_night_where_most_links_fail_at_once_is_inconclusive(fake, web, taxonomy):
+    site = web[0]
+    entries = [paper(i, site.url(f"/p{i}")) for i in range(25)]
+    for i in range(25):
+        site.pages[f"/p{i}"] = (200, {})
+    site.pages["/p0"] = (404, {})
+    fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
+    night(fake, web, taxonomy, D1)
+    [issue] = tracking_issues(fake)
+    body = issue.body
+    site.pages.clear()  # the runner lost its network: everything fails
+    fake.reset_counts()
+
+    outcome = night(fake, web, taxonomy, D2)
+
+    assert outcome.night.inconclusive and outcome.issue_action == "skipped" and fake.writes() == 0
+    assert issue.body == body and not outcome.night.dead
+    summary = report(outcome, SETTINGS, False, {})
+    assert "Tonight is inconclusive" in summary
+
+
+def test_links_not_reached_within_the_time_budget_are_unknown_not_dead(fake, web, taxonomy):
+    site = web[0]
+    entries = [paper(1, site.url("/fast")), paper(2, site.url("/slow"))]
+    site.pages.update({"/fast": (200, {}), "/slow": (404, {})})
+    site.delays["/slow"] = 0.8
+    fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
+
+    outcome = night(fake, web, taxonomy, D1, settings=replace(SETTINGS, time_budget=0.3))
+
+    slow = site.url("/slow")
+    assert [(u.url, u.reason) for u in outcome.night.unknown] == [(slow, UNREACHED)]
+    assert outcome.night.unreached == 1 and not outcome.night.watching and outcome.night.state == {}
+    assert outcome.night.link_counts["alive"] == 1 and outcome.failures == ()
+    assert "| ↳ not reached within 0.005 minutes (the next nights start elsewhere) | 1 |" in report(
+        outcome, replace(SETTINGS, time_budget=0.3), False, {})
+
+
+def test_checking_order_puts_failing_links_first_and_moves_every_night():
+    urls = [f"u{i}" for i in range(100)]
+    orders = [checking_order(urls, {"u50": {}, "u7": {}}, day) for day in (D1, D2, D3)]
+    assert all(order[:2] == ["u7", "u50"] and sorted(order) == sorted(urls) for order in orders)
+    starts = {order[2] for order in orders}
+    assert len(starts) == 3  # a different starting point each night
+
+
+def test_a_refused_pr_still_updates_the_issue_and_fails_the_run(fake, web, taxonomy):
+    full_scenario(fake, web, taxonomy)
+    fake.fail("POST", "/repos/{owner}/{repo}/pulls", status=403, message="Resource not accessible by integration")
+
+    outcome = night(fake, web, taxonomy, D1)
+
+    assert outcome.issue_action == "opened" and len(tracking_issues(fake)) == 1
+    assert outcome.pr_action == "failed" and len(outcome.failures) == 1 and "maintenance PR" in outcome.failures[0]
+    assert BRANCH not in fake.branches()  # no branch left behind without its PR
+
+
+def test_dry_run_writes_nothing_and_shows_the_diff(fake, web, taxonomy):
+    full_scenario(fake, web, taxonomy)
+
+    outcome = night(fake, web, taxonomy, D1, dry_run=True)
+
+    assert fake.writes() == 0 and not fake.pulls() and not tracking_issues(fake)
+    assert (outcome.pr_action, outcome.issue_action) == ("would open", "would open")
+    assert "+- [Paper 1: quantization at scale]" in outcome.diff and "⭐ 1.2k" in outcome.diff
+    night(fake, web, taxonomy, D1)
+    fake.reset_counts()
+    later = night(fake, web, taxonomy, D2, dry_run=True)  # /gone would now be reported
+    assert (later.pr_action, later.issue_action) == ("would update", "would update") and fake.writes() == 0
+
+
+def test_the_command_line_job(fake, web, taxonomy, tmp_path, monkeypatch, capsys):
+    config_dir = tmp_path / "config"
+    shutil.copytree(ROOT / "config", config_dir)
+    github = yaml.safe_load((config_dir / "github.yml").read_text(encoding="utf-8"))
+    github.update(seconds_between_requests=0, seconds_between_writes=0)  # no pauses against the fake
+    (config_dir / "github.yml").write_text(yaml.safe_dump(github), encoding="utf-8")
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
+    one_link_scenario(fake, web, taxonomy, path="/page")
+    web[0].pages["/page"] = (200, {})
+    fake.remote["org/kept"].stars = 2500
+    summary_file = tmp_path / "summary.md"
+    for key, value in {"GITHUB_TOKEN": BOT_TOKEN, "GITHUB_REPOSITORY": fake.repository,
+                       "GITHUB_API_URL": fake.url, "GITHUB_STEP_SUMMARY": str(summary_file)}.items():
+        monkeypatch.setenv(key, value)
+
+    assert bot_main(["nightly"]) == 0
+
+    summary = summary_file.read_text(encoding="utf-8")
+    assert summary.startswith("## Nightly maintenance, ") and "- Maintenance PR: opened ([#" in summary
+    assert "| star counts changed | 1 |" in summary and summary.strip() in capsys.readouterr().out
+    assert len(fake.pulls()) == 1
+
+
+def test_without_a_token_the_job_says_what_to_do(monkeypatch, capsys):
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    assert bot_main(["nightly"]) == 1
+    err = capsys.readouterr().err
+    assert "needs a token" in err and "GITHUB_TOKEN" in err and "check-links" in err
+
+
+# -- the pure parts ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("old, new, doubt", [
+    ("https://a.org/docs/page", "https://a.org/docs/page/", ""),
+    ("http://a.org/x", "https://a.org/x", ""),
+    ("https://a.org/paper.pdf", "https://b.org/paper.pdf", ""),
+    ("https://a.org/x", "http://a.org/x", "from https to plain http"),
+    ("https://a.org/blog/post", "https://a.org/", "home page"),
+    ("https://a.org/report", "https://a.org/login?next=/report", "login page"),
+    ("https://a.org/", "https://www.a.org/", ""),
+])
+def test_which_redirects_are_safe_to_write(old, new, doubt):
+    found = doubtful_redirect(old, new)
+    assert (doubt in found and bool(found)) if doubt else found == ""
+
+
+def test_a_confirmed_link_keeps_its_stored_entry_so_quiet_nights_write_nothing():
+    before = {"u": {"first_failed": "2024-06-01", "last_failed": "2024-06-02", "failures": 2,
+                    "status": 404, "error": "HTTP 404"}}
+    tonight = {"u": {**before["u"], "last_failed": "2024-06-03", "failures": 3},
+               "v": {"first_failed": "2024-06-03", "last_failed": "2024-06-03", "failures": 1,
+                     "status": 500, "error": "x"}}
+    assert settled_state(before, tonight, 2) == {"u": before["u"], "v": tonight["v"]}
+    restarted = {"u": {**tonight["u"], "first_failed": "2024-06-03", "failures": 1}}
+    assert settled_state(before, restarted, 2) == restarted
+
+
+def test_the_state_survives_only_from_the_bots_own_marker():
+    state = {"u": {"first_failed": "2024-06-01", "last_failed": "2024-06-01", "failures": 1}}
+    body = "text\n\n" + markers.make(ISSUE_MARKER, {"version": 1, "links": state})
+    assert previous_state(body) == state
+    assert previous_state(None) == {} and previous_state("no marker") == {}
+    assert previous_state(markers.make(ISSUE_MARKER, {"version": 99, "links": state})) == {}
+    assert previous_state(markers.make(ISSUE_MARKER, {"version": 1, "links": ["bad"]})) == {}
+
+
+def test_the_state_is_trimmed_to_fit_an_issue_body():
+    state = {f"https://example.org/{i:04}": {"first_failed": "2024-06-01", "last_failed": "2024-06-02",
+                                             "failures": 2 if i % 2 else 1} for i in range(2000)}
+    kept = fit_state(state, 20_000)
+    assert 0 < len(kept) < len(state) and len(str(kept)) < 25_000
+    assert all(entry["failures"] == 2 for entry in kept.values())  # longest streaks first
+
+
+def test_issue_actions():
+    issue = TrackedIssue(7, "T", "B", "open")
+    assert issue_action(None, "T", "B", green=False) == "opened"
+    assert issue_action(issue, "T", "B", green=False) == "unchanged"
+    assert issue_action(issue, "T", "B2", green=False) == "updated"
+    assert issue_action(issue, "T", "B", green=True) == "closed"
+    assert issue_action(TrackedIssue(7, "T", "B", "closed"), "T", "B", green=False) == "reopened"
+
+
+def test_results_of_the_github_resolver_are_not_link_fixes(taxonomy):
+    from bot.core.catalog import parse
+    from bot.jobs.nightly import link_fixes
+    from bot.linkcheck import extract_links
+
+    url = "https://github.com/org/old"
+    text = render_document(taxonomy, {("quantization", "weight-only"): [paper(1, "https://a.org/p", url)]})
+    results = {link.url: LinkResult(link.url, Verdict.ALIVE, 200) for link in extract_links(text)}
+    results[url] = LinkResult(url, Verdict.ALIVE, 200, permanent_redirect="https://github.com/new/x",
+                              source="github")
+    assert link_fixes(parse(text, taxonomy), extract_links(text), results, {}, SETTINGS) == []

@@ -1,0 +1,216 @@
+"""The poll job: which papers are new (pure), and end to end from the real feed fixtures to
+branches in a temporary git repository and to pull requests on the fake GitHub."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+from bot import config
+from bot.__main__ import main
+from bot.core import catalog as catalog_module
+from bot.core import digest, markers
+from bot.core.paper import Paper
+from bot.core.taxonomy import Taxonomy
+from bot.forge.protocols import PullRequest
+from bot.jobs.poll import PollSettings, make_trainer, run, select_candidates
+from bot.sources import arxiv_rss as feeds
+from tests.fake_github import FakeGitHub, fake_github, forge_for  # noqa: F401
+from tests.gitrepo import git, make_repo
+
+ROOT = Path(__file__).resolve().parents[2]
+ARXIV = Path(__file__).parents[1] / "fixtures" / "arxiv"
+FULL_DAY = ARXIV / "arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
+EMPTY = ARXIV / "arxiv_rss2_feed_empty_test-archive_2024-11-28.xml"
+ERROR = ARXIV / "arxiv_rss2_feed_error_bad-archive_2024-11-28.xml"
+
+
+def paper(arxiv_id: str, title: str, announce: str = "new") -> Paper:
+    return Paper(arxiv_id=arxiv_id, title=title, announce_type=announce)
+
+
+def pr(arxiv_id: str, state: str, branch: str | None = None) -> PullRequest:
+    body = markers.make("arxiv", {"arxiv_id": arxiv_id, "section": "kv-cache", "line": ""})
+    return PullRequest(1, branch or f"bot/arxiv-{arxiv_id}", "t", body, state)  # type: ignore[arg-type]
+
+
+# -- selecting candidates (pure) -----------------------------------------------------------------
+
+
+def test_select_candidates_sorts_every_paper(taxonomy: Taxonomy) -> None:
+    small = catalog_module.parse((ROOT / "tests" / "fixtures" / "lists" /
+                                  "horseee__Awesome-Efficient-LLM__kv_cache_compression.md")
+                                 .read_text(encoding="utf-8"), taxonomy)
+    papers = [
+        paper("2501.00001", "A brand new paper on KV cache eviction"),
+        paper("2501.00001", "A brand new paper on KV cache eviction", "cross"),  # other category
+        paper("2401.00002", "An older paper, revised today", "replace"),
+        paper("2401.00003", "Another revision", "replace-cross"),
+        paper("2310.01801", "Some title arXiv knows"),  # FastGen: in the list by id
+        paper("2601.00004", "Scissorhands: Exploiting the Persistence of Importance Hypothesis for "
+                            "LLM KV Cache Compression at Test Time"),  # in the list by title
+        paper("2501.00005", "A paper whose PR was closed"),
+        paper("2501.00006", "A paper whose PR is open"),
+        paper("2501.00007", "A paper unticked in the digest"),
+    ]
+    digest_body = (markers.make("digest", {"entries": [
+        {"arxiv_id": "2501.00007", "section": "kv-cache", "subsection": None, "line": "x"}]})
+        + "\n- [ ] arXiv 2501.00007: unticked\n")
+    pulls = [pr("2501.00005", "closed"), pr("2501.00006", "open"),
+             PullRequest(2, "bot/digest", "Digest", digest_body, "open")]
+
+    result = select_candidates(papers, small, pulls)
+
+    assert [p.arxiv_id for p in result.new] == ["2501.00001"]
+    assert result.seen == 9 and result.cross_duplicates == 1 and result.replacements == 2
+    assert [p.arxiv_id for p, _line in result.in_catalog] == ["2310.01801", "2601.00004"]
+    assert [p.arxiv_id for p in result.rejected] == ["2501.00005", "2501.00007"]
+    assert [p.arxiv_id for p in result.already_proposed] == ["2501.00006"]
+    assert digest.rejected_ids(pulls[2]) == {"2501.00007"}
+
+
+# -- end to end, local git --------------------------------------------------------------------
+
+
+@pytest.fixture
+def repo(tmp_path: Path, taxonomy: Taxonomy) -> Path:
+    """A clone-like repository holding the project's real catalog.md."""
+    return make_repo(tmp_path / "repo", taxonomy, (ROOT / "catalog.md").read_text(encoding="utf-8"))
+
+
+def bot_branches(repo: Path) -> list[str]:
+    out = git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads/bot/")
+    return sorted(out.split())
+
+
+def poll(repo: Path, *extra: str) -> int:
+    return main(["poll", "--repo", str(repo), *extra])
+
+
+def test_poll_opens_one_branch_per_accepted_paper_and_a_rerun_opens_nothing(
+        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert poll(repo, "--feed", str(FULL_DAY)) == 0
+    first = capsys.readouterr().out
+    branches = bot_branches(repo)
+    assert branches, first
+    for branch in branches:
+        assert git(repo, "rev-list", "--count", f"main..{branch}").strip() == "1"
+        diff = git(repo, "diff", f"main...{branch}", "--", "catalog.md").splitlines()
+        changed = [line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+        assert len(changed) == 1 and changed[0].startswith("+- [")
+        body = git(repo, "log", "-1", "--format=%B", branch)
+        data = markers.find(body, "arxiv")
+        assert data and branch == f"bot/arxiv-{data['arxiv_id']}"
+        assert "Why it belongs" in body and "<details><summary>Abstract</summary>" in body
+    assert "| seen in the feed | 278 |" in first
+    assert f"| pull requests opened | {len(branches)} |" in first
+    heads = {b: git(repo, "rev-parse", b) for b in branches}
+
+    assert poll(repo, "--feed", str(FULL_DAY)) == 0
+    second = capsys.readouterr().out
+    assert bot_branches(repo) == branches
+    assert {b: git(repo, "rev-parse", b) for b in branches} == heads
+    assert f"| already proposed (open PR) | {len(branches)} |" in second
+    assert "==> opened" not in second
+    assert git(repo, "status", "--porcelain") == ""
+
+
+def test_a_paper_already_in_the_catalog_is_not_proposed(
+        repo: Path, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str]) -> None:
+    assert poll(repo, "--feed", str(FULL_DAY), "--dry-run") == 0
+    dry = capsys.readouterr().out
+    assert bot_branches(repo) == []  # a dry run creates nothing
+    first_id = dry.split("==> would open: bot/arxiv-")[1].split()[0]
+    # the maintainer adds that paper by hand; the next run must not propose it
+    papers = {p.arxiv_id: p for p in feeds.read_papers(FULL_DAY)}
+    from bot.core.proposals import paper_entry
+
+    text = (repo / "catalog.md").read_text(encoding="utf-8")
+    edited = catalog_module.parse(text, taxonomy).insert(paper_entry(papers[first_id]), "surveys")
+    (repo / "catalog.md").write_text(edited.render(), encoding="utf-8")
+    git(repo, "commit", "-qam", "add by hand")
+
+    assert poll(repo, "--feed", str(FULL_DAY)) == 0
+    out = capsys.readouterr().out
+    assert f"bot/arxiv-{first_id}" not in bot_branches(repo)
+    assert "| already in the catalog |" in out
+
+
+def test_rejected_papers_are_never_proposed_again(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.forge.local_git import LocalGitForge
+
+    assert poll(repo, "--feed", str(FULL_DAY)) == 0
+    forge = LocalGitForge(repo)
+    [rejected, *_] = forge.bot_pull_requests("open")
+    forge.close_pull_request(rejected, "not in scope")
+    capsys.readouterr()
+
+    assert poll(repo, "--feed", str(FULL_DAY)) == 0
+    assert rejected.branch not in bot_branches(repo)
+    assert "| rejected before (closed PR) | 1 |" in capsys.readouterr().out
+
+
+def test_empty_feed_is_a_quiet_success(repo: Path, capsys: pytest.CaptureFixture[str],
+                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    assert poll(repo, "--feed", str(EMPTY)) == 0
+    assert "No new papers" in capsys.readouterr().out
+    assert "empty" in summary.read_text(encoding="utf-8")
+    assert bot_branches(repo) == []
+
+
+def test_error_feed_is_a_loud_failure(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert poll(repo, "--feed", str(ERROR)) == 1
+    err = capsys.readouterr().err
+    assert "error feed" in err and "astroph" in err and "validate-config" in err
+    assert bot_branches(repo) == []
+
+
+def test_network_failure_after_retries_is_a_loud_failure(
+        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config_dir = tmp_path / "config"
+    shutil.copytree(ROOT / "config", config_dir)
+    (config_dir / "sources.yml").write_text(
+        f"feed:\n  base_url: http://127.0.0.1:{port}/rss/\n  retries: 1\n  backoff_seconds: 0\n"
+        "  timeout_seconds: 2\n", encoding="utf-8")
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
+    assert poll(repo, "--live") == 1
+    err = capsys.readouterr().err
+    assert "2 attempts" in err and "retry the run later" in err
+    assert bot_branches(repo) == []
+
+
+# -- end to end, the fake GitHub ----------------------------------------------------------------
+
+
+def test_poll_on_the_fake_github_then_a_rerun_changes_nothing(
+        fake_github: FakeGitHub, taxonomy: Taxonomy, tmp_path: Path) -> None:  # noqa: F811
+    fake_github.push("catalog.md", (ROOT / "catalog.md").read_text(encoding="utf-8"),
+                     message="the catalog")
+    papers = [feeds.enrich(p) for p in feeds.read_papers(FULL_DAY)]
+    settings = PollSettings(max_pull_requests=100)
+    train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
+
+    def once() -> None:
+        forge = forge_for(fake_github)
+        catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
+        run(papers, catalog, taxonomy, forge, train, settings, io.StringIO())
+
+    once()
+    pulls = fake_github.pulls()
+    assert 1 <= len(pulls) < 100
+    state = ([(p.number, p.head, p.body) for p in fake_github.pulls()], fake_github.branches())
+    fake_github.reset_counts()
+    once()
+    assert ([(p.number, p.head, p.body) for p in fake_github.pulls()], fake_github.branches()) == state
+    assert fake_github.writes() == 0
+    assert fake_github.reads() <= 2

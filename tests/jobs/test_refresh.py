@@ -1,0 +1,287 @@
+"""The refresh job on the fake GitHub: bot PRs stay mergeable however many are merged in a row."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from bot.__main__ import main as bot_main
+from bot.core import markers
+from bot.core.catalog import parse
+from bot.jobs import refresh
+from tests.fake_github import (
+    BOT_TOKEN,
+    FakeGitHub,
+    catalog_text,
+    fake_github,  # noqa: F401  (fixture)
+    forge_for,
+    paper_change,
+)
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def fake(fake_github: FakeGitHub, taxonomy) -> FakeGitHub:  # noqa: F811
+    fake_github.push("catalog.md", catalog_text(taxonomy), message="Add the catalog")
+    fake_github.reset_counts()
+    return fake_github
+
+
+def occurrences(fake: FakeGitHub, arxiv_id: str) -> int:
+    return sum(1 for line in fake.file("catalog.md").splitlines() if f"arXiv {arxiv_id}" in line)
+
+
+def test_ten_bot_prs_merged_one_after_another(fake, taxonomy, capsys):
+    """Ten PRs insert one line each at the same place; after each merge (a push to main) the
+    refresh job rebuilds the others, so every merge is clean. Without it, the second merge
+    already conflicts (see test_github_forge.test_merging_conflicting_prs_fails_like_github)."""
+    ids = [f"2405.{i:05d}" for i in range(1, 11)]
+    opening = forge_for(fake)
+    numbers = [opening.propose(paper_change(taxonomy, arxiv_id, i)).pull_request.number
+               for i, arxiv_id in enumerate(ids)]
+    order = numbers[::2] + numbers[1::2]  # not in opening order
+    per_run = []
+    for merged_so_far, number in enumerate(order, start=1):
+        assert fake.merge(number).status_code == 200, f"PR #{number} conflicted"
+        fake.reset_counts()
+        outcomes = refresh.run(forge_for(fake), taxonomy)
+        per_run.append((len(outcomes), fake.reads(), fake.writes()))
+        assert [o.action for o in outcomes] == ["rebuilt"] * (10 - merged_so_far)
+    print("\nrefresh after each merge: (open PRs, reads, writes)", per_run)
+
+    assert all(occurrences(fake, arxiv_id) == 1 for arxiv_id in ids)
+    assert len(fake.pulls()) == 10 and all(p.merged for p in fake.pulls())
+    assert [b for b in fake.branches() if b.startswith("bot/")] == []
+    assert all(reads == 1 and writes == 3 * open_prs for open_prs, reads, writes in per_run)
+    final = parse(fake.file("catalog.md"), taxonomy)
+    section = [item.arxiv_ids[0] for item in final.items_in("quantization", "weight-only")]
+    assert section == sorted(section, reverse=True)  # newest first, as the catalog wants
+
+
+def test_refresh_twice_writes_nothing_the_second_time(fake, taxonomy):
+    forge = forge_for(fake)
+    for i in range(3):
+        forge.propose(paper_change(taxonomy, f"2405.0000{i + 1}", i))
+    fake.push("catalog.md", fake.file("catalog.md") + "\nA footer line.\n")
+    assert [o.action for o in refresh.run(forge_for(fake), taxonomy)] == ["rebuilt"] * 3
+    fake.reset_counts()
+    assert [o.action for o in refresh.run(forge_for(fake), taxonomy)] == ["unchanged"] * 3
+    assert dict(fake.counts) == {"POST /graphql": 1}
+
+
+def test_a_pr_whose_paper_is_already_in_the_catalog_is_closed(fake, taxonomy):
+    change = paper_change(taxonomy, "2405.00001")
+    pull = forge_for(fake).propose(change).pull_request
+    fake.push("catalog.md", change.edit(fake.file("catalog.md")), message="Added by hand")
+
+    [outcome] = refresh.run(forge_for(fake), taxonomy)
+    assert refresh.run(forge_for(fake), taxonomy) == []  # nothing open any more
+
+    assert outcome.action == "closed" and outcome.reason.startswith("already at line")
+    assert fake.issues[pull.number].state == "closed" and not fake.issues[pull.number].merged
+    assert change.branch not in fake.branches()
+    [comment] = fake.issue_comments(pull.number)
+    assert "arXiv 2405.00001 is already in `catalog.md` (line" in comment.body
+    assert markers.find(comment.body, "closing") == {}
+
+
+def test_prs_without_a_usable_marker_are_left_alone(fake, taxonomy):
+    fake.seed_pull("bot/digest", "catalog.md", "x\n", "Digest", "no marker here")
+    gone = markers.make("arxiv", {"arxiv_id": "2405.00009", "section": "gone", "subsection": None,
+                                  "line": paper_change(taxonomy, "2405.00009").body.split("```markdown\n")[1]
+                                  .split("\n")[0]})
+    fake.seed_pull("bot/arxiv-2405.00009", "catalog.md", "y\n", "Old section", f"body\n{gone}")
+    fake.seed_pull("feature/x", "README.md", "z\n", "Human PR", "not the bot's")
+    fake.reset_counts()
+
+    outcomes = refresh.run(forge_for(fake), taxonomy)
+
+    assert [(o.pull_request.branch, o.action) for o in outcomes] == [
+        ("bot/digest", "skipped"), ("bot/arxiv-2405.00009", "skipped")]
+    assert "no arxiv marker" in outcomes[0].reason and "gone" in outcomes[1].reason
+    assert fake.writes() == 0
+
+
+def test_dry_run_changes_nothing(fake, taxonomy):
+    forge_for(fake).propose(paper_change(taxonomy, "2405.00001"))
+    fake.push("catalog.md", fake.file("catalog.md") + "\nfooter\n")
+    fake.reset_counts()
+    assert [o.action for o in refresh.run(forge_for(fake), taxonomy, dry_run=True)] == ["would rebuild"]
+    assert fake.writes() == 0
+
+
+def test_python_m_bot_refresh(fake, taxonomy, tmp_path, monkeypatch, capsys):
+    config = tmp_path / "config"
+    shutil.copytree(ROOT / "config", config)
+    (config / "github.yml").write_text("seconds_between_requests: 0\nseconds_between_writes: 0\n"
+                                       "timeout_seconds: 5\n")
+    summary = tmp_path / "summary.md"
+    for key, value in {"CATALOG_BOT_CONFIG": str(config), "GITHUB_TOKEN": BOT_TOKEN,
+                       "GITHUB_REPOSITORY": fake.repository, "GITHUB_API_URL": fake.url,
+                       "GITHUB_STEP_SUMMARY": str(summary)}.items():
+        monkeypatch.setenv(key, value)
+    pull = forge_for(fake).propose(paper_change(taxonomy, "2405.00001")).pull_request
+    fake.push("catalog.md", fake.file("catalog.md") + "\nfooter\n")
+
+    assert bot_main(["refresh"]) == 0
+
+    out = capsys.readouterr().out
+    assert f"| #{pull.number} | `bot/arxiv-2405.00001` | rebuilt |" in out
+    assert "1 rebuilt on the current default branch, 0 already current" in out
+    assert summary.read_text().strip() == out.strip()
+    assert fake.git.commits[fake.head("bot/arxiv-2405.00001")].parents == [fake.head()]
+
+
+# -- batch mode: one digest PR per run ----------------------------------------------------------------
+
+
+def digest_proposal(taxonomy, index: int):
+    from bot.core.paper import Paper
+    from bot.core.proposals import Proposal, paper_entry
+    from tests.fake_github import TITLES
+
+    paper = Paper(arxiv_id=f"2405.{index:05d}", title=TITLES[index], authors=("Ada Lovelace",))
+    return Proposal(paper=paper, entry=paper_entry(paper), section="quantization", subsection="weight-only")
+
+
+def untick(fake: FakeGitHub, number: int, arxiv_id: str) -> None:
+    body = fake.issues[number].body.replace(f"- [x] arXiv {arxiv_id}:", f"- [ ] arXiv {arxiv_id}:")
+    assert fake.api("PATCH", f"/repos/{fake.repository}/pulls/{number}", {"body": body}).status_code == 200
+
+
+def test_digest_untick_a_paper_and_rerun(fake, taxonomy):
+    from bot.core import digest
+    catalog = parse(fake.file("catalog.md"), taxonomy)
+    first = digest.digest_for_run(None, [digest_proposal(taxonomy, i) for i in (1, 2, 3)], catalog, taxonomy,
+                                  "catalog.md", "bot/digest")
+    opened = forge_for(fake).propose(first)
+    number = opened.pull_request.number
+    assert opened.action == "opened" and first.title == "Add 3 papers to the catalog"
+    assert all(occurrences_on(fake, "bot/digest", f"2405.{i:05d}") == 1 for i in (1, 2, 3))
+
+    untick(fake, number, "2405.00002")
+    forge = forge_for(fake)  # the next poll run, with one new paper
+    [previous] = [p for p in forge.bot_pull_requests("open") if p.branch == "bot/digest"]
+    second = digest.digest_for_run(previous, [digest_proposal(taxonomy, 4)],
+                                   parse(forge.read_file("catalog.md"), taxonomy), taxonomy, "catalog.md", "bot/digest")
+    result = forge.propose(second)
+
+    assert result.action == "updated" and result.pull_request.number == number and len(fake.pulls()) == 1
+    assert [occurrences_on(fake, "bot/digest", f"2405.{i:05d}") for i in (1, 2, 3, 4)] == [1, 0, 1, 1]
+    body = fake.issues[number].body
+    assert "- [ ] arXiv 2405.00002: [Sparse Mixture Routing under Memory Budgets]" in body
+    assert body.count("- [x] arXiv") == 3 and fake.issues[number].title == "Add 3 papers to the catalog"
+    assert digest.rejected_ids(result.pull_request) == {"2405.00002"}
+    assert [o.action for o in refresh.run(forge_for(fake), taxonomy)] == ["unchanged"]
+    assert fake.merge(number).status_code == 200
+    assert [occurrences(fake, f"2405.{i:05d}") for i in (1, 2, 3, 4)] == [1, 0, 1, 1]
+
+
+def test_refresh_closes_a_digest_with_nothing_ticked(fake, taxonomy):
+    from bot.core import digest
+    change = digest.digest_for_run(None, [digest_proposal(taxonomy, i) for i in (1, 2)],
+                                   parse(fake.file("catalog.md"), taxonomy), taxonomy, "catalog.md", "bot/digest")
+    number = forge_for(fake).propose(change).pull_request.number
+    untick(fake, number, "2405.00001")
+    untick(fake, number, "2405.00002")
+
+    [outcome] = refresh.run(forge_for(fake), taxonomy)
+
+    assert outcome.action == "closed" and fake.issues[number].state == "closed"
+    [comment] = fake.issue_comments(number)
+    assert comment.body.startswith("Closing: no ticked paper is left to add (2 unticked: the bot will not "
+                                   "propose them again).")
+    closed = forge_for(fake).bot_pull_requests("closed")[0]
+    assert digest.rejected_ids(closed) == {"2405.00001", "2405.00002"}
+
+
+def occurrences_on(fake: FakeGitHub, branch: str, arxiv_id: str) -> int:
+    return sum(1 for line in fake.file("catalog.md", branch).splitlines() if f"arXiv {arxiv_id}" in line)
+
+
+def test_refresh_on_the_local_git_forge(tmp_path, taxonomy):
+    """Without a token the same job runs on a local clone (bot.forge.local_git)."""
+    from bot.forge.local_git import LocalGitForge
+    from tests.gitrepo import git, make_repo
+
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    forge = LocalGitForge(repo)
+    forge.propose(paper_change(taxonomy, "2405.00001"))
+    (repo / "catalog.md").write_text((repo / "catalog.md").read_text() + "\nfooter\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "footer")
+
+    [outcome] = refresh.run(LocalGitForge(repo), taxonomy)
+
+    assert outcome.action == "rebuilt"
+    assert git(repo, "rev-parse", "bot/arxiv-2405.00001~1").strip() == git(repo, "rev-parse", "main").strip()
+    assert [o.action for o in refresh.run(LocalGitForge(repo), taxonomy)] == ["unchanged"]
+
+
+def test_remove_and_move_prs_are_rebuilt_and_closed_when_done(tmp_path, taxonomy):
+    """/remove and /move PRs (catalog-edit marker) follow the default branch like paper PRs."""
+    from bot.core.proposals import EDIT_MARKER_KIND, catalog_edit
+    from bot.forge.local_git import LocalGitForge
+    from bot.forge.protocols import ChangeRequest
+    from tests.gitrepo import git, make_repo
+
+    def edit_pr(action, arxiv_id, placement):
+        section, subsection = placement or (None, None)
+        body = "why\n\n" + markers.make(EDIT_MARKER_KIND, {"action": action, "arxiv_id": arxiv_id,
+                                                          "section": section, "subsection": subsection})
+        return ChangeRequest(branch=f"bot/{action}-{arxiv_id}", title=f"{action} {arxiv_id}", body=body,
+                             commit_message=action, path="catalog.md",
+                             edit=catalog_edit(arxiv_id, placement, taxonomy))
+
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    forge = LocalGitForge(repo)
+    forge.propose(edit_pr("remove", "2306.14048", None))
+    forge.propose(edit_pr("move", "2211.17192", ("surveys", None)))
+    (repo / "catalog.md").write_text((repo / "catalog.md").read_text() + "\nfooter\n", encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "footer")
+
+    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo), taxonomy)}
+    assert outcomes == {"bot/remove-2306.14048": "rebuilt", "bot/move-2211.17192": "rebuilt"}
+    for branch in outcomes:
+        assert git(repo, "rev-parse", f"{branch}~1").strip() == git(repo, "rev-parse", "main").strip()
+
+    git(repo, "merge", "-q", "--ff-only", "bot/remove-2306.14048")  # the removal is merged
+    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo), taxonomy)}
+    assert outcomes == {"bot/move-2211.17192": "rebuilt"}  # the merged one is no longer open
+    # a maintainer moves the paper by hand: the move PR has nothing left to do and is closed
+    text = (repo / "catalog.md").read_text(encoding="utf-8")
+    moved = parse(text, taxonomy).move("2211.17192", "surveys").render()
+    (repo / "catalog.md").write_text(moved, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "moved by hand")
+    [closed] = refresh.run(LocalGitForge(repo), taxonomy)
+    assert (closed.pull_request.branch, closed.action) == ("bot/move-2211.17192", "closed")
+    assert [p.state for p in LocalGitForge(repo).bot_pull_requests("all")
+            if p.branch == "bot/move-2211.17192"] == ["closed"]
+
+
+def test_a_remove_pr_is_closed_once_its_paper_is_only_mentioned(tmp_path, taxonomy):
+    """The paper's entry is gone; another entry still mentions its id: done, and that entry stays."""
+    from bot.core.proposals import EDIT_MARKER_KIND, catalog_edit
+    from bot.forge.local_git import LocalGitForge
+    from bot.forge.protocols import ChangeRequest
+    from tests.gitrepo import git, make_repo
+
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    body = "why\n\n" + markers.make(EDIT_MARKER_KIND, {"action": "remove", "arxiv_id": "2306.14048",
+                                                      "section": None, "subsection": None})
+    LocalGitForge(repo).propose(ChangeRequest(
+        branch="bot/remove-2306.14048", title="remove", body=body, commit_message="remove",
+        path="catalog.md", edit=catalog_edit("2306.14048", None, taxonomy)))
+    lines = (repo / "catalog.md").read_text(encoding="utf-8").splitlines(keepends=True)
+    lines = [line for line in lines if "arXiv 2306.14048" not in line]
+    at = next(i for i, line in enumerate(lines) if "arXiv 2211.17192" in line)
+    lines.insert(at + 1, "  - follows arXiv 2306.14048\n")
+    (repo / "catalog.md").write_text("".join(lines), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "removed by hand, mentioned elsewhere")
+
+    [outcome] = refresh.run(LocalGitForge(repo), taxonomy)
+
+    assert outcome.action == "closed"
+    assert "arXiv 2211.17192" in (repo / "catalog.md").read_text(encoding="utf-8")

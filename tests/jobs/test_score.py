@@ -1,0 +1,112 @@
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from bot import __main__ as cli
+from bot.core.taxonomy import Taxonomy
+from bot.sources import arxiv_rss as feeds
+from tests.scoring_helpers import FIXTURES, SAMPLE_2024, sample_papers, small_catalog_text
+
+RSS = FIXTURES / "arxiv" / "arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
+EMPTY_RSS = FIXTURES / "arxiv" / "arxiv_rss2_feed_empty_test-archive_2024-11-28.xml"
+KEYS = {"arxiv_id", "title", "score", "accept", "threshold", "section", "subsection", "runner_up",
+        "confidence", "needs_section", "reasons", "neighbours"}
+
+
+@pytest.fixture()
+def catalog_path(tmp_path: Path, taxonomy: Taxonomy) -> Path:
+    path = tmp_path / "catalog.md"
+    path.write_text(small_catalog_text(taxonomy), encoding="utf-8")
+    return path
+
+
+def score(input_path: Path, output: Path | str, catalog_path: Path, *extra: str) -> int:
+    return cli.main(["score", "--input", str(input_path), "--output", str(output),
+                     "--catalog", str(catalog_path), *extra])
+
+
+def read_lines(path: Path) -> list[dict[str, object]]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+def test_jsonl_in_one_decision_per_paper_out(tmp_path: Path, catalog_path: Path, taxonomy: Taxonomy,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    output = tmp_path / "out" / "decisions.jsonl"
+    assert score(SAMPLE_2024, output, catalog_path) == 0
+    lines = read_lines(output)
+    papers = sample_papers()
+    assert [line["arxiv_id"] for line in lines] == [p.arxiv_id for p in papers]  # no dedupe, in order
+    sections = set(taxonomy.section_ids())
+    for line in lines:
+        assert set(line) == KEYS
+        assert 0.0 <= float(line["score"]) <= 1.0  # type: ignore[arg-type]
+        assert line["accept"] == (line["score"] >= line["threshold"])
+        assert line["section"] in sections and line["reasons"]
+    summary = capsys.readouterr().out
+    assert f"Scored {len(papers)} papers from {SAMPLE_2024}" in summary
+    assert f"Decisions written to {output}" in summary
+
+
+def test_known_in_scope_papers_outrank_off_topic_ones(tmp_path: Path, catalog_path: Path) -> None:
+    output = tmp_path / "decisions.jsonl"
+    assert score(SAMPLE_2024, output, catalog_path) == 0
+    scores = np.array([line["score"] for line in read_lines(output)], dtype=float)
+    labels = np.array([p.extra["label"] for p in sample_papers()])
+    top = np.argsort(-scores)[: labels.sum()]
+    assert labels[top].mean() >= 0.7  # the top of the ranking is mostly labelled in scope
+    assert np.median(scores[labels == 1]) > np.percentile(scores[labels == 0], 90)
+
+
+def test_rss_feed_in(tmp_path: Path, catalog_path: Path) -> None:
+    output = tmp_path / "decisions.jsonl"
+    assert score(RSS, output, catalog_path) == 0
+    assert [line["arxiv_id"] for line in read_lines(output)] == [
+        p.arxiv_id for p in feeds.read_papers(RSS)]
+
+
+def test_a_rerun_writes_the_same_file(tmp_path: Path, catalog_path: Path) -> None:
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    assert score(RSS, first, catalog_path) == 0
+    assert score(RSS, second, catalog_path) == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_cache_dir_reuses_the_model(tmp_path: Path, catalog_path: Path) -> None:
+    cache, first, second = tmp_path / "cache", tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    assert score(RSS, first, catalog_path, "--cache-dir", str(cache)) == 0
+    files = sorted(cache.glob("scorer-*.joblib"))
+    assert len(files) == 1
+    assert score(RSS, second, catalog_path, "--cache-dir", str(cache)) == 0
+    assert sorted(cache.glob("scorer-*.joblib")) == files
+    assert first.read_bytes() == second.read_bytes()
+
+
+def test_output_to_stdout(catalog_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert score(RSS, "-", catalog_path) == 0
+    captured = capsys.readouterr()
+    lines = [json.loads(line) for line in captured.out.splitlines()]
+    assert len(lines) == len(feeds.read_papers(RSS))
+    assert "Decisions written to -" in captured.err
+
+
+@pytest.mark.parametrize(("make_input", "message"), [
+    (lambda folder: folder / "missing.jsonl", "cannot read papers"),
+    (lambda folder: EMPTY_RSS, "has no papers to score"),
+])
+def test_bad_input_fails_clearly_and_writes_nothing(tmp_path: Path, catalog_path: Path,
+                                                    capsys: pytest.CaptureFixture[str],
+                                                    make_input: Callable[[Path], Path], message: str) -> None:
+    output = tmp_path / "decisions.jsonl"
+    assert score(make_input(tmp_path), output, catalog_path) == 1
+    assert message in capsys.readouterr().err
+    assert not output.exists()
+
+
+def test_a_missing_catalog_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert score(RSS, tmp_path / "out.jsonl", tmp_path / "nowhere.md") == 1
+    assert "nowhere.md does not exist" in capsys.readouterr().err

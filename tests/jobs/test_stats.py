@@ -1,0 +1,101 @@
+"""stats: papers per section, subsection and year, with and without code."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from bot import __main__ as cli
+from bot.core import catalog
+from bot.core.entry import Entry
+from bot.core.taxonomy import Taxonomy
+from bot.jobs import stats
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def paper(arxiv_id: str, title: str, code: str = "") -> Entry:
+    return Entry(title=title, url=f"https://arxiv.org/abs/{arxiv_id}", arxiv_id=arxiv_id,
+                 year=2000 + int(arxiv_id[:2]), month=int(arxiv_id[2:4]), code_url=code)
+
+
+@pytest.fixture
+def small(taxonomy: Taxonomy) -> catalog.Catalog:
+    placed: dict[catalog.Placement, list[Entry]] = {
+        ("kv-cache", None): [paper("2404.14469", "SnapKV: LLM Knows", "https://github.com/FasterDecoding/SnapKV"),
+                             paper("2306.14048", "H2O: Heavy-Hitter Oracle")],
+        ("quantization", "weight-only"): [paper("2210.17323", "GPTQ: Accurate PTQ", "https://github.com/IST-DASLab/gptq")],
+        ("quantization", None): [Entry(title="Q8BERT: Quantized 8Bit BERT", url="https://example.org/q8bert",
+                                       year=2019)],
+        ("tools", None): [Entry(title="vLLM", url="https://github.com/vllm-project/vllm", kind="resource",
+                                description="A serving engine")],
+    }
+    return catalog.parse(catalog.render_document(taxonomy, placed), taxonomy)
+
+
+def row(result: stats.Stats, row_id: str) -> stats.Row:
+    return next(r for r in result.rows if r.id == row_id)
+
+
+def test_counts_per_section_subsection_and_year(small: catalog.Catalog, taxonomy: Taxonomy) -> None:
+    result = stats.compute(small, taxonomy, "catalog.md")
+    assert (result.papers, result.unique_papers, result.with_code, result.without_code) == (4, 4, 2, 2)
+    assert result.resources == 1 and result.not_canonical == 0
+    assert (row(result, "kv-cache").papers, row(result, "kv-cache").with_code) == (2, 1)
+    quantization = row(result, "quantization")
+    assert (quantization.papers, quantization.with_code, quantization.without_code) == (2, 1, 1)
+    assert row(result, "quantization/weight-only").papers == 1
+    assert row(result, "quantization/qat").papers == 0
+    assert (row(result, "tools").papers, row(result, "tools").resources) == (0, 1)
+    assert dict(result.years) == {"2024": 1, "2023": 1, "2022": 1, "2019": 1}
+    assert [r.id for r in result.rows if r.level == 2] == taxonomy.section_ids()
+
+
+def test_lines_that_are_not_entries_are_counted_apart(small: catalog.Catalog, taxonomy: Taxonomy) -> None:
+    text = small.render().replace("## Surveys\n", "## Surveys\n\n- A hand-written note https://arxiv.org/abs/2401.00001\n")
+    result = stats.compute(catalog.parse(text, taxonomy), taxonomy, "catalog.md")
+    assert result.not_canonical == 1 and result.papers == 4
+    assert "1 lines in sections are not canonical entries" in stats.render(result)
+
+
+def test_the_same_paper_twice_counts_once_as_unique(small: catalog.Catalog, taxonomy: Taxonomy) -> None:
+    text = small.render().replace("## Surveys\n\nSurveys, tutorials and benchmarks that map efficient LLM research as a whole.\n",
+                                  "## Surveys\n\nSurveys, tutorials and benchmarks that map efficient LLM research as a whole.\n\n"
+                                  + "- [GPTQ again](https://arxiv.org/abs/2210.17323) · arXiv 2210.17323 · Oct 2022\n")
+    result = stats.compute(catalog.parse(text, taxonomy), taxonomy, "catalog.md")
+    assert (result.papers, result.unique_papers) == (5, 4)
+
+
+def test_text_table(small: catalog.Catalog, taxonomy: Taxonomy) -> None:
+    text = stats.render(stats.compute(small, taxonomy, "catalog.md"))
+    lines = text.splitlines()
+    assert lines[0] == "catalog.md: 4 unique papers (2 with code, 2 without), 1 resources"
+    header = next(line for line in lines if line.startswith("section"))
+    assert header.split() == ["section", "papers", "code", "no", "code", "resources"]
+    kv = next(line for line in lines if line.startswith("KV Cache Compression"))
+    assert kv.split()[-4:] == ["2", "1", "1", "0"]
+    assert any(line.startswith("  Weight-only Quantization") and line.split()[-4:] == ["1", "1", "0", "0"]
+               for line in lines)
+    total = next(line for line in lines if line.startswith("total"))
+    assert total.split() == ["total", "4", "2", "2", "1"]
+    assert "2019          1" in text
+
+
+def test_cli_json_and_table(tmp_path: Path, small: catalog.Catalog, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "catalog.md"
+    path.write_text(small.render(), encoding="utf-8")
+    assert cli.main(["stats", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert (data["unique_papers"], data["with_code"], data["without_code"]) == (4, 2, 2)
+    assert data["years"]["2019"] == 1
+    assert next(r for r in data["rows"] if r["id"] == "kv-cache")["without_code"] == 1
+    assert cli.main(["stats", str(path)]) == 0
+    assert capsys.readouterr().out.startswith(f"{path}: 4 unique papers")
+
+
+def test_the_committed_catalog_has_every_section_filled(taxonomy: Taxonomy) -> None:
+    result = stats.compute(catalog.read_catalog(ROOT / "catalog.md", taxonomy), taxonomy, "catalog.md")
+    assert result.unique_papers > 1000 and result.not_canonical == 0
+    assert all(r.papers + r.resources > 0 for r in result.rows if r.level == 2)

@@ -1,0 +1,341 @@
+"""The arXiv resolver and the resolvers' wiring into check-links and the nightly job.
+
+arXiv is a local server answering ``id_list`` queries from the real recorded API response: each id
+it knows gets the recorded entry under its own id, a withdrawn id gets it with arXiv's withdrawal
+comment, an unknown id is left out (as the API does). GitHub is the fake GitHub of
+``tests/fake_github.py``; web pages are a loopback site.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import yaml
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from bot.__main__ import main as bot_main
+from bot.core.catalog import render_document
+from bot.core.entry import Entry
+from bot.linkcheck import LinkResult, Verdict
+from bot.linkcheck.arxiv import ArxivResolver, is_withdrawn, paper_link
+from bot.sources.arxiv_api import ApiSettings, ArxivLookup
+from tests.conftest import ROOT
+from tests.fake_github import (
+    BOT_TOKEN,
+    FakeGitHub,
+    fake_github,  # noqa: F401  (fixture)
+)
+
+RECORDED = (Path(__file__).parents[1] / "fixtures" / "arxiv"
+            / "arxiv_api_atom_response_id_list-1605.08386_2026-04-12.xml").read_text(encoding="utf-8")
+ENTRY = re.search(r"\n  <entry>.*</entry>", RECORDED, re.DOTALL).group(0)  # type: ignore[union-attr]
+RECORDED_ID = "1605.08386"
+WITHDRAWN_ID = "2301.00002"
+UNKNOWN_ID = "2401.99999"
+KNOWN = {RECORDED_ID, "2301.00001", "2405.00732", WITHDRAWN_ID, "cs/0112017"}
+
+
+def atom_answer(id_list: str) -> str:
+    """The recorded answer, with one entry per known id asked for."""
+    entries = []
+    for arxiv_id in (i for i in id_list.split(",") if i in KNOWN):
+        entry = ENTRY.replace(RECORDED_ID, arxiv_id)
+        if arxiv_id == WITHDRAWN_ID:
+            entry = entry.replace("20 pages, 3 figures", "This paper has been withdrawn by the authors")
+        entries.append(entry)
+    answer = RECORDED.replace(ENTRY, "".join(entries)).replace(f"id_list={RECORDED_ID}", f"id_list={id_list}")
+    return answer.replace("<opensearch:totalResults>1<", f"<opensearch:totalResults>{len(entries)}<")
+
+
+class ArxivApi:
+    """The local arXiv API: answers like the real one, or with ``status`` when it is set."""
+
+    def __init__(self, server: HTTPServer) -> None:
+        self.server = server
+        self.status = 200
+        server.expect_request("/api/query").respond_with_handler(self._answer)
+
+    def _answer(self, request: Request) -> Response:
+        if self.status != 200:
+            return Response("busy", status=self.status)
+        return Response(atom_answer(request.args["id_list"]), content_type="application/atom+xml")
+
+    @property
+    def url(self) -> str:
+        return self.server.url_for("/api/query")
+
+    @property
+    def id_lists(self) -> list[str]:
+        return [request.args["id_list"] for request, _ in self.server.log]
+
+    def lookup(self, **settings: object) -> ArxivLookup:
+        options: dict[str, object] = {"query_url": self.url, "delay_seconds": 0.0, "retries": 0}
+        options.update(settings)
+        return ArxivLookup.from_settings(ApiSettings(**options))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def api(httpserver: HTTPServer) -> ArxivApi:
+    return ArxivApi(httpserver)
+
+
+# -- which links it claims --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("url", "kind", "arxiv_id", "version"), [
+    ("https://arxiv.org/abs/2405.00732", "abs", "2405.00732", None),
+    ("https://arxiv.org/abs/2405.00732v2", "abs", "2405.00732", 2),
+    ("http://arxiv.org/pdf/2405.00732v1.pdf", "pdf", "2405.00732", 1),
+    ("https://export.arxiv.org/abs/1605.08386/", "abs", "1605.08386", None),
+    ("https://www.arxiv.org/pdf/1605.08386", "pdf", "1605.08386", None),
+    ("https://arxiv.org/html/2405.00732v3", "html", "2405.00732", 3),
+    ("https://arxiv.org/abs/cs/0112017", "abs", "cs/0112017", None),
+    ("https://arxiv.org/abs/math.GT/0309136v1", "abs", "math.GT/0309136", 1),
+])
+def test_paper_links_are_claimed(url: str, kind: str, arxiv_id: str, version: int | None) -> None:
+    link = paper_link(url)
+    assert link is not None and (link.kind, link.arxiv_id, link.version) == (kind, arxiv_id, version)
+    assert ArxivResolver(ArxivLookup.from_settings(ApiSettings())).claims(url)
+
+
+@pytest.mark.parametrize("url", [
+    "https://arxiv.org/list/cs.CL/recent",  # not a paper
+    "https://arxiv.org/abs/2413.00001",  # no 13th month
+    "https://arxiv.org/abs/2405.0073",  # too short for 2024
+    "https://arxiv.org/abs/2405.00732?context=cs",  # a query: left to HTTP
+    "https://arxiv.org/abs/2405.00732.pdf",  # .pdf only after /pdf/
+    "https://arxiv.org/abs/2405.00732/extra",
+    "https://arxiv.org:8443/abs/2405.00732",
+    "https://ar5iv.org/abs/2405.00732",  # another site
+    "https://notarxiv.org/abs/2405.00732",
+    "https://huggingface.co/papers/2405.00732",
+    "ftp://arxiv.org/abs/2405.00732",
+])
+def test_other_links_are_not_claimed(url: str) -> None:
+    assert paper_link(url) is None
+
+
+# -- what it answers ---------------------------------------------------------------------------------------
+
+
+def test_many_links_cost_one_api_request(api: ArxivApi) -> None:
+    urls = [f"https://arxiv.org/{kind}/{arxiv_id}{version}" for arxiv_id in (RECORDED_ID, "2301.00001")
+            for kind in ("abs", "pdf") for version in ("", "v1")]
+    urls += ["https://export.arxiv.org/abs/2405.00732", "https://arxiv.org/abs/cs/0112017v1",
+             f"https://arxiv.org/abs/{WITHDRAWN_ID}", f"https://arxiv.org/pdf/{UNKNOWN_ID}v2"]
+
+    answers = ArxivResolver(api.lookup()).resolve(urls)
+
+    assert len(api.id_lists) == 1  # 12 links, 6 papers, one call
+    assert sorted(api.id_lists[0].split(",")) == sorted(
+        [RECORDED_ID, "2301.00001", "2405.00732", "cs/0112017", WITHDRAWN_ID, UNKNOWN_ID])
+    alive = [url for url in urls if WITHDRAWN_ID not in url and UNKNOWN_ID not in url]
+    for url in alive:
+        assert answers[url] == LinkResult(url, Verdict.ALIVE, status=200, final_url=url, source="arxiv")
+    withdrawn = answers[f"https://arxiv.org/abs/{WITHDRAWN_ID}"]
+    assert withdrawn.verdict is Verdict.ALIVE and is_withdrawn(withdrawn)
+    assert withdrawn.error == f"arXiv {WITHDRAWN_ID} was withdrawn by its authors"
+    assert not any(is_withdrawn(answers[url]) for url in alive)
+    dead = answers[f"https://arxiv.org/pdf/{UNKNOWN_ID}v2"]
+    assert (dead.verdict, dead.status, dead.error) == (Verdict.DEAD, 404, f"arXiv has no paper {UNKNOWN_ID}")
+
+
+def test_ids_go_out_a_batch_at_a_time(api: ArxivApi) -> None:
+    ids = [RECORDED_ID, "2301.00001", "2405.00732", "cs/0112017", UNKNOWN_ID]
+    answers = ArxivResolver(api.lookup(batch_size=2)).resolve([f"https://arxiv.org/abs/{i}" for i in ids])
+    assert api.id_lists == [f"{RECORDED_ID},2301.00001", "2405.00732,cs/0112017", UNKNOWN_ID]
+    assert [answers[f"https://arxiv.org/abs/{i}"].verdict for i in ids[:4]] == [Verdict.ALIVE] * 4
+    # the last call found none of its ids: an empty answer may be the API's hiccup, HTTP decides
+    assert f"https://arxiv.org/abs/{UNKNOWN_ID}" not in answers
+
+
+def test_pages_a_paper_may_not_have_are_left_to_http(api: ArxivApi) -> None:
+    newer = f"https://arxiv.org/abs/{RECORDED_ID}v2"  # the API knows v1 only
+    html = f"https://arxiv.org/html/{RECORDED_ID}"  # not every paper has an HTML page
+    html_of_nothing = f"https://arxiv.org/html/{UNKNOWN_ID}"
+    answers = ArxivResolver(api.lookup()).resolve([newer, html, html_of_nothing])
+    assert newer not in answers and html not in answers
+    assert answers[html_of_nothing].verdict is Verdict.DEAD
+    assert len(api.id_lists) == 1
+
+
+def test_a_failing_api_leaves_every_link_to_http(api: ArxivApi) -> None:
+    api.status = 503
+    with pytest.warns(UserWarning, match=r"the arXiv lookup failed, so the links of 2 papers are checked "
+                                         r"over HTTP instead: the arXiv API .* HTTP 503"):
+        answers = ArxivResolver(api.lookup(retries=1)).resolve(
+            [f"https://arxiv.org/abs/{RECORDED_ID}", f"https://arxiv.org/abs/{UNKNOWN_ID}"])
+    assert answers == {}
+    assert len(api.id_lists) == 2  # the call and its one retry
+
+
+def test_a_call_failing_midway_keeps_the_batches_already_answered(api: ArxivApi) -> None:
+    calls: list[list[str]] = []
+
+    class FailingSecondCall:
+        batch_size = 1
+
+        def lookup(self, ids: list[str]) -> dict:
+            calls.append(list(ids))
+            if len(calls) == 2:
+                api.status = 503
+            return api.lookup(retries=0).lookup(ids)
+
+    urls = [f"https://arxiv.org/abs/{i}" for i in (RECORDED_ID, "2301.00001", "2405.00732")]
+    with pytest.warns(UserWarning, match="links of 2 papers"):
+        answers = ArxivResolver(FailingSecondCall()).resolve(urls)
+    assert list(answers) == [urls[0]] and answers[urls[0]].verdict is Verdict.ALIVE
+    assert len(calls) == 2  # no call after the failing one
+
+
+# -- check-links ----------------------------------------------------------------------------------------------
+
+
+def paper(index: int, url: str, code_url: str = "") -> Entry:
+    return Entry(title=f"Paper {index}: quantization at scale", url=url, authors=("Ada Lovelace",),
+                 year=2024, month=5, code_url=code_url)
+
+
+@pytest.fixture
+def config_dir(tmp_path: Path, api: ArxivApi, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the repository's config whose arXiv API is the local one, without pauses. Anything
+    meant for the real arXiv or GitHub would go to a closed local port (the proxy), never out."""
+    directory = tmp_path / "config"
+    shutil.copytree(ROOT / "config", directory)
+    edit_yaml(directory / "sources.yml", api={"query_url": api.url, "delay_seconds": 0, "retries": 0})
+    edit_yaml(directory / "links.yml", timeout=2, deadline=5)
+    edit_yaml(directory / "github.yml", seconds_between_requests=0, seconds_between_writes=0)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(directory))
+    for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_API_URL", "http_proxy", "https_proxy",
+                 "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("HTTP_PROXY", "HTTPS_PROXY"):
+        monkeypatch.setenv(name, "http://127.0.0.1:9")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    return directory
+
+
+def edit_yaml(path: Path, **changes: object) -> None:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    for key, value in changes.items():
+        data[key] = {**data[key], **value} if isinstance(value, dict) else value
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+
+
+@pytest.fixture
+def site() -> Iterator[HTTPServer]:
+    """A web page on 127.0.0.1 (the bench's kind of link)."""
+    with HTTPServer(host="127.0.0.1") as server:
+        server.expect_request("/page").respond_with_data("ok")
+        yield server
+
+
+def check_links_json(path: Path, capsys: pytest.CaptureFixture[str], *options: str) -> dict[str, dict]:
+    assert bot_main(["check-links", str(path), "--json", *options]) == 0
+    return {r["url"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+
+
+def test_check_links_answers_arxiv_links_through_the_api(config_dir, api, site, taxonomy, tmp_path, capsys):
+    abs_urls = [f"https://arxiv.org/abs/{i}" for i in (RECORDED_ID, "2301.00001", WITHDRAWN_ID, UNKNOWN_ID)]
+    entries = [paper(n, url) for n, url in enumerate(abs_urls)] + [paper(9, site.url_for("/page"))]
+    path = tmp_path / "catalog.md"
+    path.write_text(render_document(taxonomy, {("quantization", "weight-only"): entries}) +
+                    f"\nSee also the [PDF](https://arxiv.org/pdf/{RECORDED_ID}v1).\n", encoding="utf-8")
+
+    records = check_links_json(path, capsys)
+
+    assert len(api.id_lists) == 1 and len(api.id_lists[0].split(",")) == 4
+    assert [(r["alive"], r["status"], r["source"]) for url, r in records.items() if "arxiv.org" in url] == [
+        (True, 200, "arxiv"), (True, 200, "arxiv"), (True, 200, "arxiv"), (False, 404, "arxiv"),
+        (True, 200, "arxiv")]
+    assert records[abs_urls[2]]["error"] == f"arXiv {WITHDRAWN_ID} was withdrawn by its authors"
+    assert records[abs_urls[3]]["error"] == f"arXiv has no paper {UNKNOWN_ID}"
+    assert records[site.url_for("/page")]["alive"] is True and "source" not in records[site.url_for("/page")]
+    assert [request.path for request, _ in site.log] == ["/page"]  # only the web page went over HTTP
+
+
+def test_bench_like_links_never_reach_the_resolver(config_dir, api, site, tmp_path, capsys):
+    port = site.port
+    site.expect_request(re.compile(r"/(abs|pdf)/.*")).respond_with_data("", status=404)
+    urls = [f"http://127.0.0.1:{port}/page", f"http://127.0.0.1:{port}/pdf/2405.00732",
+            f"http://127.0.0.1:{port}/abs/2405.00732v2"]  # the bench's arXiv-looking paths on its own hosts
+    path = tmp_path / "links.md"
+    path.write_text("".join(f"- [link {n}]({url})\n" for n, url in enumerate(urls)), encoding="utf-8")
+
+    records = check_links_json(path, capsys)
+
+    assert api.id_lists == []
+    assert [(records[url]["alive"], records[url]["status"]) for url in urls] == [(True, 200), (False, 404),
+                                                                                 (False, 404)]
+    assert not any("source" in record for record in records.values())
+
+
+def test_no_resolvers_checks_arxiv_links_over_http(config_dir, api, site, tmp_path, capsys, monkeypatch):
+    # arxiv.org itself is out of reach: the local site stands in for it as the HTTP proxy
+    site.expect_request("/abs/1605.08386").respond_with_data("the abstract page")
+    monkeypatch.setenv("HTTP_PROXY", site.url_for("/"))
+    url = f"http://arxiv.org/abs/{RECORDED_ID}"
+    path = tmp_path / "links.md"
+    path.write_text(f"- [paper]({url})\n", encoding="utf-8")
+
+    records = check_links_json(path, capsys, "--no-resolvers")
+
+    assert api.id_lists == []
+    assert (records[url]["alive"], records[url]["status"]) == (True, 200) and "source" not in records[url]
+    assert [request.headers["Host"] for request, _ in site.log] == ["arxiv.org"]
+
+
+def test_check_links_resolves_github_repositories_with_a_token(config_dir, api, taxonomy, tmp_path, capsys,
+                                                               monkeypatch, fake_github: FakeGitHub):  # noqa: F811
+    fake_github.add_remote("org/kept", stars=10)
+    fake_github.add_remote("org/old", stars=10)
+    fake_github.rename_remote("org/old", "org/new")
+    urls = ["https://github.com/org/kept", "https://github.com/org/old", "https://github.com/org/gone"]
+    path = tmp_path / "catalog.md"
+    path.write_text("".join(f"- [repo]({url})\n" for url in urls) + f"- https://arxiv.org/abs/{RECORDED_ID}\n",
+                    encoding="utf-8")
+    for name, value in {"GITHUB_TOKEN": BOT_TOKEN, "GITHUB_REPOSITORY": fake_github.repository,
+                        "GITHUB_API_URL": fake_github.url}.items():
+        monkeypatch.setenv(name, value)
+
+    records = check_links_json(path, capsys)
+
+    assert dict(fake_github.counts) == {"POST /graphql": 1}
+    assert [(records[url]["alive"], records[url]["source"]) for url in urls] == [
+        (True, "github"), (True, "github"), (False, "github")]
+    assert records[urls[1]]["permanent_redirect"] == "https://github.com/org/new"
+    assert records[f"https://arxiv.org/abs/{RECORDED_ID}"]["source"] == "arxiv" and len(api.id_lists) == 1
+
+
+# -- the nightly job ------------------------------------------------------------------------------------------
+
+
+def test_the_nightly_job_resolves_arxiv_links_through_the_api(config_dir, api, taxonomy, capsys, monkeypatch,
+                                                               fake_github: FakeGitHub):  # noqa: F811
+    fake_github.add_remote("org/kept", stars=10)
+    entries = [paper(1, f"https://arxiv.org/abs/{RECORDED_ID}", "https://github.com/org/kept"),
+               paper(2, f"https://arxiv.org/abs/{UNKNOWN_ID}"), paper(3, f"https://arxiv.org/pdf/{WITHDRAWN_ID}")]
+    fake_github.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
+    fake_github.reset_counts()
+    for name, value in {"GITHUB_TOKEN": BOT_TOKEN, "GITHUB_REPOSITORY": fake_github.repository,
+                        "GITHUB_API_URL": fake_github.url}.items():
+        monkeypatch.setenv(name, value)
+
+    assert bot_main(["nightly"]) == 0
+
+    assert len(api.id_lists) == 1 and sorted(api.id_lists[0].split(",")) == sorted(
+        [RECORDED_ID, UNKNOWN_ID, WITHDRAWN_ID])
+    issue = next(i for i in fake_github.issues.values() if not i.is_pull)
+    watched = issue.body.split("<!--")[0]
+    assert f"https://arxiv.org/abs/{UNKNOWN_ID}" in watched and f"arXiv has no paper {UNKNOWN_ID}" in watched
+    assert f"https://arxiv.org/abs/{RECORDED_ID}" not in watched
+    withdrawn = watched.split("### Withdrawn papers")[1].split("###")[0]
+    assert f"https://arxiv.org/pdf/{WITHDRAWN_ID}" in withdrawn and "withdrawn by its authors" in withdrawn
+    assert issue.state == "open"  # a withdrawn paper needs a maintainer's decision
+    assert "| alive | 3 |" in capsys.readouterr().out

@@ -1,0 +1,309 @@
+from __future__ import annotations
+
+import copy
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bot import config
+from bot.core.catalog import parse
+from bot.core.paper import Paper
+from bot.core.taxonomy import Taxonomy
+from bot.errors import ConfigError
+from bot.scoring import Decision, RuleScorer, Scorer
+from bot.scoring import scorer as scorer_module
+from bot.scoring.patterns import PatternSet, pattern_regex
+from bot.scoring.relevance import fold_of
+from tests.scoring_helpers import sample_papers, small_catalog, small_catalog_text
+
+
+@pytest.fixture(scope="module")
+def keywords() -> dict[str, Any]:
+    return config.load("keywords", Path(__file__).resolve().parents[2] / "config")
+
+
+@pytest.fixture(scope="module")
+def background() -> list[Paper]:
+    return sample_papers()
+
+
+@pytest.fixture(scope="module")
+def scorer(taxonomy: Taxonomy, keywords: dict[str, Any], background: list[Paper]) -> Scorer:
+    return Scorer.train(small_catalog(taxonomy), taxonomy, keywords, background=background)
+
+
+def found(patterns: list[str], text: str) -> set[str]:
+    return {patterns[i] for i in PatternSet(patterns).find(text)}
+
+
+# -- patterns --------------------------------------------------------------------------------
+
+
+def test_whole_words_only_and_acronyms_keep_their_case() -> None:
+    assert found(["RL"], "a world model for planning") == set()
+    assert found(["RL"], "RL fine-tuning of LLMs") == {"RL"}
+    assert found(["RL"], "rl is lowercase here") == set()
+    assert found(["LLM"], "LLMs and LLM-based agents") == {"LLM"}
+    assert found(["prun*"], "unpruned weights") == set()
+
+
+def test_variants_separators_plurals_and_stems() -> None:
+    patterns = ["KV cache", "key-value cache", "quantiz*", "expert"]
+    assert found(patterns, "a KV-cache policy") == {"KV cache"}
+    assert found(patterns, "the KVCache grows") == {"KV cache"}
+    assert found(patterns, "kv cache eviction") == {"KV cache"}
+    assert found(patterns, "compressing key value caches") == {"key-value cache"}
+    assert found(patterns, "Quantized models") == {"quantiz*"}
+    assert found(patterns, "mixture of experts") == {"expert"}
+
+
+def test_regular_expression_patterns_and_bad_ones() -> None:
+    assert found([r"re:\bW\d+A\d+\b"], "W4A8 kernels") == {r"re:\bW\d+A\d+\b"}
+    with pytest.raises(ConfigError, match="not a valid regular expression"):
+        PatternSet(["re:(unclosed"])
+
+
+WORDS = st.sampled_from(["kv", "KV", "cache", "caches", "KVCache", "world", "RL", "rl", "quantized",
+                         "quantization", "low", "rank", "lowrank", "expert", "experts", "mixture",
+                         "of", "LLM", "LLMs", "model"])
+SEPARATORS = st.sampled_from([" ", "-", ", ", " (", "/", ""])
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.tuples(WORDS, SEPARATORS), min_size=0, max_size=12))
+def test_fast_search_finds_exactly_what_each_regex_finds(parts: list[tuple[str, str]]) -> None:
+    """The word-matrix shortcut must agree with running every pattern's regex on the text."""
+    patterns = ["KV cache", "RL", "quantiz*", "low-rank", "mixture of experts", "expert", "LLM",
+                "world model", r"re:cache\w*"]
+    text = "".join(word + sep for word, sep in parts)
+    expected = set()
+    for index, pattern in enumerate(patterns):
+        source, on_lower = pattern_regex(pattern)
+        if re.search(source, text.lower() if on_lower else text):
+            expected.add(index)
+    assert PatternSet(patterns).find_all([text, "unrelated text"])[0] == expected
+
+
+# -- rules -----------------------------------------------------------------------------------
+
+
+def rules_for(keywords: dict[str, Any], taxonomy: Taxonomy, **changes: Any) -> RuleScorer:
+    data = copy.deepcopy(keywords)
+    data.update(changes)
+    return RuleScorer(data, taxonomy)
+
+
+def test_negative_patterns_apply_without_llm_context(keywords: dict[str, Any],
+                                                     taxonomy: Taxonomy) -> None:
+    rules = RuleScorer(keywords, taxonomy)
+    cnn = rules.evaluate(Paper("2401.00001", "Pruning convolutional neural networks for image "
+                                             "classification"))
+    llm = rules.evaluate(Paper("2401.00002", "Pruning large language models and convolutional "
+                                             "neural networks"))
+    assert any(m.rule.negative for m in cnn.matches)
+    assert not any(m.rule.negative for m in llm.matches)  # unless_llm: the LLM context wins
+    assert cnn.points < llm.points
+
+
+def test_llm_context_is_required_for_full_points(keywords: dict[str, Any],
+                                                 taxonomy: Taxonomy) -> None:
+    rules = rules_for(keywords, taxonomy, negatives=[])
+    plain = rules.evaluate(Paper("2401.00001", "Structured pruning for faster inference"))
+    llm = rules.evaluate(Paper("2401.00002", "Structured pruning for faster LLM inference"))
+    assert not plain.llm_context and llm.llm_context
+    assert plain.points == pytest.approx(
+        llm.points * keywords["llm_context"]["missing_factor"], rel=0.35)
+    assert plain.points < llm.points
+
+
+def test_title_counts_more_than_abstract(keywords: dict[str, Any], taxonomy: Taxonomy) -> None:
+    rules = RuleScorer(keywords, taxonomy)
+    in_title = rules.evaluate(Paper("2401.00001", "KV cache eviction", "We study LLMs."))
+    in_abstract = rules.evaluate(Paper("2401.00002", "A new method", "KV cache eviction for LLMs."))
+    assert in_title.section_points["kv-cache"] == 2 * in_abstract.section_points["kv-cache"]
+
+
+def test_route_only_patterns_vote_for_a_section_without_adding_relevance(
+        keywords: dict[str, Any], taxonomy: Taxonomy) -> None:
+    paper = Paper("2401.00001", "Chain-of-thought prompting for LLMs")
+    route_only = rules_for(keywords, taxonomy, efficiency={}, negatives=[], sections={
+        "reasoning": {"weight": 3.0, "route_only": ["chain-of-thought"]}}).evaluate(paper)
+    counted = rules_for(keywords, taxonomy, efficiency={}, negatives=[], sections={
+        "reasoning": {"weight": 3.0, "patterns": ["chain-of-thought"]}}).evaluate(paper)
+    assert route_only.section_points == counted.section_points == {"reasoning": 6.0}
+    assert route_only.points == 0 and counted.points == 6.0
+    assert route_only.matches[0].route_only and not counted.matches[0].route_only
+
+
+def test_route_only_matches_come_after_relevant_ones_in_the_reasons(scorer: Scorer) -> None:
+    decision = decide(scorer, "Efficient reasoning for LLMs",
+                      "A tree of thoughts with sparse attention and a small inference budget.")
+    rules = [r for r in decision.reasons if "' → " in r]
+    assert rules[:2] == ["title 'efficient reasoning' → reasoning (+10.0)",
+                         "abstract 'sparse attention' → architecture (+2.0)"]
+    assert "abstract 'thought' → reasoning (+1.5, routing only)" in rules
+    assert decision.section == "reasoning"
+    assert all("routing only" not in r or f"→ {decision.section}" in r or f"→ {decision.runner_up}" in r
+               for r in rules)  # route-only evidence is shown for the route and runner-up only
+
+
+def test_the_section_with_the_most_rule_points_gets_the_top_bonus(keywords: dict[str, Any],
+                                                                  taxonomy: Taxonomy) -> None:
+    def trained(bonus: float) -> Scorer:
+        data = copy.deepcopy(keywords)
+        data["scoring"]["routing"].update(rules_weight=0.0, rules_top_bonus=bonus)
+        return Scorer.train(small_catalog(taxonomy), taxonomy, data)
+
+    plain, boosted = trained(0.0), trained(30.0)
+    title = "Quantized drafts for speculative decoding"  # decoding 8 + 2 points, quantization 6
+    assert boosted.rules.evaluate(Paper("x", title)).section_points["decoding"] > 6.0
+    assert decide(boosted, title).section == "decoding" and decide(boosted, title).confidence > 0.99
+    assert decide(plain, title).confidence < 0.99
+    nothing = "On the weather in Paris"  # no rule points: no bonus for anyone
+    assert decide(boosted, nothing).confidence == pytest.approx(decide(plain, nothing).confidence)
+
+
+def test_unknown_sections_in_keywords_are_config_errors(keywords: dict[str, Any],
+                                                        taxonomy: Taxonomy) -> None:
+    with pytest.raises(ConfigError, match="kv-cash"):
+        rules_for(keywords, taxonomy, sections={"kv-cash": {"patterns": ["KV cache"]}})
+    with pytest.raises(ConfigError, match="quantization.subsections.int4"):
+        rules_for(keywords, taxonomy, sections={"quantization": {"subsections": {"int4": ["INT4"]}}})
+
+
+# -- decisions -------------------------------------------------------------------------------
+
+
+def decide(scorer: Scorer, title: str, abstract: str = "", **fields: Any) -> Decision:
+    return scorer.score([Paper("2410.99999", title, abstract, **fields)])[0]
+
+
+@pytest.mark.parametrize(("title", "section"), [
+    ("ShadowKV: KV Cache in Shadows for High-Throughput Long-Context LLM Inference", "kv-cache"),
+    ("Faster Cascades via Speculative Decoding", "decoding"),
+    ("A Survey of Techniques for Efficient LLM Inference", "surveys"),
+    ("OmniQuant: Omnidirectionally Calibrated Quantization for Large Language Models", "quantization"),
+    ("Expert-Choice Routing for Mixture-of-Experts Language Models", "moe"),
+])
+def test_clear_titles_route_to_their_section(scorer: Scorer, title: str, section: str) -> None:
+    decision = decide(scorer, title)
+    assert decision.section == section
+    assert decision.runner_up not in (None, section)
+    assert not decision.needs_section and decision.confidence >= 0.5
+
+
+def test_subsections_are_chosen_within_the_section(scorer: Scorer) -> None:
+    decision = decide(scorer, "Extremely low-bit binarized and ternary large language models",
+                      "We binarize LLM weights to 1-bit.")
+    assert (decision.section, decision.subsection) == ("quantization", "low-bit")
+    assert decide(scorer, "Mixtral of Many Experts").subsection is None  # moe has none
+
+
+def test_a_route_without_evidence_needs_a_section(scorer: Scorer) -> None:
+    decision = decide(scorer, "On the weather in Paris")
+    assert decision.confidence < 0.5 and decision.needs_section
+    assert not decision.accept
+
+
+def test_every_decision_explains_itself(scorer: Scorer) -> None:
+    decision = decide(scorer, "SnapKV-2: KV cache eviction for long-context LLM inference",
+                      "We evict tokens from the key-value cache of large language models.")
+    joined = "\n".join(decision.reasons)
+    assert decision.accept and decision.score >= decision.threshold
+    assert re.search(r"learned 0\.\d\d", joined)
+    assert "title 'KV cache' → kv-cache (+10.0)" in decision.reasons
+    assert "section kv-cache" in joined
+    title, arxiv_id, line, similarity = decision.neighbours[0]
+    assert "KV Cache" in title and 0 < similarity <= 1
+    assert f'similar to "{title}" (arXiv {arxiv_id}), line {line}' in joined
+    assert scorer.state.entries[[e.title for e in scorer.state.entries].index(title)].line == line
+    json.dumps(decision.to_record())
+
+
+def test_category_gate_rejects_whatever_the_score(scorer: Scorer) -> None:
+    title, abstract = "KV cache quantization for LLM inference", "We quantize the KV cache of LLMs."
+    gated = decide(scorer, title, abstract, categories=("cs.CV", "eess.IV"))
+    listed = decide(scorer, title, abstract, categories=("cs.CV", "cs.CL"))
+    unknown = decide(scorer, title, abstract)
+    assert gated.score == listed.score >= gated.threshold
+    assert not gated.accept and listed.accept and unknown.accept
+    assert any("category gate" in r for r in gated.reasons)
+
+
+def test_in_scope_papers_outrank_off_topic_ones(scorer: Scorer, background: list[Paper]) -> None:
+    decisions = scorer.score(background)
+    labels = np.array([p.extra["label"] for p in background])
+    scores = np.array([d.score for d in decisions])
+    assert [d.arxiv_id for d in decisions] == [p.arxiv_id for p in background]
+    assert np.median(scores[labels == 1]) > np.percentile(scores[labels == 0], 90)
+
+
+def test_training_is_deterministic(taxonomy: Taxonomy, keywords: dict[str, Any],
+                                   background: list[Paper]) -> None:
+    first = Scorer.train(small_catalog(taxonomy), taxonomy, keywords, background=background)
+    second = Scorer.train(small_catalog(taxonomy), taxonomy, keywords, background=background)
+    assert first.score(background[:40]) == second.score(background[:40])
+
+
+def test_background_papers_are_scored_by_the_model_that_did_not_see_them(scorer: Scorer,
+                                                                         background: list[Paper]) -> None:
+    model = scorer.state.relevance
+    assert model is not None and len(model.models) == 2
+    paper = background[0]
+    rows = scorer.state.features.papers([paper])
+    own_fold = fold_of(paper.arxiv_id, 2)
+    assert model.decision(rows, [paper.arxiv_id])[0] == pytest.approx(
+        model.models[own_fold].decision(rows)[0])
+    unseen = model.decision(rows, ["2499.00001"])[0]
+    assert unseen == pytest.approx(np.mean([m.decision(rows)[0] for m in model.models]))
+
+
+def test_rejected_papers_lower_similar_papers(taxonomy: Taxonomy, keywords: dict[str, Any],
+                                             background: list[Paper], scorer: Scorer) -> None:
+    rejected = [Paper(f"2402.0{n:04d}", title) for n, title in enumerate([
+        "Efficient Streaming Attention Sinks for Video Diffusion",
+        "Attention Sinks in Video Diffusion Transformers",
+        "Streaming Video Diffusion with Attention Sinks"])]
+    retrained = Scorer.train(small_catalog(taxonomy), taxonomy, keywords, background=background,
+                             rejected=rejected)
+    paper = "Attention Sinks for Streaming Video Diffusion Models"
+    assert decide(retrained, paper).score < decide(scorer, paper).score
+
+
+def test_without_background_the_rules_decide_alone(taxonomy: Taxonomy, keywords: dict[str, Any]) -> None:
+    scorer = Scorer.train(small_catalog(taxonomy), taxonomy, keywords)
+    decision = decide(scorer, "KV cache compression for LLM inference")
+    assert scorer.state.relevance is None
+    assert any(r.startswith("learned: no model") for r in decision.reasons)
+    assert decision.section == "kv-cache" and decision.score > 0
+    assert scorer.score([]) == []
+
+
+# -- the cache -------------------------------------------------------------------------------
+
+
+def test_cache_is_keyed_by_the_catalog(tmp_path: Path, taxonomy: Taxonomy, keywords: dict[str, Any],
+                                       background: list[Paper], monkeypatch: pytest.MonkeyPatch) -> None:
+    catalog = small_catalog(taxonomy)
+    first = Scorer.train(catalog, taxonomy, keywords, background=background, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("scorer-*.joblib"))) == 1
+
+    def no_training(*args: Any) -> None:
+        raise AssertionError("trained again although the cache had this catalog")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(scorer_module, "_train_state", no_training)
+        cached = Scorer.train(catalog, taxonomy, keywords, background=background, cache_dir=tmp_path)
+    assert cached.score(background[:20]) == first.score(background[:20])
+
+    changed = parse(small_catalog_text(taxonomy, {("kv-cache", None): [
+        "ShadowKV: KV Cache in Shadows for High-Throughput Long-Context LLM Inference"]}), taxonomy)
+    retrained = Scorer.train(changed, taxonomy, keywords, background=background, cache_dir=tmp_path)
+    assert len(list(tmp_path.glob("scorer-*.joblib"))) == 2
+    assert len(retrained.state.entries) == len(first.state.entries) + 1
