@@ -1,0 +1,23 @@
+"""GitHub behind the bot's narrow interfaces (``Forge``, ``IssueTracker``, ``RepoDirectory``).
+
+- ``client``: the one transport for REST and GraphQL, and the retry policy around it.
+- ``queries``: the GraphQL queries and the run's snapshot of the repository.
+- ``pulls``: the bot's pull requests (one commit each on the default branch).
+- ``issues``: comments, reactions, permissions, labels and tracking issues.
+- ``repos``: stars, archived flags and renames of many repositories (``RepoDirectory``).
+- ``access``: what ``python -m bot doctor`` reports about the token and the repository.
+- ``forge``: ``GitHubForge``, the front jobs receive.
+"""
+
+from bot.forge.github.access import AccessReport, token_kind
+from bot.forge.github.client import DEFAULT_API_URL, Failure, GitHubClient, GitHubError, explain, retry_delay
+from bot.forge.github.forge import GitHubForge
+from bot.forge.github.pulls import git_blob_sha
+from bot.forge.github.queries import BotPull, Snapshot, repositories_query
+from bot.forge.github.settings import GitHubSettings, LabelSpec, RetryPolicy
+
+__all__ = [
+    "DEFAULT_API_URL", "AccessReport", "BotPull", "Failure", "GitHubClient", "GitHubError", "GitHubForge",
+    "GitHubSettings", "LabelSpec", "RetryPolicy", "Snapshot", "explain", "git_blob_sha",
+    "repositories_query", "retry_delay", "token_kind",
+]

@@ -1,0 +1,262 @@
+"""Speaking to GitHub: one transport for REST and GraphQL, and the retry policy around it.
+
+PyGithub is imported here and nowhere else: it carries the token, the base URL (GitHub
+Enterprise too) and the error types; the bot sends its own small set of REST and GraphQL
+requests through it so that every request is deliberate and countable.
+
+Retries (``RetryPolicy``): PyGithub's own urllib3 retries are switched off (``retry=0``), so no
+POST is ever repeated blindly. Reads are retried on 5xx and timeouts with back-off; rate limits
+are waited out as GitHub asks (``Retry-After``, ``x-ratelimit-reset``, at least a minute for a
+secondary limit). A write that may have landed (timeout, 5xx) is repeated only after a check
+finds it did not (the PR for the branch, the marked comment, the ref).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, cast
+from urllib.parse import quote
+
+import github
+import requests
+from github import Auth, GithubException
+
+from bot.errors import ForgeError
+from bot.forge.github.settings import GitHubSettings, RetryPolicy
+
+T = TypeVar("T")
+DEFAULT_API_URL = "https://api.github.com"
+USER_AGENT = "catalog-bot (+https://github.com/features/actions)"
+REPO_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
+
+
+# -- failures and retries (pure) -------------------------------------------------------------------
+
+
+class GitHubError(ForgeError):
+    """A request GitHub refused or failed for good; ``status`` 0 when no HTTP answer came."""
+
+    def __init__(self, message: str, status: int = 0, detail: str = "") -> None:
+        super().__init__(message)
+        self.status = status
+        self.detail = detail  # GitHub's own message, e.g. "Reference already exists"
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A failed request as the retry policy sees it. ``status`` 0: no HTTP answer."""
+
+    status: int
+    message: str
+    headers: Mapping[str, str] = field(default_factory=dict)
+    may_have_landed: bool = False  # a write may have been applied although we saw no success
+
+
+def failure_of(exc: Exception) -> Failure | None:
+    """What went wrong, or None for exceptions that are not about talking to GitHub."""
+    if isinstance(exc, GithubException):
+        headers = {str(k).lower(): str(v) for k, v in (exc.headers or {}).items()}
+        return Failure(exc.status, _error_message(exc.data), headers, exc.status >= 500)
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return Failure(0, "could not connect in time", {}, False)
+    if isinstance(exc, requests.exceptions.Timeout):
+        return Failure(0, "no answer in time", {}, True)
+    if isinstance(exc, requests.exceptions.RetryError):
+        return Failure(0, f"retries exhausted ({exc})", {}, True)
+    if isinstance(exc, requests.exceptions.RequestException):
+        return Failure(0, f"connection failed ({exc.__class__.__name__})", {}, True)
+    return None
+
+
+def _error_message(data: Any) -> str:
+    if not isinstance(data, dict):
+        return str(data or "")
+    message = str(data.get("message") or "")
+    details = []
+    for error in data.get("errors") or []:
+        if isinstance(error, dict):
+            details.append(str(error.get("message") or " ".join(
+                str(error[k]) for k in ("resource", "field", "code") if error.get(k))))
+        else:
+            details.append(str(error))
+    return f"{message} ({'; '.join(details)})" if details else message
+
+
+def is_rate_limit(failure: Failure) -> bool:
+    if failure.status not in (403, 429):
+        return False
+    text = failure.message.lower()
+    return (failure.status == 429 or "retry-after" in failure.headers or "rate limit" in text
+            or failure.headers.get("x-ratelimit-remaining") == "0")
+
+
+def retry_delay(failure: Failure, attempt: int, policy: RetryPolicy, now: float) -> float | None:
+    """Seconds to wait before attempt ``attempt + 1``, or None when retrying cannot help.
+
+    GitHub's rules: honour ``Retry-After``; when ``x-ratelimit-remaining`` is 0 wait until
+    ``x-ratelimit-reset``; otherwise wait at least a minute after a secondary rate limit, growing
+    exponentially. Server errors and timeouts back off exponentially from ``backoff_seconds``."""
+    if is_rate_limit(failure):
+        headers = failure.headers
+        if headers.get("retry-after", "").strip().isdigit():
+            return float(headers["retry-after"])
+        if headers.get("x-ratelimit-remaining") == "0" and headers.get("x-ratelimit-reset", "").isdigit():
+            return max(0.0, float(headers["x-ratelimit-reset"]) - now) + 1.0
+        return max(60.0, policy.backoff_seconds * 2 ** attempt)
+    if failure.status == 0 or failure.status >= 500:
+        return policy.backoff_seconds * 2 ** (attempt - 1)
+    return None
+
+
+def explain(action: str, failure: Failure, attempts: int, repository: str) -> str:
+    """A one-line, actionable message for a request that failed for good."""
+    status, message = failure.status, failure.message or "no message"
+    lowered = message.lower()
+    if status == 401:
+        return (f"GitHub rejected the token while trying to {action} (401 {message}): set GITHUB_TOKEN "
+                "to a valid, unexpired token")
+    if "not permitted to create or approve pull requests" in lowered:
+        return (f"could not {action}: {message}. Turn on Settings > Actions > General > 'Allow GitHub "
+                "Actions to create and approve pull requests', or use a GitHub App or fine-grained "
+                "token (`python -m bot doctor` checks this)")
+    if status == 403 and not is_rate_limit(failure):
+        return (f"the token may not {action} (403 {message}): grant contents, pull-requests and issues "
+                "'write' in the workflow's permissions block, or use a token that has them "
+                "(`python -m bot doctor` checks this)")
+    if status == 404:
+        return (f"could not {action}: not found (404). Check GITHUB_REPOSITORY ({repository}) and that "
+                "the token can see that repository")
+    if is_rate_limit(failure):
+        return (f"could not {action}: GitHub rate limit ({message}) still hit after {attempts} "
+                "attempt(s); rerun later")
+    if status == 0 or status >= 500:
+        what = "no answer" if status == 0 else f"HTTP {status}"
+        return f"could not {action}: GitHub failed {attempts} time(s) ({what}: {message}); rerun later"
+    return f"GitHub refused to {action} (HTTP {status}: {message})"
+
+
+# -- the client ------------------------------------------------------------------------------------
+
+
+class GitHubClient:
+    """REST and GraphQL requests on one repository, each under the retry policy."""
+
+    def __init__(self, repository: str, token: str, *, api_url: str = DEFAULT_API_URL,
+                 settings: GitHubSettings | None = None, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.time) -> None:
+        if not REPO_NAME_RE.match(repository or ""):
+            raise ForgeError(f"GITHUB_REPOSITORY must be 'owner/name', got {repository!r}")
+        if not token:
+            raise ForgeError("no GitHub token: set GITHUB_TOKEN (in Actions: `GITHUB_TOKEN: "
+                             "${{ github.token }}` in the step's env)")
+        self.repository = repository
+        self.owner, self.name = repository.split("/", 1)
+        self.api_url = api_url.rstrip("/")
+        self.settings = settings or GitHubSettings()
+        self.token = token
+        self._sleep, self._clock = sleep, clock
+        s = self.settings
+        client = github.Github(
+            auth=Auth.Token(token), base_url=self.api_url, timeout=s.timeout_seconds,
+            user_agent=USER_AGENT, per_page=100, retry=0, lazy=True,
+            seconds_between_requests=s.seconds_between_requests or None,
+            seconds_between_writes=s.seconds_between_writes or None,
+        )
+        self._requester = client.requester
+        self.repo_path = f"/repos/{quote(self.owner)}/{quote(self.name)}"
+
+    def call(self, action: str, send: Callable[[], T], *, repeatable: bool = True,
+             landed: Callable[[], T | None] | None = None, retry_errors: bool = True) -> T:
+        """``send()`` under the retry policy. A non-repeatable write whose outcome is unknown is
+        repeated only after ``landed()`` found no trace of it (and its result is used if it did)."""
+        attempt = 1
+        while True:
+            try:
+                return send()
+            except (GithubException, requests.exceptions.RequestException) as exc:
+                failure = failure_of(exc)
+                assert failure is not None
+                self._sleep(self._delay_or_raise(action, failure, attempt, retry_errors, exc))
+                if failure.may_have_landed and not repeatable:
+                    found = self._landed(action, failure, landed, exc)
+                    if found is not None:
+                        return found
+                attempt += 1
+
+    def _delay_or_raise(self, action: str, failure: Failure, attempt: int, retry_errors: bool,
+                        exc: Exception) -> float:
+        policy = self.settings.retry
+        delay = retry_delay(failure, attempt, policy, self._clock())
+        if not retry_errors and not is_rate_limit(failure):
+            delay = None
+        if delay is None or attempt >= policy.max_attempts:
+            raise GitHubError(explain(action, failure, attempt, self.repository),
+                              failure.status, failure.message) from exc
+        if delay > policy.max_wait_seconds:
+            raise GitHubError(
+                f"could not {action}: GitHub asks to wait {delay:.0f} s ({failure.message}), longer than "
+                f"retry.max_wait_seconds={policy.max_wait_seconds:.0f} in config/github.yml; rerun later",
+                failure.status, failure.message) from exc
+        return delay
+
+    def _landed(self, action: str, failure: Failure, landed: Callable[[], T | None] | None,
+                exc: Exception) -> T | None:
+        """What a write that may have been applied left behind (None: nothing, repeat it)."""
+        if landed is None:
+            raise GitHubError(f"could not {action}: {failure.message}; it may have been applied, so it is "
+                              "not repeated blindly. Check GitHub and rerun",
+                              failure.status, failure.message) from exc
+        try:
+            return landed()
+        except ForgeError as check:
+            raise GitHubError(f"could not {action}: {failure.message}, and checking whether it was applied "
+                              f"failed too ({check}); rerun later", failure.status, failure.message) from exc
+
+    def rest(self, verb: str, path: str, action: str, *, params: Mapping[str, Any] | None = None,
+             body: Any = None, repeatable: bool = True, landed: Callable[[], Any] | None = None) -> Any:
+        def send() -> Any:
+            _, data = self._requester.requestJsonAndCheck(
+                verb, path, parameters=dict(params) if params else None, input=body)
+            return data
+        return self.call(action, send, repeatable=repeatable, landed=landed)
+
+    def rest_with_headers(self, path: str, action: str) -> tuple[dict[str, str], Any]:
+        """A GET returning the response headers (lower-cased names) too."""
+        def send() -> tuple[dict[str, str], Any]:
+            headers, data = self._requester.requestJsonAndCheck("GET", path)
+            return {str(k).lower(): str(v) for k, v in headers.items()}, data
+        return self.call(action, send)
+
+    def list_all(self, path: str, action: str, params: Mapping[str, Any] | None = None,
+             max_pages: int = 50) -> list[Any]:
+        """Every item of a paginated REST list (100 per page)."""
+        items: list[Any] = []
+        for page in range(1, max_pages + 1):
+            batch = self.rest("GET", path, action, params={**(params or {}), "per_page": 100, "page": page})
+            items.extend(batch)
+            if len(batch) < 100:
+                break
+        return items
+
+    def graphql(self, action: str, query: str, variables: Mapping[str, Any],
+                retry_errors: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+        """``(data, errors)``: partial errors (a missing repository) are returned, not raised."""
+        def send() -> dict[str, Any]:
+            headers, payload = self._requester.requestJsonAndCheck(
+                "POST", self._requester.graphql_url, input={"query": query, "variables": dict(variables)})
+            errors = payload.get("errors") or []
+            if any(e.get("type") == "RATE_LIMITED" for e in errors):
+                raise GithubException(403, {"message": "GraphQL rate limit exceeded"}, headers)
+            return cast(dict[str, Any], payload)
+        payload = self.call(action, send, retry_errors=retry_errors)
+        return payload.get("data") or {}, payload.get("errors") or []
+
+    def graphql_data(self, action: str, query: str, variables: Mapping[str, Any]) -> dict[str, Any]:
+        data, errors = self.graphql(action, query, variables)
+        if errors:
+            detail = "; ".join(str(e.get("message")) for e in errors[:3])
+            raise ForgeError(f"could not {action}: GitHub GraphQL answered with errors: {detail}")
+        return data

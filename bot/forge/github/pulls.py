@@ -1,0 +1,231 @@
+"""``Forge`` on GitHub: the bot's pull requests, one commit each on the default branch.
+
+How the bot's pull requests stay clean:
+
+- One PR per paper on a fixed branch (``bot/arxiv-<id>``), found again by branch name and the
+  hidden marker in its body; GitHub itself refuses a second open PR for the same branch.
+- The branch is always ONE commit on top of the current default branch: ``propose`` applies the
+  change's pure ``edit`` to the file there and force-moves the branch. When that commit already
+  is the branch head (same parent, same file blob), nothing is written at all.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import warnings
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any, Literal, cast
+from urllib.parse import quote
+
+from bot.errors import ForgeError
+from bot.forge.github.client import GitHubClient, GitHubError
+from bot.forge.github.issues import Issues
+from bot.forge.github.queries import BotPull, RepositoryView
+from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
+
+
+def git_blob_sha(text: str) -> str:
+    """The git object id of ``text`` as a file (what GitHub reports as the blob's oid)."""
+    data = text.encode("utf-8")
+    return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
+
+
+def unified_diff(path: str, old: str, new: str) -> str:
+    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                        f"a/{path}", f"b/{path}"))
+
+
+class PullRequests:
+    """Open, update and close the bot's PRs; their branches are one commit on the default branch."""
+
+    def __init__(self, client: GitHubClient, view: RepositoryView, issues: Issues) -> None:
+        self.client = client
+        self.view = view
+        self.issues = issues
+        self.settings = client.settings
+        self._repo_path = client.repo_path
+
+    def _rest(self, verb: str, path: str, action: str, **kwargs: Any) -> Any:
+        return self.client.rest(verb, path, action, **kwargs)
+
+    def _open_pull(self, branch: str) -> BotPull | None:
+        return next((b for b in self.view.snapshot().pulls.values()
+                     if b.pull.branch == branch and b.pull.state == "open"), None)
+
+    def propose(self, change: ChangeRequest) -> ProposalResult:
+        """Open the PR, or bring it up to date: one commit on the current default branch."""
+        if not change.branch.startswith(self.settings.branch_prefix):
+            raise ForgeError(f"branch {change.branch!r} is outside the bot's prefix "
+                             f"{self.settings.branch_prefix!r} (config/github.yml branch_prefix)")
+        snap = self.view.snapshot()
+        base_text = self.view.read_file(change.path)
+        new_text = change.edit(base_text)
+        if new_text == base_text:
+            raise ForgeError(f"the change for {change.branch} leaves {change.path} on "
+                             f"{snap.default_branch} as it is: nothing to propose")
+        diff = unified_diff(change.path, base_text, new_text)
+        existing = self._open_pull(change.branch)
+        if existing and self._branch_is_current(existing, change.path, new_text):
+            pull = self._update_pull(existing.pull, change)
+            snap.pulls[pull.number] = replace(existing, pull=pull)
+            return ProposalResult(pull, "unchanged" if pull == existing.pull else "updated", diff)
+        commit = self._commit(change, new_text)
+        if existing:
+            self._move_branch(change.branch, commit)
+            pull, action = self._update_pull(existing.pull, change), "updated"
+        else:
+            pull, action = self._open_new(change, commit), "opened"
+        snap.pulls[pull.number] = BotPull(pull, commit, (snap.head_oid,), git_blob_sha(new_text)
+                                          if change.path == self.view.catalog_path else None, 1)
+        return ProposalResult(pull, cast(Literal["opened", "updated"], action), diff)
+
+    def _branch_is_current(self, existing: BotPull, path: str, new_text: str) -> bool:
+        snap = self.view.snapshot()
+        return (path == self.view.catalog_path and existing.head_parents == (snap.head_oid,)
+                and existing.head_file_oid == git_blob_sha(new_text) and existing.changed_files <= 1)
+
+    def _commit(self, change: ChangeRequest, new_text: str) -> str:
+        """A commit with the new file on top of the default branch head (no branch moves yet).
+        Repeating these POSTs at worst leaves an unreferenced object, so they are retried freely."""
+        snap = self.view.snapshot()
+        tree = self._rest("POST", f"{self._repo_path}/git/trees", f"write {change.path} for {change.branch}",
+                          body={"base_tree": snap.tree_oid, "tree": [
+                              {"path": change.path, "mode": "100644", "type": "blob", "content": new_text}]})
+        commit = self._rest("POST", f"{self._repo_path}/git/commits", f"commit {change.branch}",
+                            body={"message": change.commit_message, "tree": tree["sha"],
+                                  "parents": [snap.head_oid]})
+        return cast(str, commit["sha"])
+
+    def _ref_path(self, branch: str) -> str:
+        return f"{self._repo_path}/git/refs/heads/{quote(branch, safe='/')}"
+
+    def _branch_sha(self, branch: str) -> str | None:
+        try:
+            data = self._rest("GET", f"{self._repo_path}/git/ref/heads/{quote(branch, safe='/')}",
+                              f"read branch {branch}")
+        except GitHubError as exc:
+            if exc.status == 404:
+                return None
+            raise
+        return cast(str, data["object"]["sha"])
+
+    def _force_branch(self, branch: str, sha: str) -> None:
+        self._rest("PATCH", self._ref_path(branch), f"move branch {branch}", body={"sha": sha, "force": True})
+
+    def _move_branch(self, branch: str, sha: str) -> None:
+        try:
+            self._force_branch(branch, sha)
+        except GitHubError as exc:
+            if exc.status != 422 or "Reference does not exist" not in exc.detail:
+                raise
+            self._create_branch(branch, sha)
+
+    def _create_branch(self, branch: str, sha: str) -> None:
+        """Create the branch at ``sha``; a leftover branch of the same name (ours) is moved."""
+        def landed() -> bool | None:
+            return True if self._branch_sha(branch) == sha else None
+        try:
+            self._rest("POST", f"{self._repo_path}/git/refs", f"create branch {branch}",
+                       body={"ref": f"refs/heads/{branch}", "sha": sha}, repeatable=False, landed=landed)
+        except GitHubError as exc:
+            if exc.status != 422 or "Reference already exists" not in exc.detail:
+                raise
+            self._force_branch(branch, sha)
+
+    def _delete_branch(self, branch: str) -> None:
+        try:
+            self._rest("DELETE", self._ref_path(branch), f"delete branch {branch}")
+        except GitHubError as exc:
+            if exc.status not in (404, 422):
+                raise
+
+    def _open_new(self, change: ChangeRequest, commit: str) -> PullRequest:
+        """Branch, then PR; if the PR cannot be opened, the branch goes away again."""
+        self._create_branch(change.branch, commit)
+        try:
+            pull = self._create_pull(change)
+        except ForgeError:
+            self._discard_branch(change.branch)
+            raise
+        try:
+            self._decorate(pull.number, change)
+        except ForgeError as exc:  # the PR is fine without them; say so and carry on
+            warnings.warn(f"PR #{pull.number} opened, but {exc}", stacklevel=2)
+        return replace(pull, labels=self._labels_for(change))
+
+    def _discard_branch(self, branch: str) -> None:
+        """Remove a branch whose PR could not be opened (unless a PR uses it after all)."""
+        try:
+            if self._find_open_pull_rest(branch) is None:
+                self._delete_branch(branch)
+        except ForgeError as exc:  # GitHub is down: say so, and let the original error through
+            warnings.warn(f"branch {branch} is left behind without a PR; delete it or rerun ({exc})",
+                          stacklevel=3)
+
+    @staticmethod
+    def _pull_from_rest(data: Mapping[str, Any]) -> PullRequest:
+        state: PullState = "merged" if data.get("merged_at") else cast(PullState, data["state"])
+        return PullRequest(number=int(data["number"]), branch=data["head"]["ref"], title=data["title"],
+                           body=data.get("body") or "", state=state, url=data.get("html_url", ""),
+                           labels=tuple(label["name"] for label in data.get("labels") or []))
+
+    def _find_open_pull_rest(self, branch: str) -> PullRequest | None:
+        found = self._rest("GET", f"{self._repo_path}/pulls", f"look for the PR of {branch}",
+                           params={"head": f"{self.client.owner}:{branch}", "state": "open"})
+        return self._pull_from_rest(found[0]) if found else None
+
+    def _create_pull(self, change: ChangeRequest) -> PullRequest:
+        body = {"title": change.title, "head": change.branch, "base": self.view.snapshot().default_branch,
+                "body": change.body}
+        try:
+            data = self._rest("POST", f"{self._repo_path}/pulls", f"open a PR for {change.branch}", body=body,
+                              repeatable=False, landed=lambda: self._find_open_pull_rest(change.branch))
+        except GitHubError as exc:
+            if exc.status != 422 or "pull request already exists" not in exc.detail.lower():
+                raise
+            data = self._find_open_pull_rest(change.branch)  # opened by a concurrent run
+            if data is None:
+                raise
+        pull = data if isinstance(data, PullRequest) else self._pull_from_rest(data)
+        if pull.title != change.title or pull.body != change.body:
+            pull = self._update_pull(pull, change)
+        return pull
+
+    def _labels_for(self, change: ChangeRequest) -> tuple[str, ...]:
+        names = [label.name for label in self.settings.labels if label.every_pr] + list(change.labels)
+        return tuple(dict.fromkeys(names))
+
+    def _decorate(self, number: int, change: ChangeRequest) -> None:
+        """Labels and assignees in one PATCH, reviewers in one POST (both idempotent)."""
+        labels, s = self._labels_for(change), self.settings
+        self.issues.ensure_labels(labels)
+        if labels or s.assignees:
+            self._rest("PATCH", f"{self._repo_path}/issues/{number}", f"label PR #{number}",
+                       body={"labels": list(labels), "assignees": list(s.assignees)})
+        if s.reviewers or s.team_reviewers:
+            self._rest("POST", f"{self._repo_path}/pulls/{number}/requested_reviewers",
+                       f"request reviews on PR #{number}",
+                       body={"reviewers": list(s.reviewers), "team_reviewers": list(s.team_reviewers)})
+
+    def _update_pull(self, pull: PullRequest, change: ChangeRequest) -> PullRequest:
+        if pull.title == change.title and pull.body == change.body:
+            return pull
+        self._rest("PATCH", f"{self._repo_path}/pulls/{pull.number}", f"update PR #{pull.number}",
+                   body={"title": change.title, "body": change.body})
+        return replace(pull, title=change.title, body=change.body)
+
+    def close_pull_request(self, pull_request: PullRequest, comment: str) -> None:
+        """Comment (once, marked), close, delete the branch. Safe to repeat after a failure."""
+        number = pull_request.number
+        self.issues.upsert_comment(number, "closing", comment)
+        self._rest("PATCH", f"{self._repo_path}/pulls/{number}", f"close PR #{number}",
+                   body={"state": "closed"})
+        own_branch = pull_request.branch.startswith(self.settings.branch_prefix)
+        if self.settings.delete_branch_on_close and own_branch:
+            self._delete_branch(pull_request.branch)
+        snap = self.view.snapshot()
+        if number in snap.pulls:
+            snap.pulls[number] = replace(snap.pulls[number],
+                                         pull=replace(snap.pulls[number].pull, state="closed"))

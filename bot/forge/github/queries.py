@@ -1,0 +1,235 @@
+"""The GraphQL side: what one run reads about the repository (``RepositoryView``), and the queries.
+
+One GraphQL query per run reads the default branch head, the catalog text, the labels and every
+bot PR (open from ``pullRequests``, closed and merged from one search); the view is then kept up
+to date by the run's own writes.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from bot.errors import ForgeError
+from bot.forge.github.client import GitHubClient
+from bot.forge.protocols import PullRequest, PullState
+
+
+@dataclass(frozen=True)
+class BotPull:
+    """A bot PR with what ``propose`` needs to tell whether its branch is current."""
+
+    pull: PullRequest
+    head_oid: str | None = None
+    head_parents: tuple[str, ...] = ()
+    head_file_oid: str | None = None  # blob of the catalog file on the branch head
+    changed_files: int = 0
+
+
+@dataclass
+class Snapshot:
+    """The repository as one run sees it (loaded once, kept up to date by the run's own writes)."""
+
+    default_branch: str
+    head_oid: str
+    tree_oid: str
+    files: dict[str, tuple[str, str | None]]  # path -> (text, blob oid) on head_oid
+    labels: set[str]
+    pulls: dict[int, BotPull]
+    closed_cursor: str | None = None  # more closed bot PRs to read from the search
+
+
+# -- GraphQL -----------------------------------------------------------------------------------------
+_PULL_FRAGMENT = """
+fragment BotPull on PullRequest {
+  number title body url state merged isCrossRepository headRefName baseRefName changedFiles
+  labels(first: 50) { nodes { name } }
+  headRef { target { ... on Commit { oid parents(first: 2) { nodes { oid } } file(path: $path) { oid } } } }
+}
+"""
+
+SNAPSHOT_QUERY = """
+query CatalogBotSnapshot($owner: String!, $name: String!, $path: String!, $closed: String!) {
+  repository(owner: $owner, name: $name) {
+    defaultBranchRef {
+      name
+      target {
+        ... on Commit {
+          oid tree { oid } file(path: $path) { oid object { ... on Blob { text isTruncated } } }
+        }
+      }
+    }
+    labels(first: 100) { nodes { name } }
+    pullRequests(states: [OPEN], first: 100, orderBy: {field: CREATED_AT, direction: ASC}) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...BotPull }
+    }
+  }
+  search(query: $closed, type: ISSUE, first: 100) {
+    pageInfo { hasNextPage endCursor }
+    nodes { ...BotPull }
+  }
+}
+""" + _PULL_FRAGMENT
+
+OPEN_PAGE_QUERY = """
+query CatalogBotOpenPulls($owner: String!, $name: String!, $path: String!, $after: String!) {
+  repository(owner: $owner, name: $name) {
+    pullRequests(states: [OPEN], first: 100, after: $after, orderBy: {field: CREATED_AT, direction: ASC}) {
+      pageInfo { hasNextPage endCursor }
+      nodes { ...BotPull }
+    }
+  }
+}
+""" + _PULL_FRAGMENT
+
+CLOSED_PAGE_QUERY = """
+query CatalogBotClosedPulls($path: String!, $closed: String!, $after: String!) {
+  search(query: $closed, type: ISSUE, first: 100, after: $after) {
+    pageInfo { hasNextPage endCursor }
+    nodes { ...BotPull }
+  }
+}
+""" + _PULL_FRAGMENT
+
+FILE_QUERY = """
+query CatalogBotFile($owner: String!, $name: String!, $oid: GitObjectID!, $path: String!) {
+  repository(owner: $owner, name: $name) {
+    object(oid: $oid) {
+      ... on Commit { file(path: $path) { oid object { ... on Blob { text isTruncated } } } }
+    }
+  }
+}
+"""
+
+
+def repositories_query(names: list[str]) -> tuple[str, dict[str, str]]:
+    """One GraphQL query for up to 100 repositories, one alias each, names passed as variables."""
+    params, fields, variables = [], [], {}
+    for index, name in enumerate(names):
+        owner, repo = name.split("/", 1)
+        params.append(f"$o{index}: String!, $n{index}: String!")
+        fields.append(f"  r{index}: repository(owner: $o{index}, name: $n{index}) {{ ...RepoFacts }}")
+        variables[f"o{index}"], variables[f"n{index}"] = owner, repo
+    query = (f"query CatalogBotRepositories({', '.join(params)}) {{\n" + "\n".join(fields) + "\n}\n"
+             "fragment RepoFacts on Repository { nameWithOwner stargazerCount isArchived url }\n")
+    return query, variables
+
+
+def _pull_state(node: Mapping[str, Any]) -> PullState:
+    if node.get("merged") or node.get("state") == "MERGED":
+        return "merged"
+    return "open" if node.get("state") == "OPEN" else "closed"
+
+
+def bot_pull_from_node(node: Mapping[str, Any]) -> BotPull:
+    target = ((node.get("headRef") or {}).get("target")) or {}
+    pull = PullRequest(
+        number=int(node["number"]), branch=node["headRefName"], title=node.get("title") or "",
+        body=node.get("body") or "", state=_pull_state(node), url=node.get("url") or "",
+        labels=tuple(label["name"] for label in (node.get("labels") or {}).get("nodes") or []),
+    )
+    return BotPull(
+        pull=pull, head_oid=target.get("oid"),
+        head_parents=tuple(p["oid"] for p in (target.get("parents") or {}).get("nodes") or []),
+        head_file_oid=(target.get("file") or {}).get("oid"),
+        changed_files=int(node.get("changedFiles") or 0),
+    )
+
+
+class RepositoryView:
+    """The run's snapshot of the repository: loaded on first use, then kept by the run's writes."""
+
+    def __init__(self, client: GitHubClient, catalog_path: str) -> None:
+        self.client = client
+        self.settings = client.settings
+        self.catalog_path = catalog_path
+        self._snapshot: Snapshot | None = None
+
+    def _closed_search(self) -> str:
+        word = self.settings.branch_prefix.rstrip("/-_") or self.settings.branch_prefix
+        return f"repo:{self.client.repository} is:pr is:closed head:{word}"
+
+    def snapshot(self) -> Snapshot:
+        """The run's view of the repository: one GraphQL query (plus one per further 100 PRs)."""
+        if self._snapshot is None:
+            self._snapshot = self._load_snapshot()
+        return self._snapshot
+
+    def _load_snapshot(self) -> Snapshot:
+        client = self.client
+        variables = {"owner": client.owner, "name": client.name, "path": self.catalog_path,
+                     "closed": self._closed_search()}
+        data = client.graphql_data("read the repository and its bot pull requests", SNAPSHOT_QUERY, variables)
+        repo = data.get("repository")
+        if not repo or not repo.get("defaultBranchRef"):
+            raise ForgeError(f"{client.repository} has no default branch yet: push a first commit")
+        head = repo["defaultBranchRef"]["target"]
+        snap = Snapshot(
+            default_branch=repo["defaultBranchRef"]["name"], head_oid=head["oid"],
+            tree_oid=head["tree"]["oid"], files={}, pulls={},
+            labels={n["name"].lower() for n in repo["labels"]["nodes"]},
+        )
+        snap.files[self.catalog_path] = self._file_text(head.get("file"))
+        self._add_pulls(snap, repo["pullRequests"]["nodes"])
+        self._add_pulls(snap, data["search"]["nodes"])
+        page = repo["pullRequests"]["pageInfo"]
+        while page["hasNextPage"]:
+            more = client.graphql_data("read open pull requests", OPEN_PAGE_QUERY,
+                                       {**variables, "after": page["endCursor"]})
+            connection = more["repository"]["pullRequests"]
+            self._add_pulls(snap, connection["nodes"])
+            page = connection["pageInfo"]
+        closed_page = data["search"]["pageInfo"]
+        snap.closed_cursor = closed_page["endCursor"] if closed_page["hasNextPage"] else None
+        return snap
+
+    def _add_pulls(self, snap: Snapshot, nodes: list[Mapping[str, Any] | None]) -> None:
+        for node in nodes:
+            if not node or "headRefName" not in node or node.get("isCrossRepository"):
+                continue
+            if node["headRefName"].startswith(self.settings.branch_prefix):
+                snap.pulls.setdefault(int(node["number"]), bot_pull_from_node(node))
+
+    def _load_closed(self, snap: Snapshot) -> None:
+        variables = {"path": self.catalog_path, "closed": self._closed_search()}
+        while snap.closed_cursor:
+            data = self.client.graphql_data("read closed bot pull requests", CLOSED_PAGE_QUERY,
+                                            {**variables, "after": snap.closed_cursor})
+            self._add_pulls(snap, data["search"]["nodes"])
+            page = data["search"]["pageInfo"]
+            snap.closed_cursor = page["endCursor"] if page["hasNextPage"] else None
+
+    def _file_text(self, entry: Mapping[str, Any] | None) -> tuple[str, str | None]:
+        """(text, oid) of a GraphQL tree entry; large files come from the REST blob API."""
+        if not entry:
+            return "", None
+        blob = entry.get("object") or {}
+        if blob.get("text") is not None and not blob.get("isTruncated"):
+            return blob["text"], entry["oid"]
+        path = f"{self.client.repo_path}/git/blobs/{entry['oid']}"
+        data = self.client.rest("GET", path, "read a large file")
+        return base64.b64decode(data["content"]).decode("utf-8"), entry["oid"]
+
+    def read_file(self, path: str) -> str:
+        snap = self.snapshot()
+        if path not in snap.files:
+            data = self.client.graphql_data(f"read {path}", FILE_QUERY, {
+                "owner": self.client.owner, "name": self.client.name, "oid": snap.head_oid, "path": path})
+            commit = (data.get("repository") or {}).get("object") or {}
+            snap.files[path] = self._file_text(commit.get("file"))
+        return snap.files[path][0]
+
+    def bot_pull_requests(self, state: Literal["open", "closed", "all"] = "all") -> list[PullRequest]:
+        """The bot's PRs (branch prefix, same repository), oldest first; "closed" includes merged."""
+        snap = self.snapshot()
+        if state != "open":
+            self._load_closed(snap)
+        pulls = [b.pull for _, b in sorted(snap.pulls.items())]
+        if state == "open":
+            return [p for p in pulls if p.state == "open"]
+        if state == "closed":
+            return [p for p in pulls if p.state != "open"]
+        return pulls

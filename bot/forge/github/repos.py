@@ -1,0 +1,67 @@
+"""``RepoDirectory`` on GitHub: stars, archived flags and renames of many repositories at once."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Mapping
+from typing import Any, TypeVar
+
+from bot.errors import ForgeError
+from bot.forge.github.client import REPO_NAME_RE, GitHubClient
+from bot.forge.github.queries import repositories_query
+from bot.forge.protocols import RepoInfo
+
+T = TypeVar("T")
+REPOSITORIES_PER_QUERY = 100
+
+
+def _chunks(items: list[T], size: int) -> Iterable[list[T]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+class Repositories:
+    """Batched GraphQL lookups of repositories (any owner, not only the bot's own)."""
+
+    def __init__(self, client: GitHubClient) -> None:
+        self.client = client
+
+    def repositories(self, names: list[str]) -> dict[str, RepoInfo]:
+        """Batched GraphQL lookups, 100 repositories per query; a failing batch is split in two."""
+        wanted = list(dict.fromkeys(names))
+        result = {name: RepoInfo(name, exists=False) for name in wanted if not REPO_NAME_RE.match(name)}
+        valid = [name for name in wanted if name not in result]
+        for batch in _chunks(valid, REPOSITORIES_PER_QUERY):
+            self._repositories_batch(batch, result)
+        return result
+
+    def _repositories_batch(self, batch: list[str], result: dict[str, RepoInfo]) -> None:
+        query, variables = repositories_query(batch)
+        try:
+            data, errors = self.client.graphql(f"look up {len(batch)} repositories", query, variables,
+                                               retry_errors=len(batch) == 1)
+        except ForgeError as exc:
+            if len(batch) == 1:
+                warnings.warn(f"{batch[0]}: not checked ({exc})", stacklevel=2)
+                return
+            data, errors = {}, [{"message": str(exc)}]
+        not_found = {str(e["path"][0]) for e in errors if e.get("type") == "NOT_FOUND" and e.get("path")}
+        if len(errors) > len(not_found) and len(batch) > 1:
+            half = len(batch) // 2
+            self._repositories_batch(batch[:half], result)
+            self._repositories_batch(batch[half:], result)
+            return
+        for index, name in enumerate(batch):
+            node = data.get(f"r{index}")
+            if node:
+                result[name] = self._repo_info(name, node)
+            elif f"r{index}" in not_found:
+                result[name] = RepoInfo(name, exists=False)
+
+    @staticmethod
+    def _repo_info(name: str, node: Mapping[str, Any]) -> RepoInfo:
+        current = node.get("nameWithOwner") or name
+        return RepoInfo(name_with_owner=name, exists=True, stars=node.get("stargazerCount"),
+                        archived=bool(node.get("isArchived")),
+                        current_name=current if current.lower() != name.lower() else None,
+                        url=node.get("url"))
