@@ -1,4 +1,4 @@
-"""A stateful fake GitHub (REST + GraphQL) on 127.0.0.1, for tests that use the real PyGithub.
+"""A stateful fake GitHub (REST + GraphQL) on 127.0.0.1, for tests of the bot's real GitHub client.
 
 What it keeps: one repository with a tiny git (blobs, flat trees of path -> blob, commits with
 parents, refs), pull requests, issues, comments, labels, reactions, collaborators, the Actions
@@ -371,6 +371,7 @@ class FakeGitHub:
             "default_workflow_permissions": "read", "can_approve_pull_request_reviews": True}
         self.delete_branch_on_merge = True
         self.graphql_text_limit = 512 * 1024
+        self.clock: Callable[[], float] = time.time  # what x-ratelimit-reset of a rate-limit fault counts from
         self.violations: list[str] = []
         self.counts: Counter[str] = Counter()  # "METHOD /route" for the bot's token
         self.faults: list[Fault] = []
@@ -589,7 +590,7 @@ class FakeGitHub:
             if fault.retry_after is not None:
                 headers["Retry-After"] = str(fault.retry_after)
             if fault.primary:
-                headers.update({"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(time.time()) + 30)})
+                headers.update({"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(self.clock()) + 30)})
         return self._json(fault.status, {"message": fault.message}, token, headers)
 
     def _json(self, status: int, data: Any, token: str, extra: dict[str, str] | None = None) -> Response:
@@ -1412,19 +1413,22 @@ def fake_github() -> Iterator[FakeGitHub]:
     assert not fake.violations, "requests the real GitHub API would reject:\n" + "\n".join(fake.violations)
 
 
-def forge_for(fake: FakeGitHub, sleeps: list[float] | None = None, **settings: Any) -> Any:
-    """A GitHubForge on the fake: no pauses between requests, 1 s timeout, sleeps recorded."""
+def forge_for(fake: FakeGitHub, sleeps: list[float] | None = None, clock: Callable[[], float] | None = None,
+              **settings: Any) -> Any:
+    """A GitHubForge on the fake: no pauses between requests, 10 s timeout, sleeps recorded."""
     from bot.forge.github import GitHubForge, GitHubSettings, LabelSpec, RetryPolicy
 
     defaults: dict[str, Any] = {
-        "seconds_between_requests": 0, "seconds_between_writes": 0, "timeout_seconds": 1,
+        # 10 s: a loaded machine must not turn a slow answer into a timeout; the timeout-fault tests
+        # pass timeout_seconds=1 (the fault delays its answer by 1.6 s)
+        "seconds_between_requests": 0, "seconds_between_writes": 0, "timeout_seconds": 10,
         "labels": (LabelSpec("catalog-bot", "5319e7", "Opened by catalog-bot"), LabelSpec("new-paper", "0e8a16")),
         "retry": RetryPolicy(max_attempts=4, backoff_seconds=2, max_wait_seconds=900),
     }
     defaults.update(settings)
     record = sleeps if sleeps is not None else []
     return GitHubForge(fake.repository, BOT_TOKEN, api_url=fake.url, settings=GitHubSettings(**defaults),
-                       sleep=record.append)
+                       sleep=record.append, clock=clock or time.time)
 
 
 def all_routes_in_description() -> list[str]:

@@ -2,7 +2,7 @@
 
 A narrow protocol in the bot's own words. Two implementations: ``bot.forge.local_git.LocalGitForge``
 (the default without a token: branches in a local git repository, PRs printed) and
-``bot.forge.github.GitHubForge`` (PyGithub, imported there only). Jobs receive a forge; they
+``bot.forge.github.GitHubForge`` (the only module that speaks to GitHub). Jobs receive a forge; they
 never build one.
 """
 

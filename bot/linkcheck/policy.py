@@ -13,11 +13,10 @@ exponential back-off a bounded number of times, then the link is dead.
 
 from __future__ import annotations
 
-import email.utils
-import time
 from dataclasses import dataclass, replace
 from urllib.parse import urljoin
 
+from bot.http_retry import parse_retry_after
 from bot.linkcheck.model import Hop, Verdict
 
 DEAD_STATUSES = frozenset({404, 410})
@@ -157,24 +156,6 @@ def _after_failure(error: str, state: CheckState, policy: Policy) -> Settle | Ag
         return Settle(Verdict.DEAD, None, f"{error} after {state.errors + 1} attempts")
     return Again(replace(state, method="GET", errors=state.errors + 1),
                  delay=policy.backoff * 2 ** state.errors)
-
-
-def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None if absent/bad."""
-    if value is None or not value.strip():
-        return None
-    text = value.strip()
-    try:
-        return max(0.0, float(text))
-    except ValueError:
-        pass
-    try:
-        when = email.utils.parsedate_to_datetime(text)
-    except (TypeError, ValueError):
-        return None
-    if when is None or when.tzinfo is None:
-        return None
-    return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 
 def permanent_redirect(url: str, hops: tuple[Hop, ...]) -> str | None:

@@ -18,7 +18,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from bot.core import arxiv_ids
 from bot.core.paper import Paper
 from bot.core.text import clean_inline, clean_title
 from bot.errors import ConfigError, SourceError
+from bot.http_retry import RetryPolicy, is_retryable_status, parse_retry_after
 
 DEFAULT_BASE = "https://rss.arxiv.org/rss/"
 DEFAULT_CATEGORIES = ("cs.CL", "cs.LG", "cs.AI", "cs.DC", "cs.AR", "cs.PF")
@@ -73,45 +74,26 @@ def fetch_feed(
     """GET ``url`` and return its body. Connection errors, timeouts, 429 and 5xx are retried up to
     ``retries`` times, waiting ``backoff * 2**n`` seconds or the server's Retry-After (at most
     ``max_wait``). Other statuses, or a failure after the last retry, raise SourceError."""
+    policy = RetryPolicy(max_attempts=retries + 1, backoff_seconds=backoff, max_wait_seconds=max_wait)
     problem = ""
-    for attempt in range(retries + 1):
+    for attempt in range(1, policy.max_attempts + 1):
         try:
             response = http_client.get(url, headers={"User-Agent": user_agent}, timeout=timeout,
                                        follow_redirects=True)
         except httpx.TransportError as exc:  # refused, reset, DNS, timeouts
-            problem, wait = f"{type(exc).__name__}: {exc}", None
+            problem, asked = f"{type(exc).__name__}: {exc}", None
         else:
             if response.status_code == 200:
                 return response.content
-            if not _is_retryable(response.status_code):
+            if not is_retryable_status(response.status_code):
                 raise SourceError(f"the arXiv feed {url} answered HTTP {response.status_code}. Check the "
                                   "feed base URL and categories in config/sources.yml.")
             problem = f"HTTP {response.status_code}"
-            wait = _retry_after_seconds(response.headers.get("Retry-After"))
-        if attempt < retries:
-            sleep(min(wait if wait is not None else backoff * 2**attempt, max_wait))
+            asked = parse_retry_after(response.headers.get("Retry-After"))
+        if not policy.gives_up(attempt):
+            sleep(min(policy.delay(attempt, asked), policy.max_wait_seconds))
     raise SourceError(f"could not fetch the arXiv feed {url} after {retries + 1} attempts (last: {problem}). "
                       "arXiv may be down or rate-limiting; nothing was changed, retry the run later.")
-
-
-def _is_retryable(status: int) -> bool:
-    return status == 429 or status >= 500
-
-
-def _retry_after_seconds(value: str | None) -> float | None:
-    """Retry-After as seconds: either a number or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - datetime.now(timezone.utc)).total_seconds())
 
 
 @dataclass(frozen=True)

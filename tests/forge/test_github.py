@@ -1,4 +1,4 @@
-"""GitHubForge against the fake GitHub: real PyGithub, real HTTP on 127.0.0.1, every request
+"""GitHubForge against the fake GitHub: the real httpx client, real HTTP on 127.0.0.1, every request
 validated against GitHub's REST description and GraphQL schema (see tests/fake_github.py)."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from bot.core import markers
 from bot.errors import ForgeError
 from bot.forge.github import (
     Failure,
+    GitHubClient,
     GitHubForge,
     GitHubSettings,
     RetryPolicy,
@@ -21,6 +22,7 @@ from bot.forge.github import (
 )
 from tests.fake_github import (
     BOT_LOGIN,
+    BOT_TOKEN,
     MAINTAINER_TOKEN,
     FakeGitHub,
     all_routes_in_description,
@@ -212,7 +214,7 @@ def test_server_error_on_opening_the_pr_is_checked_then_retried(fake, taxonomy):
 
 def test_timeout_after_the_pr_was_created_is_not_repeated(fake, taxonomy):
     fake.timeout_after_write("POST", PULLS)
-    result = forge_for(fake).propose(paper_change(taxonomy, "2405.00001"))
+    result = forge_for(fake, timeout_seconds=1).propose(paper_change(taxonomy, "2405.00001"))
     assert result.action == "opened" and len(fake.pulls()) == 1
     assert fake.counts["POST " + PULLS] == 1  # found by its branch, not posted twice
     assert fake.pulls()[0].labels == ["catalog-bot", "new-paper"]
@@ -221,7 +223,7 @@ def test_timeout_after_the_pr_was_created_is_not_repeated(fake, taxonomy):
 def test_timeout_after_a_comment_was_posted_is_not_repeated(fake):
     issue = fake.add_issue("Please add our paper", "/add 2405.00001")
     fake.timeout_after_write("POST", COMMENTS)
-    comment = forge_for(fake).upsert_comment(issue.number, "status", "Working on it.")
+    comment = forge_for(fake, timeout_seconds=1).upsert_comment(issue.number, "status", "Working on it.")
     assert [c.id for c in fake.issue_comments(issue.number)] == [comment.id]
     assert fake.counts["POST " + COMMENTS] == 1
 
@@ -242,9 +244,25 @@ def test_secondary_rate_limit_without_retry_after_waits_a_minute(fake, taxonomy)
 
 def test_primary_rate_limit_waits_until_the_reset(fake):
     fake.rate_limit("POST", "/graphql", retry_after=None, primary=True)
+    fake.clock = lambda: 1_800_000_000.0  # the reset is 30 s after this; the forge's clock says the same
     sleeps: list[float] = []
-    forge_for(fake, sleeps).bot_pull_requests()
-    assert len(sleeps) == 1 and 25 <= sleeps[0] <= 32
+    forge_for(fake, sleeps, clock=lambda: 1_800_000_000.0).bot_pull_requests()
+    assert sleeps == [31.0]  # until the reset, plus a second
+
+
+def test_requests_and_writes_are_paced_on_the_injected_clock(fake):
+    now, sleeps = [100.0], []
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        now[0] += seconds
+    settings = GitHubSettings(seconds_between_requests=1, seconds_between_writes=3, timeout_seconds=5)
+    client = GitHubClient(fake.repository, BOT_TOKEN, api_url=fake.url, settings=settings, sleep=sleep,
+                          monotonic=lambda: now[0])
+    client.rest("GET", client.repo_path, "read the repository")
+    client.rest("POST", f"{client.repo_path}/labels", "create a label", body={"name": "one"})
+    client.rest("POST", f"{client.repo_path}/labels", "create a label", body={"name": "two"})
+    assert sleeps == [1.0, 3.0]  # a second after the read; three seconds between the two writes
 
 
 def test_a_rate_limit_longer_than_allowed_fails_cleanly(fake, taxonomy):
@@ -266,7 +284,7 @@ def test_reference_already_exists_from_a_concurrent_run(fake, taxonomy):
 def test_timeout_after_the_branch_was_created(fake, taxonomy):
     fake.timeout_after_write("POST", REFS)
     change = paper_change(taxonomy, "2405.00001")
-    forge_for(fake).propose(change)
+    forge_for(fake, timeout_seconds=1).propose(change)
     assert fake.counts["POST " + REFS] == 1 and fake.counts["GET /repos/{owner}/{repo}/git/ref/{ref}"] == 1
     assert len(fake.pulls()) == 1
 
@@ -436,7 +454,7 @@ def test_tracking_issue_is_created_edited_closed_and_reopened(fake):
 
 def test_a_timed_out_issue_creation_is_found_again(fake):
     fake.timeout_after_write("POST", ISSUES)
-    forge_for(fake).upsert_issue("nightly", "Nightly", "body", ("nightly",))
+    forge_for(fake, timeout_seconds=1).upsert_issue("nightly", "Nightly", "body", ("nightly",))
     assert len([i for i in fake.issues.values() if not i.is_pull]) == 1 and fake.counts["POST " + ISSUES] == 1
 
 

@@ -14,10 +14,11 @@ from bot.forge.github.client import DEFAULT_API_URL, Failure, GitHubClient, GitH
 from bot.forge.github.forge import GitHubForge
 from bot.forge.github.pulls import git_blob_sha
 from bot.forge.github.queries import BotPull, Snapshot, repositories_query
+from bot.forge.github.repos import Repositories
 from bot.forge.github.settings import GitHubSettings, LabelSpec, RetryPolicy
 
 __all__ = [
     "DEFAULT_API_URL", "AccessReport", "BotPull", "Failure", "GitHubClient", "GitHubError", "GitHubForge",
-    "GitHubSettings", "LabelSpec", "RetryPolicy", "Snapshot", "explain", "git_blob_sha",
+    "GitHubSettings", "LabelSpec", "Repositories", "RetryPolicy", "Snapshot", "explain", "git_blob_sha",
     "repositories_query", "retry_delay", "token_kind",
 ]

@@ -1,14 +1,15 @@
 """Speaking to GitHub: one transport for REST and GraphQL, and the retry policy around it.
 
-PyGithub is imported here and nowhere else: it carries the token, the base URL (GitHub
-Enterprise too) and the error types; the bot sends its own small set of REST and GraphQL
-requests through it so that every request is deliberate and countable.
+Every request to GitHub goes through ``GitHubClient``: one ``httpx.Client`` with the token, the
+base URL (GitHub Enterprise too), the pacing GitHub asks integrators for, and the bot's own small
+set of REST and GraphQL requests, so that every request is deliberate and countable.
 
-Retries (``RetryPolicy``): PyGithub's own urllib3 retries are switched off (``retry=0``), so no
-POST is ever repeated blindly. Reads are retried on 5xx and timeouts with back-off; rate limits
-are waited out as GitHub asks (``Retry-After``, ``x-ratelimit-reset``, at least a minute for a
-secondary limit). A write that may have landed (timeout, 5xx) is repeated only after a check
-finds it did not (the PR for the branch, the marked comment, the ref).
+Retries follow ``bot.http_retry.RetryPolicy`` (the policy every HTTP caller shares), with
+GitHub's rules on top: reads are retried on 5xx and timeouts with back-off; rate limits are
+waited out as GitHub asks (``Retry-After``, ``x-ratelimit-reset``, at least a minute for a
+secondary limit). No write is ever repeated blindly: a write that may have landed (timeout, 5xx)
+is repeated only after a check finds it did not (the PR for the branch, the marked comment, the
+ref). Time is injected (``sleep``, ``clock``), so tests never wait.
 """
 
 from __future__ import annotations
@@ -18,18 +19,18 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
-import github
-import requests
-from github import Auth, GithubException
+import httpx
 
 from bot.errors import ForgeError
-from bot.forge.github.settings import GitHubSettings, RetryPolicy
+from bot.forge.github.settings import GitHubSettings
+from bot.http_retry import RetryPolicy, parse_retry_after
 
 T = TypeVar("T")
 DEFAULT_API_URL = "https://api.github.com"
 USER_AGENT = "catalog-bot (+https://github.com/features/actions)"
+API_VERSION = "2022-11-28"
 REPO_NAME_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})/[A-Za-z0-9._-]{1,100}$")
 
 
@@ -45,6 +46,16 @@ class GitHubError(ForgeError):
         self.detail = detail  # GitHub's own message, e.g. "Reference already exists"
 
 
+class GitHubHTTPError(Exception):
+    """An HTTP answer of 400 or more, before the retry policy has looked at it."""
+
+    def __init__(self, status: int, data: Any, headers: Mapping[str, str]) -> None:
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.data = data
+        self.headers = {str(k).lower(): str(v) for k, v in headers.items()}
+
+
 @dataclass(frozen=True)
 class Failure:
     """A failed request as the retry policy sees it. ``status`` 0: no HTTP answer."""
@@ -57,16 +68,13 @@ class Failure:
 
 def failure_of(exc: Exception) -> Failure | None:
     """What went wrong, or None for exceptions that are not about talking to GitHub."""
-    if isinstance(exc, GithubException):
-        headers = {str(k).lower(): str(v) for k, v in (exc.headers or {}).items()}
-        return Failure(exc.status, _error_message(exc.data), headers, exc.status >= 500)
-    if isinstance(exc, requests.exceptions.ConnectTimeout):
+    if isinstance(exc, GitHubHTTPError):
+        return Failure(exc.status, _error_message(exc.data), exc.headers, exc.status >= 500)
+    if isinstance(exc, httpx.ConnectTimeout):
         return Failure(0, "could not connect in time", {}, False)
-    if isinstance(exc, requests.exceptions.Timeout):
+    if isinstance(exc, httpx.TimeoutException):
         return Failure(0, "no answer in time", {}, True)
-    if isinstance(exc, requests.exceptions.RetryError):
-        return Failure(0, f"retries exhausted ({exc})", {}, True)
-    if isinstance(exc, requests.exceptions.RequestException):
+    if isinstance(exc, httpx.TransportError):
         return Failure(0, f"connection failed ({exc.__class__.__name__})", {}, True)
     return None
 
@@ -101,13 +109,14 @@ def retry_delay(failure: Failure, attempt: int, policy: RetryPolicy, now: float)
     exponentially. Server errors and timeouts back off exponentially from ``backoff_seconds``."""
     if is_rate_limit(failure):
         headers = failure.headers
-        if headers.get("retry-after", "").strip().isdigit():
-            return float(headers["retry-after"])
+        asked = parse_retry_after(headers.get("retry-after"), now)
+        if asked is not None:
+            return asked
         if headers.get("x-ratelimit-remaining") == "0" and headers.get("x-ratelimit-reset", "").isdigit():
             return max(0.0, float(headers["x-ratelimit-reset"]) - now) + 1.0
         return max(60.0, policy.backoff_seconds * 2 ** attempt)
     if failure.status == 0 or failure.status >= 500:
-        return policy.backoff_seconds * 2 ** (attempt - 1)
+        return policy.backoff(attempt)
     return None
 
 
@@ -138,35 +147,75 @@ def explain(action: str, failure: Failure, attempts: int, repository: str) -> st
     return f"GitHub refused to {action} (HTTP {status}: {message})"
 
 
+def graphql_url(api_url: str) -> str:
+    """GitHub's GraphQL endpoint for a REST base URL (``/api/v3`` on GitHub Enterprise Server)."""
+    parts = urlsplit(api_url.rstrip("/"))
+    path = parts.path[:-len("/v3")] if parts.path.endswith("/v3") else parts.path
+    return urlunsplit(parts._replace(path=path + "/graphql"))
+
+
 # -- the client ------------------------------------------------------------------------------------
 
 
 class GitHubClient:
-    """REST and GraphQL requests on one repository, each under the retry policy."""
+    """REST and GraphQL requests on one repository, each under the retry policy.
 
-    def __init__(self, repository: str, token: str, *, api_url: str = DEFAULT_API_URL,
+    ``repository`` None: a lookup-only client (``repos.Repositories`` reads any repository)."""
+
+    def __init__(self, repository: str | None, token: str, *, api_url: str = DEFAULT_API_URL,
                  settings: GitHubSettings | None = None, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.time) -> None:
-        if not REPO_NAME_RE.match(repository or ""):
+                 clock: Callable[[], float] = time.time, monotonic: Callable[[], float] = time.monotonic,
+                 http: httpx.Client | None = None) -> None:
+        if repository is not None and not REPO_NAME_RE.match(repository):
             raise ForgeError(f"GITHUB_REPOSITORY must be 'owner/name', got {repository!r}")
         if not token:
             raise ForgeError("no GitHub token: set GITHUB_TOKEN (in Actions: `GITHUB_TOKEN: "
                              "${{ github.token }}` in the step's env)")
-        self.repository = repository
-        self.owner, self.name = repository.split("/", 1)
+        self.repository = repository or ""  # "" for a lookup-only client (other repositories)
+        self.owner, self.name = repository.split("/", 1) if repository else ("", "")
         self.api_url = api_url.rstrip("/")
         self.settings = settings or GitHubSettings()
         self.token = token
-        self._sleep, self._clock = sleep, clock
-        s = self.settings
-        client = github.Github(
-            auth=Auth.Token(token), base_url=self.api_url, timeout=s.timeout_seconds,
-            user_agent=USER_AGENT, per_page=100, retry=0, lazy=True,
-            seconds_between_requests=s.seconds_between_requests or None,
-            seconds_between_writes=s.seconds_between_writes or None,
-        )
-        self._requester = client.requester
+        self._sleep, self._clock, self._monotonic = sleep, clock, monotonic
+        self._last_request: float | None = None
+        self._last_write: float | None = None
+        self._http = http or httpx.Client(timeout=self.settings.timeout_seconds, follow_redirects=True)
+        self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
+                         "User-Agent": USER_AGENT, "X-GitHub-Api-Version": API_VERSION}
+        self.graphql_url = graphql_url(self.api_url)
         self.repo_path = f"/repos/{quote(self.owner)}/{quote(self.name)}"
+
+    # -- one request ---------------------------------------------------------------------------
+
+    def _pace(self, verb: str) -> None:
+        """Space requests out as GitHub asks integrators to (``seconds_between_*`` in config)."""
+        s, now = self.settings, self._monotonic()
+        wait = 0.0
+        if s.seconds_between_requests and self._last_request is not None:
+            wait = self._last_request + s.seconds_between_requests - now
+        if verb != "GET" and s.seconds_between_writes and self._last_write is not None:
+            wait = max(wait, self._last_write + s.seconds_between_writes - now)
+        if wait > 0:
+            self._sleep(wait)
+        self._last_request = self._monotonic()
+        if verb != "GET":
+            self._last_write = self._last_request
+
+    def send(self, verb: str, path: str, *, params: Mapping[str, Any] | None = None,
+             body: Any = None) -> tuple[dict[str, str], Any]:
+        """One request, no retry: ``(headers, JSON or None)``; GitHubHTTPError for 400 and more."""
+        self._pace(verb)
+        url = path if path.startswith(("http://", "https://")) else self.api_url + path
+        response = self._http.request(verb, url, params=dict(params) if params else None,
+                                      json=body, headers=self._headers)
+        headers = {k.lower(): v for k, v in response.headers.items()}
+        try:
+            data = response.json() if response.content else None
+        except ValueError:
+            data = response.text
+        if response.status_code >= 400:
+            raise GitHubHTTPError(response.status_code, data, headers)
+        return headers, data
 
     def call(self, action: str, send: Callable[[], T], *, repeatable: bool = True,
              landed: Callable[[], T | None] | None = None, retry_errors: bool = True) -> T:
@@ -176,7 +225,7 @@ class GitHubClient:
         while True:
             try:
                 return send()
-            except (GithubException, requests.exceptions.RequestException) as exc:
+            except (GitHubHTTPError, httpx.TransportError) as exc:
                 failure = failure_of(exc)
                 assert failure is not None
                 self._sleep(self._delay_or_raise(action, failure, attempt, retry_errors, exc))
@@ -192,7 +241,7 @@ class GitHubClient:
         delay = retry_delay(failure, attempt, policy, self._clock())
         if not retry_errors and not is_rate_limit(failure):
             delay = None
-        if delay is None or attempt >= policy.max_attempts:
+        if delay is None or policy.gives_up(attempt):
             raise GitHubError(explain(action, failure, attempt, self.repository),
                               failure.status, failure.message) from exc
         if delay > policy.max_wait_seconds:
@@ -218,17 +267,12 @@ class GitHubClient:
     def rest(self, verb: str, path: str, action: str, *, params: Mapping[str, Any] | None = None,
              body: Any = None, repeatable: bool = True, landed: Callable[[], Any] | None = None) -> Any:
         def send() -> Any:
-            _, data = self._requester.requestJsonAndCheck(
-                verb, path, parameters=dict(params) if params else None, input=body)
-            return data
+            return self.send(verb, path, params=params, body=body)[1]
         return self.call(action, send, repeatable=repeatable, landed=landed)
 
     def rest_with_headers(self, path: str, action: str) -> tuple[dict[str, str], Any]:
         """A GET returning the response headers (lower-cased names) too."""
-        def send() -> tuple[dict[str, str], Any]:
-            headers, data = self._requester.requestJsonAndCheck("GET", path)
-            return {str(k).lower(): str(v) for k, v in headers.items()}, data
-        return self.call(action, send)
+        return self.call(action, lambda: self.send("GET", path))
 
     def list_all(self, path: str, action: str, params: Mapping[str, Any] | None = None,
              max_pages: int = 50) -> list[Any]:
@@ -245,11 +289,11 @@ class GitHubClient:
                 retry_errors: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """``(data, errors)``: partial errors (a missing repository) are returned, not raised."""
         def send() -> dict[str, Any]:
-            headers, payload = self._requester.requestJsonAndCheck(
-                "POST", self._requester.graphql_url, input={"query": query, "variables": dict(variables)})
+            headers, payload = self.send("POST", self.graphql_url,
+                                         body={"query": query, "variables": dict(variables)})
             errors = payload.get("errors") or []
             if any(e.get("type") == "RATE_LIMITED" for e in errors):
-                raise GithubException(403, {"message": "GraphQL rate limit exceeded"}, headers)
+                raise GitHubHTTPError(403, {"message": "GraphQL rate limit exceeded"}, headers)
             return cast(dict[str, Any], payload)
         payload = self.call(action, send, retry_errors=retry_errors)
         return payload.get("data") or {}, payload.get("errors") or []

@@ -6,12 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bot.http_retry import RetryPolicy
 
-@dataclass(frozen=True)
-class RetryPolicy:
-    max_attempts: int = 4
-    backoff_seconds: float = 2.0
-    max_wait_seconds: float = 900.0
+__all__ = ["GitHubSettings", "LabelSpec", "RetryPolicy"]
 
 
 @dataclass(frozen=True)

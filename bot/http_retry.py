@@ -1,0 +1,62 @@
+"""One retry policy for every HTTP caller (GitHub, the arXiv RSS feed, the link checker's waits).
+
+Pure: nothing here sleeps or reads the clock unless told to. Callers pass their ``sleep`` (and,
+for HTTP dates, ``now``), so tests never wait.
+
+- ``parse_retry_after``: the one parser of a ``Retry-After`` header (delta-seconds or HTTP date).
+- ``RetryPolicy``: how many attempts, the exponential back-off, and the longest wait accepted.
+- ``is_retryable_status``: 429 and 5xx ("come back later"); other statuses are answers.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from dataclasses import dataclass
+
+
+def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date); None if absent/bad.
+
+    ``now`` (Unix seconds) is the time an HTTP date is measured from; the wall clock by default."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    try:
+        return max(0.0, float(text))
+    except ValueError:
+        pass
+    try:
+        when = email.utils.parsedate_to_datetime(text)
+    except (TypeError, ValueError):
+        return None
+    if when is None or when.tzinfo is None:
+        return None
+    return max(0.0, when.timestamp() - (time.time() if now is None else now))
+
+
+def is_retryable_status(status: int) -> bool:
+    """429 and 5xx say "come back later"; every other status is the server's answer."""
+    return status == 429 or status >= 500
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """``max_attempts`` tries in all; waits of ``backoff_seconds * 2**(n-1)`` after the n-th failure,
+    or what the server asked for; a wait longer than ``max_wait_seconds`` is not waited out."""
+
+    max_attempts: int = 4
+    backoff_seconds: float = 2.0
+    max_wait_seconds: float = 900.0
+
+    def backoff(self, attempt: int) -> float:
+        """The back-off after failed attempt ``attempt`` (1-based): 1x, 2x, 4x ... ``backoff_seconds``."""
+        return self.backoff_seconds * 2 ** (attempt - 1)
+
+    def delay(self, attempt: int, asked: float | None = None) -> float:
+        """What the server asked for, else the back-off."""
+        return asked if asked is not None else self.backoff(attempt)
+
+    def gives_up(self, attempt: int) -> bool:
+        """True once ``attempt`` tries have been made and no more are allowed."""
+        return attempt >= self.max_attempts
