@@ -1,11 +1,40 @@
-"""The GitHub Actions edge shared by the jobs: which forge to talk to, and the job summary."""
+"""The edge where a job meets the outside world: the services it talks to, and the job summary.
+
+``build_services(env, ...)`` is the one place that turns the environment (``GITHUB_TOKEN``,
+``GITHUB_REPOSITORY``, ``GITHUB_API_URL``) and the config files into the adapters a job uses:
+
+- ``forge()``: GitHub when a token and a repository are known, else the local-git forge;
+- ``github()``: the GitHub forge (``Forge``, ``IssueTracker``, ``RepoDirectory``), or a clear error;
+- ``repo_directory()``: repository lookups (stars, renames); needs a token but no repository;
+- ``arxiv_lookup()``: the arXiv API (``config/sources.yml`` ``api:``);
+- ``http_client()``: the httpx client for plain HTTP (the arXiv RSS feed).
+
+Jobs receive what they need from here and never build a client themselves. Every builder is
+lazy and cached: a job that never speaks to GitHub never needs a token.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from bot.forge.protocols import Forge
+import httpx
+
+from bot import config
+from bot.errors import ForgeError
+from bot.forge.protocols import Forge, RepoDirectory
+
+if TYPE_CHECKING:
+    from bot.forge.github import GitHubForge, GitHubSettings
+    from bot.sources.arxiv_api import ArxivLookup
+
+NO_TOKEN = ("{job} talks to the GitHub API and needs a token: set GITHUB_TOKEN (locally `export "
+            "GITHUB_TOKEN=$(gh auth token)`, or a fine-grained token with read access to public "
+            "repositories; in Actions `GITHUB_TOKEN: ${{{{ github.token }}}}` in the step's env) "
+            "and run it again")
 
 
 def uses_github(env: Mapping[str, str], repository: str | None = None) -> bool:
@@ -14,16 +43,93 @@ def uses_github(env: Mapping[str, str], repository: str | None = None) -> bool:
     return bool(env.get("GITHUB_TOKEN") and (repository or env.get("GITHUB_REPOSITORY")))
 
 
-def make_forge(env: Mapping[str, str], repo_path: Path, catalog_path: str,
-               repository: str | None = None, api_url: str | None = None) -> Forge:
-    if uses_github(env, repository):
-        from bot.forge.github import GitHubForge  # PyGithub is imported only there
+@dataclass
+class Services:
+    """The adapters of one run, built on first use from the environment and the config files."""
 
-        return GitHubForge.from_environment(env, repository=repository, api_url=api_url,
-                                            catalog_path=catalog_path)
-    from bot.forge.local_git import LocalGitForge
+    env: Mapping[str, str]
+    catalog_path: str = "catalog.md"
+    repo_path: Path = field(default_factory=Path.cwd)  # the local-git repository (no token)
+    repository: str | None = None  # owner/name; default $GITHUB_REPOSITORY
+    api_url: str | None = None  # default $GITHUB_API_URL, else api.github.com
+    github_config: Mapping[str, Any] | None = None  # default config/github.yml
+    sources_config: Mapping[str, Any] | None = None  # default config/sources.yml
 
-    return LocalGitForge(repo_path)
+    @property
+    def is_github(self) -> bool:
+        return uses_github(self.env, self.repository)
+
+    @cached_property
+    def github_settings(self) -> GitHubSettings:
+        from bot.forge.github import GitHubSettings
+
+        return GitHubSettings.from_config(self.github_config if self.github_config is not None
+                                          else config.load("github"))
+
+    def _sources(self) -> Mapping[str, Any]:
+        return self.sources_config if self.sources_config is not None else config.load("sources")
+
+    def forge(self) -> Forge:
+        """GitHub with a token and a repository, else the local-git forge on ``repo_path``."""
+        return self.github() if self.is_github else self._local
+
+    @cached_property
+    def _local(self) -> Forge:
+        from bot.forge.local_git import LocalGitForge
+
+        return LocalGitForge(self.repo_path)
+
+    def github(self) -> GitHubForge:
+        """The GitHub forge of ``repository`` (a ForgeError says what to set when the token or the
+        repository is missing)."""
+        return self._github
+
+    @cached_property
+    def _github(self) -> GitHubForge:
+        from bot.forge.github import GitHubForge
+
+        return GitHubForge.from_environment(self.env, repository=self.repository, api_url=self.api_url,
+                                            settings=self.github_settings, catalog_path=self.catalog_path)
+
+    def repo_directory(self, job: str = "this job") -> RepoDirectory:
+        """Repository lookups (any owner): the run's forge when it has a repository, else a
+        lookup-only client (no repository is needed to read other repositories)."""
+        if not self.env.get("GITHUB_TOKEN"):
+            raise ForgeError(NO_TOKEN.format(job=job))
+        if self.repository or self.env.get("GITHUB_REPOSITORY"):
+            return self._github
+        from bot.forge.github import GitHubClient, Repositories
+        from bot.forge.github.client import DEFAULT_API_URL
+
+        client = GitHubClient(None, self.env["GITHUB_TOKEN"], settings=self.github_settings,
+                              api_url=self.api_url or self.env.get("GITHUB_API_URL") or DEFAULT_API_URL)
+        return Repositories(client)
+
+    def arxiv_lookup(self) -> ArxivLookup:
+        from bot.sources.arxiv_api import ApiSettings, ArxivLookup
+
+        return ArxivLookup.from_settings(ApiSettings.from_config(dict(self._sources())))
+
+    @cached_property
+    def _http(self) -> httpx.Client:
+        return httpx.Client()
+
+    def http_client(self) -> httpx.Client:
+        """The plain-HTTP client of the run (closed by ``close``)."""
+        return self._http
+
+    def close(self) -> None:
+        if "_http" in self.__dict__:
+            self._http.close()
+
+
+def build_services(env: Mapping[str, str], *, catalog_path: str | None = None, repo_path: Path | None = None,
+                   repository: str | None = None, api_url: str | None = None) -> Services:
+    """The run's services from the environment and the config files (``catalog`` from
+    config/poll.yml unless given)."""
+    if catalog_path is None:
+        catalog_path = str(config.load("poll").get("catalog", "catalog.md"))
+    return Services(dict(env), catalog_path, repo_path or Path.cwd(), repository, api_url)
 
 
 def append_step_summary(env: Mapping[str, str], text: str) -> None:

@@ -32,6 +32,7 @@ import httpx
 from bot import config
 from bot.core.templates import render
 from bot.errors import CatalogError
+from bot.forge.actions import build_services
 from bot.jobs.check_stars import GitHubRepoResolver
 from bot.linkcheck import checker
 from bot.linkcheck.arxiv import ArxivResolver
@@ -68,12 +69,11 @@ def main(args: argparse.Namespace) -> int:
 
 
 def default_resolvers(env: Mapping[str, str]) -> tuple[Resolver, ...]:
-    """The arXiv API resolver, and GitHub's when the environment has a token and a repository."""
-    resolvers: list[Resolver] = [ArxivResolver.from_config(config.load("sources"))]
-    if env.get("GITHUB_TOKEN") and env.get("GITHUB_REPOSITORY"):
-        from bot.forge.github import GitHubForge
-
-        resolvers.insert(0, GitHubRepoResolver(GitHubForge.from_environment(env)))
+    """The arXiv API resolver, and GitHub's when the environment has a token."""
+    services = build_services(env, catalog_path="catalog.md")
+    resolvers: list[Resolver] = [ArxivResolver(services.arxiv_lookup())]
+    if env.get("GITHUB_TOKEN"):  # repository lookups need a token, not a repository
+        resolvers.insert(0, GitHubRepoResolver(services.repo_directory("check-links")))
     return tuple(resolvers)
 
 

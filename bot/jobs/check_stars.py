@@ -29,7 +29,7 @@ from bot.core.catalog import Catalog, Item, parse, read_catalog, write_catalog
 from bot.core.entry import Entry, format_stars
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render
-from bot.errors import ForgeError
+from bot.forge.actions import build_services
 from bot.forge.protocols import RepoDirectory, RepoInfo
 from bot.linkcheck import LinkResult, Verdict, extract_links
 
@@ -45,11 +45,6 @@ _REPO_URL_RE = re.compile(
     r"/(?P<name>[A-Za-z0-9._-]{1,100}?)(?:\.git)?(?P<rest>[/?#].*)?$", re.IGNORECASE)
 # What may follow owner/name for the link to show the repository itself (or one of its branches).
 _REPOSITORY_PAGE_RE = re.compile(r"(?:/|/tree/[^/?#]+/?)?(?:[?#].*)?")
-NO_TOKEN = ("{job} looks repositories up through the GitHub API and needs a token: set GITHUB_TOKEN "
-            "(locally `export GITHUB_TOKEN=$(gh auth token)`, or a fine-grained token with read access "
-            "to public repositories) and run it again")
-# The forge needs a repository name, but repository lookups never touch it.
-LOOKUP_ONLY_REPOSITORY = "catalog-bot/lookups"
 
 
 @dataclass(frozen=True)
@@ -309,12 +304,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    env = dict(os.environ)
-    if not env.get("GITHUB_TOKEN"):
-        raise ForgeError(NO_TOKEN.format(job="check-stars"))
-    from bot.forge.github import GitHubForge
-
-    repository = env.get("GITHUB_REPOSITORY") or LOOKUP_ONLY_REPOSITORY
-    directory = GitHubForge.from_environment(env, repository=repository, api_url=args.api_url)
+    directory = build_services(os.environ, catalog_path=str(args.file), api_url=args.api_url).repo_directory(
+        "check-stars")
     run(args.file, directory, taxonomy_module.load(), dry_run=args.dry_run)
     return 0

@@ -17,9 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from bot import config
 from bot.core import templates
-from bot.forge.github import AccessReport, GitHubForge, GitHubSettings
+from bot.forge.actions import build_services
+from bot.forge.github import AccessReport, GitHubSettings
 
 Status = Literal["ok", "info", "warn", "fail"]
 
@@ -97,9 +97,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    settings = GitHubSettings.from_config(config.load("github"))
-    forge = GitHubForge.from_environment(dict(os.environ), repository=args.repository, api_url=args.api_url,
-                                         settings=settings)
+    services = build_services(os.environ, repository=args.repository, api_url=args.api_url)
+    settings = services.github_settings
+    forge = services.github()
     checks, text = run(forge, settings)
     print(text)
     return 1 if any(check.status == "fail" for check in checks) else 0

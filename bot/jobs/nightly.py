@@ -42,7 +42,7 @@ from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render
 from bot.errors import CatalogError, ForgeError
-from bot.forge.actions import append_step_summary
+from bot.forge.actions import NO_TOKEN, append_step_summary, build_services
 from bot.forge.protocols import (
     ChangeRequest,
     Forge,
@@ -54,7 +54,6 @@ from bot.forge.protocols import (
     TrackedIssue,
 )
 from bot.jobs.check_stars import (
-    NO_TOKEN,
     GitHubRepoResolver,
     RememberedRepositories,
     RepoFinding,
@@ -573,15 +572,14 @@ def main(args: argparse.Namespace) -> int:
     if not env.get("GITHUB_TOKEN"):
         raise ForgeError(NO_TOKEN.format(job="nightly") + "; without a token, `python -m bot check-links` "
                          "checks the links of your local catalog.md")
-    from bot.forge.github import GitHubForge
-
     catalog_path = str(config.load("poll").get("catalog", "catalog.md"))
     links_config = config.load("links")
     settings = NightlySettings.from_config(config.load("nightly"), links_config, catalog_path)
     check = settings_from_config(links_config)
-    forge = GitHubForge.from_environment(env, repository=args.repository, api_url=args.api_url,
-                                         catalog_path=catalog_path)
-    arxiv = ArxivResolver.from_config(config.load("sources"))  # GitHub's resolver is built by run()
+    services = build_services(env, catalog_path=catalog_path, repository=args.repository,
+                              api_url=args.api_url)
+    forge = services.github()
+    arxiv = ArxivResolver(services.arxiv_lookup())  # GitHub's resolver is built by run()
     outcome = asyncio.run(_run_with_client(forge, check, settings, taxonomy_module.load(), args.dry_run,
                                            (arxiv,)))
     report(outcome, settings, args.dry_run, env)

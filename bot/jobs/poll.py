@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
+import httpx
+
 from bot import config
 from bot.core import digest, templates
 from bot.core import taxonomy as taxonomy_module
@@ -23,7 +25,7 @@ from bot.core.paper import Paper
 from bot.core.proposals import Proposal, change_request, paper_entry, proposal_marker
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, ForgeError
-from bot.forge.actions import append_step_summary, make_forge, uses_github
+from bot.forge.actions import append_step_summary, build_services
 from bot.forge.protocols import ChangeRequest, Forge, ProposalResult, PullRequest
 
 if TYPE_CHECKING:  # the scorer pulls in scikit-learn: import it only where it runs
@@ -250,12 +252,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--catalog", help="the catalog path relative to the repository root")
 
 
-def load_papers(args: argparse.Namespace, settings_data: dict[str, Any],
-                is_github: bool) -> tuple[list[Paper], str]:
+def load_papers(args: argparse.Namespace, settings_data: dict[str, Any], is_github: bool,
+                http_client: Callable[[], httpx.Client] | None = None) -> tuple[list[Paper], str]:
     """The feed's papers, enriched (code links, venue), and where they came from."""
     import dataclasses
-
-    import httpx
 
     from bot.sources import arxiv_rss as feeds
     if args.feed:
@@ -271,8 +271,11 @@ def load_papers(args: argparse.Namespace, settings_data: dict[str, Any],
         if args.categories:
             categories = tuple(c.strip() for c in args.categories.split(",") if c.strip())
             settings = dataclasses.replace(settings, categories=categories)
-        with httpx.Client() as client:
-            result = feeds.poll(settings, client)
+        if http_client is None:
+            with httpx.Client() as client:
+                result = feeds.poll(settings, client)
+        else:
+            result = feeds.poll(settings, http_client())
         papers, source = list(result.papers), result.source
     return [feeds.enrich(p) for p in papers], source
 
@@ -296,9 +299,12 @@ def main(args: argparse.Namespace) -> int:
         data["catalog"] = args.catalog
     settings = PollSettings.from_config(data, config.load("github"), dry_run=args.dry_run)
     taxonomy = taxonomy_module.load()
-    is_github = uses_github(env)
-    forge = make_forge(env, args.repo, settings.catalog_path)
-    papers, source = load_papers(args, data, is_github)
+    services = build_services(env, catalog_path=settings.catalog_path, repo_path=args.repo)
+    is_github, forge = services.is_github, services.forge()
+    try:
+        papers, source = load_papers(args, data, is_github, services.http_client)
+    finally:
+        services.close()
     if not papers:
         print(templates.render("poll_empty.txt.j2", source=source).strip())
         append_step_summary(env, f"No new papers: the feed {source} is empty "

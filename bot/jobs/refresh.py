@@ -26,7 +26,7 @@ from bot.core.entry import parse_entry
 from bot.core.proposals import EDIT_MARKER_KIND, catalog_edit, insert_edit, proposal_marker
 from bot.core.taxonomy import Taxonomy
 from bot.errors import CatalogError, ForgeError
-from bot.forge.actions import append_step_summary, make_forge
+from bot.forge.actions import append_step_summary, build_services
 from bot.forge.protocols import ChangeRequest, Forge, PullRequest
 
 Action = Literal["rebuilt", "unchanged", "closed", "skipped", "failed", "would rebuild", "would close"]
@@ -156,7 +156,8 @@ def main(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     catalog_path = args.catalog or str(config.load("poll").get("catalog", "catalog.md"))
     taxonomy = taxonomy_module.load()
-    forge = make_forge(env, args.repo, catalog_path, args.repository, args.api_url)
+    forge = build_services(env, catalog_path=catalog_path, repo_path=args.repo, repository=args.repository,
+                           api_url=args.api_url).forge()
     outcomes = run(forge, taxonomy, catalog_path, dry_run=args.dry_run)
     summary = templates.render("refresh_summary.md.j2", outcomes=outcomes, dry_run=args.dry_run).strip()
     print(summary)

@@ -760,8 +760,7 @@ def scorer_router(taxonomy: Taxonomy) -> Router:
 
 
 def main(args: argparse.Namespace) -> int:
-    from bot.forge.github import GitHubForge, GitHubSettings
-    from bot.sources.arxiv_api import ApiSettings, ArxivLookup
+    from bot.forge.actions import build_services
 
     env = dict(os.environ)
     path = args.event_path or (Path(env["GITHUB_EVENT_PATH"]) if env.get("GITHUB_EVENT_PATH") else None)
@@ -771,10 +770,9 @@ def main(args: argparse.Namespace) -> int:
         return 0
     github = config.load("github")
     settings = CommandSettings.from_config(config.load("commands"), github)
-    forge = GitHubForge.from_environment(env, repository=env.get("GITHUB_REPOSITORY") or event.repository,
-                                         settings=GitHubSettings.from_config(github),
-                                         catalog_path=settings.catalog_path)
-    lookup = ArxivLookup.from_settings(ApiSettings.from_config(config.load("sources")))
+    services = build_services(env, catalog_path=settings.catalog_path,
+                              repository=env.get("GITHUB_REPOSITORY") or event.repository)
+    forge, lookup = services.github(), services.arxiv_lookup()
     taxonomy = taxonomy_module.load()
     outcome = run(event, forge, forge, lookup, taxonomy, settings, scorer_router(taxonomy))
     if outcome.ignored:
