@@ -36,9 +36,9 @@ sys.path.insert(0, str(ROOT))
 from bot import config, feeds  # noqa: E402
 from bot import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.catalog import Catalog, Item, parse, read_catalog  # noqa: E402
+from bot.core.matching import title_key  # noqa: E402
 from bot.core.paper import Paper  # noqa: E402
 from bot.core.taxonomy import Taxonomy  # noqa: E402
-from bot.core.text import title_key  # noqa: E402
 from bot.scoring import Scorer, catalog_entries  # noqa: E402
 
 LABELLED = "data/arxiv-2024-cs.AI-labeled.jsonl.gz"

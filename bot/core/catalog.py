@@ -20,15 +20,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rapidfuzz import fuzz, process
-
 from bot.core import arxiv_ids
 from bot.core.entry import Entry, parse_entry, render_entry
+from bot.core.matching import near_titles, title_key
 from bot.core.taxonomy import Taxonomy
-from bot.core.text import slugify, title_key
+from bot.core.text import slugify
 from bot.errors import CatalogError, DuplicateEntryError, UnknownSectionError
 
-FUZZY_TITLE_SCORE = 95.0
 _LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 _HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*\r?\n?$")
 _FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
@@ -153,15 +151,10 @@ class Catalog:
             return None
         if key in self._by_title:
             return self._by_title[key]
-        if not fuzzy or len(key) < 12:
+        if not fuzzy:
             return None
-        numbers = re.findall(r"\d+", key)
-        for candidate, _score, _ in process.extract(
-                key, self._by_title.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_TITLE_SCORE,
-                limit=3):
+        for candidate in near_titles(key, self._by_title.keys()):
             item = self._by_title[candidate]
-            if re.findall(r"\d+", candidate) != numbers:
-                continue
             if arxiv_id and item.arxiv_ids and arxiv_ids.normalize(arxiv_id) not in item.arxiv_ids:
                 continue
             return item

@@ -5,9 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from rapidfuzz import process
-
 from bot import config
+from bot.core.matching import closest_sections
 from bot.core.text import slugify
 from bot.errors import ConfigError, UnknownSectionError
 
@@ -68,15 +67,7 @@ class Taxonomy:
         raise self._unknown(name)
 
     def _unknown(self, name: str) -> UnknownSectionError:
-        choices = [s.id for s in (*self.sections, *self.subsections)]
-        titles = {s.title: s.id for s in (*self.sections, *self.subsections)}
-        scored = process.extract(name, choices + list(titles), limit=6)
-        suggestions: list[str] = []
-        for choice, _score, _ in scored:
-            section_id = titles.get(choice, choice)
-            if section_id not in suggestions:
-                suggestions.append(section_id)
-        suggestions = suggestions[:3]
+        suggestions = [s.id for s in closest_sections(name, (*self.sections, *self.subsections))]
         return UnknownSectionError(
             f"unknown section {name!r}; closest: {', '.join(suggestions)} "
             f"(all: {', '.join(self.section_ids())})",

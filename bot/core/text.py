@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
+import difflib
 import html
 import re
 import unicodedata
 
-# \'e, \"{o}, \v{c}, \c c: a letter accent (u v H c k b) needs braces or a space, so that
-# \beta or \cdot are not read as an accent on "eta" or "dot".
-_LATEX_ACCENTS = re.compile(r"\\(?:[`'^\"~=.]\{?(?P<a>[A-Za-z])\}?"
-                            r"|[uvHckb](?:\{(?P<b>[A-Za-z])\}|\s+(?P<c>[A-Za-z])))")
 _LATEX_COMMAND_WITH_ARG = re.compile(r"\\(?:text\w*|math\w*|emph|mbox|operatorname)\s*\{([^{}]*)\}")
 _LATEX_SYMBOLS = {
     r"\alpha": "α", r"\beta": "β", r"\gamma": "γ", r"\delta": "δ", r"\epsilon": "ε",
@@ -34,12 +31,33 @@ _LATEX_SYMBOL = re.compile("|".join(
 
 _LATEX_MARK = re.compile(r"[\\${}]")
 
+# \'e, \"{o}, \v{c}, \c c, {\'\i}: a letter accent (u v H c k b) needs braces or a space, so that
+# \beta or \cdot are not read as an accent on "eta" or "dot".
+_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
+            ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
+            "b": "\u0331"}
+_ACCENT_RE = re.compile(
+    r"(\{)?\\(?:([`'^\"~=.])|([uvHckb])(?=[\s{]))\s*(\{)?\s*(\\[ij](?![A-Za-z])|[A-Za-z])(?(4)\})(?(1)\})"
+)
+
+
+def latex_accents(text: str) -> str:
+    r"""``V\'aclav Vavry\v{c}uk`` -> ``Václav Vavryčuk``, ``Frol\'{\i}k`` -> ``Frolík``; other LaTeX
+    (``\kappa``, ``\cite{x}``) is left alone."""
+    def accented(match: re.Match[str]) -> str:
+        letter = match.group(5).lstrip("\\")
+        return unicodedata.normalize("NFC", letter + _ACCENTS[match.group(2) or match.group(3)])
+
+    return _ACCENT_RE.sub(accented, text)
+
+
+
 
 def clean_latex(text: str) -> str:
     """Turn the LaTeX found in arXiv titles into plain unicode text."""
     if not _LATEX_MARK.search(text):
         return text  # the common case, and a hot path (every title comparison)
-    text = _LATEX_ACCENTS.sub(lambda m: m["a"] or m["b"] or m["c"], text)
+    text = latex_accents(text)
     for _ in range(3):  # nested \textbf{\emph{x}}
         text = _LATEX_COMMAND_WITH_ARG.sub(lambda m: m.group(1), text)
     text = _LATEX_SYMBOL.sub(lambda m: _LATEX_SYMBOLS[m.group(0)], text)
@@ -63,17 +81,10 @@ def clean_inline(text: str) -> str:
     return " ".join(text.replace("·", "-").split())
 
 
-_NOT_WORD = re.compile(r"[^\w\s]|_")
-
-
-def title_key(text: str) -> str:
-    """The form two titles are compared in: lowercase letters and digits, single spaces."""
-    text = clean_title(text)
-    if not text.isascii():  # strip accents (é -> e); ASCII titles, the most, skip the work
-        text = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in text if not unicodedata.combining(c))
-    text = _NOT_WORD.sub(" ", text.lower())
-    return " ".join(text.split())
+def unified_diff(path: str, old: str, new: str) -> str:
+    """The change from ``old`` to ``new`` as ``git diff`` shows it for ``path`` (a/ and b/ names)."""
+    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
+                                        f"a/{path}", f"b/{path}"))
 
 
 def escape_markdown(text: str) -> str:

@@ -15,7 +15,6 @@ The same lookups answer the link checker for github.com repository links
 from __future__ import annotations
 
 import argparse
-import difflib
 import os
 import re
 import sys
@@ -29,6 +28,7 @@ from bot.core.catalog import Catalog, Item, parse, read_catalog, write_catalog
 from bot.core.entry import Entry, format_stars
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render
+from bot.core.text import unified_diff
 from bot.forge.actions import build_services
 from bot.forge.protocols import RepoDirectory, RepoInfo
 from bot.linkcheck import LinkResult, Verdict, extract_links
@@ -280,8 +280,7 @@ def run(path: Path, directory: RepoDirectory, taxonomy: Taxonomy | None, dry_run
     """Refresh ``path`` in place (unless ``dry_run``) and print the report."""
     old = read_catalog(path, taxonomy).render()
     new, findings, looked_up = refresh_text(old, directory, taxonomy)
-    diff = "".join(difflib.unified_diff(old.splitlines(True), new.splitlines(True),
-                                        f"a/{path.name}", f"b/{path.name}"))
+    diff = unified_diff(path.name, old, new)
     written = new != old and not dry_run
     if written:
         write_catalog(path, new, taxonomy, old_text=old)

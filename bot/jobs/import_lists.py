@@ -22,15 +22,13 @@ from pathlib import Path
 from typing import TextIO
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from rapidfuzz import fuzz, process
-
 from bot import config
 from bot.core import arxiv_ids, templates
 from bot.core import taxonomy as taxonomy_module
 from bot.core.catalog import Placement, parse, render_document, write_catalog
 from bot.core.entry import Entry
+from bot.core.matching import near_titles, same_name_title, same_paper_title, title_key
 from bot.core.taxonomy import Taxonomy
-from bot.core.text import title_key
 from bot.errors import CatalogError, ConfigError, SourceError
 from bot.jobs.lint import duplicate_pairs
 from bot.sources.lists import Fields, SourceItem, Unreadable, extract, github_repo, read_items
@@ -329,9 +327,6 @@ def _candidate(fields: Fields, item: SourceItem, rule: Rule | None, mapping: Map
 
 # -- merging the same paper across lists -------------------------------------------------------
 
-SAME_ID_TITLE_SCORE = 70.0  # two titles given with one arXiv id: below this they are two papers
-
-
 @dataclass
 class Record:
     """Everything the lists say about one paper or resource."""
@@ -413,7 +408,7 @@ def _majority_title_cluster(group: list[Candidate]) -> tuple[list[Candidate], li
     clusters: list[list[Candidate]] = []
     short = [c for c in group if len(c.key.split()) <= 3]
     for candidate in (c for c in group if len(c.key.split()) > 3):
-        home = next((c for c in clusters if _same_paper_title(c[0].key, candidate.key)), None)
+        home = next((c for c in clusters if same_paper_title(c[0].key, candidate.key)), None)
         if home is None:
             clusters.append([candidate])
         else:
@@ -423,10 +418,6 @@ def _majority_title_cluster(group: list[Candidate]) -> tuple[list[Candidate], li
     winner = max(clusters, key=lambda c: (len({x.source for x in c}), -c[0].order))
     winner = sorted(winner + short, key=lambda c: c.order)
     return winner, [c for cluster in clusters if cluster[0] not in winner for c in cluster]
-
-
-def _same_paper_title(a: str, b: str) -> bool:
-    return fuzz.token_set_ratio(a, b) >= SAME_ID_TITLE_SCORE
 
 
 def _merge_same_titles(records: list[Record], result: Merge) -> list[Record]:
@@ -473,13 +464,11 @@ class TitleIndex:
             return None
         if key in self._keys:
             return self._keys[key]
-        numbers = re.findall(r"\d+", key)
-        for other, _score, _ in process.extract(key, self._keys.keys(), scorer=fuzz.ratio,
-                                                score_cutoff=self.title_match, limit=3):
-            if re.findall(r"\d+", other) == numbers and _compatible(self._keys[other], arxiv_id):
+        for other in near_titles(key, self._keys.keys(), cutoff=self.title_match):
+            if _compatible(self._keys[other], arxiv_id):
                 return self._keys[other]
         for other in self._names.get(_name_of(key) or "", []):
-            if fuzz.token_set_ratio(key, other) >= 90 and re.findall(r"\d+", other) == numbers:
+            if same_name_title(key, other):
                 return self._keys[other]
         return None
 

@@ -10,24 +10,19 @@ when it finds anything, 0 with a one-line summary when the catalog is clean.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from rapidfuzz import fuzz, process
-
 from bot.core import arxiv_ids, templates
 from bot.core import taxonomy as taxonomy_module
-from bot.core.catalog import FUZZY_TITLE_SCORE, Catalog, Heading, Item, contents_problems, read_catalog
+from bot.core.catalog import Catalog, Heading, Item, contents_problems, read_catalog
+from bot.core.matching import near_identical_pairs, title_key
 from bot.core.taxonomy import Taxonomy
-from bot.core.text import title_key
 from bot.errors import UnknownSectionError
 
-MIN_FUZZY_KEY = 12  # shorter titles are compared exactly only (as in Catalog.find_by_title)
 _ENTRY_HINT = ("expected one line `- [Title](url) - Authors · arXiv ID · Mon YYYY · [pdf](..) · "
                "[code](..)` (config/templates/entry.md.j2)")
 
@@ -61,31 +56,11 @@ def duplicate_pairs(entries: Sequence[tuple[str, str | None]]) -> list[tuple[int
             found.setdefault((first_by_key[key], index), "same title")
         elif key:
             first_by_key[key] = index
-    for first, later in _near_identical(list(first_by_key.values()), keys):
+    for first, later in near_identical_pairs(list(first_by_key.values()), keys):
         ids = (entries[first][1], entries[later][1])
         if not (ids[0] and ids[1] and ids[0] != ids[1]):
             found.setdefault((first, later), "nearly the same title")
     return sorted((a, b, why) for (a, b), why in found.items())
-
-
-def _near_identical(indexes: list[int], keys: list[str]) -> set[tuple[int, int]]:
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for index in indexes:
-        if len(keys[index]) >= MIN_FUZZY_KEY:
-            words = keys[index].split()
-            blocks["^" + words[0]].append(index)
-            blocks["$" + words[-1]].append(index)
-    pairs = set()
-    for members in blocks.values():
-        if len(members) < 2:
-            continue
-        scores = process.cdist([keys[i] for i in members], [keys[i] for i in members],
-                               scorer=fuzz.ratio, score_cutoff=FUZZY_TITLE_SCORE)
-        for row, column in zip(*scores.nonzero(), strict=True):
-            a, b = members[int(row)], members[int(column)]
-            if a < b and re.findall(r"\d+", keys[a]) == re.findall(r"\d+", keys[b]):
-                pairs.add((a, b))
-    return pairs
 
 
 def duplicate_problems(catalog: Catalog) -> list[Problem]:

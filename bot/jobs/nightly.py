@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime
-import difflib
 import json
 import os
 import re
@@ -41,6 +40,7 @@ from bot.core.catalog import Catalog, parse
 from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render
+from bot.core.text import unified_diff
 from bot.errors import CatalogError, ForgeError
 from bot.forge.actions import NO_TOKEN, append_step_summary, build_services
 from bot.forge.protocols import (
@@ -446,8 +446,7 @@ def publish_pull_request(forge: Forge, change: ChangeRequest, base_text: str, dr
         forge.close_pull_request(existing, render("nightly_pr_closed.md.j2", pull=existing).strip())
         return existing, "closed", ""
     if dry_run:
-        diff = "".join(difflib.unified_diff(base_text.splitlines(True), new_text.splitlines(True),
-                                            f"a/{change.path}", f"b/{change.path}"))
+        diff = unified_diff(change.path, base_text, new_text)
         return existing, "would update" if existing else "would open", diff
     result = forge.propose(change)
     return result.pull_request, result.action, result.diff

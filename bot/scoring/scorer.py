@@ -21,9 +21,9 @@ from threadpoolctl import threadpool_limits
 
 from bot.core import templates
 from bot.core.catalog import Catalog
+from bot.core.matching import title_key
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
-from bot.core.text import title_key
 from bot.scoring import cache
 from bot.scoring.features import TextFeatures
 from bot.scoring.neighbours import CatalogEntry, nearest

@@ -20,9 +20,9 @@ from requests.adapters import HTTPAdapter
 
 from bot.core import arxiv_ids
 from bot.core.paper import Paper
-from bot.core.text import clean_inline, clean_title
+from bot.core.text import clean_inline, clean_title, latex_accents
 from bot.errors import SourceError
-from bot.sources.arxiv_rss import USER_AGENT, enrich, latex_accents
+from bot.sources.arxiv_rss import USER_AGENT, enrich
 
 DEFAULT_QUERY_URL = "https://export.arxiv.org/api/query"
 MAX_BATCH = 100
@@ -183,7 +183,7 @@ def paper_from_result(result: arxiv.Result) -> Paper | None:
     paper = Paper(
         arxiv_id=arxiv_id,
         version=int(version) if version.isdigit() else None,
-        title=clean_title(latex_accents(result.title)),
+        title=clean_title(result.title),
         abstract=" ".join(result.summary.split()),
         authors=tuple(clean_inline(latex_accents(a.name)) for a in result.authors),
         categories=tuple(c for c in categories if c),

@@ -15,7 +15,6 @@ import io
 import json
 import re
 import time
-import unicodedata
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -28,7 +27,7 @@ import httpx
 
 from bot.core import arxiv_ids
 from bot.core.paper import Paper
-from bot.core.text import clean_inline, clean_title
+from bot.core.text import clean_inline, clean_title, latex_accents
 from bot.errors import ConfigError, SourceError
 from bot.http_retry import RetryPolicy, is_retryable_status, parse_retry_after
 
@@ -203,7 +202,7 @@ def _entry_paper(entry: Any) -> Paper | None:
         arxiv_id=found.group("id"),
         version=int(found.group("version")) if found.group("version") else None,
         announce_type=announce.strip().lower() or "new",
-        title=clean_title(latex_accents(str(entry.get("title", "")))),
+        title=clean_title(str(entry.get("title", ""))),
         abstract=abstract_of(summary),
         authors=split_authors(str(entry.get("author", ""))),
         categories=tuple(t["term"] for t in entry.get("tags", []) if t.get("term")),
@@ -239,23 +238,6 @@ def split_authors(creator: str) -> tuple[str, ...]:
     split = [part for name in names for part in re.split(r"\s+and\s+(?![^()]*\))", name)]
     cleaned = (clean_inline(re.sub(r"\([^()]*\)", "", latex_accents(name))) for name in split)
     return tuple(name for name in cleaned if name)
-
-
-_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
-            ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328"}
-_ACCENT_RE = re.compile(
-    r"(\{)?\\(?:([`'^\"~=.])|([uvHck])(?=[\s{]))\s*(\{)?\s*(\\[ij](?![A-Za-z])|[A-Za-z])(?(4)\})(?(1)\})"
-)
-
-
-def latex_accents(text: str) -> str:
-    r"""``V\'aclav Vavry\v{c}uk`` -> ``Václav Vavryčuk``, ``Frol\'{\i}k`` -> ``Frolík``; other LaTeX
-    (``\kappa``, ``\cite{x}``) is left alone."""
-    def accented(match: re.Match[str]) -> str:
-        letter = match.group(5).lstrip("\\")
-        return unicodedata.normalize("NFC", letter + _ACCENTS[match.group(2) or match.group(3)])
-
-    return _ACCENT_RE.sub(accented, text)
 
 
 def _announce_date(entry: Any) -> str:
@@ -327,7 +309,7 @@ def paper_from_record(record: dict[str, Any]) -> Paper:
     return Paper(
         arxiv_id=found.group("id"),
         version=int(version) if version else None,
-        title=clean_title(latex_accents(str(record["title"]))),
+        title=clean_title(str(record["title"])),
         abstract=" ".join(str(record.get("abstract") or "").split()),
         authors=tuple(str(a) for a in authors),
         categories=tuple(str(c) for c in categories),

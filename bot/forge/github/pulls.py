@@ -11,7 +11,6 @@ How the bot's pull requests stay clean:
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import warnings
 from collections.abc import Mapping
@@ -19,6 +18,7 @@ from dataclasses import replace
 from typing import Any, Literal, cast
 from urllib.parse import quote
 
+from bot.core.text import unified_diff
 from bot.errors import ForgeError
 from bot.forge.github.client import GitHubClient, GitHubError
 from bot.forge.github.issues import Issues
@@ -30,11 +30,6 @@ def git_blob_sha(text: str) -> str:
     """The git object id of ``text`` as a file (what GitHub reports as the blob's oid)."""
     data = text.encode("utf-8")
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
-
-
-def unified_diff(path: str, old: str, new: str) -> str:
-    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                        f"a/{path}", f"b/{path}"))
 
 
 class PullRequests:

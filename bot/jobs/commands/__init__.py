@@ -25,10 +25,8 @@ from pathlib import Path
 from typing import Any, Protocol
 from urllib.parse import urlsplit
 
-from rapidfuzz import process
-
 from bot import config
-from bot.core import arxiv_ids, markers, templates
+from bot.core import arxiv_ids, markers, matching, templates
 from bot.core import taxonomy as taxonomy_module
 from bot.core.catalog import Catalog, Item, own_id, parse
 from bot.core.entry import parse_entry, render_entry
@@ -510,12 +508,7 @@ def closest_sections(name: str, taxonomy: Taxonomy, limit: int = 3) -> list[str]
     """The paper sections and subsections nearest to ``name`` (by id or heading), as
     "`id` (Heading)"."""
     papers = [s for s in (*taxonomy.sections, *taxonomy.subsections) if s.kind == "papers"]
-    names = {**{s.id: s for s in papers}, **{s.title.lower(): s for s in papers}}
-    found: dict[str, str] = {}
-    for choice, _score, _ in process.extract(name.lower(), list(names), limit=2 * limit):
-        section = names[choice]
-        found.setdefault(section.id, f"`{section.id}` ({safe_text(section.title)})")
-    return list(found.values())[:limit]
+    return [f"`{s.id}` ({safe_text(s.title)})" for s in matching.closest_sections(name, papers, limit)]
 
 
 def _refuse_unless_maintainer(index: int, command: Command, work: Run) -> bool:
