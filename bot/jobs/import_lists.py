@@ -78,7 +78,7 @@ class Route:
 
 
 @dataclass(frozen=True)
-class Mapping:
+class ImportMapping:
     taxonomy: Taxonomy
     rules: tuple[Rule, ...] = ()
     exclude: tuple[Exclusion, ...] = ()
@@ -126,7 +126,7 @@ class FileMapping:
     """A mapping narrowed to one file, remembering the decision for each heading path (the
     entries of a section share it)."""
 
-    def __init__(self, mapping: Mapping) -> None:
+    def __init__(self, mapping: ImportMapping) -> None:
         self.mapping = mapping
         self._rules: dict[str, Rule | None] = {}
         self._exclusions: dict[str, Exclusion | None] = {}
@@ -166,7 +166,7 @@ def _regex(value: str | None, where: str) -> re.Pattern[str] | None:
                           f"expression ({exc}); fix it and run `python -m bot validate-config`") from exc
 
 
-def load_mapping(taxonomy: Taxonomy, directory: Path | None = None) -> Mapping:
+def load_mapping(taxonomy: Taxonomy, directory: Path | None = None) -> ImportMapping:
     """Read and check ``config/import-mapping.yml``: patterns compile, targets exist."""
     data = config.load(MAPPING, directory)
     rules = tuple(Rule(r["to"], tuple(r.get("files", ["*"])), _regex(r.get("path"), f"rules[{i}].path"),
@@ -181,12 +181,12 @@ def load_mapping(taxonomy: Taxonomy, directory: Path | None = None) -> Mapping:
                   _regex(rr.get("text"), f"routes.{name}.rules[{j}].text"))
         for j, rr in enumerate(r.get("rules", []))), float(r.get("guess_weight", 1)))
         for name, r in data["routes"].items()}
-    mapping = Mapping(taxonomy, rules, exclude, routes, float(data["title_match"]))
+    mapping = ImportMapping(taxonomy, rules, exclude, routes, float(data["title_match"]))
     _check_targets(mapping)
     return mapping
 
 
-def _check_targets(mapping: Mapping) -> None:
+def _check_targets(mapping: ImportMapping) -> None:
     targets = [(f"rules[{i}].to", r.to) for i, r in enumerate(mapping.rules)]
     for name, route in mapping.routes.items():
         targets.append((f"routes.{name}.default", route.default))
@@ -252,7 +252,7 @@ class FileReport:
         return sum(len(lines) for lines in self.unreadable.values())
 
 
-def read_source(source: Source, mapping: Mapping, start: int,
+def read_source(source: Source, mapping: ImportMapping, start: int,
                 index: int) -> tuple[list[Candidate], FileReport]:
     """The candidates one list (the ``index``-th) gives, numbered from ``start``."""
     items, navigation = read_items(source.name, source.text)
@@ -304,7 +304,7 @@ def _remember_left_out(item: SourceItem, why: str, report: FileReport) -> None:
             report.left_out.setdefault(title_key(fields.title), why)
 
 
-def _candidate(fields: Fields, item: SourceItem, rule: Rule | None, mapping: Mapping,
+def _candidate(fields: Fields, item: SourceItem, rule: Rule | None, mapping: ImportMapping,
                position: tuple[int, int], report: FileReport) -> Candidate | None:
     if rule is None or not item.linked:
         report.title_only += 1
@@ -639,7 +639,7 @@ class ImportResult:
         return render_document(taxonomy, self.placed)
 
 
-def run(sources: Sequence[Source], mapping: Mapping) -> ImportResult:
+def run(sources: Sequence[Source], mapping: ImportMapping) -> ImportResult:
     """Read, map, merge and place every source; pure (no files written)."""
     ordered = sorted(sources, key=lambda s: (s.name, s.label))
     candidates: list[Candidate] = []

@@ -82,7 +82,7 @@ PR_MARKER = "nightly-maintenance"
 STATE_VERSION = 1
 UNREACHED = "not reached within the nightly time budget"
 ISSUE_BODY_LIMIT = 65_000  # GitHub refuses issue bodies over 65,536 characters
-_LOGIN_RE = re.compile(r"(?i)(?:^|[/?&=._-])(?:log-?in|sign-?in|sign_in|auth|sso|session|accounts?)"
+_LOGIN_PAGE_RE = re.compile(r"(?i)(?:^|[/?&=._-])(?:log-?in|sign-?in|sign_in|auth|sso|session|accounts?)"
                        r"(?:[/?&=._-]|$)")
 
 
@@ -199,7 +199,7 @@ class Night:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class NightlyResult:
     night: Night
     pull_request: PullRequest | None
     pr_action: str  # opened, updated, unchanged, closed, none; "would open|update|close" in a dry run
@@ -223,8 +223,8 @@ def doubtful_redirect(old: str, new: str) -> str:
         return "it leads from https to plain http"
     if before.path.strip("/") and not after.path.strip("/"):
         return "it leads to the site's home page: the page itself may be gone"
-    to_login = _LOGIN_RE.search(f"{after.path}?{after.query}")
-    if to_login and not _LOGIN_RE.search(f"{before.path}?{before.query}"):
+    to_login = _LOGIN_PAGE_RE.search(f"{after.path}?{after.query}")
+    if to_login and not _LOGIN_PAGE_RE.search(f"{before.path}?{before.query}"):
         return "it leads to a login page"
     return ""
 
@@ -508,7 +508,7 @@ async def check_links(links: Sequence[Link], services: Services, check: CheckSet
 
 
 async def run(services: Services, check: CheckSettings, settings: NightlySettings,
-              taxonomy: Taxonomy | None, today: datetime.date, dry_run: bool = False) -> Outcome:
+              taxonomy: Taxonomy | None, today: datetime.date, dry_run: bool = False) -> NightlyResult:
     """One nightly run: check, assess, then publish the issue (it keeps the state) and the PR."""
     started = time.monotonic()
     text = services.forge.read_file(settings.catalog_path)
@@ -534,7 +534,7 @@ async def run(services: Services, check: CheckSettings, settings: NightlySetting
 
 def _publish(services: Services, night: Night, infos: Mapping[str, RepoInfo], text: str,
              settings: NightlySettings, taxonomy: Taxonomy | None, tracked: TrackedIssue | None,
-             dry_run: bool) -> Outcome:
+             dry_run: bool) -> NightlyResult:
     """The issue first (it carries the state), then the PR; a failure of one does not stop the other."""
     failures: list[str] = []
     issue: IssueRef | None = None
@@ -553,7 +553,7 @@ def _publish(services: Services, night: Night, infos: Mapping[str, RepoInfo], te
         pull, pr_action, diff = publish_pull_request(services.forge, change, text, dry_run)
     except ForgeError as exc:
         failures.append(f"maintenance PR: {exc}")
-    return Outcome(night, pull, pr_action, issue, issue_action, diff, tuple(failures))
+    return NightlyResult(night, pull, pr_action, issue, issue_action, diff, tuple(failures))
 
 
 # -- the job ------------------------------------------------------------------------------------------
@@ -588,13 +588,13 @@ def main(args: argparse.Namespace) -> int:
 
 
 async def _run_with_client(forge: Any, check: CheckSettings, settings: NightlySettings,
-                           taxonomy: Taxonomy, dry_run: bool, resolvers: Sequence[Resolver]) -> Outcome:
+                           taxonomy: Taxonomy, dry_run: bool, resolvers: Sequence[Resolver]) -> NightlyResult:
     async with make_client(check) as client:
         services = Services(forge, forge, forge, forge, HttpChecker(client, check), resolvers)
         return await run(services, check, settings, taxonomy, datetime.date.today(), dry_run)
 
 
-def report(outcome: Outcome, settings: NightlySettings, dry_run: bool, env: Mapping[str, str]) -> str:
+def report(outcome: NightlyResult, settings: NightlySettings, dry_run: bool, env: Mapping[str, str]) -> str:
     """Print the run's summary (and the PR diff in a dry run); append it to the job summary."""
     summary = render("nightly_summary.md.j2", o=outcome, night=outcome.night, settings=settings,
                      counts=count_findings(outcome.night.repo_findings), dry_run=dry_run).strip()

@@ -33,7 +33,7 @@ Action = Literal["rebuilt", "unchanged", "closed", "skipped", "failed", "would r
 
 
 @dataclass(frozen=True)
-class Outcome:
+class PullRefresh:
     pull_request: PullRequest
     action: Action
     reason: str = ""
@@ -49,28 +49,28 @@ def rebuild_change(pull: PullRequest, marker: Mapping[str, object], taxonomy: Ta
 
 
 def refresh_digest(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: Taxonomy,
-                   catalog_path: str, dry_run: bool = False) -> Outcome:
+                   catalog_path: str, dry_run: bool = False) -> PullRefresh:
     """A batch-mode digest PR: rebuilt with its ticked papers that are not in the catalog yet;
     closed when none is left."""
     entries = digest.combine(digest.entries_of(pull.body), [], catalog)
     change = digest.digest_change(entries, taxonomy, catalog_path, pull.branch)
     if change is None:
         if dry_run:
-            return Outcome(pull, "would close", "no ticked paper left")
+            return PullRefresh(pull, "would close", "no ticked paper left")
         comment = templates.render("refresh_digest_closed.md.j2", pull=pull, entries=entries).strip()
         forge.close_pull_request(pull, comment)
-        return Outcome(pull, "closed", "no ticked paper left")
+        return PullRefresh(pull, "closed", "no ticked paper left")
     if dry_run:
-        return Outcome(pull, "would rebuild")
+        return PullRefresh(pull, "would rebuild")
     try:
         result = forge.propose(change)
     except ForgeError as exc:
-        return Outcome(pull, "failed", str(exc))
-    return Outcome(result.pull_request, "unchanged" if result.action == "unchanged" else "rebuilt")
+        return PullRefresh(pull, "failed", str(exc))
+    return PullRefresh(result.pull_request, "unchanged" if result.action == "unchanged" else "rebuilt")
 
 
 def refresh_edit(forge: Forge, pull: PullRequest, marker: Mapping[str, Any], catalog: Catalog,
-                 taxonomy: Taxonomy, catalog_path: str, dry_run: bool = False) -> Outcome:
+                 taxonomy: Taxonomy, catalog_path: str, dry_run: bool = False) -> PullRefresh:
     """A /remove or /move PR: rebuilt on the current default branch; closed once the catalog
     already says what it asks for (the paper gone, or already in the target section)."""
     arxiv_id, section = str(marker.get("arxiv_id") or ""), marker.get("section")
@@ -81,27 +81,27 @@ def refresh_edit(forge: Forge, pull: PullRequest, marker: Mapping[str, Any], cat
     done = item is None or (section is not None and (item.section, item.subsection) == (section, subsection))
     if done:
         if dry_run:
-            return Outcome(pull, "would close", "the catalog already says so")
+            return PullRefresh(pull, "would close", "the catalog already says so")
         comment = templates.render("refresh_edit_closed.md.j2", pull=pull, marker=marker,
                                    item=item, path=catalog_path).strip()
         forge.close_pull_request(pull, comment)
-        return Outcome(pull, "closed", "the catalog already says so")
+        return PullRefresh(pull, "closed", "the catalog already says so")
     if dry_run:
-        return Outcome(pull, "would rebuild")
+        return PullRefresh(pull, "would rebuild")
     placement = (str(section), subsection) if section else None
     change = ChangeRequest(branch=pull.branch, title=pull.title, body=pull.body, commit_message=pull.title,
                            path=catalog_path, edit=catalog_edit(arxiv_id, placement, taxonomy), labels=())
     try:
         result = forge.propose(change)
     except CatalogError as exc:
-        return Outcome(pull, "skipped", str(exc))
+        return PullRefresh(pull, "skipped", str(exc))
     except ForgeError as exc:
-        return Outcome(pull, "failed", str(exc))
-    return Outcome(result.pull_request, "unchanged" if result.action == "unchanged" else "rebuilt")
+        return PullRefresh(pull, "failed", str(exc))
+    return PullRefresh(result.pull_request, "unchanged" if result.action == "unchanged" else "rebuilt")
 
 
 def refresh_one(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: Taxonomy,
-                catalog_path: str, dry_run: bool = False) -> Outcome:
+                catalog_path: str, dry_run: bool = False) -> PullRefresh:
     if markers.find(pull.body, digest.MARKER_KIND) is not None:
         return refresh_digest(forge, pull, catalog, taxonomy, catalog_path, dry_run)
     edit_marker = markers.find(pull.body, EDIT_MARKER_KIND)
@@ -109,31 +109,31 @@ def refresh_one(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: Tax
         return refresh_edit(forge, pull, edit_marker, catalog, taxonomy, catalog_path, dry_run)
     marker = proposal_marker(pull)
     if not marker or not marker.get("line") or not marker.get("section"):
-        return Outcome(pull, "skipped", "no arxiv marker with an entry line: not a one-paper PR")
+        return PullRefresh(pull, "skipped", "no arxiv marker with an entry line: not a one-paper PR")
     entry = parse_entry(str(marker["line"]))
     if entry is None:
-        return Outcome(pull, "skipped", "the marker's entry line is not a canonical entry")
+        return PullRefresh(pull, "skipped", "the marker's entry line is not a canonical entry")
     present = catalog.find(str(marker.get("arxiv_id") or entry.arxiv_id or ""), entry.title)
     if present is not None:
         if dry_run:
-            return Outcome(pull, "would close", f"already at line {present.line_number}")
+            return PullRefresh(pull, "would close", f"already at line {present.line_number}")
         comment = templates.render("refresh_closed.md.j2", pull=pull, marker=marker, item=present,
                                    path=catalog_path).strip()
         forge.close_pull_request(pull, comment)
-        return Outcome(pull, "closed", f"already at line {present.line_number}")
+        return PullRefresh(pull, "closed", f"already at line {present.line_number}")
     if dry_run:
-        return Outcome(pull, "would rebuild")
+        return PullRefresh(pull, "would rebuild")
     try:
         result = forge.propose(rebuild_change(pull, marker, taxonomy, catalog_path))
     except (CatalogError, ValueError) as exc:
-        return Outcome(pull, "skipped", str(exc))
+        return PullRefresh(pull, "skipped", str(exc))
     except ForgeError as exc:
-        return Outcome(pull, "failed", str(exc))
-    return Outcome(result.pull_request, "unchanged" if result.action == "unchanged" else "rebuilt")
+        return PullRefresh(pull, "failed", str(exc))
+    return PullRefresh(result.pull_request, "unchanged" if result.action == "unchanged" else "rebuilt")
 
 
 def run(forge: Forge, taxonomy: Taxonomy, catalog_path: str = "catalog.md",
-        dry_run: bool = False) -> list[Outcome]:
+        dry_run: bool = False) -> list[PullRefresh]:
     """Refresh every open bot PR against the default branch as it is now."""
     text = forge.read_file(catalog_path)
     if not text:

@@ -22,7 +22,7 @@ import httpx
 
 from bot.linkcheck.gate import CONTINUE, FRESH, Gate
 from bot.linkcheck.model import LinkResult, Verdict
-from bot.linkcheck.policy import Again, CheckState, Outcome, Settle, decide, give_up, permanent_redirect
+from bot.linkcheck.policy import Again, Answer, CheckState, Settle, decide, give_up, permanent_redirect
 from bot.linkcheck.settings import CheckSettings
 
 
@@ -50,7 +50,7 @@ def host_key(url: str) -> str:
 
 @dataclass(frozen=True)
 class _Sent:
-    outcome: Outcome
+    outcome: Answer
     started: float
 
 
@@ -64,7 +64,7 @@ class HttpChecker:
         self._rng = rng or random.Random()
         self._global = Gate(settings.concurrency)
         self._hosts: dict[str, Gate] = {}
-        self._lingering: set[asyncio.Task[Outcome]] = set()
+        self._lingering: set[asyncio.Task[Answer]] = set()
         self.requests = 0
 
     @property
@@ -87,7 +87,7 @@ class HttpChecker:
                 return self._result(url, state, step, requests)
             state = step.state
 
-    async def _wait_before_retry(self, step: Again, outcome: Outcome, deadline: float,
+    async def _wait_before_retry(self, step: Again, outcome: Answer, deadline: float,
                                  requests: int) -> Again | Settle:
         """Sleep out the retry's delay (holding no slot), or give up if it would pass the deadline."""
         delay = self._jitter(step.delay)
@@ -137,7 +137,7 @@ class HttpChecker:
         started = loop.time()
         self.requests += 1
         task = loop.create_task(self._request(method, url))
-        def release(_: asyncio.Task[Outcome]) -> None:
+        def release(_: asyncio.Task[Answer]) -> None:
             self._global.release()
             host.release()
 
@@ -147,23 +147,23 @@ class HttpChecker:
             return _Sent(task.result(), started)
         self._lingering.add(task)
         task.add_done_callback(self._lingering.discard)
-        return _Sent(Outcome(error="timeout"), started)
+        return _Sent(Answer(error="timeout"), started)
 
-    async def _request(self, method: str, url: str) -> Outcome:
-        """One request, reduced to an Outcome (it never raises)."""
+    async def _request(self, method: str, url: str) -> Answer:
+        """One request, reduced to an Answer (it never raises)."""
         headers = {"Range": "bytes=0-0"} if method == "GET" else {}
         try:
             return await asyncio.wait_for(self._fetch(method, url, headers), self._settings.abandon_after)
         except (httpx.TimeoutException, asyncio.TimeoutError):
-            return Outcome(error="timeout")
+            return Answer(error="timeout")
         except httpx.ConnectError as exc:
-            return Outcome(error=f"cannot connect ({exc or type(exc).__name__})")
+            return Answer(error=f"cannot connect ({exc or type(exc).__name__})")
         except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError):
-            return Outcome(error="connection reset")
+            return Answer(error="connection reset")
         except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
-            return Outcome(error=f"{type(exc).__name__}: {exc}")
+            return Answer(error=f"{type(exc).__name__}: {exc}")
 
-    async def _fetch(self, method: str, url: str, headers: dict[str, str]) -> Outcome:
+    async def _fetch(self, method: str, url: str, headers: dict[str, str]) -> Answer:
         async with self._client.stream(method, url, headers=headers) as response:
-            return Outcome(status=response.status_code, location=response.headers.get("location"),
+            return Answer(status=response.status_code, location=response.headers.get("location"),
                            retry_after=response.headers.get("retry-after"))

@@ -40,7 +40,7 @@ class Policy:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class Answer:
     """One answer: an HTTP status with its headers, or a failure (``error`` set)."""
 
     status: int | None = None
@@ -76,7 +76,7 @@ class Again:
     delay: float = 0.0
 
 
-def decide(outcome: Outcome, state: CheckState, policy: Policy) -> Settle | Again:
+def decide(outcome: Answer, state: CheckState, policy: Policy) -> Settle | Again:
     """The next step after ``outcome`` answered ``state.method state.url``."""
     if outcome.error is not None:
         return _after_failure(outcome.error, state, policy)
@@ -104,7 +104,7 @@ def _confirm_with_get(head_status: int, policy: Policy) -> bool:
     return 400 <= head_status < 500 and not trusted
 
 
-def give_up(outcome: Outcome, waited_for: str) -> Settle:
+def give_up(outcome: Answer, waited_for: str) -> Settle:
     """The verdict when the per-link deadline runs out before the next try.
 
     A 429, or a 503 that named its Retry-After, said "come back later": unknown, not dead.
@@ -127,7 +127,7 @@ def _follow(location: str, status: int, state: CheckState, policy: Policy) -> Se
                             timeouts=state.timeouts, rate_limits=state.rate_limits))
 
 
-def _after_rate_limit(outcome: Outcome, state: CheckState, policy: Policy) -> Settle | Again:
+def _after_rate_limit(outcome: Answer, state: CheckState, policy: Policy) -> Settle | Again:
     wait = parse_retry_after(outcome.retry_after)
     wait = policy.backoff * 2 ** state.rate_limits if wait is None else wait
     if state.rate_limits >= policy.rate_limit_retries or wait > policy.max_retry_after:
@@ -135,7 +135,7 @@ def _after_rate_limit(outcome: Outcome, state: CheckState, policy: Policy) -> Se
     return Again(replace(state, rate_limits=state.rate_limits + 1), delay=wait)
 
 
-def _after_server_error(outcome: Outcome, state: CheckState, policy: Policy) -> Settle | Again:
+def _after_server_error(outcome: Answer, state: CheckState, policy: Policy) -> Settle | Again:
     status = outcome.status or 0
     if state.errors >= policy.error_retries:
         return Settle(Verdict.DEAD, status, f"HTTP {status} after {state.errors + 1} attempts")

@@ -44,8 +44,8 @@ from bot.linkcheck.gate import CONTINUE, FRESH, Gate
 from bot.linkcheck.model import Hop
 from bot.linkcheck.policy import (
     Again,
+    Answer,
     CheckState,
-    Outcome,
     Policy,
     Settle,
     decide,
@@ -563,49 +563,49 @@ POLICY = Policy(backoff=0.5)
 
 
 @pytest.mark.parametrize(("method", "outcome", "expected"), [
-    ("HEAD", Outcome(200), Settle(Verdict.ALIVE, 200)),
-    ("GET", Outcome(206), Settle(Verdict.ALIVE, 206)),
-    ("HEAD", Outcome(404), Settle(Verdict.DEAD, 404, "HTTP 404")),
-    ("HEAD", Outcome(410), Settle(Verdict.DEAD, 410, "HTTP 410")),
-    ("HEAD", Outcome(405), Again(CheckState("u", "GET"))),
-    ("HEAD", Outcome(403), Again(CheckState("u", "GET"))),
-    ("HEAD", Outcome(501), Again(CheckState("u", "GET"))),
-    ("HEAD", Outcome(400), Again(CheckState("u", "GET"))),
-    ("GET", Outcome(403), Settle(Verdict.DEAD, 403, "HTTP 403")),
-    ("HEAD", Outcome(500), Again(CheckState("u", "GET", errors=1), 0.5)),
-    ("HEAD", Outcome(503, retry_after="3"), Again(CheckState("u", "GET", errors=1), 3.0)),
-    ("HEAD", Outcome(429, retry_after="2"), Again(CheckState("u", "HEAD", rate_limits=1), 2.0)),
-    ("HEAD", Outcome(error="timeout"), Again(CheckState("u", "GET", timeouts=1), 0.5)),
-    ("HEAD", Outcome(error="connection reset"), Again(CheckState("u", "GET", errors=1), 0.5)),
-    ("HEAD", Outcome(304), Settle(Verdict.ALIVE, 304)),
+    ("HEAD", Answer(200), Settle(Verdict.ALIVE, 200)),
+    ("GET", Answer(206), Settle(Verdict.ALIVE, 206)),
+    ("HEAD", Answer(404), Settle(Verdict.DEAD, 404, "HTTP 404")),
+    ("HEAD", Answer(410), Settle(Verdict.DEAD, 410, "HTTP 410")),
+    ("HEAD", Answer(405), Again(CheckState("u", "GET"))),
+    ("HEAD", Answer(403), Again(CheckState("u", "GET"))),
+    ("HEAD", Answer(501), Again(CheckState("u", "GET"))),
+    ("HEAD", Answer(400), Again(CheckState("u", "GET"))),
+    ("GET", Answer(403), Settle(Verdict.DEAD, 403, "HTTP 403")),
+    ("HEAD", Answer(500), Again(CheckState("u", "GET", errors=1), 0.5)),
+    ("HEAD", Answer(503, retry_after="3"), Again(CheckState("u", "GET", errors=1), 3.0)),
+    ("HEAD", Answer(429, retry_after="2"), Again(CheckState("u", "HEAD", rate_limits=1), 2.0)),
+    ("HEAD", Answer(error="timeout"), Again(CheckState("u", "GET", timeouts=1), 0.5)),
+    ("HEAD", Answer(error="connection reset"), Again(CheckState("u", "GET", errors=1), 0.5)),
+    ("HEAD", Answer(304), Settle(Verdict.ALIVE, 304)),
 ])
-def test_decide_first_answer(method: str, outcome: Outcome, expected: object) -> None:
+def test_decide_first_answer(method: str, outcome: Answer, expected: object) -> None:
     assert decide(outcome, CheckState("u", method), POLICY) == expected
 
 
 def test_decide_bounds_every_kind_of_retry() -> None:
-    assert decide(Outcome(500), CheckState("u", "GET", errors=2), POLICY) == \
+    assert decide(Answer(500), CheckState("u", "GET", errors=2), POLICY) == \
         Settle(Verdict.DEAD, 500, "HTTP 500 after 3 attempts")
-    assert decide(Outcome(error="timeout"), CheckState("u", "GET", timeouts=1), POLICY) == \
+    assert decide(Answer(error="timeout"), CheckState("u", "GET", timeouts=1), POLICY) == \
         Settle(Verdict.DEAD, None, "timed out 2 times")
-    assert decide(Outcome(429, retry_after="1"), CheckState("u", rate_limits=3), POLICY).verdict is Verdict.UNKNOWN  # type: ignore[union-attr]
-    assert decide(Outcome(429, retry_after="999"), CheckState("u"), POLICY).verdict is Verdict.UNKNOWN  # type: ignore[union-attr]
-    assert decide(Outcome(503, retry_after="999"), CheckState("u"), POLICY).verdict is Verdict.UNKNOWN  # type: ignore[union-attr]
+    assert decide(Answer(429, retry_after="1"), CheckState("u", rate_limits=3), POLICY).verdict is Verdict.UNKNOWN  # type: ignore[union-attr]
+    assert decide(Answer(429, retry_after="999"), CheckState("u"), POLICY).verdict is Verdict.UNKNOWN  # type: ignore[union-attr]
+    assert decide(Answer(503, retry_after="999"), CheckState("u"), POLICY).verdict is Verdict.UNKNOWN  # type: ignore[union-attr]
 
 
 def test_decide_head_404_can_be_confirmed_with_get() -> None:
     careful = replace(POLICY, trust_head_not_found=False)
-    assert decide(Outcome(404), CheckState("u"), careful) == Again(CheckState("u", "GET"))
-    assert decide(Outcome(404), CheckState("u", "GET"), careful) == Settle(Verdict.DEAD, 404, "HTTP 404")
+    assert decide(Answer(404), CheckState("u"), careful) == Again(CheckState("u", "GET"))
+    assert decide(Answer(404), CheckState("u", "GET"), careful) == Settle(Verdict.DEAD, 404, "HTTP 404")
 
 
 def test_decide_follows_relative_redirects_and_stops_loops() -> None:
-    step = decide(Outcome(301, location="../b?x=1"), CheckState("https://h.org/a/c"), POLICY)
+    step = decide(Answer(301, location="../b?x=1"), CheckState("https://h.org/a/c"), POLICY)
     assert step == Again(CheckState("https://h.org/b?x=1", hops=(Hop("https://h.org/a/c", 301, "https://h.org/b?x=1"),)))
     looping = CheckState("https://h.org/b", hops=(Hop("https://h.org/a", 302, "https://h.org/b"),))
-    assert decide(Outcome(302, location="/a"), looping, POLICY) == Settle(Verdict.DEAD, 302, "redirect loop")
+    assert decide(Answer(302, location="/a"), looping, POLICY) == Settle(Verdict.DEAD, 302, "redirect loop")
     many = CheckState("https://h.org/10", hops=tuple(Hop(f"https://h.org/{i}", 302, "") for i in range(10)))
-    assert decide(Outcome(302, location="/11"), many, POLICY).verdict is Verdict.DEAD  # type: ignore[union-attr]
+    assert decide(Answer(302, location="/11"), many, POLICY).verdict is Verdict.DEAD  # type: ignore[union-attr]
 
 
 def test_parse_retry_after() -> None:

@@ -18,7 +18,7 @@ from bot.core.taxonomy import Taxonomy
 from bot.errors import CatalogError, ConfigError
 from bot.jobs import import_lists as importer
 from bot.jobs import lint
-from bot.jobs.import_lists import Mapping, Source
+from bot.jobs.import_lists import ImportMapping, Source
 from bot.sources.lists import Fields, Unreadable, extract, read_items
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -50,12 +50,12 @@ def titled(name: str, title: str) -> Fields:
 
 
 @pytest.fixture(scope="module")
-def mapping(taxonomy: Taxonomy) -> Mapping:
+def mapping(taxonomy: Taxonomy) -> ImportMapping:
     return importer.load_mapping(taxonomy, ROOT / "config")
 
 
 @pytest.fixture(scope="module")
-def result(mapping: Mapping) -> importer.ImportResult:
+def result(mapping: ImportMapping) -> importer.ImportResult:
     return importer.run(importer.read_sources(ALL_LISTS), mapping)
 
 
@@ -245,7 +245,7 @@ def test_the_whole_import_meets_the_catalog_targets(result: importer.ImportResul
 
 
 def test_unmapped_sections_and_unreadable_entries_are_counted(taxonomy: Taxonomy) -> None:
-    mapping = Mapping(taxonomy, rules=(importer.Rule("kv-cache", path=importer._regex("KV", "test")),))
+    mapping = ImportMapping(taxonomy, rules=(importer.Rule("kv-cache", path=importer._regex("KV", "test")),))
     text_ = ("# List\n\n## KV\n\n- [SnapKV: LLM Knows What You are Looking for Before Generation]"
              "(https://arxiv.org/abs/2404.14469)\n- Just a sentence without any link at all\n\n"
              "## Serving\n\n- [Orca: A Distributed Serving System](https://arxiv.org/abs/2201.00001)\n")
@@ -257,7 +257,7 @@ def test_unmapped_sections_and_unreadable_entries_are_counted(taxonomy: Taxonomy
     assert placement_of(run, "2404.14469") == ("kv-cache", None)
 
 
-def test_import_is_deterministic_whatever_the_order_of_the_files(mapping: Mapping, taxonomy: Taxonomy,
+def test_import_is_deterministic_whatever_the_order_of_the_files(mapping: ImportMapping, taxonomy: Taxonomy,
                                                                  result: importer.ImportResult) -> None:
     shuffled = importer.read_sources(ALL_LISTS)
     random.Random(7).shuffle(shuffled)
@@ -367,7 +367,7 @@ def test_a_resource_named_like_a_paper_is_not_listed_twice(taxonomy: Taxonomy) -
               "(https://arxiv.org/abs/2404.14469)\n\n## Tools\n\n"
               "- [SnapKV: LLM Knows What You are Looking for Before Generation](https://github.com/FasterDecoding/SnapKV)"
               "\n")
-    mapping = Mapping(taxonomy, rules=(importer.Rule("kv-cache", path=importer._regex("KV", "t")),
+    mapping = ImportMapping(taxonomy, rules=(importer.Rule("kv-cache", path=importer._regex("KV", "t")),
                                        importer.Rule("tools", path=importer._regex("Tools", "t"))))
     run = importer.run([Source("l.md", "l.md", source)], mapping)
     assert (run.papers, run.resources) == (1, 0)

@@ -29,8 +29,8 @@ from bot.core.entry import Entry
 from bot.jobs.nightly import (
     ISSUE_MARKER,
     UNREACHED,
+    NightlyResult,
     NightlySettings,
-    Outcome,
     Services,
     TrackedIssue,
     checking_order,
@@ -121,11 +121,11 @@ def fake(fake_github: FakeGitHub) -> FakeGitHub:  # noqa: F811
 
 
 def night(fake: FakeGitHub, web: tuple[Site, Site], taxonomy, day: datetime.date, dry_run: bool = False,
-          settings: NightlySettings = SETTINGS) -> Outcome:
+          settings: NightlySettings = SETTINGS) -> NightlyResult:
     """One nightly run against the fake GitHub and the loopback web."""
     site, twin = web
 
-    async def go() -> Outcome:
+    async def go() -> NightlyResult:
         mounts = {f"https://127.0.0.1:{site.port}": HttpsTwin(twin.port)}
         async with httpx.AsyncClient(timeout=2.0, follow_redirects=False, mounts=mounts) as client:
             forge = forge_for(fake)

@@ -42,7 +42,7 @@ from bot.sources.arxiv_api import LookupResult, LookupStatus
 MARKER_KIND = "command-status"  # the status comment on an issue
 HANDLED_EVENTS = {("issue_comment", "created"), ("issues", "opened"), ("issues", "edited")}
 WRITE_COMMANDS = {"add", "remove", "move", "approve"}
-_LOGIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
+_GITHUB_LOGIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
 _PATH_RE = re.compile(r"^(/[A-Za-z0-9._~%+-]+){2,}/?$")
 _URL_RE = re.compile(r"^https?://[^\s()<>\[\]`]+$")  # a link the bot wrote (PR, comment)
 
@@ -163,7 +163,7 @@ def safe_text(text: str) -> str:
 
 def mention(login: str) -> str:
     """``@login`` for a real login (the requester), else the login as code."""
-    return f"@{login}" if _LOGIN_RE.match(login) else code_span(login)
+    return f"@{login}" if _GITHUB_LOGIN_RE.match(login) else code_span(login)
 
 
 def fenced(line: str) -> str:
@@ -272,7 +272,7 @@ def _pending(raw: Any, taxonomy: Taxonomy, hosts: Sequence[str]) -> Pending | No
         return None
     code_ok = not pending.code_url or normalize_code_url(pending.code_url, hosts)[0] == pending.code_url
     valid = (arxiv_ids.is_valid(pending.arxiv_id) and code_ok and parse_entry(pending.line)
-             and _LOGIN_RE.match(pending.requested_by) and _URL_RE.match(pending.request_url))
+             and _GITHUB_LOGIN_RE.match(pending.requested_by) and _URL_RE.match(pending.request_url))
     return pending if valid else None
 
 
@@ -359,7 +359,7 @@ class Run:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class CommandRun:
     """What ``run`` did: ``ignored`` says why nothing happened; ``body`` is the status comment."""
 
     ignored: str = ""
@@ -369,19 +369,19 @@ class Outcome:
 
 
 def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxonomy: Taxonomy,
-        settings: CommandSettings, router: Router | None = None) -> Outcome:
+        settings: CommandSettings, router: Router | None = None) -> CommandRun:
     """Run the commands of one event; every service is injected."""
     # Bots (other apps, and this bot answering itself) never give commands.
     if is_bot(event.author, event.author_type, settings.bot_logins) or is_bot(
             event.sender, event.sender_type, settings.bot_logins):
-        return Outcome(ignored=f"written by a bot ({event.sender})")
+        return CommandRun(ignored=f"written by a bot ({event.sender})")
     # An issue edit that leaves the body alone asks for nothing new.
     if not event.body_changed:
-        return Outcome(ignored="the issue's body did not change")
+        return CommandRun(ignored="the issue's body did not change")
     # No command, no answer: most comments are conversation.
     commands = event_commands(event, settings.form)
     if not commands:
-        return Outcome(ignored="no command in the text")
+        return CommandRun(ignored="no command in the text")
     # React at once, so the author sees the bot is on it.
     issues.add_reaction(event.issue_number, event.comment_id, "eyes")
     existing = _status_comment(issues, event.issue_number, settings.bot_logins)
@@ -399,7 +399,7 @@ def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxono
         return _fail(event, issues, state, str(exc), taxonomy, settings)
     body = render_status(work)
     issues.upsert_comment(event.issue_number, MARKER_KIND, body)
-    return Outcome(body=body, replies=tuple(sorted(work.replies, key=lambda r: r.order)),
+    return CommandRun(body=body, replies=tuple(sorted(work.replies, key=lambda r: r.order)),
                    exit_code=1 if work.transient_failure else 0)
 
 
@@ -420,13 +420,13 @@ def _status_comment(issues: IssueTracker, number: int, bot_logins: Sequence[str]
 
 
 def _fail(event: Event, issues: IssueTracker, state: IssueState, message: str, taxonomy: Taxonomy,
-          settings: CommandSettings) -> Outcome:
+          settings: CommandSettings) -> CommandRun:
     """The run could not start (permission or catalog unreadable): say so, keep the state."""
     failure = Reply((0, 0), "failed", "", {"reason": safe_text(message)})
     body = templates.render("command_status.md.j2", **_status_context(
         event, state, [failure], False, taxonomy, settings))
     issues.upsert_comment(event.issue_number, MARKER_KIND, body)
-    return Outcome(body=body, exit_code=1)
+    return CommandRun(body=body, exit_code=1)
 
 
 # -- acting on the commands ----------------------------------------------------------------------

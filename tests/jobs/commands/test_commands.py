@@ -25,9 +25,9 @@ from bot.core.entry import Entry, parse_entry, render_entry
 from bot.core.taxonomy import Taxonomy
 from bot.jobs.commands import (
     MARKER_KIND,
+    CommandRun,
     CommandSettings,
     Event,
-    Outcome,
     Router,
     code_span,
     fenced,
@@ -141,7 +141,7 @@ def payload(name: str, text: str, user: str, user_type: str = "User", serial: in
 
 def handle(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy, text: str, user: str = MAINTAINER_LOGIN,
            name: str = "issue_comment.created", serial: int = 0, user_type: str = "User",
-           settings: CommandSettings = SETTINGS, router: Router | None = None) -> Outcome:
+           settings: CommandSettings = SETTINGS, router: Router | None = None) -> CommandRun:
     """Deliver one event as GitHub Actions would, and run the job on it."""
     data = payload(name, text, user, user_type, serial)
     event = read_event(name.split(".")[0], data)
