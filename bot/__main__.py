@@ -3,12 +3,18 @@
 Each job module has ``configure(parser)`` to declare its arguments and ``main(args) -> int``,
 which builds what the job needs (config, catalog, forge, sources) and runs it. Expected errors
 (``BotError``) print one actionable line and exit 1; anything else is a bug: traceback, exit 3.
+
+Logging is configured here and nowhere else: plain human lines on stderr ("warning: ...",
+"error: ..."; progress and notes without a prefix), ``--verbose`` for debug detail, ``--quiet``
+for warnings and errors only. Jobs log through ``logging.getLogger(__name__)``; what a job
+prints on stdout (reports, JSON, JSONL) is its output and is not logging.
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import os
 import sys
 import traceback
@@ -34,16 +40,51 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
+log = logging.getLogger("bot")
+
+
+class _HumanFormatter(logging.Formatter):
+    """``warning: message`` and ``error: message``; info and debug lines as they are."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        message = super().format(record)
+        return message if record.levelno < logging.WARNING else f"{record.levelname.lower()}: {message}"
+
+
+def configure_logging(verbose: bool = False, quiet: bool = False) -> None:
+    """One stderr handler on the ``bot`` logger: INFO by default, DEBUG with ``--verbose``,
+    WARNING with ``--quiet``. Warnings of Python itself (``warnings.warn``) go there too."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_HumanFormatter("%(message)s"))
+    for existing in [h for h in log.handlers if getattr(h, "_bot_handler", False)]:
+        log.removeHandler(existing)
+    handler._bot_handler = True  # type: ignore[attr-defined]
+    log.addHandler(handler)
+    log.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
+    logging.captureWarnings(True)
+    logging.getLogger("py.warnings").handlers = [handler]
+
+
+def _logging_flags(parser: argparse.ArgumentParser, default: object) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("-v", "--verbose", action="store_true", default=default,
+                       help="also log debug detail (requests, retries, timings) on stderr")
+    group.add_argument("-q", "--quiet", action="store_true", default=default,
+                       help="log only warnings and errors on stderr")
+
+
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; only the chosen job's module is imported (to declare its arguments), so
     that ``python -m bot lint`` does not pay for scikit-learn."""
     parser = argparse.ArgumentParser(
         prog="python -m bot", description="catalog-bot: keeps catalog.md, a curated list of "
         "efficient-LLM research, alive.")
+    _logging_flags(parser, False)
     sub = parser.add_subparsers(dest="command", metavar="<job>", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
         job = sub.add_parser(name, help=help_text, description=help_text)
         job.set_defaults(module=module_name)
+        _logging_flags(job, argparse.SUPPRESS)  # also accepted after the job's name
         if name != command:
             continue
         try:
@@ -59,17 +100,18 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
-    command = next((a for a in argv if not a.startswith("-")), None)
+    command = next((a for a in argv if not a.startswith("-")), None)  # -v/-q may come first
     args = build_parser(command).parse_args(argv)
+    configure_logging(args.verbose, args.quiet)
     if getattr(args, "missing", False):
-        print(f"error: the {args.command} job is not part of this version", file=sys.stderr)
+        log.error("the %s job is not part of this version", args.command)
         return 2
     module = importlib.import_module(args.module)
     try:
         code: int = module.main(args)
         return code
     except BotError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        log.error("%s", exc)
         return 1
     except KeyboardInterrupt:
         return 130
@@ -78,8 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except Exception:
         traceback.print_exc()
-        print("error: unexpected failure (a bug): please report it with the traceback above",
-              file=sys.stderr)
+        log.error("unexpected failure (a bug): please report it with the traceback above")
         return 3
 
 

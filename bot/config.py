@@ -8,8 +8,8 @@ about, not fatal; defaults come from the schema, so a missing file or key means 
 from __future__ import annotations
 
 import copy
+import logging
 import os
-import warnings
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -18,6 +18,8 @@ import jsonschema
 import yaml
 
 from bot.errors import ConfigError
+
+log = logging.getLogger(__name__)
 
 SCHEMA_DIR = Path(__file__).parent / "config_schemas"
 ENV_CONFIG_DIR = "CATALOG_BOT_CONFIG"
@@ -97,7 +99,7 @@ def validate(name: str, data: Any, source: str) -> dict[str, Any]:
         details = "; ".join(_describe(e) for e in errors[:5])
         raise ConfigError(f"{source}: {details} Fix the file and run `python -m bot validate-config`.")
     for key in _unknown_keys(schema, data, ""):
-        warnings.warn(f"{source}: unknown key {key!r} is ignored (typo?)", stacklevel=2)
+        log.warning("%s: unknown key %r is ignored (typo?)", source, key)
     merged: dict[str, Any] = _merge(_defaults(schema), data)
     return merged
 

@@ -8,6 +8,7 @@ already proposed or rejected), scored, routed to a section, proposed (branch + P
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -27,6 +28,8 @@ from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, ForgeError
 from bot.forge.actions import append_step_summary, build_services
 from bot.forge.protocols import ChangeRequest, Forge, ProposalResult, PullRequest
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # the scorer pulls in scikit-learn: import it only where it runs
     from bot.scoring import Decision
@@ -162,8 +165,7 @@ def proposal_for(paper: Paper, decision: Decision, settings: PollSettings) -> Pr
 
 
 def _progress(message: str) -> None:
-    if sys.stderr.isatty():
-        print(f"… {message}", file=sys.stderr, flush=True)
+    log.info("… %s", message)
 
 
 def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Forge,

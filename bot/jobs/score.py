@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -30,6 +31,8 @@ from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError
 from bot.scoring import Decision, Scorer
 from bot.sources import arxiv_rss as feeds
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[str], None]
 
@@ -85,8 +88,7 @@ def write_atomically(path: Path, write: Callable[[TextIO], ScoreReport]) -> Scor
 
 
 def _progress(message: str) -> None:
-    if sys.stderr.isatty():
-        print(f"… {message}", file=sys.stderr, flush=True)
+    log.info("… %s", message)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

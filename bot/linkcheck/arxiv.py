@@ -15,8 +15,8 @@ call. What it answers:
 
 from __future__ import annotations
 
+import logging
 import re
-import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -26,6 +26,8 @@ from bot.core import arxiv_ids
 from bot.errors import SourceError
 from bot.linkcheck.model import LinkResult, Verdict
 from bot.sources.arxiv_api import ApiSettings, ArxivLookup, LookupResult, LookupStatus
+
+log = logging.getLogger(__name__)
 
 HOSTS = frozenset({"arxiv.org", "www.arxiv.org", "export.arxiv.org"})
 WITHDRAWN_NOTE = "withdrawn by its authors"
@@ -105,8 +107,8 @@ class ArxivResolver:
             try:
                 results = self._lookup.lookup(batch)
             except SourceError as exc:
-                warnings.warn(f"the arXiv lookup failed, so the links of {len(ids) - start} papers are "
-                              f"checked over HTTP instead: {exc}", stacklevel=2)
+                log.warning("the arXiv lookup failed, so the links of %d papers are checked over HTTP "
+                            "instead: %s", len(ids) - start, exc)
                 break
             if any(r.status in (LookupStatus.FOUND, LookupStatus.WITHDRAWN) for r in results.values()):
                 papers.update(results)  # an answer finding none of the ids is not trusted

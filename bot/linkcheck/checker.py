@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-import warnings
+import logging
 from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import replace
 
 from bot.linkcheck.http import HttpChecker
 from bot.linkcheck.model import LinkResult, Resolver, Verdict
 from bot.linkcheck.settings import CheckSettings
+
+log = logging.getLogger(__name__)
 
 Progress = Callable[[LinkResult], None]
 
@@ -69,8 +71,8 @@ async def _resolve(resolver: Resolver, keys: list[str], settle: Callable[[str, L
     try:
         answers = await asyncio.to_thread(resolver.resolve, keys)
     except Exception as exc:  # a failing API must not hide the links: fall back to HTTP
-        warnings.warn(f"resolver {resolver.name} failed ({exc}); checking its {len(keys)} links "
-                      "over HTTP instead", stacklevel=1)
+        log.warning("resolver %s failed (%s); checking its %d links over HTTP instead",
+                    resolver.name, exc, len(keys))
         answers = {}
     pending = []
     for key in keys:

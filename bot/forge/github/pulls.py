@@ -12,7 +12,7 @@ How the bot's pull requests stay clean:
 from __future__ import annotations
 
 import hashlib
-import warnings
+import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Literal, cast
@@ -24,6 +24,8 @@ from bot.forge.github.client import GitHubClient, GitHubError
 from bot.forge.github.issues import Issues
 from bot.forge.github.queries import BotPull, RepositoryView
 from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
+
+log = logging.getLogger(__name__)
 
 
 def git_blob_sha(text: str) -> str:
@@ -147,7 +149,7 @@ class PullRequests:
         try:
             self._decorate(pull.number, change)
         except ForgeError as exc:  # the PR is fine without them; say so and carry on
-            warnings.warn(f"PR #{pull.number} opened, but {exc}", stacklevel=2)
+            log.warning("PR #%d opened, but %s", pull.number, exc)
         return replace(pull, labels=self._labels_for(change))
 
     def _discard_branch(self, branch: str) -> None:
@@ -156,8 +158,7 @@ class PullRequests:
             if self._find_open_pull_rest(branch) is None:
                 self._delete_branch(branch)
         except ForgeError as exc:  # GitHub is down: say so, and let the original error through
-            warnings.warn(f"branch {branch} is left behind without a PR; delete it or rerun ({exc})",
-                          stacklevel=3)
+            log.warning("branch %s is left behind without a PR; delete it or rerun (%s)", branch, exc)
 
     @staticmethod
     def _pull_from_rest(data: Mapping[str, Any]) -> PullRequest:

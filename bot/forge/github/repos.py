@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import warnings
+import logging
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
@@ -10,6 +10,8 @@ from bot.errors import ForgeError
 from bot.forge.github.client import REPO_NAME_RE, GitHubClient
 from bot.forge.github.queries import repositories_query
 from bot.forge.protocols import RepoInfo
+
+log = logging.getLogger(__name__)
 
 T = TypeVar("T")
 REPOSITORIES_PER_QUERY = 100
@@ -42,7 +44,7 @@ class Repositories:
                                                retry_errors=len(batch) == 1)
         except ForgeError as exc:
             if len(batch) == 1:
-                warnings.warn(f"{batch[0]}: not checked ({exc})", stacklevel=2)
+                log.warning("%s: not checked (%s)", batch[0], exc)
                 return
             data, errors = {}, [{"message": str(exc)}]
         not_found = {str(e["path"][0]) for e in errors if e.get("type") == "NOT_FOUND" and e.get("path")}
