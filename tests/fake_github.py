@@ -370,6 +370,7 @@ class FakeGitHub:
         self.workflow_permissions: dict[str, Any] | None = {
             "default_workflow_permissions": "read", "can_approve_pull_request_reviews": True}
         self.delete_branch_on_merge = True
+        self.mergeable_unknown = False  # True: GraphQL's mergeable is UNKNOWN (GitHub still computing)
         self.graphql_text_limit = 512 * 1024
         self.violations: list[str] = []
         self.counts: Counter[str] = Counter()  # "METHOD /route" for the bot's token
@@ -767,6 +768,7 @@ class FakeGitHub:
             "merged": pull.merged, "closed": pull.state == "closed", "isCrossRepository": False,
             "headRefName": pull.head, "baseRefName": pull.base, "changedFiles": self._changed_files(pull),
             "headRefOid": self._pull_head_sha(pull), "headRef": head_ref,
+            "mergeable": lambda info: self._mergeable_state(pull),
             "author": {"__typename": "Bot" if pull.user.endswith("[bot]") else "User", "login": pull.user},
             "labels": lambda info, **page: self._connection(labels, page, "labels"),
             "createdAt": pull.created_at, "updatedAt": pull.updated_at,
@@ -898,6 +900,12 @@ class FakeGitHub:
             return None
         base_head = self.head(pull.base)
         return self.git.three_way(self.git.merge_base(head, base_head), base_head, head) is not None
+
+    def _mergeable_state(self, pull: Issue) -> str:
+        """GraphQL's MergeableState; UNKNOWN while ``mergeable_unknown`` (as GitHub answers right
+        after a push, before its background merge check ran)."""
+        mergeable = None if self.mergeable_unknown else self._mergeable(pull)
+        return {True: "MERGEABLE", False: "CONFLICTING"}.get(mergeable, "UNKNOWN")  # type: ignore[arg-type]
 
     def _issue_json(self, issue: Issue) -> dict[str, Any]:
         kind = "pull" if issue.is_pull else "issues"

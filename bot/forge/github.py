@@ -39,7 +39,7 @@ import requests
 from github import Auth, GithubException
 
 from bot import config
-from bot.core import markers
+from bot.core import hunks, markers
 from bot.errors import ForgeError
 from bot.forge.protocols import (
     ChangeRequest,
@@ -310,9 +310,10 @@ def token_kind(token: str) -> str:
 
 _PULL_FRAGMENT = """
 fragment BotPull on PullRequest {
-  number title body url state merged isCrossRepository headRefName baseRefName changedFiles
+  number title body url state merged isCrossRepository headRefName baseRefName changedFiles mergeable
   labels(first: 50) { nodes { name } }
-  headRef { target { ... on Commit { oid parents(first: 2) { nodes { oid } } file(path: $path) { oid } } } }
+  headRef { target { ... on Commit {
+    oid message parents(first: 2) { nodes { oid } } file(path: $path) { oid } } } }
 }
 """
 
@@ -396,6 +397,8 @@ def bot_pull_from_node(node: Mapping[str, Any]) -> BotPull:
         number=int(node["number"]), branch=node["headRefName"], title=node.get("title") or "",
         body=node.get("body") or "", state=_pull_state(node), url=node.get("url") or "",
         labels=tuple(label["name"] for label in (node.get("labels") or {}).get("nodes") or []),
+        context=hunks.trailer_of(target.get("message") or ""),
+        mergeable={"MERGEABLE": True, "CONFLICTING": False}.get(node.get("mergeable") or ""),
     )
     return BotPull(
         pull=pull, head_oid=target.get("oid"),
@@ -661,25 +664,29 @@ class GitHubForge:
             raise ForgeError(f"the change for {change.branch} leaves {change.path} on "
                              f"{snap.default_branch} as it is: nothing to propose")
         diff = unified_diff(change.path, base_text, new_text)
+        context = hunks.fingerprint(base_text, new_text)
         existing = self._open_pull(change.branch)
-        if existing and self._branch_is_current(existing, change.path, new_text):
+        if existing and self._branch_is_current(existing, change.path, new_text, context):
             pull = self._update_pull(existing.pull, change)
             snap.pulls[pull.number] = replace(existing, pull=pull)
             return ProposalResult(pull, "unchanged" if pull == existing.pull else "updated", diff)
-        commit = self._commit(change, new_text)
+        message = hunks.with_trailer(change.commit_message, context)
+        commit = self._commit(replace(change, commit_message=message), new_text)
         if existing:
             self._move_branch(change.branch, commit)
             pull, action = self._update_pull(existing.pull, change), "updated"
         else:
             pull, action = self._open_new(change, commit), "opened"
+        pull = replace(pull, context=context, mergeable=None)
         snap.pulls[pull.number] = BotPull(pull, commit, (snap.head_oid,), git_blob_sha(new_text)
                                           if change.path == self.catalog_path else None, 1)
         return ProposalResult(pull, cast(Literal["opened", "updated"], action), diff)
 
-    def _branch_is_current(self, existing: BotPull, path: str, new_text: str) -> bool:
+    def _branch_is_current(self, existing: BotPull, path: str, new_text: str, context: str) -> bool:
         snap = self.snapshot()
         return (path == self.catalog_path and existing.head_parents == (snap.head_oid,)
-                and existing.head_file_oid == git_blob_sha(new_text) and existing.changed_files <= 1)
+                and existing.head_file_oid == git_blob_sha(new_text) and existing.changed_files <= 1
+                and existing.pull.context == context)
 
     def _commit(self, change: ChangeRequest, new_text: str) -> str:
         """A commit with the new file on top of the default branch head (no branch moves yet).

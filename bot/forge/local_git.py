@@ -12,9 +12,11 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
+from bot.core import hunks
 from bot.errors import ForgeError
 from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
 
@@ -87,9 +89,10 @@ class LocalGitForge:
 
     def _pull_request(self, ref: str, branch: str, state: PullState) -> PullRequest:
         message = self._git("log", "-1", "--format=%B", ref) or ""
-        title, _, body = message.partition("\n")
+        title, _, body = hunks.without_trailer(message).partition("\n")
         return PullRequest(number=0, branch=branch, title=title.strip(),
-                           body=body.strip("\n"), state=state, url=f"{self.repo}#{branch}")
+                           body=body.strip("\n"), state=state, url=f"{self.repo}#{branch}",
+                           context=hunks.trailer_of(message))
 
     def _refs(self, namespace: str) -> list[str]:
         out = self._git("for-each-ref", "--format=%(refname)", namespace) or ""
@@ -106,7 +109,8 @@ class LocalGitForge:
                                    check=False) is not None
                 if merged and state == "open":
                     continue
-                pulls.append(self._pull_request(ref, branch, "merged" if merged else "open"))
+                pull = self._pull_request(ref, branch, "merged" if merged else "open")
+                pulls.append(pull if merged else replace(pull, mergeable=self._mergeable(ref)))
         if state in ("closed", "all"):
             for ref in self._refs(CLOSED_NAMESPACE):
                 branch = ref.removeprefix(CLOSED_NAMESPACE)
@@ -117,8 +121,10 @@ class LocalGitForge:
         base = self._rev(self.default_branch)
         if base is None:
             raise ForgeError(f"default branch {self.default_branch!r} has no commits")
-        new_text = change.edit(self._file_at(base, change.path))
-        message = f"{change.title}\n\n{change.body.rstrip()}\n"
+        base_text = self._file_at(base, change.path)
+        new_text = change.edit(base_text)
+        message = hunks.with_trailer(f"{change.title}\n\n{change.body.rstrip()}\n",
+                                     hunks.fingerprint(base_text, new_text))
         ref = f"refs/heads/{change.branch}"
         tip = self._rev(ref)
         if tip is not None and self._is_current(tip, base, change.path, new_text, message):
@@ -134,6 +140,13 @@ class LocalGitForge:
         current_message = self._git("log", "-1", "--format=%B", tip) or ""
         return (parent == base and self._file_at(tip, path) == text
                 and current_message.strip() == message.strip())
+
+    def _mergeable(self, ref: str) -> bool | None:
+        """Whether ``ref`` merges into the default branch without conflicts (``git merge-tree``,
+        git 2.38 or newer; None with an older git)."""
+        result = subprocess.run(["git", "merge-tree", "--write-tree", "--name-only", self.default_branch,
+                                 ref], cwd=self.repo, capture_output=True, text=True, check=False)
+        return {0: True, 1: False}.get(result.returncode)
 
     def _diff(self, base: str, commit: str) -> str:
         return self._git("diff", "--no-color", base, commit) or ""
