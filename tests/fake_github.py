@@ -453,13 +453,14 @@ class FakeGitHub:
             return issue
 
     def seed_pull(self, branch: str, path: str, text: str, title: str, body: str, state: str = "open",
-                  labels: tuple[str, ...] = ()) -> Issue:
-        """A bot PR created directly in the state (for large-M measurements)."""
+                  labels: tuple[str, ...] = (), message: str | None = None) -> Issue:
+        """A bot PR created directly in the state (for large-M measurements); its one commit's
+        message is ``message`` (default: the title)."""
         with self.lock:
             parent = self.head()
             files = dict(self.git.files(parent))
             files[path] = self.git.blob(text.encode())
-            sha = self.git.commit(self.git.tree(files), [parent], title)
+            sha = self.git.commit(self.git.tree(files), [parent], title if message is None else message)
             now = self.now()
             pull = Issue(next(self._numbers), title, body, BOT_LOGIN, labels=list(labels), created_at=now,
                          updated_at=now, head=branch, base=self.default_branch)

@@ -16,6 +16,7 @@ import hashlib
 import re
 
 TRAILER = "Catalog-Bot-Context"
+_LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")  # lines with their endings, as bot.core.catalog splits them
 _TRAILER_RE = re.compile(rf"(?:\r?\n)*^{TRAILER}: (?P<value>[0-9a-f]{{16}})\s*\Z", re.M)
 
 
@@ -25,9 +26,13 @@ def fingerprint(old: str, new: str) -> str:
     next to a blank line), the window spans every alignment, so that whichever one git picks when
     it merges, its neighbours are inside. Two separate changes (a move) give one window from the
     first to the last: conservative, never too small."""
-    if old == new:
+    return fingerprint_lines(_LINE_RE.findall(old), _LINE_RE.findall(new))
+
+
+def fingerprint_lines(before: list[str], after: list[str]) -> str:
+    """``fingerprint`` of texts given as lines with their endings (``Catalog.lines``)."""
+    if before == after:
         return hashlib.sha256(b"").hexdigest()[:16]
-    before, after = old.splitlines(keepends=True), new.splitlines(keepends=True)
     start_a, end_a = _common_ends(before, after, prefix_first=True)
     start_b, end_b = _common_ends(before, after, prefix_first=False)
     start, end = min(start_a, start_b), min(end_a, end_b)

@@ -32,7 +32,7 @@ from typing import Any, Literal
 from bot import config
 from bot.core import arxiv_ids, digest, hunks, markers, templates
 from bot.core import taxonomy as taxonomy_module
-from bot.core.catalog import Catalog, own_id, parse
+from bot.core.catalog import Catalog, own_id, parse, split_lines
 from bot.core.entry import parse_entry
 from bot.core.proposals import EDIT_MARKER_KIND, catalog_edit, insert_edit, proposal_marker
 from bot.core.taxonomy import Taxonomy
@@ -71,12 +71,13 @@ class Outcome:
         return f"#{self.pull_request.number}" if self.pull_request.number else self.pull_request.branch
 
 
-def rebuild_cause(pull: PullRequest, change: ChangeRequest, base_text: str, new_text: str) -> str | None:
-    """Why ``pull`` must be rebuilt as ``change`` (``new_text`` on ``base_text``, the default branch
-    now), or None when merging it as it is gives the same result as a rebuild."""
+def rebuild_cause(pull: PullRequest, change: ChangeRequest, base_lines: list[str],
+                  new_lines: list[str]) -> str | None:
+    """Why ``pull`` must be rebuilt as ``change`` (``new_lines`` from ``base_lines``, the default
+    branch now), or None when merging it as it is gives the same result as a rebuild."""
     if pull.context is None:
         return NO_CONTEXT
-    if pull.context != hunks.fingerprint(base_text, new_text):
+    if pull.context != hunks.fingerprint_lines(base_lines, new_lines):
         return NEIGHBOURS_CHANGED  # usually a conflict too: this is the reason counted
     if pull.mergeable is False:
         return CONFLICTING  # one the lines around the change do not show (e.g. a hand-made commit)
@@ -85,11 +86,11 @@ def rebuild_cause(pull: PullRequest, change: ChangeRequest, base_text: str, new_
     return None
 
 
-def _rebuild(forge: Forge, pull: PullRequest, change: ChangeRequest, base_text: str,
-             new_text: Callable[[], str], dry_run: bool) -> Outcome:
-    """Propose ``change`` again if ``rebuild_cause`` says so; ``new_text`` is what it gives."""
+def _rebuild(forge: Forge, pull: PullRequest, change: ChangeRequest, catalog: Catalog,
+             new_lines: Callable[[], list[str]], dry_run: bool) -> Outcome:
+    """Propose ``change`` again if ``rebuild_cause`` says so; ``new_lines`` is what it gives."""
     try:
-        cause = rebuild_cause(pull, change, base_text, new_text())
+        cause = rebuild_cause(pull, change, catalog.lines, new_lines())
     except (CatalogError, ValueError) as exc:
         return Outcome(pull, "skipped", str(exc), NOT_APPLICABLE)
     if cause is None:
@@ -134,8 +135,7 @@ def refresh_digest(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: 
         return _close(forge, pull, lambda: templates.render("refresh_digest_closed.md.j2", pull=pull,
                                                             entries=entries).strip(),
                       NOTHING_TICKED, NOTHING_TICKED, dry_run)
-    base_text = catalog.render()
-    return _rebuild(forge, pull, change, base_text, lambda: change.edit(base_text), dry_run)
+    return _rebuild(forge, pull, change, catalog, lambda: split_lines(change.edit(catalog.render())), dry_run)
 
 
 def refresh_edit(forge: Forge, pull: PullRequest, marker: Mapping[str, Any], catalog: Catalog,
@@ -156,8 +156,7 @@ def refresh_edit(forge: Forge, pull: PullRequest, marker: Mapping[str, Any], cat
     placement = (str(section), subsection) if section else None
     change = ChangeRequest(branch=pull.branch, title=pull.title, body=pull.body, commit_message=pull.title,
                            path=catalog_path, edit=catalog_edit(arxiv_id, placement, taxonomy), labels=())
-    base_text = catalog.render()
-    return _rebuild(forge, pull, change, base_text, lambda: change.edit(base_text), dry_run)
+    return _rebuild(forge, pull, change, catalog, lambda: split_lines(change.edit(catalog.render())), dry_run)
 
 
 def refresh_one(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: Taxonomy,
@@ -184,8 +183,8 @@ def refresh_one(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: Tax
     except ValueError as exc:
         return Outcome(pull, "skipped", str(exc), NO_MARKER)
     # the inserted text without re-parsing the catalog: one open PR costs milliseconds
-    return _rebuild(forge, pull, change, catalog.render(),
-                    lambda: "".join(catalog.lines_with(entry, str(marker["section"]), subsection)), dry_run)
+    return _rebuild(forge, pull, change, catalog,
+                    lambda: catalog.lines_with(entry, str(marker["section"]), subsection), dry_run)
 
 
 def counts(outcomes: list[Outcome]) -> list[tuple[str, str, int]]:
