@@ -1474,8 +1474,9 @@ def catalog_text(taxonomy: Any) -> str:
 
 
 def paper_change(taxonomy: Any, arxiv_id: str, index: int = 0, section: str = "quantization",
-                 subsection: str | None = "weight-only") -> Any:
+                 subsection: str | None = "weight-only", branch_prefix: str = "bot/") -> Any:
     """The ChangeRequest the poll job builds for one accepted paper (real PR body and marker)."""
+    from bot.core.branches import BranchNames
     from bot.core.paper import Paper
     from bot.core.proposals import Proposal, change_request, paper_entry
 
@@ -1483,4 +1484,4 @@ def paper_change(taxonomy: Any, arxiv_id: str, index: int = 0, section: str = "q
                   authors=("Ada Lovelace", "Alan Turing"))
     proposal = Proposal(paper=paper, entry=paper_entry(paper), section=section, subsection=subsection,
                         labels=("new-paper",))
-    return change_request(proposal, taxonomy, "catalog.md")
+    return change_request(proposal, taxonomy, "catalog.md", BranchNames.from_prefix(branch_prefix))

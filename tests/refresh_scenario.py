@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core import hunks
+from bot.core.branches import BranchNames
 from bot.core.catalog import render_document
 from bot.core.entry import Entry
 from bot.core.paper import Paper
@@ -90,7 +91,7 @@ def open_pull_requests(fake: FakeGitHub, taxonomy: Taxonomy, rng: random.Random,
         section, subsection = rng.choice(places)
         proposal = Proposal(paper=paper, entry=paper_entry(paper), section=section, subsection=subsection,
                             labels=("new-paper",))
-        change = change_request(proposal, taxonomy, "catalog.md")
+        change = change_request(proposal, taxonomy, "catalog.md", BranchNames.from_prefix("bot/"))
         text = change.edit(base)
         message = hunks.with_trailer(change.commit_message, hunks.fingerprint(base, text))
         numbers.append(fake.seed_pull(change.branch, change.path, text, change.title, change.body,

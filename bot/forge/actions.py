@@ -15,7 +15,9 @@ def uses_github(env: Mapping[str, str], repository: str | None = None) -> bool:
 
 
 def make_forge(env: Mapping[str, str], repo_path: Path, catalog_path: str,
-               repository: str | None = None, api_url: str | None = None) -> Forge:
+               repository: str | None = None, api_url: str | None = None, *, branch_prefix: str) -> Forge:
+    """GitHub (settings from config/github.yml) or the local-git forge on ``repo_path``;
+    ``branch_prefix`` is config/github.yml's, already loaded by the job."""
     if uses_github(env, repository):
         from bot.forge.github import GitHubForge  # PyGithub is imported only there
 
@@ -23,7 +25,7 @@ def make_forge(env: Mapping[str, str], repo_path: Path, catalog_path: str,
                                             catalog_path=catalog_path)
     from bot.forge.local_git import LocalGitForge
 
-    return LocalGitForge(repo_path)
+    return LocalGitForge(repo_path, branch_prefix=branch_prefix)
 
 
 def append_step_summary(env: Mapping[str, str], text: str) -> None:

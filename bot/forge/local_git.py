@@ -1,9 +1,9 @@
 """The local-git forge: the default without a GitHub token.
 
-A "pull request" is a branch ``bot/...`` in a local repository holding one commit on top of
-the default branch; its title and body are the commit message. Closing a PR moves its branch
-to ``refs/catalog-bot/closed/...`` (the rejection memory); a branch whose commit is in the
-default branch is merged. Commits are built with git plumbing and a temporary index, so the
+A "pull request" is a branch under the bot's prefix (``bot/...``) in a local repository holding
+one commit on top of the default branch; its title and body are the commit message. Closing a PR
+moves its branch to ``refs/catalog-bot/closed/...`` (the rejection memory); a branch whose commit
+is in the default branch is merged. Commits are built with git plumbing and a temporary index, so the
 working tree and the user's index are never touched.
 """
 
@@ -20,7 +20,6 @@ from bot.core import hunks
 from bot.errors import ForgeError
 from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
 
-BRANCH_PREFIX = "bot/"
 CLOSED_NAMESPACE = "refs/catalog-bot/closed/"
 IDENTITY = {
     "GIT_AUTHOR_NAME": "catalog-bot", "GIT_AUTHOR_EMAIL": "catalog-bot@users.noreply.github.com",
@@ -30,8 +29,9 @@ IDENTITY = {
 
 
 class LocalGitForge:
-    def __init__(self, repo: Path, default_branch: str | None = None) -> None:
+    def __init__(self, repo: Path, default_branch: str | None = None, *, branch_prefix: str) -> None:
         self.repo = Path(repo)
+        self.branch_prefix = branch_prefix  # config/github.yml: the bot's branches, e.g. "bot/"
         if not (self.repo / ".git").exists() and self._git("rev-parse", "--git-dir",
                                                             check=False) is None:
             raise ForgeError(f"{self.repo} is not a git repository: run the bot from a clone, "
@@ -103,7 +103,7 @@ class LocalGitForge:
     ) -> list[PullRequest]:
         pulls: list[PullRequest] = []
         if state in ("open", "all"):
-            for ref in self._refs(f"refs/heads/{BRANCH_PREFIX}"):
+            for ref in self._refs(f"refs/heads/{self.branch_prefix}"):
                 branch = ref.removeprefix("refs/heads/")
                 merged = self._git("merge-base", "--is-ancestor", ref, self.default_branch,
                                    check=False) is not None
@@ -118,6 +118,9 @@ class LocalGitForge:
         return pulls
 
     def propose(self, change: ChangeRequest) -> ProposalResult:
+        if not change.branch.startswith(self.branch_prefix):
+            raise ForgeError(f"branch {change.branch!r} is outside the bot's prefix "
+                             f"{self.branch_prefix!r} (config/github.yml branch_prefix)")
         base = self._rev(self.default_branch)
         if base is None:
             raise ForgeError(f"default branch {self.default_branch!r} has no commits")

@@ -222,9 +222,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     env = dict(os.environ)
-    catalog_path = args.catalog or str(config.load("poll").get("catalog", "catalog.md"))
+    catalog_path = args.catalog or config.catalog_path()
     taxonomy = taxonomy_module.load()
-    forge = make_forge(env, args.repo, catalog_path, args.repository, args.api_url)
+    forge = make_forge(env, args.repo, catalog_path, args.repository, args.api_url,
+                       branch_prefix=config.load("github")["branch_prefix"])
     outcomes = run(forge, taxonomy, catalog_path, dry_run=args.dry_run)
     summary = templates.render("refresh_summary.md.j2", outcomes=outcomes, counts=counts(outcomes),
                                dry_run=args.dry_run).strip()

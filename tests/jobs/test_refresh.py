@@ -274,27 +274,27 @@ def test_refresh_on_the_local_git_forge(tmp_path, taxonomy):
     from tests.gitrepo import git, make_repo
 
     repo = make_repo(tmp_path / "repo", taxonomy)
-    forge = LocalGitForge(repo)
+    forge = LocalGitForge(repo, branch_prefix="bot/")
     forge.propose(paper_change(taxonomy, "2405.00001"))
     (repo / "catalog.md").write_text((repo / "catalog.md").read_text() + "\nfooter\n", encoding="utf-8")
     git(repo, "commit", "-q", "-am", "footer")
     tip = git(repo, "rev-parse", "bot/arxiv-2405.00001")
 
-    [away] = refresh.run(LocalGitForge(repo), taxonomy)  # the footer is far from the new line
+    [away] = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)  # the footer is far from the new line
     assert (away.action, away.pull_request.mergeable) == ("unchanged", True)
     assert git(repo, "rev-parse", "bot/arxiv-2405.00001") == tip
     text = (repo / "catalog.md").read_text()  # GPTQ is the line after the new one: touch it
     (repo / "catalog.md").write_text(text.replace("GPTQ: Accurate", "GPTQ: accurate"), encoding="utf-8")
     git(repo, "commit", "-q", "-am", "neighbour")
 
-    dry = refresh.run(LocalGitForge(repo), taxonomy, dry_run=True)
-    [outcome] = refresh.run(LocalGitForge(repo), taxonomy)
+    dry = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy, dry_run=True)
+    [outcome] = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
 
     assert [(o.label, o.action) for o in dry] == [("bot/arxiv-2405.00001", "would rebuild")]  # no "#0"
     assert (outcome.action, outcome.cause) == ("rebuilt", refresh.NEIGHBOURS_CHANGED)
     assert git(repo, "rev-parse", "bot/arxiv-2405.00001~1").strip() == git(repo, "rev-parse", "main").strip()
-    assert [o.action for o in refresh.run(LocalGitForge(repo), taxonomy, dry_run=True)] == ["unchanged"]
-    assert [o.action for o in refresh.run(LocalGitForge(repo), taxonomy)] == ["unchanged"]
+    assert [o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy, dry_run=True)] == ["unchanged"]
+    assert [o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)] == ["unchanged"]
 
 
 def test_remove_and_move_prs_are_rebuilt_and_closed_when_done(tmp_path, taxonomy):
@@ -313,26 +313,26 @@ def test_remove_and_move_prs_are_rebuilt_and_closed_when_done(tmp_path, taxonomy
                              edit=catalog_edit(arxiv_id, placement, taxonomy))
 
     repo = make_repo(tmp_path / "repo", taxonomy)
-    forge = LocalGitForge(repo)
+    forge = LocalGitForge(repo, branch_prefix="bot/")
     forge.propose(edit_pr("remove", "2306.14048", None))
     forge.propose(edit_pr("move", "2211.17192", ("surveys", None)))
     (repo / "catalog.md").write_text((repo / "catalog.md").read_text() + "\nfooter\n", encoding="utf-8")
     git(repo, "commit", "-q", "-am", "footer")
 
-    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo), taxonomy)}
+    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)}
     assert outcomes == {"bot/remove-2306.14048": "unchanged", "bot/move-2211.17192": "unchanged"}
     # the line before H2O (the removed one) and the lines where the moved one goes change
     text = (repo / "catalog.md").read_text(encoding="utf-8").replace("LLM Knows What", "LLM knows what")
     text = text.replace("Surveys, tutorials and benchmarks", "Surveys, tutorials, benchmarks")
     (repo / "catalog.md").write_text(text, encoding="utf-8")
     git(repo, "commit", "-q", "-am", "neighbours")
-    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo), taxonomy)}
+    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)}
     assert outcomes == {"bot/remove-2306.14048": "rebuilt", "bot/move-2211.17192": "rebuilt"}
     for branch in outcomes:
         assert git(repo, "rev-parse", f"{branch}~1").strip() == git(repo, "rev-parse", "main").strip()
 
     git(repo, "merge", "-q", "--ff-only", "bot/remove-2306.14048")  # the removal is merged
-    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo), taxonomy)}
+    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)}
     # the merged one is no longer open; the move's context spans from its old place to its new
     # one (two hunks: one window), and the removal lies in between, so it is rebuilt
     assert outcomes == {"bot/move-2211.17192": "rebuilt"}
@@ -341,9 +341,9 @@ def test_remove_and_move_prs_are_rebuilt_and_closed_when_done(tmp_path, taxonomy
     moved = parse(text, taxonomy).move("2211.17192", "surveys").render()
     (repo / "catalog.md").write_text(moved, encoding="utf-8")
     git(repo, "commit", "-q", "-am", "moved by hand")
-    [closed] = refresh.run(LocalGitForge(repo), taxonomy)
+    [closed] = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
     assert (closed.pull_request.branch, closed.action) == ("bot/move-2211.17192", "closed")
-    assert [p.state for p in LocalGitForge(repo).bot_pull_requests("all")
+    assert [p.state for p in LocalGitForge(repo, branch_prefix="bot/").bot_pull_requests("all")
             if p.branch == "bot/move-2211.17192"] == ["closed"]
 
 
@@ -357,7 +357,7 @@ def test_a_remove_pr_is_closed_once_its_paper_is_only_mentioned(tmp_path, taxono
     repo = make_repo(tmp_path / "repo", taxonomy)
     body = "why\n\n" + markers.make(EDIT_MARKER_KIND, {"action": "remove", "arxiv_id": "2306.14048",
                                                       "section": None, "subsection": None})
-    LocalGitForge(repo).propose(ChangeRequest(
+    LocalGitForge(repo, branch_prefix="bot/").propose(ChangeRequest(
         branch="bot/remove-2306.14048", title="remove", body=body, commit_message="remove",
         path="catalog.md", edit=catalog_edit("2306.14048", None, taxonomy)))
     lines = (repo / "catalog.md").read_text(encoding="utf-8").splitlines(keepends=True)
@@ -367,7 +367,7 @@ def test_a_remove_pr_is_closed_once_its_paper_is_only_mentioned(tmp_path, taxono
     (repo / "catalog.md").write_text("".join(lines), encoding="utf-8")
     git(repo, "commit", "-q", "-am", "removed by hand, mentioned elsewhere")
 
-    [outcome] = refresh.run(LocalGitForge(repo), taxonomy)
+    [outcome] = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
 
     assert outcome.action == "closed"
     assert "arXiv 2211.17192" in (repo / "catalog.md").read_text(encoding="utf-8")
