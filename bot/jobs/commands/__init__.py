@@ -80,7 +80,7 @@ class CommandSettings:
             code_hosts=tuple(commands["code_hosts"]), add_labels=tuple(labels["add"]),
             remove_labels=tuple(labels["remove"]), move_labels=tuple(labels["move"]),
             section_labels=commands["section_labels"], form=FormLabels(**commands["form"]),
-            bot_logins=tuple(github.get("bot_logins") or cls.bot_logins),
+            bot_logins=tuple(github["bot_logins"]),
             branches=BranchNames.from_config(github),
         )
 
