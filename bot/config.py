@@ -118,6 +118,23 @@ def load(name: str, directory: Path | None = None) -> dict[str, Any]:
     return validate(name, data, str(path))
 
 
+def catalog_path(directory: Path | None = None) -> str:
+    """The catalog's path: the one ``catalog`` key of config/poll.yml, for every job. The older
+    ``catalog`` of config/commands.yml is still read: the same value gets a deprecation warning,
+    a different one is an error (two jobs would edit two different files)."""
+    path = str(load("poll", directory)["catalog"])
+    old = load("commands", directory).get("catalog")
+    if old is not None:
+        where = (directory or config_dir()) / "commands.yml"
+        if str(old) != path:
+            raise ConfigError(f"{where}: catalog is {old!r} but config/poll.yml says {path!r}. The "
+                              "catalog path is now set once, as `catalog` in config/poll.yml: put the right "
+                              "path there and delete the key from commands.yml.")
+        log.warning("%s: catalog is deprecated (the path is set once, as `catalog` in "
+                    "config/poll.yml); delete it from commands.yml", where)
+    return path
+
+
 def load_all(directory: Path | None = None) -> dict[str, dict[str, Any]]:
     """Every config file the bot knows, validated; used by ``validate-config``."""
     return {name: load(name, directory) for name in schema_names()}

@@ -370,6 +370,7 @@ class FakeGitHub:
         self.workflow_permissions: dict[str, Any] | None = {
             "default_workflow_permissions": "read", "can_approve_pull_request_reviews": True}
         self.delete_branch_on_merge = True
+        self.mergeable_unknown = False  # True: GraphQL's mergeable is UNKNOWN (GitHub still computing)
         self.graphql_text_limit = 512 * 1024
         self.clock: Callable[[], float] = time.time  # what x-ratelimit-reset of a rate-limit fault counts from
         self.violations: list[str] = []
@@ -453,13 +454,14 @@ class FakeGitHub:
             return issue
 
     def seed_pull(self, branch: str, path: str, text: str, title: str, body: str, state: str = "open",
-                  labels: tuple[str, ...] = ()) -> Issue:
-        """A bot PR created directly in the state (for large-M measurements)."""
+                  labels: tuple[str, ...] = (), message: str | None = None) -> Issue:
+        """A bot PR created directly in the state (for large-M measurements); its one commit's
+        message is ``message`` (default: the title)."""
         with self.lock:
             parent = self.head()
             files = dict(self.git.files(parent))
             files[path] = self.git.blob(text.encode())
-            sha = self.git.commit(self.git.tree(files), [parent], title)
+            sha = self.git.commit(self.git.tree(files), [parent], title if message is None else message)
             now = self.now()
             pull = Issue(next(self._numbers), title, body, BOT_LOGIN, labels=list(labels), created_at=now,
                          updated_at=now, head=branch, base=self.default_branch)
@@ -768,6 +770,7 @@ class FakeGitHub:
             "merged": pull.merged, "closed": pull.state == "closed", "isCrossRepository": False,
             "headRefName": pull.head, "baseRefName": pull.base, "changedFiles": self._changed_files(pull),
             "headRefOid": self._pull_head_sha(pull), "headRef": head_ref,
+            "mergeable": lambda info: self._mergeable_state(pull),
             "author": {"__typename": "Bot" if pull.user.endswith("[bot]") else "User", "login": pull.user},
             "labels": lambda info, **page: self._connection(labels, page, "labels"),
             "createdAt": pull.created_at, "updatedAt": pull.updated_at,
@@ -899,6 +902,12 @@ class FakeGitHub:
             return None
         base_head = self.head(pull.base)
         return self.git.three_way(self.git.merge_base(head, base_head), base_head, head) is not None
+
+    def _mergeable_state(self, pull: Issue) -> str:
+        """GraphQL's MergeableState; UNKNOWN while ``mergeable_unknown`` (as GitHub answers right
+        after a push, before its background merge check ran)."""
+        mergeable = None if self.mergeable_unknown else self._mergeable(pull)
+        return {True: "MERGEABLE", False: "CONFLICTING"}.get(mergeable, "UNKNOWN")  # type: ignore[arg-type]
 
     def _issue_json(self, issue: Issue) -> dict[str, Any]:
         kind = "pull" if issue.is_pull else "issues"
@@ -1469,8 +1478,9 @@ def catalog_text(taxonomy: Any) -> str:
 
 
 def paper_change(taxonomy: Any, arxiv_id: str, index: int = 0, section: str = "quantization",
-                 subsection: str | None = "weight-only") -> Any:
+                 subsection: str | None = "weight-only", branch_prefix: str = "bot/") -> Any:
     """The ChangeRequest the poll job builds for one accepted paper (real PR body and marker)."""
+    from bot.core.branches import BranchNames
     from bot.core.paper import Paper
     from bot.core.proposals import Proposal, change_request, paper_entry
 
@@ -1478,4 +1488,4 @@ def paper_change(taxonomy: Any, arxiv_id: str, index: int = 0, section: str = "q
                   authors=("Ada Lovelace", "Alan Turing"))
     proposal = Proposal(paper=paper, entry=paper_entry(paper), section=section, subsection=subsection,
                         labels=("new-paper",))
-    return change_request(proposal, taxonomy, "catalog.md")
+    return change_request(proposal, taxonomy, "catalog.md", BranchNames.from_prefix(branch_prefix))

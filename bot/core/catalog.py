@@ -232,6 +232,11 @@ class Catalog:
         return self._insert(entry, section, subsection)
 
     def _insert(self, entry: Entry, section: str, subsection: str | None) -> Catalog:
+        return self._with_lines(self.lines_with(entry, section, subsection))
+
+    def lines_with(self, entry: Entry, section: str, subsection: str | None = None) -> list[str]:
+        """The lines ``insert`` gives (without the duplicate check and without re-parsing: cheap
+        enough to ask for every open PR)."""
         position = self.insertion_line(entry, section, subsection)
         newline = self.newline
         lines = list(self.lines)
@@ -242,7 +247,7 @@ class Catalog:
         if position > 0 and not lines[position - 1].endswith("\n"):
             lines[position - 1] += newline
         lines[position:position] = new
-        return self._with_lines(lines)
+        return lines
 
     def _own_item(self, arxiv_id: str, action: str) -> Item:
         """The item that is paper ``arxiv_id``; refuses an item that only mentions it."""

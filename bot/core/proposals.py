@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core import arxiv_ids, markers, templates
+from bot.core.branches import BranchNames
 from bot.core.catalog import parse
 from bot.core.entry import Entry, parse_entry, render_entry
 from bot.core.paper import Paper
@@ -19,12 +20,6 @@ from bot.core.taxonomy import Taxonomy
 from bot.forge.protocols import ChangeRequest, PullRequest
 
 MARKER_KIND = "arxiv"
-BRANCH_PREFIX = "bot/arxiv-"
-
-
-def branch_for(arxiv_id: str) -> str:
-    """``bot/arxiv-2405.00732``; old-style ids keep their archive (``bot/arxiv-cs-0112017``)."""
-    return BRANCH_PREFIX + arxiv_ids.normalize(arxiv_id).replace("/", "-")
 
 
 def paper_entry(paper: Paper, code_url: str | None = None) -> Entry:
@@ -96,7 +91,9 @@ def proposal_marker(pull_request: PullRequest) -> dict[str, Any] | None:
     return markers.find(pull_request.body, MARKER_KIND)
 
 
-def change_request(proposal: Proposal, taxonomy: Taxonomy, catalog_path: str) -> ChangeRequest:
+def change_request(proposal: Proposal, taxonomy: Taxonomy, catalog_path: str,
+                   branches: BranchNames) -> ChangeRequest:
+    """The paper's PR, on its branch ``branches.paper(id)``."""
     line = render_entry(proposal.entry)
     section = taxonomy.get(proposal.section)
     subsection = (taxonomy.get(proposal.section, proposal.subsection)
@@ -114,7 +111,7 @@ def change_request(proposal: Proposal, taxonomy: Taxonomy, catalog_path: str) ->
     )
     title = templates.render("pr_title.txt.j2", **context).strip()
     return ChangeRequest(
-        branch=branch_for(proposal.paper.arxiv_id), title=title,
+        branch=branches.paper(proposal.paper.arxiv_id), title=title,
         body=templates.render("pr_body.md.j2", **context),
         commit_message=title, path=catalog_path,
         edit=insert_edit(line, proposal.section, proposal.subsection, taxonomy),

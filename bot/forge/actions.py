@@ -77,7 +77,7 @@ class Services:
     def _local(self) -> Forge:
         from bot.forge.local_git import LocalGitForge
 
-        return LocalGitForge(self.repo_path)
+        return LocalGitForge(self.repo_path, branch_prefix=self.github_settings.branch_prefix)
 
     def github(self) -> GitHubForge:
         """The GitHub forge of ``repository`` (a ForgeError says what to set when the token or the
@@ -128,7 +128,7 @@ def build_services(env: Mapping[str, str], *, catalog_path: str | None = None, r
     """The run's services from the environment and the config files (``catalog`` from
     config/poll.yml unless given)."""
     if catalog_path is None:
-        catalog_path = str(config.load("poll").get("catalog", "catalog.md"))
+        catalog_path = config.catalog_path()
     return Services(dict(env), catalog_path, repo_path or Path.cwd(), repository, api_url)
 
 

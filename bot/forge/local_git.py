@@ -1,9 +1,9 @@
 """The local-git forge: the default without a GitHub token.
 
-A "pull request" is a branch ``bot/...`` in a local repository holding one commit on top of
-the default branch; its title and body are the commit message. Closing a PR moves its branch
-to ``refs/catalog-bot/closed/...`` (the rejection memory); a branch whose commit is in the
-default branch is merged. Commits are built with git plumbing and a temporary index, so the
+A "pull request" is a branch under the bot's prefix (``bot/...``) in a local repository holding
+one commit on top of the default branch; its title and body are the commit message. Closing a PR
+moves its branch to ``refs/catalog-bot/closed/...`` (the rejection memory); a branch whose commit
+is in the default branch is merged. Commits are built with git plumbing and a temporary index, so the
 working tree and the user's index are never touched.
 """
 
@@ -12,13 +12,14 @@ from __future__ import annotations
 import os
 import subprocess
 import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
+from bot.core import hunks
 from bot.errors import ForgeError
 from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
 
-BRANCH_PREFIX = "bot/"
 CLOSED_NAMESPACE = "refs/catalog-bot/closed/"
 IDENTITY = {
     "GIT_AUTHOR_NAME": "catalog-bot", "GIT_AUTHOR_EMAIL": "catalog-bot@users.noreply.github.com",
@@ -28,8 +29,9 @@ IDENTITY = {
 
 
 class LocalGitForge:
-    def __init__(self, repo: Path, default_branch: str | None = None) -> None:
+    def __init__(self, repo: Path, default_branch: str | None = None, *, branch_prefix: str) -> None:
         self.repo = Path(repo)
+        self.branch_prefix = branch_prefix  # config/github.yml: the bot's branches, e.g. "bot/"
         if not (self.repo / ".git").exists() and self._git("rev-parse", "--git-dir",
                                                             check=False) is None:
             raise ForgeError(f"{self.repo} is not a git repository: run the bot from a clone, "
@@ -87,9 +89,10 @@ class LocalGitForge:
 
     def _pull_request(self, ref: str, branch: str, state: PullState) -> PullRequest:
         message = self._git("log", "-1", "--format=%B", ref) or ""
-        title, _, body = message.partition("\n")
+        title, _, body = hunks.without_trailer(message).partition("\n")
         return PullRequest(number=0, branch=branch, title=title.strip(),
-                           body=body.strip("\n"), state=state, url=f"{self.repo}#{branch}")
+                           body=body.strip("\n"), state=state, url=f"{self.repo}#{branch}",
+                           context=hunks.trailer_of(message))
 
     def _refs(self, namespace: str) -> list[str]:
         out = self._git("for-each-ref", "--format=%(refname)", namespace) or ""
@@ -100,13 +103,14 @@ class LocalGitForge:
     ) -> list[PullRequest]:
         pulls: list[PullRequest] = []
         if state in ("open", "all"):
-            for ref in self._refs(f"refs/heads/{BRANCH_PREFIX}"):
+            for ref in self._refs(f"refs/heads/{self.branch_prefix}"):
                 branch = ref.removeprefix("refs/heads/")
                 merged = self._git("merge-base", "--is-ancestor", ref, self.default_branch,
                                    check=False) is not None
                 if merged and state == "open":
                     continue
-                pulls.append(self._pull_request(ref, branch, "merged" if merged else "open"))
+                pull = self._pull_request(ref, branch, "merged" if merged else "open")
+                pulls.append(pull if merged else replace(pull, mergeable=self._mergeable(ref)))
         if state in ("closed", "all"):
             for ref in self._refs(CLOSED_NAMESPACE):
                 branch = ref.removeprefix(CLOSED_NAMESPACE)
@@ -114,11 +118,16 @@ class LocalGitForge:
         return pulls
 
     def propose(self, change: ChangeRequest) -> ProposalResult:
+        if not change.branch.startswith(self.branch_prefix):
+            raise ForgeError(f"branch {change.branch!r} is outside the bot's prefix "
+                             f"{self.branch_prefix!r} (config/github.yml branch_prefix)")
         base = self._rev(self.default_branch)
         if base is None:
             raise ForgeError(f"default branch {self.default_branch!r} has no commits")
-        new_text = change.edit(self._file_at(base, change.path))
-        message = f"{change.title}\n\n{change.body.rstrip()}\n"
+        base_text = self._file_at(base, change.path)
+        new_text = change.edit(base_text)
+        message = hunks.with_trailer(f"{change.title}\n\n{change.body.rstrip()}\n",
+                                     hunks.fingerprint(base_text, new_text))
         ref = f"refs/heads/{change.branch}"
         tip = self._rev(ref)
         if tip is not None and self._is_current(tip, base, change.path, new_text, message):
@@ -134,6 +143,13 @@ class LocalGitForge:
         current_message = self._git("log", "-1", "--format=%B", tip) or ""
         return (parent == base and self._file_at(tip, path) == text
                 and current_message.strip() == message.strip())
+
+    def _mergeable(self, ref: str) -> bool | None:
+        """Whether ``ref`` merges into the default branch without conflicts (``git merge-tree``,
+        git 2.38 or newer; None with an older git)."""
+        result = subprocess.run(["git", "merge-tree", "--write-tree", "--name-only", self.default_branch,
+                                 ref], cwd=self.repo, capture_output=True, text=True, check=False)
+        return {0: True, 1: False}.get(result.returncode)
 
     def _diff(self, base: str, commit: str) -> str:
         return self._git("diff", "--no-color", base, commit) or ""

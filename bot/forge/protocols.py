@@ -41,6 +41,10 @@ class PullRequest:
     state: PullState
     url: str = ""
     labels: tuple[str, ...] = ()
+    # what the branch's commit records about its change (``bot.core.hunks``): None before the trailer
+    context: str | None = None
+    # the forge's own merge check: False = conflicts with the default branch, None = not known (yet)
+    mergeable: bool | None = None
 
 
 @dataclass(frozen=True)

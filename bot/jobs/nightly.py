@@ -36,6 +36,7 @@ from urllib.parse import urlsplit
 from bot import config
 from bot.core import markers
 from bot.core import taxonomy as taxonomy_module
+from bot.core.branches import BranchNames
 from bot.core.catalog import Catalog, parse
 from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
@@ -110,10 +111,11 @@ class NightlySettings:
 
     @classmethod
     def from_config(cls, nightly: Mapping[str, Any], links: Mapping[str, Any],
-                    catalog_path: str = "catalog.md") -> NightlySettings:
+                    catalog_path: str, branch: str) -> NightlySettings:
+        """``branch``: BranchNames.maintenance (from github.yml's branch_prefix)."""
         pr, issue, guard = nightly["pull_request"], nightly["issue"], nightly["inconclusive"]
         return cls(
-            catalog_path=catalog_path, branch=pr["branch"], pr_title=pr["title"],
+            catalog_path=catalog_path, branch=branch, pr_title=pr["title"],
             commit_message=pr["commit_message"], pr_labels=tuple(pr["labels"]),
             issue_title=issue["title"], issue_labels=tuple(issue["labels"]),
             fix_redirects=nightly["fix_redirects"], fix_https=nightly["fix_https"],
@@ -571,9 +573,11 @@ def main(args: argparse.Namespace) -> int:
     if not env.get("GITHUB_TOKEN"):
         raise ForgeError(NO_TOKEN.format(job="nightly") + "; without a token, `python -m bot check-links` "
                          "checks the links of your local catalog.md")
-    catalog_path = str(config.load("poll").get("catalog", "catalog.md"))
+    catalog_path = config.catalog_path()
     links_config = config.load("links")
-    settings = NightlySettings.from_config(config.load("nightly"), links_config, catalog_path)
+    nightly = config.load("nightly")
+    branches = BranchNames.from_config(config.load("github"), nightly)
+    settings = NightlySettings.from_config(nightly, links_config, catalog_path, branches.maintenance)
     check = settings_from_config(links_config)
     services = build_services(env, catalog_path=catalog_path, repository=args.repository,
                               api_url=args.api_url)

@@ -21,7 +21,8 @@ import httpx
 from bot import config
 from bot.core import digest, templates
 from bot.core import taxonomy as taxonomy_module
-from bot.core.catalog import Catalog, read_catalog
+from bot.core.branches import BranchNames
+from bot.core.catalog import Catalog, parse
 from bot.core.paper import Paper
 from bot.core.proposals import Proposal, change_request, paper_entry, proposal_marker
 from bot.core.taxonomy import Taxonomy
@@ -35,6 +36,7 @@ if TYPE_CHECKING:  # the scorer pulls in scikit-learn: import it only where it r
     from bot.scoring import Decision
 
 REPLACEMENTS = {"replace", "replace-cross"}
+log = logging.getLogger(__name__)
 
 
 class Scorer(Protocol):
@@ -54,18 +56,16 @@ class PollSettings:
     near_misses: int = 5
     dry_run: bool = False
     batch_mode: bool = False  # one digest PR per run (config/github.yml)
-    digest_branch: str = "bot/digest"
+    branches: BranchNames = BranchNames.from_prefix("bot/")  # config/github.yml branch_prefix
 
     @classmethod
-    def from_config(cls, data: dict[str, Any], github: dict[str, Any] | None = None,
-                    dry_run: bool = False) -> PollSettings:
-        github = github or {}
+    def from_config(cls, data: dict[str, Any], github: dict[str, Any], dry_run: bool = False) -> PollSettings:
+        """From the loaded config/poll.yml and config/github.yml (schema defaults merged)."""
         return cls(catalog_path=data["catalog"], max_pull_requests=data["max_pull_requests"],
                    labels=tuple(data["labels"]), section_labels=data["section_labels"],
                    needs_section_label=data["needs_section_label"],
                    near_misses=data["near_misses"], dry_run=dry_run,
-                   batch_mode=bool(github.get("batch_mode", False)),
-                   digest_branch=str(github.get("digest_branch", "bot/digest")))
+                   batch_mode=bool(github["batch_mode"]), branches=BranchNames.from_config(github))
 
 
 @dataclass
@@ -102,8 +102,7 @@ class PollReport:
 # -- the pure part: which papers are new -----------------------------------------------------
 
 
-def _proposed_ids(pulls: Sequence[PullRequest],
-                  digest_branch: str = "bot/digest") -> tuple[set[str], set[str]]:
+def _proposed_ids(pulls: Sequence[PullRequest], digest_branch: str) -> tuple[set[str], set[str]]:
     """(ids with an open or merged bot PR, ids whose bot PR was closed without merging, or
     that a maintainer unticked in the digest PR)."""
     active: set[str] = set()
@@ -122,7 +121,7 @@ def _proposed_ids(pulls: Sequence[PullRequest],
 
 
 def select_candidates(papers: Sequence[Paper], catalog: Catalog, pulls: Sequence[PullRequest],
-                      digest_branch: str = "bot/digest") -> Candidates:
+                      digest_branch: str) -> Candidates:
     result = Candidates(seen=len(papers))
     active, rejected = _proposed_ids(pulls, digest_branch)
     seen_ids: set[str] = set()
@@ -173,7 +172,7 @@ def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Fo
     """Everything external is passed in; returns what happened (also printed to ``out``)."""
     _progress("reading the bot's pull requests")
     pulls = forge.bot_pull_requests("all")
-    candidates = select_candidates(papers, catalog, pulls, settings.digest_branch)
+    candidates = select_candidates(papers, catalog, pulls, settings.branches.digest)
     report = PollReport(candidates)
     if not candidates.new:
         return report
@@ -187,7 +186,8 @@ def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Fo
     proposals = [proposal_for(p, d, settings) for p, d in accepted[: settings.max_pull_requests]]
     changes = ([_digest_change(proposals, pulls, catalog, taxonomy, settings)]
                if settings.batch_mode else
-               [(p, change_request(p, taxonomy, settings.catalog_path)) for p in proposals])
+               [(p, change_request(p, taxonomy, settings.catalog_path, settings.branches))
+                for p in proposals])
     for proposal, change in changes:
         if change is None:
             continue
@@ -211,12 +211,12 @@ def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Fo
 def _digest_change(proposals: list[Proposal], pulls: Sequence[PullRequest], catalog: Catalog,
                    taxonomy: Taxonomy, settings: PollSettings) -> tuple[Any, ChangeRequest | None]:
     """Batch mode: this run's papers join the open digest PR (one change for the run)."""
-    previous = next((p for p in pulls if p.branch == settings.digest_branch
+    previous = next((p for p in pulls if p.branch == settings.branches.digest
                      and p.state == "open"), None)
     if not proposals:
         return None, None
     change = digest.digest_for_run(previous, proposals, catalog, taxonomy,
-                                   settings.catalog_path, settings.digest_branch)
+                                   settings.catalog_path, settings.branches.digest)
     return proposals[0], change
 
 
@@ -297,9 +297,9 @@ def make_trainer(keywords: dict[str, Any], taxonomy: Taxonomy,
 def main(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     data = config.load("poll")
-    if args.catalog:
-        data["catalog"] = args.catalog
-    settings = PollSettings.from_config(data, config.load("github"), dry_run=args.dry_run)
+    data["catalog"] = args.catalog or config.catalog_path()
+    github = config.load("github")
+    settings = PollSettings.from_config(data, github, dry_run=args.dry_run)
     taxonomy = taxonomy_module.load()
     services = build_services(env, catalog_path=settings.catalog_path, repo_path=args.repo)
     is_github, forge = services.is_github, services.forge()
@@ -312,8 +312,10 @@ def main(args: argparse.Namespace) -> int:
         append_step_summary(env, f"No new papers: the feed {source} is empty "
                                  "(a weekend or holiday).\n")
         return 0
-    catalog = read_catalog(args.repo / settings.catalog_path, taxonomy) if not is_github else \
-        _catalog_from_forge(forge, settings, taxonomy)
+    # the default branch's committed catalog, where the branches are built (local git too)
+    catalog = _catalog_from_forge(forge, settings, taxonomy)
+    if not is_github:
+        _note_uncommitted(args.repo / settings.catalog_path, catalog, forge)
     cache_dir = args.repo / data["cache_dir"] if data["cache_dir"] else None
     trainer = make_trainer(config.load("keywords"), taxonomy, cache_dir)
     report = run(papers, catalog, taxonomy, forge, trainer, settings, sys.stdout)
@@ -327,9 +329,21 @@ def main(args: argparse.Namespace) -> int:
 
 
 def _catalog_from_forge(forge: Forge, settings: PollSettings, taxonomy: Taxonomy) -> Catalog:
-    from bot.core.catalog import parse
-
     text = forge.read_file(settings.catalog_path)
     if not text:
-        raise BotError(f"{settings.catalog_path} is missing on the default branch")
+        raise BotError(f"{settings.catalog_path} is missing on the default branch: commit it first, or "
+                       "run `python -m bot import` to create one")
     return parse(text, taxonomy)
+
+
+def _note_uncommitted(path: Path, committed: Catalog, forge: Forge) -> None:
+    """Local git: the poll reads the committed catalog (its branches are built on it); say so when
+    the working tree's copy differs, since papers added there but not committed do not count."""
+    try:
+        working = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        working = None
+    if working != committed.render():
+        branch = getattr(forge, "default_branch", "the default branch")
+        log.warning("note: %s has uncommitted changes; the poll reads (and builds its branches on) the "
+                    "version committed on %s. Commit your edits for them to count.", path, branch)

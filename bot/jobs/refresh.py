@@ -1,27 +1,38 @@
-"""The refresh job: keep every open bot PR one clean commit on top of the default branch.
+"""The refresh job: keep every open bot PR mergeable, rebuilding only the ones that need it.
 
 Run on every push to the default branch (``.github/workflows/refresh.yml``) and at the start of
-each poll run. For each open bot
-PR it re-inserts the PR's one line, as recorded in the PR's hidden ``arxiv`` marker (entry line,
-section, subsection), into the catalog as it is now, and lets the forge force-update the branch
-(nothing is written for a PR that is already current). A PR whose paper has meanwhile reached
-the catalog some other way is closed with a comment. So merging bot PRs one after another never
-needs a human rebase. A batch-mode digest PR (``bot.core.digest``) is rebuilt with its ticked papers.
+each poll run. For each open bot PR it computes, without writing anything, the PR's change on the
+default branch as it is now: the paper's line re-inserted as recorded in the PR's hidden ``arxiv``
+marker (entry line, section, subsection), a /remove or /move redone, a digest's ticked papers.
+The branch is rebuilt (one commit on the current default branch, force-moved by the forge) only
+
+- when the forge reports the PR as conflicting (GitHub's ``mergeable``), or
+- when the lines around the change differ from the ones its commit was built against (the commit
+  records them as a ``Catalog-Bot-Context`` trailer, ``bot.core.hunks``): then merging the old
+  commit could conflict or land the line in the wrong place, or
+- when the commit records nothing (built by an older version), or the PR's title or body changed.
+
+Otherwise merging the PR as it is gives exactly what a rebuild would, and nothing is written: a
+push costs one read plus three writes per rebuilt PR, not three per open PR. A PR whose paper has
+meanwhile reached the catalog some other way is closed with a comment. ``docs/refresh.md`` has the
+figures.
 """
 
 from __future__ import annotations
 
 import argparse
+import logging
 import os
-from collections.abc import Mapping
+from collections import Counter
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from bot import config
-from bot.core import arxiv_ids, digest, markers, templates
+from bot.core import arxiv_ids, digest, hunks, markers, templates
 from bot.core import taxonomy as taxonomy_module
-from bot.core.catalog import Catalog, own_id, parse
+from bot.core.catalog import Catalog, own_id, parse, split_lines
 from bot.core.entry import parse_entry
 from bot.core.proposals import EDIT_MARKER_KIND, catalog_edit, insert_edit, proposal_marker
 from bot.core.taxonomy import Taxonomy
@@ -30,13 +41,71 @@ from bot.forge.actions import append_step_summary, build_services
 from bot.forge.protocols import ChangeRequest, Forge, PullRequest
 
 Action = Literal["rebuilt", "unchanged", "closed", "skipped", "failed", "would rebuild", "would close"]
+log = logging.getLogger(__name__)
+
+# Why a PR was rebuilt, left alone, closed or skipped: the categories counted per push.
+CONFLICTING = "the forge reports a conflict"
+NEIGHBOURS_CHANGED = "the lines around its change changed"
+NO_CONTEXT = "its commit records no context (built by an older version)"
+TEXT_CHANGED = "its title or body changed"
+NEIGHBOURS_UNCHANGED = "the lines around its change are unchanged"
+ALREADY_CURRENT = "already current"
+IN_CATALOG = "the paper is in the catalog"
+NOTHING_TICKED = "no ticked paper left"
+DONE_ALREADY = "the catalog already says so"
+NOT_APPLICABLE = "its change no longer applies"
+NO_MARKER = "no usable marker"
+FORGE_ERROR = "the forge refused"
 
 
 @dataclass(frozen=True)
 class PullRefresh:
     pull_request: PullRequest
     action: Action
-    reason: str = ""
+    reason: str = ""  # the details shown to a maintainer
+    cause: str = ""  # the category counted per push (one of the constants above)
+
+    @property
+    def label(self) -> str:
+        """``#12``, or the branch where the forge has no PR numbers (local git)."""
+        return f"#{self.pull_request.number}" if self.pull_request.number else self.pull_request.branch
+
+
+def rebuild_cause(pull: PullRequest, change: ChangeRequest, base_lines: list[str],
+                  new_lines: list[str]) -> str | None:
+    """Why ``pull`` must be rebuilt as ``change`` (``new_lines`` from ``base_lines``, the default
+    branch now), or None when merging it as it is gives the same result as a rebuild."""
+    if pull.context is None:
+        return NO_CONTEXT
+    if pull.context != hunks.fingerprint_lines(base_lines, new_lines):
+        return NEIGHBOURS_CHANGED  # usually a conflict too: this is the reason counted
+    if pull.mergeable is False:
+        return CONFLICTING  # one the lines around the change do not show (e.g. a hand-made commit)
+    if (change.title, change.body) != (pull.title, pull.body):
+        return TEXT_CHANGED
+    return None
+
+
+def _rebuild(forge: Forge, pull: PullRequest, change: ChangeRequest, catalog: Catalog,
+             new_lines: Callable[[], list[str]], dry_run: bool) -> PullRefresh:
+    """Propose ``change`` again if ``rebuild_cause`` says so; ``new_lines`` is what it gives."""
+    try:
+        cause = rebuild_cause(pull, change, catalog.lines, new_lines())
+    except (CatalogError, ValueError) as exc:
+        return PullRefresh(pull, "skipped", str(exc), NOT_APPLICABLE)
+    if cause is None:
+        return PullRefresh(pull, "unchanged", NEIGHBOURS_UNCHANGED, NEIGHBOURS_UNCHANGED)
+    if dry_run:
+        return PullRefresh(pull, "would rebuild", cause, cause)
+    try:
+        result = forge.propose(change)
+    except (CatalogError, ValueError) as exc:
+        return PullRefresh(pull, "skipped", str(exc), NOT_APPLICABLE)
+    except ForgeError as exc:
+        return PullRefresh(pull, "failed", str(exc), FORGE_ERROR)
+    if result.action == "unchanged":
+        return PullRefresh(result.pull_request, "unchanged", ALREADY_CURRENT, ALREADY_CURRENT)
+    return PullRefresh(result.pull_request, "rebuilt", cause, cause)
 
 
 def rebuild_change(pull: PullRequest, marker: Mapping[str, object], taxonomy: Taxonomy,
@@ -48,6 +117,14 @@ def rebuild_change(pull: PullRequest, marker: Mapping[str, object], taxonomy: Ta
                          path=catalog_path, edit=edit, labels=())
 
 
+def _close(forge: Forge, pull: PullRequest, comment: Callable[[], str], reason: str, cause: str,
+           dry_run: bool) -> PullRefresh:
+    if dry_run:
+        return PullRefresh(pull, "would close", reason, cause)
+    forge.close_pull_request(pull, comment())
+    return PullRefresh(pull, "closed", reason, cause)
+
+
 def refresh_digest(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: Taxonomy,
                    catalog_path: str, dry_run: bool = False) -> PullRefresh:
     """A batch-mode digest PR: rebuilt with its ticked papers that are not in the catalog yet;
@@ -55,18 +132,10 @@ def refresh_digest(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: 
     entries = digest.combine(digest.entries_of(pull.body), [], catalog)
     change = digest.digest_change(entries, taxonomy, catalog_path, pull.branch)
     if change is None:
-        if dry_run:
-            return PullRefresh(pull, "would close", "no ticked paper left")
-        comment = templates.render("refresh_digest_closed.md.j2", pull=pull, entries=entries).strip()
-        forge.close_pull_request(pull, comment)
-        return PullRefresh(pull, "closed", "no ticked paper left")
-    if dry_run:
-        return PullRefresh(pull, "would rebuild")
-    try:
-        result = forge.propose(change)
-    except ForgeError as exc:
-        return PullRefresh(pull, "failed", str(exc))
-    return PullRefresh(result.pull_request, "unchanged" if result.action == "unchanged" else "rebuilt")
+        return _close(forge, pull, lambda: templates.render("refresh_digest_closed.md.j2", pull=pull,
+                                                            entries=entries).strip(),
+                      NOTHING_TICKED, NOTHING_TICKED, dry_run)
+    return _rebuild(forge, pull, change, catalog, lambda: split_lines(change.edit(catalog.render())), dry_run)
 
 
 def refresh_edit(forge: Forge, pull: PullRequest, marker: Mapping[str, Any], catalog: Catalog,
@@ -80,24 +149,14 @@ def refresh_edit(forge: Forge, pull: PullRequest, marker: Mapping[str, Any], cat
         item = None  # only mentioned by another entry: the paper's own entry is gone
     done = item is None or (section is not None and (item.section, item.subsection) == (section, subsection))
     if done:
-        if dry_run:
-            return PullRefresh(pull, "would close", "the catalog already says so")
-        comment = templates.render("refresh_edit_closed.md.j2", pull=pull, marker=marker,
-                                   item=item, path=catalog_path).strip()
-        forge.close_pull_request(pull, comment)
-        return PullRefresh(pull, "closed", "the catalog already says so")
-    if dry_run:
-        return PullRefresh(pull, "would rebuild")
+        def comment() -> str:
+            return templates.render("refresh_edit_closed.md.j2", pull=pull, marker=marker, item=item,
+                                    path=catalog_path).strip()
+        return _close(forge, pull, comment, DONE_ALREADY, DONE_ALREADY, dry_run)
     placement = (str(section), subsection) if section else None
     change = ChangeRequest(branch=pull.branch, title=pull.title, body=pull.body, commit_message=pull.title,
                            path=catalog_path, edit=catalog_edit(arxiv_id, placement, taxonomy), labels=())
-    try:
-        result = forge.propose(change)
-    except CatalogError as exc:
-        return PullRefresh(pull, "skipped", str(exc))
-    except ForgeError as exc:
-        return PullRefresh(pull, "failed", str(exc))
-    return PullRefresh(result.pull_request, "unchanged" if result.action == "unchanged" else "rebuilt")
+    return _rebuild(forge, pull, change, catalog, lambda: split_lines(change.edit(catalog.render())), dry_run)
 
 
 def refresh_one(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: Taxonomy,
@@ -109,38 +168,48 @@ def refresh_one(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: Tax
         return refresh_edit(forge, pull, edit_marker, catalog, taxonomy, catalog_path, dry_run)
     marker = proposal_marker(pull)
     if not marker or not marker.get("line") or not marker.get("section"):
-        return PullRefresh(pull, "skipped", "no arxiv marker with an entry line: not a one-paper PR")
+        return PullRefresh(pull, "skipped", "no arxiv marker with an entry line: not a one-paper PR",
+                           NO_MARKER)
     entry = parse_entry(str(marker["line"]))
     if entry is None:
-        return PullRefresh(pull, "skipped", "the marker's entry line is not a canonical entry")
+        return PullRefresh(pull, "skipped", "the marker's entry line is not a canonical entry", NO_MARKER)
     present = catalog.find(str(marker.get("arxiv_id") or entry.arxiv_id or ""), entry.title)
     if present is not None:
-        if dry_run:
-            return PullRefresh(pull, "would close", f"already at line {present.line_number}")
-        comment = templates.render("refresh_closed.md.j2", pull=pull, marker=marker, item=present,
-                                   path=catalog_path).strip()
-        forge.close_pull_request(pull, comment)
-        return PullRefresh(pull, "closed", f"already at line {present.line_number}")
-    if dry_run:
-        return PullRefresh(pull, "would rebuild")
+        return _close(forge, pull, lambda: templates.render("refresh_closed.md.j2", pull=pull, marker=marker,
+                                                            item=present, path=catalog_path).strip(),
+                      f"already at line {present.line_number}", IN_CATALOG, dry_run)
+    subsection = str(marker["subsection"]) if marker.get("subsection") else None
     try:
-        result = forge.propose(rebuild_change(pull, marker, taxonomy, catalog_path))
-    except (CatalogError, ValueError) as exc:
-        return PullRefresh(pull, "skipped", str(exc))
-    except ForgeError as exc:
-        return PullRefresh(pull, "failed", str(exc))
-    return PullRefresh(result.pull_request, "unchanged" if result.action == "unchanged" else "rebuilt")
+        change = rebuild_change(pull, marker, taxonomy, catalog_path)
+    except ValueError as exc:
+        return PullRefresh(pull, "skipped", str(exc), NO_MARKER)
+    # the inserted text without re-parsing the catalog: one open PR costs milliseconds
+    return _rebuild(forge, pull, change, catalog,
+                    lambda: catalog.lines_with(entry, str(marker["section"]), subsection), dry_run)
+
+
+def counts(outcomes: list[PullRefresh]) -> list[tuple[str, str, int]]:
+    """``(action, cause, how many)`` per action and cause, most frequent first."""
+    tally = Counter((o.action, o.cause) for o in outcomes)
+    return [(action, cause, n) for (action, cause), n in tally.most_common()]
 
 
 def run(forge: Forge, taxonomy: Taxonomy, catalog_path: str = "catalog.md",
         dry_run: bool = False) -> list[PullRefresh]:
-    """Refresh every open bot PR against the default branch as it is now."""
+    """Refresh the open bot PRs against the default branch as it is now (rebuilding only those
+    that need it); one log line per action and cause with its count."""
     text = forge.read_file(catalog_path)
     if not text:
         raise CatalogError(f"{catalog_path} is missing on the default branch: nothing to rebuild on")
     catalog = parse(text, taxonomy)
-    return [refresh_one(forge, pull, catalog, taxonomy, catalog_path, dry_run)
-            for pull in forge.bot_pull_requests("open")]
+    outcomes = [refresh_one(forge, pull, catalog, taxonomy, catalog_path, dry_run)
+                for pull in forge.bot_pull_requests("open")]
+    rebuilt = sum(1 for o in outcomes if o.action in ("rebuilt", "would rebuild"))
+    log.info("refresh: %d of %d open bot PRs %srebuilt", rebuilt, len(outcomes),
+             "would be " if dry_run else "")
+    for action, cause, n in counts(outcomes):
+        log.info("refresh: %s %d: %s", action, n, cause)
+    return outcomes
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -154,16 +223,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     env = dict(os.environ)
-    catalog_path = args.catalog or str(config.load("poll").get("catalog", "catalog.md"))
+    catalog_path = args.catalog or config.catalog_path()
     taxonomy = taxonomy_module.load()
     forge = build_services(env, catalog_path=catalog_path, repo_path=args.repo, repository=args.repository,
                            api_url=args.api_url).forge()
     outcomes = run(forge, taxonomy, catalog_path, dry_run=args.dry_run)
-    summary = templates.render("refresh_summary.md.j2", outcomes=outcomes, dry_run=args.dry_run).strip()
+    summary = templates.render("refresh_summary.md.j2", outcomes=outcomes, counts=counts(outcomes),
+                               dry_run=args.dry_run).strip()
     print(summary)
     append_step_summary(env, summary)
     failed = [o for o in outcomes if o.action == "failed"]
     if failed:
         raise ForgeError(f"{len(failed)} bot PR(s) could not be rebuilt: "
-                         + "; ".join(f"#{o.pull_request.number}: {o.reason}" for o in failed[:3]))
+                         + "; ".join(f"{o.label}: {o.reason}" for o in failed[:3]))
     return 0

@@ -24,7 +24,7 @@ def test_propose_creates_one_commit_branch_without_touching_the_worktree(
         tmp_path: Path, taxonomy: Taxonomy) -> None:
     repo = make_repo(tmp_path / "repo", taxonomy)
     before = (repo / "catalog.md").read_text(encoding="utf-8")
-    result = LocalGitForge(repo).propose(change(taxonomy))
+    result = LocalGitForge(repo, branch_prefix="bot/").propose(change(taxonomy))
     assert result.action == "opened"
     assert git(repo, "rev-list", "--count", "main..bot/arxiv-2405.00001").strip() == "1"
     assert git(repo, "status", "--porcelain") == ""
@@ -36,7 +36,7 @@ def test_propose_creates_one_commit_branch_without_touching_the_worktree(
 def test_propose_twice_is_unchanged_and_rebuilds_when_main_moves(
         tmp_path: Path, taxonomy: Taxonomy) -> None:
     repo = make_repo(tmp_path / "repo", taxonomy)
-    forge = LocalGitForge(repo)
+    forge = LocalGitForge(repo, branch_prefix="bot/")
     first = forge.propose(change(taxonomy))
     tip = git(repo, "rev-parse", "bot/arxiv-2405.00001")
     assert forge.propose(change(taxonomy)).action == "unchanged"
@@ -54,7 +54,7 @@ def test_propose_twice_is_unchanged_and_rebuilds_when_main_moves(
 
 def test_pull_request_states_and_rejection_memory(tmp_path: Path, taxonomy: Taxonomy) -> None:
     repo = make_repo(tmp_path / "repo", taxonomy)
-    forge = LocalGitForge(repo)
+    forge = LocalGitForge(repo, branch_prefix="bot/")
     forge.propose(change(taxonomy, "2405.00001", body="marker one"))
     forge.propose(change(taxonomy, "2405.00002", body="marker two"))
     forge.propose(change(taxonomy, "2405.00003"))
@@ -72,11 +72,12 @@ def test_pull_request_states_and_rejection_memory(tmp_path: Path, taxonomy: Taxo
 
 def test_not_a_repository_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ForgeError, match="not a git repository"):
-        LocalGitForge(tmp_path)
+        LocalGitForge(tmp_path, branch_prefix="bot/")
 
 
 def test_pr_body_escapes_untrusted_paper_text(taxonomy: Taxonomy) -> None:
     from bot.core import markers
+    from bot.core.branches import BranchNames
     from bot.core.paper import Paper
     from bot.core.proposals import Proposal, change_request, paper_entry, proposal_marker
     from bot.forge.protocols import PullRequest
@@ -86,7 +87,7 @@ def test_pr_body_escapes_untrusted_paper_text(taxonomy: Taxonomy) -> None:
                   authors=(f"Eve {forged}", "Bob"), abstract="<script>alert(1)</script>")
     proposal = Proposal(paper=paper, entry=paper_entry(paper), section="kv-cache",
                         reasons=["<b>reason</b>"], neighbours=[("<i>n</i>", "2401.00001", 3, 0.5)])
-    body = change_request(proposal, taxonomy, "catalog.md").body
+    body = change_request(proposal, taxonomy, "catalog.md", BranchNames.from_prefix("bot/")).body
     assert "<img" not in body and "<script>" not in body and "<b>" not in body and "<i>" not in body
     marker = proposal_marker(PullRequest(0, "b", "t", body, "open"))
     assert marker is not None and marker["arxiv_id"] == "2405.00001"

@@ -63,7 +63,7 @@ def test_select_candidates_sorts_every_paper(taxonomy: Taxonomy) -> None:
     pulls = [pr("2501.00005", "closed"), pr("2501.00006", "open"),
              PullRequest(2, "bot/digest", "Digest", digest_body, "open")]
 
-    result = select_candidates(papers, small, pulls)
+    result = select_candidates(papers, small, pulls, "bot/digest")
 
     assert [p.arxiv_id for p in result.new] == ["2501.00001"]
     assert result.seen == 9 and result.cross_duplicates == 1 and result.replacements == 2
@@ -144,7 +144,7 @@ def test_rejected_papers_are_never_proposed_again(repo: Path, capsys: pytest.Cap
     from bot.forge.local_git import LocalGitForge
 
     assert poll(repo, "--feed", str(FULL_DAY)) == 0
-    forge = LocalGitForge(repo)
+    forge = LocalGitForge(repo, branch_prefix="bot/")
     [rejected, *_] = forge.bot_pull_requests("open")
     forge.close_pull_request(rejected, "not in scope")
     capsys.readouterr()
@@ -214,3 +214,34 @@ def test_poll_on_the_fake_github_then_a_rerun_changes_nothing(
     assert ([(p.number, p.head, p.body) for p in fake_github.pulls()], fake_github.branches()) == state
     assert fake_github.writes() == 0
     assert fake_github.reads() <= 2
+
+
+def test_local_poll_reads_the_committed_catalog_and_says_so(
+        repo: Path, taxonomy: Taxonomy, caplog: pytest.LogCaptureFixture,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The branches are built on the committed catalog, so the poll reads that one too: a paper
+    added in the working tree but not committed is still proposed (its PR is closed by refresh
+    once the edit is committed), and the run says why."""
+    from bot.core.proposals import paper_entry
+    from bot.forge.local_git import LocalGitForge
+    from bot.jobs import refresh
+
+    assert poll(repo, "--feed", str(FULL_DAY), "--dry-run") == 0
+    first_id = capsys.readouterr().out.split("==> would open: bot/arxiv-")[1].split()[0]
+    papers = {p.arxiv_id: p for p in feeds.read_papers(FULL_DAY)}
+    text = (repo / "catalog.md").read_text(encoding="utf-8")
+    edited = catalog_module.parse(text, taxonomy).insert(paper_entry(papers[first_id]), "surveys").render()
+    (repo / "catalog.md").write_text(edited, encoding="utf-8")  # not committed
+
+    assert poll(repo, "--feed", str(FULL_DAY)) == 0
+
+    assert f"bot/arxiv-{first_id}" in bot_branches(repo)
+    assert "has uncommitted changes; the poll reads (and builds its branches on) the version committed on " \
+           "main" in caplog.text
+    diff = git(repo, "diff", f"main...bot/arxiv-{first_id}", "--", "catalog.md").splitlines()
+    assert len([line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]) == 1
+    assert (repo / "catalog.md").read_text(encoding="utf-8") == edited  # the working tree is untouched
+    git(repo, "commit", "-qam", "added by hand")
+    closed = [o for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
+              if o.pull_request.branch == f"bot/arxiv-{first_id}"]
+    assert [(o.action, o.cause) for o in closed] == [("closed", refresh.IN_CATALOG)]

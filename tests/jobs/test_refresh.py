@@ -36,8 +36,9 @@ def occurrences(fake: FakeGitHub, arxiv_id: str) -> int:
 
 def test_ten_bot_prs_merged_one_after_another(fake, taxonomy, capsys):
     """Ten PRs insert one line each at the same place; after each merge (a push to main) the
-    refresh job rebuilds the others, so every merge is clean. Without it, the second merge
-    already conflicts (see test_github_forge.test_merging_conflicting_prs_fails_like_github)."""
+    refresh job rebuilds the ones whose neighbouring lines the merge changed, so every merge is
+    clean. Without it, the second merge already conflicts (see
+    test_github.test_merging_conflicting_prs_fails_like_github)."""
     ids = [f"2405.{i:05d}" for i in range(1, 11)]
     opening = forge_for(fake)
     numbers = [opening.propose(paper_change(taxonomy, arxiv_id, i)).pull_request.number
@@ -48,25 +49,76 @@ def test_ten_bot_prs_merged_one_after_another(fake, taxonomy, capsys):
         assert fake.merge(number).status_code == 200, f"PR #{number} conflicted"
         fake.reset_counts()
         outcomes = refresh.run(forge_for(fake), taxonomy)
-        per_run.append((len(outcomes), fake.reads(), fake.writes()))
-        assert [o.action for o in outcomes] == ["rebuilt"] * (10 - merged_so_far)
-    print("\nrefresh after each merge: (open PRs, reads, writes)", per_run)
+        rebuilt = [o for o in outcomes if o.action == "rebuilt"]
+        per_run.append((len(outcomes), len(rebuilt), fake.reads(), fake.writes()))
+        assert len(outcomes) == 10 - merged_so_far
+        assert {o.action for o in outcomes} <= {"rebuilt", "unchanged"}
+        assert {o.cause for o in rebuilt} <= {refresh.NEIGHBOURS_CHANGED}
+        assert all(fake._mergeable(p) for p in fake.pulls("open"))  # every open PR merges cleanly
+    print("\nrefresh after each merge: (open PRs, rebuilt, reads, writes)", per_run)
 
     assert all(occurrences(fake, arxiv_id) == 1 for arxiv_id in ids)
     assert len(fake.pulls()) == 10 and all(p.merged for p in fake.pulls())
     assert [b for b in fake.branches() if b.startswith("bot/")] == []
-    assert all(reads == 1 and writes == 3 * open_prs for open_prs, reads, writes in per_run)
+    assert all(reads == 1 and writes == 3 * rebuilt for _, rebuilt, reads, writes in per_run)
+    # the first merge moves everyone's neighbour; later ones only the PRs next to the merged line
+    assert per_run[0][1] == 9 and sum(r for _, r, _, _ in per_run) < sum(n for n, _, _, _ in per_run)
     final = parse(fake.file("catalog.md"), taxonomy)
     section = [item.arxiv_ids[0] for item in final.items_in("quantization", "weight-only")]
     assert section == sorted(section, reverse=True)  # newest first, as the catalog wants
+
+
+def touch_neighbour(fake: FakeGitHub) -> None:
+    """A maintainer edits the line next to where the test PRs insert (AWQ, the newest entry)."""
+    text = fake.file("catalog.md")
+    assert text.count("AWQ: Activation-aware") == 1
+    fake.push("catalog.md", text.replace("AWQ: Activation-aware", "AWQ: Activation-Aware"))
+
+
+def test_a_push_away_from_the_prs_rebuilds_nothing(fake, taxonomy):
+    forge = forge_for(fake)
+    for i in range(3):
+        forge.propose(paper_change(taxonomy, f"2405.0000{i + 1}", i))
+    fake.push("catalog.md", fake.file("catalog.md") + "\nA footer line.\n")
+    fake.reset_counts()
+
+    outcomes = refresh.run(forge_for(fake), taxonomy)
+
+    assert [(o.action, o.cause) for o in outcomes] == [("unchanged", refresh.NEIGHBOURS_UNCHANGED)] * 3
+    assert dict(fake.counts) == {"POST /graphql": 1}
+    assert all(fake._mergeable(p) for p in fake.pulls("open"))
+    assert fake.merge(outcomes[0].pull_request.number).status_code == 200
+    assert fake.file("catalog.md").endswith("A footer line.\n") and occurrences(fake, "2405.00001") == 1
+
+
+def test_a_pr_github_reports_conflicting_is_rebuilt(fake, taxonomy):
+    """A conflict the context cannot see (here: a hand-made commit on the bot branch) is still
+    caught, from the mergeable state the pull-request query already reads."""
+    change = paper_change(taxonomy, "2405.00001")
+    forge_for(fake).propose(change)
+    text, mine = fake.file("catalog.md"), fake.file("catalog.md", change.branch)
+    message = fake.git.commits[fake.head(change.branch)].message  # with the bot's context trailer
+    fake.push("catalog.md", mine.replace("\n## ", "\nA line by hand.\n\n## ", 1), change.branch, message)
+    fake.push("catalog.md", text.replace("\n## ", "\nAnother line.\n\n## ", 1))
+    [pull] = fake.pulls("open")
+    assert fake._mergeable(pull) is False
+
+    fake.mergeable_unknown = True  # right after the push GitHub has not computed it yet
+    assert [o.action for o in refresh.run(forge_for(fake), taxonomy, dry_run=True)] == ["unchanged"]
+    fake.mergeable_unknown = False
+    [outcome] = refresh.run(forge_for(fake), taxonomy)
+
+    assert (outcome.action, outcome.cause) == ("rebuilt", refresh.CONFLICTING)
+    assert fake._mergeable(pull) is True and "A line by hand" not in fake.file("catalog.md", change.branch)
 
 
 def test_refresh_twice_writes_nothing_the_second_time(fake, taxonomy):
     forge = forge_for(fake)
     for i in range(3):
         forge.propose(paper_change(taxonomy, f"2405.0000{i + 1}", i))
-    fake.push("catalog.md", fake.file("catalog.md") + "\nA footer line.\n")
-    assert [o.action for o in refresh.run(forge_for(fake), taxonomy)] == ["rebuilt"] * 3
+    touch_neighbour(fake)
+    outcomes = refresh.run(forge_for(fake), taxonomy)
+    assert [(o.action, o.cause) for o in outcomes] == [("rebuilt", refresh.NEIGHBOURS_CHANGED)] * 3
     fake.reset_counts()
     assert [o.action for o in refresh.run(forge_for(fake), taxonomy)] == ["unchanged"] * 3
     assert dict(fake.counts) == {"POST /graphql": 1}
@@ -105,12 +157,22 @@ def test_prs_without_a_usable_marker_are_left_alone(fake, taxonomy):
     assert fake.writes() == 0
 
 
-def test_dry_run_changes_nothing(fake, taxonomy):
+def test_dry_run_says_what_a_real_run_does(fake, taxonomy):
     forge_for(fake).propose(paper_change(taxonomy, "2405.00001"))
+    forge_for(fake).propose(paper_change(taxonomy, "2305.00002", 1))  # goes between AWQ and GPTQ
     fake.push("catalog.md", fake.file("catalog.md") + "\nfooter\n")
+    touch_neighbour(fake)
     fake.reset_counts()
-    assert [o.action for o in refresh.run(forge_for(fake), taxonomy, dry_run=True)] == ["would rebuild"]
+
+    dry = refresh.run(forge_for(fake), taxonomy, dry_run=True)
     assert fake.writes() == 0
+    real = refresh.run(forge_for(fake), taxonomy)
+    again = refresh.run(forge_for(fake), taxonomy, dry_run=True)
+
+    assert [(o.label, o.action) for o in dry] == [(f"#{o.pull_request.number}", a) for o, a in
+                                                  zip(real, ["would rebuild", "would rebuild"], strict=True)]
+    assert [o.action for o in real] == ["rebuilt", "rebuilt"]
+    assert [o.action for o in again] == ["unchanged", "unchanged"]
 
 
 def test_python_m_bot_refresh(fake, taxonomy, tmp_path, monkeypatch, capsys):
@@ -124,13 +186,17 @@ def test_python_m_bot_refresh(fake, taxonomy, tmp_path, monkeypatch, capsys):
                        "GITHUB_STEP_SUMMARY": str(summary)}.items():
         monkeypatch.setenv(key, value)
     pull = forge_for(fake).propose(paper_change(taxonomy, "2405.00001")).pull_request
-    fake.push("catalog.md", fake.file("catalog.md") + "\nfooter\n")
+    forge_for(fake).propose(paper_change(taxonomy, "2209.00002", 1))  # after GPTQ, away from AWQ
+    touch_neighbour(fake)
 
     assert bot_main(["refresh"]) == 0
 
     out = capsys.readouterr().out
-    assert f"| #{pull.number} | `bot/arxiv-2405.00001` | rebuilt |" in out
-    assert "1 rebuilt on the current default branch, 0 already current" in out
+    assert f"| #{pull.number} | `bot/arxiv-2405.00001` | rebuilt: {refresh.NEIGHBOURS_CHANGED} |" in out
+    assert "bot/arxiv-2209.00002" not in out  # left as it is: no row
+    assert "1 of 2 open bot PRs rebuilt on the current default branch, 1 left as they are, 0 closed" in out
+    assert f"- rebuilt: 1 ({refresh.NEIGHBOURS_CHANGED})" in out
+    assert f"- unchanged: 1 ({refresh.NEIGHBOURS_UNCHANGED})" in out
     assert summary.read_text().strip() == out.strip()
     assert fake.git.commits[fake.head("bot/arxiv-2405.00001")].parents == [fake.head()]
 
@@ -208,16 +274,27 @@ def test_refresh_on_the_local_git_forge(tmp_path, taxonomy):
     from tests.gitrepo import git, make_repo
 
     repo = make_repo(tmp_path / "repo", taxonomy)
-    forge = LocalGitForge(repo)
+    forge = LocalGitForge(repo, branch_prefix="bot/")
     forge.propose(paper_change(taxonomy, "2405.00001"))
     (repo / "catalog.md").write_text((repo / "catalog.md").read_text() + "\nfooter\n", encoding="utf-8")
     git(repo, "commit", "-q", "-am", "footer")
+    tip = git(repo, "rev-parse", "bot/arxiv-2405.00001")
 
-    [outcome] = refresh.run(LocalGitForge(repo), taxonomy)
+    [away] = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)  # the footer is far from the new line
+    assert (away.action, away.pull_request.mergeable) == ("unchanged", True)
+    assert git(repo, "rev-parse", "bot/arxiv-2405.00001") == tip
+    text = (repo / "catalog.md").read_text()  # GPTQ is the line after the new one: touch it
+    (repo / "catalog.md").write_text(text.replace("GPTQ: Accurate", "GPTQ: accurate"), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "neighbour")
 
-    assert outcome.action == "rebuilt"
+    dry = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy, dry_run=True)
+    [outcome] = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
+
+    assert [(o.label, o.action) for o in dry] == [("bot/arxiv-2405.00001", "would rebuild")]  # no "#0"
+    assert (outcome.action, outcome.cause) == ("rebuilt", refresh.NEIGHBOURS_CHANGED)
     assert git(repo, "rev-parse", "bot/arxiv-2405.00001~1").strip() == git(repo, "rev-parse", "main").strip()
-    assert [o.action for o in refresh.run(LocalGitForge(repo), taxonomy)] == ["unchanged"]
+    assert [o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy, dry_run=True)] == ["unchanged"]
+    assert [o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)] == ["unchanged"]
 
 
 def test_remove_and_move_prs_are_rebuilt_and_closed_when_done(tmp_path, taxonomy):
@@ -236,28 +313,37 @@ def test_remove_and_move_prs_are_rebuilt_and_closed_when_done(tmp_path, taxonomy
                              edit=catalog_edit(arxiv_id, placement, taxonomy))
 
     repo = make_repo(tmp_path / "repo", taxonomy)
-    forge = LocalGitForge(repo)
+    forge = LocalGitForge(repo, branch_prefix="bot/")
     forge.propose(edit_pr("remove", "2306.14048", None))
     forge.propose(edit_pr("move", "2211.17192", ("surveys", None)))
     (repo / "catalog.md").write_text((repo / "catalog.md").read_text() + "\nfooter\n", encoding="utf-8")
     git(repo, "commit", "-q", "-am", "footer")
 
-    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo), taxonomy)}
+    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)}
+    assert outcomes == {"bot/remove-2306.14048": "unchanged", "bot/move-2211.17192": "unchanged"}
+    # the line before H2O (the removed one) and the lines where the moved one goes change
+    text = (repo / "catalog.md").read_text(encoding="utf-8").replace("LLM Knows What", "LLM knows what")
+    text = text.replace("Surveys, tutorials and benchmarks", "Surveys, tutorials, benchmarks")
+    (repo / "catalog.md").write_text(text, encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "neighbours")
+    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)}
     assert outcomes == {"bot/remove-2306.14048": "rebuilt", "bot/move-2211.17192": "rebuilt"}
     for branch in outcomes:
         assert git(repo, "rev-parse", f"{branch}~1").strip() == git(repo, "rev-parse", "main").strip()
 
     git(repo, "merge", "-q", "--ff-only", "bot/remove-2306.14048")  # the removal is merged
-    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo), taxonomy)}
-    assert outcomes == {"bot/move-2211.17192": "rebuilt"}  # the merged one is no longer open
+    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)}
+    # the merged one is no longer open; the move's context spans from its old place to its new
+    # one (two hunks: one window), and the removal lies in between, so it is rebuilt
+    assert outcomes == {"bot/move-2211.17192": "rebuilt"}
     # a maintainer moves the paper by hand: the move PR has nothing left to do and is closed
     text = (repo / "catalog.md").read_text(encoding="utf-8")
     moved = parse(text, taxonomy).move("2211.17192", "surveys").render()
     (repo / "catalog.md").write_text(moved, encoding="utf-8")
     git(repo, "commit", "-q", "-am", "moved by hand")
-    [closed] = refresh.run(LocalGitForge(repo), taxonomy)
+    [closed] = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
     assert (closed.pull_request.branch, closed.action) == ("bot/move-2211.17192", "closed")
-    assert [p.state for p in LocalGitForge(repo).bot_pull_requests("all")
+    assert [p.state for p in LocalGitForge(repo, branch_prefix="bot/").bot_pull_requests("all")
             if p.branch == "bot/move-2211.17192"] == ["closed"]
 
 
@@ -271,7 +357,7 @@ def test_a_remove_pr_is_closed_once_its_paper_is_only_mentioned(tmp_path, taxono
     repo = make_repo(tmp_path / "repo", taxonomy)
     body = "why\n\n" + markers.make(EDIT_MARKER_KIND, {"action": "remove", "arxiv_id": "2306.14048",
                                                       "section": None, "subsection": None})
-    LocalGitForge(repo).propose(ChangeRequest(
+    LocalGitForge(repo, branch_prefix="bot/").propose(ChangeRequest(
         branch="bot/remove-2306.14048", title="remove", body=body, commit_message="remove",
         path="catalog.md", edit=catalog_edit("2306.14048", None, taxonomy)))
     lines = (repo / "catalog.md").read_text(encoding="utf-8").splitlines(keepends=True)
@@ -281,7 +367,7 @@ def test_a_remove_pr_is_closed_once_its_paper_is_only_mentioned(tmp_path, taxono
     (repo / "catalog.md").write_text("".join(lines), encoding="utf-8")
     git(repo, "commit", "-q", "-am", "removed by hand, mentioned elsewhere")
 
-    [outcome] = refresh.run(LocalGitForge(repo), taxonomy)
+    [outcome] = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
 
     assert outcome.action == "closed"
     assert "arXiv 2211.17192" in (repo / "catalog.md").read_text(encoding="utf-8")

@@ -18,6 +18,7 @@ from dataclasses import replace
 from typing import Any, Literal, cast
 from urllib.parse import quote
 
+from bot.core import hunks
 from bot.core.text import unified_diff
 from bot.errors import ForgeError
 from bot.forge.github.client import GitHubClient, GitHubError
@@ -63,25 +64,29 @@ class PullRequests:
             raise ForgeError(f"the change for {change.branch} leaves {change.path} on "
                              f"{snap.default_branch} as it is: nothing to propose")
         diff = unified_diff(change.path, base_text, new_text)
+        context = hunks.fingerprint(base_text, new_text)
         existing = self._open_pull(change.branch)
-        if existing and self._branch_is_current(existing, change.path, new_text):
+        if existing and self._branch_is_current(existing, change.path, new_text, context):
             pull = self._update_pull(existing.pull, change)
             snap.pulls[pull.number] = replace(existing, pull=pull)
             return ProposalResult(pull, "unchanged" if pull == existing.pull else "updated", diff)
-        commit = self._commit(change, new_text)
+        message = hunks.with_trailer(change.commit_message, context)
+        commit = self._commit(replace(change, commit_message=message), new_text)
         if existing:
             self._move_branch(change.branch, commit)
             pull, action = self._update_pull(existing.pull, change), "updated"
         else:
             pull, action = self._open_new(change, commit), "opened"
+        pull = replace(pull, context=context, mergeable=None)
         snap.pulls[pull.number] = BotPull(pull, commit, (snap.head_oid,), git_blob_sha(new_text)
                                           if change.path == self.view.catalog_path else None, 1)
         return ProposalResult(pull, cast(Literal["opened", "updated"], action), diff)
 
-    def _branch_is_current(self, existing: BotPull, path: str, new_text: str) -> bool:
+    def _branch_is_current(self, existing: BotPull, path: str, new_text: str, context: str) -> bool:
         snap = self.view.snapshot()
         return (path == self.view.catalog_path and existing.head_parents == (snap.head_oid,)
-                and existing.head_file_oid == git_blob_sha(new_text) and existing.changed_files <= 1)
+                and existing.head_file_oid == git_blob_sha(new_text) and existing.changed_files <= 1
+                and existing.pull.context == context)
 
     def _commit(self, change: ChangeRequest, new_text: str) -> str:
         """A commit with the new file on top of the default branch head (no branch moves yet).

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from bot.core import hunks
 from bot.errors import ForgeError
 from bot.forge.github.client import GitHubClient
 from bot.forge.protocols import PullRequest, PullState
@@ -44,9 +45,10 @@ class Snapshot:
 # -- GraphQL -----------------------------------------------------------------------------------------
 _PULL_FRAGMENT = """
 fragment BotPull on PullRequest {
-  number title body url state merged isCrossRepository headRefName baseRefName changedFiles
+  number title body url state merged isCrossRepository headRefName baseRefName changedFiles mergeable
   labels(first: 50) { nodes { name } }
-  headRef { target { ... on Commit { oid parents(first: 2) { nodes { oid } } file(path: $path) { oid } } } }
+  headRef { target { ... on Commit {
+    oid message parents(first: 2) { nodes { oid } } file(path: $path) { oid } } } }
 }
 """
 
@@ -130,6 +132,8 @@ def bot_pull_from_node(node: Mapping[str, Any]) -> BotPull:
         number=int(node["number"]), branch=node["headRefName"], title=node.get("title") or "",
         body=node.get("body") or "", state=_pull_state(node), url=node.get("url") or "",
         labels=tuple(label["name"] for label in (node.get("labels") or {}).get("nodes") or []),
+        context=hunks.trailer_of(target.get("message") or ""),
+        mergeable={"MERGEABLE": True, "CONFLICTING": False}.get(node.get("mergeable") or ""),
     )
     return BotPull(
         pull=pull, head_oid=target.get("oid"),

@@ -28,6 +28,7 @@ from urllib.parse import urlsplit
 from bot import config
 from bot.core import arxiv_ids, markers, matching, templates
 from bot.core import taxonomy as taxonomy_module
+from bot.core.branches import BranchNames
 from bot.core.catalog import Catalog, Item, own_id, parse
 from bot.core.entry import parse_entry, render_entry
 from bot.core.paper import Paper
@@ -65,17 +66,20 @@ class CommandSettings:
     section_labels: bool = True
     form: FormLabels = FormLabels()
     bot_logins: tuple[str, ...] = ("github-actions[bot]",)
+    branches: BranchNames = BranchNames.from_prefix("bot/")
 
     @classmethod
-    def from_config(cls, commands: Mapping[str, Any], github: Mapping[str, Any]) -> CommandSettings:
+    def from_config(cls, commands: Mapping[str, Any], github: Mapping[str, Any],
+                    catalog_path: str) -> CommandSettings:
         labels = commands["labels"]
         return cls(
-            catalog_path=commands["catalog"], allowed_roles=tuple(commands["allowed_roles"]),
+            catalog_path=catalog_path, allowed_roles=tuple(commands["allowed_roles"]),
             requests=commands["requests"], max_ids=commands["max_ids"],
             code_hosts=tuple(commands["code_hosts"]), add_labels=tuple(labels["add"]),
             remove_labels=tuple(labels["remove"]), move_labels=tuple(labels["move"]),
             section_labels=commands["section_labels"], form=FormLabels(**commands["form"]),
-            bot_logins=tuple(github.get("bot_logins") or cls.bot_logins),
+            bot_logins=tuple(github["bot_logins"]),
+            branches=BranchNames.from_config(github),
         )
 
 
@@ -597,7 +601,7 @@ def _finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
     labels = work.settings.add_labels + section_label
     proposal = Proposal(paper=paper, entry=entry, section=request.section, subsection=request.subsection,
                         requested_by=request.requested_by, request_url=request.request_url, labels=labels)
-    change = change_request(proposal, work.taxonomy, work.settings.catalog_path)
+    change = change_request(proposal, work.taxonomy, work.settings.catalog_path, work.settings.branches)
     if _propose(order, cmd, change, "add", arxiv_id, work, facts):
         work.state = work.state.without_pending(arxiv_id)
 
@@ -672,7 +676,7 @@ def _move(index: int, command: Command, work: Run) -> list[AddRequest]:
 
 def edit_request(action: str, arxiv_id: str, item: Item, placement: tuple[str, str | None] | None,
                  work: Run) -> ChangeRequest:
-    """The PR of a /remove or /move, on branch ``bot/remove-<id>`` or ``bot/move-<id>``."""
+    """The PR of a /remove or /move, on branch ``<prefix>remove-<id>`` or ``<prefix>move-<id>``."""
     section, subsection = placement or (None, None)
     marker = markers.make(EDIT_MARKER_KIND, {"action": action, "arxiv_id": arxiv_id, "section": section,
                                              "subsection": subsection})
@@ -685,7 +689,7 @@ def edit_request(action: str, arxiv_id: str, item: Item, placement: tuple[str, s
     title = templates.render("command_pr_title.txt.j2", **context).strip()
     labels = work.settings.remove_labels if action == "remove" else work.settings.move_labels
     return ChangeRequest(
-        branch=f"bot/{action}-{arxiv_id.replace('/', '-')}", title=title,
+        branch=work.settings.branches.edit(action, arxiv_id), title=title,
         body=templates.render("command_pr_body.md.j2", **context), commit_message=title,
         path=work.settings.catalog_path, edit=catalog_edit(arxiv_id, placement, work.taxonomy), labels=labels)
 
@@ -762,7 +766,7 @@ def main(args: argparse.Namespace) -> int:
         print("nothing to do: the bot handles issue_comment created and issues opened or edited")
         return 0
     github = config.load("github")
-    settings = CommandSettings.from_config(config.load("commands"), github)
+    settings = CommandSettings.from_config(config.load("commands"), github, config.catalog_path())
     services = build_services(env, catalog_path=settings.catalog_path,
                               repository=env.get("GITHUB_REPOSITORY") or event.repository)
     forge, lookup = services.github(), services.arxiv_lookup()
