@@ -13,8 +13,10 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from types import ModuleType
 
 from bot.errors import BotError
+from bot.forge.workflow_log import guarded_output
 
 # command -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -65,6 +67,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"error: the {args.command} job is not part of this version", file=sys.stderr)
         return 2
     module = importlib.import_module(args.module)
+    # Under GitHub Actions nothing printed can be read as a workflow command (bot.forge.workflow_log).
+    with guarded_output(os.environ):
+        return _run(module, args)
+
+
+def _run(module: ModuleType, args: argparse.Namespace) -> int:
     try:
         code: int = module.main(args)
         return code
