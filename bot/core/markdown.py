@@ -9,6 +9,8 @@ tracking issue, status comments, job summaries) it goes through one of these:
   punctuation character that could open a link, image, emphasis, code span or table cell
   backslash-escaped, and ``@`` defused so nobody is mentioned. ``](https://evil.example)``,
   ``![x](...)`` and ``[Mallory](javascript:...)`` render as the characters typed.
+- :func:`url_text` - a URL from a redirect or an API shown in a table: as is when it is plain,
+  else as a code span.
 - :func:`code_span` / :func:`fenced` - text shown exactly as typed, in a code span or block that
   nothing inside can close.
 - :func:`plain_line` - one-line plain text (PR titles, commit messages): no invisible
@@ -72,6 +74,18 @@ def inline(text: object, limit: int | None = None) -> str:
     text = _INLINE_SPECIAL.sub(r"\\\1", text)
     text = _BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
     return no_mentions(text)
+
+
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#!$&'*+,;=%-]+")
+
+
+def url_text(url: object, limit: int = 300) -> str:
+    """A URL shown in a table or list (it came from a redirect, an API or the catalog): as is when
+    it is a plain http(s) URL GitHub autolinks and nothing else, else as a code span."""
+    text = str(url)
+    if len(text) <= limit and _PLAIN_URL.fullmatch(text) and "@" not in text:
+        return text
+    return code_span(text, limit)
 
 
 def code_span(text: str, limit: int = 120) -> str:

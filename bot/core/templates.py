@@ -30,6 +30,7 @@ def _environment(directory: str) -> jinja2.Environment:
     )
     environment.filters["text"] = escape_text
     environment.filters["code"] = markdown.code_span
+    environment.filters["url"] = markdown.url_text
     return environment
 
 

@@ -207,6 +207,18 @@ def test_nightly_does_not_follow_a_redirect_to_another_host(fake, web, taxonomy)
     assert site.url("/moved") in row and "another host" in row  # ... and listed for a maintainer
 
 
+def test_a_hostile_redirect_target_is_listed_as_text_not_as_a_link() -> None:
+    from bot.jobs.nightly import LinkFix, Night, NightlySettings, issue_text
+
+    target = f"{EVIL}/x)[click]({EVIL}/y)"  # a Location header is the linked site's to choose
+    fix = LinkFix(3, "T", "https://a.org/x", target, "redirect", False, f"it leads to another host ({EVIL}/z)")
+    night_found = Night(date="2024-06-01", link_counts={}, repositories=0, repo_findings=(), fixes=(fix,),
+                        dead=(), watching=(), unknown=(), state={})
+    _title, body = issue_text(night_found, NightlySettings())
+    refs = rendered(body)
+    assert "click" in body and hostile(refs) == []
+
+
 def test_a_documented_host_pair_is_followed(fake, web, taxonomy) -> None:  # noqa: F811
     from dataclasses import replace
 
