@@ -347,12 +347,12 @@ def paper_from_record(record: dict[str, Any]) -> Paper:
         version=int(version) if version else None,
         title=clean_title(latex_accents(str(record["title"]))),
         abstract=" ".join(str(record.get("abstract") or "").split()),
-        authors=tuple(str(a) for a in authors),
+        authors=tuple(clean_inline(str(a)) for a in authors),
         categories=tuple(str(c) for c in categories),
         date=str(record.get("date") or ""),
         announce_type=str(record.get("announce_type") or "new"),
-        comment=str(record.get("comment") or ""),
-        journal_ref=str(record.get("journal_ref") or ""),
+        comment=clean_inline(str(record.get("comment") or "")),
+        journal_ref=clean_inline(str(record.get("journal_ref") or "")),
         doi=str(record.get("doi") or ""),
         extra={k: v for k, v in record.items() if k not in _JSONL_FIELDS},
     )
@@ -571,8 +571,9 @@ def is_withdrawn(comment: str, abstract: str = "") -> bool:
 
 def enrich(paper: Paper) -> Paper:
     """The paper with ``code_url``, ``venue`` and ``withdrawn`` filled in from its own text
-    (values already set are kept)."""
-    code_url = paper.code_url or find_code_url(f"{paper.abstract}\n{paper.comment}") or ""
+    (values already set are kept, a code link only if it passes ``bot.core.urls.code_link``)."""
+    preset = urls.code_link(paper.code_url)[0] if paper.code_url else None
+    code_url = preset or find_code_url(f"{paper.abstract}\n{paper.comment}") or ""
     venue = paper.venue or find_venue(paper.journal_ref, paper.comment, paper.abstract) or ""
     withdrawn = paper.withdrawn or is_withdrawn(paper.comment, paper.abstract)
     return replace(paper, code_url=code_url, venue=venue, withdrawn=withdrawn)

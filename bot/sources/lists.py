@@ -234,7 +234,8 @@ def code_url(text: str, item_links: list[Link]) -> str:
         if repo:
             return repo
     badge = _STAR_BADGE.search(text)
-    return f"https://github.com/{badge['owner']}/{badge['repo']}" if badge else ""
+    badge_repo = urls.github_repo(f"https://github.com/{badge['owner']}/{badge['repo']}") if badge else None
+    return badge_repo.url if badge_repo else ""
 
 
 def badge_venue(text: str) -> tuple[str, int | None]:
