@@ -19,8 +19,10 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from types import ModuleType
 
 from bot.errors import BotError
+from bot.forge.workflow_log import guarded_output
 
 # command -> (module, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
@@ -68,7 +70,8 @@ def configure_logging(verbose: bool = False, quiet: bool = False) -> None:
 def _logging_flags(parser: argparse.ArgumentParser, default: object) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("-v", "--verbose", action="store_true", default=default,
-                       help="also log debug detail (requests, retries, timings) on stderr")
+                       help="also log debug detail (requests, retries, timings) on stderr; "
+                            "poll also prints each PR body and diff")
     group.add_argument("-q", "--quiet", action="store_true", default=default,
                        help="log only warnings and errors on stderr")
 
@@ -107,6 +110,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         log.error("the %s job is not part of this version", args.command)
         return 2
     module = importlib.import_module(args.module)
+    # Under GitHub Actions nothing printed can be read as a workflow command (bot.forge.workflow_log).
+    with guarded_output(os.environ):
+        return _run(module, args)
+
+
+def _run(module: ModuleType, args: argparse.Namespace) -> int:
     try:
         code: int = module.main(args)
         return code

@@ -19,9 +19,9 @@ from typing import Any
 from bot.core import markers, templates
 from bot.core.catalog import Catalog, parse
 from bot.core.entry import parse_entry, render_entry
+from bot.core.markdown import inline
 from bot.core.proposals import Proposal
 from bot.core.taxonomy import Taxonomy
-from bot.core.text import escape_markdown, no_mentions
 from bot.errors import DuplicateEntryError
 from bot.forge.protocols import ChangeRequest, PullRequest
 
@@ -96,7 +96,7 @@ def digest_change(entries: Sequence[DigestEntry], taxonomy: Taxonomy, catalog_pa
     marker = markers.make(MARKER_KIND, {"entries": [
         {"arxiv_id": e.arxiv_id, "section": e.section, "subsection": e.subsection, "line": e.line}
         for e in entries]})
-    links = {e.arxiv_id: f"[{no_mentions(escape_markdown(e.title))}]({e.url})" for e in entries}
+    links = {e.arxiv_id: f"[{inline(e.title)}]({e.url})" for e in entries}
     context: dict[str, Any] = {"entries": entries, "ticked": ticked, "taxonomy": taxonomy, "marker": marker,
                                "links": links}
     title = templates.render("digest_title.txt.j2", **context).strip()

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from bot.core import arxiv_ids, templates
-from bot.core.text import clean_inline, clean_title, escape_markdown, unescape_markdown
+from bot.core.markdown import escape_markdown, unescape_markdown
+from bot.core.text import clean_inline, clean_title
 
 MAX_AUTHORS = 3
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

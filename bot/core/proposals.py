@@ -20,6 +20,7 @@ from bot.core.taxonomy import Taxonomy
 from bot.forge.protocols import ChangeRequest, PullRequest
 
 MARKER_KIND = "arxiv"
+MAX_ABSTRACT = 3000  # characters of the abstract shown in a PR body
 
 
 def paper_entry(paper: Paper, code_url: str | None = None) -> Entry:
@@ -102,7 +103,7 @@ def change_request(proposal: Proposal, taxonomy: Taxonomy, catalog_path: str,
         p=proposal, paper=proposal.paper, entry=proposal.entry, line=line,
         section=section, subsection=subsection,
         runner_up=taxonomy.get(proposal.runner_up) if proposal.runner_up else None,
-        abstract=templates.escape_text(" ".join(proposal.paper.abstract.split())),
+        abstract=templates.escape_text(proposal.paper.abstract, MAX_ABSTRACT),
         marker=marker_for(proposal),
         title_text=templates.escape_text(proposal.entry.title),
         authors_text=templates.escape_text(", ".join(proposal.entry.authors)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -10,12 +9,13 @@ from typing import Any
 import jinja2
 
 from bot.config import config_dir
-from bot.core.text import no_mentions
+from bot.core import markdown
 
 
-def escape_text(value: object) -> str:
-    """The ``text`` filter: untrusted text shown in markdown, with no HTML and no @-mention in it."""
-    return no_mentions(html.escape(str(value), quote=False))
+def escape_text(value: object, limit: int | None = None) -> str:
+    """The ``text`` filter: untrusted text shown in markdown as typed (``bot.core.markdown.inline``):
+    no link, image, HTML, table-cell break or @-mention can come out of it."""
+    return markdown.inline(value, limit)
 
 
 @lru_cache(maxsize=8)
@@ -29,6 +29,8 @@ def _environment(directory: str) -> jinja2.Environment:
         autoescape=False,  # markdown, not HTML: values are escaped by the code that builds them
     )
     environment.filters["text"] = escape_text
+    environment.filters["code"] = markdown.code_span
+    environment.filters["url"] = markdown.url_text
     return environment
 
 

@@ -1,4 +1,6 @@
-"""Pure text helpers: clean titles, compare them, escape them for markdown."""
+"""Pure text helpers: clean titles and other one-line fields, compare them.
+
+Escaping for markdown lives in ``bot.core.markdown``; links in ``bot.core.urls``."""
 
 from __future__ import annotations
 
@@ -17,9 +19,14 @@ _LATEX_SYMBOLS = {
     r"\textasciitilde": "~",
 }
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
-# Characters that could end or restyle link text, table cells or inline HTML in markdown.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>|#])")
-_MARKDOWN_ESCAPED = re.compile(r"\\([\\`*_\[\]()<>|#])")
+MAX_TITLE = 300  # characters; longer titles end with an ellipsis
+# Control characters other than tab and newline (which become spaces in one-line fields).
+_ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Unicode categories removed from untrusted text: controls, format characters (bidi overrides
+# U+202A-202E and isolates U+2066-2069, zero-width spaces and joiners, BOM, soft hyphen, ...),
+# private use and surrogates. Line and paragraph separators become spaces.
+_UNSAFE_CATEGORIES = frozenset({"Cc", "Cf", "Co", "Cs"})
+_SEPARATORS = {"\u2028": " ", "\u2029": " ", "\u0085": " "}
 
 
 # One pass over all symbols, longest command first (\leq before \le); a word command must not
@@ -66,19 +73,49 @@ def clean_latex(text: str) -> str:
     return text
 
 
+def strip_unsafe(text: str) -> str:
+    """``text`` without invisible or direction-changing characters (bidi overrides and isolates,
+    zero-width characters, other control and format characters). Tabs and newlines are kept."""
+    if text.isascii():
+        return _ASCII_CONTROL.sub("", text)
+    text = "".join(_SEPARATORS.get(c, c) for c in text)
+    return "".join(c for c in text if c in "\t\n\r" or unicodedata.category(c) not in _UNSAFE_CATEGORIES)
+
+
+def strip_html(text: str) -> str:
+    """Text from an HTML-ish source (an RSS title): entities decoded *first*, then tags removed,
+    so that an entity-escaped ``&lt;img src=...&gt;`` cannot come out as a real tag."""
+    previous = None
+    while previous != text:  # &amp;lt;img&amp;gt; needs two rounds
+        previous = text
+        text = _HTML_TAG.sub("", html.unescape(text))
+    return text
+
+
+def cap(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, ending with an ellipsis when cut."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rstrip() + "…"
+
+
 def clean_title(text: str) -> str:
-    """A title as displayed: one line, no HTML, no LaTeX markup, single spaces."""
-    text = html.unescape(_HTML_TAG.sub("", text))
+    """A title as displayed: one line, no HTML, no LaTeX markup, no invisible or bidi characters,
+    single spaces, at most ``MAX_TITLE`` characters."""
+    if "<" in text or "&" in text:
+        text = strip_html(text)
     text = clean_latex(text)
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", strip_unsafe(text))
     text = " ".join(text.split())
-    return text.strip()
+    return cap(text.strip(), MAX_TITLE)
 
 
 def clean_inline(text: str) -> str:
-    """Any one-line field (authors, venue, description): no HTML, single spaces, no ' · '."""
-    text = html.unescape(_HTML_TAG.sub("", text))
-    return " ".join(text.replace("·", "-").split())
+    """Any one-line field (authors, venue, description): no HTML, no invisible or bidi characters,
+    single spaces, no ' · '."""
+    if "<" in text or "&" in text:
+        text = strip_html(text)
+    return " ".join(strip_unsafe(text).replace("·", "-").split())
 
 
 def unified_diff(path: str, old: str, new: str) -> str:
@@ -87,22 +124,20 @@ def unified_diff(path: str, old: str, new: str) -> str:
                                         f"a/{path}", f"b/{path}"))
 
 
-def escape_markdown(text: str) -> str:
-    """Backslash-escape everything that would break a one-line markdown entry."""
-    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-
-
-def unescape_markdown(text: str) -> str:
-    return _MARKDOWN_ESCAPED.sub(r"\1", text)
-
-
-def no_mentions(text: str) -> str:
-    """A zero-width space after each @, so that text from arXiv or a comment notifies nobody."""
-    return text.replace("@", "@\u200b")
-
-
 def slugify(heading: str) -> str:
     """GitHub's anchor for a heading: lowercase, punctuation dropped, spaces to hyphens."""
     text = heading.strip().lower()
     text = re.sub(r"[^\w\- ]", "", text)
     return text.replace(" ", "-")
+
+
+_MOVED = {"escape_markdown", "unescape_markdown", "no_mentions"}
+
+
+def __getattr__(name: str) -> object:
+    """The markdown helpers moved to ``bot.core.markdown``; old imports keep working."""
+    if name in _MOVED:
+        from bot.core import markdown
+
+        return getattr(markdown, name)
+    raise AttributeError(name)

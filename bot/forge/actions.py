@@ -133,8 +133,14 @@ def build_services(env: Mapping[str, str], *, catalog_path: str | None = None, r
 
 
 def append_step_summary(env: Mapping[str, str], text: str) -> None:
-    """Add ``text`` to the workflow run's summary page (a no-op outside GitHub Actions)."""
+    """Add ``text`` to the workflow run's summary page (a no-op outside GitHub Actions).
+
+    The one place every summary goes through: untrusted values were escaped by the templates
+    (the ``text`` filter), and any raw HTML tag left outside a short allow-list is written as
+    text here (``bot.core.markdown.sanitize_html``), so no ``<img>`` or ``<a>`` reaches the page."""
+    from bot.core.markdown import sanitize_html
+
     path = env.get("GITHUB_STEP_SUMMARY")
     if path:
         with open(path, "a", encoding="utf-8") as handle:
-            handle.write(text.rstrip("\n") + "\n")
+            handle.write(sanitize_html(text.rstrip("\n")) + "\n")

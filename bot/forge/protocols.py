@@ -31,6 +31,14 @@ class ChangeRequest:
     edit: Callable[[str], str]
     labels: tuple[str, ...] = ()
 
+    def __post_init__(self) -> None:
+        # Titles and commit messages carry arXiv titles: no invisible or bidi characters, no
+        # @-mention, bounded length, whoever built the request (bot.core.markdown).
+        from bot.core.markdown import plain_line, plain_text
+
+        object.__setattr__(self, "title", plain_line(self.title, 256))
+        object.__setattr__(self, "commit_message", plain_text(self.commit_message))
+
 
 @dataclass(frozen=True)
 class PullRequest:

@@ -33,6 +33,7 @@ from bot import config
 from bot.core.templates import render
 from bot.errors import CatalogError
 from bot.forge.actions import build_services
+from bot.forge.workflow_log import workflow_command
 from bot.jobs.check_stars import GitHubRepoResolver
 from bot.linkcheck import checker
 from bot.linkcheck.arxiv import ArxivResolver
@@ -108,7 +109,7 @@ async def run(path: Path, settings: CheckSettings, client: httpx.AsyncClient,
         for link in links:
             out.write(json.dumps(results[link.url].to_json(link.lines)) + "\n")
     else:
-        out.write(dead_link_annotations(_display_path(path), links, results))
+        workflow_command(out, dead_link_annotations(_display_path(path), links, results))
         out.write(summary(_display_path(path), links, results, http.requests,
                                   time.monotonic() - started, max(http.peak_in_flight.values(), default=0)))
     out.flush()

@@ -29,20 +29,12 @@ from bot.core.entry import Entry, format_stars
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render
 from bot.core.text import unified_diff
+from bot.core.urls import GITHUB_RESERVED, github_repo
 from bot.forge.actions import build_services
 from bot.forge.protocols import RepoDirectory, RepoInfo
 from bot.linkcheck import LinkResult, Verdict, extract_links
 
-# First path segments of github.com that are not users or organisations.
-RESERVED_OWNERS = frozenset({
-    "about", "apps", "codespaces", "collections", "contact", "customer-stories", "enterprise",
-    "events", "explore", "features", "issues", "join", "login", "marketplace", "new", "notifications",
-    "orgs", "organizations", "pricing", "pulls", "readme", "search", "security", "settings", "site",
-    "sponsors", "stars", "team", "topics", "trending",
-})
-_REPO_URL_RE = re.compile(
-    r"^https?://(?:www\.)?github\.com/(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))"
-    r"/(?P<name>[A-Za-z0-9._-]{1,100}?)(?:\.git)?(?P<rest>[/?#].*)?$", re.IGNORECASE)
+RESERVED_OWNERS = GITHUB_RESERVED  # kept for callers; the one list lives in bot.core.urls
 # What may follow owner/name for the link to show the repository itself (or one of its branches).
 _REPOSITORY_PAGE_RE = re.compile(r"(?:/|/tree/[^/?#]+/?)?(?:[?#].*)?")
 
@@ -66,10 +58,8 @@ class RepoLink:
 
 def repo_link(url: str) -> RepoLink | None:
     """The repository a github.com URL points into, or None (not GitHub, a profile, a GitHub page)."""
-    match = _REPO_URL_RE.match(url or "")
-    if not match or match["owner"].lower() in RESERVED_OWNERS or match["name"] in (".", ".."):
-        return None
-    return RepoLink(url, f"{match['owner']}/{match['name']}", match["rest"] or "")
+    repo = github_repo(url)
+    return RepoLink(url, repo.full_name, repo.rest) if repo else None
 
 
 def repository_names(text: str) -> list[str]:

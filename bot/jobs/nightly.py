@@ -31,7 +31,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from bot import config
 from bot.core import markers
@@ -103,6 +103,8 @@ class NightlySettings:
     issue_labels: tuple[str, ...] = ("nightly", "catalog-bot")
     fix_redirects: bool = True
     fix_https: bool = True
+    # (from host, to host) pairs whose permanent redirects are written like same-host ones.
+    redirect_hosts: tuple[tuple[str, str], ...] = ()
     confirm_after_nights: int = 2
     inconclusive_share: float = 0.5
     inconclusive_min_links: int = 20
@@ -119,6 +121,8 @@ class NightlySettings:
             commit_message=pr["commit_message"], pr_labels=tuple(pr["labels"]),
             issue_title=issue["title"], issue_labels=tuple(issue["labels"]),
             fix_redirects=nightly["fix_redirects"], fix_https=nightly["fix_https"],
+            redirect_hosts=tuple((str(pair["from"]).lower(), str(pair["to"]).lower())
+                                 for pair in nightly.get("redirect_hosts") or ()),
             confirm_after_nights=links["confirm_after_nights"], inconclusive_share=guard["dead_share"],
             inconclusive_min_links=guard["min_links"], max_rows=nightly["max_rows"],
             time_budget=float(nightly["time_budget_minutes"]) * 60,
@@ -218,11 +222,33 @@ def https_twin(url: str) -> str | None:
     return "https://" + url[len("http://"):] if url[:7].lower() == "http://" else None
 
 
-def doubtful_redirect(old: str, new: str) -> str:
-    """Why a permanent redirect should not be written blindly ("" when it is safe)."""
+def _site(parts: SplitResult) -> str:
+    """The host a link is on, as compared for redirects: lowercase, without ``www.``, with a
+    port only when it is not the scheme's default."""
+    host = (parts.hostname or "").removeprefix("www.")
+    try:
+        port = parts.port
+    except ValueError:
+        return parts.netloc.lower()
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return host if port in (None, default) else f"{host}:{port}"
+
+
+def doubtful_redirect(old: str, new: str, allowed_hosts: Sequence[tuple[str, str]] = ()) -> str:
+    """Why a permanent redirect should not be written blindly ("" when it is safe).
+
+    Only redirects on the same host (http -> https included) are written; one to another host is
+    listed for a maintainer unless the pair is in ``redirect_hosts``: whoever controls a linked
+    site, or buys its expired domain, must not be able to repoint a catalog entry."""
     before, after = urlsplit(old), urlsplit(new)
     if before.scheme == "https" and after.scheme != "https":
         return "it leads from https to plain http"
+    if after.scheme.lower() not in ("http", "https") or after.username or after.password:
+        return "it is not a plain http(s) link"
+    source, target = _site(before), _site(after)
+    if source != target and (source, target) not in set(allowed_hosts):
+        return (f"it leads to another host ({target}): check that the new site is the same "
+                "project, or add the pair to redirect_hosts in config/nightly.yml")
     if before.path.strip("/") and not after.path.strip("/"):
         return "it leads to the site's home page: the page itself may be gone"
     to_login = _LOGIN_PAGE_RE.search(f"{after.path}?{after.query}")
@@ -237,7 +263,8 @@ def _better_url(result: LinkResult, twin: LinkResult | None,
     if result.source == "github":
         return None  # renamed repositories are the star refresh's business
     if settings.fix_redirects and result.verdict is Verdict.ALIVE and result.permanent_redirect:
-        return result.permanent_redirect, "redirect", doubtful_redirect(result.url, result.permanent_redirect)
+        return result.permanent_redirect, "redirect", doubtful_redirect(result.url, result.permanent_redirect,
+                                                                        settings.redirect_hosts)
     if twin is not None and twin.verdict is Verdict.ALIVE and (twin.final_url or twin.url).startswith("https://"):
         return twin.url, "https", ""
     return None

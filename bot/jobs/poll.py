@@ -168,8 +168,9 @@ def _progress(message: str) -> None:
 
 
 def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Forge,
-        train_scorer: TrainScorer, settings: PollSettings, out: TextIO) -> PollReport:
-    """Everything external is passed in; returns what happened (also printed to ``out``)."""
+        train_scorer: TrainScorer, settings: PollSettings, out: TextIO, verbose: bool = False) -> PollReport:
+    """Everything external is passed in; returns what happened (also printed to ``out``: one line
+    per PR, plus its body and diff when ``verbose``)."""
     _progress("reading the bot's pull requests")
     pulls = forge.bot_pull_requests("all")
     candidates = select_candidates(papers, catalog, pulls, settings.branches.digest)
@@ -194,7 +195,7 @@ def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Fo
         if settings.dry_run:
             report.would_propose.append(proposal)
             print(templates.render("poll_proposal.txt.j2", change=change, action="would open",
-                                   diff=""), file=out)
+                                   diff="", verbose=verbose).rstrip("\n"), file=out)
             continue
         try:
             result = forge.propose(change)
@@ -204,7 +205,7 @@ def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Fo
         report.results.append(result)
         if result.action != "unchanged":
             print(templates.render("poll_proposal.txt.j2", change=change, action=result.action,
-                                   diff=result.diff), file=out)
+                                   diff=result.diff, verbose=verbose).rstrip("\n"), file=out)
     return report
 
 
@@ -252,6 +253,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repo", type=Path, default=Path.cwd(),
                         help="the git repository (local-git mode; default: the current directory)")
     parser.add_argument("--catalog", help="the catalog path relative to the repository root")
+    # the global --verbose (bot/__main__.py) also prints each pull request's body and diff
+    # (default: one line per PR; the job summary has the table)
 
 
 def load_papers(args: argparse.Namespace, settings_data: dict[str, Any], is_github: bool,
@@ -318,7 +321,8 @@ def main(args: argparse.Namespace) -> int:
         _note_uncommitted(args.repo / settings.catalog_path, catalog, forge)
     cache_dir = args.repo / data["cache_dir"] if data["cache_dir"] else None
     trainer = make_trainer(config.load("keywords"), taxonomy, cache_dir)
-    report = run(papers, catalog, taxonomy, forge, trainer, settings, sys.stdout)
+    report = run(papers, catalog, taxonomy, forge, trainer, settings, sys.stdout,
+                 verbose=getattr(args, "verbose", False))
     summary = render_summary(report, settings, source)
     print(summary)
     append_step_summary(env, summary)

@@ -25,7 +25,7 @@ from typing import Any
 import feedparser
 import httpx
 
-from bot.core import arxiv_ids
+from bot.core import arxiv_ids, urls
 from bot.core.paper import Paper
 from bot.core.text import clean_inline, clean_title, latex_accents
 from bot.errors import ConfigError, SourceError
@@ -311,12 +311,12 @@ def paper_from_record(record: dict[str, Any]) -> Paper:
         version=int(version) if version else None,
         title=clean_title(str(record["title"])),
         abstract=" ".join(str(record.get("abstract") or "").split()),
-        authors=tuple(str(a) for a in authors),
+        authors=tuple(clean_inline(str(a)) for a in authors),
         categories=tuple(str(c) for c in categories),
         date=str(record.get("date") or ""),
         announce_type=str(record.get("announce_type") or "new"),
-        comment=str(record.get("comment") or ""),
-        journal_ref=str(record.get("journal_ref") or ""),
+        comment=clean_inline(str(record.get("comment") or "")),
+        journal_ref=clean_inline(str(record.get("journal_ref") or "")),
         doi=str(record.get("doi") or ""),
         extra={k: v for k, v in record.items() if k not in _JSONL_FIELDS},
     )
@@ -350,8 +350,6 @@ _CODE_URL = re.compile(
     re.IGNORECASE,
 )
 _CODE_HOST = re.compile(r"github\.com|gitlab\.com|huggingface\.co", re.IGNORECASE)
-_HF_NOT_CODE = {"papers", "docs", "blog", "learn", "posts", "join", "login", "pricing", "collections"}
-_GITHUB_NOT_OWNER = {"features", "about", "topics", "orgs", "sponsors", "marketplace", "settings", "search"}
 
 
 def find_code_url(text: str) -> str | None:
@@ -368,26 +366,26 @@ def find_code_url(text: str) -> str | None:
 
 
 def _code_link(host: str, path: str) -> tuple[int, str] | None:
-    """(rank, canonical URL) of one link, or None when it is no code repository."""
-    parts = [p for p in path.split("/") if p]
-    parts = [p.rstrip(".:!?") for p in parts]
+    """(rank, canonical URL) of one link, or None when it is no code repository. The candidate
+    (the repository a longer link points into) goes through the one code-link validator,
+    ``bot.core.urls.code_link``, like a ``code=`` link in an issue command."""
+    parts = [p for p in re.split(r"[?#]", path, maxsplit=1)[0].split("/") if p]
+    if any(p in (".", "..") or "%2e" in p.lower() for p in parts):
+        return None  # dot segments: the link may leave the host's namespace
+    parts = [p.rstrip(".:!?") for p in parts]  # sentence punctuation after the link
     parts = [p for p in parts if p]
     if not parts:
         return None
     if host == "github.com":
-        if parts[0].lower() in _GITHUB_NOT_OWNER:
-            return None
-        if len(parts) == 1:
-            return 3, f"https://github.com/{parts[0]}"
-        return 0, f"https://github.com/{parts[0]}/{_strip_git(parts[1])}"
-    if host == "gitlab.com":
-        project = parts[: parts.index("-")] if "-" in parts else parts
-        url = "https://gitlab.com/" + "/".join(_strip_git(p) for p in project)
-        return (1 if len(project) >= 2 else 3), url
-    if parts[0].lower() in _HF_NOT_CODE:
-        return None
-    size = 3 if parts[0] in ("datasets", "spaces") else 2
-    return (2 if len(parts) >= size else 3), "https://huggingface.co/" + "/".join(parts[:size])
+        rank, candidate = 0, parts[:2]
+    elif host == "gitlab.com":
+        candidate = parts[: parts.index("-")] if "-" in parts else parts
+        rank = 1
+    else:
+        size = 3 if parts[0] in ("datasets", "spaces") else 2
+        rank, candidate = 2, parts[:size]
+    url, _ = urls.code_link(f"https://{host}/" + "/".join(_strip_git(p) for p in candidate))
+    return (rank, url) if url else None
 
 
 def _strip_git(name: str) -> str:
@@ -537,8 +535,9 @@ def is_withdrawn(comment: str, abstract: str = "") -> bool:
 
 def enrich(paper: Paper) -> Paper:
     """The paper with ``code_url``, ``venue`` and ``withdrawn`` filled in from its own text
-    (values already set are kept)."""
-    code_url = paper.code_url or find_code_url(f"{paper.abstract}\n{paper.comment}") or ""
+    (values already set are kept, a code link only if it passes ``bot.core.urls.code_link``)."""
+    preset = urls.code_link(paper.code_url)[0] if paper.code_url else None
+    code_url = preset or find_code_url(f"{paper.abstract}\n{paper.comment}") or ""
     venue = paper.venue or find_venue(paper.journal_ref, paper.comment, paper.abstract) or ""
     withdrawn = paper.withdrawn or is_withdrawn(paper.comment, paper.abstract)
     return replace(paper, code_url=code_url, venue=venue, withdrawn=withdrawn)

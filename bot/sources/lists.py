@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from urllib.parse import unquote, urlsplit
 
-from bot.core import arxiv_ids
+from bot.core import arxiv_ids, urls
 from bot.core.catalog import parse as parse_catalog
 
 # -- what an item is and what it gives ---------------------------------------------------------
@@ -196,11 +196,6 @@ _ACADEMIC_HOSTS = (
 )
 _PAPER_LABEL = re.compile(r"(?i)^\W*(paper|pdf|url|html|arxiv|openreview|link)\W*$")
 _CODE_LABEL = re.compile(r"(?i)^\W*(code|github|repo|project)\W*$")
-_GITHUB_REPO = re.compile(
-    r"^https?://(?:www\.)?github\.com/(?P<owner>[\w.-]+)/(?P<repo>[\w.-]+)(?P<tree>/tree/[^?#\s]+)?",
-    re.IGNORECASE)
-_NOT_OWNERS = {"orgs", "features", "topics", "sponsors", "apps", "marketplace", "settings", "login",
-               "about", "pricing", "search", "collections", "trending", "users"}
 _STAR_BADGE = re.compile(r"img\.shields\.io/github/stars/(?P<owner>[\w.-]+)/(?P<repo>[\w-]+(?:\.[\w-]+)*?)"
                          r"(?:\.svg)?(?=[?)\"'\s]|$)")
 _PUBLISH_BADGE = re.compile(r"!\[Publish\]\(https://img\.shields\.io/badge/(?P<label>[^-)]+)-"
@@ -226,13 +221,8 @@ def links(text: str) -> list[Link]:
 def github_repo(url: str) -> str | None:
     """``https://github.com/OWNER/REPO`` (with a ``/tree/...`` path when given) for a link to a
     repository or to something inside it; None for anything else."""
-    match = _GITHUB_REPO.match(url.strip())
-    if not match or match["owner"].lower() in _NOT_OWNERS:
-        return None
-    repo = match["repo"].removesuffix(".git")
-    if not repo or repo.startswith("."):
-        return None
-    return f"https://github.com/{match['owner']}/{repo}{(match['tree'] or '').rstrip('/')}"
+    repo = urls.github_repo(url)
+    return repo.url + repo.tree if repo else None
 
 
 def code_url(text: str, item_links: list[Link]) -> str:
@@ -244,7 +234,8 @@ def code_url(text: str, item_links: list[Link]) -> str:
         if repo:
             return repo
     badge = _STAR_BADGE.search(text)
-    return f"https://github.com/{badge['owner']}/{badge['repo']}" if badge else ""
+    badge_repo = urls.github_repo(f"https://github.com/{badge['owner']}/{badge['repo']}") if badge else None
+    return badge_repo.url if badge_repo else ""
 
 
 def badge_venue(text: str) -> tuple[str, int | None]:

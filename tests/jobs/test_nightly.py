@@ -465,7 +465,7 @@ def test_without_a_token_the_job_says_what_to_do(monkeypatch, capsys):
 @pytest.mark.parametrize("old, new, doubt", [
     ("https://a.org/docs/page", "https://a.org/docs/page/", ""),
     ("http://a.org/x", "https://a.org/x", ""),
-    ("https://a.org/paper.pdf", "https://b.org/paper.pdf", ""),
+    ("https://a.org/paper.pdf", "https://b.org/paper.pdf", "another host"),  # issue 11: hand fix
     ("https://a.org/x", "http://a.org/x", "from https to plain http"),
     ("https://a.org/blog/post", "https://a.org/", "home page"),
     ("https://a.org/report", "https://a.org/login?next=/report", "login page"),

@@ -23,7 +23,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from bot import config
 from bot.core import arxiv_ids, markers, matching, templates
@@ -31,10 +30,12 @@ from bot.core import taxonomy as taxonomy_module
 from bot.core.branches import BranchNames
 from bot.core.catalog import Catalog, Item, own_id, parse
 from bot.core.entry import parse_entry, render_entry
+from bot.core.markdown import code_span, escape_markdown, fenced
+from bot.core.markdown import defuse as _defuse
 from bot.core.paper import Paper
 from bot.core.proposals import EDIT_MARKER_KIND, Proposal, catalog_edit, change_request, paper_entry
 from bot.core.taxonomy import Taxonomy
-from bot.core.text import escape_markdown, no_mentions
+from bot.core.urls import code_link
 from bot.errors import BotError, UnknownSectionError
 from bot.forge.protocols import ChangeRequest, Comment, Forge, IssueTracker, ProposalResult
 from bot.jobs.commands.parser import Command, FormLabels, form_command, parse_commands
@@ -44,7 +45,6 @@ MARKER_KIND = "command-status"  # the status comment on an issue
 HANDLED_EVENTS = {("issue_comment", "created"), ("issues", "opened"), ("issues", "edited")}
 WRITE_COMMANDS = {"add", "remove", "move", "approve"}
 _GITHUB_LOGIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
-_PATH_RE = re.compile(r"^(/[A-Za-z0-9._~%+-]+){2,}/?$")
 _URL_RE = re.compile(r"^https?://[^\s()<>\[\]`]+$")  # a link the bot wrote (PR, comment)
 
 
@@ -144,22 +144,6 @@ def event_commands(event: Event, form: FormLabels) -> list[Command]:
 # -- safe text for replies (pure) -------------------------------------------------------------
 
 
-def _defuse(text: str) -> str:
-    """No hidden marker, HTML comment or @-mention can be formed by echoed text."""
-    return no_mentions(text.replace("<!--", "<!\u200b--").replace("-->", "-\u200b->"))
-
-
-def code_span(text: str, limit: int = 120) -> str:
-    """``text`` as one inline code span: shown as typed, never rendered (no HTML, no mentions)."""
-    text = " ".join(text.split())
-    if len(text) > limit:
-        text = text[: limit - 1] + "…"
-    text = _defuse(text) or " "
-    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
-    pad = " " if text[0] == "`" or text[-1] == "`" else ""
-    return f"{fence}{pad}{text}{pad}{fence}"
-
-
 def safe_text(text: str) -> str:
     """Text from arXiv or the catalog (a title) as inline markdown: escaped, no mentions."""
     return _defuse(escape_markdown(" ".join(text.split())))
@@ -170,35 +154,10 @@ def mention(login: str) -> str:
     return f"@{login}" if _GITHUB_LOGIN_RE.match(login) else code_span(login)
 
 
-def fenced(line: str) -> str:
-    """A one-line fenced markdown block that nothing inside can close."""
-    line = _defuse(" ".join(line.split()))
-    fence = "`" * max(3, max((len(r) for r in re.findall(r"`+", line)), default=0) + 1)
-    return f"{fence}markdown\n{line}\n{fence}"
-
-
 def normalize_code_url(url: str, hosts: Sequence[str]) -> tuple[str | None, str | None]:
     """``(https URL, None)`` for an acceptable code link, else ``(None, why)`` where ``why`` is a
-    key of the reasons in command_status.md.j2."""
-    if len(url) > 200:
-        return None, "too_long"
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None, "not_http"
-    try:
-        port = parts.port
-    except ValueError:
-        port = -1
-    if parts.username or parts.password or port is not None or "@" in parts.netloc:
-        return None, "credentials"
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    if host not in hosts:
-        return None, "host"
-    if parts.query or parts.fragment:
-        return None, "query"
-    if not _PATH_RE.match(parts.path):
-        return None, "not_repository"
-    return f"https://{host}{parts.path.rstrip('/').removesuffix('.git')}", None
+    key of the reasons in command_status.md.j2. The one validator: ``bot.core.urls.code_link``."""
+    return code_link(url, hosts)
 
 
 def where_text(taxonomy: Taxonomy, section: str, subsection: str | None) -> str:

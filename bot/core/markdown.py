@@ -1,0 +1,129 @@
+"""Untrusted text made safe for the markdown GitHub renders: one helper per place it goes.
+
+Text from arXiv (titles, authors, venues, abstracts), from issue comments and from linked pages is
+untrusted. Everywhere it is rendered in markdown (PR bodies, digests, the nightly PR table and
+tracking issue, status comments, job summaries) it goes through one of these:
+
+- :func:`inline` - prose, link text and table cells: invisible and bidi characters removed,
+  one line, optionally capped, HTML special characters as entities, every markdown
+  punctuation character that could open a link, image, emphasis, code span or table cell
+  backslash-escaped, and ``@`` defused so nobody is mentioned. ``](https://evil.example)``,
+  ``![x](...)`` and ``[Mallory](javascript:...)`` render as the characters typed.
+- :func:`url_text` - a URL from a redirect or an API shown in a table: as is when it is plain,
+  else as a code span.
+- :func:`code_span` / :func:`fenced` - text shown exactly as typed, in a code span or block that
+  nothing inside can close.
+- :func:`plain_line` - one-line plain text (PR titles, commit messages): no invisible
+  characters, no mentions, capped.
+- :func:`escape_markdown` / :func:`unescape_markdown` - the catalog's own one-line entry
+  escaping, which round-trips through the entry parser (``bot.core.entry``).
+- :func:`sanitize_html` - the last step before a job summary is written: any raw HTML tag not in
+  a short allow-list becomes text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.text import cap, strip_unsafe
+
+# The catalog's escaping: characters that could end or restyle link text, table cells or inline
+# HTML in a one-line entry. Kept as is: catalog.md lines are parsed back with unescape_markdown.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>|#])")
+_MARKDOWN_ESCAPED = re.compile(r"\\([\\`*_\[\]()<>|#])")
+# For rendered prose: every ASCII punctuation character with a meaning in CommonMark or GFM
+# inline syntax (links, images, emphasis, strikethrough, code, tables, autolinks, entities).
+_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]()|#!~])")
+# What would start a list item or a setext heading underline at the start of a line.
+_BLOCK_START = re.compile(r"^(\d{1,9})([.)])|^([-+=])")
+# Tags a job summary may contain (written by our templates); anything else becomes text.
+SUMMARY_TAGS = frozenset({"details", "summary", "br", "sub", "sup", "code", "b", "i", "em", "strong"})
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
+
+
+def escape_markdown(text: str) -> str:
+    """Backslash-escape everything that would break a one-line markdown entry."""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def unescape_markdown(text: str) -> str:
+    return _MARKDOWN_ESCAPED.sub(r"\1", text)
+
+
+def no_mentions(text: str) -> str:
+    """A zero-width space after each @, so that text from arXiv or a comment notifies nobody
+    (neither ``@user`` nor ``@org/team``)."""
+    return text.replace("@", "@\u200b")
+
+
+def defuse(text: str) -> str:
+    """No hidden marker, HTML comment or @-mention can be formed by echoed text."""
+    return no_mentions(text.replace("<!--", "<!\u200b--").replace("-->", "-\u200b->"))
+
+
+def _one_line(text: str, limit: int | None) -> str:
+    text = " ".join(strip_unsafe(str(text)).split())
+    return cap(text, limit) if limit else text
+
+
+def inline(text: object, limit: int | None = None) -> str:
+    """Untrusted text as inline markdown that renders as the characters typed: no link, image,
+    HTML, emphasis, table cell break or mention can come out of it."""
+    text = _one_line(str(text), limit)
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    text = _BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
+    return no_mentions(text)
+
+
+_PLAIN_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#!$&'*+,;=%-]+")
+
+
+def url_text(url: object, limit: int = 300) -> str:
+    """A URL shown in a table or list (it came from a redirect, an API or the catalog): as is when
+    it is a plain http(s) URL GitHub autolinks and nothing else, else as a code span."""
+    text = str(url)
+    if len(text) <= limit and _PLAIN_URL.fullmatch(text) and "@" not in text:
+        return text
+    return code_span(text, limit)
+
+
+def code_span(text: str, limit: int = 120) -> str:
+    """``text`` as one inline code span: shown as typed, never rendered (no HTML, no mentions)."""
+    text = _one_line(text, limit)
+    text = defuse(text) or " "
+    fence = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
+    pad = " " if text[0] == "`" or text[-1] == "`" else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def fenced(line: str, info: str = "markdown") -> str:
+    """A one-line fenced block that nothing inside can close."""
+    line = defuse(" ".join(strip_unsafe(line).split()))
+    fence = "`" * max(3, max((len(r) for r in re.findall(r"`+", line)), default=0) + 1)
+    return f"{fence}{info}\n{line}\n{fence}"
+
+
+def plain_line(text: str, limit: int = 300) -> str:
+    """One line of plain text for a PR title or a commit subject: no invisible or bidi
+    characters, no mentions, at most ``limit`` characters. Idempotent."""
+    return no_mentions(_one_line(text, limit))
+
+
+def plain_text(text: str, limit: int = 65_000) -> str:
+    """Several lines of plain text (a commit message): each line as :func:`plain_line`."""
+    lines = [no_mentions(" ".join(strip_unsafe(line).split())) for line in text.splitlines()]
+    return cap("\n".join(lines).strip("\n"), limit)
+
+
+def sanitize_html(text: str, allowed: frozenset[str] = SUMMARY_TAGS) -> str:
+    """Markdown with raw HTML tags outside ``allowed`` turned into text (``&lt;img ...&gt;``);
+    allowed tags keep no attributes except ``open`` on ``<details>``."""
+    def tag(match: re.Match[str]) -> str:
+        closing, name, attributes = match.groups()
+        if name.lower() not in allowed:
+            return "&lt;" + match.group(0)[1:-1] + "&gt;"
+        keep = " open" if name.lower() == "details" and attributes.strip() == "open" else ""
+        return f"<{closing}{name}{keep}>"
+
+    return _TAG.sub(tag, text)

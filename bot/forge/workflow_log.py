@@ -1,0 +1,122 @@
+"""What the bot prints in a GitHub Actions log cannot be read as a workflow command.
+
+The runner reads every line a step prints and executes the ones that start (after spaces) with
+``::`` (``::warning``, ``::error``, ``::add-mask``, ``::stop-commands::``, ...) and, in the legacy
+syntax, ``##[...]`` anywhere in a line. Titles, authors and abstracts from arXiv, comments and
+link-check answers are printed by the jobs, so under Actions ``python -m bot`` wraps stdout and
+stderr in :class:`GuardedStream`: a line that would be a workflow command gets a ``> `` prefix,
+``##[`` is broken up, and control characters (ANSI escapes, carriage returns that would start a
+new line for the runner) are dropped. The bot's own annotations (``check-links``) are written
+with :func:`workflow_command`, which bypasses the guard.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager, suppress
+from typing import TextIO
+
+from bot.core.text import strip_unsafe
+
+PREFIX = "> "
+_LEGACY = re.compile(r"##\[")
+_MAYBE_COMMAND = ("", ":", "#", "##")
+
+
+def _is_command(line: str) -> bool:
+    return line.lstrip(" \t").startswith("::")
+
+
+def neutralise(text: str) -> str:
+    """``text`` with no line that the runner would execute (for text printed in one piece)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    lines = strip_unsafe(text).split("\n")
+    return "\n".join(PREFIX + line if _is_command(line) else line
+                     for line in (_LEGACY.sub("#\u200b#[", line) for line in lines))
+
+
+class GuardedStream(io.TextIOBase):
+    """A text stream that neutralises every line written to it before passing it on to ``raw``."""
+
+    def __init__(self, raw: TextIO) -> None:
+        super().__init__()
+        self.raw = raw
+        self._at_start = True
+        self._held = ""  # the start of a line that may still become a command ("", ":", "##")
+
+    def write(self, text: str) -> int:
+        data = (self._held + text).replace("\r\n", "\n").replace("\r", "\n")
+        self._held = ""
+        out = []
+        for piece in data.splitlines(keepends=True):
+            if self._at_start and not piece.endswith("\n") and piece.lstrip(" \t") in _MAYBE_COMMAND:
+                self._held = piece
+                break
+            line = _LEGACY.sub("#\u200b#[", strip_unsafe(piece))
+            if self._at_start and _is_command(line):
+                line = PREFIX + line
+            out.append(line)
+            self._at_start = piece.endswith("\n")
+        self.raw.write("".join(out))
+        return len(text)
+
+    def flush(self) -> None:
+        if self._held.strip():
+            self.raw.write(PREFIX + self._held)
+            self._held, self._at_start = "", False
+        self.raw.flush()
+
+    def close(self) -> None:
+        self.flush()
+        if self._held:
+            self.raw.write(self._held)
+            self._held = ""
+
+    def writable(self) -> bool:
+        return True
+
+    def isatty(self) -> bool:
+        return self.raw.isatty()
+
+    def fileno(self) -> int:
+        return self.raw.fileno()
+
+    @property
+    def encoding(self) -> str:  # type: ignore[override]
+        return getattr(self.raw, "encoding", "utf-8")
+
+
+def raw_stream(stream: TextIO) -> TextIO:
+    """The stream under a guard (for the bot's own workflow commands), or ``stream`` itself."""
+    return stream.raw if isinstance(stream, GuardedStream) else stream
+
+
+def workflow_command(stream: TextIO, text: str) -> None:
+    """Write workflow commands the bot means (annotations), past the guard; their values must
+    already be escaped for the command syntax."""
+    raw_stream(stream).write(text)
+
+
+def in_actions(env: Mapping[str, str]) -> bool:
+    return env.get("GITHUB_ACTIONS") == "true"
+
+
+@contextmanager
+def guarded_output(env: Mapping[str, str]) -> Iterator[None]:
+    """Under GitHub Actions, stdout and stderr are guarded for the duration (nothing otherwise)."""
+    if not in_actions(env) or isinstance(sys.stdout, GuardedStream):
+        yield
+        return
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = GuardedStream(sys.stdout), GuardedStream(sys.stderr)
+    try:
+        yield
+    finally:
+        for stream in (sys.stdout, sys.stderr):
+            if isinstance(stream, GuardedStream):
+                with suppress(OSError, ValueError):
+                    stream.close()
+        sys.stdout, sys.stderr = saved
