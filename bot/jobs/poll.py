@@ -26,7 +26,7 @@ from bot.core.catalog import Catalog, parse
 from bot.core.paper import Paper
 from bot.core.proposals import Proposal, change_request, paper_entry, proposal_marker
 from bot.core.taxonomy import Taxonomy
-from bot.errors import BotError, ForgeError
+from bot.errors import BotError, CatalogError, ForgeError
 from bot.forge.actions import append_step_summary, build_services
 from bot.forge.protocols import ChangeRequest, Forge, ProposalResult, PullRequest
 
@@ -335,8 +335,8 @@ def main(args: argparse.Namespace) -> int:
 def _catalog_from_forge(forge: Forge, settings: PollSettings, taxonomy: Taxonomy) -> Catalog:
     text = forge.read_file(settings.catalog_path)
     if not text:
-        raise BotError(f"{settings.catalog_path} is missing on the default branch: commit it first, or "
-                       "run `python -m bot import` to create one")
+        raise CatalogError(f"{settings.catalog_path} is missing on the default branch: push it, or set "
+                           "`catalog` in config/poll.yml to where it is")
     return parse(text, taxonomy)
 
 

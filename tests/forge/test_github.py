@@ -228,11 +228,13 @@ def test_timeout_after_a_comment_was_posted_is_not_repeated(fake):
     assert fake.counts["POST " + COMMENTS] == 1
 
 
-def test_secondary_rate_limit_waits_retry_after_then_succeeds(fake, taxonomy):
+def test_secondary_rate_limit_waits_retry_after_then_succeeds(fake, taxonomy, caplog):
     fake.rate_limit("POST", REFS, retry_after=3)
     sleeps: list[float] = []
-    forge_for(fake, sleeps).propose(paper_change(taxonomy, "2405.00001"))
+    with caplog.at_level("INFO", logger="bot"):
+        forge_for(fake, sleeps).propose(paper_change(taxonomy, "2405.00001"))
     assert sleeps == [3.0] and len(fake.pulls()) == 1 and fake.counts["POST " + REFS] == 2
+    assert "could not create branch bot/arxiv-2405.00001 (" in caplog.text and "trying again in 3 s" in caplog.text
 
 
 def test_secondary_rate_limit_without_retry_after_waits_a_minute(fake, taxonomy):

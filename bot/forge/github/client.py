@@ -14,6 +14,7 @@ ref). Time is injected (``sleep``, ``clock``), so tests never wait.
 
 from __future__ import annotations
 
+import logging
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -28,6 +29,7 @@ from bot.forge.github.settings import GitHubSettings
 from bot.http_retry import RetryPolicy, parse_retry_after
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
 DEFAULT_API_URL = "https://api.github.com"
 USER_AGENT = "catalog-bot (+https://github.com/features/actions)"
 API_VERSION = "2022-11-28"
@@ -213,6 +215,7 @@ class GitHubClient:
             data = response.json() if response.content else None
         except ValueError:
             data = response.text
+        log.debug("GitHub %s %s -> %d", verb, url, response.status_code)
         if response.status_code >= 400:
             raise GitHubHTTPError(response.status_code, data, headers)
         return headers, data
@@ -228,7 +231,10 @@ class GitHubClient:
             except (GitHubHTTPError, httpx.TransportError) as exc:
                 failure = failure_of(exc)
                 assert failure is not None
-                self._sleep(self._delay_or_raise(action, failure, attempt, retry_errors, exc))
+                delay = self._delay_or_raise(action, failure, attempt, retry_errors, exc)
+                log.info("could not %s (%s); trying again in %.0f s", action,
+                         failure.message or f"HTTP {failure.status}", delay)
+                self._sleep(delay)
                 if failure.may_have_landed and not repeatable:
                     found = self._landed(action, failure, landed, exc)
                     if found is not None:
