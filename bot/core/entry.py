@@ -17,6 +17,7 @@ from bot.core.text import clean_inline, clean_title, escape_markdown, unescape_m
 MAX_AUTHORS = 3
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SEPARATOR = " · "
+WITHDRAWN = "withdrawn"
 
 Kind = Literal["paper", "resource"]
 
@@ -62,6 +63,7 @@ class Entry:
     code_url: str = ""
     stars: int | None = None
     archived: bool = False
+    withdrawn: bool = False  # the authors withdrew the arXiv paper (shown as " · withdrawn")
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -112,6 +114,8 @@ def _parts(entry: Entry) -> list[str]:
         parts.append(_date_text(entry))
     if entry.venue:
         parts.append(escape_markdown(entry.venue))
+    if entry.withdrawn:
+        parts.append(WITHDRAWN)
     if entry.pdf_url:
         parts.append(f"[pdf]({entry.pdf_url})")
     stars = ""
@@ -178,6 +182,8 @@ def _part_fields(part: str) -> dict[str, object] | None:
         return fields
     if stars := _stars_fields(part):
         return stars
+    if part == WITHDRAWN:
+        return {"withdrawn": True}
     return {"venue": unescape_markdown(part)}
 
 
