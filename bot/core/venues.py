@@ -9,7 +9,8 @@ name, case-sensitive acronyms and case-insensitive full names (regular expressio
   was only submitted ("Submitted to", "under review", the ``not_accepted`` phrases).
 
 Anything else sets nothing: an unknown venue, a venue without a year, a bare "ICLR 2025" with no
-word of acceptance. The result reads "ICLR 2025", "EMNLP 2024 Findings", "ICML 2024 Workshop".
+word of acceptance, any text of a withdrawn paper. The result reads "ICLR 2025", "EMNLP 2024
+Findings", "ICML 2024 Workshop".
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ _YEAR = re.compile(r"(?<![\d.])(?:19[89]\d|20[0-4]\d)(?![\d])")
 _SHORT_YEAR = re.compile(r"^(?:\s?['’])?(\d{2})(?![\d])")  # ICML'24, ICML '24, ICML24
 _CLAUSE_END = re.compile(r";|\.\s|\.$|\|")
 _WINDOW = 80
+_WITHDRAWN = re.compile(r"\bwithdrawn\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,9 @@ class VenueTable:
         return cls(venues, _any(data["accepted"]), _any(data["not_accepted"]), qualifiers)
 
     def find(self, journal_ref: str, comment: str) -> str:
-        """The venue, or "" when the text does not say for sure."""
+        """The venue, or "" when the text does not say for sure (a withdrawn paper has none)."""
+        if _WITHDRAWN.search(comment or "") or _WITHDRAWN.search(journal_ref or ""):
+            return ""
         return (self._in(" ".join((journal_ref or "").split()), need_acceptance=False)
                 or self._in(" ".join((comment or "").split()), need_acceptance=True))
 
