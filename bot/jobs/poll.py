@@ -104,7 +104,7 @@ def _proposed_ids(pulls: Sequence[PullRequest],
     active: set[str] = set()
     rejected: set[str] = set()
     for pull in pulls:
-        if pull.branch == digest_branch:
+        if pull.branch == digest_branch or digest.is_digest(pull):  # also backfill's per-section digests
             said_no = digest.rejected_ids(pull)
             rejected |= said_no
             active |= {e.arxiv_id for e in digest.entries_of(pull.body)} - said_no
