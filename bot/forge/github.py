@@ -657,12 +657,14 @@ class GitHubForge:
         snap = self.snapshot()
         base_text = self.read_file(change.path)
         new_text = change.edit(base_text)
-        if new_text == base_text:
+        extras = [(path, text) for path, text in change.extra_files if self.read_file(path) != text]
+        if new_text == base_text and not extras:
             raise ForgeError(f"the change for {change.branch} leaves {change.path} on "
                              f"{snap.default_branch} as it is: nothing to propose")
         diff = unified_diff(change.path, base_text, new_text)
         existing = self._open_pull(change.branch)
-        if existing and self._branch_is_current(existing, change.path, new_text):
+        if existing and self._branch_is_current(existing, change.path, new_text, len(extras)) and all(
+                self._file_at(existing.head_oid, path) == text for path, text in extras):
             pull = self._update_pull(existing.pull, change)
             snap.pulls[pull.number] = replace(existing, pull=pull)
             return ProposalResult(pull, "unchanged" if pull == existing.pull else "updated", diff)
@@ -676,10 +678,18 @@ class GitHubForge:
                                           if change.path == self.catalog_path else None, 1)
         return ProposalResult(pull, cast(Literal["opened", "updated"], action), diff)
 
-    def _branch_is_current(self, existing: BotPull, path: str, new_text: str) -> bool:
+    def _branch_is_current(self, existing: BotPull, path: str, new_text: str, extras: int = 0) -> bool:
         snap = self.snapshot()
         return (path == self.catalog_path and existing.head_parents == (snap.head_oid,)
-                and existing.head_file_oid == git_blob_sha(new_text) and existing.changed_files <= 1)
+                and existing.head_file_oid == git_blob_sha(new_text) and existing.changed_files <= 1 + extras)
+
+    def _file_at(self, oid: str | None, path: str) -> str | None:
+        """A file's text at a commit (None when the commit is unknown)."""
+        if oid is None:
+            return None
+        data = self._graphql_data(f"read {path}", FILE_QUERY, {
+            "owner": self.owner, "name": self.name, "oid": oid, "path": path})
+        return self._file_text(((data.get("repository") or {}).get("object") or {}).get("file"))[0]
 
     def _commit(self, change: ChangeRequest, new_text: str) -> str:
         """A commit with the new file on top of the default branch head (no branch moves yet).
@@ -687,7 +697,8 @@ class GitHubForge:
         snap = self.snapshot()
         tree = self._rest("POST", f"{self._repo_path}/git/trees", f"write {change.path} for {change.branch}",
                           body={"base_tree": snap.tree_oid, "tree": [
-                              {"path": change.path, "mode": "100644", "type": "blob", "content": new_text}]})
+                              {"path": path, "mode": "100644", "type": "blob", "content": text}
+                              for path, text in ((change.path, new_text), *change.extra_files)]})
         commit = self._rest("POST", f"{self._repo_path}/git/commits", f"commit {change.branch}",
                             body={"message": change.commit_message, "tree": tree["sha"],
                                   "parents": [snap.head_oid]})

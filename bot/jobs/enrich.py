@@ -30,13 +30,14 @@ from bot import config
 from bot.core import paper_store, templates
 from bot.core import taxonomy as taxonomy_module
 from bot.core.catalog import Catalog, own_id, parse, read_catalog, write_catalog
-from bot.core.enrichment import Change, EnrichSettings, enrich_catalog
+from bot.core.enrichment import Change, EnrichSettings, enrich_catalog, enrich_edit
 from bot.core.paper_store import PaperRecord, Store
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import escape_markdown, no_mentions
 from bot.core.venues import VenueTable
 from bot.errors import CatalogError
 from bot.forge.actions import append_step_summary
+from bot.forge.protocols import Forge
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi, batches, record_from_result
 
@@ -67,10 +68,15 @@ class Result:
     requests: int
     listed: int  # arXiv papers in the catalog
     remaining: int = 0  # stale papers left for the next run (max_papers)
+    previous: Store = field(default_factory=dict)  # the store before the run
 
     @property
     def withdrawn(self) -> list[PaperRecord]:
         return [r for r in self.store.values() if r.withdrawn]
+
+    @property
+    def store_text(self) -> str:
+        return paper_store.dump(self.store)
 
 
 def listed_ids(catalog: Catalog) -> list[str]:
@@ -109,7 +115,34 @@ def run(catalog_text: str, store_text: str, api: PoliteApi, today: datetime.date
     store, asked, unknown, left = refresh_store(ids, previous, api, today, settings, saved, progress)
     store = paper_store.merge(store, (), keep=ids)
     new_catalog, changes = enrich_catalog(catalog, previous, store, venues, settings.lines)
-    return Result(store, new_catalog.render(), changes, asked, unknown, api.requests, len(ids), left)
+    return Result(store, new_catalog.render(), changes, asked, unknown, api.requests, len(ids), left,
+                  previous)
+
+
+@dataclass
+class Enricher:
+    """The nightly job's part: the same steps on the default branch's files, through the forge."""
+
+    api: PoliteApi
+    settings: Settings
+    venues: VenueTable
+
+    @classmethod
+    def from_config(cls, papers: Mapping[str, Any], sources: Mapping[str, Any]) -> Enricher:
+        return cls(PoliteApi(ApiSettings.from_config(dict(sources))), Settings.from_config(papers),
+                   VenueTable.from_config(papers))
+
+    @property
+    def store_path(self) -> str:
+        return self.settings.store_path
+
+    def run(self, forge: Forge, catalog_text: str, taxonomy: Taxonomy | None, today: datetime.date) -> Result:
+        store_text = forge.read_file(self.settings.store_path)
+        return run(catalog_text, store_text, self.api, today, taxonomy, self.venues, self.settings)
+
+    def edit(self, result: Result, taxonomy: Taxonomy | None) -> Callable[[str], str]:
+        """The catalog edit for the rolling PR, applied to whatever the default branch holds then."""
+        return enrich_edit(result.previous, result.store, self.venues, self.settings.lines, taxonomy)
 
 
 def summary(result: Result, settings: Settings, dry_run: bool) -> str:
