@@ -71,6 +71,7 @@ class Candidates:
     seen: int = 0
     cross_duplicates: int = 0
     replacements: int = 0
+    replaced_listed: dict[str, int] = field(default_factory=dict)  # listed papers with a new version: id -> v
     in_catalog: list[tuple[Paper, int]] = field(default_factory=list)  # (paper, line)
     already_proposed: list[Paper] = field(default_factory=list)
     rejected: list[Paper] = field(default_factory=list)
@@ -128,6 +129,8 @@ def select_candidates(papers: Sequence[Paper], catalog: Catalog, pulls: Sequence
         seen_ids.add(paper.arxiv_id)
         if paper.announce_type in REPLACEMENTS:
             result.replacements += 1  # an update of an older paper, not a new one
+            if paper.version and catalog.find_by_id(paper.arxiv_id) is not None:
+                result.replaced_listed[paper.arxiv_id] = paper.version  # enrich refreshes its facts
             continue
         existing = catalog.find(paper.arxiv_id, paper.title)
         if existing is not None:
@@ -309,6 +312,7 @@ def main(args: argparse.Namespace) -> int:
     cache_dir = args.repo / data["cache_dir"] if data["cache_dir"] else None
     trainer = make_trainer(config.load("keywords"), taxonomy, cache_dir)
     report = run(papers, catalog, taxonomy, forge, trainer, settings, sys.stdout)
+    mark_replaced(args.repo, report.candidates.replaced_listed, settings.dry_run)
     summary = render_summary(report, settings, source)
     print(summary)
     append_step_summary(env, summary)
@@ -316,6 +320,20 @@ def main(args: argparse.Namespace) -> int:
         raise ForgeError(f"{len(report.failures)} pull request(s) could not be opened: "
                          + "; ".join(f"{i}: {m}" for i, m in report.failures[:3]))
     return 0
+
+
+def mark_replaced(repo: Path, versions: dict[str, int], dry_run: bool) -> None:
+    """New versions of listed papers (the feed's ``replace`` announcements) marked in the paper store,
+    when there is one in this checkout, so that the next ``enrich`` fetches their facts again."""
+    from bot.core import paper_store
+
+    path = repo / config.load("papers")["store"]["path"]
+    if not versions or dry_run or not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    marked = paper_store.dump(paper_store.mark_announced(paper_store.load(text, str(path)), versions))
+    if marked != text:
+        path.write_text(marked, encoding="utf-8")
 
 
 def _catalog_from_forge(forge: Forge, settings: PollSettings, taxonomy: Taxonomy) -> Catalog:
