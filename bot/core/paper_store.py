@@ -17,9 +17,9 @@ import datetime
 import json
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from bot.core import arxiv_ids
 from bot.errors import CatalogError
@@ -183,6 +183,23 @@ def mark_announced(store: Mapping[str, PaperRecord], versions: Mapping[str, int]
     return {k: (r.with_announced(versions[k]) if k in versions else r) for k, r in store.items()}
 
 
+class _Titled(Protocol):
+    @property
+    def title(self) -> str: ...
+
+    @property
+    def arxiv_id(self) -> str | None: ...
+
+
+def entry_text(store: Mapping[str, PaperRecord]) -> Callable[[_Titled], str]:
+    """What the scorer learns for a catalog entry: its title and the store's abstract, or the
+    title alone when the store lacks the paper (``Scorer.train(..., entry_text=...)``)."""
+    def text(entry: _Titled) -> str:
+        record = store.get(entry.arxiv_id) if entry.arxiv_id else None
+        return f"{entry.title}. {record.abstract}" if record is not None and record.abstract else entry.title
+    return text
+
+
 def differences(listed: Iterable[str], store: Mapping[str, PaperRecord]) -> tuple[list[str], list[str]]:
     """(ids the store has that the catalog no longer lists, listed ids the store lacks), sorted."""
     wanted = set(listed)
@@ -190,5 +207,5 @@ def differences(listed: Iterable[str], store: Mapping[str, PaperRecord]) -> tupl
     return (sorted(set(store) - wanted, key=key), sorted(wanted - set(store), key=key))
 
 
-__all__ = ["DEFAULT_PATH", "PaperRecord", "Store", "clean_text", "differences", "dump", "github_links",
-           "is_stale", "load", "mark_announced", "merge", "to_fetch"]
+__all__ = ["DEFAULT_PATH", "PaperRecord", "Store", "clean_text", "differences", "dump", "entry_text",
+           "github_links", "is_stale", "load", "mark_announced", "merge", "to_fetch"]

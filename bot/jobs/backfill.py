@@ -273,8 +273,9 @@ def main(args: argparse.Namespace, api: PoliteApi | None = None,
     venues = VenueTable.from_config(papers_config)
     found = search(api, query, settings.page_size, venues, state_path, Progress(sys.stderr), clock())
     data = config.load("poll")
-    train = make_trainer(config.load("keywords"), taxonomy, args.repo / data["cache_dir"] if data["cache_dir"]
-                         else None)
+    cache_dir = args.repo / data["cache_dir"] if data["cache_dir"] else None
+    store_text = forge.read_file(papers_config["store"]["path"])
+    train = make_trainer(config.load("keywords"), taxonomy, cache_dir, store_text)
     report = run(found, catalog, taxonomy, forge, train, settings, args.dry_run, sys.stdout)
     report.requests = api.requests
     summary = templates.render("backfill_summary.md.j2", r=report, query=query, dry_run=args.dry_run,

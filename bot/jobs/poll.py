@@ -281,13 +281,17 @@ def load_papers(args: argparse.Namespace, settings_data: dict[str, Any],
 
 
 def make_trainer(keywords: dict[str, Any], taxonomy: Taxonomy,
-                 cache_dir: Path | None = None) -> TrainScorer:
-    """Train (or load from ``cache_dir``, keyed by the catalog, keywords and feed) the scorer."""
+                 cache_dir: Path | None = None, store_text: str = "") -> TrainScorer:
+    """Train (or load from ``cache_dir``, keyed by the catalog, keywords and feed) the scorer; with
+    the paper store's text, on title + abstract of the catalog papers it holds."""
+    from bot.core import paper_store
     from bot.scoring import Scorer as LearnedScorer
+
+    entry_text = paper_store.entry_text(paper_store.load(store_text)) if store_text else None
 
     def train(catalog: Catalog, background: list[Paper], rejected: list[Paper]) -> Scorer:
         return LearnedScorer.train(catalog, taxonomy, keywords, background=background,
-                                   rejected=rejected, cache_dir=cache_dir)
+                                   rejected=rejected, cache_dir=cache_dir, entry_text=entry_text)
 
     return train
 
@@ -310,7 +314,8 @@ def main(args: argparse.Namespace) -> int:
     catalog = read_catalog(args.repo / settings.catalog_path, taxonomy) if not is_github else \
         _catalog_from_forge(forge, settings, taxonomy)
     cache_dir = args.repo / data["cache_dir"] if data["cache_dir"] else None
-    trainer = make_trainer(config.load("keywords"), taxonomy, cache_dir)
+    store_text = forge.read_file(config.load("papers")["store"]["path"])
+    trainer = make_trainer(config.load("keywords"), taxonomy, cache_dir, store_text)
     report = run(papers, catalog, taxonomy, forge, trainer, settings, sys.stdout)
     mark_replaced(args.repo, report.candidates.replaced_listed, settings.dry_run)
     summary = render_summary(report, settings, source)
