@@ -24,6 +24,7 @@ import argparse
 import datetime
 import json
 import os
+import re
 import sys
 from collections import defaultdict
 from collections.abc import Callable, Sequence
@@ -50,6 +51,7 @@ if TYPE_CHECKING:
     from bot.scoring import Decision
 
 STATE_VERSION = 1
+_CATEGORY = re.compile(r"^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$")
 
 
 @dataclass(frozen=True)
@@ -257,6 +259,11 @@ def main(args: argparse.Namespace, api: PoliteApi | None = None,
     settings = BackfillSettings.from_config(papers_config, catalog_path)
     categories = (tuple(c.strip() for c in args.categories.split(",") if c.strip()) if args.categories
                   else settings.categories)
+    bad = [c for c in categories if not _CATEGORY.match(c)]
+    if bad or not categories:
+        named = ", ".join(map(repr, bad)) or "none given"
+        raise ConfigError(f"--categories: {named} is not an arXiv category such as cs.CL or cs "
+                          "(comma-separated)")
     until = args.until or clock()
     if until < args.since:
         raise ConfigError(f"--until {until} is before --since {args.since}: nothing to search")

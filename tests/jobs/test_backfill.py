@@ -135,3 +135,24 @@ def test_the_job_dry_run_prints_per_section(month: ArxivApiServer, taxonomy: Tax
     out = capsys.readouterr().out
     assert "(dry run: nothing proposed)" in out and "236 papers in 2 arXiv API request(s)" in out  # pages of 200
     assert "branch bot/backfill-" in out and not (repo / ".backfill-state.json").exists()
+
+
+@pytest.mark.parametrize("categories", ["cs.CL,cs.LG OR all:x", "cs.CL,,", "cs.CL;rm"])
+def test_bad_categories_are_refused_before_any_request(categories: str, tmp_path: Path) -> None:
+    from bot.errors import ConfigError
+
+    args = argparse.Namespace(since=datetime.date(2025, 1, 1), until=None, categories=categories, dry_run=True,
+                              repo=tmp_path, catalog=None, repository=None, api_url=None)
+    if categories == "cs.CL,,":
+        args.categories = ",,"
+    with pytest.raises(ConfigError, match="--categories: .* is not an arXiv category"):
+        backfill.main(args, api=None, clock=lambda: TODAY)
+
+
+def test_until_before_since_is_a_clear_error(tmp_path: Path) -> None:
+    from bot.errors import ConfigError
+
+    args = argparse.Namespace(since=datetime.date(2025, 2, 1), until=datetime.date(2025, 1, 1), categories=None,
+                              dry_run=True, repo=tmp_path, catalog=None, repository=None, api_url=None)
+    with pytest.raises(ConfigError, match="before --since"):
+        backfill.main(args, clock=lambda: TODAY)
