@@ -49,8 +49,11 @@ def clean_latex(text: str) -> str:
 
 
 def clean_title(text: str) -> str:
-    """A title as displayed: one line, no HTML, no LaTeX markup, single spaces."""
+    """A title as displayed: one line, no HTML, no LaTeX markup, single spaces. Idempotent: tags
+    that unescaping or removing a tag reveals ("&lt;b&gt;", "<<b>b>") go too."""
     text = html.unescape(_HTML_TAG.sub("", text))
+    while _HTML_TAG.search(text):
+        text = html.unescape(_HTML_TAG.sub("", text))
     text = clean_latex(text)
     text = unicodedata.normalize("NFC", text)
     text = " ".join(text.split())
@@ -58,8 +61,11 @@ def clean_title(text: str) -> str:
 
 
 def clean_inline(text: str) -> str:
-    """Any one-line field (authors, venue, description): no HTML, single spaces, no ' · '."""
+    """Any one-line field (authors, venue, description): no HTML, single spaces, no ' · '.
+    Idempotent, like ``clean_title``."""
     text = html.unescape(_HTML_TAG.sub("", text))
+    while _HTML_TAG.search(text):
+        text = html.unescape(_HTML_TAG.sub("", text))
     return " ".join(text.replace("·", "-").split())
 
 
