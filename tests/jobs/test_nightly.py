@@ -575,10 +575,14 @@ def test_the_nightly_pr_carries_the_paper_store_and_the_lines_it_updates(fake, w
         [issue] = tracking_issues(fake)
         assert "### Withdrawn papers" in issue.body and "arXiv 2405.00002 was withdrawn" in issue.body
 
+        # not merged yet: the same facts rebuild the same PR (the store on the branch is compared too)
+        assert night_with(enricher(), D1).pr_action == "unchanged" and len(server.log) == 2
+        [pull] = fake.pulls()
+
         # the store is merged: the next night asks arXiv nothing and changes nothing
         assert fake.merge(pull.number).status_code == 200
         second = night_with(enricher(), D2)
-        assert len(server.log) == 1 and second.night.enrichment.requests == 0
+        assert len(server.log) == 2 and second.night.enrichment.requests == 0
         assert second.pr_action in ("none", "closed") and len(fake.pulls("open")) == 0
     finally:
         server.close()
