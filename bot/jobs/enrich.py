@@ -21,7 +21,8 @@ import datetime
 import os
 import sys
 import time
-from collections.abc import Callable, Mapping
+import warnings
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,11 +32,12 @@ from bot.core import paper_store, templates
 from bot.core import taxonomy as taxonomy_module
 from bot.core.catalog import Catalog, own_id, parse, read_catalog, write_catalog
 from bot.core.enrichment import Change, EnrichSettings, enrich_catalog, enrich_edit
+from bot.core.paper import Paper
 from bot.core.paper_store import PaperRecord, Store
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import escape_markdown, no_mentions
 from bot.core.venues import VenueTable
-from bot.errors import CatalogError
+from bot.errors import BotError, CatalogError
 from bot.forge.actions import append_step_summary
 from bot.forge.protocols import Forge
 from bot.sources.arxiv_api import ApiSettings
@@ -126,11 +128,14 @@ class Enricher:
     api: PoliteApi
     settings: Settings
     venues: VenueTable
+    # new versions of papers announced today (the daily feed's replace items): refetched at once
+    announced: Callable[[], Mapping[str, int]] | None = None
 
     @classmethod
     def from_config(cls, papers: Mapping[str, Any], sources: Mapping[str, Any]) -> Enricher:
+        announced = daily_replacements(sources) if papers["enrich"]["read_daily_feed"] else None
         return cls(PoliteApi(ApiSettings.from_config(dict(sources))), Settings.from_config(papers),
-                   VenueTable.from_config(papers))
+                   VenueTable.from_config(papers), announced)
 
     @property
     def store_path(self) -> str:
@@ -138,11 +143,39 @@ class Enricher:
 
     def run(self, forge: Forge, catalog_text: str, taxonomy: Taxonomy | None, today: datetime.date) -> Result:
         store_text = forge.read_file(self.settings.store_path)
+        if self.announced is not None and store_text:
+            store = paper_store.load(store_text, self.settings.store_path)
+            store_text = paper_store.dump(paper_store.mark_announced(store, self.announced()))
         return run(catalog_text, store_text, self.api, today, taxonomy, self.venues, self.settings)
 
     def edit(self, result: Result, taxonomy: Taxonomy | None) -> Callable[[str], str]:
         """The catalog edit for the rolling PR, applied to whatever the default branch holds then."""
         return enrich_edit(result.previous, result.store, self.venues, self.settings.lines, taxonomy)
+
+
+def replaced_versions(papers: Iterable[Paper]) -> dict[str, int]:
+    """The versions a feed announces for older papers (its ``replace`` and ``replace-cross`` items)."""
+    return {p.arxiv_id: p.version for p in papers
+            if p.announce_type in ("replace", "replace-cross") and p.version}
+
+
+def daily_replacements(sources: Mapping[str, Any]) -> Callable[[], dict[str, int]]:
+    """Reads today's arXiv feed (one request, the same as ``poll``'s); a failure only warns: the
+    papers are then refreshed when they go stale."""
+    def read() -> dict[str, int]:
+        import httpx
+
+        from bot.sources import arxiv_rss
+
+        try:
+            with httpx.Client() as client:
+                result = arxiv_rss.poll(arxiv_rss.FeedSettings.from_config(dict(sources)), client)
+        except BotError as exc:
+            warnings.warn(f"the daily feed could not be read, so new versions wait for max_age_days: {exc}",
+                          stacklevel=2)
+            return {}
+        return replaced_versions(result.papers)
+    return read
 
 
 def summary(result: Result, settings: Settings, dry_run: bool) -> str:

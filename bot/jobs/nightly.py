@@ -563,8 +563,9 @@ def _with_enrichment(change: ChangeRequest, services: Services, night: Night,
         return change
     enrich_text = services.enricher.edit(night.enrichment, taxonomy)
     first = change.edit
+    store = night.enrichment.store_text
     return replace(change, edit=lambda text: enrich_text(first(text)),
-                   extra_files=((services.enricher.store_path, night.enrichment.store_text),))
+                   extra_files=((services.enricher.store_path, store),) if store else ())
 
 
 def _publish(services: Services, night: Night, infos: Mapping[str, RepoInfo], text: str,

@@ -194,3 +194,27 @@ def test_the_job_writes_the_store_and_the_catalog(arxiv_api: ArxivApiServer, tax
     assert bot_main(["enrich", "--repo", str(tmp_path)]) == 0
     assert "looked up in 0 arXiv API request(s)" in capsys.readouterr().out
     assert (tmp_path / "data" / "papers.jsonl").read_text() == store
+
+
+def test_the_daily_feeds_new_versions_are_refetched_by_the_nightly_enricher(
+        arxiv_api: ArxivApiServer, taxonomy: Taxonomy) -> None:  # noqa: F811
+    from bot.sources.arxiv_rss import read_papers
+
+    feed = Path(__file__).parents[1] / "fixtures" / "arxiv" / "arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
+    replaced = enrich.replaced_versions(read_papers(feed))
+    assert len(replaced) == 47 and all(v >= 2 for v in replaced.values())  # the real feed's replace items
+
+    text, ids = catalog_text(taxonomy, 6)
+    seed(arxiv_api, ids)
+    first = enrich.run(text, "", api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+
+    class Branch:  # the forge's read side: the default branch holds the store
+        def read_file(self, path: str) -> str:
+            return paper_store.dump(first.store) if path == SETTINGS.store_path else ""
+
+    arxiv_api.log.clear()
+    enricher = enrich.Enricher(api_for(arxiv_api), SETTINGS, VENUES, announced=lambda: {ids[2]: 3, "2999.00001": 2})
+    result = enricher.run(Branch(), first.text, taxonomy, TODAY)  # type: ignore[arg-type]
+    assert [r["id_list"] for r in arxiv_api.log] == [ids[2]] and result.asked == [ids[2]]
+    quiet = enrich.Enricher(api_for(arxiv_api), SETTINGS, VENUES, announced=lambda: {})
+    assert quiet.run(Branch(), first.text, taxonomy, TODAY).requests == 0
