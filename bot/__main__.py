@@ -34,6 +34,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "check-links": ("bot.jobs.check_links", "check every link in the catalog"),
     "check-stars": ("bot.jobs.check_stars", "refresh GitHub star counts, renamed and archived repositories"),
     "nightly": ("bot.jobs.nightly", "links + stars, one rolling PR and one tracking issue"),
+    "enrich": ("bot.jobs.enrich", "arXiv facts into data/papers.jsonl, catalog lines updated from them"),
+    "backfill": ("bot.jobs.backfill", "search arXiv by category and dates; one checklist PR per section"),
     "import": ("bot.jobs.import_lists", "build catalog.md from curated lists in other formats"),
     "stats": ("bot.jobs.stats", "papers per section and per year, with and without code"),
     "lint": ("bot.jobs.lint", "check catalog.md: duplicates, misplaced entries, malformed lines, stale TOC"),

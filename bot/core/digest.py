@@ -112,6 +112,11 @@ def digest_for_run(previous: PullRequest | None, proposals: Sequence[Proposal], 
                          branch)
 
 
+def is_digest(pull: PullRequest) -> bool:
+    """A checklist PR of this module (poll's batch mode, or a backfill section), by its marker."""
+    return markers.find(pull.body, MARKER_KIND) is not None
+
+
 def rejected_ids(pull: PullRequest) -> set[str]:
     """Papers a digest PR says no to: all of a digest closed unmerged, the unticked ones otherwise."""
     entries = entries_of(pull.body)

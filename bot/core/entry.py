@@ -18,6 +18,7 @@ from bot.core.text import clean_inline, clean_title
 MAX_AUTHORS = 3
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SEPARATOR = " · "
+WITHDRAWN = "withdrawn"
 
 Kind = Literal["paper", "resource"]
 
@@ -63,6 +64,7 @@ class Entry:
     code_url: str = ""
     stars: int | None = None
     archived: bool = False
+    withdrawn: bool = False  # the authors withdrew the arXiv paper (shown as " · withdrawn")
     extra: dict[str, str] = field(default_factory=dict, compare=False, hash=False)
 
     def __post_init__(self) -> None:
@@ -113,6 +115,8 @@ def _parts(entry: Entry) -> list[str]:
         parts.append(_date_text(entry))
     if entry.venue:
         parts.append(escape_markdown(entry.venue))
+    if entry.withdrawn:
+        parts.append(WITHDRAWN)
     if entry.pdf_url:
         parts.append(f"[pdf]({entry.pdf_url})")
     stars = ""
@@ -179,6 +183,8 @@ def _part_fields(part: str) -> dict[str, object] | None:
         return fields
     if stars := _stars_fields(part):
         return stars
+    if part == WITHDRAWN:
+        return {"withdrawn": True}
     return {"venue": unescape_markdown(part)}
 
 

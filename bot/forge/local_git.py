@@ -68,14 +68,16 @@ class LocalGitForge:
         out = self._git("show", f"{rev}:{path}", check=False)
         return out or ""
 
-    def _commit_with_file(self, parent: str, path: str, text: str, message: str) -> str:
-        blob = self._git("hash-object", "-w", "--stdin", stdin=text)
-        assert blob is not None
+    def _commit_with_file(self, parent: str, path: str, text: str, message: str,
+                          extra_files: tuple[tuple[str, str], ...] = ()) -> str:
         with tempfile.TemporaryDirectory() as scratch:
             env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
             self._git("read-tree", parent, env=env)
-            self._git("update-index", "--add", "--cacheinfo", f"100644,{blob.strip()},{path}",
-                      env=env)
+            for file_path, file_text in ((path, text), *extra_files):
+                blob = self._git("hash-object", "-w", "--stdin", stdin=file_text)
+                assert blob is not None
+                self._git("update-index", "--add", "--cacheinfo", f"100644,{blob.strip()},{file_path}",
+                          env=env)
             tree = self._git("write-tree", env=env)
         assert tree is not None
         commit = self._git("commit-tree", tree.strip(), "-p", parent, stdin=message)
@@ -130,10 +132,11 @@ class LocalGitForge:
                                      hunks.fingerprint(base_text, new_text))
         ref = f"refs/heads/{change.branch}"
         tip = self._rev(ref)
-        if tip is not None and self._is_current(tip, base, change.path, new_text, message):
+        if tip is not None and self._is_current(tip, base, change.path, new_text, message) and all(
+                self._file_at(tip, p) == text for p, text in change.extra_files):
             return ProposalResult(self._pull_request(ref, change.branch, "open"), "unchanged",
                                   self._diff(base, tip))
-        commit = self._commit_with_file(base, change.path, new_text, message)
+        commit = self._commit_with_file(base, change.path, new_text, message, change.extra_files)
         self._git("update-ref", ref, commit)
         return ProposalResult(self._pull_request(ref, change.branch, "open"),
                               "updated" if tip else "opened", self._diff(base, commit))

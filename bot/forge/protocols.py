@@ -30,6 +30,9 @@ class ChangeRequest:
     path: str
     edit: Callable[[str], str]
     labels: tuple[str, ...] = ()
+    # Other files the same commit writes, whole: (path, new text); e.g. the paper store next to the
+    # catalog in the nightly PR. A change of one of them alone is still a change to propose.
+    extra_files: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self) -> None:
         # Titles and commit messages carry arXiv titles: no invisible or bidi characters, no

@@ -18,7 +18,7 @@ from typing import TextIO
 
 from bot.core import arxiv_ids, templates
 from bot.core import taxonomy as taxonomy_module
-from bot.core.catalog import Catalog, Heading, Item, contents_problems, read_catalog
+from bot.core.catalog import Catalog, Heading, Item, contents_problems, own_id, read_catalog
 from bot.core.matching import near_identical_pairs, title_key
 from bot.core.taxonomy import Taxonomy
 from bot.errors import UnknownSectionError
@@ -224,11 +224,39 @@ def check(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
     return sorted(set(problems), key=lambda p: (p.line, p.message))
 
 
-def run(path: Path, taxonomy: Taxonomy, out: TextIO) -> int:
+def store_warnings(catalog: Catalog, catalog_path: Path, store_path: Path) -> list[str]:
+    """Where the paper store (data/papers.jsonl) and the catalog disagree: warnings, never failures
+    (the nightly ``enrich`` brings the store up to date). Without a store file, none."""
+    from bot.core import paper_store
+
+    if not store_path.exists():
+        return []  # no store (yet): nothing to compare, and nothing to say
+    text = store_path.read_text(encoding="utf-8")
+    store = paper_store.load(text, str(store_path))
+    items = {arxiv_id: item for item in catalog.entries() if (arxiv_id := own_id(item))}
+    unlisted, lacking = paper_store.differences(items, store)
+    store_lines = {_line_id(line): number for number, line in enumerate(text.splitlines(), 1)}
+    return ([f"{store_path}:{store_lines.get(i, 1)}: warning: arXiv {i} is in the store but no longer "
+             "listed (the next `enrich` drops it)" for i in unlisted]
+            + [f"{catalog_path}:{items[i].line_number}: warning: arXiv {i} is not in the paper store yet "
+               "(the next `enrich` fetches it)" for i in lacking])
+
+
+def _line_id(line: str) -> str:
+    import json
+
+    try:
+        return str(json.loads(line).get("arxiv_id", ""))
+    except ValueError:
+        return ""
+
+
+def run(path: Path, taxonomy: Taxonomy, out: TextIO, store: Path | None = None) -> int:
     catalog = read_catalog(path, taxonomy)
     problems = check(catalog, taxonomy)
+    warnings = store_warnings(catalog, path, store) if store else []
     entries = [i for i in catalog.items if i.entry is not None and i.section is not None]
-    print(templates.render("lint_report.txt.j2", path=str(path), problems=problems,
+    print(templates.render("lint_report.txt.j2", path=str(path), problems=problems, warnings=warnings,
                            entries=len(entries), papers=sum(1 for i in entries if i.entry and
                                                             i.entry.kind == "paper"),
                            sections=len({i.section for i in entries})).rstrip("\n"), file=out)
@@ -238,7 +266,12 @@ def run(path: Path, taxonomy: Taxonomy, out: TextIO) -> int:
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("file", nargs="?", type=Path, default=Path("catalog.md"),
                         help="the catalog to check (default: catalog.md)")
+    parser.add_argument("--store", type=Path, help="the paper store to compare with the catalog "
+                        "(default: config/papers.yml store.path next to the catalog); warnings only")
 
 
 def main(args: argparse.Namespace) -> int:
-    return run(args.file, taxonomy_module.load(), sys.stdout)
+    from bot import config
+
+    store = args.store or args.file.resolve().parent / config.load("papers")["store"]["path"]
+    return run(args.file, taxonomy_module.load(), sys.stdout, store)

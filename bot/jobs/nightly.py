@@ -177,6 +177,7 @@ class Night:
     http_requests: int = 0
     seconds: float = 0.0
     withdrawn: tuple[LinkProblem, ...] = ()  # arXiv papers their authors withdrew
+    enrichment: Any = None  # bot.jobs.enrich.Result when the paper store was brought up to date
 
     @property
     def unreached(self) -> int:
@@ -383,6 +384,21 @@ def withdrawn_papers(catalog: Catalog, links: Sequence[Link],
                  if link.url in results and is_withdrawn(results[link.url]))
 
 
+def store_withdrawn(catalog: Catalog, records: Sequence[Any],
+                    found: tuple[LinkProblem, ...]) -> tuple[LinkProblem, ...]:
+    """``found`` plus the papers the paper store says were withdrawn (one row per entry line)."""
+    seen = {line for problem in found for line in problem.lines}
+    extra = []
+    for record in records:
+        item = catalog.find_by_id(record.arxiv_id)
+        if item is None or item.line_number in seen:
+            continue
+        extra.append(LinkProblem(f"https://arxiv.org/abs/{record.arxiv_id}", (item.line_number,),
+                                 title_at(catalog, item.line_number), None,
+                                 f"arXiv {record.arxiv_id} was withdrawn (v{record.versions})", ""))
+    return found + tuple(extra)
+
+
 def fit_state(state: Mapping[str, Any], budget: int) -> dict[str, Any]:
     """The state, trimmed to ``budget`` characters of JSON: links with the longest streaks first."""
     ordered = sorted(state.items(), key=lambda kv: (-int(kv[1].get("failures", 0)), kv[0]))
@@ -417,7 +433,9 @@ def issue_text(night: Night, settings: NightlySettings) -> tuple[str, str]:
 
 
 def pull_request_body(night: Night, settings: NightlySettings) -> str:
-    body = render("nightly_pr_body.md.j2", night=night, settings=settings).strip()
+    from bot.jobs.enrich import cell  # escapes arXiv text for a table cell
+
+    body = render("nightly_pr_body.md.j2", night=night, settings=settings, cell=cell).strip()
     return f"{body}\n\n{markers.make(PR_MARKER)}"
 
 
@@ -467,7 +485,7 @@ def publish_pull_request(forge: Forge, change: ChangeRequest, base_text: str, dr
     """(PR, action, diff): the rolling PR proposed, updated in place, or closed when nothing is left."""
     new_text = change.edit(base_text)
     existing = next((p for p in forge.bot_pull_requests("open") if p.branch == change.branch), None)
-    if new_text == base_text:
+    if new_text == base_text and all(forge.read_file(path) == text for path, text in change.extra_files):
         if existing is None:
             return None, "none", ""
         if dry_run:
@@ -494,6 +512,7 @@ class Services:
     repos: RepoDirectory
     http: HttpChecker
     resolvers: Sequence[Resolver] = field(default_factory=tuple)  # besides the GitHub one
+    enricher: Any = None  # bot.jobs.enrich.Enricher: the paper store and catalog facts (None: skipped)
 
 
 def checking_order(urls: Sequence[str], failing: Mapping[str, Any], today: datetime.date) -> list[str]:
@@ -554,11 +573,26 @@ async def run(services: Services, check: CheckSettings, settings: NightlySetting
                                                                 settings)
     _, repo_findings = refresh_entries(catalog, infos)
     fixes = link_fixes(catalog, links, results, twins, settings)
+    enrichment = services.enricher.run(services.forge, text, taxonomy, today) if services.enricher else None
+    withdrawn = withdrawn_papers(catalog, links, results)
+    if enrichment is not None:
+        withdrawn = store_withdrawn(catalog, enrichment.withdrawn, withdrawn)
     night = Night(today.isoformat(), link_counts(results), len(infos), tuple(repo_findings), tuple(fixes),
                   tuple(dead), tuple(watching), tuple(unknown), state, inconclusive,
-                  services.http.requests, time.monotonic() - started,
-                  withdrawn_papers(catalog, links, results))
+                  services.http.requests, time.monotonic() - started, withdrawn, enrichment)
     return _publish(services, night, infos, text, settings, taxonomy, tracked, dry_run)
+
+
+def _with_enrichment(change: ChangeRequest, services: Services, night: Night,
+                     taxonomy: Taxonomy | None) -> ChangeRequest:
+    """The rolling PR also carries the catalog lines the paper store updates, and the store itself."""
+    if night.enrichment is None or services.enricher is None:
+        return change
+    enrich_text = services.enricher.edit(night.enrichment, taxonomy)
+    first = change.edit
+    store = night.enrichment.store_text
+    return replace(change, edit=lambda text: enrich_text(first(text)),
+                   extra_files=((services.enricher.store_path, store),) if store else ())
 
 
 def _publish(services: Services, night: Night, infos: Mapping[str, RepoInfo], text: str,
@@ -578,6 +612,7 @@ def _publish(services: Services, night: Night, infos: Mapping[str, RepoInfo], te
                            body=pull_request_body(night, settings), commit_message=settings.commit_message,
                            path=settings.catalog_path, edit=maintenance_edit(infos, url_map, taxonomy),
                            labels=settings.pr_labels)
+    change = _with_enrichment(change, services, night, taxonomy)
     try:
         pull, pr_action, diff = publish_pull_request(services.forge, change, text, dry_run)
     except ForgeError as exc:
@@ -593,6 +628,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="check and report, print the PR diff and the issue; write nothing")
     parser.add_argument("--repository", help="owner/name (default: $GITHUB_REPOSITORY)")
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
+    parser.add_argument("--no-enrich", action="store_true",
+                        help="skip the paper store (data/papers.jsonl) and the catalog facts from arXiv")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -610,8 +647,11 @@ def main(args: argparse.Namespace) -> int:
                               api_url=args.api_url)
     forge = services.github()
     arxiv = ArxivResolver(services.arxiv_lookup())  # GitHub's resolver is built by run()
+    from bot.jobs.enrich import Enricher
+
+    enricher = None if args.no_enrich else Enricher.from_config(config.load("papers"), config.load("sources"))
     outcome = asyncio.run(_run_with_client(forge, check, settings, taxonomy_module.load(), args.dry_run,
-                                           (arxiv,)))
+                                           (arxiv,), enricher))
     report(outcome, settings, args.dry_run, env)
     if outcome.failures:
         raise ForgeError("the nightly run could not publish everything: " + "; ".join(outcome.failures))
@@ -619,9 +659,10 @@ def main(args: argparse.Namespace) -> int:
 
 
 async def _run_with_client(forge: Any, check: CheckSettings, settings: NightlySettings,
-                           taxonomy: Taxonomy, dry_run: bool, resolvers: Sequence[Resolver]) -> NightlyResult:
+                           taxonomy: Taxonomy, dry_run: bool, resolvers: Sequence[Resolver],
+                           enricher: Any = None) -> NightlyResult:
     async with make_client(check) as client:
-        services = Services(forge, forge, forge, forge, HttpChecker(client, check), resolvers)
+        services = Services(forge, forge, forge, forge, HttpChecker(client, check), resolvers, enricher)
         return await run(services, check, settings, taxonomy, datetime.date.today(), dry_run)
 
 

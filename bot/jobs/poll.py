@@ -76,6 +76,7 @@ class Candidates:
     seen: int = 0
     cross_duplicates: int = 0
     replacements: int = 0
+    replaced_listed: dict[str, int] = field(default_factory=dict)  # listed papers with a new version: id -> v
     in_catalog: list[tuple[Paper, int]] = field(default_factory=list)  # (paper, line)
     already_proposed: list[Paper] = field(default_factory=list)
     rejected: list[Paper] = field(default_factory=list)
@@ -108,7 +109,7 @@ def _proposed_ids(pulls: Sequence[PullRequest], digest_branch: str) -> tuple[set
     active: set[str] = set()
     rejected: set[str] = set()
     for pull in pulls:
-        if pull.branch == digest_branch:
+        if pull.branch == digest_branch or digest.is_digest(pull):  # also backfill's per-section digests
             said_no = digest.rejected_ids(pull)
             rejected |= said_no
             active |= {e.arxiv_id for e in digest.entries_of(pull.body)} - said_no
@@ -132,6 +133,8 @@ def select_candidates(papers: Sequence[Paper], catalog: Catalog, pulls: Sequence
         seen_ids.add(paper.arxiv_id)
         if paper.announce_type in REPLACEMENTS:
             result.replacements += 1  # an update of an older paper, not a new one
+            if paper.version and catalog.find_by_id(paper.arxiv_id) is not None:
+                result.replaced_listed[paper.arxiv_id] = paper.version  # enrich refreshes its facts
             continue
         existing = catalog.find(paper.arxiv_id, paper.title)
         if existing is not None:
@@ -286,13 +289,17 @@ def load_papers(args: argparse.Namespace, settings_data: dict[str, Any], is_gith
 
 
 def make_trainer(keywords: dict[str, Any], taxonomy: Taxonomy,
-                 cache_dir: Path | None = None) -> TrainScorer:
-    """Train (or load from ``cache_dir``, keyed by the catalog, keywords and feed) the scorer."""
+                 cache_dir: Path | None = None, store_text: str = "") -> TrainScorer:
+    """Train (or load from ``cache_dir``, keyed by the catalog, keywords and feed) the scorer; with
+    the paper store's text, on title + abstract of the catalog papers it holds."""
+    from bot.core import paper_store
     from bot.scoring import Scorer as LearnedScorer
+
+    entry_text = paper_store.entry_text(paper_store.load(store_text)) if store_text else None
 
     def train(catalog: Catalog, background: list[Paper], rejected: list[Paper]) -> Scorer:
         return LearnedScorer.train(catalog, taxonomy, keywords, background=background,
-                                   rejected=rejected, cache_dir=cache_dir)
+                                   rejected=rejected, cache_dir=cache_dir, entry_text=entry_text)
 
     return train
 
@@ -320,9 +327,11 @@ def main(args: argparse.Namespace) -> int:
     if not is_github:
         _note_uncommitted(args.repo / settings.catalog_path, catalog, forge)
     cache_dir = args.repo / data["cache_dir"] if data["cache_dir"] else None
-    trainer = make_trainer(config.load("keywords"), taxonomy, cache_dir)
+    store_text = forge.read_file(config.load("papers")["store"]["path"])
+    trainer = make_trainer(config.load("keywords"), taxonomy, cache_dir, store_text)
     report = run(papers, catalog, taxonomy, forge, trainer, settings, sys.stdout,
                  verbose=getattr(args, "verbose", False))
+    mark_replaced(args.repo, report.candidates.replaced_listed, settings.dry_run)
     summary = render_summary(report, settings, source)
     print(summary)
     append_step_summary(env, summary)
@@ -330,6 +339,20 @@ def main(args: argparse.Namespace) -> int:
         raise ForgeError(f"{len(report.failures)} pull request(s) could not be opened: "
                          + "; ".join(f"{i}: {m}" for i, m in report.failures[:3]))
     return 0
+
+
+def mark_replaced(repo: Path, versions: dict[str, int], dry_run: bool) -> None:
+    """New versions of listed papers (the feed's ``replace`` announcements) marked in the paper store,
+    when there is one in this checkout, so that the next ``enrich`` fetches their facts again."""
+    from bot.core import paper_store
+
+    path = repo / config.load("papers")["store"]["path"]
+    if not versions or dry_run or not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    marked = paper_store.dump(paper_store.mark_announced(paper_store.load(text, str(path)), versions))
+    if marked != text:
+        path.write_text(marked, encoding="utf-8")
 
 
 def _catalog_from_forge(forge: Forge, settings: PollSettings, taxonomy: Taxonomy) -> Catalog:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -139,10 +139,11 @@ def scope_texts(taxonomy: Taxonomy) -> list[str]:
 
 
 def _train_state(entries: list[CatalogEntry], background: list[Paper], rejected: list[Paper],
-                 taxonomy: Taxonomy, settings: ScoringSettings) -> TrainedState:
+                 taxonomy: Taxonomy, settings: ScoringSettings,
+                 entry_texts: list[str] | None = None) -> TrainedState:
     features = TextFeatures(settings.features)
     scope = scope_texts(taxonomy) if entries and settings.learned.taxonomy_weight > 0 else []
-    texts = ([e.title for e in entries] + scope + [p.title for p in background]
+    texts = ((entry_texts or [e.title for e in entries]) + scope + [p.title for p in background]
              + [p.title for p in rejected])
     rows = features.fit_titles(texts)
     edges = np.cumsum([0, len(entries), len(scope), len(background), len(rejected)])
@@ -179,19 +180,23 @@ class Scorer:
     @classmethod
     def train(cls, catalog: Catalog, taxonomy: Taxonomy, keywords: dict[str, Any],
               background: Sequence[Paper] = (), rejected: Sequence[Paper] = (),
-              cache_dir: Path | None = None) -> Scorer:
+              cache_dir: Path | None = None,
+              entry_text: Callable[[CatalogEntry], str] | None = None) -> Scorer:
         """Learn from ``catalog`` (positives) against ``background`` and ``rejected``
-        (negatives); with ``cache_dir``, reuse a model trained from the same content."""
+        (negatives); with ``cache_dir``, reuse a model trained from the same content.
+        ``entry_text`` gives the text learnt for a catalog entry (default: its title; e.g. title +
+        abstract from the paper store, ``bot.core.paper_store.entry_text``)."""
         settings = ScoringSettings.from_config(keywords)
         rules = RuleScorer(keywords, taxonomy)
         entries = catalog_entries(catalog, taxonomy)
         negatives = background_papers(background, catalog)
-        key = cache.content_key(catalog.render(), json.dumps(keywords, sort_keys=True, default=str),
+        texts = [entry_text(e) for e in entries] if entry_text else []
+        key = cache.content_key(catalog.render(), *texts, json.dumps(keywords, sort_keys=True, default=str),
                                 *(f"{p.arxiv_id}\t{p.title}" for p in negatives), "rejected",
                                 *(f"{p.arxiv_id}\t{p.title}" for p in rejected))
         state = cache.load(cache_dir, key) if cache_dir else None
         if not isinstance(state, TrainedState):
-            state = _train_state(entries, negatives, list(rejected), taxonomy, settings)
+            state = _train_state(entries, negatives, list(rejected), taxonomy, settings, texts or None)
             if cache_dir:
                 cache.save(cache_dir, key, state)
         return cls(state, rules, settings)

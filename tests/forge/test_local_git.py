@@ -91,3 +91,18 @@ def test_pr_body_escapes_untrusted_paper_text(taxonomy: Taxonomy) -> None:
     assert "<img" not in body and "<script>" not in body and "<b>" not in body and "<i>" not in body
     marker = proposal_marker(PullRequest(0, "b", "t", body, "open"))
     assert marker is not None and marker["arxiv_id"] == "2405.00001"
+
+
+def test_extra_files_go_into_the_same_commit_and_count_for_currency(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    import dataclasses
+
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    forge = LocalGitForge(repo, branch_prefix="bot/")
+    with_store = dataclasses.replace(change(taxonomy), extra_files=(("data/papers.jsonl", "one\n"),))
+    assert forge.propose(with_store).action == "opened"
+    assert git(repo, "show", "bot/arxiv-2405.00001:data/papers.jsonl") == "one\n"
+    assert git(repo, "rev-list", "--count", "main..bot/arxiv-2405.00001").strip() == "1"
+    assert forge.propose(with_store).action == "unchanged"
+    newer = dataclasses.replace(with_store, extra_files=(("data/papers.jsonl", "two\n"),))
+    assert forge.propose(newer).action == "updated"
+    assert git(repo, "show", "bot/arxiv-2405.00001:data/papers.jsonl") == "two\n"

@@ -194,3 +194,23 @@ def test_cli_says_ok_on_a_clean_catalog(tmp_path: Path, clean_text: str,
     assert capsys.readouterr().out == f"{path}: ok (2 papers, 1 resources in 3 sections)\n"
     assert cli.main(["lint", str(tmp_path / "missing.md")]) == 1
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_the_paper_store_is_compared_with_the_catalog_as_warnings(clean_text: str, taxonomy: Taxonomy,
+                                                                  tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    from bot.core import paper_store
+
+    path, store = tmp_path / "catalog.md", tmp_path / "data" / "papers.jsonl"
+    path.write_text(clean_text, encoding="utf-8")
+    assert lint.run(path, taxonomy, __import__("sys").stdout, store) == 0  # no store yet: nothing to say
+    assert "warning" not in capsys.readouterr().out
+    store.parent.mkdir()
+    records = [paper_store.PaperRecord(arxiv_id=i, title="t", fetched="2025-01-01")
+               for i in ("2101.00001", "2404.14469")]
+    store.write_text(paper_store.dump(records), encoding="utf-8")
+    assert lint.run(path, taxonomy, __import__("sys").stdout, store) == 0
+    out = capsys.readouterr().out
+    assert f"{store}:1: warning: arXiv 2101.00001 is in the store but no longer listed" in out
+    assert f"{path}:{line_of(clean_text, '2210.17323')}: warning: arXiv 2210.17323 is not in the paper store" in out
+    assert "2404.14469" not in out and ": ok (" in out

@@ -524,3 +524,65 @@ def test_results_of_the_github_resolver_are_not_link_fixes(taxonomy):
     results[url] = LinkResult(url, Verdict.ALIVE, 200, permanent_redirect="https://github.com/new/x",
                               source="github")
     assert link_fixes(parse(text, taxonomy), extract_links(text), results, {}, SETTINGS) == []
+
+
+# -- the paper store: facts from arXiv in the same rolling PR -------------------------------------------
+
+
+def test_the_nightly_pr_carries_the_paper_store_and_the_lines_it_updates(fake, web, taxonomy):
+    from bot import config
+    from bot.core import paper_store
+    from bot.core.venues import VenueTable
+    from bot.jobs.enrich import Enricher
+    from bot.jobs.enrich import Settings as EnrichSettings
+    from bot.sources.arxiv_api import ApiSettings
+    from bot.sources.arxiv_fetch import PoliteApi
+    from tests.arxiv_api_server import ArxivApiServer, synthetic
+
+    site, _ = web
+    site.pages.update({"/a": (200, {})})
+    ids = ["2405.00001", "2405.00002"]
+    entries = [Entry(title=f"Paper {n}", url=site.url("/a"), arxiv_id=i, year=2024, month=5)
+               for n, i in enumerate(ids)]
+    fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
+    server = ArxivApiServer([synthetic(ids[0], "Paper 0", 0, comment="Accepted at ICLR 2025"),
+                             synthetic(ids[1], "Paper 1", 1, comment="This paper has been withdrawn")])
+    papers = config.load("papers")
+
+    def enricher() -> Enricher:
+        api = PoliteApi(ApiSettings(query_url=server.url, delay_seconds=0.0), sleep=lambda _: None)
+        return Enricher(api, EnrichSettings.from_config(papers), VenueTable.from_config(papers))
+
+    def night_with(enrich: Enricher, day: datetime.date) -> NightlyResult:
+        async def go() -> NightlyResult:
+            async with httpx.AsyncClient(timeout=2.0, follow_redirects=False) as client:
+                forge = forge_for(fake)
+                services = Services(forge, forge, forge, forge, HttpChecker(client, CHECK), (), enrich)
+                return await run(services, CHECK, SETTINGS, taxonomy, day, False)
+        return asyncio.run(go())
+
+    try:
+        first = night_with(enricher(), D1)
+        assert first.pr_action == "opened" and len(server.log) == 1
+        new = fake.file("catalog.md", BRANCH)
+        assert "- Author1 Of2405x00001 · arXiv 2405.00001 · May 2024 · ICLR 2025" in new
+        assert "arXiv 2405.00002 · May 2024 · withdrawn" in new
+        store = paper_store.load(fake.file("data/papers.jsonl", BRANCH) or "")
+        assert sorted(store) == ids and store[ids[1]].withdrawn
+        [pull] = fake.pulls()
+        assert "| venue |  | ICLR 2025 | comment: Accepted at ICLR 2025 |" in pull.body
+        assert "### Facts from arXiv" in pull.body
+        [issue] = tracking_issues(fake)
+        assert "### Withdrawn papers" in issue.body and "arXiv 2405.00002 was withdrawn" in issue.body
+
+        # not merged yet: the same facts rebuild the same PR (the store on the branch is compared too)
+        assert night_with(enricher(), D1).pr_action == "unchanged" and len(server.log) == 2
+        [pull] = fake.pulls()
+
+        # the store is merged: the next night asks arXiv nothing and changes nothing
+        assert fake.merge(pull.number).status_code == 200
+        second = night_with(enricher(), D2)
+        assert len(server.log) == 2 and second.night.enrichment.requests == 0
+        assert second.pr_action in ("none", "closed") and len(fake.pulls("open")) == 0
+    finally:
+        server.close()

@@ -245,3 +245,28 @@ def test_local_poll_reads_the_committed_catalog_and_says_so(
     closed = [o for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
               if o.pull_request.branch == f"bot/arxiv-{first_id}"]
     assert [(o.action, o.cause) for o in closed] == [("closed", refresh.IN_CATALOG)]
+
+
+def test_a_new_version_of_a_listed_paper_marks_it_stale_in_the_paper_store(taxonomy: Taxonomy,
+                                                                            tmp_path: Path) -> None:
+    import dataclasses
+    import datetime
+
+    from bot.core import paper_store
+    from bot.jobs.poll import mark_replaced
+
+    small = catalog_module.parse((ROOT / "tests" / "fixtures" / "lists" /
+                                  "horseee__Awesome-Efficient-LLM__kv_cache_compression.md")
+                                 .read_text(encoding="utf-8"), taxonomy)
+    listed = dataclasses.replace(paper("2310.01801", "FastGen, revised", "replace"), version=3)
+    unlisted = dataclasses.replace(paper("2401.00002", "Not listed", "replace"), version=2)
+    result = select_candidates([listed, unlisted], small, [], "bot/digest")
+    assert result.replaced_listed == {"2310.01801": 3} and result.new == []
+
+    store = tmp_path / "data" / "papers.jsonl"
+    store.parent.mkdir()
+    record = paper_store.PaperRecord(arxiv_id="2310.01801", title="FastGen", versions=2, fetched="2025-01-01")
+    store.write_text(paper_store.dump([record]), encoding="utf-8")
+    mark_replaced(tmp_path, result.replaced_listed, dry_run=False)
+    marked = paper_store.load(store.read_text())["2310.01801"]
+    assert marked.announced_version == 3 and paper_store.is_stale(marked, datetime.date(2025, 1, 2), 30)

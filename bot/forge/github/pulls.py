@@ -60,13 +60,15 @@ class PullRequests:
         snap = self.view.snapshot()
         base_text = self.view.read_file(change.path)
         new_text = change.edit(base_text)
-        if new_text == base_text:
+        extras = [(path, text) for path, text in change.extra_files if self.view.read_file(path) != text]
+        if new_text == base_text and not extras:
             raise ForgeError(f"the change for {change.branch} leaves {change.path} on "
                              f"{snap.default_branch} as it is: nothing to propose")
         diff = unified_diff(change.path, base_text, new_text)
         context = hunks.fingerprint(base_text, new_text)
         existing = self._open_pull(change.branch)
-        if existing and self._branch_is_current(existing, change.path, new_text, context):
+        if existing and self._branch_is_current(existing, change.path, new_text, context, len(extras)) \
+                and all(self.view.file_at(existing.head_oid, path) == text for path, text in extras):
             pull = self._update_pull(existing.pull, change)
             snap.pulls[pull.number] = replace(existing, pull=pull)
             return ProposalResult(pull, "unchanged" if pull == existing.pull else "updated", diff)
@@ -82,10 +84,11 @@ class PullRequests:
                                           if change.path == self.view.catalog_path else None, 1)
         return ProposalResult(pull, cast(Literal["opened", "updated"], action), diff)
 
-    def _branch_is_current(self, existing: BotPull, path: str, new_text: str, context: str) -> bool:
+    def _branch_is_current(self, existing: BotPull, path: str, new_text: str, context: str,
+                           extras: int = 0) -> bool:
         snap = self.view.snapshot()
         return (path == self.view.catalog_path and existing.head_parents == (snap.head_oid,)
-                and existing.head_file_oid == git_blob_sha(new_text) and existing.changed_files <= 1
+                and existing.head_file_oid == git_blob_sha(new_text) and existing.changed_files <= 1 + extras
                 and existing.pull.context == context)
 
     def _commit(self, change: ChangeRequest, new_text: str) -> str:
@@ -94,7 +97,8 @@ class PullRequests:
         snap = self.view.snapshot()
         tree = self._rest("POST", f"{self._repo_path}/git/trees", f"write {change.path} for {change.branch}",
                           body={"base_tree": snap.tree_oid, "tree": [
-                              {"path": change.path, "mode": "100644", "type": "blob", "content": new_text}]})
+                              {"path": path, "mode": "100644", "type": "blob", "content": text}
+                              for path, text in ((change.path, new_text), *change.extra_files)]})
         commit = self._rest("POST", f"{self._repo_path}/git/commits", f"commit {change.branch}",
                             body={"message": change.commit_message, "tree": tree["sha"],
                                   "parents": [snap.head_oid]})

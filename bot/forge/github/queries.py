@@ -217,6 +217,14 @@ class RepositoryView:
         data = self.client.rest("GET", path, "read a large file")
         return base64.b64decode(data["content"]).decode("utf-8"), entry["oid"]
 
+    def file_at(self, oid: str | None, path: str) -> str | None:
+        """A file's text at a commit (None when the commit is unknown)."""
+        if oid is None:
+            return None
+        data = self.client.graphql_data(f"read {path}", FILE_QUERY, {
+            "owner": self.client.owner, "name": self.client.name, "oid": oid, "path": path})
+        return self._file_text(((data.get("repository") or {}).get("object") or {}).get("file"))[0]
+
     def read_file(self, path: str) -> str:
         snap = self.snapshot()
         if path not in snap.files:

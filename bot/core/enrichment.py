@@ -1,0 +1,156 @@
+"""Catalog lines rewritten from the paper store, where arXiv's facts say more than the line (pure).
+
+For each canonical entry line whose paper the store holds:
+
+- authors: a line without authors gets arXiv's (first three, then "et al."); a line whose authors
+  are the ones the store had before gets the new ones when a new version changed them; with
+  ``authors: different`` also a line whose shown surnames disagree with arXiv's first authors;
+- venue: a line without a venue (or with a placeholder such as "arXiv") gets the venue that
+  ``journal_ref`` or an acceptance comment names (``bot.core.venues``; never a guess);
+- title: a line showing the title the store had before gets the new version's title;
+- withdrawn: a paper withdrawn on arXiv is marked (`` · withdrawn``), and unmarked if a new
+  version restores it.
+
+Each change is reported with the line, the field, old and new value and why.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from bot.core.catalog import Catalog, parse
+from bot.core.entry import Entry, render_entry
+from bot.core.matching import title_key
+from bot.core.paper_store import PaperRecord
+from bot.core.taxonomy import Taxonomy
+from bot.core.venues import VenueTable
+
+EXCERPT = 80
+
+
+@dataclass(frozen=True)
+class EnrichSettings:
+    authors: str = "missing"  # missing | different
+    placeholder_venues: tuple[str, ...] = ("arXiv", "Preprint", "preprint")
+    mark_withdrawn: bool = True
+
+
+@dataclass(frozen=True)
+class Change:
+    arxiv_id: str
+    line: int  # 1-based
+    title: str
+    field: str  # authors | venue | title | withdrawn
+    old: str
+    new: str
+    reason: str
+
+
+def _shown(entry: Entry) -> str:
+    return ", ".join(entry.authors) + (" et al." if entry.et_al else "")
+
+
+def _with_authors(entry: Entry, authors: Sequence[str]) -> Entry:
+    return replace(entry, authors=tuple(authors), et_al=False)
+
+
+def _surname(name: str) -> str:
+    last = name.split()[-1] if name.split() else ""
+    text = unicodedata.normalize("NFKD", last.lower())
+    return "".join(c for c in text if c.isalnum())
+
+
+def _excerpt(text: str) -> str:
+    return text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
+
+
+def _author_reason(entry: Entry, previous: PaperRecord | None, record: PaperRecord, mode: str) -> str:
+    if not record.authors:
+        return ""
+    if not entry.authors:
+        return "the line showed no authors"
+    candidate = _with_authors(entry, record.authors)
+    if (candidate.authors, candidate.et_al) == (entry.authors, entry.et_al):
+        return ""
+    if previous is not None and previous.authors != record.authors:
+        before = _with_authors(entry, previous.authors)
+        if (before.authors, before.et_al) == (entry.authors, entry.et_al):
+            return f"arXiv v{record.versions} changed the authors"
+    surnames = [_surname(a) for a in entry.authors]
+    if mode == "different" and surnames != [_surname(a) for a in candidate.authors]:
+        return "the line's authors differ from arXiv's"
+    return ""
+
+
+def _venue_reason(entry: Entry, record: PaperRecord, venues: VenueTable,
+                  settings: EnrichSettings) -> tuple[str, str]:
+    if entry.venue and entry.venue not in settings.placeholder_venues:
+        return "", ""
+    from_ref = venues.find(record.journal_ref, "")
+    if from_ref:
+        return from_ref, f"journal_ref: {_excerpt(record.journal_ref)}"
+    from_comment = venues.find("", record.comment)
+    if from_comment:
+        return from_comment, f"comment: {_excerpt(record.comment)}"
+    return "", ""
+
+
+def updated_entry(entry: Entry, previous: PaperRecord | None, record: PaperRecord, venues: VenueTable,
+                  settings: EnrichSettings) -> tuple[Entry, list[tuple[str, str, str, str]]]:
+    """(the entry as the store says it should read, [(field, old, new, why)])."""
+    changes: list[tuple[str, str, str, str]] = []
+    why = _author_reason(entry, previous, record, settings.authors)
+    if why:
+        new = _with_authors(entry, record.authors)
+        changes.append(("authors", _shown(entry), _shown(new), why))
+        entry = new
+    venue, why = _venue_reason(entry, record, venues, settings)
+    if venue and venue != entry.venue:
+        changes.append(("venue", entry.venue, venue, why))
+        entry = replace(entry, venue=venue)
+    if (previous is not None and record.title and previous.title != record.title
+            and title_key(entry.title) == title_key(previous.title) != title_key(record.title)):
+        changes.append(("title", entry.title, record.title, f"retitled in arXiv v{record.versions}"))
+        entry = replace(entry, title=record.title)
+    if settings.mark_withdrawn and record.withdrawn != entry.withdrawn:
+        why = (f"withdrawn on arXiv (v{record.versions}: {_excerpt(record.comment or record.abstract)})"
+               if record.withdrawn else f"arXiv v{record.versions} is no longer withdrawn")
+        changes.append(("withdrawn", str(entry.withdrawn).lower(), str(record.withdrawn).lower(), why))
+        entry = replace(entry, withdrawn=record.withdrawn)
+    return entry, changes
+
+
+def enrich_catalog(catalog: Catalog, previous: Mapping[str, PaperRecord], current: Mapping[str, PaperRecord],
+                   venues: VenueTable, settings: EnrichSettings) -> tuple[Catalog, list[Change]]:
+    """The catalog with every canonical line of a stored paper brought up to the store's facts."""
+    updates: dict[int, Entry] = {}
+    changes: list[Change] = []
+    for item in catalog.items:
+        entry = item.entry
+        if entry is None or not entry.arxiv_id or entry.arxiv_id not in current:
+            continue
+        record = current[entry.arxiv_id]
+        new, found = updated_entry(entry, previous.get(entry.arxiv_id), record, venues, settings)
+        if found:
+            updates[item.start] = new
+            changes += [Change(entry.arxiv_id, item.line_number, new.title, *c) for c in found]
+    if not updates:
+        return catalog, []
+    lines = list(catalog.lines)
+    for start, new in updates.items():
+        old = lines[start]
+        lines[start] = render_entry(new) + old[len(old.rstrip("\r\n")):]
+    return parse("".join(lines), catalog.taxonomy), changes
+
+
+def enrich_edit(previous: Mapping[str, PaperRecord], current: Mapping[str, PaperRecord], venues: VenueTable,
+                settings: EnrichSettings, taxonomy: Taxonomy | None) -> Callable[[str], str]:
+    """The same as a pure text edit (for the rolling PR, rebuilt on whatever the default branch holds)."""
+    def edit(text: str) -> str:
+        return enrich_catalog(parse(text, taxonomy), previous, current, venues, settings)[0].render()
+    return edit
+
+
+__all__ = ["Change", "EnrichSettings", "enrich_catalog", "enrich_edit", "updated_entry"]

@@ -1,0 +1,303 @@
+"""``python -m bot backfill --since 2025-01-01 [--until ...] [--categories ...] [--dry-run]``: catch up
+on months the catalog missed.
+
+1. Searches the arXiv API by category and submission date range
+   (``(cat:cs.CL OR cat:cs.LG) AND submittedDate:[202501010000 TO 202501312359]``), oldest first,
+   ``backfill.page_size`` papers a page, 3 s between pages (``bot.sources.arxiv_fetch``). After each
+   page the progress goes to a state file (``backfill.state_file``), so an interrupted run resumes
+   at the next page; the file is removed when the search is complete. A progress bar on a
+   terminal, one log line per page otherwise.
+2. Papers already listed, already proposed or rejected (closed PRs, unticked checklist lines) are
+   skipped, exactly as ``poll`` does; the rest are scored and routed by the same scorer.
+3. The accepted papers go into ONE checklist PR per section (poll's batch mode,
+   ``bot.core.digest``), on branch ``<branch_prefix>backfill-<section>``, at most
+   ``backfill.max_per_section`` papers per section per run, best scores first. A maintainer
+   unticks what does not belong; ``refresh`` drops those lines (and the bot never proposes them
+   again). A rerun adds only what is new to each section's open PR.
+
+``--dry-run`` prints what it would propose per section and writes nothing (no PR, no state).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from bot import config
+from bot.core import digest, templates
+from bot.core import taxonomy as taxonomy_module
+from bot.core.branches import BranchNames
+from bot.core.catalog import Catalog, parse
+from bot.core.paper import Paper
+from bot.core.proposals import Proposal
+from bot.core.taxonomy import Taxonomy
+from bot.core.venues import VenueTable
+from bot.errors import BotError, ConfigError
+from bot.forge.actions import append_step_summary, build_services
+from bot.forge.protocols import Forge, ProposalResult
+from bot.jobs.poll import PollSettings, TrainScorer, _paper_of, make_trainer, proposal_for, select_candidates
+from bot.sources.arxiv_api import ApiSettings
+from bot.sources.arxiv_fetch import PoliteApi, paper_from_record, record_from_result
+
+if TYPE_CHECKING:
+    from bot.scoring import Decision
+
+STATE_VERSION = 1
+_CATEGORY = re.compile(r"^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$")
+
+
+@dataclass(frozen=True)
+class BackfillSettings:
+    categories: tuple[str, ...] = ("cs.CL", "cs.LG", "cs.AI")
+    page_size: int = 200
+    max_per_section: int = 25
+    branch_prefix: str = "bot/backfill-"
+    state_file: str = ".backfill-state.json"
+    catalog_path: str = "catalog.md"
+
+    @classmethod
+    def from_config(cls, papers: dict[str, Any], catalog_path: str,
+                    branches: BranchNames | None = None) -> BackfillSettings:
+        data = papers["backfill"]
+        prefix = (branches or BranchNames.from_prefix("bot/")).prefix + "backfill-"
+        return cls(tuple(data["categories"]), data["page_size"], data["max_per_section"],
+                   prefix, data["state_file"], catalog_path)
+
+
+def search_query(categories: Sequence[str], since: datetime.date, until: datetime.date) -> str:
+    """The API query: any of the categories, submitted from ``since`` to ``until`` (both included)."""
+    cats = " OR ".join(f"cat:{c}" for c in categories)
+    cats = f"({cats})" if len(categories) > 1 else cats
+    return f"{cats} AND submittedDate:[{since:%Y%m%d}0000 TO {until:%Y%m%d}2359]"
+
+
+# -- the search, resumable ---------------------------------------------------------------------------
+
+
+@dataclass
+class SearchState:
+    query: str
+    next_start: int = 0
+    total: int | None = None
+    papers: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def done(self) -> bool:
+        return self.total is not None and self.next_start >= self.total
+
+    @classmethod
+    def load(cls, path: Path | None, query: str) -> SearchState:
+        """The saved progress of the same query, else a fresh start."""
+        if path is None or not path.exists():
+            return cls(query)
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except ValueError as exc:
+            raise BotError(f"{path} is not a backfill state file ({exc}); delete it to start over") from exc
+        if data.get("version") != STATE_VERSION or data.get("query") != query:
+            return cls(query)  # another search: start over
+        return cls(query, int(data["next_start"]), data.get("total"), list(data.get("papers", [])))
+
+    def save(self, path: Path | None) -> None:
+        if path is None:
+            return
+        data = {"version": STATE_VERSION, "query": self.query, "next_start": self.next_start,
+                "total": self.total, "papers": self.papers}
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+def _paper_record(paper: Paper) -> dict[str, Any]:
+    return {"arxiv_id": paper.arxiv_id, "title": paper.title, "abstract": paper.abstract,
+            "authors": list(paper.authors), "categories": list(paper.categories), "version": paper.version,
+            "date": paper.date, "comment": paper.comment, "journal_ref": paper.journal_ref, "doi": paper.doi,
+            "code_url": paper.code_url, "venue": paper.venue}
+
+
+def _paper_of_record(data: dict[str, Any]) -> Paper:
+    return Paper(**{**data, "authors": tuple(data["authors"]), "categories": tuple(data["categories"])})
+
+
+class Progress:
+    """A tqdm bar on a terminal, one log line per page otherwise."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.bar: Any = None
+
+    def page(self, state: SearchState, found: int) -> None:
+        if self.stream.isatty():
+            from tqdm import tqdm
+
+            if self.bar is None:
+                self.bar = tqdm(total=state.total, unit="paper", desc="backfill", file=self.stream)
+                self.bar.update(state.next_start - found)
+            self.bar.update(found)
+            return
+        print(f"backfill: page at {state.next_start - found}: {found} papers "
+              f"({state.next_start}/{state.total} read)", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def search(api: PoliteApi, query: str, page_size: int, venues: VenueTable, state_path: Path | None,
+           progress: Progress, today: datetime.date) -> list[Paper]:
+    """Every paper of the search, page by page, saving the progress after each page."""
+    state = SearchState.load(state_path, query)
+    while not state.done:
+        page = api.search(query, state.next_start, page_size)
+        records = [r for r in (record_from_result(x, today) for x in page.results) if r]
+        state.papers += [_paper_record(paper_from_record(r, venues.find(r.journal_ref, r.comment)))
+                         for r in records]
+        state.total = page.total
+        state.next_start += len(page.results) if page.results else max(page_size, 1)
+        if not page.results and state.next_start < page.total:
+            state.next_start = page.total  # an empty page before the end: arXiv has nothing more to give
+        state.save(state_path)
+        progress.page(state, len(page.results))
+    progress.close()
+    return list({p["arxiv_id"]: _paper_of_record(p) for p in state.papers}.values())
+
+
+# -- routing into one checklist PR per section --------------------------------------------------------
+
+
+@dataclass
+class Report:
+    papers: int = 0
+    new: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    per_section: dict[str, list[Proposal]] = field(default_factory=dict)
+    over_limit: dict[str, int] = field(default_factory=dict)
+    results: list[ProposalResult] = field(default_factory=list)
+    failures: list[str] = field(default_factory=list)
+    requests: int = 0
+
+
+def by_section(accepted: Sequence[tuple[Paper, Decision]], poll_settings: PollSettings,
+               limit: int) -> tuple[dict[str, list[Proposal]], dict[str, int]]:
+    """(proposals per section, best scores first, at most ``limit`` each; how many were left out)."""
+    grouped: dict[str, list[Proposal]] = defaultdict(list)
+    for paper, decision in sorted(accepted, key=lambda pd: -pd[1].score):
+        grouped[decision.section].append(proposal_for(paper, decision, poll_settings))
+    return ({s: p[:limit] for s, p in grouped.items()},
+            {s: len(p) - limit for s, p in grouped.items() if len(p) > limit})
+
+
+def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Forge, train: TrainScorer,
+        settings: BackfillSettings, dry_run: bool, out: TextIO) -> Report:
+    report = Report(papers=len(papers))
+    pulls = forge.bot_pull_requests("all")
+    digest_branch = settings.branch_prefix.removesuffix("backfill-") + "digest"
+    candidates = select_candidates(papers, catalog, pulls, digest_branch)
+    report.new = len(candidates.new)
+    report.skipped = {"listed": len(candidates.in_catalog), "proposed": len(candidates.already_proposed),
+                      "rejected": len(candidates.rejected)}
+    if not candidates.new:
+        return report
+    closed = [paper for pull in pulls if pull.state == "closed" and (paper := _paper_of(pull))]
+    rejected = candidates.rejected + closed
+    scorer = train(catalog, list(papers), rejected)
+    decisions = list(zip(candidates.new, scorer.score(candidates.new), strict=True))
+    poll_settings = PollSettings(catalog_path=settings.catalog_path, section_labels=False)
+    accepted = [pd for pd in decisions if pd[1].accept]
+    per_section, report.over_limit = by_section(accepted, poll_settings, settings.max_per_section)
+    order = [s.id for s in taxonomy.sections]
+    report.per_section = {s: per_section[s] for s in sorted(per_section, key=lambda s: (
+        order.index(s) if s in order else len(order), s))}
+    for section, proposals in report.per_section.items():
+        branch = f"{settings.branch_prefix}{section}"
+        previous = next((p for p in pulls if p.branch == branch and p.state == "open"), None)
+        change = digest.digest_for_run(previous, proposals, catalog, taxonomy, settings.catalog_path, branch)
+        if change is None:
+            continue
+        if dry_run:
+            print(templates.render("backfill_section.txt.j2", section=taxonomy.get(section),
+                                   proposals=proposals, branch=branch), file=out)
+            continue
+        try:
+            report.results.append(forge.propose(change))
+        except BotError as exc:  # one section's failure does not stop the others
+            report.failures.append(f"{section}: {exc}")
+    return report
+
+
+# -- the job -------------------------------------------------------------------------------------------
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-01-31") from exc
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--since", type=_date, required=True, help="first submission date (YYYY-MM-DD)")
+    parser.add_argument("--until", type=_date, help="last submission date (default: today)")
+    parser.add_argument("--categories", help="comma-separated arXiv categories (default: config/papers.yml)")
+    parser.add_argument("--dry-run", action="store_true", help="print what would be proposed per section")
+    parser.add_argument("--repo", type=Path, default=Path.cwd(), help="the git repository (local-git mode)")
+    parser.add_argument("--catalog", help="the catalog path relative to the repository root")
+    parser.add_argument("--repository", help="owner/name (default: $GITHUB_REPOSITORY)")
+    parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
+
+
+def main(args: argparse.Namespace, api: PoliteApi | None = None,
+         clock: Callable[[], datetime.date] = datetime.date.today) -> int:
+    env = dict(os.environ)
+    papers_config = config.load("papers")
+    catalog_path = args.catalog or str(config.load("poll").get("catalog", "catalog.md"))
+    settings = BackfillSettings.from_config(papers_config, catalog_path,
+                                            BranchNames.from_config(config.load("github")))
+    categories = (tuple(c.strip() for c in args.categories.split(",") if c.strip()) if args.categories
+                  else settings.categories)
+    bad = [c for c in categories if not _CATEGORY.match(c)]
+    if bad or not categories:
+        named = ", ".join(map(repr, bad)) or "none given"
+        raise ConfigError(f"--categories: {named} is not an arXiv category such as cs.CL or cs "
+                          "(comma-separated)")
+    until = args.until or clock()
+    if until < args.since:
+        raise ConfigError(f"--until {until} is before --since {args.since}: nothing to search")
+    taxonomy = taxonomy_module.load()
+    forge = build_services(env, catalog_path=catalog_path, repo_path=args.repo, repository=args.repository,
+                           api_url=args.api_url).forge()
+    text = forge.read_file(catalog_path)
+    if not text:
+        raise BotError(f"{catalog_path} is missing on the default branch")
+    catalog = parse(text, taxonomy)
+    api = api or PoliteApi(ApiSettings.from_config(config.load("sources")))
+    query = search_query(categories, args.since, until)
+    print(f"backfill: {query}", file=sys.stderr)
+    state_path = None if args.dry_run else args.repo / settings.state_file
+    venues = VenueTable.from_config(papers_config)
+    found = search(api, query, settings.page_size, venues, state_path, Progress(sys.stderr), clock())
+    data = config.load("poll")
+    cache_dir = args.repo / data["cache_dir"] if data["cache_dir"] else None
+    store_text = forge.read_file(papers_config["store"]["path"])
+    train = make_trainer(config.load("keywords"), taxonomy, cache_dir, store_text)
+    report = run(found, catalog, taxonomy, forge, train, settings, args.dry_run, sys.stdout)
+    report.requests = api.requests
+    summary = templates.render("backfill_summary.md.j2", r=report, query=query, dry_run=args.dry_run,
+                               taxonomy=taxonomy).strip()
+    print(summary)
+    append_step_summary(env, summary)
+    if report.failures:
+        raise BotError(f"{len(report.failures)} section PR(s) could not be opened: "
+                       + "; ".join(report.failures[:3]))
+    if state_path is not None and state_path.exists():
+        state_path.unlink()  # complete: the next run starts a new search
+    return 0

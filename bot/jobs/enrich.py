@@ -1,0 +1,254 @@
+"""``python -m bot enrich``: bring the paper store up to date, then the catalog lines up to the store.
+
+1. The catalog's arXiv papers that the store lacks, or holds stale (fetched more than
+   ``enrich.max_age_days`` ago, or a newer version announced in the daily feed), are looked up
+   100 ids per arXiv API request, 3 s apart (``bot.sources.arxiv_fetch``). The store file is
+   written after every request, so an interrupted run resumes where it stopped.
+2. Papers no longer listed leave the store; the store is written sorted and deterministic.
+3. Canonical catalog lines are rewritten where the store's facts say more (``bot.core.enrichment``):
+   missing authors, an accepted venue, a new version's title, the withdrawn mark.
+
+Run locally it edits ``catalog.md`` and ``data/papers.jsonl`` in place (``--dry-run``: prints
+the changes, writes nothing). The nightly job runs the same steps and puts both files in its
+rolling maintenance PR. A second run with nothing stale makes no request and changes nothing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime
+import os
+import sys
+import time
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot import config
+from bot.core import paper_store, templates
+from bot.core import taxonomy as taxonomy_module
+from bot.core.catalog import Catalog, own_id, parse, read_catalog, write_catalog
+from bot.core.enrichment import Change, EnrichSettings, enrich_catalog, enrich_edit
+from bot.core.markdown import escape_markdown, no_mentions
+from bot.core.paper import Paper
+from bot.core.paper_store import PaperRecord, Store
+from bot.core.taxonomy import Taxonomy
+from bot.core.venues import VenueTable
+from bot.errors import BotError, CatalogError
+from bot.forge.actions import append_step_summary
+from bot.forge.protocols import Forge
+from bot.sources.arxiv_api import ApiSettings
+from bot.sources.arxiv_fetch import PoliteApi, batches, record_from_result
+
+
+@dataclass(frozen=True)
+class Settings:
+    store_path: str = paper_store.DEFAULT_PATH
+    max_age_days: int = 30
+    max_papers: int = 2000
+    lines: EnrichSettings = field(default_factory=EnrichSettings)
+
+    @classmethod
+    def from_config(cls, papers: Mapping[str, Any]) -> Settings:
+        enrich = papers["enrich"]
+        return cls(store_path=papers["store"]["path"], max_age_days=enrich["max_age_days"],
+                   max_papers=enrich["max_papers"],
+                   lines=EnrichSettings(enrich["authors"], tuple(enrich["placeholder_venues"]),
+                                        enrich["mark_withdrawn"]))
+
+
+@dataclass
+class Result:
+    store: Store  # the new store: listed papers only
+    text: str  # the new catalog text
+    changes: list[Change]
+    asked: list[str]  # ids looked up
+    unknown: list[str]  # ids arXiv had no paper for
+    requests: int
+    listed: int  # arXiv papers in the catalog
+    remaining: int = 0  # stale papers left for the next run (max_papers)
+    previous: Store = field(default_factory=dict)  # the store before the run
+
+    @property
+    def withdrawn(self) -> list[PaperRecord]:
+        return [r for r in self.store.values() if r.withdrawn]
+
+    @property
+    def store_text(self) -> str:
+        return paper_store.dump(self.store)
+
+
+def listed_ids(catalog: Catalog) -> list[str]:
+    """The arXiv papers the catalog lists (each item's own id), in catalog order."""
+    return list(dict.fromkeys(i for i in map(own_id, catalog.entries()) if i))
+
+
+def refresh_store(ids: list[str], store: Store, api: PoliteApi, today: datetime.date, settings: Settings,
+                  saved: Callable[[Store], None] = lambda _: None,
+                  progress: Callable[[str], None] = lambda _: None,
+                  ) -> tuple[Store, list[str], list[str], int]:
+    """(store with fresh records for the stale ids, ids asked, ids unknown to arXiv, stale ids left)."""
+    stale = paper_store.to_fetch(ids, store, today, settings.max_age_days)
+    # the stalest first: missing, then oldest fetch
+    stale.sort(key=lambda i: store[i].fetched if i in store else "")
+    asked, left = stale[:settings.max_papers], max(0, len(stale) - settings.max_papers)
+    unknown: list[str] = []
+    store = dict(store)
+    for number, batch in enumerate(batches(asked), 1):
+        progress(f"arXiv request {number}: {len(batch)} papers")
+        records = [r for r in (record_from_result(x, today) for x in api.lookup(batch)) if r]
+        found = {r.arxiv_id: r for r in records if r.arxiv_id in batch}
+        unknown += [i for i in batch if i not in found]
+        store = paper_store.merge(store, found.values())
+        saved(store)
+    return store, asked, unknown, left
+
+
+def run(catalog_text: str, store_text: str, api: PoliteApi, today: datetime.date, taxonomy: Taxonomy | None,
+        venues: VenueTable, settings: Settings, saved: Callable[[Store], None] = lambda _: None,
+        progress: Callable[[str], None] = lambda _: None) -> Result:
+    """Everything but the writes: the new store and catalog text, and what changed."""
+    catalog = parse(catalog_text, taxonomy)
+    previous = paper_store.load(store_text, settings.store_path)
+    ids = listed_ids(catalog)
+    store, asked, unknown, left = refresh_store(ids, previous, api, today, settings, saved, progress)
+    store = paper_store.merge(store, (), keep=ids)
+    new_catalog, changes = enrich_catalog(catalog, previous, store, venues, settings.lines)
+    return Result(store, new_catalog.render(), changes, asked, unknown, api.requests, len(ids), left,
+                  previous)
+
+
+@dataclass
+class Enricher:
+    """The nightly job's part: the same steps on the default branch's files, through the forge."""
+
+    api: PoliteApi
+    settings: Settings
+    venues: VenueTable
+    # new versions of papers announced today (the daily feed's replace items): refetched at once
+    announced: Callable[[], Mapping[str, int]] | None = None
+
+    @classmethod
+    def from_config(cls, papers: Mapping[str, Any], sources: Mapping[str, Any]) -> Enricher:
+        announced = daily_replacements(sources) if papers["enrich"]["read_daily_feed"] else None
+        return cls(PoliteApi(ApiSettings.from_config(dict(sources))), Settings.from_config(papers),
+                   VenueTable.from_config(papers), announced)
+
+    @property
+    def store_path(self) -> str:
+        return self.settings.store_path
+
+    def run(self, forge: Forge, catalog_text: str, taxonomy: Taxonomy | None, today: datetime.date) -> Result:
+        store_text = forge.read_file(self.settings.store_path)
+        if self.announced is not None and store_text:
+            store = paper_store.load(store_text, self.settings.store_path)
+            store_text = paper_store.dump(paper_store.mark_announced(store, self.announced()))
+        return run(catalog_text, store_text, self.api, today, taxonomy, self.venues, self.settings)
+
+    def edit(self, result: Result, taxonomy: Taxonomy | None) -> Callable[[str], str]:
+        """The catalog edit for the rolling PR, applied to whatever the default branch holds then."""
+        return enrich_edit(result.previous, result.store, self.venues, self.settings.lines, taxonomy)
+
+
+def replaced_versions(papers: Iterable[Paper]) -> dict[str, int]:
+    """The versions a feed announces for older papers (its ``replace`` and ``replace-cross`` items)."""
+    return {p.arxiv_id: p.version for p in papers
+            if p.announce_type in ("replace", "replace-cross") and p.version}
+
+
+def daily_replacements(sources: Mapping[str, Any]) -> Callable[[], dict[str, int]]:
+    """Reads today's arXiv feed (one request, the same as ``poll``'s); a failure only warns: the
+    papers are then refreshed when they go stale."""
+    def read() -> dict[str, int]:
+        import httpx
+
+        from bot.sources import arxiv_rss
+
+        try:
+            with httpx.Client() as client:
+                result = arxiv_rss.poll(arxiv_rss.FeedSettings.from_config(dict(sources)), client)
+        except BotError as exc:
+            warnings.warn(f"the daily feed could not be read, so new versions wait for max_age_days: {exc}",
+                          stacklevel=2)
+            return {}
+        return replaced_versions(result.papers)
+    return read
+
+
+def summary(result: Result, settings: Settings, dry_run: bool) -> str:
+    return templates.render("enrich_summary.md.j2", r=result, settings=settings, dry_run=dry_run,
+                            cell=cell).strip()
+
+
+def cell(value: object) -> str:
+    """Untrusted text in a markdown table cell: escaped, no @-mentions, one line."""
+    return no_mentions(escape_markdown(" ".join(str(value).split())))
+
+
+# -- the job -----------------------------------------------------------------------------------------
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--catalog", help="the catalog path (default: config/poll.yml 'catalog')")
+    parser.add_argument("--store", help="the paper store (default: config/papers.yml store.path)")
+    parser.add_argument("--repo", type=Path, default=Path.cwd(), help="the repository root (default: .)")
+    parser.add_argument("--dry-run", action="store_true", help="fetch and print the changes; write nothing")
+
+
+def main(args: argparse.Namespace) -> int:
+    papers = config.load("papers")
+    settings = Settings.from_config(papers)
+    if args.store:
+        settings = dataclasses.replace(settings, store_path=args.store)
+    catalog_path = args.repo / (args.catalog or str(config.load("poll").get("catalog", "catalog.md")))
+    store_path = args.repo / settings.store_path
+    taxonomy = taxonomy_module.load()
+    catalog_text = read_catalog(catalog_path, taxonomy).render()
+    store_text = store_path.read_text(encoding="utf-8") if store_path.exists() else ""
+    api = PoliteApi(ApiSettings.from_config(config.load("sources")))
+
+    def save(store: Store) -> None:
+        if not args.dry_run:
+            write_store(store_path, store)
+
+    def progress(message: str) -> None:
+        print(f"… {message}", file=sys.stderr, flush=True)
+
+    venues = VenueTable.from_config(papers)
+    today = datetime.date.today()
+    result = run(catalog_text, store_text, api, today, taxonomy, venues, settings, save, progress)
+    if not args.dry_run:
+        write_store(store_path, result.store)
+        if result.text != catalog_text:
+            write_catalog(catalog_path, result.text, taxonomy, old_text=catalog_text)
+    text = summary(result, settings, args.dry_run)
+    print(text)
+    append_step_summary(dict(os.environ), text)
+    return 0
+
+
+def write_store(path: Path, store: Store) -> None:
+    """Write the store atomically (a killed run leaves the old file or the new one, never half)."""
+    text = paper_store.dump(store)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{int(time.time())}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8", newline="\n")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def read_store(path: Path) -> Store:
+    if not path.exists():
+        return {}
+    try:
+        return paper_store.load(path.read_text(encoding="utf-8"), str(path))
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{path} is not UTF-8 text ({exc})") from exc

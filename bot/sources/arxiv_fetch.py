@@ -1,0 +1,148 @@
+"""Polite bulk reads of the arXiv API through the ``arxiv`` package: papers by id (100 a request) for
+``enrich``, and search pages (category and submission-date range) for ``backfill``.
+
+The ``arxiv`` package builds the URLs and parses the Atom answers; this module paces the calls
+(``delay_seconds`` apart, 3 s as arXiv asks), retries failed ones with a growing pause, and counts
+them. The clock and the sleep are injected, so tests run without waiting.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+import arxiv
+import requests
+
+from bot.core import arxiv_ids
+from bot.core.paper import Paper
+from bot.core.paper_store import PaperRecord, github_links
+from bot.core.text import clean_inline, clean_title
+from bot.errors import SourceError
+from bot.sources.arxiv_api import MAX_BATCH, ApiSettings, OnePageClient
+from bot.sources.arxiv_rss import is_withdrawn, latex_accents
+
+MAX_PAGE = 2000  # the API serves at most 2000 results per call
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    results: tuple[arxiv.Result, ...]
+    total: int  # opensearch:totalResults
+    start: int
+
+
+class PoliteApi:
+    """One arXiv API session: ``delay_seconds`` between calls, ``retries`` per call, counted."""
+
+    def __init__(self, settings: ApiSettings, sleep: Callable[[float], None] = time.sleep,
+                 clock: Callable[[], float] = time.monotonic, client: arxiv.Client | None = None) -> None:
+        self.settings = settings
+        # the package's own pacing and retries are off: they sleep on the wall clock
+        self.client = client or OnePageClient(dataclasses.replace(settings, delay_seconds=0.0, retries=0))
+        self.sleep, self.clock = sleep, clock
+        self.requests = 0
+        self._last: float | None = None
+
+    def _pace(self) -> None:
+        if self._last is not None:
+            wait = self.settings.delay_seconds - (self.clock() - self._last)
+            if wait > 0:
+                self.sleep(wait)
+
+    def _get(self, search: arxiv.Search, start: int, size: int, what: str) -> arxiv.ParsedFeed:
+        url = self.client._format_url(search, start, size)
+        last: Exception | None = None
+        for attempt in range(self.settings.retries + 1):
+            if attempt:
+                self.sleep(self.settings.delay_seconds * 2 ** attempt)
+            self._pace()
+            self.requests += 1
+            try:
+                return self.client._parse_feed(url, first_page=True)
+            except (arxiv.ArxivError, requests.RequestException) as exc:
+                last = exc
+            finally:
+                self._last = self.clock()
+        endpoint = self.settings.query_url
+        raise SourceError(f"the arXiv API {endpoint} did not answer {what} after {self.settings.retries + 1} "
+                          f"attempts (last: {_describe(last)}). arXiv is busy or down: run the job again "
+                          "later, it resumes where it stopped") from last
+
+    def lookup(self, ids: Sequence[str]) -> list[arxiv.Result]:
+        """The API's entries for at most 100 ids (one request); unknown ids are simply absent."""
+        if not 1 <= len(ids) <= MAX_BATCH:
+            raise ValueError(f"1..{MAX_BATCH} ids per request, not {len(ids)}")
+        search = arxiv.Search(id_list=list(ids), max_results=len(ids))
+        feed = self._get(search, 0, len(ids), f"the lookup of {ids[0]} and {len(ids) - 1} more")
+        return [r for r in feed.results if "/api/errors" not in r.entry_id]
+
+    def search(self, query: str, start: int, size: int) -> SearchPage:
+        """One page of a search, oldest submissions first."""
+        search = arxiv.Search(query=query, max_results=None, sort_by=arxiv.SortCriterion.SubmittedDate,
+                              sort_order=arxiv.SortOrder.Ascending)
+        feed = self._get(search, start, min(size, MAX_PAGE), f"the search page at {start} of {query!r}")
+        results = tuple(r for r in feed.results if "/api/errors" not in r.entry_id)
+        return SearchPage(results, feed.header.total_results, start)
+
+
+def _describe(exc: Exception | None) -> str:
+    if isinstance(exc, arxiv.HTTPError):
+        return f"HTTP {exc.status}"
+    if isinstance(exc, requests.Timeout):
+        return "timed out"
+    if isinstance(exc, requests.ConnectionError):
+        return "connection refused or reset"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def split_id(result: arxiv.Result) -> tuple[str, int] | None:
+    """(id without version, version) of an API entry; None for anything that is not a paper."""
+    short = result.get_short_id()
+    arxiv_id = arxiv_ids.normalize(short)
+    if not arxiv_ids.is_valid(arxiv_id):
+        return None
+    version = short[len(arxiv_id) + 1:]
+    return arxiv_id, int(version) if version.isdigit() else 1
+
+
+def record_from_result(result: arxiv.Result, today: datetime.date) -> PaperRecord | None:
+    """An API entry as a store line (None for the API's error entries and malformed ids)."""
+    split = split_id(result)
+    if split is None:
+        return None
+    arxiv_id, version = split
+    abstract, comment = " ".join(result.summary.split()), result.comment or ""
+    return PaperRecord(
+        arxiv_id=arxiv_id, title=clean_title(latex_accents(result.title)),
+        authors=tuple(clean_inline(latex_accents(a.name)) for a in result.authors),
+        abstract=abstract, primary_category=result.primary_category or "",
+        categories=tuple(result.categories or ()),
+        published=result.published.date().isoformat(), updated=result.updated.date().isoformat(),
+        versions=version, journal_ref=result.journal_ref or "", doi=(result.doi or "").strip(),
+        comment=comment, code_links=github_links(f"{abstract}\n{comment}"),
+        withdrawn=is_withdrawn(comment, abstract), fetched=today.isoformat(),
+    )
+
+
+def paper_from_record(record: PaperRecord, venue: str = "") -> Paper:
+    """A store line as the ``Paper`` the scorer and the proposals read."""
+    return Paper(arxiv_id=record.arxiv_id, title=record.title, abstract=record.abstract,
+                 authors=record.authors,
+                 categories=(record.primary_category, *record.categories) if record.primary_category
+                 else record.categories, version=record.versions, date=record.published,
+                 comment=record.comment, journal_ref=record.journal_ref, doi=record.doi,
+                 code_url=record.code_links[0] if record.code_links else "", venue=venue,
+                 withdrawn=record.withdrawn)
+
+
+def batches(ids: Iterable[str], size: int = MAX_BATCH) -> list[list[str]]:
+    items = list(ids)
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+__all__ = ["MAX_PAGE", "PoliteApi", "SearchPage", "batches", "paper_from_record", "record_from_result",
+           "split_id"]

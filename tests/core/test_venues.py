@@ -1,0 +1,62 @@
+"""The venue table (config/papers.yml): every venue pattern, and nothing from what does not say so."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from bot import config
+from bot.core.venues import VenueTable
+
+PAPERS = config.load("papers")
+TABLE = VenueTable.from_config(PAPERS)
+ROWS = PAPERS["venues"]["table"]
+
+
+def _example(pattern: str) -> str:
+    """The first alternative of a regex, as plain text ("NeurIPS|NIPS" -> "NeurIPS")."""
+    first = pattern.split("|")[0]
+    first = re.sub(r"\(\?:[^)]*\)\?", "", first)  # optional groups out: (?:SIG)?KDD -> KDD
+    return first.replace("[- ]", "-").replace(",?", ",")
+
+
+@pytest.mark.parametrize("row", ROWS, ids=[r["name"] for r in ROWS])
+def test_each_acronym_in_an_acceptance_comment(row: dict[str, str]) -> None:
+    text = f"Accepted at {_example(row['acronyms'])} 2025 (oral)"
+    assert TABLE.find("", text) == f"{row['name']} 2025"
+    assert TABLE.find("", f"Submitted to {_example(row['acronyms'])} 2025") == ""
+    assert TABLE.find("", f"{_example(row['acronyms'])} 2025") == ""  # no word of acceptance: no guess
+
+
+@pytest.mark.parametrize("row", [r for r in ROWS if r.get("full_names")], ids=lambda r: r["name"])
+def test_each_full_name_in_a_journal_ref(row: dict[str, str]) -> None:
+    ref = f"Proceedings of the 2024 {_example(row['full_names'])}, pages 1-12"
+    assert TABLE.find(ref, "") == f"{row['name']} 2024"
+    assert TABLE.find(_example(row["full_names"]), "") == ""  # no year: nothing
+
+
+@pytest.mark.parametrize(("journal_ref", "comment", "venue"), [
+    ("", "Accepted to Findings of EMNLP 2024", "EMNLP 2024 Findings"),
+    ("", "Accepted at the ICML 2024 Workshop on Efficient Systems", "ICML 2024 Workshop"),
+    ("", "To appear in NeurIPS'24", "NeurIPS 2024"),
+    ("", "12 pages. Published in TMLR (2024)", "TMLR 2024"),
+    ("ACL 2024", "Submitted to NeurIPS 2024", "ACL 2024"),  # journal_ref first
+    ("", "Under review at ICLR 2025; accepted at COLM 2024", "COLM 2024"),
+    ("", "Camera-ready version for MLSys 2024", "MLSys 2024"),
+])
+def test_forms_of_acceptance(journal_ref: str, comment: str, venue: str) -> None:
+    assert TABLE.find(journal_ref, comment) == venue
+
+
+@pytest.mark.parametrize(("journal_ref", "comment"), [
+    ("", "Accepted at the International Symposium on Very Niche Things 2025"),  # unknown venue
+    ("Journal of Obscure Results 12 (2024)", ""),
+    ("", "Accepted at ICLR"),  # no year
+    ("", "Preprint. Under review at ICML 2025"),
+    ("", "This paper has been withdrawn; it was accepted at ICML 2024"),
+    ("", "12 pages, 3 figures, ACLU 2024 data"),  # not a word match
+    ("", ""),
+])
+def test_anything_unsure_sets_nothing(journal_ref: str, comment: str) -> None:
+    assert TABLE.find(journal_ref, comment) == ""

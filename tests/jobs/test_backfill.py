@@ -1,0 +1,158 @@
+"""``backfill`` over a fixture month (tests/fixtures/arxiv/api_metadata_2025-01_*: real January 2025
+titles, abstracts and categories, synthetic authors) served by the local arXiv API, proposing on the
+fake GitHub with the real scorer."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+from pathlib import Path
+
+import pytest
+
+from bot import config
+from bot.core import digest
+from bot.core.catalog import parse
+from bot.core.taxonomy import Taxonomy
+from bot.core.venues import VenueTable
+from bot.jobs import backfill, refresh
+from bot.jobs.poll import make_trainer
+from bot.sources.arxiv_api import ApiSettings
+from bot.sources.arxiv_fetch import PoliteApi
+from tests.arxiv_api_server import FIXTURES, ArxivApiServer, arxiv_api, load_metadata  # noqa: F401
+from tests.fake_github import FakeGitHub, fake_github, forge_for  # noqa: F401
+from tests.scoring_helpers import small_catalog_text
+
+MONTH = FIXTURES / "api_metadata_2025-01_cs.CL-cs.AI_PARTLY-SYNTHETIC.jsonl.gz"
+QUERY = backfill.search_query(["cs.CL", "cs.AI"], datetime.date(2025, 1, 1), datetime.date(2025, 1, 31))
+TODAY = datetime.date(2025, 2, 1)
+VENUES = VenueTable.from_config(config.load("papers"))
+
+
+def api_for(server: ArxivApiServer, sleeps: list[float]) -> PoliteApi:
+    now = [0.0]
+
+    def sleep(seconds: float) -> None:
+        sleeps.append(seconds)
+        now[0] += seconds
+
+    return PoliteApi(ApiSettings(query_url=server.url, delay_seconds=3.0, retries=1), sleep=sleep,
+                     clock=lambda: now[0])
+
+
+@pytest.fixture
+def month(arxiv_api: ArxivApiServer) -> ArxivApiServer:  # noqa: F811
+    arxiv_api.seed(load_metadata(MONTH))
+    return arxiv_api
+
+
+def test_the_search_pages_politely_logs_each_page_and_resumes(month: ArxivApiServer, tmp_path: Path) -> None:
+    sleeps: list[float] = []
+    state = tmp_path / "state.json"
+    log = io.StringIO()
+    month.fail(2)  # the second page fails twice: the run stops, its progress is saved
+    month.log.clear()
+    with pytest.raises(Exception, match="did not answer the search page at 0"):
+        backfill.search(api_for(month, sleeps), QUERY, 100, VENUES, state, backfill.Progress(log), TODAY)
+    assert not state.exists()
+    papers_total = len(month.search(QUERY))
+    api = api_for(month, sleeps)
+    first_page = api.search(QUERY, 0, 100)
+    assert first_page.total == papers_total == 236
+    # a run killed after its first page resumes at the second
+    saved = backfill.SearchState(QUERY, 100, papers_total, [])
+    saved.save(state)
+    month.log.clear()
+    papers = backfill.search(api_for(month, sleeps), QUERY, 100, VENUES, state, backfill.Progress(log), TODAY)
+    assert [r["start"] for r in month.log] == ["100", "200"] and len(papers) == papers_total - 100
+    assert log.getvalue().splitlines()[-2:] == ["backfill: page at 100: 100 papers (200/236 read)",
+                                                 "backfill: page at 200: 36 papers (236/236 read)"]
+    assert all(r["max_results"] == "100" for r in month.log)
+
+
+def test_backfill_opens_one_checklist_pr_per_section_and_a_rerun_opens_nothing(
+        month: ArxivApiServer, fake_github: FakeGitHub, taxonomy: Taxonomy, tmp_path: Path) -> None:  # noqa: F811
+    fake_github.push("catalog.md", small_catalog_text(taxonomy))
+    sleeps: list[float] = []
+    papers = backfill.search(api_for(month, sleeps), QUERY, 100, VENUES, tmp_path / "s.json",
+                             backfill.Progress(io.StringIO()), TODAY)
+    assert len(papers) == 236 and sleeps == [3.0, 3.0]  # 3 pages, 3 s apart
+    catalog = parse(fake_github.file("catalog.md") or "", taxonomy)
+    train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
+    out = io.StringIO()
+    capped = backfill.BackfillSettings(max_per_section=2)
+    dry = backfill.run(papers, catalog, taxonomy, forge_for(fake_github), train, capped, True, out)
+    assert dry.per_section and fake_github.pulls() == []  # a dry run proposes nothing
+    assert out.getvalue().count("branch bot/backfill-") == len(dry.per_section)
+    assert all(len(p) <= 2 for p in dry.per_section.values()) and sum(dry.over_limit.values()) > 0
+
+    settings = backfill.BackfillSettings(max_per_section=50)
+    report = backfill.run(papers, catalog, taxonomy, forge_for(fake_github), train, settings, False, out)
+    sections = sorted(report.per_section)
+    assert len(sections) >= 2 and report.over_limit == {}
+    pulls = fake_github.pulls()
+    assert sorted(p.head for p in pulls) == [f"bot/backfill-{s}" for s in sections]  # one PR per section
+    for pull in pulls:
+        entries = digest.entries_of(pull.body)
+        assert entries and all(e.ticked for e in entries) and pull.body.count("- [x] arXiv") == len(entries)
+        assert {e.section for e in entries} == {pull.head.removeprefix("bot/backfill-")}
+        branch_text = fake_github.file("catalog.md", pull.head) or ""
+        assert all(e.arxiv_id in branch_text for e in entries)
+
+    again = backfill.run(papers, catalog, taxonomy, forge_for(fake_github), train, settings, False, out)
+    assert again.results == [] and again.new == len(papers) - sum(len(p) for p in report.per_section.values())
+    assert len(fake_github.pulls()) == len(pulls)
+    assert again.skipped["proposed"] == sum(len(p) for p in report.per_section.values())
+
+    # a maintainer unticks a line: refresh drops it from the branch, and backfill never proposes it again
+    pull = pulls[0]
+    dropped = digest.entries_of(pull.body)[0].arxiv_id
+    body = fake_github.issues[pull.number].body.replace(f"- [x] arXiv {dropped}:", f"- [ ] arXiv {dropped}:")
+    assert fake_github.api("PATCH", f"/repos/{fake_github.repository}/pulls/{pull.number}",
+                           {"body": body}).status_code == 200
+    outcomes = {o.pull_request.branch: o.action for o in refresh.run(forge_for(fake_github), taxonomy)}
+    remaining = len(digest.entries_of(pull.body)) - 1
+    assert outcomes[pull.head] == ("rebuilt" if remaining else "closed")
+    if remaining:
+        assert dropped not in (fake_github.file("catalog.md", pull.head) or "")
+    third = backfill.run(papers, catalog, taxonomy, forge_for(fake_github), train, settings, False, out)
+    assert third.skipped["rejected"] == 1 and all(r.action == "unchanged" for r in third.results)
+    assert len(fake_github.pulls()) == len(pulls)
+
+
+def test_the_job_dry_run_prints_per_section(month: ArxivApiServer, taxonomy: Taxonomy, tmp_path: Path,
+                                            monkeypatch: pytest.MonkeyPatch,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    from tests.gitrepo import make_repo
+
+    repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    args = argparse.Namespace(since=datetime.date(2025, 1, 1), until=datetime.date(2025, 1, 31),
+                              categories="cs.CL,cs.AI", dry_run=True, repo=repo, catalog=None, repository=None,
+                              api_url=None)
+    assert backfill.main(args, api=api_for(month, []), clock=lambda: TODAY) == 0
+    out = capsys.readouterr().out
+    assert "(dry run: nothing proposed)" in out and "236 papers in 2 arXiv API request(s)" in out  # pages of 200
+    assert "branch bot/backfill-" in out and not (repo / ".backfill-state.json").exists()
+
+
+@pytest.mark.parametrize("categories", ["cs.CL,cs.LG OR all:x", "cs.CL,,", "cs.CL;rm"])
+def test_bad_categories_are_refused_before_any_request(categories: str, tmp_path: Path) -> None:
+    from bot.errors import ConfigError
+
+    args = argparse.Namespace(since=datetime.date(2025, 1, 1), until=None, categories=categories, dry_run=True,
+                              repo=tmp_path, catalog=None, repository=None, api_url=None)
+    if categories == "cs.CL,,":
+        args.categories = ",,"
+    with pytest.raises(ConfigError, match="--categories: .* is not an arXiv category"):
+        backfill.main(args, api=None, clock=lambda: TODAY)
+
+
+def test_until_before_since_is_a_clear_error(tmp_path: Path) -> None:
+    from bot.errors import ConfigError
+
+    args = argparse.Namespace(since=datetime.date(2025, 2, 1), until=datetime.date(2025, 1, 1), categories=None,
+                              dry_run=True, repo=tmp_path, catalog=None, repository=None, api_url=None)
+    with pytest.raises(ConfigError, match="before --since"):
+        backfill.main(args, clock=lambda: TODAY)

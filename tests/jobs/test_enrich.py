@@ -1,0 +1,220 @@
+"""``enrich`` end to end against the local arXiv API (tests/arxiv_api_server.py) seeded with
+metadata for every arXiv paper of a fixture catalog: real HTTP, the real ``arxiv`` package."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import pytest
+
+from bot import config
+from bot.__main__ import main as bot_main
+from bot.core import paper_store
+from bot.core.catalog import parse, render_document
+from bot.core.entry import Entry
+from bot.core.taxonomy import Taxonomy
+from bot.core.venues import VenueTable
+from bot.jobs import enrich
+from bot.sources.arxiv_api import ApiSettings
+from bot.sources.arxiv_fetch import PoliteApi
+from tests.arxiv_api_server import ArxivApiServer, arxiv_api, synthetic  # noqa: F401
+
+TODAY = datetime.date(2025, 3, 1)
+VENUES = VenueTable.from_config(config.load("papers"))
+SETTINGS = enrich.Settings()
+
+
+class Clock:
+    """A fake monotonic clock; ``sleep`` advances it and records the pause."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.sleeps: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.now += seconds
+
+
+def api_for(server: ArxivApiServer, clock: Clock | None = None, **settings: object) -> PoliteApi:
+    clock = clock or Clock()
+    options: dict[str, object] = {"query_url": server.url, "delay_seconds": 3.0, "retries": 2}
+    options.update(settings)
+    return PoliteApi(ApiSettings(**options), sleep=clock.sleep, clock=clock)  # type: ignore[arg-type]
+
+
+def catalog_text(taxonomy: Taxonomy, count: int = 250) -> tuple[str, list[str]]:
+    """A catalog with ``count`` arXiv papers, none showing authors, plus one without an arXiv id."""
+    ids = [f"2401.{n:05d}" for n in range(1, count + 1)]
+    entries = [Entry(title=f"Paper number {n}", url=f"https://arxiv.org/abs/{i}", arxiv_id=i, year=2024, month=1)
+               for n, i in enumerate(ids)]
+    entries.append(Entry(title="A venue-only paper", url="https://example.org/p", year=2023, venue="MLSys 2023"))
+    return render_document(taxonomy, {("quantization", "weight-only"): entries}), ids
+
+
+def seed(server: ArxivApiServer, ids: list[str]) -> None:
+    server.seed(synthetic(i, f"Paper number {n}", n) for n, i in enumerate(ids))
+    server.seed([
+        synthetic(ids[0], "Paper number 0", 0, journal_ref="Proceedings of the 41st International Conference on "
+                  "Machine Learning (ICML 2024), PMLR 235"),
+        synthetic(ids[1], "Paper number 1", 1, comment="Accepted at ICLR 2025. Code: https://github.com/org/repo"),
+        synthetic(ids[2], "Paper number 2", 2, comment="Submitted to NeurIPS 2025"),
+        synthetic(ids[3], "Paper number 3", 3, comment="Accepted at the Workshop on Cool Things 2025"),
+        synthetic(ids[4], "Paper number 4", 4, comment="This paper has been withdrawn by the authors", version=2),
+        synthetic(ids[5], "Paper number 5", 5, abstract="We were accepted at ICML 2024 (only the abstract says so)."),
+    ])
+
+
+def test_enrich_fills_authors_sets_venues_marks_withdrawn_and_a_rerun_does_nothing(
+        arxiv_api: ArxivApiServer, taxonomy: Taxonomy) -> None:  # noqa: F811
+    text, ids = catalog_text(taxonomy)
+    seed(arxiv_api, ids)
+    clock = Clock()
+    result = enrich.run(text, "", api_for(arxiv_api, clock), TODAY, taxonomy, VENUES, SETTINGS)
+
+    assert result.requests == 3 and len(arxiv_api.log) == 3  # 250 ids, 100 a request
+    assert [len(r["id_list"].split(",")) for r in arxiv_api.log] == [100, 100, 50]
+    assert clock.sleeps == [3.0, 3.0]  # paced 3 s apart, on the injected clock
+    assert sorted(result.store) == sorted(ids) and result.unknown == []
+    catalog = parse(result.text, taxonomy)
+    papers = [i.entry for i in catalog.entries() if i.entry and i.entry.arxiv_id]
+    assert len(papers) == len(ids) and all(e.authors for e in papers)  # 100% of the arXiv entries
+    by_id = {e.arxiv_id: e for e in papers}
+    assert by_id[ids[0]].venue == "ICML 2024"  # journal_ref
+    assert by_id[ids[1]].venue == "ICLR 2025"  # "Accepted at ..." comment
+    assert by_id[ids[2]].venue == "" and by_id[ids[3]].venue == ""  # submitted; unknown venue
+    assert by_id[ids[5]].venue == ""  # abstracts never set a venue
+    assert by_id[ids[4]].withdrawn and "· withdrawn" in result.text
+    assert sum(e.withdrawn for e in papers) == 1
+    assert by_id[ids[9]].authors == ("Author1 Of2401x00010", "Author2 Of2401x00010", "Author3 Of2401x00010")
+    assert by_id[ids[9]].et_al  # 4 authors: three, then et al.
+    assert "A venue-only paper" in result.text  # the entry without an id is untouched
+    assert result.store[ids[1]].code_links == ("https://github.com/org/repo",)
+    assert {c.field for c in result.changes} == {"authors", "venue", "withdrawn"}
+    assert len({c.line for c in result.changes if c.field == "authors"}) == len(ids)
+
+    # the second run: nothing stale, so no request and no change
+    store_text = paper_store.dump(result.store)
+    again = enrich.run(result.text, store_text, api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+    assert again.requests == 0 and len(arxiv_api.log) == 3
+    assert again.text == result.text and again.changes == [] and paper_store.dump(again.store) == store_text
+
+
+def test_stale_and_announced_papers_are_fetched_again(arxiv_api: ArxivApiServer, taxonomy: Taxonomy) -> None:  # noqa: F811
+    text, ids = catalog_text(taxonomy, 6)
+    seed(arxiv_api, ids)
+    first = enrich.run(text, "", api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+    store = paper_store.mark_announced(first.store, {ids[3]: 2, ids[4]: 2})  # ids[4] already has v2
+    later = TODAY + datetime.timedelta(days=10)
+    arxiv_api.log.clear()
+    second = enrich.run(first.text, paper_store.dump(store), api_for(arxiv_api), later, taxonomy, VENUES, SETTINGS)
+    assert [r["id_list"] for r in arxiv_api.log] == [ids[3]]
+    assert second.store[ids[3]].fetched == later.isoformat()
+    arxiv_api.log.clear()
+    month_later = TODAY + datetime.timedelta(days=31)
+    third = enrich.run(second.text, paper_store.dump(second.store), api_for(arxiv_api), month_later, taxonomy,
+                       VENUES, SETTINGS)
+    assert sorted(arxiv_api.log[0]["id_list"].split(",")) == sorted(i for i in ids if i != ids[3])
+    assert third.changes == []
+
+
+def test_a_new_version_corrects_the_title_and_the_authors(arxiv_api: ArxivApiServer, taxonomy: Taxonomy) -> None:  # noqa: F811
+    text, ids = catalog_text(taxonomy, 6)
+    seed(arxiv_api, ids)
+    first = enrich.run(text, "", api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+    assert parse(first.text, taxonomy).find_by_id(ids[5]).entry.venue == ""  # type: ignore[union-attr]
+    arxiv_api.seed([synthetic(ids[5], "Paper number five, retitled", 5, version=2,
+                              authors=["New Person", "Author1 Of2401x00006"],
+                              comment="Accepted to Findings of EMNLP 2024")])
+    store = paper_store.mark_announced(first.store, {ids[5]: 2})
+    second = enrich.run(first.text, paper_store.dump(store), api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+    changes = {c.field: c for c in second.changes}
+    assert set(changes) == {"authors", "title", "venue"}
+    assert changes["title"].new == "Paper number five, retitled" and "v2" in changes["title"].reason
+    assert changes["venue"].new == "EMNLP 2024 Findings"
+    entry = parse(second.text, taxonomy).find_by_id(ids[5]).entry  # type: ignore[union-attr]
+    assert entry is not None and entry.authors == ("New Person", "Author1 Of2401x00006") and not entry.et_al
+    # a line a maintainer wrote by hand is left alone
+    hand = second.text.replace("New Person, Author1 Of2401x00006", "Someone Else")
+    third = enrich.run(hand, paper_store.dump(second.store), api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+    assert third.changes == [] and third.text == hand
+
+
+def test_retries_then_a_clear_error_and_the_run_resumes(arxiv_api: ArxivApiServer, taxonomy: Taxonomy,  # noqa: F811
+                                                        tmp_path: Path) -> None:
+    from bot.errors import SourceError
+
+    text, ids = catalog_text(taxonomy, 150)
+    seed(arxiv_api, ids)
+    saved: list[int] = []
+    api = api_for(arxiv_api)
+    arxiv_api.fail(1)  # the first request fails once, is retried
+    store_path = tmp_path / "papers.jsonl"
+
+    def save(store: paper_store.Store) -> None:
+        saved.append(len(store))
+        enrich.write_store(store_path, store)
+        arxiv_api.fail(3)  # every later request fails until the retries run out
+
+    with pytest.raises(SourceError, match="did not answer .* after 3 attempts .*HTTP 503.*resumes"):
+        enrich.run(text, "", api, TODAY, taxonomy, VENUES, SETTINGS, saved=save)
+    assert saved == [100] and len(paper_store.load(store_path.read_text())) == 100
+    arxiv_api.log.clear()
+    resumed = enrich.run(text, store_path.read_text(), api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+    assert [len(r["id_list"].split(",")) for r in arxiv_api.log] == [50] and len(resumed.store) == 150
+
+
+def test_the_job_writes_the_store_and_the_catalog(arxiv_api: ArxivApiServer, taxonomy: Taxonomy,  # noqa: F811
+                                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    text, ids = catalog_text(taxonomy, 6)
+    seed(arxiv_api, ids)
+    (tmp_path / "catalog.md").write_text(text, encoding="utf-8")
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    root_config = Path(__file__).resolve().parents[2] / "config"
+    for name in ("taxonomy.yml", "papers.yml", "poll.yml"):
+        (config_dir / name).write_text((root_config / name).read_text())
+    (config_dir / "templates").symlink_to(root_config / "templates")
+    (config_dir / "sources.yml").write_text(f"api:\n  query_url: {arxiv_api.url}\n  delay_seconds: 0\n")
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
+    assert bot_main(["enrich", "--repo", str(tmp_path), "--dry-run"]) == 0
+    assert not (tmp_path / "data").exists() and (tmp_path / "catalog.md").read_text() == text
+    assert bot_main(["enrich", "--repo", str(tmp_path)]) == 0
+    out = capsys.readouterr().out
+    assert "| authors |" in out and "1 arXiv API request(s)" in out
+    store = (tmp_path / "data" / "papers.jsonl").read_text()
+    assert [paper_store.PaperRecord.from_json(__import__("json").loads(line)).arxiv_id
+            for line in store.splitlines()] == ids
+    assert "Author1 Of2401x00001" in (tmp_path / "catalog.md").read_text()
+    assert bot_main(["enrich", "--repo", str(tmp_path)]) == 0
+    assert "looked up in 0 arXiv API request(s)" in capsys.readouterr().out
+    assert (tmp_path / "data" / "papers.jsonl").read_text() == store
+
+
+def test_the_daily_feeds_new_versions_are_refetched_by_the_nightly_enricher(
+        arxiv_api: ArxivApiServer, taxonomy: Taxonomy) -> None:  # noqa: F811
+    from bot.sources.arxiv_rss import read_papers
+
+    feed = Path(__file__).parents[1] / "fixtures" / "arxiv" / "arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
+    replaced = enrich.replaced_versions(read_papers(feed))
+    assert len(replaced) == 47 and all(v >= 2 for v in replaced.values())  # the real feed's replace items
+
+    text, ids = catalog_text(taxonomy, 6)
+    seed(arxiv_api, ids)
+    first = enrich.run(text, "", api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+
+    class Branch:  # the forge's read side: the default branch holds the store
+        def read_file(self, path: str) -> str:
+            return paper_store.dump(first.store) if path == SETTINGS.store_path else ""
+
+    arxiv_api.log.clear()
+    enricher = enrich.Enricher(api_for(arxiv_api), SETTINGS, VENUES, announced=lambda: {ids[2]: 3, "2999.00001": 2})
+    result = enricher.run(Branch(), first.text, taxonomy, TODAY)  # type: ignore[arg-type]
+    assert [r["id_list"] for r in arxiv_api.log] == [ids[2]] and result.asked == [ids[2]]
+    quiet = enrich.Enricher(api_for(arxiv_api), SETTINGS, VENUES, announced=lambda: {})
+    assert quiet.run(Branch(), first.text, taxonomy, TODAY).requests == 0
