@@ -1,0 +1,134 @@
+"""The command job's inputs: its settings, the event GitHub sent, and what counts as valid input
+(a login, a code link)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from bot.errors import BotError
+from bot.jobs.commands.parser import Command, FormLabels, form_command, parse_commands
+
+HANDLED_EVENTS = {("issue_comment", "created"), ("issues", "opened"), ("issues", "edited")}
+WRITE_COMMANDS = {"add", "remove", "move", "approve"}
+_LOGIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
+_PATH_RE = re.compile(r"^(/[A-Za-z0-9._~%+-]+){2,}/?$")
+_URL_RE = re.compile(r"^https?://[^\s()<>\[\]`]+$")  # a link the bot wrote (PR, comment)
+
+
+# -- settings and the event ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CommandSettings:
+    """``config/commands.yml`` as values, plus the bot's own logins from ``config/github.yml``."""
+
+    catalog_path: str = "catalog.md"
+    allowed_roles: tuple[str, ...] = ("write", "maintain", "admin")
+    requests: bool = True
+    max_ids: int = 10
+    code_hosts: tuple[str, ...] = ("github.com", "gitlab.com", "huggingface.co")
+    add_labels: tuple[str, ...] = ("new-paper", "requested")
+    remove_labels: tuple[str, ...] = ("remove-paper",)
+    move_labels: tuple[str, ...] = ("move-paper",)
+    section_labels: bool = True
+    form: FormLabels = FormLabels()
+    bot_logins: tuple[str, ...] = ("github-actions[bot]",)
+
+    @classmethod
+    def from_config(cls, commands: Mapping[str, Any], github: Mapping[str, Any]) -> CommandSettings:
+        labels = commands["labels"]
+        return cls(
+            catalog_path=commands["catalog"], allowed_roles=tuple(commands["allowed_roles"]),
+            requests=commands["requests"], max_ids=commands["max_ids"],
+            code_hosts=tuple(commands["code_hosts"]), add_labels=tuple(labels["add"]),
+            remove_labels=tuple(labels["remove"]), move_labels=tuple(labels["move"]),
+            section_labels=commands["section_labels"], form=FormLabels(**commands["form"]),
+            bot_logins=tuple(github.get("bot_logins") or cls.bot_logins),
+        )
+
+
+@dataclass(frozen=True)
+class Event:
+    """What the bot needs of a webhook payload. ``author`` wrote ``text``: the comment's author,
+    or for an issue event the issue's author (the form is read as their request)."""
+
+    name: str
+    action: str
+    repository: str  # owner/name
+    repository_url: str  # https://github.com/owner/name
+    default_branch: str
+    issue_number: int
+    author: str
+    author_type: str
+    sender: str
+    sender_type: str
+    text: str
+    source_url: str  # the comment or the issue on github.com
+    comment_id: int | None = None
+    body_changed: bool = True
+
+
+def read_event(name: str, payload: Mapping[str, Any]) -> Event | None:
+    """The event, or None for events and actions the bot does not handle."""
+    action = str(payload.get("action") or "")
+    if (name, action) not in HANDLED_EVENTS:
+        return None
+    try:
+        issue, repo, sender = payload["issue"], payload["repository"], payload["sender"]
+        comment = payload["comment"] if name == "issue_comment" else None
+        written = comment if comment is not None else issue
+        changes = payload.get("changes") or {}
+        return Event(
+            name=name, action=action, repository=str(repo["full_name"]), repository_url=str(repo["html_url"]),
+            default_branch=str(repo.get("default_branch") or "main"), issue_number=int(issue["number"]),
+            author=str(written["user"]["login"]), author_type=str(written["user"].get("type") or ""),
+            sender=str(sender["login"]), sender_type=str(sender.get("type") or ""),
+            text=str(written.get("body") or ""), source_url=str(written.get("html_url") or ""),
+            comment_id=int(comment["id"]) if comment is not None else None,
+            body_changed=not changes or "body" in changes,
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise BotError(f"the {name} event payload lacks {exc}: is GITHUB_EVENT_PATH the file GitHub "
+                       "Actions wrote for this event?") from exc
+
+
+def is_bot(login: str, kind: str, bot_logins: Iterable[str]) -> bool:
+    return kind == "Bot" or login.endswith("[bot]") or login in set(bot_logins)
+
+
+def event_commands(event: Event, form: FormLabels) -> list[Command]:
+    """An issue body that is a form submission is one ``/add``; any other text, its commands."""
+    if event.comment_id is None:
+        submitted = form_command(event.text, form)
+        if submitted is not None:
+            return [submitted]
+    return parse_commands(event.text)
+
+
+def normalize_code_url(url: str, hosts: Sequence[str]) -> tuple[str | None, str | None]:
+    """``(https URL, None)`` for an acceptable code link, else ``(None, why)`` where ``why`` is a
+    key of the reasons in command_status.md.j2."""
+    if len(url) > 200:
+        return None, "too_long"
+    parts = urlsplit(url.strip())
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None, "not_http"
+    try:
+        port = parts.port
+    except ValueError:
+        port = -1
+    if parts.username or parts.password or port is not None or "@" in parts.netloc:
+        return None, "credentials"
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if host not in hosts:
+        return None, "host"
+    if parts.query or parts.fragment:
+        return None, "query"
+    if not _PATH_RE.match(parts.path):
+        return None, "not_repository"
+    return f"https://{host}{parts.path.rstrip('/').removesuffix('.git')}", None
+
