@@ -447,6 +447,7 @@ class GitHubForge:
         self._requester = client.requester
         self._repo_path = f"/repos/{quote(self.owner)}/{quote(self.name)}"
         self._snapshot: Snapshot | None = None
+        self._own_login: str | None = None
 
     @classmethod
     def from_environment(
@@ -847,9 +848,19 @@ class GitHubForge:
         self._rest("POST", f"{self._repo_path}{target}/reactions", f"react {content!r} on #{issue_number}",
                    body={"content": content})
 
+    def own_login(self) -> str:
+        """The token's own login (GraphQL ``viewer``, which installation tokens may read, unlike
+        ``GET /user``), asked once per forge, i.e. once per run."""
+        if self._own_login is None:
+            data = self._graphql_data("read the token's login", "query { viewer { login } }", {})
+            self._own_login = str((data.get("viewer") or {}).get("login") or "")
+        return self._own_login
+
     def _is_own(self, user: Mapping[str, Any] | None) -> bool:
-        user = user or {}
-        return user.get("type") == "Bot" or user.get("login") in self.settings.bot_logins
+        """Written by this token's account: another bot's (or a user's) marker is never trusted,
+        and its comment or issue never edited."""
+        login = (user or {}).get("login")
+        return bool(login) and login == self.own_login()
 
     @staticmethod
     def _comment(data: Mapping[str, Any]) -> Comment:

@@ -123,6 +123,11 @@ class IssueTracker(Protocol):
         """React to a comment (``comment_id``) or, without one, to the issue itself. Idempotent."""
         ...
 
+    def own_login(self) -> str:
+        """The login the token acts as, found once per run: only comments and issues written by
+        it are the bot's own (their markers trusted, and only they are ever edited)."""
+        ...
+
     def list_comments(self, issue_number: int) -> list[Comment]:
         """Every comment of an issue or pull request, oldest first."""
         ...

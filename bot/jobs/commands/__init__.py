@@ -19,26 +19,29 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from bot import config
-from bot.core import markers, templates
+from bot.core import markers
 from bot.core import taxonomy as taxonomy_module
 from bot.core.catalog import Catalog, parse
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError
-from bot.forge.protocols import Forge, IssueTracker
+from bot.forge.protocols import Comment, Forge, IssueTracker
 from bot.jobs.commands.event import (
     HANDLED_EVENTS,
+    MAX_COMMANDS,
     WRITE_COMMANDS,
     CommandSettings,
     Event,
+    Source,
     event_commands,
     is_bot,
     normalize_code_url,
     read_event,
+    source_commands,
 )
 from bot.jobs.commands.handlers import (
     AUTO,
@@ -49,23 +52,27 @@ from bot.jobs.commands.handlers import (
     act,
     closest_sections,
     edit_request,
-    render_status,
 )
+from bot.jobs.commands.parser import Command
 from bot.jobs.commands.replies import (
     Reply,
+    answer_lines,
     code_span,
     fenced,
     mention,
+    read_log,
     render_help,
+    render_status,
     safe_text,
-    status_context,
     where_text,
 )
 from bot.jobs.commands.state import (
+    ISSUE_SOURCE,
     MARKER_KIND,
     IssueState,
     OpenedPull,
     Pending,
+    command_key,
     find_status_comment,
     state_from_data,
 )
@@ -85,6 +92,7 @@ __all__ = [
     "Reply",
     "Router",
     "Run",
+    "Source",
     "WRITE_COMMANDS",
     "closest_sections",
     "code_span",
@@ -104,6 +112,7 @@ __all__ = [
     "run",
     "safe_text",
     "scorer_router",
+    "source_commands",
     "state_from_data",
     "where_text",
 ]
@@ -121,7 +130,8 @@ class Outcome:
 
 def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxonomy: Taxonomy,
         settings: CommandSettings, router: Router | None = None) -> Outcome:
-    """Run the commands of one event; every service is injected."""
+    """Answer every command on the event's issue that the status comment has not answered yet
+    (the event's own and any a cancelled run missed); every service is injected."""
     # Bots (other apps, and this bot answering itself) never give commands.
     if is_bot(event.author, event.author_type, settings.bot_logins) or is_bot(
             event.sender, event.sender_type, settings.bot_logins):
@@ -129,29 +139,86 @@ def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxono
     # An issue edit that leaves the body alone asks for nothing new.
     if not event.body_changed:
         return Outcome(ignored="the issue's body did not change")
-    # No command, no answer: most comments are conversation.
-    commands = event_commands(event, settings.form)
-    if not commands:
-        return Outcome(ignored="no command in the text")
-    # React at once, so the author sees the bot is on it.
-    issues.add_reaction(event.issue_number, event.comment_id, "eyes")
-    existing = find_status_comment(issues, event.issue_number, settings.bot_logins)
+    own_login = issues.own_login()  # once per run: only its comments are the bot's
+    comments = issues.list_comments(event.issue_number)
+    existing = find_status_comment(comments, own_login)
     state = state_from_data(markers.find(existing.body, MARKER_KIND) if existing else None, taxonomy,
                             settings.code_hosts)
+    log = read_log(existing.body) if existing else []
+    sources = issue_sources(event, comments, own_login, settings)
+    if state.legacy:
+        state = _migrate(state, event, sources, settings)
+    todo = [batch for batch in (_unanswered(s, state, settings) for s in sources) if batch[1]]
+    if not todo:  # most comments are conversation: no command, no answer, no write
+        return Outcome(ignored="no unanswered command on the issue")
+    for source, _commands, _keys in todo:  # at once, so the authors see the bot is on it
+        issues.add_reaction(event.issue_number, source.comment_id, "eyes")
     try:
-        # Authorise with the collaborator-permission API, only when a write command asks for it.
-        maintainer = any(c.name in WRITE_COMMANDS for c in commands) and (
-            issues.permission(event.author) in settings.allowed_roles)
+        # Authorise with the collaborator-permission API, once per author whose write command asks.
+        roles: dict[str, bool] = {}
+        batches = []
+        for source, commands, _keys in todo:
+            kept = commands[:MAX_COMMANDS]
+            if any(c.name in WRITE_COMMANDS for c in kept) and source.author not in roles:
+                roles[source.author] = issues.permission(source.author) in settings.allowed_roles
+            batches.append((source, roles.get(source.author, False), kept, len(commands) - len(kept)))
         catalog = default_catalog(forge, settings.catalog_path, taxonomy)
-        work = Run(event, settings, taxonomy, catalog, forge, maintainer, state, ids_left=settings.max_ids,
-                   router=router)
-        act(commands, work, lookup)
+        work = Run(event, settings, taxonomy, catalog, forge, state, router=router)
+        act(batches, work, lookup)
     except BotError as exc:
-        return _fail(event, issues, state, str(exc), taxonomy, settings)
-    body = render_status(work)
+        return _fail(event, issues, state, log, str(exc), taxonomy, settings)
+    state = work.state
+    for source, _commands, keys in todo:
+        replies = [r for r in work.replies if r.source == source.key]
+        log += answer_lines(source.author, source.url, source.comment_id is not None, replies)
+        state = state.with_answered(source.key, keys)
+    body, state = render_status(state, log, work.show_help, taxonomy, settings)
     issues.upsert_comment(event.issue_number, MARKER_KIND, body)
     return Outcome(body=body, replies=tuple(sorted(work.replies, key=lambda r: r.order)),
                    exit_code=1 if work.transient_failure else 0)
+
+
+def issue_sources(event: Event, comments: Sequence[Comment], own_login: str,
+                  settings: CommandSettings) -> list[Source]:
+    """The issue's body and its comments, oldest first, without those written by bots (the bot
+    itself included). The event's comment is there even if the comment list lags behind."""
+    sources = [Source(ISSUE_SOURCE, event.issue_author, event.issue_body, event.issue_url)]
+    if event.comment_id is not None and all(c.id != event.comment_id for c in comments):
+        comments = [*comments, Comment(event.comment_id, event.text, event.author, event.source_url)]
+    for comment in sorted(comments, key=lambda c: c.id):
+        if comment.user != own_login and not is_bot(comment.user, "", settings.bot_logins):
+            url = event.source_url if comment.id == event.comment_id else comment.url
+            sources.append(Source(f"c{comment.id}", comment.user, comment.body, url, comment.id))
+    return [s for s in sources if not is_bot(s.author, "", settings.bot_logins)]
+
+
+def _unanswered(source: Source, state: IssueState, settings: CommandSettings
+                ) -> tuple[Source, list[Command], list[str]]:
+    """``(source, its unanswered commands, the keys that answer them all)``."""
+    if source.comment_id is not None and source.comment_id <= state.before:
+        return source, [], []
+    commands = source_commands(source, settings.form)
+    keys = [command_key(c.text) for c in commands]
+    fresh = [c for c, k in zip(commands, keys, strict=True) if not state.is_answered(source.key, k)]
+    return source, fresh, keys
+
+
+def _migrate(state: IssueState, event: Event, sources: Sequence[Source],
+             settings: CommandSettings) -> IssueState:
+    """A status comment written before answers were recorded: what came before this event was
+    answered then (only the event's own text is new), so nothing old runs again."""
+    state = replace(state, legacy=False)
+    for source in sources:
+        if source.comment_id is None and event.comment_id is None:
+            continue  # the issue event itself
+        if source.comment_id is not None and source.comment_id == event.comment_id:
+            continue
+        if source.comment_id is not None:
+            state = replace(state, before=max(state.before, source.comment_id))
+        else:
+            state = state.with_answered(source.key, [command_key(c.text)
+                                                     for c in source_commands(source, settings.form)])
+    return state
 
 
 def default_catalog(forge: Forge, path: str, taxonomy: Taxonomy) -> Catalog:
@@ -164,12 +231,13 @@ def default_catalog(forge: Forge, path: str, taxonomy: Taxonomy) -> Catalog:
 
 
 
-def _fail(event: Event, issues: IssueTracker, state: IssueState, message: str, taxonomy: Taxonomy,
-          settings: CommandSettings) -> Outcome:
-    """The run could not start (permission or catalog unreadable): say so, keep the state."""
+def _fail(event: Event, issues: IssueTracker, state: IssueState, log: list[str], message: str,
+          taxonomy: Taxonomy, settings: CommandSettings) -> Outcome:
+    """The run could not start (permission or catalog unreadable): say so, keep the state; the
+    commands stay unanswered, so the next run tries them again."""
     failure = Reply((0, 0), "failed", "", {"reason": safe_text(message)})
-    body = templates.render("command_status.md.j2", **status_context(
-        event, state, [failure], False, taxonomy, settings))
+    log = log + answer_lines(event.author, event.source_url, event.comment_id is not None, [failure])
+    body, _state = render_status(state, log, False, taxonomy, settings)
     issues.upsert_comment(event.issue_number, MARKER_KIND, body)
     return Outcome(body=body, exit_code=1)
 

@@ -14,6 +14,7 @@ from bot.jobs.commands.parser import Command, FormLabels, form_command, parse_co
 
 HANDLED_EVENTS = {("issue_comment", "created"), ("issues", "opened"), ("issues", "edited")}
 WRITE_COMMANDS = {"add", "remove", "move", "approve"}
+MAX_COMMANDS = 20  # commands read per comment; the rest get one reply saying they were ignored
 _LOGIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
 _PATH_RE = re.compile(r"^(/[A-Za-z0-9._~%+-]+){2,}/?$")
 _URL_RE = re.compile(r"^https?://[^\s()<>\[\]`]+$")  # a link the bot wrote (PR, comment)
@@ -70,6 +71,9 @@ class Event:
     source_url: str  # the comment or the issue on github.com
     comment_id: int | None = None
     body_changed: bool = True
+    issue_author: str = ""
+    issue_body: str = ""
+    issue_url: str = ""
 
 
 def read_event(name: str, payload: Mapping[str, Any]) -> Event | None:
@@ -90,6 +94,8 @@ def read_event(name: str, payload: Mapping[str, Any]) -> Event | None:
             text=str(written.get("body") or ""), source_url=str(written.get("html_url") or ""),
             comment_id=int(comment["id"]) if comment is not None else None,
             body_changed=not changes or "body" in changes,
+            issue_author=str(issue["user"]["login"]), issue_body=str(issue.get("body") or ""),
+            issue_url=str(issue.get("html_url") or ""),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise BotError(f"the {name} event payload lacks {exc}: is GITHUB_EVENT_PATH the file GitHub "
@@ -100,13 +106,29 @@ def is_bot(login: str, kind: str, bot_logins: Iterable[str]) -> bool:
     return kind == "Bot" or login.endswith("[bot]") or login in set(bot_logins)
 
 
-def event_commands(event: Event, form: FormLabels) -> list[Command]:
+@dataclass(frozen=True)
+class Source:
+    """One text on the issue that can hold commands: the issue's body or one comment."""
+
+    key: str  # "issue" or "c<comment id>" (how the status comment records what it answered)
+    author: str
+    text: str
+    url: str
+    comment_id: int | None = None  # None for the issue's body
+
+
+def source_commands(source: Source, form: FormLabels) -> list[Command]:
     """An issue body that is a form submission is one ``/add``; any other text, its commands."""
-    if event.comment_id is None:
-        submitted = form_command(event.text, form)
+    if source.comment_id is None:
+        submitted = form_command(source.text, form)
         if submitted is not None:
             return [submitted]
-    return parse_commands(event.text)
+    return parse_commands(source.text)
+
+
+def event_commands(event: Event, form: FormLabels) -> list[Command]:
+    """The commands of the event's own text."""
+    return source_commands(Source("", event.author, event.text, event.source_url, event.comment_id), form)
 
 
 def normalize_code_url(url: str, hosts: Sequence[str]) -> tuple[str | None, str | None]:

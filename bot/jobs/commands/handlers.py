@@ -15,11 +15,11 @@ from bot.core.paper import Paper
 from bot.core.proposals import EDIT_MARKER_KIND, Proposal, catalog_edit, change_request, paper_entry
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, UnknownSectionError
-from bot.forge.protocols import ChangeRequest, Forge, ProposalResult
-from bot.jobs.commands.event import CommandSettings, Event, normalize_code_url
+from bot.forge.protocols import ChangeRequest, Forge, ProposalResult, PullRequest
+from bot.jobs.commands.event import CommandSettings, Event, Source, normalize_code_url
 from bot.jobs.commands.parser import Command
-from bot.jobs.commands.replies import Reply, code_span, fenced, mention, safe_text, status_context, where_text
-from bot.jobs.commands.state import IssueState, OpenedPull, Pending
+from bot.jobs.commands.replies import Reply, code_span, fenced, mention, safe_text, where_text
+from bot.jobs.commands.state import MAX_PENDING, IssueState, OpenedPull, Pending
 from bot.sources.arxiv_api import LookupResult, LookupStatus
 
 # -- one run ----------------------------------------------------------------------------------
@@ -44,6 +44,8 @@ class AddRequest:
     request_url: str
     approved: bool
     routed: float | None = None  # the router's confidence, when the bot chose the section
+    tag: str = ""  # the approved request's revision tag
+    previewed: str = ""  # the approved request's entry line, as the maintainer saw it
 
 
 # A paper's section when the command names none: (section, subsection, confidence) per paper.
@@ -53,23 +55,38 @@ AUTO = ""  # the section of an /add that names none: the router picks it after t
 
 @dataclass
 class Run:
-    """What one event's run needs and what it has done so far."""
+    """What one run needs and what it has done so far. ``author``, ``source_url``, ``maintainer``
+    and ``ids_left`` are those of the text (issue body or comment) whose commands are being read."""
 
     event: Event
     settings: CommandSettings
     taxonomy: Taxonomy
     catalog: Catalog
     forge: Forge
-    maintainer: bool
     state: IssueState
     replies: list[Reply] = field(default_factory=list)
     show_help: bool = False
     transient_failure: bool = False
-    ids_left: int = 0
     router: Router | None = None
+    author: str = ""
+    source_url: str = ""
+    maintainer: bool = False
+    ids_left: int = 0
+    sources: dict[int, str] = field(default_factory=dict)  # command index -> source key
+    _open_pulls: dict[str, PullRequest] | None = None
+
+    def enter(self, source: Source, maintainer: bool) -> None:
+        self.author, self.source_url, self.maintainer = source.author, source.url, maintainer
+        self.ids_left = self.settings.max_ids
 
     def reply(self, order: tuple[int, int], kind: str, command: str, **data: Any) -> None:
-        self.replies.append(Reply(order, kind, command, data))
+        self.replies.append(Reply(order, kind, command, data, self.sources.get(order[0], "")))
+
+    def open_pull(self, branch: str) -> PullRequest | None:
+        """The bot's open PR on ``branch`` (read once per run)."""
+        if self._open_pulls is None:
+            self._open_pulls = {p.branch: p for p in self.forge.bot_pull_requests("open")}
+        return self._open_pulls.get(branch)
 
     def where(self, section: str, subsection: str | None) -> str:
         return where_text(self.taxonomy, section, subsection)
@@ -88,16 +105,27 @@ class Run:
 # -- acting on the commands ----------------------------------------------------------------------
 
 
-def act(commands: Sequence[Command], work: Run, lookup: Lookup) -> None:
+HANDLERS: dict[str, Callable[[int, Command, Run], list[AddRequest]]] = {}
+
+
+def act(batches: Sequence[tuple[Source, bool, Sequence[Command], int]], work: Run, lookup: Lookup) -> None:
+    """Every command of every ``(source, maintainer, commands, ignored)`` batch, in order; one
+    arXiv lookup for all of them."""
     requests: list[AddRequest] = []
-    handlers: dict[str, Callable[[int, Command, Run], list[AddRequest]]] = {
-        "add": _plan_add, "approve": _plan_approve, "remove": _remove, "move": _move, "help": _help,
-    }
-    for index, command in enumerate(commands):
-        requests.extend(handlers[command.name](index, command, work))
+    index = 0
+    for source, maintainer, commands, ignored in batches:
+        work.enter(source, maintainer)
+        for command in commands:
+            work.sources[index] = source.key
+            requests.extend(HANDLERS[command.name](index, command, work))
+            index += 1
+        if ignored:
+            work.sources[index] = source.key
+            work.reply((index, 0), "too_many_commands", "", limit=len(commands), ignored=ignored)
+            index += 1
     if not requests:
         return
-    try:  # one batched lookup for every id of the event
+    try:  # one batched lookup for every id of the run
         results = lookup.lookup(dict.fromkeys(r.arxiv_id for r in requests))
     except BotError as exc:  # arXiv failed after its retries: nothing is changed, say so
         work.transient_failure = True
@@ -202,7 +230,7 @@ def _plan_add(index: int, command: Command, work: Run) -> list[AddRequest]:
     for position, arxiv_id in enumerate(ids, start=10):
         if not _already_listed((index, position), cmd, arxiv_id, None, work):
             requests.append(AddRequest((index, position), cmd, arxiv_id, *placement, code_url,
-                                       work.event.author, work.event.source_url, work.maintainer))
+                                       work.author, work.source_url, work.maintainer))
     return requests
 
 
@@ -217,6 +245,8 @@ def _already_listed(order: tuple[int, int], cmd: str, arxiv_id: str, title: str 
 
 
 def _plan_approve(index: int, command: Command, work: Run) -> list[AddRequest]:
+    """``/approve <revision> ...``: the requests whose current revision tag is named, nothing else.
+    A request changed after the preview has a new tag, so an old tag approves nothing."""
     cmd = code_span(command.text)
     if not work.maintainer:
         work.reply((index, 0), "approve_refused", cmd)
@@ -224,11 +254,21 @@ def _plan_approve(index: int, command: Command, work: Run) -> list[AddRequest]:
     if not work.state.pending:
         work.reply((index, 0), "nothing_pending", cmd)
         return []
+    tags = list(dict.fromkeys(word.lower() for word in (command.section or "").split()))[:MAX_PENDING]
+    if not tags:
+        work.reply((index, 0), "approve_which", cmd, choices=[
+            f"`/approve {p.tag}` (arXiv {p.arxiv_id})" for p in work.state.pending])
+        return []
     requests = []
-    for position, p in enumerate(work.state.pending, start=10):
-        if not _already_listed((index, position), cmd, p.arxiv_id, None, work):
+    for position, tag in enumerate(tags, start=10):
+        p = next((p for p in work.state.pending if p.tag == tag), None)
+        if p is None:
+            work.reply((index, position), "approve_stale", cmd, tag=code_span(tag, 20),
+                       choices=[f"`{q.tag}` (arXiv {q.arxiv_id})" for q in work.state.pending])
+        elif not _already_listed((index, position), cmd, p.arxiv_id, None, work):
             requests.append(AddRequest((index, position), cmd, p.arxiv_id, p.section, p.subsection,
-                                       p.code_url, p.requested_by, p.request_url, approved=True))
+                                       p.code_url, p.requested_by, p.request_url, approved=True, tag=p.tag,
+                                       previewed=p.line))
     return requests
 
 
@@ -248,11 +288,18 @@ def _finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
     entry = paper_entry(paper, request.code_url)
     where = work.where(request.section, request.subsection)
     facts = dict(id=arxiv_id, title=safe_text(paper.title), where=where, routed=request.routed)
-    if not request.approved:
+    changed = request.approved and request.tag and render_entry(entry) != request.previewed
+    if not request.approved or changed:
+        # a request, or an approved one whose entry arXiv changed since the preview: (re)preview
+        waiting = {p.arxiv_id for p in work.state.pending}
+        if arxiv_id not in waiting and len(waiting) >= MAX_PENDING:
+            work.reply(order, "too_many_pending", cmd, limit=MAX_PENDING, **facts)
+            return
         work.state = work.state.with_pending(Pending(
             arxiv_id, request.section, request.subsection, request.code_url, request.requested_by,
             request.request_url, render_entry(entry)))
-        work.reply(order, "pending", cmd, **facts)
+        tag = next(p.tag for p in work.state.pending if p.arxiv_id == arxiv_id)
+        work.reply(order, "approve_changed" if changed else "pending", cmd, tag=tag, **facts)
         return
     section_label = (f"section:{request.section}",) if work.settings.section_labels else ()
     labels = work.settings.add_labels + section_label
@@ -260,12 +307,20 @@ def _finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
                         requested_by=request.requested_by, request_url=request.request_url, labels=labels)
     change = change_request(proposal, work.taxonomy, work.settings.catalog_path)
     if _propose(order, cmd, change, "add", arxiv_id, work, facts):
-        work.state = work.state.without_pending(arxiv_id)
+        # the approved revision is done; a newer request for the paper (another tag) still waits
+        state = work.state
+        work.state = state.without_tag(request.tag) if request.tag else state.without_pending(arxiv_id)
 
 
 def _propose(order: tuple[int, int], cmd: str, change: ChangeRequest, action: str, arxiv_id: str,
              work: Run, facts: dict[str, Any]) -> bool:
-    """Open or update the PR and reply; a failure is replied and does not stop the other commands."""
+    """Open or update the PR and reply; a failure is replied and does not stop the other commands.
+    An open PR on the branch that this issue did not open (another issue's, the poll job's) is
+    never touched."""
+    foreign = work.open_pull(change.branch)
+    if foreign is not None and all(p.number != foreign.number for p in work.state.pulls):
+        work.reply(order, "other_pull", cmd, pr=f"[#{foreign.number}]({foreign.url})", **facts)
+        return False
     try:
         result: ProposalResult = work.forge.propose(change)
     except BotError as exc:
@@ -342,7 +397,7 @@ def edit_request(action: str, arxiv_id: str, item: Item, placement: tuple[str, s
         url=arxiv_ids.abs_url(arxiv_id), line=item.text.splitlines()[0] if item.text else "",
         fenced=fenced, origin=work.item_where(item), line_number=item.line_number,
         target=work.where(section, subsection) if section else "", catalog_path=work.settings.catalog_path,
-        requester=mention(work.event.author), request_url=work.event.source_url, marker=marker)
+        requester=mention(work.author), request_url=work.source_url, marker=marker)
     title = templates.render("command_pr_title.txt.j2", **context).strip()
     labels = work.settings.remove_labels if action == "remove" else work.settings.move_labels
     return ChangeRequest(
@@ -351,8 +406,4 @@ def edit_request(action: str, arxiv_id: str, item: Item, placement: tuple[str, s
         path=work.settings.catalog_path, edit=catalog_edit(arxiv_id, placement, work.taxonomy), labels=labels)
 
 
-def render_status(work: Run) -> str:
-    return templates.render("command_status.md.j2", **status_context(
-        work.event, work.state, work.replies, work.show_help, work.taxonomy, work.settings))
-
-
+HANDLERS.update({"add": _plan_add, "approve": _plan_approve, "remove": _remove, "move": _move, "help": _help})
