@@ -151,24 +151,23 @@ def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxono
     todo = [batch for batch in (_unanswered(s, state, settings) for s in sources) if batch[1]]
     if not todo:  # most comments are conversation: no command, no answer, no write
         return Outcome(ignored="no unanswered command on the issue")
-    for source, _commands, _keys in todo:  # at once, so the authors see the bot is on it
+    for source, _commands, _keys, _ignored in todo:  # at once, so the authors see the bot is on it
         issues.add_reaction(event.issue_number, source.comment_id, "eyes")
     try:
         # Authorise with the collaborator-permission API, once per author whose write command asks.
         roles: dict[str, bool] = {}
         batches = []
-        for source, commands, _keys in todo:
-            kept = commands[:MAX_COMMANDS]
-            if any(c.name in WRITE_COMMANDS for c in kept) and source.author not in roles:
+        for source, commands, _keys, ignored in todo:
+            if any(c.name in WRITE_COMMANDS for c in commands) and source.author not in roles:
                 roles[source.author] = issues.permission(source.author) in settings.allowed_roles
-            batches.append((source, roles.get(source.author, False), kept, len(commands) - len(kept)))
+            batches.append((source, roles.get(source.author, False), commands, ignored))
         catalog = default_catalog(forge, settings.catalog_path, taxonomy)
         work = Run(event, settings, taxonomy, catalog, forge, state, router=router)
         act(batches, work, lookup)
     except BotError as exc:
         return _fail(event, issues, state, log, str(exc), taxonomy, settings)
     state = work.state
-    for source, _commands, keys in todo:
+    for source, _commands, keys, _ignored in todo:
         replies = [r for r in work.replies if r.source == source.key]
         log += answer_lines(source.author, source.url, source.comment_id is not None, replies)
         state = state.with_answered(source.key, keys)
@@ -193,14 +192,20 @@ def issue_sources(event: Event, comments: Sequence[Comment], own_login: str,
 
 
 def _unanswered(source: Source, state: IssueState, settings: CommandSettings
-                ) -> tuple[Source, list[Command], list[str]]:
-    """``(source, its unanswered commands, the keys that answer them all)``."""
-    if source.comment_id is not None and source.comment_id <= state.before:
-        return source, [], []
+                ) -> tuple[Source, list[Command], list[str], int]:
+    """``(source, its unanswered commands, the keys that answer them all, how many commands past
+    the first MAX_COMMANDS are ignored)``. A text answered as it is now is not parsed again."""
+    text_key = command_key("\0text\0" + source.text)
+    if (source.comment_id is not None and source.comment_id <= state.before) or state.is_answered(
+            source.key, text_key):
+        return source, [], [], 0
+    if "/" not in source.text and "&" not in source.text:  # no slash, not even as an entity
+        return source, [], [text_key], 0
     commands = source_commands(source, settings.form)
-    keys = [command_key(c.text) for c in commands]
-    fresh = [c for c, k in zip(commands, keys, strict=True) if not state.is_answered(source.key, k)]
-    return source, fresh, keys
+    read = commands[:MAX_COMMANDS]
+    keys = [command_key(c.text) for c in read]
+    fresh = [c for c, k in zip(read, keys, strict=True) if not state.is_answered(source.key, k)]
+    return source, fresh, [text_key, *keys], len(commands) - len(read) if fresh else 0
 
 
 def _migrate(state: IssueState, event: Event, sources: Sequence[Source],
@@ -216,8 +221,7 @@ def _migrate(state: IssueState, event: Event, sources: Sequence[Source],
         if source.comment_id is not None:
             state = replace(state, before=max(state.before, source.comment_id))
         else:
-            state = state.with_answered(source.key, [command_key(c.text)
-                                                     for c in source_commands(source, settings.form)])
+            state = state.with_answered(source.key, _unanswered(source, state, settings)[2])
     return state
 
 

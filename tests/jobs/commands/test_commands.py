@@ -666,3 +666,44 @@ def test_a_missing_catalog_is_reported_not_guessed(arxiv: ArxivAPI, taxonomy: Ta
         assert outcome.exit_code == 1 and not fake.pulls() and arxiv.asked == []
         assert "catalog.md is missing or empty on the default branch" in status(fake)
         assert not fake.violations
+
+
+# -- what the status comment remembers -------------------------------------------------------------------------
+
+
+def test_a_status_comment_from_before_answers_were_recorded_runs_nothing_old_again(
+        github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    post_comment(github, 492700300, "/remove 2404.14469", MAINTAINER_LOGIN)  # answered by the old bot
+    old_status = markers.make(MARKER_KIND, {"pending": [], "pulls": []}) + "\n@maintainer, about your comment: ..."
+    github.add_comment(1, old_status, user=BOT_LOGIN)
+    outcome = handle(github, arxiv, taxonomy, "/move 2210.17323 pruning")
+    assert [r.kind for r in outcome.replies] == ["move_done"]
+    assert [p.head for p in github.pulls()] == ["bot/move-2210.17323"]
+    stored = markers.find(status(github), MARKER_KIND)
+    assert stored is not None and stored["before"] == 492700300 and sorted(stored["answered"]) == ["c492700400", "issue"]
+
+
+def test_revision_tags_change_with_the_request_only(taxonomy: Taxonomy) -> None:
+    from bot.jobs.commands import IssueState, Pending
+
+    line = "- [T](https://arxiv.org/abs/2405.13786) - A · arXiv 2405.13786 · May 2024"
+    request = Pending("2405.13786", "kv-cache", None, "", "someone", "https://github.com/o/r/issues/1", line)
+    first = IssueState().with_pending(request)
+    [tag] = [p.tag for p in first.pending]
+    assert re.fullmatch(r"[0-9a-f]{8}", tag)
+    assert [p.tag for p in first.with_pending(request).pending] == [tag]  # the same request, the same tag
+    moved = first.with_pending(Pending(**{**vars(request), "section": "decoding"}))
+    assert [p.tag for p in moved.pending] != [tag] and len(moved.pending) == 1
+    assert moved.without_tag(tag) == moved and moved.without_tag(moved.pending[0].tag).pending == ()
+
+
+def test_answer_records_are_folded_into_a_watermark_when_they_grow(taxonomy: Taxonomy) -> None:
+    from bot.jobs.commands import IssueState
+
+    state = IssueState()
+    for n in range(1, 9):
+        state = state.with_answered(f"c{n}", ["0" * 12])
+    state = state.with_answered("issue", ["1" * 12]).compacted()
+    assert state.before == 4 and sorted(state.answered) == ["c5", "c6", "c7", "c8", "issue"]
+    assert state.is_answered("c2", "f" * 12) and not state.is_answered("c9", "0" * 12)
+    assert state.is_answered("issue", "1" * 12) and not state.is_answered("issue", "0" * 12)
