@@ -1,15 +1,17 @@
-"""The handle-event job: the issue commands of one GitHub event, answered in one status comment.
+"""The handle-event job: the issue commands of an issue, answered in one status comment.
 
 ``python -m bot handle-event`` reads the event GitHub Actions saved (``GITHUB_EVENT_NAME``,
 ``GITHUB_EVENT_PATH``): a new issue comment, or an issue opened or edited. The text of the event is
 data only: it is parsed here and never reaches a shell or a workflow expression.
 
-``run`` goes through guard clauses, in order: ignore bots -> ignore events without commands ->
-react with eyes -> authorise (collaborator permission) -> parse -> act -> one status comment per
-issue, edited in place. Papers proposed by ``/add`` get the poll job's branch and PR
-(``bot.core.proposals``), so a command and the poll never open two PRs for one paper; ``/remove`` and
-``/move`` get branches ``bot/remove-<id>`` and ``bot/move-<id>``. A non-maintainer's ``/add`` is
-kept, as data in the status comment's hidden marker, until a maintainer's ``/approve``.
+``run`` goes through guard clauses, in order: ignore bots -> ask the token's own login -> read the
+issue's comments and the bot's own status comment -> find the commands no run has answered yet
+(the event's and any a cancelled run missed; an edit's new or changed ones) -> react with eyes ->
+authorise (collaborator permission) -> act -> one status comment per issue, edited in place.
+Papers proposed by ``/add`` get the poll job's branch and PR (``bot.core.proposals``); ``/remove``
+and ``/move`` get branches ``bot/remove-<id>`` and ``bot/move-<id>``. A non-maintainer's ``/add`` is
+kept, with a random revision tag, in the status comment's hidden marker until a maintainer's
+``/approve <tag>``. docs/commands.md describes the behaviour.
 """
 
 from __future__ import annotations
