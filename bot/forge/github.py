@@ -865,7 +865,8 @@ class GitHubForge:
     @staticmethod
     def _comment(data: Mapping[str, Any]) -> Comment:
         return Comment(id=int(data["id"]), body=data.get("body") or "",
-                       user=(data.get("user") or {}).get("login", ""), url=data.get("html_url", ""))
+                       user=(data.get("user") or {}).get("login", ""), url=data.get("html_url", ""),
+                       updated_at=str(data.get("updated_at") or ""))
 
     def list_comments(self, issue_number: int) -> list[Comment]:
         raw = self._list(f"{self._repo_path}/issues/{issue_number}/comments",

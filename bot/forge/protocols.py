@@ -68,6 +68,7 @@ class Comment:
     body: str
     user: str
     url: str = ""
+    updated_at: str = ""  # ISO 8601, e.g. 2026-04-12T08:00:00Z ("" when unknown)
 
 
 @dataclass

@@ -13,7 +13,7 @@ from bot.core.taxonomy import Taxonomy
 from bot.jobs.commands import MARKER_KIND, CommandSettings
 from bot.jobs.commands.parser import form_command, parse_commands
 from bot.jobs.commands.replies import LIMIT, LOG_END, LOG_START, TRUNCATED
-from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub, forge_for
+from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub, IssueComment, forge_for
 from tests.jobs.commands.test_commands import (
     OUTSIDER,
     ArxivAPI,
@@ -102,6 +102,19 @@ def test_the_next_run_answers_the_commands_of_a_skipped_run(github: FakeGitHub, 
     # answered once: the run after it answers nothing again
     assert handle(github, arxiv, taxonomy, "/help", user=OUTSIDER, serial=4).replies == ()
     assert len(github.pulls()) == 2
+
+
+def test_a_first_run_also_answers_a_skipped_one_but_no_command_from_before_the_bot(
+        github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    # posted long before the bot was installed on the repository: never run
+    github.comments[492700100] = IssueComment(492700100, 1, "/remove 2210.17323", MAINTAINER_LOGIN,
+                                              "2019-01-02T10:00:00Z", "2019-01-02T10:00:00Z")
+    # posted a minute before the event; its run was cancelled and the bot has not answered here yet
+    github.comments[492700300] = IssueComment(492700300, 1, "/remove 2404.14469", MAINTAINER_LOGIN,
+                                              "2019-05-15T15:19:21Z", "2019-05-15T15:19:21Z")
+    outcome = handle(github, arxiv, taxonomy, "ok", user=OUTSIDER)  # written 2019-05-15T15:20:21Z
+    assert [r.kind for r in outcome.replies] == ["remove_done"]
+    assert [p.head for p in github.pulls()] == ["bot/remove-2404.14469"]
 
 
 # -- 6. only the bot's own status comment is trusted, and only it is edited --------------------------------

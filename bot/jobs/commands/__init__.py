@@ -22,6 +22,7 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from bot import config
@@ -78,6 +79,8 @@ from bot.jobs.commands.state import (
     find_status_comment,
     state_from_data,
 )
+
+SWEEP_WINDOW = timedelta(days=1)  # how far back a first answer on an issue looks
 
 __all__ = [
     "AUTO",
@@ -148,6 +151,8 @@ def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxono
                             settings.code_hosts)
     log = read_log(existing.body) if existing else []
     sources = issue_sources(event, comments, own_login, settings)
+    if existing is None:  # first answer on this issue: only what a cancelled run can have missed
+        sources = [s for s in sources if _recent(s, event)]
     if state.legacy:
         state = _migrate(state, event, sources, settings)
     todo = [batch for batch in (_unanswered(s, state, settings) for s in sources) if batch[1]]
@@ -183,14 +188,36 @@ def issue_sources(event: Event, comments: Sequence[Comment], own_login: str,
                   settings: CommandSettings) -> list[Source]:
     """The issue's body and its comments, oldest first, without those written by bots (the bot
     itself included). The event's comment is there even if the comment list lags behind."""
-    sources = [Source(ISSUE_SOURCE, event.issue_author, event.issue_body, event.issue_url)]
+    sources = [Source(ISSUE_SOURCE, event.issue_author, event.issue_body, event.issue_url,
+                      time=event.time if event.comment_id is None else event.issue_created)]
     if event.comment_id is not None and all(c.id != event.comment_id for c in comments):
-        comments = [*comments, Comment(event.comment_id, event.text, event.author, event.source_url)]
+        own = Comment(event.comment_id, event.text, event.author, event.source_url, event.time)
+        comments = [*comments, own]
     for comment in sorted(comments, key=lambda c: c.id):
         if comment.user != own_login and not is_bot(comment.user, "", settings.bot_logins):
             url = event.source_url if comment.id == event.comment_id else comment.url
-            sources.append(Source(f"c{comment.id}", comment.user, comment.body, url, comment.id))
+            sources.append(Source(f"c{comment.id}", comment.user, comment.body, url, comment.id,
+                                  comment.updated_at))
     return [s for s in sources if not is_bot(s.author, "", settings.bot_logins)]
+
+
+def _recent(source: Source, event: Event) -> bool:
+    """The event's own text, or a text written at most ``SWEEP_WINDOW`` before it. Without a
+    status comment the bot has never answered on the issue, and only recent texts can belong to a
+    cancelled run: commands posted before the bot was installed (or before its token changed) are
+    not run."""
+    if source.comment_id == event.comment_id:  # the event's comment, or the issue of an issue event
+        return True
+    written, now = _instant(source.time), _instant(event.time)
+    return written is not None and now is not None and written >= now - SWEEP_WINDOW
+
+
+def _instant(text: str) -> datetime | None:
+    try:
+        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=timezone.utc)
 
 
 def _unanswered(source: Source, state: IssueState, settings: CommandSettings

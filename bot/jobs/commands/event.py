@@ -74,6 +74,8 @@ class Event:
     issue_author: str = ""
     issue_body: str = ""
     issue_url: str = ""
+    time: str = ""  # when the comment was written, or the issue opened or edited (ISO 8601)
+    issue_created: str = ""
 
 
 def read_event(name: str, payload: Mapping[str, Any]) -> Event | None:
@@ -96,6 +98,8 @@ def read_event(name: str, payload: Mapping[str, Any]) -> Event | None:
             body_changed=not changes or "body" in changes,
             issue_author=str(issue["user"]["login"]), issue_body=str(issue.get("body") or ""),
             issue_url=str(issue.get("html_url") or ""),
+            time=str(written.get("created_at") if comment is not None else issue.get("updated_at") or ""),
+            issue_created=str(issue.get("created_at") or ""),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise BotError(f"the {name} event payload lacks {exc}: is GITHUB_EVENT_PATH the file GitHub "
@@ -115,6 +119,7 @@ class Source:
     text: str
     url: str
     comment_id: int | None = None  # None for the issue's body
+    time: str = ""  # when it was written or last edited (ISO 8601), "" when unknown
 
 
 def source_commands(source: Source, form: FormLabels) -> list[Command]:
