@@ -15,6 +15,7 @@ from bot.jobs.commands.parser import form_command, parse_commands
 from bot.jobs.commands.replies import LIMIT, LOG_END, LOG_START, TRUNCATED
 from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub, IssueComment, forge_for
 from tests.jobs.commands.test_commands import (
+    FORM_BODY,
     OUTSIDER,
     ArxivAPI,
     bot_comments,
@@ -44,14 +45,29 @@ def test_a_request_swapped_after_the_preview_is_not_approved(github: FakeGitHub,
     # after the maintainer read the preview, the requester replaces the request
     handle(github, arxiv, taxonomy, f"/add 2405.13786 decoding code={EVIL_CODE}", user=OUTSIDER, serial=1)
     [swapped] = waiting(github)
+    # (.get: the old code had no tags, and its /approve approved whatever was pending)
+    outcome = handle(github, arxiv, taxonomy, f"/approve {reviewed.get('tag', '')}", user=MAINTAINER_LOGIN,
+                     serial=2)
+    assert not github.pulls() and [r.kind for r in outcome.replies] == ["approve_stale"]
     assert swapped["tag"] != reviewed["tag"] and swapped["code_url"] == EVIL_CODE
-    outcome = handle(github, arxiv, taxonomy, f"/approve {reviewed['tag']}", user=MAINTAINER_LOGIN, serial=2)
-    assert [r.kind for r in outcome.replies] == ["approve_stale"] and not github.pulls()
     assert f"no request with revision `{reviewed['tag']}` is waiting" in status(github)
     # the new revision needs (and gets) its own approval
     approved = handle(github, arxiv, taxonomy, f"/approve {swapped['tag']}", user=MAINTAINER_LOGIN, serial=3)
     assert [r.kind for r in approved.replies] == ["add_done"]
     assert EVIL_CODE in pull(github, "bot/arxiv-2405.13786").body
+
+
+def test_an_issue_form_edited_after_the_preview_is_not_approved(github: FakeGitHub, arxiv: ArxivAPI,
+                                                                taxonomy: Taxonomy) -> None:
+    form = FORM_BODY.replace("_No response_", "https://github.com/edu/chatgpt-testing")
+    handle(github, arxiv, taxonomy, form, user=OUTSIDER, name="issues.opened")
+    [reviewed] = waiting(github)
+    swapped = form.replace("https://github.com/edu/chatgpt-testing", EVIL_CODE)
+    handle(github, arxiv, taxonomy, swapped, user=OUTSIDER, name="issues.edited")
+    [current] = waiting(github)
+    outcome = handle(github, arxiv, taxonomy, f"/approve {reviewed.get('tag', '')}", user=MAINTAINER_LOGIN)
+    assert not github.pulls() and [r.kind for r in outcome.replies] == ["approve_stale"]
+    assert current["code_url"] == EVIL_CODE and current["tag"] != reviewed["tag"]
 
 
 def test_approve_never_touches_a_pr_opened_from_another_issue(github: FakeGitHub, arxiv: ArxivAPI,
@@ -63,9 +79,10 @@ def test_approve_never_touches_a_pr_opened_from_another_issue(github: FakeGitHub
     before = (other.body, github.head("bot/arxiv-2405.13786"))
     handle(github, arxiv, taxonomy, f"/add 2405.13786 decoding code={EVIL_CODE}", user=OUTSIDER)
     [request] = waiting(github)
-    outcome = handle(github, arxiv, taxonomy, f"/approve {request['tag']}", user=MAINTAINER_LOGIN, serial=1)
-    assert [r.kind for r in outcome.replies] == ["other_pull"]
+    outcome = handle(github, arxiv, taxonomy, f"/approve {request.get('tag', '')}", user=MAINTAINER_LOGIN,
+                     serial=1)
     assert (other.body, github.head("bot/arxiv-2405.13786")) == before and len(github.pulls()) == 1
+    assert [r.kind for r in outcome.replies] == ["other_pull"]
     assert f"[#{other.number}](" in status(github) and "is left alone" in status(github)
 
 
@@ -74,8 +91,9 @@ def test_an_arxiv_entry_changed_after_the_preview_needs_a_new_approval(github: F
     handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", user=OUTSIDER)
     [reviewed] = waiting(github)
     arxiv.retitle("2405.13786", "A [phishing](https://evil.example) title")  # a new arXiv version
-    outcome = handle(github, arxiv, taxonomy, f"/approve {reviewed['tag']}", user=MAINTAINER_LOGIN, serial=1)
-    assert [r.kind for r in outcome.replies] == ["approve_changed"] and not github.pulls()
+    outcome = handle(github, arxiv, taxonomy, f"/approve {reviewed.get('tag', '')}", user=MAINTAINER_LOGIN,
+                     serial=1)
+    assert not github.pulls() and [r.kind for r in outcome.replies] == ["approve_changed"]
     [fresh] = waiting(github)
     assert fresh["tag"] != reviewed["tag"] and "phishing" in fresh["line"]
 
