@@ -250,6 +250,17 @@ def test_a_hostile_issue_form_heading_is_read_in_linear_time() -> None:
     assert time.perf_counter() - started < 3.0
 
 
+def test_a_hostile_comment_is_answered_quickly_end_to_end(github: FakeGitHub, arxiv: ArxivAPI,
+                                                          taxonomy: Taxonomy) -> None:
+    lines = [f"/move 2210.17323 {'kv cach ' * 240}"[:1990] for _ in range(25)]  # long, fuzzy section names
+    text = ("\n".join(lines) + "\n\n" + "[" * 30_000)[:65_536]
+    started = time.perf_counter()
+    outcome = handle(github, arxiv, taxonomy, text, user=MAINTAINER_LOGIN, settings=CommandSettings(max_ids=100))
+    elapsed = time.perf_counter() - started
+    assert [r.kind for r in outcome.replies] == ["unknown_section"] * 20 + ["too_many_commands"]
+    assert elapsed < 10.0, f"{elapsed:.2f} s for one 64 KB comment"
+
+
 # -- 12. an edit runs only the commands it changed ---------------------------------------------------------
 
 

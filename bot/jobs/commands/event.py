@@ -128,7 +128,7 @@ def source_commands(source: Source, form: FormLabels) -> list[Command]:
         submitted = form_command(source.text, form)
         if submitted is not None:
             return [submitted]
-    return parse_commands(source.text)
+    return parse_commands(source.text, MAX_COMMANDS)
 
 
 def event_commands(event: Event, form: FormLabels) -> list[Command]:

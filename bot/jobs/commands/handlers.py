@@ -51,6 +51,7 @@ class AddRequest:
 # A paper's section when the command names none: (section, subsection, confidence) per paper.
 Router = Callable[[Catalog, Sequence[Paper]], list[tuple[str, str | None, float]]]
 AUTO = ""  # the section of an /add that names none: the router picks it after the lookup
+MAX_SECTION = 120  # characters of a section name worth looking up
 
 
 @dataclass
@@ -177,10 +178,13 @@ def _placement(index: int, command: Command, work: Run) -> tuple[str, str | None
         work.reply((index, 0), "no_section", cmd, name=command.name)
         return None
     try:
+        if len(command.section) > MAX_SECTION:  # no heading is that long: not worth a fuzzy search
+            raise UnknownSectionError(f"unknown section {command.section[:MAX_SECTION]!r}…", [])
         section, subsection = work.taxonomy.resolve(command.section)
     except UnknownSectionError:
         work.reply((index, 0), "unknown_section", cmd, section=code_span(command.section, 60),
-                   suggestions=closest_sections(command.section, work.taxonomy))
+                   suggestions=closest_sections(command.section, work.taxonomy)
+                   if len(command.section) <= MAX_SECTION else [])
         return None
     if work.taxonomy.get(section).kind != "papers":
         work.reply((index, 0), "papers_only", cmd, where=work.where(section, None))

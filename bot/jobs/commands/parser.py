@@ -137,14 +137,18 @@ def _command_line(line: str) -> tuple[str, str] | None:
     return name.group().lower(), rest[name.end():]
 
 
-def parse_commands(text: str | None) -> list[Command]:
-    """Every command in ``text``, in order."""
+def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
+    """Every command in ``text``, in order; after the first ``limit``, only their names and lines
+    (the caller ignores them: their arguments are not worth reading)."""
     commands: list[Command] = []
     for number, line, starts_with_text in _paragraph_lines(text or ""):
         found = _command_line(line) if starts_with_text else None
         if found is None or found[0] not in NAMES:
             continue
         name, args = found
+        if limit is not None and len(commands) >= limit:
+            commands.append(Command(name=name, line=number, text=" ".join(line.split())))
+            continue
         ids, malformed, words, code_url = _arguments(args)
         commands.append(Command(
             name=name, line=number, ids=tuple(ids), malformed=tuple(malformed),
