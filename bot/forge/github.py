@@ -337,6 +337,7 @@ query CatalogBotSnapshot($owner: String!, $name: String!, $path: String!, $close
     pageInfo { hasNextPage endCursor }
     nodes { ...BotPull }
   }
+  viewer { login }
 }
 """ + _PULL_FRAGMENT
 
@@ -574,6 +575,7 @@ class GitHubForge:
         variables = {"owner": self.owner, "name": self.name, "path": self.catalog_path,
                      "closed": self._closed_search()}
         data = self._graphql_data("read the repository and its bot pull requests", SNAPSHOT_QUERY, variables)
+        self._own_login = str((data.get("viewer") or {}).get("login") or "")
         repo = data.get("repository")
         if not repo or not repo.get("defaultBranchRef"):
             raise ForgeError(f"{self.repository} has no default branch yet: push a first commit")
@@ -850,11 +852,10 @@ class GitHubForge:
 
     def own_login(self) -> str:
         """The token's own login (GraphQL ``viewer``, which installation tokens may read, unlike
-        ``GET /user``), asked once per forge, i.e. once per run."""
+        ``GET /user``), read once per forge, i.e. once per run, with the snapshot."""
         if self._own_login is None:
-            data = self._graphql_data("read the token's login", "query { viewer { login } }", {})
-            self._own_login = str((data.get("viewer") or {}).get("login") or "")
-        return self._own_login
+            self.snapshot()
+        return self._own_login or ""
 
     def _is_own(self, user: Mapping[str, Any] | None) -> bool:
         """Written by this token's account: another bot's (or a user's) marker is never trusted,
