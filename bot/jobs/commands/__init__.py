@@ -176,7 +176,8 @@ def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxono
     state = work.state
     for source, _commands, keys, _ignored in todo:
         replies = [r for r in work.replies if r.source == source.key]
-        log += answer_lines(source.author, source.url, source.comment_id is not None, replies)
+        if replies:  # /help alone is answered by the help table, not by a line
+            log += answer_lines(source.author, source.url, source.comment_id is not None, replies)
         state = state.with_answered(source.key, keys)
     body, state = render_status(state, log, work.show_help, taxonomy, settings)
     issues.upsert_comment(event.issue_number, MARKER_KIND, body)
@@ -245,8 +246,9 @@ def _migrate(state: IssueState, event: Event, sources: Sequence[Source],
     for source in sources:
         if source.comment_id is None and event.comment_id is None:
             continue  # the issue event itself
-        if source.comment_id is not None and source.comment_id == event.comment_id:
-            continue
+        later = event.comment_id is not None and (source.comment_id or 0) >= event.comment_id
+        if later:
+            continue  # the event's comment, and later ones (their own runs are queued)
         if source.comment_id is not None:
             state = replace(state, before=max(state.before, source.comment_id))
         else:

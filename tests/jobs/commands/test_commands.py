@@ -676,11 +676,13 @@ def test_a_status_comment_from_before_answers_were_recorded_runs_nothing_old_aga
     post_comment(github, 492700300, "/remove 2404.14469", MAINTAINER_LOGIN)  # answered by the old bot
     old_status = markers.make(MARKER_KIND, {"pending": [], "pulls": []}) + "\n@maintainer, about your comment: ..."
     github.add_comment(1, old_status, user=BOT_LOGIN)
+    post_comment(github, 492700500, "/add 2405.13786 kv-cache", MAINTAINER_LOGIN)  # a later comment, run queued
     outcome = handle(github, arxiv, taxonomy, "/move 2210.17323 pruning")
-    assert [r.kind for r in outcome.replies] == ["move_done"]
-    assert [p.head for p in github.pulls()] == ["bot/move-2210.17323"]
+    assert [r.kind for r in outcome.replies] == ["move_done", "add_done"]
+    assert [p.head for p in github.pulls()] == ["bot/move-2210.17323", "bot/arxiv-2405.13786"]
     stored = markers.find(status(github), MARKER_KIND)
-    assert stored is not None and stored["before"] == 492700300 and sorted(stored["answered"]) == ["c492700400", "issue"]
+    assert stored is not None and stored["before"] == 492700300
+    assert sorted(stored["answered"]) == ["c492700400", "c492700500", "issue"]
 
 
 def test_revision_tags_change_with_the_request_only(taxonomy: Taxonomy) -> None:
