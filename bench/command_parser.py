@@ -3,7 +3,7 @@
     python bench/command_parser.py [--size 100000] [--repeat 3]
 
 Prints the best of ``--repeat`` runs of ``parse_commands`` (and of ``form_command`` for the form
-heading) per hostile line, and exits 1 when one misses the 0.5 s target. The same lines are in
+heading) per hostile text of ``--size`` characters, and exits 1 when one misses the 0.5 s target. The same lines are in
 tests/security/test_commands_security.py with a generous bound for a loaded CI machine.
 """
 
@@ -37,6 +37,12 @@ def hostile(size: int) -> dict[str, tuple[Callable[[str], object], str]]:
         "one long token": (parse_commands, "/add " + "1" * size),
         "quotes": (parse_commands, "> " * (size // 2)),
         "form heading": (form_command, "### arXiv link" + " " * size + "x\n\n2405.00732\n"),
+        # a command in the same paragraph: a paragraph that long gets no inline pass
+        "/help, then backticks": (parse_commands, "/help\n" + "`a" * (size // 2)),
+        # the worst case: paragraphs just under MAX_PARAGRAPH, each with a command, all inline-parsed
+        "full paragraphs, `a": (parse_commands, ("/help\n" + "`a" * 4_990 + "\n\n") * (size // 10_000)),
+        "full paragraphs, [": (parse_commands, ("/help\n" + "[" * 9_980 + "\n\n") * (size // 10_000)),
+        "full paragraphs, *_": (parse_commands, ("/help\n" + "*_" * 4_990 + "\n\n") * (size // 10_000)),
     }
 
 

@@ -192,12 +192,17 @@ def test_help_says_which_text_counts(github: FakeGitHub, arxiv: ArxivAPI, taxono
 
 def test_a_comment_with_thousands_of_commands_gets_a_bounded_answer(github: FakeGitHub, arxiv: ArxivAPI,
                                                                     taxonomy: Taxonomy) -> None:
-    text = "\n".join(f"/remove 2401.{n:05d} {'x' * 60}" for n in range(1, 800))[:65_536]
+    text = "\n\n".join(f"/remove 2401.{n:05d} {'x' * 60}" for n in range(1, 800))[:65_536]
     outcome = handle(github, arxiv, taxonomy, text, user=MAINTAINER_LOGIN, settings=CommandSettings(max_ids=100))
     kinds = [r.kind for r in outcome.replies]
     assert kinds == ["not_in_catalog"] * 20 + ["too_many_commands"]
     body = status(github)
-    assert len(body) <= LIMIT < 65_536 and "more were ignored" in body
+    assert len(body) <= LIMIT < 65_536 and "commands were not read" in body
+    # one paragraph too long to read: nothing of it runs, and the reply says so
+    lines = "\n".join(f"/remove 2404.14469 {'x' * 60}" for _ in range(200))
+    unread = handle(github, arxiv, taxonomy, lines, user=MAINTAINER_LOGIN, serial=1)
+    assert [r.kind for r in unread.replies] == ["too_many_commands"] and not github.pulls()
+    assert "200 commands were not read" in status(github)
 
 
 def test_the_status_comment_drops_its_oldest_answers_not_the_run(github: FakeGitHub, arxiv: ArxivAPI,
@@ -232,6 +237,10 @@ HOSTILE = {
     "entities": "&#" * 50_000,
     "one long token": "/add " + "1" * 100_000,
     "quotes": "> " * 50_000,
+    "a command, then backticks": "/help\n" + "`a" * 50_000,
+    # paragraphs just under the 10,000 characters that get an inline pass, each with a command
+    "full paragraphs of backticks": ("/help\n" + "`a" * 4_990 + "\n\n") * 10,
+    "full paragraphs of brackets": ("/help\n" + "[" * 9_980 + "\n\n") * 10,
 }
 
 
@@ -253,11 +262,13 @@ def test_a_hostile_issue_form_heading_is_read_in_linear_time() -> None:
 def test_a_hostile_comment_is_answered_quickly_end_to_end(github: FakeGitHub, arxiv: ArxivAPI,
                                                           taxonomy: Taxonomy) -> None:
     lines = [f"/move 2210.17323 {'kv cach ' * 240}"[:1990] for _ in range(25)]  # long, fuzzy section names
-    text = ("\n".join(lines) + "\n\n" + "[" * 30_000)[:65_536]
+    text = ("\n\n".join(lines) + "\n/help " + "[" * 9_000 + "\n\n" + "`a" * 15_000)[:65_536]
     started = time.perf_counter()
     outcome = handle(github, arxiv, taxonomy, text, user=MAINTAINER_LOGIN, settings=CommandSettings(max_ids=100))
     elapsed = time.perf_counter() - started
-    assert [r.kind for r in outcome.replies] == ["unknown_section"] * 20 + ["too_many_commands"]
+    # 10 paragraphs of 2,000 characters use up the 20,000 characters of inline parsing
+    assert [r.kind for r in outcome.replies] == ["unknown_section"] * 10 + ["too_many_commands"]
+    assert "15 commands were not read" in status(github)  # the other /move paragraphs
     assert elapsed < 10.0, f"{elapsed:.2f} s for one 64 KB comment"
 
 

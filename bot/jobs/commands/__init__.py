@@ -155,7 +155,7 @@ def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxono
         sources = [s for s in sources if _recent(s, event)]
     if state.legacy:
         state = _migrate(state, event, sources, settings)
-    todo = [batch for batch in (_unanswered(s, state, settings) for s in sources) if batch[1]]
+    todo = [batch for batch in (_unanswered(s, state, settings) for s in sources) if batch[1] or batch[3]]
     if not todo:  # most comments are conversation: no command, no answer, no write
         return Outcome(ignored="no unanswered command on the issue")
     for source, _commands, _keys, _ignored in todo:  # at once, so the authors see the bot is on it
@@ -232,10 +232,11 @@ def _unanswered(source: Source, state: IssueState, settings: CommandSettings
     if "/" not in source.text and "&" not in source.text:  # no slash, not even as an entity
         return source, [], [text_key], 0
     commands = source_commands(source, settings.form)
-    read = commands[:MAX_COMMANDS]
+    read = [c for c in commands if not c.unread][:MAX_COMMANDS]
     keys = [command_key(c.text) for c in read]
     fresh = [c for c, k in zip(read, keys, strict=True) if not state.is_answered(source.key, k)]
-    return source, fresh, [text_key, *keys], len(commands) - len(read) if fresh else 0
+    ignored = len(commands) - len(read)
+    return source, fresh, [text_key, *keys], ignored if fresh or not read else 0
 
 
 def _migrate(state: IssueState, event: Event, sources: Sequence[Source],

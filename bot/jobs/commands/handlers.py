@@ -16,8 +16,8 @@ from bot.core.proposals import EDIT_MARKER_KIND, Proposal, catalog_edit, change_
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, UnknownSectionError
 from bot.forge.protocols import ChangeRequest, Forge, ProposalResult, PullRequest
-from bot.jobs.commands.event import CommandSettings, Event, Source, normalize_code_url
-from bot.jobs.commands.parser import Command
+from bot.jobs.commands.event import MAX_COMMANDS, CommandSettings, Event, Source, normalize_code_url
+from bot.jobs.commands.parser import MAX_PARAGRAPH, Command
 from bot.jobs.commands.replies import Reply, code_span, fenced, mention, safe_text, where_text
 from bot.jobs.commands.state import MAX_PENDING, IssueState, OpenedPull, Pending
 from bot.sources.arxiv_api import LookupResult, LookupStatus
@@ -122,7 +122,8 @@ def act(batches: Sequence[tuple[Source, bool, Sequence[Command], int]], work: Ru
             index += 1
         if ignored:
             work.sources[index] = source.key
-            work.reply((index, 0), "too_many_commands", "", limit=len(commands), ignored=ignored)
+            work.reply((index, 0), "too_many_commands", "", limit=MAX_COMMANDS, paragraph=MAX_PARAGRAPH,
+                       ignored=ignored)
             index += 1
     if not requests:
         return

@@ -7,7 +7,9 @@ Text that does not render as a paragraph's text is never a command: HTML comment
 inline code, indented code blocks, fenced code blocks (an unclosed fence runs to the end), quotes
 (``> /add ...``: quoting is not asking), headings, image descriptions. Extra spaces, trailing
 punctuation and emphasis markers are tolerated. A link that is not an arXiv link is taken as the
-code link when no ``code=`` is given. A line longer than ``MAX_LINE`` characters is not read.
+code link when no ``code=`` is given. A line longer than ``MAX_LINE`` characters, a paragraph
+longer than ``MAX_PARAGRAPH``, and paragraphs past ``MAX_INLINE`` characters of paragraphs that may
+hold commands are not read (the caller says how many commands were not read).
 
 Issue form submissions (``.github/ISSUE_TEMPLATE/add-paper.yml``) come as ``### <label>`` sections,
 the way GitHub renders issue forms; ``form_command`` reads one as the equivalent ``/add``.
@@ -27,6 +29,8 @@ from bot.core.arxiv_ids import parse_user_id
 
 NAMES = ("add", "remove", "move", "approve", "help")
 MAX_LINE = 2000  # characters; a real command line is far shorter
+MAX_PARAGRAPH = 10_000  # characters; a longer paragraph is prose (or an attack), not commands
+MAX_INLINE = 20_000  # characters of paragraphs given the inline pass, per text
 MAX_TOKEN = 300  # a longer word is neither an id, a link nor a section
 _NAME_RE = re.compile(r"[a-z]+", re.IGNORECASE)
 _LEAD = " \t*_~"  # emphasis markers before the slash (rendered as emphasis, not as text)
@@ -47,6 +51,7 @@ class Command:
     section: str | None = None  # as written; resolved against the taxonomy by the caller
     code_url: str | None = None
     text: str = ""  # the command line as written (for replies)
+    unread: bool = False  # past the limit, or in a paragraph too long to read: only counted
 
 
 def _clean(token: str) -> str:
@@ -84,30 +89,52 @@ def _arguments(args: str) -> tuple[list[str], list[str], list[str], str | None]:
 
 @lru_cache(maxsize=1)
 def _markdown() -> MarkdownIt:
-    """CommonMark block structure; inline, only what decides whether text renders as text (code
-    spans, HTML, escapes, entities, line breaks). Links and emphasis are left as text (their text
-    renders either way; their markers are stripped from the arguments), which keeps the inline
-    pass linear on hostile input (markdown-it-py's link and image rules are not)."""
+    """CommonMark; inline, only what decides whether text renders as text (code spans, HTML,
+    escapes, entities, line breaks). Links and emphasis are left as text (their text renders either
+    way; their markers are stripped from the arguments), which keeps the inline pass linear on
+    hostile input (markdown-it-py's link and image rules are not)."""
     return MarkdownIt("commonmark", {"maxNesting": 20}).disable(["link", "image", "emphasis"])
 
 
-def _paragraph_lines(text: str) -> Iterator[tuple[int, str, bool]]:
-    """``(line number, rendered text, starts with text)`` of every line of paragraph text
-    outside quotes; the flag is False when the line starts with inline code or HTML."""
-    depth = 0
-    tokens = _markdown().parse(text)
+@lru_cache(maxsize=1)
+def _blocks() -> MarkdownIt:
+    """The block structure only: a paragraph's inline pass runs only when it may hold a command."""
+    return MarkdownIt("commonmark", {"maxNesting": 20}).disable(["inline"])
+
+
+def _may_hold_command(source: str) -> bool:
+    """Whether a paragraph's source has a line that can render as a command: one of at most
+    MAX_LINE characters starting (after emphasis markers) with a slash, an entity or an escape."""
+    return any(len(line) <= MAX_LINE and line.lstrip(_LEAD)[:1] in ("/", "&", "\\")
+               for line in source.split("\n"))
+
+
+def _paragraph_lines(text: str) -> Iterator[tuple[int, str, bool, bool]]:
+    """``(line number, rendered text, starts with text, unread)`` of every line of paragraph text
+    outside quotes that may be a command; "starts with text" is False when the line starts with
+    inline code or HTML. A paragraph over MAX_PARAGRAPH characters gets no inline pass (it costs a
+    few microseconds per character): its lines come as written, marked unread; so do those of the
+    paragraphs past MAX_INLINE characters of inline-parsed paragraphs."""
+    depth, budget = 0, MAX_INLINE
+    tokens = _blocks().parse(text)
     for index, token in enumerate(tokens):
         if token.type == "blockquote_open":
             depth += 1
         elif token.type == "blockquote_close":
             depth -= 1
         elif (token.type == "inline" and depth == 0 and index
-              and tokens[index - 1].type == "paragraph_open"):
-            yield from _lines_of(token)
+              and tokens[index - 1].type == "paragraph_open" and _may_hold_command(token.content)):
+            first = (token.map[0] if token.map else 0) + 1
+            if len(token.content) > min(MAX_PARAGRAPH, budget):
+                for offset, line in enumerate(token.content.split("\n")):
+                    yield first + offset, line, True, True
+            else:
+                budget -= len(token.content)
+                [inline] = _markdown().parseInline(token.content)
+                yield from ((n, line, start, False) for n, line, start in _lines_of(inline, first))
 
 
-def _lines_of(inline: Token) -> Iterator[tuple[int, str, bool]]:
-    number = (inline.map[0] if inline.map else 0) + 1
+def _lines_of(inline: Token, number: int) -> Iterator[tuple[int, str, bool]]:
     parts: list[str] = []
     starts_with_text: bool | None = None
     for child in inline.children or ():
@@ -138,17 +165,20 @@ def _command_line(line: str) -> tuple[str, str] | None:
 
 
 def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
-    """Every command in ``text``, in order; after the first ``limit``, only their names and lines
-    (the caller ignores them: their arguments are not worth reading)."""
+    """Every command in ``text``, in order. Those past the first ``limit`` and those in paragraphs
+    too long to read come ``unread``, with their name and line only: the caller counts them as
+    ignored."""
     commands: list[Command] = []
-    for number, line, starts_with_text in _paragraph_lines(text or ""):
+    read = 0
+    for number, line, starts_with_text, unread in _paragraph_lines(text or ""):
         found = _command_line(line) if starts_with_text else None
         if found is None or found[0] not in NAMES:
             continue
         name, args = found
-        if limit is not None and len(commands) >= limit:
-            commands.append(Command(name=name, line=number, text=" ".join(line.split())))
+        if unread or (limit is not None and read >= limit):
+            commands.append(Command(name=name, line=number, text=" ".join(line.split()), unread=True))
             continue
+        read += 1
         ids, malformed, words, code_url = _arguments(args)
         commands.append(Command(
             name=name, line=number, ids=tuple(ids), malformed=tuple(malformed),
