@@ -83,6 +83,7 @@ class Comment:
     body: str
     user: str
     url: str = ""
+    updated_at: str = ""  # ISO 8601, e.g. 2026-04-12T08:00:00Z ("" when unknown)
 
 
 @dataclass
@@ -136,6 +137,11 @@ class IssueTracker(Protocol):
 
     def add_reaction(self, issue_number: int, comment_id: int | None = None, content: str = "eyes") -> None:
         """React to a comment (``comment_id``) or, without one, to the issue itself. Idempotent."""
+        ...
+
+    def own_login(self) -> str:
+        """The login the token acts as, found once per run: only comments and issues written by
+        it are the bot's own (their markers trusted, and only they are ever edited)."""
         ...
 
     def list_comments(self, issue_number: int) -> list[Comment]:

@@ -105,6 +105,9 @@ class GitHubForge:
     def add_reaction(self, issue_number: int, comment_id: int | None = None, content: str = "eyes") -> None:
         self.issues.add_reaction(issue_number, comment_id, content)
 
+    def own_login(self) -> str:
+        return self.view.own_login()
+
     def list_comments(self, issue_number: int) -> list[Comment]:
         return self.issues.list_comments(issue_number)
 

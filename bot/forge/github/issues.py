@@ -61,13 +61,16 @@ class Issues:
                          f"react {content!r} on #{issue_number}", body={"content": content})
 
     def _is_own(self, user: Mapping[str, Any] | None) -> bool:
-        user = user or {}
-        return user.get("type") == "Bot" or user.get("login") in self.settings.bot_logins
+        """Written by this token's account: another bot's (or a user's) marker is never trusted,
+        and its comment or issue never edited."""
+        login = (user or {}).get("login")
+        return bool(login) and login == self.view.own_login()
 
     @staticmethod
     def _comment(data: Mapping[str, Any]) -> Comment:
         return Comment(id=int(data["id"]), body=data.get("body") or "",
-                       user=(data.get("user") or {}).get("login", ""), url=data.get("html_url", ""))
+                       user=(data.get("user") or {}).get("login", ""), url=data.get("html_url", ""),
+                       updated_at=str(data.get("updated_at") or ""))
 
     def list_comments(self, issue_number: int) -> list[Comment]:
         raw = self.client.list_all(f"{self._repo_path}/issues/{issue_number}/comments",

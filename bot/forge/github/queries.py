@@ -73,6 +73,7 @@ query CatalogBotSnapshot($owner: String!, $name: String!, $path: String!, $close
     pageInfo { hasNextPage endCursor }
     nodes { ...BotPull }
   }
+  viewer { login }
 }
 """ + _PULL_FRAGMENT
 
@@ -151,10 +152,18 @@ class RepositoryView:
         self.settings = client.settings
         self.catalog_path = catalog_path
         self._snapshot: Snapshot | None = None
+        self._own_login: str | None = None
 
     def _closed_search(self) -> str:
         word = self.settings.branch_prefix.rstrip("/-_") or self.settings.branch_prefix
         return f"repo:{self.client.repository} is:pr is:closed head:{word}"
+
+    def own_login(self) -> str:
+        """The token's own login (GraphQL ``viewer``, which installation tokens may read, unlike
+        ``GET /user``), read once per run, with the snapshot."""
+        if self._own_login is None:
+            self.snapshot()
+        return self._own_login or ""
 
     def snapshot(self) -> Snapshot:
         """The run's view of the repository: one GraphQL query (plus one per further 100 PRs)."""
@@ -167,6 +176,7 @@ class RepositoryView:
         variables = {"owner": client.owner, "name": client.name, "path": self.catalog_path,
                      "closed": self._closed_search()}
         data = client.graphql_data("read the repository and its bot pull requests", SNAPSHOT_QUERY, variables)
+        self._own_login = str((data.get("viewer") or {}).get("login") or "")
         repo = data.get("repository")
         if not repo or not repo.get("defaultBranchRef"):
             raise ForgeError(f"{client.repository} has no default branch yet: push a first commit")

@@ -1,10 +1,15 @@
-"""Find the bot's commands in a comment or issue body (pure, no I/O).
+"""Find the bot's commands in a comment or issue body (pure, no I/O, linear in the text's length).
 
-Commands stand on their own line, anywhere in the text, several per comment:
-``/add <ids or arXiv URLs> [section] [code=<url>]``, ``/remove <id>``, ``/move <id> <section>``,
-``/approve``, ``/help``. Extra spaces, trailing punctuation and markdown emphasis are tolerated;
-quoted lines (``> /add ...``) and code blocks are not commands (quoting is not asking). A link that
-is not an arXiv link is taken as the code link when no ``code=`` is given.
+Commands are lines of the comment's *rendered paragraph text*, found with a CommonMark parser
+(markdown-it-py), not with regexes: ``/add <ids or arXiv URLs> [section] [code=<url>]``,
+``/remove <id>``, ``/move <id> <section>``, ``/approve <revision>``, ``/help``, several per comment.
+Text that does not render as a paragraph's text is never a command: HTML comments and other HTML,
+inline code, indented code blocks, fenced code blocks (an unclosed fence runs to the end), quotes
+(``> /add ...``: quoting is not asking), headings, image descriptions. Extra spaces, trailing
+punctuation and emphasis markers are tolerated. A link that is not an arXiv link is taken as the
+code link when no ``code=`` is given. A line longer than ``MAX_LINE`` characters, a paragraph
+longer than ``MAX_PARAGRAPH``, and paragraphs past ``MAX_INLINE`` characters of paragraphs that may
+hold commands are not read (the caller says how many commands were not read).
 
 Issue form submissions (``.github/ISSUE_TEMPLATE/add-paper.yml``) come as ``### <label>`` sections,
 the way GitHub renders issue forms; ``form_command`` reads one as the equivalent ``/add``.
@@ -13,19 +18,26 @@ the way GitHub renders issue forms; ``form_command`` reads one as the equivalent
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from bot.core.arxiv_ids import parse_user_id
 
 NAMES = ("add", "remove", "move", "approve", "help")
-_COMMAND_RE = re.compile(
-    r"^[\s*_`~>-]*?(?P<quote>>)?[\s*_`~]*/(?P<name>[a-z]+)\b(?P<args>.*)$", re.IGNORECASE)
-_FENCE_RE = re.compile(r"^\s*(`{3,}|~{3,})")
+MAX_LINE = 2000  # characters; a real command line is far shorter
+MAX_PARAGRAPH = 10_000  # characters; a longer paragraph is prose (or an attack), not commands
+MAX_INLINE = 20_000  # characters of paragraphs given the inline pass, per text
+MAX_TOKEN = 300  # a longer word is neither an id, a link nor a section
+_NAME_RE = re.compile(r"[a-z]+", re.IGNORECASE)
+_LEAD = " \t*_~"  # emphasis markers before the slash (rendered as emphasis, not as text)
 _ID_LIKE_RE = re.compile(r"(?i)^(?:arxiv[:]?|https?://|\d{3,5}\.\d|[a-z-]+/\d)")
 _STRIP = "*_`~\"'<>()[]{}"
 _URL_RE = re.compile(r"(?i)^https?://")
 _ARXIV_HOST_RE = re.compile(r"(?i)^https?://([a-z0-9-]+\.)*(arxiv|ar5iv)\.org(/|$)")
-_FORM_HEADING_RE = re.compile(r"^###[ \t]+(?P<label>\S.*?)[ \t]*$")
 NO_RESPONSE = "_No response_"
 _EMPTY_ANSWERS = {"", NO_RESPONSE.lower(), "none", "n/a", "na", "-", "no", "no code"}
 
@@ -39,6 +51,7 @@ class Command:
     section: str | None = None  # as written; resolved against the taxonomy by the caller
     code_url: str | None = None
     text: str = ""  # the command line as written (for replies)
+    unread: bool = False  # past the limit, or in a paragraph too long to read: only counted
 
 
 def _clean(token: str) -> str:
@@ -54,6 +67,9 @@ def _arguments(args: str) -> tuple[list[str], list[str], list[str], str | None]:
     for raw in re.split(r"[\s,]+", args):
         token = _clean(raw)
         if not token:
+            continue
+        if len(token) > MAX_TOKEN:
+            malformed.append(token[:40] + "…")
             continue
         if token.lower().startswith("code="):
             code_url = _clean(token[5:]) or None
@@ -71,24 +87,102 @@ def _arguments(args: str) -> tuple[list[str], list[str], list[str], str | None]:
     return ids, malformed, words, code_url
 
 
-def parse_commands(text: str | None) -> list[Command]:
-    """Every command in ``text``, in order."""
+@lru_cache(maxsize=1)
+def _markdown() -> MarkdownIt:
+    """CommonMark; inline, only what decides whether text renders as text (code spans, HTML,
+    escapes, entities, line breaks). Links and emphasis are left as text (their text renders either
+    way; their markers are stripped from the arguments), which keeps the inline pass linear on
+    hostile input (markdown-it-py's link and image rules are not)."""
+    return MarkdownIt("commonmark", {"maxNesting": 20}).disable(["link", "image", "emphasis"])
+
+
+@lru_cache(maxsize=1)
+def _blocks() -> MarkdownIt:
+    """The block structure only: a paragraph's inline pass runs only when it may hold a command."""
+    return MarkdownIt("commonmark", {"maxNesting": 20}).disable(["inline"])
+
+
+def _may_hold_command(source: str) -> bool:
+    """Whether a paragraph's source has a line that can render as a command: one of at most
+    MAX_LINE characters starting (after emphasis markers) with a slash, an entity or an escape."""
+    return any(len(line) <= MAX_LINE and line.lstrip(_LEAD)[:1] in ("/", "&", "\\")
+               for line in source.split("\n"))
+
+
+def _paragraph_lines(text: str) -> Iterator[tuple[int, str, bool, bool]]:
+    """``(line number, rendered text, starts with text, unread)`` of every line of paragraph text
+    outside quotes that may be a command; "starts with text" is False when the line starts with
+    inline code or HTML. A paragraph over MAX_PARAGRAPH characters gets no inline pass (it costs a
+    few microseconds per character): its lines come as written, marked unread; so do those of the
+    paragraphs past MAX_INLINE characters of inline-parsed paragraphs."""
+    depth, budget = 0, MAX_INLINE
+    tokens = _blocks().parse(text)
+    for index, token in enumerate(tokens):
+        if token.type == "blockquote_open":
+            depth += 1
+        elif token.type == "blockquote_close":
+            depth -= 1
+        elif (token.type == "inline" and depth == 0 and index
+              and tokens[index - 1].type == "paragraph_open" and _may_hold_command(token.content)):
+            first = (token.map[0] if token.map else 0) + 1
+            if len(token.content) > min(MAX_PARAGRAPH, budget):
+                for offset, line in enumerate(token.content.split("\n")):
+                    yield first + offset, line, True, True
+            else:
+                budget -= len(token.content)
+                [inline] = _markdown().parseInline(token.content)
+                yield from ((n, line, start, False) for n, line, start in _lines_of(inline, first))
+
+
+def _lines_of(inline: Token, number: int) -> Iterator[tuple[int, str, bool]]:
+    parts: list[str] = []
+    starts_with_text: bool | None = None
+    for child in inline.children or ():
+        if child.type in ("softbreak", "hardbreak"):
+            yield number, "".join(parts), bool(starts_with_text)
+            number, parts, starts_with_text = number + 1, [], None
+        elif child.type == "html_inline":
+            if starts_with_text is None:
+                starts_with_text = False
+        elif child.type in ("text", "code_inline"):
+            if starts_with_text is None and child.content.strip():
+                starts_with_text = child.type == "text"
+            parts.append(child.content)
+    yield number, "".join(parts), bool(starts_with_text)
+
+
+def _command_line(line: str) -> tuple[str, str] | None:
+    """``(name, arguments)`` when ``line`` starts with ``/name`` (after emphasis markers)."""
+    if len(line) > MAX_LINE:
+        return None
+    rest = line.lstrip(_LEAD)
+    if not rest.startswith("/"):
+        return None
+    name = _NAME_RE.match(rest, 1)
+    if name is None or (name.end() < len(rest) and (rest[name.end()].isalnum() or rest[name.end()] == "_")):
+        return None
+    return name.group().lower(), rest[name.end():]
+
+
+def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
+    """Every command in ``text``, in order. Those past the first ``limit`` and those in paragraphs
+    too long to read come ``unread``, with their name and line only: the caller counts them as
+    ignored."""
     commands: list[Command] = []
-    in_fence = False
-    for number, line in enumerate((text or "").splitlines(), start=1):
-        if _FENCE_RE.match(line):
-            in_fence = not in_fence
+    read = 0
+    for number, line, starts_with_text, unread in _paragraph_lines(text or ""):
+        found = _command_line(line) if starts_with_text else None
+        if found is None or found[0] not in NAMES:
             continue
-        match = _COMMAND_RE.match(line)
-        if in_fence or not match or match["quote"] or line.lstrip().startswith(">"):
+        name, args = found
+        if unread or (limit is not None and read >= limit):
+            commands.append(Command(name=name, line=number, text=" ".join(line.split()), unread=True))
             continue
-        name = match["name"].lower()
-        if name not in NAMES:
-            continue
-        ids, malformed, words, code_url = _arguments(match["args"])
+        read += 1
+        ids, malformed, words, code_url = _arguments(args)
         commands.append(Command(
             name=name, line=number, ids=tuple(ids), malformed=tuple(malformed),
-            section=" ".join(words) or None, code_url=code_url, text=line.strip(),
+            section=" ".join(words) or None, code_url=code_url, text=" ".join(line.split()),
         ))
     return commands
 
@@ -108,9 +202,9 @@ def parse_issue_form(body: str | None) -> dict[str, str]:
     fields: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in (body or "").splitlines():
-        heading = _FORM_HEADING_RE.match(line)
-        if heading:
-            current = fields.setdefault(heading["label"], [])
+        label = line[3:].strip(" \t") if line.startswith("###") and line[3:4] in (" ", "\t") else ""
+        if label:  # "### label" (stripping, not a regex: linear on hostile lines)
+            current = fields.setdefault(label, [])
         elif current is not None:
             current.append(line)
     answers = {label: "\n".join(lines).strip() for label, lines in fields.items()}

@@ -318,8 +318,9 @@ def test_anyone_elses_add_is_previewed_and_a_maintainers_approve_opens_the_pr(
     outcome = handle(github, arxiv, taxonomy, text, user=OUTSIDER)
     assert [r.kind for r in outcome.replies] == ["pending"] and not github.pulls()
     preview = status(github)
-    assert "A maintainer's `/approve` will open the pull request." in preview
-    assert "@someone asked for arXiv 2405.13786 in **KV Cache Compression**" in preview
+    [tag] = [p["tag"] for p in markers.find(preview, MARKER_KIND)["pending"]]  # type: ignore[index]
+    assert f"A maintainer's `/approve {tag}` will open the pull request." in preview
+    assert f"@someone asked for arXiv 2405.13786 in **KV Cache Compression**, revision `{tag}`" in preview
     line = re.search(r"```markdown\n(.*)\n```", preview)[1]  # type: ignore[index]
     entry = parse_entry(line)
     assert entry is not None and entry.code_url == "https://github.com/octo/xtcp"
@@ -328,7 +329,10 @@ def test_anyone_elses_add_is_previewed_and_a_maintainers_approve_opens_the_pr(
     assert [r.kind for r in refused.replies] == ["approve_refused"] and not github.pulls()
     assert "asked for arXiv 2405.13786" in status(github)  # still waiting
 
-    approved = handle(github, arxiv, taxonomy, "/approve", user=MAINTAINER_LOGIN, serial=2)
+    which = handle(github, arxiv, taxonomy, "/approve", user=MAINTAINER_LOGIN, serial=2)
+    assert [r.kind for r in which.replies] == ["approve_which"] and not github.pulls()
+    assert f"name the revision you reviewed, shown with each request below: `/approve {tag}`" in status(github)
+    approved = handle(github, arxiv, taxonomy, f"/approve {tag}", user=MAINTAINER_LOGIN, serial=3)
     assert [r.kind for r in approved.replies] == ["add_done"]
     pr = pull(github, "bot/arxiv-2405.13786")
     assert "Requested by @someone in https://github.com/Codertocat/Hello-World/issues/1#issuecomment-492700400" in pr.body
@@ -337,10 +341,13 @@ def test_anyone_elses_add_is_previewed_and_a_maintainers_approve_opens_the_pr(
     assert render_entry(item.entry) == line  # exactly the previewed line
     final = status(github)  # the same comment, edited
     assert "Waiting for a maintainer" not in final and f"[#{pr.number}]" in final
-    assert markers.find(final, MARKER_KIND) == {"pending": [], "pulls": [
+    stored = markers.find(final, MARKER_KIND)
+    assert stored is not None and stored["pending"] == [] and stored["pulls"] == [
         {"number": pr.number, "url": f"{github.url}/Codertocat/Hello-World/pull/{pr.number}", "action": "add",
-         "arxiv_id": "2405.13786"}]}
-    again = handle(github, arxiv, taxonomy, "/approve", user=MAINTAINER_LOGIN, serial=3)
+         "arxiv_id": "2405.13786"}]
+    assert final.index("only a maintainer can approve") < final.index("name the revision") < final.index(
+        f"opened [#{pr.number}]")  # every answer stays, oldest first
+    again = handle(github, arxiv, taxonomy, f"/approve {tag}", user=MAINTAINER_LOGIN, serial=4)
     assert [r.kind for r in again.replies] == ["nothing_pending"]
 
 
@@ -389,10 +396,10 @@ def test_the_issue_form_is_an_add_by_its_author(github: FakeGitHub, arxiv: Arxiv
         ("pending", "`/add https://arxiv.org/abs/2302.03287v3 Efficient Reasoning`")]
     assert ("issue", 1, "eyes", BOT_LOGIN) in github.reactions
     assert "@someone, about [this issue](https://github.com/Codertocat/Hello-World/issues/1)" in status(github)
-    # editing the issue runs it again: same comment, same content
+    # an edit that leaves the request alone answers nothing again: same comment, same content
     first = status(github)
     edited = handle(github, arxiv, taxonomy, FORM_BODY, user=OUTSIDER, name="issues.edited")
-    assert edited.body == first and status(github) == first
+    assert edited.ignored == "no unanswered command on the issue" and status(github) == first
 
 
 def test_a_maintainers_form_opens_the_pr_with_the_code_link(github: FakeGitHub, arxiv: ArxivAPI,
@@ -442,7 +449,9 @@ def test_comments_by_bots_are_ignored(github: FakeGitHub, arxiv: ArxivAPI, taxon
 
 def test_comments_without_commands_cost_nothing(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
     outcome = handle(github, arxiv, taxonomy, "Great paper! Maybe someone should\n> /add 2405.13786 kv-cache")
-    assert outcome.ignored == "no command in the text" and github.counts == {}
+    assert outcome.ignored == "no unanswered command on the issue"
+    assert github.writes() == 0 and github.reactions == [] and arxiv.asked == []
+    assert github.counts == {"POST /graphql": 1, "GET /repos/{owner}/{repo}/issues/{issue_number}/comments": 1}
 
 
 def test_arxiv_answering_503_then_200(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
@@ -468,10 +477,8 @@ def test_reissuing_a_command_updates_the_same_pr_and_the_same_comment(github: Fa
     number = pull(github, "bot/arxiv-2405.13786").number
     github.reset_counts()
     redelivered = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache")  # the same event again
-    assert [r.data["result"] for r in redelivered.replies] == ["unchanged"]
-    assert github.writes() == 2  # the (idempotent) reaction and the status saying so: no branch, no PR write
-    assert github.counts["PATCH /repos/{owner}/{repo}/issues/comments/{comment_id}"] == 1
-    assert redelivered.body.replace("already adds", "opened") != first.body  # says nothing changed
+    assert redelivered.ignored == "no unanswered command on the issue"  # it was answered once
+    assert github.writes() == 0 and status(github) == first.body
     again = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", serial=1)  # credits the new comment
     assert [r.data["result"] for r in again.replies] == ["updated"]
     assert "#issuecomment-492700401" in pull(github, "bot/arxiv-2405.13786").body
@@ -496,13 +503,16 @@ def test_a_hostile_comment_is_only_data(github: FakeGitHub, arxiv: ArxivAPI, tax
         "/remove 2404.14469 @maintainer",
     ])
     outcome = handle(github, arxiv, taxonomy, text, user=OUTSIDER)
-    assert [r.kind for r in outcome.replies] == ["unknown_section", "bad_code", "bad_code", "malformed",
-                                                 "unknown_section", "not_allowed"]
+    # the <img> tag and the marker are HTML, not text: that /add names no section
+    assert [r.kind for r in outcome.replies] == ["unknown_section", "bad_code", "bad_code", "no_section",
+                                                 "not_allowed"]
     assert not canary.exists() and not github.pulls() and arxiv.asked == []
     body = status(github)
     outside_code = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", body)
-    assert "<img" in body and "<img" not in outside_code and "$(touch" not in outside_code
-    assert body.count("<!-- catalog-bot:") == 1 and markers.find(body, MARKER_KIND) == {"pending": [], "pulls": []}
+    assert "<img" not in outside_code and "$(touch" not in outside_code
+    assert body.count("<!-- catalog-bot:command-status") == 1
+    stored = markers.find(body, MARKER_KIND)
+    assert stored is not None and stored["pending"] == [] and stored["pulls"] == []
     assert "@everyone" not in body and "@maintainer" not in body  # only the requester is mentioned
     assert "@someone" in body
     assert "the code link `javascript:alert(1` is refused: it is not an http(s) link" in body
@@ -620,7 +630,8 @@ def test_stored_state_keeps_only_well_formed_records(taxonomy: Taxonomy) -> None
                       {"number": 5, "url": "https://github.com/o/r/pull/5", "action": "merge", "arxiv_id": "2405.13786"}]}
     state = state_from_data(data, taxonomy, SETTINGS.code_hosts)
     assert [p.arxiv_id for p in state.pending] == ["2405.13786"] and [p.number for p in state.pulls] == [3]
-    assert state_from_data(None, taxonomy, SETTINGS.code_hosts).to_data() == {"pending": [], "pulls": []}
+    assert state_from_data(None, taxonomy, SETTINGS.code_hosts).to_data() == {
+        "pending": [], "pulls": [], "answered": {}, "before": 0}
     assert state_from_data({"pending": 5, "pulls": {"a": 1}}, taxonomy, SETTINGS.code_hosts) == state_from_data(
         {}, taxonomy, SETTINGS.code_hosts)
 
@@ -655,3 +666,46 @@ def test_a_missing_catalog_is_reported_not_guessed(arxiv: ArxivAPI, taxonomy: Ta
         assert outcome.exit_code == 1 and not fake.pulls() and arxiv.asked == []
         assert "catalog.md is missing or empty on the default branch" in status(fake)
         assert not fake.violations
+
+
+# -- what the status comment remembers -------------------------------------------------------------------------
+
+
+def test_a_status_comment_from_before_answers_were_recorded_runs_nothing_old_again(
+        github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    post_comment(github, 492700300, "/remove 2404.14469", MAINTAINER_LOGIN)  # answered by the old bot
+    old_status = markers.make(MARKER_KIND, {"pending": [], "pulls": []}) + "\n@maintainer, about your comment: ..."
+    github.add_comment(1, old_status, user=BOT_LOGIN)
+    post_comment(github, 492700500, "/add 2405.13786 kv-cache", MAINTAINER_LOGIN)  # a later comment, run queued
+    outcome = handle(github, arxiv, taxonomy, "/move 2210.17323 pruning")
+    assert [r.kind for r in outcome.replies] == ["move_done", "add_done"]
+    assert [p.head for p in github.pulls()] == ["bot/move-2210.17323", "bot/arxiv-2405.13786"]
+    stored = markers.find(status(github), MARKER_KIND)
+    assert stored is not None and stored["before"] == 492700300
+    assert sorted(stored["answered"]) == ["c492700400", "c492700500", "issue"]
+
+
+def test_revision_tags_change_with_the_request_only(taxonomy: Taxonomy) -> None:
+    from bot.jobs.commands import IssueState, Pending
+
+    line = "- [T](https://arxiv.org/abs/2405.13786) - A · arXiv 2405.13786 · May 2024"
+    request = Pending("2405.13786", "kv-cache", None, "", "someone", "https://github.com/o/r/issues/1", line)
+    first = IssueState().with_pending(request)
+    [tag] = [p.tag for p in first.pending]
+    assert re.fullmatch(r"[0-9a-f]{8}", tag)
+    assert [p.tag for p in first.with_pending(request).pending] == [tag]  # the same request, the same tag
+    moved = first.with_pending(Pending(**{**vars(request), "section": "decoding"}))
+    assert [p.tag for p in moved.pending] != [tag] and len(moved.pending) == 1
+    assert moved.without_tag(tag) == moved and moved.without_tag(moved.pending[0].tag).pending == ()
+
+
+def test_answer_records_are_folded_into_a_watermark_when_they_grow(taxonomy: Taxonomy) -> None:
+    from bot.jobs.commands import IssueState
+
+    state = IssueState()
+    for n in range(1, 9):
+        state = state.with_answered(f"c{n}", ["0" * 12])
+    state = state.with_answered("issue", ["1" * 12]).compacted()
+    assert state.before == 4 and sorted(state.answered) == ["c5", "c6", "c7", "c8", "issue"]
+    assert state.is_answered("c2", "f" * 12) and not state.is_answered("c9", "0" * 12)
+    assert state.is_answered("issue", "1" * 12) and not state.is_answered("issue", "0" * 12)

@@ -16,7 +16,7 @@ def only(text: str) -> Command:
     ("/add https://arxiv.org/abs/2405.00732v1.", ("2405.00732",)),
     ("/add https://arxiv.org/pdf/2405.00732.pdf, https://arxiv.org/html/2401.00001v3", ("2405.00732", "2401.00001")),
     ("**/add 2405.00732**", ("2405.00732",)),
-    ("`/add 2405.00732`", ("2405.00732",)),
+    ("- /add 2405.00732", ("2405.00732",)),
     ("/ADD arXiv:2405.00732!", ("2405.00732",)),
     ("/add 2405.00732 2405.00732v2", ("2405.00732",)),
     ("/add cs/0112017", ("cs/0112017",)),
@@ -46,6 +46,10 @@ def test_malformed_ids_are_reported_not_dropped() -> None:
 @pytest.mark.parametrize("text", [
     "> /add 2405.00732",
     "```\n/add 2405.00732\n```",
+    "`/add 2405.00732`",
+    "<!-- /add 2405.00732 -->",
+    "    /add 2405.00732",
+    "# /add 2405.00732",
     "please /add 2405.00732",
     "/addition 2405.00732",
     "/unknown 2405.00732",
@@ -67,3 +71,17 @@ def test_a_link_that_is_not_arxiv_is_the_code_link() -> None:
     assert only("/add https://arxiv.org/abs/2405.0073 kv-cache").malformed == ("https://arxiv.org/abs/2405.0073",)
     assert only("/add 2405.00732 code=https://gitlab.com/a/b https://github.com/o/r").malformed == (
         "https://github.com/o/r",)
+
+
+def test_commands_past_the_limit_keep_only_their_name() -> None:
+    text = "\n".join(f"/add 2405.0073{n} kv-cache" for n in range(5))
+    commands = parse_commands(text, limit=2)
+    assert [c.ids for c in commands] == [("2405.00730",), ("2405.00731",), (), (), ()]
+    assert [c.name for c in commands] == ["add"] * 5 and commands[4].text == "/add 2405.00734 kv-cache"
+
+
+def test_rendered_text_is_what_counts() -> None:
+    assert only("&#47;add 2405.00732").ids == ("2405.00732",)  # an entity renders as a slash
+    assert only("/add 2405.00732 <b>kv-cache</b>").section == "kv-cache"  # HTML is not text
+    assert only("text <!--\n/remove 2101.00001\n-->\n/help").name == "help"
+    assert parse_commands("`x\n/add 2405.00732`") == []  # a code span over two lines
