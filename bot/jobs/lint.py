@@ -29,7 +29,7 @@ from bot.errors import UnknownSectionError
 
 MIN_FUZZY_KEY = 12  # shorter titles are compared exactly only (as in Catalog.find_by_title)
 _ENTRY_HINT = ("expected one line `- [Title](url) - Authors · arXiv ID · Mon YYYY · [pdf](..) · "
-               "[code](..)` (config/templates/entry.md.j2)")
+               "[code](..)` (bot.core.entry.render_entry)")
 
 
 @dataclass(frozen=True)

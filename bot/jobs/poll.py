@@ -250,6 +250,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--catalog", help="the catalog path relative to the repository root")
 
 
+SAMPLE_FEED_DEFAULT = "tests/fixtures/arxiv/arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
+PACKAGED_SAMPLE_FEED = Path(__file__).resolve().parent.parent / "samples" / "arxiv-sample-feed.xml"
+
+
 def load_papers(args: argparse.Namespace, settings_data: dict[str, Any],
                 is_github: bool) -> tuple[list[Paper], str]:
     """The feed's papers, enriched (code links, venue), and where they came from."""
@@ -262,6 +266,8 @@ def load_papers(args: argparse.Namespace, settings_data: dict[str, Any],
         papers, source = feeds.read_papers(args.feed), str(args.feed)
     elif not is_github and not args.live:
         sample = args.repo / settings_data["sample_feed"]
+        if not sample.exists() and settings_data["sample_feed"] == SAMPLE_FEED_DEFAULT:
+            sample = PACKAGED_SAMPLE_FEED  # a repository made by `init` has no tests/fixtures
         if not sample.exists():
             raise BotError(f"the sample feed {sample} is missing: pass --feed FILE or --live")
         papers = feeds.read_papers(sample)
