@@ -20,8 +20,8 @@ from bot.jobs import import_lists as importer
 from bot.jobs import lint
 from bot.jobs.import_lists import Mapping, Source
 from bot.sources.lists import Fields, Unreadable, extract, read_items
+from tests.conftest import PROJECT
 
-ROOT = Path(__file__).resolve().parents[2]
 LISTS = Path(__file__).parents[1] / "fixtures" / "lists"
 ALL_LISTS = sorted(LISTS.iterdir())
 
@@ -51,7 +51,7 @@ def titled(name: str, title: str) -> Fields:
 
 @pytest.fixture(scope="module")
 def mapping(taxonomy: Taxonomy) -> Mapping:
-    return importer.load_mapping(taxonomy, ROOT / "config")
+    return importer.load_mapping(taxonomy, PROJECT / "config")
 
 
 @pytest.fixture(scope="module")
@@ -265,7 +265,7 @@ def test_import_is_deterministic_whatever_the_order_of_the_files(mapping: Mappin
 
 
 def test_mapping_errors_name_the_key_and_the_problem(tmp_path: Path, taxonomy: Taxonomy) -> None:
-    shutil.copy(ROOT / "config" / "taxonomy.yml", tmp_path / "taxonomy.yml")
+    shutil.copy(PROJECT / "config" / "taxonomy.yml", tmp_path / "taxonomy.yml")
     (tmp_path / "import-mapping.yml").write_text("rules:\n  - {path: 'x', to: no-such-section}\n")
     with pytest.raises(ConfigError, match=r"rules\[0\]\.to: 'no-such-section' is neither a route"):
         importer.load_mapping(taxonomy, tmp_path)
