@@ -241,12 +241,54 @@ def _stray_link_lines(catalog: Catalog, contents: set[int]) -> list[Problem]:
 # -- the job ------------------------------------------------------------------------------------
 
 
+EMPTY = ("the catalog is empty: create it with `python -m bot init --from LIST` (a new list) or "
+         "`python -m bot import LIST... --output FILE`")
+
+
 def check(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
-    """Every problem in the catalog, by line."""
+    """Every problem in the catalog, by line; one root cause gives one problem (an empty file,
+    a misspelled section heading)."""
+    if not any(line.strip() for line in catalog.lines):
+        return [Problem(1, EMPTY)]
     problems = [*heading_problems(catalog, taxonomy),
                 *(Problem(line, message) for line, message in contents_problems(catalog)),
                 *entry_problems(catalog, taxonomy), *duplicate_problems(catalog)]
+    problems = _fold_misspelled_sections(catalog, taxonomy, problems)
     return sorted(set(problems), key=lambda p: (p.line, p.message))
+
+
+_CAUSED_BY_HEADING = ("entry outside the taxonomy's sections", "heading '", "unknown heading '")
+
+
+def _fold_misspelled_sections(catalog: Catalog, taxonomy: Taxonomy,
+                              problems: list[Problem]) -> list[Problem]:
+    """A ``##`` heading that is not the taxonomy's but close to a missing section's title is a
+    misspelling: one problem that names the section, instead of one per entry under it, per
+    subsection heading and for the 'missing' section."""
+    present = {h.title.lower() for h in catalog.headings if h.level == 2}
+    missing = [s for s in taxonomy.sections if s.title.lower() not in present]
+    sections = [h for h in catalog.headings if h.level <= 2]
+    for heading in catalog.headings:
+        if heading.level != 2 or heading.title == taxonomy.contents_heading or heading.section or not missing:
+            continue
+        match = process.extractOne(heading.title, [s.title for s in missing], scorer=fuzz.WRatio,
+                                   score_cutoff=75)
+        if match is None:
+            continue
+        section = missing[match[2]]
+        missing.remove(section)
+        end = next((h.line for h in sections if h.line > heading.line), len(catalog.lines))
+        titles = [section.title] + [c.title for c in taxonomy.children(section.id)]
+        caused = {f"missing heading '{'#' * (2 if i == 0 else 3)} {t}'" for i, t in enumerate(titles)}
+        entries = sum(1 for i in catalog.items if heading.line < i.start < end and "](" in i.text)
+        problems = [p for p in problems
+                    if not (heading.line < p.line <= end and p.message.startswith(_CAUSED_BY_HEADING))
+                    and not any(p.message.startswith(c) for c in caused)]
+        problems.append(Problem(heading.line + 1, (
+            f"unknown heading '## {heading.title}': did you mean '## {section.title}' (taxonomy "
+            f"{section.id})? Rename it; the {entries} entr{'y' if entries == 1 else 'ies'} under it "
+            "count as outside the taxonomy until then")))
+    return problems
 
 
 def run(path: Path, taxonomy: Taxonomy, out: TextIO) -> int:

@@ -262,6 +262,10 @@ def load_papers(args: argparse.Namespace, settings_data: dict[str, Any],
     import httpx
 
     from bot.sources import arxiv_rss as feeds
+    if args.categories and (args.feed or (not is_github and not args.live)):
+        read = args.feed or "the recorded sample feed"
+        print(f"warning: --categories is ignored: this run reads {read}, it fetches no feed "
+              "(add --live to fetch arXiv with these categories)", file=sys.stderr)
     if args.feed:
         papers, source = feeds.read_papers(args.feed), str(args.feed)
     elif not is_github and not args.live:

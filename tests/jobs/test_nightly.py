@@ -353,9 +353,9 @@ def test_requests_for_250_repositories(fake, web, taxonomy, capsys):
     assert second.pr_action == "unchanged" and fake.writes() == 0
     assert counts_second == {"POST /graphql": 1 + lookups, "GET /repos/{owner}/{repo}/issues": 1}
     assert first.night.http_requests == 0  # repository links are never scraped
-    with capsys.disabled():
-        print(f"\nnightly, {count} repositories: first night {sum(counts_first.values())} requests "
-              f"{counts_first}; second night {sum(counts_second.values())} requests {counts_second}")
+    # figures for the report: shown with `pytest -rP`, not between the dots
+    print(f"\nnightly, {count} repositories: first night {sum(counts_first.values())} requests "
+          f"{counts_first}; second night {sum(counts_second.values())} requests {counts_second}")
 
 
 def test_a_night_where_most_links_fail_at_once_is_inconclusive(fake, web, taxonomy):
