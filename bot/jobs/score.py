@@ -109,8 +109,9 @@ def _progress(message: str) -> None:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", type=Path, required=True,
-                        help="an arXiv RSS/Atom file, or a JSONL file of papers (.gz or not)")
+    parser.add_argument("--input", type=Path, default=None,
+                        help="an arXiv RSS/Atom file, or a JSONL file of papers (.gz or not); "
+                             "default: the recorded sample day of arXiv shipped with the bot")
     parser.add_argument("--output", type=Path, required=True,
                         help="where to write one JSON object per paper ('-' for stdout)")
     parser.add_argument("--catalog", type=Path, default=Path("catalog.md"),
@@ -124,6 +125,10 @@ def main(args: argparse.Namespace) -> int:
     taxonomy = taxonomy_module.load()
     keywords = config.load("keywords")
     catalog = read_catalog(args.catalog, taxonomy)
+    if args.input is None:
+        from bot.jobs.poll import PACKAGED_SAMPLE_FEED
+
+        args.input = PACKAGED_SAMPLE_FEED
     _progress(f"reading {args.input}")
     papers = feeds.read_papers(args.input)
     if not papers:
