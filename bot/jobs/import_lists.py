@@ -791,6 +791,35 @@ def read_sources(paths: Sequence[Path]) -> list[Source]:
     return sources
 
 
+def _apply_suggestions(args: argparse.Namespace, sources: list[Source], mapping: Mapping,
+                       result: ImportResult, taxonomy: Taxonomy,
+                       out: TextIO) -> tuple[Mapping, ImportResult]:
+    """--suggest-mapping: write proposals for the unmapped headings, rerun with the confident ones."""
+    from bot.core.catalog import write_text_atomic
+    from bot.jobs import import_suggest
+
+    unmapped = {(r.name, heading) for r in result.reports for heading in r.unmapped
+                if not heading.endswith(")")}  # "(no heading)", "(papers in a resources section)"
+    titles = import_suggest.unmapped_headings(sources, unmapped)
+    catalog = import_suggest.catalog_for_routing(
+        [args.output, Path(config.load("poll")["catalog"])], result.text(taxonomy), taxonomy)
+    suggestions = import_suggest.suggest(titles, taxonomy, catalog, config.load("keywords"))
+    path = args.suggestions or config.config_dir() / "import-mapping.suggested.yml"
+    write_text_atomic(path, import_suggest.render(suggestions, args.confident))
+    applied = [s for s in suggestions if s.confidence >= args.confident]
+    print(f"suggested a section for {len(suggestions)} of {len(unmapped)} unmapped heading(s) in "
+          f"{path}; applied {len(applied)} at confidence >= {args.confident}", file=out)
+    for s in suggestions:
+        mark = "applied" if s in applied else "review"
+        print(f"  [{mark}] {s.file}: {s.heading} -> {s.target} ({s.confidence:.2f}, {s.method}, "
+              f"{s.entries} entries)", file=out)
+    if not applied:
+        return mapping, result
+    rules = tuple(Rule(s.target, (s.file,), re.compile(s.rule()["path"], re.IGNORECASE)) for s in applied)
+    mapping = replace(mapping, rules=mapping.rules + rules)
+    return mapping, run(sources, mapping)
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE",
                         help="curated lists to import (markdown or rendered text)")
@@ -801,13 +830,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replace", action="store_true",
                         help="rebuild an existing catalog even if that removes papers the lists "
                              "do not give")
+    parser.add_argument("--suggest-mapping", action="store_true",
+                        help="propose a section for every unmapped source heading (by its name, or "
+                             "where the router sends its entries), write the proposals for review "
+                             "and apply the confident ones to this run")
+    parser.add_argument("--suggestions", type=Path, default=None, metavar="FILE",
+                        help="where --suggest-mapping writes its proposals "
+                             "(default: import-mapping.suggested.yml in the config folder)")
+    parser.add_argument("--confident", type=float, default=0.8, metavar="C",
+                        help="--suggest-mapping applies proposals at or above this confidence "
+                             "(0..1, default 0.8; 1.01 applies none)")
 
 
 def main(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     taxonomy = taxonomy_module.load()
     mapping = load_mapping(taxonomy)
-    result = run(read_sources(args.files), mapping)
+    sources = read_sources(args.files)
+    result = run(sources, mapping)
+    if getattr(args, "suggest_mapping", False):
+        mapping, result = _apply_suggestions(args, sources, mapping, result, taxonomy, out)
     empty = [r.label for r in result.reports if r.entries == 0]
     if empty:
         raise SourceError(f"{', '.join(empty)}: 0 entries read: no list found (bullets or table rows "
