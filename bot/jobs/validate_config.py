@@ -17,9 +17,8 @@ import yaml
 
 from bot import config
 from bot.core import taxonomy as taxonomy_module
+from bot.core.issue_form import FORM_PATH as FORM
 from bot.errors import BotError, ConfigError
-
-FORM = Path(".github") / "ISSUE_TEMPLATE" / "add-paper.yml"
 
 
 def _closest(name: str, choices: list[str]) -> str:
@@ -73,7 +72,7 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
         problems += mapping_problems(taxonomy, directory)
     form = repo / FORM
     if form.exists():
-        from bot.jobs.init import form_options
+        from bot.core.issue_form import form_options
 
         options = form_options(form.read_text(encoding="utf-8"))
         titles = [s.title for s in taxonomy.sections]
