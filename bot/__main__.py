@@ -41,7 +41,22 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lint": ("bot.jobs.lint", "check catalog.md: duplicates, misplaced entries, malformed lines, stale TOC"),
     "validate-config": ("bot.jobs.validate_config", "validate every config/*.yml file"),
     "doctor": ("bot.jobs.doctor", "check the GitHub token's permissions and repository settings"),
+    "init": ("bot.jobs.init", "adopt the bot on an existing awesome list: scaffold config/ and import it"),
 }
+
+# Jobs that check the whole config (validate-config's checks) before they start; the ones that
+# score papers also need the keyword rules.
+PREFLIGHT = {"poll": True, "score": True, "handle-event": True, "refresh": False, "import": False,
+             "stats": False, "lint": False, "nightly": False}
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("catalog-bot")
+    except PackageNotFoundError:
+        return "(not installed)"
 
 
 log = logging.getLogger("bot")
@@ -85,6 +100,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         prog="python -m bot", description="catalog-bot: keeps catalog.md, a curated list of "
         "efficient-LLM research, alive.")
     _logging_flags(parser, False)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="<job>", required=True)
     for name, (module_name, help_text) in COMMANDS.items():
         job = sub.add_parser(name, help=help_text, description=help_text)
@@ -119,6 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _run(module: ModuleType, args: argparse.Namespace) -> int:
     try:
+        if args.command in PREFLIGHT:
+            from bot.jobs.validate_config import preflight
+
+            preflight(keywords_required=PREFLIGHT[args.command])
         code: int = module.main(args)
         return code
     except BotError as exc:

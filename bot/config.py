@@ -96,7 +96,7 @@ def validate(name: str, data: Any, source: str) -> dict[str, Any]:
     errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data),
                     key=lambda e: list(map(str, e.absolute_path)))
     if errors:
-        details = "; ".join(_describe(e) for e in errors[:5])
+        details = "; ".join(_describe(e) for e in errors)
         raise ConfigError(f"{source}: {details} Fix the file and run `python -m bot validate-config`.")
     for key in _unknown_keys(schema, data, ""):
         log.warning("%s: unknown key %r is ignored (typo?)", source, key)

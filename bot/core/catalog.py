@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -486,16 +487,34 @@ def write_catalog(
         raise CatalogError(
             f"refusing to write {path}: the edit would drop {sum(lost.values())} entry(ies) without "
             f"an arXiv id (e.g. {sorted(lost)[0]!r}); the file is unchanged")
+    write_text_atomic(path, new_text)
+    return new
+
+
+def file_mode(path: Path) -> int:
+    """The mode a rewrite of ``path`` keeps: its own, or the umask's default for a new file."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file and a rename, keeping the file's mode (mkstemp's files
+    are 600: a rewrite must not turn a 644 catalog into 600)."""
+    mode = file_mode(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(new_text)
+            handle.write(text)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
-    return new
 
 
 def _unidentified(catalog: Catalog) -> Counter[str]:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from bot.core import arxiv_ids, templates
+from bot.core import arxiv_ids
 from bot.core.markdown import escape_markdown, unescape_markdown
 from bot.core.text import clean_inline, clean_title
 
@@ -139,11 +139,12 @@ def render_entry(entry: Entry) -> str:
             lead += " et al."
     else:
         lead = escape_markdown(entry.description)
-    line = templates.render(
-        "entry.md.j2", title=escape_markdown(entry.title), url=entry.url, lead=lead,
-        parts=_parts(entry),
-    )
-    return line.strip("\n")
+    # The one canonical shape that parse_entry reads back (not a template: an edit of the shape
+    # must change the parser with it):  - [Title](url) - lead · part · part ...
+    line = f"- [{escape_markdown(entry.title)}]({entry.url})"
+    if lead:
+        line += f" - {lead}"
+    return line + "".join(SEPARATOR + part for part in _parts(entry))
 
 
 _LINE_RE = re.compile(

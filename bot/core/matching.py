@@ -93,11 +93,14 @@ def same_name_title(a: str, b: str) -> bool:
     return fuzz.token_set_ratio(a, b) >= SAME_NAME_TITLE_SCORE and same_numbers(a, b)
 
 
-def closest_sections(name: str, sections: Iterable[Section], limit: int = 3) -> list[Section]:
-    """The sections nearest to ``name`` by id or heading (any case), best first, each once."""
+def closest_sections(name: str, sections: Iterable[Section], limit: int = 3,
+                     cutoff: float | None = None) -> list[Section]:
+    """The sections nearest to ``name`` by id or heading (any case), best first, each once; with
+    ``cutoff`` (0-100), only those at least that similar."""
     candidates = list(sections)
     names = {**{s.id: s for s in candidates}, **{s.title.lower(): s for s in candidates}}
     found: dict[str, Section] = {}
-    for choice, _score, _ in process.extract(name.strip().lower(), list(names), limit=2 * limit):
+    for choice, _score, _ in process.extract(name.strip().lower(), list(names), limit=2 * limit,
+                                             score_cutoff=cutoff):
         found.setdefault(names[choice].id, names[choice])
     return list(found.values())[:limit]

@@ -87,7 +87,8 @@ def load(directory: Path | None = None) -> Taxonomy:
     ids = [s.id for s in sections] + [s.id for s in subsections]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        raise ConfigError(f"config/taxonomy.yml: section ids must be unique; repeated: "
+        where = (directory or config.config_dir()) / "taxonomy.yml"
+        raise ConfigError(f"{where}: section ids must be unique; repeated: "
                           f"{', '.join(duplicates)}")
     return Taxonomy(data["title"], data["intro"].strip(), data["contents_heading"],
                     tuple(sections), tuple(subsections))

@@ -1,4 +1,10 @@
-"""Every text a user reads is rendered here from a jinja2 template in ``config/templates``."""
+"""Every text a user reads is rendered here from a jinja2 template.
+
+The templates ship with the package (``bot/templates``, package data, so an installed wheel works
+outside the checkout). A repository overrides one by putting a file of the same name in
+``config/templates/`` (its config folder's ``templates``): that copy wins. The catalog's entry line
+is not a template: it is rendered in code next to ``parse_entry`` (``bot.core.entry``).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +17,8 @@ import jinja2
 from bot.config import config_dir
 from bot.core import markdown
 
+PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+
 
 def escape_text(value: object, limit: int | None = None) -> str:
     """The ``text`` filter: untrusted text shown in markdown as typed (``bot.core.markdown.inline``):
@@ -21,7 +29,8 @@ def escape_text(value: object, limit: int | None = None) -> str:
 @lru_cache(maxsize=8)
 def _environment(directory: str) -> jinja2.Environment:
     environment = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(directory),
+        # the repository's own copies first, then the package's
+        loader=jinja2.FileSystemLoader([directory, str(PACKAGE_TEMPLATES)]),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -35,6 +44,7 @@ def _environment(directory: str) -> jinja2.Environment:
 
 
 def render(name: str, *, directory: Path | None = None, **context: Any) -> str:
-    """Render ``config/templates/<name>`` with ``context``."""
+    """Render template ``name`` (``config/templates/<name>`` if the repository has it, else the
+    package's) with ``context``."""
     folder = directory or (config_dir() / "templates")
     return _environment(str(folder)).get_template(name).render(**context)

@@ -31,7 +31,7 @@ import httpx
 
 from bot import config
 from bot.core.templates import render
-from bot.errors import CatalogError
+from bot.errors import BotError, CatalogError
 from bot.forge.actions import build_services
 from bot.forge.workflow_log import workflow_command
 from bot.jobs.check_stars import GitHubRepoResolver
@@ -62,7 +62,31 @@ def configure(parser: argparse.ArgumentParser) -> None:
                              "the arXiv API and GitHub's GraphQL API")
 
 
+def _check_options(args: argparse.Namespace) -> None:
+    for flag, value in (("--concurrency", args.concurrency), ("--per-host", args.per_host)):
+        if value is not None and value < 1:
+            raise BotError(f"{flag} {value}: needs at least 1 request in flight (e.g. {flag} 8)")
+    if args.timeout is not None and not args.timeout > 0:
+        raise BotError(f"--timeout {args.timeout:g}: needs a number of seconds above 0 (e.g. --timeout 20)")
+    if args.file.is_dir():
+        raise BotError(f"{args.file} is a directory: pass the markdown file to check, "
+                       "e.g. `python -m bot check-links catalog.md`")
+
+
+# Nearly every link failing without any answer (connection refused, DNS, timeouts) is how an
+# offline machine fails, not how the web does: say so rather than report every link dead.
+OFFLINE_SHARE = 0.9
+OFFLINE_MIN_LINKS = 5
+
+
+def looks_offline(results: dict[str, LinkResult]) -> bool:
+    checked = [r for r in results.values() if r.source == "http"]
+    silent = [r for r in checked if r.verdict is not Verdict.ALIVE and r.status is None]
+    return len(checked) >= OFFLINE_MIN_LINKS and len(silent) >= OFFLINE_SHARE * len(checked)
+
+
 def main(args: argparse.Namespace) -> int:
+    _check_options(args)
     settings = from_config(config.load("links")).with_overrides(args.concurrency, args.timeout, args.per_host)
     options = Options(as_json=args.json, fail_on_dead=args.fail_on_dead, progress=sys.stderr.isatty())
     resolvers = () if args.no_resolvers else default_resolvers(os.environ)
@@ -105,6 +129,12 @@ async def run(path: Path, settings: CheckSettings, client: httpx.AsyncClient,
                                       progress.update if progress else None)
     if progress:
         progress.finish()
+    if looks_offline(results):
+        silent = sum(1 for r in results.values() if r.source == "http" and r.status is None
+                     and r.verdict is not Verdict.ALIVE)
+        raise BotError(f"{silent} of {len(results)} links got no answer at all (connection errors or "
+                       "timeouts): the network is probably down, so no link is reported dead. "
+                       "Check the connection (or a proxy) and run again")
     if options.as_json:
         for link in links:
             out.write(json.dumps(results[link.url].to_json(link.lines)) + "\n")

@@ -6,18 +6,24 @@ object; installation tokens such as the workflow's GITHUB_TOKEN: granted by the 
 ``permissions:`` block, which the API does not echo back), the repository setting "Allow GitHub
 Actions to create and approve pull requests", the labels, reviewers and assignees from
 ``config/github.yml``, and explains that PRs opened with the default GITHUB_TOKEN do not start
-other workflows, and the fix. Every line comes from ``config/templates/doctor.txt.j2``.
+other workflows, and the fix. Every line comes from the ``doctor.txt.j2`` template. Before
+asking GitHub, it lists every missing piece it can see locally at once (token, repository,
+config, catalog, workflows).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal, Protocol
 
+from bot import config
 from bot.core import templates
+from bot.errors import BotError
 from bot.forge.actions import build_services
 from bot.forge.github import AccessReport, GitHubSettings
 
@@ -96,10 +102,51 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
 
 
+def local_problems(env: Mapping[str, str], repository: str | None, root: Path) -> list[str]:
+    """Every missing piece that can be seen without GitHub, all at once: the environment,
+    the config (validate-config's checks), the catalog and the workflows."""
+    from bot.jobs.validate_config import check_all
+
+    problems = []
+    if not env.get("GITHUB_TOKEN"):
+        problems.append("no GitHub token: set GITHUB_TOKEN (`export GITHUB_TOKEN=...`; in Actions: "
+                        "the secret CATALOG_BOT_TOKEN or github.token); see docs/adopt.md")
+    if not (repository or env.get("GITHUB_REPOSITORY")):
+        problems.append("GITHUB_REPOSITORY is not set: export GITHUB_REPOSITORY=owner/name or pass "
+                        "--repository owner/name")
+    directory = config.config_dir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        problems += check_all(directory)
+        try:
+            catalog = config.load("poll", directory)["catalog"]
+        except BotError:
+            catalog = "catalog.md"
+    if not (root / catalog).exists():
+        problems.append(f"{root / catalog} does not exist: create it with `python -m bot init "
+                        "--from LIST` (docs/adopt.md)")
+    workflows = root / ".github" / "workflows"
+    uses_bot = [p for p in sorted(workflows.glob("*.y*ml"))
+                if "python -m bot" in (text := p.read_text(encoding="utf-8")) or "catalog-bot" in text]
+    if not uses_bot:
+        problems.append(f"no workflow in {workflows} runs the bot: add the short workflows of "
+                        "docs/adopt.md (poll, refresh, commands, nightly)")
+    return problems
+
+
 def main(args: argparse.Namespace) -> int:
+    problems = local_problems(os.environ, args.repository, Path.cwd())
+    if not os.environ.get("GITHUB_TOKEN") or not (args.repository or os.environ.get("GITHUB_REPOSITORY")):
+        # GitHub cannot be asked without them: every missing piece, in one message
+        raise BotError(f"{len(problems)} missing piece(s):\n" + "\n".join(f"  {p}" for p in problems))
+    if problems:
+        print(f"catalog-bot doctor: {len(problems)} missing piece(s):")
+        for problem in problems:
+            print(f"[FAIL] {problem}")
+        print()
     services = build_services(os.environ, repository=args.repository, api_url=args.api_url)
     settings = services.github_settings
     forge = services.github()
     checks, text = run(forge, settings)
     print(text)
-    return 1 if any(check.status == "fail" for check in checks) else 0
+    return 1 if problems or any(check.status == "fail" for check in checks) else 0

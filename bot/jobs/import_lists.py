@@ -156,50 +156,73 @@ def _placement(taxonomy: Taxonomy, target: str) -> Placement:
     return section, subsection or None
 
 
-def _regex(value: str | None, where: str) -> re.Pattern[str] | None:
+def _regex(value: str | None, where: str, path: str = f"config/{MAPPING}.yml") -> re.Pattern[str] | None:
     if value is None:
         return None
     try:
         return re.compile(value, re.IGNORECASE)
     except re.error as exc:
-        raise ConfigError(f"config/{MAPPING}.yml: {where}: {value!r} is not a valid regular "
+        raise ConfigError(f"{path}: {where}: {value!r} is not a valid regular "
                           f"expression ({exc}); fix it and run `python -m bot validate-config`") from exc
 
 
 def load_mapping(taxonomy: Taxonomy, directory: Path | None = None) -> ImportMapping:
-    """Read and check ``config/import-mapping.yml``: patterns compile, targets exist."""
+    """Read and check ``config/import-mapping.yml``: patterns compile, targets exist (the first
+    problem raises; ``mapping_problems`` lists them all)."""
+    problems = mapping_problems(taxonomy, directory)
+    if problems:
+        raise ConfigError(problems[0])
+    return _build_mapping(taxonomy, directory)
+
+
+def _build_mapping(taxonomy: Taxonomy, directory: Path | None) -> ImportMapping:
     data = config.load(MAPPING, directory)
-    rules = tuple(Rule(r["to"], tuple(r.get("files", ["*"])), _regex(r.get("path"), f"rules[{i}].path"),
+    where = str((directory or config.config_dir()) / f"{MAPPING}.yml")
+    rules = tuple(Rule(r["to"], tuple(r.get("files", ["*"])),
+                       _regex(r.get("path"), f"rules[{i}].path", where),
                        float(r.get("weight", 1))) for i, r in enumerate(data["rules"]))
     exclude = tuple(Exclusion(e["reason"], tuple(e.get("files", ["*"])),
-                              _regex(e.get("path"), f"exclude[{i}].path"),
-                              _regex(e.get("title"), f"exclude[{i}].title"),
-                              _regex(e.get("link"), f"exclude[{i}].link"))
+                              _regex(e.get("path"), f"exclude[{i}].path", where),
+                              _regex(e.get("title"), f"exclude[{i}].title", where),
+                              _regex(e.get("link"), f"exclude[{i}].link", where))
                     for i, e in enumerate(data["exclude"]))
     routes = {name: Route(r["default"], tuple(
-        RouteRule(rr["to"], _regex(rr.get("title"), f"routes.{name}.rules[{j}].title"),
-                  _regex(rr.get("text"), f"routes.{name}.rules[{j}].text"))
+        RouteRule(rr["to"], _regex(rr.get("title"), f"routes.{name}.rules[{j}].title", where),
+                  _regex(rr.get("text"), f"routes.{name}.rules[{j}].text", where))
         for j, rr in enumerate(r.get("rules", []))), float(r.get("guess_weight", 1)))
         for name, r in data["routes"].items()}
-    mapping = ImportMapping(taxonomy, rules, exclude, routes, float(data["title_match"]))
-    _check_targets(mapping)
-    return mapping
+    return ImportMapping(taxonomy, rules, exclude, routes, float(data["title_match"]))
 
 
-def _check_targets(mapping: ImportMapping) -> None:
-    targets = [(f"rules[{i}].to", r.to) for i, r in enumerate(mapping.rules)]
-    for name, route in mapping.routes.items():
-        targets.append((f"routes.{name}.default", route.default))
-        targets += [(f"routes.{name}.rules[{j}].to", r.to) for j, r in enumerate(route.rules)]
-    for where, target in targets:
-        if target in mapping.routes:
+def mapping_problems(taxonomy: Taxonomy, directory: Path | None = None) -> list[str]:
+    """Every problem of the mapping file: invalid patterns, targets outside the taxonomy."""
+    where = str((directory or config.config_dir()) / f"{MAPPING}.yml")
+    data = config.load(MAPPING, directory)
+    problems = []
+    patterns = [(f"rules[{i}].path", r.get("path")) for i, r in enumerate(data["rules"])]
+    for i, e in enumerate(data["exclude"]):
+        patterns += [(f"exclude[{i}].{key}", e.get(key)) for key in ("path", "title", "link")]
+    for name, route in data["routes"].items():
+        for j, rr in enumerate(route.get("rules", [])):
+            patterns += [(f"routes.{name}.rules[{j}].{key}", rr.get(key)) for key in ("title", "text")]
+    for key, value in patterns:
+        try:
+            _regex(value, key, where)
+        except ConfigError as exc:
+            problems.append(str(exc))
+    targets = [(f"rules[{i}].to", r["to"]) for i, r in enumerate(data["rules"])]
+    for name, route in data["routes"].items():
+        targets.append((f"routes.{name}.default", route["default"]))
+        targets += [(f"routes.{name}.rules[{j}].to", r["to"]) for j, r in enumerate(route.get("rules", []))]
+    for key, target in targets:
+        if target in data["routes"]:
             continue
         try:
-            _placement(mapping.taxonomy, target)
+            _placement(taxonomy, target)
         except CatalogError as exc:
-            raise ConfigError(f"config/{MAPPING}.yml: {where}: {target!r} is neither a route nor a "
-                              f"taxonomy section ({exc}); fix it and run `python -m bot validate-config`"
-                              ) from exc
+            problems.append(f"{where}: {key}: {target!r} is neither a route nor a taxonomy section "
+                            f"({exc}); fix it and run `python -m bot validate-config`")
+    return problems
 
 
 # -- reading the sources into candidates -------------------------------------------------------
@@ -312,8 +335,16 @@ def _candidate(fields: Fields, item: SourceItem, rule: Rule | None, mapping: Imp
     placement, guess = mapping.place(rule.to, fields, item)
     kind = mapping.taxonomy.get(placement[0]).kind
     if fields.resource:
-        if placement[0] != "resources":  # tools are code; pages about them are resources
-            placement = ("tools" if github_repo(fields.url) else "resources", None)
+        resource_sections = [s.id for s in mapping.taxonomy.sections if s.kind == "resources"]
+        if {"tools", "resources"} <= set(resource_sections):
+            if placement[0] != "resources":  # tools are code; pages about them are resources
+                placement = ("tools" if github_repo(fields.url) else "resources", None)
+        elif kind != "resources":  # a link that is no paper, under a papers heading
+            if not resource_sections:
+                report.unmapped[f"{item.heading_path} (links that are not papers, and no "
+                                "resources section)"] += 1
+                return None
+            placement = (resource_sections[-1], None)
         report.resources += 1
     elif kind == "resources":
         report.unmapped[f"{item.heading_path} (papers in a resources section)"] += 1
@@ -749,6 +780,35 @@ def read_sources(paths: Sequence[Path]) -> list[Source]:
     return sources
 
 
+def _apply_suggestions(args: argparse.Namespace, sources: list[Source], mapping: ImportMapping,
+                       result: ImportResult, taxonomy: Taxonomy,
+                       out: TextIO) -> tuple[ImportMapping, ImportResult]:
+    """--suggest-mapping: write proposals for the unmapped headings, rerun with the confident ones."""
+    from bot.core.catalog import write_text_atomic
+    from bot.jobs import import_suggest
+
+    unmapped = {(r.name, heading) for r in result.reports for heading in r.unmapped
+                if not heading.endswith(")")}  # "(no heading)", "(papers in a resources section)"
+    titles = import_suggest.unmapped_headings(sources, unmapped)
+    catalog = import_suggest.catalog_for_routing(
+        [args.output, Path(config.load("poll")["catalog"])], result.text(taxonomy), taxonomy)
+    suggestions = import_suggest.suggest(titles, taxonomy, catalog, config.load("keywords"))
+    path = args.suggestions or config.config_dir() / "import-mapping.suggested.yml"
+    write_text_atomic(path, import_suggest.render(suggestions, args.confident))
+    applied = [s for s in suggestions if s.confidence >= args.confident]
+    print(f"suggested a section for {len(suggestions)} of {len(unmapped)} unmapped heading(s) in "
+          f"{path}; applied {len(applied)} at confidence >= {args.confident}", file=out)
+    for s in suggestions:
+        mark = "applied" if s in applied else "review"
+        print(f"  [{mark}] {s.file}: {s.heading} -> {s.target} ({s.confidence:.2f}, {s.method}, "
+              f"{s.entries} entries)", file=out)
+    if not applied:
+        return mapping, result
+    rules = tuple(Rule(s.target, (s.file,), re.compile(s.rule()["path"], re.IGNORECASE)) for s in applied)
+    mapping = replace(mapping, rules=mapping.rules + rules)
+    return mapping, run(sources, mapping)
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", type=Path, metavar="FILE",
                         help="curated lists to import (markdown or rendered text)")
@@ -759,13 +819,31 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replace", action="store_true",
                         help="rebuild an existing catalog even if that removes papers the lists "
                              "do not give")
+    parser.add_argument("--suggest-mapping", action="store_true",
+                        help="propose a section for every unmapped source heading (by its name, or "
+                             "where the router sends its entries), write the proposals for review "
+                             "and apply the confident ones to this run")
+    parser.add_argument("--suggestions", type=Path, default=None, metavar="FILE",
+                        help="where --suggest-mapping writes its proposals "
+                             "(default: import-mapping.suggested.yml in the config folder)")
+    parser.add_argument("--confident", type=float, default=0.8, metavar="C",
+                        help="--suggest-mapping applies proposals at or above this confidence "
+                             "(0..1, default 0.8; 1.01 applies none)")
 
 
 def main(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     taxonomy = taxonomy_module.load()
     mapping = load_mapping(taxonomy)
-    result = run(read_sources(args.files), mapping)
+    sources = read_sources(args.files)
+    result = run(sources, mapping)
+    if getattr(args, "suggest_mapping", False):
+        mapping, result = _apply_suggestions(args, sources, mapping, result, taxonomy, out)
+    empty = [r.label for r in result.reports if r.entries == 0]
+    if empty:
+        raise SourceError(f"{', '.join(empty)}: 0 entries read: no list found (bullets or table rows "
+                          "with a title and a link); nothing written. Pass the list's markdown "
+                          "(e.g. its README.md), not a rendered page or another file")
     changes = None if args.dry_run else write(result, taxonomy, args.output, args.replace)
     print(render_report(result, str(args.output), changes).rstrip("\n"), file=out)
     return 0

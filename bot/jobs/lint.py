@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from bot.core import arxiv_ids, templates
+from bot.core import arxiv_ids, matching, templates
 from bot.core import taxonomy as taxonomy_module
 from bot.core.catalog import Catalog, Heading, Item, contents_problems, own_id, read_catalog
 from bot.core.matching import near_identical_pairs, title_key
@@ -24,7 +24,7 @@ from bot.core.taxonomy import Taxonomy
 from bot.errors import UnknownSectionError
 
 _ENTRY_HINT = ("expected one line `- [Title](url) - Authors · arXiv ID · Mon YYYY · [pdf](..) · "
-               "[code](..)` (config/templates/entry.md.j2)")
+               "[code](..)` (bot.core.entry.render_entry)")
 
 
 @dataclass(frozen=True)
@@ -216,11 +216,19 @@ def _stray_link_lines(catalog: Catalog, contents: set[int]) -> list[Problem]:
 # -- the job ------------------------------------------------------------------------------------
 
 
+EMPTY = ("the catalog is empty: create it with `python -m bot init --from LIST` (a new list) or "
+         "`python -m bot import LIST... --output FILE`")
+
+
 def check(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
-    """Every problem in the catalog, by line."""
+    """Every problem in the catalog, by line; one root cause gives one problem (an empty file,
+    a misspelled section heading)."""
+    if not any(line.strip() for line in catalog.lines):
+        return [Problem(1, EMPTY)]
     problems = [*heading_problems(catalog, taxonomy),
                 *(Problem(line, message) for line, message in contents_problems(catalog)),
                 *entry_problems(catalog, taxonomy), *duplicate_problems(catalog)]
+    problems = _fold_misspelled_sections(catalog, taxonomy, problems)
     return sorted(set(problems), key=lambda p: (p.line, p.message))
 
 
@@ -249,6 +257,39 @@ def _line_id(line: str) -> str:
         return str(json.loads(line).get("arxiv_id", ""))
     except ValueError:
         return ""
+
+
+_CAUSED_BY_HEADING = ("entry outside the taxonomy's sections", "heading '", "unknown heading '")
+
+
+def _fold_misspelled_sections(catalog: Catalog, taxonomy: Taxonomy,
+                              problems: list[Problem]) -> list[Problem]:
+    """A ``##`` heading that is not the taxonomy's but close to a missing section's title is a
+    misspelling: one problem that names the section, instead of one per entry under it, per
+    subsection heading and for the 'missing' section."""
+    present = {h.title.lower() for h in catalog.headings if h.level == 2}
+    missing = [s for s in taxonomy.sections if s.title.lower() not in present]
+    sections = [h for h in catalog.headings if h.level <= 2]
+    for heading in catalog.headings:
+        if heading.level != 2 or heading.title == taxonomy.contents_heading or heading.section or not missing:
+            continue
+        closest = matching.closest_sections(heading.title, missing, 1, cutoff=75)
+        if not closest:
+            continue
+        section = closest[0]
+        missing.remove(section)
+        end = next((h.line for h in sections if h.line > heading.line), len(catalog.lines))
+        titles = [section.title] + [c.title for c in taxonomy.children(section.id)]
+        caused = {f"missing heading '{'#' * (2 if i == 0 else 3)} {t}'" for i, t in enumerate(titles)}
+        entries = sum(1 for i in catalog.items if heading.line < i.start < end and "](" in i.text)
+        problems = [p for p in problems
+                    if not (heading.line < p.line <= end and p.message.startswith(_CAUSED_BY_HEADING))
+                    and not any(p.message.startswith(c) for c in caused)]
+        problems.append(Problem(heading.line + 1, (
+            f"unknown heading '## {heading.title}': did you mean '## {section.title}' (taxonomy "
+            f"{section.id})? Rename it; the {entries} entr{'y' if entries == 1 else 'ies'} under it "
+            "count as outside the taxonomy until then")))
+    return problems
 
 
 def run(path: Path, taxonomy: Taxonomy, out: TextIO, store: Path | None = None) -> int:

@@ -260,16 +260,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
     # (default: one line per PR; the job summary has the table)
 
 
+SAMPLE_FEED_DEFAULT = "tests/fixtures/arxiv/arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
+PACKAGED_SAMPLE_FEED = Path(__file__).resolve().parent.parent / "samples" / "arxiv-sample-feed.xml"
+
+
 def load_papers(args: argparse.Namespace, settings_data: dict[str, Any], is_github: bool,
                 http_client: Callable[[], httpx.Client] | None = None) -> tuple[list[Paper], str]:
     """The feed's papers, enriched (code links, venue), and where they came from."""
     import dataclasses
 
     from bot.sources import arxiv_rss as feeds
+    if args.categories and (args.feed or (not is_github and not args.live)):
+        read = args.feed or "the recorded sample feed"
+        print(f"warning: --categories is ignored: this run reads {read}, it fetches no feed "
+              "(add --live to fetch arXiv with these categories)", file=sys.stderr)
     if args.feed:
         papers, source = feeds.read_papers(args.feed), str(args.feed)
     elif not is_github and not args.live:
         sample = args.repo / settings_data["sample_feed"]
+        if not sample.exists() and settings_data["sample_feed"] == SAMPLE_FEED_DEFAULT:
+            sample = PACKAGED_SAMPLE_FEED  # a repository made by `init` has no tests/fixtures
         if not sample.exists():
             raise BotError(f"the sample feed {sample} is missing: pass --feed FILE or --live")
         papers = feeds.read_papers(sample)
@@ -323,9 +333,18 @@ def main(args: argparse.Namespace) -> int:
                                  "(a weekend or holiday).\n")
         return 0
     # the default branch's committed catalog, where the branches are built (local git too)
-    catalog = _catalog_from_forge(forge, settings, taxonomy)
-    if not is_github:
-        _note_uncommitted(args.repo / settings.catalog_path, catalog, forge)
+    working_tree = args.repo / settings.catalog_path
+    if not is_github and settings.dry_run and not forge.read_file(settings.catalog_path) \
+            and working_tree.is_file():
+        # a freshly initialised list (nothing committed yet): a dry run builds no branch, so it
+        # may read the working tree; a real run needs the committed catalog
+        log.warning("note: %s is not committed yet; this dry run reads the working tree's copy. Commit "
+                    "it before a real run.", working_tree)
+        catalog = parse(working_tree.read_text(encoding="utf-8"), taxonomy)
+    else:
+        catalog = _catalog_from_forge(forge, settings, taxonomy)
+    if not is_github and forge.read_file(settings.catalog_path):
+        _note_uncommitted(working_tree, catalog, forge)
     cache_dir = args.repo / data["cache_dir"] if data["cache_dir"] else None
     store_text = forge.read_file(config.load("papers")["store"]["path"])
     trainer = make_trainer(config.load("keywords"), taxonomy, cache_dir, store_text)

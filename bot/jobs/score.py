@@ -25,7 +25,7 @@ from typing import Any, TextIO
 from bot import config
 from bot.core import taxonomy as taxonomy_module
 from bot.core import templates
-from bot.core.catalog import Catalog, read_catalog
+from bot.core.catalog import Catalog, file_mode, read_catalog
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError
@@ -76,10 +76,12 @@ def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, keywords:
 def write_atomically(path: Path, write: Callable[[TextIO], ScoreReport]) -> ScoreReport:
     """Write through a temporary file next to ``path``: a failed run leaves no partial file."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = file_mode(path)  # mkstemp's 600 would make the output unreadable to the group
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             report = write(handle)
+        os.chmod(tmp, mode)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -87,13 +89,31 @@ def write_atomically(path: Path, write: Callable[[TextIO], ScoreReport]) -> Scor
     return report
 
 
+WEAK_CATALOG = 100  # fewer catalog entries than this: few positives for the learned model
+
+
+def learned_part_warnings(papers: int, entries: int, keywords: dict[str, Any]) -> list[str]:
+    """Say when the learned half of the score is off or weak, so a small run is not read as
+    the model's judgement."""
+    minimum = int(keywords["scoring"]["learned"]["min_background"])
+    if papers < minimum:
+        return [f"only {papers} paper(s) to score, fewer than scoring.learned.min_background "
+                f"({minimum}): the learned part is off, the keyword rules alone decide; score a "
+                "whole day's feed for the learned score"]
+    if entries < WEAK_CATALOG:
+        return [f"the catalog has only {entries} entries (fewer than {WEAK_CATALOG}): the learned "
+                "part is weak, the keyword rules weigh most"]
+    return []
+
+
 def _progress(message: str) -> None:
     log.info("… %s", message)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", type=Path, required=True,
-                        help="an arXiv RSS/Atom file, or a JSONL file of papers (.gz or not)")
+    parser.add_argument("--input", type=Path, default=None,
+                        help="an arXiv RSS/Atom file, or a JSONL file of papers (.gz or not); "
+                             "default: the recorded sample day of arXiv shipped with the bot")
     parser.add_argument("--output", type=Path, required=True,
                         help="where to write one JSON object per paper ('-' for stdout)")
     parser.add_argument("--catalog", type=Path, default=Path("catalog.md"),
@@ -107,10 +127,16 @@ def main(args: argparse.Namespace) -> int:
     taxonomy = taxonomy_module.load()
     keywords = config.load("keywords")
     catalog = read_catalog(args.catalog, taxonomy)
+    if args.input is None:
+        from bot.jobs.poll import PACKAGED_SAMPLE_FEED
+
+        args.input = PACKAGED_SAMPLE_FEED
     _progress(f"reading {args.input}")
     papers = feeds.read_papers(args.input)
     if not papers:
         raise BotError(f"{args.input} has no papers to score; pass a feed or JSONL file with papers")
+    for warning in learned_part_warnings(len(papers), len(catalog.entries()), keywords):
+        print(f"warning: {warning}", file=sys.stderr)
 
     def write(out: TextIO) -> ScoreReport:
         return run(papers, catalog, taxonomy, keywords, out, args.cache_dir, _progress)

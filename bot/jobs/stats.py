@@ -93,8 +93,25 @@ def render(stats: Stats) -> str:
     return templates.render("stats.txt.j2", s=stats, width=max(width, len("section"))).rstrip("\n")
 
 
+def uncounted(catalog: Catalog, taxonomy: Taxonomy) -> list[Item]:
+    """Entries under headings that are not the taxonomy's: in no row of the table."""
+    ids = set(taxonomy.section_ids())
+    return [i for i in catalog.items if i.section not in ids and "](#" not in i.text
+            and (i.entry is not None or i.arxiv_ids)]
+
+
 def run(path: Path, taxonomy: Taxonomy, out: TextIO, as_json: bool = False) -> int:
-    stats = compute(read_catalog(path, taxonomy), taxonomy, str(path))
+    catalog = read_catalog(path, taxonomy)
+    stats = compute(catalog, taxonomy, str(path))
+    missed = uncounted(catalog, taxonomy)
+    if not catalog.entries() and not missed:
+        print(f"warning: {path} has no entries (an empty catalog): nothing to count", file=sys.stderr)
+    if missed:
+        first = missed[0]
+        heading = catalog.headings[first.heading].title if first.heading is not None else "(no heading)"
+        print(f"warning: {len(missed)} entr{'y is' if len(missed) == 1 else 'ies are'} under headings "
+              f"outside the taxonomy (e.g. {heading!r}, line {first.line_number}) and not counted in "
+              f"the sections; run `python -m bot lint {path}`", file=sys.stderr)
     print(json.dumps(stats.as_json(), indent=2) if as_json else render(stats), file=out)
     return 0
 

@@ -1,4 +1,11 @@
-"""``python -m bot validate-config``: load and check every config file."""
+"""``python -m bot validate-config``: check every config file, and the files against each other.
+
+Reports every problem of every file in one run (not the first one only), each naming the real
+path: schema errors of each ``config/*.yml``, a missing or empty keywords file, keyword sections
+and import-mapping targets that are not in the taxonomy, and an issue form whose section dropdown
+does not list the taxonomy's sections. Jobs run the same checks before they start
+(``preflight``), so a broken config stops them with the whole list rather than a traceback.
+"""
 
 from __future__ import annotations
 
@@ -6,24 +13,124 @@ import argparse
 import warnings
 from pathlib import Path
 
+import yaml
+
 from bot import config
-from bot.core import taxonomy
+from bot.core import taxonomy as taxonomy_module
+from bot.core.issue_form import FORM_PATH as FORM
+from bot.errors import BotError, ConfigError
+
+
+def _closest(name: str, choices: list[str]) -> str:
+    from rapidfuzz import process
+
+    found = process.extractOne(name, choices) if choices else None
+    return f" (closest: {found[0]})" if found else ""
+
+
+def check_all(directory: Path, repo: Path | None = None, keywords_required: bool = True) -> list[str]:
+    """Every problem of the config in ``directory`` (and of ``repo``'s issue form; default: the
+    folder above the config), as lines that name the file."""
+    repo = directory.parent if repo is None else repo
+    problems: list[str] = []
+    loaded: dict[str, dict] = {}
+    for name in config.schema_names():
+        try:
+            loaded[name] = config.load(name, directory)
+        except ConfigError as exc:
+            problems.append(str(exc))
+    keywords_path = directory / "keywords.yml"
+    if keywords_required:
+        if not keywords_path.exists():
+            problems.append(f"{keywords_path}: missing: without keyword rules the poll job cannot route "
+                            "papers; write one (`python -m bot init --from LIST` makes a starter file)")
+        elif not _has_content(keywords_path):
+            problems.append(f"{keywords_path}: empty: without keyword rules the poll job cannot route "
+                            "papers; add `sections:` with patterns per taxonomy section (docs/scoring.md)")
+    if "taxonomy" not in loaded:
+        return problems  # the other checks compare with the taxonomy
+    try:
+        taxonomy = taxonomy_module.load(directory)
+    except ConfigError as exc:
+        return problems + [str(exc)]
+    ids = taxonomy.section_ids()
+    if "keywords" in loaded:
+        for section_id, raw in (loaded["keywords"].get("sections") or {}).items():
+            if section_id not in ids:
+                problems.append(f"{keywords_path}: sections.{section_id}: not a section of the taxonomy"
+                                f"{_closest(section_id, ids)}")
+                continue
+            children = [s.id for s in taxonomy.children(section_id)]
+            for sub_id in (raw or {}).get("subsections") or {}:
+                if sub_id not in children:
+                    problems.append(f"{keywords_path}: sections.{section_id}.subsections.{sub_id}: not "
+                                    f"a subsection of {section_id} in the taxonomy"
+                                    f"{_closest(sub_id, children) if children else ' (it has none)'}")
+    if "import-mapping" in loaded:
+        from bot.jobs.import_lists import mapping_problems
+
+        problems += mapping_problems(taxonomy, directory)
+    form = repo / FORM
+    if form.exists():
+        from bot.core.issue_form import form_options
+
+        options = form_options(form.read_text(encoding="utf-8"))
+        titles = [s.title for s in taxonomy.sections]
+        if options is None:
+            problems.append(f"{form}: no `section` dropdown with options found")
+        elif options != titles:
+            missing = [t for t in titles if t not in options]
+            extra = [o for o in options if o not in titles]
+            detail = "; ".join(filter(None, [
+                f"missing {missing}" if missing else "", f"not in the taxonomy {extra}" if extra else "",
+                "same titles in another order" if not missing and not extra else ""]))
+            problems.append(f"{form}: the section dropdown does not match the taxonomy's sections "
+                            f"({detail}); `python -m bot init --from LIST` rewrites it, or edit it by hand")
+    return problems
+
+
+def _has_content(path: Path) -> bool:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        return True  # reported by the schema check
+    return bool(data)
+
+
+def preflight(directory: Path | None = None, keywords_required: bool = False) -> None:
+    """The checks of ``validate-config``, run by jobs before they start: all problems at once."""
+    directory = directory or config.config_dir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # unknown keys are reported by validate-config
+        problems = check_all(directory, keywords_required=keywords_required)
+    if problems:
+        raise ConfigError(f"{len(problems)} config problem(s); fix them, then run `python -m bot "
+                          "validate-config`:\n" + "\n".join(f"  {p}" for p in problems))
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--config-dir", type=Path, default=None,
                         help="the config folder (default: ./config)")
+    parser.add_argument("--repo", type=Path, default=None,
+                        help="the repository whose issue form is checked (default: the folder "
+                             "above the config folder)")
 
 
 def main(args: argparse.Namespace) -> int:
     directory = args.config_dir or config.config_dir()
+    if not directory.is_dir():
+        raise BotError(f"{directory} is not a folder: pass --config-dir with the config folder")
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        loaded = config.load_all(directory)
-        taxonomy.load(directory)
+        problems = check_all(directory, args.repo)
     for warning in caught:
         print(f"warning: {warning.message}")
-    for name in loaded:
+    for problem in problems:
+        print(f"error: {problem}")
+    if problems:
+        print(f"{len(problems)} problem(s) in {directory}")
+        return 1
+    for name in config.schema_names():
         state = "ok" if (directory / f"{name}.yml").exists() else "ok (defaults, no file)"
         print(f"{directory / (name + '.yml')}: {state}")
     return 0

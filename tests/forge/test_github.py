@@ -558,10 +558,10 @@ def test_requests_per_poll_run(fake, taxonomy, capsys):
             rows.append((new, open_prs, fake.reads(), fake.writes()))
             assert fake.reads() == max(1, math.ceil(open_prs / 100)) and fake.writes() == 5 * new
             open_prs += new
-    with capsys.disabled():
-        print("\nrequests per poll run: N new papers, M open bot PRs before the run -> reads, writes")
-        for new, existing, reads, writes in rows:
-            print(f"  N={new:>2}  M={existing:>3}  reads={reads}  writes={writes}")
+    # figures for the report: shown with `pytest -rP`, not between the dots
+    print("\nrequests per poll run: N new papers, M open bot PRs before the run -> reads, writes")
+    for new, existing, reads, writes in rows:
+        print(f"  N={new:>2}  M={existing:>3}  reads={reads}  writes={writes}")
 
 
 def test_the_fakes_search_and_contents_api(fake, taxonomy):

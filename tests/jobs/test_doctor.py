@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
 from bot.__main__ import main as bot_main
 from bot.forge.github import GitHubForge, GitHubSettings, LabelSpec
 from bot.jobs import doctor
+from tests.conftest import PROJECT
 from tests.fake_github import (
     BOT_TOKEN,
     MAINTAINER_TOKEN,
@@ -17,7 +17,6 @@ from tests.fake_github import (
     fake_github,  # noqa: F401  (fixture)
 )
 
-ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = GitHubSettings(seconds_between_requests=0, seconds_between_writes=0, timeout_seconds=5,
                           labels=(LabelSpec("catalog-bot"), LabelSpec("new-paper")),
                           reviewers=("maintainer", "bob"))
@@ -76,7 +75,7 @@ def test_unreachable_repository(fake_github):  # noqa: F811
 
 def test_python_m_bot_doctor_exit_codes(fake_github, tmp_path, monkeypatch, capsys):  # noqa: F811
     config = tmp_path / "config"
-    shutil.copytree(ROOT / "config", config)
+    shutil.copytree(PROJECT / "config", config)
     (config / "github.yml").write_text("seconds_between_requests: 0\ntimeout_seconds: 5\n")
     monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config))
     monkeypatch.setenv("GITHUB_API_URL", fake_github.url)

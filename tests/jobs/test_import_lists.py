@@ -7,10 +7,12 @@ seeds and lists), with papers whose fields can be read in the source.
 from __future__ import annotations
 
 import random
+import re
 import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot import __main__ as cli
 from bot.core import arxiv_ids, catalog, text
@@ -20,8 +22,8 @@ from bot.jobs import import_lists as importer
 from bot.jobs import lint
 from bot.jobs.import_lists import ImportMapping, Source
 from bot.sources.lists import Fields, Unreadable, extract, read_items
+from tests.conftest import PROJECT
 
-ROOT = Path(__file__).resolve().parents[2]
 LISTS = Path(__file__).parents[1] / "fixtures" / "lists"
 ALL_LISTS = sorted(LISTS.iterdir())
 
@@ -51,7 +53,7 @@ def titled(name: str, title: str) -> Fields:
 
 @pytest.fixture(scope="module")
 def mapping(taxonomy: Taxonomy) -> ImportMapping:
-    return importer.load_mapping(taxonomy, ROOT / "config")
+    return importer.load_mapping(taxonomy, PROJECT / "config")
 
 
 @pytest.fixture(scope="module")
@@ -265,7 +267,7 @@ def test_import_is_deterministic_whatever_the_order_of_the_files(mapping: Import
 
 
 def test_mapping_errors_name_the_key_and_the_problem(tmp_path: Path, taxonomy: Taxonomy) -> None:
-    shutil.copy(ROOT / "config" / "taxonomy.yml", tmp_path / "taxonomy.yml")
+    shutil.copy(PROJECT / "config" / "taxonomy.yml", tmp_path / "taxonomy.yml")
     (tmp_path / "import-mapping.yml").write_text("rules:\n  - {path: 'x', to: no-such-section}\n")
     with pytest.raises(ConfigError, match=r"rules\[0\]\.to: 'no-such-section' is neither a route"):
         importer.load_mapping(taxonomy, tmp_path)
@@ -384,3 +386,42 @@ def test_the_last_guard_drops_what_lint_would_call_a_duplicate(taxonomy: Taxonom
         [(first, ("tools", None), importer.Record([candidate])),
          (second, ("tools", None), importer.Record([candidate]))], [report])
     assert [e for e, _, _ in kept] == [first] and dropped == 1 and report.merged == 1
+
+
+# -- --suggest-mapping ---------------------------------------------------------------------------
+
+
+def test_suggest_mapping_proposes_sections_for_unmapped_headings(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "config"
+    shutil.copytree(PROJECT / "config", config)
+    (config / "import-mapping.yml").write_text("rules: []\n", encoding="utf-8")  # nothing mapped
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config))
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(PROJECT / "catalog.md", tmp_path / "catalog.md")  # the router learns from it
+    source = str(LISTS / "Zefan-Cai__Awesome-LLM-KV-Cache__README.md")
+    output = tmp_path / "new.md"
+    assert cli.main(["import", source, "--output", str(output), "--dry-run"]) == 0
+    assert "unmapped (no rule" in capsys.readouterr().out  # without suggestions: nothing placed
+
+    assert cli.main(["import", source, "--output", str(output), "--suggest-mapping"]) == 0
+    out = capsys.readouterr().out
+    suggested = config / "import-mapping.suggested.yml"
+    rules = yaml.safe_load(suggested.read_text(encoding="utf-8"))["rules"]
+    by_heading = {r["path"]: r["to"] for r in rules}
+    assert by_heading[r"^Contents\ >\ LLM\ KV\ Cache\ Compression$"] == "kv-cache"  # by name
+    assert by_heading[r"^Contents\ >\ KV\ Cache\ Merge$"] == "kv-cache"  # by the router
+    assert "[applied]" in out and "[review]" in out  # confident ones applied, others for review
+    applied = [line for line in out.splitlines() if line.startswith("  [applied]")]
+    written = catalog.read_catalog(output, taxonomy_for(config))
+    assert len(written.entries()) >= sum(int(re.search(r"(\d+) entries\)", a)[1]) for a in applied) // 2
+    # every suggested target is a real section, and the file is a valid mapping once copied in
+    (config / "import-mapping.yml").write_text(suggested.read_text(encoding="utf-8"), encoding="utf-8")
+    assert importer.mapping_problems(taxonomy_for(config), config) == []
+
+
+def taxonomy_for(config: Path) -> Taxonomy:
+    from bot.core import taxonomy as taxonomy_module
+
+    return taxonomy_module.load(config)

@@ -11,8 +11,7 @@ from bot.core import catalog
 from bot.core.entry import Entry, render_entry
 from bot.core.taxonomy import Taxonomy
 from bot.jobs import lint
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import PROJECT
 
 
 def paper(arxiv_id: str, title: str, **extra: object) -> Entry:
@@ -56,7 +55,7 @@ def test_a_rendered_catalog_is_clean(clean_text: str, taxonomy: Taxonomy) -> Non
 
 
 def test_the_committed_catalog_is_clean(taxonomy: Taxonomy) -> None:
-    committed = catalog.read_catalog(ROOT / "catalog.md", taxonomy)
+    committed = catalog.read_catalog(PROJECT / "catalog.md", taxonomy)
     assert lint.check(committed, taxonomy) == []
     assert len([i for i in committed.entries() if i.entry and i.entry.kind == "paper"]) > 1000
 

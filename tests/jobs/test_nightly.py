@@ -44,7 +44,7 @@ from bot.jobs.nightly import (
 )
 from bot.linkcheck import CheckSettings, HostLimits, HttpChecker, LinkResult, Verdict
 from bot.linkcheck.policy import Policy
-from tests.conftest import ROOT
+from tests.conftest import PROJECT
 from tests.fake_github import (
     BOT_TOKEN,
     FakeGitHub,
@@ -353,9 +353,9 @@ def test_requests_for_250_repositories(fake, web, taxonomy, capsys):
     assert second.pr_action == "unchanged" and fake.writes() == 0
     assert counts_second == {"POST /graphql": 1 + lookups, "GET /repos/{owner}/{repo}/issues": 1}
     assert first.night.http_requests == 0  # repository links are never scraped
-    with capsys.disabled():
-        print(f"\nnightly, {count} repositories: first night {sum(counts_first.values())} requests "
-              f"{counts_first}; second night {sum(counts_second.values())} requests {counts_second}")
+    # figures for the report: shown with `pytest -rP`, not between the dots
+    print(f"\nnightly, {count} repositories: first night {sum(counts_first.values())} requests "
+          f"{counts_first}; second night {sum(counts_second.values())} requests {counts_second}")
 
 
 def test_a_night_where_most_links_fail_at_once_is_inconclusive(fake, web, taxonomy):
@@ -431,7 +431,7 @@ def test_dry_run_writes_nothing_and_shows_the_diff(fake, web, taxonomy):
 
 def test_the_command_line_job(fake, web, taxonomy, tmp_path, monkeypatch, capsys):
     config_dir = tmp_path / "config"
-    shutil.copytree(ROOT / "config", config_dir)
+    shutil.copytree(PROJECT / "config", config_dir)
     github = yaml.safe_load((config_dir / "github.yml").read_text(encoding="utf-8"))
     github.update(seconds_between_requests=0, seconds_between_writes=0)  # no pauses against the fake
     (config_dir / "github.yml").write_text(yaml.safe_dump(github), encoding="utf-8")

@@ -19,10 +19,10 @@ from bot.core.taxonomy import Taxonomy
 from bot.forge.protocols import PullRequest
 from bot.jobs.poll import PollSettings, make_trainer, run, select_candidates
 from bot.sources import arxiv_rss as feeds
+from tests.conftest import FIXTURES, PROJECT
 from tests.fake_github import FakeGitHub, fake_github, forge_for  # noqa: F401
 from tests.gitrepo import git, make_repo
 
-ROOT = Path(__file__).resolve().parents[2]
 ARXIV = Path(__file__).parents[1] / "fixtures" / "arxiv"
 FULL_DAY = ARXIV / "arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
 EMPTY = ARXIV / "arxiv_rss2_feed_empty_test-archive_2024-11-28.xml"
@@ -42,7 +42,7 @@ def pr(arxiv_id: str, state: str, branch: str | None = None) -> PullRequest:
 
 
 def test_select_candidates_sorts_every_paper(taxonomy: Taxonomy) -> None:
-    small = catalog_module.parse((ROOT / "tests" / "fixtures" / "lists" /
+    small = catalog_module.parse((FIXTURES / "lists" /
                                   "horseee__Awesome-Efficient-LLM__kv_cache_compression.md")
                                  .read_text(encoding="utf-8"), taxonomy)
     papers = [
@@ -79,7 +79,7 @@ def test_select_candidates_sorts_every_paper(taxonomy: Taxonomy) -> None:
 @pytest.fixture
 def repo(tmp_path: Path, taxonomy: Taxonomy) -> Path:
     """A clone-like repository holding the project's real catalog.md."""
-    return make_repo(tmp_path / "repo", taxonomy, (ROOT / "catalog.md").read_text(encoding="utf-8"))
+    return make_repo(tmp_path / "repo", taxonomy, (PROJECT / "catalog.md").read_text(encoding="utf-8"))
 
 
 def bot_branches(repo: Path) -> list[str]:
@@ -178,7 +178,7 @@ def test_network_failure_after_retries_is_a_loud_failure(
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     config_dir = tmp_path / "config"
-    shutil.copytree(ROOT / "config", config_dir)
+    shutil.copytree(PROJECT / "config", config_dir)
     (config_dir / "sources.yml").write_text(
         f"feed:\n  base_url: http://127.0.0.1:{port}/rss/\n  retries: 1\n  backoff_seconds: 0\n"
         "  timeout_seconds: 2\n", encoding="utf-8")
@@ -194,7 +194,7 @@ def test_network_failure_after_retries_is_a_loud_failure(
 
 def test_poll_on_the_fake_github_then_a_rerun_changes_nothing(
         fake_github: FakeGitHub, taxonomy: Taxonomy, tmp_path: Path) -> None:  # noqa: F811
-    fake_github.push("catalog.md", (ROOT / "catalog.md").read_text(encoding="utf-8"),
+    fake_github.push("catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"),
                      message="the catalog")
     papers = [feeds.enrich(p) for p in feeds.read_papers(FULL_DAY)]
     settings = PollSettings(max_pull_requests=100)
@@ -255,7 +255,7 @@ def test_a_new_version_of_a_listed_paper_marks_it_stale_in_the_paper_store(taxon
     from bot.core import paper_store
     from bot.jobs.poll import mark_replaced
 
-    small = catalog_module.parse((ROOT / "tests" / "fixtures" / "lists" /
+    small = catalog_module.parse((FIXTURES / "lists" /
                                   "horseee__Awesome-Efficient-LLM__kv_cache_compression.md")
                                  .read_text(encoding="utf-8"), taxonomy)
     listed = dataclasses.replace(paper("2310.01801", "FastGen, revised", "replace"), version=3)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -11,6 +10,7 @@ from bot.__main__ import main as bot_main
 from bot.core import markers
 from bot.core.catalog import parse
 from bot.jobs import refresh
+from tests.conftest import PROJECT
 from tests.fake_github import (
     BOT_TOKEN,
     FakeGitHub,
@@ -19,8 +19,6 @@ from tests.fake_github import (
     forge_for,
     paper_change,
 )
-
-ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -177,7 +175,7 @@ def test_dry_run_says_what_a_real_run_does(fake, taxonomy):
 
 def test_python_m_bot_refresh(fake, taxonomy, tmp_path, monkeypatch, capsys):
     config = tmp_path / "config"
-    shutil.copytree(ROOT / "config", config)
+    shutil.copytree(PROJECT / "config", config)
     (config / "github.yml").write_text("seconds_between_requests: 0\nseconds_between_writes: 0\n"
                                        "timeout_seconds: 5\n")
     summary = tmp_path / "summary.md"

@@ -12,8 +12,7 @@ from bot.core import catalog
 from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
 from bot.jobs import stats
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import PROJECT
 
 
 def paper(arxiv_id: str, title: str, code: str = "") -> Entry:
@@ -96,6 +95,6 @@ def test_cli_json_and_table(tmp_path: Path, small: catalog.Catalog, capsys: pyte
 
 
 def test_the_committed_catalog_has_every_section_filled(taxonomy: Taxonomy) -> None:
-    result = stats.compute(catalog.read_catalog(ROOT / "catalog.md", taxonomy), taxonomy, "catalog.md")
+    result = stats.compute(catalog.read_catalog(PROJECT / "catalog.md", taxonomy), taxonomy, "catalog.md")
     assert result.unique_papers > 1000 and result.not_canonical == 0
     assert all(r.papers + r.resources > 0 for r in result.rows if r.level == 2)

@@ -25,7 +25,7 @@ from bot.core.entry import Entry
 from bot.linkcheck import LinkResult, Verdict
 from bot.linkcheck.arxiv import ArxivResolver, is_withdrawn, paper_link
 from bot.sources.arxiv_api import ApiSettings, ArxivLookup
-from tests.conftest import ROOT
+from tests.conftest import PROJECT
 from tests.fake_github import (
     BOT_TOKEN,
     FakeGitHub,
@@ -209,7 +209,7 @@ def config_dir(tmp_path: Path, api: ArxivApi, monkeypatch: pytest.MonkeyPatch) -
     """A copy of the repository's config whose arXiv API is the local one, without pauses. Anything
     meant for the real arXiv or GitHub would go to a closed local port (the proxy), never out."""
     directory = tmp_path / "config"
-    shutil.copytree(ROOT / "config", directory)
+    shutil.copytree(PROJECT / "config", directory)
     edit_yaml(directory / "sources.yml", api={"query_url": api.url, "delay_seconds": 0, "retries": 0})
     edit_yaml(directory / "links.yml", timeout=2, deadline=5)
     edit_yaml(directory / "github.yml", seconds_between_requests=0, seconds_between_writes=0)

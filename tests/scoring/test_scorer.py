@@ -20,12 +20,13 @@ from bot.scoring import Decision, RuleScorer, Scorer
 from bot.scoring import scorer as scorer_module
 from bot.scoring.patterns import PatternSet, pattern_regex
 from bot.scoring.relevance import fold_of
+from tests.conftest import PROJECT
 from tests.scoring_helpers import sample_papers, small_catalog, small_catalog_text
 
 
 @pytest.fixture(scope="module")
 def keywords() -> dict[str, Any]:
-    return config.load("keywords", Path(__file__).resolve().parents[2] / "config")
+    return config.load("keywords", PROJECT / "config")
 
 
 @pytest.fixture(scope="module")

@@ -40,12 +40,12 @@ from bot.jobs.commands import (
 )
 from bot.jobs.commands.parser import FormLabels, form_command, parse_issue_form
 from bot.sources.arxiv_api import ApiSettings, ArxivLookup
+from tests.conftest import PROJECT
 from tests.fake_github import BOT_LOGIN, BOT_TOKEN, MAINTAINER_LOGIN, FakeGitHub, IssueComment, forge_for
 
-ROOT = Path(__file__).resolve().parents[3]
 WEBHOOKS = Path(__file__).parents[2] / "fixtures" / "github" / "webhooks"
 ARXIV = Path(__file__).parents[2] / "fixtures" / "arxiv"
-FORM = ROOT / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml"
+FORM = PROJECT / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml"
 SETTINGS = CommandSettings()
 OUTSIDER = "someone"  # a GitHub user with read access only (the fake's default role)
 CATALOG_URL = "https://github.com/Codertocat/Hello-World/blob/master/catalog.md"
@@ -209,8 +209,7 @@ def test_a_maintainers_add_opens_the_same_pr_the_poll_job_would(github: FakeGitH
 
 def test_an_add_without_a_section_is_routed_like_the_poll_job_would(
         github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
-    root = Path(__file__).resolve().parents[3]
-    github.push("catalog.md", (root / "catalog.md").read_text(encoding="utf-8"), message="real catalog")
+    github.push("catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="real catalog")
     outcome = handle(github, arxiv, taxonomy, "/add 2405.13786", router=scorer_router(taxonomy))
     assert [r.kind for r in outcome.replies] == ["add_done"]
     item = catalog_on(github, "bot/arxiv-2405.13786", taxonomy).find_by_id("2405.13786")
@@ -560,7 +559,7 @@ def test_main_reads_the_event_file_config_and_environment(github: FakeGitHub, ar
     from bot.__main__ import main
 
     config_dir = tmp_path / "config"
-    shutil.copytree(ROOT / "config", config_dir)
+    shutil.copytree(PROJECT / "config", config_dir)
     sources = yaml.safe_load((config_dir / "sources.yml").read_text("utf-8"))
     sources["api"].update(query_url=arxiv.url, delay_seconds=0)
     (config_dir / "sources.yml").write_text(yaml.safe_dump(sources), "utf-8")

@@ -1,0 +1,104 @@
+"""`init`: adopt the bot on another awesome list; the generated config passes validate-config,
+lint and a dry-run poll, in a repository that is not this one."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import __main__ as cli
+from bot.core import taxonomy as taxonomy_module
+from bot.core.catalog import read_catalog
+from bot.jobs import init
+from tests.conftest import FIXTURES, PROJECT
+
+LISTS = FIXTURES / "lists"
+THREE = [
+    "Zefan-Cai__Awesome-LLM-KV-Cache__README.md",  # bullets, one level of sections
+    "NexaAI__Awesome-LLMs-on-device__README.md",  # sections and subsections, papers and tools
+    "Zhen-Dong__Awesome-Quantization-Papers__README.md",  # venue-tag bullets, nested headings
+]
+
+
+@pytest.fixture
+def adopter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """An empty repository of another list, where the bot runs from the repository root."""
+    repo = tmp_path / "other-list"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
+    return repo
+
+
+@pytest.mark.parametrize("name", THREE)
+def test_init_then_validate_lint_and_a_dry_run_poll(adopter: Path, name: str,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(LISTS / name, adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    out = capsys.readouterr().out
+    assert "wrote" in out and "catalog.md" in out and "0 unmapped" in out
+    taxonomy = taxonomy_module.load(adopter / "config")
+    catalog = read_catalog(adopter / "catalog.md", taxonomy)
+    assert len(taxonomy.sections) >= 2
+    assert len(catalog.entries()) >= 40  # the list's papers, in the one-line format
+    form = yaml.safe_load((adopter / init.FORM_PATH).read_text(encoding="utf-8"))
+    dropdown = next(f for f in form["body"] if f.get("id") == "section")
+    assert dropdown["attributes"]["options"] == [s.title for s in taxonomy.sections]
+    keywords = yaml.safe_load((adopter / "config" / "keywords.yml").read_text(encoding="utf-8"))
+    assert set(keywords["sections"]) <= set(taxonomy.section_ids())
+
+    assert cli.main(["validate-config"]) == 0
+    assert cli.main(["lint", "catalog.md"]) == 0
+    assert "catalog.md: ok" in capsys.readouterr().out
+    assert cli.main(["poll", "--dry-run", "--repo", str(adopter)]) == 0
+    poll = capsys.readouterr().out
+    routed = {s.id for s in taxonomy.sections if f"| {s.id}" in poll}
+    assert routed, "the dry run routes papers to the new list's sections"
+
+
+def test_sections_subsections_ids_and_starter_keywords() -> None:
+    text = (LISTS / "NexaAI__Awesome-LLMs-on-device__README.md").read_text(encoding="utf-8")
+    plan = init.scaffold("README.md", text)
+    data = plan.taxonomy("intro")
+    ids = [s["id"] for s in data["sections"]] + [
+        sub["id"] for s in data["sections"] for sub in s.get("subsections", [])]
+    assert len(ids) == len(set(ids)) and all(i == i.lower() and " " not in i for i in ids)
+    titles = [s["title"] for s in data["sections"]]
+    assert "Foundational LLMs and Models" in " | ".join(titles) or len(titles) >= 5
+    rules = plan.mapping("README.md")["rules"]
+    assert all(r["files"] == ["README.md"] and r["path"].startswith("^") for r in rules)
+    keywords = plan.keywords()["sections"]
+    for section_id, raw in keywords.items():
+        assert raw["patterns"], section_id
+        assert all(p == p.lower() for p in raw["patterns"])  # case-insensitive words
+
+
+def test_existing_files_are_kept_and_the_form_dropdown_is_updated(adopter: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    shutil.copy(LISTS / THREE[0], adopter / "README.md")
+    form = adopter / init.FORM_PATH
+    form.parent.mkdir(parents=True)
+    shutil.copy(PROJECT / init.FORM_PATH, form)  # this project's form, with its own sections
+    (adopter / "config").mkdir()
+    (adopter / "config" / "poll.yml").write_text("max_pull_requests: 3\n", encoding="utf-8")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    out = capsys.readouterr().out
+    assert f"updated {form}" in out
+    text = form.read_text(encoding="utf-8")
+    assert text.startswith("# The \"Add a paper\" issue form.")  # comments kept
+    assert "Quantization" not in yaml.safe_load(text)["body"][3]["attributes"]["options"]
+    assert cli.main(["init", "--from", "README.md"]) == 0  # a rerun keeps everything
+    assert "wrote" not in capsys.readouterr().out
+    assert (adopter / "config" / "poll.yml").read_text(encoding="utf-8") == "max_pull_requests: 3\n"
+
+
+def test_a_file_without_a_list_says_0_entries_read(adopter: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (adopter / "README.md").write_text("# Notes\n\nJust prose, no list.\n", encoding="utf-8")
+    assert cli.main(["init", "--from", "README.md"]) == 1
+    assert "0 entries read" in capsys.readouterr().err
+    assert not (adopter / "config").exists()

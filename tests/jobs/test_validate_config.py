@@ -1,0 +1,92 @@
+"""validate-config checks every file and the files against each other, reports every problem in
+one run with the real paths, and jobs run the same checks before they start."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import __main__ as cli
+from tests.conftest import PROJECT
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the fixture project (config/ and the issue form) somewhere else."""
+    shutil.copytree(PROJECT / "config", tmp_path / "elsewhere" / "config")
+    shutil.copytree(PROJECT / ".github", tmp_path / "elsewhere" / ".github")
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(tmp_path / "elsewhere" / "config"))
+    return tmp_path / "elsewhere"
+
+
+def edit_yaml(path: Path, change) -> None:  # type: ignore[no-untyped-def]
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(data)
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+
+
+def test_the_fixture_project_is_valid(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 0
+    assert f"{project / 'config' / 'taxonomy.yml'}: ok" in capsys.readouterr().out
+
+
+def test_every_problem_of_every_file_in_one_run(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = project / "config"
+    edit_yaml(config / "keywords.yml", lambda d: d["sections"].update({"kv-cach": {"patterns": ["kv"]}}))
+    edit_yaml(config / "keywords.yml",
+              lambda d: d["sections"]["quantization"]["subsections"].update({"weight-onyl": ["x"]}))
+    edit_yaml(config / "import-mapping.yml", lambda d: d["rules"].append({"path": "Foo", "to": "quantisation"}))
+    edit_yaml(config / "links.yml", lambda d: d.update({"concurrency": "many"}))
+    form = project / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml"
+    form.write_text(form.read_text(encoding="utf-8").replace("- Surveys\n", "- Survey\n"), encoding="utf-8")
+
+    assert cli.main(["validate-config", "--config-dir", str(config)]) == 1
+    out = capsys.readouterr().out
+    errors = [line for line in out.splitlines() if line.startswith("error: ")]
+    assert len(errors) == 5, out
+    assert any(f"{config / 'keywords.yml'}: sections.kv-cach" in e and "closest: kv-cache" in e for e in errors)
+    assert any("subsections.weight-onyl" in e and "closest: weight-only" in e for e in errors)
+    assert any(f"{config / 'import-mapping.yml'}:" in e and "'quantisation'" in e for e in errors)
+    assert any(f"{config / 'links.yml'}:" in e and "concurrency" in e for e in errors)
+    assert any(f"{form}:" in e and "missing ['Surveys']" in e and "'Survey'" in e for e in errors)
+    assert all(e.startswith(f"error: {project}/") for e in errors)  # the real paths, not config/...
+    assert out.rstrip().endswith(f"5 problem(s) in {config}")
+
+
+@pytest.mark.parametrize("content", [None, "", "# only comments\n"])
+def test_a_missing_or_empty_keywords_file_is_an_error(project: Path, content: str | None,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    keywords = project / "config" / "keywords.yml"
+    if content is None:
+        keywords.unlink()
+    else:
+        keywords.write_text(content, encoding="utf-8")
+    assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 1
+    out = capsys.readouterr().out
+    assert f"error: {keywords}: {'missing' if content is None else 'empty'}" in out
+
+
+def test_jobs_run_the_same_checks_first(project: Path, tmp_path: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    edit_yaml(project / "config" / "import-mapping.yml",
+              lambda d: d["rules"].append({"path": "Foo", "to": "nowhere"}))
+    edit_yaml(project / "config" / "keywords.yml", lambda d: d["sections"].update({"gone": {"patterns": ["x"]}}))
+    assert cli.main(["lint", str(PROJECT / "catalog.md")]) == 1
+    err = capsys.readouterr().err
+    assert "2 config problem(s)" in err and "'nowhere'" in err and "sections.gone" in err
+    assert "Traceback" not in err
+
+
+def test_a_config_dir_that_is_not_a_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["validate-config", "--config-dir", str(tmp_path / "nope")]) == 1
+    assert "is not a folder" in capsys.readouterr().err
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.startswith("python -m bot ")

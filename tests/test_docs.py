@@ -1,0 +1,85 @@
+"""The docs say what the bot does: docs/adopt.md is followed command by command on a real list,
+the adopter's workflows use the action's real inputs, and the README keeps its quick start."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot import __main__ as cli
+from tests.conftest import FIXTURES
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+ADOPT = DOCS / "adopt.md"
+ACTION = ROOT / "action.yml"
+
+
+def bash_commands(markdown: str) -> list[str]:
+    """The `python -m bot ...` lines of the page's ```bash blocks, in order, without comments."""
+    commands, inside = [], False
+    for line in markdown.splitlines():
+        if line.startswith("```"):
+            inside = line.strip() == "```bash"
+            continue
+        if inside and line.startswith("python -m bot "):
+            commands.append(line)
+    return commands
+
+
+def test_adopt_md_commands_work_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    """Follow docs/adopt.md on another list, in a repository of its own."""
+    repo = tmp_path / "awesome-kv-cache"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    shutil.copy(FIXTURES / "lists" / "Zefan-Cai__Awesome-LLM-KV-Cache__README.md", repo / "README.md")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
+    commands = bash_commands(ADOPT.read_text(encoding="utf-8"))
+    ran = []
+    for line in commands:
+        command, _, comment = line.partition("  #")
+        argv = shlex.split(command)[3:]
+        if "on GitHub" in comment:
+            assert cli.build_parser(argv[0]).parse_args(argv).command == argv[0]  # the syntax holds
+            continue
+        assert cli.main(argv) == 0, f"docs/adopt.md: `{command.strip()}` failed:\n{capsys.readouterr()}"
+        ran.append(argv[0])
+    assert ran == ["init", "import", "validate-config", "lint", "poll", "score"]
+    assert (repo / "scored.jsonl").stat().st_size > 0
+    assert not (repo / ".git" / "refs" / "heads" / "bot").exists()  # the dry run made no branch
+
+
+def test_the_adopters_workflows_use_the_actions_inputs() -> None:
+    action = yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+    inputs = set(action["inputs"])
+    job_line = next(s["run"] for s in action["runs"]["steps"] if "case" in s.get("run", ""))
+    jobs = set(re.search(r"\n\s*([a-z|-]+)\) ;;", job_line)[1].split("|"))  # type: ignore[index]
+    assert jobs <= set(cli.COMMANDS)
+    workflows = sorted((DOCS / "workflows").glob("*.yml"))
+    assert [w.stem for w in workflows] == ["commands", "nightly", "poll", "refresh"]
+    for workflow in workflows:
+        assert f'--8<-- "docs/workflows/{workflow.name}"' in ADOPT.read_text(encoding="utf-8")
+        data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+        assert data["permissions"] == {}
+        steps = [s for job in data["jobs"].values() for s in job["steps"]]
+        bot = [s for s in steps if s["uses"].startswith("catalog-bot/catalog-bot@")]
+        assert len(bot) == 1, workflow.name
+        assert re.fullmatch(r"catalog-bot/catalog-bot@[0-9a-f]{40}", bot[0]["uses"])
+        assert set(bot[0]["with"]) <= inputs and bot[0]["with"]["job"] in jobs
+        assert all(re.search(r"@[0-9a-f]{40}$", s["uses"]) for s in steps)  # every action SHA-pinned
+
+
+def test_readme_keeps_the_quick_start_and_stays_short() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "pip install -e '.[test]' && python -m bot poll\npython -m pytest\n" in readme
+    assert len(readme.splitlines()) <= 300
+    for link in re.findall(r"\]\((docs/[^)#]+)", readme):
+        assert (ROOT / link).exists(), link
