@@ -30,6 +30,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "lint": ("bot.lint", "check catalog.md: duplicates, misplaced entries, malformed lines, stale TOC"),
     "validate-config": ("bot.validate_config", "validate every config/*.yml file"),
     "doctor": ("bot.doctor", "check the GitHub token's permissions and repository settings"),
+    "site": ("bot.site", "build the searchable catalog site (GitHub Pages) and its chart"),
 }
 
 
