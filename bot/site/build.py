@@ -166,13 +166,14 @@ def read_papers(path: Path) -> dict[str, Paper]:
                                   "has one JSON object per line") from exc
         if not isinstance(record, dict) or not isinstance(record.get("arxiv_id"), str):
             raise PaperStoreError(f"{path}:{number}: each line needs an \"arxiv_id\" string")
-        if not arxiv_ids.is_valid(record["arxiv_id"]):
+        arxiv_id = arxiv_ids.normalize(record["arxiv_id"])
+        if not arxiv_ids.is_valid(arxiv_id):
             raise PaperStoreError(f"{path}:{number}: {record['arxiv_id']!r} is not an arXiv id")
         raw_authors = record.get("authors") or []
         authors = tuple(clean(a, 200) for a in raw_authors[:MAX_AUTHORS]
                         if isinstance(a, str) and clean(a)) if isinstance(raw_authors, list) else ()
         abstract = record.get("abstract")
-        papers[arxiv_ids.normalize(record["arxiv_id"])] = Paper(
+        papers[arxiv_id] = Paper(
             authors, clean(abstract, MAX_ABSTRACT) if isinstance(abstract, str) else "")
     return papers
 
