@@ -1,7 +1,9 @@
 """Build the static site: one HTML page listing every catalog entry, its data, the chart.
 
 The page works without JavaScript (every entry, grouped by section like ``catalog.md``); the
-script then adds search (MiniSearch, vendored), filters, sorting and the state in the URL.
+script then adds filters, sorting and the state in the URL, and a worker adds text search
+(MiniSearch, vendored) over ``search.json`` (titles, authors, abstracts), fetched after the page
+shows, so that neither the first render nor typing waits for the abstracts or the index.
 Everything that comes from the catalog or the paper store is untrusted text: jinja2 escapes it
 for HTML, ``script_json`` for the JSON inside a ``<script>`` element.
 """
@@ -32,7 +34,7 @@ from .search import SEARCH_OPTIONS
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC = PACKAGE_DIR / "static"
 SCRIPT = "vendor/minisearch-7.2.0.umd.js"
-STATIC_FILES = ("site.css", "site.js", SCRIPT, "vendor/minisearch-LICENSE.txt")
+STATIC_FILES = ("site.css", "site.js", "search-worker.js", SCRIPT, "vendor/minisearch-LICENSE.txt")
 MAX_ABSTRACT = 5000
 MAX_AUTHORS = 100
 MAX_FIELD = 500
@@ -113,12 +115,16 @@ class SiteEntry:
     def stars_text(self) -> str:
         return format_stars(self.stars) if self.stars is not None else ""
 
-    def data(self) -> dict[str, Any]:
-        """The entry in the page's JSON: what search, filters and sorting read."""
-        return {"id": self.index, "title": self.title, "authors": self.author_text,
-                "s": self.section, "u": self.subsection or "", "y": self.year,
+    def facets(self) -> dict[str, Any]:
+        """The entry in the page's inline JSON: what filters and sorting read."""
+        return {"id": self.index, "s": self.section, "u": self.subsection or "", "y": self.year,
                 "v": self.venue_name, "c": bool(self.code_url), "st": self.stars or 0,
                 "d": self.date_key}
+
+    def search_doc(self) -> dict[str, Any]:
+        """The entry in search.json: the fields the search worker indexes (search.FIELDS)."""
+        return {"id": self.index, "title": self.title, "authors": self.author_text,
+                "abstract": self.abstract}
 
 
 @dataclass
@@ -214,7 +220,7 @@ def script_json(value: object) -> Markup:
     for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
                           ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escaped)
-    return Markup(text)  # noqa: S704 (escaped above for this context)
+    return Markup(text)  # escaped above for this context
 
 
 def _safe_href(url: str) -> str:
@@ -233,19 +239,26 @@ def _environment() -> jinja2.Environment:
 
 
 def render_page(site: Site, chart_file: str = "chart.svg") -> str:
-    data = {"search": SEARCH_OPTIONS, "entries": [e.data() for e in site.entries]}
+    data = {"search": SEARCH_OPTIONS, "entries": [e.facets() for e in site.entries]}
+    titles = {s.id: s.title for s in (*site.taxonomy.sections, *site.taxonomy.subsections)}
+    where = [titles[e.section] + (f" › {titles[e.subsection]}" if e.subsection else "")
+             for e in site.entries]
     return _environment().get_template("index.html.j2").render(
-        site=site, taxonomy=site.taxonomy, data=data, chart_file=chart_file, script=SCRIPT,
+        site=site, taxonomy=site.taxonomy, data=data, chart_file=chart_file, where=where,
     )
 
 
 def write_site(site: Site, output: Path, chart_path: Path | None = None) -> dict[str, Path]:
-    """Write index.html, chart.svg and the static files into ``output`` (created; files the
-    build owns are replaced, others left alone). Returns what it wrote."""
+    """Write index.html, search.json (what the search worker indexes), chart.svg and the static
+    files into ``output`` (created; files the build owns are replaced, others left alone).
+    Returns what it wrote."""
     output.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     svg = chart.render_svg(chart.per_month(site.entries), site.taxonomy)
-    for name, text in (("index.html", render_page(site)), ("chart.svg", svg)):
+    docs = json.dumps([e.search_doc() for e in site.entries], ensure_ascii=False,
+                      separators=(",", ":"))
+    for name, text in (("index.html", render_page(site)), ("search.json", docs + "\n"),
+                       ("chart.svg", svg)):
         path = output / name
         path.write_text(text, encoding="utf-8")
         written[name] = path

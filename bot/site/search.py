@@ -6,7 +6,8 @@ both sides read the same settings) and filters with the same predicates as ``Fil
 that the page shows exactly as many. MiniSearch's default tokenizer splits on newlines and on
 Unicode space (Z*) and punctuation (P*) characters and lowercases each term; with
 ``prefix: true`` and ``combineWith: "AND"`` an entry matches when every query term starts some
-term of its title, authors or abstract.
+term of its title, authors or abstract. Query terms shorter than ``MIN_TERM_LENGTH`` characters
+(code points) are dropped first; a query with no term left shows every entry.
 """
 
 from __future__ import annotations
@@ -17,10 +18,14 @@ from dataclasses import dataclass
 from typing import Protocol
 
 FIELDS = ("title", "authors", "abstract")
+# Query terms shorter than this are left out of the search (they would match most of the index
+# as prefixes, and most of a keystroke's time would go there): "k" searches nothing yet, "kv" does.
+MIN_TERM_LENGTH = 2
 SEARCH_OPTIONS: dict[str, object] = {
     "fields": list(FIELDS),
     "searchOptions": {"prefix": True, "combineWith": "AND", "fuzzy": False,
                       "boost": {"title": 3, "authors": 2}},
+    "minTermLength": MIN_TERM_LENGTH,  # applied by the page before MiniSearch sees the query
 }
 
 
@@ -74,9 +79,14 @@ def tokenize(text: str) -> list[str]:
     return terms
 
 
+def query_terms(query: str) -> list[str]:
+    """The terms the page searches for: tokens of at least ``MIN_TERM_LENGTH`` characters."""
+    return [term for term in tokenize(query) if len(term) >= MIN_TERM_LENGTH]
+
+
 def matches_query(entry: Searchable, query: str) -> bool:
     """Every query term is a prefix of some term of the entry's searched fields."""
-    wanted = tokenize(query)
+    wanted = query_terms(query)
     if not wanted:
         return True
     terms = set(tokenize(" ".join((entry.title, entry.author_text, entry.abstract))))

@@ -16,6 +16,8 @@ CONFIG = Path(__file__).resolve().parent / "fixtures" / "config"
 # end a <script> element or open a comment; the paper store's authors are not cleaned of tags.
 HOSTILE_TITLE = 'Breaking </script out <!-- "quoted" & more'
 HOSTILE_AUTHOR = "</script><script>window.pwned=1</script>"
+HOSTILE_VENUE = "Conf </script <!-- 2024"
+HOSTILE_ABSTRACT = "The zeppelin <img src=x onerror=alert(1)> & co."
 WORDS = ("sparse", "cache", "graph", "tensor", "lattice", "river", "kernel", "adaptive", "token",
          "memory", "router", "quantum", "signal", "bridge", "harbor", "vector", "compact", "fusion",
          "stream", "window", "prism", "orbit", "ledger", "cascade", "meadow", "anchor")
@@ -53,7 +55,8 @@ def generate(n: int, seed: int = 7) -> tuple[str, list[dict[str, object]]]:
         title = HOSTILE_TITLE if i == 4 else _title(rng)
         entry = Entry(
             title=title, url=f"https://arxiv.org/abs/{arxiv_id}", authors=tuple(authors),
-            arxiv_id=arxiv_id, year=year, month=month, venue=rng.choice(VENUES),
+            arxiv_id=arxiv_id, year=year, month=month,
+            venue=HOSTILE_VENUE if i == 4 else rng.choice(VENUES),
             pdf_url=f"https://arxiv.org/pdf/{arxiv_id}",
             code_url=f"https://github.com/example/repo{i}" if has_code else "",
             stars=rng.choice((3, 40, 150, 900, 2500, 12000)) if has_code else None,
@@ -62,7 +65,7 @@ def generate(n: int, seed: int = 7) -> tuple[str, list[dict[str, object]]]:
         if i % 2 == 0:
             abstract = " ".join(rng.choice(WORDS) for _ in range(rng.randint(20, 60)))
             if i == 4:
-                abstract += " The zeppelin <img src=x onerror=alert(1)> & co."
+                abstract += " " + HOSTILE_ABSTRACT
             if i == 4:
                 authors = [*authors, HOSTILE_AUTHOR]
             records.append({"arxiv_id": arxiv_id, "title": title, "authors": authors,

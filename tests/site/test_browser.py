@@ -67,15 +67,28 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
+SETTLED = ("document.documentElement.dataset.ready === '1' && "
+           "!document.getElementById('results').hasAttribute('aria-busy')")
+
+
+def _settle(page: Page, count: int | None = None) -> None:
+    """Wait until the page shows the results of its current state (the search worker answers
+    asynchronously), and, when given, that it shows ``count`` entries."""
+    condition = SETTLED
+    if count is not None:
+        condition += f" && document.getElementById('count').dataset.count === '{count}'"
+    page.wait_for_function(condition, timeout=10_000)
+
+
 def _open(page: Page, url: str) -> None:
     page.goto(url)
-    page.wait_for_selector("html[data-ready='1']")
+    _settle(page)
 
 
 def _visible_ids(page: Page) -> list[int]:
     """The entries a reader sees, in the order they are shown."""
     return page.evaluate("""() => Array.from(document.querySelectorAll('li[data-i]'))
-        .filter(li => li.offsetParent !== null).map(li => Number(li.dataset.i))""")
+        .filter(li => li.checkVisibility()).map(li => Number(li.dataset.i))""")
 
 
 def _expected(site: site_build.Site, filters: Filters) -> set[int]:
@@ -100,8 +113,7 @@ def test_typed_queries_show_what_python_computes(page: Page, base_url: str,
         box.fill("")
         box.press_sequentially(query)  # real keystrokes, one input event each
         expected = _expected(built, Filters(query=query))
-        page.wait_for_function(f"document.getElementById('count').dataset.count === '{len(expected)}'",
-                               timeout=3000)
+        _settle(page, len(expected))
         assert set(_visible_ids(page)) == expected, query
         assert _count(page) == len(expected)
         sizes.add(len(expected))
@@ -109,7 +121,12 @@ def test_typed_queries_show_what_python_computes(page: Page, base_url: str,
     assert 0 in sizes and max(sizes) < len(built.entries) and len(sizes) >= 5
     assert page.locator("#empty").is_visible() == (len(_expected(built, Filters(query=QUERIES[-1]))) == 0)
     assert page.text_content("#count") == f"0 of {len(built.entries)} entries match"
-    # an abstract-only word finds its entry: the index reads the abstracts from the page
+    # a one-character query searches nothing yet: everything shows (bot.site.search agrees)
+    box.fill("")
+    box.press_sequentially("q")
+    _settle(page, len(built.entries))
+    assert len(_expected(built, Filters(query="q"))) == len(built.entries)
+    # an abstract-only word finds its entry: the worker indexes the abstracts
     assert _expected(built, Filters(query="zeppelin")) == {e.index for e in built.entries
                                                            if "zeppelin" in e.abstract}
 
@@ -138,14 +155,12 @@ def test_each_filter_shows_what_python_computes(page: Page, base_url: str,
         control.check()
     else:
         control.fill(value)
-    page.wait_for_function(f"document.getElementById('count').dataset.count === '{len(expected)}'",
-                           timeout=3000)
+    _settle(page, len(expected))
     assert set(_visible_ids(page)) == expected
     # and combined with a query
     page.get_by_label("Search titles, authors and abstracts").fill("cache")
     combined = _expected(built, Filters(**{**filters.__dict__, "query": "cache"}))
-    page.wait_for_function(f"document.getElementById('count').dataset.count === '{len(combined)}'",
-                           timeout=3000)
+    _settle(page, len(combined))
     assert set(_visible_ids(page)) == combined
 
 
@@ -164,9 +179,13 @@ def test_sorting_by_newest_and_by_stars(page: Page, base_url: str,
     assert stars == sorted(stars, reverse=True) and stars[0] > 0
     page.get_by_label("Has code").check()
     assert set(_visible_ids(page)) == _expected(built, Filters(code=True))
-    sort.select_option("catalog")  # back to the catalog's own order, grouped by section
+    sort.select_option("catalog")  # the catalog's own order (flat while filtered)
     assert _visible_ids(page) == sorted(_expected(built, Filters(code=True)))
+    page.get_by_label("Has code").uncheck()  # nothing filtered: grouped by section again
+    _settle(page, len(built.entries))
+    assert _visible_ids(page) == list(range(len(built.entries)))
     assert page.locator("section.group").first.is_visible()
+    assert page.locator("#sorted").is_hidden()
 
 
 def test_url_state_round_trips(page: Page, base_url: str, site: tuple[site_build.Site, Path]) -> None:
@@ -182,6 +201,7 @@ def test_url_state_round_trips(page: Page, base_url: str, site: tuple[site_build
     # changing a control writes the state back into the URL, which loads the same view
     page.get_by_label("Year").select_option("2024")
     page.get_by_label("Search titles, authors and abstracts").fill("kv cache")
+    _settle(page)
     state = parse_qs(urlparse(page.url).query)
     assert state == {"q": ["kv cache"], "section": ["alpha"], "year": ["2024"], "code": ["1"],
                      "stars": ["40"], "sort": ["stars"]}
@@ -196,8 +216,7 @@ def test_url_state_round_trips(page: Page, base_url: str, site: tuple[site_build
     # Clear resets everything, and the URL
     _open(page, base_url + "?q=cache")
     page.get_by_role("button", name="Clear").click()
-    page.wait_for_function("document.getElementById('count').dataset.count === "
-                           f"'{len(built.entries)}'", timeout=3000)
+    _settle(page, len(built.entries))
     assert urlparse(page.url).query == ""
 
 
@@ -214,12 +233,25 @@ def test_without_javascript_the_full_list_shows(browser: Browser, base_url: str,
     context.close()
 
 
-def test_hostile_text_stays_text(page: Page, base_url: str) -> None:
+def test_hostile_text_stays_text(page: Page, base_url: str, site: tuple[site_build.Site, Path]) -> None:
+    built = site[0]
     _open(page, base_url)
     assert page.evaluate("typeof window.pwned") == "undefined"
     assert page.get_by_text(fixture.HOSTILE_TITLE, exact=True).count() == 1
     assert page.get_by_text(fixture.HOSTILE_AUTHOR).count() == 1
     assert page.locator("a[href^='javascript:']").count() == 0
+    # an abstract, fetched from the search worker when opened, is shown as text
+    target = next(e.index for e in built.entries if fixture.HOSTILE_ABSTRACT in e.abstract)
+    page.wait_for_selector("html[data-indexed='1']")
+    item = page.locator(f"#e{target}")
+    item.get_by_text("Abstract", exact=True).click()
+    page.wait_for_function(f"document.querySelector('#e{target} .abstract').textContent !== ''")
+    assert fixture.HOSTILE_ABSTRACT in (item.locator(".abstract").text_content() or "")
+    assert item.locator("img").count() == 0
+    # the venue filter offers the hostile venue as a plain option, and filters by it
+    page.get_by_label("Venue").select_option("Conf </script <!--")
+    _settle(page, 1)
+    assert _visible_ids(page) == [target]
 
 
 def test_accessibility_basics_and_screenshot(page: Page, base_url: str, tmp_path: Path) -> None:

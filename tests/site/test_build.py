@@ -86,19 +86,22 @@ def test_hostile_text_is_escaped_for_html_and_for_the_json_script(
     site, folder = built
     html = (folder / "out" / "index.html").read_text(encoding="utf-8")
     parsed = _parse(html)
-    # exactly the page's own three scripts: the title's </script><script> did not open another
+    # exactly the page's own two scripts: no text from the catalog closed one or opened another
     assert [attrs.get("src") or attrs.get("type") for attrs, _ in parsed.scripts] == [
-        "application/json", "static/vendor/minisearch-7.2.0.umd.js", "static/site.js"]
-    assert "window.pwned" not in "".join(body for attrs, body in parsed.scripts if attrs.get("src"))
+        "application/json", "static/site.js"]
     data = json.loads(parsed.scripts[0][1])
-    titles = [e["title"] for e in data["entries"]]
-    assert fixture.HOSTILE_TITLE in titles  # the text survives, intact, as data
-    assert any(fixture.HOSTILE_AUTHOR in e["authors"] for e in data["entries"])
-    assert "&lt;/script&gt;&lt;script&gt;window.pwned=1" in html
-    assert "<img src=x" not in html and "&lt;img src=x onerror=alert(1)&gt; &amp; co." in html
+    venues = {e["v"] for e in data["entries"]}
+    assert "Conf </script <!--" in venues  # intact, as data
+    assert "&lt;/script&gt;&lt;script&gt;window.pwned=1" in html  # the store's author, as text
     assert "<title>Example &lt;Catalog&gt; &amp; &#34;Friends&#34;</title>" in html
+    assert "Breaking &lt;/script out &lt;!-- &#34;quoted&#34; &amp; more" in html
     assert "<b>bold</b>" not in html
     assert data["search"] == search.SEARCH_OPTIONS
+    docs = json.loads((folder / "out" / "search.json").read_text(encoding="utf-8"))
+    assert [d["id"] for d in docs] == [e.index for e in site.entries]
+    assert any(d["title"] == fixture.HOSTILE_TITLE for d in docs)
+    assert any(fixture.HOSTILE_ABSTRACT in d["abstract"] for d in docs)
+    assert "<img src=x" not in html and "onerror" not in html  # abstracts: served by the worker
 
 
 def test_only_http_links_reach_the_page(built: tuple[site_build.Site, Path]) -> None:
@@ -194,7 +197,8 @@ def test_command_line_builds_idempotently(tmp_path: Path, capsys: pytest.Capture
     assert first == second
     out = capsys.readouterr().out
     assert "site: 16 entries" in out and "6 abstracts" in out and "chart ->" in out
-    for name in ("index.html", "chart.svg", ".nojekyll", "static/site.js", "static/site.css",
+    for name in ("index.html", "search.json", "chart.svg", ".nojekyll", "static/site.js",
+                 "static/site.css", "static/search-worker.js",
                  "static/vendor/minisearch-7.2.0.umd.js", "static/vendor/minisearch-LICENSE.txt"):
         assert (tmp_path / "out" / name).is_file(), name
 
@@ -222,3 +226,5 @@ def test_search_semantics_match_minisearch_defaults() -> None:
     assert not search.matches_query(E(), "cache quantization")  # AND, not OR
     assert not search.matches_query(E(), "ache")  # prefixes, not substrings
     assert search.matches_query(E(), "  ,; ")  # no term: everything
+    assert search.query_terms("k v kv, x") == ["kv"]  # one-character terms are left out
+    assert search.matches_query(E(), "q") and search.matches_query(E(), "kv q")

@@ -1,11 +1,13 @@
 /* The catalog page's search, filters, sorting and URL state (progressive enhancement: without
- * this script the page lists every entry). Search is MiniSearch with the options the build put
- * in #catalog-data (bot/site/search.py documents what they match). */
+ * this script the page lists every entry). Filters and sorting run here on the facets in
+ * #catalog-data; the text search runs in search-worker.js (MiniSearch with the options in
+ * #catalog-data, which bot/site/search.py documents), so typing never waits for indexing. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("catalog-data").textContent);
   var entries = data.entries;
   var n = entries.length;
+  var root = document.documentElement;
   var form = document.getElementById("controls");
   var controls = {
     q: document.getElementById("q"),
@@ -17,49 +19,100 @@
     sort: document.getElementById("sort")
   };
   var count = document.getElementById("count");
+  var results = document.getElementById("results");
   var sortedList = document.getElementById("sorted");
   var empty = document.getElementById("empty");
   var toc = document.getElementById("toc");
-  var groups = Array.prototype.slice.call(document.querySelectorAll("section.group"));
+  var catalogBox = document.getElementById("catalog");
   var items = new Array(n);
-  var homes = new Array(n);
-  var shown = new Array(n);
-  for (var i = 0; i < n; i++) {
-    items[i] = document.getElementById("e" + entries[i].id);
-    homes[i] = items[i].parentNode;
-    shown[i] = true;
-  }
-  var tokenize = MiniSearch.getDefault("tokenize");
-  var index = null;
-  var order = "catalog";
-  var timings = { index: null, lastUpdate: null, updates: 0 };
+  for (var i = 0; i < n; i++) items[i] = document.getElementById("e" + entries[i].id);
+  // MiniSearch's default tokenizer (what the worker splits queries with).
+  var SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}]+/u;
+  var timings = { ready: null, indexed: null, index: null, search: null, lastUpdate: null, updates: 0 };
   window.siteTimings = timings;
 
-  function abstractOf(id) {
-    var node = items[id].querySelector(".abstract");
-    return node ? node.textContent : "";
+  // -- the search worker ---------------------------------------------------------------------
+  var worker = null;
+  var indexState = "loading"; // "loading", "ready" or "failed"
+  var hitCache = { q: null, ids: null };
+  var inFlight = null; // the query the worker is answering
+  var seq = 0;
+
+  var minLength = data.search.minTermLength || 1;
+
+  // The query as searched: its terms of at least minTermLength characters (code points),
+  // lowercased, space-separated; "" when none is left (then every entry matches).
+  function searched(query) {
+    return query.split(SPACE_OR_PUNCTUATION).filter(function (t) {
+      return Array.from(t).length >= minLength;
+    }).join(" ").toLowerCase();
   }
 
-  function ensureIndex() {
-    if (index) return index;
-    var start = performance.now();
-    index = new MiniSearch({
-      fields: data.search.fields,
-      idField: "id",
-      searchOptions: data.search.searchOptions,
-      extractField: function (doc, field) {
-        return field === "abstract" ? abstractOf(doc.id) : doc[field];
-      }
-    });
-    index.addAll(entries);
-    timings.index = performance.now() - start;
-    return index;
+  function ask(q) {
+    // One search at a time: a query typed meanwhile is asked for when this one is answered.
+    if (inFlight !== null) return;
+    inFlight = q;
+    worker.postMessage({ type: "search", seq: ++seq, q: q });
   }
 
-  function terms(query) {
-    return tokenize(query).filter(function (t) { return t.length > 0; });
+  function onWorkerMessage(event) {
+    var message = event.data;
+    if (message.type === "ready") {
+      indexState = "ready";
+      timings.index = message.ms;
+      timings.indexed = performance.now();
+      root.setAttribute("data-indexed", "1");
+      showAbstractButtons();
+      update();
+    } else if (message.type === "results") {
+      inFlight = null;
+      timings.search = message.ms;
+      hitCache = { q: message.q, ids: new Set(message.ids) };
+      update();
+    } else if (message.type === "abstract") {
+      var nodes = document.querySelectorAll("li[data-i='" + message.id + "'] .abstract");
+      for (var k = 0; k < nodes.length; k++) nodes[k].textContent = message.text;
+    } else if (message.type === "error") {
+      searchFailed(message.message);
+    }
   }
 
+  function searchFailed(why) {
+    indexState = "failed";
+    if (window.console) console.warn("catalog search unavailable: " + why);
+    update();
+  }
+
+  function startWorker() {
+    try {
+      worker = new Worker("static/search-worker.js");
+    } catch (error) {
+      searchFailed(String(error));
+      return;
+    }
+    worker.onmessage = onWorkerMessage;
+    worker.onerror = function (event) { searchFailed(event.message || "worker error"); };
+    worker.postMessage({ type: "init", url: new URL("search.json", document.baseURI).href,
+                         options: { fields: data.search.fields,
+                                    searchOptions: data.search.searchOptions } });
+  }
+
+  // -- abstracts, fetched from the worker when opened ----------------------------------------
+  function showAbstractButtons() {
+    var boxes = document.querySelectorAll("details.abs");
+    for (var k = 0; k < boxes.length; k++) boxes[k].hidden = false;
+  }
+
+  document.addEventListener("toggle", function (event) {
+    var box = event.target;
+    if (!box.classList || !box.classList.contains("abs") || !box.open || !worker) return;
+    var node = box.querySelector(".abstract");
+    if (node && !node.textContent) {
+      worker.postMessage({ type: "abstract", id: Number(box.parentNode.getAttribute("data-i")) });
+    }
+  }, true);
+
+  // -- state ---------------------------------------------------------------------------------
   function readState() {
     return {
       q: controls.q.value.trim(),
@@ -107,6 +160,7 @@
     }
   }
 
+  // -- showing -------------------------------------------------------------------------------
   function keep(e, state, hits) {
     if (state.section && e.s !== state.section && e.u !== state.section) return false;
     if (state.year && e.y !== Number(state.year)) return false;
@@ -116,71 +170,94 @@
     return hits === null || hits.has(e.id);
   }
 
-  function reorder(sort) {
-    if (sort === order) return;
-    var k;
-    if (sort === "catalog") {
-      for (k = 0; k < n; k++) homes[k].appendChild(items[k]);
-    } else {
-      var key = sort === "stars" ? "st" : "d";
-      var ids = entries.map(function (e) { return e.id; });
-      ids.sort(function (a, b) { return (entries[b][key] - entries[a][key]) || (a - b); });
-      var fragment = document.createDocumentFragment();
-      for (k = 0; k < ids.length; k++) fragment.appendChild(items[ids[k]]);
-      sortedList.appendChild(fragment);
-    }
-    var flat = sort !== "catalog";
-    sortedList.hidden = !flat;
-    toc.hidden = flat;
-    order = sort;
+  // The catalog (grouped by section, like catalog.md) shows when nothing is filtered and the
+  // order is the catalog's; otherwise the matches show in one flat list of copies, built in
+  // chunks: the first screenful at once, the rest in the following frames. The 5,000 entries
+  // of the catalog are never restyled one by one, which is what keeps a keystroke fast.
+  var FIRST_CHUNK = 100;
+  var CHUNK = 300;
+  var shownKey = "";
+  var generation = 0;
+
+  function copyOf(id) {
+    var copy = items[id].cloneNode(true);
+    copy.removeAttribute("id");
+    return copy;
   }
 
-  function update() {
+  function fill(ids, from, gen) {
+    if (gen !== generation) return; // a newer update replaced this list
+    var stop = Math.min(ids.length, from + (from === 0 ? FIRST_CHUNK : CHUNK));
+    var fragment = document.createDocumentFragment();
+    for (var k = from; k < stop; k++) fragment.appendChild(copyOf(ids[k]));
+    if (from === 0) {
+      // A new list replaces the old one whole: cheaper than removing its entries one by one.
+      var fresh = sortedList.cloneNode(false);
+      fresh.appendChild(fragment);
+      sortedList.replaceWith(fresh);
+      sortedList = fresh;
+    } else {
+      sortedList.appendChild(fragment);
+    }
+    if (stop < ids.length) {
+      requestAnimationFrame(function () { fill(ids, stop, gen); });
+    }
+  }
+
+  function show(state, hits) {
     var start = performance.now();
-    var state = readState();
-    var hits = null;
-    if (terms(state.q).length) {
-      hits = new Set(ensureIndex().search(state.q).map(function (r) { return r.id; }));
-    }
-    reorder(state.sort);
-    var visible = 0;
-    var groupCounts = new Map();
+    var ids = [];
     for (var k = 0; k < n; k++) {
-      var on = keep(entries[k], state, hits);
-      if (on !== shown[k]) { items[k].hidden = !on; shown[k] = on; }
-      if (on) {
-        visible++;
-        groupCounts.set(homes[k], (groupCounts.get(homes[k]) || 0) + 1);
-      }
+      if (keep(entries[k], state, hits)) ids.push(k);
     }
-    var flat = state.sort !== "catalog";
-    var filtered = visible !== n;
-    for (var g = groups.length - 1; g >= 0; g--) {
-      var group = groups[g];
-      var list = group.querySelector(":scope > ul.entries");
-      var total = groupCounts.get(list) || 0;
-      var subs = group.querySelectorAll(":scope > section.group");
-      for (var s = 0; s < subs.length; s++) total += subs[s].hidden ? 0 : 1;
-      group.hidden = flat || (filtered && total === 0);
+    var flat = state.sort !== "catalog" || ids.length !== n;
+    if (state.sort !== "catalog") {
+      var key = state.sort === "stars" ? "st" : "d";
+      ids.sort(function (a, b) { return (entries[b][key] - entries[a][key]) || (a - b); });
     }
-    empty.hidden = visible !== 0;
-    count.textContent = filtered ? visible + " of " + n + " entries match" : n + " entries";
-    count.setAttribute("data-count", String(visible));
-    writeState(state);
+    var listKey = flat ? state.sort + ":" + ids.join(",") : "";
+    if (listKey !== shownKey) {
+      generation++;
+      if (flat) fill(ids, 0, generation); else fill([], 0, generation);
+      shownKey = listKey;
+    }
+    // content-visibility: hidden keeps the catalog's layout, so showing it again is cheap.
+    if (catalogBox.classList.contains("off") !== flat) catalogBox.classList.toggle("off", flat);
+    sortedList.hidden = !flat || ids.length === 0;
+    toc.hidden = flat;
+    empty.hidden = ids.length !== 0;
+    count.textContent = ids.length !== n ? ids.length + " of " + n + " entries match" : n + " entries";
+    count.setAttribute("data-count", String(ids.length));
+    results.removeAttribute("aria-busy");
     timings.lastUpdate = performance.now() - start;
     timings.updates++;
   }
 
+  function update() {
+    var state = readState();
+    writeState(state);
+    var q = searched(state.q);
+    if (!q) { show(state, null); return; }
+    if (indexState === "failed") {
+      count.textContent = "Search is unavailable (filters still work)";
+      show(state, null);
+      return;
+    }
+    if (hitCache.q === q) { show(state, hitCache.ids); return; }
+    results.setAttribute("aria-busy", "true");
+    if (indexState === "loading") count.textContent = "Loading the search index…";
+    if (indexState === "ready") ask(q);
+  }
+
   loadState(new URLSearchParams(location.search));
   form.hidden = false;
-  document.documentElement.classList.add("js");
+  root.classList.add("js");
   form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
   form.addEventListener("input", update);
   form.addEventListener("change", update);
   form.addEventListener("reset", function () { setTimeout(update, 0); });
+  startWorker();
   update();
-  document.documentElement.setAttribute("data-ready", "1");
-  // Build the index once the page has painted, so that the first keystroke does not pay for it.
-  var idle = window.requestIdleCallback || function (f) { return setTimeout(f, 50); };
-  idle(function () { ensureIndex(); document.documentElement.setAttribute("data-indexed", "1"); });
+  timings.ready = performance.now();
+  root.setAttribute("data-ready", "1");
 })();
