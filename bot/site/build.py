@@ -36,6 +36,7 @@ STATIC = PACKAGE_DIR / "static"
 SCRIPT = "vendor/minisearch-7.2.0.umd.js"
 STATIC_FILES = ("site.css", "site.js", "search-worker.js", SCRIPT, "vendor/minisearch-LICENSE.txt")
 MAX_ABSTRACT = 5000
+RESULTS_LIMIT = 100  # a filtered list shows this many matches at once, the rest on "Show all"
 MAX_AUTHORS = 100
 MAX_FIELD = 500
 _VENUE_YEAR = re.compile(r"[\s'’]*(?:19|20)\d\d$")
@@ -239,7 +240,8 @@ def _environment() -> jinja2.Environment:
 
 
 def render_page(site: Site, chart_file: str = "chart.svg") -> str:
-    data = {"search": SEARCH_OPTIONS, "entries": [e.facets() for e in site.entries]}
+    data = {"search": SEARCH_OPTIONS, "limit": RESULTS_LIMIT,
+            "entries": [e.facets() for e in site.entries]}
     titles = {s.id: s.title for s in (*site.taxonomy.sections, *site.taxonomy.subsections)}
     where = [titles[e.section] + (f" › {titles[e.subsection]}" if e.subsection else "")
              for e in site.entries]

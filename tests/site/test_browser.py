@@ -220,6 +220,26 @@ def test_url_state_round_trips(page: Page, base_url: str, site: tuple[site_build
     assert urlparse(page.url).query == ""
 
 
+def test_long_result_lists_show_the_first_matches_then_all(
+        browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    catalog_path, _ = fixture.write(tmp_path / "src", 30)
+    taxonomy = fixture.load_taxonomy()
+    monkeypatch.setattr(site_build, "RESULTS_LIMIT", 4)
+    built, _ = site_build.build(catalog.read_catalog(catalog_path, taxonomy), taxonomy, tmp_path / "out")
+    expected = [e.index for e in sorted(built.entries, key=lambda e: (-(e.stars or 0), e.index))]
+    context = browser.new_context()
+    page = context.new_page()
+    with serve(tmp_path / "out") as url:
+        _open(page, url + "?sort=stars")
+        assert _visible_ids(page) == expected[:4]
+        assert page.text_content("#count") == f"{len(expected)} entries"
+        page.get_by_role("button", name=f"Show all {len(expected)} matches").click()
+        page.wait_for_function(f"document.querySelectorAll('#sorted > li').length === {len(expected)}")
+        assert _visible_ids(page) == expected
+        assert page.locator("#more").is_hidden()
+    context.close()
+
+
 def test_without_javascript_the_full_list_shows(browser: Browser, base_url: str,
                                                 site: tuple[site_build.Site, Path]) -> None:
     built = site[0]

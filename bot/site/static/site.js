@@ -171,13 +171,16 @@
   }
 
   // The catalog (grouped by section, like catalog.md) shows when nothing is filtered and the
-  // order is the catalog's; otherwise the matches show in one flat list of copies, built in
-  // chunks: the first screenful at once, the rest in the following frames. The 5,000 entries
-  // of the catalog are never restyled one by one, which is what keeps a keystroke fast.
-  var FIRST_CHUNK = 100;
-  var CHUNK = 300;
+  // order is the catalog's; otherwise the matches show in one flat list of copies: the first
+  // LIMIT at once, all of them on "Show all". The catalog's entries are never restyled one by
+  // one, and a keystroke never lays out thousands of entries: that keeps typing fast.
+  var LIMIT = data.limit || 200;
+  var CHUNK = 400;
   var shownKey = "";
   var generation = 0;
+  var pendingIds = [];
+  var more = document.getElementById("more");
+  var moreButton = more.querySelector("button");
 
   function copyOf(id) {
     var copy = items[id].cloneNode(true);
@@ -185,24 +188,33 @@
     return copy;
   }
 
-  function fill(ids, from, gen) {
-    if (gen !== generation) return; // a newer update replaced this list
-    var stop = Math.min(ids.length, from + (from === 0 ? FIRST_CHUNK : CHUNK));
+  function render(ids) {
+    // A new list replaces the old one whole: cheaper than removing its entries one by one.
     var fragment = document.createDocumentFragment();
-    for (var k = from; k < stop; k++) fragment.appendChild(copyOf(ids[k]));
-    if (from === 0) {
-      // A new list replaces the old one whole: cheaper than removing its entries one by one.
-      var fresh = sortedList.cloneNode(false);
-      fresh.appendChild(fragment);
-      sortedList.replaceWith(fresh);
-      sortedList = fresh;
-    } else {
-      sortedList.appendChild(fragment);
-    }
-    if (stop < ids.length) {
-      requestAnimationFrame(function () { fill(ids, stop, gen); });
-    }
+    var stop = Math.min(ids.length, LIMIT);
+    for (var k = 0; k < stop; k++) fragment.appendChild(copyOf(ids[k]));
+    var fresh = sortedList.cloneNode(false);
+    fresh.appendChild(fragment);
+    sortedList.replaceWith(fresh);
+    sortedList = fresh;
+    pendingIds = ids.slice(stop);
+    more.hidden = pendingIds.length === 0;
+    moreButton.textContent = "Show all " + ids.length + " matches";
   }
+
+  function renderRest(gen) {
+    if (gen !== generation || !pendingIds.length) return;
+    var fragment = document.createDocumentFragment();
+    var chunk = pendingIds.splice(0, CHUNK);
+    for (var k = 0; k < chunk.length; k++) fragment.appendChild(copyOf(chunk[k]));
+    sortedList.appendChild(fragment);
+    if (pendingIds.length) requestAnimationFrame(function () { renderRest(gen); });
+  }
+
+  moreButton.addEventListener("click", function () {
+    more.hidden = true;
+    renderRest(generation);
+  });
 
   function show(state, hits) {
     var start = performance.now();
@@ -218,7 +230,7 @@
     var listKey = flat ? state.sort + ":" + ids.join(",") : "";
     if (listKey !== shownKey) {
       generation++;
-      if (flat) fill(ids, 0, generation); else fill([], 0, generation);
+      render(flat ? ids : []);
       shownKey = listKey;
     }
     // content-visibility: hidden keeps the catalog's layout, so showing it again is cheap.
