@@ -119,6 +119,7 @@ KEYSTROKE = """async (ch) => {
   const results = document.getElementById('results');
   const before = window.siteTimings.updates;
   window.siteTimings.search = null;
+  window.siteTimings.roundTrip = null;
   const t0 = performance.now();
   box.value += ch;
   box.dispatchEvent(new Event('input', {bubbles: true}));
@@ -132,23 +133,38 @@ KEYSTROKE = """async (ch) => {
   window.siteTimings.layout = layout;
   window.siteTimings.shownAt = t1 - t0;
   return [performance.now() - t0, window.siteTimings.lastUpdate, window.siteTimings.search,
-          Number(document.getElementById('count').dataset.count), layout, t1 - t0];
+          Number(document.getElementById('count').dataset.count), layout, t1 - t0,
+          window.siteTimings.roundTrip];
 }"""
 
 
 def keystrokes(page: Page) -> tuple[list[float], list[float], list[float], dict[str, int], list]:
-    frame, handler, worker, counts, slowest = [], [], [], {}, []
+    frame, handler, worker, counts, slowest, trips = [], [], [], {}, [], []
     for query in QUERIES:
         page.evaluate("document.getElementById('q').value = ''")
         for i, ch in enumerate(query):
-            total, update, search, count, layout, shown_at = page.evaluate(KEYSTROKE, ch)
+            total, update, search, count, layout, shown_at, trip = page.evaluate(KEYSTROKE, ch)
+            if trip is not None:
+                trips.append(trip)
             frame.append(total)
             handler.append(update)
             if search is not None:
                 worker.append(search)
             slowest.append((total, query[: i + 1], search or 0.0, update, count, layout, shown_at))
         counts[query] = count
+    print(f"    worker round trip (ask -> answer received), median {statistics.median(trips):.1f} ms, "
+          f"max {max(trips):.1f} ms")
     return frame, handler, worker, counts, sorted(slowest, reverse=True)[:4]
+
+
+def floor(page: Page, keys: int = 20) -> float:
+    """The machine's floor: a keystroke that changes nothing (a trailing space: the same query,
+    answered from the cache, no worker, no DOM change) still takes an input event and a frame."""
+    times = []
+    for _ in range(keys):
+        times.append(page.evaluate(KEYSTROKE, " ")[0])
+    page.evaluate("document.getElementById('q').value = document.getElementById('q').value.trim()")
+    return statistics.median(times)
 
 
 def measure(name: str, site: site_build.Site, out: Path, runs: int, browser, screenshot: Path | None) -> None:
@@ -181,6 +197,8 @@ def measure(name: str, site: site_build.Site, out: Path, runs: int, browser, scr
         print(f"    of which search in the worker: median {statistics.median(worker):.1f} ms, max "
               f"{max(worker):.1f} ms; filters + DOM update: median {statistics.median(handler):.1f} ms, "
               f"max {max(handler):.1f} ms")
+        print(f"    floor on this machine now (a keystroke that changes nothing, median): "
+              f"{floor(page):.1f} ms")
         print("  results: " + ", ".join(f"{q!r}: {c}" for q, c in counts.items()))
         print("  slowest keys: " + "; ".join(
             f"{q!r} {t:.0f} ms (shown after {a:.0f}: search {s:.0f}, update {u:.0f}; layout {la:.0f}; "

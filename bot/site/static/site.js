@@ -52,6 +52,7 @@
     // One search at a time: a query typed meanwhile is asked for when this one is answered.
     if (inFlight !== null) return;
     inFlight = q;
+    timings.asked = performance.now();
     worker.postMessage({ type: "search", seq: ++seq, q: q });
   }
 
@@ -67,6 +68,7 @@
     } else if (message.type === "results") {
       inFlight = null;
       timings.search = message.ms;
+      timings.roundTrip = performance.now() - timings.asked;
       hitCache = { q: message.q, ids: new Set(message.ids) };
       update();
     } else if (message.type === "abstract") {
