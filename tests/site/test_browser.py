@@ -288,6 +288,21 @@ def test_accessibility_basics_and_screenshot(page: Page, base_url: str, tmp_path
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert page.evaluate("document.activeElement.id") == "section" and outline != "none"
+    # contrast (WCAG AA, 4.5:1 for normal text) of body text, muted text, links and labels
+    ratios = page.evaluate("""() => {
+      const rgb = c => c.match(/\\d+(\\.\\d+)?/g).slice(0, 3).map(Number);
+      const lum = c => { const [r, g, b] = rgb(c).map(v => { v /= 255;
+        return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+      const ratio = (a, b) => { const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
+        return (x + 0.05) / (y + 0.05); };
+      const bg = getComputedStyle(document.body).backgroundColor;
+      const panel = getComputedStyle(document.getElementById('controls')).backgroundColor;
+      const color = sel => getComputedStyle(document.querySelector(sel)).color;
+      return [ratio(color('body'), bg), ratio(color('.intro'), bg), ratio(color('#sorted .title'), bg),
+              ratio(color('.meta'), bg), ratio(color('label'), panel)];
+    }""")
+    assert len(ratios) == 5 and min(ratios) >= 4.5, ratios
     shot = tmp_path / "site.png"
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
