@@ -42,6 +42,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "validate-config": ("bot.jobs.validate_config", "validate every config/*.yml file"),
     "doctor": ("bot.jobs.doctor", "check the GitHub token's permissions and repository settings"),
     "init": ("bot.jobs.init", "adopt the bot on an existing awesome list: scaffold config/ and import it"),
+    "site": ("bot.jobs.site", "build the searchable catalog site (GitHub Pages) and its chart"),
 }
 
 # Jobs that check the whole config (validate-config's checks) before they start; the ones that

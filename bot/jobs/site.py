@@ -1,0 +1,51 @@
+"""The site job: ``python -m bot site --output _site/`` builds a searchable static page of the
+catalog (and its chart) for GitHub Pages. See docs/site.md.
+
+The job is thin: read the taxonomy, the catalog and (when there) the paper store, then
+``build.build`` writes ``index.html``, ``chart.svg`` and the static files.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+DEFAULT_PAPERS = Path("data/papers.jsonl")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--output", "-o", type=Path, default=Path("_site"),
+                        help="folder to write the site into (default: _site)")
+    parser.add_argument("--catalog", type=Path, default=Path("catalog.md"),
+                        help="the catalog to publish (default: catalog.md)")
+    parser.add_argument("--config-dir", type=Path, default=None,
+                        help="folder with taxonomy.yml (default: $CATALOG_BOT_CONFIG, else ./config)")
+    parser.add_argument("--papers", type=Path, default=None,
+                        help="the paper store, JSON lines with arxiv_id, authors, abstract "
+                        f"(default: {DEFAULT_PAPERS} when it exists; without it the catalog alone)")
+    parser.add_argument("--chart", type=Path, default=None, metavar="PATH",
+                        help="also write the papers-per-month chart (SVG) here, e.g. docs/img/chart.svg")
+
+
+def main(args: argparse.Namespace) -> int:
+    from bot.core import taxonomy as taxonomy_module
+    from bot.core.catalog import read_catalog
+    from bot.site.build import build, read_papers
+
+    taxonomy = taxonomy_module.load(args.config_dir)
+    catalog = read_catalog(args.catalog, taxonomy)
+    papers_path = args.papers
+    if papers_path is None and DEFAULT_PAPERS.exists():
+        papers_path = DEFAULT_PAPERS
+    papers = read_papers(papers_path) if papers_path is not None else None
+    site, written = build(catalog, taxonomy, args.output, papers=papers, chart_path=args.chart)
+    store = (f"; {site.with_abstract} abstracts from {papers_path}" if papers_path is not None
+             else "; no paper store (catalog only)")
+    print(f"site: {len(site.entries)} entries -> {written['index.html']}{store}")
+    if site.skipped:
+        print(f"site: {site.skipped} item(s) under a section are not canonical entry lines and are "
+              "not shown; `python -m bot lint` lists them", file=sys.stderr)
+    if "chart" in written:
+        print(f"site: chart -> {written['chart']}")
+    return 0

@@ -1,0 +1,291 @@
+"""Build the static site: one HTML page listing every catalog entry, its data, the chart.
+
+The page works without JavaScript (every entry, grouped by section like ``catalog.md``); the
+script then adds filters, sorting and the state in the URL, and a worker adds text search
+(MiniSearch, vendored) over ``search.json`` (titles, authors, abstracts), fetched after the page
+shows, so that neither the first render nor typing waits for the abstracts or the index.
+Everything that comes from the catalog or the paper store is untrusted text: jinja2 escapes it
+for HTML, ``script_json`` for the JSON inside a ``<script>`` element.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from bot.core import arxiv_ids
+from bot.core.catalog import Catalog
+from bot.core.entry import MONTHS, format_stars
+from bot.errors import BotError
+from bot.core.taxonomy import Taxonomy
+from bot.site import chart
+from bot.site.search import SEARCH_OPTIONS
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+STATIC = PACKAGE_DIR / "static"
+SCRIPT = "vendor/minisearch-7.2.0.umd.js"
+STATIC_FILES = ("site.css", "site.js", "search-worker.js", SCRIPT, "vendor/minisearch-LICENSE.txt")
+MAX_ABSTRACT = 5000
+RESULTS_LIMIT = 100  # a filtered list shows this many matches at once, the rest on "Show all"
+MAX_AUTHORS = 100
+MAX_FIELD = 500
+_VENUE_YEAR = re.compile(r"[\s'’]*(?:19|20)\d\d$")
+
+
+class PaperStoreError(BotError):
+    pass
+
+
+def clean(text: object, limit: int = MAX_FIELD) -> str:
+    """Untrusted text for one line of the page: no control or format (bidi) characters, single
+    spaces, at most ``limit`` characters."""
+    value = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in str(text))
+    value = " ".join(value.split())
+    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+
+
+def venue_name(venue: str) -> str:
+    """The venue without its year ("NeurIPS 2024" -> "NeurIPS"): what the venue filter offers."""
+    return _VENUE_YEAR.sub("", venue).strip() or venue.strip()
+
+
+@dataclass(frozen=True)
+class Paper:
+    """What the paper store adds to an entry: the full author list and the abstract."""
+
+    authors: tuple[str, ...]
+    abstract: str
+
+
+@dataclass(frozen=True)
+class SiteEntry:
+    index: int
+    section: str
+    subsection: str | None
+    kind: str
+    title: str
+    url: str
+    authors: tuple[str, ...] = ()
+    et_al: bool = False
+    description: str = ""
+    arxiv_id: str | None = None
+    year: int | None = None
+    month: int | None = None
+    venue: str = ""
+    pdf_url: str = ""
+    code_url: str = ""
+    stars: int | None = None
+    archived: bool = False
+    abstract: str = ""
+
+    @property
+    def author_text(self) -> str:
+        """The searched authors field (a resource's description stands in for its authors)."""
+        return ", ".join(self.authors) if self.kind == "paper" else self.description
+
+    @property
+    def venue_name(self) -> str:
+        return venue_name(self.venue) if self.venue else ""
+
+    @property
+    def date_text(self) -> str:
+        if self.year is None:
+            return ""
+        return f"{MONTHS[self.month - 1]} {self.year}" if self.month else str(self.year)
+
+    @property
+    def date_key(self) -> int:
+        """Newest first sorts on this: year and month (the entry's, else its arXiv id's), then
+        the arXiv id's number within the month; 0 for an undated entry."""
+        year, month, number = arxiv_ids.sort_key(self.arxiv_id)
+        if self.year is not None:
+            year, month = self.year, self.month or 0
+        return (year * 100 + month) * 1_000_000 + number % 1_000_000
+
+    @property
+    def stars_text(self) -> str:
+        return format_stars(self.stars) if self.stars is not None else ""
+
+    def facets(self) -> dict[str, Any]:
+        """The entry in the page's inline JSON: what filters and sorting read."""
+        return {"id": self.index, "s": self.section, "u": self.subsection or "", "y": self.year,
+                "v": self.venue_name, "c": bool(self.code_url), "st": self.stars or 0,
+                "d": self.date_key}
+
+    def search_doc(self) -> dict[str, Any]:
+        """The entry in search.json: the fields the search worker indexes (search.FIELDS)."""
+        return {"id": self.index, "title": self.title, "authors": self.author_text,
+                "abstract": self.abstract}
+
+
+@dataclass
+class Site:
+    taxonomy: Taxonomy
+    entries: list[SiteEntry]
+    skipped: int = 0  # items under a section that are not canonical entry lines
+    with_abstract: int = 0
+    generated: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def in_section(self, section: str, subsection: str | None) -> list[SiteEntry]:
+        return [e for e in self.entries if e.section == section and e.subsection == subsection]
+
+    def years(self) -> list[int]:
+        return sorted({e.year for e in self.entries if e.year}, reverse=True)
+
+    def venues(self) -> list[str]:
+        counts: dict[str, int] = {}
+        for entry in self.entries:
+            if entry.venue_name:
+                counts[entry.venue_name] = counts.get(entry.venue_name, 0) + 1
+        return sorted(counts, key=lambda v: (-counts[v], v.lower()))
+
+
+def read_papers(path: Path) -> dict[str, Paper]:
+    """The paper store (``data/papers.jsonl``): one JSON object per line with at least
+    ``arxiv_id``; ``authors`` (a list of names) and ``abstract`` are used when present."""
+    papers: dict[str, Paper] = {}
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError as exc:
+        raise PaperStoreError(f"{path} does not exist: pass --papers with the paper store "
+                              "(data/papers.jsonl), or leave it out to build from the catalog alone"
+                              ) from exc
+    except UnicodeDecodeError as exc:
+        raise PaperStoreError(f"{path} is not UTF-8 text ({exc})") from exc
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise PaperStoreError(f"{path}:{number}: not a JSON object ({exc.msg}); the paper store "
+                                  "has one JSON object per line") from exc
+        if not isinstance(record, dict) or not isinstance(record.get("arxiv_id"), str):
+            raise PaperStoreError(f"{path}:{number}: each line needs an \"arxiv_id\" string")
+        arxiv_id = arxiv_ids.normalize(record["arxiv_id"])
+        if not arxiv_ids.is_valid(arxiv_id):
+            raise PaperStoreError(f"{path}:{number}: {record['arxiv_id']!r} is not an arXiv id")
+        raw_authors = record.get("authors") or []
+        authors = tuple(clean(a, 200) for a in raw_authors[:MAX_AUTHORS]
+                        if isinstance(a, str) and clean(a)) if isinstance(raw_authors, list) else ()
+        abstract = record.get("abstract")
+        papers[arxiv_id] = Paper(
+            authors, clean(abstract, MAX_ABSTRACT) if isinstance(abstract, str) else "")
+    return papers
+
+
+def collect(catalog: Catalog, taxonomy: Taxonomy, papers: dict[str, Paper] | None = None) -> Site:
+    """The site's entries: every canonical entry under a taxonomy section, in catalog order,
+    with the paper store's full author list and abstract when it has the paper."""
+    papers = papers or {}
+    entries: list[SiteEntry] = []
+    skipped = with_abstract = 0
+    for item in catalog.entries():
+        entry = item.entry
+        if entry is None or item.section is None:
+            skipped += 1
+            continue
+        paper = papers.get(entry.arxiv_id) if entry.arxiv_id else None
+        authors, et_al = tuple(clean(a, 200) for a in entry.authors), entry.et_al
+        abstract = ""
+        if paper is not None:
+            if paper.authors:
+                authors, et_al = paper.authors, False
+            abstract = paper.abstract
+            with_abstract += bool(abstract)
+        entries.append(SiteEntry(
+            index=len(entries), section=item.section, subsection=item.subsection, kind=entry.kind,
+            title=clean(entry.title), url=entry.url, authors=authors, et_al=et_al,
+            description=clean(entry.description), arxiv_id=entry.arxiv_id, year=entry.year,
+            month=entry.month, venue=clean(entry.venue, 200), pdf_url=entry.pdf_url,
+            code_url=entry.code_url, stars=entry.stars, archived=entry.archived, abstract=abstract,
+        ))
+    return Site(taxonomy, entries, skipped=skipped, with_abstract=with_abstract)
+
+
+def script_json(value: object) -> Markup:
+    """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` (so no
+    ``</script>`` or ``<!--``), and no U+2028/U+2029."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
+                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+        text = text.replace(char, escaped)
+    return Markup(text)  # escaped above for this context
+
+
+def _safe_href(url: str) -> str:
+    """Only http(s) links on the page (no javascript: or data: from a catalog line)."""
+    return url if re.match(r"(?i)^https?://", url) else "#"
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(PACKAGE_DIR / "templates")),
+        undefined=jinja2.StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True,
+    )
+    environment.filters["href"] = _safe_href
+    environment.filters["script_json"] = script_json
+    return environment
+
+
+def render_page(site: Site, chart_file: str = "chart.svg") -> str:
+    data = {"search": SEARCH_OPTIONS, "limit": RESULTS_LIMIT,
+            "entries": [e.facets() for e in site.entries]}
+    titles = {s.id: s.title for s in (*site.taxonomy.sections, *site.taxonomy.subsections)}
+    where = [titles[e.section] + (f" › {titles[e.subsection]}" if e.subsection else "")
+             for e in site.entries]
+    return _environment().get_template("index.html.j2").render(
+        site=site, taxonomy=site.taxonomy, data=data, chart_file=chart_file, where=where,
+    )
+
+
+def write_site(site: Site, output: Path, chart_path: Path | None = None) -> dict[str, Path]:
+    """Write index.html, search.json (what the search worker indexes), chart.svg and the static
+    files into ``output`` (created; files the build owns are replaced, others left alone).
+    Returns what it wrote."""
+    output.mkdir(parents=True, exist_ok=True)
+    written: dict[str, Path] = {}
+    svg = chart.render_svg(chart.per_month(site.entries), site.taxonomy)
+    docs = json.dumps([e.search_doc() for e in site.entries], ensure_ascii=False,
+                      separators=(",", ":"))
+    for name, text in (("index.html", render_page(site)), ("search.json", docs + "\n"),
+                       ("chart.svg", svg)):
+        path = output / name
+        path.write_text(text, encoding="utf-8")
+        written[name] = path
+    (output / ".nojekyll").write_text("", encoding="utf-8")
+    for name in STATIC_FILES:
+        target = output / "static" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(STATIC / name, target)
+        written[f"static/{name}"] = target
+    if chart_path is not None:
+        chart_path.parent.mkdir(parents=True, exist_ok=True)
+        chart_path.write_text(svg, encoding="utf-8")
+        written["chart"] = chart_path
+    return written
+
+
+def build(catalog: Catalog, taxonomy: Taxonomy, output: Path, papers: dict[str, Paper] | None = None,
+          chart_path: Path | None = None, now: datetime | None = None) -> tuple[Site, dict[str, Path]]:
+    site = collect(catalog, taxonomy, papers)
+    site.generated = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d")
+    return site, write_site(site, output, chart_path)
+
+
+def entries_by_section(site: Site) -> Iterable[tuple[str, str | None, list[SiteEntry]]]:
+    for section in site.taxonomy.sections:
+        yield section.id, None, site.in_section(section.id, None)
+        for sub in site.taxonomy.children(section.id):
+            yield section.id, sub.id, site.in_section(section.id, sub.id)

@@ -1,0 +1,277 @@
+/* The catalog page's search, filters, sorting and URL state (progressive enhancement: without
+ * this script the page lists every entry). Filters and sorting run here on the facets in
+ * #catalog-data; the text search runs in search-worker.js (MiniSearch with the options in
+ * #catalog-data, which bot/site/search.py documents), so typing never waits for indexing. */
+(function () {
+  "use strict";
+  var data = JSON.parse(document.getElementById("catalog-data").textContent);
+  var entries = data.entries;
+  var n = entries.length;
+  var root = document.documentElement;
+  var form = document.getElementById("controls");
+  var controls = {
+    q: document.getElementById("q"),
+    section: document.getElementById("section"),
+    year: document.getElementById("year"),
+    venue: document.getElementById("venue"),
+    code: document.getElementById("code"),
+    stars: document.getElementById("stars"),
+    sort: document.getElementById("sort")
+  };
+  var count = document.getElementById("count");
+  var results = document.getElementById("results");
+  var sortedList = document.getElementById("sorted");
+  var empty = document.getElementById("empty");
+  var toc = document.getElementById("toc");
+  var catalogBox = document.getElementById("catalog");
+  var items = new Array(n);
+  for (var i = 0; i < n; i++) items[i] = document.getElementById("e" + entries[i].id);
+  // MiniSearch's default tokenizer (what the worker splits queries with).
+  var SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}]+/u;
+  var timings = { ready: null, indexed: null, index: null, search: null, lastUpdate: null, updates: 0 };
+  window.siteTimings = timings;
+
+  // -- the search worker ---------------------------------------------------------------------
+  var worker = null;
+  var indexState = "loading"; // "loading", "ready" or "failed"
+  var hitCache = { q: null, ids: null };
+  var inFlight = null; // the query the worker is answering
+  var seq = 0;
+
+  var minLength = data.search.minTermLength || 1;
+
+  // The query as searched: its terms of at least minTermLength characters (code points),
+  // lowercased, space-separated; "" when none is left (then every entry matches).
+  function searched(query) {
+    return query.split(SPACE_OR_PUNCTUATION).filter(function (t) {
+      return Array.from(t).length >= minLength;
+    }).join(" ").toLowerCase();
+  }
+
+  function ask(q) {
+    // One search at a time: a query typed meanwhile is asked for when this one is answered.
+    if (inFlight !== null) return;
+    inFlight = q;
+    timings.asked = performance.now();
+    worker.postMessage({ type: "search", seq: ++seq, q: q });
+  }
+
+  function onWorkerMessage(event) {
+    var message = event.data;
+    if (message.type === "ready") {
+      indexState = "ready";
+      timings.index = message.ms;
+      timings.indexed = performance.now();
+      root.setAttribute("data-indexed", "1");
+      showAbstractButtons();
+      update();
+    } else if (message.type === "results") {
+      inFlight = null;
+      timings.search = message.ms;
+      timings.roundTrip = performance.now() - timings.asked;
+      hitCache = { q: message.q, ids: new Set(message.ids) };
+      update();
+    } else if (message.type === "abstract") {
+      var nodes = document.querySelectorAll("li[data-i='" + message.id + "'] .abstract");
+      for (var k = 0; k < nodes.length; k++) nodes[k].textContent = message.text;
+    } else if (message.type === "error") {
+      searchFailed(message.message);
+    }
+  }
+
+  function searchFailed(why) {
+    indexState = "failed";
+    if (window.console) console.warn("catalog search unavailable: " + why);
+    update();
+  }
+
+  function startWorker() {
+    try {
+      worker = new Worker("static/search-worker.js");
+    } catch (error) {
+      searchFailed(String(error));
+      return;
+    }
+    worker.onmessage = onWorkerMessage;
+    worker.onerror = function (event) { searchFailed(event.message || "worker error"); };
+    worker.postMessage({ type: "init", url: new URL("search.json", document.baseURI).href,
+                         options: { fields: data.search.fields,
+                                    searchOptions: data.search.searchOptions } });
+  }
+
+  // -- abstracts, fetched from the worker when opened ----------------------------------------
+  function showAbstractButtons() {
+    var boxes = document.querySelectorAll("details.abs");
+    for (var k = 0; k < boxes.length; k++) boxes[k].hidden = false;
+  }
+
+  document.addEventListener("toggle", function (event) {
+    var box = event.target;
+    if (!box.classList || !box.classList.contains("abs") || !box.open || !worker) return;
+    var node = box.querySelector(".abstract");
+    if (node && !node.textContent) {
+      worker.postMessage({ type: "abstract", id: Number(box.parentNode.getAttribute("data-i")) });
+    }
+  }, true);
+
+  // -- state ---------------------------------------------------------------------------------
+  function readState() {
+    return {
+      q: controls.q.value.trim(),
+      section: controls.section.value,
+      year: controls.year.value,
+      venue: controls.venue.value,
+      code: controls.code.checked,
+      stars: Math.max(0, parseInt(controls.stars.value, 10) || 0),
+      sort: controls.sort.value || "catalog"
+    };
+  }
+
+  function setSelect(select, value) {
+    for (var k = 0; k < select.options.length; k++) {
+      if (select.options[k].value === value) { select.value = value; return; }
+    }
+    select.value = "";
+  }
+
+  function loadState(params) {
+    controls.q.value = params.get("q") || "";
+    setSelect(controls.section, params.get("section") || "");
+    setSelect(controls.year, params.get("year") || "");
+    setSelect(controls.venue, params.get("venue") || "");
+    controls.code.checked = params.get("code") === "1";
+    var stars = parseInt(params.get("stars") || "", 10);
+    controls.stars.value = stars > 0 ? String(stars) : "";
+    setSelect(controls.sort, params.get("sort") || "catalog");
+    if (!controls.sort.value) controls.sort.value = "catalog";
+  }
+
+  function writeState(state) {
+    var params = new URLSearchParams();
+    if (state.q) params.set("q", state.q);
+    if (state.section) params.set("section", state.section);
+    if (state.year) params.set("year", state.year);
+    if (state.venue) params.set("venue", state.venue);
+    if (state.code) params.set("code", "1");
+    if (state.stars) params.set("stars", String(state.stars));
+    if (state.sort !== "catalog") params.set("sort", state.sort);
+    var search = params.toString();
+    var url = location.pathname + (search ? "?" + search : "") + location.hash;
+    if (url !== location.pathname + location.search + location.hash) {
+      history.replaceState(null, "", url);
+    }
+  }
+
+  // -- showing -------------------------------------------------------------------------------
+  function keep(e, state, hits) {
+    if (state.section && e.s !== state.section && e.u !== state.section) return false;
+    if (state.year && e.y !== Number(state.year)) return false;
+    if (state.venue && e.v !== state.venue) return false;
+    if (state.code && !e.c) return false;
+    if (state.stars && e.st < state.stars) return false;
+    return hits === null || hits.has(e.id);
+  }
+
+  // The catalog (grouped by section, like catalog.md) shows when nothing is filtered and the
+  // order is the catalog's; otherwise the matches show in one flat list of copies: the first
+  // LIMIT at once, all of them on "Show all". The catalog's entries are never restyled one by
+  // one, and a keystroke never lays out thousands of entries: that keeps typing fast.
+  var LIMIT = data.limit || 200;
+  var CHUNK = 400;
+  var shownKey = "";
+  var generation = 0;
+  var pendingIds = [];
+  var more = document.getElementById("more");
+  var moreButton = more.querySelector("button");
+
+  function copyOf(id) {
+    var copy = items[id].cloneNode(true);
+    copy.removeAttribute("id");
+    return copy;
+  }
+
+  function render(ids) {
+    // A new list replaces the old one whole: cheaper than removing its entries one by one.
+    var fragment = document.createDocumentFragment();
+    var stop = Math.min(ids.length, LIMIT);
+    for (var k = 0; k < stop; k++) fragment.appendChild(copyOf(ids[k]));
+    var fresh = sortedList.cloneNode(false);
+    fresh.appendChild(fragment);
+    sortedList.replaceWith(fresh);
+    sortedList = fresh;
+    pendingIds = ids.slice(stop);
+    more.hidden = pendingIds.length === 0;
+    moreButton.textContent = "Show all " + ids.length + " matches";
+  }
+
+  function renderRest(gen) {
+    if (gen !== generation || !pendingIds.length) return;
+    var fragment = document.createDocumentFragment();
+    var chunk = pendingIds.splice(0, CHUNK);
+    for (var k = 0; k < chunk.length; k++) fragment.appendChild(copyOf(chunk[k]));
+    sortedList.appendChild(fragment);
+    if (pendingIds.length) requestAnimationFrame(function () { renderRest(gen); });
+  }
+
+  moreButton.addEventListener("click", function () {
+    more.hidden = true;
+    renderRest(generation);
+  });
+
+  function show(state, hits) {
+    var start = performance.now();
+    var ids = [];
+    for (var k = 0; k < n; k++) {
+      if (keep(entries[k], state, hits)) ids.push(k);
+    }
+    var flat = state.sort !== "catalog" || ids.length !== n;
+    if (state.sort !== "catalog") {
+      var key = state.sort === "stars" ? "st" : "d";
+      ids.sort(function (a, b) { return (entries[b][key] - entries[a][key]) || (a - b); });
+    }
+    var listKey = flat ? state.sort + ":" + ids.join(",") : "";
+    if (listKey !== shownKey) {
+      generation++;
+      render(flat ? ids : []);
+      shownKey = listKey;
+    }
+    // content-visibility: hidden keeps the catalog's layout, so showing it again is cheap.
+    if (catalogBox.classList.contains("off") !== flat) catalogBox.classList.toggle("off", flat);
+    sortedList.hidden = !flat || ids.length === 0;
+    toc.hidden = flat;
+    empty.hidden = ids.length !== 0;
+    count.textContent = ids.length !== n ? ids.length + " of " + n + " entries match" : n + " entries";
+    count.setAttribute("data-count", String(ids.length));
+    results.removeAttribute("aria-busy");
+    timings.lastUpdate = performance.now() - start;
+    timings.updates++;
+  }
+
+  function update() {
+    var state = readState();
+    writeState(state);
+    var q = searched(state.q);
+    if (!q) { show(state, null); return; }
+    if (indexState === "failed") {
+      count.textContent = "Search is unavailable (filters still work)";
+      show(state, null);
+      return;
+    }
+    if (hitCache.q === q) { show(state, hitCache.ids); return; }
+    results.setAttribute("aria-busy", "true");
+    if (indexState === "loading") count.textContent = "Loading the search index…";
+    if (indexState === "ready") ask(q);
+  }
+
+  loadState(new URLSearchParams(location.search));
+  form.hidden = false;
+  root.classList.add("js");
+  form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
+  form.addEventListener("input", update);
+  form.addEventListener("change", update);
+  form.addEventListener("reset", function () { setTimeout(update, 0); });
+  startWorker();
+  update();
+  timings.ready = performance.now();
+  root.setAttribute("data-ready", "1");
+})();

@@ -1,0 +1,230 @@
+"""The site build without a browser: escaping, the paper store, the chart, the command line."""
+
+from __future__ import annotations
+
+import json
+import re
+import xml.etree.ElementTree as ET
+from collections import Counter
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from bot.core import catalog
+from bot.__main__ import main as bot_main
+from bot.site import build as site_build
+from bot.site import chart, search
+from bot.site.build import PaperStoreError, read_papers, script_json
+
+from . import fixture
+
+NOW = datetime(2026, 1, 2, tzinfo=timezone.utc)
+
+
+class _Collector(HTMLParser):
+    """Scripts, hrefs and the text of elements with an id, as a browser's parser sees them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self.hrefs: list[str] = []
+        self._script: dict[str, str | None] | None = None
+        self._text: list[str] = []
+        self.tags = Counter[str]()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags[tag] += 1
+        if tag == "script":
+            self._script, self._text = dict(attrs), []
+        for name, value in attrs:
+            if tag == "a" and name == "href" and value is not None:
+                self.hrefs.append(value)
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._text)))
+            self._script = None
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[site_build.Site, Path]:
+    folder = tmp_path_factory.mktemp("site-build")
+    catalog_path, papers_path = fixture.write(folder / "src", 40)
+    taxonomy = fixture.load_taxonomy()
+    cat = catalog.read_catalog(catalog_path, taxonomy)
+    site, _ = site_build.build(cat, taxonomy, folder / "out", papers=read_papers(papers_path),
+                               chart_path=folder / "img" / "chart.svg", now=NOW)
+    return site, folder
+
+
+def _parse(html: str) -> _Collector:
+    collector = _Collector()
+    collector.feed(html)
+    return collector
+
+
+def test_every_entry_is_on_the_page_in_catalog_order(built: tuple[site_build.Site, Path]) -> None:
+    site, folder = built
+    html = (folder / "out" / "index.html").read_text(encoding="utf-8")
+    ids = [int(i) for i in re.findall(r'<li id="e(\d+)" data-i="\1">', html)]
+    assert len(ids) == len(site.entries) == 44
+    # the page groups entries by section in taxonomy order, like the catalog
+    sections = [site.entries[i].section for i in ids]
+    order = [s.id for s in site.taxonomy.sections]
+    assert sections == sorted(sections, key=order.index)
+    assert ids == sorted(ids)
+
+
+def test_hostile_text_is_escaped_for_html_and_for_the_json_script(
+        built: tuple[site_build.Site, Path]) -> None:
+    site, folder = built
+    html = (folder / "out" / "index.html").read_text(encoding="utf-8")
+    parsed = _parse(html)
+    # exactly the page's own two scripts: no text from the catalog closed one or opened another
+    assert [attrs.get("src") or attrs.get("type") for attrs, _ in parsed.scripts] == [
+        "application/json", "static/site.js"]
+    data = json.loads(parsed.scripts[0][1])
+    venues = {e["v"] for e in data["entries"]}
+    assert "Conf </script <!--" in venues  # intact, as data
+    assert "&lt;/script&gt;&lt;script&gt;window.pwned=1" in html  # the store's author, as text
+    assert "<title>Example &lt;Catalog&gt; &amp; &#34;Friends&#34;</title>" in html
+    assert "Breaking &lt;/script out &lt;!-- &#34;quoted&#34; &amp; more" in html
+    assert "<b>bold</b>" not in html
+    assert data["search"] == search.SEARCH_OPTIONS
+    docs = json.loads((folder / "out" / "search.json").read_text(encoding="utf-8"))
+    assert [d["id"] for d in docs] == [e.index for e in site.entries]
+    assert any(d["title"] == fixture.HOSTILE_TITLE for d in docs)
+    assert any(fixture.HOSTILE_ABSTRACT in d["abstract"] for d in docs)
+    assert "<img src=x" not in html and "onerror" not in html  # abstracts: served by the worker
+
+
+def test_only_http_links_reach_the_page(built: tuple[site_build.Site, Path]) -> None:
+    site, folder = built
+    parsed = _parse((folder / "out" / "index.html").read_text(encoding="utf-8"))
+    assert any(e.url.startswith("javascript:") for e in site.entries)
+    assert not [h for h in parsed.hrefs if h.lower().startswith(("javascript:", "data:"))]
+
+
+def test_script_json_cannot_close_the_script_element() -> None:
+    value = {"t": "</script><!-- & \u2028 >"}
+    text = str(script_json(value))
+    assert "<" not in text and ">" not in text and "&" not in text and "\u2028" not in text
+    assert json.loads(text) == value
+
+
+def test_paper_store_adds_full_authors_and_abstracts(built: tuple[site_build.Site, Path]) -> None:
+    site, folder = built
+    records = {r["arxiv_id"]: r for r in map(json.loads, (folder / "src" / "papers.jsonl").open())}
+    with_store = [e for e in site.entries if e.arxiv_id in records]
+    assert with_store and site.with_abstract == len(records)
+    for entry in with_store:
+        assert list(entry.authors) == records[entry.arxiv_id]["authors"] and not entry.et_al
+        assert entry.abstract == " ".join(str(records[entry.arxiv_id]["abstract"]).split())
+    # without the store, the catalog's at most three authors "et al." and no abstracts
+    alone = site_build.collect(catalog.read_catalog(folder / "src" / "catalog.md", site.taxonomy),
+                               site.taxonomy)
+    assert all(not e.abstract and len(e.authors) <= 3 for e in alone.entries)
+    assert any(e.et_al for e in alone.entries)
+
+
+def test_paper_store_errors_name_the_line(tmp_path: Path) -> None:
+    store = tmp_path / "papers.jsonl"
+    store.write_text('{"arxiv_id": "2401.00001", "authors": ["A"], "abstract": "x"}\nnot json\n')
+    with pytest.raises(PaperStoreError, match=r"papers.jsonl:2: not a JSON object"):
+        read_papers(store)
+    store.write_text('{"title": "no id"}\n')
+    with pytest.raises(PaperStoreError, match=r":1: each line needs an \"arxiv_id\""):
+        read_papers(store)
+    with pytest.raises(PaperStoreError, match="does not exist"):
+        read_papers(tmp_path / "missing.jsonl")
+
+
+def test_store_text_is_cleaned_and_capped(tmp_path: Path) -> None:
+    store = tmp_path / "papers.jsonl"
+    record = {"arxiv_id": "2401.00001v2", "authors": ["A\u202eB", 7, "C\x00D"],
+              "abstract": "word " * 5000}
+    store.write_text(json.dumps(record) + "\n")
+    paper = read_papers(store)["2401.00001"]
+    assert paper.authors == ("A B", "C D")
+    assert len(paper.abstract) <= site_build.MAX_ABSTRACT and paper.abstract.endswith("…")
+
+
+def test_chart_counts_papers_per_month_per_section(built: tuple[site_build.Site, Path]) -> None:
+    site, folder = built
+    svg = (folder / "out" / "chart.svg").read_text(encoding="utf-8")
+    assert (folder / "img" / "chart.svg").read_text(encoding="utf-8") == svg
+    root = ET.fromstring(svg)  # well-formed XML: every text escaped
+    ns = "{http://www.w3.org/2000/svg}"
+    bars = [r.find(f"{ns}title") for r in root.iter(f"{ns}rect")]
+    shown = Counter[str]()
+    for title in bars:
+        if title is not None and title.text:
+            label, count = title.text.rsplit(": ", 1)
+            shown[label] += int(count)
+    expected = Counter[str]()
+    titles = {s.id: s.title for s in site.taxonomy.sections}
+    for entry in site.entries:
+        if entry.kind == "paper" and entry.month:
+            expected[f"{titles[entry.section]}, {entry.year}-{entry.month:02d}"] += 1
+    assert shown == expected and sum(shown.values()) == 40
+
+
+def test_chart_escapes_section_titles() -> None:
+    taxonomy = fixture.load_taxonomy()
+    counts = chart.per_month([])
+    assert "No dated papers" in chart.render_svg(counts, taxonomy)
+    counts[("beta", (2024, 1))] = 2
+    svg = chart.render_svg(counts, taxonomy)
+    ET.fromstring(svg)
+    assert "Beta Systems (2)" in svg
+
+
+def test_command_line_builds_idempotently(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    catalog_path, papers_path = fixture.write(tmp_path / "src", 12)
+    args = ["site", "--output", str(tmp_path / "out"), "--catalog", str(catalog_path),
+            "--config-dir", str(fixture.CONFIG), "--papers", str(papers_path),
+            "--chart", str(tmp_path / "chart.svg")]
+    assert bot_main(args) == 0
+    first = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert bot_main(args) == 0
+    second = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
+    assert first == second
+    out = capsys.readouterr().out
+    assert "site: 16 entries" in out and "6 abstracts" in out and "chart ->" in out
+    for name in ("index.html", "search.json", "chart.svg", ".nojekyll", "static/site.js",
+                 "static/site.css", "static/search-worker.js",
+                 "static/vendor/minisearch-7.2.0.umd.js", "static/vendor/minisearch-LICENSE.txt"):
+        assert (tmp_path / "out" / name).is_file(), name
+
+
+def test_command_line_errors_are_actionable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert bot_main(["site", "--output", str(tmp_path / "out"), "--catalog",
+                     str(tmp_path / "nope.md"), "--config-dir", str(fixture.CONFIG)]) == 1
+    assert "nope.md does not exist" in capsys.readouterr().err
+    catalog_path, _ = fixture.write(tmp_path / "src", 3)
+    assert bot_main(["site", "--output", str(tmp_path / "out"), "--catalog", str(catalog_path),
+                     "--config-dir", str(fixture.CONFIG), "--papers", str(tmp_path / "x.jsonl")]) == 1
+    assert "x.jsonl does not exist" in capsys.readouterr().err
+
+
+def test_search_semantics_match_minisearch_defaults() -> None:
+    assert search.tokenize("KV-cache, (4-bit) C++ Ødegaard") == ["kv", "cache", "4", "bit", "c++",
+                                                                 "ødegaard"]
+
+    class E:
+        title, abstract, section, subsection = "KV-Cache Eviction", "We prune tokens.", "a", None
+        year, venue_name, code_url, stars, author_text = 2024, "", "", None, "Zoë Ng"
+
+    assert search.matches_query(E(), "kv cach")  # every term, as a prefix
+    assert search.matches_query(E(), "zoë prune")  # authors and abstract are searched
+    assert not search.matches_query(E(), "cache quantization")  # AND, not OR
+    assert not search.matches_query(E(), "ache")  # prefixes, not substrings
+    assert search.matches_query(E(), "  ,; ")  # no term: everything
+    assert search.query_terms("k v kv, x") == ["kv"]  # one-character terms are left out
+    assert search.matches_query(E(), "q") and search.matches_query(E(), "kv q")
