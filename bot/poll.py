@@ -279,11 +279,15 @@ def load_papers(args: argparse.Namespace, settings_data: dict[str, Any],
 
 def make_trainer(keywords: dict[str, Any], taxonomy: Taxonomy,
                  cache_dir: Path | None = None) -> TrainScorer:
-    """Train (or load from ``cache_dir``, keyed by the catalog, keywords and feed) the scorer."""
+    """Train (or load from ``cache_dir``, keyed by the catalog, keywords and rejected PRs) the
+    scorer, against the fixed background of older papers (not the feed: a topic that is new in
+    the feed must not become the model's negatives)."""
     from .scorer import Scorer as LearnedScorer
+    from .scoring import background as fixed_background
 
-    def train(catalog: Catalog, background: list[Paper], rejected: list[Paper]) -> Scorer:
-        return LearnedScorer.train(catalog, taxonomy, keywords, background=background,
+    def train(catalog: Catalog, _feed: list[Paper], rejected: list[Paper]) -> Scorer:
+        return LearnedScorer.train(catalog, taxonomy, keywords,
+                                   background=fixed_background.load(keywords),
                                    rejected=rejected, cache_dir=cache_dir)
 
     return train

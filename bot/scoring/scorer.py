@@ -206,7 +206,8 @@ class Scorer:
         points = np.array([r.points for r in rule_results], dtype=float)
         no_llm = np.array([not r.llm_context for r in rule_results], dtype=float)
         s = self.settings
-        logit = (s.learned_weight * learned - s.llm_missing_penalty * no_llm
+        floored = learned if s.learned_floor is None else np.maximum(learned, s.learned_floor)
+        logit = (s.learned_weight * floored - s.llm_missing_penalty * no_llm
                  + s.rules_weight * signed_log(points) + s.bias)
         return Components(learned, points, _sigmoid(logit), rule_results, rows, title_rows)
 

@@ -14,6 +14,9 @@ from .router import RouterSettings
 class ScoringSettings:
     threshold: float = 0.5  # accept a paper whose score is at least this
     learned_weight: float = 1.0  # weight of the learned logit in the combined logit
+    # the learned logit counts at least this much: the model can lower a score by at most
+    # |learned_floor| logits, so it cannot veto strong rule evidence (None: no floor)
+    learned_floor: float | None = None
     rules_weight: float = 1.0  # weight of log(1 + rule points)
     bias: float = 0.0  # added to the combined logit
     llm_missing_penalty: float = 1.0  # logits off when no LLM-context pattern matches
@@ -33,6 +36,8 @@ class ScoringSettings:
         return cls(
             threshold=float(data.get("threshold", defaults.threshold)),
             learned_weight=float(data.get("learned_weight", defaults.learned_weight)),
+            learned_floor=(None if data.get("learned_floor") is None
+                           else float(data["learned_floor"])),
             rules_weight=float(data.get("rules_weight", defaults.rules_weight)),
             bias=float(data.get("bias", defaults.bias)),
             llm_missing_penalty=float((keywords.get("llm_context") or {}).get(
