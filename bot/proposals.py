@@ -17,6 +17,7 @@ from .entry import Entry, parse_entry, render_entry
 from .forge import ChangeRequest, PullRequest
 from .models import Paper
 from .taxonomy import Taxonomy
+from .text import clean_latex
 
 MARKER_KIND = "arxiv"
 BRANCH_PREFIX = "bot/arxiv-"
@@ -105,7 +106,7 @@ def change_request(proposal: Proposal, taxonomy: Taxonomy, catalog_path: str) ->
         p=proposal, paper=proposal.paper, entry=proposal.entry, line=line,
         section=section, subsection=subsection,
         runner_up=taxonomy.get(proposal.runner_up) if proposal.runner_up else None,
-        abstract=templates.escape_text(" ".join(proposal.paper.abstract.split())),
+        abstract=templates.escape_text(" ".join(clean_latex(proposal.paper.abstract).split())),
         marker=marker_for(proposal),
         title_text=templates.escape_text(proposal.entry.title),
         authors_text=templates.escape_text(", ".join(proposal.entry.authors)

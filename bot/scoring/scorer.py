@@ -219,9 +219,11 @@ class Scorer:
         routes = self.state.router.route(parts.rows, parts.rule_results)
         near, similarity = nearest(parts.title_rows, self.state.entry_rows, self.settings.neighbours)
         decisions = []
+        least = self.settings.neighbour_min_similarity
         for i, paper in enumerate(papers):
             neighbours = [self._neighbour(int(j), float(v)) for j, v in zip(near[i], similarity[i],
-                                                                              strict=True)]
+                                                                              strict=True)
+                          if v >= least]
             decisions.append(self._decision(paper, float(parts.combined[i]),
                                             float(parts.learned[i]), parts.rule_results[i],
                                             routes[i], neighbours))
@@ -242,11 +244,16 @@ class Scorer:
     def _reasons(self, learned: float, rules: RuleResult, route: Route,
                  neighbours: list[Neighbour]) -> list[str]:
         model = self.state.relevance
+        s = self.settings
+        shown = [m for m in rules.top_matches(len(rules.matches), (route.section,))
+                 if abs(m.points) >= s.reasons_min_points]
+        positive = [m for m in shown if not m.rule.negative][: s.rule_reasons]
+        fields = [(field, [m for m in positive if m.field == field]) for field in ("title", "abstract")]
         text = templates.render(
             "score_reasons.txt.j2",
             learned=(1.0 / (1.0 + math.exp(-learned))) if model else None,
-            positives=len(self.state.entries), negatives=model.negatives if model else 0, rules=rules,
-            matches=rules.top_matches(self.settings.rule_reasons, (route.section, route.runner_up)),
-            more=max(0, len(rules.matches) - self.settings.rule_reasons),
-            route=route, neighbours=neighbours[:2])
+            floored=bool(model) and s.learned_floor is not None and learned < s.learned_floor,
+            positives=len(self.state.entries), rules=rules,
+            fields=[(field, found) for field, found in fields if found],
+            negatives=[m for m in shown if m.rule.negative][:2])
         return [line.strip() for line in text.splitlines() if line.strip()]
