@@ -1,7 +1,7 @@
 """Scoring and routing, the public API (the implementation lives in ``bot.scoring``).
 
-    scorer = Scorer.train(catalog, taxonomy, config.load("keywords"), background=feed_papers,
-                          rejected=rejected_papers, cache_dir=None)
+    scorer = Scorer.train(catalog, taxonomy, keywords, background=background.load(keywords),
+                          rejected=rejected_papers, cache_dir=None)  # bot.scoring.background
     for decision in scorer.score(papers):
         decision.score, decision.accept, decision.section, decision.reasons, ...
 """

@@ -1,7 +1,8 @@
 """The scorer: keyword rules + a model learned from the catalog -> a score, a route, reasons.
 
 ``Scorer.train(catalog, taxonomy, keywords, background, rejected)`` learns from the catalog's
-entries (positives) against the background papers and rejected PRs (negatives), in seconds, or
+entries (positives) against the background papers (the jobs pass the fixed background of
+``bot.scoring.background``) and rejected PRs (negatives), in seconds, or
 loads the same model from a cache keyed by all of that content. ``scorer.score(papers)`` gives
 one ``Decision`` per paper, in order. Pure apart from the optional cache directory.
 """
