@@ -8,7 +8,7 @@ import re
 from bot import feeds
 from bot.proposals import Proposal, change_request, paper_entry
 from bot.taxonomy import Taxonomy
-from bot.text import clean_latex
+from bot.text import clean_latex, clean_title, title_key
 
 
 def body_of(taxonomy: Taxonomy, **changes: object) -> str:
@@ -56,3 +56,8 @@ def test_scripts_without_a_unicode_form_keep_their_markup() -> None:
     assert clean_latex("$x_i$ and $O(n^{1.5})$") == "x_i and O(n^1.5)"
     assert clean_latex("x^2 outside math") == "x^2 outside math"
     assert re.fullmatch(r"H³", clean_latex("$H^3$"))
+
+
+def test_a_rendered_script_compares_equal_to_its_caret_form() -> None:
+    assert clean_title("E$^2$-LLM: Efficient Length Extension") == "E²-LLM: Efficient Length Extension"
+    assert title_key("E$^2$-LLM: Efficient Length Extension") == title_key("E^2-LLM:Efficient Length Extension")
