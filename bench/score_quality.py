@@ -1,14 +1,19 @@
 """Benchmark: relevance quality on the 2024 labelled papers, and section routing accuracy.
 
     python bench/score_quality.py [--shared ../shared] [--catalog catalog.md] [--show 10]
+        [--skip-relevance] [--skip-loso] [--skip-routing]
 
 Relevance. The catalog is built from curated lists that overlap the labels, so every paper of
 the evaluation half is first removed from the training catalog (by arXiv id and by fuzzy title).
-Time split: the background (negatives) is one half of 2024 (months 1-6 or 7-12), the evaluation
-the other half; both directions are reported, and their mean. A third line per direction runs
-the evaluation half as the `score` job does (the papers scored are the background, cross-fitted,
-so a paper never counts as its own negative). Figures: average precision (AP), and recall and
+Time split: the evaluation is one half of 2024 (months 1-6 or 7-12); the learned model is trained
+against the shipped fixed background (bot/scoring/data/background.jsonl.gz, label-0 papers of
+2024) minus every evaluated paper, i.e. against the other half's sample, as the bot runs. Both
+directions are reported, and their mean. Figures: average precision (AP), and recall and
 precision in the top 3 x positives (the review budget), for rules only, learned only, combined.
+
+Leave one section out. For each section, its entries are also removed from the training catalog
+and the recall of the labelled papers the catalog files there is measured (a topic the catalog
+does not know must still be found through the rules and the taxonomy's descriptions).
 
 Routing. 5-fold over the catalog's paper entries: train on four fifths, route the held-out
 titles, compare with the section they are in (per section, top-1, top-2, folds 1-3 where the
@@ -34,12 +39,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot import config, feeds  # noqa: E402
-from bot import taxonomy as taxonomy_module  # noqa: E402
+from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.catalog import Catalog, Item, parse, read_catalog  # noqa: E402
 from bot.core.matching import title_key  # noqa: E402
 from bot.core.paper import Paper  # noqa: E402
 from bot.core.taxonomy import Taxonomy  # noqa: E402
-from bot.scoring import Scorer, catalog_entries  # noqa: E402
+from bot.scoring import background  # noqa: E402
+from bot.scoring.scorer import Components, Scorer, catalog_entries, signed_log  # noqa: E402
 
 LABELLED = "data/arxiv-2024-cs.AI-labeled.jsonl.gz"
 FUZZY_SAME_TITLE = 90.0
@@ -77,37 +83,103 @@ def catalog_without(catalog: Catalog, papers: list[Paper], taxonomy: Taxonomy) -
     return parse(text, taxonomy), len(drop)
 
 
+def background_without(keywords: dict, papers: list[Paper]) -> list[Paper]:
+    """The shipped fixed background minus ``papers`` (never train on what is evaluated)."""
+    ids = {p.arxiv_id for p in papers}
+    return [p for p in background.load(keywords) if p.arxiv_id not in ids]
+
+
+def halves_of(papers: list[Paper]) -> dict[str, list[Paper]]:
+    return {"1-6": [p for p in papers if p.date[5:7] <= "06"],
+            "7-12": [p for p in papers if p.date[5:7] > "06"]}
+
+
 def relevance_folds(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy,
                     keywords: dict, show: int) -> dict[str, list[Metrics]]:
-    halves = {"1-6": [p for p in papers if p.date[5:7] <= "06"],
-              "7-12": [p for p in papers if p.date[5:7] > "06"]}
+    halves = halves_of(papers)
     results: dict[str, list[Metrics]] = defaultdict(list)
-    for train_name, eval_name in (("1-6", "7-12"), ("7-12", "1-6")):
+    for eval_name in ("7-12", "1-6"):
         evaluation = halves[eval_name]
         training, removed = catalog_without(catalog, evaluation, taxonomy)
         labels = np.array([int(p.extra.get("label", 0)) for p in evaluation])
-        print(f"\nnegatives from months {train_name}, evaluated on months {eval_name}: "
+        negatives = background_without(keywords, evaluation)
+        print(f"\ncatalog without months {eval_name}, evaluated on months {eval_name}: "
               f"{len(evaluation)} papers, {labels.sum()} positives; {removed} of them removed "
-              f"from the training catalog ({len(catalog_entries(training, taxonomy))} entries left)")
-        for mode, background in (("time split", halves[train_name]), ("as `score` runs", evaluation)):
-            start = time.perf_counter()
-            scorer = Scorer.train(training, taxonomy, keywords, background=background)
-            parts = scorer.components(evaluation)
-            seconds = time.perf_counter() - start
-            variants = {"rules only": parts.rules, "learned only": parts.learned,
-                        "combined": parts.combined}
-            for name, scores in variants.items():
-                found = metrics(labels, np.asarray(scores, dtype=float))
-                results[f"{mode} / {name}"].append(found)
-                print(f"  {mode:<16} {name:<13} {found.row()}")
-            accepted = parts.combined >= scorer.settings.threshold
-            hits = int(labels[accepted].sum())
-            print(f"  {mode:<16} threshold {scorer.settings.threshold:.2f}: {accepted.sum()} accepted, "
-                  f"precision {hits / max(1, accepted.sum()):.3f}, recall {hits / labels.sum():.3f}"
-                  f"  ({seconds:.1f} s)")
-            if show and mode == "time split":
-                show_top_unlabelled(evaluation, labels, parts.combined, show)
+              f"from the training catalog ({len(catalog_entries(training, taxonomy))} entries left); "
+              f"{len(negatives)} background papers (the shipped sample minus the evaluated months)")
+        mode = "fixed background"
+        start = time.perf_counter()
+        scorer = Scorer.train(training, taxonomy, keywords, background=negatives)
+        parts = scorer.components(evaluation)
+        seconds = time.perf_counter() - start
+        variants = {"rules only": parts.rules, "learned only": parts.learned,
+                    "combined": parts.combined}
+        for name, scores in variants.items():
+            found = metrics(labels, np.asarray(scores, dtype=float))
+            results[f"{mode} / {name}"].append(found)
+            print(f"  {mode:<16} {name:<13} {found.row()}")
+        accepted = (parts.combined >= scorer.settings.threshold) & np.array(
+            [r.category_ok for r in parts.rule_results])
+        hits = int(labels[accepted].sum())
+        print(f"  {mode:<16} threshold {scorer.settings.threshold:.2f}: {accepted.sum()} accepted, "
+              f"precision {hits / max(1, accepted.sum()):.3f}, recall {hits / labels.sum():.3f}"
+              f"  ({seconds:.1f} s)")
+        if show:
+            show_top_unlabelled(evaluation, labels, parts.combined, show)
     return results
+
+
+def without_floor(scorer: Scorer, parts: Components) -> np.ndarray:
+    """The combined logit as it would be without ``learned_floor`` (the learned model free to
+    veto), for comparison."""
+    s = scorer.settings
+    no_llm = np.array([not r.llm_context for r in parts.rule_results], dtype=float)
+    result: np.ndarray = (s.learned_weight * parts.learned + s.rules_weight * signed_log(parts.rules)
+                          - s.llm_missing_penalty * no_llm + s.bias)
+    return result
+
+
+def leave_one_section_out(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy,
+                          keywords: dict) -> dict[str, tuple[int, int, int, int]]:
+    """For each paper section: train on the catalog without that section's entries (and without
+    the evaluated half-year), and count how many of the labelled papers the catalog files in that
+    section are found: in the top 3 x positives of the evaluated half, and at the threshold. A topic
+    the catalog does not know must still be found through the rules and the taxonomy's words."""
+    halves = halves_of(papers)
+    paper_sections = [s.id for s in taxonomy.sections if s.kind == "papers"]
+    found: dict[str, list[int]] = {s: [0, 0, 0, 0] for s in paper_sections}
+    for eval_name in ("7-12", "1-6"):
+        evaluation = halves[eval_name]
+        training, _ = catalog_without(catalog, evaluation, taxonomy)
+        labels = np.array([int(p.extra.get("label", 0)) for p in evaluation])
+        negatives = background_without(keywords, evaluation)
+        home = [item.section if label and (item := catalog.find(p.arxiv_id, p.title)) else None
+                for p, label in zip(evaluation, labels, strict=True)]
+        for section in paper_sections:
+            members = [i for i, h in enumerate(home) if h == section]
+            if not members:
+                continue
+            lines = {line for item in training.entries() if item.section == section
+                     for line in range(item.start, item.end)}
+            text = "".join(line for i, line in enumerate(training.lines) if i not in lines)
+            scorer = Scorer.train(parse(text, taxonomy), taxonomy, keywords, background=negatives)
+            parts = scorer.components(evaluation)
+            budget = 3 * int(labels.sum())
+            top = set(np.argsort(-parts.combined, kind="stable")[:budget].tolist())
+            unfloored = set(np.argsort(-without_floor(scorer, parts), kind="stable")[:budget].tolist())
+            tally = found[section]
+            tally[0] += len(members)
+            tally[1] += sum(i in top for i in members)
+            tally[2] += sum(bool(parts.combined[i] >= scorer.settings.threshold) for i in members)
+            tally[3] += sum(i in unfloored for i in members)
+    print("\nleave one section out: the section's entries removed from the training catalog, its "
+          "labelled 2024 papers (both halves) found")
+    for section, (total, in_top, accepted, unfloored) in found.items():
+        if total:
+            print(f"  {section:<20} {total:>3} papers  recall@3P {in_top / total:.3f}  "
+                  f"recall at threshold {accepted / total:.3f}  "
+                  f"(recall@3P without the learned floor {unfloored / total:.3f})")
+    return {s: (t[0], t[1], t[2], t[3]) for s, t in found.items()}
 
 
 def show_top_unlabelled(papers: list[Paper], labels: np.ndarray, scores: np.ndarray, count: int) -> None:
@@ -205,6 +277,7 @@ def main() -> int:
     parser.add_argument("--show", type=int, default=10, help="top label-0 papers to list")
     parser.add_argument("--skip-routing", action="store_true")
     parser.add_argument("--skip-relevance", action="store_true")
+    parser.add_argument("--skip-loso", action="store_true", help="skip the leave-one-section-out check")
     args = parser.parse_args()
     taxonomy = taxonomy_module.load(ROOT / "config")
     keywords = config.load("keywords", ROOT / "config")
@@ -216,6 +289,8 @@ def main() -> int:
         for name, found in results.items():
             mean = Metrics(*(statistics.mean(getattr(m, f) for m in found) for f in ("ap", "recall", "precision")))
             print(f"  {name:<32} {mean.row()}")
+    if not args.skip_loso:
+        leave_one_section_out(papers, catalog, taxonomy, keywords)
     if not args.skip_routing:
         routing(catalog, taxonomy, keywords)
         routing_with_abstracts(papers, catalog, taxonomy, keywords)

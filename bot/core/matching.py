@@ -42,7 +42,7 @@ def title_key(text: str) -> str:
     if not text.isascii():  # strip accents (é -> e); ASCII titles, the most, skip the work
         text = unicodedata.normalize("NFKD", text)
         text = "".join(c for c in text if not unicodedata.combining(c))
-    text = _NOT_WORD.sub(" ", text.lower())
+    text = _NOT_WORD.sub(" ", text.lower().replace("^", ""))  # E^2 and E² (NFKD: E2) alike
     return " ".join(text.split())
 
 

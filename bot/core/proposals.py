@@ -17,6 +17,7 @@ from bot.core.catalog import parse
 from bot.core.entry import Entry, parse_entry, render_entry
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
+from bot.core.text import clean_latex
 from bot.forge.protocols import ChangeRequest, PullRequest
 
 MARKER_KIND = "arxiv"
@@ -103,7 +104,7 @@ def change_request(proposal: Proposal, taxonomy: Taxonomy, catalog_path: str,
         p=proposal, paper=proposal.paper, entry=proposal.entry, line=line,
         section=section, subsection=subsection,
         runner_up=taxonomy.get(proposal.runner_up) if proposal.runner_up else None,
-        abstract=templates.escape_text(proposal.paper.abstract, MAX_ABSTRACT),
+        abstract=templates.escape_text(" ".join(clean_latex(proposal.paper.abstract).split()), MAX_ABSTRACT),
         marker=marker_for(proposal),
         title_text=templates.escape_text(proposal.entry.title),
         authors_text=templates.escape_text(", ".join(proposal.entry.authors)

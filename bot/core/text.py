@@ -9,7 +9,11 @@ import html
 import re
 import unicodedata
 
-_LATEX_COMMAND_WITH_ARG = re.compile(r"\\(?:text\w*|math\w*|emph|mbox|operatorname)\s*\{([^{}]*)\}")
+_LATEX_COMMAND_WITH_ARG = re.compile(r"\\(?:text\w*|math\w*|emph|mbox|operatorname|url)\s*\{([^{}]*)\}")
+# $H^3$ -> H³, $x_{12}$ -> x₁₂: scripts that have a unicode form (others keep their ^ or _)
+_SUPERSCRIPT = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
+_SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
+_LATEX_SCRIPT = re.compile(r"([\^_])(?:\{([0-9+\-=()ni]+)\}|([0-9ni]))")
 _LATEX_SYMBOLS = {
     r"\alpha": "α", r"\beta": "β", r"\gamma": "γ", r"\delta": "δ", r"\epsilon": "ε",
     r"\lambda": "λ", r"\mu": "μ", r"\pi": "π", r"\sigma": "σ", r"\tau": "τ", r"\theta": "θ",
@@ -37,6 +41,15 @@ _LATEX_SYMBOL = re.compile("|".join(
 
 
 _LATEX_MARK = re.compile(r"[\\${}]")
+_MATH = re.compile(r"\$([^$]*)\$")
+
+
+def _scripts(math: str) -> str:
+    """Superscripts and subscripts of an inline formula as unicode characters, where they exist."""
+    def script(m: re.Match[str]) -> str:
+        converted = (m.group(2) or m.group(3)).translate(_SUPERSCRIPT if m.group(1) == "^" else _SUBSCRIPT)
+        return m.group(0) if any(c.isascii() for c in converted) else converted
+    return _LATEX_SCRIPT.sub(script, math)
 
 # \'e, \"{o}, \v{c}, \c c, {\'\i}: a letter accent (u v H c k b) needs braces or a space, so that
 # \beta or \cdot are not read as an accent on "eta" or "dot".
@@ -68,6 +81,7 @@ def clean_latex(text: str) -> str:
     for _ in range(3):  # nested \textbf{\emph{x}}
         text = _LATEX_COMMAND_WITH_ARG.sub(lambda m: m.group(1), text)
     text = _LATEX_SYMBOL.sub(lambda m: _LATEX_SYMBOLS[m.group(0)], text)
+    text = _MATH.sub(lambda m: _scripts(m.group(1)), text)
     text = text.replace("$", "")
     text = re.sub(r"(?<!\\)[{}]", "", text)
     return text

@@ -300,15 +300,19 @@ def load_papers(args: argparse.Namespace, settings_data: dict[str, Any], is_gith
 
 def make_trainer(keywords: dict[str, Any], taxonomy: Taxonomy,
                  cache_dir: Path | None = None, store_text: str = "") -> TrainScorer:
-    """Train (or load from ``cache_dir``, keyed by the catalog, keywords and feed) the scorer; with
-    the paper store's text, on title + abstract of the catalog papers it holds."""
+    """Train (or load from ``cache_dir``, keyed by the catalog, keywords and rejected PRs) the
+    scorer, against the fixed background of older papers (not the feed: a topic that is new in
+    the feed must not become the model's negatives); with the paper store's text, on title +
+    abstract of the catalog papers it holds."""
     from bot.core import paper_store
     from bot.scoring import Scorer as LearnedScorer
+    from bot.scoring import background as fixed_background
 
     entry_text = paper_store.entry_text(paper_store.load(store_text)) if store_text else None
 
-    def train(catalog: Catalog, background: list[Paper], rejected: list[Paper]) -> Scorer:
-        return LearnedScorer.train(catalog, taxonomy, keywords, background=background,
+    def train(catalog: Catalog, _feed: list[Paper], rejected: list[Paper]) -> Scorer:
+        return LearnedScorer.train(catalog, taxonomy, keywords,
+                                   background=fixed_background.load(keywords),
                                    rejected=rejected, cache_dir=cache_dir, entry_text=entry_text)
 
     return train

@@ -2,7 +2,8 @@
 
 ``python -m bot score --input FILE --output OUT.jsonl [--catalog catalog.md]`` reads an arXiv
 RSS/Atom file or a JSONL file of papers (gzipped or not), trains the scorer on the catalog
-against those papers (cross-fitted: a paper is never its own negative), and writes one JSON
+against the fixed background of older papers (``bot.scoring.background``; a background paper
+that is also scored is scored by the model that did not see it), and writes one JSON
 object per paper, in input order: ``arxiv_id, title, score, accept, threshold, section,
 subsection, runner_up, confidence, needs_section, reasons, neighbours``. No dedupe, no
 publishing: the interface for evaluating and tuning ``config/keywords.yml``.
@@ -29,7 +30,7 @@ from bot.core.catalog import Catalog, file_mode, read_catalog
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError
-from bot.scoring import Decision, Scorer
+from bot.scoring import Decision, Scorer, background
 from bot.sources import arxiv_rss as feeds
 
 log = logging.getLogger(__name__)
@@ -59,9 +60,12 @@ def records(papers: Sequence[Paper], decisions: Sequence[Decision]) -> list[dict
 
 def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, keywords: dict[str, Any],
         out: TextIO, cache_dir: Path | None = None, progress: Progress = lambda _: None) -> ScoreReport:
-    """Train on ``catalog`` against ``papers``, score them, write one JSON line each to ``out``."""
-    progress(f"training on {len(catalog.entries())} catalog entries against {len(papers)} papers")
-    scorer = Scorer.train(catalog, taxonomy, keywords, background=papers, cache_dir=cache_dir)
+    """Train on ``catalog`` against the fixed background, score ``papers``, write one JSON line
+    each to ``out``."""
+    negatives = background.load(keywords)
+    progress(f"training on {len(catalog.entries())} catalog entries against {len(negatives)} "
+             "background papers")
+    scorer = Scorer.train(catalog, taxonomy, keywords, background=negatives, cache_dir=cache_dir)
     progress(f"scoring {len(papers)} papers")
     decisions = scorer.score(papers)
     for record in records(papers, decisions):

@@ -1,11 +1,12 @@
 """The learned relevance score: does this paper read like the catalog's entries?
 
 Positives are the catalog's entries (the list is the best description of what belongs in it);
-negatives are the background (the feed's other papers) and the papers of rejected PRs. The
-background is unlabelled, so a few of its papers are in fact relevant, and some of them are the
-very papers being scored: the background is split into folds (by a hash of the arXiv id), and a
-background paper is scored by the model trained without its fold ("cross-fitting"), so a paper
-never counts as its own negative. Papers outside the background get the average of the models.
+negatives are the background (a fixed sample of older papers shipped with the bot, see
+``background.py``; not the feed, whose new topics would become negatives) and the papers of
+rejected PRs. A paper being scored may still be in the background (benchmarks, or a custom
+background): the background is split into folds (by a hash of the arXiv id), and a background
+paper is scored by the model trained without its fold ("cross-fitting"), so a paper never counts
+as its own negative. Papers outside the background get the average of the models.
 """
 
 from __future__ import annotations

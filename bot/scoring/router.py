@@ -3,7 +3,10 @@
 A multinomial logistic regression learns the sections from the catalog's own entries (their
 titles); the keyword rules add their section points (``routing.rules_weight`` logits per point),
 which matters most for small sections and for what the catalog does not show yet, and the
-section with the most rule points gets ``routing.rules_top_bonus`` more. The
+section with the most rule points gets ``routing.rules_top_bonus`` more. Routing goes by goal
+first: the section whose ``goal`` patterns (what a paper is for: efficient reasoning, a survey
+or benchmark of efficiency) score most gets ``routing.goal_bonus`` more, so an efficient-reasoning
+paper that prunes chains of thought goes to reasoning, with pruning as the runner-up. The
 confidence is the softmax probability of the chosen section. Subsections are chosen the same
 way among the entries of the chosen section ("" standing for "directly under the section").
 """
@@ -29,6 +32,7 @@ class RouterSettings:
     c: float = 10.0
     rules_weight: float = 0.2  # logits per rule point of a section
     rules_top_bonus: float = 0.0  # logits for the section(s) with the most rule points
+    goal_bonus: float = 0.0  # logits for the section(s) with the most goal-pattern points
     needs_section_below: float = 0.5  # confidence under which a route is flagged
 
 
@@ -110,7 +114,11 @@ class Router:
         points = np.array([[r.section_points.get(s, 0.0) for s in self.sections] for r in rules],
                           dtype=np.float32).reshape(len(rules), len(self.sections))
         top = (points > 0) & (points == points.max(axis=1, keepdims=True, initial=0.0))
-        return logits + self.settings.rules_weight * points + self.settings.rules_top_bonus * top
+        goals = np.array([[r.goal_points.get(s, 0.0) for s in self.sections] for r in rules],
+                         dtype=np.float32).reshape(len(rules), len(self.sections))
+        goal = (goals > 0) & (goals == goals.max(axis=1, keepdims=True, initial=0.0))
+        return (logits + self.settings.rules_weight * points + self.settings.rules_top_bonus * top
+                + self.settings.goal_bonus * goal)
 
     def route(self, rows: csr_matrix, rules: Sequence[RuleResult]) -> list[Route]:
         probabilities = _softmax(self.section_logits(rows, rules))

@@ -33,6 +33,7 @@ class Rule:
     relevance: float = 1.0  # share of the points that counts toward relevance (not routing)
     negative: bool = False
     unless_llm: bool = True
+    goal: bool = False  # says what the paper is for: routes there whatever technique it uses
 
 
 @dataclass(frozen=True)
@@ -57,6 +58,7 @@ class RuleResult:
 
     points: float  # relevance: section and efficiency points (x LLM factor) + negative points
     section_points: dict[str, float]  # section id -> points (before the LLM factor)
+    goal_points: dict[str, float]  # section id -> points of its goal patterns
     subsection_points: dict[str, float]  # "section/subsection" -> points
     matches: tuple[Match, ...]
     llm_context: bool
@@ -106,6 +108,8 @@ def _section_rules(sections: dict[str, Any], taxonomy: Taxonomy) -> list[Rule]:
                   for p, w in _pattern_items(spec.get("patterns"), weight)]
         rules += [Rule(p, w, section_id, relevance=0.0)  # where a paper goes, not whether it belongs
                   for p, w in _pattern_items(spec.get("route_only"), weight)]
+        rules += [Rule(p, w, section_id, relevance=share, goal=True)  # what the paper is for
+                  for p, w in _pattern_items(spec.get("goal"), weight)]
         for sub_id, patterns in (spec.get("subsections") or {}).items():
             _checked(taxonomy, f"sections.{section_id}.subsections.{sub_id}", section_id, sub_id)
             rules += [Rule(p, w, section_id, sub_id, relevance=share)
@@ -189,5 +193,6 @@ class RuleScorer:
             if match.rule.subsection:
                 subsections[f"{match.rule.group}/{match.rule.subsection}"] += match.points
         sections = {g: v for g, v in groups.items() if g != EFFICIENCY}
-        return RuleResult(points, sections, dict(subsections), tuple(positive + negative),
+        goals = dict(self._group_points([m for m in positive if m.rule.goal]))
+        return RuleResult(points, sections, goals, dict(subsections), tuple(positive + negative),
                           llm_context, self.category_ok(paper))

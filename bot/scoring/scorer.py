@@ -1,7 +1,8 @@
 """The scorer: keyword rules + a model learned from the catalog -> a score, a route, reasons.
 
 ``Scorer.train(catalog, taxonomy, keywords, background, rejected)`` learns from the catalog's
-entries (positives) against the background papers and rejected PRs (negatives), in seconds, or
+entries (positives) against the background papers (the jobs pass the fixed background of
+``bot.scoring.background``) and rejected PRs (negatives), in seconds, or
 loads the same model from a cache keyed by all of that content. ``scorer.score(papers)`` gives
 one ``Decision`` per paper, in order. Pure apart from the optional cache directory.
 """
@@ -211,7 +212,8 @@ class Scorer:
         points = np.array([r.points for r in rule_results], dtype=float)
         no_llm = np.array([not r.llm_context for r in rule_results], dtype=float)
         s = self.settings
-        logit = (s.learned_weight * learned - s.llm_missing_penalty * no_llm
+        floored = learned if s.learned_floor is None else np.maximum(learned, s.learned_floor)
+        logit = (s.learned_weight * floored - s.llm_missing_penalty * no_llm
                  + s.rules_weight * signed_log(points) + s.bias)
         return Components(learned, points, _sigmoid(logit), rule_results, rows, title_rows)
 
@@ -223,9 +225,11 @@ class Scorer:
         routes = self.state.router.route(parts.rows, parts.rule_results)
         near, similarity = nearest(parts.title_rows, self.state.entry_rows, self.settings.neighbours)
         decisions = []
+        least = self.settings.neighbour_min_similarity
         for i, paper in enumerate(papers):
             neighbours = [self._neighbour(int(j), float(v)) for j, v in zip(near[i], similarity[i],
-                                                                              strict=True)]
+                                                                              strict=True)
+                          if v >= least]
             decisions.append(self._decision(paper, float(parts.combined[i]),
                                             float(parts.learned[i]), parts.rule_results[i],
                                             routes[i], neighbours))
@@ -246,11 +250,16 @@ class Scorer:
     def _reasons(self, learned: float, rules: RuleResult, route: Route,
                  neighbours: list[Neighbour]) -> list[str]:
         model = self.state.relevance
+        s = self.settings
+        shown = [m for m in rules.top_matches(len(rules.matches), (route.section,))
+                 if abs(m.points) >= s.reasons_min_points]
+        positive = [m for m in shown if not m.rule.negative][: s.rule_reasons]
+        fields = [(field, [m for m in positive if m.field == field]) for field in ("title", "abstract")]
         text = templates.render(
             "score_reasons.txt.j2",
             learned=(1.0 / (1.0 + math.exp(-learned))) if model else None,
-            positives=len(self.state.entries), negatives=model.negatives if model else 0, rules=rules,
-            matches=rules.top_matches(self.settings.rule_reasons, (route.section, route.runner_up)),
-            more=max(0, len(rules.matches) - self.settings.rule_reasons),
-            route=route, neighbours=neighbours[:2])
+            floored=bool(model) and s.learned_floor is not None and learned < s.learned_floor,
+            positives=len(self.state.entries), rules=rules,
+            fields=[(field, found) for field, found in fields if found],
+            negatives=[m for m in shown if m.rule.negative][:2])
         return [line.strip() for line in text.splitlines() if line.strip()]

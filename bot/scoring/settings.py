@@ -14,11 +14,16 @@ from bot.scoring.router import RouterSettings
 class ScoringSettings:
     threshold: float = 0.5  # accept a paper whose score is at least this
     learned_weight: float = 1.0  # weight of the learned logit in the combined logit
+    # the learned logit counts at least this much: the model can lower a score by at most
+    # |learned_floor| logits, so it cannot veto strong rule evidence (None: no floor)
+    learned_floor: float | None = None
     rules_weight: float = 1.0  # weight of log(1 + rule points)
     bias: float = 0.0  # added to the combined logit
     llm_missing_penalty: float = 1.0  # logits off when no LLM-context pattern matches
     neighbours: int = 3
+    neighbour_min_similarity: float = 0.0  # catalog entries less similar than this are not listed
     rule_reasons: int = 4  # matched rules listed per paper
+    reasons_min_points: float = 0.0  # weaker matches (noise words) are not listed as reasons
     learned: RelevanceSettings = field(default_factory=RelevanceSettings)
     routing: RouterSettings = field(default_factory=RouterSettings)
     features: FeatureSettings = field(default_factory=FeatureSettings)
@@ -33,12 +38,17 @@ class ScoringSettings:
         return cls(
             threshold=float(data.get("threshold", defaults.threshold)),
             learned_weight=float(data.get("learned_weight", defaults.learned_weight)),
+            learned_floor=(None if data.get("learned_floor") is None
+                           else float(data["learned_floor"])),
             rules_weight=float(data.get("rules_weight", defaults.rules_weight)),
             bias=float(data.get("bias", defaults.bias)),
             llm_missing_penalty=float((keywords.get("llm_context") or {}).get(
                 "missing_penalty", defaults.llm_missing_penalty)),
             neighbours=int(data.get("neighbours", defaults.neighbours)),
+            neighbour_min_similarity=float(data.get("neighbour_min_similarity",
+                                                    defaults.neighbour_min_similarity)),
             rule_reasons=int(data.get("rule_reasons", defaults.rule_reasons)),
+            reasons_min_points=float(data.get("reasons_min_points", defaults.reasons_min_points)),
             learned=RelevanceSettings(**{k: learned[k] for k in learned
                                          if k in RelevanceSettings.__dataclass_fields__}),
             routing=RouterSettings(**{k: routing[k] for k in routing

@@ -26,10 +26,10 @@ from bot.jobs.poll import PollSettings, make_trainer
 from bot.jobs.poll import run as run_poll
 from bot.sources import arxiv_rss as feeds
 from bot.sources.arxiv_api import ApiSettings, ArxivLookup
+from tests.conftest import PROJECT, ROOT
 from tests.fake_github import MAINTAINER_LOGIN, FakeGitHub, IssueComment, forge_for, paper_change
 from tests.gitrepo import git, make_repo
 
-ROOT = Path(__file__).resolve().parents[2]
 FULL_DAY = ROOT / "tests" / "fixtures" / "arxiv" / "arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
 WEBHOOK = ROOT / "tests" / "fixtures" / "github" / "webhooks" / "issue_comment.created.json"
 PREFIX = "catalog-bot/"
@@ -43,7 +43,7 @@ def scorer_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "config"
-    shutil.copytree(ROOT / "config", directory)
+    shutil.copytree(PROJECT / "config", directory)
     github = (directory / "github.yml").read_text(encoding="utf-8")
     assert 'branch_prefix: "bot/"' in github
     (directory / "github.yml").write_text(github.replace('branch_prefix: "bot/"', f'branch_prefix: "{PREFIX}"'),
@@ -79,7 +79,7 @@ def test_the_deprecated_branch_keys_are_still_read() -> None:
 
 
 def test_the_catalog_path_is_one_key(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
-    shutil.copytree(ROOT / "config", tmp_path, dirs_exist_ok=True)
+    shutil.copytree(PROJECT / "config", tmp_path, dirs_exist_ok=True)
     (tmp_path / "poll.yml").write_text("catalog: docs/list.md\n", encoding="utf-8")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -103,7 +103,7 @@ def branches_under(repo: Path, prefix: str) -> list[str]:
 def test_local_git_poll_and_refresh_with_another_prefix(tmp_path: Path, taxonomy: Taxonomy, config_dir: Path,
                                                         scorer_cache: Path,
                                                         capsys: pytest.CaptureFixture[str]) -> None:
-    repo = make_repo(tmp_path / "repo", taxonomy, (ROOT / "catalog.md").read_text(encoding="utf-8"))
+    repo = make_repo(tmp_path / "repo", taxonomy, (PROJECT / "catalog.md").read_text(encoding="utf-8"))
     poll_yml = config_dir / "poll.yml"
     poll_yml.write_text(poll_yml.read_text(encoding="utf-8").replace("cache_dir: .catalog-bot-cache",
                                                                      f"cache_dir: {scorer_cache}"), encoding="utf-8")
@@ -130,7 +130,7 @@ def test_local_git_poll_and_refresh_with_another_prefix(tmp_path: Path, taxonomy
 
 @pytest.fixture
 def github(taxonomy: Taxonomy) -> Iterator[FakeGitHub]:
-    with FakeGitHub(files={"catalog.md": (ROOT / "catalog.md").read_text(encoding="utf-8")}) as fake:
+    with FakeGitHub(files={"catalog.md": (PROJECT / "catalog.md").read_text(encoding="utf-8")}) as fake:
         fake.add_issue("Catalog housekeeping", "", user=MAINTAINER_LOGIN)
         yield fake
     assert not fake.violations, "requests the real GitHub API would reject:\n" + "\n".join(fake.violations)

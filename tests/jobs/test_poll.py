@@ -105,7 +105,7 @@ def test_poll_opens_one_branch_per_accepted_paper_and_a_rerun_opens_nothing(
         body = git(repo, "log", "-1", "--format=%B", branch)
         data = markers.find(body, "arxiv")
         assert data and branch == f"bot/arxiv-{data['arxiv_id']}"
-        assert "Why it belongs" in body and "<details><summary>Abstract</summary>" in body
+        assert "**Why**" in body and "<details><summary>Abstract</summary>" in body
     assert "| seen in the feed | 278 |" in first
     assert f"| pull requests opened | {len(branches)} |" in first
     heads = {b: git(repo, "rev-parse", b) for b in branches}

@@ -27,7 +27,7 @@ from bot.jobs.check_stars import repo_link
 from bot.jobs.commands import normalize_code_url
 from bot.sources import arxiv_rss as feeds
 from bot.sources.lists import github_repo
-from tests.conftest import ROOT
+from tests.conftest import PROJECT
 from tests.gitrepo import make_repo
 from tests.jobs.test_nightly import (  # noqa: F401  (fixtures)
     D1,
@@ -89,7 +89,7 @@ def _hostile_feed(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def repo(tmp_path: Path, taxonomy: Taxonomy) -> Path:
-    return make_repo(tmp_path / "repo", taxonomy, (ROOT / "catalog.md").read_text(encoding="utf-8"))
+    return make_repo(tmp_path / "repo", taxonomy, (PROJECT / "catalog.md").read_text(encoding="utf-8"))
 
 
 def test_poll_prints_no_workflow_command_and_little_by_default(

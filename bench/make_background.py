@@ -1,0 +1,39 @@
+"""Regenerate the scorer's fixed background (bot/scoring/data/background.jsonl.gz).
+
+    python bench/make_background.py [--shared ../shared] [--size 3000] [--seed 0]
+
+A seeded sample of the label-0 papers of the 2024 labelled listings (title, abstract,
+categories, date): the same file on every run. The benchmarks exclude every evaluated paper
+from it by arXiv id, so evaluating on the 2024 data never trains on the papers evaluated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot import feeds  # noqa: E402
+from bot.scoring import background  # noqa: E402
+
+LABELLED = "data/arxiv-2024-cs.AI-labeled.jsonl.gz"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    parser.add_argument("--size", type=int, default=3000)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--output", type=Path, default=background.DEFAULT)
+    args = parser.parse_args()
+    papers = background.sample(feeds.read_papers(args.shared / LABELLED), args.size, args.seed)
+    background.write(papers, args.output)
+    print(f"{len(papers)} background papers -> {args.output} ({args.output.stat().st_size // 1024} KiB)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,174 @@
+"""Replay: does the bot learn from its maintainers? Walk the labelled 2024 listings through
+`refresh` + `poll` in local-git mode, with simulated maintainers.
+
+    python bench/replay.py [--shared ../shared] [--catalog catalog.md] [--months 7-12]
+
+Two bots start from the same catalog (catalog.md without any paper of the replayed months) in
+two throw-away git repositories, and poll the replayed months a week of listings at a time
+(the labelled file holds days 1-7 and 15-21 of each month: two polls a month). After each poll
+the simulated maintainers merge every bot PR whose paper the labels call in scope (label 1) and
+close the rest. Both bots read their forge each run as the bot does: merged PRs are in the
+catalog (positives), closed PRs are remembered as rejected (negatives, never proposed again).
+The *learning* bot trains on that catalog and those rejections; the *frozen* bot keeps
+scoring with the model trained at the start. Printed per month: proposals, precision (share
+of proposals the labels call in scope) and recall (share of labelled papers proposed).
+
+This is a smaller faithful version of the maintainers: they only merge or close (no `/move`,
+no edits of the section), and the learned model trains against the shipped background minus
+the replayed months (so no replayed paper is a negative before it is polled).
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from score_quality import LABELLED, catalog_without  # noqa: E402
+
+from bot import config, feeds, poll, refresh  # noqa: E402
+from bot.core import taxonomy as taxonomy_module  # noqa: E402
+from bot.core.catalog import Catalog, parse, read_catalog  # noqa: E402
+from bot.core.paper import Paper  # noqa: E402
+from bot.core.proposals import insert_edit, proposal_marker  # noqa: E402
+from bot.core.taxonomy import Taxonomy  # noqa: E402
+from bot.forge.local_git import IDENTITY, LocalGitForge  # noqa: E402
+from bot.scoring import background  # noqa: E402
+from bot.scoring.scorer import Scorer  # noqa: E402
+
+CATALOG = "catalog.md"
+
+
+def git(repo: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
+    import os
+    return subprocess.run(["git", *args], cwd=repo, input=stdin, capture_output=True, text=True,
+                          check=True, env={**os.environ, **IDENTITY, **(env or {})}).stdout.strip()
+
+
+def new_repo(folder: Path, catalog_text: str) -> LocalGitForge:
+    folder.mkdir(parents=True)
+    git(folder, "init", "-q", "-b", "main")
+    (folder / CATALOG).write_text(catalog_text, encoding="utf-8")
+    git(folder, "add", CATALOG)
+    git(folder, "commit", "-q", "-m", "the catalog")
+    return LocalGitForge(folder, "main")
+
+
+def merge(forge: LocalGitForge, branch: str, marker: dict[str, Any], taxonomy: Taxonomy) -> None:
+    """What a maintainer's merge does: the PR's line lands in the catalog, the branch is merged."""
+    repo = forge.repo
+    text = insert_edit(marker["line"], marker["section"], marker.get("subsection"), taxonomy)(
+        forge.read_file(CATALOG))
+    blob = git(repo, "hash-object", "-w", "--stdin", stdin=text)
+    with tempfile.TemporaryDirectory() as scratch:
+        env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
+        git(repo, "read-tree", "main", env=env)
+        git(repo, "update-index", "--add", "--cacheinfo", f"100644,{blob},{CATALOG}", env=env)
+        tree = git(repo, "write-tree", env=env)
+    commit = git(repo, "commit-tree", tree, "-p", "main", "-p", f"refs/heads/{branch}",
+                 stdin=f"Merge {branch}\n")
+    git(repo, "update-ref", "refs/heads/main", commit)
+
+
+def maintainers(forge: LocalGitForge, labels: dict[str, int], taxonomy: Taxonomy) -> list[tuple[str, bool]]:
+    """Merge the open bot PRs the labels call in scope, close the others; returns the decisions."""
+    decided = []
+    for pull in forge.bot_pull_requests("open"):
+        marker = proposal_marker(pull)
+        if marker is None:
+            continue
+        keep = bool(labels.get(marker["arxiv_id"], 0))
+        if keep:
+            merge(forge, pull.branch, marker, taxonomy)
+        else:
+            forge.close_pull_request(pull, "out of scope")
+        decided.append((marker["arxiv_id"], keep))
+    return decided
+
+
+def weeks(papers: list[Paper]) -> list[list[Paper]]:
+    """The listings a week at a time (days 1-7 and 15-21 of each month), in date order."""
+    groups: dict[str, list[Paper]] = defaultdict(list)
+    for paper in papers:
+        groups[paper.date[:7] + ("a" if int(paper.date[8:10]) <= 10 else "b")].append(paper)
+    return [groups[key] for key in sorted(groups)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
+    parser.add_argument("--catalog", type=Path, default=ROOT / "catalog.md")
+    parser.add_argument("--months", default="7-12", help="the months of 2024 to replay, e.g. 7-12")
+    args = parser.parse_args()
+    first, last = (int(m) for m in args.months.split("-"))
+    taxonomy = taxonomy_module.load(ROOT / "config")
+    keywords = config.load("keywords", ROOT / "config")
+    papers = [feeds.enrich(p) for p in feeds.read_papers(args.shared / LABELLED)
+              if first <= int(p.date[5:7]) <= last]
+    labels = {p.arxiv_id: int(p.extra.get("label", 0)) for p in papers}
+    start_catalog, removed = catalog_without(read_catalog(args.catalog, taxonomy), papers, taxonomy)
+    replayed = set(labels)
+    negatives = [p for p in background.load(keywords) if p.arxiv_id not in replayed]
+    settings = poll.PollSettings(max_pull_requests=10_000)
+    frozen_scorer = Scorer.train(start_catalog, taxonomy, keywords, background=negatives)
+
+    def learning(catalog: Catalog, _feed: list[Paper], rejected: list[Paper]) -> Scorer:
+        return Scorer.train(catalog, taxonomy, keywords, background=negatives, rejected=rejected)
+
+    def frozen(_catalog: Catalog, _feed: list[Paper], _rejected: list[Paper]) -> Scorer:
+        return frozen_scorer
+
+    print(f"replaying months {args.months} of 2024: {len(papers)} papers, {sum(labels.values())} "
+          f"labelled in scope; {removed} catalog entries removed from the starting catalog; "
+          f"{len(negatives)} background papers")
+    proposed: dict[str, dict[str, list[tuple[str, bool]]]] = {"learning": defaultdict(list),
+                                                              "frozen": defaultdict(list)}
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as scratch:
+        bots = {name: (new_repo(Path(scratch) / name, start_catalog.render()), train)
+                for name, train in (("learning", learning), ("frozen", frozen))}
+        for week in weeks(papers):
+            month = week[0].date[:7]
+            for name, (forge, train) in bots.items():
+                refresh.run(forge, taxonomy, CATALOG)
+                catalog = parse(forge.read_file(CATALOG), taxonomy)
+                poll.run(week, catalog, taxonomy, forge, train, settings, io.StringIO())
+                proposed[name][month] += maintainers(forge, labels, taxonomy)
+    print(f"({time.perf_counter() - started:.0f} s)\n")
+    in_scope: dict[str, int] = defaultdict(int)
+    for paper in papers:
+        in_scope[paper.date[:7]] += labels[paper.arxiv_id]
+    print(f"{'month':<8} {'in scope':>8}   {'learning: PRs  precision  recall':<34} "
+          f"{'frozen: PRs  precision  recall'}")
+    totals = {name: [0, 0] for name in proposed}
+    for month in sorted(in_scope):
+        row = f"{month:<8} {in_scope[month]:>8}   "
+        for name in ("learning", "frozen"):
+            decided = proposed[name][month]
+            merged = sum(keep for _, keep in decided)
+            totals[name][0] += len(decided)
+            totals[name][1] += merged
+            row += (f"{len(decided):>13}  {merged / max(1, len(decided)):>9.3f}  "
+                    f"{merged / max(1, in_scope[month]):>6.3f}     ")
+        print(row.rstrip())
+    positives = sum(in_scope.values())
+    row = f"{'all':<8} {positives:>8}   "
+    for name in ("learning", "frozen"):
+        count, merged = totals[name]
+        row += f"{count:>13}  {merged / max(1, count):>9.3f}  {merged / max(1, positives):>6.3f}     "
+    print(row.rstrip())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""The fixed background: older papers the learned model is trained against (its negatives).
+
+The learned part of the score learns "reads like the catalog's entries" against a background of
+papers that are not in the catalog. It used to be the feed being scored, so a topic that became
+hot after the catalog was built filled the negatives and got negative weight. The background is
+now a fixed sample of past listings shipped with the bot (``bot/scoring/data/background.jsonl.gz``:
+label-0 papers of 2024, title and abstract), or the file named by ``scoring.background`` in
+``config/keywords.yml``. Regenerate it with::
+
+    python bench/make_background.py --shared ../shared   # seeded: the same file every time
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import random
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from bot.core.paper import Paper
+from bot.errors import ConfigError
+from bot.sources.arxiv_rss import read_papers
+
+DEFAULT = Path(__file__).resolve().parent / "data" / "background.jsonl.gz"
+FIELDS = ("arxiv_id", "title", "abstract", "categories", "date")
+
+
+def path_of(keywords: dict[str, Any]) -> Path:
+    """The background file the config names (relative to the working directory), or the
+    shipped one."""
+    configured = (keywords.get("scoring") or {}).get("background")
+    return Path(configured) if configured else DEFAULT
+
+
+@lru_cache(maxsize=4)
+def _read(path: Path) -> tuple[Paper, ...]:
+    if not path.is_file():
+        raise ConfigError(f"the scoring background {path} does not exist; set scoring.background in "
+                          "config/keywords.yml to a JSONL file of papers, or regenerate the shipped one "
+                          "with `python bench/make_background.py`")
+    return tuple(read_papers(path))
+
+
+def load(keywords: dict[str, Any]) -> list[Paper]:
+    """The background papers (read once per process)."""
+    return list(_read(path_of(keywords).resolve()))
+
+
+def sample(papers: Iterable[Paper], size: int, seed: int = 0) -> list[Paper]:
+    """A seeded sample of the label-0 papers of a labelled file, in arXiv id order."""
+    negatives = sorted((p for p in papers if not p.extra.get("label")), key=lambda p: p.arxiv_id)
+    chosen = random.Random(seed).sample(negatives, min(size, len(negatives)))
+    return sorted(chosen, key=lambda p: p.arxiv_id)
+
+
+def write(papers: Sequence[Paper], path: Path) -> None:
+    """Write ``papers`` as gzipped JSONL (the fields the scorer reads), reproducibly (no mtime)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lines = "".join(json.dumps({"arxiv_id": p.arxiv_id, "title": p.title, "abstract": p.abstract,
+                                "categories": list(p.categories), "date": p.date},
+                               ensure_ascii=False) + "\n" for p in papers)
+    with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as out:
+        out.write(lines.encode("utf-8"))

@@ -1,0 +1,76 @@
+"""Near misses and new topics: what a maintainer should look at to teach the bot a new topic.
+
+``near_misses`` are papers with strong keyword evidence that were not accepted (the learned
+model or the LLM-context rule held them back). ``rising_terms`` are word pairs of the feed's
+titles that are much more frequent than in the fixed background and that neither the keyword
+patterns nor the catalog's titles know, each with the papers that use it. Both are pure; the
+``near_misses.md.j2`` template renders them with a ready ``/add`` line per paper.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from bot.core.paper import Paper
+from bot.scoring.patterns import PatternSet
+from bot.scoring.scorer import Decision
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
+_STOP = frozenset((
+    "a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or",
+    "the", "to", "via", "with", "without", "towards", "toward", "using", "large", "language",
+    "model", "models", "llm", "llms", "we", "our", "its", "their", "this", "that", "based", "new",
+    "study"))
+
+
+@dataclass(frozen=True)
+class NearMiss:
+    paper: Paper
+    decision: Decision
+    points: float
+
+
+@dataclass(frozen=True)
+class RisingTerm:
+    term: str
+    papers: tuple[Paper, ...]  # the feed's papers whose title uses it
+    ratio: float  # share in the feed / share in the background (smoothed)
+
+
+def near_misses(papers: Sequence[Paper], decisions: Sequence[Decision], points: Sequence[float],
+                min_points: float = 8.0, count: int = 10) -> list[NearMiss]:
+    """Not accepted, yet at least ``min_points`` rule points: strongest evidence first."""
+    found = [NearMiss(p, d, float(v)) for p, d, v in zip(papers, decisions, points, strict=True)
+             if not d.accept and v >= min_points and d.threshold > d.score]
+    return sorted(found, key=lambda m: -m.points)[:count]
+
+
+def _pairs(title: str) -> set[str]:
+    words = [w.lower() for w in _WORD.findall(title)]
+    return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a not in _STOP and b not in _STOP}
+
+
+def rising_terms(feed: Sequence[Paper], background: Sequence[Paper], known_patterns: Sequence[str],
+                 catalog_titles: Sequence[str], min_papers: int = 3, min_ratio: float = 5.0,
+                 count: int = 8) -> list[RisingTerm]:
+    """Title word pairs used by at least ``min_papers`` feed papers, ``min_ratio`` times more often
+    than in the background, that no keyword pattern matches and no catalog title contains."""
+    in_feed: dict[str, list[Paper]] = {}
+    for paper in feed:
+        for pair in _pairs(paper.title):
+            in_feed.setdefault(pair, []).append(paper)
+    in_background = Counter(pair for paper in background for pair in _pairs(paper.title))
+    catalog = " ".join(t.lower() for t in catalog_titles)
+    known = PatternSet(list(known_patterns)) if known_patterns else None
+    rising = []
+    for pair, users in in_feed.items():
+        if len(users) < min_papers or pair in catalog:
+            continue
+        ratio = (len(users) / max(1, len(feed))) / ((in_background[pair] + 1) / max(1, len(background)))
+        if ratio < min_ratio or (known is not None and known.find(pair)):
+            continue
+        rising.append(RisingTerm(pair, tuple(users), ratio))
+    return sorted(rising, key=lambda t: (-len(t.papers), -t.ratio, t.term))[:count]

@@ -1,0 +1,66 @@
+"""The body of a paper PR reads in ten seconds: section and runner-up, score, evidence, similar
+entries once, LaTeX rendered, no double blank lines."""
+
+from __future__ import annotations
+
+import re
+
+from bot.core.branches import BranchNames
+from bot.core.matching import title_key
+from bot.core.proposals import Proposal, change_request, paper_entry
+from bot.core.taxonomy import Taxonomy
+from bot.core.text import clean_latex, clean_title
+from bot.sources import arxiv_rss as feeds
+
+
+def body_of(taxonomy: Taxonomy, **changes: object) -> str:
+    paper = feeds.paper_from_record({
+        "arxiv_id": "2402.03804", "title": "ReLU$^2$ Wins: Efficient Activation Functions for Sparse LLMs",
+        "abstract": "We test ReLU$^2$ on Mixtral-8$\\times$7B with $H^3$ and $L_2$ norms. "
+                    "Code: \\url{https://github.com/o/r}"})
+    fields: dict[str, object] = dict(
+        paper=paper, entry=paper_entry(paper), section="pruning", subsection="unstructured",
+        score=0.79, threshold=0.5, confidence=0.95, runner_up="fine-tuning",
+        reasons=['keywords in the title: "sparse" (pruning)', "learned model: 0.77"],
+        neighbours=[("Sparse Modular Activation", "2306.11197", 998, 0.41)])
+    fields.update(changes)
+    return change_request(Proposal(**fields), taxonomy, "catalog.md",  # type: ignore[arg-type]
+                          BranchNames.from_prefix("bot/")).body
+
+
+def test_latex_is_rendered_in_title_abstract_and_line(taxonomy: Taxonomy) -> None:
+    body = body_of(taxonomy)
+    assert "### [ReLU² Wins" in body and "- [ReLU² Wins" in body
+    assert "ReLU² on Mixtral-8×7B with H³ and L₂ norms. Code: https://github.com/o/r" in body
+    assert "$" not in body and "\\times" not in body and "\\url" not in body
+
+
+def test_section_runner_up_and_score_on_two_lines_without_jargon(taxonomy: Taxonomy) -> None:
+    body = body_of(taxonomy)
+    assert ("**Section:** Pruning and Sparsity › Unstructured and Semi-structured Pruning "
+            "(`pruning` / `unstructured`), or else Efficient Fine-tuning (`fine-tuning`)<br>") in body
+    assert "**Score:** 0.79 (proposed from 0.50)" in body
+    assert "more match" not in body and "points in all" not in body
+    assert "\n\n\n" not in body
+
+
+def test_each_similar_entry_is_listed_once(taxonomy: Taxonomy) -> None:
+    body = body_of(taxonomy)
+    assert body.count("Sparse Modular Activation") == 1
+    assert "- Sparse Modular Activation (arXiv 2306.11197), line 998" in body
+    bare = body_of(taxonomy, neighbours=[], reasons=[], score=None, runner_up=None, needs_section=True)
+    assert "Similar entries" not in bare and "**Why**" not in bare and "**Score:**" not in bare
+    assert "Not sure of the section" in bare and "or else" not in bare
+    assert "\n\n\n" not in bare
+
+
+def test_scripts_without_a_unicode_form_keep_their_markup() -> None:
+    assert clean_latex("$x_{12}$ and $2^{n}$") == "x₁₂ and 2ⁿ"
+    assert clean_latex("$x_i$ and $O(n^{1.5})$") == "x_i and O(n^1.5)"
+    assert clean_latex("x^2 outside math") == "x^2 outside math"
+    assert re.fullmatch(r"H³", clean_latex("$H^3$"))
+
+
+def test_a_rendered_script_compares_equal_to_its_caret_form() -> None:
+    assert clean_title("E$^2$-LLM: Efficient Length Extension") == "E²-LLM: Efficient Length Extension"
+    assert title_key("E$^2$-LLM: Efficient Length Extension") == title_key("E^2-LLM:Efficient Length Extension")

@@ -1,0 +1,109 @@
+"""The fixed background the learned model trains against, and the floor that keeps the learned
+model from vetoing rule evidence."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+from bot import config
+from bot.core.catalog import parse
+from bot.core.paper import Paper
+from bot.core.taxonomy import Taxonomy
+from bot.errors import ConfigError
+from bot.jobs import score
+from bot.scoring import background
+from bot.scoring.scorer import Scorer, signed_log
+from tests.conftest import PROJECT
+from tests.scoring_helpers import sample_papers, small_catalog, small_catalog_text
+
+CONFIG = PROJECT / "config"
+
+
+@pytest.fixture(scope="module")
+def keywords() -> dict[str, Any]:
+    return config.load("keywords", CONFIG)
+
+
+def with_scoring(keywords: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    return {**keywords, "scoring": {**(keywords.get("scoring") or {}), **changes}}
+
+
+def test_sample_keeps_only_label_0_papers_and_is_reproducible(tmp_path: Path) -> None:
+    papers = sample_papers()
+    first = background.sample(papers, 50, seed=3)
+    assert len(first) == 50 and all(not p.extra["label"] for p in first)
+    assert [p.arxiv_id for p in first] == sorted(p.arxiv_id for p in first)
+    assert background.sample(papers, 50, seed=3) == first
+    assert background.sample(papers, 50, seed=4) != first
+    background.write(first, tmp_path / "a.jsonl.gz")
+    background.write(first, tmp_path / "b.jsonl.gz")
+    assert (tmp_path / "a.jsonl.gz").read_bytes() == (tmp_path / "b.jsonl.gz").read_bytes()
+    text = gzip.decompress((tmp_path / "a.jsonl.gz").read_bytes()).decode("utf-8")
+    records = [json.loads(line) for line in text.splitlines()]
+    assert set(records[0]) == {"arxiv_id", "title", "abstract", "categories", "date"}
+    assert "label" not in records[0]
+
+
+def test_the_shipped_background_is_loaded_unless_the_config_names_another(tmp_path: Path) -> None:
+    shipped = background.load({})
+    assert len(shipped) >= 1000 and len({p.arxiv_id for p in shipped}) == len(shipped)
+    assert all(p.title and p.abstract for p in shipped[:100])
+    own = background.sample(sample_papers(), 30)
+    background.write(own, tmp_path / "bg.jsonl.gz")
+    loaded = background.load({"scoring": {"background": str(tmp_path / "bg.jsonl.gz")}})
+    assert [p.arxiv_id for p in loaded] == [p.arxiv_id for p in own]
+
+
+def test_a_missing_background_is_a_config_error_that_says_how_to_fix_it(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="make_background.py"):
+        background.load({"scoring": {"background": str(tmp_path / "nowhere.jsonl.gz")}})
+
+
+def test_a_papers_score_does_not_depend_on_the_rest_of_the_feed(
+        tmp_path: Path, taxonomy: Taxonomy, keywords: dict[str, Any]) -> None:
+    """The score job trains against the fixed background, not the papers it scores: a topic
+    that floods the feed does not become the model's negatives."""
+    papers = sample_papers()
+    background.write(background.sample(papers, 200), tmp_path / "bg.jsonl.gz")
+    configured = with_scoring(keywords, background=str(tmp_path / "bg.jsonl.gz"))
+    catalog = parse(small_catalog_text(taxonomy), taxonomy)
+    paper = Paper("2409.99999", "ThinkLess: early exit of reasoning for efficient LLM inference",
+                  "We cut overthinking of large language models with a thinking budget.")
+    flood = [Paper(f"2409.{90000 + i}", f"Overthinking in reasoning models, part {i}",
+                   "Large language model reasoning with a thinking budget and early exit.")
+             for i in range(60)]
+
+    def score_of(batch: list[Paper]) -> float:
+        out = io.StringIO()
+        score.run(batch, catalog, taxonomy, configured, out)
+        records = [json.loads(line) for line in out.getvalue().splitlines()]
+        return next(r["score"] for r in records if r["arxiv_id"] == paper.arxiv_id)
+
+    assert score_of([paper]) == score_of([paper, *flood])
+
+
+def test_the_learned_model_cannot_veto_rule_evidence(taxonomy: Taxonomy, keywords: dict[str, Any]) -> None:
+    """With ``learned_floor``, the learned logit lowers a score by at most that many logits."""
+    papers = sample_papers()
+    floored = Scorer.train(small_catalog(taxonomy), taxonomy, with_scoring(keywords, learned_floor=-1.0),
+                           background=papers)
+    free = Scorer.train(small_catalog(taxonomy), taxonomy, with_scoring(keywords, learned_floor=None),
+                        background=papers)
+    with_floor, without = floored.components(papers), free.components(papers)
+    assert np.array_equal(with_floor.learned, without.learned)
+    vetoed = without.learned < -1.0
+    assert vetoed.any()  # the fixture has papers the model dislikes
+    assert (with_floor.combined[vetoed] > without.combined[vetoed]).all()
+    assert np.allclose(with_floor.combined[~vetoed], without.combined[~vetoed])
+    s = floored.settings
+    no_llm = np.array([not r.llm_context for r in with_floor.rule_results], dtype=float)
+    lowest = s.rules_weight * signed_log(with_floor.rules) + s.bias - s.learned_weight - no_llm * s.llm_missing_penalty
+    logits = np.log(with_floor.combined / (1 - with_floor.combined))
+    assert (logits >= lowest - 1e-4).all()

@@ -1,0 +1,46 @@
+"""Near misses and rising terms (the "near misses and new topics" report)."""
+
+from __future__ import annotations
+
+from bot.core import templates
+from bot.core.paper import Paper
+from bot.scoring.emerging import near_misses, rising_terms
+from bot.scoring.scorer import Decision
+
+
+def decision(arxiv_id: str, score: float, accept: bool, section: str = "reasoning") -> Decision:
+    return Decision(arxiv_id, score, accept, 0.5, section, None, "pruning", 0.9, False, [], [])
+
+
+def test_near_misses_are_rejected_papers_with_strong_rule_evidence_strongest_first() -> None:
+    papers = [Paper(f"2503.0000{i}", f"Paper {i}") for i in range(4)]
+    decisions = [decision("2503.00000", 0.3, False), decision("2503.00001", 0.9, True),
+                 decision("2503.00002", 0.2, False), decision("2503.00003", 0.1, False)]
+    found = near_misses(papers, decisions, [9.0, 20.0, 12.0, 3.0], min_points=8.0)
+    assert [m.paper.arxiv_id for m in found] == ["2503.00002", "2503.00000"]
+
+
+def test_rising_terms_are_new_to_the_keywords_and_the_catalog() -> None:
+    feed = [Paper(f"2503.1{i:04d}", title) for i, title in enumerate(
+        ["Thought Dropout for fast reasoning", "Thought Dropout at scale", "Adaptive Thought Dropout",
+         "KV cache eviction again", "KV cache eviction twice", "KV cache eviction thrice",
+         "Sparse Mixers for speed", "Sparse Mixers revisited", "Sparse Mixers in practice"])]
+    background = [Paper(f"2401.{i:05d}", f"Unrelated background title number {i}") for i in range(200)]
+    terms = rising_terms(feed, background, ["KV cache", "cache eviction"],
+                         ["Sparse Mixers: an old catalog entry"])
+    assert [t.term for t in terms] == ["thought dropout"]
+    assert len(terms[0].papers) == 3 and terms[0].ratio >= 5
+    common = background + [Paper("2401.99999", "Thought Dropout is old")] * 30
+    assert "thought dropout" not in [t.term for t in rising_terms(feed, common, [], [])]
+
+
+def test_the_report_gives_a_ready_add_line_per_paper() -> None:
+    paper = Paper("2503.00002", "ThinkLess: stop overthinking")
+    misses = near_misses([paper], [decision(paper.arxiv_id, 0.2, False)], [12.0])
+    feed = [Paper(f"2503.2{i:04d}", f"Thought Dropout {i}") for i in range(3)]
+    terms = rising_terms(feed, [Paper("2401.00001", "old")] * 50, [], [])
+    text = templates.render("near_misses.md.j2", misses=misses, terms=terms)
+    assert "`/add 2503.00002 reasoning`" in text and "`/add 2503.20000`" in text
+    assert '**"thought dropout"**: 3 papers' in text and "\n\n\n" not in text
+    empty = templates.render("near_misses.md.j2", misses=[], terms=[])
+    assert empty.count("None this week.") == 2

@@ -1,0 +1,68 @@
+"""The shipped rules of config/keywords.yml for topics newer than the catalog, and for homonyms
+(words of a section that mean something else)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from bot import config
+from bot.core.paper import Paper
+from bot.core.taxonomy import Taxonomy
+from bot.scoring.rules import RuleResult, RuleScorer
+from tests.conftest import PROJECT
+
+
+@pytest.fixture(scope="module")
+def rules(taxonomy: Taxonomy) -> RuleScorer:
+    keywords: dict[str, Any] = config.load("keywords", PROJECT / "config")
+    return RuleScorer(keywords, taxonomy)
+
+
+def judge(rules: RuleScorer, title: str, abstract: str = "") -> RuleResult:
+    return rules.evaluate(Paper("2501.00001", title, abstract))
+
+
+@pytest.mark.parametrize(("title", "section"), [
+    ("Dynamic Early Exit in Reasoning Models", "reasoning"),
+    ("Do NOT Think That Much for 2+3=? On the Overthinking of o1-Like LLMs", "reasoning"),
+    ("Thinkless: LLM Learns When to Think", "reasoning"),
+    ("TokenSkip: Controllable Chain-of-Thought Compression in LLMs", "reasoning"),
+    ("Stop Overthinking: A Survey on Efficient Reasoning for Large Language Models", "surveys"),
+    ("PalmBench: A Comprehensive Benchmark of Compressed Large Language Models on Mobile Platforms",
+     "surveys"),
+])
+def test_goal_patterns_say_what_a_paper_is_for(rules: RuleScorer, title: str, section: str) -> None:
+    result = judge(rules, title)
+    assert max(result.goal_points, key=lambda s: result.goal_points[s]) == section
+    assert result.points > 4
+
+
+def test_new_topics_add_relevance(rules: RuleScorer) -> None:
+    dllm = judge(rules, "Accelerating Diffusion LLMs via Adaptive Parallel Decoding")
+    assert dllm.section_points["decoding"] >= 10 and dllm.llm_context and dllm.points >= 10
+    rl = judge(rules, "ReaL: Efficient RLHF Training of Large Language Models with Parameter Reallocation")
+    assert rl.section_points["training"] >= 8 and rl.points >= 8
+    plain_dllm = judge(rules, "Scaling Diffusion Language Models via Adaptation from Autoregressive Models")
+    assert plain_dllm.points < dllm.points / 2  # a diffusion LM is not efficiency work by itself
+
+
+@pytest.mark.parametrize(("homonym", "meant"), [
+    ("Latent Dataset Distillation with Diffusion Models for Language Models",
+     "Knowledge Distillation with Diffusion Models for Language Models"),
+    ("Proximal Policy Distillation of language models", "Proximal Knowledge Distillation of language models"),
+    ("Exploiting CPU Cache Side-Channels to Leak Tokens from Large Language Models",
+     "Exploiting KV Cache Eviction to Serve Tokens from Large Language Models"),
+    ("Large-Scale Data Selection for Instruction Tuning of LLMs",
+     "Memory-Efficient Fine-Tuning of LLMs"),
+])
+def test_homonyms_take_back_what_the_word_adds(rules: RuleScorer, homonym: str, meant: str) -> None:
+    assert judge(rules, homonym).points <= 1.0 < judge(rules, meant).points
+
+
+def test_benchmark_alone_is_no_survey_evidence(rules: RuleScorer) -> None:
+    plain = judge(rules, "A New Benchmark for Legal Question Answering with LLMs")
+    assert plain.points <= 0 and not plain.goal_points
+    efficiency = judge(rules, "A Benchmark of Quantization Methods for LLM Inference")
+    assert efficiency.goal_points.get("surveys", 0) > 0
