@@ -144,14 +144,3 @@ def slugify(heading: str) -> str:
     text = re.sub(r"[^\w\- ]", "", text)
     return text.replace(" ", "-")
 
-
-_MOVED = {"escape_markdown", "unescape_markdown", "no_mentions"}
-
-
-def __getattr__(name: str) -> object:
-    """The markdown helpers moved to ``bot.core.markdown``; old imports keep working."""
-    if name in _MOVED:
-        from bot.core import markdown
-
-        return getattr(markdown, name)
-    raise AttributeError(name)
