@@ -114,7 +114,7 @@ def main() -> int:
     test = [Requirement(r) for r in project.get("optional-dependencies", {}).get("test", [])]
     runtime_names = {canonicalize_name(r.name) for r in runtime}
     all_names = runtime_names | {canonicalize_name(r.name) for r in test}
-    local = {"bot", "tests", "bench", "conftest"}
+    local = {"bot", "tests", "bench", "conftest"} | {p.stem for p in (ROOT / "bench").glob("*.py")}
     problems = [
         *check_lock(ROOT / "requirements.txt", runtime),
         *check_lock(ROOT / "requirements-dev.txt", runtime + test),
