@@ -168,7 +168,7 @@ def load_metadata(path: Path) -> list[Meta]:
 def synthetic(arxiv_id: str, title: str = "", index: int = 0, **fields: Any) -> Meta:
     """Invented metadata for an id: deterministic author names, a dated first version."""
     year, month = 2000 + int(arxiv_id[:2]), int(arxiv_id[2:4])
-    published = datetime.datetime(year, month, 1 + index % 27, 12, 0, tzinfo=datetime.timezone.utc)
+    published = datetime.datetime(year, month, 1 + index % 27, 12, 0, tzinfo=datetime.UTC)
     data: dict[str, Any] = {
         "arxiv_id": arxiv_id, "title": title or f"Synthetic paper {arxiv_id}",
         "authors": [f"Author{n} Of{arxiv_id.replace('.', 'x')}" for n in range(1, 2 + index % 6)],

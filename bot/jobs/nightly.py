@@ -537,7 +537,7 @@ async def check_within(urls: Sequence[str], services: Services, check: CheckSett
     checking = check_all(urls, services.http, check, resolvers, record)
     try:
         return await asyncio.wait_for(checking, budget)
-    except asyncio.TimeoutError:
+    except TimeoutError:
         return {url: done.get(url) or LinkResult(url, Verdict.UNKNOWN, error=UNREACHED) for url in urls}
 
 

@@ -154,7 +154,7 @@ class HttpChecker:
         headers = {"Range": "bytes=0-0"} if method == "GET" else {}
         try:
             return await asyncio.wait_for(self._fetch(method, url, headers), self._settings.abandon_after)
-        except (httpx.TimeoutException, asyncio.TimeoutError):
+        except (TimeoutError, httpx.TimeoutException):
             return Answer(error="timeout")
         except httpx.ConnectError as exc:
             return Answer(error=f"cannot connect ({exc or type(exc).__name__})")

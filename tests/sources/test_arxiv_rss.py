@@ -10,7 +10,7 @@ import time
 import xml.etree.ElementTree as ET
 from collections import Counter
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -242,7 +242,7 @@ def test_fetch_retries_a_503_then_returns_the_feed(httpserver: HTTPServer, clien
 
 
 def test_fetch_honours_retry_after_seconds_and_dates(httpserver: HTTPServer, client: httpx.Client) -> None:
-    later = format_datetime(datetime.now(timezone.utc) + timedelta(seconds=120), usegmt=True)
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
     httpserver.expect_ordered_request("/rss").respond_with_data("", status=429, headers={"Retry-After": "7"})
     httpserver.expect_ordered_request("/rss").respond_with_data("", status=503, headers={"Retry-After": later})
     httpserver.expect_ordered_request("/rss").respond_with_data(EMPTY_FEED.read_bytes())
