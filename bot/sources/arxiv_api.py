@@ -145,11 +145,11 @@ class ArxivLookup:
         attempts = getattr(self.client, "num_retries", 0) + 1
         endpoint = getattr(self.client, "query_url_format", "").split("?")[0]
         return (f"the arXiv API {endpoint} did not answer the lookup of {batch[0]}{more} after {attempts} "
-                f"attempts (last: {_describe(exc)}). arXiv is busy or down; nothing was changed, try again "
-                "in a few minutes.")
+                f"attempts (last: {describe_failure(exc)}). arXiv is busy or down; nothing was changed, "
+                "try again in a few minutes.")
 
 
-def _describe(exc: Exception) -> str:
+def describe_failure(exc: Exception | None) -> str:
     """A short reason: "HTTP 503", "connection refused or reset", "timed out"."""
     if isinstance(exc, arxiv.HTTPError):
         return f"HTTP {exc.status}"

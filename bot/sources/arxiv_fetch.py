@@ -22,7 +22,7 @@ from bot.core.paper import Paper
 from bot.core.paper_store import PaperRecord, github_links
 from bot.core.text import clean_inline, clean_title
 from bot.errors import SourceError
-from bot.sources.arxiv_api import MAX_BATCH, ApiSettings, OnePageClient
+from bot.sources.arxiv_api import MAX_BATCH, ApiSettings, OnePageClient, describe_failure
 from bot.sources.arxiv_rss import is_withdrawn, latex_accents
 
 MAX_PAGE = 2000  # the API serves at most 2000 results per call
@@ -69,8 +69,8 @@ class PoliteApi:
                 self._last = self.clock()
         endpoint = self.settings.query_url
         raise SourceError(f"the arXiv API {endpoint} did not answer {what} after {self.settings.retries + 1} "
-                          f"attempts (last: {_describe(last)}). arXiv is busy or down: run the job again "
-                          "later, it resumes where it stopped") from last
+                          f"attempts (last: {describe_failure(last)}). arXiv is busy or down: run the job "
+                          "again later, it resumes where it stopped") from last
 
     def lookup(self, ids: Sequence[str]) -> list[arxiv.Result]:
         """The API's entries for at most 100 ids (one request); unknown ids are simply absent."""
@@ -88,15 +88,6 @@ class PoliteApi:
         results = tuple(r for r in feed.results if "/api/errors" not in r.entry_id)
         return SearchPage(results, feed.header.total_results, start)
 
-
-def _describe(exc: Exception | None) -> str:
-    if isinstance(exc, arxiv.HTTPError):
-        return f"HTTP {exc.status}"
-    if isinstance(exc, requests.Timeout):
-        return "timed out"
-    if isinstance(exc, requests.ConnectionError):
-        return "connection refused or reset"
-    return f"{type(exc).__name__}: {exc}"
 
 
 def split_id(result: arxiv.Result) -> tuple[str, int] | None:
