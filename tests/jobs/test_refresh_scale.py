@@ -13,11 +13,11 @@ def test_hundred_open_prs_ten_merges_requests_within_budget(fake_github: FakeGit
     pushes = refresh_scenario.run(fake_github, taxonomy, prs=100, merges=10)
     fake_github.mergeable_unknown = False
 
-    with capsys.disabled():
-        print("\nmerged  open  rebuilt  requests  budget  rebuild-all")
-        for push in pushes:
-            print(f"#{push.merged:<6} {push.open_prs:>4}  {push.rebuilt:>7}  {push.requests:>8}  {push.budget:>6}"
-                  f"  {push.rebuild_all_cost:>11}")
+    # the figures (shown with `pytest -rP`; bench/refresh_requests.py prints them too)
+    print("\nmerged  open  rebuilt  requests  budget  rebuild-all")
+    for push in pushes:
+        print(f"#{push.merged:<6} {push.open_prs:>4}  {push.rebuilt:>7}  {push.requests:>8}  {push.budget:>6}"
+              f"  {push.rebuild_all_cost:>11}")
     assert [p.open_prs for p in pushes] == list(range(99, 89, -1))  # each merge was clean (else: raised)
     assert pushes[-1].conflicting_after == 0  # and every PR still open merges cleanly
     assert all(p.requests <= p.budget for p in pushes)
