@@ -120,7 +120,7 @@ def test_script_json_cannot_close_the_script_element() -> None:
 
 def test_paper_store_adds_full_authors_and_abstracts(built: tuple[site_build.Site, Path]) -> None:
     site, folder = built
-    records = {r["arxiv_id"]: r for r in map(json.loads, (folder / "src" / "papers.jsonl").open())}
+    records = {r["arxiv_id"]: r for r in map(json.loads, (folder / "src" / "papers.jsonl").read_text(encoding="utf-8").splitlines())}
     with_store = [e for e in site.entries if e.arxiv_id in records]
     assert with_store and site.with_abstract == len(records)
     for entry in with_store:
