@@ -1,0 +1,1 @@
+"""The catalog site: a static page built from catalog.md (and the paper store), searchable in the browser."""
