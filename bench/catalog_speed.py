@@ -42,7 +42,7 @@ def timed(step: Callable[[], object], repeat: int) -> tuple[float, float]:
     return min(times), statistics.median(times)
 
 
-def import_shared(shared: Path, taxonomy: Taxonomy, mapping: importer.Mapping, output: Path) -> int:
+def import_shared(shared: Path, taxonomy: Taxonomy, mapping: importer.ImportMapping, output: Path) -> int:
     """What `python -m bot import` does after start-up: read, map, merge, render, write safely."""
     paths = sorted([*(shared / "seeds").iterdir(), *(shared / "lists").iterdir()])
     result = importer.run(importer.read_sources(paths), mapping)

@@ -67,7 +67,7 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
                                     f"a subsection of {section_id} in the taxonomy"
                                     f"{_closest(sub_id, children) if children else ' (it has none)'}")
     if "import-mapping" in loaded:
-        from bot.jobs.import_lists import mapping_problems
+        from bot.core.import_mapping import mapping_problems
 
         problems += mapping_problems(taxonomy, directory)
     form = repo / FORM

@@ -16,7 +16,7 @@ import shutil
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +26,8 @@ from markupsafe import Markup
 from bot.core import arxiv_ids
 from bot.core.catalog import Catalog
 from bot.core.entry import MONTHS, format_stars
-from bot.errors import BotError
 from bot.core.taxonomy import Taxonomy
+from bot.errors import BotError
 from bot.site import chart
 from bot.site.search import SEARCH_OPTIONS
 
@@ -280,7 +280,7 @@ def write_site(site: Site, output: Path, chart_path: Path | None = None) -> dict
 def build(catalog: Catalog, taxonomy: Taxonomy, output: Path, papers: dict[str, Paper] | None = None,
           chart_path: Path | None = None, now: datetime | None = None) -> tuple[Site, dict[str, Path]]:
     site = collect(catalog, taxonomy, papers)
-    site.generated = (now or datetime.now(timezone.utc)).strftime("%Y-%m-%d")
+    site.generated = (now or datetime.now(UTC)).strftime("%Y-%m-%d")
     return site, write_site(site, output, chart_path)
 
 

@@ -15,12 +15,13 @@ import pytest
 import yaml
 
 from bot import __main__ as cli
-from bot.core import arxiv_ids, catalog, text
+from bot.core import arxiv_ids, catalog, import_mapping, text
+from bot.core.import_mapping import ImportMapping
 from bot.core.taxonomy import Taxonomy
 from bot.errors import CatalogError, ConfigError
 from bot.jobs import import_lists as importer
 from bot.jobs import lint
-from bot.jobs.import_lists import ImportMapping, Source
+from bot.jobs.import_lists import Source
 from bot.sources.lists import Fields, Unreadable, extract, read_items
 from tests.conftest import PROJECT
 
@@ -53,7 +54,7 @@ def titled(name: str, title: str) -> Fields:
 
 @pytest.fixture(scope="module")
 def mapping(taxonomy: Taxonomy) -> ImportMapping:
-    return importer.load_mapping(taxonomy, PROJECT / "config")
+    return import_mapping.load_mapping(taxonomy, PROJECT / "config")
 
 
 @pytest.fixture(scope="module")
@@ -247,7 +248,7 @@ def test_the_whole_import_meets_the_catalog_targets(result: importer.ImportResul
 
 
 def test_unmapped_sections_and_unreadable_entries_are_counted(taxonomy: Taxonomy) -> None:
-    mapping = ImportMapping(taxonomy, rules=(importer.Rule("kv-cache", path=importer._regex("KV", "test")),))
+    mapping = ImportMapping(taxonomy, rules=(import_mapping.Rule("kv-cache", path=import_mapping._regex("KV", "test")),))
     text_ = ("# List\n\n## KV\n\n- [SnapKV: LLM Knows What You are Looking for Before Generation]"
              "(https://arxiv.org/abs/2404.14469)\n- Just a sentence without any link at all\n\n"
              "## Serving\n\n- [Orca: A Distributed Serving System](https://arxiv.org/abs/2201.00001)\n")
@@ -270,10 +271,10 @@ def test_mapping_errors_name_the_key_and_the_problem(tmp_path: Path, taxonomy: T
     shutil.copy(PROJECT / "config" / "taxonomy.yml", tmp_path / "taxonomy.yml")
     (tmp_path / "import-mapping.yml").write_text("rules:\n  - {path: 'x', to: no-such-section}\n")
     with pytest.raises(ConfigError, match=r"rules\[0\]\.to: 'no-such-section' is neither a route"):
-        importer.load_mapping(taxonomy, tmp_path)
+        import_mapping.load_mapping(taxonomy, tmp_path)
     (tmp_path / "import-mapping.yml").write_text("rules:\n  - {path: '(unclosed', to: kv-cache}\n")
     with pytest.raises(ConfigError, match=r"rules\[0\]\.path: '\(unclosed' is not a valid regular"):
-        importer.load_mapping(taxonomy, tmp_path)
+        import_mapping.load_mapping(taxonomy, tmp_path)
 
 
 # -- the command -------------------------------------------------------------------------------
@@ -369,8 +370,8 @@ def test_a_resource_named_like_a_paper_is_not_listed_twice(taxonomy: Taxonomy) -
               "(https://arxiv.org/abs/2404.14469)\n\n## Tools\n\n"
               "- [SnapKV: LLM Knows What You are Looking for Before Generation](https://github.com/FasterDecoding/SnapKV)"
               "\n")
-    mapping = ImportMapping(taxonomy, rules=(importer.Rule("kv-cache", path=importer._regex("KV", "t")),
-                                       importer.Rule("tools", path=importer._regex("Tools", "t"))))
+    mapping = ImportMapping(taxonomy, rules=(import_mapping.Rule("kv-cache", path=import_mapping._regex("KV", "t")),
+                                       import_mapping.Rule("tools", path=import_mapping._regex("Tools", "t"))))
     run = importer.run([Source("l.md", "l.md", source)], mapping)
     assert (run.papers, run.resources) == (1, 0)
     assert run.reports[0].merged == 1 and lint.check(catalog.parse(run.text(taxonomy), taxonomy), taxonomy) == []
@@ -418,7 +419,7 @@ def test_suggest_mapping_proposes_sections_for_unmapped_headings(tmp_path: Path,
     assert len(written.entries()) >= sum(int(re.search(r"(\d+) entries\)", a)[1]) for a in applied) // 2
     # every suggested target is a real section, and the file is a valid mapping once copied in
     (config / "import-mapping.yml").write_text(suggested.read_text(encoding="utf-8"), encoding="utf-8")
-    assert importer.mapping_problems(taxonomy_for(config), config) == []
+    assert import_mapping.mapping_problems(taxonomy_for(config), config) == []
 
 
 def taxonomy_for(config: Path) -> Taxonomy:

@@ -7,7 +7,7 @@ These tests FAIL (never skip) when Chromium is missing: .ci/run installs it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -35,7 +35,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[site_build.Site, Pat
     taxonomy = fixture.load_taxonomy()
     built, _ = site_build.build(catalog.read_catalog(catalog_path, taxonomy), taxonomy,
                                 folder / "out", papers=site_build.read_papers(papers_path),
-                                now=datetime(2026, 1, 2, tzinfo=timezone.utc))
+                                now=datetime(2026, 1, 2, tzinfo=UTC))
     return built, folder / "out"
 
 

@@ -6,21 +6,21 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 
-from bot.core import catalog
 from bot.__main__ import main as bot_main
+from bot.core import catalog
 from bot.site import build as site_build
 from bot.site import chart, search
 from bot.site.build import PaperStoreError, read_papers, script_json
 
 from . import fixture
 
-NOW = datetime(2026, 1, 2, tzinfo=timezone.utc)
+NOW = datetime(2026, 1, 2, tzinfo=UTC)
 
 
 class _Collector(HTMLParser):
