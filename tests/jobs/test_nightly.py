@@ -34,14 +34,13 @@ from bot.jobs.nightly import (
     Services,
     TrackedIssue,
     checking_order,
-    doubtful_redirect,
     fit_state,
     issue_action,
     previous_state,
     report,
     run,
-    settled_state,
 )
+from bot.jobs.nightly.findings import doubtful_redirect, settled_state
 from bot.linkcheck import CheckSettings, HostLimits, HttpChecker, LinkResult, Verdict
 from bot.linkcheck.policy import Policy
 from tests.conftest import PROJECT

@@ -209,7 +209,8 @@ def test_nightly_does_not_follow_a_redirect_to_another_host(fake, web, taxonomy)
 
 
 def test_a_hostile_redirect_target_is_listed_as_text_not_as_a_link() -> None:
-    from bot.jobs.nightly import LinkFix, Night, NightlySettings, issue_text
+    from bot.jobs.nightly import Night, NightlySettings, issue_text
+    from bot.jobs.nightly.findings import LinkFix
 
     target = f"{EVIL}/x)[click]({EVIL}/y)"  # a Location header is the linked site's to choose
     fix = LinkFix(3, "T", "https://a.org/x", target, "redirect", False, f"it leads to another host ({EVIL}/z)")

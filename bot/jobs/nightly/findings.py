@@ -1,82 +1,38 @@
-"""``python -m bot nightly``: every link checked, stars refreshed, one rolling PR, one tracking issue.
-
-One run:
-
-1. reads the catalog on the default branch and looks every linked GitHub repository up in one
-   batched call (shared by the star refresh and the link checker, which never scrapes them);
-2. checks every link once (``bot.linkcheck``), plus the ``https://`` twin of each ``http://`` link;
-3. folds tonight's verdicts into the state kept in the tracking issue's hidden marker: a link is
-   reported dead only when it failed on two consecutive nights (``confirm_after_nights``);
-4. proposes the safe fixes as ONE rolling pull request on a fixed branch, rebuilt in place on the
-   current default branch: star counts, renamed repositories, archived marks, permanent
-   redirects and http -> https (where the https page answered). No fix left: the PR is closed;
-5. edits ONE tracking issue in place (dead links with line, entry, status and since when, gone,
-   archived and hand-fix repositories), closed when everything is green.
-
-Reruns with nothing new write nothing. The run fails only on the bot's own errors (or GitHub
-refusing a write), never because a web site is down; a night where most links fail at once (the
-runner's network, not the web) is declared inconclusive and changes no state.
-"""
+"""What one nightly run finds, as data and pure functions: its settings, link fixes (permanent
+redirects, https twins), dead links over two nights, withdrawn papers. No I/O: the job
+(``bot.jobs.nightly``) checks, publishes and reports."""
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import datetime
 import json
-import os
 import re
-import sys
-import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Any, Literal
 from urllib.parse import SplitResult, urlsplit
 
-from bot import config
 from bot.core import markers
-from bot.core import taxonomy as taxonomy_module
-from bot.core.branches import BranchNames
 from bot.core.catalog import Catalog, parse
 from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
-from bot.core.templates import render
-from bot.core.text import unified_diff
-from bot.errors import CatalogError, ForgeError
-from bot.forge.actions import NO_TOKEN, append_step_summary, build_services
 from bot.forge.protocols import (
-    ChangeRequest,
-    Forge,
     IssueRef,
-    IssueTracker,
     PullRequest,
-    RepoDirectory,
     RepoInfo,
-    TrackedIssue,
 )
 from bot.jobs.check_stars import (
-    GitHubRepoResolver,
-    RememberedRepositories,
     RepoFinding,
-    count_findings,
     refresh_entries,
-    repository_names,
     title_at,
 )
 from bot.linkcheck import (
-    CheckSettings,
-    HttpChecker,
     Link,
     LinkResult,
-    Resolver,
     Verdict,
-    check_all,
-    extract_links,
-    make_client,
-    settings_from_config,
     update_state,
 )
-from bot.linkcheck.arxiv import ArxivResolver, is_withdrawn
+from bot.linkcheck.arxiv import is_withdrawn
 
 ISSUE_MARKER = "nightly"  # the tracking issue; its marker data holds the link state
 PR_MARKER = "nightly-maintenance"
@@ -418,261 +374,3 @@ def link_counts(results: Mapping[str, LinkResult]) -> dict[str, int]:
         counts[result.verdict.value] += 1
     counts["total"] = len(results)
     return counts
-
-
-# -- the pieces maintainers read ---------------------------------------------------------------------
-
-
-def issue_text(night: Night, settings: NightlySettings) -> tuple[str, str]:
-    """(title, body) of the tracking issue; the body ends with the state marker."""
-    title = render("nightly_issue_title.txt.j2", night=night, prefix=settings.issue_title).strip()
-    body = render("nightly_issue_body.md.j2", night=night, settings=settings).strip()
-    budget = ISSUE_BODY_LIMIT - len(body) - 200
-    state = fit_state(night.state, budget)
-    return title, f"{body}\n\n{markers.make(ISSUE_MARKER, {'version': STATE_VERSION, 'links': state})}"
-
-
-def pull_request_body(night: Night, settings: NightlySettings) -> str:
-    from bot.jobs.enrich import cell  # escapes arXiv text for a table cell
-
-    body = render("nightly_pr_body.md.j2", night=night, settings=settings, cell=cell).strip()
-    return f"{body}\n\n{markers.make(PR_MARKER)}"
-
-
-# -- publishing ---------------------------------------------------------------------------------------
-
-
-def publish_issue(tracker: IssueTracker, night: Night, settings: NightlySettings,
-                  existing: TrackedIssue | None, dry_run: bool) -> tuple[IssueRef | None, str]:
-    """Edit the tracking issue in place: open while something needs a maintainer, closed when green.
-
-    A green night with links under watch still needs somewhere to keep them: when no tracking
-    issue exists yet, it is opened and closed at once (this happens once in a catalog's life)."""
-    if night.inconclusive:
-        return None, "skipped"
-    if existing is None and night.green and not night.state:
-        return None, "none"
-    title, body = issue_text(night, settings)
-    action = issue_action(existing, title, body, night.green)
-    if action == "unchanged":
-        return None, action
-    if dry_run:
-        return None, DRY_RUN_ACTIONS[action]
-    labels = settings.issue_labels
-    ref = tracker.upsert_issue(ISSUE_MARKER, title, body, labels, close=night.green)
-    if ref is None:  # green and no issue yet, but links under watch must be remembered
-        tracker.upsert_issue(ISSUE_MARKER, title, body, labels)
-        ref = tracker.upsert_issue(ISSUE_MARKER, title, body, labels, close=True)
-    return ref, action
-
-
-DRY_RUN_ACTIONS = {"opened": "would open", "reopened": "would reopen", "updated": "would update",
-                   "closed": "would close"}
-
-
-def issue_action(existing: TrackedIssue | None, title: str, body: str, green: bool) -> str:
-    """What publishing will do to the issue: opened, reopened, updated, closed or unchanged."""
-    if existing is None:
-        return "opened"
-    wanted = "closed" if green else "open"
-    if existing.state != wanted:
-        return "closed" if green else "reopened"
-    return "unchanged" if (existing.title, existing.body.strip()) == (title, body.strip()) else "updated"
-
-
-def publish_pull_request(forge: Forge, change: ChangeRequest, base_text: str, dry_run: bool,
-                         ) -> tuple[PullRequest | None, str, str]:
-    """(PR, action, diff): the rolling PR proposed, updated in place, or closed when nothing is left."""
-    new_text = change.edit(base_text)
-    existing = next((p for p in forge.bot_pull_requests("open") if p.branch == change.branch), None)
-    if new_text == base_text and all(forge.read_file(path) == text for path, text in change.extra_files):
-        if existing is None:
-            return None, "none", ""
-        if dry_run:
-            return existing, "would close", ""
-        forge.close_pull_request(existing, render("nightly_pr_closed.md.j2", pull=existing).strip())
-        return existing, "closed", ""
-    if dry_run:
-        diff = unified_diff(change.path, base_text, new_text)
-        return existing, "would update" if existing else "would open", diff
-    result = forge.propose(change)
-    return result.pull_request, result.action, result.diff
-
-
-# -- the run ------------------------------------------------------------------------------------------
-
-
-@dataclass
-class Services:
-    """What the nightly run talks to (all injected; one GitHubForge plays every part in production)."""
-
-    forge: Forge
-    tracker: IssueTracker
-    issues: IssueTracker  # reads the tracking issue back (its marker holds the state)
-    repos: RepoDirectory
-    http: HttpChecker
-    resolvers: Sequence[Resolver] = field(default_factory=tuple)  # besides the GitHub one
-    enricher: Any = None  # bot.jobs.enrich.Enricher: the paper store and catalog facts (None: skipped)
-
-
-def checking_order(urls: Sequence[str], failing: Mapping[str, Any], today: datetime.date) -> list[str]:
-    """Links failing on earlier nights first (they await confirmation), then the rest from an
-    offset that moves every night, so a budget too short for every link still covers them all
-    over a few nights (golden-ratio steps spread the offsets evenly)."""
-    first = [url for url in urls if url in failing]
-    rest = [url for url in urls if url not in failing]
-    offset = int((today.toordinal() * 0.6180339887) % 1 * len(rest)) if rest else 0
-    return first + rest[offset:] + rest[:offset]
-
-
-async def check_within(urls: Sequence[str], services: Services, check: CheckSettings,
-                       resolvers: Sequence[Resolver], budget: float) -> dict[str, LinkResult]:
-    """``check_all`` cut off after ``budget`` seconds: links not reached by then are unknown
-    (no evidence either way), so a slow night still ends and publishes what it found."""
-    done: dict[str, LinkResult] = {}
-
-    def record(result: LinkResult) -> None:
-        done[result.url] = result
-
-    checking = check_all(urls, services.http, check, resolvers, record)
-    try:
-        return await asyncio.wait_for(checking, budget)
-    except TimeoutError:
-        return {url: done.get(url) or LinkResult(url, Verdict.UNKNOWN, error=UNREACHED) for url in urls}
-
-
-async def check_links(links: Sequence[Link], services: Services, check: CheckSettings, repos: RepoDirectory,
-                      settings: NightlySettings, failing: Mapping[str, Any], today: datetime.date,
-                      ) -> tuple[dict[str, LinkResult], dict[str, LinkResult]]:
-    """(verdict per catalog link, verdict per https twin of an http link), in one concurrent pass."""
-    catalog_urls = [link.url for link in links]
-    twins = {url: twin for url in catalog_urls if settings.fix_https and (twin := https_twin(url))
-             and check.exclusion_for(url) is None}
-    resolvers = [GitHubRepoResolver(repos), *services.resolvers]
-    urls = checking_order(catalog_urls, failing, today) + list(twins.values())
-    results = await check_within(urls, services, check, resolvers, settings.time_budget)
-    return ({url: results[url] for url in catalog_urls},
-            {url: results[twin] for url, twin in twins.items()})
-
-
-async def run(services: Services, check: CheckSettings, settings: NightlySettings,
-              taxonomy: Taxonomy | None, today: datetime.date, dry_run: bool = False) -> NightlyResult:
-    """One nightly run: check, assess, then publish the issue (it keeps the state) and the PR."""
-    started = time.monotonic()
-    text = services.forge.read_file(settings.catalog_path)
-    if not text:
-        raise CatalogError(f"{settings.catalog_path} is missing on the default branch: nothing to check")
-    catalog = parse(text, taxonomy)
-    links = extract_links(text)
-    repos = RememberedRepositories(services.repos)
-    tracked = services.issues.tracking_issue(ISSUE_MARKER, settings.issue_labels[0])
-    infos = repos.repositories(repository_names(text))
-    previous = previous_state(tracked.body if tracked else None)
-    results, twins = await check_links(links, services, check, repos, settings, previous, today)
-    state, dead, watching, unknown, inconclusive = assess_links(catalog, links, results, previous, today,
-                                                                settings)
-    _, repo_findings = refresh_entries(catalog, infos)
-    fixes = link_fixes(catalog, links, results, twins, settings)
-    enrichment = services.enricher.run(services.forge, text, taxonomy, today) if services.enricher else None
-    withdrawn = withdrawn_papers(catalog, links, results)
-    if enrichment is not None:
-        withdrawn = store_withdrawn(catalog, enrichment.withdrawn, withdrawn)
-    night = Night(today.isoformat(), link_counts(results), len(infos), tuple(repo_findings), tuple(fixes),
-                  tuple(dead), tuple(watching), tuple(unknown), state, inconclusive,
-                  services.http.requests, time.monotonic() - started, withdrawn, enrichment)
-    return _publish(services, night, infos, text, settings, taxonomy, tracked, dry_run)
-
-
-def _with_enrichment(change: ChangeRequest, services: Services, night: Night,
-                     taxonomy: Taxonomy | None) -> ChangeRequest:
-    """The rolling PR also carries the catalog lines the paper store updates, and the store itself."""
-    if night.enrichment is None or services.enricher is None:
-        return change
-    enrich_text = services.enricher.edit(night.enrichment, taxonomy)
-    first = change.edit
-    store = night.enrichment.store_text
-    return replace(change, edit=lambda text: enrich_text(first(text)),
-                   extra_files=((services.enricher.store_path, store),) if store else ())
-
-
-def _publish(services: Services, night: Night, infos: Mapping[str, RepoInfo], text: str,
-             settings: NightlySettings, taxonomy: Taxonomy | None, tracked: TrackedIssue | None,
-             dry_run: bool) -> NightlyResult:
-    """The issue first (it carries the state), then the PR; a failure of one does not stop the other."""
-    failures: list[str] = []
-    issue: IssueRef | None = None
-    issue_action = pr_action = "failed"
-    pull, diff = None, ""
-    try:
-        issue, issue_action = publish_issue(services.tracker, night, settings, tracked, dry_run)
-    except ForgeError as exc:
-        failures.append(f"tracking issue: {exc}")
-    url_map = {f.old: f.new for f in night.fixes if f.applied}
-    change = ChangeRequest(branch=settings.branch, title=settings.pr_title,
-                           body=pull_request_body(night, settings), commit_message=settings.commit_message,
-                           path=settings.catalog_path, edit=maintenance_edit(infos, url_map, taxonomy),
-                           labels=settings.pr_labels)
-    change = _with_enrichment(change, services, night, taxonomy)
-    try:
-        pull, pr_action, diff = publish_pull_request(services.forge, change, text, dry_run)
-    except ForgeError as exc:
-        failures.append(f"maintenance PR: {exc}")
-    return NightlyResult(night, pull, pr_action, issue, issue_action, diff, tuple(failures))
-
-
-# -- the job ------------------------------------------------------------------------------------------
-
-
-def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dry-run", action="store_true",
-                        help="check and report, print the PR diff and the issue; write nothing")
-    parser.add_argument("--repository", help="owner/name (default: $GITHUB_REPOSITORY)")
-    parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
-    parser.add_argument("--no-enrich", action="store_true",
-                        help="skip the paper store (data/papers.jsonl) and the catalog facts from arXiv")
-
-
-def main(args: argparse.Namespace) -> int:
-    env = dict(os.environ)
-    if not env.get("GITHUB_TOKEN"):
-        raise ForgeError(NO_TOKEN.format(job="nightly") + "; without a token, `python -m bot check-links` "
-                         "checks the links of your local catalog.md")
-    catalog_path = config.catalog_path()
-    links_config = config.load("links")
-    nightly = config.load("nightly")
-    branches = BranchNames.from_config(config.load("github"), nightly)
-    settings = NightlySettings.from_config(nightly, links_config, catalog_path, branches.maintenance)
-    check = settings_from_config(links_config)
-    services = build_services(env, catalog_path=catalog_path, repository=args.repository,
-                              api_url=args.api_url)
-    forge = services.github()
-    arxiv = ArxivResolver(services.arxiv_lookup())  # GitHub's resolver is built by run()
-    from bot.jobs.enrich import Enricher
-
-    enricher = None if args.no_enrich else Enricher.from_config(config.load("papers"), config.load("sources"))
-    outcome = asyncio.run(_run_with_client(forge, check, settings, taxonomy_module.load(), args.dry_run,
-                                           (arxiv,), enricher))
-    report(outcome, settings, args.dry_run, env)
-    if outcome.failures:
-        raise ForgeError("the nightly run could not publish everything: " + "; ".join(outcome.failures))
-    return 0
-
-
-async def _run_with_client(forge: Any, check: CheckSettings, settings: NightlySettings,
-                           taxonomy: Taxonomy, dry_run: bool, resolvers: Sequence[Resolver],
-                           enricher: Any = None) -> NightlyResult:
-    async with make_client(check) as client:
-        services = Services(forge, forge, forge, forge, HttpChecker(client, check), resolvers, enricher)
-        return await run(services, check, settings, taxonomy, datetime.date.today(), dry_run)
-
-
-def report(outcome: NightlyResult, settings: NightlySettings, dry_run: bool, env: Mapping[str, str]) -> str:
-    """Print the run's summary (and the PR diff in a dry run); append it to the job summary."""
-    summary = render("nightly_summary.md.j2", o=outcome, night=outcome.night, settings=settings,
-                     counts=count_findings(outcome.night.repo_findings), dry_run=dry_run).strip()
-    print(summary)
-    if dry_run and outcome.diff:
-        print("\n" + outcome.diff)
-    append_step_summary(env, summary)
-    sys.stdout.flush()
-    return summary
