@@ -1,0 +1,164 @@
+"""What a list item is and what it gives (``SourceItem``, ``Fields``), and reading a file into items."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from bot.core import arxiv_ids
+from bot.core.catalog import parse as parse_catalog
+
+# -- what an item is and what it gives ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceItem:
+    """One bullet (with its continuation lines) or table row of a source list."""
+
+    file: str
+    line: int  # 1-based
+    path: tuple[str, ...]  # the cleaned headings above the item, outermost first
+    text: str
+    kind: str = "bullet"  # "bullet" or "row"
+    header: tuple[str, ...] = ()  # the table's header cells, for a row
+    arxiv_ids: tuple[str, ...] = ()
+    linked: bool = True  # False when the whole file has no links (rendered text)
+
+    @property
+    def heading_path(self) -> str:
+        return " > ".join(self.path)
+
+    @property
+    def where(self) -> str:
+        return f"{self.file}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Fields:
+    """What one item says about one paper or resource (empty when it does not say)."""
+
+    title: str
+    arxiv_id: str | None = None
+    authors: tuple[str, ...] = ()
+    et_al: bool = False
+    venue: str = ""
+    year: int | None = None
+    url: str = ""  # the paper's or resource's own link
+    code_url: str = ""
+    description: str = ""
+    resource: bool = False
+
+
+@dataclass(frozen=True)
+class Unreadable:
+    reason: str
+    title: str = ""  # when one was found
+
+
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+
+
+# -- reading a file into items -----------------------------------------------------------------
+
+_WORD = re.compile(r"[^\W_]")
+_MOJIBAKE_RUN = re.compile(r"[^\x00-\x7f]+")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_ANCHOR_LINK = re.compile(r"\(?\s*\[[^\]]*\]\(#[^)]*\)\s*\)?")
+_MD_LINK = re.compile(
+    r"\[(?P<label>(?:!\[[^\]]*\]\([^)]*\)|\[[^\[\]]*\]|[^\[\]])*)\]"
+    r"\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
+_BARE_URL = re.compile(r"(?<![(\[<=\"'/\w])https?://[^\s<>\"'\])|]+")
+_SEPARATOR = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+
+
+def fix_mojibake(text: str) -> str:
+    """Undo UTF-8 read as Mac Roman (``¬∑`` -> ``·``, ``R√©`` -> ``Ré``), run by run; runs
+    that are not such mojibake are kept as they are."""
+
+    def fix(match: re.Match[str]) -> str:
+        run = match.group(0)
+        try:
+            return run.encode("mac_roman").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            return run
+
+    return _MOJIBAKE_RUN.sub(fix, text)
+
+
+def clean_heading(title: str) -> str:
+    """A heading as a mapping rule sees it: no emoji, badges, anchors, links or HTML."""
+    title = _MD_IMAGE.sub("", title)
+    title = _ANCHOR_LINK.sub("", title)
+    title = _MD_LINK.sub(lambda m: m["label"], title)
+    title = _HTML_TAG.sub("", title)
+    title = re.sub(r"^[^\w(]+|[^\w)?]+$", "", title)
+    return " ".join(title.split())
+
+
+def _is_navigation(text: str) -> bool:
+    """A table-of-contents bullet: in-page anchors and no outside link."""
+    return "](#" in text and not re.search(r"https?://", text)
+
+
+def _table_header(lines: list[str], start: int) -> tuple[str, ...]:
+    index = start - 1
+    while index >= 0 and lines[index].lstrip().startswith("|") and not _SEPARATOR.match(lines[index]):
+        index -= 1
+    if index >= 1 and _SEPARATOR.match(lines[index]) and lines[index - 1].lstrip().startswith("|"):
+        return tuple(cell.lower() for cell in table_cells(lines[index - 1]))
+    return ()
+
+
+def table_cells(line: str) -> list[str]:
+    cells = [cell.strip() for cell in re.split(r"(?<!\\)\|", line.strip())]
+    if cells and not cells[0]:
+        cells = cells[1:]
+    if cells and not cells[-1]:
+        cells = cells[:-1]
+    return cells
+
+
+def read_items(name: str, text: str) -> tuple[list[SourceItem], int]:
+    """The items of one list, and how many navigation bullets (table of contents) it skipped."""
+    text = fix_mojibake(text)
+    parsed = parse_catalog(text)
+    linked = bool(re.search(r"https?://", text))
+    paths: list[tuple[str, ...]] = []
+    stack: list[tuple[int, str]] = []
+    for heading in parsed.headings:
+        while stack and stack[-1][0] >= heading.level:
+            stack.pop()
+        stack.append((heading.level, clean_heading(heading.title)))
+        paths.append(tuple(title for _, title in stack if title))
+    items: list[SourceItem] = []
+    navigation = 0
+    for item in parsed.items:
+        if _is_navigation(item.text):
+            navigation += 1
+            continue
+        if items and items[-1].kind == "bullet" and _FIELD_BULLET.match(item.text):
+            items[-1] = _with_field_bullet(items[-1], item.text)
+            continue
+        path = paths[item.heading] if item.heading is not None else ()
+        header = _table_header(parsed.lines, item.start) if item.kind == "row" else ()
+        items.append(SourceItem(name, item.line_number, path, item.text, item.kind, header,
+                                tuple(item.arxiv_ids), linked))
+    return items, navigation
+
+
+_FIELD_BULLET = re.compile(r"[-*+]\s+(?:Links?|Authors?|Code|Pub|Label|Summary|Comment|摘要)\s*[:：]",
+                           re.IGNORECASE)
+
+
+def _with_field_bullet(item: SourceItem, text: str) -> SourceItem:
+    """``- Link: ..`` written flush left under a ``- Title`` bullet belongs to that bullet."""
+    body = item.text + "".join(f"  {line}" for line in text.splitlines(keepends=True))
+    if not body.endswith("\n"):
+        body += "\n"
+    return replace(item, text=body, arxiv_ids=tuple(dict.fromkeys(
+        item.arxiv_ids + tuple(arxiv_ids.find_ids(text)))))
