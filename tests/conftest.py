@@ -19,6 +19,18 @@ def taxonomy() -> taxonomy_module.Taxonomy:
     return taxonomy_module.load(PROJECT / "config")
 
 
+@pytest.fixture(scope="session")
+def _scorer_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One scorer cache for the whole run: jobs that train on the same catalog, keywords and
+    rejections (most poll runs of the suite) train once (bot.scoring.cache keys by content)."""
+    return tmp_path_factory.mktemp("scorer-cache")
+
+
+@pytest.fixture(autouse=True)
+def _shared_scorer_cache(monkeypatch: pytest.MonkeyPatch, _scorer_cache: Path) -> None:
+    monkeypatch.setenv("CATALOG_BOT_CACHE_DIR", str(_scorer_cache))
+
+
 @pytest.fixture(autouse=True)
 def _config_dir(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests read the fixture project's config, wherever pytest is started from."""

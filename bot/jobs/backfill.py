@@ -44,7 +44,15 @@ from bot.core.venues import VenueTable
 from bot.errors import BotError, ConfigError
 from bot.forge.actions import append_step_summary, build_services
 from bot.forge.protocols import Forge, ProposalResult
-from bot.jobs.poll import PollSettings, TrainScorer, _paper_of, make_trainer, proposal_for, select_candidates
+from bot.jobs.poll import (
+    PollSettings,
+    TrainScorer,
+    _paper_of,
+    make_trainer,
+    proposal_for,
+    scorer_cache_dir,
+    select_candidates,
+)
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi, paper_from_record, record_from_result
 
@@ -286,7 +294,7 @@ def main(args: argparse.Namespace, api: PoliteApi | None = None,
     venues = VenueTable.from_config(papers_config)
     found = search(api, query, settings.page_size, venues, state_path, Progress(sys.stderr), clock())
     data = config.load("poll")
-    cache_dir = args.repo / data["cache_dir"] if data["cache_dir"] else None
+    cache_dir = scorer_cache_dir(args.repo, data["cache_dir"], env)
     store_text = forge.read_file(papers_config["store"]["path"])
     train = make_trainer(config.load("keywords"), taxonomy, cache_dir, store_text)
     report = run(found, catalog, taxonomy, forge, train, settings, args.dry_run, sys.stdout)

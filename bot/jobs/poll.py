@@ -11,7 +11,7 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
@@ -298,6 +298,15 @@ def load_papers(args: argparse.Namespace, settings_data: dict[str, Any], is_gith
     return [feeds.enrich(p) for p in papers], source
 
 
+def scorer_cache_dir(repo: Path, configured: str, env: Mapping[str, str]) -> Path | None:
+    """Where trained scorers are cached: ``$CATALOG_BOT_CACHE_DIR`` when set (a shared cache, e.g.
+    one restored by actions/cache), else poll.yml's ``cache_dir`` relative to the repository
+    ("" = none)."""
+    if env.get("CATALOG_BOT_CACHE_DIR"):
+        return Path(env["CATALOG_BOT_CACHE_DIR"])
+    return repo / configured if configured else None
+
+
 def make_trainer(keywords: dict[str, Any], taxonomy: Taxonomy,
                  cache_dir: Path | None = None, store_text: str = "") -> TrainScorer:
     """Train (or load from ``cache_dir``, keyed by the catalog, keywords and rejected PRs) the
@@ -349,7 +358,7 @@ def main(args: argparse.Namespace) -> int:
         catalog = _catalog_from_forge(forge, settings, taxonomy)
     if not is_github and forge.read_file(settings.catalog_path):
         _note_uncommitted(working_tree, catalog, forge)
-    cache_dir = args.repo / data["cache_dir"] if data["cache_dir"] else None
+    cache_dir = scorer_cache_dir(args.repo, data["cache_dir"], env)
     store_text = forge.read_file(config.load("papers")["store"]["path"])
     trainer = make_trainer(config.load("keywords"), taxonomy, cache_dir, store_text)
     report = run(papers, catalog, taxonomy, forge, trainer, settings, sys.stdout,
