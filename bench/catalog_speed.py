@@ -20,10 +20,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import catalog, importer, lint  # noqa: E402
-from bot import taxonomy as taxonomy_module  # noqa: E402
+from bot.core import catalog  # noqa: E402
+from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.entry import Entry  # noqa: E402
 from bot.core.taxonomy import Taxonomy  # noqa: E402
+from bot.jobs import import_lists as importer  # noqa: E402
+from bot.jobs import lint  # noqa: E402
 
 TARGET_SECONDS = 2.0
 WORDS = ("efficient", "sparse", "quantized", "low-rank", "adaptive", "speculative", "streaming", "mixture",

@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import feeds  # noqa: E402
 from bot.scoring import background  # noqa: E402
+from bot.sources import arxiv_rss as feeds  # noqa: E402
 
 LABELLED = "data/arxiv-2024-cs.AI-labeled.jsonl.gz"
 

@@ -17,11 +17,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import config, feeds, templates  # noqa: E402
+from bot import config  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
+from bot.core import templates  # noqa: E402
 from bot.core.catalog import read_catalog  # noqa: E402
 from bot.scoring import background, emerging  # noqa: E402
 from bot.scoring.scorer import Scorer, catalog_entries  # noqa: E402
+from bot.sources import arxiv_rss as feeds  # noqa: E402
 
 EVIDENCE = 2.0  # rule points that make a paper "about efficiency" for the rising terms
 

@@ -36,15 +36,17 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from score_quality import LABELLED, catalog_without  # noqa: E402
 
-from bot import config, feeds, poll, refresh  # noqa: E402
+from bot import config  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.catalog import Catalog, parse, read_catalog  # noqa: E402
 from bot.core.paper import Paper  # noqa: E402
 from bot.core.proposals import insert_edit, proposal_marker  # noqa: E402
 from bot.core.taxonomy import Taxonomy  # noqa: E402
 from bot.forge.local_git import IDENTITY, LocalGitForge  # noqa: E402
+from bot.jobs import poll, refresh  # noqa: E402
 from bot.scoring import background  # noqa: E402
 from bot.scoring.scorer import Scorer  # noqa: E402
+from bot.sources import arxiv_rss as feeds  # noqa: E402
 
 CATALOG = "catalog.md"
 

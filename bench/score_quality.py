@@ -38,7 +38,7 @@ from sklearn.metrics import average_precision_score
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot import config, feeds  # noqa: E402
+from bot import config  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.catalog import Catalog, Item, parse, read_catalog  # noqa: E402
 from bot.core.matching import title_key  # noqa: E402
@@ -46,6 +46,7 @@ from bot.core.paper import Paper  # noqa: E402
 from bot.core.taxonomy import Taxonomy  # noqa: E402
 from bot.scoring import background  # noqa: E402
 from bot.scoring.scorer import Components, Scorer, catalog_entries, signed_log  # noqa: E402
+from bot.sources import arxiv_rss as feeds  # noqa: E402
 
 LABELLED = "data/arxiv-2024-cs.AI-labeled.jsonl.gz"
 FUZZY_SAME_TITLE = 90.0

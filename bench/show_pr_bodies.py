@@ -19,11 +19,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from score_quality import LABELLED, catalog_without  # noqa: E402
 
-from bot import config, feeds, proposals  # noqa: E402
+from bot import config  # noqa: E402
+from bot.core import proposals  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.catalog import read_catalog  # noqa: E402
 from bot.jobs.poll import PollSettings, proposal_for  # noqa: E402
 from bot.scoring.scorer import Scorer  # noqa: E402
+from bot.sources import arxiv_rss as feeds  # noqa: E402
 
 
 def main() -> int:
