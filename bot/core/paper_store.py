@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from bot.core import arxiv_ids
+from bot.core.paper import Paper
 from bot.errors import CatalogError
 
 DEFAULT_PATH = "data/papers.jsonl"
@@ -200,6 +201,14 @@ def entry_text(store: Mapping[str, PaperRecord]) -> Callable[[_Titled], str]:
     return text
 
 
+def known_papers(store: Mapping[str, PaperRecord]) -> list[Paper]:
+    """The store's papers that have an abstract, as Papers: catalog papers with their abstracts,
+    the in-scope examples of the scorer's abstract model (``Scorer.train(..., accepted=...)``)."""
+    return [Paper(arxiv_id=r.arxiv_id, title=r.title, abstract=r.abstract,
+                  categories=tuple(c for c in (r.primary_category, *r.categories) if c))
+            for r in store.values() if r.abstract and not r.withdrawn]
+
+
 def differences(listed: Iterable[str], store: Mapping[str, PaperRecord]) -> tuple[list[str], list[str]]:
     """(ids the store has that the catalog no longer lists, listed ids the store lacks), sorted."""
     wanted = set(listed)
@@ -208,4 +217,4 @@ def differences(listed: Iterable[str], store: Mapping[str, PaperRecord]) -> tupl
 
 
 __all__ = ["DEFAULT_PATH", "PaperRecord", "Store", "clean_text", "differences", "dump", "entry_text",
-           "github_links", "is_stale", "load", "mark_announced", "merge", "to_fetch"]
+           "github_links", "is_stale", "known_papers", "load", "mark_announced", "merge", "to_fetch"]

@@ -317,12 +317,15 @@ def make_trainer(keywords: dict[str, Any], taxonomy: Taxonomy,
     from bot.scoring import Scorer as LearnedScorer
     from bot.scoring import background as fixed_background
 
-    entry_text = paper_store.entry_text(paper_store.load(store_text)) if store_text else None
+    store = paper_store.load(store_text) if store_text else {}
+    entry_text = paper_store.entry_text(store) if store else None
+    known = paper_store.known_papers(store)  # catalog papers with abstracts: in scope
 
     def train(catalog: Catalog, _feed: list[Paper], rejected: list[Paper]) -> Scorer:
         return LearnedScorer.train(catalog, taxonomy, keywords,
                                    background=fixed_background.load(keywords),
-                                   rejected=rejected, cache_dir=cache_dir, entry_text=entry_text)
+                                   rejected=rejected, cache_dir=cache_dir, entry_text=entry_text,
+                                   accepted=known)
 
     return train
 

@@ -5,7 +5,10 @@ papers that are not in the catalog. It used to be the feed being scored, so a to
 hot after the catalog was built filled the negatives and got negative weight. The background is
 now a fixed sample of past listings shipped with the bot (``bot/scoring/data/background.jsonl.gz``:
 label-0 papers of 2024, title and abstract), or the file named by ``scoring.background`` in
-``config/keywords.yml``. Regenerate it with::
+``config/keywords.yml``. The same file carries papers known to be in scope, marked ``"label": 1``
+(2024 papers of curated efficient-LLM lists, without those filed only under sections the scope
+excludes): the positives of the abstract model (``abstracts.py``), never negatives. Regenerate it
+with::
 
     python bench/make_background.py --shared ../shared   # seeded: the same file every time
 """
@@ -56,11 +59,22 @@ def sample(papers: Iterable[Paper], size: int, seed: int = 0) -> list[Paper]:
     return sorted(chosen, key=lambda p: p.arxiv_id)
 
 
+def in_scope(papers: Iterable[Paper], out_of_scope_sections: Iterable[str]) -> list[Paper]:
+    """The labelled positives of a labelled file, without those that the curated lists file only
+    under sections outside the scope (e.g. "Industrial LLM Technical Report"), in arXiv id order."""
+    excluded = set(out_of_scope_sections)
+    kept = [p for p in papers if p.extra.get("label")
+            and not set(p.extra.get("curated_sections") or ()) <= excluded]  # type: ignore[call-overload]
+    return sorted(kept, key=lambda p: p.arxiv_id)
+
+
 def write(papers: Sequence[Paper], path: Path) -> None:
-    """Write ``papers`` as gzipped JSONL (the fields the scorer reads), reproducibly (no mtime)."""
+    """Write ``papers`` as gzipped JSONL (the fields the scorer reads, and ``label`` for known
+    in-scope papers), reproducibly (no mtime)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = "".join(json.dumps({"arxiv_id": p.arxiv_id, "title": p.title, "abstract": p.abstract,
-                                "categories": list(p.categories), "date": p.date},
+                                "categories": list(p.categories), "date": p.date,
+                                **({"label": 1} if p.extra.get("label") else {})},
                                ensure_ascii=False) + "\n" for p in papers)
     with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as out:
         out.write(lines.encode("utf-8"))

@@ -1,9 +1,11 @@
 """The scorer: keyword rules + a model learned from the catalog -> a score, a route, reasons.
 
-``Scorer.train(catalog, taxonomy, keywords, background, rejected)`` learns from the catalog's
-entries (positives) against the background papers (the jobs pass the fixed background of
-``bot.scoring.background``) and rejected PRs (negatives), in seconds, or
-loads the same model from a cache keyed by all of that content. ``scorer.score(papers)`` gives
+``Scorer.train(catalog, taxonomy, keywords, background, rejected, accepted)`` learns two models:
+the title model from the catalog's entries (positives) against the background papers (the jobs
+pass the fixed background of ``bot.scoring.background``) and rejected PRs (negatives); the
+abstract model from papers known to be in scope with their abstracts (the background's labelled
+positives, merged bot PRs) against the same negatives. In seconds, or loaded from a cache keyed
+by all of that content. ``scorer.score(papers)`` gives
 one ``Decision`` per paper, in order. Pure apart from the optional cache directory.
 """
 
@@ -26,6 +28,7 @@ from bot.core.matching import title_key
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.scoring import cache
+from bot.scoring.abstracts import AbstractModel, train_abstracts
 from bot.scoring.features import TextFeatures
 from bot.scoring.neighbours import CatalogEntry, nearest
 from bot.scoring.relevance import RelevanceModel, train_relevance
@@ -65,12 +68,13 @@ class Decision:
 class Components:
     """The parts of the scores of a batch of papers (for benchmarks and tuning)."""
 
-    learned: np.ndarray  # learned logit (0 without a model), before the LLM-context penalty
+    learned: np.ndarray  # title model's logit (0 without a model), before the LLM-context penalty
     rules: np.ndarray  # rule points
     combined: np.ndarray  # the final score, 0..1
     rule_results: list[RuleResult]
     rows: csr_matrix  # the papers' feature rows (words of title and abstract)
     title_rows: csr_matrix  # the same from the title alone
+    abstract: np.ndarray  # abstract model's logit (0 without a model)
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,7 @@ class TrainedState:
     entry_rows: csr_matrix
     known_titles: dict[str, int]  # title of a background paper -> its row in known_rows
     known_rows: csr_matrix  # title rows of the background papers (reused when they are scored)
+    abstracts: AbstractModel | None = None
 
     def title_rows(self, papers: Sequence[Paper]) -> csr_matrix:
         """Title rows of ``papers``: those of background papers from training, others anew."""
@@ -141,7 +146,8 @@ def scope_texts(taxonomy: Taxonomy) -> list[str]:
 
 def _train_state(entries: list[CatalogEntry], background: list[Paper], rejected: list[Paper],
                  taxonomy: Taxonomy, settings: ScoringSettings,
-                 entry_texts: list[str] | None = None) -> TrainedState:
+                 entry_texts: list[str] | None = None,
+                 in_scope: Sequence[Paper] = ()) -> TrainedState:
     features = TextFeatures(settings.features)
     scope = scope_texts(taxonomy) if entries and settings.learned.taxonomy_weight > 0 else []
     texts = ((entry_texts or [e.title for e in entries]) + scope + [p.title for p in background]
@@ -157,8 +163,9 @@ def _train_state(entries: list[CatalogEntry], background: list[Paper], rejected:
                                     rejected_rows, settings.learned)
         router = Router(taxonomy, entry_rows, [(e.section or "", e.subsection) for e in entries],
                         settings.routing)
+        abstracts = train_abstracts(in_scope, background, rejected, settings.abstracts)
     return TrainedState(features, relevance, router, tuple(entries), entry_rows,
-                        {p.title: i for i, p in enumerate(background)}, background_rows)
+                        {p.title: i for i, p in enumerate(background)}, background_rows, abstracts)
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:
@@ -182,22 +189,28 @@ class Scorer:
     def train(cls, catalog: Catalog, taxonomy: Taxonomy, keywords: dict[str, Any],
               background: Sequence[Paper] = (), rejected: Sequence[Paper] = (),
               cache_dir: Path | None = None,
-              entry_text: Callable[[CatalogEntry], str] | None = None) -> Scorer:
+              entry_text: Callable[[CatalogEntry], str] | None = None,
+              accepted: Sequence[Paper] = ()) -> Scorer:
         """Learn from ``catalog`` (positives) against ``background`` and ``rejected``
         (negatives); with ``cache_dir``, reuse a model trained from the same content.
+        Background papers whose ``extra["label"]`` is true are known in-scope papers: positives
+        of the abstract model, like ``accepted`` (papers of merged bot PRs, with abstracts).
         ``entry_text`` gives the text learnt for a catalog entry (default: its title; e.g. title +
         abstract from the paper store, ``bot.core.paper_store.entry_text``)."""
         settings = ScoringSettings.from_config(keywords)
         rules = RuleScorer(keywords, taxonomy)
         entries = catalog_entries(catalog, taxonomy)
-        negatives = background_papers(background, catalog)
+        in_scope = [p for p in background if p.extra.get("label")] + list(accepted)
+        negatives = background_papers([p for p in background if not p.extra.get("label")], catalog)
         texts = [entry_text(e) for e in entries] if entry_text else []
         key = cache.content_key(catalog.render(), *texts, json.dumps(keywords, sort_keys=True, default=str),
                                 *(f"{p.arxiv_id}\t{p.title}" for p in negatives), "rejected",
-                                *(f"{p.arxiv_id}\t{p.title}" for p in rejected))
+                                *(f"{p.arxiv_id}\t{p.title}" for p in rejected), "in scope",
+                                *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in in_scope))
         state = cache.load(cache_dir, key) if cache_dir else None
         if not isinstance(state, TrainedState):
-            state = _train_state(entries, negatives, list(rejected), taxonomy, settings, texts or None)
+            state = _train_state(entries, negatives, list(rejected), taxonomy, settings, texts or None,
+                                 in_scope)
             if cache_dir:
                 cache.save(cache_dir, key, state)
         return cls(state, rules, settings)
@@ -209,13 +222,16 @@ class Scorer:
         model = self.state.relevance
         learned = (model.decision(rows, [p.arxiv_id for p in papers]) if model is not None
                    else np.zeros(len(papers)))
+        abstracts = self.state.abstracts
+        abstract = abstracts.decision(papers) if abstracts is not None else np.zeros(len(papers))
         points = np.array([r.points for r in rule_results], dtype=float)
         no_llm = np.array([not r.llm_context for r in rule_results], dtype=float)
         s = self.settings
         floored = learned if s.learned_floor is None else np.maximum(learned, s.learned_floor)
-        logit = (s.learned_weight * floored - s.llm_missing_penalty * no_llm
-                 + s.rules_weight * signed_log(points) + s.bias)
-        return Components(learned, points, _sigmoid(logit), rule_results, rows, title_rows)
+        abstract_floored = abstract if s.abstract_floor is None else np.maximum(abstract, s.abstract_floor)
+        logit = (s.learned_weight * floored + s.abstract_model_weight * abstract_floored
+                 - s.llm_missing_penalty * no_llm + s.rules_weight * signed_log(points) + s.bias)
+        return Components(learned, points, _sigmoid(logit), rule_results, rows, title_rows, abstract)
 
     def score(self, papers: Sequence[Paper]) -> list[Decision]:
         papers = list(papers)
@@ -231,15 +247,15 @@ class Scorer:
                                                                               strict=True)
                           if v >= least]
             decisions.append(self._decision(paper, float(parts.combined[i]),
-                                            float(parts.learned[i]), parts.rule_results[i],
-                                            routes[i], neighbours))
+                                            (float(parts.learned[i]), float(parts.abstract[i])),
+                                            parts.rule_results[i], routes[i], neighbours))
         return decisions
 
     def _neighbour(self, index: int, similarity: float) -> Neighbour:
         entry = self.state.entries[index]
         return (entry.title, entry.arxiv_id, entry.line, similarity)
 
-    def _decision(self, paper: Paper, score: float, learned: float, rules: RuleResult,
+    def _decision(self, paper: Paper, score: float, learned: tuple[float, float], rules: RuleResult,
                   route: Route, neighbours: list[Neighbour]) -> Decision:
         accept = score >= self.settings.threshold and rules.category_ok
         reasons = self._reasons(learned, rules, route, neighbours)
@@ -247,9 +263,11 @@ class Scorer:
                         route.subsection, route.runner_up, route.confidence, route.needs_section,
                         reasons, neighbours)
 
-    def _reasons(self, learned: float, rules: RuleResult, route: Route,
+    def _reasons(self, learned_logits: tuple[float, float], rules: RuleResult, route: Route,
                  neighbours: list[Neighbour]) -> list[str]:
+        learned, abstract = learned_logits
         model = self.state.relevance
+        abstracts = self.state.abstracts
         s = self.settings
         shown = [m for m in rules.top_matches(len(rules.matches), (route.section,))
                  if abs(m.points) >= s.reasons_min_points]
@@ -260,6 +278,8 @@ class Scorer:
             learned=(1.0 / (1.0 + math.exp(-learned))) if model else None,
             floored=bool(model) and s.learned_floor is not None and learned < s.learned_floor,
             positives=len(self.state.entries), rules=rules,
+            abstract=(1.0 / (1.0 + math.exp(-abstract))) if abstracts else None,
+            abstract_positives=abstracts.positives if abstracts else 0,
             fields=[(field, found) for field, found in fields if found],
             negatives=[m for m in shown if m.rule.negative][:2])
         return [line.strip() for line in text.splitlines() if line.strip()]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot.scoring.abstracts import AbstractSettings
 from bot.scoring.features import FeatureSettings
 from bot.scoring.relevance import RelevanceSettings
 from bot.scoring.router import RouterSettings
@@ -13,7 +14,11 @@ from bot.scoring.router import RouterSettings
 @dataclass(frozen=True)
 class ScoringSettings:
     threshold: float = 0.5  # accept a paper whose score is at least this
-    learned_weight: float = 1.0  # weight of the learned logit in the combined logit
+    learned_weight: float = 1.0  # weight of the title model's logit in the combined logit
+    abstract_model_weight: float = 0.75  # weight of the abstract model's logit
+    # the abstract model's logit counts at least this much (its logits run from about -6 to +4), so
+    # a topic its positives do not know yet cannot be vetoed by it (None: no floor)
+    abstract_floor: float | None = None
     # the learned logit counts at least this much: the model can lower a score by at most
     # |learned_floor| logits, so it cannot veto strong rule evidence (None: no floor)
     learned_floor: float | None = None
@@ -25,6 +30,7 @@ class ScoringSettings:
     rule_reasons: int = 4  # matched rules listed per paper
     reasons_min_points: float = 0.0  # weaker matches (noise words) are not listed as reasons
     learned: RelevanceSettings = field(default_factory=RelevanceSettings)
+    abstracts: AbstractSettings = field(default_factory=AbstractSettings)
     routing: RouterSettings = field(default_factory=RouterSettings)
     features: FeatureSettings = field(default_factory=FeatureSettings)
 
@@ -32,12 +38,15 @@ class ScoringSettings:
     def from_config(cls, keywords: dict[str, Any]) -> ScoringSettings:
         data = keywords.get("scoring") or {}
         learned = data.get("learned") or {}
+        abstracts = data.get("abstracts") or {}
         routing = data.get("routing") or {}
         features = data.get("features") or {}
         defaults = cls()
         return cls(
             threshold=float(data.get("threshold", defaults.threshold)),
             learned_weight=float(data.get("learned_weight", defaults.learned_weight)),
+            abstract_model_weight=float(data.get("abstract_model_weight", defaults.abstract_model_weight)),
+            abstract_floor=(None if data.get("abstract_floor") is None else float(data["abstract_floor"])),
             learned_floor=(None if data.get("learned_floor") is None
                            else float(data["learned_floor"])),
             rules_weight=float(data.get("rules_weight", defaults.rules_weight)),
@@ -51,6 +60,8 @@ class ScoringSettings:
             reasons_min_points=float(data.get("reasons_min_points", defaults.reasons_min_points)),
             learned=RelevanceSettings(**{k: learned[k] for k in learned
                                          if k in RelevanceSettings.__dataclass_fields__}),
+            abstracts=AbstractSettings(**{k: abstracts[k] for k in abstracts
+                                          if k in AbstractSettings.__dataclass_fields__}),
             routing=RouterSettings(**{k: routing[k] for k in routing
                                       if k in RouterSettings.__dataclass_fields__}),
             features=FeatureSettings(

@@ -104,6 +104,9 @@ def test_the_learned_model_cannot_veto_rule_evidence(taxonomy: Taxonomy, keyword
     assert np.allclose(with_floor.combined[~vetoed], without.combined[~vetoed])
     s = floored.settings
     no_llm = np.array([not r.llm_context for r in with_floor.rule_results], dtype=float)
-    lowest = s.rules_weight * signed_log(with_floor.rules) + s.bias - s.learned_weight - no_llm * s.llm_missing_penalty
+    abstract = s.abstract_model_weight * (with_floor.abstract if s.abstract_floor is None
+                                          else np.maximum(with_floor.abstract, s.abstract_floor))
+    lowest = (s.rules_weight * signed_log(with_floor.rules) + s.bias - s.learned_weight + abstract
+              - no_llm * s.llm_missing_penalty)
     logits = np.log(with_floor.combined / (1 - with_floor.combined))
     assert (logits >= lowest - 1e-4).all()
