@@ -63,8 +63,9 @@ def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, keywords:
     """Train on ``catalog`` against the fixed background, score ``papers``, write one JSON line
     each to ``out``."""
     negatives = background.load(keywords)
-    progress(f"training on {len(catalog.entries())} catalog entries against {len(negatives)} "
-             "background papers")
+    known = sum(1 for p in negatives if p.extra.get("label"))
+    progress(f"training on {len(catalog.entries())} catalog entries and {known} papers known to be in "
+             f"scope against {len(negatives) - known} background papers")
     scorer = Scorer.train(catalog, taxonomy, keywords, background=negatives, cache_dir=cache_dir)
     progress(f"scoring {len(papers)} papers")
     decisions = scorer.score(papers)
