@@ -22,8 +22,10 @@ from score_quality import LABELLED, catalog_without  # noqa: E402
 from bot import config  # noqa: E402
 from bot.core import proposals  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
+from bot.core.branches import BranchNames  # noqa: E402
 from bot.core.catalog import read_catalog  # noqa: E402
 from bot.jobs.poll import PollSettings, proposal_for  # noqa: E402
+from bot.scoring import background  # noqa: E402
 from bot.scoring.scorer import Scorer  # noqa: E402
 from bot.sources import arxiv_rss as feeds  # noqa: E402
 
@@ -39,16 +41,12 @@ def main() -> int:
     papers = {p.arxiv_id: p for p in feeds.read_papers(args.shared / LABELLED)}
     chosen = [feeds.enrich(papers[i]) for i in args.ids]
     catalog, _ = catalog_without(read_catalog(args.catalog, taxonomy), chosen, taxonomy)
-    try:
-        from bot.scoring import background
-        negatives = [p for p in background.load(keywords) if p.arxiv_id not in set(args.ids)]
-    except ImportError:  # before the fixed background: the feed (here: the same month) was used
-        months = {p.date[:7] for p in chosen}
-        negatives = [p for p in papers.values() if p.date[:7] in months]
+    negatives = [p for p in background.load(keywords) if p.arxiv_id not in set(args.ids)]
     scorer = Scorer.train(catalog, taxonomy, keywords, background=negatives)
     settings = PollSettings()
     for paper, decision in zip(chosen, scorer.score(chosen), strict=True):
-        request = proposals.change_request(proposal_for(paper, decision, settings), taxonomy, "catalog.md")
+        request = proposals.change_request(proposal_for(paper, decision, settings), taxonomy, "catalog.md",
+                                           BranchNames.from_prefix("bot/"))
         print(f"=== {paper.arxiv_id}: {request.title}\n{request.body}\n")
     return 0
 

@@ -279,7 +279,6 @@ class Scorer:
             floored=bool(model) and s.learned_floor is not None and learned < s.learned_floor,
             positives=len(self.state.entries), rules=rules,
             abstract=(1.0 / (1.0 + math.exp(-abstract))) if abstracts else None,
-            abstract_positives=abstracts.positives if abstracts else 0,
             fields=[(field, found) for field, found in fields if found],
             negatives=[m for m in shown if m.rule.negative][:2])
         return [line.strip() for line in text.splitlines() if line.strip()]

@@ -10,6 +10,7 @@ from sklearn.metrics import average_precision_score
 from bot.core.paper import Paper
 from bot.scoring import background
 from bot.scoring.abstracts import AbstractSettings, train_abstracts
+from bot.scoring.scorer import Scorer
 from tests.scoring_helpers import sample_papers
 
 
@@ -63,3 +64,23 @@ def test_the_shipped_background_carries_known_in_scope_papers() -> None:
     positives = [p for p in shipped if p.extra.get("label")]
     assert len(positives) >= 100 and all(p.abstract for p in positives)
     assert len(shipped) - len(positives) >= 1000
+
+
+def test_the_reasons_show_the_abstract_models_view_only_when_it_was_trained() -> None:
+    from bot import config
+    from bot.core import taxonomy as taxonomy_module
+    from tests.conftest import PROJECT
+    from tests.scoring_helpers import small_catalog
+
+    taxonomy = taxonomy_module.load(PROJECT / "config")
+    keywords = config.load("keywords", PROJECT / "config")
+    papers = sample_papers()
+    paper = next(p for p in papers if p.extra["label"])
+    with_positives = Scorer.train(small_catalog(taxonomy), taxonomy, keywords, background=papers)
+    without = Scorer.train(small_catalog(taxonomy), taxonomy, keywords,
+                           background=[p for p in papers if not p.extra["label"]])
+    assert with_positives.state.abstracts is not None and without.state.abstracts is None
+    [shown] = [r for r in with_positives.score([paper])[0].reasons if r.startswith("learned model")]
+    assert "from its abstract" in shown
+    [plain] = [r for r in without.score([paper])[0].reasons if r.startswith("learned model")]
+    assert "abstract" not in plain
