@@ -1,10 +1,10 @@
-"""Render the "near misses and new topics" report for a feed (what the weekly issue would say).
+"""Render the weekly "near misses and new topics" issue for a feed, as `new-topics` would.
 
-    python bench/near_misses.py --input FEED [--catalog catalog.md] [--week 2025-03-03]
+    python bench/near_misses.py --input FEED [--catalog catalog.md] [--week 2024-10-07]
 
-Scores the feed's papers as `score` does (against the fixed background), and prints the report
-rendered from config/templates/near_misses.md.j2. With ``--week``, only the papers dated in the
-7 days from that date.
+Scores the feed's papers as `poll` does (against the fixed background), builds the report with
+the job's own code (bot.jobs.new_topics) and prints the issue body. With ``--week``, only the
+papers dated in the 7 days from that date (e.g. a week of the 2024 labelled listings).
 """
 
 from __future__ import annotations
@@ -19,13 +19,12 @@ sys.path.insert(0, str(ROOT))
 
 from bot import config  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
-from bot.core import templates  # noqa: E402
+from bot.core.branches import BranchNames  # noqa: E402
 from bot.core.catalog import read_catalog  # noqa: E402
-from bot.scoring import background, emerging  # noqa: E402
-from bot.scoring.scorer import Scorer, catalog_entries  # noqa: E402
+from bot.jobs.new_topics import NewTopicsSettings, build_report, issue_text  # noqa: E402
+from bot.scoring import background  # noqa: E402
+from bot.scoring.scorer import Scorer  # noqa: E402
 from bot.sources import arxiv_rss as feeds  # noqa: E402
-
-EVIDENCE = 2.0  # rule points that make a paper "about efficiency" for the rising terms
 
 
 def main() -> int:
@@ -38,22 +37,18 @@ def main() -> int:
     keywords = config.load("keywords", ROOT / "config")
     catalog = read_catalog(args.catalog, taxonomy)
     papers = feeds.read_papers(args.input)
+    dates = sorted(p.date for p in papers if p.date) or ["?"]
+    since, until = dates[0], dates[-1]
     if args.week:
         first = datetime.date.fromisoformat(args.week)
-        days = {(first + datetime.timedelta(days=i)).isoformat() for i in range(7)}
+        days = [(first + datetime.timedelta(days=i)).isoformat() for i in range(7)]
         papers = [p for p in papers if p.date in days]
-    negatives = background.load(keywords)
-    scorer = Scorer.train(catalog, taxonomy, keywords, background=negatives)
-    decisions = scorer.score(papers)
-    points = [r.points for r in scorer.rules.evaluate_all(papers)]
-    misses = emerging.near_misses(papers, decisions, points)
-    # rising among the papers with some efficiency evidence, against the same part of the background
-    some = [p for p, v in zip(papers, points, strict=True) if v >= EVIDENCE]
-    quiet = [p for p, r in zip(negatives, scorer.rules.evaluate_all(negatives), strict=True)
-             if r.points >= EVIDENCE]
-    terms = emerging.rising_terms(some, quiet, [r.pattern for r in scorer.rules.rules],
-                                  [e.title for e in catalog_entries(catalog, taxonomy)])
-    print(templates.render("near_misses.md.j2", misses=misses, terms=terms).rstrip())
+        since, until = days[0], days[-1]
+    shipped = background.load(keywords)
+    scorer = Scorer.train(catalog, taxonomy, keywords, background=shipped)
+    report = build_report(papers, catalog, taxonomy, scorer, shipped, [], BranchNames.from_prefix("bot/"),
+                          NewTopicsSettings.from_config(config.load("poll", ROOT / "config")), since, until)
+    print(issue_text(report, NewTopicsSettings())[1].rstrip())
     return 0
 
 

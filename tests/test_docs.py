@@ -64,7 +64,7 @@ def test_the_adopters_workflows_use_the_actions_inputs() -> None:
     jobs = set(re.search(r"\n\s*([a-z|-]+)\) ;;", job_line)[1].split("|"))  # type: ignore[index]
     assert jobs <= set(cli.COMMANDS)
     workflows = sorted((DOCS / "workflows").glob("*.yml"))
-    assert [w.stem for w in workflows] == ["commands", "nightly", "poll", "refresh"]
+    assert [w.stem for w in workflows] == ["commands", "new-topics", "nightly", "poll", "refresh"]
     for workflow in workflows:
         assert f'--8<-- "docs/workflows/{workflow.name}"' in ADOPT.read_text(encoding="utf-8")
         data = yaml.safe_load(workflow.read_text(encoding="utf-8"))

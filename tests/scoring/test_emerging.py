@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.core import templates
+from bot.jobs.new_topics import NewTopicsReport, NewTopicsSettings, issue_text
 from bot.core.paper import Paper
 from bot.scoring.emerging import near_misses, rising_terms
 from bot.scoring.scorer import Decision
@@ -39,8 +39,10 @@ def test_the_report_gives_a_ready_add_line_per_paper() -> None:
     misses = near_misses([paper], [decision(paper.arxiv_id, 0.2, False)], [12.0])
     feed = [Paper(f"2503.2{i:04d}", f"Thought Dropout {i}") for i in range(3)]
     terms = rising_terms(feed, [Paper("2401.00001", "old")] * 50, [], [])
-    text = templates.render("near_misses.md.j2", misses=misses, terms=terms)
-    assert "`/add 2503.00002 reasoning`" in text and "`/add 2503.20000`" in text
+    settings = NewTopicsSettings()
+    _, text = issue_text(NewTopicsReport("2025-03-01", "2025-03-07", 4, 4, tuple(misses), tuple(terms)),
+                         settings)
+    assert "`/add 2503.00002 reasoning`" in text and "\n    `/add 2503.20000`" in text
     assert '**"thought dropout"**: 3 papers' in text and "\n\n\n" not in text
-    empty = templates.render("near_misses.md.j2", misses=[], terms=[])
+    _, empty = issue_text(NewTopicsReport("2025-03-01", "2025-03-07", 0, 0, (), ()), settings)
     assert empty.count("None this week.") == 2

@@ -1,0 +1,215 @@
+"""``python -m bot new-topics``: the weekly "near misses and new topics" issue, edited in place.
+
+A topic that became hot after the catalog was built is what the scorer is worst at: its words
+are in no catalog title and maybe in no keyword rule. Once a week this job shows a maintainer
+what to teach it, in one issue (found again by its first label and hidden marker):
+
+1. reads the week's papers: the arXiv API searched by submission date over the last
+   ``new_topics.days`` days (the categories of config/papers.yml ``backfill``), or ``--feed FILE``;
+2. scores the papers that are not listed, proposed or rejected, as ``poll`` does;
+3. **near misses**: papers with at least ``min_points`` rule points that the score held back,
+   strongest evidence first, each with its ``/add <id> <section>`` line;
+4. **new topics**: title word pairs of the week's papers with some efficiency evidence that are
+   ``term_min_ratio`` times more frequent than in the fixed background and that neither
+   config/keywords.yml nor any catalog title knows, each with its papers and their ``/add`` lines;
+5. edits the issue (opened the first time; closed in a week with nothing to report, reopened by
+   the next report). A rerun on the same papers writes nothing.
+
+Without a token (local-git mode) or with ``--dry-run`` the issue body is printed (``--output
+FILE`` writes it) and nothing is published.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bot import config
+from bot.core import markers
+from bot.core import taxonomy as taxonomy_module
+from bot.core.branches import BranchNames
+from bot.core.catalog import Catalog, parse
+from bot.core.paper import Paper
+from bot.core.taxonomy import Taxonomy
+from bot.core.templates import render
+from bot.errors import BotError
+from bot.forge.actions import append_step_summary, build_services
+from bot.forge.protocols import IssueTracker, PullRequest, TrackedIssue
+from bot.scoring.emerging import NearMiss, RisingTerm, near_misses, rising_terms
+
+MARKER = "new-topics"
+DRY_RUN_ACTIONS = {"opened": "would open", "reopened": "would reopen", "updated": "would update",
+                   "closed": "would close"}
+
+
+@dataclass(frozen=True)
+class NewTopicsSettings:
+    days: int = 7
+    min_points: float = 8.0
+    max_papers: int = 10
+    max_terms: int = 8
+    term_min_papers: int = 3
+    term_min_ratio: float = 5.0
+    evidence_points: float = 2.0
+    issue_title: str = "Near misses and new topics"
+    issue_labels: tuple[str, ...] = ("new-topics",)
+
+    @classmethod
+    def from_config(cls, poll: dict[str, Any]) -> NewTopicsSettings:
+        """From the loaded config/poll.yml (schema defaults merged)."""
+        data = dict(poll["new_topics"])
+        data["issue_labels"] = tuple(data["issue_labels"])
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class NewTopicsReport:
+    since: str
+    until: str
+    papers: int  # the week's papers read
+    scored: int  # of them, not listed, proposed or rejected
+    misses: tuple[NearMiss, ...]
+    terms: tuple[RisingTerm, ...]
+
+    @property
+    def empty(self) -> bool:
+        return not self.misses and not self.terms
+
+
+def build_report(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, scorer: Any,
+                 background: Sequence[Paper], pulls: Sequence[PullRequest], branches: BranchNames,
+                 settings: NewTopicsSettings, since: str, until: str) -> NewTopicsReport:
+    """The report (pure apart from the scorer): near misses among the papers not yet listed,
+    proposed or rejected, and the rising title terms of all the week's papers."""
+    from bot.jobs.poll import select_candidates
+    from bot.scoring.scorer import catalog_entries
+
+    new = select_candidates(papers, catalog, pulls, branches.digest).new
+    decisions = scorer.score(new)
+    points = [r.points for r in scorer.rules.evaluate_all(new)]
+    misses = near_misses(new, decisions, points, settings.min_points, settings.max_papers)
+    evidence = settings.evidence_points
+    week = [p for p, r in zip(papers, scorer.rules.evaluate_all(papers), strict=True) if r.points >= evidence]
+    usual = [p for p, r in zip(background, scorer.rules.evaluate_all(background), strict=True)
+             if r.points >= evidence and not p.extra.get("label")]
+    terms = rising_terms(week, usual, [r.pattern for r in scorer.rules.rules],
+                         [e.title for e in catalog_entries(catalog, taxonomy)],
+                         settings.term_min_papers, settings.term_min_ratio, settings.max_terms)
+    return NewTopicsReport(since, until, len(papers), len(new), tuple(misses), tuple(terms))
+
+
+def issue_text(report: NewTopicsReport, settings: NewTopicsSettings) -> tuple[str, str]:
+    """(title, body); the body ends with the hidden marker the issue is found again by."""
+    body = render("new_topics_issue.md.j2", r=report, settings=settings).strip()
+    return settings.issue_title, f"{body}\n\n{markers.make(MARKER)}\n"
+
+
+def planned_action(existing: TrackedIssue | None, title: str, body: str, empty: bool) -> str:
+    """opened, reopened, updated, closed, unchanged, or none (nothing to report and no issue)."""
+    if existing is None:
+        return "none" if empty else "opened"
+    wanted = "closed" if empty else "open"
+    if existing.state != wanted:
+        return "closed" if empty else "reopened"
+    return "unchanged" if (existing.title, existing.body.strip()) == (title, body.strip()) else "updated"
+
+
+def publish(tracker: IssueTracker, report: NewTopicsReport, settings: NewTopicsSettings,
+            dry_run: bool) -> tuple[str, str]:
+    """(action, body): the one issue edited in place (closed in a week with nothing to report)."""
+    title, body = issue_text(report, settings)
+    existing = tracker.tracking_issue(MARKER, settings.issue_labels[0])
+    action = planned_action(existing, title, body, report.empty)
+    if action in ("none", "unchanged"):
+        return action, body
+    if dry_run:
+        return DRY_RUN_ACTIONS[action], body
+    tracker.upsert_issue(MARKER, title, body, settings.issue_labels, close=report.empty)
+    return action, body
+
+
+# -- the job ------------------------------------------------------------------------------------------
+
+
+def week_papers(api: Any, papers_config: dict[str, Any], since: datetime.date, until: datetime.date,
+                ) -> list[Paper]:
+    """The papers submitted from ``since`` to ``until``, from the arXiv API (backfill's search
+    over config/papers.yml's ``backfill.categories``)."""
+    from bot.core.venues import VenueTable
+    from bot.jobs.backfill import Progress, search, search_query
+
+    backfill = papers_config["backfill"]
+    query = search_query(backfill["categories"], since, until)
+    print(f"new-topics: {query}", file=sys.stderr)
+    return search(api, query, backfill["page_size"], VenueTable.from_config(papers_config), None,
+                  Progress(sys.stderr), until)
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--feed", type=Path, action="append",
+                        help="read the papers from this RSS/Atom/JSONL file instead of the arXiv API "
+                             "(repeatable)")
+    parser.add_argument("--dry-run", action="store_true", help="print the issue body; publish nothing")
+    parser.add_argument("--output", type=Path, help="also write the issue body to this file")
+    parser.add_argument("--repo", type=Path, default=Path.cwd(), help="the git repository (local-git mode)")
+    parser.add_argument("--repository", help="owner/name (default: $GITHUB_REPOSITORY)")
+    parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
+
+
+def main(args: argparse.Namespace, api: Any = None,
+         clock: Callable[[], datetime.date] = datetime.date.today) -> int:
+    from bot.jobs.poll import _paper_of, make_trainer, scorer_cache_dir
+    from bot.scoring import background
+    from bot.sources import arxiv_rss as feeds
+
+    env = dict(os.environ)
+    poll = config.load("poll")
+    settings = NewTopicsSettings.from_config(poll)
+    catalog_path = config.catalog_path()
+    taxonomy = taxonomy_module.load()
+    services = build_services(env, catalog_path=catalog_path, repo_path=args.repo,
+                              repository=args.repository, api_url=args.api_url)
+    forge = services.forge()
+    text = forge.read_file(catalog_path)
+    if not text:
+        raise BotError(f"{catalog_path} is missing on the default branch: push it, or set `catalog` in "
+                       "config/poll.yml to where it is")
+    catalog = parse(text, taxonomy)
+    today = clock()
+    since = today - datetime.timedelta(days=settings.days - 1)
+    if args.feed:
+        papers = [p for path in args.feed for p in feeds.read_papers(path)]
+    else:
+        from bot.sources.arxiv_api import ApiSettings
+        from bot.sources.arxiv_fetch import PoliteApi
+
+        api = api or PoliteApi(ApiSettings.from_config(config.load("sources")))
+        papers = week_papers(api, config.load("papers"), since, today)
+    papers = feeds.dedupe(papers)
+    keywords = config.load("keywords")
+    pulls = forge.bot_pull_requests("all")
+    rejected = [p for pull in pulls if pull.state == "closed" and (p := _paper_of(pull))]
+    cache_dir = scorer_cache_dir(args.repo, poll["cache_dir"], env)
+    scorer = make_trainer(keywords, taxonomy, cache_dir, forge.read_file(config.load("papers")["store"]["path"])
+                          )(catalog, papers, rejected)
+    branches = BranchNames.from_config(config.load("github"))
+    report = build_report(papers, catalog, taxonomy, scorer, background.load(keywords), pulls, branches,
+                          settings, since.isoformat(), today.isoformat())
+    if services.is_github:
+        action, body = publish(services.github(), report, settings, args.dry_run)
+    else:
+        action, body = "printed (local-git mode: no issue)", issue_text(report, settings)[1]
+    if args.output:
+        args.output.write_text(body, encoding="utf-8")
+    if args.dry_run or not services.is_github:
+        print(body)
+    summary = render("new_topics_summary.md.j2", r=report, action=action).strip()
+    print(summary)
+    append_step_summary(env, summary)
+    return 0

@@ -1,0 +1,123 @@
+"""``new-topics``: the weekly "near misses and new topics" issue, from the real full-day feed
+(plus a few crafted papers), published on the fake GitHub and printed in local-git mode."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from pathlib import Path
+
+import pytest
+
+from bot import config
+from bot.__main__ import main
+from bot.core.branches import BranchNames
+from bot.core.catalog import parse
+from bot.core.paper import Paper
+from bot.core.taxonomy import Taxonomy
+from bot.jobs import new_topics
+from bot.jobs.commands.parser import parse_commands
+from bot.jobs.poll import make_trainer
+from bot.scoring import background
+from bot.sources import arxiv_rss as feeds
+from tests.conftest import FIXTURES, PROJECT
+from tests.fake_github import FakeGitHub, fake_github, forge_for  # noqa: F401
+from tests.gitrepo import make_repo
+
+FULL_DAY = FIXTURES / "arxiv" / "arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
+HOSTILE = "Pruned sparse CNN kernels @octocat <img src=x onerror=alert(1)> [click](https://evil.example)"
+SETTINGS = dataclasses.replace(new_topics.NewTopicsSettings(), min_points=1.0, max_papers=500)
+
+
+def week() -> list[Paper]:
+    """The real day and three papers sharing a term that no keyword or catalog title knows."""
+    crafted = [Paper(f"2411.9999{i}", f"Lantern Weaving {name} for efficient LLM inference",
+                      "Faster large language model inference with lower latency and memory.",
+                      categories=("cs.CL",)) for i, name in enumerate(("scaling", "revisited", "in practice"), 1)]
+    return feeds.read_papers(FULL_DAY) + crafted
+
+
+@pytest.fixture(scope="module")
+def report(taxonomy: Taxonomy) -> new_topics.NewTopicsReport:
+    keywords = config.load("keywords")
+    catalog = parse((PROJECT / "catalog.md").read_text(encoding="utf-8"), taxonomy)
+    papers = week()
+    scorer = make_trainer(keywords, taxonomy)(catalog, papers, [])
+    return new_topics.build_report(papers, catalog, taxonomy, scorer, background.load(keywords), [],
+                                   BranchNames.from_prefix("bot/"), SETTINGS, "2024-11-22", "2024-11-28")
+
+
+def test_the_report_lists_near_misses_and_the_new_term_with_ready_add_lines(
+        report: new_topics.NewTopicsReport) -> None:
+    assert report.papers > 100 and report.misses and not report.empty
+    assert "lantern weaving" in [t.term for t in report.terms]
+    _, body = new_topics.issue_text(report, SETTINGS)
+    # a maintainer copies a line as rendered (the code span's backticks are not copied)
+    commands = parse_commands(body.replace("`", ""))
+    adds = [c for c in commands if c.name == "add"]
+    assert len(adds) >= len(report.misses) + 3 and all(len(c.ids) == 1 for c in adds)
+    listed = {m.paper.arxiv_id: m.decision.section for m in report.misses}
+    assert {c.ids[0]: c.section for c in adds if c.ids[0] in listed} == listed
+    assert "\n\n\n" not in body
+
+
+def test_arxiv_text_is_escaped_in_the_issue(report: new_topics.NewTopicsReport) -> None:
+    miss = report.misses[0]
+    hostile = dataclasses.replace(miss, paper=dataclasses.replace(miss.paper, title=HOSTILE))
+    term = dataclasses.replace(report.terms[0], papers=(hostile.paper,))
+    _, body = new_topics.issue_text(dataclasses.replace(report, misses=(hostile,), terms=(term,)), SETTINGS)
+    assert "<img" not in body and "@octocat" not in body and "](https://evil.example)" not in body
+    assert body.count("octocat") == 2  # shown twice, as text
+
+
+def test_the_issue_is_opened_once_edited_in_place_and_closed_when_nothing_is_left(
+        report: new_topics.NewTopicsReport, fake_github: FakeGitHub) -> None:  # noqa: F811
+    forge = forge_for(fake_github)
+    assert new_topics.publish(forge, report, SETTINGS, dry_run=True)[0] == "would open"
+    assert not [i for i in fake_github.issues.values() if not i.is_pull]
+    assert new_topics.publish(forge, report, SETTINGS, dry_run=False)[0] == "opened"
+    [issue] = [i for i in fake_github.issues.values() if not i.is_pull]
+    assert issue.title == SETTINGS.issue_title and issue.labels == list(SETTINGS.issue_labels)
+    writes = fake_github.writes()
+    assert new_topics.publish(forge, report, SETTINGS, dry_run=False)[0] == "unchanged"
+    assert fake_github.writes() == writes  # a rerun writes nothing
+    fewer = dataclasses.replace(report, terms=())
+    assert new_topics.publish(forge, fewer, SETTINGS, dry_run=False)[0] == "updated"
+    assert "lantern weaving" not in fake_github.issues[issue.number].body
+    empty = dataclasses.replace(report, misses=(), terms=())
+    assert new_topics.publish(forge, empty, SETTINGS, dry_run=False)[0] == "closed"
+    assert fake_github.issues[issue.number].state == "closed"
+    assert new_topics.publish(forge, report, SETTINGS, dry_run=False)[0] == "reopened"
+    assert len([i for i in fake_github.issues.values() if not i.is_pull]) == 1
+
+
+def test_an_empty_week_opens_no_issue(report: new_topics.NewTopicsReport,
+                                      fake_github: FakeGitHub) -> None:  # noqa: F811
+    empty = dataclasses.replace(report, misses=(), terms=())
+    assert new_topics.publish(forge_for(fake_github), empty, SETTINGS, dry_run=False)[0] == "none"
+    assert fake_github.writes() == 0
+
+
+def test_local_git_mode_prints_the_issue_and_writes_it_to_a_file(
+        tmp_path: Path, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str]) -> None:
+    repo = make_repo(tmp_path / "repo", taxonomy, (PROJECT / "catalog.md").read_text(encoding="utf-8"))
+    output = tmp_path / "issue.md"
+    assert main(["new-topics", "--repo", str(repo), "--feed", str(FULL_DAY), "--output", str(output)]) == 0
+    printed = capsys.readouterr().out
+    body = output.read_text(encoding="utf-8")
+    assert body.strip() in printed and "## Near misses" in body and "## New topics" in body
+    assert "Issue: printed (local-git mode: no issue)" in printed
+
+
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "new-topics.md"
+DOCS = Path(__file__).resolve().parents[2] / "docs" / "new-topics.md"
+
+
+def test_the_docs_show_the_issue_as_the_job_renders_it(report: new_topics.NewTopicsReport) -> None:
+    """docs/new-topics.md includes this rendering (tests/golden/new-topics.md) of the real day."""
+    sample = dataclasses.replace(report, misses=report.misses[:3], terms=report.terms[:1])
+    text = new_topics.issue_text(sample, SETTINGS)[1]
+    if os.environ.get("UPDATE_GOLDEN"):
+        GOLDEN.write_text(text, encoding="utf-8")
+    assert text == GOLDEN.read_text(encoding="utf-8"), "run with UPDATE_GOLDEN=1 and review the diff"
+    assert text.strip() in DOCS.read_text(encoding="utf-8"), "docs/new-topics.md must include the golden file"
