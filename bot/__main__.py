@@ -43,7 +43,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "doctor": ("bot.jobs.doctor", "check the GitHub token's permissions and repository settings"),
     "init": ("bot.jobs.init", "adopt the bot on an existing awesome list: scaffold config/ and import it"),
     "site": ("bot.jobs.site", "build the searchable catalog site (GitHub Pages) and its chart"),
-    "new-topics": ("bot.jobs.new_topics", "the weekly issue of near misses and rising terms, edited in place"),
+    "new-topics": ("bot.jobs.new_topics", "the weekly issue of near misses and rising terms"),
 }
 
 # Jobs that check the whole config (validate-config's checks) before they start; the ones that

@@ -196,8 +196,8 @@ def main(args: argparse.Namespace, api: Any = None,
     pulls = forge.bot_pull_requests("all")
     rejected = [p for pull in pulls if pull.state == "closed" and (p := _paper_of(pull))]
     cache_dir = scorer_cache_dir(args.repo, poll["cache_dir"], env)
-    scorer = make_trainer(keywords, taxonomy, cache_dir, forge.read_file(config.load("papers")["store"]["path"])
-                          )(catalog, papers, rejected)
+    store_text = forge.read_file(config.load("papers")["store"]["path"])
+    scorer = make_trainer(keywords, taxonomy, cache_dir, store_text)(catalog, papers, rejected)
     branches = BranchNames.from_config(config.load("github"))
     report = build_report(papers, catalog, taxonomy, scorer, background.load(keywords), pulls, branches,
                           settings, since.isoformat(), today.isoformat())

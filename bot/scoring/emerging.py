@@ -4,7 +4,8 @@
 model or the LLM-context rule held them back). ``rising_terms`` are word pairs of the feed's
 titles that are much more frequent than in the fixed background and that neither the keyword
 patterns nor the catalog's titles know, each with the papers that use it. Both are pure; the
-``new_topics_issue.md.j2`` template (``python -m bot new-topics``) renders them with a ready ``/add`` line per paper.
+job ``python -m bot new-topics`` renders them (``new_topics_issue.md.j2``) with a ready ``/add``
+line per paper.
 """
 
 from __future__ import annotations

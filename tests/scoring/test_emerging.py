@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from bot.jobs.new_topics import NewTopicsReport, NewTopicsSettings, issue_text
 from bot.core.paper import Paper
+from bot.jobs.new_topics import NewTopicsReport, NewTopicsSettings, issue_text
 from bot.scoring.emerging import near_misses, rising_terms
 from bot.scoring.scorer import Decision
 
