@@ -11,11 +11,14 @@ close the rest. Both bots read their forge each run as the bot does: merged PRs 
 catalog (positives), closed PRs are remembered as rejected (negatives, never proposed again).
 The *learning* bot trains on that catalog and those rejections; the *frozen* bot keeps
 scoring with the model trained at the start. Printed per month: proposals, precision (share
-of proposals the labels call in scope) and recall (share of labelled papers proposed).
+of proposals the labels call in scope), recall (share of labelled papers proposed) and routing
+(share of merged papers the bot proposed to the section the full catalog files them in).
 
-This is a smaller faithful version of the maintainers: they only merge or close (no `/move`,
-no edits of the section), and the learned model trains against the shipped background minus
-the replayed months (so no replayed paper is a negative before it is polled).
+The maintainers also correct the section: a merged paper that the full catalog.md files in
+another section is merged there (what a `/move` or an edit of the PR does). The learning bot
+reads those corrections from its forge (``poll.routing_corrections``) as routing labels. The
+learned models train against the shipped background minus the replayed months (so no replayed
+paper is a negative, or a known positive, before it is polled).
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -45,7 +49,7 @@ from bot.core.taxonomy import Taxonomy  # noqa: E402
 from bot.forge.local_git import IDENTITY, LocalGitForge  # noqa: E402
 from bot.jobs import poll, refresh  # noqa: E402
 from bot.scoring import background  # noqa: E402
-from bot.scoring.scorer import Scorer  # noqa: E402
+from bot.scoring.scorer import Correction, Scorer  # noqa: E402
 from bot.sources import arxiv_rss as feeds  # noqa: E402
 
 CATALOG = "catalog.md"
@@ -63,14 +67,16 @@ def new_repo(folder: Path, catalog_text: str) -> LocalGitForge:
     (folder / CATALOG).write_text(catalog_text, encoding="utf-8")
     git(folder, "add", CATALOG)
     git(folder, "commit", "-q", "-m", "the catalog")
-    return LocalGitForge(folder, "main")
+    return LocalGitForge(folder, "main", branch_prefix="bot/")
 
 
-def merge(forge: LocalGitForge, branch: str, marker: dict[str, Any], taxonomy: Taxonomy) -> None:
-    """What a maintainer's merge does: the PR's line lands in the catalog, the branch is merged."""
+def merge(forge: LocalGitForge, branch: str, marker: dict[str, Any], taxonomy: Taxonomy,
+          home: tuple[str, str | None] | None = None) -> None:
+    """What a maintainer's merge does: the PR's line lands in the catalog (in ``home`` when the
+    maintainer moved it there), the branch is merged."""
     repo = forge.repo
-    text = insert_edit(marker["line"], marker["section"], marker.get("subsection"), taxonomy)(
-        forge.read_file(CATALOG))
+    section, subsection = home or (marker["section"], marker.get("subsection"))
+    text = insert_edit(marker["line"], section, subsection, taxonomy)(forge.read_file(CATALOG))
     blob = git(repo, "hash-object", "-w", "--stdin", stdin=text)
     with tempfile.TemporaryDirectory() as scratch:
         env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
@@ -82,19 +88,23 @@ def merge(forge: LocalGitForge, branch: str, marker: dict[str, Any], taxonomy: T
     git(repo, "update-ref", "refs/heads/main", commit)
 
 
-def maintainers(forge: LocalGitForge, labels: dict[str, int], taxonomy: Taxonomy) -> list[tuple[str, bool]]:
-    """Merge the open bot PRs the labels call in scope, close the others; returns the decisions."""
-    decided = []
+def maintainers(forge: LocalGitForge, labels: dict[str, int], homes: dict[str, tuple[str, str | None]],
+                taxonomy: Taxonomy) -> list[tuple[str, bool, bool | None]]:
+    """Merge the open bot PRs the labels call in scope (moved to their home section when the
+    full catalog files them elsewhere), close the others; returns (id, merged, routed right)."""
+    decided: list[tuple[str, bool, bool | None]] = []
     for pull in forge.bot_pull_requests("open"):
         marker = proposal_marker(pull)
         if marker is None:
             continue
         keep = bool(labels.get(marker["arxiv_id"], 0))
+        home = homes.get(marker["arxiv_id"])
+        right = None if home is None or not keep else home[0] == marker["section"]
         if keep:
-            merge(forge, pull.branch, marker, taxonomy)
+            merge(forge, pull.branch, marker, taxonomy, home if right is False else None)
         else:
             forge.close_pull_request(pull, "out of scope")
-        decided.append((marker["arxiv_id"], keep))
+        decided.append((marker["arxiv_id"], keep, right))
     return decided
 
 
@@ -118,23 +128,29 @@ def main() -> int:
     papers = [feeds.enrich(p) for p in feeds.read_papers(args.shared / LABELLED)
               if first <= int(p.date[5:7]) <= last]
     labels = {p.arxiv_id: int(p.extra.get("label", 0)) for p in papers}
-    start_catalog, removed = catalog_without(read_catalog(args.catalog, taxonomy), papers, taxonomy)
+    full_catalog = read_catalog(args.catalog, taxonomy)
+    homes = {p.arxiv_id: (item.section, item.subsection) for p in papers
+             if (item := full_catalog.find(p.arxiv_id, p.title)) is not None and item.section}
+    start_catalog, removed = catalog_without(full_catalog, papers, taxonomy)
     replayed = set(labels)
     negatives = [p for p in background.load(keywords) if p.arxiv_id not in replayed]
     settings = poll.PollSettings(max_pull_requests=10_000)
     frozen_scorer = Scorer.train(start_catalog, taxonomy, keywords, background=negatives)
 
-    def learning(catalog: Catalog, _feed: list[Paper], rejected: list[Paper]) -> Scorer:
-        return Scorer.train(catalog, taxonomy, keywords, background=negatives, rejected=rejected)
+    def learning(catalog: Catalog, _feed: list[Paper], rejected: list[Paper],
+                 corrections: Sequence[Correction] = ()) -> Scorer:
+        return Scorer.train(catalog, taxonomy, keywords, background=negatives, rejected=rejected,
+                            corrections=corrections)
 
-    def frozen(_catalog: Catalog, _feed: list[Paper], _rejected: list[Paper]) -> Scorer:
+    def frozen(_catalog: Catalog, _feed: list[Paper], _rejected: list[Paper],
+               corrections: Sequence[Correction] = ()) -> Scorer:
         return frozen_scorer
 
     print(f"replaying months {args.months} of 2024: {len(papers)} papers, {sum(labels.values())} "
           f"labelled in scope; {removed} catalog entries removed from the starting catalog; "
           f"{len(negatives)} background papers")
-    proposed: dict[str, dict[str, list[tuple[str, bool]]]] = {"learning": defaultdict(list),
-                                                              "frozen": defaultdict(list)}
+    proposed: dict[str, dict[str, list[tuple[str, bool, bool | None]]]] = {
+        "learning": defaultdict(list), "frozen": defaultdict(list)}
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as scratch:
         bots = {name: (new_repo(Path(scratch) / name, start_catalog.render()), train)
@@ -145,30 +161,24 @@ def main() -> int:
                 refresh.run(forge, taxonomy, CATALOG)
                 catalog = parse(forge.read_file(CATALOG), taxonomy)
                 poll.run(week, catalog, taxonomy, forge, train, settings, io.StringIO())
-                proposed[name][month] += maintainers(forge, labels, taxonomy)
+                proposed[name][month] += maintainers(forge, labels, homes, taxonomy)
     print(f"({time.perf_counter() - started:.0f} s)\n")
     in_scope: dict[str, int] = defaultdict(int)
     for paper in papers:
         in_scope[paper.date[:7]] += labels[paper.arxiv_id]
-    print(f"{'month':<8} {'in scope':>8}   {'learning: PRs  precision  recall':<34} "
-          f"{'frozen: PRs  precision  recall'}")
-    totals = {name: [0, 0] for name in proposed}
-    for month in sorted(in_scope):
-        row = f"{month:<8} {in_scope[month]:>8}   "
+    print(f"{'month':<8} {'in scope':>8}   {'learning: PRs  precision  recall  routing':<43} "
+          f"{'frozen: PRs  precision  recall  routing'}")
+    for month in [*sorted(in_scope), "all"]:
+        row = f"{month:<8} {sum(in_scope.values()) if month == 'all' else in_scope[month]:>8}   "
         for name in ("learning", "frozen"):
-            decided = proposed[name][month]
-            merged = sum(keep for _, keep in decided)
-            totals[name][0] += len(decided)
-            totals[name][1] += merged
+            decided = ([d for m in proposed[name].values() for d in m] if month == "all"
+                       else proposed[name][month])
+            merged = sum(keep for _, keep, _ in decided)
+            routed = [right for _, _, right in decided if right is not None]
+            positives = sum(in_scope.values()) if month == "all" else in_scope[month]
             row += (f"{len(decided):>13}  {merged / max(1, len(decided)):>9.3f}  "
-                    f"{merged / max(1, in_scope[month]):>6.3f}     ")
+                    f"{merged / max(1, positives):>6.3f}  {sum(routed) / max(1, len(routed)):>7.3f}     ")
         print(row.rstrip())
-    positives = sum(in_scope.values())
-    row = f"{'all':<8} {positives:>8}   "
-    for name in ("learning", "frozen"):
-        count, merged = totals[name]
-        row += f"{count:>13}  {merged / max(1, count):>9.3f}  {merged / max(1, positives):>6.3f}     "
-    print(row.rstrip())
     return 0
 
 

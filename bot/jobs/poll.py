@@ -12,7 +12,7 @@ import logging
 import os
 import sys
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # the scorer pulls in scikit-learn: import it only where it runs
     from bot.scoring import Decision
+    from bot.scoring.scorer import Correction
 
 REPLACEMENTS = {"replace", "replace-cross"}
 log = logging.getLogger(__name__)
@@ -43,7 +44,11 @@ class Scorer(Protocol):
     def score(self, papers: Sequence[Paper]) -> Sequence[Decision]: ...
 
 
-TrainScorer = Callable[[Catalog, list[Paper], list[Paper]], Scorer]
+class TrainScorer(Protocol):
+    """(catalog, feed, rejected papers, routing corrections) -> a trained scorer."""
+
+    def __call__(self, catalog: Catalog, feed: list[Paper], rejected: list[Paper],
+                 corrections: Sequence[Correction] = ()) -> Scorer: ...
 
 
 @dataclass(frozen=True)
@@ -121,6 +126,25 @@ def _proposed_ids(pulls: Sequence[PullRequest], digest_branch: str) -> tuple[set
     return active, rejected - active
 
 
+def routing_corrections(pulls: Sequence[PullRequest], catalog: Catalog) -> list[Correction]:
+    """Maintainers' routing labels: each merged bot PR whose paper now sits in another section
+    (or subsection) of the catalog than the one the PR proposed (a /move, or an edit of the PR
+    before merging). The paper's title is the catalog's; the store adds its abstract."""
+    corrections: list[Correction] = []
+    for pull in pulls:
+        data = proposal_marker(pull) if pull.state == "merged" else None
+        if not data or "arxiv_id" not in data or "section" not in data:
+            continue
+        item = catalog.find_by_id(str(data["arxiv_id"]))
+        if item is None or item.section is None:
+            continue
+        if (item.section, item.subsection) != (data["section"], data.get("subsection")):
+            title = item.entry.title if item.entry else item.title
+            corrections.append((Paper(arxiv_id=str(data["arxiv_id"]), title=title), item.section,
+                                item.subsection))
+    return corrections
+
+
 def select_candidates(papers: Sequence[Paper], catalog: Catalog, pulls: Sequence[PullRequest],
                       digest_branch: str) -> Candidates:
     result = Candidates(seen=len(papers))
@@ -182,7 +206,8 @@ def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Fo
         return report
     _progress(f"training the scorer on {len(catalog.entries())} catalog entries")
     rejected_papers = candidates.rejected + [_paper_of(p) for p in pulls if p.state == "closed"]
-    scorer = train_scorer(catalog, list(papers), [p for p in rejected_papers if p])
+    scorer = train_scorer(catalog, list(papers), [p for p in rejected_papers if p],
+                          corrections=routing_corrections(pulls, catalog))
     _progress(f"scoring {len(candidates.new)} new papers")
     report.decisions = list(zip(candidates.new, scorer.score(candidates.new), strict=True))
     accepted = sorted(report.accepted, key=lambda pd: -pd[1].score)
@@ -321,13 +346,20 @@ def make_trainer(keywords: dict[str, Any], taxonomy: Taxonomy,
     entry_text = paper_store.entry_text(store) if store else None
     known = paper_store.known_papers(store)  # catalog papers with abstracts: in scope
 
-    def train(catalog: Catalog, _feed: list[Paper], rejected: list[Paper]) -> Scorer:
+    def train(catalog: Catalog, feed: list[Paper], rejected: list[Paper],  # noqa: ARG001 (the feed: not a negative)
+              corrections: Sequence[Correction] = ()) -> Scorer:
+        with_abstracts = [(_with_abstract(p, store), s, sub) for p, s, sub in corrections]
         return LearnedScorer.train(catalog, taxonomy, keywords,
                                    background=fixed_background.load(keywords),
                                    rejected=rejected, cache_dir=cache_dir, entry_text=entry_text,
-                                   accepted=known)
+                                   accepted=known, corrections=with_abstracts)
 
     return train
+
+
+def _with_abstract(paper: Paper, store: Mapping[str, Any]) -> Paper:
+    record = store.get(paper.arxiv_id)
+    return replace(paper, abstract=record.abstract) if record is not None and record.abstract else paper
 
 
 def main(args: argparse.Namespace) -> int:

@@ -34,6 +34,7 @@ class RouterSettings:
     rules_top_bonus: float = 0.0  # logits for the section(s) with the most rule points
     goal_bonus: float = 0.0  # logits for the section(s) with the most goal-pattern points
     needs_section_below: float = 0.5  # confidence under which a route is flagged
+    correction_weight: float = 5.0  # a maintainer's correction counts as this many catalog entries
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,8 @@ class _Classifier:
         return np.asarray(rows @ self.coef.T) + self.intercept
 
 
-def _classifier(rows: csr_matrix, labels: Sequence[str], c: float) -> _Classifier:
+def _classifier(rows: csr_matrix, labels: Sequence[str], c: float,
+                weights: np.ndarray | None = None) -> _Classifier:
     """Multinomial logistic regression. Only the features the training rows use can get a
     non-zero weight, so it is fitted on those columns alone (the same optimum, much faster)."""
     classes = sorted(set(labels))
@@ -67,7 +69,7 @@ def _classifier(rows: csr_matrix, labels: Sequence[str], c: float) -> _Classifie
         return _Classifier(tuple(classes), None, None)
     used = np.unique(rows.indices)
     model = LogisticRegression(C=c, max_iter=1000)
-    model.fit(rows[:, used], list(labels))
+    model.fit(rows[:, used], list(labels), sample_weight=weights)
     weights, intercept = model.coef_, model.intercept_
     if len(classes) == 2:  # sklearn keeps one row for two classes
         weights = np.vstack([-weights[0] / 2, weights[0] / 2])
@@ -84,23 +86,27 @@ def _softmax(logits: np.ndarray) -> np.ndarray:
 
 
 class Router:
-    """Trained from catalog entries (rows of title features and their placements)."""
+    """Trained from catalog entries (rows of title features and their placements), and from
+    maintainers' corrections: papers a bot PR proposed to one section that a maintainer moved
+    (``/move`` or an edit of the PR) into another, each weighted ``correction_weight``."""
 
     def __init__(self, taxonomy: Taxonomy, rows: csr_matrix,
-                 placements: Sequence[tuple[str, str | None]], settings: RouterSettings) -> None:
+                 placements: Sequence[tuple[str, str | None]], settings: RouterSettings,
+                 weights: Sequence[float] | None = None) -> None:
         self.settings = settings
         self.sections = [s.id for s in taxonomy.sections if s.kind == "papers"]
         self.children = {s: [c.id for c in taxonomy.children(s)] for s in self.sections}
         keep = [i for i, (section, _) in enumerate(placements) if section in self.sections]
         labels = [placements[i][0] for i in keep]
         self.sizes = Counter(labels)
-        self.model = _classifier(rows[keep], labels, settings.c) if keep else None
+        weight = np.ones(len(placements)) if weights is None else np.asarray(weights, dtype=float)
+        self.model = _classifier(rows[keep], labels, settings.c, weight[keep]) if keep else None
         self.sub_models: dict[str, _Classifier] = {}
         for section, children in self.children.items():
             rows_of = [i for i in keep if placements[i][0] == section]
             subs = [placements[i][1] or DIRECT for i in rows_of]
             if children and rows_of:
-                self.sub_models[section] = _classifier(rows[rows_of], subs, settings.c)
+                self.sub_models[section] = _classifier(rows[rows_of], subs, settings.c, weight[rows_of])
 
     def section_logits(self, rows: csr_matrix, rules: Sequence[RuleResult]) -> np.ndarray:
         """(papers, sections) logits: learned, plus rule points; sections the catalog has no

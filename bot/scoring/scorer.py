@@ -37,6 +37,9 @@ from bot.scoring.rules import RuleResult, RuleScorer
 from bot.scoring.settings import ScoringSettings
 
 Neighbour = tuple[str, str | None, int, float]  # (title, arXiv id, catalog line, similarity)
+# a maintainer's routing label: the paper of a merged bot PR and the (section, subsection) it
+# ended up in, when that differs from the one the bot proposed
+Correction = tuple[Paper, str, str | None]
 
 
 @dataclass(frozen=True)
@@ -147,7 +150,7 @@ def scope_texts(taxonomy: Taxonomy) -> list[str]:
 def _train_state(entries: list[CatalogEntry], background: list[Paper], rejected: list[Paper],
                  taxonomy: Taxonomy, settings: ScoringSettings,
                  entry_texts: list[str] | None = None,
-                 in_scope: Sequence[Paper] = ()) -> TrainedState:
+                 in_scope: Sequence[Paper] = (), corrections: Sequence[Correction] = ()) -> TrainedState:
     features = TextFeatures(settings.features)
     scope = scope_texts(taxonomy) if entries and settings.learned.taxonomy_weight > 0 else []
     texts = ((entry_texts or [e.title for e in entries]) + scope + [p.title for p in background]
@@ -161,8 +164,14 @@ def _train_state(entries: list[CatalogEntry], background: list[Paper], rejected:
         relevance = train_relevance(vstack([entry_rows, scope_rows]).tocsr(), positive_weights,
                                     background_rows, [p.arxiv_id for p in background],
                                     rejected_rows, settings.learned)
-        router = Router(taxonomy, entry_rows, [(e.section or "", e.subsection) for e in entries],
-                        settings.routing)
+        placements = [(e.section or "", e.subsection) for e in entries]
+        weights = [1.0] * len(entries)
+        router_rows = entry_rows
+        if corrections:
+            router_rows = vstack([entry_rows, features.papers([p for p, _, _ in corrections])]).tocsr()
+            placements += [(section, subsection) for _, section, subsection in corrections]
+            weights += [settings.routing.correction_weight] * len(corrections)
+        router = Router(taxonomy, router_rows, placements, settings.routing, weights)
         abstracts = train_abstracts(in_scope, background, rejected, settings.abstracts)
     return TrainedState(features, relevance, router, tuple(entries), entry_rows,
                         {p.title: i for i, p in enumerate(background)}, background_rows, abstracts)
@@ -190,11 +199,12 @@ class Scorer:
               background: Sequence[Paper] = (), rejected: Sequence[Paper] = (),
               cache_dir: Path | None = None,
               entry_text: Callable[[CatalogEntry], str] | None = None,
-              accepted: Sequence[Paper] = ()) -> Scorer:
+              accepted: Sequence[Paper] = (), corrections: Sequence[Correction] = ()) -> Scorer:
         """Learn from ``catalog`` (positives) against ``background`` and ``rejected``
         (negatives); with ``cache_dir``, reuse a model trained from the same content.
         Background papers whose ``extra["label"]`` is true are known in-scope papers: positives
         of the abstract model, like ``accepted`` (papers of merged bot PRs, with abstracts).
+        ``corrections`` are maintainers' routing labels (``Correction``): the router learns them.
         ``entry_text`` gives the text learnt for a catalog entry (default: its title; e.g. title +
         abstract from the paper store, ``bot.core.paper_store.entry_text``)."""
         settings = ScoringSettings.from_config(keywords)
@@ -206,11 +216,13 @@ class Scorer:
         key = cache.content_key(catalog.render(), *texts, json.dumps(keywords, sort_keys=True, default=str),
                                 *(f"{p.arxiv_id}\t{p.title}" for p in negatives), "rejected",
                                 *(f"{p.arxiv_id}\t{p.title}" for p in rejected), "in scope",
-                                *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in in_scope))
+                                *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in in_scope), "moved",
+                                *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}\t{section}\t{sub}"
+                                  for p, section, sub in corrections))
         state = cache.load(cache_dir, key) if cache_dir else None
         if not isinstance(state, TrainedState):
             state = _train_state(entries, negatives, list(rejected), taxonomy, settings, texts or None,
-                                 in_scope)
+                                 in_scope, corrections)
             if cache_dir:
                 cache.save(cache_dir, key, state)
         return cls(state, rules, settings)
