@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.core import catalog  # noqa: E402
+from bot.core import catalog, catalog_document  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.entry import Entry  # noqa: E402
 from bot.core.taxonomy import Taxonomy  # noqa: E402
@@ -58,7 +58,7 @@ def synthetic_catalog(taxonomy: Taxonomy, count: int, seed: int = 1) -> str:
     rng = random.Random(seed)
     places = [(s.id, None) for s in taxonomy.sections if s.kind == "papers"]
     places += [(sub.parent or "", sub.id) for sub in taxonomy.subsections if sub.kind == "papers"]
-    placed: dict[catalog.Placement, list[Entry]] = {}
+    placed: dict[catalog_document.Placement, list[Entry]] = {}
     for index in range(count):
         year, month = 2015 + index % 10, 1 + index % 12
         arxiv_id = f"{year % 100:02d}{month:02d}.{index:05d}"
@@ -68,7 +68,7 @@ def synthetic_catalog(taxonomy: Taxonomy, count: int, seed: int = 1) -> str:
                       pdf_url=f"https://arxiv.org/pdf/{arxiv_id}", code_url=f"https://github.com/o/r{index}",
                       venue="NeurIPS 2024" if index % 3 == 0 else "")
         placed.setdefault(places[index % len(places)], []).append(entry)
-    return catalog.render_document(taxonomy, placed)
+    return catalog_document.render_document(taxonomy, placed)
 
 
 def report(name: str, figures: tuple[float, float], target: float | None) -> bool:

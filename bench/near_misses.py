@@ -20,7 +20,7 @@ sys.path.insert(0, str(ROOT))
 from bot import config  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.branches import BranchNames  # noqa: E402
-from bot.core.catalog import read_catalog  # noqa: E402
+from bot.core.catalog_io import read_catalog  # noqa: E402
 from bot.jobs.new_topics import NewTopicsSettings, build_report, issue_text  # noqa: E402
 from bot.scoring import background  # noqa: E402
 from bot.scoring.scorer import Scorer  # noqa: E402

@@ -42,7 +42,8 @@ from score_quality import LABELLED, catalog_without  # noqa: E402
 
 from bot import config  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
-from bot.core.catalog import Catalog, parse, read_catalog  # noqa: E402
+from bot.core.catalog import Catalog, parse  # noqa: E402
+from bot.core.catalog_io import read_catalog  # noqa: E402
 from bot.core.paper import Paper  # noqa: E402
 from bot.core.proposals import insert_edit, proposal_marker  # noqa: E402
 from bot.core.taxonomy import Taxonomy  # noqa: E402

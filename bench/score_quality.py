@@ -47,7 +47,8 @@ from make_background import OUT_OF_SCOPE  # noqa: E402
 
 from bot import config  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
-from bot.core.catalog import Catalog, Item, parse, read_catalog  # noqa: E402
+from bot.core.catalog import Catalog, Item, parse  # noqa: E402
+from bot.core.catalog_io import read_catalog  # noqa: E402
 from bot.core.matching import title_key  # noqa: E402
 from bot.core.paper import Paper  # noqa: E402
 from bot.core.taxonomy import Taxonomy  # noqa: E402

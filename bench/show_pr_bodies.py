@@ -23,7 +23,7 @@ from bot import config  # noqa: E402
 from bot.core import proposals  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.branches import BranchNames  # noqa: E402
-from bot.core.catalog import read_catalog  # noqa: E402
+from bot.core.catalog_io import read_catalog  # noqa: E402
 from bot.jobs.poll import PollSettings, proposal_for  # noqa: E402
 from bot.scoring import background  # noqa: E402
 from bot.scoring.scorer import Scorer  # noqa: E402

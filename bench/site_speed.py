@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
-from bot.core import catalog  # noqa: E402
+from bot.core import catalog_document, catalog_io  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.entry import Entry  # noqa: E402
 from bot.site import build as site_build  # noqa: E402
@@ -77,7 +77,7 @@ def generated(n: int, arxiv: Path | None, folder: Path) -> tuple[Path, Path | No
             records.append({"arxiv_id": arxiv_id, "authors": authors, "abstract": row["abstract"]})
     folder.mkdir(parents=True, exist_ok=True)
     catalog_path = folder / "catalog.md"
-    catalog_path.write_text(catalog.render_document(taxonomy, placed), encoding="utf-8")
+    catalog_path.write_text(catalog_document.render_document(taxonomy, placed), encoding="utf-8")
     papers_path = folder / "papers.jsonl"
     papers_path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
     return catalog_path, papers_path, ROOT / "config"
@@ -86,7 +86,7 @@ def generated(n: int, arxiv: Path | None, folder: Path) -> tuple[Path, Path | No
 def build(catalog_path: Path, papers: Path | None, config: Path, out: Path) -> site_build.Site:
     taxonomy = taxonomy_module.load(config)
     store = site_build.read_papers(papers) if papers else None
-    site, _ = site_build.build(catalog.read_catalog(catalog_path, taxonomy), taxonomy, out, papers=store)
+    site, _ = site_build.build(catalog_io.read_catalog(catalog_path, taxonomy), taxonomy, out, papers=store)
     return site
 
 

@@ -1465,7 +1465,7 @@ TITLES = [
 
 def catalog_text(taxonomy: Any) -> str:
     """A small catalog in the bot's canonical form, two papers under weight-only quantization."""
-    from bot.core.catalog import render_document
+    from bot.core.catalog_document import render_document
     from bot.core.entry import Entry
 
     gptq = Entry(title="GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from bot.core import catalog
+from bot.core import catalog_document
 from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
 
@@ -21,7 +21,7 @@ def paper_entry(arxiv_id: str, title: str) -> Entry:
                  authors=("A. Author", "B. Author"))
 
 
-SMALL_CATALOG: dict[catalog.Placement, list[Entry]] = {
+SMALL_CATALOG: dict[catalog_document.Placement, list[Entry]] = {
     ("kv-cache", None): [
         paper_entry("2404.14469", "SnapKV: LLM Knows What You are Looking for Before Generation"),
         paper_entry("2306.14048", "H2O: Heavy-Hitter Oracle for Efficient Generative Inference of Large Language Models"),
@@ -41,7 +41,7 @@ def make_repo(path: Path, taxonomy: Taxonomy, text: str | None = None) -> Path:
     git(path, "config", "user.name", "Maintainer")
     git(path, "config", "user.email", "maintainer@example.org")
     (path / "catalog.md").write_text(
-        text if text is not None else catalog.render_document(taxonomy, SMALL_CATALOG),
+        text if text is not None else catalog_document.render_document(taxonomy, SMALL_CATALOG),
         encoding="utf-8")
     (path / ".gitignore").write_text(".catalog-bot-cache/\n", encoding="utf-8")
     git(path, "add", "catalog.md", ".gitignore")

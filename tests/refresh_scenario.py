@@ -11,7 +11,7 @@ from typing import Any
 
 from bot.core import hunks
 from bot.core.branches import BranchNames
-from bot.core.catalog import render_document
+from bot.core.catalog_document import render_document
 from bot.core.entry import Entry
 from bot.core.paper import Paper
 from bot.core.proposals import Proposal, change_request, paper_entry

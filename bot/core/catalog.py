@@ -12,14 +12,9 @@ Edits (``insert``, ``remove``, ``replace_line``, ``move``) are pure: they return
 
 from __future__ import annotations
 
-import os
 import re
-import stat
-import tempfile
-from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from bot.core import arxiv_ids
 from bot.core.entry import Entry, parse_entry, render_entry
@@ -185,10 +180,10 @@ class Catalog:
     def items_in(self, section: str, subsection: str | None = None) -> list[Item]:
         """The top-level items directly under the heading of a section or subsection."""
         heading = self.section_heading(section, subsection)
-        stop = self._region_end(heading)
+        stop = self.region_end(heading)
         return [i for i in self.items if heading.line < i.start < stop]
 
-    def _region_end(self, heading: Heading) -> int:
+    def region_end(self, heading: Heading) -> int:
         """The line where the entries under ``heading`` stop: the next heading of any level."""
         for other in self.headings:
             if other.line > heading.line:
@@ -222,7 +217,7 @@ class Catalog:
         return self._empty_region_insertion_line(heading)
 
     def _empty_region_insertion_line(self, heading: Heading) -> int:
-        end = self._region_end(heading)
+        end = self.region_end(heading)
         while end - 1 > heading.line and not self.lines[end - 1].strip():
             end -= 1
         return end
@@ -422,145 +417,3 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
 
 
 # -- the table of contents -----------------------------------------------------------------
-
-
-def render_contents(taxonomy: Taxonomy) -> list[str]:
-    """The table-of-contents lines for a taxonomy (without newlines)."""
-    lines = []
-    for section in taxonomy.sections:
-        lines.append(f"- [{section.title}](#{section.anchor})")
-        for sub in taxonomy.children(section.id):
-            lines.append(f"  - [{sub.title}](#{sub.anchor})")
-    return lines
-
-
-def contents_problems(catalog: Catalog) -> list[tuple[int, str]]:
-    """(line, message) for every way the table of contents disagrees with the headings."""
-    taxonomy = catalog.taxonomy
-    if taxonomy is None:
-        return []
-    contents = [h for h in catalog.headings if h.title == taxonomy.contents_heading]
-    if not contents:
-        return [(1, f"no '## {taxonomy.contents_heading}' heading (table of contents)")]
-    heading = contents[0]
-    end = catalog._region_end(heading)
-    actual = [line.rstrip("\r\n") for line in catalog.lines[heading.line + 1 : end]
-              if line.strip()]
-    expected = render_contents(taxonomy)
-    if actual != expected:
-        return [(heading.line + 1, "table of contents is stale: it should list exactly the "
-                 "taxonomy's sections and subsections (`python -m bot import` renders it)")]
-    return []
-
-
-# -- safe writes ---------------------------------------------------------------------------
-
-
-def write_catalog(
-    path: Path,
-    new_text: str,
-    taxonomy: Taxonomy | None,
-    expect_added: Iterable[str] = (),
-    expect_removed: Iterable[str] = (),
-    old_text: str | None = None,
-    allow_dropping_unidentified: bool = False,
-) -> Catalog:
-    """Write ``new_text`` to ``path`` only if it re-parses to the expected model: the same
-    arXiv ids as the old file, plus ``expect_added``, minus ``expect_removed``, and no entry
-    without an id lost (unless ``allow_dropping_unidentified``). The write is atomic
-    (temporary file + rename)."""
-    new = parse(new_text, taxonomy)
-    if new.render() != new_text:
-        raise CatalogError(f"refusing to write {path}: the new text does not round-trip")
-    if old_text is None:
-        old_text = path.read_text(encoding="utf-8") if path.exists() else ""
-    old = parse(old_text, taxonomy)
-    expected = (old.arxiv_id_set() | set(expect_added)) - set(expect_removed)
-    if new.arxiv_id_set() != expected:
-        missing = sorted(expected - new.arxiv_id_set())[:5]
-        extra = sorted(new.arxiv_id_set() - expected)[:5]
-        raise CatalogError(
-            f"refusing to write {path}: the edit would change papers it should not "
-            f"(missing: {missing or 'none'}, unexpected: {extra or 'none'}); the file is unchanged")
-    lost = _unidentified(old) - _unidentified(new)
-    if lost and not allow_dropping_unidentified:
-        raise CatalogError(
-            f"refusing to write {path}: the edit would drop {sum(lost.values())} entry(ies) without "
-            f"an arXiv id (e.g. {sorted(lost)[0]!r}); the file is unchanged")
-    write_text_atomic(path, new_text)
-    return new
-
-
-def file_mode(path: Path) -> int:
-    """The mode a rewrite of ``path`` keeps: its own, or the umask's default for a new file."""
-    try:
-        return stat.S_IMODE(os.stat(path).st_mode)
-    except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        return 0o666 & ~umask
-
-
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write through a temporary file and a rename, keeping the file's mode (mkstemp's files
-    are 600: a rewrite must not turn a 644 catalog into 600)."""
-    mode = file_mode(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(tmp, mode)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _unidentified(catalog: Catalog) -> Counter[str]:
-    """Entries without an arXiv id (tools, courses, venue-only papers), by title."""
-    return Counter(item.title_key for item in catalog.entries()
-                   if not item.arxiv_ids and item.title_key)
-
-
-def read_catalog(path: Path, taxonomy: Taxonomy | None) -> Catalog:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise CatalogError(f"{path} does not exist: pass the catalog path, or run "
-                           "`python -m bot import` to create one") from exc
-    except UnicodeDecodeError as exc:
-        raise CatalogError(f"{path} is not UTF-8 text ({exc})") from exc
-    return parse(text, taxonomy)
-
-
-# -- a whole document ----------------------------------------------------------------------
-
-Placement = tuple[str, str | None]  # (section id, subsection id or None)
-
-
-def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
-    """The order ``insert`` keeps: newest arXiv id first, then entries without an id by title."""
-    with_id = sorted((e for e in entries if e.arxiv_id),
-                     key=lambda e: arxiv_ids.sort_key(e.arxiv_id), reverse=True)
-    without = sorted((e for e in entries if not e.arxiv_id), key=lambda e: title_key(e.title))
-    return with_id + without
-
-
-def render_document(taxonomy: Taxonomy, placed: dict[Placement, list[Entry]]) -> str:
-    """The whole catalog.md for a taxonomy and entries placed in its sections."""
-    out = [f"# {taxonomy.title}", ""]
-    if taxonomy.intro:
-        out += [taxonomy.intro, ""]
-    out += [f"## {taxonomy.contents_heading}", "", *render_contents(taxonomy), ""]
-    for section in taxonomy.sections:
-        out += [f"## {section.title}", "", section.description, ""]
-        direct = sort_entries(placed.get((section.id, None), []))
-        if direct:
-            out += [render_entry(e) for e in direct] + [""]
-        for sub in taxonomy.children(section.id):
-            out += [f"### {sub.title}", "", sub.description, ""]
-            entries = sort_entries(placed.get((section.id, sub.id), []))
-            if entries:
-                out += [render_entry(e) for e in entries] + [""]
-    return "\n".join(out).rstrip("\n") + "\n"

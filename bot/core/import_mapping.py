@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from bot import config
-from bot.core.catalog import Placement
+from bot.core.catalog_document import Placement
 from bot.core.taxonomy import Taxonomy
 from bot.errors import CatalogError, ConfigError
 from bot.sources.lists import Fields, SourceItem

@@ -11,7 +11,7 @@ from functools import cached_property
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from bot.core import arxiv_ids
-from bot.core.catalog import Placement
+from bot.core.catalog_document import Placement
 from bot.core.entry import Entry
 from bot.core.matching import near_titles, same_name_title, same_paper_title, title_key
 from bot.sources.lists import Fields, SourceItem, github_repo

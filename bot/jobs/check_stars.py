@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Literal, TextIO
 
 from bot.core import taxonomy as taxonomy_module
-from bot.core.catalog import Catalog, Item, parse, read_catalog, write_catalog
+from bot.core.catalog import Catalog, Item, parse
+from bot.core.catalog_io import read_catalog, write_catalog
 from bot.core.entry import Entry, format_stars
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render

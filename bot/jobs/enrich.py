@@ -30,7 +30,8 @@ from typing import Any
 from bot import config
 from bot.core import paper_store, templates
 from bot.core import taxonomy as taxonomy_module
-from bot.core.catalog import Catalog, own_id, parse, read_catalog, write_catalog
+from bot.core.catalog import Catalog, own_id, parse
+from bot.core.catalog_io import read_catalog, write_catalog
 from bot.core.enrichment import Change, EnrichSettings, enrich_catalog, enrich_edit
 from bot.core.markdown import escape_markdown, no_mentions
 from bot.core.paper import Paper

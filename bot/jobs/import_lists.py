@@ -3,7 +3,7 @@
 ``python -m bot import FILE... --output catalog.md`` reads each list (``bot.sources.lists``),
 maps every source section to a taxonomy section through ``config/import-mapping.yml``, merges
 the same paper found in several lists (arXiv id first, then title), and writes the catalog with
-``bot.core.catalog.write_catalog``. Nothing is dropped silently: the report says, per input file, how
+``bot.core.catalog_io.write_catalog``. Nothing is dropped silently: the report says, per input file, how
 many entries it read, how many papers and resources it gave, and which entries were excluded,
 unmapped or unreadable, and why. The same inputs always give the same bytes.
 """
@@ -22,7 +22,9 @@ from typing import TextIO
 from bot import config
 from bot.core import taxonomy as taxonomy_module
 from bot.core import templates
-from bot.core.catalog import Placement, parse, render_document, write_catalog
+from bot.core.catalog import parse
+from bot.core.catalog_document import Placement, render_document
+from bot.core.catalog_io import write_catalog
 from bot.core.entry import Entry
 from bot.core.import_mapping import FileMapping, ImportMapping, Rule, load_mapping
 from bot.core.import_merge import Candidate, Merge, Record, best_placement, merge, record_entry
@@ -278,7 +280,7 @@ def _apply_suggestions(args: argparse.Namespace, sources: list[Source], mapping:
                        result: ImportResult, taxonomy: Taxonomy,
                        out: TextIO) -> tuple[ImportMapping, ImportResult]:
     """--suggest-mapping: write proposals for the unmapped headings, rerun with the confident ones."""
-    from bot.core.catalog import write_text_atomic
+    from bot.core.catalog_io import write_text_atomic
     from bot.jobs import import_suggest
 
     unmapped = {(r.name, heading) for r in result.reports for heading in r.unmapped

@@ -30,7 +30,7 @@ import yaml
 
 from bot import config
 from bot.core import taxonomy as taxonomy_module
-from bot.core.catalog import write_text_atomic
+from bot.core.catalog_io import write_text_atomic
 from bot.core.issue_form import FORM_PATH, FORM_TEMPLATE, set_form_options
 from bot.core.text import slugify
 from bot.errors import BotError, ConfigError

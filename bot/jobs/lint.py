@@ -18,7 +18,9 @@ from typing import TextIO
 
 from bot.core import arxiv_ids, matching, templates
 from bot.core import taxonomy as taxonomy_module
-from bot.core.catalog import Catalog, Heading, Item, contents_problems, own_id, read_catalog
+from bot.core.catalog import Catalog, Heading, Item, own_id
+from bot.core.catalog_document import contents_problems
+from bot.core.catalog_io import read_catalog
 from bot.core.matching import near_identical_pairs, title_key
 from bot.core.taxonomy import Taxonomy
 from bot.errors import UnknownSectionError
@@ -164,7 +166,7 @@ def _contents_lines(catalog: Catalog, taxonomy: Taxonomy) -> set[int]:
     lines: set[int] = set()
     for heading in catalog.headings:
         if heading.title == taxonomy.contents_heading:
-            end = catalog._region_end(heading)
+            end = catalog.region_end(heading)
             lines.update(range(heading.line, end))
     return lines
 

@@ -26,7 +26,8 @@ from typing import Any, TextIO
 from bot import config
 from bot.core import taxonomy as taxonomy_module
 from bot.core import templates
-from bot.core.catalog import Catalog, file_mode, read_catalog
+from bot.core.catalog import Catalog
+from bot.core.catalog_io import file_mode, read_catalog
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError

@@ -30,7 +30,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from bot.core import taxonomy as taxonomy_module
-    from bot.core.catalog import read_catalog
+    from bot.core.catalog_io import read_catalog
     from bot.site.build import build, read_papers
 
     taxonomy = taxonomy_module.load(args.config_dir)

@@ -18,7 +18,8 @@ from typing import TextIO
 
 from bot.core import taxonomy as taxonomy_module
 from bot.core import templates
-from bot.core.catalog import Catalog, Item, read_catalog
+from bot.core.catalog import Catalog, Item
+from bot.core.catalog_io import read_catalog
 from bot.core.matching import title_key
 from bot.core.taxonomy import Taxonomy
 

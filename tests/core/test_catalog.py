@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core import catalog
+from bot.core import catalog, catalog_document, catalog_io
 from bot.core.entry import Entry, render_entry
 from bot.core.taxonomy import Taxonomy
 from bot.errors import CatalogError, DuplicateEntryError, UnknownSectionError
@@ -22,13 +22,13 @@ def paper(arxiv_id: str, title: str) -> Entry:
 
 @pytest.fixture
 def small(taxonomy: Taxonomy) -> catalog.Catalog:
-    placed: dict[catalog.Placement, list[Entry]] = {
+    placed: dict[catalog_document.Placement, list[Entry]] = {
         ("kv-cache", None): [paper("2404.14469", "SnapKV: LLM Knows What You are Looking for"),
                              paper("2306.14048", "H2O: Heavy-Hitter Oracle for Efficient Inference"),
                              paper("2402.02750", "KIVI: A Tuning-Free Asymmetric 2bit Quantization")],
         ("quantization", "weight-only"): [paper("2210.17323", "GPTQ: Accurate Post-Training Quantization")],
     }
-    return catalog.parse(catalog.render_document(taxonomy, placed), taxonomy)
+    return catalog.parse(catalog_document.render_document(taxonomy, placed), taxonomy)
 
 
 @pytest.mark.parametrize("path", LISTS, ids=[p.name for p in LISTS])
@@ -98,7 +98,7 @@ def test_insert_changes_only_the_inserted_line_newest_first(small: catalog.Catal
     assert diff == ["+" + render_entry(new)]
     ids = [i.arxiv_ids[0] for i in after.items_in("kv-cache")]
     assert ids == ["2404.14469", "2403.00001", "2402.02750", "2306.14048"]
-    assert catalog.contents_problems(after) == []
+    assert catalog_document.contents_problems(after) == []
 
 
 def test_insert_is_deterministic_at_both_ends(small: catalog.Catalog) -> None:
@@ -175,19 +175,19 @@ def test_write_catalog_is_safe(tmp_path: Path, small: catalog.Catalog) -> None:
     new = small.insert(paper("2403.00001", "A New KV Cache Eviction Policy for Long Contexts"),
                        "kv-cache").render()
     with pytest.raises(CatalogError, match="unexpected"):
-        catalog.write_catalog(path, new, small.taxonomy)  # the addition was not announced
+        catalog_io.write_catalog(path, new, small.taxonomy)  # the addition was not announced
     assert path.read_text(encoding="utf-8") == small.render()
     lossy = small.remove("2306.14048").render()
     with pytest.raises(CatalogError, match="missing"):
-        catalog.write_catalog(path, lossy, small.taxonomy)
-    catalog.write_catalog(path, new, small.taxonomy, expect_added=["2403.00001"])
+        catalog_io.write_catalog(path, lossy, small.taxonomy)
+    catalog_io.write_catalog(path, new, small.taxonomy, expect_added=["2403.00001"])
     assert path.read_text(encoding="utf-8") == new
     assert not [p for p in tmp_path.iterdir() if p.name != "catalog.md"]
 
 
 def test_stale_contents_is_reported(small: catalog.Catalog) -> None:
     text = small.render().replace("- [Surveys](#surveys)\n", "")
-    assert catalog.contents_problems(catalog.parse(text, small.taxonomy))
+    assert catalog_document.contents_problems(catalog.parse(text, small.taxonomy))
 
 
 def test_fuzzy_title_match_respects_numbers_and_ids(small: catalog.Catalog) -> None:
@@ -207,7 +207,7 @@ def test_write_catalog_refuses_to_drop_entries_without_an_id(tmp_path: Path, sma
     path.write_text(with_tool.render(), encoding="utf-8")
     without = with_tool.render().replace(render_entry(tool) + "\n", "")
     with pytest.raises(CatalogError, match="without an arXiv id .*'vllm'"):
-        catalog.write_catalog(path, without, small.taxonomy)
+        catalog_io.write_catalog(path, without, small.taxonomy)
     assert path.read_text(encoding="utf-8") == with_tool.render()
-    catalog.write_catalog(path, without, small.taxonomy, allow_dropping_unidentified=True)
+    catalog_io.write_catalog(path, without, small.taxonomy, allow_dropping_unidentified=True)
     assert path.read_text(encoding="utf-8") == without

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from bot import __main__ as cli
-from bot.core import arxiv_ids, catalog, import_mapping, text
+from bot.core import arxiv_ids, catalog, catalog_io, import_mapping, text
 from bot.core.import_mapping import ImportMapping
 from bot.core.taxonomy import Taxonomy
 from bot.errors import CatalogError, ConfigError
@@ -289,7 +289,7 @@ def test_cli_writes_a_lint_clean_catalog_and_reports_each_file(tmp_path: Path, t
     assert f"{LISTS / 'pprp__Awesome-LLM-Prune__README.md'}\n  entries read: 63" in report
     assert "unreadable: 1\n    1: an arXiv link without a valid id (https://arxiv.org/abs/203.05527)" in report
     assert f"wrote {output} (" in report
-    written = catalog.read_catalog(output, taxonomy)
+    written = catalog_io.read_catalog(output, taxonomy)
     assert lint.check(written, taxonomy) == [] and len(written.arxiv_id_set()) >= 1000
     first = output.read_bytes()
     assert cli.main(["import", *reversed(files), "--output", str(output)]) == 0  # idempotent
@@ -415,7 +415,7 @@ def test_suggest_mapping_proposes_sections_for_unmapped_headings(tmp_path: Path,
     assert by_heading[r"^Contents\ >\ KV\ Cache\ Merge$"] == "kv-cache"  # by the router
     assert "[applied]" in out and "[review]" in out  # confident ones applied, others for review
     applied = [line for line in out.splitlines() if line.startswith("  [applied]")]
-    written = catalog.read_catalog(output, taxonomy_for(config))
+    written = catalog_io.read_catalog(output, taxonomy_for(config))
     assert len(written.entries()) >= sum(int(re.search(r"(\d+) entries\)", a)[1]) for a in applied) // 2
     # every suggested target is a real section, and the file is a valid mapping once copied in
     (config / "import-mapping.yml").write_text(suggested.read_text(encoding="utf-8"), encoding="utf-8")

@@ -12,7 +12,7 @@ import yaml
 
 from bot import __main__ as cli
 from bot.core import taxonomy as taxonomy_module
-from bot.core.catalog import read_catalog
+from bot.core.catalog_io import read_catalog
 from bot.jobs import init
 from tests.conftest import FIXTURES, PROJECT
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot import __main__ as cli
-from bot.core import catalog
+from bot.core import catalog, catalog_document, catalog_io
 from bot.core.entry import Entry, render_entry
 from bot.core.taxonomy import Taxonomy
 from bot.jobs import lint
@@ -28,9 +28,9 @@ VLLM = Entry(title="vLLM", url="https://github.com/vllm-project/vllm", kind="res
 
 @pytest.fixture
 def clean_text(taxonomy: Taxonomy) -> str:
-    placed: dict[catalog.Placement, list[Entry]] = {
+    placed: dict[catalog_document.Placement, list[Entry]] = {
         ("kv-cache", None): [SNAPKV], ("quantization", "weight-only"): [GPTQ], ("tools", None): [VLLM]}
-    return catalog.render_document(taxonomy, placed)
+    return catalog_document.render_document(taxonomy, placed)
 
 
 def problems(text: str, taxonomy: Taxonomy) -> list[lint.Problem]:
@@ -55,7 +55,7 @@ def test_a_rendered_catalog_is_clean(clean_text: str, taxonomy: Taxonomy) -> Non
 
 
 def test_the_committed_catalog_is_clean(taxonomy: Taxonomy) -> None:
-    committed = catalog.read_catalog(PROJECT / "catalog.md", taxonomy)
+    committed = catalog_io.read_catalog(PROJECT / "catalog.md", taxonomy)
     assert lint.check(committed, taxonomy) == []
     assert len([i for i in committed.entries() if i.entry and i.entry.kind == "paper"]) > 1000
 

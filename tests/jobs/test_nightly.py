@@ -24,7 +24,7 @@ from werkzeug.serving import make_server
 
 from bot.__main__ import main as bot_main
 from bot.core import markers
-from bot.core.catalog import render_document
+from bot.core.catalog_document import render_document
 from bot.core.entry import Entry
 from bot.jobs.nightly import (
     ISSUE_MARKER,

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot import __main__ as cli
-from bot.core import catalog
+from bot.core import catalog, catalog_document, catalog_io
 from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
 from bot.jobs import stats
@@ -22,7 +22,7 @@ def paper(arxiv_id: str, title: str, code: str = "") -> Entry:
 
 @pytest.fixture
 def small(taxonomy: Taxonomy) -> catalog.Catalog:
-    placed: dict[catalog.Placement, list[Entry]] = {
+    placed: dict[catalog_document.Placement, list[Entry]] = {
         ("kv-cache", None): [paper("2404.14469", "SnapKV: LLM Knows", "https://github.com/FasterDecoding/SnapKV"),
                              paper("2306.14048", "H2O: Heavy-Hitter Oracle")],
         ("quantization", "weight-only"): [paper("2210.17323", "GPTQ: Accurate PTQ", "https://github.com/IST-DASLab/gptq")],
@@ -31,7 +31,7 @@ def small(taxonomy: Taxonomy) -> catalog.Catalog:
         ("tools", None): [Entry(title="vLLM", url="https://github.com/vllm-project/vllm", kind="resource",
                                 description="A serving engine")],
     }
-    return catalog.parse(catalog.render_document(taxonomy, placed), taxonomy)
+    return catalog.parse(catalog_document.render_document(taxonomy, placed), taxonomy)
 
 
 def row(result: stats.Stats, row_id: str) -> stats.Row:
@@ -95,6 +95,6 @@ def test_cli_json_and_table(tmp_path: Path, small: catalog.Catalog, capsys: pyte
 
 
 def test_the_committed_catalog_has_every_section_filled(taxonomy: Taxonomy) -> None:
-    result = stats.compute(catalog.read_catalog(PROJECT / "catalog.md", taxonomy), taxonomy, "catalog.md")
+    result = stats.compute(catalog_io.read_catalog(PROJECT / "catalog.md", taxonomy), taxonomy, "catalog.md")
     assert result.unique_papers > 1000 and result.not_canonical == 0
     assert all(r.papers + r.resources > 0 for r in result.rows if r.level == 2)

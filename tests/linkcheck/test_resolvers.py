@@ -20,7 +20,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from bot.__main__ import main as bot_main
-from bot.core.catalog import render_document
+from bot.core.catalog_document import render_document
 from bot.core.entry import Entry
 from bot.linkcheck import LinkResult, Verdict
 from bot.linkcheck.arxiv import ArxivResolver, is_withdrawn, paper_link

@@ -165,7 +165,7 @@ def test_digest_body_renders_no_link_from_a_title(taxonomy: Taxonomy) -> None:
 
 
 def test_nightly_pr_table_renders_no_link_from_a_catalog_title(fake, web, taxonomy) -> None:  # noqa: F811
-    from bot.core.catalog import render_document
+    from bot.core.catalog_document import render_document
 
     site = web[0]
     site.pages["/a"] = (200, {})
@@ -186,7 +186,7 @@ def test_nightly_pr_table_renders_no_link_from_a_catalog_title(fake, web, taxono
 
 
 def test_nightly_does_not_follow_a_redirect_to_another_host(fake, web, taxonomy) -> None:  # noqa: F811
-    from bot.core.catalog import render_document
+    from bot.core.catalog_document import render_document
 
     site, twin = web
     other_host = f"http://localhost:{twin.port}/phish"  # another host name for the same loopback
@@ -224,7 +224,7 @@ def test_a_hostile_redirect_target_is_listed_as_text_not_as_a_link() -> None:
 def test_a_documented_host_pair_is_followed(fake, web, taxonomy) -> None:  # noqa: F811
     from dataclasses import replace
 
-    from bot.core.catalog import render_document
+    from bot.core.catalog_document import render_document
 
     site, twin = web
     twin.pages["/new"] = (200, {})

@@ -7,7 +7,7 @@ import json
 import random
 from pathlib import Path
 
-from bot.core import catalog
+from bot.core import catalog_document
 from bot.core import taxonomy as taxonomy_module
 from bot.core.entry import Entry
 
@@ -77,7 +77,7 @@ def generate(n: int, seed: int = 7) -> tuple[str, list[dict[str, object]]]:
     ]
     placed[("tools", None)].append(Entry(
         title="Sneaky link", url="javascript:alert(1)", kind="resource", description="not a link"))
-    return catalog.render_document(taxonomy, placed), records
+    return catalog_document.render_document(taxonomy, placed), records
 
 
 def write(directory: Path, n: int, seed: int = 7) -> tuple[Path, Path]:

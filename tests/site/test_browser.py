@@ -13,7 +13,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from bot.core import catalog
+from bot.core import catalog_io
 from bot.site import build as site_build
 from bot.site.search import Filters, select
 
@@ -33,7 +33,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[site_build.Site, Pat
     folder = tmp_path_factory.mktemp("site-browser")
     catalog_path, papers_path = fixture.write(folder / "src", N_PAPERS)
     taxonomy = fixture.load_taxonomy()
-    built, _ = site_build.build(catalog.read_catalog(catalog_path, taxonomy), taxonomy,
+    built, _ = site_build.build(catalog_io.read_catalog(catalog_path, taxonomy), taxonomy,
                                 folder / "out", papers=site_build.read_papers(papers_path),
                                 now=datetime(2026, 1, 2, tzinfo=UTC))
     return built, folder / "out"
@@ -225,7 +225,7 @@ def test_long_result_lists_show_the_first_matches_then_all(
     catalog_path, _ = fixture.write(tmp_path / "src", 30)
     taxonomy = fixture.load_taxonomy()
     monkeypatch.setattr(site_build, "RESULTS_LIMIT", 4)
-    built, _ = site_build.build(catalog.read_catalog(catalog_path, taxonomy), taxonomy, tmp_path / "out")
+    built, _ = site_build.build(catalog_io.read_catalog(catalog_path, taxonomy), taxonomy, tmp_path / "out")
     expected = [e.index for e in sorted(built.entries, key=lambda e: (-(e.stars or 0), e.index))]
     context = browser.new_context()
     page = context.new_page()

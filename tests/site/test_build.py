@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main as bot_main
-from bot.core import catalog
+from bot.core import catalog_io
 from bot.site import build as site_build
 from bot.site import chart, search
 from bot.site.build import PaperStoreError, read_papers, script_json
@@ -57,7 +57,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[site_build.Site, Pa
     folder = tmp_path_factory.mktemp("site-build")
     catalog_path, papers_path = fixture.write(folder / "src", 40)
     taxonomy = fixture.load_taxonomy()
-    cat = catalog.read_catalog(catalog_path, taxonomy)
+    cat = catalog_io.read_catalog(catalog_path, taxonomy)
     site, _ = site_build.build(cat, taxonomy, folder / "out", papers=read_papers(papers_path),
                                chart_path=folder / "img" / "chart.svg", now=NOW)
     return site, folder
@@ -127,7 +127,7 @@ def test_paper_store_adds_full_authors_and_abstracts(built: tuple[site_build.Sit
         assert list(entry.authors) == records[entry.arxiv_id]["authors"] and not entry.et_al
         assert entry.abstract == " ".join(str(records[entry.arxiv_id]["abstract"]).split())
     # without the store, the catalog's at most three authors "et al." and no abstracts
-    alone = site_build.collect(catalog.read_catalog(folder / "src" / "catalog.md", site.taxonomy),
+    alone = site_build.collect(catalog_io.read_catalog(folder / "src" / "catalog.md", site.taxonomy),
                                site.taxonomy)
     assert all(not e.abstract and len(e.authors) <= 3 for e in alone.entries)
     assert any(e.et_al for e in alone.entries)

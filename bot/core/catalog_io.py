@@ -1,0 +1,97 @@
+"""Reading and writing ``catalog.md`` safely: the only file I/O of the catalog model.
+
+``write_catalog`` writes only text that re-parses to the expected papers (nothing lost, nothing
+unannounced added), atomically and keeping the file's mode; ``read_catalog`` says what to do when
+the file is missing or not UTF-8.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+from bot.core.catalog import Catalog, parse
+from bot.core.taxonomy import Taxonomy
+from bot.errors import CatalogError
+
+
+def write_catalog(
+    path: Path,
+    new_text: str,
+    taxonomy: Taxonomy | None,
+    expect_added: Iterable[str] = (),
+    expect_removed: Iterable[str] = (),
+    old_text: str | None = None,
+    allow_dropping_unidentified: bool = False,
+) -> Catalog:
+    """Write ``new_text`` to ``path`` only if it re-parses to the expected model: the same
+    arXiv ids as the old file, plus ``expect_added``, minus ``expect_removed``, and no entry
+    without an id lost (unless ``allow_dropping_unidentified``). The write is atomic
+    (temporary file + rename)."""
+    new = parse(new_text, taxonomy)
+    if new.render() != new_text:
+        raise CatalogError(f"refusing to write {path}: the new text does not round-trip")
+    if old_text is None:
+        old_text = path.read_text(encoding="utf-8") if path.exists() else ""
+    old = parse(old_text, taxonomy)
+    expected = (old.arxiv_id_set() | set(expect_added)) - set(expect_removed)
+    if new.arxiv_id_set() != expected:
+        missing = sorted(expected - new.arxiv_id_set())[:5]
+        extra = sorted(new.arxiv_id_set() - expected)[:5]
+        raise CatalogError(
+            f"refusing to write {path}: the edit would change papers it should not "
+            f"(missing: {missing or 'none'}, unexpected: {extra or 'none'}); the file is unchanged")
+    lost = _unidentified(old) - _unidentified(new)
+    if lost and not allow_dropping_unidentified:
+        raise CatalogError(
+            f"refusing to write {path}: the edit would drop {sum(lost.values())} entry(ies) without "
+            f"an arXiv id (e.g. {sorted(lost)[0]!r}); the file is unchanged")
+    write_text_atomic(path, new_text)
+    return new
+
+
+def file_mode(path: Path) -> int:
+    """The mode a rewrite of ``path`` keeps: its own, or the umask's default for a new file."""
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    """Write through a temporary file and a rename, keeping the file's mode (mkstemp's files
+    are 600: a rewrite must not turn a 644 catalog into 600)."""
+    mode = file_mode(path)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        os.chmod(tmp, mode)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def _unidentified(catalog: Catalog) -> Counter[str]:
+    """Entries without an arXiv id (tools, courses, venue-only papers), by title."""
+    return Counter(item.title_key for item in catalog.entries()
+                   if not item.arxiv_ids and item.title_key)
+
+
+def read_catalog(path: Path, taxonomy: Taxonomy | None) -> Catalog:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError as exc:
+        raise CatalogError(f"{path} does not exist: pass the catalog path, or run "
+                           "`python -m bot import` to create one") from exc
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{path} is not UTF-8 text ({exc})") from exc
+    return parse(text, taxonomy)
