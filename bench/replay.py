@@ -52,6 +52,7 @@ from bot.jobs import poll, refresh  # noqa: E402
 from bot.scoring import background  # noqa: E402
 from bot.scoring.scorer import Correction, Scorer  # noqa: E402
 from bot.sources import arxiv_rss as feeds  # noqa: E402
+from bot.sources import paper_facts  # noqa: E402
 
 CATALOG = "catalog.md"
 
@@ -126,7 +127,7 @@ def main() -> int:
     first, last = (int(m) for m in args.months.split("-"))
     taxonomy = taxonomy_module.load(ROOT / "config")
     keywords = config.load("keywords", ROOT / "config")
-    papers = [feeds.enrich(p) for p in feeds.read_papers(args.shared / LABELLED)
+    papers = [paper_facts.enrich(p) for p in feeds.read_papers(args.shared / LABELLED)
               if first <= int(p.date[5:7]) <= last]
     labels = {p.arxiv_id: int(p.extra.get("label", 0)) for p in papers}
     full_catalog = read_catalog(args.catalog, taxonomy)

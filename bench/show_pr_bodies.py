@@ -28,6 +28,7 @@ from bot.jobs.poll import PollSettings, proposal_for  # noqa: E402
 from bot.scoring import background  # noqa: E402
 from bot.scoring.scorer import Scorer  # noqa: E402
 from bot.sources import arxiv_rss as feeds  # noqa: E402
+from bot.sources import paper_facts  # noqa: E402
 
 
 def main() -> int:
@@ -39,7 +40,7 @@ def main() -> int:
     taxonomy = taxonomy_module.load(ROOT / "config")
     keywords = config.load("keywords", ROOT / "config")
     papers = {p.arxiv_id: p for p in feeds.read_papers(args.shared / LABELLED)}
-    chosen = [feeds.enrich(papers[i]) for i in args.ids]
+    chosen = [paper_facts.enrich(papers[i]) for i in args.ids]
     catalog, _ = catalog_without(read_catalog(args.catalog, taxonomy), chosen, taxonomy)
     negatives = [p for p in background.load(keywords) if p.arxiv_id not in set(args.ids)]
     scorer = Scorer.train(catalog, taxonomy, keywords, background=negatives)

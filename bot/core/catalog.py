@@ -256,8 +256,16 @@ class Catalog:
         return item
 
     def remove(self, arxiv_id: str) -> Catalog:
+        """A new catalog without the paper's item. When blank lines would then meet (the item was
+        alone between blank lines, as ``insert`` puts the first entry under a heading), one of
+        them goes too: inserting an entry and removing it gives back the same bytes."""
         item = self._own_item(arxiv_id, "remove")
-        return self._with_lines(self.lines[: item.start] + self.lines[item.end :])
+        lines = self.lines[: item.start] + self.lines[item.end :]
+        blank_before = item.start > 0 and not self.lines[item.start - 1].strip()
+        blank_after = item.end >= len(self.lines) or not self.lines[item.end].strip()
+        if blank_before and blank_after:
+            del lines[item.start - 1]
+        return self._with_lines(lines)
 
     def move(self, arxiv_id: str, section: str, subsection: str | None = None) -> Catalog:
         item = self._own_item(arxiv_id, "move")

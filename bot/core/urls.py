@@ -182,3 +182,52 @@ def _repository_path(host: str, segments: list[str]) -> str | None:
         return "/".join(segments)
     # Another host a maintainer allowed: OWNER/REPO at least, nothing else checked.
     return "/".join(segments) if len(segments) >= 2 else None
+
+
+# -- the code link a paper's text gives -------------------------------------------------------
+
+_CODE_URL = re.compile(
+    r"(?:https?://)?(?:www\.)?(?P<host>github\.com|gitlab\.com|huggingface\.co)/(?P<path>[^\s<>\"'`{}\[\]()|\\,;]*)",
+    re.IGNORECASE,
+)
+_CODE_HOST = re.compile(r"github\.com|gitlab\.com|huggingface\.co", re.IGNORECASE)
+
+
+def find_code_url(text: str) -> str | None:
+    """The best code link in ``text``: a GitHub repository root first, then GitLab projects, then
+    Hugging Face repos, then a GitHub user/org page; earliest first within a kind."""
+    candidates = []
+    if not _CODE_HOST.search(text):
+        return None
+    for match in _CODE_URL.finditer(text.replace("\\_", "_")):
+        ranked = _code_link(match.group("host").lower(), match.group("path"))
+        if ranked:
+            candidates.append((ranked[0], match.start(), ranked[1]))
+    return min(candidates)[2] if candidates else None
+
+
+def _code_link(host: str, path: str) -> tuple[int, str] | None:
+    """(rank, canonical URL) of one link, or None when it is no code repository. The candidate
+    (the repository a longer link points into) goes through the one code-link validator,
+    ``code_link``, like a ``code=`` link in an issue command."""
+    parts = [p for p in re.split(r"[?#]", path, maxsplit=1)[0].split("/") if p]
+    if any(p in (".", "..") or "%2e" in p.lower() for p in parts):
+        return None  # dot segments: the link may leave the host's namespace
+    parts = [p.rstrip(".:!?") for p in parts]  # sentence punctuation after the link
+    parts = [p for p in parts if p]
+    if not parts:
+        return None
+    if host == "github.com":
+        rank, candidate = 0, parts[:2]
+    elif host == "gitlab.com":
+        candidate = parts[: parts.index("-")] if "-" in parts else parts
+        rank = 1
+    else:
+        size = 3 if parts[0] in ("datasets", "spaces") else 2
+        rank, candidate = 2, parts[:size]
+    url, _ = code_link(f"https://{host}/" + "/".join(_strip_git(p) for p in candidate))
+    return (rank, url) if url else None
+
+
+def _strip_git(name: str) -> str:
+    return name[:-4] if name.lower().endswith(".git") else name

@@ -295,6 +295,7 @@ def load_papers(args: argparse.Namespace, settings_data: dict[str, Any], is_gith
     import dataclasses
 
     from bot.sources import arxiv_rss as feeds
+    from bot.sources import paper_facts
     if args.categories and (args.feed or (not is_github and not args.live)):
         read = args.feed or "the recorded sample feed"
         print(f"warning: --categories is ignored: this run reads {read}, it fetches no feed "
@@ -320,7 +321,7 @@ def load_papers(args: argparse.Namespace, settings_data: dict[str, Any], is_gith
         else:
             result = feeds.poll(settings, http_client())
         papers, source = list(result.papers), result.source
-    return [feeds.enrich(p) for p in papers], source
+    return [paper_facts.enrich(p) for p in papers], source
 
 
 def scorer_cache_dir(repo: Path, configured: str, env: Mapping[str, str]) -> Path | None:

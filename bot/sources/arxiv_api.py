@@ -22,7 +22,8 @@ from bot.core import arxiv_ids
 from bot.core.paper import Paper
 from bot.core.text import clean_inline, clean_title, latex_accents
 from bot.errors import SourceError
-from bot.sources.arxiv_rss import USER_AGENT, enrich
+from bot.sources.arxiv_rss import USER_AGENT
+from bot.sources.paper_facts import enrich
 
 DEFAULT_QUERY_URL = "https://export.arxiv.org/api/query"
 MAX_BATCH = 100

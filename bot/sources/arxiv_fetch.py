@@ -20,10 +20,10 @@ import requests
 from bot.core import arxiv_ids
 from bot.core.paper import Paper
 from bot.core.paper_store import PaperRecord, github_links
-from bot.core.text import clean_inline, clean_title
+from bot.core.text import clean_inline, clean_title, latex_accents
 from bot.errors import SourceError
 from bot.sources.arxiv_api import MAX_BATCH, ApiSettings, OnePageClient, describe_failure
-from bot.sources.arxiv_rss import is_withdrawn, latex_accents
+from bot.sources.paper_facts import is_withdrawn
 
 MAX_PAGE = 2000  # the API serves at most 2000 results per call
 

@@ -25,6 +25,7 @@ from bot.jobs.commands import run as run_commands
 from bot.jobs.poll import PollSettings, make_trainer
 from bot.jobs.poll import run as run_poll
 from bot.sources import arxiv_rss as feeds
+from bot.sources import paper_facts
 from bot.sources.arxiv_api import ApiSettings, ArxivLookup
 from tests.conftest import PROJECT, ROOT
 from tests.fake_github import MAINTAINER_LOGIN, FakeGitHub, IssueComment, forge_for, paper_change
@@ -154,7 +155,7 @@ def test_fake_github_poll_refresh_and_a_command_with_another_prefix(github: Fake
     names = BranchNames.from_prefix(PREFIX)
     old = github.seed_pull("bot/arxiv-2405.00009", "catalog.md", "x\n", "An old-prefix PR",
                            paper_change(taxonomy, "2405.00009").body)
-    papers = [feeds.enrich(p) for p in feeds.read_papers(FULL_DAY)]
+    papers = [paper_facts.enrich(p) for p in feeds.read_papers(FULL_DAY)]
     catalog = catalog_module.parse(github.file("catalog.md") or "", taxonomy)
     report = run_poll(papers, catalog, taxonomy, forge_for(github, branch_prefix=PREFIX),
                       make_trainer(config.load("keywords"), taxonomy, scorer_cache),

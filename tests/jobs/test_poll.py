@@ -19,6 +19,7 @@ from bot.core.taxonomy import Taxonomy
 from bot.forge.protocols import PullRequest
 from bot.jobs.poll import PollSettings, make_trainer, run, select_candidates
 from bot.sources import arxiv_rss as feeds
+from bot.sources import paper_facts
 from tests.conftest import FIXTURES, PROJECT
 from tests.fake_github import FakeGitHub, fake_github, forge_for  # noqa: F401
 from tests.gitrepo import git, make_repo
@@ -196,7 +197,7 @@ def test_poll_on_the_fake_github_then_a_rerun_changes_nothing(
         fake_github: FakeGitHub, taxonomy: Taxonomy, tmp_path: Path) -> None:  # noqa: F811
     fake_github.push("catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"),
                      message="the catalog")
-    papers = [feeds.enrich(p) for p in feeds.read_papers(FULL_DAY)]
+    papers = [paper_facts.enrich(p) for p in feeds.read_papers(FULL_DAY)]
     settings = PollSettings(max_pull_requests=100)
     train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
 

@@ -16,6 +16,7 @@ import pytest
 from markdown_it import MarkdownIt
 
 from bot.__main__ import main
+from bot.core import urls
 from bot.core.branches import BranchNames
 from bot.core.digest import DigestEntry, digest_change
 from bot.core.entry import Entry, render_entry
@@ -297,15 +298,15 @@ HOSTILE_CODE_LINKS = [
 @pytest.mark.parametrize("url", HOSTILE_CODE_LINKS)
 def test_code_links_naming_github_pages_or_dot_segments_are_refused(url: str) -> None:
     assert normalize_code_url(url, ("github.com", "gitlab.com", "huggingface.co"))[0] is None  # /add code=
-    assert feeds.find_code_url(f"Code: {url}") is None  # arXiv metadata
+    assert urls.find_code_url(f"Code: {url}") is None  # arXiv metadata
     assert repo_link(url) is None  # star refresh
     assert github_repo(url) is None  # imported lists
 
 
 def test_arxiv_code_links_go_through_the_same_validator() -> None:
-    assert feeds.find_code_url("Code at https://github.com/login/device or https://github.com/o/r.") == \
+    assert urls.find_code_url("Code at https://github.com/login/device or https://github.com/o/r.") == \
         "https://github.com/o/r"
-    assert feeds.find_code_url("see https://github.com/o/r?token=x#frag") == "https://github.com/o/r"
+    assert urls.find_code_url("see https://github.com/o/r?token=x#frag") == "https://github.com/o/r"
     from bot.core.urls import code_link
 
     assert code_link("https://github.com/o/r/tree/main/src") == ("https://github.com/o/r/tree/main/src", None)

@@ -20,9 +20,11 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from bot import config
+from bot.core import urls
 from bot.core.paper import Paper
 from bot.errors import ConfigError, SourceError
 from bot.sources import arxiv_rss as feeds
+from bot.sources import paper_facts
 
 FIXTURES = Path(__file__).parents[1] / "fixtures"
 ARXIV = FIXTURES / "arxiv"
@@ -316,7 +318,7 @@ def test_poll_of_a_misspelled_category_fails_loudly(httpserver: HTTPServer, clie
 
 
 def test_code_links_and_venues_found_in_the_real_day_feed(day: feeds.FeedResult) -> None:
-    enriched = {p.arxiv_id: feeds.enrich(p) for p in day.papers}
+    enriched = {p.arxiv_id: paper_facts.enrich(p) for p in day.papers}
     assert enriched["2411.17705"].code_url == "https://github.com/Kanyooo/EEG-DCNet"  # \href{...}{here}.
     assert enriched["2411.17876"].code_url == "https://github.com/aheldis/Toxicity-Classification"  # .git.
     assert enriched["2409.13694"].code_url == "https://github.com/USTCAGI/PruningRAG"  # \footnote{...},
@@ -334,11 +336,11 @@ def test_venues_from_real_api_comments_are_conservative() -> None:
     root = ET.parse(API_QUERY).getroot()
     comments = [e.findtext("arxiv:comment", default="", namespaces=NS) for e in root.findall("atom:entry", NS)]
     assert any("ISSTA 2020" in c for c in comments)
-    assert [feeds.find_venue("", c) for c in comments] == [None] * len(comments)  # software-testing venues
+    assert [paper_facts.find_venue("", c) for c in comments] == [None] * len(comments)  # software-testing venues
 
 
 def test_code_links_in_the_2024_sample() -> None:
-    found = {p.arxiv_id: feeds.find_code_url(p.abstract) for p in feeds.read_papers(SAMPLE_2024)}
+    found = {p.arxiv_id: urls.find_code_url(p.abstract) for p in feeds.read_papers(SAMPLE_2024)}
     assert "https://github.com/Cornell-RelaxML/quip-sharp" in found.values()
     assert all(url is None or re.fullmatch(r"https://(github\.com|gitlab\.com|huggingface\.co)/[^\s{}()]+", url)
                for url in found.values())
@@ -362,7 +364,7 @@ def test_code_links_in_the_2024_sample() -> None:
     ("ICML 2023", "Accepted to NeurIPS 2024", "ICML 2023"),  # the journal reference wins
 ])
 def test_find_venue(journal_ref: str, comment: str, venue: str | None) -> None:
-    assert feeds.find_venue(journal_ref, comment) == venue
+    assert paper_facts.find_venue(journal_ref, comment) == venue
 
 
 @pytest.mark.parametrize(("text", "url"), [
@@ -377,7 +379,7 @@ def test_find_venue(journal_ref: str, comment: str, venue: str | None) -> None:
     ("nothing here", None),
 ])
 def test_find_code_url(text: str, url: str | None) -> None:
-    assert feeds.find_code_url(text) == url
+    assert urls.find_code_url(text) == url
 
 
 @pytest.mark.parametrize(("comment", "abstract", "withdrawn"), [
@@ -387,12 +389,12 @@ def test_find_code_url(text: str, url: str | None) -> None:
     ("12 pages", "We study drugs withdrawn from the market.", False),
 ])
 def test_is_withdrawn(comment: str, abstract: str, withdrawn: bool) -> None:
-    assert feeds.is_withdrawn(comment, abstract) is withdrawn
+    assert paper_facts.is_withdrawn(comment, abstract) is withdrawn
 
 
 def test_enrich_keeps_values_already_set(day: feeds.FeedResult) -> None:
     paper = next(p for p in day.papers if p.arxiv_id == "2410.11112")
-    assert feeds.enrich(replace(paper, venue="ICML 2024 (oral)")).venue == "ICML 2024 (oral)"
+    assert paper_facts.enrich(replace(paper, venue="ICML 2024 (oral)")).venue == "ICML 2024 (oral)"
 
 
 # --- dedupe ----------------------------------------------------------------------------------

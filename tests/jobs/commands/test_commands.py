@@ -21,6 +21,7 @@ from werkzeug import Request, Response
 
 from bot.core import catalog as catalog_module
 from bot.core import markers
+from bot.core.catalog_document import render_document
 from bot.core.entry import Entry, parse_entry, render_entry
 from bot.core.taxonomy import Taxonomy
 from bot.jobs.commands import (
@@ -108,7 +109,7 @@ def paper(arxiv_id: str, title: str) -> Entry:
 
 
 def catalog_text(taxonomy: Taxonomy) -> str:
-    return catalog_module.render_document(taxonomy, {
+    return render_document(taxonomy, {
         ("kv-cache", None): [paper("2404.14469", "SnapKV: LLM Knows What You are Looking for Before Generation")],
         ("quantization", "weight-only"): [paper("2210.17323", "GPTQ: Accurate Post-Training Quantization")],
         ("surveys", None): [paper("2202.12139", "Testing Deep Learning Models: A First Comparative Study")],
