@@ -48,9 +48,7 @@ from bot.jobs.poll import (
     PollSettings,
     TrainScorer,
     _paper_of,
-    make_trainer,
     proposal_for,
-    scorer_cache_dir,
     select_candidates,
 )
 from bot.sources.arxiv_api import ApiSettings
@@ -294,6 +292,8 @@ def main(args: argparse.Namespace, api: PoliteApi | None = None,
     venues = VenueTable.from_config(papers_config)
     found = search(api, query, settings.page_size, venues, state_path, Progress(sys.stderr), clock())
     data = config.load("poll")
+    from bot.scoring.trainer import make_trainer, scorer_cache_dir
+
     cache_dir = scorer_cache_dir(args.repo, data["cache_dir"], env)
     store_text = forge.read_file(papers_config["store"]["path"])
     train = make_trainer(config.load("keywords"), taxonomy, cache_dir, store_text)

@@ -164,8 +164,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace, api: Any = None,
          clock: Callable[[], datetime.date] = datetime.date.today) -> int:
-    from bot.jobs.poll import _paper_of, make_trainer, scorer_cache_dir
+    from bot.jobs.poll import _paper_of
     from bot.scoring import background
+    from bot.scoring.trainer import make_trainer, scorer_cache_dir
     from bot.sources import arxiv_rss as feeds
 
     env = dict(os.environ)

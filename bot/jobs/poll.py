@@ -11,8 +11,8 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
@@ -324,45 +324,6 @@ def load_papers(args: argparse.Namespace, settings_data: dict[str, Any], is_gith
     return [paper_facts.enrich(p) for p in papers], source
 
 
-def scorer_cache_dir(repo: Path, configured: str, env: Mapping[str, str]) -> Path | None:
-    """Where trained scorers are cached: ``$CATALOG_BOT_CACHE_DIR`` when set (a shared cache, e.g.
-    one restored by actions/cache), else poll.yml's ``cache_dir`` relative to the repository
-    ("" = none)."""
-    if env.get("CATALOG_BOT_CACHE_DIR"):
-        return Path(env["CATALOG_BOT_CACHE_DIR"])
-    return repo / configured if configured else None
-
-
-def make_trainer(keywords: dict[str, Any], taxonomy: Taxonomy,
-                 cache_dir: Path | None = None, store_text: str = "") -> TrainScorer:
-    """Train (or load from ``cache_dir``, keyed by the catalog, keywords and rejected PRs) the
-    scorer, against the fixed background of older papers (not the feed: a topic that is new in
-    the feed must not become the model's negatives); with the paper store's text, on title +
-    abstract of the catalog papers it holds."""
-    from bot.core import paper_store
-    from bot.scoring import Scorer as LearnedScorer
-    from bot.scoring import background as fixed_background
-
-    store = paper_store.load(store_text) if store_text else {}
-    entry_text = paper_store.entry_text(store) if store else None
-    known = paper_store.known_papers(store)  # catalog papers with abstracts: in scope
-
-    def train(catalog: Catalog, feed: list[Paper], rejected: list[Paper],  # noqa: ARG001 (the feed: not a negative)
-              corrections: Sequence[Correction] = ()) -> Scorer:
-        with_abstracts = [(_with_abstract(p, store), s, sub) for p, s, sub in corrections]
-        return LearnedScorer.train(catalog, taxonomy, keywords,
-                                   background=fixed_background.load(keywords),
-                                   rejected=rejected, cache_dir=cache_dir, entry_text=entry_text,
-                                   accepted=known, corrections=with_abstracts)
-
-    return train
-
-
-def _with_abstract(paper: Paper, store: Mapping[str, Any]) -> Paper:
-    record = store.get(paper.arxiv_id)
-    return replace(paper, abstract=record.abstract) if record is not None and record.abstract else paper
-
-
 def main(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     data = config.load("poll")
@@ -394,6 +355,8 @@ def main(args: argparse.Namespace) -> int:
         catalog = _catalog_from_forge(forge, settings, taxonomy)
     if not is_github and forge.read_file(settings.catalog_path):
         _note_uncommitted(working_tree, catalog, forge)
+    from bot.scoring.trainer import make_trainer, scorer_cache_dir
+
     cache_dir = scorer_cache_dir(args.repo, data["cache_dir"], env)
     store_text = forge.read_file(config.load("papers")["store"]["path"])
     trainer = make_trainer(config.load("keywords"), taxonomy, cache_dir, store_text)

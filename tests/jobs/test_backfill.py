@@ -17,7 +17,7 @@ from bot.core.catalog import parse
 from bot.core.taxonomy import Taxonomy
 from bot.core.venues import VenueTable
 from bot.jobs import backfill, refresh
-from bot.jobs.poll import make_trainer
+from bot.scoring.trainer import make_trainer
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi
 from tests.arxiv_api_server import FIXTURES, ArxivApiServer, arxiv_api, load_metadata  # noqa: F401

@@ -17,8 +17,8 @@ from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.jobs import new_topics
 from bot.jobs.commands.parser import parse_commands
-from bot.jobs.poll import make_trainer
 from bot.scoring import background
+from bot.scoring.trainer import make_trainer
 from bot.sources import arxiv_rss as feeds
 from tests.conftest import FIXTURES, PROJECT
 from tests.fake_github import FakeGitHub, fake_github, forge_for  # noqa: F401

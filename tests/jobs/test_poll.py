@@ -17,7 +17,8 @@ from bot.core import digest, markers
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.forge.protocols import PullRequest
-from bot.jobs.poll import PollSettings, make_trainer, run, select_candidates
+from bot.jobs.poll import PollSettings, run, select_candidates
+from bot.scoring.trainer import make_trainer
 from bot.sources import arxiv_rss as feeds
 from bot.sources import paper_facts
 from tests.conftest import FIXTURES, PROJECT
