@@ -61,6 +61,7 @@ def train_abstracts(positives: Sequence[Paper], negatives: Sequence[Paper],
     vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True,
                                  stop_words="english", dtype=np.float32)
     x = vectorizer.fit_transform([paper_text(p) for p in papers])
+    vectorizer.stop_words_ = None  # every pruned n-gram: only for introspection, and most of a pickle
     y = np.r_[np.ones(len(positives)), np.zeros(len(negatives) + len(rejected))]
     weights = np.r_[np.ones(len(positives) + len(negatives)),
                     np.full(len(rejected), settings.rejected_weight)]

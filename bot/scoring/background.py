@@ -23,6 +23,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bot import config
 from bot.core.paper import Paper
 from bot.errors import ConfigError
 from bot.sources.arxiv_rss import read_papers
@@ -32,10 +33,13 @@ FIELDS = ("arxiv_id", "title", "abstract", "categories", "date")
 
 
 def path_of(keywords: dict[str, Any]) -> Path:
-    """The background file the config names (relative to the working directory), or the
-    shipped one."""
+    """The background file the config names (a relative path is relative to the repository
+    root, the folder that holds config/), or the shipped one."""
     configured = (keywords.get("scoring") or {}).get("background")
-    return Path(configured) if configured else DEFAULT
+    if not configured:
+        return DEFAULT
+    path = Path(configured)
+    return path if path.is_absolute() else config.config_dir().resolve().parent / path
 
 
 @lru_cache(maxsize=4)

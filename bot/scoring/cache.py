@@ -2,21 +2,23 @@
 
 The key is a hash of everything training reads (the catalog text, the keyword config, the
 background and rejected papers, the model version), so a changed catalog simply misses the
-cache and retrains. Files are written atomically; only the newest few are kept.
+cache and retrains. Files are written atomically; only the newest few are kept. The files are
+plain pickles (the C pickler: joblib's pure-Python one took seconds per model); like any pickle,
+load only a cache directory you wrote yourself.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
+import pickle
 import tempfile
 from pathlib import Path
 from typing import Any
 
-import joblib
 import sklearn
 
-MODEL_VERSION = "1"  # bump when the trained state's shape changes
+MODEL_VERSION = "2"  # bump when the trained state's shape changes
 KEEP = 4  # cached models kept per directory
 
 
@@ -29,7 +31,11 @@ def content_key(*parts: str) -> str:
 
 
 def _path(directory: Path, key: str) -> Path:
-    return directory / f"scorer-{key}.joblib"
+    return directory / f"scorer-{key}.pickle"
+
+
+def has(directory: Path, key: str) -> bool:
+    return _path(directory, key).exists()
 
 
 def load(directory: Path, key: str) -> Any | None:
@@ -38,7 +44,8 @@ def load(directory: Path, key: str) -> Any | None:
     if not path.exists():
         return None
     try:
-        return joblib.load(path)
+        with path.open("rb") as handle:
+            return pickle.load(handle)  # noqa: S301 (our own cache directory)
     except Exception:  # a corrupt or foreign file only costs a retraining
         return None
 
@@ -49,7 +56,8 @@ def save(directory: Path, key: str, value: Any) -> Path:
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".scorer-", suffix=".tmp")
     os.close(fd)
     try:
-        joblib.dump(value, tmp, compress=3)
+        with open(tmp, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
@@ -59,6 +67,6 @@ def save(directory: Path, key: str, value: Any) -> Path:
 
 
 def _prune(directory: Path) -> None:
-    files = sorted(directory.glob("scorer-*.joblib"), key=lambda p: p.stat().st_mtime, reverse=True)
+    files = sorted(directory.glob("scorer-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in files[KEEP:]:
         old.unlink(missing_ok=True)

@@ -40,7 +40,9 @@ class TextFeatures:
         if len(titles) < 2 * max(1, int(self.words.min_df)):  # too few titles for min_df
             self.words.set_params(min_df=1)
             self.chars.set_params(min_df=1)
-        return hstack([self.words.fit_transform(titles), self.chars.fit_transform(titles)]).tocsr()
+        rows = hstack([self.words.fit_transform(titles), self.chars.fit_transform(titles)]).tocsr()
+        self.words.stop_words_ = self.chars.stop_words_ = None  # pruned n-grams: only bloat a pickle
+        return rows
 
     def titles(self, titles: Sequence[str]) -> csr_matrix:
         if not titles:

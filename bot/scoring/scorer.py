@@ -11,6 +11,7 @@ one ``Decision`` per paper, in order. Pure apart from the optional cache directo
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from collections.abc import Callable, Sequence
@@ -150,7 +151,7 @@ def scope_texts(taxonomy: Taxonomy) -> list[str]:
 def _train_state(entries: list[CatalogEntry], background: list[Paper], rejected: list[Paper],
                  taxonomy: Taxonomy, settings: ScoringSettings,
                  entry_texts: list[str] | None = None,
-                 in_scope: Sequence[Paper] = (), corrections: Sequence[Correction] = ()) -> TrainedState:
+                 corrections: Sequence[Correction] = ()) -> TrainedState:
     features = TextFeatures(settings.features)
     scope = scope_texts(taxonomy) if entries and settings.learned.taxonomy_weight > 0 else []
     texts = ((entry_texts or [e.title for e in entries]) + scope + [p.title for p in background]
@@ -172,9 +173,42 @@ def _train_state(entries: list[CatalogEntry], background: list[Paper], rejected:
             placements += [(section, subsection) for _, section, subsection in corrections]
             weights += [settings.routing.correction_weight] * len(corrections)
         router = Router(taxonomy, router_rows, placements, settings.routing, weights)
-        abstracts = train_abstracts(in_scope, background, rejected, settings.abstracts)
     return TrainedState(features, relevance, router, tuple(entries), entry_rows,
-                        {p.title: i for i, p in enumerate(background)}, background_rows, abstracts)
+                        {p.title: i for i, p in enumerate(background)}, background_rows)
+
+
+# this process's trained states and abstract models, by content key (the last few): a run that
+# trains twice on the same content (a test suite, a replay) trains once
+_STATES: dict[str, Any] = {}
+_ABSTRACT_MODELS: dict[str, Any] = {}
+
+
+def _remember(memo: dict[str, Any], key: str, value: Any = None) -> Any:
+    """``memo[key]`` (None when absent); with ``value``, store it, keeping the last four."""
+    if value is None:
+        return memo.get(key)
+    memo.pop(key, None)
+    if len(memo) >= 4:
+        memo.pop(next(iter(memo)))
+    memo[key] = value
+    return value
+
+
+def _abstract_model(in_scope: Sequence[Paper], negatives: Sequence[Paper], rejected: Sequence[Paper],
+                    settings: ScoringSettings) -> AbstractModel | None:
+    """The abstract model for this content: from this process's memory, or trained (about a
+    second; it reads papers and settings only, so a new catalog does not retrain it)."""
+    key = cache.content_key("abstracts", repr(settings.abstracts),
+                            *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in in_scope), "negatives",
+                            *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in negatives), "rejected",
+                            *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in rejected))
+    known = _remember(_ABSTRACT_MODELS, key)
+    if isinstance(known, AbstractModel):
+        return known
+    model = train_abstracts(in_scope, negatives, rejected, settings.abstracts)
+    if model is not None:
+        _remember(_ABSTRACT_MODELS, key, model)
+    return model
 
 
 def _sigmoid(values: np.ndarray) -> np.ndarray:
@@ -215,17 +249,23 @@ class Scorer:
         texts = [entry_text(e) for e in entries] if entry_text else []
         key = cache.content_key(catalog.render(), *texts, json.dumps(keywords, sort_keys=True, default=str),
                                 *(f"{p.arxiv_id}\t{p.title}" for p in negatives), "rejected",
-                                *(f"{p.arxiv_id}\t{p.title}" for p in rejected), "in scope",
-                                *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in in_scope), "moved",
+                                *(f"{p.arxiv_id}\t{p.title}" for p in rejected), "moved",
                                 *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}\t{section}\t{sub}"
                                   for p, section, sub in corrections))
-        state = cache.load(cache_dir, key) if cache_dir else None
+        state = _remember(_STATES, key)
+        if cache_dir and state is not None and not cache.has(cache_dir, key):
+            cache.save(cache_dir, key, state)  # trained in this process before, for another directory
+        state = state or (cache.load(cache_dir, key) if cache_dir else None)
         if not isinstance(state, TrainedState):
             state = _train_state(entries, negatives, list(rejected), taxonomy, settings, texts or None,
-                                 in_scope, corrections)
+                                 corrections)
             if cache_dir:
                 cache.save(cache_dir, key, state)
-        return cls(state, rules, settings)
+        _remember(_STATES, key, state)
+        # the abstract model does not read the catalog: cached apart, it survives catalog changes
+        abstracts = _abstract_model(in_scope, [p for p in background if not p.extra.get("label")],
+                                    rejected, settings)
+        return cls(dataclasses.replace(state, abstracts=abstracts), rules, settings)
 
     def components(self, papers: Sequence[Paper]) -> Components:
         rule_results = self.rules.evaluate_all(papers)

@@ -46,6 +46,7 @@ def scorer_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     directory = tmp_path / "config"
     shutil.copytree(PROJECT / "config", directory)
+    shutil.copytree(PROJECT / "data", tmp_path / "data")  # the scoring background the config names
     github = (directory / "github.yml").read_text(encoding="utf-8")
     assert 'branch_prefix: "bot/"' in github
     (directory / "github.yml").write_text(github.replace('branch_prefix: "bot/"', f'branch_prefix: "{PREFIX}"'),

@@ -79,10 +79,10 @@ def test_a_rerun_writes_the_same_file(tmp_path: Path, catalog_path: Path) -> Non
 def test_cache_dir_reuses_the_model(tmp_path: Path, catalog_path: Path) -> None:
     cache, first, second = tmp_path / "cache", tmp_path / "first.jsonl", tmp_path / "second.jsonl"
     assert score(RSS, first, catalog_path, "--cache-dir", str(cache)) == 0
-    files = sorted(cache.glob("scorer-*.joblib"))
+    files = sorted(cache.glob("scorer-*.pickle"))
     assert len(files) == 1
     assert score(RSS, second, catalog_path, "--cache-dir", str(cache)) == 0
-    assert sorted(cache.glob("scorer-*.joblib")) == files
+    assert sorted(cache.glob("scorer-*.pickle")) == files
     assert first.read_bytes() == second.read_bytes()
 
 

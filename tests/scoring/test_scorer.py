@@ -311,7 +311,7 @@ def test_cache_is_keyed_by_the_catalog(tmp_path: Path, taxonomy: Taxonomy, keywo
                                        background: list[Paper], monkeypatch: pytest.MonkeyPatch) -> None:
     catalog = small_catalog(taxonomy)
     first = Scorer.train(catalog, taxonomy, keywords, background=background, cache_dir=tmp_path)
-    assert len(list(tmp_path.glob("scorer-*.joblib"))) == 1
+    assert len(list(tmp_path.glob("scorer-*.pickle"))) == 1
 
     def no_training(*args: Any) -> None:
         raise AssertionError("trained again although the cache had this catalog")
@@ -324,5 +324,5 @@ def test_cache_is_keyed_by_the_catalog(tmp_path: Path, taxonomy: Taxonomy, keywo
     changed = parse(small_catalog_text(taxonomy, {("kv-cache", None): [
         "ShadowKV: KV Cache in Shadows for High-Throughput Long-Context LLM Inference"]}), taxonomy)
     retrained = Scorer.train(changed, taxonomy, keywords, background=background, cache_dir=tmp_path)
-    assert len(list(tmp_path.glob("scorer-*.joblib"))) == 2
+    assert len(list(tmp_path.glob("scorer-*.pickle"))) == 2
     assert len(retrained.state.entries) == len(first.state.entries) + 1
