@@ -28,10 +28,39 @@ from bot.jobs import import_lists as importer  # noqa: E402
 from bot.jobs import lint  # noqa: E402
 
 TARGET_SECONDS = 2.0
-WORDS = ("efficient", "sparse", "quantized", "low-rank", "adaptive", "speculative", "streaming", "mixture",
-         "expert", "cache", "attention", "kernel", "serving", "decoding", "pruning", "distillation", "memory",
-         "context", "token", "layer", "model", "language", "large", "transformer", "inference", "training",
-         "scaling", "outlier", "rotation", "lossless", "fast")
+WORDS = (
+    "efficient",
+    "sparse",
+    "quantized",
+    "low-rank",
+    "adaptive",
+    "speculative",
+    "streaming",
+    "mixture",
+    "expert",
+    "cache",
+    "attention",
+    "kernel",
+    "serving",
+    "decoding",
+    "pruning",
+    "distillation",
+    "memory",
+    "context",
+    "token",
+    "layer",
+    "model",
+    "language",
+    "large",
+    "transformer",
+    "inference",
+    "training",
+    "scaling",
+    "outlier",
+    "rotation",
+    "lossless",
+    "fast",
+)
 
 
 def timed(step: Callable[[], object], repeat: int) -> tuple[float, float]:
@@ -63,10 +92,17 @@ def synthetic_catalog(taxonomy: Taxonomy, count: int, seed: int = 1) -> str:
         year, month = 2015 + index % 10, 1 + index % 12
         arxiv_id = f"{year % 100:02d}{month:02d}.{index:05d}"
         title = f"{' '.join(rng.sample(WORDS, 7)).capitalize()} {index}"
-        entry = Entry(title=title, url=f"https://arxiv.org/abs/{arxiv_id}", arxiv_id=arxiv_id, year=year,
-                      month=month, authors=("Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra"),
-                      pdf_url=f"https://arxiv.org/pdf/{arxiv_id}", code_url=f"https://github.com/o/r{index}",
-                      venue="NeurIPS 2024" if index % 3 == 0 else "")
+        entry = Entry(
+            title=title,
+            url=f"https://arxiv.org/abs/{arxiv_id}",
+            arxiv_id=arxiv_id,
+            year=year,
+            month=month,
+            authors=("Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra"),
+            pdf_url=f"https://arxiv.org/pdf/{arxiv_id}",
+            code_url=f"https://github.com/o/r{index}",
+            venue="NeurIPS 2024" if index % 3 == 0 else "",
+        )
         placed.setdefault(places[index % len(places)], []).append(entry)
     return catalog_document.render_document(taxonomy, placed)
 
@@ -80,8 +116,12 @@ def report(name: str, figures: tuple[float, float], target: float | None) -> boo
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared",
-                        help="the shared data folder with seeds/ and lists/ (default: ../shared)")
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "shared",
+        help="the shared data folder with seeds/ and lists/ (default: ../shared)",
+    )
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
@@ -91,18 +131,32 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         output = Path(tmp) / "catalog.md"
         papers = import_shared(args.shared, taxonomy, mapping, output)
-        ok &= report(f"import all shared lists ({papers} papers)",
-                     timed(lambda: import_shared(args.shared, taxonomy, mapping, output), args.repeat),
-                     TARGET_SECONDS)
+        ok &= report(
+            f"import all shared lists ({papers} papers)",
+            timed(lambda: import_shared(args.shared, taxonomy, mapping, output), args.repeat),
+            TARGET_SECONDS,
+        )
     text = synthetic_catalog(taxonomy, args.entries)
     big = catalog.parse(text, taxonomy)
     assert len(big.arxiv_id_set()) == args.entries
-    ok &= report(f"parse a {args.entries:,}-entry catalog ({len(text) / 1e6:.1f} MB)",
-                 timed(lambda: catalog.parse(text, taxonomy), args.repeat), TARGET_SECONDS)
-    new = Entry(title="A brand new paper about efficient inference", url="https://arxiv.org/abs/2412.99999",
-                arxiv_id="2412.99999", year=2024, month=12, authors=("New Author",))
-    ok &= report("insert one entry into it (+ re-parse)",
-                 timed(lambda: big.insert(new, "kv-cache"), args.repeat), TARGET_SECONDS)
+    ok &= report(
+        f"parse a {args.entries:,}-entry catalog ({len(text) / 1e6:.1f} MB)",
+        timed(lambda: catalog.parse(text, taxonomy), args.repeat),
+        TARGET_SECONDS,
+    )
+    new = Entry(
+        title="A brand new paper about efficient inference",
+        url="https://arxiv.org/abs/2412.99999",
+        arxiv_id="2412.99999",
+        year=2024,
+        month=12,
+        authors=("New Author",),
+    )
+    ok &= report(
+        "insert one entry into it (+ re-parse)",
+        timed(lambda: big.insert(new, "kv-cache"), args.repeat),
+        TARGET_SECONDS,
+    )
     report("lint it", timed(lambda: lint.check(big, taxonomy), args.repeat), None)
     return 0 if ok else 1
 

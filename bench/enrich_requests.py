@@ -46,31 +46,49 @@ def main() -> int:
     venues, settings = VenueTable.from_config(papers), enrich.Settings.from_config(papers)
     slept: list[float] = []
     try:
-        api = PoliteApi(ApiSettings(query_url=server.url, delay_seconds=3.0), sleep=slept.append,
-                        clock=lambda: 0.0)
+        api = PoliteApi(
+            ApiSettings(query_url=server.url, delay_seconds=3.0), sleep=slept.append, clock=lambda: 0.0
+        )
         today = datetime.date.today()
         started = time.perf_counter()
         first = enrich.run(text, "", api, today, taxonomy, venues, settings)
         seconds = time.perf_counter() - started
         store_text = paper_store.dump(first.store)
-        second = enrich.run(first.text, store_text, PoliteApi(ApiSettings(query_url=server.url, delay_seconds=0)),
-                            today, taxonomy, venues, settings)
+        second = enrich.run(
+            first.text,
+            store_text,
+            PoliteApi(ApiSettings(query_url=server.url, delay_seconds=0)),
+            today,
+            taxonomy,
+            venues,
+            settings,
+        )
     finally:
         server.close()
     after = parse(first.text, taxonomy)
     still_without = sum(1 for i in after.entries() if i.entry and i.entry.arxiv_id and not i.entry.authors)
     not_canonical = sum(1 for i in after.entries() if i.entry is None and i.arxiv_ids)
-    print(f"catalog: {len(ids)} arXiv papers listed; {no_authors} canonical arXiv entries without authors; "
-          f"{not_canonical} arXiv items not in the canonical one-line form (not rewritten)")
-    print(f"first run: {first.requests} arXiv API requests ({len(first.asked)} ids, 100 a request), "
-          f"{len(slept)} pauses of 3 s = {sum(slept):.0f} s of waiting in production; {seconds:.1f} s locally")
-    print(f"  catalog lines changed: {len({c.line for c in first.changes})}; canonical arXiv entries still "
-          f"without authors: {still_without}")
-    print(f"store: {len(first.store)} lines, {len(store_text.encode()):,} bytes "
-          f"({len(store_text.encode()) / max(1, len(first.store)):,.0f} bytes a paper, synthetic "
-          f"{args.abstract_chars}-character abstracts)")
-    print(f"second run: {second.requests} requests, {len(second.changes)} changes, "
-          f"catalog unchanged: {second.text == first.text}")
+    print(
+        f"catalog: {len(ids)} arXiv papers listed; {no_authors} canonical arXiv entries without authors; "
+        f"{not_canonical} arXiv items not in the canonical one-line form (not rewritten)"
+    )
+    print(
+        f"first run: {first.requests} arXiv API requests ({len(first.asked)} ids, 100 a request), "
+        f"{len(slept)} pauses of 3 s = {sum(slept):.0f} s of waiting in production; {seconds:.1f} s locally"
+    )
+    print(
+        f"  catalog lines changed: {len({c.line for c in first.changes})}; canonical arXiv entries still "
+        f"without authors: {still_without}"
+    )
+    print(
+        f"store: {len(first.store)} lines, {len(store_text.encode()):,} bytes "
+        f"({len(store_text.encode()) / max(1, len(first.store)):,.0f} bytes a paper, synthetic "
+        f"{args.abstract_chars}-character abstracts)"
+    )
+    print(
+        f"second run: {second.requests} requests, {len(second.changes)} changes, "
+        f"catalog unchanged: {second.text == first.text}"
+    )
     return 0
 
 

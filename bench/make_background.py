@@ -24,11 +24,23 @@ from bot.sources import arxiv_rss as feeds  # noqa: E402
 LABELLED = "data/arxiv-2024-cs.AI-labeled.jsonl.gz"
 # Curated-list sections that SCOPE.md calls out of scope (applications, alignment-style
 # "distillation", technical reports, data selection...): a positive filed only there is left out.
-OUT_OF_SCOPE = ("Industrial LLM Technical Report", "Applications to Other Modalities", "KD Algorithms",
-                "Skill Distillation", "Verticalization Distillation", "Applications", "Data-Centric Methods",
-                "Downstream Adaptation Improving", "Cross-task Generalization",
-                "Foundations and Preliminaries", "Foundation Model Overview", "Applications of LoRA",
-                "Merging", "Trending LLM/VLM Topics", "Prompts Attribute-Driven Reasoning Routing")
+OUT_OF_SCOPE = (
+    "Industrial LLM Technical Report",
+    "Applications to Other Modalities",
+    "KD Algorithms",
+    "Skill Distillation",
+    "Verticalization Distillation",
+    "Applications",
+    "Data-Centric Methods",
+    "Downstream Adaptation Improving",
+    "Cross-task Generalization",
+    "Foundations and Preliminaries",
+    "Foundation Model Overview",
+    "Applications of LoRA",
+    "Merging",
+    "Trending LLM/VLM Topics",
+    "Prompts Attribute-Driven Reasoning Routing",
+)
 
 
 def main() -> int:
@@ -43,8 +55,10 @@ def main() -> int:
     positives = background.in_scope(labelled, OUT_OF_SCOPE)
     papers = sorted(negatives + positives, key=lambda p: p.arxiv_id)
     background.write(papers, args.output)
-    print(f"{len(negatives)} background papers and {len(positives)} known in-scope papers -> "
-          f"{args.output} ({args.output.stat().st_size // 1024} KiB)")
+    print(
+        f"{len(negatives)} background papers and {len(positives)} known in-scope papers -> "
+        f"{args.output} ({args.output.stat().st_size // 1024} KiB)"
+    )
     return 0
 
 

@@ -46,8 +46,18 @@ def main() -> int:
         since, until = days[0], days[-1]
     shipped = background.load(keywords)
     scorer = Scorer.train(catalog, taxonomy, keywords, background=shipped)
-    report = build_report(papers, catalog, taxonomy, scorer, shipped, [], BranchNames.from_prefix("bot/"),
-                          NewTopicsSettings.from_config(config.load("poll", ROOT / "config")), since, until)
+    report = build_report(
+        papers,
+        catalog,
+        taxonomy,
+        scorer,
+        shipped,
+        [],
+        BranchNames.from_prefix("bot/"),
+        NewTopicsSettings.from_config(config.load("poll", ROOT / "config")),
+        since,
+        until,
+    )
     print(issue_text(report, NewTopicsSettings())[1].rstrip())
     return 0
 

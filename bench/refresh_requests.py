@@ -34,36 +34,48 @@ def main() -> int:
     parser.add_argument("--prs", type=int, default=100)
     parser.add_argument("--merges", type=int, default=10)
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--mergeable", action="store_true",
-                        help="let the fake compute GitHub's mergeable state (and check every push)")
+    parser.add_argument(
+        "--mergeable",
+        action="store_true",
+        help="let the fake compute GitHub's mergeable state (and check every push)",
+    )
     args = parser.parse_args()
     taxonomy = taxonomy_module.load(ROOT / "config")
     started = time.perf_counter()
     with FakeGitHub() as fake:
         fake.mergeable_unknown = not args.mergeable
-        pushes = refresh_scenario.run(fake, taxonomy, prs=args.prs, merges=args.merges, seed=args.seed,
-                                      check_each_push=args.mergeable)
+        pushes = refresh_scenario.run(
+            fake, taxonomy, prs=args.prs, merges=args.merges, seed=args.seed, check_each_push=args.mergeable
+        )
         fake.mergeable_unknown = False
     elapsed = time.perf_counter() - started
 
-    print(f"{args.prs} open bot PRs, {args.merges} merges in a row, refresh after each "
-          f"(seed {args.seed}, mergeable {'computed' if args.mergeable else 'UNKNOWN'})\n")
-    print("| push | merged | open PRs | rebuilt | requests (reads + writes) | budget 3 + 3 x rebuilt "
-          "| rebuild-all cost | conflicting after |")
+    print(
+        f"{args.prs} open bot PRs, {args.merges} merges in a row, refresh after each "
+        f"(seed {args.seed}, mergeable {'computed' if args.mergeable else 'UNKNOWN'})\n"
+    )
+    print(
+        "| push | merged | open PRs | rebuilt | requests (reads + writes) | budget 3 + 3 x rebuilt "
+        "| rebuild-all cost | conflicting after |"
+    )
     print("|---|---|---|---|---|---|---|---|")
     for index, push in enumerate(pushes, start=1):
         after = "-" if push.conflicting_after < 0 else str(push.conflicting_after)
-        print(f"| {index} | #{push.merged} | {push.open_prs} | {push.rebuilt} | {push.requests} ({push.reads} + "
-              f"{push.writes}) | {push.budget} | {push.rebuild_all_cost} | {after} |")
+        print(
+            f"| {index} | #{push.merged} | {push.open_prs} | {push.rebuilt} | {push.requests} ({push.reads} + "
+            f"{push.writes}) | {push.budget} | {push.rebuild_all_cost} | {after} |"
+        )
     total = sum(p.requests for p in pushes)
     before = sum(p.rebuild_all_cost for p in pushes)
     rebuilt = sum(p.rebuilt for p in pushes)
     causes: Counter[str] = Counter()
     for push in pushes:
         causes.update(push.causes)
-    print(f"\nrebuilt {rebuilt} PRs in {len(pushes)} pushes; {total} requests in all "
-          f"({total / len(pushes):.1f} per push) against {before} when every open PR was rebuilt "
-          f"({before / len(pushes):.1f} per push)")
+    print(
+        f"\nrebuilt {rebuilt} PRs in {len(pushes)} pushes; {total} requests in all "
+        f"({total / len(pushes):.1f} per push) against {before} when every open PR was rebuilt "
+        f"({before / len(pushes):.1f} per push)"
+    )
     for cause, n in causes.most_common():
         print(f"  {n:5d}  {cause}")
     print(f"merges clean: {len(pushes)}/{args.merges}; wall time {elapsed:.1f} s")

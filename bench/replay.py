@@ -59,8 +59,16 @@ CATALOG = "catalog.md"
 
 def git(repo: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
     import os
-    return subprocess.run(["git", *args], cwd=repo, input=stdin, capture_output=True, text=True,
-                          check=True, env={**os.environ, **IDENTITY, **(env or {})}).stdout.strip()
+
+    return subprocess.run(
+        ["git", *args],
+        cwd=repo,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, **IDENTITY, **(env or {})},
+    ).stdout.strip()
 
 
 def new_repo(folder: Path, catalog_text: str) -> LocalGitForge:
@@ -72,8 +80,13 @@ def new_repo(folder: Path, catalog_text: str) -> LocalGitForge:
     return LocalGitForge(folder, "main", branch_prefix="bot/")
 
 
-def merge(forge: LocalGitForge, branch: str, marker: dict[str, Any], taxonomy: Taxonomy,
-          home: tuple[str, str | None] | None = None) -> None:
+def merge(
+    forge: LocalGitForge,
+    branch: str,
+    marker: dict[str, Any],
+    taxonomy: Taxonomy,
+    home: tuple[str, str | None] | None = None,
+) -> None:
     """What a maintainer's merge does: the PR's line lands in the catalog (in ``home`` when the
     maintainer moved it there), the branch is merged."""
     repo = forge.repo
@@ -85,13 +98,15 @@ def merge(forge: LocalGitForge, branch: str, marker: dict[str, Any], taxonomy: T
         git(repo, "read-tree", "main", env=env)
         git(repo, "update-index", "--add", "--cacheinfo", f"100644,{blob},{CATALOG}", env=env)
         tree = git(repo, "write-tree", env=env)
-    commit = git(repo, "commit-tree", tree, "-p", "main", "-p", f"refs/heads/{branch}",
-                 stdin=f"Merge {branch}\n")
+    commit = git(
+        repo, "commit-tree", tree, "-p", "main", "-p", f"refs/heads/{branch}", stdin=f"Merge {branch}\n"
+    )
     git(repo, "update-ref", "refs/heads/main", commit)
 
 
-def maintainers(forge: LocalGitForge, labels: dict[str, int], homes: dict[str, tuple[str, str | None]],
-                taxonomy: Taxonomy) -> list[tuple[str, bool, bool | None]]:
+def maintainers(
+    forge: LocalGitForge, labels: dict[str, int], homes: dict[str, tuple[str, str | None]], taxonomy: Taxonomy
+) -> list[tuple[str, bool, bool | None]]:
     """Merge the open bot PRs the labels call in scope (moved to their home section when the
     full catalog files them elsewhere), close the others; returns (id, merged, routed right)."""
     decided: list[tuple[str, bool, bool | None]] = []
@@ -127,36 +142,51 @@ def main() -> int:
     first, last = (int(m) for m in args.months.split("-"))
     taxonomy = taxonomy_module.load(ROOT / "config")
     keywords = config.load("keywords", ROOT / "config")
-    papers = [paper_facts.enrich(p) for p in feeds.read_papers(args.shared / LABELLED)
-              if first <= int(p.date[5:7]) <= last]
+    papers = [
+        paper_facts.enrich(p)
+        for p in feeds.read_papers(args.shared / LABELLED)
+        if first <= int(p.date[5:7]) <= last
+    ]
     labels = {p.arxiv_id: int(p.extra.get("label", 0)) for p in papers}
     full_catalog = read_catalog(args.catalog, taxonomy)
-    homes = {p.arxiv_id: (item.section, item.subsection) for p in papers
-             if (item := full_catalog.find(p.arxiv_id, p.title)) is not None and item.section}
+    homes = {
+        p.arxiv_id: (item.section, item.subsection)
+        for p in papers
+        if (item := full_catalog.find(p.arxiv_id, p.title)) is not None and item.section
+    }
     start_catalog, removed = catalog_without(full_catalog, papers, taxonomy)
     replayed = set(labels)
     negatives = [p for p in background.load(keywords) if p.arxiv_id not in replayed]
     settings = poll.PollSettings(max_pull_requests=10_000)
     frozen_scorer = Scorer.train(start_catalog, taxonomy, keywords, background=negatives)
 
-    def learning(catalog: Catalog, _feed: list[Paper], rejected: list[Paper],
-                 corrections: Sequence[Correction] = ()) -> Scorer:
-        return Scorer.train(catalog, taxonomy, keywords, background=negatives, rejected=rejected,
-                            corrections=corrections)
+    def learning(
+        catalog: Catalog, _feed: list[Paper], rejected: list[Paper], corrections: Sequence[Correction] = ()
+    ) -> Scorer:
+        return Scorer.train(
+            catalog, taxonomy, keywords, background=negatives, rejected=rejected, corrections=corrections
+        )
 
-    def frozen(_catalog: Catalog, _feed: list[Paper], _rejected: list[Paper],
-               corrections: Sequence[Correction] = ()) -> Scorer:
+    def frozen(
+        _catalog: Catalog, _feed: list[Paper], _rejected: list[Paper], corrections: Sequence[Correction] = ()
+    ) -> Scorer:
         return frozen_scorer
 
-    print(f"replaying months {args.months} of 2024: {len(papers)} papers, {sum(labels.values())} "
-          f"labelled in scope; {removed} catalog entries removed from the starting catalog; "
-          f"{len(negatives)} background papers")
+    print(
+        f"replaying months {args.months} of 2024: {len(papers)} papers, {sum(labels.values())} "
+        f"labelled in scope; {removed} catalog entries removed from the starting catalog; "
+        f"{len(negatives)} background papers"
+    )
     proposed: dict[str, dict[str, list[tuple[str, bool, bool | None]]]] = {
-        "learning": defaultdict(list), "frozen": defaultdict(list)}
+        "learning": defaultdict(list),
+        "frozen": defaultdict(list),
+    }
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as scratch:
-        bots = {name: (new_repo(Path(scratch) / name, start_catalog.render()), train)
-                for name, train in (("learning", learning), ("frozen", frozen))}
+        bots = {
+            name: (new_repo(Path(scratch) / name, start_catalog.render()), train)
+            for name, train in (("learning", learning), ("frozen", frozen))
+        }
         for week in weeks(papers):
             month = week[0].date[:7]
             for name, (forge, train) in bots.items():
@@ -168,18 +198,23 @@ def main() -> int:
     in_scope: dict[str, int] = defaultdict(int)
     for paper in papers:
         in_scope[paper.date[:7]] += labels[paper.arxiv_id]
-    print(f"{'month':<8} {'in scope':>8}   {'learning: PRs  precision  recall  routing':<43} "
-          f"{'frozen: PRs  precision  recall  routing'}")
+    print(
+        f"{'month':<8} {'in scope':>8}   {'learning: PRs  precision  recall  routing':<43} "
+        f"{'frozen: PRs  precision  recall  routing'}"
+    )
     for month in [*sorted(in_scope), "all"]:
         row = f"{month:<8} {sum(in_scope.values()) if month == 'all' else in_scope[month]:>8}   "
         for name in ("learning", "frozen"):
-            decided = ([d for m in proposed[name].values() for d in m] if month == "all"
-                       else proposed[name][month])
+            decided = (
+                [d for m in proposed[name].values() for d in m] if month == "all" else proposed[name][month]
+            )
             merged = sum(keep for _, keep, _ in decided)
             routed = [right for _, _, right in decided if right is not None]
             positives = sum(in_scope.values()) if month == "all" else in_scope[month]
-            row += (f"{len(decided):>13}  {merged / max(1, len(decided)):>9.3f}  "
-                    f"{merged / max(1, positives):>6.3f}  {sum(routed) / max(1, len(routed)):>7.3f}     ")
+            row += (
+                f"{len(decided):>13}  {merged / max(1, len(decided)):>9.3f}  "
+                f"{merged / max(1, positives):>6.3f}  {sum(routed) / max(1, len(routed)):>7.3f}     "
+            )
         print(row.rstrip())
     return 0
 

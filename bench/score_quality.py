@@ -83,10 +83,14 @@ def catalog_without(catalog: Catalog, papers: list[Paper], taxonomy: Taxonomy) -
     ids = {p.arxiv_id for p in papers}
     keys = [title_key(p.title) for p in papers]
     entries = catalog.entries()
-    scores = process.cdist([i.title_key for i in entries], keys, scorer=fuzz.ratio,
-                           score_cutoff=FUZZY_SAME_TITLE, workers=-1)
-    drop: list[Item] = [item for row, item in enumerate(entries)
-                        if set(item.arxiv_ids) & ids or (item.title_key and scores[row].max() > 0)]
+    scores = process.cdist(
+        [i.title_key for i in entries], keys, scorer=fuzz.ratio, score_cutoff=FUZZY_SAME_TITLE, workers=-1
+    )
+    drop: list[Item] = [
+        item
+        for row, item in enumerate(entries)
+        if set(item.arxiv_ids) & ids or (item.title_key and scores[row].max() > 0)
+    ]
     dropped_lines = {line for item in drop for line in range(item.start, item.end)}
     text = "".join(line for i, line in enumerate(catalog.lines) if i not in dropped_lines)
     return parse(text, taxonomy), len(drop)
@@ -99,12 +103,15 @@ def background_without(keywords: dict, papers: list[Paper]) -> list[Paper]:
 
 
 def halves_of(papers: list[Paper]) -> dict[str, list[Paper]]:
-    return {"1-6": [p for p in papers if p.date[5:7] <= "06"],
-            "7-12": [p for p in papers if p.date[5:7] > "06"]}
+    return {
+        "1-6": [p for p in papers if p.date[5:7] <= "06"],
+        "7-12": [p for p in papers if p.date[5:7] > "06"],
+    }
 
 
-def relevance_folds(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy,
-                    keywords: dict, show: int) -> dict[str, list[Metrics]]:
+def relevance_folds(
+    papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, keywords: dict, show: int
+) -> dict[str, list[Metrics]]:
     halves = halves_of(papers)
     results: dict[str, list[Metrics]] = defaultdict(list)
     for eval_name in ("7-12", "1-6"):
@@ -112,17 +119,23 @@ def relevance_folds(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy,
         training, removed = catalog_without(catalog, evaluation, taxonomy)
         labels = np.array([int(p.extra.get("label", 0)) for p in evaluation])
         negatives = background_without(keywords, evaluation)
-        print(f"\ncatalog without months {eval_name}, evaluated on months {eval_name}: "
-              f"{len(evaluation)} papers, {labels.sum()} positives; {removed} of them removed "
-              f"from the training catalog ({len(catalog_entries(training, taxonomy))} entries left); "
-              f"{len(negatives)} background papers (the shipped sample minus the evaluated months)")
+        print(
+            f"\ncatalog without months {eval_name}, evaluated on months {eval_name}: "
+            f"{len(evaluation)} papers, {labels.sum()} positives; {removed} of them removed "
+            f"from the training catalog ({len(catalog_entries(training, taxonomy))} entries left); "
+            f"{len(negatives)} background papers (the shipped sample minus the evaluated months)"
+        )
         mode = "fixed background"
         start = time.perf_counter()
         scorer = Scorer.train(training, taxonomy, keywords, background=negatives)
         parts = scorer.components(evaluation)
         seconds = time.perf_counter() - start
-        variants = {"rules only": parts.rules, "title model only": parts.learned,
-                    "abstract model only": parts.abstract, "combined": parts.combined}
+        variants = {
+            "rules only": parts.rules,
+            "title model only": parts.learned,
+            "abstract model only": parts.abstract,
+            "combined": parts.combined,
+        }
         scoped = np.array([not outside_scope(p) for p in evaluation])
         for name, scores in variants.items():
             found = metrics(labels, np.asarray(scores, dtype=float))
@@ -132,12 +145,15 @@ def relevance_folds(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy,
         results[f"{mode} / combined, in scope"].append(found)
         print(f"  {mode:<16} {'combined, in scope':<19} {found.row()}  ({labels[scoped].sum()} positives)")
         accepted = (parts.combined >= scorer.settings.threshold) & np.array(
-            [r.category_ok for r in parts.rule_results])
+            [r.category_ok for r in parts.rule_results]
+        )
         hits = int(labels[accepted].sum())
         in_scope_recall = int(labels[accepted & scoped].sum()) / int(labels[scoped].sum())
-        print(f"  {mode:<16} threshold {scorer.settings.threshold:.2f}: {accepted.sum()} accepted, "
-              f"precision {hits / max(1, accepted.sum()):.3f}, recall {hits / labels.sum():.3f} "
-              f"(in scope {in_scope_recall:.3f})  ({seconds:.1f} s)")
+        print(
+            f"  {mode:<16} threshold {scorer.settings.threshold:.2f}: {accepted.sum()} accepted, "
+            f"precision {hits / max(1, accepted.sum()):.3f}, recall {hits / labels.sum():.3f} "
+            f"(in scope {in_scope_recall:.3f})  ({seconds:.1f} s)"
+        )
         if show:
             show_top_unlabelled(evaluation, labels, parts.combined, show)
     return results
@@ -154,13 +170,18 @@ def without_floor(scorer: Scorer, parts: Components) -> np.ndarray:
     veto), for comparison."""
     s = scorer.settings
     no_llm = np.array([not r.llm_context for r in parts.rule_results], dtype=float)
-    result: np.ndarray = (s.learned_weight * parts.learned + s.rules_weight * signed_log(parts.rules)
-                          - s.llm_missing_penalty * no_llm + s.bias)
+    result: np.ndarray = (
+        s.learned_weight * parts.learned
+        + s.rules_weight * signed_log(parts.rules)
+        - s.llm_missing_penalty * no_llm
+        + s.bias
+    )
     return result
 
 
-def leave_one_section_out(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy,
-                          keywords: dict) -> dict[str, tuple[int, int, int, int]]:
+def leave_one_section_out(
+    papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, keywords: dict
+) -> dict[str, tuple[int, int, int, int]]:
     """For each paper section: train on the catalog without that section's entries (and without
     the evaluated half-year), and count how many of the labelled papers the catalog files in that
     section are found: in the top 3 x positives of the evaluated half, and at the threshold. A topic
@@ -182,14 +203,20 @@ def leave_one_section_out(papers: list[Paper], catalog: Catalog, taxonomy: Taxon
         training, _ = catalog_without(catalog, evaluation, taxonomy)
         labels = np.array([int(p.extra.get("label", 0)) for p in evaluation])
         negatives = background_without(keywords, evaluation)
-        home = [item.section if label and (item := catalog.find(p.arxiv_id, p.title)) else None
-                for p, label in zip(evaluation, labels, strict=True)]
+        home = [
+            item.section if label and (item := catalog.find(p.arxiv_id, p.title)) else None
+            for p, label in zip(evaluation, labels, strict=True)
+        ]
         for section in paper_sections:
             members = [i for i, h in enumerate(home) if h == section]
             if not members:
                 continue
-            lines = {line for item in training.entries() if item.section == section
-                     for line in range(item.start, item.end)}
+            lines = {
+                line
+                for item in training.entries()
+                if item.section == section
+                for line in range(item.start, item.end)
+            }
             text = "".join(line for i, line in enumerate(training.lines) if i not in lines)
             # the abstract model's known positives of that section go too (by their catalog
             # section, else by the section their rules point to)
@@ -205,13 +232,17 @@ def leave_one_section_out(papers: list[Paper], catalog: Catalog, taxonomy: Taxon
             tally[1] += sum(i in top for i in members)
             tally[2] += sum(bool(parts.combined[i] >= scorer.settings.threshold) for i in members)
             tally[3] += sum(i in unfloored for i in members)
-    print("\nleave one section out: the section's entries removed from the training catalog, its "
-          "labelled 2024 papers (both halves) found")
+    print(
+        "\nleave one section out: the section's entries removed from the training catalog, its "
+        "labelled 2024 papers (both halves) found"
+    )
     for section, (total, in_top, accepted, unfloored) in found.items():
         if total:
-            print(f"  {section:<20} {total:>3} papers  recall@3P {in_top / total:.3f}  "
-                  f"recall at threshold {accepted / total:.3f}  "
-                  f"(recall@3P without the learned floor {unfloored / total:.3f})")
+            print(
+                f"  {section:<20} {total:>3} papers  recall@3P {in_top / total:.3f}  "
+                f"recall at threshold {accepted / total:.3f}  "
+                f"(recall@3P without the learned floor {unfloored / total:.3f})"
+            )
     return {s: (t[0], t[1], t[2], t[3]) for s, t in found.items()}
 
 
@@ -240,8 +271,10 @@ class RoutingTally:
 
     def row(self) -> str:
         n = max(1, self.total)
-        return (f"{self.total:>4}  top-1 {self.top1 / n:.3f}  top-2 {self.top2 / n:.3f}"
-                f"  top-1 or ambiguous runner-up {(self.top1 + self.ambiguous) / n:.3f}")
+        return (
+            f"{self.total:>4}  top-1 {self.top1 / n:.3f}  top-2 {self.top2 / n:.3f}"
+            f"  top-1 or ambiguous runner-up {(self.top1 + self.ambiguous) / n:.3f}"
+        )
 
 
 def routing(catalog: Catalog, taxonomy: Taxonomy, keywords: dict) -> None:
@@ -265,8 +298,11 @@ def routing(catalog: Catalog, taxonomy: Taxonomy, keywords: dict) -> None:
         for entry, decision, rule in zip(held, scorer.score(papers), rules, strict=True):
             right = decision.section == entry.section
             both = {entry.section, decision.section} <= {s for s, v in rule.section_points.items() if v > 0}
-            for tally in (per_section[entry.section or ""], per_section["overall"],
-                          per_fold["folds 1-3 (tuned on)" if fold < 3 else "folds 4-5 (held out)"]):
+            for tally in (
+                per_section[entry.section or ""],
+                per_section["overall"],
+                per_fold["folds 1-3 (tuned on)" if fold < 3 else "folds 4-5 (held out)"],
+            ):
                 tally.add(right, decision.runner_up == entry.section, both)
             flagged += decision.needs_section
             flagged_hits += right and decision.needs_section
@@ -278,25 +314,30 @@ def routing(catalog: Catalog, taxonomy: Taxonomy, keywords: dict) -> None:
             print(f"  {section:<20} {per_section[section].row()}")
     for name, tally in sorted(per_fold.items()):
         print(f"  {name:<20} {tally.row()}")
-    print(f"  needs-section flag: {flagged} routes ({flagged / n:.1%}), {flagged_hits / max(1, flagged):.3f} "
-          f"of them right; unflagged routes {sure_hits / max(1, n - flagged):.3f} right")
+    print(
+        f"  needs-section flag: {flagged} routes ({flagged / n:.1%}), {flagged_hits / max(1, flagged):.3f} "
+        f"of them right; unflagged routes {sure_hits / max(1, n - flagged):.3f} right"
+    )
 
 
-def routing_with_abstracts(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy,
-                           keywords: dict) -> None:
+def routing_with_abstracts(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, keywords: dict) -> None:
     """New papers come with abstracts: route the 2024 papers that are in the catalog (3-fold,
     each fold removed from the training catalog), from title + abstract and from title alone."""
     paper_sections = {s.id for s in taxonomy.sections if s.kind == "papers"}
-    placed = [(p, item.section) for p in papers
-              if (item := catalog.find(p.arxiv_id, p.title)) is not None and item.section in paper_sections]
+    placed = [
+        (p, item.section)
+        for p in papers
+        if (item := catalog.find(p.arxiv_id, p.title)) is not None and item.section in paper_sections
+    ]
     right: dict[str, list[bool]] = {"title + abstract": [], "title only": []}
     for fold in range(3):
         held = [pair for i, pair in enumerate(placed) if i % 3 == fold]
         training, _ = catalog_without(catalog, [p for p, _ in held], taxonomy)
         scorer = Scorer.train(training, taxonomy, keywords)
         for mode, keep_abstract in (("title + abstract", True), ("title only", False)):
-            decisions = scorer.score([Paper(p.arxiv_id, p.title, p.abstract if keep_abstract else "")
-                                      for p, _ in held])
+            decisions = scorer.score(
+                [Paper(p.arxiv_id, p.title, p.abstract if keep_abstract else "") for p, _ in held]
+            )
             right[mode] += [d.section == section for d, (_, section) in zip(decisions, held, strict=True)]
     print(f"\nrouting the {len(placed)} labelled 2024 papers that the catalog holds (3-fold, held out):")
     for mode, hits in right.items():
@@ -320,7 +361,9 @@ def main() -> int:
         results = relevance_folds(papers, catalog, taxonomy, keywords, args.show)
         print("\nmean of the two directions:")
         for name, found in results.items():
-            mean = Metrics(*(statistics.mean(getattr(m, f) for m in found) for f in ("ap", "recall", "precision")))
+            mean = Metrics(
+                *(statistics.mean(getattr(m, f) for m in found) for f in ("ap", "recall", "precision"))
+            )
             print(f"  {name:<32} {mean.row()}")
     if not args.skip_loso:
         leave_one_section_out(papers, catalog, taxonomy, keywords)

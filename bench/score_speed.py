@@ -24,8 +24,23 @@ UNLABELLED = "data/arxiv-2025h1-unlabeled.jsonl.gz"
 
 def one_run(papers: Path, catalog: Path, output: Path) -> float:
     start = time.perf_counter()
-    subprocess.run([sys.executable, "-m", "bot", "score", "--input", str(papers), "--output", str(output),
-                    "--catalog", str(catalog)], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bot",
+            "score",
+            "--input",
+            str(papers),
+            "--output",
+            str(output),
+            "--catalog",
+            str(catalog),
+        ],
+        cwd=ROOT,
+        check=True,
+        stdout=subprocess.DEVNULL,
+    )
     return time.perf_counter() - start
 
 
@@ -41,8 +56,10 @@ def main() -> int:
         times = [one_run(papers, args.catalog, output) for _ in range(args.repeat)]
         lines = sum(1 for _ in output.open(encoding="utf-8"))
     best = min(times)
-    print(f"score: {lines} papers against {args.catalog.name}, training included: best {best:.1f} s, "
-          f"median {statistics.median(times):.1f} s over {len(times)} runs (target < {TARGET_SECONDS:.0f} s)")
+    print(
+        f"score: {lines} papers against {args.catalog.name}, training included: best {best:.1f} s, "
+        f"median {statistics.median(times):.1f} s over {len(times)} runs (target < {TARGET_SECONDS:.0f} s)"
+    )
     return 0 if best < TARGET_SECONDS else 1
 
 

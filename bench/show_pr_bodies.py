@@ -46,8 +46,9 @@ def main() -> int:
     scorer = Scorer.train(catalog, taxonomy, keywords, background=negatives)
     settings = PollSettings()
     for paper, decision in zip(chosen, scorer.score(chosen), strict=True):
-        request = proposals.change_request(proposal_for(paper, decision, settings), taxonomy, "catalog.md",
-                                           BranchNames.from_prefix("bot/"))
+        request = proposals.change_request(
+            proposal_for(paper, decision, settings), taxonomy, "catalog.md", BranchNames.from_prefix("bot/")
+        )
         print(f"=== {paper.arxiv_id}: {request.title}\n{request.body}\n")
     return 0
 

@@ -42,8 +42,10 @@ from bot.site import build as site_build  # noqa: E402
 from tests.site import fixture  # noqa: E402
 from tests.site.browser import MISSING, chromium_path, serve  # noqa: E402
 
-ARXIV_CANDIDATES = (ROOT.parent / "shared" / "data" / "arxiv-2025h1-unlabeled.jsonl.gz",
-                    Path("/work/shared/data/arxiv-2025h1-unlabeled.jsonl.gz"))
+ARXIV_CANDIDATES = (
+    ROOT.parent / "shared" / "data" / "arxiv-2025h1-unlabeled.jsonl.gz",
+    Path("/work/shared/data/arxiv-2025h1-unlabeled.jsonl.gz"),
+)
 QUERIES = ("kv cache quantization", "speculative decoding", "lora", "sparse attention long context")
 
 
@@ -67,12 +69,18 @@ def generated(n: int, arxiv: Path | None, folder: Path) -> tuple[Path, Path | No
             year, month = 2000 + int(arxiv_id[:2]), int(arxiv_id[2:4])
             authors = rng.sample(fixture.NAMES, rng.randint(1, 8))
             code = rng.random() < 0.4
-            entry = Entry(title=row["title"], url=f"https://arxiv.org/abs/{arxiv_id}",
-                          authors=tuple(authors), arxiv_id=arxiv_id, year=year, month=month,
-                          venue=rng.choice(("", "", "", "ICLR 2025", "ACL 2025", "NeurIPS 2024")),
-                          pdf_url=f"https://arxiv.org/pdf/{arxiv_id}",
-                          code_url=f"https://github.com/example/r{len(records)}" if code else "",
-                          stars=rng.randint(0, 20000) if code else None)
+            entry = Entry(
+                title=row["title"],
+                url=f"https://arxiv.org/abs/{arxiv_id}",
+                authors=tuple(authors),
+                arxiv_id=arxiv_id,
+                year=year,
+                month=month,
+                venue=rng.choice(("", "", "", "ICLR 2025", "ACL 2025", "NeurIPS 2024")),
+                pdf_url=f"https://arxiv.org/pdf/{arxiv_id}",
+                code_url=f"https://github.com/example/r{len(records)}" if code else "",
+                stars=rng.randint(0, 20000) if code else None,
+            )
             placed.setdefault(rng.choice(places), []).append(entry)
             records.append({"arxiv_id": arxiv_id, "authors": authors, "abstract": row["abstract"]})
     folder.mkdir(parents=True, exist_ok=True)
@@ -91,10 +99,15 @@ def build(catalog_path: Path, papers: Path | None, config: Path, out: Path) -> s
 
 
 def weight(out: Path) -> dict[str, tuple[int, int]]:
-    parts = {"html+data": [out / "index.html", out / "search.json"],
-             "js": [out / "static" / "site.js", out / "static" / "search-worker.js",
-                    out / "static" / site_build.SCRIPT],
-             "css": [out / "static" / "site.css"]}
+    parts = {
+        "html+data": [out / "index.html", out / "search.json"],
+        "js": [
+            out / "static" / "site.js",
+            out / "static" / "search-worker.js",
+            out / "static" / site_build.SCRIPT,
+        ],
+        "css": [out / "static" / "site.css"],
+    }
     result = {}
     for name, files in parts.items():
         raw = b"".join(f.read_bytes() for f in files)
@@ -152,8 +165,10 @@ def keystrokes(page: Page) -> tuple[list[float], list[float], list[float], dict[
                 worker.append(search)
             slowest.append((total, query[: i + 1], search or 0.0, update, count, layout, shown_at))
         counts[query] = count
-    print(f"    worker round trip (ask -> answer received), median {statistics.median(trips):.1f} ms, "
-          f"max {max(trips):.1f} ms")
+    print(
+        f"    worker round trip (ask -> answer received), median {statistics.median(trips):.1f} ms, "
+        f"max {max(trips):.1f} ms"
+    )
     return frame, handler, worker, counts, sorted(slowest, reverse=True)[:4]
 
 
@@ -173,9 +188,11 @@ def measure(name: str, site: site_build.Site, out: Path, runs: int, browser, scr
     for part, (raw, gz) in w.items():
         print(f"  weight {part:10} {raw / 1024:9.1f} KiB raw {gz / 1024:8.1f} KiB gzipped")
     first = (out / "index.html").stat().st_size
-    print(f"  (before first render only index.html: {first / 1024:.1f} KiB raw, "
-          f"{len(gzip.compress((out / 'index.html').read_bytes(), 6)) / 1024:.1f} KiB gzipped; "
-          "search.json and the search scripts load after)")
+    print(
+        f"  (before first render only index.html: {first / 1024:.1f} KiB raw, "
+        f"{len(gzip.compress((out / 'index.html').read_bytes(), 6)) / 1024:.1f} KiB gzipped; "
+        "search.json and the search scripts load after)"
+    )
     with serve(out) as url:
         renders = []
         for _ in range(runs):
@@ -187,27 +204,41 @@ def measure(name: str, site: site_build.Site, out: Path, runs: int, browser, scr
         fcp = statistics.median(r[0] for r in renders)
         ready = statistics.median(r[1] for r in renders)
         index = statistics.median(r[2] for r in renders)
-        print(f"  first render: first contentful paint {fcp:.0f} ms, enhanced (script ready) "
-              f"{ready:.0f} ms  [target < 1000 ms]; search index built in idle time: {index:.0f} ms"
-              f"  (medians of {runs} loads: " + ", ".join(f"{r[0]:.0f}/{r[1]:.0f}" for r in renders) + ")")
+        print(
+            f"  first render: first contentful paint {fcp:.0f} ms, enhanced (script ready) "
+            f"{ready:.0f} ms  [target < 1000 ms]; search index built in idle time: {index:.0f} ms"
+            f"  (medians of {runs} loads: " + ", ".join(f"{r[0]:.0f}/{r[1]:.0f}" for r in renders) + ")"
+        )
         frame, handler, worker, counts, slowest = keystrokes(page)
-        print(f"  per keystroke ({len(frame)} keys): input to results shown and next frame: median "
-              f"{statistics.median(frame):.1f} ms, p95 {sorted(frame)[int(len(frame) * 0.95) - 1]:.1f} ms, "
-              f"max {max(frame):.1f} ms  [target < 50 ms]")
-        print(f"    of which search in the worker: median {statistics.median(worker):.1f} ms, max "
-              f"{max(worker):.1f} ms; filters + DOM update: median {statistics.median(handler):.1f} ms, "
-              f"max {max(handler):.1f} ms")
-        print(f"    floor on this machine now (a keystroke that changes nothing, median): "
-              f"{floor(page):.1f} ms")
+        print(
+            f"  per keystroke ({len(frame)} keys): input to results shown and next frame: median "
+            f"{statistics.median(frame):.1f} ms, p95 {sorted(frame)[int(len(frame) * 0.95) - 1]:.1f} ms, "
+            f"max {max(frame):.1f} ms  [target < 50 ms]"
+        )
+        print(
+            f"    of which search in the worker: median {statistics.median(worker):.1f} ms, max "
+            f"{max(worker):.1f} ms; filters + DOM update: median {statistics.median(handler):.1f} ms, "
+            f"max {max(handler):.1f} ms"
+        )
+        print(
+            f"    floor on this machine now (a keystroke that changes nothing, median): {floor(page):.1f} ms"
+        )
         print("  results: " + ", ".join(f"{q!r}: {c}" for q, c in counts.items()))
-        print("  slowest keys: " + "; ".join(
-            f"{q!r} {t:.0f} ms (shown after {a:.0f}: search {s:.0f}, update {u:.0f}; layout {la:.0f}; "
-            f"{c} shown)" for t, q, s, u, c, la, a in slowest))
+        print(
+            "  slowest keys: "
+            + "; ".join(
+                f"{q!r} {t:.0f} ms (shown after {a:.0f}: search {s:.0f}, update {u:.0f}; layout {la:.0f}; "
+                f"{c} shown)"
+                for t, q, s, u, c, la, a in slowest
+            )
+        )
         if screenshot is not None:
             page.evaluate("document.getElementById('q').value = ''")
             page.goto(url + "?q=kv+cache&section=kv-cache")
-            page.wait_for_function("document.documentElement.dataset.indexed === '1' && "
-                                   "!document.getElementById('results').hasAttribute('aria-busy')")
+            page.wait_for_function(
+                "document.documentElement.dataset.indexed === '1' && "
+                "!document.getElementById('results').hasAttribute('aria-busy')"
+            )
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             page.screenshot(path=str(screenshot))
             print(f"  screenshot: {screenshot}")
@@ -219,29 +250,48 @@ def main() -> int:
     parser.add_argument("--entries", type=int, default=5000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--catalog", type=Path, default=ROOT / "catalog.md")
-    parser.add_argument("--papers", type=Path, default=None,
-                        help="paper store for the real catalog (default: data/papers.jsonl if present)")
-    parser.add_argument("--arxiv", type=Path, default=None,
-                        help="arXiv listing (JSON lines, gzipped) for the generated catalog's text")
+    parser.add_argument(
+        "--papers",
+        type=Path,
+        default=None,
+        help="paper store for the real catalog (default: data/papers.jsonl if present)",
+    )
+    parser.add_argument(
+        "--arxiv",
+        type=Path,
+        default=None,
+        help="arXiv listing (JSON lines, gzipped) for the generated catalog's text",
+    )
     parser.add_argument("--skip-real", action="store_true", help="only the generated catalog")
-    parser.add_argument("--screenshot", type=Path, default=None,
-                        help="save a screenshot of the real catalog's page (e.g. docs/img/site.png)")
+    parser.add_argument(
+        "--screenshot",
+        type=Path,
+        default=None,
+        help="save a screenshot of the real catalog's page (e.g. docs/img/site.png)",
+    )
     args = parser.parse_args()
     executable = chromium_path()
     if executable is None:
         print(MISSING, file=sys.stderr)
         return 1
     arxiv = args.arxiv or next((p for p in ARXIV_CANDIDATES if p.exists()), None)
-    papers = args.papers or (ROOT / "data" / "papers.jsonl" if (ROOT / "data" / "papers.jsonl").exists()
-                             else None)
+    papers = args.papers or (
+        ROOT / "data" / "papers.jsonl" if (ROOT / "data" / "papers.jsonl").exists() else None
+    )
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as p:
         folder = Path(tmp)
         browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         print(f"chromium: {executable} {browser.version}")
         if not args.skip_real:
             real = build(args.catalog, papers, ROOT / "config", folder / "real")
-            measure(f"{args.catalog.name}" + (f" + {papers}" if papers else " (no paper store)"),
-                    real, folder / "real", args.runs, browser, args.screenshot)
+            measure(
+                f"{args.catalog.name}" + (f" + {papers}" if papers else " (no paper store)"),
+                real,
+                folder / "real",
+                args.runs,
+                browser,
+                args.screenshot,
+            )
         catalog_path, store, config = generated(args.entries, arxiv, folder / "gen-src")
         big = build(catalog_path, store, config, folder / "gen")
         source = f"titles and abstracts from {arxiv.name}" if arxiv else "synthetic text"

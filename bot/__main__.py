@@ -28,8 +28,10 @@ from bot.forge.workflow_log import guarded_output
 COMMANDS: dict[str, tuple[str, str]] = {
     "poll": ("bot.jobs.poll", "read arXiv feeds, score and route new papers, open one PR per paper"),
     "score": ("bot.jobs.score", "score a feed or JSONL file of papers (no dedupe, no publishing)"),
-    "handle-event": ("bot.jobs.commands",
-                     "run the /add, /remove, /move, /approve commands of a GitHub event"),
+    "handle-event": (
+        "bot.jobs.commands",
+        "run the /add, /remove, /move, /approve commands of a GitHub event",
+    ),
     "refresh": ("bot.jobs.refresh", "rebuild open bot PRs on the current default branch"),
     "check-links": ("bot.jobs.check_links", "check every link in the catalog"),
     "check-stars": ("bot.jobs.check_stars", "refresh GitHub star counts, renamed and archived repositories"),
@@ -48,8 +50,17 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 # Jobs that check the whole config (validate-config's checks) before they start; the ones that
 # score papers also need the keyword rules.
-PREFLIGHT = {"poll": True, "score": True, "handle-event": True, "refresh": False, "import": False,
-             "stats": False, "lint": False, "nightly": False, "new-topics": True}
+PREFLIGHT = {
+    "poll": True,
+    "score": True,
+    "handle-event": True,
+    "refresh": False,
+    "import": False,
+    "stats": False,
+    "lint": False,
+    "nightly": False,
+    "new-topics": True,
+}
 
 
 def _version() -> str:
@@ -88,19 +99,26 @@ def configure_logging(verbose: bool = False, quiet: bool = False) -> None:
 
 def _logging_flags(parser: argparse.ArgumentParser, default: object) -> None:
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("-v", "--verbose", action="store_true", default=default,
-                       help="also log debug detail (requests, retries, timings) on stderr; "
-                            "poll also prints each PR body and diff")
-    group.add_argument("-q", "--quiet", action="store_true", default=default,
-                       help="log only warnings and errors on stderr")
+    group.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        default=default,
+        help="also log debug detail (requests, retries, timings) on stderr; "
+        "poll also prints each PR body and diff",
+    )
+    group.add_argument(
+        "-q", "--quiet", action="store_true", default=default, help="log only warnings and errors on stderr"
+    )
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser; only the chosen job's module is imported (to declare its arguments), so
     that ``python -m bot lint`` does not pay for scikit-learn."""
     parser = argparse.ArgumentParser(
-        prog="python -m bot", description="catalog-bot: keeps catalog.md, a curated list of "
-        "efficient-LLM research, alive.")
+        prog="python -m bot",
+        description="catalog-bot: keeps catalog.md, a curated list of efficient-LLM research, alive.",
+    )
     _logging_flags(parser, False)
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="<job>", required=True)

@@ -52,8 +52,11 @@ def _defaults(schema: dict[str, Any]) -> Any:
     if "default" in schema:
         return copy.deepcopy(schema["default"])
     if schema.get("type") == "object" and "properties" in schema:
-        return {key: _defaults(sub) for key, sub in schema["properties"].items()
-                if "default" in sub or sub.get("type") == "object"}
+        return {
+            key: _defaults(sub)
+            for key, sub in schema["properties"].items()
+            if "default" in sub or sub.get("type") == "object"
+        }
     return None
 
 
@@ -93,8 +96,10 @@ def validate(name: str, data: Any, source: str) -> dict[str, Any]:
     schema = _schema(name)
     if data is None:
         data = {}
-    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data),
-                    key=lambda e: list(map(str, e.absolute_path)))
+    errors = sorted(
+        jsonschema.Draft202012Validator(schema).iter_errors(data),
+        key=lambda e: list(map(str, e.absolute_path)),
+    )
     if errors:
         details = "; ".join(_describe(e) for e in errors)
         raise ConfigError(f"{source}: {details} Fix the file and run `python -m bot validate-config`.")
@@ -127,11 +132,16 @@ def catalog_path(directory: Path | None = None) -> str:
     if old is not None:
         where = (directory or config_dir()) / "commands.yml"
         if str(old) != path:
-            raise ConfigError(f"{where}: catalog is {old!r} but config/poll.yml says {path!r}. The "
-                              "catalog path is now set once, as `catalog` in config/poll.yml: put the right "
-                              "path there and delete the key from commands.yml.")
-        log.warning("%s: catalog is deprecated (the path is set once, as `catalog` in "
-                    "config/poll.yml); delete it from commands.yml", where)
+            raise ConfigError(
+                f"{where}: catalog is {old!r} but config/poll.yml says {path!r}. The "
+                "catalog path is now set once, as `catalog` in config/poll.yml: put the right "
+                "path there and delete the key from commands.yml."
+            )
+        log.warning(
+            "%s: catalog is deprecated (the path is set once, as `catalog` in "
+            "config/poll.yml); delete it from commands.yml",
+            where,
+        )
     return path
 
 

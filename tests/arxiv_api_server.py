@@ -67,7 +67,10 @@ def entry_xml(m: Meta) -> str:
         f'    <link href="https://arxiv.org/abs/{vid}" rel="alternate" type="text/html"/>',
         f'    <link href="https://arxiv.org/pdf/{vid}" rel="related" type="application/pdf" title="pdf"/>',
         f"    <summary>{escape(m.abstract)}</summary>",
-        *(f'    <category term={quoteattr(c)} scheme="http://arxiv.org/schemas/atom"/>' for c in m.categories),
+        *(
+            f'    <category term={quoteattr(c)} scheme="http://arxiv.org/schemas/atom"/>'
+            for c in m.categories
+        ),
         f"    <published>{m.published}</published>",
     ]
     if m.comment:
@@ -84,19 +87,24 @@ def entry_xml(m: Meta) -> str:
 
 
 def feed_xml(query: str, entries: list[Meta], total: int, start: int, per_page: int) -> str:
-    return "\n".join([
-        "<?xml version='1.0' encoding='UTF-8'?>",
-        '<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom"'
-        ' xmlns="http://www.w3.org/2005/Atom">',
-        "  <id>https://arxiv.org/api/local</id>",
-        f"  <title>arXiv Query: {escape(query)}</title>",
-        "  <updated>2026-04-12T22:10:19Z</updated>",
-        f"  <opensearch:itemsPerPage>{per_page}</opensearch:itemsPerPage>",
-        f"  <opensearch:totalResults>{total}</opensearch:totalResults>",
-        f"  <opensearch:startIndex>{start}</opensearch:startIndex>",
-        *(entry_xml(m) for m in entries),
-        "</feed>",
-    ]) + "\n"
+    return (
+        "\n".join(
+            [
+                "<?xml version='1.0' encoding='UTF-8'?>",
+                '<feed xmlns:opensearch="http://a9.com/-/spec/opensearch/1.1/" xmlns:arxiv="http://arxiv.org/schemas/atom"'
+                ' xmlns="http://www.w3.org/2005/Atom">',
+                "  <id>https://arxiv.org/api/local</id>",
+                f"  <title>arXiv Query: {escape(query)}</title>",
+                "  <updated>2026-04-12T22:10:19Z</updated>",
+                f"  <opensearch:itemsPerPage>{per_page}</opensearch:itemsPerPage>",
+                f"  <opensearch:totalResults>{total}</opensearch:totalResults>",
+                f"  <opensearch:startIndex>{start}</opensearch:startIndex>",
+                *(entry_xml(m) for m in entries),
+                "</feed>",
+            ]
+        )
+        + "\n"
+    )
 
 
 class ArxivApiServer:
@@ -107,8 +115,9 @@ class ArxivApiServer:
         self._failures: list[int] = []
         self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
         self.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
 
     @property
@@ -136,11 +145,13 @@ class ArxivApiServer:
         size = min(int(args.get("max_results", "10") or 10), 2000)
         if args.get("id_list"):
             wanted = [i.strip() for i in args["id_list"].split(",")]
-            found = [self.papers[re.sub(r"v\d+$", "", i)] for i in wanted if re.sub(r"v\d+$", "", i) in self.papers]
-            page, total = found[start:start + size], len(found)
+            found = [
+                self.papers[re.sub(r"v\d+$", "", i)] for i in wanted if re.sub(r"v\d+$", "", i) in self.papers
+            ]
+            page, total = found[start : start + size], len(found)
         else:
             matching = self.search(args.get("search_query", ""))
-            page, total = matching[start:start + size], len(matching)
+            page, total = matching[start : start + size], len(matching)
         query = "&".join(f"{k}={v}" for k, v in args.items())
         body = feed_xml(query, page, total, start, size)
         return Response(body, content_type="application/atom+xml; charset=utf-8")(environ, start_response)
@@ -149,10 +160,15 @@ class ArxivApiServer:
         categories = set(_CAT.findall(query))
         dates = _DATES.search(query)
         low, high = (dates.group(1), dates.group(2)) if dates else ("0", "9")
+
         def submitted(m: Meta) -> str:
-            return re.sub(r"\D", "", m.published)[:len(low)]
-        hits = [m for m in self.papers.values()
-                if (not categories or categories & set(m.categories)) and low <= submitted(m) <= high[:len(low)]]
+            return re.sub(r"\D", "", m.published)[: len(low)]
+
+        hits = [
+            m
+            for m in self.papers.values()
+            if (not categories or categories & set(m.categories)) and low <= submitted(m) <= high[: len(low)]
+        ]
         return sorted(hits, key=lambda m: (m.published, m.arxiv_id))
 
     def requests_for(self, key: str) -> list[dict[str, str]]:
@@ -170,9 +186,11 @@ def synthetic(arxiv_id: str, title: str = "", index: int = 0, **fields: Any) -> 
     year, month = 2000 + int(arxiv_id[:2]), int(arxiv_id[2:4])
     published = datetime.datetime(year, month, 1 + index % 27, 12, 0, tzinfo=datetime.UTC)
     data: dict[str, Any] = {
-        "arxiv_id": arxiv_id, "title": title or f"Synthetic paper {arxiv_id}",
+        "arxiv_id": arxiv_id,
+        "title": title or f"Synthetic paper {arxiv_id}",
         "authors": [f"Author{n} Of{arxiv_id.replace('.', 'x')}" for n in range(1, 2 + index % 6)],
-        "abstract": f"An abstract for {arxiv_id}.", "published": published.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "abstract": f"An abstract for {arxiv_id}.",
+        "published": published.strftime("%Y-%m-%dT%H:%M:%SZ"),
     }
     data.update(fields)
     return Meta.of(data)

@@ -59,8 +59,10 @@ MAINTAINER_TOKEN = "ghp_fakeMaintainerClassicToken0000000000"
 BOT_LOGIN = "github-actions[bot]"
 MAINTAINER_LOGIN = "maintainer"
 KNOWN_DEVIATIONS = {
-    ("POST", "/repos/{owner}/{repo}/issues/{issue_number}/labels"):
-        "PyGithub's add_to_labels sends a bare JSON array of names (accepted by GitHub)",
+    (
+        "POST",
+        "/repos/{owner}/{repo}/issues/{issue_number}/labels",
+    ): "PyGithub's add_to_labels sends a bare JSON array of names (accepted by GitHub)",
 }
 _SLASH_PARAMS = {"ref", "path"}  # path parameters whose values may contain '/'
 
@@ -105,14 +107,22 @@ class _OpenAPIRequest:
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, message: str, errors: list[dict[str, Any]] | None = None,
-                 headers: dict[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        status: int,
+        message: str,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
         super().__init__(message)
         self.status, self.message, self.errors, self.headers = status, message, errors, headers or {}
 
     def body(self) -> dict[str, Any]:
-        body: dict[str, Any] = {"message": self.message,
-                                "documentation_url": "https://docs.github.com/rest", "status": str(self.status)}
+        body: dict[str, Any] = {
+            "message": self.message,
+            "documentation_url": "https://docs.github.com/rest",
+            "status": str(self.status),
+        }
         if self.errors:
             body["errors"] = self.errors
         return body
@@ -334,6 +344,7 @@ def _route_regex(template: str) -> re.Pattern[str]:
         if name.endswith(("_number", "_id")):
             return f"(?P<{name}>[0-9]+)"
         return f"(?P<{name}>[^/]+)"
+
     return re.compile("^" + re.sub(r"\\\{(\w+)\\\}", param, re.escape(template)) + "$")
 
 
@@ -344,6 +355,7 @@ def route(method: str, template: str) -> Callable[[Callable[..., Any]], Callable
     def register(handler: Callable[..., Any]) -> Callable[..., Any]:
         ROUTES.append((method, template, handler.__name__))
         return handler
+
     return register
 
 
@@ -351,8 +363,13 @@ def route(method: str, template: str) -> Callable[[Callable[..., Any]], Callable
 
 
 class FakeGitHub:
-    def __init__(self, owner: str = "octo-org", name: str = "awesome-efficient-llm",
-                 files: dict[str, str] | None = None, default_branch: str = "main") -> None:
+    def __init__(
+        self,
+        owner: str = "octo-org",
+        name: str = "awesome-efficient-llm",
+        files: dict[str, str] | None = None,
+        default_branch: str = "main",
+    ) -> None:
         self.owner, self.name, self.default_branch = owner, name, default_branch
         openapi(), graphql_schema()  # load both descriptions before any client starts its timeout
         self.lock = threading.RLock()
@@ -368,11 +385,15 @@ class FakeGitHub:
         self.tokens = {BOT_TOKEN: BOT_LOGIN, MAINTAINER_TOKEN: MAINTAINER_LOGIN}
         self.scopes: dict[str, str] = {MAINTAINER_TOKEN: "repo, workflow"}  # x-oauth-scopes per token
         self.workflow_permissions: dict[str, Any] | None = {
-            "default_workflow_permissions": "read", "can_approve_pull_request_reviews": True}
+            "default_workflow_permissions": "read",
+            "can_approve_pull_request_reviews": True,
+        }
         self.delete_branch_on_merge = True
         self.mergeable_unknown = False  # True: GraphQL's mergeable is UNKNOWN (GitHub still computing)
         self.graphql_text_limit = 512 * 1024
-        self.clock: Callable[[], float] = time.time  # what x-ratelimit-reset of a rate-limit fault counts from
+        self.clock: Callable[[], float] = (
+            time.time
+        )  # what x-ratelimit-reset of a rate-limit fault counts from
         self.violations: list[str] = []
         self.counts: Counter[str] = Counter()  # "METHOD /route" for the bot's token
         self.faults: list[Fault] = []
@@ -384,8 +405,9 @@ class FakeGitHub:
         self.git.refs[f"refs/heads/{default_branch}"] = self.git.commit(tree, [], "Initial commit")
         self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     # -- lifecycle and test helpers ----------------------------------------------------------------
 
@@ -448,13 +470,23 @@ class FakeGitHub:
     def add_issue(self, title: str, body: str, user: str = "someone", labels: tuple[str, ...] = ()) -> Issue:
         with self.lock:
             now = self.now()
-            issue = Issue(next(self._numbers), title, body, user, labels=list(labels), created_at=now,
-                          updated_at=now)
+            issue = Issue(
+                next(self._numbers), title, body, user, labels=list(labels), created_at=now, updated_at=now
+            )
             self.issues[issue.number] = issue
             return issue
 
-    def seed_pull(self, branch: str, path: str, text: str, title: str, body: str, state: str = "open",
-                  labels: tuple[str, ...] = (), message: str | None = None) -> Issue:
+    def seed_pull(
+        self,
+        branch: str,
+        path: str,
+        text: str,
+        title: str,
+        body: str,
+        state: str = "open",
+        labels: tuple[str, ...] = (),
+        message: str | None = None,
+    ) -> Issue:
         """A bot PR created directly in the state (for large-M measurements); its one commit's
         message is ``message`` (default: the title)."""
         with self.lock:
@@ -463,8 +495,17 @@ class FakeGitHub:
             files[path] = self.git.blob(text.encode())
             sha = self.git.commit(self.git.tree(files), [parent], title if message is None else message)
             now = self.now()
-            pull = Issue(next(self._numbers), title, body, BOT_LOGIN, labels=list(labels), created_at=now,
-                         updated_at=now, head=branch, base=self.default_branch)
+            pull = Issue(
+                next(self._numbers),
+                title,
+                body,
+                BOT_LOGIN,
+                labels=list(labels),
+                created_at=now,
+                updated_at=now,
+                head=branch,
+                base=self.default_branch,
+            )
             if state == "open":
                 self.git.refs[f"refs/heads/{branch}"] = sha
             else:
@@ -474,10 +515,17 @@ class FakeGitHub:
             self.issues[pull.number] = pull
             return pull
 
-    def api(self, method: str, path: str, body: Any = None, token: str = MAINTAINER_TOKEN) -> requests.Response:
+    def api(
+        self, method: str, path: str, body: Any = None, token: str = MAINTAINER_TOKEN
+    ) -> requests.Response:
         """A request by someone else (a maintainer by default), e.g. merging a PR."""
-        return requests.request(method, self.url + path, json=body, timeout=10,
-                                headers={"Authorization": f"token {token}", "Accept": "application/vnd.github+json"})
+        return requests.request(
+            method,
+            self.url + path,
+            json=body,
+            timeout=10,
+            headers={"Authorization": f"token {token}", "Accept": "application/vnd.github+json"},
+        )
 
     def merge(self, number: int, method: str = "merge") -> requests.Response:
         return self.api("PUT", f"/repos/{self.repository}/pulls/{number}/merge", {"merge_method": method})
@@ -486,40 +534,63 @@ class FakeGitHub:
         self.counts.clear()
 
     def writes(self) -> int:
-        return sum(n for key, n in self.counts.items() if not key.startswith("GET ")
-                   and key != "POST /graphql")
+        return sum(
+            n for key, n in self.counts.items() if not key.startswith("GET ") and key != "POST /graphql"
+        )
 
     def reads(self) -> int:
         return sum(self.counts.values()) - self.writes()
 
     # -- fault injection -----------------------------------------------------------------------------
 
-    def fail(self, method: str, route: str, status: int = 502, times: int = 1, message: str = "Server Error",
-             when: Callable[[Any], bool] | None = None) -> None:
+    def fail(
+        self,
+        method: str,
+        route: str,
+        status: int = 502,
+        times: int = 1,
+        message: str = "Server Error",
+        when: Callable[[Any], bool] | None = None,
+    ) -> None:
         """Answer ``status`` without applying anything."""
         self.faults.append(Fault(method, route, "status", status, message, times=times, when=when))
 
-    def rate_limit(self, method: str, route: str, retry_after: int | None = 1, times: int = 1,
-                   primary: bool = False) -> None:
+    def rate_limit(
+        self, method: str, route: str, retry_after: int | None = 1, times: int = 1, primary: bool = False
+    ) -> None:
         """403 secondary rate limit (with Retry-After), or the primary limit (x-ratelimit-* only)."""
-        message = ("API rate limit exceeded for installation." if primary else
-                   "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.")
-        self.faults.append(Fault(method, route, "rate_limit", 403, message, retry_after, times=times,
-                                 primary=primary))
+        message = (
+            "API rate limit exceeded for installation."
+            if primary
+            else "You have exceeded a secondary rate limit. Please wait a few minutes before you try again."
+        )
+        self.faults.append(
+            Fault(method, route, "rate_limit", 403, message, retry_after, times=times, primary=primary)
+        )
 
     def timeout_after_write(self, method: str, route: str, delay: float = 1.6, times: int = 1) -> None:
         """Apply the request, then answer only after ``delay`` seconds (the client has given up)."""
         self.faults.append(Fault(method, route, "timeout_after_write", delay=delay, times=times))
 
-    def fail_after_write(self, method: str, route: str, status: int = 422,
-                         message: str = "Reference already exists", times: int = 1) -> None:
+    def fail_after_write(
+        self,
+        method: str,
+        route: str,
+        status: int = 422,
+        message: str = "Reference already exists",
+        times: int = 1,
+    ) -> None:
         """Apply the request, then answer an error anyway (a concurrent writer got there first)."""
         self.faults.append(Fault(method, route, "status_after_write", status, message, times=times))
 
     def _take_fault(self, method: str, template: str, body: Any) -> Fault | None:
         for fault in self.faults:
-            if fault.method == method and fault.route == template and fault.times > 0 and (
-                    fault.when is None or fault.when(body)):
+            if (
+                fault.method == method
+                and fault.route == template
+                and fault.times > 0
+                and (fault.when is None or fault.when(body))
+            ):
                 fault.times -= 1
                 return fault
         return None
@@ -541,7 +612,7 @@ class FakeGitHub:
         return None
 
     def _respond(self, request: Request) -> Response:
-        raw_path = (request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.path)
+        raw_path = request.environ.get("RAW_URI") or request.environ.get("REQUEST_URI") or request.path
         raw_path = raw_path.split("?", 1)[0]
         token = (request.headers.get("Authorization") or "").split(" ", 1)[-1]
         login = self.tokens.get(token)
@@ -550,7 +621,9 @@ class FakeGitHub:
         else:
             matched = self._match(request.method, raw_path)
             if matched is None:
-                self.violations.append(f"{request.method} {raw_path}: no such route in the fake (or in GitHub)")
+                self.violations.append(
+                    f"{request.method} {raw_path}: no such route in the fake (or in GitHub)"
+                )
                 return self._json(404, {"message": "Not Found"}, token)
             template, params, handler = matched[0].template, matched[1], matched[0].handler
         key = f"{request.method} {template}"
@@ -560,15 +633,26 @@ class FakeGitHub:
         if login is None:
             return self._json(401, {"message": "Bad credentials"}, token)
         incoming = Incoming.of(request)
-        problem = (self._check_graphql(incoming.body) if handler is None
-                   else self._check_rest(request, template, params, incoming))
+        problem = (
+            self._check_graphql(incoming.body)
+            if handler is None
+            else self._check_rest(request, template, params, incoming)
+        )
         if problem:
             self.violations.append(f"{key}: {problem}")
             return self._json(422, {"message": f"Invalid request (fake GitHub): {problem}"}, token)
         return self._run(request.method, template, params, incoming, handler, login, token)
 
-    def _run(self, method: str, template: str, params: dict[str, str], incoming: Incoming,
-             handler: Callable[..., Any] | None, login: str, token: str) -> Response:
+    def _run(
+        self,
+        method: str,
+        template: str,
+        params: dict[str, str],
+        incoming: Incoming,
+        handler: Callable[..., Any] | None,
+        login: str,
+        token: str,
+    ) -> Response:
         fault = self._take_fault(method, template, incoming.body)
         if fault and fault.kind in ("status", "rate_limit"):
             return self._fault_response(fault, token)
@@ -577,7 +661,9 @@ class FakeGitHub:
                 if handler is None:
                     status, data = 200, self._graphql(incoming.body, login)
                 else:
-                    status, data = handler(params=params, query=incoming.query, body=incoming.body, login=login)
+                    status, data = handler(
+                        params=params, query=incoming.query, body=incoming.body, login=login
+                    )
         except ApiError as error:
             return self._json(error.status, error.body(), token, error.headers)
         if fault and fault.kind == "timeout_after_write":
@@ -592,13 +678,21 @@ class FakeGitHub:
             if fault.retry_after is not None:
                 headers["Retry-After"] = str(fault.retry_after)
             if fault.primary:
-                headers.update({"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(self.clock()) + 30)})
+                headers.update(
+                    {"x-ratelimit-remaining": "0", "x-ratelimit-reset": str(int(self.clock()) + 30)}
+                )
         return self._json(fault.status, {"message": fault.message}, token, headers)
 
     def _json(self, status: int, data: Any, token: str, extra: dict[str, str] | None = None) -> Response:
-        headers = {"x-ratelimit-limit": "5000", "x-ratelimit-remaining": "4999", "x-ratelimit-used": "1",
-                   "x-ratelimit-reset": str(int(time.time()) + 3600), "x-ratelimit-resource": "core",
-                   "x-github-request-id": f"FAKE:{next(self._ids)}", "x-github-api-version-selected": "2022-11-28"}
+        headers = {
+            "x-ratelimit-limit": "5000",
+            "x-ratelimit-remaining": "4999",
+            "x-ratelimit-used": "1",
+            "x-ratelimit-reset": str(int(time.time()) + 3600),
+            "x-ratelimit-resource": "core",
+            "x-github-request-id": f"FAKE:{next(self._ids)}",
+            "x-github-api-version-selected": "2022-11-28",
+        }
         if token in self.scopes:
             headers["x-oauth-scopes"] = self.scopes[token]
         headers.update(extra or {})
@@ -607,17 +701,24 @@ class FakeGitHub:
 
     # -- validation ------------------------------------------------------------------------------------
 
-    def _check_rest(self, request: Request, template: str, params: dict[str, str],
-                    incoming: Incoming) -> str | None:
+    def _check_rest(
+        self, request: Request, template: str, params: dict[str, str], incoming: Incoming
+    ) -> str | None:
         path = template
         for name, value in params.items():
             path = path.replace("{" + name + "}", quote(value, safe=""))
         body = incoming.raw or None
         content_type = (incoming.content_type or ("application/json" if body else "")).split(";")[0].lower()
         candidate = _OpenAPIRequest(
-            method=request.method.lower(), path=path, body=body, content_type=content_type,
-            parameters=RequestParameters(query=ImmutableMultiDict(incoming.query_pairs),
-                                         header=Headers(dict(request.headers)), cookie=ImmutableMultiDict()),
+            method=request.method.lower(),
+            path=path,
+            body=body,
+            content_type=content_type,
+            parameters=RequestParameters(
+                query=ImmutableMultiDict(incoming.query_pairs),
+                header=Headers(dict(request.headers)),
+                cookie=ImmutableMultiDict(),
+            ),
         )
         try:
             openapi().validate_request(candidate)
@@ -646,9 +747,13 @@ class FakeGitHub:
 
     def _graphql(self, body: dict[str, Any], login: str) -> dict[str, Any]:
         document = graphql.parse(body["query"])
-        result = graphql.execute_sync(graphql_schema(), document, root_value=self._graphql_root(login),
-                                      variable_values=body.get("variables") or {},
-                                      operation_name=body.get("operationName"))
+        result = graphql.execute_sync(
+            graphql_schema(),
+            document,
+            root_value=self._graphql_root(login),
+            variable_values=body.get("variables") or {},
+            operation_name=body.get("operationName"),
+        )
         out: dict[str, Any] = {"data": result.data}
         if result.errors:
             out["errors"] = [self._graphql_error(error) for error in result.errors]
@@ -668,28 +773,41 @@ class FakeGitHub:
             "repository": lambda info, owner, name, **_: self._repository_node(owner, name),
             "search": lambda info, query, type, **page: self._search_connection(query, type, page),
             "viewer": {"__typename": "User", "login": login},
-            "rateLimit": lambda info, **_: {"cost": 1, "limit": 5000, "remaining": 4999, "used": 1,
-                                            "nodeCount": 1, "resetAt": self.now()},
+            "rateLimit": lambda info, **_: {
+                "cost": 1,
+                "limit": 5000,
+                "remaining": 4999,
+                "used": 1,
+                "nodeCount": 1,
+                "resetAt": self.now(),
+            },
         }
 
     @staticmethod
     def _connection(items: list[Any], page: dict[str, Any], name: str) -> dict[str, Any]:
         first = page.get("first")
         if first is None:
-            raise GraphQLBadArgument(f"You must provide a `first` or `last` value to properly paginate the "
-                                     f"`{name}` connection.")
+            raise GraphQLBadArgument(
+                f"You must provide a `first` or `last` value to properly paginate the `{name}` connection."
+            )
         if not 0 <= first <= 100:
-            raise GraphQLBadArgument(f"Requesting {first} records on the `{name}` connection exceeds the "
-                                     "`first` limit of 100 records.")
+            raise GraphQLBadArgument(
+                f"Requesting {first} records on the `{name}` connection exceeds the "
+                "`first` limit of 100 records."
+            )
         start = int(base64.b64decode(page["after"]).decode().split(":")[1]) + 1 if page.get("after") else 0
-        chosen = items[start:start + first]
+        chosen = items[start : start + first]
         cursors = [base64.b64encode(f"cursor:{start + i}".encode()).decode() for i in range(len(chosen))]
         return {
-            "totalCount": len(items), "nodes": chosen,
+            "totalCount": len(items),
+            "nodes": chosen,
             "edges": [{"node": node, "cursor": cursor} for node, cursor in zip(chosen, cursors, strict=True)],
-            "pageInfo": {"hasNextPage": start + len(chosen) < len(items), "hasPreviousPage": start > 0,
-                         "startCursor": cursors[0] if cursors else None,
-                         "endCursor": cursors[-1] if cursors else None},
+            "pageInfo": {
+                "hasNextPage": start + len(chosen) < len(items),
+                "hasPreviousPage": start > 0,
+                "startCursor": cursors[0] if cursors else None,
+                "endCursor": cursors[-1] if cursors else None,
+            },
         }
 
     def _repository_node(self, owner: str, name: str) -> dict[str, Any]:
@@ -701,14 +819,21 @@ class FakeGitHub:
             remote = self.remote.get(self.renames[full.lower()].lower())
         if remote is None:
             raise GraphQLNotFound(f"Could not resolve to a Repository with the name '{full}'.")
-        return {"__typename": "Repository", "nameWithOwner": remote.full_name,
-                "name": remote.full_name.split("/")[1], "stargazerCount": remote.stars,
-                "isArchived": remote.archived, "url": f"https://github.com/{remote.full_name}",
-                "defaultBranchRef": None}
+        return {
+            "__typename": "Repository",
+            "nameWithOwner": remote.full_name,
+            "name": remote.full_name.split("/")[1],
+            "stargazerCount": remote.stars,
+            "isArchived": remote.archived,
+            "url": f"https://github.com/{remote.full_name}",
+            "defaultBranchRef": None,
+        }
 
     def _own_repository_node(self) -> dict[str, Any]:
-        label_nodes = [{"__typename": "Label", "name": spec["name"], "color": spec["color"]}
-                       for spec in self.labels.values()]
+        label_nodes = [
+            {"__typename": "Label", "name": spec["name"], "color": spec["color"]}
+            for spec in self.labels.values()
+        ]
 
         def pull_requests(info: Any, states: list[str] | None = None, **page: Any) -> dict[str, Any]:
             pulls = [p for p in self.pulls() if not states or self._graphql_state(p) in states]
@@ -717,28 +842,42 @@ class FakeGitHub:
             return self._connection([self._pull_node(p) for p in pulls], page, "pullRequests")
 
         return {
-            "__typename": "Repository", "nameWithOwner": self.repository, "name": self.name,
-            "stargazerCount": 0, "isArchived": False, "url": f"https://github.com/{self.repository}",
+            "__typename": "Repository",
+            "nameWithOwner": self.repository,
+            "name": self.name,
+            "stargazerCount": 0,
+            "isArchived": False,
+            "url": f"https://github.com/{self.repository}",
             "defaultBranchRef": self._ref_node(self.default_branch),
             "labels": lambda info, **page: self._connection(label_nodes, page, "labels"),
             "pullRequests": pull_requests,
             "object": lambda info, oid=None, expression=None: (
-                self._commit_node(oid) if oid in self.git.commits else None),
+                self._commit_node(oid) if oid in self.git.commits else None
+            ),
         }
 
     def _ref_node(self, branch: str) -> dict[str, Any] | None:
         sha = self.git.refs.get(f"refs/heads/{branch}")
         if sha is None:
             return None
-        return {"__typename": "Ref", "name": branch, "prefix": "refs/heads/", "target": self._commit_node(sha)}
+        return {
+            "__typename": "Ref",
+            "name": branch,
+            "prefix": "refs/heads/",
+            "target": self._commit_node(sha),
+        }
 
     def _commit_node(self, sha: str) -> dict[str, Any]:
         commit = self.git.commits[sha]
         return {
-            "__typename": "Commit", "oid": sha, "abbreviatedOid": sha[:7], "message": commit.message,
+            "__typename": "Commit",
+            "oid": sha,
+            "abbreviatedOid": sha[:7],
+            "message": commit.message,
             "tree": {"__typename": "Tree", "oid": commit.tree},
             "parents": lambda info, **page: self._connection(
-                [self._commit_node(p) for p in commit.parents], page, "parents"),
+                [self._commit_node(p) for p in commit.parents], page, "parents"
+            ),
             "file": lambda info, path: self._tree_entry(commit.tree, path),
         }
 
@@ -749,10 +888,23 @@ class FakeGitHub:
         data = self.git.blobs[sha]
         text = data.decode("utf-8")
         truncated = len(data) > self.graphql_text_limit
-        blob = {"__typename": "Blob", "oid": sha, "byteSize": len(data), "isBinary": False,
-                "isTruncated": truncated, "text": text[: self.graphql_text_limit] if truncated else text}
-        return {"__typename": "TreeEntry", "oid": sha, "path": path, "name": path.rsplit("/", 1)[-1],
-                "mode": 33188, "type": "blob", "object": blob}
+        blob = {
+            "__typename": "Blob",
+            "oid": sha,
+            "byteSize": len(data),
+            "isBinary": False,
+            "isTruncated": truncated,
+            "text": text[: self.graphql_text_limit] if truncated else text,
+        }
+        return {
+            "__typename": "TreeEntry",
+            "oid": sha,
+            "path": path,
+            "name": path.rsplit("/", 1)[-1],
+            "mode": 33188,
+            "type": "blob",
+            "object": blob,
+        }
 
     @staticmethod
     def _graphql_state(pull: Issue) -> str:
@@ -762,24 +914,42 @@ class FakeGitHub:
 
     def _pull_node(self, pull: Issue) -> dict[str, Any]:
         head_ref = self._ref_node(pull.head or "") if pull.state == "open" else None
-        labels = [{"__typename": "Label", "name": self.labels.get(n.lower(), {"name": n})["name"]}
-                  for n in pull.labels]
+        labels = [
+            {"__typename": "Label", "name": self.labels.get(n.lower(), {"name": n})["name"]}
+            for n in pull.labels
+        ]
         return {
-            "__typename": "PullRequest", "number": pull.number, "title": pull.title, "body": pull.body,
-            "url": self._html(f"pull/{pull.number}"), "state": self._graphql_state(pull),
-            "merged": pull.merged, "closed": pull.state == "closed", "isCrossRepository": False,
-            "headRefName": pull.head, "baseRefName": pull.base, "changedFiles": self._changed_files(pull),
-            "headRefOid": self._pull_head_sha(pull), "headRef": head_ref,
+            "__typename": "PullRequest",
+            "number": pull.number,
+            "title": pull.title,
+            "body": pull.body,
+            "url": self._html(f"pull/{pull.number}"),
+            "state": self._graphql_state(pull),
+            "merged": pull.merged,
+            "closed": pull.state == "closed",
+            "isCrossRepository": False,
+            "headRefName": pull.head,
+            "baseRefName": pull.base,
+            "changedFiles": self._changed_files(pull),
+            "headRefOid": self._pull_head_sha(pull),
+            "headRef": head_ref,
             "mergeable": lambda info: self._mergeable_state(pull),
             "author": {"__typename": "Bot" if pull.user.endswith("[bot]") else "User", "login": pull.user},
             "labels": lambda info, **page: self._connection(labels, page, "labels"),
-            "createdAt": pull.created_at, "updatedAt": pull.updated_at,
+            "createdAt": pull.created_at,
+            "updatedAt": pull.updated_at,
         }
 
     def _issue_node(self, issue: Issue) -> dict[str, Any]:
-        return {"__typename": "Issue", "number": issue.number, "title": issue.title, "body": issue.body,
-                "url": self._html(f"issues/{issue.number}"), "state": issue.state.upper(),
-                "closed": issue.state == "closed"}
+        return {
+            "__typename": "Issue",
+            "number": issue.number,
+            "title": issue.title,
+            "body": issue.body,
+            "url": self._html(f"issues/{issue.number}"),
+            "state": issue.state.upper(),
+            "closed": issue.state == "closed",
+        }
 
     def _search_connection(self, query: str, kind: str, page: dict[str, Any]) -> dict[str, Any]:
         if kind != "ISSUE":
@@ -827,9 +997,14 @@ class FakeGitHub:
 
     @staticmethod
     def _is(issue: Issue, value: str) -> bool:
-        checks = {"pr": issue.is_pull, "issue": not issue.is_pull, "open": issue.state == "open",
-                  "closed": issue.state == "closed", "merged": issue.merged,
-                  "unmerged": issue.is_pull and not issue.merged}
+        checks = {
+            "pr": issue.is_pull,
+            "issue": not issue.is_pull,
+            "open": issue.state == "open",
+            "closed": issue.state == "closed",
+            "merged": issue.merged,
+            "unmerged": issue.is_pull and not issue.merged,
+        }
         return checks.get(value, False)
 
     # -- JSON shapes -------------------------------------------------------------------------------
@@ -842,46 +1017,94 @@ class FakeGitHub:
 
     def _user(self, login: str) -> dict[str, Any]:
         user_id = int(hashlib.sha1(login.encode()).hexdigest()[:6], 16)
-        return {"login": login, "id": user_id, "node_id": f"U_{user_id}", "type": "Bot" if login.endswith(
-            "[bot]") else "User", "site_admin": False, "url": f"{self.url}/users/{quote(login)}",
-            "html_url": f"{self.url}/{quote(login)}"}
+        return {
+            "login": login,
+            "id": user_id,
+            "node_id": f"U_{user_id}",
+            "type": "Bot" if login.endswith("[bot]") else "User",
+            "site_admin": False,
+            "url": f"{self.url}/users/{quote(login)}",
+            "html_url": f"{self.url}/{quote(login)}",
+        }
 
     def _label(self, name: str) -> dict[str, Any]:
         spec = self.labels.get(name.lower()) or {"name": name, "color": "ededed", "description": ""}
-        return {"id": int(hashlib.sha1(name.lower().encode()).hexdigest()[:6], 16), "node_id": "LA_x",
-                "url": self._api(f"/labels/{quote(spec['name'])}"), "default": False, **spec}
+        return {
+            "id": int(hashlib.sha1(name.lower().encode()).hexdigest()[:6], 16),
+            "node_id": "LA_x",
+            "url": self._api(f"/labels/{quote(spec['name'])}"),
+            "default": False,
+            **spec,
+        }
 
     def _repo_json(self, login: str) -> dict[str, Any]:
-        data = {"id": 1, "node_id": "R_1", "name": self.name, "full_name": self.repository,
-                "owner": self._user(self.owner), "private": False, "archived": False,
-                "default_branch": self.default_branch, "url": f"{self.url}/repos/{self.repository}",
-                "html_url": self._html("").rstrip("/"), "stargazers_count": 0, "fork": False}
+        data = {
+            "id": 1,
+            "node_id": "R_1",
+            "name": self.name,
+            "full_name": self.repository,
+            "owner": self._user(self.owner),
+            "private": False,
+            "archived": False,
+            "default_branch": self.default_branch,
+            "url": f"{self.url}/repos/{self.repository}",
+            "html_url": self._html("").rstrip("/"),
+            "stargazers_count": 0,
+            "fork": False,
+        }
         if not login.endswith("[bot]"):  # GitHub omits it for installation tokens
             role = self.collaborators.get(login, "read")
             order = ["read", "triage", "write", "maintain", "admin"]
             level = order.index(role) if role in order else -1
-            data["permissions"] = {"pull": level >= 0, "triage": level >= 1, "push": level >= 2,
-                                   "maintain": level >= 3, "admin": level >= 4}
+            data["permissions"] = {
+                "pull": level >= 0,
+                "triage": level >= 1,
+                "push": level >= 2,
+                "maintain": level >= 3,
+                "admin": level >= 4,
+            }
         return data
 
     def _ref_json(self, ref: str) -> dict[str, Any]:
         sha = self.git.refs[ref]
-        return {"ref": ref, "node_id": "REF_x", "url": self._api(f"/git/{ref}"),
-                "object": {"type": "commit", "sha": sha, "url": self._api(f"/git/commits/{sha}")}}
+        return {
+            "ref": ref,
+            "node_id": "REF_x",
+            "url": self._api(f"/git/{ref}"),
+            "object": {"type": "commit", "sha": sha, "url": self._api(f"/git/commits/{sha}")},
+        }
 
     def _commit_json(self, sha: str) -> dict[str, Any]:
         commit = self.git.commits[sha]
         person = {"name": "catalog-bot", "email": "bot@example.invalid", "date": commit.date}
-        return {"sha": sha, "node_id": "C_x", "url": self._api(f"/git/commits/{sha}"),
-                "html_url": self._html(f"commit/{sha}"), "message": commit.message, "author": person,
-                "committer": person, "tree": {"sha": commit.tree, "url": self._api(f"/git/trees/{commit.tree}")},
-                "parents": [{"sha": p, "url": self._api(f"/git/commits/{p}"), "html_url": self._html(f"commit/{p}")}
-                            for p in commit.parents],
-                "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None}}
+        return {
+            "sha": sha,
+            "node_id": "C_x",
+            "url": self._api(f"/git/commits/{sha}"),
+            "html_url": self._html(f"commit/{sha}"),
+            "message": commit.message,
+            "author": person,
+            "committer": person,
+            "tree": {"sha": commit.tree, "url": self._api(f"/git/trees/{commit.tree}")},
+            "parents": [
+                {"sha": p, "url": self._api(f"/git/commits/{p}"), "html_url": self._html(f"commit/{p}")}
+                for p in commit.parents
+            ],
+            "verification": {"verified": False, "reason": "unsigned", "signature": None, "payload": None},
+        }
 
     def _tree_json(self, sha: str) -> dict[str, Any]:
-        entries = [{"path": path, "mode": "100644", "type": "blob", "sha": blob, "size": len(self.git.blobs[blob]),
-                    "url": self._api(f"/git/blobs/{blob}")} for path, blob in sorted(self.git.trees[sha].items())]
+        entries = [
+            {
+                "path": path,
+                "mode": "100644",
+                "type": "blob",
+                "sha": blob,
+                "size": len(self.git.blobs[blob]),
+                "url": self._api(f"/git/blobs/{blob}"),
+            }
+            for path, blob in sorted(self.git.trees[sha].items())
+        ]
         return {"sha": sha, "url": self._api(f"/git/trees/{sha}"), "tree": entries, "truncated": False}
 
     def _pull_head_sha(self, pull: Issue) -> str | None:
@@ -912,18 +1135,33 @@ class FakeGitHub:
     def _issue_json(self, issue: Issue) -> dict[str, Any]:
         kind = "pull" if issue.is_pull else "issues"
         data: dict[str, Any] = {
-            "id": issue.number + 500_000, "node_id": f"I_{issue.number}", "number": issue.number,
-            "url": self._api(f"/issues/{issue.number}"), "html_url": self._html(f"{kind}/{issue.number}"),
-            "repository_url": f"{self.url}/repos/{self.repository}", "title": issue.title, "body": issue.body,
-            "state": issue.state, "state_reason": issue.state_reason, "locked": False,
-            "labels": [self._label(n) for n in issue.labels], "assignees": [self._user(a) for a in issue.assignees],
-            "assignee": self._user(issue.assignees[0]) if issue.assignees else None, "user": self._user(issue.user),
-            "comments": len(self.issue_comments(issue.number)), "created_at": issue.created_at,
-            "updated_at": issue.updated_at, "closed_at": issue.closed_at, "author_association": "NONE",
+            "id": issue.number + 500_000,
+            "node_id": f"I_{issue.number}",
+            "number": issue.number,
+            "url": self._api(f"/issues/{issue.number}"),
+            "html_url": self._html(f"{kind}/{issue.number}"),
+            "repository_url": f"{self.url}/repos/{self.repository}",
+            "title": issue.title,
+            "body": issue.body,
+            "state": issue.state,
+            "state_reason": issue.state_reason,
+            "locked": False,
+            "labels": [self._label(n) for n in issue.labels],
+            "assignees": [self._user(a) for a in issue.assignees],
+            "assignee": self._user(issue.assignees[0]) if issue.assignees else None,
+            "user": self._user(issue.user),
+            "comments": len(self.issue_comments(issue.number)),
+            "created_at": issue.created_at,
+            "updated_at": issue.updated_at,
+            "closed_at": issue.closed_at,
+            "author_association": "NONE",
         }
         if issue.is_pull:
-            data["pull_request"] = {"url": self._api(f"/pulls/{issue.number}"),
-                                    "html_url": self._html(f"pull/{issue.number}"), "merged_at": issue.merged_at}
+            data["pull_request"] = {
+                "url": self._api(f"/pulls/{issue.number}"),
+                "html_url": self._html(f"pull/{issue.number}"),
+                "merged_at": issue.merged_at,
+            }
         return data
 
     def _pull_json(self, pull: Issue) -> dict[str, Any]:
@@ -931,30 +1169,57 @@ class FakeGitHub:
         repo = self._repo_json(BOT_LOGIN)
         data = self._issue_json(pull)
         data.pop("pull_request")
-        data.update({
-            "url": self._api(f"/pulls/{pull.number}"), "issue_url": self._api(f"/issues/{pull.number}"),
-            "merged": pull.merged, "merged_at": pull.merged_at, "merge_commit_sha": pull.merge_commit_sha,
-            "mergeable": self._mergeable(pull), "draft": False, "commits": 1,
-            "changed_files": self._changed_files(pull), "additions": 1, "deletions": 0,
-            "requested_reviewers": [self._user(r) for r in pull.requested_reviewers], "requested_teams": [],
-            "head": {"label": f"{self.owner}:{pull.head}", "ref": pull.head, "sha": head_sha, "repo": repo,
-                     "user": self._user(self.owner)},
-            "base": {"label": f"{self.owner}:{pull.base}", "ref": pull.base, "sha": self.head(pull.base),
-                     "repo": repo, "user": self._user(self.owner)},
-        })
+        data.update(
+            {
+                "url": self._api(f"/pulls/{pull.number}"),
+                "issue_url": self._api(f"/issues/{pull.number}"),
+                "merged": pull.merged,
+                "merged_at": pull.merged_at,
+                "merge_commit_sha": pull.merge_commit_sha,
+                "mergeable": self._mergeable(pull),
+                "draft": False,
+                "commits": 1,
+                "changed_files": self._changed_files(pull),
+                "additions": 1,
+                "deletions": 0,
+                "requested_reviewers": [self._user(r) for r in pull.requested_reviewers],
+                "requested_teams": [],
+                "head": {
+                    "label": f"{self.owner}:{pull.head}",
+                    "ref": pull.head,
+                    "sha": head_sha,
+                    "repo": repo,
+                    "user": self._user(self.owner),
+                },
+                "base": {
+                    "label": f"{self.owner}:{pull.base}",
+                    "ref": pull.base,
+                    "sha": self.head(pull.base),
+                    "repo": repo,
+                    "user": self._user(self.owner),
+                },
+            }
+        )
         return data
 
     def _comment_json(self, comment: IssueComment) -> dict[str, Any]:
-        return {"id": comment.id, "node_id": f"IC_{comment.id}", "url": self._api(f"/issues/comments/{comment.id}"),
-                "html_url": self._html(f"issues/{comment.issue}#issuecomment-{comment.id}"),
-                "issue_url": self._api(f"/issues/{comment.issue}"), "body": comment.body,
-                "user": self._user(comment.user), "created_at": comment.created_at,
-                "updated_at": comment.updated_at, "author_association": "NONE"}
+        return {
+            "id": comment.id,
+            "node_id": f"IC_{comment.id}",
+            "url": self._api(f"/issues/comments/{comment.id}"),
+            "html_url": self._html(f"issues/{comment.issue}#issuecomment-{comment.id}"),
+            "issue_url": self._api(f"/issues/{comment.issue}"),
+            "body": comment.body,
+            "user": self._user(comment.user),
+            "created_at": comment.created_at,
+            "updated_at": comment.updated_at,
+            "author_association": "NONE",
+        }
 
     def _page(self, items: list[Any], query: dict[str, str]) -> list[Any]:
         per_page = min(int(query.get("per_page", 30)), 100)
         page = int(query.get("page", 1))
-        return items[(page - 1) * per_page: page * per_page]
+        return items[(page - 1) * per_page : page * per_page]
 
     # -- lookups ------------------------------------------------------------------------------------
 
@@ -1084,9 +1349,14 @@ class FakeGitHub:
         data = self.git.blobs.get(params["file_sha"])
         if data is None:
             raise ApiError(404, "Not Found")
-        return 200, {"sha": params["file_sha"], "node_id": "B_x", "size": len(data),
-                     "url": self._api(f"/git/blobs/{params['file_sha']}"), "encoding": "base64",
-                     "content": base64.encodebytes(data).decode()}
+        return 200, {
+            "sha": params["file_sha"],
+            "node_id": "B_x",
+            "size": len(data),
+            "url": self._api(f"/git/blobs/{params['file_sha']}"),
+            "encoding": "base64",
+            "content": base64.encodebytes(data).decode(),
+        }
 
     @route("POST", "/repos/{owner}/{repo}/git/blobs")
     def create_blob(self, params: dict[str, str], body: dict[str, Any], **_: Any) -> tuple[int, Any]:
@@ -1098,12 +1368,24 @@ class FakeGitHub:
 
     def _content_json(self, path: str, sha: str) -> dict[str, Any]:
         data = self.git.blobs[sha]
-        return {"type": "file", "encoding": "base64", "size": len(data), "name": path.rsplit("/", 1)[-1],
-                "path": path, "content": base64.encodebytes(data).decode(), "sha": sha,
-                "url": self._api(f"/contents/{quote(path)}"), "git_url": self._api(f"/git/blobs/{sha}"),
-                "html_url": self._html(f"blob/{self.default_branch}/{path}"), "download_url": None,
-                "_links": {"self": self._api(f"/contents/{quote(path)}"), "git": self._api(f"/git/blobs/{sha}"),
-                           "html": self._html(f"blob/{self.default_branch}/{path}")}}
+        return {
+            "type": "file",
+            "encoding": "base64",
+            "size": len(data),
+            "name": path.rsplit("/", 1)[-1],
+            "path": path,
+            "content": base64.encodebytes(data).decode(),
+            "sha": sha,
+            "url": self._api(f"/contents/{quote(path)}"),
+            "git_url": self._api(f"/git/blobs/{sha}"),
+            "html_url": self._html(f"blob/{self.default_branch}/{path}"),
+            "download_url": None,
+            "_links": {
+                "self": self._api(f"/contents/{quote(path)}"),
+                "git": self._api(f"/git/blobs/{sha}"),
+                "html": self._html(f"blob/{self.default_branch}/{path}"),
+            },
+        }
 
     @route("GET", "/repos/{owner}/{repo}/contents/{path}")
     def get_contents(self, params: dict[str, str], query: dict[str, str], **_: Any) -> tuple[int, Any]:
@@ -1144,7 +1426,9 @@ class FakeGitHub:
         return 200, [self._pull_json(p) for p in self._page(pulls, query)]
 
     @route("POST", "/repos/{owner}/{repo}/pulls")
-    def create_pull(self, params: dict[str, str], body: dict[str, Any], login: str, **_: Any) -> tuple[int, Any]:
+    def create_pull(
+        self, params: dict[str, str], body: dict[str, Any], login: str, **_: Any
+    ) -> tuple[int, Any]:
         self._repo(params)
         branch = body["head"].rpartition(":")[2]
         base = body["base"]
@@ -1153,15 +1437,27 @@ class FakeGitHub:
         if f"refs/heads/{branch}" not in self.git.refs:
             raise _validation_failed("", resource="PullRequest", field="head", code="invalid")
         if any(p.head == branch and p.base == base for p in self.pulls("open")):
-            raise _validation_failed(f"A pull request already exists for {self.owner}:{branch}.",
-                                     resource="PullRequest", code="custom")
+            raise _validation_failed(
+                f"A pull request already exists for {self.owner}:{branch}.",
+                resource="PullRequest",
+                code="custom",
+            )
         head_sha = self.git.refs[f"refs/heads/{branch}"]
         if head_sha in self.git.ancestors(self.head(base)):
-            raise _validation_failed(f"No commits between {base} and {branch}", resource="PullRequest",
-                                     code="custom")
+            raise _validation_failed(
+                f"No commits between {base} and {branch}", resource="PullRequest", code="custom"
+            )
         now = self.now()
-        pull = Issue(next(self._numbers), body.get("title") or "", body.get("body") or "", login,
-                     created_at=now, updated_at=now, head=branch, base=base)
+        pull = Issue(
+            next(self._numbers),
+            body.get("title") or "",
+            body.get("body") or "",
+            login,
+            created_at=now,
+            updated_at=now,
+            head=branch,
+            base=base,
+        )
         self.issues[pull.number] = pull
         return 201, self._pull_json(pull)
 
@@ -1184,7 +1480,11 @@ class FakeGitHub:
     def _set_state(self, issue: Issue, state: str | None, reason: str | None = None) -> None:
         if state is None or state == issue.state:
             return
-        if state == "open" and issue.is_pull and (issue.merged or f"refs/heads/{issue.head}" not in self.git.refs):
+        if (
+            state == "open"
+            and issue.is_pull
+            and (issue.merged or f"refs/heads/{issue.head}" not in self.git.refs)
+        ):
             raise ApiError(422, "state cannot be changed. The head branch was deleted or the PR was merged.")
         issue.state, issue.state_reason = state, reason
         issue.closed_at = self.now() if state == "closed" else None
@@ -1223,8 +1523,11 @@ class FakeGitHub:
         if pull.user in reviewers:
             raise ApiError(422, "Review cannot be requested from pull request author.")
         if any(r not in self.collaborators for r in reviewers):
-            raise ApiError(422, "Reviews may only be requested from collaborators. One or more of the users or "
-                                f"teams you specified is not a collaborator of the {self.repository} repository.")
+            raise ApiError(
+                422,
+                "Reviews may only be requested from collaborators. One or more of the users or "
+                f"teams you specified is not a collaborator of the {self.repository} repository.",
+            )
         pull.requested_reviewers = list(dict.fromkeys(pull.requested_reviewers + reviewers))
         return 201, self._pull_json(pull)
 
@@ -1243,11 +1546,20 @@ class FakeGitHub:
         return 200, [self._issue_json(i) for i in self._page(issues, query)]
 
     @route("POST", "/repos/{owner}/{repo}/issues")
-    def create_issue(self, params: dict[str, str], body: dict[str, Any], login: str, **_: Any) -> tuple[int, Any]:
+    def create_issue(
+        self, params: dict[str, str], body: dict[str, Any], login: str, **_: Any
+    ) -> tuple[int, Any]:
         self._repo(params)
         now = self.now()
-        issue = Issue(next(self._numbers), str(body["title"]), body.get("body") or "", login, created_at=now,
-                      updated_at=now, assignees=list(body.get("assignees") or []))
+        issue = Issue(
+            next(self._numbers),
+            str(body["title"]),
+            body.get("body") or "",
+            login,
+            created_at=now,
+            updated_at=now,
+            assignees=list(body.get("assignees") or []),
+        )
         self._add_labels(issue, body.get("labels") or [])
         self.issues[issue.number] = issue
         return 201, self._issue_json(issue)
@@ -1288,7 +1600,9 @@ class FakeGitHub:
         return 200, [self._comment_json(c) for c in self._page(found, query)]
 
     @route("POST", "/repos/{owner}/{repo}/issues/{issue_number}/comments")
-    def create_comment(self, params: dict[str, str], body: dict[str, Any], login: str, **_: Any) -> tuple[int, Any]:
+    def create_comment(
+        self, params: dict[str, str], body: dict[str, Any], login: str, **_: Any
+    ) -> tuple[int, Any]:
         self._repo(params)
         self._issue(params["issue_number"])
         comment = self.add_comment(int(params["issue_number"]), body["body"], login)
@@ -1331,8 +1645,11 @@ class FakeGitHub:
     def add_assignees(self, params: dict[str, str], body: dict[str, Any], **_: Any) -> tuple[int, Any]:
         self._repo(params)
         issue = self._issue(params["issue_number"])
-        issue.assignees = list(dict.fromkeys(issue.assignees + [a for a in body.get("assignees") or []
-                                                               if a in self.collaborators]))
+        issue.assignees = list(
+            dict.fromkeys(
+                issue.assignees + [a for a in body.get("assignees") or [] if a in self.collaborators]
+            )
+        )
         return 201, self._issue_json(issue)
 
     @route("GET", "/repos/{owner}/{repo}/labels")
@@ -1346,8 +1663,11 @@ class FakeGitHub:
         name = body["name"]
         if name.lower() in self.labels:
             raise _validation_failed("", resource="Label", code="already_exists", field="name")
-        self.labels[name.lower()] = {"name": name, "color": body.get("color", "ededed"),
-                                     "description": body.get("description") or ""}
+        self.labels[name.lower()] = {
+            "name": name,
+            "color": body.get("color", "ededed"),
+            "description": body.get("description") or "",
+        }
         return 201, self._label(name)
 
     def _react(self, kind: str, target: int, content: str, login: str) -> tuple[int, Any]:
@@ -1355,17 +1675,26 @@ class FakeGitHub:
         status = 200 if key in self.reactions else 201
         if status == 201:
             self.reactions.append(key)
-        return status, {"id": self.reactions.index(key) + 1, "node_id": "RE_x", "content": content,
-                        "user": self._user(login), "created_at": self.now()}
+        return status, {
+            "id": self.reactions.index(key) + 1,
+            "node_id": "RE_x",
+            "content": content,
+            "user": self._user(login),
+            "created_at": self.now(),
+        }
 
     @route("POST", "/repos/{owner}/{repo}/issues/{issue_number}/reactions")
-    def react_issue(self, params: dict[str, str], body: dict[str, Any], login: str, **_: Any) -> tuple[int, Any]:
+    def react_issue(
+        self, params: dict[str, str], body: dict[str, Any], login: str, **_: Any
+    ) -> tuple[int, Any]:
         self._repo(params)
         self._issue(params["issue_number"])
         return self._react("issue", int(params["issue_number"]), body["content"], login)
 
     @route("POST", "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions")
-    def react_comment(self, params: dict[str, str], body: dict[str, Any], login: str, **_: Any) -> tuple[int, Any]:
+    def react_comment(
+        self, params: dict[str, str], body: dict[str, Any], login: str, **_: Any
+    ) -> tuple[int, Any]:
         self._repo(params)
         self._comment(params["comment_id"])
         return self._react("comment", int(params["comment_id"]), body["content"], login)
@@ -1392,8 +1721,11 @@ class FakeGitHub:
     @route("GET", "/search/issues")
     def search_issues(self, query: dict[str, str], **_: Any) -> tuple[int, Any]:
         found = self.search(query.get("q", ""))
-        return 200, {"total_count": len(found), "incomplete_results": False,
-                     "items": [self._issue_json(i) for i in self._page(found, query)]}
+        return 200, {
+            "total_count": len(found),
+            "incomplete_results": False,
+            "items": [self._issue_json(i) for i in self._page(found, query)],
+        }
 
     @route("GET", "/rate_limit")
     def get_rate_limit(self, **_: Any) -> tuple[int, Any]:
@@ -1422,44 +1754,71 @@ def fake_github() -> Iterator[FakeGitHub]:
     assert not fake.violations, "requests the real GitHub API would reject:\n" + "\n".join(fake.violations)
 
 
-def forge_for(fake: FakeGitHub, sleeps: list[float] | None = None, clock: Callable[[], float] | None = None,
-              **settings: Any) -> Any:
+def forge_for(
+    fake: FakeGitHub,
+    sleeps: list[float] | None = None,
+    clock: Callable[[], float] | None = None,
+    **settings: Any,
+) -> Any:
     """A GitHubForge on the fake: no pauses between requests, 10 s timeout, sleeps recorded."""
     from bot.forge.github import GitHubForge, GitHubSettings, LabelSpec, RetryPolicy
 
     defaults: dict[str, Any] = {
         # 10 s: a loaded machine must not turn a slow answer into a timeout; the timeout-fault tests
         # pass timeout_seconds=1 (the fault delays its answer by 1.6 s)
-        "seconds_between_requests": 0, "seconds_between_writes": 0, "timeout_seconds": 10,
-        "labels": (LabelSpec("catalog-bot", "5319e7", "Opened by catalog-bot"), LabelSpec("new-paper", "0e8a16")),
+        "seconds_between_requests": 0,
+        "seconds_between_writes": 0,
+        "timeout_seconds": 10,
+        "labels": (
+            LabelSpec("catalog-bot", "5319e7", "Opened by catalog-bot"),
+            LabelSpec("new-paper", "0e8a16"),
+        ),
         "retry": RetryPolicy(max_attempts=4, backoff_seconds=2, max_wait_seconds=900),
     }
     defaults.update(settings)
     record = sleeps if sleeps is not None else []
-    return GitHubForge(fake.repository, BOT_TOKEN, api_url=fake.url, settings=GitHubSettings(**defaults),
-                       sleep=record.append, clock=clock or time.time)
+    return GitHubForge(
+        fake.repository,
+        BOT_TOKEN,
+        api_url=fake.url,
+        settings=GitHubSettings(**defaults),
+        sleep=record.append,
+        clock=clock or time.time,
+    )
 
 
 def all_routes_in_description() -> list[str]:
     """Routes the fake serves that the trimmed REST description lacks (should be none)."""
     spec = json.loads(gzip.decompress(OPENAPI_FILE.read_bytes()))
-    return [f"{m.upper()} {t}" for m, t in sorted(route_templates())
-            if m not in spec["paths"].get(t, {})]
+    return [f"{m.upper()} {t}" for m, t in sorted(route_templates()) if m not in spec["paths"].get(t, {})]
 
 
-__all__ = ["FakeGitHub", "fake_github", "forge_for", "BOT_TOKEN", "MAINTAINER_TOKEN", "BOT_LOGIN",
-           "MAINTAINER_LOGIN"]
+__all__ = [
+    "FakeGitHub",
+    "fake_github",
+    "forge_for",
+    "BOT_TOKEN",
+    "MAINTAINER_TOKEN",
+    "BOT_LOGIN",
+    "MAINTAINER_LOGIN",
+]
 
 
 # -- bot-side helpers shared by the GitHub tests ---------------------------------------------------
 
 TITLES = [
-    "Speculative Decoding with Tiny Draft Heads", "Rotation-Based Outlier Removal for 4-bit LLMs",
-    "Sparse Mixture Routing under Memory Budgets", "KV Cache Eviction by Attention Sinks",
-    "Ternary Weights for Edge Transformers", "Layer Dropping during Long-Context Finetuning",
-    "Distilling Reasoning Chains into Small Models", "Vector Quantized Adapters",
-    "Paged Attention Schedulers for Multi-Tenant Serving", "Prompt Compression via Token Saliency",
-    "Hardware-Aware Block Sparsity on GPUs", "Streaming Inference on Phones with NPUs",
+    "Speculative Decoding with Tiny Draft Heads",
+    "Rotation-Based Outlier Removal for 4-bit LLMs",
+    "Sparse Mixture Routing under Memory Budgets",
+    "KV Cache Eviction by Attention Sinks",
+    "Ternary Weights for Edge Transformers",
+    "Layer Dropping during Long-Context Finetuning",
+    "Distilling Reasoning Chains into Small Models",
+    "Vector Quantized Adapters",
+    "Paged Attention Schedulers for Multi-Tenant Serving",
+    "Prompt Compression via Token Saliency",
+    "Hardware-Aware Block Sparsity on GPUs",
+    "Streaming Inference on Phones with NPUs",
 ]
 
 
@@ -1468,24 +1827,45 @@ def catalog_text(taxonomy: Any) -> str:
     from bot.core.catalog_document import render_document
     from bot.core.entry import Entry
 
-    gptq = Entry(title="GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers",
-                 url="https://arxiv.org/abs/2210.17323", authors=("Elias Frantar", "Saleh Ashkboos"),
-                 arxiv_id="2210.17323", year=2022, month=10)
-    awq = Entry(title="AWQ: Activation-aware Weight Quantization for LLM Compression and Acceleration",
-                url="https://arxiv.org/abs/2306.00978", authors=("Ji Lin", "Jiaming Tang"),
-                arxiv_id="2306.00978", year=2023, month=6)
+    gptq = Entry(
+        title="GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers",
+        url="https://arxiv.org/abs/2210.17323",
+        authors=("Elias Frantar", "Saleh Ashkboos"),
+        arxiv_id="2210.17323",
+        year=2022,
+        month=10,
+    )
+    awq = Entry(
+        title="AWQ: Activation-aware Weight Quantization for LLM Compression and Acceleration",
+        url="https://arxiv.org/abs/2306.00978",
+        authors=("Ji Lin", "Jiaming Tang"),
+        arxiv_id="2306.00978",
+        year=2023,
+        month=6,
+    )
     return render_document(taxonomy, {("quantization", "weight-only"): [gptq, awq]})
 
 
-def paper_change(taxonomy: Any, arxiv_id: str, index: int = 0, section: str = "quantization",
-                 subsection: str | None = "weight-only", branch_prefix: str = "bot/") -> Any:
+def paper_change(
+    taxonomy: Any,
+    arxiv_id: str,
+    index: int = 0,
+    section: str = "quantization",
+    subsection: str | None = "weight-only",
+    branch_prefix: str = "bot/",
+) -> Any:
     """The ChangeRequest the poll job builds for one accepted paper (real PR body and marker)."""
     from bot.core.branches import BranchNames
     from bot.core.paper import Paper
     from bot.core.proposals import Proposal, change_request, paper_entry
 
-    paper = Paper(arxiv_id=arxiv_id, title=TITLES[index % len(TITLES)], abstract="We make LLMs cheaper.",
-                  authors=("Ada Lovelace", "Alan Turing"))
-    proposal = Proposal(paper=paper, entry=paper_entry(paper), section=section, subsection=subsection,
-                        labels=("new-paper",))
+    paper = Paper(
+        arxiv_id=arxiv_id,
+        title=TITLES[index % len(TITLES)],
+        abstract="We make LLMs cheaper.",
+        authors=("Ada Lovelace", "Alan Turing"),
+    )
+    proposal = Proposal(
+        paper=paper, entry=paper_entry(paper), section=section, subsection=subsection, labels=("new-paper",)
+    )
     return change_request(proposal, taxonomy, "catalog.md", BranchNames.from_prefix(branch_prefix))

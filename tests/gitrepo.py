@@ -11,23 +11,32 @@ from bot.core.taxonomy import Taxonomy
 
 
 def git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True,
-                          text=True).stdout
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
 
 
 def paper_entry(arxiv_id: str, title: str) -> Entry:
-    return Entry(title=title, url=f"https://arxiv.org/abs/{arxiv_id}", arxiv_id=arxiv_id,
-                 year=2000 + int(arxiv_id[:2]), month=int(arxiv_id[2:4]),
-                 authors=("A. Author", "B. Author"))
+    return Entry(
+        title=title,
+        url=f"https://arxiv.org/abs/{arxiv_id}",
+        arxiv_id=arxiv_id,
+        year=2000 + int(arxiv_id[:2]),
+        month=int(arxiv_id[2:4]),
+        authors=("A. Author", "B. Author"),
+    )
 
 
 SMALL_CATALOG: dict[catalog_document.Placement, list[Entry]] = {
     ("kv-cache", None): [
         paper_entry("2404.14469", "SnapKV: LLM Knows What You are Looking for Before Generation"),
-        paper_entry("2306.14048", "H2O: Heavy-Hitter Oracle for Efficient Generative Inference of Large Language Models"),
+        paper_entry(
+            "2306.14048",
+            "H2O: Heavy-Hitter Oracle for Efficient Generative Inference of Large Language Models",
+        ),
     ],
     ("quantization", "weight-only"): [
-        paper_entry("2210.17323", "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"),
+        paper_entry(
+            "2210.17323", "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"
+        ),
     ],
     ("decoding", None): [
         paper_entry("2211.17192", "Fast Inference from Transformers via Speculative Decoding"),
@@ -42,7 +51,8 @@ def make_repo(path: Path, taxonomy: Taxonomy, text: str | None = None) -> Path:
     git(path, "config", "user.email", "maintainer@example.org")
     (path / "catalog.md").write_text(
         text if text is not None else catalog_document.render_document(taxonomy, SMALL_CATALOG),
-        encoding="utf-8")
+        encoding="utf-8",
+    )
     (path / ".gitignore").write_text(".catalog-bot-cache/\n", encoding="utf-8")
     git(path, "add", "catalog.md", ".gitignore")
     git(path, "commit", "-q", "-m", "catalog")

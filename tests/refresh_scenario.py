@@ -19,8 +19,25 @@ from bot.core.taxonomy import Taxonomy
 from bot.jobs import refresh
 from tests.fake_github import FakeGitHub, forge_for
 
-WORDS = ("Sparse", "Quantized", "Low-Rank", "Adaptive", "Speculative", "Streaming", "Mixture", "Cache",
-         "Attention", "Kernel", "Serving", "Pruning", "Distilled", "Memory", "Token", "Layer", "Rotation")
+WORDS = (
+    "Sparse",
+    "Quantized",
+    "Low-Rank",
+    "Adaptive",
+    "Speculative",
+    "Streaming",
+    "Mixture",
+    "Cache",
+    "Attention",
+    "Kernel",
+    "Serving",
+    "Pruning",
+    "Distilled",
+    "Memory",
+    "Token",
+    "Layer",
+    "Rotation",
+)
 
 
 @dataclass
@@ -65,8 +82,9 @@ def title(rng: random.Random, number: int) -> str:
     return " ".join(rng.sample(WORDS, 4)) + f" for Efficient LLMs, Study {number}"
 
 
-def base_catalog(taxonomy: Taxonomy, rng: random.Random, places: list[tuple[str, str | None]],
-                 per_place: int) -> str:
+def base_catalog(
+    taxonomy: Taxonomy, rng: random.Random, places: list[tuple[str, str | None]], per_place: int
+) -> str:
     placed: dict[Any, list[Entry]] = {}
     for index, place in enumerate(places * per_place):
         paper = Paper(arxiv_id=arxiv_id(rng), title=title(rng, 1000 + index), authors=("A. Author",))
@@ -74,8 +92,9 @@ def base_catalog(taxonomy: Taxonomy, rng: random.Random, places: list[tuple[str,
     return render_document(taxonomy, placed)
 
 
-def open_pull_requests(fake: FakeGitHub, taxonomy: Taxonomy, rng: random.Random,
-                       places: list[tuple[str, str | None]], count: int) -> list[int]:
+def open_pull_requests(
+    fake: FakeGitHub, taxonomy: Taxonomy, rng: random.Random, places: list[tuple[str, str | None]], count: int
+) -> list[int]:
     """``count`` paper PRs as the forge opens them (same branch, title, body, commit with its
     context trailer), written straight into the fake's state: 500 HTTP requests saved."""
     numbers: list[int] = []
@@ -86,21 +105,47 @@ def open_pull_requests(fake: FakeGitHub, taxonomy: Taxonomy, rng: random.Random,
         if paper_id in seen:
             continue
         seen.add(paper_id)
-        paper = Paper(arxiv_id=paper_id, title=title(rng, len(numbers)), authors=("Ada Lovelace",),
-                      abstract="We make LLMs cheaper.")
+        paper = Paper(
+            arxiv_id=paper_id,
+            title=title(rng, len(numbers)),
+            authors=("Ada Lovelace",),
+            abstract="We make LLMs cheaper.",
+        )
         section, subsection = rng.choice(places)
-        proposal = Proposal(paper=paper, entry=paper_entry(paper), section=section, subsection=subsection,
-                            labels=("new-paper",))
+        proposal = Proposal(
+            paper=paper,
+            entry=paper_entry(paper),
+            section=section,
+            subsection=subsection,
+            labels=("new-paper",),
+        )
         change = change_request(proposal, taxonomy, "catalog.md", BranchNames.from_prefix("bot/"))
         text = change.edit(base)
         message = hunks.with_trailer(change.commit_message, hunks.fingerprint(base, text))
-        numbers.append(fake.seed_pull(change.branch, change.path, text, change.title, change.body,
-                                      labels=("catalog-bot", *change.labels), message=message).number)
+        numbers.append(
+            fake.seed_pull(
+                change.branch,
+                change.path,
+                text,
+                change.title,
+                change.body,
+                labels=("catalog-bot", *change.labels),
+                message=message,
+            ).number
+        )
     return numbers
 
 
-def run(fake: FakeGitHub, taxonomy: Taxonomy, prs: int = 100, merges: int = 10, seed: int = 13,
-        places: int = 12, per_place: int = 8, check_each_push: bool = False) -> list[Push]:
+def run(
+    fake: FakeGitHub,
+    taxonomy: Taxonomy,
+    prs: int = 100,
+    merges: int = 10,
+    seed: int = 13,
+    places: int = 12,
+    per_place: int = 8,
+    check_each_push: bool = False,
+) -> list[Push]:
     """Open ``prs`` bot PRs on a catalog of ``places`` x ``per_place`` entries, then merge
     ``merges`` of them one after another (chosen at random), refreshing after each merge.
 
@@ -121,8 +166,19 @@ def run(fake: FakeGitHub, taxonomy: Taxonomy, prs: int = 100, merges: int = 10, 
         outcomes = refresh.run(forge_for(fake, timeout_seconds=60), taxonomy)
         rebuilt = [o for o in outcomes if o.action == "rebuilt"]
         last = len(pushes) == merges - 1
-        conflicting = (sum(1 for p in fake.pulls("open") if not fake._mergeable(p))
-                       if check_each_push or last else -1)
-        pushes.append(Push(number, len(outcomes), len(rebuilt), sum(fake.counts.values()), fake.reads(),
-                           fake.writes(), conflicting, Counter(f"{o.action}: {o.cause}" for o in outcomes)))
+        conflicting = (
+            sum(1 for p in fake.pulls("open") if not fake._mergeable(p)) if check_each_push or last else -1
+        )
+        pushes.append(
+            Push(
+                number,
+                len(outcomes),
+                len(rebuilt),
+                sum(fake.counts.values()),
+                fake.reads(),
+                fake.writes(),
+                conflicting,
+                Counter(f"{o.action}: {o.cause}" for o in outcomes),
+            )
+        )
     return pushes

@@ -33,8 +33,9 @@ def bash_commands(markdown: str) -> list[str]:
     return commands
 
 
-def test_adopt_md_commands_work_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_adopt_md_commands_work_in_order(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Follow docs/adopt.md on another list, in a repository of its own."""
     repo = tmp_path / "awesome-kv-cache"
     repo.mkdir()

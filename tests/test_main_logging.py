@@ -27,14 +27,21 @@ def test_plain_lines_with_a_level_prefix_for_warnings_and_errors(capsys):
     job.warning("config/poll.yml: unknown key %r is ignored (typo?)", "cache_dri")
     job.error("the catalog is missing")
     assert capsys.readouterr().err.splitlines() == [
-        "… reading the feed", "warning: config/poll.yml: unknown key 'cache_dri' is ignored (typo?)",
-        "error: the catalog is missing"]
+        "… reading the feed",
+        "warning: config/poll.yml: unknown key 'cache_dri' is ignored (typo?)",
+        "error: the catalog is missing",
+    ]
 
 
-@pytest.mark.parametrize(("argv", "level"), [
-    (["-q", "lint"], logging.WARNING), (["lint", "--quiet"], logging.WARNING),
-    (["--verbose", "lint"], logging.DEBUG), (["lint"], logging.INFO),
-])
+@pytest.mark.parametrize(
+    ("argv", "level"),
+    [
+        (["-q", "lint"], logging.WARNING),
+        (["lint", "--quiet"], logging.WARNING),
+        (["--verbose", "lint"], logging.DEBUG),
+        (["lint"], logging.INFO),
+    ],
+)
 def test_verbose_and_quiet_before_or_after_the_job(argv, level):
     args = build_parser("lint").parse_args(argv)
     configure_logging(args.verbose, args.quiet)

@@ -39,11 +39,13 @@ class BranchNames:
     def from_config(cls, github: Mapping[str, Any], nightly: Mapping[str, Any] | None = None) -> BranchNames:
         """From the loaded config/github.yml (and config/nightly.yml for its deprecated key)."""
         names = cls.from_prefix(str(github["branch_prefix"]))
-        digest = _deprecated(names, github.get("digest_branch"), "config/github.yml: digest_branch",
-                             names.digest)
+        digest = _deprecated(
+            names, github.get("digest_branch"), "config/github.yml: digest_branch", names.digest
+        )
         pull_request = (nightly or {}).get("pull_request") or {}
-        maintenance = _deprecated(names, pull_request.get("branch"),
-                                  "config/nightly.yml: pull_request.branch", names.maintenance)
+        maintenance = _deprecated(
+            names, pull_request.get("branch"), "config/nightly.yml: pull_request.branch", names.maintenance
+        )
         return cls(names.prefix, digest, maintenance)
 
     def paper(self, arxiv_id: str) -> str:
@@ -66,9 +68,14 @@ def _deprecated(names: BranchNames, value: Any, where: str, derived: str) -> str
         return derived
     value = str(value)
     if not names.owns(value):
-        raise ConfigError(f"{where} is {value!r}, outside branch_prefix {names.prefix!r}: the bot only "
-                          f"writes branches under its prefix. Delete the key (the branch is then "
-                          f"{derived!r}).")
-    warnings.warn(f"{where} is deprecated: every branch now comes from branch_prefix ({derived!r} here). "
-                  f"Delete the key once no open PR uses {value!r}.", stacklevel=3)
+        raise ConfigError(
+            f"{where} is {value!r}, outside branch_prefix {names.prefix!r}: the bot only "
+            f"writes branches under its prefix. Delete the key (the branch is then "
+            f"{derived!r})."
+        )
+    warnings.warn(
+        f"{where} is deprecated: every branch now comes from branch_prefix ({derived!r} here). "
+        f"Delete the key once no open PR uses {value!r}.",
+        stacklevel=3,
+    )
     return value

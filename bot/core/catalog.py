@@ -39,8 +39,10 @@ _TITLE_PATTERNS = (
     re.compile(r"\[(?P<t>(?:\\.|[^\]\\]){12,})\]\("),
     re.compile(r"\"(?P<t>[^\"]{8,}?)\""),
     # plain text after the bullet, up to links, a line break, or ", Venue, Year"
-    re.compile(r"^\s*(?:[-*+•]|\d+[.)])\s+(?P<t>[^\[\n<]{8,}?)\s*(?:,[^,\n]*,\s*\d{4}\s*)?"
-               r"(?:\[|<br>|\n|$)"),
+    re.compile(
+        r"^\s*(?:[-*+•]|\d+[.)])\s+(?P<t>[^\[\n<]{8,}?)\s*(?:,[^,\n]*,\s*\d{4}\s*)?"
+        r"(?:\[|<br>|\n|$)"
+    ),
 )
 
 
@@ -99,8 +101,9 @@ class Catalog:
     _by_title: dict[str, Item] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
-        indexed = [i for i in self.items
-                   if not (i.section is None and i.subsection is None and self._in_contents(i))]
+        indexed = [
+            i for i in self.items if not (i.section is None and i.subsection is None and self._in_contents(i))
+        ]
         # An id finds the item that is that paper before an item that merely mentions it.
         for item in indexed:
             if own_id(item):
@@ -113,8 +116,7 @@ class Catalog:
 
     def _in_contents(self, item: Item) -> bool:
         heading = self.headings[item.heading] if item.heading is not None else None
-        return heading is not None and heading.title.strip().lower() in {"contents",
-                                                                        "table of contents"}
+        return heading is not None and heading.title.strip().lower() in {"contents", "table of contents"}
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -137,8 +139,7 @@ class Catalog:
     def find_by_id(self, arxiv_id: str) -> Item | None:
         return self._by_id.get(arxiv_ids.normalize(arxiv_id))
 
-    def find_by_title(self, title: str, fuzzy: bool = True,
-                      arxiv_id: str | None = None) -> Item | None:
+    def find_by_title(self, title: str, fuzzy: bool = True, arxiv_id: str | None = None) -> Item | None:
         """The item with the same normalised title, else (``fuzzy``) a near-identical one.
         A fuzzy match must have the same numbers ("Part 2" is not "Part 3") and must not
         carry a different arXiv id than ``arxiv_id``."""
@@ -168,12 +169,13 @@ class Catalog:
 
     def section_heading(self, section: str, subsection: str | None = None) -> Heading:
         for heading in self.headings:
-            if heading.section == section and heading.subsection == subsection and (
-                heading.level == (3 if subsection else 2)
+            if (
+                heading.section == section
+                and heading.subsection == subsection
+                and (heading.level == (3 if subsection else 2))
             ):
                 return heading
-        suggestions = sorted({h.subsection or h.section for h in self.headings
-                              if h.section} - {None})
+        suggestions = sorted({h.subsection or h.section for h in self.headings if h.section} - {None})
         name = f"{section}/{subsection}" if subsection else section
         raise UnknownSectionError(f"catalog.md has no section {name!r}", suggestions[:5])
 
@@ -201,7 +203,9 @@ class Catalog:
             what = f"arXiv {entry.arxiv_id}" if entry.arxiv_id else f"{entry.title!r}"
             raise DuplicateEntryError(
                 f"{what} is already in the catalog at line {existing.line_number} "
-                f"(section {existing.section}): nothing to add", existing.line_number)
+                f"(section {existing.section}): nothing to add",
+                existing.line_number,
+            )
 
     def insertion_line(self, entry: Entry, section: str, subsection: str | None = None) -> int:
         """Where ``entry`` goes: newest first by arXiv id; entries without an id at the end."""
@@ -251,8 +255,10 @@ class Catalog:
         if item is None:
             raise CatalogError(f"arXiv {arxiv_id} is not in the catalog: nothing to {action}")
         if own_id(item) != arxiv_ids.normalize(arxiv_id):
-            raise CatalogError(f"arXiv {arxiv_id} is only mentioned in the item at line {item.line_number} "
-                               f"(arXiv {own_id(item)}), not an entry of its own; {action} it by hand")
+            raise CatalogError(
+                f"arXiv {arxiv_id} is only mentioned in the item at line {item.line_number} "
+                f"(arXiv {own_id(item)}), not an entry of its own; {action} it by hand"
+            )
         return item
 
     def remove(self, arxiv_id: str) -> Catalog:
@@ -270,15 +276,14 @@ class Catalog:
     def move(self, arxiv_id: str, section: str, subsection: str | None = None) -> Catalog:
         item = self._own_item(arxiv_id, "move")
         if item.entry is None:
-            raise CatalogError(
-                f"line {item.line_number} is not a canonical entry line; move it by hand")
+            raise CatalogError(f"line {item.line_number} is not a canonical entry line; move it by hand")
         # not insert(): another entry that mentions the id must not block the move
         return self.remove(arxiv_id)._insert(item.entry, section, subsection)
 
     def replace_line(self, index: int, new_line: str) -> Catalog:
         """Replace one line (0-based), keeping its line ending."""
         old = self.lines[index]
-        ending = old[len(old.rstrip("\r\n")):]
+        ending = old[len(old.rstrip("\r\n")) :]
         lines = list(self.lines)
         lines[index] = new_line.rstrip("\r\n") + ending
         return self._with_lines(lines)
@@ -293,7 +298,7 @@ class Catalog:
             updated = change(item.entry)
             if updated != item.entry:
                 old = lines[item.start]
-                lines[item.start] = render_entry(updated) + old[len(old.rstrip("\r\n")):]
+                lines[item.start] = render_entry(updated) + old[len(old.rstrip("\r\n")) :]
         return self._with_lines(lines)
 
 
@@ -332,7 +337,8 @@ def _find_title(text: str) -> str:
         for found in pattern.finditer(text):
             candidate = found.group("t")
             if candidate.startswith("!") or re.fullmatch(
-                    r"(?i)\W*(paper|pdf|code|github|arxiv|link|project)\W*", candidate):
+                r"(?i)\W*(paper|pdf|code|github|arxiv|link|project)\W*", candidate
+            ):
                 continue  # an image (badge) or a link label, not a title
             return candidate
     return ""
@@ -414,12 +420,20 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
             continue
         body = "".join(lines[index:end])
         entry = parse_entry(line) if bullet else None
-        items.append(Item(
-            start=index, end=end, text=body, arxiv_ids=tuple(arxiv_ids.find_ids(body)),
-            title=entry.title if entry else _find_title(body), entry=entry,
-            section=section[0], subsection=section[1], heading=heading_index,
-            kind="bullet" if bullet else "row",
-        ))
+        items.append(
+            Item(
+                start=index,
+                end=end,
+                text=body,
+                arxiv_ids=tuple(arxiv_ids.find_ids(body)),
+                title=entry.title if entry else _find_title(body),
+                entry=entry,
+                section=section[0],
+                subsection=section[1],
+                heading=heading_index,
+                kind="bullet" if bullet else "row",
+            )
+        )
         index = end
     return Catalog(lines, headings, items, taxonomy)
 

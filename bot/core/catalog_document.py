@@ -32,12 +32,16 @@ def contents_problems(catalog: Catalog) -> list[tuple[int, str]]:
         return [(1, f"no '## {taxonomy.contents_heading}' heading (table of contents)")]
     heading = contents[0]
     end = catalog.region_end(heading)
-    actual = [line.rstrip("\r\n") for line in catalog.lines[heading.line + 1 : end]
-              if line.strip()]
+    actual = [line.rstrip("\r\n") for line in catalog.lines[heading.line + 1 : end] if line.strip()]
     expected = render_contents(taxonomy)
     if actual != expected:
-        return [(heading.line + 1, "table of contents is stale: it should list exactly the "
-                 "taxonomy's sections and subsections (`python -m bot import` renders it)")]
+        return [
+            (
+                heading.line + 1,
+                "table of contents is stale: it should list exactly the "
+                "taxonomy's sections and subsections (`python -m bot import` renders it)",
+            )
+        ]
     return []
 
 
@@ -46,8 +50,9 @@ Placement = tuple[str, str | None]  # (section id, subsection id or None)
 
 def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
     """The order ``insert`` keeps: newest arXiv id first, then entries without an id by title."""
-    with_id = sorted((e for e in entries if e.arxiv_id),
-                     key=lambda e: arxiv_ids.sort_key(e.arxiv_id), reverse=True)
+    with_id = sorted(
+        (e for e in entries if e.arxiv_id), key=lambda e: arxiv_ids.sort_key(e.arxiv_id), reverse=True
+    )
     without = sorted((e for e in entries if not e.arxiv_id), key=lambda e: title_key(e.title))
     return with_id + without
 

@@ -44,12 +44,14 @@ def write_catalog(
         extra = sorted(new.arxiv_id_set() - expected)[:5]
         raise CatalogError(
             f"refusing to write {path}: the edit would change papers it should not "
-            f"(missing: {missing or 'none'}, unexpected: {extra or 'none'}); the file is unchanged")
+            f"(missing: {missing or 'none'}, unexpected: {extra or 'none'}); the file is unchanged"
+        )
     lost = _unidentified(old) - _unidentified(new)
     if lost and not allow_dropping_unidentified:
         raise CatalogError(
             f"refusing to write {path}: the edit would drop {sum(lost.values())} entry(ies) without "
-            f"an arXiv id (e.g. {sorted(lost)[0]!r}); the file is unchanged")
+            f"an arXiv id (e.g. {sorted(lost)[0]!r}); the file is unchanged"
+        )
     write_text_atomic(path, new_text)
     return new
 
@@ -82,16 +84,16 @@ def write_text_atomic(path: Path, text: str) -> None:
 
 def _unidentified(catalog: Catalog) -> Counter[str]:
     """Entries without an arXiv id (tools, courses, venue-only papers), by title."""
-    return Counter(item.title_key for item in catalog.entries()
-                   if not item.arxiv_ids and item.title_key)
+    return Counter(item.title_key for item in catalog.entries() if not item.arxiv_ids and item.title_key)
 
 
 def read_catalog(path: Path, taxonomy: Taxonomy | None) -> Catalog:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise CatalogError(f"{path} does not exist: pass the catalog path, or run "
-                           "`python -m bot import` to create one") from exc
+        raise CatalogError(
+            f"{path} does not exist: pass the catalog path, or run `python -m bot import` to create one"
+        ) from exc
     except UnicodeDecodeError as exc:
         raise CatalogError(f"{path} is not UTF-8 text ({exc})") from exc
     return parse(text, taxonomy)

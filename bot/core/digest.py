@@ -49,20 +49,30 @@ class DigestEntry:
 
 
 def from_proposal(proposal: Proposal) -> DigestEntry:
-    return DigestEntry(proposal.paper.arxiv_id, proposal.section, proposal.subsection,
-                       render_entry(proposal.entry))
+    return DigestEntry(
+        proposal.paper.arxiv_id, proposal.section, proposal.subsection, render_entry(proposal.entry)
+    )
 
 
 def entries_of(body: str) -> list[DigestEntry]:
     """The papers of a digest PR body, with the tick state the checklist shows now."""
     data = markers.find(body, MARKER_KIND) or {}
     ticks = {match["id"]: match["mark"] != " " for match in _CHECK_RE.finditer(body)}
-    return [DigestEntry(str(e["arxiv_id"]), str(e["section"]), e.get("subsection"), str(e["line"]),
-                        ticks.get(str(e["arxiv_id"]), True)) for e in data.get("entries", [])]
+    return [
+        DigestEntry(
+            str(e["arxiv_id"]),
+            str(e["section"]),
+            e.get("subsection"),
+            str(e["line"]),
+            ticks.get(str(e["arxiv_id"]), True),
+        )
+        for e in data.get("entries", [])
+    ]
 
 
-def combine(previous: Sequence[DigestEntry], new: Iterable[DigestEntry],
-            catalog: Catalog) -> list[DigestEntry]:
+def combine(
+    previous: Sequence[DigestEntry], new: Iterable[DigestEntry], catalog: Catalog
+) -> list[DigestEntry]:
     """The digest's papers: the previous ones with their tick state, then the new ones (ticked);
     papers now in the catalog leave the list."""
     by_id = {entry.arxiv_id: entry for entry in previous}
@@ -73,6 +83,7 @@ def combine(previous: Sequence[DigestEntry], new: Iterable[DigestEntry],
 
 def digest_edit(entries: Sequence[DigestEntry], taxonomy: Taxonomy) -> Callable[[str], str]:
     """Insert every ticked paper (one already present is skipped)."""
+
     def edit(text: str) -> str:
         catalog = parse(text, taxonomy)
         for entry in entries:
@@ -84,32 +95,58 @@ def digest_edit(entries: Sequence[DigestEntry], taxonomy: Taxonomy) -> Callable[
             except DuplicateEntryError:
                 continue
         return catalog.render()
+
     return edit
 
 
-def digest_change(entries: Sequence[DigestEntry], taxonomy: Taxonomy, catalog_path: str,
-                  branch: str) -> ChangeRequest | None:
+def digest_change(
+    entries: Sequence[DigestEntry], taxonomy: Taxonomy, catalog_path: str, branch: str
+) -> ChangeRequest | None:
     """The digest PR for these papers; None when no paper is ticked (nothing to propose)."""
     ticked = [e for e in entries if e.ticked]
     if not ticked:
         return None
-    marker = markers.make(MARKER_KIND, {"entries": [
-        {"arxiv_id": e.arxiv_id, "section": e.section, "subsection": e.subsection, "line": e.line}
-        for e in entries]})
+    marker = markers.make(
+        MARKER_KIND,
+        {
+            "entries": [
+                {"arxiv_id": e.arxiv_id, "section": e.section, "subsection": e.subsection, "line": e.line}
+                for e in entries
+            ]
+        },
+    )
     links = {e.arxiv_id: f"[{inline(e.title)}]({e.url})" for e in entries}
-    context: dict[str, Any] = {"entries": entries, "ticked": ticked, "taxonomy": taxonomy, "marker": marker,
-                               "links": links}
+    context: dict[str, Any] = {
+        "entries": entries,
+        "ticked": ticked,
+        "taxonomy": taxonomy,
+        "marker": marker,
+        "links": links,
+    }
     title = templates.render("digest_title.txt.j2", **context).strip()
-    return ChangeRequest(branch=branch, title=title, body=templates.render("digest_body.md.j2", **context),
-                         commit_message=title, path=catalog_path, edit=digest_edit(entries, taxonomy))
+    return ChangeRequest(
+        branch=branch,
+        title=title,
+        body=templates.render("digest_body.md.j2", **context),
+        commit_message=title,
+        path=catalog_path,
+        edit=digest_edit(entries, taxonomy),
+    )
 
 
-def digest_for_run(previous: PullRequest | None, proposals: Sequence[Proposal], catalog: Catalog,
-                   taxonomy: Taxonomy, catalog_path: str, branch: str) -> ChangeRequest | None:
+def digest_for_run(
+    previous: PullRequest | None,
+    proposals: Sequence[Proposal],
+    catalog: Catalog,
+    taxonomy: Taxonomy,
+    catalog_path: str,
+    branch: str,
+) -> ChangeRequest | None:
     """What the poll job proposes in batch mode: the open digest (if any) plus this run's papers."""
     earlier = entries_of(previous.body) if previous is not None and previous.state == "open" else []
-    return digest_change(combine(earlier, map(from_proposal, proposals), catalog), taxonomy, catalog_path,
-                         branch)
+    return digest_change(
+        combine(earlier, map(from_proposal, proposals), catalog), taxonomy, catalog_path, branch
+    )
 
 
 def is_digest(pull: PullRequest) -> bool:

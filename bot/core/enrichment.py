@@ -63,7 +63,7 @@ def _surname(name: str) -> str:
 
 
 def _excerpt(text: str) -> str:
-    return text if len(text) <= EXCERPT else text[:EXCERPT - 1] + "…"
+    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
 
 
 def _author_reason(entry: Entry, previous: PaperRecord | None, record: PaperRecord, mode: str) -> str:
@@ -84,8 +84,9 @@ def _author_reason(entry: Entry, previous: PaperRecord | None, record: PaperReco
     return ""
 
 
-def _venue_reason(entry: Entry, record: PaperRecord, venues: VenueTable,
-                  settings: EnrichSettings) -> tuple[str, str]:
+def _venue_reason(
+    entry: Entry, record: PaperRecord, venues: VenueTable, settings: EnrichSettings
+) -> tuple[str, str]:
     if entry.venue and entry.venue not in settings.placeholder_venues:
         return "", ""
     from_ref = venues.find(record.journal_ref, "")
@@ -97,8 +98,13 @@ def _venue_reason(entry: Entry, record: PaperRecord, venues: VenueTable,
     return "", ""
 
 
-def updated_entry(entry: Entry, previous: PaperRecord | None, record: PaperRecord, venues: VenueTable,
-                  settings: EnrichSettings) -> tuple[Entry, list[tuple[str, str, str, str]]]:
+def updated_entry(
+    entry: Entry,
+    previous: PaperRecord | None,
+    record: PaperRecord,
+    venues: VenueTable,
+    settings: EnrichSettings,
+) -> tuple[Entry, list[tuple[str, str, str, str]]]:
     """(the entry as the store says it should read, [(field, old, new, why)])."""
     changes: list[tuple[str, str, str, str]] = []
     why = _author_reason(entry, previous, record, settings.authors)
@@ -110,20 +116,32 @@ def updated_entry(entry: Entry, previous: PaperRecord | None, record: PaperRecor
     if venue and venue != entry.venue:
         changes.append(("venue", entry.venue, venue, why))
         entry = replace(entry, venue=venue)
-    if (previous is not None and record.title and previous.title != record.title
-            and title_key(entry.title) == title_key(previous.title) != title_key(record.title)):
+    if (
+        previous is not None
+        and record.title
+        and previous.title != record.title
+        and title_key(entry.title) == title_key(previous.title) != title_key(record.title)
+    ):
         changes.append(("title", entry.title, record.title, f"retitled in arXiv v{record.versions}"))
         entry = replace(entry, title=record.title)
     if settings.mark_withdrawn and record.withdrawn != entry.withdrawn:
-        why = (f"withdrawn on arXiv (v{record.versions}: {_excerpt(record.comment or record.abstract)})"
-               if record.withdrawn else f"arXiv v{record.versions} is no longer withdrawn")
+        why = (
+            f"withdrawn on arXiv (v{record.versions}: {_excerpt(record.comment or record.abstract)})"
+            if record.withdrawn
+            else f"arXiv v{record.versions} is no longer withdrawn"
+        )
         changes.append(("withdrawn", str(entry.withdrawn).lower(), str(record.withdrawn).lower(), why))
         entry = replace(entry, withdrawn=record.withdrawn)
     return entry, changes
 
 
-def enrich_catalog(catalog: Catalog, previous: Mapping[str, PaperRecord], current: Mapping[str, PaperRecord],
-                   venues: VenueTable, settings: EnrichSettings) -> tuple[Catalog, list[Change]]:
+def enrich_catalog(
+    catalog: Catalog,
+    previous: Mapping[str, PaperRecord],
+    current: Mapping[str, PaperRecord],
+    venues: VenueTable,
+    settings: EnrichSettings,
+) -> tuple[Catalog, list[Change]]:
     """The catalog with every canonical line of a stored paper brought up to the store's facts."""
     updates: dict[int, Entry] = {}
     changes: list[Change] = []
@@ -141,15 +159,22 @@ def enrich_catalog(catalog: Catalog, previous: Mapping[str, PaperRecord], curren
     lines = list(catalog.lines)
     for start, new in updates.items():
         old = lines[start]
-        lines[start] = render_entry(new) + old[len(old.rstrip("\r\n")):]
+        lines[start] = render_entry(new) + old[len(old.rstrip("\r\n")) :]
     return parse("".join(lines), catalog.taxonomy), changes
 
 
-def enrich_edit(previous: Mapping[str, PaperRecord], current: Mapping[str, PaperRecord], venues: VenueTable,
-                settings: EnrichSettings, taxonomy: Taxonomy | None) -> Callable[[str], str]:
+def enrich_edit(
+    previous: Mapping[str, PaperRecord],
+    current: Mapping[str, PaperRecord],
+    venues: VenueTable,
+    settings: EnrichSettings,
+    taxonomy: Taxonomy | None,
+) -> Callable[[str], str]:
     """The same as a pure text edit (for the rolling PR, rebuilt on whatever the default branch holds)."""
+
     def edit(text: str) -> str:
         return enrich_catalog(parse(text, taxonomy), previous, current, venues, settings)[0].render()
+
     return edit
 
 

@@ -211,8 +211,10 @@ def parse_entry(line: str) -> Entry | None:
         fields["description"] = unescape_markdown(lead)
     try:
         return Entry(
-            title=unescape_markdown(match["title"]), url=match["url"],
-            kind="paper" if is_paper else "resource", **fields,  # type: ignore[arg-type]
+            title=unescape_markdown(match["title"]),
+            url=match["url"],
+            kind="paper" if is_paper else "resource",
+            **fields,  # type: ignore[arg-type]
         )
     except ValueError:
         return None

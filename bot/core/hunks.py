@@ -38,9 +38,9 @@ def fingerprint_lines(before: list[str], after: list[str]) -> str:
     start, end = min(start_a, start_b), min(end_a, end_b)
     low, cut = max(start - 1, 0), max(end - 1, 0)
     digest = hashlib.sha256()
-    for line in before[low:len(before) - cut]:
+    for line in before[low : len(before) - cut]:
         digest.update(b"-" + line.encode() + b"\0")
-    for line in after[low:len(after) - cut]:
+    for line in after[low : len(after) - cut]:
         digest.update(b"+" + line.encode() + b"\0")
     return digest.hexdigest()[:16]
 

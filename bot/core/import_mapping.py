@@ -68,9 +68,13 @@ class ImportMapping:
 
     def for_file(self, name: str) -> FileMapping:
         """The rules and exclusions that apply to one input file."""
-        return FileMapping(replace(
-            self, rules=tuple(r for r in self.rules if _file_matches(r.files, name)),
-            exclude=tuple(e for e in self.exclude if _file_matches(e.files, name))))
+        return FileMapping(
+            replace(
+                self,
+                rules=tuple(r for r in self.rules if _file_matches(r.files, name)),
+                exclude=tuple(e for e in self.exclude if _file_matches(e.files, name)),
+            )
+        )
 
     def rule_for(self, item: SourceItem) -> Rule | None:
         return next((r for r in self.rules if _applies(r.files, r.path, item)), None)
@@ -143,8 +147,10 @@ def _regex(value: str | None, where: str, path: str = f"config/{MAPPING}.yml") -
     try:
         return re.compile(value, re.IGNORECASE)
     except re.error as exc:
-        raise ConfigError(f"{path}: {where}: {value!r} is not a valid regular "
-                          f"expression ({exc}); fix it and run `python -m bot validate-config`") from exc
+        raise ConfigError(
+            f"{path}: {where}: {value!r} is not a valid regular "
+            f"expression ({exc}); fix it and run `python -m bot validate-config`"
+        ) from exc
 
 
 def load_mapping(taxonomy: Taxonomy, directory: Path | None = None) -> ImportMapping:
@@ -159,19 +165,40 @@ def load_mapping(taxonomy: Taxonomy, directory: Path | None = None) -> ImportMap
 def _build_mapping(taxonomy: Taxonomy, directory: Path | None) -> ImportMapping:
     data = config.load(MAPPING, directory)
     where = str((directory or config.config_dir()) / f"{MAPPING}.yml")
-    rules = tuple(Rule(r["to"], tuple(r.get("files", ["*"])),
-                       _regex(r.get("path"), f"rules[{i}].path", where),
-                       float(r.get("weight", 1))) for i, r in enumerate(data["rules"]))
-    exclude = tuple(Exclusion(e["reason"], tuple(e.get("files", ["*"])),
-                              _regex(e.get("path"), f"exclude[{i}].path", where),
-                              _regex(e.get("title"), f"exclude[{i}].title", where),
-                              _regex(e.get("link"), f"exclude[{i}].link", where))
-                    for i, e in enumerate(data["exclude"]))
-    routes = {name: Route(r["default"], tuple(
-        RouteRule(rr["to"], _regex(rr.get("title"), f"routes.{name}.rules[{j}].title", where),
-                  _regex(rr.get("text"), f"routes.{name}.rules[{j}].text", where))
-        for j, rr in enumerate(r.get("rules", []))), float(r.get("guess_weight", 1)))
-        for name, r in data["routes"].items()}
+    rules = tuple(
+        Rule(
+            r["to"],
+            tuple(r.get("files", ["*"])),
+            _regex(r.get("path"), f"rules[{i}].path", where),
+            float(r.get("weight", 1)),
+        )
+        for i, r in enumerate(data["rules"])
+    )
+    exclude = tuple(
+        Exclusion(
+            e["reason"],
+            tuple(e.get("files", ["*"])),
+            _regex(e.get("path"), f"exclude[{i}].path", where),
+            _regex(e.get("title"), f"exclude[{i}].title", where),
+            _regex(e.get("link"), f"exclude[{i}].link", where),
+        )
+        for i, e in enumerate(data["exclude"])
+    )
+    routes = {
+        name: Route(
+            r["default"],
+            tuple(
+                RouteRule(
+                    rr["to"],
+                    _regex(rr.get("title"), f"routes.{name}.rules[{j}].title", where),
+                    _regex(rr.get("text"), f"routes.{name}.rules[{j}].text", where),
+                )
+                for j, rr in enumerate(r.get("rules", []))
+            ),
+            float(r.get("guess_weight", 1)),
+        )
+        for name, r in data["routes"].items()
+    }
     return ImportMapping(taxonomy, rules, exclude, routes, float(data["title_match"]))
 
 
@@ -201,6 +228,8 @@ def mapping_problems(taxonomy: Taxonomy, directory: Path | None = None) -> list[
         try:
             _placement(taxonomy, target)
         except CatalogError as exc:
-            problems.append(f"{where}: {key}: {target!r} is neither a route nor a taxonomy section "
-                            f"({exc}); fix it and run `python -m bot validate-config`")
+            problems.append(
+                f"{where}: {key}: {target!r} is neither a route nor a taxonomy section "
+                f"({exc}); fix it and run `python -m bot validate-config`"
+            )
     return problems

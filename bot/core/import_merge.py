@@ -36,6 +36,7 @@ class Candidate:
 
 # -- merging the same paper across lists -------------------------------------------------------
 
+
 @dataclass
 class Record:
     """Everything the lists say about one paper or resource."""
@@ -62,8 +63,9 @@ class Merge:
     unmatched: list[tuple[Candidate, str | None]] = field(default_factory=list)  # title-only
 
 
-def merge(candidates: Sequence[Candidate], title_match: float,
-          left_out: dict[str, str] | None = None) -> Merge:
+def merge(
+    candidates: Sequence[Candidate], title_match: float, left_out: dict[str, str] | None = None
+) -> Merge:
     """Group candidates into records: papers by arXiv id, then by title; resources by link;
     title-only candidates (text without links) join a record or stay unmatched. ``left_out``
     maps title keys of excluded entries to why, to explain unmatched titles."""
@@ -78,8 +80,7 @@ def merge(candidates: Sequence[Candidate], title_match: float,
             index.add(Record([candidate]))
         else:
             index.join(candidate, found)
-    resources = _resource_records([c for c in candidates if c.placement and c.fields.resource],
-                                  index, result)
+    resources = _resource_records([c for c in candidates if c.placement and c.fields.resource], index, result)
     resource_index = TitleIndex(title_match)
     for record in resources:
         resource_index.add(record)
@@ -105,9 +106,14 @@ def _id_records(candidates: list[Candidate], result: Merge) -> list[Record]:
         records.append(Record(winner))
         title = best_title(winner)
         for loser in losers:
-            result.conflicts.append((loser, f"arXiv {arxiv_id} belongs to “{title}” in "
-                                            f"{len(Record(winner).files())} list(s); this entry's "
-                                            f"title differs: check its link"))
+            result.conflicts.append(
+                (
+                    loser,
+                    f"arXiv {arxiv_id} belongs to “{title}” in "
+                    f"{len(Record(winner).files())} list(s); this entry's "
+                    f"title differs: check its link",
+                )
+            )
     return _merge_same_titles(records, result)
 
 
@@ -138,8 +144,13 @@ def _merge_same_titles(records: list[Record], result: Merge) -> list[Record]:
         if key in by_key:
             winner = by_key[key]
             for candidate in record.candidates:
-                result.conflicts.append((candidate, f"same title as arXiv {winner.arxiv_id} in "
-                                                    f"other lists; arXiv {record.arxiv_id} left out"))
+                result.conflicts.append(
+                    (
+                        candidate,
+                        f"same title as arXiv {winner.arxiv_id} in "
+                        f"other lists; arXiv {record.arxiv_id} left out",
+                    )
+                )
             continue
         by_key[key] = record
         kept.append(record)
@@ -221,8 +232,7 @@ def canonical_url(url: str) -> str:
         return repo.lower()
     parts = urlsplit(url.strip())
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not _TRACKING.match(k)])
-    return urlunsplit(("https", parts.netloc.lower().removeprefix("www."), parts.path.rstrip("/"),
-                       query, ""))
+    return urlunsplit(("https", parts.netloc.lower().removeprefix("www."), parts.path.rstrip("/"), query, ""))
 
 
 # -- choosing the fields of a record -----------------------------------------------------------
@@ -304,22 +314,42 @@ def record_entry(record: Record) -> Entry:
     candidates = [c for c in record.candidates if c.placement]
     title = best_title(candidates)
     if record.first.fields.resource:
-        return Entry(title=title, url=record.first.fields.url, kind="resource",
-                     description=_best((c.fields.description, c) for c in candidates)
-                     or default_description(record.first.fields.url))
+        return Entry(
+            title=title,
+            url=record.first.fields.url,
+            kind="resource",
+            description=_best((c.fields.description, c) for c in candidates)
+            or default_description(record.first.fields.url),
+        )
     authors, et_al = _best_authors(candidates)
     venue = _best((c.fields.venue, c) for c in candidates)
     code = _best_code(candidates, title)
     arxiv_id = record.arxiv_id
     if arxiv_id:
         year, month = arxiv_ids.month_year(arxiv_id)
-        return Entry(title=title, url=arxiv_ids.abs_url(arxiv_id), authors=authors, et_al=et_al,
-                     arxiv_id=arxiv_id, year=year, month=month, venue=venue,
-                     pdf_url=arxiv_ids.pdf_url(arxiv_id), code_url=code)
+        return Entry(
+            title=title,
+            url=arxiv_ids.abs_url(arxiv_id),
+            authors=authors,
+            et_al=et_al,
+            arxiv_id=arxiv_id,
+            year=year,
+            month=month,
+            venue=venue,
+            pdf_url=arxiv_ids.pdf_url(arxiv_id),
+            code_url=code,
+        )
     years = _votes((str(c.fields.year or ""), c) for c in candidates)
     year = int(max(years, key=lambda y: years[y]))
-    return Entry(title=title, url=record.first.fields.url, authors=authors, et_al=et_al, year=year,
-                 venue=venue, code_url=code)
+    return Entry(
+        title=title,
+        url=record.first.fields.url,
+        authors=authors,
+        et_al=et_al,
+        year=year,
+        venue=venue,
+        code_url=code,
+    )
 
 
 def default_description(url: str) -> str:

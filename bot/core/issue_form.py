@@ -14,7 +14,6 @@ FORM_PATH = Path(".github") / "ISSUE_TEMPLATE" / "add-paper.yml"
 FORM_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "add_paper_form.yml"
 
 
-
 def form_options(text: str) -> list[str] | None:
     """The options of the form's ``section`` dropdown, or None when it has none."""
     try:
@@ -41,7 +40,7 @@ def set_form_options(text: str, titles: list[str]) -> str:
             while end < len(lines) and re.match(rf"\s{{{indent}}}- ", lines[end]):
                 end += 1
             new = [f"{' ' * indent}- {_yaml_scalar(t)}\n" for t in titles]
-            return "".join(lines[:n + 1] + new + lines[end:])
+            return "".join(lines[: n + 1] + new + lines[end:])
     raise ConfigError("the issue form has no `section` dropdown with an `options:` list")
 
 

@@ -119,6 +119,7 @@ def plain_text(text: str, limit: int = 65_000) -> str:
 def sanitize_html(text: str, allowed: frozenset[str] = SUMMARY_TAGS) -> str:
     """Markdown with raw HTML tags outside ``allowed`` turned into text (``&lt;img ...&gt;``);
     allowed tags keep no attributes except ``open`` on ``<details>``."""
+
     def tag(match: re.Match[str]) -> str:
         closing, name, attributes = match.groups()
         if name.lower() not in allowed:

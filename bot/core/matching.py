@@ -50,8 +50,9 @@ def same_numbers(a: str, b: str) -> bool:
     return _NUMBER.findall(a) == _NUMBER.findall(b)
 
 
-def near_titles(key: str, keys: Iterable[str], cutoff: float = FUZZY_TITLE_SCORE,
-                limit: int = 3) -> Iterator[str]:
+def near_titles(
+    key: str, keys: Iterable[str], cutoff: float = FUZZY_TITLE_SCORE, limit: int = 3
+) -> Iterator[str]:
     """Keys near-identical to ``key`` (best first), with the same numbers; none for short keys."""
     if len(key) < MIN_FUZZY_KEY:
         return
@@ -60,8 +61,9 @@ def near_titles(key: str, keys: Iterable[str], cutoff: float = FUZZY_TITLE_SCORE
             yield other
 
 
-def near_identical_pairs(indexes: Sequence[int], keys: Sequence[str],
-                         cutoff: float = FUZZY_TITLE_SCORE) -> set[tuple[int, int]]:
+def near_identical_pairs(
+    indexes: Sequence[int], keys: Sequence[str], cutoff: float = FUZZY_TITLE_SCORE
+) -> set[tuple[int, int]]:
     """Pairs (a < b) of ``indexes`` whose keys ``near_titles`` would match, compared within blocks
     that share their first or last word."""
     blocks: dict[str, list[int]] = defaultdict(list)
@@ -74,8 +76,9 @@ def near_identical_pairs(indexes: Sequence[int], keys: Sequence[str],
     for members in blocks.values():
         if len(members) < 2:
             continue
-        scores = process.cdist([keys[i] for i in members], [keys[i] for i in members],
-                               scorer=fuzz.ratio, score_cutoff=cutoff)
+        scores = process.cdist(
+            [keys[i] for i in members], [keys[i] for i in members], scorer=fuzz.ratio, score_cutoff=cutoff
+        )
         for row, column in zip(*scores.nonzero(), strict=True):
             a, b = members[int(row)], members[int(column)]
             if a < b and same_numbers(keys[a], keys[b]):
@@ -93,14 +96,16 @@ def same_name_title(a: str, b: str) -> bool:
     return fuzz.token_set_ratio(a, b) >= SAME_NAME_TITLE_SCORE and same_numbers(a, b)
 
 
-def closest_sections(name: str, sections: Iterable[Section], limit: int = 3,
-                     cutoff: float | None = None) -> list[Section]:
+def closest_sections(
+    name: str, sections: Iterable[Section], limit: int = 3, cutoff: float | None = None
+) -> list[Section]:
     """The sections nearest to ``name`` by id or heading (any case), best first, each once; with
     ``cutoff`` (0-100), only those at least that similar."""
     candidates = list(sections)
     names = {**{s.id: s for s in candidates}, **{s.title.lower(): s for s in candidates}}
     found: dict[str, Section] = {}
-    for choice, _score, _ in process.extract(name.strip().lower(), list(names), limit=2 * limit,
-                                             score_cutoff=cutoff):
+    for choice, _score, _ in process.extract(
+        name.strip().lower(), list(names), limit=2 * limit, score_cutoff=cutoff
+    ):
         found.setdefault(names[choice].id, names[choice])
     return list(found.values())[:limit]

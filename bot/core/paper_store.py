@@ -33,10 +33,29 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _CATEGORY = re.compile(r"^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$")
 # github.com/<owner>/<repo>: owner 1-39 letters, digits or single hyphens; repo letters, digits, . _ -
-_GITHUB = re.compile(r"(?:https?://)?(?:www\.)?github\.com/(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})"
-                     r"/(?P<repo>[A-Za-z0-9._-]{1,100})", re.IGNORECASE)
-_NOT_OWNERS = {"features", "about", "topics", "orgs", "sponsors", "marketplace", "settings", "search",
-               "login", "join", "pricing", "collections", "apps", "site", "contact", "explore"}
+_GITHUB = re.compile(
+    r"(?:https?://)?(?:www\.)?github\.com/(?P<owner>[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38})"
+    r"/(?P<repo>[A-Za-z0-9._-]{1,100})",
+    re.IGNORECASE,
+)
+_NOT_OWNERS = {
+    "features",
+    "about",
+    "topics",
+    "orgs",
+    "sponsors",
+    "marketplace",
+    "settings",
+    "search",
+    "login",
+    "join",
+    "pricing",
+    "collections",
+    "apps",
+    "site",
+    "contact",
+    "explore",
+}
 
 
 def clean_text(text: str, limit: int) -> str:
@@ -90,12 +109,18 @@ class PaperRecord:
             put(self, name, clean_text(getattr(self, name), LIMITS[name]))
         authors = (clean_text(a, LIMITS["author"]) for a in self.authors[:MAX_AUTHORS])
         put(self, "authors", tuple(a for a in authors if a))
-        put(self, "categories", tuple(c for c in self.categories
-                                      if _CATEGORY.match(c) and c != self.primary_category))
+        put(
+            self,
+            "categories",
+            tuple(c for c in self.categories if _CATEGORY.match(c) and c != self.primary_category),
+        )
         if self.primary_category and not _CATEGORY.match(self.primary_category):
             put(self, "primary_category", "")
-        put(self, "code_links", tuple(dict.fromkeys(u for u in self.code_links if github_links(u) == (u,)))
-            [:MAX_CODE_LINKS])
+        put(
+            self,
+            "code_links",
+            tuple(dict.fromkeys(u for u in self.code_links if github_links(u) == (u,)))[:MAX_CODE_LINKS],
+        )
         for name in ("published", "updated", "fetched"):
             if getattr(self, name) and not _DATE.match(getattr(self, name)):
                 raise ValueError(f"{name} must be YYYY-MM-DD, not {getattr(self, name)!r}")
@@ -114,8 +139,9 @@ class PaperRecord:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PaperRecord:
         names = {f.name for f in dataclasses.fields(cls)}
-        values: dict[str, Any] = {k: (tuple(v) if isinstance(v, list) else v)
-                                  for k, v in data.items() if k in names}
+        values: dict[str, Any] = {
+            k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items() if k in names
+        }
         return cls(**values)
 
     def with_announced(self, version: int) -> PaperRecord:
@@ -137,8 +163,10 @@ def load(text: str, source: str = DEFAULT_PATH) -> Store:
         try:
             record = PaperRecord.from_json(json.loads(line))
         except (ValueError, TypeError) as exc:
-            raise CatalogError(f"{source}:{number}: not a paper record ({exc}); fix the line or delete it "
-                               "(`python -m bot enrich` fetches it again)") from exc
+            raise CatalogError(
+                f"{source}:{number}: not a paper record ({exc}); fix the line or delete it "
+                "(`python -m bot enrich` fetches it again)"
+            ) from exc
         store[record.arxiv_id] = record
     return store
 
@@ -150,8 +178,9 @@ def dump(store: Mapping[str, PaperRecord] | Iterable[PaperRecord]) -> str:
     return "".join(r.to_json() + "\n" for r in records)
 
 
-def merge(old: Mapping[str, PaperRecord], fetched: Iterable[PaperRecord],
-          keep: Iterable[str] | None = None) -> Store:
+def merge(
+    old: Mapping[str, PaperRecord], fetched: Iterable[PaperRecord], keep: Iterable[str] | None = None
+) -> Store:
     """``old`` with the ``fetched`` records replacing theirs; with ``keep``, only those ids stay
     (papers no longer listed leave the store)."""
     merged = dict(old)
@@ -172,8 +201,9 @@ def is_stale(record: PaperRecord | None, today: datetime.date, max_age_days: int
     return (today - datetime.date.fromisoformat(record.fetched)).days > max_age_days
 
 
-def to_fetch(ids: Iterable[str], store: Mapping[str, PaperRecord], today: datetime.date,
-             max_age_days: int) -> list[str]:
+def to_fetch(
+    ids: Iterable[str], store: Mapping[str, PaperRecord], today: datetime.date, max_age_days: int
+) -> list[str]:
     """The catalog's ids whose facts must be (re)fetched, in catalog order, without repeats."""
     return [i for i in dict.fromkeys(ids) if is_stale(store.get(i), today, max_age_days)]
 
@@ -195,18 +225,27 @@ class _Titled(Protocol):
 def entry_text(store: Mapping[str, PaperRecord]) -> Callable[[_Titled], str]:
     """What the scorer learns for a catalog entry: its title and the store's abstract, or the
     title alone when the store lacks the paper (``Scorer.train(..., entry_text=...)``)."""
+
     def text(entry: _Titled) -> str:
         record = store.get(entry.arxiv_id) if entry.arxiv_id else None
         return f"{entry.title}. {record.abstract}" if record is not None and record.abstract else entry.title
+
     return text
 
 
 def known_papers(store: Mapping[str, PaperRecord]) -> list[Paper]:
     """The store's papers that have an abstract, as Papers: catalog papers with their abstracts,
     the in-scope examples of the scorer's abstract model (``Scorer.train(..., accepted=...)``)."""
-    return [Paper(arxiv_id=r.arxiv_id, title=r.title, abstract=r.abstract,
-                  categories=tuple(c for c in (r.primary_category, *r.categories) if c))
-            for r in store.values() if r.abstract and not r.withdrawn]
+    return [
+        Paper(
+            arxiv_id=r.arxiv_id,
+            title=r.title,
+            abstract=r.abstract,
+            categories=tuple(c for c in (r.primary_category, *r.categories) if c),
+        )
+        for r in store.values()
+        if r.abstract and not r.withdrawn
+    ]
 
 
 def differences(listed: Iterable[str], store: Mapping[str, PaperRecord]) -> tuple[list[str], list[str]]:
@@ -216,5 +255,19 @@ def differences(listed: Iterable[str], store: Mapping[str, PaperRecord]) -> tupl
     return (sorted(set(store) - wanted, key=key), sorted(wanted - set(store), key=key))
 
 
-__all__ = ["DEFAULT_PATH", "PaperRecord", "Store", "clean_text", "differences", "dump", "entry_text",
-           "github_links", "is_stale", "known_papers", "load", "mark_announced", "merge", "to_fetch"]
+__all__ = [
+    "DEFAULT_PATH",
+    "PaperRecord",
+    "Store",
+    "clean_text",
+    "differences",
+    "dump",
+    "entry_text",
+    "github_links",
+    "is_stale",
+    "known_papers",
+    "load",
+    "mark_announced",
+    "merge",
+    "to_fetch",
+]

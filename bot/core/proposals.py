@@ -27,14 +27,19 @@ MAX_ABSTRACT = 3000  # characters of the abstract shown in a PR body
 def paper_entry(paper: Paper, code_url: str | None = None) -> Entry:
     year, month = arxiv_ids.month_year(paper.arxiv_id)
     return Entry(
-        title=paper.title, url=arxiv_ids.abs_url(paper.arxiv_id), authors=paper.authors,
-        arxiv_id=paper.arxiv_id, year=year, month=month, venue=paper.venue,
-        pdf_url=arxiv_ids.pdf_url(paper.arxiv_id), code_url=code_url or paper.code_url,
+        title=paper.title,
+        url=arxiv_ids.abs_url(paper.arxiv_id),
+        authors=paper.authors,
+        arxiv_id=paper.arxiv_id,
+        year=year,
+        month=month,
+        venue=paper.venue,
+        pdf_url=arxiv_ids.pdf_url(paper.arxiv_id),
+        code_url=code_url or paper.code_url,
     )
 
 
-def insert_edit(line: str, section: str, subsection: str | None,
-                taxonomy: Taxonomy) -> Callable[[str], str]:
+def insert_edit(line: str, section: str, subsection: str | None, taxonomy: Taxonomy) -> Callable[[str], str]:
     """The pure edit a PR applies: insert the entry line into the catalog text."""
     entry = parse_entry(line)
     if entry is None:
@@ -49,15 +54,18 @@ def insert_edit(line: str, section: str, subsection: str | None,
 EDIT_MARKER_KIND = "catalog-edit"  # the PRs of /remove and /move
 
 
-def catalog_edit(arxiv_id: str, placement: tuple[str, str | None] | None,
-                 taxonomy: Taxonomy) -> Callable[[str], str]:
+def catalog_edit(
+    arxiv_id: str, placement: tuple[str, str | None] | None, taxonomy: Taxonomy
+) -> Callable[[str], str]:
     """The pure edit of a /remove (``placement`` None) or /move PR, applied by the forge to the
     catalog on the current default branch. The PR's ``catalog-edit`` marker holds these arguments."""
+
     def edit(text: str) -> str:
         catalog = parse(text, taxonomy)
         if placement is None:
             return catalog.remove(arxiv_id).render()
         return catalog.move(arxiv_id, *placement).render()
+
     return edit
 
 
@@ -82,10 +90,15 @@ class Proposal:
 
 
 def marker_for(proposal: Proposal) -> str:
-    return markers.make(MARKER_KIND, {
-        "arxiv_id": proposal.paper.arxiv_id, "section": proposal.section,
-        "subsection": proposal.subsection, "line": render_entry(proposal.entry),
-    })
+    return markers.make(
+        MARKER_KIND,
+        {
+            "arxiv_id": proposal.paper.arxiv_id,
+            "section": proposal.section,
+            "subsection": proposal.subsection,
+            "line": render_entry(proposal.entry),
+        },
+    )
 
 
 def proposal_marker(pull_request: PullRequest) -> dict[str, Any] | None:
@@ -93,29 +106,36 @@ def proposal_marker(pull_request: PullRequest) -> dict[str, Any] | None:
     return markers.find(pull_request.body, MARKER_KIND)
 
 
-def change_request(proposal: Proposal, taxonomy: Taxonomy, catalog_path: str,
-                   branches: BranchNames) -> ChangeRequest:
+def change_request(
+    proposal: Proposal, taxonomy: Taxonomy, catalog_path: str, branches: BranchNames
+) -> ChangeRequest:
     """The paper's PR, on its branch ``branches.paper(id)``."""
     line = render_entry(proposal.entry)
     section = taxonomy.get(proposal.section)
-    subsection = (taxonomy.get(proposal.section, proposal.subsection)
-                  if proposal.subsection else None)
+    subsection = taxonomy.get(proposal.section, proposal.subsection) if proposal.subsection else None
     context: dict[str, Any] = dict(
-        p=proposal, paper=proposal.paper, entry=proposal.entry, line=line,
-        section=section, subsection=subsection,
+        p=proposal,
+        paper=proposal.paper,
+        entry=proposal.entry,
+        line=line,
+        section=section,
+        subsection=subsection,
         runner_up=taxonomy.get(proposal.runner_up) if proposal.runner_up else None,
         abstract=templates.escape_text(" ".join(clean_latex(proposal.paper.abstract).split()), MAX_ABSTRACT),
         marker=marker_for(proposal),
         title_text=templates.escape_text(proposal.entry.title),
-        authors_text=templates.escape_text(", ".join(proposal.entry.authors)
-                                           + (" et al." if proposal.entry.et_al else "")),
+        authors_text=templates.escape_text(
+            ", ".join(proposal.entry.authors) + (" et al." if proposal.entry.et_al else "")
+        ),
         venue_text=templates.escape_text(proposal.entry.venue),
     )
     title = templates.render("pr_title.txt.j2", **context).strip()
     return ChangeRequest(
-        branch=branches.paper(proposal.paper.arxiv_id), title=title,
+        branch=branches.paper(proposal.paper.arxiv_id),
+        title=title,
         body=templates.render("pr_body.md.j2", **context),
-        commit_message=title, path=catalog_path,
+        commit_message=title,
+        path=catalog_path,
         edit=insert_edit(line, proposal.section, proposal.subsection, taxonomy),
         labels=proposal.labels,
     )

@@ -79,16 +79,18 @@ def load(directory: Path | None = None) -> Taxonomy:
     data = config.load("taxonomy", directory)
     sections, subsections = [], []
     for raw in data["sections"]:
-        sections.append(Section(raw["id"], raw["title"], raw["description"],
-                                raw.get("kind", "papers")))
+        sections.append(Section(raw["id"], raw["title"], raw["description"], raw.get("kind", "papers")))
         for sub in raw.get("subsections", []):
-            subsections.append(Section(sub["id"], sub["title"], sub["description"],
-                                       raw.get("kind", "papers"), parent=raw["id"]))
+            subsections.append(
+                Section(
+                    sub["id"], sub["title"], sub["description"], raw.get("kind", "papers"), parent=raw["id"]
+                )
+            )
     ids = [s.id for s in sections] + [s.id for s in subsections]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         where = (directory or config.config_dir()) / "taxonomy.yml"
-        raise ConfigError(f"{where}: section ids must be unique; repeated: "
-                          f"{', '.join(duplicates)}")
-    return Taxonomy(data["title"], data["intro"].strip(), data["contents_heading"],
-                    tuple(sections), tuple(subsections))
+        raise ConfigError(f"{where}: section ids must be unique; repeated: {', '.join(duplicates)}")
+    return Taxonomy(
+        data["title"], data["intro"].strip(), data["contents_heading"], tuple(sections), tuple(subsections)
+    )

@@ -15,11 +15,36 @@ _SUPERSCRIPT = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹�
 _SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
 _LATEX_SCRIPT = re.compile(r"([\^_])(?:\{([0-9+\-=()ni]+)\}|([0-9ni]))")
 _LATEX_SYMBOLS = {
-    r"\alpha": "α", r"\beta": "β", r"\gamma": "γ", r"\delta": "δ", r"\epsilon": "ε",
-    r"\lambda": "λ", r"\mu": "μ", r"\pi": "π", r"\sigma": "σ", r"\tau": "τ", r"\theta": "θ",
-    r"\phi": "φ", r"\infty": "∞", r"\times": "×", r"\approx": "≈", r"\leq": "≤", r"\geq": "≥",
-    r"\le": "≤", r"\ge": "≥", r"\to": "→", r"\rightarrow": "→", r"\cdot": "·", r"\sim": "~",
-    r"\%": "%", r"\&": "&", r"\_": "_", r"\#": "#", r"\$": "$", r"\{": "{", r"\}": "}",
+    r"\alpha": "α",
+    r"\beta": "β",
+    r"\gamma": "γ",
+    r"\delta": "δ",
+    r"\epsilon": "ε",
+    r"\lambda": "λ",
+    r"\mu": "μ",
+    r"\pi": "π",
+    r"\sigma": "σ",
+    r"\tau": "τ",
+    r"\theta": "θ",
+    r"\phi": "φ",
+    r"\infty": "∞",
+    r"\times": "×",
+    r"\approx": "≈",
+    r"\leq": "≤",
+    r"\geq": "≥",
+    r"\le": "≤",
+    r"\ge": "≥",
+    r"\to": "→",
+    r"\rightarrow": "→",
+    r"\cdot": "·",
+    r"\sim": "~",
+    r"\%": "%",
+    r"\&": "&",
+    r"\_": "_",
+    r"\#": "#",
+    r"\$": "$",
+    r"\{": "{",
+    r"\}": "}",
     r"\textasciitilde": "~",
 }
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
@@ -35,9 +60,12 @@ _SEPARATORS = {"\u2028": " ", "\u2029": " ", "\u0085": " "}
 
 # One pass over all symbols, longest command first (\leq before \le); a word command must not
 # run on into letters (\toy is not \to), an escaped character (\{, \%) may.
-_LATEX_SYMBOL = re.compile("|".join(
-    re.escape(command) + (r"(?![A-Za-z])" if command[1:].isalpha() else "")
-    for command in sorted(_LATEX_SYMBOLS, key=len, reverse=True)))
+_LATEX_SYMBOL = re.compile(
+    "|".join(
+        re.escape(command) + (r"(?![A-Za-z])" if command[1:].isalpha() else "")
+        for command in sorted(_LATEX_SYMBOLS, key=len, reverse=True)
+    )
+)
 
 
 _LATEX_MARK = re.compile(r"[\\${}]")
@@ -46,16 +74,31 @@ _MATH = re.compile(r"\$([^$]*)\$")
 
 def _scripts(math: str) -> str:
     """Superscripts and subscripts of an inline formula as unicode characters, where they exist."""
+
     def script(m: re.Match[str]) -> str:
         converted = (m.group(2) or m.group(3)).translate(_SUPERSCRIPT if m.group(1) == "^" else _SUBSCRIPT)
         return m.group(0) if any(c.isascii() for c in converted) else converted
+
     return _LATEX_SCRIPT.sub(script, math)
+
 
 # \'e, \"{o}, \v{c}, \c c, {\'\i}: a letter accent (u v H c k b) needs braces or a space, so that
 # \beta or \cdot are not read as an accent on "eta" or "dot".
-_ACCENTS = {"'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
-            ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
-            "b": "\u0331"}
+_ACCENTS = {
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "b": "\u0331",
+}
 _ACCENT_RE = re.compile(
     r"(\{)?\\(?:([`'^\"~=.])|([uvHckb])(?=[\s{]))\s*(\{)?\s*(\\[ij](?![A-Za-z])|[A-Za-z])(?(4)\})(?(1)\})"
 )
@@ -64,13 +107,12 @@ _ACCENT_RE = re.compile(
 def latex_accents(text: str) -> str:
     r"""``V\'aclav Vavry\v{c}uk`` -> ``Václav Vavryčuk``, ``Frol\'{\i}k`` -> ``Frolík``; other LaTeX
     (``\kappa``, ``\cite{x}``) is left alone."""
+
     def accented(match: re.Match[str]) -> str:
         letter = match.group(5).lstrip("\\")
         return unicodedata.normalize("NFC", letter + _ACCENTS[match.group(2) or match.group(3)])
 
     return _ACCENT_RE.sub(accented, text)
-
-
 
 
 def clean_latex(text: str) -> str:
@@ -134,8 +176,11 @@ def clean_inline(text: str) -> str:
 
 def unified_diff(path: str, old: str, new: str) -> str:
     """The change from ``old`` to ``new`` as ``git diff`` shows it for ``path`` (a/ and b/ names)."""
-    return "".join(difflib.unified_diff(old.splitlines(keepends=True), new.splitlines(keepends=True),
-                                        f"a/{path}", f"b/{path}"))
+    return "".join(
+        difflib.unified_diff(
+            old.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+        )
+    )
 
 
 def slugify(heading: str) -> str:
@@ -143,4 +188,3 @@ def slugify(heading: str) -> str:
     text = heading.strip().lower()
     text = re.sub(r"[^\w\- ]", "", text)
     return text.replace(" ", "-")
-

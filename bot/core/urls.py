@@ -26,23 +26,105 @@ DEFAULT_CODE_HOSTS: tuple[str, ...] = ("github.com", "gitlab.com", "huggingface.
 MAX_LENGTH = 200
 
 # First path segments of github.com that are GitHub's own pages, not users or organisations.
-GITHUB_RESERVED = frozenset({
-    "about", "account", "apps", "codespaces", "collections", "contact", "customer-stories", "dashboard",
-    "enterprise", "enterprises", "events", "explore", "features", "gist", "issues", "join", "login",
-    "logout", "marketplace", "new", "notifications", "orgs", "organizations", "password_reset", "pricing",
-    "pulls", "readme", "search", "security", "sessions", "settings", "signup", "site", "sponsors",
-    "stars", "team", "teams", "topics", "trending", "users", "watching", "device", "oauth", "auth",
-    "github-copilot", "copilot", "models", "resources", "solutions", "repositories", "discussions",
-})
+GITHUB_RESERVED = frozenset(
+    {
+        "about",
+        "account",
+        "apps",
+        "codespaces",
+        "collections",
+        "contact",
+        "customer-stories",
+        "dashboard",
+        "enterprise",
+        "enterprises",
+        "events",
+        "explore",
+        "features",
+        "gist",
+        "issues",
+        "join",
+        "login",
+        "logout",
+        "marketplace",
+        "new",
+        "notifications",
+        "orgs",
+        "organizations",
+        "password_reset",
+        "pricing",
+        "pulls",
+        "readme",
+        "search",
+        "security",
+        "sessions",
+        "settings",
+        "signup",
+        "site",
+        "sponsors",
+        "stars",
+        "team",
+        "teams",
+        "topics",
+        "trending",
+        "users",
+        "watching",
+        "device",
+        "oauth",
+        "auth",
+        "github-copilot",
+        "copilot",
+        "models",
+        "resources",
+        "solutions",
+        "repositories",
+        "discussions",
+    }
+)
 # First path segments of gitlab.com and huggingface.co that are not namespaces.
-GITLAB_RESERVED = frozenset({
-    "-", "users", "explore", "dashboard", "help", "admin", "profile", "groups", "projects", "search",
-    "oauth", "api", "import", "sign_in", "sign_up", "uploads",
-})
-HUGGINGFACE_RESERVED = frozenset({
-    "papers", "docs", "blog", "learn", "posts", "join", "login", "pricing", "collections", "settings",
-    "organizations", "models", "tasks", "enterprise", "api", "oauth", "new", "search", "chat",
-})
+GITLAB_RESERVED = frozenset(
+    {
+        "-",
+        "users",
+        "explore",
+        "dashboard",
+        "help",
+        "admin",
+        "profile",
+        "groups",
+        "projects",
+        "search",
+        "oauth",
+        "api",
+        "import",
+        "sign_in",
+        "sign_up",
+        "uploads",
+    }
+)
+HUGGINGFACE_RESERVED = frozenset(
+    {
+        "papers",
+        "docs",
+        "blog",
+        "learn",
+        "posts",
+        "join",
+        "login",
+        "pricing",
+        "collections",
+        "settings",
+        "organizations",
+        "models",
+        "tasks",
+        "enterprise",
+        "api",
+        "oauth",
+        "new",
+        "search",
+        "chat",
+    }
+)
 
 _LOGIN = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})")
 _REPO_NAME = re.compile(r"[A-Za-z0-9._-]{1,100}")
@@ -147,6 +229,7 @@ def code_link(url: str, hosts: Sequence[str] = DEFAULT_CODE_HOSTS) -> tuple[str 
 
 def _repository_path(host: str, segments: list[str]) -> str | None:
     """The path of the repository (and its /tree/...) named by ``segments``, or None."""
+
     def strip_git(name: str) -> str:
         return name[:-4] if name.lower().endswith(".git") else name
 
@@ -163,7 +246,7 @@ def _repository_path(host: str, segments: list[str]) -> str | None:
     if host == "gitlab.com":
         if "-" in segments:  # group/project/-/tree/ref
             index = segments.index("-")
-            project, tail = segments[:index], segments[index + 1:]
+            project, tail = segments[:index], segments[index + 1 :]
             if not tail or tail[0] != "tree" or len(tail) < 2:
                 return None
         else:

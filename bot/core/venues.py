@@ -45,21 +45,26 @@ class VenueTable:
     def from_config(cls, papers: Mapping[str, Any]) -> VenueTable:
         """From ``bot.config.load("papers")`` (its ``venues`` part)."""
         data = papers["venues"]
-        venues = tuple(Venue(
-            str(v["name"]),
-            _word(v["acronyms"], 0) if v.get("acronyms") else None,
-            _word(v["full_names"], re.IGNORECASE) if v.get("full_names") else None,
-        ) for v in data["table"])
-        qualifiers = tuple((str(label), re.compile(rx, re.IGNORECASE))
-                           for label, rx in data["qualifiers"].items())
+        venues = tuple(
+            Venue(
+                str(v["name"]),
+                _word(v["acronyms"], 0) if v.get("acronyms") else None,
+                _word(v["full_names"], re.IGNORECASE) if v.get("full_names") else None,
+            )
+            for v in data["table"]
+        )
+        qualifiers = tuple(
+            (str(label), re.compile(rx, re.IGNORECASE)) for label, rx in data["qualifiers"].items()
+        )
         return cls(venues, _any(data["accepted"]), _any(data["not_accepted"]), qualifiers)
 
     def find(self, journal_ref: str, comment: str) -> str:
         """The venue, or "" when the text does not say for sure (a withdrawn paper has none)."""
         if _WITHDRAWN.search(comment or "") or _WITHDRAWN.search(journal_ref or ""):
             return ""
-        return (self._in(" ".join((journal_ref or "").split()), need_acceptance=False)
-                or self._in(" ".join((comment or "").split()), need_acceptance=True))
+        return self._in(" ".join((journal_ref or "").split()), need_acceptance=False) or self._in(
+            " ".join((comment or "").split()), need_acceptance=True
+        )
 
     def _mentions(self, text: str) -> list[tuple[int, int, str]]:
         found = []
@@ -71,8 +76,8 @@ class VenueTable:
 
     def _in(self, text: str, need_acceptance: bool) -> str:
         for start, end, name in self._mentions(text):
-            before = _CLAUSE_END.split(text[max(0, start - _WINDOW):start])[-1]
-            after = _CLAUSE_END.split(text[end:end + _WINDOW])[0]
+            before = _CLAUSE_END.split(text[max(0, start - _WINDOW) : start])[-1]
+            after = _CLAUSE_END.split(text[end : end + _WINDOW])[0]
             if self.not_accepted.search(before) or self.not_accepted.search(after):
                 continue
             if need_acceptance and not self.accepted.search(before):

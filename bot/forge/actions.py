@@ -31,10 +31,12 @@ if TYPE_CHECKING:
     from bot.forge.github import GitHubForge, GitHubSettings
     from bot.sources.arxiv_api import ArxivLookup
 
-NO_TOKEN = ("{job} talks to the GitHub API and needs a token: set GITHUB_TOKEN (locally `export "
-            "GITHUB_TOKEN=$(gh auth token)`, or a fine-grained token with read access to public "
-            "repositories; in Actions `GITHUB_TOKEN: ${{{{ github.token }}}}` in the step's env) "
-            "and run it again")
+NO_TOKEN = (
+    "{job} talks to the GitHub API and needs a token: set GITHUB_TOKEN (locally `export "
+    "GITHUB_TOKEN=$(gh auth token)`, or a fine-grained token with read access to public "
+    "repositories; in Actions `GITHUB_TOKEN: ${{{{ github.token }}}}` in the step's env) "
+    "and run it again"
+)
 
 
 def uses_github(env: Mapping[str, str], repository: str | None = None) -> bool:
@@ -63,8 +65,9 @@ class Services:
     def github_settings(self) -> GitHubSettings:
         from bot.forge.github import GitHubSettings
 
-        return GitHubSettings.from_config(self.github_config if self.github_config is not None
-                                          else config.load("github"))
+        return GitHubSettings.from_config(
+            self.github_config if self.github_config is not None else config.load("github")
+        )
 
     def _sources(self) -> Mapping[str, Any]:
         return self.sources_config if self.sources_config is not None else config.load("sources")
@@ -88,8 +91,13 @@ class Services:
     def _github(self) -> GitHubForge:
         from bot.forge.github import GitHubForge
 
-        return GitHubForge.from_environment(self.env, repository=self.repository, api_url=self.api_url,
-                                            settings=self.github_settings, catalog_path=self.catalog_path)
+        return GitHubForge.from_environment(
+            self.env,
+            repository=self.repository,
+            api_url=self.api_url,
+            settings=self.github_settings,
+            catalog_path=self.catalog_path,
+        )
 
     def repo_directory(self, job: str = "this job") -> RepoDirectory:
         """Repository lookups (any owner): the run's forge when it has a repository, else a
@@ -101,8 +109,12 @@ class Services:
         from bot.forge.github import GitHubClient, Repositories
         from bot.forge.github.client import DEFAULT_API_URL
 
-        client = GitHubClient(None, self.env["GITHUB_TOKEN"], settings=self.github_settings,
-                              api_url=self.api_url or self.env.get("GITHUB_API_URL") or DEFAULT_API_URL)
+        client = GitHubClient(
+            None,
+            self.env["GITHUB_TOKEN"],
+            settings=self.github_settings,
+            api_url=self.api_url or self.env.get("GITHUB_API_URL") or DEFAULT_API_URL,
+        )
         return Repositories(client)
 
     def arxiv_lookup(self) -> ArxivLookup:
@@ -123,8 +135,14 @@ class Services:
             self._http.close()
 
 
-def build_services(env: Mapping[str, str], *, catalog_path: str | None = None, repo_path: Path | None = None,
-                   repository: str | None = None, api_url: str | None = None) -> Services:
+def build_services(
+    env: Mapping[str, str],
+    *,
+    catalog_path: str | None = None,
+    repo_path: Path | None = None,
+    repository: str | None = None,
+    api_url: str | None = None,
+) -> Services:
     """The run's services from the environment and the config files (``catalog`` from
     config/poll.yml unless given)."""
     if catalog_path is None:

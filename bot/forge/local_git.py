@@ -22,7 +22,8 @@ from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, Pull
 
 CLOSED_NAMESPACE = "refs/catalog-bot/closed/"
 IDENTITY = {
-    "GIT_AUTHOR_NAME": "catalog-bot", "GIT_AUTHOR_EMAIL": "catalog-bot@users.noreply.github.com",
+    "GIT_AUTHOR_NAME": "catalog-bot",
+    "GIT_AUTHOR_EMAIL": "catalog-bot@users.noreply.github.com",
     "GIT_COMMITTER_NAME": "catalog-bot",
     "GIT_COMMITTER_EMAIL": "catalog-bot@users.noreply.github.com",
 }
@@ -32,32 +33,38 @@ class LocalGitForge:
     def __init__(self, repo: Path, default_branch: str | None = None, *, branch_prefix: str) -> None:
         self.repo = Path(repo)
         self.branch_prefix = branch_prefix  # config/github.yml: the bot's branches, e.g. "bot/"
-        if not (self.repo / ".git").exists() and self._git("rev-parse", "--git-dir",
-                                                            check=False) is None:
-            raise ForgeError(f"{self.repo} is not a git repository: run the bot from a clone, "
-                             "or pass --repo PATH")
+        if not (self.repo / ".git").exists() and self._git("rev-parse", "--git-dir", check=False) is None:
+            raise ForgeError(
+                f"{self.repo} is not a git repository: run the bot from a clone, or pass --repo PATH"
+            )
         self.default_branch = default_branch or self._current_branch()
 
     # -- git plumbing --------------------------------------------------------------------
 
-    def _git(self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None,
-             check: bool = True) -> str | None:
+    def _git(
+        self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None, check: bool = True
+    ) -> str | None:
         result = subprocess.run(
-            ["git", *args], cwd=self.repo, input=stdin, capture_output=True, text=True,
-            env={**os.environ, **IDENTITY, **(env or {})}, encoding="utf-8",
+            ["git", *args],
+            cwd=self.repo,
+            input=stdin,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **IDENTITY, **(env or {})},
+            encoding="utf-8",
         )
         if result.returncode != 0:
             if check:
-                raise ForgeError(f"git {' '.join(args[:3])} failed in {self.repo}: "
-                                 f"{result.stderr.strip()}")
+                raise ForgeError(f"git {' '.join(args[:3])} failed in {self.repo}: {result.stderr.strip()}")
             return None
         return result.stdout
 
     def _current_branch(self) -> str:
         name = self._git("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
         if not name:
-            raise ForgeError(f"{self.repo}: HEAD is detached; check out the default branch "
-                             "or pass --default-branch")
+            raise ForgeError(
+                f"{self.repo}: HEAD is detached; check out the default branch or pass --default-branch"
+            )
         return name.strip()
 
     def _rev(self, ref: str) -> str | None:
@@ -68,16 +75,18 @@ class LocalGitForge:
         out = self._git("show", f"{rev}:{path}", check=False)
         return out or ""
 
-    def _commit_with_file(self, parent: str, path: str, text: str, message: str,
-                          extra_files: tuple[tuple[str, str], ...] = ()) -> str:
+    def _commit_with_file(
+        self, parent: str, path: str, text: str, message: str, extra_files: tuple[tuple[str, str], ...] = ()
+    ) -> str:
         with tempfile.TemporaryDirectory() as scratch:
             env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
             self._git("read-tree", parent, env=env)
             for file_path, file_text in ((path, text), *extra_files):
                 blob = self._git("hash-object", "-w", "--stdin", stdin=file_text)
                 assert blob is not None
-                self._git("update-index", "--add", "--cacheinfo", f"100644,{blob.strip()},{file_path}",
-                          env=env)
+                self._git(
+                    "update-index", "--add", "--cacheinfo", f"100644,{blob.strip()},{file_path}", env=env
+                )
             tree = self._git("write-tree", env=env)
         assert tree is not None
         commit = self._git("commit-tree", tree.strip(), "-p", parent, stdin=message)
@@ -92,23 +101,29 @@ class LocalGitForge:
     def _pull_request(self, ref: str, branch: str, state: PullState) -> PullRequest:
         message = self._git("log", "-1", "--format=%B", ref) or ""
         title, _, body = hunks.without_trailer(message).partition("\n")
-        return PullRequest(number=0, branch=branch, title=title.strip(),
-                           body=body.strip("\n"), state=state, url=f"{self.repo}#{branch}",
-                           context=hunks.trailer_of(message))
+        return PullRequest(
+            number=0,
+            branch=branch,
+            title=title.strip(),
+            body=body.strip("\n"),
+            state=state,
+            url=f"{self.repo}#{branch}",
+            context=hunks.trailer_of(message),
+        )
 
     def _refs(self, namespace: str) -> list[str]:
         out = self._git("for-each-ref", "--format=%(refname)", namespace) or ""
         return sorted(line for line in out.splitlines() if line)
 
-    def bot_pull_requests(
-        self, state: Literal["open", "closed", "all"] = "all"
-    ) -> list[PullRequest]:
+    def bot_pull_requests(self, state: Literal["open", "closed", "all"] = "all") -> list[PullRequest]:
         pulls: list[PullRequest] = []
         if state in ("open", "all"):
             for ref in self._refs(f"refs/heads/{self.branch_prefix}"):
                 branch = ref.removeprefix("refs/heads/")
-                merged = self._git("merge-base", "--is-ancestor", ref, self.default_branch,
-                                   check=False) is not None
+                merged = (
+                    self._git("merge-base", "--is-ancestor", ref, self.default_branch, check=False)
+                    is not None
+                )
                 if merged and state == "open":
                     continue
                 pull = self._pull_request(ref, branch, "merged" if merged else "open")
@@ -121,37 +136,53 @@ class LocalGitForge:
 
     def propose(self, change: ChangeRequest) -> ProposalResult:
         if not change.branch.startswith(self.branch_prefix):
-            raise ForgeError(f"branch {change.branch!r} is outside the bot's prefix "
-                             f"{self.branch_prefix!r} (config/github.yml branch_prefix)")
+            raise ForgeError(
+                f"branch {change.branch!r} is outside the bot's prefix "
+                f"{self.branch_prefix!r} (config/github.yml branch_prefix)"
+            )
         base = self._rev(self.default_branch)
         if base is None:
             raise ForgeError(f"default branch {self.default_branch!r} has no commits")
         base_text = self._file_at(base, change.path)
         new_text = change.edit(base_text)
-        message = hunks.with_trailer(f"{change.title}\n\n{change.body.rstrip()}\n",
-                                     hunks.fingerprint(base_text, new_text))
+        message = hunks.with_trailer(
+            f"{change.title}\n\n{change.body.rstrip()}\n", hunks.fingerprint(base_text, new_text)
+        )
         ref = f"refs/heads/{change.branch}"
         tip = self._rev(ref)
-        if tip is not None and self._is_current(tip, base, change.path, new_text, message) and all(
-                self._file_at(tip, p) == text for p, text in change.extra_files):
-            return ProposalResult(self._pull_request(ref, change.branch, "open"), "unchanged",
-                                  self._diff(base, tip))
+        if (
+            tip is not None
+            and self._is_current(tip, base, change.path, new_text, message)
+            and all(self._file_at(tip, p) == text for p, text in change.extra_files)
+        ):
+            return ProposalResult(
+                self._pull_request(ref, change.branch, "open"), "unchanged", self._diff(base, tip)
+            )
         commit = self._commit_with_file(base, change.path, new_text, message, change.extra_files)
         self._git("update-ref", ref, commit)
-        return ProposalResult(self._pull_request(ref, change.branch, "open"),
-                              "updated" if tip else "opened", self._diff(base, commit))
+        return ProposalResult(
+            self._pull_request(ref, change.branch, "open"),
+            "updated" if tip else "opened",
+            self._diff(base, commit),
+        )
 
     def _is_current(self, tip: str, base: str, path: str, text: str, message: str) -> bool:
         parent = self._rev(f"{tip}^")
         current_message = self._git("log", "-1", "--format=%B", tip) or ""
-        return (parent == base and self._file_at(tip, path) == text
-                and current_message.strip() == message.strip())
+        return (
+            parent == base and self._file_at(tip, path) == text and current_message.strip() == message.strip()
+        )
 
     def _mergeable(self, ref: str) -> bool | None:
         """Whether ``ref`` merges into the default branch without conflicts (``git merge-tree``,
         git 2.38 or newer; None with an older git)."""
-        result = subprocess.run(["git", "merge-tree", "--write-tree", "--name-only", self.default_branch,
-                                 ref], cwd=self.repo, capture_output=True, text=True, check=False)
+        result = subprocess.run(
+            ["git", "merge-tree", "--write-tree", "--name-only", self.default_branch, ref],
+            cwd=self.repo,
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         return {0: True, 1: False}.get(result.returncode)
 
     def _diff(self, base: str, commit: str) -> str:

@@ -162,8 +162,9 @@ class IssueTracker(Protocol):
         same lookup ``upsert_issue`` uses, so the state read is the state written."""
         ...
 
-    def upsert_issue(self, marker_kind: str, title: str, body: str, labels: tuple[str, ...] = (),
-                     close: bool = False) -> IssueRef | None:
+    def upsert_issue(
+        self, marker_kind: str, title: str, body: str, labels: tuple[str, ...] = (), close: bool = False
+    ) -> IssueRef | None:
         """The one tracking issue of ``marker_kind`` (found by its first label and marker): created
         or edited (and reopened) with ``title`` and ``body``; with ``close=True`` it is edited and
         closed instead, and None is returned when there is no such issue (nothing to close)."""

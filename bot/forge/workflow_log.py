@@ -34,8 +34,10 @@ def neutralise(text: str) -> str:
     """``text`` with no line that the runner would execute (for text printed in one piece)."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     lines = strip_unsafe(text).split("\n")
-    return "\n".join(PREFIX + line if _is_command(line) else line
-                     for line in (_LEGACY.sub("#\u200b#[", line) for line in lines))
+    return "\n".join(
+        PREFIX + line if _is_command(line) else line
+        for line in (_LEGACY.sub("#\u200b#[", line) for line in lines)
+    )
 
 
 class GuardedStream(io.TextIOBase):

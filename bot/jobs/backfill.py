@@ -71,12 +71,19 @@ class BackfillSettings:
     catalog_path: str = "catalog.md"
 
     @classmethod
-    def from_config(cls, papers: dict[str, Any], catalog_path: str,
-                    branches: BranchNames | None = None) -> BackfillSettings:
+    def from_config(
+        cls, papers: dict[str, Any], catalog_path: str, branches: BranchNames | None = None
+    ) -> BackfillSettings:
         data = papers["backfill"]
         prefix = (branches or BranchNames.from_prefix("bot/")).prefix + "backfill-"
-        return cls(tuple(data["categories"]), data["page_size"], data["max_per_section"],
-                   prefix, data["state_file"], catalog_path)
+        return cls(
+            tuple(data["categories"]),
+            data["page_size"],
+            data["max_per_section"],
+            prefix,
+            data["state_file"],
+            catalog_path,
+        )
 
 
 def search_query(categories: Sequence[str], since: datetime.date, until: datetime.date) -> str:
@@ -116,18 +123,33 @@ class SearchState:
     def save(self, path: Path | None) -> None:
         if path is None:
             return
-        data = {"version": STATE_VERSION, "query": self.query, "next_start": self.next_start,
-                "total": self.total, "papers": self.papers}
+        data = {
+            "version": STATE_VERSION,
+            "query": self.query,
+            "next_start": self.next_start,
+            "total": self.total,
+            "papers": self.papers,
+        }
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
         os.replace(tmp, path)
 
 
 def _paper_record(paper: Paper) -> dict[str, Any]:
-    return {"arxiv_id": paper.arxiv_id, "title": paper.title, "abstract": paper.abstract,
-            "authors": list(paper.authors), "categories": list(paper.categories), "version": paper.version,
-            "date": paper.date, "comment": paper.comment, "journal_ref": paper.journal_ref, "doi": paper.doi,
-            "code_url": paper.code_url, "venue": paper.venue}
+    return {
+        "arxiv_id": paper.arxiv_id,
+        "title": paper.title,
+        "abstract": paper.abstract,
+        "authors": list(paper.authors),
+        "categories": list(paper.categories),
+        "version": paper.version,
+        "date": paper.date,
+        "comment": paper.comment,
+        "journal_ref": paper.journal_ref,
+        "doi": paper.doi,
+        "code_url": paper.code_url,
+        "venue": paper.venue,
+    }
 
 
 def _paper_of_record(data: dict[str, Any]) -> Paper:
@@ -150,23 +172,35 @@ class Progress:
                 self.bar.update(state.next_start - found)
             self.bar.update(found)
             return
-        print(f"backfill: page at {state.next_start - found}: {found} papers "
-              f"({state.next_start}/{state.total} read)", file=self.stream, flush=True)
+        print(
+            f"backfill: page at {state.next_start - found}: {found} papers "
+            f"({state.next_start}/{state.total} read)",
+            file=self.stream,
+            flush=True,
+        )
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
 
 
-def search(api: PoliteApi, query: str, page_size: int, venues: VenueTable, state_path: Path | None,
-           progress: Progress, today: datetime.date) -> list[Paper]:
+def search(
+    api: PoliteApi,
+    query: str,
+    page_size: int,
+    venues: VenueTable,
+    state_path: Path | None,
+    progress: Progress,
+    today: datetime.date,
+) -> list[Paper]:
     """Every paper of the search, page by page, saving the progress after each page."""
     state = SearchState.load(state_path, query)
     while not state.done:
         page = api.search(query, state.next_start, page_size)
         records = [r for r in (record_from_result(x, today) for x in page.results) if r]
-        state.papers += [_paper_record(paper_from_record(r, venues.find(r.journal_ref, r.comment)))
-                         for r in records]
+        state.papers += [
+            _paper_record(paper_from_record(r, venues.find(r.journal_ref, r.comment))) for r in records
+        ]
         state.total = page.total
         state.next_start += len(page.results) if page.results else max(page_size, 1)
         if not page.results and state.next_start < page.total:
@@ -192,25 +226,39 @@ class Report:
     requests: int = 0
 
 
-def by_section(accepted: Sequence[tuple[Paper, Decision]], poll_settings: PollSettings,
-               limit: int) -> tuple[dict[str, list[Proposal]], dict[str, int]]:
+def by_section(
+    accepted: Sequence[tuple[Paper, Decision]], poll_settings: PollSettings, limit: int
+) -> tuple[dict[str, list[Proposal]], dict[str, int]]:
     """(proposals per section, best scores first, at most ``limit`` each; how many were left out)."""
     grouped: dict[str, list[Proposal]] = defaultdict(list)
     for paper, decision in sorted(accepted, key=lambda pd: -pd[1].score):
         grouped[decision.section].append(proposal_for(paper, decision, poll_settings))
-    return ({s: p[:limit] for s, p in grouped.items()},
-            {s: len(p) - limit for s, p in grouped.items() if len(p) > limit})
+    return (
+        {s: p[:limit] for s, p in grouped.items()},
+        {s: len(p) - limit for s, p in grouped.items() if len(p) > limit},
+    )
 
 
-def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Forge, train: TrainScorer,
-        settings: BackfillSettings, dry_run: bool, out: TextIO) -> Report:
+def run(
+    papers: Sequence[Paper],
+    catalog: Catalog,
+    taxonomy: Taxonomy,
+    forge: Forge,
+    train: TrainScorer,
+    settings: BackfillSettings,
+    dry_run: bool,
+    out: TextIO,
+) -> Report:
     report = Report(papers=len(papers))
     pulls = forge.bot_pull_requests("all")
     digest_branch = settings.branch_prefix.removesuffix("backfill-") + "digest"
     candidates = select_candidates(papers, catalog, pulls, digest_branch)
     report.new = len(candidates.new)
-    report.skipped = {"listed": len(candidates.in_catalog), "proposed": len(candidates.already_proposed),
-                      "rejected": len(candidates.rejected)}
+    report.skipped = {
+        "listed": len(candidates.in_catalog),
+        "proposed": len(candidates.already_proposed),
+        "rejected": len(candidates.rejected),
+    }
     if not candidates.new:
         return report
     closed = [paper for pull in pulls if pull.state == "closed" and (paper := _paper_of(pull))]
@@ -221,8 +269,10 @@ def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Fo
     accepted = [pd for pd in decisions if pd[1].accept]
     per_section, report.over_limit = by_section(accepted, poll_settings, settings.max_per_section)
     order = [s.id for s in taxonomy.sections]
-    report.per_section = {s: per_section[s] for s in sorted(per_section, key=lambda s: (
-        order.index(s) if s in order else len(order), s))}
+    report.per_section = {
+        s: per_section[s]
+        for s in sorted(per_section, key=lambda s: (order.index(s) if s in order else len(order), s))
+    }
     for section, proposals in report.per_section.items():
         branch = f"{settings.branch_prefix}{section}"
         previous = next((p for p in pulls if p.branch == branch and p.state == "open"), None)
@@ -230,8 +280,15 @@ def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Fo
         if change is None:
             continue
         if dry_run:
-            print(templates.render("backfill_section.txt.j2", section=taxonomy.get(section),
-                                   proposals=proposals, branch=branch), file=out)
+            print(
+                templates.render(
+                    "backfill_section.txt.j2",
+                    section=taxonomy.get(section),
+                    proposals=proposals,
+                    branch=branch,
+                ),
+                file=out,
+            )
             continue
         try:
             report.results.append(forge.propose(change))
@@ -261,26 +318,35 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
 
 
-def main(args: argparse.Namespace, api: PoliteApi | None = None,
-         clock: Callable[[], datetime.date] = datetime.date.today) -> int:
+def main(
+    args: argparse.Namespace,
+    api: PoliteApi | None = None,
+    clock: Callable[[], datetime.date] = datetime.date.today,
+) -> int:
     env = dict(os.environ)
     papers_config = config.load("papers")
     catalog_path = args.catalog or str(config.load("poll").get("catalog", "catalog.md"))
-    settings = BackfillSettings.from_config(papers_config, catalog_path,
-                                            BranchNames.from_config(config.load("github")))
-    categories = (tuple(c.strip() for c in args.categories.split(",") if c.strip()) if args.categories
-                  else settings.categories)
+    settings = BackfillSettings.from_config(
+        papers_config, catalog_path, BranchNames.from_config(config.load("github"))
+    )
+    categories = (
+        tuple(c.strip() for c in args.categories.split(",") if c.strip())
+        if args.categories
+        else settings.categories
+    )
     bad = [c for c in categories if not _CATEGORY.match(c)]
     if bad or not categories:
         named = ", ".join(map(repr, bad)) or "none given"
-        raise ConfigError(f"--categories: {named} is not an arXiv category such as cs.CL or cs "
-                          "(comma-separated)")
+        raise ConfigError(
+            f"--categories: {named} is not an arXiv category such as cs.CL or cs (comma-separated)"
+        )
     until = args.until or clock()
     if until < args.since:
         raise ConfigError(f"--until {until} is before --since {args.since}: nothing to search")
     taxonomy = taxonomy_module.load()
-    forge = build_services(env, catalog_path=catalog_path, repo_path=args.repo, repository=args.repository,
-                           api_url=args.api_url).forge()
+    forge = build_services(
+        env, catalog_path=catalog_path, repo_path=args.repo, repository=args.repository, api_url=args.api_url
+    ).forge()
     text = forge.read_file(catalog_path)
     if not text:
         raise BotError(f"{catalog_path} is missing on the default branch")
@@ -299,13 +365,15 @@ def main(args: argparse.Namespace, api: PoliteApi | None = None,
     train = make_trainer(config.load("keywords"), taxonomy, cache_dir, store_text)
     report = run(found, catalog, taxonomy, forge, train, settings, args.dry_run, sys.stdout)
     report.requests = api.requests
-    summary = templates.render("backfill_summary.md.j2", r=report, query=query, dry_run=args.dry_run,
-                               taxonomy=taxonomy).strip()
+    summary = templates.render(
+        "backfill_summary.md.j2", r=report, query=query, dry_run=args.dry_run, taxonomy=taxonomy
+    ).strip()
     print(summary)
     append_step_summary(env, summary)
     if report.failures:
-        raise BotError(f"{len(report.failures)} section PR(s) could not be opened: "
-                       + "; ".join(report.failures[:3]))
+        raise BotError(
+            f"{len(report.failures)} section PR(s) could not be opened: " + "; ".join(report.failures[:3])
+        )
     if state_path is not None and state_path.exists():
         state_path.unlink()  # complete: the next run starts a new search
     return 0

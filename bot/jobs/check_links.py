@@ -46,20 +46,40 @@ SUMMARY_ROWS = 100
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", nargs="?", type=Path, default=Path("catalog.md"),
-                        help="the markdown file to check (default: catalog.md)")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        default=Path("catalog.md"),
+        help="the markdown file to check (default: catalog.md)",
+    )
     parser.add_argument("--json", action="store_true", help="one JSON object per unique URL on stdout")
-    parser.add_argument("--concurrency", type=int, metavar="N",
-                        help="requests in flight at once over all hosts (default: config/links.yml)")
-    parser.add_argument("--per-host", type=int, metavar="N",
-                        help="requests in flight at once per host (default: config/links.yml)")
-    parser.add_argument("--timeout", type=float, metavar="S",
-                        help="seconds one request may take (default: config/links.yml)")
-    parser.add_argument("--fail-on-dead", action="store_true",
-                        help="exit with status 1 when a link is dead (default: dead links are findings: 0)")
-    parser.add_argument("--no-resolvers", action="store_true",
-                        help="check arxiv.org and github.com links over HTTP too, instead of through "
-                             "the arXiv API and GitHub's GraphQL API")
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        metavar="N",
+        help="requests in flight at once over all hosts (default: config/links.yml)",
+    )
+    parser.add_argument(
+        "--per-host",
+        type=int,
+        metavar="N",
+        help="requests in flight at once per host (default: config/links.yml)",
+    )
+    parser.add_argument(
+        "--timeout", type=float, metavar="S", help="seconds one request may take (default: config/links.yml)"
+    )
+    parser.add_argument(
+        "--fail-on-dead",
+        action="store_true",
+        help="exit with status 1 when a link is dead (default: dead links are findings: 0)",
+    )
+    parser.add_argument(
+        "--no-resolvers",
+        action="store_true",
+        help="check arxiv.org and github.com links over HTTP too, instead of through "
+        "the arXiv API and GitHub's GraphQL API",
+    )
 
 
 def _check_options(args: argparse.Namespace) -> None:
@@ -69,8 +89,10 @@ def _check_options(args: argparse.Namespace) -> None:
     if args.timeout is not None and not args.timeout > 0:
         raise BotError(f"--timeout {args.timeout:g}: needs a number of seconds above 0 (e.g. --timeout 20)")
     if args.file.is_dir():
-        raise BotError(f"{args.file} is a directory: pass the markdown file to check, "
-                       "e.g. `python -m bot check-links catalog.md`")
+        raise BotError(
+            f"{args.file} is a directory: pass the markdown file to check, "
+            "e.g. `python -m bot check-links catalog.md`"
+        )
 
 
 # Nearly every link failing without any answer (connection refused, DNS, timeouts) is how an
@@ -116,8 +138,13 @@ class Options:
     err: TextIO | None = None  # default: sys.stderr
 
 
-async def run(path: Path, settings: CheckSettings, client: httpx.AsyncClient,
-              resolvers: Sequence[Resolver] = (), options: Options | None = None) -> int:
+async def run(
+    path: Path,
+    settings: CheckSettings,
+    client: httpx.AsyncClient,
+    resolvers: Sequence[Resolver] = (),
+    options: Options | None = None,
+) -> int:
     """Check every link of ``path`` and print the report; the exit code."""
     options = options or Options()
     out, err = options.out or sys.stdout, options.err or sys.stderr
@@ -125,23 +152,37 @@ async def run(path: Path, settings: CheckSettings, client: httpx.AsyncClient,
     started = time.monotonic()
     http = HttpChecker(client, settings)
     progress = _Progress(len(links), err) if options.progress else None
-    results = await checker.check_all([link.url for link in links], http, settings, resolvers,
-                                      progress.update if progress else None)
+    results = await checker.check_all(
+        [link.url for link in links], http, settings, resolvers, progress.update if progress else None
+    )
     if progress:
         progress.finish()
     if looks_offline(results):
-        silent = sum(1 for r in results.values() if r.source == "http" and r.status is None
-                     and r.verdict is not Verdict.ALIVE)
-        raise BotError(f"{silent} of {len(results)} links got no answer at all (connection errors or "
-                       "timeouts): the network is probably down, so no link is reported dead. "
-                       "Check the connection (or a proxy) and run again")
+        silent = sum(
+            1
+            for r in results.values()
+            if r.source == "http" and r.status is None and r.verdict is not Verdict.ALIVE
+        )
+        raise BotError(
+            f"{silent} of {len(results)} links got no answer at all (connection errors or "
+            "timeouts): the network is probably down, so no link is reported dead. "
+            "Check the connection (or a proxy) and run again"
+        )
     if options.as_json:
         for link in links:
             out.write(json.dumps(results[link.url].to_json(link.lines)) + "\n")
     else:
         workflow_command(out, dead_link_annotations(_display_path(path), links, results))
-        out.write(summary(_display_path(path), links, results, http.requests,
-                                  time.monotonic() - started, max(http.peak_in_flight.values(), default=0)))
+        out.write(
+            summary(
+                _display_path(path),
+                links,
+                results,
+                http.requests,
+                time.monotonic() - started,
+                max(http.peak_in_flight.values(), default=0),
+            )
+        )
     out.flush()
     dead = any(result.verdict is Verdict.DEAD for result in results.values())
     return 1 if options.fail_on_dead and dead else 0
@@ -156,14 +197,27 @@ def dead_link_annotations(file: str, links: Sequence[Link], results: dict[str, L
             continue
         final = result.final_url if result.redirects else None
         for line in link.lines:
-            out.append(render("links-annotation.txt.j2", file=_escape_property(file), line=line,
-                              url=_escape_data(link.url), reason=_escape_data(_reason(result)),
-                              final_url=_escape_data(final) if final else None))
+            out.append(
+                render(
+                    "links-annotation.txt.j2",
+                    file=_escape_property(file),
+                    line=line,
+                    url=_escape_data(link.url),
+                    reason=_escape_data(_reason(result)),
+                    final_url=_escape_data(final) if final else None,
+                )
+            )
     return "".join(text if text.endswith("\n") else text + "\n" for text in out)
 
 
-def summary(file: str, links: Sequence[Link], results: dict[str, LinkResult], requests: int,
-            seconds: float, peak_host: int) -> str:
+def summary(
+    file: str,
+    links: Sequence[Link],
+    results: dict[str, LinkResult],
+    requests: int,
+    seconds: float,
+    peak_host: int,
+) -> str:
     """The summary table (markdown) of one run."""
     counts = {verdict.value: 0 for verdict in Verdict}
     for result in results.values():
@@ -171,14 +225,29 @@ def summary(file: str, links: Sequence[Link], results: dict[str, LinkResult], re
     counts["total"] = len(results)
 
     def rows(verdict: Verdict) -> list[dict[str, Any]]:
-        return [{"lines": link.lines, "url": link.url, "reason": _reason(results[link.url])}
-                for link in links if results[link.url].verdict is verdict]
+        return [
+            {"lines": link.lines, "url": link.url, "reason": _reason(results[link.url])}
+            for link in links
+            if results[link.url].verdict is verdict
+        ]
 
-    redirected = [{"lines": link.lines, "url": link.url, "target": results[link.url].permanent_redirect}
-                  for link in links if results[link.url].permanent_redirect]
-    return render("links-summary.md.j2", file=file, counts=counts, dead=rows(Verdict.DEAD),
-                  unknown=rows(Verdict.UNKNOWN), redirected=redirected, requests=requests,
-                  seconds=seconds, peak_host=peak_host, max_rows=SUMMARY_ROWS)
+    redirected = [
+        {"lines": link.lines, "url": link.url, "target": results[link.url].permanent_redirect}
+        for link in links
+        if results[link.url].permanent_redirect
+    ]
+    return render(
+        "links-summary.md.j2",
+        file=file,
+        counts=counts,
+        dead=rows(Verdict.DEAD),
+        unknown=rows(Verdict.UNKNOWN),
+        redirected=redirected,
+        requests=requests,
+        seconds=seconds,
+        peak_host=peak_host,
+        max_rows=SUMMARY_ROWS,
+    )
 
 
 def _reason(result: LinkResult) -> str:
@@ -191,8 +260,10 @@ def _read(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise CatalogError(f"{path} does not exist: pass the markdown file to check, "
-                           f"e.g. `python -m bot check-links catalog.md`.") from exc
+        raise CatalogError(
+            f"{path} does not exist: pass the markdown file to check, "
+            f"e.g. `python -m bot check-links catalog.md`."
+        ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise CatalogError(f"cannot read {path} as UTF-8 text ({exc}).") from exc
 

@@ -158,8 +158,9 @@ def _star_text(entry: Entry) -> str:
     return format_stars(entry.stars) if entry.stars is not None else ""
 
 
-def _other_line_findings(catalog: Catalog, entry_lines: set[int],
-                         infos: Mapping[str, RepoInfo]) -> list[RepoFinding]:
+def _other_line_findings(
+    catalog: Catalog, entry_lines: set[int], infos: Mapping[str, RepoInfo]
+) -> list[RepoFinding]:
     """Renamed, archived and deleted repositories linked from lines that are not canonical entries."""
     found = []
     for link in extract_links(catalog.render()):
@@ -172,8 +173,17 @@ def _other_line_findings(catalog: Catalog, entry_lines: set[int],
             if not info.exists:
                 found.append(RepoFinding("deleted", line, title, repo.url, repo.name, applied=False))
             elif info.current_name:
-                found.append(RepoFinding("renamed", line, title, repo.url, repo.name,
-                                         new=repo.moved_to(info.current_name), applied=False))
+                found.append(
+                    RepoFinding(
+                        "renamed",
+                        line,
+                        title,
+                        repo.url,
+                        repo.name,
+                        new=repo.moved_to(info.current_name),
+                        applied=False,
+                    )
+                )
             elif info.archived:
                 found.append(RepoFinding("archived", line, title, repo.url, repo.name, applied=False))
     return found
@@ -235,13 +245,18 @@ def _resolved(link: RepoLink, info: RepoInfo | None) -> LinkResult | None:
     if info is None:
         return None
     if not info.exists:
-        return LinkResult(link.url, Verdict.DEAD, status=404,
-                          error=f"GitHub: repository {link.name} not found (deleted, or private)")
+        return LinkResult(
+            link.url,
+            Verdict.DEAD,
+            status=404,
+            error=f"GitHub: repository {link.name} not found (deleted, or private)",
+        )
     if not link.is_repository_page:
         return None
     moved = link.moved_to(info.current_name) if info.current_name else None
-    return LinkResult(link.url, Verdict.ALIVE, status=200, final_url=moved or link.url,
-                      permanent_redirect=moved)
+    return LinkResult(
+        link.url, Verdict.ALIVE, status=200, final_url=moved or link.url, permanent_redirect=moved
+    )
 
 
 # -- the job -----------------------------------------------------------------------------------
@@ -256,8 +271,9 @@ class StarsReport:
     written: bool
 
 
-def refresh_text(text: str, directory: RepoDirectory,
-                 taxonomy: Taxonomy | None) -> tuple[str, list[RepoFinding], int]:
+def refresh_text(
+    text: str, directory: RepoDirectory, taxonomy: Taxonomy | None
+) -> tuple[str, list[RepoFinding], int]:
     """(new text, findings, repositories looked up): one ``repositories`` call for all of them."""
     catalog = parse(text, taxonomy)
     names = repository_names(text)
@@ -266,8 +282,13 @@ def refresh_text(text: str, directory: RepoDirectory,
     return new_catalog.render(), findings, len(names)
 
 
-def run(path: Path, directory: RepoDirectory, taxonomy: Taxonomy | None, dry_run: bool = False,
-        out: TextIO | None = None) -> StarsReport:
+def run(
+    path: Path,
+    directory: RepoDirectory,
+    taxonomy: Taxonomy | None,
+    dry_run: bool = False,
+    out: TextIO | None = None,
+) -> StarsReport:
     """Refresh ``path`` in place (unless ``dry_run``) and print the report."""
     old = read_catalog(path, taxonomy).render()
     new, findings, looked_up = refresh_text(old, directory, taxonomy)
@@ -276,8 +297,9 @@ def run(path: Path, directory: RepoDirectory, taxonomy: Taxonomy | None, dry_run
     if written:
         write_catalog(path, new, taxonomy, old_text=old)
     report = StarsReport(str(path), looked_up, tuple(findings), diff, written)
-    (out or sys.stdout).write(render("stars_report.md.j2", report=report, dry_run=dry_run,
-                                     counts=count_findings(findings)))
+    (out or sys.stdout).write(
+        render("stars_report.md.j2", report=report, dry_run=dry_run, counts=count_findings(findings))
+    )
     return report
 
 
@@ -287,14 +309,20 @@ def count_findings(findings: Sequence[RepoFinding]) -> dict[str, int]:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", nargs="?", type=Path, default=Path("catalog.md"),
-                        help="the catalog to refresh in place (default: catalog.md)")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        default=Path("catalog.md"),
+        help="the catalog to refresh in place (default: catalog.md)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the diff, change nothing")
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
 
 
 def main(args: argparse.Namespace) -> int:
     directory = build_services(os.environ, catalog_path=str(args.file), api_url=args.api_url).repo_directory(
-        "check-stars")
+        "check-stars"
+    )
     run(args.file, directory, taxonomy_module.load(), dry_run=args.dry_run)
     return 0

@@ -42,13 +42,18 @@ class Inspectable(Protocol):
 
 
 def _token_check(report: AccessReport) -> Check:
-    facts: dict[str, Any] = {"kind": report.token_kind, "scopes": report.scopes, "private": report.private,
-                             "permissions": report.permissions}
+    facts: dict[str, Any] = {
+        "kind": report.token_kind,
+        "scopes": report.scopes,
+        "private": report.private,
+        "permissions": report.permissions,
+    }
     if report.scopes is not None:  # classic personal access token or OAuth token
         needed = "repo" if report.private else "public_repo"
         covering = next((s for s in ("repo", needed) if s in report.scopes), None)
-        return Check("token-scopes", "ok" if covering else "fail", {**facts, "needed": needed,
-                                                                    "covering": covering})
+        return Check(
+            "token-scopes", "ok" if covering else "fail", {**facts, "needed": needed, "covering": covering}
+        )
     if report.permissions is not None:
         return Check("token-permissions", "ok" if report.permissions.get("push") else "fail", facts)
     return Check("token-installation", "info", facts)
@@ -61,8 +66,11 @@ def _workflow_check(report: AccessReport) -> Check:
     allowed = bool(settings.get("can_approve_pull_request_reviews"))
     needs_it = report.token_kind in ("installation", "unknown")
     status: Status = "ok" if allowed else ("fail" if needs_it else "warn")
-    return Check("actions-pr-setting", status, {"allowed": allowed, "needs_it": needs_it,
-                                                 "default": settings.get("default_workflow_permissions")})
+    return Check(
+        "actions-pr-setting",
+        status,
+        {"allowed": allowed, "needs_it": needs_it, "default": settings.get("default_workflow_permissions")},
+    )
 
 
 def _people_checks(report: AccessReport, settings: GitHubSettings) -> list[Check]:
@@ -79,12 +87,17 @@ def evaluate(report: AccessReport, settings: GitHubSettings) -> list[Check]:
     """The checks, in the order a maintainer should fix them."""
     if not report.readable:
         return [Check("repository-unreachable", "fail", {"error": report.error})]
-    checks = [Check("repository", "ok", {"default_branch": report.default_branch, "private": report.private}),
-              _token_check(report), _workflow_check(report),
-              Check("triggers", "warn" if report.token_kind == "installation" else "ok",
-                    {"kind": report.token_kind})]
-    checks.append(Check("labels", "info" if report.missing_labels else "ok",
-                        {"missing": list(report.missing_labels)}))
+    checks = [
+        Check("repository", "ok", {"default_branch": report.default_branch, "private": report.private}),
+        _token_check(report),
+        _workflow_check(report),
+        Check(
+            "triggers", "warn" if report.token_kind == "installation" else "ok", {"kind": report.token_kind}
+        ),
+    ]
+    checks.append(
+        Check("labels", "info" if report.missing_labels else "ok", {"missing": list(report.missing_labels)})
+    )
     checks.extend(_people_checks(report, settings))
     if report.rate_remaining:
         checks.append(Check("rate", "info", {"remaining": report.rate_remaining}))
@@ -109,11 +122,15 @@ def local_problems(env: Mapping[str, str], repository: str | None, root: Path) -
 
     problems = []
     if not env.get("GITHUB_TOKEN"):
-        problems.append("no GitHub token: set GITHUB_TOKEN (`export GITHUB_TOKEN=...`; in Actions: "
-                        "the secret CATALOG_BOT_TOKEN or github.token); see docs/adopt.md")
+        problems.append(
+            "no GitHub token: set GITHUB_TOKEN (`export GITHUB_TOKEN=...`; in Actions: "
+            "the secret CATALOG_BOT_TOKEN or github.token); see docs/adopt.md"
+        )
     if not (repository or env.get("GITHUB_REPOSITORY")):
-        problems.append("GITHUB_REPOSITORY is not set: export GITHUB_REPOSITORY=owner/name or pass "
-                        "--repository owner/name")
+        problems.append(
+            "GITHUB_REPOSITORY is not set: export GITHUB_REPOSITORY=owner/name or pass "
+            "--repository owner/name"
+        )
     directory = config.config_dir()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -123,14 +140,21 @@ def local_problems(env: Mapping[str, str], repository: str | None, root: Path) -
         except BotError:
             catalog = "catalog.md"
     if not (root / catalog).exists():
-        problems.append(f"{root / catalog} does not exist: create it with `python -m bot init "
-                        "--from LIST` (docs/adopt.md)")
+        problems.append(
+            f"{root / catalog} does not exist: create it with `python -m bot init "
+            "--from LIST` (docs/adopt.md)"
+        )
     workflows = root / ".github" / "workflows"
-    uses_bot = [p for p in sorted(workflows.glob("*.y*ml"))
-                if "python -m bot" in (text := p.read_text(encoding="utf-8")) or "catalog-bot" in text]
+    uses_bot = [
+        p
+        for p in sorted(workflows.glob("*.y*ml"))
+        if "python -m bot" in (text := p.read_text(encoding="utf-8")) or "catalog-bot" in text
+    ]
     if not uses_bot:
-        problems.append(f"no workflow in {workflows} runs the bot: add the short workflows of "
-                        "docs/adopt.md (poll, refresh, commands, nightly)")
+        problems.append(
+            f"no workflow in {workflows} runs the bot: add the short workflows of "
+            "docs/adopt.md (poll, refresh, commands, nightly)"
+        )
     return problems
 
 

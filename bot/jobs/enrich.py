@@ -55,10 +55,14 @@ class Settings:
     @classmethod
     def from_config(cls, papers: Mapping[str, Any]) -> Settings:
         enrich = papers["enrich"]
-        return cls(store_path=papers["store"]["path"], max_age_days=enrich["max_age_days"],
-                   max_papers=enrich["max_papers"],
-                   lines=EnrichSettings(enrich["authors"], tuple(enrich["placeholder_venues"]),
-                                        enrich["mark_withdrawn"]))
+        return cls(
+            store_path=papers["store"]["path"],
+            max_age_days=enrich["max_age_days"],
+            max_papers=enrich["max_papers"],
+            lines=EnrichSettings(
+                enrich["authors"], tuple(enrich["placeholder_venues"]), enrich["mark_withdrawn"]
+            ),
+        )
 
 
 @dataclass
@@ -87,15 +91,20 @@ def listed_ids(catalog: Catalog) -> list[str]:
     return list(dict.fromkeys(i for i in map(own_id, catalog.entries()) if i))
 
 
-def refresh_store(ids: list[str], store: Store, api: PoliteApi, today: datetime.date, settings: Settings,
-                  saved: Callable[[Store], None] = lambda _: None,
-                  progress: Callable[[str], None] = lambda _: None,
-                  ) -> tuple[Store, list[str], list[str], int]:
+def refresh_store(
+    ids: list[str],
+    store: Store,
+    api: PoliteApi,
+    today: datetime.date,
+    settings: Settings,
+    saved: Callable[[Store], None] = lambda _: None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> tuple[Store, list[str], list[str], int]:
     """(store with fresh records for the stale ids, ids asked, ids unknown to arXiv, stale ids left)."""
     stale = paper_store.to_fetch(ids, store, today, settings.max_age_days)
     # the stalest first: missing, then oldest fetch
     stale.sort(key=lambda i: store[i].fetched if i in store else "")
-    asked, left = stale[:settings.max_papers], max(0, len(stale) - settings.max_papers)
+    asked, left = stale[: settings.max_papers], max(0, len(stale) - settings.max_papers)
     unknown: list[str] = []
     store = dict(store)
     for number, batch in enumerate(batches(asked), 1):
@@ -108,9 +117,17 @@ def refresh_store(ids: list[str], store: Store, api: PoliteApi, today: datetime.
     return store, asked, unknown, left
 
 
-def run(catalog_text: str, store_text: str, api: PoliteApi, today: datetime.date, taxonomy: Taxonomy | None,
-        venues: VenueTable, settings: Settings, saved: Callable[[Store], None] = lambda _: None,
-        progress: Callable[[str], None] = lambda _: None) -> Result:
+def run(
+    catalog_text: str,
+    store_text: str,
+    api: PoliteApi,
+    today: datetime.date,
+    taxonomy: Taxonomy | None,
+    venues: VenueTable,
+    settings: Settings,
+    saved: Callable[[Store], None] = lambda _: None,
+    progress: Callable[[str], None] = lambda _: None,
+) -> Result:
     """Everything but the writes: the new store and catalog text, and what changed."""
     catalog = parse(catalog_text, taxonomy)
     previous = paper_store.load(store_text, settings.store_path)
@@ -118,8 +135,9 @@ def run(catalog_text: str, store_text: str, api: PoliteApi, today: datetime.date
     store, asked, unknown, left = refresh_store(ids, previous, api, today, settings, saved, progress)
     store = paper_store.merge(store, (), keep=ids)
     new_catalog, changes = enrich_catalog(catalog, previous, store, venues, settings.lines)
-    return Result(store, new_catalog.render(), changes, asked, unknown, api.requests, len(ids), left,
-                  previous)
+    return Result(
+        store, new_catalog.render(), changes, asked, unknown, api.requests, len(ids), left, previous
+    )
 
 
 @dataclass
@@ -135,8 +153,12 @@ class Enricher:
     @classmethod
     def from_config(cls, papers: Mapping[str, Any], sources: Mapping[str, Any]) -> Enricher:
         announced = daily_replacements(sources) if papers["enrich"]["read_daily_feed"] else None
-        return cls(PoliteApi(ApiSettings.from_config(dict(sources))), Settings.from_config(papers),
-                   VenueTable.from_config(papers), announced)
+        return cls(
+            PoliteApi(ApiSettings.from_config(dict(sources))),
+            Settings.from_config(papers),
+            VenueTable.from_config(papers),
+            announced,
+        )
 
     @property
     def store_path(self) -> str:
@@ -156,13 +178,15 @@ class Enricher:
 
 def replaced_versions(papers: Iterable[Paper]) -> dict[str, int]:
     """The versions a feed announces for older papers (its ``replace`` and ``replace-cross`` items)."""
-    return {p.arxiv_id: p.version for p in papers
-            if p.announce_type in ("replace", "replace-cross") and p.version}
+    return {
+        p.arxiv_id: p.version for p in papers if p.announce_type in ("replace", "replace-cross") and p.version
+    }
 
 
 def daily_replacements(sources: Mapping[str, Any]) -> Callable[[], dict[str, int]]:
     """Reads today's arXiv feed (one request, the same as ``poll``'s); a failure only warns: the
     papers are then refreshed when they go stale."""
+
     def read() -> dict[str, int]:
         import httpx
 
@@ -172,16 +196,20 @@ def daily_replacements(sources: Mapping[str, Any]) -> Callable[[], dict[str, int
             with httpx.Client() as client:
                 result = arxiv_rss.poll(arxiv_rss.FeedSettings.from_config(dict(sources)), client)
         except BotError as exc:
-            warnings.warn(f"the daily feed could not be read, so new versions wait for max_age_days: {exc}",
-                          stacklevel=2)
+            warnings.warn(
+                f"the daily feed could not be read, so new versions wait for max_age_days: {exc}",
+                stacklevel=2,
+            )
             return {}
         return replaced_versions(result.papers)
+
     return read
 
 
 def summary(result: Result, settings: Settings, dry_run: bool) -> str:
-    return templates.render("enrich_summary.md.j2", r=result, settings=settings, dry_run=dry_run,
-                            cell=cell).strip()
+    return templates.render(
+        "enrich_summary.md.j2", r=result, settings=settings, dry_run=dry_run, cell=cell
+    ).strip()
 
 
 def cell(value: object) -> str:

@@ -44,8 +44,6 @@ class Source:
     text: str
 
 
-
-
 @dataclass
 class FileReport:
     name: str
@@ -69,8 +67,9 @@ class FileReport:
         return sum(len(lines) for lines in self.unreadable.values())
 
 
-def read_source(source: Source, mapping: ImportMapping, start: int,
-                index: int) -> tuple[list[Candidate], FileReport]:
+def read_source(
+    source: Source, mapping: ImportMapping, start: int, index: int
+) -> tuple[list[Candidate], FileReport]:
     """The candidates one list (the ``index``-th) gives, numbered from ``start``."""
     items, navigation = read_items(source.name, source.text)
     report = FileReport(source.name, source.label, entries=len(items), navigation=navigation)
@@ -81,8 +80,9 @@ def read_source(source: Source, mapping: ImportMapping, start: int,
     return candidates, report
 
 
-def _item_candidates(item: SourceItem, file_mapping: FileMapping, report: FileReport,
-                     position: tuple[int, int]) -> list[Candidate]:
+def _item_candidates(
+    item: SourceItem, file_mapping: FileMapping, report: FileReport, position: tuple[int, int]
+) -> list[Candidate]:
     """The candidates of one item; ``position`` is (order of the first one, source index)."""
     mapping = file_mapping.mapping
     exclusion = file_mapping.section_exclusion(item)
@@ -104,8 +104,9 @@ def _item_candidates(item: SourceItem, file_mapping: FileMapping, report: FileRe
     for fields in extracted:
         if exclusion := mapping.entry_exclusion(item, fields):
             report.excluded[exclusion.reason] += 1
-            report.left_out.setdefault(title_key(fields.title),
-                                       f"excluded from {item.file} ({exclusion.reason})")
+            report.left_out.setdefault(
+                title_key(fields.title), f"excluded from {item.file} ({exclusion.reason})"
+            )
             continue
         candidate = _candidate(fields, item, rule, mapping, (position[0] + len(found), position[1]), report)
         if candidate:
@@ -121,8 +122,14 @@ def _remember_left_out(item: SourceItem, why: str, report: FileReport) -> None:
             report.left_out.setdefault(title_key(fields.title), why)
 
 
-def _candidate(fields: Fields, item: SourceItem, rule: Rule | None, mapping: ImportMapping,
-               position: tuple[int, int], report: FileReport) -> Candidate | None:
+def _candidate(
+    fields: Fields,
+    item: SourceItem,
+    rule: Rule | None,
+    mapping: ImportMapping,
+    position: tuple[int, int],
+    report: FileReport,
+) -> Candidate | None:
     if rule is None or not item.linked:
         report.title_only += 1
         return Candidate(fields, item, *position)
@@ -135,8 +142,9 @@ def _candidate(fields: Fields, item: SourceItem, rule: Rule | None, mapping: Imp
                 placement = ("tools" if github_repo(fields.url) else "resources", None)
         elif kind != "resources":  # a link that is no paper, under a papers heading
             if not resource_sections:
-                report.unmapped[f"{item.heading_path} (links that are not papers, and no "
-                                "resources section)"] += 1
+                report.unmapped[
+                    f"{item.heading_path} (links that are not papers, and no resources section)"
+                ] += 1
                 return None
             placement = (resource_sections[-1], None)
         report.resources += 1
@@ -146,8 +154,9 @@ def _candidate(fields: Fields, item: SourceItem, rule: Rule | None, mapping: Imp
     else:
         report.papers += 1
     explicit = rule.to not in mapping.routes and "/" in rule.to
-    return Candidate(fields, item, *position, placement=placement, weight=rule.weight * guess,
-                     explicit=explicit)
+    return Candidate(
+        fields, item, *position, placement=placement, weight=rule.weight * guess, explicit=explicit
+    )
 
 
 # -- the whole import --------------------------------------------------------------------------
@@ -187,8 +196,14 @@ def run(sources: Sequence[Source], mapping: ImportMapping) -> ImportResult:
     for entry, placement, _ in kept:
         placed[placement].append(entry)
     papers = [e for e, _, _ in kept if e.kind == "paper"]
-    return ImportResult(dict(placed), reports, len(papers), len(kept) - len(papers),
-                        {str(e.arxiv_id) for e in papers if e.arxiv_id}, dropped)
+    return ImportResult(
+        dict(placed),
+        reports,
+        len(papers),
+        len(kept) - len(papers),
+        {str(e.arxiv_id) for e in papers if e.arxiv_id},
+        dropped,
+    )
 
 
 def _report_merge(merged: Merge, reports: list[FileReport]) -> None:
@@ -205,12 +220,14 @@ def _report_merge(merged: Merge, reports: list[FileReport]) -> None:
             reports[candidate.source].excluded[f"same title as an entry {why}"] += 1
         else:
             reports[candidate.source].add_unreadable(
-                candidate.item.line, "text without links: no arXiv id or link, and no entry with "
-                                     "this title in the other lists")
+                candidate.item.line,
+                "text without links: no arXiv id or link, and no entry with this title in the other lists",
+            )
 
 
-def _drop_near_duplicates(entries: list[tuple[Entry, Placement, Record]],
-                          reports: list[FileReport]) -> tuple[list[tuple[Entry, Placement, Record]], int]:
+def _drop_near_duplicates(
+    entries: list[tuple[Entry, Placement, Record]], reports: list[FileReport]
+) -> tuple[list[tuple[Entry, Placement, Record]], int]:
     """A last guard so that the catalog passes ``lint``: of two entries lint would call
     duplicates (e.g. a resource named like a paper), keep the first."""
     pairs = duplicate_pairs([(e.title, e.arxiv_id) for e, _, _ in entries])
@@ -226,8 +243,9 @@ def _drop_near_duplicates(entries: list[tuple[Entry, Placement, Record]],
 # -- writing and reporting ---------------------------------------------------------------------
 
 
-def write(result: ImportResult, taxonomy: Taxonomy, output: Path,
-          replace_papers: bool = False) -> tuple[int, int]:
+def write(
+    result: ImportResult, taxonomy: Taxonomy, output: Path, replace_papers: bool = False
+) -> tuple[int, int]:
     """Write the catalog; returns (arXiv ids added, removed) compared with the previous file.
     Rebuilding a catalog that has papers the lists do not give (added since by the bot or by
     hand) is refused unless ``replace_papers``."""
@@ -241,13 +259,22 @@ def write(result: ImportResult, taxonomy: Taxonomy, output: Path,
         raise CatalogError(
             f"{output} has {len(removed)} arXiv paper(s) that the imported lists do not give "
             f"(e.g. {', '.join(sorted(removed)[:3])}); rebuilding would remove them. Pass "
-            f"--replace to rebuild anyway, or import into a new file with --output")
+            f"--replace to rebuild anyway, or import into a new file with --output"
+        )
     try:
-        write_catalog(output, text, taxonomy, expect_added=added, expect_removed=removed,
-                      old_text=old_text, allow_dropping_unidentified=replace_papers or not old_text)
+        write_catalog(
+            output,
+            text,
+            taxonomy,
+            expect_added=added,
+            expect_removed=removed,
+            old_text=old_text,
+            allow_dropping_unidentified=replace_papers or not old_text,
+        )
     except CatalogError as exc:  # e.g. tools or courses added by hand, which the lists do not give
-        raise CatalogError(f"{exc}. Pass --replace to rebuild anyway, or import into a new file "
-                           "with --output") from exc
+        raise CatalogError(
+            f"{exc}. Pass --replace to rebuild anyway, or import into a new file with --output"
+        ) from exc
     return len(added), len(removed)
 
 
@@ -258,9 +285,15 @@ def render_report(result: ImportResult, output: str, changes: tuple[int, int] | 
         "excluded": sum(sum(r.excluded.values()) for r in result.reports),
         "unmapped": sum(sum(r.unmapped.values()) for r in result.reports),
     }
-    return templates.render("import_report.txt.j2", result=result, reports=result.reports,
-                            totals=totals, output=output, changes=changes,
-                            sections=sum(1 for entries in result.placed.values() if entries))
+    return templates.render(
+        "import_report.txt.j2",
+        result=result,
+        reports=result.reports,
+        totals=totals,
+        output=output,
+        changes=changes,
+        sections=sum(1 for entries in result.placed.values() if entries),
+    )
 
 
 def read_sources(paths: Sequence[Path]) -> list[Source]:
@@ -271,33 +304,47 @@ def read_sources(paths: Sequence[Path]) -> list[Source]:
         except FileNotFoundError as exc:
             raise SourceError(f"{path} does not exist: pass the lists to import") from exc
         except (UnicodeDecodeError, IsADirectoryError) as exc:
-            raise SourceError(f"{path} is not a UTF-8 text file ({exc}): pass markdown or text "
-                              "lists") from exc
+            raise SourceError(
+                f"{path} is not a UTF-8 text file ({exc}): pass markdown or text lists"
+            ) from exc
     return sources
 
 
-def _apply_suggestions(args: argparse.Namespace, sources: list[Source], mapping: ImportMapping,
-                       result: ImportResult, taxonomy: Taxonomy,
-                       out: TextIO) -> tuple[ImportMapping, ImportResult]:
+def _apply_suggestions(
+    args: argparse.Namespace,
+    sources: list[Source],
+    mapping: ImportMapping,
+    result: ImportResult,
+    taxonomy: Taxonomy,
+    out: TextIO,
+) -> tuple[ImportMapping, ImportResult]:
     """--suggest-mapping: write proposals for the unmapped headings, rerun with the confident ones."""
     from bot.core.catalog_io import write_text_atomic
     from bot.jobs import import_suggest
 
-    unmapped = {(r.name, heading) for r in result.reports for heading in r.unmapped
-                if not heading.endswith(")")}  # "(no heading)", "(papers in a resources section)"
+    unmapped = {
+        (r.name, heading) for r in result.reports for heading in r.unmapped if not heading.endswith(")")
+    }  # "(no heading)", "(papers in a resources section)"
     titles = import_suggest.unmapped_headings(sources, unmapped)
     catalog = import_suggest.catalog_for_routing(
-        [args.output, Path(config.load("poll")["catalog"])], result.text(taxonomy), taxonomy)
+        [args.output, Path(config.load("poll")["catalog"])], result.text(taxonomy), taxonomy
+    )
     suggestions = import_suggest.suggest(titles, taxonomy, catalog, config.load("keywords"))
     path = args.suggestions or config.config_dir() / "import-mapping.suggested.yml"
     write_text_atomic(path, import_suggest.render(suggestions, args.confident))
     applied = [s for s in suggestions if s.confidence >= args.confident]
-    print(f"suggested a section for {len(suggestions)} of {len(unmapped)} unmapped heading(s) in "
-          f"{path}; applied {len(applied)} at confidence >= {args.confident}", file=out)
+    print(
+        f"suggested a section for {len(suggestions)} of {len(unmapped)} unmapped heading(s) in "
+        f"{path}; applied {len(applied)} at confidence >= {args.confident}",
+        file=out,
+    )
     for s in suggestions:
         mark = "applied" if s in applied else "review"
-        print(f"  [{mark}] {s.file}: {s.heading} -> {s.target} ({s.confidence:.2f}, {s.method}, "
-              f"{s.entries} entries)", file=out)
+        print(
+            f"  [{mark}] {s.file}: {s.heading} -> {s.target} ({s.confidence:.2f}, {s.method}, "
+            f"{s.entries} entries)",
+            file=out,
+        )
     if not applied:
         return mapping, result
     rules = tuple(Rule(s.target, (s.file,), re.compile(s.rule()["path"], re.IGNORECASE)) for s in applied)
@@ -306,25 +353,45 @@ def _apply_suggestions(args: argparse.Namespace, sources: list[Source], mapping:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("files", nargs="+", type=Path, metavar="FILE",
-                        help="curated lists to import (markdown or rendered text)")
-    parser.add_argument("--output", type=Path, default=Path("catalog.md"),
-                        help="the catalog to write (default: catalog.md)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="print the report without writing the catalog")
-    parser.add_argument("--replace", action="store_true",
-                        help="rebuild an existing catalog even if that removes papers the lists "
-                             "do not give")
-    parser.add_argument("--suggest-mapping", action="store_true",
-                        help="propose a section for every unmapped source heading (by its name, or "
-                             "where the router sends its entries), write the proposals for review "
-                             "and apply the confident ones to this run")
-    parser.add_argument("--suggestions", type=Path, default=None, metavar="FILE",
-                        help="where --suggest-mapping writes its proposals "
-                             "(default: import-mapping.suggested.yml in the config folder)")
-    parser.add_argument("--confident", type=float, default=0.8, metavar="C",
-                        help="--suggest-mapping applies proposals at or above this confidence "
-                             "(0..1, default 0.8; 1.01 applies none)")
+    parser.add_argument(
+        "files",
+        nargs="+",
+        type=Path,
+        metavar="FILE",
+        help="curated lists to import (markdown or rendered text)",
+    )
+    parser.add_argument(
+        "--output", type=Path, default=Path("catalog.md"), help="the catalog to write (default: catalog.md)"
+    )
+    parser.add_argument("--dry-run", action="store_true", help="print the report without writing the catalog")
+    parser.add_argument(
+        "--replace",
+        action="store_true",
+        help="rebuild an existing catalog even if that removes papers the lists do not give",
+    )
+    parser.add_argument(
+        "--suggest-mapping",
+        action="store_true",
+        help="propose a section for every unmapped source heading (by its name, or "
+        "where the router sends its entries), write the proposals for review "
+        "and apply the confident ones to this run",
+    )
+    parser.add_argument(
+        "--suggestions",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="where --suggest-mapping writes its proposals "
+        "(default: import-mapping.suggested.yml in the config folder)",
+    )
+    parser.add_argument(
+        "--confident",
+        type=float,
+        default=0.8,
+        metavar="C",
+        help="--suggest-mapping applies proposals at or above this confidence "
+        "(0..1, default 0.8; 1.01 applies none)",
+    )
 
 
 def main(args: argparse.Namespace, out: TextIO | None = None) -> int:
@@ -337,9 +404,11 @@ def main(args: argparse.Namespace, out: TextIO | None = None) -> int:
         mapping, result = _apply_suggestions(args, sources, mapping, result, taxonomy, out)
     empty = [r.label for r in result.reports if r.entries == 0]
     if empty:
-        raise SourceError(f"{', '.join(empty)}: 0 entries read: no list found (bullets or table rows "
-                          "with a title and a link); nothing written. Pass the list's markdown "
-                          "(e.g. its README.md), not a rendered page or another file")
+        raise SourceError(
+            f"{', '.join(empty)}: 0 entries read: no list found (bullets or table rows "
+            "with a title and a link); nothing written. Pass the list's markdown "
+            "(e.g. its README.md), not a rendered page or another file"
+        )
     changes = None if args.dry_run else write(result, taxonomy, args.output, args.replace)
     print(render_report(result, str(args.output), changes).rstrip("\n"), file=out)
     return 0

@@ -77,12 +77,16 @@ def _router_vote(routes: Sequence[tuple[str, str | None, float]]) -> tuple[str, 
             target = f"{section}/{sub}"
     share = count / len(routes)
     few = len(routes) / (len(routes) + 1)  # one entry is a weak vote: 0.5, four 0.8, nine 0.9
-    return target, share * mean * few, (f"the router sends {count} of {len(routes)} entries there "
-                                        f"(mean confidence {mean:.2f})")
+    return (
+        target,
+        share * mean * few,
+        (f"the router sends {count} of {len(routes)} entries there (mean confidence {mean:.2f})"),
+    )
 
 
-def unmapped_headings(sources: Sequence[Any],
-                      unmapped: set[tuple[str, str]]) -> dict[tuple[str, str], list[str]]:
+def unmapped_headings(
+    sources: Sequence[Any], unmapped: set[tuple[str, str]]
+) -> dict[tuple[str, str], list[str]]:
     """The titles of the entries under each unmapped (file, heading path)."""
     titles: dict[tuple[str, str], list[str]] = defaultdict(list)
     for source in sources:
@@ -97,8 +101,9 @@ def unmapped_headings(sources: Sequence[Any],
     return titles
 
 
-def suggest(headings: dict[tuple[str, str], list[str]], taxonomy: Taxonomy, catalog: Catalog,
-            keywords: dict[str, Any]) -> list[Suggestion]:
+def suggest(
+    headings: dict[tuple[str, str], list[str]], taxonomy: Taxonomy, catalog: Catalog, keywords: dict[str, Any]
+) -> list[Suggestion]:
     """A suggestion for each heading with entries: by name when the name is clear, else by router."""
     to_route = [(key, titles) for key, titles in sorted(headings.items()) if titles]
     routes: dict[tuple[str, str], list[tuple[str, str | None, float]]] = {}
@@ -122,8 +127,18 @@ def suggest(headings: dict[tuple[str, str], list[str]], taxonomy: Taxonomy, cata
             method = "router"
         else:
             continue
-        suggestions.append(Suggestion(file, heading, len(titles), target, round(confidence, 2),
-                                      method, why, tuple(titles[:SAMPLE_TITLES])))
+        suggestions.append(
+            Suggestion(
+                file,
+                heading,
+                len(titles),
+                target,
+                round(confidence, 2),
+                method,
+                why,
+                tuple(titles[:SAMPLE_TITLES]),
+            )
+        )
     return suggestions
 
 

@@ -41,16 +41,93 @@ MAX_ID_LENGTH = 32
 STARTER_WORDS = 6  # title words per section in the starter keyword rules
 
 # Words that say nothing about a section (English glue and the words of every paper title).
-_STOPWORDS = frozenset([
-    "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it",
-    "its", "of", "on", "or", "the", "to", "via", "with", "without", "towards", "toward", "using",
-    "use", "based", "than", "that", "this", "these", "their", "our", "we", "you", "your", "can",
-    "not", "new", "more", "most", "all", "any", "how", "what", "when", "where", "which", "who",
-    "why", "do", "does", "via", "vs", "versus", "over", "under", "up", "down", "out", "one", "two",
-    "three", "paper", "papers", "study", "studies", "approach", "approaches", "method", "methods",
-    "model", "models", "toward", "learning", "towards", "beyond", "other", "others", "misc",
-    "miscellaneous", "general",
-])
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "via",
+        "with",
+        "without",
+        "towards",
+        "toward",
+        "using",
+        "use",
+        "based",
+        "than",
+        "that",
+        "this",
+        "these",
+        "their",
+        "our",
+        "we",
+        "you",
+        "your",
+        "can",
+        "not",
+        "new",
+        "more",
+        "most",
+        "all",
+        "any",
+        "how",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "do",
+        "does",
+        "via",
+        "vs",
+        "versus",
+        "over",
+        "under",
+        "up",
+        "down",
+        "out",
+        "one",
+        "two",
+        "three",
+        "paper",
+        "papers",
+        "study",
+        "studies",
+        "approach",
+        "approaches",
+        "method",
+        "methods",
+        "model",
+        "models",
+        "toward",
+        "learning",
+        "towards",
+        "beyond",
+        "other",
+        "others",
+        "misc",
+        "miscellaneous",
+        "general",
+    ]
+)
 
 
 @dataclass
@@ -89,20 +166,30 @@ class Scaffold:
     def taxonomy(self, intro: str) -> dict[str, Any]:
         sections: list[dict[str, Any]] = []
         for section in self.sections:
-            raw: dict[str, Any] = {"id": self.ids[section.path], "title": section.title,
-                                   "description": _description(section)}
+            raw: dict[str, Any] = {
+                "id": self.ids[section.path],
+                "title": section.title,
+                "description": _description(section),
+            }
             if section.kind == "resources":
                 raw["kind"] = "resources"
-            subs = [{"id": self.ids[c.path], "title": c.title, "description": _description(c)}
-                    for c in section.children.values()]
+            subs = [
+                {"id": self.ids[c.path], "title": c.title, "description": _description(c)}
+                for c in section.children.values()
+            ]
             if subs and section.kind == "papers":
                 raw["subsections"] = subs
             sections.append(raw)
         if self.needs_resources:
-            sections.append({"id": RESOURCES_ID, "title": "Resources", "kind": "resources",
-                             "description": "Tools, code, blogs and other links that are not papers."})
-        return {"title": self.title, "intro": intro, "contents_heading": "Contents",
-                "sections": sections}
+            sections.append(
+                {
+                    "id": RESOURCES_ID,
+                    "title": "Resources",
+                    "kind": "resources",
+                    "description": "Tools, code, blogs and other links that are not papers.",
+                }
+            )
+        return {"title": self.title, "intro": intro, "contents_heading": "Contents", "sections": sections}
 
     def mapping(self, file_name: str) -> dict[str, Any]:
         rules = []
@@ -110,16 +197,31 @@ class Scaffold:
             section_id = self.ids[section.path]
             if section.kind == "papers":  # deeper rules first: the first rule that matches wins
                 for child in section.children.values():
-                    rules.append({"files": [file_name], "path": _path_regex(child.path),
-                                  "to": f"{section_id}/{self.ids[child.path]}"})
+                    rules.append(
+                        {
+                            "files": [file_name],
+                            "path": _path_regex(child.path),
+                            "to": f"{section_id}/{self.ids[child.path]}",
+                        }
+                    )
             rules.append({"files": [file_name], "path": _path_regex(section.path), "to": section_id})
         if self.prefix:  # entries right under the list's title
             first = next((s for s in self.sections if s.kind == "papers"), self.sections[0])
-            rules.append({"files": [file_name], "path": f"^{re.escape(' > '.join(self.prefix))}$",
-                          "to": self.ids[first.path]})
-        exclude = [{"files": [file_name], "path": f"^{re.escape(' > '.join(path))}$",
-                    "reason": "no entry could be read under this heading (prose or links, by init)"}
-                   for path in self.empty_paths]
+            rules.append(
+                {
+                    "files": [file_name],
+                    "path": f"^{re.escape(' > '.join(self.prefix))}$",
+                    "to": self.ids[first.path],
+                }
+            )
+        exclude = [
+            {
+                "files": [file_name],
+                "path": f"^{re.escape(' > '.join(path))}$",
+                "reason": "no entry could be read under this heading (prose or links, by init)",
+            }
+            for path in self.empty_paths
+        ]
         return {"title_match": 92, "exclude": exclude, "rules": rules, "routes": {}}
 
     def keywords(self) -> dict[str, Any]:
@@ -128,10 +230,14 @@ class Scaffold:
         for section in self.sections:
             if section.kind != "papers":
                 continue
-            raw: dict[str, Any] = {"weight": 3.0, "patterns": _starter_patterns(
-                section.title, _all_titles(section), every)}
-            subs = {self.ids[c.path]: _starter_patterns(c.title, c.titles, every)
-                    for c in section.children.values()}
+            raw: dict[str, Any] = {
+                "weight": 3.0,
+                "patterns": _starter_patterns(section.title, _all_titles(section), every),
+            }
+            subs = {
+                self.ids[c.path]: _starter_patterns(c.title, c.titles, every)
+                for c in section.children.values()
+            }
             if subs:
                 raw["subsections"] = subs
             sections[self.ids[section.path]] = raw
@@ -218,13 +324,15 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
         for fields in extracted:
             read.append((item.path, fields.title, fields.resource))
     if not read:
-        raise BotError(f"{name}: 0 entries read: no list of papers found (bullets or table rows "
-                       "with a title and a link); pass an awesome list's README")
+        raise BotError(
+            f"{name}: 0 entries read: no list of papers found (bullets or table rows "
+            "with a title and a link); pass an awesome list's README"
+        )
     prefix = _common_prefix([p for p, _, _ in read])
     sections: dict[str, SourceSection] = {}
     loose: list[tuple[str, bool]] = []
     for path, entry_title, resource in read:
-        rest = path[len(prefix):]
+        rest = path[len(prefix) :]
         if not rest:
             loose.append((entry_title, resource))
             continue
@@ -258,7 +366,8 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
             ids[child.path] = _make_id(child.title, taken)
     needs_resources = any(
         (s.kind == "papers" and (s.resources + sum(c.resources for c in s.children.values())))
-        for s in ordered)
+        for s in ordered
+    )
     list_title = title or _document_title(text) or _fallback_title(prefix, name)
     covered = {p for p, _, _ in read}
     empty = [p for p in all_paths if p not in covered]
@@ -291,15 +400,15 @@ def _fallback_title(prefix: tuple[str, ...], name: str) -> str:
 
 HEADERS = {
     "taxonomy": "# The catalog's sections, generated by `python -m bot init` from {source}.\n"
-                "# Edit the titles and the one-line descriptions; ids are used in commands\n"
-                "# (`/add 2405.00732 <id>`), keywords and the import mapping. Check: "
-                "`python -m bot validate-config`.\n",
+    "# Edit the titles and the one-line descriptions; ids are used in commands\n"
+    "# (`/add 2405.00732 <id>`), keywords and the import mapping. Check: "
+    "`python -m bot validate-config`.\n",
     "import-mapping": "# How `python -m bot import` maps {source}'s headings to the taxonomy,\n"
-                      "# generated by `python -m bot init`. See docs/import.md for exclusions "
-                      "and routes.\n",
+    "# generated by `python -m bot init`. See docs/import.md for exclusions "
+    "and routes.\n",
     "keywords": "# Starter routing rules, generated by `python -m bot init` from the section names\n"
-                "# and the words frequent in their entries' titles. Tune them (docs/scoring.md), then\n"
-                "# try a change with `python -m bot score --input FEED --output OUT.jsonl`.\n",
+    "# and the words frequent in their entries' titles. Tune them (docs/scoring.md), then\n"
+    "# try a change with `python -m bot score --input FEED --output OUT.jsonl`.\n",
 }
 
 
@@ -322,15 +431,29 @@ def _write(path: Path, text: str, force: bool) -> Written:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--from", dest="source", type=Path, required=True, metavar="LIST",
-                        help="an existing awesome list (markdown or text) in any format `import` reads")
-    parser.add_argument("--repo", type=Path, default=Path.cwd(),
-                        help="the repository to scaffold (default: the current directory)")
+    parser.add_argument(
+        "--from",
+        dest="source",
+        type=Path,
+        required=True,
+        metavar="LIST",
+        help="an existing awesome list (markdown or text) in any format `import` reads",
+    )
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=Path.cwd(),
+        help="the repository to scaffold (default: the current directory)",
+    )
     parser.add_argument("--title", help="the catalog's title (default: the list's `#` heading)")
-    parser.add_argument("--catalog", default="catalog.md",
-                        help="the catalog to write, relative to --repo (default: catalog.md)")
-    parser.add_argument("--force", action="store_true",
-                        help="overwrite config files and the catalog that already exist")
+    parser.add_argument(
+        "--catalog",
+        default="catalog.md",
+        help="the catalog to write, relative to --repo (default: catalog.md)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite config files and the catalog that already exist"
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the taxonomy; write nothing")
 
 
@@ -341,11 +464,15 @@ def main(args: argparse.Namespace) -> int:
     try:
         text = source.read_text(encoding="utf-8")
     except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError) as exc:
-        raise BotError(f"{source}: cannot read the list ({exc.__class__.__name__}): pass the "
-                       "path of an awesome list's README (markdown or text)") from exc
+        raise BotError(
+            f"{source}: cannot read the list ({exc.__class__.__name__}): pass the "
+            "path of an awesome list's README (markdown or text)"
+        ) from exc
     plan = scaffold(source.name, text, args.title)
-    intro = (f"A curated list, kept alive by catalog-bot (imported from {source.name}). "
-             "Edit this paragraph in config/taxonomy.yml.")
+    intro = (
+        f"A curated list, kept alive by catalog-bot (imported from {source.name}). "
+        "Edit this paragraph in config/taxonomy.yml."
+    )
     taxonomy_data = plan.taxonomy(intro)
     if args.dry_run:
         print(_dump(taxonomy_data).rstrip())
@@ -353,10 +480,16 @@ def main(args: argparse.Namespace) -> int:
     repo: Path = args.repo
     config_path = repo / "config"
     written = [
-        _write(config_path / "taxonomy.yml",
-               HEADERS["taxonomy"].format(source=source.name) + _dump(taxonomy_data), args.force),
-        _write(config_path / "import-mapping.yml", HEADERS["import-mapping"].format(source=source.name)
-               + _dump(plan.mapping(source.name)), args.force),
+        _write(
+            config_path / "taxonomy.yml",
+            HEADERS["taxonomy"].format(source=source.name) + _dump(taxonomy_data),
+            args.force,
+        ),
+        _write(
+            config_path / "import-mapping.yml",
+            HEADERS["import-mapping"].format(source=source.name) + _dump(plan.mapping(source.name)),
+            args.force,
+        ),
         _write(config_path / "keywords.yml", HEADERS["keywords"] + _dump(plan.keywords()), args.force),
     ]
     taxonomy = taxonomy_module.load(config_path)
@@ -375,8 +508,9 @@ def main(args: argparse.Namespace) -> int:
 
     problems = check_all(config_path, repo)
     if problems:
-        raise ConfigError("the generated config has problems (a bug of init):\n"
-                          + "\n".join(f"  {p}" for p in problems))
+        raise ConfigError(
+            "the generated config has problems (a bug of init):\n" + "\n".join(f"  {p}" for p in problems)
+        )
     mapping = import_lists.load_mapping(taxonomy, config_path)
     result = import_lists.run(import_lists.read_sources([source]), mapping)
     catalog_path = repo / args.catalog
@@ -391,11 +525,15 @@ def main(args: argparse.Namespace) -> int:
     for item in written:
         print(f"{item.action} {item.path}")
     print(import_lists.render_report(result, str(catalog_path), changes).rstrip("\n"))
-    print(f"init: {len(taxonomy.sections)} sections, {len(taxonomy.subsections)} subsections from "
-          f"{plan.entries} entries of {source.name}. Next: edit the descriptions in "
-          f"{config_path / 'taxonomy.yml'}, then `python -m bot validate-config`, "
-          "`python -m bot lint` and `python -m bot poll --dry-run` (docs/adopt.md).")
+    print(
+        f"init: {len(taxonomy.sections)} sections, {len(taxonomy.subsections)} subsections from "
+        f"{plan.entries} entries of {source.name}. Next: edit the descriptions in "
+        f"{config_path / 'taxonomy.yml'}, then `python -m bot validate-config`, "
+        "`python -m bot lint` and `python -m bot poll --dry-run` (docs/adopt.md)."
+    )
     if config.config_dir().resolve() != config_path.resolve():
-        print(f"note: the bot reads its config from {config.config_dir()} here; run it from "
-              f"{repo} (or set CATALOG_BOT_CONFIG={config_path}).")
+        print(
+            f"note: the bot reads its config from {config.config_dir()} here; run it from "
+            f"{repo} (or set CATALOG_BOT_CONFIG={config_path})."
+        )
     return 0

@@ -25,8 +25,10 @@ from bot.core.matching import near_identical_pairs, title_key
 from bot.core.taxonomy import Taxonomy
 from bot.errors import UnknownSectionError
 
-_ENTRY_HINT = ("expected one line `- [Title](url) - Authors · arXiv ID · Mon YYYY · [pdf](..) · "
-               "[code](..)` (bot.core.entry.render_entry)")
+_ENTRY_HINT = (
+    "expected one line `- [Title](url) - Authors · arXiv ID · Mon YYYY · [pdf](..) · "
+    "[code](..)` (bot.core.entry.render_entry)"
+)
 
 
 @dataclass(frozen=True)
@@ -68,10 +70,13 @@ def duplicate_pairs(entries: Sequence[tuple[str, str | None]]) -> list[tuple[int
 def duplicate_problems(catalog: Catalog) -> list[Problem]:
     items = [i for i in catalog.items if i.section is not None]
     pairs = duplicate_pairs([(i.title, i.arxiv_ids[0] if i.arxiv_ids else None) for i in items])
-    return [Problem(items[later].line_number,
-                    f"duplicate of line {items[first].line_number} ({why}): "
-                    f"“{_short(items[later].title)}”")
-            for first, later, why in pairs]
+    return [
+        Problem(
+            items[later].line_number,
+            f"duplicate of line {items[first].line_number} ({why}): “{_short(items[later].title)}”",
+        )
+        for first, later, why in pairs
+    ]
 
 
 def _short(text: str, limit: int = 70) -> str:
@@ -103,13 +108,22 @@ def heading_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
         if index is None or not _under_its_section(heading, index, expected, catalog):
             problems.append(Problem(heading.line + 1, _unknown_heading(heading, taxonomy)))
         elif index in seen:
-            problems.append(Problem(heading.line + 1, f"heading '{heading.title}' appears twice "
-                                                      f"(first at line {seen[index].line + 1})"))
+            problems.append(
+                Problem(
+                    heading.line + 1,
+                    f"heading '{heading.title}' appears twice (first at line {seen[index].line + 1})",
+                )
+            )
         else:
             if index < highest:
-                problems.append(Problem(heading.line + 1, f"heading '{'#' * heading.level} "
-                                        f"{heading.title}' is out of order: the taxonomy puts it "
-                                        f"before '{expected[highest][1]}'"))
+                problems.append(
+                    Problem(
+                        heading.line + 1,
+                        f"heading '{'#' * heading.level} "
+                        f"{heading.title}' is out of order: the taxonomy puts it "
+                        f"before '{expected[highest][1]}'",
+                    )
+                )
             seen[index] = heading
             highest = max(highest, index)
     return problems + _missing_headings(catalog, expected, seen)
@@ -119,12 +133,15 @@ def _title_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
     titles = [h for h in catalog.headings if h.level == 1]
     if not titles:
         return [Problem(1, f"no title heading: the catalog starts with '# {taxonomy.title}'")]
-    return [Problem(h.line + 1, f"a second '#' title heading ('{h.title}'): sections are '##'")
-            for h in titles[1:]]
+    return [
+        Problem(h.line + 1, f"a second '#' title heading ('{h.title}'): sections are '##'")
+        for h in titles[1:]
+    ]
 
 
-def _under_its_section(heading: Heading, index: int, expected: list[tuple[int, str, str]],
-                       catalog: Catalog) -> bool:
+def _under_its_section(
+    heading: Heading, index: int, expected: list[tuple[int, str, str]], catalog: Catalog
+) -> bool:
     """A subsection heading must sit under its own section."""
     if heading.level == 2:
         return True
@@ -134,28 +151,38 @@ def _under_its_section(heading: Heading, index: int, expected: list[tuple[int, s
 
 def _unknown_heading(heading: Heading, taxonomy: Taxonomy) -> str:
     if heading.level > 3:
-        return (f"heading '{'#' * heading.level} {heading.title}' is deeper than the catalog's "
-                "layout (sections are ##, subsections ###)")
+        return (
+            f"heading '{'#' * heading.level} {heading.title}' is deeper than the catalog's "
+            "layout (sections are ##, subsections ###)"
+        )
     try:
         section, subsection = taxonomy.resolve(heading.title)
     except UnknownSectionError as exc:
         closest = ", ".join(exc.suggestions)
-        return (f"unknown heading '{'#' * heading.level} {heading.title}': not a section of "
-                f"config/taxonomy.yml (closest: {closest})")
+        return (
+            f"unknown heading '{'#' * heading.level} {heading.title}': not a section of "
+            f"config/taxonomy.yml (closest: {closest})"
+        )
     where = f"a subsection of '{taxonomy.get(section).title}' (###)" if subsection else "a section (##)"
     return f"heading '{'#' * heading.level} {heading.title}' is misplaced: it is {where}"
 
 
-def _missing_headings(catalog: Catalog, expected: list[tuple[int, str, str]],
-                      seen: dict[int, Heading]) -> list[Problem]:
+def _missing_headings(
+    catalog: Catalog, expected: list[tuple[int, str, str]], seen: dict[int, Heading]
+) -> list[Problem]:
     problems = []
     for index, (level, title, ident) in enumerate(expected):
         if index in seen:
             continue
         later = [seen[i].line + 1 for i in seen if i > index]
         line = min(later) if later else max(1, len(catalog.lines))
-        problems.append(Problem(line, f"missing heading '{'#' * level} {title}' (taxonomy {ident}); "
-                                      f"`python -m bot import` renders the full layout"))
+        problems.append(
+            Problem(
+                line,
+                f"missing heading '{'#' * level} {title}' (taxonomy {ident}); "
+                f"`python -m bot import` renders the full layout",
+            )
+        )
     return problems
 
 
@@ -179,8 +206,12 @@ def entry_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
             continue
         if item.section is None:
             if item.arxiv_ids or item.entry or "](" in item.text:
-                problems.append(Problem(item.line_number, "entry outside the taxonomy's sections: "
-                                        "move it under a section heading"))
+                problems.append(
+                    Problem(
+                        item.line_number,
+                        "entry outside the taxonomy's sections: move it under a section heading",
+                    )
+                )
             continue
         problems += _item_problems(item, taxonomy)
     return problems + _stray_link_lines(catalog, contents)
@@ -191,8 +222,13 @@ def _item_problems(item: Item, taxonomy: Taxonomy) -> list[Problem]:
         what = "a table row" if item.kind == "row" else "not in the canonical form"
         return [Problem(item.line_number, f"malformed entry ({what}): {_ENTRY_HINT}")]
     if item.end - item.start > 1:
-        return [Problem(item.line_number, f"entry spans {item.end - item.start} lines: each entry "
-                                          "is one line (indented lines below it belong to it)")]
+        return [
+            Problem(
+                item.line_number,
+                f"entry spans {item.end - item.start} lines: each entry "
+                "is one line (indented lines below it belong to it)",
+            )
+        ]
     kind = taxonomy.get(str(item.section)).kind
     if (kind == "resources") != (item.entry.kind == "resource"):
         what = "a paper" if item.entry.kind == "paper" else "a resource (no arXiv id or date)"
@@ -218,8 +254,10 @@ def _stray_link_lines(catalog: Catalog, contents: set[int]) -> list[Problem]:
 # -- the job ------------------------------------------------------------------------------------
 
 
-EMPTY = ("the catalog is empty: create it with `python -m bot init --from LIST` (a new list) or "
-         "`python -m bot import LIST... --output FILE`")
+EMPTY = (
+    "the catalog is empty: create it with `python -m bot init --from LIST` (a new list) or "
+    "`python -m bot import LIST... --output FILE`"
+)
 
 
 def check(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
@@ -227,9 +265,12 @@ def check(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
     a misspelled section heading)."""
     if not any(line.strip() for line in catalog.lines):
         return [Problem(1, EMPTY)]
-    problems = [*heading_problems(catalog, taxonomy),
-                *(Problem(line, message) for line, message in contents_problems(catalog)),
-                *entry_problems(catalog, taxonomy), *duplicate_problems(catalog)]
+    problems = [
+        *heading_problems(catalog, taxonomy),
+        *(Problem(line, message) for line, message in contents_problems(catalog)),
+        *entry_problems(catalog, taxonomy),
+        *duplicate_problems(catalog),
+    ]
     problems = _fold_misspelled_sections(catalog, taxonomy, problems)
     return sorted(set(problems), key=lambda p: (p.line, p.message))
 
@@ -246,10 +287,15 @@ def store_warnings(catalog: Catalog, catalog_path: Path, store_path: Path) -> li
     items = {arxiv_id: item for item in catalog.entries() if (arxiv_id := own_id(item))}
     unlisted, lacking = paper_store.differences(items, store)
     store_lines = {_line_id(line): number for number, line in enumerate(text.splitlines(), 1)}
-    return ([f"{store_path}:{store_lines.get(i, 1)}: warning: arXiv {i} is in the store but no longer "
-             "listed (the next `enrich` drops it)" for i in unlisted]
-            + [f"{catalog_path}:{items[i].line_number}: warning: arXiv {i} is not in the paper store yet "
-               "(the next `enrich` fetches it)" for i in lacking])
+    return [
+        f"{store_path}:{store_lines.get(i, 1)}: warning: arXiv {i} is in the store but no longer "
+        "listed (the next `enrich` drops it)"
+        for i in unlisted
+    ] + [
+        f"{catalog_path}:{items[i].line_number}: warning: arXiv {i} is not in the paper store yet "
+        "(the next `enrich` fetches it)"
+        for i in lacking
+    ]
 
 
 def _line_id(line: str) -> str:
@@ -264,8 +310,7 @@ def _line_id(line: str) -> str:
 _CAUSED_BY_HEADING = ("entry outside the taxonomy's sections", "heading '", "unknown heading '")
 
 
-def _fold_misspelled_sections(catalog: Catalog, taxonomy: Taxonomy,
-                              problems: list[Problem]) -> list[Problem]:
+def _fold_misspelled_sections(catalog: Catalog, taxonomy: Taxonomy, problems: list[Problem]) -> list[Problem]:
     """A ``##`` heading that is not the taxonomy's but close to a missing section's title is a
     misspelling: one problem that names the section, instead of one per entry under it, per
     subsection heading and for the 'missing' section."""
@@ -284,13 +329,22 @@ def _fold_misspelled_sections(catalog: Catalog, taxonomy: Taxonomy,
         titles = [section.title] + [c.title for c in taxonomy.children(section.id)]
         caused = {f"missing heading '{'#' * (2 if i == 0 else 3)} {t}'" for i, t in enumerate(titles)}
         entries = sum(1 for i in catalog.items if heading.line < i.start < end and "](" in i.text)
-        problems = [p for p in problems
-                    if not (heading.line < p.line <= end and p.message.startswith(_CAUSED_BY_HEADING))
-                    and not any(p.message.startswith(c) for c in caused)]
-        problems.append(Problem(heading.line + 1, (
-            f"unknown heading '## {heading.title}': did you mean '## {section.title}' (taxonomy "
-            f"{section.id})? Rename it; the {entries} entr{'y' if entries == 1 else 'ies'} under it "
-            "count as outside the taxonomy until then")))
+        problems = [
+            p
+            for p in problems
+            if not (heading.line < p.line <= end and p.message.startswith(_CAUSED_BY_HEADING))
+            and not any(p.message.startswith(c) for c in caused)
+        ]
+        problems.append(
+            Problem(
+                heading.line + 1,
+                (
+                    f"unknown heading '## {heading.title}': did you mean '## {section.title}' (taxonomy "
+                    f"{section.id})? Rename it; the {entries} entr{'y' if entries == 1 else 'ies'} under it "
+                    "count as outside the taxonomy until then"
+                ),
+            )
+        )
     return problems
 
 
@@ -299,18 +353,35 @@ def run(path: Path, taxonomy: Taxonomy, out: TextIO, store: Path | None = None) 
     problems = check(catalog, taxonomy)
     warnings = store_warnings(catalog, path, store) if store else []
     entries = [i for i in catalog.items if i.entry is not None and i.section is not None]
-    print(templates.render("lint_report.txt.j2", path=str(path), problems=problems, warnings=warnings,
-                           entries=len(entries), papers=sum(1 for i in entries if i.entry and
-                                                            i.entry.kind == "paper"),
-                           sections=len({i.section for i in entries})).rstrip("\n"), file=out)
+    print(
+        templates.render(
+            "lint_report.txt.j2",
+            path=str(path),
+            problems=problems,
+            warnings=warnings,
+            entries=len(entries),
+            papers=sum(1 for i in entries if i.entry and i.entry.kind == "paper"),
+            sections=len({i.section for i in entries}),
+        ).rstrip("\n"),
+        file=out,
+    )
     return 1 if problems else 0
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", nargs="?", type=Path, default=Path("catalog.md"),
-                        help="the catalog to check (default: catalog.md)")
-    parser.add_argument("--store", type=Path, help="the paper store to compare with the catalog "
-                        "(default: config/papers.yml store.path next to the catalog); warnings only")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        default=Path("catalog.md"),
+        help="the catalog to check (default: catalog.md)",
+    )
+    parser.add_argument(
+        "--store",
+        type=Path,
+        help="the paper store to compare with the catalog "
+        "(default: config/papers.yml store.path next to the catalog); warnings only",
+    )
 
 
 def main(args: argparse.Namespace) -> int:

@@ -44,8 +44,12 @@ from bot.forge.protocols import IssueTracker, PullRequest, TrackedIssue
 from bot.scoring.emerging import NearMiss, RisingTerm, near_misses, rising_terms
 
 MARKER = "new-topics"
-DRY_RUN_ACTIONS = {"opened": "would open", "reopened": "would reopen", "updated": "would update",
-                   "closed": "would close"}
+DRY_RUN_ACTIONS = {
+    "opened": "would open",
+    "reopened": "would reopen",
+    "updated": "would update",
+    "closed": "would close",
+}
 
 
 @dataclass(frozen=True)
@@ -82,9 +86,18 @@ class NewTopicsReport:
         return not self.misses and not self.terms
 
 
-def build_report(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, scorer: Any,
-                 background: Sequence[Paper], pulls: Sequence[PullRequest], branches: BranchNames,
-                 settings: NewTopicsSettings, since: str, until: str) -> NewTopicsReport:
+def build_report(
+    papers: Sequence[Paper],
+    catalog: Catalog,
+    taxonomy: Taxonomy,
+    scorer: Any,
+    background: Sequence[Paper],
+    pulls: Sequence[PullRequest],
+    branches: BranchNames,
+    settings: NewTopicsSettings,
+    since: str,
+    until: str,
+) -> NewTopicsReport:
     """The report (pure apart from the scorer): near misses among the papers not yet listed,
     proposed or rejected, and the rising title terms of all the week's papers."""
     from bot.jobs.poll import select_candidates
@@ -96,11 +109,20 @@ def build_report(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, 
     misses = near_misses(new, decisions, points, settings.min_points, settings.max_papers)
     evidence = settings.evidence_points
     week = [p for p, r in zip(papers, scorer.rules.evaluate_all(papers), strict=True) if r.points >= evidence]
-    usual = [p for p, r in zip(background, scorer.rules.evaluate_all(background), strict=True)
-             if r.points >= evidence and not p.extra.get("label")]
-    terms = rising_terms(week, usual, [r.pattern for r in scorer.rules.rules],
-                         [e.title for e in catalog_entries(catalog, taxonomy)],
-                         settings.term_min_papers, settings.term_min_ratio, settings.max_terms)
+    usual = [
+        p
+        for p, r in zip(background, scorer.rules.evaluate_all(background), strict=True)
+        if r.points >= evidence and not p.extra.get("label")
+    ]
+    terms = rising_terms(
+        week,
+        usual,
+        [r.pattern for r in scorer.rules.rules],
+        [e.title for e in catalog_entries(catalog, taxonomy)],
+        settings.term_min_papers,
+        settings.term_min_ratio,
+        settings.max_terms,
+    )
     return NewTopicsReport(since, until, len(papers), len(new), tuple(misses), tuple(terms))
 
 
@@ -120,8 +142,9 @@ def planned_action(existing: TrackedIssue | None, title: str, body: str, empty: 
     return "unchanged" if (existing.title, existing.body.strip()) == (title, body.strip()) else "updated"
 
 
-def publish(tracker: IssueTracker, report: NewTopicsReport, settings: NewTopicsSettings,
-            dry_run: bool) -> tuple[str, str]:
+def publish(
+    tracker: IssueTracker, report: NewTopicsReport, settings: NewTopicsSettings, dry_run: bool
+) -> tuple[str, str]:
     """(action, body): the one issue edited in place (closed in a week with nothing to report)."""
     title, body = issue_text(report, settings)
     existing = tracker.tracking_issue(MARKER, settings.issue_labels[0])
@@ -137,8 +160,12 @@ def publish(tracker: IssueTracker, report: NewTopicsReport, settings: NewTopicsS
 # -- the job ------------------------------------------------------------------------------------------
 
 
-def week_papers(api: Any, papers_config: dict[str, Any], since: datetime.date, until: datetime.date,
-                ) -> list[Paper]:
+def week_papers(
+    api: Any,
+    papers_config: dict[str, Any],
+    since: datetime.date,
+    until: datetime.date,
+) -> list[Paper]:
     """The papers submitted from ``since`` to ``until``, from the arXiv API (backfill's search
     over config/papers.yml's ``backfill.categories``)."""
     from bot.core.venues import VenueTable
@@ -147,14 +174,24 @@ def week_papers(api: Any, papers_config: dict[str, Any], since: datetime.date, u
     backfill = papers_config["backfill"]
     query = search_query(backfill["categories"], since, until)
     print(f"new-topics: {query}", file=sys.stderr)
-    return search(api, query, backfill["page_size"], VenueTable.from_config(papers_config), None,
-                  Progress(sys.stderr), until)
+    return search(
+        api,
+        query,
+        backfill["page_size"],
+        VenueTable.from_config(papers_config),
+        None,
+        Progress(sys.stderr),
+        until,
+    )
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--feed", type=Path, action="append",
-                        help="read the papers from this RSS/Atom/JSONL file instead of the arXiv API "
-                             "(repeatable)")
+    parser.add_argument(
+        "--feed",
+        type=Path,
+        action="append",
+        help="read the papers from this RSS/Atom/JSONL file instead of the arXiv API (repeatable)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="print the issue body; publish nothing")
     parser.add_argument("--output", type=Path, help="also write the issue body to this file")
     parser.add_argument("--repo", type=Path, default=Path.cwd(), help="the git repository (local-git mode)")
@@ -162,8 +199,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
 
 
-def main(args: argparse.Namespace, api: Any = None,
-         clock: Callable[[], datetime.date] = datetime.date.today) -> int:
+def main(
+    args: argparse.Namespace, api: Any = None, clock: Callable[[], datetime.date] = datetime.date.today
+) -> int:
     from bot.jobs.poll import _paper_of
     from bot.scoring import background
     from bot.scoring.trainer import make_trainer, scorer_cache_dir
@@ -174,13 +212,16 @@ def main(args: argparse.Namespace, api: Any = None,
     settings = NewTopicsSettings.from_config(poll)
     catalog_path = config.catalog_path()
     taxonomy = taxonomy_module.load()
-    services = build_services(env, catalog_path=catalog_path, repo_path=args.repo,
-                              repository=args.repository, api_url=args.api_url)
+    services = build_services(
+        env, catalog_path=catalog_path, repo_path=args.repo, repository=args.repository, api_url=args.api_url
+    )
     forge = services.forge()
     text = forge.read_file(catalog_path)
     if not text:
-        raise BotError(f"{catalog_path} is missing on the default branch: push it, or set `catalog` in "
-                       "config/poll.yml to where it is")
+        raise BotError(
+            f"{catalog_path} is missing on the default branch: push it, or set `catalog` in "
+            "config/poll.yml to where it is"
+        )
     catalog = parse(text, taxonomy)
     today = clock()
     since = today - datetime.timedelta(days=settings.days - 1)
@@ -200,8 +241,18 @@ def main(args: argparse.Namespace, api: Any = None,
     store_text = forge.read_file(config.load("papers")["store"]["path"])
     scorer = make_trainer(keywords, taxonomy, cache_dir, store_text)(catalog, papers, rejected)
     branches = BranchNames.from_config(config.load("github"))
-    report = build_report(papers, catalog, taxonomy, scorer, background.load(keywords), pulls, branches,
-                          settings, since.isoformat(), today.isoformat())
+    report = build_report(
+        papers,
+        catalog,
+        taxonomy,
+        scorer,
+        background.load(keywords),
+        pulls,
+        branches,
+        settings,
+        since.isoformat(),
+        today.isoformat(),
+    )
     if services.is_github:
         action, body = publish(services.github(), report, settings, args.dry_run)
     else:

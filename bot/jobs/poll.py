@@ -47,8 +47,13 @@ class Scorer(Protocol):
 class TrainScorer(Protocol):
     """(catalog, feed, rejected papers, routing corrections) -> a trained scorer."""
 
-    def __call__(self, catalog: Catalog, feed: list[Paper], rejected: list[Paper],
-                 corrections: Sequence[Correction] = ()) -> Scorer: ...
+    def __call__(
+        self,
+        catalog: Catalog,
+        feed: list[Paper],
+        rejected: list[Paper],
+        corrections: Sequence[Correction] = (),
+    ) -> Scorer: ...
 
 
 @dataclass(frozen=True)
@@ -66,11 +71,17 @@ class PollSettings:
     @classmethod
     def from_config(cls, data: dict[str, Any], github: dict[str, Any], dry_run: bool = False) -> PollSettings:
         """From the loaded config/poll.yml and config/github.yml (schema defaults merged)."""
-        return cls(catalog_path=data["catalog"], max_pull_requests=data["max_pull_requests"],
-                   labels=tuple(data["labels"]), section_labels=data["section_labels"],
-                   needs_section_label=data["needs_section_label"],
-                   near_misses=data["near_misses"], dry_run=dry_run,
-                   batch_mode=bool(github["batch_mode"]), branches=BranchNames.from_config(github))
+        return cls(
+            catalog_path=data["catalog"],
+            max_pull_requests=data["max_pull_requests"],
+            labels=tuple(data["labels"]),
+            section_labels=data["section_labels"],
+            needs_section_label=data["needs_section_label"],
+            near_misses=data["near_misses"],
+            dry_run=dry_run,
+            batch_mode=bool(github["batch_mode"]),
+            branches=BranchNames.from_config(github),
+        )
 
 
 @dataclass
@@ -140,13 +151,15 @@ def routing_corrections(pulls: Sequence[PullRequest], catalog: Catalog) -> list[
             continue
         if (item.section, item.subsection) != (data["section"], data.get("subsection")):
             title = item.entry.title if item.entry else item.title
-            corrections.append((Paper(arxiv_id=str(data["arxiv_id"]), title=title), item.section,
-                                item.subsection))
+            corrections.append(
+                (Paper(arxiv_id=str(data["arxiv_id"]), title=title), item.section, item.subsection)
+            )
     return corrections
 
 
-def select_candidates(papers: Sequence[Paper], catalog: Catalog, pulls: Sequence[PullRequest],
-                      digest_branch: str) -> Candidates:
+def select_candidates(
+    papers: Sequence[Paper], catalog: Catalog, pulls: Sequence[PullRequest], digest_branch: str
+) -> Candidates:
     result = Candidates(seen=len(papers))
     active, rejected = _proposed_ids(pulls, digest_branch)
     seen_ids: set[str] = set()
@@ -179,11 +192,18 @@ def proposal_for(paper: Paper, decision: Decision, settings: PollSettings) -> Pr
     if decision.needs_section:
         labels.append(settings.needs_section_label)
     return Proposal(
-        paper=paper, entry=paper_entry(paper), section=decision.section,
-        subsection=decision.subsection, score=decision.score, threshold=decision.threshold,
-        confidence=decision.confidence, runner_up=decision.runner_up,
-        needs_section=decision.needs_section, reasons=list(decision.reasons),
-        neighbours=list(decision.neighbours), labels=tuple(labels),
+        paper=paper,
+        entry=paper_entry(paper),
+        section=decision.section,
+        subsection=decision.subsection,
+        score=decision.score,
+        threshold=decision.threshold,
+        confidence=decision.confidence,
+        runner_up=decision.runner_up,
+        needs_section=decision.needs_section,
+        reasons=list(decision.reasons),
+        neighbours=list(decision.neighbours),
+        labels=tuple(labels),
     )
 
 
@@ -194,8 +214,16 @@ def _progress(message: str) -> None:
     log.info("… %s", message)
 
 
-def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Forge,
-        train_scorer: TrainScorer, settings: PollSettings, out: TextIO, verbose: bool = False) -> PollReport:
+def run(
+    papers: Sequence[Paper],
+    catalog: Catalog,
+    taxonomy: Taxonomy,
+    forge: Forge,
+    train_scorer: TrainScorer,
+    settings: PollSettings,
+    out: TextIO,
+    verbose: bool = False,
+) -> PollReport:
     """Everything external is passed in; returns what happened (also printed to ``out``: one line
     per PR, plus its body and diff when ``verbose``)."""
     _progress("reading the bot's pull requests")
@@ -206,24 +234,33 @@ def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Fo
         return report
     _progress(f"training the scorer on {len(catalog.entries())} catalog entries")
     rejected_papers = candidates.rejected + [_paper_of(p) for p in pulls if p.state == "closed"]
-    scorer = train_scorer(catalog, list(papers), [p for p in rejected_papers if p],
-                          corrections=routing_corrections(pulls, catalog))
+    scorer = train_scorer(
+        catalog,
+        list(papers),
+        [p for p in rejected_papers if p],
+        corrections=routing_corrections(pulls, catalog),
+    )
     _progress(f"scoring {len(candidates.new)} new papers")
     report.decisions = list(zip(candidates.new, scorer.score(candidates.new), strict=True))
     accepted = sorted(report.accepted, key=lambda pd: -pd[1].score)
     report.skipped_over_limit = max(0, len(accepted) - settings.max_pull_requests)
     proposals = [proposal_for(p, d, settings) for p, d in accepted[: settings.max_pull_requests]]
-    changes = ([_digest_change(proposals, pulls, catalog, taxonomy, settings)]
-               if settings.batch_mode else
-               [(p, change_request(p, taxonomy, settings.catalog_path, settings.branches))
-                for p in proposals])
+    changes = (
+        [_digest_change(proposals, pulls, catalog, taxonomy, settings)]
+        if settings.batch_mode
+        else [(p, change_request(p, taxonomy, settings.catalog_path, settings.branches)) for p in proposals]
+    )
     for proposal, change in changes:
         if change is None:
             continue
         if settings.dry_run:
             report.would_propose.append(proposal)
-            print(templates.render("poll_proposal.txt.j2", change=change, action="would open",
-                                   diff="", verbose=verbose).rstrip("\n"), file=out)
+            print(
+                templates.render(
+                    "poll_proposal.txt.j2", change=change, action="would open", diff="", verbose=verbose
+                ).rstrip("\n"),
+                file=out,
+            )
             continue
         try:
             result = forge.propose(change)
@@ -232,20 +269,33 @@ def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, forge: Fo
             continue
         report.results.append(result)
         if result.action != "unchanged":
-            print(templates.render("poll_proposal.txt.j2", change=change, action=result.action,
-                                   diff=result.diff, verbose=verbose).rstrip("\n"), file=out)
+            print(
+                templates.render(
+                    "poll_proposal.txt.j2",
+                    change=change,
+                    action=result.action,
+                    diff=result.diff,
+                    verbose=verbose,
+                ).rstrip("\n"),
+                file=out,
+            )
     return report
 
 
-def _digest_change(proposals: list[Proposal], pulls: Sequence[PullRequest], catalog: Catalog,
-                   taxonomy: Taxonomy, settings: PollSettings) -> tuple[Any, ChangeRequest | None]:
+def _digest_change(
+    proposals: list[Proposal],
+    pulls: Sequence[PullRequest],
+    catalog: Catalog,
+    taxonomy: Taxonomy,
+    settings: PollSettings,
+) -> tuple[Any, ChangeRequest | None]:
     """Batch mode: this run's papers join the open digest PR (one change for the run)."""
-    previous = next((p for p in pulls if p.branch == settings.branches.digest
-                     and p.state == "open"), None)
+    previous = next((p for p in pulls if p.branch == settings.branches.digest and p.state == "open"), None)
     if not proposals:
         return None, None
-    change = digest.digest_for_run(previous, proposals, catalog, taxonomy,
-                                   settings.catalog_path, settings.branches.digest)
+    change = digest.digest_for_run(
+        previous, proposals, catalog, taxonomy, settings.catalog_path, settings.branches.digest
+    )
     return proposals[0], change
 
 
@@ -261,25 +311,38 @@ def _paper_of(pull: PullRequest) -> Paper | None:
 
 
 def render_summary(report: PollReport, settings: PollSettings, source: str) -> str:
-    return templates.render("poll_summary.md.j2", r=report, c=report.candidates,
-                            settings=settings, source=source,
-                            near_misses=report.near_misses(settings.near_misses))
+    return templates.render(
+        "poll_summary.md.j2",
+        r=report,
+        c=report.candidates,
+        settings=settings,
+        source=source,
+        near_misses=report.near_misses(settings.near_misses),
+    )
 
 
 # -- the edge: build the dependencies from arguments, config and the environment ----------------
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--feed", type=Path, help="read papers from this RSS/Atom/JSONL file "
-                        "instead of the arXiv RSS service")
-    parser.add_argument("--live", action="store_true",
-                        help="in local-git mode, fetch the live arXiv feed (default: the "
-                             "recorded sample feed)")
+    parser.add_argument(
+        "--feed", type=Path, help="read papers from this RSS/Atom/JSONL file instead of the arXiv RSS service"
+    )
+    parser.add_argument(
+        "--live",
+        action="store_true",
+        help="in local-git mode, fetch the live arXiv feed (default: the recorded sample feed)",
+    )
     parser.add_argument("--categories", help="comma-separated arXiv categories (default: config)")
-    parser.add_argument("--dry-run", action="store_true",
-                        help="score and print the would-be PRs; create no branch or PR")
-    parser.add_argument("--repo", type=Path, default=Path.cwd(),
-                        help="the git repository (local-git mode; default: the current directory)")
+    parser.add_argument(
+        "--dry-run", action="store_true", help="score and print the would-be PRs; create no branch or PR"
+    )
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=Path.cwd(),
+        help="the git repository (local-git mode; default: the current directory)",
+    )
     parser.add_argument("--catalog", help="the catalog path relative to the repository root")
     # the global --verbose (bot/__main__.py) also prints each pull request's body and diff
     # (default: one line per PR; the job summary has the table)
@@ -289,17 +352,25 @@ SAMPLE_FEED_DEFAULT = "tests/fixtures/arxiv/arxiv_rss2_feed_all-archives_2024-11
 PACKAGED_SAMPLE_FEED = Path(__file__).resolve().parent.parent / "samples" / "arxiv-sample-feed.xml"
 
 
-def load_papers(args: argparse.Namespace, settings_data: dict[str, Any], is_github: bool,
-                http_client: Callable[[], httpx.Client] | None = None) -> tuple[list[Paper], str]:
+def load_papers(
+    args: argparse.Namespace,
+    settings_data: dict[str, Any],
+    is_github: bool,
+    http_client: Callable[[], httpx.Client] | None = None,
+) -> tuple[list[Paper], str]:
     """The feed's papers, enriched (code links, venue), and where they came from."""
     import dataclasses
 
     from bot.sources import arxiv_rss as feeds
     from bot.sources import paper_facts
+
     if args.categories and (args.feed or (not is_github and not args.live)):
         read = args.feed or "the recorded sample feed"
-        print(f"warning: --categories is ignored: this run reads {read}, it fetches no feed "
-              "(add --live to fetch arXiv with these categories)", file=sys.stderr)
+        print(
+            f"warning: --categories is ignored: this run reads {read}, it fetches no feed "
+            "(add --live to fetch arXiv with these categories)",
+            file=sys.stderr,
+        )
     if args.feed:
         papers, source = feeds.read_papers(args.feed), str(args.feed)
     elif not is_github and not args.live:
@@ -339,17 +410,23 @@ def main(args: argparse.Namespace) -> int:
         services.close()
     if not papers:
         print(templates.render("poll_empty.txt.j2", source=source).strip())
-        append_step_summary(env, f"No new papers: the feed {source} is empty "
-                                 "(a weekend or holiday).\n")
+        append_step_summary(env, f"No new papers: the feed {source} is empty (a weekend or holiday).\n")
         return 0
     # the default branch's committed catalog, where the branches are built (local git too)
     working_tree = args.repo / settings.catalog_path
-    if not is_github and settings.dry_run and not forge.read_file(settings.catalog_path) \
-            and working_tree.is_file():
+    if (
+        not is_github
+        and settings.dry_run
+        and not forge.read_file(settings.catalog_path)
+        and working_tree.is_file()
+    ):
         # a freshly initialised list (nothing committed yet): a dry run builds no branch, so it
         # may read the working tree; a real run needs the committed catalog
-        log.warning("note: %s is not committed yet; this dry run reads the working tree's copy. Commit "
-                    "it before a real run.", working_tree)
+        log.warning(
+            "note: %s is not committed yet; this dry run reads the working tree's copy. Commit "
+            "it before a real run.",
+            working_tree,
+        )
         catalog = parse(working_tree.read_text(encoding="utf-8"), taxonomy)
     else:
         catalog = _catalog_from_forge(forge, settings, taxonomy)
@@ -360,15 +437,25 @@ def main(args: argparse.Namespace) -> int:
     cache_dir = scorer_cache_dir(args.repo, data["cache_dir"], env)
     store_text = forge.read_file(config.load("papers")["store"]["path"])
     trainer = make_trainer(config.load("keywords"), taxonomy, cache_dir, store_text)
-    report = run(papers, catalog, taxonomy, forge, trainer, settings, sys.stdout,
-                 verbose=getattr(args, "verbose", False))
+    report = run(
+        papers,
+        catalog,
+        taxonomy,
+        forge,
+        trainer,
+        settings,
+        sys.stdout,
+        verbose=getattr(args, "verbose", False),
+    )
     mark_replaced(args.repo, report.candidates.replaced_listed, settings.dry_run)
     summary = render_summary(report, settings, source)
     print(summary)
     append_step_summary(env, summary)
     if report.failures:
-        raise ForgeError(f"{len(report.failures)} pull request(s) could not be opened: "
-                         + "; ".join(f"{i}: {m}" for i, m in report.failures[:3]))
+        raise ForgeError(
+            f"{len(report.failures)} pull request(s) could not be opened: "
+            + "; ".join(f"{i}: {m}" for i, m in report.failures[:3])
+        )
     return 0
 
 
@@ -389,8 +476,10 @@ def mark_replaced(repo: Path, versions: dict[str, int], dry_run: bool) -> None:
 def _catalog_from_forge(forge: Forge, settings: PollSettings, taxonomy: Taxonomy) -> Catalog:
     text = forge.read_file(settings.catalog_path)
     if not text:
-        raise CatalogError(f"{settings.catalog_path} is missing on the default branch: push it, or set "
-                           "`catalog` in config/poll.yml to where it is")
+        raise CatalogError(
+            f"{settings.catalog_path} is missing on the default branch: push it, or set "
+            "`catalog` in config/poll.yml to where it is"
+        )
     return parse(text, taxonomy)
 
 
@@ -403,5 +492,9 @@ def _note_uncommitted(path: Path, committed: Catalog, forge: Forge) -> None:
         working = None
     if working != committed.render():
         branch = getattr(forge, "default_branch", "the default branch")
-        log.warning("note: %s has uncommitted changes; the poll reads (and builds its branches on) the "
-                    "version committed on %s. Commit your edits for them to count.", path, branch)
+        log.warning(
+            "note: %s has uncommitted changes; the poll reads (and builds its branches on) the "
+            "version committed on %s. Commit your edits for them to count.",
+            path,
+            branch,
+        )

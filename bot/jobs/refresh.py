@@ -71,8 +71,9 @@ class PullRefresh:
         return f"#{self.pull_request.number}" if self.pull_request.number else self.pull_request.branch
 
 
-def rebuild_cause(pull: PullRequest, change: ChangeRequest, base_lines: list[str],
-                  new_lines: list[str]) -> str | None:
+def rebuild_cause(
+    pull: PullRequest, change: ChangeRequest, base_lines: list[str], new_lines: list[str]
+) -> str | None:
     """Why ``pull`` must be rebuilt as ``change`` (``new_lines`` from ``base_lines``, the default
     branch now), or None when merging it as it is gives the same result as a rebuild."""
     if pull.context is None:
@@ -86,8 +87,14 @@ def rebuild_cause(pull: PullRequest, change: ChangeRequest, base_lines: list[str
     return None
 
 
-def _rebuild(forge: Forge, pull: PullRequest, change: ChangeRequest, catalog: Catalog,
-             new_lines: Callable[[], list[str]], dry_run: bool) -> PullRefresh:
+def _rebuild(
+    forge: Forge,
+    pull: PullRequest,
+    change: ChangeRequest,
+    catalog: Catalog,
+    new_lines: Callable[[], list[str]],
+    dry_run: bool,
+) -> PullRefresh:
     """Propose ``change`` again if ``rebuild_cause`` says so; ``new_lines`` is what it gives."""
     try:
         cause = rebuild_cause(pull, change, catalog.lines, new_lines())
@@ -108,38 +115,69 @@ def _rebuild(forge: Forge, pull: PullRequest, change: ChangeRequest, catalog: Ca
     return PullRefresh(result.pull_request, "rebuilt", cause, cause)
 
 
-def rebuild_change(pull: PullRequest, marker: Mapping[str, object], taxonomy: Taxonomy,
-                   catalog_path: str) -> ChangeRequest:
+def rebuild_change(
+    pull: PullRequest, marker: Mapping[str, object], taxonomy: Taxonomy, catalog_path: str
+) -> ChangeRequest:
     """The PR again, as a change on the current default branch (title and body kept)."""
-    edit = insert_edit(str(marker["line"]), str(marker["section"]),
-                       str(marker["subsection"]) if marker.get("subsection") else None, taxonomy)
-    return ChangeRequest(branch=pull.branch, title=pull.title, body=pull.body, commit_message=pull.title,
-                         path=catalog_path, edit=edit, labels=())
+    edit = insert_edit(
+        str(marker["line"]),
+        str(marker["section"]),
+        str(marker["subsection"]) if marker.get("subsection") else None,
+        taxonomy,
+    )
+    return ChangeRequest(
+        branch=pull.branch,
+        title=pull.title,
+        body=pull.body,
+        commit_message=pull.title,
+        path=catalog_path,
+        edit=edit,
+        labels=(),
+    )
 
 
-def _close(forge: Forge, pull: PullRequest, comment: Callable[[], str], reason: str, cause: str,
-           dry_run: bool) -> PullRefresh:
+def _close(
+    forge: Forge, pull: PullRequest, comment: Callable[[], str], reason: str, cause: str, dry_run: bool
+) -> PullRefresh:
     if dry_run:
         return PullRefresh(pull, "would close", reason, cause)
     forge.close_pull_request(pull, comment())
     return PullRefresh(pull, "closed", reason, cause)
 
 
-def refresh_digest(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: Taxonomy,
-                   catalog_path: str, dry_run: bool = False) -> PullRefresh:
+def refresh_digest(
+    forge: Forge,
+    pull: PullRequest,
+    catalog: Catalog,
+    taxonomy: Taxonomy,
+    catalog_path: str,
+    dry_run: bool = False,
+) -> PullRefresh:
     """A batch-mode digest PR: rebuilt with its ticked papers that are not in the catalog yet;
     closed when none is left."""
     entries = digest.combine(digest.entries_of(pull.body), [], catalog)
     change = digest.digest_change(entries, taxonomy, catalog_path, pull.branch)
     if change is None:
-        return _close(forge, pull, lambda: templates.render("refresh_digest_closed.md.j2", pull=pull,
-                                                            entries=entries).strip(),
-                      NOTHING_TICKED, NOTHING_TICKED, dry_run)
+        return _close(
+            forge,
+            pull,
+            lambda: templates.render("refresh_digest_closed.md.j2", pull=pull, entries=entries).strip(),
+            NOTHING_TICKED,
+            NOTHING_TICKED,
+            dry_run,
+        )
     return _rebuild(forge, pull, change, catalog, lambda: split_lines(change.edit(catalog.render())), dry_run)
 
 
-def refresh_edit(forge: Forge, pull: PullRequest, marker: Mapping[str, Any], catalog: Catalog,
-                 taxonomy: Taxonomy, catalog_path: str, dry_run: bool = False) -> PullRefresh:
+def refresh_edit(
+    forge: Forge,
+    pull: PullRequest,
+    marker: Mapping[str, Any],
+    catalog: Catalog,
+    taxonomy: Taxonomy,
+    catalog_path: str,
+    dry_run: bool = False,
+) -> PullRefresh:
     """A /remove or /move PR: rebuilt on the current default branch; closed once the catalog
     already says what it asks for (the paper gone, or already in the target section)."""
     arxiv_id, section = str(marker.get("arxiv_id") or ""), marker.get("section")
@@ -149,18 +187,34 @@ def refresh_edit(forge: Forge, pull: PullRequest, marker: Mapping[str, Any], cat
         item = None  # only mentioned by another entry: the paper's own entry is gone
     done = item is None or (section is not None and (item.section, item.subsection) == (section, subsection))
     if done:
+
         def comment() -> str:
-            return templates.render("refresh_edit_closed.md.j2", pull=pull, marker=marker, item=item,
-                                    path=catalog_path).strip()
+            return templates.render(
+                "refresh_edit_closed.md.j2", pull=pull, marker=marker, item=item, path=catalog_path
+            ).strip()
+
         return _close(forge, pull, comment, DONE_ALREADY, DONE_ALREADY, dry_run)
     placement = (str(section), subsection) if section else None
-    change = ChangeRequest(branch=pull.branch, title=pull.title, body=pull.body, commit_message=pull.title,
-                           path=catalog_path, edit=catalog_edit(arxiv_id, placement, taxonomy), labels=())
+    change = ChangeRequest(
+        branch=pull.branch,
+        title=pull.title,
+        body=pull.body,
+        commit_message=pull.title,
+        path=catalog_path,
+        edit=catalog_edit(arxiv_id, placement, taxonomy),
+        labels=(),
+    )
     return _rebuild(forge, pull, change, catalog, lambda: split_lines(change.edit(catalog.render())), dry_run)
 
 
-def refresh_one(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: Taxonomy,
-                catalog_path: str, dry_run: bool = False) -> PullRefresh:
+def refresh_one(
+    forge: Forge,
+    pull: PullRequest,
+    catalog: Catalog,
+    taxonomy: Taxonomy,
+    catalog_path: str,
+    dry_run: bool = False,
+) -> PullRefresh:
     if markers.find(pull.body, digest.MARKER_KIND) is not None:
         return refresh_digest(forge, pull, catalog, taxonomy, catalog_path, dry_run)
     edit_marker = markers.find(pull.body, EDIT_MARKER_KIND)
@@ -168,24 +222,38 @@ def refresh_one(forge: Forge, pull: PullRequest, catalog: Catalog, taxonomy: Tax
         return refresh_edit(forge, pull, edit_marker, catalog, taxonomy, catalog_path, dry_run)
     marker = proposal_marker(pull)
     if not marker or not marker.get("line") or not marker.get("section"):
-        return PullRefresh(pull, "skipped", "no arxiv marker with an entry line: not a one-paper PR",
-                           NO_MARKER)
+        return PullRefresh(
+            pull, "skipped", "no arxiv marker with an entry line: not a one-paper PR", NO_MARKER
+        )
     entry = parse_entry(str(marker["line"]))
     if entry is None:
         return PullRefresh(pull, "skipped", "the marker's entry line is not a canonical entry", NO_MARKER)
     present = catalog.find(str(marker.get("arxiv_id") or entry.arxiv_id or ""), entry.title)
     if present is not None:
-        return _close(forge, pull, lambda: templates.render("refresh_closed.md.j2", pull=pull, marker=marker,
-                                                            item=present, path=catalog_path).strip(),
-                      f"already at line {present.line_number}", IN_CATALOG, dry_run)
+        return _close(
+            forge,
+            pull,
+            lambda: templates.render(
+                "refresh_closed.md.j2", pull=pull, marker=marker, item=present, path=catalog_path
+            ).strip(),
+            f"already at line {present.line_number}",
+            IN_CATALOG,
+            dry_run,
+        )
     subsection = str(marker["subsection"]) if marker.get("subsection") else None
     try:
         change = rebuild_change(pull, marker, taxonomy, catalog_path)
     except ValueError as exc:
         return PullRefresh(pull, "skipped", str(exc), NO_MARKER)
     # the inserted text without re-parsing the catalog: one open PR costs milliseconds
-    return _rebuild(forge, pull, change, catalog,
-                    lambda: catalog.lines_with(entry, str(marker["section"]), subsection), dry_run)
+    return _rebuild(
+        forge,
+        pull,
+        change,
+        catalog,
+        lambda: catalog.lines_with(entry, str(marker["section"]), subsection),
+        dry_run,
+    )
 
 
 def counts(outcomes: list[PullRefresh]) -> list[tuple[str, str, int]]:
@@ -194,19 +262,23 @@ def counts(outcomes: list[PullRefresh]) -> list[tuple[str, str, int]]:
     return [(action, cause, n) for (action, cause), n in tally.most_common()]
 
 
-def run(forge: Forge, taxonomy: Taxonomy, catalog_path: str = "catalog.md",
-        dry_run: bool = False) -> list[PullRefresh]:
+def run(
+    forge: Forge, taxonomy: Taxonomy, catalog_path: str = "catalog.md", dry_run: bool = False
+) -> list[PullRefresh]:
     """Refresh the open bot PRs against the default branch as it is now (rebuilding only those
     that need it); one log line per action and cause with its count."""
     text = forge.read_file(catalog_path)
     if not text:
         raise CatalogError(f"{catalog_path} is missing on the default branch: nothing to rebuild on")
     catalog = parse(text, taxonomy)
-    outcomes = [refresh_one(forge, pull, catalog, taxonomy, catalog_path, dry_run)
-                for pull in forge.bot_pull_requests("open")]
+    outcomes = [
+        refresh_one(forge, pull, catalog, taxonomy, catalog_path, dry_run)
+        for pull in forge.bot_pull_requests("open")
+    ]
     rebuilt = sum(1 for o in outcomes if o.action in ("rebuilt", "would rebuild"))
-    log.info("refresh: %d of %d open bot PRs %srebuilt", rebuilt, len(outcomes),
-             "would be " if dry_run else "")
+    log.info(
+        "refresh: %d of %d open bot PRs %srebuilt", rebuilt, len(outcomes), "would be " if dry_run else ""
+    )
     for action, cause, n in counts(outcomes):
         log.info("refresh: %s %d: %s", action, n, cause)
     return outcomes
@@ -217,23 +289,28 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="say what would happen, change nothing")
     parser.add_argument("--repository", help="owner/name (default: $GITHUB_REPOSITORY)")
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
-    parser.add_argument("--repo", type=Path, default=Path.cwd(),
-                        help="the git repository in local-git mode (no GITHUB_TOKEN)")
+    parser.add_argument(
+        "--repo", type=Path, default=Path.cwd(), help="the git repository in local-git mode (no GITHUB_TOKEN)"
+    )
 
 
 def main(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     catalog_path = args.catalog or config.catalog_path()
     taxonomy = taxonomy_module.load()
-    forge = build_services(env, catalog_path=catalog_path, repo_path=args.repo, repository=args.repository,
-                           api_url=args.api_url).forge()
+    forge = build_services(
+        env, catalog_path=catalog_path, repo_path=args.repo, repository=args.repository, api_url=args.api_url
+    ).forge()
     outcomes = run(forge, taxonomy, catalog_path, dry_run=args.dry_run)
-    summary = templates.render("refresh_summary.md.j2", outcomes=outcomes, counts=counts(outcomes),
-                               dry_run=args.dry_run).strip()
+    summary = templates.render(
+        "refresh_summary.md.j2", outcomes=outcomes, counts=counts(outcomes), dry_run=args.dry_run
+    ).strip()
     print(summary)
     append_step_summary(env, summary)
     failed = [o for o in outcomes if o.action == "failed"]
     if failed:
-        raise ForgeError(f"{len(failed)} bot PR(s) could not be rebuilt: "
-                         + "; ".join(f"{o.label}: {o.reason}" for o in failed[:3]))
+        raise ForgeError(
+            f"{len(failed)} bot PR(s) could not be rebuilt: "
+            + "; ".join(f"{o.label}: {o.reason}" for o in failed[:3])
+        )
     return 0

@@ -54,19 +54,33 @@ def records(papers: Sequence[Paper], decisions: Sequence[Decision]) -> list[dict
     out = []
     for paper, decision in zip(papers, decisions, strict=True):
         record = decision.to_record()
-        out.append({"arxiv_id": paper.arxiv_id, "title": paper.title,
-                    **{k: v for k, v in record.items() if k != "arxiv_id"}})
+        out.append(
+            {
+                "arxiv_id": paper.arxiv_id,
+                "title": paper.title,
+                **{k: v for k, v in record.items() if k != "arxiv_id"},
+            }
+        )
     return out
 
 
-def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, keywords: dict[str, Any],
-        out: TextIO, cache_dir: Path | None = None, progress: Progress = lambda _: None) -> ScoreReport:
+def run(
+    papers: Sequence[Paper],
+    catalog: Catalog,
+    taxonomy: Taxonomy,
+    keywords: dict[str, Any],
+    out: TextIO,
+    cache_dir: Path | None = None,
+    progress: Progress = lambda _: None,
+) -> ScoreReport:
     """Train on ``catalog`` against the fixed background, score ``papers``, write one JSON line
     each to ``out``."""
     negatives = background.load(keywords)
     known = sum(1 for p in negatives if p.extra.get("label"))
-    progress(f"training on {len(catalog.entries())} catalog entries and {known} papers known to be in "
-             f"scope against {len(negatives) - known} background papers")
+    progress(
+        f"training on {len(catalog.entries())} catalog entries and {known} papers known to be in "
+        f"scope against {len(negatives) - known} background papers"
+    )
     scorer = Scorer.train(catalog, taxonomy, keywords, background=negatives, cache_dir=cache_dir)
     progress(f"scoring {len(papers)} papers")
     decisions = scorer.score(papers)
@@ -74,9 +88,14 @@ def run(papers: Sequence[Paper], catalog: Catalog, taxonomy: Taxonomy, keywords:
         out.write(json.dumps(record, ensure_ascii=False) + "\n")
     accepted = [d for d in decisions if d.accept]
     ranked = sorted(zip(papers, decisions, strict=True), key=lambda pd: -pd[1].score)
-    return ScoreReport(len(papers), len(accepted), sum(d.needs_section for d in accepted),
-                       scorer.settings.threshold,
-                       tuple(Counter(d.section for d in accepted).most_common()), tuple(ranked[:5]))
+    return ScoreReport(
+        len(papers),
+        len(accepted),
+        sum(d.needs_section for d in accepted),
+        scorer.settings.threshold,
+        tuple(Counter(d.section for d in accepted).most_common()),
+        tuple(ranked[:5]),
+    )
 
 
 def write_atomically(path: Path, write: Callable[[TextIO], ScoreReport]) -> ScoreReport:
@@ -103,12 +122,16 @@ def learned_part_warnings(papers: int, entries: int, keywords: dict[str, Any]) -
     the model's judgement."""
     minimum = int(keywords["scoring"]["learned"]["min_background"])
     if papers < minimum:
-        return [f"only {papers} paper(s) to score, fewer than scoring.learned.min_background "
-                f"({minimum}): the learned part is off, the keyword rules alone decide; score a "
-                "whole day's feed for the learned score"]
+        return [
+            f"only {papers} paper(s) to score, fewer than scoring.learned.min_background "
+            f"({minimum}): the learned part is off, the keyword rules alone decide; score a "
+            "whole day's feed for the learned score"
+        ]
     if entries < WEAK_CATALOG:
-        return [f"the catalog has only {entries} entries (fewer than {WEAK_CATALOG}): the learned "
-                "part is weak, the keyword rules weigh most"]
+        return [
+            f"the catalog has only {entries} entries (fewer than {WEAK_CATALOG}): the learned "
+            "part is weak, the keyword rules weigh most"
+        ]
     return []
 
 
@@ -117,16 +140,29 @@ def _progress(message: str) -> None:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--input", type=Path, default=None,
-                        help="an arXiv RSS/Atom file, or a JSONL file of papers (.gz or not); "
-                             "default: the recorded sample day of arXiv shipped with the bot")
-    parser.add_argument("--output", type=Path, required=True,
-                        help="where to write one JSON object per paper ('-' for stdout)")
-    parser.add_argument("--catalog", type=Path, default=Path("catalog.md"),
-                        help="the catalog to learn from (default: catalog.md)")
-    parser.add_argument("--cache-dir", type=Path, default=None,
-                        help="reuse a model trained from the same catalog, config and papers "
-                             "(e.g. .catalog-bot-cache); default: train every run")
+    parser.add_argument(
+        "--input",
+        type=Path,
+        default=None,
+        help="an arXiv RSS/Atom file, or a JSONL file of papers (.gz or not); "
+        "default: the recorded sample day of arXiv shipped with the bot",
+    )
+    parser.add_argument(
+        "--output", type=Path, required=True, help="where to write one JSON object per paper ('-' for stdout)"
+    )
+    parser.add_argument(
+        "--catalog",
+        type=Path,
+        default=Path("catalog.md"),
+        help="the catalog to learn from (default: catalog.md)",
+    )
+    parser.add_argument(
+        "--cache-dir",
+        type=Path,
+        default=None,
+        help="reuse a model trained from the same catalog, config and papers "
+        "(e.g. .catalog-bot-cache); default: train every run",
+    )
 
 
 def main(args: argparse.Namespace) -> int:

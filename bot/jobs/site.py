@@ -15,17 +15,39 @@ DEFAULT_PAPERS = Path("data/papers.jsonl")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--output", "-o", type=Path, default=Path("_site"),
-                        help="folder to write the site into (default: _site)")
-    parser.add_argument("--catalog", type=Path, default=Path("catalog.md"),
-                        help="the catalog to publish (default: catalog.md)")
-    parser.add_argument("--config-dir", type=Path, default=None,
-                        help="folder with taxonomy.yml (default: $CATALOG_BOT_CONFIG, else ./config)")
-    parser.add_argument("--papers", type=Path, default=None,
-                        help="the paper store, JSON lines with arxiv_id, authors, abstract "
-                        f"(default: {DEFAULT_PAPERS} when it exists; without it the catalog alone)")
-    parser.add_argument("--chart", type=Path, default=None, metavar="PATH",
-                        help="also write the papers-per-month chart (SVG) here, e.g. docs/img/chart.svg")
+    parser.add_argument(
+        "--output",
+        "-o",
+        type=Path,
+        default=Path("_site"),
+        help="folder to write the site into (default: _site)",
+    )
+    parser.add_argument(
+        "--catalog",
+        type=Path,
+        default=Path("catalog.md"),
+        help="the catalog to publish (default: catalog.md)",
+    )
+    parser.add_argument(
+        "--config-dir",
+        type=Path,
+        default=None,
+        help="folder with taxonomy.yml (default: $CATALOG_BOT_CONFIG, else ./config)",
+    )
+    parser.add_argument(
+        "--papers",
+        type=Path,
+        default=None,
+        help="the paper store, JSON lines with arxiv_id, authors, abstract "
+        f"(default: {DEFAULT_PAPERS} when it exists; without it the catalog alone)",
+    )
+    parser.add_argument(
+        "--chart",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="also write the papers-per-month chart (SVG) here, e.g. docs/img/chart.svg",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
@@ -40,12 +62,18 @@ def main(args: argparse.Namespace) -> int:
         papers_path = DEFAULT_PAPERS
     papers = read_papers(papers_path) if papers_path is not None else None
     site, written = build(catalog, taxonomy, args.output, papers=papers, chart_path=args.chart)
-    store = (f"; {site.with_abstract} abstracts from {papers_path}" if papers_path is not None
-             else "; no paper store (catalog only)")
+    store = (
+        f"; {site.with_abstract} abstracts from {papers_path}"
+        if papers_path is not None
+        else "; no paper store (catalog only)"
+    )
     print(f"site: {len(site.entries)} entries -> {written['index.html']}{store}")
     if site.skipped:
-        print(f"site: {site.skipped} item(s) under a section are not canonical entry lines and are "
-              "not shown; `python -m bot lint` lists them", file=sys.stderr)
+        print(
+            f"site: {site.skipped} item(s) under a section are not canonical entry lines and are "
+            "not shown; `python -m bot lint` lists them",
+            file=sys.stderr,
+        )
     if "chart" in written:
         print(f"site: chart -> {written['chart']}")
     return 0

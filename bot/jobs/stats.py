@@ -75,16 +75,25 @@ def compute(catalog: Catalog, taxonomy: Taxonomy, file: str) -> Stats:
         in_section = [i for i in entries if i.section == section.id]
         rows.append(Row(section.id, section.title, *_count(in_section), level=2))
         for sub in taxonomy.children(section.id):
-            rows.append(Row(f"{section.id}/{sub.id}", sub.title,
-                            *_count([i for i in in_section if i.subsection == sub.id]), level=3))
+            rows.append(
+                Row(
+                    f"{section.id}/{sub.id}",
+                    sub.title,
+                    *_count([i for i in in_section if i.subsection == sub.id]),
+                    level=3,
+                )
+            )
     papers = [i.entry for i in entries if i.entry and i.entry.kind == "paper"]
     unique = {p.arxiv_id or title_key(p.title) for p in papers if p}
     years = Counter(str(p.year) if p and p.year else "unknown" for p in papers)
     return Stats(
-        file=file, papers=len(papers), unique_papers=len(unique),
+        file=file,
+        papers=len(papers),
+        unique_papers=len(unique),
         with_code=len([p for p in papers if p and p.code_url]),
         resources=sum(1 for i in entries if i.entry and i.entry.kind == "resource"),
-        not_canonical=sum(1 for i in entries if i.entry is None), rows=tuple(rows),
+        not_canonical=sum(1 for i in entries if i.entry is None),
+        rows=tuple(rows),
         years=tuple(sorted(years.items(), reverse=True)),
     )
 
@@ -97,8 +106,11 @@ def render(stats: Stats) -> str:
 def uncounted(catalog: Catalog, taxonomy: Taxonomy) -> list[Item]:
     """Entries under headings that are not the taxonomy's: in no row of the table."""
     ids = set(taxonomy.section_ids())
-    return [i for i in catalog.items if i.section not in ids and "](#" not in i.text
-            and (i.entry is not None or i.arxiv_ids)]
+    return [
+        i
+        for i in catalog.items
+        if i.section not in ids and "](#" not in i.text and (i.entry is not None or i.arxiv_ids)
+    ]
 
 
 def run(path: Path, taxonomy: Taxonomy, out: TextIO, as_json: bool = False) -> int:
@@ -110,16 +122,24 @@ def run(path: Path, taxonomy: Taxonomy, out: TextIO, as_json: bool = False) -> i
     if missed:
         first = missed[0]
         heading = catalog.headings[first.heading].title if first.heading is not None else "(no heading)"
-        print(f"warning: {len(missed)} entr{'y is' if len(missed) == 1 else 'ies are'} under headings "
-              f"outside the taxonomy (e.g. {heading!r}, line {first.line_number}) and not counted in "
-              f"the sections; run `python -m bot lint {path}`", file=sys.stderr)
+        print(
+            f"warning: {len(missed)} entr{'y is' if len(missed) == 1 else 'ies are'} under headings "
+            f"outside the taxonomy (e.g. {heading!r}, line {first.line_number}) and not counted in "
+            f"the sections; run `python -m bot lint {path}`",
+            file=sys.stderr,
+        )
     print(json.dumps(stats.as_json(), indent=2) if as_json else render(stats), file=out)
     return 0
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("file", nargs="?", type=Path, default=Path("catalog.md"),
-                        help="the catalog to count (default: catalog.md)")
+    parser.add_argument(
+        "file",
+        nargs="?",
+        type=Path,
+        default=Path("catalog.md"),
+        help="the catalog to count (default: catalog.md)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 

@@ -42,11 +42,15 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
     keywords_path = directory / "keywords.yml"
     if keywords_required:
         if not keywords_path.exists():
-            problems.append(f"{keywords_path}: missing: without keyword rules the poll job cannot route "
-                            "papers; write one (`python -m bot init --from LIST` makes a starter file)")
+            problems.append(
+                f"{keywords_path}: missing: without keyword rules the poll job cannot route "
+                "papers; write one (`python -m bot init --from LIST` makes a starter file)"
+            )
         elif not _has_content(keywords_path):
-            problems.append(f"{keywords_path}: empty: without keyword rules the poll job cannot route "
-                            "papers; add `sections:` with patterns per taxonomy section (docs/scoring.md)")
+            problems.append(
+                f"{keywords_path}: empty: without keyword rules the poll job cannot route "
+                "papers; add `sections:` with patterns per taxonomy section (docs/scoring.md)"
+            )
     if "taxonomy" not in loaded:
         return problems  # the other checks compare with the taxonomy
     try:
@@ -57,15 +61,19 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
     if "keywords" in loaded:
         for section_id, raw in (loaded["keywords"].get("sections") or {}).items():
             if section_id not in ids:
-                problems.append(f"{keywords_path}: sections.{section_id}: not a section of the taxonomy"
-                                f"{_closest(section_id, ids)}")
+                problems.append(
+                    f"{keywords_path}: sections.{section_id}: not a section of the taxonomy"
+                    f"{_closest(section_id, ids)}"
+                )
                 continue
             children = [s.id for s in taxonomy.children(section_id)]
             for sub_id in (raw or {}).get("subsections") or {}:
                 if sub_id not in children:
-                    problems.append(f"{keywords_path}: sections.{section_id}.subsections.{sub_id}: not "
-                                    f"a subsection of {section_id} in the taxonomy"
-                                    f"{_closest(sub_id, children) if children else ' (it has none)'}")
+                    problems.append(
+                        f"{keywords_path}: sections.{section_id}.subsections.{sub_id}: not "
+                        f"a subsection of {section_id} in the taxonomy"
+                        f"{_closest(sub_id, children) if children else ' (it has none)'}"
+                    )
     if "import-mapping" in loaded:
         from bot.core.import_mapping import mapping_problems
 
@@ -81,11 +89,20 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
         elif options != titles:
             missing = [t for t in titles if t not in options]
             extra = [o for o in options if o not in titles]
-            detail = "; ".join(filter(None, [
-                f"missing {missing}" if missing else "", f"not in the taxonomy {extra}" if extra else "",
-                "same titles in another order" if not missing and not extra else ""]))
-            problems.append(f"{form}: the section dropdown does not match the taxonomy's sections "
-                            f"({detail}); `python -m bot init --from LIST` rewrites it, or edit it by hand")
+            detail = "; ".join(
+                filter(
+                    None,
+                    [
+                        f"missing {missing}" if missing else "",
+                        f"not in the taxonomy {extra}" if extra else "",
+                        "same titles in another order" if not missing and not extra else "",
+                    ],
+                )
+            )
+            problems.append(
+                f"{form}: the section dropdown does not match the taxonomy's sections "
+                f"({detail}); `python -m bot init --from LIST` rewrites it, or edit it by hand"
+            )
     return problems
 
 
@@ -104,16 +121,20 @@ def preflight(directory: Path | None = None, keywords_required: bool = False) ->
         warnings.simplefilter("ignore")  # unknown keys are reported by validate-config
         problems = check_all(directory, keywords_required=keywords_required)
     if problems:
-        raise ConfigError(f"{len(problems)} config problem(s); fix them, then run `python -m bot "
-                          "validate-config`:\n" + "\n".join(f"  {p}" for p in problems))
+        raise ConfigError(
+            f"{len(problems)} config problem(s); fix them, then run `python -m bot "
+            "validate-config`:\n" + "\n".join(f"  {p}" for p in problems)
+        )
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config-dir", type=Path, default=None,
-                        help="the config folder (default: ./config)")
-    parser.add_argument("--repo", type=Path, default=None,
-                        help="the repository whose issue form is checked (default: the folder "
-                             "above the config folder)")
+    parser.add_argument("--config-dir", type=Path, default=None, help="the config folder (default: ./config)")
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        default=None,
+        help="the repository whose issue form is checked (default: the folder above the config folder)",
+    )
 
 
 def main(args: argparse.Namespace) -> int:

@@ -21,7 +21,19 @@ from bot.linkcheck.settings import from_config as settings_from_config
 from bot.linkcheck.state import ConfirmedDead, update_state
 
 __all__ = [
-    "CheckSettings", "ConfirmedDead", "Exclusion", "Hop", "HostLimits", "HttpChecker", "Link",
-    "LinkResult", "Resolver", "Verdict", "check_all", "extract_links", "make_client",
-    "settings_from_config", "update_state",
+    "CheckSettings",
+    "ConfirmedDead",
+    "Exclusion",
+    "Hop",
+    "HostLimits",
+    "HttpChecker",
+    "Link",
+    "LinkResult",
+    "Resolver",
+    "Verdict",
+    "check_all",
+    "extract_links",
+    "make_client",
+    "settings_from_config",
+    "update_state",
 ]

@@ -31,8 +31,10 @@ log = logging.getLogger(__name__)
 
 HOSTS = frozenset({"arxiv.org", "www.arxiv.org", "export.arxiv.org"})
 WITHDRAWN_NOTE = "withdrawn by its authors"
-_PATH_RE = re.compile(rf"^/(?P<kind>abs|pdf|html)/(?P<id>{arxiv_ids.NEW_ID}|{arxiv_ids.OLD_ID})"
-                      r"(?:v(?P<version>\d+))?(?P<suffix>\.pdf)?/?$")
+_PATH_RE = re.compile(
+    rf"^/(?P<kind>abs|pdf|html)/(?P<id>{arxiv_ids.NEW_ID}|{arxiv_ids.OLD_ID})"
+    r"(?:v(?P<version>\d+))?(?P<suffix>\.pdf)?/?$"
+)
 
 
 class PaperLookup(Protocol):
@@ -103,12 +105,15 @@ class ArxivResolver:
         papers: dict[str, LookupResult] = {}
         size = max(1, self._lookup.batch_size)
         for start in range(0, len(ids), size):
-            batch = ids[start:start + size]
+            batch = ids[start : start + size]
             try:
                 results = self._lookup.lookup(batch)
             except SourceError as exc:
-                log.warning("the arXiv lookup failed, so the links of %d papers are checked over HTTP "
-                            "instead: %s", len(ids) - start, exc)
+                log.warning(
+                    "the arXiv lookup failed, so the links of %d papers are checked over HTTP instead: %s",
+                    len(ids) - start,
+                    exc,
+                )
                 break
             if any(r.status in (LookupStatus.FOUND, LookupStatus.WITHDRAWN) for r in results.values()):
                 papers.update(results)  # an answer finding none of the ids is not trusted
@@ -120,11 +125,18 @@ def _resolved(link: PaperLink, result: LookupResult | None) -> LinkResult | None
     if result is None or result.status is LookupStatus.MALFORMED:
         return None
     if result.status is LookupStatus.UNKNOWN:
-        return LinkResult(link.url, Verdict.DEAD, status=404, final_url=link.url,
-                          error=f"arXiv has no paper {link.arxiv_id}", source=ArxivResolver.name)
+        return LinkResult(
+            link.url,
+            Verdict.DEAD,
+            status=404,
+            final_url=link.url,
+            error=f"arXiv has no paper {link.arxiv_id}",
+            source=ArxivResolver.name,
+        )
     latest = result.paper.version if result.paper else None
     if link.kind == "html" or (link.version and latest and link.version > latest):
         return None  # the paper exists, but this page may not: HTTP says
     note = f"arXiv {link.arxiv_id} was {WITHDRAWN_NOTE}" if result.status is LookupStatus.WITHDRAWN else None
-    return LinkResult(link.url, Verdict.ALIVE, status=200, final_url=link.url, error=note,
-                      source=ArxivResolver.name)
+    return LinkResult(
+        link.url, Verdict.ALIVE, status=200, final_url=link.url, error=note, source=ArxivResolver.name
+    )

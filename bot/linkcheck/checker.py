@@ -16,9 +16,13 @@ log = logging.getLogger(__name__)
 Progress = Callable[[LinkResult], None]
 
 
-async def check_all(urls: Iterable[str], http: HttpChecker, settings: CheckSettings,
-                    resolvers: Sequence[Resolver] = (),
-                    progress: Progress | None = None) -> dict[str, LinkResult]:
+async def check_all(
+    urls: Iterable[str],
+    http: HttpChecker,
+    settings: CheckSettings,
+    resolvers: Sequence[Resolver] = (),
+    progress: Progress | None = None,
+) -> dict[str, LinkResult]:
     """A verdict for every URL (each checked once; URLs differing only by #fragment share one).
 
     Excluded URLs are not checked. URLs a resolver claims go to it in one batch per resolver;
@@ -29,8 +33,9 @@ async def check_all(urls: Iterable[str], http: HttpChecker, settings: CheckSetti
     for url in dict.fromkeys(urls):
         exclusion = settings.exclusion_for(url)
         if exclusion is not None:
-            results[url] = LinkResult(url, Verdict.EXCLUDED, error=f"excluded: {exclusion.reason}",
-                                      source="config")
+            results[url] = LinkResult(
+                url, Verdict.EXCLUDED, error=f"excluded: {exclusion.reason}", source="config"
+            )
             _report(progress, results[url])
         else:
             groups.setdefault(url.split("#", 1)[0], []).append(url)
@@ -66,13 +71,18 @@ def _claims(keys: list[str], resolvers: Sequence[Resolver]) -> list[tuple[Resolv
     return [(resolver, batch) for resolver, batch in zip(resolvers, batches, strict=True) if batch]
 
 
-async def _resolve(resolver: Resolver, keys: list[str], settle: Callable[[str, LinkResult], None],
-                   over_http: Callable[[str], Awaitable[None]]) -> None:
+async def _resolve(
+    resolver: Resolver,
+    keys: list[str],
+    settle: Callable[[str, LinkResult], None],
+    over_http: Callable[[str], Awaitable[None]],
+) -> None:
     try:
         answers = await asyncio.to_thread(resolver.resolve, keys)
     except Exception as exc:  # a failing API must not hide the links: fall back to HTTP
-        log.warning("resolver %s failed (%s); checking its %d links over HTTP instead",
-                    resolver.name, exc, len(keys))
+        log.warning(
+            "resolver %s failed (%s); checking its %d links over HTTP instead", resolver.name, exc, len(keys)
+        )
         answers = {}
     pending = []
     for key in keys:

@@ -29,8 +29,7 @@ _SCHEME = re.compile(r"https?://", re.IGNORECASE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _REF_DEF = re.compile(r"^ {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*<?$")
 _DEST_OPEN = re.compile(r"\]\([ \t]*<?$")
-_ATTR_OPEN = re.compile(r"""\b(?:href|src|poster|data|action|cite)[ \t]*=[ \t]*(["']?)$""",
-                        re.IGNORECASE)
+_ATTR_OPEN = re.compile(r"""\b(?:href|src|poster|data|action|cite)[ \t]*=[ \t]*(["']?)$""", re.IGNORECASE)
 _BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _BARE_STOP = re.compile(r"[\s<>\"`|]")
 _TRAILING_PUNCTUATION = "?!.,:;*_~'\""
@@ -63,11 +62,15 @@ def _prose_lines(text: str) -> Iterator[tuple[int, str]]:
     for number, line in enumerate(text.splitlines(), start=1):
         marker = _FENCE.match(line)
         if fence is not None:
-            if marker and marker.group(1)[0] == fence[0] and len(marker.group(1)) >= len(fence) \
-                    and not line[marker.end():].strip():
+            if (
+                marker
+                and marker.group(1)[0] == fence[0]
+                and len(marker.group(1)) >= len(fence)
+                and not line[marker.end() :].strip()
+            ):
                 fence = None
             continue
-        if marker and not in_comment and not (marker.group(1)[0] == "`" and "`" in line[marker.end():]):
+        if marker and not in_comment and not (marker.group(1)[0] == "`" and "`" in line[marker.end() :]):
             fence = marker.group(1)
             continue
         line, in_comment = _blank_comments(line, in_comment)
@@ -149,8 +152,9 @@ def _bare_url(line: str, start: int) -> tuple[str, int]:
     url = line[start:end]
     while url:
         last = url[-1]
-        unbalanced = (last == ")" and url.count(")") > url.count("(")) or \
-            (last == "]" and url.count("]") > url.count("["))
+        unbalanced = (last == ")" and url.count(")") > url.count("(")) or (
+            last == "]" and url.count("]") > url.count("[")
+        )
         if last not in _TRAILING_PUNCTUATION and not unbalanced:
             break
         url = url[:-1]

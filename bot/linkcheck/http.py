@@ -35,8 +35,9 @@ def make_client(settings: CheckSettings) -> httpx.AsyncClient:
     """
     return httpx.AsyncClient(
         headers={"User-Agent": settings.user_agent, "Accept": "*/*"},
-        timeout=httpx.Timeout(connect=settings.connect_timeout, read=settings.abandon_after,
-                              write=settings.timeout, pool=None),
+        timeout=httpx.Timeout(
+            connect=settings.connect_timeout, read=settings.abandon_after, write=settings.timeout, pool=None
+        ),
         limits=httpx.Limits(max_connections=None, max_keepalive_connections=0),
         follow_redirects=False,
     )
@@ -57,8 +58,9 @@ class _Sent:
 class HttpChecker:
     """Checks URLs over HTTP with ``client``; one instance per run (it holds the gates)."""
 
-    def __init__(self, client: httpx.AsyncClient, settings: CheckSettings,
-                 rng: random.Random | None = None) -> None:
+    def __init__(
+        self, client: httpx.AsyncClient, settings: CheckSettings, rng: random.Random | None = None
+    ) -> None:
         self._client = client
         self._settings = settings
         self._rng = rng or random.Random()
@@ -87,8 +89,9 @@ class HttpChecker:
                 return self._result(url, state, step, requests)
             state = step.state
 
-    async def _wait_before_retry(self, step: Again, outcome: Answer, deadline: float,
-                                 requests: int) -> Again | Settle:
+    async def _wait_before_retry(
+        self, step: Again, outcome: Answer, deadline: float, requests: int
+    ) -> Again | Settle:
         """Sleep out the retry's delay (holding no slot), or give up if it would pass the deadline."""
         delay = self._jitter(step.delay)
         if asyncio.get_running_loop().time() + delay + 0.05 >= deadline:
@@ -110,9 +113,16 @@ class HttpChecker:
             fragment = url.partition("#")[2]
             if fix and fragment and "#" not in fix:
                 fix = f"{fix}#{fragment}"
-        return LinkResult(url=url, verdict=step.verdict, status=step.status, final_url=state.url,
-                          redirects=state.hops, error=step.error, permanent_redirect=fix,
-                          requests=requests)
+        return LinkResult(
+            url=url,
+            verdict=step.verdict,
+            status=step.status,
+            final_url=state.url,
+            redirects=state.hops,
+            error=step.error,
+            permanent_redirect=fix,
+            requests=requests,
+        )
 
     def _jitter(self, delay: float) -> float:
         """Up to 20 % more, never less: a Retry-After is a minimum."""
@@ -137,6 +147,7 @@ class HttpChecker:
         started = loop.time()
         self.requests += 1
         task = loop.create_task(self._request(method, url))
+
         def release(_: asyncio.Task[Answer]) -> None:
             self._global.release()
             host.release()
@@ -165,5 +176,8 @@ class HttpChecker:
 
     async def _fetch(self, method: str, url: str, headers: dict[str, str]) -> Answer:
         async with self._client.stream(method, url, headers=headers) as response:
-            return Answer(status=response.status_code, location=response.headers.get("location"),
-                           retry_after=response.headers.get("retry-after"))
+            return Answer(
+                status=response.status_code,
+                location=response.headers.get("location"),
+                retry_after=response.headers.get("retry-after"),
+            )

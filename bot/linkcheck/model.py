@@ -45,12 +45,18 @@ class LinkResult:
 
     def to_json(self, lines: Sequence[int]) -> dict[str, Any]:
         """The ``--json`` record: url, alive, status, final_url, lines, verdict (+ optional keys)."""
-        record: dict[str, Any] = {"url": self.url, "alive": self.alive, "status": self.status,
-                                  "final_url": self.final_url, "lines": list(lines),
-                                  "verdict": self.verdict.value}
+        record: dict[str, Any] = {
+            "url": self.url,
+            "alive": self.alive,
+            "status": self.status,
+            "final_url": self.final_url,
+            "lines": list(lines),
+            "verdict": self.verdict.value,
+        }
         if self.redirects:
-            record["redirects"] = [{"url": h.url, "status": h.status, "location": h.location}
-                                   for h in self.redirects]
+            record["redirects"] = [
+                {"url": h.url, "status": h.status, "location": h.location} for h in self.redirects
+            ]
         if self.error:
             record["error"] = self.error
         if self.permanent_redirect:

@@ -110,8 +110,9 @@ def give_up(outcome: Answer, waited_for: str) -> Settle:
     A 429, or a 503 that named its Retry-After, said "come back later": unknown, not dead.
     """
     if outcome.status == 429 or (outcome.status == 503 and outcome.retry_after):
-        return Settle(Verdict.UNKNOWN, outcome.status,
-                      f"HTTP {outcome.status}: deadline reached {waited_for}")
+        return Settle(
+            Verdict.UNKNOWN, outcome.status, f"HTTP {outcome.status}: deadline reached {waited_for}"
+        )
     what = outcome.error or f"HTTP {outcome.status}"
     return Settle(Verdict.DEAD, outcome.status, f"{what}: deadline reached {waited_for}")
 
@@ -123,13 +124,21 @@ def _follow(location: str, status: int, state: CheckState, policy: Policy) -> Se
         return Settle(Verdict.DEAD, status, f"more than {policy.max_redirects} redirects")
     if any(hop.url == target for hop in hops):
         return Settle(Verdict.DEAD, status, "redirect loop")
-    return Again(CheckState(url=target, method="HEAD", hops=hops, errors=state.errors,
-                            timeouts=state.timeouts, rate_limits=state.rate_limits))
+    return Again(
+        CheckState(
+            url=target,
+            method="HEAD",
+            hops=hops,
+            errors=state.errors,
+            timeouts=state.timeouts,
+            rate_limits=state.rate_limits,
+        )
+    )
 
 
 def _after_rate_limit(outcome: Answer, state: CheckState, policy: Policy) -> Settle | Again:
     wait = parse_retry_after(outcome.retry_after)
-    wait = policy.backoff * 2 ** state.rate_limits if wait is None else wait
+    wait = policy.backoff * 2**state.rate_limits if wait is None else wait
     if state.rate_limits >= policy.rate_limit_retries or wait > policy.max_retry_after:
         return Settle(Verdict.UNKNOWN, 429, f"rate limited (Retry-After {outcome.retry_after or 'absent'})")
     return Again(replace(state, rate_limits=state.rate_limits + 1), delay=wait)
@@ -142,7 +151,7 @@ def _after_server_error(outcome: Answer, state: CheckState, policy: Policy) -> S
     asked = parse_retry_after(outcome.retry_after)
     if asked is not None and asked > policy.max_retry_after:
         return Settle(Verdict.UNKNOWN, status, f"HTTP {status}, Retry-After {outcome.retry_after}")
-    delay = policy.backoff * 2 ** state.errors if asked is None else asked
+    delay = policy.backoff * 2**state.errors if asked is None else asked
     return Again(replace(state, method="GET", errors=state.errors + 1), delay=delay)
 
 
@@ -150,12 +159,15 @@ def _after_failure(error: str, state: CheckState, policy: Policy) -> Settle | Ag
     if error == "timeout":
         if state.timeouts >= policy.timeout_retries:
             return Settle(Verdict.DEAD, None, f"timed out {state.timeouts + 1} times")
-        return Again(replace(state, method="GET", timeouts=state.timeouts + 1),
-                     delay=policy.backoff * 2 ** state.timeouts)
+        return Again(
+            replace(state, method="GET", timeouts=state.timeouts + 1),
+            delay=policy.backoff * 2**state.timeouts,
+        )
     if state.errors >= policy.error_retries:
         return Settle(Verdict.DEAD, None, f"{error} after {state.errors + 1} attempts")
-    return Again(replace(state, method="GET", errors=state.errors + 1),
-                 delay=policy.backoff * 2 ** state.errors)
+    return Again(
+        replace(state, method="GET", errors=state.errors + 1), delay=policy.backoff * 2**state.errors
+    )
 
 
 def permanent_redirect(url: str, hops: tuple[Hop, ...]) -> str | None:

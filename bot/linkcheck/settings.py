@@ -50,8 +50,9 @@ class CheckSettings:
     def exclusion_for(self, url: str) -> Exclusion | None:
         return next((e for e in self.exclusions if e.matches(url)), None)
 
-    def with_overrides(self, concurrency: int | None = None, timeout: float | None = None,
-                       per_host: int | None = None) -> CheckSettings:
+    def with_overrides(
+        self, concurrency: int | None = None, timeout: float | None = None, per_host: int | None = None
+    ) -> CheckSettings:
         """These settings with the command line's ``--concurrency/--timeout/--per-host`` applied."""
         new = self
         if concurrency is not None:
@@ -66,27 +67,44 @@ class CheckSettings:
 def from_config(config: Mapping[str, Any]) -> CheckSettings:
     """Build settings from the validated, default-merged ``config.load("links")``."""
     retries = config["retries"]
-    policy = Policy(error_retries=retries["errors"], timeout_retries=retries["timeouts"],
-                    rate_limit_retries=retries["rate_limited"], backoff=retries["backoff"],
-                    max_retry_after=retries["max_retry_after"], max_redirects=config["max_redirects"],
-                    trust_head_not_found=config["trust_head_not_found"])
+    policy = Policy(
+        error_retries=retries["errors"],
+        timeout_retries=retries["timeouts"],
+        rate_limit_retries=retries["rate_limited"],
+        backoff=retries["backoff"],
+        max_retry_after=retries["max_retry_after"],
+        max_redirects=config["max_redirects"],
+        trust_head_not_found=config["trust_head_not_found"],
+    )
     per_host = config["per_host"]
     return CheckSettings(
         concurrency=config["concurrency"],
         per_host=HostLimits(per_host["concurrency"], per_host["interval"]),
-        hosts=tuple((h["host"].lower(), HostLimits(h.get("concurrency", per_host["concurrency"]),
-                                                   h.get("interval", per_host["interval"])))
-                    for h in config["hosts"]),
-        timeout=config["timeout"], connect_timeout=config["connect_timeout"],
-        deadline=config["deadline"], abandon_after=config["abandon_after"],
-        user_agent=config["user_agent"], policy=policy,
-        exclusions=tuple(_exclusion(e) for e in config["exclusions"]))
+        hosts=tuple(
+            (
+                h["host"].lower(),
+                HostLimits(
+                    h.get("concurrency", per_host["concurrency"]), h.get("interval", per_host["interval"])
+                ),
+            )
+            for h in config["hosts"]
+        ),
+        timeout=config["timeout"],
+        connect_timeout=config["connect_timeout"],
+        deadline=config["deadline"],
+        abandon_after=config["abandon_after"],
+        user_agent=config["user_agent"],
+        policy=policy,
+        exclusions=tuple(_exclusion(e) for e in config["exclusions"]),
+    )
 
 
 def _exclusion(entry: Mapping[str, str]) -> Exclusion:
     try:
         pattern = re.compile(entry["pattern"])
     except re.error as exc:
-        raise ConfigError(f"config/links.yml: exclusion pattern {entry['pattern']!r} is not a valid "
-                          f"regular expression ({exc}); fix it or remove the exclusion.") from exc
+        raise ConfigError(
+            f"config/links.yml: exclusion pattern {entry['pattern']!r} is not a valid "
+            f"regular expression ({exc}); fix it or remove the exclusion."
+        ) from exc
     return Exclusion(pattern, entry["reason"])

@@ -32,8 +32,9 @@ class ConfirmedDead:
     error: str | None
 
 
-def update_state(previous: Mapping[str, Any], results: Mapping[str, LinkResult],
-                 today: datetime.date, threshold: int = 2) -> tuple[State, list[ConfirmedDead]]:
+def update_state(
+    previous: Mapping[str, Any], results: Mapping[str, LinkResult], today: datetime.date, threshold: int = 2
+) -> tuple[State, list[ConfirmedDead]]:
     """Tonight's ``results`` folded into the ``previous`` state; the links confirmed dead."""
     day = today.isoformat()
     state: State = {}
@@ -44,8 +45,11 @@ def update_state(previous: Mapping[str, Any], results: Mapping[str, LinkResult],
             entry = _failed_again(before, result, day)
             state[url] = entry
             if entry["failures"] >= threshold:
-                confirmed.append(ConfirmedDead(url, entry["first_failed"], entry["failures"],
-                                               entry["status"], entry["error"]))
+                confirmed.append(
+                    ConfirmedDead(
+                        url, entry["first_failed"], entry["failures"], entry["status"], entry["error"]
+                    )
+                )
         elif result.verdict is Verdict.UNKNOWN and before is not None:
             state[url] = before
     return state, confirmed
@@ -55,8 +59,13 @@ def _failed_again(before: dict[str, Any] | None, result: LinkResult, day: str) -
     if before is not None and before["last_failed"] >= day:
         return before  # this date is already counted: running twice is running once
     failures = before["failures"] + 1 if before else 1
-    return {"first_failed": before["first_failed"] if before else day, "last_failed": day,
-            "failures": failures, "status": result.status, "error": result.error}
+    return {
+        "first_failed": before["first_failed"] if before else day,
+        "last_failed": day,
+        "failures": failures,
+        "status": result.status,
+        "error": result.error,
+    }
 
 
 def _entry(value: Any) -> dict[str, Any] | None:
@@ -66,8 +75,13 @@ def _entry(value: Any) -> dict[str, Any] | None:
     first, last, failures = value.get("first_failed"), value.get("last_failed"), value.get("failures")
     if not (_is_date(first) and _is_date(last) and isinstance(failures, int) and failures >= 1):
         return None
-    return {"first_failed": first, "last_failed": last, "failures": failures,
-            "status": value.get("status"), "error": value.get("error")}
+    return {
+        "first_failed": first,
+        "last_failed": last,
+        "failures": failures,
+        "status": value.get("status"),
+        "error": value.get("error"),
+    }
 
 
 def _is_date(value: Any) -> bool:

@@ -20,12 +20,27 @@ if TYPE_CHECKING:
     from bot.scoring.settings import ScoringSettings
 
 _PUBLIC = {
-    "Match": "rules", "RuleResult": "rules", "RuleScorer": "rules",
-    "Components": "scorer", "Decision": "scorer", "Neighbour": "scorer", "Scorer": "scorer",
-    "catalog_entries": "scorer", "ScoringSettings": "settings",
+    "Match": "rules",
+    "RuleResult": "rules",
+    "RuleScorer": "rules",
+    "Components": "scorer",
+    "Decision": "scorer",
+    "Neighbour": "scorer",
+    "Scorer": "scorer",
+    "catalog_entries": "scorer",
+    "ScoringSettings": "settings",
 }
-__all__ = ["Components", "Decision", "Match", "Neighbour", "RuleResult", "RuleScorer", "Scorer",
-           "ScoringSettings", "catalog_entries"]
+__all__ = [
+    "Components",
+    "Decision",
+    "Match",
+    "Neighbour",
+    "RuleResult",
+    "RuleScorer",
+    "Scorer",
+    "ScoringSettings",
+    "catalog_entries",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -50,22 +50,33 @@ class AbstractModel:
         return np.asarray(rows @ self.coef).ravel() + self.intercept
 
 
-def train_abstracts(positives: Sequence[Paper], negatives: Sequence[Paper],
-                    rejected: Sequence[Paper], settings: AbstractSettings) -> AbstractModel | None:
+def train_abstracts(
+    positives: Sequence[Paper],
+    negatives: Sequence[Paper],
+    rejected: Sequence[Paper],
+    settings: AbstractSettings,
+) -> AbstractModel | None:
     """Train on papers with abstracts; None when there are too few to learn from."""
     positives = [p for p in positives if p.abstract]
     negatives = [p for p in negatives if p.abstract]
     if len(positives) < settings.min_positives or len(negatives) < settings.min_negatives:
         return None
     papers = [*positives, *negatives, *rejected]
-    vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=2, sublinear_tf=True,
-                                 stop_words="english", dtype=np.float32)
+    vectorizer = TfidfVectorizer(
+        ngram_range=(1, 2), min_df=2, sublinear_tf=True, stop_words="english", dtype=np.float32
+    )
     x = vectorizer.fit_transform([paper_text(p) for p in papers])
     vectorizer.stop_words_ = None  # every pruned n-gram: only for introspection, and most of a pickle
     y = np.r_[np.ones(len(positives)), np.zeros(len(negatives) + len(rejected))]
-    weights = np.r_[np.ones(len(positives) + len(negatives)),
-                    np.full(len(rejected), settings.rejected_weight)]
+    weights = np.r_[
+        np.ones(len(positives) + len(negatives)), np.full(len(rejected), settings.rejected_weight)
+    ]
     model = LogisticRegression(C=settings.c, class_weight="balanced", max_iter=3000)
     model.fit(x, y, sample_weight=weights)
-    return AbstractModel(vectorizer, model.coef_[0].astype(np.float32), float(model.intercept_[0]),
-                         len(positives), len(negatives) + len(rejected))
+    return AbstractModel(
+        vectorizer,
+        model.coef_[0].astype(np.float32),
+        float(model.intercept_[0]),
+        len(positives),
+        len(negatives) + len(rejected),
+    )

@@ -45,9 +45,11 @@ def path_of(keywords: dict[str, Any]) -> Path:
 @lru_cache(maxsize=4)
 def _read(path: Path) -> tuple[Paper, ...]:
     if not path.is_file():
-        raise ConfigError(f"the scoring background {path} does not exist; set scoring.background in "
-                          "config/keywords.yml to a JSONL file of papers, or regenerate the shipped one "
-                          "with `python bench/make_background.py`")
+        raise ConfigError(
+            f"the scoring background {path} does not exist; set scoring.background in "
+            "config/keywords.yml to a JSONL file of papers, or regenerate the shipped one "
+            "with `python bench/make_background.py`"
+        )
     return tuple(read_papers(path))
 
 
@@ -67,8 +69,12 @@ def in_scope(papers: Iterable[Paper], out_of_scope_sections: Iterable[str]) -> l
     """The labelled positives of a labelled file, without those that the curated lists file only
     under sections outside the scope (e.g. "Industrial LLM Technical Report"), in arXiv id order."""
     excluded = set(out_of_scope_sections)
-    kept = [p for p in papers if p.extra.get("label")
-            and not set(p.extra.get("curated_sections") or ()) <= excluded]  # type: ignore[call-overload]
+
+    def sections(paper: Paper) -> set[str]:
+        listed = paper.extra.get("curated_sections") or ()
+        return {str(s) for s in listed} if isinstance(listed, list | tuple) else set()
+
+    kept = [p for p in papers if p.extra.get("label") and not sections(p) <= excluded]
     return sorted(kept, key=lambda p: p.arxiv_id)
 
 
@@ -76,9 +82,20 @@ def write(papers: Sequence[Paper], path: Path) -> None:
     """Write ``papers`` as gzipped JSONL (the fields the scorer reads, and ``label`` for known
     in-scope papers), reproducibly (no mtime)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    lines = "".join(json.dumps({"arxiv_id": p.arxiv_id, "title": p.title, "abstract": p.abstract,
-                                "categories": list(p.categories), "date": p.date,
-                                **({"label": 1} if p.extra.get("label") else {})},
-                               ensure_ascii=False) + "\n" for p in papers)
+    lines = "".join(
+        json.dumps(
+            {
+                "arxiv_id": p.arxiv_id,
+                "title": p.title,
+                "abstract": p.abstract,
+                "categories": list(p.categories),
+                "date": p.date,
+                **({"label": 1} if p.extra.get("label") else {}),
+            },
+            ensure_ascii=False,
+        )
+        + "\n"
+        for p in papers
+    )
     with path.open("wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as out:
         out.write(lines.encode("utf-8"))

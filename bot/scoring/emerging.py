@@ -20,11 +20,48 @@ from bot.scoring.patterns import PatternSet
 from bot.scoring.scorer import Decision
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
-_STOP = frozenset((
-    "a", "an", "and", "are", "as", "at", "by", "for", "from", "in", "into", "is", "of", "on", "or",
-    "the", "to", "via", "with", "without", "towards", "toward", "using", "large", "language",
-    "model", "models", "llm", "llms", "we", "our", "its", "their", "this", "that", "based", "new",
-    "study"))
+_STOP = frozenset(
+    (
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "via",
+        "with",
+        "without",
+        "towards",
+        "toward",
+        "using",
+        "large",
+        "language",
+        "model",
+        "models",
+        "llm",
+        "llms",
+        "we",
+        "our",
+        "its",
+        "their",
+        "this",
+        "that",
+        "based",
+        "new",
+        "study",
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -41,11 +78,19 @@ class RisingTerm:
     ratio: float  # share in the feed / share in the background (smoothed)
 
 
-def near_misses(papers: Sequence[Paper], decisions: Sequence[Decision], points: Sequence[float],
-                min_points: float = 8.0, count: int = 10) -> list[NearMiss]:
+def near_misses(
+    papers: Sequence[Paper],
+    decisions: Sequence[Decision],
+    points: Sequence[float],
+    min_points: float = 8.0,
+    count: int = 10,
+) -> list[NearMiss]:
     """Not accepted, yet at least ``min_points`` rule points: strongest evidence first."""
-    found = [NearMiss(p, d, float(v)) for p, d, v in zip(papers, decisions, points, strict=True)
-             if not d.accept and v >= min_points and d.threshold > d.score]
+    found = [
+        NearMiss(p, d, float(v))
+        for p, d, v in zip(papers, decisions, points, strict=True)
+        if not d.accept and v >= min_points and d.threshold > d.score
+    ]
     return sorted(found, key=lambda m: -m.points)[:count]
 
 
@@ -54,9 +99,15 @@ def _pairs(title: str) -> set[str]:
     return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a not in _STOP and b not in _STOP}
 
 
-def rising_terms(feed: Sequence[Paper], background: Sequence[Paper], known_patterns: Sequence[str],
-                 catalog_titles: Sequence[str], min_papers: int = 3, min_ratio: float = 5.0,
-                 count: int = 8) -> list[RisingTerm]:
+def rising_terms(
+    feed: Sequence[Paper],
+    background: Sequence[Paper],
+    known_patterns: Sequence[str],
+    catalog_titles: Sequence[str],
+    min_papers: int = 3,
+    min_ratio: float = 5.0,
+    count: int = 8,
+) -> list[RisingTerm]:
     """Title word pairs used by at least ``min_papers`` feed papers, ``min_ratio`` times more often
     than in the background, that no keyword pattern matches and no catalog title contains."""
     in_feed: dict[str, list[Paper]] = {}

@@ -29,10 +29,16 @@ class TextFeatures:
     """Fitted tf-idf vectorisers; ``titles`` and ``papers`` give comparable rows."""
 
     def __init__(self, settings: FeatureSettings = FeatureSettings()) -> None:
-        self.words = TfidfVectorizer(ngram_range=settings.word_ngrams, min_df=settings.min_df,
-                                     sublinear_tf=True, dtype=np.float32)
-        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=settings.char_ngrams,
-                                     min_df=settings.min_df, sublinear_tf=True, dtype=np.float32)
+        self.words = TfidfVectorizer(
+            ngram_range=settings.word_ngrams, min_df=settings.min_df, sublinear_tf=True, dtype=np.float32
+        )
+        self.chars = TfidfVectorizer(
+            analyzer="char_wb",
+            ngram_range=settings.char_ngrams,
+            min_df=settings.min_df,
+            sublinear_tf=True,
+            dtype=np.float32,
+        )
 
     def fit_titles(self, titles: Sequence[str]) -> csr_matrix:
         """Learn the vocabulary from the training titles (catalog entries and background);

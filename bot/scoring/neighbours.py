@@ -32,12 +32,12 @@ def nearest(papers: csr_matrix, entries: csr_matrix, count: int) -> tuple[np.nda
     indices = np.zeros((papers.shape[0], count), dtype=int)
     similarities = np.zeros((papers.shape[0], count), dtype=np.float32)
     for start in range(0, papers.shape[0], CHUNK):
-        block = (papers[start:start + CHUNK] @ entries.T).toarray()
+        block = (papers[start : start + CHUNK] @ entries.T).toarray()
         top = np.argpartition(-block, count - 1, axis=1)[:, :count]
         top_values = np.take_along_axis(block, top, axis=1)
         order = np.argsort(-top_values, axis=1, kind="stable")
-        indices[start:start + CHUNK] = np.take_along_axis(top, order, axis=1)
-        similarities[start:start + CHUNK] = np.take_along_axis(top_values, order, axis=1)
+        indices[start : start + CHUNK] = np.take_along_axis(top, order, axis=1)
+        similarities[start : start + CHUNK] = np.take_along_axis(top_values, order, axis=1)
     return indices, similarities
 
 

@@ -41,8 +41,9 @@ def pattern_regex(pattern: str) -> tuple[str, bool]:
         _check(text[3:], pattern)
         return f"(?i:{text[3:]})", False
     lower = bool(re.search(r"[a-z]", text))
-    words = [re.escape(w.lower() if lower else w)
-             for w in re.split(r"[\s\-]+", text.rstrip("*").strip()) if w]
+    words = [
+        re.escape(w.lower() if lower else w) for w in re.split(r"[\s\-]+", text.rstrip("*").strip()) if w
+    ]
     ending = r"[A-Za-z0-9]*" if text.endswith("*") else r"(?:s|es)?" + _WORD_AFTER
     start = f"{words[0]}(?<![A-Za-z0-9]{words[0]})"
     return start + "".join(_SEPARATOR + w for w in words[1:]) + ending, lower
@@ -52,8 +53,10 @@ def _check(source: str, pattern: str) -> None:
     try:
         re.compile(source)
     except re.error as exc:
-        raise ConfigError(f"config/keywords.yml: pattern {pattern!r} is not a valid regular "
-                          f"expression ({exc}); fix it or drop the 're:' prefix") from exc
+        raise ConfigError(
+            f"config/keywords.yml: pattern {pattern!r} is not a valid regular "
+            f"expression ({exc}); fix it or drop the 're:' prefix"
+        ) from exc
 
 
 def _words(pattern: str) -> list[str]:
@@ -114,8 +117,9 @@ class PatternSet:
         slots, needs = self._slots(vocabulary)
         rows = [c for columns in slots for c in columns]
         cols = [j for j, columns in enumerate(slots) for _ in columns]
-        selector = csr_matrix((np.ones(len(rows), dtype=np.int32), (rows, cols)),
-                              shape=(len(vocabulary.terms), len(slots)))
+        selector = csr_matrix(
+            (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(vocabulary.terms), len(slots))
+        )
         has_slot = (words @ selector).tocsc()
         lowered = [t.lower() for t in texts]
         for index, plan in enumerate(self.plans):
@@ -155,7 +159,7 @@ def _candidate_docs(need: Any, has_slot: Any, count: int) -> Any:
         return range(count)
 
     def docs(slot: int) -> Any:
-        return has_slot.indices[has_slot.indptr[slot]:has_slot.indptr[slot + 1]]
+        return has_slot.indices[has_slot.indptr[slot] : has_slot.indptr[slot + 1]]
 
     required, joined = need
     present = docs(required[0])

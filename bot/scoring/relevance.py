@@ -69,9 +69,14 @@ class RelevanceModel:
         return out
 
 
-def train_relevance(positives: csr_matrix, positive_weights: np.ndarray, background: csr_matrix,
-                    background_ids: Sequence[str], rejected: csr_matrix,
-                    settings: RelevanceSettings) -> RelevanceModel | None:
+def train_relevance(
+    positives: csr_matrix,
+    positive_weights: np.ndarray,
+    background: csr_matrix,
+    background_ids: Sequence[str],
+    rejected: csr_matrix,
+    settings: RelevanceSettings,
+) -> RelevanceModel | None:
     """Train one model per background fold; None when there is too little to learn from."""
     if positives.shape[0] == 0 or background.shape[0] < settings.min_background:
         return None
@@ -83,8 +88,13 @@ def train_relevance(positives: csr_matrix, positive_weights: np.ndarray, backgro
         negatives = vstack([background[keep], rejected]).tocsr()
         x = vstack([positives, negatives]).tocsr()
         y = np.r_[np.ones(positives.shape[0]), np.zeros(negatives.shape[0])]
-        weights = np.r_[positive_weights, np.ones(int(keep.sum())),
-                        np.full(rejected.shape[0], settings.rejected_weight)]
+        weights = np.r_[
+            positive_weights, np.ones(int(keep.sum())), np.full(rejected.shape[0], settings.rejected_weight)
+        ]
         models.append(_fit(x, y, weights, settings.c))
-    return RelevanceModel(tuple(models), dict(zip(background_ids, assigned.tolist(), strict=True)),
-                          positives.shape[0], background.shape[0] + rejected.shape[0])
+    return RelevanceModel(
+        tuple(models),
+        dict(zip(background_ids, assigned.tolist(), strict=True)),
+        positives.shape[0],
+        background.shape[0] + rejected.shape[0],
+    )

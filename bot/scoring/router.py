@@ -60,8 +60,9 @@ class _Classifier:
         return np.asarray(rows @ self.coef.T) + self.intercept
 
 
-def _classifier(rows: csr_matrix, labels: Sequence[str], c: float,
-                weights: np.ndarray | None = None) -> _Classifier:
+def _classifier(
+    rows: csr_matrix, labels: Sequence[str], c: float, weights: np.ndarray | None = None
+) -> _Classifier:
     """Multinomial logistic regression. Only the features the training rows use can get a
     non-zero weight, so it is fitted on those columns alone (the same optimum, much faster)."""
     classes = sorted(set(labels))
@@ -90,9 +91,14 @@ class Router:
     maintainers' corrections: papers a bot PR proposed to one section that a maintainer moved
     (``/move`` or an edit of the PR) into another, each weighted ``correction_weight``."""
 
-    def __init__(self, taxonomy: Taxonomy, rows: csr_matrix,
-                 placements: Sequence[tuple[str, str | None]], settings: RouterSettings,
-                 weights: Sequence[float] | None = None) -> None:
+    def __init__(
+        self,
+        taxonomy: Taxonomy,
+        rows: csr_matrix,
+        placements: Sequence[tuple[str, str | None]],
+        settings: RouterSettings,
+        weights: Sequence[float] | None = None,
+    ) -> None:
         self.settings = settings
         self.sections = [s.id for s in taxonomy.sections if s.kind == "papers"]
         self.children = {s: [c.id for c in taxonomy.children(s)] for s in self.sections}
@@ -117,14 +123,20 @@ class Router:
             logits[:] = learned.min(axis=1, keepdims=True)
             for j, name in enumerate(self.model.classes):
                 logits[:, self.sections.index(name)] = learned[:, j]
-        points = np.array([[r.section_points.get(s, 0.0) for s in self.sections] for r in rules],
-                          dtype=np.float32).reshape(len(rules), len(self.sections))
+        points = np.array(
+            [[r.section_points.get(s, 0.0) for s in self.sections] for r in rules], dtype=np.float32
+        ).reshape(len(rules), len(self.sections))
         top = (points > 0) & (points == points.max(axis=1, keepdims=True, initial=0.0))
-        goals = np.array([[r.goal_points.get(s, 0.0) for s in self.sections] for r in rules],
-                         dtype=np.float32).reshape(len(rules), len(self.sections))
+        goals = np.array(
+            [[r.goal_points.get(s, 0.0) for s in self.sections] for r in rules], dtype=np.float32
+        ).reshape(len(rules), len(self.sections))
         goal = (goals > 0) & (goals == goals.max(axis=1, keepdims=True, initial=0.0))
-        return (logits + self.settings.rules_weight * points + self.settings.rules_top_bonus * top
-                + self.settings.goal_bonus * goal)
+        return (
+            logits
+            + self.settings.rules_weight * points
+            + self.settings.rules_top_bonus * top
+            + self.settings.goal_bonus * goal
+        )
 
     def route(self, rows: csr_matrix, rules: Sequence[RuleResult]) -> list[Route]:
         probabilities = _softmax(self.section_logits(rows, rules))
@@ -135,12 +147,20 @@ class Router:
         for i in range(len(rules)):
             confidence = float(probabilities[i, best[i]])
             runner_up = self.sections[order[i, 1]] if len(self.sections) > 1 else None
-            routes.append(Route(self.sections[best[i]], subsections[i], runner_up, confidence,
-                                confidence < self.settings.needs_section_below))
+            routes.append(
+                Route(
+                    self.sections[best[i]],
+                    subsections[i],
+                    runner_up,
+                    confidence,
+                    confidence < self.settings.needs_section_below,
+                )
+            )
         return routes
 
-    def _subsections(self, rows: csr_matrix, rules: Sequence[RuleResult],
-                     sections: list[str]) -> list[str | None]:
+    def _subsections(
+        self, rows: csr_matrix, rules: Sequence[RuleResult], sections: list[str]
+    ) -> list[str | None]:
         """The subsection of each paper within its chosen section, section by section."""
         chosen: list[str | None] = [None] * len(sections)
         for section, children in self.children.items():
@@ -151,7 +171,8 @@ class Router:
             for k, i in enumerate(members):
                 for j, child in enumerate(children, start=1):
                     logits[k, j] += self.settings.rules_weight * rules[i].subsection_points.get(
-                        f"{section}/{child}", 0.0)
+                        f"{section}/{child}", 0.0
+                    )
                 chosen[i] = ([DIRECT, *children][int(np.argmax(logits[k]))]) or None
         return chosen
 

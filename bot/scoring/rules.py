@@ -104,27 +104,37 @@ def _section_rules(sections: dict[str, Any], taxonomy: Taxonomy) -> list[Rule]:
         spec = spec or {}
         _checked(taxonomy, f"sections.{section_id}", section_id)
         weight, share = float(spec.get("weight", 2.0)), float(spec.get("relevance", 1.0))
-        rules += [Rule(p, w, section_id, relevance=share)
-                  for p, w in _pattern_items(spec.get("patterns"), weight)]
-        rules += [Rule(p, w, section_id, relevance=0.0)  # where a paper goes, not whether it belongs
-                  for p, w in _pattern_items(spec.get("route_only"), weight)]
-        rules += [Rule(p, w, section_id, relevance=share, goal=True)  # what the paper is for
-                  for p, w in _pattern_items(spec.get("goal"), weight)]
+        rules += [
+            Rule(p, w, section_id, relevance=share) for p, w in _pattern_items(spec.get("patterns"), weight)
+        ]
+        rules += [
+            Rule(p, w, section_id, relevance=0.0)  # where a paper goes, not whether it belongs
+            for p, w in _pattern_items(spec.get("route_only"), weight)
+        ]
+        rules += [
+            Rule(p, w, section_id, relevance=share, goal=True)  # what the paper is for
+            for p, w in _pattern_items(spec.get("goal"), weight)
+        ]
         for sub_id, patterns in (spec.get("subsections") or {}).items():
             _checked(taxonomy, f"sections.{section_id}.subsections.{sub_id}", section_id, sub_id)
-            rules += [Rule(p, w, section_id, sub_id, relevance=share)
-                      for p, w in _pattern_items(patterns, weight)]
+            rules += [
+                Rule(p, w, section_id, sub_id, relevance=share) for p, w in _pattern_items(patterns, weight)
+            ]
     return rules
 
 
 def _other_rules(keywords: dict[str, Any]) -> list[Rule]:
     """The efficiency vocabulary, the negative groups and the LLM-context patterns."""
     efficiency = keywords.get("efficiency") or {}
-    rules = [Rule(p, w, EFFICIENCY) for p, w in
-             _pattern_items(efficiency.get("patterns"), float(efficiency.get("weight", 1.0)))]
-    rules += [Rule(p, w, group["name"], negative=True, unless_llm=group.get("unless_llm", True))
-              for group in keywords.get("negatives") or ()
-              for p, w in _pattern_items(group["patterns"], float(group["weight"]))]
+    rules = [
+        Rule(p, w, EFFICIENCY)
+        for p, w in _pattern_items(efficiency.get("patterns"), float(efficiency.get("weight", 1.0)))
+    ]
+    rules += [
+        Rule(p, w, group["name"], negative=True, unless_llm=group.get("unless_llm", True))
+        for group in keywords.get("negatives") or ()
+        for p, w in _pattern_items(group["patterns"], float(group["weight"]))
+    ]
     llm = keywords.get("llm_context") or {}
     return rules + [Rule(p, 0.0, LLM) for p, _ in _pattern_items(llm.get("patterns"), 0.0)]
 
@@ -134,12 +144,13 @@ class RuleScorer:
 
     def __init__(self, keywords: dict[str, Any], taxonomy: Taxonomy) -> None:
         fields = keywords.get("fields") or {}
-        self.field_weights = {"title": float(fields.get("title_weight", 2.0)),
-                              "abstract": float(fields.get("abstract_weight", 1.0))}
+        self.field_weights = {
+            "title": float(fields.get("title_weight", 2.0)),
+            "abstract": float(fields.get("abstract_weight", 1.0)),
+        }
         self.extra_fraction = float(fields.get("extra_pattern_fraction", 0.25))
         self.max_extra = int(fields.get("max_extra", 2))
-        self.required_categories = frozenset((keywords.get("categories") or {}).get(
-            "require_any", ()))
+        self.required_categories = frozenset((keywords.get("categories") or {}).get("require_any", ()))
         self.missing_factor = float((keywords.get("llm_context") or {}).get("missing_factor", 0.3))
         self.rules = _section_rules(keywords.get("sections") or {}, taxonomy) + _other_rules(keywords)
         self.patterns = PatternSet([r.pattern for r in self.rules])
@@ -161,7 +172,7 @@ class RuleScorer:
         points: dict[str, float] = defaultdict(float)
         for (group, _field), values in found.items():
             values.sort(key=abs, reverse=True)
-            points[group] += values[0] + sum(values[1: 1 + self.max_extra]) * self.extra_fraction
+            points[group] += values[0] + sum(values[1 : 1 + self.max_extra]) * self.extra_fraction
         return points
 
     def evaluate(self, paper: Paper) -> RuleResult:
@@ -172,9 +183,10 @@ class RuleScorer:
         at once."""
         titles = self.patterns.find_all([p.title for p in papers])
         abstracts = self.patterns.find_all([p.abstract for p in papers])
-        return [self._result(paper, self._matches(in_title, "title")
-                             + self._matches(in_abstract, "abstract"))
-                for paper, in_title, in_abstract in zip(papers, titles, abstracts, strict=True)]
+        return [
+            self._result(paper, self._matches(in_title, "title") + self._matches(in_abstract, "abstract"))
+            for paper, in_title, in_abstract in zip(papers, titles, abstracts, strict=True)
+        ]
 
     def _matches(self, indices: set[int], field: str) -> list[Match]:
         weight = self.field_weights[field]
@@ -194,5 +206,12 @@ class RuleScorer:
                 subsections[f"{match.rule.group}/{match.rule.subsection}"] += match.points
         sections = {g: v for g, v in groups.items() if g != EFFICIENCY}
         goals = dict(self._group_points([m for m in positive if m.rule.goal]))
-        return RuleResult(points, sections, goals, dict(subsections), tuple(positive + negative),
-                          llm_context, self.category_ok(paper))
+        return RuleResult(
+            points,
+            sections,
+            goals,
+            dict(subsections),
+            tuple(positive + negative),
+            llm_context,
+            self.category_ok(paper),
+        )

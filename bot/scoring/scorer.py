@@ -120,8 +120,15 @@ def catalog_entries(catalog: Catalog, taxonomy: Taxonomy) -> list[CatalogEntry]:
         if item.section not in paper_sections or not key or key in seen:
             continue
         seen.add(key)
-        entries.append(CatalogEntry(title, item.arxiv_ids[0] if item.arxiv_ids else None,
-                                    item.line_number, item.section, item.subsection))
+        entries.append(
+            CatalogEntry(
+                title,
+                item.arxiv_ids[0] if item.arxiv_ids else None,
+                item.line_number,
+                item.section,
+                item.subsection,
+            )
+        )
     return entries
 
 
@@ -144,27 +151,43 @@ def scope_texts(taxonomy: Taxonomy) -> list[str]:
     """What the taxonomy says belongs: each paper section's and subsection's heading and
     description (extra positives, so that a thin section of the catalog still counts)."""
     kinds = {s.id: s.kind for s in taxonomy.sections}
-    return [f"{s.title}: {s.description}" for s in (*taxonomy.sections, *taxonomy.subsections)
-            if kinds.get(s.parent or s.id) == "papers"]
+    return [
+        f"{s.title}: {s.description}"
+        for s in (*taxonomy.sections, *taxonomy.subsections)
+        if kinds.get(s.parent or s.id) == "papers"
+    ]
 
 
-def _train_state(entries: list[CatalogEntry], background: list[Paper], rejected: list[Paper],
-                 taxonomy: Taxonomy, settings: ScoringSettings,
-                 entry_texts: list[str] | None = None,
-                 corrections: Sequence[Correction] = ()) -> TrainedState:
+def _train_state(
+    entries: list[CatalogEntry],
+    background: list[Paper],
+    rejected: list[Paper],
+    taxonomy: Taxonomy,
+    settings: ScoringSettings,
+    entry_texts: list[str] | None = None,
+    corrections: Sequence[Correction] = (),
+) -> TrainedState:
     features = TextFeatures(settings.features)
     scope = scope_texts(taxonomy) if entries and settings.learned.taxonomy_weight > 0 else []
-    texts = ((entry_texts or [e.title for e in entries]) + scope + [p.title for p in background]
-             + [p.title for p in rejected])
+    texts = (
+        (entry_texts or [e.title for e in entries])
+        + scope
+        + [p.title for p in background]
+        + [p.title for p in rejected]
+    )
     rows = features.fit_titles(texts)
     edges = np.cumsum([0, len(entries), len(scope), len(background), len(rejected)])
-    entry_rows, scope_rows, background_rows, rejected_rows = (
-        rows[edges[i]:edges[i + 1]] for i in range(4))
+    entry_rows, scope_rows, background_rows, rejected_rows = (rows[edges[i] : edges[i + 1]] for i in range(4))
     positive_weights = np.r_[np.ones(len(entries)), np.full(len(scope), settings.learned.taxonomy_weight)]
     with threadpool_limits(1):  # small dense steps: threads only add contention
-        relevance = train_relevance(vstack([entry_rows, scope_rows]).tocsr(), positive_weights,
-                                    background_rows, [p.arxiv_id for p in background],
-                                    rejected_rows, settings.learned)
+        relevance = train_relevance(
+            vstack([entry_rows, scope_rows]).tocsr(),
+            positive_weights,
+            background_rows,
+            [p.arxiv_id for p in background],
+            rejected_rows,
+            settings.learned,
+        )
         placements = [(e.section or "", e.subsection) for e in entries]
         weights = [1.0] * len(entries)
         router_rows = entry_rows
@@ -173,8 +196,15 @@ def _train_state(entries: list[CatalogEntry], background: list[Paper], rejected:
             placements += [(section, subsection) for _, section, subsection in corrections]
             weights += [settings.routing.correction_weight] * len(corrections)
         router = Router(taxonomy, router_rows, placements, settings.routing, weights)
-    return TrainedState(features, relevance, router, tuple(entries), entry_rows,
-                        {p.title: i for i, p in enumerate(background)}, background_rows)
+    return TrainedState(
+        features,
+        relevance,
+        router,
+        tuple(entries),
+        entry_rows,
+        {p.title: i for i, p in enumerate(background)},
+        background_rows,
+    )
 
 
 # this process's trained states and abstract models, by content key (the last few): a run that
@@ -194,14 +224,23 @@ def _remember(memo: dict[str, Any], key: str, value: Any = None) -> Any:
     return value
 
 
-def _abstract_model(in_scope: Sequence[Paper], negatives: Sequence[Paper], rejected: Sequence[Paper],
-                    settings: ScoringSettings) -> AbstractModel | None:
+def _abstract_model(
+    in_scope: Sequence[Paper],
+    negatives: Sequence[Paper],
+    rejected: Sequence[Paper],
+    settings: ScoringSettings,
+) -> AbstractModel | None:
     """The abstract model for this content: from this process's memory, or trained (about a
     second; it reads papers and settings only, so a new catalog does not retrain it)."""
-    key = cache.content_key("abstracts", repr(settings.abstracts),
-                            *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in in_scope), "negatives",
-                            *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in negatives), "rejected",
-                            *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in rejected))
+    key = cache.content_key(
+        "abstracts",
+        repr(settings.abstracts),
+        *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in in_scope),
+        "negatives",
+        *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in negatives),
+        "rejected",
+        *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in rejected),
+    )
     known = _remember(_ABSTRACT_MODELS, key)
     if isinstance(known, AbstractModel):
         return known
@@ -229,11 +268,18 @@ class Scorer:
         self.settings = settings
 
     @classmethod
-    def train(cls, catalog: Catalog, taxonomy: Taxonomy, keywords: dict[str, Any],
-              background: Sequence[Paper] = (), rejected: Sequence[Paper] = (),
-              cache_dir: Path | None = None,
-              entry_text: Callable[[CatalogEntry], str] | None = None,
-              accepted: Sequence[Paper] = (), corrections: Sequence[Correction] = ()) -> Scorer:
+    def train(
+        cls,
+        catalog: Catalog,
+        taxonomy: Taxonomy,
+        keywords: dict[str, Any],
+        background: Sequence[Paper] = (),
+        rejected: Sequence[Paper] = (),
+        cache_dir: Path | None = None,
+        entry_text: Callable[[CatalogEntry], str] | None = None,
+        accepted: Sequence[Paper] = (),
+        corrections: Sequence[Correction] = (),
+    ) -> Scorer:
         """Learn from ``catalog`` (positives) against ``background`` and ``rejected``
         (negatives); with ``cache_dir``, reuse a model trained from the same content.
         Background papers whose ``extra["label"]`` is true are known in-scope papers: positives
@@ -247,24 +293,31 @@ class Scorer:
         in_scope = [p for p in background if p.extra.get("label")] + list(accepted)
         negatives = background_papers([p for p in background if not p.extra.get("label")], catalog)
         texts = [entry_text(e) for e in entries] if entry_text else []
-        key = cache.content_key(catalog.render(), *texts, json.dumps(keywords, sort_keys=True, default=str),
-                                *(f"{p.arxiv_id}\t{p.title}" for p in negatives), "rejected",
-                                *(f"{p.arxiv_id}\t{p.title}" for p in rejected), "moved",
-                                *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}\t{section}\t{sub}"
-                                  for p, section, sub in corrections))
+        key = cache.content_key(
+            catalog.render(),
+            *texts,
+            json.dumps(keywords, sort_keys=True, default=str),
+            *(f"{p.arxiv_id}\t{p.title}" for p in negatives),
+            "rejected",
+            *(f"{p.arxiv_id}\t{p.title}" for p in rejected),
+            "moved",
+            *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}\t{section}\t{sub}" for p, section, sub in corrections),
+        )
         state = _remember(_STATES, key)
         if cache_dir and state is not None and not cache.has(cache_dir, key):
             cache.save(cache_dir, key, state)  # trained in this process before, for another directory
         state = state or (cache.load(cache_dir, key) if cache_dir else None)
         if not isinstance(state, TrainedState):
-            state = _train_state(entries, negatives, list(rejected), taxonomy, settings, texts or None,
-                                 corrections)
+            state = _train_state(
+                entries, negatives, list(rejected), taxonomy, settings, texts or None, corrections
+            )
             if cache_dir:
                 cache.save(cache_dir, key, state)
         _remember(_STATES, key, state)
         # the abstract model does not read the catalog: cached apart, it survives catalog changes
-        abstracts = _abstract_model(in_scope, [p for p in background if not p.extra.get("label")],
-                                    rejected, settings)
+        abstracts = _abstract_model(
+            in_scope, [p for p in background if not p.extra.get("label")], rejected, settings
+        )
         return cls(dataclasses.replace(state, abstracts=abstracts), rules, settings)
 
     def components(self, papers: Sequence[Paper]) -> Components:
@@ -272,8 +325,9 @@ class Scorer:
         title_rows = self.state.title_rows(papers)
         rows = self.state.features.papers(papers, title_rows)
         model = self.state.relevance
-        learned = (model.decision(rows, [p.arxiv_id for p in papers]) if model is not None
-                   else np.zeros(len(papers)))
+        learned = (
+            model.decision(rows, [p.arxiv_id for p in papers]) if model is not None else np.zeros(len(papers))
+        )
         abstracts = self.state.abstracts
         abstract = abstracts.decision(papers) if abstracts is not None else np.zeros(len(papers))
         points = np.array([r.points for r in rule_results], dtype=float)
@@ -281,8 +335,13 @@ class Scorer:
         s = self.settings
         floored = learned if s.learned_floor is None else np.maximum(learned, s.learned_floor)
         abstract_floored = abstract if s.abstract_floor is None else np.maximum(abstract, s.abstract_floor)
-        logit = (s.learned_weight * floored + s.abstract_model_weight * abstract_floored
-                 - s.llm_missing_penalty * no_llm + s.rules_weight * signed_log(points) + s.bias)
+        logit = (
+            s.learned_weight * floored
+            + s.abstract_model_weight * abstract_floored
+            - s.llm_missing_penalty * no_llm
+            + s.rules_weight * signed_log(points)
+            + s.bias
+        )
         return Components(learned, points, _sigmoid(logit), rule_results, rows, title_rows, abstract)
 
     def score(self, papers: Sequence[Paper]) -> list[Decision]:
@@ -295,42 +354,78 @@ class Scorer:
         decisions = []
         least = self.settings.neighbour_min_similarity
         for i, paper in enumerate(papers):
-            neighbours = [self._neighbour(int(j), float(v)) for j, v in zip(near[i], similarity[i],
-                                                                              strict=True)
-                          if v >= least]
-            decisions.append(self._decision(paper, float(parts.combined[i]),
-                                            (float(parts.learned[i]), float(parts.abstract[i])),
-                                            parts.rule_results[i], routes[i], neighbours))
+            neighbours = [
+                self._neighbour(int(j), float(v))
+                for j, v in zip(near[i], similarity[i], strict=True)
+                if v >= least
+            ]
+            decisions.append(
+                self._decision(
+                    paper,
+                    float(parts.combined[i]),
+                    (float(parts.learned[i]), float(parts.abstract[i])),
+                    parts.rule_results[i],
+                    routes[i],
+                    neighbours,
+                )
+            )
         return decisions
 
     def _neighbour(self, index: int, similarity: float) -> Neighbour:
         entry = self.state.entries[index]
         return (entry.title, entry.arxiv_id, entry.line, similarity)
 
-    def _decision(self, paper: Paper, score: float, learned: tuple[float, float], rules: RuleResult,
-                  route: Route, neighbours: list[Neighbour]) -> Decision:
+    def _decision(
+        self,
+        paper: Paper,
+        score: float,
+        learned: tuple[float, float],
+        rules: RuleResult,
+        route: Route,
+        neighbours: list[Neighbour],
+    ) -> Decision:
         accept = score >= self.settings.threshold and rules.category_ok
         reasons = self._reasons(learned, rules, route, neighbours)
-        return Decision(paper.arxiv_id, score, accept, self.settings.threshold, route.section,
-                        route.subsection, route.runner_up, route.confidence, route.needs_section,
-                        reasons, neighbours)
+        return Decision(
+            paper.arxiv_id,
+            score,
+            accept,
+            self.settings.threshold,
+            route.section,
+            route.subsection,
+            route.runner_up,
+            route.confidence,
+            route.needs_section,
+            reasons,
+            neighbours,
+        )
 
-    def _reasons(self, learned_logits: tuple[float, float], rules: RuleResult, route: Route,
-                 neighbours: list[Neighbour]) -> list[str]:
+    def _reasons(
+        self,
+        learned_logits: tuple[float, float],
+        rules: RuleResult,
+        route: Route,
+        neighbours: list[Neighbour],
+    ) -> list[str]:
         learned, abstract = learned_logits
         model = self.state.relevance
         abstracts = self.state.abstracts
         s = self.settings
-        shown = [m for m in rules.top_matches(len(rules.matches), (route.section,))
-                 if abs(m.points) >= s.reasons_min_points]
+        shown = [
+            m
+            for m in rules.top_matches(len(rules.matches), (route.section,))
+            if abs(m.points) >= s.reasons_min_points
+        ]
         positive = [m for m in shown if not m.rule.negative][: s.rule_reasons]
         fields = [(field, [m for m in positive if m.field == field]) for field in ("title", "abstract")]
         text = templates.render(
             "score_reasons.txt.j2",
             learned=(1.0 / (1.0 + math.exp(-learned))) if model else None,
             floored=bool(model) and s.learned_floor is not None and learned < s.learned_floor,
-            positives=len(self.state.entries), rules=rules,
+            positives=len(self.state.entries),
+            rules=rules,
             abstract=(1.0 / (1.0 + math.exp(-abstract))) if abstracts else None,
             fields=[(field, found) for field, found in fields if found],
-            negatives=[m for m in shown if m.rule.negative][:2])
+            negatives=[m for m in shown if m.rule.negative][:2],
+        )
         return [line.strip() for line in text.splitlines() if line.strip()]

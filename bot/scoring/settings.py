@@ -47,25 +47,30 @@ class ScoringSettings:
             learned_weight=float(data.get("learned_weight", defaults.learned_weight)),
             abstract_model_weight=float(data.get("abstract_model_weight", defaults.abstract_model_weight)),
             abstract_floor=(None if data.get("abstract_floor") is None else float(data["abstract_floor"])),
-            learned_floor=(None if data.get("learned_floor") is None
-                           else float(data["learned_floor"])),
+            learned_floor=(None if data.get("learned_floor") is None else float(data["learned_floor"])),
             rules_weight=float(data.get("rules_weight", defaults.rules_weight)),
             bias=float(data.get("bias", defaults.bias)),
-            llm_missing_penalty=float((keywords.get("llm_context") or {}).get(
-                "missing_penalty", defaults.llm_missing_penalty)),
+            llm_missing_penalty=float(
+                (keywords.get("llm_context") or {}).get("missing_penalty", defaults.llm_missing_penalty)
+            ),
             neighbours=int(data.get("neighbours", defaults.neighbours)),
-            neighbour_min_similarity=float(data.get("neighbour_min_similarity",
-                                                    defaults.neighbour_min_similarity)),
+            neighbour_min_similarity=float(
+                data.get("neighbour_min_similarity", defaults.neighbour_min_similarity)
+            ),
             rule_reasons=int(data.get("rule_reasons", defaults.rule_reasons)),
             reasons_min_points=float(data.get("reasons_min_points", defaults.reasons_min_points)),
-            learned=RelevanceSettings(**{k: learned[k] for k in learned
-                                         if k in RelevanceSettings.__dataclass_fields__}),
-            abstracts=AbstractSettings(**{k: abstracts[k] for k in abstracts
-                                          if k in AbstractSettings.__dataclass_fields__}),
-            routing=RouterSettings(**{k: routing[k] for k in routing
-                                      if k in RouterSettings.__dataclass_fields__}),
+            learned=RelevanceSettings(
+                **{k: learned[k] for k in learned if k in RelevanceSettings.__dataclass_fields__}
+            ),
+            abstracts=AbstractSettings(
+                **{k: abstracts[k] for k in abstracts if k in AbstractSettings.__dataclass_fields__}
+            ),
+            routing=RouterSettings(
+                **{k: routing[k] for k in routing if k in RouterSettings.__dataclass_fields__}
+            ),
             features=FeatureSettings(
                 word_ngrams=tuple(features.get("word_ngrams", defaults.features.word_ngrams)),
                 char_ngrams=tuple(features.get("char_ngrams", defaults.features.char_ngrams)),
-                min_df=int(features.get("min_df", defaults.features.min_df))),
+                min_df=int(features.get("min_df", defaults.features.min_df)),
+            ),
         )

@@ -32,8 +32,9 @@ def scorer_cache_dir(repo: Path, configured: str, env: Mapping[str, str]) -> Pat
     return repo / configured if configured else None
 
 
-def make_trainer(keywords: dict[str, Any], taxonomy: Taxonomy,
-                 cache_dir: Path | None = None, store_text: str = "") -> Callable[..., Scorer]:
+def make_trainer(
+    keywords: dict[str, Any], taxonomy: Taxonomy, cache_dir: Path | None = None, store_text: str = ""
+) -> Callable[..., Scorer]:
     """Train (or load from ``cache_dir``, keyed by the catalog, keywords and rejected PRs) the
     scorer, against the fixed background of older papers (not the feed: a topic that is new in
     the feed must not become the model's negatives); with the paper store's text, on title +
@@ -42,12 +43,24 @@ def make_trainer(keywords: dict[str, Any], taxonomy: Taxonomy,
     entry_text = paper_store.entry_text(store) if store else None
     known = paper_store.known_papers(store)  # catalog papers with abstracts: in scope
 
-    def train(catalog: Catalog, feed: list[Paper], rejected: list[Paper],  # noqa: ARG001 (the feed: not a negative)
-              corrections: Sequence[Correction] = ()) -> Scorer:
+    def train(
+        catalog: Catalog,
+        feed: list[Paper],
+        rejected: list[Paper],  # noqa: ARG001 (the feed: not a negative)
+        corrections: Sequence[Correction] = (),
+    ) -> Scorer:
         with_abstracts = [(_with_abstract(p, store), s, sub) for p, s, sub in corrections]
-        return Scorer.train(catalog, taxonomy, keywords, background=fixed_background.load(keywords),
-                            rejected=rejected, cache_dir=cache_dir, entry_text=entry_text,
-                            accepted=known, corrections=with_abstracts)
+        return Scorer.train(
+            catalog,
+            taxonomy,
+            keywords,
+            background=fixed_background.load(keywords),
+            rejected=rejected,
+            cache_dir=cache_dir,
+            entry_text=entry_text,
+            accepted=known,
+            corrections=with_abstracts,
+        )
 
     return train
 

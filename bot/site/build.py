@@ -118,14 +118,20 @@ class SiteEntry:
 
     def facets(self) -> dict[str, Any]:
         """The entry in the page's inline JSON: what filters and sorting read."""
-        return {"id": self.index, "s": self.section, "u": self.subsection or "", "y": self.year,
-                "v": self.venue_name, "c": bool(self.code_url), "st": self.stars or 0,
-                "d": self.date_key}
+        return {
+            "id": self.index,
+            "s": self.section,
+            "u": self.subsection or "",
+            "y": self.year,
+            "v": self.venue_name,
+            "c": bool(self.code_url),
+            "st": self.stars or 0,
+            "d": self.date_key,
+        }
 
     def search_doc(self) -> dict[str, Any]:
         """The entry in search.json: the fields the search worker indexes (search.FIELDS)."""
-        return {"id": self.index, "title": self.title, "authors": self.author_text,
-                "abstract": self.abstract}
+        return {"id": self.index, "title": self.title, "authors": self.author_text, "abstract": self.abstract}
 
 
 @dataclass
@@ -158,9 +164,10 @@ def read_papers(path: Path) -> dict[str, Paper]:
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError as exc:
-        raise PaperStoreError(f"{path} does not exist: pass --papers with the paper store "
-                              "(data/papers.jsonl), or leave it out to build from the catalog alone"
-                              ) from exc
+        raise PaperStoreError(
+            f"{path} does not exist: pass --papers with the paper store "
+            "(data/papers.jsonl), or leave it out to build from the catalog alone"
+        ) from exc
     except UnicodeDecodeError as exc:
         raise PaperStoreError(f"{path} is not UTF-8 text ({exc})") from exc
     for number, line in enumerate(lines, 1):
@@ -169,19 +176,23 @@ def read_papers(path: Path) -> dict[str, Paper]:
         try:
             record = json.loads(line)
         except json.JSONDecodeError as exc:
-            raise PaperStoreError(f"{path}:{number}: not a JSON object ({exc.msg}); the paper store "
-                                  "has one JSON object per line") from exc
+            raise PaperStoreError(
+                f"{path}:{number}: not a JSON object ({exc.msg}); the paper store "
+                "has one JSON object per line"
+            ) from exc
         if not isinstance(record, dict) or not isinstance(record.get("arxiv_id"), str):
-            raise PaperStoreError(f"{path}:{number}: each line needs an \"arxiv_id\" string")
+            raise PaperStoreError(f'{path}:{number}: each line needs an "arxiv_id" string')
         arxiv_id = arxiv_ids.normalize(record["arxiv_id"])
         if not arxiv_ids.is_valid(arxiv_id):
             raise PaperStoreError(f"{path}:{number}: {record['arxiv_id']!r} is not an arXiv id")
         raw_authors = record.get("authors") or []
-        authors = tuple(clean(a, 200) for a in raw_authors[:MAX_AUTHORS]
-                        if isinstance(a, str) and clean(a)) if isinstance(raw_authors, list) else ()
+        authors = (
+            tuple(clean(a, 200) for a in raw_authors[:MAX_AUTHORS] if isinstance(a, str) and clean(a))
+            if isinstance(raw_authors, list)
+            else ()
+        )
         abstract = record.get("abstract")
-        papers[arxiv_id] = Paper(
-            authors, clean(abstract, MAX_ABSTRACT) if isinstance(abstract, str) else "")
+        papers[arxiv_id] = Paper(authors, clean(abstract, MAX_ABSTRACT) if isinstance(abstract, str) else "")
     return papers
 
 
@@ -204,13 +215,28 @@ def collect(catalog: Catalog, taxonomy: Taxonomy, papers: dict[str, Paper] | Non
                 authors, et_al = paper.authors, False
             abstract = paper.abstract
             with_abstract += bool(abstract)
-        entries.append(SiteEntry(
-            index=len(entries), section=item.section, subsection=item.subsection, kind=entry.kind,
-            title=clean(entry.title), url=entry.url, authors=authors, et_al=et_al,
-            description=clean(entry.description), arxiv_id=entry.arxiv_id, year=entry.year,
-            month=entry.month, venue=clean(entry.venue, 200), pdf_url=entry.pdf_url,
-            code_url=entry.code_url, stars=entry.stars, archived=entry.archived, abstract=abstract,
-        ))
+        entries.append(
+            SiteEntry(
+                index=len(entries),
+                section=item.section,
+                subsection=item.subsection,
+                kind=entry.kind,
+                title=clean(entry.title),
+                url=entry.url,
+                authors=authors,
+                et_al=et_al,
+                description=clean(entry.description),
+                arxiv_id=entry.arxiv_id,
+                year=entry.year,
+                month=entry.month,
+                venue=clean(entry.venue, 200),
+                pdf_url=entry.pdf_url,
+                code_url=entry.code_url,
+                stars=entry.stars,
+                archived=entry.archived,
+                abstract=abstract,
+            )
+        )
     return Site(taxonomy, entries, skipped=skipped, with_abstract=with_abstract)
 
 
@@ -218,8 +244,13 @@ def script_json(value: object) -> Markup:
     """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` (so no
     ``</script>`` or ``<!--``), and no U+2028/U+2029."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    for char, escaped in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
+    for char, escaped in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
         text = text.replace(char, escaped)
     return Markup(text)  # escaped above for this context
 
@@ -232,7 +263,10 @@ def _safe_href(url: str) -> str:
 def _environment() -> jinja2.Environment:
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(PACKAGE_DIR / "templates")),
-        undefined=jinja2.StrictUndefined, autoescape=True, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
     environment.filters["href"] = _safe_href
     environment.filters["script_json"] = script_json
@@ -240,13 +274,19 @@ def _environment() -> jinja2.Environment:
 
 
 def render_page(site: Site, chart_file: str = "chart.svg") -> str:
-    data = {"search": SEARCH_OPTIONS, "limit": RESULTS_LIMIT,
-            "entries": [e.facets() for e in site.entries]}
+    data = {"search": SEARCH_OPTIONS, "limit": RESULTS_LIMIT, "entries": [e.facets() for e in site.entries]}
     titles = {s.id: s.title for s in (*site.taxonomy.sections, *site.taxonomy.subsections)}
-    where = [titles[e.section] + (f" › {titles[e.subsection]}" if e.subsection else "")
-             for e in site.entries]
-    return _environment().get_template("index.html.j2").render(
-        site=site, taxonomy=site.taxonomy, data=data, chart_file=chart_file, where=where,
+    where = [titles[e.section] + (f" › {titles[e.subsection]}" if e.subsection else "") for e in site.entries]
+    return (
+        _environment()
+        .get_template("index.html.j2")
+        .render(
+            site=site,
+            taxonomy=site.taxonomy,
+            data=data,
+            chart_file=chart_file,
+            where=where,
+        )
     )
 
 
@@ -257,10 +297,8 @@ def write_site(site: Site, output: Path, chart_path: Path | None = None) -> dict
     output.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     svg = chart.render_svg(chart.per_month(site.entries), site.taxonomy)
-    docs = json.dumps([e.search_doc() for e in site.entries], ensure_ascii=False,
-                      separators=(",", ":"))
-    for name, text in (("index.html", render_page(site)), ("search.json", docs + "\n"),
-                       ("chart.svg", svg)):
+    docs = json.dumps([e.search_doc() for e in site.entries], ensure_ascii=False, separators=(",", ":"))
+    for name, text in (("index.html", render_page(site)), ("search.json", docs + "\n"), ("chart.svg", svg)):
         path = output / name
         path.write_text(text, encoding="utf-8")
         written[name] = path
@@ -277,8 +315,14 @@ def write_site(site: Site, output: Path, chart_path: Path | None = None) -> dict
     return written
 
 
-def build(catalog: Catalog, taxonomy: Taxonomy, output: Path, papers: dict[str, Paper] | None = None,
-          chart_path: Path | None = None, now: datetime | None = None) -> tuple[Site, dict[str, Path]]:
+def build(
+    catalog: Catalog,
+    taxonomy: Taxonomy,
+    output: Path,
+    papers: dict[str, Paper] | None = None,
+    chart_path: Path | None = None,
+    now: datetime | None = None,
+) -> tuple[Site, dict[str, Path]]:
     site = collect(catalog, taxonomy, papers)
     site.generated = (now or datetime.now(UTC)).strftime("%Y-%m-%d")
     return site, write_site(site, output, chart_path)

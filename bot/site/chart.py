@@ -15,9 +15,26 @@ from bot.core.taxonomy import Taxonomy
 
 # Colour-blind-friendly-ish qualitative palette (Tableau 20), one colour per section, cycled.
 PALETTE = (
-    "#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-    "#bcbd22", "#17becf", "#aec7e8", "#ffbb78", "#98df8a", "#ff9896", "#c5b0d5", "#c49c94",
-    "#f7b6d2", "#c7c7c7", "#dbdb8d", "#9edae5",
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#aec7e8",
+    "#ffbb78",
+    "#98df8a",
+    "#ff9896",
+    "#c5b0d5",
+    "#c49c94",
+    "#f7b6d2",
+    "#c7c7c7",
+    "#dbdb8d",
+    "#9edae5",
 )
 Month = tuple[int, int]  # (year, month)
 
@@ -40,7 +57,6 @@ class Dated(Protocol):
 
     @property
     def title(self) -> str: ...
-
 
 
 def per_month(entries: Iterable[Dated]) -> Counter[tuple[str, Month]]:
@@ -81,10 +97,12 @@ def render_svg(counts: Counter[tuple[str, Month]], taxonomy: Taxonomy, bar: int 
     sections = [s for s in taxonomy.sections if any(k[0] == s.id for k in counts)]
     colour = {s.id: PALETTE[i % len(PALETTE)] for i, s in enumerate(taxonomy.sections)}
     if not counts:
-        return ('<svg xmlns="http://www.w3.org/2000/svg" width="480" height="60" role="img" '
-                f'aria-labelledby="chart-title"><title id="chart-title">{escape(title)}</title>'
-                '<text x="10" y="35" font-family="sans-serif" font-size="14">No dated papers yet.'
-                '</text></svg>\n')
+        return (
+            '<svg xmlns="http://www.w3.org/2000/svg" width="480" height="60" role="img" '
+            f'aria-labelledby="chart-title"><title id="chart-title">{escape(title)}</title>'
+            '<text x="10" y="35" font-family="sans-serif" font-size="14">No dated papers yet.'
+            "</text></svg>\n"
+        )
     months = _months(min(m for _, m in counts), max(m for _, m in counts))
     totals = {m: sum(counts[(s.id, m)] for s in sections) for m in months}
     top = max(totals.values())
@@ -104,14 +122,18 @@ def render_svg(counts: Counter[tuple[str, Month]], taxonomy: Taxonomy, bar: int 
         f'<desc id="chart-desc">{escape(_describe(counts, sections, months))}</desc>',
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
         f'<text x="{left}" y="22" {font} font-size="15" font-weight="600" fill="#1a1a1a">'
-        f'{escape(title)}</text>',
+        f"{escape(title)}</text>",
     ]
     for value in range(0, axis_top + 1, step):
         y = top_margin + plot_h - value * scale
-        out.append(f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
-                   'stroke="#dddddd" stroke-width="1"/>')
-        out.append(f'<text x="{left - 6}" y="{y + 4:.1f}" {font} font-size="11" fill="#444444" '
-                   f'text-anchor="end">{value}</text>')
+        out.append(
+            f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" '
+            'stroke="#dddddd" stroke-width="1"/>'
+        )
+        out.append(
+            f'<text x="{left - 6}" y="{y + 4:.1f}" {font} font-size="11" fill="#444444" '
+            f'text-anchor="end">{value}</text>'
+        )
     for index, month in enumerate(months):
         x = left + index * bar
         y = top_margin + plot_h
@@ -121,12 +143,16 @@ def render_svg(counts: Counter[tuple[str, Month]], taxonomy: Taxonomy, bar: int 
                 continue
             h = n * scale
             y -= h
-            out.append(f'<rect x="{x}" y="{y:.1f}" width="{bar - 1}" height="{h:.1f}" '
-                       f'fill="{colour[section.id]}"><title>{escape(section.title)}, '
-                       f'{month[0]}-{month[1]:02d}: {n}</title></rect>')
+            out.append(
+                f'<rect x="{x}" y="{y:.1f}" width="{bar - 1}" height="{h:.1f}" '
+                f'fill="{colour[section.id]}"><title>{escape(section.title)}, '
+                f"{month[0]}-{month[1]:02d}: {n}</title></rect>"
+            )
         if month[1] == 1 or index == 0:
-            out.append(f'<text x="{x}" y="{top_margin + plot_h + 16}" {font} font-size="11" '
-                       f'fill="#444444">{month[0]}</text>')
+            out.append(
+                f'<text x="{x}" y="{top_margin + plot_h + 16}" {font} font-size="11" '
+                f'fill="#444444">{month[0]}</text>'
+            )
     legend_y = top_margin + plot_h + 40
     column = (plot_w + left) // 3
     for i, section in enumerate(sections):
@@ -134,8 +160,10 @@ def render_svg(counts: Counter[tuple[str, Month]], taxonomy: Taxonomy, bar: int 
         y = legend_y + (i // 3) * 20
         total = sum(counts[(section.id, m)] for m in months)
         out.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{colour[section.id]}"/>')
-        out.append(f'<text x="{x + 18}" y="{y}" {font} font-size="12" fill="#1a1a1a">'
-                   f'{escape(section.title)} ({total})</text>')
+        out.append(
+            f'<text x="{x + 18}" y="{y}" {font} font-size="12" fill="#1a1a1a">'
+            f"{escape(section.title)} ({total})</text>"
+        )
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -143,5 +171,7 @@ def render_svg(counts: Counter[tuple[str, Month]], taxonomy: Taxonomy, bar: int 
 def _describe(counts: Counter[tuple[str, Month]], sections: list, months: list[Month]) -> str:
     total = sum(counts.values())
     first, last = months[0], months[-1]
-    return (f"{total} papers from {first[0]}-{first[1]:02d} to {last[0]}-{last[1]:02d} in "
-            f"{len(sections)} sections.")
+    return (
+        f"{total} papers from {first[0]}-{first[1]:02d} to {last[0]}-{last[1]:02d} in "
+        f"{len(sections)} sections."
+    )

@@ -23,8 +23,12 @@ FIELDS = ("title", "authors", "abstract")
 MIN_TERM_LENGTH = 2
 SEARCH_OPTIONS: dict[str, object] = {
     "fields": list(FIELDS),
-    "searchOptions": {"prefix": True, "combineWith": "AND", "fuzzy": False,
-                      "boost": {"title": 3, "authors": 2}},
+    "searchOptions": {
+        "prefix": True,
+        "combineWith": "AND",
+        "fuzzy": False,
+        "boost": {"title": 3, "authors": 2},
+    },
     "minTermLength": MIN_TERM_LENGTH,  # applied by the page before MiniSearch sees the query
 }
 

@@ -90,8 +90,9 @@ class OnePageClient(arxiv.Client):
     """
 
     def __init__(self, settings: ApiSettings) -> None:
-        super().__init__(page_size=settings.batch_size, delay_seconds=settings.delay_seconds,
-                         num_retries=settings.retries)
+        super().__init__(
+            page_size=settings.batch_size, delay_seconds=settings.delay_seconds, num_retries=settings.retries
+        )
         self.query_url_format = settings.query_url.rstrip("?") + "?{}"
         adapter = _PoliteAdapter(settings.timeout_seconds, settings.user_agent)
         self._session.mount("https://", adapter)
@@ -145,9 +146,11 @@ class ArxivLookup:
         more = f" and {len(batch) - 1} more" if len(batch) > 1 else ""
         attempts = getattr(self.client, "num_retries", 0) + 1
         endpoint = getattr(self.client, "query_url_format", "").split("?")[0]
-        return (f"the arXiv API {endpoint} did not answer the lookup of {batch[0]}{more} after {attempts} "
-                f"attempts (last: {describe_failure(exc)}). arXiv is busy or down; nothing was changed, "
-                "try again in a few minutes.")
+        return (
+            f"the arXiv API {endpoint} did not answer the lookup of {batch[0]}{more} after {attempts} "
+            f"attempts (last: {describe_failure(exc)}). arXiv is busy or down; nothing was changed, "
+            "try again in a few minutes."
+        )
 
 
 def describe_failure(exc: Exception | None) -> str:
@@ -179,7 +182,7 @@ def paper_from_result(result: arxiv.Result) -> Paper | None:
     arxiv_id = arxiv_ids.normalize(short_id)
     if not arxiv_ids.is_valid(arxiv_id):
         return None
-    version = short_id[len(arxiv_id) + 1:] if short_id != arxiv_id else ""
+    version = short_id[len(arxiv_id) + 1 :] if short_id != arxiv_id else ""
     categories = [result.primary_category] + [c for c in result.categories if c != result.primary_category]
     paper = Paper(
         arxiv_id=arxiv_id,
@@ -198,8 +201,7 @@ def paper_from_result(result: arxiv.Result) -> Paper | None:
 
 def _batches(items: list[str], size: int) -> Iterator[list[str]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
-__all__ = ["ApiSettings", "ArxivLookup", "LookupResult", "LookupStatus", "OnePageClient",
-           "paper_from_result"]
+__all__ = ["ApiSettings", "ArxivLookup", "LookupResult", "LookupStatus", "OnePageClient", "paper_from_result"]

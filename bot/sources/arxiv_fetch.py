@@ -38,8 +38,13 @@ class SearchPage:
 class PoliteApi:
     """One arXiv API session: ``delay_seconds`` between calls, ``retries`` per call, counted."""
 
-    def __init__(self, settings: ApiSettings, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.monotonic, client: arxiv.Client | None = None) -> None:
+    def __init__(
+        self,
+        settings: ApiSettings,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+        client: arxiv.Client | None = None,
+    ) -> None:
         self.settings = settings
         # the package's own pacing and retries are off: they sleep on the wall clock
         self.client = client or OnePageClient(dataclasses.replace(settings, delay_seconds=0.0, retries=0))
@@ -58,7 +63,7 @@ class PoliteApi:
         last: Exception | None = None
         for attempt in range(self.settings.retries + 1):
             if attempt:
-                self.sleep(self.settings.delay_seconds * 2 ** attempt)
+                self.sleep(self.settings.delay_seconds * 2**attempt)
             self._pace()
             self.requests += 1
             try:
@@ -68,9 +73,11 @@ class PoliteApi:
             finally:
                 self._last = self.clock()
         endpoint = self.settings.query_url
-        raise SourceError(f"the arXiv API {endpoint} did not answer {what} after {self.settings.retries + 1} "
-                          f"attempts (last: {describe_failure(last)}). arXiv is busy or down: run the job "
-                          "again later, it resumes where it stopped") from last
+        raise SourceError(
+            f"the arXiv API {endpoint} did not answer {what} after {self.settings.retries + 1} "
+            f"attempts (last: {describe_failure(last)}). arXiv is busy or down: run the job "
+            "again later, it resumes where it stopped"
+        ) from last
 
     def lookup(self, ids: Sequence[str]) -> list[arxiv.Result]:
         """The API's entries for at most 100 ids (one request); unknown ids are simply absent."""
@@ -82,12 +89,15 @@ class PoliteApi:
 
     def search(self, query: str, start: int, size: int) -> SearchPage:
         """One page of a search, oldest submissions first."""
-        search = arxiv.Search(query=query, max_results=None, sort_by=arxiv.SortCriterion.SubmittedDate,
-                              sort_order=arxiv.SortOrder.Ascending)
+        search = arxiv.Search(
+            query=query,
+            max_results=None,
+            sort_by=arxiv.SortCriterion.SubmittedDate,
+            sort_order=arxiv.SortOrder.Ascending,
+        )
         feed = self._get(search, start, min(size, MAX_PAGE), f"the search page at {start} of {query!r}")
         results = tuple(r for r in feed.results if "/api/errors" not in r.entry_id)
         return SearchPage(results, feed.header.total_results, start)
-
 
 
 def split_id(result: arxiv.Result) -> tuple[str, int] | None:
@@ -96,7 +106,7 @@ def split_id(result: arxiv.Result) -> tuple[str, int] | None:
     arxiv_id = arxiv_ids.normalize(short)
     if not arxiv_ids.is_valid(arxiv_id):
         return None
-    version = short[len(arxiv_id) + 1:]
+    version = short[len(arxiv_id) + 1 :]
     return arxiv_id, int(version) if version.isdigit() else 1
 
 
@@ -108,32 +118,56 @@ def record_from_result(result: arxiv.Result, today: datetime.date) -> PaperRecor
     arxiv_id, version = split
     abstract, comment = " ".join(result.summary.split()), result.comment or ""
     return PaperRecord(
-        arxiv_id=arxiv_id, title=clean_title(latex_accents(result.title)),
+        arxiv_id=arxiv_id,
+        title=clean_title(latex_accents(result.title)),
         authors=tuple(clean_inline(latex_accents(a.name)) for a in result.authors),
-        abstract=abstract, primary_category=result.primary_category or "",
+        abstract=abstract,
+        primary_category=result.primary_category or "",
         categories=tuple(result.categories or ()),
-        published=result.published.date().isoformat(), updated=result.updated.date().isoformat(),
-        versions=version, journal_ref=result.journal_ref or "", doi=(result.doi or "").strip(),
-        comment=comment, code_links=github_links(f"{abstract}\n{comment}"),
-        withdrawn=is_withdrawn(comment, abstract), fetched=today.isoformat(),
+        published=result.published.date().isoformat(),
+        updated=result.updated.date().isoformat(),
+        versions=version,
+        journal_ref=result.journal_ref or "",
+        doi=(result.doi or "").strip(),
+        comment=comment,
+        code_links=github_links(f"{abstract}\n{comment}"),
+        withdrawn=is_withdrawn(comment, abstract),
+        fetched=today.isoformat(),
     )
 
 
 def paper_from_record(record: PaperRecord, venue: str = "") -> Paper:
     """A store line as the ``Paper`` the scorer and the proposals read."""
-    return Paper(arxiv_id=record.arxiv_id, title=record.title, abstract=record.abstract,
-                 authors=record.authors,
-                 categories=(record.primary_category, *record.categories) if record.primary_category
-                 else record.categories, version=record.versions, date=record.published,
-                 comment=record.comment, journal_ref=record.journal_ref, doi=record.doi,
-                 code_url=record.code_links[0] if record.code_links else "", venue=venue,
-                 withdrawn=record.withdrawn)
+    return Paper(
+        arxiv_id=record.arxiv_id,
+        title=record.title,
+        abstract=record.abstract,
+        authors=record.authors,
+        categories=(record.primary_category, *record.categories)
+        if record.primary_category
+        else record.categories,
+        version=record.versions,
+        date=record.published,
+        comment=record.comment,
+        journal_ref=record.journal_ref,
+        doi=record.doi,
+        code_url=record.code_links[0] if record.code_links else "",
+        venue=venue,
+        withdrawn=record.withdrawn,
+    )
 
 
 def batches(ids: Iterable[str], size: int = MAX_BATCH) -> list[list[str]]:
     items = list(ids)
-    return [items[i:i + size] for i in range(0, len(items), size)]
+    return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-__all__ = ["MAX_PAGE", "PoliteApi", "SearchPage", "batches", "paper_from_record", "record_from_result",
-           "split_id"]
+__all__ = [
+    "MAX_PAGE",
+    "PoliteApi",
+    "SearchPage",
+    "batches",
+    "paper_from_record",
+    "record_from_result",
+    "split_id",
+]

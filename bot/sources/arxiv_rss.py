@@ -50,12 +50,16 @@ _HEADER_LINE = re.compile(r"^\s*arXiv:\S+\s+Announce Type:\s*[\w-]+\s*", re.IGNO
 def feed_url(categories: Sequence[str], base: str = DEFAULT_BASE) -> str:
     """The one RSS URL for all ``categories`` (joined with ``+``), e.g. ``.../rss/cs.CL+cs.LG``."""
     if not categories:
-        raise ConfigError("no arXiv categories configured: set `feed.categories` in config/sources.yml, "
-                          f"e.g. [{', '.join(DEFAULT_CATEGORIES)}].")
+        raise ConfigError(
+            "no arXiv categories configured: set `feed.categories` in config/sources.yml, "
+            f"e.g. [{', '.join(DEFAULT_CATEGORIES)}]."
+        )
     bad = [c for c in categories if not _CATEGORY.match(c)]
     if bad:
-        raise ConfigError(f"not arXiv category names: {', '.join(map(repr, bad))}. In `feed.categories` of "
-                          "config/sources.yml use names like cs.CL or cs (https://arxiv.org/category_taxonomy).")
+        raise ConfigError(
+            f"not arXiv category names: {', '.join(map(repr, bad))}. In `feed.categories` of "
+            "config/sources.yml use names like cs.CL or cs (https://arxiv.org/category_taxonomy)."
+        )
     return base.rstrip("/") + "/" + "+".join(categories)
 
 
@@ -77,22 +81,27 @@ def fetch_feed(
     problem = ""
     for attempt in range(1, policy.max_attempts + 1):
         try:
-            response = http_client.get(url, headers={"User-Agent": user_agent}, timeout=timeout,
-                                       follow_redirects=True)
+            response = http_client.get(
+                url, headers={"User-Agent": user_agent}, timeout=timeout, follow_redirects=True
+            )
         except httpx.TransportError as exc:  # refused, reset, DNS, timeouts
             problem, asked = f"{type(exc).__name__}: {exc}", None
         else:
             if response.status_code == 200:
                 return response.content
             if not is_retryable_status(response.status_code):
-                raise SourceError(f"the arXiv feed {url} answered HTTP {response.status_code}. Check the "
-                                  "feed base URL and categories in config/sources.yml.")
+                raise SourceError(
+                    f"the arXiv feed {url} answered HTTP {response.status_code}. Check the "
+                    "feed base URL and categories in config/sources.yml."
+                )
             problem = f"HTTP {response.status_code}"
             asked = parse_retry_after(response.headers.get("Retry-After"))
         if not policy.gives_up(attempt):
             sleep(min(policy.delay(attempt, asked), policy.max_wait_seconds))
-    raise SourceError(f"could not fetch the arXiv feed {url} after {retries + 1} attempts (last: {problem}). "
-                      "arXiv may be down or rate-limiting; nothing was changed, retry the run later.")
+    raise SourceError(
+        f"could not fetch the arXiv feed {url} after {retries + 1} attempts (last: {problem}). "
+        "arXiv may be down or rate-limiting; nothing was changed, retry the run later."
+    )
 
 
 @dataclass(frozen=True)
@@ -118,12 +127,20 @@ class FeedSettings:
         return feed_url(self.categories, self.base_url)
 
 
-def poll(settings: FeedSettings, http_client: httpx.Client, *,
-         sleep: Callable[[float], None] = time.sleep) -> FeedResult:
+def poll(
+    settings: FeedSettings, http_client: httpx.Client, *, sleep: Callable[[float], None] = time.sleep
+) -> FeedResult:
     """Fetch and parse today's feed for the configured categories (one request, polite retries)."""
     url = settings.url
-    content = fetch_feed(url, http_client, settings.retries, settings.backoff_seconds,
-                         timeout=settings.timeout_seconds, user_agent=settings.user_agent, sleep=sleep)
+    content = fetch_feed(
+        url,
+        http_client,
+        settings.retries,
+        settings.backoff_seconds,
+        timeout=settings.timeout_seconds,
+        user_agent=settings.user_agent,
+        sleep=sleep,
+    )
     return parse_feed(content, url)
 
 
@@ -162,8 +179,10 @@ def parse_feed(content: bytes | str, source: str) -> FeedResult:
         raise SourceError(_error_feed_message(title, str(parsed.feed.get("description", "")), source))
     if not parsed.get("version"):
         reason = parsed.get("bozo_exception") or "no RSS channel or Atom feed element"
-        raise SourceError(f"{source} is not an RSS or Atom feed ({reason}). Check the feed URL, or the "
-                          "file given with --feed.")
+        raise SourceError(
+            f"{source} is not an RSS or Atom feed ({reason}). Check the feed URL, or the "
+            "file given with --feed."
+        )
     papers: list[Paper] = []
     skipped: list[str] = []
     for entry in parsed.entries:
@@ -181,10 +200,12 @@ def _error_feed_message(title: str, description: str, source: str) -> str:
     if not bad:
         bad = query.rstrip("/").rsplit("/", 1)[-1].split("+")
     said = description.strip().rstrip(".") or title
-    return (f"arXiv answered with an error feed for query {query}: {said}. "
-            f"Bad categories: {', '.join(bad)}. Fix `feed.categories` in config/sources.yml (names such as "
-            "cs.CL, see https://arxiv.org/category_taxonomy), then run `python -m bot validate-config` "
-            "and poll again.")
+    return (
+        f"arXiv answered with an error feed for query {query}: {said}. "
+        f"Bad categories: {', '.join(bad)}. Fix `feed.categories` in config/sources.yml (names such as "
+        "cs.CL, see https://arxiv.org/category_taxonomy), then run `python -m bot validate-config` "
+        "and poll again."
+    )
 
 
 def _entry_paper(entry: Any) -> Paper | None:
@@ -253,8 +274,20 @@ def _announce_date(entry: Any) -> str:
 
 # --- offline files ---------------------------------------------------------------------------
 
-_JSONL_FIELDS = {"arxiv_id", "id", "title", "abstract", "categories", "date", "authors", "comment",
-                 "journal_ref", "doi", "version", "announce_type"}
+_JSONL_FIELDS = {
+    "arxiv_id",
+    "id",
+    "title",
+    "abstract",
+    "categories",
+    "date",
+    "authors",
+    "comment",
+    "journal_ref",
+    "doi",
+    "version",
+    "announce_type",
+}
 
 
 def read_papers(path: Path | str) -> list[Paper]:
@@ -285,8 +318,10 @@ def _read_jsonl(text: str, path: Path) -> list[Paper]:
             record = json.loads(line)
             papers.append(paper_from_record(record))
         except (json.JSONDecodeError, ValueError, TypeError, AttributeError) as exc:
-            raise SourceError(f"{path} line {number}: {exc}. Each line must be a JSON object with at least "
-                              "arxiv_id and title (as in ../shared/data).") from exc
+            raise SourceError(
+                f"{path} line {number}: {exc}. Each line must be a JSON object with at least "
+                "arxiv_id and title (as in ../shared/data)."
+            ) from exc
     return papers
 
 

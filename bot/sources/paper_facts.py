@@ -74,13 +74,17 @@ VENUES = (
 
 _YEAR = r"(?<![\d.])(?:19[89]\d|20[0-4]\d)(?![\d])"
 _SHORT_YEAR = re.compile(r"^(?:\s?['’])?(\d{2})(?!\d)")  # ICML'24, ICML '24, ICML24
-_NOT_ACCEPTED = re.compile(r"submitted|under review|in submission|rejected|preprint for|extended from",
-                           re.IGNORECASE)
-_ACCEPTED = re.compile(r"accepted|to appear|published|camera[- ]ready|proceedings|presented at|in proc",
-                       re.IGNORECASE)
-_QUALIFIERS = (("Findings", re.compile(r"\bFindings\b", re.IGNORECASE)),
-               ("Workshop", re.compile(r"\bworkshops?\b", re.IGNORECASE)),
-               ("Datasets and Benchmarks", re.compile(r"Datasets (?:and|&) Benchmarks", re.IGNORECASE)))
+_NOT_ACCEPTED = re.compile(
+    r"submitted|under review|in submission|rejected|preprint for|extended from", re.IGNORECASE
+)
+_ACCEPTED = re.compile(
+    r"accepted|to appear|published|camera[- ]ready|proceedings|presented at|in proc", re.IGNORECASE
+)
+_QUALIFIERS = (
+    ("Findings", re.compile(r"\bFindings\b", re.IGNORECASE)),
+    ("Workshop", re.compile(r"\bworkshops?\b", re.IGNORECASE)),
+    ("Datasets and Benchmarks", re.compile(r"Datasets (?:and|&) Benchmarks", re.IGNORECASE)),
+)
 _ACCEPTED_WORD = re.compile(r"\baccepted\b", re.IGNORECASE)
 _WINDOW = 60
 _CLAUSE_END = re.compile(r";|\.\s")
@@ -101,8 +105,11 @@ def find_venue(journal_ref: str, comment: str, abstract: str = "") -> str | None
 
 
 def _venue_patterns(field_name: str, flags: int) -> tuple[tuple[re.Pattern[str], str], ...]:
-    return tuple((re.compile(rf"(?<![A-Za-z])(?:{getattr(v, field_name)})(?![A-Za-z])", flags), v.name)
-                 for v in VENUES if getattr(v, field_name))
+    return tuple(
+        (re.compile(rf"(?<![A-Za-z])(?:{getattr(v, field_name)})(?![A-Za-z])", flags), v.name)
+        for v in VENUES
+        if getattr(v, field_name)
+    )
 
 
 # Acronyms (case-sensitive) are tried before spelled-out names (case-insensitive).
@@ -124,7 +131,7 @@ def _venue_in(text: str) -> str | None:
 
 def _describe_venue(text: str, start: int, end: int, name: str) -> str | None:
     """``name`` with its year and qualifier, or None when the mention is not an acceptance."""
-    before, after = text[max(0, start - _WINDOW):start], text[end:end + _WINDOW]
+    before, after = text[max(0, start - _WINDOW) : start], text[end : end + _WINDOW]
     clause = _CLAUSE_END.split(before)[-1] + " " + _CLAUSE_END.split(after)[0]
     if _NOT_ACCEPTED.search(_CLAUSE_END.split(before)[-1]):
         return None

@@ -16,16 +16,24 @@ LISTS = sorted((Path(__file__).parents[1] / "fixtures" / "lists").iterdir())
 
 
 def paper(arxiv_id: str, title: str) -> Entry:
-    return Entry(title=title, url=f"https://arxiv.org/abs/{arxiv_id}", arxiv_id=arxiv_id,
-                 year=2000 + int(arxiv_id[:2]), month=int(arxiv_id[2:4]), authors=("A. Author",))
+    return Entry(
+        title=title,
+        url=f"https://arxiv.org/abs/{arxiv_id}",
+        arxiv_id=arxiv_id,
+        year=2000 + int(arxiv_id[:2]),
+        month=int(arxiv_id[2:4]),
+        authors=("A. Author",),
+    )
 
 
 @pytest.fixture
 def small(taxonomy: Taxonomy) -> catalog.Catalog:
     placed: dict[catalog_document.Placement, list[Entry]] = {
-        ("kv-cache", None): [paper("2404.14469", "SnapKV: LLM Knows What You are Looking for"),
-                             paper("2306.14048", "H2O: Heavy-Hitter Oracle for Efficient Inference"),
-                             paper("2402.02750", "KIVI: A Tuning-Free Asymmetric 2bit Quantization")],
+        ("kv-cache", None): [
+            paper("2404.14469", "SnapKV: LLM Knows What You are Looking for"),
+            paper("2306.14048", "H2O: Heavy-Hitter Oracle for Efficient Inference"),
+            paper("2402.02750", "KIVI: A Tuning-Free Asymmetric 2bit Quantization"),
+        ],
         ("quantization", "weight-only"): [paper("2210.17323", "GPTQ: Accurate Post-Training Quantization")],
     }
     return catalog.parse(catalog_document.render_document(taxonomy, placed), taxonomy)
@@ -53,23 +61,46 @@ def test_any_text_round_trips(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["# T", "## Quantization", "### Weight-only Quantization", "- [x](y)",
-                                 "- item", "  continued", "", "| a | b |", "|---|---|", "```",
-                                 "\t- nested", "1. one", "\r", "• dot"]), max_size=30))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "# T",
+                "## Quantization",
+                "### Weight-only Quantization",
+                "- [x](y)",
+                "- item",
+                "  continued",
+                "",
+                "| a | b |",
+                "|---|---|",
+                "```",
+                "\t- nested",
+                "1. one",
+                "\r",
+                "• dot",
+            ]
+        ),
+        max_size=30,
+    )
+)
 def test_markdown_like_text_round_trips(lines: list[str]) -> None:
     text = "\n".join(lines)
     assert catalog.parse(text).render() == text
 
 
-@pytest.mark.parametrize("form", [
-    "- [Title of the paper here](https://arxiv.org/abs/2405.00732)",
-    "- [Title of the paper here](http://arxiv.org/abs/2405.00732v2)",
-    "- [Title of the paper here](https://arxiv.org/pdf/2405.00732v1.pdf)",
-    "- [Title of the paper here](https://arxiv.org/html/2405.00732v3)",
-    "- Title of the paper here, arXiv:2405.00732",
-    "- **Title of the paper here**, `arXiv, 2405.00732`, [arxiv](http://x.org)",
-    "| [Title of the paper here](https://www.arxiv.org/abs/2405.00732) | x |",
-])
+@pytest.mark.parametrize(
+    "form",
+    [
+        "- [Title of the paper here](https://arxiv.org/abs/2405.00732)",
+        "- [Title of the paper here](http://arxiv.org/abs/2405.00732v2)",
+        "- [Title of the paper here](https://arxiv.org/pdf/2405.00732v1.pdf)",
+        "- [Title of the paper here](https://arxiv.org/html/2405.00732v3)",
+        "- Title of the paper here, arXiv:2405.00732",
+        "- **Title of the paper here**, `arXiv, 2405.00732`, [arxiv](http://x.org)",
+        "| [Title of the paper here](https://www.arxiv.org/abs/2405.00732) | x |",
+    ],
+)
 def test_finds_entries_by_arxiv_id_in_every_form(form: str) -> None:
     parsed = catalog.parse(f"## Section\n\n{form}\n")
     item = parsed.find_by_id("2405.00732v4")
@@ -92,9 +123,13 @@ def test_finds_by_normalised_and_fuzzy_title(small: catalog.Catalog) -> None:
 def test_insert_changes_only_the_inserted_line_newest_first(small: catalog.Catalog) -> None:
     new = paper("2403.00001", "A New KV Cache Eviction Policy for Long Contexts")
     after = small.insert(new, "kv-cache")
-    diff = [line for line in difflib.unified_diff(small.render().splitlines(),
-                                                  after.render().splitlines(), lineterm="", n=0)
-            if line[:1] in "+-" and not line.startswith(("+++", "---"))]
+    diff = [
+        line
+        for line in difflib.unified_diff(
+            small.render().splitlines(), after.render().splitlines(), lineterm="", n=0
+        )
+        if line[:1] in "+-" and not line.startswith(("+++", "---"))
+    ]
     assert diff == ["+" + render_entry(new)]
     ids = [i.arxiv_ids[0] for i in after.items_in("kv-cache")]
     assert ids == ["2404.14469", "2403.00001", "2402.02750", "2306.14048"]
@@ -109,12 +144,16 @@ def test_insert_is_deterministic_at_both_ends(small: catalog.Catalog) -> None:
 
 
 def test_insert_into_subsection_and_empty_section(small: catalog.Catalog) -> None:
-    after = small.insert(paper("2306.00978", "AWQ: Activation-aware Weight Quantization"),
-                         "quantization", "weight-only")
+    after = small.insert(
+        paper("2306.00978", "AWQ: Activation-aware Weight Quantization"), "quantization", "weight-only"
+    )
     assert [i.arxiv_ids[0] for i in after.items_in("quantization", "weight-only")] == [
-        "2306.00978", "2210.17323"]
-    empty = small.insert(paper("2305.14314", "QLoRA: Efficient Finetuning of Quantized LLMs"),
-                         "fine-tuning", "peft")
+        "2306.00978",
+        "2210.17323",
+    ]
+    empty = small.insert(
+        paper("2305.14314", "QLoRA: Efficient Finetuning of Quantized LLMs"), "fine-tuning", "peft"
+    )
     assert [i.arxiv_ids[0] for i in empty.items_in("fine-tuning", "peft")] == ["2305.14314"]
     assert catalog.parse(empty.render(), small.taxonomy).find_by_id("2305.14314") is not None
 
@@ -139,12 +178,13 @@ def test_remove_and_move(small: catalog.Catalog) -> None:
     assert moved.find_by_id("2402.02750").subsection == "low-bit"  # type: ignore[union-attr]
 
 
-
 def test_an_id_mentioned_in_another_entry_finds_its_own_entry(taxonomy: Taxonomy) -> None:
     follow_up = render_entry(paper("2405.00002", "A Follow-up That Cites the Original"))
     original = render_entry(paper("2401.00001", "The Original Paper Being Cited"))
-    text = (f"# T\n\n## Quantization\n\n{follow_up}\n  - extends arXiv 2401.00001\n"
-            f"{original}\n\n## Pruning and Sparsity\n\nd\n")
+    text = (
+        f"# T\n\n## Quantization\n\n{follow_up}\n  - extends arXiv 2401.00001\n"
+        f"{original}\n\n## Pruning and Sparsity\n\nd\n"
+    )
     parsed = catalog.parse(text, taxonomy)
     assert parsed.find_by_id("2401.00001").title == "The Original Paper Being Cited"  # type: ignore[union-attr]
     assert parsed.remove("2401.00001").render() == text.replace(original + "\n", "")
@@ -162,18 +202,19 @@ def test_remove_refuses_an_id_that_is_only_mentioned(taxonomy: Taxonomy) -> None
     with pytest.raises(CatalogError, match="line 5"):
         parsed.move("2401.00001", "pruning")
 
+
 def test_crlf_files_keep_their_line_endings(small: catalog.Catalog) -> None:
     crlf = catalog.parse(small.render().replace("\n", "\r\n"), small.taxonomy)
-    after = crlf.insert(paper("2403.00001", "A New KV Cache Eviction Policy for Long Contexts"),
-                        "kv-cache")
+    after = crlf.insert(paper("2403.00001", "A New KV Cache Eviction Policy for Long Contexts"), "kv-cache")
     assert "\n" not in after.render().replace("\r\n", "")
 
 
 def test_write_catalog_is_safe(tmp_path: Path, small: catalog.Catalog) -> None:
     path = tmp_path / "catalog.md"
     path.write_text(small.render(), encoding="utf-8")
-    new = small.insert(paper("2403.00001", "A New KV Cache Eviction Policy for Long Contexts"),
-                       "kv-cache").render()
+    new = small.insert(
+        paper("2403.00001", "A New KV Cache Eviction Policy for Long Contexts"), "kv-cache"
+    ).render()
     with pytest.raises(CatalogError, match="unexpected"):
         catalog_io.write_catalog(path, new, small.taxonomy)  # the addition was not announced
     assert path.read_text(encoding="utf-8") == small.render()
@@ -200,8 +241,12 @@ def test_fuzzy_title_match_respects_numbers_and_ids(small: catalog.Catalog) -> N
 
 
 def test_write_catalog_refuses_to_drop_entries_without_an_id(tmp_path: Path, small: catalog.Catalog) -> None:
-    tool = Entry(title="vLLM", url="https://github.com/vllm-project/vllm", kind="resource",
-                 description="A fast inference engine.")
+    tool = Entry(
+        title="vLLM",
+        url="https://github.com/vllm-project/vllm",
+        kind="resource",
+        description="A fast inference engine.",
+    )
     with_tool = small.insert(tool, "tools")
     path = tmp_path / "catalog.md"
     path.write_text(with_tool.render(), encoding="utf-8")

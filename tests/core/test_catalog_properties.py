@@ -13,9 +13,28 @@ from bot.core.catalog_document import render_document
 from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
 
-WORDS = ["sparse", "quantized", "low-rank", "adaptive", "speculative", "streaming", "mixture", "expert",
-         "cache", "attention", "kernel", "serving", "decoding", "pruning", "memory", "efficient", "tiny"]
-PROPERTY = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+WORDS = [
+    "sparse",
+    "quantized",
+    "low-rank",
+    "adaptive",
+    "speculative",
+    "streaming",
+    "mixture",
+    "expert",
+    "cache",
+    "attention",
+    "kernel",
+    "serving",
+    "decoding",
+    "pruning",
+    "memory",
+    "efficient",
+    "tiny",
+]
+PROPERTY = settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 
 
 @st.composite
@@ -28,14 +47,23 @@ def entries(draw: st.DrawFn, count: int) -> list[Entry]:
         words = draw(st.lists(st.sampled_from(WORDS), min_size=2, max_size=6))
         title = f"{' '.join(words).capitalize()} model number {i}"  # distinct by construction
         arxiv_id = f"24{month:02d}.{number:05d}"
-        made.append(Entry(title=title, url=f"https://arxiv.org/abs/{arxiv_id}", arxiv_id=arxiv_id,
-                          year=2024, month=month, authors=("A. Author",)))
+        made.append(
+            Entry(
+                title=title,
+                url=f"https://arxiv.org/abs/{arxiv_id}",
+                arxiv_id=arxiv_id,
+                year=2024,
+                month=month,
+                authors=("A. Author",),
+            )
+        )
     return made
 
 
 def placements(taxonomy: Taxonomy) -> list[tuple[str, str | None]]:
     return [(s.id, None) for s in taxonomy.sections if s.kind == "papers"] + [
-        (s.id, c.id) for s in taxonomy.sections if s.kind == "papers" for c in taxonomy.children(s.id)]
+        (s.id, c.id) for s in taxonomy.sections if s.kind == "papers" for c in taxonomy.children(s.id)
+    ]
 
 
 @st.composite
@@ -52,8 +80,9 @@ def catalogs(draw: st.DrawFn, taxonomy: Taxonomy, extra: int = 1) -> tuple[catal
 def assert_index_matches_text(cat: catalog.Catalog, taxonomy: Taxonomy) -> None:
     """The index of an edited catalog is the index of its text parsed afresh."""
     fresh = catalog.parse(cat.render(), taxonomy)
-    assert [(i.start, i.end, i.arxiv_ids, i.section, i.subsection) for i in cat.entries()] == \
-        [(i.start, i.end, i.arxiv_ids, i.section, i.subsection) for i in fresh.entries()]
+    assert [(i.start, i.end, i.arxiv_ids, i.section, i.subsection) for i in cat.entries()] == [
+        (i.start, i.end, i.arxiv_ids, i.section, i.subsection) for i in fresh.entries()
+    ]
     for item in fresh.entries():
         for arxiv_id in item.arxiv_ids:
             assert cat.find_by_id(arxiv_id) is not None

@@ -12,8 +12,12 @@ def paper(**overrides: object) -> Entry:
         title="SnapKV: LLM Knows What You are Looking for Before Generation",
         url="https://arxiv.org/abs/2404.14469",
         authors=("Yuhong Li", "Yingbing Huang", "Bowen Yang", "Bharat Venkitesh"),
-        arxiv_id="2404.14469", year=2024, month=4, venue="NeurIPS 2024",
-        pdf_url="https://arxiv.org/pdf/2404.14469", code_url="https://github.com/FasterDecoding/SnapKV",
+        arxiv_id="2404.14469",
+        year=2024,
+        month=4,
+        venue="NeurIPS 2024",
+        pdf_url="https://arxiv.org/pdf/2404.14469",
+        code_url="https://github.com/FasterDecoding/SnapKV",
         stars=1234,
     )
     fields.update(overrides)
@@ -30,20 +34,33 @@ def test_render_matches_the_documented_format() -> None:
 
 
 def test_resource_form_round_trips() -> None:
-    tool = Entry(title="vLLM", url="https://github.com/vllm-project/vllm", kind="resource",
-                 description="A high-throughput inference engine.", stars=45210, archived=True)
+    tool = Entry(
+        title="vLLM",
+        url="https://github.com/vllm-project/vllm",
+        kind="resource",
+        description="A high-throughput inference engine.",
+        stars=45210,
+        archived=True,
+    )
     line = render_entry(tool)
-    assert line == ("- [vLLM](https://github.com/vllm-project/vllm) - A high-throughput "
-                    "inference engine. · ⭐ 45k (archived)")
+    assert line == (
+        "- [vLLM](https://github.com/vllm-project/vllm) - A high-throughput "
+        "inference engine. · ⭐ 45k (archived)"
+    )
     assert parse_entry(line) == tool
 
 
-@pytest.mark.parametrize("title, shown", [
-    ("Attention Is\n  All You Need", "Attention Is All You Need"),
-    ("$\\alpha$-Quant: \\textbf{Fast} [LLM] (v2) | *bold* _it_ <b>x</b> & y",
-     "α-Quant: Fast [LLM] (v2) | *bold* _it_ x & y"),
-    ("Q&amp;A for <i>LLMs</i>", "Q&A for LLMs"),
-])
+@pytest.mark.parametrize(
+    "title, shown",
+    [
+        ("Attention Is\n  All You Need", "Attention Is All You Need"),
+        (
+            "$\\alpha$-Quant: \\textbf{Fast} [LLM] (v2) | *bold* _it_ <b>x</b> & y",
+            "α-Quant: Fast [LLM] (v2) | *bold* _it_ x & y",
+        ),
+        ("Q&amp;A for <i>LLMs</i>", "Q&A for LLMs"),
+    ],
+)
 def test_titles_are_normalised_and_escaped(title: str, shown: str) -> None:
     entry = paper(title=title)
     assert entry.title == shown
@@ -54,7 +71,14 @@ def test_titles_are_normalised_and_escaped(title: str, shown: str) -> None:
 
 def test_stars_rounding() -> None:
     assert [format_stars(n) for n in (0, 999, 1000, 1250, 9999, 12345, 1_234_567)] == [
-        "0", "999", "1k", "1.2k", "10k", "12k", "1.2M"]
+        "0",
+        "999",
+        "1k",
+        "1.2k",
+        "10k",
+        "12k",
+        "1.2M",
+    ]
     assert round_stars(1250) == 1200
 
 
@@ -75,16 +99,38 @@ _name = st.text(alphabet="abcdefghijklmnopqrstuvwxyzÄé -'.*_[]<>|", min_size=1
 
 
 @settings(max_examples=300, deadline=None)
-@given(title=_text, authors=st.lists(_name, max_size=6), venue=st.sampled_from(["", "ICML 2024", "ACL Findings"]),
-       stars=st.none() | st.integers(0, 5_000_000), number=st.integers(1, 99999),
-       month=st.integers(1, 12), code=st.booleans(), archived=st.booleans())
-def test_parse_of_render_is_identity(title: str, authors: list[str], venue: str, stars: int | None,
-                                     number: int, month: int, code: bool, archived: bool) -> None:
+@given(
+    title=_text,
+    authors=st.lists(_name, max_size=6),
+    venue=st.sampled_from(["", "ICML 2024", "ACL Findings"]),
+    stars=st.none() | st.integers(0, 5_000_000),
+    number=st.integers(1, 99999),
+    month=st.integers(1, 12),
+    code=st.booleans(),
+    archived=st.booleans(),
+)
+def test_parse_of_render_is_identity(
+    title: str,
+    authors: list[str],
+    venue: str,
+    stars: int | None,
+    number: int,
+    month: int,
+    code: bool,
+    archived: bool,
+) -> None:
     arxiv_id = f"24{month:02d}.{number:05d}"
     try:
-        entry = paper(title=title, authors=tuple(authors), venue=venue, stars=stars,
-                      arxiv_id=arxiv_id, month=month, archived=archived,
-                      code_url="https://github.com/o/r" if code else "")
+        entry = paper(
+            title=title,
+            authors=tuple(authors),
+            venue=venue,
+            stars=stars,
+            arxiv_id=arxiv_id,
+            month=month,
+            archived=archived,
+            code_url="https://github.com/o/r" if code else "",
+        )
     except ValueError:
         return  # e.g. a title that is only whitespace: not an entry
     line = render_entry(entry)

@@ -24,8 +24,11 @@ def test_a_change_elsewhere_keeps_the_fingerprint() -> None:
 
 def test_a_changed_neighbour_changes_the_fingerprint() -> None:
     mine = hunks.fingerprint(BASE, insert_after(BASE, "- a3", "- P"))
-    for pushed in (BASE.replace("- a2", "- a2 (edited)"), BASE.replace("- a3", "- a3 (edited)"),
-                   insert_after(BASE, "- a3", "- X")):
+    for pushed in (
+        BASE.replace("- a2", "- a2 (edited)"),
+        BASE.replace("- a3", "- a3 (edited)"),
+        insert_after(BASE, "- a3", "- X"),
+    ):
         assert hunks.fingerprint(pushed, insert_after(pushed, "- a3", "- P")) != mine
     assert hunks.fingerprint(BASE, insert_after(BASE, "- a3", "- Q")) != mine  # another line
 
@@ -35,8 +38,9 @@ def test_an_insertion_that_can_slide_covers_every_alignment() -> None:
     pick either, so the line before the blank is a neighbour too."""
     base = "about\n\n## H\n"
     edited = "about (edited)\n\n## H\n"
-    assert (hunks.fingerprint(base, "about\n\n- P\n\n## H\n")
-            != hunks.fingerprint(edited, "about (edited)\n\n- P\n\n## H\n"))
+    assert hunks.fingerprint(base, "about\n\n- P\n\n## H\n") != hunks.fingerprint(
+        edited, "about (edited)\n\n- P\n\n## H\n"
+    )
 
 
 def test_equal_fingerprints_mean_git_merges_the_old_commit_to_the_rebuilt_text(tmp_path: Path) -> None:
@@ -47,8 +51,13 @@ def test_equal_fingerprints_mean_git_merges_the_old_commit_to_the_rebuilt_text(t
     assert hunks.fingerprint(BASE, old_pr) == hunks.fingerprint(pushed, rebuilt)
     for name, text in (("ours", pushed), ("base", BASE), ("theirs", old_pr)):
         (tmp_path / name).write_text(text)
-    merged = subprocess.run(["git", "merge-file", "-p", "ours", "base", "theirs"], cwd=tmp_path,
-                            capture_output=True, text=True, check=False)
+    merged = subprocess.run(
+        ["git", "merge-file", "-p", "ours", "base", "theirs"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert merged.returncode == 0 and merged.stdout == rebuilt
 
 

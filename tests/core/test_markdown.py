@@ -18,9 +18,39 @@ from bot.core.markdown import (
 )
 
 MD = MarkdownIt("commonmark", {"html": True}).enable(["table", "strikethrough"])
-PIECES = st.sampled_from(["[", "]", "(", ")", "!", "<", ">", "&", "`", "*", "_", "|", "#", "~", "\\", "@",
-                          "javascript:", "https://evil.example/x", "img src=x", "<!--", "-->", "1.", "- ", " ",
-                          "\n", "\u202e", "&lt;", "a", "b"])
+PIECES = st.sampled_from(
+    [
+        "[",
+        "]",
+        "(",
+        ")",
+        "!",
+        "<",
+        ">",
+        "&",
+        "`",
+        "*",
+        "_",
+        "|",
+        "#",
+        "~",
+        "\\",
+        "@",
+        "javascript:",
+        "https://evil.example/x",
+        "img src=x",
+        "<!--",
+        "-->",
+        "1.",
+        "- ",
+        " ",
+        "\n",
+        "\u202e",
+        "&lt;",
+        "a",
+        "b",
+    ]
+)
 HOSTILE = st.lists(PIECES, max_size=30).map("".join)
 
 
@@ -39,12 +69,15 @@ def test_inline_text_stays_in_its_table_cell(text: str) -> None:
     assert html.count("<td>") == 2 and "<td>end</td>" in html
 
 
-@pytest.mark.parametrize("text, shown", [
-    ("Q&A: [x](y) @octocat", "Q&amp;A: \\[x\\]\\(y\\) @\u200boctocat"),
-    ("1. not a list", "1\\. not a list"),
-    ("- not a list", "\\- not a list"),
-    ("a\u202eb\u200bc\nd", "abc d"),
-])
+@pytest.mark.parametrize(
+    "text, shown",
+    [
+        ("Q&A: [x](y) @octocat", "Q&amp;A: \\[x\\]\\(y\\) @\u200boctocat"),
+        ("1. not a list", "1\\. not a list"),
+        ("- not a list", "\\- not a list"),
+        ("a\u202eb\u200bc\nd", "abc d"),
+    ],
+)
 def test_inline_examples(text: str, shown: str) -> None:
     assert inline(text) == shown
 
@@ -68,17 +101,25 @@ def test_plain_line_is_idempotent_and_mentions_nobody() -> None:
     assert once == plain_line(once) == "Ask @\u200boctocat now"
 
 
-@pytest.mark.parametrize("url, shown", [
-    ("https://example.org/a_b?x=1#y", "https://example.org/a_b?x=1#y"),
-    ("https://evil.example/x)[click](https://evil.example/y)", "`https://evil.example/x)[click](https://evil.example/y)`"),
-    ("javascript:alert(1)", "`javascript:alert(1)`"),
-    ("https://user@example.org/", "`https://user@\u200bexample.org/`"),
-])
+@pytest.mark.parametrize(
+    "url, shown",
+    [
+        ("https://example.org/a_b?x=1#y", "https://example.org/a_b?x=1#y"),
+        (
+            "https://evil.example/x)[click](https://evil.example/y)",
+            "`https://evil.example/x)[click](https://evil.example/y)`",
+        ),
+        ("javascript:alert(1)", "`javascript:alert(1)`"),
+        ("https://user@example.org/", "`https://user@\u200bexample.org/`"),
+    ],
+)
 def test_url_text(url: str, shown: str) -> None:
     assert url_text(url) == shown
 
 
 def test_sanitize_html_keeps_only_bare_allowed_tags() -> None:
     text = '<details open><summary onclick="x">S</summary><img src=x><a href="y">z</a><script>1</script></details>'
-    assert sanitize_html(text) == ("<details open><summary>S</summary>&lt;img src=x&gt;&lt;a href=\"y\"&gt;z"
-                                   "&lt;/a&gt;&lt;script&gt;1&lt;/script&gt;</details>")
+    assert sanitize_html(text) == (
+        '<details open><summary>S</summary>&lt;img src=x&gt;&lt;a href="y"&gt;z'
+        "&lt;/a&gt;&lt;script&gt;1&lt;/script&gt;</details>"
+    )

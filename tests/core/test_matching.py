@@ -25,23 +25,34 @@ def test_near_titles_need_the_same_numbers_and_a_long_enough_key():
 
 
 def test_near_identical_pairs_agree_with_near_titles():
-    keys = ["quantized attention for long context", "quantised attention for long context",
-            "pruning heads in 2 steps", "pruning heads in 3 steps"]
+    keys = [
+        "quantized attention for long context",
+        "quantised attention for long context",
+        "pruning heads in 2 steps",
+        "pruning heads in 3 steps",
+    ]
     assert near_identical_pairs(range(4), keys) == {(0, 1)}
     assert list(near_titles(keys[1], [keys[0]])) == [keys[0]]
 
 
 def test_one_id_titles_and_named_titles():
-    assert same_paper_title("mobilellm optimizing sub billion parameter language models",
-                            "optimizing sub billion parameter language models for on device use cases")
+    assert same_paper_title(
+        "mobilellm optimizing sub billion parameter language models",
+        "optimizing sub billion parameter language models for on device use cases",
+    )
     assert not same_paper_title("gptq accurate quantization", "a survey of speculative decoding")
-    assert same_name_title("gptq accurate post training quantization", "gptq accurate post training quantization gpt")
+    assert same_name_title(
+        "gptq accurate post training quantization", "gptq accurate post training quantization gpt"
+    )
     assert not same_name_title("llama 2 open models", "llama 3 open models")
 
 
 def test_closest_sections_by_id_or_heading_each_once():
-    sections = [Section("quantization", "Quantization", ""), Section("pruning", "Pruning and Sparsity", ""),
-                Section("kv-cache", "KV Cache Compression", "")]
+    sections = [
+        Section("quantization", "Quantization", ""),
+        Section("pruning", "Pruning and Sparsity", ""),
+        Section("kv-cache", "KV Cache Compression", ""),
+    ]
     assert [s.id for s in closest_sections("Quantisation", sections, limit=1)] == ["quantization"]
     assert [s.id for s in closest_sections("kv cache", sections, limit=1)] == ["kv-cache"]
     assert len({s.id for s in closest_sections("x", sections)}) == 3

@@ -15,45 +15,81 @@ from bot.errors import CatalogError
 
 
 def record(arxiv_id: str = "2405.00732", **fields: object) -> PaperRecord:
-    data: dict[str, object] = {"title": "A title", "authors": ("Ann Author", "Bo Builder"),
-                               "primary_category": "cs.CL", "categories": ("cs.CL", "cs.LG"),
-                               "published": "2024-05-01", "updated": "2024-06-01", "versions": 2,
-                               "fetched": "2025-01-01"}
+    data: dict[str, object] = {
+        "title": "A title",
+        "authors": ("Ann Author", "Bo Builder"),
+        "primary_category": "cs.CL",
+        "categories": ("cs.CL", "cs.LG"),
+        "published": "2024-05-01",
+        "updated": "2024-06-01",
+        "versions": 2,
+        "fetched": "2025-01-01",
+    }
     data.update(fields)
     return PaperRecord(arxiv_id=arxiv_id, **data)  # type: ignore[arg-type]
 
 
 def test_one_line_per_paper_sorted_by_id_with_a_fixed_key_order() -> None:
-    text = paper_store.dump([record("2405.00732"), record("2310.01234"), record("cs/0112017"), record("2405.00100")])
+    text = paper_store.dump(
+        [record("2405.00732"), record("2310.01234"), record("cs/0112017"), record("2405.00100")]
+    )
     lines = text.splitlines()
-    assert [json.loads(line)["arxiv_id"] for line in lines] == ["cs/0112017", "2310.01234", "2405.00100",
-                                                                  "2405.00732"]
-    assert list(json.loads(lines[0])) == ["arxiv_id", "title", "authors", "abstract", "primary_category",
-                                          "categories", "published", "updated", "versions", "journal_ref", "doi",
-                                          "comment", "code_links", "withdrawn", "fetched"]
+    assert [json.loads(line)["arxiv_id"] for line in lines] == [
+        "cs/0112017",
+        "2310.01234",
+        "2405.00100",
+        "2405.00732",
+    ]
+    assert list(json.loads(lines[0])) == [
+        "arxiv_id",
+        "title",
+        "authors",
+        "abstract",
+        "primary_category",
+        "categories",
+        "published",
+        "updated",
+        "versions",
+        "journal_ref",
+        "doi",
+        "comment",
+        "code_links",
+        "withdrawn",
+        "fetched",
+    ]
     assert json.loads(lines[0])["categories"] == ["cs.LG"]  # the other categories; the primary has its key
     assert text.endswith("\n") and paper_store.dump(paper_store.load(text)) == text
 
 
 def test_untrusted_text_is_cleaned_and_capped() -> None:
-    r = record(title="Bad\u202etitle\x00 with\nnewline", abstract="x" * 9000, authors=("", "  Name \u200b Two "),
-               code_links=("https://github.com/a/b", "https://evil.example/a/b"), categories=("cs.CL", "rm -rf"))
+    r = record(
+        title="Bad\u202etitle\x00 with\nnewline",
+        abstract="x" * 9000,
+        authors=("", "  Name \u200b Two "),
+        code_links=("https://github.com/a/b", "https://evil.example/a/b"),
+        categories=("cs.CL", "rm -rf"),
+    )
     assert r.title == "Bad title with newline" and len(r.abstract) == 5000 and r.abstract.endswith("…")
     assert r.authors == ("Name Two",) and r.code_links == ("https://github.com/a/b",) and r.categories == ()
 
 
 def test_github_links_are_owner_repo_only() -> None:
-    text = ("Code: https://github.com/IST-DASLab/gptq. See github.com/org/repo.git and "
-            "https://github.com/features/copilot, https://github.com/just-a-user, "
-            "https://github.com/-bad/x, github.com/ab-c/c\\_d, github.com/a_b/x and again https://github.com/IST-DASLab/gptq")
-    assert github_links(text) == ("https://github.com/IST-DASLab/gptq", "https://github.com/org/repo",
-                                  "https://github.com/ab-c/c_d")  # owners have no underscore
+    text = (
+        "Code: https://github.com/IST-DASLab/gptq. See github.com/org/repo.git and "
+        "https://github.com/features/copilot, https://github.com/just-a-user, "
+        "https://github.com/-bad/x, github.com/ab-c/c\\_d, github.com/a_b/x and again https://github.com/IST-DASLab/gptq"
+    )
+    assert github_links(text) == (
+        "https://github.com/IST-DASLab/gptq",
+        "https://github.com/org/repo",
+        "https://github.com/ab-c/c_d",
+    )  # owners have no underscore
 
 
 def test_a_bad_line_names_the_file_and_the_line() -> None:
     good = record().to_json()
     with pytest.raises(CatalogError, match=r"papers.jsonl:2: not a paper record"):
-        paper_store.load(good + "\n{\"arxiv_id\": \"nope\", \"title\": \"x\"}\n", "papers.jsonl")
+        paper_store.load(good + '\n{"arxiv_id": "nope", "title": "x"}\n', "papers.jsonl")
     with pytest.raises(CatalogError, match=r":1: "):
         paper_store.load("not json\n")
 
@@ -62,8 +98,9 @@ def test_staleness() -> None:
     today = datetime.date(2025, 1, 31)
     fresh, old = record(fetched="2025-01-30"), record("2405.00100", fetched="2024-12-01")
     store = {r.arxiv_id: r for r in (fresh, old)}
-    assert paper_store.to_fetch(["2405.00732", "2405.00100", "2401.00001", "2405.00732"], store, today, 30) == [
-        "2405.00100", "2401.00001"]
+    assert paper_store.to_fetch(
+        ["2405.00732", "2405.00100", "2401.00001", "2405.00732"], store, today, 30
+    ) == ["2405.00100", "2401.00001"]
     announced = paper_store.mark_announced(store, {"2405.00732": 3, "2405.00100": 1, "2999.00001": 2})
     assert announced["2405.00732"].announced_version == 3 and announced["2405.00100"] == old
     assert paper_store.is_stale(announced["2405.00732"], today, 30)
@@ -78,10 +115,16 @@ def test_merge_and_differences() -> None:
 
 
 @settings(max_examples=100, deadline=None)
-@given(title=st.text(min_size=1, max_size=80), authors=st.lists(st.text(max_size=30), max_size=5),
-       comment=st.text(max_size=100), withdrawn=st.booleans(), versions=st.integers(1, 30))
-def test_dump_of_load_is_identity(title: str, authors: list[str], comment: str, withdrawn: bool,
-                                  versions: int) -> None:
+@given(
+    title=st.text(min_size=1, max_size=80),
+    authors=st.lists(st.text(max_size=30), max_size=5),
+    comment=st.text(max_size=100),
+    withdrawn=st.booleans(),
+    versions=st.integers(1, 30),
+)
+def test_dump_of_load_is_identity(
+    title: str, authors: list[str], comment: str, withdrawn: bool, versions: int
+) -> None:
     r = record(title=title, authors=tuple(authors), comment=comment, withdrawn=withdrawn, versions=versions)
     text = paper_store.dump([r])
     assert paper_store.load(text) == {r.arxiv_id: r} and text.count("\n") == 1

@@ -14,18 +14,33 @@ from bot.sources import arxiv_rss as feeds
 
 
 def body_of(taxonomy: Taxonomy, **changes: object) -> str:
-    paper = feeds.paper_from_record({
-        "arxiv_id": "2402.03804", "title": "ReLU$^2$ Wins: Efficient Activation Functions for Sparse LLMs",
-        "abstract": "We test ReLU$^2$ on Mixtral-8$\\times$7B with $H^3$ and $L_2$ norms. "
-                    "Code: \\url{https://github.com/o/r}"})
+    paper = feeds.paper_from_record(
+        {
+            "arxiv_id": "2402.03804",
+            "title": "ReLU$^2$ Wins: Efficient Activation Functions for Sparse LLMs",
+            "abstract": "We test ReLU$^2$ on Mixtral-8$\\times$7B with $H^3$ and $L_2$ norms. "
+            "Code: \\url{https://github.com/o/r}",
+        }
+    )
     fields: dict[str, object] = dict(
-        paper=paper, entry=paper_entry(paper), section="pruning", subsection="unstructured",
-        score=0.79, threshold=0.5, confidence=0.95, runner_up="fine-tuning",
+        paper=paper,
+        entry=paper_entry(paper),
+        section="pruning",
+        subsection="unstructured",
+        score=0.79,
+        threshold=0.5,
+        confidence=0.95,
+        runner_up="fine-tuning",
         reasons=['keywords in the title: "sparse" (pruning)', "learned model: 0.77"],
-        neighbours=[("Sparse Modular Activation", "2306.11197", 998, 0.41)])
+        neighbours=[("Sparse Modular Activation", "2306.11197", 998, 0.41)],
+    )
     fields.update(changes)
-    return change_request(Proposal(**fields), taxonomy, "catalog.md",  # type: ignore[arg-type]
-                          BranchNames.from_prefix("bot/")).body
+    return change_request(
+        Proposal(**fields),
+        taxonomy,
+        "catalog.md",  # type: ignore[arg-type]
+        BranchNames.from_prefix("bot/"),
+    ).body
 
 
 def test_latex_is_rendered_in_title_abstract_and_line(taxonomy: Taxonomy) -> None:
@@ -37,8 +52,10 @@ def test_latex_is_rendered_in_title_abstract_and_line(taxonomy: Taxonomy) -> Non
 
 def test_section_runner_up_and_score_on_two_lines_without_jargon(taxonomy: Taxonomy) -> None:
     body = body_of(taxonomy)
-    assert ("**Section:** Pruning and Sparsity › Unstructured and Semi-structured Pruning "
-            "(`pruning` / `unstructured`), or else Efficient Fine-tuning (`fine-tuning`)<br>") in body
+    assert (
+        "**Section:** Pruning and Sparsity › Unstructured and Semi-structured Pruning "
+        "(`pruning` / `unstructured`), or else Efficient Fine-tuning (`fine-tuning`)<br>"
+    ) in body
     assert "**Score:** 0.79 (proposed from 0.50)" in body
     assert "more match" not in body and "points in all" not in body
     assert "\n\n\n" not in body
@@ -63,4 +80,6 @@ def test_scripts_without_a_unicode_form_keep_their_markup() -> None:
 
 def test_a_rendered_script_compares_equal_to_its_caret_form() -> None:
     assert clean_title("E$^2$-LLM: Efficient Length Extension") == "E²-LLM: Efficient Length Extension"
-    assert title_key("E$^2$-LLM: Efficient Length Extension") == title_key("E^2-LLM:Efficient Length Extension")
+    assert title_key("E$^2$-LLM: Efficient Length Extension") == title_key(
+        "E^2-LLM:Efficient Length Extension"
+    )

@@ -36,27 +36,33 @@ def test_each_full_name_in_a_journal_ref(row: dict[str, str]) -> None:
     assert TABLE.find(_example(row["full_names"]), "") == ""  # no year: nothing
 
 
-@pytest.mark.parametrize(("journal_ref", "comment", "venue"), [
-    ("", "Accepted to Findings of EMNLP 2024", "EMNLP 2024 Findings"),
-    ("", "Accepted at the ICML 2024 Workshop on Efficient Systems", "ICML 2024 Workshop"),
-    ("", "To appear in NeurIPS'24", "NeurIPS 2024"),
-    ("", "12 pages. Published in TMLR (2024)", "TMLR 2024"),
-    ("ACL 2024", "Submitted to NeurIPS 2024", "ACL 2024"),  # journal_ref first
-    ("", "Under review at ICLR 2025; accepted at COLM 2024", "COLM 2024"),
-    ("", "Camera-ready version for MLSys 2024", "MLSys 2024"),
-])
+@pytest.mark.parametrize(
+    ("journal_ref", "comment", "venue"),
+    [
+        ("", "Accepted to Findings of EMNLP 2024", "EMNLP 2024 Findings"),
+        ("", "Accepted at the ICML 2024 Workshop on Efficient Systems", "ICML 2024 Workshop"),
+        ("", "To appear in NeurIPS'24", "NeurIPS 2024"),
+        ("", "12 pages. Published in TMLR (2024)", "TMLR 2024"),
+        ("ACL 2024", "Submitted to NeurIPS 2024", "ACL 2024"),  # journal_ref first
+        ("", "Under review at ICLR 2025; accepted at COLM 2024", "COLM 2024"),
+        ("", "Camera-ready version for MLSys 2024", "MLSys 2024"),
+    ],
+)
 def test_forms_of_acceptance(journal_ref: str, comment: str, venue: str) -> None:
     assert TABLE.find(journal_ref, comment) == venue
 
 
-@pytest.mark.parametrize(("journal_ref", "comment"), [
-    ("", "Accepted at the International Symposium on Very Niche Things 2025"),  # unknown venue
-    ("Journal of Obscure Results 12 (2024)", ""),
-    ("", "Accepted at ICLR"),  # no year
-    ("", "Preprint. Under review at ICML 2025"),
-    ("", "This paper has been withdrawn; it was accepted at ICML 2024"),
-    ("", "12 pages, 3 figures, ACLU 2024 data"),  # not a word match
-    ("", ""),
-])
+@pytest.mark.parametrize(
+    ("journal_ref", "comment"),
+    [
+        ("", "Accepted at the International Symposium on Very Niche Things 2025"),  # unknown venue
+        ("Journal of Obscure Results 12 (2024)", ""),
+        ("", "Accepted at ICLR"),  # no year
+        ("", "Preprint. Under review at ICML 2025"),
+        ("", "This paper has been withdrawn; it was accepted at ICML 2024"),
+        ("", "12 pages, 3 figures, ACLU 2024 data"),  # not a word match
+        ("", ""),
+    ],
+)
 def test_anything_unsure_sets_nothing(journal_ref: str, comment: str) -> None:
     assert TABLE.find(journal_ref, comment) == ""

@@ -15,15 +15,20 @@ NO_PAUSES = {"seconds_between_requests": 0, "seconds_between_writes": 0}
 
 
 def test_without_a_token_the_forge_is_local_git(tmp_path, taxonomy):
-    services = build_services({"GITHUB_REPOSITORY": "o/r"}, catalog_path="catalog.md",
-                              repo_path=make_repo(tmp_path, taxonomy))
+    services = build_services(
+        {"GITHUB_REPOSITORY": "o/r"}, catalog_path="catalog.md", repo_path=make_repo(tmp_path, taxonomy)
+    )
     assert not services.is_github and isinstance(services.forge(), LocalGitForge)
     with pytest.raises(ForgeError, match="needs a token: set GITHUB_TOKEN"):
         services.repo_directory("check-stars")
 
 
 def test_with_a_token_and_a_repository_every_service_is_one_github_forge(fake_github: FakeGitHub):  # noqa: F811
-    env = {"GITHUB_TOKEN": BOT_TOKEN, "GITHUB_REPOSITORY": fake_github.repository, "GITHUB_API_URL": fake_github.url}
+    env = {
+        "GITHUB_TOKEN": BOT_TOKEN,
+        "GITHUB_REPOSITORY": fake_github.repository,
+        "GITHUB_API_URL": fake_github.url,
+    }
     services = Services(env, "catalog.md", github_config=NO_PAUSES)
     forge = services.forge()
     assert isinstance(forge, GitHubForge) and forge is services.github() is services.repo_directory()

@@ -58,8 +58,12 @@ def test_opens_one_pr_with_one_commit_on_the_default_branch(fake, taxonomy):
 
     assert result.action == "opened"
     [pull] = fake.pulls()
-    assert (pull.number, pull.head, pull.base, pull.user) == (result.pull_request.number, change.branch, "main",
-                                                               BOT_LOGIN)
+    assert (pull.number, pull.head, pull.base, pull.user) == (
+        result.pull_request.number,
+        change.branch,
+        "main",
+        BOT_LOGIN,
+    )
     assert pull.body == change.body and markers.find(pull.body, "arxiv")["arxiv_id"] == "2405.00001"
     assert pull.labels == ["catalog-bot", "new-paper"]
     commit = branch_commit(fake, change.branch)
@@ -105,8 +109,9 @@ def test_a_new_body_updates_the_pr_in_place(fake, taxonomy):
 def test_rebuilt_on_the_new_default_branch_when_it_moves(fake, taxonomy):
     change = paper_change(taxonomy, "2405.00001")
     forge_for(fake).propose(change)
-    text = fake.file("catalog.md").replace("Post-training quantization of the weights alone",
-                                           "Post-training quantization of weights only")
+    text = fake.file("catalog.md").replace(
+        "Post-training quantization of the weights alone", "Post-training quantization of weights only"
+    )
     new_main = fake.push("catalog.md", text, message="Edit a description")
 
     result = forge_for(fake).propose(change)
@@ -148,7 +153,9 @@ def test_closed_pr_and_rerun_of_close_leave_one_comment(fake, taxonomy):
 
     assert fake.pulls()[0].state == "closed" and change.branch not in fake.branches()
     [comment] = fake.issue_comments(pull.number)
-    assert comment.body.startswith("Closing: already in the catalog.") and "catalog-bot:closing" in comment.body
+    assert (
+        comment.body.startswith("Closing: already in the catalog.") and "catalog-bot:closing" in comment.body
+    )
 
 
 def test_reviewers_and_assignees_from_config(fake, taxonomy):
@@ -173,8 +180,15 @@ def seed(fake: FakeGitHub, taxonomy, count: int, state: str, start: int = 0) -> 
     ids = []
     for i in range(start, start + count):
         change = paper_change(taxonomy, f"2401.{i:05d}", i)
-        fake.seed_pull(change.branch, "catalog.md", change.edit(fake.file("catalog.md")), change.title,
-                       change.body, state=state, labels=("catalog-bot",))
+        fake.seed_pull(
+            change.branch,
+            "catalog.md",
+            change.edit(fake.file("catalog.md")),
+            change.title,
+            change.body,
+            state=state,
+            labels=("catalog-bot",),
+        )
         ids.append(f"2401.{i:05d}")
     return ids
 
@@ -187,8 +201,10 @@ def test_rejection_memory_in_one_query(fake, taxonomy):
 
     pulls = forge_for(fake).bot_pull_requests("all")
 
-    by_state = {s: sorted(markers.find(p.body, "arxiv")["arxiv_id"] for p in pulls if p.state == s)
-                for s in ("open", "closed", "merged")}
+    by_state = {
+        s: sorted(markers.find(p.body, "arxiv")["arxiv_id"] for p in pulls if p.state == s)
+        for s in ("open", "closed", "merged")
+    }
     assert by_state == {"open": still_open, "closed": rejected, "merged": merged}
     assert dict(fake.counts) == {"POST /graphql": 1}
 
@@ -234,7 +250,10 @@ def test_secondary_rate_limit_waits_retry_after_then_succeeds(fake, taxonomy, ca
     with caplog.at_level("INFO", logger="bot"):
         forge_for(fake, sleeps).propose(paper_change(taxonomy, "2405.00001"))
     assert sleeps == [3.0] and len(fake.pulls()) == 1 and fake.counts["POST " + REFS] == 2
-    assert "could not create branch bot/arxiv-2405.00001 (" in caplog.text and "trying again in 3 s" in caplog.text
+    assert (
+        "could not create branch bot/arxiv-2405.00001 (" in caplog.text
+        and "trying again in 3 s" in caplog.text
+    )
 
 
 def test_secondary_rate_limit_without_retry_after_waits_a_minute(fake, taxonomy):
@@ -258,9 +277,11 @@ def test_requests_and_writes_are_paced_on_the_injected_clock(fake):
     def sleep(seconds: float) -> None:
         sleeps.append(seconds)
         now[0] += seconds
+
     settings = GitHubSettings(seconds_between_requests=1, seconds_between_writes=3, timeout_seconds=5)
-    client = GitHubClient(fake.repository, BOT_TOKEN, api_url=fake.url, settings=settings, sleep=sleep,
-                          monotonic=lambda: now[0])
+    client = GitHubClient(
+        fake.repository, BOT_TOKEN, api_url=fake.url, settings=settings, sleep=sleep, monotonic=lambda: now[0]
+    )
     client.rest("GET", client.repo_path, "read the repository")
     client.rest("POST", f"{client.repo_path}/labels", "create a label", body={"name": "one"})
     client.rest("POST", f"{client.repo_path}/labels", "create a label", body={"name": "two"})
@@ -320,8 +341,12 @@ def test_missing_permission_is_explained(fake, taxonomy):
 
 
 def test_actions_not_allowed_to_create_prs_is_explained(fake, taxonomy):
-    fake.fail("POST", PULLS, status=403,
-              message="GitHub Actions is not permitted to create or approve pull requests.")
+    fake.fail(
+        "POST",
+        PULLS,
+        status=403,
+        message="GitHub Actions is not permitted to create or approve pull requests.",
+    )
     change = paper_change(taxonomy, "2405.00001")
     with pytest.raises(ForgeError, match="Allow GitHub Actions to create and approve pull requests"):
         forge_for(fake).propose(change)
@@ -329,8 +354,12 @@ def test_actions_not_allowed_to_create_prs_is_explained(fake, taxonomy):
 
 
 def test_bad_token(fake):
-    forge = GitHubForge(fake.repository, "ghs_wrong", api_url=fake.url,
-                        settings=GitHubSettings(seconds_between_requests=0, seconds_between_writes=0))
+    forge = GitHubForge(
+        fake.repository,
+        "ghs_wrong",
+        api_url=fake.url,
+        settings=GitHubSettings(seconds_between_requests=0, seconds_between_writes=0),
+    )
     with pytest.raises(ForgeError, match="rejected the token .*401 Bad credentials"):
         forge.read_file("catalog.md")
 
@@ -345,7 +374,9 @@ def test_a_read_is_retried_after_server_errors(fake):
 def test_retry_delay_follows_githubs_rules():
     policy = RetryPolicy(max_attempts=4, backoff_seconds=2, max_wait_seconds=900)
     assert retry_delay(Failure(403, "secondary rate limit", {"retry-after": "7"}), 1, policy, 0) == 7
-    reset = Failure(403, "API rate limit exceeded", {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1100"})
+    reset = Failure(
+        403, "API rate limit exceeded", {"x-ratelimit-remaining": "0", "x-ratelimit-reset": "1100"}
+    )
     assert retry_delay(reset, 1, policy, now=1000) == 101
     assert retry_delay(Failure(403, "You have exceeded a secondary rate limit"), 3, policy, 0) == 60
     assert retry_delay(Failure(429, "too many"), 6, policy, 0) == 128  # grows past a minute
@@ -360,7 +391,9 @@ def test_retry_delay_follows_githubs_rules():
 def test_large_files_come_from_the_blob_api(fake, taxonomy):
     fake.graphql_text_limit = 100
     text = forge_for(fake).read_file("catalog.md")
-    assert text == catalog_text(taxonomy) and fake.counts["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"] == 1
+    assert (
+        text == catalog_text(taxonomy) and fake.counts["GET /repos/{owner}/{repo}/git/blobs/{file_sha}"] == 1
+    )
 
 
 def test_other_files_are_read_at_the_same_commit(fake):
@@ -380,7 +413,10 @@ def test_from_environment(fake, monkeypatch):
     env = {"GITHUB_TOKEN": "ghs_x", "GITHUB_REPOSITORY": "a/b", "GITHUB_API_URL": fake.url}
     forge = GitHubForge.from_environment(env)
     assert (forge.repository, forge.api_url, forge.settings.branch_prefix) == ("a/b", fake.url, "bot/")
-    assert [label.name for label in forge.settings.labels] == ["catalog-bot", "new-paper"]  # config/github.yml
+    assert [label.name for label in forge.settings.labels] == [
+        "catalog-bot",
+        "new-paper",
+    ]  # config/github.yml
     assert GitHubForge.from_environment(env, repository="c/d").repository == "c/d"
     with pytest.raises(ForgeError, match="set GITHUB_TOKEN"):
         GitHubForge.from_environment({"GITHUB_REPOSITORY": "a/b"})
@@ -406,8 +442,10 @@ def test_reactions_are_idempotent(fake):
     for _ in range(2):
         forge.add_reaction(issue.number)
         forge.add_reaction(issue.number, comment.id)
-    assert sorted(fake.reactions) == [("comment", comment.id, "eyes", BOT_LOGIN),
-                                      ("issue", issue.number, "eyes", BOT_LOGIN)]
+    assert sorted(fake.reactions) == [
+        ("comment", comment.id, "eyes", BOT_LOGIN),
+        ("issue", issue.number, "eyes", BOT_LOGIN),
+    ]
 
 
 def test_one_status_comment_per_issue_edited_in_place(fake):
@@ -422,7 +460,8 @@ def test_one_status_comment_per_issue_edited_in_place(fake):
     assert len(mine) == 1 and first.id == second.id == same.id == mine[0].id
     assert mine[0].body.startswith("Done: #12.") and markers.find(mine[0].body, "status") == {}
     assert [c.body for c in fake.issue_comments(issue.number) if c.user == "mallory"] == [
-        "I copy the marker <!-- catalog-bot:status -->"]  # a look-alike is never edited
+        "I copy the marker <!-- catalog-bot:status -->"
+    ]  # a look-alike is never edited
     assert [c.id for c in forge.list_comments(issue.number)][-1] == first.id
 
 
@@ -430,10 +469,20 @@ def test_permission_uses_the_collaborator_api(fake):
     fake.collaborators.update({"ada": "maintain", "bob": "triage", "carol": "write"})
     fake.unknown_users.add("ghost")
     forge = forge_for(fake)
-    got = {u: forge.permission(u) for u in ("maintainer", "ada", "bob", "carol", "stranger", "ghost",
-                                            "dependabot[bot]", "../etc")}
-    assert got == {"maintainer": "admin", "ada": "maintain", "bob": "triage", "carol": "write",
-                   "stranger": "read", "ghost": "none", "dependabot[bot]": "none", "../etc": "none"}
+    got = {
+        u: forge.permission(u)
+        for u in ("maintainer", "ada", "bob", "carol", "stranger", "ghost", "dependabot[bot]", "../etc")
+    }
+    assert got == {
+        "maintainer": "admin",
+        "ada": "maintain",
+        "bob": "triage",
+        "carol": "write",
+        "stranger": "read",
+        "ghost": "none",
+        "dependabot[bot]": "none",
+        "../etc": "none",
+    }
 
 
 def test_tracking_issue_is_created_edited_closed_and_reopened(fake):
@@ -441,8 +490,9 @@ def test_tracking_issue_is_created_edited_closed_and_reopened(fake):
     assert forge.upsert_issue("nightly", "Nightly", "all green", ("nightly",), close=True) is None
     created = forge.upsert_issue("nightly", "Nightly: 2 dead links", "- a\n- b", ("nightly", "catalog-bot"))
     edited = forge_for(fake).upsert_issue("nightly", "Nightly: 1 dead link", "- a", ("nightly",))
-    closed = forge_for(fake).upsert_issue("nightly", "Nightly: all green", "nothing dead", ("nightly",),
-                                          close=True)
+    closed = forge_for(fake).upsert_issue(
+        "nightly", "Nightly: all green", "nothing dead", ("nightly",), close=True
+    )
     reopened = forge_for(fake).upsert_issue("nightly", "Nightly: 1 dead link", "- c", ("nightly",))
 
     issues = [i for i in fake.issues.values() if not i.is_pull]
@@ -474,7 +524,9 @@ def test_repositories_batches_of_a_hundred(fake):
     found = forge_for(fake).repositories(names + ["not a repo name"])
 
     assert fake.counts["POST /graphql"] == math.ceil(250 / 100) == 3
-    assert found["org0/repo0"].exists and found["org0/repo0"].stars == 0 and found["org249/repo249"].stars == 249
+    assert (
+        found["org0/repo0"].exists and found["org0/repo0"].stars == 0 and found["org249/repo249"].stars == 249
+    )
     assert found["org1/repo1"].current_name == "new-owner/repo1-renamed"
     assert found["org2/repo2"].archived and found["org0/repo0"].current_name is None
     assert not found["org3/repo3"].exists and not found["not a repo name"].exists
@@ -485,7 +537,9 @@ def test_a_failing_batch_is_split_in_halves(fake):
     names = [f"org{i}/repo{i}" for i in range(100)]
     for name in names:
         fake.add_remote(name, stars=5)
-    fake.fail("POST", "/graphql", status=502, times=99, when=lambda body: body["query"].count("repository(") > 50)
+    fake.fail(
+        "POST", "/graphql", status=502, times=99, when=lambda body: body["query"].count("repository(") > 50
+    )
 
     found = forge_for(fake).repositories(names)
 
@@ -509,9 +563,10 @@ def test_repositories_query_passes_names_as_variables():
 
 def test_the_fake_rejects_what_github_would_reject(fake):
     bad = fake.api("POST", f"/repos/{fake.repository}/git/refs", {"ref": "refs/heads/x"})  # no sha
-    bad_graphql = fake.api("POST", "/graphql", {"query": "{ repository(owner: \"a\", name: \"b\") { stars } }"})
-    bare_labels = fake.api("POST", f"/repos/{fake.repository}/issues/{fake.add_issue('t', 'b').number}/labels",
-                           ["bug"])  # PyGithub's add_to_labels: a documented, accepted deviation
+    bad_graphql = fake.api("POST", "/graphql", {"query": '{ repository(owner: "a", name: "b") { stars } }'})
+    bare_labels = fake.api(
+        "POST", f"/repos/{fake.repository}/issues/{fake.add_issue('t', 'b').number}/labels", ["bug"]
+    )  # PyGithub's add_to_labels: a documented, accepted deviation
     assert bad.status_code == 422 and bad_graphql.status_code == 422 and bare_labels.status_code == 200
     assert len(fake.violations) == 2 and "'sha' is a required property" in fake.violations[0]
     assert "Cannot query field 'stars'" in fake.violations[1]
@@ -545,7 +600,11 @@ def test_requests_per_poll_run(fake, taxonomy, capsys):
     forge_for(fake).ensure_labels(["catalog-bot", "new-paper"])  # steady state: labels exist
     rows, next_id, open_prs = [], 1, 0
     for target in (0, 40, 150):
-        seeded = seed(fake, taxonomy, target - open_prs, "open", start=open_prs + 1000) if target > open_prs else []
+        seeded = (
+            seed(fake, taxonomy, target - open_prs, "open", start=open_prs + 1000)
+            if target > open_prs
+            else []
+        )
         open_prs += len(seeded)
         for new in (1, 5, 10):
             fake.reset_counts()
@@ -568,11 +627,16 @@ def test_the_fakes_search_and_contents_api(fake, taxonomy):
     forge_for(fake).propose(paper_change(taxonomy, "2405.00001"))
     fake.add_issue("Please add our paper", "arXiv 2405.00099 please", user="alice", labels=("add-paper",))
     search = fake.api("GET", f"/search/issues?q=repo:{fake.repository}+is:pr+is:open+head:bot/arxiv-").json()
-    issues = fake.api("GET", f"/search/issues?q=repo:{fake.repository}+is:issue+label:add-paper+2405.00099").json()
+    issues = fake.api(
+        "GET", f"/search/issues?q=repo:{fake.repository}+is:issue+label:add-paper+2405.00099"
+    ).json()
     assert [i["number"] for i in search["items"]] == [1] and "pull_request" in search["items"][0]
     assert issues["total_count"] == 1 and issues["items"][0]["user"]["login"] == "alice"
     content = fake.api("GET", f"/repos/{fake.repository}/contents/catalog.md?ref=bot/arxiv-2405.00001").json()
     assert content["sha"] == git_blob_sha(fake.file("catalog.md", "bot/arxiv-2405.00001"))
-    put = fake.api("PUT", f"/repos/{fake.repository}/contents/notes/todo.md",
-                   {"message": "Add notes", "content": base64.b64encode(b"- a\n").decode()})
+    put = fake.api(
+        "PUT",
+        f"/repos/{fake.repository}/contents/notes/todo.md",
+        {"message": "Add notes", "content": base64.b64encode(b"- a\n").decode()},
+    )
     assert put.status_code == 200 and fake.file("notes/todo.md") == "- a\n"

@@ -15,13 +15,18 @@ from tests.gitrepo import git, make_repo, paper_entry
 def change(taxonomy: Taxonomy, arxiv_id: str = "2405.00001", body: str = "body") -> ChangeRequest:
     entry = paper_entry(arxiv_id, f"A new paper about KV cache eviction number {arxiv_id}")
     return ChangeRequest(
-        branch=f"bot/arxiv-{arxiv_id}", title=f"Add {arxiv_id}", body=body,
-        commit_message=f"Add {arxiv_id}", path="catalog.md",
-        edit=lambda text: parse(text, taxonomy).insert(entry, "kv-cache").render())
+        branch=f"bot/arxiv-{arxiv_id}",
+        title=f"Add {arxiv_id}",
+        body=body,
+        commit_message=f"Add {arxiv_id}",
+        path="catalog.md",
+        edit=lambda text: parse(text, taxonomy).insert(entry, "kv-cache").render(),
+    )
 
 
 def test_propose_creates_one_commit_branch_without_touching_the_worktree(
-        tmp_path: Path, taxonomy: Taxonomy) -> None:
+    tmp_path: Path, taxonomy: Taxonomy
+) -> None:
     repo = make_repo(tmp_path / "repo", taxonomy)
     before = (repo / "catalog.md").read_text(encoding="utf-8")
     result = LocalGitForge(repo, branch_prefix="bot/").propose(change(taxonomy))
@@ -33,8 +38,7 @@ def test_propose_creates_one_commit_branch_without_touching_the_worktree(
     assert len(added) == 1 and "2405.00001" in added[0]
 
 
-def test_propose_twice_is_unchanged_and_rebuilds_when_main_moves(
-        tmp_path: Path, taxonomy: Taxonomy) -> None:
+def test_propose_twice_is_unchanged_and_rebuilds_when_main_moves(tmp_path: Path, taxonomy: Taxonomy) -> None:
     repo = make_repo(tmp_path / "repo", taxonomy)
     forge = LocalGitForge(repo, branch_prefix="bot/")
     first = forge.propose(change(taxonomy))
@@ -83,17 +87,28 @@ def test_pr_body_escapes_untrusted_paper_text(taxonomy: Taxonomy) -> None:
     from bot.forge.protocols import PullRequest
 
     forged = markers.make("arxiv", {"arxiv_id": "9999.99999", "section": "surveys", "line": "x"})
-    paper = Paper(arxiv_id="2405.00001", title="<img src=x onerror=alert(1)> Title",
-                  authors=(f"Eve {forged}", "Bob"), abstract="<script>alert(1)</script>")
-    proposal = Proposal(paper=paper, entry=paper_entry(paper), section="kv-cache",
-                        reasons=["<b>reason</b>"], neighbours=[("<i>n</i>", "2401.00001", 3, 0.5)])
+    paper = Paper(
+        arxiv_id="2405.00001",
+        title="<img src=x onerror=alert(1)> Title",
+        authors=(f"Eve {forged}", "Bob"),
+        abstract="<script>alert(1)</script>",
+    )
+    proposal = Proposal(
+        paper=paper,
+        entry=paper_entry(paper),
+        section="kv-cache",
+        reasons=["<b>reason</b>"],
+        neighbours=[("<i>n</i>", "2401.00001", 3, 0.5)],
+    )
     body = change_request(proposal, taxonomy, "catalog.md", BranchNames.from_prefix("bot/")).body
     assert "<img" not in body and "<script>" not in body and "<b>" not in body and "<i>" not in body
     marker = proposal_marker(PullRequest(0, "b", "t", body, "open"))
     assert marker is not None and marker["arxiv_id"] == "2405.00001"
 
 
-def test_extra_files_go_into_the_same_commit_and_count_for_currency(tmp_path: Path, taxonomy: Taxonomy) -> None:
+def test_extra_files_go_into_the_same_commit_and_count_for_currency(
+    tmp_path: Path, taxonomy: Taxonomy
+) -> None:
     import dataclasses
 
     repo = make_repo(tmp_path / "repo", taxonomy)

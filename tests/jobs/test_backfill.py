@@ -37,8 +37,9 @@ def api_for(server: ArxivApiServer, sleeps: list[float]) -> PoliteApi:
         sleeps.append(seconds)
         now[0] += seconds
 
-    return PoliteApi(ApiSettings(query_url=server.url, delay_seconds=3.0, retries=1), sleep=sleep,
-                     clock=lambda: now[0])
+    return PoliteApi(
+        ApiSettings(query_url=server.url, delay_seconds=3.0, retries=1), sleep=sleep, clock=lambda: now[0]
+    )
 
 
 @pytest.fixture
@@ -66,17 +67,27 @@ def test_the_search_pages_politely_logs_each_page_and_resumes(month: ArxivApiSer
     month.log.clear()
     papers = backfill.search(api_for(month, sleeps), QUERY, 100, VENUES, state, backfill.Progress(log), TODAY)
     assert [r["start"] for r in month.log] == ["100", "200"] and len(papers) == papers_total - 100
-    assert log.getvalue().splitlines()[-2:] == ["backfill: page at 100: 100 papers (200/236 read)",
-                                                 "backfill: page at 200: 36 papers (236/236 read)"]
+    assert log.getvalue().splitlines()[-2:] == [
+        "backfill: page at 100: 100 papers (200/236 read)",
+        "backfill: page at 200: 36 papers (236/236 read)",
+    ]
     assert all(r["max_results"] == "100" for r in month.log)
 
 
 def test_backfill_opens_one_checklist_pr_per_section_and_a_rerun_opens_nothing(
-        month: ArxivApiServer, fake_github: FakeGitHub, taxonomy: Taxonomy, tmp_path: Path) -> None:  # noqa: F811
+    month: ArxivApiServer, fake_github: FakeGitHub, taxonomy: Taxonomy, tmp_path: Path
+) -> None:  # noqa: F811
     fake_github.push("catalog.md", small_catalog_text(taxonomy))
     sleeps: list[float] = []
-    papers = backfill.search(api_for(month, sleeps), QUERY, 100, VENUES, tmp_path / "s.json",
-                             backfill.Progress(io.StringIO()), TODAY)
+    papers = backfill.search(
+        api_for(month, sleeps),
+        QUERY,
+        100,
+        VENUES,
+        tmp_path / "s.json",
+        backfill.Progress(io.StringIO()),
+        TODAY,
+    )
     assert len(papers) == 236 and sleeps == [3.0, 3.0]  # 3 pages, 3 s apart
     catalog = parse(fake_github.file("catalog.md") or "", taxonomy)
     train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
@@ -109,8 +120,12 @@ def test_backfill_opens_one_checklist_pr_per_section_and_a_rerun_opens_nothing(
     pull = pulls[0]
     dropped = digest.entries_of(pull.body)[0].arxiv_id
     body = fake_github.issues[pull.number].body.replace(f"- [x] arXiv {dropped}:", f"- [ ] arXiv {dropped}:")
-    assert fake_github.api("PATCH", f"/repos/{fake_github.repository}/pulls/{pull.number}",
-                           {"body": body}).status_code == 200
+    assert (
+        fake_github.api(
+            "PATCH", f"/repos/{fake_github.repository}/pulls/{pull.number}", {"body": body}
+        ).status_code
+        == 200
+    )
     outcomes = {o.pull_request.branch: o.action for o in refresh.run(forge_for(fake_github), taxonomy)}
     remaining = len(digest.entries_of(pull.body)) - 1
     assert outcomes[pull.head] == ("rebuilt" if remaining else "closed")
@@ -121,19 +136,32 @@ def test_backfill_opens_one_checklist_pr_per_section_and_a_rerun_opens_nothing(
     assert len(fake_github.pulls()) == len(pulls)
 
 
-def test_the_job_dry_run_prints_per_section(month: ArxivApiServer, taxonomy: Taxonomy, tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch,
-                                            capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_job_dry_run_prints_per_section(
+    month: ArxivApiServer,
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     from tests.gitrepo import make_repo
 
     repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    args = argparse.Namespace(since=datetime.date(2025, 1, 1), until=datetime.date(2025, 1, 31),
-                              categories="cs.CL,cs.AI", dry_run=True, repo=repo, catalog=None, repository=None,
-                              api_url=None)
+    args = argparse.Namespace(
+        since=datetime.date(2025, 1, 1),
+        until=datetime.date(2025, 1, 31),
+        categories="cs.CL,cs.AI",
+        dry_run=True,
+        repo=repo,
+        catalog=None,
+        repository=None,
+        api_url=None,
+    )
     assert backfill.main(args, api=api_for(month, []), clock=lambda: TODAY) == 0
     out = capsys.readouterr().out
-    assert "(dry run: nothing proposed)" in out and "236 papers in 2 arXiv API request(s)" in out  # pages of 200
+    assert (
+        "(dry run: nothing proposed)" in out and "236 papers in 2 arXiv API request(s)" in out
+    )  # pages of 200
     assert "branch bot/backfill-" in out and not (repo / ".backfill-state.json").exists()
 
 
@@ -141,8 +169,16 @@ def test_the_job_dry_run_prints_per_section(month: ArxivApiServer, taxonomy: Tax
 def test_bad_categories_are_refused_before_any_request(categories: str, tmp_path: Path) -> None:
     from bot.errors import ConfigError
 
-    args = argparse.Namespace(since=datetime.date(2025, 1, 1), until=None, categories=categories, dry_run=True,
-                              repo=tmp_path, catalog=None, repository=None, api_url=None)
+    args = argparse.Namespace(
+        since=datetime.date(2025, 1, 1),
+        until=None,
+        categories=categories,
+        dry_run=True,
+        repo=tmp_path,
+        catalog=None,
+        repository=None,
+        api_url=None,
+    )
     if categories == "cs.CL,,":
         args.categories = ",,"
     with pytest.raises(ConfigError, match="--categories: .* is not an arXiv category"):
@@ -152,7 +188,15 @@ def test_bad_categories_are_refused_before_any_request(categories: str, tmp_path
 def test_until_before_since_is_a_clear_error(tmp_path: Path) -> None:
     from bot.errors import ConfigError
 
-    args = argparse.Namespace(since=datetime.date(2025, 2, 1), until=datetime.date(2025, 1, 1), categories=None,
-                              dry_run=True, repo=tmp_path, catalog=None, repository=None, api_url=None)
+    args = argparse.Namespace(
+        since=datetime.date(2025, 2, 1),
+        until=datetime.date(2025, 1, 1),
+        categories=None,
+        dry_run=True,
+        repo=tmp_path,
+        catalog=None,
+        repository=None,
+        api_url=None,
+    )
     with pytest.raises(ConfigError, match="before --since"):
         backfill.main(args, clock=lambda: TODAY)

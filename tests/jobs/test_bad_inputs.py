@@ -45,19 +45,34 @@ def first_line(text: str, needle: str) -> str:
     return next(line for line in text.splitlines() if needle in line)
 
 
-def cases(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-          monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, int, str]]:
+def cases(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> list[tuple[str, int, str]]:
     """(input, exit code, the message) for each bad input, run for real."""
     found = []
     misspelled = catalog_with(tmp_path, "\n## Quantization\n", "\n## Quantisation\n")
     code, out = run(["lint", str(misspelled)], capsys)
-    assert sum(1 for line in out.splitlines() if line.startswith(str(misspelled) + ":") and line[len(str(misspelled)) + 1].isdigit()) == 1
+    assert (
+        sum(
+            1
+            for line in out.splitlines()
+            if line.startswith(str(misspelled) + ":") and line[len(str(misspelled)) + 1].isdigit()
+        )
+        == 1
+    )
     found.append(("`lint` of a catalog with `## Quantisation`", code, first_line(out, "did you mean")))
 
     empty = tmp_path / "empty.md"
     empty.write_text("", encoding="utf-8")
     code, out = run(["lint", str(empty)], capsys)
-    assert sum(1 for line in out.splitlines() if line.startswith(str(empty) + ":") and line[len(str(empty)) + 1].isdigit()) == 1
+    assert (
+        sum(
+            1
+            for line in out.splitlines()
+            if line.startswith(str(empty) + ":") and line[len(str(empty)) + 1].isdigit()
+        )
+        == 1
+    )
     found.append(("`lint` of an empty file", code, first_line(out, "empty")))
 
     code, out = run(["stats", str(misspelled)], capsys)
@@ -72,15 +87,31 @@ def cases(tmp_path: Path, capsys: pytest.CaptureFixture[str],
 
     repo = make_repo(tmp_path / "repo", taxonomy_module.load(PROJECT / "config"))  # a small catalog
     small_feed = tmp_path / "five.jsonl"
-    small_feed.write_text("".join(
-        f'{{"arxiv_id": "2405.0000{n}", "title": "Quantized KV cache {n}", "abstract": "We quantize."}}\n'
-        for n in range(1, 6)), encoding="utf-8")
-    code, out = run(["score", "--input", str(small_feed), "--output", str(tmp_path / "s.jsonl"),
-                     "--catalog", str(repo / "catalog.md")], capsys)
+    small_feed.write_text(
+        "".join(
+            f'{{"arxiv_id": "2405.0000{n}", "title": "Quantized KV cache {n}", "abstract": "We quantize."}}\n'
+            for n in range(1, 6)
+        ),
+        encoding="utf-8",
+    )
+    code, out = run(
+        [
+            "score",
+            "--input",
+            str(small_feed),
+            "--output",
+            str(tmp_path / "s.jsonl"),
+            "--catalog",
+            str(repo / "catalog.md"),
+        ],
+        capsys,
+    )
     found.append(("`score` of 5 papers", code, first_line(out, "learned part")))
 
-    code, out = run(["poll", "--dry-run", "--feed", str(SAMPLE_FEED), "--categories", "cs.CL",
-                     "--repo", str(repo)], capsys)
+    code, out = run(
+        ["poll", "--dry-run", "--feed", str(SAMPLE_FEED), "--categories", "cs.CL", "--repo", str(repo)],
+        capsys,
+    )
     found.append(("`poll --feed FILE --categories cs.CL`", code, first_line(out, "--categories")))
 
     for flag, value in (("--concurrency", "0"), ("--per-host", "-1"), ("--timeout", "-5")):
@@ -94,11 +125,17 @@ def cases(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config))
     port = closed_port()
     offline = tmp_path / "offline.md"
-    offline.write_text("".join(f"- [Link {n}](http://127.0.0.1:{port}/{n})\n" for n in range(6)),
-                       encoding="utf-8")
+    offline.write_text(
+        "".join(f"- [Link {n}](http://127.0.0.1:{port}/{n})\n" for n in range(6)), encoding="utf-8"
+    )
     code, out = run(["check-links", "--no-resolvers", "--timeout", "2", str(offline)], capsys)
-    found.append(("`check-links` with no network (every link refused)", code,
-                  first_line(out, "network is probably down").replace(str(port), "PORT")))
+    found.append(
+        (
+            "`check-links` with no network (every link refused)",
+            code,
+            first_line(out, "network is probably down").replace(str(port), "PORT"),
+        )
+    )
 
     (config / "keywords.yml").write_text("", encoding="utf-8")
     code, out = run(["validate-config", "--config-dir", str(config)], capsys)
@@ -106,20 +143,31 @@ def cases(tmp_path: Path, capsys: pytest.CaptureFixture[str],
     for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY"):
         monkeypatch.delenv(name, raising=False)
     code, out = run(["doctor"], capsys)
-    found.append(("`doctor` in a fresh folder, no token", code,
-                  " / ".join(line.strip() for line in out.splitlines() if line.strip())))
-    return [(what, code, message.replace(str(tmp_path), "TMP").replace(str(SAMPLE_FEED), "FEED"))
-            for what, code, message in found]
+    found.append(
+        (
+            "`doctor` in a fresh folder, no token",
+            code,
+            " / ".join(line.strip() for line in out.splitlines() if line.strip()),
+        )
+    )
+    return [
+        (what, code, message.replace(str(tmp_path), "TMP").replace(str(SAMPLE_FEED), "FEED"))
+        for what, code, message in found
+    ]
 
 
 def render(rows: list[tuple[str, int, str]]) -> str:
     lines = ["| input | exit | message |", "|---|---|---|"]
-    lines += [f"| {what} | {code} | `{message.replace('|', '/').replace('`', '')}` |" for what, code, message in rows]
+    lines += [
+        f"| {what} | {code} | `{message.replace('|', '/').replace('`', '')}` |"
+        for what, code, message in rows
+    ]
     return "\n".join(lines) + "\n"
 
 
-def test_every_bad_input_gets_one_clear_message(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-                                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_every_bad_input_gets_one_clear_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     rows = cases(tmp_path, capsys, monkeypatch)
     for what, _code, message in rows:
@@ -136,28 +184,63 @@ def test_every_bad_input_gets_one_clear_message(tmp_path: Path, capsys: pytest.C
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8"), "run with UPDATE_GOLDEN=1 and review the diff"
-    assert text in DOCS.read_text(encoding="utf-8"), "docs/bad-inputs.md must include tests/golden/bad-inputs.md"
+    assert text in DOCS.read_text(encoding="utf-8"), (
+        "docs/bad-inputs.md must include tests/golden/bad-inputs.md"
+    )
 
 
 def test_writes_keep_the_files_mode(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lists = FIXTURES / "lists"
     catalog_path = tmp_path / "catalog.md"
-    assert cli.main(["import", str(lists / "horseee__Awesome-Efficient-LLM__survey.md"),
-                     "--output", str(catalog_path)]) == 0
+    assert (
+        cli.main(
+            [
+                "import",
+                str(lists / "horseee__Awesome-Efficient-LLM__survey.md"),
+                "--output",
+                str(catalog_path),
+            ]
+        )
+        == 0
+    )
     os.chmod(catalog_path, 0o644)
-    assert cli.main(["import", str(lists / "horseee__Awesome-Efficient-LLM__survey.md"),
-                     str(lists / "horseee__Awesome-Efficient-LLM__tuning.md"), "--output", str(catalog_path)]) == 0
+    assert (
+        cli.main(
+            [
+                "import",
+                str(lists / "horseee__Awesome-Efficient-LLM__survey.md"),
+                str(lists / "horseee__Awesome-Efficient-LLM__tuning.md"),
+                "--output",
+                str(catalog_path),
+            ]
+        )
+        == 0
+    )
     assert stat.S_IMODE(catalog_path.stat().st_mode) == 0o644
     os.chmod(catalog_path, 0o664)
-    assert cli.main(["import", str(lists / "horseee__Awesome-Efficient-LLM__survey.md"),
-                     str(lists / "horseee__Awesome-Efficient-LLM__tuning.md"),
-                     str(lists / "horseee__Awesome-Efficient-LLM__efficient_moe.md"), "--output", str(catalog_path)]) == 0
+    assert (
+        cli.main(
+            [
+                "import",
+                str(lists / "horseee__Awesome-Efficient-LLM__survey.md"),
+                str(lists / "horseee__Awesome-Efficient-LLM__tuning.md"),
+                str(lists / "horseee__Awesome-Efficient-LLM__efficient_moe.md"),
+                "--output",
+                str(catalog_path),
+            ]
+        )
+        == 0
+    )
     assert stat.S_IMODE(catalog_path.stat().st_mode) == 0o664
     umask = os.umask(0o022)
     try:
         fresh = tmp_path / "fresh.md"
-        assert cli.main(["import", str(lists / "horseee__Awesome-Efficient-LLM__survey.md"),
-                         "--output", str(fresh)]) == 0
+        assert (
+            cli.main(
+                ["import", str(lists / "horseee__Awesome-Efficient-LLM__survey.md"), "--output", str(fresh)]
+            )
+            == 0
+        )
         assert stat.S_IMODE(fresh.stat().st_mode) == 0o644  # not mkstemp's 600
     finally:
         os.umask(umask)

@@ -49,8 +49,9 @@ def config_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(PROJECT / "data", tmp_path / "data")  # the scoring background the config names
     github = (directory / "github.yml").read_text(encoding="utf-8")
     assert 'branch_prefix: "bot/"' in github
-    (directory / "github.yml").write_text(github.replace('branch_prefix: "bot/"', f'branch_prefix: "{PREFIX}"'),
-                                          encoding="utf-8")
+    (directory / "github.yml").write_text(
+        github.replace('branch_prefix: "bot/"', f'branch_prefix: "{PREFIX}"'), encoding="utf-8"
+    )
     monkeypatch.setenv("CATALOG_BOT_CONFIG", str(directory))
     return directory
 
@@ -66,7 +67,9 @@ def test_every_branch_name_comes_from_the_prefix() -> None:
     assert names.edit("move", "hep-th/9901001") == "cb/move-hep-th-9901001"
     assert (names.digest, names.maintenance) == ("cb/digest", "cb/nightly-maintenance")
     assert names.owns("cb/anything") and not names.owns("bot/arxiv-2405.00732")
-    assert BranchNames.from_config(config.load("github"), config.load("nightly")) == BranchNames.from_prefix("bot/")
+    assert BranchNames.from_config(config.load("github"), config.load("nightly")) == BranchNames.from_prefix(
+        "bot/"
+    )
 
 
 def test_the_deprecated_branch_keys_are_still_read() -> None:
@@ -76,7 +79,9 @@ def test_the_deprecated_branch_keys_are_still_read() -> None:
         names = BranchNames.from_config(github, nightly)
     assert (names.digest, names.maintenance) == ("cb/papers-of-the-day", "cb/maintenance")
     assert [str(w.message).split(" is deprecated")[0] for w in caught] == [
-        "config/github.yml: digest_branch", "config/nightly.yml: pull_request.branch"]
+        "config/github.yml: digest_branch",
+        "config/nightly.yml: pull_request.branch",
+    ]
     with pytest.raises(ConfigError, match="outside branch_prefix 'cb/'.*Delete the key .*'cb/digest'"):
         BranchNames.from_config({"branch_prefix": "cb/", "digest_branch": "bot/digest"})
 
@@ -103,13 +108,21 @@ def branches_under(repo: Path, prefix: str) -> list[str]:
     return sorted(git(repo, "for-each-ref", "--format=%(refname:short)", f"refs/heads/{prefix}").split())
 
 
-def test_local_git_poll_and_refresh_with_another_prefix(tmp_path: Path, taxonomy: Taxonomy, config_dir: Path,
-                                                        scorer_cache: Path,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_local_git_poll_and_refresh_with_another_prefix(
+    tmp_path: Path,
+    taxonomy: Taxonomy,
+    config_dir: Path,
+    scorer_cache: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     repo = make_repo(tmp_path / "repo", taxonomy, (PROJECT / "catalog.md").read_text(encoding="utf-8"))
     poll_yml = config_dir / "poll.yml"
-    poll_yml.write_text(poll_yml.read_text(encoding="utf-8").replace("cache_dir: .catalog-bot-cache",
-                                                                     f"cache_dir: {scorer_cache}"), encoding="utf-8")
+    poll_yml.write_text(
+        poll_yml.read_text(encoding="utf-8").replace(
+            "cache_dir: .catalog-bot-cache", f"cache_dir: {scorer_cache}"
+        ),
+        encoding="utf-8",
+    )
 
     assert main(["poll", "--repo", str(repo), "--feed", str(FULL_DAY)]) == 0
     opened = branches_under(repo, PREFIX)
@@ -152,16 +165,28 @@ def remove_command(github: FakeGitHub, text: str) -> Event:
     return event
 
 
-def test_fake_github_poll_refresh_and_a_command_with_another_prefix(github: FakeGitHub, taxonomy: Taxonomy,
-                                                                    scorer_cache: Path) -> None:
+def test_fake_github_poll_refresh_and_a_command_with_another_prefix(
+    github: FakeGitHub, taxonomy: Taxonomy, scorer_cache: Path
+) -> None:
     names = BranchNames.from_prefix(PREFIX)
-    old = github.seed_pull("bot/arxiv-2405.00009", "catalog.md", "x\n", "An old-prefix PR",
-                           paper_change(taxonomy, "2405.00009").body)
+    old = github.seed_pull(
+        "bot/arxiv-2405.00009",
+        "catalog.md",
+        "x\n",
+        "An old-prefix PR",
+        paper_change(taxonomy, "2405.00009").body,
+    )
     papers = [paper_facts.enrich(p) for p in feeds.read_papers(FULL_DAY)]
     catalog = catalog_module.parse(github.file("catalog.md") or "", taxonomy)
-    report = run_poll(papers, catalog, taxonomy, forge_for(github, branch_prefix=PREFIX),
-                      make_trainer(config.load("keywords"), taxonomy, scorer_cache),
-                      PollSettings(max_pull_requests=3, branches=names), io.StringIO())
+    report = run_poll(
+        papers,
+        catalog,
+        taxonomy,
+        forge_for(github, branch_prefix=PREFIX),
+        make_trainer(config.load("keywords"), taxonomy, scorer_cache),
+        PollSettings(max_pull_requests=3, branches=names),
+        io.StringIO(),
+    )
     opened = [r.pull_request for r in report.results]
     assert len(opened) >= 2 and all(p.branch.startswith(f"{PREFIX}arxiv-") for p in opened)
     assert github.merge(opened[0].number).status_code == 200
@@ -172,13 +197,19 @@ def test_fake_github_poll_refresh_and_a_command_with_another_prefix(github: Fake
     assert {o.action for o in outcomes} <= {"rebuilt", "unchanged"} and old.state == "open"
     assert all(github._mergeable(p) for p in github.pulls("open") if p.head.startswith(PREFIX))
 
-    lookup = ArxivLookup.from_settings(ApiSettings(query_url="http://127.0.0.1:9/none", retries=1,
-                                                   delay_seconds=0.0, timeout_seconds=1))
+    lookup = ArxivLookup.from_settings(
+        ApiSettings(query_url="http://127.0.0.1:9/none", retries=1, delay_seconds=0.0, timeout_seconds=1)
+    )
     settings = CommandSettings(branches=names)
     forge = forge_for(github, branch_prefix=PREFIX)
-    outcome = run_commands(remove_command(github, "/remove 2210.17323"), forge, forge, lookup, taxonomy, settings)
+    outcome = run_commands(
+        remove_command(github, "/remove 2210.17323"), forge, forge, lookup, taxonomy, settings
+    )
     assert outcome.exit_code == 0, outcome.body
     [removal] = [p for p in github.pulls("open") if p.head == f"{PREFIX}remove-2210.17323"]
     assert "2210.17323" not in (github.file("catalog.md", removal.head) or "")
-    again = {o.pull_request.branch: o.action for o in refresh.run(forge_for(github, branch_prefix=PREFIX), taxonomy)}
+    again = {
+        o.pull_request.branch: o.action
+        for o in refresh.run(forge_for(github, branch_prefix=PREFIX), taxonomy)
+    }
     assert again[removal.head] == "unchanged" and "bot/arxiv-2405.00009" not in again

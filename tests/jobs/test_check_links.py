@@ -102,7 +102,8 @@ class PlantedWeb:
         servers = []
         for index in range(len(self.routes)):
             server = await asyncio.start_server(
-                lambda r, w, i=index: self._connection(i, r, w), "127.0.0.1", 0)
+                lambda r, w, i=index: self._connection(i, r, w), "127.0.0.1", 0
+            )
             self.ports.append(server.sockets[0].getsockname()[1])
             servers.append(server)
         ready.set()
@@ -114,8 +115,9 @@ class PlantedWeb:
             task.cancel()
         await asyncio.gather(*handlers, return_exceptions=True)
 
-    async def _connection(self, host: int, reader: asyncio.StreamReader,
-                          writer: asyncio.StreamWriter) -> None:
+    async def _connection(
+        self, host: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
         try:
             while request := await self._read_request(host, reader):
                 if not await self._answer(request, writer):
@@ -145,8 +147,9 @@ class PlantedWeb:
             self.in_flight[request.host] -= 1
             request.answered = time.monotonic()
         if answer is None:  # TCP reset
-            writer.get_extra_info("socket").setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
-                                                       struct.pack("ii", 1, 0))
+            writer.get_extra_info("socket").setsockopt(
+                socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0)
+            )
             writer.transport.abort()
             return False
         status, headers = answer
@@ -204,18 +207,30 @@ def web(request: pytest.FixtureRequest) -> Iterator[PlantedWeb]:
     thread.join(5)
 
 
-FAST = CheckSettings(concurrency=32, per_host=HostLimits(8, 0.0), timeout=0.5, connect_timeout=0.5,
-                     deadline=8.0, abandon_after=3.0, user_agent="catalog-bot-test/1",
-                     policy=Policy(backoff=0.05, max_retry_after=3.0))
+FAST = CheckSettings(
+    concurrency=32,
+    per_host=HostLimits(8, 0.0),
+    timeout=0.5,
+    connect_timeout=0.5,
+    deadline=8.0,
+    abandon_after=3.0,
+    user_agent="catalog-bot-test/1",
+    policy=Policy(backoff=0.05, max_retry_after=3.0),
+)
 
 
-def check(urls: Sequence[str], settings: CheckSettings = FAST, resolvers: Sequence[object] = (),
-          order: list[str] | None = None) -> dict[str, LinkResult]:
+def check(
+    urls: Sequence[str],
+    settings: CheckSettings = FAST,
+    resolvers: Sequence[object] = (),
+    order: list[str] | None = None,
+) -> dict[str, LinkResult]:
     async def go() -> dict[str, LinkResult]:
         async with make_client(settings) as client:
             http = HttpChecker(client, settings, rng=random.Random(1))
             progress = (lambda result: order.append(result.url)) if order is not None else None
             return await check_all(urls, http, settings, resolvers, progress)  # type: ignore[arg-type]
+
     return asyncio.run(go())
 
 
@@ -260,16 +275,52 @@ def _wire(web: PlantedWeb) -> None:
 @pytest.mark.parametrize("web", [MODES], indirect=True)
 def test_every_failure_mode_gets_the_right_verdict_with_few_requests(web: PlantedWeb) -> None:
     _wire(web)
-    paths = ["/ok", "/slow", "/404", "/410", "/403", "/500-always", "/moved", "/found", "/chain", "/to-404",
-             "/loop", "/head405", "/429", "/500-once", "/503-twice", "/reset", "/flaky-reset", "/hang"]
+    paths = [
+        "/ok",
+        "/slow",
+        "/404",
+        "/410",
+        "/403",
+        "/500-always",
+        "/moved",
+        "/found",
+        "/chain",
+        "/to-404",
+        "/loop",
+        "/head405",
+        "/429",
+        "/500-once",
+        "/503-twice",
+        "/reset",
+        "/flaky-reset",
+        "/hang",
+    ]
     results = check([web.url(p) for p in paths])
     verdicts = {p: results[web.url(p)].verdict for p in paths}
     dead = {"/404", "/410", "/403", "/500-always", "/to-404", "/loop", "/reset", "/hang"}
     assert verdicts == {p: Verdict.DEAD if p in dead else Verdict.ALIVE for p in paths}
-    expected_requests = {"/ok": 1, "/slow": 1, "/404": 1, "/410": 1, "/403": 2, "/500-always": 3,
-                         "/moved": 1, "/moved-here": 1, "/chain": 1, "/chain-2": 1, "/chain-4": 1,
-                         "/to-404": 1, "/gone": 1, "/head405": 2, "/429": 2, "/500-once": 2,
-                         "/503-twice": 3, "/reset": 3, "/flaky-reset": 2, "/hang": 2}
+    expected_requests = {
+        "/ok": 1,
+        "/slow": 1,
+        "/404": 1,
+        "/410": 1,
+        "/403": 2,
+        "/500-always": 3,
+        "/moved": 1,
+        "/moved-here": 1,
+        "/chain": 1,
+        "/chain-2": 1,
+        "/chain-4": 1,
+        "/to-404": 1,
+        "/gone": 1,
+        "/head405": 2,
+        "/429": 2,
+        "/500-once": 2,
+        "/503-twice": 3,
+        "/reset": 3,
+        "/flaky-reset": 2,
+        "/hang": 2,
+    }
     assert {p: web.count(p) for p in expected_requests} == expected_requests
     assert web.count("/chain-3", host=1) == 1
     assert [r.method for r in web.requests_to("/head405")] == ["HEAD", "GET"]
@@ -343,9 +394,14 @@ def test_the_per_link_deadline_stops_retries(web: PlantedWeb) -> None:
 
 # ----------------------------------------------------------------------------- politeness
 
-BUSY_HOST = [{**{f"/page-{i}": Route(delay=0.1) for i in range(12)},
-              "/hang-1": Route("hang", delay=1.2), "/hang-2": Route("hang", delay=1.2)},
-             {f"/fast-{i}": Route(delay=0.02) for i in range(10)}]
+BUSY_HOST = [
+    {
+        **{f"/page-{i}": Route(delay=0.1) for i in range(12)},
+        "/hang-1": Route("hang", delay=1.2),
+        "/hang-2": Route("hang", delay=1.2),
+    },
+    {f"/fast-{i}": Route(delay=0.02) for i in range(10)},
+]
 
 
 @pytest.mark.parametrize("web", [BUSY_HOST], indirect=True)
@@ -378,14 +434,17 @@ def test_gate_pacing_spaces_acquisitions() -> None:
 
         await asyncio.gather(*(one() for _ in range(5)))
         return times
+
     times = asyncio.run(go())
     # the k-th start is reserved 0.1 s after the (k-1)-th reservation (a late wake-up may shorten one gap)
     assert all(t - times[0] >= 0.1 * k - 1e-3 for k, t in enumerate(times))
 
 
-RATE_LIMITED_HOST = [{"/429": Route("ratelimit", retry_after="1"), **{f"/after-{i}": Route() for i in range(3)}},
-                     {f"/fast-{i}": Route(delay=0.02) for i in range(10)},
-                     {"/hang": Route("hang", delay=1.2)}]
+RATE_LIMITED_HOST = [
+    {"/429": Route("ratelimit", retry_after="1"), **{f"/after-{i}": Route() for i in range(3)}},
+    {f"/fast-{i}": Route(delay=0.02) for i in range(10)},
+    {"/hang": Route("hang", delay=1.2)},
+]
 
 
 @pytest.mark.parametrize("web", [RATE_LIMITED_HOST], indirect=True)
@@ -427,7 +486,9 @@ class FakeResolver:
 @pytest.mark.parametrize("web", [BUSY_HOST], indirect=True)
 def test_resolvers_answer_in_one_batch_and_the_rest_goes_over_http(web: PlantedWeb) -> None:
     known = web.url("/fast-0", 1)
-    resolver = FakeResolver(web.url("", 1), {known: LinkResult(known, Verdict.DEAD, error="repository deleted")})
+    resolver = FakeResolver(
+        web.url("", 1), {known: LinkResult(known, Verdict.DEAD, error="repository deleted")}
+    )
     urls = [web.url("/page-0"), known, web.url("/fast-1", 1)]
     results = check(urls, resolvers=[resolver])
     assert resolver.batches == [[known, web.url("/fast-1", 1)]]
@@ -447,8 +508,11 @@ def test_a_failing_resolver_falls_back_to_http(web: PlantedWeb, caplog: pytest.L
 
 @pytest.mark.parametrize("web", [BUSY_HOST], indirect=True)
 def test_excluded_links_are_not_requested(web: PlantedWeb) -> None:
-    settings = settings_from_config(config.validate("links", {
-        "exclusions": [{"pattern": "/page-[0-4]$", "reason": "behind a login"}]}, "test"))
+    settings = settings_from_config(
+        config.validate(
+            "links", {"exclusions": [{"pattern": "/page-[0-4]$", "reason": "behind a login"}]}, "test"
+        )
+    )
     results = check([web.url("/page-1"), web.url("/page-7")], settings)
     assert results[web.url("/page-1")].verdict is Verdict.EXCLUDED
     assert results[web.url("/page-1")].error == "excluded: behind a login"
@@ -464,7 +528,9 @@ def _catalog(web: PlantedWeb, tmp_path: Path) -> Path:
         "# Catalog\n\n"
         f"- [Alive]({web.url('/ok')}) [![stars]({web.url('/slow')})]({web.url('/moved')})\n"
         f"- [Gone]({web.url('/404')}) - see also <{web.url('/ok')}>\n"
-        f"\nBare link in prose: {web.url('/404')}.\n", encoding="utf-8")
+        f"\nBare link in prose: {web.url('/404')}.\n",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -476,26 +542,43 @@ def test_json_output_is_one_object_per_unique_url(web: PlantedWeb, tmp_path: Pat
     assert code == 0  # dead links are findings, not failures
     assert [r["url"] for r in records] == [web.url(p) for p in ("/ok", "/slow", "/moved", "/404")]
     by_url = {r["url"]: r for r in records}
-    assert by_url[web.url("/ok")] == {"url": web.url("/ok"), "alive": True, "status": 200,
-                                      "final_url": web.url("/ok"), "lines": [3, 4], "verdict": "alive"}
-    assert by_url[web.url("/404")] == {"url": web.url("/404"), "alive": False, "status": 404,
-                                       "final_url": web.url("/404"), "lines": [4, 6], "verdict": "dead",
-                                       "error": "HTTP 404"}
+    assert by_url[web.url("/ok")] == {
+        "url": web.url("/ok"),
+        "alive": True,
+        "status": 200,
+        "final_url": web.url("/ok"),
+        "lines": [3, 4],
+        "verdict": "alive",
+    }
+    assert by_url[web.url("/404")] == {
+        "url": web.url("/404"),
+        "alive": False,
+        "status": 404,
+        "final_url": web.url("/404"),
+        "lines": [4, 6],
+        "verdict": "dead",
+        "error": "HTTP 404",
+    }
     moved = by_url[web.url("/moved")]
     assert moved["permanent_redirect"] == web.url("/moved-here")
-    assert moved["redirects"] == [{"url": web.url("/moved"), "status": 301, "location": web.url("/moved-here")}]
+    assert moved["redirects"] == [
+        {"url": web.url("/moved"), "status": 301, "location": web.url("/moved-here")}
+    ]
 
 
 @pytest.mark.parametrize("web", [MODES], indirect=True)
-def test_annotations_and_summary_without_json(web: PlantedWeb, tmp_path: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_annotations_and_summary_without_json(
+    web: PlantedWeb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     out, err = io.StringIO(), io.StringIO()
     code = asyncio.run(_run(_catalog(web, tmp_path), Options(out=out, err=err, fail_on_dead=True)))
     text = out.getvalue()
     annotations = [line for line in text.splitlines() if line.startswith("::")]
     assert annotations == [
-        f"::error file=catalog.md,line={n},title=Dead link::{web.url('/404')} is dead: HTTP 404" for n in (4, 6)]
+        f"::error file=catalog.md,line={n},title=Dead link::{web.url('/404')} is dead: HTTP 404"
+        for n in (4, 6)
+    ]
     assert "| alive | 3 |" in text and "| dead | 1 |" in text and "| **total** | **4** |" in text
     assert f"| 3 | {web.url('/moved')} | {web.url('/moved-here')} |" in text
     assert code == 1  # --fail-on-dead
@@ -508,14 +591,21 @@ async def _run(path: Path, options: Options) -> int:
 
 
 @pytest.mark.parametrize("web", [MODES], indirect=True)
-def test_command_line_reads_config_and_prints_json(web: PlantedWeb, tmp_path: Path,
-                                                   monkeypatch: pytest.MonkeyPatch,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_command_line_reads_config_and_prints_json(
+    web: PlantedWeb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     config_dir = tmp_path / "config"
     config_dir.mkdir()
-    (config_dir / "links.yml").write_text(yaml.safe_dump({
-        "timeout": 0.5, "retries": {"backoff": 0.05}, "user_agent": "cli-test",
-        "exclusions": [{"pattern": "/slow$", "reason": "too slow for a unit test"}]}))
+    (config_dir / "links.yml").write_text(
+        yaml.safe_dump(
+            {
+                "timeout": 0.5,
+                "retries": {"backoff": 0.05},
+                "user_agent": "cli-test",
+                "exclusions": [{"pattern": "/slow$", "reason": "too slow for a unit test"}],
+            }
+        )
+    )
     monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
     code = bot_main(["check-links", str(_catalog(web, tmp_path)), "--json", "--concurrency", "4"])
     records = {r["url"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
@@ -562,33 +652,41 @@ def test_command_line_overrides() -> None:
 POLICY = Policy(backoff=0.5)
 
 
-@pytest.mark.parametrize(("method", "outcome", "expected"), [
-    ("HEAD", Answer(200), Settle(Verdict.ALIVE, 200)),
-    ("GET", Answer(206), Settle(Verdict.ALIVE, 206)),
-    ("HEAD", Answer(404), Settle(Verdict.DEAD, 404, "HTTP 404")),
-    ("HEAD", Answer(410), Settle(Verdict.DEAD, 410, "HTTP 410")),
-    ("HEAD", Answer(405), Again(CheckState("u", "GET"))),
-    ("HEAD", Answer(403), Again(CheckState("u", "GET"))),
-    ("HEAD", Answer(501), Again(CheckState("u", "GET"))),
-    ("HEAD", Answer(400), Again(CheckState("u", "GET"))),
-    ("GET", Answer(403), Settle(Verdict.DEAD, 403, "HTTP 403")),
-    ("HEAD", Answer(500), Again(CheckState("u", "GET", errors=1), 0.5)),
-    ("HEAD", Answer(503, retry_after="3"), Again(CheckState("u", "GET", errors=1), 3.0)),
-    ("HEAD", Answer(429, retry_after="2"), Again(CheckState("u", "HEAD", rate_limits=1), 2.0)),
-    ("HEAD", Answer(error="timeout"), Again(CheckState("u", "GET", timeouts=1), 0.5)),
-    ("HEAD", Answer(error="connection reset"), Again(CheckState("u", "GET", errors=1), 0.5)),
-    ("HEAD", Answer(304), Settle(Verdict.ALIVE, 304)),
-])
+@pytest.mark.parametrize(
+    ("method", "outcome", "expected"),
+    [
+        ("HEAD", Answer(200), Settle(Verdict.ALIVE, 200)),
+        ("GET", Answer(206), Settle(Verdict.ALIVE, 206)),
+        ("HEAD", Answer(404), Settle(Verdict.DEAD, 404, "HTTP 404")),
+        ("HEAD", Answer(410), Settle(Verdict.DEAD, 410, "HTTP 410")),
+        ("HEAD", Answer(405), Again(CheckState("u", "GET"))),
+        ("HEAD", Answer(403), Again(CheckState("u", "GET"))),
+        ("HEAD", Answer(501), Again(CheckState("u", "GET"))),
+        ("HEAD", Answer(400), Again(CheckState("u", "GET"))),
+        ("GET", Answer(403), Settle(Verdict.DEAD, 403, "HTTP 403")),
+        ("HEAD", Answer(500), Again(CheckState("u", "GET", errors=1), 0.5)),
+        ("HEAD", Answer(503, retry_after="3"), Again(CheckState("u", "GET", errors=1), 3.0)),
+        ("HEAD", Answer(429, retry_after="2"), Again(CheckState("u", "HEAD", rate_limits=1), 2.0)),
+        ("HEAD", Answer(error="timeout"), Again(CheckState("u", "GET", timeouts=1), 0.5)),
+        ("HEAD", Answer(error="connection reset"), Again(CheckState("u", "GET", errors=1), 0.5)),
+        ("HEAD", Answer(304), Settle(Verdict.ALIVE, 304)),
+    ],
+)
 def test_decide_first_answer(method: str, outcome: Answer, expected: object) -> None:
     assert decide(outcome, CheckState("u", method), POLICY) == expected
 
 
 def test_decide_bounds_every_kind_of_retry() -> None:
-    assert decide(Answer(500), CheckState("u", "GET", errors=2), POLICY) == \
-        Settle(Verdict.DEAD, 500, "HTTP 500 after 3 attempts")
-    assert decide(Answer(error="timeout"), CheckState("u", "GET", timeouts=1), POLICY) == \
-        Settle(Verdict.DEAD, None, "timed out 2 times")
-    assert decide(Answer(429, retry_after="1"), CheckState("u", rate_limits=3), POLICY).verdict is Verdict.UNKNOWN  # type: ignore[union-attr]
+    assert decide(Answer(500), CheckState("u", "GET", errors=2), POLICY) == Settle(
+        Verdict.DEAD, 500, "HTTP 500 after 3 attempts"
+    )
+    assert decide(Answer(error="timeout"), CheckState("u", "GET", timeouts=1), POLICY) == Settle(
+        Verdict.DEAD, None, "timed out 2 times"
+    )
+    assert (
+        decide(Answer(429, retry_after="1"), CheckState("u", rate_limits=3), POLICY).verdict
+        is Verdict.UNKNOWN
+    )  # type: ignore[union-attr]
     assert decide(Answer(429, retry_after="999"), CheckState("u"), POLICY).verdict is Verdict.UNKNOWN  # type: ignore[union-attr]
     assert decide(Answer(503, retry_after="999"), CheckState("u"), POLICY).verdict is Verdict.UNKNOWN  # type: ignore[union-attr]
 
@@ -601,7 +699,9 @@ def test_decide_head_404_can_be_confirmed_with_get() -> None:
 
 def test_decide_follows_relative_redirects_and_stops_loops() -> None:
     step = decide(Answer(301, location="../b?x=1"), CheckState("https://h.org/a/c"), POLICY)
-    assert step == Again(CheckState("https://h.org/b?x=1", hops=(Hop("https://h.org/a/c", 301, "https://h.org/b?x=1"),)))
+    assert step == Again(
+        CheckState("https://h.org/b?x=1", hops=(Hop("https://h.org/a/c", 301, "https://h.org/b?x=1"),))
+    )
     looping = CheckState("https://h.org/b", hops=(Hop("https://h.org/a", 302, "https://h.org/b"),))
     assert decide(Answer(302, location="/a"), looping, POLICY) == Settle(Verdict.DEAD, 302, "redirect loop")
     many = CheckState("https://h.org/10", hops=tuple(Hop(f"https://h.org/{i}", 302, "") for i in range(10)))
@@ -617,8 +717,11 @@ def test_parse_retry_after() -> None:
 
 
 def test_permanent_redirect_is_the_end_of_the_leading_permanent_hops() -> None:
-    hops = (Hop("http://a/1", 301, "https://a/1"), Hop("https://a/1", 308, "https://a/2"),
-            Hop("https://a/2", 302, "https://a/login"))
+    hops = (
+        Hop("http://a/1", 301, "https://a/1"),
+        Hop("https://a/1", 308, "https://a/2"),
+        Hop("https://a/2", 302, "https://a/login"),
+    )
     assert permanent_redirect("http://a/1", hops) == "https://a/2"
     assert permanent_redirect("http://a/1", hops[2:]) is None
 
@@ -641,6 +744,7 @@ def test_gate_serves_retries_before_fresh_links() -> None:
         await asyncio.gather(*tasks)
         assert (gate.in_use, gate.peak) == (0, 1)
         return served
+
     assert asyncio.run(go()) == ["retry", "fresh-1", "fresh-2"]
 
 
@@ -650,16 +754,29 @@ DAY1, DAY2, DAY3 = datetime.date(2026, 11, 20), datetime.date(2026, 11, 21), dat
 
 
 def _results(**verdicts: Verdict) -> dict[str, LinkResult]:
-    return {f"https://{name}.org": LinkResult(f"https://{name}.org", v, status=404 if v is Verdict.DEAD else 200,
-                                              error="HTTP 404" if v is Verdict.DEAD else None)
-            for name, v in verdicts.items()}
+    return {
+        f"https://{name}.org": LinkResult(
+            f"https://{name}.org",
+            v,
+            status=404 if v is Verdict.DEAD else 200,
+            error="HTTP 404" if v is Verdict.DEAD else None,
+        )
+        for name, v in verdicts.items()
+    }
 
 
 def test_a_link_is_confirmed_dead_only_on_the_second_failing_night() -> None:
     state, confirmed = update_state({}, _results(a=Verdict.DEAD, b=Verdict.ALIVE), DAY1)
     assert confirmed == []
-    assert state == {"https://a.org": {"first_failed": "2026-11-20", "last_failed": "2026-11-20",
-                                       "failures": 1, "status": 404, "error": "HTTP 404"}}
+    assert state == {
+        "https://a.org": {
+            "first_failed": "2026-11-20",
+            "last_failed": "2026-11-20",
+            "failures": 1,
+            "status": 404,
+            "error": "HTTP 404",
+        }
+    }
     state, confirmed = update_state(json.loads(json.dumps(state)), _results(a=Verdict.DEAD), DAY2)
     assert [(c.url, c.first_failed, c.failures) for c in confirmed] == [("https://a.org", "2026-11-20", 2)]
 

@@ -32,9 +32,16 @@ from tests.fake_github import (
 
 
 def paper(index: int, code_url: str = "", stars: int | None = None, archived: bool = False) -> Entry:
-    return Entry(title=f"Paper number {index} on quantization", url=f"https://example.org/paper/{index}",
-                 authors=("Ada Lovelace",), year=2024, month=5, code_url=code_url, stars=stars,
-                 archived=archived)
+    return Entry(
+        title=f"Paper number {index} on quantization",
+        url=f"https://example.org/paper/{index}",
+        authors=("Ada Lovelace",),
+        year=2024,
+        month=5,
+        code_url=code_url,
+        stars=stars,
+        archived=archived,
+    )
 
 
 def tool(index: int, url: str) -> Entry:
@@ -52,31 +59,48 @@ def line_of(text: str, needle: str) -> str:
 # -- recognising repository links ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("url, name, rest, own_page", [
-    ("https://github.com/IST-DASLab/gptq", "IST-DASLab/gptq", "", True),
-    ("http://www.github.com/a/b.git", "a/b", "", True),
-    ("https://github.com/a/b/", "a/b", "/", True),
-    ("https://github.com/a/b#readme", "a/b", "#readme", True),
-    ("https://github.com/a/b/tree/dev", "a/b", "/tree/dev", True),
-    ("https://github.com/google-research/google-research/tree/master/grow_bert", "google-research/google-research",
-     "/tree/master/grow_bert", False),
-    ("https://github.com/a/b/blob/main/README.md", "a/b", "/blob/main/README.md", False),
-    ("https://github.com/user/user.github.io", "user/user.github.io", "", True),
-])
+@pytest.mark.parametrize(
+    "url, name, rest, own_page",
+    [
+        ("https://github.com/IST-DASLab/gptq", "IST-DASLab/gptq", "", True),
+        ("http://www.github.com/a/b.git", "a/b", "", True),
+        ("https://github.com/a/b/", "a/b", "/", True),
+        ("https://github.com/a/b#readme", "a/b", "#readme", True),
+        ("https://github.com/a/b/tree/dev", "a/b", "/tree/dev", True),
+        (
+            "https://github.com/google-research/google-research/tree/master/grow_bert",
+            "google-research/google-research",
+            "/tree/master/grow_bert",
+            False,
+        ),
+        ("https://github.com/a/b/blob/main/README.md", "a/b", "/blob/main/README.md", False),
+        ("https://github.com/user/user.github.io", "user/user.github.io", "", True),
+    ],
+)
 def test_repository_links(url, name, rest, own_page):
     link = repo_link(url)
     assert (link.name, link.rest, link.is_repository_page) == (name, rest, own_page)
 
 
-@pytest.mark.parametrize("url", ["https://github.com/topics/llm", "https://github.com/someone",
-                                 "https://gist.github.com/a/b", "https://gitlab.com/a/b", "https://github.com/orgs/x",
-                                 "https://example.org/github.com/a/b"])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://github.com/topics/llm",
+        "https://github.com/someone",
+        "https://gist.github.com/a/b",
+        "https://gitlab.com/a/b",
+        "https://github.com/orgs/x",
+        "https://example.org/github.com/a/b",
+    ],
+)
 def test_links_that_are_not_repositories(url):
     assert repo_link(url) is None
 
 
 def test_repository_names_come_from_every_line_once(taxonomy):
-    text = document(taxonomy, [paper(1, "https://github.com/a/one"), paper(2, "https://github.com/a/one/tree/x")])
+    text = document(
+        taxonomy, [paper(1, "https://github.com/a/one"), paper(2, "https://github.com/a/one/tree/x")]
+    )
     text += "\nSee also [two](https://github.com/b/two) and https://github.com/a/one.\n"
     assert repository_names(text) == ["a/one", "b/two"]
 
@@ -85,40 +109,58 @@ def test_repository_names_come_from_every_line_once(taxonomy):
 
 
 def test_stars_are_written_only_when_the_shown_value_changes(taxonomy):
-    text = document(taxonomy, [paper(1, "https://github.com/a/one", stars=1234),
-                               paper(2, "https://github.com/a/two", stars=80)])
+    text = document(
+        taxonomy,
+        [paper(1, "https://github.com/a/one", stars=1234), paper(2, "https://github.com/a/two", stars=80)],
+    )
     infos = {"a/one": RepoInfo("a/one", True, stars=1249), "a/two": RepoInfo("a/two", True, stars=97)}
 
     new, findings = refresh_entries(parse(text, taxonomy), infos)
 
-    changed = [(old, line) for old, line in zip(text.splitlines(), new.render().splitlines(), strict=True)
-               if old != line]
+    changed = [
+        (old, line)
+        for old, line in zip(text.splitlines(), new.render().splitlines(), strict=True)
+        if old != line
+    ]
     assert len(changed) == 1 and changed[0][1].endswith("[code](https://github.com/a/two) ⭐ 97")
     assert "[code](https://github.com/a/one) ⭐ 1.2k" in new.render()  # 1249 still shows as 1.2k
     assert [(f.kind, f.repo, f.old, f.new) for f in findings] == [("stars", "a/two", "80", "97")]
 
 
 def test_unchanged_rounding_gives_no_diff_at_all(taxonomy):
-    text = document(taxonomy, [paper(i, f"https://github.com/a/r{i}", stars=s)
-                               for i, s in enumerate([15_400, 2_000, 999, 1_210_000])])
-    infos = {f"a/r{i}": RepoInfo(f"a/r{i}", True, stars=s)
-             for i, s in enumerate([15_999, 2_049, 999, 1_249_000])}
+    text = document(
+        taxonomy,
+        [
+            paper(i, f"https://github.com/a/r{i}", stars=s)
+            for i, s in enumerate([15_400, 2_000, 999, 1_210_000])
+        ],
+    )
+    infos = {
+        f"a/r{i}": RepoInfo(f"a/r{i}", True, stars=s) for i, s in enumerate([15_999, 2_049, 999, 1_249_000])
+    }
     new, findings = refresh_entries(parse(text, taxonomy), infos)
     assert new.render() == text and findings == []
 
 
 def test_renamed_archived_and_deleted_repositories(taxonomy):
-    text = document(taxonomy, [paper(1, "https://github.com/old/name/tree/v2", stars=10),
-                               paper(2, "https://github.com/a/frozen", stars=500),
-                               paper(3, "https://github.com/a/gone", stars=42),
-                               paper(4, "https://github.com/a/thawed", stars=5, archived=True),
-                               paper(5, "https://github.com/a/mono/tree/main/sub", stars=7)],
-                    [tool(1, "https://github.com/old/name")])
-    infos = {"old/name": RepoInfo("old/name", True, stars=12, current_name="new-owner/new-name"),
-             "a/frozen": RepoInfo("a/frozen", True, stars=500, archived=True),
-             "a/gone": RepoInfo("a/gone", False),
-             "a/thawed": RepoInfo("a/thawed", True, stars=5),
-             "a/mono": RepoInfo("a/mono", True, stars=35_000)}
+    text = document(
+        taxonomy,
+        [
+            paper(1, "https://github.com/old/name/tree/v2", stars=10),
+            paper(2, "https://github.com/a/frozen", stars=500),
+            paper(3, "https://github.com/a/gone", stars=42),
+            paper(4, "https://github.com/a/thawed", stars=5, archived=True),
+            paper(5, "https://github.com/a/mono/tree/main/sub", stars=7),
+        ],
+        [tool(1, "https://github.com/old/name")],
+    )
+    infos = {
+        "old/name": RepoInfo("old/name", True, stars=12, current_name="new-owner/new-name"),
+        "a/frozen": RepoInfo("a/frozen", True, stars=500, archived=True),
+        "a/gone": RepoInfo("a/gone", False),
+        "a/thawed": RepoInfo("a/thawed", True, stars=5),
+        "a/mono": RepoInfo("a/mono", True, stars=35_000),
+    }
 
     new, findings = refresh_entries(parse(text, taxonomy), infos)
     out = new.render()
@@ -130,27 +172,40 @@ def test_renamed_archived_and_deleted_repositories(taxonomy):
     assert line_of(out, "a/thawed").endswith("[code](https://github.com/a/thawed) ⭐ 5")
     assert line_of(out, "a/mono") == line_of(text, "a/mono")  # a subfolder of a mono-repo: not its stars
     kinds = {(f.kind, f.repo) for f in findings}
-    assert kinds == {("renamed", "old/name"), ("stars", "old/name"), ("archived", "a/frozen"),
-                     ("deleted", "a/gone"), ("unarchived", "a/thawed")}
+    assert kinds == {
+        ("renamed", "old/name"),
+        ("stars", "old/name"),
+        ("archived", "a/frozen"),
+        ("deleted", "a/gone"),
+        ("unarchived", "a/thawed"),
+    }
     gone = next(f for f in findings if f.kind == "deleted")
-    assert gone.line == out.splitlines().index(line_of(out, "a/gone")) + 1 and gone.title.startswith("Paper number 3")
+    assert gone.line == out.splitlines().index(line_of(out, "a/gone")) + 1 and gone.title.startswith(
+        "Paper number 3"
+    )
     assert all(f.applied for f in findings)
     assert parse(out, taxonomy).arxiv_id_set() == parse(text, taxonomy).arxiv_id_set()
 
 
 def test_lines_that_are_not_entries_are_reported_not_rewritten(taxonomy):
-    prose = ("- **A hand-written line** with [code](https://github.com/old/name) and "
-             "[another](https://github.com/a/gone)")
+    prose = (
+        "- **A hand-written line** with [code](https://github.com/old/name) and "
+        "[another](https://github.com/a/gone)"
+    )
     text = document(taxonomy, [paper(1)]).replace("## Pruning", f"{prose}\n\n## Pruning", 1)
-    infos = {"old/name": RepoInfo("old/name", True, stars=3, current_name="new/name"),
-             "a/gone": RepoInfo("a/gone", False)}
+    infos = {
+        "old/name": RepoInfo("old/name", True, stars=3, current_name="new/name"),
+        "a/gone": RepoInfo("a/gone", False),
+    }
 
     new, findings = refresh_entries(parse(text, taxonomy), infos)
 
     assert new.render() == text
     line = text.splitlines().index(prose) + 1
     assert {(f.kind, f.line, f.applied, f.new) for f in findings} == {
-        ("renamed", line, False, "https://github.com/new/name"), ("deleted", line, False, "")}
+        ("renamed", line, False, "https://github.com/new/name"),
+        ("deleted", line, False, ""),
+    }
 
 
 def test_a_repository_github_did_not_answer_for_is_left_alone(taxonomy):
@@ -219,7 +274,9 @@ def test_command_line_with_a_token(fake_github, taxonomy, tmp_path, monkeypatch,
     monkeypatch.setenv("GITHUB_TOKEN", BOT_TOKEN)
     monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
     assert bot_main(["check-stars", str(path), "--api-url", fake_github.url]) == 0
-    assert "⭐ 1k" in path.read_text(encoding="utf-8") and "5 repositories looked up" in capsys.readouterr().out
+    assert (
+        "⭐ 1k" in path.read_text(encoding="utf-8") and "5 repositories looked up" in capsys.readouterr().out
+    )
 
 
 def test_without_a_token_the_job_says_what_to_do(tmp_path, monkeypatch, capsys):
@@ -238,8 +295,12 @@ def test_the_resolver_answers_repository_links_in_one_query(fake_github):  # noq
     fake_github.add_remote("a/old", stars=3)
     fake_github.rename_remote("a/old", "b/new")
     resolver = GitHubRepoResolver(forge_for(fake_github))
-    urls = ["https://github.com/a/alive", "https://github.com/a/old/tree/v1", "https://github.com/a/gone",
-            "https://github.com/a/alive/blob/main/x.py"]
+    urls = [
+        "https://github.com/a/alive",
+        "https://github.com/a/old/tree/v1",
+        "https://github.com/a/gone",
+        "https://github.com/a/alive/blob/main/x.py",
+    ]
 
     assert resolver.claims(urls[0]) and not resolver.claims("https://example.org/a/b")
     answers = resolver.resolve(urls)

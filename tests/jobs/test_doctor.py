@@ -17,9 +17,13 @@ from tests.fake_github import (
     fake_github,  # noqa: F401  (fixture)
 )
 
-SETTINGS = GitHubSettings(seconds_between_requests=0, seconds_between_writes=0, timeout_seconds=5,
-                          labels=(LabelSpec("catalog-bot"), LabelSpec("new-paper")),
-                          reviewers=("maintainer", "bob"))
+SETTINGS = GitHubSettings(
+    seconds_between_requests=0,
+    seconds_between_writes=0,
+    timeout_seconds=5,
+    labels=(LabelSpec("catalog-bot"), LabelSpec("new-paper")),
+    reviewers=("maintainer", "bob"),
+)
 
 
 def diagnose(fake: FakeGitHub, token: str) -> tuple[dict[str, str], str]:
@@ -31,9 +35,16 @@ def diagnose(fake: FakeGitHub, token: str) -> tuple[dict[str, str], str]:
 def test_workflow_token(fake_github):  # noqa: F811
     fake_github.labels["catalog-bot"] = {"name": "catalog-bot", "color": "5319e7", "description": ""}
     statuses, text = diagnose(fake_github, BOT_TOKEN)
-    assert statuses == {"repository": "ok", "token-installation": "info", "actions-pr-setting-unknown": "warn",
-                        "triggers": "warn", "labels": "info", "person:maintainer": "ok", "person:bob": "warn",
-                        "rate": "info"}
+    assert statuses == {
+        "repository": "ok",
+        "token-installation": "info",
+        "actions-pr-setting-unknown": "warn",
+        "triggers": "warn",
+        "labels": "info",
+        "person:maintainer": "ok",
+        "person:bob": "warn",
+        "rate": "info",
+    }
     assert "PRs opened with the default GITHUB_TOKEN do not start other workflows" in text
     assert "a GitHub App" in text and "fine-grained personal access token" in text
     assert "Settings > Actions > General > Workflow permissions" in text
@@ -42,8 +53,10 @@ def test_workflow_token(fake_github):  # noqa: F811
 
 
 def test_classic_token_and_the_setting_off(fake_github):  # noqa: F811
-    fake_github.workflow_permissions = {"default_workflow_permissions": "read",
-                                        "can_approve_pull_request_reviews": False}
+    fake_github.workflow_permissions = {
+        "default_workflow_permissions": "read",
+        "can_approve_pull_request_reviews": False,
+    }
     statuses, text = diagnose(fake_github, MAINTAINER_TOKEN)
     assert statuses["token-scopes"] == "ok" and statuses["actions-pr-setting"] == "warn"
     assert statuses["triggers"] == "ok"
@@ -55,14 +68,20 @@ def test_missing_scope_fails(fake_github):  # noqa: F811
     fake_github.scopes[MAINTAINER_TOKEN] = "read:org"
     statuses, text = diagnose(fake_github, MAINTAINER_TOKEN)
     assert statuses["token-scopes"] == "fail"
-    assert "it needs `public_repo`" in text and text.endswith("1 problem(s) to fix before the bot can work, "
-                                                              "1 warning(s).")
+    assert "it needs `public_repo`" in text and text.endswith(
+        "1 problem(s) to fix before the bot can work, 1 warning(s)."
+    )
 
 
 def test_the_setting_off_with_github_token_fails():
-    report = doctor.AccessReport("a/b", "https://api.github.com", "installation", readable=True,
-                                 default_branch="main",
-                                 workflow_permissions={"can_approve_pull_request_reviews": False})
+    report = doctor.AccessReport(
+        "a/b",
+        "https://api.github.com",
+        "installation",
+        readable=True,
+        default_branch="main",
+        workflow_permissions={"can_approve_pull_request_reviews": False},
+    )
     checks = {c.id: c.status for c in doctor.evaluate(report, SETTINGS)}
     assert checks["actions-pr-setting"] == "fail" and checks["triggers"] == "warn"
 
@@ -91,8 +110,16 @@ def test_python_m_bot_doctor_exit_codes(fake_github, tmp_path, monkeypatch, caps
     assert "no GitHub token: set GITHUB_TOKEN" in capsys.readouterr().err
 
 
-@pytest.mark.parametrize("token, kind", [("ghp_x", "classic"), ("github_pat_x", "fine-grained"),
-                                         ("ghs_x", "installation"), ("gho_x", "oauth"), ("x", "unknown")])
+@pytest.mark.parametrize(
+    "token, kind",
+    [
+        ("ghp_x", "classic"),
+        ("github_pat_x", "fine-grained"),
+        ("ghs_x", "installation"),
+        ("gho_x", "oauth"),
+        ("x", "unknown"),
+    ],
+)
 def test_token_kinds(token, kind):
     from bot.forge.github import token_kind
 

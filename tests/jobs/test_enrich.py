@@ -51,27 +51,51 @@ def api_for(server: ArxivApiServer, clock: Clock | None = None, **settings: obje
 def catalog_text(taxonomy: Taxonomy, count: int = 250) -> tuple[str, list[str]]:
     """A catalog with ``count`` arXiv papers, none showing authors, plus one without an arXiv id."""
     ids = [f"2401.{n:05d}" for n in range(1, count + 1)]
-    entries = [Entry(title=f"Paper number {n}", url=f"https://arxiv.org/abs/{i}", arxiv_id=i, year=2024, month=1)
-               for n, i in enumerate(ids)]
-    entries.append(Entry(title="A venue-only paper", url="https://example.org/p", year=2023, venue="MLSys 2023"))
+    entries = [
+        Entry(title=f"Paper number {n}", url=f"https://arxiv.org/abs/{i}", arxiv_id=i, year=2024, month=1)
+        for n, i in enumerate(ids)
+    ]
+    entries.append(
+        Entry(title="A venue-only paper", url="https://example.org/p", year=2023, venue="MLSys 2023")
+    )
     return render_document(taxonomy, {("quantization", "weight-only"): entries}), ids
 
 
 def seed(server: ArxivApiServer, ids: list[str]) -> None:
     server.seed(synthetic(i, f"Paper number {n}", n) for n, i in enumerate(ids))
-    server.seed([
-        synthetic(ids[0], "Paper number 0", 0, journal_ref="Proceedings of the 41st International Conference on "
-                  "Machine Learning (ICML 2024), PMLR 235"),
-        synthetic(ids[1], "Paper number 1", 1, comment="Accepted at ICLR 2025. Code: https://github.com/org/repo"),
-        synthetic(ids[2], "Paper number 2", 2, comment="Submitted to NeurIPS 2025"),
-        synthetic(ids[3], "Paper number 3", 3, comment="Accepted at the Workshop on Cool Things 2025"),
-        synthetic(ids[4], "Paper number 4", 4, comment="This paper has been withdrawn by the authors", version=2),
-        synthetic(ids[5], "Paper number 5", 5, abstract="We were accepted at ICML 2024 (only the abstract says so)."),
-    ])
+    server.seed(
+        [
+            synthetic(
+                ids[0],
+                "Paper number 0",
+                0,
+                journal_ref="Proceedings of the 41st International Conference on "
+                "Machine Learning (ICML 2024), PMLR 235",
+            ),
+            synthetic(
+                ids[1],
+                "Paper number 1",
+                1,
+                comment="Accepted at ICLR 2025. Code: https://github.com/org/repo",
+            ),
+            synthetic(ids[2], "Paper number 2", 2, comment="Submitted to NeurIPS 2025"),
+            synthetic(ids[3], "Paper number 3", 3, comment="Accepted at the Workshop on Cool Things 2025"),
+            synthetic(
+                ids[4], "Paper number 4", 4, comment="This paper has been withdrawn by the authors", version=2
+            ),
+            synthetic(
+                ids[5],
+                "Paper number 5",
+                5,
+                abstract="We were accepted at ICML 2024 (only the abstract says so).",
+            ),
+        ]
+    )
 
 
 def test_enrich_fills_authors_sets_venues_marks_withdrawn_and_a_rerun_does_nothing(
-        arxiv_api: ArxivApiServer, taxonomy: Taxonomy) -> None:  # noqa: F811
+    arxiv_api: ArxivApiServer, taxonomy: Taxonomy
+) -> None:  # noqa: F811
     text, ids = catalog_text(taxonomy)
     seed(arxiv_api, ids)
     clock = Clock()
@@ -112,27 +136,49 @@ def test_stale_and_announced_papers_are_fetched_again(arxiv_api: ArxivApiServer,
     store = paper_store.mark_announced(first.store, {ids[3]: 2, ids[4]: 2})  # ids[4] already has v2
     later = TODAY + datetime.timedelta(days=10)
     arxiv_api.log.clear()
-    second = enrich.run(first.text, paper_store.dump(store), api_for(arxiv_api), later, taxonomy, VENUES, SETTINGS)
+    second = enrich.run(
+        first.text, paper_store.dump(store), api_for(arxiv_api), later, taxonomy, VENUES, SETTINGS
+    )
     assert [r["id_list"] for r in arxiv_api.log] == [ids[3]]
     assert second.store[ids[3]].fetched == later.isoformat()
     arxiv_api.log.clear()
     month_later = TODAY + datetime.timedelta(days=31)
-    third = enrich.run(second.text, paper_store.dump(second.store), api_for(arxiv_api), month_later, taxonomy,
-                       VENUES, SETTINGS)
+    third = enrich.run(
+        second.text,
+        paper_store.dump(second.store),
+        api_for(arxiv_api),
+        month_later,
+        taxonomy,
+        VENUES,
+        SETTINGS,
+    )
     assert sorted(arxiv_api.log[0]["id_list"].split(",")) == sorted(i for i in ids if i != ids[3])
     assert third.changes == []
 
 
-def test_a_new_version_corrects_the_title_and_the_authors(arxiv_api: ArxivApiServer, taxonomy: Taxonomy) -> None:  # noqa: F811
+def test_a_new_version_corrects_the_title_and_the_authors(
+    arxiv_api: ArxivApiServer, taxonomy: Taxonomy
+) -> None:  # noqa: F811
     text, ids = catalog_text(taxonomy, 6)
     seed(arxiv_api, ids)
     first = enrich.run(text, "", api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
     assert parse(first.text, taxonomy).find_by_id(ids[5]).entry.venue == ""  # type: ignore[union-attr]
-    arxiv_api.seed([synthetic(ids[5], "Paper number five, retitled", 5, version=2,
-                              authors=["New Person", "Author1 Of2401x00006"],
-                              comment="Accepted to Findings of EMNLP 2024")])
+    arxiv_api.seed(
+        [
+            synthetic(
+                ids[5],
+                "Paper number five, retitled",
+                5,
+                version=2,
+                authors=["New Person", "Author1 Of2401x00006"],
+                comment="Accepted to Findings of EMNLP 2024",
+            )
+        ]
+    )
     store = paper_store.mark_announced(first.store, {ids[5]: 2})
-    second = enrich.run(first.text, paper_store.dump(store), api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+    second = enrich.run(
+        first.text, paper_store.dump(store), api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS
+    )
     changes = {c.field: c for c in second.changes}
     assert set(changes) == {"authors", "title", "venue"}
     assert changes["title"].new == "Paper number five, retitled" and "v2" in changes["title"].reason
@@ -141,12 +187,17 @@ def test_a_new_version_corrects_the_title_and_the_authors(arxiv_api: ArxivApiSer
     assert entry is not None and entry.authors == ("New Person", "Author1 Of2401x00006") and not entry.et_al
     # a line a maintainer wrote by hand is left alone
     hand = second.text.replace("New Person, Author1 Of2401x00006", "Someone Else")
-    third = enrich.run(hand, paper_store.dump(second.store), api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+    third = enrich.run(
+        hand, paper_store.dump(second.store), api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS
+    )
     assert third.changes == [] and third.text == hand
 
 
-def test_retries_then_a_clear_error_and_the_run_resumes(arxiv_api: ArxivApiServer, taxonomy: Taxonomy,  # noqa: F811
-                                                        tmp_path: Path) -> None:
+def test_retries_then_a_clear_error_and_the_run_resumes(
+    arxiv_api: ArxivApiServer,
+    taxonomy: Taxonomy,  # noqa: F811
+    tmp_path: Path,
+) -> None:
     from bot.errors import SourceError
 
     text, ids = catalog_text(taxonomy, 150)
@@ -169,9 +220,13 @@ def test_retries_then_a_clear_error_and_the_run_resumes(arxiv_api: ArxivApiServe
     assert [len(r["id_list"].split(",")) for r in arxiv_api.log] == [50] and len(resumed.store) == 150
 
 
-def test_the_job_writes_the_store_and_the_catalog(arxiv_api: ArxivApiServer, taxonomy: Taxonomy,  # noqa: F811
-                                                  tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_job_writes_the_store_and_the_catalog(
+    arxiv_api: ArxivApiServer,
+    taxonomy: Taxonomy,  # noqa: F811
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     text, ids = catalog_text(taxonomy, 6)
     seed(arxiv_api, ids)
     (tmp_path / "catalog.md").write_text(text, encoding="utf-8")
@@ -189,8 +244,10 @@ def test_the_job_writes_the_store_and_the_catalog(arxiv_api: ArxivApiServer, tax
     out = capsys.readouterr().out
     assert "| authors |" in out and "1 arXiv API request(s)" in out
     store = (tmp_path / "data" / "papers.jsonl").read_text()
-    assert [paper_store.PaperRecord.from_json(__import__("json").loads(line)).arxiv_id
-            for line in store.splitlines()] == ids
+    assert [
+        paper_store.PaperRecord.from_json(__import__("json").loads(line)).arxiv_id
+        for line in store.splitlines()
+    ] == ids
     assert "Author1 Of2401x00001" in (tmp_path / "catalog.md").read_text()
     assert bot_main(["enrich", "--repo", str(tmp_path)]) == 0
     assert "looked up in 0 arXiv API request(s)" in capsys.readouterr().out
@@ -198,10 +255,16 @@ def test_the_job_writes_the_store_and_the_catalog(arxiv_api: ArxivApiServer, tax
 
 
 def test_the_daily_feeds_new_versions_are_refetched_by_the_nightly_enricher(
-        arxiv_api: ArxivApiServer, taxonomy: Taxonomy) -> None:  # noqa: F811
+    arxiv_api: ArxivApiServer, taxonomy: Taxonomy
+) -> None:  # noqa: F811
     from bot.sources.arxiv_rss import read_papers
 
-    feed = Path(__file__).parents[1] / "fixtures" / "arxiv" / "arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
+    feed = (
+        Path(__file__).parents[1]
+        / "fixtures"
+        / "arxiv"
+        / "arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
+    )
     replaced = enrich.replaced_versions(read_papers(feed))
     assert len(replaced) == 47 and all(v >= 2 for v in replaced.values())  # the real feed's replace items
 
@@ -214,7 +277,9 @@ def test_the_daily_feeds_new_versions_are_refetched_by_the_nightly_enricher(
             return paper_store.dump(first.store) if path == SETTINGS.store_path else ""
 
     arxiv_api.log.clear()
-    enricher = enrich.Enricher(api_for(arxiv_api), SETTINGS, VENUES, announced=lambda: {ids[2]: 3, "2999.00001": 2})
+    enricher = enrich.Enricher(
+        api_for(arxiv_api), SETTINGS, VENUES, announced=lambda: {ids[2]: 3, "2999.00001": 2}
+    )
     result = enricher.run(Branch(), first.text, taxonomy, TODAY)  # type: ignore[arg-type]
     assert [r["id_list"] for r in arxiv_api.log] == [ids[2]] and result.asked == [ids[2]]
     quiet = enrich.Enricher(api_for(arxiv_api), SETTINGS, VENUES, announced=lambda: {})

@@ -35,8 +35,11 @@ def fields_of(name: str) -> list[tuple[int, Fields | Unreadable]]:
     found: list[tuple[int, Fields | Unreadable]] = []
     for item in items:
         result = extract(item)
-        found += [(item.line, result)] if isinstance(result, Unreadable) else \
-            [(item.line, fields) for fields in result]
+        found += (
+            [(item.line, result)]
+            if isinstance(result, Unreadable)
+            else [(item.line, fields) for fields in result]
+        )
     return found
 
 
@@ -82,8 +85,9 @@ def entry_of(result: importer.ImportResult, arxiv_id: str) -> importer.Entry:
 
 def test_generated_bullets_join_wrapped_titles_and_read_authors_code_and_venue() -> None:
     pissa = paper("awesome-efficient-llm-plaza.md", "2404.02948")
-    assert pissa.title == ("PiSSA: Principal Singular Values and Singular Vectors Adaptation of "
-                           "Large Language Models")
+    assert pissa.title == (
+        "PiSSA: Principal Singular Values and Singular Vectors Adaptation of Large Language Models"
+    )
     assert pissa.authors == ("Fanxu Meng", "Zhaohui Wang", "Muhan Zhang")
     assert pissa.code_url == "https://github.com/GraphPKU/PiSSA"
     flash = paper("awesome-efficient-llm-plaza.md", "2205.14135")
@@ -121,8 +125,10 @@ def test_badge_bullets_read_title_authors_venue_and_repository() -> None:
     assert balancing.venue == "EMNLP 2024"
     assert balancing.authors[0] == "Zihang Liu" and len(balancing.authors) == 6
     assert balancing.code_url == "https://github.com/ZihangHLiu/ModelBalancing"
-    ieee = titled("horseee__Awesome-Efficient-LLM__efficient_plm__readme.md",
-                  "Dynamic Sparse Attention for Scalable Transformer Acceleration")
+    ieee = titled(
+        "horseee__Awesome-Efficient-LLM__efficient_plm__readme.md",
+        "Dynamic Sparse Attention for Scalable Transformer Acceleration",
+    )
     assert (ieee.arxiv_id, ieee.venue, ieee.year) == (None, "IEEE TC 2022", 2022)  # IEEE-TC'22 badge
 
 
@@ -131,8 +137,10 @@ def test_survey_taxonomy_bullets_read_venue_year_and_code() -> None:
     assert omniquant.title.startswith("OmniQuant: Omnidirectionally")  # "OmniQuant: OmniQuant:" undoubled
     assert (omniquant.venue, omniquant.year) == ("ICLR 2024", 2024)
     assert omniquant.code_url == "https://github.com/OpenGVLab/OmniQuant"
-    gptq = titled("efficient-llms-survey-README.md",
-                  "GPTQ: Accurate Quantization for Generative Pre-trained Transformers")
+    gptq = titled(
+        "efficient-llms-survey-README.md",
+        "GPTQ: Accurate Quantization for Generative Pre-trained Transformers",
+    )
     assert gptq.arxiv_id is None and gptq.url == "https://openreview.net/forum?id=tcbBPnfwxS"
     assert gptq.year == 2023
 
@@ -140,26 +148,35 @@ def test_survey_taxonomy_bullets_read_venue_year_and_code() -> None:
 def test_survey_framework_table_rows_become_tools() -> None:
     deepspeed = titled("efficient-llms-survey-README.md", "DeepSpeed")
     assert deepspeed.resource and deepspeed.url == "https://github.com/microsoft/DeepSpeed"
-    assert deepspeed.description == "Framework for efficient training, efficient inference, efficient fine-tuning"
+    assert (
+        deepspeed.description
+        == "Framework for efficient training, efficient inference, efficient fine-tuning"
+    )
 
 
 def test_rendered_text_gives_titles_only() -> None:
     items, _ = read_items("x.txt", (LISTS / "efficient-llms-survey-rendered.txt").read_text(encoding="utf-8"))
     assert items and not any(item.linked for item in items)
-    found = titled("efficient-llms-survey-rendered.txt",
-                   "I-LLM: Efficient Integer-Only Inference for Fully-Quantized Low-Bit Large Language Models")
+    found = titled(
+        "efficient-llms-survey-rendered.txt",
+        "I-LLM: Efficient Integer-Only Inference for Fully-Quantized Low-Bit Large Language Models",
+    )
     assert found.arxiv_id is None and found.url == ""
 
 
 def test_quoted_and_venue_tag_bullets() -> None:
-    kvquant = titled("Zhen-Dong__Awesome-Quantization-Papers__README.md",
-                     "KVQuant: Towards 10 Million Context Length LLM Inference with KV Cache Quantization")
+    kvquant = titled(
+        "Zhen-Dong__Awesome-Quantization-Papers__README.md",
+        "KVQuant: Towards 10 Million Context Length LLM Inference with KV Cache Quantization",
+    )
     assert (kvquant.venue, kvquant.url) == ("NeurIPS 2024", "https://nips.cc/virtual/2024/poster/96936")
     longformer = paper("UbiquitousLearning__Efficient_Foundation_Model_Survey__README.md", "2004.05150")
     assert longformer.title == "Longformer: The long-document transformer"  # final period dropped
     assert longformer.year == 2020 and longformer.code_url == "https://github.com/allenai/longformer"
-    assert paper("UbiquitousLearning__Efficient_Foundation_Model_Survey__README.md",
-                 "2303.08774").title == "GPT-4 Technical Report"  # an ar5iv.org link
+    assert (
+        paper("UbiquitousLearning__Efficient_Foundation_Model_Survey__README.md", "2303.08774").title
+        == "GPT-4 Technical Report"
+    )  # an ar5iv.org link
 
 
 def test_line_break_bullets_and_several_papers_in_one_table_cell() -> None:
@@ -171,8 +188,9 @@ def test_line_break_bullets_and_several_papers_in_one_table_cell() -> None:
     mnn = titled(name, "MNN")
     assert mnn.resource and mnn.description == "A lightweight deep neural network inference engine"
     reasons = [f.reason for line, f in fields_of(name) if isinstance(f, Unreadable) and line == 73]
-    assert reasons == ["several arXiv ids (2404.01549, 2404.01744, 2404.11459, 2404.19296) and no "
-                       "title for each"]
+    assert reasons == [
+        "several arXiv ids (2404.01549, 2404.01744, 2404.11459, 2404.19296) and no title for each"
+    ]
 
 
 def test_date_title_paper_code_tables() -> None:
@@ -218,13 +236,21 @@ def test_excluded_sources_are_reported_with_their_reason(result: importer.Import
 def test_the_same_paper_in_many_lists_is_one_entry(result: importer.ImportResult) -> None:
     gptq = entry_of(result, "2210.17323")
     assert gptq.title == "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"
-    assert gptq.url == "https://arxiv.org/abs/2210.17323" and gptq.pdf_url == "https://arxiv.org/pdf/2210.17323"
+    assert (
+        gptq.url == "https://arxiv.org/abs/2210.17323" and gptq.pdf_url == "https://arxiv.org/pdf/2210.17323"
+    )
     assert (gptq.year, gptq.month, gptq.stars) == (2022, 10, None)
     assert gptq.code_url == "https://github.com/IST-DASLab/gptq"
     titles = [e.title for entries in result.placed.values() for e in entries]
-    assert not any(t.startswith("GPTQ: Accurate Quantization") for t in titles)  # survey's openreview copy merged
-    assert len(result.arxiv_ids) == sum(1 for entries in result.placed.values() for e in entries if e.arxiv_id)
-    assert report_of(result, "metame-ai__awesome-llm-plaza__docs__part1__awesome_efficient_llm.md").merged > 200
+    assert not any(
+        t.startswith("GPTQ: Accurate Quantization") for t in titles
+    )  # survey's openreview copy merged
+    assert len(result.arxiv_ids) == sum(
+        1 for entries in result.placed.values() for e in entries if e.arxiv_id
+    )
+    assert (
+        report_of(result, "metame-ai__awesome-llm-plaza__docs__part1__awesome_efficient_llm.md").merged > 200
+    )
 
 
 def test_conflicting_ids_and_unreadable_entries_are_reported(result: importer.ImportResult) -> None:
@@ -237,21 +263,29 @@ def test_conflicting_ids_and_unreadable_entries_are_reported(result: importer.Im
     assert rendered.merged + sum(rendered.excluded.values()) + rendered.unreadable_count == 420
 
 
-def test_the_whole_import_meets_the_catalog_targets(result: importer.ImportResult, taxonomy: Taxonomy) -> None:
+def test_the_whole_import_meets_the_catalog_targets(
+    result: importer.ImportResult, taxonomy: Taxonomy
+) -> None:
     assert result.papers > 1000
-    assert all(result.placed.get((s.id, None)) or any(result.placed.get((s.id, sub.id))
-                                                     for sub in taxonomy.children(s.id))
-               for s in taxonomy.sections)
+    assert all(
+        result.placed.get((s.id, None))
+        or any(result.placed.get((s.id, sub.id)) for sub in taxonomy.children(s.id))
+        for s in taxonomy.sections
+    )
     assert sum(sum(r.unmapped.values()) for r in result.reports) == 0
     parsed = catalog.parse(result.text(taxonomy), taxonomy)
     assert lint.check(parsed, taxonomy) == []
 
 
 def test_unmapped_sections_and_unreadable_entries_are_counted(taxonomy: Taxonomy) -> None:
-    mapping = ImportMapping(taxonomy, rules=(import_mapping.Rule("kv-cache", path=import_mapping._regex("KV", "test")),))
-    text_ = ("# List\n\n## KV\n\n- [SnapKV: LLM Knows What You are Looking for Before Generation]"
-             "(https://arxiv.org/abs/2404.14469)\n- Just a sentence without any link at all\n\n"
-             "## Serving\n\n- [Orca: A Distributed Serving System](https://arxiv.org/abs/2201.00001)\n")
+    mapping = ImportMapping(
+        taxonomy, rules=(import_mapping.Rule("kv-cache", path=import_mapping._regex("KV", "test")),)
+    )
+    text_ = (
+        "# List\n\n## KV\n\n- [SnapKV: LLM Knows What You are Looking for Before Generation]"
+        "(https://arxiv.org/abs/2404.14469)\n- Just a sentence without any link at all\n\n"
+        "## Serving\n\n- [Orca: A Distributed Serving System](https://arxiv.org/abs/2201.00001)\n"
+    )
     run = importer.run([Source("mine.md", "mine.md", text_)], mapping)
     report = run.reports[0]
     assert report.entries == 3 and report.papers == 1
@@ -260,8 +294,9 @@ def test_unmapped_sections_and_unreadable_entries_are_counted(taxonomy: Taxonomy
     assert placement_of(run, "2404.14469") == ("kv-cache", None)
 
 
-def test_import_is_deterministic_whatever_the_order_of_the_files(mapping: ImportMapping, taxonomy: Taxonomy,
-                                                                 result: importer.ImportResult) -> None:
+def test_import_is_deterministic_whatever_the_order_of_the_files(
+    mapping: ImportMapping, taxonomy: Taxonomy, result: importer.ImportResult
+) -> None:
     shuffled = importer.read_sources(ALL_LISTS)
     random.Random(7).shuffle(shuffled)
     assert importer.run(shuffled, mapping).text(taxonomy) == result.text(taxonomy)
@@ -280,14 +315,17 @@ def test_mapping_errors_name_the_key_and_the_problem(tmp_path: Path, taxonomy: T
 # -- the command -------------------------------------------------------------------------------
 
 
-def test_cli_writes_a_lint_clean_catalog_and_reports_each_file(tmp_path: Path, taxonomy: Taxonomy,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_writes_a_lint_clean_catalog_and_reports_each_file(
+    tmp_path: Path, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str]
+) -> None:
     output = tmp_path / "catalog.md"
     files = [str(p) for p in ALL_LISTS]
     assert cli.main(["import", *files, "--output", str(output)]) == 0
     report = capsys.readouterr().out
     assert f"{LISTS / 'pprp__Awesome-LLM-Prune__README.md'}\n  entries read: 63" in report
-    assert "unreadable: 1\n    1: an arXiv link without a valid id (https://arxiv.org/abs/203.05527)" in report
+    assert (
+        "unreadable: 1\n    1: an arXiv link without a valid id (https://arxiv.org/abs/203.05527)" in report
+    )
     assert f"wrote {output} (" in report
     written = catalog_io.read_catalog(output, taxonomy)
     assert lint.check(written, taxonomy) == [] and len(written.arxiv_id_set()) >= 1000
@@ -296,12 +334,23 @@ def test_cli_writes_a_lint_clean_catalog_and_reports_each_file(tmp_path: Path, t
     assert output.read_bytes() == first
 
 
-def test_cli_refuses_to_drop_papers_the_lists_do_not_give(tmp_path: Path,
-                                                          capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_refuses_to_drop_papers_the_lists_do_not_give(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     output = tmp_path / "catalog.md"
     plaza = str(LISTS / "awesome-efficient-llm-plaza.md")
-    assert cli.main(["import", plaza, str(LISTS / "horseee__Awesome-Efficient-LLM__survey.md"),
-                     "--output", str(output)]) == 0
+    assert (
+        cli.main(
+            [
+                "import",
+                plaza,
+                str(LISTS / "horseee__Awesome-Efficient-LLM__survey.md"),
+                "--output",
+                str(output),
+            ]
+        )
+        == 0
+    )
     before = output.read_bytes()
     assert cli.main(["import", plaza, "--output", str(output)]) == 1
     assert "rebuilding would remove them. Pass --replace" in capsys.readouterr().err
@@ -310,17 +359,29 @@ def test_cli_refuses_to_drop_papers_the_lists_do_not_give(tmp_path: Path,
     assert "removed)" in capsys.readouterr().out and output.read_bytes() != before
 
 
-def test_cli_reports_a_missing_list_and_dry_run_writes_nothing(tmp_path: Path,
-                                                               capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_reports_a_missing_list_and_dry_run_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert cli.main(["import", str(tmp_path / "nope.md"), "--output", str(tmp_path / "c.md")]) == 1
     assert "nope.md does not exist" in capsys.readouterr().err
-    assert cli.main(["import", str(LISTS / "horseee__Awesome-Efficient-LLM__survey.md"), "--dry-run",
-                     "--output", str(tmp_path / "c.md")]) == 0
+    assert (
+        cli.main(
+            [
+                "import",
+                str(LISTS / "horseee__Awesome-Efficient-LLM__survey.md"),
+                "--dry-run",
+                "--output",
+                str(tmp_path / "c.md"),
+            ]
+        )
+        == 0
+    )
     assert "dry run" in capsys.readouterr().out and not (tmp_path / "c.md").exists()
 
 
-def test_writing_into_a_missing_directory_is_a_clear_error(tmp_path: Path, taxonomy: Taxonomy,
-                                                           result: importer.ImportResult) -> None:
+def test_writing_into_a_missing_directory_is_a_clear_error(
+    tmp_path: Path, taxonomy: Taxonomy, result: importer.ImportResult
+) -> None:
     with pytest.raises(CatalogError, match="does not exist"):
         importer.write(result, taxonomy, tmp_path / "no" / "catalog.md")
 
@@ -331,27 +392,36 @@ def test_report_is_rendered_from_the_template(result: importer.ImportResult) -> 
     assert f"catalog: {result.papers} unique papers" in report
     assert "dry run: catalog.md not written" in importer.render_report(result, "catalog.md", None)
 
+
 # -- fixes to shared modules found while importing real lists ---------------------------------
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("[[URL]](https://ar5iv.org/abs/2303.08774)", ["2303.08774"]),  # UbiquitousLearning
-    ("[[Paper](https://doi.org/10.48550/arXiv.2305.18403)]", ["2305.18403"]),  # survey README
-    ("[[Paper](https://huggingface.co/papers/2407.14057)]", ["2407.14057"]),  # survey README
-    ("[SpecInfer](https://arxiv.org/abs/2305.0978) [Paper](https://arxiv.org/abs/2305.09781)",
-     ["2305.09781"]),  # a typo'd id (4 digits after 2015) is not an id
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[[URL]](https://ar5iv.org/abs/2303.08774)", ["2303.08774"]),  # UbiquitousLearning
+        ("[[Paper](https://doi.org/10.48550/arXiv.2305.18403)]", ["2305.18403"]),  # survey README
+        ("[[Paper](https://huggingface.co/papers/2407.14057)]", ["2407.14057"]),  # survey README
+        (
+            "[SpecInfer](https://arxiv.org/abs/2305.0978) [Paper](https://arxiv.org/abs/2305.09781)",
+            ["2305.09781"],
+        ),  # a typo'd id (4 digits after 2015) is not an id
+    ],
+)
 def test_arxiv_ids_are_found_in_the_forms_real_lists_use(text: str, expected: list[str]) -> None:
     assert arxiv_ids.find_ids(text) == expected
 
 
-@pytest.mark.parametrize(("latex", "plain"), [
-    (r"$\beta$-VAE: Learning Basic Visual Concepts", "β-VAE: Learning Basic Visual Concepts"),
-    (r"Vuli\'{c} and Erd\H{o}s, \v{c}", "Vulić and Erdős, č"),  # accents become accented letters
-    (r"$O(n \log n)$ \to $\infty$, $\leq$ 4 bits", "O(n \\log n) → ∞, ≤ 4 bits"),
-    (r"\textbf{\emph{Nested}} at 50\% \& more", "Nested at 50% & more"),
-    ("A plain title, untouched", "A plain title, untouched"),
-])
+@pytest.mark.parametrize(
+    ("latex", "plain"),
+    [
+        (r"$\beta$-VAE: Learning Basic Visual Concepts", "β-VAE: Learning Basic Visual Concepts"),
+        (r"Vuli\'{c} and Erd\H{o}s, \v{c}", "Vulić and Erdős, č"),  # accents become accented letters
+        (r"$O(n \log n)$ \to $\infty$, $\leq$ 4 bits", "O(n \\log n) → ∞, ≤ 4 bits"),
+        (r"\textbf{\emph{Nested}} at 50\% \& more", "Nested at 50% & more"),
+        ("A plain title, untouched", "A plain title, untouched"),
+    ],
+)
 def test_clean_latex_reads_greek_letters_and_symbols(latex: str, plain: str) -> None:
     # \beta was read as the accent \b on "eta"; symbols are now replaced in one pass
     assert text.clean_latex(latex) == plain
@@ -359,22 +429,33 @@ def test_clean_latex_reads_greek_letters_and_symbols(latex: str, plain: str) -> 
 
 def test_a_table_row_with_text_after_its_last_pipe_is_still_a_row() -> None:
     # horseee's quantization table: the GPTQ row ends in "|o"
-    parsed = catalog.parse("| Title | Links |\n|--|--|\n"
-                           "|[GPTQ: Accurate Post-Training Quantization](https://arxiv.org/abs/2210.17323) | x |o\n")
+    parsed = catalog.parse(
+        "| Title | Links |\n|--|--|\n"
+        "|[GPTQ: Accurate Post-Training Quantization](https://arxiv.org/abs/2210.17323) | x |o\n"
+    )
     item = parsed.find_by_id("2210.17323")
     assert item is not None and item.kind == "row" and item.line_number == 3
 
 
 def test_a_resource_named_like_a_paper_is_not_listed_twice(taxonomy: Taxonomy) -> None:
-    source = ("# L\n\n## KV\n\n- [SnapKV: LLM Knows What You are Looking for Before Generation]"
-              "(https://arxiv.org/abs/2404.14469)\n\n## Tools\n\n"
-              "- [SnapKV: LLM Knows What You are Looking for Before Generation](https://github.com/FasterDecoding/SnapKV)"
-              "\n")
-    mapping = ImportMapping(taxonomy, rules=(import_mapping.Rule("kv-cache", path=import_mapping._regex("KV", "t")),
-                                       import_mapping.Rule("tools", path=import_mapping._regex("Tools", "t"))))
+    source = (
+        "# L\n\n## KV\n\n- [SnapKV: LLM Knows What You are Looking for Before Generation]"
+        "(https://arxiv.org/abs/2404.14469)\n\n## Tools\n\n"
+        "- [SnapKV: LLM Knows What You are Looking for Before Generation](https://github.com/FasterDecoding/SnapKV)"
+        "\n"
+    )
+    mapping = ImportMapping(
+        taxonomy,
+        rules=(
+            import_mapping.Rule("kv-cache", path=import_mapping._regex("KV", "t")),
+            import_mapping.Rule("tools", path=import_mapping._regex("Tools", "t")),
+        ),
+    )
     run = importer.run([Source("l.md", "l.md", source)], mapping)
     assert (run.papers, run.resources) == (1, 0)
-    assert run.reports[0].merged == 1 and lint.check(catalog.parse(run.text(taxonomy), taxonomy), taxonomy) == []
+    assert (
+        run.reports[0].merged == 1 and lint.check(catalog.parse(run.text(taxonomy), taxonomy), taxonomy) == []
+    )
 
 
 def test_the_last_guard_drops_what_lint_would_call_a_duplicate(taxonomy: Taxonomy) -> None:
@@ -384,17 +465,21 @@ def test_the_last_guard_drops_what_lint_would_call_a_duplicate(taxonomy: Taxonom
     first = importer.Entry(title="Same Title Here", url="https://a.org", kind="resource", description="a")
     second = importer.Entry(title="Same title here!", url="https://b.org", kind="resource", description="b")
     kept, dropped = importer._drop_near_duplicates(
-        [(first, ("tools", None), importer.Record([candidate])),
-         (second, ("tools", None), importer.Record([candidate]))], [report])
+        [
+            (first, ("tools", None), importer.Record([candidate])),
+            (second, ("tools", None), importer.Record([candidate])),
+        ],
+        [report],
+    )
     assert [e for e, _, _ in kept] == [first] and dropped == 1 and report.merged == 1
 
 
 # -- --suggest-mapping ---------------------------------------------------------------------------
 
 
-def test_suggest_mapping_proposes_sections_for_unmapped_headings(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_suggest_mapping_proposes_sections_for_unmapped_headings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = tmp_path / "config"
     shutil.copytree(PROJECT / "config", config)
     (config / "import-mapping.yml").write_text("rules: []\n", encoding="utf-8")  # nothing mapped

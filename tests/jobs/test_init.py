@@ -36,8 +36,9 @@ def adopter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.mark.parametrize("name", THREE)
-def test_init_then_validate_lint_and_a_dry_run_poll(adopter: Path, name: str,
-                                                     capsys: pytest.CaptureFixture[str]) -> None:
+def test_init_then_validate_lint_and_a_dry_run_poll(
+    adopter: Path, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     shutil.copy(LISTS / name, adopter / "README.md")
     assert cli.main(["init", "--from", "README.md"]) == 0
     out = capsys.readouterr().out
@@ -66,7 +67,8 @@ def test_sections_subsections_ids_and_starter_keywords() -> None:
     plan = init.scaffold("README.md", text)
     data = plan.taxonomy("intro")
     ids = [s["id"] for s in data["sections"]] + [
-        sub["id"] for s in data["sections"] for sub in s.get("subsections", [])]
+        sub["id"] for s in data["sections"] for sub in s.get("subsections", [])
+    ]
     assert len(ids) == len(set(ids)) and all(i == i.lower() and " " not in i for i in ids)
     titles = [s["title"] for s in data["sections"]]
     assert "Foundational LLMs and Models" in " | ".join(titles) or len(titles) >= 5
@@ -78,8 +80,9 @@ def test_sections_subsections_ids_and_starter_keywords() -> None:
         assert all(p == p.lower() for p in raw["patterns"])  # case-insensitive words
 
 
-def test_existing_files_are_kept_and_the_form_dropdown_is_updated(adopter: Path,
-                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_existing_files_are_kept_and_the_form_dropdown_is_updated(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     shutil.copy(LISTS / THREE[0], adopter / "README.md")
     form = adopter / init.FORM_PATH
     form.parent.mkdir(parents=True)
@@ -90,7 +93,7 @@ def test_existing_files_are_kept_and_the_form_dropdown_is_updated(adopter: Path,
     out = capsys.readouterr().out
     assert f"updated {form}" in out
     text = form.read_text(encoding="utf-8")
-    assert text.startswith("# The \"Add a paper\" issue form.")  # comments kept
+    assert text.startswith('# The "Add a paper" issue form.')  # comments kept
     assert "Quantization" not in yaml.safe_load(text)["body"][3]["attributes"]["options"]
     assert cli.main(["init", "--from", "README.md"]) == 0  # a rerun keeps everything
     assert "wrote" not in capsys.readouterr().out

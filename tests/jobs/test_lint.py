@@ -15,21 +15,36 @@ from tests.conftest import PROJECT
 
 
 def paper(arxiv_id: str, title: str, **extra: object) -> Entry:
-    return Entry(title=title, url=f"https://arxiv.org/abs/{arxiv_id}", arxiv_id=arxiv_id,
-                 year=2000 + int(arxiv_id[:2]), month=int(arxiv_id[2:4]), authors=("A. Author",),
-                 **extra)  # type: ignore[arg-type]
+    return Entry(
+        title=title,
+        url=f"https://arxiv.org/abs/{arxiv_id}",
+        arxiv_id=arxiv_id,
+        year=2000 + int(arxiv_id[:2]),
+        month=int(arxiv_id[2:4]),
+        authors=("A. Author",),
+        **extra,
+    )  # type: ignore[arg-type]
 
 
 SNAPKV = paper("2404.14469", "SnapKV: LLM Knows What You are Looking for Before Generation")
-GPTQ = paper("2210.17323", "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers")
-VLLM = Entry(title="vLLM", url="https://github.com/vllm-project/vllm", kind="resource",
-             description="A high-throughput serving engine")
+GPTQ = paper(
+    "2210.17323", "GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers"
+)
+VLLM = Entry(
+    title="vLLM",
+    url="https://github.com/vllm-project/vllm",
+    kind="resource",
+    description="A high-throughput serving engine",
+)
 
 
 @pytest.fixture
 def clean_text(taxonomy: Taxonomy) -> str:
     placed: dict[catalog_document.Placement, list[Entry]] = {
-        ("kv-cache", None): [SNAPKV], ("quantization", "weight-only"): [GPTQ], ("tools", None): [VLLM]}
+        ("kv-cache", None): [SNAPKV],
+        ("quantization", "weight-only"): [GPTQ],
+        ("tools", None): [VLLM],
+    }
     return catalog_document.render_document(taxonomy, placed)
 
 
@@ -64,42 +79,72 @@ def test_same_arxiv_id_twice(clean_text: str, taxonomy: Taxonomy) -> None:
     copy = render_entry(paper("2404.14469", "A different title for the same id"))
     text = after(clean_text, "## Speculative and Parallel Decoding", "\n" + copy)
     line = line_of(text, "A different title for the same id")
-    assert problems(text, taxonomy) == [lint.Problem(line, (
-        f"duplicate of line {line_of(text, 'SnapKV')} (same arXiv id 2404.14469): "
-        "“A different title for the same id”"))]
+    assert problems(text, taxonomy) == [
+        lint.Problem(
+            line,
+            (
+                f"duplicate of line {line_of(text, 'SnapKV')} (same arXiv id 2404.14469): "
+                "“A different title for the same id”"
+            ),
+        )
+    ]
 
 
 def test_same_title_with_another_id_and_near_identical_title(clean_text: str, taxonomy: Taxonomy) -> None:
     same = render_entry(paper("2401.00001", SNAPKV.title))
-    near = render_entry(Entry(title="SnapKV: LLM Knows What You are Looking for Before Generaton",
-                              url="https://example.org/snapkv", year=2024))
+    near = render_entry(
+        Entry(
+            title="SnapKV: LLM Knows What You are Looking for Before Generaton",
+            url="https://example.org/snapkv",
+            year=2024,
+        )
+    )
     text = after(clean_text, "## Mixture of Experts", "\n" + same + "\n" + near)
     found = problems(text, taxonomy)
     snapkv = line_of(text, "SnapKV")
     assert [(p.line, p.message.split(":")[0]) for p in found] == [
         (line_of(text, "2401.00001"), f"duplicate of line {snapkv} (same title)"),
-        (line_of(text, "example.org/snapkv"), f"duplicate of line {snapkv} (nearly the same title)")]
+        (line_of(text, "example.org/snapkv"), f"duplicate of line {snapkv} (nearly the same title)"),
+    ]
 
 
 def test_titles_that_differ_in_a_number_are_not_duplicates(clean_text: str, taxonomy: Taxonomy) -> None:
-    v2 = render_entry(Entry(title="SnapKV 2: LLM Knows What You are Looking for Before Generation",
-                            url="https://example.org/snapkv2", year=2025))
+    v2 = render_entry(
+        Entry(
+            title="SnapKV 2: LLM Knows What You are Looking for Before Generation",
+            url="https://example.org/snapkv2",
+            year=2025,
+        )
+    )
     text = after(clean_text, "## Mixture of Experts", "\n" + v2)
     assert problems(text, taxonomy) == []
 
 
 def test_entry_outside_the_sections(clean_text: str, taxonomy: Taxonomy) -> None:
-    text = after(clean_text, taxonomy.intro[:30], "\n" + render_entry(paper("2402.02750", "KIVI: A Tuning-Free")))
-    assert problems(text, taxonomy) == [lint.Problem(
-        line_of(text, "KIVI"), "entry outside the taxonomy's sections: move it under a section heading")]
+    text = after(
+        clean_text, taxonomy.intro[:30], "\n" + render_entry(paper("2402.02750", "KIVI: A Tuning-Free"))
+    )
+    assert problems(text, taxonomy) == [
+        lint.Problem(
+            line_of(text, "KIVI"), "entry outside the taxonomy's sections: move it under a section heading"
+        )
+    ]
 
 
-@pytest.mark.parametrize(("line", "what"), [
-    ("- Some paper https://arxiv.org/abs/2401.00002 without the canonical form", "not in the canonical form"),
-    ("| [A table row](https://arxiv.org/abs/2401.00003) | x |", "a table row"),
-    ("* [Starred Paper Title](https://arxiv.org/abs/2401.00004) · arXiv 2401.00004 · Jan 2024",
-     "not in the canonical form"),
-])
+@pytest.mark.parametrize(
+    ("line", "what"),
+    [
+        (
+            "- Some paper https://arxiv.org/abs/2401.00002 without the canonical form",
+            "not in the canonical form",
+        ),
+        ("| [A table row](https://arxiv.org/abs/2401.00003) | x |", "a table row"),
+        (
+            "* [Starred Paper Title](https://arxiv.org/abs/2401.00004) · arXiv 2401.00004 · Jan 2024",
+            "not in the canonical form",
+        ),
+    ],
+)
 def test_malformed_lines_in_a_section(clean_text: str, taxonomy: Taxonomy, line: str, what: str) -> None:
     text = after(clean_text, "SnapKV", line)
     found = problems(text, taxonomy)
@@ -109,25 +154,44 @@ def test_malformed_lines_in_a_section(clean_text: str, taxonomy: Taxonomy, line:
 
 def test_an_entry_with_continuation_lines(clean_text: str, taxonomy: Taxonomy) -> None:
     text = after(clean_text, "SnapKV", "  a continuation line")
-    assert problems(text, taxonomy) == [lint.Problem(
-        line_of(text, "SnapKV"), "entry spans 2 lines: each entry is one line (indented lines below it "
-                                 "belong to it)")]
+    assert problems(text, taxonomy) == [
+        lint.Problem(
+            line_of(text, "SnapKV"),
+            "entry spans 2 lines: each entry is one line (indented lines below it belong to it)",
+        )
+    ]
 
 
 def test_papers_and_resources_in_the_wrong_kind_of_section(clean_text: str, taxonomy: Taxonomy) -> None:
     text = after(clean_text, "vllm-project", render_entry(paper("2309.06180", "Efficient Memory Management")))
-    text = after(text, "SnapKV", render_entry(Entry(title="llama.cpp", url="https://github.com/ggerganov/llama.cpp",
-                                                    kind="resource", description="Inference in C/C++")))
+    text = after(
+        text,
+        "SnapKV",
+        render_entry(
+            Entry(
+                title="llama.cpp",
+                url="https://github.com/ggerganov/llama.cpp",
+                kind="resource",
+                description="Inference in C/C++",
+            )
+        ),
+    )
     assert problems(text, taxonomy) == [
-        lint.Problem(line_of(text, "llama.cpp"), "a resource (no arXiv id or date) in the papers section 'kv-cache'"),
-        lint.Problem(line_of(text, "Efficient Memory Management"), "a paper in the resources section 'tools'")]
+        lint.Problem(
+            line_of(text, "llama.cpp"), "a resource (no arXiv id or date) in the papers section 'kv-cache'"
+        ),
+        lint.Problem(
+            line_of(text, "Efficient Memory Management"), "a paper in the resources section 'tools'"
+        ),
+    ]
 
 
 def test_a_link_that_is_no_entry(clean_text: str, taxonomy: Taxonomy) -> None:
     text = after(clean_text, "SnapKV", "\nSee also [this post](https://example.org/post) about it.")
     found = problems(text, taxonomy)
     assert [(p.line, p.message.split(":")[0]) for p in found] == [
-        (line_of(text, "See also"), "a link that is not an entry line")]
+        (line_of(text, "See also"), "a link that is not an entry line")
+    ]
 
 
 def test_unknown_and_misplaced_headings(clean_text: str, taxonomy: Taxonomy) -> None:
@@ -135,47 +199,67 @@ def test_unknown_and_misplaced_headings(clean_text: str, taxonomy: Taxonomy) -> 
     found = problems(text, taxonomy)
     messages = {p.line: p.message for p in found}
     assert messages[line_of(text, "## Random Stuff")].startswith(
-        "unknown heading '## Random Stuff': not a section of config/taxonomy.yml (closest:")
+        "unknown heading '## Random Stuff': not a section of config/taxonomy.yml (closest:"
+    )
     assert messages[line_of(text, "### Weight-only Quantization", last=True)] == (
-        "heading '### Weight-only Quantization' is misplaced: it is a subsection of 'Quantization' (###)")
+        "heading '### Weight-only Quantization' is misplaced: it is a subsection of 'Quantization' (###)"
+    )
     assert messages[line_of(text, "#### Deeper")].startswith("heading '#### Deeper' is deeper than")
 
 
 def test_missing_and_out_of_order_headings(clean_text: str, taxonomy: Taxonomy) -> None:
     lines = clean_text.splitlines(keepends=True)
-    start, end = line_of(clean_text, "## Low-Rank Decomposition") - 1, line_of(clean_text, "## Efficient Fine-tuning") - 1
+    start, end = (
+        line_of(clean_text, "## Low-Rank Decomposition") - 1,
+        line_of(clean_text, "## Efficient Fine-tuning") - 1,
+    )
     moved = "".join(lines[:start] + lines[end:])  # Low-Rank removed
     moved = after(moved, "## Surveys", "\n" + "".join(lines[start:end]).rstrip("\n"))  # ... and put too early
     found = problems(moved, taxonomy)
-    assert lint.Problem(line_of(moved, "## Quantization"),
-                        "heading '## Quantization' is out of order: the taxonomy puts it before "
-                        "'Low-Rank Decomposition'") in found
+    assert (
+        lint.Problem(
+            line_of(moved, "## Quantization"),
+            "heading '## Quantization' is out of order: the taxonomy puts it before 'Low-Rank Decomposition'",
+        )
+        in found
+    )
     removed = "".join(lines[:start] + lines[end:])
-    assert problems(removed, taxonomy) == [lint.Problem(
-        line_of(removed, "## Efficient Fine-tuning"),
-        "missing heading '## Low-Rank Decomposition' (taxonomy low-rank); `python -m bot import` renders "
-        "the full layout")]
+    assert problems(removed, taxonomy) == [
+        lint.Problem(
+            line_of(removed, "## Efficient Fine-tuning"),
+            "missing heading '## Low-Rank Decomposition' (taxonomy low-rank); `python -m bot import` renders "
+            "the full layout",
+        )
+    ]
 
 
 def test_stale_table_of_contents_and_missing_title(clean_text: str, taxonomy: Taxonomy) -> None:
     stale = clean_text.replace("  - [Structured Pruning](#structured-pruning)\n", "")
-    assert problems(stale, taxonomy) == [lint.Problem(
-        line_of(stale, "## Contents"), "table of contents is stale: it should list exactly the taxonomy's "
-                                       "sections and subsections (`python -m bot import` renders it)")]
+    assert problems(stale, taxonomy) == [
+        lint.Problem(
+            line_of(stale, "## Contents"),
+            "table of contents is stale: it should list exactly the taxonomy's "
+            "sections and subsections (`python -m bot import` renders it)",
+        )
+    ]
     untitled = clean_text.replace(f"# {taxonomy.title}\n", "", 1)
     assert problems(untitled, taxonomy)[0] == lint.Problem(
-        1, f"no title heading: the catalog starts with '# {taxonomy.title}'")
+        1, f"no title heading: the catalog starts with '# {taxonomy.title}'"
+    )
 
 
 def test_duplicate_pairs_scale_to_a_big_catalog() -> None:
-    titles = [(f"Paper number {i} about topic {i % 97} and method {i % 89}", f"24{i % 12 + 1:02d}.{i:05d}")
-              for i in range(3000)]
+    titles = [
+        (f"Paper number {i} about topic {i % 97} and method {i % 89}", f"24{i % 12 + 1:02d}.{i:05d}")
+        for i in range(3000)
+    ]
     titles.append(("Paper number 12 about topic 12 and method 12", None))
     assert lint.duplicate_pairs(titles) == [(12, 3000, "same title")]
 
 
-def test_cli_prints_file_line_message_and_fails(tmp_path: Path, clean_text: str,
-                                                capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_prints_file_line_message_and_fails(
+    tmp_path: Path, clean_text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "catalog.md"
     path.write_text(after(clean_text, "SnapKV", "- not an entry line"), encoding="utf-8")
     assert cli.main(["lint", str(path)]) == 1
@@ -185,8 +269,9 @@ def test_cli_prints_file_line_message_and_fails(tmp_path: Path, clean_text: str,
     assert out[-1] == f"{path}: 1 problem; fix them by hand or rebuild with `python -m bot import`"
 
 
-def test_cli_says_ok_on_a_clean_catalog(tmp_path: Path, clean_text: str,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_says_ok_on_a_clean_catalog(
+    tmp_path: Path, clean_text: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "catalog.md"
     path.write_text(clean_text, encoding="utf-8")
     assert cli.main(["lint", str(path)]) == 0
@@ -195,9 +280,9 @@ def test_cli_says_ok_on_a_clean_catalog(tmp_path: Path, clean_text: str,
     assert "does not exist" in capsys.readouterr().err
 
 
-def test_the_paper_store_is_compared_with_the_catalog_as_warnings(clean_text: str, taxonomy: Taxonomy,
-                                                                  tmp_path: Path,
-                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_paper_store_is_compared_with_the_catalog_as_warnings(
+    clean_text: str, taxonomy: Taxonomy, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from bot.core import paper_store
 
     path, store = tmp_path / "catalog.md", tmp_path / "data" / "papers.jsonl"
@@ -205,11 +290,16 @@ def test_the_paper_store_is_compared_with_the_catalog_as_warnings(clean_text: st
     assert lint.run(path, taxonomy, __import__("sys").stdout, store) == 0  # no store yet: nothing to say
     assert "warning" not in capsys.readouterr().out
     store.parent.mkdir()
-    records = [paper_store.PaperRecord(arxiv_id=i, title="t", fetched="2025-01-01")
-               for i in ("2101.00001", "2404.14469")]
+    records = [
+        paper_store.PaperRecord(arxiv_id=i, title="t", fetched="2025-01-01")
+        for i in ("2101.00001", "2404.14469")
+    ]
     store.write_text(paper_store.dump(records), encoding="utf-8")
     assert lint.run(path, taxonomy, __import__("sys").stdout, store) == 0
     out = capsys.readouterr().out
     assert f"{store}:1: warning: arXiv 2101.00001 is in the store but no longer listed" in out
-    assert f"{path}:{line_of(clean_text, '2210.17323')}: warning: arXiv 2210.17323 is not in the paper store" in out
+    assert (
+        f"{path}:{line_of(clean_text, '2210.17323')}: warning: arXiv 2210.17323 is not in the paper store"
+        in out
+    )
     assert "2404.14469" not in out and ": ok (" in out

@@ -31,9 +31,15 @@ SETTINGS = dataclasses.replace(new_topics.NewTopicsSettings(), min_points=1.0, m
 
 def week() -> list[Paper]:
     """The real day and three papers sharing a term that no keyword or catalog title knows."""
-    crafted = [Paper(f"2411.9999{i}", f"Lantern Weaving {name} for efficient LLM inference",
-                      "Faster large language model inference with lower latency and memory.",
-                      categories=("cs.CL",)) for i, name in enumerate(("scaling", "revisited", "in practice"), 1)]
+    crafted = [
+        Paper(
+            f"2411.9999{i}",
+            f"Lantern Weaving {name} for efficient LLM inference",
+            "Faster large language model inference with lower latency and memory.",
+            categories=("cs.CL",),
+        )
+        for i, name in enumerate(("scaling", "revisited", "in practice"), 1)
+    ]
     return feeds.read_papers(FULL_DAY) + crafted
 
 
@@ -43,12 +49,23 @@ def report(taxonomy: Taxonomy) -> new_topics.NewTopicsReport:
     catalog = parse((PROJECT / "catalog.md").read_text(encoding="utf-8"), taxonomy)
     papers = week()
     scorer = make_trainer(keywords, taxonomy)(catalog, papers, [])
-    return new_topics.build_report(papers, catalog, taxonomy, scorer, background.load(keywords), [],
-                                   BranchNames.from_prefix("bot/"), SETTINGS, "2024-11-22", "2024-11-28")
+    return new_topics.build_report(
+        papers,
+        catalog,
+        taxonomy,
+        scorer,
+        background.load(keywords),
+        [],
+        BranchNames.from_prefix("bot/"),
+        SETTINGS,
+        "2024-11-22",
+        "2024-11-28",
+    )
 
 
 def test_the_report_lists_near_misses_and_the_new_term_with_ready_add_lines(
-        report: new_topics.NewTopicsReport) -> None:
+    report: new_topics.NewTopicsReport,
+) -> None:
     assert report.papers > 100 and report.misses and not report.empty
     assert "lantern weaving" in [t.term for t in report.terms]
     _, body = new_topics.issue_text(report, SETTINGS)
@@ -71,7 +88,8 @@ def test_arxiv_text_is_escaped_in_the_issue(report: new_topics.NewTopicsReport) 
 
 
 def test_the_issue_is_opened_once_edited_in_place_and_closed_when_nothing_is_left(
-        report: new_topics.NewTopicsReport, fake_github: FakeGitHub) -> None:  # noqa: F811
+    report: new_topics.NewTopicsReport, fake_github: FakeGitHub
+) -> None:  # noqa: F811
     forge = forge_for(fake_github)
     assert new_topics.publish(forge, report, SETTINGS, dry_run=True)[0] == "would open"
     assert not [i for i in fake_github.issues.values() if not i.is_pull]
@@ -91,15 +109,15 @@ def test_the_issue_is_opened_once_edited_in_place_and_closed_when_nothing_is_lef
     assert len([i for i in fake_github.issues.values() if not i.is_pull]) == 1
 
 
-def test_an_empty_week_opens_no_issue(report: new_topics.NewTopicsReport,
-                                      fake_github: FakeGitHub) -> None:  # noqa: F811
+def test_an_empty_week_opens_no_issue(report: new_topics.NewTopicsReport, fake_github: FakeGitHub) -> None:  # noqa: F811
     empty = dataclasses.replace(report, misses=(), terms=())
     assert new_topics.publish(forge_for(fake_github), empty, SETTINGS, dry_run=False)[0] == "none"
     assert fake_github.writes() == 0
 
 
 def test_local_git_mode_prints_the_issue_and_writes_it_to_a_file(
-        tmp_path: Path, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str]
+) -> None:
     repo = make_repo(tmp_path / "repo", taxonomy, (PROJECT / "catalog.md").read_text(encoding="utf-8"))
     output = tmp_path / "issue.md"
     assert main(["new-topics", "--repo", str(repo), "--feed", str(FULL_DAY), "--output", str(output)]) == 0

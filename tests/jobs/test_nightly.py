@@ -52,9 +52,15 @@ from tests.fake_github import (
 )
 
 BRANCH = "bot/nightly-maintenance"
-CHECK = CheckSettings(concurrency=16, per_host=HostLimits(8, 0.0), timeout=3.0, connect_timeout=3.0,
-                      deadline=8.0, abandon_after=6.0,
-                      policy=Policy(error_retries=1, timeout_retries=0, backoff=0.01, max_retry_after=1))
+CHECK = CheckSettings(
+    concurrency=16,
+    per_host=HostLimits(8, 0.0),
+    timeout=3.0,
+    connect_timeout=3.0,
+    deadline=8.0,
+    abandon_after=6.0,
+    policy=Policy(error_retries=1, timeout_retries=0, backoff=0.01, max_retry_after=1),
+)
 SETTINGS = NightlySettings()
 D1, D2, D3, D4, D5 = (datetime.date(2024, 6, day) for day in range(1, 6))
 
@@ -71,8 +77,9 @@ class Site:
         self.hits: Counter[str] = Counter()
         self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
         self.port = self._server.server_port
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02},
-                                        daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
         self._thread.start()
 
     def _app(self, environ: dict[str, Any], start_response: Any) -> list[bytes]:
@@ -119,8 +126,14 @@ def fake(fake_github: FakeGitHub) -> FakeGitHub:  # noqa: F811
     return fake_github
 
 
-def night(fake: FakeGitHub, web: tuple[Site, Site], taxonomy, day: datetime.date, dry_run: bool = False,
-          settings: NightlySettings = SETTINGS) -> NightlyResult:
+def night(
+    fake: FakeGitHub,
+    web: tuple[Site, Site],
+    taxonomy,
+    day: datetime.date,
+    dry_run: bool = False,
+    settings: NightlySettings = SETTINGS,
+) -> NightlyResult:
     """One nightly run against the fake GitHub and the loopback web."""
     site, twin = web
 
@@ -138,8 +151,16 @@ def night(fake: FakeGitHub, web: tuple[Site, Site], taxonomy, day: datetime.date
 
 
 def paper(index: int, url: str, code_url: str = "", stars: int | None = None, pdf_url: str = "") -> Entry:
-    return Entry(title=f"Paper {index}: quantization at scale", url=url, authors=("Ada Lovelace",),
-                 year=2024, month=5, code_url=code_url, stars=stars, pdf_url=pdf_url)
+    return Entry(
+        title=f"Paper {index}: quantization at scale",
+        url=url,
+        authors=("Ada Lovelace",),
+        year=2024,
+        month=5,
+        code_url=code_url,
+        stars=stars,
+        pdf_url=pdf_url,
+    )
 
 
 PROSE = "- **A hand-written line** pointing at [the old repository](https://github.com/org/old-name)"
@@ -149,17 +170,26 @@ def full_scenario(fake: FakeGitHub, web: tuple[Site, Site], taxonomy) -> str:
     """Stars to refresh, a renamed, an archived and a deleted repository, a permanent redirect, an
     http link with a working https twin, a dead link, and a hand-written line."""
     site, twin = web
-    site.pages.update({"/a": (200, {}), "/a.pdf": (200, {}), "/moved": (301, {"Location": "/new-home"}),
-                       "/new-home": (200, {}), "/plain": (200, {})})
+    site.pages.update(
+        {
+            "/a": (200, {}),
+            "/a.pdf": (200, {}),
+            "/moved": (301, {"Location": "/new-home"}),
+            "/new-home": (200, {}),
+            "/plain": (200, {}),
+        }
+    )
     twin.pages["/plain"] = (200, {})
     fake.add_remote("org/kept", stars=1234)
     fake.add_remote("org/old-name", stars=50)
     fake.rename_remote("org/old-name", "new-org/new-name")
     fake.add_remote("org/frozen", stars=300, archived=True)
-    entries = [paper(1, site.url("/a"), "https://github.com/org/kept", pdf_url=site.url("/a.pdf")),
-               paper(2, site.url("/moved"), "https://github.com/org/old-name/tree/main"),
-               paper(3, site.url("/gone"), "https://github.com/org/frozen"),
-               paper(4, site.url("/plain"), "https://github.com/org/deleted")]
+    entries = [
+        paper(1, site.url("/a"), "https://github.com/org/kept", pdf_url=site.url("/a.pdf")),
+        paper(2, site.url("/moved"), "https://github.com/org/old-name/tree/main"),
+        paper(3, site.url("/gone"), "https://github.com/org/frozen"),
+        paper(4, site.url("/plain"), "https://github.com/org/deleted"),
+    ]
     text = render_document(taxonomy, {("quantization", "weight-only"): entries})
     text = text.replace("## Pruning", f"{PROSE}\n\n## Pruning", 1)
     fake.push("catalog.md", text, message="Add the catalog")
@@ -217,8 +247,10 @@ def test_first_night_proposes_the_safe_fixes_and_reports_the_rest(fake, web, tax
     gone_line = line_with(text, "org/deleted")[0]
     assert f"| {gone_line} | Paper 4: quantization at scale | https://github.com/org/deleted |" in issue.body
     prose_line = line_with(text, "A hand-written line")[0]
-    assert (f"| {prose_line} | A hand-written line | https://github.com/org/old-name | "
-            "https://github.com/new-org/new-name |") in issue.body
+    assert (
+        f"| {prose_line} | A hand-written line | https://github.com/org/old-name | "
+        "https://github.com/new-org/new-name |"
+    ) in issue.body
     assert markers.find(issue.body, ISSUE_MARKER)["links"][site.url("/gone")]["failures"] == 1
     assert "| renamed or transferred repositories: new URL | 1 |" in pull.body
     assert "| `http://` → `https://` (the https page answered) | 1 |" in pull.body
@@ -248,8 +280,10 @@ def test_a_link_dead_on_two_nights_is_reported_with_line_entry_status_and_since(
     [issue] = tracking_issues(fake)
     line = line_with(text, "/gone")[0]
     assert second.issue_action == "updated" and issue.title.startswith("Nightly maintenance: 1 dead link, ")
-    assert (f"| {line} | Paper 3: quantization at scale | {site.url('/gone')} | HTTP 404 | 2024-06-01 |"
-            in issue.body)
+    assert (
+        f"| {line} | Paper 3: quantization at scale | {site.url('/gone')} | HTTP 404 | 2024-06-01 |"
+        in issue.body
+    )
     assert "### Watching" not in issue.body
     assert second.pr_action == "unchanged" and fake.head(BRANCH) == pr_head and not fake.comments
 
@@ -335,8 +369,14 @@ def test_requests_for_250_repositories(fake, web, taxonomy, capsys):
     tools = []
     for i in range(count):
         fake.add_remote(f"org{i}/tool{i}", stars=100 + i)
-        tools.append(Entry(title=f"Tool {i}", url=f"https://github.com/org{i}/tool{i}", kind="resource",
-                           description="A library."))
+        tools.append(
+            Entry(
+                title=f"Tool {i}",
+                url=f"https://github.com/org{i}/tool{i}",
+                kind="resource",
+                description="A library.",
+            )
+        )
     fake.push("catalog.md", render_document(taxonomy, {("tools", None): tools}))
     fake.reset_counts()
 
@@ -353,8 +393,10 @@ def test_requests_for_250_repositories(fake, web, taxonomy, capsys):
     assert counts_second == {"POST /graphql": 1 + lookups, "GET /repos/{owner}/{repo}/issues": 1}
     assert first.night.http_requests == 0  # repository links are never scraped
     # figures for the report: shown with `pytest -rP`, not between the dots
-    print(f"\nnightly, {count} repositories: first night {sum(counts_first.values())} requests "
-          f"{counts_first}; second night {sum(counts_second.values())} requests {counts_second}")
+    print(
+        f"\nnightly, {count} repositories: first night {sum(counts_first.values())} requests "
+        f"{counts_first}; second night {sum(counts_second.values())} requests {counts_second}"
+    )
 
 
 def test_a_night_where_most_links_fail_at_once_is_inconclusive(fake, web, taxonomy):
@@ -392,7 +434,8 @@ def test_links_not_reached_within_the_time_budget_are_unknown_not_dead(fake, web
     assert outcome.night.unreached == 1 and not outcome.night.watching and outcome.night.state == {}
     assert outcome.night.link_counts["alive"] == 1 and outcome.failures == ()
     assert "| ↳ not reached within 0.005 minutes (the next nights start elsewhere) | 1 |" in report(
-        outcome, replace(SETTINGS, time_budget=0.3), False, {})
+        outcome, replace(SETTINGS, time_budget=0.3), False, {}
+    )
 
 
 def test_checking_order_puts_failing_links_first_and_moves_every_night():
@@ -405,12 +448,18 @@ def test_checking_order_puts_failing_links_first_and_moves_every_night():
 
 def test_a_refused_pr_still_updates_the_issue_and_fails_the_run(fake, web, taxonomy):
     full_scenario(fake, web, taxonomy)
-    fake.fail("POST", "/repos/{owner}/{repo}/pulls", status=403, message="Resource not accessible by integration")
+    fake.fail(
+        "POST", "/repos/{owner}/{repo}/pulls", status=403, message="Resource not accessible by integration"
+    )
 
     outcome = night(fake, web, taxonomy, D1)
 
     assert outcome.issue_action == "opened" and len(tracking_issues(fake)) == 1
-    assert outcome.pr_action == "failed" and len(outcome.failures) == 1 and "maintenance PR" in outcome.failures[0]
+    assert (
+        outcome.pr_action == "failed"
+        and len(outcome.failures) == 1
+        and "maintenance PR" in outcome.failures[0]
+    )
     assert BRANCH not in fake.branches()  # no branch left behind without its PR
 
 
@@ -439,8 +488,12 @@ def test_the_command_line_job(fake, web, taxonomy, tmp_path, monkeypatch, capsys
     web[0].pages["/page"] = (200, {})
     fake.remote["org/kept"].stars = 2500
     summary_file = tmp_path / "summary.md"
-    for key, value in {"GITHUB_TOKEN": BOT_TOKEN, "GITHUB_REPOSITORY": fake.repository,
-                       "GITHUB_API_URL": fake.url, "GITHUB_STEP_SUMMARY": str(summary_file)}.items():
+    for key, value in {
+        "GITHUB_TOKEN": BOT_TOKEN,
+        "GITHUB_REPOSITORY": fake.repository,
+        "GITHUB_API_URL": fake.url,
+        "GITHUB_STEP_SUMMARY": str(summary_file),
+    }.items():
         monkeypatch.setenv(key, value)
 
     assert bot_main(["nightly"]) == 0
@@ -461,26 +514,43 @@ def test_without_a_token_the_job_says_what_to_do(monkeypatch, capsys):
 # -- the pure parts ----------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("old, new, doubt", [
-    ("https://a.org/docs/page", "https://a.org/docs/page/", ""),
-    ("http://a.org/x", "https://a.org/x", ""),
-    ("https://a.org/paper.pdf", "https://b.org/paper.pdf", "another host"),  # issue 11: hand fix
-    ("https://a.org/x", "http://a.org/x", "from https to plain http"),
-    ("https://a.org/blog/post", "https://a.org/", "home page"),
-    ("https://a.org/report", "https://a.org/login?next=/report", "login page"),
-    ("https://a.org/", "https://www.a.org/", ""),
-])
+@pytest.mark.parametrize(
+    "old, new, doubt",
+    [
+        ("https://a.org/docs/page", "https://a.org/docs/page/", ""),
+        ("http://a.org/x", "https://a.org/x", ""),
+        ("https://a.org/paper.pdf", "https://b.org/paper.pdf", "another host"),  # issue 11: hand fix
+        ("https://a.org/x", "http://a.org/x", "from https to plain http"),
+        ("https://a.org/blog/post", "https://a.org/", "home page"),
+        ("https://a.org/report", "https://a.org/login?next=/report", "login page"),
+        ("https://a.org/", "https://www.a.org/", ""),
+    ],
+)
 def test_which_redirects_are_safe_to_write(old, new, doubt):
     found = doubtful_redirect(old, new)
     assert (doubt in found and bool(found)) if doubt else found == ""
 
 
 def test_a_confirmed_link_keeps_its_stored_entry_so_quiet_nights_write_nothing():
-    before = {"u": {"first_failed": "2024-06-01", "last_failed": "2024-06-02", "failures": 2,
-                    "status": 404, "error": "HTTP 404"}}
-    tonight = {"u": {**before["u"], "last_failed": "2024-06-03", "failures": 3},
-               "v": {"first_failed": "2024-06-03", "last_failed": "2024-06-03", "failures": 1,
-                     "status": 500, "error": "x"}}
+    before = {
+        "u": {
+            "first_failed": "2024-06-01",
+            "last_failed": "2024-06-02",
+            "failures": 2,
+            "status": 404,
+            "error": "HTTP 404",
+        }
+    }
+    tonight = {
+        "u": {**before["u"], "last_failed": "2024-06-03", "failures": 3},
+        "v": {
+            "first_failed": "2024-06-03",
+            "last_failed": "2024-06-03",
+            "failures": 1,
+            "status": 500,
+            "error": "x",
+        },
+    }
     assert settled_state(before, tonight, 2) == {"u": before["u"], "v": tonight["v"]}
     restarted = {"u": {**tonight["u"], "first_failed": "2024-06-03", "failures": 1}}
     assert settled_state(before, restarted, 2) == restarted
@@ -496,8 +566,14 @@ def test_the_state_survives_only_from_the_bots_own_marker():
 
 
 def test_the_state_is_trimmed_to_fit_an_issue_body():
-    state = {f"https://example.org/{i:04}": {"first_failed": "2024-06-01", "last_failed": "2024-06-02",
-                                             "failures": 2 if i % 2 else 1} for i in range(2000)}
+    state = {
+        f"https://example.org/{i:04}": {
+            "first_failed": "2024-06-01",
+            "last_failed": "2024-06-02",
+            "failures": 2 if i % 2 else 1,
+        }
+        for i in range(2000)
+    }
     kept = fit_state(state, 20_000)
     assert 0 < len(kept) < len(state) and len(str(kept)) < 25_000
     assert all(entry["failures"] == 2 for entry in kept.values())  # longest streaks first
@@ -520,8 +596,9 @@ def test_results_of_the_github_resolver_are_not_link_fixes(taxonomy):
     url = "https://github.com/org/old"
     text = render_document(taxonomy, {("quantization", "weight-only"): [paper(1, "https://a.org/p", url)]})
     results = {link.url: LinkResult(link.url, Verdict.ALIVE, 200) for link in extract_links(text)}
-    results[url] = LinkResult(url, Verdict.ALIVE, 200, permanent_redirect="https://github.com/new/x",
-                              source="github")
+    results[url] = LinkResult(
+        url, Verdict.ALIVE, 200, permanent_redirect="https://github.com/new/x", source="github"
+    )
     assert link_fixes(parse(text, taxonomy), extract_links(text), results, {}, SETTINGS) == []
 
 
@@ -541,11 +618,17 @@ def test_the_nightly_pr_carries_the_paper_store_and_the_lines_it_updates(fake, w
     site, _ = web
     site.pages.update({"/a": (200, {})})
     ids = ["2405.00001", "2405.00002"]
-    entries = [Entry(title=f"Paper {n}", url=site.url("/a"), arxiv_id=i, year=2024, month=5)
-               for n, i in enumerate(ids)]
+    entries = [
+        Entry(title=f"Paper {n}", url=site.url("/a"), arxiv_id=i, year=2024, month=5)
+        for n, i in enumerate(ids)
+    ]
     fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
-    server = ArxivApiServer([synthetic(ids[0], "Paper 0", 0, comment="Accepted at ICLR 2025"),
-                             synthetic(ids[1], "Paper 1", 1, comment="This paper has been withdrawn")])
+    server = ArxivApiServer(
+        [
+            synthetic(ids[0], "Paper 0", 0, comment="Accepted at ICLR 2025"),
+            synthetic(ids[1], "Paper 1", 1, comment="This paper has been withdrawn"),
+        ]
+    )
     papers = config.load("papers")
 
     def enricher() -> Enricher:
@@ -558,6 +641,7 @@ def test_the_nightly_pr_carries_the_paper_store_and_the_lines_it_updates(fake, w
                 forge = forge_for(fake)
                 services = Services(forge, forge, forge, forge, HttpChecker(client, CHECK), (), enrich)
                 return await run(services, CHECK, SETTINGS, taxonomy, day, False)
+
         return asyncio.run(go())
 
     try:

@@ -44,26 +44,39 @@ def pr(arxiv_id: str, state: str, branch: str | None = None) -> PullRequest:
 
 
 def test_select_candidates_sorts_every_paper(taxonomy: Taxonomy) -> None:
-    small = catalog_module.parse((FIXTURES / "lists" /
-                                  "horseee__Awesome-Efficient-LLM__kv_cache_compression.md")
-                                 .read_text(encoding="utf-8"), taxonomy)
+    small = catalog_module.parse(
+        (FIXTURES / "lists" / "horseee__Awesome-Efficient-LLM__kv_cache_compression.md").read_text(
+            encoding="utf-8"
+        ),
+        taxonomy,
+    )
     papers = [
         paper("2501.00001", "A brand new paper on KV cache eviction"),
         paper("2501.00001", "A brand new paper on KV cache eviction", "cross"),  # other category
         paper("2401.00002", "An older paper, revised today", "replace"),
         paper("2401.00003", "Another revision", "replace-cross"),
         paper("2310.01801", "Some title arXiv knows"),  # FastGen: in the list by id
-        paper("2601.00004", "Scissorhands: Exploiting the Persistence of Importance Hypothesis for "
-                            "LLM KV Cache Compression at Test Time"),  # in the list by title
+        paper(
+            "2601.00004",
+            "Scissorhands: Exploiting the Persistence of Importance Hypothesis for "
+            "LLM KV Cache Compression at Test Time",
+        ),  # in the list by title
         paper("2501.00005", "A paper whose PR was closed"),
         paper("2501.00006", "A paper whose PR is open"),
         paper("2501.00007", "A paper unticked in the digest"),
     ]
-    digest_body = (markers.make("digest", {"entries": [
-        {"arxiv_id": "2501.00007", "section": "kv-cache", "subsection": None, "line": "x"}]})
-        + "\n- [ ] arXiv 2501.00007: unticked\n")
-    pulls = [pr("2501.00005", "closed"), pr("2501.00006", "open"),
-             PullRequest(2, "bot/digest", "Digest", digest_body, "open")]
+    digest_body = (
+        markers.make(
+            "digest",
+            {"entries": [{"arxiv_id": "2501.00007", "section": "kv-cache", "subsection": None, "line": "x"}]},
+        )
+        + "\n- [ ] arXiv 2501.00007: unticked\n"
+    )
+    pulls = [
+        pr("2501.00005", "closed"),
+        pr("2501.00006", "open"),
+        PullRequest(2, "bot/digest", "Digest", digest_body, "open"),
+    ]
 
     result = select_candidates(papers, small, pulls, "bot/digest")
 
@@ -94,7 +107,8 @@ def poll(repo: Path, *extra: str) -> int:
 
 
 def test_poll_opens_one_branch_per_accepted_paper_and_a_rerun_opens_nothing(
-        repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert poll(repo, "--feed", str(FULL_DAY)) == 0
     first = capsys.readouterr().out
     branches = bot_branches(repo)
@@ -122,7 +136,8 @@ def test_poll_opens_one_branch_per_accepted_paper_and_a_rerun_opens_nothing(
 
 
 def test_a_paper_already_in_the_catalog_is_not_proposed(
-        repo: Path, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert poll(repo, "--feed", str(FULL_DAY), "--dry-run") == 0
     dry = capsys.readouterr().out
     assert bot_branches(repo) == []  # a dry run creates nothing
@@ -156,8 +171,9 @@ def test_rejected_papers_are_never_proposed_again(repo: Path, capsys: pytest.Cap
     assert "| rejected before (closed PR) | 1 |" in capsys.readouterr().out
 
 
-def test_empty_feed_is_a_quiet_success(repo: Path, capsys: pytest.CaptureFixture[str],
-                                       tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_empty_feed_is_a_quiet_success(
+    repo: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     summary = tmp_path / "summary.md"
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     assert poll(repo, "--feed", str(EMPTY)) == 0
@@ -174,8 +190,8 @@ def test_error_feed_is_a_loud_failure(repo: Path, capsys: pytest.CaptureFixture[
 
 
 def test_network_failure_after_retries_is_a_loud_failure(
-        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     with socket.socket() as probe:  # a loopback port nobody listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -183,7 +199,9 @@ def test_network_failure_after_retries_is_a_loud_failure(
     shutil.copytree(PROJECT / "config", config_dir)
     (config_dir / "sources.yml").write_text(
         f"feed:\n  base_url: http://127.0.0.1:{port}/rss/\n  retries: 1\n  backoff_seconds: 0\n"
-        "  timeout_seconds: 2\n", encoding="utf-8")
+        "  timeout_seconds: 2\n",
+        encoding="utf-8",
+    )
     monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
     assert poll(repo, "--live") == 1
     err = capsys.readouterr().err
@@ -195,9 +213,11 @@ def test_network_failure_after_retries_is_a_loud_failure(
 
 
 def test_poll_on_the_fake_github_then_a_rerun_changes_nothing(
-        fake_github: FakeGitHub, taxonomy: Taxonomy, tmp_path: Path) -> None:  # noqa: F811
-    fake_github.push("catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"),
-                     message="the catalog")
+    fake_github: FakeGitHub, taxonomy: Taxonomy, tmp_path: Path
+) -> None:  # noqa: F811
+    fake_github.push(
+        "catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="the catalog"
+    )
     papers = [paper_facts.enrich(p) for p in feeds.read_papers(FULL_DAY)]
     settings = PollSettings(max_pull_requests=100)
     train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
@@ -219,8 +239,8 @@ def test_poll_on_the_fake_github_then_a_rerun_changes_nothing(
 
 
 def test_local_poll_reads_the_committed_catalog_and_says_so(
-        repo: Path, taxonomy: Taxonomy, caplog: pytest.LogCaptureFixture,
-        capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, taxonomy: Taxonomy, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
     """The branches are built on the committed catalog, so the poll reads that one too: a paper
     added in the working tree but not committed is still proposed (its PR is closed by refresh
     once the edit is committed), and the run says why."""
@@ -238,28 +258,37 @@ def test_local_poll_reads_the_committed_catalog_and_says_so(
     assert poll(repo, "--feed", str(FULL_DAY)) == 0
 
     assert f"bot/arxiv-{first_id}" in bot_branches(repo)
-    assert "has uncommitted changes; the poll reads (and builds its branches on) the version committed on " \
-           "main" in caplog.text
+    assert (
+        "has uncommitted changes; the poll reads (and builds its branches on) the version committed on "
+        "main" in caplog.text
+    )
     diff = git(repo, "diff", f"main...bot/arxiv-{first_id}", "--", "catalog.md").splitlines()
     assert len([line for line in diff if line[:1] in "+-" and line[:3] not in ("+++", "---")]) == 1
     assert (repo / "catalog.md").read_text(encoding="utf-8") == edited  # the working tree is untouched
     git(repo, "commit", "-qam", "added by hand")
-    closed = [o for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
-              if o.pull_request.branch == f"bot/arxiv-{first_id}"]
+    closed = [
+        o
+        for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
+        if o.pull_request.branch == f"bot/arxiv-{first_id}"
+    ]
     assert [(o.action, o.cause) for o in closed] == [("closed", refresh.IN_CATALOG)]
 
 
-def test_a_new_version_of_a_listed_paper_marks_it_stale_in_the_paper_store(taxonomy: Taxonomy,
-                                                                            tmp_path: Path) -> None:
+def test_a_new_version_of_a_listed_paper_marks_it_stale_in_the_paper_store(
+    taxonomy: Taxonomy, tmp_path: Path
+) -> None:
     import dataclasses
     import datetime
 
     from bot.core import paper_store
     from bot.jobs.poll import mark_replaced
 
-    small = catalog_module.parse((FIXTURES / "lists" /
-                                  "horseee__Awesome-Efficient-LLM__kv_cache_compression.md")
-                                 .read_text(encoding="utf-8"), taxonomy)
+    small = catalog_module.parse(
+        (FIXTURES / "lists" / "horseee__Awesome-Efficient-LLM__kv_cache_compression.md").read_text(
+            encoding="utf-8"
+        ),
+        taxonomy,
+    )
     listed = dataclasses.replace(paper("2310.01801", "FastGen, revised", "replace"), version=3)
     unlisted = dataclasses.replace(paper("2401.00002", "Not listed", "replace"), version=2)
     result = select_candidates([listed, unlisted], small, [], "bot/digest")

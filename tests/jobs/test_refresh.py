@@ -39,8 +39,10 @@ def test_ten_bot_prs_merged_one_after_another(fake, taxonomy, capsys):
     test_github.test_merging_conflicting_prs_fails_like_github)."""
     ids = [f"2405.{i:05d}" for i in range(1, 11)]
     opening = forge_for(fake)
-    numbers = [opening.propose(paper_change(taxonomy, arxiv_id, i)).pull_request.number
-               for i, arxiv_id in enumerate(ids)]
+    numbers = [
+        opening.propose(paper_change(taxonomy, arxiv_id, i)).pull_request.number
+        for i, arxiv_id in enumerate(ids)
+    ]
     order = numbers[::2] + numbers[1::2]  # not in opening order
     per_run = []
     for merged_so_far, number in enumerate(order, start=1):
@@ -140,9 +142,15 @@ def test_a_pr_whose_paper_is_already_in_the_catalog_is_closed(fake, taxonomy):
 
 def test_prs_without_a_usable_marker_are_left_alone(fake, taxonomy):
     fake.seed_pull("bot/digest", "catalog.md", "x\n", "Digest", "no marker here")
-    gone = markers.make("arxiv", {"arxiv_id": "2405.00009", "section": "gone", "subsection": None,
-                                  "line": paper_change(taxonomy, "2405.00009").body.split("```markdown\n")[1]
-                                  .split("\n")[0]})
+    gone = markers.make(
+        "arxiv",
+        {
+            "arxiv_id": "2405.00009",
+            "section": "gone",
+            "subsection": None,
+            "line": paper_change(taxonomy, "2405.00009").body.split("```markdown\n")[1].split("\n")[0],
+        },
+    )
     fake.seed_pull("bot/arxiv-2405.00009", "catalog.md", "y\n", "Old section", f"body\n{gone}")
     fake.seed_pull("feature/x", "README.md", "z\n", "Human PR", "not the bot's")
     fake.reset_counts()
@@ -150,7 +158,9 @@ def test_prs_without_a_usable_marker_are_left_alone(fake, taxonomy):
     outcomes = refresh.run(forge_for(fake), taxonomy)
 
     assert [(o.pull_request.branch, o.action) for o in outcomes] == [
-        ("bot/digest", "skipped"), ("bot/arxiv-2405.00009", "skipped")]
+        ("bot/digest", "skipped"),
+        ("bot/arxiv-2405.00009", "skipped"),
+    ]
     assert "no arxiv marker" in outcomes[0].reason and "gone" in outcomes[1].reason
     assert fake.writes() == 0
 
@@ -167,8 +177,10 @@ def test_dry_run_says_what_a_real_run_does(fake, taxonomy):
     real = refresh.run(forge_for(fake), taxonomy)
     again = refresh.run(forge_for(fake), taxonomy, dry_run=True)
 
-    assert [(o.label, o.action) for o in dry] == [(f"#{o.pull_request.number}", a) for o, a in
-                                                  zip(real, ["would rebuild", "would rebuild"], strict=True)]
+    assert [(o.label, o.action) for o in dry] == [
+        (f"#{o.pull_request.number}", a)
+        for o, a in zip(real, ["would rebuild", "would rebuild"], strict=True)
+    ]
     assert [o.action for o in real] == ["rebuilt", "rebuilt"]
     assert [o.action for o in again] == ["unchanged", "unchanged"]
 
@@ -176,12 +188,17 @@ def test_dry_run_says_what_a_real_run_does(fake, taxonomy):
 def test_python_m_bot_refresh(fake, taxonomy, tmp_path, monkeypatch, capsys):
     config = tmp_path / "config"
     shutil.copytree(PROJECT / "config", config)
-    (config / "github.yml").write_text("seconds_between_requests: 0\nseconds_between_writes: 0\n"
-                                       "timeout_seconds: 5\n")
+    (config / "github.yml").write_text(
+        "seconds_between_requests: 0\nseconds_between_writes: 0\ntimeout_seconds: 5\n"
+    )
     summary = tmp_path / "summary.md"
-    for key, value in {"CATALOG_BOT_CONFIG": str(config), "GITHUB_TOKEN": BOT_TOKEN,
-                       "GITHUB_REPOSITORY": fake.repository, "GITHUB_API_URL": fake.url,
-                       "GITHUB_STEP_SUMMARY": str(summary)}.items():
+    for key, value in {
+        "CATALOG_BOT_CONFIG": str(config),
+        "GITHUB_TOKEN": BOT_TOKEN,
+        "GITHUB_REPOSITORY": fake.repository,
+        "GITHUB_API_URL": fake.url,
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }.items():
         monkeypatch.setenv(key, value)
     pull = forge_for(fake).propose(paper_change(taxonomy, "2405.00001")).pull_request
     forge_for(fake).propose(paper_change(taxonomy, "2209.00002", 1))  # after GPTQ, away from AWQ
@@ -218,9 +235,11 @@ def untick(fake: FakeGitHub, number: int, arxiv_id: str) -> None:
 
 def test_digest_untick_a_paper_and_rerun(fake, taxonomy):
     from bot.core import digest
+
     catalog = parse(fake.file("catalog.md"), taxonomy)
-    first = digest.digest_for_run(None, [digest_proposal(taxonomy, i) for i in (1, 2, 3)], catalog, taxonomy,
-                                  "catalog.md", "bot/digest")
+    first = digest.digest_for_run(
+        None, [digest_proposal(taxonomy, i) for i in (1, 2, 3)], catalog, taxonomy, "catalog.md", "bot/digest"
+    )
     opened = forge_for(fake).propose(first)
     number = opened.pull_request.number
     assert opened.action == "opened" and first.title == "Add 3 papers to the catalog"
@@ -229,8 +248,14 @@ def test_digest_untick_a_paper_and_rerun(fake, taxonomy):
     untick(fake, number, "2405.00002")
     forge = forge_for(fake)  # the next poll run, with one new paper
     [previous] = [p for p in forge.bot_pull_requests("open") if p.branch == "bot/digest"]
-    second = digest.digest_for_run(previous, [digest_proposal(taxonomy, 4)],
-                                   parse(forge.read_file("catalog.md"), taxonomy), taxonomy, "catalog.md", "bot/digest")
+    second = digest.digest_for_run(
+        previous,
+        [digest_proposal(taxonomy, 4)],
+        parse(forge.read_file("catalog.md"), taxonomy),
+        taxonomy,
+        "catalog.md",
+        "bot/digest",
+    )
     result = forge.propose(second)
 
     assert result.action == "updated" and result.pull_request.number == number and len(fake.pulls()) == 1
@@ -246,8 +271,15 @@ def test_digest_untick_a_paper_and_rerun(fake, taxonomy):
 
 def test_refresh_closes_a_digest_with_nothing_ticked(fake, taxonomy):
     from bot.core import digest
-    change = digest.digest_for_run(None, [digest_proposal(taxonomy, i) for i in (1, 2)],
-                                   parse(fake.file("catalog.md"), taxonomy), taxonomy, "catalog.md", "bot/digest")
+
+    change = digest.digest_for_run(
+        None,
+        [digest_proposal(taxonomy, i) for i in (1, 2)],
+        parse(fake.file("catalog.md"), taxonomy),
+        taxonomy,
+        "catalog.md",
+        "bot/digest",
+    )
     number = forge_for(fake).propose(change).pull_request.number
     untick(fake, number, "2405.00001")
     untick(fake, number, "2405.00002")
@@ -256,8 +288,9 @@ def test_refresh_closes_a_digest_with_nothing_ticked(fake, taxonomy):
 
     assert outcome.action == "closed" and fake.issues[number].state == "closed"
     [comment] = fake.issue_comments(number)
-    assert comment.body.startswith("Closing: no ticked paper is left to add (2 unticked: the bot will not "
-                                   "propose them again).")
+    assert comment.body.startswith(
+        "Closing: no ticked paper is left to add (2 unticked: the bot will not propose them again)."
+    )
     closed = forge_for(fake).bot_pull_requests("closed")[0]
     assert digest.rejected_ids(closed) == {"2405.00001", "2405.00002"}
 
@@ -278,7 +311,9 @@ def test_refresh_on_the_local_git_forge(tmp_path, taxonomy):
     git(repo, "commit", "-q", "-am", "footer")
     tip = git(repo, "rev-parse", "bot/arxiv-2405.00001")
 
-    [away] = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)  # the footer is far from the new line
+    [away] = refresh.run(
+        LocalGitForge(repo, branch_prefix="bot/"), taxonomy
+    )  # the footer is far from the new line
     assert (away.action, away.pull_request.mergeable) == ("unchanged", True)
     assert git(repo, "rev-parse", "bot/arxiv-2405.00001") == tip
     text = (repo / "catalog.md").read_text()  # GPTQ is the line after the new one: touch it
@@ -291,8 +326,12 @@ def test_refresh_on_the_local_git_forge(tmp_path, taxonomy):
     assert [(o.label, o.action) for o in dry] == [("bot/arxiv-2405.00001", "would rebuild")]  # no "#0"
     assert (outcome.action, outcome.cause) == ("rebuilt", refresh.NEIGHBOURS_CHANGED)
     assert git(repo, "rev-parse", "bot/arxiv-2405.00001~1").strip() == git(repo, "rev-parse", "main").strip()
-    assert [o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy, dry_run=True)] == ["unchanged"]
-    assert [o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)] == ["unchanged"]
+    assert [
+        o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy, dry_run=True)
+    ] == ["unchanged"]
+    assert [o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)] == [
+        "unchanged"
+    ]
 
 
 def test_remove_and_move_prs_are_rebuilt_and_closed_when_done(tmp_path, taxonomy):
@@ -304,11 +343,18 @@ def test_remove_and_move_prs_are_rebuilt_and_closed_when_done(tmp_path, taxonomy
 
     def edit_pr(action, arxiv_id, placement):
         section, subsection = placement or (None, None)
-        body = "why\n\n" + markers.make(EDIT_MARKER_KIND, {"action": action, "arxiv_id": arxiv_id,
-                                                          "section": section, "subsection": subsection})
-        return ChangeRequest(branch=f"bot/{action}-{arxiv_id}", title=f"{action} {arxiv_id}", body=body,
-                             commit_message=action, path="catalog.md",
-                             edit=catalog_edit(arxiv_id, placement, taxonomy))
+        body = "why\n\n" + markers.make(
+            EDIT_MARKER_KIND,
+            {"action": action, "arxiv_id": arxiv_id, "section": section, "subsection": subsection},
+        )
+        return ChangeRequest(
+            branch=f"bot/{action}-{arxiv_id}",
+            title=f"{action} {arxiv_id}",
+            body=body,
+            commit_message=action,
+            path="catalog.md",
+            edit=catalog_edit(arxiv_id, placement, taxonomy),
+        )
 
     repo = make_repo(tmp_path / "repo", taxonomy)
     forge = LocalGitForge(repo, branch_prefix="bot/")
@@ -317,20 +363,29 @@ def test_remove_and_move_prs_are_rebuilt_and_closed_when_done(tmp_path, taxonomy
     (repo / "catalog.md").write_text((repo / "catalog.md").read_text() + "\nfooter\n", encoding="utf-8")
     git(repo, "commit", "-q", "-am", "footer")
 
-    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)}
+    outcomes = {
+        o.pull_request.branch: o.action
+        for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
+    }
     assert outcomes == {"bot/remove-2306.14048": "unchanged", "bot/move-2211.17192": "unchanged"}
     # the line before H2O (the removed one) and the lines where the moved one goes change
     text = (repo / "catalog.md").read_text(encoding="utf-8").replace("LLM Knows What", "LLM knows what")
     text = text.replace("Surveys, tutorials and benchmarks", "Surveys, tutorials, benchmarks")
     (repo / "catalog.md").write_text(text, encoding="utf-8")
     git(repo, "commit", "-q", "-am", "neighbours")
-    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)}
+    outcomes = {
+        o.pull_request.branch: o.action
+        for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
+    }
     assert outcomes == {"bot/remove-2306.14048": "rebuilt", "bot/move-2211.17192": "rebuilt"}
     for branch in outcomes:
         assert git(repo, "rev-parse", f"{branch}~1").strip() == git(repo, "rev-parse", "main").strip()
 
     git(repo, "merge", "-q", "--ff-only", "bot/remove-2306.14048")  # the removal is merged
-    outcomes = {o.pull_request.branch: o.action for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)}
+    outcomes = {
+        o.pull_request.branch: o.action
+        for o in refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
+    }
     # the merged one is no longer open; the move's context spans from its old place to its new
     # one (two hunks: one window), and the removal lies in between, so it is rebuilt
     assert outcomes == {"bot/move-2211.17192": "rebuilt"}
@@ -341,8 +396,11 @@ def test_remove_and_move_prs_are_rebuilt_and_closed_when_done(tmp_path, taxonomy
     git(repo, "commit", "-q", "-am", "moved by hand")
     [closed] = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
     assert (closed.pull_request.branch, closed.action) == ("bot/move-2211.17192", "closed")
-    assert [p.state for p in LocalGitForge(repo, branch_prefix="bot/").bot_pull_requests("all")
-            if p.branch == "bot/move-2211.17192"] == ["closed"]
+    assert [
+        p.state
+        for p in LocalGitForge(repo, branch_prefix="bot/").bot_pull_requests("all")
+        if p.branch == "bot/move-2211.17192"
+    ] == ["closed"]
 
 
 def test_a_remove_pr_is_closed_once_its_paper_is_only_mentioned(tmp_path, taxonomy):
@@ -353,11 +411,19 @@ def test_a_remove_pr_is_closed_once_its_paper_is_only_mentioned(tmp_path, taxono
     from tests.gitrepo import git, make_repo
 
     repo = make_repo(tmp_path / "repo", taxonomy)
-    body = "why\n\n" + markers.make(EDIT_MARKER_KIND, {"action": "remove", "arxiv_id": "2306.14048",
-                                                      "section": None, "subsection": None})
-    LocalGitForge(repo, branch_prefix="bot/").propose(ChangeRequest(
-        branch="bot/remove-2306.14048", title="remove", body=body, commit_message="remove",
-        path="catalog.md", edit=catalog_edit("2306.14048", None, taxonomy)))
+    body = "why\n\n" + markers.make(
+        EDIT_MARKER_KIND, {"action": "remove", "arxiv_id": "2306.14048", "section": None, "subsection": None}
+    )
+    LocalGitForge(repo, branch_prefix="bot/").propose(
+        ChangeRequest(
+            branch="bot/remove-2306.14048",
+            title="remove",
+            body=body,
+            commit_message="remove",
+            path="catalog.md",
+            edit=catalog_edit("2306.14048", None, taxonomy),
+        )
+    )
     lines = (repo / "catalog.md").read_text(encoding="utf-8").splitlines(keepends=True)
     lines = [line for line in lines if "arXiv 2306.14048" not in line]
     at = next(i for i, line in enumerate(lines) if "arXiv 2211.17192" in line)

@@ -14,8 +14,20 @@ from tests.scoring_helpers import FIXTURES, SAMPLE_2024, sample_papers, small_ca
 
 RSS = FIXTURES / "arxiv" / "arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
 EMPTY_RSS = FIXTURES / "arxiv" / "arxiv_rss2_feed_empty_test-archive_2024-11-28.xml"
-KEYS = {"arxiv_id", "title", "score", "accept", "threshold", "section", "subsection", "runner_up",
-        "confidence", "needs_section", "reasons", "neighbours"}
+KEYS = {
+    "arxiv_id",
+    "title",
+    "score",
+    "accept",
+    "threshold",
+    "section",
+    "subsection",
+    "runner_up",
+    "confidence",
+    "needs_section",
+    "reasons",
+    "neighbours",
+}
 
 
 @pytest.fixture()
@@ -26,16 +38,18 @@ def catalog_path(tmp_path: Path, taxonomy: Taxonomy) -> Path:
 
 
 def score(input_path: Path, output: Path | str, catalog_path: Path, *extra: str) -> int:
-    return cli.main(["score", "--input", str(input_path), "--output", str(output),
-                     "--catalog", str(catalog_path), *extra])
+    return cli.main(
+        ["score", "--input", str(input_path), "--output", str(output), "--catalog", str(catalog_path), *extra]
+    )
 
 
 def read_lines(path: Path) -> list[dict[str, object]]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
 
 
-def test_jsonl_in_one_decision_per_paper_out(tmp_path: Path, catalog_path: Path, taxonomy: Taxonomy,
-                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_jsonl_in_one_decision_per_paper_out(
+    tmp_path: Path, catalog_path: Path, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str]
+) -> None:
     output = tmp_path / "out" / "decisions.jsonl"
     assert score(SAMPLE_2024, output, catalog_path) == 0
     lines = read_lines(output)
@@ -65,8 +79,7 @@ def test_known_in_scope_papers_outrank_off_topic_ones(tmp_path: Path, catalog_pa
 def test_rss_feed_in(tmp_path: Path, catalog_path: Path) -> None:
     output = tmp_path / "decisions.jsonl"
     assert score(RSS, output, catalog_path) == 0
-    assert [line["arxiv_id"] for line in read_lines(output)] == [
-        p.arxiv_id for p in feeds.read_papers(RSS)]
+    assert [line["arxiv_id"] for line in read_lines(output)] == [p.arxiv_id for p in feeds.read_papers(RSS)]
 
 
 def test_a_rerun_writes_the_same_file(tmp_path: Path, catalog_path: Path) -> None:
@@ -94,13 +107,20 @@ def test_output_to_stdout(catalog_path: Path, capsys: pytest.CaptureFixture[str]
     assert "Decisions written to -" in captured.err
 
 
-@pytest.mark.parametrize(("make_input", "message"), [
-    (lambda folder: folder / "missing.jsonl", "cannot read papers"),
-    (lambda folder: EMPTY_RSS, "has no papers to score"),
-])
-def test_bad_input_fails_clearly_and_writes_nothing(tmp_path: Path, catalog_path: Path,
-                                                    capsys: pytest.CaptureFixture[str],
-                                                    make_input: Callable[[Path], Path], message: str) -> None:
+@pytest.mark.parametrize(
+    ("make_input", "message"),
+    [
+        (lambda folder: folder / "missing.jsonl", "cannot read papers"),
+        (lambda folder: EMPTY_RSS, "has no papers to score"),
+    ],
+)
+def test_bad_input_fails_clearly_and_writes_nothing(
+    tmp_path: Path,
+    catalog_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    make_input: Callable[[Path], Path],
+    message: str,
+) -> None:
     output = tmp_path / "decisions.jsonl"
     assert score(make_input(tmp_path), output, catalog_path) == 1
     assert message in capsys.readouterr().err

@@ -16,20 +16,37 @@ from tests.conftest import PROJECT
 
 
 def paper(arxiv_id: str, title: str, code: str = "") -> Entry:
-    return Entry(title=title, url=f"https://arxiv.org/abs/{arxiv_id}", arxiv_id=arxiv_id,
-                 year=2000 + int(arxiv_id[:2]), month=int(arxiv_id[2:4]), code_url=code)
+    return Entry(
+        title=title,
+        url=f"https://arxiv.org/abs/{arxiv_id}",
+        arxiv_id=arxiv_id,
+        year=2000 + int(arxiv_id[:2]),
+        month=int(arxiv_id[2:4]),
+        code_url=code,
+    )
 
 
 @pytest.fixture
 def small(taxonomy: Taxonomy) -> catalog.Catalog:
     placed: dict[catalog_document.Placement, list[Entry]] = {
-        ("kv-cache", None): [paper("2404.14469", "SnapKV: LLM Knows", "https://github.com/FasterDecoding/SnapKV"),
-                             paper("2306.14048", "H2O: Heavy-Hitter Oracle")],
-        ("quantization", "weight-only"): [paper("2210.17323", "GPTQ: Accurate PTQ", "https://github.com/IST-DASLab/gptq")],
-        ("quantization", None): [Entry(title="Q8BERT: Quantized 8Bit BERT", url="https://example.org/q8bert",
-                                       year=2019)],
-        ("tools", None): [Entry(title="vLLM", url="https://github.com/vllm-project/vllm", kind="resource",
-                                description="A serving engine")],
+        ("kv-cache", None): [
+            paper("2404.14469", "SnapKV: LLM Knows", "https://github.com/FasterDecoding/SnapKV"),
+            paper("2306.14048", "H2O: Heavy-Hitter Oracle"),
+        ],
+        ("quantization", "weight-only"): [
+            paper("2210.17323", "GPTQ: Accurate PTQ", "https://github.com/IST-DASLab/gptq")
+        ],
+        ("quantization", None): [
+            Entry(title="Q8BERT: Quantized 8Bit BERT", url="https://example.org/q8bert", year=2019)
+        ],
+        ("tools", None): [
+            Entry(
+                title="vLLM",
+                url="https://github.com/vllm-project/vllm",
+                kind="resource",
+                description="A serving engine",
+            )
+        ],
     }
     return catalog.parse(catalog_document.render_document(taxonomy, placed), taxonomy)
 
@@ -53,16 +70,20 @@ def test_counts_per_section_subsection_and_year(small: catalog.Catalog, taxonomy
 
 
 def test_lines_that_are_not_entries_are_counted_apart(small: catalog.Catalog, taxonomy: Taxonomy) -> None:
-    text = small.render().replace("## Surveys\n", "## Surveys\n\n- A hand-written note https://arxiv.org/abs/2401.00001\n")
+    text = small.render().replace(
+        "## Surveys\n", "## Surveys\n\n- A hand-written note https://arxiv.org/abs/2401.00001\n"
+    )
     result = stats.compute(catalog.parse(text, taxonomy), taxonomy, "catalog.md")
     assert result.not_canonical == 1 and result.papers == 4
     assert "1 lines in sections are not canonical entries" in stats.render(result)
 
 
 def test_the_same_paper_twice_counts_once_as_unique(small: catalog.Catalog, taxonomy: Taxonomy) -> None:
-    text = small.render().replace("## Surveys\n\nSurveys, tutorials and benchmarks that map efficient LLM research as a whole.\n",
-                                  "## Surveys\n\nSurveys, tutorials and benchmarks that map efficient LLM research as a whole.\n\n"
-                                  + "- [GPTQ again](https://arxiv.org/abs/2210.17323) · arXiv 2210.17323 · Oct 2022\n")
+    text = small.render().replace(
+        "## Surveys\n\nSurveys, tutorials and benchmarks that map efficient LLM research as a whole.\n",
+        "## Surveys\n\nSurveys, tutorials and benchmarks that map efficient LLM research as a whole.\n\n"
+        + "- [GPTQ again](https://arxiv.org/abs/2210.17323) · arXiv 2210.17323 · Oct 2022\n",
+    )
     result = stats.compute(catalog.parse(text, taxonomy), taxonomy, "catalog.md")
     assert (result.papers, result.unique_papers) == (5, 4)
 
@@ -75,14 +96,18 @@ def test_text_table(small: catalog.Catalog, taxonomy: Taxonomy) -> None:
     assert header.split() == ["section", "papers", "code", "no", "code", "resources"]
     kv = next(line for line in lines if line.startswith("KV Cache Compression"))
     assert kv.split()[-4:] == ["2", "1", "1", "0"]
-    assert any(line.startswith("  Weight-only Quantization") and line.split()[-4:] == ["1", "1", "0", "0"]
-               for line in lines)
+    assert any(
+        line.startswith("  Weight-only Quantization") and line.split()[-4:] == ["1", "1", "0", "0"]
+        for line in lines
+    )
     total = next(line for line in lines if line.startswith("total"))
     assert total.split() == ["total", "4", "2", "2", "1"]
     assert "2019          1" in text
 
 
-def test_cli_json_and_table(tmp_path: Path, small: catalog.Catalog, capsys: pytest.CaptureFixture[str]) -> None:
+def test_cli_json_and_table(
+    tmp_path: Path, small: catalog.Catalog, capsys: pytest.CaptureFixture[str]
+) -> None:
     path = tmp_path / "catalog.md"
     path.write_text(small.render(), encoding="utf-8")
     assert cli.main(["stats", str(path), "--json"]) == 0

@@ -36,9 +36,13 @@ def test_the_fixture_project_is_valid(project: Path, capsys: pytest.CaptureFixtu
 def test_every_problem_of_every_file_in_one_run(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = project / "config"
     edit_yaml(config / "keywords.yml", lambda d: d["sections"].update({"kv-cach": {"patterns": ["kv"]}}))
-    edit_yaml(config / "keywords.yml",
-              lambda d: d["sections"]["quantization"]["subsections"].update({"weight-onyl": ["x"]}))
-    edit_yaml(config / "import-mapping.yml", lambda d: d["rules"].append({"path": "Foo", "to": "quantisation"}))
+    edit_yaml(
+        config / "keywords.yml",
+        lambda d: d["sections"]["quantization"]["subsections"].update({"weight-onyl": ["x"]}),
+    )
+    edit_yaml(
+        config / "import-mapping.yml", lambda d: d["rules"].append({"path": "Foo", "to": "quantisation"})
+    )
     edit_yaml(config / "links.yml", lambda d: d.update({"concurrency": "many"}))
     form = project / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml"
     form.write_text(form.read_text(encoding="utf-8").replace("- Surveys\n", "- Survey\n"), encoding="utf-8")
@@ -47,7 +51,9 @@ def test_every_problem_of_every_file_in_one_run(project: Path, capsys: pytest.Ca
     out = capsys.readouterr().out
     errors = [line for line in out.splitlines() if line.startswith("error: ")]
     assert len(errors) == 5, out
-    assert any(f"{config / 'keywords.yml'}: sections.kv-cach" in e and "closest: kv-cache" in e for e in errors)
+    assert any(
+        f"{config / 'keywords.yml'}: sections.kv-cach" in e and "closest: kv-cache" in e for e in errors
+    )
     assert any("subsections.weight-onyl" in e and "closest: weight-only" in e for e in errors)
     assert any(f"{config / 'import-mapping.yml'}:" in e and "'quantisation'" in e for e in errors)
     assert any(f"{config / 'links.yml'}:" in e and "concurrency" in e for e in errors)
@@ -57,8 +63,9 @@ def test_every_problem_of_every_file_in_one_run(project: Path, capsys: pytest.Ca
 
 
 @pytest.mark.parametrize("content", [None, "", "# only comments\n"])
-def test_a_missing_or_empty_keywords_file_is_an_error(project: Path, content: str | None,
-                                                      capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_missing_or_empty_keywords_file_is_an_error(
+    project: Path, content: str | None, capsys: pytest.CaptureFixture[str]
+) -> None:
     keywords = project / "config" / "keywords.yml"
     if content is None:
         keywords.unlink()
@@ -69,11 +76,16 @@ def test_a_missing_or_empty_keywords_file_is_an_error(project: Path, content: st
     assert f"error: {keywords}: {'missing' if content is None else 'empty'}" in out
 
 
-def test_jobs_run_the_same_checks_first(project: Path, tmp_path: Path,
-                                        capsys: pytest.CaptureFixture[str]) -> None:
-    edit_yaml(project / "config" / "import-mapping.yml",
-              lambda d: d["rules"].append({"path": "Foo", "to": "nowhere"}))
-    edit_yaml(project / "config" / "keywords.yml", lambda d: d["sections"].update({"gone": {"patterns": ["x"]}}))
+def test_jobs_run_the_same_checks_first(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit_yaml(
+        project / "config" / "import-mapping.yml",
+        lambda d: d["rules"].append({"path": "Foo", "to": "nowhere"}),
+    )
+    edit_yaml(
+        project / "config" / "keywords.yml", lambda d: d["sections"].update({"gone": {"patterns": ["x"]}})
+    )
     assert cli.main(["lint", str(PROJECT / "catalog.md")]) == 1
     err = capsys.readouterr().err
     assert "2 config problem(s)" in err and "'nowhere'" in err and "sections.gone" in err

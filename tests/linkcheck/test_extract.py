@@ -20,43 +20,64 @@ def urls(text: str) -> list[str]:
     return [link.url for link in extract_links(text)]
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("- [Paper](https://arxiv.org/abs/2401.00001) - text", ["https://arxiv.org/abs/2401.00001"]),
-    ('[a](https://x.org/p "title")', ["https://x.org/p"]),
-    ("[a](<https://x.org/with space>)", ["https://x.org/with space"]),
-    ("[w](https://en.wikipedia.org/wiki/Foo_(bar))", ["https://en.wikipedia.org/wiki/Foo_(bar)"]),
-    ("[![Stars](https://img.shields.io/github/stars/o/r?style=social)](https://github.com/o/r)",
-     ["https://img.shields.io/github/stars/o/r?style=social", "https://github.com/o/r"]),
-    ("[x][1]\n\n[1]: https://x.org/ref 'T'", ["https://x.org/ref"]),
-    ("[label]: <https://x.org/angle>", ["https://x.org/angle"]),
-    ("see <https://x.org/auto>.", ["https://x.org/auto"]),
-    ('<a href="https://x.org/a?b=1&amp;c=2">x</a>', ["https://x.org/a?b=1&c=2"]),
-    ("<img src='https://x.org/i.png' width=20>", ["https://x.org/i.png"]),
-    ("<img src=https://x.org/i.svg>", ["https://x.org/i.svg"]),
-    ('<img srcset="https://x.org/a.png 1x, https://x.org/b.png 2x">', ["https://x.org/a.png", "https://x.org/b.png"]),
-    ("Bare https://x.org/page, then (https://x.org/paren). End: https://x.org/end.",
-     ["https://x.org/page", "https://x.org/paren", "https://x.org/end"]),
-    ("**https://x.org/bold**", ["https://x.org/bold"]),
-    ("[[Code]](https://github.com/o/r.\n)", ["https://github.com/o/r."]),  # as CommonMark: ')' on the next line
-    ("| https://x.org/cell | [b](https://x.org/b) |", ["https://x.org/cell", "https://x.org/b"]),
-    ("[https://x.org/text](https://x.org/dest)", ["https://x.org/text", "https://x.org/dest"]),
-    ("[a](https://x.org/a\\_b)", ["https://x.org/a_b"]),
-    ("[l](https://lightning.ai/s?view=public&section=all)", ["https://lightning.ai/s?view=public&section=all"]),
-    ("https://web.archive.org/web/2020/https://x.org/old", ["https://web.archive.org/web/2020/https://x.org/old"]),
-    ("HTTPS://X.ORG/Upper", ["HTTPS://X.ORG/Upper"]),
-    ("`https://x.org/code` and ``a `https://x.org/c2` b``", []),
-    ("<!-- https://x.org/hidden --> https://x.org/shown", ["https://x.org/shown"]),
-    ("[relative](docs/a.md) [mail](mailto:a@b.org) www.x.org http:// https://", []),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("- [Paper](https://arxiv.org/abs/2401.00001) - text", ["https://arxiv.org/abs/2401.00001"]),
+        ('[a](https://x.org/p "title")', ["https://x.org/p"]),
+        ("[a](<https://x.org/with space>)", ["https://x.org/with space"]),
+        ("[w](https://en.wikipedia.org/wiki/Foo_(bar))", ["https://en.wikipedia.org/wiki/Foo_(bar)"]),
+        (
+            "[![Stars](https://img.shields.io/github/stars/o/r?style=social)](https://github.com/o/r)",
+            ["https://img.shields.io/github/stars/o/r?style=social", "https://github.com/o/r"],
+        ),
+        ("[x][1]\n\n[1]: https://x.org/ref 'T'", ["https://x.org/ref"]),
+        ("[label]: <https://x.org/angle>", ["https://x.org/angle"]),
+        ("see <https://x.org/auto>.", ["https://x.org/auto"]),
+        ('<a href="https://x.org/a?b=1&amp;c=2">x</a>', ["https://x.org/a?b=1&c=2"]),
+        ("<img src='https://x.org/i.png' width=20>", ["https://x.org/i.png"]),
+        ("<img src=https://x.org/i.svg>", ["https://x.org/i.svg"]),
+        (
+            '<img srcset="https://x.org/a.png 1x, https://x.org/b.png 2x">',
+            ["https://x.org/a.png", "https://x.org/b.png"],
+        ),
+        (
+            "Bare https://x.org/page, then (https://x.org/paren). End: https://x.org/end.",
+            ["https://x.org/page", "https://x.org/paren", "https://x.org/end"],
+        ),
+        ("**https://x.org/bold**", ["https://x.org/bold"]),
+        (
+            "[[Code]](https://github.com/o/r.\n)",
+            ["https://github.com/o/r."],
+        ),  # as CommonMark: ')' on the next line
+        ("| https://x.org/cell | [b](https://x.org/b) |", ["https://x.org/cell", "https://x.org/b"]),
+        ("[https://x.org/text](https://x.org/dest)", ["https://x.org/text", "https://x.org/dest"]),
+        ("[a](https://x.org/a\\_b)", ["https://x.org/a_b"]),
+        (
+            "[l](https://lightning.ai/s?view=public&section=all)",
+            ["https://lightning.ai/s?view=public&section=all"],
+        ),
+        (
+            "https://web.archive.org/web/2020/https://x.org/old",
+            ["https://web.archive.org/web/2020/https://x.org/old"],
+        ),
+        ("HTTPS://X.ORG/Upper", ["HTTPS://X.ORG/Upper"]),
+        ("`https://x.org/code` and ``a `https://x.org/c2` b``", []),
+        ("<!-- https://x.org/hidden --> https://x.org/shown", ["https://x.org/shown"]),
+        ("[relative](docs/a.md) [mail](mailto:a@b.org) www.x.org http:// https://", []),
+    ],
+)
 def test_extract_cases(text: str, expected: list[str]) -> None:
     assert urls(text) == expected
 
 
 def test_code_blocks_and_multiline_comments_are_skipped() -> None:
-    text = ("```bibtex\n@misc{x, url={https://x.org/in-fence}}\n```\n"
-            "~~~~\n```\nhttps://x.org/nested\n~~~~\n"
-            "<!--\nhttps://x.org/comment\n-->\n"
-            "[after](https://x.org/after)\n")
+    text = (
+        "```bibtex\n@misc{x, url={https://x.org/in-fence}}\n```\n"
+        "~~~~\n```\nhttps://x.org/nested\n~~~~\n"
+        "<!--\nhttps://x.org/comment\n-->\n"
+        "[after](https://x.org/after)\n"
+    )
     assert extract_links(text) == [Link("https://x.org/after", (11,))]
 
 
@@ -66,14 +87,19 @@ def test_lines_are_one_based_unique_and_in_order() -> None:
 
 
 def test_benchmark_style_catalog_lines() -> None:
-    text = ("# Awesome [![Awesome](http://127.0.0.4:18080/badge/awesome.svg)](http://127.0.0.5:18080/awesome/)\n"
-            "- **T** (ICLR 2024) [[arxiv](http://127.0.0.2:18080/abs/2101.00012)] "
-            "![GitHub stars](http://127.0.0.4:18080/github/stars/o/r?style=social) "
-            "[[project](http://127.0.0.6:18080/projects/r/)]\n")
-    assert urls(text) == ["http://127.0.0.4:18080/badge/awesome.svg", "http://127.0.0.5:18080/awesome/",
-                          "http://127.0.0.2:18080/abs/2101.00012",
-                          "http://127.0.0.4:18080/github/stars/o/r?style=social",
-                          "http://127.0.0.6:18080/projects/r/"]
+    text = (
+        "# Awesome [![Awesome](http://127.0.0.4:18080/badge/awesome.svg)](http://127.0.0.5:18080/awesome/)\n"
+        "- **T** (ICLR 2024) [[arxiv](http://127.0.0.2:18080/abs/2101.00012)] "
+        "![GitHub stars](http://127.0.0.4:18080/github/stars/o/r?style=social) "
+        "[[project](http://127.0.0.6:18080/projects/r/)]\n"
+    )
+    assert urls(text) == [
+        "http://127.0.0.4:18080/badge/awesome.svg",
+        "http://127.0.0.5:18080/awesome/",
+        "http://127.0.0.2:18080/abs/2101.00012",
+        "http://127.0.0.4:18080/github/stars/o/r?style=social",
+        "http://127.0.0.6:18080/projects/r/",
+    ]
 
 
 _URL_PATH = st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-_./?=&%~+", min_size=0, max_size=30)
@@ -97,12 +123,16 @@ def commonmark_links(text: str) -> list[tuple[str, tuple[int, int]]]:
     def walk(tokens: list, block: tuple[int, int]) -> None:  # type: ignore[type-arg]
         for token in tokens:
             where = tuple(token.map) if token.map else block
-            url = token.attrGet("href") if token.type == "link_open" else (
-                token.attrGet("src") if token.type == "image" else None)
+            url = (
+                token.attrGet("href")
+                if token.type == "link_open"
+                else (token.attrGet("src") if token.type == "image" else None)
+            )
             if isinstance(url, str) and re.match(r"https?://", url, re.IGNORECASE):
                 found.append((url, where))  # type: ignore[arg-type]
             if token.children:
                 walk(token.children, where)  # type: ignore[arg-type]
+
     walk(md.parse(text), (0, 0))
     return found
 

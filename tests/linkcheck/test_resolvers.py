@@ -32,8 +32,12 @@ from tests.fake_github import (
     fake_github,  # noqa: F401  (fixture)
 )
 
-RECORDED = (Path(__file__).parents[1] / "fixtures" / "arxiv"
-            / "arxiv_api_atom_response_id_list-1605.08386_2026-04-12.xml").read_text(encoding="utf-8")
+RECORDED = (
+    Path(__file__).parents[1]
+    / "fixtures"
+    / "arxiv"
+    / "arxiv_api_atom_response_id_list-1605.08386_2026-04-12.xml"
+).read_text(encoding="utf-8")
 ENTRY = re.search(r"\n  <entry>.*</entry>", RECORDED, re.DOTALL).group(0)  # type: ignore[union-attr]
 RECORDED_ID = "1605.08386"
 WITHDRAWN_ID = "2301.00002"
@@ -88,35 +92,41 @@ def api(httpserver: HTTPServer) -> ArxivApi:
 # -- which links it claims --------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("url", "kind", "arxiv_id", "version"), [
-    ("https://arxiv.org/abs/2405.00732", "abs", "2405.00732", None),
-    ("https://arxiv.org/abs/2405.00732v2", "abs", "2405.00732", 2),
-    ("http://arxiv.org/pdf/2405.00732v1.pdf", "pdf", "2405.00732", 1),
-    ("https://export.arxiv.org/abs/1605.08386/", "abs", "1605.08386", None),
-    ("https://www.arxiv.org/pdf/1605.08386", "pdf", "1605.08386", None),
-    ("https://arxiv.org/html/2405.00732v3", "html", "2405.00732", 3),
-    ("https://arxiv.org/abs/cs/0112017", "abs", "cs/0112017", None),
-    ("https://arxiv.org/abs/math.GT/0309136v1", "abs", "math.GT/0309136", 1),
-])
+@pytest.mark.parametrize(
+    ("url", "kind", "arxiv_id", "version"),
+    [
+        ("https://arxiv.org/abs/2405.00732", "abs", "2405.00732", None),
+        ("https://arxiv.org/abs/2405.00732v2", "abs", "2405.00732", 2),
+        ("http://arxiv.org/pdf/2405.00732v1.pdf", "pdf", "2405.00732", 1),
+        ("https://export.arxiv.org/abs/1605.08386/", "abs", "1605.08386", None),
+        ("https://www.arxiv.org/pdf/1605.08386", "pdf", "1605.08386", None),
+        ("https://arxiv.org/html/2405.00732v3", "html", "2405.00732", 3),
+        ("https://arxiv.org/abs/cs/0112017", "abs", "cs/0112017", None),
+        ("https://arxiv.org/abs/math.GT/0309136v1", "abs", "math.GT/0309136", 1),
+    ],
+)
 def test_paper_links_are_claimed(url: str, kind: str, arxiv_id: str, version: int | None) -> None:
     link = paper_link(url)
     assert link is not None and (link.kind, link.arxiv_id, link.version) == (kind, arxiv_id, version)
     assert ArxivResolver(ArxivLookup.from_settings(ApiSettings())).claims(url)
 
 
-@pytest.mark.parametrize("url", [
-    "https://arxiv.org/list/cs.CL/recent",  # not a paper
-    "https://arxiv.org/abs/2413.00001",  # no 13th month
-    "https://arxiv.org/abs/2405.0073",  # too short for 2024
-    "https://arxiv.org/abs/2405.00732?context=cs",  # a query: left to HTTP
-    "https://arxiv.org/abs/2405.00732.pdf",  # .pdf only after /pdf/
-    "https://arxiv.org/abs/2405.00732/extra",
-    "https://arxiv.org:8443/abs/2405.00732",
-    "https://ar5iv.org/abs/2405.00732",  # another site
-    "https://notarxiv.org/abs/2405.00732",
-    "https://huggingface.co/papers/2405.00732",
-    "ftp://arxiv.org/abs/2405.00732",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://arxiv.org/list/cs.CL/recent",  # not a paper
+        "https://arxiv.org/abs/2413.00001",  # no 13th month
+        "https://arxiv.org/abs/2405.0073",  # too short for 2024
+        "https://arxiv.org/abs/2405.00732?context=cs",  # a query: left to HTTP
+        "https://arxiv.org/abs/2405.00732.pdf",  # .pdf only after /pdf/
+        "https://arxiv.org/abs/2405.00732/extra",
+        "https://arxiv.org:8443/abs/2405.00732",
+        "https://ar5iv.org/abs/2405.00732",  # another site
+        "https://notarxiv.org/abs/2405.00732",
+        "https://huggingface.co/papers/2405.00732",
+        "ftp://arxiv.org/abs/2405.00732",
+    ],
+)
 def test_other_links_are_not_claimed(url: str) -> None:
     assert paper_link(url) is None
 
@@ -125,16 +135,25 @@ def test_other_links_are_not_claimed(url: str) -> None:
 
 
 def test_many_links_cost_one_api_request(api: ArxivApi) -> None:
-    urls = [f"https://arxiv.org/{kind}/{arxiv_id}{version}" for arxiv_id in (RECORDED_ID, "2301.00001")
-            for kind in ("abs", "pdf") for version in ("", "v1")]
-    urls += ["https://export.arxiv.org/abs/2405.00732", "https://arxiv.org/abs/cs/0112017v1",
-             f"https://arxiv.org/abs/{WITHDRAWN_ID}", f"https://arxiv.org/pdf/{UNKNOWN_ID}v2"]
+    urls = [
+        f"https://arxiv.org/{kind}/{arxiv_id}{version}"
+        for arxiv_id in (RECORDED_ID, "2301.00001")
+        for kind in ("abs", "pdf")
+        for version in ("", "v1")
+    ]
+    urls += [
+        "https://export.arxiv.org/abs/2405.00732",
+        "https://arxiv.org/abs/cs/0112017v1",
+        f"https://arxiv.org/abs/{WITHDRAWN_ID}",
+        f"https://arxiv.org/pdf/{UNKNOWN_ID}v2",
+    ]
 
     answers = ArxivResolver(api.lookup()).resolve(urls)
 
     assert len(api.id_lists) == 1  # 12 links, 6 papers, one call
     assert sorted(api.id_lists[0].split(",")) == sorted(
-        [RECORDED_ID, "2301.00001", "2405.00732", "cs/0112017", WITHDRAWN_ID, UNKNOWN_ID])
+        [RECORDED_ID, "2301.00001", "2405.00732", "cs/0112017", WITHDRAWN_ID, UNKNOWN_ID]
+    )
     alive = [url for url in urls if WITHDRAWN_ID not in url and UNKNOWN_ID not in url]
     for url in alive:
         assert answers[url] == LinkResult(url, Verdict.ALIVE, status=200, final_url=url, source="arxiv")
@@ -168,16 +187,21 @@ def test_pages_a_paper_may_not_have_are_left_to_http(api: ArxivApi) -> None:
 def test_a_failing_api_leaves_every_link_to_http(api: ArxivApi, caplog: pytest.LogCaptureFixture) -> None:
     api.status = 503
     answers = ArxivResolver(api.lookup(retries=1)).resolve(
-        [f"https://arxiv.org/abs/{RECORDED_ID}", f"https://arxiv.org/abs/{UNKNOWN_ID}"])
-    assert re.search(r"the arXiv lookup failed, so the links of 2 papers are checked "
-                     r"over HTTP instead: the arXiv API .* HTTP 503", caplog.text)
+        [f"https://arxiv.org/abs/{RECORDED_ID}", f"https://arxiv.org/abs/{UNKNOWN_ID}"]
+    )
+    assert re.search(
+        r"the arXiv lookup failed, so the links of 2 papers are checked "
+        r"over HTTP instead: the arXiv API .* HTTP 503",
+        caplog.text,
+    )
     assert [r.levelname for r in caplog.records] == ["WARNING"]
     assert answers == {}
     assert len(api.id_lists) == 2  # the call and its one retry
 
 
-def test_a_call_failing_midway_keeps_the_batches_already_answered(api: ArxivApi,
-                                                                  caplog: pytest.LogCaptureFixture) -> None:
+def test_a_call_failing_midway_keeps_the_batches_already_answered(
+    api: ArxivApi, caplog: pytest.LogCaptureFixture
+) -> None:
     calls: list[list[str]] = []
 
     class FailingSecondCall:
@@ -200,8 +224,14 @@ def test_a_call_failing_midway_keeps_the_batches_already_answered(api: ArxivApi,
 
 
 def paper(index: int, url: str, code_url: str = "") -> Entry:
-    return Entry(title=f"Paper {index}: quantization at scale", url=url, authors=("Ada Lovelace",),
-                 year=2024, month=5, code_url=code_url)
+    return Entry(
+        title=f"Paper {index}: quantization at scale",
+        url=url,
+        authors=("Ada Lovelace",),
+        year=2024,
+        month=5,
+        code_url=code_url,
+    )
 
 
 @pytest.fixture
@@ -214,8 +244,16 @@ def config_dir(tmp_path: Path, api: ArxivApi, monkeypatch: pytest.MonkeyPatch) -
     edit_yaml(directory / "links.yml", timeout=2, deadline=5)
     edit_yaml(directory / "github.yml", seconds_between_requests=0, seconds_between_writes=0)
     monkeypatch.setenv("CATALOG_BOT_CONFIG", str(directory))
-    for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY", "GITHUB_API_URL", "http_proxy", "https_proxy",
-                 "no_proxy", "ALL_PROXY", "all_proxy"):
+    for name in (
+        "GITHUB_TOKEN",
+        "GITHUB_REPOSITORY",
+        "GITHUB_API_URL",
+        "http_proxy",
+        "https_proxy",
+        "no_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ):
         monkeypatch.delenv(name, raising=False)
     for name in ("HTTP_PROXY", "HTTPS_PROXY"):
         monkeypatch.setenv(name, "http://127.0.0.1:9")
@@ -247,15 +285,22 @@ def test_check_links_answers_arxiv_links_through_the_api(config_dir, api, site, 
     abs_urls = [f"https://arxiv.org/abs/{i}" for i in (RECORDED_ID, "2301.00001", WITHDRAWN_ID, UNKNOWN_ID)]
     entries = [paper(n, url) for n, url in enumerate(abs_urls)] + [paper(9, site.url_for("/page"))]
     path = tmp_path / "catalog.md"
-    path.write_text(render_document(taxonomy, {("quantization", "weight-only"): entries}) +
-                    f"\nSee also the [PDF](https://arxiv.org/pdf/{RECORDED_ID}v1).\n", encoding="utf-8")
+    path.write_text(
+        render_document(taxonomy, {("quantization", "weight-only"): entries})
+        + f"\nSee also the [PDF](https://arxiv.org/pdf/{RECORDED_ID}v1).\n",
+        encoding="utf-8",
+    )
 
     records = check_links_json(path, capsys)
 
     assert len(api.id_lists) == 1 and len(api.id_lists[0].split(",")) == 4
     assert [(r["alive"], r["status"], r["source"]) for url, r in records.items() if "arxiv.org" in url] == [
-        (True, 200, "arxiv"), (True, 200, "arxiv"), (True, 200, "arxiv"), (False, 404, "arxiv"),
-        (True, 200, "arxiv")]
+        (True, 200, "arxiv"),
+        (True, 200, "arxiv"),
+        (True, 200, "arxiv"),
+        (False, 404, "arxiv"),
+        (True, 200, "arxiv"),
+    ]
     assert records[abs_urls[2]]["error"] == f"arXiv {WITHDRAWN_ID} was withdrawn by its authors"
     assert records[abs_urls[3]]["error"] == f"arXiv has no paper {UNKNOWN_ID}"
     assert records[site.url_for("/page")]["alive"] is True and "source" not in records[site.url_for("/page")]
@@ -265,16 +310,22 @@ def test_check_links_answers_arxiv_links_through_the_api(config_dir, api, site, 
 def test_bench_like_links_never_reach_the_resolver(config_dir, api, site, tmp_path, capsys):
     port = site.port
     site.expect_request(re.compile(r"/(abs|pdf)/.*")).respond_with_data("", status=404)
-    urls = [f"http://127.0.0.1:{port}/page", f"http://127.0.0.1:{port}/pdf/2405.00732",
-            f"http://127.0.0.1:{port}/abs/2405.00732v2"]  # the bench's arXiv-looking paths on its own hosts
+    urls = [
+        f"http://127.0.0.1:{port}/page",
+        f"http://127.0.0.1:{port}/pdf/2405.00732",
+        f"http://127.0.0.1:{port}/abs/2405.00732v2",
+    ]  # the bench's arXiv-looking paths on its own hosts
     path = tmp_path / "links.md"
     path.write_text("".join(f"- [link {n}]({url})\n" for n, url in enumerate(urls)), encoding="utf-8")
 
     records = check_links_json(path, capsys)
 
     assert api.id_lists == []
-    assert [(records[url]["alive"], records[url]["status"]) for url in urls] == [(True, 200), (False, 404),
-                                                                                 (False, 404)]
+    assert [(records[url]["alive"], records[url]["status"]) for url in urls] == [
+        (True, 200),
+        (False, 404),
+        (False, 404),
+    ]
     assert not any("source" in record for record in records.values())
 
 
@@ -293,24 +344,33 @@ def test_no_resolvers_checks_arxiv_links_over_http(config_dir, api, site, tmp_pa
     assert [request.headers["Host"] for request, _ in site.log] == ["arxiv.org"]
 
 
-def test_check_links_resolves_github_repositories_with_a_token(config_dir, api, taxonomy, tmp_path, capsys,
-                                                               monkeypatch, fake_github: FakeGitHub):  # noqa: F811
+def test_check_links_resolves_github_repositories_with_a_token(
+    config_dir, api, taxonomy, tmp_path, capsys, monkeypatch, fake_github: FakeGitHub
+):  # noqa: F811
     fake_github.add_remote("org/kept", stars=10)
     fake_github.add_remote("org/old", stars=10)
     fake_github.rename_remote("org/old", "org/new")
     urls = ["https://github.com/org/kept", "https://github.com/org/old", "https://github.com/org/gone"]
     path = tmp_path / "catalog.md"
-    path.write_text("".join(f"- [repo]({url})\n" for url in urls) + f"- https://arxiv.org/abs/{RECORDED_ID}\n",
-                    encoding="utf-8")
-    for name, value in {"GITHUB_TOKEN": BOT_TOKEN, "GITHUB_REPOSITORY": fake_github.repository,
-                        "GITHUB_API_URL": fake_github.url}.items():
+    path.write_text(
+        "".join(f"- [repo]({url})\n" for url in urls) + f"- https://arxiv.org/abs/{RECORDED_ID}\n",
+        encoding="utf-8",
+    )
+    for name, value in {
+        "GITHUB_TOKEN": BOT_TOKEN,
+        "GITHUB_REPOSITORY": fake_github.repository,
+        "GITHUB_API_URL": fake_github.url,
+    }.items():
         monkeypatch.setenv(name, value)
 
     records = check_links_json(path, capsys)
 
     assert dict(fake_github.counts) == {"POST /graphql": 1}
     assert [(records[url]["alive"], records[url]["source"]) for url in urls] == [
-        (True, "github"), (True, "github"), (False, "github")]
+        (True, "github"),
+        (True, "github"),
+        (False, "github"),
+    ]
     assert records[urls[1]]["permanent_redirect"] == "https://github.com/org/new"
     assert records[f"https://arxiv.org/abs/{RECORDED_ID}"]["source"] == "arxiv" and len(api.id_lists) == 1
 
@@ -318,21 +378,31 @@ def test_check_links_resolves_github_repositories_with_a_token(config_dir, api, 
 # -- the nightly job ------------------------------------------------------------------------------------------
 
 
-def test_the_nightly_job_resolves_arxiv_links_through_the_api(config_dir, api, taxonomy, capsys, monkeypatch,
-                                                               fake_github: FakeGitHub):  # noqa: F811
+def test_the_nightly_job_resolves_arxiv_links_through_the_api(
+    config_dir, api, taxonomy, capsys, monkeypatch, fake_github: FakeGitHub
+):  # noqa: F811
     fake_github.add_remote("org/kept", stars=10)
-    entries = [paper(1, f"https://arxiv.org/abs/{RECORDED_ID}", "https://github.com/org/kept"),
-               paper(2, f"https://arxiv.org/abs/{UNKNOWN_ID}"), paper(3, f"https://arxiv.org/pdf/{WITHDRAWN_ID}")]
+    entries = [
+        paper(1, f"https://arxiv.org/abs/{RECORDED_ID}", "https://github.com/org/kept"),
+        paper(2, f"https://arxiv.org/abs/{UNKNOWN_ID}"),
+        paper(3, f"https://arxiv.org/pdf/{WITHDRAWN_ID}"),
+    ]
     fake_github.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
     fake_github.reset_counts()
-    for name, value in {"GITHUB_TOKEN": BOT_TOKEN, "GITHUB_REPOSITORY": fake_github.repository,
-                        "GITHUB_API_URL": fake_github.url}.items():
+    for name, value in {
+        "GITHUB_TOKEN": BOT_TOKEN,
+        "GITHUB_REPOSITORY": fake_github.repository,
+        "GITHUB_API_URL": fake_github.url,
+    }.items():
         monkeypatch.setenv(name, value)
 
-    assert bot_main(["nightly", "--no-enrich"]) == 0  # the paper store's lookups are tests/jobs/test_nightly's
+    assert (
+        bot_main(["nightly", "--no-enrich"]) == 0
+    )  # the paper store's lookups are tests/jobs/test_nightly's
 
     assert len(api.id_lists) == 1 and sorted(api.id_lists[0].split(",")) == sorted(
-        [RECORDED_ID, UNKNOWN_ID, WITHDRAWN_ID])
+        [RECORDED_ID, UNKNOWN_ID, WITHDRAWN_ID]
+    )
     issue = next(i for i in fake_github.issues.values() if not i.is_pull)
     watched = issue.body.split("<!--")[0]
     assert f"https://arxiv.org/abs/{UNKNOWN_ID}" in watched and f"arXiv has no paper {UNKNOWN_ID}" in watched

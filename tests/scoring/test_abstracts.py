@@ -21,8 +21,12 @@ def halves() -> tuple[list[Paper], list[Paper]]:
 
 def test_it_ranks_papers_of_another_half_year_better_than_chance() -> None:
     first, second = halves()
-    model = train_abstracts([p for p in first if p.extra["label"]], [p for p in first if not p.extra["label"]],
-                            (), AbstractSettings())
+    model = train_abstracts(
+        [p for p in first if p.extra["label"]],
+        [p for p in first if not p.extra["label"]],
+        (),
+        AbstractSettings(),
+    )
     assert model is not None
     labels = np.array([int(bool(p.extra["label"])) for p in second])
     ap = average_precision_score(labels, model.decision(second))
@@ -48,10 +52,12 @@ def test_rejected_papers_lower_their_own_kind() -> None:
 
 
 def test_background_in_scope_keeps_positives_outside_excluded_sections(tmp_path: Path) -> None:
-    papers = [Paper("2401.00001", "A", "x", extra={"label": 1, "curated_sections": ["Quantization"]}),
-              Paper("2401.00002", "B", "x", extra={"label": 1, "curated_sections": ["Applications"]}),
-              Paper("2401.00003", "C", "x", extra={"label": 1, "curated_sections": ["Applications", "Pruning"]}),
-              Paper("2401.00004", "D", "x", extra={"label": 0})]
+    papers = [
+        Paper("2401.00001", "A", "x", extra={"label": 1, "curated_sections": ["Quantization"]}),
+        Paper("2401.00002", "B", "x", extra={"label": 1, "curated_sections": ["Applications"]}),
+        Paper("2401.00003", "C", "x", extra={"label": 1, "curated_sections": ["Applications", "Pruning"]}),
+        Paper("2401.00004", "D", "x", extra={"label": 0}),
+    ]
     kept = background.in_scope(papers, ["Applications"])
     assert [p.arxiv_id for p in kept] == ["2401.00001", "2401.00003"]
     background.write(kept + papers[3:], tmp_path / "bg.jsonl.gz")
@@ -77,8 +83,9 @@ def test_the_reasons_show_the_abstract_models_view_only_when_it_was_trained() ->
     papers = sample_papers()
     paper = next(p for p in papers if p.extra["label"])
     with_positives = Scorer.train(small_catalog(taxonomy), taxonomy, keywords, background=papers)
-    without = Scorer.train(small_catalog(taxonomy), taxonomy, keywords,
-                           background=[p for p in papers if not p.extra["label"]])
+    without = Scorer.train(
+        small_catalog(taxonomy), taxonomy, keywords, background=[p for p in papers if not p.extra["label"]]
+    )
     assert with_positives.state.abstracts is not None and without.state.abstracts is None
     [shown] = [r for r in with_positives.score([paper])[0].reasons if r.startswith("learned model")]
     assert "from its abstract" in shown

@@ -67,18 +67,27 @@ def test_a_missing_background_is_a_config_error_that_says_how_to_fix_it(tmp_path
 
 
 def test_a_papers_score_does_not_depend_on_the_rest_of_the_feed(
-        tmp_path: Path, taxonomy: Taxonomy, keywords: dict[str, Any]) -> None:
+    tmp_path: Path, taxonomy: Taxonomy, keywords: dict[str, Any]
+) -> None:
     """The score job trains against the fixed background, not the papers it scores: a topic
     that floods the feed does not become the model's negatives."""
     papers = sample_papers()
     background.write(background.sample(papers, 200), tmp_path / "bg.jsonl.gz")
     configured = with_scoring(keywords, background=str(tmp_path / "bg.jsonl.gz"))
     catalog = parse(small_catalog_text(taxonomy), taxonomy)
-    paper = Paper("2409.99999", "ThinkLess: early exit of reasoning for efficient LLM inference",
-                  "We cut overthinking of large language models with a thinking budget.")
-    flood = [Paper(f"2409.{90000 + i}", f"Overthinking in reasoning models, part {i}",
-                   "Large language model reasoning with a thinking budget and early exit.")
-             for i in range(60)]
+    paper = Paper(
+        "2409.99999",
+        "ThinkLess: early exit of reasoning for efficient LLM inference",
+        "We cut overthinking of large language models with a thinking budget.",
+    )
+    flood = [
+        Paper(
+            f"2409.{90000 + i}",
+            f"Overthinking in reasoning models, part {i}",
+            "Large language model reasoning with a thinking budget and early exit.",
+        )
+        for i in range(60)
+    ]
 
     def score_of(batch: list[Paper]) -> float:
         out = io.StringIO()
@@ -92,10 +101,12 @@ def test_a_papers_score_does_not_depend_on_the_rest_of_the_feed(
 def test_the_learned_model_cannot_veto_rule_evidence(taxonomy: Taxonomy, keywords: dict[str, Any]) -> None:
     """With ``learned_floor``, the learned logit lowers a score by at most that many logits."""
     papers = sample_papers()
-    floored = Scorer.train(small_catalog(taxonomy), taxonomy, with_scoring(keywords, learned_floor=-1.0),
-                           background=papers)
-    free = Scorer.train(small_catalog(taxonomy), taxonomy, with_scoring(keywords, learned_floor=None),
-                        background=papers)
+    floored = Scorer.train(
+        small_catalog(taxonomy), taxonomy, with_scoring(keywords, learned_floor=-1.0), background=papers
+    )
+    free = Scorer.train(
+        small_catalog(taxonomy), taxonomy, with_scoring(keywords, learned_floor=None), background=papers
+    )
     with_floor, without = floored.components(papers), free.components(papers)
     assert np.array_equal(with_floor.learned, without.learned)
     vetoed = without.learned < -1.0
@@ -104,9 +115,15 @@ def test_the_learned_model_cannot_veto_rule_evidence(taxonomy: Taxonomy, keyword
     assert np.allclose(with_floor.combined[~vetoed], without.combined[~vetoed])
     s = floored.settings
     no_llm = np.array([not r.llm_context for r in with_floor.rule_results], dtype=float)
-    abstract = s.abstract_model_weight * (with_floor.abstract if s.abstract_floor is None
-                                          else np.maximum(with_floor.abstract, s.abstract_floor))
-    lowest = (s.rules_weight * signed_log(with_floor.rules) + s.bias - s.learned_weight + abstract
-              - no_llm * s.llm_missing_penalty)
+    abstract = s.abstract_model_weight * (
+        with_floor.abstract if s.abstract_floor is None else np.maximum(with_floor.abstract, s.abstract_floor)
+    )
+    lowest = (
+        s.rules_weight * signed_log(with_floor.rules)
+        + s.bias
+        - s.learned_weight
+        + abstract
+        - no_llm * s.llm_missing_penalty
+    )
     logits = np.log(with_floor.combined / (1 - with_floor.combined))
     assert (logits >= lowest - 1e-4).all()

@@ -14,20 +14,37 @@ def decision(arxiv_id: str, score: float, accept: bool, section: str = "reasonin
 
 def test_near_misses_are_rejected_papers_with_strong_rule_evidence_strongest_first() -> None:
     papers = [Paper(f"2503.0000{i}", f"Paper {i}") for i in range(4)]
-    decisions = [decision("2503.00000", 0.3, False), decision("2503.00001", 0.9, True),
-                 decision("2503.00002", 0.2, False), decision("2503.00003", 0.1, False)]
+    decisions = [
+        decision("2503.00000", 0.3, False),
+        decision("2503.00001", 0.9, True),
+        decision("2503.00002", 0.2, False),
+        decision("2503.00003", 0.1, False),
+    ]
     found = near_misses(papers, decisions, [9.0, 20.0, 12.0, 3.0], min_points=8.0)
     assert [m.paper.arxiv_id for m in found] == ["2503.00002", "2503.00000"]
 
 
 def test_rising_terms_are_new_to_the_keywords_and_the_catalog() -> None:
-    feed = [Paper(f"2503.1{i:04d}", title) for i, title in enumerate(
-        ["Thought Dropout for fast reasoning", "Thought Dropout at scale", "Adaptive Thought Dropout",
-         "KV cache eviction again", "KV cache eviction twice", "KV cache eviction thrice",
-         "Sparse Mixers for speed", "Sparse Mixers revisited", "Sparse Mixers in practice"])]
+    feed = [
+        Paper(f"2503.1{i:04d}", title)
+        for i, title in enumerate(
+            [
+                "Thought Dropout for fast reasoning",
+                "Thought Dropout at scale",
+                "Adaptive Thought Dropout",
+                "KV cache eviction again",
+                "KV cache eviction twice",
+                "KV cache eviction thrice",
+                "Sparse Mixers for speed",
+                "Sparse Mixers revisited",
+                "Sparse Mixers in practice",
+            ]
+        )
+    ]
     background = [Paper(f"2401.{i:05d}", f"Unrelated background title number {i}") for i in range(200)]
-    terms = rising_terms(feed, background, ["KV cache", "cache eviction"],
-                         ["Sparse Mixers: an old catalog entry"])
+    terms = rising_terms(
+        feed, background, ["KV cache", "cache eviction"], ["Sparse Mixers: an old catalog entry"]
+    )
     assert [t.term for t in terms] == ["thought dropout"]
     assert len(terms[0].papers) == 3 and terms[0].ratio >= 5
     common = background + [Paper("2401.99999", "Thought Dropout is old")] * 30
@@ -40,8 +57,9 @@ def test_the_report_gives_a_ready_add_line_per_paper() -> None:
     feed = [Paper(f"2503.2{i:04d}", f"Thought Dropout {i}") for i in range(3)]
     terms = rising_terms(feed, [Paper("2401.00001", "old")] * 50, [], [])
     settings = NewTopicsSettings()
-    _, text = issue_text(NewTopicsReport("2025-03-01", "2025-03-07", 4, 4, tuple(misses), tuple(terms)),
-                         settings)
+    _, text = issue_text(
+        NewTopicsReport("2025-03-01", "2025-03-07", 4, 4, tuple(misses), tuple(terms)), settings
+    )
     assert "`/add 2503.00002 reasoning`" in text and "\n    `/add 2503.20000`" in text
     assert '**"thought dropout"**: 3 papers' in text and "\n\n\n" not in text
     _, empty = issue_text(NewTopicsReport("2025-03-01", "2025-03-07", 0, 0, (), ()), settings)

@@ -24,15 +24,20 @@ def judge(rules: RuleScorer, title: str, abstract: str = "") -> RuleResult:
     return rules.evaluate(Paper("2501.00001", title, abstract))
 
 
-@pytest.mark.parametrize(("title", "section"), [
-    ("Dynamic Early Exit in Reasoning Models", "reasoning"),
-    ("Do NOT Think That Much for 2+3=? On the Overthinking of o1-Like LLMs", "reasoning"),
-    ("Thinkless: LLM Learns When to Think", "reasoning"),
-    ("TokenSkip: Controllable Chain-of-Thought Compression in LLMs", "reasoning"),
-    ("Stop Overthinking: A Survey on Efficient Reasoning for Large Language Models", "surveys"),
-    ("PalmBench: A Comprehensive Benchmark of Compressed Large Language Models on Mobile Platforms",
-     "surveys"),
-])
+@pytest.mark.parametrize(
+    ("title", "section"),
+    [
+        ("Dynamic Early Exit in Reasoning Models", "reasoning"),
+        ("Do NOT Think That Much for 2+3=? On the Overthinking of o1-Like LLMs", "reasoning"),
+        ("Thinkless: LLM Learns When to Think", "reasoning"),
+        ("TokenSkip: Controllable Chain-of-Thought Compression in LLMs", "reasoning"),
+        ("Stop Overthinking: A Survey on Efficient Reasoning for Large Language Models", "surveys"),
+        (
+            "PalmBench: A Comprehensive Benchmark of Compressed Large Language Models on Mobile Platforms",
+            "surveys",
+        ),
+    ],
+)
 def test_goal_patterns_say_what_a_paper_is_for(rules: RuleScorer, title: str, section: str) -> None:
     result = judge(rules, title)
     assert max(result.goal_points, key=lambda s: result.goal_points[s]) == section
@@ -48,15 +53,24 @@ def test_new_topics_add_relevance(rules: RuleScorer) -> None:
     assert plain_dllm.points < dllm.points / 2  # a diffusion LM is not efficiency work by itself
 
 
-@pytest.mark.parametrize(("homonym", "meant"), [
-    ("Latent Dataset Distillation with Diffusion Models for Language Models",
-     "Knowledge Distillation with Diffusion Models for Language Models"),
-    ("Proximal Policy Distillation of language models", "Proximal Knowledge Distillation of language models"),
-    ("Exploiting CPU Cache Side-Channels to Leak Tokens from Large Language Models",
-     "Exploiting KV Cache Eviction to Serve Tokens from Large Language Models"),
-    ("Large-Scale Data Selection for Instruction Tuning of LLMs",
-     "Memory-Efficient Fine-Tuning of LLMs"),
-])
+@pytest.mark.parametrize(
+    ("homonym", "meant"),
+    [
+        (
+            "Latent Dataset Distillation with Diffusion Models for Language Models",
+            "Knowledge Distillation with Diffusion Models for Language Models",
+        ),
+        (
+            "Proximal Policy Distillation of language models",
+            "Proximal Knowledge Distillation of language models",
+        ),
+        (
+            "Exploiting CPU Cache Side-Channels to Leak Tokens from Large Language Models",
+            "Exploiting KV Cache Eviction to Serve Tokens from Large Language Models",
+        ),
+        ("Large-Scale Data Selection for Instruction Tuning of LLMs", "Memory-Efficient Fine-Tuning of LLMs"),
+    ],
+)
 def test_homonyms_take_back_what_the_word_adds(rules: RuleScorer, homonym: str, meant: str) -> None:
     assert judge(rules, homonym).points <= 1.0 < judge(rules, meant).points
 

@@ -70,9 +70,30 @@ def test_regular_expression_patterns_and_bad_ones() -> None:
         PatternSet(["re:(unclosed"])
 
 
-WORDS = st.sampled_from(["kv", "KV", "cache", "caches", "KVCache", "world", "RL", "rl", "quantized",
-                         "quantization", "low", "rank", "lowrank", "expert", "experts", "mixture",
-                         "of", "LLM", "LLMs", "model"])
+WORDS = st.sampled_from(
+    [
+        "kv",
+        "KV",
+        "cache",
+        "caches",
+        "KVCache",
+        "world",
+        "RL",
+        "rl",
+        "quantized",
+        "quantization",
+        "low",
+        "rank",
+        "lowrank",
+        "expert",
+        "experts",
+        "mixture",
+        "of",
+        "LLM",
+        "LLMs",
+        "model",
+    ]
+)
 SEPARATORS = st.sampled_from([" ", "-", ", ", " (", "/", ""])
 
 
@@ -80,8 +101,17 @@ SEPARATORS = st.sampled_from([" ", "-", ", ", " (", "/", ""])
 @given(st.lists(st.tuples(WORDS, SEPARATORS), min_size=0, max_size=12))
 def test_fast_search_finds_exactly_what_each_regex_finds(parts: list[tuple[str, str]]) -> None:
     """The word-matrix shortcut must agree with running every pattern's regex on the text."""
-    patterns = ["KV cache", "RL", "quantiz*", "low-rank", "mixture of experts", "expert", "LLM",
-                "world model", r"re:cache\w*"]
+    patterns = [
+        "KV cache",
+        "RL",
+        "quantiz*",
+        "low-rank",
+        "mixture of experts",
+        "expert",
+        "LLM",
+        "world model",
+        r"re:cache\w*",
+    ]
     text = "".join(word + sep for word, sep in parts)
     expected = set()
     for index, pattern in enumerate(patterns):
@@ -100,26 +130,25 @@ def rules_for(keywords: dict[str, Any], taxonomy: Taxonomy, **changes: Any) -> R
     return RuleScorer(data, taxonomy)
 
 
-def test_negative_patterns_apply_without_llm_context(keywords: dict[str, Any],
-                                                     taxonomy: Taxonomy) -> None:
+def test_negative_patterns_apply_without_llm_context(keywords: dict[str, Any], taxonomy: Taxonomy) -> None:
     rules = RuleScorer(keywords, taxonomy)
-    cnn = rules.evaluate(Paper("2401.00001", "Pruning convolutional neural networks for image "
-                                             "classification"))
-    llm = rules.evaluate(Paper("2401.00002", "Pruning large language models and convolutional "
-                                             "neural networks"))
+    cnn = rules.evaluate(
+        Paper("2401.00001", "Pruning convolutional neural networks for image classification")
+    )
+    llm = rules.evaluate(
+        Paper("2401.00002", "Pruning large language models and convolutional neural networks")
+    )
     assert any(m.rule.negative for m in cnn.matches)
     assert not any(m.rule.negative for m in llm.matches)  # unless_llm: the LLM context wins
     assert cnn.points < llm.points
 
 
-def test_llm_context_is_required_for_full_points(keywords: dict[str, Any],
-                                                 taxonomy: Taxonomy) -> None:
+def test_llm_context_is_required_for_full_points(keywords: dict[str, Any], taxonomy: Taxonomy) -> None:
     rules = rules_for(keywords, taxonomy, negatives=[])
     plain = rules.evaluate(Paper("2401.00001", "Structured pruning for faster inference"))
     llm = rules.evaluate(Paper("2401.00002", "Structured pruning for faster LLM inference"))
     assert not plain.llm_context and llm.llm_context
-    assert plain.points == pytest.approx(
-        llm.points * keywords["llm_context"]["missing_factor"], rel=0.35)
+    assert plain.points == pytest.approx(llm.points * keywords["llm_context"]["missing_factor"], rel=0.35)
     assert plain.points < llm.points
 
 
@@ -131,20 +160,34 @@ def test_title_counts_more_than_abstract(keywords: dict[str, Any], taxonomy: Tax
 
 
 def test_route_only_patterns_vote_for_a_section_without_adding_relevance(
-        keywords: dict[str, Any], taxonomy: Taxonomy) -> None:
+    keywords: dict[str, Any], taxonomy: Taxonomy
+) -> None:
     paper = Paper("2401.00001", "Chain-of-thought prompting for LLMs")
-    route_only = rules_for(keywords, taxonomy, efficiency={}, negatives=[], sections={
-        "reasoning": {"weight": 3.0, "route_only": ["chain-of-thought"]}}).evaluate(paper)
-    counted = rules_for(keywords, taxonomy, efficiency={}, negatives=[], sections={
-        "reasoning": {"weight": 3.0, "patterns": ["chain-of-thought"]}}).evaluate(paper)
+    route_only = rules_for(
+        keywords,
+        taxonomy,
+        efficiency={},
+        negatives=[],
+        sections={"reasoning": {"weight": 3.0, "route_only": ["chain-of-thought"]}},
+    ).evaluate(paper)
+    counted = rules_for(
+        keywords,
+        taxonomy,
+        efficiency={},
+        negatives=[],
+        sections={"reasoning": {"weight": 3.0, "patterns": ["chain-of-thought"]}},
+    ).evaluate(paper)
     assert route_only.section_points == counted.section_points == {"reasoning": 6.0}
     assert route_only.points == 0 and counted.points == 6.0
     assert route_only.matches[0].route_only and not counted.matches[0].route_only
 
 
 def test_reasons_list_relevant_evidence_first_and_no_noise_words(scorer: Scorer) -> None:
-    decision = decide(scorer, "Efficient reasoning for LLMs",
-                      "A tree of thoughts with sparse attention and a small inference budget.")
+    decision = decide(
+        scorer,
+        "Efficient reasoning for LLMs",
+        "A tree of thoughts with sparse attention and a small inference budget.",
+    )
     assert decision.reasons[0] == 'keywords in the title: "efficient reasoning" (reasoning)'
     assert decision.reasons[1] == 'keywords in the abstract: "sparse attention" (architecture)'
     joined = "\n".join(decision.reasons)
@@ -157,17 +200,24 @@ def test_reasons_list_relevant_evidence_first_and_no_noise_words(scorer: Scorer)
 def test_routing_goes_by_goal_first(scorer: Scorer) -> None:
     """An efficient-reasoning paper that prunes chains of thought goes to reasoning, the
     technique's section is the runner-up; a benchmark of quantized models goes to surveys."""
-    pruned = decide(scorer, "ThinkPrune: pruning chain-of-thought of LLMs to stop overthinking",
-                    "We prune redundant reasoning steps of large language models.")
+    pruned = decide(
+        scorer,
+        "ThinkPrune: pruning chain-of-thought of LLMs to stop overthinking",
+        "We prune redundant reasoning steps of large language models.",
+    )
     assert (pruned.section, pruned.runner_up) == ("reasoning", "pruning")
     assert not pruned.needs_section
-    benchmark = decide(scorer, "A comprehensive benchmark of quantized large language models",
-                       "We evaluate GPTQ and AWQ quantization of LLMs.")
+    benchmark = decide(
+        scorer,
+        "A comprehensive benchmark of quantized large language models",
+        "We evaluate GPTQ and AWQ quantization of LLMs.",
+    )
     assert (benchmark.section, benchmark.runner_up) == ("surveys", "quantization")
 
 
-def test_the_section_with_the_most_rule_points_gets_the_top_bonus(keywords: dict[str, Any],
-                                                                  taxonomy: Taxonomy) -> None:
+def test_the_section_with_the_most_rule_points_gets_the_top_bonus(
+    keywords: dict[str, Any], taxonomy: Taxonomy
+) -> None:
     def trained(bonus: float) -> Scorer:
         data = copy.deepcopy(keywords)
         data["scoring"]["routing"].update(rules_weight=0.0, rules_top_bonus=bonus)
@@ -182,8 +232,7 @@ def test_the_section_with_the_most_rule_points_gets_the_top_bonus(keywords: dict
     assert decide(boosted, nothing).confidence == pytest.approx(decide(plain, nothing).confidence)
 
 
-def test_unknown_sections_in_keywords_are_config_errors(keywords: dict[str, Any],
-                                                        taxonomy: Taxonomy) -> None:
+def test_unknown_sections_in_keywords_are_config_errors(keywords: dict[str, Any], taxonomy: Taxonomy) -> None:
     with pytest.raises(ConfigError, match="kv-cash"):
         rules_for(keywords, taxonomy, sections={"kv-cash": {"patterns": ["KV cache"]}})
     with pytest.raises(ConfigError, match="quantization.subsections.int4"):
@@ -197,13 +246,16 @@ def decide(scorer: Scorer, title: str, abstract: str = "", **fields: Any) -> Dec
     return scorer.score([Paper("2410.99999", title, abstract, **fields)])[0]
 
 
-@pytest.mark.parametrize(("title", "section"), [
-    ("ShadowKV: KV Cache in Shadows for High-Throughput Long-Context LLM Inference", "kv-cache"),
-    ("Faster Cascades via Speculative Decoding", "decoding"),
-    ("A Survey of Techniques for Efficient LLM Inference", "surveys"),
-    ("OmniQuant: Omnidirectionally Calibrated Quantization for Large Language Models", "quantization"),
-    ("Expert-Choice Routing for Mixture-of-Experts Language Models", "moe"),
-])
+@pytest.mark.parametrize(
+    ("title", "section"),
+    [
+        ("ShadowKV: KV Cache in Shadows for High-Throughput Long-Context LLM Inference", "kv-cache"),
+        ("Faster Cascades via Speculative Decoding", "decoding"),
+        ("A Survey of Techniques for Efficient LLM Inference", "surveys"),
+        ("OmniQuant: Omnidirectionally Calibrated Quantization for Large Language Models", "quantization"),
+        ("Expert-Choice Routing for Mixture-of-Experts Language Models", "moe"),
+    ],
+)
 def test_clear_titles_route_to_their_section(scorer: Scorer, title: str, section: str) -> None:
     decision = decide(scorer, title)
     assert decision.section == section
@@ -212,8 +264,11 @@ def test_clear_titles_route_to_their_section(scorer: Scorer, title: str, section
 
 
 def test_subsections_are_chosen_within_the_section(scorer: Scorer) -> None:
-    decision = decide(scorer, "Extremely low-bit binarized and ternary large language models",
-                      "We binarize LLM weights to 1-bit.")
+    decision = decide(
+        scorer,
+        "Extremely low-bit binarized and ternary large language models",
+        "We binarize LLM weights to 1-bit.",
+    )
     assert (decision.section, decision.subsection) == ("quantization", "low-bit")
     assert decide(scorer, "Mixtral of Many Experts").subsection is None  # moe has none
 
@@ -225,8 +280,11 @@ def test_a_route_without_evidence_needs_a_section(scorer: Scorer) -> None:
 
 
 def test_every_decision_explains_itself(scorer: Scorer) -> None:
-    decision = decide(scorer, "KIVI-2: A Tuning-Free 2bit Quantization for the KV Cache of long-context LLMs",
-                      "We evict tokens from the key-value cache of large language models.")
+    decision = decide(
+        scorer,
+        "KIVI-2: A Tuning-Free 2bit Quantization for the KV Cache of long-context LLMs",
+        "We evict tokens from the key-value cache of large language models.",
+    )
     joined = "\n".join(decision.reasons)
     assert decision.accept and decision.score >= decision.threshold
     assert re.search(r"learned model: 0\.\d\d", joined)
@@ -263,34 +321,45 @@ def test_in_scope_papers_outrank_off_topic_ones(scorer: Scorer, background: list
     assert np.median(scores[labels == 1]) > np.percentile(scores[labels == 0], 90)
 
 
-def test_training_is_deterministic(taxonomy: Taxonomy, keywords: dict[str, Any],
-                                   background: list[Paper]) -> None:
+def test_training_is_deterministic(
+    taxonomy: Taxonomy, keywords: dict[str, Any], background: list[Paper]
+) -> None:
     first = Scorer.train(small_catalog(taxonomy), taxonomy, keywords, background=background)
     second = Scorer.train(small_catalog(taxonomy), taxonomy, keywords, background=background)
     assert first.score(background[:40]) == second.score(background[:40])
 
 
-def test_background_papers_are_scored_by_the_model_that_did_not_see_them(scorer: Scorer,
-                                                                         background: list[Paper]) -> None:
+def test_background_papers_are_scored_by_the_model_that_did_not_see_them(
+    scorer: Scorer, background: list[Paper]
+) -> None:
     model = scorer.state.relevance
     assert model is not None and len(model.models) == 2
     paper = background[0]
     rows = scorer.state.features.papers([paper])
     own_fold = fold_of(paper.arxiv_id, 2)
     assert model.decision(rows, [paper.arxiv_id])[0] == pytest.approx(
-        model.models[own_fold].decision(rows)[0])
+        model.models[own_fold].decision(rows)[0]
+    )
     unseen = model.decision(rows, ["2499.00001"])[0]
     assert unseen == pytest.approx(np.mean([m.decision(rows)[0] for m in model.models]))
 
 
-def test_rejected_papers_lower_similar_papers(taxonomy: Taxonomy, keywords: dict[str, Any],
-                                             background: list[Paper], scorer: Scorer) -> None:
-    rejected = [Paper(f"2402.0{n:04d}", title) for n, title in enumerate([
-        "Efficient Streaming Attention Sinks for Video Diffusion",
-        "Attention Sinks in Video Diffusion Transformers",
-        "Streaming Video Diffusion with Attention Sinks"])]
-    retrained = Scorer.train(small_catalog(taxonomy), taxonomy, keywords, background=background,
-                             rejected=rejected)
+def test_rejected_papers_lower_similar_papers(
+    taxonomy: Taxonomy, keywords: dict[str, Any], background: list[Paper], scorer: Scorer
+) -> None:
+    rejected = [
+        Paper(f"2402.0{n:04d}", title)
+        for n, title in enumerate(
+            [
+                "Efficient Streaming Attention Sinks for Video Diffusion",
+                "Attention Sinks in Video Diffusion Transformers",
+                "Streaming Video Diffusion with Attention Sinks",
+            ]
+        )
+    ]
+    retrained = Scorer.train(
+        small_catalog(taxonomy), taxonomy, keywords, background=background, rejected=rejected
+    )
     paper = "Attention Sinks for Streaming Video Diffusion Models"
     assert decide(retrained, paper).score < decide(scorer, paper).score
 
@@ -307,8 +376,13 @@ def test_without_background_the_rules_decide_alone(taxonomy: Taxonomy, keywords:
 # -- the cache -------------------------------------------------------------------------------
 
 
-def test_cache_is_keyed_by_the_catalog(tmp_path: Path, taxonomy: Taxonomy, keywords: dict[str, Any],
-                                       background: list[Paper], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cache_is_keyed_by_the_catalog(
+    tmp_path: Path,
+    taxonomy: Taxonomy,
+    keywords: dict[str, Any],
+    background: list[Paper],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     catalog = small_catalog(taxonomy)
     first = Scorer.train(catalog, taxonomy, keywords, background=background, cache_dir=tmp_path)
     assert len(list(tmp_path.glob("scorer-*.pickle"))) == 1
@@ -321,8 +395,17 @@ def test_cache_is_keyed_by_the_catalog(tmp_path: Path, taxonomy: Taxonomy, keywo
         cached = Scorer.train(catalog, taxonomy, keywords, background=background, cache_dir=tmp_path)
     assert cached.score(background[:20]) == first.score(background[:20])
 
-    changed = parse(small_catalog_text(taxonomy, {("kv-cache", None): [
-        "ShadowKV: KV Cache in Shadows for High-Throughput Long-Context LLM Inference"]}), taxonomy)
+    changed = parse(
+        small_catalog_text(
+            taxonomy,
+            {
+                ("kv-cache", None): [
+                    "ShadowKV: KV Cache in Shadows for High-Throughput Long-Context LLM Inference"
+                ]
+            },
+        ),
+        taxonomy,
+    )
     retrained = Scorer.train(changed, taxonomy, keywords, background=background, cache_dir=tmp_path)
     assert len(list(tmp_path.glob("scorer-*.pickle"))) == 2
     assert len(retrained.state.entries) == len(first.state.entries) + 1

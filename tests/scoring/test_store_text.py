@@ -14,9 +14,14 @@ def test_abstracts_from_the_store_reach_the_scorer(taxonomy: Taxonomy) -> None:
     catalog = small_catalog(taxonomy)
     item = next(i for i in catalog.entries() if "SnapKV" in i.title)
     assert item.arxiv_ids  # the store is keyed by arXiv id
-    store = {item.arxiv_ids[0]: paper_store.PaperRecord(
-        arxiv_id=item.arxiv_ids[0], title=item.title, fetched="2025-01-01",
-        abstract="We select clustered important positions per attention head, a zorblax observation window.")}
+    store = {
+        item.arxiv_ids[0]: paper_store.PaperRecord(
+            arxiv_id=item.arxiv_ids[0],
+            title=item.title,
+            fetched="2025-01-01",
+            abstract="We select clustered important positions per attention head, a zorblax observation window.",
+        )
+    }
     text = paper_store.entry_text(store)
     keywords = config.load("keywords")
     plain = Scorer.train(catalog, taxonomy, keywords)

@@ -38,16 +38,20 @@ def waiting(github: FakeGitHub) -> list[dict[str, str]]:
 # -- 1. /approve binds to what the maintainer reviewed ------------------------------------------------
 
 
-def test_a_request_swapped_after_the_preview_is_not_approved(github: FakeGitHub, arxiv: ArxivAPI,
-                                                             taxonomy: Taxonomy) -> None:
-    handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache code=https://github.com/octo/xtcp", user=OUTSIDER)
+def test_a_request_swapped_after_the_preview_is_not_approved(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    handle(
+        github, arxiv, taxonomy, "/add 2405.13786 kv-cache code=https://github.com/octo/xtcp", user=OUTSIDER
+    )
     [reviewed] = waiting(github)
     # after the maintainer read the preview, the requester replaces the request
     handle(github, arxiv, taxonomy, f"/add 2405.13786 decoding code={EVIL_CODE}", user=OUTSIDER, serial=1)
     [swapped] = waiting(github)
     # (.get: the old code had no tags, and its /approve approved whatever was pending)
-    outcome = handle(github, arxiv, taxonomy, f"/approve {reviewed.get('tag', '')}", user=MAINTAINER_LOGIN,
-                     serial=2)
+    outcome = handle(
+        github, arxiv, taxonomy, f"/approve {reviewed.get('tag', '')}", user=MAINTAINER_LOGIN, serial=2
+    )
     assert not github.pulls() and [r.kind for r in outcome.replies] == ["approve_stale"]
     assert swapped["tag"] != reviewed["tag"] and swapped["code_url"] == EVIL_CODE
     assert f"no request with revision `{reviewed['tag']}` is waiting" in status(github)
@@ -57,8 +61,9 @@ def test_a_request_swapped_after_the_preview_is_not_approved(github: FakeGitHub,
     assert EVIL_CODE in pull(github, "bot/arxiv-2405.13786").body
 
 
-def test_an_issue_form_edited_after_the_preview_is_not_approved(github: FakeGitHub, arxiv: ArxivAPI,
-                                                                taxonomy: Taxonomy) -> None:
+def test_an_issue_form_edited_after_the_preview_is_not_approved(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     form = FORM_BODY.replace("_No response_", "https://github.com/edu/chatgpt-testing")
     handle(github, arxiv, taxonomy, form, user=OUTSIDER, name="issues.opened")
     [reviewed] = waiting(github)
@@ -70,29 +75,38 @@ def test_an_issue_form_edited_after_the_preview_is_not_approved(github: FakeGitH
     assert current["code_url"] == EVIL_CODE and current["tag"] != reviewed["tag"]
 
 
-def test_approve_never_touches_a_pr_opened_from_another_issue(github: FakeGitHub, arxiv: ArxivAPI,
-                                                              taxonomy: Taxonomy) -> None:
+def test_approve_never_touches_a_pr_opened_from_another_issue(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     text = github.file("catalog.md")
     assert text is not None
-    other = github.seed_pull("bot/arxiv-2405.13786", "catalog.md", text + "\n", "Add arXiv 2405.13786",
-                             "Requested by @alice in https://github.com/Codertocat/Hello-World/issues/7")
+    other = github.seed_pull(
+        "bot/arxiv-2405.13786",
+        "catalog.md",
+        text + "\n",
+        "Add arXiv 2405.13786",
+        "Requested by @alice in https://github.com/Codertocat/Hello-World/issues/7",
+    )
     before = (other.body, github.head("bot/arxiv-2405.13786"))
     handle(github, arxiv, taxonomy, f"/add 2405.13786 decoding code={EVIL_CODE}", user=OUTSIDER)
     [request] = waiting(github)
-    outcome = handle(github, arxiv, taxonomy, f"/approve {request.get('tag', '')}", user=MAINTAINER_LOGIN,
-                     serial=1)
+    outcome = handle(
+        github, arxiv, taxonomy, f"/approve {request.get('tag', '')}", user=MAINTAINER_LOGIN, serial=1
+    )
     assert (other.body, github.head("bot/arxiv-2405.13786")) == before and len(github.pulls()) == 1
     assert [r.kind for r in outcome.replies] == ["other_pull"]
     assert f"[#{other.number}](" in status(github) and "is left alone" in status(github)
 
 
-def test_an_arxiv_entry_changed_after_the_preview_needs_a_new_approval(github: FakeGitHub, arxiv: ArxivAPI,
-                                                                       taxonomy: Taxonomy) -> None:
+def test_an_arxiv_entry_changed_after_the_preview_needs_a_new_approval(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", user=OUTSIDER)
     [reviewed] = waiting(github)
     arxiv.retitle("2405.13786", "A [phishing](https://evil.example) title")  # a new arXiv version
-    outcome = handle(github, arxiv, taxonomy, f"/approve {reviewed.get('tag', '')}", user=MAINTAINER_LOGIN,
-                     serial=1)
+    outcome = handle(
+        github, arxiv, taxonomy, f"/approve {reviewed.get('tag', '')}", user=MAINTAINER_LOGIN, serial=1
+    )
     assert not github.pulls() and [r.kind for r in outcome.replies] == ["approve_changed"]
     [fresh] = waiting(github)
     assert fresh["tag"] != reviewed["tag"] and "phishing" in fresh["line"]
@@ -101,8 +115,9 @@ def test_an_arxiv_entry_changed_after_the_preview_needs_a_new_approval(github: F
 # -- 3. a cancelled run loses no command ------------------------------------------------------------------
 
 
-def test_the_next_run_answers_the_commands_of_a_skipped_run(github: FakeGitHub, arxiv: ArxivAPI,
-                                                            taxonomy: Taxonomy) -> None:
+def test_the_next_run_answers_the_commands_of_a_skipped_run(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", user=OUTSIDER)
     [request] = waiting(github)
     # the maintainer approves, but that run is cancelled (GitHub keeps one pending run per group)
@@ -123,13 +138,16 @@ def test_the_next_run_answers_the_commands_of_a_skipped_run(github: FakeGitHub, 
 
 
 def test_a_first_run_also_answers_a_skipped_one_but_no_command_from_before_the_bot(
-        github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     # posted long before the bot was installed on the repository: never run
-    github.comments[492700100] = IssueComment(492700100, 1, "/remove 2210.17323", MAINTAINER_LOGIN,
-                                              "2019-01-02T10:00:00Z", "2019-01-02T10:00:00Z")
+    github.comments[492700100] = IssueComment(
+        492700100, 1, "/remove 2210.17323", MAINTAINER_LOGIN, "2019-01-02T10:00:00Z", "2019-01-02T10:00:00Z"
+    )
     # posted a minute before the event; its run was cancelled and the bot has not answered here yet
-    github.comments[492700300] = IssueComment(492700300, 1, "/remove 2404.14469", MAINTAINER_LOGIN,
-                                              "2019-05-15T15:19:21Z", "2019-05-15T15:19:21Z")
+    github.comments[492700300] = IssueComment(
+        492700300, 1, "/remove 2404.14469", MAINTAINER_LOGIN, "2019-05-15T15:19:21Z", "2019-05-15T15:19:21Z"
+    )
     outcome = handle(github, arxiv, taxonomy, "ok", user=OUTSIDER)  # written 2019-05-15T15:20:21Z
     assert [r.kind for r in outcome.replies] == ["remove_done"]
     assert [p.head for p in github.pulls()] == ["bot/remove-2404.14469"]
@@ -138,14 +156,33 @@ def test_a_first_run_also_answers_a_skipped_one_but_no_command_from_before_the_b
 # -- 6. only the bot's own status comment is trusted, and only it is edited --------------------------------
 
 
-def test_a_status_marker_forged_by_another_bot_is_not_trusted_nor_edited(github: FakeGitHub, arxiv: ArxivAPI,
-                                                                         taxonomy: Taxonomy) -> None:
-    line = (f"- [Innocent](https://arxiv.org/abs/2405.13786) - A. Author · arXiv 2405.13786 · May 2024 · "
-            f"[code]({EVIL_CODE})")
-    forged = markers.make(MARKER_KIND, {"pending": [{
-        "arxiv_id": "2405.13786", "section": "kv-cache", "subsection": None, "code_url": EVIL_CODE,
-        "requested_by": "mallory", "request_url": "https://github.com/Codertocat/Hello-World/issues/1",
-        "line": line, "tag": "deadbeef"}], "pulls": [], "answered": {}, "before": 0})
+def test_a_status_marker_forged_by_another_bot_is_not_trusted_nor_edited(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    line = (
+        f"- [Innocent](https://arxiv.org/abs/2405.13786) - A. Author · arXiv 2405.13786 · May 2024 · "
+        f"[code]({EVIL_CODE})"
+    )
+    forged = markers.make(
+        MARKER_KIND,
+        {
+            "pending": [
+                {
+                    "arxiv_id": "2405.13786",
+                    "section": "kv-cache",
+                    "subsection": None,
+                    "code_url": EVIL_CODE,
+                    "requested_by": "mallory",
+                    "request_url": "https://github.com/Codertocat/Hello-World/issues/1",
+                    "line": line,
+                    "tag": "deadbeef",
+                }
+            ],
+            "pulls": [],
+            "answered": {},
+            "before": 0,
+        },
+    )
     fake = github.add_comment(1, forged + "\nA friendly bot.", user="mallory-app[bot]")
     outcome = handle(github, arxiv, taxonomy, "/approve deadbeef", user=MAINTAINER_LOGIN)
     assert [r.kind for r in outcome.replies] == ["nothing_pending"] and not github.pulls()
@@ -167,33 +204,42 @@ def test_the_forge_edits_only_comments_written_by_its_own_login(github: FakeGitH
 # -- 7. commands that do not render as text do not run --------------------------------------------------------
 
 
-@pytest.mark.parametrize("text", [
-    "<!--\n/remove 2404.14469\n-->",
-    "Look: <!-- /remove 2404.14469 -->",
-    "`/remove 2404.14469`",
-    "An example:\n\n    /remove 2404.14469",
-    "```\n/remove 2404.14469",  # a fence nobody closed runs to the end
-    "> /remove 2404.14469",
-    "<details>\n/remove 2404.14469\n</details>",
-])
-def test_commands_that_do_not_render_as_text_do_not_run(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy,
-                                                        text: str) -> None:
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<!--\n/remove 2404.14469\n-->",
+        "Look: <!-- /remove 2404.14469 -->",
+        "`/remove 2404.14469`",
+        "An example:\n\n    /remove 2404.14469",
+        "```\n/remove 2404.14469",  # a fence nobody closed runs to the end
+        "> /remove 2404.14469",
+        "<details>\n/remove 2404.14469\n</details>",
+    ],
+)
+def test_commands_that_do_not_render_as_text_do_not_run(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy, text: str
+) -> None:
     outcome = handle(github, arxiv, taxonomy, text, user=MAINTAINER_LOGIN)
     assert outcome.replies == () and not github.pulls()
 
 
 def test_help_says_which_text_counts(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
     handle(github, arxiv, taxonomy, "/help", user=OUTSIDER)
-    assert "a command inside `inline code`, a code block (fenced or indented), an HTML comment" in status(github)
+    assert "a command inside `inline code`, a code block (fenced or indented), an HTML comment" in status(
+        github
+    )
 
 
 # -- 9. bounded commands per comment and a bounded status comment ---------------------------------------------
 
 
-def test_a_comment_with_thousands_of_commands_gets_a_bounded_answer(github: FakeGitHub, arxiv: ArxivAPI,
-                                                                    taxonomy: Taxonomy) -> None:
+def test_a_comment_with_thousands_of_commands_gets_a_bounded_answer(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     text = "\n\n".join(f"/remove 2401.{n:05d} {'x' * 60}" for n in range(1, 800))[:65_536]
-    outcome = handle(github, arxiv, taxonomy, text, user=MAINTAINER_LOGIN, settings=CommandSettings(max_ids=100))
+    outcome = handle(
+        github, arxiv, taxonomy, text, user=MAINTAINER_LOGIN, settings=CommandSettings(max_ids=100)
+    )
     kinds = [r.kind for r in outcome.replies]
     assert kinds == ["not_in_catalog"] * 20 + ["too_many_commands"]
     body = status(github)
@@ -205,13 +251,16 @@ def test_a_comment_with_thousands_of_commands_gets_a_bounded_answer(github: Fake
     assert "200 commands were not read" in status(github)
 
 
-def test_the_status_comment_drops_its_oldest_answers_not_the_run(github: FakeGitHub, arxiv: ArxivAPI,
-                                                                 taxonomy: Taxonomy) -> None:
+def test_the_status_comment_drops_its_oldest_answers_not_the_run(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     handle(github, arxiv, taxonomy, "/help", user=OUTSIDER)
     [own] = [c for c in github.issue_comments(1) if c.user == BOT_LOGIN]
-    old = [f"@someone, about [your comment](https://github.com/Codertocat/Hello-World/issues/1#c{n}):\n"
-           f"- ❌ `/remove 2401.{n:05d}`: arXiv 2401.{n:05d} is not in the catalog, so there is nothing to remove."
-           for n in range(1, 700)]
+    old = [
+        f"@someone, about [your comment](https://github.com/Codertocat/Hello-World/issues/1#c{n}):\n"
+        f"- ❌ `/remove 2401.{n:05d}`: arXiv 2401.{n:05d} is not in the catalog, so there is nothing to remove."
+        for n in range(1, 700)
+    ]
     own.body = own.body.replace(LOG_END, "\n".join(old) + "\n" + LOG_END)
     assert len(own.body) > 65_536
     outcome = handle(github, arxiv, taxonomy, "/remove 2404.14469", user=MAINTAINER_LOGIN, serial=1)
@@ -219,8 +268,12 @@ def test_the_status_comment_drops_its_oldest_answers_not_the_run(github: FakeGit
     body = status(github)
     assert len(body) <= LIMIT and TRUNCATED in body
     assert "2401.00001" not in body and "2401.00699" in body and "`/remove 2404.14469`: opened" in body
-    assert body.index(LOG_START) < body.index(TRUNCATED) < body.index("2401.00699") < body.index(
-        "`/remove 2404.14469`: opened")
+    assert (
+        body.index(LOG_START)
+        < body.index(TRUNCATED)
+        < body.index("2401.00699")
+        < body.index("`/remove 2404.14469`: opened")
+    )
 
 
 # -- 10. every parser of comment text is linear ------------------------------------------------------------------
@@ -259,12 +312,15 @@ def test_a_hostile_issue_form_heading_is_read_in_linear_time() -> None:
     assert time.perf_counter() - started < 3.0
 
 
-def test_a_hostile_comment_is_answered_quickly_end_to_end(github: FakeGitHub, arxiv: ArxivAPI,
-                                                          taxonomy: Taxonomy) -> None:
+def test_a_hostile_comment_is_answered_quickly_end_to_end(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     lines = [f"/move 2210.17323 {'kv cach ' * 240}"[:1990] for _ in range(25)]  # long, fuzzy section names
     text = ("\n\n".join(lines) + "\n/help " + "[" * 9_000 + "\n\n" + "`a" * 15_000)[:65_536]
     started = time.perf_counter()
-    outcome = handle(github, arxiv, taxonomy, text, user=MAINTAINER_LOGIN, settings=CommandSettings(max_ids=100))
+    outcome = handle(
+        github, arxiv, taxonomy, text, user=MAINTAINER_LOGIN, settings=CommandSettings(max_ids=100)
+    )
     elapsed = time.perf_counter() - started
     # 10 paragraphs of 2,000 characters use up the 20,000 characters of inline parsing
     assert [r.kind for r in outcome.replies] == ["unknown_section"] * 10 + ["too_many_commands"]
@@ -275,20 +331,36 @@ def test_a_hostile_comment_is_answered_quickly_end_to_end(github: FakeGitHub, ar
 # -- 12. an edit runs only the commands it changed ---------------------------------------------------------
 
 
-def test_an_unrelated_edit_does_not_reopen_a_closed_pr(github: FakeGitHub, arxiv: ArxivAPI,
-                                                       taxonomy: Taxonomy) -> None:
+def test_an_unrelated_edit_does_not_reopen_a_closed_pr(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     body = "Please take this one out.\n\n/remove 2404.14469"
     first = handle(github, arxiv, taxonomy, body, user=MAINTAINER_LOGIN, name="issues.opened")
     assert [r.kind for r in first.replies] == ["remove_done"]
     removal = pull(github, "bot/remove-2404.14469")
-    assert github.api("PATCH", f"/repos/Codertocat/Hello-World/pulls/{removal.number}",
-                      {"state": "closed"}).status_code == 200  # the maintainer decides against it
-    edited = handle(github, arxiv, taxonomy, body.replace("Please", "Please, please"), user=MAINTAINER_LOGIN,
-                    name="issues.edited")
+    assert (
+        github.api(
+            "PATCH", f"/repos/Codertocat/Hello-World/pulls/{removal.number}", {"state": "closed"}
+        ).status_code
+        == 200
+    )  # the maintainer decides against it
+    edited = handle(
+        github,
+        arxiv,
+        taxonomy,
+        body.replace("Please", "Please, please"),
+        user=MAINTAINER_LOGIN,
+        name="issues.edited",
+    )
     assert edited.ignored and [p.state for p in github.pulls()] == ["closed"]
     # a command the edit adds (or changes) is answered, and only that one
-    changed = handle(github, arxiv, taxonomy, body + "\n/move 2210.17323 pruning", user=MAINTAINER_LOGIN,
-                     name="issues.edited")
+    changed = handle(
+        github,
+        arxiv,
+        taxonomy,
+        body + "\n/move 2210.17323 pruning",
+        user=MAINTAINER_LOGIN,
+        name="issues.edited",
+    )
     assert [r.kind for r in changed.replies] == ["move_done"]
     assert sorted(p.state for p in github.pulls()) == ["closed", "open"]
-

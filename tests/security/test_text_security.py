@@ -44,8 +44,10 @@ from tests.jobs.test_nightly import (  # noqa: F401  (fixtures)
 ARXIV = Path(__file__).parents[1] / "fixtures" / "arxiv"
 FULL_DAY = ARXIV / "arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
 EVIL = "https://evil.example"
-HOSTILE_TITLE = (f"Fast KV caches](https://evil.example/phish) ![t]({EVIL}/track.png) "
-                 "[Mallory](javascript:alert(1)) <img src=https://evil.example/x.png> @octocat")
+HOSTILE_TITLE = (
+    f"Fast KV caches](https://evil.example/phish) ![t]({EVIL}/track.png) "
+    "[Mallory](javascript:alert(1)) <img src=https://evil.example/x.png> @octocat"
+)
 
 
 class _Refs(HTMLParser):
@@ -94,7 +96,8 @@ def repo(tmp_path: Path, taxonomy: Taxonomy) -> Path:
 
 
 def test_poll_prints_no_workflow_command_and_little_by_default(
-        repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     feed = _hostile_feed(tmp_path)
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
@@ -112,14 +115,17 @@ def test_poll_prints_no_workflow_command_and_little_by_default(
     assert proposals and len(quiet.splitlines()) < len(verbose.out.splitlines()) / 3
 
 
-@pytest.mark.parametrize("writes", [
-    ["::error::x\n"],
-    ["ok\n", "  ::add-mask::secret\n"],
-    [":", ":warning::split across writes\n"],
-    ["title\r::error::carriage return starts a new line for the runner\n"],
-    ["a ##[error]legacy syntax anywhere\n"],
-    ["\x1b[2K::error::after an ANSI escape\n"],
-])
+@pytest.mark.parametrize(
+    "writes",
+    [
+        ["::error::x\n"],
+        ["ok\n", "  ::add-mask::secret\n"],
+        [":", ":warning::split across writes\n"],
+        ["title\r::error::carriage return starts a new line for the runner\n"],
+        ["a ##[error]legacy syntax anywhere\n"],
+        ["\x1b[2K::error::after an ANSI escape\n"],
+    ],
+)
 def test_the_guarded_stream_neutralises_every_line(writes: list[str]) -> None:
     from bot.forge.workflow_log import GuardedStream, workflow_command
 
@@ -139,11 +145,20 @@ def test_the_guarded_stream_neutralises_every_line(writes: list[str]) -> None:
 
 
 def _proposal(title: str = HOSTILE_TITLE) -> Proposal:
-    hostile_paper = Paper(arxiv_id="2405.00001", title=title, authors=(f"[Mallory]({EVIL}/a)", "Bob"),
-                          abstract=f"We ![pixel]({EVIL}/p.png) and [click]({EVIL}/c) <img src={EVIL}/i.png>.",
-                          venue=f"[NeurIPS]({EVIL}/v)")
-    return Proposal(paper=hostile_paper, entry=paper_entry(hostile_paper), section="kv-cache",
-                    reasons=[f"near [this]({EVIL}/r)"], neighbours=[(f"![n]({EVIL}/n.png)", "2401.00001", 3, 0.5)])
+    hostile_paper = Paper(
+        arxiv_id="2405.00001",
+        title=title,
+        authors=(f"[Mallory]({EVIL}/a)", "Bob"),
+        abstract=f"We ![pixel]({EVIL}/p.png) and [click]({EVIL}/c) <img src={EVIL}/i.png>.",
+        venue=f"[NeurIPS]({EVIL}/v)",
+    )
+    return Proposal(
+        paper=hostile_paper,
+        entry=paper_entry(hostile_paper),
+        section="kv-cache",
+        reasons=[f"near [this]({EVIL}/r)"],
+        neighbours=[(f"![n]({EVIL}/n.png)", "2401.00001", 3, 0.5)],
+    )
 
 
 def test_pr_body_renders_no_link_or_image_from_arxiv_text(taxonomy: Taxonomy) -> None:
@@ -155,10 +170,19 @@ def test_pr_body_renders_no_link_or_image_from_arxiv_text(taxonomy: Taxonomy) ->
 
 
 def test_digest_body_renders_no_link_from_a_title(taxonomy: Taxonomy) -> None:
-    line = render_entry(Entry(title=HOSTILE_TITLE, url="https://arxiv.org/abs/2405.00001", authors=("A",),
-                              arxiv_id="2405.00001", year=2024, month=5))
-    change = digest_change([DigestEntry("2405.00001", "kv-cache", None, line)], taxonomy, "catalog.md",
-                           "bot/digest")
+    line = render_entry(
+        Entry(
+            title=HOSTILE_TITLE,
+            url="https://arxiv.org/abs/2405.00001",
+            authors=("A",),
+            arxiv_id="2405.00001",
+            year=2024,
+            month=5,
+        )
+    )
+    change = digest_change(
+        [DigestEntry("2405.00001", "kv-cache", None, line)], taxonomy, "catalog.md", "bot/digest"
+    )
     assert change is not None
     refs = rendered(change.body)
     assert hostile(refs) == [] and "img" not in refs.tags
@@ -171,8 +195,14 @@ def test_nightly_pr_table_renders_no_link_from_a_catalog_title(fake, web, taxono
     site = web[0]
     site.pages["/a"] = (200, {})
     fake.add_remote("org/kept", stars=1234)
-    entry = Entry(title=HOSTILE_TITLE, url=site.url("/a"), authors=("A",), year=2024, month=5,
-                  code_url="https://github.com/org/kept")
+    entry = Entry(
+        title=HOSTILE_TITLE,
+        url=site.url("/a"),
+        authors=("A",),
+        year=2024,
+        month=5,
+        code_url="https://github.com/org/kept",
+    )
     fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): [entry]}))
     outcome = night(fake, web, taxonomy, D1)
     assert outcome.pr_action == "opened"
@@ -192,11 +222,14 @@ def test_nightly_does_not_follow_a_redirect_to_another_host(fake, web, taxonomy)
     site, twin = web
     other_host = f"http://localhost:{twin.port}/phish"  # another host name for the same loopback
     twin.pages["/phish"] = (200, {})
-    site.pages.update({"/moved": (301, {"Location": other_host}), "/same": (301, {"Location": "/here"}),
-                       "/here": (200, {})})
+    site.pages.update(
+        {"/moved": (301, {"Location": other_host}), "/same": (301, {"Location": "/here"}), "/here": (200, {})}
+    )
     fake.add_remote("org/kept", stars=1234)
-    entries = [paper(1, site.url("/moved"), "https://github.com/org/kept", stars=1234),
-               paper(2, site.url("/same"), "https://github.com/org/kept", stars=1234)]
+    entries = [
+        paper(1, site.url("/moved"), "https://github.com/org/kept", stars=1234),
+        paper(2, site.url("/same"), "https://github.com/org/kept", stars=1234),
+    ]
     fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
 
     night(fake, web, taxonomy, D1)
@@ -214,9 +247,20 @@ def test_a_hostile_redirect_target_is_listed_as_text_not_as_a_link() -> None:
     from bot.jobs.nightly.findings import LinkFix
 
     target = f"{EVIL}/x)[click]({EVIL}/y)"  # a Location header is the linked site's to choose
-    fix = LinkFix(3, "T", "https://a.org/x", target, "redirect", False, f"it leads to another host ({EVIL}/z)")
-    night_found = Night(date="2024-06-01", link_counts={}, repositories=0, repo_findings=(), fixes=(fix,),
-                        dead=(), watching=(), unknown=(), state={})
+    fix = LinkFix(
+        3, "T", "https://a.org/x", target, "redirect", False, f"it leads to another host ({EVIL}/z)"
+    )
+    night_found = Night(
+        date="2024-06-01",
+        link_counts={},
+        repositories=0,
+        repo_findings=(),
+        fixes=(fix,),
+        dead=(),
+        watching=(),
+        unknown=(),
+        state={},
+    )
     _title, body = issue_text(night_found, NightlySettings())
     refs = rendered(body)
     assert "click" in body and hostile(refs) == []
@@ -231,8 +275,17 @@ def test_a_documented_host_pair_is_followed(fake, web, taxonomy) -> None:  # noq
     twin.pages["/new"] = (200, {})
     site.pages["/moved"] = (301, {"Location": f"http://localhost:{twin.port}/new"})
     fake.add_remote("org/kept", stars=1234)
-    fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): [
-        paper(1, site.url("/moved"), "https://github.com/org/kept", stars=1234)]}))
+    fake.push(
+        "catalog.md",
+        render_document(
+            taxonomy,
+            {
+                ("quantization", "weight-only"): [
+                    paper(1, site.url("/moved"), "https://github.com/org/kept", stars=1234)
+                ]
+            },
+        ),
+    )
     settings = replace(SETTINGS, redirect_hosts=((f"127.0.0.1:{site.port}", f"localhost:{twin.port}"),))
 
     night(fake, web, taxonomy, D1, settings=settings)
@@ -250,7 +303,7 @@ def _feed_with_title(tmp_path: Path, title: str, authors: str) -> Path:
     text = FULL_DAY.read_text(encoding="utf-8")
     start = text.index("<title>", text.index("<item>"))
     end = text.index("</title>", start)
-    text = text[:start] + f"<title>{title}</title>" + text[end + len("</title>"):]
+    text = text[:start] + f"<title>{title}</title>" + text[end + len("</title>") :]
     text = text.replace("<dc:creator>", f"<dc:creator>{authors}, ", 1)
     path = tmp_path / "feed.xml"
     path.write_text(text, encoding="utf-8")
@@ -261,7 +314,8 @@ UNSAFE = re.compile("[\u202a-\u202e\u2066-\u2069\u200b-\u200f\ufeff\u00ad\x00-\x
 
 
 def test_titles_and_authors_lose_bidi_and_invisible_characters_and_are_capped(
-        tmp_path: Path, taxonomy: Taxonomy) -> None:
+    tmp_path: Path, taxonomy: Taxonomy
+) -> None:
     long_title = "Attention " + BIDI.replace("\x07", "&#x7;") + " " + "very long " * 100
     [first, *_] = feeds.read_papers(_feed_with_title(tmp_path, long_title, "Eve \u202eRTL\u202c Smith"))
     assert not UNSAFE.search(first.title) and "evil" in first.title
@@ -273,8 +327,12 @@ def test_titles_and_authors_lose_bidi_and_invisible_characters_and_are_capped(
 
 
 def test_pr_titles_and_commit_messages_mention_nobody(taxonomy: Taxonomy) -> None:
-    change = change_request(_proposal("Ask @octocat and @github/security \u202eabout caches"), taxonomy,
-                            "catalog.md", BranchNames.from_prefix("bot/"))
+    change = change_request(
+        _proposal("Ask @octocat and @github/security \u202eabout caches"),
+        taxonomy,
+        "catalog.md",
+        BranchNames.from_prefix("bot/"),
+    )
     for text in (change.title, change.commit_message):
         assert not MENTION.search(text), text
         assert "\u202e" not in text and "octocat" in text
@@ -304,8 +362,10 @@ def test_code_links_naming_github_pages_or_dot_segments_are_refused(url: str) ->
 
 
 def test_arxiv_code_links_go_through_the_same_validator() -> None:
-    assert urls.find_code_url("Code at https://github.com/login/device or https://github.com/o/r.") == \
-        "https://github.com/o/r"
+    assert (
+        urls.find_code_url("Code at https://github.com/login/device or https://github.com/o/r.")
+        == "https://github.com/o/r"
+    )
     assert urls.find_code_url("see https://github.com/o/r?token=x#frag") == "https://github.com/o/r"
     from bot.core.urls import code_link
 
@@ -328,11 +388,16 @@ def summary(tmp_path: Path) -> Iterator[Path]:
     yield tmp_path / "summary.md"
 
 
-def test_poll_job_summary_has_no_tag_from_a_feed(repo: Path, tmp_path: Path, summary: Path,
-                                                 monkeypatch: pytest.MonkeyPatch,
-                                                 capsys: pytest.CaptureFixture[str]) -> None:
+def test_poll_job_summary_has_no_tag_from_a_feed(
+    repo: Path,
+    tmp_path: Path,
+    summary: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     text = FULL_DAY.read_text(encoding="utf-8").replace(
-        "<title>", f"<title>&amp;lt;img src={EVIL}/t.png&amp;gt; ")
+        "<title>", f"<title>&amp;lt;img src={EVIL}/t.png&amp;gt; "
+    )
     feed = tmp_path / "img.xml"
     feed.write_text(text, encoding="utf-8")
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
@@ -347,8 +412,10 @@ def test_poll_job_summary_has_no_tag_from_a_feed(repo: Path, tmp_path: Path, sum
 
 def test_the_job_summary_writes_raw_html_as_text(tmp_path: Path) -> None:
     path = tmp_path / "summary.md"
-    append_step_summary({"GITHUB_STEP_SUMMARY": str(path)},
-                        f"<details><summary>ok</summary>\n\n<img src={EVIL}/x.png> <a href={EVIL}>x</a>\n</details>")
+    append_step_summary(
+        {"GITHUB_STEP_SUMMARY": str(path)},
+        f"<details><summary>ok</summary>\n\n<img src={EVIL}/x.png> <a href={EVIL}>x</a>\n</details>",
+    )
     refs = rendered(path.read_text(encoding="utf-8"))
     assert {"details", "summary"} <= set(refs.tags)
     assert "img" not in refs.tags and "a" not in refs.tags

@@ -14,9 +14,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
-MISSING = ("headless Chromium is needed for the site's browser tests and was not found: install "
-           "Debian's package (`apt-get install -y chromium`, as .ci/run does) or set "
-           "CHROMIUM_PATH to a Chromium/Chrome executable")
+MISSING = (
+    "headless Chromium is needed for the site's browser tests and was not found: install "
+    "Debian's package (`apt-get install -y chromium`, as .ci/run does) or set "
+    "CHROMIUM_PATH to a Chromium/Chrome executable"
+)
 
 
 def chromium_path() -> str | None:

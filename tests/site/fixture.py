@@ -18,15 +18,53 @@ HOSTILE_TITLE = 'Breaking </script out <!-- "quoted" & more'
 HOSTILE_AUTHOR = "</script><script>window.pwned=1</script>"
 HOSTILE_VENUE = "Conf </script <!-- 2024"
 HOSTILE_ABSTRACT = "The zeppelin <img src=x onerror=alert(1)> & co."
-WORDS = ("sparse", "cache", "graph", "tensor", "lattice", "river", "kernel", "adaptive", "token",
-         "memory", "router", "quantum", "signal", "bridge", "harbor", "vector", "compact", "fusion",
-         "stream", "window", "prism", "orbit", "ledger", "cascade", "meadow", "anchor")
-NAMES = ("Ada Lovelace", "Alan Turing", "Grace Hopper", "Edsger Dijkstra", "Barbara Liskov",
-         "Donald Knuth", "Frances Allen", "John Backus", "Kristen Nygaard", "Ole-Johan Dahl",
-         "Ørjan Ødegaard", "Zoë Ng", "Li Wei", "María José García", "Tony Hoare")
+WORDS = (
+    "sparse",
+    "cache",
+    "graph",
+    "tensor",
+    "lattice",
+    "river",
+    "kernel",
+    "adaptive",
+    "token",
+    "memory",
+    "router",
+    "quantum",
+    "signal",
+    "bridge",
+    "harbor",
+    "vector",
+    "compact",
+    "fusion",
+    "stream",
+    "window",
+    "prism",
+    "orbit",
+    "ledger",
+    "cascade",
+    "meadow",
+    "anchor",
+)
+NAMES = (
+    "Ada Lovelace",
+    "Alan Turing",
+    "Grace Hopper",
+    "Edsger Dijkstra",
+    "Barbara Liskov",
+    "Donald Knuth",
+    "Frances Allen",
+    "John Backus",
+    "Kristen Nygaard",
+    "Ole-Johan Dahl",
+    "Ørjan Ødegaard",
+    "Zoë Ng",
+    "Li Wei",
+    "María José García",
+    "Tony Hoare",
+)
 VENUES = ("", "", "", "Conf A 2023", "Conf A 2024", "Workshop B 2024", "Journal C")
-PLACES = (("alpha", None), ("alpha", "alpha-one"), ("alpha", "alpha-two"), ("beta", None),
-          ("gamma", None))
+PLACES = (("alpha", None), ("alpha", "alpha-one"), ("alpha", "alpha-two"), ("beta", None), ("gamma", None))
 
 
 def load_taxonomy() -> taxonomy_module.Taxonomy:
@@ -35,8 +73,9 @@ def load_taxonomy() -> taxonomy_module.Taxonomy:
 
 def _title(rng: random.Random) -> str:
     words = rng.sample(WORDS, rng.randint(2, 5))
-    return " ".join(w.capitalize() if i == 0 else w for i, w in enumerate(words)) + \
-        rng.choice(("", " for Fast Inference", ": A Study", " at Scale"))
+    return " ".join(w.capitalize() if i == 0 else w for i, w in enumerate(words)) + rng.choice(
+        ("", " for Fast Inference", ": A Study", " at Scale")
+    )
 
 
 def generate(n: int, seed: int = 7) -> tuple[str, list[dict[str, object]]]:
@@ -54,8 +93,12 @@ def generate(n: int, seed: int = 7) -> tuple[str, list[dict[str, object]]]:
         has_code = rng.random() < 0.5
         title = HOSTILE_TITLE if i == 4 else _title(rng)
         entry = Entry(
-            title=title, url=f"https://arxiv.org/abs/{arxiv_id}", authors=tuple(authors),
-            arxiv_id=arxiv_id, year=year, month=month,
+            title=title,
+            url=f"https://arxiv.org/abs/{arxiv_id}",
+            authors=tuple(authors),
+            arxiv_id=arxiv_id,
+            year=year,
+            month=month,
             venue=HOSTILE_VENUE if i == 4 else rng.choice(VENUES),
             pdf_url=f"https://arxiv.org/pdf/{arxiv_id}",
             code_url=f"https://github.com/example/repo{i}" if has_code else "",
@@ -68,15 +111,21 @@ def generate(n: int, seed: int = 7) -> tuple[str, list[dict[str, object]]]:
                 abstract += " " + HOSTILE_ABSTRACT
             if i == 4:
                 authors = [*authors, HOSTILE_AUTHOR]
-            records.append({"arxiv_id": arxiv_id, "title": title, "authors": authors,
-                            "abstract": abstract})
+            records.append({"arxiv_id": arxiv_id, "title": title, "authors": authors, "abstract": abstract})
     placed[("tools", None)] = [
-        Entry(title=f"Tool {name}", url=f"https://github.com/example/{name}", kind="resource",
-              description=f"A {name} library for {WORDS[k]} work", code_url="", stars=None)
+        Entry(
+            title=f"Tool {name}",
+            url=f"https://github.com/example/{name}",
+            kind="resource",
+            description=f"A {name} library for {WORDS[k]} work",
+            code_url="",
+            stars=None,
+        )
         for k, name in enumerate(("hammer", "chisel", "lathe"))
     ]
-    placed[("tools", None)].append(Entry(
-        title="Sneaky link", url="javascript:alert(1)", kind="resource", description="not a link"))
+    placed[("tools", None)].append(
+        Entry(title="Sneaky link", url="javascript:alert(1)", kind="resource", description="not a link")
+    )
     return catalog_document.render_document(taxonomy, placed), records
 
 

@@ -33,9 +33,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[site_build.Site, Pat
     folder = tmp_path_factory.mktemp("site-browser")
     catalog_path, papers_path = fixture.write(folder / "src", N_PAPERS)
     taxonomy = fixture.load_taxonomy()
-    built, _ = site_build.build(catalog_io.read_catalog(catalog_path, taxonomy), taxonomy,
-                                folder / "out", papers=site_build.read_papers(papers_path),
-                                now=datetime(2026, 1, 2, tzinfo=UTC))
+    built, _ = site_build.build(
+        catalog_io.read_catalog(catalog_path, taxonomy),
+        taxonomy,
+        folder / "out",
+        papers=site_build.read_papers(papers_path),
+        now=datetime(2026, 1, 2, tzinfo=UTC),
+    )
     return built, folder / "out"
 
 
@@ -67,8 +71,10 @@ def page(browser: Browser, base_url: str) -> Iterator[Page]:
     assert not errors, f"JavaScript errors on the page: {errors}"
 
 
-SETTLED = ("document.documentElement.dataset.ready === '1' && "
-           "!document.getElementById('results').hasAttribute('aria-busy')")
+SETTLED = (
+    "document.documentElement.dataset.ready === '1' && "
+    "!document.getElementById('results').hasAttribute('aria-busy')"
+)
 
 
 def _settle(page: Page, count: int | None = None) -> None:
@@ -99,12 +105,22 @@ def _count(page: Page) -> int:
     return int(page.get_attribute("#count", "data-count") or "-1")
 
 
-QUERIES = ("cache", "sparse gr", "zoë", "ødegaard lattice", "meadow anchor river", "zeppelin",
-           "Fast Inference", "breaking script", "nothingmatchesthis")
+QUERIES = (
+    "cache",
+    "sparse gr",
+    "zoë",
+    "ødegaard lattice",
+    "meadow anchor river",
+    "zeppelin",
+    "Fast Inference",
+    "breaking script",
+    "nothingmatchesthis",
+)
 
 
-def test_typed_queries_show_what_python_computes(page: Page, base_url: str,
-                                                 site: tuple[site_build.Site, Path]) -> None:
+def test_typed_queries_show_what_python_computes(
+    page: Page, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
     built = site[0]
     _open(page, base_url)
     box = page.get_by_label("Search titles, authors and abstracts")
@@ -127,22 +143,31 @@ def test_typed_queries_show_what_python_computes(page: Page, base_url: str,
     _settle(page, len(built.entries))
     assert len(_expected(built, Filters(query="q"))) == len(built.entries)
     # an abstract-only word finds its entry: the worker indexes the abstracts
-    assert _expected(built, Filters(query="zeppelin")) == {e.index for e in built.entries
-                                                           if "zeppelin" in e.abstract}
+    assert _expected(built, Filters(query="zeppelin")) == {
+        e.index for e in built.entries if "zeppelin" in e.abstract
+    }
 
 
-@pytest.mark.parametrize("label, action, filters", [
-    ("Section", ("select", "beta"), Filters(section="beta")),
-    ("Section", ("select", "alpha"), Filters(section="alpha")),  # with its subsections
-    ("Section", ("select", "alpha-two"), Filters(section="alpha-two")),
-    ("Year", ("select", "2023"), Filters(year=2023)),
-    ("Venue", ("select", "Conf A"), Filters(venue="Conf A")),
-    ("Has code", ("check", ""), Filters(code=True)),
-    ("Minimum stars", ("fill", "900"), Filters(min_stars=900)),
-])
-def test_each_filter_shows_what_python_computes(page: Page, base_url: str,
-                                                site: tuple[site_build.Site, Path], label: str,
-                                                action: tuple[str, str], filters: Filters) -> None:
+@pytest.mark.parametrize(
+    "label, action, filters",
+    [
+        ("Section", ("select", "beta"), Filters(section="beta")),
+        ("Section", ("select", "alpha"), Filters(section="alpha")),  # with its subsections
+        ("Section", ("select", "alpha-two"), Filters(section="alpha-two")),
+        ("Year", ("select", "2023"), Filters(year=2023)),
+        ("Venue", ("select", "Conf A"), Filters(venue="Conf A")),
+        ("Has code", ("check", ""), Filters(code=True)),
+        ("Minimum stars", ("fill", "900"), Filters(min_stars=900)),
+    ],
+)
+def test_each_filter_shows_what_python_computes(
+    page: Page,
+    base_url: str,
+    site: tuple[site_build.Site, Path],
+    label: str,
+    action: tuple[str, str],
+    filters: Filters,
+) -> None:
     built = site[0]
     expected = _expected(built, filters)
     assert 0 < len(expected) < len(built.entries)  # the filter does something
@@ -164,8 +189,9 @@ def test_each_filter_shows_what_python_computes(page: Page, base_url: str,
     assert set(_visible_ids(page)) == combined
 
 
-def test_sorting_by_newest_and_by_stars(page: Page, base_url: str,
-                                        site: tuple[site_build.Site, Path]) -> None:
+def test_sorting_by_newest_and_by_stars(
+    page: Page, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
     built = site[0]
     _open(page, base_url)
     sort = page.get_by_label("Sort by")
@@ -203,8 +229,14 @@ def test_url_state_round_trips(page: Page, base_url: str, site: tuple[site_build
     page.get_by_label("Search titles, authors and abstracts").fill("kv cache")
     _settle(page)
     state = parse_qs(urlparse(page.url).query)
-    assert state == {"q": ["kv cache"], "section": ["alpha"], "year": ["2024"], "code": ["1"],
-                     "stars": ["40"], "sort": ["stars"]}
+    assert state == {
+        "q": ["kv cache"],
+        "section": ["alpha"],
+        "year": ["2024"],
+        "code": ["1"],
+        "stars": ["40"],
+        "sort": ["stars"],
+    }
     assert "q=kv+cache&section=alpha" in page.url
     shown = _visible_ids(page)
     _open(page, page.url)
@@ -221,7 +253,8 @@ def test_url_state_round_trips(page: Page, base_url: str, site: tuple[site_build
 
 
 def test_long_result_lists_show_the_first_matches_then_all(
-        browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     catalog_path, _ = fixture.write(tmp_path / "src", 30)
     taxonomy = fixture.load_taxonomy()
     monkeypatch.setattr(site_build, "RESULTS_LIMIT", 4)
@@ -240,8 +273,9 @@ def test_long_result_lists_show_the_first_matches_then_all(
     context.close()
 
 
-def test_without_javascript_the_full_list_shows(browser: Browser, base_url: str,
-                                                site: tuple[site_build.Site, Path]) -> None:
+def test_without_javascript_the_full_list_shows(
+    browser: Browser, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
     built = site[0]
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()

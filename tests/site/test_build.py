@@ -58,8 +58,14 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[site_build.Site, Pa
     catalog_path, papers_path = fixture.write(folder / "src", 40)
     taxonomy = fixture.load_taxonomy()
     cat = catalog_io.read_catalog(catalog_path, taxonomy)
-    site, _ = site_build.build(cat, taxonomy, folder / "out", papers=read_papers(papers_path),
-                               chart_path=folder / "img" / "chart.svg", now=NOW)
+    site, _ = site_build.build(
+        cat,
+        taxonomy,
+        folder / "out",
+        papers=read_papers(papers_path),
+        chart_path=folder / "img" / "chart.svg",
+        now=NOW,
+    )
     return site, folder
 
 
@@ -82,13 +88,16 @@ def test_every_entry_is_on_the_page_in_catalog_order(built: tuple[site_build.Sit
 
 
 def test_hostile_text_is_escaped_for_html_and_for_the_json_script(
-        built: tuple[site_build.Site, Path]) -> None:
+    built: tuple[site_build.Site, Path],
+) -> None:
     site, folder = built
     html = (folder / "out" / "index.html").read_text(encoding="utf-8")
     parsed = _parse(html)
     # exactly the page's own two scripts: no text from the catalog closed one or opened another
     assert [attrs.get("src") or attrs.get("type") for attrs, _ in parsed.scripts] == [
-        "application/json", "static/site.js"]
+        "application/json",
+        "static/site.js",
+    ]
     data = json.loads(parsed.scripts[0][1])
     venues = {e["v"] for e in data["entries"]}
     assert "Conf </script <!--" in venues  # intact, as data
@@ -120,15 +129,19 @@ def test_script_json_cannot_close_the_script_element() -> None:
 
 def test_paper_store_adds_full_authors_and_abstracts(built: tuple[site_build.Site, Path]) -> None:
     site, folder = built
-    records = {r["arxiv_id"]: r for r in map(json.loads, (folder / "src" / "papers.jsonl").read_text(encoding="utf-8").splitlines())}
+    records = {
+        r["arxiv_id"]: r
+        for r in map(json.loads, (folder / "src" / "papers.jsonl").read_text(encoding="utf-8").splitlines())
+    }
     with_store = [e for e in site.entries if e.arxiv_id in records]
     assert with_store and site.with_abstract == len(records)
     for entry in with_store:
         assert list(entry.authors) == records[entry.arxiv_id]["authors"] and not entry.et_al
         assert entry.abstract == " ".join(str(records[entry.arxiv_id]["abstract"]).split())
     # without the store, the catalog's at most three authors "et al." and no abstracts
-    alone = site_build.collect(catalog_io.read_catalog(folder / "src" / "catalog.md", site.taxonomy),
-                               site.taxonomy)
+    alone = site_build.collect(
+        catalog_io.read_catalog(folder / "src" / "catalog.md", site.taxonomy), site.taxonomy
+    )
     assert all(not e.abstract and len(e.authors) <= 3 for e in alone.entries)
     assert any(e.et_al for e in alone.entries)
 
@@ -147,8 +160,7 @@ def test_paper_store_errors_name_the_line(tmp_path: Path) -> None:
 
 def test_store_text_is_cleaned_and_capped(tmp_path: Path) -> None:
     store = tmp_path / "papers.jsonl"
-    record = {"arxiv_id": "2401.00001v2", "authors": ["A\u202eB", 7, "C\x00D"],
-              "abstract": "word " * 5000}
+    record = {"arxiv_id": "2401.00001v2", "authors": ["A\u202eB", 7, "C\x00D"], "abstract": "word " * 5000}
     store.write_text(json.dumps(record) + "\n")
     paper = read_papers(store)["2401.00001"]
     assert paper.authors == ("A B", "C D")
@@ -187,9 +199,19 @@ def test_chart_escapes_section_titles() -> None:
 
 def test_command_line_builds_idempotently(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     catalog_path, papers_path = fixture.write(tmp_path / "src", 12)
-    args = ["site", "--output", str(tmp_path / "out"), "--catalog", str(catalog_path),
-            "--config-dir", str(fixture.CONFIG), "--papers", str(papers_path),
-            "--chart", str(tmp_path / "chart.svg")]
+    args = [
+        "site",
+        "--output",
+        str(tmp_path / "out"),
+        "--catalog",
+        str(catalog_path),
+        "--config-dir",
+        str(fixture.CONFIG),
+        "--papers",
+        str(papers_path),
+        "--chart",
+        str(tmp_path / "chart.svg"),
+    ]
     assert bot_main(args) == 0
     first = {p.relative_to(tmp_path): p.read_bytes() for p in tmp_path.rglob("*") if p.is_file()}
     assert bot_main(args) == 0
@@ -197,25 +219,58 @@ def test_command_line_builds_idempotently(tmp_path: Path, capsys: pytest.Capture
     assert first == second
     out = capsys.readouterr().out
     assert "site: 16 entries" in out and "6 abstracts" in out and "chart ->" in out
-    for name in ("index.html", "search.json", "chart.svg", ".nojekyll", "static/site.js",
-                 "static/site.css", "static/search-worker.js",
-                 "static/vendor/minisearch-7.2.0.umd.js", "static/vendor/minisearch-LICENSE.txt"):
+    for name in (
+        "index.html",
+        "search.json",
+        "chart.svg",
+        ".nojekyll",
+        "static/site.js",
+        "static/site.css",
+        "static/search-worker.js",
+        "static/vendor/minisearch-7.2.0.umd.js",
+        "static/vendor/minisearch-LICENSE.txt",
+    ):
         assert (tmp_path / "out" / name).is_file(), name
 
 
 def test_command_line_errors_are_actionable(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert bot_main(["site", "--output", str(tmp_path / "out"), "--catalog",
-                     str(tmp_path / "nope.md"), "--config-dir", str(fixture.CONFIG)]) == 1
+    assert (
+        bot_main(
+            [
+                "site",
+                "--output",
+                str(tmp_path / "out"),
+                "--catalog",
+                str(tmp_path / "nope.md"),
+                "--config-dir",
+                str(fixture.CONFIG),
+            ]
+        )
+        == 1
+    )
     assert "nope.md does not exist" in capsys.readouterr().err
     catalog_path, _ = fixture.write(tmp_path / "src", 3)
-    assert bot_main(["site", "--output", str(tmp_path / "out"), "--catalog", str(catalog_path),
-                     "--config-dir", str(fixture.CONFIG), "--papers", str(tmp_path / "x.jsonl")]) == 1
+    assert (
+        bot_main(
+            [
+                "site",
+                "--output",
+                str(tmp_path / "out"),
+                "--catalog",
+                str(catalog_path),
+                "--config-dir",
+                str(fixture.CONFIG),
+                "--papers",
+                str(tmp_path / "x.jsonl"),
+            ]
+        )
+        == 1
+    )
     assert "x.jsonl does not exist" in capsys.readouterr().err
 
 
 def test_search_semantics_match_minisearch_defaults() -> None:
-    assert search.tokenize("KV-cache, (4-bit) C++ Ødegaard") == ["kv", "cache", "4", "bit", "c++",
-                                                                 "ødegaard"]
+    assert search.tokenize("KV-cache, (4-bit) C++ Ødegaard") == ["kv", "cache", "4", "bit", "c++", "ødegaard"]
 
     class E:
         title, abstract, section, subsection = "KV-Cache Eviction", "We prune tokens.", "a", None

@@ -32,10 +32,12 @@ def without_entry(text: str = ID_LIST) -> str:
 
 def with_error_entry(bad_id: str) -> str:
     """The real answer with its entry swapped for the API's error entry."""
-    error = (f"\n  <entry>\n    <id>http://arxiv.org/api/errors#incorrect_id_format_for_{bad_id}</id>\n"
-             f"    <title>Error</title>\n    <summary>incorrect id format for {bad_id}</summary>\n"
-             "    <updated>2026-04-12T00:00:00-04:00</updated>\n"
-             "    <author>\n      <name>arXiv api core</name>\n    </author>\n  </entry>")
+    error = (
+        f"\n  <entry>\n    <id>http://arxiv.org/api/errors#incorrect_id_format_for_{bad_id}</id>\n"
+        f"    <title>Error</title>\n    <summary>incorrect id format for {bad_id}</summary>\n"
+        "    <updated>2026-04-12T00:00:00-04:00</updated>\n"
+        "    <author>\n      <name>arXiv api core</name>\n    </author>\n  </entry>"
+    )
     return ENTRY.sub(error, ID_LIST)
 
 
@@ -63,7 +65,10 @@ def test_a_real_id_is_found_with_its_metadata(httpserver: HTTPServer) -> None:
     assert (paper.date, paper.version, paper.withdrawn) == ("2016-05-26", 1, False)
     request = httpserver.log[0][0]
     assert request.args["id_list"] == "1605.08386" and len(httpserver.log) == 1
-    assert request.headers["User-Agent"].startswith("catalog-bot/") and "arxiv.py/" in request.headers["User-Agent"]
+    assert (
+        request.headers["User-Agent"].startswith("catalog-bot/")
+        and "arxiv.py/" in request.headers["User-Agent"]
+    )
 
 
 def test_ids_in_any_form_are_answered_under_the_query_given(httpserver: HTTPServer) -> None:
@@ -96,8 +101,10 @@ def test_a_batch_with_an_unknown_id_costs_one_request(httpserver: HTTPServer) ->
 
 
 def test_a_withdrawn_paper_by_its_comment(httpserver: HTTPServer) -> None:
-    answer = ID_LIST.replace("<arxiv:comment>20 pages, 3 figures</arxiv:comment>",
-                             "<arxiv:comment>This paper has been withdrawn</arxiv:comment>")
+    answer = ID_LIST.replace(
+        "<arxiv:comment>20 pages, 3 figures</arxiv:comment>",
+        "<arxiv:comment>This paper has been withdrawn</arxiv:comment>",
+    )
     assert answer != ID_LIST
     httpserver.expect_request("/api/query").respond_with_data(answer)
     result = lookup_at(httpserver).lookup(["1605.08386"])["1605.08386"]
@@ -107,16 +114,20 @@ def test_a_withdrawn_paper_by_its_comment(httpserver: HTTPServer) -> None:
 
 def test_a_withdrawn_paper_by_its_newest_version(httpserver: HTTPServer) -> None:
     summary = re.search(r"<summary>.*</summary>", ID_LIST, re.DOTALL).group(0)  # type: ignore[union-attr]
-    answer = (ID_LIST.replace("1605.08386v1", "1605.08386v2")
-              .replace(summary, "<summary>This paper has been withdrawn by the authors due to an error.</summary>")
-              .replace("<arxiv:comment>20 pages, 3 figures</arxiv:comment>", ""))
+    answer = (
+        ID_LIST.replace("1605.08386v1", "1605.08386v2")
+        .replace(summary, "<summary>This paper has been withdrawn by the authors due to an error.</summary>")
+        .replace("<arxiv:comment>20 pages, 3 figures</arxiv:comment>", "")
+    )
     httpserver.expect_request("/api/query").respond_with_data(answer)
     result = lookup_at(httpserver).lookup(["1605.08386"])["1605.08386"]
     assert result.status is LookupStatus.WITHDRAWN
     assert result.paper is not None and result.paper.version == 2 and result.paper.comment == ""
 
 
-@pytest.mark.parametrize("bad", ["2413.00001", "hello", "1234", "0000.0000", "arxiv.org/abs/", "2405.00732 rm -rf"])
+@pytest.mark.parametrize(
+    "bad", ["2413.00001", "hello", "1234", "0000.0000", "arxiv.org/abs/", "2405.00732 rm -rf"]
+)
 def test_malformed_ids_make_no_http_call(httpserver: HTTPServer, bad: str) -> None:
     results = lookup_at(httpserver).lookup([bad])
     assert results[bad].status is LookupStatus.MALFORMED and results[bad].arxiv_id is None
@@ -140,7 +151,9 @@ def test_a_503_then_200_is_retried(httpserver: HTTPServer) -> None:
 
 def test_429s_until_the_retries_run_out_raise_a_source_error(httpserver: HTTPServer) -> None:
     httpserver.expect_request("/api/query").respond_with_data("slow down", status=429)
-    with pytest.raises(SourceError, match=r"lookup of 1605.08386 after 3 attempts \(last: HTTP 429\).*try again"):
+    with pytest.raises(
+        SourceError, match=r"lookup of 1605.08386 after 3 attempts \(last: HTTP 429\).*try again"
+    ):
         lookup_at(httpserver, retries=2).lookup(["1605.08386"])
     assert len(httpserver.log) == 3
 
@@ -149,9 +162,12 @@ def test_a_network_failure_raises_a_source_error() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    lookup = ArxivLookup.from_settings(ApiSettings(query_url=f"http://127.0.0.1:{port}/api/query",
-                                                   delay_seconds=0, retries=1))
-    with pytest.raises(SourceError, match=r"1605.08386 and 1 more after 2 attempts \(last: connection refused"):
+    lookup = ArxivLookup.from_settings(
+        ApiSettings(query_url=f"http://127.0.0.1:{port}/api/query", delay_seconds=0, retries=1)
+    )
+    with pytest.raises(
+        SourceError, match=r"1605.08386 and 1 more after 2 attempts \(last: connection refused"
+    ):
         lookup.lookup(["1605.08386", "2405.00732"])
 
 
@@ -166,7 +182,11 @@ def test_batches_are_one_query_each_paced_by_the_delay(httpserver: HTTPServer) -
     ids = ["2401.00001", "1605.08386", "2401.00003"]
     results = lookup_at(httpserver, batch_size=2, delay_seconds=0.3).lookup(ids)
     assert requested_ids(httpserver) == ["2401.00001,1605.08386", "2401.00003"]
-    assert [r.status for r in results.values()] == [LookupStatus.UNKNOWN, LookupStatus.FOUND, LookupStatus.UNKNOWN]
+    assert [r.status for r in results.values()] == [
+        LookupStatus.UNKNOWN,
+        LookupStatus.FOUND,
+        LookupStatus.UNKNOWN,
+    ]
     assert times[1] - times[0] >= 0.29
 
 

@@ -26,18 +26,31 @@ def api(url: str, sleeps: list[float] | None = None) -> PoliteApi:
         record.append(seconds)
         now[0] += seconds
 
-    return PoliteApi(ApiSettings(query_url=url, delay_seconds=3.0, retries=1), sleep=sleep, clock=lambda: now[0])
+    return PoliteApi(
+        ApiSettings(query_url=url, delay_seconds=3.0, retries=1), sleep=sleep, clock=lambda: now[0]
+    )
 
 
-def test_the_local_api_answers_like_the_recorded_real_one(httpserver: HTTPServer,
-                                                           arxiv_api: ArxivApiServer) -> None:  # noqa: F811
+def test_the_local_api_answers_like_the_recorded_real_one(
+    httpserver: HTTPServer, arxiv_api: ArxivApiServer
+) -> None:  # noqa: F811
     httpserver.expect_request("/api/query").respond_with_data(RECORDED, content_type="application/atom+xml")
-    real = [record_from_result(r, TODAY) for r in api(httpserver.url_for("/api/query")).lookup(["1605.08386"])]
-    arxiv_api.seed([Meta(
-        arxiv_id="1605.08386", title="Heat-bath random walks with Markov bases",
-        authors=["Caprice Stanley", "Tobias Windisch"],
-        abstract=RECORDED.split("<summary>")[1].split("</summary>")[0], categories=["math.CO", "math.ST"],
-        published="2016-05-26T17:59:46Z", comment="20 pages, 3 figures")])
+    real = [
+        record_from_result(r, TODAY) for r in api(httpserver.url_for("/api/query")).lookup(["1605.08386"])
+    ]
+    arxiv_api.seed(
+        [
+            Meta(
+                arxiv_id="1605.08386",
+                title="Heat-bath random walks with Markov bases",
+                authors=["Caprice Stanley", "Tobias Windisch"],
+                abstract=RECORDED.split("<summary>")[1].split("</summary>")[0],
+                categories=["math.CO", "math.ST"],
+                published="2016-05-26T17:59:46Z",
+                comment="20 pages, 3 figures",
+            )
+        ]
+    )
     local = [record_from_result(r, TODAY) for r in api(arxiv_api.url).lookup(["1605.08386"])]
     assert local == real and real[0] is not None
     assert real[0].versions == 1 and real[0].published == "2016-05-26" and real[0].categories == ("math.ST",)
@@ -49,13 +62,17 @@ def test_a_recorded_query_answer_gives_full_records(httpserver: HTTPServer) -> N
     records = [record_from_result(r, TODAY) for r in page.results]
     assert page.total == 214881 and len(records) == 10
     first = records[0]
-    assert first is not None and first.arxiv_id == "2202.12139" and first.doi == "10.1109/ICSTW55395.2022.00035"
+    assert (
+        first is not None and first.arxiv_id == "2202.12139" and first.doi == "10.1109/ICSTW55395.2022.00035"
+    )
     assert first.journal_ref.startswith("Artificial Intelligence in Software Testing @ 2022 IEEE")
     assert first.primary_category == "cs.SE" and first.categories == ("cs.LG",)
 
 
 def test_search_by_category_and_date_range_pages_politely(arxiv_api: ArxivApiServer) -> None:  # noqa: F811
-    papers = [synthetic(f"2501.{n:05d}", index=n, categories=["cs.CL" if n % 2 else "cs.CV"]) for n in range(1, 60)]
+    papers = [
+        synthetic(f"2501.{n:05d}", index=n, categories=["cs.CL" if n % 2 else "cs.CV"]) for n in range(1, 60)
+    ]
     arxiv_api.seed(papers)
     sleeps: list[float] = []
     client = api(arxiv_api.url, sleeps)
@@ -66,7 +83,9 @@ def test_search_by_category_and_date_range_pages_politely(arxiv_api: ArxivApiSer
     second = client.search(query, 7, 7)
     got = [r.get_short_id()[:-2] for r in first.results + second.results]
     assert got == sorted(wanted, key=lambda i: next(m.published for m in papers if m.arxiv_id == i))[:14]
-    assert sleeps == [3.0] and arxiv_api.log[1]["start"] == "7" and arxiv_api.log[1]["sortBy"] == "submittedDate"
+    assert (
+        sleeps == [3.0] and arxiv_api.log[1]["start"] == "7" and arxiv_api.log[1]["sortBy"] == "submittedDate"
+    )
 
 
 def test_a_failed_call_is_retried_after_a_pause(arxiv_api: ArxivApiServer) -> None:  # noqa: F811

@@ -34,8 +34,11 @@ ERROR_FEED = ARXIV / "arxiv_rss2_feed_error_bad-archive_2024-11-28.xml"
 ATOM_FEED = ARXIV / "arxiv_atom_feed_cs.AI_2025-08-20_PARTLY-SYNTHETIC.xml"
 API_QUERY = ARXIV / "arxiv_api_atom_response_query-testing_max10_2026-04-12.xml"
 SAMPLE_2024 = FIXTURES / "data" / "sample-2024.jsonl.gz"
-NS = {"arxiv": "http://arxiv.org/schemas/atom", "dc": "http://purl.org/dc/elements/1.1/",
-      "atom": "http://www.w3.org/2005/Atom"}
+NS = {
+    "arxiv": "http://arxiv.org/schemas/atom",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "atom": "http://www.w3.org/2005/Atom",
+}
 
 
 def raw_items(path: Path) -> list[ET.Element]:
@@ -52,9 +55,13 @@ def day() -> feeds.FeedResult:
 
 
 def test_feed_url_joins_all_categories_into_one_request() -> None:
-    assert feeds.feed_url(feeds.DEFAULT_CATEGORIES) == "https://rss.arxiv.org/rss/cs.CL+cs.LG+cs.AI+cs.DC+cs.AR+cs.PF"
+    assert (
+        feeds.feed_url(feeds.DEFAULT_CATEGORIES)
+        == "https://rss.arxiv.org/rss/cs.CL+cs.LG+cs.AI+cs.DC+cs.AR+cs.PF"
+    )
     assert feeds.feed_url(["cs", "astro-ph.GA"], base="http://127.0.0.1:8000/atom") == (
-        "http://127.0.0.1:8000/atom/cs+astro-ph.GA")
+        "http://127.0.0.1:8000/atom/cs+astro-ph.GA"
+    )
 
 
 @pytest.mark.parametrize("categories", [[], ["cs.CL", "cs CL"], ["cs.CL/../x"], ["CS.CL"]])
@@ -95,8 +102,11 @@ def test_day_feed_papers_carry_ids_versions_categories_doi_and_journal_ref(day: 
         assert paper.date == "2024-11-28"
         description = item.findtext("description") or ""
         assert paper.abstract == " ".join(description.split("Abstract:", 1)[1].split())
-    assert sum(1 for p in day.papers if p.doi) == len(
-        [i for i in raw_items(DAY_FEED) if i.find("arxiv:DOI", NS) is not None]) > 10
+    assert (
+        sum(1 for p in day.papers if p.doi)
+        == len([i for i in raw_items(DAY_FEED) if i.find("arxiv:DOI", NS) is not None])
+        > 10
+    )
 
 
 def test_abstract_text_is_not_mangled_as_html(day: feeds.FeedResult) -> None:
@@ -111,7 +121,9 @@ def test_authors_are_split_from_the_one_creator_string(day: feeds.FeedResult) ->
     with_affiliations = next(p for p in day.papers if p.authors[:2] == ("Debo Cheng", "Ziqi Xu"))
     assert len(with_affiliations.authors) == 7 and not any("(" in a for a in with_affiliations.authors)
     creators = [i.findtext("dc:creator", namespaces=NS) or "" for i in raw_items(DAY_FEED)]
-    assert [len(p.authors) for p in day.papers] == [len(re.sub(r"\([^()]*\)", "", c).split(",")) for c in creators]
+    assert [len(p.authors) for p in day.papers] == [
+        len(re.sub(r"\([^()]*\)", "", c).split(",")) for c in creators
+    ]
 
 
 def test_replace_cross_items_are_understood() -> None:
@@ -119,7 +131,9 @@ def test_replace_cross_items_are_understood() -> None:
     text = DAY_FEED.read_text(encoding="utf-8")
     edited = text.replace("Announce Type: replace \n", "Announce Type: replace-cross \n", 1).replace(
         "<arxiv:announce_type>replace</arxiv:announce_type>",
-        "<arxiv:announce_type>replace-cross</arxiv:announce_type>", 1)
+        "<arxiv:announce_type>replace-cross</arxiv:announce_type>",
+        1,
+    )
     counts = feeds.parse_feed(edited, "edited").counts()
     assert counts["replace-cross"] == 1
     assert counts["replace"] == feeds.parse_feed(text, "day").counts()["replace"] - 1
@@ -164,7 +178,8 @@ def test_the_atom_flavour_is_read_like_rss() -> None:
     entries = ET.parse(ATOM_FEED).getroot().findall("atom:entry", NS)
     assert [p.arxiv_id for p in result.papers] == [
         re.search(r"(\d{4}\.\d{5})", e.findtext("atom:id", namespaces=NS) or "").group(1)  # type: ignore[union-attr]
-        for e in entries]
+        for e in entries
+    ]
     assert result.counts() == dict(Counter(e.findtext("arxiv:announce_type", namespaces=NS) for e in entries))
     first = result.papers[0]
     assert first.authors == ("Chunhua Liu", "Kabir Manandhar Shrestha", "Sukai Huang")
@@ -193,19 +208,28 @@ def test_read_papers_reads_gzipped_and_plain_jsonl(tmp_path: Path) -> None:
 
 def test_jsonl_accepts_category_strings_and_versioned_ids(tmp_path: Path) -> None:
     path = tmp_path / "two.jsonl"
-    path.write_text('{"arxiv_id": "2405.00732v2", "title": "LoRA  Land", "categories": "cs.CL cs.AI"}\n\n'
-                    '{"arxiv_id": "cs/0112017", "title": "Old", "categories": ["cs.AI"], "date": "2001-12-01"}\n')
+    path.write_text(
+        '{"arxiv_id": "2405.00732v2", "title": "LoRA  Land", "categories": "cs.CL cs.AI"}\n\n'
+        '{"arxiv_id": "cs/0112017", "title": "Old", "categories": ["cs.AI"], "date": "2001-12-01"}\n'
+    )
     first, second = feeds.read_papers(path)
     assert (first.arxiv_id, first.version, first.title, first.categories) == (
-        "2405.00732", 2, "LoRA Land", ("cs.CL", "cs.AI"))
+        "2405.00732",
+        2,
+        "LoRA Land",
+        ("cs.CL", "cs.AI"),
+    )
     assert (second.arxiv_id, second.version, second.date) == ("cs/0112017", None, "2001-12-01")
 
 
-@pytest.mark.parametrize(("line", "problem"), [
-    ('{"arxiv_id": "2405.00732"}', "has no title"),
-    ('{"arxiv_id": "24-05", "title": "x"}', "no valid arxiv_id"),
-    ('{"arxiv_id": "2405.00732", "title": ', "line 2"),
-])
+@pytest.mark.parametrize(
+    ("line", "problem"),
+    [
+        ('{"arxiv_id": "2405.00732"}', "has no title"),
+        ('{"arxiv_id": "24-05", "title": "x"}', "no valid arxiv_id"),
+        ('{"arxiv_id": "2405.00732", "title": ', "line 2"),
+    ],
+)
 def test_bad_jsonl_lines_are_named(tmp_path: Path, line: str, problem: str) -> None:
     path = tmp_path / "bad.jsonl"
     path.write_text('{"arxiv_id": "2405.00733", "title": "fine"}\n' + line + "\n")
@@ -246,7 +270,9 @@ def test_fetch_retries_a_503_then_returns_the_feed(httpserver: HTTPServer, clien
 def test_fetch_honours_retry_after_seconds_and_dates(httpserver: HTTPServer, client: httpx.Client) -> None:
     later = format_datetime(datetime.now(UTC) + timedelta(seconds=120), usegmt=True)
     httpserver.expect_ordered_request("/rss").respond_with_data("", status=429, headers={"Retry-After": "7"})
-    httpserver.expect_ordered_request("/rss").respond_with_data("", status=503, headers={"Retry-After": later})
+    httpserver.expect_ordered_request("/rss").respond_with_data(
+        "", status=503, headers={"Retry-After": later}
+    )
     httpserver.expect_ordered_request("/rss").respond_with_data(EMPTY_FEED.read_bytes())
     sleeps = Sleeps()
     feeds.fetch_feed(httpserver.url_for("/rss"), client, retries=3, backoff=1.0, sleep=sleeps)
@@ -322,11 +348,21 @@ def test_code_links_and_venues_found_in_the_real_day_feed(day: feeds.FeedResult)
     assert enriched["2411.17705"].code_url == "https://github.com/Kanyooo/EEG-DCNet"  # \href{...}{here}.
     assert enriched["2411.17876"].code_url == "https://github.com/aheldis/Toxicity-Classification"  # .git.
     assert enriched["2409.13694"].code_url == "https://github.com/USTCAGI/PruningRAG"  # \footnote{...},
-    assert enriched["2410.11112"].venue == "ICML 2024"  # International Conference on Machine Learning (ICML) 2024
-    assert enriched["2411.18388"].venue == "IJCNN 2023"  # 2023 International Joint Conference on Neural Networks
+    assert (
+        enriched["2410.11112"].venue == "ICML 2024"
+    )  # International Conference on Machine Learning (ICML) 2024
+    assert (
+        enriched["2411.18388"].venue == "IJCNN 2023"
+    )  # 2023 International Joint Conference on Neural Networks
     assert enriched["2411.18428"].venue == "KDD 2025"  # abstract: "... the paper accepted by KDD 2025"
     venues = {p.venue for p in enriched.values() if p.venue}
-    assert venues == {"ICML 2024", "IJCNN 2023", "KDD 2025", "IROS 2024", "NeurIPS 2024 Datasets and Benchmarks"}
+    assert venues == {
+        "ICML 2024",
+        "IJCNN 2023",
+        "KDD 2025",
+        "IROS 2024",
+        "NeurIPS 2024 Datasets and Benchmarks",
+    }
     linked = [p for p in day.papers if "github.com/" in p.abstract]
     assert linked and all(enriched[p.arxiv_id].code_url.startswith("https://github.com/") for p in linked)
     assert not any(p.withdrawn for p in enriched.values())
@@ -334,60 +370,87 @@ def test_code_links_and_venues_found_in_the_real_day_feed(day: feeds.FeedResult)
 
 def test_venues_from_real_api_comments_are_conservative() -> None:
     root = ET.parse(API_QUERY).getroot()
-    comments = [e.findtext("arxiv:comment", default="", namespaces=NS) for e in root.findall("atom:entry", NS)]
+    comments = [
+        e.findtext("arxiv:comment", default="", namespaces=NS) for e in root.findall("atom:entry", NS)
+    ]
     assert any("ISSTA 2020" in c for c in comments)
-    assert [paper_facts.find_venue("", c) for c in comments] == [None] * len(comments)  # software-testing venues
+    assert [paper_facts.find_venue("", c) for c in comments] == [None] * len(
+        comments
+    )  # software-testing venues
 
 
 def test_code_links_in_the_2024_sample() -> None:
     found = {p.arxiv_id: urls.find_code_url(p.abstract) for p in feeds.read_papers(SAMPLE_2024)}
     assert "https://github.com/Cornell-RelaxML/quip-sharp" in found.values()
-    assert all(url is None or re.fullmatch(r"https://(github\.com|gitlab\.com|huggingface\.co)/[^\s{}()]+", url)
-               for url in found.values())
+    assert all(
+        url is None or re.fullmatch(r"https://(github\.com|gitlab\.com|huggingface\.co)/[^\s{}()]+", url)
+        for url in found.values()
+    )
 
 
-@pytest.mark.parametrize(("journal_ref", "comment", "venue"), [
-    ("", "Accepted to ICML 2024", "ICML 2024"),
-    ("", "ICLR 2025 (oral)", "ICLR 2025"),
-    ("", "Published in NeurIPS 2023", "NeurIPS 2023"),
-    ("", "EMNLP 2024 Findings", "EMNLP 2024 Findings"),
-    ("", "Findings of the Association for Computational Linguistics: ACL 2024", "ACL 2024 Findings"),
-    ("", "Accepted at NeurIPS'24 workshop on efficient ML; 9 pages", "NeurIPS 2024 Workshop"),
-    ("", "Camera-ready for MLSys 2025", "MLSys 2025"),
-    ("", "To appear in ISCA", "ISCA"),
-    ("", "Submitted to ICML 2024", None),
-    ("", "Under review at ICLR 2025", None),
-    ("", "12 pages, 5 figures", None),
-    ("", "Code at https://github.com/a/b", None),
-    ("Phys. Rev. B 110(2024)174448", "", None),
-    ("Proceedings of the 2024 Conference on Empirical Methods in Natural Language Processing", "", "EMNLP 2024"),
-    ("ICML 2023", "Accepted to NeurIPS 2024", "ICML 2023"),  # the journal reference wins
-])
+@pytest.mark.parametrize(
+    ("journal_ref", "comment", "venue"),
+    [
+        ("", "Accepted to ICML 2024", "ICML 2024"),
+        ("", "ICLR 2025 (oral)", "ICLR 2025"),
+        ("", "Published in NeurIPS 2023", "NeurIPS 2023"),
+        ("", "EMNLP 2024 Findings", "EMNLP 2024 Findings"),
+        ("", "Findings of the Association for Computational Linguistics: ACL 2024", "ACL 2024 Findings"),
+        ("", "Accepted at NeurIPS'24 workshop on efficient ML; 9 pages", "NeurIPS 2024 Workshop"),
+        ("", "Camera-ready for MLSys 2025", "MLSys 2025"),
+        ("", "To appear in ISCA", "ISCA"),
+        ("", "Submitted to ICML 2024", None),
+        ("", "Under review at ICLR 2025", None),
+        ("", "12 pages, 5 figures", None),
+        ("", "Code at https://github.com/a/b", None),
+        ("Phys. Rev. B 110(2024)174448", "", None),
+        (
+            "Proceedings of the 2024 Conference on Empirical Methods in Natural Language Processing",
+            "",
+            "EMNLP 2024",
+        ),
+        ("ICML 2023", "Accepted to NeurIPS 2024", "ICML 2023"),  # the journal reference wins
+    ],
+)
 def test_find_venue(journal_ref: str, comment: str, venue: str | None) -> None:
     assert paper_facts.find_venue(journal_ref, comment) == venue
 
 
-@pytest.mark.parametrize(("text", "url"), [
-    ("Code: https://github.com/FasterDecoding/SnapKV.", "https://github.com/FasterDecoding/SnapKV"),
-    ("see github.com/owner/repo/tree/main/src and more", "https://github.com/owner/repo"),
-    ("https://github.com/JokerJohn/Cloud\\_Map\\_Evaluation}}.", "https://github.com/JokerJohn/Cloud_Map_Evaluation"),
-    ("weights https://huggingface.co/org/model, code https://github.com/org/code", "https://github.com/org/code"),
-    ("org https://github.com/SPARC-X) repo https://gitlab.com/grp/sub/proj/-/tree/main",
-     "https://gitlab.com/grp/sub/proj"),
-    ("data at https://huggingface.co/datasets/org/set.", "https://huggingface.co/datasets/org/set"),
-    ("page https://huggingface.co/papers/2405.00732 only", None),
-    ("nothing here", None),
-])
+@pytest.mark.parametrize(
+    ("text", "url"),
+    [
+        ("Code: https://github.com/FasterDecoding/SnapKV.", "https://github.com/FasterDecoding/SnapKV"),
+        ("see github.com/owner/repo/tree/main/src and more", "https://github.com/owner/repo"),
+        (
+            "https://github.com/JokerJohn/Cloud\\_Map\\_Evaluation}}.",
+            "https://github.com/JokerJohn/Cloud_Map_Evaluation",
+        ),
+        (
+            "weights https://huggingface.co/org/model, code https://github.com/org/code",
+            "https://github.com/org/code",
+        ),
+        (
+            "org https://github.com/SPARC-X) repo https://gitlab.com/grp/sub/proj/-/tree/main",
+            "https://gitlab.com/grp/sub/proj",
+        ),
+        ("data at https://huggingface.co/datasets/org/set.", "https://huggingface.co/datasets/org/set"),
+        ("page https://huggingface.co/papers/2405.00732 only", None),
+        ("nothing here", None),
+    ],
+)
 def test_find_code_url(text: str, url: str | None) -> None:
     assert urls.find_code_url(text) == url
 
 
-@pytest.mark.parametrize(("comment", "abstract", "withdrawn"), [
-    ("This paper has been withdrawn by the author due to an error in Lemma 2", "", True),
-    ("Withdrawn", "", True),
-    ("", "This paper has been withdrawn.", True),
-    ("12 pages", "We study drugs withdrawn from the market.", False),
-])
+@pytest.mark.parametrize(
+    ("comment", "abstract", "withdrawn"),
+    [
+        ("This paper has been withdrawn by the author due to an error in Lemma 2", "", True),
+        ("Withdrawn", "", True),
+        ("", "This paper has been withdrawn.", True),
+        ("12 pages", "We study drugs withdrawn from the market.", False),
+    ],
+)
 def test_is_withdrawn(comment: str, abstract: str, withdrawn: bool) -> None:
     assert paper_facts.is_withdrawn(comment, abstract) is withdrawn
 

@@ -18,7 +18,21 @@ from bot.forge.github.repos import Repositories
 from bot.forge.github.settings import GitHubSettings, LabelSpec, RetryPolicy
 
 __all__ = [
-    "DEFAULT_API_URL", "AccessReport", "BotPull", "Failure", "GitHubClient", "GitHubError", "GitHubForge",
-    "GitHubSettings", "LabelSpec", "Repositories", "RetryPolicy", "Snapshot", "explain", "git_blob_sha",
-    "repositories_query", "retry_delay", "token_kind",
+    "DEFAULT_API_URL",
+    "AccessReport",
+    "BotPull",
+    "Failure",
+    "GitHubClient",
+    "GitHubError",
+    "GitHubForge",
+    "GitHubSettings",
+    "LabelSpec",
+    "Repositories",
+    "RetryPolicy",
+    "Snapshot",
+    "explain",
+    "git_blob_sha",
+    "repositories_query",
+    "retry_delay",
+    "token_kind",
 ]

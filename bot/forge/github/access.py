@@ -33,8 +33,13 @@ class AccessReport:
 
 
 def token_kind(token: str) -> str:
-    prefixes = {"ghp_": "classic", "github_pat_": "fine-grained", "ghs_": "installation",
-                "gho_": "oauth", "ghu_": "user-to-server"}
+    prefixes = {
+        "ghp_": "classic",
+        "github_pat_": "fine-grained",
+        "ghs_": "installation",
+        "gho_": "oauth",
+        "ghu_": "user-to-server",
+    }
     return next((kind for prefix, kind in prefixes.items() if token.startswith(prefix)), "unknown")
 
 
@@ -47,14 +52,21 @@ def inspect_access(client: GitHubClient, issues: Issues) -> AccessReport:
         return replace(base, error=str(exc))
     scopes = headers.get("x-oauth-scopes")
     report = replace(
-        base, readable=True, private=repo.get("private"), default_branch=repo.get("default_branch", ""),
+        base,
+        readable=True,
+        private=repo.get("private"),
+        default_branch=repo.get("default_branch", ""),
         scopes=tuple(s.strip() for s in scopes.split(",") if s.strip()) if scopes is not None else None,
         accepted_permissions=headers.get("x-accepted-github-permissions", ""),
-        permissions=repo.get("permissions"), rate_remaining=headers.get("x-ratelimit-remaining", ""),
+        permissions=repo.get("permissions"),
+        rate_remaining=headers.get("x-ratelimit-remaining", ""),
     )
     try:
-        workflow = client.rest("GET", f"{client.repo_path}/actions/permissions/workflow",
-                               "read the repository's Actions workflow permissions")
+        workflow = client.rest(
+            "GET",
+            f"{client.repo_path}/actions/permissions/workflow",
+            "read the repository's Actions workflow permissions",
+        )
         report = replace(report, workflow_permissions=workflow)
     except ForgeError as exc:
         report = replace(report, workflow_error=str(exc))

@@ -88,8 +88,12 @@ def _error_message(data: Any) -> str:
     details = []
     for error in data.get("errors") or []:
         if isinstance(error, dict):
-            details.append(str(error.get("message") or " ".join(
-                str(error[k]) for k in ("resource", "field", "code") if error.get(k))))
+            details.append(
+                str(
+                    error.get("message")
+                    or " ".join(str(error[k]) for k in ("resource", "field", "code") if error.get(k))
+                )
+            )
         else:
             details.append(str(error))
     return f"{message} ({'; '.join(details)})" if details else message
@@ -99,8 +103,12 @@ def is_rate_limit(failure: Failure) -> bool:
     if failure.status not in (403, 429):
         return False
     text = failure.message.lower()
-    return (failure.status == 429 or "retry-after" in failure.headers or "rate limit" in text
-            or failure.headers.get("x-ratelimit-remaining") == "0")
+    return (
+        failure.status == 429
+        or "retry-after" in failure.headers
+        or "rate limit" in text
+        or failure.headers.get("x-ratelimit-remaining") == "0"
+    )
 
 
 def retry_delay(failure: Failure, attempt: int, policy: RetryPolicy, now: float) -> float | None:
@@ -116,7 +124,7 @@ def retry_delay(failure: Failure, attempt: int, policy: RetryPolicy, now: float)
             return asked
         if headers.get("x-ratelimit-remaining") == "0" and headers.get("x-ratelimit-reset", "").isdigit():
             return max(0.0, float(headers["x-ratelimit-reset"]) - now) + 1.0
-        return max(60.0, policy.backoff_seconds * 2 ** attempt)
+        return max(60.0, policy.backoff_seconds * 2**attempt)
     if failure.status == 0 or failure.status >= 500:
         return policy.backoff(attempt)
     return None
@@ -127,22 +135,32 @@ def explain(action: str, failure: Failure, attempts: int, repository: str) -> st
     status, message = failure.status, failure.message or "no message"
     lowered = message.lower()
     if status == 401:
-        return (f"GitHub rejected the token while trying to {action} (401 {message}): set GITHUB_TOKEN "
-                "to a valid, unexpired token")
+        return (
+            f"GitHub rejected the token while trying to {action} (401 {message}): set GITHUB_TOKEN "
+            "to a valid, unexpired token"
+        )
     if "not permitted to create or approve pull requests" in lowered:
-        return (f"could not {action}: {message}. Turn on Settings > Actions > General > 'Allow GitHub "
-                "Actions to create and approve pull requests', or use a GitHub App or fine-grained "
-                "token (`python -m bot doctor` checks this)")
+        return (
+            f"could not {action}: {message}. Turn on Settings > Actions > General > 'Allow GitHub "
+            "Actions to create and approve pull requests', or use a GitHub App or fine-grained "
+            "token (`python -m bot doctor` checks this)"
+        )
     if status == 403 and not is_rate_limit(failure):
-        return (f"the token may not {action} (403 {message}): grant contents, pull-requests and issues "
-                "'write' in the workflow's permissions block, or use a token that has them "
-                "(`python -m bot doctor` checks this)")
+        return (
+            f"the token may not {action} (403 {message}): grant contents, pull-requests and issues "
+            "'write' in the workflow's permissions block, or use a token that has them "
+            "(`python -m bot doctor` checks this)"
+        )
     if status == 404:
-        return (f"could not {action}: not found (404). Check GITHUB_REPOSITORY ({repository}) and that "
-                "the token can see that repository")
+        return (
+            f"could not {action}: not found (404). Check GITHUB_REPOSITORY ({repository}) and that "
+            "the token can see that repository"
+        )
     if is_rate_limit(failure):
-        return (f"could not {action}: GitHub rate limit ({message}) still hit after {attempts} "
-                "attempt(s); rerun later")
+        return (
+            f"could not {action}: GitHub rate limit ({message}) still hit after {attempts} "
+            "attempt(s); rerun later"
+        )
     if status == 0 or status >= 500:
         what = "no answer" if status == 0 else f"HTTP {status}"
         return f"could not {action}: GitHub failed {attempts} time(s) ({what}: {message}); rerun later"
@@ -152,7 +170,7 @@ def explain(action: str, failure: Failure, attempts: int, repository: str) -> st
 def graphql_url(api_url: str) -> str:
     """GitHub's GraphQL endpoint for a REST base URL (``/api/v3`` on GitHub Enterprise Server)."""
     parts = urlsplit(api_url.rstrip("/"))
-    path = parts.path[:-len("/v3")] if parts.path.endswith("/v3") else parts.path
+    path = parts.path[: -len("/v3")] if parts.path.endswith("/v3") else parts.path
     return urlunsplit(parts._replace(path=path + "/graphql"))
 
 
@@ -164,15 +182,25 @@ class GitHubClient:
 
     ``repository`` None: a lookup-only client (``repos.Repositories`` reads any repository)."""
 
-    def __init__(self, repository: str | None, token: str, *, api_url: str = DEFAULT_API_URL,
-                 settings: GitHubSettings | None = None, sleep: Callable[[float], None] = time.sleep,
-                 clock: Callable[[], float] = time.time, monotonic: Callable[[], float] = time.monotonic,
-                 http: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        repository: str | None,
+        token: str,
+        *,
+        api_url: str = DEFAULT_API_URL,
+        settings: GitHubSettings | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
+        http: httpx.Client | None = None,
+    ) -> None:
         if repository is not None and not REPO_NAME_RE.match(repository):
             raise ForgeError(f"GITHUB_REPOSITORY must be 'owner/name', got {repository!r}")
         if not token:
-            raise ForgeError("no GitHub token: set GITHUB_TOKEN (in Actions: `GITHUB_TOKEN: "
-                             "${{ github.token }}` in the step's env)")
+            raise ForgeError(
+                "no GitHub token: set GITHUB_TOKEN (in Actions: `GITHUB_TOKEN: "
+                "${{ github.token }}` in the step's env)"
+            )
         self.repository = repository or ""  # "" for a lookup-only client (other repositories)
         self.owner, self.name = repository.split("/", 1) if repository else ("", "")
         self.api_url = api_url.rstrip("/")
@@ -182,8 +210,12 @@ class GitHubClient:
         self._last_request: float | None = None
         self._last_write: float | None = None
         self._http = http or httpx.Client(timeout=self.settings.timeout_seconds, follow_redirects=True)
-        self._headers = {"Authorization": f"Bearer {token}", "Accept": "application/vnd.github+json",
-                         "User-Agent": USER_AGENT, "X-GitHub-Api-Version": API_VERSION}
+        self._headers = {
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/vnd.github+json",
+            "User-Agent": USER_AGENT,
+            "X-GitHub-Api-Version": API_VERSION,
+        }
         self.graphql_url = graphql_url(self.api_url)
         self.repo_path = f"/repos/{quote(self.owner)}/{quote(self.name)}"
 
@@ -203,13 +235,15 @@ class GitHubClient:
         if verb != "GET":
             self._last_write = self._last_request
 
-    def send(self, verb: str, path: str, *, params: Mapping[str, Any] | None = None,
-             body: Any = None) -> tuple[dict[str, str], Any]:
+    def send(
+        self, verb: str, path: str, *, params: Mapping[str, Any] | None = None, body: Any = None
+    ) -> tuple[dict[str, str], Any]:
         """One request, no retry: ``(headers, JSON or None)``; GitHubHTTPError for 400 and more."""
         self._pace(verb)
         url = path if path.startswith(("http://", "https://")) else self.api_url + path
-        response = self._http.request(verb, url, params=dict(params) if params else None,
-                                      json=body, headers=self._headers)
+        response = self._http.request(
+            verb, url, params=dict(params) if params else None, json=body, headers=self._headers
+        )
         headers = {k.lower(): v for k, v in response.headers.items()}
         try:
             data = response.json() if response.content else None
@@ -220,8 +254,15 @@ class GitHubClient:
             raise GitHubHTTPError(response.status_code, data, headers)
         return headers, data
 
-    def call(self, action: str, send: Callable[[], T], *, repeatable: bool = True,
-             landed: Callable[[], T | None] | None = None, retry_errors: bool = True) -> T:
+    def call(
+        self,
+        action: str,
+        send: Callable[[], T],
+        *,
+        repeatable: bool = True,
+        landed: Callable[[], T | None] | None = None,
+        retry_errors: bool = True,
+    ) -> T:
         """``send()`` under the retry policy. A non-repeatable write whose outcome is unknown is
         repeated only after ``landed()`` found no trace of it (and its result is used if it did)."""
         attempt = 1
@@ -232,8 +273,12 @@ class GitHubClient:
                 failure = failure_of(exc)
                 assert failure is not None
                 delay = self._delay_or_raise(action, failure, attempt, retry_errors, exc)
-                log.info("could not %s (%s); trying again in %.0f s", action,
-                         failure.message or f"HTTP {failure.status}", delay)
+                log.info(
+                    "could not %s (%s); trying again in %.0f s",
+                    action,
+                    failure.message or f"HTTP {failure.status}",
+                    delay,
+                )
                 self._sleep(delay)
                 if failure.may_have_landed and not repeatable:
                     found = self._landed(action, failure, landed, exc)
@@ -241,47 +286,70 @@ class GitHubClient:
                         return found
                 attempt += 1
 
-    def _delay_or_raise(self, action: str, failure: Failure, attempt: int, retry_errors: bool,
-                        exc: Exception) -> float:
+    def _delay_or_raise(
+        self, action: str, failure: Failure, attempt: int, retry_errors: bool, exc: Exception
+    ) -> float:
         policy = self.settings.retry
         delay = retry_delay(failure, attempt, policy, self._clock())
         if not retry_errors and not is_rate_limit(failure):
             delay = None
         if delay is None or policy.gives_up(attempt):
-            raise GitHubError(explain(action, failure, attempt, self.repository),
-                              failure.status, failure.message) from exc
+            raise GitHubError(
+                explain(action, failure, attempt, self.repository), failure.status, failure.message
+            ) from exc
         if delay > policy.max_wait_seconds:
             raise GitHubError(
                 f"could not {action}: GitHub asks to wait {delay:.0f} s ({failure.message}), longer than "
                 f"retry.max_wait_seconds={policy.max_wait_seconds:.0f} in config/github.yml; rerun later",
-                failure.status, failure.message) from exc
+                failure.status,
+                failure.message,
+            ) from exc
         return delay
 
-    def _landed(self, action: str, failure: Failure, landed: Callable[[], T | None] | None,
-                exc: Exception) -> T | None:
+    def _landed(
+        self, action: str, failure: Failure, landed: Callable[[], T | None] | None, exc: Exception
+    ) -> T | None:
         """What a write that may have been applied left behind (None: nothing, repeat it)."""
         if landed is None:
-            raise GitHubError(f"could not {action}: {failure.message}; it may have been applied, so it is "
-                              "not repeated blindly. Check GitHub and rerun",
-                              failure.status, failure.message) from exc
+            raise GitHubError(
+                f"could not {action}: {failure.message}; it may have been applied, so it is "
+                "not repeated blindly. Check GitHub and rerun",
+                failure.status,
+                failure.message,
+            ) from exc
         try:
             return landed()
         except ForgeError as check:
-            raise GitHubError(f"could not {action}: {failure.message}, and checking whether it was applied "
-                              f"failed too ({check}); rerun later", failure.status, failure.message) from exc
+            raise GitHubError(
+                f"could not {action}: {failure.message}, and checking whether it was applied "
+                f"failed too ({check}); rerun later",
+                failure.status,
+                failure.message,
+            ) from exc
 
-    def rest(self, verb: str, path: str, action: str, *, params: Mapping[str, Any] | None = None,
-             body: Any = None, repeatable: bool = True, landed: Callable[[], Any] | None = None) -> Any:
+    def rest(
+        self,
+        verb: str,
+        path: str,
+        action: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Any = None,
+        repeatable: bool = True,
+        landed: Callable[[], Any] | None = None,
+    ) -> Any:
         def send() -> Any:
             return self.send(verb, path, params=params, body=body)[1]
+
         return self.call(action, send, repeatable=repeatable, landed=landed)
 
     def rest_with_headers(self, path: str, action: str) -> tuple[dict[str, str], Any]:
         """A GET returning the response headers (lower-cased names) too."""
         return self.call(action, lambda: self.send("GET", path))
 
-    def list_all(self, path: str, action: str, params: Mapping[str, Any] | None = None,
-             max_pages: int = 50) -> list[Any]:
+    def list_all(
+        self, path: str, action: str, params: Mapping[str, Any] | None = None, max_pages: int = 50
+    ) -> list[Any]:
         """Every item of a paginated REST list (100 per page)."""
         items: list[Any] = []
         for page in range(1, max_pages + 1):
@@ -291,16 +359,20 @@ class GitHubClient:
                 break
         return items
 
-    def graphql(self, action: str, query: str, variables: Mapping[str, Any],
-                retry_errors: bool = True) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    def graphql(
+        self, action: str, query: str, variables: Mapping[str, Any], retry_errors: bool = True
+    ) -> tuple[dict[str, Any], list[dict[str, Any]]]:
         """``(data, errors)``: partial errors (a missing repository) are returned, not raised."""
+
         def send() -> dict[str, Any]:
-            headers, payload = self.send("POST", self.graphql_url,
-                                         body={"query": query, "variables": dict(variables)})
+            headers, payload = self.send(
+                "POST", self.graphql_url, body={"query": query, "variables": dict(variables)}
+            )
             errors = payload.get("errors") or []
             if any(e.get("type") == "RATE_LIMITED" for e in errors):
                 raise GitHubHTTPError(403, {"message": "GraphQL rate limit exceeded"}, headers)
             return cast(dict[str, Any], payload)
+
         payload = self.call(action, send, retry_errors=retry_errors)
         return payload.get("data") or {}, payload.get("errors") or []
 

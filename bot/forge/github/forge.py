@@ -49,8 +49,9 @@ class GitHubForge:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.client = GitHubClient(repository, token, api_url=api_url, settings=settings,
-                                   sleep=sleep, clock=clock)
+        self.client = GitHubClient(
+            repository, token, api_url=api_url, settings=settings, sleep=sleep, clock=clock
+        )
         self.repository, self.owner, self.name = repository, self.client.owner, self.client.name
         self.api_url = self.client.api_url
         self.settings = self.client.settings
@@ -77,8 +78,13 @@ class GitHubForge:
             raise ForgeError("no repository: set GITHUB_REPOSITORY=owner/name or pass --repository")
         if settings is None:
             settings = GitHubSettings.from_config(config.load("github"))
-        return cls(repo, env.get("GITHUB_TOKEN", ""), api_url=api_url or env.get("GITHUB_API_URL")
-                   or DEFAULT_API_URL, settings=settings, catalog_path=catalog_path)
+        return cls(
+            repo,
+            env.get("GITHUB_TOKEN", ""),
+            api_url=api_url or env.get("GITHUB_API_URL") or DEFAULT_API_URL,
+            settings=settings,
+            catalog_path=catalog_path,
+        )
 
     # -- Forge -------------------------------------------------------------------------------------
 
@@ -120,8 +126,9 @@ class GitHubForge:
     def tracking_issue(self, marker_kind: str, label: str) -> TrackedIssue | None:
         return self.issues.tracking_issue(marker_kind, label)
 
-    def upsert_issue(self, marker_kind: str, title: str, body: str, labels: tuple[str, ...] = (),
-                     close: bool = False) -> IssueRef | None:
+    def upsert_issue(
+        self, marker_kind: str, title: str, body: str, labels: tuple[str, ...] = (), close: bool = False
+    ) -> IssueRef | None:
         return self.issues.upsert_issue(marker_kind, title, body, labels, close)
 
     # -- RepoDirectory and doctor ------------------------------------------------------------------

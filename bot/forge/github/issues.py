@@ -55,10 +55,14 @@ class Issues:
             snap.labels.add(name.lower())
 
     def add_reaction(self, issue_number: int, comment_id: int | None = None, content: str = "eyes") -> None:
-        target = (f"/issues/comments/{comment_id}" if comment_id is not None else f"/issues/{issue_number}")
+        target = f"/issues/comments/{comment_id}" if comment_id is not None else f"/issues/{issue_number}"
         # GitHub answers 200 with the existing reaction when it is already there: repeatable
-        self.client.rest("POST", f"{self._repo_path}{target}/reactions",
-                         f"react {content!r} on #{issue_number}", body={"content": content})
+        self.client.rest(
+            "POST",
+            f"{self._repo_path}{target}/reactions",
+            f"react {content!r} on #{issue_number}",
+            body={"content": content},
+        )
 
     def _is_own(self, user: Mapping[str, Any] | None) -> bool:
         """Written by this token's account: another bot's (or a user's) marker is never trusted,
@@ -68,18 +72,24 @@ class Issues:
 
     @staticmethod
     def _comment(data: Mapping[str, Any]) -> Comment:
-        return Comment(id=int(data["id"]), body=data.get("body") or "",
-                       user=(data.get("user") or {}).get("login", ""), url=data.get("html_url", ""),
-                       updated_at=str(data.get("updated_at") or ""))
+        return Comment(
+            id=int(data["id"]),
+            body=data.get("body") or "",
+            user=(data.get("user") or {}).get("login", ""),
+            url=data.get("html_url", ""),
+            updated_at=str(data.get("updated_at") or ""),
+        )
 
     def list_comments(self, issue_number: int) -> list[Comment]:
-        raw = self.client.list_all(f"{self._repo_path}/issues/{issue_number}/comments",
-                               f"read the comments of #{issue_number}")
+        raw = self.client.list_all(
+            f"{self._repo_path}/issues/{issue_number}/comments", f"read the comments of #{issue_number}"
+        )
         return [self._comment(c) for c in raw]
 
     def _find_marked_comment(self, issue_number: int, kind: str) -> Comment | None:
-        raw = self.client.list_all(f"{self._repo_path}/issues/{issue_number}/comments",
-                               f"read the comments of #{issue_number}")
+        raw = self.client.list_all(
+            f"{self._repo_path}/issues/{issue_number}/comments", f"read the comments of #{issue_number}"
+        )
         for data in raw:
             if self._is_own(data.get("user")) and markers.find(data.get("body"), kind) is not None:
                 return self._comment(data)
@@ -91,23 +101,36 @@ class Issues:
         if existing is not None:
             if existing.body == body:
                 return existing
-            data = self.client.rest("PATCH", f"{self._repo_path}/issues/comments/{existing.id}",
-                                    f"edit the bot's comment on #{issue_number}", body={"body": body})
+            data = self.client.rest(
+                "PATCH",
+                f"{self._repo_path}/issues/comments/{existing.id}",
+                f"edit the bot's comment on #{issue_number}",
+                body={"body": body},
+            )
             return self._comment(data)
 
         def landed() -> Comment | None:
             return self._find_marked_comment(issue_number, marker_kind)
-        data = self.client.rest("POST", f"{self._repo_path}/issues/{issue_number}/comments",
-                                f"comment on #{issue_number}", body={"body": body}, repeatable=False,
-                                landed=landed)
+
+        data = self.client.rest(
+            "POST",
+            f"{self._repo_path}/issues/{issue_number}/comments",
+            f"comment on #{issue_number}",
+            body={"body": body},
+            repeatable=False,
+            landed=landed,
+        )
         return data if isinstance(data, Comment) else self._comment(data)
 
     def permission(self, user: str) -> Permission:
         if not GITHUB_LOGIN_RE.match(user or "") or user.endswith("[bot]"):
             return "none"
         try:
-            data = self.client.rest("GET", f"{self._repo_path}/collaborators/{quote(user)}/permission",
-                                    f"read the permission of {user}")
+            data = self.client.rest(
+                "GET",
+                f"{self._repo_path}/collaborators/{quote(user)}/permission",
+                f"read the permission of {user}",
+            )
         except GitHubError as exc:
             if exc.status == 404:
                 return "none"
@@ -119,11 +142,17 @@ class Issues:
         return cast(Permission, legacy) if legacy in PERMISSIONS else "none"
 
     def _find_marked_issue(self, kind: str, label: str) -> dict[str, Any] | None:
-        issues = self.client.list_all(f"{self._repo_path}/issues", f"look for the {kind} issue",
-                                  {"labels": label, "state": "all", "sort": "created", "direction": "asc"})
+        issues = self.client.list_all(
+            f"{self._repo_path}/issues",
+            f"look for the {kind} issue",
+            {"labels": label, "state": "all", "sort": "created", "direction": "asc"},
+        )
         for data in issues:
-            if ("pull_request" not in data and self._is_own(data.get("user"))
-                    and markers.find(data.get("body"), kind) is not None):
+            if (
+                "pull_request" not in data
+                and self._is_own(data.get("user"))
+                and markers.find(data.get("body"), kind) is not None
+            ):
                 return cast(dict[str, Any], data)
         return None
 
@@ -131,30 +160,44 @@ class Issues:
         found = self._find_marked_issue(marker_kind, label)
         if found is None:
             return None
-        return TrackedIssue(int(found["number"]), str(found.get("title") or ""),
-                            str(found.get("body") or ""), str(found.get("state") or "open"))
+        return TrackedIssue(
+            int(found["number"]),
+            str(found.get("title") or ""),
+            str(found.get("body") or ""),
+            str(found.get("state") or "open"),
+        )
 
     @staticmethod
     def _issue_ref(data: Mapping[str, Any]) -> IssueRef:
-        return IssueRef(number=int(data["number"]), url=data.get("html_url", ""),
-                        state=data.get("state", "open"),
-                        labels=[label["name"] for label in data.get("labels") or []])
+        return IssueRef(
+            number=int(data["number"]),
+            url=data.get("html_url", ""),
+            state=data.get("state", "open"),
+            labels=[label["name"] for label in data.get("labels") or []],
+        )
 
-    def upsert_issue(self, marker_kind: str, title: str, body: str, labels: tuple[str, ...] = (),
-                     close: bool = False) -> IssueRef | None:
+    def upsert_issue(
+        self, marker_kind: str, title: str, body: str, labels: tuple[str, ...] = (), close: bool = False
+    ) -> IssueRef | None:
         if not labels:
-            raise ForgeError(f"the {marker_kind} tracking issue needs at least one label: the bot finds it "
-                             "again by its first label and hidden marker")
+            raise ForgeError(
+                f"the {marker_kind} tracking issue needs at least one label: the bot finds it "
+                "again by its first label and hidden marker"
+            )
         body = with_marker(body, marker_kind)
         existing = self._find_marked_issue(marker_kind, labels[0])
         if existing is None:
             if close:
                 return None
             self.ensure_labels(labels)
-            data = self.client.rest("POST", f"{self._repo_path}/issues", f"open the {marker_kind} issue",
-                                    body={"title": title, "body": body, "labels": list(labels)},
-                                    repeatable=False,
-                                    landed=lambda: self._find_marked_issue(marker_kind, labels[0]))
+            data = self.client.rest(
+                "POST",
+                f"{self._repo_path}/issues",
+                f"open the {marker_kind} issue",
+                body={"title": title, "body": body, "labels": list(labels)},
+                repeatable=False,
+                landed=lambda: self._find_marked_issue(marker_kind, labels[0]),
+            )
             return self._issue_ref(data)
         changes: dict[str, Any] = {}
         if existing.get("title") != title:
@@ -168,6 +211,10 @@ class Issues:
                 changes["state_reason"] = "completed"
         if not changes:
             return self._issue_ref(existing)
-        data = self.client.rest("PATCH", f"{self._repo_path}/issues/{existing['number']}",
-                                f"update issue #{existing['number']}", body=changes)
+        data = self.client.rest(
+            "PATCH",
+            f"{self._repo_path}/issues/{existing['number']}",
+            f"update issue #{existing['number']}",
+            body=changes,
+        )
         return self._issue_ref(data)

@@ -49,26 +49,39 @@ class PullRequests:
         return self.client.rest(verb, path, action, **kwargs)
 
     def _open_pull(self, branch: str) -> BotPull | None:
-        return next((b for b in self.view.snapshot().pulls.values()
-                     if b.pull.branch == branch and b.pull.state == "open"), None)
+        return next(
+            (
+                b
+                for b in self.view.snapshot().pulls.values()
+                if b.pull.branch == branch and b.pull.state == "open"
+            ),
+            None,
+        )
 
     def propose(self, change: ChangeRequest) -> ProposalResult:
         """Open the PR, or bring it up to date: one commit on the current default branch."""
         if not change.branch.startswith(self.settings.branch_prefix):
-            raise ForgeError(f"branch {change.branch!r} is outside the bot's prefix "
-                             f"{self.settings.branch_prefix!r} (config/github.yml branch_prefix)")
+            raise ForgeError(
+                f"branch {change.branch!r} is outside the bot's prefix "
+                f"{self.settings.branch_prefix!r} (config/github.yml branch_prefix)"
+            )
         snap = self.view.snapshot()
         base_text = self.view.read_file(change.path)
         new_text = change.edit(base_text)
         extras = [(path, text) for path, text in change.extra_files if self.view.read_file(path) != text]
         if new_text == base_text and not extras:
-            raise ForgeError(f"the change for {change.branch} leaves {change.path} on "
-                             f"{snap.default_branch} as it is: nothing to propose")
+            raise ForgeError(
+                f"the change for {change.branch} leaves {change.path} on "
+                f"{snap.default_branch} as it is: nothing to propose"
+            )
         diff = unified_diff(change.path, base_text, new_text)
         context = hunks.fingerprint(base_text, new_text)
         existing = self._open_pull(change.branch)
-        if existing and self._branch_is_current(existing, change.path, new_text, context, len(extras)) \
-                and all(self.view.file_at(existing.head_oid, path) == text for path, text in extras):
+        if (
+            existing
+            and self._branch_is_current(existing, change.path, new_text, context, len(extras))
+            and all(self.view.file_at(existing.head_oid, path) == text for path, text in extras)
+        ):
             pull = self._update_pull(existing.pull, change)
             snap.pulls[pull.number] = replace(existing, pull=pull)
             return ProposalResult(pull, "unchanged" if pull == existing.pull else "updated", diff)
@@ -80,28 +93,49 @@ class PullRequests:
         else:
             pull, action = self._open_new(change, commit), "opened"
         pull = replace(pull, context=context, mergeable=None)
-        snap.pulls[pull.number] = BotPull(pull, commit, (snap.head_oid,), git_blob_sha(new_text)
-                                          if change.path == self.view.catalog_path else None, 1)
+        snap.pulls[pull.number] = BotPull(
+            pull,
+            commit,
+            (snap.head_oid,),
+            git_blob_sha(new_text) if change.path == self.view.catalog_path else None,
+            1,
+        )
         return ProposalResult(pull, cast(Literal["opened", "updated"], action), diff)
 
-    def _branch_is_current(self, existing: BotPull, path: str, new_text: str, context: str,
-                           extras: int = 0) -> bool:
+    def _branch_is_current(
+        self, existing: BotPull, path: str, new_text: str, context: str, extras: int = 0
+    ) -> bool:
         snap = self.view.snapshot()
-        return (path == self.view.catalog_path and existing.head_parents == (snap.head_oid,)
-                and existing.head_file_oid == git_blob_sha(new_text) and existing.changed_files <= 1 + extras
-                and existing.pull.context == context)
+        return (
+            path == self.view.catalog_path
+            and existing.head_parents == (snap.head_oid,)
+            and existing.head_file_oid == git_blob_sha(new_text)
+            and existing.changed_files <= 1 + extras
+            and existing.pull.context == context
+        )
 
     def _commit(self, change: ChangeRequest, new_text: str) -> str:
         """A commit with the new file on top of the default branch head (no branch moves yet).
         Repeating these POSTs at worst leaves an unreferenced object, so they are retried freely."""
         snap = self.view.snapshot()
-        tree = self._rest("POST", f"{self._repo_path}/git/trees", f"write {change.path} for {change.branch}",
-                          body={"base_tree": snap.tree_oid, "tree": [
-                              {"path": path, "mode": "100644", "type": "blob", "content": text}
-                              for path, text in ((change.path, new_text), *change.extra_files)]})
-        commit = self._rest("POST", f"{self._repo_path}/git/commits", f"commit {change.branch}",
-                            body={"message": change.commit_message, "tree": tree["sha"],
-                                  "parents": [snap.head_oid]})
+        tree = self._rest(
+            "POST",
+            f"{self._repo_path}/git/trees",
+            f"write {change.path} for {change.branch}",
+            body={
+                "base_tree": snap.tree_oid,
+                "tree": [
+                    {"path": path, "mode": "100644", "type": "blob", "content": text}
+                    for path, text in ((change.path, new_text), *change.extra_files)
+                ],
+            },
+        )
+        commit = self._rest(
+            "POST",
+            f"{self._repo_path}/git/commits",
+            f"commit {change.branch}",
+            body={"message": change.commit_message, "tree": tree["sha"], "parents": [snap.head_oid]},
+        )
         return cast(str, commit["sha"])
 
     def _ref_path(self, branch: str) -> str:
@@ -109,8 +143,9 @@ class PullRequests:
 
     def _branch_sha(self, branch: str) -> str | None:
         try:
-            data = self._rest("GET", f"{self._repo_path}/git/ref/heads/{quote(branch, safe='/')}",
-                              f"read branch {branch}")
+            data = self._rest(
+                "GET", f"{self._repo_path}/git/ref/heads/{quote(branch, safe='/')}", f"read branch {branch}"
+            )
         except GitHubError as exc:
             if exc.status == 404:
                 return None
@@ -130,11 +165,19 @@ class PullRequests:
 
     def _create_branch(self, branch: str, sha: str) -> None:
         """Create the branch at ``sha``; a leftover branch of the same name (ours) is moved."""
+
         def landed() -> bool | None:
             return True if self._branch_sha(branch) == sha else None
+
         try:
-            self._rest("POST", f"{self._repo_path}/git/refs", f"create branch {branch}",
-                       body={"ref": f"refs/heads/{branch}", "sha": sha}, repeatable=False, landed=landed)
+            self._rest(
+                "POST",
+                f"{self._repo_path}/git/refs",
+                f"create branch {branch}",
+                body={"ref": f"refs/heads/{branch}", "sha": sha},
+                repeatable=False,
+                landed=landed,
+            )
         except GitHubError as exc:
             if exc.status != 422 or "Reference already exists" not in exc.detail:
                 raise
@@ -172,21 +215,41 @@ class PullRequests:
     @staticmethod
     def _pull_from_rest(data: Mapping[str, Any]) -> PullRequest:
         state: PullState = "merged" if data.get("merged_at") else cast(PullState, data["state"])
-        return PullRequest(number=int(data["number"]), branch=data["head"]["ref"], title=data["title"],
-                           body=data.get("body") or "", state=state, url=data.get("html_url", ""),
-                           labels=tuple(label["name"] for label in data.get("labels") or []))
+        return PullRequest(
+            number=int(data["number"]),
+            branch=data["head"]["ref"],
+            title=data["title"],
+            body=data.get("body") or "",
+            state=state,
+            url=data.get("html_url", ""),
+            labels=tuple(label["name"] for label in data.get("labels") or []),
+        )
 
     def _find_open_pull_rest(self, branch: str) -> PullRequest | None:
-        found = self._rest("GET", f"{self._repo_path}/pulls", f"look for the PR of {branch}",
-                           params={"head": f"{self.client.owner}:{branch}", "state": "open"})
+        found = self._rest(
+            "GET",
+            f"{self._repo_path}/pulls",
+            f"look for the PR of {branch}",
+            params={"head": f"{self.client.owner}:{branch}", "state": "open"},
+        )
         return self._pull_from_rest(found[0]) if found else None
 
     def _create_pull(self, change: ChangeRequest) -> PullRequest:
-        body = {"title": change.title, "head": change.branch, "base": self.view.snapshot().default_branch,
-                "body": change.body}
+        body = {
+            "title": change.title,
+            "head": change.branch,
+            "base": self.view.snapshot().default_branch,
+            "body": change.body,
+        }
         try:
-            data = self._rest("POST", f"{self._repo_path}/pulls", f"open a PR for {change.branch}", body=body,
-                              repeatable=False, landed=lambda: self._find_open_pull_rest(change.branch))
+            data = self._rest(
+                "POST",
+                f"{self._repo_path}/pulls",
+                f"open a PR for {change.branch}",
+                body=body,
+                repeatable=False,
+                landed=lambda: self._find_open_pull_rest(change.branch),
+            )
         except GitHubError as exc:
             if exc.status != 422 or "pull request already exists" not in exc.detail.lower():
                 raise
@@ -207,30 +270,43 @@ class PullRequests:
         labels, s = self._labels_for(change), self.settings
         self.issues.ensure_labels(labels)
         if labels or s.assignees:
-            self._rest("PATCH", f"{self._repo_path}/issues/{number}", f"label PR #{number}",
-                       body={"labels": list(labels), "assignees": list(s.assignees)})
+            self._rest(
+                "PATCH",
+                f"{self._repo_path}/issues/{number}",
+                f"label PR #{number}",
+                body={"labels": list(labels), "assignees": list(s.assignees)},
+            )
         if s.reviewers or s.team_reviewers:
-            self._rest("POST", f"{self._repo_path}/pulls/{number}/requested_reviewers",
-                       f"request reviews on PR #{number}",
-                       body={"reviewers": list(s.reviewers), "team_reviewers": list(s.team_reviewers)})
+            self._rest(
+                "POST",
+                f"{self._repo_path}/pulls/{number}/requested_reviewers",
+                f"request reviews on PR #{number}",
+                body={"reviewers": list(s.reviewers), "team_reviewers": list(s.team_reviewers)},
+            )
 
     def _update_pull(self, pull: PullRequest, change: ChangeRequest) -> PullRequest:
         if pull.title == change.title and pull.body == change.body:
             return pull
-        self._rest("PATCH", f"{self._repo_path}/pulls/{pull.number}", f"update PR #{pull.number}",
-                   body={"title": change.title, "body": change.body})
+        self._rest(
+            "PATCH",
+            f"{self._repo_path}/pulls/{pull.number}",
+            f"update PR #{pull.number}",
+            body={"title": change.title, "body": change.body},
+        )
         return replace(pull, title=change.title, body=change.body)
 
     def close_pull_request(self, pull_request: PullRequest, comment: str) -> None:
         """Comment (once, marked), close, delete the branch. Safe to repeat after a failure."""
         number = pull_request.number
         self.issues.upsert_comment(number, "closing", comment)
-        self._rest("PATCH", f"{self._repo_path}/pulls/{number}", f"close PR #{number}",
-                   body={"state": "closed"})
+        self._rest(
+            "PATCH", f"{self._repo_path}/pulls/{number}", f"close PR #{number}", body={"state": "closed"}
+        )
         own_branch = pull_request.branch.startswith(self.settings.branch_prefix)
         if self.settings.delete_branch_on_close and own_branch:
             self._delete_branch(pull_request.branch)
         snap = self.view.snapshot()
         if number in snap.pulls:
-            snap.pulls[number] = replace(snap.pulls[number],
-                                         pull=replace(snap.pulls[number].pull, state="closed"))
+            snap.pulls[number] = replace(
+                snap.pulls[number], pull=replace(snap.pulls[number].pull, state="closed")
+            )

@@ -52,7 +52,8 @@ fragment BotPull on PullRequest {
 }
 """
 
-SNAPSHOT_QUERY = """
+SNAPSHOT_QUERY = (
+    """
 query CatalogBotSnapshot($owner: String!, $name: String!, $path: String!, $closed: String!) {
   repository(owner: $owner, name: $name) {
     defaultBranchRef {
@@ -75,9 +76,12 @@ query CatalogBotSnapshot($owner: String!, $name: String!, $path: String!, $close
   }
   viewer { login }
 }
-""" + _PULL_FRAGMENT
+"""
+    + _PULL_FRAGMENT
+)
 
-OPEN_PAGE_QUERY = """
+OPEN_PAGE_QUERY = (
+    """
 query CatalogBotOpenPulls($owner: String!, $name: String!, $path: String!, $after: String!) {
   repository(owner: $owner, name: $name) {
     pullRequests(states: [OPEN], first: 100, after: $after, orderBy: {field: CREATED_AT, direction: ASC}) {
@@ -86,16 +90,21 @@ query CatalogBotOpenPulls($owner: String!, $name: String!, $path: String!, $afte
     }
   }
 }
-""" + _PULL_FRAGMENT
+"""
+    + _PULL_FRAGMENT
+)
 
-CLOSED_PAGE_QUERY = """
+CLOSED_PAGE_QUERY = (
+    """
 query CatalogBotClosedPulls($path: String!, $closed: String!, $after: String!) {
   search(query: $closed, type: ISSUE, first: 100, after: $after) {
     pageInfo { hasNextPage endCursor }
     nodes { ...BotPull }
   }
 }
-""" + _PULL_FRAGMENT
+"""
+    + _PULL_FRAGMENT
+)
 
 FILE_QUERY = """
 query CatalogBotFile($owner: String!, $name: String!, $oid: GitObjectID!, $path: String!) {
@@ -116,8 +125,10 @@ def repositories_query(names: list[str]) -> tuple[str, dict[str, str]]:
         params.append(f"$o{index}: String!, $n{index}: String!")
         fields.append(f"  r{index}: repository(owner: $o{index}, name: $n{index}) {{ ...RepoFacts }}")
         variables[f"o{index}"], variables[f"n{index}"] = owner, repo
-    query = (f"query CatalogBotRepositories({', '.join(params)}) {{\n" + "\n".join(fields) + "\n}\n"
-             "fragment RepoFacts on Repository { nameWithOwner stargazerCount isArchived url }\n")
+    query = (
+        f"query CatalogBotRepositories({', '.join(params)}) {{\n" + "\n".join(fields) + "\n}\n"
+        "fragment RepoFacts on Repository { nameWithOwner stargazerCount isArchived url }\n"
+    )
     return query, variables
 
 
@@ -130,14 +141,19 @@ def _pull_state(node: Mapping[str, Any]) -> PullState:
 def bot_pull_from_node(node: Mapping[str, Any]) -> BotPull:
     target = ((node.get("headRef") or {}).get("target")) or {}
     pull = PullRequest(
-        number=int(node["number"]), branch=node["headRefName"], title=node.get("title") or "",
-        body=node.get("body") or "", state=_pull_state(node), url=node.get("url") or "",
+        number=int(node["number"]),
+        branch=node["headRefName"],
+        title=node.get("title") or "",
+        body=node.get("body") or "",
+        state=_pull_state(node),
+        url=node.get("url") or "",
         labels=tuple(label["name"] for label in (node.get("labels") or {}).get("nodes") or []),
         context=hunks.trailer_of(target.get("message") or ""),
         mergeable={"MERGEABLE": True, "CONFLICTING": False}.get(node.get("mergeable") or ""),
     )
     return BotPull(
-        pull=pull, head_oid=target.get("oid"),
+        pull=pull,
+        head_oid=target.get("oid"),
         head_parents=tuple(p["oid"] for p in (target.get("parents") or {}).get("nodes") or []),
         head_file_oid=(target.get("file") or {}).get("oid"),
         changed_files=int(node.get("changedFiles") or 0),
@@ -173,8 +189,12 @@ class RepositoryView:
 
     def _load_snapshot(self) -> Snapshot:
         client = self.client
-        variables = {"owner": client.owner, "name": client.name, "path": self.catalog_path,
-                     "closed": self._closed_search()}
+        variables = {
+            "owner": client.owner,
+            "name": client.name,
+            "path": self.catalog_path,
+            "closed": self._closed_search(),
+        }
         data = client.graphql_data("read the repository and its bot pull requests", SNAPSHOT_QUERY, variables)
         self._own_login = str((data.get("viewer") or {}).get("login") or "")
         repo = data.get("repository")
@@ -182,8 +202,11 @@ class RepositoryView:
             raise ForgeError(f"{client.repository} has no default branch yet: push a first commit")
         head = repo["defaultBranchRef"]["target"]
         snap = Snapshot(
-            default_branch=repo["defaultBranchRef"]["name"], head_oid=head["oid"],
-            tree_oid=head["tree"]["oid"], files={}, pulls={},
+            default_branch=repo["defaultBranchRef"]["name"],
+            head_oid=head["oid"],
+            tree_oid=head["tree"]["oid"],
+            files={},
+            pulls={},
             labels={n["name"].lower() for n in repo["labels"]["nodes"]},
         )
         snap.files[self.catalog_path] = self._file_text(head.get("file"))
@@ -191,8 +214,9 @@ class RepositoryView:
         self._add_pulls(snap, data["search"]["nodes"])
         page = repo["pullRequests"]["pageInfo"]
         while page["hasNextPage"]:
-            more = client.graphql_data("read open pull requests", OPEN_PAGE_QUERY,
-                                       {**variables, "after": page["endCursor"]})
+            more = client.graphql_data(
+                "read open pull requests", OPEN_PAGE_QUERY, {**variables, "after": page["endCursor"]}
+            )
             connection = more["repository"]["pullRequests"]
             self._add_pulls(snap, connection["nodes"])
             page = connection["pageInfo"]
@@ -210,8 +234,9 @@ class RepositoryView:
     def _load_closed(self, snap: Snapshot) -> None:
         variables = {"path": self.catalog_path, "closed": self._closed_search()}
         while snap.closed_cursor:
-            data = self.client.graphql_data("read closed bot pull requests", CLOSED_PAGE_QUERY,
-                                            {**variables, "after": snap.closed_cursor})
+            data = self.client.graphql_data(
+                "read closed bot pull requests", CLOSED_PAGE_QUERY, {**variables, "after": snap.closed_cursor}
+            )
             self._add_pulls(snap, data["search"]["nodes"])
             page = data["search"]["pageInfo"]
             snap.closed_cursor = page["endCursor"] if page["hasNextPage"] else None
@@ -231,15 +256,21 @@ class RepositoryView:
         """A file's text at a commit (None when the commit is unknown)."""
         if oid is None:
             return None
-        data = self.client.graphql_data(f"read {path}", FILE_QUERY, {
-            "owner": self.client.owner, "name": self.client.name, "oid": oid, "path": path})
+        data = self.client.graphql_data(
+            f"read {path}",
+            FILE_QUERY,
+            {"owner": self.client.owner, "name": self.client.name, "oid": oid, "path": path},
+        )
         return self._file_text(((data.get("repository") or {}).get("object") or {}).get("file"))[0]
 
     def read_file(self, path: str) -> str:
         snap = self.snapshot()
         if path not in snap.files:
-            data = self.client.graphql_data(f"read {path}", FILE_QUERY, {
-                "owner": self.client.owner, "name": self.client.name, "oid": snap.head_oid, "path": path})
+            data = self.client.graphql_data(
+                f"read {path}",
+                FILE_QUERY,
+                {"owner": self.client.owner, "name": self.client.name, "oid": snap.head_oid, "path": path},
+            )
             commit = (data.get("repository") or {}).get("object") or {}
             snap.files[path] = self._file_text(commit.get("file"))
         return snap.files[path][0]

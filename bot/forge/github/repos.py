@@ -19,7 +19,7 @@ REPOSITORIES_PER_QUERY = 100
 
 def _chunks(items: list[T], size: int) -> Iterable[list[T]]:
     for start in range(0, len(items), size):
-        yield items[start:start + size]
+        yield items[start : start + size]
 
 
 class Repositories:
@@ -40,8 +40,9 @@ class Repositories:
     def _repositories_batch(self, batch: list[str], result: dict[str, RepoInfo]) -> None:
         query, variables = repositories_query(batch)
         try:
-            data, errors = self.client.graphql(f"look up {len(batch)} repositories", query, variables,
-                                               retry_errors=len(batch) == 1)
+            data, errors = self.client.graphql(
+                f"look up {len(batch)} repositories", query, variables, retry_errors=len(batch) == 1
+            )
         except ForgeError as exc:
             if len(batch) == 1:
                 log.warning("%s: not checked (%s)", batch[0], exc)
@@ -63,7 +64,11 @@ class Repositories:
     @staticmethod
     def _repo_info(name: str, node: Mapping[str, Any]) -> RepoInfo:
         current = node.get("nameWithOwner") or name
-        return RepoInfo(name_with_owner=name, exists=True, stars=node.get("stargazerCount"),
-                        archived=bool(node.get("isArchived")),
-                        current_name=current if current.lower() != name.lower() else None,
-                        url=node.get("url"))
+        return RepoInfo(
+            name_with_owner=name,
+            exists=True,
+            stars=node.get("stargazerCount"),
+            archived=bool(node.get("isArchived")),
+            current_name=current if current.lower() != name.lower() else None,
+            url=node.get("url"),
+        )

@@ -42,9 +42,15 @@ class GitHubSettings:
         retry = config.get("retry") or {}
         return cls(
             branch_prefix=config.get("branch_prefix", cls.branch_prefix),
-            labels=tuple(LabelSpec(str(label["name"]), label.get("color", "ededed"),
-                                   label.get("description", ""), bool(label.get("every_pr", True)))
-                         for label in config.get("labels", ())),
+            labels=tuple(
+                LabelSpec(
+                    str(label["name"]),
+                    label.get("color", "ededed"),
+                    label.get("description", ""),
+                    bool(label.get("every_pr", True)),
+                )
+                for label in config.get("labels", ())
+            ),
             reviewers=tuple(config.get("reviewers", ())),
             team_reviewers=tuple(config.get("team_reviewers", ())),
             assignees=tuple(config.get("assignees", ())),
@@ -55,6 +61,9 @@ class GitHubSettings:
             timeout_seconds=int(config.get("timeout_seconds", cls.timeout_seconds)),
             seconds_between_requests=float(config.get("seconds_between_requests", 0.25)),
             seconds_between_writes=float(config.get("seconds_between_writes", 1.0)),
-            retry=RetryPolicy(int(retry.get("max_attempts", 4)), float(retry.get("backoff_seconds", 2)),
-                              float(retry.get("max_wait_seconds", 900))),
+            retry=RetryPolicy(
+                int(retry.get("max_attempts", 4)),
+                float(retry.get("backoff_seconds", 2)),
+                float(retry.get("max_wait_seconds", 900)),
+            ),
         )

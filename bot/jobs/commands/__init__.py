@@ -133,13 +133,21 @@ class CommandRun:
     exit_code: int = 0
 
 
-def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxonomy: Taxonomy,
-        settings: CommandSettings, router: Router | None = None) -> CommandRun:
+def run(
+    event: Event,
+    forge: Forge,
+    issues: IssueTracker,
+    lookup: Lookup,
+    taxonomy: Taxonomy,
+    settings: CommandSettings,
+    router: Router | None = None,
+) -> CommandRun:
     """Answer every command on the event's issue that the status comment has not answered yet
     (the event's own and any a cancelled run missed); every service is injected."""
     # Bots (other apps, and this bot answering itself) never give commands.
     if is_bot(event.author, event.author_type, settings.bot_logins) or is_bot(
-            event.sender, event.sender_type, settings.bot_logins):
+        event.sender, event.sender_type, settings.bot_logins
+    ):
         return CommandRun(ignored=f"written by a bot ({event.sender})")
     # An issue edit that leaves the body alone asks for nothing new.
     if not event.body_changed:
@@ -147,8 +155,9 @@ def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxono
     own_login = issues.own_login()  # once per run: only its comments are the bot's
     comments = issues.list_comments(event.issue_number)
     existing = find_status_comment(comments, own_login)
-    state = state_from_data(markers.find(existing.body, MARKER_KIND) if existing else None, taxonomy,
-                            settings.code_hosts)
+    state = state_from_data(
+        markers.find(existing.body, MARKER_KIND) if existing else None, taxonomy, settings.code_hosts
+    )
     log = read_log(existing.body) if existing else []
     sources = issue_sources(event, comments, own_login, settings)
     if existing is None:  # first answer on this issue: only what a cancelled run can have missed
@@ -181,24 +190,36 @@ def run(event: Event, forge: Forge, issues: IssueTracker, lookup: Lookup, taxono
         state = state.with_answered(source.key, keys)
     body, state = render_status(state, log, work.show_help, taxonomy, settings)
     issues.upsert_comment(event.issue_number, MARKER_KIND, body)
-    return CommandRun(body=body, replies=tuple(sorted(work.replies, key=lambda r: r.order)),
-                   exit_code=1 if work.transient_failure else 0)
+    return CommandRun(
+        body=body,
+        replies=tuple(sorted(work.replies, key=lambda r: r.order)),
+        exit_code=1 if work.transient_failure else 0,
+    )
 
 
-def issue_sources(event: Event, comments: Sequence[Comment], own_login: str,
-                  settings: CommandSettings) -> list[Source]:
+def issue_sources(
+    event: Event, comments: Sequence[Comment], own_login: str, settings: CommandSettings
+) -> list[Source]:
     """The issue's body and its comments, oldest first, without those written by bots (the bot
     itself included). The event's comment is there even if the comment list lags behind."""
-    sources = [Source(ISSUE_SOURCE, event.issue_author, event.issue_body, event.issue_url,
-                      time=event.time if event.comment_id is None else event.issue_created)]
+    sources = [
+        Source(
+            ISSUE_SOURCE,
+            event.issue_author,
+            event.issue_body,
+            event.issue_url,
+            time=event.time if event.comment_id is None else event.issue_created,
+        )
+    ]
     if event.comment_id is not None and all(c.id != event.comment_id for c in comments):
         own = Comment(event.comment_id, event.text, event.author, event.source_url, event.time)
         comments = [*comments, own]
     for comment in sorted(comments, key=lambda c: c.id):
         if comment.user != own_login and not is_bot(comment.user, "", settings.bot_logins):
             url = event.source_url if comment.id == event.comment_id else comment.url
-            sources.append(Source(f"c{comment.id}", comment.user, comment.body, url, comment.id,
-                                  comment.updated_at))
+            sources.append(
+                Source(f"c{comment.id}", comment.user, comment.body, url, comment.id, comment.updated_at)
+            )
     return [s for s in sources if not is_bot(s.author, "", settings.bot_logins)]
 
 
@@ -221,13 +242,15 @@ def _instant(text: str) -> datetime | None:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-def _unanswered(source: Source, state: IssueState, settings: CommandSettings
-                ) -> tuple[Source, list[Command], list[str], int]:
+def _unanswered(
+    source: Source, state: IssueState, settings: CommandSettings
+) -> tuple[Source, list[Command], list[str], int]:
     """``(source, its unanswered commands, the keys that answer them all, how many commands past
     the first MAX_COMMANDS are ignored)``. A text answered as it is now is not parsed again."""
     text_key = command_key("\0text\0" + source.text)
     if (source.comment_id is not None and source.comment_id <= state.before) or state.is_answered(
-            source.key, text_key):
+        source.key, text_key
+    ):
         return source, [], [], 0
     if "/" not in source.text and "&" not in source.text:  # no slash, not even as an entity
         return source, [], [text_key], 0
@@ -239,8 +262,9 @@ def _unanswered(source: Source, state: IssueState, settings: CommandSettings
     return source, fresh, [text_key, *keys], ignored if fresh or not read else 0
 
 
-def _migrate(state: IssueState, event: Event, sources: Sequence[Source],
-             settings: CommandSettings) -> IssueState:
+def _migrate(
+    state: IssueState, event: Event, sources: Sequence[Source], settings: CommandSettings
+) -> IssueState:
     """A status comment written before answers were recorded: what came before this event was
     answered then (only the event's own text is new), so nothing old runs again."""
     state = replace(state, legacy=False)
@@ -261,14 +285,22 @@ def default_catalog(forge: Forge, path: str, taxonomy: Taxonomy) -> Catalog:
     """The catalog on the default branch (what the PRs will change)."""
     text = forge.read_file(path)
     if not text.strip():
-        raise BotError(f"{path} is missing or empty on the default branch: set `catalog` in "
-                       "config/commands.yml to the catalog's path")
+        raise BotError(
+            f"{path} is missing or empty on the default branch: set `catalog` in "
+            "config/commands.yml to the catalog's path"
+        )
     return parse(text, taxonomy)
 
 
-
-def _fail(event: Event, issues: IssueTracker, state: IssueState, log: list[str], message: str,
-          taxonomy: Taxonomy, settings: CommandSettings) -> CommandRun:
+def _fail(
+    event: Event,
+    issues: IssueTracker,
+    state: IssueState,
+    log: list[str],
+    message: str,
+    taxonomy: Taxonomy,
+    settings: CommandSettings,
+) -> CommandRun:
     """The run could not start (permission or catalog unreadable): say so, keep the state; the
     commands stay unanswered, so the next run tries them again."""
     failure = Reply((0, 0), "failed", "", {"reason": safe_text(message)})
@@ -283,14 +315,17 @@ def _fail(event: Event, issues: IssueTracker, state: IssueState, log: list[str],
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--event-name", help="the event's name (default: $GITHUB_EVENT_NAME)")
-    parser.add_argument("--event-path", type=Path,
-                        help="the event's JSON payload (default: $GITHUB_EVENT_PATH)")
+    parser.add_argument(
+        "--event-path", type=Path, help="the event's JSON payload (default: $GITHUB_EVENT_PATH)"
+    )
 
 
 def load_event(name: str | None, path: Path | None) -> Event | None:
     if not name or not path:
-        raise BotError("no event: handle-event runs in GitHub Actions (GITHUB_EVENT_NAME and "
-                       "GITHUB_EVENT_PATH), or pass --event-name and --event-path")
+        raise BotError(
+            "no event: handle-event runs in GitHub Actions (GITHUB_EVENT_NAME and "
+            "GITHUB_EVENT_PATH), or pass --event-name and --event-path"
+        )
     try:
         payload = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
@@ -303,6 +338,7 @@ def load_event(name: str | None, path: Path | None) -> Event | None:
 def scorer_router(taxonomy: Taxonomy) -> Router:
     """Route papers as the poll job does (the scorer trained on the catalog), lazily: the
     scorer is trained only when an /add names no section."""
+
     def route(catalog: Catalog, papers: Sequence[Paper]) -> list[tuple[str, str | None, float]]:
         from bot.scoring import Scorer
 
@@ -323,8 +359,9 @@ def main(args: argparse.Namespace) -> int:
         return 0
     github = config.load("github")
     settings = CommandSettings.from_config(config.load("commands"), github, config.catalog_path())
-    services = build_services(env, catalog_path=settings.catalog_path,
-                              repository=env.get("GITHUB_REPOSITORY") or event.repository)
+    services = build_services(
+        env, catalog_path=settings.catalog_path, repository=env.get("GITHUB_REPOSITORY") or event.repository
+    )
     forge, lookup = services.github(), services.arxiv_lookup()
     taxonomy = taxonomy_module.load()
     outcome = run(event, forge, forge, lookup, taxonomy, settings, scorer_router(taxonomy))
@@ -333,6 +370,9 @@ def main(args: argparse.Namespace) -> int:
     else:
         print(outcome.body)
     if outcome.exit_code:
-        print("error: some commands could not be carried out (see the status comment above); "
-              "post them again later", file=sys.stderr)
+        print(
+            "error: some commands could not be carried out (see the status comment above); "
+            "post them again later",
+            file=sys.stderr,
+        )
     return outcome.exit_code

@@ -41,15 +41,21 @@ class CommandSettings:
     branches: BranchNames = BranchNames.from_prefix("bot/")
 
     @classmethod
-    def from_config(cls, commands: Mapping[str, Any], github: Mapping[str, Any],
-                    catalog_path: str) -> CommandSettings:
+    def from_config(
+        cls, commands: Mapping[str, Any], github: Mapping[str, Any], catalog_path: str
+    ) -> CommandSettings:
         labels = commands["labels"]
         return cls(
-            catalog_path=catalog_path, allowed_roles=tuple(commands["allowed_roles"]),
-            requests=commands["requests"], max_ids=commands["max_ids"],
-            code_hosts=tuple(commands["code_hosts"]), add_labels=tuple(labels["add"]),
-            remove_labels=tuple(labels["remove"]), move_labels=tuple(labels["move"]),
-            section_labels=commands["section_labels"], form=FormLabels(**commands["form"]),
+            catalog_path=catalog_path,
+            allowed_roles=tuple(commands["allowed_roles"]),
+            requests=commands["requests"],
+            max_ids=commands["max_ids"],
+            code_hosts=tuple(commands["code_hosts"]),
+            add_labels=tuple(labels["add"]),
+            remove_labels=tuple(labels["remove"]),
+            move_labels=tuple(labels["move"]),
+            section_labels=commands["section_labels"],
+            form=FormLabels(**commands["form"]),
             bot_logins=tuple(github["bot_logins"]),
             branches=BranchNames.from_config(github),
         )
@@ -92,21 +98,31 @@ def read_event(name: str, payload: Mapping[str, Any]) -> Event | None:
         written = comment if comment is not None else issue
         changes = payload.get("changes") or {}
         return Event(
-            name=name, action=action, repository=str(repo["full_name"]), repository_url=str(repo["html_url"]),
-            default_branch=str(repo.get("default_branch") or "main"), issue_number=int(issue["number"]),
-            author=str(written["user"]["login"]), author_type=str(written["user"].get("type") or ""),
-            sender=str(sender["login"]), sender_type=str(sender.get("type") or ""),
-            text=str(written.get("body") or ""), source_url=str(written.get("html_url") or ""),
+            name=name,
+            action=action,
+            repository=str(repo["full_name"]),
+            repository_url=str(repo["html_url"]),
+            default_branch=str(repo.get("default_branch") or "main"),
+            issue_number=int(issue["number"]),
+            author=str(written["user"]["login"]),
+            author_type=str(written["user"].get("type") or ""),
+            sender=str(sender["login"]),
+            sender_type=str(sender.get("type") or ""),
+            text=str(written.get("body") or ""),
+            source_url=str(written.get("html_url") or ""),
             comment_id=int(comment["id"]) if comment is not None else None,
             body_changed=not changes or "body" in changes,
-            issue_author=str(issue["user"]["login"]), issue_body=str(issue.get("body") or ""),
+            issue_author=str(issue["user"]["login"]),
+            issue_body=str(issue.get("body") or ""),
             issue_url=str(issue.get("html_url") or ""),
             time=str(written.get("created_at") if comment is not None else issue.get("updated_at") or ""),
             issue_created=str(issue.get("created_at") or ""),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        raise BotError(f"the {name} event payload lacks {exc}: is GITHUB_EVENT_PATH the file GitHub "
-                       "Actions wrote for this event?") from exc
+        raise BotError(
+            f"the {name} event payload lacks {exc}: is GITHUB_EVENT_PATH the file GitHub "
+            "Actions wrote for this event?"
+        ) from exc
 
 
 def is_bot(login: str, kind: str, bot_logins: Iterable[str]) -> bool:

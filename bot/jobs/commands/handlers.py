@@ -27,7 +27,6 @@ class Lookup(Protocol):
     def lookup(self, ids: Iterable[str]) -> dict[str, LookupResult]: ...
 
 
-
 @dataclass(frozen=True)
 class AddRequest:
     """A validated ``/add`` (or an approved pending one), waiting for its arXiv metadata."""
@@ -96,9 +95,10 @@ class Run:
 
     def line_link(self, item: Item) -> str:
         base = self.event.repository_url.rstrip("/")
-        return f"[line {item.line_number}]({base}/blob/{self.event.default_branch}/" \
-               f"{self.settings.catalog_path}#L{item.line_number})"
-
+        return (
+            f"[line {item.line_number}]({base}/blob/{self.event.default_branch}/"
+            f"{self.settings.catalog_path}#L{item.line_number})"
+        )
 
 
 # -- acting on the commands ----------------------------------------------------------------------
@@ -120,8 +120,14 @@ def act(batches: Sequence[tuple[Source, bool, Sequence[Command], int]], work: Ru
             index += 1
         if ignored:
             work.sources[index] = source.key
-            work.reply((index, 0), "too_many_commands", "", limit=MAX_COMMANDS, paragraph=MAX_PARAGRAPH,
-                       ignored=ignored)
+            work.reply(
+                (index, 0),
+                "too_many_commands",
+                "",
+                limit=MAX_COMMANDS,
+                paragraph=MAX_PARAGRAPH,
+                ignored=ignored,
+            )
             index += 1
     if not requests:
         return
@@ -130,8 +136,13 @@ def act(batches: Sequence[tuple[Source, bool, Sequence[Command], int]], work: Ru
     except BotError as exc:  # arXiv failed after its retries: nothing is changed, say so
         work.transient_failure = True
         for request in requests:
-            work.reply(request.order, "source_failed", request.command, id=request.arxiv_id,
-                       reason=safe_text(str(exc)))
+            work.reply(
+                request.order,
+                "source_failed",
+                request.command,
+                id=request.arxiv_id,
+                reason=safe_text(str(exc)),
+            )
         return
     for request in _route(requests, results, work):
         _finish_add(request, results[request.arxiv_id], work)
@@ -143,10 +154,19 @@ def _route(requests: list[AddRequest], results: dict[str, LookupResult], work: R
     if not auto or work.router is None:
         return requests
     papers = [results[r.arxiv_id].paper for r in auto]
-    routes = dict(zip((r.order for r in auto),
-                      work.router(work.catalog, [p for p in papers if p is not None]), strict=True))
-    return [replace(r, section=routes[r.order][0], subsection=routes[r.order][1],
-                    routed=routes[r.order][2]) if r.order in routes else r for r in requests]
+    routes = dict(
+        zip(
+            (r.order for r in auto),
+            work.router(work.catalog, [p for p in papers if p is not None]),
+            strict=True,
+        )
+    )
+    return [
+        replace(r, section=routes[r.order][0], subsection=routes[r.order][1], routed=routes[r.order][2])
+        if r.order in routes
+        else r
+        for r in requests
+    ]
 
 
 def _help(index: int, command: Command, work: Run) -> list[AddRequest]:
@@ -163,8 +183,9 @@ def _take_ids(index: int, command: Command, work: Run) -> list[str]:
         work.reply((index, 0), "no_ids", cmd, name=command.name)
     kept, work.ids_left = list(command.ids[: work.ids_left]), max(0, work.ids_left - len(command.ids))
     if len(kept) < len(command.ids):
-        work.reply((index, 99), "too_many", cmd, limit=work.settings.max_ids,
-                   skipped=len(command.ids) - len(kept))
+        work.reply(
+            (index, 99), "too_many", cmd, limit=work.settings.max_ids, skipped=len(command.ids) - len(kept)
+        )
     return kept
 
 
@@ -181,9 +202,15 @@ def _placement(index: int, command: Command, work: Run) -> tuple[str, str | None
             raise UnknownSectionError(f"unknown section {command.section[:MAX_SECTION]!r}…", [])
         section, subsection = work.taxonomy.resolve(command.section)
     except UnknownSectionError:
-        work.reply((index, 0), "unknown_section", cmd, section=code_span(command.section, 60),
-                   suggestions=closest_sections(command.section, work.taxonomy)
-                   if len(command.section) <= MAX_SECTION else [])
+        work.reply(
+            (index, 0),
+            "unknown_section",
+            cmd,
+            section=code_span(command.section, 60),
+            suggestions=closest_sections(command.section, work.taxonomy)
+            if len(command.section) <= MAX_SECTION
+            else [],
+        )
         return None
     if work.taxonomy.get(section).kind != "papers":
         work.reply((index, 0), "papers_only", cmd, where=work.where(section, None))
@@ -200,8 +227,13 @@ def closest_sections(name: str, taxonomy: Taxonomy, limit: int = 3) -> list[str]
 
 def _refuse_unless_maintainer(index: int, command: Command, work: Run) -> bool:
     if not work.maintainer:
-        work.reply((index, 0), "not_allowed", code_span(command.text), name=command.name,
-                   roles=", ".join(work.settings.allowed_roles))
+        work.reply(
+            (index, 0),
+            "not_allowed",
+            code_span(command.text),
+            name=command.name,
+            roles=", ".join(work.settings.allowed_roles),
+        )
     return not work.maintainer
 
 
@@ -217,8 +249,14 @@ def _plan_add(index: int, command: Command, work: Run) -> list[AddRequest]:
     if command.code_url:
         normalized, problem = normalize_code_url(command.code_url, work.settings.code_hosts)
         if normalized is None:
-            work.reply((index, 0), "bad_code", cmd, url=code_span(command.code_url, 80), reason=problem,
-                       hosts=", ".join(work.settings.code_hosts))
+            work.reply(
+                (index, 0),
+                "bad_code",
+                cmd,
+                url=code_span(command.code_url, 80),
+                reason=problem,
+                hosts=", ".join(work.settings.code_hosts),
+            )
             return []
         code_url = normalized
     placement = _placement(index, command, work)
@@ -227,8 +265,18 @@ def _plan_add(index: int, command: Command, work: Run) -> list[AddRequest]:
     requests = []
     for position, arxiv_id in enumerate(ids, start=10):
         if not _already_listed((index, position), cmd, arxiv_id, None, work):
-            requests.append(AddRequest((index, position), cmd, arxiv_id, *placement, code_url,
-                                       work.author, work.source_url, work.maintainer))
+            requests.append(
+                AddRequest(
+                    (index, position),
+                    cmd,
+                    arxiv_id,
+                    *placement,
+                    code_url,
+                    work.author,
+                    work.source_url,
+                    work.maintainer,
+                )
+            )
     return requests
 
 
@@ -236,8 +284,15 @@ def _already_listed(order: tuple[int, int], cmd: str, arxiv_id: str, title: str 
     item = work.catalog.find(arxiv_id, title)
     if item is None:
         return False
-    work.reply(order, "duplicate", cmd, id=arxiv_id, title=safe_text(item.title or arxiv_id),
-               link=work.line_link(item), where=work.item_where(item))
+    work.reply(
+        order,
+        "duplicate",
+        cmd,
+        id=arxiv_id,
+        title=safe_text(item.title or arxiv_id),
+        link=work.line_link(item),
+        where=work.item_where(item),
+    )
     work.state = work.state.without_pending(arxiv_id)
     return True
 
@@ -254,19 +309,40 @@ def _plan_approve(index: int, command: Command, work: Run) -> list[AddRequest]:
         return []
     tags = list(dict.fromkeys(word.lower() for word in (command.section or "").split()))[:MAX_PENDING]
     if not tags:
-        work.reply((index, 0), "approve_which", cmd, choices=[
-            f"`/approve {p.tag}` (arXiv {p.arxiv_id})" for p in work.state.pending])
+        work.reply(
+            (index, 0),
+            "approve_which",
+            cmd,
+            choices=[f"`/approve {p.tag}` (arXiv {p.arxiv_id})" for p in work.state.pending],
+        )
         return []
     requests = []
     for position, tag in enumerate(tags, start=10):
         p = next((p for p in work.state.pending if p.tag == tag), None)
         if p is None:
-            work.reply((index, position), "approve_stale", cmd, tag=code_span(tag, 20),
-                       choices=[f"`{q.tag}` (arXiv {q.arxiv_id})" for q in work.state.pending])
+            work.reply(
+                (index, position),
+                "approve_stale",
+                cmd,
+                tag=code_span(tag, 20),
+                choices=[f"`{q.tag}` (arXiv {q.arxiv_id})" for q in work.state.pending],
+            )
         elif not _already_listed((index, position), cmd, p.arxiv_id, None, work):
-            requests.append(AddRequest((index, position), cmd, p.arxiv_id, p.section, p.subsection,
-                                       p.code_url, p.requested_by, p.request_url, approved=True, tag=p.tag,
-                                       previewed=p.line))
+            requests.append(
+                AddRequest(
+                    (index, position),
+                    cmd,
+                    p.arxiv_id,
+                    p.section,
+                    p.subsection,
+                    p.code_url,
+                    p.requested_by,
+                    p.request_url,
+                    approved=True,
+                    tag=p.tag,
+                    previewed=p.line,
+                )
+            )
     return requests
 
 
@@ -293,16 +369,31 @@ def _finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
         if arxiv_id not in waiting and len(waiting) >= MAX_PENDING:
             work.reply(order, "too_many_pending", cmd, limit=MAX_PENDING, **facts)
             return
-        work.state = work.state.with_pending(Pending(
-            arxiv_id, request.section, request.subsection, request.code_url, request.requested_by,
-            request.request_url, render_entry(entry)))
+        work.state = work.state.with_pending(
+            Pending(
+                arxiv_id,
+                request.section,
+                request.subsection,
+                request.code_url,
+                request.requested_by,
+                request.request_url,
+                render_entry(entry),
+            )
+        )
         tag = next(p.tag for p in work.state.pending if p.arxiv_id == arxiv_id)
         work.reply(order, "approve_changed" if changed else "pending", cmd, tag=tag, **facts)
         return
     section_label = (f"section:{request.section}",) if work.settings.section_labels else ()
     labels = work.settings.add_labels + section_label
-    proposal = Proposal(paper=paper, entry=entry, section=request.section, subsection=request.subsection,
-                        requested_by=request.requested_by, request_url=request.request_url, labels=labels)
+    proposal = Proposal(
+        paper=paper,
+        entry=entry,
+        section=request.section,
+        subsection=request.subsection,
+        requested_by=request.requested_by,
+        request_url=request.request_url,
+        labels=labels,
+    )
     change = change_request(proposal, work.taxonomy, work.settings.catalog_path, work.settings.branches)
     if _propose(order, cmd, change, "add", arxiv_id, work, facts):
         # the approved revision is done; a newer request for the paper (another tag) still waits
@@ -310,8 +401,15 @@ def _finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
         work.state = state.without_tag(request.tag) if request.tag else state.without_pending(arxiv_id)
 
 
-def _propose(order: tuple[int, int], cmd: str, change: ChangeRequest, action: str, arxiv_id: str,
-             work: Run, facts: dict[str, Any]) -> bool:
+def _propose(
+    order: tuple[int, int],
+    cmd: str,
+    change: ChangeRequest,
+    action: str,
+    arxiv_id: str,
+    work: Run,
+    facts: dict[str, Any],
+) -> bool:
     """Open or update the PR and reply; a failure is replied and does not stop the other commands.
     An open PR on the branch that this issue did not open (another issue's, the poll job's) is
     never touched."""
@@ -327,8 +425,9 @@ def _propose(order: tuple[int, int], cmd: str, change: ChangeRequest, action: st
         return False
     pull = result.pull_request
     work.state = work.state.with_pull(OpenedPull(pull.number, pull.url, action, arxiv_id))
-    work.reply(order, f"{action}_done", cmd, result=result.action, pr=f"[#{pull.number}]({pull.url})",
-               **facts)
+    work.reply(
+        order, f"{action}_done", cmd, result=result.action, pr=f"[#{pull.number}]({pull.url})", **facts
+    )
     return True
 
 
@@ -352,8 +451,12 @@ def _remove(index: int, command: Command, work: Run) -> list[AddRequest]:
         item = _catalog_item((index, position), cmd, arxiv_id, "remove", work)
         if item is None:
             continue
-        facts = dict(id=arxiv_id, title=safe_text(item.title or arxiv_id), link=work.line_link(item),
-                     where=work.item_where(item))
+        facts = dict(
+            id=arxiv_id,
+            title=safe_text(item.title or arxiv_id),
+            link=work.line_link(item),
+            where=work.item_where(item),
+        )
         change = edit_request("remove", arxiv_id, item, None, work)
         _propose((index, position), cmd, change, "remove", arxiv_id, work, facts)
     return []
@@ -372,36 +475,65 @@ def _move(index: int, command: Command, work: Run) -> list[AddRequest]:
         item = _catalog_item(order, cmd, arxiv_id, "move", work)
         if item is None:
             continue
-        facts = dict(id=arxiv_id, title=safe_text(item.title or arxiv_id), link=work.line_link(item),
-                     where=work.where(*placement), origin=work.item_where(item))
+        facts = dict(
+            id=arxiv_id,
+            title=safe_text(item.title or arxiv_id),
+            link=work.line_link(item),
+            where=work.where(*placement),
+            origin=work.item_where(item),
+        )
         if item.entry is None:
             work.reply(order, "not_canonical", cmd, **facts)
         elif (item.section, item.subsection) == placement:
             work.reply(order, "same_section", cmd, **facts)
         else:
-            _propose(order, cmd, edit_request("move", arxiv_id, item, placement, work), "move", arxiv_id,
-                     work, facts)
+            _propose(
+                order,
+                cmd,
+                edit_request("move", arxiv_id, item, placement, work),
+                "move",
+                arxiv_id,
+                work,
+                facts,
+            )
     return []
 
 
-def edit_request(action: str, arxiv_id: str, item: Item, placement: tuple[str, str | None] | None,
-                 work: Run) -> ChangeRequest:
+def edit_request(
+    action: str, arxiv_id: str, item: Item, placement: tuple[str, str | None] | None, work: Run
+) -> ChangeRequest:
     """The PR of a /remove or /move, on branch ``bot/remove-<id>`` or ``bot/move-<id>``."""
     section, subsection = placement or (None, None)
-    marker = markers.make(EDIT_MARKER_KIND, {"action": action, "arxiv_id": arxiv_id, "section": section,
-                                             "subsection": subsection})
+    marker = markers.make(
+        EDIT_MARKER_KIND,
+        {"action": action, "arxiv_id": arxiv_id, "section": section, "subsection": subsection},
+    )
     context: dict[str, Any] = dict(
-        action=action, arxiv_id=arxiv_id, title=safe_text(item.title or arxiv_id),
-        url=arxiv_ids.abs_url(arxiv_id), line=item.text.splitlines()[0] if item.text else "",
-        fenced=fenced, origin=work.item_where(item), line_number=item.line_number,
-        target=work.where(section, subsection) if section else "", catalog_path=work.settings.catalog_path,
-        requester=mention(work.author), request_url=work.source_url, marker=marker)
+        action=action,
+        arxiv_id=arxiv_id,
+        title=safe_text(item.title or arxiv_id),
+        url=arxiv_ids.abs_url(arxiv_id),
+        line=item.text.splitlines()[0] if item.text else "",
+        fenced=fenced,
+        origin=work.item_where(item),
+        line_number=item.line_number,
+        target=work.where(section, subsection) if section else "",
+        catalog_path=work.settings.catalog_path,
+        requester=mention(work.author),
+        request_url=work.source_url,
+        marker=marker,
+    )
     title = templates.render("command_pr_title.txt.j2", **context).strip()
     labels = work.settings.remove_labels if action == "remove" else work.settings.move_labels
     return ChangeRequest(
-        branch=work.settings.branches.edit(action, arxiv_id), title=title,
-        body=templates.render("command_pr_body.md.j2", **context), commit_message=title,
-        path=work.settings.catalog_path, edit=catalog_edit(arxiv_id, placement, work.taxonomy), labels=labels)
+        branch=work.settings.branches.edit(action, arxiv_id),
+        title=title,
+        body=templates.render("command_pr_body.md.j2", **context),
+        commit_message=title,
+        path=work.settings.catalog_path,
+        edit=catalog_edit(arxiv_id, placement, work.taxonomy),
+        labels=labels,
+    )
 
 
 HANDLERS.update({"add": _plan_add, "approve": _plan_approve, "remove": _remove, "move": _move, "help": _help})

@@ -105,8 +105,9 @@ def _blocks() -> MarkdownIt:
 def _may_hold_command(source: str) -> bool:
     """Whether a paragraph's source has a line that can render as a command: one of at most
     MAX_LINE characters starting (after emphasis markers) with a slash, an entity or an escape."""
-    return any(len(line) <= MAX_LINE and line.lstrip(_LEAD)[:1] in ("/", "&", "\\")
-               for line in source.split("\n"))
+    return any(
+        len(line) <= MAX_LINE and line.lstrip(_LEAD)[:1] in ("/", "&", "\\") for line in source.split("\n")
+    )
 
 
 def _paragraph_lines(text: str) -> Iterator[tuple[int, str, bool, bool]]:
@@ -122,8 +123,13 @@ def _paragraph_lines(text: str) -> Iterator[tuple[int, str, bool, bool]]:
             depth += 1
         elif token.type == "blockquote_close":
             depth -= 1
-        elif (token.type == "inline" and depth == 0 and index
-              and tokens[index - 1].type == "paragraph_open" and _may_hold_command(token.content)):
+        elif (
+            token.type == "inline"
+            and depth == 0
+            and index
+            and tokens[index - 1].type == "paragraph_open"
+            and _may_hold_command(token.content)
+        ):
             first = (token.map[0] if token.map else 0) + 1
             if len(token.content) > min(MAX_PARAGRAPH, budget):
                 for offset, line in enumerate(token.content.split("\n")):
@@ -161,7 +167,7 @@ def _command_line(line: str) -> tuple[str, str] | None:
     name = _NAME_RE.match(rest, 1)
     if name is None or (name.end() < len(rest) and (rest[name.end()].isalnum() or rest[name.end()] == "_")):
         return None
-    return name.group().lower(), rest[name.end():]
+    return name.group().lower(), rest[name.end() :]
 
 
 def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
@@ -180,10 +186,17 @@ def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
             continue
         read += 1
         ids, malformed, words, code_url = _arguments(args)
-        commands.append(Command(
-            name=name, line=number, ids=tuple(ids), malformed=tuple(malformed),
-            section=" ".join(words) or None, code_url=code_url, text=" ".join(line.split()),
-        ))
+        commands.append(
+            Command(
+                name=name,
+                line=number,
+                ids=tuple(ids),
+                malformed=tuple(malformed),
+                section=" ".join(words) or None,
+                code_url=code_url,
+                text=" ".join(line.split()),
+            )
+        )
     return commands
 
 

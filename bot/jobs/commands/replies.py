@@ -27,9 +27,8 @@ def mention(login: str) -> str:
     return f"@{login}" if _GITHUB_LOGIN_RE.match(login) else code_span(login)
 
 
-
 def where_text(taxonomy: Taxonomy, section: str, subsection: str | None) -> str:
-    """"Quantization › Weight-only Quantization", escaped."""
+    """ "Quantization › Weight-only Quantization", escaped."""
     title = taxonomy.get(section).title
     if subsection:
         title += " › " + taxonomy.get(section, subsection).title
@@ -58,8 +57,13 @@ TRUNCATED = "<sub>Older answers were removed to keep this comment under GitHub's
 
 def answer_lines(author: str, url: str, is_comment: bool, replies: Sequence[Reply]) -> list[str]:
     """The status comment's lines answering one text: who and which text, then one line per reply."""
-    text = templates.render("command_replies.md.j2", actor=mention(author), source_url=url,
-                            is_comment=is_comment, replies=sorted(replies, key=lambda r: r.order))
+    text = templates.render(
+        "command_replies.md.j2",
+        actor=mention(author),
+        source_url=url,
+        is_comment=is_comment,
+        replies=sorted(replies, key=lambda r: r.order),
+    )
     return [line for line in text.splitlines() if line.strip()]
 
 
@@ -68,22 +72,37 @@ def read_log(body: str) -> list[str]:
     start, end = body.find(LOG_START), body.find(LOG_END)
     if start < 0 or end < start:
         return []
-    return [line for line in body[start + len(LOG_START):end].splitlines() if line.strip()]
+    return [line for line in body[start + len(LOG_START) : end].splitlines() if line.strip()]
 
 
-def render_status(state: IssueState, log: Sequence[str], show_help: bool, taxonomy: Taxonomy,
-                  settings: CommandSettings) -> tuple[str, IssueState]:
+def render_status(
+    state: IssueState, log: Sequence[str], show_help: bool, taxonomy: Taxonomy, settings: CommandSettings
+) -> tuple[str, IssueState]:
     """The status comment, kept under ``LIMIT`` without ever failing: the oldest answers go first,
     then the help table, then old answer records (folded into the marker's ``before``), then the
     oldest waiting requests. Returns the body and the state it stores."""
     log = list(log)
     help_text = render_help(taxonomy, settings) if show_help else ""
     for _ in range(1000):  # each round removes something; the bound only guards against a bug
-        pending = [dict(p=p, by=mention(p.requested_by), block=fenced(p.line),
-                        where=where_text(taxonomy, p.section, p.subsection)) for p in state.pending]
+        pending = [
+            dict(
+                p=p,
+                by=mention(p.requested_by),
+                block=fenced(p.line),
+                where=where_text(taxonomy, p.section, p.subsection),
+            )
+            for p in state.pending
+        ]
         body = templates.render(
-            "command_status.md.j2", marker=markers.make(MARKER_KIND, state.to_data()), log_start=LOG_START,
-            log_end=LOG_END, log=log, pending=pending, pulls=state.pulls, help=help_text)
+            "command_status.md.j2",
+            marker=markers.make(MARKER_KIND, state.to_data()),
+            log_start=LOG_START,
+            log_end=LOG_END,
+            log=log,
+            pending=pending,
+            pulls=state.pulls,
+            help=help_text,
+        )
         excess = len(body) - LIMIT
         answers = [line for line in log if line != TRUNCATED]
         if excess <= 0:
@@ -102,15 +121,22 @@ def render_status(state: IssueState, log: Sequence[str], show_help: bool, taxono
         elif state.pending:
             state = replace(state, pending=state.pending[1:])
         else:
-            state = replace(state, pulls=state.pulls[len(state.pulls) // 2 + 1:])
+            state = replace(state, pulls=state.pulls[len(state.pulls) // 2 + 1 :])
     return body[:LIMIT], state
 
 
 def render_help(taxonomy: Taxonomy, settings: CommandSettings) -> str:
-    sections = [(s.id, where_text(taxonomy, s.parent or s.id, s.id if s.parent else None))
-                for parent in taxonomy.sections if parent.kind == "papers"
-                for s in (parent, *taxonomy.children(parent.id))]
-    return templates.render("command_help.md.j2", sections=sections, roles=settings.allowed_roles,
-                            hosts=settings.code_hosts, requests=settings.requests, max_ids=settings.max_ids)
-
-
+    sections = [
+        (s.id, where_text(taxonomy, s.parent or s.id, s.id if s.parent else None))
+        for parent in taxonomy.sections
+        if parent.kind == "papers"
+        for s in (parent, *taxonomy.children(parent.id))
+    ]
+    return templates.render(
+        "command_help.md.j2",
+        sections=sections,
+        roles=settings.allowed_roles,
+        hosts=settings.code_hosts,
+        requests=settings.requests,
+        max_ids=settings.max_ids,
+    )

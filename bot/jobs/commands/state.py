@@ -77,8 +77,12 @@ class IssueState:
     legacy: bool = False  # read from a status comment written before answers were recorded
 
     def to_data(self) -> dict[str, Any]:
-        return {"pending": [vars(p) for p in self.pending], "pulls": [vars(p) for p in self.pulls],
-                "answered": {k: list(v) for k, v in self.answered.items()}, "before": self.before}
+        return {
+            "pending": [vars(p) for p in self.pending],
+            "pulls": [vars(p) for p in self.pulls],
+            "answered": {k: list(v) for k, v in self.answered.items()},
+            "before": self.before,
+        }
 
     def without_pending(self, arxiv_id: str) -> IssueState:
         return replace(self, pending=tuple(p for p in self.pending if p.arxiv_id != arxiv_id))
@@ -125,9 +129,11 @@ class IssueState:
 def state_from_data(data: Mapping[str, Any] | None, taxonomy: Taxonomy, hosts: Sequence[str]) -> IssueState:
     """The state stored in the status marker, keeping only well-formed records (a maintainer may
     have edited the comment by hand)."""
+
     def records(key: str) -> list[Any]:
         found = data.get(key) if isinstance(data, Mapping) else None
         return found if isinstance(found, list) else []
+
     pending = [p for p in (_pending(raw, taxonomy, hosts) for raw in records("pending")) if p]
     pulls = [p for p in (_pull(raw) for raw in records("pulls")) if p]
     raw_answered = data.get("answered") if isinstance(data, Mapping) else None
@@ -144,8 +150,13 @@ def state_from_data(data: Mapping[str, Any] | None, taxonomy: Taxonomy, hosts: S
         if not _TAG_RE.match(p.tag) or p.tag in {q.tag for q in kept.values()}:
             p = replace(p, tag=new_tag())
         kept[p.arxiv_id] = p
-    return IssueState(tuple(kept.values()), tuple(pulls), answered,
-                      before if isinstance(before, int) and before >= 0 else 0, legacy)
+    return IssueState(
+        tuple(kept.values()),
+        tuple(pulls),
+        answered,
+        before if isinstance(before, int) and before >= 0 else 0,
+        legacy,
+    )
 
 
 def _pending(raw: Any, taxonomy: Taxonomy, hosts: Sequence[str]) -> Pending | None:
@@ -159,20 +170,28 @@ def _pending(raw: Any, taxonomy: Taxonomy, hosts: Sequence[str]) -> Pending | No
     except (KeyError, TypeError, BotError):
         return None
     code_ok = not pending.code_url or normalize_code_url(pending.code_url, hosts)[0] == pending.code_url
-    valid = (arxiv_ids.is_valid(pending.arxiv_id) and code_ok and parse_entry(pending.line)
-             and _GITHUB_LOGIN_RE.match(pending.requested_by) and _URL_RE.match(pending.request_url))
+    valid = (
+        arxiv_ids.is_valid(pending.arxiv_id)
+        and code_ok
+        and parse_entry(pending.line)
+        and _GITHUB_LOGIN_RE.match(pending.requested_by)
+        and _URL_RE.match(pending.request_url)
+    )
     return pending if valid else None
 
 
 def _pull(raw: Any) -> OpenedPull | None:
     try:
-        pull = OpenedPull(number=int(raw["number"]), url=str(raw["url"]), action=str(raw["action"]),
-                          arxiv_id=str(raw["arxiv_id"]))
+        pull = OpenedPull(
+            number=int(raw["number"]),
+            url=str(raw["url"]),
+            action=str(raw["action"]),
+            arxiv_id=str(raw["arxiv_id"]),
+        )
     except (KeyError, TypeError, ValueError):
         return None
     valid = pull.action in ("add", "remove", "move") and arxiv_ids.is_valid(pull.arxiv_id)
     return pull if valid and _URL_RE.match(pull.url) else None
-
 
 
 def find_status_comment(comments: Sequence[Comment], own_login: str) -> Comment | None:

@@ -114,8 +114,13 @@ def pull_request_body(night: Night, settings: NightlySettings) -> str:
 # -- publishing ---------------------------------------------------------------------------------------
 
 
-def publish_issue(tracker: IssueTracker, night: Night, settings: NightlySettings,
-                  existing: TrackedIssue | None, dry_run: bool) -> tuple[IssueRef | None, str]:
+def publish_issue(
+    tracker: IssueTracker,
+    night: Night,
+    settings: NightlySettings,
+    existing: TrackedIssue | None,
+    dry_run: bool,
+) -> tuple[IssueRef | None, str]:
     """Edit the tracking issue in place: open while something needs a maintainer, closed when green.
 
     A green night with links under watch still needs somewhere to keep them: when no tracking
@@ -138,8 +143,12 @@ def publish_issue(tracker: IssueTracker, night: Night, settings: NightlySettings
     return ref, action
 
 
-DRY_RUN_ACTIONS = {"opened": "would open", "reopened": "would reopen", "updated": "would update",
-                   "closed": "would close"}
+DRY_RUN_ACTIONS = {
+    "opened": "would open",
+    "reopened": "would reopen",
+    "updated": "would update",
+    "closed": "would close",
+}
 
 
 def issue_action(existing: TrackedIssue | None, title: str, body: str, green: bool) -> str:
@@ -152,8 +161,12 @@ def issue_action(existing: TrackedIssue | None, title: str, body: str, green: bo
     return "unchanged" if (existing.title, existing.body.strip()) == (title, body.strip()) else "updated"
 
 
-def publish_pull_request(forge: Forge, change: ChangeRequest, base_text: str, dry_run: bool,
-                         ) -> tuple[PullRequest | None, str, str]:
+def publish_pull_request(
+    forge: Forge,
+    change: ChangeRequest,
+    base_text: str,
+    dry_run: bool,
+) -> tuple[PullRequest | None, str, str]:
     """(PR, action, diff): the rolling PR proposed, updated in place, or closed when nothing is left."""
     new_text = change.edit(base_text)
     existing = next((p for p in forge.bot_pull_requests("open") if p.branch == change.branch), None)
@@ -197,8 +210,13 @@ def checking_order(urls: Sequence[str], failing: Mapping[str, Any], today: datet
     return first + rest[offset:] + rest[:offset]
 
 
-async def check_within(urls: Sequence[str], services: Services, check: CheckSettings,
-                       resolvers: Sequence[Resolver], budget: float) -> dict[str, LinkResult]:
+async def check_within(
+    urls: Sequence[str],
+    services: Services,
+    check: CheckSettings,
+    resolvers: Sequence[Resolver],
+    budget: float,
+) -> dict[str, LinkResult]:
     """``check_all`` cut off after ``budget`` seconds: links not reached by then are unknown
     (no evidence either way), so a slow night still ends and publishes what it found."""
     done: dict[str, LinkResult] = {}
@@ -213,22 +231,36 @@ async def check_within(urls: Sequence[str], services: Services, check: CheckSett
         return {url: done.get(url) or LinkResult(url, Verdict.UNKNOWN, error=UNREACHED) for url in urls}
 
 
-async def check_links(links: Sequence[Link], services: Services, check: CheckSettings, repos: RepoDirectory,
-                      settings: NightlySettings, failing: Mapping[str, Any], today: datetime.date,
-                      ) -> tuple[dict[str, LinkResult], dict[str, LinkResult]]:
+async def check_links(
+    links: Sequence[Link],
+    services: Services,
+    check: CheckSettings,
+    repos: RepoDirectory,
+    settings: NightlySettings,
+    failing: Mapping[str, Any],
+    today: datetime.date,
+) -> tuple[dict[str, LinkResult], dict[str, LinkResult]]:
     """(verdict per catalog link, verdict per https twin of an http link), in one concurrent pass."""
     catalog_urls = [link.url for link in links]
-    twins = {url: twin for url in catalog_urls if settings.fix_https and (twin := https_twin(url))
-             and check.exclusion_for(url) is None}
+    twins = {
+        url: twin
+        for url in catalog_urls
+        if settings.fix_https and (twin := https_twin(url)) and check.exclusion_for(url) is None
+    }
     resolvers = [GitHubRepoResolver(repos), *services.resolvers]
     urls = checking_order(catalog_urls, failing, today) + list(twins.values())
     results = await check_within(urls, services, check, resolvers, settings.time_budget)
-    return ({url: results[url] for url in catalog_urls},
-            {url: results[twin] for url, twin in twins.items()})
+    return ({url: results[url] for url in catalog_urls}, {url: results[twin] for url, twin in twins.items()})
 
 
-async def run(services: Services, check: CheckSettings, settings: NightlySettings,
-              taxonomy: Taxonomy | None, today: datetime.date, dry_run: bool = False) -> NightlyResult:
+async def run(
+    services: Services,
+    check: CheckSettings,
+    settings: NightlySettings,
+    taxonomy: Taxonomy | None,
+    today: datetime.date,
+    dry_run: bool = False,
+) -> NightlyResult:
     """One nightly run: check, assess, then publish the issue (it keeps the state) and the PR."""
     started = time.monotonic()
     text = services.forge.read_file(settings.catalog_path)
@@ -241,35 +273,60 @@ async def run(services: Services, check: CheckSettings, settings: NightlySetting
     infos = repos.repositories(repository_names(text))
     previous = previous_state(tracked.body if tracked else None)
     results, twins = await check_links(links, services, check, repos, settings, previous, today)
-    state, dead, watching, unknown, inconclusive = assess_links(catalog, links, results, previous, today,
-                                                                settings)
+    state, dead, watching, unknown, inconclusive = assess_links(
+        catalog, links, results, previous, today, settings
+    )
     _, repo_findings = refresh_entries(catalog, infos)
     fixes = link_fixes(catalog, links, results, twins, settings)
     enrichment = services.enricher.run(services.forge, text, taxonomy, today) if services.enricher else None
     withdrawn = withdrawn_papers(catalog, links, results)
     if enrichment is not None:
         withdrawn = store_withdrawn(catalog, enrichment.withdrawn, withdrawn)
-    night = Night(today.isoformat(), link_counts(results), len(infos), tuple(repo_findings), tuple(fixes),
-                  tuple(dead), tuple(watching), tuple(unknown), state, inconclusive,
-                  services.http.requests, time.monotonic() - started, withdrawn, enrichment)
+    night = Night(
+        today.isoformat(),
+        link_counts(results),
+        len(infos),
+        tuple(repo_findings),
+        tuple(fixes),
+        tuple(dead),
+        tuple(watching),
+        tuple(unknown),
+        state,
+        inconclusive,
+        services.http.requests,
+        time.monotonic() - started,
+        withdrawn,
+        enrichment,
+    )
     return _publish(services, night, infos, text, settings, taxonomy, tracked, dry_run)
 
 
-def _with_enrichment(change: ChangeRequest, services: Services, night: Night,
-                     taxonomy: Taxonomy | None) -> ChangeRequest:
+def _with_enrichment(
+    change: ChangeRequest, services: Services, night: Night, taxonomy: Taxonomy | None
+) -> ChangeRequest:
     """The rolling PR also carries the catalog lines the paper store updates, and the store itself."""
     if night.enrichment is None or services.enricher is None:
         return change
     enrich_text = services.enricher.edit(night.enrichment, taxonomy)
     first = change.edit
     store = night.enrichment.store_text
-    return replace(change, edit=lambda text: enrich_text(first(text)),
-                   extra_files=((services.enricher.store_path, store),) if store else ())
+    return replace(
+        change,
+        edit=lambda text: enrich_text(first(text)),
+        extra_files=((services.enricher.store_path, store),) if store else (),
+    )
 
 
-def _publish(services: Services, night: Night, infos: Mapping[str, RepoInfo], text: str,
-             settings: NightlySettings, taxonomy: Taxonomy | None, tracked: TrackedIssue | None,
-             dry_run: bool) -> NightlyResult:
+def _publish(
+    services: Services,
+    night: Night,
+    infos: Mapping[str, RepoInfo],
+    text: str,
+    settings: NightlySettings,
+    taxonomy: Taxonomy | None,
+    tracked: TrackedIssue | None,
+    dry_run: bool,
+) -> NightlyResult:
     """The issue first (it carries the state), then the PR; a failure of one does not stop the other."""
     failures: list[str] = []
     issue: IssueRef | None = None
@@ -280,10 +337,15 @@ def _publish(services: Services, night: Night, infos: Mapping[str, RepoInfo], te
     except ForgeError as exc:
         failures.append(f"tracking issue: {exc}")
     url_map = {f.old: f.new for f in night.fixes if f.applied}
-    change = ChangeRequest(branch=settings.branch, title=settings.pr_title,
-                           body=pull_request_body(night, settings), commit_message=settings.commit_message,
-                           path=settings.catalog_path, edit=maintenance_edit(infos, url_map, taxonomy),
-                           labels=settings.pr_labels)
+    change = ChangeRequest(
+        branch=settings.branch,
+        title=settings.pr_title,
+        body=pull_request_body(night, settings),
+        commit_message=settings.commit_message,
+        path=settings.catalog_path,
+        edit=maintenance_edit(infos, url_map, taxonomy),
+        labels=settings.pr_labels,
+    )
     change = _with_enrichment(change, services, night, taxonomy)
     try:
         pull, pr_action, diff = publish_pull_request(services.forge, change, text, dry_run)
@@ -296,43 +358,59 @@ def _publish(services: Services, night: Night, infos: Mapping[str, RepoInfo], te
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--dry-run", action="store_true",
-                        help="check and report, print the PR diff and the issue; write nothing")
+    parser.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="check and report, print the PR diff and the issue; write nothing",
+    )
     parser.add_argument("--repository", help="owner/name (default: $GITHUB_REPOSITORY)")
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
-    parser.add_argument("--no-enrich", action="store_true",
-                        help="skip the paper store (data/papers.jsonl) and the catalog facts from arXiv")
+    parser.add_argument(
+        "--no-enrich",
+        action="store_true",
+        help="skip the paper store (data/papers.jsonl) and the catalog facts from arXiv",
+    )
 
 
 def main(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     if not env.get("GITHUB_TOKEN"):
-        raise ForgeError(NO_TOKEN.format(job="nightly") + "; without a token, `python -m bot check-links` "
-                         "checks the links of your local catalog.md")
+        raise ForgeError(
+            NO_TOKEN.format(job="nightly") + "; without a token, `python -m bot check-links` "
+            "checks the links of your local catalog.md"
+        )
     catalog_path = config.catalog_path()
     links_config = config.load("links")
     nightly = config.load("nightly")
     branches = BranchNames.from_config(config.load("github"), nightly)
     settings = NightlySettings.from_config(nightly, links_config, catalog_path, branches.maintenance)
     check = settings_from_config(links_config)
-    services = build_services(env, catalog_path=catalog_path, repository=args.repository,
-                              api_url=args.api_url)
+    services = build_services(
+        env, catalog_path=catalog_path, repository=args.repository, api_url=args.api_url
+    )
     forge = services.github()
     arxiv = ArxivResolver(services.arxiv_lookup())  # GitHub's resolver is built by run()
     from bot.jobs.enrich import Enricher
 
     enricher = None if args.no_enrich else Enricher.from_config(config.load("papers"), config.load("sources"))
-    outcome = asyncio.run(_run_with_client(forge, check, settings, taxonomy_module.load(), args.dry_run,
-                                           (arxiv,), enricher))
+    outcome = asyncio.run(
+        _run_with_client(forge, check, settings, taxonomy_module.load(), args.dry_run, (arxiv,), enricher)
+    )
     report(outcome, settings, args.dry_run, env)
     if outcome.failures:
         raise ForgeError("the nightly run could not publish everything: " + "; ".join(outcome.failures))
     return 0
 
 
-async def _run_with_client(forge: Any, check: CheckSettings, settings: NightlySettings,
-                           taxonomy: Taxonomy, dry_run: bool, resolvers: Sequence[Resolver],
-                           enricher: Any = None) -> NightlyResult:
+async def _run_with_client(
+    forge: Any,
+    check: CheckSettings,
+    settings: NightlySettings,
+    taxonomy: Taxonomy,
+    dry_run: bool,
+    resolvers: Sequence[Resolver],
+    enricher: Any = None,
+) -> NightlyResult:
     async with make_client(check) as client:
         services = Services(forge, forge, forge, forge, HttpChecker(client, check), resolvers, enricher)
         return await run(services, check, settings, taxonomy, datetime.date.today(), dry_run)
@@ -340,8 +418,14 @@ async def _run_with_client(forge: Any, check: CheckSettings, settings: NightlySe
 
 def report(outcome: NightlyResult, settings: NightlySettings, dry_run: bool, env: Mapping[str, str]) -> str:
     """Print the run's summary (and the PR diff in a dry run); append it to the job summary."""
-    summary = render("nightly_summary.md.j2", o=outcome, night=outcome.night, settings=settings,
-                     counts=count_findings(outcome.night.repo_findings), dry_run=dry_run).strip()
+    summary = render(
+        "nightly_summary.md.j2",
+        o=outcome,
+        night=outcome.night,
+        settings=settings,
+        counts=count_findings(outcome.night.repo_findings),
+        dry_run=dry_run,
+    ).strip()
     print(summary)
     if dry_run and outcome.diff:
         print("\n" + outcome.diff)

@@ -39,8 +39,10 @@ PR_MARKER = "nightly-maintenance"
 STATE_VERSION = 1
 UNREACHED = "not reached within the nightly time budget"
 ISSUE_BODY_LIMIT = 65_000  # GitHub refuses issue bodies over 65,536 characters
-_LOGIN_PAGE_RE = re.compile(r"(?i)(?:^|[/?&=._-])(?:log-?in|sign-?in|sign_in|auth|sso|session|accounts?)"
-                       r"(?:[/?&=._-]|$)")
+_LOGIN_PAGE_RE = re.compile(
+    r"(?i)(?:^|[/?&=._-])(?:log-?in|sign-?in|sign_in|auth|sso|session|accounts?)"
+    r"(?:[/?&=._-]|$)"
+)
 
 
 # -- settings --------------------------------------------------------------------------------------
@@ -68,19 +70,29 @@ class NightlySettings:
     time_budget: float = 45 * 60.0  # seconds for the link check; links not reached are unknown
 
     @classmethod
-    def from_config(cls, nightly: Mapping[str, Any], links: Mapping[str, Any],
-                    catalog_path: str, branch: str) -> NightlySettings:
+    def from_config(
+        cls, nightly: Mapping[str, Any], links: Mapping[str, Any], catalog_path: str, branch: str
+    ) -> NightlySettings:
         """``branch``: BranchNames.maintenance (from github.yml's branch_prefix)."""
         pr, issue, guard = nightly["pull_request"], nightly["issue"], nightly["inconclusive"]
         return cls(
-            catalog_path=catalog_path, branch=branch, pr_title=pr["title"],
-            commit_message=pr["commit_message"], pr_labels=tuple(pr["labels"]),
-            issue_title=issue["title"], issue_labels=tuple(issue["labels"]),
-            fix_redirects=nightly["fix_redirects"], fix_https=nightly["fix_https"],
-            redirect_hosts=tuple((str(pair["from"]).lower(), str(pair["to"]).lower())
-                                 for pair in nightly.get("redirect_hosts") or ()),
-            confirm_after_nights=links["confirm_after_nights"], inconclusive_share=guard["dead_share"],
-            inconclusive_min_links=guard["min_links"], max_rows=nightly["max_rows"],
+            catalog_path=catalog_path,
+            branch=branch,
+            pr_title=pr["title"],
+            commit_message=pr["commit_message"],
+            pr_labels=tuple(pr["labels"]),
+            issue_title=issue["title"],
+            issue_labels=tuple(issue["labels"]),
+            fix_redirects=nightly["fix_redirects"],
+            fix_https=nightly["fix_https"],
+            redirect_hosts=tuple(
+                (str(pair["from"]).lower(), str(pair["to"]).lower())
+                for pair in nightly.get("redirect_hosts") or ()
+            ),
+            confirm_after_nights=links["confirm_after_nights"],
+            inconclusive_share=guard["dead_share"],
+            inconclusive_min_links=guard["min_links"],
+            max_rows=nightly["max_rows"],
             time_budget=float(nightly["time_budget_minutes"]) * 60,
         )
 
@@ -149,9 +161,18 @@ class Night:
     @property
     def hand_fixes(self) -> list[LinkFix]:
         """Link fixes the PR cannot make: other lines than entries, doubtful redirects, moved repositories."""
-        moved = [LinkFix(f.line, f.title, f.url, f.new, "redirect", False,
-                         "the repository was renamed or transferred; not a canonical entry line")
-                 for f in self.of_kind("renamed", applied=False)]
+        moved = [
+            LinkFix(
+                f.line,
+                f.title,
+                f.url,
+                f.new,
+                "redirect",
+                False,
+                "the repository was renamed or transferred; not a canonical entry line",
+            )
+            for f in self.of_kind("renamed", applied=False)
+        ]
         return sorted([*(f for f in self.fixes if not f.applied), *moved], key=lambda f: (f.line, f.old))
 
     @property
@@ -176,7 +197,7 @@ class NightlyResult:
 
 
 def https_twin(url: str) -> str | None:
-    return "https://" + url[len("http://"):] if url[:7].lower() == "http://" else None
+    return "https://" + url[len("http://") :] if url[:7].lower() == "http://" else None
 
 
 def _site(parts: SplitResult) -> str:
@@ -204,8 +225,10 @@ def doubtful_redirect(old: str, new: str, allowed_hosts: Sequence[tuple[str, str
         return "it is not a plain http(s) link"
     source, target = _site(before), _site(after)
     if source != target and (source, target) not in set(allowed_hosts):
-        return (f"it leads to another host ({target}): check that the new site is the same "
-                "project, or add the pair to redirect_hosts in config/nightly.yml")
+        return (
+            f"it leads to another host ({target}): check that the new site is the same "
+            "project, or add the pair to redirect_hosts in config/nightly.yml"
+        )
     if before.path.strip("/") and not after.path.strip("/"):
         return "it leads to the site's home page: the page itself may be gone"
     to_login = _LOGIN_PAGE_RE.search(f"{after.path}?{after.query}")
@@ -214,27 +237,43 @@ def doubtful_redirect(old: str, new: str, allowed_hosts: Sequence[tuple[str, str
     return ""
 
 
-def _better_url(result: LinkResult, twin: LinkResult | None,
-                settings: NightlySettings) -> tuple[str, FixReason, str] | None:
+def _better_url(
+    result: LinkResult, twin: LinkResult | None, settings: NightlySettings
+) -> tuple[str, FixReason, str] | None:
     """(new URL, reason, doubt) for one link, or None when there is nothing to fix."""
     if result.source == "github":
         return None  # renamed repositories are the star refresh's business
     if settings.fix_redirects and result.verdict is Verdict.ALIVE and result.permanent_redirect:
-        return result.permanent_redirect, "redirect", doubtful_redirect(result.url, result.permanent_redirect,
-                                                                        settings.redirect_hosts)
-    if twin is not None and twin.verdict is Verdict.ALIVE and (twin.final_url or twin.url).startswith("https://"):
+        return (
+            result.permanent_redirect,
+            "redirect",
+            doubtful_redirect(result.url, result.permanent_redirect, settings.redirect_hosts),
+        )
+    if (
+        twin is not None
+        and twin.verdict is Verdict.ALIVE
+        and (twin.final_url or twin.url).startswith("https://")
+    ):
         return twin.url, "https", ""
     return None
 
 
 def _entry_urls(catalog: Catalog) -> dict[int, set[str]]:
     """1-based line -> the URLs its canonical entry carries (url, pdf, code)."""
-    return {item.line_number: {u for u in (item.entry.url, item.entry.pdf_url, item.entry.code_url) if u}
-            for item in catalog.items if item.entry is not None}
+    return {
+        item.line_number: {u for u in (item.entry.url, item.entry.pdf_url, item.entry.code_url) if u}
+        for item in catalog.items
+        if item.entry is not None
+    }
 
 
-def link_fixes(catalog: Catalog, links: Sequence[Link], results: Mapping[str, LinkResult],
-               twins: Mapping[str, LinkResult], settings: NightlySettings) -> list[LinkFix]:
+def link_fixes(
+    catalog: Catalog,
+    links: Sequence[Link],
+    results: Mapping[str, LinkResult],
+    twins: Mapping[str, LinkResult],
+    settings: NightlySettings,
+) -> list[LinkFix]:
     """Every link that moved permanently or has a working https twin, one fix per line."""
     entry_urls = _entry_urls(catalog)
     fixes = []
@@ -253,17 +292,23 @@ def link_fixes(catalog: Catalog, links: Sequence[Link], results: Mapping[str, Li
 def moved_entry(entry: Entry, url_map: Mapping[str, str]) -> Entry:
     if not {entry.url, entry.pdf_url, entry.code_url} & url_map.keys():
         return entry
-    return replace(entry, url=url_map.get(entry.url, entry.url),
-                   pdf_url=url_map.get(entry.pdf_url, entry.pdf_url),
-                   code_url=url_map.get(entry.code_url, entry.code_url))
+    return replace(
+        entry,
+        url=url_map.get(entry.url, entry.url),
+        pdf_url=url_map.get(entry.pdf_url, entry.pdf_url),
+        code_url=url_map.get(entry.code_url, entry.code_url),
+    )
 
 
-def maintenance_edit(infos: Mapping[str, RepoInfo], url_map: Mapping[str, str],
-                     taxonomy: Taxonomy | None) -> Callable[[str], str]:
+def maintenance_edit(
+    infos: Mapping[str, RepoInfo], url_map: Mapping[str, str], taxonomy: Taxonomy | None
+) -> Callable[[str], str]:
     """The rolling PR's pure edit: star refresh, then link fixes, on whatever text it is given."""
+
     def edit(text: str) -> str:
         refreshed, _ = refresh_entries(parse(text, taxonomy), infos)
         return refreshed.map_entries(lambda entry: moved_entry(entry, url_map)).render()
+
     return edit
 
 
@@ -293,8 +338,9 @@ def settled_state(previous: Mapping[str, Any], state: Mapping[str, Any], thresho
     return kept
 
 
-def _problem(link: Link, result: LinkResult, entry: Mapping[str, Any] | None,
-             catalog: Catalog) -> LinkProblem:
+def _problem(
+    link: Link, result: LinkResult, entry: Mapping[str, Any] | None, catalog: Catalog
+) -> LinkProblem:
     reason = result.error or (f"HTTP {result.status}" if result.status else "no answer")
     since = str(entry["first_failed"]) if entry else ""
     return LinkProblem(link.url, link.lines, title_at(catalog, link.lines[0]), result.status, reason, since)
@@ -302,16 +348,22 @@ def _problem(link: Link, result: LinkResult, entry: Mapping[str, Any] | None,
 
 def is_inconclusive(results: Mapping[str, LinkResult], settings: NightlySettings) -> bool:
     """Most links failing at once says more about the runner's network than about the web."""
-    answered = [r for r in results.values()
-                if r.source == "http" and r.verdict in (Verdict.ALIVE, Verdict.DEAD)]
+    answered = [
+        r for r in results.values() if r.source == "http" and r.verdict in (Verdict.ALIVE, Verdict.DEAD)
+    ]
     dead = sum(1 for r in answered if r.verdict is Verdict.DEAD)
     enough = len(answered) >= settings.inconclusive_min_links
     return enough and dead > settings.inconclusive_share * len(answered)
 
 
-def assess_links(catalog: Catalog, links: Sequence[Link], results: Mapping[str, LinkResult],
-                 previous: Mapping[str, Any], today: datetime.date, settings: NightlySettings,
-                 ) -> tuple[dict[str, Any], list[LinkProblem], list[LinkProblem], list[LinkProblem], bool]:
+def assess_links(
+    catalog: Catalog,
+    links: Sequence[Link],
+    results: Mapping[str, LinkResult],
+    previous: Mapping[str, Any],
+    today: datetime.date,
+    settings: NightlySettings,
+) -> tuple[dict[str, Any], list[LinkProblem], list[LinkProblem], list[LinkProblem], bool]:
     """(state to keep, confirmed dead, watched, unknown tonight, inconclusive) for tonight's results."""
     threshold = settings.confirm_after_nights
     if is_inconclusive(results, settings):
@@ -333,15 +385,20 @@ def assess_links(catalog: Catalog, links: Sequence[Link], results: Mapping[str, 
     return state, dead, watching, unknown, False
 
 
-def withdrawn_papers(catalog: Catalog, links: Sequence[Link],
-                     results: Mapping[str, LinkResult]) -> tuple[LinkProblem, ...]:
+def withdrawn_papers(
+    catalog: Catalog, links: Sequence[Link], results: Mapping[str, LinkResult]
+) -> tuple[LinkProblem, ...]:
     """Entries whose arXiv paper was withdrawn (the arXiv resolver says so; the link is alive)."""
-    return tuple(_problem(link, results[link.url], None, catalog) for link in links
-                 if link.url in results and is_withdrawn(results[link.url]))
+    return tuple(
+        _problem(link, results[link.url], None, catalog)
+        for link in links
+        if link.url in results and is_withdrawn(results[link.url])
+    )
 
 
-def store_withdrawn(catalog: Catalog, records: Sequence[Any],
-                    found: tuple[LinkProblem, ...]) -> tuple[LinkProblem, ...]:
+def store_withdrawn(
+    catalog: Catalog, records: Sequence[Any], found: tuple[LinkProblem, ...]
+) -> tuple[LinkProblem, ...]:
     """``found`` plus the papers the paper store says were withdrawn (one row per entry line)."""
     seen = {line for problem in found for line in problem.lines}
     extra = []
@@ -349,9 +406,16 @@ def store_withdrawn(catalog: Catalog, records: Sequence[Any],
         item = catalog.find_by_id(record.arxiv_id)
         if item is None or item.line_number in seen:
             continue
-        extra.append(LinkProblem(f"https://arxiv.org/abs/{record.arxiv_id}", (item.line_number,),
-                                 title_at(catalog, item.line_number), None,
-                                 f"arXiv {record.arxiv_id} was withdrawn (v{record.versions})", ""))
+        extra.append(
+            LinkProblem(
+                f"https://arxiv.org/abs/{record.arxiv_id}",
+                (item.line_number,),
+                title_at(catalog, item.line_number),
+                None,
+                f"arXiv {record.arxiv_id} was withdrawn (v{record.versions})",
+                "",
+            )
+        )
     return found + tuple(extra)
 
 

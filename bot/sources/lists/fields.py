@@ -12,18 +12,44 @@ from bot.sources.lists.items import _BARE_URL, _HTML_TAG, _IMG_TAG, _MD_IMAGE, _
 # -- small readers shared by the formats -------------------------------------------------------
 
 _ACADEMIC_HOSTS = (
-    "arxiv.org", "ar5iv", "openreview.net", "aclanthology.org", "aclweb.org", "neurips.cc",
-    "nips.cc", "mlr.press", "dl.acm.org", "ieeexplore.ieee.org", "usenix.org", "mlsys.org",
-    "jmlr.org", "thecvf.com", "ecva.net", "aaai.org", "springer.com", "sciencedirect.com",
-    "semanticscholar.org", "paperswithcode.com", "icml.cc", "iclr.cc", "ijcai.org",
-    "researchgate.net", "acm.org", "ieee.org",
+    "arxiv.org",
+    "ar5iv",
+    "openreview.net",
+    "aclanthology.org",
+    "aclweb.org",
+    "neurips.cc",
+    "nips.cc",
+    "mlr.press",
+    "dl.acm.org",
+    "ieeexplore.ieee.org",
+    "usenix.org",
+    "mlsys.org",
+    "jmlr.org",
+    "thecvf.com",
+    "ecva.net",
+    "aaai.org",
+    "springer.com",
+    "sciencedirect.com",
+    "semanticscholar.org",
+    "paperswithcode.com",
+    "icml.cc",
+    "iclr.cc",
+    "ijcai.org",
+    "researchgate.net",
+    "acm.org",
+    "ieee.org",
 )
 _PAPER_LABEL = re.compile(r"(?i)^\W*(paper|pdf|url|html|arxiv|openreview|link)\W*$")
 _CODE_LABEL = re.compile(r"(?i)^\W*(code|github|repo|project)\W*$")
-_STAR_BADGE = re.compile(r"img\.shields\.io/github/stars/(?P<owner>[\w.-]+)/(?P<repo>[\w-]+(?:\.[\w-]+)*?)"
-                         r"(?:\.svg)?(?=[?)\"'\s]|$)")
-_PUBLISH_BADGE = re.compile(r"!\[Publish\]\(https://img\.shields\.io/badge/(?P<label>[^-)]+)-"
-                            r"(?P<venue>[^)\"\s]+?)-[a-z]+\)", re.IGNORECASE)
+_STAR_BADGE = re.compile(
+    r"img\.shields\.io/github/stars/(?P<owner>[\w.-]+)/(?P<repo>[\w-]+(?:\.[\w-]+)*?)"
+    r"(?:\.svg)?(?=[?)\"'\s]|$)"
+)
+_PUBLISH_BADGE = re.compile(
+    r"!\[Publish\]\(https://img\.shields\.io/badge/(?P<label>[^-)]+)-"
+    r"(?P<venue>[^)\"\s]+?)-[a-z]+\)",
+    re.IGNORECASE,
+)
 _NOT_VENUES = {"arxiv", "preprint", "arxiv preprint", "corr", "github", "tech report"}
 _RESOURCE_VENUES = {"blog", "website", "github", "tutorial", "video", "talk"}
 
@@ -38,8 +64,11 @@ def links(text: str) -> list[Link]:
     masked = _MD_LINK.sub(lambda m: " " * len(m.group(0)), text)
     for match in _BARE_URL.finditer(masked):
         found.append((match.start(), Link("", match.group(0).rstrip(".,;:"))))
-    return [link for _, link in sorted(found, key=lambda pair: pair[0])
-            if link.url.lower().startswith(("http://", "https://"))]
+    return [
+        link
+        for _, link in sorted(found, key=lambda pair: pair[0])
+        if link.url.lower().startswith(("http://", "https://"))
+    ]
 
 
 def github_repo(url: str) -> str | None:
@@ -77,8 +106,11 @@ def badge_venue(text: str) -> tuple[str, int | None]:
 
 def is_paper_link(link: Link) -> bool:
     host = urlsplit(link.url).netloc.lower()
-    return bool(_PAPER_LABEL.match(link.label) or any(h in host for h in _ACADEMIC_HOSTS)
-                or urlsplit(link.url).path.lower().endswith(".pdf"))
+    return bool(
+        _PAPER_LABEL.match(link.label)
+        or any(h in host for h in _ACADEMIC_HOSTS)
+        or urlsplit(link.url).path.lower().endswith(".pdf")
+    )
 
 
 def strip_markup(text: str) -> str:
@@ -107,7 +139,7 @@ def source_title(text: str) -> str:
 def _unquote(text: str) -> str:
     """``"Title"`` -> ``Title``; a quote that opens a title's first phrase stays."""
     text = text.strip()
-    if len(text) > 1 and text[0] in "\"“" and text[-1] in "\"”" and text.count('"') <= 2:
+    if len(text) > 1 and text[0] in '"“' and text[-1] in '"”' and text.count('"') <= 2:
         return text[1:-1].strip()
     return text
 
@@ -120,8 +152,9 @@ def resource_title(text: str) -> str:
         if not sep or len(tail.split()) > 4 or len(head) < 8:
             break
         text = head
-    return re.sub(r" - (?:YouTube|Medium|Microsoft Research|Lightning AI|ACL Anthology|Neural Magic)$",
-                  "", text)
+    return re.sub(
+        r" - (?:YouTube|Medium|Microsoft Research|Lightning AI|ACL Anthology|Neural Magic)$", "", text
+    )
 
 
 def split_authors(text: str) -> tuple[tuple[str, ...], bool]:

@@ -37,36 +37,64 @@ def _generated_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] 
         venue, year, _ = ("", None, False) if tag.lower().startswith("arxiv") else parse_venue(tag)
         authors = _italic_lines(item.text)
         names, et_al = split_authors(authors[0]) if authors else ((), False)
-        return [Fields(source_title(match["title"]), authors=names, et_al=et_al, venue=venue,
-                       year=year, url=_paper_url(item_links), code_url=code_url(item.text, item_links))]
+        return [
+            Fields(
+                source_title(match["title"]),
+                authors=names,
+                et_al=et_al,
+                venue=venue,
+                year=year,
+                url=_paper_url(item_links),
+                code_url=code_url(item.text, item_links),
+            )
+        ]
     if match := _GENERATED_RESOURCE.match(item.text):
         description = _italic_lines(item.text)
-        return [Fields(match["name"].strip(), url=match["url"], resource=True,
-                       description=description[0] if description else "",
-                       code_url=code_url(item.text, item_links))]
+        return [
+            Fields(
+                match["name"].strip(),
+                url=match["url"],
+                resource=True,
+                description=description[0] if description else "",
+                code_url=code_url(item.text, item_links),
+            )
+        ]
     return None
 
 
-_INS = re.compile(r"\s*[-*+•]\s+(?P<title>.+?),?\s*(?:<ins>\s*(?P<venue>[^<\[]*?)|(?P<year>(?:19|20)\d\d))"
-                  r"\s*<?/ins>", re.DOTALL)
+_INS = re.compile(
+    r"\s*[-*+•]\s+(?P<title>.+?),?\s*(?:<ins>\s*(?P<venue>[^<\[]*?)|(?P<year>(?:19|20)\d\d))"
+    r"\s*<?/ins>",
+    re.DOTALL,
+)
 _YEAR_END = r"(?P<year>(?:19|20)\d\d)(?:/ins>)?,?\s*(?:\[|$)"
 _RENDERED = (  # "• Title, Venue, Year [Paper]", and the same with a comma or two missing
     re.compile(r"\s*[-*+•]\s+(?P<title>.+),\s*(?P<venue>[^,\[\n]+?),?\s+" + _YEAR_END),
-    re.compile(r"\s*[-*+•]\s+(?P<title>.+?),?\s+(?P<venue>[A-Za-z][\w.-]*(?: [A-Z][\w.-]*)?),?\s+"
-               + _YEAR_END),
+    re.compile(
+        r"\s*[-*+•]\s+(?P<title>.+?),?\s+(?P<venue>[A-Za-z][\w.-]*(?: [A-Z][\w.-]*)?),?\s+" + _YEAR_END
+    ),
 )
 
 
 def _survey_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
     line = _first_line(item.text)
-    match = _INS.match(item.text) or (None if "<br" in line else
-                                       _RENDERED[0].match(line) or _RENDERED[1].match(line))
+    match = _INS.match(item.text) or (
+        None if "<br" in line else _RENDERED[0].match(line) or _RENDERED[1].match(line)
+    )
     if not match:
         return None
     venue_text = ", ".join(v for v in (match["venue"], match["year"]) if v)
     venue, year, resource = parse_venue(venue_text)
-    return [Fields(source_title(match["title"]), venue=venue, year=year, url=_paper_url(item_links),
-                   code_url=code_url(item.text, item_links), resource=resource)]
+    return [
+        Fields(
+            source_title(match["title"]),
+            venue=venue,
+            year=year,
+            url=_paper_url(item_links),
+            code_url=code_url(item.text, item_links),
+            resource=resource,
+        )
+    ]
 
 
 _QUOTED = re.compile(r"\s*[-*+]\s+[\"“](?P<title>[^\"”]{8,})[\"”],?\s*(?P<venue>[^\[]*)")
@@ -77,8 +105,16 @@ def _quoted_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | N
     if not match:
         return None
     venue, year, resource = parse_venue(match["venue"])
-    return [Fields(source_title(match["title"]), venue=venue, year=year, url=_paper_url(item_links),
-                   code_url=code_url(item.text, item_links), resource=resource)]
+    return [
+        Fields(
+            source_title(match["title"]),
+            venue=venue,
+            year=year,
+            url=_paper_url(item_links),
+            code_url=code_url(item.text, item_links),
+            resource=resource,
+        )
+    ]
 
 
 _VENUE_TAG = re.compile(r"\s*[-*+]\s+(?P<title>[^\[]{8,}?)\s*(?:\*\[(?P<venue>[^\]]+)\]\*\s*)?\[\[")
@@ -92,10 +128,25 @@ def _venue_tag_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] 
     title, _, description = match["title"].partition(": ")
     if not match["venue"] and not any(is_paper_link(link) for link in item_links):
         # "Name: what it is. [[Github]](..)": a tool
-        return [Fields(title.strip(), url=_resource_url(item_links), description=description.strip(),
-                       resource=True, code_url=code_url(item.text, item_links))]
-    return [Fields(source_title(match["title"]), venue=venue, year=year, url=_paper_url(item_links),
-                   code_url=code_url(item.text, item_links), resource=resource)]
+        return [
+            Fields(
+                title.strip(),
+                url=_resource_url(item_links),
+                description=description.strip(),
+                resource=True,
+                code_url=code_url(item.text, item_links),
+            )
+        ]
+    return [
+        Fields(
+            source_title(match["title"]),
+            venue=venue,
+            year=year,
+            url=_paper_url(item_links),
+            code_url=code_url(item.text, item_links),
+            resource=resource,
+        )
+    ]
 
 
 _LINE_BREAK = re.compile(r"\s*[-*+]\s+(?P<title>[^<\[\n]{8,}?)\s*<br>\s*(?P<venue>[^\[\n]*?)\s*(?:\[|$)")
@@ -106,12 +157,22 @@ def _line_break_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields]
     if not match:
         return None
     venue, year, resource = parse_venue(match["venue"])
-    return [Fields(source_title(match["title"]), venue=venue, year=year, url=_paper_url(item_links),
-                   code_url=code_url(item.text, item_links), resource=resource)]
+    return [
+        Fields(
+            source_title(match["title"]),
+            venue=venue,
+            year=year,
+            url=_paper_url(item_links),
+            code_url=code_url(item.text, item_links),
+            resource=resource,
+        )
+    ]
 
 
-_NESTED_FIELD = re.compile(r"^\s+[-*+]\s+(?P<key>Links?|Authors?|Code|Pub|Paper|Venue):\s*(?P<value>.*)$",
-                           re.MULTILINE | re.IGNORECASE)
+_NESTED_FIELD = re.compile(
+    r"^\s+[-*+]\s+(?P<key>Links?|Authors?|Code|Pub|Paper|Venue):\s*(?P<value>.*)$",
+    re.MULTILINE | re.IGNORECASE,
+)
 
 
 def _nested_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
@@ -124,13 +185,24 @@ def _nested_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | N
     link_text = fields.get("link") or fields.get("paper", "")
     paper_links = links(link_text)
     repo = code_url(fields.get("code", ""), links(fields.get("code", "")))
-    return [Fields(source_title(title), authors=names, et_al=et_al, venue=venue, year=year,
-                   url=paper_links[0].url if paper_links else "", code_url=repo)]
+    return [
+        Fields(
+            source_title(title),
+            authors=names,
+            et_al=et_al,
+            venue=venue,
+            year=year,
+            url=paper_links[0].url if paper_links else "",
+            code_url=repo,
+        )
+    ]
 
 
 _BADGES = r"(?:\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)\s*)*"
-_LINK_BULLET = re.compile(rf"\s*(?:[-*+•]|\d+[.)])\s+(?P<prefix>[^\[\n]{{0,40}}?){_BADGES}"
-                          r"\[(?P<title>(?:\\.|[^\]\\])+)\]\((?P<url>[^)\s]+)\)(?P<rest>[^\n]*)")
+_LINK_BULLET = re.compile(
+    rf"\s*(?:[-*+•]|\d+[.)])\s+(?P<prefix>[^\[\n]{{0,40}}?){_BADGES}"
+    r"\[(?P<title>(?:\\.|[^\]\\])+)\]\((?P<url>[^)\s]+)\)(?P<rest>[^\n]*)"
+)
 
 
 _SUB_LINK = re.compile(r"^\s+[-*+]\s+\[(?P<title>[^\]]+)\]\((?P<url>[^)\s]+)\)", re.MULTILINE)
@@ -143,8 +215,9 @@ def _link_list_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] 
     subs = _SUB_LINK.findall(item.text)
     if not subs:
         return None
-    return [Fields(resource_title(title), url=url, resource=not arxiv_ids.find_ids(url))
-            for title, url in subs]
+    return [
+        Fields(resource_title(title), url=url, resource=not arxiv_ids.find_ids(url)) for title, url in subs
+    ]
 
 
 def _link_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
@@ -156,13 +229,30 @@ def _link_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | Non
     link = Link(match["title"], match["url"])
     if arxiv_ids.find_ids(match["url"]) or ((is_paper_link(link) or year) and "," in rest):
         names, et_al = split_authors(rest)
-        return [Fields(source_title(match["title"]), authors=names, et_al=et_al, venue=venue,
-                       year=year, url=match["url"], code_url=code_url(item.text, item_links))]
+        return [
+            Fields(
+                source_title(match["title"]),
+                authors=names,
+                et_al=et_al,
+                venue=venue,
+                year=year,
+                url=match["url"],
+                code_url=code_url(item.text, item_links),
+            )
+        ]
     prefix = match["prefix"].strip(" :-")
     description = strip_markup(rest) or prefix or " ".join(_italic_lines(item.text)[:1])
-    return [Fields(source_title(match["title"]), url=match["url"], description=description,
-                   resource=not is_paper_link(link), venue=venue, year=year,
-                   code_url=code_url(item.text, item_links))]
+    return [
+        Fields(
+            source_title(match["title"]),
+            url=match["url"],
+            description=description,
+            resource=not is_paper_link(link),
+            venue=venue,
+            year=year,
+            code_url=code_url(item.text, item_links),
+        )
+    ]
 
 
 def _table_row(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
@@ -177,8 +267,10 @@ def _table_row(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
     cell = cells[column]
     papers = [link for link in links(cell) if arxiv_ids.find_ids(link.url) and len(link.label.split()) >= 3]
     if len({arxiv_ids.find_ids(link.url)[0] for link in papers}) > 1:  # several papers in one cell
-        return [Fields(source_title(link.label), arxiv_id=arxiv_ids.find_ids(link.url)[0], url=link.url)
-                for link in papers]
+        return [
+            Fields(source_title(link.label), arxiv_id=arxiv_ids.find_ids(link.url)[0], url=link.url)
+            for link in papers
+        ]
     fields = _title_cell_fields(cell, item, item_links)
     if fields.year is None and (year := _date_column_year(item.header, cells)):
         fields = replace(fields, year=year)
@@ -208,16 +300,22 @@ def _title_column(header: tuple[str, ...], cells: list[str]) -> int | None:
 def _title_cell_fields(cell: str, item: SourceItem, item_links: list[Link]) -> Fields:
     """A cell like ``[badges] <br> [Title](url) <br> Authors`` or ``🔥[**Short**] Title``."""
     parts = [p for p in re.split(r"<br\s*/?>|</br>", cell, flags=re.IGNORECASE) if strip_markup(p)]
-    title_index = next((i for i, p in enumerate(parts)
-                        if any(link.label for link in links(p))), 0)
+    title_index = next((i for i, p in enumerate(parts) if any(link.label for link in links(p))), 0)
     title_part = parts[title_index] if parts else cell
     title_link = next(iter(links(title_part)), None)
     authors = parts[title_index + 1] if title_index + 1 < len(parts) else ""
     names, et_al = split_authors(authors) if "," in authors else ((), False)
     venue, year = badge_venue(item.text)
     url = title_link.url if title_link and is_paper_link(title_link) else _paper_url(item_links)
-    return Fields(source_title(title_part), authors=names, et_al=et_al, venue=venue, year=year,
-                  url=url, code_url=code_url(item.text, item_links))
+    return Fields(
+        source_title(title_part),
+        authors=names,
+        et_al=et_al,
+        venue=venue,
+        year=year,
+        url=url,
+        code_url=code_url(item.text, item_links),
+    )
 
 
 def _framework_row(cells: list[str], item: SourceItem) -> list[Fields] | None:
@@ -228,8 +326,14 @@ def _framework_row(cells: list[str], item: SourceItem) -> list[Fields] | None:
         return None
     good = [item.header[i + 1] for i, c in enumerate(cells[1:]) if "✅" in c and i + 1 < len(item.header)]
     description = ("Framework for " + ", ".join(g.lower() for g in good)) if good else ""
-    return [Fields(name, url=github_repo(repo_links[0].url) or repo_links[0].url,
-                   description=description, resource=True)]
+    return [
+        Fields(
+            name,
+            url=github_repo(repo_links[0].url) or repo_links[0].url,
+            description=description,
+            resource=True,
+        )
+    ]
 
 
 def _plain_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
@@ -244,8 +348,16 @@ def _plain_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | No
 
 
 EXTRACTORS: tuple[Extractor, ...] = (
-    _table_row, _generated_bullet, _nested_bullet, _line_break_bullet, _survey_bullet,
-    _quoted_bullet, _venue_tag_bullet, _link_list_bullet, _link_bullet, _plain_bullet,
+    _table_row,
+    _generated_bullet,
+    _nested_bullet,
+    _line_break_bullet,
+    _survey_bullet,
+    _quoted_bullet,
+    _venue_tag_bullet,
+    _link_list_bullet,
+    _link_bullet,
+    _plain_bullet,
 )
 
 
@@ -311,8 +423,17 @@ def _as_resource(fields: Fields, item_links: list[Link]) -> Fields:
     if colon and len(name) <= 30 and not description and not _title_cased(rest):
         # "MNN: A lightweight inference engine", not "REST: Retrieval-Based Speculative Decoding"
         title, description = name, rest
-    return replace(fields, title=title, description=description, url=github_repo(url) or url,
-                   resource=True, venue="", year=None, authors=(), et_al=False)
+    return replace(
+        fields,
+        title=title,
+        description=description,
+        url=github_repo(url) or url,
+        resource=True,
+        venue="",
+        year=None,
+        authors=(),
+        et_al=False,
+    )
 
 
 def _title_cased(text: str) -> bool:

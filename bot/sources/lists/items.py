@@ -69,7 +69,8 @@ _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _ANCHOR_LINK = re.compile(r"\(?\s*\[[^\]]*\]\(#[^)]*\)\s*\)?")
 _MD_LINK = re.compile(
     r"\[(?P<label>(?:!\[[^\]]*\]\([^)]*\)|\[[^\[\]]*\]|[^\[\]])*)\]"
-    r"\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+    r"\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)"
+)
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
 _BARE_URL = re.compile(r"(?<![(\[<=\"'/\w])https?://[^\s<>\"'\])|]+")
@@ -146,13 +147,17 @@ def read_items(name: str, text: str) -> tuple[list[SourceItem], int]:
             continue
         path = paths[item.heading] if item.heading is not None else ()
         header = _table_header(parsed.lines, item.start) if item.kind == "row" else ()
-        items.append(SourceItem(name, item.line_number, path, item.text, item.kind, header,
-                                tuple(item.arxiv_ids), linked))
+        items.append(
+            SourceItem(
+                name, item.line_number, path, item.text, item.kind, header, tuple(item.arxiv_ids), linked
+            )
+        )
     return items, navigation
 
 
-_FIELD_BULLET = re.compile(r"[-*+]\s+(?:Links?|Authors?|Code|Pub|Label|Summary|Comment|摘要)\s*[:：]",
-                           re.IGNORECASE)
+_FIELD_BULLET = re.compile(
+    r"[-*+]\s+(?:Links?|Authors?|Code|Pub|Label|Summary|Comment|摘要)\s*[:：]", re.IGNORECASE
+)
 
 
 def _with_field_bullet(item: SourceItem, text: str) -> SourceItem:
@@ -160,5 +165,6 @@ def _with_field_bullet(item: SourceItem, text: str) -> SourceItem:
     body = item.text + "".join(f"  {line}" for line in text.splitlines(keepends=True))
     if not body.endswith("\n"):
         body += "\n"
-    return replace(item, text=body, arxiv_ids=tuple(dict.fromkeys(
-        item.arxiv_ids + tuple(arxiv_ids.find_ids(text)))))
+    return replace(
+        item, text=body, arxiv_ids=tuple(dict.fromkeys(item.arxiv_ids + tuple(arxiv_ids.find_ids(text))))
+    )

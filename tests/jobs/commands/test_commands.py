@@ -63,8 +63,10 @@ class ArxivAPI:
         template = (ARXIV / "arxiv_api_atom_response_id_list-1605.08386_2026-04-12.xml").read_text("utf-8")
         query = (ARXIV / "arxiv_api_atom_response_query-testing_max10_2026-04-12.xml").read_text("utf-8")
         entry_re = re.compile(r"  <entry>.*?</entry>\n", re.S)
-        self.entries = {re.search(r"<id>http://arxiv.org/abs/(.+?)v\d+</id>", e)[1]: e  # type: ignore[index]
-                        for e in entry_re.findall(template) + entry_re.findall(query)}
+        self.entries = {
+            re.search(r"<id>http://arxiv.org/abs/(.+?)v\d+</id>", e)[1]: e  # type: ignore[index]
+            for e in entry_re.findall(template) + entry_re.findall(query)
+        }
         self.head, self.tail = template.split("  <entry>")[0], "</feed>\n"
         self.failures: list[int] = []
         self.asked: list[list[str]] = []
@@ -72,14 +74,17 @@ class ArxivAPI:
         server.expect_request("/api/query").respond_with_handler(self.answer)
 
     def withdraw(self, arxiv_id: str) -> None:
-        self.entries[arxiv_id] = re.sub(r"<arxiv:comment>.*?</arxiv:comment>",
-                                        "<arxiv:comment>This paper has been withdrawn by the authors</arxiv:comment>",
-                                        self.entries[arxiv_id])
+        self.entries[arxiv_id] = re.sub(
+            r"<arxiv:comment>.*?</arxiv:comment>",
+            "<arxiv:comment>This paper has been withdrawn by the authors</arxiv:comment>",
+            self.entries[arxiv_id],
+        )
 
     def retitle(self, arxiv_id: str, title: str) -> None:
         escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        self.entries[arxiv_id] = re.sub(r"<title>.*?</title>", f"<title>{escaped}</title>",
-                                        self.entries[arxiv_id], flags=re.S)
+        self.entries[arxiv_id] = re.sub(
+            r"<title>.*?</title>", f"<title>{escaped}</title>", self.entries[arxiv_id], flags=re.S
+        )
 
     def answer(self, request: Request) -> Response:
         ids = [i for i in request.args.get("id_list", "").split(",") if i]
@@ -91,8 +96,9 @@ class ArxivAPI:
         return Response(head + "".join(found) + self.tail, content_type="application/atom+xml")
 
     def lookup(self) -> ArxivLookup:
-        return ArxivLookup.from_settings(ApiSettings(query_url=self.url, delay_seconds=0.0, retries=2,
-                                                     timeout_seconds=5))
+        return ArxivLookup.from_settings(
+            ApiSettings(query_url=self.url, delay_seconds=0.0, retries=2, timeout_seconds=5)
+        )
 
 
 @pytest.fixture
@@ -104,24 +110,46 @@ def arxiv(httpserver: HTTPServer) -> ArxivAPI:
 
 
 def paper(arxiv_id: str, title: str) -> Entry:
-    return Entry(title=title, url=f"https://arxiv.org/abs/{arxiv_id}", arxiv_id=arxiv_id,
-                 year=2000 + int(arxiv_id[:2]), month=int(arxiv_id[2:4]), authors=("A. Author",))
+    return Entry(
+        title=title,
+        url=f"https://arxiv.org/abs/{arxiv_id}",
+        arxiv_id=arxiv_id,
+        year=2000 + int(arxiv_id[:2]),
+        month=int(arxiv_id[2:4]),
+        authors=("A. Author",),
+    )
 
 
 def catalog_text(taxonomy: Taxonomy) -> str:
-    return render_document(taxonomy, {
-        ("kv-cache", None): [paper("2404.14469", "SnapKV: LLM Knows What You are Looking for Before Generation")],
-        ("quantization", "weight-only"): [paper("2210.17323", "GPTQ: Accurate Post-Training Quantization")],
-        ("surveys", None): [paper("2202.12139", "Testing Deep Learning Models: A First Comparative Study")],
-    })
+    return render_document(
+        taxonomy,
+        {
+            ("kv-cache", None): [
+                paper("2404.14469", "SnapKV: LLM Knows What You are Looking for Before Generation")
+            ],
+            ("quantization", "weight-only"): [
+                paper("2210.17323", "GPTQ: Accurate Post-Training Quantization")
+            ],
+            ("surveys", None): [
+                paper("2202.12139", "Testing Deep Learning Models: A First Comparative Study")
+            ],
+        },
+    )
 
 
 @pytest.fixture
 def github(taxonomy: Taxonomy) -> Iterator[FakeGitHub]:
-    with FakeGitHub(owner="Codertocat", name="Hello-World", default_branch="master",
-                    files={"catalog.md": catalog_text(taxonomy)}) as fake:
-        fake.add_issue("Spelling error in the README file", "It looks like you accidently spelled 'commit'",
-                       user=OUTSIDER)
+    with FakeGitHub(
+        owner="Codertocat",
+        name="Hello-World",
+        default_branch="master",
+        files={"catalog.md": catalog_text(taxonomy)},
+    ) as fake:
+        fake.add_issue(
+            "Spelling error in the README file",
+            "It looks like you accidently spelled 'commit'",
+            user=OUTSIDER,
+        )
         yield fake
     assert not fake.violations, "requests the real GitHub API would reject:\n" + "\n".join(fake.violations)
 
@@ -140,9 +168,18 @@ def payload(name: str, text: str, user: str, user_type: str = "User", serial: in
     return data
 
 
-def handle(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy, text: str, user: str = MAINTAINER_LOGIN,
-           name: str = "issue_comment.created", serial: int = 0, user_type: str = "User",
-           settings: CommandSettings = SETTINGS, router: Router | None = None) -> CommandRun:
+def handle(
+    github: FakeGitHub,
+    arxiv: ArxivAPI,
+    taxonomy: Taxonomy,
+    text: str,
+    user: str = MAINTAINER_LOGIN,
+    name: str = "issue_comment.created",
+    serial: int = 0,
+    user_type: str = "User",
+    settings: CommandSettings = SETTINGS,
+    router: Router | None = None,
+) -> CommandRun:
     """Deliver one event as GitHub Actions would, and run the job on it."""
     data = payload(name, text, user, user_type, serial)
     event = read_event(name.split(".")[0], data)
@@ -189,13 +226,18 @@ def catalog_on(github: FakeGitHub, branch: str, taxonomy: Taxonomy) -> catalog_m
 # -- maintainers -----------------------------------------------------------------------------------------
 
 
-def test_a_maintainers_add_opens_the_same_pr_the_poll_job_would(github: FakeGitHub, arxiv: ArxivAPI,
-                                                                taxonomy: Taxonomy) -> None:
+def test_a_maintainers_add_opens_the_same_pr_the_poll_job_would(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     outcome = handle(github, arxiv, taxonomy, "Thanks!\n\n/add 2405.13786 kv-cache")
     assert outcome.exit_code == 0 and [r.kind for r in outcome.replies] == ["add_done"]
     pr = pull(github, "bot/arxiv-2405.13786")
-    assert pr.state == "open" and "Requested by @maintainer in https://github.com/Codertocat/Hello-World/issues/1" \
-        "#issuecomment-492700400" in pr.body
+    assert (
+        pr.state == "open"
+        and "Requested by @maintainer in https://github.com/Codertocat/Hello-World/issues/1"
+        "#issuecomment-492700400"
+        in pr.body
+    )
     assert {"requested", "section:kv-cache", "catalog-bot"} <= set(pr.labels)
     item = catalog_on(github, "bot/arxiv-2405.13786", taxonomy).find_by_id("2405.13786")
     assert item is not None and item.section == "kv-cache" and item.entry is not None
@@ -209,7 +251,8 @@ def test_a_maintainers_add_opens_the_same_pr_the_poll_job_would(github: FakeGitH
 
 
 def test_an_add_without_a_section_is_routed_like_the_poll_job_would(
-        github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     github.push("catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="real catalog")
     outcome = handle(github, arxiv, taxonomy, "/add 2405.13786", router=scorer_router(taxonomy))
     assert [r.kind for r in outcome.replies] == ["add_done"]
@@ -222,13 +265,15 @@ def test_an_add_without_a_section_is_routed_like_the_poll_job_would(
 
 
 def test_an_add_without_a_section_and_without_a_router_asks_for_one(
-        github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     outcome = handle(github, arxiv, taxonomy, "/add 2405.13786")
     assert [r.kind for r in outcome.replies] == ["no_section"] and not github.pulls()
 
 
-def test_several_ids_in_one_comment_are_looked_up_in_one_call(github: FakeGitHub, arxiv: ArxivAPI,
-                                                              taxonomy: Taxonomy) -> None:
+def test_several_ids_in_one_comment_are_looked_up_in_one_call(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     text = "/add 2405.13786, arXiv:2005.14124v2 https://arxiv.org/pdf/2204.08348v3 Speculative and Parallel Decoding"
     outcome = handle(github, arxiv, taxonomy, text)
     assert [r.kind for r in outcome.replies] == ["add_done"] * 3
@@ -239,17 +284,27 @@ def test_several_ids_in_one_comment_are_looked_up_in_one_call(github: FakeGitHub
     assert status(github).count("✅") == 3
 
 
-def test_each_problem_gets_its_own_clear_line(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+def test_each_problem_gets_its_own_clear_line(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     arxiv.withdraw("1605.08386")
-    text = "\n".join([
-        "/add 2405.0073 kv-cache",  # malformed
-        "/add 2401.99999 kv-cache",  # unknown to arXiv
-        "/add 1605.08386 kv-cache",  # withdrawn
-        "/add 2404.14469 kv-cache",  # already in the catalog
-        "/add 2302.03287 kv cash",  # unknown section
-    ])
+    text = "\n".join(
+        [
+            "/add 2405.0073 kv-cache",  # malformed
+            "/add 2401.99999 kv-cache",  # unknown to arXiv
+            "/add 1605.08386 kv-cache",  # withdrawn
+            "/add 2404.14469 kv-cache",  # already in the catalog
+            "/add 2302.03287 kv cash",  # unknown section
+        ]
+    )
     outcome = handle(github, arxiv, taxonomy, text)
-    assert [r.kind for r in outcome.replies] == ["malformed", "unknown", "withdrawn", "duplicate", "unknown_section"]
+    assert [r.kind for r in outcome.replies] == [
+        "malformed",
+        "unknown",
+        "withdrawn",
+        "duplicate",
+        "unknown_section",
+    ]
     assert arxiv.asked == [["2401.99999", "1605.08386"]]  # one call, only for ids worth asking about
     assert not github.pulls() and outcome.exit_code == 0
     lines = [line for line in status(github).splitlines() if line.startswith("- ")]
@@ -283,7 +338,11 @@ def test_move_and_remove_open_their_own_prs(github: FakeGitHub, arxiv: ArxivAPI,
     move_pr, remove_pr = pull(github, "bot/move-2210.17323"), pull(github, "bot/remove-2404.14469")
     assert "move-paper" in move_pr.labels and "remove-paper" in remove_pr.labels
     assert markers.find(remove_pr.body, "catalog-edit") == {
-        "action": "remove", "arxiv_id": "2404.14469", "section": None, "subsection": None}
+        "action": "remove",
+        "arxiv_id": "2404.14469",
+        "section": None,
+        "subsection": None,
+    }
     assert move_pr.title == "Move arXiv 2210.17323 to Pruning and Sparsity"
     body = status(github)
     assert (f"✅ `/move 2210.17323 pruning`: opened [#{move_pr.number}]") in body
@@ -292,15 +351,19 @@ def test_move_and_remove_open_their_own_prs(github: FakeGitHub, arxiv: ArxivAPI,
     assert f"(arXiv 2404.14469, [line {n}]({CATALOG_URL}#L{n}) in **KV Cache Compression**)" in body
 
 
-def test_move_to_the_same_section_and_unknown_papers(github: FakeGitHub, arxiv: ArxivAPI,
-                                                     taxonomy: Taxonomy) -> None:
-    outcome = handle(github, arxiv, taxonomy, "/move 2404.14469 KV cache compression\n/remove 2401.00001\n/move 2210.17323")
+def test_move_to_the_same_section_and_unknown_papers(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    outcome = handle(
+        github, arxiv, taxonomy, "/move 2404.14469 KV cache compression\n/remove 2401.00001\n/move 2210.17323"
+    )
     assert [r.kind for r in outcome.replies] == ["same_section", "not_in_catalog", "no_section"]
     assert not github.pulls()
 
 
 def test_remove_of_a_paper_only_mentioned_by_another_entry_says_it_is_not_in_the_catalog(
-        github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     text = catalog_text(taxonomy)
     snapkv = next(line for line in text.splitlines() if "arXiv 2404.14469" in line)
     github.push("catalog.md", text.replace(snapkv, snapkv + "\n  - compared with arXiv 2401.00001"))
@@ -313,7 +376,8 @@ def test_remove_of_a_paper_only_mentioned_by_another_entry_says_it_is_not_in_the
 
 
 def test_anyone_elses_add_is_previewed_and_a_maintainers_approve_opens_the_pr(
-        github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     text = "/add https://arxiv.org/abs/2405.13786 kv-cache code=https://github.com/octo/xtcp"
     outcome = handle(github, arxiv, taxonomy, text, user=OUTSIDER)
     assert [r.kind for r in outcome.replies] == ["pending"] and not github.pulls()
@@ -331,35 +395,58 @@ def test_anyone_elses_add_is_previewed_and_a_maintainers_approve_opens_the_pr(
 
     which = handle(github, arxiv, taxonomy, "/approve", user=MAINTAINER_LOGIN, serial=2)
     assert [r.kind for r in which.replies] == ["approve_which"] and not github.pulls()
-    assert f"name the revision you reviewed, shown with each request below: `/approve {tag}`" in status(github)
+    assert f"name the revision you reviewed, shown with each request below: `/approve {tag}`" in status(
+        github
+    )
     approved = handle(github, arxiv, taxonomy, f"/approve {tag}", user=MAINTAINER_LOGIN, serial=3)
     assert [r.kind for r in approved.replies] == ["add_done"]
     pr = pull(github, "bot/arxiv-2405.13786")
-    assert "Requested by @someone in https://github.com/Codertocat/Hello-World/issues/1#issuecomment-492700400" in pr.body
+    assert (
+        "Requested by @someone in https://github.com/Codertocat/Hello-World/issues/1#issuecomment-492700400"
+        in pr.body
+    )
     item = catalog_on(github, pr.head, taxonomy).find_by_id("2405.13786")
-    assert item is not None and item.entry is not None and item.entry.code_url == "https://github.com/octo/xtcp"
+    assert (
+        item is not None and item.entry is not None and item.entry.code_url == "https://github.com/octo/xtcp"
+    )
     assert render_entry(item.entry) == line  # exactly the previewed line
     final = status(github)  # the same comment, edited
     assert "Waiting for a maintainer" not in final and f"[#{pr.number}]" in final
     stored = markers.find(final, MARKER_KIND)
-    assert stored is not None and stored["pending"] == [] and stored["pulls"] == [
-        {"number": pr.number, "url": f"{github.url}/Codertocat/Hello-World/pull/{pr.number}", "action": "add",
-         "arxiv_id": "2405.13786"}]
-    assert final.index("only a maintainer can approve") < final.index("name the revision") < final.index(
-        f"opened [#{pr.number}]")  # every answer stays, oldest first
+    assert (
+        stored is not None
+        and stored["pending"] == []
+        and stored["pulls"]
+        == [
+            {
+                "number": pr.number,
+                "url": f"{github.url}/Codertocat/Hello-World/pull/{pr.number}",
+                "action": "add",
+                "arxiv_id": "2405.13786",
+            }
+        ]
+    )
+    assert (
+        final.index("only a maintainer can approve")
+        < final.index("name the revision")
+        < final.index(f"opened [#{pr.number}]")
+    )  # every answer stays, oldest first
     again = handle(github, arxiv, taxonomy, f"/approve {tag}", user=MAINTAINER_LOGIN, serial=4)
     assert [r.kind for r in again.replies] == ["nothing_pending"]
 
 
-def test_permission_comes_from_the_api_not_author_association(github: FakeGitHub, arxiv: ArxivAPI,
-                                                              taxonomy: Taxonomy) -> None:
+def test_permission_comes_from_the_api_not_author_association(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     data = payload("issue_comment.created", "/remove 2404.14469", OUTSIDER)
     assert data["comment"]["author_association"] == "OWNER"  # what the real payload says
     outcome = handle(github, arxiv, taxonomy, "/remove 2404.14469\n/move 2210.17323 pruning", user=OUTSIDER)
     assert [r.kind for r in outcome.replies] == ["not_allowed", "not_allowed"] and not github.pulls()
     assert github.counts["GET /repos/{owner}/{repo}/collaborators/{username}/permission"] == 1
-    assert ("🔒 `/remove 2404.14469`: only maintainers (write, maintain, admin permission on this repository) "
-            "can use `/remove`. A maintainer can post it for you.") in status(github)
+    assert (
+        "🔒 `/remove 2404.14469`: only maintainers (write, maintain, admin permission on this repository) "
+        "can use `/remove`. A maintainer can post it for you."
+    ) in status(github)
 
 
 def test_requests_can_be_switched_off(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
@@ -390,27 +477,35 @@ It is about ${{ secrets.GITHUB_TOKEN }} and $(id) and <b>bold</b>.
 """
 
 
-def test_the_issue_form_is_an_add_by_its_author(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+def test_the_issue_form_is_an_add_by_its_author(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     outcome = handle(github, arxiv, taxonomy, FORM_BODY, user=OUTSIDER, name="issues.opened")
     assert [(r.kind, r.command) for r in outcome.replies] == [
-        ("pending", "`/add https://arxiv.org/abs/2302.03287v3 Efficient Reasoning`")]
+        ("pending", "`/add https://arxiv.org/abs/2302.03287v3 Efficient Reasoning`")
+    ]
     assert ("issue", 1, "eyes", BOT_LOGIN) in github.reactions
-    assert "@someone, about [this issue](https://github.com/Codertocat/Hello-World/issues/1)" in status(github)
+    assert "@someone, about [this issue](https://github.com/Codertocat/Hello-World/issues/1)" in status(
+        github
+    )
     # an edit that leaves the request alone answers nothing again: same comment, same content
     first = status(github)
     edited = handle(github, arxiv, taxonomy, FORM_BODY, user=OUTSIDER, name="issues.edited")
     assert edited.ignored == "no unanswered command on the issue" and status(github) == first
 
 
-def test_a_maintainers_form_opens_the_pr_with_the_code_link(github: FakeGitHub, arxiv: ArxivAPI,
-                                                           taxonomy: Taxonomy) -> None:
+def test_a_maintainers_form_opens_the_pr_with_the_code_link(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     body = FORM_BODY.replace("_No response_", "https://github.com/edu/chatgpt-testing/")
     outcome = handle(github, arxiv, taxonomy, body, user=MAINTAINER_LOGIN, name="issues.opened")
     assert [r.kind for r in outcome.replies] == ["add_done"]
     item = catalog_on(github, "bot/arxiv-2302.03287", taxonomy).find_by_id("2302.03287")
     assert item is not None and item.section == "reasoning" and item.entry is not None
     assert item.entry.code_url == "https://github.com/edu/chatgpt-testing"
-    assert item is not None and not [p for p in github.pulls() if p.head != "bot/arxiv-2302.03287"]  # prose ignored
+    assert item is not None and not [
+        p for p in github.pulls() if p.head != "bot/arxiv-2302.03287"
+    ]  # prose ignored
 
 
 def test_the_form_template_matches_the_taxonomy_config_and_githubs_schema(taxonomy: Taxonomy) -> None:
@@ -420,8 +515,11 @@ def test_the_form_template_matches_the_taxonomy_config_and_githubs_schema(taxono
     jsonschema.Draft7Validator(schema).validate(form)
     fields = {f.get("id"): f for f in form["body"]}
     labels = FormLabels()
-    assert (fields["arxiv"]["attributes"]["label"], fields["code"]["attributes"]["label"],
-            fields["section"]["attributes"]["label"]) == (labels.arxiv, labels.code, labels.section)
+    assert (
+        fields["arxiv"]["attributes"]["label"],
+        fields["code"]["attributes"]["label"],
+        fields["section"]["attributes"]["label"],
+    ) == (labels.arxiv, labels.code, labels.section)
     assert fields["section"]["attributes"]["options"] == [s.title for s in taxonomy.sections]
     assert len(taxonomy.sections) == 18 and "paper-request" in form["labels"]
     assert fields["arxiv"]["validations"]["required"] is True
@@ -447,11 +545,16 @@ def test_comments_by_bots_are_ignored(github: FakeGitHub, arxiv: ArxivAPI, taxon
     assert github.counts == {} and github.reactions == [] and arxiv.asked == []
 
 
-def test_comments_without_commands_cost_nothing(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+def test_comments_without_commands_cost_nothing(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     outcome = handle(github, arxiv, taxonomy, "Great paper! Maybe someone should\n> /add 2405.13786 kv-cache")
     assert outcome.ignored == "no unanswered command on the issue"
     assert github.writes() == 0 and github.reactions == [] and arxiv.asked == []
-    assert github.counts == {"POST /graphql": 1, "GET /repos/{owner}/{repo}/issues/{issue_number}/comments": 1}
+    assert github.counts == {
+        "POST /graphql": 1,
+        "GET /repos/{owner}/{repo}/issues/{issue_number}/comments": 1,
+    }
 
 
 def test_arxiv_answering_503_then_200(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
@@ -461,18 +564,23 @@ def test_arxiv_answering_503_then_200(github: FakeGitHub, arxiv: ArxivAPI, taxon
     assert arxiv.asked == [["2405.13786"], ["2405.13786"]]
 
 
-def test_arxiv_down_changes_nothing_and_says_so(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+def test_arxiv_down_changes_nothing_and_says_so(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     arxiv.failures = [503, 503, 503]
     outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache")
     assert [r.kind for r in outcome.replies] == ["source_failed"] and outcome.exit_code == 1
     assert not github.pulls() and len(arxiv.asked) == 3
-    assert ("arXiv did not answer, so arXiv 2405.13786 was not looked up and nothing was changed. Post the "
-            "command again in a few minutes. (Details: the arXiv API") in status(github)
+    assert (
+        "arXiv did not answer, so arXiv 2405.13786 was not looked up and nothing was changed. Post the "
+        "command again in a few minutes. (Details: the arXiv API"
+    ) in status(github)
     assert "after 3 attempts \\(last: HTTP 503\\)" in status(github)  # escaped markdown
 
 
-def test_reissuing_a_command_updates_the_same_pr_and_the_same_comment(github: FakeGitHub, arxiv: ArxivAPI,
-                                                                       taxonomy: Taxonomy) -> None:
+def test_reissuing_a_command_updates_the_same_pr_and_the_same_comment(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     first = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache")
     number = pull(github, "bot/arxiv-2405.13786").number
     github.reset_counts()
@@ -491,21 +599,29 @@ def test_reissuing_a_command_updates_the_same_pr_and_the_same_comment(github: Fa
     assert f"updated [#{number}]" in status(github) and "which now adds" in status(github)
 
 
-def test_a_hostile_comment_is_only_data(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy,
-                                        tmp_path: Path) -> None:
+def test_a_hostile_comment_is_only_data(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy, tmp_path: Path
+) -> None:
     marker = markers.make(MARKER_KIND, {"pending": [{"arxiv_id": "2404.14469"}]})
     canary = tmp_path / "pwned"
-    text = "\n".join([
-        f"/add 2405.13786 $(touch {canary}) `touch {canary}`; ${{{{ secrets.GITHUB_TOKEN }}}} @everyone",
-        "/add 2405.13786 kv-cache code=javascript:alert(1)",
-        "/add 2405.13786 kv-cache code=https://evil.example/x",
-        f"/add 2405.13786 <img src=x onerror=alert(1)> {marker} ``` `` ` ",
-        "/remove 2404.14469 @maintainer",
-    ])
+    text = "\n".join(
+        [
+            f"/add 2405.13786 $(touch {canary}) `touch {canary}`; ${{{{ secrets.GITHUB_TOKEN }}}} @everyone",
+            "/add 2405.13786 kv-cache code=javascript:alert(1)",
+            "/add 2405.13786 kv-cache code=https://evil.example/x",
+            f"/add 2405.13786 <img src=x onerror=alert(1)> {marker} ``` `` ` ",
+            "/remove 2404.14469 @maintainer",
+        ]
+    )
     outcome = handle(github, arxiv, taxonomy, text, user=OUTSIDER)
     # the <img> tag and the marker are HTML, not text: that /add names no section
-    assert [r.kind for r in outcome.replies] == ["unknown_section", "bad_code", "bad_code", "no_section",
-                                                 "not_allowed"]
+    assert [r.kind for r in outcome.replies] == [
+        "unknown_section",
+        "bad_code",
+        "bad_code",
+        "no_section",
+        "not_allowed",
+    ]
     assert not canary.exists() and not github.pulls() and arxiv.asked == []
     body = status(github)
     outside_code = re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", "", body)
@@ -519,8 +635,9 @@ def test_a_hostile_comment_is_only_data(github: FakeGitHub, arxiv: ArxivAPI, tax
     assert "only links to github.com, gitlab.com, huggingface.co are accepted" in body
 
 
-def test_a_hostile_title_becomes_valid_escaped_markdown(github: FakeGitHub, arxiv: ArxivAPI,
-                                                        taxonomy: Taxonomy) -> None:
+def test_a_hostile_title_becomes_valid_escaped_markdown(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     title = "Fast | [Attention](javascript:alert(1)) *for* `$(rm -rf ~)` \\ <script>x</script> #1 @all"
     arxiv.retitle("2405.13786", title)
     outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache")
@@ -538,7 +655,10 @@ def test_a_hostile_title_becomes_valid_escaped_markdown(github: FakeGitHub, arxi
 
 def test_help_lists_commands_and_sections(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
     outcome = handle(github, arxiv, taxonomy, "/help", user=OUTSIDER)
-    assert outcome.replies == () and github.counts["GET /repos/{owner}/{repo}/collaborators/{username}/permission"] == 0
+    assert (
+        outcome.replies == ()
+        and github.counts["GET /repos/{owner}/{repo}/collaborators/{username}/permission"] == 0
+    )
     body = status(github)
     assert "| `/remove <arXiv id>` | a pull request removing the paper's entry | maintainers |" in body
     assert "| `weight-only` | Quantization › Weight-only Quantization |" in body
@@ -547,7 +667,9 @@ def test_help_lists_commands_and_sections(github: FakeGitHub, arxiv: ArxivAPI, t
 
 def test_too_many_ids(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
     settings = CommandSettings(max_ids=2)
-    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 2005.14124 2204.08348 kv-cache", settings=settings)
+    outcome = handle(
+        github, arxiv, taxonomy, "/add 2405.13786 2005.14124 2204.08348 kv-cache", settings=settings
+    )
     assert sorted(r.kind for r in outcome.replies) == ["add_done", "add_done", "too_many"]
     assert arxiv.asked == [["2405.13786", "2005.14124"]]
 
@@ -555,8 +677,9 @@ def test_too_many_ids(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -
 # -- the job's entry point ------------------------------------------------------------------------------------
 
 
-def test_main_reads_the_event_file_config_and_environment(github: FakeGitHub, arxiv: ArxivAPI, tmp_path: Path,
-                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+def test_main_reads_the_event_file_config_and_environment(
+    github: FakeGitHub, arxiv: ArxivAPI, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from bot.__main__ import main
 
     config_dir = tmp_path / "config"
@@ -568,11 +691,18 @@ def test_main_reads_the_event_file_config_and_environment(github: FakeGitHub, ar
     settings.update(seconds_between_requests=0, seconds_between_writes=0)
     (config_dir / "github.yml").write_text(yaml.safe_dump(settings), "utf-8")
     event_file = tmp_path / "event.json"
-    event_file.write_text(json.dumps(payload("issue_comment.created", "/add 2405.13786 kv-cache", MAINTAINER_LOGIN)))
+    event_file.write_text(
+        json.dumps(payload("issue_comment.created", "/add 2405.13786 kv-cache", MAINTAINER_LOGIN))
+    )
     post_comment(github, 492700400, "/add 2405.13786 kv-cache", MAINTAINER_LOGIN)
-    for key, value in {"CATALOG_BOT_CONFIG": str(config_dir), "GITHUB_EVENT_NAME": "issue_comment",
-                       "GITHUB_EVENT_PATH": str(event_file), "GITHUB_TOKEN": BOT_TOKEN,
-                       "GITHUB_REPOSITORY": github.repository, "GITHUB_API_URL": github.url}.items():
+    for key, value in {
+        "CATALOG_BOT_CONFIG": str(config_dir),
+        "GITHUB_EVENT_NAME": "issue_comment",
+        "GITHUB_EVENT_PATH": str(event_file),
+        "GITHUB_TOKEN": BOT_TOKEN,
+        "GITHUB_REPOSITORY": github.repository,
+        "GITHUB_API_URL": github.url,
+    }.items():
         monkeypatch.setenv(key, value)
     assert main(["handle-event"]) == 0
     assert pull(github, "bot/arxiv-2405.13786").state == "open"
@@ -583,13 +713,16 @@ def test_main_reads_the_event_file_config_and_environment(github: FakeGitHub, ar
 # -- pure helpers ---------------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("text, span", [
-    ("/add 2405.00732", "`/add 2405.00732`"),
-    ("a `b` c", "``a `b` c``"),
-    ("`x`", "`` `x` ``"),
-    ("a\nb", "`a b`"),
-    ("<!-- x --> @you", "`<!\u200b-- x -\u200b-> @\u200byou`"),
-])
+@pytest.mark.parametrize(
+    "text, span",
+    [
+        ("/add 2405.00732", "`/add 2405.00732`"),
+        ("a `b` c", "``a `b` c``"),
+        ("`x`", "`` `x` ``"),
+        ("a\nb", "`a b`"),
+        ("<!-- x --> @you", "`<!\u200b-- x -\u200b-> @\u200byou`"),
+    ],
+)
 def test_code_span(text: str, span: str) -> None:
     assert code_span(text) == span
 
@@ -599,41 +732,74 @@ def test_fenced_blocks_cannot_be_closed_from_inside() -> None:
     assert safe_text("a <b> [c] @d") == "a \\<b\\> \\[c\\] @\u200bd"
 
 
-@pytest.mark.parametrize("url, expected", [
-    ("https://github.com/IST-DASLab/gptq", ("https://github.com/IST-DASLab/gptq", None)),
-    ("http://www.github.com/o/r.git/", ("https://github.com/o/r", None)),
-    ("https://huggingface.co/spaces/o/demo", ("https://huggingface.co/spaces/o/demo", None)),
-    ("https://gitlab.com/group/sub/project", ("https://gitlab.com/group/sub/project", None)),
-    ("javascript:alert(1)", (None, "not_http")),
-    ("https://evil.example/o/r", (None, "host")),
-    ("https://github.com.evil.example/o/r", (None, "host")),
-    ("https://user:pw@github.com/o/r", (None, "credentials")),
-    ("https://github.com:8443/o/r", (None, "credentials")),
-    ("https://github.com/o/r?x=1", (None, "query")),
-    ("https://github.com/o", (None, "not_repository")),
-    ("https://github.com/o/r)[x](y", (None, "not_repository")),
-    ("https://github.com/" + "a" * 200, (None, "too_long")),
-])
+@pytest.mark.parametrize(
+    "url, expected",
+    [
+        ("https://github.com/IST-DASLab/gptq", ("https://github.com/IST-DASLab/gptq", None)),
+        ("http://www.github.com/o/r.git/", ("https://github.com/o/r", None)),
+        ("https://huggingface.co/spaces/o/demo", ("https://huggingface.co/spaces/o/demo", None)),
+        ("https://gitlab.com/group/sub/project", ("https://gitlab.com/group/sub/project", None)),
+        ("javascript:alert(1)", (None, "not_http")),
+        ("https://evil.example/o/r", (None, "host")),
+        ("https://github.com.evil.example/o/r", (None, "host")),
+        ("https://user:pw@github.com/o/r", (None, "credentials")),
+        ("https://github.com:8443/o/r", (None, "credentials")),
+        ("https://github.com/o/r?x=1", (None, "query")),
+        ("https://github.com/o", (None, "not_repository")),
+        ("https://github.com/o/r)[x](y", (None, "not_repository")),
+        ("https://github.com/" + "a" * 200, (None, "too_long")),
+    ],
+)
 def test_code_links(url: str, expected: tuple[str | None, str | None]) -> None:
     assert normalize_code_url(url, SETTINGS.code_hosts) == expected
 
 
 def test_stored_state_keeps_only_well_formed_records(taxonomy: Taxonomy) -> None:
     line = "- [T](https://arxiv.org/abs/2405.13786) - A · arXiv 2405.13786 · May 2024"
-    good = {"arxiv_id": "2405.13786", "section": "kv-cache", "subsection": None, "code_url": "",
-            "requested_by": "someone", "request_url": "https://github.com/o/r/issues/1", "line": line}
-    data = {"pending": [good, {**good, "section": "nope"}, {**good, "arxiv_id": "x"}, {**good, "line": "junk"},
-                        {**good, "code_url": "https://evil.example/o/r"}, {**good, "code_url": 5},
-                        {**good, "request_url": "javascript:x"}, {**good, "subsection": 3}, "junk"],
-            "pulls": [{"number": 3, "url": "https://github.com/o/r/pull/3", "action": "add", "arxiv_id": "2405.13786"},
-                      {"number": "x"}, {"number": 4, "url": "u", "action": "add", "arxiv_id": "2405.13786"},
-                      {"number": 5, "url": "https://github.com/o/r/pull/5", "action": "merge", "arxiv_id": "2405.13786"}]}
+    good = {
+        "arxiv_id": "2405.13786",
+        "section": "kv-cache",
+        "subsection": None,
+        "code_url": "",
+        "requested_by": "someone",
+        "request_url": "https://github.com/o/r/issues/1",
+        "line": line,
+    }
+    data = {
+        "pending": [
+            good,
+            {**good, "section": "nope"},
+            {**good, "arxiv_id": "x"},
+            {**good, "line": "junk"},
+            {**good, "code_url": "https://evil.example/o/r"},
+            {**good, "code_url": 5},
+            {**good, "request_url": "javascript:x"},
+            {**good, "subsection": 3},
+            "junk",
+        ],
+        "pulls": [
+            {"number": 3, "url": "https://github.com/o/r/pull/3", "action": "add", "arxiv_id": "2405.13786"},
+            {"number": "x"},
+            {"number": 4, "url": "u", "action": "add", "arxiv_id": "2405.13786"},
+            {
+                "number": 5,
+                "url": "https://github.com/o/r/pull/5",
+                "action": "merge",
+                "arxiv_id": "2405.13786",
+            },
+        ],
+    }
     state = state_from_data(data, taxonomy, SETTINGS.code_hosts)
     assert [p.arxiv_id for p in state.pending] == ["2405.13786"] and [p.number for p in state.pulls] == [3]
     assert state_from_data(None, taxonomy, SETTINGS.code_hosts).to_data() == {
-        "pending": [], "pulls": [], "answered": {}, "before": 0}
-    assert state_from_data({"pending": 5, "pulls": {"a": 1}}, taxonomy, SETTINGS.code_hosts) == state_from_data(
-        {}, taxonomy, SETTINGS.code_hosts)
+        "pending": [],
+        "pulls": [],
+        "answered": {},
+        "before": 0,
+    }
+    assert state_from_data(
+        {"pending": 5, "pulls": {"a": 1}}, taxonomy, SETTINGS.code_hosts
+    ) == state_from_data({}, taxonomy, SETTINGS.code_hosts)
 
 
 def test_unhandled_events_and_bad_payloads() -> None:
@@ -648,10 +814,16 @@ def test_unhandled_events_and_bad_payloads() -> None:
     assert event is not None and not event.body_changed
 
 
-def test_a_refused_write_leaves_no_branch_and_says_so(github: FakeGitHub, arxiv: ArxivAPI,
-                                                      taxonomy: Taxonomy) -> None:
-    github.fail("POST", "/repos/{owner}/{repo}/git/trees", status=403, message="Resource not accessible by integration",
-                when=lambda body: "2405.13786" in json.dumps(body))  # the /add's commit only
+def test_a_refused_write_leaves_no_branch_and_says_so(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    github.fail(
+        "POST",
+        "/repos/{owner}/{repo}/git/trees",
+        status=403,
+        message="Resource not accessible by integration",
+        when=lambda body: "2405.13786" in json.dumps(body),
+    )  # the /add's commit only
     outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache\n/remove 2404.14469")
     assert [r.kind for r in outcome.replies] == ["forge_failed", "remove_done"] and outcome.exit_code == 1
     assert github.branches() == ["bot/remove-2404.14469", "master"]
@@ -660,7 +832,9 @@ def test_a_refused_write_leaves_no_branch_and_says_so(github: FakeGitHub, arxiv:
 
 
 def test_a_missing_catalog_is_reported_not_guessed(arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
-    with FakeGitHub(owner="Codertocat", name="Hello-World", default_branch="master", files={"README.md": "hi"}) as fake:
+    with FakeGitHub(
+        owner="Codertocat", name="Hello-World", default_branch="master", files={"README.md": "hi"}
+    ) as fake:
         fake.add_issue("Add a paper", "", user=OUTSIDER)
         outcome = handle(fake, arxiv, taxonomy, "/add 2405.13786 kv-cache")
         assert outcome.exit_code == 1 and not fake.pulls() and arxiv.asked == []
@@ -672,11 +846,16 @@ def test_a_missing_catalog_is_reported_not_guessed(arxiv: ArxivAPI, taxonomy: Ta
 
 
 def test_a_status_comment_from_before_answers_were_recorded_runs_nothing_old_again(
-        github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
     post_comment(github, 492700300, "/remove 2404.14469", MAINTAINER_LOGIN)  # answered by the old bot
-    old_status = markers.make(MARKER_KIND, {"pending": [], "pulls": []}) + "\n@maintainer, about your comment: ..."
+    old_status = (
+        markers.make(MARKER_KIND, {"pending": [], "pulls": []}) + "\n@maintainer, about your comment: ..."
+    )
     github.add_comment(1, old_status, user=BOT_LOGIN)
-    post_comment(github, 492700500, "/add 2405.13786 kv-cache", MAINTAINER_LOGIN)  # a later comment, run queued
+    post_comment(
+        github, 492700500, "/add 2405.13786 kv-cache", MAINTAINER_LOGIN
+    )  # a later comment, run queued
     outcome = handle(github, arxiv, taxonomy, "/move 2210.17323 pruning")
     assert [r.kind for r in outcome.replies] == ["move_done", "add_done"]
     assert [p.head for p in github.pulls()] == ["bot/move-2210.17323", "bot/arxiv-2405.13786"]

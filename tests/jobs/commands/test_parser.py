@@ -10,17 +10,23 @@ def only(text: str) -> Command:
     return command
 
 
-@pytest.mark.parametrize("text, ids", [
-    ("/add 2405.00732", ("2405.00732",)),
-    ("  /add   2405.00732v2  ", ("2405.00732",)),
-    ("/add https://arxiv.org/abs/2405.00732v1.", ("2405.00732",)),
-    ("/add https://arxiv.org/pdf/2405.00732.pdf, https://arxiv.org/html/2401.00001v3", ("2405.00732", "2401.00001")),
-    ("**/add 2405.00732**", ("2405.00732",)),
-    ("- /add 2405.00732", ("2405.00732",)),
-    ("/ADD arXiv:2405.00732!", ("2405.00732",)),
-    ("/add 2405.00732 2405.00732v2", ("2405.00732",)),
-    ("/add cs/0112017", ("cs/0112017",)),
-])
+@pytest.mark.parametrize(
+    "text, ids",
+    [
+        ("/add 2405.00732", ("2405.00732",)),
+        ("  /add   2405.00732v2  ", ("2405.00732",)),
+        ("/add https://arxiv.org/abs/2405.00732v1.", ("2405.00732",)),
+        (
+            "/add https://arxiv.org/pdf/2405.00732.pdf, https://arxiv.org/html/2401.00001v3",
+            ("2405.00732", "2401.00001"),
+        ),
+        ("**/add 2405.00732**", ("2405.00732",)),
+        ("- /add 2405.00732", ("2405.00732",)),
+        ("/ADD arXiv:2405.00732!", ("2405.00732",)),
+        ("/add 2405.00732 2405.00732v2", ("2405.00732",)),
+        ("/add cs/0112017", ("cs/0112017",)),
+    ],
+)
 def test_add_ids_in_every_form(text: str, ids: tuple[str, ...]) -> None:
     assert only(text).ids == ids
 
@@ -43,34 +49,46 @@ def test_malformed_ids_are_reported_not_dropped() -> None:
     assert command.malformed == ("2405.0073", "2413.00001", "arxiv:xyz")
 
 
-@pytest.mark.parametrize("text", [
-    "> /add 2405.00732",
-    "```\n/add 2405.00732\n```",
-    "`/add 2405.00732`",
-    "<!-- /add 2405.00732 -->",
-    "    /add 2405.00732",
-    "# /add 2405.00732",
-    "please /add 2405.00732",
-    "/addition 2405.00732",
-    "/unknown 2405.00732",
-    "",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "> /add 2405.00732",
+        "```\n/add 2405.00732\n```",
+        "`/add 2405.00732`",
+        "<!-- /add 2405.00732 -->",
+        "    /add 2405.00732",
+        "# /add 2405.00732",
+        "please /add 2405.00732",
+        "/addition 2405.00732",
+        "/unknown 2405.00732",
+        "",
+    ],
+)
 def test_not_commands(text: str) -> None:
     assert parse_commands(text) == []
 
 
 def test_hostile_text_is_just_data() -> None:
-    command = only("/add 2405.00732 $(rm -rf ~) ${{ secrets.GITHUB_TOKEN }} `whoami`; <img src=x onerror=alert(1)>")
+    command = only(
+        "/add 2405.00732 $(rm -rf ~) ${{ secrets.GITHUB_TOKEN }} `whoami`; <img src=x onerror=alert(1)>"
+    )
     assert command.ids == ("2405.00732",)
     assert command.section is not None and "rm" in command.section  # reported as unknown section later
 
 
 def test_a_link_that_is_not_arxiv_is_the_code_link() -> None:
     command = only("/add 2405.00732 kv-cache https://github.com/o/r")
-    assert (command.ids, command.section, command.code_url) == (("2405.00732",), "kv-cache", "https://github.com/o/r")
-    assert only("/add https://arxiv.org/abs/2405.0073 kv-cache").malformed == ("https://arxiv.org/abs/2405.0073",)
+    assert (command.ids, command.section, command.code_url) == (
+        ("2405.00732",),
+        "kv-cache",
+        "https://github.com/o/r",
+    )
+    assert only("/add https://arxiv.org/abs/2405.0073 kv-cache").malformed == (
+        "https://arxiv.org/abs/2405.0073",
+    )
     assert only("/add 2405.00732 code=https://gitlab.com/a/b https://github.com/o/r").malformed == (
-        "https://github.com/o/r",)
+        "https://github.com/o/r",
+    )
 
 
 def test_commands_past_the_limit_keep_only_their_name() -> None:
