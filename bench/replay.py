@@ -42,6 +42,7 @@ from score_quality import LABELLED, catalog_without  # noqa: E402
 
 from bot import config  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
+from bot.core.candidates import Correction  # noqa: E402
 from bot.core.catalog import Catalog, parse  # noqa: E402
 from bot.core.catalog_io import read_catalog  # noqa: E402
 from bot.core.paper import Paper  # noqa: E402
@@ -50,7 +51,7 @@ from bot.core.taxonomy import Taxonomy  # noqa: E402
 from bot.forge.local_git import IDENTITY, LocalGitForge  # noqa: E402
 from bot.jobs import poll, refresh  # noqa: E402
 from bot.scoring import background  # noqa: E402
-from bot.scoring.scorer import Correction, Scorer  # noqa: E402
+from bot.scoring.scorer import Scorer  # noqa: E402
 from bot.sources import arxiv_rss as feeds  # noqa: E402
 from bot.sources import paper_facts  # noqa: E402
 

@@ -36,6 +36,7 @@ from bot import config
 from bot.core import digest, templates
 from bot.core import taxonomy as taxonomy_module
 from bot.core.branches import BranchNames
+from bot.core.candidates import rejected_paper, select_candidates
 from bot.core.catalog import Catalog, parse
 from bot.core.paper import Paper
 from bot.core.proposals import Proposal
@@ -44,13 +45,7 @@ from bot.core.venues import VenueTable
 from bot.errors import BotError, ConfigError
 from bot.forge.actions import append_step_summary, build_services
 from bot.forge.protocols import Forge, ProposalResult
-from bot.jobs.poll import (
-    PollSettings,
-    TrainScorer,
-    _paper_of,
-    proposal_for,
-    select_candidates,
-)
+from bot.jobs.poll import PollSettings, TrainScorer, proposal_for
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi, paper_from_record, record_from_result
 
@@ -261,7 +256,7 @@ def run(
     }
     if not candidates.new:
         return report
-    closed = [paper for pull in pulls if pull.state == "closed" and (paper := _paper_of(pull))]
+    closed = [paper for pull in pulls if pull.state == "closed" and (paper := rejected_paper(pull))]
     rejected = candidates.rejected + closed
     scorer = train(catalog, list(papers), rejected)
     decisions = list(zip(candidates.new, scorer.score(candidates.new), strict=True))

@@ -100,7 +100,7 @@ def build_report(
 ) -> NewTopicsReport:
     """The report (pure apart from the scorer): near misses among the papers not yet listed,
     proposed or rejected, and the rising title terms of all the week's papers."""
-    from bot.jobs.poll import select_candidates
+    from bot.core.candidates import select_candidates
     from bot.scoring.scorer import catalog_entries
 
     new = select_candidates(papers, catalog, pulls, branches.digest).new
@@ -202,7 +202,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def main(
     args: argparse.Namespace, api: Any = None, clock: Callable[[], datetime.date] = datetime.date.today
 ) -> int:
-    from bot.jobs.poll import _paper_of
+    from bot.core.candidates import rejected_paper
     from bot.scoring import background
     from bot.scoring.trainer import make_trainer, scorer_cache_dir
     from bot.sources import arxiv_rss as feeds
@@ -236,7 +236,7 @@ def main(
     papers = feeds.dedupe(papers)
     keywords = config.load("keywords")
     pulls = forge.bot_pull_requests("all")
-    rejected = [p for pull in pulls if pull.state == "closed" and (p := _paper_of(pull))]
+    rejected = [p for pull in pulls if pull.state == "closed" and (p := rejected_paper(pull))]
     cache_dir = scorer_cache_dir(args.repo, poll["cache_dir"], env)
     store_text = forge.read_file(config.load("papers")["store"]["path"])
     scorer = make_trainer(keywords, taxonomy, cache_dir, store_text)(catalog, papers, rejected)

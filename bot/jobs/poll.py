@@ -22,9 +22,10 @@ from bot import config
 from bot.core import digest, templates
 from bot.core import taxonomy as taxonomy_module
 from bot.core.branches import BranchNames
+from bot.core.candidates import Candidates, rejected_paper, routing_corrections, select_candidates
 from bot.core.catalog import Catalog, parse
 from bot.core.paper import Paper
-from bot.core.proposals import Proposal, change_request, paper_entry, proposal_marker
+from bot.core.proposals import Proposal, change_request, paper_entry
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, CatalogError, ForgeError
 from bot.forge.actions import append_step_summary, build_services
@@ -33,11 +34,8 @@ from bot.forge.protocols import ChangeRequest, Forge, ProposalResult, PullReques
 log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # the scorer pulls in scikit-learn: import it only where it runs
+    from bot.core.candidates import Correction
     from bot.scoring import Decision
-    from bot.scoring.scorer import Correction
-
-REPLACEMENTS = {"replace", "replace-cross"}
-log = logging.getLogger(__name__)
 
 
 class Scorer(Protocol):
@@ -85,20 +83,6 @@ class PollSettings:
 
 
 @dataclass
-class Candidates:
-    """The feed's papers sorted into what the run does with them."""
-
-    new: list[Paper] = field(default_factory=list)
-    seen: int = 0
-    cross_duplicates: int = 0
-    replacements: int = 0
-    replaced_listed: dict[str, int] = field(default_factory=dict)  # listed papers with a new version: id -> v
-    in_catalog: list[tuple[Paper, int]] = field(default_factory=list)  # (paper, line)
-    already_proposed: list[Paper] = field(default_factory=list)
-    rejected: list[Paper] = field(default_factory=list)
-
-
-@dataclass
 class PollReport:
     candidates: Candidates
     decisions: list[tuple[Paper, Decision]] = field(default_factory=list)
@@ -114,75 +98,6 @@ class PollReport:
     def near_misses(self, count: int) -> list[tuple[Paper, Decision]]:
         below = [(p, d) for p, d in self.decisions if not d.accept]
         return sorted(below, key=lambda pd: -pd[1].score)[:count]
-
-
-# -- the pure part: which papers are new -----------------------------------------------------
-
-
-def _proposed_ids(pulls: Sequence[PullRequest], digest_branch: str) -> tuple[set[str], set[str]]:
-    """(ids with an open or merged bot PR, ids whose bot PR was closed without merging, or
-    that a maintainer unticked in the digest PR)."""
-    active: set[str] = set()
-    rejected: set[str] = set()
-    for pull in pulls:
-        if pull.branch == digest_branch or digest.is_digest(pull):  # also backfill's per-section digests
-            said_no = digest.rejected_ids(pull)
-            rejected |= said_no
-            active |= {e.arxiv_id for e in digest.entries_of(pull.body)} - said_no
-            continue
-        data = proposal_marker(pull)
-        if not data or "arxiv_id" not in data:
-            continue
-        (rejected if pull.state == "closed" else active).add(data["arxiv_id"])
-    return active, rejected - active
-
-
-def routing_corrections(pulls: Sequence[PullRequest], catalog: Catalog) -> list[Correction]:
-    """Maintainers' routing labels: each merged bot PR whose paper now sits in another section
-    (or subsection) of the catalog than the one the PR proposed (a /move, or an edit of the PR
-    before merging). The paper's title is the catalog's; the store adds its abstract."""
-    corrections: list[Correction] = []
-    for pull in pulls:
-        data = proposal_marker(pull) if pull.state == "merged" else None
-        if not data or "arxiv_id" not in data or "section" not in data:
-            continue
-        item = catalog.find_by_id(str(data["arxiv_id"]))
-        if item is None or item.section is None:
-            continue
-        if (item.section, item.subsection) != (data["section"], data.get("subsection")):
-            title = item.entry.title if item.entry else item.title
-            corrections.append(
-                (Paper(arxiv_id=str(data["arxiv_id"]), title=title), item.section, item.subsection)
-            )
-    return corrections
-
-
-def select_candidates(
-    papers: Sequence[Paper], catalog: Catalog, pulls: Sequence[PullRequest], digest_branch: str
-) -> Candidates:
-    result = Candidates(seen=len(papers))
-    active, rejected = _proposed_ids(pulls, digest_branch)
-    seen_ids: set[str] = set()
-    for paper in papers:
-        if paper.arxiv_id in seen_ids:
-            result.cross_duplicates += 1
-            continue
-        seen_ids.add(paper.arxiv_id)
-        if paper.announce_type in REPLACEMENTS:
-            result.replacements += 1  # an update of an older paper, not a new one
-            if paper.version and catalog.find_by_id(paper.arxiv_id) is not None:
-                result.replaced_listed[paper.arxiv_id] = paper.version  # enrich refreshes its facts
-            continue
-        existing = catalog.find(paper.arxiv_id, paper.title)
-        if existing is not None:
-            result.in_catalog.append((paper, existing.line_number))
-        elif paper.arxiv_id in rejected:
-            result.rejected.append(paper)
-        elif paper.arxiv_id in active:
-            result.already_proposed.append(paper)
-        else:
-            result.new.append(paper)
-    return result
 
 
 def proposal_for(paper: Paper, decision: Decision, settings: PollSettings) -> Proposal:
@@ -233,7 +148,7 @@ def run(
     if not candidates.new:
         return report
     _progress(f"training the scorer on {len(catalog.entries())} catalog entries")
-    rejected_papers = candidates.rejected + [_paper_of(p) for p in pulls if p.state == "closed"]
+    rejected_papers = candidates.rejected + [rejected_paper(p) for p in pulls if p.state == "closed"]
     scorer = train_scorer(
         catalog,
         list(papers),
@@ -297,17 +212,6 @@ def _digest_change(
         previous, proposals, catalog, taxonomy, settings.catalog_path, settings.branches.digest
     )
     return proposals[0], change
-
-
-def _paper_of(pull: PullRequest) -> Paper | None:
-    """A rejected PR as a negative example for the scorer (title from the entry line)."""
-    data = proposal_marker(pull)
-    if not data or not data.get("line"):
-        return None
-    from bot.core.entry import parse_entry
-
-    entry = parse_entry(data["line"])
-    return Paper(arxiv_id=data["arxiv_id"], title=entry.title) if entry else None
 
 
 def render_summary(report: PollReport, settings: PollSettings, source: str) -> str:

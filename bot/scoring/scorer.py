@@ -24,6 +24,7 @@ from scipy.sparse import csr_matrix, vstack
 from threadpoolctl import threadpool_limits
 
 from bot.core import templates
+from bot.core.candidates import Correction
 from bot.core.catalog import Catalog
 from bot.core.matching import title_key
 from bot.core.paper import Paper
@@ -38,9 +39,6 @@ from bot.scoring.rules import RuleResult, RuleScorer
 from bot.scoring.settings import ScoringSettings
 
 Neighbour = tuple[str, str | None, int, float]  # (title, arXiv id, catalog line, similarity)
-# a maintainer's routing label: the paper of a merged bot PR and the (section, subsection) it
-# ended up in, when that differs from the one the bot proposed
-Correction = tuple[Paper, str, str | None]
 
 
 @dataclass(frozen=True)

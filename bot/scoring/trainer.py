@@ -16,11 +16,12 @@ from pathlib import Path
 from typing import Any
 
 from bot.core import paper_store
+from bot.core.candidates import Correction
 from bot.core.catalog import Catalog
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.scoring import background as fixed_background
-from bot.scoring.scorer import Correction, Scorer
+from bot.scoring.scorer import Scorer
 
 
 def scorer_cache_dir(repo: Path, configured: str, env: Mapping[str, str]) -> Path | None:

@@ -14,10 +14,11 @@ from bot import config
 from bot.__main__ import main
 from bot.core import catalog as catalog_module
 from bot.core import digest, markers
+from bot.core.candidates import select_candidates
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.forge.protocols import PullRequest
-from bot.jobs.poll import PollSettings, run, select_candidates
+from bot.jobs.poll import PollSettings, run
 from bot.scoring.trainer import make_trainer
 from bot.sources import arxiv_rss as feeds
 from bot.sources import paper_facts

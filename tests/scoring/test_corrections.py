@@ -9,12 +9,12 @@ import pytest
 
 from bot import config
 from bot.core import markers
+from bot.core.candidates import routing_corrections
 from bot.core.catalog import parse
 from bot.core.paper import Paper
 from bot.core.proposals import MARKER_KIND
 from bot.core.taxonomy import Taxonomy
 from bot.forge.protocols import PullRequest
-from bot.jobs.poll import routing_corrections
 from bot.scoring.scorer import Scorer
 from tests.conftest import PROJECT
 from tests.scoring_helpers import small_catalog, small_catalog_text

@@ -1,0 +1,113 @@
+"""Which papers of a feed are new, and what the bot's pull requests say about the others. Pure.
+
+``select_candidates`` sorts a feed's papers: new, already listed, already proposed (an open or
+merged bot PR), rejected (a closed bot PR, or a line a maintainer unticked in a checklist PR),
+cross-listed twice, or a new version of an older paper. ``rejected_paper`` turns a closed PR back
+into a paper (a negative for the scorer); ``routing_corrections`` finds the merged PRs whose
+paper a maintainer moved to another section (routing labels for the scorer).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from bot.core import digest
+from bot.core.catalog import Catalog
+from bot.core.entry import parse_entry
+from bot.core.paper import Paper
+from bot.core.proposals import proposal_marker
+from bot.forge.protocols import PullRequest
+
+REPLACEMENTS = {"replace", "replace-cross"}
+# a maintainer's routing label: a merged PR's paper and the (section, subsection) it ended up in
+Correction = tuple[Paper, str, str | None]
+
+
+@dataclass
+class Candidates:
+    """The feed's papers sorted into what the run does with them."""
+
+    new: list[Paper] = field(default_factory=list)
+    seen: int = 0
+    cross_duplicates: int = 0
+    replacements: int = 0
+    replaced_listed: dict[str, int] = field(default_factory=dict)  # listed papers with a new version: id -> v
+    in_catalog: list[tuple[Paper, int]] = field(default_factory=list)  # (paper, line)
+    already_proposed: list[Paper] = field(default_factory=list)
+    rejected: list[Paper] = field(default_factory=list)
+
+
+def _proposed_ids(pulls: Sequence[PullRequest], digest_branch: str) -> tuple[set[str], set[str]]:
+    """(ids with an open or merged bot PR, ids whose bot PR was closed without merging, or
+    that a maintainer unticked in the digest PR)."""
+    active: set[str] = set()
+    rejected: set[str] = set()
+    for pull in pulls:
+        if pull.branch == digest_branch or digest.is_digest(pull):  # also backfill's per-section digests
+            said_no = digest.rejected_ids(pull)
+            rejected |= said_no
+            active |= {e.arxiv_id for e in digest.entries_of(pull.body)} - said_no
+            continue
+        data = proposal_marker(pull)
+        if not data or "arxiv_id" not in data:
+            continue
+        (rejected if pull.state == "closed" else active).add(data["arxiv_id"])
+    return active, rejected - active
+
+
+def routing_corrections(pulls: Sequence[PullRequest], catalog: Catalog) -> list[Correction]:
+    """Maintainers' routing labels: each merged bot PR whose paper now sits in another section
+    (or subsection) of the catalog than the one the PR proposed (a /move, or an edit of the PR
+    before merging). The paper's title is the catalog's; the store adds its abstract."""
+    corrections: list[Correction] = []
+    for pull in pulls:
+        data = proposal_marker(pull) if pull.state == "merged" else None
+        if not data or "arxiv_id" not in data or "section" not in data:
+            continue
+        item = catalog.find_by_id(str(data["arxiv_id"]))
+        if item is None or item.section is None:
+            continue
+        if (item.section, item.subsection) != (data["section"], data.get("subsection")):
+            title = item.entry.title if item.entry else item.title
+            corrections.append(
+                (Paper(arxiv_id=str(data["arxiv_id"]), title=title), item.section, item.subsection)
+            )
+    return corrections
+
+
+def select_candidates(
+    papers: Sequence[Paper], catalog: Catalog, pulls: Sequence[PullRequest], digest_branch: str
+) -> Candidates:
+    result = Candidates(seen=len(papers))
+    active, rejected = _proposed_ids(pulls, digest_branch)
+    seen_ids: set[str] = set()
+    for paper in papers:
+        if paper.arxiv_id in seen_ids:
+            result.cross_duplicates += 1
+            continue
+        seen_ids.add(paper.arxiv_id)
+        if paper.announce_type in REPLACEMENTS:
+            result.replacements += 1  # an update of an older paper, not a new one
+            if paper.version and catalog.find_by_id(paper.arxiv_id) is not None:
+                result.replaced_listed[paper.arxiv_id] = paper.version  # enrich refreshes its facts
+            continue
+        existing = catalog.find(paper.arxiv_id, paper.title)
+        if existing is not None:
+            result.in_catalog.append((paper, existing.line_number))
+        elif paper.arxiv_id in rejected:
+            result.rejected.append(paper)
+        elif paper.arxiv_id in active:
+            result.already_proposed.append(paper)
+        else:
+            result.new.append(paper)
+    return result
+
+
+def rejected_paper(pull: PullRequest) -> Paper | None:
+    """A rejected PR as a negative example for the scorer (title from the entry line)."""
+    data = proposal_marker(pull)
+    if not data or not data.get("line"):
+        return None
+    entry = parse_entry(data["line"])
+    return Paper(arxiv_id=data["arxiv_id"], title=entry.title) if entry else None
