@@ -32,7 +32,9 @@ class Rule:
     subsection: str | None = None
     relevance: float = 1.0  # share of the points that counts toward relevance (not routing)
     negative: bool = False
-    unless_llm: bool = True
+    # when LLM context cancels a negative rule: "paper" (anywhere), "title" (in the title), "never"
+    unless_llm: str = "paper"
+    fields: tuple[str, ...] = FIELDS  # where the rule counts
     goal: bool = False  # says what the paper is for: routes there whatever technique it uses
 
 
@@ -123,6 +125,16 @@ def _section_rules(sections: dict[str, Any], taxonomy: Taxonomy) -> list[Rule]:
     return rules
 
 
+def _unless_llm(value: bool | str) -> str:
+    """A negative group's ``unless_llm``: true (LLM context anywhere cancels it), false (never),
+    or "title" (only LLM context in the title does)."""
+    if value is True:
+        return "paper"
+    if value is False:
+        return "never"
+    return str(value)
+
+
 def _other_rules(keywords: dict[str, Any]) -> list[Rule]:
     """The efficiency vocabulary, the negative groups and the LLM-context patterns."""
     efficiency = keywords.get("efficiency") or {}
@@ -131,7 +143,14 @@ def _other_rules(keywords: dict[str, Any]) -> list[Rule]:
         for p, w in _pattern_items(efficiency.get("patterns"), float(efficiency.get("weight", 1.0)))
     ]
     rules += [
-        Rule(p, w, group["name"], negative=True, unless_llm=group.get("unless_llm", True))
+        Rule(
+            p,
+            w,
+            group["name"],
+            negative=True,
+            unless_llm=_unless_llm(group.get("unless_llm", True)),
+            fields=tuple(group.get("fields") or FIELDS),
+        )
         for group in keywords.get("negatives") or ()
         for p, w in _pattern_items(group["patterns"], float(group["weight"]))
     ]
@@ -190,12 +209,22 @@ class RuleScorer:
 
     def _matches(self, indices: set[int], field: str) -> list[Match]:
         weight = self.field_weights[field]
-        return [Match(self.rules[i], field, self.rules[i].weight * weight) for i in sorted(indices)]
+        return [
+            Match(self.rules[i], field, self.rules[i].weight * weight)
+            for i in sorted(indices)
+            if field in self.rules[i].fields
+        ]
 
     def _result(self, paper: Paper, matches: list[Match]) -> RuleResult:
         llm_context = not self.has_llm_patterns or any(m.rule.group == LLM for m in matches)
         positive = [m for m in matches if not m.rule.negative and m.rule.group != LLM]
-        negative = [m for m in matches if m.rule.negative and not (llm_context and m.rule.unless_llm)]
+        llm_in = {
+            "paper": llm_context,
+            "title": not self.has_llm_patterns
+            or any(m.rule.group == LLM and m.field == "title" for m in matches),
+            "never": False,
+        }
+        negative = [m for m in matches if m.rule.negative and not llm_in[m.rule.unless_llm]]
         groups = self._group_points(positive)
         points = sum(self._group_points(positive, relevance=True).values())
         points *= 1.0 if llm_context else self.missing_factor

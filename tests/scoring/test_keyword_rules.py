@@ -80,3 +80,26 @@ def test_benchmark_alone_is_no_survey_evidence(rules: RuleScorer) -> None:
     assert plain.points <= 0 and not plain.goal_points
     efficiency = judge(rules, "A Benchmark of Quantization Methods for LLM Inference")
     assert efficiency.goal_points.get("surveys", 0) > 0
+
+
+def test_efficiency_work_on_other_domains_loses_points_unless_its_title_names_a_language_model(
+    rules: RuleScorer,
+) -> None:
+    vision = judge(
+        rules,
+        "Contribution-based Low-Rank Adaptation with Pre-training Model for Real Image Restoration",
+        "Efficient parameter tuning has succeeded in natural language processing; we bring it to vision.",
+    )
+    llm = judge(
+        rules, "Contribution-based Low-Rank Adaptation of Large Language Models for Image Restoration"
+    )
+    assert any(m.rule.group == "other-domain-in-title" for m in vision.matches)
+    assert not any(m.rule.group == "other-domain-in-title" for m in llm.matches)
+    assert vision.points < llm.points - 4
+
+
+def test_vllm_the_engine_is_not_vllms_the_vision_models(rules: RuleScorer) -> None:
+    engine = judge(rules, "Faster LLM serving: a scheduler for vLLM")
+    vision = judge(rules, "Efficient Inference of VLLMs with Token Pruning")
+    assert any(m.rule.pattern.endswith("vLLM\\b)") for m in engine.matches)
+    assert not any("vLLM" in m.rule.pattern for m in vision.matches)

@@ -143,6 +143,31 @@ def test_negative_patterns_apply_without_llm_context(keywords: dict[str, Any], t
     assert cnn.points < llm.points
 
 
+def test_a_negative_group_can_count_in_the_title_only_and_yield_to_an_llm_there(
+    keywords: dict[str, Any], taxonomy: Taxonomy
+) -> None:
+    group = {"name": "imaging", "weight": -3.0, "patterns": ["image*"], "fields": ["title"]}
+    title_only = rules_for(keywords, taxonomy, negatives=[{**group, "unless_llm": "title"}])
+    vision = Paper(
+        "2401.00001", "Structured pruning for image restoration", "Unlike large language models, ..."
+    )
+    llm = Paper("2401.00002", "Structured pruning of LLMs for image restoration")
+    in_abstract = Paper(
+        "2401.00003", "Structured pruning for faster inference", "We test on image restoration."
+    )
+
+    def negatives(rules: RuleScorer, paper: Paper) -> list[str]:
+        return [m.field for m in rules.evaluate(paper).matches if m.rule.negative]
+
+    assert negatives(title_only, vision) == ["title"]  # the abstract's LLM does not cancel it
+    assert negatives(title_only, llm) == []  # an LLM named in the title does
+    assert negatives(title_only, in_abstract) == []  # the abstract is not searched
+    anywhere = rules_for(keywords, taxonomy, negatives=[{**group, "unless_llm": True}])
+    assert negatives(anywhere, vision) == []  # the default: LLM context anywhere cancels it
+    never = rules_for(keywords, taxonomy, negatives=[{**group, "unless_llm": False}])
+    assert negatives(never, llm) == ["title"]
+
+
 def test_llm_context_is_required_for_full_points(keywords: dict[str, Any], taxonomy: Taxonomy) -> None:
     rules = rules_for(keywords, taxonomy, negatives=[])
     plain = rules.evaluate(Paper("2401.00001", "Structured pruning for faster inference"))
