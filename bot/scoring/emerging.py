@@ -19,7 +19,7 @@ from bot.core.paper import Paper
 from bot.scoring.patterns import PatternSet
 from bot.scoring.scorer import Decision
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z0-9\-]+")
+_WORD = re.compile(r"[^\W\d_]\w+")  # starts with a letter (any script); hyphens split words
 _STOP = frozenset(
     (
         "a",
@@ -60,6 +60,30 @@ _STOP = frozenset(
         "based",
         "new",
         "study",
+        "beyond",
+        "through",
+        "under",
+        "over",
+        "between",
+        "across",
+        "when",
+        "how",
+        "what",
+        "why",
+        "can",
+        "do",
+        "does",
+        "not",
+        "all",
+        "you",
+        "need",
+        "vs",
+        "versus",
+        "more",
+        "less",
+        "than",
+        "be",
+        "it",
     )
 )
 
@@ -99,6 +123,15 @@ def _pairs(title: str) -> set[str]:
     return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a not in _STOP and b not in _STOP}
 
 
+def _known(patterns: PatternSet, pair: str) -> bool:
+    """Whether the keyword patterns already cover a word pair: a pattern that needs both words
+    ("KV cache"), or a pattern for each word. One known word is not enough: "reasoning" (a
+    route-only word) must not hide "latent reasoning"."""
+    first, second = pair.split(" ", 1)
+    alone = patterns.find(first) | patterns.find(second)
+    return bool(patterns.find(pair) - alone) or (bool(patterns.find(first)) and bool(patterns.find(second)))
+
+
 def rising_terms(
     feed: Sequence[Paper],
     background: Sequence[Paper],
@@ -109,20 +142,20 @@ def rising_terms(
     count: int = 8,
 ) -> list[RisingTerm]:
     """Title word pairs used by at least ``min_papers`` feed papers, ``min_ratio`` times more often
-    than in the background, that no keyword pattern matches and no catalog title contains."""
+    than in the background, that the keyword patterns do not cover and no catalog title uses."""
     in_feed: dict[str, list[Paper]] = {}
     for paper in feed:
         for pair in _pairs(paper.title):
             in_feed.setdefault(pair, []).append(paper)
     in_background = Counter(pair for paper in background for pair in _pairs(paper.title))
-    catalog = " ".join(t.lower() for t in catalog_titles)
+    catalog = {pair for title in catalog_titles for pair in _pairs(title)}
     known = PatternSet(list(known_patterns)) if known_patterns else None
     rising = []
     for pair, users in in_feed.items():
         if len(users) < min_papers or pair in catalog:
             continue
         ratio = (len(users) / max(1, len(feed))) / ((in_background[pair] + 1) / max(1, len(background)))
-        if ratio < min_ratio or (known is not None and known.find(pair)):
+        if ratio < min_ratio or (known is not None and _known(known, pair)):
             continue
         rising.append(RisingTerm(pair, tuple(users), ratio))
     return sorted(rising, key=lambda t: (-len(t.papers), -t.ratio, t.term))[:count]

@@ -51,6 +51,25 @@ def test_rising_terms_are_new_to_the_keywords_and_the_catalog() -> None:
     assert "thought dropout" not in [t.term for t in rising_terms(feed, common, [], [])]
 
 
+def test_a_term_is_known_only_when_the_patterns_cover_both_words_or_a_catalog_title_uses_the_pair() -> None:
+    titles = ["Latent Reasoning for speed", "Latent Reasoning at scale", "Latent Reasoning again"]
+    titles += ["Test Time training now", "Test Time training later", "Test Time training soon"]
+    titles += ["Décodage Rapide un", "Décodage Rapide deux", "Décodage Rapide trois"]
+    feed = [Paper(f"2503.3{i:04d}", t) for i, t in enumerate(titles)]
+    background = [Paper(f"2401.{i:05d}", f"Unrelated background title number {i}") for i in range(200)]
+
+    def terms(patterns: list[str], catalog: list[str]) -> set[str]:
+        return {t.term for t in rising_terms(feed, background, patterns, catalog, count=20)}
+
+    # a route-only word ("reasoning") does not hide the pair; a catalog title that only contains
+    # the letters ("Contest time") does not either; words in any script count
+    found = terms(["reasoning"], ["Contest time matters"])
+    assert {"latent reasoning", "test time", "décodage rapide"} <= found
+    assert "latent reasoning" not in terms(["latent reasoning"], [])  # a pattern of the pair
+    assert "latent reasoning" not in terms(["latent*", "reasoning"], [])  # a pattern for each word
+    assert "test time" not in terms([], ["Scaling Test-Time Compute"])  # a catalog title uses it
+
+
 def test_the_report_gives_a_ready_add_line_per_paper() -> None:
     paper = Paper("2503.00002", "ThinkLess: stop overthinking")
     misses = near_misses([paper], [decision(paper.arxiv_id, 0.2, False)], [12.0])
