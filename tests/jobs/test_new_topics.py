@@ -45,22 +45,26 @@ def week() -> list[Paper]:
 
 @pytest.fixture(scope="module")
 def report(taxonomy: Taxonomy) -> new_topics.NewTopicsReport:
-    keywords = config.load("keywords")
-    catalog = parse((PROJECT / "catalog.md").read_text(encoding="utf-8"), taxonomy)
-    papers = week()
-    scorer = make_trainer(keywords, taxonomy)(catalog, papers, [])
-    return new_topics.build_report(
-        papers,
-        catalog,
-        taxonomy,
-        scorer,
-        background.load(keywords),
-        [],
-        BranchNames.from_prefix("bot/"),
-        SETTINGS,
-        "2024-11-22",
-        "2024-11-28",
-    )
+    # module-scoped: set up before the function-scoped fixture that points the config at the
+    # fixture project, so it does that itself (else it reads this repository's own config)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CATALOG_BOT_CONFIG", str(PROJECT / "config"))
+        keywords = config.load("keywords")
+        catalog = parse((PROJECT / "catalog.md").read_text(encoding="utf-8"), taxonomy)
+        papers = week()
+        scorer = make_trainer(keywords, taxonomy)(catalog, papers, [])
+        return new_topics.build_report(
+            papers,
+            catalog,
+            taxonomy,
+            scorer,
+            background.load(keywords),
+            [],
+            BranchNames.from_prefix("bot/"),
+            SETTINGS,
+            "2024-11-22",
+            "2024-11-28",
+        )
 
 
 def test_the_report_lists_near_misses_and_the_new_term_with_ready_add_lines(
