@@ -4,14 +4,18 @@
 
 A seeded sample of the label-0 papers of the 2024 labelled listings (title, abstract,
 categories, date), plus the labelled positives (``"label": 1``) except those the curated lists file
-only under sections ../shared/SCOPE.md puts out of scope (OUT_OF_SCOPE below): the same file on
-every run. The benchmarks exclude every evaluated paper
+only under sections ../shared/SCOPE.md puts out of scope (OUT_OF_SCOPE below), plus the label-0
+papers judged one by one against SCOPE.md in bench/data/scope-judgements-2024.jsonl: grade 2
+(in scope: the curated lists missed them) as ``"label": 1``, grades 0 and 1 (out of scope,
+borderline) as ``"rejected": true`` (learned like closed bot PRs). The same file on every run. The benchmarks exclude every evaluated paper
 from it by arXiv id, so evaluating on the 2024 data never trains on the papers evaluated.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
 import sys
 from pathlib import Path
 
@@ -22,6 +26,11 @@ from bot.scoring import background  # noqa: E402
 from bot.sources import arxiv_rss as feeds  # noqa: E402
 
 LABELLED = "data/arxiv-2024-cs.AI-labeled.jsonl.gz"
+# Label-0 papers of 2024 judged against SCOPE.md (title and abstract, grade 0, 1 or 2): those the
+# bot accepted in either half-year of the 2024 evaluation (bench/score_quality.py), where the
+# curated labels are least reliable. The benchmarks drop the evaluated half-year's papers from the
+# background, so a judgement only ever teaches the other half-year.
+JUDGEMENTS = Path(__file__).resolve().parent / "data" / "scope-judgements-2024.jsonl"
 # Curated-list sections that SCOPE.md calls out of scope (applications, alignment-style
 # "distillation", technical reports, data selection...): a positive filed only there is left out.
 OUT_OF_SCOPE = (
@@ -43,6 +52,17 @@ OUT_OF_SCOPE = (
 )
 
 
+def judgements(path: Path) -> dict[str, int]:
+    """arXiv id -> SCOPE.md grade (0 out of scope, 1 borderline, 2 in scope)."""
+    grades = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        record = json.loads(line)
+        if record.get("grade") not in (0, 1, 2):
+            raise SystemExit(f"{path}:{number}: grade must be 0, 1 or 2, not {record.get('grade')!r}")
+        grades[str(record["arxiv_id"])] = int(record["grade"])
+    return grades
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
@@ -53,11 +73,23 @@ def main() -> int:
     labelled = feeds.read_papers(args.shared / LABELLED)
     negatives = background.sample(labelled, args.size, args.seed)
     positives = background.in_scope(labelled, OUT_OF_SCOPE)
-    papers = sorted(negatives + positives, key=lambda p: p.arxiv_id)
+    grades = judgements(JUDGEMENTS)
+    by_id = {p.arxiv_id: p for p in labelled}
+    judged = [
+        dataclasses.replace(
+            by_id[i], extra={**by_id[i].extra, **({"label": 1} if g == 2 else {"rejected": True})}
+        )
+        for i, g in grades.items()
+    ]
+    chosen = {p.arxiv_id: p for p in negatives + positives} | {p.arxiv_id: p for p in judged}
+    papers = sorted(chosen.values(), key=lambda p: p.arxiv_id)
     background.write(papers, args.output)
+    in_scope = sum(1 for p in papers if p.extra.get("label"))
+    rejected = sum(1 for p in papers if p.extra.get("rejected"))
     print(
-        f"{len(negatives)} background papers and {len(positives)} known in-scope papers -> "
-        f"{args.output} ({args.output.stat().st_size // 1024} KiB)"
+        f"{len(papers) - in_scope - rejected} background papers, {in_scope} known in-scope papers "
+        f"({sum(g == 2 for g in grades.values())} of them judged) and {rejected} judged out of scope "
+        f"-> {args.output} ({args.output.stat().st_size // 1024} KiB)"
     )
     return 0
 

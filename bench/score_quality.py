@@ -43,7 +43,7 @@ from sklearn.metrics import average_precision_score
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from make_background import OUT_OF_SCOPE  # noqa: E402
+from make_background import JUDGEMENTS, OUT_OF_SCOPE, judgements  # noqa: E402
 
 from bot import config  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
@@ -154,9 +154,29 @@ def relevance_folds(
             f"precision {hits / max(1, accepted.sum()):.3f}, recall {hits / labels.sum():.3f} "
             f"(in scope {in_scope_recall:.3f})  ({seconds:.1f} s)"
         )
+        print(f"  {mode:<16} {judged_precision(evaluation, labels, scoped, accepted)}")
         if show:
             show_top_unlabelled(evaluation, labels, parts.combined, show)
     return results
+
+
+def judged_precision(
+    papers: list[Paper], labels: np.ndarray, scoped: np.ndarray, accepted: np.ndarray
+) -> str:
+    """Precision as the acceptance measure counts it (in scope by SCOPE.md): accepted labelled
+    positives in scope, plus accepted label-0 papers judged in scope (bench/data/); accepted
+    label-0 papers nobody judged are counted out (a lower bound) and reported."""
+    grades = judgements(JUDGEMENTS)
+    grade = np.array([grades.get(p.arxiv_id, -1) for p in papers])
+    unlabelled = accepted & (labels == 0)
+    good = int((accepted & (labels == 1) & scoped).sum()) + int((unlabelled & (grade == 2)).sum())
+    judged_out = int((unlabelled & (grade >= 0) & (grade < 2)).sum())
+    unjudged = int((unlabelled & (grade < 0)).sum())
+    total = max(1, int(accepted.sum()))
+    return (
+        f"judged against SCOPE.md: {good} of {accepted.sum()} accepted in scope (precision {good / total:.3f}), "
+        f"{judged_out} judged out of scope or borderline, {unjudged} not judged"
+    )
 
 
 def outside_scope(paper: Paper) -> bool:

@@ -7,8 +7,10 @@ now a fixed sample of past listings shipped with the bot (``bot/scoring/data/bac
 label-0 papers of 2024, title and abstract), or the file named by ``scoring.background`` in
 ``config/keywords.yml``. The same file carries papers known to be in scope, marked ``"label": 1``
 (2024 papers of curated efficient-LLM lists, without those filed only under sections the scope
-excludes): the positives of the abstract model (``abstracts.py``), never negatives. Regenerate it
-with::
+excludes, and papers judged in scope by SCOPE.md), the positives of the abstract model
+(``abstracts.py``), never negatives; and papers judged out of scope or borderline, marked
+``"rejected": true``, which both models learn as they learn closed bot PRs: a year of a
+maintainer's decisions for a bot that has none yet. Regenerate it with::
 
     python bench/make_background.py --shared ../shared   # seeded: the same file every time
 """
@@ -79,8 +81,8 @@ def in_scope(papers: Iterable[Paper], out_of_scope_sections: Iterable[str]) -> l
 
 
 def write(papers: Sequence[Paper], path: Path) -> None:
-    """Write ``papers`` as gzipped JSONL (the fields the scorer reads, and ``label`` for known
-    in-scope papers), reproducibly (no mtime)."""
+    """Write ``papers`` as gzipped JSONL (the fields the scorer reads, ``label`` for known
+    in-scope papers and ``rejected`` for papers judged out of scope), reproducibly (no mtime)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = "".join(
         json.dumps(
@@ -91,6 +93,7 @@ def write(papers: Sequence[Paper], path: Path) -> None:
                 "categories": list(p.categories),
                 "date": p.date,
                 **({"label": 1} if p.extra.get("label") else {}),
+                **({"rejected": True} if p.extra.get("rejected") else {}),
             },
             ensure_ascii=False,
         )

@@ -281,7 +281,9 @@ class Scorer:
         """Learn from ``catalog`` (positives) against ``background`` and ``rejected``
         (negatives); with ``cache_dir``, reuse a model trained from the same content.
         Background papers whose ``extra["label"]`` is true are known in-scope papers: positives
-        of the abstract model, like ``accepted`` (papers of merged bot PRs, with abstracts).
+        of the abstract model, like ``accepted`` (papers of merged bot PRs, with abstracts); those
+        whose ``extra["rejected"]`` is true were judged out of scope: negatives weighted like
+        ``rejected`` (papers of closed bot PRs).
         ``corrections`` are maintainers' routing labels (``Correction``): the router learns them.
         ``entry_text`` gives the text learnt for a catalog entry (default: its title; e.g. title +
         abstract from the paper store, ``bot.core.paper_store.entry_text``)."""
@@ -289,7 +291,10 @@ class Scorer:
         rules = RuleScorer(keywords, taxonomy)
         entries = catalog_entries(catalog, taxonomy)
         in_scope = [p for p in background if p.extra.get("label")] + list(accepted)
-        negatives = background_papers([p for p in background if not p.extra.get("label")], catalog)
+        # background papers judged out of scope (``"rejected": true``) count as closed PRs do
+        rejected = [*rejected, *(p for p in background if p.extra.get("rejected"))]
+        plain = [p for p in background if not p.extra.get("label") and not p.extra.get("rejected")]
+        negatives = background_papers(plain, catalog)
         texts = [entry_text(e) for e in entries] if entry_text else []
         key = cache.content_key(
             catalog.render(),
@@ -313,9 +318,7 @@ class Scorer:
                 cache.save(cache_dir, key, state)
         _remember(_STATES, key, state)
         # the abstract model does not read the catalog: cached apart, it survives catalog changes
-        abstracts = _abstract_model(
-            in_scope, [p for p in background if not p.extra.get("label")], rejected, settings
-        )
+        abstracts = _abstract_model(in_scope, plain, rejected, settings)
         return cls(dataclasses.replace(state, abstracts=abstracts), rules, settings)
 
     def components(self, papers: Sequence[Paper]) -> Components:

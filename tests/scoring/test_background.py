@@ -127,3 +127,46 @@ def test_the_learned_model_cannot_veto_rule_evidence(taxonomy: Taxonomy, keyword
     )
     logits = np.log(with_floor.combined / (1 - with_floor.combined))
     assert (logits >= lowest - 1e-4).all()
+
+
+def test_a_background_paper_judged_out_of_scope_teaches_what_a_closed_pr_teaches(
+    tmp_path: Path, taxonomy: Taxonomy, keywords: dict[str, Any]
+) -> None:
+    """``"rejected": true`` in the background file: learned by both models as the paper of a
+    closed bot PR (weighted negative), never as a plain background paper; written and read back."""
+    papers = sample_papers()
+    plain = background.sample(papers, 150)
+    judged = [
+        Paper(
+            f"2409.8000{i}",
+            f"Low-rank adaptation of LLMs for sequential recommendation, part {i}",
+            "We fine-tune a large language model with LoRA adapters to recommend items to users.",
+            extra={"rejected": True},
+        )
+        for i in range(3)
+    ]
+    background.write([*plain, *judged], tmp_path / "bg.jsonl.gz")
+    loaded = background.load({"scoring": {"background": str(tmp_path / "bg.jsonl.gz")}})
+    assert sorted(p.arxiv_id for p in loaded if p.extra.get("rejected")) == [p.arxiv_id for p in judged]
+
+    catalog = small_catalog(taxonomy)
+    target = [
+        Paper(
+            "2409.99998",
+            "Personalised LoRA adapters of LLMs for sequential recommendation",
+            "We adapt a large language model with LoRA to recommend items from user histories.",
+        )
+    ]
+    from_file = Scorer.train(catalog, taxonomy, keywords, background=loaded).components(target)
+    as_closed_prs = Scorer.train(catalog, taxonomy, keywords, background=plain, rejected=judged).components(
+        target
+    )
+    unjudged = Scorer.train(
+        catalog,
+        taxonomy,
+        keywords,
+        background=[*plain, *(Paper(p.arxiv_id, p.title, p.abstract) for p in judged)],
+    ).components(target)
+    # weighted like a closed PR (the vocabulary of a file read back may differ by a word or two)
+    assert abs(from_file.learned[0] - as_closed_prs.learned[0]) < 0.05
+    assert max(from_file.learned[0], as_closed_prs.learned[0]) < unjudged.learned[0] - 0.05
