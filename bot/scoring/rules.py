@@ -83,13 +83,18 @@ class RuleResult:
         return ranked[:count]
 
 
-def _pattern_items(raw: Iterable[Any] | None, weight: float) -> list[tuple[str, float]]:
+def _pattern_items(
+    raw: Iterable[Any] | None, weight: float, fields: Sequence[str] = FIELDS
+) -> list[tuple[str, float, tuple[str, ...]]]:
+    """(pattern, weight, fields) of each item: a plain pattern, or ``{pattern, weight, fields}``
+    (``fields: [title]``: the pattern counts in the title only)."""
     items = []
     for item in raw or ():
         if isinstance(item, dict):
-            items.append((str(item["pattern"]), float(item.get("weight", weight))))
+            where = tuple(item.get("fields") or fields)
+            items.append((str(item["pattern"]), float(item.get("weight", weight)), where))
         else:
-            items.append((str(item), weight))
+            items.append((str(item), weight, tuple(fields)))
     return items
 
 
@@ -107,20 +112,22 @@ def _section_rules(sections: dict[str, Any], taxonomy: Taxonomy) -> list[Rule]:
         _checked(taxonomy, f"sections.{section_id}", section_id)
         weight, share = float(spec.get("weight", 2.0)), float(spec.get("relevance", 1.0))
         rules += [
-            Rule(p, w, section_id, relevance=share) for p, w in _pattern_items(spec.get("patterns"), weight)
+            Rule(p, w, section_id, relevance=share, fields=f)
+            for p, w, f in _pattern_items(spec.get("patterns"), weight)
         ]
         rules += [
-            Rule(p, w, section_id, relevance=0.0)  # where a paper goes, not whether it belongs
-            for p, w in _pattern_items(spec.get("route_only"), weight)
+            Rule(p, w, section_id, relevance=0.0, fields=f)  # where a paper goes, not whether it belongs
+            for p, w, f in _pattern_items(spec.get("route_only"), weight)
         ]
         rules += [
-            Rule(p, w, section_id, relevance=share, goal=True)  # what the paper is for
-            for p, w in _pattern_items(spec.get("goal"), weight)
+            Rule(p, w, section_id, relevance=share, goal=True, fields=f)  # what the paper is for
+            for p, w, f in _pattern_items(spec.get("goal"), weight)
         ]
         for sub_id, patterns in (spec.get("subsections") or {}).items():
             _checked(taxonomy, f"sections.{section_id}.subsections.{sub_id}", section_id, sub_id)
             rules += [
-                Rule(p, w, section_id, sub_id, relevance=share) for p, w in _pattern_items(patterns, weight)
+                Rule(p, w, section_id, sub_id, relevance=share, fields=f)
+                for p, w, f in _pattern_items(patterns, weight)
             ]
     return rules
 
@@ -139,8 +146,8 @@ def _other_rules(keywords: dict[str, Any]) -> list[Rule]:
     """The efficiency vocabulary, the negative groups and the LLM-context patterns."""
     efficiency = keywords.get("efficiency") or {}
     rules = [
-        Rule(p, w, EFFICIENCY)
-        for p, w in _pattern_items(efficiency.get("patterns"), float(efficiency.get("weight", 1.0)))
+        Rule(p, w, EFFICIENCY, fields=f)
+        for p, w, f in _pattern_items(efficiency.get("patterns"), float(efficiency.get("weight", 1.0)))
     ]
     rules += [
         Rule(
@@ -149,13 +156,15 @@ def _other_rules(keywords: dict[str, Any]) -> list[Rule]:
             group["name"],
             negative=True,
             unless_llm=_unless_llm(group.get("unless_llm", True)),
-            fields=tuple(group.get("fields") or FIELDS),
+            fields=f,
         )
         for group in keywords.get("negatives") or ()
-        for p, w in _pattern_items(group["patterns"], float(group["weight"]))
+        for p, w, f in _pattern_items(
+            group["patterns"], float(group["weight"]), group.get("fields") or FIELDS
+        )
     ]
     llm = keywords.get("llm_context") or {}
-    return rules + [Rule(p, 0.0, LLM) for p, _ in _pattern_items(llm.get("patterns"), 0.0)]
+    return rules + [Rule(p, 0.0, LLM, fields=f) for p, _, f in _pattern_items(llm.get("patterns"), 0.0)]
 
 
 class RuleScorer:

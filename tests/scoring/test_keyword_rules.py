@@ -36,6 +36,11 @@ def judge(rules: RuleScorer, title: str, abstract: str = "") -> RuleResult:
             "PalmBench: A Comprehensive Benchmark of Compressed Large Language Models on Mobile Platforms",
             "surveys",
         ),
+        (
+            "Evaluating Quantized Large Language Models for Code Generation on Low-Resource Language Benchmarks",
+            "surveys",
+        ),
+        ('"Give Me BF16 or Give Me Death"? Accuracy-Performance Trade-Offs in LLM Quantization', "surveys"),
     ],
 )
 def test_goal_patterns_say_what_a_paper_is_for(rules: RuleScorer, title: str, section: str) -> None:
@@ -103,3 +108,13 @@ def test_vllm_the_engine_is_not_vllms_the_vision_models(rules: RuleScorer) -> No
     vision = judge(rules, "Efficient Inference of VLLMs with Token Pruning")
     assert any(m.rule.pattern.endswith("vLLM\\b)") for m in engine.matches)
     assert not any("vLLM" in m.rule.pattern for m in vision.matches)
+
+
+def test_a_title_only_goal_pattern_ignores_the_abstract(rules: RuleScorer) -> None:
+    """Every abstract says it evaluates something; only a title that says so makes a survey."""
+    method = judge(
+        rules,
+        "QuickQuant: Fast Post-Training Quantization of LLMs",
+        "Evaluating quantized models on six tasks, we find trade-offs in quantization that we remove.",
+    )
+    assert "surveys" not in method.goal_points

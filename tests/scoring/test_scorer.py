@@ -168,6 +168,15 @@ def test_a_negative_group_can_count_in_the_title_only_and_yield_to_an_llm_there(
     assert negatives(never, llm) == ["title"]
 
 
+def test_a_pattern_can_count_in_the_title_only(keywords: dict[str, Any], taxonomy: Taxonomy) -> None:
+    sections = {"pruning": {"patterns": [{"pattern": "layer dropping", "weight": 3.0, "fields": ["title"]}]}}
+    rules = rules_for(keywords, taxonomy, sections=sections)
+    in_title = rules.evaluate(Paper("2401.00001", "Layer dropping for LLMs"))
+    in_abstract = rules.evaluate(Paper("2401.00002", "A study of LLMs", "We try layer dropping."))
+    assert in_title.section_points.get("pruning") == 6.0  # 3 points x the title's weight 2
+    assert "pruning" not in in_abstract.section_points
+
+
 def test_llm_context_is_required_for_full_points(keywords: dict[str, Any], taxonomy: Taxonomy) -> None:
     rules = rules_for(keywords, taxonomy, negatives=[])
     plain = rules.evaluate(Paper("2401.00001", "Structured pruning for faster inference"))
