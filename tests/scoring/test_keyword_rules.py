@@ -118,3 +118,12 @@ def test_a_title_only_goal_pattern_ignores_the_abstract(rules: RuleScorer) -> No
         "Evaluating quantized models on six tasks, we find trade-offs in quantization that we remove.",
     )
     assert "surveys" not in method.goal_points
+
+
+def test_a_title_with_another_goal_than_cost_loses_points(rules: RuleScorer) -> None:
+    tool = judge(rules, "Customizing Language Models with Instance-wise LoRA for Sequential Recommendation")
+    method = judge(rules, "Customizing Language Models with Instance-wise LoRA")
+    assert any(m.rule.group == "other-goal-in-title" for m in tool.matches)
+    assert tool.points <= method.points - 7
+    abstract_only = judge(rules, "Instance-wise LoRA for LLMs", "We also test it on recommendation.")
+    assert not any(m.rule.group == "other-goal-in-title" for m in abstract_only.matches)
