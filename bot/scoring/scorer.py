@@ -253,6 +253,16 @@ def _sigmoid(values: np.ndarray) -> np.ndarray:
     return result
 
 
+def _goal_in_title(result: RuleResult, min_points: float) -> bool:
+    """Whether the title matches, with at least ``min_points``, a goal pattern of a section whose
+    points count in full toward relevance ("overthinking", "early exit of reasoning": efficient
+    reasoning), not one that only routes (a survey of anything)."""
+    return any(
+        m.rule.goal and m.field == "title" and m.rule.relevance >= 1.0 and m.points >= min_points
+        for m in result.matches
+    )
+
+
 def signed_log(points: np.ndarray) -> np.ndarray:
     """log(1 + |points|) with the sign of the points: rule points with diminishing returns."""
     result: np.ndarray = np.sign(points) * np.log1p(np.abs(points))
@@ -334,8 +344,14 @@ class Scorer:
         points = np.array([r.points for r in rule_results], dtype=float)
         no_llm = np.array([not r.llm_context for r in rule_results], dtype=float)
         s = self.settings
-        floored = learned if s.learned_floor is None else np.maximum(learned, s.learned_floor)
-        abstract_floored = abstract if s.abstract_floor is None else np.maximum(abstract, s.abstract_floor)
+        learned_floor = np.full(len(papers), -np.inf if s.learned_floor is None else s.learned_floor)
+        abstract_floor = np.full(len(papers), -np.inf if s.abstract_floor is None else s.abstract_floor)
+        if s.goal_title_floor is not None:  # the title says what the paper is for: no veto at all
+            said = np.array([_goal_in_title(r, s.goal_title_min_points) for r in rule_results], dtype=bool)
+            learned_floor[said] = np.maximum(learned_floor[said], s.goal_title_floor)
+            abstract_floor[said] = np.maximum(abstract_floor[said], s.goal_title_floor)
+        floored = np.maximum(learned, learned_floor)
+        abstract_floored = np.maximum(abstract, abstract_floor)
         logit = (
             s.learned_weight * floored
             + s.abstract_model_weight * abstract_floored

@@ -22,6 +22,11 @@ class ScoringSettings:
     # the learned logit counts at least this much: the model can lower a score by at most
     # |learned_floor| logits, so it cannot veto strong rule evidence (None: no floor)
     learned_floor: float | None = None
+    # both learned logits count at least this much for a paper whose title matches a goal pattern
+    # (what it is for: "overthinking", "early exit of reasoning"): the strongest rule evidence,
+    # which a model trained before the topic existed must not lower at all (None: off)
+    goal_title_floor: float | None = None
+    goal_title_min_points: float = 0.0  # weaker goal matches in the title do not count for it
     rules_weight: float = 1.0  # weight of log(1 + rule points)
     bias: float = 0.0  # added to the combined logit
     llm_missing_penalty: float = 1.0  # logits off when no LLM-context pattern matches
@@ -48,6 +53,10 @@ class ScoringSettings:
             abstract_model_weight=float(data.get("abstract_model_weight", defaults.abstract_model_weight)),
             abstract_floor=(None if data.get("abstract_floor") is None else float(data["abstract_floor"])),
             learned_floor=(None if data.get("learned_floor") is None else float(data["learned_floor"])),
+            goal_title_floor=(
+                None if data.get("goal_title_floor") is None else float(data["goal_title_floor"])
+            ),
+            goal_title_min_points=float(data.get("goal_title_min_points", defaults.goal_title_min_points)),
             rules_weight=float(data.get("rules_weight", defaults.rules_weight)),
             bias=float(data.get("bias", defaults.bias)),
             llm_missing_penalty=float(

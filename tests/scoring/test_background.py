@@ -170,3 +170,40 @@ def test_a_background_paper_judged_out_of_scope_teaches_what_a_closed_pr_teaches
     # weighted like a closed PR (the vocabulary of a file read back may differ by a word or two)
     assert abs(from_file.learned[0] - as_closed_prs.learned[0]) < 0.05
     assert max(from_file.learned[0], as_closed_prs.learned[0]) < unjudged.learned[0] - 0.05
+
+
+def test_a_title_that_says_what_the_paper_is_for_cannot_be_lowered_by_either_model(
+    taxonomy: Taxonomy, keywords: dict[str, Any]
+) -> None:
+    """``goal_title_floor``: a strong goal pattern in the title (efficient reasoning here) floors
+    both learned logits at 0; a weaker one ("latent reasoning", under ``goal_title_min_points``)
+    and an abstract-only match do not."""
+    strong = Paper(
+        "2501.00001",
+        "Do NOT Think That Much for 2+3=? On the Overthinking of o1-Like LLMs",
+        "We study large language models that think before answering.",
+    )
+    weak = Paper("2501.00002", "Latent Reasoning in LLMs")
+    abstract_only = Paper("2501.00003", "A new method for LLMs", "We reduce overthinking.")
+    papers = [strong, weak, abstract_only]
+    settings = {
+        "goal_title_floor": 0.0,
+        "goal_title_min_points": 7.0,
+        "learned_floor": None,
+        "abstract_floor": None,
+    }
+    floored = Scorer.train(
+        small_catalog(taxonomy), taxonomy, with_scoring(keywords, **settings), background=sample_papers()
+    ).components(papers)
+    free = Scorer.train(
+        small_catalog(taxonomy),
+        taxonomy,
+        with_scoring(keywords, **{**settings, "goal_title_floor": None}),
+        background=sample_papers(),
+    ).components(papers)
+    assert min(free.learned[0], free.abstract[0]) < 0  # a model trained before the topic dislikes it
+    assert floored.combined[0] > free.combined[0]
+    s = Scorer.train(small_catalog(taxonomy), taxonomy, with_scoring(keywords, **settings)).settings
+    lowest = s.rules_weight * signed_log(floored.rules[:1]) + s.bias
+    assert np.log(floored.combined[0] / (1 - floored.combined[0])) >= lowest[0] - 1e-4
+    assert np.allclose(floored.combined[1:], free.combined[1:])  # weak or abstract-only: no floor
