@@ -118,7 +118,9 @@ def test_a_title_only_goal_pattern_ignores_the_abstract(rules: RuleScorer) -> No
         "Evaluating quantized models on six tasks, we find trade-offs in quantization that we remove.",
     )
     assert "surveys" not in method.goal_points
-    means = judge(rules, "Assessing the Brittleness of Safety Alignment via Pruning and Low-Rank Modifications")
+    means = judge(
+        rules, "Assessing the Brittleness of Safety Alignment via Pruning and Low-Rank Modifications"
+    )
     assert "surveys" not in means.goal_points  # pruning is the means there, not what is assessed
 
 
