@@ -17,6 +17,7 @@ maintainer's decisions for a bot that has none yet. Regenerate it with::
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import random
@@ -55,9 +56,23 @@ def _read(path: Path) -> tuple[Paper, ...]:
     return tuple(read_papers(path))
 
 
+MARKS = ("label", "rejected")  # what the file says of a paper's scope, for this list's topic
+
+
 def load(keywords: dict[str, Any]) -> list[Paper]:
-    """The background papers (read once per process)."""
-    return list(_read(path_of(keywords).resolve()))
+    """The background papers (read once per process). Their scope marks (``"label": 1`` known
+    in scope, ``"rejected": true`` judged out of scope) describe the topic of the list the file
+    was made for: they are kept only with ``scoring.background_labels: true``; otherwise every
+    paper is a plain background paper (a list on another topic must not learn ours)."""
+    papers = list(_read(path_of(keywords).resolve()))
+    if (keywords.get("scoring") or {}).get("background_labels", False):
+        return papers
+    return [
+        dataclasses.replace(p, extra={k: v for k, v in p.extra.items() if k not in MARKS})
+        if any(k in p.extra for k in MARKS)
+        else p
+        for p in papers
+    ]
 
 
 def sample(papers: Iterable[Paper], size: int, seed: int = 0) -> list[Paper]:

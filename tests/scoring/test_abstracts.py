@@ -61,12 +61,14 @@ def test_background_in_scope_keeps_positives_outside_excluded_sections(tmp_path:
     kept = background.in_scope(papers, ["Applications"])
     assert [p.arxiv_id for p in kept] == ["2401.00001", "2401.00003"]
     background.write(kept + papers[3:], tmp_path / "bg.jsonl.gz")
-    read = background.load({"scoring": {"background": str(tmp_path / "bg.jsonl.gz")}})
+    read = background.load(
+        {"scoring": {"background": str(tmp_path / "bg.jsonl.gz"), "background_labels": True}}
+    )
     assert [bool(p.extra.get("label")) for p in read] == [True, True, False]
 
 
 def test_the_shipped_background_carries_known_in_scope_papers() -> None:
-    shipped = background.load({})
+    shipped = background.load({"scoring": {"background_labels": True}})
     positives = [p for p in shipped if p.extra.get("label")]
     assert len(positives) >= 100 and all(p.abstract for p in positives)
     assert len(shipped) - len(positives) >= 1000

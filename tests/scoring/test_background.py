@@ -146,8 +146,12 @@ def test_a_background_paper_judged_out_of_scope_teaches_what_a_closed_pr_teaches
         for i in range(3)
     ]
     background.write([*plain, *judged], tmp_path / "bg.jsonl.gz")
-    loaded = background.load({"scoring": {"background": str(tmp_path / "bg.jsonl.gz")}})
+    file = str(tmp_path / "bg.jsonl.gz")
+    loaded = background.load({"scoring": {"background": file, "background_labels": True}})
     assert sorted(p.arxiv_id for p in loaded if p.extra.get("rejected")) == [p.arxiv_id for p in judged]
+    # by default the marks are this list's topic's, not an adopter's: every paper is plain
+    plain_only = background.load({"scoring": {"background": file}})
+    assert len(plain_only) == len(loaded) and not any(p.extra.get("rejected") for p in plain_only)
 
     catalog = small_catalog(taxonomy)
     target = [
