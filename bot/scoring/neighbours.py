@@ -1,11 +1,26 @@
-"""The catalog entries most similar to a paper (cosine similarity of title features)."""
+"""The catalog entries most similar to a paper (cosine similarity of title features), listed
+only when the two titles share a word that says what they are about."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
 from scipy.sparse import csr_matrix
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+# Words of any title in the field: two titles that share only these ("A Simple and Effective ...
+# for Large Language Models") are not about the same thing.
+GENERIC_TITLE_WORDS = frozenset(
+    {
+        *ENGLISH_STOP_WORDS,
+        *("simple", "effective", "efficient", "efficiently", "efficiency", "toward", "towards"),
+        *("large", "language", "model", "llm", "llms", "approach", "method", "framework", "novel"),
+        *("via", "using", "based", "better", "improv", "learn", "study", "analysis", "fast"),
+        *("faster", "scalable", "lightweight", "strategy", "strategi", "deep", "neural", "network", "new"),
+    }
+)
 
 CHUNK = 2048  # papers per block of the similarity product (bounds memory)
 
@@ -46,3 +61,21 @@ def _unit_rows(rows: csr_matrix) -> csr_matrix:
     norms[norms == 0] = 1.0
     scaled: csr_matrix = csr_matrix(rows.multiply(1.0 / norms[:, None]))
     return scaled
+
+
+def _stem(word: str) -> str:
+    """A light stem, enough to match compress/compression/compressed, cache/caches,
+    prune/pruned/pruning and binarized/binarization."""
+    suffixes = ("ations", "ation", "ions", "ion", "ing", "ed", "es", "s")
+    for suffix, keep in ((suffix, 3) for suffix in suffixes):
+        if word.endswith(suffix) and len(word) - len(suffix) >= keep and not word.endswith("ss"):
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if len(word) > 4 and word.endswith("e") else word
+
+
+def content_words(title: str) -> set[str]:
+    """The stemmed words of a title that say what it is about (not stop or generic words)."""
+    words = (w for w in re.findall(r"[a-z0-9]+", title.lower()) if len(w) > 1)
+    stems = {_stem(w) for w in words if w not in GENERIC_TITLE_WORDS}
+    return stems - GENERIC_TITLE_WORDS

@@ -32,7 +32,7 @@ from bot.core.taxonomy import Taxonomy
 from bot.scoring import cache
 from bot.scoring.abstracts import AbstractModel, train_abstracts
 from bot.scoring.features import TextFeatures
-from bot.scoring.neighbours import CatalogEntry, nearest
+from bot.scoring.neighbours import CatalogEntry, content_words, nearest
 from bot.scoring.relevance import RelevanceModel, train_relevance
 from bot.scoring.router import Route, Router
 from bot.scoring.rules import RuleResult, RuleScorer
@@ -270,10 +270,20 @@ def signed_log(points: np.ndarray) -> np.ndarray:
 
 
 class Scorer:
-    def __init__(self, state: TrainedState, rules: RuleScorer, settings: ScoringSettings) -> None:
+    def __init__(
+        self,
+        state: TrainedState,
+        rules: RuleScorer,
+        settings: ScoringSettings,
+        entry_texts: Sequence[str] | None = None,
+    ) -> None:
         self.state = state
         self.rules = rules
         self.settings = settings
+        # what each catalog entry was learnt from (its title, or title + the store's abstract):
+        # a similar entry must share a content word with the paper's title (neighbours.py)
+        texts = entry_texts if entry_texts else [e.title for e in state.entries]
+        self.entry_words = [content_words(text) for text in texts]
 
     @classmethod
     def train(
@@ -329,7 +339,7 @@ class Scorer:
         _remember(_STATES, key, state)
         # the abstract model does not read the catalog: cached apart, it survives catalog changes
         abstracts = _abstract_model(in_scope, plain, rejected, settings)
-        return cls(dataclasses.replace(state, abstracts=abstracts), rules, settings)
+        return cls(dataclasses.replace(state, abstracts=abstracts), rules, settings, texts)
 
     def components(self, papers: Sequence[Paper]) -> Components:
         rule_results = self.rules.evaluate_all(papers)
@@ -374,7 +384,7 @@ class Scorer:
             neighbours = [
                 self._neighbour(int(j), float(v))
                 for j, v in zip(near[i], similarity[i], strict=True)
-                if v >= least
+                if v >= least and content_words(paper.title) & self.entry_words[int(j)]
             ]
             decisions.append(
                 self._decision(

@@ -443,3 +443,19 @@ def test_cache_is_keyed_by_the_catalog(
     retrained = Scorer.train(changed, taxonomy, keywords, background=background, cache_dir=tmp_path)
     assert len(list(tmp_path.glob("scorer-*.pickle"))) == 2
     assert len(retrained.state.entries) == len(first.state.entries) + 1
+
+
+def test_similar_entries_must_share_a_word_that_says_what_the_title_is_about() -> None:
+    from bot.scoring.neighbours import content_words
+
+    def about_the_same(title: str, other: str) -> bool:
+        return bool(content_words(title) & content_words(other))
+
+    kv = "A Simple and Effective L2 Norm-Based Strategy for KV Cache Compression"
+    assert not about_the_same(kv, "A Simple and Effective Pruning Approach for Large Language Models")
+    assert about_the_same(kv, "Lossless KV Cache Compression to 2%")
+    # light stems: compress/compressing, binarized/binarizations, caches/cache
+    assert about_the_same("Compressing LLMs", "Compress Large Language Models by Deleting Rows")
+    assert about_the_same("ARB-LLM: Alternating Refined Binarizations", "PB-LLM: Partially Binarized LLMs")
+    assert about_the_same("Caches for serving", "A cache for everyone")
+    assert not about_the_same("Efficient Large Language Models", "Towards Efficient Language Models")
