@@ -66,9 +66,8 @@ def _unit_rows(rows: csr_matrix) -> csr_matrix:
 def _stem(word: str) -> str:
     """A light stem, enough to match compress/compression/compressed, cache/caches,
     prune/pruned/pruning and binarized/binarization."""
-    suffixes = ("ations", "ation", "ions", "ion", "ing", "ed", "es", "s")
-    for suffix, keep in ((suffix, 3) for suffix in suffixes):
-        if word.endswith(suffix) and len(word) - len(suffix) >= keep and not word.endswith("ss"):
+    for suffix in ("ations", "ation", "ions", "ion", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
             word = word[: -len(suffix)]
             break
     return word[:-1] if len(word) > 4 and word.endswith("e") else word

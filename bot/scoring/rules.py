@@ -66,6 +66,15 @@ class RuleResult:
     llm_context: bool
     category_ok: bool
 
+    def goal_in_title(self, min_points: float = 0.0) -> bool:
+        """Whether the title matches, with at least ``min_points``, a goal pattern of a section
+        whose points count in full toward relevance ("overthinking", "early exit of reasoning":
+        efficient reasoning), not one that only routes (a survey of anything)."""
+        return any(
+            m.rule.goal and m.field == "title" and m.rule.relevance >= 1.0 and m.points >= min_points
+            for m in self.matches
+        )
+
     def top_matches(self, count: int, route: Iterable[str | None] = ()) -> list[Match]:
         """The strongest matches (negative ones count by their size; route-only ones after
         those that add relevance, and only those for a section in ``route``), one per field and

@@ -253,16 +253,6 @@ def _sigmoid(values: np.ndarray) -> np.ndarray:
     return result
 
 
-def _goal_in_title(result: RuleResult, min_points: float) -> bool:
-    """Whether the title matches, with at least ``min_points``, a goal pattern of a section whose
-    points count in full toward relevance ("overthinking", "early exit of reasoning": efficient
-    reasoning), not one that only routes (a survey of anything)."""
-    return any(
-        m.rule.goal and m.field == "title" and m.rule.relevance >= 1.0 and m.points >= min_points
-        for m in result.matches
-    )
-
-
 def signed_log(points: np.ndarray) -> np.ndarray:
     """log(1 + |points|) with the sign of the points: rule points with diminishing returns."""
     result: np.ndarray = np.sign(points) * np.log1p(np.abs(points))
@@ -357,7 +347,7 @@ class Scorer:
         learned_floor = np.full(len(papers), -np.inf if s.learned_floor is None else s.learned_floor)
         abstract_floor = np.full(len(papers), -np.inf if s.abstract_floor is None else s.abstract_floor)
         if s.goal_title_floor is not None:  # the title says what the paper is for: no veto at all
-            said = np.array([_goal_in_title(r, s.goal_title_min_points) for r in rule_results], dtype=bool)
+            said = np.array([r.goal_in_title(s.goal_title_min_points) for r in rule_results], dtype=bool)
             learned_floor[said] = np.maximum(learned_floor[said], s.goal_title_floor)
             abstract_floor[said] = np.maximum(abstract_floor[said], s.goal_title_floor)
         floored = np.maximum(learned, learned_floor)
@@ -381,10 +371,11 @@ class Scorer:
         decisions = []
         least = self.settings.neighbour_min_similarity
         for i, paper in enumerate(papers):
+            about = content_words(paper.title)
             neighbours = [
                 self._neighbour(int(j), float(v))
                 for j, v in zip(near[i], similarity[i], strict=True)
-                if v >= least and content_words(paper.title) & self.entry_words[int(j)]
+                if v >= least and about & self.entry_words[int(j)]
             ]
             decisions.append(
                 self._decision(

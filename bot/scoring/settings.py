@@ -51,11 +51,9 @@ class ScoringSettings:
             threshold=float(data.get("threshold", defaults.threshold)),
             learned_weight=float(data.get("learned_weight", defaults.learned_weight)),
             abstract_model_weight=float(data.get("abstract_model_weight", defaults.abstract_model_weight)),
-            abstract_floor=(None if data.get("abstract_floor") is None else float(data["abstract_floor"])),
-            learned_floor=(None if data.get("learned_floor") is None else float(data["learned_floor"])),
-            goal_title_floor=(
-                None if data.get("goal_title_floor") is None else float(data["goal_title_floor"])
-            ),
+            abstract_floor=_optional_float(data, "abstract_floor"),
+            learned_floor=_optional_float(data, "learned_floor"),
+            goal_title_floor=_optional_float(data, "goal_title_floor"),
             goal_title_min_points=float(data.get("goal_title_min_points", defaults.goal_title_min_points)),
             rules_weight=float(data.get("rules_weight", defaults.rules_weight)),
             bias=float(data.get("bias", defaults.bias)),
@@ -83,3 +81,8 @@ class ScoringSettings:
                 min_df=int(features.get("min_df", defaults.features.min_df)),
             ),
         )
+
+
+def _optional_float(data: dict[str, Any], key: str) -> float | None:
+    """A number that may be null (a floor that is off)."""
+    return None if data.get(key) is None else float(data[key])
