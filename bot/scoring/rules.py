@@ -75,6 +75,14 @@ class RuleResult:
             for m in self.matches
         )
 
+    def off_topic_in_title(self) -> bool:
+        """Whether the title names another domain or goal: a negative group that counts in the
+        title only ("... for Vision Transformers", "... for Sequential Recommendation") matched
+        there and no LLM in the title cancelled it."""
+        return any(
+            m.rule.negative and m.field == "title" and m.rule.fields == ("title",) for m in self.matches
+        )
+
     def top_matches(self, count: int, route: Iterable[str | None] = ()) -> list[Match]:
         """The strongest matches (negative ones count by their size; route-only ones after
         those that add relevance, and only those for a section in ``route``), one per field and

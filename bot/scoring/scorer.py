@@ -352,6 +352,10 @@ class Scorer:
             abstract_floor[said] = np.maximum(abstract_floor[said], s.goal_title_floor)
         floored = np.maximum(learned, learned_floor)
         abstract_floored = np.maximum(abstract, abstract_floor)
+        if s.off_topic_title_ceiling is not None:  # the title says it is about something else
+            off = np.array([r.off_topic_in_title() for r in rule_results], dtype=bool)
+            floored[off] = np.minimum(floored[off], s.off_topic_title_ceiling)
+            abstract_floored[off] = np.minimum(abstract_floored[off], s.off_topic_title_ceiling)
         logit = (
             s.learned_weight * floored
             + s.abstract_model_weight * abstract_floored

@@ -27,6 +27,10 @@ class ScoringSettings:
     # which a model trained before the topic existed must not lower at all (None: off)
     goal_title_floor: float | None = None
     goal_title_min_points: float = 0.0  # weaker goal matches in the title do not count for it
+    # both learned logits count at most this much for a paper whose title names another domain or
+    # goal (a title-only negative group matched): a model that learned "post-training
+    # quantization" from the catalog cannot carry "... for Vision Transformers" (None: off)
+    off_topic_title_ceiling: float | None = None
     rules_weight: float = 1.0  # weight of log(1 + rule points)
     bias: float = 0.0  # added to the combined logit
     llm_missing_penalty: float = 1.0  # logits off when no LLM-context pattern matches
@@ -54,6 +58,7 @@ class ScoringSettings:
             abstract_floor=_optional_float(data, "abstract_floor"),
             learned_floor=_optional_float(data, "learned_floor"),
             goal_title_floor=_optional_float(data, "goal_title_floor"),
+            off_topic_title_ceiling=_optional_float(data, "off_topic_title_ceiling"),
             goal_title_min_points=float(data.get("goal_title_min_points", defaults.goal_title_min_points)),
             rules_weight=float(data.get("rules_weight", defaults.rules_weight)),
             bias=float(data.get("bias", defaults.bias)),

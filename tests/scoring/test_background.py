@@ -211,3 +211,49 @@ def test_a_title_that_says_what_the_paper_is_for_cannot_be_lowered_by_either_mod
     lowest = s.rules_weight * signed_log(floored.rules[:1]) + s.bias
     assert np.log(floored.combined[0] / (1 - floored.combined[0])) >= lowest[0] - 1e-4
     assert np.allclose(floored.combined[1:], free.combined[1:])  # weak or abstract-only: no floor
+
+
+def test_a_title_that_names_another_domain_caps_both_models(
+    taxonomy: Taxonomy, keywords: dict[str, Any]
+) -> None:
+    """``off_topic_title_ceiling``: models that learned "post-training quantization" from the
+    catalog cannot carry a paper whose title says it is for vision transformers or for
+    recommendation; a language model named in the title cancels the domain ("vision" in a
+    vision-language model), and a paper on language models is left alone."""
+    abstract = "We quantize the weights to 4 bits and reduce memory and latency of inference."
+    vision = Paper("2501.00011", "Post-Training Quantization for Efficient Vision Transformers", abstract)
+    goal = Paper(
+        "2501.00012", "Post-Training Quantization of Large Language Models for Recommendation", abstract
+    )
+    language = Paper("2501.00013", "Post-Training Quantization for Efficient Large Language Models", abstract)
+    multimodal = Paper(
+        "2501.00014", "Post-Training Quantization for Efficient Vision-Language Models", abstract
+    )
+    papers = [vision, goal, language, multimodal]
+    settings = {"off_topic_title_ceiling": -1.0, "learned_floor": None, "abstract_floor": None}
+    catalog, background_papers = small_catalog(taxonomy), sample_papers()
+    capped_scorer = Scorer.train(
+        catalog, taxonomy, with_scoring(keywords, **settings), background=background_papers
+    )
+    capped = capped_scorer.components(papers)
+    free = Scorer.train(
+        catalog,
+        taxonomy,
+        with_scoring(keywords, **{**settings, "off_topic_title_ceiling": None}),
+        background=background_papers,
+    ).components(papers)
+    assert [r.off_topic_in_title() for r in capped.rule_results] == [True, True, False, False]
+    assert min(free.learned[0], free.abstract[0]) > -1  # the models alone would carry it
+    assert capped.combined[0] < free.combined[0] and capped.combined[1] < free.combined[1]
+    s = capped_scorer.settings
+    no_llm = np.array([not r.llm_context for r in capped.rule_results], dtype=float)
+    highest = (
+        s.learned_weight * -1.0
+        + s.abstract_model_weight * -1.0
+        + s.rules_weight * signed_log(capped.rules)
+        - s.llm_missing_penalty * no_llm
+        + s.bias
+    )
+    logits = np.log(capped.combined / (1 - capped.combined))
+    assert np.all(logits[:2] <= highest[:2] + 1e-4)
+    assert np.allclose(capped.combined[2:], free.combined[2:])  # about language models: untouched

@@ -103,6 +103,25 @@ def test_efficiency_work_on_other_domains_loses_points_unless_its_title_names_a_
     assert vision.points < llm.points - 4
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "DNN Memory Footprint Reduction via Post-Training Intra-Layer Multi-Precision Quantization",
+        "Inducing Semi-Structured Sparsity by Masking for Efficient Model Inference in Convolutional Networks",
+        "Optimizing the Deployment of Tiny Transformers on Low-Power MCUs",
+        "DTMM: Deploying TinyML Models on Extremely Weak IoT Devices with Pruning",
+    ],
+)
+def test_a_title_about_another_kind_of_model_is_off_topic(rules: RuleScorer, title: str) -> None:
+    """CNNs, DNNs in general, microcontrollers: efficiency work SCOPE.md calls borderline at best."""
+    assert judge(
+        rules, title, "We use a transformer with 10M parameters and measure tokens per second."
+    ).off_topic_in_title()
+    assert not judge(
+        rules, "Post-Training Quantization of Large Language Models on MCUs"
+    ).off_topic_in_title()
+
+
 def test_vllm_the_engine_is_not_vllms_the_vision_models(rules: RuleScorer) -> None:
     engine = judge(rules, "Faster LLM serving: a scheduler for vLLM")
     vision = judge(rules, "Efficient Inference of VLLMs with Token Pruning")
