@@ -29,6 +29,7 @@ title and abstract (as new papers arrive) and from the title alone.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import statistics
 import sys
@@ -171,11 +172,10 @@ def judged_precision(
     """Precision as the acceptance measure counts it (in scope by SCOPE.md): accepted labelled
     positives in scope, plus accepted label-0 papers judged in scope (bench/data/); accepted
     label-0 papers nobody judged are counted out (a lower bound) and reported."""
-    grades = judgements(JUDGEMENTS)
-    grade = np.array([grades.get(p.arxiv_id, -1) for p in papers])
+    grade = np.array([scope_grades().get(p.arxiv_id, -1) for p in papers])
     unlabelled = accepted & (labels == 0)
     good = int((accepted & (labels == 1) & scoped).sum()) + int((unlabelled & (grade == 2)).sum())
-    judged_out = int((unlabelled & (grade >= 0) & (grade < 2)).sum())
+    judged_out = int((accepted & (grade >= 0) & (grade < 2)).sum())
     unjudged = int((unlabelled & (grade < 0)).sum())
     total = max(1, int(accepted.sum()))
     return (
@@ -184,10 +184,21 @@ def judged_precision(
     )
 
 
+@functools.cache
+def scope_grades() -> dict[str, int]:
+    """arXiv id -> SCOPE.md grade of the judged 2024 papers (bench/data/)."""
+    return judgements(JUDGEMENTS)
+
+
 def outside_scope(paper: Paper) -> bool:
-    """A labelled positive that the curated lists file only under sections SCOPE.md excludes."""
+    """A labelled positive that SCOPE.md excludes: judged borderline or out of scope, or filed by
+    the curated lists only under sections SCOPE.md puts out of scope."""
+    if not paper.extra.get("label"):
+        return False
+    if scope_grades().get(paper.arxiv_id, 2) < 2:
+        return True
     sections = paper.extra.get("curated_sections") or []
-    return bool(paper.extra.get("label")) and set(sections) <= set(OUT_OF_SCOPE)  # type: ignore[call-overload]
+    return set(sections) <= set(OUT_OF_SCOPE)  # type: ignore[call-overload]
 
 
 def without_floor(scorer: Scorer, parts: Components) -> np.ndarray:
