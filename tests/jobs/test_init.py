@@ -14,6 +14,7 @@ from bot import __main__ as cli
 from bot.core import taxonomy as taxonomy_module
 from bot.core.catalog_io import read_catalog
 from bot.jobs import init
+from bot.sources.lists.scaffold import scaffold
 from tests.conftest import FIXTURES, PROJECT
 
 LISTS = FIXTURES / "lists"
@@ -64,7 +65,7 @@ def test_init_then_validate_lint_and_a_dry_run_poll(
 
 def test_sections_subsections_ids_and_starter_keywords() -> None:
     text = (LISTS / "NexaAI__Awesome-LLMs-on-device__README.md").read_text(encoding="utf-8")
-    plan = init.scaffold("README.md", text)
+    plan = scaffold("README.md", text)
     data = plan.taxonomy("intro")
     ids = [s["id"] for s in data["sections"]] + [
         sub["id"] for s in data["sections"] for sub in s.get("subsections", [])

@@ -1,0 +1,379 @@
+"""The plan ``python -m bot init`` writes: sections, ids, import rules and starter keyword rules
+read off an existing list (pure).
+
+``scaffold(name, text)`` reads the list with the importer's readers (every format ``import``
+reads) and groups its readable entries by heading: one section per heading under the list's
+title that holds entries, one subsection per heading below it (deeper headings fold into their
+subsection). The ``Scaffold`` renders the three config files as data: ``taxonomy`` (ids from the
+titles, a one-line description to edit, a resources section for non-paper links), ``mapping``
+(one import rule per source heading) and ``keywords`` (starter routing rules from each section's
+name and the words frequent in its titles and rare elsewhere).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bot.core.text import slugify
+from bot.errors import BotError
+from bot.sources.lists import Unreadable, clean_heading, extract, read_items
+
+RESOURCES_ID = "resources"
+MAX_ID_LENGTH = 32
+STARTER_WORDS = 6  # title words per section in the starter keyword rules
+
+# Words that say nothing about a section (English glue and the words of every paper title).
+_STOPWORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "for",
+        "from",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "of",
+        "on",
+        "or",
+        "the",
+        "to",
+        "via",
+        "with",
+        "without",
+        "towards",
+        "toward",
+        "using",
+        "use",
+        "based",
+        "than",
+        "that",
+        "this",
+        "these",
+        "their",
+        "our",
+        "we",
+        "you",
+        "your",
+        "can",
+        "not",
+        "new",
+        "more",
+        "most",
+        "all",
+        "any",
+        "how",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "why",
+        "do",
+        "does",
+        "via",
+        "vs",
+        "versus",
+        "over",
+        "under",
+        "up",
+        "down",
+        "out",
+        "one",
+        "two",
+        "three",
+        "paper",
+        "papers",
+        "study",
+        "studies",
+        "approach",
+        "approaches",
+        "method",
+        "methods",
+        "model",
+        "models",
+        "toward",
+        "learning",
+        "towards",
+        "beyond",
+        "other",
+        "others",
+        "misc",
+        "miscellaneous",
+        "general",
+    ]
+)
+
+
+@dataclass
+class SourceSection:
+    """What the list says under one heading (a future section or subsection)."""
+
+    path: tuple[str, ...]  # the full cleaned heading path in the source
+    title: str
+    papers: int = 0
+    resources: int = 0
+    titles: list[str] = field(default_factory=list)
+    children: dict[str, SourceSection] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return self.papers + self.resources + sum(c.total for c in self.children.values())
+
+    @property
+    def kind(self) -> str:
+        papers = self.papers + sum(c.papers for c in self.children.values())
+        resources = self.resources + sum(c.resources for c in self.children.values())
+        return "resources" if resources and not papers else "papers"
+
+
+@dataclass
+class Scaffold:
+    title: str
+    sections: list[SourceSection]
+    prefix: tuple[str, ...]  # the headings every entry sits under (the list's own title)
+    ids: dict[tuple[str, ...], str]  # source path of a section or subsection -> its id
+    needs_resources: bool  # non-paper links under paper headings
+    entries: int
+    unreadable: int
+    empty_paths: list[tuple[str, ...]] = field(default_factory=list)  # headings with no entry read
+
+    def taxonomy(self, intro: str) -> dict[str, Any]:
+        sections: list[dict[str, Any]] = []
+        for section in self.sections:
+            raw: dict[str, Any] = {
+                "id": self.ids[section.path],
+                "title": section.title,
+                "description": _description(section),
+            }
+            if section.kind == "resources":
+                raw["kind"] = "resources"
+            subs = [
+                {"id": self.ids[c.path], "title": c.title, "description": _description(c)}
+                for c in section.children.values()
+            ]
+            if subs and section.kind == "papers":
+                raw["subsections"] = subs
+            sections.append(raw)
+        if self.needs_resources:
+            sections.append(
+                {
+                    "id": RESOURCES_ID,
+                    "title": "Resources",
+                    "kind": "resources",
+                    "description": "Tools, code, blogs and other links that are not papers.",
+                }
+            )
+        return {"title": self.title, "intro": intro, "contents_heading": "Contents", "sections": sections}
+
+    def mapping(self, file_name: str) -> dict[str, Any]:
+        rules = []
+        for section in self.sections:
+            section_id = self.ids[section.path]
+            if section.kind == "papers":  # deeper rules first: the first rule that matches wins
+                for child in section.children.values():
+                    rules.append(
+                        {
+                            "files": [file_name],
+                            "path": _path_regex(child.path),
+                            "to": f"{section_id}/{self.ids[child.path]}",
+                        }
+                    )
+            rules.append({"files": [file_name], "path": _path_regex(section.path), "to": section_id})
+        if self.prefix:  # entries right under the list's title
+            first = next((s for s in self.sections if s.kind == "papers"), self.sections[0])
+            rules.append(
+                {
+                    "files": [file_name],
+                    "path": f"^{re.escape(' > '.join(self.prefix))}$",
+                    "to": self.ids[first.path],
+                }
+            )
+        exclude = [
+            {
+                "files": [file_name],
+                "path": f"^{re.escape(' > '.join(path))}$",
+                "reason": "no entry could be read under this heading (prose or links, by init)",
+            }
+            for path in self.empty_paths
+        ]
+        return {"title_match": 92, "exclude": exclude, "rules": rules, "routes": {}}
+
+    def keywords(self) -> dict[str, Any]:
+        every = Counter(w for s in self.sections for t in _all_titles(s) for w in set(_words(t)))
+        sections: dict[str, Any] = {}
+        for section in self.sections:
+            if section.kind != "papers":
+                continue
+            raw: dict[str, Any] = {
+                "weight": 3.0,
+                "patterns": _starter_patterns(section.title, _all_titles(section), every),
+            }
+            subs = {
+                self.ids[c.path]: _starter_patterns(c.title, c.titles, every)
+                for c in section.children.values()
+            }
+            if subs:
+                raw["subsections"] = subs
+            sections[self.ids[section.path]] = raw
+        return {"sections": sections}
+
+
+def _all_titles(section: SourceSection) -> list[str]:
+    return section.titles + [t for c in section.children.values() for t in c.titles]
+
+
+def _words(title: str) -> list[str]:
+    words = []
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9+-]*[A-Za-z0-9+]|[A-Za-z]", title.lower()):
+        if len(word) < 3 or word in _STOPWORDS:
+            continue
+        if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+            word = word[:-1]  # the matcher accepts the plural of a pattern, not the singular
+        words.append(word)
+    return words
+
+
+def _starter_patterns(name: str, titles: list[str], every: Counter[str]) -> list[str]:
+    """The section's own name words, then the title words frequent here and rare elsewhere."""
+    own = Counter(w for t in titles for w in set(_words(t)))
+    picked = [w for w in dict.fromkeys(_words(name))]
+    ranked = sorted(own, key=lambda w: (-own[w] * own[w] / every[w], w))
+    for word in ranked:
+        if len(picked) >= STARTER_WORDS + 2:
+            break
+        if own[word] >= 2 and own[word] / every[word] >= 0.5 and word not in picked:
+            picked.append(word)
+    return picked or [name.lower()]
+
+
+def _description(section: SourceSection) -> str:
+    what = "Links" if section.kind == "resources" else "Papers"
+    return f"{what} on {section.title} (edit this line: what belongs here, in one sentence)."
+
+
+def _path_regex(path: tuple[str, ...]) -> str:
+    return f"^{re.escape(' > '.join(path))}( > |$)"
+
+
+def _make_id(title: str, taken: set[str]) -> str:
+    base = slugify(title).strip("-_")
+    base = re.sub(r"[^a-z0-9-]+", "-", base.replace("_", "-"))
+    base = re.sub(r"-{2,}", "-", base).strip("-")[:MAX_ID_LENGTH].strip("-") or "section"
+    if not base[0].isalnum():
+        base = f"s-{base}"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
+    if not paths:
+        return ()
+    prefix = paths[0]
+    for path in paths[1:]:
+        n = 0
+        while n < min(len(prefix), len(path)) and prefix[n] == path[n]:
+            n += 1
+        prefix = prefix[:n]
+    # keep one level of sections: a list whose entries all sit under one heading has one section
+    while prefix and all(len(p) <= len(prefix) for p in paths):
+        prefix = prefix[:-1]
+    return prefix
+
+
+def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
+    """The sections of one list, from where its readable entries sit."""
+    items, _navigation = read_items(name, text)
+    read: list[tuple[tuple[str, ...], str, bool]] = []
+    unreadable = 0
+    all_paths: dict[tuple[str, ...], None] = {}
+    for item in items:
+        all_paths[item.path] = None
+        extracted = extract(item)
+        if isinstance(extracted, Unreadable):
+            unreadable += 1
+            continue
+        for fields in extracted:
+            read.append((item.path, fields.title, fields.resource))
+    if not read:
+        raise BotError(
+            f"{name}: 0 entries read: no list of papers found (bullets or table rows "
+            "with a title and a link); pass an awesome list's README"
+        )
+    prefix = _common_prefix([p for p, _, _ in read])
+    sections: dict[str, SourceSection] = {}
+    loose: list[tuple[str, bool]] = []
+    for path, entry_title, resource in read:
+        rest = path[len(prefix) :]
+        if not rest:
+            loose.append((entry_title, resource))
+            continue
+        section = sections.setdefault(rest[0], SourceSection(prefix + rest[:1], rest[0]))
+        target = section
+        if len(rest) > 1:
+            target = section.children.setdefault(rest[1], SourceSection(prefix + rest[:2], rest[1]))
+        target.titles.append(entry_title)
+        if resource:
+            target.resources += 1
+        else:
+            target.papers += 1
+    if not sections:  # a flat list: one section named after the list
+        only = SourceSection(prefix, prefix[-1] if prefix else "Papers")
+        sections[only.title] = only
+        prefix = prefix[:-1]
+    for entry_title, resource in loose:
+        first = next(iter(sections.values()))
+        first.titles.append(entry_title)
+        if resource:
+            first.resources += 1
+        else:
+            first.papers += 1
+    ordered = list(sections.values())
+    taken = {RESOURCES_ID}
+    ids: dict[tuple[str, ...], str] = {}
+    for section in ordered:
+        ids[section.path] = _make_id(section.title, taken)
+    for section in ordered:
+        for child in section.children.values():
+            ids[child.path] = _make_id(child.title, taken)
+    needs_resources = any(
+        (s.kind == "papers" and (s.resources + sum(c.resources for c in s.children.values())))
+        for s in ordered
+    )
+    list_title = title or _document_title(text) or _fallback_title(prefix, name)
+    covered = {p for p, _, _ in read}
+    empty = [p for p in all_paths if p not in covered]
+    return Scaffold(list_title, ordered, prefix, ids, needs_resources, len(read), unreadable, empty)
+
+
+_CONTENTS = re.compile(r"^(table of )?contents?$|^paper ?list$|^papers$", re.IGNORECASE)
+
+
+def _document_title(text: str) -> str:
+    """The list's ``#`` heading, or its HTML ``<h1>``."""
+    for line in text.splitlines():
+        if line.startswith("# "):
+            return clean_heading(line[2:]) or ""
+    match = re.search(r"<h1[^>]*>(.*?)</h1>", text, re.IGNORECASE | re.DOTALL)
+    return clean_heading(re.sub(r"<[^>]+>", "", match[1])) if match else ""
+
+
+def _fallback_title(prefix: tuple[str, ...], name: str) -> str:
+    if prefix and not _CONTENTS.match(prefix[0]):
+        return prefix[0]
+    stem = Path(name).stem
+    return "Awesome Papers" if stem.lower() in ("readme", "index") else stem.replace("_", " ")
