@@ -78,7 +78,7 @@ def main() -> int:
     by_id = {p.arxiv_id: p for p in labelled}
     judged = [
         dataclasses.replace(
-            by_id[i], extra={**by_id[i].extra, **({"label": 1} if g == 2 else {"rejected": True})}
+            by_id[i], extra={**by_id[i].extra, **({"label": 1} if g == 2 else {"label": 0, "rejected": True})}
         )
         for i, g in grades.items()
     ]
