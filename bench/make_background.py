@@ -14,7 +14,6 @@ from it by arXiv id, so evaluating on the 2024 data never trains on the papers e
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import json
 import sys
 from pathlib import Path
@@ -76,12 +75,7 @@ def main() -> int:
     positives = background.in_scope(labelled, OUT_OF_SCOPE)
     grades = judgements(JUDGEMENTS)
     by_id = {p.arxiv_id: p for p in labelled}
-    judged = [
-        dataclasses.replace(
-            by_id[i], extra={**by_id[i].extra, **({"label": 1} if g == 2 else {"label": 0, "rejected": True})}
-        )
-        for i, g in grades.items()
-    ]
+    judged = [background.judged(by_id[i], in_scope=g == 2) for i, g in grades.items()]
     chosen = {p.arxiv_id: p for p in negatives + positives} | {p.arxiv_id: p for p in judged}
     papers = sorted(chosen.values(), key=lambda p: p.arxiv_id)
     background.write(papers, args.output)

@@ -95,6 +95,15 @@ def in_scope(papers: Iterable[Paper], out_of_scope_sections: Iterable[str]) -> l
     return sorted(kept, key=lambda p: p.arxiv_id)
 
 
+def judged(paper: Paper, in_scope: bool) -> Paper:
+    """``paper`` with a maintainer's judgement as its scope marks: known in scope (``"label": 1``),
+    or judged out of scope (``"rejected": true``, and no longer labelled in scope even if a
+    curated list had it: the judgement wins)."""
+    marks = {"label": 1} if in_scope else {"label": 0, "rejected": True}
+    extra = {k: v for k, v in paper.extra.items() if k != "rejected"}
+    return dataclasses.replace(paper, extra={**extra, **marks})
+
+
 def write(papers: Sequence[Paper], path: Path) -> None:
     """Write ``papers`` as gzipped JSONL (the fields the scorer reads, ``label`` for known
     in-scope papers and ``rejected`` for papers judged out of scope), reproducibly (no mtime)."""

@@ -257,3 +257,15 @@ def test_a_title_that_names_another_domain_caps_both_models(
     logits = np.log(capped.combined / (1 - capped.combined))
     assert np.all(logits[:2] <= highest[:2] + 1e-4)
     assert np.allclose(capped.combined[2:], free.combined[2:])  # about language models: untouched
+
+
+def test_a_judgement_overrides_a_curated_label() -> None:
+    """A curated positive judged out of scope is a judged negative only, not also a known
+    in-scope paper (the abstract model would learn it both ways)."""
+    curated = Paper(
+        "2402.05162", "Assessing the Brittleness of Safety Alignment via Pruning", extra={"label": 1}
+    )
+    out = background.judged(curated, in_scope=False)
+    assert out.extra["rejected"] is True and not out.extra["label"]
+    back_in = background.judged(out, in_scope=True)
+    assert back_in.extra["label"] == 1 and "rejected" not in back_in.extra
