@@ -178,9 +178,11 @@ def judged_precision(
     judged_out = int((accepted & (grade >= 0) & (grade < 2)).sum())
     unjudged = int((unlabelled & (grade < 0)).sum())
     total = max(1, int(accepted.sum()))
+    in_scope = ((labels == 1) & scoped) | ((labels == 0) & (grade == 2))
     return (
         f"judged against SCOPE.md: {good} of {accepted.sum()} accepted in scope (precision {good / total:.3f}), "
-        f"{judged_out} judged out of scope or borderline, {unjudged} not judged"
+        f"{judged_out} judged out of scope or borderline, {unjudged} not judged; "
+        f"recall of the papers in scope (labels in scope and judged ones) {good / max(1, int(in_scope.sum())):.3f}"
     )
 
 
