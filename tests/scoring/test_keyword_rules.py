@@ -150,3 +150,17 @@ def test_a_title_with_another_goal_than_cost_loses_points(rules: RuleScorer) -> 
     assert tool.points <= method.points - 7
     abstract_only = judge(rules, "Instance-wise LoRA for LLMs", "We also test it on recommendation.")
     assert not any(m.rule.group == "other-goal-in-title" for m in abstract_only.matches)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "EAGLE: Speculative Sampling Requires Rethinking Feature Uncertainty",
+        "PocketLLM: Enabling On-Device Fine-Tuning for Personalized LLMs",
+        "Discrete Prompt Compression with Reinforcement Learning",
+        "MobileVLM: A Fast, Reproducible and Strong Vision Language Assistant for Mobile Devices",
+    ],
+)
+def test_a_word_of_another_field_used_as_the_means_is_not_off_topic(rules: RuleScorer, title: str) -> None:
+    """Catalog entries: uncertainty, personalization or RL as the means, a vision-language model."""
+    assert not judge(rules, title).off_topic_in_title()
