@@ -110,6 +110,7 @@ def test_efficiency_work_on_other_domains_loses_points_unless_its_title_names_a_
         "Inducing Semi-Structured Sparsity by Masking for Efficient Model Inference in Convolutional Networks",
         "Optimizing the Deployment of Tiny Transformers on Low-Power MCUs",
         "DTMM: Deploying TinyML Models on Extremely Weak IoT Devices with Pruning",
+        "Famba-V: Fast Vision Mamba with Cross-Layer Token Fusion",
     ],
 )
 def test_a_title_about_another_kind_of_model_is_off_topic(rules: RuleScorer, title: str) -> None:
