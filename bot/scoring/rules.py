@@ -66,14 +66,28 @@ class RuleResult:
     llm_context: bool
     category_ok: bool
 
-    def goal_in_title(self, min_points: float = 0.0) -> bool:
-        """Whether the title matches, with at least ``min_points``, a goal pattern of a section
-        whose points count in full toward relevance ("overthinking", "early exit of reasoning":
-        efficient reasoning), not one that only routes (a survey of anything)."""
-        return any(
-            m.rule.goal and m.field == "title" and m.rule.relevance >= 1.0 and m.points >= min_points
+    def goal_in_title(self, min_points: float = 0.0, topic_points: float | None = None) -> bool:
+        """Whether the title says what the paper is for: a goal pattern, with at least
+        ``min_points``, of a section whose points count in full toward relevance ("overthinking",
+        "early exit of reasoning": efficient reasoning); or, with ``topic_points``, a goal of a
+        section that only routes (a survey, a benchmark) in a title that also names a topic of
+        the list with that many points and nothing off-topic ("A Survey of Mamba", not "Large
+        Language Models Meet NLP: A Survey")."""
+        goals = [m for m in self.matches if m.rule.goal and m.field == "title" and m.points >= min_points]
+        if any(m.rule.relevance >= 1.0 for m in goals):
+            return True
+        if (
+            topic_points is None
+            or not goals
+            or any(m.rule.negative and m.field == "title" for m in self.matches)
+        ):
+            return False
+        topic = sum(
+            m.points
             for m in self.matches
+            if m.field == "title" and not m.rule.negative and m.rule.relevance >= 1.0
         )
+        return topic >= topic_points
 
     def off_topic_in_title(self) -> bool:
         """Whether the title names another domain or goal: a negative group that counts in the

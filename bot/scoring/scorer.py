@@ -347,7 +347,10 @@ class Scorer:
         learned_floor = np.full(len(papers), -np.inf if s.learned_floor is None else s.learned_floor)
         abstract_floor = np.full(len(papers), -np.inf if s.abstract_floor is None else s.abstract_floor)
         if s.goal_title_floor is not None:  # the title says what the paper is for: no veto at all
-            said = np.array([r.goal_in_title(s.goal_title_min_points) for r in rule_results], dtype=bool)
+            said = np.array(
+                [r.goal_in_title(s.goal_title_min_points, s.goal_title_topic_points) for r in rule_results],
+                dtype=bool,
+            )
             learned_floor[said] = np.maximum(learned_floor[said], s.goal_title_floor)
             abstract_floor[said] = np.maximum(abstract_floor[said], s.goal_title_floor)
         floored = np.maximum(learned, learned_floor)

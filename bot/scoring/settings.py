@@ -27,6 +27,9 @@ class ScoringSettings:
     # which a model trained before the topic existed must not lower at all (None: off)
     goal_title_floor: float | None = None
     goal_title_min_points: float = 0.0  # weaker goal matches in the title do not count for it
+    # a goal of a section that only routes (a survey) counts for it when the title also names a
+    # topic of the list with this many points (None: it never counts)
+    goal_title_topic_points: float | None = None
     # both learned logits count at most this much for a paper whose title names another domain or
     # goal (a title-only negative group matched): a model that learned "post-training
     # quantization" from the catalog cannot carry "... for Vision Transformers" (None: off)
@@ -59,6 +62,7 @@ class ScoringSettings:
             learned_floor=_optional_float(data, "learned_floor"),
             goal_title_floor=_optional_float(data, "goal_title_floor"),
             off_topic_title_ceiling=_optional_float(data, "off_topic_title_ceiling"),
+            goal_title_topic_points=_optional_float(data, "goal_title_topic_points"),
             goal_title_min_points=float(data.get("goal_title_min_points", defaults.goal_title_min_points)),
             rules_weight=float(data.get("rules_weight", defaults.rules_weight)),
             bias=float(data.get("bias", defaults.bias)),

@@ -165,3 +165,14 @@ def test_a_title_with_another_goal_than_cost_loses_points(rules: RuleScorer) -> 
 def test_a_word_of_another_field_used_as_the_means_is_not_off_topic(rules: RuleScorer, title: str) -> None:
     """Catalog entries: uncertainty, personalization or RL as the means, a vision-language model."""
     assert not judge(rules, title).off_topic_in_title()
+
+
+def test_a_survey_says_what_it_is_for_only_with_a_topic_of_the_list_in_its_title(rules: RuleScorer) -> None:
+    """``goal_title_topic_points``: "survey" only routes; with a topic of the list beside it in
+    the title it is as strong as an efficient-reasoning goal (no veto by the learned models)."""
+    topical = judge(rules, "A Survey of Mamba")
+    other = judge(rules, "Large Language Models Meet NLP: A Survey")
+    assert not topical.goal_in_title(7.0)  # a survey alone is not enough
+    assert topical.goal_in_title(7.0, topic_points=4.0)
+    assert not other.goal_in_title(7.0, topic_points=4.0)
+    assert judge(rules, "Do NOT Think That Much: On the Overthinking of o1-Like LLMs").goal_in_title(7.0)
