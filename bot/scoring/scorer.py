@@ -447,6 +447,7 @@ class Scorer:
             "score_reasons.txt.j2",
             learned=(1.0 / (1.0 + math.exp(-learned))) if model else None,
             floored=bool(model) and s.learned_floor is not None and learned < s.learned_floor,
+            capped=bool(model) and s.off_topic_title_ceiling is not None and rules.off_topic_in_title(),
             positives=len(self.state.entries),
             rules=rules,
             abstract=(1.0 / (1.0 + math.exp(-abstract))) if abstracts else None,

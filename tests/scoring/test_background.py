@@ -257,6 +257,8 @@ def test_a_title_that_names_another_domain_caps_both_models(
     logits = np.log(capped.combined / (1 - capped.combined))
     assert np.all(logits[:2] <= highest[:2] + 1e-4)
     assert np.allclose(capped.combined[2:], free.combined[2:])  # about language models: untouched
+    reasons = [" ".join(d.reasons) for d in capped_scorer.score(papers)]
+    assert "names another domain or goal" in reasons[0] and "names another domain" not in reasons[2]
 
 
 def test_a_judgement_overrides_a_curated_label() -> None:
