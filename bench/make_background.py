@@ -7,8 +7,9 @@ categories, date), plus the labelled positives (``"label": 1``) except those the
 only under sections ../shared/SCOPE.md puts out of scope (OUT_OF_SCOPE below), plus the label-0
 papers judged one by one against SCOPE.md in bench/data/scope-judgements-2024.jsonl: grade 2
 (in scope: the curated lists missed them) as ``"label": 1``, grades 0 and 1 (out of scope,
-borderline; also curated positives judged so) as ``"rejected": true`` (learned like closed bot PRs). The same file on every run. The benchmarks exclude every evaluated paper
-from it by arXiv id, so evaluating on the 2024 data never trains on the papers evaluated.
+borderline; also curated positives judged so) as ``"rejected": true`` (learned like closed bot
+PRs). The same file on every run. The benchmarks exclude every evaluated paper from it by arXiv
+id, so evaluating on the 2024 data never trains on the papers evaluated.
 """
 
 from __future__ import annotations
@@ -28,8 +29,9 @@ LABELLED = "data/arxiv-2024-cs.AI-labeled.jsonl.gz"
 # Papers of 2024 judged against SCOPE.md (title and abstract, grade 0, 1 or 2): the label-0 papers
 # the bot accepted in either half-year of the 2024 evaluation (bench/score_quality.py), where the
 # curated labels are least reliable, and the curated positives SCOPE.md does not call in scope
-# (a judgement overrides the label: "Pruning for Protection: Increasing Jailbreak Resistance"). The benchmarks drop the evaluated half-year's papers from the
-# background, so a judgement only ever teaches the other half-year.
+# (a judgement overrides the label: "Pruning for Protection: Increasing Jailbreak Resistance").
+# The benchmarks drop the evaluated half-year's papers from the background, so a judgement only
+# ever teaches the other half-year.
 JUDGEMENTS = Path(__file__).resolve().parent / "data" / "scope-judgements-2024.jsonl"
 # Curated-list sections that SCOPE.md calls out of scope (applications, alignment-style
 # "distillation", technical reports, data selection...): a positive filed only there is left out.

@@ -171,14 +171,14 @@ def judged_precision(
 ) -> str:
     """Precision as the acceptance measure counts it (in scope by SCOPE.md): accepted labelled
     positives in scope, plus accepted label-0 papers judged in scope (bench/data/); accepted
-    label-0 papers nobody judged are counted out (a lower bound) and reported."""
+    label-0 papers nobody judged are counted out (a lower bound) and reported. Recall: the
+    papers in scope (labelled or judged) that are accepted."""
     grade = np.array([scope_grades().get(p.arxiv_id, -1) for p in papers])
-    unlabelled = accepted & (labels == 0)
-    good = int((accepted & (labels == 1) & scoped).sum()) + int((unlabelled & (grade == 2)).sum())
-    judged_out = int((accepted & (grade >= 0) & (grade < 2)).sum())
-    unjudged = int((unlabelled & (grade < 0)).sum())
-    total = max(1, int(accepted.sum()))
     in_scope = ((labels == 1) & scoped) | ((labels == 0) & (grade == 2))
+    good = int((accepted & in_scope).sum())
+    judged_out = int((accepted & (grade >= 0) & (grade < 2)).sum())
+    unjudged = int((accepted & (labels == 0) & (grade < 0)).sum())
+    total = max(1, int(accepted.sum()))
     return (
         f"judged against SCOPE.md: {good} of {accepted.sum()} accepted in scope (precision {good / total:.3f}), "
         f"{judged_out} judged out of scope or borderline, {unjudged} not judged; "
