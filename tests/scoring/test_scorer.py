@@ -17,7 +17,7 @@ from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import ConfigError
 from bot.scoring import Decision, RuleScorer, Scorer
-from bot.scoring import scorer as scorer_module
+from bot.scoring import training as training_module
 from bot.scoring.patterns import PatternSet, pattern_regex
 from bot.scoring.relevance import fold_of
 from tests.conftest import PROJECT
@@ -425,7 +425,8 @@ def test_cache_is_keyed_by_the_catalog(
         raise AssertionError("trained again although the cache had this catalog")
 
     with monkeypatch.context() as patch:
-        patch.setattr(scorer_module, "_train_state", no_training)
+        patch.setattr(training_module, "train_state", no_training)
+        patch.setattr(training_module, "_STATES", {})  # not this process's memory: the cache directory
         cached = Scorer.train(catalog, taxonomy, keywords, background=background, cache_dir=tmp_path)
     assert cached.score(background[:20]) == first.score(background[:20])
 
