@@ -18,7 +18,7 @@ from typing import Any
 
 import sklearn
 
-MODEL_VERSION = "2"  # bump when the trained state's shape changes
+MODEL_VERSION = "3"  # bump when the trained state's shape or module changes (3: training.py)
 KEEP = 4  # cached models kept per directory
 
 
