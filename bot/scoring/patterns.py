@@ -69,27 +69,26 @@ class _Plan:
 
     kind: str  # "word" (confirmed by the word alone), "case" (exact-case word), "phrase", "re"
     words: tuple[str, ...]  # lowercase words that must all occur (the last may be a stem)
-    joined: str  # the words written together ("kvcache")
     prefix: bool
 
 
 def _plan(pattern: str) -> _Plan:
     if pattern.startswith("re:"):
-        return _Plan("re", (), "", False)
+        return _Plan("re", (), False)
     words = _words(pattern)
     prefix = pattern.endswith("*")
     lower = tuple(w.lower() for w in words)
     if len(words) == 1 and not re.search(r"[a-z]", pattern):
-        return _Plan("case", tuple(words), "", prefix)
+        return _Plan("case", tuple(words), prefix)
     kind = "word" if len(words) == 1 else "phrase"
-    return _Plan(kind, lower, "".join(lower), prefix)
+    return _Plan(kind, lower, prefix)
 
 
 class PatternSet:
     """Many patterns searched in many texts at once. The texts' words go into one sparse
     matrix (as sklearn tokenises them, with the same word boundaries as the patterns); a
-    one-word pattern is settled by matrix products; a phrase needs all its words present (or
-    written together, as in "KVCache") before its regex runs on that text; a case-sensitive
+    one-word pattern is settled by matrix products; a phrase needs all its words present (some
+    may be written together, as in "KVCache") before its regex runs on that text; a case-sensitive
     word, likewise; ``re:`` patterns run everywhere."""
 
     def __init__(self, patterns: list[str]) -> None:
@@ -133,43 +132,65 @@ class PatternSet:
 
     def _slots(self, vocabulary: _Vocabulary) -> tuple[list[list[int]], list[Any]]:
         """Word slots (each a list of vocabulary columns, any of which fills it) and, per
-        pattern, what it needs: None (every text), or (slots all needed, slot joined)."""
+        pattern, what it needs: None (every text), or the ways its words can be written (each a
+        list of slots all needed), since a space or hyphen may also be nothing: "representation
+        fine-tuning" is "representation", "fine", "tuning" or "representation", "finetuning"..."""
         slots: list[list[int]] = []
         needs: list[Any] = []
         for plan in self.plans:
             if plan.kind == "re":
                 needs.append(None)
                 continue
-            last = len(plan.words) - 1
-            required = []
-            for i, word in enumerate(plan.words):
-                slots.append(vocabulary.columns(word.lower(), prefix=plan.prefix and i == last))
-                required.append(len(slots) - 1)
-            joined = None
-            if plan.joined and len(plan.words) > 1:
-                slots.append(vocabulary.columns(plan.joined, prefix=plan.prefix))
-                joined = len(slots) - 1
-            needs.append((required, joined))
+            ways = []
+            for groups in _joinings(plan.words):
+                required = []
+                for i, group in enumerate(groups):
+                    last = i == len(groups) - 1
+                    slots.append(vocabulary.columns("".join(group).lower(), prefix=plan.prefix and last))
+                    required.append(len(slots) - 1)
+                ways.append(required)
+            needs.append(ways)
         return slots, needs
 
 
+def _joinings(words: tuple[str, ...], most: int = 5) -> list[list[tuple[str, ...]]]:
+    """The ways ``words`` can be written, each a list of groups of words written together: every
+    split of a phrase of up to ``most`` words (16 ways for 5), else all apart or all together."""
+    if len(words) > most:
+        return [[(w,) for w in words], [words]]
+    ways: list[list[tuple[str, ...]]] = []
+    for mask in range(2 ** (len(words) - 1)):
+        groups: list[tuple[str, ...]] = []
+        current = [words[0]]
+        for i, word in enumerate(words[1:]):
+            if mask >> i & 1:
+                current.append(word)
+            else:
+                groups.append(tuple(current))
+                current = [word]
+        groups.append(tuple(current))
+        ways.append(groups)
+    return ways
+
+
 def _candidate_docs(need: Any, has_slot: Any, count: int) -> Any:
-    """The texts that have every word a pattern needs (or its joined form); all for ``re:``."""
+    """The texts that have every word a pattern needs, in one of the ways it can be written;
+    all texts for ``re:``."""
     if need is None:
         return range(count)
 
     def docs(slot: int) -> Any:
         return has_slot.indices[has_slot.indptr[slot] : has_slot.indptr[slot + 1]]
 
-    required, joined = need
-    present = docs(required[0])
-    for slot in required[1:]:
-        if not len(present):
-            break
-        present = np.intersect1d(present, docs(slot), assume_unique=True)
-    if joined is not None:
-        present = np.union1d(present, docs(joined))
-    return present
+    candidates = np.zeros(0, dtype=np.int32)
+    for required in need:
+        present = docs(required[0])
+        for slot in required[1:]:
+            if not len(present):
+                break
+            present = np.intersect1d(present, docs(slot), assume_unique=True)
+        candidates = np.union1d(candidates, present)
+    return candidates
 
 
 class _Vocabulary:

@@ -64,6 +64,15 @@ def test_variants_separators_plurals_and_stems() -> None:
     assert found(patterns, "mixture of experts") == {"expert"}
 
 
+def test_a_phrase_may_be_written_partly_together() -> None:
+    # a space or hyphen may be nothing anywhere in a phrase, not only everywhere at once
+    pattern = ["representation fine-tuning"]
+    assert found(pattern, "ReFT: Representation Finetuning for Language Models") == set(pattern)
+    assert found(pattern, "representation fine tuning") == set(pattern)
+    assert found(pattern, "representationfinetuning") == set(pattern)
+    assert found(pattern, "fine-tuning the representation") == set()
+
+
 def test_regular_expression_patterns_and_bad_ones() -> None:
     assert found([r"re:\bW\d+A\d+\b"], "W4A8 kernels") == {r"re:\bW\d+A\d+\b"}
     with pytest.raises(ConfigError, match="not a valid regular expression"):
@@ -85,6 +94,15 @@ WORDS = st.sampled_from(
         "low",
         "rank",
         "lowrank",
+        "adaptation",
+        "rankadaptation",
+        "fine",
+        "tuning",
+        "finetuning",
+        "parameter",
+        "efficient",
+        "parameterefficient",
+        "efficientfine",
         "expert",
         "experts",
         "mixture",
@@ -106,6 +124,8 @@ def test_fast_search_finds_exactly_what_each_regex_finds(parts: list[tuple[str, 
         "RL",
         "quantiz*",
         "low-rank",
+        "low-rank adaptation",
+        "parameter-efficient fine-tuning",
         "mixture of experts",
         "expert",
         "LLM",
