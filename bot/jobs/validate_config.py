@@ -5,6 +5,8 @@ path: schema errors of each ``config/*.yml``, a missing or empty keywords file, 
 and import-mapping targets that are not in the taxonomy, and an issue form whose section dropdown
 does not list the taxonomy's sections. Jobs run the same checks before they start
 (``preflight``), so a broken config stops them with the whole list rather than a traceback.
+Warnings (printed, not failing): unknown keys, and two keyword patterns of one list that find the
+same texts ("fine-tuning" and "finetuning"), which count a paper twice.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from bot import config
 from bot.core import taxonomy as taxonomy_module
 from bot.core.issue_form import FORM_PATH as FORM
 from bot.errors import BotError, ConfigError
+from bot.scoring.patterns import equivalent_patterns
 
 
 def _closest(name: str, choices: list[str]) -> str:
@@ -66,6 +69,7 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
                     f"{_closest(section_id, ids)}"
                 )
                 continue
+            _warn_equivalent_patterns(keywords_path, f"sections.{section_id}", raw or {})
             children = [s.id for s in taxonomy.children(section_id)]
             for sub_id in (raw or {}).get("subsections") or {}:
                 if sub_id not in children:
@@ -74,6 +78,10 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
                         f"a subsection of {section_id} in the taxonomy"
                         f"{_closest(sub_id, children) if children else ' (it has none)'}"
                     )
+        for group in loaded["keywords"].get("negatives") or []:
+            if isinstance(group, dict):
+                where = f"negatives.{group.get('name', '?')}"
+                _warn_equivalent_patterns(keywords_path, where, {"patterns": group.get("patterns")})
     if "import-mapping" in loaded:
         from bot.core.import_mapping import mapping_problems
 
@@ -104,6 +112,21 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
                 f"({detail}); `python -m bot init --from LIST` rewrites it, or edit it by hand"
             )
     return problems
+
+
+def _warn_equivalent_patterns(path: Path, where: str, lists: dict) -> None:
+    """Warn of two patterns in one list that find the same texts ("fine-tuning", "finetuning"):
+    a paper that has them counts twice."""
+    named = {key: lists.get(key) for key in ("patterns", "route_only", "goal")}
+    named |= {f"subsections.{sub}": items for sub, items in (lists.get("subsections") or {}).items()}
+    for key, items in named.items():
+        texts = [str(i["pattern"]) if isinstance(i, dict) else str(i) for i in items or () if i is not None]
+        for earlier, later in equivalent_patterns(texts):
+            warnings.warn(
+                f"{path}: {where}.{key}: {later!r} finds what {earlier!r} finds (a space or hyphen "
+                "may also be nothing), so a paper that has it counts twice; keep one",
+                stacklevel=2,
+            )
 
 
 def _has_content(path: Path) -> bool:

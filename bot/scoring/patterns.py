@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -47,6 +47,25 @@ def pattern_regex(pattern: str) -> tuple[str, bool]:
     ending = r"[A-Za-z0-9]*" if text.endswith("*") else r"(?:s|es)?" + _WORD_AFTER
     start = f"{words[0]}(?<![A-Za-z0-9]{words[0]})"
     return start + "".join(_SEPARATOR + w for w in words[1:]) + ending, lower
+
+
+def equivalent_patterns(patterns: Iterable[str]) -> list[tuple[str, str]]:
+    """Pairs (earlier, later) of patterns that find the same texts: the same words once spaces
+    and hyphens are dropped (they may also be nothing), case aside unless a pattern is an
+    exact-case one ("SLO"). A text that has one has both, so it would count twice."""
+    seen: dict[tuple[str, bool], str] = {}
+    pairs = []
+    for pattern in patterns:
+        text = pattern.strip()
+        if not text or text.startswith("re:"):
+            continue
+        lower = bool(re.search(r"[a-z]", text))
+        key = (re.sub(r"[\s\-]+", "", text.lower() if lower else text), lower)
+        if key in seen:
+            pairs.append((seen[key], pattern))
+        else:
+            seen[key] = pattern
+    return pairs
 
 
 def _check(source: str, pattern: str) -> None:

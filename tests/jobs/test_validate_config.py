@@ -10,7 +10,10 @@ import pytest
 import yaml
 
 from bot import __main__ as cli
+from bot.scoring.patterns import equivalent_patterns
 from tests.conftest import PROJECT
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -60,6 +63,33 @@ def test_every_problem_of_every_file_in_one_run(project: Path, capsys: pytest.Ca
     assert any(f"{form}:" in e and "missing ['Surveys']" in e and "'Survey'" in e for e in errors)
     assert all(e.startswith(f"error: {project}/") for e in errors)  # the real paths, not config/...
     assert out.rstrip().endswith(f"5 problem(s) in {config}")
+
+
+def test_two_patterns_that_find_the_same_texts_are_a_warning(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = project / "config"
+    edit_yaml(
+        config / "keywords.yml",
+        lambda d: d["sections"]["fine-tuning"]["route_only"].append({"pattern": "finetuning", "weight": 1.5}),
+    )
+    assert cli.main(["validate-config", "--config-dir", str(config)]) == 0  # a warning, not an error
+    warned = [line for line in capsys.readouterr().out.splitlines() if line.startswith("warning: ")]
+    assert len(warned) == 1, warned
+    assert "sections.fine-tuning.route_only: 'finetuning' finds what 'fine-tuning' finds" in warned[0]
+    # docs/configuration.md shows this very line
+    shown = warned[0].replace(str(config), "config")
+    assert shown in (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+
+
+def test_equivalent_patterns() -> None:
+    assert equivalent_patterns(["KV cache", "kv-cache", "KVCache", "key value cache"]) == [
+        ("KV cache", "kv-cache"),
+        ("KV cache", "KVCache"),
+    ]
+    assert equivalent_patterns(["fine-tune*", "finetune*", "fine-tuning"]) == [("fine-tune*", "finetune*")]
+    # exact-case acronyms and regular expressions are their own
+    assert equivalent_patterns(["SLO", "slo", "re:slo", "re:slo"]) == []
 
 
 @pytest.mark.parametrize("content", [None, "", "# only comments\n"])
