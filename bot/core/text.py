@@ -9,6 +9,67 @@ import html
 import re
 import unicodedata
 
+# Words that say nothing about a paper's topic: English glue and the words of every paper title
+# ("model", "using", "study"). Starter keywords (``init``) and rising terms (``new-topics``) skip
+# them, each with words of its own.
+TITLE_GLUE_WORDS = frozenset(
+    (
+        "a",
+        "all",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "based",
+        "be",
+        "beyond",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "how",
+        "in",
+        "into",
+        "is",
+        "it",
+        "its",
+        "model",
+        "models",
+        "more",
+        "new",
+        "not",
+        "of",
+        "on",
+        "or",
+        "our",
+        "over",
+        "study",
+        "than",
+        "that",
+        "the",
+        "their",
+        "this",
+        "to",
+        "toward",
+        "towards",
+        "under",
+        "using",
+        "versus",
+        "via",
+        "vs",
+        "we",
+        "what",
+        "when",
+        "why",
+        "with",
+        "without",
+        "you",
+    )
+)
+
 _LATEX_COMMAND_WITH_ARG = re.compile(r"\\(?:text\w*|math\w*|emph|mbox|operatorname|url)\s*\{([^{}]*)\}")
 # $H^3$ -> H³, $x_{12}$ -> x₁₂: scripts that have a unicode form (others keep their ^ or _)
 _SUPERSCRIPT = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")

@@ -16,74 +16,23 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.core.paper import Paper
+from bot.core.text import TITLE_GLUE_WORDS
 from bot.scoring.patterns import PatternSet
 from bot.scoring.scorer import Decision
 
 _WORD = re.compile(r"[^\W\d_]\w+")  # starts with a letter (any script); hyphens split words
-_STOP = frozenset(
+# the glue of every title, and the words every paper of this field has
+_STOP = TITLE_GLUE_WORDS | frozenset(
     (
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "by",
-        "for",
-        "from",
-        "in",
-        "into",
-        "is",
-        "of",
-        "on",
-        "or",
-        "the",
-        "to",
-        "via",
-        "with",
-        "without",
-        "towards",
-        "toward",
-        "using",
-        "large",
+        "across",
+        "between",
         "language",
-        "model",
-        "models",
+        "large",
+        "less",
         "llm",
         "llms",
-        "we",
-        "our",
-        "its",
-        "their",
-        "this",
-        "that",
-        "based",
-        "new",
-        "study",
-        "beyond",
-        "through",
-        "under",
-        "over",
-        "between",
-        "across",
-        "when",
-        "how",
-        "what",
-        "why",
-        "can",
-        "do",
-        "does",
-        "not",
-        "all",
-        "you",
         "need",
-        "vs",
-        "versus",
-        "more",
-        "less",
-        "than",
-        "be",
-        "it",
+        "through",
     )
 )
 
