@@ -8,7 +8,10 @@ only under sections ../shared/SCOPE.md puts out of scope (OUT_OF_SCOPE below), p
 papers judged one by one against SCOPE.md in bench/data/scope-judgements-2024.jsonl: grade 2
 (in scope: the curated lists missed them) as ``"label": 1``, grades 0 and 1 (out of scope,
 borderline; also curated positives judged so) as ``"rejected": true`` (learned like closed bot
-PRs). The same file on every run. The benchmarks exclude every evaluated paper from it by arXiv
+PRs). A known in-scope paper with a routing judgement (bench/data/routing-judgements-2024.jsonl:
+the section SCOPE.md gives it, read paper by paper) carries it as ``"section"``: the router learns
+it as an example with an abstract, the way it learns a maintainer's correction. The same file on
+every run. The benchmarks exclude every evaluated paper from it by arXiv
 id, so evaluating on the 2024 data never trains on the papers evaluated.
 """
 
@@ -33,6 +36,9 @@ LABELLED = "data/arxiv-2024-cs.AI-labeled.jsonl.gz"
 # The benchmarks drop the evaluated half-year's papers from the background, so a judgement only
 # ever teaches the other half-year.
 JUDGEMENTS = Path(__file__).resolve().parent / "data" / "scope-judgements-2024.jsonl"
+# The sections SCOPE.md gives the 2024 papers in scope (several where one fits more than one:
+# the first is the example's section; none for a curated positive that is out of scope).
+ROUTING_JUDGEMENTS = Path(__file__).resolve().parent / "data" / "routing-judgements-2024.jsonl"
 # Curated-list sections that SCOPE.md calls out of scope (applications, alignment-style
 # "distillation", technical reports, data selection...): a positive filed only there is left out.
 OUT_OF_SCOPE = (
@@ -65,6 +71,12 @@ def judgements(path: Path) -> dict[str, int]:
     return grades
 
 
+def sections(path: Path) -> dict[str, str]:
+    """arXiv id -> the first section SCOPE.md gives the paper (papers judged to have one)."""
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    return {str(r["arxiv_id"]): str(r["sections"][0]) for r in records if r.get("sections")}
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
@@ -79,13 +91,17 @@ def main() -> int:
     by_id = {p.arxiv_id: p for p in labelled}
     judged = [background.judged(by_id[i], in_scope=g == 2) for i, g in grades.items()]
     chosen = {p.arxiv_id: p for p in negatives + positives} | {p.arxiv_id: p for p in judged}
-    papers = sorted(chosen.values(), key=lambda p: p.arxiv_id)
+    homes = sections(ROUTING_JUDGEMENTS)
+    papers = sorted(
+        (background.placed(p, homes.get(p.arxiv_id)) for p in chosen.values()), key=lambda p: p.arxiv_id
+    )
     background.write(papers, args.output)
     in_scope = sum(1 for p in papers if p.extra.get("label"))
     rejected = sum(1 for p in papers if p.extra.get("rejected"))
     print(
         f"{len(papers) - in_scope - rejected} background papers, {in_scope} known in-scope papers "
-        f"({sum(g == 2 for g in grades.values())} of them judged) and {rejected} judged out of scope "
+        f"({sum(g == 2 for g in grades.values())} of them judged) and {rejected} judged out of scope"
+        f"; {sum(1 for p in papers if p.extra.get('section'))} of the in-scope papers with their section "
         f"-> {args.output} ({args.output.stat().st_size // 1024} KiB)"
     )
     return 0

@@ -56,7 +56,7 @@ def _read(path: Path) -> tuple[Paper, ...]:
     return tuple(read_papers(path))
 
 
-MARKS = ("label", "rejected")  # what the file says of a paper's scope, for this list's topic
+MARKS = ("label", "rejected", "section")  # what the file says of a paper's scope, for this list's topic
 
 
 def load(keywords: dict[str, Any]) -> list[Paper]:
@@ -104,9 +104,17 @@ def judged(paper: Paper, in_scope: bool) -> Paper:
     return dataclasses.replace(paper, extra={**extra, **marks})
 
 
+def placed(paper: Paper, section: str | None) -> Paper:
+    """``paper`` with the section it belongs in (``"section"``), when it is known in scope."""
+    if not section or not paper.extra.get("label"):
+        return paper
+    return dataclasses.replace(paper, extra={**paper.extra, "section": section})
+
+
 def write(papers: Sequence[Paper], path: Path) -> None:
     """Write ``papers`` as gzipped JSONL (the fields the scorer reads, ``label`` for known
-    in-scope papers and ``rejected`` for papers judged out of scope), reproducibly (no mtime)."""
+    in-scope papers, ``section`` for the section a known in-scope paper belongs in, and
+    ``rejected`` for papers judged out of scope), reproducibly (no mtime)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = "".join(
         json.dumps(
@@ -117,6 +125,9 @@ def write(papers: Sequence[Paper], path: Path) -> None:
                 "categories": list(p.categories),
                 "date": p.date,
                 **({"label": 1} if p.extra.get("label") else {}),
+                **(
+                    {"section": p.extra["section"]} if p.extra.get("label") and p.extra.get("section") else {}
+                ),
                 **({"rejected": True} if p.extra.get("rejected") else {}),
             },
             ensure_ascii=False,

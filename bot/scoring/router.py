@@ -25,6 +25,7 @@ from bot.core.taxonomy import Taxonomy
 from bot.scoring.rules import RuleResult
 
 DIRECT = ""  # the "subsection" of an entry placed directly under its section
+ANY_SUBSECTION = "*"  # section known, subsection not: only the section model learns it
 
 
 @dataclass(frozen=True)
@@ -35,6 +36,7 @@ class RouterSettings:
     goal_bonus: float = 0.0  # logits for the section(s) with the most goal-pattern points
     needs_section_below: float = 0.5  # confidence under which a route is flagged
     correction_weight: float = 5.0  # a maintainer's correction counts as this many catalog entries
+    example_weight: float = 3.0  # a background paper placed by a judge counts as this many entries
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ class Router:
         self.model = _classifier(rows[keep], labels, settings.c, weight[keep]) if keep else None
         self.sub_models: dict[str, _Classifier] = {}
         for section, children in self.children.items():
-            rows_of = [i for i in keep if placements[i][0] == section]
+            rows_of = [i for i in keep if placements[i][0] == section and placements[i][1] != ANY_SUBSECTION]
             subs = [placements[i][1] or DIRECT for i in rows_of]
             if children and rows_of:
                 self.sub_models[section] = _classifier(rows[rows_of], subs, settings.c, weight[rows_of])

@@ -28,7 +28,7 @@ from bot.core.catalog import Catalog
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.scoring.neighbours import CatalogEntry, content_words, nearest
-from bot.scoring.router import Route
+from bot.scoring.router import ANY_SUBSECTION, Route
 from bot.scoring.rules import RuleResult, RuleScorer
 from bot.scoring.settings import ScoringSettings
 from bot.scoring.training import (
@@ -127,7 +127,8 @@ class Scorer:
         Background papers whose ``extra["label"]`` is true are known in-scope papers: positives
         of the abstract model, like ``accepted`` (papers of merged bot PRs, with abstracts); those
         whose ``extra["rejected"]`` is true were judged out of scope: negatives weighted like
-        ``rejected`` (papers of closed bot PRs).
+        ``rejected`` (papers of closed bot PRs); a known in-scope paper's ``extra["section"]`` is
+        the section it belongs in: the router learns it (``routing.example_weight``).
         ``corrections`` are maintainers' routing labels (``Correction``): the router learns them.
         ``entry_text`` gives the text learnt for a catalog entry (default: its title; e.g. title +
         abstract from the paper store, ``bot.core.paper_store.entry_text``)."""
@@ -140,8 +141,24 @@ class Scorer:
         plain = [p for p in background if not p.extra.get("label") and not p.extra.get("rejected")]
         negatives = background_papers(plain, catalog)
         texts = [entry_text(e) for e in entries] if entry_text else []
+        # known in-scope papers with the section they belong in: routing examples with abstracts
+        examples = [
+            (p, str(p.extra["section"]), ANY_SUBSECTION)
+            for p in background
+            if p.extra.get("label") and p.extra.get("section")
+        ]
         state = trained_state(
-            catalog, keywords, entries, negatives, rejected, taxonomy, settings, texts, corrections, cache_dir
+            catalog,
+            keywords,
+            entries,
+            negatives,
+            rejected,
+            taxonomy,
+            settings,
+            texts,
+            corrections,
+            cache_dir,
+            examples,
         )
         # the abstract model does not read the catalog: cached apart, it survives catalog changes
         abstracts = abstract_model(in_scope, plain, rejected, settings)

@@ -118,6 +118,7 @@ def train_state(
     settings: ScoringSettings,
     entry_texts: list[str] | None = None,
     corrections: Sequence[Correction] = (),
+    examples: Sequence[Correction] = (),
 ) -> TrainedState:
     features = TextFeatures(settings.features)
     scope = scope_texts(taxonomy) if entries and settings.learned.taxonomy_weight > 0 else []
@@ -142,11 +143,15 @@ def train_state(
         )
         placements = [(e.section or "", e.subsection) for e in entries]
         weights = [1.0] * len(entries)
+        # papers with abstracts and their sections: maintainers' corrections, and the background's
+        # known in-scope papers placed by a judge (``examples``), each weighted as configured
+        labelled = [*corrections, *examples]
         router_rows = entry_rows
-        if corrections:
-            router_rows = vstack([entry_rows, features.papers([p for p, _, _ in corrections])]).tocsr()
-            placements += [(section, subsection) for _, section, subsection in corrections]
+        if labelled:
+            router_rows = vstack([entry_rows, features.papers([p for p, _, _ in labelled])]).tocsr()
+            placements += [(section, subsection) for _, section, subsection in labelled]
             weights += [settings.routing.correction_weight] * len(corrections)
+            weights += [settings.routing.example_weight] * len(examples)
         router = Router(taxonomy, router_rows, placements, settings.routing, weights)
     return TrainedState(
         features,
@@ -213,6 +218,7 @@ def trained_state(
     texts: list[str],
     corrections: Sequence[Correction],
     cache_dir: Path | None,
+    examples: Sequence[Correction] = (),
 ) -> TrainedState:
     """The title model and router for this content: from this process's memory, from
     ``cache_dir``, or trained (and then saved there), keyed by everything training reads."""
@@ -225,6 +231,8 @@ def trained_state(
         *(f"{p.arxiv_id}\t{p.title}" for p in rejected),
         "moved",
         *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}\t{section}\t{sub}" for p, section, sub in corrections),
+        "examples",
+        *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}\t{section}" for p, section, _ in examples),
     )
     state = _remember(_STATES, key)
     if cache_dir and state is not None and not cache.has(cache_dir, key):
@@ -232,7 +240,7 @@ def trained_state(
     state = state or (cache.load(cache_dir, key) if cache_dir else None)
     if not isinstance(state, TrainedState):
         state = train_state(
-            entries, negatives, list(rejected), taxonomy, settings, texts or None, corrections
+            entries, negatives, list(rejected), taxonomy, settings, texts or None, corrections, examples
         )
         if cache_dir:
             cache.save(cache_dir, key, state)

@@ -3,6 +3,7 @@ model from vetoing rule evidence."""
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import io
 import json
@@ -271,3 +272,38 @@ def test_a_judgement_overrides_a_curated_label() -> None:
     assert out.extra["rejected"] is True and not out.extra["label"]
     back_in = background.judged(out, in_scope=True)
     assert back_in.extra["label"] == 1 and "rejected" not in back_in.extra
+
+
+def test_a_background_paper_placed_by_a_judge_teaches_the_router_its_section(
+    tmp_path: Path, taxonomy: Taxonomy, keywords: dict[str, Any]
+) -> None:
+    """``"section"`` on a known in-scope background paper: written and read back, kept only with
+    ``scoring.background_labels``, and learned by the router as an example with an abstract."""
+    paper = Paper(
+        "2501.00001",
+        "Hummingbird: a lighter way to answer with fewer steps",
+        "We make large language models answer with fewer generated tokens.",
+    )
+    similar = Paper(
+        "2501.00002",
+        "Hummingbird 2: a lighter way to answer with fewer steps",
+        "We make large language models answer with fewer generated tokens, again.",
+    )
+    catalog = small_catalog(taxonomy)
+    plain = background.sample(sample_papers(), 150)
+    first = Scorer.train(catalog, taxonomy, keywords, background=plain).score([similar])[0].section
+    target = next(s.id for s in taxonomy.sections if s.kind == "papers" and s.id != first)
+    placed = background.placed(dataclasses.replace(paper, extra={"label": 1}), target)
+    assert background.placed(paper, target).extra == {}  # only a paper known in scope is placed
+    background.write(
+        [*plain, placed, *(background.placed(p, target) for p in plain[:3])], tmp_path / "bg.jsonl.gz"
+    )
+    file = str(tmp_path / "bg.jsonl.gz")
+
+    loaded = background.load({"scoring": {"background": file, "background_labels": True}})
+    assert [(p.arxiv_id, p.extra.get("section")) for p in loaded if p.extra.get("section")] == [
+        (paper.arxiv_id, target)
+    ]
+    assert not any(p.extra.get("section") for p in background.load({"scoring": {"background": file}}))
+    taught = Scorer.train(catalog, taxonomy, keywords, background=loaded)
+    assert taught.score([similar])[0].section == target != first
