@@ -31,6 +31,16 @@ def judge(rules: RuleScorer, title: str, abstract: str = "") -> RuleResult:
         ("Do NOT Think That Much for 2+3=? On the Overthinking of o1-Like LLMs", "reasoning"),
         ("Thinkless: LLM Learns When to Think", "reasoning"),
         ("TokenSkip: Controllable Chain-of-Thought Compression in LLMs", "reasoning"),
+        (
+            "Sketch-of-Thought: Efficient LLM Reasoning with Adaptive Cognitive-Inspired Sketching",
+            "reasoning",
+        ),
+        ("SpecReason: Fast and Accurate Inference-Time Compute via Speculative Reasoning", "reasoning"),
+        ("Concise Reasoning via Reinforcement Learning", "reasoning"),
+        (
+            "QUITO-X: A New Perspective on Context Compression from the Information Bottleneck Theory",
+            "prompt-compression",
+        ),
         ("Stop Overthinking: A Survey on Efficient Reasoning for Large Language Models", "surveys"),
         (
             "PalmBench: A Comprehensive Benchmark of Compressed Large Language Models on Mobile Platforms",
@@ -44,7 +54,7 @@ def judge(rules: RuleScorer, title: str, abstract: str = "") -> RuleResult:
     ],
 )
 def test_goal_patterns_say_what_a_paper_is_for(rules: RuleScorer, title: str, section: str) -> None:
-    result = judge(rules, title)
+    result = judge(rules, title, "We study large language models.")  # the LLM context of an abstract
     assert max(result.goal_points, key=lambda s: result.goal_points[s]) == section
     assert result.points > 4
 
@@ -176,3 +186,8 @@ def test_a_survey_says_what_it_is_for_only_with_a_topic_of_the_list_in_its_title
     assert topical.goal_in_title(7.0, topic_points=4.0)
     assert not other.goal_in_title(7.0, topic_points=4.0)
     assert judge(rules, "Do NOT Think That Much: On the Overthinking of o1-Like LLMs").goal_in_title(7.0)
+    assert judge(rules, "Efficient Test-Time Scaling via Self-Calibration").goal_in_title(7.0)
+    assert judge(
+        rules, "Less is More: A Simple yet Effective Token Reduction Method for Efficient Multi-modal LLMs"
+    ).goal_in_title(7.0)
+    assert not judge(rules, "Efficient Fine-Tuning for Reasoning Tasks").goal_in_title(7.0)
