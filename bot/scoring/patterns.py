@@ -15,9 +15,11 @@ Syntax (documented in ``config/keywords.yml``):
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from re import _parser as regex_parser  # type: ignore[attr-defined]  # re's own parser
 from typing import Any
 
 import numpy as np
@@ -87,13 +89,15 @@ class _Plan:
     """How to find one pattern cheaply: its words must be present before its regex runs."""
 
     kind: str  # "word" (confirmed by the word alone), "case" (exact-case word), "phrase", "re"
-    words: tuple[str, ...]  # lowercase words that must all occur (the last may be a stem)
+    # "re": lowercase pieces of words, one of which every text it matches holds (empty: unknown);
+    # otherwise: lowercase words that must all occur (the last may be a stem)
+    words: tuple[str, ...]
     prefix: bool
 
 
 def _plan(pattern: str) -> _Plan:
     if pattern.startswith("re:"):
-        return _Plan("re", (), False)
+        return _Plan("re", regex_start_words(pattern[3:]), False)
     words = _words(pattern)
     prefix = pattern.endswith("*")
     lower = tuple(w.lower() for w in words)
@@ -103,12 +107,47 @@ def _plan(pattern: str) -> _Plan:
     return _Plan(kind, lower, prefix)
 
 
+def regex_start_words(source: str) -> tuple[str, ...]:
+    """Lowercase word pieces of 3 or more letters or digits, one of which is in every text the
+    regex matches, ignoring case: the literal start of each of its first alternatives
+    ("(?:efficient|scalable|fast)\\W+..." -> efficient, scalable, fast). Empty when its start is
+    not literal (a character class, a repeat...): it may match any text."""
+    found = _start_words(regex_parser.parse(source))
+    return tuple(sorted(found)) if found else ()
+
+
+def _start_words(items: Any) -> set[str] | None:
+    zero_width = (regex_parser.AT, regex_parser.ASSERT, regex_parser.ASSERT_NOT)  # ^, \b, look-arounds
+    items = [(op, av) for op, av in items if op not in zero_width]
+    if not items:
+        return None
+    op, av = items[0]
+    if op is regex_parser.SUBPATTERN:
+        return _start_words(av[-1])
+    if op is regex_parser.BRANCH:
+        words: set[str] = set()
+        for branch in av[1]:
+            start = _start_words(branch)
+            if start is None:
+                return None
+            words |= start
+        return words
+    literal = ""
+    for op, av in items:
+        if op is not regex_parser.LITERAL or not chr(av).isascii() or not chr(av).isalnum():
+            break
+        literal += chr(av).lower()
+    return {literal} if len(literal) >= 3 else None
+
+
 class PatternSet:
     """Many patterns searched in many texts at once. The texts' words go into one sparse
     matrix (as sklearn tokenises them, with the same word boundaries as the patterns); a
     one-word pattern is settled by matrix products; a phrase needs all its words present (some
     may be written together, as in "KVCache") before its regex runs on that text; a case-sensitive
-    word, likewise; ``re:`` patterns run everywhere."""
+    word, likewise; an ``re:`` pattern runs where one of the words it starts with is (inside a
+    word too: ``compress\\w*`` finds "decompression"), or everywhere when it does not start with
+    words."""
 
     def __init__(self, patterns: list[str]) -> None:
         self.patterns = list(patterns)
@@ -158,7 +197,11 @@ class PatternSet:
         needs: list[Any] = []
         for plan in self.plans:
             if plan.kind == "re":
-                needs.append(None)
+                ways = []
+                for piece in plan.words:  # any one of them will do
+                    slots.append(vocabulary.containing(piece))
+                    ways.append([len(slots) - 1])
+                needs.append(ways or None)
                 continue
             ways = []
             for groups in _joinings(plan.words):
@@ -218,6 +261,24 @@ class _Vocabulary:
     def __init__(self, terms: Any) -> None:
         self.terms = [str(t) for t in terms]  # sorted by CountVectorizer
         self.index = {t: i for i, t in enumerate(self.terms)}
+
+    def containing(self, piece: str) -> list[int]:
+        """The columns of the words that have ``piece`` anywhere in them."""
+        columns: set[int] = set()
+        at = self._joined.find(piece)
+        while at >= 0:
+            columns.add(int(np.searchsorted(self._starts, at, side="right")) - 1)
+            at = self._joined.find(piece, at + 1)
+        return sorted(columns)
+
+    @functools.cached_property
+    def _joined(self) -> str:
+        return "\n".join(self.terms)
+
+    @functools.cached_property
+    def _starts(self) -> Any:
+        """Where each word starts in ``_joined``."""
+        return np.cumsum([0] + [len(t) + 1 for t in self.terms[:-1]])
 
     def columns(self, word: str, prefix: bool = False) -> list[int]:
         if prefix:

@@ -18,9 +18,10 @@ from bot.core.taxonomy import Taxonomy
 from bot.errors import ConfigError
 from bot.scoring import Decision, RuleScorer, Scorer
 from bot.scoring import training as training_module
-from bot.scoring.patterns import PatternSet, pattern_regex
+from bot.scoring.patterns import PatternSet, pattern_regex, regex_start_words
 from bot.scoring.relevance import fold_of
-from tests.conftest import PROJECT
+from bot.sources.arxiv_rss import read_papers
+from tests.conftest import FIXTURES, PROJECT
 from tests.scoring_helpers import sample_papers, small_catalog, small_catalog_text
 
 
@@ -110,6 +111,9 @@ WORDS = st.sampled_from(
         "LLM",
         "LLMs",
         "model",
+        "Efficient",
+        "inefficient",
+        "lowrank",
     ]
 )
 SEPARATORS = st.sampled_from([" ", "-", ", ", " (", "/", ""])
@@ -131,6 +135,10 @@ def test_fast_search_finds_exactly_what_each_regex_finds(parts: list[tuple[str, 
         "LLM",
         "world model",
         r"re:cache\w*",
+        r"re:(?:efficient|mixture)\W+(?:\w+\W+){0,2}?(?:tuning|experts?)",  # "inefficient" too
+        r"re:(?-i:\bKV)\W*cache",
+        r"re:^(?:low|fine)\W?(?:rank|tuning)",
+        r"re:(?:k|kv)\W*cache",  # no literal start of 3 letters: runs on every text
     ]
     text = "".join(word + sep for word, sep in parts)
     expected = set()
@@ -139,6 +147,41 @@ def test_fast_search_finds_exactly_what_each_regex_finds(parts: list[tuple[str, 
         if re.search(source, text.lower() if on_lower else text):
             expected.add(index)
     assert PatternSet(patterns).find_all([text, "unrelated text"])[0] == expected
+
+
+def test_a_regex_runs_only_where_a_word_it_starts_with_is() -> None:
+    assert regex_start_words(r"(?:efficient|scalable|fast)\W+(?:\w+\W+){0,3}?RL") == (
+        "efficient",
+        "fast",
+        "scalable",
+    )
+    assert regex_start_words(r"^(?:evaluating|assessing)\b\W+x") == ("assessing", "evaluating")
+    assert regex_start_words(r"(?-i:\bvLLM\b)") == ("vllm",)
+    assert regex_start_words(r"(?:compress\w*|compact)") == ("comp",)  # the parser's common prefix
+    assert regex_start_words(r"(?-i:[A-Z][A-Za-z]*KV)\b") == ()  # a character class: any text
+    assert regex_start_words(r"(?:not\W+)?think") == ()  # an optional start: any text
+    assert regex_start_words(r"(?:RL|reinforcement)") == ()  # "RL" is too short to look for
+
+
+def test_the_shipped_patterns_find_in_a_real_feed_exactly_what_their_regexes_find(
+    keywords: dict[str, Any], taxonomy: Taxonomy
+) -> None:
+    """Every pattern of the rules, on the titles and abstracts of a real day of arXiv: the word
+    matrix and the regexes' start words skip only texts the regex cannot match."""
+    patterns = RuleScorer(keywords, taxonomy).patterns
+    assert sum(p.startswith("re:") for p in patterns.patterns) >= 10
+    papers = read_papers(FIXTURES / "arxiv" / "arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml")
+    texts = [p.title for p in papers] + [p.abstract for p in papers]
+    assert len(texts) > 200
+    expected = [
+        {
+            index
+            for index, (regex, on_lower) in enumerate(zip(patterns.regexes, patterns.on_lower, strict=True))
+            if regex.search(text.lower() if on_lower else text)
+        }
+        for text in texts
+    ]
+    assert patterns.find_all(texts) == expected
 
 
 # -- rules -----------------------------------------------------------------------------------
