@@ -2,6 +2,7 @@
 `refresh` + `poll` in local-git mode, with simulated maintainers.
 
     python bench/replay.py [--shared ../shared] [--catalog catalog.md] [--months 7-12]
+        [--maintainers labels|scope]
 
 Two bots start from the same catalog (catalog.md without any paper of the replayed months) in
 two throw-away git repositories, and poll the replayed months a week of listings at a time
@@ -19,6 +20,13 @@ another section is merged there (what a `/move` or an edit of the PR does). The 
 reads those corrections from its forge (``poll.routing_corrections``) as routing labels. The
 learned models train against the shipped background minus the replayed months (so no replayed
 paper is a negative, or a known positive, before it is polled).
+
+``--maintainers scope``: maintainers who judge by SCOPE.md instead of following the curated
+labels. They merge the papers in scope (labelled papers SCOPE.md does not exclude, and label-0
+papers judged in scope: bench/data/scope-judgements-2024.jsonl), close the rest (borderline
+included), and move a merged paper to the section SCOPE.md gives it
+(bench/data/routing-judgements-2024.jsonl) when the bot chose none of its sections. Precision,
+recall and routing are then counted on that yardstick, the acceptance measure's.
 """
 
 from __future__ import annotations
@@ -34,11 +42,13 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from score_quality import LABELLED, catalog_without  # noqa: E402
+from score_quality import LABELLED, catalog_without, in_scope_mask, outside_scope, routing_judgements  # noqa: E402
 
 from bot import config  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
@@ -56,6 +66,9 @@ from bot.sources import arxiv_rss as feeds  # noqa: E402
 from bot.sources import paper_facts  # noqa: E402
 
 CATALOG = "catalog.md"
+# where a maintainer files a paper: the sections that are right for it (the first is where a
+# move puts it) and the subsection
+Home = tuple[tuple[str, ...], str | None]
 
 
 def git(repo: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None) -> str:
@@ -106,10 +119,10 @@ def merge(
 
 
 def maintainers(
-    forge: LocalGitForge, labels: dict[str, int], homes: dict[str, tuple[str, str | None]], taxonomy: Taxonomy
+    forge: LocalGitForge, labels: dict[str, int], homes: dict[str, Home], taxonomy: Taxonomy
 ) -> list[tuple[str, bool, bool | None]]:
-    """Merge the open bot PRs the labels call in scope (moved to their home section when the
-    full catalog files them elsewhere), close the others; returns (id, merged, routed right)."""
+    """Merge the open bot PRs whose paper is in scope (moved to its home section when the bot
+    chose none of its right sections), close the others; returns (id, merged, routed right)."""
     decided: list[tuple[str, bool, bool | None]] = []
     for pull in forge.bot_pull_requests("open"):
         marker = proposal_marker(pull)
@@ -117,9 +130,10 @@ def maintainers(
             continue
         keep = bool(labels.get(marker["arxiv_id"], 0))
         home = homes.get(marker["arxiv_id"])
-        right = None if home is None or not keep else home[0] == marker["section"]
+        right = None if home is None or not keep else marker["section"] in home[0]
         if keep:
-            merge(forge, pull.branch, marker, taxonomy, home if right is False else None)
+            moved = (home[0][0], home[1]) if home is not None and right is False else None
+            merge(forge, pull.branch, marker, taxonomy, moved)
         else:
             forge.close_pull_request(pull, "out of scope")
         decided.append((marker["arxiv_id"], keep, right))
@@ -139,6 +153,12 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
     parser.add_argument("--catalog", type=Path, default=ROOT / "catalog.md")
     parser.add_argument("--months", default="7-12", help="the months of 2024 to replay, e.g. 7-12")
+    parser.add_argument(
+        "--maintainers",
+        choices=("labels", "scope"),
+        default="labels",
+        help="what the simulated maintainers merge: the curated labels' papers, or the papers in scope by SCOPE.md",
+    )
     args = parser.parse_args()
     first, last = (int(m) for m in args.months.split("-"))
     taxonomy = taxonomy_module.load(ROOT / "config")
@@ -150,11 +170,19 @@ def main() -> int:
     ]
     labels = {p.arxiv_id: int(p.extra.get("label", 0)) for p in papers}
     full_catalog = read_catalog(args.catalog, taxonomy)
-    homes = {
-        p.arxiv_id: (item.section, item.subsection)
+    homes: dict[str, Home] = {
+        p.arxiv_id: ((item.section,), item.subsection)
         for p in papers
         if (item := full_catalog.find(p.arxiv_id, p.title)) is not None and item.section
     }
+    if args.maintainers == "scope":
+        raw = np.array([labels[p.arxiv_id] for p in papers])
+        scoped = np.array([not outside_scope(p) for p in papers])
+        labels = {
+            p.arxiv_id: int(keep) for p, keep in zip(papers, in_scope_mask(papers, raw, scoped), strict=True)
+        }
+        judged = routing_judgements()
+        homes = {i: (tuple(judged[i]), None) for i, keep in labels.items() if keep and judged.get(i)}
     start_catalog, removed = catalog_without(full_catalog, papers, taxonomy)
     replayed = set(labels)
     negatives = [p for p in background.load(keywords) if p.arxiv_id not in replayed]
@@ -175,7 +203,7 @@ def main() -> int:
 
     print(
         f"replaying months {args.months} of 2024: {len(papers)} papers, {sum(labels.values())} "
-        f"labelled in scope; {removed} catalog entries removed from the starting catalog; "
+        f"{'labelled' if args.maintainers == 'labels' else 'judged'} in scope; {removed} catalog entries removed from the starting catalog; "
         f"{len(negatives)} background papers"
     )
     proposed: dict[str, dict[str, list[tuple[str, bool, bool | None]]]] = {
