@@ -191,3 +191,12 @@ def test_a_survey_says_what_it_is_for_only_with_a_topic_of_the_list_in_its_title
         rules, "Less is More: A Simple yet Effective Token Reduction Method for Efficient Multi-modal LLMs"
     ).goal_in_title(7.0)
     assert not judge(rules, "Efficient Fine-Tuning for Reasoning Tasks").goal_in_title(7.0)
+
+
+def test_a_scaling_law_routes_to_training_without_adding_relevance(rules: RuleScorer) -> None:
+    """A finding about training is not a cheaper way to train (borderline at best by SCOPE.md)."""
+    law = judge(rules, "Scaling Laws with Vocabulary: Larger Models Deserve Larger Vocabularies", "For LLMs.")
+    assert max(law.section_points, key=lambda s: law.section_points[s]) == "training"
+    assert law.points < 2
+    cheaper = judge(rules, "Efficient Training of Large Language Models with Less Memory", "For LLMs.")
+    assert cheaper.points > law.points + 2
