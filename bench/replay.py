@@ -2,7 +2,7 @@
 `refresh` + `poll` in local-git mode, with simulated maintainers.
 
     python bench/replay.py [--shared ../shared] [--catalog catalog.md] [--months 7-12]
-        [--maintainers labels|scope]
+        [--maintainers labels|scope] [--paper-store]
 
 Two bots start from the same catalog (catalog.md without any paper of the replayed months) in
 two throw-away git repositories, and poll the replayed months a week of listings at a time
@@ -27,6 +27,9 @@ papers judged in scope: bench/data/scope-judgements-2024.jsonl), close the rest 
 included), and move a merged paper to the section SCOPE.md gives it
 (bench/data/routing-judgements-2024.jsonl) when the bot chose none of its sections. Precision,
 recall and routing are then counted on that yardstick, the acceptance measure's.
+
+``--paper-store``: the learning bot also learns the merged papers' abstracts (positives of the
+abstract model), as it does once the nightly job has put them in the paper store.
 """
 
 from __future__ import annotations
@@ -61,7 +64,7 @@ from bot.core.taxonomy import Taxonomy  # noqa: E402
 from bot.forge.local_git import IDENTITY, LocalGitForge  # noqa: E402
 from bot.jobs import poll, refresh  # noqa: E402
 from bot.scoring import background  # noqa: E402
-from bot.scoring.scorer import Scorer  # noqa: E402
+from bot.scoring.scorer import Scorer, catalog_entries  # noqa: E402
 from bot.sources import arxiv_rss as feeds  # noqa: E402
 from bot.sources import paper_facts  # noqa: E402
 
@@ -159,6 +162,11 @@ def main() -> int:
         default="labels",
         help="what the simulated maintainers merge: the curated labels' papers, or the papers in scope by SCOPE.md",
     )
+    parser.add_argument(
+        "--paper-store",
+        action="store_true",
+        help="the learning bot also learns the merged papers' abstracts, as from the nightly job's paper store",
+    )
     args = parser.parse_args()
     first, last = (int(m) for m in args.months.split("-"))
     taxonomy = taxonomy_module.load(ROOT / "config")
@@ -189,11 +197,20 @@ def main() -> int:
     settings = poll.PollSettings(max_pull_requests=10_000)
     frozen_scorer = Scorer.train(start_catalog, taxonomy, keywords, background=negatives)
 
+    by_id = {p.arxiv_id: p for p in papers}
+
     def learning(
         catalog: Catalog, _feed: list[Paper], rejected: list[Paper], corrections: Sequence[Correction] = ()
     ) -> Scorer:
+        merged = [by_id[e.arxiv_id] for e in catalog_entries(catalog, taxonomy) if e.arxiv_id in by_id]
         return Scorer.train(
-            catalog, taxonomy, keywords, background=negatives, rejected=rejected, corrections=corrections
+            catalog,
+            taxonomy,
+            keywords,
+            background=negatives,
+            rejected=rejected,
+            corrections=corrections,
+            accepted=merged if args.paper_store else (),
         )
 
     def frozen(
