@@ -63,8 +63,13 @@ class TextFeatures:
         full = [f"{p.title}. {p.abstract}" if p.abstract else p.title for p in papers]
         if title_rows is None:
             title_rows = self.titles([p.title for p in papers])
+        return self.texts(full, title_rows)
+
+    def texts(self, texts: Sequence[str], title_rows: csr_matrix) -> csr_matrix:
+        """Rows read as a paper's are: words of each whole text, characters of its title (the
+        rows of ``titles`` for the same items)."""
         words = len(self.words.vocabulary_)
-        return hstack([self.words.transform(full), title_rows[:, words:]]).tocsr()
+        return hstack([self.words.transform(list(texts)), title_rows[:, words:]]).tocsr()
 
     @property
     def size(self) -> int:

@@ -122,19 +122,19 @@ def train_state(
 ) -> TrainedState:
     features = TextFeatures(settings.features)
     scope = scope_texts(taxonomy) if entries and settings.learned.taxonomy_weight > 0 else []
-    texts = (
-        (entry_texts or [e.title for e in entries])
-        + scope
-        + [p.title for p in background]
-        + [p.title for p in rejected]
-    )
+    texts = [e.title for e in entries] + scope + [p.title for p in background] + [p.title for p in rejected]
     rows = features.fit_titles(texts)
     edges = np.cumsum([0, len(entries), len(scope), len(background), len(rejected)])
-    entry_rows, scope_rows, background_rows, rejected_rows = (rows[edges[i] : edges[i + 1]] for i in range(4))
+    title_rows, scope_rows, background_rows, rejected_rows = (rows[edges[i] : edges[i + 1]] for i in range(4))
+    # With the paper store's abstracts (``entry_texts``), the router and the neighbour search read
+    # an entry as they read a new paper (words of title and abstract, characters of the title).
+    # The relevance model keeps the titles: its negatives (the background) are titles, and
+    # abstract words on the positive side only would raise every new paper's score.
+    entry_rows = features.texts(entry_texts, title_rows) if entry_texts else title_rows
     positive_weights = np.r_[np.ones(len(entries)), np.full(len(scope), settings.learned.taxonomy_weight)]
     with threadpool_limits(1):  # small dense steps: threads only add contention
         relevance = train_relevance(
-            vstack([entry_rows, scope_rows]).tocsr(),
+            vstack([title_rows, scope_rows]).tocsr(),
             positive_weights,
             background_rows,
             [p.arxiv_id for p in background],
