@@ -15,7 +15,6 @@ Syntax (documented in ``config/keywords.yml``):
 from __future__ import annotations
 
 import bisect
-import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -264,21 +263,7 @@ class _Vocabulary:
 
     def containing(self, piece: str) -> list[int]:
         """The columns of the words that have ``piece`` anywhere in them."""
-        columns: set[int] = set()
-        at = self._joined.find(piece)
-        while at >= 0:
-            columns.add(int(np.searchsorted(self._starts, at, side="right")) - 1)
-            at = self._joined.find(piece, at + 1)
-        return sorted(columns)
-
-    @functools.cached_property
-    def _joined(self) -> str:
-        return "\n".join(self.terms)
-
-    @functools.cached_property
-    def _starts(self) -> Any:
-        """Where each word starts in ``_joined``."""
-        return np.cumsum([0] + [len(t) + 1 for t in self.terms[:-1]])
+        return [i for i, term in enumerate(self.terms) if piece in term]
 
     def columns(self, word: str, prefix: bool = False) -> list[int]:
         if prefix:
