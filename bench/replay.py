@@ -202,7 +202,11 @@ def main() -> int:
     def learning(
         catalog: Catalog, _feed: list[Paper], rejected: list[Paper], corrections: Sequence[Correction] = ()
     ) -> Scorer:
-        merged = [by_id[e.arxiv_id] for e in catalog_entries(catalog, taxonomy) if e.arxiv_id in by_id]
+        merged = (
+            [by_id[e.arxiv_id] for e in catalog_entries(catalog, taxonomy) if e.arxiv_id in by_id]
+            if args.paper_store
+            else []
+        )
         return Scorer.train(
             catalog,
             taxonomy,
@@ -210,7 +214,7 @@ def main() -> int:
             background=negatives,
             rejected=rejected,
             corrections=corrections,
-            accepted=merged if args.paper_store else (),
+            accepted=merged,
         )
 
     def frozen(
