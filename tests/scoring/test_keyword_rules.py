@@ -51,6 +51,16 @@ def judge(rules: RuleScorer, title: str, abstract: str = "") -> RuleResult:
             "surveys",
         ),
         ('"Give Me BF16 or Give Me Death"? Accuracy-Performance Trade-Offs in LLM Quantization', "surveys"),
+        (
+            "QUICK: Quantization-aware Interleaving and Conflict-free Kernel for efficient LLM inference",
+            "hardware",
+        ),
+        (
+            "Accelerating a Triton Fused Kernel for W4A16 Quantized Inference with SplitK work decomposition",
+            "hardware",
+        ),
+        ("TPI-LLM: Serving 70B-scale LLMs Efficiently on Low-resource Edge Devices", "on-device"),
+        ("WebLLM: A High-Performance In-Browser LLM Inference Engine", "on-device"),
     ],
 )
 def test_goal_patterns_say_what_a_paper_is_for(rules: RuleScorer, title: str, section: str) -> None:
@@ -152,6 +162,51 @@ def test_a_title_only_goal_pattern_ignores_the_abstract(rules: RuleScorer) -> No
         rules, "Assessing the Brittleness of Safety Alignment via Pruning and Low-Rank Modifications"
     )
     assert "surveys" not in means.goal_points  # pruning is the means there, not what is assessed
+
+
+def test_survey_and_benchmark_words_of_an_abstract_make_no_survey(rules: RuleScorer) -> None:
+    """In an abstract, "survey" is a verb or a questionnaire, and "benchmarks ... efficiency" is
+    how any method reports results; "this paper reviews" still says what the paper is."""
+    tool = judge(
+        rules,
+        "Talaria: Interactively Optimizing Machine Learning Models for Efficient Inference",
+        "We describe Talaria, an on-device inference tool for LLMs, and a usability survey with 26 users. "
+        "Experiments on our benchmarks indicate the effectiveness and efficiency of Talaria, with some "
+        "performance benchmarks.",
+    )
+    assert "surveys" not in tool.goal_points
+    review = judge(
+        rules,
+        "The Evolution of RWKV: Advancements in Efficient Language Modeling",
+        "This paper reviews the development of the RWKV architecture for large language models.",
+    )
+    assert max(review.goal_points, key=lambda s: review.goal_points[s]) == "surveys"
+
+
+def test_a_kernel_of_another_kind_is_no_hardware(rules: RuleScorer) -> None:
+    for title in (
+        "PolySketchFormer: Fast Transformers via Sketches for Polynomial Kernels",
+        "FLuRKA: Fast fused Low-Rank & Kernel Attention",
+    ):
+        assert "hardware" not in judge(rules, title).goal_points
+
+
+def test_training_on_a_device_is_no_on_device_goal(rules: RuleScorer) -> None:
+    """SCOPE.md files on-device fine-tuning under fine-tuning; on-device inference goes on-device."""
+    tuning = judge(
+        rules, "FedPT: Federated Proxy-Tuning of Large Language Models on Resource-Constrained Edge Devices"
+    )
+    inference = judge(rules, "Hermes: Memory-Efficient Pipeline Inference for Large Models on Edge Devices")
+    assert "on-device" not in tuning.goal_points
+    assert "on-device" in inference.goal_points
+
+
+def test_layer_skipping_routes_to_architecture_and_depth_pruning_to_pruning(rules: RuleScorer) -> None:
+    skipping = judge(rules, "Skipping Layers Dynamically for Faster Inference of Large Language Models")
+    pruning = judge(rules, "Depth Pruning of Large Language Models")
+    assert max(skipping.section_points, key=lambda s: skipping.section_points[s]) == "architecture"
+    assert "pruning/structured" not in skipping.subsection_points
+    assert "pruning/structured" in pruning.subsection_points
 
 
 def test_a_title_with_another_goal_than_cost_loses_points(rules: RuleScorer) -> None:
