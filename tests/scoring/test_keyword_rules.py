@@ -131,6 +131,9 @@ def test_efficiency_work_on_other_domains_loses_points_unless_its_title_names_a_
         "Optimizing the Deployment of Tiny Transformers on Low-Power MCUs",
         "DTMM: Deploying TinyML Models on Extremely Weak IoT Devices with Pruning",
         "Famba-V: Fast Vision Mamba with Cross-Layer Token Fusion",
+        "On the Compression of Language Models for Code: An Empirical Study on CodeBERT",
+        "Smarter, Better, Faster, Longer: A Modern Bidirectional Encoder for Fast, Memory Efficient, "
+        "and Long Context Finetuning and Inference",
     ],
 )
 def test_a_title_about_another_kind_of_model_is_off_topic(rules: RuleScorer, title: str) -> None:
@@ -141,6 +144,12 @@ def test_a_title_about_another_kind_of_model_is_off_topic(rules: RuleScorer, tit
     assert not judge(
         rules, "Post-Training Quantization of Large Language Models on MCUs"
     ).off_topic_in_title()
+
+
+def test_bert_matches_in_its_case_only(rules: RuleScorer) -> None:
+    """A name that ends in "bert" is no encoder; RoBERTa and DistilBERT are."""
+    assert judge(rules, "Distilling RoBERTa into a Tiny Model").off_topic_in_title()
+    assert not judge(rules, "Albert and Hubert Quantize Large Language Models").off_topic_in_title()
 
 
 def test_vllm_the_engine_is_not_vllms_the_vision_models(rules: RuleScorer) -> None:
