@@ -264,3 +264,12 @@ def test_a_scaling_law_routes_to_training_without_adding_relevance(rules: RuleSc
     assert law.points < 2
     cheaper = judge(rules, "Efficient Training of Large Language Models with Less Memory", "For LLMs.")
     assert cheaper.points > law.points + 2
+
+
+def test_a_small_language_model_routes_to_on_device_without_adding_relevance(rules: RuleScorer) -> None:
+    """A small model is a size, not a saving: fine-tuned for a task, it is an application."""
+    task = judge(rules, "SC-Phi2: A Fine-tuned Small Language Model for StarCraft II Macromanagement Tasks")
+    assert max(task.section_points, key=lambda s: task.section_points[s]) == "on-device"
+    assert task.points < 2
+    built = judge(rules, "PhoneLM: an Efficient and Capable Small Language Model Family for Smartphones")
+    assert built.points > task.points + 2
