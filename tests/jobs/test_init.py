@@ -79,6 +79,10 @@ def test_sections_subsections_ids_and_starter_keywords() -> None:
     for section_id, raw in keywords.items():
         assert raw["patterns"], section_id
         assert all(p == p.lower() for p in raw["patterns"])  # case-insensitive words
+        # a subsection's words count for the section too: each word once per section
+        listed = raw["patterns"] + [w for words in raw.get("subsections", {}).values() for w in words]
+        assert len(listed) == len(set(listed)), section_id
+    assert any(raw.get("subsections") for raw in keywords.values())
 
 
 def test_existing_files_are_kept_and_the_form_dropdown_is_updated(

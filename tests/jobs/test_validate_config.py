@@ -82,6 +82,29 @@ def test_two_patterns_that_find_the_same_texts_are_a_warning(
     assert shown in (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
 
 
+def test_a_pattern_in_two_lists_of_a_section_is_a_warning(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A subsection's, a goal's and a route-only pattern count for the section too."""
+    config = project / "config"
+
+    def duplicate(d: dict) -> None:
+        fine_tuning = d["sections"]["fine-tuning"]
+        fine_tuning["patterns"].append("LoRA")  # also in subsections.peft
+        fine_tuning["goal"] = [{"pattern": "QLoRA", "weight": 3.0}]  # also in subsections.memory-efficient
+
+    edit_yaml(config / "keywords.yml", duplicate)
+    assert cli.main(["validate-config", "--config-dir", str(config)]) == 0
+    warned = [line for line in capsys.readouterr().out.splitlines() if line.startswith("warning: ")]
+    assert len(warned) == 2, warned
+    lora = "sections.fine-tuning.subsections.peft: 'LoRA' is also in sections.fine-tuning.patterns ('LoRA')"
+    qlora = "sections.fine-tuning.subsections.memory-efficient: 'QLoRA' is also in sections.fine-tuning.goal"
+    assert [any(lora in w for w in warned), any(qlora in w for w in warned)] == [True, True]
+    # docs/configuration.md shows the LoRA line
+    shown = next(w for w in warned if lora in w).replace(str(config), "config")
+    assert shown in (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
+
+
 def test_equivalent_patterns() -> None:
     assert equivalent_patterns(["KV cache", "kv-cache", "KVCache", "key value cache"]) == [
         ("KV cache", "kv-cache"),

@@ -164,10 +164,15 @@ class Scaffold:
                 "weight": 3.0,
                 "patterns": _starter_patterns(section.title, _all_titles(section), every),
             }
+            # a subsection's patterns count for the section too, so each word is listed once: a
+            # word of several subsections goes to the section
             subs = {
                 self.ids[c.path]: _starter_patterns(c.title, c.titles, every)
                 for c in section.children.values()
             }
+            shared = Counter(w for words in subs.values() for w in words)
+            raw["patterns"] += [w for w in shared if shared[w] > 1 and w not in raw["patterns"]]
+            subs = {sub: [w for w in words if w not in raw["patterns"]] for sub, words in subs.items()}
             if subs:
                 raw["subsections"] = subs
             sections[self.ids[section.path]] = raw
