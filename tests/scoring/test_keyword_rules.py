@@ -271,5 +271,8 @@ def test_a_small_language_model_routes_to_on_device_without_adding_relevance(rul
     task = judge(rules, "SC-Phi2: A Fine-tuned Small Language Model for StarCraft II Macromanagement Tasks")
     assert max(task.section_points, key=lambda s: task.section_points[s]) == "on-device"
     assert task.points < 2
-    built = judge(rules, "PhoneLM: an Efficient and Capable Small Language Model Family for Smartphones")
-    assert built.points > task.points + 2
+    for built in (
+        "PhoneLM: an Efficient and Capable Small Language Model Family",
+        "HARE: HumAn pRiors, a key to small language model Efficiency",
+    ):
+        assert judge(rules, built).points > task.points + 2, built
