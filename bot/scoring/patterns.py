@@ -50,6 +50,16 @@ def pattern_regex(pattern: str) -> tuple[str, bool]:
     return start + "".join(_SEPARATOR + w for w in words[1:]) + ending, lower
 
 
+def matched_words(pattern: str, text: str) -> str | None:
+    """What a pattern found in ``text`` (its first occurrence, as written there), to show a
+    regular expression's evidence by its words rather than by its source."""
+    regex, lower = pattern_regex(pattern)
+    if lower:  # lowercasing may change lengths: search the text as written, ignoring case
+        regex = f"(?i:{regex})"
+    found = re.search(regex, text)
+    return found.group(0) if found else None
+
+
 def equivalent_patterns(patterns: Iterable[str]) -> list[tuple[str, str]]:
     """Pairs (earlier, later) of patterns that find the same texts: the same words once spaces
     and hyphens are dropped (they may also be nothing), case aside unless a pattern is an

@@ -25,11 +25,13 @@ from scipy.sparse import csr_matrix
 from bot.core import templates
 from bot.core.candidates import Correction
 from bot.core.catalog import Catalog
+from bot.core.markdown import plain_line
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.scoring.neighbours import CatalogEntry, content_words, nearest
+from bot.scoring.patterns import matched_words
 from bot.scoring.router import ANY_SUBSECTION, Route
-from bot.scoring.rules import RuleResult, RuleScorer
+from bot.scoring.rules import Match, RuleResult, RuleScorer
 from bot.scoring.settings import ScoringSettings
 from bot.scoring.training import (
     TrainedState,
@@ -85,6 +87,13 @@ class Components:
 def _sigmoid(values: np.ndarray) -> np.ndarray:
     result: np.ndarray = 1.0 / (1.0 + np.exp(-values))
     return result
+
+
+def _words_of(match: Match, paper: Paper) -> str:
+    """The words a regular-expression rule found in the paper, as one safe line of at most 60
+    characters ("" if it cannot be found again)."""
+    found = matched_words(match.rule.pattern, paper.title if match.field == "title" else paper.abstract)
+    return plain_line(found, 60) if found else ""
 
 
 def signed_log(points: np.ndarray) -> np.ndarray:
@@ -243,7 +252,7 @@ class Scorer:
         neighbours: list[Neighbour],
     ) -> Decision:
         accept = score >= self.settings.threshold and rules.category_ok
-        reasons = self._reasons(learned, rules, route, neighbours)
+        reasons = self._reasons(paper, learned, rules, route, neighbours)
         return Decision(
             paper.arxiv_id,
             score,
@@ -260,6 +269,7 @@ class Scorer:
 
     def _reasons(
         self,
+        paper: Paper,
         learned_logits: tuple[float, float],
         rules: RuleResult,
         route: Route,
@@ -286,5 +296,6 @@ class Scorer:
             abstract=(1.0 / (1.0 + math.exp(-abstract))) if abstracts else None,
             fields=[(field, found) for field, found in fields if found],
             negatives=[m for m in shown if m.rule.negative][:2],
+            words=lambda m: _words_of(m, paper),
         )
         return [line.strip() for line in text.splitlines() if line.strip()]

@@ -294,6 +294,20 @@ def test_reasons_list_relevant_evidence_first_and_no_noise_words(scorer: Scorer)
     assert decision.section == "reasoning"
 
 
+def test_a_regular_expression_shows_the_words_it_found(scorer: Scorer) -> None:
+    """A rule written as a regex is shown by what it matched, one safe line, not by its source."""
+    decision = decide(
+        scorer,
+        "QUICK: Quantization-aware Interleaving and Conflict-free Kernel for efficient LLM inference",
+        "We introduce CUDA kernels for quantized LLMs.",
+    )
+    assert decision.reasons[0].startswith('keywords in the title: "Kernel for efficient LLM" (hardware), ')
+    tricky = decide(scorer, "Conflict-free Kernel\u202e for\tefficient @org LLM inference")
+    # no bidi control, no tab, and the mention neutralised as everywhere else (@ + zero-width space)
+    assert '"Kernel for efficient @\u200borg LLM" (hardware)' in tricky.reasons[0]
+    assert "re:" not in "\n".join(decision.reasons + tricky.reasons)
+
+
 def test_routing_goes_by_goal_first(scorer: Scorer) -> None:
     """An efficient-reasoning paper that prunes chains of thought goes to reasoning, the
     technique's section is the runner-up; a benchmark of quantized models goes to surveys."""
