@@ -213,6 +213,9 @@ class RuleScorer:
         self.missing_factor = float((keywords.get("llm_context") or {}).get("missing_factor", 0.3))
         self.rules = _section_rules(keywords.get("sections") or {}, taxonomy) + _other_rules(keywords)
         self.patterns = PatternSet([r.pattern for r in self.rules])
+        # abstracts are searched only for the rules that count there (many count in titles only)
+        self.abstract_rules = [i for i, r in enumerate(self.rules) if "abstract" in r.fields]
+        self.abstract_patterns = PatternSet([self.rules[i].pattern for i in self.abstract_rules])
         self.has_llm_patterns = any(r.group == LLM for r in self.rules)
 
     def category_ok(self, paper: Paper) -> bool:
@@ -241,7 +244,10 @@ class RuleScorer:
         """Every paper's result; the patterns are searched in all titles (and all abstracts)
         at once."""
         titles = self.patterns.find_all([p.title for p in papers])
-        abstracts = self.patterns.find_all([p.abstract for p in papers])
+        abstracts = [
+            {self.abstract_rules[i] for i in found}
+            for found in self.abstract_patterns.find_all([p.abstract for p in papers])
+        ]
         return [
             self._result(paper, self._matches(in_title, "title") + self._matches(in_abstract, "abstract"))
             for paper, in_title, in_abstract in zip(papers, titles, abstracts, strict=True)
