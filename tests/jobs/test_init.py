@@ -82,6 +82,7 @@ def test_sections_subsections_ids_and_starter_keywords() -> None:
         # a subsection's words count for the section too: each word once per section
         listed = raw["patterns"] + [w for words in raw.get("subsections", {}).values() for w in words]
         assert len(listed) == len(set(listed)), section_id
+        assert all(raw.get("subsections", {}).values()), section_id  # no empty lists
     assert any(raw.get("subsections") for raw in keywords.values())
 
 

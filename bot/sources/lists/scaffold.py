@@ -173,6 +173,7 @@ class Scaffold:
             shared = Counter(w for words in subs.values() for w in words)
             raw["patterns"] += [w for w in shared if shared[w] > 1 and w not in raw["patterns"]]
             subs = {sub: [w for w in words if w not in raw["patterns"]] for sub, words in subs.items()}
+            subs = {sub: words for sub, words in subs.items() if words}  # none left: its entries teach it
             if subs:
                 raw["subsections"] = subs
             sections[self.ids[section.path]] = raw
