@@ -212,10 +212,11 @@ class RuleScorer:
         self.required_categories = frozenset((keywords.get("categories") or {}).get("require_any", ()))
         self.missing_factor = float((keywords.get("llm_context") or {}).get("missing_factor", 0.3))
         self.rules = _section_rules(keywords.get("sections") or {}, taxonomy) + _other_rules(keywords)
-        self.patterns = PatternSet([r.pattern for r in self.rules])
-        # abstracts are searched only for the rules that count there (many count in titles only)
-        self.abstract_rules = [i for i, r in enumerate(self.rules) if "abstract" in r.fields]
-        self.abstract_patterns = PatternSet([self.rules[i].pattern for i in self.abstract_rules])
+        # each field is searched only for the rules that count there (many count in titles only)
+        self.field_rules = {f: [i for i, r in enumerate(self.rules) if f in r.fields] for f in FIELDS}
+        self.field_patterns = {
+            f: PatternSet([self.rules[i].pattern for i in rules]) for f, rules in self.field_rules.items()
+        }
         self.has_llm_patterns = any(r.group == LLM for r in self.rules)
 
     def category_ok(self, paper: Paper) -> bool:
@@ -243,23 +244,20 @@ class RuleScorer:
     def evaluate_all(self, papers: Sequence[Paper]) -> list[RuleResult]:
         """Every paper's result; the patterns are searched in all titles (and all abstracts)
         at once."""
-        titles = self.patterns.find_all([p.title for p in papers])
-        abstracts = [
-            {self.abstract_rules[i] for i in found}
-            for found in self.abstract_patterns.find_all([p.abstract for p in papers])
-        ]
+        titles, abstracts = (self._find(field, [getattr(p, field) for p in papers]) for field in FIELDS)
         return [
             self._result(paper, self._matches(in_title, "title") + self._matches(in_abstract, "abstract"))
             for paper, in_title, in_abstract in zip(papers, titles, abstracts, strict=True)
         ]
 
+    def _find(self, field: str, texts: list[str]) -> list[set[int]]:
+        """For each text, the indices (in ``self.rules``) of the rules of ``field`` found in it."""
+        rules = self.field_rules[field]
+        return [{rules[i] for i in found} for found in self.field_patterns[field].find_all(texts)]
+
     def _matches(self, indices: set[int], field: str) -> list[Match]:
         weight = self.field_weights[field]
-        return [
-            Match(self.rules[i], field, self.rules[i].weight * weight)
-            for i in sorted(indices)
-            if field in self.rules[i].fields
-        ]
+        return [Match(self.rules[i], field, self.rules[i].weight * weight) for i in sorted(indices)]
 
     def _result(self, paper: Paper, matches: list[Match]) -> RuleResult:
         llm_context = not self.has_llm_patterns or any(m.rule.group == LLM for m in matches)
