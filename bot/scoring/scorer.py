@@ -89,9 +89,12 @@ def _sigmoid(values: np.ndarray) -> np.ndarray:
     return result
 
 
-def _words_of(match: Match, paper: Paper) -> str:
-    """The words a regular-expression rule found in the paper, as one safe line of at most 60
-    characters ("" if it cannot be found again)."""
+def _evidence(match: Match, paper: Paper) -> str:
+    """How a match is shown: a keyword pattern as written in the config; a regular expression by
+    the words it found in the paper, as one safe line of at most 60 characters ("" if it cannot
+    be found again)."""
+    if not match.rule.pattern.startswith("re:"):
+        return match.rule.pattern
     found = matched_words(match.rule.pattern, paper.title if match.field == "title" else paper.abstract)
     return plain_line(found, 60) if found else ""
 
@@ -296,6 +299,6 @@ class Scorer:
             abstract=(1.0 / (1.0 + math.exp(-abstract))) if abstracts else None,
             fields=[(field, found) for field, found in fields if found],
             negatives=[m for m in shown if m.rule.negative][:2],
-            words=lambda m: _words_of(m, paper),
+            evidence=lambda m: _evidence(m, paper),
         )
         return [line.strip() for line in text.splitlines() if line.strip()]
