@@ -85,7 +85,7 @@ def import_shared(shared: Path, taxonomy: Taxonomy, mapping: importer.ImportMapp
 def synthetic_catalog(taxonomy: Taxonomy, count: int, seed: int = 1) -> str:
     """A catalog of ``count`` distinct papers spread over every paper section and subsection."""
     rng = random.Random(seed)
-    places = [(s.id, None) for s in taxonomy.sections if s.kind == "papers"]
+    places: list[tuple[str, str | None]] = [(s.id, None) for s in taxonomy.sections if s.kind == "papers"]
     places += [(sub.parent or "", sub.id) for sub in taxonomy.subsections if sub.kind == "papers"]
     placed: dict[catalog_document.Placement, list[Entry]] = {}
     for index in range(count):

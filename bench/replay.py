@@ -176,7 +176,7 @@ def main() -> int:
         for p in feeds.read_papers(args.shared / LABELLED)
         if first <= int(p.date[5:7]) <= last
     ]
-    labels = {p.arxiv_id: int(p.extra.get("label", 0)) for p in papers}
+    labels = {p.arxiv_id: int(bool(p.extra.get("label"))) for p in papers}
     full_catalog = read_catalog(args.catalog, taxonomy)
     homes: dict[str, Home] = {
         p.arxiv_id: ((item.section,), item.subsection)
@@ -200,7 +200,7 @@ def main() -> int:
     by_id = {p.arxiv_id: p for p in papers}
 
     def learning(
-        catalog: Catalog, _feed: list[Paper], rejected: list[Paper], corrections: Sequence[Correction] = ()
+        catalog: Catalog, feed: list[Paper], rejected: list[Paper], corrections: Sequence[Correction] = ()
     ) -> Scorer:
         merged = (
             [by_id[e.arxiv_id] for e in catalog_entries(catalog, taxonomy) if e.arxiv_id in by_id]
@@ -218,8 +218,9 @@ def main() -> int:
         )
 
     def frozen(
-        _catalog: Catalog, _feed: list[Paper], _rejected: list[Paper], corrections: Sequence[Correction] = ()
+        catalog: Catalog, feed: list[Paper], rejected: list[Paper], corrections: Sequence[Correction] = ()
     ) -> Scorer:
+        del catalog, feed, rejected, corrections  # it does not learn
         return frozen_scorer
 
     print(

@@ -123,7 +123,7 @@ def relevance_folds(
     for eval_name in ("7-12", "1-6"):
         evaluation = halves[eval_name]
         training, removed = catalog_without(catalog, evaluation, taxonomy)
-        labels = np.array([int(p.extra.get("label", 0)) for p in evaluation])
+        labels = np.array([int(bool(p.extra.get("label"))) for p in evaluation])
         negatives = background_without(keywords, evaluation)
         print(
             f"\ncatalog without months {eval_name}, evaluated on months {eval_name}: "
@@ -271,7 +271,7 @@ def leave_one_section_out(
     for eval_name in ("7-12", "1-6"):
         evaluation = halves[eval_name]
         training, _ = catalog_without(catalog, evaluation, taxonomy)
-        labels = np.array([int(p.extra.get("label", 0)) for p in evaluation])
+        labels = np.array([int(bool(p.extra.get("label"))) for p in evaluation])
         negatives = background_without(keywords, evaluation)
         home = [homes(p) for p in evaluation]
         for section in paper_sections:

@@ -29,6 +29,7 @@ import statistics
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -55,11 +56,11 @@ def generated(n: int, arxiv: Path | None, folder: Path) -> tuple[Path, Path | No
         catalog_path, papers_path = fixture.write(folder, n)
         return catalog_path, papers_path, fixture.CONFIG
     taxonomy = taxonomy_module.load(ROOT / "config")
-    places = [(s.id, None) for s in taxonomy.sections if s.kind == "papers"]
+    places: list[tuple[str, str | None]] = [(s.id, None) for s in taxonomy.sections if s.kind == "papers"]
     places += [(s.parent, s.id) for s in taxonomy.subsections if s.parent]
     rng = random.Random(5)
     placed: dict[tuple[str, str | None], list[Entry]] = {}
-    records = []
+    records: list[dict[str, Any]] = []
     with gzip.open(arxiv, "rt", encoding="utf-8") as rows:
         for line in rows:
             if len(records) >= n:

@@ -1418,7 +1418,7 @@ class FakeGitHub:
         state = query.get("state", "open")
         pulls = [p for p in self.pulls() if state in ("all", p.state)]
         if "head" in query:
-            owner, _, branch = query["head"].rpartition(":")
+            owner, _colon, branch = query["head"].rpartition(":")
             pulls = [p for p in pulls if p.head == branch and owner.lower() in ("", self.owner.lower())]
         if "base" in query:
             pulls = [p for p in pulls if p.base == query["base"]]

@@ -157,7 +157,7 @@ def run(
     where = placements(taxonomy, places)
     fake.push("catalog.md", base_catalog(taxonomy, rng, where, per_place), message="The catalog")
     numbers = open_pull_requests(fake, taxonomy, rng, where, prs)
-    pushes = []
+    pushes: list[Push] = []
     for number in rng.sample(numbers, merges):
         answer = fake.merge(number)
         if answer.status_code != 200:
