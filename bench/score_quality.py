@@ -23,7 +23,9 @@ does not know must still be found through the rules and the taxonomy's descripti
 Routing. 5-fold over the catalog's paper entries: train on four fifths, route the held-out
 titles, compare with the section they are in (per section, top-1, top-2, folds 1-3 where the
 routing rules were tuned apart from folds 4-5, and how the needs-section flag splits them). Then the 2024 papers the catalog holds, routed from their
-title and abstract (as new papers arrive) and from the title alone.
+title and abstract (as new papers arrive) and from the title alone. Last, the 2024 papers in
+scope with a routing judgement (the sections SCOPE.md gives), each half-year routed by a bot
+trained without it, and how the needs-section flag splits them: what a maintainer sees.
 """
 
 from __future__ import annotations
@@ -439,6 +441,8 @@ def routing_in_scope(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, 
     scope); most of these papers are not in the catalog."""
     judged = routing_judgements()
     tally: dict[str, RoutingTally] = defaultdict(RoutingTally)
+    flagged: list[bool] = []  # right or not, for the routes a PR would mark needs-section
+    sure: list[bool] = []  # and for the others
     for name, evaluation in halves_of(papers).items():
         held = [p for p in evaluation if judged.get(p.arxiv_id)]
         training, _ = catalog_without(catalog, evaluation, taxonomy)
@@ -451,6 +455,7 @@ def routing_in_scope(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, 
             rows = [sections[0], "overall", f"months {name}", "accepted" if accepted else "not accepted"]
             for row in rows:
                 tally[row].add(decision.section in sections, decision.runner_up in sections, False)
+            (flagged if decision.needs_section else sure).append(decision.section in sections)
     print(
         f"\nrouting the {tally['overall'].total} 2024 papers in scope with a routing judgement "
         "(title + abstract; each half-year against the catalog without it):"
@@ -458,6 +463,12 @@ def routing_in_scope(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, 
     for row in [*taxonomy.section_ids(), "overall", "months 1-6", "months 7-12", "accepted", "not accepted"]:
         if tally[row].total:
             print(f"  {row:<20} {tally[row].row(ambiguous=False)}")
+    wrong = flagged.count(False) + sure.count(False)
+    print(
+        f"  needs-section flag: {len(flagged)} routes ({len(flagged) / max(1, len(flagged) + len(sure)):.1%}), "
+        f"{statistics.mean(flagged) if flagged else 0:.3f} of them right, {flagged.count(False)} of the "
+        f"{wrong} wrong routes; unflagged routes {statistics.mean(sure) if sure else 0:.3f} right"
+    )
 
 
 def routing_judgements() -> dict[str, list[str]]:
