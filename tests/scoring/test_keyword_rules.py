@@ -69,6 +69,47 @@ def test_goal_patterns_say_what_a_paper_is_for(rules: RuleScorer, title: str, se
     assert result.points > 4
 
 
+@pytest.mark.parametrize(
+    ("title", "section"),
+    [
+        ("NoMAD-Attention: Efficient LLM Inference on CPUs Through Multiply-add-free Attention", "hardware"),
+        (
+            "Optimization of Armv9 architecture general large language model inference performance based on Llama.cpp",
+            "hardware",
+        ),
+        (
+            "EE-Tuning: An Economical yet Scalable Solution for Tuning Early-Exit Large Language Models",
+            "decoding",
+        ),
+        ("Context Parallelism for Scalable Million-Token Inference", "serving"),
+    ],
+)
+def test_routing_goals_route_without_adding_relevance_of_their_own(
+    rules: RuleScorer, title: str, section: str
+) -> None:
+    """Goals of weight 1 (hardware platforms, early exit, parallel inference) say where a paper
+    goes; its relevance comes from the other patterns, here mostly in the abstract."""
+    result = judge(rules, title, "We study large language models.")
+    assert max(result.goal_points, key=lambda s: result.goal_points[s]) == section
+    assert result.goal_points[section] == 2.0  # weight 1 x the title's weight 2
+
+
+@pytest.mark.parametrize(
+    ("title", "not_section"),
+    [
+        ("NEO: Saving GPU Memory Crisis with CPU Offloading for Online LLM Inference", "hardware"),
+        ("Efficient Prompt Optimization Through the Lens of Best Arm Identification", "hardware"),
+        ("NITRO: LLM Inference on Intel Laptop NPUs", "hardware"),
+        ("Megatron-LM: Training Multi-Billion Parameter Language Models Using Model Parallelism", "serving"),
+        ("Dynamic Early Exit in Reasoning Models", "decoding"),
+    ],
+)
+def test_goal_patterns_keep_to_their_meaning(rules: RuleScorer, title: str, not_section: str) -> None:
+    result = judge(rules, title, "We study large language models.")
+    goals = result.goal_points
+    assert not goals or max(goals, key=lambda s: goals[s]) != not_section
+
+
 def test_new_topics_add_relevance(rules: RuleScorer) -> None:
     dllm = judge(rules, "Accelerating Diffusion LLMs via Adaptive Parallel Decoding")
     assert dllm.section_points["decoding"] >= 10 and dllm.llm_context and dllm.points >= 10
