@@ -9,7 +9,9 @@ Syntax (documented in ``config/keywords.yml``):
   (``quantiz*``: quantize, quantized, quantization);
 - a pattern without lowercase letters (``RL``, ``KV``, ``LLM``) matches that case only; other
   patterns ignore case;
-- ``re:<expression>`` is a raw (case-insensitive) regular expression for anything else.
+- ``re:<expression>`` is a raw (case-insensitive) regular expression for anything else; a
+  group named ``shown`` (``(?P<shown>...)``) is what a PR shows of its match, when the
+  expression also reads the rest of the text (a condition on the whole title, then ``.*``).
 """
 
 from __future__ import annotations
@@ -52,12 +54,16 @@ def pattern_regex(pattern: str) -> tuple[str, bool]:
 
 def matched_words(pattern: str, text: str) -> str | None:
     """What a pattern found in ``text`` (its first occurrence, as written there), to show a
-    regular expression's evidence by its words rather than by its source."""
+    regular expression's evidence by its words rather than by its source: its group named
+    ``shown`` when it has one, else the whole match."""
     regex, lower = pattern_regex(pattern)
     if lower:  # lowercasing may change lengths: search the text as written, ignoring case
         regex = f"(?i:{regex})"
     found = re.search(regex, text)
-    return found.group(0) if found else None
+    if found is None:
+        return None
+    shown = found.group("shown") if "shown" in found.re.groupindex else None
+    return shown or found.group(0)
 
 
 def equivalent_patterns(patterns: Iterable[str]) -> list[tuple[str, str]]:

@@ -100,11 +100,17 @@ class RuleResult:
     def top_matches(self, count: int, route: Iterable[str | None] = ()) -> list[Match]:
         """The strongest matches (negative ones count by their size; route-only ones after
         those that add relevance, and only those for a section in ``route``), one per field and
-        target, so that the reasons show different evidence rather than variants of one."""
+        target, so that the reasons show different evidence rather than variants of one. A goal
+        pattern of a section in ``route`` comes first: it is why the paper goes there ("Context
+        Parallelism" for serving), even when a technique's word weighs more."""
         seen: set[tuple[str, str]] = set()
         ranked = []
         shown = set(route)
-        for match in sorted(self.matches, key=lambda m: (m.route_only, -abs(m.points))):
+
+        def order(m: Match) -> tuple[bool, bool, float]:
+            return (not (m.rule.goal and m.rule.group in shown), m.route_only, -abs(m.points))
+
+        for match in sorted(self.matches, key=order):
             if match.route_only and match.rule.group not in shown:
                 continue
             keys = {(match.field, match.target), (match.field, match.rule.pattern)}

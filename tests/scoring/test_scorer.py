@@ -537,3 +537,16 @@ def test_similar_entries_must_share_a_word_that_says_what_the_title_is_about() -
     assert about_the_same("ARB-LLM: Alternating Refined Binarizations", "PB-LLM: Partially Binarized LLMs")
     assert about_the_same("Caches for serving", "A cache for everyone")
     assert not about_the_same("Efficient Large Language Models", "Towards Efficient Language Models")
+
+
+def test_the_goal_that_routes_a_paper_is_its_first_reason(scorer: Scorer) -> None:
+    """A goal of the chosen section is why the paper goes there: it is listed first, even when a
+    technique's word weighs more, and a regex that reads the whole title shows its own words."""
+    decision = decide(
+        scorer,
+        "Flash Communication: Reducing Tensor Parallelization Bottleneck for Fast Large Language Model Inference",
+        "We compress the communication of tensor parallelism to speed up LLM inference.",
+    )
+    assert decision.section == "serving"
+    assert decision.reasons[0].startswith('keywords in the title: "Tensor Parallelization" (serving), ')
+    assert '"tensor parallel*" (training)' in decision.reasons[0]
