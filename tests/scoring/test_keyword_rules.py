@@ -51,6 +51,11 @@ def judge(rules: RuleScorer, title: str, abstract: str = "") -> RuleResult:
             "surveys",
         ),
         ('"Give Me BF16 or Give Me Death"? Accuracy-Performance Trade-Offs in LLM Quantization', "surveys"),
+        ("Quantifying the Capabilities of LLMs across Scale and Precision", "surveys"),
+        (
+            "Decoding Compressed Trust: Scrutinizing the Trustworthiness of Efficient LLMs Under Compression",
+            "surveys",
+        ),
         (
             "QUICK: Quantization-aware Interleaving and Conflict-free Kernel for efficient LLM inference",
             "hardware",
