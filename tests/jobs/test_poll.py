@@ -4,6 +4,7 @@ branches in a temporary git repository and to pull requests on the fake GitHub."
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import socket
 from pathlib import Path
@@ -302,3 +303,24 @@ def test_a_new_version_of_a_listed_paper_marks_it_stale_in_the_paper_store(
     mark_replaced(tmp_path, result.replaced_listed, dry_run=False)
     marked = paper_store.load(store.read_text())["2310.01801"]
     assert marked.announced_version == 3 and paper_store.is_stale(marked, datetime.date(2025, 1, 2), 30)
+
+
+SUMMARY_GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "poll-summary.md"
+POLL_DOCS = Path(__file__).resolve().parents[2] / "docs" / "poll.md"
+
+
+def test_the_docs_show_the_run_summary_as_poll_prints_it(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/poll.md includes this summary (tests/golden/poll-summary.md): the fixture project on the
+    recorded full-day feed, from the counts on (the source line names a path of this machine)."""
+    assert poll(repo, "--feed", str(FULL_DAY)) == 0
+    out = capsys.readouterr().out
+    summary = out[out.index("| papers | count |") :]
+    if os.environ.get("UPDATE_GOLDEN"):
+        SUMMARY_GOLDEN.write_text(summary, encoding="utf-8")
+    assert summary == SUMMARY_GOLDEN.read_text(encoding="utf-8"), (
+        "run with UPDATE_GOLDEN=1 and review the diff"
+    )
+    assert "### Accepted" in summary and "### Near misses" in summary
+    assert '--8<-- "tests/golden/poll-summary.md"' in POLL_DOCS.read_text(encoding="utf-8")

@@ -1,5 +1,5 @@
-"""The PR body docs/scoring.md shows ("What a maintainer sees in a PR") is rendered here, from the
-fixture project and a real paper of the 2024 sample, so the page cannot drift from the bot."""
+"""The PR docs/scoring.md ("What a maintainer sees in a PR") and docs/poll.md show is rendered here,
+from the fixture project and a real paper of the 2024 sample, so the pages cannot drift from the bot."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from tests.scoring_helpers import sample_papers, small_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "pr-body.md"
-DOCS = ROOT / "docs" / "scoring.md"
+PAGES = [ROOT / "docs" / "scoring.md", ROOT / "docs" / "poll.md"]
 SAMPLE = "2410.15252"  # Lossless KV Cache Compression to 2%
 
 
@@ -37,6 +37,7 @@ def test_the_docs_show_a_pr_body_as_the_bot_renders_it(taxonomy: Taxonomy) -> No
         GOLDEN.write_text(text, encoding="utf-8")
     assert text == GOLDEN.read_text(encoding="utf-8"), "run with UPDATE_GOLDEN=1 and review the diff"
     assert decision.section == "kv-cache" and decision.accept
-    assert '--8<-- "tests/golden/pr-body.md"' in DOCS.read_text(encoding="utf-8"), (
-        "docs/scoring.md must include the golden file"
-    )
+    for page in PAGES:
+        assert '--8<-- "tests/golden/pr-body.md"' in page.read_text(encoding="utf-8"), (
+            f"{page.relative_to(ROOT)} must include the golden file"
+        )
