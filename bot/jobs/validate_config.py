@@ -115,30 +115,27 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
 
 
 def _warn_equivalent_patterns(path: Path, where: str, lists: dict) -> None:
-    """Warn of two patterns that find the same texts ("fine-tuning", "finetuning") in one list,
-    or in two lists of one section (its patterns, route-only patterns, goals and subsections all
-    count for the section): a paper that has them counts twice."""
+    """Warn of two patterns that find the same texts ("fine-tuning", "finetuning", or one
+    regular expression written twice) in one list, or in two lists of one section (its patterns,
+    route-only patterns, goals and subsections all count for the section): a paper that has them
+    counts twice."""
     named = {key: lists.get(key) for key in ("patterns", "route_only", "goal")}
     named |= {f"subsections.{sub}": items for sub, items in (lists.get("subsections") or {}).items()}
-    texts = {key: _pattern_texts(items) for key, items in named.items()}
-    for key, found in texts.items():
-        for earlier, later in equivalent_patterns(found):
-            warnings.warn(
-                f"{path}: {where}.{key}: {later!r} finds what {earlier!r} finds (a space or hyphen "
-                "may also be nothing), so a paper that has it counts twice; keep one",
-                stacklevel=2,
-            )
-    keys = list(texts)
-    for i, key in enumerate(keys):
-        for other in keys[i + 1 :]:
-            for later in texts[other]:
-                same = [e for e in texts[key] if e == later or equivalent_patterns([e, later])]
-                if same:
-                    warnings.warn(
-                        f"{path}: {where}.{other}: {later!r} is also in {where}.{key} ({same[0]!r}); "
-                        "both count for the section, so a paper that has it counts twice; keep one",
-                        stacklevel=2,
-                    )
+    listed = [(key, text) for key, items in named.items() for text in _pattern_texts(items)]
+    for i, (key, later) in enumerate(listed):
+        same = [(k, e) for k, e in listed[:i] if e == later or equivalent_patterns([e, later])]
+        if not same:
+            continue
+        other, earlier = same[0]
+        why = (
+            f"finds what {earlier!r} finds (a space or hyphen may also be nothing)"
+            if other == key
+            else f"is also in {where}.{other} ({earlier!r}); both count for the section"
+        )
+        warnings.warn(
+            f"{path}: {where}.{key}: {later!r} {why}, so a paper that has it counts twice; keep one",
+            stacklevel=2,
+        )
 
 
 def _pattern_texts(items: list | None) -> list[str]:
