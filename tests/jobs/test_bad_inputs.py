@@ -15,9 +15,9 @@ from bot import __main__ as cli
 from bot.core import taxonomy as taxonomy_module
 from tests.conftest import FIXTURES, PROJECT
 from tests.gitrepo import make_repo
+from tests.golden_files import UPDATE_HINT, golden
 
 SAMPLE_FEED = FIXTURES / "arxiv" / "arxiv_atom_feed_cs.AI_2025-08-20_PARTLY-SYNTHETIC.xml"
-GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "bad-inputs.md"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "bad-inputs.md"
 
 
@@ -180,10 +180,7 @@ def test_every_bad_input_gets_one_clear_message(
     assert "learned part is off" in by_input["`score` of 5 papers"][1]
     assert all(by_input[k][0] == 1 for k in by_input if k.startswith("`check-links"))
     text = render(rows)
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.parent.mkdir(exist_ok=True)
-        GOLDEN.write_text(text, encoding="utf-8")
-    assert text == GOLDEN.read_text(encoding="utf-8"), "run with UPDATE_GOLDEN=1 and review the diff"
+    assert text == golden("bad-inputs.md", text), UPDATE_HINT
     assert text in DOCS.read_text(encoding="utf-8"), (
         "docs/bad-inputs.md must include tests/golden/bad-inputs.md"
     )

@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import dataclasses
-import os
 from pathlib import Path
 
 import pytest
@@ -23,6 +22,7 @@ from bot.sources import arxiv_rss as feeds
 from tests.conftest import FIXTURES, PROJECT
 from tests.fake_github import FakeGitHub, fake_github, forge_for  # noqa: F401
 from tests.gitrepo import make_repo
+from tests.golden_files import UPDATE_HINT, golden
 
 FULL_DAY = FIXTURES / "arxiv" / "arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
 HOSTILE = "Pruned sparse CNN kernels @octocat <img src=x onerror=alert(1)> [click](https://evil.example)"
@@ -131,7 +131,6 @@ def test_local_git_mode_prints_the_issue_and_writes_it_to_a_file(
     assert "Issue: printed (local-git mode: no issue)" in printed
 
 
-GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "new-topics.md"
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "new-topics.md"
 
 
@@ -139,7 +138,5 @@ def test_the_docs_show_the_issue_as_the_job_renders_it(report: new_topics.NewTop
     """docs/new-topics.md includes this rendering (tests/golden/new-topics.md) of the real day."""
     sample = dataclasses.replace(report, misses=report.misses[:3], terms=report.terms[:1])
     text = new_topics.issue_text(sample, SETTINGS)[1]
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.write_text(text, encoding="utf-8")
-    assert text == GOLDEN.read_text(encoding="utf-8"), "run with UPDATE_GOLDEN=1 and review the diff"
+    assert text == golden("new-topics.md", text), UPDATE_HINT
     assert text.strip() in DOCS.read_text(encoding="utf-8"), "docs/new-topics.md must include the golden file"

@@ -4,7 +4,6 @@ branches in a temporary git repository and to pull requests on the fake GitHub."
 from __future__ import annotations
 
 import io
-import os
 import shutil
 import socket
 from pathlib import Path
@@ -26,6 +25,7 @@ from bot.sources import paper_facts
 from tests.conftest import FIXTURES, PROJECT
 from tests.fake_github import FakeGitHub, fake_github, forge_for  # noqa: F401
 from tests.gitrepo import git, make_repo
+from tests.golden_files import UPDATE_HINT, golden
 
 ARXIV = Path(__file__).parents[1] / "fixtures" / "arxiv"
 FULL_DAY = ARXIV / "arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
@@ -305,7 +305,6 @@ def test_a_new_version_of_a_listed_paper_marks_it_stale_in_the_paper_store(
     assert marked.announced_version == 3 and paper_store.is_stale(marked, datetime.date(2025, 1, 2), 30)
 
 
-SUMMARY_GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "poll-summary.md"
 POLL_DOCS = Path(__file__).resolve().parents[2] / "docs" / "poll.md"
 
 
@@ -317,10 +316,6 @@ def test_the_docs_show_the_run_summary_as_poll_prints_it(
     assert poll(repo, "--feed", str(FULL_DAY)) == 0
     out = capsys.readouterr().out
     summary = out[out.index("| papers | count |") :]
-    if os.environ.get("UPDATE_GOLDEN"):
-        SUMMARY_GOLDEN.write_text(summary, encoding="utf-8")
-    assert summary == SUMMARY_GOLDEN.read_text(encoding="utf-8"), (
-        "run with UPDATE_GOLDEN=1 and review the diff"
-    )
+    assert summary == golden("poll-summary.md", summary), UPDATE_HINT
     assert "### Accepted" in summary and "### Near misses" in summary
     assert '--8<-- "tests/golden/poll-summary.md"' in POLL_DOCS.read_text(encoding="utf-8")

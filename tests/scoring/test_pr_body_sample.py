@@ -3,7 +3,6 @@ from the fixture project and a real paper of the 2024 sample, so the pages canno
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from bot import config
@@ -14,10 +13,10 @@ from bot.jobs.poll import PollSettings, proposal_for
 from bot.scoring import Scorer
 from bot.sources import paper_facts
 from tests.conftest import PROJECT
+from tests.golden_files import UPDATE_HINT, golden
 from tests.scoring_helpers import sample_papers, small_catalog
 
 ROOT = Path(__file__).resolve().parents[2]
-GOLDEN = ROOT / "tests" / "golden" / "pr-body.md"
 PAGES = [ROOT / "docs" / "scoring.md", ROOT / "docs" / "poll.md"]
 SAMPLE = "2410.15252"  # Lossless KV Cache Compression to 2%
 
@@ -33,9 +32,7 @@ def test_the_docs_show_a_pr_body_as_the_bot_renders_it(taxonomy: Taxonomy) -> No
         proposal_for(paper, decision, PollSettings()), taxonomy, "catalog.md", BranchNames.from_prefix("bot/")
     )
     text = f"{request.title}\n\n{request.body}\n"
-    if os.environ.get("UPDATE_GOLDEN"):
-        GOLDEN.write_text(text, encoding="utf-8")
-    assert text == GOLDEN.read_text(encoding="utf-8"), "run with UPDATE_GOLDEN=1 and review the diff"
+    assert text == golden("pr-body.md", text), UPDATE_HINT
     assert decision.section == "kv-cache" and decision.accept
     for page in PAGES:
         assert '--8<-- "tests/golden/pr-body.md"' in page.read_text(encoding="utf-8"), (
