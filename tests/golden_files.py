@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
+DOCS = GOLDEN.parents[1] / "docs"
 UPDATE_HINT = "run with UPDATE_GOLDEN=1 and review the diff"
 
 
@@ -17,3 +18,11 @@ def golden(name: str, text: str) -> str:
         path.parent.mkdir(exist_ok=True)
         path.write_text(text, encoding="utf-8")
     return path.read_text(encoding="utf-8")
+
+
+def assert_shown_in_docs(page: str, name: str, text: str) -> None:
+    """``text`` is ``tests/golden/<name>`` (see ``golden``), and ``docs/<page>`` includes that
+    file with a pymdownx snippet line, so the page shows what the code prints."""
+    assert text == golden(name, text), UPDATE_HINT
+    include = f'--8<-- "tests/golden/{name}"'
+    assert include in (DOCS / page).read_text(encoding="utf-8"), f"docs/{page} must include it: {include}"
