@@ -29,6 +29,7 @@ from tests.fake_github import (
     fake_github,  # noqa: F401  (fixture)
     forge_for,
 )
+from tests.golden_files import assert_shown_in_docs
 
 
 def paper(index: int, code_url: str = "", stars: int | None = None, archived: bool = False) -> Entry:
@@ -279,12 +280,32 @@ def test_command_line_with_a_token(fake_github, taxonomy, tmp_path, monkeypatch,
     )
 
 
+def test_the_docs_show_the_dry_run(fake_github, taxonomy, tmp_path, monkeypatch, capsys):  # noqa: F811
+    """docs/nightly.md includes this output (tests/golden/nightly-check-stars-dry-run.md):
+    `check-stars --dry-run` on the default catalog.md, one repository renamed, one archived, one
+    deleted."""
+    many_repositories(fake_github, taxonomy, tmp_path, 4)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GITHUB_TOKEN", BOT_TOKEN)
+    monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
+    before = (tmp_path / "catalog.md").read_text(encoding="utf-8")
+
+    assert bot_main(["check-stars", "--dry-run", "--api-url", fake_github.url]) == 0
+
+    out = capsys.readouterr().out
+    assert (tmp_path / "catalog.md").read_text(encoding="utf-8") == before
+    assert "| renamed or transferred: link rewritten | 1 |" in out and "not found on GitHub" in out
+    assert_shown_in_docs("nightly.md", "nightly-check-stars-dry-run.md", out)
+
+
 def test_without_a_token_the_job_says_what_to_do(tmp_path, monkeypatch, capsys):
+    """docs/nightly.md includes this message (tests/golden/nightly-check-stars-no-token.md)."""
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     (tmp_path / "catalog.md").write_text("# Empty\n", encoding="utf-8")
     assert bot_main(["check-stars", str(tmp_path / "catalog.md")]) == 1
     err = capsys.readouterr().err
     assert "needs a token" in err and "GITHUB_TOKEN" in err and "gh auth token" in err
+    assert_shown_in_docs("nightly.md", "nightly-check-stars-no-token.md", err)
 
 
 # -- the link checker's resolver -------------------------------------------------------------------------

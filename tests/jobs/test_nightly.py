@@ -9,12 +9,14 @@ import asyncio
 import datetime
 import http
 import math
+import re
 import shutil
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -50,6 +52,7 @@ from tests.fake_github import (
     fake_github,  # noqa: F401  (fixture)
     forge_for,
 )
+from tests.golden_files import assert_shown_in_docs
 
 BRANCH = "bot/nightly-maintenance"
 CHECK = CheckSettings(
@@ -206,6 +209,20 @@ def one_link_scenario(fake: FakeGitHub, web: tuple[Site, Site], taxonomy, path: 
     fake.reset_counts()
 
 
+NIGHTLY_DOCS = Path(__file__).resolve().parents[2] / "docs" / "nightly.md"
+
+
+def stable(text: str) -> str:
+    """``text`` with what changes from run to run replaced: loopback ports, the run's duration."""
+    text = re.sub(r"127\.0\.0\.1:\d+", "127.0.0.1:PORT", text)
+    return re.sub(r"\b\d+\.\d s\.$", "N.N s.", text, flags=re.MULTILINE)
+
+
+def shown_in_the_docs(name: str, text: str) -> None:
+    """``stable(text)`` is tests/golden/<name>, and docs/nightly.md includes that file."""
+    assert_shown_in_docs("nightly.md", name, stable(text))
+
+
 def tracking_issues(fake: FakeGitHub) -> list[Any]:
     return [i for i in fake.issues.values() if not i.is_pull]
 
@@ -254,6 +271,9 @@ def test_first_night_proposes_the_safe_fixes_and_reports_the_rest(fake, web, tax
     assert markers.find(issue.body, ISSUE_MARKER)["links"][site.url("/gone")]["failures"] == 1
     assert "| renamed or transferred repositories: new URL | 1 |" in pull.body
     assert "| `http://` → `https://` (the https page answered) | 1 |" in pull.body
+    shown_in_the_docs("nightly-pr-body.md", pull.body)  # docs/nightly.md: the PR body
+    watching = next(line for line in issue.body.splitlines() if line.startswith("- line "))
+    assert f"`{stable(watching)}`" in NIGHTLY_DOCS.read_text(encoding="utf-8")  # quoted as the first night
 
 
 def test_a_second_run_with_nothing_new_writes_nothing(fake, web, taxonomy):
@@ -286,6 +306,8 @@ def test_a_link_dead_on_two_nights_is_reported_with_line_entry_status_and_since(
     )
     assert "### Watching" not in issue.body
     assert second.pr_action == "unchanged" and fake.head(BRANCH) == pr_head and not fake.comments
+    shown_in_the_docs("nightly-issue.md", issue.body)  # docs/nightly.md: the issue, and its title
+    assert f"`{issue.title}`" in NIGHTLY_DOCS.read_text(encoding="utf-8")
 
     fake.reset_counts()
     third = night(fake, web, taxonomy, D3)  # still dead, nothing else new: nothing to write
@@ -323,6 +345,9 @@ def test_a_green_night_closes_the_tracking_issue(fake, web, taxonomy):
 
     assert green.issue_action == "closed" and issue.state == "closed" and issue.state_reason == "completed"
     assert issue.title == "Nightly maintenance: all green" and "All links answer" in issue.body
+    shown_in_the_docs("nightly-issue-green.md", issue.body)  # docs/nightly.md: the closed issue
+    assert f"`{issue.title}`" in NIGHTLY_DOCS.read_text(encoding="utf-8")
+    shown_in_the_docs("nightly-summary.md", report(green, SETTINGS, False, {}))  # and the job summary
     assert len(tracking_issues(fake)) == 1
     fake.reset_counts()
     assert night(fake, web, taxonomy, D4).issue_action == "unchanged" and fake.writes() == 0
