@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 
 import pytest
+import yaml
 
 from bot.__main__ import main as bot_main
 from bot.forge.github import GitHubForge, GitHubSettings, LabelSpec
@@ -16,6 +18,7 @@ from tests.fake_github import (
     FakeGitHub,
     fake_github,  # noqa: F401  (fixture)
 )
+from tests.golden_files import DOCS, assert_shown_in_docs
 
 SETTINGS = GitHubSettings(
     seconds_between_requests=0,
@@ -124,3 +127,29 @@ def test_token_kinds(token, kind):
     from bot.forge.github import token_kind
 
     assert token_kind(token) == kind
+
+
+def test_the_docs_show_doctor_with_the_workflows_token(fake_github, tmp_path, monkeypatch, capsys):  # noqa: F811
+    """docs/github.md includes what ``python -m bot doctor`` prints with an installation token
+    (tests/golden/github-doctor.txt): the fixture project's config, a checkout with the catalog
+    and the workflows of docs/adopt.md; the fake's loopback port shown as 40677."""
+    config = tmp_path / "config"
+    shutil.copytree(PROJECT / "config", config)
+    settings = yaml.safe_load((config / "github.yml").read_text(encoding="utf-8"))
+    settings.update(seconds_between_requests=0, seconds_between_writes=0, timeout_seconds=5)
+    (config / "github.yml").write_text(yaml.safe_dump(settings), encoding="utf-8")
+    shutil.copy(PROJECT / "catalog.md", tmp_path / "catalog.md")
+    shutil.copytree(DOCS / "workflows", tmp_path / ".github" / "workflows")
+    monkeypatch.chdir(tmp_path)
+    for key, value in {
+        "CATALOG_BOT_CONFIG": str(config),
+        "GITHUB_API_URL": fake_github.url,
+        "GITHUB_REPOSITORY": fake_github.repository,
+        "GITHUB_TOKEN": BOT_TOKEN,
+    }.items():
+        monkeypatch.setenv(key, value)
+    assert bot_main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    text = re.sub(r"http://127\.0\.0\.1:\d+", "http://127.0.0.1:40677", out)
+    assert text.startswith("catalog-bot doctor: ") and "[FAIL]" not in text
+    assert_shown_in_docs("github.md", "github-doctor.txt", text)

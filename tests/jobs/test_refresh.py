@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -19,6 +21,7 @@ from tests.fake_github import (
     forge_for,
     paper_change,
 )
+from tests.golden_files import assert_shown_in_docs
 
 
 @pytest.fixture
@@ -185,7 +188,8 @@ def test_dry_run_says_what_a_real_run_does(fake, taxonomy):
     assert [o.action for o in again] == ["unchanged", "unchanged"]
 
 
-def test_python_m_bot_refresh(fake, taxonomy, tmp_path, monkeypatch, capsys):
+def as_in_actions(fake: FakeGitHub, tmp_path, monkeypatch) -> Path:
+    """``python -m bot refresh`` will run as in the workflow, on the fake; returns the job summary file."""
     config = tmp_path / "config"
     shutil.copytree(PROJECT / "config", config)
     (config / "github.yml").write_text(
@@ -200,6 +204,11 @@ def test_python_m_bot_refresh(fake, taxonomy, tmp_path, monkeypatch, capsys):
         "GITHUB_STEP_SUMMARY": str(summary),
     }.items():
         monkeypatch.setenv(key, value)
+    return summary
+
+
+def test_python_m_bot_refresh(fake, taxonomy, tmp_path, monkeypatch, capsys):
+    summary = as_in_actions(fake, tmp_path, monkeypatch)
     pull = forge_for(fake).propose(paper_change(taxonomy, "2405.00001")).pull_request
     forge_for(fake).propose(paper_change(taxonomy, "2209.00002", 1))  # after GPTQ, away from AWQ
     touch_neighbour(fake)
@@ -435,3 +444,62 @@ def test_a_remove_pr_is_closed_once_its_paper_is_only_mentioned(tmp_path, taxono
 
     assert outcome.action == "closed"
     assert "arXiv 2211.17192" in (repo / "catalog.md").read_text(encoding="utf-8")
+
+
+# -- what docs/github.md shows ----------------------------------------------------------------------------
+
+
+def without_marker(body: str) -> str:
+    """A comment or PR body as a maintainer reads it: without the bot's hidden marker."""
+    shown = re.sub(r"\s*<!-- catalog-bot:[a-z0-9-]+(?: \{.*?\})? -->\s*", "\n\n", body, flags=re.S)
+    return shown.strip() + "\n"
+
+
+def test_the_docs_show_a_refresh_after_a_merge_and_a_paper_added_by_hand(
+    fake, taxonomy, tmp_path, monkeypatch, capsys
+):
+    """docs/github.md includes the job summary of ``python -m bot refresh`` after one of three bot
+    PRs was merged and the third paper added by hand (tests/golden/github-refresh-summary.md), and
+    the comment closing the third PR (github-refresh-closed.md)."""
+    as_in_actions(fake, tmp_path, monkeypatch)
+    changes = [paper_change(taxonomy, f"2405.0000{i}", i) for i in (1, 2, 3)]
+    numbers = [forge_for(fake).propose(change).pull_request.number for change in changes]
+    assert fake.merge(numbers[0]).status_code == 200
+    fake.push("catalog.md", changes[2].edit(fake.file("catalog.md")), message="Added by hand")
+
+    assert bot_main(["refresh"]) == 0
+
+    summary = capsys.readouterr().out
+    assert f"| #{numbers[1]} | `bot/arxiv-2405.00002` | rebuilt: " in summary
+    assert f"| #{numbers[2]} | `bot/arxiv-2405.00003` | closed: already at line " in summary
+    assert_shown_in_docs("github.md", "github-refresh-summary.md", summary)
+    [comment] = fake.issue_comments(numbers[2])
+    closed = without_marker(comment.body)
+    assert closed.startswith("Closing: arXiv 2405.00003 is already in `catalog.md` (line ")
+    assert_shown_in_docs("github.md", "github-refresh-closed.md", closed)
+
+
+def test_the_docs_show_a_digest_pr_with_a_paper_unticked(fake, taxonomy):
+    """docs/github.md includes the body of a batch-mode digest PR of three papers, one of them
+    unticked by a maintainer and the PR rebuilt by the refresh job (tests/golden/github-digest.md)."""
+    from bot.core import digest
+
+    change = digest.digest_for_run(
+        None,
+        [digest_proposal(taxonomy, i) for i in (1, 2, 3)],
+        parse(fake.file("catalog.md"), taxonomy),
+        taxonomy,
+        "catalog.md",
+        "bot/digest",
+    )
+    number = forge_for(fake).propose(change).pull_request.number
+    untick(fake, number, "2405.00002")
+
+    assert [o.action for o in refresh.run(forge_for(fake), taxonomy)] == ["rebuilt"]
+
+    body = fake.issues[number].body
+    assert digest.rejected_ids(forge_for(fake).bot_pull_requests("open")[0]) == {"2405.00002"}
+    assert [occurrences_on(fake, "bot/digest", f"2405.{i:05d}") for i in (1, 2, 3)] == [1, 0, 1]
+    shown = without_marker(body)
+    assert "The bot found 3 papers for the catalog; this PR adds the 2 ticked ones." in shown
+    assert_shown_in_docs("github.md", "github-digest.md", shown)

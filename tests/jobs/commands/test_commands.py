@@ -43,6 +43,7 @@ from bot.jobs.commands.parser import FormLabels, form_command, parse_issue_form
 from bot.sources.arxiv_api import ApiSettings, ArxivLookup
 from tests.conftest import PROJECT
 from tests.fake_github import BOT_LOGIN, BOT_TOKEN, MAINTAINER_LOGIN, FakeGitHub, IssueComment, forge_for
+from tests.golden_files import assert_shown_in_docs
 
 WEBHOOKS = Path(__file__).parents[2] / "fixtures" / "github" / "webhooks"
 ARXIV = Path(__file__).parents[2] / "fixtures" / "arxiv"
@@ -888,3 +889,61 @@ def test_answer_records_are_folded_into_a_watermark_when_they_grow(taxonomy: Tax
     assert state.before == 4 and sorted(state.answered) == ["c5", "c6", "c7", "c8", "issue"]
     assert state.is_answered("c2", "f" * 12) and not state.is_answered("c9", "0" * 12)
     assert state.is_answered("issue", "1" * 12) and not state.is_answered("issue", "0" * 12)
+
+
+# -- what docs/commands.md shows ---------------------------------------------------------------------------
+
+
+def as_documented(github: FakeGitHub, tags: set[str]) -> str:
+    """The status comment as docs/commands.md shows it: without its hidden state marker (the first
+    line), the random revision tags as ``XXXXXXXX``, the fake's address as github.com."""
+    marker, body = status(github).split("\n", 1)
+    assert marker.startswith(f"<!-- catalog-bot:{MARKER_KIND} ")
+    for tag in tags:
+        body = body.replace(tag, "XXXXXXXX")
+    return body.replace(github.url, "https://github.com")
+
+
+def waiting_tags(github: FakeGitHub) -> set[str]:
+    stored = markers.find(status(github), MARKER_KIND)
+    assert stored is not None
+    return {p["tag"] for p in stored["pending"]}
+
+
+def test_the_docs_show_a_request_and_its_approval_as_github_shows_them(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """docs/commands.md includes the status comment after someone's /add (tests/golden/
+    commands-pending.md), and after a maintainer's bare /approve and /approve <tag>
+    (commands-approved.md)."""
+    text = "/add https://arxiv.org/abs/2405.13786 kv-cache code=https://github.com/octo/xtcp"
+    handle(github, arxiv, taxonomy, text, user=OUTSIDER)
+    [tag] = waiting_tags(github)
+    preview = as_documented(github, {tag})
+    assert "would go to **KV Cache Compression**" in preview and "**Waiting for a maintainer's" in preview
+    assert_shown_in_docs("commands.md", "commands-pending.md", preview)
+
+    handle(github, arxiv, taxonomy, "/approve", user=MAINTAINER_LOGIN, serial=1)
+    handle(github, arxiv, taxonomy, f"/approve {tag}", user=MAINTAINER_LOGIN, serial=2)
+    approved = as_documented(github, {tag})
+    assert "name the revision you reviewed" in approved
+    assert "**Pull requests from this issue:** [#2](https://github.com/" in approved
+    assert_shown_in_docs("commands.md", "commands-approved.md", approved)
+
+
+def test_the_docs_show_a_request_changed_after_its_preview(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """docs/commands.md includes the status comment after someone changed their request and a
+    maintainer approved the revision they had reviewed (tests/golden/commands-changed.md)."""
+    handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", user=OUTSIDER)
+    [reviewed] = waiting_tags(github)
+    code = "code=https://github.com/mallory/backdoor"
+    handle(github, arxiv, taxonomy, f"/add 2405.13786 decoding {code}", user=OUTSIDER, serial=1)
+    [changed] = waiting_tags(github)
+    outcome = handle(github, arxiv, taxonomy, f"/approve {reviewed}", user=MAINTAINER_LOGIN, serial=2)
+    assert [r.kind for r in outcome.replies] == ["approve_stale"] and not github.pulls()
+    assert reviewed != changed
+    text = as_documented(github, {reviewed, changed})
+    assert "no request with revision `XXXXXXXX` is waiting" in text
+    assert_shown_in_docs("commands.md", "commands-changed.md", text)
