@@ -14,6 +14,7 @@ import datetime
 import io
 import json
 import random
+import re
 import socket
 import struct
 import threading
@@ -52,6 +53,7 @@ from bot.linkcheck.policy import (
     parse_retry_after,
     permanent_redirect,
 )
+from tests.golden_files import assert_shown_in_docs
 
 # ----------------------------------------------------------------------------- planted web
 
@@ -588,6 +590,99 @@ def test_annotations_and_summary_without_json(
 async def _run(path: Path, options: Options) -> int:
     async with make_client(FAST) as client:
         return await run(path, FAST, client, options=options)
+
+
+# -- the samples of docs/link-checking.md: a small catalog on a planted web of two hosts (papers, code)
+
+DOCS_WEB = [
+    {
+        "/abs/2302.00001": Route(),
+        "/pdf/2302.00001": Route("redirect", 301, "/new/3/pdf/2302.00001"),
+        "/new/3/pdf/2302.00001": Route(),
+        "/abs/1801.00006": Route("head405"),
+        "/pdf/1801.00006": Route("status", 404),
+        "/abs/1811.00028": Route("redirect", 308, "/abs/1811.00028v2"),
+        "/abs/1811.00028v2": Route(),
+        "/pdf/1811.00028": Route("reset"),
+        "/abs/1810.00038": Route("transient", 503, fails=1),
+        "/pdf/1810.00038": Route("hang", delay=0.8),
+        "/abs/1905.00012": Route("status", 410),
+        "/pdf/1905.00012": Route("status", 410),
+        "/abs/2001.00020": Route("ratelimit", retry_after="30"),  # longer than max_retry_after
+        "/pdf/2001.00020": Route("redirect", 302, "/login?next=pdf"),  # temporary: no fix
+        "/login": Route(),
+    },
+    {
+        "/github/lab/fast-llm": Route(),
+        "/badge/lab/fast-llm": Route("status", 500),
+        "/github/group/retrieval": Route("redirect", 301, "/moved/37/gone"),
+        "/moved/37/gone": Route("status", 404),
+        "/github/org/old-name": Route("redirect", 301, "/github/org/new-name"),
+        "/github/org/new-name": Route(),
+    },
+]
+
+
+def _docs_catalog(web: PlantedWeb, tmp_path: Path) -> Path:
+    papers, code = web.url("", 0), web.url("", 1)
+
+    def entry(arxiv_id: str, title: str, extra: str = "") -> str:
+        return f"- [{title}]({papers}/abs/{arxiv_id}) - A. Author · [pdf]({papers}/pdf/{arxiv_id}){extra}\n"
+
+    path = tmp_path / "catalog.md"
+    path.write_text(
+        "# Efficient LLM papers\n\n## Quantization\n\n"
+        + entry(
+            "2302.00001",
+            "Fast LLM",
+            f" · [code]({code}/github/lab/fast-llm) [![stars]({code}/badge/lab/fast-llm)]({code}/github/lab/fast-llm)",
+        )
+        + entry("1801.00006", "Old paper")
+        + entry("1811.00028", "Revised paper", f" · [code]({code}/github/org/old-name)")
+        + entry("1810.00038", "Slow server")
+        + "\n## Retrieval\n\n"
+        + entry("1905.00012", "Gone paper", f" · [code]({code}/github/group/retrieval)")
+        + entry("2001.00020", "Busy server")
+        + f"\nSee also <{code}/github/lab/fast-llm>.\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _for_docs(text: str, web: PlantedWeb) -> str:
+    """The output with what changes from run to run made stable: the loopback ports (written as
+    18080 for the papers' host, 18081 for the code's) and the run's duration (written as ...)."""
+    for host, port in enumerate(web.ports):
+        text = text.replace(f"127.0.0.1:{port}/", f"127.0.0.1:{18080 + host}/")
+    return re.sub(r"(\d+ requests in )\d+\.\d( s;)", r"\1…\2", text)
+
+
+@pytest.mark.parametrize("web", [DOCS_WEB], indirect=True)
+def test_the_docs_show_annotations_and_summary_as_check_links_prints_them(
+    web: PlantedWeb, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/link-checking.md includes this output (tests/golden/link-checking-summary.txt)."""
+    _wire(web)
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    assert asyncio.run(_run(_docs_catalog(web, tmp_path), Options(out=out))) == 0
+    text = _for_docs(out.getvalue(), web)
+    assert "\n### Dead links\n" in text and "\n### Permanent redirects\n" in text
+    assert "most requests in flight on one host: 8." in text  # FAST's per-host limit, reached at once
+    assert_shown_in_docs("link-checking.md", "link-checking-summary.txt", text)
+
+
+@pytest.mark.parametrize("web", [DOCS_WEB], indirect=True)
+def test_the_docs_show_json_lines_as_check_links_prints_them(web: PlantedWeb, tmp_path: Path) -> None:
+    """docs/link-checking.md includes this output (tests/golden/link-checking-json.jsonl): the same
+    catalog with --json."""
+    _wire(web)
+    out = io.StringIO()
+    assert asyncio.run(_run(_docs_catalog(web, tmp_path), Options(as_json=True, out=out))) == 0
+    text = _for_docs(out.getvalue(), web)
+    records = [json.loads(line) for line in text.splitlines()]
+    assert {r["verdict"] for r in records} == {"alive", "dead", "unknown"}
+    assert_shown_in_docs("link-checking.md", "link-checking-json.jsonl", text)
 
 
 @pytest.mark.parametrize("web", [MODES], indirect=True)

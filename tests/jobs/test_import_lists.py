@@ -24,6 +24,7 @@ from bot.jobs import lint
 from bot.jobs.import_lists import Source
 from bot.sources.lists import Fields, Unreadable, extract, read_items
 from tests.conftest import PROJECT
+from tests.golden_files import assert_shown_in_docs
 
 LISTS = Path(__file__).parents[1] / "fixtures" / "lists"
 ALL_LISTS = sorted(LISTS.iterdir())
@@ -391,6 +392,37 @@ def test_report_is_rendered_from_the_template(result: importer.ImportResult) -> 
     assert "wrote catalog.md (3 arXiv ids added, 0 removed)" in report
     assert f"catalog: {result.papers} unique papers" in report
     assert "dry run: catalog.md not written" in importer.render_report(result, "catalog.md", None)
+
+
+def test_the_docs_show_the_report_of_the_import_that_built_the_catalog(
+    result: importer.ImportResult,
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """docs/import.md includes this report (tests/golden/import-report.txt): the page's command,
+    ``python -m bot import ../shared/seeds/* ../shared/lists/*__* --output catalog.md``, run again
+    over the catalog it built. tests/fixtures/lists holds copies of those files (the seeds are the
+    ones without ``__`` in their name): laid out here as ../shared beside a checkout, they give the
+    report of the real data."""
+    checkout, shared = tmp_path / "main", tmp_path / "shared"
+    checkout.mkdir()
+    files: dict[str, list[str]] = {"seeds": [], "lists": []}
+    for path in ALL_LISTS:
+        folder = "lists" if "__" in path.name else "seeds"
+        (shared / folder).mkdir(parents=True, exist_ok=True)
+        shutil.copy(path, shared / folder / path.name)
+        files[folder].append(f"../shared/{folder}/{path.name}")
+    (checkout / "catalog.md").write_text(result.text(taxonomy), encoding="utf-8")
+    monkeypatch.chdir(checkout)
+
+    assert cli.main(["import", *files["seeds"], *files["lists"], "--output", "catalog.md"]) == 0
+
+    report = capsys.readouterr().out
+    assert_shown_in_docs("import.md", "import-report.txt", report)
+    assert report.endswith("wrote catalog.md (0 arXiv ids added, 0 removed)\n")  # the same bytes again
+    assert (checkout / "catalog.md").read_text(encoding="utf-8") == result.text(taxonomy)
 
 
 # -- fixes to shared modules found while importing real lists ---------------------------------

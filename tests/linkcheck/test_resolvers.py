@@ -31,6 +31,7 @@ from tests.fake_github import (
     FakeGitHub,
     fake_github,  # noqa: F401  (fixture)
 )
+from tests.golden_files import assert_shown_in_docs
 
 RECORDED = (
     Path(__file__).parents[1]
@@ -305,6 +306,48 @@ def test_check_links_answers_arxiv_links_through_the_api(config_dir, api, site, 
     assert records[abs_urls[3]]["error"] == f"arXiv has no paper {UNKNOWN_ID}"
     assert records[site.url_for("/page")]["alive"] is True and "source" not in records[site.url_for("/page")]
     assert [request.path for request, _ in site.log] == ["/page"]  # only the web page went over HTTP
+
+
+LINK_CHECKING_DOCS = Path(__file__).resolve().parents[2] / "docs" / "link-checking.md"
+FIVE_LINKS = (
+    "# Papers\n\n"
+    f"- [A paper](https://arxiv.org/abs/{RECORDED_ID}) ([pdf](https://arxiv.org/pdf/{RECORDED_ID}v1))\n"
+    f"- [A withdrawn paper](https://arxiv.org/abs/{WITHDRAWN_ID})\n"
+    f"- [A paper arXiv does not have](https://arxiv.org/abs/{UNKNOWN_ID})\n"
+    "- [An old-style id](https://export.arxiv.org/abs/cs/0112017)\n"
+)
+
+
+def test_the_docs_show_check_links_json_on_arxiv_links(config_dir, api, tmp_path, capsys):
+    """docs/link-checking.md includes this output (tests/golden/link-checking-arxiv.jsonl): five
+    arxiv.org links answered by one call to the local arXiv API, none over HTTP."""
+    path = tmp_path / "catalog.md"
+    path.write_text(FIVE_LINKS, encoding="utf-8")
+
+    assert bot_main(["check-links", str(path), "--json"]) == 0
+    out = capsys.readouterr().out
+
+    assert len(api.id_lists) == 1  # one API call ...
+    assert {json.loads(line)["source"] for line in out.splitlines()} == {"arxiv"}  # ... no HTTP request
+    assert_shown_in_docs("link-checking.md", "link-checking-arxiv.jsonl", out)
+
+
+def test_the_docs_show_the_annotation_of_an_unknown_paper(config_dir, api, tmp_path, capsys, monkeypatch):
+    """The annotation quoted in docs/link-checking.md, and its claim that API calls are not counted
+    as requests: the same five links without --json."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "catalog.md").write_text(FIVE_LINKS, encoding="utf-8")
+
+    assert bot_main(["check-links"]) == 0
+    out = capsys.readouterr().out
+
+    annotations = [line for line in out.splitlines() if line.startswith("::")]
+    assert annotations == [
+        f"::error file=catalog.md,line=5,title=Dead link::https://arxiv.org/abs/{UNKNOWN_ID} is dead: "
+        f"arXiv has no paper {UNKNOWN_ID}"
+    ]
+    assert f"`{annotations[0]}`" in LINK_CHECKING_DOCS.read_text(encoding="utf-8")
+    assert "\n0 requests in " in out and len(api.id_lists) == 1
 
 
 def test_bench_like_links_never_reach_the_resolver(config_dir, api, site, tmp_path, capsys):
