@@ -84,3 +84,16 @@ def test_readme_keeps_the_quick_start_and_stays_short() -> None:
     assert len(readme.splitlines()) <= 300
     for link in re.findall(r"\]\((docs/[^)#]+)", readme):
         assert (ROOT / link).exists(), link
+
+
+def test_every_golden_file_is_shown_on_a_page() -> None:
+    """A file of tests/golden/ that no page includes (or quotes whole) would be checked for nothing:
+    each one is there for a page of the docs."""
+    pages = {page.name: page.read_text(encoding="utf-8") for page in DOCS.glob("*.md")}
+    golden = sorted((ROOT / "tests" / "golden").iterdir())
+    assert golden
+    for path in golden:
+        include = f'--8<-- "tests/golden/{path.name}"'
+        text = path.read_text(encoding="utf-8").strip()
+        shown = [name for name, page in pages.items() if include in page or text in page]
+        assert shown, f"tests/golden/{path.name} is on no page of docs/: include it with {include}"
