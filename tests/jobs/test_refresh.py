@@ -237,6 +237,16 @@ def digest_proposal(taxonomy, index: int):
     return Proposal(paper=paper, entry=paper_entry(paper), section="quantization", subsection="weight-only")
 
 
+def first_digest(fake: FakeGitHub, taxonomy, indices: tuple[int, ...]):
+    """A batch-mode digest of the papers ``2405.<index>`` on the fake's catalog, as a first poll
+    run builds it (no digest open yet)."""
+    from bot.core import digest
+
+    proposals = [digest_proposal(taxonomy, i) for i in indices]
+    catalog = parse(fake.file("catalog.md"), taxonomy)
+    return digest.digest_for_run(None, proposals, catalog, taxonomy, "catalog.md", "bot/digest")
+
+
 def untick(fake: FakeGitHub, number: int, arxiv_id: str) -> None:
     body = fake.issues[number].body.replace(f"- [x] arXiv {arxiv_id}:", f"- [ ] arXiv {arxiv_id}:")
     assert fake.api("PATCH", f"/repos/{fake.repository}/pulls/{number}", {"body": body}).status_code == 200
@@ -245,10 +255,7 @@ def untick(fake: FakeGitHub, number: int, arxiv_id: str) -> None:
 def test_digest_untick_a_paper_and_rerun(fake, taxonomy):
     from bot.core import digest
 
-    catalog = parse(fake.file("catalog.md"), taxonomy)
-    first = digest.digest_for_run(
-        None, [digest_proposal(taxonomy, i) for i in (1, 2, 3)], catalog, taxonomy, "catalog.md", "bot/digest"
-    )
+    first = first_digest(fake, taxonomy, (1, 2, 3))
     opened = forge_for(fake).propose(first)
     number = opened.pull_request.number
     assert opened.action == "opened" and first.title == "Add 3 papers to the catalog"
@@ -281,14 +288,7 @@ def test_digest_untick_a_paper_and_rerun(fake, taxonomy):
 def test_refresh_closes_a_digest_with_nothing_ticked(fake, taxonomy):
     from bot.core import digest
 
-    change = digest.digest_for_run(
-        None,
-        [digest_proposal(taxonomy, i) for i in (1, 2)],
-        parse(fake.file("catalog.md"), taxonomy),
-        taxonomy,
-        "catalog.md",
-        "bot/digest",
-    )
+    change = first_digest(fake, taxonomy, (1, 2))
     number = forge_for(fake).propose(change).pull_request.number
     untick(fake, number, "2405.00001")
     untick(fake, number, "2405.00002")
@@ -484,14 +484,7 @@ def test_the_docs_show_a_digest_pr_with_a_paper_unticked(fake, taxonomy):
     unticked by a maintainer and the PR rebuilt by the refresh job (tests/golden/github-digest.md)."""
     from bot.core import digest
 
-    change = digest.digest_for_run(
-        None,
-        [digest_proposal(taxonomy, i) for i in (1, 2, 3)],
-        parse(fake.file("catalog.md"), taxonomy),
-        taxonomy,
-        "catalog.md",
-        "bot/digest",
-    )
+    change = first_digest(fake, taxonomy, (1, 2, 3))
     number = forge_for(fake).propose(change).pull_request.number
     untick(fake, number, "2405.00002")
 
