@@ -539,6 +539,63 @@ def test_suggest_mapping_proposes_sections_for_unmapped_headings(
     assert import_mapping.mapping_problems(taxonomy_for(config), config) == []
 
 
+SUGGESTED = re.compile(
+    r"  \[(applied|review)\] (\S+): (.+) -> (\S+) \((\d\.\d\d), (name|router), (\d+) entries\)"
+)
+
+
+def test_the_docs_show_the_suggestions_for_two_kv_cache_lists(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/import.md includes this output (tests/golden/import-suggest-mapping.txt): the page's
+    ``python -m bot import horseee__Awesome-Efficient-LLM__kv_cache_compression.md
+    Zefan-Cai__Awesome-LLM-KV-Cache__README.md --output new.md --suggest-mapping``, run on the
+    fixture copies of the two lists in a copy of the fixture project: its config with an empty
+    mapping, its catalog.md for the router to learn from."""
+    lists = [
+        "horseee__Awesome-Efficient-LLM__kv_cache_compression.md",
+        "Zefan-Cai__Awesome-LLM-KV-Cache__README.md",
+    ]
+    config = tmp_path / "config"
+    shutil.copytree(PROJECT / "config", config)
+    (config / "import-mapping.yml").write_text("rules: []\n", encoding="utf-8")  # nothing mapped
+    shutil.copy(PROJECT / "catalog.md", tmp_path / "catalog.md")  # the router learns from it
+    for name in lists:
+        shutil.copy(LISTS / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", "config")  # relative: printed as config/..., no tmp path
+
+    assert cli.main(["import", *lists, "--output", "new.md", "--suggest-mapping"]) == 0
+
+    out = capsys.readouterr().out
+    assert_shown_in_docs("import.md", "import-suggest-mapping.txt", out)
+    summary = re.fullmatch(
+        r"suggested a section for (\d+) of (\d+) unmapped heading\(s\) in "
+        r"config/import-mapping\.suggested\.yml; applied (\d+) at confidence >= 0\.8",
+        out.splitlines()[0],
+    )
+    assert summary, out.splitlines()[0]
+    suggested, unmapped, applied = map(int, summary.groups())
+    lines = [m.groups() for m in map(SUGGESTED.fullmatch, out.splitlines()[1:]) if m]
+    assert len(lines) == suggested <= unmapped and suggested > applied > 0  # some applied, some not
+    assert [mark for mark, *_ in lines].count("applied") == applied
+    for mark, _, heading, _, confidence, _, _ in lines:
+        assert (mark == "applied") == (float(confidence) >= 0.8), heading
+        # the applied headings are mapped in this run's report, the others are still unmapped
+        listed = re.search(rf"^    \d+: {re.escape(heading)}$", out, re.MULTILINE)
+        assert (listed is None) == (mark == "applied"), heading
+    assert "wrote new.md (" in out and (tmp_path / "new.md").is_file()
+
+    # the file holds the same proposals, in the mapping's format: a valid mapping once copied in
+    written = yaml.safe_load((config / "import-mapping.suggested.yml").read_text(encoding="utf-8"))
+    assert list(written) == ["rules"]
+    assert [(r["files"], r["path"], r["to"]) for r in written["rules"]] == [
+        ([file], f"^{re.escape(heading)}$", target) for _, file, heading, target, *_ in lines
+    ]
+    shutil.copy(config / "import-mapping.suggested.yml", config / "import-mapping.yml")
+    assert import_mapping.mapping_problems(taxonomy_for(config), config) == []
+
+
 def taxonomy_for(config: Path) -> Taxonomy:
     from bot.core import taxonomy as taxonomy_module
 
