@@ -342,7 +342,7 @@ def _apply_suggestions(
         mark = "applied" if s in applied else "review"
         print(
             f"  [{mark}] {s.file}: {s.heading} -> {s.target} ({s.confidence:.2f}, {s.method}, "
-            f"{s.entries} entries)",
+            f"{s.entries} entr{'y' if s.entries == 1 else 'ies'})",
             file=out,
         )
     if not applied:

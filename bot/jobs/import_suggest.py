@@ -153,7 +153,7 @@ def render(suggestions: Sequence[Suggestion], confident: float) -> str:
     ]
     for s in suggestions:
         mark = "applied" if s.confidence >= confident else "for review"
-        out.append(f"  # {s.entries} entries, confidence {s.confidence:.2f} ({mark}): {s.why}")
+        out.append(f"  # {s.entries} entr{'y' if s.entries == 1 else 'ies'}, confidence {s.confidence:.2f} ({mark}): {s.why}")
         for title in s.titles:
             out.append(f"  #   e.g. {title[:90]}")
         rule = yaml.safe_dump([s.rule()], default_flow_style=None, allow_unicode=True, width=1000).strip()

@@ -540,7 +540,7 @@ def test_suggest_mapping_proposes_sections_for_unmapped_headings(
 
 
 SUGGESTED = re.compile(
-    r"  \[(applied|review)\] (\S+): (.+) -> (\S+) \((\d\.\d\d), (name|router), (\d+) entries\)"
+    r"  \[(applied|review)\] (\S+): (.+) -> (\S+) \((\d\.\d\d), (name|router), (\d+) entr(?:y|ies)\)"
 )
 
 
