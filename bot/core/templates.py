@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from bot.config import config_dir
-from bot.core import markdown
+from bot.core import markdown, text
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 
@@ -40,6 +40,7 @@ def _environment(directory: str) -> jinja2.Environment:
     environment.filters["text"] = escape_text
     environment.filters["code"] = markdown.code_span
     environment.filters["url"] = markdown.url_text
+    environment.filters["counted"] = text.counted
     return environment
 
 

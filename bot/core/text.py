@@ -249,3 +249,9 @@ def slugify(heading: str) -> str:
     text = heading.strip().lower()
     text = re.sub(r"[^\w\- ]", "", text)
     return text.replace(" ", "-")
+
+
+def counted(number: int, singular: str, plural: str | None = None) -> str:
+    """``number`` and the noun that agrees with it: ``counted(1, "entry", "entries")`` is
+    "1 entry", ``counted(3, "paper")`` is "3 papers". (The ``counted`` filter of the templates.)"""
+    return f"{number} {singular if number == 1 else plural or singular + 's'}"

@@ -30,6 +30,7 @@ from bot.core.import_mapping import FileMapping, ImportMapping, Rule, load_mappi
 from bot.core.import_merge import Candidate, Merge, Record, best_placement, merge, record_entry
 from bot.core.matching import title_key
 from bot.core.taxonomy import Taxonomy
+from bot.core.text import counted
 from bot.errors import CatalogError, SourceError
 from bot.jobs.lint import duplicate_pairs
 from bot.sources.lists import Fields, SourceItem, Unreadable, extract, github_repo, read_items
@@ -342,7 +343,7 @@ def _apply_suggestions(
         mark = "applied" if s in applied else "review"
         print(
             f"  [{mark}] {s.file}: {s.heading} -> {s.target} ({s.confidence:.2f}, {s.method}, "
-            f"{s.entries} entr{'y' if s.entries == 1 else 'ies'})",
+            f"{counted(s.entries, 'entry', 'entries')})",
             file=out,
         )
     if not applied:

@@ -30,6 +30,7 @@ from rapidfuzz import fuzz
 from bot.core.catalog import Catalog, parse
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
+from bot.core.text import counted
 from bot.sources.lists import Unreadable, extract, read_items
 
 NAME_MATCH = 0.9  # a heading this similar to a section's title is that section
@@ -153,7 +154,9 @@ def render(suggestions: Sequence[Suggestion], confident: float) -> str:
     ]
     for s in suggestions:
         mark = "applied" if s.confidence >= confident else "for review"
-        out.append(f"  # {s.entries} entr{'y' if s.entries == 1 else 'ies'}, confidence {s.confidence:.2f} ({mark}): {s.why}")
+        out.append(
+            f"  # {counted(s.entries, 'entry', 'entries')}, confidence {s.confidence:.2f} ({mark}): {s.why}"
+        )
         for title in s.titles:
             out.append(f"  #   e.g. {title[:90]}")
         rule = yaml.safe_dump([s.rule()], default_flow_style=None, allow_unicode=True, width=1000).strip()

@@ -275,7 +275,7 @@ def test_cli_says_ok_on_a_clean_catalog(
     path = tmp_path / "catalog.md"
     path.write_text(clean_text, encoding="utf-8")
     assert cli.main(["lint", str(path)]) == 0
-    assert capsys.readouterr().out == f"{path}: ok (2 papers, 1 resources in 3 sections)\n"
+    assert capsys.readouterr().out == f"{path}: ok (2 papers, 1 resource in 3 sections)\n"
     assert cli.main(["lint", str(tmp_path / "missing.md")]) == 1
     assert "does not exist" in capsys.readouterr().err
 

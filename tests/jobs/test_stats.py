@@ -91,7 +91,7 @@ def test_the_same_paper_twice_counts_once_as_unique(small: catalog.Catalog, taxo
 def test_text_table(small: catalog.Catalog, taxonomy: Taxonomy) -> None:
     text = stats.render(stats.compute(small, taxonomy, "catalog.md"))
     lines = text.splitlines()
-    assert lines[0] == "catalog.md: 4 unique papers (2 with code, 2 without), 1 resources"
+    assert lines[0] == "catalog.md: 4 unique papers (2 with code, 2 without), 1 resource"
     header = next(line for line in lines if line.startswith("section"))
     assert header.split() == ["section", "papers", "code", "no", "code", "resources"]
     kv = next(line for line in lines if line.startswith("KV Cache Compression"))
