@@ -12,6 +12,7 @@ from bot.core.entry import Entry, render_entry
 from bot.core.taxonomy import Taxonomy
 from bot.jobs import lint
 from tests.conftest import PROJECT
+from tests.golden_files import assert_shown_in_docs
 
 
 def paper(arxiv_id: str, title: str, **extra: object) -> Entry:
@@ -303,3 +304,26 @@ def test_the_paper_store_is_compared_with_the_catalog_as_warnings(
         in out
     )
     assert "2404.14469" not in out and ": ok (" in out
+
+
+def test_the_docs_show_lint_on_a_broken_catalog(
+    tmp_path: Path,
+    clean_text: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """docs/catalog.md includes this output (tests/golden/catalog-lint-broken.txt): a catalog with a
+    stale table of contents, the same paper twice, and a hand-written line about it."""
+    broken = clean_text.replace("  - [Structured Pruning](#structured-pruning)\n", "")
+    broken = after(broken, "SnapKV", render_entry(SNAPKV))
+    broken = after(broken, "SnapKV", "- SnapKV again, see https://arxiv.org/abs/2404.14469")
+    (tmp_path / "broken.md").write_text(broken, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+
+    status = cli.main(["lint", "broken.md"])
+
+    out = capsys.readouterr().out
+    assert status == 1 and out.count("broken.md:") == 5
+    assert_shown_in_docs(
+        "catalog.md", "catalog-lint-broken.txt", f"$ python -m bot lint broken.md; echo $?\n{out}{status}\n"
+    )
