@@ -158,6 +158,18 @@ def test_429s_until_the_retries_run_out_raise_a_source_error(httpserver: HTTPSer
     assert len(httpserver.log) == 3
 
 
+def test_docs_sources_md_quotes_the_message_of_a_busy_api(httpserver: HTTPServer) -> None:
+    """docs/sources.md shows what a command's reply says when the API stays busy: the real message
+    (the default retries, the real endpoint in place of the local one)."""
+    httpserver.expect_request("/api/query").respond_with_data("busy", status=503)
+    with pytest.raises(SourceError) as failure:
+        lookup_at(httpserver).lookup(["2405.00732"])
+    message = str(failure.value).replace(httpserver.url_for("/api/query"), ApiSettings().query_url)
+    assert "after 4 attempts (last: HTTP 503)" in message
+    docs = Path(__file__).parents[2] / "docs" / "sources.md"
+    assert message in docs.read_text(encoding="utf-8"), f"docs/sources.md should quote: {message}"
+
+
 def test_a_network_failure_raises_a_source_error() -> None:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
