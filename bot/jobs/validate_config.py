@@ -22,6 +22,7 @@ from bot.core import taxonomy as taxonomy_module
 from bot.core.issue_form import FORM_PATH as FORM
 from bot.errors import BotError, ConfigError
 from bot.scoring.patterns import equivalent_patterns
+from bot.scoring.rules import FIELDS
 
 
 def _closest(name: str, choices: list[str]) -> str:
@@ -116,14 +117,19 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
 
 def _warn_equivalent_patterns(path: Path, where: str, lists: dict) -> None:
     """Warn of two patterns that find the same texts ("fine-tuning", "finetuning", or one
-    regular expression written twice) in one list, or in two lists of one section (its patterns,
-    route-only patterns, goals and subsections all count for the section): a paper that has them
-    counts twice."""
+    regular expression written twice) in the same field (title, abstract) in one list, or in two
+    lists of one section (its patterns, route-only patterns, goals and subsections all count for
+    the section): a paper that has them counts twice. One in the title and one in the abstract
+    (``fields``) is how a goal of the title keeps its pattern for the abstract."""
     named = {key: lists.get(key) for key in ("patterns", "route_only", "goal")}
     named |= {f"subsections.{sub}": items for sub, items in (lists.get("subsections") or {}).items()}
-    listed = [(key, text) for key, items in named.items() for text in _pattern_texts(items)]
-    for i, (key, later) in enumerate(listed):
-        same = [(k, e) for k, e in listed[:i] if e == later or equivalent_patterns([e, later])]
+    listed = [(key, text, fields) for key, items in named.items() for text, fields in _pattern_texts(items)]
+    for i, (key, later, where_later) in enumerate(listed):
+        same = [
+            (k, e)
+            for k, e, where in listed[:i]
+            if where & where_later and (e == later or equivalent_patterns([e, later]))
+        ]
         if not same:
             continue
         other, earlier = same[0]
@@ -138,8 +144,15 @@ def _warn_equivalent_patterns(path: Path, where: str, lists: dict) -> None:
         )
 
 
-def _pattern_texts(items: list | None) -> list[str]:
-    return [str(i["pattern"]) if isinstance(i, dict) else str(i) for i in items or () if i is not None]
+def _pattern_texts(items: list | None) -> list[tuple[str, frozenset[str]]]:
+    """Each pattern of a list, with the fields it counts in (default: title and abstract)."""
+    return [
+        (str(i["pattern"]), frozenset(i.get("fields") or FIELDS))
+        if isinstance(i, dict)
+        else (str(i), frozenset(FIELDS))
+        for i in items or ()
+        if i is not None
+    ]
 
 
 def _has_content(path: Path) -> bool:

@@ -105,6 +105,30 @@ def test_a_pattern_in_two_lists_of_a_section_is_a_warning(
     assert shown in (ROOT / "docs" / "configuration.md").read_text(encoding="utf-8")
 
 
+def test_a_pattern_split_between_title_and_abstract_counts_once(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A goal of the title that keeps its pattern for the abstract (``fields``) counts once per
+    field: no warning; the same pattern twice in the title is one."""
+    config = project / "config"
+
+    def split(d: dict) -> None:
+        fine_tuning = d["sections"]["fine-tuning"]
+        fine_tuning["goal"] = [{"pattern": "memory-efficient tuning", "weight": 4.0, "fields": ["title"]}]
+        fine_tuning["patterns"].append(
+            {"pattern": "memory-efficient tuning", "weight": 4.0, "fields": ["abstract"]}
+        )
+        fine_tuning["route_only"].append({"pattern": "adapter merging", "fields": ["title"]})
+        fine_tuning["patterns"].append("adapter merging")  # title and abstract: the title twice
+
+    edit_yaml(config / "keywords.yml", split)
+    assert cli.main(["validate-config", "--config-dir", str(config)]) == 0
+    warned = [line for line in capsys.readouterr().out.splitlines() if line.startswith("warning: ")]
+    assert len(warned) == 1, warned
+    expected = "sections.fine-tuning.route_only: 'adapter merging' is also in sections.fine-tuning.patterns"
+    assert expected in warned[0]
+
+
 def test_equivalent_patterns() -> None:
     assert equivalent_patterns(["KV cache", "kv-cache", "KVCache", "key value cache"]) == [
         ("KV cache", "kv-cache"),
