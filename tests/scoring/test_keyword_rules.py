@@ -125,6 +125,35 @@ def test_new_topics_add_relevance(rules: RuleScorer) -> None:
 
 
 @pytest.mark.parametrize(
+    "title",
+    [
+        "ReaL: Efficient RLHF Training of Large Language Models with Parameter Reallocation",
+        "AReaL: A Large-Scale Asynchronous Reinforcement Learning System for Language Reasoning",
+        "OpenRLHF: An Easy-to-use, Scalable and High-performance RLHF Framework",
+        "Accelerating Diffusion LLMs via Adaptive Parallel Decoding",
+        "Fast-dLLM: Training-free Acceleration of Diffusion LLM by Enabling KV Cache and Parallel Decoding",
+    ],
+)
+def test_a_title_that_names_a_new_topic_says_what_the_paper_is_for(rules: RuleScorer, title: str) -> None:
+    """RL training systems for language models and faster diffusion LMs are newer than the
+    catalog: their title is a goal strong enough that neither learned model can veto it."""
+    assert judge(rules, title, "We study large language models.").goal_in_title(7.0)
+
+
+def test_rl_for_agents_or_a_plain_diffusion_lm_is_no_such_goal(rules: RuleScorer) -> None:
+    agents = (
+        "DistRL: An Asynchronous Distributed Reinforcement Learning Framework for On-Device Control Agents"
+    )
+    assert not judge(rules, agents, "We study large language models.").goal_in_title(7.0)
+    plain = "Scaling Diffusion Language Models via Adaptation from Autoregressive Models"
+    assert not judge(rules, plain, "We study large language models.").goal_in_title(7.0)
+    # in the abstract the same words still count, once
+    abstract = "We present a scalable reinforcement learning system for LLMs."
+    result = judge(rules, "HybridEngine", abstract)
+    assert result.section_points["training"] == 4.0 and not result.goal_points
+
+
+@pytest.mark.parametrize(
     ("homonym", "meant"),
     [
         (
