@@ -10,6 +10,7 @@ import pytest
 from bot import config
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
+from bot.scoring.patterns import matched_words
 from bot.scoring.rules import RuleResult, RuleScorer
 from tests.conftest import PROJECT
 
@@ -137,7 +138,11 @@ def test_new_topics_add_relevance(rules: RuleScorer) -> None:
 def test_a_title_that_names_a_new_topic_says_what_the_paper_is_for(rules: RuleScorer, title: str) -> None:
     """RL training systems for language models and faster diffusion LMs are newer than the
     catalog: their title is a goal strong enough that neither learned model can veto it."""
-    assert judge(rules, title, "We study large language models.").goal_in_title(7.0)
+    result = judge(rules, title, "We study large language models.")
+    assert result.goal_in_title(7.0)
+    for goal in (m for m in result.matches if m.rule.goal and m.field == "title"):
+        shown = matched_words(goal.rule.pattern, title)  # what a PR's reasons quote: the phrase
+        assert shown is not None and shown in title and len(shown) < len(title) - 8
 
 
 def test_rl_for_agents_or_a_plain_diffusion_lm_is_no_such_goal(rules: RuleScorer) -> None:
