@@ -124,11 +124,11 @@ def _warn_equivalent_patterns(path: Path, where: str, lists: dict) -> None:
     named = {key: lists.get(key) for key in ("patterns", "route_only", "goal")}
     named |= {f"subsections.{sub}": items for sub, items in (lists.get("subsections") or {}).items()}
     listed = [(key, text, fields) for key, items in named.items() for text, fields in _pattern_texts(items)]
-    for i, (key, later, where_later) in enumerate(listed):
+    for i, (key, later, later_fields) in enumerate(listed):
         same = [
             (k, e)
-            for k, e, where in listed[:i]
-            if where & where_later and (e == later or equivalent_patterns([e, later]))
+            for k, e, fields in listed[:i]
+            if fields & later_fields and (e == later or equivalent_patterns([e, later]))
         ]
         if not same:
             continue
