@@ -337,6 +337,31 @@ def test_a_survey_says_what_it_is_for_only_with_a_topic_of_the_list_in_its_title
     assert not judge(rules, "Efficient Fine-Tuning for Reasoning Tasks").goal_in_title(7.0)
 
 
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Towards Efficient Large Language Models for Scientific Text: A Review",
+        "A Contemporary Overview: Trends and Applications of Large Language Models on Mobile Devices",
+    ],
+)
+def test_a_review_or_an_overview_is_a_survey(rules: RuleScorer, title: str) -> None:
+    result = judge(rules, title, "We review large language models.")
+    assert max(result.goal_points, key=lambda s: result.goal_points[s]) == "surveys"
+    assert result.goal_in_title(7.0, topic_points=4.0)
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Learning from Committee: Reasoning Distillation from a Mixture of Teachers with Peer-Review",
+        "Efficient Code Review with Large Language Models",
+    ],
+)
+def test_a_peer_or_code_review_is_no_survey(rules: RuleScorer, title: str) -> None:
+    result = judge(rules, title, "We study large language models.")
+    assert "surveys" not in result.goal_points
+
+
 def test_a_scaling_law_routes_to_training_without_adding_relevance(rules: RuleScorer) -> None:
     """A finding about training is not a cheaper way to train (borderline at best by SCOPE.md)."""
     law = judge(rules, "Scaling Laws with Vocabulary: Larger Models Deserve Larger Vocabularies", "For LLMs.")
