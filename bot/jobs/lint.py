@@ -23,6 +23,7 @@ from bot.core.catalog_document import contents_problems
 from bot.core.catalog_io import read_catalog
 from bot.core.matching import near_identical_pairs, title_key
 from bot.core.taxonomy import Taxonomy
+from bot.core.text import counted
 from bot.errors import UnknownSectionError
 
 _ENTRY_HINT = (
@@ -340,7 +341,7 @@ def _fold_misspelled_sections(catalog: Catalog, taxonomy: Taxonomy, problems: li
                 heading.line + 1,
                 (
                     f"unknown heading '## {heading.title}': did you mean '## {section.title}' (taxonomy "
-                    f"{section.id})? Rename it; the {entries} entr{'y' if entries == 1 else 'ies'} under it "
+                    f"{section.id})? Rename it; the {counted(entries, 'entry', 'entries')} under it "
                     "count as outside the taxonomy until then"
                 ),
             )

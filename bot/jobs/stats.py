@@ -22,6 +22,7 @@ from bot.core.catalog import Catalog, Item
 from bot.core.catalog_io import read_catalog
 from bot.core.matching import title_key
 from bot.core.taxonomy import Taxonomy
+from bot.core.text import counted
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def run(path: Path, taxonomy: Taxonomy, out: TextIO, as_json: bool = False) -> i
         first = missed[0]
         heading = catalog.headings[first.heading].title if first.heading is not None else "(no heading)"
         print(
-            f"warning: {len(missed)} entr{'y is' if len(missed) == 1 else 'ies are'} under headings "
+            f"warning: {counted(len(missed), 'entry is', 'entries are')} under headings "
             f"outside the taxonomy (e.g. {heading!r}, line {first.line_number}) and not counted in "
             f"the sections; run `python -m bot lint {path}`",
             file=sys.stderr,
