@@ -218,7 +218,7 @@ def test_python_m_bot_refresh(fake, taxonomy, tmp_path, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert f"| #{pull.number} | `bot/arxiv-2405.00001` | rebuilt: {refresh.NEIGHBOURS_CHANGED} |" in out
     assert "bot/arxiv-2209.00002" not in out  # left as it is: no row
-    assert "1 of 2 open bot PRs rebuilt on the current default branch, 1 left as they are, 0 closed" in out
+    assert "1 of 2 open bot PRs rebuilt on the current default branch, 1 left as it is, 0 closed" in out
     assert f"- rebuilt: 1 ({refresh.NEIGHBOURS_CHANGED})" in out
     assert f"- unchanged: 1 ({refresh.NEIGHBOURS_UNCHANGED})" in out
     assert summary.read_text().strip() == out.strip()
@@ -458,11 +458,14 @@ def without_marker(body: str) -> str:
 def test_the_docs_show_a_refresh_after_a_merge_and_a_paper_added_by_hand(
     fake, taxonomy, tmp_path, monkeypatch, capsys
 ):
-    """docs/github.md includes the job summary of ``python -m bot refresh`` after one of three bot
-    PRs was merged and the third paper added by hand (tests/golden/github-refresh-summary.md), and
-    the comment closing the third PR (github-refresh-closed.md)."""
+    """docs/github.md and docs/refresh.md include the job summary of ``python -m bot refresh``
+    after one of four bot PRs was merged and the third paper added by hand: the second PR is
+    rebuilt, the third closed, the fourth (another section) left as it is
+    (tests/golden/github-refresh-summary.md); github.md also shows the comment closing the third
+    PR (github-refresh-closed.md)."""
     as_in_actions(fake, tmp_path, monkeypatch)
     changes = [paper_change(taxonomy, f"2405.0000{i}", i) for i in (1, 2, 3)]
+    changes.append(paper_change(taxonomy, "2405.00004", 4, section="kv-cache", subsection=None))
     numbers = [forge_for(fake).propose(change).pull_request.number for change in changes]
     assert fake.merge(numbers[0]).status_code == 200
     fake.push("catalog.md", changes[2].edit(fake.file("catalog.md")), message="Added by hand")
@@ -472,7 +475,9 @@ def test_the_docs_show_a_refresh_after_a_merge_and_a_paper_added_by_hand(
     summary = capsys.readouterr().out
     assert f"| #{numbers[1]} | `bot/arxiv-2405.00002` | rebuilt: " in summary
     assert f"| #{numbers[2]} | `bot/arxiv-2405.00003` | closed: already at line " in summary
+    assert "1 of 3 open bot PRs rebuilt on the current default branch, 1 left as it is, 1 closed" in summary
     assert_shown_in_docs("github.md", "github-refresh-summary.md", summary)
+    assert_shown_in_docs("refresh.md", "github-refresh-summary.md", summary)
     [comment] = fake.issue_comments(numbers[2])
     closed = without_marker(comment.body)
     assert closed.startswith("Closing: arXiv 2405.00003 is already in `catalog.md` (line ")
