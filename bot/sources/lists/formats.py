@@ -84,17 +84,7 @@ def _survey_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | N
     if not match:
         return None
     venue_text = ", ".join(v for v in (match["venue"], match["year"]) if v)
-    venue, year, resource = parse_venue(venue_text)
-    return [
-        Fields(
-            source_title(match["title"]),
-            venue=venue,
-            year=year,
-            url=_paper_url(item_links),
-            code_url=code_url(item.text, item_links),
-            resource=resource,
-        )
-    ]
+    return _paper(match["title"], venue_text, item, item_links)
 
 
 _QUOTED = re.compile(r"\s*[-*+]\s+[\"“](?P<title>[^\"”]{8,})[\"”],?\s*(?P<venue>[^\[]*)")
@@ -104,17 +94,7 @@ def _quoted_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | N
     match = _QUOTED.match(item.text)
     if not match:
         return None
-    venue, year, resource = parse_venue(match["venue"])
-    return [
-        Fields(
-            source_title(match["title"]),
-            venue=venue,
-            year=year,
-            url=_paper_url(item_links),
-            code_url=code_url(item.text, item_links),
-            resource=resource,
-        )
-    ]
+    return _paper(match["title"], match["venue"], item, item_links)
 
 
 _VENUE_TAG = re.compile(r"\s*[-*+]\s+(?P<title>[^\[]{8,}?)\s*(?:\*\[(?P<venue>[^\]]+)\]\*\s*)?\[\[")
@@ -124,7 +104,6 @@ def _venue_tag_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] 
     match = _VENUE_TAG.match(item.text)
     if not match or "<br>" in match["title"]:
         return None
-    venue, year, resource = parse_venue(match["venue"] or "")
     title, _, description = match["title"].partition(": ")
     if not match["venue"] and not any(is_paper_link(link) for link in item_links):
         # "Name: what it is. [[Github]](..)": a tool
@@ -137,16 +116,7 @@ def _venue_tag_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] 
                 code_url=code_url(item.text, item_links),
             )
         ]
-    return [
-        Fields(
-            source_title(match["title"]),
-            venue=venue,
-            year=year,
-            url=_paper_url(item_links),
-            code_url=code_url(item.text, item_links),
-            resource=resource,
-        )
-    ]
+    return _paper(match["title"], match["venue"] or "", item, item_links)
 
 
 _LINE_BREAK = re.compile(r"\s*[-*+]\s+(?P<title>[^<\[\n]{8,}?)\s*<br>\s*(?P<venue>[^\[\n]*?)\s*(?:\[|$)")
@@ -156,17 +126,7 @@ def _line_break_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields]
     match = _LINE_BREAK.match(item.text)
     if not match:
         return None
-    venue, year, resource = parse_venue(match["venue"])
-    return [
-        Fields(
-            source_title(match["title"]),
-            venue=venue,
-            year=year,
-            url=_paper_url(item_links),
-            code_url=code_url(item.text, item_links),
-            resource=resource,
-        )
-    ]
+    return _paper(match["title"], match["venue"], item, item_links)
 
 
 _NESTED_FIELD = re.compile(
@@ -359,6 +319,21 @@ EXTRACTORS: tuple[Extractor, ...] = (
     _link_bullet,
     _plain_bullet,
 )
+
+
+def _paper(title: str, venue_text: str, item: SourceItem, item_links: list[Link]) -> list[Fields]:
+    """One paper: its title as the source writes it, and the venue and year ``venue_text`` names."""
+    venue, year, resource = parse_venue(venue_text)
+    return [
+        Fields(
+            source_title(title),
+            venue=venue,
+            year=year,
+            url=_paper_url(item_links),
+            code_url=code_url(item.text, item_links),
+            resource=resource,
+        )
+    ]
 
 
 def _paper_url(item_links: list[Link]) -> str:
