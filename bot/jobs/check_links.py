@@ -34,6 +34,7 @@ from bot.core.templates import render
 from bot.errors import BotError, CatalogError
 from bot.forge.actions import build_services
 from bot.forge.workflow_log import workflow_command
+from bot.jobs import add_file_argument
 from bot.jobs.check_stars import GitHubRepoResolver
 from bot.linkcheck import checker
 from bot.linkcheck.arxiv import ArxivResolver
@@ -46,13 +47,7 @@ SUMMARY_ROWS = 100
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "file",
-        nargs="?",
-        type=Path,
-        default=Path("catalog.md"),
-        help="the markdown file to check (default: catalog.md)",
-    )
+    add_file_argument(parser, "the markdown file to check")
     parser.add_argument("--json", action="store_true", help="one JSON object per unique URL on stdout")
     parser.add_argument(
         "--concurrency",

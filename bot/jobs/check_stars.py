@@ -33,6 +33,7 @@ from bot.core.text import unified_diff
 from bot.core.urls import GITHUB_RESERVED, github_repo
 from bot.forge.actions import build_services
 from bot.forge.protocols import RepoDirectory, RepoInfo
+from bot.jobs import add_file_argument
 from bot.linkcheck import LinkResult, Verdict, extract_links
 
 RESERVED_OWNERS = GITHUB_RESERVED  # kept for callers; the one list lives in bot.core.urls
@@ -309,13 +310,7 @@ def count_findings(findings: Sequence[RepoFinding]) -> dict[str, int]:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "file",
-        nargs="?",
-        type=Path,
-        default=Path("catalog.md"),
-        help="the catalog to refresh in place (default: catalog.md)",
-    )
+    add_file_argument(parser, "the catalog to refresh in place")
     parser.add_argument("--dry-run", action="store_true", help="print the diff, change nothing")
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
 

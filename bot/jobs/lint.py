@@ -25,6 +25,7 @@ from bot.core.matching import near_identical_pairs, title_key
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted
 from bot.errors import UnknownSectionError
+from bot.jobs import add_file_argument
 
 _ENTRY_HINT = (
     "expected one line `- [Title](url) - Authors · arXiv ID · Mon YYYY · [pdf](..) · "
@@ -370,13 +371,7 @@ def run(path: Path, taxonomy: Taxonomy, out: TextIO, store: Path | None = None) 
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "file",
-        nargs="?",
-        type=Path,
-        default=Path("catalog.md"),
-        help="the catalog to check (default: catalog.md)",
-    )
+    add_file_argument(parser, "the catalog to check")
     parser.add_argument(
         "--store",
         type=Path,

@@ -23,6 +23,7 @@ from bot.core.catalog_io import read_catalog
 from bot.core.matching import title_key
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted
+from bot.jobs import add_file_argument
 
 
 @dataclass(frozen=True)
@@ -134,13 +135,7 @@ def run(path: Path, taxonomy: Taxonomy, out: TextIO, as_json: bool = False) -> i
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "file",
-        nargs="?",
-        type=Path,
-        default=Path("catalog.md"),
-        help="the catalog to count (default: catalog.md)",
-    )
+    add_file_argument(parser, "the catalog to count")
     parser.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
 
