@@ -33,6 +33,7 @@ from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError
 from bot.forge.protocols import Comment, Forge, IssueTracker
+from bot.jobs.commands.edits import edit_request
 from bot.jobs.commands.event import (
     HANDLED_EVENTS,
     MAX_COMMANDS,
@@ -46,16 +47,7 @@ from bot.jobs.commands.event import (
     read_event,
     source_commands,
 )
-from bot.jobs.commands.handlers import (
-    AUTO,
-    AddRequest,
-    Lookup,
-    Router,
-    Run,
-    act,
-    closest_sections,
-    edit_request,
-)
+from bot.jobs.commands.handlers import act
 from bot.jobs.commands.parser import Command
 from bot.jobs.commands.replies import (
     Reply,
@@ -79,6 +71,7 @@ from bot.jobs.commands.state import (
     find_status_comment,
     state_from_data,
 )
+from bot.jobs.commands.work import AUTO, AddRequest, Lookup, Router, Run, closest_sections
 
 SWEEP_WINDOW = timedelta(days=1)  # how far back a first answer on an issue looks
 

@@ -1,0 +1,201 @@
+"""``/add`` and ``/approve``: each command plans its requests; after one arXiv lookup for the
+whole run, each request is routed (when it names no section), then previewed for approval or
+proposed as a PR."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from bot.core.entry import render_entry
+from bot.core.proposals import Proposal, change_request, paper_entry
+from bot.jobs.commands.event import normalize_code_url
+from bot.jobs.commands.parser import Command
+from bot.jobs.commands.replies import code_span, safe_text
+from bot.jobs.commands.state import MAX_PENDING, Pending
+from bot.jobs.commands.work import AUTO, AddRequest, Run, propose, resolve_placement, take_ids
+from bot.sources.arxiv_api import LookupResult, LookupStatus
+
+
+def plan_add(index: int, command: Command, work: Run) -> list[AddRequest]:
+    cmd = code_span(command.text)
+    if not work.maintainer and not work.settings.requests:
+        work.reply((index, 0), "requests_disabled", cmd)
+        return []
+    ids = take_ids(index, command, work)
+    if not ids:
+        return []
+    code_url = ""
+    if command.code_url:
+        normalized, problem = normalize_code_url(command.code_url, work.settings.code_hosts)
+        if normalized is None:
+            work.reply(
+                (index, 0),
+                "bad_code",
+                cmd,
+                url=code_span(command.code_url, 80),
+                reason=problem,
+                hosts=", ".join(work.settings.code_hosts),
+            )
+            return []
+        code_url = normalized
+    placement = resolve_placement(index, command, work)
+    if placement is None:
+        return []
+    requests = []
+    for position, arxiv_id in enumerate(ids, start=10):
+        if not _already_listed((index, position), cmd, arxiv_id, None, work):
+            requests.append(
+                AddRequest(
+                    (index, position),
+                    cmd,
+                    arxiv_id,
+                    *placement,
+                    code_url,
+                    work.author,
+                    work.source_url,
+                    work.maintainer,
+                )
+            )
+    return requests
+
+
+def _already_listed(order: tuple[int, int], cmd: str, arxiv_id: str, title: str | None, work: Run) -> bool:
+    item = work.catalog.find(arxiv_id, title)
+    if item is None:
+        return False
+    work.reply(
+        order,
+        "duplicate",
+        cmd,
+        id=arxiv_id,
+        title=safe_text(item.title or arxiv_id),
+        link=work.line_link(item),
+        where=work.item_where(item),
+    )
+    work.state = work.state.without_pending(arxiv_id)
+    return True
+
+
+def plan_approve(index: int, command: Command, work: Run) -> list[AddRequest]:
+    """``/approve <revision> ...``: the requests whose current revision tag is named, nothing else.
+    A request changed after the preview has a new tag, so an old tag approves nothing."""
+    cmd = code_span(command.text)
+    if not work.maintainer:
+        work.reply((index, 0), "approve_refused", cmd)
+        return []
+    if not work.state.pending:
+        work.reply((index, 0), "nothing_pending", cmd)
+        return []
+    tags = list(dict.fromkeys(word.lower() for word in (command.section or "").split()))[:MAX_PENDING]
+    if not tags:
+        work.reply(
+            (index, 0),
+            "approve_which",
+            cmd,
+            choices=[f"`/approve {p.tag}` (arXiv {p.arxiv_id})" for p in work.state.pending],
+        )
+        return []
+    requests = []
+    for position, tag in enumerate(tags, start=10):
+        p = next((p for p in work.state.pending if p.tag == tag), None)
+        if p is None:
+            work.reply(
+                (index, position),
+                "approve_stale",
+                cmd,
+                tag=code_span(tag, 20),
+                choices=[f"`{q.tag}` (arXiv {q.arxiv_id})" for q in work.state.pending],
+            )
+        elif not _already_listed((index, position), cmd, p.arxiv_id, None, work):
+            requests.append(
+                AddRequest(
+                    (index, position),
+                    cmd,
+                    p.arxiv_id,
+                    p.section,
+                    p.subsection,
+                    p.code_url,
+                    p.requested_by,
+                    p.request_url,
+                    approved=True,
+                    tag=p.tag,
+                    previewed=p.line,
+                )
+            )
+    return requests
+
+
+def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
+    order, cmd, arxiv_id = request.order, request.command, request.arxiv_id
+    paper = result.paper
+    if result.status is LookupStatus.UNKNOWN or paper is None:
+        work.reply(order, "unknown", cmd, id=arxiv_id)
+        work.state = work.state.without_pending(arxiv_id)
+        return
+    if result.status is LookupStatus.WITHDRAWN:
+        work.reply(order, "withdrawn", cmd, id=arxiv_id, title=safe_text(paper.title))
+        work.state = work.state.without_pending(arxiv_id)
+        return
+    if _already_listed(order, cmd, arxiv_id, paper.title, work):
+        return
+    entry = paper_entry(paper, request.code_url)
+    where = work.where(request.section, request.subsection)
+    facts = dict(id=arxiv_id, title=safe_text(paper.title), where=where, routed=request.routed)
+    changed = request.approved and request.tag and render_entry(entry) != request.previewed
+    if not request.approved or changed:
+        # a request, or an approved one whose entry arXiv changed since the preview: (re)preview
+        waiting = {p.arxiv_id for p in work.state.pending}
+        if arxiv_id not in waiting and len(waiting) >= MAX_PENDING:
+            work.reply(order, "too_many_pending", cmd, limit=MAX_PENDING, **facts)
+            return
+        work.state = work.state.with_pending(
+            Pending(
+                arxiv_id,
+                request.section,
+                request.subsection,
+                request.code_url,
+                request.requested_by,
+                request.request_url,
+                render_entry(entry),
+            )
+        )
+        tag = next(p.tag for p in work.state.pending if p.arxiv_id == arxiv_id)
+        work.reply(order, "approve_changed" if changed else "pending", cmd, tag=tag, **facts)
+        return
+    section_label = (f"section:{request.section}",) if work.settings.section_labels else ()
+    labels = work.settings.add_labels + section_label
+    proposal = Proposal(
+        paper=paper,
+        entry=entry,
+        section=request.section,
+        subsection=request.subsection,
+        requested_by=request.requested_by,
+        request_url=request.request_url,
+        labels=labels,
+    )
+    change = change_request(proposal, work.taxonomy, work.settings.catalog_path, work.settings.branches)
+    if propose(order, cmd, change, "add", arxiv_id, work, facts):
+        # the approved revision is done; a newer request for the paper (another tag) still waits
+        state = work.state
+        work.state = state.without_tag(request.tag) if request.tag else state.without_pending(arxiv_id)
+
+
+def route_auto(requests: list[AddRequest], results: dict[str, LookupResult], work: Run) -> list[AddRequest]:
+    """Give the /add requests that named no section the router's section (one batch)."""
+    auto = [r for r in requests if r.section == AUTO and results[r.arxiv_id].paper is not None]
+    if not auto or work.router is None:
+        return requests
+    papers = [results[r.arxiv_id].paper for r in auto]
+    routes = dict(
+        zip(
+            (r.order for r in auto),
+            work.router(work.catalog, [p for p in papers if p is not None]),
+            strict=True,
+        )
+    )
+    return [
+        replace(r, section=routes[r.order][0], subsection=routes[r.order][1], routed=routes[r.order][2])
+        if r.order in routes
+        else r
+        for r in requests
+    ]

@@ -1,0 +1,191 @@
+"""One run of the issue commands: what it needs and has done so far (``Run``), and the steps
+the commands share: taking ids, resolving a section, checking the author's role, opening a PR."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from bot.core import matching
+from bot.core.catalog import Catalog, Item
+from bot.core.paper import Paper
+from bot.core.taxonomy import Taxonomy
+from bot.errors import BotError, UnknownSectionError
+from bot.forge.protocols import ChangeRequest, Forge, ProposalResult, PullRequest
+from bot.jobs.commands.event import CommandSettings, Event, Source
+from bot.jobs.commands.parser import Command
+from bot.jobs.commands.replies import Reply, code_span, safe_text, where_text
+from bot.jobs.commands.state import IssueState, OpenedPull
+from bot.sources.arxiv_api import LookupResult
+
+
+class Lookup(Protocol):
+    def lookup(self, ids: Iterable[str]) -> dict[str, LookupResult]: ...
+
+
+@dataclass(frozen=True)
+class AddRequest:
+    """A validated ``/add`` (or an approved pending one), waiting for its arXiv metadata."""
+
+    order: tuple[int, int]
+    command: str
+    arxiv_id: str
+    section: str
+    subsection: str | None
+    code_url: str
+    requested_by: str
+    request_url: str
+    approved: bool
+    routed: float | None = None  # the router's confidence, when the bot chose the section
+    tag: str = ""  # the approved request's revision tag
+    previewed: str = ""  # the approved request's entry line, as the maintainer saw it
+
+
+# A paper's section when the command names none: (section, subsection, confidence) per paper.
+Router = Callable[[Catalog, Sequence[Paper]], list[tuple[str, str | None, float]]]
+AUTO = ""  # the section of an /add that names none: the router picks it after the lookup
+MAX_SECTION = 120  # characters of a section name worth looking up
+
+
+@dataclass
+class Run:
+    """What one run needs and what it has done so far. ``author``, ``source_url``, ``maintainer``
+    and ``ids_left`` are those of the text (issue body or comment) whose commands are being read."""
+
+    event: Event
+    settings: CommandSettings
+    taxonomy: Taxonomy
+    catalog: Catalog
+    forge: Forge
+    state: IssueState
+    replies: list[Reply] = field(default_factory=list)
+    show_help: bool = False
+    transient_failure: bool = False
+    router: Router | None = None
+    author: str = ""
+    source_url: str = ""
+    maintainer: bool = False
+    ids_left: int = 0
+    sources: dict[int, str] = field(default_factory=dict)  # command index -> source key
+    _open_pulls: dict[str, PullRequest] | None = None
+
+    def enter(self, source: Source, maintainer: bool) -> None:
+        self.author, self.source_url, self.maintainer = source.author, source.url, maintainer
+        self.ids_left = self.settings.max_ids
+
+    def reply(self, order: tuple[int, int], kind: str, command: str, **data: Any) -> None:
+        self.replies.append(Reply(order, kind, command, data, self.sources.get(order[0], "")))
+
+    def open_pull(self, branch: str) -> PullRequest | None:
+        """The bot's open PR on ``branch`` (read once per run)."""
+        if self._open_pulls is None:
+            self._open_pulls = {p.branch: p for p in self.forge.bot_pull_requests("open")}
+        return self._open_pulls.get(branch)
+
+    def where(self, section: str, subsection: str | None) -> str:
+        return where_text(self.taxonomy, section, subsection)
+
+    def item_where(self, item: Item) -> str:
+        """Where a catalog item is ("" outside the taxonomy's sections)."""
+        return self.where(item.section, item.subsection) if item.section else ""
+
+    def line_link(self, item: Item) -> str:
+        base = self.event.repository_url.rstrip("/")
+        return (
+            f"[line {item.line_number}]({base}/blob/{self.event.default_branch}/"
+            f"{self.settings.catalog_path}#L{item.line_number})"
+        )
+
+
+def take_ids(index: int, command: Command, work: Run) -> list[str]:
+    """The command's ids within the event's budget; malformed tokens and overflow get replies."""
+    cmd = code_span(command.text)
+    for position, token in enumerate(command.malformed):
+        work.reply((index, position), "malformed", cmd, token=code_span(token))
+    if not command.ids and not command.malformed:
+        work.reply((index, 0), "no_ids", cmd, name=command.name)
+    kept, work.ids_left = list(command.ids[: work.ids_left]), max(0, work.ids_left - len(command.ids))
+    if len(kept) < len(command.ids):
+        work.reply(
+            (index, 99), "too_many", cmd, limit=work.settings.max_ids, skipped=len(command.ids) - len(kept)
+        )
+    return kept
+
+
+def resolve_placement(index: int, command: Command, work: Run) -> tuple[str, str | None] | None:
+    """The command's section, or None after replying why it has none."""
+    cmd = code_span(command.text)
+    if not command.section and command.name == "add" and work.router is not None:
+        return AUTO, None  # the bot routes the paper once its abstract is known
+    if not command.section:
+        work.reply((index, 0), "no_section", cmd, name=command.name)
+        return None
+    try:
+        if len(command.section) > MAX_SECTION:  # no heading is that long: not worth a fuzzy search
+            raise UnknownSectionError(f"unknown section {command.section[:MAX_SECTION]!r}…", [])
+        section, subsection = work.taxonomy.resolve(command.section)
+    except UnknownSectionError:
+        work.reply(
+            (index, 0),
+            "unknown_section",
+            cmd,
+            section=code_span(command.section, 60),
+            suggestions=closest_sections(command.section, work.taxonomy)
+            if len(command.section) <= MAX_SECTION
+            else [],
+        )
+        return None
+    if work.taxonomy.get(section).kind != "papers":
+        work.reply((index, 0), "papers_only", cmd, where=work.where(section, None))
+        return None
+    return section, subsection
+
+
+def closest_sections(name: str, taxonomy: Taxonomy, limit: int = 3) -> list[str]:
+    """The paper sections and subsections nearest to ``name`` (by id or heading), as
+    "`id` (Heading)"."""
+    papers = [s for s in (*taxonomy.sections, *taxonomy.subsections) if s.kind == "papers"]
+    return [f"`{s.id}` ({safe_text(s.title)})" for s in matching.closest_sections(name, papers, limit)]
+
+
+def refuse_unless_maintainer(index: int, command: Command, work: Run) -> bool:
+    if not work.maintainer:
+        work.reply(
+            (index, 0),
+            "not_allowed",
+            code_span(command.text),
+            name=command.name,
+            roles=", ".join(work.settings.allowed_roles),
+        )
+    return not work.maintainer
+
+
+def propose(
+    order: tuple[int, int],
+    cmd: str,
+    change: ChangeRequest,
+    action: str,
+    arxiv_id: str,
+    work: Run,
+    facts: dict[str, Any],
+) -> bool:
+    """Open or update the PR and reply; a failure is replied and does not stop the other commands.
+    An open PR on the branch that this issue did not open (another issue's, the poll job's) is
+    never touched."""
+    foreign = work.open_pull(change.branch)
+    if foreign is not None and all(p.number != foreign.number for p in work.state.pulls):
+        work.reply(order, "other_pull", cmd, pr=f"[#{foreign.number}]({foreign.url})", **facts)
+        return False
+    try:
+        result: ProposalResult = work.forge.propose(change)
+    except BotError as exc:
+        work.transient_failure = True
+        work.reply(order, "forge_failed", cmd, reason=safe_text(str(exc)), **facts)
+        return False
+    pull = result.pull_request
+    work.state = work.state.with_pull(OpenedPull(pull.number, pull.url, action, arxiv_id))
+    work.reply(
+        order, f"{action}_done", cmd, result=result.action, pr=f"[#{pull.number}]({pull.url})", **facts
+    )
+    return True
