@@ -147,7 +147,10 @@ def run(
     report = PollReport(candidates)
     if not candidates.new:
         return report
-    _progress(f"training the scorer on {len(catalog.entries())} catalog entries")
+    from bot.scoring import catalog_entries  # here: the scorer (scikit-learn) loads only when it runs
+
+    # the count a PR body cites ("reads like the N catalog entries"): paper entries, each title once
+    _progress(f"training the scorer on {len(catalog_entries(catalog, taxonomy))} catalog entries")
     rejected_papers = candidates.rejected + [rejected_paper(p) for p in pulls if p.state == "closed"]
     scorer = train_scorer(
         catalog,

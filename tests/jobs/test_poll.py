@@ -4,6 +4,7 @@ branches in a temporary git repository and to pull requests on the fake GitHub."
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import socket
 from pathlib import Path
@@ -135,6 +136,23 @@ def test_poll_opens_one_branch_per_accepted_paper_and_a_rerun_opens_nothing(
     assert f"| already proposed (open PR) | {len(branches)} |" in second
     assert "==> opened" not in second
     assert git(repo, "status", "--porcelain") == ""
+
+
+def test_the_progress_line_counts_the_entries_a_pr_body_cites(
+    repo: Path, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """ "training the scorer on N catalog entries" and a PR body's "reads like the N catalog
+    entries" are one number: the catalog's paper entries, each title once (not its tools)."""
+    caplog.set_level("INFO", logger="bot.jobs.poll")
+    assert poll(repo, "--feed", str(FULL_DAY)) == 0
+    capsys.readouterr()
+    progress = re.search(r"training the scorer on (\d+) catalog entries", caplog.text)
+    branch = bot_branches(repo)[0]
+    cited = re.search(r"reads like the (\d+) catalog entries", git(repo, "log", "-1", "--format=%B", branch))
+    assert progress and cited, caplog.text
+    assert progress.group(1) == cited.group(1)
+    items = catalog_module.parse((repo / "catalog.md").read_text(encoding="utf-8"), taxonomy)
+    assert int(progress.group(1)) < len(items.entries())  # the tools are not counted
 
 
 def test_a_paper_already_in_the_catalog_is_not_proposed(
