@@ -36,13 +36,12 @@ from bot.jobs.nightly import (
     Services,
     TrackedIssue,
     checking_order,
-    fit_state,
-    issue_action,
     previous_state,
     report,
     run,
 )
-from bot.jobs.nightly.findings import doubtful_redirect, settled_state
+from bot.jobs.nightly.findings import doubtful_redirect, fit_state, settled_state
+from bot.jobs.nightly.publish import issue_action
 from bot.linkcheck import CheckSettings, HostLimits, HttpChecker, LinkResult, Verdict
 from bot.linkcheck.policy import Policy
 from tests.conftest import PROJECT

@@ -243,8 +243,8 @@ def test_nightly_does_not_follow_a_redirect_to_another_host(fake, web, taxonomy)
 
 
 def test_a_hostile_redirect_target_is_listed_as_text_not_as_a_link() -> None:
-    from bot.jobs.nightly import Night, NightlySettings, issue_text
-    from bot.jobs.nightly.findings import LinkFix
+    from bot.jobs.nightly.findings import LinkFix, Night, NightlySettings
+    from bot.jobs.nightly.publish import issue_text
 
     target = f"{EVIL}/x)[click]({EVIL}/y)"  # a Location header is the linked site's to choose
     fix = LinkFix(

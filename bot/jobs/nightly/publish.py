@@ -1,0 +1,113 @@
+"""What the nightly run publishes: ONE tracking issue and ONE rolling pull request.
+
+The issue is edited in place (opened while something needs a maintainer, closed when green; its
+hidden marker carries the links' state from night to night); the PR is proposed on a fixed
+branch, updated in place, or closed when no fix is left. ``--dry-run`` says what each would do.
+"""
+
+from __future__ import annotations
+
+from bot.core import markers
+from bot.core.templates import render
+from bot.core.text import unified_diff
+from bot.forge.protocols import ChangeRequest, Forge, IssueRef, IssueTracker, PullRequest, TrackedIssue
+from bot.jobs.nightly.findings import (
+    ISSUE_BODY_LIMIT,
+    ISSUE_MARKER,
+    PR_MARKER,
+    STATE_VERSION,
+    Night,
+    NightlySettings,
+    fit_state,
+)
+
+# -- the pieces maintainers read ---------------------------------------------------------------------
+
+
+def issue_text(night: Night, settings: NightlySettings) -> tuple[str, str]:
+    """(title, body) of the tracking issue; the body ends with the state marker."""
+    title = render("nightly_issue_title.txt.j2", night=night, prefix=settings.issue_title).strip()
+    body = render("nightly_issue_body.md.j2", night=night, settings=settings).strip()
+    budget = ISSUE_BODY_LIMIT - len(body) - 200
+    state = fit_state(night.state, budget)
+    return title, f"{body}\n\n{markers.make(ISSUE_MARKER, {'version': STATE_VERSION, 'links': state})}"
+
+
+def pull_request_body(night: Night, settings: NightlySettings) -> str:
+    from bot.jobs.enrich import cell  # escapes arXiv text for a table cell
+
+    body = render("nightly_pr_body.md.j2", night=night, settings=settings, cell=cell).strip()
+    return f"{body}\n\n{markers.make(PR_MARKER)}"
+
+
+# -- publishing ---------------------------------------------------------------------------------------
+
+
+def publish_issue(
+    tracker: IssueTracker,
+    night: Night,
+    settings: NightlySettings,
+    existing: TrackedIssue | None,
+    dry_run: bool,
+) -> tuple[IssueRef | None, str]:
+    """Edit the tracking issue in place: open while something needs a maintainer, closed when green.
+
+    A green night with links under watch still needs somewhere to keep them: when no tracking
+    issue exists yet, it is opened and closed at once (this happens once in a catalog's life)."""
+    if night.inconclusive:
+        return None, "skipped"
+    if existing is None and night.green and not night.state:
+        return None, "none"
+    title, body = issue_text(night, settings)
+    action = issue_action(existing, title, body, night.green)
+    if action == "unchanged":
+        return None, action
+    if dry_run:
+        return None, DRY_RUN_ACTIONS[action]
+    labels = settings.issue_labels
+    ref = tracker.upsert_issue(ISSUE_MARKER, title, body, labels, close=night.green)
+    if ref is None:  # green and no issue yet, but links under watch must be remembered
+        tracker.upsert_issue(ISSUE_MARKER, title, body, labels)
+        ref = tracker.upsert_issue(ISSUE_MARKER, title, body, labels, close=True)
+    return ref, action
+
+
+DRY_RUN_ACTIONS = {
+    "opened": "would open",
+    "reopened": "would reopen",
+    "updated": "would update",
+    "closed": "would close",
+}
+
+
+def issue_action(existing: TrackedIssue | None, title: str, body: str, green: bool) -> str:
+    """What publishing will do to the issue: opened, reopened, updated, closed or unchanged."""
+    if existing is None:
+        return "opened"
+    wanted = "closed" if green else "open"
+    if existing.state != wanted:
+        return "closed" if green else "reopened"
+    return "unchanged" if (existing.title, existing.body.strip()) == (title, body.strip()) else "updated"
+
+
+def publish_pull_request(
+    forge: Forge,
+    change: ChangeRequest,
+    base_text: str,
+    dry_run: bool,
+) -> tuple[PullRequest | None, str, str]:
+    """(PR, action, diff): the rolling PR proposed, updated in place, or closed when nothing is left."""
+    new_text = change.edit(base_text)
+    existing = next((p for p in forge.bot_pull_requests("open") if p.branch == change.branch), None)
+    if new_text == base_text and all(forge.read_file(path) == text for path, text in change.extra_files):
+        if existing is None:
+            return None, "none", ""
+        if dry_run:
+            return existing, "would close", ""
+        forge.close_pull_request(existing, render("nightly_pr_closed.md.j2", pull=existing).strip())
+        return existing, "closed", ""
+    if dry_run:
+        diff = unified_diff(change.path, base_text, new_text)
+        return existing, "would update" if existing else "would open", diff
+    result = forge.propose(change)
+    return result.pull_request, result.action, result.diff
