@@ -31,7 +31,7 @@ from bot.core.catalog_io import file_mode, read_catalog
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError
-from bot.scoring import Decision, Scorer, background
+from bot.scoring import Decision, Scorer, background, catalog_entries
 from bot.sources import arxiv_rss as feeds
 
 log = logging.getLogger(__name__)
@@ -77,9 +77,10 @@ def run(
     each to ``out``."""
     negatives = background.load(keywords)
     known = sum(1 for p in negatives if p.extra.get("label"))
+    entries = len(catalog_entries(catalog, taxonomy))
     progress(
-        f"training on {len(catalog.entries())} catalog entries and {known} papers known to be in "
-        f"scope against {len(negatives) - known} background papers"
+        f"training on {entries} catalog entries and {known} papers known to be in scope against "
+        f"{len(negatives) - known} background papers"
     )
     scorer = Scorer.train(catalog, taxonomy, keywords, background=negatives, cache_dir=cache_dir)
     progress(f"scoring {len(papers)} papers")
@@ -117,15 +118,17 @@ def write_atomically(path: Path, write: Callable[[TextIO], ScoreReport]) -> Scor
 WEAK_CATALOG = 100  # fewer catalog entries than this: few positives for the learned model
 
 
-def learned_part_warnings(papers: int, entries: int, keywords: dict[str, Any]) -> list[str]:
-    """Say when the learned half of the score is off or weak, so a small run is not read as
-    the model's judgement."""
+def learned_part_warnings(background_papers: int, entries: int, keywords: dict[str, Any]) -> list[str]:
+    """Say when the learned half of the score is off or weak, so a run is not read as the model's
+    judgement. It learns the catalog's paper entries against the fixed background (not against
+    the papers scored: a run of five papers gets the same learned score as a whole day)."""
     minimum = int(keywords["scoring"]["learned"]["min_background"])
-    if papers < minimum:
+    if background_papers < minimum:
         return [
-            f"only {papers} paper(s) to score, fewer than scoring.learned.min_background "
-            f"({minimum}): the learned part is off, the keyword rules alone decide; score a "
-            "whole day's feed for the learned score"
+            f"the scoring background has only {background_papers} paper(s), fewer than "
+            f"scoring.learned.min_background ({minimum}): the learned part is off, the keyword "
+            "rules alone decide; point scoring.background in config/keywords.yml at a larger "
+            "sample of past papers, or unset it for the shipped one (docs/scoring.md)"
         ]
     if entries < WEAK_CATALOG:
         return [
@@ -177,7 +180,10 @@ def main(args: argparse.Namespace) -> int:
     papers = feeds.read_papers(args.input)
     if not papers:
         raise BotError(f"{args.input} has no papers to score; pass a feed or JSONL file with papers")
-    for warning in learned_part_warnings(len(papers), len(catalog.entries()), keywords):
+    negatives = background.load(keywords)  # read once per process: run() gets the same list
+    known = sum(1 for p in negatives if p.extra.get("label"))
+    entries = len(catalog_entries(catalog, taxonomy))
+    for warning in learned_part_warnings(len(negatives) - known, entries, keywords):
         print(f"warning: {warning}", file=sys.stderr)
 
     def write(out: TextIO) -> ScoreReport:

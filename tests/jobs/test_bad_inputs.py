@@ -10,6 +10,7 @@ import stat
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot import __main__ as cli
 from bot.core import taxonomy as taxonomy_module
@@ -106,7 +107,7 @@ def cases(
         ],
         capsys,
     )
-    found.append(("`score` of 5 papers", code, first_line(out, "learned part")))
+    found.append(("`score` against a catalog of 4 entries", code, first_line(out, "learned part")))
 
     code, out = run(
         ["poll", "--dry-run", "--feed", str(SAMPLE_FEED), "--categories", "cs.CL", "--repo", str(repo)],
@@ -123,6 +124,22 @@ def cases(
     shutil.copytree(PROJECT / "config", config)
     (config / "links.yml").write_text("retries:\n  errors: 0\n  timeouts: 0\n", encoding="utf-8")
     monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config))
+    keywords = yaml.safe_load((config / "keywords.yml").read_text(encoding="utf-8"))
+    keywords["scoring"]["background"] = str(small_feed)  # five papers: too few to learn against
+    (config / "keywords.yml").write_text(yaml.safe_dump(keywords), encoding="utf-8")
+    code, out = run(
+        [
+            "score",
+            "--input",
+            str(small_feed),
+            "--output",
+            str(tmp_path / "s.jsonl"),
+            "--catalog",
+            str(PROJECT / "catalog.md"),
+        ],
+        capsys,
+    )
+    found.append(("`score` with a background of 5 papers", code, first_line(out, "learned part")))
     port = closed_port()
     offline = tmp_path / "offline.md"
     offline.write_text(
@@ -177,7 +194,8 @@ def test_every_bad_input_gets_one_clear_message(
     assert "did you mean '## Quantization'" in by_input["`lint` of a catalog with `## Quantisation`"][1]
     assert "not counted" in by_input["`stats` of that catalog"][1]
     assert by_input["`import` of a file with no list"][0] == 1
-    assert "learned part is off" in by_input["`score` of 5 papers"][1]
+    assert "learned part is weak" in by_input["`score` against a catalog of 4 entries"][1]
+    assert "learned part is off" in by_input["`score` with a background of 5 papers"][1]
     assert all(by_input[k][0] == 1 for k in by_input if k.startswith("`check-links"))
     text = render(rows)
     assert text == golden("bad-inputs.md", text), UPDATE_HINT

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import gzip
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -74,6 +75,26 @@ def test_known_in_scope_papers_outrank_off_topic_ones(tmp_path: Path, catalog_pa
     top = np.argsort(-scores)[: labels.sum()]
     assert labels[top].mean() >= 0.7  # the top of the ranking is mostly labelled in scope
     assert np.median(scores[labels == 1]) > np.percentile(scores[labels == 0], 90)
+
+
+def test_a_few_papers_score_as_they_do_in_a_whole_day(
+    tmp_path: Path, catalog_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The learned part trains against the fixed background, not the papers scored: three papers
+    alone get the scores they get among the whole sample, and no warning says otherwise."""
+    day, few = tmp_path / "day.jsonl", tmp_path / "few.jsonl"
+    assert score(SAMPLE_2024, day, catalog_path) == 0
+    lines = gzip.decompress(SAMPLE_2024.read_bytes()).decode("utf-8").splitlines()[:3]
+    three = tmp_path / "three.jsonl"
+    three.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert score(three, few, catalog_path) == 0
+    assert "learned part is off" not in capsys.readouterr().err
+    whole = {line["arxiv_id"]: line["score"] for line in read_lines(day)}
+    alone = read_lines(few)
+    assert len(alone) == 3
+    assert all(line["score"] == pytest.approx(whole[line["arxiv_id"]]) for line in alone)
+    assert all(any("learned model" in r for r in line["reasons"]) for line in alone)  # type: ignore[union-attr]
 
 
 def test_rss_feed_in(tmp_path: Path, catalog_path: Path) -> None:
