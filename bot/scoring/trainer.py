@@ -46,8 +46,8 @@ def make_trainer(
 
     def train(
         catalog: Catalog,
-        feed: list[Paper],
-        rejected: list[Paper],  # noqa: ARG001 (the feed: not a negative)
+        feed: list[Paper],  # not read: the feed is never a negative (see above)
+        rejected: list[Paper],
         corrections: Sequence[Correction] = (),
     ) -> Scorer:
         with_abstracts = [(_with_abstract(p, store), s, sub) for p, s, sub in corrections]
