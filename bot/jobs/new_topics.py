@@ -5,7 +5,8 @@ are in no catalog title and maybe in no keyword rule. Once a week this job shows
 what to teach it, in one issue (found again by its first label and hidden marker):
 
 1. reads the week's papers: the arXiv API searched by submission date over the last
-   ``new_topics.days`` days (the categories of config/papers.yml ``backfill``), or ``--feed FILE``;
+   ``new_topics.days`` days (the categories of config/papers.yml ``backfill``), or ``--feed FILE``
+   (then the report's dates are the first and last the papers carry);
 2. scores the papers that are not listed, proposed or rejected, as ``poll`` does;
 3. **near misses**: papers with at least ``min_points`` rule points that the score held back,
    strongest evidence first, each with its ``/add <id> <section>`` line;
@@ -199,6 +200,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
 
 
+def dates_of(papers: Sequence[Paper]) -> tuple[str, str] | None:
+    """(first, last) date the papers carry (ISO), or None when none has a date."""
+    dates = sorted(p.date[:10] for p in papers if p.date)
+    return (dates[0], dates[-1]) if dates else None
+
+
 def main(
     args: argparse.Namespace, api: Any = None, clock: Callable[[], datetime.date] = datetime.date.today
 ) -> int:
@@ -225,8 +232,10 @@ def main(
     catalog = parse(text, taxonomy)
     today = clock()
     since = today - datetime.timedelta(days=settings.days - 1)
+    window = (since.isoformat(), today.isoformat())
     if args.feed:
         papers = [p for path in args.feed for p in feeds.read_papers(path)]
+        window = dates_of(papers) or window  # a recorded week says when it is, not today
     else:
         from bot.sources.arxiv_api import ApiSettings
         from bot.sources.arxiv_fetch import PoliteApi
@@ -250,8 +259,7 @@ def main(
         pulls,
         branches,
         settings,
-        since.isoformat(),
-        today.isoformat(),
+        *window,
     )
     if services.is_github:
         action, body = publish(services.github(), report, settings, args.dry_run)

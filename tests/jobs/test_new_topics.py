@@ -129,6 +129,9 @@ def test_local_git_mode_prints_the_issue_and_writes_it_to_a_file(
     body = output.read_text(encoding="utf-8")
     assert body.strip() in printed and "## Near misses" in body and "## New topics" in body
     assert "Issue: printed (local-git mode: no issue)" in printed
+    # a recorded day is reported as that day, not as the week before the test runs
+    assert body.startswith("What the bot nearly missed in the papers of 2024-11-28 (")
+    assert "**Near misses and new topics**, 2024-11-28:" in printed
 
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "new-topics.md"
