@@ -3,6 +3,7 @@ the adopter's workflows use the action's real inputs, and the README keeps its q
 
 from __future__ import annotations
 
+import argparse
 import re
 import shlex
 import shutil
@@ -97,3 +98,44 @@ def test_every_golden_file_is_shown_on_a_page() -> None:
         text = path.read_text(encoding="utf-8").strip()
         shown = [name for name, page in pages.items() if include in page or text in page]
         assert shown, f"tests/golden/{path.name} is on no page of docs/: include it with {include}"
+
+
+# `python -m bot JOB ...` as the docs, workflows, templates and config comments write it; the
+# options end at a code span, a table cell, a comment, a closing parenthesis or a second command
+BOT_COMMAND = re.compile(r"python -m bot((?: -[vq])*) ([a-z][a-z-]*)((?:(?! / )[^`|#\n)])*)")
+
+
+def job_options(job: str) -> set[str] | None:
+    """The option strings ``python -m bot JOB`` accepts (None: no such job)."""
+    parser = cli.build_parser(job)
+    jobs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    chosen = jobs.choices.get(job)
+    return None if chosen is None else set(chosen._option_string_actions)
+
+
+def test_every_command_the_docs_show_exists_with_its_options() -> None:
+    """A renamed job or flag must not leave a page, a workflow or a message showing the old one
+    (the jobs' command lines are a contract: options are added, never renamed)."""
+    places = [
+        *sorted(DOCS.rglob("*.md")),
+        ROOT / "README.md",
+        ACTION,
+        *sorted((ROOT / ".github" / "workflows").glob("*.yml")),
+        *sorted((ROOT / "bot" / "templates").glob("*.j2")),
+        *sorted((ROOT / "config").glob("*.yml")),
+    ]
+    wrong, seen = [], 0
+    for place in places:
+        for match in BOT_COMMAND.finditer(place.read_text(encoding="utf-8")):
+            seen += 1
+            job, rest = match.group(2), match.group(3)
+            known = job_options(job)
+            if known is None:
+                wrong.append(f"{place.relative_to(ROOT)}: no job {job!r}")
+                continue
+            flags = {token.split("=")[0].rstrip(",.;:") for token in rest.split() if token.startswith("-")}
+            wrong += [
+                f"{place.relative_to(ROOT)}: {job} has no option {flag}" for flag in flags - known - {"-"}
+            ]
+    assert seen > 100  # the pages do show the commands
+    assert not wrong, "\n".join(wrong)
