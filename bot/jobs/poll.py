@@ -150,7 +150,16 @@ def run(
     from bot.scoring import catalog_entries  # here: the scorer (scikit-learn) loads only when it runs
 
     # the count a PR body cites ("reads like the N catalog entries"): paper entries, each title once
-    _progress(f"training the scorer on {len(catalog_entries(catalog, taxonomy))} catalog entries")
+    entries = len(catalog_entries(catalog, taxonomy))
+    listed = [item for item in catalog.items if item.arxiv_ids or item.entry]
+    if not entries and listed:
+        log.warning(
+            "none of the catalog's %d entries is under a paper section of config/taxonomy.yml: the "
+            "learned model has nothing to learn from and the keyword rules alone decide. Run "
+            "`python -m bot lint` to see the headings the taxonomy does not know.",
+            len(listed),
+        )
+    _progress(f"training the scorer on {entries} catalog entries")
     rejected_papers = candidates.rejected + [rejected_paper(p) for p in pulls if p.state == "closed"]
     scorer = train_scorer(
         catalog,

@@ -155,6 +155,19 @@ def test_the_progress_line_counts_the_entries_a_pr_body_cites(
     assert int(progress.group(1)) < len(items.entries())  # the tools are not counted
 
 
+def test_a_catalog_the_taxonomy_does_not_know_is_said_before_scoring(
+    tmp_path: Path, taxonomy: Taxonomy, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A catalog committed under headings the taxonomy lacks (config/ replaced, catalog not yet)
+    gives the learned model no positives: the run says so instead of scoring in silence."""
+    foreign = "# Another list\n\n## Quantisation\n\n- [Some Paper](https://arxiv.org/abs/2401.00001) · arXiv 2401.00001\n"
+    repo = make_repo(tmp_path / "repo", taxonomy, foreign)
+    assert poll(repo, "--feed", str(FULL_DAY), "--dry-run") == 0
+    capsys.readouterr()
+    assert "none of the catalog's 1 entries is under a paper section of config/taxonomy.yml" in caplog.text
+    assert "python -m bot lint" in caplog.text
+
+
 def test_a_paper_already_in_the_catalog_is_not_proposed(
     repo: Path, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str]
 ) -> None:
