@@ -14,7 +14,7 @@ from bot import __main__ as cli
 from bot.core import taxonomy as taxonomy_module
 from bot.core.catalog_io import read_catalog
 from bot.jobs import init
-from bot.sources.lists.scaffold import scaffold
+from bot.sources.lists.scaffold import common_words, scaffold
 from tests.conftest import FIXTURES, PROJECT
 
 LISTS = FIXTURES / "lists"
@@ -84,6 +84,30 @@ def test_sections_subsections_ids_and_starter_keywords() -> None:
         assert len(listed) == len(set(listed)), section_id
         assert all(raw.get("subsections", {}).values()), section_id  # no empty lists
     assert any(raw.get("subsections") for raw in keywords.values())
+
+
+def test_common_words_are_those_of_more_than_the_share_of_texts() -> None:
+    texts = ["Fast LLMs for all", "LLMs on-device", "Quantized LLMs", "Fast decoding"] * 25
+    assert common_words(texts, share=0.3) == {"llms", "fast"}  # "quantized", "on-device": 25 of 100
+    assert common_words(texts, share=0.8) == set()
+
+
+def test_starter_rules_never_use_words_common_in_papers_at_large(adopter: Path) -> None:
+    """On the on-device list, "LLMs" heads most sections and "performance" a subsection: as rules
+    they would add points to any paper (the recorded day's EEG, credit-default and time-series
+    papers were proposed). The words common in the background's papers are never rules."""
+    shutil.copy(LISTS / "NexaAI__Awesome-LLMs-on-device__README.md", adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    keywords = yaml.safe_load((adopter / "config" / "keywords.yml").read_text(encoding="utf-8"))
+    words = {
+        w
+        for raw in keywords["sections"].values()
+        for w in [*raw["patterns"], *(x for ws in raw.get("subsections", {}).values() for x in ws)]
+    }
+    common = init._common()
+    assert {"llm", "performance", "efficient", "case"} <= common
+    assert not words & common
+    assert {"on-device", "moe", "quantization"} <= words  # what the list is about stays
 
 
 def test_existing_files_are_kept_and_the_form_dropdown_is_updated(

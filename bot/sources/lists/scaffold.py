@@ -7,13 +7,15 @@ title that holds entries, one subsection per heading below it (deeper headings f
 subsection). The ``Scaffold`` renders the three config files as data: ``taxonomy`` (ids from the
 titles, a one-line description to edit, a resources section for non-paper links), ``mapping``
 (one import rule per source heading) and ``keywords`` (starter routing rules from each section's
-name and the words frequent in its titles and rare elsewhere).
+name and the words frequent in its titles and rare elsewhere, never a word ``common_words`` finds
+in papers at large).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -154,7 +156,9 @@ class Scaffold:
         ]
         return {"title_match": 92, "exclude": exclude, "rules": rules, "routes": {}}
 
-    def keywords(self) -> dict[str, Any]:
+    def keywords(self, common: Collection[str] = frozenset()) -> dict[str, Any]:
+        """Starter rules; ``common`` words (see ``common_words``) are never one: "performance",
+        "llms" or "case" would add points to any paper."""
         every = Counter(w for s in self.sections for t in _all_titles(s) for w in set(_words(t)))
         sections: dict[str, Any] = {}
         for section in self.sections:
@@ -162,12 +166,12 @@ class Scaffold:
                 continue
             raw: dict[str, Any] = {
                 "weight": 3.0,
-                "patterns": _starter_patterns(section.title, _all_titles(section), every),
+                "patterns": _starter_patterns(section.title, _all_titles(section), every, common),
             }
             # a subsection's patterns count for the section too, so each word is listed once: a
             # word of several subsections goes to the section
             subs = {
-                self.ids[c.path]: _starter_patterns(c.title, c.titles, every)
+                self.ids[c.path]: _starter_patterns(c.title, c.titles, every, common, fallback=False)
                 for c in section.children.values()
             }
             shared = Counter(w for words in subs.values() for w in words)
@@ -195,17 +199,38 @@ def _words(title: str) -> list[str]:
     return words
 
 
-def _starter_patterns(name: str, titles: list[str], every: Counter[str]) -> list[str]:
-    """The section's own name words, then the title words frequent here and rare elsewhere."""
+def _starter_patterns(
+    name: str,
+    titles: list[str],
+    every: Counter[str],
+    common: Collection[str] = frozenset(),
+    fallback: bool = True,
+) -> list[str]:
+    """The section's own name words, then the title words frequent here and rare elsewhere (in
+    the list's other sections, and among papers at large: never a ``common`` word). None found:
+    the whole name (``fallback``, a section needs one rule) or nothing (its entries teach it)."""
     own = Counter(w for t in titles for w in set(_words(t)))
-    picked = [w for w in dict.fromkeys(_words(name))]
+    picked = [w for w in dict.fromkeys(_words(name)) if w not in common]
     ranked = sorted(own, key=lambda w: (-own[w] * own[w] / every[w], w))
     for word in ranked:
         if len(picked) >= STARTER_WORDS + 2:
             break
-        if own[word] >= 2 and own[word] / every[word] >= 0.5 and word not in picked:
+        if own[word] >= 2 and own[word] / every[word] >= 0.5 and word not in picked and word not in common:
             picked.append(word)
-    return picked or [name.lower()]
+    return picked or ([name.lower()] if fallback else [])
+
+
+COMMON_SHARE = 0.015  # a word in more of the background papers' texts says nothing about a section
+
+
+def common_words(texts: Iterable[str], share: float = COMMON_SHARE) -> frozenset[str]:
+    """The words (as starter patterns are written) found in more than ``share`` of ``texts``: in
+    the titles and abstracts of arXiv papers at large, "performance" (42% of them), "llms" (22%),
+    "case" (9%) or "fast" (1.8%) would match any paper; "quantization" (0.5%), "on-device" or
+    "speculative" say what a paper is about."""
+    texts = list(texts)
+    counts = Counter(w for text in texts for w in set(_words(text)))
+    return frozenset(w for w, n in counts.items() if n > share * len(texts))
 
 
 def _description(section: SourceSection) -> str:
