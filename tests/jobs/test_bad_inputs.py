@@ -86,6 +86,14 @@ def cases(
     assert not catalog_path.exists()
     found.append(("`import` of a file with no list", code, first_line(out, "0 entries read")))
 
+    rendered = tmp_path / "rendered.txt"  # a rendered page: titles, no links
+    shutil.copy(FIXTURES / "lists" / "efficient-llms-survey-rendered.txt", rendered)
+    code, out = run(["init", "--from", str(rendered), "--repo", str(tmp_path / "adopter")], capsys)
+    assert (
+        not (tmp_path / "adopter" / "config").exists() and not (tmp_path / "adopter" / "catalog.md").exists()
+    )
+    found.append(("`init --from` a rendered page (titles, no links)", code, first_line(out, "entries read")))
+
     repo = make_repo(tmp_path / "repo", taxonomy_module.load(PROJECT / "config"))  # a small catalog
     small_feed = tmp_path / "five.jsonl"
     small_feed.write_text(
@@ -194,6 +202,7 @@ def test_every_bad_input_gets_one_clear_message(
     assert "did you mean '## Quantization'" in by_input["`lint` of a catalog with `## Quantisation`"][1]
     assert "not counted" in by_input["`stats` of that catalog"][1]
     assert by_input["`import` of a file with no list"][0] == 1
+    assert by_input["`init --from` a rendered page (titles, no links)"][0] == 1
     assert "learned part is weak" in by_input["`score` against a catalog of 4 entries"][1]
     assert "learned part is off" in by_input["`score` with a background of 5 papers"][1]
     assert all(by_input[k][0] == 1 for k in by_input if k.startswith("`check-links"))

@@ -274,7 +274,7 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
     """The sections of one list, from where its readable entries sit."""
     items, _navigation = read_items(name, text)
     read: list[tuple[tuple[str, ...], str, bool]] = []
-    unreadable = 0
+    unreadable = linked = 0
     all_paths: dict[tuple[str, ...], None] = {}
     for item in items:
         all_paths[item.path] = None
@@ -284,10 +284,17 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
             continue
         for fields in extracted:
             read.append((item.path, fields.title, fields.resource))
+            linked += bool(fields.url or fields.arxiv_id)
     if not read:
         raise BotError(
             f"{name}: 0 entries read: no list of papers found (bullets or table rows "
             "with a title and a link); pass an awesome list's README"
+        )
+    if not linked:  # titles alone (a rendered page): no catalog line can be written from them
+        raise BotError(
+            f"{name}: {len(read)} entries read, none with a link or an arXiv id (a rendered page or "
+            "plain text?): nothing written. Pass the list's markdown source (its README.md); a "
+            "title-only file can only add to other lists, with `python -m bot import`"
         )
     prefix = _common_prefix([p for p, _, _ in read])
     sections: dict[str, SourceSection] = {}
