@@ -319,15 +319,16 @@ def _heading_sections(
     section, _ = current
     if level == 1:
         return None, None
-    match = taxonomy.by_title(title) if taxonomy else None
     if level == 2:
         if taxonomy is None:
             return slugify(title), None
-        return (match.id, None) if match and match.parent is None else (None, None)
+        match = taxonomy.by_title(title)
+        return (match.id, None) if match else (None, None)
     if level == 3 and section is not None:
         if taxonomy is None:
             return section, slugify(title)
-        if match and match.parent == section:
+        match = taxonomy.by_title(title, parent=section)
+        if match:
             return section, match.id
     return current
 

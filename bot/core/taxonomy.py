@@ -46,13 +46,13 @@ class Taxonomy:
     def children(self, section_id: str) -> list[Section]:
         return [s for s in self.subsections if s.parent == section_id]
 
-    def by_title(self, title: str) -> Section | None:
-        """The section or subsection whose heading is ``title`` (case-insensitive)."""
+    def by_title(self, title: str, parent: str | None = None) -> Section | None:
+        """The section (``parent`` None) or the subsection of ``parent`` whose heading is
+        ``title`` (case-insensitive). Subsection titles may repeat across sections ("Other")
+        and match a section's: only the heading's own level and parent are looked at."""
         wanted = title.strip().lower()
-        for section in (*self.sections, *self.subsections):
-            if section.title.lower() == wanted:
-                return section
-        return None
+        candidates = self.sections if parent is None else self.children(parent)
+        return next((s for s in candidates if s.title.lower() == wanted), None)
 
     def resolve(self, name: str) -> tuple[str, str | None]:
         """A section named as a person would (id or heading, any case, of a section or a

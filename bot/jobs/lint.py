@@ -100,13 +100,19 @@ def _expected(taxonomy: Taxonomy) -> list[tuple[int, str, str]]:
 def heading_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
     problems = _title_problems(catalog, taxonomy)
     expected = _expected(taxonomy)
-    positions = {(level, title.lower()): i for i, (level, title, _) in enumerate(expected)}
+    # a subsection is known by its section too: subsection titles may repeat ("Other")
+    positions = {
+        (level, title.lower(), ident.split("/")[0] if level == 3 else None): i
+        for i, (level, title, ident) in enumerate(expected)
+    }
     seen: dict[int, Heading] = {}
     highest = -1
     for heading in catalog.headings:
         if heading.level == 1 or heading.title == taxonomy.contents_heading:
             continue
-        index = positions.get((heading.level, heading.title.lower()))
+        index = positions.get(
+            (heading.level, heading.title.lower(), heading.section if heading.level == 3 else None)
+        )
         if index is None or not _under_its_section(heading, index, expected, catalog):
             problems.append(Problem(heading.line + 1, _unknown_heading(heading, taxonomy)))
         elif index in seen:

@@ -256,3 +256,31 @@ def test_write_catalog_refuses_to_drop_entries_without_an_id(tmp_path: Path, sma
     assert path.read_text(encoding="utf-8") == with_tool.render()
     catalog_io.write_catalog(path, without, small.taxonomy, allow_dropping_unidentified=True)
     assert path.read_text(encoding="utf-8") == without
+
+
+def test_a_subsection_title_repeated_across_sections_is_found_under_its_own_section() -> None:
+    """Lists often have an "Other" subsection in several sections, and an "Other" section too
+    (the plaza list does): a ### heading is looked up among its own section's subsections."""
+    from bot.core.taxonomy import Section
+    from bot.jobs.lint import heading_problems
+
+    taxonomy = Taxonomy(
+        "T",
+        "",
+        "Contents",
+        (Section("a", "A", "d"), Section("b", "B", "d"), Section("other", "Other", "d")),
+        (Section("a-other", "Other", "d", parent="a"), Section("b-other", "Other", "d", parent="b")),
+    )
+    text = (
+        "# T\n\n## A\n\n### Other\n\n- [P1](https://arxiv.org/abs/2401.00001)\n\n"
+        "## B\n\n### Other\n\n- [P2](https://arxiv.org/abs/2401.00002)\n\n"
+        "## Other\n\n- [P3](https://arxiv.org/abs/2401.00003)\n"
+    )
+    parsed = catalog.parse(text, taxonomy)
+    placed = {item.arxiv_ids[0]: (item.section, item.subsection) for item in parsed.entries()}
+    assert placed == {
+        "2401.00001": ("a", "a-other"),
+        "2401.00002": ("b", "b-other"),
+        "2401.00003": ("other", None),
+    }
+    assert heading_problems(parsed, taxonomy) == []

@@ -18,10 +18,11 @@ from bot.sources.lists.scaffold import common_words, scaffold
 from tests.conftest import FIXTURES, PROJECT
 
 LISTS = FIXTURES / "lists"
-THREE = [
+LISTS_TO_ADOPT = [
     "Zefan-Cai__Awesome-LLM-KV-Cache__README.md",  # bullets, one level of sections
     "NexaAI__Awesome-LLMs-on-device__README.md",  # sections and subsections, papers and tools
     "Zhen-Dong__Awesome-Quantization-Papers__README.md",  # venue-tag bullets, nested headings
+    "awesome-efficient-llm-plaza.md",  # "Other" as a section and as a subsection of three
 ]
 
 
@@ -36,7 +37,7 @@ def adopter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return repo
 
 
-@pytest.mark.parametrize("name", THREE)
+@pytest.mark.parametrize("name", LISTS_TO_ADOPT)
 def test_init_then_validate_lint_and_a_dry_run_poll(
     adopter: Path, name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -113,7 +114,7 @@ def test_starter_rules_never_use_words_common_in_papers_at_large(adopter: Path) 
 def test_existing_files_are_kept_and_the_form_dropdown_is_updated(
     adopter: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    shutil.copy(LISTS / THREE[0], adopter / "README.md")
+    shutil.copy(LISTS / LISTS_TO_ADOPT[0], adopter / "README.md")
     form = adopter / init.FORM_PATH
     form.parent.mkdir(parents=True)
     shutil.copy(PROJECT / init.FORM_PATH, form)  # this project's form, with its own sections
