@@ -103,18 +103,12 @@ def cases(
         ),
         encoding="utf-8",
     )
-    code, out = run(
-        [
-            "score",
-            "--input",
-            str(small_feed),
-            "--output",
-            str(tmp_path / "s.jsonl"),
-            "--catalog",
-            str(repo / "catalog.md"),
-        ],
-        capsys,
-    )
+
+    def score_five(catalog: Path) -> tuple[int, str]:
+        argv = ["score", "--input", str(small_feed), "--output", str(tmp_path / "s.jsonl")]
+        return run([*argv, "--catalog", str(catalog)], capsys)
+
+    code, out = score_five(repo / "catalog.md")
     found.append(("`score` against a catalog of 4 entries", code, first_line(out, "learned part")))
 
     code, out = run(
@@ -135,18 +129,7 @@ def cases(
     keywords = yaml.safe_load((config / "keywords.yml").read_text(encoding="utf-8"))
     keywords["scoring"]["background"] = str(small_feed)  # five papers: too few to learn against
     (config / "keywords.yml").write_text(yaml.safe_dump(keywords), encoding="utf-8")
-    code, out = run(
-        [
-            "score",
-            "--input",
-            str(small_feed),
-            "--output",
-            str(tmp_path / "s.jsonl"),
-            "--catalog",
-            str(PROJECT / "catalog.md"),
-        ],
-        capsys,
-    )
+    code, out = score_five(PROJECT / "catalog.md")
     found.append(("`score` with a background of 5 papers", code, first_line(out, "learned part")))
     port = closed_port()
     offline = tmp_path / "offline.md"
