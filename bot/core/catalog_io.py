@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.core.catalog import Catalog, parse
 from bot.core.taxonomy import Taxonomy
-from bot.errors import CatalogError
+from bot.errors import BotError, CatalogError
 
 
 def write_catalog(
@@ -66,9 +66,16 @@ def file_mode(path: Path) -> int:
         return 0o666 & ~umask
 
 
+def refuse_folder(path: Path) -> None:
+    """A file is to be written at ``path``: say so clearly when a folder is there."""
+    if path.is_dir():
+        raise BotError(f"{path} is a folder: pass the path of a file to write, not a folder")
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write through a temporary file and a rename, keeping the file's mode (mkstemp's files
     are 600: a rewrite must not turn a 644 catalog into 600)."""
+    refuse_folder(path)
     mode = file_mode(path)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
@@ -94,6 +101,8 @@ def read_catalog(path: Path, taxonomy: Taxonomy | None) -> Catalog:
         raise CatalogError(
             f"{path} does not exist: pass the catalog path, or run `python -m bot import` to create one"
         ) from exc
+    except IsADirectoryError as exc:
+        raise CatalogError(f"{path} is a folder: pass the catalog's markdown file (e.g. catalog.md)") from exc
     except UnicodeDecodeError as exc:
         raise CatalogError(f"{path} is not UTF-8 text ({exc})") from exc
     return parse(text, taxonomy)

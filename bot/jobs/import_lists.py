@@ -24,7 +24,7 @@ from bot.core import taxonomy as taxonomy_module
 from bot.core import templates
 from bot.core.catalog import parse
 from bot.core.catalog_document import Placement, render_document
-from bot.core.catalog_io import write_catalog
+from bot.core.catalog_io import refuse_folder, write_catalog
 from bot.core.entry import Entry
 from bot.core.import_mapping import FileMapping, ImportMapping, Rule, load_mapping
 from bot.core.import_merge import Candidate, Merge, Record, best_placement, merge, record_entry
@@ -252,6 +252,7 @@ def write(
     hand) is refused unless ``replace_papers``."""
     if not output.parent.is_dir():
         raise CatalogError(f"cannot write {output}: the directory {output.parent} does not exist")
+    refuse_folder(output)
     text = result.text(taxonomy)
     old_text = output.read_text(encoding="utf-8") if output.exists() else ""
     old_ids = parse(old_text, taxonomy).arxiv_id_set()

@@ -27,7 +27,7 @@ from bot import config
 from bot.core import taxonomy as taxonomy_module
 from bot.core import templates
 from bot.core.catalog import Catalog
-from bot.core.catalog_io import file_mode, read_catalog
+from bot.core.catalog_io import file_mode, read_catalog, refuse_folder
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError
@@ -101,6 +101,7 @@ def run(
 
 def write_atomically(path: Path, write: Callable[[TextIO], ScoreReport]) -> ScoreReport:
     """Write through a temporary file next to ``path``: a failed run leaves no partial file."""
+    refuse_folder(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = file_mode(path)  # mkstemp's 600 would make the output unreadable to the group
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")

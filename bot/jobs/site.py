@@ -11,6 +11,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from bot.errors import BotError
+
 DEFAULT_PAPERS = Path("data/papers.jsonl")
 
 
@@ -52,9 +54,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     from bot.core import taxonomy as taxonomy_module
-    from bot.core.catalog_io import read_catalog
+    from bot.core.catalog_io import read_catalog, refuse_folder
     from bot.site.build import build, read_papers
 
+    if args.output.exists() and not args.output.is_dir():
+        raise BotError(f"{args.output} is a file: pass --output with the folder to write the site into")
+    if args.chart is not None:
+        refuse_folder(args.chart)
     taxonomy = taxonomy_module.load(args.config_dir)
     catalog = read_catalog(args.catalog, taxonomy)
     papers_path = args.papers

@@ -168,6 +168,8 @@ def read_papers(path: Path) -> dict[str, Paper]:
             f"{path} does not exist: pass --papers with the paper store "
             "(data/papers.jsonl), or leave it out to build from the catalog alone"
         ) from exc
+    except IsADirectoryError as exc:
+        raise PaperStoreError(f"{path} is a folder: pass --papers with the paper store file") from exc
     except UnicodeDecodeError as exc:
         raise PaperStoreError(f"{path} is not UTF-8 text ({exc})") from exc
     for number, line in enumerate(lines, 1):

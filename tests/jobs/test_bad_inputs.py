@@ -122,6 +122,13 @@ def cases(
         found.append((f"`check-links {flag} {value}`", code, first_line(out, "error:")))
     code, out = run(["check-links", str(tmp_path)], capsys)
     found.append(("`check-links` of a directory", code, first_line(out, "error:")))
+    # a folder where a file goes, or a file where a folder goes: one line, not a traceback
+    code, out = run(["lint", str(tmp_path)], capsys)
+    found.append(("`lint` of a folder", code, first_line(out, "error:")))
+    code, out = run(["score", "--input", str(small_feed), "--output", str(tmp_path)], capsys)
+    found.append(("`score --output` a folder", code, first_line(out, "error:")))
+    code, out = run(["site", "--catalog", str(repo / "catalog.md"), "--output", str(small_feed)], capsys)
+    found.append(("`site --output` a file", code, first_line(out, "error:")))
     config = tmp_path / "config"
     shutil.copytree(PROJECT / "config", config)
     (config / "links.yml").write_text("retries:\n  errors: 0\n  timeouts: 0\n", encoding="utf-8")
@@ -189,6 +196,10 @@ def test_every_bad_input_gets_one_clear_message(
     assert "learned part is weak" in by_input["`score` against a catalog of 4 entries"][1]
     assert "learned part is off" in by_input["`score` with a background of 5 papers"][1]
     assert all(by_input[k][0] == 1 for k in by_input if k.startswith("`check-links"))
+    assert all(
+        by_input[k][0] == 1
+        for k in ("`lint` of a folder", "`score --output` a folder", "`site --output` a file")
+    )
     text = render(rows)
     assert text == golden("bad-inputs.md", text), UPDATE_HINT
     assert text in DOCS.read_text(encoding="utf-8"), (
