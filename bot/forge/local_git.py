@@ -33,6 +33,8 @@ class LocalGitForge:
     def __init__(self, repo: Path, default_branch: str | None = None, *, branch_prefix: str) -> None:
         self.repo = Path(repo)
         self.branch_prefix = branch_prefix  # config/github.yml: the bot's branches, e.g. "bot/"
+        if not self.repo.is_dir():
+            raise ForgeError(f"{self.repo} is not a folder: pass --repo with the path of a git clone")
         if not (self.repo / ".git").exists() and self._git("rev-parse", "--git-dir", check=False) is None:
             raise ForgeError(
                 f"{self.repo} is not a git repository: run the bot from a clone, or pass --repo PATH"

@@ -77,6 +77,8 @@ def test_pull_request_states_and_rejection_memory(tmp_path: Path, taxonomy: Taxo
 def test_not_a_repository_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(ForgeError, match="not a git repository"):
         LocalGitForge(tmp_path, branch_prefix="bot/")
+    with pytest.raises(ForgeError, match="is not a folder: pass --repo"):  # a mistyped --repo
+        LocalGitForge(tmp_path / "missing", branch_prefix="bot/")
 
 
 def test_pr_body_escapes_untrusted_paper_text(taxonomy: Taxonomy) -> None:
