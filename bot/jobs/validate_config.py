@@ -20,9 +20,10 @@ import yaml
 from bot import config
 from bot.core import taxonomy as taxonomy_module
 from bot.core.issue_form import FORM_PATH as FORM
+from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, ConfigError
 from bot.scoring.patterns import equivalent_patterns
-from bot.scoring.rules import FIELDS
+from bot.scoring.rules import FIELDS, RuleScorer
 
 
 def _closest(name: str, choices: list[str]) -> str:
@@ -83,6 +84,8 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
             if isinstance(group, dict):
                 where = f"negatives.{group.get('name', '?')}"
                 _warn_equivalent_patterns(keywords_path, where, {"patterns": group.get("patterns")})
+        if not any(p.startswith(f"{keywords_path}:") for p in problems):
+            problems += _rule_problems(loaded["keywords"], taxonomy, keywords_path)
     if "import-mapping" in loaded:
         from bot.core.import_mapping import mapping_problems
 
@@ -113,6 +116,16 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
                 f"({detail}); `python -m bot init --from LIST` rewrites it, or edit it by hand"
             )
     return problems
+
+
+def _rule_problems(keywords: dict, taxonomy: Taxonomy, path: Path) -> list[str]:
+    """Compile the rules as a scoring run would: a pattern that is not a valid regular
+    expression is found here, not in the middle of the next poll."""
+    try:
+        RuleScorer(keywords, taxonomy)
+    except ConfigError as exc:
+        return [str(exc).replace("config/keywords.yml", str(path), 1)]
+    return []
 
 
 def _warn_equivalent_patterns(path: Path, where: str, lists: dict) -> None:

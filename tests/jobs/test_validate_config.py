@@ -179,3 +179,19 @@ def test_version(capsys: pytest.CaptureFixture[str]) -> None:
         cli.main(["--version"])
     assert exit_info.value.code == 0
     assert capsys.readouterr().out.startswith("python -m bot ")
+
+
+def test_a_pattern_that_is_no_regular_expression_is_found_before_any_run(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It used to pass validate-config and stop the next scoring run, naming config/keywords.yml
+    wherever the file was."""
+    config = project / "config"
+    edit_yaml(
+        config / "keywords.yml", lambda d: d["sections"]["quantization"]["patterns"].append("re:(unclosed")
+    )
+    assert cli.main(["validate-config", "--config-dir", str(config)]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"error: {config / 'keywords.yml'}: pattern 're:(unclosed' is not a valid regular expression" in out
+    )
