@@ -67,6 +67,10 @@ def test_the_adopters_workflows_use_the_actions_inputs() -> None:
     assert jobs <= set(cli.COMMANDS)
     workflows = sorted((DOCS / "workflows").glob("*.yml"))
     assert [w.stem for w in workflows] == ["commands", "new-topics", "nightly", "poll", "refresh"]
+    # the pages that count or name them agree with the files
+    listed = "(poll, refresh, commands, nightly, new-topics)"
+    assert "Five short files in `.github/workflows/`" in ADOPT.read_text(encoding="utf-8")
+    assert f"Five short files {listed}" in (ROOT / "README.md").read_text(encoding="utf-8")
     for workflow in workflows:
         assert f'--8<-- "docs/workflows/{workflow.name}"' in ADOPT.read_text(encoding="utf-8")
         data = yaml.safe_load(workflow.read_text(encoding="utf-8"))

@@ -153,7 +153,7 @@ def local_problems(env: Mapping[str, str], repository: str | None, root: Path) -
     if not uses_bot:
         problems.append(
             f"no workflow in {workflows} runs the bot: add the short workflows of "
-            "docs/adopt.md (poll, refresh, commands, nightly)"
+            "docs/adopt.md (poll, refresh, commands, nightly, new-topics)"
         )
     return problems
 
