@@ -143,3 +143,19 @@ def test_every_command_the_docs_show_exists_with_its_options() -> None:
             ]
     assert seen > 100  # the pages do show the commands
     assert not wrong, "\n".join(wrong)
+
+
+def test_doctor_names_the_workflows_that_grant_each_write_permission() -> None:
+    """doctor tells a maintainer which workflow needs which write permission: the same as the
+    workflows' own `permissions:` blocks."""
+    granted: dict[str, set[str]] = {}
+    for workflow in (DOCS / "workflows").glob("*.yml"):
+        for job in yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"].values():
+            for scope, level in (job.get("permissions") or {}).items():
+                if level == "write":
+                    granted.setdefault(scope, set()).add(workflow.stem)
+    text = " ".join((ROOT / "tests" / "golden" / "github-doctor.txt").read_text(encoding="utf-8").split())
+    said = re.search(r"contents: write and pull-requests: write \(([^)]*)\), issues: write \(([^)]*)\)", text)
+    assert said, text
+    assert set(said[1].split(", ")) == granted["contents"] == granted["pull-requests"]
+    assert set(said[2].split(", ")) == granted["issues"]
