@@ -159,3 +159,11 @@ def test_doctor_names_the_workflows_that_grant_each_write_permission() -> None:
     assert said, text
     assert set(said[1].split(", ")) == granted["contents"] == granted["pull-requests"]
     assert set(said[2].split(", ")) == granted["issues"]
+
+
+def test_the_github_page_lists_every_workflow_of_the_repository() -> None:
+    page = (DOCS / "github.md").read_text(encoding="utf-8")
+    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+    assert workflows
+    missing = [w.name for w in workflows if f"| `{w.name}` |" not in page]
+    assert not missing, f"docs/github.md: add a row to the workflow table for {missing}"
