@@ -167,3 +167,11 @@ def test_the_github_page_lists_every_workflow_of_the_repository() -> None:
     assert workflows
     missing = [w.name for w in workflows if f"| `{w.name}` |" not in page]
     assert not missing, f"docs/github.md: add a row to the workflow table for {missing}"
+
+
+def test_the_configuration_page_lists_every_config_file() -> None:
+    page = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    schemas = sorted((ROOT / "bot" / "config_schemas").glob("*.yml"))
+    assert schemas
+    missing = [s.name for s in schemas if f"| `{s.name}` |" not in page]
+    assert not missing, f"docs/configuration.md: add a row to the file table for {missing}"
