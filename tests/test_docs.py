@@ -175,3 +175,10 @@ def test_the_configuration_page_lists_every_config_file() -> None:
     assert schemas
     missing = [s.name for s in schemas if f"| `{s.name}` |" not in page]
     assert not missing, f"docs/configuration.md: add a row to the file table for {missing}"
+
+
+def test_the_configuration_page_names_the_jobs_that_check_the_config_first() -> None:
+    page = " ".join((DOCS / "configuration.md").read_text(encoding="utf-8").split())
+    named = re.search(r"The jobs that read the taxonomy \(([^)]*)\) run the same checks", page)
+    assert named, "docs/configuration.md: the sentence naming the jobs that run validate-config's checks"
+    assert set(named[1].split(", ")) == set(cli.PREFLIGHT)
