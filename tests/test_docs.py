@@ -182,3 +182,20 @@ def test_the_configuration_page_names_the_jobs_that_check_the_config_first() -> 
     named = re.search(r"The jobs that read the taxonomy \(([^)]*)\) run the same checks", page)
     assert named, "docs/configuration.md: the sentence naming the jobs that run validate-config's checks"
     assert set(named[1].split(", ")) == set(cli.PREFLIGHT)
+
+
+def test_the_architecture_tree_names_every_module_of_the_layers_it_lists_one_by_one() -> None:
+    """docs/architecture.md names each module of bot/core, bot/jobs (and commands/), bot/forge
+    and bot/sources (and lists/); the scoring, link-checking, site and GitHub packages are
+    described as wholes."""
+    page = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    start = page.index("```")
+    named = set(re.findall(r"[a-z_]+", page[start : page.index("```", start + 3)]))
+    packages = ["core", "jobs", "jobs/commands", "forge", "sources", "sources/lists"]
+    missing = [
+        f"bot/{package}/{module.name}"
+        for package in packages
+        for module in sorted((ROOT / "bot" / package).glob("*.py"))
+        if module.stem != "__init__" and module.stem not in named
+    ]
+    assert not missing, f"docs/architecture.md: name {missing} in the tree"
