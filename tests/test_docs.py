@@ -199,3 +199,13 @@ def test_the_architecture_tree_names_every_module_of_the_layers_it_lists_one_by_
         if module.stem != "__init__" and module.stem not in named
     ]
     assert not missing, f"docs/architecture.md: name {missing} in the tree"
+
+
+def test_every_page_is_on_the_home_page_and_in_the_navigation() -> None:
+    home = (DOCS / "index.md").read_text(encoding="utf-8")
+    nav = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))["nav"]
+    in_nav = {page for item in nav for page in item.values()}
+    for page in sorted(DOCS.glob("*.md")):
+        if page.name != "index.md":
+            assert f"]({page.name})" in home, f"docs/index.md: add {page.name} to the table of pages"
+        assert page.name in in_nav, f"mkdocs.yml: add {page.name} to nav"
