@@ -161,20 +161,18 @@ def test_doctor_names_the_workflows_that_grant_each_write_permission() -> None:
     assert set(said[2].split(", ")) == granted["issues"]
 
 
-def test_the_github_page_lists_every_workflow_of_the_repository() -> None:
-    page = (DOCS / "github.md").read_text(encoding="utf-8")
-    workflows = sorted((ROOT / ".github" / "workflows").glob("*.yml"))
-    assert workflows
-    missing = [w.name for w in workflows if f"| `{w.name}` |" not in page]
-    assert not missing, f"docs/github.md: add a row to the workflow table for {missing}"
-
-
-def test_the_configuration_page_lists_every_config_file() -> None:
-    page = (DOCS / "configuration.md").read_text(encoding="utf-8")
-    schemas = sorted((ROOT / "bot" / "config_schemas").glob("*.yml"))
-    assert schemas
-    missing = [s.name for s in schemas if f"| `{s.name}` |" not in page]
-    assert not missing, f"docs/configuration.md: add a row to the file table for {missing}"
+@pytest.mark.parametrize(
+    ("page", "files"),
+    [("github.md", ".github/workflows/*.yml"), ("configuration.md", "bot/config_schemas/*.yml")],
+)
+def test_a_page_has_a_table_row_for_each_of_its_files(page: str, files: str) -> None:
+    """Every workflow of the repository is in github.md's table, every config file (one per
+    schema) in configuration.md's."""
+    text = (DOCS / page).read_text(encoding="utf-8")
+    found = sorted(ROOT.glob(files))
+    assert found
+    missing = [f.name for f in found if f"| `{f.name}` |" not in text]
+    assert not missing, f"docs/{page}: add a row to the table for {missing}"
 
 
 def test_the_configuration_page_names_the_jobs_that_check_the_config_first() -> None:
