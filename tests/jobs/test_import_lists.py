@@ -600,3 +600,32 @@ def taxonomy_for(config: Path) -> Taxonomy:
     from bot.core import taxonomy as taxonomy_module
 
     return taxonomy_module.load(config)
+
+
+def test_a_link_that_is_not_a_web_page_is_unreadable_not_made_https() -> None:
+    """'javascript:alert(4)' used to become the resource https://javascript:alert%284."""
+    text = (
+        "# L\n\n## Tools\n\n- [Paper One](https://arxiv.org/abs/2401.00001)\n"
+        "- [Four](javascript:alert(4))\n- [Mail](mailto:a@b.c)\n- [Port](github.com:443/o/r)\n"
+    )
+    items, _ = read_items("list.md", text)
+    results = {item.text.split("]")[0].lstrip("- ["): extract(item) for item in items}
+    assert results["Four"] == Unreadable("a link that is not a web page (javascript:)", "Four")
+    assert results["Mail"] == Unreadable("a link that is not a web page (mailto:)", "Mail")
+    port = results["Port"]
+    assert isinstance(port, list) and port[0].url == "https://github.com:443/o/r"  # host:port is a web link
+    assert isinstance(results["Paper One"], list)
+
+
+def test_a_url_with_parentheses_is_read_whole_in_a_heading_and_an_entry() -> None:
+    """'.../wiki/Pruning_(x)' was cut at its first ')', leaving 'Pruning)' as a heading and a
+    stray ')' after a link."""
+    text = (
+        "# L\n\n## [Pruning](https://example.org/Pruning_(x))\n\n"
+        "- [Paper One](https://arxiv.org/abs/2401.00001)\n"
+        "- [Wiki](https://en.wikipedia.org/wiki/Pruning_(x))\n"
+    )
+    items, _ = read_items("list.md", text)
+    assert {item.path[-1] for item in items} == {"Pruning"}
+    wiki = extract(items[-1])
+    assert isinstance(wiki, list) and wiki[0].url == "https://en.wikipedia.org/wiki/Pruning_(x)"

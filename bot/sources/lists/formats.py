@@ -21,7 +21,7 @@ from bot.sources.lists.fields import (
     split_authors,
     strip_markup,
 )
-from bot.sources.lists.items import _WORD, Fields, Link, SourceItem, Unreadable, table_cells
+from bot.sources.lists.items import _WORD, URL_IN_PARENS, Fields, Link, SourceItem, Unreadable, table_cells
 
 # -- the formats -------------------------------------------------------------------------------
 
@@ -161,11 +161,11 @@ def _nested_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | N
 _BADGES = r"(?:\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)\s*)*"
 _LINK_BULLET = re.compile(
     rf"\s*(?:[-*+•]|\d+[.)])\s+(?P<prefix>[^\[\n]{{0,40}}?){_BADGES}"
-    r"\[(?P<title>(?:\\.|[^\]\\])+)\]\((?P<url>[^)\s]+)\)(?P<rest>[^\n]*)"
+    rf"\[(?P<title>(?:\\.|[^\]\\])+)\]\((?P<url>{URL_IN_PARENS})\)(?P<rest>[^\n]*)"
 )
 
 
-_SUB_LINK = re.compile(r"^\s+[-*+]\s+\[(?P<title>[^\]]+)\]\((?P<url>[^)\s]+)\)", re.MULTILINE)
+_SUB_LINK = re.compile(rf"^\s+[-*+]\s+\[(?P<title>[^\]]+)\]\((?P<url>{URL_IN_PARENS})\)", re.MULTILINE)
 
 
 def _link_list_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
@@ -380,6 +380,9 @@ def _classify(fields: Fields, item: SourceItem, item_links: list[Link]) -> Field
         return Unreadable(f"several arXiv ids ({', '.join(ids)}) and no title for each", fields.title)
     if ids and not fields.resource:
         return replace(fields, arxiv_id=ids[0])
+    scheme = _NON_WEB_SCHEME.match(fields.url or _resource_url(item_links))
+    if scheme:  # javascript:, mailto:, data:... (`absolute_url` would make them https://javascript:)
+        return Unreadable(f"a link that is not a web page ({scheme[1].lower()}:)", fields.title)
     if fields.resource or (not fields.url and item_links):
         return _as_resource(fields, item_links)
     if not fields.url:
@@ -414,6 +417,9 @@ def _as_resource(fields: Fields, item_links: list[Link]) -> Fields:
 def _title_cased(text: str) -> bool:
     words = [w for w in text.split() if len(w) > 3]
     return bool(words) and sum(w[:1].isupper() for w in words) / len(words) >= 0.6
+
+
+_NON_WEB_SCHEME = re.compile(r"\s*(?!https?:)([a-z][a-z0-9+.-]*):(?!\d)", re.IGNORECASE)
 
 
 def absolute_url(url: str) -> str:

@@ -67,9 +67,11 @@ _WORD = re.compile(r"[^\W_]")
 _MOJIBAKE_RUN = re.compile(r"[^\x00-\x7f]+")
 _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _ANCHOR_LINK = re.compile(r"\(?\s*\[[^\]]*\]\(#[^)]*\)\s*\)?")
+# a link's URL in markdown's (...): one level of parentheses inside it (".../wiki/Pruning_(x)")
+URL_IN_PARENS = r"(?:[^()\s>]|\([^()\s]*\))+"
 _MD_LINK = re.compile(
     r"\[(?P<label>(?:!\[[^\]]*\]\([^)]*\)|\[[^\[\]]*\]|[^\[\]])*)\]"
-    r"\(\s*<?(?P<url>[^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)"
+    rf"\(\s*<?(?P<url>{URL_IN_PARENS})>?(?:\s+\"[^\"]*\")?\s*\)"
 )
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
