@@ -99,10 +99,8 @@ def _common() -> frozenset[str]:
     plain papers (titles and abstracts; the papers it marks in or out of scope left aside)."""
     from bot.scoring import background
 
-    papers = background.load({"scoring": {"background_labels": True}})
-    return common_words(
-        f"{p.title} {p.abstract}" for p in papers if not p.extra.get("label") and not p.extra.get("rejected")
-    )
+    papers = background.plain(background.load({"scoring": {"background_labels": True}}))
+    return common_words(f"{p.title} {p.abstract}" for p in papers)
 
 
 def main(args: argparse.Namespace) -> int:

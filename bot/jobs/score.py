@@ -64,6 +64,14 @@ def records(papers: Sequence[Paper], decisions: Sequence[Decision]) -> list[dict
     return out
 
 
+def training_counts(catalog: Catalog, taxonomy: Taxonomy, keywords: dict[str, Any]) -> tuple[int, int, int]:
+    """(catalog paper entries, background papers known in scope, other background papers): what
+    the learned part trains on (the background is read once per process)."""
+    negatives = background.load(keywords)
+    known = sum(1 for p in negatives if p.extra.get("label"))
+    return len(catalog_entries(catalog, taxonomy)), known, len(negatives) - known
+
+
 def run(
     papers: Sequence[Paper],
     catalog: Catalog,
@@ -76,11 +84,10 @@ def run(
     """Train on ``catalog`` against the fixed background, score ``papers``, write one JSON line
     each to ``out``."""
     negatives = background.load(keywords)
-    known = sum(1 for p in negatives if p.extra.get("label"))
-    entries = len(catalog_entries(catalog, taxonomy))
+    entries, known, others = training_counts(catalog, taxonomy, keywords)
     progress(
         f"training on {entries} catalog entries and {known} papers known to be in scope against "
-        f"{len(negatives) - known} background papers"
+        f"{others} background papers"
     )
     scorer = Scorer.train(catalog, taxonomy, keywords, background=negatives, cache_dir=cache_dir)
     progress(f"scoring {len(papers)} papers")
@@ -181,10 +188,8 @@ def main(args: argparse.Namespace) -> int:
     papers = feeds.read_papers(args.input)
     if not papers:
         raise BotError(f"{args.input} has no papers to score; pass a feed or JSONL file with papers")
-    negatives = background.load(keywords)  # read once per process: run() gets the same list
-    known = sum(1 for p in negatives if p.extra.get("label"))
-    entries = len(catalog_entries(catalog, taxonomy))
-    for warning in learned_part_warnings(len(negatives) - known, entries, keywords):
+    entries, _, others = training_counts(catalog, taxonomy, keywords)
+    for warning in learned_part_warnings(others, entries, keywords):
         print(f"warning: {warning}", file=sys.stderr)
 
     def write(out: TextIO) -> ScoreReport:

@@ -75,6 +75,11 @@ def load(keywords: dict[str, Any]) -> list[Paper]:
     ]
 
 
+def plain(papers: Iterable[Paper]) -> list[Paper]:
+    """The papers the file marks neither in scope (``label``) nor out of scope (``rejected``)."""
+    return [p for p in papers if not p.extra.get("label") and not p.extra.get("rejected")]
+
+
 def sample(papers: Iterable[Paper], size: int, seed: int = 0) -> list[Paper]:
     """A seeded sample of the label-0 papers of a labelled file, in arXiv id order."""
     negatives = sorted((p for p in papers if not p.extra.get("label")), key=lambda p: p.arxiv_id)

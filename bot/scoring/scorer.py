@@ -28,6 +28,7 @@ from bot.core.catalog import Catalog
 from bot.core.markdown import plain_line
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
+from bot.scoring.background import plain as plain_papers
 from bot.scoring.neighbours import CatalogEntry, content_words, nearest
 from bot.scoring.patterns import matched_words
 from bot.scoring.router import ANY_SUBSECTION, Route
@@ -150,7 +151,7 @@ class Scorer:
         in_scope = [p for p in background if p.extra.get("label")] + list(accepted)
         # background papers judged out of scope (``"rejected": true``) count as closed PRs do
         rejected = [*rejected, *(p for p in background if p.extra.get("rejected"))]
-        plain = [p for p in background if not p.extra.get("label") and not p.extra.get("rejected")]
+        plain = plain_papers(background)
         negatives = background_papers(plain, catalog)
         texts = [entry_text(e) for e in entries] if entry_text else []
         # known in-scope papers with the section they belong in: routing examples with abstracts

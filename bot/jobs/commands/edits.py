@@ -29,6 +29,12 @@ def _catalog_item(order: tuple[int, int], cmd: str, arxiv_id: str, name: str, wo
     return item
 
 
+def _item_facts(arxiv_id: str, item: Item, work: Run, **where: str) -> dict[str, str]:
+    """What a reply about a catalog line says of it: the id, its title, a link to the line,
+    and where it is (or goes)."""
+    return dict(id=arxiv_id, title=safe_text(item.title or arxiv_id), link=work.line_link(item), **where)
+
+
 def remove(index: int, command: Command, work: Run) -> list[AddRequest]:
     if refuse_unless_maintainer(index, command, work):
         return []
@@ -37,12 +43,7 @@ def remove(index: int, command: Command, work: Run) -> list[AddRequest]:
         item = _catalog_item((index, position), cmd, arxiv_id, "remove", work)
         if item is None:
             continue
-        facts = dict(
-            id=arxiv_id,
-            title=safe_text(item.title or arxiv_id),
-            link=work.line_link(item),
-            where=work.item_where(item),
-        )
+        facts = _item_facts(arxiv_id, item, work, where=work.item_where(item))
         change = edit_request("remove", arxiv_id, item, None, work)
         propose((index, position), cmd, change, "remove", arxiv_id, work, facts)
     return []
@@ -61,13 +62,7 @@ def move(index: int, command: Command, work: Run) -> list[AddRequest]:
         item = _catalog_item(order, cmd, arxiv_id, "move", work)
         if item is None:
             continue
-        facts = dict(
-            id=arxiv_id,
-            title=safe_text(item.title or arxiv_id),
-            link=work.line_link(item),
-            where=work.where(*placement),
-            origin=work.item_where(item),
-        )
+        facts = _item_facts(arxiv_id, item, work, where=work.where(*placement), origin=work.item_where(item))
         if item.entry is None:
             work.reply(order, "not_canonical", cmd, **facts)
         elif (item.section, item.subsection) == placement:
