@@ -10,8 +10,9 @@ against the shipped fixed background (bot/scoring/data/background.jsonl.gz, labe
 2024) minus every evaluated paper, i.e. against the other half's sample, as the bot runs. Both
 directions are reported, and their mean. Figures: average precision (AP), and recall and
 precision in the top 3 x positives (the review budget), for rules only, the title model only, the
-abstract model only (trained on the background's labelled positives of the other half-year), and
-combined. Labels are a lower bound and the ~20 curated lists reach wider than SCOPE.md: the
+abstract model only (trained on the background's labelled positives of the other half-year),
+combined, and the yardstick the bot must beat: a plain tf-idf + logistic regression trained on
+the other half-year's labels. Labels are a lower bound and the ~20 curated lists reach wider than SCOPE.md: the
 "in scope" rows leave out the positives that the lists file only under sections the scope
 excludes (bench/make_background.py OUT_OF_SCOPE: technical reports, applications, alignment-style
 distillation...), neither positive nor negative.
@@ -42,6 +43,8 @@ from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -143,6 +146,9 @@ def relevance_folds(
             "title model only": parts.learned,
             "abstract model only": parts.abstract,
             "combined": parts.combined,
+            "yardstick: tf-idf + LR": label_baseline(
+                halves["1-6" if eval_name == "7-12" else "7-12"], evaluation
+            ),
         }
         scoped = np.array([not outside_scope(p) for p in evaluation])
         for name, scores in variants.items():
@@ -152,6 +158,10 @@ def relevance_folds(
         found = metrics(labels[scoped], np.asarray(parts.combined, dtype=float)[scoped])
         results[f"{mode} / combined, in scope"].append(found)
         print(f"  {mode:<16} {'combined, in scope':<19} {found.row()}  ({labels[scoped].sum()} positives)")
+        yardstick = np.asarray(variants["yardstick: tf-idf + LR"], dtype=float)
+        found = metrics(labels[scoped], yardstick[scoped])
+        results[f"{mode} / yardstick, in scope"].append(found)
+        print(f"  {mode:<16} {'yardstick, in scope':<19} {found.row()}")
         judged = in_scope_mask(evaluation, labels, scoped)
         found = metrics(judged.astype(int), np.asarray(parts.combined, dtype=float))
         results[f"{mode} / combined, in scope with judgements"].append(found)
@@ -173,6 +183,20 @@ def relevance_folds(
         if show:
             show_top_unlabelled(evaluation, labels, parts.combined, show)
     return results
+
+
+def label_baseline(training: list[Paper], evaluation: list[Paper]) -> np.ndarray:
+    """The issue's yardstick: a plain tf-idf + logistic regression trained on the other half-year's
+    labels (title twice, abstract; word 1-2 grams), which the bot has to out-rank."""
+    vectorizer = TfidfVectorizer(sublinear_tf=True, ngram_range=(1, 2), min_df=2, stop_words="english")
+
+    def texts(papers: list[Paper]) -> list[str]:
+        return [f"{p.title} {p.title} {p.abstract}" for p in papers]
+
+    labels = [int(bool(p.extra.get("label"))) for p in training]
+    model = LogisticRegression(C=16, max_iter=3000, class_weight="balanced")
+    model.fit(vectorizer.fit_transform(texts(training)), labels)
+    return model.decision_function(vectorizer.transform(texts(evaluation)))
 
 
 def judged_precision(
