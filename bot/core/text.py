@@ -131,6 +131,7 @@ _LATEX_SYMBOL = re.compile(
 
 _LATEX_MARK = re.compile(r"[\\${}]")
 _MATH = re.compile(r"\$([^$]*)\$")
+_MARKUP = re.compile(r"[\\${}<&]")  # what strip_html or clean_latex may still act on
 
 
 def _scripts(math: str) -> str:
@@ -216,15 +217,30 @@ def cap(text: str, limit: int) -> str:
     return text[: limit - 1].rstrip() + "…"
 
 
-def clean_title(text: str) -> str:
-    """A title as displayed: one line, no HTML, no LaTeX markup, no invisible or bidi characters,
-    single spaces, at most ``MAX_TITLE`` characters."""
+def _clean_title_once(text: str) -> str:
     if "<" in text or "&" in text:
         text = strip_html(text)
     text = clean_latex(text)
     text = unicodedata.normalize("NFC", strip_unsafe(text))
     text = " ".join(text.split())
     return cap(text.strip(), MAX_TITLE)
+
+
+def clean_title(text: str) -> str:
+    """A title as displayed: one line, no HTML, no LaTeX markup, no invisible or bidi characters,
+    single spaces, at most ``MAX_TITLE`` characters. Idempotent: a catalog line is parsed back
+    through it, so what one pass leaves (``\\\\}`` -> ``\\}``, ``&amp;lt;`` inside LaTeX) must not
+    change on the next one; a title still changing after a few passes loses its LaTeX and HTML
+    marks altogether."""
+    text = _clean_title_once(text)
+    for _ in range(3):
+        if not _MARKUP.search(text):  # nothing a second pass could change: the common case
+            return text
+        again = _clean_title_once(text)
+        if again == text:
+            return text
+        text = again
+    return _clean_title_once(re.sub(r"[\\${}<>&]", "", text))
 
 
 def clean_inline(text: str) -> str:
