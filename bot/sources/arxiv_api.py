@@ -175,8 +175,9 @@ def _result(query: str, arxiv_id: str | None, papers: dict[str, Paper]) -> Looku
 
 
 def paper_from_result(result: arxiv.Result) -> Paper | None:
-    """An API entry as an enriched Paper; None for the API's error entries (``/api/errors#...``)."""
-    if "/api/errors" in result.entry_id:
+    """An API entry as an enriched Paper; None for the API's error entries (``/api/errors#...``)
+    and for a paper whose title is nothing once its markup is removed (no entry can show it)."""
+    if "/api/errors" in result.entry_id or not clean_title(result.title):
         return None
     short_id = result.get_short_id()
     arxiv_id = arxiv_ids.normalize(short_id)

@@ -189,6 +189,8 @@ def parse_feed(content: bytes | str, source: str) -> FeedResult:
         paper = _entry_paper(entry)
         if paper is None:
             skipped.append(f"item without an arXiv id: {entry.get('title', '')[:80]!r}")
+        elif not paper.title:  # nothing left once markup is removed: no entry can show it
+            skipped.append(f"arXiv {paper.arxiv_id} without a title: {entry.get('title', '')[:80]!r}")
         else:
             papers.append(paper)
     return FeedResult(source=source, title=title, papers=tuple(papers), skipped=tuple(skipped))
@@ -332,8 +334,9 @@ def paper_from_record(record: dict[str, Any]) -> Paper:
     found = _ID_VERSION.fullmatch(raw_id.strip())
     if not found or not arxiv_ids.is_valid(found.group("id")):
         raise ValueError(f"no valid arxiv_id (got {raw_id!r})")
-    if not record.get("title"):
-        raise ValueError(f"paper {raw_id} has no title")
+    title = clean_title(str(record.get("title") or ""))
+    if not title:
+        raise ValueError(f"paper {raw_id} has no title (or only markup)")
     categories = record.get("categories") or []
     if isinstance(categories, str):
         categories = categories.replace(",", " ").split()
@@ -344,7 +347,7 @@ def paper_from_record(record: dict[str, Any]) -> Paper:
     return Paper(
         arxiv_id=found.group("id"),
         version=int(version) if version else None,
-        title=clean_title(str(record["title"])),
+        title=title,
         abstract=" ".join(str(record.get("abstract") or "").split()),
         authors=tuple(clean_inline(str(a)) for a in authors),
         categories=tuple(str(c) for c in categories),

@@ -3,10 +3,22 @@ paper, and one bad record must not stop a run."""
 
 from __future__ import annotations
 
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+import arxiv
 import pytest
 
+from bot.__main__ import main
 from bot.core.entry import Entry, parse_entry, render_entry
+from bot.core.taxonomy import Taxonomy
 from bot.core.text import clean_title
+from bot.errors import SourceError
+from bot.sources import arxiv_rss as feeds
+from bot.sources.arxiv_api import paper_from_result
+from tests.gitrepo import git, make_repo
 
 ARXIV_URL = "https://arxiv.org/abs/2412.00021"
 
@@ -32,3 +44,58 @@ def test_a_cleaned_title_is_clean(title: str) -> None:
     assert clean_title(once) == once
     entry = _entry(title)
     assert parse_entry(render_entry(entry)) == entry
+
+
+# -- a title that is nothing once markup is removed -------------------------------------------------
+
+ABSTRACT = (
+    "We propose a KV cache compression and quantization method for large language model inference: "
+    "the key-value cache is quantized to 2 bits with per-channel keys, reducing memory of long-context "
+    "LLM serving by 4x with negligible perplexity loss on LLaMA."
+)
+ITEM = """<item><title>{title}</title><link>https://arxiv.org/abs/{id}</link>
+<description>arXiv:{id}v1 Announce Type: new
+Abstract: {abstract}</description><guid isPermaLink="false">oai:arXiv.org:{id}v1</guid>
+<category>cs.CL</category><pubDate>Thu, 05 Dec 2024 00:00:00 -0500</pubDate>
+<arxiv:announce_type>new</arxiv:announce_type><dc:creator>Ann Author, Bob Author</dc:creator></item>"""
+
+
+def hostile_feed(path: Path, titles: dict[str, str]) -> Path:
+    items = "\n".join(ITEM.format(id=i, title=escape(t), abstract=ABSTRACT) for i, t in titles.items())
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<rss xmlns:arxiv="http://arxiv.org/schemas/atom" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0"><channel><title>cs.CL updates on '
+        f"arXiv.org</title><link>http://rss.arxiv.org/rss/cs.CL</link><description>x</description>{items}"
+        "</channel></rss>\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+EMPTY_TITLES = ["<b></b>", "$$", r"\textbf{}", r"\\}"]
+
+
+def test_a_title_of_markup_only_is_skipped_and_the_run_goes_on(
+    tmp_path: Path, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str]
+) -> None:
+    titles = {f"2412.0003{n}": t for n, t in enumerate(EMPTY_TITLES)}
+    titles["2412.00039"] = "KV cache quantization for long-context LLM serving"
+    feed = hostile_feed(tmp_path / "feed.xml", titles)
+    assert [p.arxiv_id for p in feeds.read_papers(feed)] == ["2412.00039"]
+    result = feeds.parse_feed(feed.read_bytes(), str(feed))
+    assert len(result.skipped) == len(EMPTY_TITLES) and "without a title" in result.skipped[0]
+
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    assert main(["poll", "--repo", str(repo), "--feed", str(feed)]) == 0  # was: a crash, exit 3
+    assert "bot/arxiv-2412.00039" in git(repo, "branch", "--list", "bot/*")
+
+
+@pytest.mark.parametrize("title", EMPTY_TITLES)
+def test_the_other_readers_refuse_a_title_of_markup_only(tmp_path: Path, title: str) -> None:
+    jsonl = tmp_path / "papers.jsonl"
+    jsonl.write_text(json.dumps({"arxiv_id": "2412.00031", "title": title}) + "\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="no title"):
+        feeds.read_papers(jsonl)
+    result = arxiv.Result(entry_id="http://arxiv.org/abs/2412.00031v1", title=title, summary=ABSTRACT)
+    result.published = datetime(2024, 12, 5, tzinfo=UTC)
+    assert paper_from_result(result) is None  # /add answers "unknown" instead of failing the run
