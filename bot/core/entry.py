@@ -19,6 +19,7 @@ MAX_AUTHORS = 3
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 SEPARATOR = " · "
 WITHDRAWN = "withdrawn"
+ET_AL = "et al."
 
 Kind = Literal["paper", "resource"]
 
@@ -77,10 +78,16 @@ class Entry:
         put("code_url", _safe_url(self.code_url))
         put("venue", clean_inline(self.venue))
         put("description", clean_inline(self.description))
-        authors = tuple(a for a in (clean_inline(a).replace(",", "") for a in self.authors) if a)
+        # A comma would split a name on the line; a last name ending in "et al." would read back
+        # as the "et al." mark: both are normalised to what the line says.
+        authors = tuple(a for a in (clean_inline(a.replace(",", " ")) for a in self.authors) if a)
         if len(authors) > MAX_AUTHORS:
             put("et_al", True)
             authors = authors[:MAX_AUTHORS]
+        while authors and (authors[-1] == ET_AL or authors[-1].endswith(" " + ET_AL)):
+            put("et_al", True)
+            last = authors[-1].removesuffix(ET_AL).strip()
+            authors = authors[:-1] + ((last,) if last else ())
         put("authors", authors)
         if self.arxiv_id:
             put("arxiv_id", arxiv_ids.normalize(self.arxiv_id))
@@ -220,5 +227,9 @@ def parse_entry(line: str) -> Entry | None:
         return None
 
 
+# A name: escaped characters (an escaped backslash ends no name) or anything but ", ".
+_AUTHOR_RE = re.compile(r"(?:\\.|(?!, ).)+")
+
+
 def _split_authors(text: str) -> list[str]:
-    return [name.strip() for name in re.split(r"(?<!\\), ", text) if name.strip()]
+    return [name.strip() for name in _AUTHOR_RE.findall(text) if name.strip()]

@@ -99,3 +99,35 @@ def test_the_other_readers_refuse_a_title_of_markup_only(tmp_path: Path, title: 
     result = arxiv.Result(entry_id="http://arxiv.org/abs/2412.00031v1", title=title, summary=ABSTRACT)
     result.published = datetime(2024, 12, 5, tzinfo=UTC)
     assert paper_from_result(result) is None  # /add answers "unknown" instead of failing the run
+
+
+# -- author names the line could not carry ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "authors",
+    [
+        ("Eve Smith\\", "Bob Jones", "Carol"),  # an escaped backslash before ", " is no separator
+        ("Ann", "Bob\\\\", "Carol\\"),
+        ("Ann", "Bob", "Carol et al."),  # read back as the "et al." mark
+        ("Ann", "et al."),
+        ("Ann, Jr.", "Bob ,"),
+    ],
+)
+def test_author_names_round_trip(authors: tuple[str, ...]) -> None:
+    entry = _entry("KV cache quantization", authors)
+    assert parse_entry(render_entry(entry)) == entry
+
+
+def test_poll_writes_the_authors_arxiv_gave(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    feed = hostile_feed(tmp_path / "feed.xml", {"2412.00041": "KV cache quantization for LLM serving"})
+    feed.write_text(
+        feed.read_text(encoding="utf-8").replace("Ann Author, Bob Author", "Eve Smith\\, Bob Jones, Carol"),
+        encoding="utf-8",
+    )
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    assert main(["poll", "--repo", str(repo), "--feed", str(feed)]) == 0
+    diff = git(repo, "diff", "main", "bot/arxiv-2412.00041", "--", "catalog.md")
+    [line] = [line[1:] for line in diff.splitlines() if line.startswith("+- ")]
+    entry = parse_entry(line)
+    assert entry is not None and entry.authors == ("Eve Smith\\", "Bob Jones", "Carol")
