@@ -362,6 +362,17 @@ def _scan_item_end(lines: list[str], start: int, indent: int, stop: int) -> int:
     return end
 
 
+def _item_ids(entry: Entry | None, body: str, more: list[str]) -> tuple[str, ...]:
+    """The arXiv ids an item shows. For a canonical entry line only its own fields count (its id,
+    its links) and the lines under it: a title, an author or a venue is text, and one from arXiv
+    that reads "arXiv 2404.14469" must not make the entry another paper's duplicate."""
+    if entry is None:
+        return tuple(arxiv_ids.find_ids(body))
+    own = [arxiv_ids.normalize(entry.arxiv_id)] if entry.arxiv_id else []
+    links = arxiv_ids.find_ids(" ".join((entry.url, entry.pdf_url, *more)))
+    return tuple(dict.fromkeys(own + links))
+
+
 def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
     """Read any text into a Catalog whose ``render()`` gives the text back unchanged."""
     lines = split_lines(text)
@@ -426,7 +437,7 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
                 start=index,
                 end=end,
                 text=body,
-                arxiv_ids=tuple(arxiv_ids.find_ids(body)),
+                arxiv_ids=_item_ids(entry, body, lines[index + 1 : end]),
                 title=entry.title if entry else _find_title(body),
                 entry=entry,
                 section=section[0],

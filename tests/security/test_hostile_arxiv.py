@@ -131,3 +131,28 @@ def test_poll_writes_the_authors_arxiv_gave(tmp_path: Path, taxonomy: Taxonomy) 
     [line] = [line[1:] for line in diff.splitlines() if line.startswith("+- ")]
     entry = parse_entry(line)
     assert entry is not None and entry.authors == ("Eve Smith\\", "Bob Jones", "Carol")
+
+
+# -- a title that names another paper's id ---------------------------------------------------------
+
+
+def test_a_title_naming_another_id_is_no_duplicate_and_blocks_nothing(
+    tmp_path: Path, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """SnapKV (2404.14469) is in the catalog; a paper titled with its id, then a paper whose id
+    that title names (2412.00052): both are proposed, and the catalog still lints clean."""
+    feed = hostile_feed(
+        tmp_path / "feed.xml",
+        {"2412.00051": "KV cache quantization · see arXiv 2404.14469 and arXiv:2412.00052 · (archived)"},
+    )
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    assert main(["poll", "--repo", str(repo), "--feed", str(feed)]) == 0
+    catalog = tmp_path / "catalog.md"
+    catalog.write_text(git(repo, "show", "bot/arxiv-2412.00051:catalog.md"), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["lint", str(catalog)]) == 0, capsys.readouterr().out  # was: "duplicate of line ..."
+
+    git(repo, "merge", "-q", "--ff-only", "bot/arxiv-2412.00051")
+    feed = hostile_feed(tmp_path / "next.xml", {"2412.00052": "Paged KV cache quantization for LLM serving"})
+    assert main(["poll", "--repo", str(repo), "--feed", str(feed)]) == 0
+    assert "bot/arxiv-2412.00052" in git(repo, "branch", "--list", "bot/*")  # was: "already listed"
