@@ -7,14 +7,15 @@ tracking issue, status comments, job summaries) it goes through one of these:
 - :func:`inline` - prose, link text and table cells: invisible and bidi characters removed,
   one line, optionally capped, HTML special characters as entities, every markdown
   punctuation character that could open a link, image, emphasis, code span or table cell
-  backslash-escaped, and ``@`` defused so nobody is mentioned. ``](https://evil.example)``,
+  backslash-escaped, and ``@`` and ``#123`` defused so nobody is mentioned and no issue is
+  linked. ``](https://evil.example)``,
   ``![x](...)`` and ``[Mallory](javascript:...)`` render as the characters typed.
 - :func:`url_text` - a URL from a redirect or an API shown in a table: as is when it is plain,
   else as a code span.
 - :func:`code_span` / :func:`fenced` - text shown exactly as typed, in a code span or block that
   nothing inside can close.
 - :func:`plain_line` - one-line plain text (PR titles, commit messages): no invisible
-  characters, no mentions, capped.
+  characters, no mentions or issue references (a title "Fixes #1" closes nothing), capped.
 - :func:`escape_markdown` / :func:`unescape_markdown` - the catalog's own one-line entry
   escaping, which round-trips through the entry parser (``bot.core.entry``).
 - :func:`sanitize_html` - the last step before a job summary is written: any raw HTML tag not in
@@ -56,6 +57,18 @@ def no_mentions(text: str) -> str:
     return text.replace("@", "@\u200b")
 
 
+# What GitHub links (and, after a closing keyword such as "Fixes", closes) as an issue or pull
+# request: #123, owner/repo#123, GH-123. The markdown escape "\\#" does not stop it.
+_REFERENCE = re.compile(r"(#)(?=[A-Za-z0-9])|\b(GH-)(?=\d)", re.IGNORECASE)
+
+
+def no_references(text: str) -> str:
+    """:func:`no_mentions`, and a zero-width space after the ``#`` of ``#123`` or
+    ``owner/repo#123`` and the ``-`` of ``GH-123``, so that text from arXiv or a comment neither
+    links (cross-references) nor, in a commit message or PR title, closes an issue."""
+    return _REFERENCE.sub(lambda m: (m[1] or m[2]) + "\u200b", no_mentions(text))
+
+
 def defuse(text: str) -> str:
     """No hidden marker, HTML comment or @-mention can be formed by echoed text."""
     return no_mentions(text.replace("<!--", "<!\u200b--").replace("-->", "-\u200b->"))
@@ -73,7 +86,7 @@ def inline(text: object, limit: int | None = None) -> str:
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     text = _INLINE_SPECIAL.sub(r"\\\1", text)
     text = _BLOCK_START.sub(lambda m: f"{m[1]}\\{m[2]}" if m[1] else f"\\{m[3]}", text)
-    return no_mentions(text)
+    return no_references(text)
 
 
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#!$&'*+,;=%-]+")
@@ -106,13 +119,13 @@ def fenced(line: str, info: str = "markdown") -> str:
 
 def plain_line(text: str, limit: int = 300) -> str:
     """One line of plain text for a PR title or a commit subject: no invisible or bidi
-    characters, no mentions, at most ``limit`` characters. Idempotent."""
-    return no_mentions(_one_line(text, limit))
+    characters, no mentions or issue references, at most ``limit`` characters. Idempotent."""
+    return no_references(_one_line(text, limit))
 
 
 def plain_text(text: str, limit: int = 65_000) -> str:
     """Several lines of plain text (a commit message): each line as :func:`plain_line`."""
-    lines = [no_mentions(" ".join(strip_unsafe(line).split())) for line in text.splitlines()]
+    lines = [no_references(" ".join(strip_unsafe(line).split())) for line in text.splitlines()]
     return cap("\n".join(lines).strip("\n"), limit)
 
 

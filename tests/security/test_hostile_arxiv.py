@@ -4,6 +4,7 @@ paper, and one bad record must not stop a run."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -12,7 +13,11 @@ import arxiv
 import pytest
 
 from bot.__main__ import main
+from bot.core.branches import BranchNames
 from bot.core.entry import Entry, parse_entry, render_entry
+from bot.core.markdown import plain_text
+from bot.core.paper import Paper
+from bot.core.proposals import Proposal, change_request, paper_entry
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import clean_title
 from bot.errors import SourceError
@@ -156,3 +161,22 @@ def test_a_title_naming_another_id_is_no_duplicate_and_blocks_nothing(
     feed = hostile_feed(tmp_path / "next.xml", {"2412.00052": "Paged KV cache quantization for LLM serving"})
     assert main(["poll", "--repo", str(repo), "--feed", str(feed)]) == 0
     assert "bot/arxiv-2412.00052" in git(repo, "branch", "--list", "bot/*")  # was: "already listed"
+
+
+# -- issue references ------------------------------------------------------------------------------
+
+# What GitHub links as an issue (and closes after "Fixes"), backslash-escaped or not.
+REFERENCE = re.compile(r"(?<![\w`])\\?#[0-9]|\b[\w.-]+/[\w.-]+\\?#[0-9]|\bGH-[0-9]", re.IGNORECASE)
+
+
+def test_a_title_references_no_issue_in_a_pr_title_body_or_commit(taxonomy: Taxonomy) -> None:
+    title = "Fixes #1, closes org/repo#45 and GH-7: KV cache quantization"
+    paper = Paper(
+        arxiv_id="2412.00061", title=title, authors=("Resolves #2",), abstract="Fix #3. " + ABSTRACT
+    )
+    proposal = Proposal(paper=paper, entry=paper_entry(paper), section="kv-cache")
+    change = change_request(proposal, taxonomy, "catalog.md", BranchNames.from_prefix("bot/"))
+    body = change.body.split("```")[0]  # the fenced entry line is code: GitHub links nothing there
+    for text in (change.title, change.commit_message, body):
+        assert "#1" in text.replace("\u200b", "") and not REFERENCE.search(text), text
+    assert not REFERENCE.search(plain_text("Fixes #1\nsee org/repo#45"))
