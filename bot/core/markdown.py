@@ -54,7 +54,7 @@ def unescape_markdown(text: str) -> str:
 def no_mentions(text: str) -> str:
     """A zero-width space after each @, so that text from arXiv or a comment notifies nobody
     (neither ``@user`` nor ``@org/team``)."""
-    return text.replace("@", "@\u200b")
+    return re.sub("@(?!\u200b)", "@\u200b", text)  # idempotent
 
 
 # What GitHub links (and, after a closing keyword such as "Fixes", closes) as an issue or pull

@@ -23,7 +23,9 @@ from bot.core.text import clean_title
 from bot.errors import SourceError
 from bot.sources import arxiv_rss as feeds
 from bot.sources.arxiv_api import paper_from_result
+from tests.fake_github import MAINTAINER_LOGIN, FakeGitHub
 from tests.gitrepo import git, make_repo
+from tests.jobs.commands.test_commands import ArxivAPI, handle, status
 
 ARXIV_URL = "https://arxiv.org/abs/2412.00021"
 
@@ -180,3 +182,15 @@ def test_a_title_references_no_issue_in_a_pr_title_body_or_commit(taxonomy: Taxo
     for text in (change.title, change.commit_message, body):
         assert "#1" in text.replace("\u200b", "") and not REFERENCE.search(text), text
     assert not REFERENCE.search(plain_text("Fixes #1\nsee org/repo#45"))
+
+
+def test_a_command_reply_references_no_issue_from_an_arxiv_title(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    arxiv.retitle("2405.13786", "Fixes #1 and org/repo#45: KV](javascript:alert(1)) @octocat")
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", user=MAINTAINER_LOGIN)
+    assert [r.kind for r in outcome.replies] == ["add_done"]
+    [reply] = [line for line in status(github).splitlines() if "Fixes" in line]
+    assert not REFERENCE.search(reply.replace("[#2](", "")), reply  # the bot's own PR link stays
+    [opened] = github.pulls()
+    assert not REFERENCE.search(opened.title + opened.body.split("```")[0])

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot.core import markers, templates
-from bot.core.markdown import code_span, escape_markdown, fenced
+from bot.core.markdown import code_span, escape_markdown, fenced, no_references
 from bot.core.markdown import defuse as _defuse
 from bot.core.taxonomy import Taxonomy
 from bot.jobs.commands.event import _GITHUB_LOGIN_RE, CommandSettings
@@ -18,8 +18,9 @@ from bot.jobs.commands.state import MARKER_KIND, IssueState
 
 
 def safe_text(text: str) -> str:
-    """Text from arXiv or the catalog (a title) as inline markdown: escaped, no mentions."""
-    return _defuse(escape_markdown(" ".join(text.split())))
+    """Text from arXiv or the catalog (a title) as inline markdown: escaped, no mentions, no
+    issue references."""
+    return no_references(_defuse(escape_markdown(" ".join(text.split()))))
 
 
 def mention(login: str) -> str:
