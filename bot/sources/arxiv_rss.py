@@ -15,6 +15,7 @@ import io
 import json
 import re
 import time
+import xml.sax
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -168,6 +169,9 @@ class FeedResult:
         return counts
 
 
+FEED_ENDINGS = (b"</rss>", b"</feed>", b"</rdf:RDF>")  # the last tag of a complete RSS 2.0/Atom/RSS 1.0 feed
+
+
 def parse_feed(content: bytes | str, source: str) -> FeedResult:
     """Parse an arXiv RSS 2.0 or Atom feed. ``source`` (URL or file) is named in errors."""
     data = content.encode("utf-8") if isinstance(content, str) else content
@@ -182,6 +186,17 @@ def parse_feed(content: bytes | str, source: str) -> FeedResult:
         raise SourceError(
             f"{source} is not an RSS or Atom feed ({reason}). Check the feed URL, or the "
             "file given with --feed."
+        )
+    if isinstance(parsed.get("bozo_exception"), xml.sax.SAXParseException) and not data.rstrip().endswith(
+        FEED_ENDINGS
+    ):
+        # feedparser reads what it can of a broken document: a truncated download would pass as
+        # a smaller day, and the papers after the cut would never be proposed. (A complete feed
+        # with one bad character in an item is still read, leniently, as before.)
+        raise SourceError(
+            f"{source} is not well-formed XML ({parsed['bozo_exception']}): probably a truncated "
+            "or damaged download, so some of the day's papers would be missing. Fetch the feed "
+            "again (or pass another --feed file); nothing was proposed."
         )
     papers: list[Paper] = []
     skipped: list[str] = []

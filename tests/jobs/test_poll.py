@@ -222,6 +222,19 @@ def test_error_feed_is_a_loud_failure(repo: Path, capsys: pytest.CaptureFixture[
     assert bot_branches(repo) == []
 
 
+def test_truncated_feed_is_a_loud_failure_not_a_smaller_day(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # a download cut in the middle: the first items parse, the rest of the day is missing
+    data = FULL_DAY.read_bytes()
+    cut = tmp_path / "cut.xml"
+    cut.write_bytes(data[: data.index(b"</item>", len(data) // 3) + len(b"</item>") + 40])
+    assert poll(repo, "--feed", str(cut)) == 1
+    err = capsys.readouterr().err
+    assert "not well-formed XML" in err and "truncated" in err
+    assert bot_branches(repo) == []
+
+
 def test_network_failure_after_retries_is_a_loud_failure(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
