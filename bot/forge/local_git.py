@@ -21,6 +21,7 @@ from bot.errors import ForgeError
 from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
 
 CLOSED_NAMESPACE = "refs/catalog-bot/closed/"
+MAX_COMMITS_ON_TOP = 20  # a maintainer's commits on a bot branch looked through for the bot's own
 IDENTITY = {
     "GIT_AUTHOR_NAME": "catalog-bot",
     "GIT_AUTHOR_EMAIL": "catalog-bot@users.noreply.github.com",
@@ -100,8 +101,28 @@ class LocalGitForge:
     def read_file(self, path: str) -> str:
         return self._file_at(self.default_branch, path)
 
+    def _bot_message(self, ref: str, state: PullState) -> str:
+        """The message of the bot's commit on ``ref``: the tip's, unless a maintainer committed on
+        top of it (e.g. moved the line before merging); then the nearest commit of the bot's own
+        on the branch, since its message is the PR's title, body and hidden marker. An unmerged
+        branch is searched only in its own commits (not the default branch's history)."""
+        own = ("--not", self.default_branch) if state != "merged" else ()
+        out = self._git(
+            "log",
+            f"--max-count={MAX_COMMITS_ON_TOP + 1}",
+            "--first-parent",
+            "--format=%ae%x00%B%x1e",
+            ref,
+            *own,
+        )
+        commits = [c.lstrip("\n").split("\0", 1) for c in (out or "").split("\x1e") if c.strip()]
+        for email, message in commits:
+            if email == IDENTITY["GIT_AUTHOR_EMAIL"] and hunks.trailer_of(message) is not None:
+                return message
+        return commits[0][1] if commits else ""
+
     def _pull_request(self, ref: str, branch: str, state: PullState) -> PullRequest:
-        message = self._git("log", "-1", "--format=%B", ref) or ""
+        message = self._bot_message(ref, state)
         title, _, body = hunks.without_trailer(message).partition("\n")
         return PullRequest(
             number=0,

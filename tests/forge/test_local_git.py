@@ -123,3 +123,40 @@ def test_extra_files_go_into_the_same_commit_and_count_for_currency(
     newer = dataclasses.replace(with_store, extra_files=(("data/papers.jsonl", "two\n"),))
     assert forge.propose(newer).action == "updated"
     assert git(repo, "show", "bot/arxiv-2405.00001:data/papers.jsonl") == "two\n"
+
+
+def test_a_maintainers_commit_on_a_bot_branch_keeps_the_pr_and_its_marker(
+    tmp_path: Path, taxonomy: Taxonomy
+) -> None:
+    """A maintainer moves the proposed line to another section on the bot's branch, then merges:
+    the PR is still the bot's (its title, body and marker are the bot commit's), so the move is
+    read as a routing correction, and a closed one as a rejection."""
+    from bot.core import markers
+    from bot.core.candidates import routing_corrections
+
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    forge = LocalGitForge(repo, branch_prefix="bot/")
+    marker = markers.make("arxiv", {"arxiv_id": "2405.00001", "section": "kv-cache", "line": "x"})
+    forge.propose(change(taxonomy, "2405.00001", body=marker))
+    forge.propose(change(taxonomy, "2405.00002", body="two"))
+    for arxiv_id in ("2405.00001", "2405.00002"):  # a maintainer's commit on top of each branch
+        git(repo, "checkout", "-q", f"bot/arxiv-{arxiv_id}")
+        text = parse((repo / "catalog.md").read_text(encoding="utf-8"), taxonomy)
+        (repo / "catalog.md").write_text(text.move(arxiv_id, "decoding", None).render(), encoding="utf-8")
+        git(repo, "commit", "-q", "-am", "Move it to decoding")
+    git(repo, "checkout", "-q", "main")
+
+    pulls = {p.branch: p for p in forge.bot_pull_requests("open")}
+    assert pulls["bot/arxiv-2405.00001"].title == "Add 2405.00001"
+    assert pulls["bot/arxiv-2405.00001"].body == marker
+    forge.close_pull_request(pulls["bot/arxiv-2405.00002"], "no")
+    [closed] = forge.bot_pull_requests("closed")
+    assert (closed.title, closed.body) == ("Add 2405.00002", "two")
+
+    git(repo, "merge", "-q", "--no-edit", "--no-ff", "bot/arxiv-2405.00001")
+    [merged] = [p for p in forge.bot_pull_requests("all") if p.state == "merged"]
+    assert merged.body == marker
+    catalog = parse(forge.read_file("catalog.md"), taxonomy)
+    assert [(p.arxiv_id, s, sub) for p, s, sub in routing_corrections([merged], catalog)] == [
+        ("2405.00001", "decoding", None)
+    ]
