@@ -65,8 +65,10 @@ class LocalGitForge:
     def _current_branch(self) -> str:
         name = self._git("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
         if not name:
+            # the bot builds its branches on the checked-out branch: no option names another one
             raise ForgeError(
-                f"{self.repo}: HEAD is detached; check out the default branch or pass --default-branch"
+                f"{self.repo}: HEAD is detached, so there is no default branch to build the bot's "
+                "branches on; check out the default branch (e.g. git switch main) and run again"
             )
         return name.strip()
 

@@ -235,6 +235,20 @@ def test_truncated_feed_is_a_loud_failure_not_a_smaller_day(
     assert bot_branches(repo) == []
 
 
+def test_detached_head_says_what_to_do_with_options_that_exist(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    git(repo, "checkout", "-q", "--detach")
+    assert poll(repo, "--feed", str(EMPTY)) == 1
+    err = capsys.readouterr().err
+    assert "HEAD is detached" in err and "git switch main" in err
+    for option in re.findall(r"--[a-z][a-z-]+", err):  # every option it suggests is one poll takes
+        with pytest.raises(SystemExit) as usage:
+            main(["poll", option, "--help"])
+        assert usage.value.code == 0, option
+    assert bot_branches(repo) == []
+
+
 def test_network_failure_after_retries_is_a_loud_failure(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
