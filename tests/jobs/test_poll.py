@@ -249,6 +249,28 @@ def test_detached_head_says_what_to_do_with_options_that_exist(
     assert bot_branches(repo) == []
 
 
+def test_papers_over_the_limit_are_not_promised_to_the_next_run(
+    repo: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """The live feed lists a paper on its announcement day only: papers accepted beyond
+    max_pull_requests never come back, so the summary must not say they wait for the next run."""
+    config_dir = tmp_path / "config"
+    shutil.copytree(PROJECT / "config", config_dir)
+    poll_yml = config_dir / "poll.yml"
+    text = poll_yml.read_text(encoding="utf-8").replace("max_pull_requests: 20", "max_pull_requests: 1")
+    poll_yml.write_text(text, encoding="utf-8")
+    shutil.copytree(PROJECT / "data", tmp_path / "data")  # the scoring background, next to config/
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
+        assert poll(repo, "--feed", str(FULL_DAY)) == 0
+    out = capsys.readouterr().out
+    assert len(bot_branches(repo)) == 1
+    row = next(line for line in out.splitlines() if "over the limit" in line)
+    assert "max_pull_requests 1" in row and "not proposed" in row and "/add" in row
+    assert int(row.rsplit("|", 2)[1]) >= 1
+    assert "next run" not in out
+
+
 def test_network_failure_after_retries_is_a_loud_failure(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
