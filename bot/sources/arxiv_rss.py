@@ -319,9 +319,16 @@ def read_papers(path: Path | str) -> list[Paper]:
     except EOFError as exc:
         raise SourceError(f"{path} is a truncated gzip file; copy it again.") from exc
     start = data.lstrip()[:1]
+    if not start:
+        # a failed download (curl -o, a full disk) leaves an empty file: not a day without papers,
+        # which arXiv sends as a feed with no items
+        raise SourceError(
+            f"{path} is empty ({len(data)} bytes): not a feed (a day without papers is an RSS feed "
+            "with no items). Download it again, or pass another file."
+        )
     if start == b"<":
         return list(parse_feed(data, str(path)).papers)
-    if start in (b"{", b""):
+    if start == b"{":
         return _read_jsonl(data.decode("utf-8"), path)
     raise SourceError(f"{path} is neither an RSS/Atom XML file nor JSONL (one JSON object per line).")
 

@@ -271,6 +271,18 @@ def test_papers_over_the_limit_are_not_promised_to_the_next_run(
     assert "next run" not in out
 
 
+def test_an_empty_file_is_not_an_empty_day(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "feed.xml"
+    empty.write_bytes(b"")  # a failed download
+    assert poll(repo, "--feed", str(empty)) == 1
+    captured = capsys.readouterr()
+    assert "is empty (0 bytes): not a feed" in captured.err
+    assert "No new papers" not in captured.out
+    assert bot_branches(repo) == []
+
+
 def test_network_failure_after_retries_is_a_loud_failure(
     repo: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
