@@ -160,3 +160,20 @@ def test_a_maintainers_commit_on_a_bot_branch_keeps_the_pr_and_its_marker(
     assert [(p.arxiv_id, s, sub) for p, s, sub in routing_corrections([merged], catalog)] == [
         ("2405.00001", "decoding", None)
     ]
+
+
+def test_the_documented_git_commands_merge_reject_and_forget(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    """docs/poll.md "Reviewing in local-git mode": plain git commands are the review."""
+    docs = (Path(__file__).parents[2] / "docs" / "poll.md").read_text(encoding="utf-8")
+    table = docs.split("### Reviewing in local-git mode", 1)[1].split("\n## ", 1)[0]
+    commands = {row.split("|")[1].strip(): row.split("`")[1] for row in table.splitlines() if "| `git" in row}
+    assert set(commands) == {"merge a paper", "reject it", "forget it"}
+
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    forge = LocalGitForge(repo, branch_prefix="bot/")
+    for name, arxiv_id in zip(commands, ("2405.00001", "2405.00002", "2405.00003"), strict=True):
+        forge.propose(change(taxonomy, arxiv_id))
+        for command in commands[name].replace("<id>", arxiv_id).split(" && "):
+            git(repo, *command.split()[1:])
+    states = {p.branch: p.state for p in forge.bot_pull_requests("all")}
+    assert states == {"bot/arxiv-2405.00001": "merged", "bot/arxiv-2405.00002": "closed"}
