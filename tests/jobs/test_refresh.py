@@ -501,3 +501,28 @@ def test_the_docs_show_a_digest_pr_with_a_paper_unticked(fake, taxonomy):
     shown = without_marker(body)
     assert "The bot found 3 papers for the catalog; this PR adds the 2 ticked ones." in shown
     assert_shown_in_docs("github.md", "github-digest.md", shown)
+
+
+def test_a_pr_whose_section_was_removed_is_skipped_and_left_as_it_is(tmp_path, taxonomy):
+    """docs/refresh.md: the section a PR inserts into is gone from the catalog; the PR stays open,
+    untouched, listed with the reason."""
+    from bot.forge.local_git import LocalGitForge
+    from tests.gitrepo import git, make_repo
+
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    LocalGitForge(repo, branch_prefix="bot/").propose(
+        paper_change(taxonomy, "2405.00001", section="kv-cache", subsection=None)
+    )
+    tip = git(repo, "rev-parse", "bot/arxiv-2405.00001")
+    lines = (repo / "catalog.md").read_text(encoding="utf-8").splitlines(keepends=True)
+    start = next(i for i, line in enumerate(lines) if line.startswith("## KV Cache"))
+    end = next(i for i, line in enumerate(lines) if i > start and line.startswith("## "))
+    (repo / "catalog.md").write_text("".join(lines[:start] + lines[end:]), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "KV cache papers moved elsewhere")
+
+    for _ in range(2):
+        [outcome] = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
+        assert (outcome.action, outcome.cause) == ("skipped", refresh.NOT_APPLICABLE)
+        assert "no section 'kv-cache'" in outcome.reason
+        assert git(repo, "rev-parse", "bot/arxiv-2405.00001") == tip
+    assert [p.state for p in LocalGitForge(repo, branch_prefix="bot/").bot_pull_requests("all")] == ["open"]
