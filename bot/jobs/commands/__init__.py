@@ -194,7 +194,9 @@ def issue_sources(
     event: Event, comments: Sequence[Comment], own_login: str, settings: CommandSettings
 ) -> list[Source]:
     """The issue's body and its comments, oldest first, without those written by bots (the bot
-    itself included). The event's comment is there even if the comment list lags behind."""
+    itself included: with a machine user's token its login is in no bot list, and an issue it
+    opened, a new-topics report say, quotes paper text that must never run as a command). The
+    event's comment is there even if the comment list lags behind."""
     sources = [
         Source(
             ISSUE_SOURCE,
@@ -213,7 +215,7 @@ def issue_sources(
             sources.append(
                 Source(f"c{comment.id}", comment.user, comment.body, url, comment.id, comment.updated_at)
             )
-    return [s for s in sources if not is_bot(s.author, "", settings.bot_logins)]
+    return [s for s in sources if s.author != own_login and not is_bot(s.author, "", settings.bot_logins)]
 
 
 def _recent(source: Source, event: Event) -> bool:

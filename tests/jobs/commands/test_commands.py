@@ -546,6 +546,27 @@ def test_comments_by_bots_are_ignored(github: FakeGitHub, arxiv: ArxivAPI, taxon
     assert github.counts == {} and github.reactions == [] and arxiv.asked == []
 
 
+def test_an_issue_the_bot_opened_itself_is_never_read_as_commands(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """With a machine user's token the bot's login is in no bot list; an issue it opened (a report
+    quoting paper titles) must not run the commands its text happens to hold."""
+    machine_user = "list-curator"
+    github.tokens = {
+        token: machine_user if login == BOT_LOGIN else login for token, login in github.tokens.items()
+    }
+    outcome = handle(
+        github,
+        arxiv,
+        taxonomy,
+        "New topics:\n/add 2405.13786 kv-cache",
+        user=machine_user,
+        name="issues.opened",
+    )
+    assert not github.pulls() and arxiv.asked == [] and outcome.exit_code == 0
+    assert not [r for r in outcome.replies if r.kind == "add_done"]
+
+
 def test_comments_without_commands_cost_nothing(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:
