@@ -210,11 +210,10 @@ def issue_sources(
         own = Comment(event.comment_id, event.text, event.author, event.source_url, event.time)
         comments = [*comments, own]
     for comment in sorted(comments, key=lambda c: c.id):
-        if comment.user != own_login and not is_bot(comment.user, "", settings.bot_logins):
-            url = event.source_url if comment.id == event.comment_id else comment.url
-            sources.append(
-                Source(f"c{comment.id}", comment.user, comment.body, url, comment.id, comment.updated_at)
-            )
+        url = event.source_url if comment.id == event.comment_id else comment.url
+        sources.append(
+            Source(f"c{comment.id}", comment.user, comment.body, url, comment.id, comment.updated_at)
+        )
     return [s for s in sources if s.author != own_login and not is_bot(s.author, "", settings.bot_logins)]
 
 
