@@ -340,3 +340,25 @@ def test_accessibility_basics_and_screenshot(page: Page, base_url: str, tmp_path
     shot = tmp_path / "site.png"
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_search_index_that_cannot_load_says_search_is_unavailable(
+    browser: Browser, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    """search.json missing (404): the reader is told, visibly, instead of seeing nothing happen;
+    the filters still work."""
+    built = site[0]
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/search.json", lambda route: route.fulfill(status=404, body="not found"))
+    _open(page, base_url)
+    note = page.locator("#search-note")
+    page.wait_for_function("document.getElementById('search-note').hidden === false", timeout=10_000)
+    assert note.is_visible() and "Search unavailable" in (note.text_content() or "")
+    page.get_by_label("Search titles, authors and abstracts").fill("cache")
+    _settle(page)
+    assert "Search unavailable" in (page.text_content("#count") or "")
+    page.get_by_label("Section", exact=True).select_option("beta")  # filters still work
+    _settle(page, len(_expected(built, Filters(section="beta"))))
+    assert set(_visible_ids(page)) == _expected(built, Filters(section="beta"))
+    context.close()

@@ -79,8 +79,11 @@
     }
   }
 
+  // The index could not be loaded (search.json missing or broken, no worker): say so on the
+  // page, not only in the console, so a search that shows everything is not taken as a match.
   function searchFailed(why) {
     indexState = "failed";
+    document.getElementById("search-note").hidden = false;
     if (window.console) console.warn("catalog search unavailable: " + why);
     update();
   }
@@ -253,8 +256,8 @@
     var q = searched(state.q);
     if (!q) { show(state, null); return; }
     if (indexState === "failed") {
-      count.textContent = "Search is unavailable (filters still work)";
-      show(state, null);
+      show(state, null);  // after show(), which writes the count
+      count.textContent = "Search unavailable (filters still work): " + count.textContent;
       return;
     }
     if (hitCache.q === q) { show(state, hitCache.ids); return; }
