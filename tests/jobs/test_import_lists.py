@@ -23,6 +23,7 @@ from bot.jobs import import_lists as importer
 from bot.jobs import lint
 from bot.jobs.import_lists import Source
 from bot.sources.lists import Fields, Unreadable, extract, read_items
+from bot.sources.lists.fields import parse_venue
 from tests.conftest import PROJECT
 from tests.golden_files import assert_shown_in_docs
 
@@ -213,6 +214,16 @@ def test_nested_bullets_read_link_author_code_and_pub() -> None:
     factor = paper("pprp__Awesome-Efficient-MoE__README.md", "2408.11855")
     assert factor.title.startswith("FactorLLM") and factor.code_url.endswith("zhenwuweihe/FactorLLM")
 
+
+
+def test_an_empty_placeholder_is_no_venue() -> None:
+    """'- Pub: None' (and N/A, -, TBD...) says the list has no venue: it used to become the venue
+    "None" in the catalog."""
+    assert paper("pprp__Awesome-LLM-Prune__README.md", "2310.04680").venue == ""
+    for placeholder in ("None", "none", "N/A", "n/a", "NA", "-", "—", "null", "TBD", "?", "Unknown"):
+        assert parse_venue(placeholder) == ("", None, False), placeholder
+    assert parse_venue("None, 2023") == ("", 2023, False)
+    assert parse_venue("ICLR 2024") == ("ICLR 2024", 2024, False)  # a real venue is kept
 
 # -- mapping, exclusion, merging ---------------------------------------------------------------
 
