@@ -39,7 +39,10 @@ MAX_ABSTRACT = 5000
 RESULTS_LIMIT = 100  # a filtered list shows this many matches at once, the rest on "Show all"
 MAX_AUTHORS = 100
 MAX_FIELD = 500
-_VENUE_YEAR = re.compile(r"[\s'’]*(?:19|20)\d\d$")
+# A year anywhere in a venue ("ICLR 2025", "2025 ICLR", "ICLR'25 Oral", "ICLR (2025)"), with the
+# spaces and comma before it; a year in parentheses takes them along.
+_YEAR = r"(?:['’]\d\d|(?<!\d)(?:19|20)\d\d)(?!\d)"
+_VENUE_YEAR = re.compile(rf"[\s,]*(?:\(\s*{_YEAR}\s*\)|{_YEAR})")
 
 
 class PaperStoreError(BotError):
@@ -55,8 +58,11 @@ def clean(text: object, limit: int = MAX_FIELD) -> str:
 
 
 def venue_name(venue: str) -> str:
-    """The venue without its year ("NeurIPS 2024" -> "NeurIPS"): what the venue filter offers."""
-    return _VENUE_YEAR.sub("", venue).strip() or venue.strip()
+    """The venue without its year, wherever it is ("NeurIPS 2024" and "2024 NeurIPS" ->
+    "NeurIPS", "ICLR'25 Oral" -> "ICLR Oral"): what the venue filter offers. A venue that is
+    only a year stays as it is."""
+    name = " ".join(_VENUE_YEAR.sub(" ", venue).split())
+    return re.sub(r"\s+([,)])", r"\1", name).strip(" ,") or venue.strip()
 
 
 @dataclass(frozen=True)

@@ -283,3 +283,36 @@ def test_search_semantics_match_minisearch_defaults() -> None:
     assert search.matches_query(E(), "  ,; ")  # no term: everything
     assert search.query_terms("k v kv, x") == ["kv"]  # one-character terms are left out
     assert search.matches_query(E(), "q") and search.matches_query(E(), "kv q")
+
+
+@pytest.mark.parametrize(
+    "venue, name",
+    [
+        ("ICLR 2025", "ICLR"),
+        ("2025 ICLR", "ICLR"),
+        ("ICLR'25 Oral", "ICLR Oral"),
+        ("ICLR 2024 Oral", "ICLR Oral"),
+        ("ICLR’24", "ICLR"),
+        ("ICLR2025", "ICLR"),
+        ("ICLR, 2025", "ICLR"),
+        ("ICLR (2025)", "ICLR"),
+        ("Findings of EMNLP 2023", "Findings of EMNLP"),
+        ("NeurIPS 2024 Workshop (ENLSP 2024)", "NeurIPS Workshop (ENLSP)"),
+        ("Conf </script <!-- 2024", "Conf </script <!--"),
+        ("Journal C", "Journal C"),
+        ("GPT-4 Day", "GPT-4 Day"),  # not a year
+        ("2024", "2024"),  # nothing but a year: kept
+    ],
+)
+def test_the_venue_filter_strips_the_year_wherever_it_is(venue: str, name: str) -> None:
+    assert site_build.venue_name(venue) == name
+
+
+def test_venues_group_whatever_the_year_and_where_it_is_written() -> None:
+    entries = [
+        site_build.SiteEntry(i, "alpha", None, "paper", f"T{i}", "https://x.org", venue=v)
+        for i, v in enumerate(("ICLR 2025", "2024 ICLR", "ICLR'23", "ICLR 2025 Oral", "ICLR'24 Oral"))
+    ]
+    site = site_build.Site(fixture.load_taxonomy(), entries)
+    assert site.venues() == ["ICLR", "ICLR Oral"]
+    assert len(search.select(entries, search.Filters(venue="ICLR"))) == 3
