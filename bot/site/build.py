@@ -248,6 +248,31 @@ def collect(catalog: Catalog, taxonomy: Taxonomy, papers: dict[str, Paper] | Non
     return Site(taxonomy, entries, skipped=skipped, with_abstract=with_abstract)
 
 
+# The ids the page itself uses (index.html.j2), which no heading may take; entries are e0, e1...
+PAGE_IDS = frozenset(
+    "catalog catalog-data code controls count empty more q reset results search-note section sort "
+    "sorted stars toc venue year".split()
+)
+
+
+def heading_anchors(taxonomy: Taxonomy) -> dict[str, str]:
+    """Each section's and subsection's id on the page, unique as GitHub makes them: the
+    heading's slug, then "-1", "-2"... for a repeated one ("Other" under several sections),
+    never one of the page's own ids."""
+    taken = set(PAGE_IDS)
+    anchors: dict[str, str] = {}
+    for section in taxonomy.sections:
+        for heading in (section, *taxonomy.children(section.id)):
+            base = heading.anchor or "section"
+            anchor, count = base, 0
+            while anchor in taken or re.fullmatch(r"e\d+", anchor):
+                count += 1
+                anchor = f"{base}-{count}"
+            taken.add(anchor)
+            anchors[heading.id] = anchor
+    return anchors
+
+
 def script_json(value: object) -> Markup:
     """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` (so no
     ``</script>`` or ``<!--``), and no U+2028/U+2029."""
@@ -294,6 +319,7 @@ def render_page(site: Site, chart_file: str = "chart.svg") -> str:
             data=data,
             chart_file=chart_file,
             where=where,
+            anchors=heading_anchors(site.taxonomy),
         )
     )
 

@@ -14,6 +14,7 @@ import pytest
 
 from bot.__main__ import main as bot_main
 from bot.core import catalog_io
+from bot.core import taxonomy as taxonomy_module
 from bot.site import build as site_build
 from bot.site import chart, search
 from bot.site.build import PaperStoreError, read_papers, script_json
@@ -316,3 +317,40 @@ def test_venues_group_whatever_the_year_and_where_it_is_written() -> None:
     site = site_build.Site(fixture.load_taxonomy(), entries)
     assert site.venues() == ["ICLR", "ICLR Oral"]
     assert len(search.select(entries, search.Filters(venue="ICLR"))) == 3
+
+
+def test_heading_ids_are_unique_like_github_anchors(tmp_path: Path) -> None:
+    """Subsection titles may repeat across sections ("Other"): each heading gets its own id
+    (GitHub's style: "other", "other-1", "other-2"), and the page's own ids are never taken."""
+    config = tmp_path / "config"
+    config.mkdir()
+    text = (fixture.CONFIG / "taxonomy.yml").read_text(encoding="utf-8")
+    text = text.replace(
+        "        description: The second kind of alpha.\n",
+        "        description: The second kind of alpha.\n"
+        "      - {id: alpha-other, title: Other, description: Other alpha.}\n",
+    ).replace(
+        "    description: Studies of gamma.\n",
+        "    description: Studies of gamma.\n    subsections:\n"
+        "      - {id: gamma-other, title: Other, description: Other gamma.}\n"
+        "      - {id: gamma-results, title: Results, description: What came out.}\n",
+    ).replace(
+        "    description: Systems, <b>bold</b> ones included.\n",
+        "    description: Systems, <b>bold</b> ones included.\n    subsections:\n"
+        "      - {id: beta-other, title: Other, description: Other beta.}\n",
+    )
+    (config / "taxonomy.yml").write_text(text, encoding="utf-8")
+    taxonomy = taxonomy_module.load(config)
+    anchors = site_build.heading_anchors(taxonomy)
+    assert [anchors[i] for i in ("alpha-other", "beta-other", "gamma-other")] == ["other", "other-1", "other-2"]
+    assert anchors["gamma-results"] == "results-1"  # the page's own id="results" is kept
+    catalog = catalog_io.parse(
+        "# T\n\n## Gamma Studies\n\n### Other\n\n- [A Paper](https://arxiv.org/abs/2401.00001)\n",
+        taxonomy,
+    )
+    site_build.build(catalog, taxonomy, tmp_path / "out", now=NOW)
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    ids = re.findall(r'\sid="([^"]+)"', html)
+    assert len(ids) == len(set(ids)), Counter(ids).most_common(3)
+    links = re.findall(r'<a href="#([^"]+)"', html)
+    assert set(links) <= set(ids) and {"other", "other-1", "other-2"} <= set(links)
