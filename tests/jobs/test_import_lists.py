@@ -215,7 +215,6 @@ def test_nested_bullets_read_link_author_code_and_pub() -> None:
     assert factor.title.startswith("FactorLLM") and factor.code_url.endswith("zhenwuweihe/FactorLLM")
 
 
-
 def test_an_empty_placeholder_is_no_venue() -> None:
     """'- Pub: None' (and N/A, -, TBD...) says the list has no venue: it used to become the venue
     "None" in the catalog."""
@@ -224,6 +223,7 @@ def test_an_empty_placeholder_is_no_venue() -> None:
         assert parse_venue(placeholder) == ("", None, False), placeholder
     assert parse_venue("None, 2023") == ("", 2023, False)
     assert parse_venue("ICLR 2024") == ("ICLR 2024", 2024, False)  # a real venue is kept
+
 
 # -- mapping, exclusion, merging ---------------------------------------------------------------
 

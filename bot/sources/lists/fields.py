@@ -188,7 +188,11 @@ def parse_venue(text: str) -> tuple[str, int | None, bool]:
             year = yy if yy > 1900 else (2000 + yy if yy < 70 else 1900 + yy)
             part = f"{match['name']} {year}{match['rest']}"
         part = re.sub(r"['’]\d$", "", part).strip()
-        if part and part.lower() not in _NOT_VENUES | _EMPTY_VENUES and not re.fullmatch(r"(?i)arxiv \d{4}", part):
+        if (
+            part
+            and part.lower() not in _NOT_VENUES | _EMPTY_VENUES
+            and not re.fullmatch(r"(?i)arxiv \d{4}", part)
+        ):
             names.append(part)
     is_resource = any(name.lower() in _RESOURCE_VENUES for name in names)
     venue = ", ".join(names)
