@@ -8,12 +8,14 @@ The job is thin: read the taxonomy, the catalog and (when there) the paper store
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from pathlib import Path
 
 from bot.errors import BotError
 
 DEFAULT_PAPERS = Path("data/papers.jsonl")
+log = logging.getLogger(__name__)
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -80,6 +82,8 @@ def main(args: argparse.Namespace) -> int:
             "not shown; `python -m bot lint` lists them",
             file=sys.stderr,
         )
+    for unknown in site.unknown:  # a warning, not a failure: the rest of the site is right
+        log.warning("%s:%d: %s", args.catalog, unknown.line, unknown.message())
     if "chart" in written:
         print(f"site: chart -> {written['chart']}")
     return 0

@@ -325,24 +325,32 @@ def test_heading_ids_are_unique_like_github_anchors(tmp_path: Path) -> None:
     config = tmp_path / "config"
     config.mkdir()
     text = (fixture.CONFIG / "taxonomy.yml").read_text(encoding="utf-8")
-    text = text.replace(
-        "        description: The second kind of alpha.\n",
-        "        description: The second kind of alpha.\n"
-        "      - {id: alpha-other, title: Other, description: Other alpha.}\n",
-    ).replace(
-        "    description: Studies of gamma.\n",
-        "    description: Studies of gamma.\n    subsections:\n"
-        "      - {id: gamma-other, title: Other, description: Other gamma.}\n"
-        "      - {id: gamma-results, title: Results, description: What came out.}\n",
-    ).replace(
-        "    description: Systems, <b>bold</b> ones included.\n",
-        "    description: Systems, <b>bold</b> ones included.\n    subsections:\n"
-        "      - {id: beta-other, title: Other, description: Other beta.}\n",
+    text = (
+        text.replace(
+            "        description: The second kind of alpha.\n",
+            "        description: The second kind of alpha.\n"
+            "      - {id: alpha-other, title: Other, description: Other alpha.}\n",
+        )
+        .replace(
+            "    description: Studies of gamma.\n",
+            "    description: Studies of gamma.\n    subsections:\n"
+            "      - {id: gamma-other, title: Other, description: Other gamma.}\n"
+            "      - {id: gamma-results, title: Results, description: What came out.}\n",
+        )
+        .replace(
+            "    description: Systems, <b>bold</b> ones included.\n",
+            "    description: Systems, <b>bold</b> ones included.\n    subsections:\n"
+            "      - {id: beta-other, title: Other, description: Other beta.}\n",
+        )
     )
     (config / "taxonomy.yml").write_text(text, encoding="utf-8")
     taxonomy = taxonomy_module.load(config)
     anchors = site_build.heading_anchors(taxonomy)
-    assert [anchors[i] for i in ("alpha-other", "beta-other", "gamma-other")] == ["other", "other-1", "other-2"]
+    assert [anchors[i] for i in ("alpha-other", "beta-other", "gamma-other")] == [
+        "other",
+        "other-1",
+        "other-2",
+    ]
     assert anchors["gamma-results"] == "results-1"  # the page's own id="results" is kept
     catalog = catalog_io.parse(
         "# T\n\n## Gamma Studies\n\n### Other\n\n- [A Paper](https://arxiv.org/abs/2401.00001)\n",
@@ -354,3 +362,48 @@ def test_heading_ids_are_unique_like_github_anchors(tmp_path: Path) -> None:
     assert len(ids) == len(set(ids)), Counter(ids).most_common(3)
     links = re.findall(r'<a href="#([^"]+)"', html)
     assert set(links) <= set(ids) and {"other", "other-1", "other-2"} <= set(links)
+
+
+def test_entries_under_a_heading_the_taxonomy_does_not_know_are_warned_about(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A warning, not a failure: the site is still built; each unknown heading with entries
+    under it is named with its line and where (if anywhere) its entries show."""
+    catalog_path = tmp_path / "catalog.md"
+    entry = "- [Paper {n}](https://arxiv.org/abs/2401.0000{n})\n"
+    catalog_path.write_text(
+        "# T\n\n## Contents\n\n- [Alpha Methods](#alpha-methods)\n\n"
+        "## Alpha Methods\n\n"
+        + entry.format(n=1)
+        + "\n### Alpha Zeta\n\n"
+        + entry.format(n=2)
+        + "\n## Delta Things\n\n"
+        + entry.format(n=3)
+        + entry.format(n=4)
+        + "\n## Beta Systems\n\n"
+        + entry.format(n=5),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    with caplog.at_level("WARNING", logger="bot"):
+        code = bot_main(
+            [
+                "site",
+                "--output",
+                str(out),
+                "--catalog",
+                str(catalog_path),
+                "--config-dir",
+                str(fixture.CONFIG),
+            ]
+        )
+    assert code == 0 and (out / "index.html").is_file()
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert warnings == [
+        f"{catalog_path}:11: 1 entry under '### Alpha Zeta', a heading config/taxonomy.yml does "
+        "not know: shown under 'Alpha Methods'; add it to the taxonomy or move the entries "
+        "(`python -m bot lint` lists the headings)",
+        f"{catalog_path}:15: 2 entries under '## Delta Things', a heading config/taxonomy.yml "
+        "does not know: not on the site; add it to the taxonomy or move the entries "
+        "(`python -m bot lint` lists the headings)",
+    ]
