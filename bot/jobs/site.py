@@ -14,7 +14,7 @@ from pathlib import Path
 
 from bot.errors import BotError
 
-DEFAULT_PAPERS = Path("data/papers.jsonl")
+DEFAULT_PAPERS = Path("data/papers.jsonl")  # config/papers.yml's default store.path
 log = logging.getLogger(__name__)
 
 
@@ -42,8 +42,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--papers",
         type=Path,
         default=None,
-        help="the paper store, JSON lines with arxiv_id, authors, abstract "
-        f"(default: {DEFAULT_PAPERS} when it exists; without it the catalog alone)",
+        help="the paper store, JSON lines with arxiv_id, authors, abstract (default: config/"
+        f"papers.yml store.path, {DEFAULT_PAPERS}, next to the catalog when it exists; "
+        "without it the catalog alone)",
     )
     parser.add_argument(
         "--chart",
@@ -52,6 +53,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         help="also write the papers-per-month chart (SVG) here, e.g. docs/img/chart.svg",
     )
+
+
+def store_path(catalog: Path, config_dir: Path | None) -> Path:
+    """Where config/papers.yml ``store.path`` puts the paper store: relative to the repository
+    root, which is the catalog's folder (as ``lint`` reads it)."""
+    from bot import config
+
+    return catalog.parent / config.load("papers", config_dir)["store"]["path"]
 
 
 def main(args: argparse.Namespace) -> int:
@@ -66,8 +75,9 @@ def main(args: argparse.Namespace) -> int:
     taxonomy = taxonomy_module.load(args.config_dir)
     catalog = read_catalog(args.catalog, taxonomy)
     papers_path = args.papers
-    if papers_path is None and DEFAULT_PAPERS.exists():
-        papers_path = DEFAULT_PAPERS
+    if papers_path is None:
+        configured = store_path(args.catalog, args.config_dir)
+        papers_path = configured if configured.exists() else None
     papers = read_papers(papers_path) if papers_path is not None else None
     site, written = build(catalog, taxonomy, args.output, papers=papers, chart_path=args.chart)
     store = (

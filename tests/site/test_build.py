@@ -407,3 +407,23 @@ def test_entries_under_a_heading_the_taxonomy_does_not_know_are_warned_about(
         "does not know: not on the site; add it to the taxonomy or move the entries "
         "(`python -m bot lint` lists the headings)",
     ]
+
+
+def test_the_paper_store_is_found_where_config_papers_yml_says(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --papers the site reads config/papers.yml ``store.path`` (relative to the catalog's
+    folder, the repository root), not only data/papers.jsonl; a store not written yet is no error."""
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "taxonomy.yml").write_bytes((fixture.CONFIG / "taxonomy.yml").read_bytes())
+    (config / "papers.yml").write_text("store:\n  path: store/all-papers.jsonl\n", encoding="utf-8")
+    catalog_path, papers_path = fixture.write(tmp_path / "repo", 12)
+    args = ["site", "--output", str(tmp_path / "out"), "--catalog", str(catalog_path), "--config-dir", str(config)]
+    assert bot_main(args) == 0
+    assert "no paper store (catalog only)" in capsys.readouterr().out  # not there yet: no error
+    (tmp_path / "repo" / "store").mkdir()
+    papers_path.rename(tmp_path / "repo" / "store" / "all-papers.jsonl")
+    assert bot_main(args) == 0
+    out = capsys.readouterr().out
+    assert f"6 abstracts from {tmp_path / 'repo' / 'store' / 'all-papers.jsonl'}" in out
