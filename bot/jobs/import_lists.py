@@ -58,6 +58,7 @@ class FileReport:
     unreadable: dict[str, list[int]] = field(default_factory=lambda: defaultdict(list))
     excluded: Counter[str] = field(default_factory=Counter)
     unmapped: Counter[str] = field(default_factory=Counter)
+    no_rule: set[str] = field(default_factory=set)  # heading paths no mapping rule matches
     left_out: dict[str, str] = field(default_factory=dict)  # title key of an excluded entry -> why
 
     def add_unreadable(self, line: int, reason: str) -> None:
@@ -94,6 +95,8 @@ def _item_candidates(
     rule = file_mapping.rule_for(item)
     if rule is None and item.linked:
         report.unmapped[item.heading_path or "(no heading)"] += 1
+        if item.heading_path:
+            report.no_rule.add(item.heading_path)
         return []
     extracted = extract(item)
     if isinstance(extracted, Unreadable):
@@ -324,9 +327,8 @@ def _apply_suggestions(
     from bot.core.catalog_io import write_text_atomic
     from bot.jobs import import_suggest
 
-    unmapped = {
-        (r.name, heading) for r in result.reports for heading in r.unmapped if not heading.endswith(")")
-    }  # "(no heading)", "(papers in a resources section)"
+    # the headings no rule maps (not "(no heading)", nor "... (papers in a resources section)")
+    unmapped = {(r.name, heading) for r in result.reports for heading in r.no_rule}
     titles = import_suggest.unmapped_headings(sources, unmapped)
     catalog = import_suggest.catalog_for_routing(
         [args.output, Path(config.load("poll")["catalog"])], result.text(taxonomy), taxonomy

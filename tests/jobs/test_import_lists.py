@@ -607,6 +607,47 @@ def test_the_docs_show_the_suggestions_for_two_kv_cache_lists(
     assert import_mapping.mapping_problems(taxonomy_for(config), config) == []
 
 
+SMALL_LIST = """# A list
+
+## Quantization (PTQ)
+
+- [GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers](https://arxiv.org/abs/2210.17323)
+- [AWQ: Activation-aware Weight Quantization for LLM Compression and Acceleration](https://arxiv.org/abs/2306.00978)
+- [SmoothQuant: Accurate and Efficient Post-Training Quantization for Large Language Models](https://arxiv.org/abs/2211.10438)
+
+## Token Budgets
+
+- [H2O: Heavy-Hitter Oracle for Efficient Generative Inference of Large Language Models](https://arxiv.org/abs/2306.14048)
+- [Efficient Streaming Language Models with Attention Sinks](https://arxiv.org/abs/2309.17453)
+"""
+
+
+def _suggest_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the fixture project with an empty mapping and SMALL_LIST; the working folder."""
+    config = tmp_path / "config"
+    shutil.copytree(PROJECT / "config", config)
+    (config / "import-mapping.yml").write_text("rules: []\n", encoding="utf-8")
+    shutil.copy(PROJECT / "catalog.md", tmp_path / "catalog.md")  # the router learns from it
+    (tmp_path / "small.md").write_text(SMALL_LIST, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", "config")
+    return config
+
+
+def test_suggest_mapping_handles_a_heading_that_ends_with_a_parenthesis(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'Quantization (PTQ)' was taken for one of the report's own notes ("(no heading)") and
+    never got a suggestion."""
+    config = _suggest_project(tmp_path, monkeypatch)
+    assert cli.main(["import", "small.md", "--output", "new.md", "--suggest-mapping", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("suggested a section for 2 of 2 unmapped heading(s)"), out
+    rules = yaml.safe_load((config / "import-mapping.suggested.yml").read_text(encoding="utf-8"))["rules"]
+    by_path = {r["path"]: r["to"] for r in rules}
+    assert by_path[r"^A\ list\ >\ Quantization\ \(PTQ\)$"].split("/")[0] == "quantization"
+
+
 def taxonomy_for(config: Path) -> Taxonomy:
     from bot.core import taxonomy as taxonomy_module
 
