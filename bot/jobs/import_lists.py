@@ -315,6 +315,13 @@ def read_sources(paths: Sequence[Path]) -> list[Source]:
     return sources
 
 
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (the same path, or links to one file)."""
+    if a.exists() and b.exists():
+        return a.samefile(b)
+    return a.resolve() == b.resolve()
+
+
 def _apply_suggestions(
     args: argparse.Namespace,
     sources: list[Source],
@@ -330,9 +337,10 @@ def _apply_suggestions(
     # the headings no rule maps (not "(no heading)", nor "... (papers in a resources section)")
     unmapped = {(r.name, heading) for r in result.reports for heading in r.no_rule}
     titles = import_suggest.unmapped_headings(sources, unmapped)
-    catalog = import_suggest.catalog_for_routing(
-        [args.output, Path(config.load("poll")["catalog"])], result.text(taxonomy), taxonomy
-    )
+    # Never the output: a second run would learn from what the first wrote, and differ.
+    repository_catalog = Path(config.load("poll")["catalog"])
+    learn_from = [] if same_file(repository_catalog, args.output) else [repository_catalog]
+    catalog = import_suggest.catalog_for_routing(learn_from, result.text(taxonomy), taxonomy)
     suggestions = import_suggest.suggest(titles, taxonomy, catalog, config.load("keywords"))
     path = args.suggestions or config.config_dir() / "import-mapping.suggested.yml"
     write_text_atomic(path, import_suggest.render(suggestions, args.confident))

@@ -165,8 +165,8 @@ def render(suggestions: Sequence[Suggestion], confident: float) -> str:
 
 
 def catalog_for_routing(candidates: Sequence[Path], first_pass: str, taxonomy: Taxonomy) -> Catalog:
-    """What the router learns from: the first existing catalog of ``candidates`` (the output,
-    the repository's catalog), else the first pass of this import."""
+    """What the router learns from: the first existing catalog of ``candidates`` (the
+    repository's catalog, unless the import rewrites it), else the first pass of this import."""
     for path in candidates:
         if path.is_file():
             existing = parse(path.read_text(encoding="utf-8"), taxonomy)

@@ -648,6 +648,25 @@ def test_suggest_mapping_handles_a_heading_that_ends_with_a_parenthesis(
     assert by_path[r"^A\ list\ >\ Quantization\ \(PTQ\)$"].split("/")[0] == "quantization"
 
 
+def test_suggest_mapping_twice_gives_the_same_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The router used to learn from the output the first run wrote, so a second run suggested
+    (and applied) something else, and then refused to rebuild its own output."""
+    config = _suggest_project(tmp_path, monkeypatch)
+    runs = []
+    for _ in range(2):
+        assert (
+            cli.main(["import", "small.md", "--output", "new.md", "--suggest-mapping", "--confident", "0.7"])
+            == 0
+        )
+        suggested = (config / "import-mapping.suggested.yml").read_text(encoding="utf-8")
+        runs.append((capsys.readouterr().out, suggested, (tmp_path / "new.md").read_bytes()))
+    assert "wrote new.md (" in runs[0][0] and "[applied]" in runs[0][0]
+    assert runs[0][1:] == runs[1][1:]
+    assert runs[0][0].splitlines()[:-1] == runs[1][0].splitlines()[:-1]  # but "N added" vs "0 added"
+
+
 def taxonomy_for(config: Path) -> Taxonomy:
     from bot.core import taxonomy as taxonomy_module
 
