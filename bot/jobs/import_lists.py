@@ -322,6 +322,18 @@ def same_file(a: Path, b: Path) -> bool:
     return a.resolve() == b.resolve()
 
 
+def refuse_overwriting_a_list(files: Sequence[Path], output: Path, allowed: bool) -> None:
+    """``import X --output X`` would replace the list with the catalog made of it: refused
+    unless ``allowed`` (--replace, or a dry run that writes nothing)."""
+    for path in files:
+        if not allowed and same_file(path, output):
+            raise SourceError(
+                f"{path} is both a list to import and the --output: writing the catalog there "
+                "would replace the list it is read from. Pass --output with another file "
+                "(e.g. --output catalog.md), or add --replace to overwrite the list on purpose"
+            )
+
+
 def _apply_suggestions(
     args: argparse.Namespace,
     sources: list[Source],
@@ -379,7 +391,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--replace",
         action="store_true",
-        help="rebuild an existing catalog even if that removes papers the lists do not give",
+        help="rebuild an existing catalog even if that removes papers the lists do not give, "
+        "or write over a list given as input",
     )
     parser.add_argument(
         "--suggest-mapping",
@@ -408,6 +421,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
+    refuse_overwriting_a_list(args.files, args.output, args.replace or args.dry_run)
     taxonomy = taxonomy_module.load()
     mapping = load_mapping(taxonomy)
     sources = read_sources(args.files)

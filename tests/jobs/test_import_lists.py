@@ -371,6 +371,24 @@ def test_cli_refuses_to_drop_papers_the_lists_do_not_give(
     assert "removed)" in capsys.readouterr().out and output.read_bytes() != before
 
 
+def test_cli_refuses_to_write_over_a_list_it_reads_unless_replace(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``import X --output X`` would overwrite the list with the catalog made of it."""
+    source = tmp_path / "list.md"
+    shutil.copy(LISTS / "horseee__Awesome-Efficient-LLM__survey.md", source)
+    before = source.read_bytes()
+    assert cli.main(["import", str(source), "--output", str(source)]) == 1
+    err = capsys.readouterr().err
+    assert f"{source} is both a list to import and the --output" in err
+    assert "--output catalog.md" in err and "--replace" in err
+    assert source.read_bytes() == before
+    assert cli.main(["import", str(source), "--output", str(source), "--dry-run"]) == 0  # writes nothing
+    assert source.read_bytes() == before
+    assert cli.main(["import", str(source), "--output", str(source), "--replace"]) == 0
+    assert source.read_bytes() != before
+
+
 def test_cli_reports_a_missing_list_and_dry_run_writes_nothing(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
