@@ -72,6 +72,22 @@ def refuse_folder(path: Path) -> None:
         raise BotError(f"{path} is a folder: pass the path of a file to write, not a folder")
 
 
+def refuse_unwritable(path: Path, option: str = "--output") -> None:
+    """A job will write ``path`` (given with ``option``) at its end: check now, before the work,
+    that it can (not a folder, the folder exists, permission), with what to pass instead."""
+    if path.is_dir():
+        raise BotError(f"{path} is a folder: pass {option} with the path of a file to write")
+    folder = path.parent
+    if not folder.is_dir():
+        raise BotError(
+            f"cannot write {path}: the folder {folder} does not exist; create it, or pass "
+            f"{option} with a file in an existing folder"
+        )
+    writable = os.access(path, os.W_OK) if path.exists() else os.access(folder, os.W_OK | os.X_OK)
+    if not writable:
+        raise BotError(f"cannot write {path}: permission denied; pass {option} with a file you can write")
+
+
 def write_text_atomic(path: Path, text: str) -> None:
     """Write through a temporary file and a rename, keeping the file's mode (mkstemp's files
     are 600: a rewrite must not turn a 644 catalog into 600)."""

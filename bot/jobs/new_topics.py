@@ -210,10 +210,13 @@ def main(
     args: argparse.Namespace, api: Any = None, clock: Callable[[], datetime.date] = datetime.date.today
 ) -> int:
     from bot.core.candidates import rejected_paper
+    from bot.core.catalog_io import refuse_unwritable
     from bot.scoring import background
     from bot.scoring.trainer import make_trainer, scorer_cache_dir
     from bot.sources import arxiv_rss as feeds
 
+    if args.output:
+        refuse_unwritable(args.output)  # before a week of papers is read and scored
     env = dict(os.environ)
     poll = config.load("poll")
     settings = NewTopicsSettings.from_config(poll)

@@ -134,6 +134,32 @@ def test_local_git_mode_prints_the_issue_and_writes_it_to_a_file(
     assert "**Near misses and new topics**, 2024-11-28:" in printed
 
 
+@pytest.mark.parametrize("where", ["missing folder", "folder"])
+def test_an_output_that_cannot_be_written_is_refused_before_the_work(
+    tmp_path: Path, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    """The week used to be read and scored first, and the body then lost to a traceback."""
+    repo = make_repo(tmp_path / "repo", taxonomy, (PROJECT / "catalog.md").read_text(encoding="utf-8"))
+    output = tmp_path / "no" / "such" / "issue.md" if where == "missing folder" else tmp_path
+    assert main(["new-topics", "--repo", str(repo), "--feed", str(FULL_DAY), "--output", str(output)]) == 1
+    captured = capsys.readouterr()
+    assert captured.out == ""  # nothing read, scored or printed
+    expected = "the folder" if where == "missing folder" else "is a folder"
+    assert f"error: {output}" in captured.err or f"error: cannot write {output}" in captured.err
+    assert expected in captured.err and "--output" in captured.err
+
+
+def test_an_output_without_write_permission_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.core import catalog_io
+    from bot.errors import BotError
+
+    monkeypatch.setattr(catalog_io.os, "access", lambda *_: False)  # the tests may run as root
+    with pytest.raises(BotError, match="cannot write .*issue.md: permission denied; pass --output"):
+        catalog_io.refuse_unwritable(tmp_path / "issue.md")
+
+
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "new-topics.md"
 
 
