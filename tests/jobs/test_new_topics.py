@@ -91,6 +91,24 @@ def test_arxiv_text_is_escaped_in_the_issue(report: new_topics.NewTopicsReport) 
     assert body.count("octocat") == 2  # shown twice, as text
 
 
+def test_every_paper_of_a_term_is_listed_by_id(report: new_topics.NewTopicsReport) -> None:
+    """Only the first three papers of a term were shown: the others could not be added. Three
+    keep their title and /add line, the rest are listed by id on one line."""
+    more = tuple(
+        Paper(f"2411.8888{i}", f"Lantern Weaving part {i}", "Faster inference.") for i in range(1, 5)
+    )
+    term = dataclasses.replace(report.terms[0], papers=report.terms[0].papers + more)
+    _, body = new_topics.issue_text(dataclasses.replace(report, misses=(), terms=(term,)), SETTINGS)
+    assert f'**"{term.term}"**: 7 papers' in body
+    for paper in term.papers:
+        assert paper.arxiv_id in body, paper.arxiv_id
+    assert "  - and 4 more: arXiv 2411.88881, 2411.88882, 2411.88883, 2411.88884\n" in body
+    assert "/add 2411.88881 2411.88882 2411.88883 2411.88884`" in body
+    assert body.count("Lantern Weaving part") == 0  # titles only for the first three
+    adds = [c for c in parse_commands(body.replace("`", "")) if c.name == "add"]
+    assert {i for c in adds for i in c.ids} == {p.arxiv_id for p in term.papers}
+
+
 def test_the_issue_is_opened_once_edited_in_place_and_closed_when_nothing_is_left(
     report: new_topics.NewTopicsReport, fake_github: FakeGitHub
 ) -> None:  # noqa: F811
