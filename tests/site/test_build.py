@@ -419,7 +419,15 @@ def test_the_paper_store_is_found_where_config_papers_yml_says(
     (config / "taxonomy.yml").write_bytes((fixture.CONFIG / "taxonomy.yml").read_bytes())
     (config / "papers.yml").write_text("store:\n  path: store/all-papers.jsonl\n", encoding="utf-8")
     catalog_path, papers_path = fixture.write(tmp_path / "repo", 12)
-    args = ["site", "--output", str(tmp_path / "out"), "--catalog", str(catalog_path), "--config-dir", str(config)]
+    args = [
+        "site",
+        "--output",
+        str(tmp_path / "out"),
+        "--catalog",
+        str(catalog_path),
+        "--config-dir",
+        str(config),
+    ]
     assert bot_main(args) == 0
     assert "no paper store (catalog only)" in capsys.readouterr().out  # not there yet: no error
     (tmp_path / "repo" / "store").mkdir()
