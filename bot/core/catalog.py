@@ -6,8 +6,9 @@ lines and lays an index over them: headings, and items (a bullet with its deeper
 continuation lines, or a table row), each with the arXiv ids it mentions, a title key for
 matching, and, for lines in the bot's canonical form, the parsed ``Entry``.
 
-Edits (``insert``, ``remove``, ``replace_line``, ``move``) are pure: they return a new
-``Catalog`` whose text differs from the old one only in the lines they touch.
+Edits (``insert``, ``remove``, ``replace_line``, ``move``, ``map_entries``) are pure: they return
+a new ``Catalog`` whose text differs from the old one only in the lines they touch. They are
+methods here and live in ``bot.core.catalog_edits``.
 """
 
 from __future__ import annotations
@@ -17,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.core import arxiv_ids
-from bot.core.entry import Entry, parse_entry, render_entry
+from bot.core.entry import Entry, parse_entry
 from bot.core.matching import near_titles, title_key
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import slugify
-from bot.errors import CatalogError, DuplicateEntryError, UnknownSectionError
+from bot.errors import UnknownSectionError
 
 _LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 _HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*\r?\n?$")
@@ -192,114 +193,42 @@ class Catalog:
                 return other.line
         return len(self.lines)
 
-    # -- editing (pure) ----------------------------------------------------------------------
-
-    def _with_lines(self, lines: list[str]) -> Catalog:
-        return parse("".join(lines), self.taxonomy)
-
-    def check_not_present(self, entry: Entry) -> None:
-        existing = self.find(entry.arxiv_id, entry.title)
-        if existing is not None:
-            what = f"arXiv {entry.arxiv_id}" if entry.arxiv_id else f"{entry.title!r}"
-            raise DuplicateEntryError(
-                f"{what} is already in the catalog at line {existing.line_number} "
-                f"(section {existing.section}): nothing to add",
-                existing.line_number,
-            )
-
-    def insertion_line(self, entry: Entry, section: str, subsection: str | None = None) -> int:
-        """Where ``entry`` goes: newest first by arXiv id; entries without an id at the end."""
-        items = self.items_in(section, subsection)
-        new_key = arxiv_ids.sort_key(entry.arxiv_id)
-        if entry.arxiv_id:
-            for item in items:
-                if arxiv_ids.sort_key(item.arxiv_ids[0] if item.arxiv_ids else None) < new_key:
-                    return item.start
-        if items:
-            return items[-1].end
-        heading = self.section_heading(section, subsection)
-        return self._empty_region_insertion_line(heading)
-
-    def _empty_region_insertion_line(self, heading: Heading) -> int:
-        end = self.region_end(heading)
-        while end - 1 > heading.line and not self.lines[end - 1].strip():
-            end -= 1
-        return end
+    # -- editing (pure): bot.core.catalog_edits, imported when called, since it imports this module
 
     def insert(self, entry: Entry, section: str, subsection: str | None = None) -> Catalog:
         """A new catalog with ``entry`` added as one line. Refuses duplicates."""
-        self.check_not_present(entry)
-        return self._insert(entry, section, subsection)
+        from bot.core import catalog_edits
 
-    def _insert(self, entry: Entry, section: str, subsection: str | None) -> Catalog:
-        return self._with_lines(self.lines_with(entry, section, subsection))
+        return catalog_edits.insert(self, entry, section, subsection)
 
     def lines_with(self, entry: Entry, section: str, subsection: str | None = None) -> list[str]:
-        """The lines ``insert`` gives (without the duplicate check and without re-parsing: cheap
-        enough to ask for every open PR)."""
-        position = self.insertion_line(entry, section, subsection)
-        newline = self.newline
-        lines = list(self.lines)
-        new = [render_entry(entry) + newline]
-        region_items = self.items_in(section, subsection)
-        if not region_items:  # first entry under a heading: keep a blank line before it
-            new.insert(0, newline)
-        if position > 0 and not lines[position - 1].endswith("\n"):
-            lines[position - 1] += newline
-        lines[position:position] = new
-        return lines
+        """The lines ``insert`` gives, without the duplicate check and without re-parsing."""
+        from bot.core import catalog_edits
 
-    def _own_item(self, arxiv_id: str, action: str) -> Item:
-        """The item that is paper ``arxiv_id``; refuses an item that only mentions it."""
-        item = self.find_by_id(arxiv_id)
-        if item is None:
-            raise CatalogError(f"arXiv {arxiv_id} is not in the catalog: nothing to {action}")
-        if own_id(item) != arxiv_ids.normalize(arxiv_id):
-            raise CatalogError(
-                f"arXiv {arxiv_id} is only mentioned in the item at line {item.line_number} "
-                f"(arXiv {own_id(item)}), not an entry of its own; {action} it by hand"
-            )
-        return item
+        return catalog_edits.lines_with(self, entry, section, subsection)
 
     def remove(self, arxiv_id: str) -> Catalog:
-        """A new catalog without the paper's item. When blank lines would then meet (the item was
-        alone between blank lines, as ``insert`` puts the first entry under a heading), one of
-        them goes too: inserting an entry and removing it gives back the same bytes."""
-        item = self._own_item(arxiv_id, "remove")
-        lines = self.lines[: item.start] + self.lines[item.end :]
-        blank_before = item.start > 0 and not self.lines[item.start - 1].strip()
-        blank_after = item.end >= len(self.lines) or not self.lines[item.end].strip()
-        if blank_before and blank_after:
-            del lines[item.start - 1]
-        return self._with_lines(lines)
+        """A new catalog without the paper's item (and without a blank line it leaves double)."""
+        from bot.core import catalog_edits
+
+        return catalog_edits.remove(self, arxiv_id)
 
     def move(self, arxiv_id: str, section: str, subsection: str | None = None) -> Catalog:
-        item = self._own_item(arxiv_id, "move")
-        if item.entry is None:
-            raise CatalogError(f"line {item.line_number} is not a canonical entry line; move it by hand")
-        # not insert(): another entry that mentions the id must not block the move
-        return self.remove(arxiv_id)._insert(item.entry, section, subsection)
+        from bot.core import catalog_edits
+
+        return catalog_edits.move(self, arxiv_id, section, subsection)
 
     def replace_line(self, index: int, new_line: str) -> Catalog:
         """Replace one line (0-based), keeping its line ending."""
-        old = self.lines[index]
-        ending = old[len(old.rstrip("\r\n")) :]
-        lines = list(self.lines)
-        lines[index] = new_line.rstrip("\r\n") + ending
-        return self._with_lines(lines)
+        from bot.core import catalog_edits
+
+        return catalog_edits.replace_line(self, index, new_line)
 
     def map_entries(self, change: Callable[[Entry], Entry]) -> Catalog:
-        """Apply ``change`` to every canonical entry; only lines whose entry changed are
-        rewritten."""
-        lines = list(self.lines)
-        for item in self.items:
-            if item.entry is None:
-                continue
-            updated = change(item.entry)
-            if updated != item.entry:
-                old = lines[item.start]
-                lines[item.start] = render_entry(updated) + old[len(old.rstrip("\r\n")) :]
-        return self._with_lines(lines)
+        """Apply ``change`` to every canonical entry; only lines whose entry changed are rewritten."""
+        from bot.core import catalog_edits
+
+        return catalog_edits.map_entries(self, change)
 
 
 def own_id(item: Item) -> str | None:
@@ -448,6 +377,3 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
         )
         index = end
     return Catalog(lines, headings, items, taxonomy)
-
-
-# -- the table of contents -----------------------------------------------------------------

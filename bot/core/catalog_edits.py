@@ -1,0 +1,133 @@
+"""The pure edits of a ``Catalog``: insert, remove, move, replace a line, map the entries.
+
+Each returns a new ``Catalog`` whose text differs from the old one only in the lines it touches;
+``Catalog.insert``, ``.remove``, ``.move``, ``.replace_line``, ``.map_entries`` and
+``.lines_with`` call these. The model they edit (parse, find, render) is ``bot.core.catalog``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from bot.core import arxiv_ids
+from bot.core.catalog import Catalog, Heading, Item, own_id, parse
+from bot.core.entry import Entry, render_entry
+from bot.errors import CatalogError, DuplicateEntryError
+
+
+def _reparse(catalog: Catalog, lines: list[str]) -> Catalog:
+    return parse("".join(lines), catalog.taxonomy)
+
+
+def check_not_present(catalog: Catalog, entry: Entry) -> None:
+    existing = catalog.find(entry.arxiv_id, entry.title)
+    if existing is not None:
+        what = f"arXiv {entry.arxiv_id}" if entry.arxiv_id else f"{entry.title!r}"
+        raise DuplicateEntryError(
+            f"{what} is already in the catalog at line {existing.line_number} "
+            f"(section {existing.section}): nothing to add",
+            existing.line_number,
+        )
+
+
+def insertion_line(catalog: Catalog, entry: Entry, section: str, subsection: str | None = None) -> int:
+    """Where ``entry`` goes: newest first by arXiv id; entries without an id at the end."""
+    items = catalog.items_in(section, subsection)
+    new_key = arxiv_ids.sort_key(entry.arxiv_id)
+    if entry.arxiv_id:
+        for item in items:
+            if arxiv_ids.sort_key(item.arxiv_ids[0] if item.arxiv_ids else None) < new_key:
+                return item.start
+    if items:
+        return items[-1].end
+    heading = catalog.section_heading(section, subsection)
+    return _empty_region_insertion_line(catalog, heading)
+
+
+def _empty_region_insertion_line(catalog: Catalog, heading: Heading) -> int:
+    end = catalog.region_end(heading)
+    while end - 1 > heading.line and not catalog.lines[end - 1].strip():
+        end -= 1
+    return end
+
+
+def insert(catalog: Catalog, entry: Entry, section: str, subsection: str | None = None) -> Catalog:
+    """A new catalog with ``entry`` added as one line. Refuses duplicates."""
+    check_not_present(catalog, entry)
+    return _insert(catalog, entry, section, subsection)
+
+
+def _insert(catalog: Catalog, entry: Entry, section: str, subsection: str | None) -> Catalog:
+    return _reparse(catalog, lines_with(catalog, entry, section, subsection))
+
+
+def lines_with(catalog: Catalog, entry: Entry, section: str, subsection: str | None = None) -> list[str]:
+    """The lines ``insert`` gives (without the duplicate check and without re-parsing: cheap
+    enough to ask for every open PR)."""
+    position = insertion_line(catalog, entry, section, subsection)
+    newline = catalog.newline
+    lines = list(catalog.lines)
+    new = [render_entry(entry) + newline]
+    region_items = catalog.items_in(section, subsection)
+    if not region_items:  # first entry under a heading: keep a blank line before it
+        new.insert(0, newline)
+    if position > 0 and not lines[position - 1].endswith("\n"):
+        lines[position - 1] += newline
+    lines[position:position] = new
+    return lines
+
+
+def _own_item(catalog: Catalog, arxiv_id: str, action: str) -> Item:
+    """The item that is paper ``arxiv_id``; refuses an item that only mentions it."""
+    item = catalog.find_by_id(arxiv_id)
+    if item is None:
+        raise CatalogError(f"arXiv {arxiv_id} is not in the catalog: nothing to {action}")
+    if own_id(item) != arxiv_ids.normalize(arxiv_id):
+        raise CatalogError(
+            f"arXiv {arxiv_id} is only mentioned in the item at line {item.line_number} "
+            f"(arXiv {own_id(item)}), not an entry of its own; {action} it by hand"
+        )
+    return item
+
+
+def remove(catalog: Catalog, arxiv_id: str) -> Catalog:
+    """A new catalog without the paper's item. When blank lines would then meet (the item was
+    alone between blank lines, as ``insert`` puts the first entry under a heading), one of
+    them goes too: inserting an entry and removing it gives back the same bytes."""
+    item = _own_item(catalog, arxiv_id, "remove")
+    lines = catalog.lines[: item.start] + catalog.lines[item.end :]
+    blank_before = item.start > 0 and not catalog.lines[item.start - 1].strip()
+    blank_after = item.end >= len(catalog.lines) or not catalog.lines[item.end].strip()
+    if blank_before and blank_after:
+        del lines[item.start - 1]
+    return _reparse(catalog, lines)
+
+
+def move(catalog: Catalog, arxiv_id: str, section: str, subsection: str | None = None) -> Catalog:
+    item = _own_item(catalog, arxiv_id, "move")
+    if item.entry is None:
+        raise CatalogError(f"line {item.line_number} is not a canonical entry line; move it by hand")
+    # not insert(): another entry that mentions the id must not block the move
+    return _insert(remove(catalog, arxiv_id), item.entry, section, subsection)
+
+
+def replace_line(catalog: Catalog, index: int, new_line: str) -> Catalog:
+    """Replace one line (0-based), keeping its line ending."""
+    old = catalog.lines[index]
+    ending = old[len(old.rstrip("\r\n")) :]
+    lines = list(catalog.lines)
+    lines[index] = new_line.rstrip("\r\n") + ending
+    return _reparse(catalog, lines)
+
+
+def map_entries(catalog: Catalog, change: Callable[[Entry], Entry]) -> Catalog:
+    """Apply ``change`` to every canonical entry; only lines whose entry changed are rewritten."""
+    lines = list(catalog.lines)
+    for item in catalog.items:
+        if item.entry is None:
+            continue
+        updated = change(item.entry)
+        if updated != item.entry:
+            old = lines[item.start]
+            lines[item.start] = render_entry(updated) + old[len(old.rstrip("\r\n")) :]
+    return _reparse(catalog, lines)
