@@ -24,7 +24,7 @@ from bot.core import proposals  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.branches import BranchNames  # noqa: E402
 from bot.core.catalog_io import read_catalog  # noqa: E402
-from bot.jobs.poll import PollSettings, proposal_for  # noqa: E402
+from bot.jobs.poll.plan import PollSettings, proposal_for  # noqa: E402
 from bot.scoring import background  # noqa: E402
 from bot.scoring.scorer import Scorer  # noqa: E402
 from bot.sources import arxiv_rss as feeds  # noqa: E402

@@ -45,7 +45,7 @@ from bot.core.venues import VenueTable
 from bot.errors import BotError, ConfigError
 from bot.forge.actions import append_step_summary, build_services
 from bot.forge.protocols import Forge, ProposalResult
-from bot.jobs.poll import PollSettings, TrainScorer, proposal_for
+from bot.jobs.poll.plan import PollSettings, TrainScorer, proposal_for
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi, paper_from_record, record_from_result
 

@@ -22,8 +22,8 @@ from bot.errors import ConfigError
 from bot.jobs import refresh
 from bot.jobs.commands import CommandSettings, Event, read_event
 from bot.jobs.commands import run as run_commands
-from bot.jobs.poll import PollSettings
 from bot.jobs.poll import run as run_poll
+from bot.jobs.poll.plan import PollSettings
 from bot.scoring.trainer import make_trainer
 from bot.sources import arxiv_rss as feeds
 from bot.sources import paper_facts

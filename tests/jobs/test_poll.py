@@ -19,7 +19,8 @@ from bot.core.candidates import select_candidates
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.forge.protocols import PullRequest
-from bot.jobs.poll import PollSettings, run
+from bot.jobs.poll import run
+from bot.jobs.poll.plan import PollSettings
 from bot.scoring.trainer import make_trainer
 from bot.sources import arxiv_rss as feeds
 from bot.sources import paper_facts
@@ -375,7 +376,7 @@ def test_a_new_version_of_a_listed_paper_marks_it_stale_in_the_paper_store(
     import datetime
 
     from bot.core import paper_store
-    from bot.jobs.poll import mark_replaced
+    from bot.jobs.poll.inputs import mark_replaced
 
     small = catalog_module.parse(
         (FIXTURES / "lists" / "horseee__Awesome-Efficient-LLM__kv_cache_compression.md").read_text(

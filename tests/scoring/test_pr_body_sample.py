@@ -7,7 +7,7 @@ from bot import config
 from bot.core import proposals
 from bot.core.branches import BranchNames
 from bot.core.taxonomy import Taxonomy
-from bot.jobs.poll import PollSettings, proposal_for
+from bot.jobs.poll.plan import PollSettings, proposal_for
 from bot.scoring import Scorer
 from bot.sources import paper_facts
 from tests.conftest import PROJECT

@@ -3,6 +3,10 @@
 A paper's life: seen in a feed, kept if it is new (not a replacement, not in the catalog, not
 already proposed or rejected), scored, routed to a section, proposed (branch + PR), then merged
 (in the list) or closed (remembered as rejected: never proposed again).
+
+The run's values (settings, the scorer it is given, a paper's proposal, the report) are
+``poll/plan.py``; what it reads and writes besides pull requests (the feed, the committed
+catalog, the paper store's marks) is ``poll/inputs.py``.
 """
 
 from __future__ import annotations
@@ -11,115 +15,25 @@ import argparse
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TextIO
-
-import httpx
+from typing import Any, TextIO
 
 from bot import config
 from bot.core import digest, templates
 from bot.core import taxonomy as taxonomy_module
-from bot.core.branches import BranchNames
-from bot.core.candidates import Candidates, rejected_paper, routing_corrections, select_candidates
+from bot.core.candidates import rejected_paper, routing_corrections, select_candidates
 from bot.core.catalog import Catalog, parse
 from bot.core.paper import Paper
-from bot.core.proposals import Proposal, change_request, paper_entry
+from bot.core.proposals import Proposal, change_request
 from bot.core.taxonomy import Taxonomy
-from bot.errors import BotError, CatalogError, ForgeError
+from bot.errors import BotError, ForgeError
 from bot.forge.actions import append_step_summary, build_services
-from bot.forge.protocols import ChangeRequest, Forge, ProposalResult, PullRequest
+from bot.forge.protocols import ChangeRequest, Forge, PullRequest
+from bot.jobs.poll.inputs import catalog_from_forge, load_papers, mark_replaced, note_uncommitted
+from bot.jobs.poll.plan import PollReport, PollSettings, TrainScorer, proposal_for
 
 log = logging.getLogger(__name__)
-
-if TYPE_CHECKING:  # the scorer pulls in scikit-learn: import it only where it runs
-    from bot.core.candidates import Correction
-    from bot.scoring import Decision
-
-
-class Scorer(Protocol):
-    def score(self, papers: Sequence[Paper]) -> Sequence[Decision]: ...
-
-
-class TrainScorer(Protocol):
-    """(catalog, feed, rejected papers, routing corrections) -> a trained scorer."""
-
-    def __call__(
-        self,
-        catalog: Catalog,
-        feed: list[Paper],
-        rejected: list[Paper],
-        corrections: Sequence[Correction] = (),
-    ) -> Scorer: ...
-
-
-@dataclass(frozen=True)
-class PollSettings:
-    catalog_path: str = "catalog.md"
-    max_pull_requests: int = 20
-    labels: tuple[str, ...] = ("new-paper",)
-    section_labels: bool = True
-    needs_section_label: str = "needs-section"
-    near_misses: int = 5
-    dry_run: bool = False
-    batch_mode: bool = False  # one digest PR per run (config/github.yml)
-    branches: BranchNames = BranchNames.from_prefix("bot/")  # config/github.yml branch_prefix
-
-    @classmethod
-    def from_config(cls, data: dict[str, Any], github: dict[str, Any], dry_run: bool = False) -> PollSettings:
-        """From the loaded config/poll.yml and config/github.yml (schema defaults merged)."""
-        return cls(
-            catalog_path=data["catalog"],
-            max_pull_requests=data["max_pull_requests"],
-            labels=tuple(data["labels"]),
-            section_labels=data["section_labels"],
-            needs_section_label=data["needs_section_label"],
-            near_misses=data["near_misses"],
-            dry_run=dry_run,
-            batch_mode=bool(github["batch_mode"]),
-            branches=BranchNames.from_config(github),
-        )
-
-
-@dataclass
-class PollReport:
-    candidates: Candidates
-    decisions: list[tuple[Paper, Decision]] = field(default_factory=list)
-    results: list[ProposalResult] = field(default_factory=list)
-    would_propose: list[Proposal] = field(default_factory=list)  # dry run
-    skipped_over_limit: int = 0
-    failures: list[tuple[str, str]] = field(default_factory=list)  # (arxiv id, message)
-
-    @property
-    def accepted(self) -> list[tuple[Paper, Decision]]:
-        return [(p, d) for p, d in self.decisions if d.accept]
-
-    def near_misses(self, count: int) -> list[tuple[Paper, Decision]]:
-        below = [(p, d) for p, d in self.decisions if not d.accept]
-        return sorted(below, key=lambda pd: -pd[1].score)[:count]
-
-
-def proposal_for(paper: Paper, decision: Decision, settings: PollSettings) -> Proposal:
-    labels = list(settings.labels)
-    if settings.section_labels:
-        labels.append(f"section:{decision.section}")
-    if decision.needs_section:
-        labels.append(settings.needs_section_label)
-    return Proposal(
-        paper=paper,
-        entry=paper_entry(paper),
-        section=decision.section,
-        subsection=decision.subsection,
-        score=decision.score,
-        threshold=decision.threshold,
-        confidence=decision.confidence,
-        runner_up=decision.runner_up,
-        needs_section=decision.needs_section,
-        reasons=list(decision.reasons),
-        neighbours=list(decision.neighbours),
-        labels=tuple(labels),
-    )
 
 
 # -- the job ---------------------------------------------------------------------------------
@@ -264,53 +178,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
     # (default: one line per PR; the job summary has the table)
 
 
-SAMPLE_FEED_DEFAULT = "tests/fixtures/arxiv/arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
-PACKAGED_SAMPLE_FEED = Path(__file__).resolve().parent.parent / "samples" / "arxiv-sample-feed.xml"
-
-
-def load_papers(
-    args: argparse.Namespace,
-    settings_data: dict[str, Any],
-    is_github: bool,
-    http_client: Callable[[], httpx.Client] | None = None,
-) -> tuple[list[Paper], str]:
-    """The feed's papers, enriched (code links, venue), and where they came from."""
-    import dataclasses
-
-    from bot.sources import arxiv_rss as feeds
-    from bot.sources import paper_facts
-
-    if args.categories and (args.feed or (not is_github and not args.live)):
-        read = args.feed or "the recorded sample feed"
-        print(
-            f"warning: --categories is ignored: this run reads {read}, it fetches no feed "
-            "(add --live to fetch arXiv with these categories)",
-            file=sys.stderr,
-        )
-    if args.feed:
-        papers, source = feeds.read_papers(args.feed), str(args.feed)
-    elif not is_github and not args.live:
-        sample = args.repo / settings_data["sample_feed"]
-        if not sample.exists() and settings_data["sample_feed"] == SAMPLE_FEED_DEFAULT:
-            sample = PACKAGED_SAMPLE_FEED  # a repository made by `init` has no tests/fixtures
-        if not sample.exists():
-            raise BotError(f"the sample feed {sample} is missing: pass --feed FILE or --live")
-        papers = feeds.read_papers(sample)
-        source = f"{sample} (recorded sample; --live fetches arXiv)"
-    else:
-        settings = feeds.FeedSettings.from_config(config.load("sources"))
-        if args.categories:
-            categories = tuple(c.strip() for c in args.categories.split(",") if c.strip())
-            settings = dataclasses.replace(settings, categories=categories)
-        if http_client is None:
-            with httpx.Client() as client:
-                result = feeds.poll(settings, client)
-        else:
-            result = feeds.poll(settings, http_client())
-        papers, source = list(result.papers), result.source
-    return [paper_facts.enrich(p) for p in papers], source
-
-
 def main(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     data = config.load("poll")
@@ -345,9 +212,9 @@ def main(args: argparse.Namespace) -> int:
         )
         catalog = parse(working_tree.read_text(encoding="utf-8"), taxonomy)
     else:
-        catalog = _catalog_from_forge(forge, settings, taxonomy)
+        catalog = catalog_from_forge(forge, settings, taxonomy)
     if not is_github and forge.read_file(settings.catalog_path):
-        _note_uncommitted(working_tree, catalog, forge)
+        note_uncommitted(working_tree, catalog, forge)
     from bot.scoring.trainer import make_trainer, scorer_cache_dir
 
     cache_dir = scorer_cache_dir(args.repo, data["cache_dir"], env)
@@ -373,44 +240,3 @@ def main(args: argparse.Namespace) -> int:
             + "; ".join(f"{i}: {m}" for i, m in report.failures[:3])
         )
     return 0
-
-
-def mark_replaced(repo: Path, versions: dict[str, int], dry_run: bool) -> None:
-    """New versions of listed papers (the feed's ``replace`` announcements) marked in the paper store,
-    when there is one in this checkout, so that the next ``enrich`` fetches their facts again."""
-    from bot.core import paper_store
-
-    path = repo / config.load("papers")["store"]["path"]
-    if not versions or dry_run or not path.exists():
-        return
-    text = path.read_text(encoding="utf-8")
-    marked = paper_store.dump(paper_store.mark_announced(paper_store.load(text, str(path)), versions))
-    if marked != text:
-        path.write_text(marked, encoding="utf-8")
-
-
-def _catalog_from_forge(forge: Forge, settings: PollSettings, taxonomy: Taxonomy) -> Catalog:
-    text = forge.read_file(settings.catalog_path)
-    if not text:
-        raise CatalogError(
-            f"{settings.catalog_path} is missing on the default branch: push it, or set "
-            "`catalog` in config/poll.yml to where it is"
-        )
-    return parse(text, taxonomy)
-
-
-def _note_uncommitted(path: Path, committed: Catalog, forge: Forge) -> None:
-    """Local git: the poll reads the committed catalog (its branches are built on it); say so when
-    the working tree's copy differs, since papers added there but not committed do not count."""
-    try:
-        working = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        working = None
-    if working != committed.render():
-        branch = getattr(forge, "default_branch", "the default branch")
-        log.warning(
-            "note: %s has uncommitted changes; the poll reads (and builds its branches on) the "
-            "version committed on %s. Commit your edits for them to count.",
-            path,
-            branch,
-        )

@@ -1,0 +1,112 @@
+"""What a poll run reads and writes besides the forge's pull requests: the feed's papers (a file,
+the recorded sample or the live arXiv feed), the committed catalog, and the paper store's marks
+for papers with a new version.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from bot import config
+from bot.core.catalog import Catalog, parse
+from bot.core.paper import Paper
+from bot.core.taxonomy import Taxonomy
+from bot.errors import BotError, CatalogError
+from bot.forge.protocols import Forge
+from bot.jobs.poll.plan import PollSettings
+
+log = logging.getLogger(__name__)
+
+SAMPLE_FEED_DEFAULT = "tests/fixtures/arxiv/arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
+PACKAGED_SAMPLE_FEED = Path(__file__).resolve().parents[2] / "samples" / "arxiv-sample-feed.xml"
+
+
+def load_papers(
+    args: argparse.Namespace,
+    settings_data: dict[str, Any],
+    is_github: bool,
+    http_client: Callable[[], httpx.Client] | None = None,
+) -> tuple[list[Paper], str]:
+    """The feed's papers, enriched (code links, venue), and where they came from."""
+    import dataclasses
+
+    from bot.sources import arxiv_rss as feeds
+    from bot.sources import paper_facts
+
+    if args.categories and (args.feed or (not is_github and not args.live)):
+        read = args.feed or "the recorded sample feed"
+        print(
+            f"warning: --categories is ignored: this run reads {read}, it fetches no feed "
+            "(add --live to fetch arXiv with these categories)",
+            file=sys.stderr,
+        )
+    if args.feed:
+        papers, source = feeds.read_papers(args.feed), str(args.feed)
+    elif not is_github and not args.live:
+        sample = args.repo / settings_data["sample_feed"]
+        if not sample.exists() and settings_data["sample_feed"] == SAMPLE_FEED_DEFAULT:
+            sample = PACKAGED_SAMPLE_FEED  # a repository made by `init` has no tests/fixtures
+        if not sample.exists():
+            raise BotError(f"the sample feed {sample} is missing: pass --feed FILE or --live")
+        papers = feeds.read_papers(sample)
+        source = f"{sample} (recorded sample; --live fetches arXiv)"
+    else:
+        settings = feeds.FeedSettings.from_config(config.load("sources"))
+        if args.categories:
+            categories = tuple(c.strip() for c in args.categories.split(",") if c.strip())
+            settings = dataclasses.replace(settings, categories=categories)
+        if http_client is None:
+            with httpx.Client() as client:
+                result = feeds.poll(settings, client)
+        else:
+            result = feeds.poll(settings, http_client())
+        papers, source = list(result.papers), result.source
+    return [paper_facts.enrich(p) for p in papers], source
+
+
+def mark_replaced(repo: Path, versions: dict[str, int], dry_run: bool) -> None:
+    """New versions of listed papers (the feed's ``replace`` announcements) marked in the paper store,
+    when there is one in this checkout, so that the next ``enrich`` fetches their facts again."""
+    from bot.core import paper_store
+
+    path = repo / config.load("papers")["store"]["path"]
+    if not versions or dry_run or not path.exists():
+        return
+    text = path.read_text(encoding="utf-8")
+    marked = paper_store.dump(paper_store.mark_announced(paper_store.load(text, str(path)), versions))
+    if marked != text:
+        path.write_text(marked, encoding="utf-8")
+
+
+def catalog_from_forge(forge: Forge, settings: PollSettings, taxonomy: Taxonomy) -> Catalog:
+    text = forge.read_file(settings.catalog_path)
+    if not text:
+        raise CatalogError(
+            f"{settings.catalog_path} is missing on the default branch: push it, or set "
+            "`catalog` in config/poll.yml to where it is"
+        )
+    return parse(text, taxonomy)
+
+
+def note_uncommitted(path: Path, committed: Catalog, forge: Forge) -> None:
+    """Local git: the poll reads the committed catalog (its branches are built on it); say so when
+    the working tree's copy differs, since papers added there but not committed do not count."""
+    try:
+        working = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        working = None
+    if working != committed.render():
+        branch = getattr(forge, "default_branch", "the default branch")
+        log.warning(
+            "note: %s has uncommitted changes; the poll reads (and builds its branches on) the "
+            "version committed on %s. Commit your edits for them to count.",
+            path,
+            branch,
+        )
