@@ -56,7 +56,14 @@ class Pending:
     tag: str = ""  # the revision a maintainer's /approve names; new whenever the request changes
 
     def same_request(self, other: Pending) -> bool:
-        return {**vars(self), "tag": ""} == {**vars(other), "tag": ""}
+        """The same paper, section, code link and entry line: what a maintainer reviews. Who
+        posted it, and in which comment, is not part of it (posting the same /add again, or
+        someone else posting it, changes nothing)."""
+        return _reviewed(self) == _reviewed(other)
+
+
+def _reviewed(pending: Pending) -> tuple[str, str, str | None, str, str]:
+    return pending.arxiv_id, pending.section, pending.subsection, pending.code_url, pending.line
 
 
 @dataclass(frozen=True)
@@ -92,10 +99,12 @@ class IssueState:
 
     def with_pending(self, pending: Pending) -> IssueState:
         """``pending`` replaces an earlier request for the same paper; a changed request gets a new
-        revision tag (never the old one), an identical one keeps its tag."""
+        revision tag (never the old one). An identical one changes nothing: the earlier request
+        stays as it is, with its tag, requester and link (running the same /add twice == once)."""
         earlier = next((p for p in self.pending if p.arxiv_id == pending.arxiv_id), None)
-        tag = earlier.tag if earlier is not None and earlier.same_request(pending) else new_tag()
-        taken = {p.tag for p in self.pending if p.arxiv_id != pending.arxiv_id}
+        if earlier is not None and earlier.same_request(pending):
+            return self
+        tag, taken = new_tag(), {p.tag for p in self.pending}  # the earlier tag included
         while tag in taken:
             tag = new_tag()
         others = self.without_pending(pending.arxiv_id)

@@ -895,9 +895,30 @@ def test_revision_tags_change_with_the_request_only(taxonomy: Taxonomy) -> None:
     [tag] = [p.tag for p in first.pending]
     assert re.fullmatch(r"[0-9a-f]{8}", tag)
     assert [p.tag for p in first.with_pending(request).pending] == [tag]  # the same request, the same tag
+    reposted = Pending(
+        **{**vars(request), "requested_by": "other", "request_url": "https://github.com/o/r/2"}
+    )
+    assert first.with_pending(reposted) == first  # posted again (by anyone): nothing changes
     moved = first.with_pending(Pending(**{**vars(request), "section": "decoding"}))
     assert [p.tag for p in moved.pending] != [tag] and len(moved.pending) == 1
     assert moved.without_tag(tag) == moved and moved.without_tag(moved.pending[0].tag).pending == ()
+
+
+def test_the_same_add_posted_again_keeps_its_revision_tag(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    text = "/add 2405.13786 kv-cache code=https://github.com/octo/xtcp"
+    handle(github, arxiv, taxonomy, text, user=OUTSIDER)
+    first = markers.find(status(github), MARKER_KIND)
+    assert first is not None
+    again = handle(github, arxiv, taxonomy, text, user=OUTSIDER, serial=1)  # a new comment, same request
+    [tag] = waiting_tags(github)
+    assert [p["tag"] for p in first["pending"]] == [tag]
+    assert [r.data["tag"] for r in again.replies] == [tag]
+    stored = markers.find(status(github), MARKER_KIND)
+    assert stored is not None and stored["pending"] == first["pending"]  # twice == once
+    approved = handle(github, arxiv, taxonomy, f"/approve {tag}", serial=2)
+    assert [r.kind for r in approved.replies] == ["add_done"]
 
 
 def test_answer_records_are_folded_into_a_watermark_when_they_grow(taxonomy: Taxonomy) -> None:
