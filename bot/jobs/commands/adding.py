@@ -86,7 +86,7 @@ def plan_approve(index: int, command: Command, work: Run) -> list[AddRequest]:
     if not work.state.pending:
         work.reply((index, 0), "nothing_pending", cmd)
         return []
-    tags = list(dict.fromkeys(word.lower() for word in (command.section or "").split()))[:MAX_PENDING]
+    tags = command.tags[:MAX_PENDING]  # only 8-hex-digit words: other words are not revisions
     if not tags:
         work.reply(
             (index, 0),
@@ -174,7 +174,7 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
         labels=labels,
     )
     change = change_request(proposal, work.taxonomy, work.settings.catalog_path, work.settings.branches)
-    if propose(order, cmd, change, "add", arxiv_id, work, facts):
+    if propose(order, cmd, change, "add", arxiv_id, work, {**facts, "tag": request.tag}):
         # the approved revision is done; a newer request for the paper (another tag) still waits
         state = work.state
         work.state = state.without_tag(request.tag) if request.tag else state.without_pending(arxiv_id)

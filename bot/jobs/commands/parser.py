@@ -33,6 +33,7 @@ MAX_PARAGRAPH = 10_000  # characters; a longer paragraph is prose (or an attack)
 MAX_INLINE = 20_000  # characters of paragraphs given the inline pass, per text
 MAX_TOKEN = 300  # a longer word is neither an id, a link nor a section
 _NAME_RE = re.compile(r"[a-z]+", re.IGNORECASE)
+REVISION_RE = re.compile(r"^[0-9a-f]{8}$")  # a revision tag (bot.jobs.commands.state.new_tag)
 _LEAD = " \t*_~"  # emphasis markers before the slash (rendered as emphasis, not as text)
 _ID_LIKE_RE = re.compile(r"(?i)^(?:arxiv[:]?|https?://|\d{3,5}\.\d|[a-z-]+/\d)")
 _STRIP = "*_`~\"'<>()[]{}"
@@ -51,6 +52,7 @@ class Command:
     section: str | None = None  # as written; resolved against the taxonomy by the caller
     code_url: str | None = None
     text: str = ""  # the command line as written (for replies)
+    tags: tuple[str, ...] = ()  # /approve: the revision tags named (8 hex digits, lower case)
     unread: bool = False  # past the limit, or in a paragraph too long to read: only counted
 
 
@@ -186,6 +188,8 @@ def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
             continue
         read += 1
         ids, malformed, words, code_url = _arguments(args)
+        # /approve names revision tags; any other word ("please", "thanks") is not one
+        tags = [w.lower() for w in words if REVISION_RE.match(w.lower())] if name == "approve" else []
         commands.append(
             Command(
                 name=name,
@@ -195,6 +199,7 @@ def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
                 section=" ".join(words) or None,
                 code_url=code_url,
                 text=" ".join(line.split()),
+                tags=tuple(dict.fromkeys(tags)),
             )
         )
     return commands

@@ -17,10 +17,10 @@ from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError
 from bot.forge.protocols import Comment
 from bot.jobs.commands.event import _GITHUB_LOGIN_RE, _URL_RE, normalize_code_url
+from bot.jobs.commands.parser import REVISION_RE
 
 MARKER_KIND = "command-status"  # the status comment on an issue
 ISSUE_SOURCE = "issue"  # the issue's body; a comment is "c<id>"
-_TAG_RE = re.compile(r"^[0-9a-f]{8}$")
 _KEY_RE = re.compile(r"^[0-9a-f]{12}$")
 _SOURCE_RE = re.compile(r"^(issue|c[0-9]{1,20})$")
 MAX_PENDING = 20  # requests waiting on one issue; more get a reply instead of a preview
@@ -156,7 +156,7 @@ def state_from_data(data: Mapping[str, Any] | None, taxonomy: Taxonomy, hosts: S
     legacy = isinstance(data, Mapping) and "answered" not in data
     kept: dict[str, Pending] = {}
     for p in pending[:MAX_PENDING]:  # a tag read back is kept; a missing or repeated one replaced
-        if not _TAG_RE.match(p.tag) or p.tag in {q.tag for q in kept.values()}:
+        if not REVISION_RE.match(p.tag) or p.tag in {q.tag for q in kept.values()}:
             p = replace(p, tag=new_tag())
         kept[p.arxiv_id] = p
     return IssueState(

@@ -436,6 +436,25 @@ def test_anyone_elses_add_is_previewed_and_a_maintainers_approve_opens_the_pr(
     assert [r.kind for r in again.replies] == ["nothing_pending"]
 
 
+def test_approve_reads_only_revision_tags_and_names_the_approved_ones(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", user=OUTSIDER)
+    [tag] = waiting_tags(github)
+    text = f"/approve please, `{tag.upper()}` thanks!"
+    approved = handle(github, arxiv, taxonomy, text, serial=1)
+    assert [(r.kind, r.data["tag"]) for r in approved.replies] == [("add_done", tag)]
+    pr = pull(github, "bot/arxiv-2405.13786")
+    assert f"opened [#{pr.number}]({pr_url(github, pr.number)}), which adds " in status(github)
+    assert f"(arXiv 2405.13786, revision `{tag}`) to **KV Cache Compression**" in status(github)
+    words = handle(github, arxiv, taxonomy, "/approve it please", serial=2)
+    assert [r.kind for r in words.replies] == ["nothing_pending"]
+
+
+def pr_url(github: FakeGitHub, number: int) -> str:
+    return f"{github.url}/Codertocat/Hello-World/pull/{number}"
+
+
 def test_permission_comes_from_the_api_not_author_association(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:

@@ -103,3 +103,9 @@ def test_rendered_text_is_what_counts() -> None:
     assert only("/add 2405.00732 <b>kv-cache</b>").section == "kv-cache"  # HTML is not text
     assert only("text <!--\n/remove 2101.00001\n-->\n/help").name == "help"
     assert parse_commands("`x\n/add 2405.00732`") == []  # a code span over two lines
+
+
+def test_approve_reads_only_revision_tags() -> None:
+    command = only("/approve please 1A2B3C4D, `5e6f7a8b` and 1a2b3c4d; not deadbeef0 or 2405.00732")
+    assert command.tags == ("1a2b3c4d", "5e6f7a8b")
+    assert only("/approve please").tags == () and only("/add 1a2b3c4d").tags == ()
