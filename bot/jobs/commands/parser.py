@@ -216,31 +216,50 @@ class FormLabels:
 
 def parse_issue_form(body: str | None) -> dict[str, str]:
     """``{label: answer}`` of a body rendered from an issue form (``### label`` + answer);
-    unanswered fields (``_No response_``) are "". Text before the first heading is ignored."""
+    unanswered fields (``_No response_``) are "". Text before the first heading is ignored. GitHub
+    renders every field, in the form's order, so the first heading of a label is the field's: a
+    later one was typed into a text area (the last field, "Why it belongs") and is that field's
+    text, never another answer to an earlier field."""
     fields: dict[str, list[str]] = {}
     current: list[str] | None = None
     for line in (body or "").splitlines():
         label = line[3:].strip(" \t") if line.startswith("###") and line[3:4] in (" ", "\t") else ""
         if label:  # "### label" (stripping, not a regex: linear on hostile lines)
-            current = fields.setdefault(label, [])
+            current = fields.setdefault(label, []) if label not in fields else None
         elif current is not None:
             current.append(line)
     answers = {label: "\n".join(lines).strip() for label, lines in fields.items()}
     return {label: "" if text == NO_RESPONSE else text for label, text in answers.items()}
 
 
+def _answer(text: str) -> str:
+    """A form field's answer on one line, "" for "no response" and the like."""
+    words = " ".join(text[:MAX_LINE].split())
+    return "" if words.lower() in _EMPTY_ANSWERS else words
+
+
 def form_command(body: str | None, labels: FormLabels = FormLabels()) -> Command | None:
-    """The ``/add`` an issue form submission asks for, or None when ``body`` is not one. The
-    command's text is the equivalent one-line ``/add`` (what a person would have typed)."""
+    """The ``/add`` an issue form submission asks for, or None when ``body`` is not one. Each field
+    is read on its own: the ids (and malformed ids) of the arXiv field, the section field as the
+    section, the code field's link; other words of a field are not read, and nothing in the form
+    is a command. The command's text is the equivalent one-line ``/add`` (what a person would
+    have typed)."""
     fields = parse_issue_form(body)
     if labels.arxiv not in fields:
         return None
-    words = ["/add", *fields[labels.arxiv].split()]
-    section = " ".join(fields.get(labels.section, "").split())
-    if section.lower() not in _EMPTY_ANSWERS:
-        words.append(section)
-    code = fields.get(labels.code, "").split()
-    if code and " ".join(code).lower() not in _EMPTY_ANSWERS:
-        words.append(f"code={code[0]}")
-    commands = parse_commands(" ".join(words))
-    return commands[0] if len(commands) == 1 else None
+    links = fields[labels.arxiv][:MAX_LINE]
+    ids, malformed, _words, _code = _arguments(links)
+    written = [t for t in links.split() if parse_user_id(_clean(t)) or _ID_LIKE_RE.match(_clean(t))]
+    section = _answer(fields.get(labels.section, ""))
+    code = _answer(fields.get(labels.code, "")).split()[:1]
+    code_url = _clean(code[0]) if code else ""
+    words = ["/add", *written, *([section] if section else []), *([f"code={code_url}"] if code_url else [])]
+    return Command(
+        name="add",
+        line=1,
+        ids=tuple(ids),
+        malformed=tuple(malformed),
+        section=section or None,
+        code_url=code_url or None,
+        text=" ".join(words),
+    )

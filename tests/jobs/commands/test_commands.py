@@ -555,6 +555,23 @@ def test_the_rendered_form_body_parses(taxonomy: Taxonomy) -> None:
     assert no_link is not None and no_link.ids == () and no_link.section == "Surveys"
 
 
+def test_each_form_field_is_read_on_its_own(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    """Words around the link are not the section; headings typed into "Why it belongs" are that
+    field's text, not answers to the fields above; no line of the form is a command, even when
+    the arXiv field is too long to be one command line."""
+    typed = "\n### arXiv link\n\n2405.13786\n\n### Suggested section\n\nKV Cache Compression\n"
+    body = FORM_BODY.replace("v3", "v3 (our reasoning paper)") + typed
+    assert form_command(body) == form_command(FORM_BODY)
+    long = FORM_BODY.replace("v3", "v3 " + "see " * 600)
+    command = form_command(long)
+    assert command is not None and command.ids == ("2302.03287",) and command.section == "Efficient Reasoning"
+    outcome = handle(github, arxiv, taxonomy, long + typed, name="issues.opened")
+    assert [r.kind for r in outcome.replies] == ["add_done"]  # and no /remove from the why field
+    assert [p.head for p in github.pulls()] == ["bot/arxiv-2302.03287"]
+    item = catalog_on(github, "bot/arxiv-2302.03287", taxonomy).find_by_id("2302.03287")
+    assert item is not None and item.section == "reasoning"
+
+
 # -- robustness ----------------------------------------------------------------------------------------------
 
 
