@@ -261,8 +261,15 @@ def test_an_add_without_a_section_is_routed_like_the_poll_job_would(
     assert item is not None and item.section in taxonomy.section_ids()
     assert taxonomy.get(item.section).kind == "papers"
     body = status(github)
-    assert "The bot chose the section (confidence" in body and "`/move 2405.13786 <section>`" in body
+    assert "The bot chose the section (confidence" in body and "`/add 2405.13786 <section>`" in body
     assert f"to **{taxonomy.get(item.section).title}" in body
+    # the hint's command re-routes the paper in the same PR (/move only moves listed entries)
+    target = "decoding" if item.section != "decoding" else "kv-cache"
+    hinted = handle(github, arxiv, taxonomy, f"/add 2405.13786 {target}", serial=1)
+    assert [(r.kind, r.data["result"]) for r in hinted.replies] == [("add_done", "updated")]
+    assert [p.head for p in github.pulls()] == ["bot/arxiv-2405.13786"]
+    moved = catalog_on(github, "bot/arxiv-2405.13786", taxonomy).find_by_id("2405.13786")
+    assert moved is not None and moved.section == target
 
 
 def test_an_add_without_a_section_and_without_a_router_asks_for_one(
