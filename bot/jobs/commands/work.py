@@ -172,9 +172,11 @@ def propose(
 ) -> bool:
     """Open or update the PR and reply; a failure is replied and does not stop the other commands.
     An open PR on the branch that this issue did not open (another issue's, the poll job's) is
-    never touched."""
+    never touched, unless the command was posted on that PR's own page (a PR is an issue too:
+    its number is the event's issue number)."""
     foreign = work.open_pull(change.branch)
-    if foreign is not None and all(p.number != foreign.number for p in work.state.pulls):
+    ours = {p.number for p in work.state.pulls} | {work.event.issue_number}
+    if foreign is not None and foreign.number not in ours:
         work.reply(order, "other_pull", cmd, pr=f"[#{foreign.number}]({foreign.url})", **facts)
         return False
     try:

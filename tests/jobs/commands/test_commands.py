@@ -664,6 +664,33 @@ def test_reissuing_a_command_updates_the_same_pr_and_the_same_comment(
     assert f"updated [#{number}]" in status(github) and "which now adds" in status(github)
 
 
+def test_a_command_on_a_bot_prs_own_page_updates_that_pr(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """A pull request is an issue: GitHub sends its comments as issue_comment events whose issue
+    is the PR. A maintainer following the PR body's hint there updates the PR itself."""
+    handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache")
+    pr = pull(github, "bot/arxiv-2405.13786")
+    data = payload("issue_comment.created", "/add 2405.13786 decoding", MAINTAINER_LOGIN, serial=7)
+    data["issue"].update(number=pr.number, html_url=pr_url(github, pr.number), pull_request={})
+    data["comment"]["html_url"] = f"{pr_url(github, pr.number)}#issuecomment-{data['comment']['id']}"
+    event = read_event("issue_comment", data)
+    assert event is not None and event.comment_id is not None
+    now = github.now()
+    github.comments[event.comment_id] = IssueComment(
+        event.comment_id, pr.number, event.text, MAINTAINER_LOGIN, now, now
+    )
+    forge = forge_for(github)
+    outcome = run(event, forge, forge, arxiv.lookup(), taxonomy, SETTINGS)
+    assert [(r.kind, r.data["result"]) for r in outcome.replies] == [("add_done", "updated")]
+    assert [p.number for p in github.pulls()] == [pr.number]
+    item = catalog_on(github, pr.head, taxonomy).find_by_id("2405.13786")
+    assert item is not None and item.section == "decoding"
+    assert f"in {event.source_url}" in pull(github, pr.head).body
+    [on_pr] = [c.body for c in github.issue_comments(pr.number) if c.user == BOT_LOGIN]
+    assert f"updated [#{pr.number}]" in on_pr
+
+
 def test_a_hostile_comment_is_only_data(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy, tmp_path: Path
 ) -> None:
