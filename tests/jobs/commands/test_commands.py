@@ -23,6 +23,7 @@ from bot.core import catalog as catalog_module
 from bot.core import markers
 from bot.core.catalog_document import render_document
 from bot.core.entry import Entry, parse_entry, render_entry
+from bot.core.proposals import Proposal, change_request, paper_entry
 from bot.core.taxonomy import Taxonomy
 from bot.jobs.commands import (
     MARKER_KIND,
@@ -671,24 +672,50 @@ def test_a_command_on_a_bot_prs_own_page_updates_that_pr(
     is the PR. A maintainer following the PR body's hint there updates the PR itself."""
     handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache")
     pr = pull(github, "bot/arxiv-2405.13786")
-    data = payload("issue_comment.created", "/add 2405.13786 decoding", MAINTAINER_LOGIN, serial=7)
-    data["issue"].update(number=pr.number, html_url=pr_url(github, pr.number), pull_request={})
-    data["comment"]["html_url"] = f"{pr_url(github, pr.number)}#issuecomment-{data['comment']['id']}"
-    event = read_event("issue_comment", data)
-    assert event is not None and event.comment_id is not None
-    now = github.now()
-    github.comments[event.comment_id] = IssueComment(
-        event.comment_id, pr.number, event.text, MAINTAINER_LOGIN, now, now
-    )
-    forge = forge_for(github)
-    outcome = run(event, forge, forge, arxiv.lookup(), taxonomy, SETTINGS)
+    outcome, url = handle_on_pull(github, arxiv, taxonomy, pr.number, "/add 2405.13786 decoding")
     assert [(r.kind, r.data["result"]) for r in outcome.replies] == [("add_done", "updated")]
     assert [p.number for p in github.pulls()] == [pr.number]
     item = catalog_on(github, pr.head, taxonomy).find_by_id("2405.13786")
     assert item is not None and item.section == "decoding"
-    assert f"in {event.source_url}" in pull(github, pr.head).body
+    assert f"in {url}" in pull(github, pr.head).body
     [on_pr] = [c.body for c in github.issue_comments(pr.number) if c.user == BOT_LOGIN]
     assert f"updated [#{pr.number}]" in on_pr
+
+
+def test_the_poll_jobs_section_hint_is_a_command_that_works_on_its_pr(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """A poll-job PR unsure of its section says which command changes it; posted on that PR, the
+    command moves the entry within the PR (``/move`` only moves entries already in the catalog)."""
+    paper = arxiv.lookup().lookup(["2405.13786"])["2405.13786"].paper
+    assert paper is not None
+    proposal = Proposal(paper, paper_entry(paper), "kv-cache", needs_section=True)
+    forge = forge_for(github)
+    forge.propose(change_request(proposal, taxonomy, SETTINGS.catalog_path, SETTINGS.branches))
+    pr = pull(github, "bot/arxiv-2405.13786")
+    [hint] = re.findall(r"comment `(/\w+ 2405.13786 <section>)`", pr.body)
+    outcome, _url = handle_on_pull(github, arxiv, taxonomy, pr.number, hint.replace("<section>", "decoding"))
+    assert [(r.kind, r.data["result"]) for r in outcome.replies] == [("add_done", "updated")]
+    item = catalog_on(github, pr.head, taxonomy).find_by_id("2405.13786")
+    assert item is not None and item.section == "decoding" and len(github.pulls()) == 1
+
+
+def handle_on_pull(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy, number: int, text: str
+) -> tuple[CommandRun, str]:
+    """A maintainer's comment on pull request ``number``'s page (an issue_comment event whose issue
+    is the PR); returns the run and the comment's link."""
+    data = payload("issue_comment.created", text, MAINTAINER_LOGIN, serial=7)
+    data["issue"].update(number=number, html_url=pr_url(github, number), pull_request={})
+    data["comment"]["html_url"] = f"{pr_url(github, number)}#issuecomment-{data['comment']['id']}"
+    event = read_event("issue_comment", data)
+    assert event is not None and event.comment_id is not None
+    now = github.now()
+    github.comments[event.comment_id] = IssueComment(
+        event.comment_id, number, text, MAINTAINER_LOGIN, now, now
+    )
+    forge = forge_for(github)
+    return run(event, forge, forge, arxiv.lookup(), taxonomy, SETTINGS), event.source_url
 
 
 def test_a_hostile_comment_is_only_data(
