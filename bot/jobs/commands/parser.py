@@ -36,6 +36,7 @@ _NAME_RE = re.compile(r"[a-z]+", re.IGNORECASE)
 REVISION_RE = re.compile(r"^[0-9a-f]{8}$")  # a revision tag (bot.jobs.commands.state.new_tag)
 _LEAD = " \t*_~"  # emphasis markers before the slash (rendered as emphasis, not as text)
 _ID_LIKE_RE = re.compile(r"(?i)^(?:arxiv[:]?|https?://|\d{3,5}\.\d|[a-z-]+/\d)")
+_BARE_ID_RE = re.compile(r"(?i)^(?:\d{3,5}\.\d|[a-z-]+(?:\.[a-z]{2})?/\d)")  # an id without "arXiv:"
 _STRIP = "*_`~\"'<>()[]{}"
 _URL_RE = re.compile(r"(?i)^https?://")
 _ARXIV_HOST_RE = re.compile(r"(?i)^https?://([a-z0-9-]+\.)*(arxiv|ar5iv)\.org(/|$)")
@@ -66,10 +67,11 @@ def _arguments(args: str) -> tuple[list[str], list[str], list[str], str | None]:
     malformed: list[str] = []
     words: list[str] = []
     code_url: str | None = None
-    for raw in re.split(r"[\s,]+", args):
-        token = _clean(raw)
-        if not token:
-            continue
+    tokens = [token for token in (_clean(raw) for raw in re.split(r"[\s,]+", args)) if token]
+    for n, token in enumerate(tokens):
+        following = tokens[n + 1] if n + 1 < len(tokens) else ""
+        if token.lower() == "arxiv" and _BARE_ID_RE.match(following):
+            continue  # "arXiv 2405.00732", "arXiv: 2405.00732": a label of the id that follows
         if len(token) > MAX_TOKEN:
             malformed.append(token[:40] + "…")
             continue

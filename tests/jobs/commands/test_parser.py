@@ -25,10 +25,19 @@ def only(text: str) -> Command:
         ("/ADD arXiv:2405.00732!", ("2405.00732",)),
         ("/add 2405.00732 2405.00732v2", ("2405.00732",)),
         ("/add cs/0112017", ("cs/0112017",)),
+        ("/add arXiv 2405.00732", ("2405.00732",)),
+        ("/add arXiv: 2405.00732v2, ARXIV 2401.00001 kv-cache", ("2405.00732", "2401.00001")),
+        ("/remove arxiv math.GT/0309136", ("math.GT/0309136",)),
     ],
 )
 def test_add_ids_in_every_form(text: str, ids: tuple[str, ...]) -> None:
     assert only(text).ids == ids
+    assert only(text).malformed == ()  # "arXiv" before an id is not a malformed id
+
+
+def test_the_word_arxiv_alone_is_still_no_id() -> None:
+    assert only("/add arXiv kv-cache").malformed == ("arXiv",)
+    assert only("/add arXiv 2405.0073").malformed == ("2405.0073",)
 
 
 def test_section_and_code() -> None:
