@@ -62,24 +62,41 @@ def _clean(token: str) -> str:
     return token.rstrip(".,;:!?").strip(_STRIP)
 
 
-def _arguments(args: str) -> tuple[list[str], list[str], list[str], str | None]:
+def _tokens(args: str) -> list[tuple[str, str]]:
+    """``(token, separator before it)`` of a command's arguments, split on spaces and commas; the
+    separator is ", " when a comma came before the token, else " "."""
+    parts = re.split(r"([\s,]+)", args)
+    tokens: list[tuple[str, str]] = []
+    comma = False
+    for n, part in enumerate(parts):
+        if n % 2:  # a separator
+            comma = comma or "," in part
+        elif token := _clean(part):
+            tokens.append((token, ", " if comma else " "))
+            comma = False
+    return tokens
+
+
+def _arguments(args: str) -> tuple[list[str], list[str], list[str], str | None, str]:
+    """``(ids, malformed ids, other words, code link, section)``; the section is the other words
+    as written, a comma between two of them kept ("Courses, Blogs and Talks")."""
     ids: list[str] = []
     malformed: list[str] = []
     words: list[str] = []
+    section = ""
     code_url: str | None = None
-    tokens = [token for token in (_clean(raw) for raw in re.split(r"[\s,]+", args)) if token]
-    for n, token in enumerate(tokens):
-        following = tokens[n + 1] if n + 1 < len(tokens) else ""
+    tokens = _tokens(args)
+    last_was_word = False
+    for n, (token, separator) in enumerate(tokens):
+        following = tokens[n + 1][0] if n + 1 < len(tokens) else ""
+        is_word = False
         if token.lower() == "arxiv" and _BARE_ID_RE.match(following):
-            continue  # "arXiv 2405.00732", "arXiv: 2405.00732": a label of the id that follows
-        if len(token) > MAX_TOKEN:
+            pass  # "arXiv 2405.00732", "arXiv: 2405.00732": a label of the id that follows
+        elif len(token) > MAX_TOKEN:
             malformed.append(token[:40] + "…")
-            continue
-        if token.lower().startswith("code="):
+        elif token.lower().startswith("code="):
             code_url = _clean(token[5:]) or None
-            continue
-        arxiv_id = parse_user_id(token)
-        if arxiv_id:
+        elif arxiv_id := parse_user_id(token):
             if arxiv_id not in ids:
                 ids.append(arxiv_id)
         elif code_url is None and _URL_RE.match(token) and not _ARXIV_HOST_RE.match(token):
@@ -87,8 +104,11 @@ def _arguments(args: str) -> tuple[list[str], list[str], list[str], str | None]:
         elif _ID_LIKE_RE.match(token):
             malformed.append(token)
         else:
+            section += (separator if last_was_word else " " if section else "") + token
             words.append(token)
-    return ids, malformed, words, code_url
+            is_word = True
+        last_was_word = is_word
+    return ids, malformed, words, code_url, section
 
 
 @lru_cache(maxsize=1)
@@ -189,7 +209,7 @@ def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
             commands.append(Command(name=name, line=number, text=" ".join(line.split()), unread=True))
             continue
         read += 1
-        ids, malformed, words, code_url = _arguments(args)
+        ids, malformed, words, code_url, section = _arguments(args)
         # /approve names revision tags; any other word ("please", "thanks") is not one
         tags = [w.lower() for w in words if REVISION_RE.match(w.lower())] if name == "approve" else []
         commands.append(
@@ -198,7 +218,7 @@ def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
                 line=number,
                 ids=tuple(ids),
                 malformed=tuple(malformed),
-                section=" ".join(words) or None,
+                section=section or None,
                 code_url=code_url,
                 text=" ".join(line.split()),
                 tags=tuple(dict.fromkeys(tags)),
@@ -250,7 +270,7 @@ def form_command(body: str | None, labels: FormLabels = FormLabels()) -> Command
     if labels.arxiv not in fields:
         return None
     links = fields[labels.arxiv][:MAX_LINE]
-    ids, malformed, _words, _code = _arguments(links)
+    ids, malformed, _words, _code, _section = _arguments(links)
     written = [t for t in links.split() if parse_user_id(_clean(t)) or _ID_LIKE_RE.match(_clean(t))]
     section = _answer(fields.get(labels.section, ""))
     code = _answer(fields.get(labels.code, "")).split()[:1]

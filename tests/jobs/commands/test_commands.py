@@ -5,6 +5,7 @@ its real recorded entries."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
 import shutil
@@ -358,6 +359,28 @@ def test_move_and_remove_open_their_own_prs(github: FakeGitHub, arxiv: ArxivAPI,
     assert "from **Quantization › Weight-only Quantization** to **Pruning and Sparsity**" in body
     n = line_of("2404.14469", taxonomy)
     assert f"(arXiv 2404.14469, [line {n}]({CATALOG_URL}#L{n}) in **KV Cache Compression**)" in body
+
+
+def test_a_section_heading_with_a_comma_is_a_section(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """Arguments are split on commas (between ids); a comma inside a heading still names it."""
+    outcome = handle(github, arxiv, taxonomy, "/move 2210.17323 Courses, Blogs and Talks")
+    assert [r.kind for r in outcome.replies] == ["papers_only"]  # known: a section of resources
+    retitled = dataclasses.replace(
+        taxonomy,
+        sections=tuple(
+            dataclasses.replace(s, title="Quantization, Pruning") if s.id == "pruning" else s
+            for s in taxonomy.sections
+        ),
+    )
+    github.push("catalog.md", catalog_text(retitled))
+    text = "/move 2210.17323 Quantization, Pruning\n/add 2405.13786, 2005.14124 quantization, pruning"
+    outcome = handle(github, arxiv, retitled, text, serial=1)
+    assert [r.kind for r in outcome.replies] == ["move_done", "add_done", "add_done"]
+    for branch, arxiv_id in [("bot/move-2210.17323", "2210.17323"), ("bot/arxiv-2005.14124", "2005.14124")]:
+        item = catalog_on(github, branch, retitled).find_by_id(arxiv_id)
+        assert item is not None and (item.section, item.subsection) == ("pruning", None)
 
 
 def test_move_to_the_same_section_and_unknown_papers(

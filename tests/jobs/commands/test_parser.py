@@ -118,3 +118,10 @@ def test_approve_reads_only_revision_tags() -> None:
     command = only("/approve please 1A2B3C4D, `5e6f7a8b` and 1a2b3c4d; not deadbeef0 or 2405.00732")
     assert command.tags == ("1a2b3c4d", "5e6f7a8b")
     assert only("/approve please").tags == () and only("/add 1a2b3c4d").tags == ()
+
+
+def test_a_comma_inside_a_section_name_is_kept() -> None:
+    assert only("/move 2405.00732 Courses, Blogs and Talks").section == "Courses, Blogs and Talks"
+    command = only("/add 2405.00732, 2401.00001 kv-cache, code=https://github.com/o/r")
+    assert (command.ids, command.section) == (("2405.00732", "2401.00001"), "kv-cache")
+    assert only("/add 2405.00732 KV Cache 2401.00001, Compression").section == "KV Cache Compression"
