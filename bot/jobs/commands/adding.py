@@ -4,16 +4,20 @@ proposed as a PR."""
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 
 from bot.core.entry import render_entry
 from bot.core.proposals import Proposal, change_request, paper_entry
+from bot.errors import BotError
 from bot.jobs.commands.event import normalize_code_url
 from bot.jobs.commands.parser import Command
 from bot.jobs.commands.replies import code_span, safe_text
 from bot.jobs.commands.state import MAX_PENDING, Pending
 from bot.jobs.commands.work import AUTO, AddRequest, Run, propose, resolve_placement, take_ids
 from bot.sources.arxiv_api import LookupResult, LookupStatus
+
+log = logging.getLogger(__name__)
 
 
 def plan_add(index: int, command: Command, work: Run) -> list[AddRequest]:
@@ -181,21 +185,54 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
 
 
 def route_auto(requests: list[AddRequest], results: dict[str, LookupResult], work: Run) -> list[AddRequest]:
-    """Give the /add requests that named no section the router's section (one batch)."""
+    """Give the /add requests that named no section the router's section (one batch). A request
+    the router cannot place (it fails, or picks no paper section of the taxonomy) is answered
+    ``route_failed`` and dropped: nothing is opened for it, the other commands go on, and the run
+    exits 1."""
     auto = [r for r in requests if r.section == AUTO and results[r.arxiv_id].paper is not None]
     if not auto or work.router is None:
         return requests
-    papers = [results[r.arxiv_id].paper for r in auto]
-    routes = dict(
-        zip(
-            (r.order for r in auto),
-            work.router(work.catalog, [p for p in papers if p is not None]),
-            strict=True,
-        )
+    papers = [paper for r in auto if (paper := results[r.arxiv_id].paper) is not None]
+    try:
+        routes = dict(zip((r.order for r in auto), work.router(work.catalog, papers), strict=True))
+    except Exception as exc:  # the router (the scorer) is a plug-in: its failure is these commands'
+        log.exception("routing %d papers failed", len(auto))
+        reason = str(exc) if isinstance(exc, BotError) else f"{type(exc).__name__}: {exc}"
+        for request in auto:
+            _route_failed(request, results[request.arxiv_id], reason, work)
+        return [r for r in requests if r not in auto]
+    routed = []
+    for request in requests:
+        if request.order not in routes:
+            routed.append(request)
+            continue
+        section, subsection, confidence = routes[request.order]
+        problem = _placement_problem(section, subsection, work)
+        if problem:
+            _route_failed(request, results[request.arxiv_id], problem, work)
+        else:
+            routed.append(replace(request, section=section, subsection=subsection, routed=confidence))
+    return routed
+
+
+def _placement_problem(section: str, subsection: str | None, work: Run) -> str:
+    """Why the router's choice cannot be used ("" when it can)."""
+    try:
+        kind = work.taxonomy.get(section, subsection).kind
+    except BotError:
+        where = f"{section} / {subsection}" if subsection else section
+        return f"it chose {where!r}, which config/taxonomy.yml lacks"
+    return "" if kind == "papers" else f"it chose {section!r}, which lists tools, not papers"
+
+
+def _route_failed(request: AddRequest, result: LookupResult, reason: str, work: Run) -> None:
+    work.transient_failure = True  # the job exits 1: a command was not carried out
+    title = safe_text(result.paper.title) if result.paper else request.arxiv_id
+    work.reply(
+        request.order,
+        "route_failed",
+        request.command,
+        id=request.arxiv_id,
+        title=title,
+        reason=safe_text(reason),
     )
-    return [
-        replace(r, section=routes[r.order][0], subsection=routes[r.order][1], routed=routes[r.order][2])
-        if r.order in routes
-        else r
-        for r in requests
-    ]

@@ -26,6 +26,7 @@ from bot.core.catalog_document import render_document
 from bot.core.entry import Entry, parse_entry, render_entry
 from bot.core.proposals import Proposal, change_request, paper_entry
 from bot.core.taxonomy import Taxonomy
+from bot.errors import BotError
 from bot.jobs.commands import (
     MARKER_KIND,
     CommandRun,
@@ -971,6 +972,44 @@ def test_a_refused_write_leaves_no_branch_and_says_so(
     assert github.branches() == ["bot/remove-2404.14469", "master"]
     assert "the pull request for arXiv 2405.13786 could not be opened or updated" in status(github)
     assert "Resource not accessible by integration" in status(github)
+
+
+def _router_failing(catalog: Any, papers: Any) -> Any:
+    raise BotError("the scorer could not be trained: config/keywords.yml is empty")
+
+
+def _router_crashing(catalog: Any, papers: Any) -> Any:
+    raise RuntimeError("a bug in the scorer")
+
+
+@pytest.mark.parametrize(
+    "router, reason",
+    [
+        (_router_failing, "config/keywords.yml is empty"),
+        (_router_crashing, "RuntimeError: a bug in the scorer"),
+        (lambda catalog, papers: [("gone", None, 0.9)] * len(papers), "it chose 'gone', which config/"),
+        (lambda catalog, papers: [("resources", None, 0.9)] * len(papers), "lists tools, not papers"),
+    ],
+)
+def test_a_routing_failure_is_answered_per_command_and_leaves_no_branch(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy, router: Router, reason: str
+) -> None:
+    text = "/move 2210.17323 pruning\n/add 2405.13786\n/add 2005.14124 decoding"
+    outcome = handle(github, arxiv, taxonomy, text, router=router)
+    assert [r.kind for r in outcome.replies] == ["move_done", "route_failed", "add_done"]
+    assert outcome.exit_code == 1
+    assert github.branches() == ["bot/arxiv-2005.14124", "bot/move-2210.17323", "master"]
+    body = status(github)
+    assert (
+        "⚠️ `/add 2405.13786`: the bot could not choose a section for Towards Explainable Test Case "
+        "Prioritisation with Learning-to-Rank Models (arXiv 2405.13786), so nothing was opened for it. "
+        "Name one: `/add 2405.13786 <section>`"
+    ) in body and reason in body
+    stored = markers.find(body, MARKER_KIND)
+    assert stored is not None and [p["action"] for p in stored["pulls"]] == ["move", "add"]
+    # answered once: the maintainer names a section in a new comment
+    named = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", serial=1, router=router)
+    assert [r.kind for r in named.replies] == ["add_done"] and named.exit_code == 0
 
 
 def test_a_missing_catalog_is_reported_not_guessed(arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
