@@ -8,12 +8,12 @@ import logging
 from dataclasses import replace
 
 from bot.core.entry import render_entry
-from bot.core.proposals import Proposal, change_request, paper_entry
+from bot.core.proposals import Proposal, change_request, paper_entry, proposal_marker
 from bot.errors import BotError
 from bot.jobs.commands.event import normalize_code_url
 from bot.jobs.commands.parser import Command
 from bot.jobs.commands.replies import code_span, safe_text
-from bot.jobs.commands.state import MAX_PENDING, Pending
+from bot.jobs.commands.state import MAX_PENDING, OpenedPull, Pending
 from bot.jobs.commands.work import AUTO, AddRequest, Run, propose, resolve_placement, take_ids
 from bot.sources.arxiv_api import LookupResult, LookupStatus
 
@@ -87,10 +87,11 @@ def plan_approve(index: int, command: Command, work: Run) -> list[AddRequest]:
     if not work.maintainer:
         work.reply((index, 0), "approve_refused", cmd)
         return []
-    if not work.state.pending:
+    tags = command.tags[:MAX_PENDING]  # only 8-hex-digit words: other words are not revisions
+    opened = {p.tag: p for p in work.state.pulls if p.tag}  # revisions approved before
+    if not work.state.pending and not opened.keys() & set(tags):
         work.reply((index, 0), "nothing_pending", cmd)
         return []
-    tags = command.tags[:MAX_PENDING]  # only 8-hex-digit words: other words are not revisions
     if not tags:
         work.reply(
             (index, 0),
@@ -102,7 +103,10 @@ def plan_approve(index: int, command: Command, work: Run) -> list[AddRequest]:
     requests = []
     for position, tag in enumerate(tags, start=10):
         p = next((p for p in work.state.pending if p.tag == tag), None)
-        if p is None:
+        if p is None and tag in opened:  # approving twice == once
+            pull = opened[tag]
+            work.reply((index, position), "approved_before", cmd, tag=tag, pr=f"[#{pull.number}]({pull.url})")
+        elif p is None:
             work.reply(
                 (index, position),
                 "approve_stale",
@@ -146,6 +150,12 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
     where = work.where(request.section, request.subsection)
     facts = dict(id=arxiv_id, title=safe_text(paper.title), where=where, routed=request.routed)
     changed = request.approved and request.tag and render_entry(entry) != request.previewed
+    proposed = None if request.approved else _proposed(request, render_entry(entry), work)
+    if proposed is not None:  # the same request again: the open PR already is it
+        work.state = work.state.without_pending(arxiv_id)
+        pr = f"[#{proposed.number}]({proposed.url})"
+        work.reply(order, "add_done", cmd, result="unchanged", pr=pr, **{**facts, "tag": proposed.tag})
+        return
     if not request.approved or changed:
         # a request, or an approved one whose entry arXiv changed since the preview: (re)preview
         waiting = {p.arxiv_id for p in work.state.pending}
@@ -178,10 +188,26 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
         labels=labels,
     )
     change = change_request(proposal, work.taxonomy, work.settings.catalog_path, work.settings.branches)
-    if propose(order, cmd, change, "add", arxiv_id, work, {**facts, "tag": request.tag}):
+    if propose(order, cmd, change, "add", arxiv_id, work, {**facts, "tag": request.tag}, request.tag):
         # the approved revision is done; a newer request for the paper (another tag) still waits
         state = work.state
         work.state = state.without_tag(request.tag) if request.tag else state.without_pending(arxiv_id)
+
+
+def _proposed(request: AddRequest, line: str, work: Run) -> OpenedPull | None:
+    """This issue's open PR for the paper when it already proposes exactly this request (section
+    and entry line, code link included), else None."""
+    mine = next((p for p in work.state.pulls if p.action == "add" and p.arxiv_id == request.arxiv_id), None)
+    pull = work.open_pull(work.settings.branches.paper(request.arxiv_id)) if mine else None
+    if mine is None or pull is None or pull.number != mine.number:
+        return None
+    marker = proposal_marker(pull) or {}
+    same = (marker.get("section"), marker.get("subsection"), marker.get("line")) == (
+        request.section,
+        request.subsection,
+        line,
+    )
+    return mine if same else None
 
 
 def route_auto(requests: list[AddRequest], results: dict[str, LookupResult], work: Run) -> list[AddRequest]:

@@ -72,6 +72,7 @@ class OpenedPull:
     url: str
     action: str  # add | remove | move
     arxiv_id: str
+    tag: str = ""  # the approved revision the PR was last written from ("" for a maintainer's own)
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ class IssueState:
     def to_data(self) -> dict[str, Any]:
         return {
             "pending": [vars(p) for p in self.pending],
-            "pulls": [vars(p) for p in self.pulls],
+            "pulls": [{k: v for k, v in vars(p).items() if v or k != "tag"} for p in self.pulls],
             "answered": {k: list(v) for k, v in self.answered.items()},
             "before": self.before,
         }
@@ -196,10 +197,15 @@ def _pull(raw: Any) -> OpenedPull | None:
             url=str(raw["url"]),
             action=str(raw["action"]),
             arxiv_id=str(raw["arxiv_id"]),
+            tag=str(raw.get("tag") or ""),
         )
-    except (KeyError, TypeError, ValueError):
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    valid = pull.action in ("add", "remove", "move") and arxiv_ids.is_valid(pull.arxiv_id)
+    valid = (
+        pull.action in ("add", "remove", "move")
+        and arxiv_ids.is_valid(pull.arxiv_id)
+        and (not pull.tag or REVISION_RE.match(pull.tag) is not None)
+    )
     return pull if valid and _URL_RE.match(pull.url) else None
 
 

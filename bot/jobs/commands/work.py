@@ -169,6 +169,7 @@ def propose(
     arxiv_id: str,
     work: Run,
     facts: dict[str, Any],
+    tag: str = "",
 ) -> bool:
     """Open or update the PR and reply; a failure is replied and does not stop the other commands.
     An open PR on the branch that this issue did not open (another issue's, the poll job's) is
@@ -186,7 +187,7 @@ def propose(
         work.reply(order, "forge_failed", cmd, reason=safe_text(str(exc)), **facts)
         return False
     pull = result.pull_request
-    work.state = work.state.with_pull(OpenedPull(pull.number, pull.url, action, arxiv_id))
+    work.state = work.state.with_pull(OpenedPull(pull.number, pull.url, action, arxiv_id, tag))
     work.reply(
         order, f"{action}_done", cmd, result=result.action, pr=f"[#{pull.number}]({pull.url})", **facts
     )

@@ -456,6 +456,7 @@ def test_anyone_elses_add_is_previewed_and_a_maintainers_approve_opens_the_pr(
                 "url": f"{github.url}/Codertocat/Hello-World/pull/{pr.number}",
                 "action": "add",
                 "arxiv_id": "2405.13786",
+                "tag": tag,  # the approved revision the PR is
             }
         ]
     )
@@ -465,7 +466,10 @@ def test_anyone_elses_add_is_previewed_and_a_maintainers_approve_opens_the_pr(
         < final.index(f"opened [#{pr.number}]")
     )  # every answer stays, oldest first
     again = handle(github, arxiv, taxonomy, f"/approve {tag}", user=MAINTAINER_LOGIN, serial=4)
-    assert [r.kind for r in again.replies] == ["nothing_pending"]
+    assert [r.kind for r in again.replies] == ["approved_before"]  # approving twice == once
+    assert f"revision `{tag}` was approved already: [#{pr.number}](" in status(github)
+    other = handle(github, arxiv, taxonomy, "/approve 0badc0de", user=MAINTAINER_LOGIN, serial=5)
+    assert [r.kind for r in other.replies] == ["nothing_pending"]
 
 
 def test_approve_reads_only_revision_tags_and_names_the_approved_ones(
@@ -930,10 +934,15 @@ def test_stored_state_keeps_only_well_formed_records(taxonomy: Taxonomy) -> None
                 "action": "merge",
                 "arxiv_id": "2405.13786",
             },
+            {"number": 6, "url": "https://github.com/o/r/pull/6", "action": "add", "arxiv_id": "2405.13786"}
+            | {"tag": "not a tag"},
+            {"number": 7, "url": "https://github.com/o/r/pull/7", "action": "add", "arxiv_id": "2405.13786"}
+            | {"tag": "0badc0de"},
         ],
     }
     state = state_from_data(data, taxonomy, SETTINGS.code_hosts)
-    assert [p.arxiv_id for p in state.pending] == ["2405.13786"] and [p.number for p in state.pulls] == [3]
+    assert [p.arxiv_id for p in state.pending] == ["2405.13786"] and [p.number for p in state.pulls] == [3, 7]
+    assert [p.tag for p in state.pulls] == ["", "0badc0de"]
     assert state_from_data(None, taxonomy, SETTINGS.code_hosts).to_data() == {
         "pending": [],
         "pulls": [],
@@ -1078,6 +1087,16 @@ def test_the_same_add_posted_again_keeps_its_revision_tag(
     assert stored is not None and stored["pending"] == first["pending"]  # twice == once
     approved = handle(github, arxiv, taxonomy, f"/approve {tag}", serial=2)
     assert [r.kind for r in approved.replies] == ["add_done"]
+    pr = pull(github, "bot/arxiv-2405.13786")
+    github.reset_counts()
+    # posted again once the PR is open: the PR already is that revision, nothing new waits
+    reposted = handle(github, arxiv, taxonomy, text, user=OUTSIDER, serial=3)
+    assert [(r.kind, r.data["result"], r.data["tag"]) for r in reposted.replies] == [
+        ("add_done", "unchanged", tag)
+    ]
+    assert waiting_tags(github) == set() and pull(github, pr.head).body == pr.body
+    assert github.writes() == 2  # the eyes reaction and the status comment: the PR is untouched
+    assert f"[#{pr.number}]({pr_url(github, pr.number)}) already adds" in status(github)
 
 
 def test_answer_records_are_folded_into_a_watermark_when_they_grow(taxonomy: Taxonomy) -> None:
