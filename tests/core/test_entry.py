@@ -94,6 +94,28 @@ def test_lines_that_are_not_canonical_parse_to_none() -> None:
     assert parse_entry("| [x](y) |") is None
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        "- [T](https://x.org/p) - Ada L · arXiv 2401.00001 · May 2024 · [slides](https://x.org/s) · "
+        "[code](https://github.com/a/b) ⭐ 10",
+        "- [Tool](https://github.com/a/b) - A library, see [the docs](https://x.org/d). · ⭐ 10",
+        "- [T](https://x.org/p) - Ada L · arXiv 2401.00001 · May 2024 · **Best paper**",
+        "- [T](https://x.org/p) - Ada L · arXiv 2401.00001 · May 2024 · ICLR 2025 <b>oral</b>",
+    ],
+)
+def test_a_line_with_hand_written_markup_is_not_canonical(line: str) -> None:
+    """Read as an entry, such a line was re-rendered with the markup escaped on the next star or
+    venue update: a maintainer's [slides](...) link became plain text. It is left to a human."""
+    assert parse_entry(line) is None
+
+
+def test_escaped_markup_is_still_canonical() -> None:
+    line = "- [T](https://x.org/p) - Ada L\\* · arXiv 2401.00001 · May 2024 · NeurIPS 2024 \\(Oral\\) \\[x\\]"
+    entry = parse_entry(line)
+    assert entry is not None and entry.venue == "NeurIPS 2024 (Oral) [x]" and render_entry(entry) == line
+
+
 _text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60)
 _name = st.text(alphabet="abcdefghijklmnopqrstuvwxyzÄé -'.*_[]<>|", min_size=1, max_size=20)
 
