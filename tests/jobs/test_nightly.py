@@ -603,6 +603,21 @@ def test_the_state_is_trimmed_to_fit_an_issue_body():
     assert all(entry["failures"] == 2 for entry in kept.values())  # longest streaks first
 
 
+def test_the_issue_title_says_when_withdrawn_papers_are_the_only_finding():
+    """A night whose only finding is a withdrawn paper keeps the issue open: its title said
+    "all green" (the counts did not include withdrawn papers)."""
+    from bot.jobs.nightly.findings import LinkProblem, Night
+    from bot.jobs.nightly.publish import issue_text
+
+    withdrawn = LinkProblem("https://arxiv.org/abs/2401.00001", (12,), "T", 200, "withdrawn", "2024-06-01")
+    night = Night("2024-06-01", {}, 0, (), (), (), (), (), {}, withdrawn=(withdrawn,))
+    assert not night.green
+    title, _ = issue_text(night, NightlySettings())
+    assert title == "Nightly maintenance: 1 paper withdrawn"
+    title, _ = issue_text(replace(night, withdrawn=(withdrawn, withdrawn)), NightlySettings())
+    assert title == "Nightly maintenance: 2 papers withdrawn"
+
+
 def test_issue_actions():
     issue = TrackedIssue(7, "T", "B", "open")
     assert issue_action(None, "T", "B", green=False) == "opened"
