@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
+from bot.core import arxiv_ids
 from bot.core.catalog import Catalog, parse
 from bot.core.entry import Entry, render_entry
 from bot.core.matching import title_key
@@ -135,6 +136,17 @@ def updated_entry(
     return entry, changes
 
 
+def entry_id(entry: Entry) -> str | None:
+    """The arXiv paper an entry line is: its `` · arXiv ID`` part, else the id its own link or pdf
+    link shows in any form (``arxiv.org/pdf/2401.00001v2``, no scheme, ``export.``, a DOI ...)."""
+    if entry.arxiv_id:
+        return entry.arxiv_id
+    if entry.kind != "paper":
+        return None
+    found = arxiv_ids.find_ids(f"{entry.url} {entry.pdf_url}")
+    return found[0] if found else None
+
+
 def enrich_catalog(
     catalog: Catalog,
     previous: Mapping[str, PaperRecord],
@@ -147,13 +159,14 @@ def enrich_catalog(
     changes: list[Change] = []
     for item in catalog.items:
         entry = item.entry
-        if entry is None or not entry.arxiv_id or entry.arxiv_id not in current:
+        arxiv_id = entry_id(entry) if entry is not None else None
+        if entry is None or arxiv_id is None or arxiv_id not in current:
             continue
-        record = current[entry.arxiv_id]
-        new, found = updated_entry(entry, previous.get(entry.arxiv_id), record, venues, settings)
+        record = current[arxiv_id]
+        new, found = updated_entry(entry, previous.get(arxiv_id), record, venues, settings)
         if found:
             updates[item.start] = new
-            changes += [Change(entry.arxiv_id, item.line_number, new.title, *c) for c in found]
+            changes += [Change(arxiv_id, item.line_number, new.title, *c) for c in found]
     if not updates:
         return catalog, []
     lines = list(catalog.lines)

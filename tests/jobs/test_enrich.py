@@ -284,3 +284,36 @@ def test_the_daily_feeds_new_versions_are_refetched_by_the_nightly_enricher(
     assert [r["id_list"] for r in arxiv_api.log] == [ids[2]] and result.asked == [ids[2]]
     quiet = enrich.Enricher(api_for(arxiv_api), SETTINGS, VENUES, announced=lambda: {})
     assert quiet.run(Branch(), first.text, taxonomy, TODAY).requests == 0
+
+
+@pytest.mark.parametrize(
+    ("url", "pdf_url"),
+    [
+        ("https://arxiv.org/pdf/2401.00001v2", ""),
+        ("arxiv.org/abs/2401.00001", ""),
+        ("https://www.arxiv.org/abs/2401.00001v1", ""),
+        ("http://export.arxiv.org/abs/2401.00001", ""),
+        ("https://arxiv.org/pdf/2401.00001v2.pdf", ""),
+        ("https://doi.org/10.48550/arXiv.2401.00001", ""),
+        ("https://example.org/paper", "https://arxiv.org/pdf/2401.00001v3"),
+    ],
+)
+def test_a_line_linking_arxiv_without_the_id_part_is_enriched(
+    arxiv_api: ArxivApiServer,  # noqa: F811
+    taxonomy: Taxonomy,
+    url: str,
+    pdf_url: str,
+) -> None:
+    """The store fetched such a paper (the catalog lists it by its link), but the line was matched
+    by its ``· arXiv ID`` part only, so it never got its authors or venue."""
+    entry = Entry(title="Paper number 0", url=url, pdf_url=pdf_url, year=2024, month=1)
+    text = render_document(taxonomy, {("quantization", "weight-only"): [entry]})
+    arxiv_api.seed([synthetic("2401.00001", "Paper number 0", 0, journal_ref="ICML 2024")])
+    result = enrich.run(text, "", api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+    assert list(result.store) == ["2401.00001"]
+    assert {(c.arxiv_id, c.field) for c in result.changes} == {
+        ("2401.00001", "authors"),
+        ("2401.00001", "venue"),
+    }
+    new = parse(result.text, taxonomy).find_by_id("2401.00001").entry  # type: ignore[union-attr]
+    assert new is not None and new.authors and new.venue == "ICML 2024" and new.url == entry.url
