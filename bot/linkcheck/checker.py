@@ -42,7 +42,7 @@ async def check_all(
 
     def settle(key: str, result: LinkResult) -> None:
         for url in groups[key]:
-            results[url] = replace(result, url=url) if url != result.url else result
+            results[url] = _for_url(result, url)
             _report(progress, results[url])
 
     async def over_http(key: str) -> None:
@@ -59,6 +59,17 @@ async def check_all(
             task.cancel()
         await http.aclose()
     return {url: results[url] for url in dict.fromkeys(urls)}
+
+
+def _for_url(result: LinkResult, url: str) -> LinkResult:
+    """The verdict on a URL without fragment, for ``url``: a permanent redirect keeps the link's
+    ``#anchor`` (as a browser does), unless the new location names its own."""
+    if url == result.url:
+        return result
+    fix, fragment = result.permanent_redirect, url.partition("#")[2]
+    if fix and fragment and "#" not in fix:
+        fix = f"{fix}#{fragment}"
+    return replace(result, url=url, permanent_redirect=fix)
 
 
 def _claims(keys: list[str], resolvers: Sequence[Resolver]) -> list[tuple[Resolver, list[str]]]:

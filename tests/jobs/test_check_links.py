@@ -377,6 +377,21 @@ def test_urls_differing_only_by_fragment_are_checked_once(web: PlantedWeb) -> No
 
 
 @pytest.mark.parametrize("web", [MODES], indirect=True)
+def test_a_redirect_fix_keeps_the_anchor_of_the_link(web: PlantedWeb) -> None:
+    """The fragment is not sent, so the redirect came back without it: the fix dropped the
+    ``#anchor`` a maintainer linked to (a Location with its own fragment keeps that one)."""
+    _wire(web)
+    urls = [web.url("/moved#usage"), web.url("/moved#intro"), web.url("/moved")]
+    results = check(urls)
+    assert web.count("/moved") == 1
+    assert [results[u].permanent_redirect for u in urls] == [
+        web.url("/moved-here#usage"),
+        web.url("/moved-here#intro"),
+        web.url("/moved-here"),
+    ]
+
+
+@pytest.mark.parametrize("web", [MODES], indirect=True)
 def test_a_long_retry_after_makes_the_link_unknown_not_dead(web: PlantedWeb) -> None:
     web.routes[0]["/429"].retry_after = "30"
     result = check([web.url("/429")])[web.url("/429")]
