@@ -113,6 +113,7 @@ class ArxivApiServer:
         self.seed(papers)
         self.log: list[dict[str, str]] = []
         self._failures: list[int] = []
+        self._empty = 0
         self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
         self.port = self._server.server_port
         self._thread = threading.Thread(
@@ -130,6 +131,11 @@ class ArxivApiServer:
 
     def fail(self, times: int = 1, status: int = 503) -> None:
         self._failures += [status] * times
+
+    def empty_pages(self, times: int = 1) -> None:
+        """The next ``times`` search pages come back empty, with the right total (as arXiv's API
+        sometimes answers in the middle of a search)."""
+        self._empty += times
 
     def close(self) -> None:
         self._server.shutdown()
@@ -152,6 +158,9 @@ class ArxivApiServer:
         else:
             matching = self.search(args.get("search_query", ""))
             page, total = matching[start : start + size], len(matching)
+            if self._empty:
+                self._empty -= 1
+                page = []
         query = "&".join(f"{k}={v}" for k, v in args.items())
         body = feed_xml(query, page, total, start, size)
         return Response(body, content_type="application/atom+xml; charset=utf-8")(environ, start_response)

@@ -47,7 +47,7 @@ from bot.forge.actions import append_step_summary, build_services
 from bot.forge.protocols import Forge, ProposalResult
 from bot.jobs.poll.plan import PollSettings, TrainScorer, proposal_for
 from bot.sources.arxiv_api import ApiSettings
-from bot.sources.arxiv_fetch import PoliteApi, paper_from_record, record_from_result
+from bot.sources.arxiv_fetch import PoliteApi, SearchPage, paper_from_record, record_from_result
 
 if TYPE_CHECKING:
     from bot.scoring import Decision
@@ -191,19 +191,40 @@ def search(
     """Every paper of the search, page by page, saving the progress after each page."""
     state = SearchState.load(state_path, query)
     while not state.done:
-        page = api.search(query, state.next_start, page_size)
+        page = _page(api, query, state, page_size, state_path)
         records = [r for r in (record_from_result(x, today) for x in page.results) if r]
         state.papers += [
             _paper_record(paper_from_record(r, venues.find(r.journal_ref, r.comment))) for r in records
         ]
         state.total = page.total
         state.next_start += len(page.results) if page.results else max(page_size, 1)
-        if not page.results and state.next_start < page.total:
-            state.next_start = page.total  # an empty page before the end: arXiv has nothing more to give
         state.save(state_path)
         progress.page(state, len(page.results))
     progress.close()
     return list({p["arxiv_id"]: _paper_of_record(p) for p in state.papers}.values())
+
+
+EMPTY_PAGE_TRIES = 3
+
+
+def _page(
+    api: PoliteApi, query: str, state: SearchState, page_size: int, state_path: Path | None
+) -> SearchPage:
+    """The page at ``state.next_start``. arXiv's API sometimes answers a page in the middle of a
+    search with no entries: it is asked again (paced), and after ``EMPTY_PAGE_TRIES`` empty
+    answers the run stops with the progress saved, never as if the search were complete."""
+    for _ in range(EMPTY_PAGE_TRIES):
+        page = api.search(query, state.next_start, page_size)
+        if page.results or state.next_start >= page.total:
+            return page
+    state.total = page.total
+    state.save(state_path)
+    where = f"the progress is saved in {state_path}" if state_path else "nothing was saved (dry run)"
+    raise BotError(
+        f"arXiv answered an empty page at {state.next_start} of {page.total} results "
+        f"{EMPTY_PAGE_TRIES} times; {where}: run the same backfill again later to resume there "
+        "(if it keeps happening, search a shorter --since/--until range)"
+    )
 
 
 # -- routing into one checklist PR per section --------------------------------------------------------

@@ -16,6 +16,7 @@ from bot.core import digest
 from bot.core.catalog import parse
 from bot.core.taxonomy import Taxonomy
 from bot.core.venues import VenueTable
+from bot.errors import BotError
 from bot.jobs import backfill, refresh
 from bot.scoring.trainer import make_trainer
 from bot.sources.arxiv_api import ApiSettings
@@ -72,6 +73,34 @@ def test_the_search_pages_politely_logs_each_page_and_resumes(month: ArxivApiSer
         "backfill: page at 200: 36 papers (236/236 read)",
     ]
     assert all(r["max_results"] == "100" for r in month.log)
+
+
+def test_an_empty_page_in_the_middle_is_retried(month: ArxivApiServer, tmp_path: Path) -> None:
+    month.empty_pages(2)  # the first page twice: the third try answers
+    papers = backfill.search(
+        api_for(month, []), QUERY, 100, VENUES, tmp_path / "s.json", backfill.Progress(io.StringIO()), TODAY
+    )
+    assert len(papers) == 236 and [r["start"] for r in month.log] == ["0", "0", "0", "100", "200"]
+
+
+def test_empty_pages_stop_the_search_resumably_not_as_if_done(month: ArxivApiServer, tmp_path: Path) -> None:
+    """An empty page before the end used to jump to the end: the run said it was complete and the
+    rest of the month was never searched."""
+    state = tmp_path / "state.json"
+    saved = backfill.SearchState(QUERY, 100, 236, [])
+    saved.save(state)
+    month.empty_pages(3)
+    with pytest.raises(BotError, match=r"empty page at 100 of 236 .*3 times.*run the same backfill again"):
+        backfill.search(
+            api_for(month, []), QUERY, 100, VENUES, state, backfill.Progress(io.StringIO()), TODAY
+        )
+    assert [r["start"] for r in month.log] == ["100", "100", "100"]
+    assert backfill.SearchState.load(state, QUERY).next_start == 100  # resumes there
+    month.log.clear()
+    papers = backfill.search(
+        api_for(month, []), QUERY, 100, VENUES, state, backfill.Progress(io.StringIO()), TODAY
+    )
+    assert [r["start"] for r in month.log] == ["100", "200"] and len(papers) == 136
 
 
 def test_backfill_opens_one_checklist_pr_per_section_and_a_rerun_opens_nothing(
