@@ -36,7 +36,7 @@ def write_catalog(
     if new.render() != new_text:
         raise CatalogError(f"refusing to write {path}: the new text does not round-trip")
     if old_text is None:
-        old_text = path.read_text(encoding="utf-8") if path.exists() else ""
+        old_text = read_text_exact(path) if path.exists() else ""
     old = parse(old_text, taxonomy)
     expected = (old.arxiv_id_set() | set(expect_added)) - set(expect_removed)
     if new.arxiv_id_set() != expected:
@@ -110,9 +110,16 @@ def _unidentified(catalog: Catalog) -> Counter[str]:
     return Counter(item.title_key for item in catalog.entries() if not item.arxiv_ids and item.title_key)
 
 
+def read_text_exact(path: Path) -> str:
+    """The file's text with its line endings as they are (``read_text`` turns CRLF into LF, so
+    writing an edit back would convert the whole file)."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        return handle.read()
+
+
 def read_catalog(path: Path, taxonomy: Taxonomy | None) -> Catalog:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text_exact(path)
     except FileNotFoundError as exc:
         raise CatalogError(
             f"{path} does not exist: pass the catalog path, or run `python -m bot import` to create one"

@@ -209,6 +209,27 @@ def test_crlf_files_keep_their_line_endings(small: catalog.Catalog) -> None:
     assert "\n" not in after.render().replace("\r\n", "")
 
 
+def test_a_crlf_catalog_read_and_written_back_changes_only_the_edited_lines(
+    tmp_path: Path, small: catalog.Catalog
+) -> None:
+    """read_catalog read CRLF as LF, so an edit written back converted every line of the file."""
+    path = tmp_path / "catalog.md"
+    original = small.render().replace("\n", "\r\n")
+    path.write_bytes(original.encode("utf-8"))
+    read = catalog_io.read_catalog(path, small.taxonomy)
+    assert read.render() == original
+    new = read.insert(paper("2403.00001", "A New KV Cache Eviction Policy for Long Contexts"), "kv-cache")
+    catalog_io.write_catalog(path, new.render(), small.taxonomy, expect_added=["2403.00001"])
+    written = path.read_bytes().decode("utf-8")
+    assert "\n" not in written.replace("\r\n", "")
+    added = [
+        line for line in written.splitlines(keepends=True) if line not in original.splitlines(keepends=True)
+    ]
+    assert added == [
+        render_entry(paper("2403.00001", "A New KV Cache Eviction Policy for Long Contexts")) + "\r\n"
+    ]
+
+
 def test_write_catalog_is_safe(tmp_path: Path, small: catalog.Catalog) -> None:
     path = tmp_path / "catalog.md"
     path.write_text(small.render(), encoding="utf-8")
