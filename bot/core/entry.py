@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field, replace
 from typing import Literal
+from urllib.parse import quote
 
 from bot.core import arxiv_ids
 from bot.core.markdown import escape_markdown, unescape_markdown
@@ -45,8 +46,14 @@ def parse_stars(text: str) -> int:
     return round(float(number) * scale)
 
 
+# What would end the URL of a "[title](url)" link: any whitespace (a tab, a no-break space, an
+# ideographic space ... as the line parser's \s) and parentheses.
+_URL_UNSAFE_RE = re.compile(r"[\s()]")
+
+
 def _safe_url(url: str) -> str:
-    return url.strip().replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    """``url`` percent-encoded where the line could not carry it (" " -> %20, NBSP -> %C2%A0)."""
+    return _URL_UNSAFE_RE.sub(lambda m: quote(m[0], safe=""), url.strip())
 
 
 @dataclass(frozen=True)

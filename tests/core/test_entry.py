@@ -116,6 +116,24 @@ def test_escaped_markup_is_still_canonical() -> None:
     assert entry is not None and entry.venue == "NeurIPS 2024 (Oral) [x]" and render_entry(entry) == line
 
 
+@pytest.mark.parametrize(
+    ("raw", "encoded"),
+    [
+        ("https://x.org/a b", "https://x.org/a%20b"),
+        ("https://x.org/a\tb", "https://x.org/a%09b"),
+        ("https://x.org/a\u00a0b", "https://x.org/a%C2%A0b"),
+        ("https://x.org/a\u3000b\u2003c", "https://x.org/a%E3%80%80b%E2%80%83c"),
+        ("https://x.org/a\nb (1)", "https://x.org/a%0Ab%20%281%29"),
+    ],
+)
+def test_any_whitespace_in_an_entry_url_is_percent_encoded(raw: str, encoded: str) -> None:
+    """Only spaces were encoded: a tab or a no-break space in a URL made a line that no longer
+    parsed back (the link ends at whitespace)."""
+    entry = paper(url=raw, pdf_url=raw, code_url="https://github.com/o/r\u00a0")
+    assert (entry.url, entry.pdf_url, entry.code_url) == (encoded, encoded, "https://github.com/o/r")
+    assert parse_entry(render_entry(entry)) == entry
+
+
 _text = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60)
 _name = st.text(alphabet="abcdefghijklmnopqrstuvwxyzÄé -'.*_[]<>|", min_size=1, max_size=20)
 
