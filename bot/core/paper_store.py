@@ -192,6 +192,16 @@ def merge(
     return merged
 
 
+def newest(store: Mapping[str, PaperRecord], other: Mapping[str, PaperRecord]) -> Store:
+    """Both stores, each paper's record the one fetched last (``other``'s on a tie): the default
+    branch's store and the one on the unmerged nightly PR's branch, so no fetch is done twice."""
+    merged = dict(store)
+    for arxiv_id, record in other.items():
+        if arxiv_id not in merged or record.fetched >= merged[arxiv_id].fetched:
+            merged[arxiv_id] = record
+    return merged
+
+
 def is_stale(record: PaperRecord | None, today: datetime.date, max_age_days: int) -> bool:
     """Missing, fetched more than ``max_age_days`` ago, or a newer version was announced."""
     if record is None or not record.fetched:

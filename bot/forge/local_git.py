@@ -159,6 +159,10 @@ class LocalGitForge:
                 pulls.append(self._pull_request(ref, branch, "closed"))
         return pulls
 
+    def read_pull_request_file(self, pull_request: PullRequest, path: str) -> str:
+        closed = pull_request.state == "closed"
+        return self._file_at(f"{CLOSED_NAMESPACE if closed else 'refs/heads/'}{pull_request.branch}", path)
+
     def propose(self, change: ChangeRequest) -> ProposalResult:
         if not change.branch.startswith(self.branch_prefix):
             raise ForgeError(

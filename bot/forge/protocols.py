@@ -105,6 +105,10 @@ class Forge(Protocol):
         """The bot's own pull requests (branches ``bot/...``), with their bodies."""
         ...
 
+    def read_pull_request_file(self, pull_request: PullRequest, path: str) -> str:
+        """``path`` on the head of one of the bot's pull requests ("" if it does not exist there)."""
+        ...
+
     def propose(self, change: ChangeRequest) -> ProposalResult:
         """Open the pull request, or bring the existing one up to date. Idempotent: proposing
         the same change twice leaves one PR and one branch with the same content."""

@@ -82,6 +82,12 @@ class Result:
         return [r for r in self.store.values() if r.withdrawn]
 
     @property
+    def refreshed(self) -> list[str]:
+        """Papers whose record differs from the store's before the run (on the default branch):
+        fetched tonight, or on an earlier night for the rolling PR and not merged yet."""
+        return [i for i, record in self.store.items() if self.previous.get(i) != record]
+
+    @property
     def store_text(self) -> str:
         return paper_store.dump(self.store)
 
@@ -127,12 +133,16 @@ def run(
     settings: Settings,
     saved: Callable[[Store], None] = lambda _: None,
     progress: Callable[[str], None] = lambda _: None,
+    start: Store | None = None,
 ) -> Result:
-    """Everything but the writes: the new store and catalog text, and what changed."""
+    """Everything but the writes: the new store and catalog text, and what changed. The catalog
+    lines are compared with ``store_text`` (the store beside the catalog); ``start``, when given,
+    is the store to bring up to date instead (e.g. the unmerged nightly PR's, fetched already)."""
     catalog = parse(catalog_text, taxonomy)
     previous = paper_store.load(store_text, settings.store_path)
     ids = listed_ids(catalog)
-    store, asked, unknown, left = refresh_store(ids, previous, api, today, settings, saved, progress)
+    begin = previous if start is None else start
+    store, asked, unknown, left = refresh_store(ids, begin, api, today, settings, saved, progress)
     store = paper_store.merge(store, (), keep=ids)
     new_catalog, changes = enrich_catalog(catalog, previous, store, venues, settings.lines)
     return Result(
@@ -164,12 +174,40 @@ class Enricher:
     def store_path(self) -> str:
         return self.settings.store_path
 
-    def run(self, forge: Forge, catalog_text: str, taxonomy: Taxonomy | None, today: datetime.date) -> Result:
-        store_text = forge.read_file(self.settings.store_path)
-        if self.announced is not None and store_text:
-            store = paper_store.load(store_text, self.settings.store_path)
-            store_text = paper_store.dump(paper_store.mark_announced(store, self.announced()))
-        return run(catalog_text, store_text, self.api, today, taxonomy, self.venues, self.settings)
+    def run(
+        self,
+        forge: Forge,
+        catalog_text: str,
+        taxonomy: Taxonomy | None,
+        today: datetime.date,
+        branch: str | None = None,
+    ) -> Result:
+        """The default branch's store brought up to date; with ``branch``, starting from the store
+        on the bot's open PR of that branch too (the papers fetched on earlier nights and not
+        merged yet are not fetched again, and a run limited by ``max_papers`` goes on from there)."""
+        path = self.settings.store_path
+        store_text = forge.read_file(path)
+        start = paper_store.newest(paper_store.load(store_text, path), self._pending_store(forge, branch))
+        if self.announced is not None and start:
+            start = paper_store.mark_announced(start, self.announced())
+        return run(
+            catalog_text, store_text, self.api, today, taxonomy, self.venues, self.settings, start=start
+        )
+
+    def _pending_store(self, forge: Forge, branch: str | None) -> Store:
+        """The store on the open bot PR of ``branch`` ({} without one). A broken one is only
+        warned about: the PR is rebuilt from the default branch anyway."""
+        pull = (
+            next((p for p in forge.bot_pull_requests("open") if p.branch == branch), None) if branch else None
+        )
+        if pull is None:
+            return {}
+        path = self.settings.store_path
+        try:
+            return paper_store.load(forge.read_pull_request_file(pull, path), f"{path} on {branch}")
+        except CatalogError as exc:
+            warnings.warn(f"{exc}; starting from the default branch's store", stacklevel=2)
+            return {}
 
     def edit(self, result: Result, taxonomy: Taxonomy | None) -> Callable[[str], str]:
         """The catalog edit for the rolling PR, applied to whatever the default branch holds then."""

@@ -405,6 +405,22 @@ def test_other_files_are_read_at_the_same_commit(fake):
     assert forge.read_file("missing.md") == ""
 
 
+def test_a_file_is_read_on_a_pull_requests_branch(fake, taxonomy):
+    import dataclasses
+
+    change = dataclasses.replace(
+        paper_change(taxonomy, "2405.00001"), extra_files=(("data/papers.jsonl", "on the branch\n"),)
+    )
+    pull = forge_for(fake).propose(change).pull_request
+    fake.reset_counts()
+    forge = forge_for(fake)
+    [listed] = forge.bot_pull_requests("open")
+    assert forge.read_pull_request_file(listed, "data/papers.jsonl") == "on the branch\n"
+    assert forge.read_pull_request_file(listed, "missing.md") == ""
+    assert forge.read_file("data/papers.jsonl") == ""  # the default branch has none
+    assert listed.number == pull.number and dict(fake.counts) == {"POST /graphql": 4}
+
+
 def test_git_blob_sha_matches_git():
     assert git_blob_sha("hello\n") == "ce013625030ba8dba906f756967f9e9ca394464a"
 

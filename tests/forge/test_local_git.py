@@ -125,6 +125,22 @@ def test_extra_files_go_into_the_same_commit_and_count_for_currency(
     assert git(repo, "show", "bot/arxiv-2405.00001:data/papers.jsonl") == "two\n"
 
 
+def test_a_file_is_read_on_a_pull_requests_branch_open_or_closed(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    import dataclasses
+
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    forge = LocalGitForge(repo, branch_prefix="bot/")
+    forge.propose(dataclasses.replace(change(taxonomy), extra_files=(("data/papers.jsonl", "one\n"),)))
+    [pull] = forge.bot_pull_requests("open")
+    assert forge.read_pull_request_file(pull, "data/papers.jsonl") == "one\n"
+    assert (
+        forge.read_pull_request_file(pull, "missing.md") == "" and forge.read_file("data/papers.jsonl") == ""
+    )
+    forge.close_pull_request(pull, "not now")
+    [closed] = forge.bot_pull_requests("closed")
+    assert forge.read_pull_request_file(closed, "data/papers.jsonl") == "one\n"
+
+
 def test_a_maintainers_commit_on_a_bot_branch_keeps_the_pr_and_its_marker(
     tmp_path: Path, taxonomy: Taxonomy
 ) -> None:

@@ -697,14 +697,69 @@ def test_the_nightly_pr_carries_the_paper_store_and_the_lines_it_updates(fake, w
         [issue] = tracking_issues(fake)
         assert "### Withdrawn papers" in issue.body and "arXiv 2405.00002 was withdrawn" in issue.body
 
-        # not merged yet: the same facts rebuild the same PR (the store on the branch is compared too)
-        assert night_with(enricher(), D1).pr_action == "unchanged" and len(server.log) == 2
+        # not merged yet: the store on the PR's branch is reused (no request), and the same facts
+        # rebuild the same PR (the store on the branch is compared too)
+        assert night_with(enricher(), D1).pr_action == "unchanged" and len(server.log) == 1
         [pull] = fake.pulls()
 
         # the store is merged: the next night asks arXiv nothing and changes nothing
         assert fake.merge(pull.number).status_code == 200
         second = night_with(enricher(), D2)
-        assert len(server.log) == 2 and second.night.enrichment.requests == 0
+        assert len(server.log) == 1 and second.night.enrichment.requests == 0
         assert second.pr_action in ("none", "closed") and len(fake.pulls("open")) == 0
+    finally:
+        server.close()
+
+
+def test_the_store_on_the_unmerged_pr_is_where_the_next_night_goes_on(fake, web, taxonomy):
+    """The store was read from the default branch only: while the rolling PR waited for a merge,
+    each night fetched the same papers again, and with ``max_papers`` the rest never came."""
+    import dataclasses
+
+    from bot import config
+    from bot.core import paper_store
+    from bot.core.venues import VenueTable
+    from bot.jobs.enrich import Enricher
+    from bot.jobs.enrich import Settings as EnrichSettings
+    from bot.sources.arxiv_api import ApiSettings
+    from bot.sources.arxiv_fetch import PoliteApi
+    from tests.arxiv_api_server import ArxivApiServer, synthetic
+
+    site, _ = web
+    site.pages.update({"/a": (200, {})})
+    ids = ["2405.00001", "2405.00002", "2405.00003"]
+    entries = [
+        Entry(title=f"Paper {n}", url=site.url("/a"), arxiv_id=i, year=2024, month=5)
+        for n, i in enumerate(ids)
+    ]
+    fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
+    server = ArxivApiServer([synthetic(i, f"Paper {n}", n) for n, i in enumerate(ids)])
+    papers = config.load("papers")
+    settings = dataclasses.replace(EnrichSettings.from_config(papers), max_papers=2)
+
+    def night_with(day: datetime.date) -> NightlyResult:
+        api = PoliteApi(ApiSettings(query_url=server.url, delay_seconds=0.0), sleep=lambda _: None)
+        enrich = Enricher(api, settings, VenueTable.from_config(papers))
+
+        async def go() -> NightlyResult:
+            async with httpx.AsyncClient(timeout=2.0, follow_redirects=False) as client:
+                forge = forge_for(fake)
+                services = Services(forge, forge, forge, forge, HttpChecker(client, CHECK), (), enrich)
+                return await run(services, CHECK, SETTINGS, taxonomy, day, False)
+
+        return asyncio.run(go())
+
+    try:
+        first = night_with(D1)
+        assert first.pr_action == "opened" and first.night.enrichment.remaining == 1
+        assert len(paper_store.load(fake.file("data/papers.jsonl", BRANCH) or "")) == 2
+        second = night_with(D2)  # the PR is still open: only the paper left is asked for
+        assert [len(r["id_list"].split(",")) for r in server.log] == [2, 1]
+        assert second.pr_action == "updated" and second.night.enrichment.remaining == 0
+        assert sorted(paper_store.load(fake.file("data/papers.jsonl", BRANCH) or "")) == ids
+        new = fake.file("catalog.md", BRANCH)
+        assert all(f"Author1 Of{i.replace('.', 'x')}" in new for i in ids)  # every line, not only tonight's
+        third = night_with(D2)
+        assert len(server.log) == 2 and third.pr_action == "unchanged"
     finally:
         server.close()

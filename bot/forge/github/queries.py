@@ -275,6 +275,11 @@ class RepositoryView:
             snap.files[path] = self._file_text(commit.get("file"))
         return snap.files[path][0]
 
+    def pull_request_file(self, number: int, path: str) -> str:
+        """A file on the head of bot PR ``number`` ("" when the PR, its branch or the file is gone)."""
+        pull = self.snapshot().pulls.get(number)
+        return (self.file_at(pull.head_oid, path) if pull else None) or ""
+
     def bot_pull_requests(self, state: Literal["open", "closed", "all"] = "all") -> list[PullRequest]:
         """The bot's PRs (branch prefix, same repository), oldest first; "closed" includes merged."""
         snap = self.snapshot()

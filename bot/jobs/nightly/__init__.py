@@ -180,7 +180,11 @@ async def run(
     )
     _, repo_findings = refresh_entries(catalog, infos)
     fixes = link_fixes(catalog, links, results, twins, settings)
-    enrichment = services.enricher.run(services.forge, text, taxonomy, today) if services.enricher else None
+    enrichment = (
+        services.enricher.run(services.forge, text, taxonomy, today, settings.branch)
+        if services.enricher
+        else None
+    )
     withdrawn = withdrawn_papers(catalog, links, results)
     if enrichment is not None:
         withdrawn = store_withdrawn(catalog, enrichment.withdrawn, withdrawn)
