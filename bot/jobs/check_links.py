@@ -7,8 +7,8 @@ plus ``redirects``, ``error`` and ``permanent_redirect`` when there are any.
 
 arxiv.org paper links are answered by the arXiv API (``ArxivResolver``, 100 ids per call), and
 github.com repository links by GitHub's GraphQL API (``GitHubRepoResolver``) when GITHUB_TOKEN
-and GITHUB_REPOSITORY are set; what they cannot answer is checked over HTTP. ``--no-resolvers``
-checks everything over HTTP.
+is set (a token is all it needs: no repository); what they cannot answer is checked over HTTP.
+``--no-resolvers`` checks everything over HTTP.
 
 Dead links are findings, not failures: the exit code is 0 unless the bot itself failed, or
 1 with ``--fail-on-dead`` (for local use and pre-commit hooks).

@@ -909,3 +909,19 @@ def test_state_ignores_damaged_entries() -> None:
     damaged = {"https://a.org": {"first_failed": "yesterday", "failures": 5}, "https://b.org": "x"}
     state, confirmed = update_state(damaged, _results(a=Verdict.DEAD, b=Verdict.DEAD), DAY2)
     assert confirmed == [] and {e["failures"] for e in state.values()} == {1}
+
+
+def test_the_github_resolver_needs_only_a_token_and_the_docs_say_so() -> None:
+    """Repository lookups read other repositories: no GITHUB_REPOSITORY is needed, but the page
+    and the module said both had to be set."""
+    from bot.jobs import check_links
+    from bot.jobs.check_stars import GitHubRepoResolver
+
+    with_token = check_links.default_resolvers({"GITHUB_TOKEN": "t"})
+    assert [type(r) for r in with_token][0] is GitHubRepoResolver
+    assert not any(isinstance(r, GitHubRepoResolver) for r in check_links.default_resolvers({}))
+    page = " ".join(
+        (Path(__file__).parents[2] / "docs" / "link-checking.md").read_text(encoding="utf-8").split()
+    )
+    assert "`check-links` does this when `GITHUB_TOKEN` is set (no `GITHUB_REPOSITORY` needed" in page
+    assert "GITHUB_REPOSITORY" not in " ".join((check_links.__doc__ or "").split()).split("--no-resolvers")[0]
