@@ -60,6 +60,8 @@ def test_forms_of_acceptance(journal_ref: str, comment: str, venue: str) -> None
         ("", "Accepted at ICLR"),  # no year
         ("", "Preprint. Under review at ICML 2025"),
         ("", "This paper has been withdrawn; it was accepted at ICML 2024"),
+        ("", "Not accepted at ICLR 2024"),  # "accepted at" is in it: config/papers.yml not_accepted
+        ("", "Paper not accepted to NeurIPS 2024; accepted at COLM"),
         ("", "12 pages, 3 figures, ACLU 2024 data"),  # not a word match
         ("", ""),
     ],
