@@ -219,11 +219,14 @@ def _page(
             return page
     state.total = page.total
     state.save(state_path)
-    where = f"the progress is saved in {state_path}" if state_path else "nothing was saved (dry run)"
+    then = (
+        f"the progress is saved in {state_path}: run the same backfill again later to resume there"
+        if state_path
+        else "nothing was saved (dry run): run it again later"
+    )
     raise BotError(
         f"arXiv answered an empty page at {state.next_start} of {page.total} results "
-        f"{EMPTY_PAGE_TRIES} times; {where}: run the same backfill again later to resume there "
-        "(if it keeps happening, search a shorter --since/--until range)"
+        f"{EMPTY_PAGE_TRIES} times; {then} (if it keeps happening, search a shorter --since/--until range)"
     )
 
 
