@@ -13,7 +13,7 @@ from typing import Literal
 from urllib.parse import quote
 
 from bot.core import arxiv_ids
-from bot.core.markdown import escape_markdown, unescape_markdown
+from bot.core.markdown import escape_markdown, has_markup, unescape_markdown
 from bot.core.text import clean_inline, clean_title
 
 MAX_AUTHORS = 3
@@ -179,12 +179,6 @@ def _stars_fields(text: str) -> dict[str, object] | None:
     return {"stars": parse_stars(stars) if stars else None, "archived": bool(match["archived"])}
 
 
-def _is_escaped_text(text: str) -> bool:
-    """True when ``text`` is what :func:`escape_markdown` writes: no hand-written markup (a
-    ``[link](...)``, ``**bold**``, ``<b>``), which a re-render would escape into plain text."""
-    return escape_markdown(unescape_markdown(text)) == text
-
-
 def _part_fields(part: str) -> dict[str, object] | None:
     """The fields one ' · '-separated part carries, or None when it is not one we know."""
     if m := _ARXIV_RE.match(part):
@@ -206,14 +200,14 @@ def _part_fields(part: str) -> dict[str, object] | None:
         return stars
     if part == WITHDRAWN:
         return {"withdrawn": True}
-    return {"venue": unescape_markdown(part)} if _is_escaped_text(part) else None
+    return None if has_markup(part) else {"venue": unescape_markdown(part)}
 
 
 def parse_entry(line: str) -> Entry | None:
     """Read a canonical entry line back; None when the line is not in the canonical form."""
     match = _LINE_RE.match(line.rstrip("\r\n"))
-    if not match or not all(_is_escaped_text(match[name] or "") for name in ("title", "lead")):
-        return None  # hand-written markup: the line is left to a human
+    if not match or has_markup(match["title"]) or has_markup(match["lead"] or ""):
+        return None  # hand-written markup (a [slides](...) link, **bold**, <b>): left to a human
     fields: dict[str, object] = {}
     for part in filter(None, match["parts"].split(SEPARATOR)):
         known = _part_fields(part)

@@ -18,6 +18,8 @@ tracking issue, status comments, job summaries) it goes through one of these:
   characters, no mentions or issue references (a title "Fixes #1" closes nothing), capped.
 - :func:`escape_markdown` / :func:`unescape_markdown` - the catalog's own one-line entry
   escaping, which round-trips through the entry parser (``bot.core.entry``).
+- :func:`has_markup` - whether hand-written text holds markup (a link, emphasis, code, inline
+  HTML), as CommonMark reads it: such a catalog line is left to a human.
 - :func:`sanitize_html` - the last step before a job summary is written: any raw HTML tag not in
   a short allow-list becomes text.
 """
@@ -25,6 +27,9 @@ tracking issue, status comments, job summaries) it goes through one of these:
 from __future__ import annotations
 
 import re
+from functools import cache
+
+from markdown_it import MarkdownIt
 
 from bot.core.text import cap, strip_unsafe
 
@@ -49,6 +54,26 @@ def escape_markdown(text: str) -> str:
 
 def unescape_markdown(text: str) -> str:
     return _MARKDOWN_ESCAPED.sub(r"\1", text)
+
+
+# Characters without which CommonMark reads no inline markup (a fast path for has_markup).
+_MARKUP_CHARS = re.compile(r"[\[\]*_`<!&\\]")
+_PLAIN_TOKENS = frozenset({"text", "text_special", "softbreak", "hardbreak"})
+
+
+@cache
+def _inline_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark")
+
+
+def has_markup(text: str) -> bool:
+    """True when CommonMark reads markup in ``text``: a link or autolink, an image, emphasis, a code
+    span or inline HTML. Backslash escapes (``\\*``) and plain punctuation (``(Oral)``,
+    ``LLM_Pruner``, ``2*3``) are not markup."""
+    if not _MARKUP_CHARS.search(text):
+        return False
+    tokens = _inline_parser().parseInline(text)[0].children or []
+    return any(token.type not in _PLAIN_TOKENS for token in tokens)
 
 
 def no_mentions(text: str) -> str:

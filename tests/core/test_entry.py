@@ -116,6 +116,15 @@ def test_escaped_markup_is_still_canonical() -> None:
     assert entry is not None and entry.venue == "NeurIPS 2024 (Oral) [x]" and render_entry(entry) == line
 
 
+def test_plain_punctuation_a_human_left_unescaped_is_still_canonical() -> None:
+    """Hand-written lists rarely escape parentheses or an underscore: they are no markup, so the
+    line stays the bot's to update (its next render escapes them, the text reads the same)."""
+    line = "- [Tips for LoRA (Low-Rank Adaptation)](https://x.org/p) - LLM_Pruner team · May 2024 · ICLR 2024 (Oral)"
+    entry = parse_entry(line)
+    assert entry is not None
+    assert (entry.title, entry.venue) == ("Tips for LoRA (Low-Rank Adaptation)", "ICLR 2024 (Oral)")
+
+
 @pytest.mark.parametrize(
     ("raw", "encoded"),
     [

@@ -10,6 +10,7 @@ from markdown_it import MarkdownIt
 from bot.core.markdown import (
     code_span,
     escape_markdown,
+    has_markup,
     inline,
     plain_line,
     sanitize_html,
@@ -123,3 +124,29 @@ def test_sanitize_html_keeps_only_bare_allowed_tags() -> None:
         '<details open><summary>S</summary>&lt;img src=x&gt;&lt;a href="y"&gt;z'
         "&lt;/a&gt;&lt;script&gt;1&lt;/script&gt;</details>"
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "markup"),
+    [
+        ("x [slides](https://x.org/s) y", True),
+        ("**Best paper**", True),
+        ("ICLR <b>oral</b>", True),
+        ("<https://x.org>", True),
+        ("a `code` b", True),
+        ("x ![i](y)", True),
+        ("_em_", True),
+        ("Tips (Low-Rank) LLM_Pruner 2*3 a * b", False),
+        ("NeurIPS 2024 \\(Oral\\) \\[x\\] \\*", False),
+        ("AT&T &amp; R&D", False),
+    ],
+)
+def test_has_markup_reads_markup_as_commonmark_does(text: str, markup: bool) -> None:
+    assert has_markup(text) is markup
+
+
+@given(st.lists(PIECES | st.text(max_size=4), max_size=12).map("".join))
+@settings(max_examples=300)
+def test_what_escape_markdown_writes_is_never_markup(text: str) -> None:
+    """The catalog's own escaping never reads as markup, or the bot's lines would stop being its own."""
+    assert not has_markup(escape_markdown(text))
