@@ -47,20 +47,21 @@ class LocalGitForge:
     def _git(
         self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None, check: bool = True
     ) -> str | None:
+        # bytes, not text mode: text mode turns CRLF into LF, so a CRLF catalog read and written
+        # back would change every line
         result = subprocess.run(
             ["git", *args],
             cwd=self.repo,
-            input=stdin,
+            input=None if stdin is None else stdin.encode("utf-8"),
             capture_output=True,
-            text=True,
             env={**os.environ, **IDENTITY, **(env or {})},
-            encoding="utf-8",
         )
         if result.returncode != 0:
             if check:
-                raise ForgeError(f"git {' '.join(args[:3])} failed in {self.repo}: {result.stderr.strip()}")
+                stderr = result.stderr.decode("utf-8", errors="replace").strip()
+                raise ForgeError(f"git {' '.join(args[:3])} failed in {self.repo}: {stderr}")
             return None
-        return result.stdout
+        return result.stdout.decode("utf-8")
 
     def _current_branch(self) -> str:
         name = self._git("symbolic-ref", "--quiet", "--short", "HEAD", check=False)

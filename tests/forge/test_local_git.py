@@ -38,6 +38,26 @@ def test_propose_creates_one_commit_branch_without_touching_the_worktree(
     assert len(added) == 1 and "2405.00001" in added[0]
 
 
+def test_a_crlf_catalog_keeps_its_line_endings_and_gets_a_one_line_diff(
+    tmp_path: Path, taxonomy: Taxonomy
+) -> None:
+    """git's output was read in text mode, which turns CRLF into LF: a catalog written on Windows
+    got a branch rewriting every line."""
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    crlf = (repo / "catalog.md").read_text(encoding="utf-8").replace("\n", "\r\n").encode("utf-8")
+    (repo / "catalog.md").write_bytes(crlf)
+    git(repo, "commit", "-q", "-am", "catalog with CRLF line endings")
+    forge = LocalGitForge(repo, branch_prefix="bot/")
+    assert forge.read_file("catalog.md").encode("utf-8") == crlf
+    result = forge.propose(change(taxonomy))
+    changed = [
+        line for line in result.diff.split("\n") if line[:1] in ("+", "-") and line[:3] not in ("+++", "---")
+    ]
+    assert len(changed) == 1 and changed[0].startswith("+") and changed[0].endswith("\r")
+    committed = git(repo, "show", "bot/arxiv-2405.00001:catalog.md")
+    assert "2405.00001" in committed
+
+
 def test_propose_twice_is_unchanged_and_rebuilds_when_main_moves(tmp_path: Path, taxonomy: Taxonomy) -> None:
     repo = make_repo(tmp_path / "repo", taxonomy)
     forge = LocalGitForge(repo, branch_prefix="bot/")

@@ -7,6 +7,7 @@ import io
 import re
 import shutil
 import socket
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -367,6 +368,28 @@ def test_local_poll_reads_the_committed_catalog_and_says_so(
         if o.pull_request.branch == f"bot/arxiv-{first_id}"
     ]
     assert [(o.action, o.cause) for o in closed] == [("closed", refresh.IN_CATALOG)]
+
+
+def test_local_poll_on_a_crlf_catalog_proposes_one_line_and_sees_no_uncommitted_change(
+    repo: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A catalog with Windows line endings: each branch changes one line (git's output was read in
+    text mode, which made every line change), and a clean working tree is not "uncommitted"."""
+    crlf = (repo / "catalog.md").read_text(encoding="utf-8").replace("\n", "\r\n")
+    (repo / "catalog.md").write_bytes(crlf.encode("utf-8"))
+    git(repo, "commit", "-qam", "catalog with CRLF line endings")
+
+    assert poll(repo, "--feed", str(FULL_DAY)) == 0
+
+    branches = bot_branches(repo)
+    assert branches and "uncommitted changes" not in caplog.text
+    for branch in branches:
+        diff = subprocess.run(
+            ["git", "diff", f"main...{branch}", "--", "catalog.md"], cwd=repo, capture_output=True, check=True
+        ).stdout.split(b"\n")
+        changed = [line for line in diff if line[:1] in (b"+", b"-") and line[:3] not in (b"+++", b"---")]
+        assert len(changed) == 1 and changed[0].endswith(b"\r"), branch
+    assert (repo / "catalog.md").read_bytes() == crlf.encode("utf-8")
 
 
 def test_a_new_version_of_a_listed_paper_marks_it_stale_in_the_paper_store(

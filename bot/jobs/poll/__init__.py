@@ -24,6 +24,7 @@ from bot.core import digest, templates
 from bot.core import taxonomy as taxonomy_module
 from bot.core.candidates import rejected_paper, routing_corrections, select_candidates
 from bot.core.catalog import Catalog, parse
+from bot.core.catalog_io import read_text_exact
 from bot.core.paper import Paper
 from bot.core.proposals import Proposal, change_request
 from bot.core.taxonomy import Taxonomy
@@ -210,7 +211,7 @@ def main(args: argparse.Namespace) -> int:
             "it before a real run.",
             working_tree,
         )
-        catalog = parse(working_tree.read_text(encoding="utf-8"), taxonomy)
+        catalog = parse(read_text_exact(working_tree), taxonomy)
     else:
         catalog = catalog_from_forge(forge, settings, taxonomy)
     if not is_github and forge.read_file(settings.catalog_path):

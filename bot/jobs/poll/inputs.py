@@ -16,6 +16,7 @@ import httpx
 
 from bot import config
 from bot.core.catalog import Catalog, parse
+from bot.core.catalog_io import read_text_exact
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, CatalogError
@@ -99,7 +100,7 @@ def note_uncommitted(path: Path, committed: Catalog, forge: Forge) -> None:
     """Local git: the poll reads the committed catalog (its branches are built on it); say so when
     the working tree's copy differs, since papers added there but not committed do not count."""
     try:
-        working = path.read_text(encoding="utf-8")
+        working = read_text_exact(path)  # as committed: CRLF stays CRLF
     except (OSError, UnicodeDecodeError):
         working = None
     if working != committed.render():
