@@ -18,6 +18,8 @@ HOSTILE_TITLE = 'Breaking </script out <!-- "quoted" & more'
 HOSTILE_AUTHOR = "</script><script>window.pwned=1</script>"
 HOSTILE_VENUE = "Conf </script <!-- 2024"
 HOSTILE_ABSTRACT = "The zeppelin <img src=x onerror=alert(1)> & co."
+# No space to break at: it must not widen a phone's page.
+LONG_TITLE = "Supercalifragilistic" * 8
 WORDS = (
     "sparse",
     "cache",
@@ -92,6 +94,7 @@ def generate(n: int, seed: int = 7) -> tuple[str, list[dict[str, object]]]:
         authors = rng.sample(NAMES, rng.randint(1, 6))
         has_code = rng.random() < 0.5
         title = HOSTILE_TITLE if i == 4 else _title(rng)
+        title = LONG_TITLE if i == 6 else title
         entry = Entry(
             title=title,
             url=f"https://arxiv.org/abs/{arxiv_id}",

@@ -362,3 +362,24 @@ def test_a_search_index_that_cannot_load_says_search_is_unavailable(
     _settle(page, len(_expected(built, Filters(section="beta"))))
     assert set(_visible_ids(page)) == _expected(built, Filters(section="beta"))
     context.close()
+
+
+def test_a_phone_screen_shows_long_titles_whole(
+    browser: Browser, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    """At 375 px, a title with no space in it (fixture.LONG_TITLE) wraps: it is neither cut
+    off at the screen's edge nor widens the page, in the catalog and in the results."""
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    _open(page, base_url)
+    fits = """() => Array.from(document.querySelectorAll('li[data-i] .title'))
+        .filter(a => a.checkVisibility() && a.textContent.startsWith('Supercal'))
+        .map(a => a.getBoundingClientRect().right <= innerWidth
+                  && document.documentElement.scrollWidth <= innerWidth)"""
+    assert page.get_by_text(fixture.LONG_TITLE).count() == 1
+    page.get_by_text(fixture.LONG_TITLE).scroll_into_view_if_needed()
+    assert page.evaluate(fits) == [True]
+    page.get_by_label("Search titles, authors and abstracts").fill("supercalifragilistic")
+    _settle(page, 1)
+    assert page.evaluate(fits) == [True]
+    context.close()
