@@ -138,7 +138,13 @@ class SiteEntry:
 
     def search_doc(self) -> dict[str, Any]:
         """The entry in search.json: the fields the search worker indexes (search.FIELDS)."""
-        return {"id": self.index, "title": self.title, "authors": self.author_text, "abstract": self.abstract}
+        return {
+            "id": self.index,
+            "title": self.title,
+            "authors": self.author_text,
+            "arxiv": self.arxiv_id or "",
+            "abstract": self.abstract,
+        }
 
 
 @dataclass

@@ -4,23 +4,31 @@ The page searches with MiniSearch configured by ``SEARCH_OPTIONS`` (sent to the 
 both sides read the same settings) and filters with the same predicates as ``Filters.keep``.
 ``select`` gives the entries the page shows for a query and filters; the browser tests check
 that the page shows exactly as many. MiniSearch's default tokenizer splits on newlines and on
-Unicode space (Z*) and punctuation (P*) characters and lowercases each term; with
-``prefix: true`` and ``combineWith: "AND"`` an entry matches when every query term starts some
-term of its title, authors or abstract. Query terms shorter than ``MIN_TERM_LENGTH`` characters
-(code points) are dropped first; a query with no term left shows every entry.
+Unicode space (Z*) and punctuation (P*) characters; each term is then lowercased and its accents
+dropped (``fold``: "Gaël" is found by "gael"; the worker gives MiniSearch the same
+``processTerm``). With ``prefix: true`` and ``combineWith: "AND"`` an entry matches when every
+query term starts some term of its title, authors, arXiv id or abstract. Before that, an arXiv
+link or ``arXiv:`` id in the query becomes the bare id (``plain_query``), and terms shorter than
+``MIN_TERM_LENGTH`` characters (code points) are dropped; a query with no term left shows every
+entry. When no entry has every term, the search is run again with typos allowed
+(``FUZZY``: MiniSearch's ``fuzzy``, a Levenshtein distance of a fifth of the term's length,
+rounded), so "quantizaton" still finds "quantization"; the page says so.
 """
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
-FIELDS = ("title", "authors", "abstract")
+FIELDS = ("title", "authors", "arxiv", "abstract")
 # Query terms shorter than this are left out of the search (they would match most of the index
 # as prefixes, and most of a keystroke's time would go there): "k" searches nothing yet, "kv" does.
 MIN_TERM_LENGTH = 2
+FUZZY = 0.2  # the retry when nothing matches exactly: typos up to a fifth of a term's length
+MAX_FUZZY = 6  # MiniSearch's default maxFuzzy
 SEARCH_OPTIONS: dict[str, object] = {
     "fields": list(FIELDS),
     "searchOptions": {
@@ -30,7 +38,15 @@ SEARCH_OPTIONS: dict[str, object] = {
         "boost": {"title": 3, "authors": 2},
     },
     "minTermLength": MIN_TERM_LENGTH,  # applied by the page before MiniSearch sees the query
+    "fuzzyFallback": FUZZY,  # the worker's second search when the first finds nothing
 }
+# An arXiv link (abs, pdf or html, any version) or "arXiv:2405.00732v2": the bare id. The page's
+# site.js has the same two patterns (plainQuery).
+ARXIV_LINK = re.compile(
+    r"(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?",
+    re.IGNORECASE,
+)
+ARXIV_ID = re.compile(r"\barxiv\s*:?\s*(\d{4}\.\d{4,5})(?:v\d+)?|\b(\d{4}\.\d{4,5})v\d+\b", re.IGNORECASE)
 
 
 class Searchable(Protocol):
@@ -61,40 +77,94 @@ class Searchable(Protocol):
     @property
     def author_text(self) -> str: ...
 
+    @property
+    def arxiv_id(self) -> str | None: ...
+
 
 def _is_separator(char: str) -> bool:
     return char in "\n\r" or unicodedata.category(char)[0] in "ZP"
 
 
+def fold(term: str) -> str:
+    """A term as indexed and searched: accents dropped (NFD, then no combining marks),
+    lowercased. The worker's processTerm does the same."""
+    return "".join(c for c in unicodedata.normalize("NFD", term) if unicodedata.category(c)[0] != "M").lower()
+
+
 def tokenize(text: str) -> list[str]:
-    """MiniSearch's default tokenizer and term processing: split on /[\\n\\r\\p{Z}\\p{P}]+/u,
-    lowercase, drop empty terms."""
+    """MiniSearch's default tokenizer, then ``fold``: split on /[\\n\\r\\p{Z}\\p{P}]+/u, drop
+    accents, lowercase, drop empty terms."""
     terms: list[str] = []
     current: list[str] = []
-    for char in text:
+    for char in text + "\n":
         if _is_separator(char):
-            if current:
-                terms.append("".join(current).lower())
-                current = []
+            if current and (term := fold("".join(current))):
+                terms.append(term)
+            current = []
         else:
             current.append(char)
-    if current:
-        terms.append("".join(current).lower())
     return terms
+
+
+def plain_query(query: str) -> str:
+    """arXiv links and ``arXiv:``/versioned ids in a query become bare ids
+    ("https://arxiv.org/pdf/2405.00732v2" -> "2405.00732")."""
+    query = ARXIV_LINK.sub(r"\1", query)
+    return ARXIV_ID.sub(lambda m: m.group(1) or m.group(2), query)
 
 
 def query_terms(query: str) -> list[str]:
     """The terms the page searches for: tokens of at least ``MIN_TERM_LENGTH`` characters."""
-    return [term for term in tokenize(query) if len(term) >= MIN_TERM_LENGTH]
+    return [term for term in tokenize(plain_query(query)) if len(term) >= MIN_TERM_LENGTH]
 
 
-def matches_query(entry: Searchable, query: str) -> bool:
-    """Every query term is a prefix of some term of the entry's searched fields."""
+def entry_terms(entry: Searchable) -> set[str]:
+    """The terms of the searched fields (search.json's title, authors, arxiv, abstract)."""
+    return set(tokenize(" ".join((entry.title, entry.author_text, entry.arxiv_id or "", entry.abstract))))
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2  # JavaScript's String.length
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Levenshtein distance (insertions, deletions, substitutions), as MiniSearch's fuzzy
+    search computes it."""
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        previous = current
+    return previous[-1]
+
+
+def max_typos(word: str) -> int:
+    """MiniSearch's distance for ``fuzzy: FUZZY``: Math.round(length * FUZZY), at most 6."""
+    return min(MAX_FUZZY, int(_utf16_length(word) * FUZZY + 0.5))
+
+
+def _term_matches(word: str, terms: set[str], fuzzy: bool) -> bool:
+    if any(term.startswith(word) for term in terms):
+        return True
+    typos = max_typos(word) if fuzzy else 0
+    return typos > 0 and any(edit_distance(term, word) <= typos for term in terms)
+
+
+def matches_query(entry: Searchable, query: str, fuzzy: bool = False) -> bool:
+    """Every query term is a prefix of some term of the entry's searched fields (or, with
+    ``fuzzy``, within ``max_typos`` edits of one)."""
     wanted = query_terms(query)
     if not wanted:
         return True
-    terms = set(tokenize(" ".join((entry.title, entry.author_text, entry.abstract))))
-    return all(any(term.startswith(word) for term in terms) for word in wanted)
+    terms = entry_terms(entry)
+    return all(_term_matches(word, terms, fuzzy) for word in wanted)
+
+
+def is_fuzzy(entries: Sequence[Searchable], query: str) -> bool:
+    """Whether the page searches ``query`` with typos allowed: it has terms and no entry has
+    them all exactly."""
+    return bool(query_terms(query)) and not any(matches_query(e, query) for e in entries)
 
 
 @dataclass(frozen=True)
@@ -107,6 +177,7 @@ class Filters:
     venue: str = ""
     code: bool = False
     min_stars: int = 0
+    fuzzy: bool = False  # the query allows typos (select sets it when nothing matches exactly)
 
     def keep(self, entry: Searchable) -> bool:
         if self.section and self.section not in (entry.section, entry.subsection):
@@ -119,10 +190,15 @@ class Filters:
             return False
         if self.min_stars and (entry.stars or 0) < self.min_stars:
             return False
-        return matches_query(entry, self.query)
+        return matches_query(entry, self.query, self.fuzzy)
 
 
 def select(entries: Iterable[Searchable], filters: Filters) -> list[Searchable]:
+    """The entries the page shows. The query is searched over every entry, before the
+    filters, so the retry with typos happens when no entry at all has every term."""
+    entries = list(entries)
+    if not filters.fuzzy and is_fuzzy(entries, filters.query):
+        filters = replace(filters, fuzzy=True)
     return [entry for entry in entries if filters.keep(entry)]
 
 

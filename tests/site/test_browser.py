@@ -15,6 +15,7 @@ import pytest
 
 from bot.core import catalog_io
 from bot.site import build as site_build
+from bot.site import search
 from bot.site.search import Filters, select
 
 from . import fixture
@@ -146,6 +147,39 @@ def test_typed_queries_show_what_python_computes(
     assert _expected(built, Filters(query="zeppelin")) == {
         e.index for e in built.entries if "zeppelin" in e.abstract
     }
+
+
+def test_arxiv_ids_accents_and_typos_are_found(
+    page: Page, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    """A reader pastes an arXiv id or link, types a name without its accent, or misspells a
+    word: the page finds what bot.site.search selects, and says when it allowed typos."""
+    built = site[0]
+    target = built.entries[10]
+    assert target.arxiv_id
+    word = next(w for w in fixture.WORDS if len(w) >= 6 and any(w in e.title.split() for e in built.entries))
+    typo = word[:2] + word[3:]  # one letter left out: no exact match anywhere
+    cases = [
+        (target.arxiv_id, {target.index}),
+        (f"arXiv:{target.arxiv_id}v2", {target.index}),
+        (f"https://arxiv.org/pdf/{target.arxiv_id}v1", {target.index}),
+        ("zoe", {e.index for e in built.entries if "Zoë Ng" in e.authors}),
+        ("maria jose garcia", {e.index for e in built.entries if "María José García" in e.authors}),
+        (typo, None),
+    ]
+    _open(page, base_url)
+    box = page.get_by_label("Search titles, authors and abstracts")
+    for query, wanted in cases:
+        expected = _expected(built, Filters(query=query))
+        assert expected and (wanted is None or expected == wanted), query
+        box.fill(query)
+        _settle(page, len(expected))
+        assert set(_visible_ids(page)) == expected, query
+    assert search.is_fuzzy(built.entries, typo) and len(search.query_terms(typo)) == 1
+    assert (page.text_content("#count") or "").startswith("No exact match; with similar spellings: ")
+    box.fill(word)  # spelled right: no mention of typos
+    _settle(page, len(_expected(built, Filters(query=word))))
+    assert "similar" not in (page.text_content("#count") or "")
 
 
 @pytest.mark.parametrize(

@@ -276,6 +276,7 @@ def test_search_semantics_match_minisearch_defaults() -> None:
     class E:
         title, abstract, section, subsection = "KV-Cache Eviction", "We prune tokens.", "a", None
         year, venue_name, code_url, stars, author_text = 2024, "", "", None, "Zoë Ng"
+        arxiv_id = "2405.00732"
 
     assert search.matches_query(E(), "kv cach")  # every term, as a prefix
     assert search.matches_query(E(), "zoë prune")  # authors and abstract are searched
@@ -284,6 +285,24 @@ def test_search_semantics_match_minisearch_defaults() -> None:
     assert search.matches_query(E(), "  ,; ")  # no term: everything
     assert search.query_terms("k v kv, x") == ["kv"]  # one-character terms are left out
     assert search.matches_query(E(), "q") and search.matches_query(E(), "kv q")
+    # accents are dropped on both sides: "zoe" finds "Zoë", "zoë" still does
+    assert search.tokenize("Gaël Zoë García") == ["gael", "zoe", "garcia"]
+    assert search.matches_query(E(), "zoe") and search.matches_query(E(), "ZOË")
+    # the arXiv id is searched, also as a link or with "arXiv:" and a version
+    for query in (
+        "2405.00732",
+        "arXiv:2405.00732",
+        "arxiv 2405.00732v3",
+        "https://arxiv.org/pdf/2405.00732v2",
+    ):
+        assert search.query_terms(query) == ["2405", "00732"], query
+        assert search.matches_query(E(), query), query
+    assert not search.matches_query(E(), "2405.00733")
+    # typos only in the retry (fuzzy), up to a fifth of the term's length
+    assert not search.matches_query(E(), "evicton") and search.matches_query(E(), "evicton", fuzzy=True)
+    assert not search.matches_query(E(), "evctn", fuzzy=True)  # 2 typos in 5 letters: too many
+    assert search.is_fuzzy([E()], "evicton") and not search.is_fuzzy([E()], "evict")
+    assert search.select([E()], search.Filters(query="kv-cahe evicton")) != []  # both retried
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 /* The search index, off the page's main thread: fetches search.json (title, authors, abstract
  * of every entry), builds a MiniSearch index with the options the page passes (from
- * bot/site/search.py), then answers {type: "search", seq, q} with the matching entry ids and
+ * bot/site/search.py), then answers {type: "search", seq, q} with the matching entry ids (and
+ * whether they were found with typos allowed, when nothing matched exactly) and
  * {type: "abstract", id} with an abstract's text. Typing never waits for indexing. */
 /* global MiniSearch */
 "use strict";
@@ -10,10 +11,24 @@ var index = null;
 var abstracts = [];
 var waiting = null; // the latest search asked before the index was ready
 
+var fuzzyFallback = 0;
+
+// A term as indexed and searched: accents dropped, lowercased (bot/site/search.py fold).
+function fold(term) {
+  return term.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+}
+
+// The matching ids; when no entry has every term, the search again with typos allowed.
 function answer(message) {
   var start = performance.now();
-  var ids = index.search(message.q).map(function (result) { return result.id; });
-  self.postMessage({ type: "results", seq: message.seq, q: message.q, ids: ids,
+  var results = index.search(message.q);
+  var fuzzy = false;
+  if (!results.length && fuzzyFallback) {
+    results = index.search(message.q, { fuzzy: fuzzyFallback });
+    fuzzy = true;
+  }
+  var ids = results.map(function (result) { return result.id; });
+  self.postMessage({ type: "results", seq: message.seq, q: message.q, ids: ids, fuzzy: fuzzy,
                      ms: performance.now() - start });
 }
 
@@ -23,9 +38,11 @@ function init(message) {
     if (!response.ok) throw new Error("HTTP " + response.status + " for " + message.url);
     return response.json();
   }).then(function (docs) {
+    fuzzyFallback = message.options.fuzzyFallback || 0;
     var built = new MiniSearch({
       fields: message.options.fields,
       idField: "id",
+      processTerm: fold,
       searchOptions: message.options.searchOptions
     });
     built.addAll(docs);

@@ -40,12 +40,21 @@
 
   var minLength = data.search.minTermLength || 1;
 
-  // The query as searched: its terms of at least minTermLength characters (code points),
-  // lowercased, space-separated; "" when none is left (then every entry matches).
+  // arXiv links and "arXiv:" or versioned ids become bare ids (bot/site/search.py plain_query).
+  var ARXIV_LINK = /(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html)\/(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?/gi;
+  var ARXIV_ID = /\barxiv\s*:?\s*(\d{4}\.\d{4,5})(?:v\d+)?|\b(\d{4}\.\d{4,5})v\d+\b/gi;
+  function plainQuery(query) {
+    return query.replace(ARXIV_LINK, "$1").replace(ARXIV_ID, function (m, a, b) { return a || b; });
+  }
+
+  // The query as searched: its terms without accents, lowercased, of at least minTermLength
+  // characters (code points), space-separated; "" when none is left (every entry matches).
   function searched(query) {
-    return query.split(SPACE_OR_PUNCTUATION).filter(function (t) {
+    return plainQuery(query).split(SPACE_OR_PUNCTUATION).map(function (t) {
+      return t.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+    }).filter(function (t) {
       return Array.from(t).length >= minLength;
-    }).join(" ").toLowerCase();
+    }).join(" ");
   }
 
   function ask(q) {
@@ -69,7 +78,7 @@
       inFlight = null;
       timings.search = message.ms;
       timings.roundTrip = performance.now() - timings.asked;
-      hitCache = { q: message.q, ids: new Set(message.ids) };
+      hitCache = { q: message.q, ids: new Set(message.ids), fuzzy: message.fuzzy };
       update();
     } else if (message.type === "abstract") {
       var nodes = document.querySelectorAll("li[data-i='" + message.id + "'] .abstract");
@@ -99,7 +108,8 @@
     worker.onerror = function (event) { searchFailed(event.message || "worker error"); };
     worker.postMessage({ type: "init", url: new URL("search.json", document.baseURI).href,
                          options: { fields: data.search.fields,
-                                    searchOptions: data.search.searchOptions } });
+                                    searchOptions: data.search.searchOptions,
+                                    fuzzyFallback: data.search.fuzzyFallback } });
   }
 
   // -- abstracts, fetched from the worker when opened ----------------------------------------
@@ -260,7 +270,14 @@
       count.textContent = "Search unavailable (filters still work): " + count.textContent;
       return;
     }
-    if (hitCache.q === q) { show(state, hitCache.ids); return; }
+    if (hitCache.q === q) {
+      show(state, hitCache.ids);
+      // Nothing had every word as typed: these matches allow a typo or two; say so.
+      if (hitCache.fuzzy && hitCache.ids.size) {
+        count.textContent = "No exact match; with similar spellings: " + count.textContent;
+      }
+      return;
+    }
     results.setAttribute("aria-busy", "true");
     if (indexState === "loading") count.textContent = "Loading the search index…";
     if (indexState === "ready") ask(q);
