@@ -286,6 +286,37 @@ def test_url_state_round_trips(page: Page, base_url: str, site: tuple[site_build
     assert urlparse(page.url).query == ""
 
 
+def test_back_and_forward_step_through_searches_and_filters(
+    page: Page, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    """Each filter change, and each search (not each keystroke), is a step of the browser's
+    history: back shows the previous state, controls and list alike; forward returns."""
+    built = site[0]
+    everything = len(built.entries)
+    beta = _expected(built, Filters(section="beta"))
+    beta_cache = _expected(built, Filters(section="beta", query="cache"))
+    assert everything > len(beta) > len(beta_cache) > 0
+    _open(page, base_url)
+    section = page.get_by_label("Section", exact=True)
+    box = page.get_by_label("Search titles, authors and abstracts")
+    section.select_option("beta")
+    _settle(page, len(beta))
+    box.press_sequentially("cache")  # five keystrokes: one step
+    _settle(page, len(beta_cache))
+    assert parse_qs(urlparse(page.url).query) == {"q": ["cache"], "section": ["beta"]}
+    page.go_back()
+    _settle(page, len(beta))
+    assert box.input_value() == "" and section.input_value() == "beta"
+    assert set(_visible_ids(page)) == beta
+    page.go_back()
+    _settle(page, everything)
+    assert section.input_value() == "" and urlparse(page.url).query == ""
+    page.go_forward()
+    page.go_forward()
+    _settle(page, len(beta_cache))
+    assert box.input_value() == "cache" and set(_visible_ids(page)) == beta_cache
+
+
 def test_long_result_lists_show_the_first_matches_then_all(
     browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

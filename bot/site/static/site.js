@@ -159,6 +159,11 @@
     if (!controls.sort.value) controls.sort.value = "catalog";
   }
 
+  // Each change is a step the back button undoes: a choice in a list or a checkbox adds a
+  // history entry; typing adds one at its first keystroke and then replaces it.
+  var typingIn = null; // the text field being typed in, while its history entry is current
+  var pushNext = false;
+
   function writeState(state) {
     var params = new URLSearchParams();
     if (state.q) params.set("q", state.q);
@@ -171,8 +176,16 @@
     var search = params.toString();
     var url = location.pathname + (search ? "?" + search : "") + location.hash;
     if (url !== location.pathname + location.search + location.hash) {
-      history.replaceState(null, "", url);
+      if (pushNext) history.pushState(null, "", url); else history.replaceState(null, "", url);
     }
+    pushNext = false;
+  }
+
+  function onInput(event) {
+    var typed = event.target === controls.q || event.target === controls.stars;
+    pushNext = !typed || typingIn !== event.target;
+    typingIn = typed ? event.target : null;
+    update();
   }
 
   // -- showing -------------------------------------------------------------------------------
@@ -287,9 +300,21 @@
   form.hidden = false;
   root.classList.add("js");
   form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
-  form.addEventListener("input", update);
-  form.addEventListener("change", update);
-  form.addEventListener("reset", function () { setTimeout(update, 0); });
+  form.addEventListener("input", onInput);
+  form.addEventListener("change", function (event) {
+    if (event.target === typingIn) typingIn = null; // a committed search: more typing is a new step
+    update();
+  });
+  form.addEventListener("reset", function () {
+    typingIn = null;
+    setTimeout(function () { pushNext = true; update(); }, 0);
+  });
+  // Back and forward: the controls take the state of the URL they return to.
+  window.addEventListener("popstate", function () {
+    typingIn = null;
+    loadState(new URLSearchParams(location.search));
+    update();
+  });
   startWorker();
   update();
   timings.ready = performance.now();
