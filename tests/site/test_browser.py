@@ -448,3 +448,27 @@ def test_a_phone_screen_shows_long_titles_whole(
     _settle(page, 1)
     assert page.evaluate(fits) == [True]
     context.close()
+
+
+def test_on_a_phone_typing_a_search_shows_its_first_results(
+    browser: Browser, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    """At 375 x 740 the header and the controls fill the first screen: typing a search brings
+    the count and the first matches into view (the controls scroll up, in two columns)."""
+    built = site[0]
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    _open(page, base_url)
+    box = page.get_by_label("Search titles, authors and abstracts")
+    box.focus()
+    page.keyboard.type("cache")
+    _settle(page, len(_expected(built, Filters(query="cache"))))
+    tops = page.evaluate("""() => {
+      const first = Array.from(document.querySelectorAll('li[data-i]')).find(li => li.checkVisibility());
+      return [document.getElementById('q').getBoundingClientRect().top,
+              document.getElementById('count').getBoundingClientRect().bottom,
+              first.getBoundingClientRect().top + 40, innerHeight];
+    }""")
+    assert 0 <= tops[0] and tops[1] < tops[3] and tops[2] < tops[3], tops
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()

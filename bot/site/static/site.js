@@ -186,6 +186,16 @@
     pushNext = !typed || typingIn !== event.target;
     typingIn = typed ? event.target : null;
     update();
+    if (event.target === controls.q) keepCountInView();
+  }
+
+  // On a phone the controls fill most of the screen: while a search is typed, they scroll to
+  // the top unless the count is in the upper 60% of the screen, with room for results under it.
+  var narrow = window.matchMedia ? window.matchMedia("(max-width: 40rem)") : null;
+  function keepCountInView() {
+    if (!narrow || !narrow.matches) return;
+    var height = window.visualViewport ? window.visualViewport.height : window.innerHeight;
+    if (count.getBoundingClientRect().bottom > 0.6 * height) form.scrollIntoView({ block: "start" });
   }
 
   // -- showing -------------------------------------------------------------------------------
