@@ -331,10 +331,15 @@ def test_long_result_lists_show_the_first_matches_then_all(
         _open(page, url + "?sort=stars")
         assert _visible_ids(page) == expected[:4]
         assert page.text_content("#count") == f"{len(expected)} entries"
-        page.get_by_role("button", name=f"Show all {len(expected)} matches").click()
+        page.get_by_role("button", name=f"Show all {len(expected)} matches").focus()
+        page.keyboard.press("Enter")
         page.wait_for_function(f"document.querySelectorAll('#sorted > li').length === {len(expected)}")
         assert _visible_ids(page) == expected
         assert page.locator("#more").is_hidden()
+        # the keyboard goes on from the first entry the button showed (not from the footer)
+        focused = "document.activeElement.closest('li') && document.activeElement.closest('li').dataset.i"
+        assert page.evaluate(focused) == str(expected[4])
+        assert page.evaluate("document.activeElement.className") == "title"
     context.close()
 
 

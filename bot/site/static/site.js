@@ -250,8 +250,12 @@
   }
 
   moreButton.addEventListener("click", function () {
+    var first = pendingIds[0];
     more.hidden = true;
     renderRest(generation);
+    // The button is gone: the keyboard goes on from the first entry it showed, not the footer.
+    var link = sortedList.querySelector("li[data-i='" + first + "'] .title");
+    if (link) link.focus();
   });
 
   function show(state, hits) {
