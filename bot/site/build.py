@@ -160,6 +160,10 @@ class Site:
     def in_section(self, section: str, subsection: str | None) -> list[SiteEntry]:
         return [e for e in self.entries if e.section == section and e.subsection == subsection]
 
+    def has_stars(self) -> bool:
+        """Whether any entry shows stars: without, the page offers no stars filter or order."""
+        return any(e.stars is not None for e in self.entries)
+
     def years(self) -> list[int]:
         return sorted({e.year for e in self.entries if e.year}, reverse=True)
 

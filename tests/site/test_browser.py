@@ -6,6 +6,7 @@ These tests FAIL (never skip) when Chromium is missing: .ci/run installs it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -341,6 +342,30 @@ def test_long_result_lists_show_the_first_matches_then_all(
         assert page.evaluate(focused) == str(expected[4])
         assert page.evaluate("document.activeElement.className") == "title"
     context.close()
+
+
+def test_without_stars_in_the_catalog_no_stars_controls_show(browser: Browser, tmp_path: Path) -> None:
+    """A catalog whose entries have no stars yet (like catalog.md before check-stars runs):
+    a "Minimum stars" box and a "Most stars" order would only empty or not change the list,
+    so the page leaves them out, and ignores ?stars= and ?sort=stars."""
+    text, _ = fixture.generate(12)
+    source = tmp_path / "catalog.md"
+    source.write_text(re.sub(r" ?⭐ [0-9.]+[kM]?", "", text), encoding="utf-8")
+    taxonomy = fixture.load_taxonomy()
+    built, _ = site_build.build(catalog_io.read_catalog(source, taxonomy), taxonomy, tmp_path / "out")
+    assert built.entries and not built.has_stars()
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with serve(tmp_path / "out") as url:
+        _open(page, url + "?stars=100&sort=stars&code=1")
+        assert page.get_by_label("Minimum stars").count() == 0
+        assert page.locator("#sort option").all_text_contents() == ["Catalog order", "Newest first"]
+        assert _count(page) == len(_expected(built, Filters(code=True))) > 0
+        assert parse_qs(urlparse(page.url).query) == {"code": ["1"]}
+    context.close()
+    assert not errors
 
 
 def test_without_javascript_the_full_list_shows(

@@ -135,7 +135,7 @@
       year: controls.year.value,
       venue: controls.venue.value,
       code: controls.code.checked,
-      stars: Math.max(0, parseInt(controls.stars.value, 10) || 0),
+      stars: controls.stars ? Math.max(0, parseInt(controls.stars.value, 10) || 0) : 0,
       sort: controls.sort.value || "catalog"
     };
   }
@@ -154,7 +154,8 @@
     setSelect(controls.venue, params.get("venue") || "");
     controls.code.checked = params.get("code") === "1";
     var stars = parseInt(params.get("stars") || "", 10);
-    controls.stars.value = stars > 0 ? String(stars) : "";
+    // No entry has stars: the page has no stars filter (nor order), and ignores ?stars=.
+    if (controls.stars) controls.stars.value = stars > 0 ? String(stars) : "";
     setSelect(controls.sort, params.get("sort") || "catalog");
     if (!controls.sort.value) controls.sort.value = "catalog";
   }
