@@ -432,6 +432,9 @@ def test_accessibility_basics_and_screenshot(page: Page, base_url: str, tmp_path
               ratio(color('.meta'), bg), ratio(color('label'), panel)];
     }""")
     assert len(ratios) == 5 and min(ratios) >= 4.5, ratios
+    # the dots between an entry's links are not part of their names: "pdf", not "· pdf"
+    entry = page.locator("#sorted > li").first
+    assert entry.get_by_role("link", name="pdf", exact=True).count() == 1
     shot = tmp_path / "site.png"
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
