@@ -316,6 +316,16 @@ def test_back_and_forward_step_through_searches_and_filters(
     page.go_forward()
     _settle(page, len(beta_cache))
     assert box.input_value() == "cache" and set(_visible_ids(page)) == beta_cache
+    # arrow keys down a list: one step, not one per option passed
+    year = page.get_by_label("Year")
+    year.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    _settle(page)
+    assert year.input_value() != "" and "year=" in page.url
+    page.go_back()
+    _settle(page, len(beta_cache))
+    assert year.input_value() == "" and box.input_value() == "cache"
 
 
 def test_long_result_lists_show_the_first_matches_then_all(

@@ -160,9 +160,11 @@
     if (!controls.sort.value) controls.sort.value = "catalog";
   }
 
-  // Each change is a step the back button undoes: a choice in a list or a checkbox adds a
-  // history entry; typing adds one at its first keystroke and then replaces it.
-  var typingIn = null; // the text field being typed in, while its history entry is current
+  // Each change is a step the back button undoes: a change to another control than the last
+  // one adds a history entry; more changes to the same control update it (each keystroke of a
+  // search, or arrow keys going down a list), until a typed search is committed (Enter, or
+  // leaving the box).
+  var changing = null; // the control whose history entry is the current one
   var pushNext = false;
 
   function writeState(state) {
@@ -183,9 +185,8 @@
   }
 
   function onInput(event) {
-    var typed = event.target === controls.q || event.target === controls.stars;
-    pushNext = !typed || typingIn !== event.target;
-    typingIn = typed ? event.target : null;
+    pushNext = changing !== event.target;
+    changing = event.target;
     update();
     if (event.target === controls.q) keepCountInView();
   }
@@ -317,16 +318,17 @@
   form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
   form.addEventListener("input", onInput);
   form.addEventListener("change", function (event) {
-    if (event.target === typingIn) typingIn = null; // a committed search: more typing is a new step
+    var typed = event.target === controls.q || event.target === controls.stars;
+    if (typed && event.target === changing) changing = null; // committed: more typing, a new step
     update();
   });
   form.addEventListener("reset", function () {
-    typingIn = null;
+    changing = null;
     setTimeout(function () { pushNext = true; update(); }, 0);
   });
   // Back and forward: the controls take the state of the URL they return to.
   window.addEventListener("popstate", function () {
-    typingIn = null;
+    changing = null;
     loadState(new URLSearchParams(location.search));
     update();
   });
