@@ -12,7 +12,8 @@ link or ``arXiv:`` id in the query becomes the bare id (``plain_query``), and te
 ``MIN_TERM_LENGTH`` characters (code points) are dropped; a query with no term left shows every
 entry. When no entry has every term, the search is run again with typos allowed
 (``FUZZY``: MiniSearch's ``fuzzy``, a Levenshtein distance of a fifth of the term's length,
-rounded), so "quantizaton" still finds "quantization"; the page says so.
+rounded; none for terms with a digit), so "quantizaton" still finds "quantization"; the page
+says so.
 """
 
 from __future__ import annotations
@@ -140,7 +141,10 @@ def edit_distance(a: str, b: str) -> int:
 
 
 def max_typos(word: str) -> int:
-    """MiniSearch's distance for ``fuzzy: FUZZY``: Math.round(length * FUZZY), at most 6."""
+    """MiniSearch's distance for ``fuzzy: FUZZY``: Math.round(length * FUZZY), at most 6; none
+    for a term with a digit (a year or an arXiv id off by one digit is another one)."""
+    if re.search(r"[0-9]", word):
+        return 0
     return min(MAX_FUZZY, int(_utf16_length(word) * FUZZY + 0.5))
 
 

@@ -167,15 +167,19 @@ def test_arxiv_ids_accents_and_typos_are_found(
         ("zoe", {e.index for e in built.entries if "Zoë Ng" in e.authors}),
         ("maria jose garcia", {e.index for e in built.entries if "María José García" in e.authors}),
         (typo, None),
+        (target.arxiv_id[:-1] + ("1" if target.arxiv_id[-1] == "0" else "0"), set()),  # no such id
     ]
     _open(page, base_url)
     box = page.get_by_label("Search titles, authors and abstracts")
     for query, wanted in cases:
         expected = _expected(built, Filters(query=query))
-        assert expected and (wanted is None or expected == wanted), query
+        assert (expected or wanted == set()) and (wanted is None or expected == wanted), query
         box.fill(query)
         _settle(page, len(expected))
         assert set(_visible_ids(page)) == expected, query
+    assert page.text_content("#count") == f"0 of {len(built.entries)} entries match"
+    box.fill(typo)
+    _settle(page, len(_expected(built, Filters(query=typo))))
     assert search.is_fuzzy(built.entries, typo) and len(search.query_terms(typo)) == 1
     assert (page.text_content("#count") or "").startswith("No exact match; with similar spellings: ")
     box.fill(word)  # spelled right: no mention of typos

@@ -303,6 +303,8 @@ def test_search_semantics_match_minisearch_defaults() -> None:
     assert not search.matches_query(E(), "evctn", fuzzy=True)  # 2 typos in 5 letters: too many
     assert search.is_fuzzy([E()], "evicton") and not search.is_fuzzy([E()], "evict")
     assert search.select([E()], search.Filters(query="kv-cahe evicton")) != []  # both retried
+    # no typos in numbers: an arXiv id or a year one digit off is another one
+    assert not search.matches_query(E(), "2405.00733", fuzzy=True) and search.max_typos("int4bit") == 0
 
 
 @pytest.mark.parametrize(

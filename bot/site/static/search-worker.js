@@ -24,7 +24,10 @@ function answer(message) {
   var results = index.search(message.q);
   var fuzzy = false;
   if (!results.length && fuzzyFallback) {
-    results = index.search(message.q, { fuzzy: fuzzyFallback });
+    // No typos in a term with a digit: a year or an arXiv id one digit off is another one.
+    results = index.search(message.q, { fuzzy: function (term) {
+      return /[0-9]/.test(term) ? false : fuzzyFallback;
+    } });
     fuzzy = true;
   }
   var ids = results.map(function (result) { return result.id; });
