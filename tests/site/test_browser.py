@@ -446,6 +446,9 @@ def test_accessibility_basics_and_screenshot(page: Page, base_url: str, tmp_path
               ratio(color('.meta'), bg), ratio(color('label'), panel)];
     }""")
     assert len(ratios) == 5 and min(ratios) >= 4.5, ratios
+    # a subsection's option is named with its section, without the "↳" drawn before it
+    section = page.get_by_label("Section", exact=True)
+    assert section.get_by_role("option", name="Alpha Methods: Alpha Two", exact=True).count() == 1
     # the dots between an entry's links are not part of their names: "pdf", not "· pdf"
     entry = page.locator("#sorted > li").first
     assert entry.get_by_role("link", name="pdf", exact=True).count() == 1
