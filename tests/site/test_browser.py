@@ -519,6 +519,6 @@ def test_on_a_phone_typing_a_search_shows_its_first_results(
               document.getElementById('count').getBoundingClientRect().bottom,
               first.getBoundingClientRect().top + 40, innerHeight];
     }""")
-    assert 0 <= tops[0] and tops[1] < tops[3] and tops[2] < tops[3], tops
+    assert tops[0] >= 0 and tops[1] < tops[3] and tops[2] < tops[3], tops
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
     context.close()
