@@ -1,0 +1,45 @@
+"""Helpers of the browser tests: wait for the page to show its state, read what it shows,
+and what bot.site.search says it should show."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from bot.site import build as site_build
+from bot.site.search import Filters, select
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+SETTLED = (
+    "document.documentElement.dataset.ready === '1' && "
+    "!document.getElementById('results').hasAttribute('aria-busy')"
+)
+
+
+def settle(page: Page, count: int | None = None) -> None:
+    """Wait until the page shows the results of its current state (the search worker answers
+    asynchronously), and, when given, that it shows ``count`` entries."""
+    condition = SETTLED
+    if count is not None:
+        condition += f" && document.getElementById('count').dataset.count === '{count}'"
+    page.wait_for_function(condition, timeout=10_000)
+
+
+def open_page(page: Page, url: str) -> None:
+    page.goto(url)
+    settle(page)
+
+
+def visible_ids(page: Page) -> list[int]:
+    """The entries a reader sees, in the order they are shown."""
+    return page.evaluate("""() => Array.from(document.querySelectorAll('li[data-i]'))
+        .filter(li => li.checkVisibility()).map(li => Number(li.dataset.i))""")
+
+
+def expected_ids(site: site_build.Site, filters: Filters) -> set[int]:
+    return {e.index for e in select(site.entries, filters)}  # type: ignore[attr-defined]
+
+
+def shown_count(page: Page) -> int:
+    return int(page.get_attribute("#count", "data-count") or "-1")

@@ -1,0 +1,162 @@
+"""The site in a real browser, as a reader moves through it: back and forward through searches
+and filters, "Show all" and the keyboard, a catalog without stars, a phone's narrow screen.
+
+These tests FAIL (never skip) when Chromium is missing: .ci/run installs it.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+from bot.core import catalog_io
+from bot.site import build as site_build
+from bot.site.search import Filters
+
+from . import fixture
+from .browser import serve
+from .pages import expected_ids, open_page, settle, shown_count, visible_ids
+
+try:
+    from playwright.sync_api import Browser, Page
+except ImportError as exc:  # pragma: no cover - the test extra installs playwright
+    raise RuntimeError("playwright is missing: pip install -e '.[test]'") from exc
+
+
+def test_back_and_forward_step_through_searches_and_filters(
+    page: Page, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    """Each filter change, and each search (not each keystroke), is a step of the browser's
+    history: back shows the previous state, controls and list alike; forward returns."""
+    built = site[0]
+    everything = len(built.entries)
+    beta = expected_ids(built, Filters(section="beta"))
+    beta_cache = expected_ids(built, Filters(section="beta", query="cache"))
+    assert everything > len(beta) > len(beta_cache) > 0
+    open_page(page, base_url)
+    section = page.get_by_label("Section", exact=True)
+    box = page.get_by_label("Search titles, authors and abstracts")
+    section.select_option("beta")
+    settle(page, len(beta))
+    box.press_sequentially("cache")  # five keystrokes: one step
+    settle(page, len(beta_cache))
+    assert parse_qs(urlparse(page.url).query) == {"q": ["cache"], "section": ["beta"]}
+    page.go_back()
+    settle(page, len(beta))
+    assert box.input_value() == "" and section.input_value() == "beta"
+    assert set(visible_ids(page)) == beta
+    page.go_back()
+    settle(page, everything)
+    assert section.input_value() == "" and urlparse(page.url).query == ""
+    page.go_forward()
+    page.go_forward()
+    settle(page, len(beta_cache))
+    assert box.input_value() == "cache" and set(visible_ids(page)) == beta_cache
+    # arrow keys down a list: one step, not one per option passed
+    year = page.get_by_label("Year")
+    year.focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    settle(page)
+    assert year.input_value() != "" and "year=" in page.url
+    page.go_back()
+    settle(page, len(beta_cache))
+    assert year.input_value() == "" and box.input_value() == "cache"
+
+
+def test_long_result_lists_show_the_first_matches_then_all(
+    browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    catalog_path, _ = fixture.write(tmp_path / "src", 30)
+    taxonomy = fixture.load_taxonomy()
+    monkeypatch.setattr(site_build, "RESULTS_LIMIT", 4)
+    built, _ = site_build.build(catalog_io.read_catalog(catalog_path, taxonomy), taxonomy, tmp_path / "out")
+    expected = [e.index for e in sorted(built.entries, key=lambda e: (-(e.stars or 0), e.index))]
+    context = browser.new_context()
+    page = context.new_page()
+    with serve(tmp_path / "out") as url:
+        open_page(page, url + "?sort=stars")
+        assert visible_ids(page) == expected[:4]
+        assert page.text_content("#count") == f"{len(expected)} entries"
+        page.get_by_role("button", name=f"Show all {len(expected)} matches").focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function(f"document.querySelectorAll('#sorted > li').length === {len(expected)}")
+        assert visible_ids(page) == expected
+        assert page.locator("#more").is_hidden()
+        # the keyboard goes on from the first entry the button showed (not from the footer)
+        focused = "document.activeElement.closest('li') && document.activeElement.closest('li').dataset.i"
+        assert page.evaluate(focused) == str(expected[4])
+        assert page.evaluate("document.activeElement.className") == "title"
+    context.close()
+
+
+def test_without_stars_in_the_catalog_no_stars_controls_show(browser: Browser, tmp_path: Path) -> None:
+    """A catalog whose entries have no stars yet (like catalog.md before check-stars runs):
+    a "Minimum stars" box and a "Most stars" order would only empty or not change the list,
+    so the page leaves them out, and ignores ?stars= and ?sort=stars."""
+    text, _ = fixture.generate(12)
+    source = tmp_path / "catalog.md"
+    source.write_text(re.sub(r" ?⭐ [0-9.]+[kM]?", "", text), encoding="utf-8")
+    taxonomy = fixture.load_taxonomy()
+    built, _ = site_build.build(catalog_io.read_catalog(source, taxonomy), taxonomy, tmp_path / "out")
+    assert built.entries and not built.has_stars()
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    with serve(tmp_path / "out") as url:
+        open_page(page, url + "?stars=100&sort=stars&code=1")
+        assert page.get_by_label("Minimum stars").count() == 0
+        assert page.locator("#sort option").all_text_contents() == ["Catalog order", "Newest first"]
+        assert shown_count(page) == len(expected_ids(built, Filters(code=True))) > 0
+        assert parse_qs(urlparse(page.url).query) == {"code": ["1"]}
+    context.close()
+    assert not errors
+
+
+def test_a_phone_screen_shows_long_titles_whole(
+    browser: Browser, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    """At 375 px, a title with no space in it (fixture.LONG_TITLE) wraps: it is neither cut
+    off at the screen's edge nor widens the page, in the catalog and in the results."""
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    open_page(page, base_url)
+    fits = """() => Array.from(document.querySelectorAll('li[data-i] .title'))
+        .filter(a => a.checkVisibility() && a.textContent.startsWith('Supercal'))
+        .map(a => a.getBoundingClientRect().right <= innerWidth
+                  && document.documentElement.scrollWidth <= innerWidth)"""
+    assert page.get_by_text(fixture.LONG_TITLE).count() == 1
+    page.get_by_text(fixture.LONG_TITLE).scroll_into_view_if_needed()
+    assert page.evaluate(fits) == [True]
+    page.get_by_label("Search titles, authors and abstracts").fill("supercalifragilistic")
+    settle(page, 1)
+    assert page.evaluate(fits) == [True]
+    context.close()
+
+
+def test_on_a_phone_typing_a_search_shows_its_first_results(
+    browser: Browser, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    """At 375 x 740 the header and the controls fill the first screen: typing a search brings
+    the count and the first matches into view (the controls scroll up, in two columns)."""
+    built = site[0]
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    open_page(page, base_url)
+    box = page.get_by_label("Search titles, authors and abstracts")
+    box.focus()
+    page.keyboard.type("cache")
+    settle(page, len(expected_ids(built, Filters(query="cache"))))
+    tops = page.evaluate("""() => {
+      const first = Array.from(document.querySelectorAll('li[data-i]')).find(li => li.checkVisibility());
+      return [document.getElementById('q').getBoundingClientRect().top,
+              document.getElementById('count').getBoundingClientRect().bottom,
+              first.getBoundingClientRect().top + 40, innerHeight];
+    }""")
+    assert tops[0] >= 0 and tops[1] < tops[3] and tops[2] < tops[3], tops
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
