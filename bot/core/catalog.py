@@ -18,10 +18,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.core import arxiv_ids
+from bot.core.anchors import slugify
 from bot.core.entry import Entry, parse_entry
 from bot.core.matching import near_titles, title_key
 from bot.core.taxonomy import Taxonomy
-from bot.core.text import slugify
 from bot.errors import UnknownSectionError
 
 _LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")

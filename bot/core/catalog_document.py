@@ -3,23 +3,45 @@ contents (rendered, and checked against the headings). Pure."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from bot.core import arxiv_ids
-from bot.core.catalog import Catalog
+from bot.core.anchors import github_anchors
+from bot.core.catalog import Catalog, parse
 from bot.core.entry import Entry, render_entry
 from bot.core.matching import title_key
 from bot.core.taxonomy import Taxonomy
 
 
-def render_contents(taxonomy: Taxonomy) -> list[str]:
-    """The table-of-contents lines for a taxonomy (without newlines)."""
+def render_contents(taxonomy: Taxonomy, anchors: Mapping[str, str] | None = None) -> list[str]:
+    """The table-of-contents lines for a taxonomy (without newlines), each linking its heading's
+    GitHub anchor: ``anchors`` by section id (``contents_anchors`` of a parsed document), by
+    default those of the document ``render_document`` writes."""
+    if anchors is None:
+        anchors = contents_anchors(parse(_render(taxonomy, {}, []), taxonomy))
     lines = []
     for section in taxonomy.sections:
-        lines.append(f"- [{section.title}](#{section.anchor})")
+        lines.append(f"- [{section.title}](#{anchors.get(section.id, section.anchor)})")
         for sub in taxonomy.children(section.id):
-            lines.append(f"  - [{sub.title}](#{sub.anchor})")
+            lines.append(f"  - [{sub.title}](#{anchors.get(sub.id, sub.anchor)})")
     return lines
+
+
+def contents_anchors(catalog: Catalog) -> dict[str, str]:
+    """The anchor GitHub gives each taxonomy section and subsection heading of a document, by id:
+    its title's slug, with "-1", "-2"... when a heading above has the same one (every heading
+    counts: the title, the contents, a repeated "Other")."""
+    taxonomy = catalog.taxonomy
+    anchors: dict[str, str] = {}
+    if taxonomy is None:
+        return anchors
+    titles = [h.title for h in catalog.headings]
+    for heading, anchor in zip(catalog.headings, github_anchors(titles), strict=True):
+        if heading.level == 2 and heading.section and taxonomy.by_title(heading.title):
+            anchors.setdefault(heading.section, anchor)
+        elif heading.level == 3 and heading.subsection and taxonomy.by_title(heading.title, heading.section):
+            anchors.setdefault(heading.subsection, anchor)
+    return anchors
 
 
 def contents_problems(catalog: Catalog) -> list[tuple[int, str]]:
@@ -33,7 +55,7 @@ def contents_problems(catalog: Catalog) -> list[tuple[int, str]]:
     heading = contents[0]
     end = catalog.region_end(heading)
     actual = [line.rstrip("\r\n") for line in catalog.lines[heading.line + 1 : end] if line.strip()]
-    expected = render_contents(taxonomy)
+    expected = render_contents(taxonomy, contents_anchors(catalog))
     if actual != expected:
         return [
             (
@@ -59,10 +81,14 @@ def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
 
 def render_document(taxonomy: Taxonomy, placed: dict[Placement, list[Entry]]) -> str:
     """The whole catalog.md for a taxonomy and entries placed in its sections."""
+    return _render(taxonomy, placed, render_contents(taxonomy))
+
+
+def _render(taxonomy: Taxonomy, placed: dict[Placement, list[Entry]], contents: list[str]) -> str:
     out = [f"# {taxonomy.title}", ""]
     if taxonomy.intro:
         out += [taxonomy.intro, ""]
-    out += [f"## {taxonomy.contents_heading}", "", *render_contents(taxonomy), ""]
+    out += [f"## {taxonomy.contents_heading}", "", *contents, ""]
     for section in taxonomy.sections:
         out += [f"## {section.title}", "", section.description, ""]
         direct = sort_entries(placed.get((section.id, None), []))

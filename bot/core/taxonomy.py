@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot import config
+from bot.core.anchors import slugify
 from bot.core.matching import closest_sections
-from bot.core.text import slugify
 from bot.errors import ConfigError, UnknownSectionError
 
 

@@ -260,13 +260,6 @@ def unified_diff(path: str, old: str, new: str) -> str:
     )
 
 
-def slugify(heading: str) -> str:
-    """GitHub's anchor for a heading: lowercase, punctuation dropped, spaces to hyphens."""
-    text = heading.strip().lower()
-    text = re.sub(r"[^\w\- ]", "", text)
-    return text.replace(" ", "-")
-
-
 def counted(number: int, singular: str, plural: str | None = None) -> str:
     """``number`` and the noun that agrees with it: ``counted(1, "entry", "entries")`` is
     "1 entry", ``counted(3, "paper")`` is "3 papers". (The ``counted`` filter of the templates.)"""

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from bot.core.anchors import unique_anchors
 from bot.core.catalog import Catalog
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted
@@ -25,19 +26,14 @@ def page_ids() -> frozenset[str]:
 def heading_anchors(taxonomy: Taxonomy) -> dict[str, str]:
     """Each section's and subsection's id on the page, unique as GitHub makes them: the
     heading's slug, then "-1", "-2"... for a repeated one ("Other" under several sections),
-    never one of the page's own ids."""
-    taken = set(page_ids())
-    anchors: dict[str, str] = {}
-    for section in taxonomy.sections:
-        for heading in (section, *taxonomy.children(section.id)):
-            base = heading.anchor or "section"
-            anchor, count = base, 0
-            while anchor in taken or re.fullmatch(r"e\d+", anchor):
-                count += 1
-                anchor = f"{base}-{count}"
-            taken.add(anchor)
-            anchors[heading.id] = anchor
-    return anchors
+    never one of the page's own ids nor an entry's ("e12")."""
+    ids = page_ids()
+    headings = [h for s in taxonomy.sections for h in (s, *taxonomy.children(s.id))]
+    anchors = unique_anchors(
+        (h.anchor or "section" for h in headings),
+        reserved=lambda anchor: anchor in ids or re.fullmatch(r"e\d+", anchor) is not None,
+    )
+    return {heading.id: anchor for heading, anchor in zip(headings, anchors, strict=True)}
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from bot.core.text import TITLE_GLUE_WORDS, slugify
+from bot.core.anchors import slugify
+from bot.core.text import TITLE_GLUE_WORDS
 from bot.errors import BotError
 from bot.sources.lists import Unreadable, clean_heading, extract, read_items
 
