@@ -3,22 +3,30 @@
 Shared by the poll job and the issue commands, so that a paper proposed either way gets the
 same branch, the same one-line edit and a PR body of the same shape. The hidden marker records
 everything needed to rebuild the PR later (``bot.jobs.refresh``): id, section and the entry line.
+
+Poll and backfill also share, from here, the scorer they are given (``TrainScorer`` ->
+``Scorer``), their settings (``PollSettings``) and the proposal a scored paper becomes
+(``proposal_for``, labels included).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.core import arxiv_ids, markers, templates
 from bot.core.branches import BranchNames
-from bot.core.catalog import parse
+from bot.core.catalog import Catalog, parse
 from bot.core.entry import Entry, parse_entry, render_entry
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import clean_latex
 from bot.forge.protocols import ChangeRequest, PullRequest
+
+if TYPE_CHECKING:  # the scorer pulls in scikit-learn: import it only where it runs
+    from bot.core.candidates import Correction  # (which imports this module)
+    from bot.scoring import Decision
 
 MARKER_KIND = "arxiv"
 MAX_ABSTRACT = 3000  # characters of the abstract shown in a PR body
@@ -138,4 +146,73 @@ def change_request(
         path=catalog_path,
         edit=insert_edit(line, proposal.section, proposal.subsection, taxonomy),
         labels=proposal.labels,
+    )
+
+
+# -- what a scored paper becomes (poll, backfill) ---------------------------------------------
+
+
+class Scorer(Protocol):
+    def score(self, papers: Sequence[Paper]) -> Sequence[Decision]: ...
+
+
+class TrainScorer(Protocol):
+    """(catalog, feed, rejected papers, routing corrections) -> a trained scorer."""
+
+    def __call__(
+        self,
+        catalog: Catalog,
+        feed: list[Paper],
+        rejected: list[Paper],
+        corrections: Sequence[Correction] = (),
+    ) -> Scorer: ...
+
+
+@dataclass(frozen=True)
+class PollSettings:
+    catalog_path: str = "catalog.md"
+    max_pull_requests: int = 20
+    labels: tuple[str, ...] = ("new-paper",)
+    section_labels: bool = True
+    needs_section_label: str = "needs-section"
+    near_misses: int = 5
+    dry_run: bool = False
+    batch_mode: bool = False  # one digest PR per run (config/github.yml)
+    branches: BranchNames = BranchNames.from_prefix("bot/")  # config/github.yml branch_prefix
+
+    @classmethod
+    def from_config(cls, data: dict[str, Any], github: dict[str, Any], dry_run: bool = False) -> PollSettings:
+        """From the loaded config/poll.yml and config/github.yml (schema defaults merged)."""
+        return cls(
+            catalog_path=data["catalog"],
+            max_pull_requests=data["max_pull_requests"],
+            labels=tuple(data["labels"]),
+            section_labels=data["section_labels"],
+            needs_section_label=data["needs_section_label"],
+            near_misses=data["near_misses"],
+            dry_run=dry_run,
+            batch_mode=bool(github["batch_mode"]),
+            branches=BranchNames.from_config(github),
+        )
+
+
+def proposal_for(paper: Paper, decision: Decision, settings: PollSettings) -> Proposal:
+    labels = list(settings.labels)
+    if settings.section_labels:
+        labels.append(f"section:{decision.section}")
+    if decision.needs_section:
+        labels.append(settings.needs_section_label)
+    return Proposal(
+        paper=paper,
+        entry=paper_entry(paper),
+        section=decision.section,
+        subsection=decision.subsection,
+        score=decision.score,
+        threshold=decision.threshold,
+        confidence=decision.confidence,
+        runner_up=decision.runner_up,
+        needs_section=decision.needs_section,
+        reasons=list(decision.reasons),
+        neighbours=list(decision.neighbours),
+        labels=tuple(labels),
     )

@@ -39,13 +39,12 @@ from bot.core.branches import BranchNames
 from bot.core.candidates import rejected_paper, select_candidates
 from bot.core.catalog import Catalog, parse
 from bot.core.paper import Paper
-from bot.core.proposals import Proposal
+from bot.core.proposals import PollSettings, Proposal, TrainScorer, proposal_for
 from bot.core.taxonomy import Taxonomy
 from bot.core.venues import VenueTable
 from bot.errors import BotError, ConfigError
 from bot.forge.actions import append_step_summary, build_services
 from bot.forge.protocols import Forge, ProposalResult
-from bot.jobs.poll.plan import PollSettings, TrainScorer, proposal_for
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi, SearchPage, paper_from_record, record_from_result
 

@@ -181,9 +181,7 @@ def main(args: argparse.Namespace) -> int:
     keywords = config.load("keywords")
     catalog = read_catalog(args.catalog, taxonomy)
     if args.input is None:
-        from bot.jobs.poll.inputs import PACKAGED_SAMPLE_FEED
-
-        args.input = PACKAGED_SAMPLE_FEED
+        args.input = feeds.PACKAGED_SAMPLE_FEED
     _progress(f"reading {args.input}")
     papers = feeds.read_papers(args.input)
     if not papers:

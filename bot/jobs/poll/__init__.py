@@ -4,7 +4,8 @@ A paper's life: seen in a feed, kept if it is new (not a replacement, not in the
 already proposed or rejected), scored, routed to a section, proposed (branch + PR), then merged
 (in the list) or closed (remembered as rejected: never proposed again).
 
-The run's values (settings, the scorer it is given, a paper's proposal, the report) are
+The run's settings, the scorer it is given and a paper's proposal are ``bot.core.proposals``
+(shared with backfill; importable from here under the same names), its report is
 ``poll/plan.py``; what it reads and writes besides pull requests (the feed, the committed
 catalog, the paper store's marks) is ``poll/inputs.py``.
 """
@@ -26,13 +27,13 @@ from bot.core.candidates import rejected_paper, routing_corrections, select_cand
 from bot.core.catalog import Catalog, parse
 from bot.core.catalog_io import read_text_exact
 from bot.core.paper import Paper
-from bot.core.proposals import Proposal, change_request
+from bot.core.proposals import PollSettings, Proposal, TrainScorer, change_request, proposal_for
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, ForgeError
 from bot.forge.actions import append_step_summary, build_services
 from bot.forge.protocols import ChangeRequest, Forge, PullRequest
 from bot.jobs.poll.inputs import catalog_from_forge, load_papers, mark_replaced, note_uncommitted
-from bot.jobs.poll.plan import PollReport, PollSettings, TrainScorer, proposal_for
+from bot.jobs.poll.plan import PollReport
 
 log = logging.getLogger(__name__)
 

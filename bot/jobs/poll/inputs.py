@@ -18,15 +18,15 @@ from bot import config
 from bot.core.catalog import Catalog, parse
 from bot.core.catalog_io import read_text_exact
 from bot.core.paper import Paper
+from bot.core.proposals import PollSettings
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, CatalogError
 from bot.forge.protocols import Forge
-from bot.jobs.poll.plan import PollSettings
+from bot.sources.arxiv_rss import PACKAGED_SAMPLE_FEED
 
 log = logging.getLogger(__name__)
 
 SAMPLE_FEED_DEFAULT = "tests/fixtures/arxiv/arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
-PACKAGED_SAMPLE_FEED = Path(__file__).resolve().parents[2] / "samples" / "arxiv-sample-feed.xml"
 
 
 def load_papers(

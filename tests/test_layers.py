@@ -1,0 +1,94 @@
+"""The layering rule of docs/architecture.md, for jobs: a job never imports another job (what
+two jobs share lives in bot/core, bot/sources, bot/linkcheck...). The jobs that still run or
+reuse another job are listed below, each with why; the list may only shrink."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from tests.conftest import ROOT
+
+JOBS = ROOT / "bot" / "jobs"
+
+# (importing job, imported job): why it is still so. A new pair fails the test: move what both
+# use out of bot/jobs instead (as PollSettings, proposal_for and the scorer protocols moved to
+# bot.core.proposals for backfill, and the packaged sample feed to bot.sources.arxiv_rss).
+KNOWN = {
+    ("nightly", "check_stars"): "the nightly run is the star check plus others (refresh_entries, resolver)",
+    ("nightly", "enrich"): "the nightly run enriches the catalog as its own step",
+    ("check_links", "check_stars"): "GitHubRepoResolver answers github.com links from the star lookups",
+    ("import_lists", "import_sources"): "import reads the sources import-sources fetches",
+    ("import_lists", "lint"): "import reports duplicates by lint's rules",
+    ("import_lists", "import_suggest"): "import offers the mapping suggestions",
+    ("init", "import_lists"): "init scaffolds the config, then runs the import",
+    ("init", "validate_config"): "init checks the config it wrote",
+    ("doctor", "validate_config"): "doctor runs the config checks",
+    ("new_topics", "backfill"): "new-topics searches arXiv with backfill's search",
+}
+
+
+def job_of(path: Path) -> str | None:
+    """The job a module of bot/jobs belongs to (None for bot/jobs/__init__.py, shared helpers)."""
+    parts = path.relative_to(JOBS).with_suffix("").parts
+    return None if parts == ("__init__",) else parts[0]
+
+
+def _is_job(name: str) -> bool:
+    return (JOBS / f"{name}.py").exists() or (JOBS / name / "__init__.py").exists()
+
+
+def imported_jobs(source: str) -> set[str]:
+    """The jobs a module's source imports: ``from bot.jobs.X... import``, ``import bot.jobs.X``,
+    ``from bot.jobs import X`` when X is a job (not a helper of bot/jobs/__init__.py)."""
+    found = set()
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            if node.module == "bot.jobs":
+                found |= {alias.name for alias in node.names if _is_job(alias.name)}
+            elif node.module.startswith("bot.jobs."):
+                found.add(node.module.split(".")[2])
+        elif isinstance(node, ast.Import):
+            found |= {a.name.split(".")[2] for a in node.names if a.name.startswith("bot.jobs.")}
+    return found
+
+
+def cross_job_imports() -> set[tuple[str, str]]:
+    pairs = set()
+    for path in sorted(JOBS.rglob("*.py")):
+        job = job_of(path)
+        for other in imported_jobs(path.read_text(encoding="utf-8")):
+            if job is not None and other != job:
+                pairs.add((job, other))
+    return pairs
+
+
+def test_the_rule_sees_every_way_a_job_imports_another() -> None:
+    source = (
+        "from bot.jobs.poll.plan import PollSettings\n"
+        "from bot.jobs import add_file_argument, lint\n"
+        "import bot.jobs.refresh\n"
+        "def later():\n    from bot.jobs.enrich import cell\n"
+    )
+    assert imported_jobs(source) == {"poll", "lint", "refresh", "enrich"}
+    assert job_of(JOBS / "poll" / "plan.py") == "poll" and job_of(JOBS / "__init__.py") is None
+
+
+def test_no_job_imports_another_job_beyond_the_known_ones() -> None:
+    pairs = cross_job_imports()
+    new = sorted(pairs - KNOWN.keys())
+    assert not new, (
+        f"a job imports another job: {new}; move what both use to bot/core (or the layer it belongs to)"
+    )
+    gone = sorted(KNOWN.keys() - pairs)
+    assert not gone, f"no longer imported, drop from KNOWN: {gone}"
+
+
+def test_the_old_poll_names_stay_importable_for_the_bench_scripts() -> None:
+    from bot.core import proposals
+    from bot.jobs import poll
+    from bot.jobs.poll import plan
+
+    for name in ("PollSettings", "TrainScorer", "proposal_for"):
+        assert getattr(poll, name) is getattr(proposals, name) is getattr(plan, name)
+    assert plan.Scorer is proposals.Scorer and poll.PollReport is plan.PollReport
