@@ -1,3 +1,3 @@
 """The command tests' fixtures: the fake GitHub holding Codertocat/Hello-World, and the local arXiv API."""
 
-from tests.jobs.commands.test_commands import arxiv, github  # noqa: F401
+from tests.jobs.commands.helpers import arxiv, github  # noqa: F401

@@ -14,7 +14,7 @@ from bot.jobs.commands import MARKER_KIND, CommandSettings
 from bot.jobs.commands.parser import form_command, parse_commands
 from bot.jobs.commands.replies import LIMIT, LOG_END, LOG_START, TRUNCATED
 from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub, IssueComment, forge_for
-from tests.jobs.commands.test_commands import (
+from tests.jobs.commands.helpers import (
     FORM_BODY,
     OUTSIDER,
     ArxivAPI,

@@ -25,7 +25,7 @@ from bot.sources import arxiv_rss as feeds
 from bot.sources.arxiv_api import paper_from_result
 from tests.fake_github import MAINTAINER_LOGIN, FakeGitHub
 from tests.gitrepo import git, make_repo
-from tests.jobs.commands.test_commands import ArxivAPI, handle, status
+from tests.jobs.commands.helpers import ArxivAPI, handle, status
 
 ARXIV_URL = "https://arxiv.org/abs/2412.00021"
 

@@ -1,0 +1,400 @@
+"""The issue commands end to end, what they do: a maintainer's /add, /move, /remove; anyone
+else's request previewed, then approved; the issue form. Real webhook payloads, the fake
+GitHub that PyGithub talks to over HTTP, a local arXiv API with real recorded entries."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import re
+from pathlib import Path
+
+import check_jsonschema
+import jsonschema
+import yaml
+
+from bot.core import catalog as catalog_module
+from bot.core import markers
+from bot.core.entry import parse_entry, render_entry
+from bot.core.taxonomy import Taxonomy
+from bot.jobs.commands import (
+    MARKER_KIND,
+    CommandSettings,
+    scorer_router,
+)
+from bot.jobs.commands.parser import FormLabels, form_command, parse_issue_form
+from tests.conftest import PROJECT
+from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub
+from tests.jobs.commands.helpers import (
+    CATALOG_URL,
+    FORM,
+    FORM_BODY,
+    OUTSIDER,
+    ArxivAPI,
+    catalog_on,
+    catalog_text,
+    handle,
+    line_of,
+    payload,
+    pr_url,
+    pull,
+    status,
+    waiting_tags,
+)
+
+# -- maintainers -----------------------------------------------------------------------------------------
+
+
+def test_a_maintainers_add_opens_the_same_pr_the_poll_job_would(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    outcome = handle(github, arxiv, taxonomy, "Thanks!\n\n/add 2405.13786 kv-cache")
+    assert outcome.exit_code == 0 and [r.kind for r in outcome.replies] == ["add_done"]
+    pr = pull(github, "bot/arxiv-2405.13786")
+    assert (
+        pr.state == "open"
+        and "Requested by @maintainer in https://github.com/Codertocat/Hello-World/issues/1"
+        "#issuecomment-492700400"
+        in pr.body
+    )
+    assert {"requested", "section:kv-cache", "catalog-bot"} <= set(pr.labels)
+    item = catalog_on(github, "bot/arxiv-2405.13786", taxonomy).find_by_id("2405.13786")
+    assert item is not None and item.section == "kv-cache" and item.entry is not None
+    assert item.entry.title == "Towards Explainable Test Case Prioritisation with Learning-to-Rank Models"
+    assert ("comment", 492700400, "eyes", BOT_LOGIN) in github.reactions
+    body = status(github)
+    assert f"✅ `/add 2405.13786 kv-cache`: opened [#{pr.number}](" in body
+    assert "to **KV Cache Compression**" in body
+    assert body.startswith("<!-- catalog-bot:command-status ")
+    assert github.file("catalog.md") == catalog_text(taxonomy)  # the default branch is untouched
+
+
+def test_an_add_without_a_section_is_routed_like_the_poll_job_would(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    github.push("catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="real catalog")
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786", router=scorer_router(taxonomy))
+    assert [r.kind for r in outcome.replies] == ["add_done"]
+    item = catalog_on(github, "bot/arxiv-2405.13786", taxonomy).find_by_id("2405.13786")
+    assert item is not None and item.section in taxonomy.section_ids()
+    assert taxonomy.get(item.section).kind == "papers"
+    body = status(github)
+    assert "The bot chose the section (confidence" in body and "`/add 2405.13786 <section>`" in body
+    assert f"to **{taxonomy.get(item.section).title}" in body
+    # the hint's command re-routes the paper in the same PR (/move only moves listed entries)
+    target = "decoding" if item.section != "decoding" else "kv-cache"
+    hinted = handle(github, arxiv, taxonomy, f"/add 2405.13786 {target}", serial=1)
+    assert [(r.kind, r.data["result"]) for r in hinted.replies] == [("add_done", "updated")]
+    assert [p.head for p in github.pulls()] == ["bot/arxiv-2405.13786"]
+    moved = catalog_on(github, "bot/arxiv-2405.13786", taxonomy).find_by_id("2405.13786")
+    assert moved is not None and moved.section == target
+
+
+def test_an_add_without_a_section_and_without_a_router_asks_for_one(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786")
+    assert [r.kind for r in outcome.replies] == ["no_section"] and not github.pulls()
+
+
+def test_several_ids_in_one_comment_are_looked_up_in_one_call(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    text = "/add 2405.13786, arXiv:2005.14124v2 https://arxiv.org/pdf/2204.08348v3 Speculative and Parallel Decoding"
+    outcome = handle(github, arxiv, taxonomy, text)
+    assert [r.kind for r in outcome.replies] == ["add_done"] * 3
+    assert arxiv.asked == [["2405.13786", "2005.14124", "2204.08348"]]
+    for arxiv_id in ("2405.13786", "2005.14124", "2204.08348"):
+        item = catalog_on(github, f"bot/arxiv-{arxiv_id}", taxonomy).find_by_id(arxiv_id)
+        assert item is not None and item.section == "decoding"
+    assert status(github).count("✅") == 3
+
+
+def test_each_problem_gets_its_own_clear_line(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    arxiv.withdraw("1605.08386")
+    text = "\n".join(
+        [
+            "/add 2405.0073 kv-cache",  # malformed
+            "/add 2401.99999 kv-cache",  # unknown to arXiv
+            "/add 1605.08386 kv-cache",  # withdrawn
+            "/add 2404.14469 kv-cache",  # already in the catalog
+            "/add 2302.03287 kv cash",  # unknown section
+        ]
+    )
+    outcome = handle(github, arxiv, taxonomy, text)
+    assert [r.kind for r in outcome.replies] == [
+        "malformed",
+        "unknown",
+        "withdrawn",
+        "duplicate",
+        "unknown_section",
+    ]
+    assert arxiv.asked == [["2401.99999", "1605.08386"]]  # one call, only for ids worth asking about
+    assert not github.pulls() and outcome.exit_code == 0
+    lines = [line for line in status(github).splitlines() if line.startswith("- ")]
+    n = line_of("2404.14469", taxonomy)
+    assert lines == [
+        "- ❌ `/add 2405.0073 kv-cache`: `2405.0073` is not an arXiv id. Write it like `2405.00732`, or paste "
+        "the paper's `https://arxiv.org/abs/…` link.",
+        "- ❌ `/add 2401.99999 kv-cache`: arXiv has no paper 2401.99999. Check the number (a typo?) and post "
+        "the command again.",
+        "- ❌ `/add 1605.08386 kv-cache`: Heat-bath random walks with Markov bases (arXiv 1605.08386) has been "
+        "withdrawn by its authors, so it is not added.",
+        f"- ☑️ `/add 2404.14469 kv-cache`: SnapKV: LLM Knows What You are Looking for Before Generation (arXiv "
+        f"2404.14469) is already in the catalog, [line {n}]({CATALOG_URL}#L{n}) in **KV Cache Compression**. "
+        "Nothing to add.",
+        "- ❌ `/add 2302.03287 kv cash`: there is no section `kv cash`. Closest: `kv-cache` (KV Cache Compression), "
+        "`pruning` (Pruning and Sparsity), `low-rank` (Low-Rank Decomposition). Post the command again with one of "
+        "them (`/help` lists them all).",
+    ]
+    assert catalog_module.split_lines(catalog_text(taxonomy))[n - 1].startswith("- [SnapKV")
+
+
+def test_move_and_remove_open_their_own_prs(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    outcome = handle(github, arxiv, taxonomy, "/move 2210.17323 pruning\n/remove 2404.14469")
+    assert [r.kind for r in outcome.replies] == ["move_done", "remove_done"] and arxiv.asked == []
+    moved = catalog_on(github, "bot/move-2210.17323", taxonomy)
+    item = moved.find_by_id("2210.17323")
+    assert item is not None and (item.section, item.subsection) == ("pruning", None)
+    assert moved.arxiv_id_set() == catalog_module.parse(catalog_text(taxonomy), taxonomy).arxiv_id_set()
+    removed = catalog_on(github, "bot/remove-2404.14469", taxonomy)
+    assert removed.find_by_id("2404.14469") is None and removed.find_by_id("2210.17323") is not None
+    move_pr, remove_pr = pull(github, "bot/move-2210.17323"), pull(github, "bot/remove-2404.14469")
+    assert "move-paper" in move_pr.labels and "remove-paper" in remove_pr.labels
+    assert markers.find(remove_pr.body, "catalog-edit") == {
+        "action": "remove",
+        "arxiv_id": "2404.14469",
+        "section": None,
+        "subsection": None,
+    }
+    assert move_pr.title == "Move arXiv 2210.17323 to Pruning and Sparsity"
+    body = status(github)
+    assert (f"✅ `/move 2210.17323 pruning`: opened [#{move_pr.number}]") in body
+    assert "from **Quantization › Weight-only Quantization** to **Pruning and Sparsity**" in body
+    n = line_of("2404.14469", taxonomy)
+    assert f"(arXiv 2404.14469, [line {n}]({CATALOG_URL}#L{n}) in **KV Cache Compression**)" in body
+
+
+def test_a_section_heading_with_a_comma_is_a_section(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """Arguments are split on commas (between ids); a comma inside a heading still names it."""
+    outcome = handle(github, arxiv, taxonomy, "/move 2210.17323 Courses, Blogs and Talks")
+    assert [r.kind for r in outcome.replies] == ["papers_only"]  # known: a section of resources
+    retitled = dataclasses.replace(
+        taxonomy,
+        sections=tuple(
+            dataclasses.replace(s, title="Quantization, Pruning") if s.id == "pruning" else s
+            for s in taxonomy.sections
+        ),
+    )
+    github.push("catalog.md", catalog_text(retitled))
+    text = "/move 2210.17323 Quantization, Pruning\n/add 2405.13786, 2005.14124 quantization, pruning"
+    outcome = handle(github, arxiv, retitled, text, serial=1)
+    assert [r.kind for r in outcome.replies] == ["move_done", "add_done", "add_done"]
+    for branch, arxiv_id in [("bot/move-2210.17323", "2210.17323"), ("bot/arxiv-2005.14124", "2005.14124")]:
+        item = catalog_on(github, branch, retitled).find_by_id(arxiv_id)
+        assert item is not None and (item.section, item.subsection) == ("pruning", None)
+
+
+def test_move_to_the_same_section_and_unknown_papers(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    outcome = handle(
+        github, arxiv, taxonomy, "/move 2404.14469 KV cache compression\n/remove 2401.00001\n/move 2210.17323"
+    )
+    assert [r.kind for r in outcome.replies] == ["same_section", "not_in_catalog", "no_section"]
+    assert not github.pulls()
+
+
+def test_remove_of_a_paper_only_mentioned_by_another_entry_says_it_is_not_in_the_catalog(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    text = catalog_text(taxonomy)
+    snapkv = next(line for line in text.splitlines() if "arXiv 2404.14469" in line)
+    github.push("catalog.md", text.replace(snapkv, snapkv + "\n  - compared with arXiv 2401.00001"))
+    outcome = handle(github, arxiv, taxonomy, "/remove 2401.00001\n/move 2401.00001 pruning")
+    assert [r.kind for r in outcome.replies] == ["not_in_catalog", "not_in_catalog"]
+    assert not github.pulls() and outcome.exit_code == 0
+
+
+# -- everyone else ------------------------------------------------------------------------------------------
+
+
+def test_anyone_elses_add_is_previewed_and_a_maintainers_approve_opens_the_pr(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    text = "/add https://arxiv.org/abs/2405.13786 kv-cache code=https://github.com/octo/xtcp"
+    outcome = handle(github, arxiv, taxonomy, text, user=OUTSIDER)
+    assert [r.kind for r in outcome.replies] == ["pending"] and not github.pulls()
+    preview = status(github)
+    [tag] = [p["tag"] for p in markers.find(preview, MARKER_KIND)["pending"]]  # type: ignore[index]
+    assert f"A maintainer's `/approve {tag}` will open the pull request." in preview
+    assert f"@someone asked for arXiv 2405.13786 in **KV Cache Compression**, revision `{tag}`" in preview
+    line = re.search(r"```markdown\n(.*)\n```", preview)[1]  # type: ignore[index]
+    entry = parse_entry(line)
+    assert entry is not None and entry.code_url == "https://github.com/octo/xtcp"
+
+    refused = handle(github, arxiv, taxonomy, "/approve", user=OUTSIDER, serial=1)
+    assert [r.kind for r in refused.replies] == ["approve_refused"] and not github.pulls()
+    assert "asked for arXiv 2405.13786" in status(github)  # still waiting
+
+    which = handle(github, arxiv, taxonomy, "/approve", user=MAINTAINER_LOGIN, serial=2)
+    assert [r.kind for r in which.replies] == ["approve_which"] and not github.pulls()
+    assert f"name the revision you reviewed, shown with each request below: `/approve {tag}`" in status(
+        github
+    )
+    approved = handle(github, arxiv, taxonomy, f"/approve {tag}", user=MAINTAINER_LOGIN, serial=3)
+    assert [r.kind for r in approved.replies] == ["add_done"]
+    pr = pull(github, "bot/arxiv-2405.13786")
+    assert (
+        "Requested by @someone in https://github.com/Codertocat/Hello-World/issues/1#issuecomment-492700400"
+        in pr.body
+    )
+    item = catalog_on(github, pr.head, taxonomy).find_by_id("2405.13786")
+    assert (
+        item is not None and item.entry is not None and item.entry.code_url == "https://github.com/octo/xtcp"
+    )
+    assert render_entry(item.entry) == line  # exactly the previewed line
+    final = status(github)  # the same comment, edited
+    assert "Waiting for a maintainer" not in final and f"[#{pr.number}]" in final
+    stored = markers.find(final, MARKER_KIND)
+    assert (
+        stored is not None
+        and stored["pending"] == []
+        and stored["pulls"]
+        == [
+            {
+                "number": pr.number,
+                "url": f"{github.url}/Codertocat/Hello-World/pull/{pr.number}",
+                "action": "add",
+                "arxiv_id": "2405.13786",
+                "tag": tag,  # the approved revision the PR is
+            }
+        ]
+    )
+    assert (
+        final.index("only a maintainer can approve")
+        < final.index("name the revision")
+        < final.index(f"opened [#{pr.number}]")
+    )  # every answer stays, oldest first
+    again = handle(github, arxiv, taxonomy, f"/approve {tag}", user=MAINTAINER_LOGIN, serial=4)
+    assert [r.kind for r in again.replies] == ["approved_before"]  # approving twice == once
+    assert f"revision `{tag}` was approved already: [#{pr.number}](" in status(github)
+    other = handle(github, arxiv, taxonomy, "/approve 0badc0de", user=MAINTAINER_LOGIN, serial=5)
+    assert [r.kind for r in other.replies] == ["nothing_pending"]
+
+
+def test_approve_reads_only_revision_tags_and_names_the_approved_ones(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", user=OUTSIDER)
+    [tag] = waiting_tags(github)
+    text = f"/approve please, `{tag.upper()}` thanks!"
+    approved = handle(github, arxiv, taxonomy, text, serial=1)
+    assert [(r.kind, r.data["tag"]) for r in approved.replies] == [("add_done", tag)]
+    pr = pull(github, "bot/arxiv-2405.13786")
+    assert f"opened [#{pr.number}]({pr_url(github, pr.number)}), which adds " in status(github)
+    assert f"(arXiv 2405.13786, revision `{tag}`) to **KV Cache Compression**" in status(github)
+    words = handle(github, arxiv, taxonomy, "/approve it please", serial=2)
+    assert [r.kind for r in words.replies] == ["nothing_pending"]
+
+
+def test_permission_comes_from_the_api_not_author_association(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    data = payload("issue_comment.created", "/remove 2404.14469", OUTSIDER)
+    assert data["comment"]["author_association"] == "OWNER"  # what the real payload says
+    outcome = handle(github, arxiv, taxonomy, "/remove 2404.14469\n/move 2210.17323 pruning", user=OUTSIDER)
+    assert [r.kind for r in outcome.replies] == ["not_allowed", "not_allowed"] and not github.pulls()
+    assert github.counts["GET /repos/{owner}/{repo}/collaborators/{username}/permission"] == 1
+    assert (
+        "🔒 `/remove 2404.14469`: only maintainers (write, maintain, admin permission on this repository) "
+        "can use `/remove`. A maintainer can post it for you."
+    ) in status(github)
+
+
+def test_requests_can_be_switched_off(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    settings = CommandSettings(requests=False)
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", user=OUTSIDER, settings=settings)
+    assert [r.kind for r in outcome.replies] == ["requests_disabled"] and arxiv.asked == []
+
+
+# -- the issue form ------------------------------------------------------------------------------------------
+
+
+def test_the_issue_form_is_an_add_by_its_author(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    outcome = handle(github, arxiv, taxonomy, FORM_BODY, user=OUTSIDER, name="issues.opened")
+    assert [(r.kind, r.command) for r in outcome.replies] == [
+        ("pending", "`/add https://arxiv.org/abs/2302.03287v3 Efficient Reasoning`")
+    ]
+    assert ("issue", 1, "eyes", BOT_LOGIN) in github.reactions
+    assert "@someone, about [this issue](https://github.com/Codertocat/Hello-World/issues/1)" in status(
+        github
+    )
+    # an edit that leaves the request alone answers nothing again: same comment, same content
+    first = status(github)
+    edited = handle(github, arxiv, taxonomy, FORM_BODY, user=OUTSIDER, name="issues.edited")
+    assert edited.ignored == "no unanswered command on the issue" and status(github) == first
+
+
+def test_a_maintainers_form_opens_the_pr_with_the_code_link(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    body = FORM_BODY.replace("_No response_", "https://github.com/edu/chatgpt-testing/")
+    outcome = handle(github, arxiv, taxonomy, body, user=MAINTAINER_LOGIN, name="issues.opened")
+    assert [r.kind for r in outcome.replies] == ["add_done"]
+    item = catalog_on(github, "bot/arxiv-2302.03287", taxonomy).find_by_id("2302.03287")
+    assert item is not None and item.section == "reasoning" and item.entry is not None
+    assert item.entry.code_url == "https://github.com/edu/chatgpt-testing"
+    assert item is not None and not [
+        p for p in github.pulls() if p.head != "bot/arxiv-2302.03287"
+    ]  # prose ignored
+
+
+def test_the_form_template_matches_the_taxonomy_config_and_githubs_schema(taxonomy: Taxonomy) -> None:
+    form = yaml.safe_load(FORM.read_text("utf-8"))
+    schema_dir = Path(check_jsonschema.__file__).parent / "builtin_schemas" / "vendor"
+    schema = json.loads((schema_dir / "github-issue-forms.json").read_text("utf-8"))
+    jsonschema.Draft7Validator(schema).validate(form)
+    fields = {f.get("id"): f for f in form["body"]}
+    labels = FormLabels()
+    assert (
+        fields["arxiv"]["attributes"]["label"],
+        fields["code"]["attributes"]["label"],
+        fields["section"]["attributes"]["label"],
+    ) == (labels.arxiv, labels.code, labels.section)
+    assert fields["section"]["attributes"]["options"] == [s.title for s in taxonomy.sections]
+    assert len(taxonomy.sections) == 18 and "paper-request" in form["labels"]
+    assert fields["arxiv"]["validations"]["required"] is True
+
+
+def test_the_rendered_form_body_parses(taxonomy: Taxonomy) -> None:
+    assert parse_issue_form(FORM_BODY)["Code link"] == ""
+    command = form_command(FORM_BODY)
+    assert command is not None and command.ids == ("2302.03287",) and command.code_url is None
+    assert taxonomy.resolve(command.section or "") == ("reasoning", None)
+    assert form_command("### Something else\n\nhello") is None
+    no_link = form_command("### arXiv link\n\n_No response_\n\n### Suggested section\n\nSurveys")
+    assert no_link is not None and no_link.ids == () and no_link.section == "Surveys"
+
+
+def test_each_form_field_is_read_on_its_own(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    """Words around the link are not the section; headings typed into "Why it belongs" are that
+    field's text, not answers to the fields above; no line of the form is a command, even when
+    the arXiv field is too long to be one command line."""
+    typed = "\n### arXiv link\n\n2405.13786\n\n### Suggested section\n\nKV Cache Compression\n"
+    body = FORM_BODY.replace("v3", "v3 (our reasoning paper)") + typed
+    assert form_command(body) == form_command(FORM_BODY)
+    long = FORM_BODY.replace("v3", "v3 " + "see " * 600)
+    command = form_command(long)
+    assert command is not None and command.ids == ("2302.03287",) and command.section == "Efficient Reasoning"
+    outcome = handle(github, arxiv, taxonomy, long + typed, name="issues.opened")
+    assert [r.kind for r in outcome.replies] == ["add_done"]  # and no /remove from the why field
+    assert [p.head for p in github.pulls()] == ["bot/arxiv-2302.03287"]
+    item = catalog_on(github, "bot/arxiv-2302.03287", taxonomy).find_by_id("2302.03287")
+    assert item is not None and item.section == "reasoning"
