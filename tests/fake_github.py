@@ -397,6 +397,7 @@ class FakeGitHub:
         self.violations: list[str] = []
         self.counts: Counter[str] = Counter()  # "METHOD /route" for the bot's token
         self.faults: list[Fault] = []
+        self.armed: list[tuple[str, str, Fault]] = []  # (method, route) that arms a fault once answered
         self._ids = itertools.count(1001)
         self._numbers = itertools.count(1)
         self._clock = itertools.count(1)
@@ -555,6 +556,20 @@ class FakeGitHub:
         """Answer ``status`` without applying anything."""
         self.faults.append(Fault(method, route, "status", status, message, times=times, when=when))
 
+    def fail_after(
+        self,
+        after: tuple[str, str],
+        method: str,
+        route: str,
+        status: int = 502,
+        times: int = 1,
+        message: str = "Server Error",
+    ) -> None:
+        """Once a request to ``after`` (method, route) has been answered, answer the next
+        ``times`` requests to ``method route`` with ``status`` (e.g. fail a listing once the
+        run's first pull request is open)."""
+        self.armed.append((*after, Fault(method, route, "status", status, message, times=times)))
+
     def rate_limit(
         self, method: str, route: str, retry_after: int | None = 1, times: int = 1, primary: bool = False
     ) -> None:
@@ -666,6 +681,9 @@ class FakeGitHub:
                     )
         except ApiError as error:
             return self._json(error.status, error.body(), token, error.headers)
+        for armed in [a for a in self.armed if a[:2] == (method, template) and status < 400]:
+            self.armed.remove(armed)
+            self.faults.append(armed[2])
         if fault and fault.kind == "timeout_after_write":
             time.sleep(fault.delay)
         if fault and fault.kind == "status_after_write":

@@ -60,6 +60,7 @@ from bot.jobs.commands.replies import (
     render_status,
     safe_text,
     where_text,
+    written_pulls,
 )
 from bot.jobs.commands.state import (
     ISSUE_SOURCE,
@@ -162,6 +163,7 @@ def run(
         return CommandRun(ignored="no unanswered command on the issue")
     for source, _commands, _keys, _ignored in todo:  # at once, so the authors see the bot is on it
         issues.add_reaction(event.issue_number, source.comment_id, "eyes")
+    work: Run | None = None
     try:
         # Authorise with the collaborator-permission API, once per author whose write command asks.
         roles: dict[str, bool] = {}
@@ -173,8 +175,8 @@ def run(
         catalog = default_catalog(forge, settings.catalog_path, taxonomy)
         work = Run(event, settings, taxonomy, catalog, forge, state, router=router)
         act(batches, work, lookup)
-    except BotError as exc:
-        return _fail(event, issues, state, log, str(exc), taxonomy, settings)
+    except BotError as exc:  # a whole-run failure, before or after some PRs were written
+        return _fail(event, issues, state, log, str(exc), taxonomy, settings, work)
     state = work.state
     for source, _commands, keys, _ignored in todo:
         replies = [r for r in work.replies if r.source == source.key]
@@ -182,7 +184,7 @@ def run(
             log += answer_lines(source.author, source.url, source.comment_id is not None, replies)
         state = state.with_answered(source.key, keys)
     body, state = render_status(state, log, work.show_help, taxonomy, settings)
-    issues.upsert_comment(event.issue_number, MARKER_KIND, body)
+    _write_status(event, issues, body, work)
     return CommandRun(
         body=body,
         replies=tuple(sorted(work.replies, key=lambda r: r.order)),
@@ -294,14 +296,34 @@ def _fail(
     message: str,
     taxonomy: Taxonomy,
     settings: CommandSettings,
+    work: Run | None = None,
 ) -> CommandRun:
-    """The run could not start (permission or catalog unreadable): say so, keep the state; the
-    commands stay unanswered, so the next run tries them again."""
-    failure = Reply((0, 0), "failed", "", {"reason": safe_text(message)})
+    """The run stopped (permission or catalog unreadable, GitHub failing midway): say so, naming
+    the PRs this run already opened or updated. The commands stay unanswered, so the next run
+    tries them again; the PRs are recorded as this issue's, so that it updates them."""
+    done = written_pulls(work.replies if work else ())
+    failure = Reply((0, 0), "failed", "", {"reason": safe_text(message), "done": done})
     log = log + answer_lines(event.author, event.source_url, event.comment_id is not None, [failure])
+    for pull in work.state.pulls if work else ():
+        if pull not in state.pulls:
+            state = state.with_pull(pull)
     body, _state = render_status(state, log, False, taxonomy, settings)
-    issues.upsert_comment(event.issue_number, MARKER_KIND, body)
-    return CommandRun(body=body, exit_code=1)
+    _write_status(event, issues, body, work)
+    return CommandRun(body=body, replies=(failure,), exit_code=1)
+
+
+def _write_status(event: Event, issues: IssueTracker, body: str, work: Run | None) -> None:
+    """Write the status comment; when GitHub refuses it, the error names what the run did
+    (the next run finds those PRs by their bodies, which link this issue)."""
+    try:
+        issues.upsert_comment(event.issue_number, MARKER_KIND, body)
+    except BotError as exc:
+        done = written_pulls(work.replies if work else ())
+        did = f"this run already {', '.join(done)}" if done else "this run changed no pull request"
+        raise BotError(
+            f"the status comment on #{event.issue_number} could not be written ({exc}); {did}; "
+            "the commands stay unanswered and run again on the issue's next event"
+        ) from exc
 
 
 # -- the edge: the event file, config and services -----------------------------------------------------

@@ -48,6 +48,16 @@ class Reply:
     source: str = ""  # the key of the text it answers ("issue", "c<comment id>")
 
 
+def written_pulls(replies: Sequence[Reply]) -> list[str]:
+    """The PRs a run opened or updated, as its replies link them, in command order
+    ("opened [#12](url) (`/add 2405.00732`)")."""
+    return [
+        f"{r.data['result']} {r.data['pr']} ({r.command})"
+        for r in sorted(replies, key=lambda r: r.order)
+        if r.kind.endswith("_done") and r.data.get("result") in ("opened", "updated")
+    ]
+
+
 # -- the status comment ------------------------------------------------------------------------------
 
 

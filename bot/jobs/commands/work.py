@@ -3,6 +3,7 @@ the commands share: taking ids, resolving a section, checking the author's role,
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -161,6 +162,14 @@ def refuse_unless_maintainer(index: int, command: Command, work: Run) -> bool:
     return not work.maintainer
 
 
+def requested_here(pull: PullRequest, event: Event) -> bool:
+    """The bot's PR says it was requested on this issue ("Requested by @x in <issue url>[#...]."):
+    a run that opened it and then could not write the status comment did not record it there."""
+    if not event.issue_url:
+        return False
+    return re.search(rf"Requested by \S+ in {re.escape(event.issue_url)}(?:[#.\s]|$)", pull.body) is not None
+
+
 def propose(
     order: tuple[int, int],
     cmd: str,
@@ -177,7 +186,7 @@ def propose(
     its number is the event's issue number)."""
     foreign = work.open_pull(change.branch)
     ours = {p.number for p in work.state.pulls} | {work.event.issue_number}
-    if foreign is not None and foreign.number not in ours:
+    if foreign is not None and foreign.number not in ours and not requested_here(foreign, work.event):
         work.reply(order, "other_pull", cmd, pr=f"[#{foreign.number}]({foreign.url})", **facts)
         return False
     try:

@@ -357,3 +357,76 @@ def test_a_missing_catalog_is_reported_not_guessed(arxiv: ArxivAPI, taxonomy: Ta
         assert outcome.exit_code == 1 and not fake.pulls() and arxiv.asked == []
         assert "catalog.md is missing or empty on the default branch" in status(fake)
         assert not fake.violations
+
+
+# -- a run that stops midway --------------------------------------------------------------------
+
+
+TWO_EDITS = "/remove 2404.14469\n/move 2210.17323 kv-cache"
+
+
+def test_a_status_comment_github_refuses_after_the_prs_names_them_and_the_next_run_updates_them(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """Once the first PR is open, GitHub fails listing the issue's comments (every retry), so the
+    status comment cannot be written: the error names both PRs, and the next event's run finds
+    them (their bodies link this issue) and updates them instead of calling them another's."""
+    github.fail_after(
+        ("POST", "/repos/{owner}/{repo}/pulls"),
+        "GET",
+        "/repos/{owner}/{repo}/issues/{issue_number}/comments",
+        times=4,
+    )
+    with pytest.raises(BotError) as stopped:
+        handle(github, arxiv, taxonomy, TWO_EDITS)
+    message = str(stopped.value)
+    assert "the status comment on #1 could not be written" in message
+    assert re.search(
+        r"this run already opened \[#\d+\]\(.*\) \(`/remove 2404\.14469`\), opened \[#\d+\]", message
+    )
+    assert "run again on the issue's next event" in message and not bot_comments(github)
+    numbers = sorted(p.number for p in github.pulls())
+    assert len(numbers) == 2
+    again = handle(github, arxiv, taxonomy, "thanks", serial=1)  # any next event on the issue
+    assert [r.kind for r in again.replies] == ["remove_done", "move_done"] and again.exit_code == 0
+    assert {r.data["result"] for r in again.replies} <= {"updated", "unchanged"}  # the same PRs
+    assert sorted(p.number for p in github.pulls()) == numbers and "not opened from this issue" not in status(
+        github
+    )
+
+
+def test_a_run_that_stops_after_opening_a_pr_says_what_it_did(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bot error after some PRs were written (any step of the run: here raised once the real
+    commands are done) is no 'nothing was changed': the reply names the PRs, which are recorded
+    as this issue's, so the next run updates them; the run exits 1."""
+    from bot import jobs
+    from bot.jobs.commands import handlers
+
+    def act_then_fail(*args: Any) -> None:
+        handlers.act(*args)
+        raise BotError("GitHub: listing the open pull requests failed (502)")
+
+    monkeypatch.setattr(jobs.commands, "act", act_then_fail)
+    outcome = handle(github, arxiv, taxonomy, TWO_EDITS)
+    assert outcome.exit_code == 1 and [r.kind for r in outcome.replies] == ["failed"]
+    body = status(github)
+    assert "nothing was changed" not in body and "The bot stopped before it finished the commands" in body
+    assert re.search(r"It had already opened \[#\d+\]\(.*\) \(`/remove 2404\.14469`\), opened \[#\d+\]", body)
+    assert "listing the open pull requests failed" in body
+    monkeypatch.undo()
+    again = handle(github, arxiv, taxonomy, "thanks", serial=1)
+    assert [r.kind for r in again.replies] == ["remove_done", "move_done"] and again.exit_code == 0
+    assert {r.data["result"] for r in again.replies} <= {"updated", "unchanged"} and len(github.pulls()) == 2
+
+
+def test_a_run_that_cannot_start_still_says_nothing_was_changed(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    github.fail(
+        "GET", "/repos/{owner}/{repo}/collaborators/{username}/permission", status=403, message="nope"
+    )
+    outcome = handle(github, arxiv, taxonomy, TWO_EDITS)
+    assert outcome.exit_code == 1 and not github.pulls()
+    assert "The bot could not run the commands, so nothing was changed" in status(github)
