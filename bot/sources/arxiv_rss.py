@@ -31,7 +31,7 @@ from bot.sources.feed_parse import ID_VERSION, FeedResult, parse_feed, split_aut
 
 DEFAULT_BASE = "https://rss.arxiv.org/rss/"
 DEFAULT_CATEGORIES = ("cs.CL", "cs.LG", "cs.AI", "cs.DC", "cs.AR", "cs.PF")
-USER_AGENT = "catalog-bot/0.1 (keeps a curated efficient-LLM list; one request per run)"
+USER_AGENT = "catalog-bot/0.1 (keeps a curated list of papers; one request per run)"
 ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross")
 # a recorded day of arXiv shipped with the package: what poll and score read offline by default
 PACKAGED_SAMPLE_FEED = Path(__file__).resolve().parents[1] / "samples" / "arxiv-sample-feed.xml"
