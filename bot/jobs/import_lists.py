@@ -157,7 +157,11 @@ def write(
     return len(added), len(removed)
 
 
-def render_report(result: ImportResult, output: str, changes: tuple[int, int] | None) -> str:
+def render_report(
+    result: ImportResult, output: str, changes: tuple[int, int] | None, *, kept: bool = False
+) -> str:
+    """The import report; ``changes`` None: nothing written (a dry run, or ``kept``: the output
+    exists and init keeps it)."""
     totals = {
         "entries": sum(r.entries for r in result.reports),
         "unreadable": sum(r.unreadable_count for r in result.reports),
@@ -171,6 +175,7 @@ def render_report(result: ImportResult, output: str, changes: tuple[int, int] | 
         totals=totals,
         output=output,
         changes=changes,
+        kept=kept,
         sections=sum(1 for entries in result.placed.values() if entries),
     )
 

@@ -39,6 +39,11 @@ PACKAGED_SAMPLE_FEED = Path(__file__).resolve().parents[1] / "samples" / "arxiv-
 _CATEGORY = re.compile(r"^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$")
 
 
+def is_category(name: str) -> bool:
+    """An arXiv category (``cs.CL``) or a whole archive (``cs``, ``q-bio``), by its form."""
+    return bool(_CATEGORY.match(name))
+
+
 # --- feed URL and fetching -------------------------------------------------------------------
 
 

@@ -16,7 +16,7 @@ from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_rss import FeedSettings
 from tests.conftest import FIXTURES
 
-ROBOTS = FIXTURES / "lists" / "awesome-robot-learning.md"
+ROBOTS = FIXTURES / "adopt" / "awesome-robot-learning.md"
 
 
 @pytest.fixture
@@ -42,3 +42,56 @@ def test_requests_to_arxiv_name_no_other_list(robots: Path) -> None:
     sources = config.load("sources")
     for agent in (FeedSettings.from_config(sources).user_agent, ApiSettings.from_config(sources).user_agent):
         assert agent.startswith("catalog-bot/") and "efficient" not in agent.lower()
+
+
+def test_categories_of_the_field_go_to_the_feed_the_gate_and_backfill(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without them the robot-learning list's best papers of the recorded day (cs.CV, cs.RO)
+    were near misses, "categories outside the gate" of efficient-LLM research."""
+    repo = tmp_path / "robots"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    shutil.copy(ROBOTS, repo / "README.md")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
+    assert cli.main(["init", "--from", "README.md", "--categories", "cs.RO, cs.CV,cs.LG"]) == 0
+    out = capsys.readouterr().out
+    assert "the bot's defaults" not in out
+    cats = ["cs.RO", "cs.CV", "cs.LG"]
+    assert config.load("sources")["feed"]["categories"] == cats
+    assert config.load("keywords")["categories"]["require_any"] == cats
+    assert config.load("papers")["backfill"]["categories"] == cats
+    assert cli.main(["validate-config"]) == 0
+    assert cli.main(["poll", "--dry-run"]) == 0
+    accepted = capsys.readouterr().out.split("### Accepted")[1].split("### Near misses")[0]
+    assert "2411.17820" in accepted  # CityWalker (cs.CV, cs.RO): embodied navigation
+
+
+def test_without_categories_init_says_which_it_used_and_how_to_change_them(
+    robots: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert config.load("sources")["feed"]["categories"] == list(init.DEFAULT_CATEGORIES)
+    assert cli.main(["init", "--from", "README.md"]) == 0  # a rerun keeps every file
+    out = capsys.readouterr().out
+    assert "arXiv categories: cs.CL, cs.LG, cs.AI, cs.DC, cs.AR, cs.PF (the bot's defaults" in out
+    assert "--categories cs.RO,cs.CV --force" in out
+    # the kept catalog is said to be kept, not "dry run: not written"
+    assert f"kept {robots / 'catalog.md'} as it is: it exists (`--force` rewrites it)" in out
+    assert "dry run" not in out
+    assert "init: 5 sections, 0 subsections from 25 entries" in out
+
+
+@pytest.mark.parametrize("bad", ["cs.RO,robotics!", " , "])
+def test_bad_categories_are_a_usage_error_naming_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], bad: str
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(ROBOTS, tmp_path / "README.md")
+    with pytest.raises(SystemExit) as exit_info:
+        cli.main(["init", "--from", "README.md", "--categories", bad])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert "pass names such as cs.RO,cs.CV" in err
+    assert ("robotics!" in err) if "!" in bad else ("no category given" in err)
+    assert not (tmp_path / "config").exists()
