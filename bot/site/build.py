@@ -313,8 +313,20 @@ def render_page(site: Site, chart_file: str = "chart.svg") -> str:
             chart_file=chart_file,
             where=where,
             anchors=heading_anchors(site.taxonomy),
+            search_example=search_example(site.taxonomy),
         )
     )
+
+
+def search_example(taxonomy: Taxonomy) -> str:
+    """The search box's example query: the list's own first subsection of papers (the most
+    specific topic), else its first section, lowercased (a fixed example would name this
+    project's field on every adopter's site)."""
+    for group in (taxonomy.subsections, taxonomy.sections):
+        papers = [s for s in group if s.kind != "resources"]
+        if papers:
+            return papers[0].title.lower()
+    return ""
 
 
 def write_site(site: Site, output: Path, chart_path: Path | None = None) -> dict[str, Path]:

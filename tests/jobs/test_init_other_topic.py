@@ -95,3 +95,12 @@ def test_bad_categories_are_a_usage_error_naming_them(
     assert "pass names such as cs.RO,cs.CV" in err
     assert ("robotics!" in err) if "!" in bad else ("no category given" in err)
     assert not (tmp_path / "config").exists()
+
+
+def test_the_site_search_example_is_the_lists_own_topic(
+    robots: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["site", "--output", str(tmp_path / "site")]) == 0
+    page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert 'placeholder="e.g. vision-language-action models, or 2405.00732"' in page
+    assert "kv cache" not in page.lower() and "efficient" not in page.lower()
