@@ -14,6 +14,7 @@ from bot import config
 from bot.jobs import init
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_rss import FeedSettings
+from bot.sources.lists.scaffold import scaffold
 from tests.conftest import FIXTURES
 
 ROBOTS = FIXTURES / "adopt" / "awesome-robot-learning.md"
@@ -104,3 +105,26 @@ def test_the_site_search_example_is_the_lists_own_topic(
     page = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert 'placeholder="e.g. vision-language-action models, or 2405.00732"' in page
     assert "kv cache" not in page.lower() and "efficient" not in page.lower()
+
+
+def test_no_starter_rule_from_a_name_that_says_nothing(robots: Path) -> None:
+    """ "Others" gave the rule "others" (in countless abstracts), a list without headings the rule
+    "awesome-llm-prune" (its title, in no paper), "Trending Inference Topics" the rule "trending"."""
+    sections = config.load("keywords")["sections"]
+    assert "others" not in sections  # its entries teach the learned router; no rule
+    assert set(sections) == {
+        "vision-language-action-models",
+        "imitation-learning",
+        "reinforcement-learning",
+        "planning-with-language-models",
+    }
+    text = "# Awesome-LLM-Prune\n\n" + "".join(
+        f"- [{t}](https://arxiv.org/abs/2401.0000{i})\n"
+        for i, t in enumerate(["Structured pruning of LLMs", "Pruning and sparsity", "Sparsity at scale"])
+    )
+    plan = scaffold("README.md", text)
+    assert plan.keywords()["sections"]["awesome-llm-prune"]["patterns"] == ["pruning", "sparsity"]
+    trending = "# L\n\n## Trending Topics\n\n- [A](https://arxiv.org/abs/2401.00001)\n\n## B\n\n" + (
+        "- [B](https://arxiv.org/abs/2401.00002)\n"
+    )
+    assert "trending-topics" not in scaffold("README.md", trending).keywords()["sections"]

@@ -34,6 +34,7 @@ _STOPWORDS = TITLE_GLUE_WORDS | frozenset(
     (
         "any",
         "approach",
+        "awesome",
         "approaches",
         "down",
         "general",
@@ -52,6 +53,9 @@ _STOPWORDS = TITLE_GLUE_WORDS | frozenset(
         "studies",
         "these",
         "three",
+        "topic",
+        "topics",
+        "trending",
         "two",
         "up",
         "use",
@@ -181,6 +185,8 @@ class Scaffold:
             subs = {sub: words for sub, words in subs.items() if words}  # none left: its entries teach it
             if subs:
                 raw["subsections"] = subs
+            elif not raw["patterns"]:
+                continue  # "Others" has no telling word: no rule ("others" is in any abstract)
             sections[self.ids[section.path]] = raw
         return {"sections": sections}
 
@@ -192,8 +198,8 @@ def _all_titles(section: SourceSection) -> list[str]:
 def _words(title: str) -> list[str]:
     words = []
     for word in re.findall(r"[A-Za-z][A-Za-z0-9+-]*[A-Za-z0-9+]|[A-Za-z]", title.lower()):
-        if len(word) < 3 or word in _STOPWORDS:
-            continue
+        if len(word) < 3 or word in _STOPWORDS or word.startswith("awesome-"):
+            continue  # "awesome-llm-prune": a list's name, when its entries sit under its title
         if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
             word = word[:-1]  # the matcher accepts the plural of a pattern, not the singular
         words.append(word)
@@ -209,7 +215,8 @@ def _starter_patterns(
 ) -> list[str]:
     """The section's own name words, then the title words frequent here and rare elsewhere (in
     the list's other sections, and among papers at large: never a ``common`` word). None found:
-    the whole name (``fallback``, a section needs one rule) or nothing (its entries teach it)."""
+    the whole name (``fallback``, a section needs one rule) unless it says nothing ("Others",
+    "Awesome-X"), or nothing (its entries teach it)."""
     own = Counter(w for t in titles for w in set(_words(t)))
     picked = [w for w in dict.fromkeys(_words(name)) if w not in common]
     ranked = sorted(own, key=lambda w: (-own[w] * own[w] / every[w], w))
@@ -218,7 +225,8 @@ def _starter_patterns(
             break
         if own[word] >= 2 and own[word] / every[word] >= 0.5 and word not in picked and word not in common:
             picked.append(word)
-    return picked or ([name.lower()] if fallback else [])
+    meaningful = any(w not in _STOPWORDS and not w.startswith("awesome") for w in name.lower().split())
+    return picked or ([name.lower()] if fallback and meaningful else [])
 
 
 COMMON_SHARE = 0.015  # a word in more of the background papers' texts says nothing about a section
