@@ -128,3 +128,13 @@ def test_no_starter_rule_from_a_name_that_says_nothing(robots: Path) -> None:
         "- [B](https://arxiv.org/abs/2401.00002)\n"
     )
     assert "trending-topics" not in scaffold("README.md", trending).keywords()["sections"]
+
+
+def test_the_first_dry_run_warns_once_that_the_catalog_is_not_committed(
+    robots: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    capsys.readouterr()
+    assert cli.main(["poll", "--dry-run"]) == 0
+    err = capsys.readouterr().err
+    assert f"warning: {robots / 'catalog.md'} is not committed yet; this dry run reads" in err
+    assert "note:" not in err  # it said "warning: note: ..."

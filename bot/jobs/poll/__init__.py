@@ -208,7 +208,7 @@ def main(args: argparse.Namespace) -> int:
         # a freshly initialised list (nothing committed yet): a dry run builds no branch, so it
         # may read the working tree; a real run needs the committed catalog
         log.warning(
-            "note: %s is not committed yet; this dry run reads the working tree's copy. Commit "
+            "%s is not committed yet; this dry run reads the working tree's copy. Commit "
             "it before a real run.",
             working_tree,
         )

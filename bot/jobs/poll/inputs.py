@@ -106,7 +106,7 @@ def note_uncommitted(path: Path, committed: Catalog, forge: Forge) -> None:
     if working != committed.render():
         branch = getattr(forge, "default_branch", "the default branch")
         log.warning(
-            "note: %s has uncommitted changes; the poll reads (and builds its branches on) the "
+            "%s has uncommitted changes; the poll reads (and builds its branches on) the "
             "version committed on %s. Commit your edits for them to count.",
             path,
             branch,
