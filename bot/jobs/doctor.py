@@ -14,12 +14,15 @@ config, catalog, workflows).
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import os
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
+
+import yaml
 
 from bot import config
 from bot.core import templates
@@ -144,17 +147,45 @@ def local_problems(env: Mapping[str, str], repository: str | None, root: Path) -
             f"{root / catalog} does not exist: create it with `python -m bot init "
             "--from LIST` (docs/adopt.md)"
         )
+    uses_bot = bot_workflows(root)
+    if not uses_bot:
+        problems.append(
+            f"no workflow in {root / '.github' / 'workflows'} runs the bot: add the short workflows of "
+            "docs/adopt.md (poll, refresh, commands, nightly, new-topics)"
+        )
+    return problems
+
+
+def bot_workflows(root: Path) -> list[Path]:
     workflows = root / ".github" / "workflows"
-    uses_bot = [
+    return [
         p
         for p in sorted(workflows.glob("*.y*ml"))
         if "python -m bot" in (text := p.read_text(encoding="utf-8")) or "catalog-bot" in text
     ]
-    if not uses_bot:
-        problems.append(
-            f"no workflow in {workflows} runs the bot: add the short workflows of "
-            "docs/adopt.md (poll, refresh, commands, nightly, new-topics)"
-        )
+
+
+def branch_problems(workflows: list[Path], default_branch: str | None) -> list[str]:
+    """The bot's workflows that run on pushes to branches other than the default one (refresh.yml
+    of docs/adopt.md says `main`; a repository on `master` would never refresh its bot PRs)."""
+    if not default_branch:
+        return []
+    problems = []
+    for path in workflows:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError:
+            continue  # not this check's business: GitHub reports a broken workflow
+        triggers = data.get("on", data.get(True)) if isinstance(data, dict) else None  # YAML 1.1: on = True
+        push = triggers.get("push") if isinstance(triggers, dict) else None
+        branches = push.get("branches") if isinstance(push, dict) else None
+        if isinstance(branches, list) and not any(
+            fnmatch.fnmatchcase(default_branch, str(b)) for b in branches
+        ):
+            problems.append(
+                f"{path}: runs on pushes to {', '.join(map(str, branches))}, but the default branch "
+                f"is {default_branch}: set `branches: [{default_branch}]` under `on: push:`"
+            )
     return problems
 
 
@@ -163,14 +194,17 @@ def main(args: argparse.Namespace) -> int:
     if not os.environ.get("GITHUB_TOKEN") or not (args.repository or os.environ.get("GITHUB_REPOSITORY")):
         # GitHub cannot be asked without them: every missing piece, in one message
         raise BotError(f"{len(problems)} missing piece(s):\n" + "\n".join(f"  {p}" for p in problems))
+    services = build_services(os.environ, repository=args.repository, api_url=args.api_url)
+    settings = services.github_settings
+    forge = services.github()
+    checks, text = run(forge, settings)
+    repository = next((c for c in checks if c.id == "repository"), None)
+    if repository:
+        problems += branch_problems(bot_workflows(Path.cwd()), repository.facts.get("default_branch"))
     if problems:
         print(f"catalog-bot doctor: {len(problems)} missing piece(s):")
         for problem in problems:
             print(f"[FAIL] {problem}")
         print()
-    services = build_services(os.environ, repository=args.repository, api_url=args.api_url)
-    settings = services.github_settings
-    forge = services.github()
-    checks, text = run(forge, settings)
     print(text)
     return 1 if problems or any(check.status == "fail" for check in checks) else 0

@@ -153,3 +153,37 @@ def test_the_docs_show_doctor_with_the_workflows_token(fake_github, tmp_path, mo
     text = re.sub(r"http://127\.0\.0\.1:\d+", "http://127.0.0.1:40677", out)
     assert text.startswith("catalog-bot doctor: ") and "[FAIL]" not in text
     assert_shown_in_docs("github.md", "github-doctor.txt", text)
+
+
+def test_a_workflow_on_pushes_to_another_branch_than_the_default_one_fails(tmp_path, monkeypatch, capsys):
+    """An older list's default branch is often `master`: refresh.yml of docs/adopt.md, copied as it
+    is (`branches: [main]`), would never run there, and the bot's PRs would conflict."""
+    from tests.fake_github import FakeGitHub
+
+    config = tmp_path / "config"
+    shutil.copytree(PROJECT / "config", config)
+    (config / "github.yml").write_text("seconds_between_requests: 0\ntimeout_seconds: 5\n")
+    shutil.copy(PROJECT / "catalog.md", tmp_path / "catalog.md")
+    shutil.copytree(DOCS / "workflows", tmp_path / ".github" / "workflows")
+    monkeypatch.chdir(tmp_path)
+    with FakeGitHub(default_branch="master") as fake:
+        for key, value in {
+            "CATALOG_BOT_CONFIG": str(config),
+            "GITHUB_API_URL": fake.url,
+            "GITHUB_REPOSITORY": fake.repository,
+            "GITHUB_TOKEN": BOT_TOKEN,
+        }.items():
+            monkeypatch.setenv(key, value)
+        assert bot_main(["doctor"]) == 1
+        out = capsys.readouterr().out
+        refresh = tmp_path / ".github" / "workflows" / "refresh.yml"
+        assert (
+            f"[FAIL] {refresh}: runs on pushes to main, but the default branch is master: "
+            "set `branches: [master]` under `on: push:`" in out
+        )
+        assert out.count("[FAIL]") == 1  # the other workflows run on schedules and events
+        refresh.write_text(
+            refresh.read_text(encoding="utf-8").replace("[main]", "[master]"), encoding="utf-8"
+        )
+        assert bot_main(["doctor"]) == 0
+    assert not fake.violations
