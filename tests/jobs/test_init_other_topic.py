@@ -138,3 +138,18 @@ def test_the_first_dry_run_warns_once_that_the_catalog_is_not_committed(
     err = capsys.readouterr().err
     assert f"warning: {robots / 'catalog.md'} is not committed yet; this dry run reads" in err
     assert "note:" not in err  # it said "warning: note: ..."
+
+
+def test_the_adopters_site_workflow_runs_the_action_job_site(robots: Path) -> None:
+    """docs/site.md's own workflow installs the bot from this repository's files; an adopter's
+    site.yml runs the action's `site` job, which the action accepts and which builds `_site`."""
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    workflow = yaml.safe_load((root / "docs" / "workflows" / "site.yml").read_text(encoding="utf-8"))
+    steps = workflow["jobs"]["build"]["steps"]
+    bot = next(s for s in steps if s["uses"].startswith("catalog-bot/catalog-bot@"))
+    assert "|site)" in (root / "action.yml").read_text(encoding="utf-8")  # the action's job list
+    assert cli.main([bot["with"]["job"], *bot["with"]["args"].split()]) == 0  # as the action runs it
+    upload = next(s for s in steps if s["uses"].startswith("actions/upload-pages-artifact@"))
+    assert (robots / upload["with"]["path"] / "index.html").is_file()
