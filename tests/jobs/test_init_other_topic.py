@@ -153,3 +153,27 @@ def test_the_adopters_site_workflow_runs_the_action_job_site(robots: Path) -> No
     assert cli.main([bot["with"]["job"], *bot["with"]["args"].split()]) == 0  # as the action runs it
     upload = next(s for s in steps if s["uses"].startswith("actions/upload-pages-artifact@"))
     assert (robots / upload["with"]["path"] / "index.html").is_file()
+
+
+def test_a_list_without_a_title_is_named_after_its_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The KV-cache list has no `#` heading: its catalog and site were titled "Awesome Papers"
+    (and the schema's default title was "Awesome Efficient LLMs")."""
+    repo = tmp_path / "Awesome-LLM-KV-Cache"
+    repo.mkdir()
+    text = "\n".join(ROBOTS.read_text(encoding="utf-8").splitlines()[1:])  # no `#` heading
+    (repo / "README.md").write_text(text, encoding="utf-8")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    assert "title: Awesome-LLM-KV-Cache, the folder's name" in capsys.readouterr().out
+    assert (repo / "catalog.md").read_text(encoding="utf-8").startswith("# Awesome-LLM-KV-Cache\n")
+    assert cli.main(["init", "--from", "README.md", "--title", "Robots", "--force"]) == 0
+    assert "the folder's name" not in capsys.readouterr().out
+    empty = tmp_path / "empty-config"
+    empty.mkdir()
+    (empty / "taxonomy.yml").write_text(
+        "sections:\n- {id: robots, title: Robots, description: Robots.}\n", encoding="utf-8"
+    )
+    assert config.load("taxonomy", empty)["title"] == "Awesome Papers"

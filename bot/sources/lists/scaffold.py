@@ -26,6 +26,7 @@ from bot.errors import BotError
 from bot.sources.lists import Unreadable, clean_heading, extract, read_items
 
 RESOURCES_ID = "resources"
+FALLBACK_TITLE = "Awesome Papers"  # a README without a `#` heading
 MAX_ID_LENGTH = 32
 STARTER_WORDS = 6  # title words per section in the starter keyword rules
 
@@ -367,4 +368,4 @@ def _fallback_title(prefix: tuple[str, ...], name: str) -> str:
     if prefix and not _CONTENTS.match(prefix[0]):
         return prefix[0]
     stem = Path(name).stem
-    return "Awesome Papers" if stem.lower() in ("readme", "index") else stem.replace("_", " ")
+    return FALLBACK_TITLE if stem.lower() in ("readme", "index") else stem.replace("_", " ")
