@@ -14,7 +14,7 @@ from bot import config
 from bot.jobs import init
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_rss import FeedSettings
-from bot.sources.lists.scaffold import scaffold
+from bot.sources.lists.scaffold import list_intro, scaffold
 from tests.conftest import FIXTURES
 
 ROBOTS = FIXTURES / "adopt" / "awesome-robot-learning.md"
@@ -177,3 +177,28 @@ def test_a_list_without_a_title_is_named_after_its_folder(
         "sections:\n- {id: robots, title: Robots, description: Robots.}\n", encoding="utf-8"
     )
     assert config.load("taxonomy", empty)["title"] == "Awesome Papers"
+
+
+def test_the_catalog_keeps_the_lists_own_intro(robots: Path) -> None:
+    catalog = (robots / "catalog.md").read_text(encoding="utf-8")
+    assert catalog.startswith(
+        "# Awesome Robot Learning\n\n"
+        "A curated list of robot learning papers: policies that map what a robot sees to what it does.\n"
+    )
+    assert config.load("taxonomy")["intro"].startswith("A curated list of robot learning papers")
+
+
+@pytest.mark.parametrize(
+    ("text", "intro"),
+    [
+        (
+            "# L\n\n<div>badges</div>\n\nA list of **robot** [papers](https://x.org) <br> that\nmatter.\n\n## A\n",
+            "A list of robot papers that matter.",
+        ),
+        ("# L\n\n[![badge](https://b)](https://c)\n\n## Intro\n\nNot before the first section.\n", None),
+        ("# L\n\nToo short.\n\n- [A](https://arxiv.org/abs/2401.00001)\n", None),
+        ("# L\n\n" + "word " * 200 + "\n", ("word " * 79).strip() + "…"),
+    ],
+)
+def test_list_intro_is_the_first_paragraph_of_prose(text: str, intro: str | None) -> None:
+    assert list_intro(text) == intro

@@ -369,3 +369,30 @@ def _fallback_title(prefix: tuple[str, ...], name: str) -> str:
         return prefix[0]
     stem = Path(name).stem
     return FALLBACK_TITLE if stem.lower() in ("readme", "index") else stem.replace("_", " ")
+
+
+_LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+_MARKUP = re.compile(r"<[^>]*>|\*\*|__|`")  # HTML tags, bold, code marks
+MAX_INTRO = 400  # characters of the list's own intro kept (a sentence or two)
+
+
+def list_intro(text: str) -> str | None:
+    """The list's own first paragraph of prose before its first section (links reduced to their
+    text, HTML and emphasis marks dropped: the site shows the intro as text), or None: badges,
+    HTML, lists and tables are not an intro."""
+    paragraph: list[str] = []
+    for line in [*text.splitlines(), ""]:
+        stripped = line.strip()
+        if stripped.startswith("## ") and not paragraph:
+            return None  # the first section starts before any prose
+        prose = stripped and not stripped.startswith(("<", "!", "[", "-", "*", "|", "#", ">", "`"))
+        if prose:
+            paragraph.append(stripped)
+            continue
+        if paragraph:
+            intro = _MARKUP.sub("", _LINK.sub(r"\1", " ".join(paragraph)))
+            intro = " ".join(intro.split())
+            if len(intro.split()) >= 5:
+                return intro if len(intro) <= MAX_INTRO else intro[: MAX_INTRO - 1].rsplit(" ", 1)[0] + "…"
+            paragraph = []
+    return None
