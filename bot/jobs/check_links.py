@@ -34,7 +34,7 @@ from bot.core.templates import render
 from bot.errors import BotError, CatalogError
 from bot.forge.actions import build_services
 from bot.forge.workflow_log import workflow_command
-from bot.jobs import add_file_argument
+from bot.jobs import add_file_argument, catalog_file
 from bot.jobs.check_stars import GitHubRepoResolver
 from bot.linkcheck import checker
 from bot.linkcheck.arxiv import ArxivResolver
@@ -78,6 +78,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _check_options(args: argparse.Namespace) -> None:
+    args.file = catalog_file(args.file)
     for flag, value in (("--concurrency", args.concurrency), ("--per-host", args.per_host)):
         if value is not None and value < 1:
             raise BotError(f"{flag} {value}: needs at least 1 request in flight (e.g. {flag} 8)")

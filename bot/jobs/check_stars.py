@@ -33,7 +33,7 @@ from bot.core.text import unified_diff
 from bot.core.urls import GITHUB_RESERVED, github_repo
 from bot.forge.actions import build_services
 from bot.forge.protocols import RepoDirectory, RepoInfo
-from bot.jobs import add_file_argument
+from bot.jobs import add_file_argument, catalog_file
 from bot.linkcheck import LinkResult, Verdict, extract_links
 
 RESERVED_OWNERS = GITHUB_RESERVED  # kept for callers; the one list lives in bot.core.urls
@@ -316,6 +316,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    args.file = catalog_file(args.file)
     directory = build_services(os.environ, catalog_path=str(args.file), api_url=args.api_url).repo_directory(
         "check-stars"
     )

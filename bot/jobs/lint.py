@@ -25,7 +25,7 @@ from bot.core.matching import near_identical_pairs, title_key
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted
 from bot.errors import UnknownSectionError
-from bot.jobs import add_file_argument
+from bot.jobs import add_file_argument, catalog_file
 
 _ENTRY_HINT = (
     "expected one line `- [Title](url) - Authors · arXiv ID · Mon YYYY · [pdf](..) · "
@@ -389,5 +389,6 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     from bot import config
 
+    args.file = catalog_file(args.file)
     store = args.store or args.file.resolve().parent / config.load("papers")["store"]["path"]
     return run(args.file, taxonomy_module.load(), sys.stdout, store)

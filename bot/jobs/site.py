@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from bot.errors import BotError
+from bot.jobs import CATALOG_DEFAULT_HELP, catalog_file
 
 DEFAULT_PAPERS = Path("data/papers.jsonl")  # config/papers.yml's default store.path
 log = logging.getLogger(__name__)
@@ -29,8 +30,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--catalog",
         type=Path,
-        default=Path("catalog.md"),
-        help="the catalog to publish (default: catalog.md)",
+        default=None,
+        help=f"the catalog to publish (default: {CATALOG_DEFAULT_HELP})",
     )
     parser.add_argument(
         "--config-dir",
@@ -73,6 +74,7 @@ def main(args: argparse.Namespace) -> int:
     if args.chart is not None:
         refuse_folder(args.chart)
     taxonomy = taxonomy_module.load(args.config_dir)
+    args.catalog = catalog_file(args.catalog, args.config_dir)
     catalog = read_catalog(args.catalog, taxonomy)
     papers_path = args.papers
     if papers_path is None:

@@ -23,7 +23,7 @@ from bot.core.catalog_io import read_catalog
 from bot.core.matching import title_key
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted
-from bot.jobs import add_file_argument
+from bot.jobs import add_file_argument, catalog_file
 
 
 @dataclass(frozen=True)
@@ -140,4 +140,4 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    return run(args.file, taxonomy_module.load(), sys.stdout, as_json=args.json)
+    return run(catalog_file(args.file), taxonomy_module.load(), sys.stdout, as_json=args.json)

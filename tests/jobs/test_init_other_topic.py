@@ -202,3 +202,35 @@ def test_the_catalog_keeps_the_lists_own_intro(robots: Path) -> None:
 )
 def test_list_intro_is_the_first_paragraph_of_prose(text: str, intro: str | None) -> None:
     assert list_intro(text) == intro
+
+
+def test_a_catalog_elsewhere_is_set_once_and_every_job_finds_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`init --catalog docs/list.md` failed (no docs/ folder) after writing the config; and then
+    lint, stats and site looked for catalog.md, and poll too until poll.yml said otherwise."""
+    repo = tmp_path / "robots"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    shutil.copy(ROBOTS, repo / "README.md")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
+    assert cli.main(["init", "--from", "README.md", "--catalog", "docs/list.md"]) == 0
+    assert config.load("poll")["catalog"] == "docs/list.md"
+    assert not (repo / "catalog.md").exists()
+    capsys.readouterr()
+    for argv in (
+        ["validate-config"],
+        ["lint"],
+        ["stats"],
+        ["site", "--output", "_site"],
+        ["poll", "--dry-run"],
+    ):
+        assert cli.main(argv) == 0, argv
+    out = capsys.readouterr().out
+    assert "docs/list.md: ok (25 papers" in out and "docs/list.md: 25 unique papers" in out
+    assert "| would be proposed (dry run) |" in out
+
+    (repo / "config" / "poll.yml").write_text("catalog: other.md\n", encoding="utf-8")
+    assert cli.main(["init", "--from", "README.md", "--catalog", "docs/list.md"]) == 0  # poll.yml kept
+    assert "says `catalog: other.md`, so the jobs read that file, not docs/list.md" in capsys.readouterr().out
