@@ -50,8 +50,16 @@ def load(directory: Path, key: str) -> Any | None:
         return None
 
 
+GITIGNORE = "# Created by catalog-bot: trained scorers (pickles) are never committed.\n*\n"
+
+
 def save(directory: Path, key: str, value: Any) -> Path:
-    directory.mkdir(parents=True, exist_ok=True)
+    if not directory.exists():
+        # a directory the bot creates ignores itself (as .pytest_cache does): an adopter's
+        # `git add -A` after a local poll would commit 20 MB of pickles, which the next
+        # run would load, whoever changed them
+        directory.mkdir(parents=True)
+        (directory / ".gitignore").write_text(GITIGNORE, encoding="utf-8")
     path = _path(directory, key)
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=".scorer-", suffix=".tmp")
     os.close(fd)

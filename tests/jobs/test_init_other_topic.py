@@ -234,3 +234,19 @@ def test_a_catalog_elsewhere_is_set_once_and_every_job_finds_it(
     (repo / "config" / "poll.yml").write_text("catalog: other.md\n", encoding="utf-8")
     assert cli.main(["init", "--from", "README.md", "--catalog", "docs/list.md"]) == 0  # poll.yml kept
     assert "says `catalog: other.md`, so the jobs read that file, not docs/list.md" in capsys.readouterr().out
+
+
+def test_the_scorer_cache_a_local_poll_leaves_is_never_committed(
+    robots: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The adopter commits "config/, catalog.md, the form and the workflows"; `git add -A`
+    after the dry run of docs/adopt.md also took .catalog-bot-cache/ (20 MB of pickles)."""
+    monkeypatch.delenv("CATALOG_BOT_CACHE_DIR")  # the default: poll.yml's cache_dir in the repository
+    assert cli.main(["poll", "--dry-run"]) == 0
+    assert (robots / ".catalog-bot-cache").is_dir()
+    subprocess.run(["git", "add", "-A"], cwd=robots, check=True)
+    staged = subprocess.run(
+        ["git", "diff", "--cached", "--name-only"], cwd=robots, check=True, capture_output=True, text=True
+    ).stdout.split()
+    assert "catalog.md" in staged
+    assert not [p for p in staged if p.startswith(".catalog-bot-cache")]
