@@ -86,6 +86,8 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
                 _warn_equivalent_patterns(keywords_path, where, {"patterns": group.get("patterns")})
         if not any(p.startswith(f"{keywords_path}:") for p in problems):
             problems += _rule_problems(loaded["keywords"], taxonomy, keywords_path)
+    if "keywords" in loaded and "sources" in loaded:
+        _warn_gate_outside_feed(directory, loaded["keywords"], loaded["sources"])
     if "import-mapping" in loaded:
         from bot.core.import_mapping import mapping_problems
 
@@ -116,6 +118,22 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
                 f"({detail}); `python -m bot init --from LIST` rewrites it, or edit it by hand"
             )
     return problems
+
+
+def _warn_gate_outside_feed(directory: Path, keywords: dict, sources: dict) -> None:
+    """Warn when the categories gate names no category the feed reads: the feed's papers pass it
+    only when also listed there (the bot's efficient-LLM feed with a robotics gate)."""
+    gate = (keywords.get("categories") or {}).get("require_any") or []
+    feed = (sources.get("feed") or {}).get("categories") or []
+    if not gate or any(g in feed or g.split(".")[0] in feed for g in gate):
+        return
+    warnings.warn(
+        f"{directory / 'keywords.yml'}: categories.require_any ({', '.join(gate)}) has no "
+        f"category the feed reads ({directory / 'sources.yml'}: feed.categories: "
+        f"{', '.join(feed)}), so only the feed's papers also listed there can pass the gate; "
+        "list your field's categories in both",
+        stacklevel=2,
+    )
 
 
 def _rule_problems(keywords: dict, taxonomy: Taxonomy, path: Path) -> list[str]:

@@ -250,3 +250,26 @@ def test_the_scorer_cache_a_local_poll_leaves_is_never_committed(
     ).stdout.split()
     assert "catalog.md" in staged
     assert not [p for p in staged if p.startswith(".catalog-bot-cache")]
+
+
+def test_validate_config_warns_of_a_gate_the_feed_cannot_reach(
+    robots: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An adopter who follows "set the gate to your field's" alone keeps the bot's default feed."""
+    keywords = robots / "config" / "keywords.yml"
+    text = keywords.read_text(encoding="utf-8")
+    keywords.write_text(
+        text.replace("  - cs.CL\n", "  - cs.RO\n", 1).replace("  - cs.LG\n", "", 1), encoding="utf-8"
+    )
+    for name in ("cs.AI", "cs.DC", "cs.AR", "cs.PF"):
+        keywords.write_text(
+            keywords.read_text(encoding="utf-8").replace(f"  - {name}\n", "", 1), encoding="utf-8"
+        )
+    assert config.load("keywords")["categories"]["require_any"] == ["cs.RO"]
+    capsys.readouterr()
+    assert cli.main(["validate-config"]) == 0  # a warning, not an error
+    assert "categories.require_any (cs.RO) has no category the feed reads" in capsys.readouterr().out
+    sources = robots / "config" / "sources.yml"
+    sources.write_text("feed:\n  categories: [cs]\n", encoding="utf-8")  # a whole archive covers cs.RO
+    assert cli.main(["validate-config"]) == 0
+    assert "warning" not in capsys.readouterr().out
