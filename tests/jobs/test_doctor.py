@@ -181,9 +181,10 @@ def test_a_workflow_on_pushes_to_another_branch_than_the_default_one_fails(tmp_p
             f"[FAIL] {refresh}: runs on pushes to main, but the default branch is master: "
             "set `branches: [master]` under `on: push:`" in out
         )
-        assert out.count("[FAIL]") == 1  # the other workflows run on schedules and events
-        refresh.write_text(
-            refresh.read_text(encoding="utf-8").replace("[main]", "[master]"), encoding="utf-8"
-        )
+        assert f"[FAIL] {refresh.parent / 'site.yml'}: runs on pushes to main" in out
+        assert out.count("[FAIL]") == 2  # the other workflows run on schedules and events
+        for workflow in (refresh, refresh.parent / "site.yml"):
+            text = workflow.read_text(encoding="utf-8")
+            workflow.write_text(text.replace("[main]", "[master]"), encoding="utf-8")
         assert bot_main(["doctor"]) == 0
     assert not fake.violations
