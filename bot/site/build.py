@@ -2,7 +2,7 @@
 
 The page works without JavaScript (every entry, grouped by section like ``catalog.md``); the
 script then adds filters, sorting and the state in the URL, and a worker adds text search
-(MiniSearch, vendored) over ``search.json`` (titles, authors, abstracts), fetched after the page
+(MiniSearch, vendored) over ``search.json`` (titles, authors, arXiv ids, abstracts), fetched after the page
 shows, so that neither the first render nor typing waits for the abstracts or the index.
 Everything that comes from the catalog or the paper store is untrusted text: jinja2 escapes it
 for HTML, ``script_json`` for the JSON inside a ``<script>`` element.

@@ -11,6 +11,8 @@ from bot.site.search import Filters, select
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
+# The search box's label: what the search covers (bot.site.search.FIELDS), arXiv ids included.
+SEARCH_LABEL = "Search titles, authors, arXiv ids and abstracts"
 SETTLED = (
     "document.documentElement.dataset.ready === '1' && "
     "!document.getElementById('results').hasAttribute('aria-busy')"

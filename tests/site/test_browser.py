@@ -16,7 +16,7 @@ from bot.site import search
 from bot.site.search import Filters
 
 from . import fixture
-from .pages import expected_ids, open_page, settle, shown_count, visible_ids
+from .pages import SEARCH_LABEL, expected_ids, open_page, settle, shown_count, visible_ids
 
 try:
     from playwright.sync_api import Browser, Page
@@ -42,7 +42,7 @@ def test_typed_queries_show_what_python_computes(
 ) -> None:
     built = site[0]
     open_page(page, base_url)
-    box = page.get_by_label("Search titles, authors and abstracts")
+    box = page.get_by_label(SEARCH_LABEL)
     sizes = set()
     for query in QUERIES:
         box.fill("")
@@ -87,7 +87,7 @@ def test_arxiv_ids_accents_and_typos_are_found(
         (target.arxiv_id[:-1] + ("1" if target.arxiv_id[-1] == "0" else "0"), set()),  # no such id
     ]
     open_page(page, base_url)
-    box = page.get_by_label("Search titles, authors and abstracts")
+    box = page.get_by_label(SEARCH_LABEL)
     for query, wanted in cases:
         expected = expected_ids(built, Filters(query=query))
         assert (expected or wanted == set()) and (wanted is None or expected == wanted), query
@@ -139,7 +139,7 @@ def test_each_filter_shows_what_python_computes(
     settle(page, len(expected))
     assert set(visible_ids(page)) == expected
     # and combined with a query
-    page.get_by_label("Search titles, authors and abstracts").fill("cache")
+    page.get_by_label(SEARCH_LABEL).fill("cache")
     combined = expected_ids(built, Filters(**{**filters.__dict__, "query": "cache"}))
     settle(page, len(combined))
     assert set(visible_ids(page)) == combined
@@ -173,7 +173,7 @@ def test_sorting_by_newest_and_by_stars(
 def test_url_state_round_trips(page: Page, base_url: str, site: tuple[site_build.Site, Path]) -> None:
     built = site[0]
     open_page(page, base_url + "?q=cache&section=alpha&code=1&stars=40&sort=stars")
-    assert page.get_by_label("Search titles, authors and abstracts").input_value() == "cache"
+    assert page.get_by_label(SEARCH_LABEL).input_value() == "cache"
     assert page.get_by_label("Section", exact=True).input_value() == "alpha"
     assert page.get_by_label("Has code").is_checked()
     assert page.get_by_label("Minimum stars").input_value() == "40"
@@ -182,7 +182,7 @@ def test_url_state_round_trips(page: Page, base_url: str, site: tuple[site_build
     assert len(expected) > 0 and set(visible_ids(page)) == expected
     # changing a control writes the state back into the URL, which loads the same view
     page.get_by_label("Year").select_option("2024")
-    page.get_by_label("Search titles, authors and abstracts").fill("kv cache")
+    page.get_by_label(SEARCH_LABEL).fill("kv cache")
     settle(page)
     state = parse_qs(urlparse(page.url).query)
     assert state == {
@@ -253,7 +253,7 @@ def test_accessibility_basics_and_screenshot(page: Page, base_url: str, tmp_path
     # keyboard: the skip link comes first, then focus shows a visible outline
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip"
-    page.get_by_label("Search titles, authors and abstracts").focus()
+    page.get_by_label(SEARCH_LABEL).focus()
     page.keyboard.press("Tab")
     outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
     assert page.evaluate("document.activeElement.id") == "section" and outline != "none"
@@ -296,7 +296,7 @@ def test_a_search_index_that_cannot_load_says_search_is_unavailable(
     note = page.locator("#search-note")
     page.wait_for_function("document.getElementById('search-note').hidden === false", timeout=10_000)
     assert note.is_visible() and "Search unavailable" in (note.text_content() or "")
-    page.get_by_label("Search titles, authors and abstracts").fill("cache")
+    page.get_by_label(SEARCH_LABEL).fill("cache")
     settle(page)
     assert "Search unavailable" in (page.text_content("#count") or "")
     page.get_by_label("Section", exact=True).select_option("beta")  # filters still work

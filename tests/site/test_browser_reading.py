@@ -18,7 +18,7 @@ from bot.site.search import Filters
 
 from . import fixture
 from .browser import serve
-from .pages import expected_ids, open_page, settle, shown_count, visible_ids
+from .pages import SEARCH_LABEL, expected_ids, open_page, settle, shown_count, visible_ids
 
 try:
     from playwright.sync_api import Browser, Page
@@ -38,7 +38,7 @@ def test_back_and_forward_step_through_searches_and_filters(
     assert everything > len(beta) > len(beta_cache) > 0
     open_page(page, base_url)
     section = page.get_by_label("Section", exact=True)
-    box = page.get_by_label("Search titles, authors and abstracts")
+    box = page.get_by_label(SEARCH_LABEL)
     section.select_option("beta")
     settle(page, len(beta))
     box.press_sequentially("cache")  # five keystrokes: one step
@@ -132,7 +132,7 @@ def test_a_phone_screen_shows_long_titles_whole(
     assert page.get_by_text(fixture.LONG_TITLE).count() == 1
     page.get_by_text(fixture.LONG_TITLE).scroll_into_view_if_needed()
     assert page.evaluate(fits) == [True]
-    page.get_by_label("Search titles, authors and abstracts").fill("supercalifragilistic")
+    page.get_by_label(SEARCH_LABEL).fill("supercalifragilistic")
     settle(page, 1)
     assert page.evaluate(fits) == [True]
     context.close()
@@ -147,7 +147,7 @@ def test_on_a_phone_typing_a_search_shows_its_first_results(
     context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
     page = context.new_page()
     open_page(page, base_url)
-    box = page.get_by_label("Search titles, authors and abstracts")
+    box = page.get_by_label(SEARCH_LABEL)
     box.focus()
     page.keyboard.type("cache")
     settle(page, len(expected_ids(built, Filters(query="cache"))))
