@@ -21,7 +21,7 @@ from .browser import serve
 from .pages import SEARCH_LABEL, expected_ids, open_page, settle, shown_count, visible_ids
 
 try:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, Route
 except ImportError as exc:  # pragma: no cover - the test extra installs playwright
     raise RuntimeError("playwright is missing: pip install -e '.[test]'") from exc
 
@@ -159,4 +159,35 @@ def test_on_a_phone_typing_a_search_shows_its_first_results(
     }""")
     assert tops[0] >= 0 and tops[1] < tops[3] and tops[2] < tops[3], tops
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+
+
+def test_a_shared_search_link_is_not_shown_as_its_result_before_the_index_loads(
+    browser: Browser, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    """A link to ``?q=cache&section=beta`` opened while search.json is still loading: the
+    section filter applies at once, the list is dimmed and busy and the count says the search
+    is still to come; once the index answers, the list is the search's."""
+    built = site[0]
+    beta = expected_ids(built, Filters(section="beta"))
+    beta_cache = expected_ids(built, Filters(section="beta", query="cache"))
+    assert len(built.entries) > len(beta) > len(beta_cache) > 0
+    held: list[Route] = []  # search.json's request, answered when the test says so
+    context = browser.new_context()
+    page = context.new_page()
+    page.route("**/search.json", lambda route: held.append(route))
+    page.goto(base_url + "?q=cache&section=beta")
+    page.wait_for_function("document.documentElement.dataset.ready === '1'", timeout=10_000)
+    page.wait_for_function("document.getElementById('results').classList.contains('waiting')", timeout=10_000)
+    assert set(visible_ids(page)) == beta  # the filter that needs no index, not the whole catalog
+    assert page.get_attribute("#results", "aria-busy") == "true"
+    text = page.text_content("#count") or ""
+    assert text.startswith("Loading the search index to search for “cache”…"), text
+    assert f"{len(beta)} of {len(built.entries)} entries match the filters so far" in text
+    assert held, "the worker never asked for search.json"
+    held[0].continue_()
+    settle(page, len(beta_cache))
+    assert set(visible_ids(page)) == beta_cache
+    assert page.get_attribute("#results", "class") in (None, "")
+    assert page.text_content("#count") == f"{len(beta_cache)} of {len(built.entries)} entries match"
     context.close()

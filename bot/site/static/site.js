@@ -285,6 +285,7 @@
     count.textContent = ids.length !== n ? ids.length + " of " + n + " entries match" : n + " entries";
     count.setAttribute("data-count", String(ids.length));
     results.removeAttribute("aria-busy");
+    results.classList.remove("waiting");
     timings.lastUpdate = performance.now() - start;
     timings.updates++;
   }
@@ -307,8 +308,16 @@
       }
       return;
     }
+    if (indexState === "loading") {
+      // A shared ?q= link: the filters that need no index apply at once, and the list is
+      // dimmed and the count says the search is still to come, so it is not taken as the result.
+      show(state, null);
+      results.classList.add("waiting");
+      var filtered = Number(count.getAttribute("data-count"));
+      count.textContent = "Loading the search index to search for “" + state.q + "”… (" +
+        (filtered !== n ? filtered + " of " + n + " entries match the filters" : n + " entries") + " so far)";
+    }
     results.setAttribute("aria-busy", "true");
-    if (indexState === "loading") count.textContent = "Loading the search index…";
     if (indexState === "ready") ask(q);
   }
 
