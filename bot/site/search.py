@@ -13,7 +13,7 @@ link or ``arXiv:`` id in the query becomes the bare id (``plain_query``), and te
 entry. When no entry has every term, the search is run again with typos allowed
 (``FUZZY``: MiniSearch's ``fuzzy``, a Levenshtein distance of a fifth of the term's length,
 rounded; none for terms with a digit), so "quantizaton" still finds "quantization"; the page
-says so.
+says so, and shows those matches closest first (fewest ``edits``, then the chosen order).
 """
 
 from __future__ import annotations
@@ -155,6 +155,18 @@ def _term_matches(word: str, terms: set[str], fuzzy: bool) -> bool:
     return typos > 0 and any(edit_distance(term, word) <= typos for term in terms)
 
 
+def edits(entry: Searchable, query: str) -> int:
+    """How far ``entry`` is from ``query``: for each query term, the fewest edits that make it
+    a term of the entry (0 when it starts one), summed. Typo-tolerant results show fewest
+    edits first."""
+    terms = entry_terms(entry)
+    total = 0
+    for word in query_terms(query):
+        if not any(term.startswith(word) for term in terms):
+            total += min((edit_distance(term, word) for term in terms), default=len(word))
+    return total
+
+
 def matches_query(entry: Searchable, query: str, fuzzy: bool = False) -> bool:
     """Every query term is a prefix of some term of the entry's searched fields (or, with
     ``fuzzy``, within ``max_typos`` edits of one)."""
@@ -198,12 +210,17 @@ class Filters:
 
 
 def select(entries: Iterable[Searchable], filters: Filters) -> list[Searchable]:
-    """The entries the page shows. The query is searched over every entry, before the
-    filters, so the retry with typos happens when no entry at all has every term."""
+    """The entries the page shows, in catalog order. The query is searched over every entry,
+    before the filters, so the retry with typos happens when no entry at all has every term;
+    its matches come closest first (fewest ``edits``, then catalog order; with another sort
+    the page orders ties by it)."""
     entries = list(entries)
     if not filters.fuzzy and is_fuzzy(entries, filters.query):
         filters = replace(filters, fuzzy=True)
-    return [entry for entry in entries if filters.keep(entry)]
+    kept = [entry for entry in entries if filters.keep(entry)]
+    if filters.fuzzy:
+        kept.sort(key=lambda entry: edits(entry, filters.query))  # stable: catalog order next
+    return kept
 
 
 def sort_keys() -> Sequence[str]:

@@ -104,6 +104,20 @@ def test_arxiv_ids_accents_and_typos_are_found(
     assert "similar" not in (page.text_content("#count") or "")
 
 
+def test_typo_tolerant_matches_show_closest_first(
+    page: Page, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    """With typos allowed, the page lists the matches in bot.site.search's order: fewest edits
+    first ("johan" exactly before "john"), then catalog order."""
+    built = site[0]
+    query = "johan tensr"  # tensr: a typo of tensor; johan: an author, 1 edit from john
+    expected = [e.index for e in search.select(built.entries, Filters(query=query))]  # type: ignore[attr-defined]
+    assert search.is_fuzzy(built.entries, query) and expected != sorted(expected)
+    open_page(page, base_url + "?q=" + query.replace(" ", "+"))
+    settle(page, len(expected))
+    assert visible_ids(page) == expected
+
+
 @pytest.mark.parametrize(
     "label, action, filters",
     [

@@ -307,6 +307,28 @@ def test_search_semantics_match_minisearch_defaults() -> None:
     assert not search.matches_query(E(), "2405.00733", fuzzy=True) and search.max_typos("int4bit") == 0
 
 
+def test_typo_tolerant_matches_come_closest_first() -> None:
+    """The retry with typos orders its matches by edits (fewest first), then catalog order."""
+
+    class E:
+        abstract, section, subsection, year, venue_name, code_url, stars = "", "a", None, 2024, "", "", None
+        arxiv_id = None
+
+        def __init__(self, title: str, authors: str) -> None:
+            self.title, self.author_text = title, authors
+
+    far = E("Quantizing a Kernel", "John Backus")  # johan: 1 edit from john; kernl: 1 from kernel
+    near = E("Kernel for Serving", "Johan Dahl")  # johan exactly
+    other = E("Pruning", "Johan Dahl")  # no kernel
+    query = "johan kernl"
+    assert search.is_fuzzy([far, near, other], query)
+    assert [search.edits(e, query) for e in (far, near)] == [2, 1]
+    assert search.select([far, near, other], search.Filters(query=query)) == [near, far]
+    assert search.select([far, other], search.Filters(query=query)) == [far]
+    # exact matches keep the catalog order
+    assert search.select([far, near], search.Filters(query="kernel")) == [far, near]
+
+
 @pytest.mark.parametrize(
     "venue, name",
     [

@@ -18,7 +18,37 @@ function fold(term) {
   return term.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 }
 
-// The matching ids; when no entry has every term, the search again with typos allowed.
+// Levenshtein distance (bot/site/search.py edit_distance).
+function editDistance(a, b) {
+  var previous = [];
+  for (var j = 0; j <= b.length; j++) previous.push(j);
+  for (var i = 1; i <= a.length; i++) {
+    var current = [i];
+    for (j = 1; j <= b.length; j++) {
+      current.push(Math.min(previous[j] + 1, current[j - 1] + 1,
+                            previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1)));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+// How far a typo-tolerant match is from the query (bot/site/search.py edits): per query term,
+// the fewest edits to a matched term of the entry (0 when it starts one), summed.
+function edits(words, terms) {
+  var total = 0;
+  for (var w = 0; w < words.length; w++) {
+    var best = Infinity;
+    for (var t = 0; t < terms.length && best > 0; t++) {
+      best = Math.min(best, terms[t].indexOf(words[w]) === 0 ? 0 : editDistance(terms[t], words[w]));
+    }
+    total += best === Infinity ? words[w].length : best;
+  }
+  return total;
+}
+
+// The matching ids; when no entry has every term, the search again with typos allowed, its
+// matches closest first (fewest edits, then catalog order), with their edits.
 function answer(message) {
   var start = performance.now();
   var results = index.search(message.q);
@@ -30,9 +60,17 @@ function answer(message) {
     } });
     fuzzy = true;
   }
+  var distances = null;
+  if (fuzzy) {
+    var words = message.q.split(" ");  // the page's searched(): folded terms, space-separated
+    results = results.map(function (result) {
+      return { id: result.id, edits: edits(words, result.terms) };
+    }).sort(function (a, b) { return (a.edits - b.edits) || (a.id - b.id); });
+    distances = results.map(function (result) { return result.edits; });
+  }
   var ids = results.map(function (result) { return result.id; });
   self.postMessage({ type: "results", seq: message.seq, q: message.q, ids: ids, fuzzy: fuzzy,
-                     ms: performance.now() - start });
+                     edits: distances, ms: performance.now() - start });
 }
 
 function init(message) {

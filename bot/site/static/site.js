@@ -78,7 +78,12 @@
       inFlight = null;
       timings.search = message.ms;
       timings.roundTrip = performance.now() - timings.asked;
-      hitCache = { q: message.q, ids: new Set(message.ids), fuzzy: message.fuzzy };
+      var ids = new Set(message.ids);
+      if (message.edits) {  // typo-tolerant matches: closest first
+        ids.edits = new Map();
+        for (var r = 0; r < message.ids.length; r++) ids.edits.set(message.ids[r], message.edits[r]);
+      }
+      hitCache = { q: message.q, ids: ids, fuzzy: message.fuzzy };
       update();
     } else if (message.type === "abstract") {
       var nodes = document.querySelectorAll("li[data-i='" + message.id + "'] .abstract");
@@ -266,10 +271,15 @@
     for (var k = 0; k < n; k++) {
       if (keep(entries[k], state, hits)) ids.push(k);
     }
-    var flat = state.sort !== "catalog" || ids.length !== n;
-    if (state.sort !== "catalog") {
-      var key = state.sort === "stars" ? "st" : "d";
-      ids.sort(function (a, b) { return (entries[b][key] - entries[a][key]) || (a - b); });
+    // Matches found with typos allowed come closest first (fewest edits), then in the order chosen.
+    var distance = hits && hits.edits ? hits.edits : null;
+    var flat = state.sort !== "catalog" || ids.length !== n || distance !== null;
+    if (state.sort !== "catalog" || distance) {
+      var key = state.sort === "stars" ? "st" : state.sort === "newest" ? "d" : null;
+      ids.sort(function (a, b) {
+        return (distance ? distance.get(entries[a].id) - distance.get(entries[b].id) : 0) ||
+          (key ? entries[b][key] - entries[a][key] : 0) || (a - b);
+      });
     }
     var listKey = flat ? state.sort + ":" + ids.join(",") : "";
     if (listKey !== shownKey) {
