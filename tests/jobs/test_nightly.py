@@ -269,6 +269,11 @@ def test_first_night_proposes_the_safe_fixes_and_reports_the_rest(fake, web, tax
     ) in issue.body
     assert markers.find(issue.body, ISSUE_MARKER)["links"][site.url("/gone")]["failures"] == 1
     assert "| renamed or transferred repositories: new URL | 1 |" in pull.body
+    message = fake.git.commits[fake.head(BRANCH)].message.splitlines()[0]  # what the commit changes
+    assert message == (
+        "Nightly maintenance: 3 star counts, 1 moved repository, 1 archived mark, 1 redirect followed, "
+        "1 link moved to https"
+    )
     assert "| `http://` → `https://` (the https page answered) | 1 |" in pull.body
     shown_in_the_docs("nightly-pr-body.md", pull.body)  # docs/nightly.md: the PR body
     watching = next(line for line in issue.body.splitlines() if line.startswith("- line "))
@@ -618,6 +623,38 @@ def test_the_issue_title_says_when_withdrawn_papers_are_the_only_finding():
     assert title == "Nightly maintenance: 2 papers withdrawn"
 
 
+def test_the_commit_message_counts_what_the_pr_changes_unless_one_is_configured():
+    """The rolling PR's commit always read "star counts, moved repositories and links", even when
+    it only marked a paper withdrawn; a configured message is still used as given."""
+    from types import SimpleNamespace
+
+    from bot.jobs.check_stars import RepoFinding
+    from bot.jobs.nightly.findings import Night
+    from bot.jobs.nightly.publish import LEGACY_COMMIT_MESSAGE, commit_message
+
+    change = SimpleNamespace(field="withdrawn", new="true")
+    store = SimpleNamespace(changes=[change], refreshed=[])
+    withdrawn_only = Night("2024-06-01", {}, 0, (), (), (), (), (), {}, enrichment=store)
+    assert (
+        commit_message(withdrawn_only, NightlySettings()) == "Nightly maintenance: 1 paper marked withdrawn"
+    )
+    legacy = NightlySettings(commit_message=LEGACY_COMMIT_MESSAGE)  # older configs showed it as the default
+    assert commit_message(withdrawn_only, legacy) == "Nightly maintenance: 1 paper marked withdrawn"
+    venues = [SimpleNamespace(field="venue", new="ICLR 2025")] * 2
+    stars = RepoFinding("stars", 3, "T", "https://github.com/a/b", "a/b", "1.2k", "1.3k")
+    both = replace(
+        withdrawn_only, repo_findings=(stars,), enrichment=SimpleNamespace(changes=venues, refreshed=["1"])
+    )
+    assert commit_message(both, NightlySettings(pr_title="Upkeep")) == (
+        "Upkeep: 1 star count, 2 venues, 1 paper store record"
+    )
+    configured = NightlySettings(commit_message="chore: nightly upkeep")
+    assert commit_message(withdrawn_only, configured) == "chore: nightly upkeep"
+    assert commit_message(Night("2024-06-01", {}, 0, (), (), (), (), (), {}), NightlySettings()) == (
+        "Nightly maintenance"
+    )
+
+
 def test_issue_actions():
     issue = TrackedIssue(7, "T", "B", "open")
     assert issue_action(None, "T", "B", green=False) == "opened"
@@ -696,6 +733,12 @@ def test_the_nightly_pr_carries_the_paper_store_and_the_lines_it_updates(fake, w
         assert "### Facts from arXiv" in pull.body
         [issue] = tracking_issues(fake)
         assert "### Withdrawn papers" in issue.body and "arXiv 2405.00002 was withdrawn" in issue.body
+        # the commit says what it changes, not the fixed "star counts, moved repositories and links"
+        message = fake.git.commits[fake.head(BRANCH)].message.splitlines()[0]
+        assert (
+            message
+            == "Nightly maintenance: 2 author lists, 1 venue, 1 paper marked withdrawn, 2 paper store records"
+        )
 
         # not merged yet: the store on the PR's branch is reused (no request), and the same facts
         # rebuild the same PR (the store on the branch is compared too)

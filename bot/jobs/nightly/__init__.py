@@ -71,7 +71,7 @@ from bot.jobs.nightly.findings import (
 from bot.jobs.nightly.findings import (  # noqa: E402  (the findings, re-exported for the job's callers)
     assess_links as assess_links,
 )
-from bot.jobs.nightly.publish import publish_issue, publish_pull_request, pull_request_body
+from bot.jobs.nightly.publish import commit_message, publish_issue, publish_pull_request, pull_request_body
 from bot.linkcheck import (
     CheckSettings,
     HttpChecker,
@@ -247,7 +247,7 @@ def _publish(
         branch=settings.branch,
         title=settings.pr_title,
         body=pull_request_body(night, settings),
-        commit_message=settings.commit_message,
+        commit_message=commit_message(night, settings),
         path=settings.catalog_path,
         edit=maintenance_edit(infos, url_map, taxonomy),
         labels=settings.pr_labels,

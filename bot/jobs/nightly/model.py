@@ -30,7 +30,7 @@ class NightlySettings:
     catalog_path: str = "catalog.md"
     branch: str = "bot/nightly-maintenance"
     pr_title: str = "Nightly maintenance"
-    commit_message: str = "Nightly maintenance: star counts, moved repositories and links"
+    commit_message: str = ""  # "": the PR's title and the counts of what it changes (publish.commit_message)
     pr_labels: tuple[str, ...] = ("nightly",)
     issue_title: str = "Nightly maintenance"
     issue_labels: tuple[str, ...] = ("nightly", "catalog-bot")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from bot.core import markers
 from bot.core.templates import render
-from bot.core.text import unified_diff
+from bot.core.text import counted, unified_diff
 from bot.forge.protocols import ChangeRequest, Forge, IssueRef, IssueTracker, PullRequest, TrackedIssue
 from bot.jobs.nightly.findings import (
     ISSUE_BODY_LIMIT,
@@ -38,6 +38,45 @@ def pull_request_body(night: Night, settings: NightlySettings) -> str:
 
     body = render("nightly_pr_body.md.j2", night=night, settings=settings, cell=cell).strip()
     return f"{body}\n\n{markers.make(PR_MARKER)}"
+
+
+# What the rolling PR's commit changes, by kind, in the order of the PR body's table: (the kind's
+# finding or Change field, its value when it matters, singular, plural).
+_STORE_FIELDS = (
+    ("authors", "", "author list", ""),
+    ("venue", "", "venue", ""),
+    ("title", "", "title", ""),
+    ("withdrawn", "true", "paper marked withdrawn", "papers marked withdrawn"),
+    ("withdrawn", "false", "withdrawn mark removed", "withdrawn marks removed"),
+)
+# The fixed message of older configs (config/nightly.yml showed it as the default): still automatic.
+LEGACY_COMMIT_MESSAGE = "Nightly maintenance: star counts, moved repositories and links"
+
+
+def commit_message(night: Night, settings: NightlySettings) -> str:
+    """The rolling PR's commit message: the configured one as given, else the PR's title and the
+    counts of what the commit changes ("Nightly maintenance: 1 paper marked withdrawn, 2 venues")."""
+    configured = settings.commit_message.strip()
+    if configured and configured != LEGACY_COMMIT_MESSAGE:
+        return configured
+    fixes = [f for f in night.fixes if f.applied]
+    parts = [
+        counted(len(night.of_kind("stars", True)), "star count"),
+        counted(len(night.of_kind("renamed", True)), "moved repository", "moved repositories"),
+        counted(len(night.of_kind("archived", True)), "archived mark"),
+        counted(len(night.of_kind("unarchived", True)), "archived mark removed", "archived marks removed"),
+        counted(sum(f.reason == "redirect" for f in fixes), "redirect followed", "redirects followed"),
+        counted(sum(f.reason == "https" for f in fixes), "link moved to https", "links moved to https"),
+    ]
+    enrichment = night.enrichment
+    changes = enrichment.changes if enrichment is not None else []
+    for name, value, singular, plural in _STORE_FIELDS:
+        number = sum(1 for c in changes if c.field == name and (not value or c.new == value))
+        parts.append(counted(number, singular, plural or None))
+    if enrichment is not None:
+        parts.append(counted(len(enrichment.refreshed), "paper store record"))
+    shown = [part for part in parts if not part.startswith("0 ")]
+    return f"{settings.pr_title}: {', '.join(shown)}" if shown else settings.pr_title
 
 
 # -- publishing ---------------------------------------------------------------------------------------
