@@ -655,6 +655,16 @@ def test_the_commit_message_counts_what_the_pr_changes_unless_one_is_configured(
     )
 
 
+def test_the_job_summary_counts_withdrawn_papers(capsys):
+    """The summary had no row for withdrawn papers, though they keep the tracking issue open."""
+    from bot.jobs.nightly.findings import LinkProblem, Night
+
+    withdrawn = LinkProblem("https://arxiv.org/abs/2401.00001", (12,), "T", 200, "withdrawn", "")
+    night = Night("2024-06-01", Counter(), 0, (), (), (), (), (), {}, withdrawn=(withdrawn, withdrawn))
+    summary = report(NightlyResult(night, None, "none", None, "opened"), SETTINGS, False, {})
+    assert "| withdrawn arXiv papers: reported in the issue | 2 |" in summary
+
+
 def test_issue_actions():
     issue = TrackedIssue(7, "T", "B", "open")
     assert issue_action(None, "T", "B", green=False) == "opened"
