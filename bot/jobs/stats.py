@@ -50,14 +50,20 @@ class Stats:
     not_canonical: int  # items in sections that are not canonical entry lines
     rows: tuple[Row, ...]
     years: tuple[tuple[str, int], ...] = field(default=())
+    unique_with_code: int = 0  # unique papers with a code link on any of their entries
 
     @property
     def without_code(self) -> int:
         return self.papers - self.with_code
 
+    @property
+    def unique_without_code(self) -> int:
+        return self.unique_papers - self.unique_with_code
+
     def as_json(self) -> dict[str, object]:
         data = asdict(self)
         data["without_code"] = self.without_code
+        data["unique_without_code"] = self.unique_without_code
         data["rows"] = [dict(asdict(row), without_code=row.without_code) for row in self.rows]
         data["years"] = dict(self.years)
         return data
@@ -86,7 +92,11 @@ def compute(catalog: Catalog, taxonomy: Taxonomy, file: str) -> Stats:
                 )
             )
     papers = [i.entry for i in entries if i.entry and i.entry.kind == "paper"]
-    unique = {p.arxiv_id or title_key(p.title) for p in papers if p}
+    unique: dict[str, bool] = {}  # paper -> has code (any of its entries)
+    for p in papers:
+        if p:
+            key = p.arxiv_id or title_key(p.title)
+            unique[key] = unique.get(key, False) or bool(p.code_url)
     years = Counter(str(p.year) if p and p.year else "unknown" for p in papers)
     return Stats(
         file=file,
@@ -97,6 +107,7 @@ def compute(catalog: Catalog, taxonomy: Taxonomy, file: str) -> Stats:
         not_canonical=sum(1 for i in entries if i.entry is None),
         rows=tuple(rows),
         years=tuple(sorted(years.items(), reverse=True)),
+        unique_with_code=sum(unique.values()),
     )
 
 

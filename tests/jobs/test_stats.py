@@ -86,6 +86,14 @@ def test_the_same_paper_twice_counts_once_as_unique(small: catalog.Catalog, taxo
     )
     result = stats.compute(catalog.parse(text, taxonomy), taxonomy, "catalog.md")
     assert (result.papers, result.unique_papers) == (5, 4)
+    # the headline counts unique papers with and without code: they add up to the unique papers
+    # (it mixed 4 unique papers with the 5 entries' code counts: "2 with code, 3 without")
+    assert (result.unique_with_code, result.unique_without_code) == (2, 2)
+    assert (result.with_code, result.without_code) == (2, 3)  # the table: entries, as before
+    lines = stats.render(result).splitlines()
+    assert lines[0] == "catalog.md: 4 unique papers (2 with code, 2 without), 1 resource"
+    assert lines[1].startswith("(5 paper entries: 1 lists a paper already listed;")
+    assert stats.compute(small, taxonomy, "c.md").as_json()["unique_without_code"] == 2
 
 
 def test_text_table(small: catalog.Catalog, taxonomy: Taxonomy) -> None:
