@@ -78,8 +78,16 @@ class LocalGitForge:
         return out.strip() if out else None
 
     def _file_at(self, rev: str, path: str) -> str:
-        out = self._git("show", f"{rev}:{path}", check=False)
-        return out or ""
+        result = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=self.repo, capture_output=True)
+        if result.returncode != 0:
+            return ""
+        try:
+            return result.stdout.decode("utf-8")
+        except UnicodeDecodeError as exc:  # a clear error, not a traceback
+            raise ForgeError(
+                f"{path} on {rev.removeprefix('refs/heads/')} in {self.repo} is not UTF-8 text ({exc}): "
+                "save it as UTF-8 and commit it again"
+            ) from exc
 
     def _commit_with_file(
         self, parent: str, path: str, text: str, message: str, extra_files: tuple[tuple[str, str], ...] = ()

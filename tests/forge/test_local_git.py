@@ -213,3 +213,13 @@ def test_the_documented_git_commands_merge_reject_and_forget(tmp_path: Path, tax
             git(repo, *command.split()[1:])
     states = {p.branch: p.state for p in forge.bot_pull_requests("all")}
     assert states == {"bot/arxiv-2405.00001": "merged", "bot/arxiv-2405.00002": "closed"}
+
+
+def test_a_catalog_that_is_not_utf8_is_a_clear_error(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    """A garbled catalog on the default branch made every local-git job crash with a traceback."""
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    (repo / "catalog.md").write_bytes(b"\xff\xfe garbled\n")
+    git(repo, "commit", "-q", "-am", "garbled")
+    with pytest.raises(ForgeError, match=r"catalog.md on main in .* is not UTF-8 text .*save it as UTF-8"):
+        LocalGitForge(repo, branch_prefix="bot/").read_file("catalog.md")
+    assert LocalGitForge(repo, branch_prefix="bot/").read_file("missing.md") == ""
