@@ -563,6 +563,29 @@ def test_a_failing_batch_is_split_in_halves(fake):
     assert fake.counts["POST /graphql"] == 3  # 100 failed, then 50 + 50
 
 
+def test_when_github_gives_no_answer_the_lookups_stop_after_the_first_single_repository():
+    """With GitHub unreachable, every batch was split down to single repositories, each waiting
+    out its retries: 250 repositories took ~500 lookups of 4 attempts (hours of backoff)."""
+    import httpx
+
+    from bot.forge.github.client import GitHubClient
+    from bot.forge.github.repos import Repositories
+
+    sent = []
+
+    def refuse(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        raise httpx.ConnectError("connection refused", request=request)
+
+    client = GitHubClient(
+        None, "token", http=httpx.Client(transport=httpx.MockTransport(refuse)), sleep=lambda _: None
+    )
+    names = [f"org{i}/repo{i}" for i in range(250)]
+    found = Repositories(client).repositories([*names, "not a repo name"])
+    assert found == {"not a repo name": found["not a repo name"]}  # the rest: not checked
+    assert len(sent) < 20, len(sent)  # 100, 50, 25, 13, 7, 4, 2, then 1 repository (with retries)
+
+
 def test_case_only_differences_are_not_renames(fake):
     fake.add_remote("IST-DASLab/gptq", stars=1900)
     info = forge_for(fake).repositories(["ist-daslab/gptq"])["ist-daslab/gptq"]

@@ -27,17 +27,28 @@ class Repositories:
 
     def __init__(self, client: GitHubClient) -> None:
         self.client = client
+        self._unreachable = ""  # why GitHub is not answering at all: the rest is not looked up
 
     def repositories(self, names: list[str]) -> dict[str, RepoInfo]:
         """Batched GraphQL lookups, 100 repositories per query; a failing batch is split in two."""
         wanted = list(dict.fromkeys(names))
         result = {name: RepoInfo(name, exists=False) for name in wanted if not REPO_NAME_RE.match(name)}
         valid = [name for name in wanted if name not in result]
+        self._unreachable = ""
         for batch in _chunks(valid, REPOSITORIES_PER_QUERY):
             self._repositories_batch(batch, result)
+        skipped = [name for name in valid if name not in result]
+        if self._unreachable and skipped:
+            log.warning(
+                "GitHub gave no answer (%s): %d repositories not looked up (reported as not checked)",
+                self._unreachable,
+                len(skipped),
+            )
         return result
 
     def _repositories_batch(self, batch: list[str], result: dict[str, RepoInfo]) -> None:
+        if self._unreachable:
+            return  # splitting further cannot help: each lookup would wait out its retries again
         query, variables = repositories_query(batch)
         try:
             data, errors = self.client.graphql(
@@ -46,6 +57,8 @@ class Repositories:
         except ForgeError as exc:
             if len(batch) == 1:
                 log.warning("%s: not checked (%s)", batch[0], exc)
+                if getattr(exc, "status", None) == 0:  # no HTTP answer, even after the retries
+                    self._unreachable = str(exc)
                 return
             data, errors = {}, [{"message": str(exc)}]
         not_found = {str(e["path"][0]) for e in errors if e.get("type") == "NOT_FOUND" and e.get("path")}
