@@ -663,6 +663,13 @@ def test_the_job_summary_counts_withdrawn_papers(capsys):
     night = Night("2024-06-01", Counter(), 0, (), (), (), (), (), {}, withdrawn=(withdrawn, withdrawn))
     summary = report(NightlyResult(night, None, "none", None, "opened"), SETTINGS, False, {})
     assert "| withdrawn arXiv papers: reported in the issue | 2 |" in summary
+    assert "entries updated from arXiv" not in summary  # no paper store tonight (--no-enrich)
+    from types import SimpleNamespace
+
+    changes = [SimpleNamespace(line=12, field="withdrawn"), SimpleNamespace(line=12, field="venue")]
+    enriched = replace(night, enrichment=SimpleNamespace(changes=changes))
+    summary = report(NightlyResult(enriched, None, "none", None, "opened"), SETTINGS, False, {})
+    assert "| entries updated from arXiv in the PR (authors, venue, title, withdrawn) | 1 |" in summary
 
 
 def test_issue_actions():
