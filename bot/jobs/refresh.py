@@ -268,8 +268,11 @@ def run(
     """Refresh the open bot PRs against the default branch as it is now (rebuilding only those
     that need it); one log line per action and cause with its count."""
     text = forge.read_file(catalog_path)
-    if not text:
-        raise CatalogError(f"{catalog_path} is missing on the default branch: nothing to rebuild on")
+    if not text.strip():  # "" for a missing file too
+        raise CatalogError(
+            f"{catalog_path} is missing or empty on the default branch: nothing to rebuild on "
+            "(commit the catalog, or pass --catalog PATH)"
+        )
     catalog = parse(text, taxonomy)
     outcomes = [
         refresh_one(forge, pull, catalog, taxonomy, catalog_path, dry_run)

@@ -526,3 +526,18 @@ def test_a_pr_whose_section_was_removed_is_skipped_and_left_as_it_is(tmp_path, t
         assert "no section 'kv-cache'" in outcome.reason
         assert git(repo, "rev-parse", "bot/arxiv-2405.00001") == tip
     assert [p.state for p in LocalGitForge(repo, branch_prefix="bot/").bot_pull_requests("all")] == ["open"]
+
+
+def test_an_empty_catalog_is_not_called_missing(tmp_path, taxonomy):
+    """An empty catalog.md on the default branch was reported as "missing"."""
+    from bot.errors import CatalogError
+    from bot.forge.local_git import LocalGitForge
+    from tests.gitrepo import git, make_repo
+
+    repo = make_repo(tmp_path / "repo", taxonomy, text="\n")
+    with pytest.raises(CatalogError, match="catalog.md is missing or empty on the default branch"):
+        refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
+    git(repo, "rm", "-q", "catalog.md")
+    git(repo, "commit", "-q", "-m", "gone")
+    with pytest.raises(CatalogError, match="pass --catalog PATH"):
+        refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
