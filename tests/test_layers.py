@@ -15,9 +15,8 @@ JOBS = ROOT / "bot" / "jobs"
 # use out of bot/jobs instead (as PollSettings, proposal_for and the scorer protocols moved to
 # bot.core.proposals for backfill, and the packaged sample feed to bot.sources.arxiv_rss).
 KNOWN = {
-    ("nightly", "check_stars"): "the nightly run is the star check plus others (refresh_entries, resolver)",
+    ("nightly", "check_stars"): "the nightly run is the star check plus others (refresh_entries, count_findings)",
     ("nightly", "enrich"): "the nightly run enriches the catalog as its own step",
-    ("check_links", "check_stars"): "GitHubRepoResolver answers github.com links from the star lookups",
     ("import_lists", "import_sources"): "import reads the sources import-sources fetches",
     ("import_lists", "lint"): "import reports duplicates by lint's rules",
     ("import_lists", "import_suggest"): "import offers the mapping suggestions",
@@ -92,3 +91,11 @@ def test_the_old_poll_names_stay_importable_for_the_bench_scripts() -> None:
     for name in ("PollSettings", "TrainScorer", "proposal_for"):
         assert getattr(poll, name) is getattr(proposals, name) is getattr(plan, name)
     assert plan.Scorer is proposals.Scorer and poll.PollReport is plan.PollReport
+
+
+def test_the_github_resolver_keeps_its_old_import_path() -> None:
+    from bot.jobs import check_stars
+    from bot.linkcheck import github
+
+    for name in ("GitHubRepoResolver", "RememberedRepositories", "RepoLink", "repo_link", "repository_names"):
+        assert getattr(check_stars, name) is getattr(github, name)

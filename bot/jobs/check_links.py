@@ -35,10 +35,10 @@ from bot.errors import BotError, CatalogError
 from bot.forge.actions import build_services
 from bot.forge.workflow_log import workflow_command
 from bot.jobs import add_file_argument, catalog_file
-from bot.jobs.check_stars import GitHubRepoResolver
 from bot.linkcheck import checker
 from bot.linkcheck.arxiv import ArxivResolver
 from bot.linkcheck.extract import Link, extract_links
+from bot.linkcheck.github import GitHubRepoResolver
 from bot.linkcheck.http import HttpChecker, make_client
 from bot.linkcheck.model import LinkResult, Resolver, Verdict
 from bot.linkcheck.settings import CheckSettings, from_config

@@ -9,14 +9,13 @@ repositories to their new URL (keeping any ``/tree/...`` suffix) and marks archi
 entries are never rewritten: what concerns them is reported.
 
 The same lookups answer the link checker for github.com repository links
-(``GitHubRepoResolver``), so repository pages are never scraped.
+(``bot.linkcheck.github.GitHubRepoResolver``), so repository pages are never scraped.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import re
 import sys
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -30,44 +29,18 @@ from bot.core.entry import Entry, format_stars
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render
 from bot.core.text import unified_diff
-from bot.core.urls import GITHUB_RESERVED, github_repo
+from bot.core.urls import GITHUB_RESERVED
 from bot.forge.actions import build_services
 from bot.forge.protocols import RepoDirectory, RepoInfo
 from bot.jobs import add_file_argument, catalog_file
-from bot.linkcheck import LinkResult, Verdict, extract_links
+from bot.linkcheck import extract_links
+from bot.linkcheck.github import (  # the resolver's old import path (it lives with the link checker)
+    GitHubRepoResolver as GitHubRepoResolver,
+)
+from bot.linkcheck.github import RememberedRepositories as RememberedRepositories
+from bot.linkcheck.github import RepoLink, repo_link, repository_names
 
 RESERVED_OWNERS = GITHUB_RESERVED  # kept for callers; the one list lives in bot.core.urls
-# What may follow owner/name for the link to show the repository itself (or one of its branches).
-_REPOSITORY_PAGE_RE = re.compile(r"(?:/|/tree/[^/?#]+/?)?(?:[?#].*)?")
-
-
-@dataclass(frozen=True)
-class RepoLink:
-    """A github.com link to a repository: ``https://github.com/OWNER/NAME`` plus ``rest``."""
-
-    url: str
-    name: str  # "owner/name", as written
-    rest: str  # what follows owner/name: "", "/tree/main/sub", "#readme", ...
-
-    @property
-    def is_repository_page(self) -> bool:
-        """The link shows the repository itself (or a branch), so the repository's stars are its own."""
-        return _REPOSITORY_PAGE_RE.fullmatch(self.rest) is not None
-
-    def moved_to(self, new_name: str) -> str:
-        return f"https://github.com/{new_name}{self.rest}"
-
-
-def repo_link(url: str) -> RepoLink | None:
-    """The repository a github.com URL points into, or None (not GitHub, a profile, a GitHub page)."""
-    repo = github_repo(url)
-    return RepoLink(url, repo.full_name, repo.rest) if repo else None
-
-
-def repository_names(text: str) -> list[str]:
-    """Every repository linked from ``text`` (entries, prose, badges), once, in order."""
-    links = (repo_link(link.url) for link in extract_links(text))
-    return list(dict.fromkeys(link.name for link in links if link))
 
 
 # -- findings and the pure refresh ---------------------------------------------------------------
@@ -193,71 +166,6 @@ def _other_line_findings(
 def title_at(catalog: Catalog, line: int) -> str:
     """The title of the item that covers 1-based ``line`` ("" outside items)."""
     return next((item.title for item in catalog.items if item.start < line <= item.end), "")
-
-
-# -- the link checker's resolver for github.com --------------------------------------------------
-
-
-class RememberedRepositories:
-    """A ``RepoDirectory`` that asks its source at most once per name: the nightly job's star
-    refresh and link check share one batched lookup."""
-
-    def __init__(self, source: RepoDirectory) -> None:
-        self._source = source
-        self._asked: set[str] = set()
-        self._known: dict[str, RepoInfo] = {}
-
-    def repositories(self, names: list[str]) -> dict[str, RepoInfo]:
-        missing = [name for name in dict.fromkeys(names) if name not in self._asked]
-        if missing:
-            self._known.update(self._source.repositories(missing))
-            self._asked.update(missing)
-        return {name: self._known[name] for name in names if name in self._known}
-
-
-class GitHubRepoResolver:
-    """Answers the link checker for github.com repository links from ``RepoDirectory`` lookups.
-
-    A missing repository is dead (404); a repository page of an existing one is alive (a rename
-    is a permanent redirect to the new URL). Deeper pages (``/blob/...``, ``/tree/main/sub``) of
-    an existing repository, and repositories GitHub could not answer for, are left to HTTP.
-    """
-
-    name = "github"
-
-    def __init__(self, directory: RepoDirectory) -> None:
-        self._directory = directory
-
-    def claims(self, url: str) -> bool:
-        return repo_link(url) is not None
-
-    def resolve(self, urls: Sequence[str]) -> dict[str, LinkResult]:
-        links = [link for link in map(repo_link, urls) if link]
-        infos = self._directory.repositories(list(dict.fromkeys(link.name for link in links)))
-        answers = {}
-        for link in links:
-            answer = _resolved(link, infos.get(link.name))
-            if answer is not None:
-                answers[link.url] = answer
-        return answers
-
-
-def _resolved(link: RepoLink, info: RepoInfo | None) -> LinkResult | None:
-    if info is None:
-        return None
-    if not info.exists:
-        return LinkResult(
-            link.url,
-            Verdict.DEAD,
-            status=404,
-            error=f"GitHub: repository {link.name} not found (deleted, or private)",
-        )
-    if not link.is_repository_page:
-        return None
-    moved = link.moved_to(info.current_name) if info.current_name else None
-    return LinkResult(
-        link.url, Verdict.ALIVE, status=200, final_url=moved or link.url, permanent_redirect=moved
-    )
 
 
 # -- the job -----------------------------------------------------------------------------------

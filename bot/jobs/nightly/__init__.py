@@ -47,13 +47,7 @@ from bot.forge.protocols import (
     RepoInfo,
     TrackedIssue,
 )
-from bot.jobs.check_stars import (
-    GitHubRepoResolver,
-    RememberedRepositories,
-    count_findings,
-    refresh_entries,
-    repository_names,
-)
+from bot.jobs.check_stars import count_findings, refresh_entries
 from bot.jobs.nightly.findings import (
     ISSUE_MARKER,
     UNREACHED,
@@ -85,6 +79,7 @@ from bot.linkcheck import (
     settings_from_config,
 )
 from bot.linkcheck.arxiv import ArxivResolver
+from bot.linkcheck.github import GitHubRepoResolver, RememberedRepositories, repository_names
 
 # -- the run ------------------------------------------------------------------------------------------
 
