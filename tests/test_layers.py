@@ -13,9 +13,13 @@ JOBS = ROOT / "bot" / "jobs"
 
 # (importing job, imported job): why it is still so. A new pair fails the test: move what both
 # use out of bot/jobs instead (as PollSettings, proposal_for and the scorer protocols moved to
-# bot.core.proposals for backfill, and the packaged sample feed to bot.sources.arxiv_rss).
+# bot.core.proposals for backfill, and the packaged sample feed to bot.sources.arxiv_rss,
+# the arXiv search of backfill and new-topics to bot.sources.arxiv_search).
 KNOWN = {
-    ("nightly", "check_stars"): "the nightly run is the star check plus others (refresh_entries, count_findings)",
+    (
+        "nightly",
+        "check_stars",
+    ): "the nightly run is the star check plus others (refresh_entries, count_findings)",
     ("nightly", "enrich"): "the nightly run enriches the catalog as its own step",
     ("import_lists", "import_sources"): "import reads the sources import-sources fetches",
     ("import_lists", "lint"): "import reports duplicates by lint's rules",
@@ -23,7 +27,6 @@ KNOWN = {
     ("init", "import_lists"): "init scaffolds the config, then runs the import",
     ("init", "validate_config"): "init checks the config it wrote",
     ("doctor", "validate_config"): "doctor runs the config checks",
-    ("new_topics", "backfill"): "new-topics searches arXiv with backfill's search",
 }
 
 
@@ -99,3 +102,11 @@ def test_the_github_resolver_keeps_its_old_import_path() -> None:
 
     for name in ("GitHubRepoResolver", "RememberedRepositories", "RepoLink", "repo_link", "repository_names"):
         assert getattr(check_stars, name) is getattr(github, name)
+
+
+def test_the_arxiv_search_keeps_its_old_import_path() -> None:
+    from bot.jobs import backfill
+    from bot.sources import arxiv_search
+
+    for name in ("search", "search_query", "Progress", "SearchState", "STATE_VERSION", "EMPTY_PAGE_TRIES"):
+        assert getattr(backfill, name) is getattr(arxiv_search, name)

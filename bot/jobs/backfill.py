@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import json
 import os
 import re
 import sys
@@ -46,12 +45,18 @@ from bot.errors import BotError, ConfigError
 from bot.forge.actions import append_step_summary, build_services
 from bot.forge.protocols import Forge, ProposalResult
 from bot.sources.arxiv_api import ApiSettings
-from bot.sources.arxiv_fetch import PoliteApi, SearchPage, paper_from_record, record_from_result
+from bot.sources.arxiv_fetch import PoliteApi
+
+# the search (bot.sources.arxiv_search, shared with new-topics) under its old names here too
+from bot.sources.arxiv_search import EMPTY_PAGE_TRIES as EMPTY_PAGE_TRIES
+from bot.sources.arxiv_search import STATE_VERSION as STATE_VERSION
+from bot.sources.arxiv_search import Progress as Progress
+from bot.sources.arxiv_search import SearchState as SearchState
+from bot.sources.arxiv_search import search, search_query
 
 if TYPE_CHECKING:
     from bot.scoring import Decision
 
-STATE_VERSION = 1
 _CATEGORY = re.compile(r"^[a-z][a-z-]*(?:\.[A-Za-z][A-Za-z-]*)?$")
 
 
@@ -78,155 +83,6 @@ class BackfillSettings:
             data["state_file"],
             catalog_path,
         )
-
-
-def search_query(categories: Sequence[str], since: datetime.date, until: datetime.date) -> str:
-    """The API query: any of the categories, submitted from ``since`` to ``until`` (both included)."""
-    cats = " OR ".join(f"cat:{c}" for c in categories)
-    cats = f"({cats})" if len(categories) > 1 else cats
-    return f"{cats} AND submittedDate:[{since:%Y%m%d}0000 TO {until:%Y%m%d}2359]"
-
-
-# -- the search, resumable ---------------------------------------------------------------------------
-
-
-@dataclass
-class SearchState:
-    query: str
-    next_start: int = 0
-    total: int | None = None
-    papers: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def done(self) -> bool:
-        return self.total is not None and self.next_start >= self.total
-
-    @classmethod
-    def load(cls, path: Path | None, query: str) -> SearchState:
-        """The saved progress of the same query, else a fresh start."""
-        if path is None or not path.exists():
-            return cls(query)
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError as exc:
-            raise BotError(f"{path} is not a backfill state file ({exc}); delete it to start over") from exc
-        if data.get("version") != STATE_VERSION or data.get("query") != query:
-            return cls(query)  # another search: start over
-        return cls(query, int(data["next_start"]), data.get("total"), list(data.get("papers", [])))
-
-    def save(self, path: Path | None) -> None:
-        if path is None:
-            return
-        data = {
-            "version": STATE_VERSION,
-            "query": self.query,
-            "next_start": self.next_start,
-            "total": self.total,
-            "papers": self.papers,
-        }
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
-
-
-def _paper_record(paper: Paper) -> dict[str, Any]:
-    return {
-        "arxiv_id": paper.arxiv_id,
-        "title": paper.title,
-        "abstract": paper.abstract,
-        "authors": list(paper.authors),
-        "categories": list(paper.categories),
-        "version": paper.version,
-        "date": paper.date,
-        "comment": paper.comment,
-        "journal_ref": paper.journal_ref,
-        "doi": paper.doi,
-        "code_url": paper.code_url,
-        "venue": paper.venue,
-    }
-
-
-def _paper_of_record(data: dict[str, Any]) -> Paper:
-    return Paper(**{**data, "authors": tuple(data["authors"]), "categories": tuple(data["categories"])})
-
-
-class Progress:
-    """A tqdm bar on a terminal, one log line per page otherwise."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.bar: Any = None
-
-    def page(self, state: SearchState, found: int) -> None:
-        if self.stream.isatty():
-            from tqdm import tqdm
-
-            if self.bar is None:
-                self.bar = tqdm(total=state.total, unit="paper", desc="backfill", file=self.stream)
-                self.bar.update(state.next_start - found)
-            self.bar.update(found)
-            return
-        print(
-            f"backfill: page at {state.next_start - found}: {found} papers "
-            f"({state.next_start}/{state.total} read)",
-            file=self.stream,
-            flush=True,
-        )
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.close()
-
-
-def search(
-    api: PoliteApi,
-    query: str,
-    page_size: int,
-    venues: VenueTable,
-    state_path: Path | None,
-    progress: Progress,
-    today: datetime.date,
-) -> list[Paper]:
-    """Every paper of the search, page by page, saving the progress after each page."""
-    state = SearchState.load(state_path, query)
-    while not state.done:
-        page = _page(api, query, state, page_size, state_path)
-        records = [r for r in (record_from_result(x, today) for x in page.results) if r]
-        state.papers += [
-            _paper_record(paper_from_record(r, venues.find(r.journal_ref, r.comment))) for r in records
-        ]
-        state.total = page.total
-        state.next_start += len(page.results) if page.results else max(page_size, 1)
-        state.save(state_path)
-        progress.page(state, len(page.results))
-    progress.close()
-    return list({p["arxiv_id"]: _paper_of_record(p) for p in state.papers}.values())
-
-
-EMPTY_PAGE_TRIES = 3
-
-
-def _page(
-    api: PoliteApi, query: str, state: SearchState, page_size: int, state_path: Path | None
-) -> SearchPage:
-    """The page at ``state.next_start``. arXiv's API sometimes answers a page in the middle of a
-    search with no entries: it is asked again (paced), and after ``EMPTY_PAGE_TRIES`` empty
-    answers the run stops with the progress saved, never as if the search were complete."""
-    for _ in range(EMPTY_PAGE_TRIES):
-        page = api.search(query, state.next_start, page_size)
-        if page.results or state.next_start >= page.total:
-            return page
-    state.total = page.total
-    state.save(state_path)
-    then = (
-        f"the progress is saved in {state_path}: run the same backfill again later to resume there"
-        if state_path
-        else "nothing was saved (dry run): run it again later"
-    )
-    raise BotError(
-        f"arXiv answered an empty page at {state.next_start} of {page.total} results "
-        f"{EMPTY_PAGE_TRIES} times; {then} (if it keeps happening, search a shorter --since/--until range)"
-    )
 
 
 # -- routing into one checklist PR per section --------------------------------------------------------

@@ -170,7 +170,7 @@ def week_papers(
     """The papers submitted from ``since`` to ``until``, from the arXiv API (backfill's search
     over config/papers.yml's ``backfill.categories``)."""
     from bot.core.venues import VenueTable
-    from bot.jobs.backfill import Progress, search, search_query
+    from bot.sources.arxiv_search import Progress, search, search_query
 
     backfill = papers_config["backfill"]
     query = search_query(backfill["categories"], since, until)
