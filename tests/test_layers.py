@@ -16,11 +16,8 @@ JOBS = ROOT / "bot" / "jobs"
 # bot.core.proposals for backfill, and the packaged sample feed to bot.sources.arxiv_rss,
 # the arXiv search of backfill and new-topics to bot.sources.arxiv_search).
 KNOWN = {
-    (
-        "nightly",
-        "check_stars",
-    ): "the nightly run is the star check plus others (refresh_entries, count_findings)",
-    ("nightly", "enrich"): "the nightly run enriches the catalog as its own step",
+    ("nightly", "check_stars"): "nightly runs the star check (refresh_entries) as one of its steps",
+    ("nightly", "enrich"): "nightly runs enrich (its Enricher) as one of its steps",
     ("import_lists", "import_sources"): "import reads the sources import-sources fetches",
     ("import_lists", "lint"): "import reports duplicates by lint's rules",
     ("import_lists", "import_suggest"): "import offers the mapping suggestions",
@@ -110,3 +107,10 @@ def test_the_arxiv_search_keeps_its_old_import_path() -> None:
 
     for name in ("search", "search_query", "Progress", "SearchState", "STATE_VERSION", "EMPTY_PAGE_TRIES"):
         assert getattr(backfill, name) is getattr(arxiv_search, name)
+
+
+def test_what_nightly_borrowed_from_other_jobs_keeps_its_old_import_path() -> None:
+    from bot.core import catalog, markdown
+    from bot.jobs import check_stars, enrich
+
+    assert check_stars.title_at is catalog.title_at and enrich.cell is markdown.cell

@@ -377,3 +377,8 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
         )
         index = end
     return Catalog(lines, headings, items, taxonomy)
+
+
+def title_at(catalog: Catalog, line: int) -> str:
+    """The title of the item that covers 1-based ``line`` ("" outside items)."""
+    return next((item.title for item in catalog.items if item.start < line <= item.end), "")

@@ -94,6 +94,12 @@ def no_references(text: str) -> str:
     return _REFERENCE.sub(lambda m: (m[1] or m[2]) + "\u200b", no_mentions(text))
 
 
+def cell(value: object) -> str:
+    """Untrusted text in a markdown table cell: escaped, no @-mentions or issue references, one
+    line."""
+    return no_references(escape_markdown(" ".join(str(value).split())))
+
+
 def defuse(text: str) -> str:
     """No hidden marker, HTML comment or @-mention can be formed by echoed text."""
     return no_mentions(text.replace("<!--", "<!\u200b--").replace("-->", "-\u200b->"))

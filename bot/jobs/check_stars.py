@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Literal, TextIO
 
 from bot.core import taxonomy as taxonomy_module
-from bot.core.catalog import Catalog, Item, parse
+from bot.core.catalog import Catalog, Item, parse, title_at
 from bot.core.catalog_io import read_catalog, write_catalog
 from bot.core.entry import Entry, format_stars
 from bot.core.taxonomy import Taxonomy
@@ -161,11 +161,6 @@ def _other_line_findings(
             elif info.archived:
                 found.append(RepoFinding("archived", line, title, repo.url, repo.name, applied=False))
     return found
-
-
-def title_at(catalog: Catalog, line: int) -> str:
-    """The title of the item that covers 1-based ``line`` ("" outside items)."""
-    return next((item.title for item in catalog.items if item.start < line <= item.end), "")
 
 
 # -- the job -----------------------------------------------------------------------------------

@@ -33,7 +33,7 @@ from bot.core import taxonomy as taxonomy_module
 from bot.core.catalog import Catalog, own_id, parse
 from bot.core.catalog_io import read_catalog, write_catalog
 from bot.core.enrichment import Change, EnrichSettings, enrich_catalog, enrich_edit
-from bot.core.markdown import escape_markdown, no_references
+from bot.core.markdown import cell
 from bot.core.paper import Paper
 from bot.core.paper_store import PaperRecord, Store
 from bot.core.taxonomy import Taxonomy
@@ -248,12 +248,6 @@ def summary(result: Result, settings: Settings, dry_run: bool) -> str:
     return templates.render(
         "enrich_summary.md.j2", r=result, settings=settings, dry_run=dry_run, cell=cell
     ).strip()
-
-
-def cell(value: object) -> str:
-    """Untrusted text in a markdown table cell: escaped, no @-mentions or issue references, one
-    line."""
-    return no_references(escape_markdown(" ".join(str(value).split())))
 
 
 # -- the job -----------------------------------------------------------------------------------------

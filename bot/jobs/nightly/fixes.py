@@ -8,11 +8,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from urllib.parse import SplitResult, urlsplit
 
-from bot.core.catalog import Catalog, parse
+from bot.core.catalog import Catalog, parse, title_at
 from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
 from bot.forge.protocols import RepoInfo
-from bot.jobs.check_stars import refresh_entries, title_at
+from bot.jobs.check_stars import refresh_entries
 from bot.jobs.nightly.model import FixReason, LinkFix, NightlySettings
 from bot.linkcheck import Link, LinkResult, Verdict
 

@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from bot.core.catalog import Catalog
+from bot.core.catalog import Catalog, title_at
 from bot.forge.protocols import IssueRef, PullRequest
-from bot.jobs.check_stars import RepoFinding, title_at
+from bot.jobs.check_stars import RepoFinding
 from bot.linkcheck import Link, LinkResult
 
 ISSUE_MARKER = "nightly"  # the tracking issue; its marker data holds the link state

@@ -8,6 +8,7 @@ branch, updated in place, or closed when no fix is left. ``--dry-run`` says what
 from __future__ import annotations
 
 from bot.core import markers
+from bot.core.markdown import cell
 from bot.core.templates import render
 from bot.core.text import counted, unified_diff
 from bot.forge.protocols import ChangeRequest, Forge, IssueRef, IssueTracker, PullRequest, TrackedIssue
@@ -34,8 +35,6 @@ def issue_text(night: Night, settings: NightlySettings) -> tuple[str, str]:
 
 
 def pull_request_body(night: Night, settings: NightlySettings) -> str:
-    from bot.jobs.enrich import cell  # escapes arXiv text for a table cell
-
     body = render("nightly_pr_body.md.j2", night=night, settings=settings, cell=cell).strip()
     return f"{body}\n\n{markers.make(PR_MARKER)}"
 

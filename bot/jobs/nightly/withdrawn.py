@@ -6,8 +6,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from bot.core.catalog import Catalog
-from bot.jobs.check_stars import title_at
+from bot.core.catalog import Catalog, title_at
 from bot.jobs.nightly.model import LinkProblem, link_problem
 from bot.linkcheck import Link, LinkResult
 from bot.linkcheck.arxiv import is_withdrawn
