@@ -114,3 +114,19 @@ def test_what_nightly_borrowed_from_other_jobs_keeps_its_old_import_path() -> No
     from bot.jobs import check_stars, enrich
 
     assert check_stars.title_at is catalog.title_at and enrich.cell is markdown.cell
+
+
+def test_core_imports_no_forge_and_no_job() -> None:
+    """The forge's value types core builds and reads (ChangeRequest, PullRequest) live in
+    bot.core.changes; bot.forge.protocols gives them under their old names."""
+    from bot.core import changes
+    from bot.forge import protocols
+
+    for name in ("ChangeRequest", "PullRequest", "PullState"):
+        assert getattr(protocols, name) is getattr(changes, name)
+    for path in sorted((ROOT / "bot" / "core").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
+            bad = [n for n in names if n.startswith(("bot.forge", "bot.jobs"))]
+            assert not bad, f"{path.relative_to(ROOT)} imports {bad}: core uses nothing outside itself"

@@ -14,10 +14,10 @@ from dataclasses import dataclass, field
 
 from bot.core import digest
 from bot.core.catalog import Catalog
+from bot.core.changes import PullRequest
 from bot.core.entry import parse_entry
 from bot.core.paper import Paper
 from bot.core.proposals import proposal_marker
-from bot.forge.protocols import PullRequest
 
 REPLACEMENTS = {"replace", "replace-cross"}
 # a maintainer's routing label: a merged PR's paper and the (section, subsection) it ended up in

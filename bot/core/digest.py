@@ -18,12 +18,12 @@ from typing import Any
 
 from bot.core import markers, templates
 from bot.core.catalog import Catalog, parse
+from bot.core.changes import ChangeRequest, PullRequest
 from bot.core.entry import parse_entry, render_entry
 from bot.core.markdown import inline
 from bot.core.proposals import Proposal
 from bot.core.taxonomy import Taxonomy
 from bot.errors import DuplicateEntryError
-from bot.forge.protocols import ChangeRequest, PullRequest
 
 MARKER_KIND = "digest"
 _CHECK_RE = re.compile(r"^\s*[-*] \[(?P<mark>[ xX])\] arXiv (?P<id>[^\s:]+):", re.M)

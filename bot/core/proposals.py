@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING, Any, Protocol
 from bot.core import arxiv_ids, markers, templates
 from bot.core.branches import BranchNames
 from bot.core.catalog import Catalog, parse
+from bot.core.changes import ChangeRequest, PullRequest
 from bot.core.entry import Entry, parse_entry, render_entry
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import clean_latex
-from bot.forge.protocols import ChangeRequest, PullRequest
 
 if TYPE_CHECKING:  # the scorer pulls in scikit-learn: import it only where it runs
     from bot.core.candidates import Correction  # (which imports this module)
