@@ -11,19 +11,9 @@ from bot.core import catalog, catalog_document, catalog_io
 from bot.core.entry import Entry, render_entry
 from bot.core.taxonomy import Taxonomy
 from bot.errors import CatalogError, DuplicateEntryError, UnknownSectionError
+from tests.gitrepo import paper_entry as paper
 
 LISTS = sorted((Path(__file__).parents[1] / "fixtures" / "lists").iterdir())
-
-
-def paper(arxiv_id: str, title: str) -> Entry:
-    return Entry(
-        title=title,
-        url=f"https://arxiv.org/abs/{arxiv_id}",
-        arxiv_id=arxiv_id,
-        year=2000 + int(arxiv_id[:2]),
-        month=int(arxiv_id[2:4]),
-        authors=("A. Author",),
-    )
 
 
 @pytest.fixture

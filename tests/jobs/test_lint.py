@@ -12,20 +12,8 @@ from bot.core.entry import Entry, render_entry
 from bot.core.taxonomy import Taxonomy
 from bot.jobs import lint
 from tests.conftest import PROJECT
+from tests.gitrepo import paper_entry as paper
 from tests.golden_files import assert_shown_in_docs
-
-
-def paper(arxiv_id: str, title: str, **extra: object) -> Entry:
-    return Entry(
-        title=title,
-        url=f"https://arxiv.org/abs/{arxiv_id}",
-        arxiv_id=arxiv_id,
-        year=2000 + int(arxiv_id[:2]),
-        month=int(arxiv_id[2:4]),
-        authors=("A. Author",),
-        **extra,
-    )  # type: ignore[arg-type]
-
 
 SNAPKV = paper("2404.14469", "SnapKV: LLM Knows What You are Looking for Before Generation")
 GPTQ = paper(

@@ -13,17 +13,11 @@ from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
 from bot.jobs import stats
 from tests.conftest import PROJECT
+from tests.gitrepo import paper_entry
 
 
 def paper(arxiv_id: str, title: str, code: str = "") -> Entry:
-    return Entry(
-        title=title,
-        url=f"https://arxiv.org/abs/{arxiv_id}",
-        arxiv_id=arxiv_id,
-        year=2000 + int(arxiv_id[:2]),
-        month=int(arxiv_id[2:4]),
-        code_url=code,
-    )
+    return paper_entry(arxiv_id, title, authors=(), code_url=code)
 
 
 @pytest.fixture

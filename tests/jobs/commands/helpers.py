@@ -20,7 +20,6 @@ from werkzeug import Request, Response
 from bot.core import catalog as catalog_module
 from bot.core import markers
 from bot.core.catalog_document import render_document
-from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
 from bot.jobs.commands import (
     MARKER_KIND,
@@ -34,6 +33,7 @@ from bot.jobs.commands import (
 from bot.sources.arxiv_api import ApiSettings, ArxivLookup
 from tests.conftest import PROJECT
 from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub, IssueComment, forge_for
+from tests.gitrepo import paper_entry as paper
 
 WEBHOOKS = Path(__file__).parents[2] / "fixtures" / "github" / "webhooks"
 ARXIV = Path(__file__).parents[2] / "fixtures" / "arxiv"
@@ -93,17 +93,6 @@ class ArxivAPI:
 
 
 # -- the repository: the payloads' Codertocat/Hello-World, with a small catalog -------------------------
-
-
-def paper(arxiv_id: str, title: str) -> Entry:
-    return Entry(
-        title=title,
-        url=f"https://arxiv.org/abs/{arxiv_id}",
-        arxiv_id=arxiv_id,
-        year=2000 + int(arxiv_id[:2]),
-        month=int(arxiv_id[2:4]),
-        authors=("A. Author",),
-    )
 
 
 def catalog_text(taxonomy: Taxonomy) -> str:
