@@ -19,7 +19,6 @@ KNOWN = {
     ("nightly", "check_stars"): "nightly runs the star check (refresh_entries) as one of its steps",
     ("nightly", "enrich"): "nightly runs enrich (its Enricher) as one of its steps",
     ("import_lists", "import_sources"): "import reads the sources import-sources fetches",
-    ("import_lists", "lint"): "import reports duplicates by lint's rules",
     ("import_lists", "import_suggest"): "import offers the mapping suggestions",
     ("init", "import_lists"): "init scaffolds the config, then runs the import",
     ("init", "validate_config"): "init checks the config it wrote",
@@ -114,6 +113,13 @@ def test_what_nightly_borrowed_from_other_jobs_keeps_its_old_import_path() -> No
     from bot.jobs import check_stars, enrich
 
     assert check_stars.title_at is catalog.title_at and enrich.cell is markdown.cell
+
+
+def test_lint_keeps_duplicate_pairs_under_its_old_name() -> None:
+    from bot.core import matching
+    from bot.jobs import lint
+
+    assert lint.duplicate_pairs is matching.duplicate_pairs
 
 
 def test_core_imports_no_forge_and_no_job() -> None:

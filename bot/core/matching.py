@@ -11,6 +11,7 @@ merge, the section suggestions of commands and taxonomy errors):
 - ``same_paper_title``: looser, for two titles given with ONE arXiv id (a list may shorten it).
 - ``same_name_title``: a title led by the same name ("GPTQ: ...") with the same words.
 - ``closest_sections``: the sections nearest to a name a person typed.
+- ``duplicate_pairs``: the entries of a list that are the same paper (lint, the import).
 """
 
 from __future__ import annotations
@@ -109,3 +110,30 @@ def closest_sections(
     ):
         found.setdefault(names[choice].id, names[choice])
     return list(found.values())[:limit]
+
+
+def duplicate_pairs(entries: Sequence[tuple[str, str | None]]) -> list[tuple[int, int, str]]:
+    """(earlier index, later index, why) for entries that are the same paper: the same arXiv id,
+    the same normalised title, or titles at least ``FUZZY_TITLE_SCORE`` alike with the same
+    numbers and no conflicting arXiv ids (the rules ``Catalog.find`` uses). Near-identical titles
+    are compared within blocks sharing their first or last word, so that a 10,000-entry catalog
+    is checked in well under a second."""
+    found: dict[tuple[int, int], str] = {}
+    first_by_id: dict[str, int] = {}
+    first_by_key: dict[str, int] = {}
+    keys = [title_key(title) if title else "" for title, _ in entries]
+    for index, (_, arxiv_id) in enumerate(entries):
+        if arxiv_id and arxiv_id in first_by_id:
+            found[(first_by_id[arxiv_id], index)] = f"same arXiv id {arxiv_id}"
+        elif arxiv_id:
+            first_by_id[arxiv_id] = index
+        key = keys[index]
+        if key and key in first_by_key:
+            found.setdefault((first_by_key[key], index), "same title")
+        elif key:
+            first_by_key[key] = index
+    for first, later in near_identical_pairs(list(first_by_key.values()), keys):
+        ids = (entries[first][1], entries[later][1])
+        if not (ids[0] and ids[1] and ids[0] != ids[1]):
+            found.setdefault((first, later), "nearly the same title")
+    return sorted((a, b, why) for (a, b), why in found.items())

@@ -31,11 +31,11 @@ from bot.core.catalog_io import refuse_folder, write_catalog
 from bot.core.entry import Entry
 from bot.core.import_mapping import ImportMapping, Rule, load_mapping
 from bot.core.import_merge import Candidate, Merge, Record, best_placement, merge, record_entry
+from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted
 from bot.errors import CatalogError, SourceError
 from bot.jobs.import_sources import FileReport, Source, read_source, read_sources
-from bot.jobs.lint import duplicate_pairs
 
 # -- the whole import --------------------------------------------------------------------------
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -21,7 +20,7 @@ from bot.core import taxonomy as taxonomy_module
 from bot.core.catalog import Catalog, Heading, Item, own_id
 from bot.core.catalog_document import contents_problems
 from bot.core.catalog_io import read_catalog
-from bot.core.matching import near_identical_pairs, title_key
+from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted
 from bot.errors import UnknownSectionError
@@ -40,33 +39,6 @@ class Problem:
 
 
 # -- duplicates ---------------------------------------------------------------------------------
-
-
-def duplicate_pairs(entries: Sequence[tuple[str, str | None]]) -> list[tuple[int, int, str]]:
-    """(earlier index, later index, why) for entries that are the same paper: the same arXiv id,
-    the same normalised title, or titles at least ``FUZZY_TITLE_SCORE`` alike with the same
-    numbers and no conflicting arXiv ids (the rules ``Catalog.find`` uses). Near-identical titles
-    are compared within blocks sharing their first or last word, so that a 10,000-entry catalog
-    is checked in well under a second."""
-    found: dict[tuple[int, int], str] = {}
-    first_by_id: dict[str, int] = {}
-    first_by_key: dict[str, int] = {}
-    keys = [title_key(title) if title else "" for title, _ in entries]
-    for index, (_, arxiv_id) in enumerate(entries):
-        if arxiv_id and arxiv_id in first_by_id:
-            found[(first_by_id[arxiv_id], index)] = f"same arXiv id {arxiv_id}"
-        elif arxiv_id:
-            first_by_id[arxiv_id] = index
-        key = keys[index]
-        if key and key in first_by_key:
-            found.setdefault((first_by_key[key], index), "same title")
-        elif key:
-            first_by_key[key] = index
-    for first, later in near_identical_pairs(list(first_by_key.values()), keys):
-        ids = (entries[first][1], entries[later][1])
-        if not (ids[0] and ids[1] and ids[0] != ids[1]):
-            found.setdefault((first, later), "nearly the same title")
-    return sorted((a, b, why) for (a, b), why in found.items())
 
 
 def duplicate_problems(catalog: Catalog) -> list[Problem]:
