@@ -156,7 +156,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _run(module: ModuleType, args: argparse.Namespace) -> int:
     try:
         if args.command in PREFLIGHT:
-            from bot.jobs.validate_config import preflight
+            from bot.config_checks import preflight
 
             preflight(keywords_required=PREFLIGHT[args.command])
         code: int = module.main(args)

@@ -21,8 +21,6 @@ KNOWN = {
     ("import_lists", "import_sources"): "import reads the sources import-sources fetches",
     ("import_lists", "import_suggest"): "import offers the mapping suggestions",
     ("init", "import_lists"): "init scaffolds the config, then runs the import",
-    ("init", "validate_config"): "init checks the config it wrote",
-    ("doctor", "validate_config"): "doctor runs the config checks",
 }
 
 
@@ -115,11 +113,14 @@ def test_what_nightly_borrowed_from_other_jobs_keeps_its_old_import_path() -> No
     assert check_stars.title_at is catalog.title_at and enrich.cell is markdown.cell
 
 
-def test_lint_keeps_duplicate_pairs_under_its_old_name() -> None:
+def test_lint_and_validate_config_keep_their_old_names() -> None:
+    from bot import config_checks
     from bot.core import matching
-    from bot.jobs import lint
+    from bot.jobs import lint, validate_config
 
     assert lint.duplicate_pairs is matching.duplicate_pairs
+    assert validate_config.check_all is config_checks.check_all
+    assert validate_config.preflight is config_checks.preflight
 
 
 def test_core_imports_no_forge_and_no_job() -> None:

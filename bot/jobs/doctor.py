@@ -121,7 +121,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def local_problems(env: Mapping[str, str], repository: str | None, root: Path) -> list[str]:
     """Every missing piece that can be seen without GitHub, all at once: the environment,
     the config (validate-config's checks), the catalog and the workflows."""
-    from bot.jobs.validate_config import check_all
+    from bot.config_checks import check_all
 
     problems = []
     if not env.get("GITHUB_TOKEN"):

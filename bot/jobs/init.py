@@ -246,7 +246,7 @@ def main(args: argparse.Namespace) -> int:
         template = FORM_TEMPLATE.read_text(encoding="utf-8")
         written.append(_write(form, set_form_options(template, titles), True))
     written.append(_ignore_generated(repo / ".gitignore"))
-    from bot.jobs.validate_config import check_all
+    from bot.config_checks import check_all
 
     problems = check_all(config_path, repo)
     if problems:

@@ -1,0 +1,199 @@
+"""The checks of ``python -m bot validate-config``, shared with the jobs that run them first
+(``preflight``), ``init`` (the config it wrote) and ``doctor``: every problem of every config
+file in one list, each naming the real path."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import yaml
+
+from bot import config
+from bot.core import taxonomy as taxonomy_module
+from bot.core.issue_form import FORM_PATH as FORM
+from bot.core.taxonomy import Taxonomy
+from bot.errors import ConfigError
+from bot.scoring.patterns import equivalent_patterns
+from bot.scoring.rules import FIELDS, RuleScorer
+
+
+def _closest(name: str, choices: list[str]) -> str:
+    from rapidfuzz import process
+
+    found = process.extractOne(name, choices) if choices else None
+    return f" (closest: {found[0]})" if found else ""
+
+
+def check_all(directory: Path, repo: Path | None = None, keywords_required: bool = True) -> list[str]:
+    """Every problem of the config in ``directory`` (and of ``repo``'s issue form; default: the
+    folder above the config), as lines that name the file."""
+    repo = directory.parent if repo is None else repo
+    problems: list[str] = []
+    loaded: dict[str, dict] = {}
+    for name in config.schema_names():
+        try:
+            loaded[name] = config.load(name, directory)
+        except ConfigError as exc:
+            problems.append(str(exc))
+    keywords_path = directory / "keywords.yml"
+    if keywords_required:
+        if not keywords_path.exists():
+            problems.append(
+                f"{keywords_path}: missing: without keyword rules the poll job cannot route "
+                "papers; write one (`python -m bot init --from LIST` makes a starter file)"
+            )
+        elif not _has_content(keywords_path):
+            problems.append(
+                f"{keywords_path}: empty: without keyword rules the poll job cannot route "
+                "papers; add `sections:` with patterns per taxonomy section (docs/scoring.md)"
+            )
+    if "taxonomy" not in loaded:
+        return problems  # the other checks compare with the taxonomy
+    try:
+        taxonomy = taxonomy_module.load(directory)
+    except ConfigError as exc:
+        return problems + [str(exc)]
+    ids = taxonomy.section_ids()
+    if "keywords" in loaded:
+        for section_id, raw in (loaded["keywords"].get("sections") or {}).items():
+            if section_id not in ids:
+                problems.append(
+                    f"{keywords_path}: sections.{section_id}: not a section of the taxonomy"
+                    f"{_closest(section_id, ids)}"
+                )
+                continue
+            _warn_equivalent_patterns(keywords_path, f"sections.{section_id}", raw or {})
+            children = [s.id for s in taxonomy.children(section_id)]
+            for sub_id in (raw or {}).get("subsections") or {}:
+                if sub_id not in children:
+                    problems.append(
+                        f"{keywords_path}: sections.{section_id}.subsections.{sub_id}: not "
+                        f"a subsection of {section_id} in the taxonomy"
+                        f"{_closest(sub_id, children) if children else ' (it has none)'}"
+                    )
+        for group in loaded["keywords"].get("negatives") or []:
+            if isinstance(group, dict):
+                where = f"negatives.{group.get('name', '?')}"
+                _warn_equivalent_patterns(keywords_path, where, {"patterns": group.get("patterns")})
+        if not any(p.startswith(f"{keywords_path}:") for p in problems):
+            problems += _rule_problems(loaded["keywords"], taxonomy, keywords_path)
+    if "keywords" in loaded and "sources" in loaded:
+        _warn_gate_outside_feed(directory, loaded["keywords"], loaded["sources"])
+    if "import-mapping" in loaded:
+        from bot.core.import_mapping import mapping_problems
+
+        problems += mapping_problems(taxonomy, directory)
+    form = repo / FORM
+    if form.exists():
+        from bot.core.issue_form import form_options
+
+        options = form_options(form.read_text(encoding="utf-8"))
+        titles = [s.title for s in taxonomy.sections]
+        if options is None:
+            problems.append(f"{form}: no `section` dropdown with options found")
+        elif options != titles:
+            missing = [t for t in titles if t not in options]
+            extra = [o for o in options if o not in titles]
+            detail = "; ".join(
+                filter(
+                    None,
+                    [
+                        f"missing {missing}" if missing else "",
+                        f"not in the taxonomy {extra}" if extra else "",
+                        "same titles in another order" if not missing and not extra else "",
+                    ],
+                )
+            )
+            problems.append(
+                f"{form}: the section dropdown does not match the taxonomy's sections "
+                f"({detail}); `python -m bot init --from LIST` rewrites it, or edit it by hand"
+            )
+    return problems
+
+
+def _warn_gate_outside_feed(directory: Path, keywords: dict, sources: dict) -> None:
+    """Warn when the categories gate names no category the feed reads: the feed's papers pass it
+    only when also listed there (the bot's efficient-LLM feed with a robotics gate)."""
+    gate = (keywords.get("categories") or {}).get("require_any") or []
+    feed = (sources.get("feed") or {}).get("categories") or []
+    if not gate or any(g in feed or g.split(".")[0] in feed for g in gate):
+        return
+    warnings.warn(
+        f"{directory / 'keywords.yml'}: categories.require_any ({', '.join(gate)}) has no "
+        f"category the feed reads ({directory / 'sources.yml'}: feed.categories: "
+        f"{', '.join(feed)}), so only the feed's papers also listed there can pass the gate; "
+        "list your field's categories in both",
+        stacklevel=2,
+    )
+
+
+def _rule_problems(keywords: dict, taxonomy: Taxonomy, path: Path) -> list[str]:
+    """Compile the rules as a scoring run would: a pattern that is not a valid regular
+    expression is found here, not in the middle of the next poll."""
+    try:
+        RuleScorer(keywords, taxonomy)
+    except ConfigError as exc:
+        return [str(exc).replace("config/keywords.yml", str(path), 1)]
+    return []
+
+
+def _warn_equivalent_patterns(path: Path, where: str, lists: dict) -> None:
+    """Warn of two patterns that find the same texts ("fine-tuning", "finetuning", or one
+    regular expression written twice) in the same field (title, abstract) in one list, or in two
+    lists of one section (its patterns, route-only patterns, goals and subsections all count for
+    the section): a paper that has them counts twice. One in the title and one in the abstract
+    (``fields``) is how a goal of the title keeps its pattern for the abstract."""
+    named = {key: lists.get(key) for key in ("patterns", "route_only", "goal")}
+    named |= {f"subsections.{sub}": items for sub, items in (lists.get("subsections") or {}).items()}
+    listed = [(key, text, fields) for key, items in named.items() for text, fields in _pattern_texts(items)]
+    for i, (key, later, later_fields) in enumerate(listed):
+        same = [
+            (k, e)
+            for k, e, fields in listed[:i]
+            if fields & later_fields and (e == later or equivalent_patterns([e, later]))
+        ]
+        if not same:
+            continue
+        other, earlier = same[0]
+        why = (
+            f"finds what {earlier!r} finds (a space or hyphen may also be nothing)"
+            if other == key
+            else f"is also in {where}.{other} ({earlier!r}); both count for the section"
+        )
+        warnings.warn(
+            f"{path}: {where}.{key}: {later!r} {why}, so a paper that has it counts twice; keep one",
+            stacklevel=2,
+        )
+
+
+def _pattern_texts(items: list | None) -> list[tuple[str, frozenset[str]]]:
+    """Each pattern of a list, with the fields it counts in (default: title and abstract)."""
+    return [
+        (str(i["pattern"]), frozenset(i.get("fields") or FIELDS))
+        if isinstance(i, dict)
+        else (str(i), frozenset(FIELDS))
+        for i in items or ()
+        if i is not None
+    ]
+
+
+def _has_content(path: Path) -> bool:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        return True  # reported by the schema check
+    return bool(data)
+
+
+def preflight(directory: Path | None = None, keywords_required: bool = False) -> None:
+    """The checks of ``validate-config``, run by jobs before they start: all problems at once."""
+    directory = directory or config.config_dir()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # unknown keys are reported by validate-config
+        problems = check_all(directory, keywords_required=keywords_required)
+    if problems:
+        raise ConfigError(
+            f"{len(problems)} config problem(s); fix them, then run `python -m bot "
+            "validate-config`:\n" + "\n".join(f"  {p}" for p in problems)
+        )
