@@ -7,7 +7,7 @@ the same paper found in several lists (arXiv id first, then title), and writes t
 many entries it read, how many papers and resources it gave, and which entries were excluded,
 unmapped or unreadable, and why. The same inputs always give the same bytes.
 
-Each list is read into candidates by ``bot.jobs.import_sources``; this module merges, places,
+Each list is read into candidates by ``bot.sources.lists.reading``; this module merges, places,
 writes and reports.
 """
 
@@ -35,7 +35,7 @@ from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted
 from bot.errors import CatalogError, SourceError
-from bot.jobs.import_sources import FileReport, Source, read_source, read_sources
+from bot.sources.lists.reading import FileReport, Source, read_source, read_sources
 
 # -- the whole import --------------------------------------------------------------------------
 

@@ -1,4 +1,4 @@
-"""The import job's reading: each curated list read into candidates, with its file's report.
+"""The import's reading: each curated list read into candidates, with its file's report.
 
 ``read_sources`` reads the files; ``read_source`` turns one list into ``Candidate``s (mapped to a
 taxonomy section through ``config/import-mapping.yml``, or title-only) and a ``FileReport`` that
