@@ -18,7 +18,6 @@ JOBS = ROOT / "bot" / "jobs"
 KNOWN = {
     ("nightly", "check_stars"): "nightly runs the star check (refresh_entries) as one of its steps",
     ("nightly", "enrich"): "nightly runs enrich (its Enricher) as one of its steps",
-    ("import_lists", "import_suggest"): "import offers the mapping suggestions",
     ("init", "import_lists"): "init scaffolds the config, then runs the import",
 }
 

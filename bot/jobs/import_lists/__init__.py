@@ -209,7 +209,7 @@ def _apply_suggestions(
 ) -> tuple[ImportMapping, ImportResult]:
     """--suggest-mapping: write proposals for the unmapped headings, rerun with the confident ones."""
     from bot.core.catalog_io import write_text_atomic
-    from bot.jobs import import_suggest
+    from bot.jobs.import_lists import suggest as import_suggest
 
     # the headings no rule maps (not "(no heading)", nor "... (papers in a resources section)")
     unmapped = {(r.name, heading) for r in result.reports for heading in r.no_rule}
