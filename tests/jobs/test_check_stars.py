@@ -270,6 +270,19 @@ def test_dry_run_prints_the_diff_and_writes_nothing(fake_github, taxonomy, tmp_p
     assert "[code](https://github.com/org0/repo0) ⭐ 1k" in out.getvalue()
 
 
+def test_a_run_github_did_not_answer_does_not_say_up_to_date(fake_github, taxonomy, tmp_path):  # noqa: F811
+    """With GitHub unreachable every line is "not checked": the report said the catalog was up to date."""
+    path = many_repositories(fake_github, taxonomy, tmp_path, 4)
+    fake_github.fail("POST", "/graphql", status=502, times=1000)
+    out = io.StringIO()
+
+    report = run(path, forge_for(fake_github), taxonomy, out=out)
+
+    assert not report.written
+    assert "is up to date" not in out.getvalue()
+    assert "4 lines were not checked: GitHub gave no answer. Run `check-stars` again later." in out.getvalue()
+
+
 def test_command_line_with_a_token(fake_github, taxonomy, tmp_path, monkeypatch, capsys):  # noqa: F811
     path = many_repositories(fake_github, taxonomy, tmp_path, 5)
     monkeypatch.setenv("GITHUB_TOKEN", BOT_TOKEN)
