@@ -135,18 +135,32 @@ def night(
     day: datetime.date,
     dry_run: bool = False,
     settings: NightlySettings = SETTINGS,
+    enricher: Any = None,
 ) -> NightlyResult:
-    """One nightly run against the fake GitHub and the loopback web."""
+    """One nightly run against the fake GitHub and the loopback web (and, with ``enricher``, the
+    paper store step)."""
     site, twin = web
 
     async def go() -> NightlyResult:
         mounts = {f"https://127.0.0.1:{site.port}": HttpsTwin(twin.port)}
         async with httpx.AsyncClient(timeout=2.0, follow_redirects=False, mounts=mounts) as client:
             forge = forge_for(fake)
-            services = Services(forge, forge, forge, forge, HttpChecker(client, CHECK))
+            services = Services(forge, forge, forge, forge, HttpChecker(client, CHECK), (), enricher)
             return await run(services, CHECK, settings, taxonomy, day, dry_run)
 
     return asyncio.run(go())
+
+
+def enricher_for(query_url: str, papers: dict, settings: Any = None) -> Any:
+    """The paper store step against a local arXiv API (settings: config/papers.yml's by default)."""
+    from bot.core.venues import VenueTable
+    from bot.jobs.enrich import Enricher
+    from bot.jobs.enrich import Settings as EnrichSettings
+    from bot.sources.arxiv_api import ApiSettings
+    from bot.sources.arxiv_fetch import PoliteApi
+
+    api = PoliteApi(ApiSettings(query_url=query_url, delay_seconds=0.0), sleep=lambda _: None)
+    return Enricher(api, settings or EnrichSettings.from_config(papers), VenueTable.from_config(papers))
 
 
 # -- catalogs ---------------------------------------------------------------------------------------
@@ -701,11 +715,6 @@ def test_results_of_the_github_resolver_are_not_link_fixes(taxonomy):
 def test_the_nightly_pr_carries_the_paper_store_and_the_lines_it_updates(fake, web, taxonomy):
     from bot import config
     from bot.core import paper_store
-    from bot.core.venues import VenueTable
-    from bot.jobs.enrich import Enricher
-    from bot.jobs.enrich import Settings as EnrichSettings
-    from bot.sources.arxiv_api import ApiSettings
-    from bot.sources.arxiv_fetch import PoliteApi
     from tests.arxiv_api_server import ArxivApiServer, synthetic
 
     site, _ = web
@@ -724,21 +733,11 @@ def test_the_nightly_pr_carries_the_paper_store_and_the_lines_it_updates(fake, w
     )
     papers = config.load("papers")
 
-    def enricher() -> Enricher:
-        api = PoliteApi(ApiSettings(query_url=server.url, delay_seconds=0.0), sleep=lambda _: None)
-        return Enricher(api, EnrichSettings.from_config(papers), VenueTable.from_config(papers))
-
-    def night_with(enrich: Enricher, day: datetime.date) -> NightlyResult:
-        async def go() -> NightlyResult:
-            async with httpx.AsyncClient(timeout=2.0, follow_redirects=False) as client:
-                forge = forge_for(fake)
-                services = Services(forge, forge, forge, forge, HttpChecker(client, CHECK), (), enrich)
-                return await run(services, CHECK, SETTINGS, taxonomy, day, False)
-
-        return asyncio.run(go())
+    def night_with(day: datetime.date) -> NightlyResult:
+        return night(fake, web, taxonomy, day, enricher=enricher_for(server.url, papers))
 
     try:
-        first = night_with(enricher(), D1)
+        first = night_with(D1)
         assert first.pr_action == "opened" and len(server.log) == 1
         new = fake.file("catalog.md", BRANCH)
         assert "- Author1 Of2405x00001 · arXiv 2405.00001 · May 2024 · ICLR 2025" in new
@@ -759,12 +758,12 @@ def test_the_nightly_pr_carries_the_paper_store_and_the_lines_it_updates(fake, w
 
         # not merged yet: the store on the PR's branch is reused (no request), and the same facts
         # rebuild the same PR (the store on the branch is compared too)
-        assert night_with(enricher(), D1).pr_action == "unchanged" and len(server.log) == 1
+        assert night_with(D1).pr_action == "unchanged" and len(server.log) == 1
         [pull] = fake.pulls()
 
         # the store is merged: the next night asks arXiv nothing and changes nothing
         assert fake.merge(pull.number).status_code == 200
-        second = night_with(enricher(), D2)
+        second = night_with(D2)
         assert len(server.log) == 1 and second.night.enrichment.requests == 0
         assert second.pr_action in ("none", "closed") and len(fake.pulls("open")) == 0
     finally:
@@ -778,11 +777,7 @@ def test_the_store_on_the_unmerged_pr_is_where_the_next_night_goes_on(fake, web,
 
     from bot import config
     from bot.core import paper_store
-    from bot.core.venues import VenueTable
-    from bot.jobs.enrich import Enricher
     from bot.jobs.enrich import Settings as EnrichSettings
-    from bot.sources.arxiv_api import ApiSettings
-    from bot.sources.arxiv_fetch import PoliteApi
     from tests.arxiv_api_server import ArxivApiServer, synthetic
 
     site, _ = web
@@ -798,16 +793,7 @@ def test_the_store_on_the_unmerged_pr_is_where_the_next_night_goes_on(fake, web,
     settings = dataclasses.replace(EnrichSettings.from_config(papers), max_papers=2)
 
     def night_with(day: datetime.date) -> NightlyResult:
-        api = PoliteApi(ApiSettings(query_url=server.url, delay_seconds=0.0), sleep=lambda _: None)
-        enrich = Enricher(api, settings, VenueTable.from_config(papers))
-
-        async def go() -> NightlyResult:
-            async with httpx.AsyncClient(timeout=2.0, follow_redirects=False) as client:
-                forge = forge_for(fake)
-                services = Services(forge, forge, forge, forge, HttpChecker(client, CHECK), (), enrich)
-                return await run(services, CHECK, SETTINGS, taxonomy, day, False)
-
-        return asyncio.run(go())
+        return night(fake, web, taxonomy, day, enricher=enricher_for(server.url, papers, settings))
 
     try:
         first = night_with(D1)
