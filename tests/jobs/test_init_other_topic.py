@@ -20,15 +20,20 @@ from tests.conftest import FIXTURES
 ROBOTS = FIXTURES / "adopt" / "awesome-robot-learning.md"
 
 
-@pytest.fixture
-def robots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """The repository of a robot-learning list, scaffolded by `init`."""
-    repo = tmp_path / "awesome-robot-learning"
+def robot_list_repo(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository holding the robot-learning list as its README, the current folder."""
     repo.mkdir()
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
     shutil.copy(ROBOTS, repo / "README.md")
     monkeypatch.chdir(repo)
     monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
+    return repo
+
+
+@pytest.fixture
+def robots(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """The repository of a robot-learning list, scaffolded by `init`."""
+    repo = robot_list_repo(tmp_path / "awesome-robot-learning", monkeypatch)
     assert cli.main(["init", "--from", "README.md"]) == 0
     return repo
 
@@ -50,12 +55,7 @@ def test_categories_of_the_field_go_to_the_feed_the_gate_and_backfill(
 ) -> None:
     """Without them the robot-learning list's best papers of the recorded day (cs.CV, cs.RO)
     were near misses, "categories outside the gate" of efficient-LLM research."""
-    repo = tmp_path / "robots"
-    repo.mkdir()
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    shutil.copy(ROBOTS, repo / "README.md")
-    monkeypatch.chdir(repo)
-    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
+    robot_list_repo(tmp_path / "robots", monkeypatch)
     assert cli.main(["init", "--from", "README.md", "--categories", "cs.RO, cs.CV,cs.LG"]) == 0
     out = capsys.readouterr().out
     assert "the bot's defaults" not in out
@@ -209,12 +209,7 @@ def test_a_catalog_elsewhere_is_set_once_and_every_job_finds_it(
 ) -> None:
     """`init --catalog docs/list.md` failed (no docs/ folder) after writing the config; and then
     lint, stats and site looked for catalog.md, and poll too until poll.yml said otherwise."""
-    repo = tmp_path / "robots"
-    repo.mkdir()
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    shutil.copy(ROBOTS, repo / "README.md")
-    monkeypatch.chdir(repo)
-    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
+    repo = robot_list_repo(tmp_path / "robots", monkeypatch)
     assert cli.main(["init", "--from", "README.md", "--catalog", "docs/list.md"]) == 0
     assert config.load("poll")["catalog"] == "docs/list.md"
     assert not (repo / "catalog.md").exists()
