@@ -112,6 +112,9 @@ class LocalGitForge:
     def read_file(self, path: str) -> str:
         return self._file_at(self.default_branch, path)
 
+    def has_file(self, path: str) -> bool:
+        return self._git("cat-file", "-e", f"{self.default_branch}:{path}", check=False) is not None
+
     def _bot_message(self, ref: str, state: PullState) -> str:
         """The message of the bot's commit on ``ref``: the tip's, unless a maintainer committed on
         top of it (e.g. moved the line before merging); then the nearest commit of the bot's own

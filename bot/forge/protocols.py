@@ -15,6 +15,7 @@ from typing import Literal, Protocol
 from bot.core.changes import ChangeRequest as ChangeRequest
 from bot.core.changes import PullRequest as PullRequest
 from bot.core.changes import PullState as PullState
+from bot.errors import CatalogError
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,11 @@ class Forge(Protocol):
 
     def read_file(self, path: str) -> str:
         """``path`` on the default branch ("" if it does not exist)."""
+        ...
+
+    def has_file(self, path: str) -> bool:
+        """Whether ``path`` exists on the default branch: ``read_file`` gives "" for a missing
+        file and an empty one alike (see ``read_default_catalog``)."""
         ...
 
     def bot_pull_requests(self, state: Literal["open", "closed", "all"] = "all") -> list[PullRequest]:
@@ -142,3 +148,21 @@ class RepoDirectory(Protocol):
         (repeated server errors) is absent from the result, a deleted repository has
         ``exists=False``, a renamed or transferred one has ``current_name``."""
         ...
+
+
+def read_default_catalog(forge: Forge, path: str, option: str | None = None) -> str:
+    """The catalog's text on the default branch, for the jobs that build on it. A missing or blank
+    file stops the job with a ``CatalogError`` that says which of the two it is and what to do:
+    commit the catalog there, or point the job at it (``option``, e.g. "--catalog", when the job
+    takes one; ``catalog`` in config/poll.yml for every job)."""
+    text = forge.read_file(path)
+    if text.strip():
+        return text
+    elsewhere = f"pass {option} PATH or set" if option else "set"
+    where = f"{elsewhere} `catalog` in config/poll.yml to the catalog's path if it is elsewhere"
+    if forge.has_file(path):
+        raise CatalogError(
+            f"{path} is empty on the default branch: commit the catalog's headings and entries "
+            f"(python -m bot init --from LIST creates them from your list), or {where}"
+        )
+    raise CatalogError(f"{path} is missing on the default branch: commit it there, or {where}")

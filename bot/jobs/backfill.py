@@ -43,7 +43,7 @@ from bot.core.taxonomy import Taxonomy
 from bot.core.venues import VenueTable
 from bot.errors import BotError, ConfigError
 from bot.forge.actions import append_step_summary, build_services
-from bot.forge.protocols import Forge, ProposalResult
+from bot.forge.protocols import Forge, ProposalResult, read_default_catalog
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi
 
@@ -221,9 +221,7 @@ def main(
     forge = build_services(
         env, catalog_path=catalog_path, repo_path=args.repo, repository=args.repository, api_url=args.api_url
     ).forge()
-    text = forge.read_file(catalog_path)
-    if not text:
-        raise BotError(f"{catalog_path} is missing on the default branch")
+    text = read_default_catalog(forge, catalog_path, "--catalog")
     catalog = parse(text, taxonomy)
     api = api or PoliteApi(ApiSettings.from_config(config.load("sources")))
     query = search_query(categories, args.since, until)

@@ -39,9 +39,8 @@ from bot.core.catalog import Catalog, parse
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render
-from bot.errors import BotError
 from bot.forge.actions import append_step_summary, build_services
-from bot.forge.protocols import IssueTracker, PullRequest, TrackedIssue
+from bot.forge.protocols import IssueTracker, PullRequest, TrackedIssue, read_default_catalog
 from bot.scoring.emerging import NearMiss, RisingTerm, near_misses, rising_terms
 
 MARKER = "new-topics"
@@ -226,12 +225,7 @@ def main(
         env, catalog_path=catalog_path, repo_path=args.repo, repository=args.repository, api_url=args.api_url
     )
     forge = services.forge()
-    text = forge.read_file(catalog_path)
-    if not text:
-        raise BotError(
-            f"{catalog_path} is missing on the default branch: push it, or set `catalog` in "
-            "config/poll.yml to where it is"
-        )
+    text = read_default_catalog(forge, catalog_path)
     catalog = parse(text, taxonomy)
     today = clock()
     since = today - datetime.timedelta(days=settings.days - 1)

@@ -38,7 +38,7 @@ from bot.core.proposals import EDIT_MARKER_KIND, catalog_edit, insert_edit, prop
 from bot.core.taxonomy import Taxonomy
 from bot.errors import CatalogError, ForgeError
 from bot.forge.actions import append_step_summary, build_services
-from bot.forge.protocols import ChangeRequest, Forge, PullRequest
+from bot.forge.protocols import ChangeRequest, Forge, PullRequest, read_default_catalog
 
 Action = Literal["rebuilt", "unchanged", "closed", "skipped", "failed", "would rebuild", "would close"]
 log = logging.getLogger(__name__)
@@ -267,12 +267,7 @@ def run(
 ) -> list[PullRefresh]:
     """Refresh the open bot PRs against the default branch as it is now (rebuilding only those
     that need it); one log line per action and cause with its count."""
-    text = forge.read_file(catalog_path)
-    if not text.strip():  # "" for a missing file too
-        raise CatalogError(
-            f"{catalog_path} is missing or empty on the default branch: nothing to rebuild on "
-            "(commit the catalog, or pass --catalog PATH)"
-        )
+    text = read_default_catalog(forge, catalog_path, "--catalog")
     catalog = parse(text, taxonomy)
     outcomes = [
         refresh_one(forge, pull, catalog, taxonomy, catalog_path, dry_run)

@@ -535,9 +535,11 @@ def test_an_empty_catalog_is_not_called_missing(tmp_path, taxonomy):
     from tests.gitrepo import git, make_repo
 
     repo = make_repo(tmp_path / "repo", taxonomy, text="\n")
-    with pytest.raises(CatalogError, match="catalog.md is missing or empty on the default branch"):
+    with pytest.raises(CatalogError, match="catalog.md is empty on the default branch"):
         refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
     git(repo, "rm", "-q", "catalog.md")
     git(repo, "commit", "-q", "-m", "gone")
-    with pytest.raises(CatalogError, match="pass --catalog PATH"):
+    with pytest.raises(
+        CatalogError, match="catalog.md is missing on the default branch.*pass --catalog PATH"
+    ):
         refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)

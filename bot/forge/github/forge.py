@@ -94,6 +94,9 @@ class GitHubForge:
     def read_file(self, path: str) -> str:
         return self.view.read_file(path)
 
+    def has_file(self, path: str) -> bool:
+        return self.view.has_file(path)
+
     def bot_pull_requests(self, state: Literal["open", "closed", "all"] = "all") -> list[PullRequest]:
         return self.view.bot_pull_requests(state)
 

@@ -275,6 +275,12 @@ class RepositoryView:
             snap.files[path] = self._file_text(commit.get("file"))
         return snap.files[path][0]
 
+    def has_file(self, path: str) -> bool:
+        """Whether ``path`` is on the default branch: its blob id, read with its text (no request
+        once ``read_file`` read it; an empty file has one, a missing file none)."""
+        self.read_file(path)
+        return self.snapshot().files[path][1] is not None
+
     def pull_request_file(self, number: int, path: str) -> str:
         """A file on the head of bot PR ``number`` ("" when the PR, its branch or the file is gone)."""
         pull = self.snapshot().pulls.get(number)

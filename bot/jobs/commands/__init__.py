@@ -32,7 +32,7 @@ from bot.core.catalog import Catalog, parse
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError
-from bot.forge.protocols import Comment, Forge, IssueTracker
+from bot.forge.protocols import Comment, Forge, IssueTracker, read_default_catalog
 from bot.jobs.commands.edits import edit_request
 from bot.jobs.commands.event import (
     HANDLED_EVENTS,
@@ -279,12 +279,7 @@ def _migrate(
 
 def default_catalog(forge: Forge, path: str, taxonomy: Taxonomy) -> Catalog:
     """The catalog on the default branch (what the PRs will change)."""
-    text = forge.read_file(path)
-    if not text.strip():
-        raise BotError(
-            f"{path} is missing or empty on the default branch: set `catalog` in "
-            "config/commands.yml to the catalog's path"
-        )
+    text = read_default_catalog(forge, path)
     return parse(text, taxonomy)
 
 

@@ -36,7 +36,7 @@ from bot.core.branches import BranchNames
 from bot.core.catalog import parse
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render
-from bot.errors import CatalogError, ForgeError
+from bot.errors import ForgeError
 from bot.forge.actions import NO_TOKEN, append_step_summary, build_services
 from bot.forge.protocols import (
     ChangeRequest,
@@ -46,6 +46,7 @@ from bot.forge.protocols import (
     RepoDirectory,
     RepoInfo,
     TrackedIssue,
+    read_default_catalog,
 )
 from bot.jobs.check_stars import count_findings, refresh_entries
 from bot.jobs.nightly.findings import (
@@ -160,9 +161,7 @@ async def run(
 ) -> NightlyResult:
     """One nightly run: check, assess, then publish the issue (it keeps the state) and the PR."""
     started = time.monotonic()
-    text = services.forge.read_file(settings.catalog_path)
-    if not text:
-        raise CatalogError(f"{settings.catalog_path} is missing on the default branch: nothing to check")
+    text = read_default_catalog(services.forge, settings.catalog_path)
     catalog = parse(text, taxonomy)
     links = extract_links(text)
     repos = RememberedRepositories(services.repos)

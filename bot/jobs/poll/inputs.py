@@ -20,8 +20,8 @@ from bot.core.catalog_io import read_text_exact
 from bot.core.paper import Paper
 from bot.core.proposals import PollSettings
 from bot.core.taxonomy import Taxonomy
-from bot.errors import BotError, CatalogError
-from bot.forge.protocols import Forge
+from bot.errors import BotError
+from bot.forge.protocols import Forge, read_default_catalog
 from bot.sources.arxiv_rss import PACKAGED_SAMPLE_FEED
 
 log = logging.getLogger(__name__)
@@ -87,12 +87,7 @@ def mark_replaced(repo: Path, versions: dict[str, int], dry_run: bool) -> None:
 
 
 def catalog_from_forge(forge: Forge, settings: PollSettings, taxonomy: Taxonomy) -> Catalog:
-    text = forge.read_file(settings.catalog_path)
-    if not text:
-        raise CatalogError(
-            f"{settings.catalog_path} is missing on the default branch: push it, or set "
-            "`catalog` in config/poll.yml to where it is"
-        )
+    text = read_default_catalog(forge, settings.catalog_path, "--catalog")
     return parse(text, taxonomy)
 
 

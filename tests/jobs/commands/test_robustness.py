@@ -355,7 +355,8 @@ def test_a_missing_catalog_is_reported_not_guessed(arxiv: ArxivAPI, taxonomy: Ta
         fake.add_issue("Add a paper", "", user=OUTSIDER)
         outcome = handle(fake, arxiv, taxonomy, "/add 2405.13786 kv-cache")
         assert outcome.exit_code == 1 and not fake.pulls() and arxiv.asked == []
-        assert "catalog.md is missing or empty on the default branch" in status(fake)
+        assert "catalog.md is missing on the default branch" in status(fake)
+        assert "catalog\\` in config/poll.yml" in status(fake)  # not the deprecated commands.yml key
         assert not fake.violations
 
 
