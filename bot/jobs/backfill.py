@@ -228,7 +228,8 @@ def main(
     print(f"backfill: {query}", file=sys.stderr)
     state_path = None if args.dry_run else args.repo / settings.state_file
     venues = VenueTable.from_config(papers_config)
-    found = search(api, query, settings.page_size, venues, state_path, Progress(sys.stderr), clock())
+    progress = Progress(sys.stderr, "backfill", "search a shorter --since/--until range")
+    found = search(api, query, settings.page_size, venues, state_path, progress, clock())
     data = config.load("poll")
     from bot.scoring.trainer import make_trainer, scorer_cache_dir
 

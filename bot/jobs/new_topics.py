@@ -180,7 +180,7 @@ def week_papers(
         backfill["page_size"],
         VenueTable.from_config(papers_config),
         None,
-        Progress(sys.stderr),
+        Progress(sys.stderr, "new-topics", "set fewer new_topics.days in config/poll.yml"),
         until,
     )
 

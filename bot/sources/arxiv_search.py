@@ -1,6 +1,7 @@
 """The arXiv API search by category and submission date that backfill and new-topics read,
 page by page (``bot.sources.arxiv_fetch``), resumable: after each page the progress goes to a
-state file, so an interrupted search resumes at the next page."""
+state file, so an interrupted search resumes at the next page. Its messages name the job that
+runs it (``Progress``), not one job for all."""
 
 from __future__ import annotations
 
@@ -49,7 +50,9 @@ class SearchState:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
         except ValueError as exc:
-            raise BotError(f"{path} is not a backfill state file ({exc}); delete it to start over") from exc
+            raise BotError(
+                f"{path} is not an arXiv search state file ({exc}); delete it to start over"
+            ) from exc
         if data.get("version") != STATE_VERSION or data.get("query") != query:
             return cls(query)  # another search: start over
         return cls(query, int(data["next_start"]), data.get("total"), list(data.get("papers", [])))
@@ -91,10 +94,16 @@ def _paper_of_record(data: dict[str, Any]) -> Paper:
 
 
 class Progress:
-    """A tqdm bar on a terminal, one log line per page otherwise."""
+    """A tqdm bar on a terminal, one log line per page otherwise, both named after ``job``, the
+    job that searches; ``narrower`` says how that job searches a shorter range (both words also
+    go into the search's errors)."""
 
-    def __init__(self, stream: TextIO) -> None:
+    def __init__(
+        self, stream: TextIO, job: str = "arXiv search", narrower: str = "search a shorter date range"
+    ) -> None:
         self.stream = stream
+        self.job = job
+        self.narrower = narrower
         self.bar: Any = None
 
     def page(self, state: SearchState, found: int) -> None:
@@ -102,12 +111,12 @@ class Progress:
             from tqdm import tqdm
 
             if self.bar is None:
-                self.bar = tqdm(total=state.total, unit="paper", desc="backfill", file=self.stream)
+                self.bar = tqdm(total=state.total, unit="paper", desc=self.job, file=self.stream)
                 self.bar.update(state.next_start - found)
             self.bar.update(found)
             return
         print(
-            f"backfill: page at {state.next_start - found}: {found} papers "
+            f"{self.job}: page at {state.next_start - found}: {found} papers "
             f"({state.next_start}/{state.total} read)",
             file=self.stream,
             flush=True,
@@ -130,7 +139,7 @@ def search(
     """Every paper of the search, page by page, saving the progress after each page."""
     state = SearchState.load(state_path, query)
     while not state.done:
-        page = _page(api, query, state, page_size, state_path)
+        page = _page(api, query, state, page_size, state_path, progress)
         records = [r for r in (record_from_result(x, today) for x in page.results) if r]
         state.papers += [
             _paper_record(paper_from_record(r, venues.find(r.journal_ref, r.comment))) for r in records
@@ -147,7 +156,12 @@ EMPTY_PAGE_TRIES = 3
 
 
 def _page(
-    api: PoliteApi, query: str, state: SearchState, page_size: int, state_path: Path | None
+    api: PoliteApi,
+    query: str,
+    state: SearchState,
+    page_size: int,
+    state_path: Path | None,
+    progress: Progress,
 ) -> SearchPage:
     """The page at ``state.next_start``. arXiv's API sometimes answers a page in the middle of a
     search with no entries: it is asked again (paced), and after ``EMPTY_PAGE_TRIES`` empty
@@ -159,11 +173,11 @@ def _page(
     state.total = page.total
     state.save(state_path)
     then = (
-        f"the progress is saved in {state_path}: run the same backfill again later to resume there"
+        f"the progress is saved in {state_path}: run the same {progress.job} again later to resume there"
         if state_path
-        else "nothing was saved (dry run): run it again later"
+        else f"this {progress.job} run saves no progress: run it again later"
     )
     raise BotError(
         f"arXiv answered an empty page at {state.next_start} of {page.total} results "
-        f"{EMPTY_PAGE_TRIES} times; {then} (if it keeps happening, search a shorter --since/--until range)"
+        f"{EMPTY_PAGE_TRIES} times; {then} (if it keeps happening, {progress.narrower})"
     )

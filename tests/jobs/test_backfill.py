@@ -56,7 +56,9 @@ def test_the_search_pages_politely_logs_each_page_and_resumes(month: ArxivApiSer
     month.fail(2)  # the second page fails twice: the run stops, its progress is saved
     month.log.clear()
     with pytest.raises(Exception, match="did not answer the search page at 0"):
-        backfill.search(api_for(month, sleeps), QUERY, 100, VENUES, state, backfill.Progress(log), TODAY)
+        backfill.search(
+            api_for(month, sleeps), QUERY, 100, VENUES, state, backfill.Progress(log, "backfill"), TODAY
+        )
     assert not state.exists()
     papers_total = len(month.search(QUERY))
     api = api_for(month, sleeps)
@@ -66,7 +68,9 @@ def test_the_search_pages_politely_logs_each_page_and_resumes(month: ArxivApiSer
     saved = backfill.SearchState(QUERY, 100, papers_total, [])
     saved.save(state)
     month.log.clear()
-    papers = backfill.search(api_for(month, sleeps), QUERY, 100, VENUES, state, backfill.Progress(log), TODAY)
+    papers = backfill.search(
+        api_for(month, sleeps), QUERY, 100, VENUES, state, backfill.Progress(log, "backfill"), TODAY
+    )
     assert [r["start"] for r in month.log] == ["100", "200"] and len(papers) == papers_total - 100
     assert log.getvalue().splitlines()[-2:] == [
         "backfill: page at 100: 100 papers (200/236 read)",
@@ -92,7 +96,7 @@ def test_empty_pages_stop_the_search_resumably_not_as_if_done(month: ArxivApiSer
     month.empty_pages(3)
     with pytest.raises(BotError, match=r"empty page at 100 of 236 .*3 times.*run the same backfill again"):
         backfill.search(
-            api_for(month, []), QUERY, 100, VENUES, state, backfill.Progress(io.StringIO()), TODAY
+            api_for(month, []), QUERY, 100, VENUES, state, backfill.Progress(io.StringIO(), "backfill"), TODAY
         )
     assert [r["start"] for r in month.log] == ["100", "100", "100"]
     assert backfill.SearchState.load(state, QUERY).next_start == 100  # resumes there
@@ -187,7 +191,8 @@ def test_the_job_dry_run_prints_per_section(
         api_url=None,
     )
     assert backfill.main(args, api=api_for(month, []), clock=lambda: TODAY) == 0
-    out = capsys.readouterr().out
+    out, err = capsys.readouterr()
+    assert "backfill: page at 200: 36 papers (236/236 read)" in err.splitlines()
     assert (
         "(dry run: nothing proposed)" in out and "236 papers in 2 arXiv API request(s)" in out
     )  # pages of 200

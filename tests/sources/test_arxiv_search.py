@@ -1,0 +1,63 @@
+"""The resumable arXiv search names the job that runs it: new-topics' progress lines and errors
+said "backfill" (the search was backfill's before new-topics shared it)."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from pathlib import Path
+
+import pytest
+
+from bot import config
+from bot.errors import BotError
+from bot.jobs import new_topics
+from bot.sources.arxiv_api import ApiSettings
+from bot.sources.arxiv_fetch import PoliteApi
+from bot.sources.arxiv_search import Progress, SearchState
+from tests.arxiv_api_server import FIXTURES, ArxivApiServer, arxiv_api, load_metadata  # noqa: F401
+
+MONTH = FIXTURES / "api_metadata_2025-01_cs.CL-cs.AI_PARTLY-SYNTHETIC.jsonl.gz"
+SINCE, UNTIL = datetime.date(2025, 1, 1), datetime.date(2025, 1, 31)
+
+
+@pytest.fixture
+def api(arxiv_api: ArxivApiServer) -> tuple[ArxivApiServer, PoliteApi]:  # noqa: F811
+    arxiv_api.seed(load_metadata(MONTH))
+    settings = ApiSettings(query_url=arxiv_api.url, delay_seconds=0.0, retries=1)
+    return arxiv_api, PoliteApi(settings, sleep=lambda _: None)
+
+
+def papers_config() -> dict:
+    data = config.load("papers")
+    data["backfill"] = {**data["backfill"], "categories": ["cs.CL", "cs.AI"], "page_size": 100}
+    return data
+
+
+def test_new_topics_progress_names_new_topics(
+    api: tuple[ArxivApiServer, PoliteApi], capsys: pytest.CaptureFixture[str]
+) -> None:
+    papers = new_topics.week_papers(api[1], papers_config(), SINCE, UNTIL)
+    err = capsys.readouterr().err
+    assert len(papers) == 236 and "backfill" not in err
+    assert "new-topics: page at 200: 36 papers (236/236 read)" in err.splitlines()
+
+
+def test_new_topics_empty_pages_say_what_new_topics_can_do(api: tuple[ArxivApiServer, PoliteApi]) -> None:
+    api[0].empty_pages(3)
+    with pytest.raises(BotError) as error:
+        new_topics.week_papers(api[1], papers_config(), SINCE, UNTIL)
+    message = str(error.value)
+    assert "this new-topics run saves no progress: run it again later" in message
+    assert "set fewer new_topics.days in config/poll.yml" in message
+    assert "backfill" not in message and "--since" not in message and "dry run" not in message
+
+
+def test_without_a_job_name_the_words_are_neutral(tmp_path: Path) -> None:
+    log = io.StringIO()
+    Progress(log).page(SearchState("q", 100, 236), 100)
+    assert log.getvalue() == "arXiv search: page at 0: 100 papers (100/236 read)\n"
+    broken = tmp_path / "state.json"
+    broken.write_text("{", encoding="utf-8")
+    with pytest.raises(BotError, match="is not an arXiv search state file"):
+        SearchState.load(broken, "q")
