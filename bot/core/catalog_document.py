@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 
 from bot.core import arxiv_ids
-from bot.core.anchors import github_anchors
+from bot.core.anchors import github_anchors, unlinked
 from bot.core.catalog import Catalog, parse
 from bot.core.entry import Entry, render_entry
 from bot.core.matching import title_key
@@ -21,9 +21,9 @@ def render_contents(taxonomy: Taxonomy, anchors: Mapping[str, str] | None = None
         anchors = contents_anchors(parse(_render(taxonomy, {}, []), taxonomy))
     lines = []
     for section in taxonomy.sections:
-        lines.append(f"- [{section.title}](#{anchors.get(section.id, section.anchor)})")
+        lines.append(f"- [{unlinked(section.title)}](#{anchors.get(section.id, section.anchor)})")
         for sub in taxonomy.children(section.id):
-            lines.append(f"  - [{sub.title}](#{anchors.get(sub.id, sub.anchor)})")
+            lines.append(f"  - [{unlinked(sub.title)}](#{anchors.get(sub.id, sub.anchor)})")
     return lines
 
 

@@ -36,6 +36,17 @@ def tricky() -> taxonomy_module.Taxonomy:
         ("Top-k² Routing", "top-k-routing"),  # a superscript digit is no word character
         ("snake_case heading", "snake_case-heading"),
         ("  Padded  ", "padded"),
+        # from the text GitHub renders, not the markdown written
+        ("[Quantization](https://example.org/q)", "quantization"),
+        ("**Pruning**", "pruning"),
+        ("__Pruning__ and _Sparsity_", "pruning-and-sparsity"),
+        ("`__init__` hooks", "__init__-hooks"),  # a code span is literal
+        (r"\_private\_ names", "_private_-names"),  # so is an escape
+        ("[KV *Cache*][kv] Eviction", "kv-cache-eviction"),
+        ("![logo](logo.png) Distillation", "-distillation"),  # an image leaves its space
+        ("Early Exit <sup>new</sup>", "early-exit-new"),
+        ("~~Old~~ Survey", "old-survey"),
+        ("a _ b", "a-_-b"),  # no emphasis: the underscore is text
     ],
 )
 def test_slugify_is_githubs_rule(heading: str, anchor: str) -> None:
@@ -100,3 +111,42 @@ def test_the_site_and_the_contents_share_the_anchors(tricky: taxonomy_module.Tax
     site = heading_anchors(tricky)
     parsed = catalog.parse((ANCHORS / "catalog.md").read_text(encoding="utf-8"), tricky)
     assert site == catalog_document.contents_anchors(parsed)
+
+
+MARKUP_TAXONOMY = """\
+title: Markup in headings
+intro: A list whose headings carry links and emphasis.
+contents_heading: Contents
+sections:
+  - id: quantization
+    title: "[Quantization](https://example.org/q)"
+    description: Fewer bits.
+    subsections:
+      - id: weight-only
+        title: "**Weight-only**"
+        description: Weights only.
+  - id: caching
+    title: "[KV *Cache*](https://example.org/kv) and `__init__`"
+    description: Caches.
+"""
+
+
+def test_headings_with_links_and_emphasis_anchor_as_github_shows_them(tmp_path) -> None:
+    """`## [Quantization](https://x)` is anchored "quantization" on GitHub; the contents and the
+    site linked "quantizationhttpsexampleorgq"."""
+    (tmp_path / "taxonomy.yml").write_text(MARKUP_TAXONOMY, encoding="utf-8")
+    markup = taxonomy_module.load(tmp_path)
+    expected = {
+        "quantization": "quantization",
+        "weight-only": "weight-only",
+        "caching": "kv-cache-and-__init__",
+    }
+    parsed = catalog.parse(catalog_document.render_document(markup, {}), markup)
+    assert catalog_document.contents_anchors(parsed) == expected
+    assert heading_anchors(markup) == expected  # the site
+    assert catalog_document.render_contents(markup) == [
+        "- [Quantization](#quantization)",  # no link inside the contents' link
+        "  - [**Weight-only**](#weight-only)",
+        "- [KV *Cache* and `__init__`](#kv-cache-and-__init__)",
+    ]
+    assert catalog_document.contents_problems(parsed) == []
