@@ -24,6 +24,7 @@ from bot.core.anchors import slugify
 from bot.core.text import TITLE_GLUE_WORDS
 from bot.errors import BotError
 from bot.sources.lists import Unreadable, clean_heading, extract, read_items
+from bot.sources.lists.starter_rules import is_generic, name_phrases, singular
 
 RESOURCES_ID = "resources"
 FALLBACK_TITLE = "Awesome Papers"  # a README without a `#` heading
@@ -201,9 +202,7 @@ def _words(title: str) -> list[str]:
     for word in re.findall(r"[A-Za-z][A-Za-z0-9+-]*[A-Za-z0-9+]|[A-Za-z]", title.lower()):
         if len(word) < 3 or word in _STOPWORDS or word.startswith("awesome-"):
             continue  # "awesome-llm-prune": a list's name, when its entries sit under its title
-        if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-            word = word[:-1]  # the matcher accepts the plural of a pattern, not the singular
-        words.append(word)
+        words.append(singular(word))
     return words
 
 
@@ -215,18 +214,23 @@ def _starter_patterns(
     fallback: bool = True,
 ) -> list[str]:
     """The section's own name words, then the title words frequent here and rare elsewhere (in
-    the list's other sections, and among papers at large: never a ``common`` word). None found:
-    the whole name (``fallback``, a section needs one rule) unless it says nothing ("Others",
-    "Awesome-X"), or nothing (its entries teach it)."""
-    own = Counter(w for t in titles for w in set(_words(t)))
-    picked = [w for w in dict.fromkeys(_words(name)) if w not in common]
+    the list's other sections, and among papers at large: never a ``common`` word). A generic
+    word ("cache", "low-cost": ``starter_rules``) is never one alone, only in a phrase of the
+    name ("kv cache"). None found: the whole name (``fallback``, a section needs one rule)
+    unless it says nothing ("Others", "Awesome-X"), or nothing (its entries teach it)."""
+    own = Counter(w for t in titles for w in set(_words(t)) if not is_generic(w))
+    picked = [w for w in dict.fromkeys(_words(name)) if w not in common and not is_generic(w)]
+    picked += [p for p in name_phrases(name, _STOPWORDS | frozenset(common)) if p not in picked]
     ranked = sorted(own, key=lambda w: (-own[w] * own[w] / every[w], w))
     for word in ranked:
         if len(picked) >= STARTER_WORDS + 2:
             break
         if own[word] >= 2 and own[word] / every[word] >= 0.5 and word not in picked and word not in common:
             picked.append(word)
-    meaningful = any(w not in _STOPWORDS and not w.startswith("awesome") for w in name.lower().split())
+    meaningful = any(
+        w not in _STOPWORDS and not w.startswith("awesome") and not is_generic(w)
+        for w in name.lower().split()
+    )
     return picked or ([name.lower()] if fallback and meaningful else [])
 
 

@@ -1,0 +1,64 @@
+"""``init``'s starter rules avoid generic single words: a KV-cache list's sections got the rule
+"cache" (caches of every kind) and a robot list's the rule "low-cost" (a radio paper came near the
+threshold). A generic word is kept only in a phrase of the heading ("kv cache")."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.jobs import init
+from bot.sources.lists.scaffold import scaffold
+from bot.sources.lists.starter_rules import is_generic, name_phrases
+from tests.conftest import FIXTURES
+
+LISTS = FIXTURES / "lists"
+
+
+def rules(name: str) -> dict[str, list[str]]:
+    """Every section's and subsection's starter patterns for a fixture list, by id."""
+    plan = scaffold("README.md", (FIXTURES / name).read_text(encoding="utf-8"))
+    found: dict[str, list[str]] = {}
+    for section, raw in plan.keywords(init._common())["sections"].items():
+        found[section] = raw["patterns"]
+        found.update(raw.get("subsections", {}))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("word", "generic"),
+    [("cache", True), ("caches", True), ("low-cost", True), ("models", True), ("kv-cache", False)],
+)
+def test_generic_words_and_compounds_of_them(word: str, generic: bool) -> None:
+    assert is_generic(word) is generic
+
+
+@pytest.mark.parametrize(
+    ("heading", "phrases"),
+    [
+        ("LLM KV Cache Compression", ["kv cache"]),
+        ("Low-cost Robots", ["low-cost robot"]),
+        ("Imitation Learning", ["imitation learning"]),
+        ("Other Tasks", []),  # a catch-all heading says nothing, even as a phrase
+        ("Low Cost", []),  # two generic words are no phrase
+        ("Planning with Language Models", []),  # "language" is skipped (common in papers)
+        ("Awesome-Robots Efficient", []),  # the list's own name is no phrase
+    ],
+)
+def test_a_generic_word_of_a_heading_keeps_its_phrase(heading: str, phrases: list[str]) -> None:
+    assert name_phrases(heading, {"with", "language", "llm"}) == phrases
+
+
+def test_a_kv_cache_list_gets_kv_cache_never_cache() -> None:
+    found = rules("lists/Zefan-Cai__Awesome-LLM-KV-Cache__README.md")
+    words = {w for patterns in found.values() for w in patterns}
+    assert "cache" not in words and "evaluation" not in words  # "Evaluation": its entries teach it
+    assert found["kv-cache-quantization"] == ["quantization", "kv cache"]
+    assert found["low-rank-kv-cache-decomposition"][-2:] == ["low rank", "kv cache"]
+    assert not any(is_generic(w) for w in words)
+
+
+def test_a_robot_list_loses_low_cost_and_keeps_what_it_is_about() -> None:
+    found = rules("adopt/awesome-robot-learning.md")
+    assert found["imitation-learning"] == ["imitation", "imitation learning", "bimanual", "visuomotor"]
+    assert found["planning-with-language-models"] == ["embodied"]
+    assert "low-cost" not in {w for patterns in found.values() for w in patterns}
