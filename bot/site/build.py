@@ -134,6 +134,7 @@ class SiteEntry:
             "c": bool(self.code_url),
             "st": self.stars or 0,
             "d": self.date_key,
+            "a": bool(self.abstract),  # gets an "Abstract" toggle once the search index is ready
         }
 
     def search_doc(self) -> dict[str, Any]:
@@ -300,9 +301,15 @@ def _environment() -> jinja2.Environment:
 
 
 def render_page(site: Site, chart_file: str = "chart.svg") -> str:
-    data = {"search": SEARCH_OPTIONS, "limit": RESULTS_LIMIT, "entries": [e.facets() for e in site.entries]}
+    # The section titles: the script labels each match of a flat list with its section and
+    # subsection ("Quantization › Weight-only"), so the grouped catalog need not carry them.
     titles = {s.id: s.title for s in (*site.taxonomy.sections, *site.taxonomy.subsections)}
-    where = [titles[e.section] + (f" › {titles[e.subsection]}" if e.subsection else "") for e in site.entries]
+    data = {
+        "search": SEARCH_OPTIONS,
+        "limit": RESULTS_LIMIT,
+        "titles": titles,
+        "entries": [e.facets() for e in site.entries],
+    }
     return (
         _environment()
         .get_template("index.html.j2")
@@ -311,7 +318,6 @@ def render_page(site: Site, chart_file: str = "chart.svg") -> str:
             taxonomy=site.taxonomy,
             data=data,
             chart_file=chart_file,
-            where=where,
             anchors=heading_anchors(site.taxonomy),
             search_example=search_example(site.taxonomy),
         )

@@ -478,3 +478,23 @@ def test_the_paper_store_is_found_where_config_papers_yml_says(
     assert bot_main(args) == 0
     out = capsys.readouterr().out
     assert f"6 abstracts from {tmp_path / 'repo' / 'store' / 'all-papers.jsonl'}" in out
+
+
+def test_the_page_carries_little_for_each_entry(built: tuple[site_build.Site, Path]) -> None:
+    """What a 5,000-entry page pays for each entry at parse time: each catalog list carries its
+    estimated height (the browser skips a list far from the screen whole); no entry carries an
+    abstract toggle (<details> is costly: the script adds them when the index is ready) nor its
+    section's name (the script labels the copies in a flat list, from the data's titles)."""
+    site, folder = built
+    html = (folder / "out" / "index.html").read_text(encoding="utf-8")
+    lists = re.findall(
+        r'<ul class="entries" style="contain-intrinsic-size: auto ([\d.]+)em">(.*?)</ul>', html, re.S
+    )
+    assert sum(body.count("<li ") for _, body in lists) == len(site.entries)
+    assert all(float(height) == 4.5 * body.count("<li ") for height, body in lists)
+    assert "<details" not in html.split('<main id="results"')[1]
+    assert 'class="where"' not in html
+    data = json.loads(_parse(html).scripts[0][1])
+    assert [e["a"] for e in data["entries"]] == [bool(e.abstract) for e in site.entries]
+    assert any(e.abstract for e in site.entries) and not all(e.abstract for e in site.entries)
+    assert data["titles"]["alpha"] == "Alpha Methods" and data["titles"]["alpha-two"] == "Alpha Two"

@@ -72,7 +72,7 @@
       timings.index = message.ms;
       timings.indexed = performance.now();
       root.setAttribute("data-indexed", "1");
-      showAbstractButtons();
+      startAbstracts();
       update();
     } else if (message.type === "results") {
       inFlight = null;
@@ -118,10 +118,59 @@
   }
 
   // -- abstracts, fetched from the worker when opened ----------------------------------------
-  function showAbstractButtons() {
-    var boxes = document.querySelectorAll("details.abs");
-    for (var k = 0; k < boxes.length; k++) boxes[k].hidden = false;
+  // The worker has the abstracts, so an entry's "Abstract" toggle appears once the index is
+  // ready. A <details> costs its own shadow tree and style sheet: thousands of them in the HTML
+  // doubled the time a 5,000-entry page took to parse. So they are added here: at once to the
+  // entries on screen, to an entry the keyboard reaches and to the copies in a flat list; to all
+  // the others a few at a time while the page is idle.
+  var ABSTRACT = document.createElement("details");
+  ABSTRACT.className = "abs";
+  ABSTRACT.innerHTML = "<summary>Abstract</summary><p class=\"abstract\"></p>";
+  var abstractsOn = false;
+  var pendingAbstracts = [];
+
+  // Adds the toggle to an entry (the catalog's or a copy) that has an abstract; once only.
+  function addAbstract(li) {
+    if (!abstractsOn || !li || !entries[li.getAttribute("data-i")].a) return;
+    if (li.lastElementChild.classList.contains("abs")) return;
+    li.appendChild(ABSTRACT.cloneNode(true));
   }
+
+  var idle = window.requestIdleCallback ? window.requestIdleCallback.bind(window) : function (callback) {
+    return setTimeout(function () {
+      var start = performance.now();
+      callback({ timeRemaining: function () { return Math.max(0, 8 - (performance.now() - start)); } });
+    }, 1);
+  };
+
+  function addAbstractsWhileIdle(deadline) {
+    while (pendingAbstracts.length && deadline.timeRemaining() > 2) {
+      var batch = pendingAbstracts.splice(0, 25);
+      for (var k = 0; k < batch.length; k++) addAbstract(batch[k]);
+    }
+    if (pendingAbstracts.length) idle(addAbstractsWhileIdle);
+  }
+
+  function startAbstracts() {
+    abstractsOn = true;
+    var shown = Array.prototype.slice.call(sortedList.children);
+    var all = Array.prototype.slice.call(catalogBox.querySelectorAll("li[data-i]"));
+    // The first entry on screen and the thirty after it (more than a screen): now; all the
+    // others while idle.
+    var top = document.elementFromPoint(window.innerWidth / 2, 1);
+    var at = all.indexOf(top && top.closest ? top.closest("#catalog li[data-i]") : null);
+    at = Math.max(at, 0);
+    var now = all.slice(at, at + 31);
+    for (var k = 0; k < now.length; k++) addAbstract(now[k]);
+    pendingAbstracts = shown.concat(all.slice(at + 31), all.slice(0, at));
+    idle(addAbstractsWhileIdle);
+  }
+
+  // An entry the keyboard reaches has its toggle before the Tab after its links.
+  document.addEventListener("focusin", function (event) {
+    var li = event.target.closest && event.target.closest("li[data-i]");
+    if (li) addAbstract(li);
+  });
 
   document.addEventListener("toggle", function (event) {
     var box = event.target;
@@ -227,9 +276,18 @@
   var more = document.getElementById("more");
   var moreButton = more.querySelector("button");
 
+  // A match in a flat list: a copy of the catalog's entry, with its section ("Alpha › Alpha
+  // Two"), which the grouped catalog shows as headings.
   function copyOf(id) {
     var copy = items[id].cloneNode(true);
     copy.removeAttribute("id");
+    var where = document.createElement("span");
+    where.className = "where";
+    var e = entries[id];
+    where.textContent = data.titles[e.s] + (e.u ? " › " + data.titles[e.u] : "");
+    var meta = copy.querySelector(".meta");
+    meta.appendChild(where);
+    addAbstract(copy);
     return copy;
   }
 

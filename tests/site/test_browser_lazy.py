@@ -1,0 +1,134 @@
+"""The site in a real browser: what the page leaves for later so that a long catalog is quick to
+show and to use. Lists far from the screen are not laid out, yet search finds their entries and
+a link to their section shows them; the "Abstract" toggles are added by the script once the
+index is ready (on screen at once, elsewhere while idle, or when the keyboard gets there).
+
+These tests FAIL (never skip) when Chromium is missing: .ci/run installs it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.site import build as site_build
+
+from .pages import SEARCH_LABEL, open_page, settle, visible_ids
+
+try:
+    from playwright.sync_api import Browser, Page
+except ImportError as exc:  # pragma: no cover - the test extra installs playwright
+    raise RuntimeError("playwright is missing: pip install -e '.[test]'") from exc
+
+# False for an element in a subtree skipped (content-visibility: auto) off screen.
+RENDERED = "el => el.checkVisibility({contentVisibilityAuto: true})"
+NO_IDLE = "window.requestIdleCallback = () => 0;"  # the page is never idle: only what must be done
+
+
+def _indexed(page: Page) -> None:
+    page.wait_for_selector("html[data-indexed='1']")
+    settle(page)
+
+
+def _catalog_order(page: Page) -> list[int]:
+    return page.evaluate("Array.from(document.querySelectorAll('#catalog li[data-i]'), li => +li.dataset.i)")
+
+
+def _with_toggle(page: Page) -> set[int]:
+    return set(
+        page.evaluate(
+            "Array.from(document.querySelectorAll('#catalog li:has(> details.abs)'), li => +li.dataset.i)"
+        )
+    )
+
+
+def test_an_offscreen_section_is_skipped_yet_searched_and_shown_by_its_link(
+    page: Page, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    built = site[0]
+    open_page(page, base_url)
+    gamma = next(e for e in built.entries if e.section == "gamma")
+    # far below the screen, a list is skipped whole: its entries are not even styled
+    assert not page.locator(f"#e{gamma.index}").evaluate(RENDERED)
+    assert page.locator("#catalog li").first.evaluate(RENDERED)
+    # the search finds it all the same, and its copy names its section
+    page.get_by_label(SEARCH_LABEL).fill(gamma.arxiv_id or "")
+    settle(page, 1)
+    assert visible_ids(page) == [gamma.index]
+    assert page.locator("#sorted .where").text_content() == "Gamma Studies"
+    two = next(e for e in built.entries if e.subsection == "alpha-two")
+    page.get_by_label(SEARCH_LABEL).fill(two.arxiv_id or "")
+    settle(page, 1)
+    assert page.locator("#sorted .where").text_content() == "Alpha Methods › Alpha Two"
+    assert page.locator("#catalog .where").count() == 0
+    # cleared, the link to the section shows its entries
+    page.get_by_role("button", name="Clear").click()
+    settle(page, len(built.entries))
+    page.get_by_text("Contents:").click()
+    page.get_by_role("navigation", name="Sections").get_by_role("link", name="Gamma Studies").click()
+    page.wait_for_function(
+        f"document.getElementById('e{gamma.index}').checkVisibility({{contentVisibilityAuto: true}})"
+    )
+    top = page.locator(f"#e{gamma.index}").evaluate("el => el.getBoundingClientRect().top / innerHeight")
+    assert 0 < top < 0.5  # under its heading, at the top of the screen
+
+
+def test_abstract_toggles_come_with_the_index_on_every_entry_that_has_one(
+    page: Page, browser: Browser, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    built = site[0]
+    with_abstract = {e.index for e in built.entries if e.abstract}
+    assert 0 < len(with_abstract) < len(built.entries)
+    open_page(page, base_url)
+    _indexed(page)
+    page.wait_for_function(
+        f"document.querySelectorAll('#catalog details.abs').length === {len(with_abstract)}"
+    )
+    assert _with_toggle(page) == with_abstract
+    # the last entry with an abstract, far off screen, opens its abstract too
+    last = [i for i in _catalog_order(page) if i in with_abstract][-1]
+    page.locator(f"#e{last}").get_by_text("Abstract", exact=True).click()
+    page.wait_for_function(f"document.querySelector('#e{last} .abstract').textContent !== ''")
+    assert page.locator(f"#e{last} .abstract").text_content() == built.entries[last].abstract
+    # no index, no abstracts: no toggle that would open on nothing
+    context = browser.new_context()
+    broken = context.new_page()
+    broken.route("**/search.json", lambda route: route.fulfill(status=404, body="not found"))
+    open_page(broken, base_url)
+    broken.wait_for_function("document.getElementById('search-note').hidden === false")
+    assert broken.locator("details.abs").count() == 0
+    context.close()
+
+
+def test_without_idle_time_the_toggles_still_reach_the_screen_the_keyboard_and_the_matches(
+    page: Page, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    """Entries far below are given their toggle while the page is idle; a page that never is
+    still gives one to the entries on screen, to the entry the keyboard moves into (before the
+    Tab after its links) and to the matches of a search."""
+    built = site[0]
+    with_abstract = {e.index for e in built.entries if e.abstract}
+    page.add_init_script(NO_IDLE)
+    open_page(page, base_url)
+    _indexed(page)
+    order = _catalog_order(page)
+    first = [i for i in order[:10] if i in with_abstract]
+    late = [i for i in order[40:] if i in with_abstract]
+    assert first and late
+    toggled = _with_toggle(page)
+    assert set(first) <= toggled and not toggled & set(late)
+    entry = built.entries[late[-1]]
+    item = page.locator(f"#e{entry.index}")
+    item.locator(".title").focus()
+    assert item.locator("details.abs").count() == 1
+    links = 1 + bool(entry.pdf_url) + bool(entry.code_url)
+    for _ in range(links):
+        page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == "Abstract"
+    # a match in a flat list has its toggle, whatever its entry in the catalog has
+    other = built.entries[late[0]]
+    assert page.locator(f"#e{other.index} details.abs").count() == 0
+    page.get_by_label(SEARCH_LABEL).fill(other.arxiv_id or "")
+    settle(page, 1)
+    page.locator("#sorted").get_by_text("Abstract", exact=True).click()
+    page.wait_for_function("document.querySelector('#sorted .abstract').textContent !== ''")
+    assert page.locator("#sorted .abstract").text_content() == other.abstract
