@@ -289,9 +289,14 @@ def test_accessibility_basics_and_screenshot(page: Page, base_url: str, tmp_path
     # a subsection's option is named with its section, without the "↳" drawn before it
     section = page.get_by_label("Section", exact=True)
     assert section.get_by_role("option", name="Alpha Methods: Alpha Two", exact=True).count() == 1
-    # the dots between an entry's links are not part of their names: "pdf", not "· pdf"
-    entry = page.locator("#sorted > li").first
-    assert entry.get_by_role("link", name="pdf", exact=True).count() == 1
+    # an entry's pdf and code links are named with its title ("PDF: <title>"), so that a list of
+    # the page's links is not a column of "pdf"; the dots between them are not part of it
+    entry = page.locator("#sorted > li").filter(has=page.get_by_role("link", name="code")).first
+    title = entry.locator(".title").text_content()
+    assert entry.get_by_role("link", name=f"PDF: {title}", exact=True).count() == 1
+    assert entry.get_by_role("link", name=f"Code: {title}", exact=True).count() == 1
+    assert page.get_by_role("link", name="pdf", exact=True).count() == 0
+    assert page.get_by_role("link", name="code", exact=True).count() == 0
     shot = tmp_path / "site.png"
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

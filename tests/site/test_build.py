@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import UTC, datetime
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -498,3 +499,18 @@ def test_the_page_carries_little_for_each_entry(built: tuple[site_build.Site, Pa
     assert [e["a"] for e in data["entries"]] == [bool(e.abstract) for e in site.entries]
     assert any(e.abstract for e in site.entries) and not all(e.abstract for e in site.entries)
     assert data["titles"]["alpha"] == "Alpha Methods" and data["titles"]["alpha-two"] == "Alpha Two"
+
+
+def test_pdf_and_code_links_are_named_with_their_entry(built: tuple[site_build.Site, Path]) -> None:
+    """A screen reader's list of links reads "PDF: <title>", not "pdf" 1,300 times."""
+    site, folder = built
+    page = (folder / "out" / "index.html").read_text(encoding="utf-8")
+    links = [
+        (href, unescape(label), text)
+        for href, label, text in re.findall(r'<a href="([^"]*)" aria-label="([^"]*)">(pdf|code)</a>', page)
+    ]
+    expected = [(e.pdf_url, f"PDF: {e.title}", "pdf") for e in site.entries if e.pdf_url]
+    expected += [(e.code_url, f"Code: {e.title}", "code") for e in site.entries if e.code_url]
+    assert sorted(links) == sorted(expected) and len(expected) > len(site.entries)
+    assert f"PDF: {fixture.HOSTILE_TITLE}" in {label for _, label, _ in links}  # escaped, whole
+    assert page.count(">pdf</a>") + page.count(">code</a>") == len(links)  # none left unnamed
