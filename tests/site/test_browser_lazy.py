@@ -22,6 +22,9 @@ except ImportError as exc:  # pragma: no cover - the test extra installs playwri
 # False for an element in a subtree skipped (content-visibility: auto) off screen.
 RENDERED = "el => el.checkVisibility({contentVisibilityAuto: true})"
 NO_IDLE = "window.requestIdleCallback = () => 0;"  # the page is never idle: only what must be done
+# Never idle either, but each callback's timeout runs out (a busy page or machine).
+TIMED_OUT = """window.requestIdleCallback = (callback, options) => setTimeout(
+    () => callback({timeRemaining: () => 0, didTimeout: true}), Math.min(options?.timeout ?? 20, 20));"""
 
 
 def _indexed(page: Page) -> None:
@@ -97,6 +100,19 @@ def test_abstract_toggles_come_with_the_index_on_every_entry_that_has_one(
     broken.wait_for_function("document.getElementById('search-note').hidden === false")
     assert broken.locator("details.abs").count() == 0
     context.close()
+
+
+def test_a_page_never_idle_gets_every_toggle_as_the_idle_callbacks_time_out(
+    page: Page, site: tuple[site_build.Site, Path], base_url: str
+) -> None:
+    with_abstract = {e.index for e in site[0].entries if e.abstract}
+    page.add_init_script(TIMED_OUT)
+    open_page(page, base_url)
+    _indexed(page)
+    page.wait_for_function(
+        f"document.querySelectorAll('#catalog details.abs').length === {len(with_abstract)}"
+    )
+    assert _with_toggle(page) == with_abstract
 
 
 def test_without_idle_time_the_toggles_still_reach_the_screen_the_keyboard_and_the_matches(

@@ -143,12 +143,14 @@
     }, 1);
   };
 
+  // A batch per call at least: a page that is never idle (a long "Show all", a busy machine)
+  // still gets them all, one batch each time the idle callback's timeout runs out.
   function addAbstractsWhileIdle(deadline) {
-    while (pendingAbstracts.length && deadline.timeRemaining() > 2) {
+    do {
       var batch = pendingAbstracts.splice(0, 25);
       for (var k = 0; k < batch.length; k++) addAbstract(batch[k]);
-    }
-    if (pendingAbstracts.length) idle(addAbstractsWhileIdle);
+    } while (pendingAbstracts.length && deadline.timeRemaining() > 2);
+    if (pendingAbstracts.length) idle(addAbstractsWhileIdle, { timeout: 500 });
   }
 
   function startAbstracts() {
@@ -163,7 +165,7 @@
     var now = all.slice(at, at + 31);
     for (var k = 0; k < now.length; k++) addAbstract(now[k]);
     pendingAbstracts = shown.concat(all.slice(at + 31), all.slice(0, at));
-    idle(addAbstractsWhileIdle);
+    idle(addAbstractsWhileIdle, { timeout: 500 });
   }
 
   // An entry the keyboard reaches has its toggle before the Tab after its links.
