@@ -53,6 +53,11 @@ def test_an_offscreen_section_is_skipped_yet_searched_and_shown_by_its_link(
     # far below the screen, a list is skipped whole: its entries are not even styled
     assert not page.locator(f"#e{gamma.index}").evaluate(RENDERED)
     assert page.locator("#catalog li").first.evaluate(RENDERED)
+    # contained, a list still ends at its last entry (whose margin would widen the gap under it)
+    gap = page.locator("#catalog ul.entries:has(li)").first.evaluate(
+        "ul => ul.getBoundingClientRect().bottom - ul.lastElementChild.getBoundingClientRect().bottom"
+    )
+    assert gap == 0
     # the search finds it all the same, and its copy names its section
     page.get_by_label(SEARCH_LABEL).fill(gamma.arxiv_id or "")
     settle(page, 1)
