@@ -3,9 +3,12 @@ by the catalog's table of contents and the site's heading ids. Pure."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
+
+from markdown_it import MarkdownIt
 
 # What GitHub keeps of a heading (Ruby's \p{Word}, plus "-" and " "): letters, marks, decimal
 # and letter numbers, connector punctuation (the underscore). Emoji, other numbers ("²"),
@@ -17,46 +20,29 @@ def _kept(char: str) -> bool:
     return char in "- " or unicodedata.category(char).startswith(_KEPT_CATEGORIES)
 
 
-# Inline markdown, in the order it binds: a code span or an escape is literal text; an image
-# renders no text, a link its label, an autolink its address, an HTML tag nothing, emphasis and
-# strikethrough their content. Private-use characters hold the literals meanwhile.
-_CODE = re.compile(r"(`+)(.+?)(?<!`)\1(?!`)")
-_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
-_IMAGE = re.compile(r"!\[[^\]]*\](?:\([^)]*\)|\[[^\]]*\])")
+# A link and its label: the contents' link to a heading shows the label alone.
 _LINK = re.compile(r"(?<!!)\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])")
-_AUTOLINK = re.compile(r"<([A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
-_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-_EMPHASIS = (
-    re.compile(r"(?<!\w)(_{1,3})(?=\S)(.+?)(?<=\S)\1(?!\w)"),  # "_" not inside a word
-    re.compile(r"(\*{1,3}|~~)(?=\S)(.+?)(?<=\S)\1"),
-)
-_HELD = 0xF0000  # a plane of private-use characters, none of which a heading has
+# Tokens whose text a reader sees; every other inline token (emphasis and link marks, an image,
+# an HTML tag) shows none. A line break shows as a space.
+_TEXT_TOKENS = frozenset({"text", "code_inline"})
+_BREAKS = frozenset({"softbreak", "hardbreak"})
 
 
-def _code_text(code: str) -> str:
-    """A code span's text: one space each side is dropped when both are there (CommonMark)."""
-    return code[1:-1] if len(code) > 2 and code[0] == code[-1] == " " and code.strip() else code
+@functools.cache
+def _inline_parser() -> MarkdownIt:
+    return MarkdownIt("commonmark").enable("strikethrough")  # GitHub's "~~" too
 
 
 def rendered_text(heading: str) -> str:
-    """The text GitHub shows for a heading's inline markdown: ``"[Quantization](https://x)"``
-    shows "Quantization", ``"**Pruning**"`` "Pruning", ``"`__init__` hooks"`` "__init__ hooks"."""
-    held: list[str] = []
-
-    def hold(text: str) -> str:
-        held.append(text)
-        return chr(_HELD + len(held) - 1)
-
-    text = _CODE.sub(lambda m: hold(_code_text(m[2])), heading)
-    text = _ESCAPE.sub(lambda m: hold(m[1]), text)
-    text = _IMAGE.sub("", text)
-    text = _LINK.sub(lambda m: m[1], text)
-    text = _AUTOLINK.sub(lambda m: hold(m[1]), text)
-    text = _TAG.sub("", text)
-    for pattern in _EMPHASIS:
-        while (unwrapped := pattern.sub(lambda m: m[2], text)) != text:
-            text = unwrapped
-    return "".join(held[ord(c) - _HELD] if _HELD <= ord(c) < _HELD + len(held) else c for c in text)
+    """The text GitHub shows for a heading's inline markdown (CommonMark, by markdown-it):
+    ``"[Quantization](https://x)"`` shows "Quantization", ``"**Pruning**"`` "Pruning",
+    ``"`__init__` hooks"`` "__init__ hooks"; an image or an HTML tag shows nothing."""
+    tokens = _inline_parser().parseInline(heading)
+    children = tokens[0].children or [] if tokens else []
+    return "".join(
+        token.content if token.type in _TEXT_TOKENS else " " if token.type in _BREAKS else ""
+        for token in children
+    )
 
 
 def unlinked(heading: str) -> str:

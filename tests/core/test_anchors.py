@@ -42,7 +42,7 @@ def tricky() -> taxonomy_module.Taxonomy:
         ("__Pruning__ and _Sparsity_", "pruning-and-sparsity"),
         ("`__init__` hooks", "__init__-hooks"),  # a code span is literal
         (r"\_private\_ names", "_private_-names"),  # so is an escape
-        ("[KV *Cache*][kv] Eviction", "kv-cache-eviction"),
+        ("[KV *Cache*][kv] Eviction", "kv-cachekv-eviction"),  # no [kv]: definition, so no link
         ("![logo](logo.png) Distillation", "-distillation"),  # an image leaves its space
         ("Early Exit <sup>new</sup>", "early-exit-new"),
         ("~~Old~~ Survey", "old-survey"),
