@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from bot.core.paper import Paper
@@ -65,6 +65,8 @@ class RuleResult:
     matches: tuple[Match, ...]
     llm_context: bool
     category_ok: bool
+    # section id -> points that add relevance (x the section's relevance share; route-only: 0)
+    relevance_points: dict[str, float] = field(default_factory=dict)
 
     def goal_in_title(self, min_points: float = 0.0, topic_points: float | None = None) -> bool:
         """Whether the title says what the paper is for: a goal pattern, with at least
@@ -276,7 +278,8 @@ class RuleScorer:
         }
         negative = [m for m in matches if m.rule.negative and not llm_in[m.rule.unless_llm]]
         groups = self._group_points(positive)
-        points = sum(self._group_points(positive, relevance=True).values())
+        relevant = self._group_points(positive, relevance=True)
+        points = sum(relevant.values())
         points *= 1.0 if llm_context else self.missing_factor
         points += sum(self._group_points(negative).values())
         subsections: dict[str, float] = defaultdict(float)
@@ -293,4 +296,5 @@ class RuleScorer:
             tuple(positive + negative),
             llm_context,
             self.category_ok(paper),
+            {g: v for g, v in relevant.items() if g != EFFICIENCY},
         )

@@ -113,6 +113,7 @@ class Scorer:
         rules: RuleScorer,
         settings: ScoringSettings,
         entry_texts: Sequence[str] | None = None,
+        section_sizes: dict[str, int] | None = None,
     ) -> None:
         self.state = state
         self.rules = rules
@@ -121,6 +122,11 @@ class Scorer:
         # a similar entry must share a content word with the paper's title (neighbours.py)
         texts = entry_texts if entry_texts else [e.title for e in state.entries]
         self.entry_words = [content_words(text) for text in texts]
+        # catalog entries per paper section (0 for an empty one): how much the models know of it
+        self.section_sizes = section_sizes if section_sizes is not None else {}
+        # sections whose evidence counts only in part toward relevance (a survey of anything is
+        # not in scope): being new to the models says nothing about relevance there
+        self.partial_sections = {r.group for r in rules.rules if 0 < r.relevance < 1}
 
     @classmethod
     def train(
@@ -175,7 +181,11 @@ class Scorer:
         )
         # the abstract model does not read the catalog: cached apart, it survives catalog changes
         abstracts = abstract_model(in_scope, plain, rejected, settings)
-        return cls(dataclasses.replace(state, abstracts=abstracts), rules, settings, texts)
+        sizes = {s.id: 0 for s in taxonomy.sections if s.kind == "papers"}
+        for entry in entries:
+            if entry.section in sizes:
+                sizes[entry.section] += 1
+        return cls(dataclasses.replace(state, abstracts=abstracts), rules, settings, texts, sizes)
 
     def components(self, papers: Sequence[Paper]) -> Components:
         rule_results = self.rules.evaluate_all(papers)
@@ -199,6 +209,10 @@ class Scorer:
             )
             learned_floor[said] = np.maximum(learned_floor[said], s.goal_title_floor)
             abstract_floor[said] = np.maximum(abstract_floor[said], s.goal_title_floor)
+        if s.new_section_floor is not None:  # a section the models have (almost) no entries of
+            new = np.array([self._new_section(r) is not None for r in rule_results], dtype=bool)
+            learned_floor[new] = np.maximum(learned_floor[new], s.new_section_floor)
+            abstract_floor[new] = np.maximum(abstract_floor[new], s.new_section_floor)
         floored = np.maximum(learned, learned_floor)
         abstract_floored = np.maximum(abstract, abstract_floor)
         if s.off_topic_title_ceiling is not None:  # the title says it is about something else
@@ -213,6 +227,20 @@ class Scorer:
             + s.bias
         )
         return Components(learned, points, _sigmoid(logit), rule_results, rows, title_rows, abstract)
+
+    def _new_section(self, rules: RuleResult) -> str | None:
+        """The section with the most rule points that add relevance (route-only words add none) if
+        it is a paper section with fewer than ``new_section_entries`` catalog entries, at least
+        ``new_section_min_points`` and a full share of relevance (not surveys)."""
+        points = {s: v for s, v in rules.relevance_points.items() if s in self.section_sizes}
+        if not points:
+            return None
+        top = max(points, key=lambda s: points[s])
+        if top in self.partial_sections:
+            return None
+        s = self.settings
+        new = points[top] >= s.new_section_min_points and self.section_sizes[top] < s.new_section_entries
+        return top if new else None
 
     def score(self, papers: Sequence[Paper]) -> list[Decision]:
         papers = list(papers)
@@ -283,6 +311,10 @@ class Scorer:
         model = self.state.relevance
         abstracts = self.state.abstracts
         s = self.settings
+
+        def overruled(floor: float | None) -> bool:  # a floor that lifted either model's logit
+            return floor is not None and min(learned, abstract) < floor
+
         shown = [
             m
             for m in rules.top_matches(len(rules.matches), (route.section,))
@@ -295,6 +327,8 @@ class Scorer:
             learned=(1.0 / (1.0 + math.exp(-learned))) if model else None,
             floored=bool(model) and s.learned_floor is not None and learned < s.learned_floor,
             capped=bool(model) and s.off_topic_title_ceiling is not None and rules.off_topic_in_title(),
+            new_section=self._new_section(rules) if overruled(s.new_section_floor) else None,
+            section_sizes=self.section_sizes,
             positives=len(self.state.entries),
             rules=rules,
             abstract=(1.0 / (1.0 + math.exp(-abstract))) if abstracts else None,

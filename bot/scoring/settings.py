@@ -27,6 +27,12 @@ class ScoringSettings:
     # which a model trained before the topic existed must not lower at all (None: off)
     goal_title_floor: float | None = None
     goal_title_min_points: float = 0.0  # weaker goal matches in the title do not count for it
+    # both learned logits count at least this much for a paper whose strongest rule section holds
+    # fewer than new_section_entries catalog entries: models learnt from the catalog know nothing
+    # of a section the maintainers just added, so they cannot veto it (None: off)
+    new_section_floor: float | None = None
+    new_section_entries: int = 5
+    new_section_min_points: float = 0.0  # weaker rule evidence for that section does not count
     # a goal of a section that only routes (a survey) counts for it when the title also names a
     # topic of the list with this many points (None: it never counts)
     goal_title_topic_points: float | None = None
@@ -64,6 +70,9 @@ class ScoringSettings:
             off_topic_title_ceiling=_optional_float(data, "off_topic_title_ceiling"),
             goal_title_topic_points=_optional_float(data, "goal_title_topic_points"),
             goal_title_min_points=float(data.get("goal_title_min_points", defaults.goal_title_min_points)),
+            new_section_floor=_optional_float(data, "new_section_floor"),
+            new_section_entries=int(data.get("new_section_entries", defaults.new_section_entries)),
+            new_section_min_points=float(data.get("new_section_min_points", defaults.new_section_min_points)),
             rules_weight=float(data.get("rules_weight", defaults.rules_weight)),
             bias=float(data.get("bias", defaults.bias)),
             llm_missing_penalty=float(

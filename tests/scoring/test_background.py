@@ -15,6 +15,7 @@ import pytest
 
 from bot import config
 from bot.core.catalog import parse
+from bot.core.catalog_document import render_document
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import ConfigError
@@ -22,7 +23,7 @@ from bot.jobs import score
 from bot.scoring import background
 from bot.scoring.scorer import Scorer, signed_log
 from tests.conftest import PROJECT
-from tests.scoring_helpers import sample_papers, small_catalog, small_catalog_text
+from tests.scoring_helpers import placed_entries, sample_papers, small_catalog, small_catalog_text
 
 CONFIG = PROJECT / "config"
 
@@ -307,3 +308,50 @@ def test_a_background_paper_placed_by_a_judge_teaches_the_router_its_section(
     assert not any(p.extra.get("section") for p in background.load({"scoring": {"background": file}}))
     taught = Scorer.train(catalog, taxonomy, keywords, background=loaded)
     assert taught.score([similar])[0].section == target != first
+
+
+def test_a_section_the_catalog_holds_no_entries_of_cannot_be_vetoed(
+    taxonomy: Taxonomy, keywords: dict[str, Any]
+) -> None:
+    """``new_section_floor``: when the section with a paper's strongest rule evidence holds fewer
+    than ``new_section_entries`` catalog entries (a section the maintainers just added), both
+    learned logits count at least the floor; a paper of a known section is scored as before, and
+    once the new section holds entries the models speak again."""
+    reasoning = Paper(
+        "2501.00021",
+        "Thinking Budgets: When to Stop Thinking in o1-like Models",
+        "Large language models overthink on grade-school math questions; we find when to stop.",
+    )
+    known = Paper(
+        "2501.00022",
+        "Post-Training Quantization of Large Language Models to 4 Bits",
+        "We quantize the weights of large language models to 4 bits and reduce memory.",
+    )
+    papers = [reasoning, known]
+    entries = placed_entries()
+    del entries[("reasoning", None)]
+    without_section = parse(render_document(taxonomy, entries), taxonomy)
+    settings = {"new_section_entries": 1, "new_section_min_points": 4.0, "goal_title_floor": None}
+
+    def scored(catalog_text: str, floor: float | None) -> Any:
+        changed = with_scoring(keywords, **settings, new_section_floor=floor)
+        return Scorer.train(
+            parse(catalog_text, taxonomy), taxonomy, changed, background=sample_papers()
+        ).components(papers)
+
+    text = render_document(taxonomy, entries)
+    floored, free = scored(text, 0.0), scored(text, None)
+    assert without_section.entries() and not [
+        i for i in without_section.entries() if i.section == "reasoning"
+    ]
+    assert min(free.learned[0], free.abstract[0]) < 0  # the models know nothing of the section
+    assert floored.combined[0] > free.combined[0]
+    assert np.isclose(floored.combined[1], free.combined[1])  # quantization: a known section
+    full = small_catalog_text(taxonomy)
+    assert np.allclose(scored(full, 0.0).combined, scored(full, None).combined)
+    # the reasons say why the models were overruled
+    changed = with_scoring(keywords, **settings, new_section_floor=0.0)
+    scorer = Scorer.train(parse(text, taxonomy), taxonomy, changed, background=sample_papers())
+    reasons = scorer.score(papers)
+    assert any("holds 0 entries of reasoning, too few to learn from" in r for r in reasons[0].reasons)
+    assert not any("too few to learn from" in r for r in reasons[1].reasons)
