@@ -15,58 +15,20 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from bot.core.anchors import slugify
-from bot.core.text import TITLE_GLUE_WORDS
 from bot.errors import BotError
 from bot.sources.lists import Unreadable, clean_heading, extract, read_items
-from bot.sources.lists.starter_rules import is_generic, name_phrases, singular
+from bot.sources.lists.starter_rules import common_words as common_words  # for keywords(common)
+from bot.sources.lists.starter_rules import starter_patterns, title_words
 
 RESOURCES_ID = "resources"
 FALLBACK_TITLE = "Awesome Papers"  # a README without a `#` heading
 MAX_ID_LENGTH = 32
-STARTER_WORDS = 6  # title words per section in the starter keyword rules
-
-# Words that say nothing about a section: the glue of every title, and the words of list headings.
-_STOPWORDS = TITLE_GLUE_WORDS | frozenset(
-    (
-        "any",
-        "approach",
-        "awesome",
-        "approaches",
-        "down",
-        "general",
-        "learning",
-        "method",
-        "methods",
-        "misc",
-        "miscellaneous",
-        "most",
-        "one",
-        "other",
-        "others",
-        "out",
-        "paper",
-        "papers",
-        "studies",
-        "these",
-        "three",
-        "topic",
-        "topics",
-        "trending",
-        "two",
-        "up",
-        "use",
-        "where",
-        "which",
-        "who",
-        "your",
-    )
-)
 
 
 @dataclass
@@ -166,19 +128,19 @@ class Scaffold:
     def keywords(self, common: Collection[str] = frozenset()) -> dict[str, Any]:
         """Starter rules; ``common`` words (see ``common_words``) are never one: "performance",
         "llms" or "case" would add points to any paper."""
-        every = Counter(w for s in self.sections for t in _all_titles(s) for w in set(_words(t)))
+        every = Counter(w for s in self.sections for t in _all_titles(s) for w in set(title_words(t)))
         sections: dict[str, Any] = {}
         for section in self.sections:
             if section.kind != "papers":
                 continue
             raw: dict[str, Any] = {
                 "weight": 3.0,
-                "patterns": _starter_patterns(section.title, _all_titles(section), every, common),
+                "patterns": starter_patterns(section.title, _all_titles(section), every, common),
             }
             # a subsection's patterns count for the section too, so each word is listed once: a
             # word of several subsections goes to the section
             subs = {
-                self.ids[c.path]: _starter_patterns(c.title, c.titles, every, common, fallback=False)
+                self.ids[c.path]: starter_patterns(c.title, c.titles, every, common, fallback=False)
                 for c in section.children.values()
             }
             shared = Counter(w for words in subs.values() for w in words)
@@ -195,56 +157,6 @@ class Scaffold:
 
 def _all_titles(section: SourceSection) -> list[str]:
     return section.titles + [t for c in section.children.values() for t in c.titles]
-
-
-def _words(title: str) -> list[str]:
-    words = []
-    for word in re.findall(r"[A-Za-z][A-Za-z0-9+-]*[A-Za-z0-9+]|[A-Za-z]", title.lower()):
-        if len(word) < 3 or word in _STOPWORDS or word.startswith("awesome-"):
-            continue  # "awesome-llm-prune": a list's name, when its entries sit under its title
-        words.append(singular(word))
-    return words
-
-
-def _starter_patterns(
-    name: str,
-    titles: list[str],
-    every: Counter[str],
-    common: Collection[str] = frozenset(),
-    fallback: bool = True,
-) -> list[str]:
-    """The section's own name words, then the title words frequent here and rare elsewhere (in
-    the list's other sections, and among papers at large: never a ``common`` word). A generic
-    word ("cache", "low-cost": ``starter_rules``) is never one alone, only in a phrase of the
-    name ("kv cache"). None found: the whole name (``fallback``, a section needs one rule)
-    unless it says nothing ("Others", "Awesome-X"), or nothing (its entries teach it)."""
-    own = Counter(w for t in titles for w in set(_words(t)) if not is_generic(w))
-    picked = [w for w in dict.fromkeys(_words(name)) if w not in common and not is_generic(w)]
-    picked += [p for p in name_phrases(name, _STOPWORDS | frozenset(common)) if p not in picked]
-    ranked = sorted(own, key=lambda w: (-own[w] * own[w] / every[w], w))
-    for word in ranked:
-        if len(picked) >= STARTER_WORDS + 2:
-            break
-        if own[word] >= 2 and own[word] / every[word] >= 0.5 and word not in picked and word not in common:
-            picked.append(word)
-    meaningful = any(
-        w not in _STOPWORDS and not w.startswith("awesome") and not is_generic(w)
-        for w in name.lower().split()
-    )
-    return picked or ([name.lower()] if fallback and meaningful else [])
-
-
-COMMON_SHARE = 0.015  # a word in more of the background papers' texts says nothing about a section
-
-
-def common_words(texts: Iterable[str], share: float = COMMON_SHARE) -> frozenset[str]:
-    """The words (as starter patterns are written) found in more than ``share`` of ``texts``: in
-    the titles and abstracts of arXiv papers at large, "performance" (42% of them), "llms" (22%),
-    "case" (9%) or "fast" (1.8%) would match any paper; "quantization" (0.5%), "on-device" or
-    "speculative" say what a paper is about."""
-    texts = list(texts)
-    counts = Counter(w for text in texts for w in set(_words(text)))
-    return frozenset(w for w, n in counts.items() if n > share * len(texts))
 
 
 def _description(section: SourceSection) -> str:

@@ -1,11 +1,17 @@
-"""The words of a list's headings too generic to be one of ``init``'s starter routing rules on
-their own, and the phrase of a heading that keeps such a word telling: "KV Cache" gives the rule
-"kv cache", never "cache" (caches of every kind). Pure; ``scaffold.Scaffold.keywords`` uses it."""
+"""``init``'s starter routing rules for one section (pure; ``scaffold.Scaffold.keywords`` uses
+them): its name's words and the words frequent in its titles and rare elsewhere
+(``starter_patterns``), never a word ``common_words`` finds in papers at large, nor a word of a
+list's headings too generic to be a rule on its own. Such a word is kept in the phrase of the
+heading that keeps it telling: "KV Cache" gives the rule "kv cache", never "cache" (caches of
+every kind)."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection
+from collections import Counter
+from collections.abc import Collection, Iterable
+
+from bot.core.text import TITLE_GLUE_WORDS
 
 # Rare enough in arXiv at large to pass ``common_words``, yet about anything: a KV-cache list's
 # "cache" and a robot list's "low-cost" (a radio paper's) routed papers of other fields.
@@ -69,3 +75,95 @@ def name_phrases(name: str, skip: Collection[str]) -> list[str]:
                 phrases.append(f"{other} {token}" if j < i else f"{token} {other}")
                 break
     return [singular(p) for p in dict.fromkeys(phrases)]
+
+
+STARTER_WORDS = 6  # title words per section in the starter keyword rules
+
+# Words that say nothing about a section: the glue of every title, and the words of list headings.
+_STOPWORDS = TITLE_GLUE_WORDS | frozenset(
+    (
+        "any",
+        "approach",
+        "awesome",
+        "approaches",
+        "down",
+        "general",
+        "learning",
+        "method",
+        "methods",
+        "misc",
+        "miscellaneous",
+        "most",
+        "one",
+        "other",
+        "others",
+        "out",
+        "paper",
+        "papers",
+        "studies",
+        "these",
+        "three",
+        "topic",
+        "topics",
+        "trending",
+        "two",
+        "up",
+        "use",
+        "where",
+        "which",
+        "who",
+        "your",
+    )
+)
+
+
+def title_words(title: str) -> list[str]:
+    """A title's words as starter patterns are written: lowercased, singular, without title glue
+    and the words of list headings."""
+    words = []
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9+-]*[A-Za-z0-9+]|[A-Za-z]", title.lower()):
+        if len(word) < 3 or word in _STOPWORDS or word.startswith("awesome-"):
+            continue  # "awesome-llm-prune": a list's name, when its entries sit under its title
+        words.append(singular(word))
+    return words
+
+
+def starter_patterns(
+    name: str,
+    titles: list[str],
+    every: Counter[str],
+    common: Collection[str] = frozenset(),
+    fallback: bool = True,
+) -> list[str]:
+    """The section's own name words, then the title words frequent here and rare elsewhere (in
+    the list's other sections, and among papers at large: never a ``common`` word). A generic
+    word ("cache", "low-cost": ``GENERIC_WORDS``) is never one alone, only in a phrase of the
+    name ("kv cache"). None found: the whole name (``fallback``, a section needs one rule)
+    unless it says nothing ("Others", "Awesome-X"), or nothing (its entries teach it)."""
+    own = Counter(w for t in titles for w in set(title_words(t)) if not is_generic(w))
+    picked = [w for w in dict.fromkeys(title_words(name)) if w not in common and not is_generic(w)]
+    picked += [p for p in name_phrases(name, _STOPWORDS | frozenset(common)) if p not in picked]
+    ranked = sorted(own, key=lambda w: (-own[w] * own[w] / every[w], w))
+    for word in ranked:
+        if len(picked) >= STARTER_WORDS + 2:
+            break
+        if own[word] >= 2 and own[word] / every[word] >= 0.5 and word not in picked and word not in common:
+            picked.append(word)
+    meaningful = any(
+        w not in _STOPWORDS and not w.startswith("awesome") and not is_generic(w)
+        for w in name.lower().split()
+    )
+    return picked or ([name.lower()] if fallback and meaningful else [])
+
+
+COMMON_SHARE = 0.015  # a word in more of the background papers' texts says nothing about a section
+
+
+def common_words(texts: Iterable[str], share: float = COMMON_SHARE) -> frozenset[str]:
+    """The words (as starter patterns are written) found in more than ``share`` of ``texts``: in
+    the titles and abstracts of arXiv papers at large, "performance" (42% of them), "llms" (22%),
+    "case" (9%) or "fast" (1.8%) would match any paper; "quantization" (0.5%), "on-device" or
+    "speculative" say what a paper is about."""
+    texts = list(texts)
+    counts = Counter(w for text in texts for w in set(title_words(text)))
+    return frozenset(w for w, n in counts.items() if n > share * len(texts))
