@@ -62,3 +62,30 @@ def test_a_robot_list_loses_low_cost_and_keeps_what_it_is_about() -> None:
     assert found["imitation-learning"] == ["imitation", "imitation learning", "bimanual", "visuomotor"]
     assert found["planning-with-language-models"] == ["embodied"]
     assert "low-cost" not in {w for patterns in found.values() for w in patterns}
+
+
+@pytest.mark.parametrize(
+    ("heading", "phrases"),
+    [
+        ("Low Rank Adaptation", ["low rank"]),  # "low" is generic, yet qualifies "rank"
+        ("1-bit Quantization", ["1-bit"]),  # the hyphenated word is its own phrase
+        ("Sliding Window Attention", ["sliding window"]),
+        ("Rank of Experts", []),  # never with title glue
+        ("Window-based Pruning", []),  # "based" is glue
+        ("Other Rank", []),  # nor a catch-all word
+    ],
+)
+def test_a_qualified_word_keeps_the_phrase_of_its_qualifier(heading: str, phrases: list[str]) -> None:
+    assert name_phrases(heading, {"low", "of", "based", "methods"}) == phrases  # "low": common
+
+
+def test_rank_bit_and_window_are_rules_only_with_their_qualifier() -> None:
+    """ "Low Rank" gave the rule "rank" (any ranking or retrieval paper), "1-bit" the rule "bit"
+    (any bit-level paper) and "Sliding Window" the rule "window" (any sliding-window thing)."""
+    found = rules("adopt/awesome-compact-llm.md")
+    assert found == {
+        "low-rank-adaptation": ["low rank", "lora", "low-rank"],
+        "1-bit-quantization": ["quantization", "1-bit"],
+        "sliding-window-attention": ["sliding", "sliding window"],
+    }
+    assert {"rank", "bit", "bits", "window"}.isdisjoint(w for patterns in found.values() for w in patterns)

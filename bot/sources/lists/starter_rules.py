@@ -39,43 +39,16 @@ GENERIC_WORDS = frozenset(
     )
 )
 
+# Telling only next to the word that qualifies them ("low-rank", "1-bit", "sliding window"), so
+# never a rule alone: "rank" matched any ranking or retrieval paper, "bit" any bit-level one,
+# "window" any sliding-window thing. Unlike a generic word, one of them keeps its phrase with a
+# generic word: "Low Rank" gives "low rank", "Low Cost" nothing.
+QUALIFIED_WORDS = frozenset(("bit", "bits", "rank", "window"))
+
 # The words of catch-all headings ("Other Tasks", "Misc Papers"): no phrase either.
 _CATCH_ALL = frozenset(("general", "misc", "other", "others"))
 
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9+-]*[a-z0-9+]|[a-z0-9]")
-
-
-def singular(word: str) -> str:
-    """A starter pattern's form of a word: the matcher accepts a pattern's plural, not its
-    singular, so "robots" is written "robot" (short words and "-ss", "-us", "-is" kept)."""
-    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
-def is_generic(word: str) -> bool:
-    """A generic word, or a hyphenated one made only of generic words ("low-cost")."""
-    return all(singular(part) in GENERIC_WORDS for part in word.split("-") if part)
-
-
-def name_phrases(name: str, skip: Collection[str]) -> list[str]:
-    """For each generic word of a heading, the two-word phrase with the word before it, else the
-    one after it ("LLM KV Cache Compression" gives "kv cache", "Low-cost Robots" "low-cost
-    robot"; "Other Tasks" none); never with a ``skip`` word (title glue such as "of", and words
-    common in papers at large: "Language Models" gives none), another generic word or the list's
-    own "awesome-..." name."""
-    tokens = _TOKEN.findall(name.lower())
-    phrases = []
-    for i, token in enumerate(tokens):
-        if not is_generic(token) or token in _CATCH_ALL:
-            continue
-        for j in (i - 1, i + 1):
-            other = tokens[j] if 0 <= j < len(tokens) else ""
-            if other and other not in skip and not is_generic(other) and not other.startswith("awesome"):
-                phrases.append(f"{other} {token}" if j < i else f"{token} {other}")
-                break
-    return [singular(p) for p in dict.fromkeys(phrases)]
-
 
 STARTER_WORDS = 6  # title words per section in the starter keyword rules
 
@@ -115,6 +88,71 @@ _STOPWORDS = TITLE_GLUE_WORDS | frozenset(
         "your",
     )
 )
+
+
+def singular(word: str) -> str:
+    """A starter pattern's form of a word: the matcher accepts a pattern's plural, not its
+    singular, so "robots" is written "robot" (short words and "-ss", "-us", "-is" kept)."""
+    if len(word) > 4 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def is_generic(word: str) -> bool:
+    """A generic word, a word telling only in a phrase ("rank"), or a hyphenated one made only of
+    generic words ("low-cost"; "low-rank" is not)."""
+    return _qualified(word) or all(singular(part) in GENERIC_WORDS for part in word.split("-") if part)
+
+
+def _qualified(word: str) -> bool:
+    return singular(word) in QUALIFIED_WORDS
+
+
+def _qualifier(word: str) -> bool:
+    """A word that makes a qualified word telling: "low", "sliding", "1", even common in papers
+    or generic, never title glue ("window-based"), a catch-all word or an "awesome-..." name."""
+    return not (_qualified(word) or word in _STOPWORDS or word in _CATCH_ALL or word.startswith("awesome"))
+
+
+def _qualified_compound(token: str) -> bool:
+    """A hyphenated word of a qualified word and its qualifiers: "1-bit", "low-rank", never
+    "window-based", "other-rank" or "bit-rank"."""
+    parts = [part for part in token.split("-") if part]
+    qualifiers = [part for part in parts if not _qualified(part)]
+    return 0 < len(qualifiers) < len(parts) and all(_qualifier(q) for q in qualifiers)
+
+
+def _pairs(token: str, other: str, skip: Collection[str]) -> bool:
+    """Whether the generic ``token`` and the word ``other`` next to it make a telling phrase."""
+    if _qualified(token):
+        return _qualifier(other)
+    if _qualified(other):  # "low" of "Low Rank"
+        return True
+    return other not in skip and not is_generic(other) and not other.startswith("awesome")
+
+
+def name_phrases(name: str, skip: Collection[str]) -> list[str]:
+    """For each generic word of a heading, the two-word phrase with the word before it, else the
+    one after it ("LLM KV Cache Compression" gives "kv cache", "Low-cost Robots" "low-cost
+    robot"; "Other Tasks" none); never with a ``skip`` word (title glue such as "of", and words
+    common in papers at large: "Language Models" gives none), another generic word or the list's
+    own "awesome-..." name. A ``QUALIFIED_WORDS`` word pairs with its qualifier even when that
+    one is common or generic ("Low Rank" gives "low rank"), and a hyphenated word holding one is
+    its own phrase ("1-bit", "low-rank")."""
+    tokens = _TOKEN.findall(name.lower())
+    phrases = []
+    for i, token in enumerate(tokens):
+        if _qualified_compound(token):
+            phrases.append(token)  # the name's words say "bit" of "1-bit", "low" and "rank"
+            continue
+        if not is_generic(token) or token in _CATCH_ALL:
+            continue
+        for j in (i - 1, i + 1):
+            other = tokens[j] if 0 <= j < len(tokens) else ""
+            if other and _pairs(token, other, skip):
+                phrases.append(f"{other} {token}" if j < i else f"{token} {other}")
+                break
+    return [singular(p) for p in dict.fromkeys(phrases)]
 
 
 def title_words(title: str) -> list[str]:
