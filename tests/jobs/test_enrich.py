@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import Literal
 
 import pytest
 
@@ -16,6 +17,7 @@ from bot.core.catalog_document import render_document
 from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
 from bot.core.venues import VenueTable
+from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest
 from bot.jobs import enrich
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi
@@ -272,15 +274,30 @@ def test_the_daily_feeds_new_versions_are_refetched_by_the_nightly_enricher(
     seed(arxiv_api, ids)
     first = enrich.run(text, "", api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
 
-    class Branch:  # the forge's read side: the default branch holds the store
+    class Branch:  # a forge whose default branch holds the store, with no bot PR open
         def read_file(self, path: str) -> str:
-            return paper_store.dump(first.store) if path == SETTINGS.store_path else ""
+            return paper_store.dump(first.store) if self.has_file(path) else ""
+
+        def has_file(self, path: str) -> bool:
+            return path == SETTINGS.store_path
+
+        def bot_pull_requests(self, state: Literal["open", "closed", "all"] = "all") -> list[PullRequest]:
+            return []
+
+        def read_pull_request_file(self, pull_request: PullRequest, path: str) -> str:
+            return ""
+
+        def propose(self, change: ChangeRequest) -> ProposalResult:
+            raise AssertionError("the enricher only reads the forge")
+
+        def close_pull_request(self, pull_request: PullRequest, comment: str) -> None:
+            raise AssertionError("the enricher only reads the forge")
 
     arxiv_api.log.clear()
     enricher = enrich.Enricher(
         api_for(arxiv_api), SETTINGS, VENUES, announced=lambda: {ids[2]: 3, "2999.00001": 2}
     )
-    result = enricher.run(Branch(), first.text, taxonomy, TODAY)  # type: ignore[arg-type]
+    result = enricher.run(Branch(), first.text, taxonomy, TODAY)
     assert [r["id_list"] for r in arxiv_api.log] == [ids[2]] and result.asked == [ids[2]]
     quiet = enrich.Enricher(api_for(arxiv_api), SETTINGS, VENUES, announced=lambda: {})
     assert quiet.run(Branch(), first.text, taxonomy, TODAY).requests == 0
