@@ -2,8 +2,9 @@
 
 The page works without JavaScript (every entry, grouped by section like ``catalog.md``); the
 script then adds filters, sorting and the state in the URL, and a worker adds text search
-(MiniSearch, vendored) over ``search.json`` (titles, authors, arXiv ids, abstracts), fetched after the page
-shows, so that neither the first render nor typing waits for the abstracts or the index.
+(MiniSearch, vendored) over ``search.json`` (titles, authors, arXiv ids) and ``abstracts.json``,
+fetched after the page shows, so that neither the first render nor typing waits for the abstracts
+or the index; the short fields are searchable first, the abstracts once indexed too.
 Everything that comes from the catalog or the paper store is untrusted text: jinja2 escapes it
 for HTML, ``script_json`` for the JSON inside a ``<script>`` element.
 """
@@ -35,7 +36,14 @@ from bot.site.search import SEARCH_OPTIONS
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC = PACKAGE_DIR / "static"
 SCRIPT = "vendor/minisearch-7.2.0.umd.js"
-STATIC_FILES = ("site.css", "site.js", "search-worker.js", SCRIPT, "vendor/minisearch-LICENSE.txt")
+STATIC_FILES = (
+    "site.css",
+    "site.js",
+    "abstracts.js",
+    "search-worker.js",
+    SCRIPT,
+    "vendor/minisearch-LICENSE.txt",
+)
 MAX_ABSTRACT = 5000
 RESULTS_LIMIT = 100  # a filtered list shows this many matches at once, the rest on "Show all"
 MAX_AUTHORS = 100
@@ -138,14 +146,19 @@ class SiteEntry:
         }
 
     def search_doc(self) -> dict[str, Any]:
-        """The entry in search.json: the fields the search worker indexes (search.FIELDS)."""
+        """The entry in search.json: the short fields the search worker indexes first
+        (search.SHORT_FIELDS); its abstract is in abstracts.json (``abstract_doc``)."""
         return {
             "id": self.index,
             "title": self.title,
             "authors": self.author_text,
             "arxiv": self.arxiv_id or "",
-            "abstract": self.abstract,
         }
+
+    def abstract_doc(self) -> dict[str, Any] | None:
+        """The entry in abstracts.json (None without an abstract): indexed after the short
+        fields, so that a big catalog's titles are searchable long before its abstracts."""
+        return {"id": self.index, "abstract": self.abstract} if self.abstract else None
 
 
 @dataclass
@@ -336,14 +349,20 @@ def search_example(taxonomy: Taxonomy) -> str:
 
 
 def write_site(site: Site, output: Path, chart_path: Path | None = None) -> dict[str, Path]:
-    """Write index.html, search.json (what the search worker indexes), chart.svg and the static
-    files into ``output`` (created; files the build owns are replaced, others left alone).
-    Returns what it wrote."""
+    """Write index.html, search.json and abstracts.json (what the search worker indexes),
+    chart.svg and the static files into ``output`` (created; files the build owns are replaced,
+    others left alone). Returns what it wrote."""
     output.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     svg = chart.render_svg(chart.per_month(site.entries), site.taxonomy)
-    docs = json.dumps([e.search_doc() for e in site.entries], ensure_ascii=False, separators=(",", ":"))
-    for name, text in (("index.html", render_page(site)), ("search.json", docs + "\n"), ("chart.svg", svg)):
+    docs = _json_lines([e.search_doc() for e in site.entries])
+    abstracts = _json_lines([d for e in site.entries if (d := e.abstract_doc())])
+    for name, text in (
+        ("index.html", render_page(site)),
+        ("search.json", docs),
+        ("abstracts.json", abstracts),
+        ("chart.svg", svg),
+    ):
         path = output / name
         path.write_text(text, encoding="utf-8")
         written[name] = path
@@ -358,6 +377,11 @@ def write_site(site: Site, output: Path, chart_path: Path | None = None) -> dict
         chart_path.write_text(svg, encoding="utf-8")
         written["chart"] = chart_path
     return written
+
+
+def _json_lines(docs: list[dict[str, Any]]) -> str:
+    """A JSON array, compact, with a final newline."""
+    return json.dumps(docs, ensure_ascii=False, separators=(",", ":")) + "\n"
 
 
 def build(

@@ -95,9 +95,10 @@ def test_hostile_text_is_escaped_for_html_and_for_the_json_script(
     site, folder = built
     html = (folder / "out" / "index.html").read_text(encoding="utf-8")
     parsed = _parse(html)
-    # exactly the page's own two scripts: no text from the catalog closed one or opened another
+    # exactly the page's own scripts: no text from the catalog closed one or opened another
     assert [attrs.get("src") or attrs.get("type") for attrs, _ in parsed.scripts] == [
         "application/json",
+        "static/abstracts.js",
         "static/site.js",
     ]
     data = json.loads(parsed.scripts[0][1])
@@ -111,7 +112,12 @@ def test_hostile_text_is_escaped_for_html_and_for_the_json_script(
     docs = json.loads((folder / "out" / "search.json").read_text(encoding="utf-8"))
     assert [d["id"] for d in docs] == [e.index for e in site.entries]
     assert any(d["title"] == fixture.HOSTILE_TITLE for d in docs)
-    assert any(fixture.HOSTILE_ABSTRACT in d["abstract"] for d in docs)
+    # the short fields first; the abstracts, indexed after, in their own file
+    assert {key for d in docs for key in d} == {"id", *search.SHORT_FIELDS}
+    assert set(search.SHORT_FIELDS) < set(search.FIELDS) == {*search.SHORT_FIELDS, "abstract"}
+    texts = json.loads((folder / "out" / "abstracts.json").read_text(encoding="utf-8"))
+    assert [d["id"] for d in texts] == [e.index for e in site.entries if e.abstract]
+    assert any(fixture.HOSTILE_ABSTRACT in d["abstract"] for d in texts)
     assert "<img src=x" not in html and "onerror" not in html  # abstracts: served by the worker
 
 
@@ -224,9 +230,11 @@ def test_command_line_builds_idempotently(tmp_path: Path, capsys: pytest.Capture
     for name in (
         "index.html",
         "search.json",
+        "abstracts.json",
         "chart.svg",
         ".nojekyll",
         "static/site.js",
+        "static/abstracts.js",
         "static/site.css",
         "static/search-worker.js",
         "static/vendor/minisearch-7.2.0.umd.js",

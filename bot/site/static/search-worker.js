@@ -1,15 +1,21 @@
-/* The search index, off the page's main thread: fetches search.json (title, authors, abstract
- * of every entry), builds a MiniSearch index with the options the page passes (from
- * bot/site/search.py), then answers {type: "search", seq, q} with the matching entry ids (and
- * whether they were found with typos allowed, when nothing matched exactly) and
+/* The search index, off the page's main thread, in two steps so that a big catalog is
+ * searchable at once: fetches search.json (title, authors, arXiv id of every entry) and builds a
+ * MiniSearch index of those short fields ("searchable"); meanwhile fetches abstracts.json and
+ * then builds the whole index (every field of bot/site/search.py, abstracts included) a slice
+ * of time at a time, answering queries from the short index in between ("indexed"). Answers
+ * {type: "search", seq, q} with the matching entry ids, which index answered (stage "short" or
+ * "full"), and whether they were found with typos allowed (only from the whole index: until
+ * the abstracts are in, no match may still be an exact match in an abstract); answers
  * {type: "abstract", id} with an abstract's text. Typing never waits for indexing. */
 /* global MiniSearch */
 "use strict";
 importScripts("vendor/minisearch-7.2.0.umd.js");
 
 var index = null;
+var stage = null; // "short" (titles, authors, arXiv ids) or "full" (abstracts too)
 var abstracts = [];
-var waiting = null; // the latest search asked before the index was ready
+var waiting = null; // the latest search asked before any index was ready
+var SLICE_MS = 8; // the longest a search waits for the whole index's building
 
 var fuzzyFallback = 0;
 
@@ -47,13 +53,14 @@ function edits(words, terms) {
   return total;
 }
 
-// The matching ids; when no entry has every term, the search again with typos allowed, its
-// matches closest first (fewest edits, then catalog order), with their edits.
+// The matching ids; when no entry has every term (and the index is whole), the search again
+// with typos allowed, its matches closest first (fewest edits, then catalog order), with
+// their edits.
 function answer(message) {
   var start = performance.now();
   var results = index.search(message.q);
   var fuzzy = false;
-  if (!results.length && fuzzyFallback) {
+  if (!results.length && fuzzyFallback && stage === "full") {
     // No typos in a term with a digit: a year or an arXiv id one digit off is another one.
     results = index.search(message.q, { fuzzy: function (term) {
       return /[0-9]/.test(term) ? false : fuzzyFallback;
@@ -70,29 +77,78 @@ function answer(message) {
   }
   var ids = results.map(function (result) { return result.id; });
   self.postMessage({ type: "results", seq: message.seq, q: message.q, ids: ids, fuzzy: fuzzy,
-                     edits: distances, ms: performance.now() - start });
+                     edits: distances, stage: stage, ms: performance.now() - start });
+}
+
+function fetchJSON(url) {
+  return fetch(url).then(function (response) {
+    if (!response.ok) throw new Error("HTTP " + response.status + " for " + url);
+    return response.json();
+  });
+}
+
+function newIndex(options, fields) {
+  return new MiniSearch({ fields: fields, idField: "id", processTerm: fold,
+                          searchOptions: options.searchOptions });
+}
+
+function ready(built, which, start, size) {
+  index = built;
+  stage = which;
+  self.postMessage({ type: which === "full" ? "indexed" : "searchable",
+                     ms: performance.now() - start, size: size });
+  if (waiting) { answer(waiting); waiting = null; }
+}
+
+// A task after the ones queued (a search asked meanwhile), without setTimeout's 4 ms minimum
+// once nested.
+var channel = new MessageChannel();
+var next = [];
+channel.port1.onmessage = function () { next.shift()(); };
+function yieldThen(callback) { next.push(callback); channel.port2.postMessage(null); }
+
+// The whole index, SLICE_MS of work at a time; the short index answers in between.
+function buildFull(options, docs, start) {
+  var built = newIndex(options, options.fields);
+  var k = 0;
+  function slice() {
+    var until = performance.now() + SLICE_MS;
+    while (k < docs.length && performance.now() < until) {
+      var doc = docs[k++];
+      built.add({ id: doc.id, title: doc.title, authors: doc.authors, arxiv: doc.arxiv,
+                  abstract: abstracts[doc.id] || "" });
+    }
+    if (k < docs.length) yieldThen(slice); else ready(built, "full", start, docs.length);
+  }
+  slice();
 }
 
 function init(message) {
   var start = performance.now();
-  fetch(message.url).then(function (response) {
-    if (!response.ok) throw new Error("HTTP " + response.status + " for " + message.url);
-    return response.json();
-  }).then(function (docs) {
-    fuzzyFallback = message.options.fuzzyFallback || 0;
-    var built = new MiniSearch({
-      fields: message.options.fields,
-      idField: "id",
-      processTerm: fold,
-      searchOptions: message.options.searchOptions
+  var options = message.options;
+  fuzzyFallback = options.fuzzyFallback || 0;
+  // Both files at once; the abstracts only when some entry has one.
+  var texts = message.abstractsUrl ? fetchJSON(message.abstractsUrl) : null;
+  if (texts) texts.catch(function () {});  // reported below, once the short index is up
+  fetchJSON(message.url).then(function (docs) {
+    if (!texts) {  // nothing more to come: the short fields are the whole index
+      var whole = newIndex(options, options.fields);
+      whole.addAll(docs);
+      ready(whole, "full", start, docs.length);
+      return;
+    }
+    var short = newIndex(options, options.shortFields);
+    short.addAll(docs);
+    ready(short, "short", start, docs.length);
+    texts.then(function (list) {
+      for (var k = 0; k < list.length; k++) abstracts[list[k].id] = list[k].abstract;
+      self.postMessage({ type: "abstracts", size: list.length });
+      yieldThen(function () { buildFull(options, docs, start); });
+    }).catch(function (error) {
+      self.postMessage({ type: "error", stage: "abstracts", message: String(error) });
     });
-    built.addAll(docs);
-    for (var k = 0; k < docs.length; k++) abstracts[docs[k].id] = docs[k].abstract || "";
-    index = built;
-    self.postMessage({ type: "ready", ms: performance.now() - start, size: docs.length });
-    if (waiting) { answer(waiting); waiting = null; }
   }).catch(function (error) {
-    self.postMessage({ type: "error", message: String(error) });
+    self.postMessage({ type: "error", stage: "search", message: String(error) });
   });
 }
 

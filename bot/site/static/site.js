@@ -33,8 +33,11 @@
 
   // -- the search worker ---------------------------------------------------------------------
   var worker = null;
-  var indexState = "loading"; // "loading", "ready" or "failed"
-  var hitCache = { q: null, ids: null };
+  // "loading"; "short": titles, authors and arXiv ids searchable, abstracts being indexed;
+  // "ready": everything; "failed". abstractsFailed: abstracts.json could not be loaded.
+  var indexState = "loading";
+  var abstractsFailed = false;
+  var hitCache = { q: null, ids: null, stage: null };
   var inFlight = null; // the query the worker is answering
   var seq = 0;
 
@@ -67,13 +70,15 @@
 
   function onWorkerMessage(event) {
     var message = event.data;
-    if (message.type === "ready") {
-      indexState = "ready";
-      timings.index = message.ms;
-      timings.indexed = performance.now();
-      root.setAttribute("data-indexed", "1");
-      startAbstracts();
+    if (message.type === "searchable" || message.type === "indexed") {
+      // The short fields, then everything: the current query is asked again of the whole index.
+      indexState = message.type === "indexed" ? "ready" : "short";
+      timings[message.type === "indexed" ? "index" : "shortIndex"] = message.ms;
+      timings[message.type] = performance.now();
+      root.setAttribute("data-" + message.type, "1");
       update();
+    } else if (message.type === "abstracts") {
+      abstracts.start(sortedList.children);
     } else if (message.type === "results") {
       inFlight = null;
       timings.search = message.ms;
@@ -83,11 +88,14 @@
         ids.edits = new Map();
         for (var r = 0; r < message.ids.length; r++) ids.edits.set(message.ids[r], message.edits[r]);
       }
-      hitCache = { q: message.q, ids: ids, fuzzy: message.fuzzy };
+      hitCache = { q: message.q, ids: ids, fuzzy: message.fuzzy, stage: message.stage };
       update();
     } else if (message.type === "abstract") {
-      var nodes = document.querySelectorAll("li[data-i='" + message.id + "'] .abstract");
-      for (var k = 0; k < nodes.length; k++) nodes[k].textContent = message.text;
+      abstracts.show(message.id, message.text);
+    } else if (message.type === "error" && message.stage === "abstracts") {
+      abstractsFailed = true;
+      if (window.console) console.warn("abstracts not searchable: " + message.message);
+      update();
     } else if (message.type === "error") {
       searchFailed(message.message);
     }
@@ -111,77 +119,18 @@
     }
     worker.onmessage = onWorkerMessage;
     worker.onerror = function (event) { searchFailed(event.message || "worker error"); };
+    var withAbstracts = entries.some(function (e) { return e.a; });
     worker.postMessage({ type: "init", url: new URL("search.json", document.baseURI).href,
-                         options: { fields: data.search.fields,
+                         abstractsUrl: withAbstracts ? new URL("abstracts.json", document.baseURI).href : null,
+                         options: { fields: data.search.fields, shortFields: data.search.shortFields,
                                     searchOptions: data.search.searchOptions,
                                     fuzzyFallback: data.search.fuzzyFallback } });
   }
 
-  // -- abstracts, fetched from the worker when opened ----------------------------------------
-  // The worker has the abstracts, so an entry's "Abstract" toggle appears once the index is
-  // ready. A <details> costs its own shadow tree and style sheet: thousands of them in the HTML
-  // doubled the time a 5,000-entry page took to parse. So they are added here: at once to the
-  // entries on screen, to an entry the keyboard reaches and to the copies in a flat list; to all
-  // the others a few at a time while the page is idle.
-  var ABSTRACT = document.createElement("details");
-  ABSTRACT.className = "abs";
-  ABSTRACT.innerHTML = "<summary>Abstract</summary><p class=\"abstract\"></p>";
-  var abstractsOn = false;
-  var pendingAbstracts = [];
-
-  // Adds the toggle to an entry (the catalog's or a copy) that has an abstract; once only.
-  function addAbstract(li) {
-    if (!abstractsOn || !li || !entries[li.getAttribute("data-i")].a) return;
-    if (li.lastElementChild.classList.contains("abs")) return;
-    li.appendChild(ABSTRACT.cloneNode(true));
-  }
-
-  var idle = window.requestIdleCallback ? window.requestIdleCallback.bind(window) : function (callback) {
-    return setTimeout(function () {
-      var start = performance.now();
-      callback({ timeRemaining: function () { return Math.max(0, 8 - (performance.now() - start)); } });
-    }, 1);
-  };
-
-  // A batch per call at least: a page that is never idle (a long "Show all", a busy machine)
-  // still gets them all, one batch each time the idle callback's timeout runs out.
-  function addAbstractsWhileIdle(deadline) {
-    do {
-      var batch = pendingAbstracts.splice(0, 25);
-      for (var k = 0; k < batch.length; k++) addAbstract(batch[k]);
-    } while (pendingAbstracts.length && deadline.timeRemaining() > 2);
-    if (pendingAbstracts.length) idle(addAbstractsWhileIdle, { timeout: 500 });
-  }
-
-  function startAbstracts() {
-    abstractsOn = true;
-    var shown = Array.prototype.slice.call(sortedList.children);
-    var all = Array.prototype.slice.call(catalogBox.querySelectorAll("li[data-i]"));
-    // The first entry on screen and the thirty after it (more than a screen): now; all the
-    // others while idle.
-    var top = document.elementFromPoint(window.innerWidth / 2, 1);
-    var at = all.indexOf(top && top.closest ? top.closest("#catalog li[data-i]") : null);
-    at = Math.max(at, 0);
-    var now = all.slice(at, at + 31);
-    for (var k = 0; k < now.length; k++) addAbstract(now[k]);
-    pendingAbstracts = shown.concat(all.slice(at + 31), all.slice(0, at));
-    idle(addAbstractsWhileIdle, { timeout: 500 });
-  }
-
-  // An entry the keyboard reaches has its toggle before the Tab after its links.
-  document.addEventListener("focusin", function (event) {
-    var li = event.target.closest && event.target.closest("li[data-i]");
-    if (li) addAbstract(li);
+  // -- abstracts (abstracts.js): toggles once the worker has them, text asked when opened --
+  var abstracts = window.catalogAbstracts(entries, catalogBox, function (id) {
+    if (worker) worker.postMessage({ type: "abstract", id: id });
   });
-
-  document.addEventListener("toggle", function (event) {
-    var box = event.target;
-    if (!box.classList || !box.classList.contains("abs") || !box.open || !worker) return;
-    var node = box.querySelector(".abstract");
-    if (node && !node.textContent) {
-      worker.postMessage({ type: "abstract", id: Number(box.parentNode.getAttribute("data-i")) });
-    }
-  }, true);
 
   // -- state ---------------------------------------------------------------------------------
   function readState() {
@@ -289,7 +238,7 @@
     where.textContent = data.titles[e.s] + (e.u ? " › " + data.titles[e.u] : "");
     var meta = copy.querySelector(".meta");
     meta.appendChild(where);
-    addAbstract(copy);
+    abstracts.add(copy);
     return copy;
   }
 
@@ -370,11 +319,16 @@
       count.textContent = "Search unavailable (filters still work): " + count.textContent;
       return;
     }
-    if (hitCache.q === q) {
+    // An answer of the short index stands until the whole index is ready (then it is asked again).
+    if (hitCache.q === q && (hitCache.stage === "full" || indexState === "short")) {
       show(state, hitCache.ids);
       // Nothing had every word as typed: these matches allow a typo or two; say so.
       if (hitCache.fuzzy && hitCache.ids.size) {
         count.textContent = "No exact match; with similar spellings: " + count.textContent;
+      }
+      if (hitCache.stage === "short") {  // the page says what was searched
+        count.textContent += " in titles, authors and arXiv ids (" + (abstractsFailed
+          ? "the abstracts could not be loaded)" : "abstracts are still being indexed…)");
       }
       return;
     }
@@ -388,7 +342,7 @@
         (filtered !== n ? filtered + " of " + n + " entries match the filters" : n + " entries") + " so far)";
     }
     results.setAttribute("aria-busy", "true");
-    if (indexState === "ready") ask(q);
+    if (indexState !== "loading") ask(q);
   }
 
   loadState(new URLSearchParams(location.search));
