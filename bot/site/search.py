@@ -124,7 +124,7 @@ def query_terms(query: str) -> list[str]:
 
 
 def entry_terms(entry: Searchable) -> set[str]:
-    """The terms of the searched fields (search.json's title, authors, arxiv, abstract)."""
+    """The terms of the searched fields (search.json's title, authors, arxiv; abstracts.json's abstract)."""
     return set(tokenize(" ".join((entry.title, entry.author_text, entry.arxiv_id or "", entry.abstract))))
 
 

@@ -1,7 +1,8 @@
 """The site in a real browser: what the page leaves for later so that a long catalog is quick to
 show and to use. Lists far from the screen are not laid out, yet search finds their entries and
 a link to their section shows them; the "Abstract" toggles are added by the script once the
-index is ready (on screen at once, elsewhere while idle, or when the keyboard gets there).
+search worker has the abstracts (on screen at once, elsewhere while idle, or when the keyboard
+gets there).
 
 These tests FAIL (never skip) when Chromium is missing: .ci/run installs it.
 """
