@@ -73,6 +73,9 @@ def test_a_robot_list_loses_low_cost_and_keeps_what_it_is_about() -> None:
         ("Rank of Experts", []),  # never with title glue
         ("Window-based Pruning", []),  # "based" is glue
         ("Other Rank", []),  # nor a catch-all word
+        ("Attention Head Pruning", ["attention head"]),  # "head" alone: head pose, head CT
+        ("Mixture of Experts", []),  # "of" is glue: the titles' "mixture-of-expert" stays a rule
+        ("Edge-Cloud Collaboration", ["edge-cloud"]),
     ],
 )
 def test_a_qualified_word_keeps_the_phrase_of_its_qualifier(heading: str, phrases: list[str]) -> None:

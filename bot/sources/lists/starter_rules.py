@@ -41,9 +41,10 @@ GENERIC_WORDS = frozenset(
 
 # Telling only next to the word that qualifies them ("low-rank", "1-bit", "sliding window"), so
 # never a rule alone: "rank" matched any ranking or retrieval paper, "bit" any bit-level one,
-# "window" any sliding-window thing. Unlike a generic word, one of them keeps its phrase with a
-# generic word: "Low Rank" gives "low rank", "Low Cost" nothing.
-QUALIFIED_WORDS = frozenset(("bit", "bits", "rank", "window"))
+# "window" any sliding-window thing, "head" head pose, "mixture" Gaussian mixtures, "cloud" point
+# clouds, "matrix" any matrix. Unlike a generic word, one of them keeps its phrase with a generic
+# word: "Low Rank" gives "low rank", "Low Cost" nothing.
+QUALIFIED_WORDS = frozenset(("bit", "bits", "cloud", "head", "heads", "matrix", "mixture", "rank", "window"))
 
 # The words of catch-all headings ("Other Tasks", "Misc Papers"): no phrase either.
 _CATCH_ALL = frozenset(("general", "misc", "other", "others"))
