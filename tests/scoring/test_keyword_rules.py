@@ -290,6 +290,22 @@ def test_training_on_a_device_is_no_on_device_goal(rules: RuleScorer) -> None:
     assert "on-device" in inference.goal_points
 
 
+def test_overthinking_is_efficient_reasoning_only_beside_reasoning(rules: RuleScorer) -> None:
+    """Early-exit papers call a layer that changes a right answer "overthinking" too: without
+    reasoning or thinking in the same field it is no efficient-reasoning goal."""
+    early_exit = judge(
+        rules,
+        "BEExformer: A Fast Inferencing Transformer Architecture via Binarization with Multiple Early Exits",
+        "Early exits at each layer mitigate overthinking and cut FLOPs of the binarized transformer.",
+    )
+    abstract = "Reasoning models overthink easy questions; we cut their tokens by half."
+    reasoning = judge(rules, "Adaptive Budgets for Large Language Models", abstract)
+    assert "reasoning" not in early_exit.goal_points
+    assert reasoning.goal_points.get("reasoning") == 5.0
+    shown = [m for m in reasoning.matches if m.rule.group == "reasoning" and m.rule.goal]
+    assert matched_words(shown[0].rule.pattern, abstract) == "overthink"
+
+
 def test_layer_skipping_routes_to_architecture_and_depth_pruning_to_pruning(rules: RuleScorer) -> None:
     skipping = judge(rules, "Skipping Layers Dynamically for Faster Inference of Large Language Models")
     pruning = judge(rules, "Depth Pruning of Large Language Models")
