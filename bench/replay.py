@@ -2,7 +2,7 @@
 `refresh` + `poll` in local-git mode, with simulated maintainers.
 
     python bench/replay.py [--shared ../shared] [--catalog catalog.md] [--months 7-12]
-        [--maintainers labels|scope] [--paper-store]
+        [--maintainers labels|scope] [--paper-store] [--without-section ID]
 
 Two bots start from the same catalog (catalog.md without any paper of the replayed months) in
 two throw-away git repositories, and poll the replayed months a week of listings at a time
@@ -27,6 +27,12 @@ papers judged in scope: bench/data/scope-judgements-2024.jsonl), close the rest 
 included), and move a merged paper to the section SCOPE.md gives it
 (bench/data/routing-judgements-2024.jsonl) when the bot chose none of its sections. Precision,
 recall and routing are then counted on that yardstick, the acceptance measure's.
+
+``--without-section ID``: both bots start from the catalog without that section's entries too
+(and the background without its known in-scope papers), as if maintainers had just added the
+section: a topic the catalog does not know. The learning bot learns it from the papers its
+maintainers merge there; the frozen bot never does. A second table prints, per month, how many
+of that section's papers in scope each bot proposed.
 
 ``--paper-store``: the learning bot also learns the merged papers' abstracts (positives of the
 abstract model), as it does once the nightly job has put them in the paper store.
@@ -167,6 +173,11 @@ def main() -> int:
         action="store_true",
         help="the learning bot also learns the merged papers' abstracts, as from the nightly job's paper store",
     )
+    parser.add_argument(
+        "--without-section",
+        metavar="ID",
+        help="start both bots without this section's catalog entries (a topic new to the catalog)",
+    )
     args = parser.parse_args()
     first, last = (int(m) for m in args.months.split("-"))
     taxonomy = taxonomy_module.load(ROOT / "config")
@@ -194,6 +205,18 @@ def main() -> int:
     start_catalog, removed = catalog_without(full_catalog, papers, taxonomy)
     replayed = set(labels)
     negatives = [p for p in background.load(keywords) if p.arxiv_id not in replayed]
+    if args.without_section:
+        start_catalog, dropped = without_section(start_catalog, args.without_section, taxonomy)
+        removed += dropped
+        negatives = [
+            p
+            for p in negatives
+            if not (
+                p.extra.get("label")
+                and (item := full_catalog.find(p.arxiv_id, p.title)) is not None
+                and item.section == args.without_section
+            )
+        ]
     settings = poll.PollSettings(max_pull_requests=10_000)
     frozen_scorer = Scorer.train(start_catalog, taxonomy, keywords, background=negatives)
 
@@ -267,7 +290,42 @@ def main() -> int:
                 f"{merged / max(1, positives):>6.3f}  {sum(routed) / max(1, len(routed)):>7.3f}     "
             )
         print(row.rstrip())
+    if args.without_section:
+        print_section_recall(args.without_section, papers, labels, homes, proposed)
     return 0
+
+
+def without_section(catalog: Catalog, section: str, taxonomy: Taxonomy) -> tuple[Catalog, int]:
+    """The catalog without the entries of ``section`` (and of its subsections); how many."""
+    if section not in {s.id for s in taxonomy.sections if s.kind == "papers"}:
+        raise SystemExit(f"--without-section: no paper section {section!r} in config/taxonomy.yml")
+    entries = [e for e in catalog.entries() if e.section == section]
+    lines = {n for e in entries for n in range(e.start, e.end)}
+    text = "".join(line for n, line in enumerate(catalog.lines) if n not in lines)
+    return parse(text, taxonomy), len(entries)
+
+
+def print_section_recall(
+    section: str,
+    papers: list[Paper],
+    labels: dict[str, int],
+    homes: dict[str, Home],
+    proposed: dict[str, dict[str, list[tuple[str, bool, bool | None]]]],
+) -> None:
+    """Per month, the left-out section's papers in scope (their home is that section) and how
+    many of them each bot proposed."""
+    members = {
+        p.arxiv_id: p.date[:7]
+        for p in papers
+        if labels[p.arxiv_id] and homes.get(p.arxiv_id, ((),))[0][:1] == (section,)
+    }
+    found = {name: {i for m in by_month.values() for i, _, _ in m} for name, by_month in proposed.items()}
+    print(f"\nthe left-out section {section}: its papers in scope, and how many each bot proposed")
+    print(f"{'month':<8} {'papers':>6}  {'learning':>8}  {'frozen':>6}")
+    for month in [*sorted(set(members.values())), "all"]:
+        ids = [i for i, m in members.items() if month in ("all", m)]
+        counts = [sum(i in found[name] for i in ids) for name in ("learning", "frozen")]
+        print(f"{month:<8} {len(ids):>6}  {counts[0]:>8}  {counts[1]:>6}")
 
 
 if __name__ == "__main__":
