@@ -55,6 +55,7 @@ from bot.core import catalog_document, catalog_io  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.entry import Entry  # noqa: E402
 from bot.site import build as site_build  # noqa: E402
+from bot.site.papers import read_papers  # noqa: E402
 from tests.site import fixture  # noqa: E402
 from tests.site.browser import MISSING, chromium_path, serve  # noqa: E402
 
@@ -117,7 +118,7 @@ def generated(n: int, arxiv: Path | None, folder: Path) -> tuple[Path, Path | No
 
 def build(catalog_path: Path, papers: Path | None, config: Path, out: Path) -> site_build.Site:
     taxonomy = taxonomy_module.load(config)
-    store = site_build.read_papers(papers) if papers else None
+    store = read_papers(papers) if papers else None
     site, _ = site_build.build(catalog_io.read_catalog(catalog_path, taxonomy), taxonomy, out, papers=store)
     return site
 

@@ -67,7 +67,8 @@ def store_path(catalog: Path, config_dir: Path | None) -> Path:
 def main(args: argparse.Namespace) -> int:
     from bot.core import taxonomy as taxonomy_module
     from bot.core.catalog_io import read_catalog, refuse_folder
-    from bot.site.build import build, read_papers
+    from bot.site.build import build
+    from bot.site.papers import read_papers
 
     if args.output.exists() and not args.output.is_dir():
         raise BotError(f"{args.output} is a file: pass --output with the folder to write the site into")

@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -28,9 +27,9 @@ from bot.core import arxiv_ids
 from bot.core.catalog import Catalog
 from bot.core.entry import MONTHS, format_stars
 from bot.core.taxonomy import Taxonomy
-from bot.errors import BotError
 from bot.site import chart
 from bot.site.headings import UnknownHeading, heading_anchors, unknown_headings
+from bot.site.papers import Paper, clean
 from bot.site.search import SEARCH_OPTIONS
 
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -44,26 +43,12 @@ STATIC_FILES = (
     SCRIPT,
     "vendor/minisearch-LICENSE.txt",
 )
-MAX_ABSTRACT = 5000
 RESULTS_LIMIT = 100  # a filtered list shows this many matches at once, the rest on "Show all"
-MAX_AUTHORS = 100
-MAX_FIELD = 500
+
 # A year anywhere in a venue ("ICLR 2025", "2025 ICLR", "ICLR'25 Oral", "ICLR (2025)"), with the
 # spaces and comma before it; a year in parentheses takes them along.
 _YEAR = r"(?:['’]\d\d|(?<!\d)(?:19|20)\d\d)(?!\d)"
 _VENUE_YEAR = re.compile(rf"[\s,]*(?:\(\s*{_YEAR}\s*\)|{_YEAR})")
-
-
-class PaperStoreError(BotError):
-    pass
-
-
-def clean(text: object, limit: int = MAX_FIELD) -> str:
-    """Untrusted text for one line of the page: no control or format (bidi) characters, single
-    spaces, at most ``limit`` characters."""
-    value = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in str(text))
-    value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
 
 
 def venue_name(venue: str) -> str:
@@ -72,14 +57,6 @@ def venue_name(venue: str) -> str:
     only a year stays as it is."""
     name = " ".join(_VENUE_YEAR.sub(" ", venue).split())
     return re.sub(r"\s+([,)])", r"\1", name).strip(" ,") or venue.strip()
-
-
-@dataclass(frozen=True)
-class Paper:
-    """What the paper store adds to an entry: the full author list and the abstract."""
-
-    authors: tuple[str, ...]
-    abstract: str
 
 
 @dataclass(frozen=True)
@@ -187,47 +164,6 @@ class Site:
             if entry.venue_name:
                 counts[entry.venue_name] = counts.get(entry.venue_name, 0) + 1
         return sorted(counts, key=lambda v: (-counts[v], v.lower()))
-
-
-def read_papers(path: Path) -> dict[str, Paper]:
-    """The paper store (``data/papers.jsonl``): one JSON object per line with at least
-    ``arxiv_id``; ``authors`` (a list of names) and ``abstract`` are used when present."""
-    papers: dict[str, Paper] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except FileNotFoundError as exc:
-        raise PaperStoreError(
-            f"{path} does not exist: pass --papers with the paper store "
-            "(data/papers.jsonl), or leave it out to build from the catalog alone"
-        ) from exc
-    except IsADirectoryError as exc:
-        raise PaperStoreError(f"{path} is a folder: pass --papers with the paper store file") from exc
-    except UnicodeDecodeError as exc:
-        raise PaperStoreError(f"{path} is not UTF-8 text ({exc})") from exc
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise PaperStoreError(
-                f"{path}:{number}: not a JSON object ({exc.msg}); the paper store "
-                "has one JSON object per line"
-            ) from exc
-        if not isinstance(record, dict) or not isinstance(record.get("arxiv_id"), str):
-            raise PaperStoreError(f'{path}:{number}: each line needs an "arxiv_id" string')
-        arxiv_id = arxiv_ids.normalize(record["arxiv_id"])
-        if not arxiv_ids.is_valid(arxiv_id):
-            raise PaperStoreError(f"{path}:{number}: {record['arxiv_id']!r} is not an arXiv id")
-        raw_authors = record.get("authors") or []
-        authors = (
-            tuple(clean(a, 200) for a in raw_authors[:MAX_AUTHORS] if isinstance(a, str) and clean(a))
-            if isinstance(raw_authors, list)
-            else ()
-        )
-        abstract = record.get("abstract")
-        papers[arxiv_id] = Paper(authors, clean(abstract, MAX_ABSTRACT) if isinstance(abstract, str) else "")
-    return papers
 
 
 def collect(catalog: Catalog, taxonomy: Taxonomy, papers: dict[str, Paper] | None = None) -> Site:

@@ -11,6 +11,7 @@ import pytest
 
 from bot.core import catalog_io
 from bot.site import build as site_build
+from bot.site.papers import read_papers
 
 from . import fixture
 from .browser import MISSING, chromium_path, serve
@@ -32,7 +33,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[site_build.Site, Pat
         catalog_io.read_catalog(catalog_path, taxonomy),
         taxonomy,
         folder / "out",
-        papers=site_build.read_papers(papers_path),
+        papers=read_papers(papers_path),
         now=datetime(2026, 1, 2, tzinfo=UTC),
     )
     return built, folder / "out"

@@ -18,7 +18,8 @@ from bot.core import catalog_io
 from bot.core import taxonomy as taxonomy_module
 from bot.site import build as site_build
 from bot.site import chart, search
-from bot.site.build import PaperStoreError, read_papers, script_json
+from bot.site.build import script_json
+from bot.site.papers import MAX_ABSTRACT, PaperStoreError, read_papers
 
 from . import fixture
 
@@ -172,7 +173,7 @@ def test_store_text_is_cleaned_and_capped(tmp_path: Path) -> None:
     store.write_text(json.dumps(record) + "\n")
     paper = read_papers(store)["2401.00001"]
     assert paper.authors == ("A B", "C D")
-    assert len(paper.abstract) <= site_build.MAX_ABSTRACT and paper.abstract.endswith("…")
+    assert len(paper.abstract) <= MAX_ABSTRACT and paper.abstract.endswith("…")
 
 
 def test_chart_counts_papers_per_month_per_section(built: tuple[site_build.Site, Path]) -> None:
