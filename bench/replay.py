@@ -57,7 +57,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from score_quality import LABELLED, catalog_without, in_scope_mask, outside_scope, routing_judgements  # noqa: E402
+from score_quality import (  # noqa: E402
+    LABELLED,
+    catalog_without,
+    catalog_without_section,
+    in_scope_mask,
+    outside_scope,
+    routing_judgements,
+)
 
 from bot import config  # noqa: E402
 from bot.core import taxonomy as taxonomy_module  # noqa: E402
@@ -299,10 +306,7 @@ def without_section(catalog: Catalog, section: str, taxonomy: Taxonomy) -> tuple
     """The catalog without the entries of ``section`` (and of its subsections); how many."""
     if section not in {s.id for s in taxonomy.sections if s.kind == "papers"}:
         raise SystemExit(f"--without-section: no paper section {section!r} in config/taxonomy.yml")
-    entries = [e for e in catalog.entries() if e.section == section]
-    lines = {n for e in entries for n in range(e.start, e.end)}
-    text = "".join(line for n, line in enumerate(catalog.lines) if n not in lines)
-    return parse(text, taxonomy), len(entries)
+    return catalog_without_section(catalog, section, taxonomy)
 
 
 def print_section_recall(

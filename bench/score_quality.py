@@ -102,9 +102,19 @@ def catalog_without(catalog: Catalog, papers: list[Paper], taxonomy: Taxonomy) -
         for row, item in enumerate(entries)
         if set(item.arxiv_ids) & ids or (item.title_key and scores[row].max() > 0)
     ]
+    return _without_items(catalog, drop, taxonomy), len(drop)
+
+
+def catalog_without_section(catalog: Catalog, section: str, taxonomy: Taxonomy) -> tuple[Catalog, int]:
+    """The catalog minus every entry of ``section`` (and of its subsections); how many."""
+    drop = [item for item in catalog.entries() if item.section == section]
+    return _without_items(catalog, drop, taxonomy), len(drop)
+
+
+def _without_items(catalog: Catalog, drop: list[Item], taxonomy: Taxonomy) -> Catalog:
     dropped_lines = {line for item in drop for line in range(item.start, item.end)}
     text = "".join(line for i, line in enumerate(catalog.lines) if i not in dropped_lines)
-    return parse(text, taxonomy), len(drop)
+    return parse(text, taxonomy)
 
 
 def background_without(keywords: dict, papers: list[Paper]) -> list[Paper]:
@@ -304,18 +314,12 @@ def leave_one_section_out(
             members = {y: [i for i, h in enumerate(home) if h[y] == section] for y in yardsticks}
             if not any(members.values()):
                 continue
-            lines = {
-                line
-                for item in training.entries()
-                if item.section == section
-                for line in range(item.start, item.end)
-            }
-            text = "".join(line for i, line in enumerate(training.lines) if i not in lines)
+            without, _ = catalog_without_section(training, section, taxonomy)
             # the abstract model's known positives of that section go too (by their catalog
             # section, else by the section their rules point to)
             unknown = [p for p in negatives if p.extra.get("label") and section_of(p) == section]
             kept = [p for p in negatives if p not in unknown]
-            scorer = Scorer.train(parse(text, taxonomy), taxonomy, keywords, background=kept)
+            scorer = Scorer.train(without, taxonomy, keywords, background=kept)
             parts = scorer.components(evaluation)
             budget = 3 * int(labels.sum())
             top = set(np.argsort(-parts.combined, kind="stable")[:budget].tolist())
