@@ -291,8 +291,8 @@ def write_site(site: Site, output: Path, chart_path: Path | None = None) -> dict
     output.mkdir(parents=True, exist_ok=True)
     written: dict[str, Path] = {}
     svg = chart.render_svg(chart.per_month(site.entries), site.taxonomy)
-    docs = _json_lines([e.search_doc() for e in site.entries])
-    abstracts = _json_lines([d for e in site.entries if (d := e.abstract_doc())])
+    docs = _compact_json([e.search_doc() for e in site.entries])
+    abstracts = _compact_json([d for e in site.entries if (d := e.abstract_doc())])
     for name, text in (
         ("index.html", render_page(site)),
         ("search.json", docs),
@@ -315,7 +315,7 @@ def write_site(site: Site, output: Path, chart_path: Path | None = None) -> dict
     return written
 
 
-def _json_lines(docs: list[dict[str, Any]]) -> str:
+def _compact_json(docs: list[dict[str, Any]]) -> str:
     """A JSON array, compact, with a final newline."""
     return json.dumps(docs, ensure_ascii=False, separators=(",", ":")) + "\n"
 
