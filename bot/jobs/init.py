@@ -38,7 +38,8 @@ from bot.core.catalog_io import write_text_atomic
 from bot.core.issue_form import FORM_PATH, FORM_TEMPLATE, set_form_options
 from bot.errors import BotError, ConfigError
 from bot.sources.arxiv_rss import DEFAULT_CATEGORIES, is_category
-from bot.sources.lists.scaffold import FALLBACK_TITLE, common_words, list_intro, scaffold
+from bot.sources.lists.scaffold import FALLBACK_TITLE, list_intro, scaffold
+from bot.sources.lists.starter_rules import common_words
 
 DEFAULT_CATALOG = "catalog.md"
 HEADERS = {

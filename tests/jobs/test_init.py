@@ -14,7 +14,8 @@ from bot import __main__ as cli
 from bot.core import taxonomy as taxonomy_module
 from bot.core.catalog_io import read_catalog
 from bot.jobs import init
-from bot.sources.lists.scaffold import common_words, scaffold
+from bot.sources.lists.scaffold import scaffold
+from bot.sources.lists.starter_rules import common_words
 from tests.conftest import FIXTURES, PROJECT
 
 LISTS = FIXTURES / "lists"

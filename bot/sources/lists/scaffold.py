@@ -23,7 +23,6 @@ from typing import Any
 from bot.core.anchors import slugify
 from bot.errors import BotError
 from bot.sources.lists import Unreadable, clean_heading, extract, read_items
-from bot.sources.lists.starter_rules import common_words as common_words  # for keywords(common)
 from bot.sources.lists.starter_rules import starter_patterns, title_words
 
 RESOURCES_ID = "resources"
