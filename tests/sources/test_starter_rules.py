@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from bot.jobs import init
+from bot.sources.lists import starter_rules
 from bot.sources.lists.scaffold import scaffold
 from bot.sources.lists.starter_rules import is_generic, name_phrases
 from tests.conftest import FIXTURES
@@ -92,3 +93,32 @@ def test_rank_bit_and_window_are_rules_only_with_their_qualifier() -> None:
         "sliding-window-attention": ["sliding", "sliding window"],
     }
     assert {"rank", "bit", "bits", "window"}.isdisjoint(w for patterns in found.values() for w in patterns)
+
+
+def test_filler_words_and_one_paper_listed_twice_make_no_rule() -> None:
+    """Spare slots went to words of no topic: "Pushing the Limit of ..." gave "pushing", "Extreme
+    Compression" and "Extreme Low-bit" "extreme", and a paper listed twice (its arXiv and venue
+    titles) counted as two papers: "MELTing Point" gave "melting"."""
+    found = rules("adopt/awesome-lean-llm.md")
+    assert found == {
+        "quantization": ["quantization", "low-bit", "post-training"],
+        "on-device-inference": ["on-device"],
+    }
+
+
+def test_a_heading_keeps_a_filler_word_in_its_phrase() -> None:
+    assert is_generic("pushing") and is_generic("extreme")
+    assert name_phrases("Extreme Quantization", set()) == ["extreme quantization"]
+
+
+def test_distinct_keeps_one_title_per_paper_its_longest() -> None:
+    titles = [
+        "MELTing Point",
+        "MELTing point: Mobile Evaluation of Language Transformers",
+        "Mamba",
+        "MambaByte",
+    ]
+    assert starter_rules.distinct(titles) == titles[1:]  # "Mamba" is too short to be another title's start
+    assert starter_rules.distinct(
+        ["Any-to-Any Generation via Composable Diffusion", "Any-to-any generation via composable diffusion"]
+    ) == ["Any-to-Any Generation via Composable Diffusion"]

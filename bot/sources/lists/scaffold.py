@@ -23,7 +23,7 @@ from typing import Any
 from bot.core.anchors import slugify
 from bot.errors import BotError
 from bot.sources.lists import Unreadable, clean_heading, extract, read_items
-from bot.sources.lists.starter_rules import starter_patterns, title_words
+from bot.sources.lists.starter_rules import starter_patterns, word_counts
 
 RESOURCES_ID = "resources"
 FALLBACK_TITLE = "Awesome Papers"  # a README without a `#` heading
@@ -127,7 +127,9 @@ class Scaffold:
     def keywords(self, common: Collection[str] = frozenset()) -> dict[str, Any]:
         """Starter rules; ``common`` words (see ``common_words``) are never one: "performance",
         "llms" or "case" would add points to any paper."""
-        every = Counter(w for s in self.sections for t in _all_titles(s) for w in set(title_words(t)))
+        every: Counter[str] = Counter()
+        for section in self.sections:
+            every.update(word_counts(_all_titles(section)))
         sections: dict[str, Any] = {}
         for section in self.sections:
             if section.kind != "papers":

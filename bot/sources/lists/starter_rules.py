@@ -39,6 +39,47 @@ GENERIC_WORDS = frozenset(
     )
 )
 
+# Words of degree, size and title rhetoric, rare in papers at large (so they pass
+# ``common_words``) yet about any topic: in the 20 shared lists' starter rules, "Pushing the Limit
+# of ..." gave "pushing", FlashAttention's "Exact Attention" "exact", "Extreme Compression" and
+# "Extreme Sparsity" "extreme", "Infinite Context" "infinite". Generic words: a heading keeps
+# them only in its phrase ("Extreme Quantization" gives "extreme quantization").
+FILLER_WORDS = frozenset(
+    (
+        "affordable",
+        "boosting",
+        "commodity",
+        "compact",
+        "demystify",
+        "demystifying",
+        "elaborate",
+        "exact",
+        "explained",
+        "extending",
+        "extreme",
+        "extremely",
+        "giant",
+        "huge",
+        "infinite",
+        "learnable",
+        "massive",
+        "progressive",
+        "pushing",
+        "relaxing",
+        "resilient",
+        "rethinking",
+        "revisiting",
+        "scratch",
+        "simplifying",
+        "tiny",
+        "tradeoff",
+        "ultra",
+        "unleashing",
+        "unlimited",
+        "unlocking",
+    )
+)
+
 # Telling only next to the word that qualifies them ("low-rank", "1-bit", "sliding window"), so
 # never a rule alone: "rank" matched any ranking or retrieval paper, "bit" any bit-level one,
 # "window" any sliding-window thing, "head" head pose, "mixture" Gaussian mixtures, "cloud" point
@@ -102,7 +143,9 @@ def singular(word: str) -> str:
 def is_generic(word: str) -> bool:
     """A generic word, a word telling only in a phrase ("rank"), or a hyphenated one made only of
     generic words ("low-cost"; "low-rank" is not)."""
-    return _qualified(word) or all(singular(part) in GENERIC_WORDS for part in word.split("-") if part)
+    return _qualified(word) or all(
+        singular(part) in GENERIC_WORDS or singular(part) in FILLER_WORDS for part in word.split("-") if part
+    )
 
 
 def _qualified(word: str) -> bool:
@@ -167,6 +210,37 @@ def title_words(title: str) -> list[str]:
     return words
 
 
+_MIN_KEY = 10  # characters of a title's key that another title may start with and be the same paper
+
+
+def distinct(titles: Iterable[str]) -> list[str]:
+    """One title per paper, its longest: a list may hold a paper twice (its arXiv and its venue
+    version; "MELTing Point" and "MELTing point: Mobile Evaluation of Language Transformers"),
+    and a word of one paper is no word of two. Two titles are one paper when, reduced to
+    lowercase letters and digits, they are equal or one starts with the other (of ``_MIN_KEY``
+    characters or more)."""
+    kept: dict[str, str] = {}  # key -> title
+    for title in titles:
+        key = re.sub(r"[^a-z0-9]", "", title.lower())
+        same = next((k for k in kept if _same_paper(key, k)), None) if key else ""
+        if same is None:
+            kept[key] = title
+        elif same and len(key) > len(same):
+            del kept[same]
+            kept[key] = title
+    return list(kept.values())
+
+
+def _same_paper(key: str, other: str) -> bool:
+    shorter, longer = sorted((key, other), key=len)
+    return shorter == longer or (len(shorter) >= _MIN_KEY and longer.startswith(shorter))
+
+
+def word_counts(titles: Iterable[str]) -> Counter[str]:
+    """In how many papers (``distinct`` titles) each word is."""
+    return Counter(w for t in distinct(titles) for w in set(title_words(t)))
+
+
 def starter_patterns(
     name: str,
     titles: list[str],
@@ -179,9 +253,10 @@ def starter_patterns(
     word ("cache", "low-cost": ``GENERIC_WORDS``) is never one alone, only in a phrase of the
     name ("kv cache"). None found: the whole name (``fallback``, a section needs one rule)
     unless it says nothing ("Others", "Awesome-X"), or nothing (its entries teach it)."""
-    own = Counter(w for t in titles for w in set(title_words(t)) if not is_generic(w))
+    own = Counter({w: n for w, n in word_counts(titles).items() if not is_generic(w)})
     picked = [w for w in dict.fromkeys(title_words(name)) if w not in common and not is_generic(w)]
     picked += [p for p in name_phrases(name, _STOPWORDS | frozenset(common)) if p not in picked]
+    every = every | own  # a subsection may keep another version of a paper than its section
     ranked = sorted(own, key=lambda w: (-own[w] * own[w] / every[w], w))
     for word in ranked:
         if len(picked) >= STARTER_WORDS + 2:
