@@ -4,12 +4,15 @@ threshold). A generic word is kept only in a phrase of the heading ("kv cache").
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from bot.jobs import init
+from bot.scoring.patterns import pattern_regex
 from bot.sources.lists import starter_rules
 from bot.sources.lists.scaffold import scaffold
-from bot.sources.lists.starter_rules import is_generic, name_phrases
+from bot.sources.lists.starter_rules import is_generic, name_phrases, starter_patterns, word_counts
 from tests.conftest import FIXTURES
 
 LISTS = FIXTURES / "lists"
@@ -43,6 +46,8 @@ def test_generic_words_and_compounds_of_them(word: str, generic: bool) -> None:
         ("Low Cost", []),  # two generic words are no phrase
         ("Planning with Language Models", []),  # "language" is skipped (common in papers)
         ("Awesome-Robots Efficient", []),  # the list's own name is no phrase
+        ("KV (Cache) Merging", []),  # words apart in the heading are no phrase of a rule
+        ("Eviction, Cache Merging", ["cache merging"]),
     ],
 )
 def test_a_generic_word_of_a_heading_keeps_its_phrase(heading: str, phrases: list[str]) -> None:
@@ -88,7 +93,7 @@ def test_rank_bit_and_window_are_rules_only_with_their_qualifier() -> None:
     (any bit-level paper) and "Sliding Window" the rule "window" (any sliding-window thing)."""
     found = rules("adopt/awesome-compact-llm.md")
     assert found == {
-        "low-rank-adaptation": ["low rank", "lora", "low-rank"],
+        "low-rank-adaptation": ["low rank", "lora"],  # "low-rank" is the same rule
         "1-bit-quantization": ["quantization", "1-bit"],
         "sliding-window-attention": ["sliding", "sliding window"],
     }
@@ -100,10 +105,8 @@ def test_filler_words_and_one_paper_listed_twice_make_no_rule() -> None:
     Compression" and "Extreme Low-bit" "extreme", and a paper listed twice (its arXiv and venue
     titles) counted as two papers: "MELTing Point" gave "melting"."""
     found = rules("adopt/awesome-lean-llm.md")
-    assert found == {
-        "quantization": ["quantization", "low-bit", "post-training"],
-        "on-device-inference": ["on-device"],
-    }
+    assert found["quantization"] == ["quantization", "low-bit", "post-training"]
+    assert found["on-device-inference"] == ["on-device"]
 
 
 def test_a_heading_keeps_a_filler_word_in_its_phrase() -> None:
@@ -122,3 +125,37 @@ def test_distinct_keeps_one_title_per_paper_its_longest() -> None:
     assert starter_rules.distinct(
         ["Any-to-Any Generation via Composable Diffusion", "Any-to-any generation via composable diffusion"]
     ) == ["Any-to-Any Generation via Composable Diffusion"]
+
+
+def test_two_words_of_one_name_are_one_rule_as_written() -> None:
+    """ "Segment Anything" and "Super Resolution" each gave two rules ("segment", "anything"),
+    words that alone say nothing, and "Chain of Thought" gave "chain": the list uses these words
+    only in that name, so the rule is the name, glue word kept ("chain thought" would match no
+    title), and it matches the titles it was drawn from as the scorer reads them."""
+    found = rules("adopt/awesome-lean-llm.md")
+    assert found["efficient-vision-models"] == ["segment anything", "super resolution"]
+    assert found["prompting"] == ["thought", "chain of thought"]  # "Tree of Thoughts": "thought" alone too
+    text = (FIXTURES / "adopt/awesome-lean-llm.md").read_text(encoding="utf-8").lower()
+    for phrase in ("segment anything", "super resolution", "chain of thought"):
+        assert len(re.findall(pattern_regex(phrase)[0], text)) == 2
+
+
+def test_a_word_a_rule_spells_in_a_phrase_is_that_rule() -> None:
+    """ "Mixed Precision" titles gave "mixed" next to "mixed-precision" (the same rule)."""
+    titles = [
+        "Mixed Precision Quantization of Neural Networks",
+        "HAWQ: Hessian AWare Quantization with Mixed-Precision",
+        "Mixed Precision Training of Transformers",
+        "Mixed-Precision Search for Vision Models",
+    ]
+    assert starter_patterns("Quantization", titles, word_counts(titles)) == [
+        "quantization",
+        "mixed precision",
+    ]
+
+
+def test_a_word_the_list_uses_alone_stays_a_word() -> None:
+    assert starter_rules.bound_phrases("speculative", ["Speculative Decoding", "Speculative Sampling"]) == []
+    assert starter_rules.bound_phrases("chain", ["Auto Chain of Thought", "Chain of Thoughts Prompting"]) == [
+        "chain of thought"
+    ]

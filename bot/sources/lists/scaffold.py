@@ -23,7 +23,7 @@ from typing import Any
 from bot.core.anchors import slugify
 from bot.errors import BotError
 from bot.sources.lists import Unreadable, clean_heading, extract, read_items
-from bot.sources.lists.starter_rules import starter_patterns, word_counts
+from bot.sources.lists.starter_rules import distinct, spelling, starter_patterns, word_counts
 
 RESOURCES_ID = "resources"
 FALLBACK_TITLE = "Awesome Papers"  # a README without a `#` heading
@@ -128,25 +128,30 @@ class Scaffold:
         """Starter rules; ``common`` words (see ``common_words``) are never one: "performance",
         "llms" or "case" would add points to any paper."""
         every: Counter[str] = Counter()
+        everything: list[str] = []  # the list's titles, one per paper in each section
         for section in self.sections:
             every.update(word_counts(_all_titles(section)))
+            everything += distinct(_all_titles(section))
         sections: dict[str, Any] = {}
         for section in self.sections:
             if section.kind != "papers":
                 continue
             raw: dict[str, Any] = {
                 "weight": 3.0,
-                "patterns": starter_patterns(section.title, _all_titles(section), every, common),
+                "patterns": starter_patterns(
+                    section.title, _all_titles(section), every, common, everything=everything
+                ),
             }
             # a subsection's patterns count for the section too, so each word is listed once: a
             # word of several subsections goes to the section
             subs = {
-                self.ids[c.path]: starter_patterns(c.title, c.titles, every, common, fallback=False)
+                self.ids[c.path]: starter_patterns(c.title, c.titles, every, common, False, everything)
                 for c in section.children.values()
             }
             shared = Counter(w for words in subs.values() for w in words)
             raw["patterns"] += [w for w in shared if shared[w] > 1 and w not in raw["patterns"]]
-            subs = {sub: [w for w in words if w not in raw["patterns"]] for sub, words in subs.items()}
+            spelled = {spelling(w) for w in raw["patterns"]}  # "mixed precision" is "mixed-precision"
+            subs = {sub: [w for w in words if spelling(w) not in spelled] for sub, words in subs.items()}
             subs = {sub: words for sub, words in subs.items() if words}  # none left: its entries teach it
             if subs:
                 raw["subsections"] = subs

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 
 from bot.core.text import TITLE_GLUE_WORDS
 
@@ -90,6 +90,8 @@ QUALIFIED_WORDS = frozenset(("bit", "bits", "cloud", "head", "heads", "matrix", 
 # The words of catch-all headings ("Other Tasks", "Misc Papers"): no phrase either.
 _CATCH_ALL = frozenset(("general", "misc", "other", "others"))
 
+# Words written together, as a pattern's phrase matches them: apart only by spaces and hyphens.
+_WRITTEN_TOGETHER = re.compile(r"[a-z0-9+][a-z0-9+\s-]*")
 _TOKEN = re.compile(r"[a-z0-9][a-z0-9+-]*[a-z0-9+]|[a-z0-9]")
 
 STARTER_WORDS = 6  # title words per section in the starter keyword rules
@@ -183,7 +185,13 @@ def name_phrases(name: str, skip: Collection[str]) -> list[str]:
     own "awesome-..." name. A ``QUALIFIED_WORDS`` word pairs with its qualifier even when that
     one is common or generic ("Low Rank" gives "low rank"), and a hyphenated word holding one is
     its own phrase ("1-bit", "low-rank")."""
-    tokens = _TOKEN.findall(name.lower())
+    phrases = []
+    for run in _WRITTEN_TOGETHER.findall(name.lower()):  # "KV (Cache)" is no phrase "kv cache"
+        phrases += _run_phrases(_TOKEN.findall(run), skip)
+    return [singular(p) for p in dict.fromkeys(phrases)]
+
+
+def _run_phrases(tokens: list[str], skip: Collection[str]) -> list[str]:
     phrases = []
     for i, token in enumerate(tokens):
         if _qualified_compound(token):
@@ -196,7 +204,7 @@ def name_phrases(name: str, skip: Collection[str]) -> list[str]:
             if other and _pairs(token, other, skip):
                 phrases.append(f"{other} {token}" if j < i else f"{token} {other}")
                 break
-    return [singular(p) for p in dict.fromkeys(phrases)]
+    return phrases
 
 
 def title_words(title: str) -> list[str]:
@@ -241,28 +249,105 @@ def word_counts(titles: Iterable[str]) -> Counter[str]:
     return Counter(w for t in distinct(titles) for w in set(title_words(t)))
 
 
+def bound_phrases(word: str, titles: Iterable[str]) -> list[str]:
+    """The phrases a title word stands in wherever the titles use it, as written there: "chain"
+    of "Chain of Thought" gives "chain of thought", "super" of "Image Super Resolution" "image
+    super" and "super resolution" (the word and a word next to it, with at most a glue word
+    between); none when the word stands alone or in several phrases. Alone, "chain" or "super"
+    says nothing; a pattern of the two words without the glue ("chain thought") would match no
+    title. Asked of a list's titles, a word it uses alone anywhere ("distillation") has none."""
+    shared: set[tuple[str, ...]] | None = None
+    for title in titles:
+        if word not in title_words(title):
+            continue
+        found: set[tuple[str, ...]] = set()
+        for run in _WRITTEN_TOGETHER.findall(title.lower()):
+            words = [w.strip("-") for w in run.split()]  # "fine-tuning" is one word of a phrase
+            found.update(p for i, w in enumerate(words) if singular(w) == word for p in _next_to(words, i))
+        shared = found if shared is None else shared & found
+        if not shared:
+            return []
+    return [" ".join(p) for p in sorted(shared or (), key=lambda p: (len(p), p))]  # no glue first
+
+
+def _next_to(atoms: list[str], i: int) -> list[tuple[str, ...]]:
+    """The phrases of ``atoms[i]`` and a word next to it, with at most one glue word between."""
+    phrases = []
+    for step in (-1, 1):
+        j = i + step
+        if 0 <= j < len(atoms) and atoms[j] in TITLE_GLUE_WORDS:
+            j += step
+        if 0 <= j < len(atoms) and _content(atoms[j]):
+            words = atoms[min(i, j) : max(i, j) + 1]
+            phrases.append((*words[:-1], singular(words[-1])))
+    return phrases
+
+
+def _content(atom: str) -> bool:
+    return len(atom) > 1 and atom not in _STOPWORDS and any(c.isalpha() for c in atom)
+
+
+def _matching(pattern: str, titles: Iterable[str]) -> int:
+    """How many titles the starter pattern matches, as the scorer reads it."""
+    from bot.scoring.patterns import pattern_regex  # scikit-learn behind it: only when needed
+
+    regex = re.compile(pattern_regex(pattern)[0])
+    return sum(1 for title in titles if regex.search(title.lower()))
+
+
+def _one_name(word: str, rules: list[str], titles: list[str], everything: Sequence[str]) -> str:
+    """``word``, or the phrase it makes one name with another of the section's ``rules``: the
+    list's titles (``everything``) use it only in that phrase (``bound_phrases``), whose other
+    word is a rule too ("segment" and "anything" of "Segment Anything"), or the section's
+    ``titles`` use it only in a phrase a rule spells ("mixed" of "mixed-precision"). A word
+    the list also uses alone ("speculative") stays a word, and so does one bound to a word that
+    is no rule ("distillation" of "knowledge distillation")."""
+    if "-" in word:
+        return word
+    for phrase in bound_phrases(word, everything or titles):
+        if ({singular(w) for w in phrase.split() if w not in TITLE_GLUE_WORDS} - {word}) & set(rules):
+            return phrase
+    spelled = {spelling(r) for r in rules}
+    return next((p for p in bound_phrases(word, titles) if spelling(p) in spelled), word)
+
+
+def spelling(pattern: str) -> str:
+    """What a starter pattern matches, whichever way it is written: a pattern's hyphen matches a
+    space ("super-resolution", "super resolution")."""
+    return pattern.replace("-", " ")
+
+
 def starter_patterns(
     name: str,
     titles: list[str],
     every: Counter[str],
     common: Collection[str] = frozenset(),
     fallback: bool = True,
+    everything: Sequence[str] = (),
 ) -> list[str]:
     """The section's own name words, then the title words frequent here and rare elsewhere (in
     the list's other sections, and among papers at large: never a ``common`` word). A generic
     word ("cache", "low-cost": ``GENERIC_WORDS``) is never one alone, only in a phrase of the
-    name ("kv cache"). None found: the whole name (``fallback``, a section needs one rule)
-    unless it says nothing ("Others", "Awesome-X"), or nothing (its entries teach it)."""
+    name ("kv cache"). Two words of one name are that name, as written (``_one_name``: "segment
+    anything", "chain of thought", never "chain"), counted in the titles it matches, here and
+    among ``everything`` (the list's titles). None found: the whole name (``fallback``, a section
+    needs one rule) unless it says nothing ("Others", "Awesome-X"), or nothing (its entries
+    teach it)."""
     own = Counter({w: n for w, n in word_counts(titles).items() if not is_generic(w)})
     picked = [w for w in dict.fromkeys(title_words(name)) if w not in common and not is_generic(w)]
     picked += [p for p in name_phrases(name, _STOPWORDS | frozenset(common)) if p not in picked]
     every = every | own  # a subsection may keep another version of a paper than its section
-    ranked = sorted(own, key=lambda w: (-own[w] * own[w] / every[w], w))
-    for word in ranked:
+    telling = [w for w in own if own[w] >= 2 and own[w] / every[w] >= 0.5 and w not in common]
+    for word in sorted(telling, key=lambda w: (-own[w] * own[w] / every[w], w)):
         if len(picked) >= STARTER_WORDS + 2:
             break
-        if own[word] >= 2 and own[word] / every[word] >= 0.5 and word not in picked and word not in common:
-            picked.append(word)
+        term = _one_name(word, [*picked, *telling], titles, everything)
+        if term != word:  # its papers, here and in the list (hyphenated or not: "chain-of-thought")
+            here = _matching(term, distinct(titles))
+            if here < 2 or here / max(here, _matching(term, everything)) < 0.5:
+                continue
+        if spelling(term) not in {spelling(p) for p in picked}:
+            picked.append(term)
     meaningful = any(
         w not in _STOPWORDS and not w.startswith("awesome") and not is_generic(w)
         for w in name.lower().split()
