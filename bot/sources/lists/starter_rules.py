@@ -222,21 +222,23 @@ _MIN_KEY = 10  # characters of a title's key that another title may start with a
 
 
 def distinct(titles: Iterable[str]) -> list[str]:
-    """One title per paper, its longest: a list may hold a paper twice (its arXiv and its venue
-    version; "MELTing Point" and "MELTing point: Mobile Evaluation of Language Transformers"),
-    and a word of one paper is no word of two. Two titles are one paper when, reduced to
-    lowercase letters and digits, they are equal or one starts with the other (of ``_MIN_KEY``
-    characters or more)."""
-    kept: dict[str, str] = {}  # key -> title
+    """One text per paper: a list may hold a paper twice (its arXiv and its venue version;
+    "MELTing Point" and "MELTing point: Mobile Evaluation of Language Transformers"), and a word
+    of one paper is no word of two. Two titles are one paper when, reduced to lowercase letters
+    and digits, they are equal or one starts with the other (of ``_MIN_KEY`` characters or
+    more); its text is its titles joined by " / " (each word of either, no phrase across)."""
+    papers: list[tuple[list[str], list[str]]] = []  # (keys, titles) of each paper
     for title in titles:
         key = re.sub(r"[^a-z0-9]", "", title.lower())
-        same = next((k for k in kept if _same_paper(key, k)), None) if key else ""
-        if same is None:
-            kept[key] = title
-        elif same and len(key) > len(same):
-            del kept[same]
-            kept[key] = title
-    return list(kept.values())
+        if not key:
+            continue
+        paper = next((p for p in papers if any(_same_paper(key, k) for k in p[0])), None)
+        if paper is None:
+            papers.append(([key], [title]))
+        elif title not in paper[1]:
+            paper[0].append(key)
+            paper[1].append(title)
+    return [" / ".join(versions) for _, versions in papers]
 
 
 def _same_paper(key: str, other: str) -> bool:
