@@ -167,3 +167,42 @@ def test_a_word_the_list_uses_alone_stays_a_word() -> None:
     assert starter_rules.bound_phrases("chain", ["Auto Chain of Thought", "Chain of Thoughts Prompting"]) == [
         "chain of thought"
     ]
+
+
+@pytest.mark.parametrize(
+    ("heading", "titles", "patterns"),
+    [
+        (
+            "Segment Anything",
+            [
+                "Fast Segment Anything",
+                "EfficientSAM: Masked Image Pretraining for Efficient Segment Anything",
+            ],
+            ["segment anything"],
+        ),
+        (  # the titles write it hyphenated: the heading's phrase matches them as written
+            "Chain of Thought",
+            ["Automatic Chain-of-Thought Prompting", "Tree of Thoughts: Deliberate Problem Solving"],
+            ["chain of thought", "thought"],  # "Tree of Thoughts": "thought" alone too
+        ),
+        (  # both words used alone too: two rules
+            "Speculative Decoding",
+            [
+                "Fast Inference via Speculative Decoding",
+                "Accelerating LLM Decoding with Speculative Sampling",
+            ],
+            ["speculative", "decoding"],
+        ),
+        (  # a phrase of the heading alone, in no title: no name
+            "Performance Indicator of On-Device LLMs",
+            ["MobileAIBench: Benchmarking LLMs On-Device", "MELTing Point: On-Device Evaluation"],
+            ["indicator", "on-device"],
+        ),
+    ],
+)
+def test_two_words_of_a_heading_are_one_rule_when_the_list_writes_them_so(
+    heading: str, titles: list[str], patterns: list[str]
+) -> None:
+    assert (
+        starter_patterns(heading, titles, word_counts(titles), init._common(), everything=titles) == patterns
+    )

@@ -336,7 +336,14 @@ def starter_patterns(
     needs one rule) unless it says nothing ("Others", "Awesome-X"), or nothing (its entries
     teach it)."""
     own = Counter({w: n for w, n in word_counts(titles).items() if not is_generic(w)})
-    picked = [w for w in dict.fromkeys(title_words(name)) if w not in common and not is_generic(w)]
+    named = [w for w in dict.fromkeys(title_words(name)) if w not in common and not is_generic(w)]
+    picked: list[str] = []
+    for word in named:  # "Chain of Thought" is one rule when the list writes "chain" in it only
+        term = _one_name(word, named, [name, *titles], [name, *everything])
+        if term != word and not _matching(term, titles):
+            term = word  # the heading's phrase alone ("indicator of on-device"): no name
+        if spelling(term) not in {spelling(p) for p in picked}:
+            picked.append(term)
     picked += [p for p in name_phrases(name, _STOPWORDS | frozenset(common)) if p not in picked]
     every = every | own  # a subsection may keep another version of a paper than its section
     telling = [w for w in own if own[w] >= 2 and own[w] / every[w] >= 0.5 and w not in common]
