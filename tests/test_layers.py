@@ -135,3 +135,17 @@ def test_core_imports_no_forge_and_no_job() -> None:
             names += [alias.name for alias in node.names] if isinstance(node, ast.Import) else []
             bad = [n for n in names if n.startswith(("bot.forge", "bot.jobs"))]
             assert not bad, f"{path.relative_to(ROOT)} imports {bad}: core uses nothing outside itself"
+
+
+def test_the_list_values_keep_their_old_import_path() -> None:
+    """The import's rules in core use the values of a read list; bot.sources.lists gives them too."""
+    from bot.core import list_items, urls
+    from bot.sources import lists
+    from bot.sources.lists import fields, items
+
+    assert lists.Fields is list_items.Fields and lists.SourceItem is list_items.SourceItem
+    assert items.SourceItem is list_items.SourceItem
+    assert lists.github_repo is fields.github_repo is urls.github_repo_url
+    assert (
+        lists.github_repo("https://github.com/o/r/tree/main/x#readme") == "https://github.com/o/r/tree/main/x"
+    )

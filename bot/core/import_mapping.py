@@ -10,9 +10,9 @@ from pathlib import Path
 
 from bot import config
 from bot.core.catalog_document import Placement
+from bot.core.list_items import Fields, SourceItem
 from bot.core.taxonomy import Taxonomy
 from bot.errors import CatalogError, ConfigError
-from bot.sources.lists import Fields, SourceItem
 
 MAPPING = "import-mapping"
 

@@ -13,8 +13,9 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from bot.core import arxiv_ids
 from bot.core.catalog_document import Placement
 from bot.core.entry import Entry
+from bot.core.list_items import Fields, SourceItem
 from bot.core.matching import near_titles, same_name_title, same_paper_title, title_key
-from bot.sources.lists import Fields, SourceItem, github_repo
+from bot.core.urls import github_repo_url
 
 
 @dataclass(frozen=True)
@@ -227,7 +228,7 @@ _TRACKING = re.compile(r"^(utm_\w+|continueFlag|ref|trk|spm_id_from|vd_source|so
 def canonical_url(url: str) -> str:
     """A link compared across lists: repository root for GitHub, no tracking parameters, no
     trailing slash, lowercase host."""
-    repo = github_repo(url)
+    repo = github_repo_url(url)
     if repo:
         return repo.lower()
     parts = urlsplit(url.strip())
@@ -353,7 +354,7 @@ def record_entry(record: Record) -> Entry:
 
 
 def default_description(url: str) -> str:
-    repo = github_repo(url)
+    repo = github_repo_url(url)
     if repo:
         return "GitHub repository " + "/".join(repo.split("/")[3:5])
     host = urlsplit(url).netloc.lower().removeprefix("www.")

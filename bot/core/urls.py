@@ -7,7 +7,8 @@ imported lists. Pure functions, no network.
 Two entry points:
 
 - :func:`github_repo` reads a link *into* a GitHub repository (a file, a branch, ``#readme``) and
-  says which repository it is, with what follows. Used to look repositories up.
+  says which repository it is, with what follows. Used to look repositories up;
+  :func:`github_repo_url` gives it as a link (imported lists, their merge).
 - :func:`code_link` is the strict validator for a link the bot is about to *write* as an entry's
   code link: ``https://HOST/OWNER/REPO`` (optionally ``/tree/REF[/path]``) on an allowed host; no
   credentials, port, query or fragment; no dot segments or percent-escapes; first path segments
@@ -195,6 +196,13 @@ def github_repo(url: str) -> GitHubRepo | None:
     if parts.fragment or text.endswith("#"):
         rest += "#" + parts.fragment
     return GitHubRepo(owner, name, rest)
+
+
+def github_repo_url(url: str) -> str | None:
+    """``https://github.com/OWNER/REPO`` (with a ``/tree/...`` path when given) for a link to a
+    repository or to something inside it; None for anything else."""
+    repo = github_repo(url)
+    return repo.url + repo.tree if repo else None
 
 
 def code_link(url: str, hosts: Sequence[str] = DEFAULT_CODE_HOSTS) -> tuple[str | None, str | None]:

@@ -2,8 +2,9 @@
 
 ``read_items(name, text)`` turns a list into ``SourceItem``s: every bullet (with its indented
 continuation lines) and table row that ``bot.core.catalog.parse`` finds, with the cleaned heading path
-above it. ``extract(item)`` reads the fields of the paper(s) or resource an item describes, or
-says why it cannot. Each format is a small extractor; the first one that recognises an item wins:
+above it. ``extract(item)`` reads the ``Fields`` of the paper(s) or resource an item describes, or
+says why it cannot (both values live in ``bot.core.list_items``, where the import's rules use them).
+Each format is a small extractor; the first one that recognises an item wins:
 
 - generated bullets: ``- **Title**, `arXiv, 2405.00732`, [arxiv](..)`` with an indented
   ``*authors*`` line and a repository link with a star badge (awesome-efficient-llm-plaza, metame)
@@ -18,8 +19,9 @@ says why it cannot. Each format is a small extractor; the first one that recogni
   a title (link) and authors separated by ``<br>``; framework tables (``Name [[Code](..)] | ✅``)
 """
 
+from bot.core.list_items import Fields, SourceItem  # the values, given here under their names
 from bot.sources.lists.fields import github_repo
 from bot.sources.lists.formats import extract
-from bot.sources.lists.items import Fields, SourceItem, Unreadable, clean_heading, read_items
+from bot.sources.lists.items import Unreadable, clean_heading, read_items
 
 __all__ = ["Fields", "SourceItem", "Unreadable", "clean_heading", "extract", "github_repo", "read_items"]

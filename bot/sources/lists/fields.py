@@ -73,11 +73,8 @@ def links(text: str) -> list[Link]:
     ]
 
 
-def github_repo(url: str) -> str | None:
-    """``https://github.com/OWNER/REPO`` (with a ``/tree/...`` path when given) for a link to a
-    repository or to something inside it; None for anything else."""
-    repo = urls.github_repo(url)
-    return repo.url + repo.tree if repo else None
+# a link into a repository, as the repository's link (bot.sources.lists gives it under this name)
+github_repo = urls.github_repo_url
 
 
 def code_url(text: str, item_links: list[Link]) -> str:

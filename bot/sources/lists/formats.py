@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.core import arxiv_ids
+from bot.core.list_items import Fields, SourceItem
 from bot.sources.lists.fields import (
     _first_line,
     _italic_lines,
@@ -21,7 +22,7 @@ from bot.sources.lists.fields import (
     split_authors,
     strip_markup,
 )
-from bot.sources.lists.items import _WORD, URL_IN_PARENS, Fields, Link, SourceItem, Unreadable, table_cells
+from bot.sources.lists.items import _WORD, URL_IN_PARENS, Link, Unreadable, table_cells
 
 # -- the formats -------------------------------------------------------------------------------
 

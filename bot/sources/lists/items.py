@@ -1,4 +1,5 @@
-"""What a list item is and what it gives (``SourceItem``, ``Fields``), and reading a file into items."""
+"""Reading a file into items (``bot.core.list_items.SourceItem``), what an item cannot give
+(``Unreadable``) and its links."""
 
 from __future__ import annotations
 
@@ -7,46 +8,9 @@ from dataclasses import dataclass, replace
 
 from bot.core import arxiv_ids
 from bot.core.catalog import parse as parse_catalog
+from bot.core.list_items import SourceItem
 
-# -- what an item is and what it gives ---------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SourceItem:
-    """One bullet (with its continuation lines) or table row of a source list."""
-
-    file: str
-    line: int  # 1-based
-    path: tuple[str, ...]  # the cleaned headings above the item, outermost first
-    text: str
-    kind: str = "bullet"  # "bullet" or "row"
-    header: tuple[str, ...] = ()  # the table's header cells, for a row
-    arxiv_ids: tuple[str, ...] = ()
-    linked: bool = True  # False when the whole file has no links (rendered text)
-
-    @property
-    def heading_path(self) -> str:
-        return " > ".join(self.path)
-
-    @property
-    def where(self) -> str:
-        return f"{self.file}:{self.line}"
-
-
-@dataclass(frozen=True)
-class Fields:
-    """What one item says about one paper or resource (empty when it does not say)."""
-
-    title: str
-    arxiv_id: str | None = None
-    authors: tuple[str, ...] = ()
-    et_al: bool = False
-    venue: str = ""
-    year: int | None = None
-    url: str = ""  # the paper's or resource's own link
-    code_url: str = ""
-    description: str = ""
-    resource: bool = False
+# -- what an item cannot give, and its links ----------------------------------------------------
 
 
 @dataclass(frozen=True)
