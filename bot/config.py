@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import copy
 import logging
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -17,22 +16,12 @@ from typing import Any
 import jsonschema
 import yaml
 
+from bot.core.locations import config_dir  # where config lives; callers ask config.config_dir()
 from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
 
 SCHEMA_DIR = Path(__file__).parent / "config_schemas"
-ENV_CONFIG_DIR = "CATALOG_BOT_CONFIG"
-
-
-def config_dir() -> Path:
-    """Where config lives: $CATALOG_BOT_CONFIG, else ./config, else the checkout's config/."""
-    if os.environ.get(ENV_CONFIG_DIR):
-        return Path(os.environ[ENV_CONFIG_DIR])
-    local = Path.cwd() / "config"
-    if (local / "taxonomy.yml").exists():
-        return local
-    return Path(__file__).resolve().parent.parent / "config"
 
 
 def schema_names() -> list[str]:

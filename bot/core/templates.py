@@ -14,8 +14,8 @@ from typing import Any
 
 import jinja2
 
-from bot.config import config_dir
 from bot.core import markdown, text
+from bot.core.locations import config_dir
 
 PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 

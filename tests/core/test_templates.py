@@ -1,0 +1,60 @@
+"""Where a template comes from: the repository's config/templates/ copy wins over the package's."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.core import templates
+
+PACKAGED = (templates.PACKAGE_TEMPLATES / "poll_empty.txt.j2").read_text(encoding="utf-8")
+
+
+def _with_override(config: Path, text: str) -> Path:
+    (config / "templates").mkdir(parents=True)
+    (config / "templates" / "poll_empty.txt.j2").write_text(text, encoding="utf-8")
+    (config / "taxonomy.yml").write_text("", encoding="utf-8")  # what makes ./config the config folder
+    return config
+
+
+def test_the_packaged_template_without_an_override() -> None:
+    expected = PACKAGED.replace("{{ source }}", "cs.CL")
+    assert templates.render("poll_empty.txt.j2", source="cs.CL") == expected
+
+
+def test_the_config_folder_of_the_environment_overrides_a_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(_with_override(tmp_path / "cfg", "quiet {{ source }}\n")))
+    assert templates.render("poll_empty.txt.j2", source="cs.CL") == "quiet cs.CL\n"
+    # the others are still the package's
+    progress = templates.render("links-progress.txt.j2", done=1, total=2, dead=0)
+    assert progress == "checking links: 1/2 done, 0 dead\n"
+
+
+def test_the_config_folder_of_the_working_directory_overrides_a_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("CATALOG_BOT_CONFIG")
+    _with_override(tmp_path / "config", "local {{ source }}\n")
+    monkeypatch.chdir(tmp_path)
+    assert templates.render("poll_empty.txt.j2", source="cs.CL") == "local cs.CL\n"
+
+
+def test_a_folder_given_to_render_overrides_a_template(tmp_path: Path) -> None:
+    folder = _with_override(tmp_path / "cfg", "given {{ source }}\n") / "templates"
+    assert templates.render("poll_empty.txt.j2", directory=folder, source="cs.CL") == "given cs.CL\n"
+
+
+def test_the_config_folder_is_the_checkouts_when_nothing_else_names_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot import config
+    from bot.core import locations
+    from tests.conftest import ROOT
+
+    monkeypatch.delenv("CATALOG_BOT_CONFIG")
+    monkeypatch.chdir(tmp_path)
+    assert config.config_dir is locations.config_dir  # bot.config asks core where it lives
+    assert locations.config_dir() == ROOT / "config"
