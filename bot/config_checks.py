@@ -83,7 +83,9 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
     if "import-mapping" in loaded:
         from bot.core.import_mapping import mapping_problems
 
-        problems += mapping_problems(taxonomy, directory)
+        problems += mapping_problems(
+            taxonomy, loaded["import-mapping"], str(directory / "import-mapping.yml")
+        )
     form = repo / FORM
     if form.exists():
         from bot.core.issue_form import form_options

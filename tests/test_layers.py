@@ -142,9 +142,6 @@ CORE_MAY_IMPORT = ("bot.core", "bot.errors")  # itself, and the shared error typ
 # moved to bot.core.list_items, config_dir to bot.core.locations). The list may only shrink.
 CORE_KNOWN = {
     ("bot.core.taxonomy", "bot.config", "run"): "load() reads config/taxonomy.yml through bot.config.load",
-    ("bot.core.import_mapping", "bot.config", "run"): (
-        "load_mapping() and mapping_problems() read config/import-mapping.yml through bot.config.load"
-    ),
     ("bot.core.proposals", "bot.scoring", "type"): (
         "the Scorer protocol poll and backfill are given returns bot.scoring's Decision, which the"
         " jobs read beyond what a proposal needs (accept, to_record); a type only, never imported"

@@ -6,9 +6,8 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass, field, replace
-from pathlib import Path
+from typing import Any
 
-from bot import config
 from bot.core.catalog_document import Placement
 from bot.core.list_items import Fields, SourceItem
 from bot.core.taxonomy import Taxonomy
@@ -153,18 +152,17 @@ def _regex(value: str | None, where: str, path: str = f"config/{MAPPING}.yml") -
         ) from exc
 
 
-def load_mapping(taxonomy: Taxonomy, directory: Path | None = None) -> ImportMapping:
-    """Read and check ``config/import-mapping.yml``: patterns compile, targets exist (the first
-    problem raises; ``mapping_problems`` lists them all)."""
-    problems = mapping_problems(taxonomy, directory)
+def mapping_from(taxonomy: Taxonomy, data: dict[str, Any], where: str) -> ImportMapping:
+    """The mapping of a loaded ``config/import-mapping.yml`` (``where``: its path, for errors):
+    patterns compile, targets exist (the first problem raises; ``mapping_problems`` lists them
+    all). The import job reads the file (``bot.jobs.import_lists.load_mapping``)."""
+    problems = mapping_problems(taxonomy, data, where)
     if problems:
         raise ConfigError(problems[0])
-    return _build_mapping(taxonomy, directory)
+    return _build_mapping(taxonomy, data, where)
 
 
-def _build_mapping(taxonomy: Taxonomy, directory: Path | None) -> ImportMapping:
-    data = config.load(MAPPING, directory)
-    where = str((directory or config.config_dir()) / f"{MAPPING}.yml")
+def _build_mapping(taxonomy: Taxonomy, data: dict[str, Any], where: str) -> ImportMapping:
     rules = tuple(
         Rule(
             r["to"],
@@ -202,10 +200,9 @@ def _build_mapping(taxonomy: Taxonomy, directory: Path | None) -> ImportMapping:
     return ImportMapping(taxonomy, rules, exclude, routes, float(data["title_match"]))
 
 
-def mapping_problems(taxonomy: Taxonomy, directory: Path | None = None) -> list[str]:
-    """Every problem of the mapping file: invalid patterns, targets outside the taxonomy."""
-    where = str((directory or config.config_dir()) / f"{MAPPING}.yml")
-    data = config.load(MAPPING, directory)
+def mapping_problems(taxonomy: Taxonomy, data: dict[str, Any], where: str) -> list[str]:
+    """Every problem of a loaded mapping file (``where``: its path): invalid patterns, targets
+    outside the taxonomy."""
     problems = []
     patterns = [(f"rules[{i}].path", r.get("path")) for i, r in enumerate(data["rules"])]
     for i, e in enumerate(data["exclude"]):

@@ -29,7 +29,7 @@ from bot.core.catalog import parse
 from bot.core.catalog_document import Placement, render_document
 from bot.core.catalog_io import refuse_folder, write_catalog
 from bot.core.entry import Entry
-from bot.core.import_mapping import ImportMapping, Rule, load_mapping
+from bot.core.import_mapping import MAPPING, ImportMapping, Rule, mapping_from
 from bot.core.import_merge import Candidate, Merge, Record, best_placement, merge, record_entry
 from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy
@@ -282,6 +282,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="--suggest-mapping applies proposals at or above this confidence "
         "(0..1, default 0.8; 1.01 applies none)",
     )
+
+
+def load_mapping(taxonomy: Taxonomy, directory: Path | None = None) -> ImportMapping:
+    """Read and check ``config/import-mapping.yml`` (the first problem raises)."""
+    where = (directory or config.config_dir()) / f"{MAPPING}.yml"
+    return mapping_from(taxonomy, config.load(MAPPING, directory), str(where))
 
 
 def main(args: argparse.Namespace, out: TextIO | None = None) -> int:
