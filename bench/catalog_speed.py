@@ -20,8 +20,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bot.config import load_taxonomy  # noqa: E402
 from bot.core import catalog, catalog_document  # noqa: E402
-from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.entry import Entry  # noqa: E402
 from bot.core.taxonomy import Taxonomy  # noqa: E402
 from bot.jobs import import_lists as importer  # noqa: E402
@@ -125,7 +125,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--entries", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    taxonomy = taxonomy_module.load(ROOT / "config")
+    taxonomy = load_taxonomy(ROOT / "config")
     mapping = importer.load_mapping(taxonomy, ROOT / "config")
     ok = True
     with tempfile.TemporaryDirectory() as tmp:

@@ -21,7 +21,6 @@ sys.path.insert(0, str(ROOT))
 
 from bot import config  # noqa: E402
 from bot.core import paper_store  # noqa: E402
-from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.catalog import parse  # noqa: E402
 from bot.core.venues import VenueTable  # noqa: E402
 from bot.jobs import enrich  # noqa: E402
@@ -35,7 +34,7 @@ def main() -> int:
     parser.add_argument("--catalog", type=Path, default=ROOT / "catalog.md")
     parser.add_argument("--abstract-chars", type=int, default=1100)
     args = parser.parse_args()
-    taxonomy = taxonomy_module.load(ROOT / "config")
+    taxonomy = config.load_taxonomy(ROOT / "config")
     text = args.catalog.read_text(encoding="utf-8")
     catalog = parse(text, taxonomy)
     ids = enrich.listed_ids(catalog)

@@ -18,7 +18,6 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bot import config  # noqa: E402
-from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.branches import BranchNames  # noqa: E402
 from bot.core.catalog_io import read_catalog  # noqa: E402
 from bot.jobs.new_topics import NewTopicsSettings, build_report, issue_text  # noqa: E402
@@ -33,7 +32,7 @@ def main() -> int:
     parser.add_argument("--catalog", type=Path, default=ROOT / "catalog.md")
     parser.add_argument("--week", help="first day (YYYY-MM-DD) of the week to report on")
     args = parser.parse_args()
-    taxonomy = taxonomy_module.load(ROOT / "config")
+    taxonomy = config.load_taxonomy(ROOT / "config")
     keywords = config.load("keywords", ROOT / "config")
     catalog = read_catalog(args.catalog, taxonomy)
     papers = feeds.read_papers(args.input)

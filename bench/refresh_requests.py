@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bot.core import taxonomy as taxonomy_module  # noqa: E402
+from bot.config import load_taxonomy  # noqa: E402
 from tests import refresh_scenario  # noqa: E402
 from tests.fake_github import FakeGitHub  # noqa: E402
 
@@ -40,7 +40,7 @@ def main() -> int:
         help="let the fake compute GitHub's mergeable state (and check every push)",
     )
     args = parser.parse_args()
-    taxonomy = taxonomy_module.load(ROOT / "config")
+    taxonomy = load_taxonomy(ROOT / "config")
     started = time.perf_counter()
     with FakeGitHub() as fake:
         fake.mergeable_unknown = not args.mergeable

@@ -67,7 +67,6 @@ from score_quality import (  # noqa: E402
 )
 
 from bot import config  # noqa: E402
-from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.candidates import Correction  # noqa: E402
 from bot.core.catalog import Catalog, parse  # noqa: E402
 from bot.core.catalog_io import read_catalog  # noqa: E402
@@ -187,7 +186,7 @@ def main() -> int:
     )
     args = parser.parse_args()
     first, last = (int(m) for m in args.months.split("-"))
-    taxonomy = taxonomy_module.load(ROOT / "config")
+    taxonomy = config.load_taxonomy(ROOT / "config")
     keywords = config.load("keywords", ROOT / "config")
     papers = [
         paper_facts.enrich(p)

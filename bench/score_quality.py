@@ -53,7 +53,6 @@ sys.path.insert(0, str(ROOT))
 from make_background import JUDGEMENTS, OUT_OF_SCOPE, judgements  # noqa: E402
 
 from bot import config  # noqa: E402
-from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.catalog import Catalog, Item, parse  # noqa: E402
 from bot.core.catalog_io import read_catalog  # noqa: E402
 from bot.core.matching import title_key  # noqa: E402
@@ -515,7 +514,7 @@ def main() -> int:
     parser.add_argument("--skip-relevance", action="store_true")
     parser.add_argument("--skip-loso", action="store_true", help="skip the leave-one-section-out check")
     args = parser.parse_args()
-    taxonomy = taxonomy_module.load(ROOT / "config")
+    taxonomy = config.load_taxonomy(ROOT / "config")
     keywords = config.load("keywords", ROOT / "config")
     catalog = read_catalog(args.catalog, taxonomy)
     papers = feeds.read_papers(args.shared / LABELLED)

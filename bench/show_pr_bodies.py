@@ -21,7 +21,6 @@ from score_quality import LABELLED, catalog_without  # noqa: E402
 
 from bot import config  # noqa: E402
 from bot.core import proposals  # noqa: E402
-from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.branches import BranchNames  # noqa: E402
 from bot.core.catalog_io import read_catalog  # noqa: E402
 from bot.jobs.poll.plan import PollSettings, proposal_for  # noqa: E402
@@ -37,7 +36,7 @@ def main() -> int:
     parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
     parser.add_argument("--catalog", type=Path, default=ROOT / "catalog.md")
     args = parser.parse_args()
-    taxonomy = taxonomy_module.load(ROOT / "config")
+    taxonomy = config.load_taxonomy(ROOT / "config")
     keywords = config.load("keywords", ROOT / "config")
     papers = {p.arxiv_id: p for p in feeds.read_papers(args.shared / LABELLED)}
     chosen = [paper_facts.enrich(papers[i]) for i in args.ids]

@@ -51,8 +51,8 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import Page, sync_playwright  # noqa: E402
 
+from bot.config import load_taxonomy  # noqa: E402
 from bot.core import catalog_document, catalog_io  # noqa: E402
-from bot.core import taxonomy as taxonomy_module  # noqa: E402
 from bot.core.entry import Entry  # noqa: E402
 from bot.site import build as site_build  # noqa: E402
 from bot.site.papers import read_papers  # noqa: E402
@@ -79,7 +79,7 @@ def generated(n: int, arxiv: Path | None, folder: Path) -> tuple[Path, Path | No
     if arxiv is None:
         catalog_path, papers_path = fixture.write(folder, n)
         return catalog_path, papers_path, fixture.CONFIG
-    taxonomy = taxonomy_module.load(ROOT / "config")
+    taxonomy = load_taxonomy(ROOT / "config")
     places: list[tuple[str, str | None]] = [(s.id, None) for s in taxonomy.sections if s.kind == "papers"]
     places += [(s.parent, s.id) for s in taxonomy.subsections if s.parent]
     rng = random.Random(5)
@@ -117,7 +117,7 @@ def generated(n: int, arxiv: Path | None, folder: Path) -> tuple[Path, Path | No
 
 
 def build(catalog_path: Path, papers: Path | None, config: Path, out: Path) -> site_build.Site:
-    taxonomy = taxonomy_module.load(config)
+    taxonomy = load_taxonomy(config)
     store = read_papers(papers) if papers else None
     site, _ = site_build.build(catalog_io.read_catalog(catalog_path, taxonomy), taxonomy, out, papers=store)
     return site

@@ -16,6 +16,7 @@ from typing import Any
 import jsonschema
 import yaml
 
+from bot.core import taxonomy
 from bot.core.locations import config_dir  # where config lives; callers ask config.config_dir()
 from bot.errors import ConfigError
 
@@ -110,6 +111,11 @@ def load(name: str, directory: Path | None = None) -> dict[str, Any]:
             where = f" line {mark.line + 1}" if mark else ""
             raise ConfigError(f"{path}{where}: not valid YAML ({exc}).") from exc
     return validate(name, data, str(path))
+
+
+def load_taxonomy(directory: Path | None = None) -> taxonomy.Taxonomy:
+    """``<config dir>/taxonomy.yml``, validated, as the catalog's sections (``bot.core.taxonomy``)."""
+    return taxonomy.from_config(load("taxonomy", directory), (directory or config_dir()) / "taxonomy.yml")
 
 
 def catalog_path(directory: Path | None = None) -> str:

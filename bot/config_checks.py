@@ -10,7 +10,6 @@ from pathlib import Path
 import yaml
 
 from bot import config
-from bot.core import taxonomy as taxonomy_module
 from bot.core.issue_form import FORM_PATH as FORM
 from bot.core.taxonomy import Taxonomy
 from bot.errors import ConfigError
@@ -51,7 +50,7 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
     if "taxonomy" not in loaded:
         return problems  # the other checks compare with the taxonomy
     try:
-        taxonomy = taxonomy_module.load(directory)
+        taxonomy = config.load_taxonomy(directory)
     except ConfigError as exc:
         return problems + [str(exc)]
     ids = taxonomy.section_ids()

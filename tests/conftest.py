@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.config import load_taxonomy
 from bot.core import taxonomy as taxonomy_module
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -16,7 +17,7 @@ PROJECT = FIXTURES / "project"
 
 @pytest.fixture(scope="session")
 def taxonomy() -> taxonomy_module.Taxonomy:
-    return taxonomy_module.load(PROJECT / "config")
+    return load_taxonomy(PROJECT / "config")
 
 
 @pytest.fixture(scope="session")

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from bot import config
 from bot.core.anchors import slugify
 from bot.core.matching import closest_sections
 from bot.errors import ConfigError, UnknownSectionError
@@ -75,8 +76,9 @@ class Taxonomy:
         )
 
 
-def load(directory: Path | None = None) -> Taxonomy:
-    data = config.load("taxonomy", directory)
+def from_config(data: Mapping[str, Any], where: Path | str) -> Taxonomy:
+    """The taxonomy of a loaded ``config/taxonomy.yml`` (``where``: its path, for errors);
+    ``bot.config.load_taxonomy`` reads the file."""
     sections, subsections = [], []
     for raw in data["sections"]:
         sections.append(Section(raw["id"], raw["title"], raw["description"], raw.get("kind", "papers")))
@@ -89,7 +91,6 @@ def load(directory: Path | None = None) -> Taxonomy:
     ids = [s.id for s in sections] + [s.id for s in subsections]
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
-        where = (directory or config.config_dir()) / "taxonomy.yml"
         raise ConfigError(f"{where}: section ids must be unique; repeated: {', '.join(duplicates)}")
     return Taxonomy(
         data["title"], data["intro"].strip(), data["contents_heading"], tuple(sections), tuple(subsections)

@@ -33,7 +33,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import config
 from bot.core import digest, templates
-from bot.core import taxonomy as taxonomy_module
 from bot.core.branches import BranchNames
 from bot.core.candidates import rejected_paper, select_candidates
 from bot.core.catalog import Catalog, parse
@@ -217,7 +216,7 @@ def main(
     until = args.until or clock()
     if until < args.since:
         raise ConfigError(f"--until {until} is before --since {args.since}: nothing to search")
-    taxonomy = taxonomy_module.load()
+    taxonomy = config.load_taxonomy()
     forge = build_services(
         env, catalog_path=catalog_path, repo_path=args.repo, repository=args.repository, api_url=args.api_url
     ).forge()

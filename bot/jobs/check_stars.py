@@ -22,7 +22,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal, TextIO
 
-from bot.core import taxonomy as taxonomy_module
+from bot.config import load_taxonomy
 from bot.core.catalog import Catalog, Item, parse, title_at
 from bot.core.catalog_io import read_catalog, write_catalog
 from bot.core.entry import Entry, format_stars
@@ -223,5 +223,5 @@ def main(args: argparse.Namespace) -> int:
     directory = build_services(os.environ, catalog_path=str(args.file), api_url=args.api_url).repo_directory(
         "check-stars"
     )
-    run(args.file, directory, taxonomy_module.load(), dry_run=args.dry_run)
+    run(args.file, directory, load_taxonomy(), dry_run=args.dry_run)
     return 0

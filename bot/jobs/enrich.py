@@ -29,7 +29,6 @@ from typing import Any
 
 from bot import config
 from bot.core import paper_store, templates
-from bot.core import taxonomy as taxonomy_module
 from bot.core.catalog import Catalog, own_id, parse
 from bot.core.catalog_io import read_catalog, write_catalog
 from bot.core.enrichment import Change, EnrichSettings, enrich_catalog, enrich_edit
@@ -267,7 +266,7 @@ def main(args: argparse.Namespace) -> int:
         settings = dataclasses.replace(settings, store_path=args.store)
     catalog_path = args.repo / (args.catalog or str(config.load("poll").get("catalog", "catalog.md")))
     store_path = args.repo / settings.store_path
-    taxonomy = taxonomy_module.load()
+    taxonomy = config.load_taxonomy()
     catalog_text = read_catalog(catalog_path, taxonomy).render()
     store_text = store_path.read_text(encoding="utf-8") if store_path.exists() else ""
     api = PoliteApi(ApiSettings.from_config(config.load("sources")))

@@ -33,7 +33,6 @@ from typing import Any
 import yaml
 
 from bot import config
-from bot.core import taxonomy as taxonomy_module
 from bot.core.catalog_io import write_text_atomic
 from bot.core.issue_form import FORM_PATH, FORM_TEMPLATE, set_form_options
 from bot.errors import BotError, ConfigError
@@ -234,7 +233,7 @@ def main(args: argparse.Namespace) -> int:
         written.append(
             _write(config_path / "poll.yml", HEADERS["poll"] + _dump({"catalog": args.catalog}), args.force)
         )
-    taxonomy = taxonomy_module.load(config_path)
+    taxonomy = config.load_taxonomy(config_path)
     titles = [s.title for s in taxonomy.sections]
     form = repo / FORM_PATH
     if form.exists():

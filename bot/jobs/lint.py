@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from bot.config import load_taxonomy
 from bot.core import arxiv_ids, matching, templates
-from bot.core import taxonomy as taxonomy_module
 from bot.core.catalog import Catalog, Heading, Item, own_id
 from bot.core.catalog_document import contents_problems
 from bot.core.catalog_io import read_catalog
@@ -363,4 +363,4 @@ def main(args: argparse.Namespace) -> int:
 
     args.file = catalog_file(args.file)
     store = args.store or args.file.resolve().parent / config.load("papers")["store"]["path"]
-    return run(args.file, taxonomy_module.load(), sys.stdout, store)
+    return run(args.file, load_taxonomy(), sys.stdout, store)

@@ -33,7 +33,6 @@ from typing import Any
 
 from bot import config
 from bot.core import markers
-from bot.core import taxonomy as taxonomy_module
 from bot.core.branches import BranchNames
 from bot.core.catalog import Catalog, parse
 from bot.core.paper import Paper
@@ -220,7 +219,7 @@ def main(
     poll = config.load("poll")
     settings = NewTopicsSettings.from_config(poll)
     catalog_path = config.catalog_path()
-    taxonomy = taxonomy_module.load()
+    taxonomy = config.load_taxonomy()
     services = build_services(
         env, catalog_path=catalog_path, repo_path=args.repo, repository=args.repository, api_url=args.api_url
     )

@@ -31,7 +31,6 @@ from typing import Any, Literal
 
 from bot import config
 from bot.core import arxiv_ids, digest, hunks, markers, templates
-from bot.core import taxonomy as taxonomy_module
 from bot.core.catalog import Catalog, own_id, parse, split_lines
 from bot.core.entry import parse_entry
 from bot.core.proposals import EDIT_MARKER_KIND, catalog_edit, insert_edit, proposal_marker
@@ -295,7 +294,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     catalog_path = args.catalog or config.catalog_path()
-    taxonomy = taxonomy_module.load()
+    taxonomy = config.load_taxonomy()
     forge = build_services(
         env, catalog_path=catalog_path, repo_path=args.repo, repository=args.repository, api_url=args.api_url
     ).forge()

@@ -24,7 +24,6 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot import config
-from bot.core import taxonomy as taxonomy_module
 from bot.core import templates
 from bot.core.catalog import Catalog
 from bot.core.catalog_io import file_mode, read_catalog, refuse_folder
@@ -177,7 +176,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    taxonomy = taxonomy_module.load()
+    taxonomy = config.load_taxonomy()
     keywords = config.load("keywords")
     catalog = read_catalog(args.catalog, taxonomy)
     if args.input is None:

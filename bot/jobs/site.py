@@ -65,7 +65,7 @@ def store_path(catalog: Path, config_dir: Path | None) -> Path:
 
 
 def main(args: argparse.Namespace) -> int:
-    from bot.core import taxonomy as taxonomy_module
+    from bot.config import load_taxonomy
     from bot.core.catalog_io import read_catalog, refuse_folder
     from bot.site.build import build
     from bot.site.papers import read_papers
@@ -74,7 +74,7 @@ def main(args: argparse.Namespace) -> int:
         raise BotError(f"{args.output} is a file: pass --output with the folder to write the site into")
     if args.chart is not None:
         refuse_folder(args.chart)
-    taxonomy = taxonomy_module.load(args.config_dir)
+    taxonomy = load_taxonomy(args.config_dir)
     args.catalog = catalog_file(args.catalog, args.config_dir)
     catalog = read_catalog(args.catalog, taxonomy)
     papers_path = args.papers

@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from bot.core import taxonomy as taxonomy_module
+from bot.config import load_taxonomy
 from bot.core import templates
 from bot.core.catalog import Catalog, Item
 from bot.core.catalog_io import read_catalog
@@ -151,4 +151,4 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
-    return run(catalog_file(args.file), taxonomy_module.load(), sys.stdout, as_json=args.json)
+    return run(catalog_file(args.file), load_taxonomy(), sys.stdout, as_json=args.json)

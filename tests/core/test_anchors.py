@@ -8,6 +8,7 @@ import io
 
 import pytest
 
+from bot.config import load_taxonomy
 from bot.core import catalog, catalog_document
 from bot.core import taxonomy as taxonomy_module
 from bot.core.anchors import github_anchors, slugify, unique_anchors
@@ -20,7 +21,7 @@ ANCHORS = FIXTURES / "anchors"
 
 @pytest.fixture
 def tricky() -> taxonomy_module.Taxonomy:
-    return taxonomy_module.load(ANCHORS / "config")
+    return load_taxonomy(ANCHORS / "config")
 
 
 @pytest.mark.parametrize(
@@ -135,7 +136,7 @@ def test_headings_with_links_and_emphasis_anchor_as_github_shows_them(tmp_path) 
     """`## [Quantization](https://x)` is anchored "quantization" on GitHub; the contents and the
     site linked "quantizationhttpsexampleorgq"."""
     (tmp_path / "taxonomy.yml").write_text(MARKUP_TAXONOMY, encoding="utf-8")
-    markup = taxonomy_module.load(tmp_path)
+    markup = load_taxonomy(tmp_path)
     expected = {
         "quantization": "quantization",
         "weight-only": "weight-only",

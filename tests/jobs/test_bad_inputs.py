@@ -13,7 +13,7 @@ import pytest
 import yaml
 
 from bot import __main__ as cli
-from bot.core import taxonomy as taxonomy_module
+from bot.config import load_taxonomy
 from tests.conftest import FIXTURES, PROJECT
 from tests.gitrepo import make_repo
 from tests.golden_files import UPDATE_HINT, golden
@@ -94,7 +94,7 @@ def cases(
     )
     found.append(("`init --from` a rendered page (titles, no links)", code, first_line(out, "entries read")))
 
-    repo = make_repo(tmp_path / "repo", taxonomy_module.load(PROJECT / "config"))  # a small catalog
+    repo = make_repo(tmp_path / "repo", load_taxonomy(PROJECT / "config"))  # a small catalog
     small_feed = tmp_path / "five.jsonl"
     small_feed.write_text(
         "".join(

@@ -686,9 +686,9 @@ def test_suggest_mapping_twice_gives_the_same_result(
 
 
 def taxonomy_for(config: Path) -> Taxonomy:
-    from bot.core import taxonomy as taxonomy_module
+    from bot.config import load_taxonomy
 
-    return taxonomy_module.load(config)
+    return load_taxonomy(config)
 
 
 def test_a_link_that_is_not_a_web_page_is_unreadable_not_made_https() -> None:

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from bot import __main__ as cli
-from bot.core import taxonomy as taxonomy_module
+from bot.config import load_taxonomy
 from bot.core.catalog_io import read_catalog
 from bot.jobs import init
 from bot.sources.lists.scaffold import scaffold
@@ -46,7 +46,7 @@ def test_init_then_validate_lint_and_a_dry_run_poll(
     assert cli.main(["init", "--from", "README.md"]) == 0
     out = capsys.readouterr().out
     assert "wrote" in out and "catalog.md" in out and "0 unmapped" in out
-    taxonomy = taxonomy_module.load(adopter / "config")
+    taxonomy = load_taxonomy(adopter / "config")
     catalog = read_catalog(adopter / "catalog.md", taxonomy)
     assert len(taxonomy.sections) >= 2
     assert len(catalog.entries()) >= 40  # the list's papers, in the one-line format

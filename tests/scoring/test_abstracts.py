@@ -76,11 +76,11 @@ def test_the_shipped_background_carries_known_in_scope_papers() -> None:
 
 def test_the_reasons_show_the_abstract_models_view_only_when_it_was_trained() -> None:
     from bot import config
-    from bot.core import taxonomy as taxonomy_module
+    from bot.config import load_taxonomy
     from tests.conftest import PROJECT
     from tests.scoring_helpers import small_catalog
 
-    taxonomy = taxonomy_module.load(PROJECT / "config")
+    taxonomy = load_taxonomy(PROJECT / "config")
     keywords = config.load("keywords", PROJECT / "config")
     papers = sample_papers()
     paper = next(p for p in papers if p.extra["label"])

@@ -7,6 +7,7 @@ import json
 import random
 from pathlib import Path
 
+from bot import config as bot_config
 from bot.core import catalog_document
 from bot.core import taxonomy as taxonomy_module
 from bot.core.entry import Entry
@@ -70,7 +71,7 @@ PLACES = (("alpha", None), ("alpha", "alpha-one"), ("alpha", "alpha-two"), ("bet
 
 
 def load_taxonomy() -> taxonomy_module.Taxonomy:
-    return taxonomy_module.load(CONFIG)
+    return bot_config.load_taxonomy(CONFIG)
 
 
 def _title(rng: random.Random) -> str:

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main as bot_main
+from bot.config import load_taxonomy
 from bot.core import catalog_io
-from bot.core import taxonomy as taxonomy_module
 from bot.site import build as site_build
 from bot.site import chart, search
 from bot.site.build import script_json
@@ -397,7 +397,7 @@ def test_heading_ids_are_unique_like_github_anchors(tmp_path: Path) -> None:
         )
     )
     (config / "taxonomy.yml").write_text(text, encoding="utf-8")
-    taxonomy = taxonomy_module.load(config)
+    taxonomy = load_taxonomy(config)
     anchors = site_build.heading_anchors(taxonomy)
     assert [anchors[i] for i in ("alpha-other", "beta-other", "gamma-other")] == [
         "other",

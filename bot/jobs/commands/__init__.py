@@ -27,7 +27,6 @@ from pathlib import Path
 
 from bot import config
 from bot.core import markers
-from bot.core import taxonomy as taxonomy_module
 from bot.core.catalog import Catalog, parse
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
@@ -374,7 +373,7 @@ def main(args: argparse.Namespace) -> int:
         env, catalog_path=settings.catalog_path, repository=env.get("GITHUB_REPOSITORY") or event.repository
     )
     forge, lookup = services.github(), services.arxiv_lookup()
-    taxonomy = taxonomy_module.load()
+    taxonomy = config.load_taxonomy()
     outcome = run(event, forge, forge, lookup, taxonomy, settings, scorer_router(taxonomy))
     if outcome.ignored:
         print(f"nothing to do: {outcome.ignored}")

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import TextIO
 
 from bot import config
-from bot.core import taxonomy as taxonomy_module
 from bot.core import templates
 from bot.core.catalog import parse
 from bot.core.catalog_document import Placement, render_document
@@ -293,7 +292,7 @@ def load_mapping(taxonomy: Taxonomy, directory: Path | None = None) -> ImportMap
 def main(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
     refuse_overwriting_a_list(args.files, args.output, args.replace or args.dry_run)
-    taxonomy = taxonomy_module.load()
+    taxonomy = config.load_taxonomy()
     mapping = load_mapping(taxonomy)
     sources = read_sources(args.files)
     result = run(sources, mapping)

@@ -31,7 +31,6 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from bot import config
-from bot.core import taxonomy as taxonomy_module
 from bot.core.branches import BranchNames
 from bot.core.catalog import parse
 from bot.core.taxonomy import Taxonomy
@@ -294,7 +293,7 @@ def main(args: argparse.Namespace) -> int:
 
     enricher = None if args.no_enrich else Enricher.from_config(config.load("papers"), config.load("sources"))
     outcome = asyncio.run(
-        _run_with_client(forge, check, settings, taxonomy_module.load(), args.dry_run, (arxiv,), enricher)
+        _run_with_client(forge, check, settings, config.load_taxonomy(), args.dry_run, (arxiv,), enricher)
     )
     report(outcome, settings, args.dry_run, env)
     if outcome.failures:

@@ -22,7 +22,6 @@ from typing import Any, TextIO
 
 from bot import config
 from bot.core import digest, templates
-from bot.core import taxonomy as taxonomy_module
 from bot.core.candidates import rejected_paper, routing_corrections, select_candidates
 from bot.core.catalog import Catalog, parse
 from bot.core.catalog_io import read_text_exact
@@ -186,7 +185,7 @@ def main(args: argparse.Namespace) -> int:
     data["catalog"] = args.catalog or config.catalog_path()
     github = config.load("github")
     settings = PollSettings.from_config(data, github, dry_run=args.dry_run)
-    taxonomy = taxonomy_module.load()
+    taxonomy = config.load_taxonomy()
     services = build_services(env, catalog_path=settings.catalog_path, repo_path=args.repo)
     is_github, forge = services.is_github, services.forge()
     try:
