@@ -183,10 +183,8 @@ def outside_imports(source: str, package: str = "bot.core") -> set[tuple[str, st
             if name.split(".")[0] == "bot" and not inside and found.get(name) != "run":
                 found[name] = "type" if type_only else "run"
         for child in ast.iter_child_nodes(node):
-            inside = type_only or (
-                isinstance(node, ast.If) and _is_type_checking(node.test) and child in node.body
-            )
-            visit(child, inside)
+            guarded = isinstance(node, ast.If) and _is_type_checking(node.test) and child in node.body
+            visit(child, type_only or guarded)
 
     visit(ast.parse(source), False)
     return set(found.items())
