@@ -167,7 +167,7 @@ def first_answers(page: Page, url: str) -> tuple[float, float, list[float]]:
     typed in between, as in ``keystrokes``, while the abstracts are being indexed)."""
     page.goto(url + "?q=" + QUERIES[1].replace(" ", "+"), wait_until="commit")
     page.wait_for_function(
-        "document.documentElement.dataset.ready === '1' && "
+        "document.documentElement?.dataset.ready === '1' && "  # no root yet right after commit
         "!document.getElementById('results').hasAttribute('aria-busy')",
         timeout=60_000,
         polling="raf",
