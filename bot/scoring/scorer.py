@@ -100,6 +100,12 @@ def _evidence(match: Match, paper: Paper) -> str:
     return plain_line(found, 60) if found else ""
 
 
+def _top_section(rules: RuleResult, sections: dict[str, int]) -> str | None:
+    """Of ``sections``, the one with the most rule points that add relevance (None: none)."""
+    points = {s: v for s, v in rules.relevance_points.items() if s in sections}
+    return max(points, key=lambda s: points[s]) if points else None
+
+
 def signed_log(points: np.ndarray) -> np.ndarray:
     """log(1 + |points|) with the sign of the points: rule points with diminishing returns."""
     result: np.ndarray = np.sign(points) * np.log1p(np.abs(points))
@@ -114,6 +120,7 @@ class Scorer:
         settings: ScoringSettings,
         entry_texts: Sequence[str] | None = None,
         section_sizes: dict[str, int] | None = None,
+        abstract_sizes: dict[str, int] | None = None,
     ) -> None:
         self.state = state
         self.rules = rules
@@ -122,8 +129,11 @@ class Scorer:
         # a similar entry must share a content word with the paper's title (neighbours.py)
         texts = entry_texts if entry_texts else [e.title for e in state.entries]
         self.entry_words = [content_words(text) for text in texts]
-        # catalog entries per paper section (0 for an empty one): how much the models know of it
+        # catalog entries per paper section (0 for an empty one): how much the title model knows
+        # of it; the abstract model's positives per section (by their strongest rule evidence):
+        # how much it knows. Each model's new-section floor ends when it has learnt the section.
         self.section_sizes = section_sizes if section_sizes is not None else {}
+        self.abstract_sizes = abstract_sizes if abstract_sizes is not None else self.section_sizes
         # sections whose evidence counts only in part toward relevance (a survey of anything is
         # not in scope): being new to the models says nothing about relevance there
         self.partial_sections = {r.group for r in rules.rules if 0 < r.relevance < 1}
@@ -182,10 +192,15 @@ class Scorer:
         # the abstract model does not read the catalog: cached apart, it survives catalog changes
         abstracts = abstract_model(in_scope, plain, rejected, settings)
         sizes = {s.id: 0 for s in taxonomy.sections if s.kind == "papers"}
+        abstract_sizes = dict(sizes)
         for entry in entries:
             if entry.section in sizes:
                 sizes[entry.section] += 1
-        return cls(dataclasses.replace(state, abstracts=abstracts), rules, settings, texts, sizes)
+        for result in rules.evaluate_all(in_scope) if abstracts is not None else ():
+            if (top := _top_section(result, sizes)) is not None:
+                abstract_sizes[top] += 1
+        state = dataclasses.replace(state, abstracts=abstracts)
+        return cls(state, rules, settings, texts, sizes, abstract_sizes)
 
     def components(self, papers: Sequence[Paper]) -> Components:
         rule_results = self.rules.evaluate_all(papers)
@@ -209,10 +224,10 @@ class Scorer:
             )
             learned_floor[said] = np.maximum(learned_floor[said], s.goal_title_floor)
             abstract_floor[said] = np.maximum(abstract_floor[said], s.goal_title_floor)
-        if s.new_section_floor is not None:  # a section the models have (almost) no entries of
-            new = np.array([self._new_section(r) is not None for r in rule_results], dtype=bool)
-            learned_floor[new] = np.maximum(learned_floor[new], s.new_section_floor)
-            abstract_floor[new] = np.maximum(abstract_floor[new], s.new_section_floor)
+        if s.new_section_floor is not None:  # a section a model has (almost) no examples of
+            for floor, sizes in ((learned_floor, self.section_sizes), (abstract_floor, self.abstract_sizes)):
+                new = np.array([self._new_section(r, sizes) is not None for r in rule_results], dtype=bool)
+                floor[new] = np.maximum(floor[new], s.new_section_floor)
         floored = np.maximum(learned, learned_floor)
         abstract_floored = np.maximum(abstract, abstract_floor)
         if s.off_topic_title_ceiling is not None:  # the title says it is about something else
@@ -228,18 +243,16 @@ class Scorer:
         )
         return Components(learned, points, _sigmoid(logit), rule_results, rows, title_rows, abstract)
 
-    def _new_section(self, rules: RuleResult) -> str | None:
+    def _new_section(self, rules: RuleResult, sizes: dict[str, int]) -> str | None:
         """The section with the most rule points that add relevance (route-only words add none) if
-        it is a paper section with fewer than ``new_section_entries`` catalog entries, at least
-        ``new_section_min_points`` and a full share of relevance (not surveys)."""
-        points = {s: v for s, v in rules.relevance_points.items() if s in self.section_sizes}
-        if not points:
-            return None
-        top = max(points, key=lambda s: points[s])
-        if top in self.partial_sections:
+        it is a paper section a model knows fewer than ``new_section_entries`` examples of
+        (``sizes``: the catalog's entries for the title model, the abstract model's positives),
+        with at least ``new_section_min_points`` and a full share of relevance (not surveys)."""
+        top = _top_section(rules, sizes)
+        if top is None or top in self.partial_sections:
             return None
         s = self.settings
-        new = points[top] >= s.new_section_min_points and self.section_sizes[top] < s.new_section_entries
+        new = rules.relevance_points[top] >= s.new_section_min_points and sizes[top] < s.new_section_entries
         return top if new else None
 
     def score(self, papers: Sequence[Paper]) -> list[Decision]:
@@ -312,8 +325,9 @@ class Scorer:
         abstracts = self.state.abstracts
         s = self.settings
 
-        def overruled(floor: float | None) -> bool:  # a floor that lifted either model's logit
-            return floor is not None and min(learned, abstract) < floor
+        def lifted(logit: float, sizes: dict[str, int]) -> str | None:  # the new section that floored it
+            floor = s.new_section_floor
+            return self._new_section(rules, sizes) if floor is not None and logit < floor else None
 
         shown = [
             m
@@ -327,8 +341,10 @@ class Scorer:
             learned=(1.0 / (1.0 + math.exp(-learned))) if model else None,
             floored=bool(model) and s.learned_floor is not None and learned < s.learned_floor,
             capped=bool(model) and s.off_topic_title_ceiling is not None and rules.off_topic_in_title(),
-            new_section=self._new_section(rules) if overruled(s.new_section_floor) else None,
+            new_section=lifted(learned, self.section_sizes) if model else None,
+            abstract_new_section=lifted(abstract, self.abstract_sizes) if abstracts else None,
             section_sizes=self.section_sizes,
+            abstract_sizes=self.abstract_sizes,
             positives=len(self.state.entries),
             rules=rules,
             abstract=(1.0 / (1.0 + math.exp(-abstract))) if abstracts else None,

@@ -355,3 +355,51 @@ def test_a_section_the_catalog_holds_no_entries_of_cannot_be_vetoed(
     reasons = scorer.score(papers)
     assert any("holds 0 entries of reasoning, too few to learn from" in r for r in reasons[0].reasons)
     assert not any("too few to learn from" in r for r in reasons[1].reasons)
+
+
+def test_each_model_s_new_section_floor_ends_when_that_model_has_learnt_the_section(
+    taxonomy: Taxonomy, keywords: dict[str, Any]
+) -> None:
+    """The title model learns a section from the catalog's entries, the abstract model from known
+    in-scope papers with abstracts (the background's labelled ones, merged bot PRs): a catalog
+    that holds the section does not end the abstract model's floor while that model knows fewer
+    than ``new_section_entries`` papers whose strongest rule evidence points there."""
+    reasoning = Paper(
+        "2501.00021",
+        "Thinking Budgets: When to Stop Thinking in o1-like Models",
+        "Large language models overthink on grade-school math questions; we find when to stop.",
+    )
+    settings = {"new_section_entries": 2, "new_section_min_points": 4.0, "goal_title_floor": None}
+    catalog = small_catalog(taxonomy)
+    plain = [p for p in sample_papers() if not p.extra["label"]]
+    known = [p for p in sample_papers() if p.extra["label"]]
+    taught = [
+        Paper(f"2502.0010{i}", title, f"{title}: large language models reason with fewer thinking tokens.")
+        for i, title in enumerate(
+            ("Efficient Reasoning with Thinking Budgets", "Stop Overthinking in o1-like LLMs")
+        )
+    ]
+
+    def trained(floor: float | None, accepted: list[Paper]) -> Scorer:
+        changed = with_scoring(keywords, **settings, new_section_floor=floor)
+        return Scorer.train(catalog, taxonomy, changed, background=[*plain, *known], accepted=accepted)
+
+    unknown = trained(0.0, [])
+    assert unknown.section_sizes["reasoning"] >= 2  # the catalog holds the section: no title floor
+    assert unknown.abstract_sizes["reasoning"] < 2  # its labelled papers: none about reasoning
+    assert sum(unknown.abstract_sizes.values()) <= len(known)
+    free = trained(None, []).components([reasoning])
+    floored = unknown.components([reasoning])
+    assert free.abstract[0] < 0  # the abstract model alone would lower the score
+    assert floored.combined[0] > free.combined[0]
+    assert np.isclose(floored.learned[0], free.learned[0])
+    assert any(
+        "too few to learn from, so its abstract cannot lower" in r
+        for r in unknown.score([reasoning])[0].reasons
+    )
+    # two merged papers of the section teach the abstract model: its floor ends
+    learnt = trained(0.0, taught)
+    assert learnt.abstract_sizes["reasoning"] == unknown.abstract_sizes["reasoning"] + 2
+    assert np.isclose(
+        learnt.components([reasoning]).combined[0], trained(None, taught).components([reasoning]).combined[0]
+    )
