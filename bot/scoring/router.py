@@ -13,7 +13,6 @@ way among the entries of the chosen section ("" standing for "directly under the
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -106,7 +105,6 @@ class Router:
         self.children = {s: [c.id for c in taxonomy.children(s)] for s in self.sections}
         keep = [i for i, (section, _) in enumerate(placements) if section in self.sections]
         labels = [placements[i][0] for i in keep]
-        self.sizes = Counter(labels)
         weight = np.ones(len(placements)) if weights is None else np.asarray(weights, dtype=float)
         self.model = _classifier(rows[keep], labels, settings.c, weight[keep]) if keep else None
         self.sub_models: dict[str, _Classifier] = {}
