@@ -424,7 +424,7 @@ def test_requests_for_250_repositories(fake, web, taxonomy, capsys):
     fake.reset_counts()
 
     first = night(fake, web, taxonomy, D1)
-    counts_first = dict(fake.counts)
+    counts_first, writes_first = dict(fake.counts), fake.writes()
     fake.reset_counts()
     second = night(fake, web, taxonomy, D2)
     counts_second = dict(fake.counts)
@@ -435,6 +435,18 @@ def test_requests_for_250_repositories(fake, web, taxonomy, capsys):
     assert second.pr_action == "unchanged" and fake.writes() == 0
     assert counts_second == {"POST /graphql": 1 + lookups, "GET /repos/{owner}/{repo}/issues": 1}
     assert first.night.http_requests == 0  # repository links are never scraped
+    # docs/nightly.md's table of GitHub API requests shows these figures
+    table = NIGHTLY_DOCS.read_text(encoding="utf-8")
+    graphql = counts_first["POST /graphql"]
+    assert (
+        f"| `nightly`, {count} repositories, first night (opens the PR) | {sum(counts_first.values())}: "
+        f"{graphql} GraphQL (1 snapshot of the repository + {lookups} lookups), 1 issue lookup, "
+        f"{writes_first} writes to open the PR |"
+    ) in table
+    assert (
+        f"| `nightly`, same repositories, next night, nothing new | {sum(counts_second.values())}: "
+        f"{graphql} GraphQL + 1 issue lookup, **0 writes** |"
+    ) in table
     # figures for the report: shown with `pytest -rP`, not between the dots
     print(
         f"\nnightly, {count} repositories: first night {sum(counts_first.values())} requests "
