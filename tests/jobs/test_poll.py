@@ -431,3 +431,22 @@ def test_the_docs_show_the_run_summary_as_poll_prints_it(
     summary = out[out.index("| papers | count |") :]
     assert_shown_in_docs("poll.md", "poll-summary.md", summary)
     assert "### Accepted" in summary and "### Near misses" in summary
+
+
+def test_one_line_per_pull_request_on_stdout_and_progress_on_stderr(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What docs/poll.md's "Reports" step says: one `==> opened: bot/arxiv-<id> (labels) title` line
+    per PR on stdout, progress on stderr even when it is not a terminal, none with --quiet."""
+    page = (PROJECT.parents[2] / "docs" / "poll.md").read_text(encoding="utf-8")
+    assert "`==> opened: bot/arxiv-<id> (labels) title`" in page
+    assert poll(repo, "--feed", str(FULL_DAY)) == 0
+    out, err = capsys.readouterr()
+    lines = [line for line in out.splitlines() if line.startswith("==> ")]
+    assert len(lines) == len(bot_branches(repo)) > 0
+    assert all(
+        re.fullmatch(r"==> opened: bot/arxiv-\S+ \(new-paper, section:[a-z-]+.*\) Add .+", x) for x in lines
+    )
+    assert "… training the scorer on " in err and "`… training the scorer on N catalog entries`" in page
+    assert main(["--quiet", "poll", "--repo", str(repo), "--feed", str(FULL_DAY)]) == 0
+    assert "…" not in capsys.readouterr().err
