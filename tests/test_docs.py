@@ -208,3 +208,15 @@ def test_every_page_is_on_the_home_page_and_in_the_navigation() -> None:
         if page.name != "index.md":
             assert f"]({page.name})" in home, f"docs/index.md: add {page.name} to the table of pages"
         assert page.name in in_nav, f"mkdocs.yml: add {page.name} to nav"
+
+
+@pytest.mark.parametrize("job", ["new-topics", "nightly"])
+def test_the_permissions_a_page_says_its_workflow_needs_are_the_workflows(job: str) -> None:
+    page = (DOCS / f"{job}.md").read_text(encoding="utf-8") + "\n\n"
+    start = page.lower().index("the workflow needs")
+    said = set(re.findall(r"`([a-z-]+: (?:read|write))`", page[start : page.index("\n\n", start)]))
+    workflow = yaml.safe_load((DOCS / "workflows" / f"{job}.yml").read_text(encoding="utf-8"))
+    granted = {
+        f"{scope}: {level}" for j in workflow["jobs"].values() for scope, level in j["permissions"].items()
+    }
+    assert said == granted, f"docs/{job}.md says the workflow needs {sorted(said)}"
