@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
+import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -128,3 +131,17 @@ def test_dump_of_load_is_identity(
     r = record(title=title, authors=tuple(authors), comment=comment, withdrawn=withdrawn, versions=versions)
     text = paper_store.dump([r])
     assert paper_store.load(text) == {r.arxiv_id: r} and text.count("\n") == 1
+
+
+def test_the_store_line_docs_papers_md_shows_is_one_the_store_writes() -> None:
+    """docs/papers.md's sample line is a store line as ``dump`` writes it (every key, in order,
+    compact), and its table explains every key."""
+    page = (Path(__file__).resolve().parents[2] / "docs" / "papers.md").read_text(encoding="utf-8")
+    sample = page.split("```json\n", 1)[1].split("\n```", 1)[0]
+    record = PaperRecord.from_json(json.loads(sample))
+    assert paper_store.dump([record]) == sample + "\n"
+    table = page[page.index("| key | what |") :].split("\n\n", 1)[0]
+    documented = {
+        key for cell in re.findall(r"^\| ([^|]+) \|", table, re.M) for key in re.findall(r"`(\w+)`", cell)
+    }
+    assert documented == {f.name for f in dataclasses.fields(PaperRecord)}
