@@ -210,6 +210,39 @@ def test_every_page_is_on_the_home_page_and_in_the_navigation() -> None:
         assert page.name in in_nav, f"mkdocs.yml: add {page.name} to nav"
 
 
+# -v/-q are every job's: docs/architecture.md documents them once, for all of them
+COMMON_OPTIONS = {"-h", "--help", "-v", "--verbose", "-q", "--quiet"}
+
+
+def doc_sections() -> list[tuple[str, str]]:
+    """(page name, text) of every heading's section of every page of docs/, and the README."""
+    sections = []
+    for page in [*sorted(DOCS.glob("*.md")), ROOT / "README.md"]:
+        parts = re.split(r"(?m)^(?=#{1,6} )", page.read_text(encoding="utf-8"))
+        sections += [(page.name, part) for part in parts]
+    return sections
+
+
+def test_every_option_of_every_job_is_documented_with_its_job() -> None:
+    """Each option a job accepts is named in a section of the docs that names the job
+    (`python -m bot JOB` or `JOB` in code), so no flag is known only to `--help`."""
+    sections = doc_sections()
+    architecture = (DOCS / "architecture.md").read_text(encoding="utf-8")
+    assert "`-v/--verbose`" in architecture and "`-q/--quiet`" in architecture
+    missing = []
+    for job in cli.COMMANDS:
+        named = re.compile(rf"(?:bot |`){re.escape(job)}(?![\w-])")
+        with_job = [text for _, text in sections if named.search(text)]
+        assert with_job, f"no section of docs/ names the job {job}"
+        for option in sorted((job_options(job) or set()) - COMMON_OPTIONS):
+            if not option.startswith("--"):
+                continue  # a short alias (-o) of a long option
+            flag = re.compile(rf"(?<![\w-]){re.escape(option)}(?![\w-])")
+            if not any(flag.search(text) for text in with_job):
+                missing.append(f"{job} {option}")
+    assert not missing, "document these options on the job's page:\n" + "\n".join(missing)
+
+
 @pytest.mark.parametrize("job", ["new-topics", "nightly"])
 def test_the_permissions_a_page_says_its_workflow_needs_are_the_workflows(job: str) -> None:
     page = (DOCS / f"{job}.md").read_text(encoding="utf-8") + "\n\n"
