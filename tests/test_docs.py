@@ -253,3 +253,23 @@ def test_the_permissions_a_page_says_its_workflow_needs_are_the_workflows(job: s
         f"{scope}: {level}" for j in workflow["jobs"].values() for scope, level in j["permissions"].items()
     }
     assert said == granted, f"docs/{job}.md says the workflow needs {sorted(said)}"
+
+
+# files a page names that are not in the repository: written by the bot, or named as history
+NOT_IN_THE_REPOSITORY = {
+    "data/papers.jsonl": "the paper store, built by the first nightly run",
+    "config/import-mapping.suggested.yml": "written by import --suggest-mapping",
+    "bot/jobs/poll.py": "architecture.md: the module that became the package bot/jobs/poll/",
+}
+
+
+def test_every_file_a_page_names_exists() -> None:
+    """A path in code (`bot/templates/pr_body.md.j2`) is a file of the repository: a renamed or
+    moved file must not leave a page pointing at nothing."""
+    named = re.compile(r"`([\w.-]+/[\w./-]+\.(?:j2|yml|yaml|py|md|jsonl|json|txt|toml))`")
+    missing = []
+    for page in [*sorted(DOCS.glob("*.md")), ROOT / "README.md"]:
+        for path in named.findall(page.read_text(encoding="utf-8")):
+            if not (ROOT / path).exists() and path not in NOT_IN_THE_REPOSITORY:
+                missing.append(f"{page.name}: {path}")
+    assert not missing, "\n".join(missing)
