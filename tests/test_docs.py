@@ -273,3 +273,41 @@ def test_every_file_a_page_names_exists() -> None:
             if not (ROOT / path).exists() and path not in NOT_IN_THE_REPOSITORY:
                 missing.append(f"{page.name}: {path}")
     assert not missing, "\n".join(missing)
+
+
+def schema_keys(schema: dict, path: str = "") -> list[str]:
+    """The dotted key paths of a config schema (list items and maps add no part)."""
+    keys = []
+    for key, sub in (schema.get("properties") or {}).items():
+        keys += [f"{path}{key}", *schema_keys(sub, f"{path}{key}.")]
+    for nested in ("items", "additionalProperties"):
+        if isinstance(schema.get(nested), dict):
+            keys += schema_keys(schema[nested], path)
+    return keys
+
+
+def code_of(page: str) -> list[str]:
+    """The code spans and code blocks of a markdown page."""
+    fence = r"(?ms)^\s*````?[a-z]*\n(.*?)^\s*````?\s*$"
+    prose = re.sub(fence, "", page).replace("``", "")
+    return re.findall(fence, page) + re.findall(r"`([^`]+)`", prose)
+
+
+# a block of a config file that has a page of its own
+OWN_PAGE = {"poll.yml": "new-topics.md"}
+
+
+def test_every_config_key_is_on_the_page_of_its_file() -> None:
+    """Every key of every schema is named in code (`fix_https`, `api.query_url`, a YAML sample) on
+    the page configuration.md's table gives its file, so no option is known only to its file."""
+    table = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    pages = dict(re.findall(r"^\| `([\w-]+\.yml)` \|.*\]\(([\w-]+\.md)\) \|$", table, re.M))
+    missing = []
+    for schema_file in sorted((ROOT / "bot" / "config_schemas").glob("*.yml")):
+        names = [pages[schema_file.name], *filter(None, [OWN_PAGE.get(schema_file.name)])]
+        code = [c for name in names for c in code_of((DOCS / name).read_text(encoding="utf-8"))]
+        for key in schema_keys(yaml.safe_load(schema_file.read_text(encoding="utf-8"))):
+            name = re.escape(key.rsplit(".", 1)[-1])
+            if not any(re.search(rf"(?<![\w-]){name}(?![\w-])", c) for c in code):
+                missing.append(f"{schema_file.name}: {key} (docs/{names[0]})")
+    assert not missing, "name these keys on their page:\n" + "\n".join(missing)
