@@ -311,3 +311,9 @@ def test_every_config_key_is_on_the_page_of_its_file() -> None:
             if not any(re.search(rf"(?<![\w-]){name}(?![\w-])", c) for c in code):
                 missing.append(f"{schema_file.name}: {key} (docs/{names[0]})")
     assert not missing, "name these keys on their page:\n" + "\n".join(missing)
+
+
+def test_the_readme_cheat_sheet_has_a_row_for_every_job() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `python -m bot ([a-z][a-z-]*)", readme, re.M)
+    assert sorted(rows) == sorted(cli.COMMANDS), "README.md: one row per job in the Commands table"
