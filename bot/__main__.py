@@ -53,6 +53,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 PREFLIGHT = {
     "poll": True,
     "score": True,
+    "backfill": True,
     "handle-event": True,
     "refresh": False,
     "import": False,

@@ -234,3 +234,41 @@ def test_until_before_since_is_a_clear_error(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="before --since"):
         backfill.main(args, clock=lambda: TODAY)
+
+
+def test_a_bad_keyword_rule_stops_backfill_before_the_search(
+    month: ArxivApiServer,
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """backfill scores as poll does, so it checks the config first, as poll does: a rule that
+    does not compile is said at once, not after minutes of polite API pages."""
+    import shutil
+
+    import yaml
+
+    from bot.__main__ import main
+    from tests.conftest import PROJECT
+    from tests.gitrepo import make_repo
+
+    config_dir = tmp_path / "config"
+    shutil.copytree(PROJECT / "config", config_dir)
+    sources = yaml.safe_load((config_dir / "sources.yml").read_text(encoding="utf-8"))
+    sources["api"]["query_url"] = month.url
+    (config_dir / "sources.yml").write_text(yaml.safe_dump(sources), encoding="utf-8")
+    keywords = yaml.safe_load((config_dir / "keywords.yml").read_text(encoding="utf-8"))
+    keywords["sections"]["kv-cache"]["patterns"].append("re:(unclosed")
+    (config_dir / "keywords.yml").write_text(yaml.safe_dump(keywords), encoding="utf-8")
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
+    for name in ("GITHUB_TOKEN", "GITHUB_REPOSITORY"):
+        monkeypatch.delenv(name, raising=False)
+
+    repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
+    code = main(
+        ["backfill", "--since", "2025-01-01", "--until", "2025-01-31", "--dry-run", "--repo", str(repo)]
+    )
+    err = capsys.readouterr().err
+    assert code == 1 and "keywords.yml" in err and "(unclosed" in err
+    assert month.log == []  # no page was asked for
