@@ -317,3 +317,29 @@ def test_the_readme_cheat_sheet_has_a_row_for_every_job() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `python -m bot ([a-z][a-z-]*)", readme, re.M)
     assert sorted(rows) == sorted(cli.COMMANDS), "README.md: one row per job in the Commands table"
+
+
+def test_every_dotted_config_key_a_page_names_exists() -> None:
+    """`backfill.page_size` on papers.md is a key of papers.yml: a page must not name a key its
+    file does not have (a renamed key, or one that never was)."""
+    table = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    files_of: dict[str, list[str]] = {}
+    for file, page in re.findall(r"^\| `([\w-]+\.yml)` \|.*\]\(([\w-]+\.md)\) \|$", table, re.M):
+        files_of.setdefault(page, []).append(file)
+    for file, page in OWN_PAGE.items():
+        files_of.setdefault(page, []).append(file)
+    dotted = re.compile(r"(?<![\w./<-])([a-z_]+)\.([a-z_]+(?:\.[a-z_]+)*)(?![\w/(>-])")
+    wrong = []
+    for page, files in files_of.items():
+        code = code_of((DOCS / page).read_text(encoding="utf-8"))
+        for file in files:
+            schema = yaml.safe_load((ROOT / "bot" / "config_schemas" / file).read_text(encoding="utf-8"))
+            keys = set(schema_keys(schema))
+            for match in (m for span in code for m in dotted.finditer(span)):
+                if (
+                    match[1] in schema["properties"]
+                    and match[0] not in keys
+                    and match[2] not in ("md", "yml")
+                ):
+                    wrong.append(f"docs/{page}: {match[0]} is not a key of {file}")
+    assert not wrong, "\n".join(wrong)
