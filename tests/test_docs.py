@@ -343,3 +343,38 @@ def test_every_dotted_config_key_a_page_names_exists() -> None:
                 ):
                     wrong.append(f"docs/{page}: {match[0]} is not a key of {file}")
     assert not wrong, "\n".join(wrong)
+
+
+def schema_default(schema: dict, path: str) -> object:
+    for part in path.split("."):
+        schema = schema["properties"][part]
+    return schema.get("default")
+
+
+def shown_defaults(cell: str) -> list[object] | None:
+    """`20`, `[new-paper]`, 0.5 / 20, 60 s: the values a default cell shows (None: prose)."""
+    values = []
+    for part in cell.split(" / "):
+        part = part.strip().removesuffix(" s").strip("`")
+        if not re.fullmatch(r"-?[\d.]+|true|false|\[.*\]|\S+", part) or part == "none":
+            return None
+        values.append(yaml.safe_load(part) if part != '""' else "")
+    return values
+
+
+@pytest.mark.parametrize(
+    ("page", "file"), [("poll.md", "poll"), ("nightly.md", "nightly"), ("sources.md", "sources")]
+)
+def test_the_defaults_a_config_table_shows_are_the_schemas(page: str, file: str) -> None:
+    schema = yaml.safe_load((ROOT / "bot" / "config_schemas" / f"{file}.yml").read_text(encoding="utf-8"))
+    text = (DOCS / page).read_text(encoding="utf-8")
+    rows = re.findall(r"^\| `([a-z_.]+)`((?: / `\.[a-z_]+`)*) \| ([^|]*) \|", text, re.M)
+    checked = 0
+    for key, more, cell in rows:
+        keys = [key, *(key.rsplit(".", 1)[0] + k for k in re.findall(r"`(\.[a-z_]+)`", more))]
+        shown = shown_defaults(cell)
+        if shown is None or key not in schema_keys(schema):
+            continue
+        assert shown == [schema_default(schema, k) for k in keys], f"docs/{page}: the default of {key}"
+        checked += 1
+    assert checked >= 5
