@@ -30,6 +30,7 @@ from bot.core.catalog_io import file_mode, read_catalog, refuse_folder
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError
+from bot.jobs import CATALOG_DEFAULT_HELP, catalog_file
 from bot.scoring import Decision, Scorer, background, catalog_entries
 from bot.sources import arxiv_rss as feeds
 
@@ -163,8 +164,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--catalog",
         type=Path,
-        default=Path("catalog.md"),
-        help="the catalog to learn from (default: catalog.md)",
+        default=None,
+        help=f"the catalog to learn from (default: {CATALOG_DEFAULT_HELP})",
     )
     parser.add_argument(
         "--cache-dir",
@@ -178,7 +179,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     taxonomy = config.load_taxonomy()
     keywords = config.load("keywords")
-    catalog = read_catalog(args.catalog, taxonomy)
+    catalog = read_catalog(catalog_file(args.catalog), taxonomy)
     if args.input is None:
         args.input = feeds.PACKAGED_SAMPLE_FEED
     _progress(f"reading {args.input}")

@@ -151,3 +151,25 @@ def test_bad_input_fails_clearly_and_writes_nothing(
 def test_a_missing_catalog_is_a_clear_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert score(RSS, tmp_path / "out.jsonl", tmp_path / "nowhere.md") == 1
     assert "nowhere.md does not exist" in capsys.readouterr().err
+
+
+def test_without_catalog_it_learns_from_the_catalog_config_names(
+    tmp_path: Path, taxonomy: Taxonomy, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A list adopted with `init --catalog docs/list.md` (`catalog` of config/poll.yml) is scored
+    against that file, as every other job reads it, not against a catalog.md that is not there."""
+    import shutil
+
+    from tests.conftest import PROJECT
+
+    shutil.copytree(PROJECT / "config", tmp_path / "config")
+    shutil.copytree(PROJECT / "data", tmp_path / "data")  # the scoring background
+    config_dir = tmp_path / "config"
+    poll = config_dir / "poll.yml"
+    poll.write_text(poll.read_text(encoding="utf-8").replace("catalog: catalog.md", "catalog: docs/list.md"))
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "list.md").write_text(small_catalog_text(taxonomy), encoding="utf-8")
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["score", "--input", str(RSS), "--output", "out.jsonl"]) == 0, capsys.readouterr().err
+    assert len(read_lines(tmp_path / "out.jsonl")) == len(feeds.read_papers(RSS))
