@@ -173,3 +173,9 @@ def test_without_catalog_it_learns_from_the_catalog_config_names(
     monkeypatch.chdir(tmp_path)
     assert cli.main(["score", "--input", str(RSS), "--output", "out.jsonl"]) == 0, capsys.readouterr().err
     assert len(read_lines(tmp_path / "out.jsonl")) == len(feeds.read_papers(RSS))
+
+
+def test_docs_scoring_md_lists_the_fields_of_a_record() -> None:
+    page = " ".join((FIXTURES.parents[1] / "docs" / "scoring.md").read_text(encoding="utf-8").split())
+    fields = page.split("one JSON object per paper (fields `", 1)[1].split("`", 1)[0]
+    assert sorted(fields.split(", ")) == sorted(KEYS)  # each field once, all of them
