@@ -60,6 +60,8 @@ PREFLIGHT = {
     "stats": False,
     "lint": False,
     "nightly": False,
+    "enrich": False,
+    "check-stars": False,
     "new-topics": True,
 }
 

@@ -153,8 +153,16 @@ def test_a_missing_or_empty_keywords_file_is_an_error(
     assert f"error: {keywords}: {'missing' if content is None else 'empty'}" in out
 
 
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["lint", str(PROJECT / "catalog.md")],
+        ["enrich", "--catalog", str(PROJECT / "catalog.md"), "--dry-run"],
+        ["check-stars", str(PROJECT / "catalog.md"), "--dry-run"],
+    ],
+)
 def test_jobs_run_the_same_checks_first(
-    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
 ) -> None:
     edit_yaml(
         project / "config" / "import-mapping.yml",
@@ -163,7 +171,7 @@ def test_jobs_run_the_same_checks_first(
     edit_yaml(
         project / "config" / "keywords.yml", lambda d: d["sections"].update({"gone": {"patterns": ["x"]}})
     )
-    assert cli.main(["lint", str(PROJECT / "catalog.md")]) == 1
+    assert cli.main(command) == 1  # before any request (enrich, check-stars: arXiv, GitHub)
     err = capsys.readouterr().err
     assert "2 config problem(s)" in err and "'nowhere'" in err and "sections.gone" in err
     assert "Traceback" not in err
