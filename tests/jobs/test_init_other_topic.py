@@ -14,7 +14,7 @@ from bot import config
 from bot.jobs import init
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_rss import FeedSettings
-from bot.sources.lists.scaffold import list_intro, scaffold
+from bot.sources.lists.scaffold import MAX_INTRO, list_intro, scaffold
 from tests.conftest import FIXTURES
 
 ROBOTS = FIXTURES / "adopt" / "awesome-robot-learning.md"
@@ -202,6 +202,18 @@ def test_the_catalog_keeps_the_lists_own_intro(robots: Path) -> None:
 )
 def test_list_intro_is_the_first_paragraph_of_prose(text: str, intro: str | None) -> None:
     assert list_intro(text) == intro
+
+
+def test_a_long_intro_keeps_whole_sentences() -> None:
+    """The MoE list's intro is 3 sentences and 470 characters: the catalog keeps the first two,
+    not "... The contents of…"."""
+    text = (FIXTURES / "lists" / "pprp__Awesome-Efficient-MoE__README.md").read_text(encoding="utf-8")
+    intro = list_intro(text)
+    assert intro is not None and len(intro) <= MAX_INTRO
+    assert intro.startswith("This repository collects research papers and resources about Mixture-of-Experts")
+    assert intro.endswith(
+        "coordinated by a gating network that decides which expert(s) to use for each input."
+    )
 
 
 def test_a_catalog_elsewhere_is_set_once_and_every_job_finds_it(

@@ -315,6 +315,18 @@ def list_intro(text: str) -> str | None:
             intro = _MARKUP.sub("", _LINK.sub(r"\1", " ".join(paragraph)))
             intro = " ".join(intro.split())
             if len(intro.split()) >= 5:
-                return intro if len(intro) <= MAX_INTRO else intro[: MAX_INTRO - 1].rsplit(" ", 1)[0] + "…"
+                return intro if len(intro) <= MAX_INTRO else _shortened(intro)
             paragraph = []
     return None
+
+
+_SENTENCE_END = re.compile(r"[.!?](?=\s)")
+
+
+def _shortened(intro: str) -> str:
+    """A long intro cut to its whole sentences within ``MAX_INTRO`` (never "The contents of…");
+    a first sentence longer than that is cut at a word, with an ellipsis."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(intro[: MAX_INTRO + 1])]
+    if ends:
+        return intro[: ends[-1]]
+    return intro[: MAX_INTRO - 1].rsplit(" ", 1)[0] + "…"
