@@ -108,7 +108,8 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
             )
             problems.append(
                 f"{form}: the section dropdown does not match the taxonomy's sections "
-                f"({detail}); `python -m bot init --from LIST` rewrites it, or edit it by hand"
+                f"({detail}): rerun `python -m bot init --from LIST` (it keeps your files and rewrites only "
+                "this dropdown from the taxonomy's titles), or edit it by hand"
             )
     return problems
 

@@ -54,7 +54,15 @@ def test_adopt_md_commands_work_in_order(
             continue
         assert cli.main(argv) == 0, f"docs/adopt.md: `{command.strip()}` failed:\n{capsys.readouterr()}"
         ran.append(argv[0])
-    assert ran == ["init", "import", "validate-config", "lint", "poll", "score"]
+        if ran == ["init"]:  # "Now edit config/taxonomy.yml: reword the titles if you like"
+            taxonomy = repo / "config" / "taxonomy.yml"
+            text = taxonomy.read_text(encoding="utf-8")
+            assert "title: Systems\n" in text
+            taxonomy.write_text(
+                text.replace("title: Systems\n", "title: Serving Systems\n"), encoding="utf-8"
+            )
+    assert ran == ["init", "init", "import", "validate-config", "lint", "poll", "score"]
+    assert "## Serving Systems" in (repo / "catalog.md").read_text(encoding="utf-8")
     assert (repo / "scored.jsonl").stat().st_size > 0
     assert not (repo / ".git" / "refs" / "heads" / "bot").exists()  # the dry run made no branch
 

@@ -177,3 +177,28 @@ def test_with_generated_ignored_appends_only_what_is_missing(text: str, added: l
     result = init.with_generated_ignored(text)
     assert result.startswith(text)
     assert [line for line in result[len(text) :].splitlines() if line and not line.startswith("#")] == added
+
+
+def test_a_renamed_title_is_named_then_fixed_by_a_rerun_that_keeps_the_edit(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/adopt.md: reword a title, rerun init (it keeps the edited taxonomy and rewrites the
+    form's dropdown), re-render; until the rerun, the mismatch says what to run."""
+    shutil.copy(LISTS / LISTS_TO_ADOPT[0], adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    taxonomy = adopter / "config" / "taxonomy.yml"
+    taxonomy.write_text(
+        taxonomy.read_text(encoding="utf-8").replace("title: Systems\n", "title: Serving Systems\n"),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert cli.main(["validate-config"]) == 1
+    out = capsys.readouterr().out
+    assert "missing ['Serving Systems']; not in the taxonomy ['Systems']" in out
+    assert (
+        "rerun `python -m bot init --from LIST` (it keeps your files and rewrites only this dropdown" in out
+    )
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    assert f"updated {adopter / init.FORM_PATH}" in capsys.readouterr().out
+    assert "title: Serving Systems\n" in taxonomy.read_text(encoding="utf-8")
+    assert cli.main(["validate-config"]) == 0
