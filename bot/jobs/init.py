@@ -170,6 +170,18 @@ def _common() -> frozenset[str]:
     return common_words(f"{p.title} {p.abstract}" for p in papers)
 
 
+def _categories_in(config_path: Path) -> dict[str, list[str]]:
+    """The arXiv categories of the three files that hold them, as they are now."""
+    return {
+        "config/keywords.yml": (config.load("keywords", config_path).get("categories") or {}).get(
+            "require_any"
+        )
+        or [],
+        "config/sources.yml": config.load("sources", config_path)["feed"]["categories"],
+        "config/papers.yml": config.load("papers", config_path)["backfill"]["categories"],
+    }
+
+
 def main(args: argparse.Namespace) -> int:
     from bot.jobs import import_lists
 
@@ -284,7 +296,15 @@ def main(args: argparse.Namespace) -> int:
             f"warning: {config_path / 'poll.yml'} says `catalog: {configured}`, so the jobs read "
             f"that file, not {args.catalog}: set `catalog: {args.catalog}` there."
         )
-    if args.categories is None:
+    found = _categories_in(config_path)
+    differ = [name for name, cats in found.items() if args.categories and tuple(cats) != categories]
+    if differ:  # kept files: --categories reached none of them
+        print(
+            f"warning: --categories {','.join(categories)} is not in {', '.join(differ)}, kept as "
+            "they are: set the categories there, or rerun with `--force` (which rewrites every file)."
+        )
+    feed = found["config/sources.yml"]
+    if args.categories is None and tuple(feed) == DEFAULT_CATEGORIES:  # not a kept file's own
         print(
             f"arXiv categories: {', '.join(categories)} (the bot's defaults, made for efficient-LLM "
             "research). For another field set yours in config/sources.yml (feed.categories), "

@@ -83,6 +83,26 @@ def test_without_categories_init_says_which_it_used_and_how_to_change_them(
     assert "init: 5 sections, 0 subsections from 25 entries" in out
 
 
+def test_a_rerun_tells_the_categories_of_the_kept_files_truly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A rerun (after a title edit) keeps the files: it does not call the list's own categories
+    "the bot's defaults", and says when --categories reached none of them."""
+    robot_list_repo(tmp_path / "robots", monkeypatch)
+    assert cli.main(["init", "--from", "README.md", "--categories", "cs.RO,cs.CV"]) == 0
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    assert "the bot's defaults" not in capsys.readouterr().out
+    assert cli.main(["init", "--from", "README.md", "--categories", "cs.RO,cs.CV"]) == 0
+    assert "warning: --categories" not in capsys.readouterr().out  # what the files hold already
+    assert cli.main(["init", "--from", "README.md", "--categories", "cs.RO,cs.AI"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "warning: --categories cs.RO,cs.AI is not in config/keywords.yml, config/sources.yml, "
+        "config/papers.yml, kept as they are: set the categories there, or rerun with `--force`"
+    ) in out
+    assert config.load("sources")["feed"]["categories"] == ["cs.RO", "cs.CV"]
+
+
 @pytest.mark.parametrize("bad", ["cs.RO,robotics!", " , "])
 def test_bad_categories_are_a_usage_error_naming_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], bad: str
