@@ -62,6 +62,7 @@ class Decision:
     needs_section: bool  # the section is a low-confidence guess
     reasons: list[str]
     neighbours: list[Neighbour]
+    in_categories: bool = True  # passes the categories gate (``categories.require_any``)
 
     def to_record(self) -> dict[str, Any]:
         """The JSON-ready form (``python -m bot score`` writes one per line)."""
@@ -310,6 +311,7 @@ class Scorer:
             route.needs_section,
             reasons,
             neighbours,
+            rules.category_ok,
         )
 
     def _reasons(

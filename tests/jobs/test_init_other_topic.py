@@ -300,3 +300,29 @@ def test_validate_config_warns_of_a_gate_the_feed_cannot_reach(
     sources.write_text("feed:\n  categories: [cs]\n", encoding="utf-8")  # a whole archive covers cs.RO
     assert cli.main(["validate-config"]) == 0
     assert "warning" not in capsys.readouterr().out
+
+
+def test_a_near_miss_outside_the_gate_says_so_whatever_its_score(
+    robots: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The robot list with the default (efficient-LLM) gate: a paper of no gated category is held
+    back by the gate even below the threshold; "below the threshold" hid that a higher score would
+    not have helped."""
+    from bot.sources.arxiv_rss import read_papers
+
+    gate = set(config.load("keywords")["categories"]["require_any"])
+    feed = {
+        p.arxiv_id: p
+        for p in read_papers(Path(init.__file__).parent.parent / "samples" / "arxiv-sample-feed.xml")
+    }
+    assert cli.main(["poll", "--dry-run"]) == 0
+    rows = [
+        r.split(" | ")
+        for r in capsys.readouterr().out.split("### Near misses")[1].splitlines()
+        if r.startswith("| 24")
+    ]
+    assert rows
+    for arxiv_id, _, _, why, *_ in rows:
+        gated = not gate & set(feed[arxiv_id.strip("| ")].categories)
+        assert why == ("categories outside the gate" if gated else "below the threshold"), arxiv_id
+    assert any(why == "categories outside the gate" and float(s) < float(t) for _, s, t, why, *_ in rows)

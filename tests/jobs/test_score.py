@@ -28,6 +28,7 @@ KEYS = {
     "needs_section",
     "reasons",
     "neighbours",
+    "in_categories",
 }
 
 
