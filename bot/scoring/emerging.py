@@ -58,11 +58,12 @@ def near_misses(
     min_points: float = 8.0,
     count: int = 10,
 ) -> list[NearMiss]:
-    """Not accepted, yet at least ``min_points`` rule points: strongest evidence first."""
+    """Not accepted, yet at least ``min_points`` rule points: strongest evidence first. A paper
+    the category gate holds back is no near miss (its score was not what held it back)."""
     found = [
         NearMiss(p, d, float(v))
         for p, d, v in zip(papers, decisions, points, strict=True)
-        if not d.accept and v >= min_points and d.threshold > d.score
+        if not d.accept and d.in_categories and v >= min_points and d.threshold > d.score
     ]
     return sorted(found, key=lambda m: -m.points)[:count]
 

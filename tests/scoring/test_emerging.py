@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from bot.core.paper import Paper
 from bot.jobs.new_topics import NewTopicsReport, NewTopicsSettings, issue_text
 from bot.scoring.emerging import near_misses, rising_terms
@@ -22,6 +24,15 @@ def test_near_misses_are_rejected_papers_with_strong_rule_evidence_strongest_fir
     ]
     found = near_misses(papers, decisions, [9.0, 20.0, 12.0, 3.0], min_points=8.0)
     assert [m.paper.arxiv_id for m in found] == ["2503.00002", "2503.00000"]
+
+
+def test_a_paper_outside_the_category_gate_is_no_near_miss() -> None:
+    """An MoE list's weekly issue offered `/add 2411.17828 distillation` for a neutron-star paper
+    (nucl-th, "dense quark matter") the gate held back."""
+    papers = [Paper("2411.17828", "CP violation in cold dense quark matter"), Paper("2503.00001", "MoE")]
+    gated = dataclasses.replace(decision("2411.17828", 0.2, False), in_categories=False)
+    found = near_misses(papers, [gated, decision("2503.00001", 0.3, False)], [12.0, 9.0], min_points=8.0)
+    assert [m.paper.arxiv_id for m in found] == ["2503.00001"]
 
 
 def test_rising_terms_are_new_to_the_keywords_and_the_catalog() -> None:
