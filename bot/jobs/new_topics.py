@@ -38,6 +38,7 @@ from bot.core.catalog import Catalog, parse
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render
+from bot.errors import BotError, SourceError
 from bot.forge.actions import append_step_summary, build_services
 from bot.forge.protocols import IssueTracker, PullRequest, TrackedIssue, read_default_catalog
 from bot.scoring.emerging import NearMiss, RisingTerm, near_misses, rising_terms
@@ -237,7 +238,10 @@ def main(
         from bot.sources.arxiv_fetch import PoliteApi
 
         api = api or PoliteApi(ApiSettings.from_config(config.load("sources")))
-        papers = week_papers(api, config.load("papers"), since, today)
+        try:
+            papers = week_papers(api, config.load("papers"), since, today)
+        except BotError as exc:  # offline, or arXiv down: a saved feed still gives a report
+            raise SourceError(f"{exc}; or report on papers saved in a file: --feed FILE") from exc
     papers = feeds.dedupe(papers)
     keywords = config.load("keywords")
     pulls = forge.bot_pull_requests("all")

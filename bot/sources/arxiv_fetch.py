@@ -35,6 +35,16 @@ class SearchPage:
     start: int
 
 
+class ApiUnavailable(SourceError):
+    """The API did not answer after the retries; ``failure`` says what was asked and what failed."""
+
+    def __init__(self, failure: str) -> None:
+        super().__init__(
+            f"{failure}. arXiv is busy or down: run the job again later, it resumes where it stopped"
+        )
+        self.failure = failure
+
+
 class PoliteApi:
     """One arXiv API session: ``delay_seconds`` between calls, ``retries`` per call, counted."""
 
@@ -73,10 +83,9 @@ class PoliteApi:
             finally:
                 self._last = self.clock()
         endpoint = self.settings.query_url
-        raise SourceError(
+        raise ApiUnavailable(
             f"the arXiv API {endpoint} did not answer {what} after {self.settings.retries + 1} "
-            f"attempts (last: {describe_failure(last)}). arXiv is busy or down: run the job "
-            "again later, it resumes where it stopped"
+            f"attempts (last: {describe_failure(last)})"
         ) from last
 
     def lookup(self, ids: Sequence[str]) -> list[arxiv.Result]:

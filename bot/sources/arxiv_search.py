@@ -15,8 +15,14 @@ from typing import Any, TextIO
 
 from bot.core.paper import Paper
 from bot.core.venues import VenueTable
-from bot.errors import BotError
-from bot.sources.arxiv_fetch import PoliteApi, SearchPage, paper_from_record, record_from_result
+from bot.errors import BotError, SourceError
+from bot.sources.arxiv_fetch import (
+    ApiUnavailable,
+    PoliteApi,
+    SearchPage,
+    paper_from_record,
+    record_from_result,
+)
 
 STATE_VERSION = 1
 
@@ -167,7 +173,15 @@ def _page(
     search with no entries: it is asked again (paced), and after ``EMPTY_PAGE_TRIES`` empty
     answers the run stops with the progress saved, never as if the search were complete."""
     for _ in range(EMPTY_PAGE_TRIES):
-        page = api.search(query, state.next_start, page_size)
+        try:
+            page = api.search(query, state.next_start, page_size)
+        except ApiUnavailable as exc:
+            if state_path:
+                raise
+            raise SourceError(
+                f"{exc.failure}. arXiv is busy or down: this {progress.job} run saves no progress, "
+                "run it again later"
+            ) from exc
         if page.results or state.next_start >= page.total:
             return page
     state.total = page.total

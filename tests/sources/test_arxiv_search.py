@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import config
+from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError
 from bot.jobs import new_topics
 from bot.sources.arxiv_api import ApiSettings
@@ -61,3 +62,32 @@ def test_without_a_job_name_the_words_are_neutral(tmp_path: Path) -> None:
     broken.write_text("{", encoding="utf-8")
     with pytest.raises(BotError, match="is not an arXiv search state file"):
         SearchState.load(broken, "q")
+
+
+def test_new_topics_on_an_api_that_does_not_answer_promises_no_resume(
+    api: tuple[ArxivApiServer, PoliteApi],
+) -> None:
+    """It said "run the job again later, it resumes where it stopped": new-topics saves nothing."""
+    api[0].fail(2)  # retries=1: both attempts fail
+    with pytest.raises(BotError) as error:
+        new_topics.week_papers(api[1], papers_config(), SINCE, UNTIL)
+    message = str(error.value)
+    assert "did not answer the search page at 0" in message and "(last: HTTP 503)" in message
+    assert "this new-topics run saves no progress, run it again later" in message
+    assert "resumes" not in message
+
+
+def test_new_topics_offline_points_to_a_saved_feed(
+    tmp_path: Path, taxonomy: Taxonomy, api: tuple[ArxivApiServer, PoliteApi]
+) -> None:
+    """An adopter without network learns that a saved feed still gives the report."""
+    from bot import __main__ as cli
+    from tests.gitrepo import make_repo
+
+    api[0].fail(2)
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    args = cli.build_parser("new-topics").parse_args(["new-topics", "--repo", str(repo)])
+    with pytest.raises(
+        BotError, match=r"run it again later; or report on papers saved in a file: --feed FILE"
+    ):
+        new_topics.main(args, api=api[1])
