@@ -121,6 +121,14 @@ def test_html_ish_table_rows_with_br_and_a_trailing_comment() -> None:
     assert gptq.code_url == "https://github.com/IST-DASLab/gptq"
 
 
+def test_an_arxiv_figure_in_a_row_is_not_a_second_paper() -> None:
+    """The row's image is a figure of arXiv's HTML page of another paper (2407.11722): it made the
+    row unreadable as "several arXiv ids (2407.12327, 2407.11722) and no title for each"."""
+    spectra = paper("horseee__Awesome-Efficient-LLM__quantization.md", "2407.12327")
+    assert spectra.title == "Spectra: A Comprehensive Study of Ternary, Quantized, and FP16 Language Models"
+    assert spectra.code_url == "https://github.com/NolanoOrg/SpectraSuite"
+
+
 def test_badge_bullets_read_title_authors_venue_and_repository() -> None:
     balancing = paper("horseee__Awesome-Efficient-LLM__tuning.md", "2410.12178")
     assert balancing.title == "Model Balancing Helps Low-data Training and Fine-tuning"

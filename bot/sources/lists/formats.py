@@ -22,7 +22,7 @@ from bot.sources.lists.fields import (
     split_authors,
     strip_markup,
 )
-from bot.sources.lists.items import _WORD, URL_IN_PARENS, Link, Unreadable, table_cells
+from bot.sources.lists.items import _WORD, URL_IN_PARENS, Link, Unreadable, linked_ids, table_cells
 
 # -- the formats -------------------------------------------------------------------------------
 
@@ -376,7 +376,7 @@ def extract(item: SourceItem) -> list[Fields] | Unreadable:
 def _classify(fields: Fields, item: SourceItem, item_links: list[Link]) -> Fields | Unreadable:
     if fields.arxiv_id or not item.linked:  # rendered text: only the title is usable
         return fields
-    ids = list(item.arxiv_ids)
+    ids = linked_ids(item)
     if len(ids) > 1:
         return Unreadable(f"several arXiv ids ({', '.join(ids)}) and no title for each", fields.title)
     if ids and not fields.resource:

@@ -134,3 +134,11 @@ def _with_field_bullet(item: SourceItem, text: str) -> SourceItem:
     return replace(
         item, text=body, arxiv_ids=tuple(dict.fromkeys(item.arxiv_ids + tuple(arxiv_ids.find_ids(text))))
     )
+
+
+def linked_ids(item: SourceItem) -> list[str]:
+    """The item's arXiv ids, less those only in an image (a figure taken from another paper's
+    arXiv HTML page, ``<img src="https://arxiv.org/html/2407.11722v1/x1.png">``) when others remain."""
+    visible = set(arxiv_ids.find_ids(_MD_IMAGE.sub(" ", _IMG_TAG.sub(" ", item.text))))
+    linked = [i for i in item.arxiv_ids if i in visible]
+    return linked or list(item.arxiv_ids)
