@@ -47,6 +47,7 @@ class ScoreReport:
     threshold: float
     sections: tuple[tuple[str, int], ...]  # accepted papers per section, most first
     top: tuple[tuple[Paper, Decision], ...]  # the best-scored papers
+    gated: int = 0  # at or above the threshold, held back by the categories gate
 
 
 def records(papers: Sequence[Paper], decisions: Sequence[Decision]) -> list[dict[str, Any]]:
@@ -103,6 +104,7 @@ def run(
         scorer.settings.threshold,
         tuple(Counter(d.section for d in accepted).most_common()),
         tuple(ranked[:5]),
+        sum(not d.in_categories and d.score >= d.threshold for d in decisions),
     )
 
 
@@ -195,6 +197,7 @@ def main(args: argparse.Namespace) -> int:
 
     to_stdout = str(args.output) == "-"
     report = write(sys.stdout) if to_stdout else write_atomically(args.output, write)
-    summary = templates.render("score_summary.txt.j2", r=report, input=args.input, output=args.output)
+    output = "stdout" if to_stdout else args.output
+    summary = templates.render("score_summary.txt.j2", r=report, input=args.input, output=output)
     print(summary.rstrip(), file=sys.stderr if to_stdout else sys.stdout)
     return 0

@@ -326,3 +326,20 @@ def test_a_near_miss_outside_the_gate_says_so_whatever_its_score(
         gated = not gate & set(feed[arxiv_id.strip("| ")].categories)
         assert why == ("categories outside the gate" if gated else "below the threshold"), arxiv_id
     assert any(why == "categories outside the gate" and float(s) < float(t) for _, s, t, why, *_ in rows)
+
+
+def test_score_counts_the_papers_the_gate_holds_back(
+    robots: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said "0 at or above the threshold 0.50" over a best-scored list opening with CityWalker
+    at 0.921 (cs.CV, cs.RO: outside the default, efficient-LLM gate)."""
+    assert cli.main(["score", "--output", "-"]) == 0
+    summary = capsys.readouterr().err
+    assert (
+        ": 0 at or above the threshold 0.50; 2 more at or above it held back by the categories gate "
+        "(in none of `categories.require_any` in config/keywords.yml)."
+    ) in summary
+    assert (
+        "CityWalker: Learning Embodied Urban Navigation from Web-Scale Videos  (outside the categories gate)\n"
+        in summary
+    )

@@ -126,7 +126,7 @@ def test_output_to_stdout(catalog_path: Path, capsys: pytest.CaptureFixture[str]
     captured = capsys.readouterr()
     lines = [json.loads(line) for line in captured.out.splitlines()]
     assert len(lines) == len(feeds.read_papers(RSS))
-    assert "Decisions written to -" in captured.err
+    assert "Decisions written to stdout (one JSON object per paper)." in captured.err
 
 
 @pytest.mark.parametrize(
