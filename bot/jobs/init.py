@@ -182,6 +182,25 @@ def _categories_in(config_path: Path) -> dict[str, list[str]]:
     }
 
 
+def _refuse_catalog_over_source(args: argparse.Namespace, text: str) -> None:
+    """``--catalog README.md --from README.md``: kept as it is, the list is no catalog (lint
+    finds every entry malformed); only ``--force`` rewrites it in the bot's one-line format. A
+    list already in that format (a rerun after ``--force``) is kept."""
+    from bot.core.catalog import parse
+
+    catalog = (args.repo / args.catalog).resolve()
+    if catalog != args.source.resolve() or args.force:
+        return
+    items = parse(text).items
+    if not items or any(i.entry is None and "](#" not in i.text for i in items):
+        raise BotError(
+            f"--catalog {args.catalog} is the list init reads (--from {args.source}): kept as it "
+            "is, it is not in the bot's one-line format and every job would refuse it. Pass "
+            f"--force to rewrite {args.catalog} in that format (its text is replaced; git keeps "
+            "the old one), or leave --catalog out to write catalog.md beside it"
+        )
+
+
 def main(args: argparse.Namespace) -> int:
     from bot.jobs import import_lists
 
@@ -194,6 +213,7 @@ def main(args: argparse.Namespace) -> int:
             f"{source}: cannot read the list ({exc.__class__.__name__}): pass the "
             "path of an awesome list's README (markdown or text)"
         ) from exc
+    _refuse_catalog_over_source(args, text)
     plan = scaffold(source.name, text, args.title)
     title_note = None
     if args.title is None and plan.title == FALLBACK_TITLE and args.repo.resolve().name:

@@ -202,3 +202,23 @@ def test_a_renamed_title_is_named_then_fixed_by_a_rerun_that_keeps_the_edit(
     assert f"updated {adopter / init.FORM_PATH}" in capsys.readouterr().out
     assert "title: Serving Systems\n" in taxonomy.read_text(encoding="utf-8")
     assert cli.main(["validate-config"]) == 0
+
+
+def test_the_list_itself_as_the_catalog_needs_force(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--catalog README.md` kept the list as it was, and lint then found every entry malformed:
+    init refuses before writing anything; with --force it rewrites the list in the one-line
+    format, and a rerun (after a title edit) keeps that catalog."""
+    shutil.copy(LISTS / LISTS_TO_ADOPT[0], adopter / "README.md")
+    original = (adopter / "README.md").read_text(encoding="utf-8")
+    assert cli.main(["init", "--from", "README.md", "--catalog", "README.md"]) == 1
+    err = capsys.readouterr().err
+    assert "--catalog README.md is the list init reads (--from README.md)" in err
+    assert "Pass --force to rewrite README.md in that format" in err
+    assert not (adopter / "config").exists()
+    assert (adopter / "README.md").read_text(encoding="utf-8") == original
+    assert cli.main(["init", "--from", "README.md", "--catalog", "README.md", "--force"]) == 0
+    assert cli.main(["lint"]) == 0
+    assert cli.main(["init", "--from", "README.md", "--catalog", "README.md"]) == 0
+    assert cli.main(["lint"]) == 0
