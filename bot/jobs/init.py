@@ -281,6 +281,13 @@ def main(args: argparse.Namespace) -> int:
     from bot.config_checks import check_all
 
     problems = check_all(config_path, repo)
+    kept = [w.path.name for w in written if w.action == "kept" and w.path.parent == config_path]
+    if problems and kept:  # the maintainer's files, edited since the first run
+        raise ConfigError(
+            f"{len(problems)} config problem(s) in files init kept as they are ({', '.join(kept)}): "
+            "fix them, then rerun init or run `python -m bot validate-config`:\n"
+            + "\n".join(f"  {p}" for p in problems)
+        )
     if problems:
         raise ConfigError(
             "the generated config has problems (a bug of init):\n" + "\n".join(f"  {p}" for p in problems)

@@ -222,3 +222,22 @@ def test_the_list_itself_as_the_catalog_needs_force(
     assert cli.main(["lint"]) == 0
     assert cli.main(["init", "--from", "README.md", "--catalog", "README.md"]) == 0
     assert cli.main(["lint"]) == 0
+
+
+def test_a_rerun_over_edited_files_with_problems_blames_them_not_init(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A section removed from the taxonomy by hand, its rules left in keywords.yml: the rerun
+    said "the generated config has problems (a bug of init)"."""
+    shutil.copy(LISTS / LISTS_TO_ADOPT[0], adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    taxonomy = adopter / "config" / "taxonomy.yml"
+    text = taxonomy.read_text(encoding="utf-8")
+    start = text.index("- id: systems\n")
+    taxonomy.write_text(text[:start] + text[text.index("- id: others\n") :], encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["init", "--from", "README.md"]) == 1
+    err = capsys.readouterr().err
+    assert "a bug of init" not in err
+    assert "config problem(s) in files init kept as they are (taxonomy.yml, import-mapping.yml" in err
+    assert "keywords.yml: sections.systems: not a section of the taxonomy" in err
