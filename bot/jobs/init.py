@@ -305,7 +305,8 @@ def main(args: argparse.Namespace) -> int:
         changes = import_lists.write(result, taxonomy, catalog_path, replace_papers=True)
         written.append(Written(catalog_path, "wrote"))
     for item in written:
-        print(f"{item.action} {item.path}")
+        if item.path != catalog_path:  # the report's last line says what became of the catalog
+            print(f"{item.action} {item.path}")
     report = import_lists.render_report(result, str(catalog_path), changes, kept=changes is None)
     print(report.rstrip("\n"))
     print(

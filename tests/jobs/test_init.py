@@ -46,6 +46,8 @@ def test_init_then_validate_lint_and_a_dry_run_poll(
     assert cli.main(["init", "--from", "README.md"]) == 0
     out = capsys.readouterr().out
     assert "wrote" in out and "catalog.md" in out and "0 unmapped" in out
+    said = [line for line in out.splitlines() if str(adopter / "catalog.md") in line]
+    assert len(said) == 1 and said[0].endswith(" arXiv ids added, 0 removed)")  # not also a bare "wrote"
     taxonomy = load_taxonomy(adopter / "config")
     catalog = read_catalog(adopter / "catalog.md", taxonomy)
     assert len(taxonomy.sections) >= 2
