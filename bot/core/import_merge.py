@@ -110,12 +110,15 @@ def _id_records(candidates: list[Candidate], result: Merge) -> list[Record]:
             result.conflicts.append(
                 (
                     loser,
-                    f"arXiv {arxiv_id} belongs to “{title}” in "
-                    f"{len(Record(winner).files())} list(s); this entry's "
-                    f"title differs: check its link",
+                    f"arXiv {arxiv_id} belongs to “{title}” in {_lists(len(Record(winner).files()))}; "
+                    f"this entry's title differs: check its link",
                 )
             )
     return _merge_same_titles(records, result)
+
+
+def _lists(count: int) -> str:
+    return "1 list" if count == 1 else f"{count} lists"
 
 
 def _majority_title_cluster(group: list[Candidate]) -> tuple[list[Candidate], list[Candidate]]:
