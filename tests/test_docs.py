@@ -305,11 +305,16 @@ def code_of(page: str) -> list[str]:
 OWN_PAGE = {"poll.yml": "new-topics.md"}
 
 
+def config_file_pages() -> dict[str, str]:
+    """Config file -> the page configuration.md's table gives it (`sources.yml` -> sources.md)."""
+    table = (DOCS / "configuration.md").read_text(encoding="utf-8")
+    return dict(re.findall(r"^\| `([\w-]+\.yml)` \|.*\]\(([\w-]+\.md)\) \|$", table, re.M))
+
+
 def test_every_config_key_is_on_the_page_of_its_file() -> None:
     """Every key of every schema is named in code (`fix_https`, `api.query_url`, a YAML sample) on
     the page configuration.md's table gives its file, so no option is known only to its file."""
-    table = (DOCS / "configuration.md").read_text(encoding="utf-8")
-    pages = dict(re.findall(r"^\| `([\w-]+\.yml)` \|.*\]\(([\w-]+\.md)\) \|$", table, re.M))
+    pages = config_file_pages()
     missing = []
     for schema_file in sorted((ROOT / "bot" / "config_schemas").glob("*.yml")):
         names = [pages[schema_file.name], *filter(None, [OWN_PAGE.get(schema_file.name)])]
@@ -330,11 +335,8 @@ def test_the_readme_cheat_sheet_has_a_row_for_every_job() -> None:
 def test_every_dotted_config_key_a_page_names_exists() -> None:
     """`backfill.page_size` on papers.md is a key of papers.yml: a page must not name a key its
     file does not have (a renamed key, or one that never was)."""
-    table = (DOCS / "configuration.md").read_text(encoding="utf-8")
     files_of: dict[str, list[str]] = {}
-    for file, page in re.findall(r"^\| `([\w-]+\.yml)` \|.*\]\(([\w-]+\.md)\) \|$", table, re.M):
-        files_of.setdefault(page, []).append(file)
-    for file, page in OWN_PAGE.items():
+    for file, page in [*config_file_pages().items(), *OWN_PAGE.items()]:
         files_of.setdefault(page, []).append(file)
     dotted = re.compile(r"(?<![\w./<-])([a-z_]+)\.([a-z_]+(?:\.[a-z_]+)*)(?![\w/(>-])")
     wrong = []
