@@ -189,6 +189,7 @@ def relevance_folds(
             f"(in scope {in_scope_recall:.3f})  ({seconds:.1f} s)"
         )
         print(f"  {mode:<16} {judged_precision(evaluation, labels, scoped, accepted)}")
+        print(f"  {mode:<16} {scope_ceilings(evaluation, labels, scoped)}")
         if show:
             show_top_unlabelled(evaluation, labels, parts.combined, show)
     return results
@@ -225,6 +226,23 @@ def judged_precision(
         f"judged against SCOPE.md: {good} of {accepted.sum()} accepted in scope (precision {good / total:.3f}), "
         f"{judged_out} judged out of scope or borderline, {unjudged} not judged; "
         f"recall of the papers in scope (labels in scope and judged ones) {good / max(1, int(in_scope.sum())):.3f}"
+    )
+
+
+def scope_ceilings(papers: list[Paper], labels: np.ndarray, scoped: np.ndarray) -> str:
+    """What the raw labels give a ranking that follows SCOPE.md's grades exactly (in scope, then
+    borderline, then the rest): with the papers of a grade in random order, and at best (the
+    labelled ones first in each grade). The raw labels are the lists' picks, not the scope: these
+    bound what ranking by scope alone can show on them."""
+    grade = np.array([scope_grades().get(p.arxiv_id, -1) for p in papers])
+    tier = np.where(in_scope_mask(papers, labels, scoped), 2.0, np.where(grade == 1, 1.0, 0.0))
+    noise = np.random.default_rng(0).random((20, len(papers))) * 0.5
+    shuffled = [metrics(labels, tier * 2 + row) for row in noise]
+    best = metrics(labels, tier * 2 + labels + noise[0])
+    return (
+        f"raw labels, a ranking by SCOPE.md's grades alone: AP {statistics.mean(m.ap for m in shuffled):.3f}  "
+        f"R@3P {statistics.mean(m.recall for m in shuffled):.3f} (a grade's papers in random order, mean of 20); "
+        f"AP {best.ap:.3f}  R@3P {best.recall:.3f} with the lists' picks first in each grade"
     )
 
 
