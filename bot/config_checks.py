@@ -1,16 +1,22 @@
 """The checks of ``python -m bot validate-config``, shared with the jobs that run them first
-(``preflight``), ``init`` (the config it wrote) and ``doctor``: every problem of every config
-file in one list, each naming the real path."""
+(``preflight``), ``init`` (the config it would write: ``check_staged``) and ``doctor``: every
+problem of every config file in one list, each naming the real path."""
 
 from __future__ import annotations
 
+import logging
+import shutil
+import tempfile
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import yaml
 
 from bot import config
 from bot.core.issue_form import FORM_PATH as FORM
+from bot.core.issue_form import FORM_TEMPLATE, set_form_options
 from bot.core.taxonomy import Taxonomy
 from bot.errors import ConfigError
 from bot.scoring.patterns import equivalent_patterns
@@ -199,3 +205,60 @@ def preflight(directory: Path | None = None, keywords_required: bool = False) ->
             f"{len(problems)} config problem(s); fix them, then run `python -m bot "
             "validate-config`:\n" + "\n".join(f"  {p}" for p in problems)
         )
+
+
+def check_staged(repo: Path, files: dict[Path, str]) -> tuple[str | None, list[str]]:
+    """``check_all`` of ``repo`` as it would be once ``files`` (config file -> text) are written
+    and the issue form's dropdown follows the taxonomy, with nothing written to ``repo``: the
+    checks run on a copy in a temporary folder, and their problems and warnings name ``repo``'s
+    files. Returns the form's new text (None when the taxonomy does not load) and the problems."""
+    config_path = repo / "config"
+    with tempfile.TemporaryDirectory(prefix="catalog-bot-init-") as tmp:
+        stage = Path(tmp)
+        (stage / "config").mkdir()
+        for name in config.schema_names():
+            if (config_path / f"{name}.yml").is_file():
+                shutil.copyfile(config_path / f"{name}.yml", stage / "config" / f"{name}.yml")
+        for path, text in files.items():
+            (stage / "config" / path.name).write_text(text, encoding="utf-8")
+        with _naming(stage, repo):
+            form_text = None
+            try:
+                titles = [s.title for s in config.load_taxonomy(stage / "config").sections]
+            except ConfigError:
+                titles = None  # check_all reports it
+            if titles is not None:
+                form = repo / FORM
+                old = (
+                    form.read_text(encoding="utf-8")
+                    if form.exists()
+                    else FORM_TEMPLATE.read_text(encoding="utf-8")
+                )
+                form_text = set_form_options(old, titles)
+                (stage / FORM).parent.mkdir(parents=True)
+                (stage / FORM).write_text(form_text, encoding="utf-8")
+            problems = check_all(stage / "config", stage)
+        return form_text, [p.replace(str(stage), str(repo)) for p in problems]
+
+
+@contextmanager
+def _naming(stage: Path, repo: Path) -> Iterator[None]:
+    """Warnings and log lines raised meanwhile name ``repo``'s files, not ``stage``'s."""
+
+    def real(text: str) -> str:
+        return text.replace(str(stage), str(repo))
+
+    def rename(record: logging.LogRecord) -> bool:
+        record.msg, record.args = real(record.getMessage()), ()
+        return True
+
+    logger = logging.getLogger(config.__name__)  # "unknown key" lines
+    logger.addFilter(rename)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    finally:
+        logger.removeFilter(rename)
+    for w in caught:
+        warnings.warn_explicit(real(str(w.message)), w.category, w.filename, w.lineno)

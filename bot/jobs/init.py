@@ -20,7 +20,9 @@ reads) and writes the plan of ``bot.sources.lists.scaffold`` into the repository
   appended when missing;
 
 then imports the list into the bot's one-line format (``catalog.md``). Existing files are
-kept unless ``--force``; the generated config passes ``validate-config`` and ``lint``.
+kept unless ``--force``; the generated config passes ``validate-config`` and ``lint``. The
+config is checked as it would be (kept files, new files, the form) before anything is written:
+a run stopped by a problem leaves the repository as it was.
 """
 
 from __future__ import annotations
@@ -33,8 +35,9 @@ from typing import Any
 import yaml
 
 from bot import config
+from bot.config_checks import check_staged
 from bot.core.catalog_io import write_text_atomic
-from bot.core.issue_form import FORM_PATH, FORM_TEMPLATE, set_form_options
+from bot.core.issue_form import FORM_PATH
 from bot.errors import BotError, ConfigError
 from bot.sources.arxiv_rss import DEFAULT_CATEGORIES, is_category
 from bot.sources.lists.scaffold import FALLBACK_TITLE, list_intro, scaffold
@@ -233,65 +236,40 @@ def main(args: argparse.Namespace) -> int:
         return 0
     repo: Path = args.repo
     config_path = repo / "config"
-    written = [
-        _write(
-            config_path / "taxonomy.yml",
-            HEADERS["taxonomy"].format(source=source.name) + _dump(taxonomy_data),
-            args.force,
-        ),
-        _write(
-            config_path / "import-mapping.yml",
-            HEADERS["import-mapping"].format(source=source.name) + _dump(plan.mapping(source.name)),
-            args.force,
-        ),
-        _write(
-            config_path / "keywords.yml",
-            HEADERS["keywords"]
-            + _dump({"categories": {"require_any": list(categories)}, **plan.keywords(_common())}),
-            args.force,
-        ),
-        _write(
-            config_path / "sources.yml",
-            HEADERS["sources"] + _dump({"feed": {"categories": list(categories)}}),
-            args.force,
-        ),
-        _write(
-            config_path / "papers.yml",
-            HEADERS["papers"] + _dump({"backfill": {"categories": list(categories)}}),
-            args.force,
-        ),
-    ]
+    files = {
+        config_path / "taxonomy.yml": HEADERS["taxonomy"].format(source=source.name) + _dump(taxonomy_data),
+        config_path / "import-mapping.yml": HEADERS["import-mapping"].format(source=source.name)
+        + _dump(plan.mapping(source.name)),
+        config_path / "keywords.yml": HEADERS["keywords"]
+        + _dump({"categories": {"require_any": list(categories)}, **plan.keywords(_common())}),
+        config_path / "sources.yml": HEADERS["sources"] + _dump({"feed": {"categories": list(categories)}}),
+        config_path / "papers.yml": HEADERS["papers"] + _dump({"backfill": {"categories": list(categories)}}),
+    }
     if args.catalog != DEFAULT_CATALOG:  # every job reads the path from poll.yml
-        written.append(
-            _write(config_path / "poll.yml", HEADERS["poll"] + _dump({"catalog": args.catalog}), args.force)
-        )
-    taxonomy = config.load_taxonomy(config_path)
-    titles = [s.title for s in taxonomy.sections]
-    form = repo / FORM_PATH
-    if form.exists():
-        old = form.read_text(encoding="utf-8")
-        new = set_form_options(old, titles)
-        if new != old:
-            write_text_atomic(form, new)
-        written.append(Written(form, "updated" if new != old else "kept"))
-    else:
-        template = FORM_TEMPLATE.read_text(encoding="utf-8")
-        written.append(_write(form, set_form_options(template, titles), True))
-    written.append(_ignore_generated(repo / ".gitignore"))
-    from bot.config_checks import check_all
-
-    problems = check_all(config_path, repo)
-    kept = [w.path.name for w in written if w.action == "kept" and w.path.parent == config_path]
+        files[config_path / "poll.yml"] = HEADERS["poll"] + _dump({"catalog": args.catalog})
+    new = {path: text for path, text in files.items() if args.force or not path.exists()}
+    # checked as they would be once written (kept files, new files, the form), before writing any
+    form_text, problems = check_staged(repo, new)
+    kept = [path.name for path in files if path not in new]
     if problems and kept:  # the maintainer's files, edited since the first run
         raise ConfigError(
             f"{len(problems)} config problem(s) in files init kept as they are ({', '.join(kept)}): "
-            "fix them, then rerun init or run `python -m bot validate-config`:\n"
-            + "\n".join(f"  {p}" for p in problems)
+            "fix them, then rerun init or run `python -m bot validate-config` (init wrote "
+            "nothing):\n" + "\n".join(f"  {p}" for p in problems)
         )
-    if problems:
+    if problems or form_text is None:
         raise ConfigError(
             "the generated config has problems (a bug of init):\n" + "\n".join(f"  {p}" for p in problems)
         )
+    written = [_write(path, text, args.force) for path, text in files.items()]
+    form = repo / FORM_PATH
+    old = form.read_text(encoding="utf-8") if form.exists() else None
+    if form_text != old:
+        form.parent.mkdir(parents=True, exist_ok=True)
+        write_text_atomic(form, form_text)
+    written.append(Written(form, "kept" if form_text == old else "wrote" if old is None else "updated"))
+    written.append(_ignore_generated(repo / ".gitignore"))
+    taxonomy = config.load_taxonomy(config_path)
     mapping = import_lists.load_mapping(taxonomy, config_path)
     result = import_lists.run(import_lists.read_sources([source]), mapping)
     catalog_path = repo / args.catalog

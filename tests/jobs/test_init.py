@@ -243,3 +243,35 @@ def test_a_rerun_over_edited_files_with_problems_blames_them_not_init(
     assert "a bug of init" not in err
     assert "config problem(s) in files init kept as they are (taxonomy.yml, import-mapping.yml" in err
     assert "keywords.yml: sections.systems: not a section of the taxonomy" in err
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_a_rerun_that_stops_at_kept_files_with_problems_writes_nothing(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The rerun checked the kept files only after writing: it stopped at their problems with the
+    form's dropdown already rewritten from the edited taxonomy (and a deleted file written
+    again). Now it checks the tree as it would be, and a run that fails leaves nothing partial."""
+    shutil.copy(LISTS / LISTS_TO_ADOPT[0], adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    taxonomy = adopter / "config" / "taxonomy.yml"
+    text = taxonomy.read_text(encoding="utf-8")
+    start = text.index("- id: systems\n")  # its rules stay in keywords.yml: a problem
+    taxonomy.write_text(text[:start] + text[text.index("- id: others\n") :], encoding="utf-8")
+    (adopter / "config" / "papers.yml").unlink()  # a file init would write again
+    (adopter / ".gitignore").unlink()  # and a line it would append
+    with (adopter / "config" / "sources.yml").open("a", encoding="utf-8") as sources:
+        sources.write("typo_key: 1\n")  # warned of by the checks, which run on a copy
+    before = _tree(adopter)
+    capsys.readouterr()
+    assert cli.main(["init", "--from", "README.md"]) == 1
+    assert _tree(adopter) == before
+    err = capsys.readouterr().err
+    assert "config problem(s) in files init kept as they are (taxonomy.yml" in err
+    assert "(init wrote nothing)" in err
+    assert f"{adopter / 'config' / 'keywords.yml'}: sections.systems: not a section of the taxonomy" in err
+    assert f"{adopter / 'config' / 'sources.yml'}: unknown key 'typo_key'" in err  # the real path
+    assert "catalog-bot-init-" not in err
