@@ -135,6 +135,29 @@ def test_distinct_makes_one_text_of_each_paper() -> None:
     ]
 
 
+def test_distinct_compares_titles_as_the_bot_does() -> None:
+    """Its own key (ASCII letters and digits) made an article about llama.cpp, titled in Chinese,
+    the same paper as llama.cpp (seeds/awesome-efficient-llm-plaza.md: "llama" then counted in
+    one paper too few of its section) and an accented title another paper than its ASCII
+    spelling. It now uses the bot's ``title_key``, spaces aside."""
+    titles = [
+        "llama.cpp",
+        "研究完llama.cpp，我发现手机跑大模型竟这么简单",
+        "Gödel Agent: A Self-Referential Agent Framework",
+        "Godel Agent: a self-referential agent framework for recursive self-improvement",
+        "LayerSkip: Enabling Early Exit Inference and Self-Speculative Decoding",
+        "Layer Skip: Enabling Early Exit Inference and Self-Speculative Decoding",
+    ]
+    assert starter_rules.distinct(titles) == [
+        "llama.cpp",
+        "研究完llama.cpp，我发现手机跑大模型竟这么简单",
+        "Gödel Agent: A Self-Referential Agent Framework / Godel Agent: a self-referential agent "
+        "framework for recursive self-improvement",
+        "LayerSkip: Enabling Early Exit Inference and Self-Speculative Decoding / Layer Skip: "
+        "Enabling Early Exit Inference and Self-Speculative Decoding",
+    ]
+
+
 def test_two_words_of_one_name_are_one_rule_as_written() -> None:
     """ "Segment Anything" and "Super Resolution" each gave two rules ("segment", "anything"),
     words that alone say nothing, and "Chain of Thought" gave "chain": the list uses these words

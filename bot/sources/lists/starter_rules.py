@@ -11,6 +11,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 
+from bot.core.matching import title_key
 from bot.core.text import TITLE_GLUE_WORDS
 
 # Rare enough in arXiv at large to pass ``common_words``, yet about anything: a KV-cache list's
@@ -227,12 +228,13 @@ _MIN_KEY = 10  # characters of a title's key that another title may start with a
 def distinct(titles: Iterable[str]) -> list[str]:
     """One text per paper: a list may hold a paper twice (its arXiv and its venue version;
     "MELTing Point" and "MELTing point: Mobile Evaluation of Language Transformers"), and a word
-    of one paper is no word of two. Two titles are one paper when, reduced to lowercase letters
-    and digits, they are equal or one starts with the other (of ``_MIN_KEY`` characters or
-    more); its text is its titles joined by " / " (each word of either, no phrase across)."""
+    of one paper is no word of two. Two titles are one paper when their ``title_key`` without
+    spaces ("LayerSkip" is "Layer Skip") are equal or one starts with the other (of ``_MIN_KEY``
+    characters or more); its text is its titles joined by " / " (each word of either, no phrase
+    across)."""
     papers: list[tuple[list[str], list[str]]] = []  # (keys, titles) of each paper
     for title in titles:
-        key = re.sub(r"[^a-z0-9]", "", title.lower())
+        key = title_key(title).replace(" ", "")
         if not key:
             continue
         paper = next((p for p in papers if any(_same_paper(key, k) for k in p[0])), None)
