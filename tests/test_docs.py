@@ -388,3 +388,19 @@ def test_the_defaults_a_config_table_shows_are_the_schemas(page: str, file: str)
         assert shown == [schema_default(schema, k) for k in keys], f"docs/{page}: the default of {key}"
         checked += 1
     assert checked >= 5
+
+
+FEED_SHARE = re.compile(r"(\d+)% of the items of a recorded full day")
+
+
+def test_the_share_of_replacements_in_a_day_is_one_figure_a_bench_checks() -> None:
+    """poll.md said 38% of a day, papers.md about a third, and nothing checked either. The
+    figure is of the real full day in ../shared (the tests' copy is trimmed), so
+    bench/feed_shares.py checks it there; here, every page that states it states the same one,
+    in the words the bench looks for, and names the bench."""
+    pages = {page.name: page.read_text(encoding="utf-8") for page in sorted(DOCS.glob("*.md"))}
+    stated = {name: FEED_SHARE.findall(text) for name, text in pages.items() if FEED_SHARE.search(text)}
+    assert {"poll.md", "papers.md"} <= set(stated)
+    assert len({n for figures in stated.values() for n in figures}) == 1, stated
+    assert all("`bench/feed_shares.py`" in pages[name] for name in stated)
+    assert FEED_SHARE.pattern in (ROOT / "bench" / "feed_shares.py").read_text(encoding="utf-8")
