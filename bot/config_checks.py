@@ -234,7 +234,13 @@ def check_staged(repo: Path, files: dict[Path, str]) -> tuple[str | None, list[s
                     if form.exists()
                     else FORM_TEMPLATE.read_text(encoding="utf-8")
                 )
-                form_text = set_form_options(old, titles)
+                try:
+                    form_text = set_form_options(old, titles)
+                except ConfigError as error:
+                    raise ConfigError(
+                        f"{form}: {error}; add one (as in bot/templates/add_paper_form.yml) or "
+                        "delete the file so that init writes it (init wrote nothing)"
+                    ) from error
                 (stage / FORM).parent.mkdir(parents=True)
                 (stage / FORM).write_text(form_text, encoding="utf-8")
             problems = check_all(stage / "config", stage)

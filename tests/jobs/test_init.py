@@ -275,3 +275,21 @@ def test_a_rerun_that_stops_at_kept_files_with_problems_writes_nothing(
     assert f"{adopter / 'config' / 'keywords.yml'}: sections.systems: not a section of the taxonomy" in err
     assert f"{adopter / 'config' / 'sources.yml'}: unknown key 'typo_key'" in err  # the real path
     assert "catalog-bot-init-" not in err
+
+
+def test_a_rerun_over_a_form_without_the_section_dropdown_names_the_form_and_writes_nothing(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The error said "the issue form has no `section` dropdown" without saying which file."""
+    shutil.copy(LISTS / LISTS_TO_ADOPT[0], adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    form = adopter / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml"
+    form.write_text("name: Add a paper\nbody:\n  - type: input\n    id: arxiv\n", encoding="utf-8")
+    (adopter / "config" / "papers.yml").unlink()
+    before = _tree(adopter)
+    capsys.readouterr()
+    assert cli.main(["init", "--from", "README.md"]) == 1
+    assert _tree(adopter) == before
+    err = capsys.readouterr().err
+    assert f"{form}: the issue form has no `section` dropdown" in err
+    assert "delete the file so that init writes it (init wrote nothing)" in err
