@@ -9,7 +9,7 @@ from bot.site import build as site_build
 from bot.site.search import Filters, select
 
 if TYPE_CHECKING:
-    from playwright.sync_api import Page
+    from playwright.sync_api import Locator, Page
 
 # The search box's label: what the search covers (bot.site.search.FIELDS), arXiv ids included.
 SEARCH_LABEL = "Search titles, authors, arXiv ids and abstracts"
@@ -31,6 +31,17 @@ def settle(page: Page, count: int | None = None) -> None:
 def open_page(page: Page, url: str) -> None:
     page.goto(url)
     settle(page)
+
+
+def open_abstract(item: Locator) -> None:
+    """Open an entry's "Abstract" toggle as a keyboard user does (focus it, Enter): the page
+    then asks the search worker for the text. Not with a click: a click's mouse down and up land
+    where the toggle was when Playwright checked, and the entries that content-visibility skips
+    off screen are laid out (at their real height, not the estimated one) as they come on
+    screen. On a loaded machine that came between the two: the mouse up landed on another
+    entry, the toggle never opened and the test waited 30 s for a text nobody asked for
+    (test_browser_lazy.py forces that interleaving)."""
+    item.get_by_text("Abstract", exact=True).press("Enter")
 
 
 def visible_ids(page: Page) -> list[int]:

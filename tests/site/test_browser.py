@@ -16,7 +16,7 @@ from bot.site import search
 from bot.site.search import Filters
 
 from . import fixture
-from .pages import SEARCH_LABEL, expected_ids, open_page, settle, shown_count, visible_ids
+from .pages import SEARCH_LABEL, expected_ids, open_abstract, open_page, settle, shown_count, visible_ids
 
 try:
     from playwright.sync_api import Browser, Page
@@ -247,7 +247,7 @@ def test_hostile_text_stays_text(page: Page, base_url: str, site: tuple[site_bui
     target = next(e.index for e in built.entries if fixture.HOSTILE_ABSTRACT in e.abstract)
     page.wait_for_selector("html[data-indexed='1']")
     item = page.locator(f"#e{target}")
-    item.get_by_text("Abstract", exact=True).click()
+    open_abstract(item)
     page.wait_for_function(f"document.querySelector('#e{target} .abstract').textContent !== ''")
     assert fixture.HOSTILE_ABSTRACT in (item.locator(".abstract").text_content() or "")
     assert item.locator("img").count() == 0
