@@ -18,10 +18,13 @@ indexes text of real size; without it, the test fixture's synthetic text. Both a
   (abstracts): both times are printed. A search link opened cold (``?q=speculative+decoding``):
   the time from navigation until its results show, and until the whole index is built, medians
   of ``--runs`` loads, with the keystrokes typed meanwhile (while abstracts are indexed).
-  Measured 2026-12-06 on the 5,000-entry catalog (docs/site.md has the table): results shown
+  Measured 2026-12-06 on the 5,000-entry catalog (docs/site.md has the tables): results shown
   after 1,502 ms (3,430 ms when one index of every field had to be built first); titles
   searchable 545 ms after the worker starts, everything after 2,597 ms (2,360 before);
-  keystrokes while the abstracts are indexed: median 28 ms, max 137 ms.
+  keystrokes while the abstracts are indexed: median 28 ms, max 137 ms. With the worker
+  started from the page's <head> (search-start.js), results shown after 1,324 ms against
+  1,620 ms (20 loads each, alternate runs on a busier machine); also printed: when the worker
+  started and when site.js had run.
 - per keystroke: for each character of a few queries typed one at a time, the time from the
   input event to the next frame (search + filters + DOM update + style/layout), median and
   max. Target: under 50 ms.
@@ -129,6 +132,7 @@ def weight(out: Path) -> dict[str, tuple[int, int]]:
         "js": [
             out / "static" / "site.js",
             out / "static" / "abstracts.js",
+            out / "static" / "search-start.js",
             out / "static" / "search-worker.js",
             out / "static" / site_build.SCRIPT,
         ],
@@ -161,10 +165,11 @@ def first_render(page: Page, url: str) -> tuple[float, float, float, float, floa
     return fcp, ready, index, metrics["TaskDuration"] * 1000, short
 
 
-def first_answers(page: Page, url: str) -> tuple[float, float, list[float]]:
+def first_answers(page: Page, url: str) -> tuple[float, float, list[float], float, float]:
     """A link to a search opened cold (``?q=`` of ``QUERIES[1]``): (when its results show, when
     the whole index with the abstracts is built, ms since navigation started; the keystrokes
-    typed in between, as in ``keystrokes``, while the abstracts are being indexed)."""
+    typed in between, as in ``keystrokes``, while the abstracts are being indexed; when the
+    search worker was started (from the page's <head>) and when site.js had run, ms)."""
     page.goto(url + "?q=" + QUERIES[1].replace(" ", "+"), wait_until="commit")
     page.wait_for_function(
         "document.documentElement?.dataset.ready === '1' && "  # no root yet right after commit
@@ -180,7 +185,8 @@ def first_answers(page: Page, url: str) -> tuple[float, float, list[float]]:
             break
         typed.append(page.evaluate(KEYSTROKE, ch)[0])
     page.wait_for_selector("html[data-indexed='1']", timeout=60_000)
-    return answered, page.evaluate("window.siteTimings.indexed"), typed
+    started, ready = page.evaluate("[window.siteTimings.workerStarted, window.siteTimings.ready]")
+    return answered, page.evaluate("window.siteTimings.indexed"), typed, started, ready
 
 
 # One keystroke: from the input event until the page has shown that query's results (the
@@ -297,6 +303,10 @@ def measure(
             f"{statistics.median(a[1] for a in answers):.0f} ms  (medians of {runs} loads: "
             + ", ".join(f"{a[0]:.0f}/{a[1]:.0f}" for a in answers)
             + ")"
+        )
+        print(
+            f"    search worker started after {statistics.median(a[3] for a in answers):.0f} ms, "
+            f"site.js ready after {statistics.median(a[4] for a in answers):.0f} ms (medians)"
         )
         early = [t for a in answers for t in a[2]]
         if early:

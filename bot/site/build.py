@@ -39,6 +39,7 @@ STATIC_FILES = (
     "site.css",
     "site.js",
     "abstracts.js",
+    "search-start.js",
     "search-worker.js",
     SCRIPT,
     "vendor/minisearch-LICENSE.txt",
@@ -254,7 +255,6 @@ def render_page(site: Site, chart_file: str = "chart.svg") -> str:
     # subsection ("Quantization › Weight-only"), so the grouped catalog need not carry them.
     titles = {s.id: s.title for s in (*site.taxonomy.sections, *site.taxonomy.subsections)}
     data = {
-        "search": SEARCH_OPTIONS,
         "limit": RESULTS_LIMIT,
         "titles": titles,
         "entries": [e.facets() for e in site.entries],
@@ -266,6 +266,8 @@ def render_page(site: Site, chart_file: str = "chart.svg") -> str:
             site=site,
             taxonomy=site.taxonomy,
             data=data,
+            # in <head>, for search-start.js to start the worker before the list is parsed
+            search={"options": SEARCH_OPTIONS, "abstracts": site.with_abstract > 0},
             chart_file=chart_file,
             anchors=heading_anchors(site.taxonomy),
             search_example=search_example(site.taxonomy),

@@ -99,17 +99,19 @@ def test_hostile_text_is_escaped_for_html_and_for_the_json_script(
     # exactly the page's own scripts: no text from the catalog closed one or opened another
     assert [attrs.get("src") or attrs.get("type") for attrs, _ in parsed.scripts] == [
         "application/json",
+        "static/search-start.js",
+        "application/json",
         "static/abstracts.js",
         "static/site.js",
     ]
-    data = json.loads(parsed.scripts[0][1])
+    data = json.loads(parsed.scripts[2][1])
     venues = {e["v"] for e in data["entries"]}
     assert "Conf </script <!--" in venues  # intact, as data
     assert "&lt;/script&gt;&lt;script&gt;window.pwned=1" in html  # the store's author, as text
     assert "<title>Example &lt;Catalog&gt; &amp; &#34;Friends&#34;</title>" in html
     assert "Breaking &lt;/script out &lt;!-- &#34;quoted&#34; &amp; more" in html
     assert "<b>bold</b>" not in html
-    assert data["search"] == search.SEARCH_OPTIONS
+    assert json.loads(parsed.scripts[0][1])["options"] == search.SEARCH_OPTIONS
     docs = json.loads((folder / "out" / "search.json").read_text(encoding="utf-8"))
     assert [d["id"] for d in docs] == [e.index for e in site.entries]
     assert any(d["title"] == fixture.HOSTILE_TITLE for d in docs)
@@ -127,6 +129,28 @@ def test_only_http_links_reach_the_page(built: tuple[site_build.Site, Path]) -> 
     parsed = _parse((folder / "out" / "index.html").read_text(encoding="utf-8"))
     assert any(e.url.startswith("javascript:") for e in site.entries)
     assert not [h for h in parsed.hrefs if h.lower().startswith(("javascript:", "data:"))]
+
+
+def test_the_search_worker_is_started_from_the_head_by_a_file(built: tuple[site_build.Site, Path]) -> None:
+    """search-start.js starts the worker before the long list is parsed: it is in <head>, async
+    (it never holds the parser up), and a file of the site, not inline code (a Content-Security-
+    Policy of script-src 'self' still allows it). Its options say whether abstracts are to come:
+    without them, the worker's first index is the whole one."""
+    site, folder = built
+    html = (folder / "out" / "index.html").read_text(encoding="utf-8")
+    head = _parse(html.split("</head>")[0])
+    options, start = head.scripts
+    assert start[0] == {"src": "static/search-start.js", "async": None} and start[1] == ""
+    assert json.loads(options[1]) == {"options": search.SEARCH_OPTIONS, "abstracts": True}
+    # every script that runs is a file of the site; the others are data
+    assert all(
+        attrs.get("src") or attrs.get("type") == "application/json" for attrs, _ in _parse(html).scripts
+    )
+    alone = site_build.collect(
+        catalog_io.read_catalog(folder / "src" / "catalog.md", site.taxonomy), site.taxonomy
+    )
+    head = _parse(site_build.render_page(alone).split("</head>")[0])
+    assert json.loads(head.scripts[0][1])["abstracts"] is False
 
 
 def test_script_json_cannot_close_the_script_element() -> None:
@@ -504,7 +528,7 @@ def test_the_page_carries_little_for_each_entry(built: tuple[site_build.Site, Pa
     assert all(float(height) == 4.5 * body.count("<li ") for height, body in lists)
     assert "<details" not in html.split('<main id="results"')[1]
     assert 'class="where"' not in html
-    data = json.loads(_parse(html).scripts[0][1])
+    data = json.loads(_parse(html).scripts[2][1])
     assert [e["a"] for e in data["entries"]] == [bool(e.abstract) for e in site.entries]
     assert any(e.abstract for e in site.entries) and not all(e.abstract for e in site.entries)
     assert data["titles"]["alpha"] == "Alpha Methods" and data["titles"]["alpha-two"] == "Alpha Two"

@@ -1,14 +1,28 @@
 /* The search index, off the page's main thread, in two steps so that a big catalog is
- * searchable at once: fetches search.json (title, authors, arXiv id of every entry) and builds a
- * MiniSearch index of those short fields ("searchable"); meanwhile fetches abstracts.json and
- * then builds the whole index (every field of bot/site/search.py, abstracts included) a slice
- * of time at a time, answering queries from the short index in between ("indexed"). Answers
- * {type: "search", seq, q} with the matching entry ids, which index answered (stage "short" or
- * "full"), and whether they were found with typos allowed (only from the whole index: until
- * the abstracts are in, no match may still be an exact match in an abstract); answers
- * {type: "abstract", id} with an abstract's text. Typing never waits for indexing. */
+ * searchable at once. {type: "init"} (sent from the page's <head> by search-start.js while the
+ * page is still loading) indexes search.json (title, authors, arXiv id of every entry; asked for
+ * as this script starts) by those short fields ("searchable"); {type: "abstracts", url} (sent by
+ * site.js once the page is parsed) fetches abstracts.json and then builds the whole index (every
+ * field of bot/site/search.py, abstracts included) a slice of time at a time, answering queries
+ * from the short index in between ("indexed"). Answers {type: "search", seq, q} with the matching
+ * entry ids, which index answered (stage "short" or "full"), and whether they were found with
+ * typos allowed (only from the whole index: until the abstracts are in, no match may still be an
+ * exact match in an abstract); answers {type: "abstract", id} with an abstract's text. Typing
+ * never waits for indexing. */
 /* global MiniSearch */
 "use strict";
+
+function fetchJSON(url) {
+  return fetch(url).then(function (response) {
+    if (!response.ok) throw new Error("HTTP " + response.status + " for " + url);
+    return response.json();
+  });
+}
+// search.json (next to the page, which is next to static/) is asked for at once, while MiniSearch
+// loads and before the page's init message comes: init takes it when it names the same file.
+var SEARCH_JSON = new URL("../search.json", self.location.href).href;
+var searchJSON = fetchJSON(SEARCH_JSON);
+searchJSON.catch(function () {});  // reported by init
 importScripts("vendor/minisearch-7.2.0.umd.js");
 
 var index = null;
@@ -83,13 +97,6 @@ function answer(message) {
                      edits: distances, stage: stage, ms: performance.now() - start });
 }
 
-function fetchJSON(url) {
-  return fetch(url).then(function (response) {
-    if (!response.ok) throw new Error("HTTP " + response.status + " for " + url);
-    return response.json();
-  });
-}
-
 function newIndex(options, fields) {
   return new MiniSearch({ fields: fields, idField: "id", processTerm: fold,
                           searchOptions: options.searchOptions });
@@ -126,38 +133,48 @@ function buildFull(options, docs, start) {
   slice();
 }
 
+// search.json, indexed (the short index when abstracts are to come, else the whole one); its
+// documents, once the short index answers.
+var docsIndexed = null;
+var options = null;
+
 function init(message) {
-  var start = performance.now();
-  var options = message.options;
+  var start = 0;  // the times reported are since the worker started (its time origin)
+  options = message.options;
   fuzzyFallback = options.fuzzyFallback || 0;
-  // Both files at once; the abstracts only when some entry has one.
-  var texts = message.abstractsUrl ? fetchJSON(message.abstractsUrl) : null;
-  if (texts) texts.catch(function () {});  // reported below, once the short index is up
-  fetchJSON(message.url).then(function (docs) {
-    if (!texts) {  // nothing more to come: the short fields are the whole index
-      var whole = newIndex(options, options.fields);
-      whole.addAll(docs);
-      ready(whole, "full", start, docs.length);
-      return;
-    }
-    var short = newIndex(options, options.shortFields);
-    short.addAll(docs);
-    ready(short, "short", start, docs.length);
+  var docsLoaded = message.url === SEARCH_JSON ? searchJSON : fetchJSON(message.url);
+  docsIndexed = docsLoaded.then(function (docs) {
+    // Without abstracts to come, the short fields are the whole index.
+    var built = newIndex(options, message.abstractsLater ? options.shortFields : options.fields);
+    built.addAll(docs);
+    ready(built, message.abstractsLater ? "short" : "full", start, docs.length);
+    return { docs: docs, start: start };
+  });
+  docsIndexed.catch(function (error) {
+    self.postMessage({ type: "error", stage: "search", message: String(error) });
+  });
+}
+
+// abstracts.json, asked for by the page once it is parsed (its download never competes with the
+// page's): the whole index is built once it and the short index are in.
+function loadAbstracts(url) {
+  var texts = fetchJSON(url);
+  texts.catch(function () {});  // reported below, once the short index is up
+  docsIndexed.then(function (indexed) {
     texts.then(function (list) {
       for (var k = 0; k < list.length; k++) abstracts[list[k].id] = list[k].abstract;
       self.postMessage({ type: "abstracts", size: list.length });
-      yieldThen(function () { buildFull(options, docs, start); });
+      yieldThen(function () { buildFull(options, indexed.docs, indexed.start); });
     }).catch(function (error) {
       self.postMessage({ type: "error", stage: "abstracts", message: String(error) });
     });
-  }).catch(function (error) {
-    self.postMessage({ type: "error", stage: "search", message: String(error) });
-  });
+  }, function () {});  // search.json failed: reported by init
 }
 
 self.onmessage = function (event) {
   var message = event.data;
   if (message.type === "init") init(message);
+  else if (message.type === "abstracts") loadAbstracts(message.url);
   else if (message.type === "search") {
     if (index) answer(message); else waiting = message;
   } else if (message.type === "abstract") {

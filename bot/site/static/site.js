@@ -1,10 +1,13 @@
 /* The catalog page's search, filters, sorting and URL state (progressive enhancement: without
  * this script the page lists every entry). Filters and sorting run here on the facets in
  * #catalog-data; the text search runs in search-worker.js (MiniSearch with the options in
- * #catalog-data, which bot/site/search.py documents), so typing never waits for indexing. */
+ * #search-options, which bot/site/search.py documents; search-start.js starts it from <head>),
+ * so typing never waits for indexing. */
 (function () {
   "use strict";
   var data = JSON.parse(document.getElementById("catalog-data").textContent);
+  // The search's options and whether any entry has an abstract (in <head>, for search-start.js).
+  var searchConfig = JSON.parse(document.getElementById("search-options").textContent);
   var entries = data.entries;
   var n = entries.length;
   var root = document.documentElement;
@@ -41,7 +44,7 @@
   var inFlight = null; // the query the worker is answering
   var seq = 0;
 
-  var minLength = data.search.minTermLength || 1;
+  var minLength = searchConfig.options.minTermLength || 1;
 
   // arXiv links and "arXiv:" or versioned ids become bare ids (bot/site/search.py plain_query).
   var ARXIV_LINK = /(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html)\/(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?/gi;
@@ -110,21 +113,35 @@
     update();
   }
 
+  // The worker search-start.js started from the page's <head> (its messages so far wait in
+  // window.catalogSearch), else a new one; then abstracts.json, now that the page is parsed.
   function startWorker() {
-    try {
-      worker = new Worker("static/search-worker.js");
-    } catch (error) {
-      searchFailed(String(error));
-      return;
+    var early = window.catalogSearch;
+    var queued = [];
+    if (early && (early.worker || early.error)) {
+      if (early.error) { searchFailed(early.error); return; }
+      worker = early.worker;
+      queued = early.messages;
+      timings.workerStarted = early.started;
+    } else {
+      window.catalogSearch = { worker: null };  // search-start.js, if it comes late, stays out
+      timings.workerStarted = performance.now();
+      try {
+        worker = new Worker("static/search-worker.js");
+      } catch (error) {
+        searchFailed(String(error));
+        return;
+      }
+      worker.postMessage({ type: "init", url: new URL("search.json", document.baseURI).href,
+                           abstractsLater: searchConfig.abstracts, options: searchConfig.options });
     }
     worker.onmessage = onWorkerMessage;
     worker.onerror = function (event) { searchFailed(event.message || "worker error"); };
-    var withAbstracts = entries.some(function (e) { return e.a; });
-    worker.postMessage({ type: "init", url: new URL("search.json", document.baseURI).href,
-                         abstractsUrl: withAbstracts ? new URL("abstracts.json", document.baseURI).href : null,
-                         options: { fields: data.search.fields, shortFields: data.search.shortFields,
-                                    searchOptions: data.search.searchOptions,
-                                    fuzzyFallback: data.search.fuzzyFallback } });
+    if (searchConfig.abstracts) {
+      worker.postMessage({ type: "abstracts", url: new URL("abstracts.json", document.baseURI).href });
+    }
+    for (var k = 0; k < queued.length; k++) onWorkerMessage({ data: queued[k] });
+    queued.length = 0;
   }
 
   // -- abstracts (abstracts.js): toggles once the worker has them, text asked when opened --
