@@ -17,6 +17,7 @@ Syntax (documented in ``config/keywords.yml``):
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -108,11 +109,12 @@ class _Plan:
     # otherwise: lowercase words that must all occur (the last may be a stem)
     words: tuple[str, ...]
     prefix: bool
+    required: Required = None  # "re": what every text it matches holds (``regex_required``)
 
 
 def _plan(pattern: str) -> _Plan:
     if pattern.startswith("re:"):
-        return _Plan("re", regex_start_words(pattern[3:]), False)
+        return _Plan("re", regex_start_words(pattern[3:]), False, regex_required(pattern[3:]))
     words = _words(pattern)
     prefix = pattern.endswith("*")
     lower = tuple(w.lower() for w in words)
@@ -155,6 +157,57 @@ def _start_words(items: Any) -> set[str] | None:
     return {literal} if len(literal) >= 3 else None
 
 
+# What a regex needs in a text's words: None (nothing known), a lowercase piece that one word
+# holds, or ("and" | "or", parts).
+Required = Any
+_MIN_PIECE = 2  # shorter literal pieces are in too many words to be worth looking for
+# the characters other than ASCII that ``re`` matches to an ASCII letter ignoring case ("ſ" is
+# an "s"): a text with one may match where its words do not show it, so the regex runs on it
+_FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
+
+
+def regex_required(source: str) -> Required:
+    """What every text the regex matches (ignoring case) holds: a formula of lowercase literal
+    pieces of words, each in some word of the text (``(?=.*\\bLLMs?\\b).*?efficient\\W+RL``
+    -> llm and efficient); its look-aheads count, its look-aheads that must fail do not."""
+    return _required(regex_parser.parse(source))
+
+
+def _all_of(parts: list[Required]) -> Required:
+    kept = [p for p in parts if p is not None]
+    return None if not kept else kept[0] if len(kept) == 1 else ("and", tuple(kept))
+
+
+def _required(items: Any) -> Required:
+    parts: list[Required] = []
+    run = ""
+    for op, av in items:
+        if op is regex_parser.LITERAL and chr(av).isascii() and chr(av).isalnum():
+            run += chr(av).lower()
+            continue
+        parts.append(run if len(run) >= _MIN_PIECE else None)
+        run = ""
+        if op is regex_parser.SUBPATTERN:
+            parts.append(_required(av[-1]))
+        elif op is regex_parser.ATOMIC_GROUP or (op is regex_parser.ASSERT and av[0] == 1):
+            parts.append(_required(av[-1]))  # (?>...); a look-ahead: its text is in the text
+        elif op in (regex_parser.MAX_REPEAT, regex_parser.MIN_REPEAT, regex_parser.POSSESSIVE_REPEAT):
+            parts.append(_required(av[2]) if av[0] >= 1 else None)
+        elif op is regex_parser.BRANCH:
+            branches = [_required(branch) for branch in av[1]]
+            parts.append(None if any(b is None for b in branches) else ("or", tuple(branches)))
+    parts.append(run if len(run) >= _MIN_PIECE else None)
+    return _all_of(parts)
+
+
+def _pieces(required: Required) -> list[str]:
+    if required is None:
+        return []
+    if isinstance(required, str):
+        return [required]
+    return [piece for part in required[1] for piece in _pieces(part)]
+
+
 class PatternSet:
     """Many patterns searched in many texts at once. The texts' words go into one sparse
     matrix (as sklearn tokenises them, with the same word boundaries as the patterns); a
@@ -187,6 +240,12 @@ class PatternSet:
             return found
         vocabulary = _Vocabulary(vectorizer.get_feature_names_out())
         slots, needs = self._slots(vocabulary)
+        piece_slots: dict[str, int] = {}
+        for plan in self.plans:
+            for piece in _pieces(plan.required):
+                if piece not in piece_slots:
+                    slots.append(vocabulary.containing(piece))
+                    piece_slots[piece] = len(slots) - 1
         rows = [c for columns in slots for c in columns]
         cols = [j for j, columns in enumerate(slots) for _ in columns]
         selector = csr_matrix(
@@ -194,8 +253,13 @@ class PatternSet:
         )
         has_slot = (words @ selector).tocsc()
         lowered = [t.lower() for t in texts]
+        folding = np.array([i for i, t in enumerate(texts) if _FOLDS_TO_ASCII.search(t)], dtype=np.int32)
         for index, plan in enumerate(self.plans):
             docs = _candidate_docs(needs[index], has_slot, len(texts))
+            if plan.kind == "re" and plan.required is not None:
+                possible = _required_docs(plan.required, piece_slots, has_slot)
+                if possible is not None:
+                    docs = np.intersect1d(docs, np.union1d(possible, folding))
             search = self.regexes[index].search
             source = lowered if self.on_lower[index] else texts
             for doc in docs:
@@ -270,16 +334,40 @@ def _candidate_docs(need: Any, has_slot: Any, count: int) -> Any:
     return candidates
 
 
+def _required_docs(required: Required, piece_slots: dict[str, int], has_slot: Any) -> Any:
+    """The texts whose words hold what ``required`` says (None: every text)."""
+    if required is None:
+        return None
+    if isinstance(required, str):
+        slot = piece_slots[required]
+        return has_slot.indices[has_slot.indptr[slot] : has_slot.indptr[slot + 1]]
+    kind, parts = required
+    found = [_required_docs(part, piece_slots, has_slot) for part in parts]
+    if kind == "or":
+        if any(f is None for f in found):
+            return None
+        return functools.reduce(np.union1d, found)
+    kept = [f for f in found if f is not None]
+    return functools.reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), kept) if kept else None
+
+
 class _Vocabulary:
     """The words of a batch of texts, looked up with plurals and stems."""
 
     def __init__(self, terms: Any) -> None:
         self.terms = [str(t) for t in terms]  # sorted by CountVectorizer
         self.index = {t: i for i, t in enumerate(self.terms)}
+        # every word on a line of one text: a piece is searched once, not word by word
+        self._joined = "\n".join(self.terms)
+        self._starts = np.cumsum([0] + [len(t) + 1 for t in self.terms[:-1]])
 
     def containing(self, piece: str) -> list[int]:
         """The columns of the words that have ``piece`` anywhere in them."""
-        return [i for i, term in enumerate(self.terms) if piece in term]
+        if not piece or "\n" in piece:
+            return [i for i, term in enumerate(self.terms) if piece in term]
+        found = [m.start() for m in re.finditer(re.escape(piece), self._joined)]
+        columns = np.searchsorted(self._starts, found, side="right") - 1
+        return [int(c) for c in np.unique(columns)]
 
     def columns(self, word: str, prefix: bool = False) -> list[int]:
         if prefix:
