@@ -20,6 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from bot.core.paper import Paper
+from bot.scoring import counting
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,7 @@ class AbstractModel:
         """The logit of each paper (> 0: reads more like the positives than the negatives)."""
         if not papers:
             return np.zeros(0)
-        rows = self.vectorizer.transform([paper_text(p) for p in papers])
+        rows = counting.transform(self.vectorizer, [paper_text(p) for p in papers])
         return np.asarray(rows @ self.coef).ravel() + self.intercept
 
 

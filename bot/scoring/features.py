@@ -16,6 +16,7 @@ from scipy.sparse import csr_matrix, hstack
 from sklearn.feature_extraction.text import TfidfVectorizer
 
 from bot.core.paper import Paper
+from bot.scoring import counting
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,9 @@ class TextFeatures:
     def titles(self, titles: Sequence[str]) -> csr_matrix:
         if not titles:
             return csr_matrix((0, self.size), dtype=np.float32)
-        return hstack([self.words.transform(titles), self.chars.transform(titles)]).tocsr()
+        return hstack(
+            [counting.transform(self.words, titles), counting.transform(self.chars, titles)]
+        ).tocsr()
 
     def papers(self, papers: Sequence[Paper], title_rows: csr_matrix | None = None) -> csr_matrix:
         """Rows for papers: words of title and abstract, characters of the title. Pass the
@@ -69,7 +72,7 @@ class TextFeatures:
         """Rows read as a paper's are: words of each whole text, characters of its title (the
         rows of ``titles`` for the same items)."""
         words = len(self.words.vocabulary_)
-        return hstack([self.words.transform(list(texts)), title_rows[:, words:]]).tocsr()
+        return hstack([counting.transform(self.words, texts), title_rows[:, words:]]).tocsr()
 
     @property
     def size(self) -> int:

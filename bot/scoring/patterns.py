@@ -26,9 +26,9 @@ from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import CountVectorizer
 
 from bot.errors import ConfigError
+from bot.scoring import counting
 
 _WORD_AFTER = r"(?![A-Za-z0-9])"
 _SEPARATOR = r"[\s\-]*"
@@ -233,12 +233,10 @@ class PatternSet:
         found: list[set[int]] = [set() for _ in texts]
         if not self.plans or not any(texts):
             return found
-        vectorizer = CountVectorizer(token_pattern=r"[A-Za-z0-9]+", lowercase=True, binary=True)
-        try:
-            words = vectorizer.fit_transform(texts)
-        except ValueError:  # no words at all
+        words, terms = counting.presence(texts, r"[A-Za-z0-9]+")
+        if not terms:  # no words at all
             return found
-        vocabulary = _Vocabulary(vectorizer.get_feature_names_out())
+        vocabulary = _Vocabulary(terms)
         slots, needs = self._slots(vocabulary)
         piece_slots: dict[str, int] = {}
         for plan in self.plans:
@@ -355,7 +353,7 @@ class _Vocabulary:
     """The words of a batch of texts, looked up with plurals and stems."""
 
     def __init__(self, terms: Any) -> None:
-        self.terms = [str(t) for t in terms]  # sorted by CountVectorizer
+        self.terms = [str(t) for t in terms]  # sorted
         self.index = {t: i for i, t in enumerate(self.terms)}
         # every word on a line of one text: a piece is searched once, not word by word
         self._joined = "\n".join(self.terms)
