@@ -15,7 +15,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +66,10 @@ class Decision:
 
     def to_record(self) -> dict[str, Any]:
         """The JSON-ready form (``python -m bot score`` writes one per line)."""
-        record = asdict(self)
+        # asdict() deep-copies every value (a third of a second per 10,000 decisions): the
+        # fields are strings, numbers and lists of them, so a shallow copy of each list is enough
+        record = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        record["reasons"] = list(self.reasons)
         record["score"] = round(self.score, 4)
         record["confidence"] = round(self.confidence, 4)
         record["neighbours"] = [[t, i, line, round(s, 3)] for t, i, line, s in self.neighbours]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import copy
+import dataclasses
 import json
 import re
 from pathlib import Path
@@ -430,6 +431,17 @@ def test_every_decision_explains_itself(scorer: Scorer) -> None:
     assert title not in joined  # similar entries are a field of their own, listed once
     assert scorer.state.entries[[e.title for e in scorer.state.entries].index(title)].line == line
     json.dumps(decision.to_record())
+
+
+def test_a_record_is_the_decisions_fields_rounded(scorer: Scorer) -> None:
+    """``to_record`` copies the fields without ``asdict``'s deep copy: the same record."""
+    decision = decide(scorer, "KV cache quantization for long-context LLMs", "We quantize the KV cache.")
+    record = decision.to_record()
+    expected = dataclasses.asdict(decision)
+    expected["score"], expected["confidence"] = round(decision.score, 4), round(decision.confidence, 4)
+    expected["neighbours"] = [[t, i, line, round(s, 3)] for t, i, line, s in decision.neighbours]
+    assert json.dumps(record) == json.dumps(expected) and list(record) == list(expected)
+    assert record["reasons"] == decision.reasons and record["reasons"] is not decision.reasons
 
 
 def test_only_similar_enough_entries_are_listed(scorer: Scorer) -> None:
