@@ -47,5 +47,11 @@ def _environment(directory: str) -> jinja2.Environment:
 def render(name: str, *, directory: Path | None = None, **context: Any) -> str:
     """Render template ``name`` (``config/templates/<name>`` if the repository has it, else the
     package's) with ``context``."""
+    return template(name, directory=directory).render(**context)
+
+
+def template(name: str, *, directory: Path | None = None) -> jinja2.Template:
+    """Template ``name`` as ``render`` finds it, to render many times (finding it checks the
+    folders each time)."""
     folder = directory or (config_dir() / "templates")
-    return _environment(str(folder)).get_template(name).render(**context)
+    return _environment(str(folder)).get_template(name)

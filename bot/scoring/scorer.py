@@ -17,7 +17,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
@@ -41,6 +41,9 @@ from bot.scoring.training import (
     catalog_entries,
     trained_state,
 )
+
+if TYPE_CHECKING:
+    import jinja2
 
 __all__ = ["Components", "Decision", "Neighbour", "Scorer", "catalog_entries", "signed_log"]
 
@@ -268,6 +271,7 @@ class Scorer:
         near, similarity = nearest(parts.title_rows, self.state.entry_rows, self.settings.neighbours)
         decisions = []
         least = self.settings.neighbour_min_similarity
+        reasons = templates.template("score_reasons.txt.j2")  # found once, rendered per paper
         for i, paper in enumerate(papers):
             about = content_words(paper.title)
             neighbours = [
@@ -283,6 +287,7 @@ class Scorer:
                     parts.rule_results[i],
                     routes[i],
                     neighbours,
+                    reasons,
                 )
             )
         return decisions
@@ -299,9 +304,10 @@ class Scorer:
         rules: RuleResult,
         route: Route,
         neighbours: list[Neighbour],
+        template: jinja2.Template,
     ) -> Decision:
         accept = score >= self.settings.threshold and rules.category_ok
-        reasons = self._reasons(paper, learned, rules, route, neighbours)
+        reasons = self._reasons(paper, learned, rules, route, template)
         return Decision(
             paper.arxiv_id,
             score,
@@ -323,7 +329,7 @@ class Scorer:
         learned_logits: tuple[float, float],
         rules: RuleResult,
         route: Route,
-        neighbours: list[Neighbour],
+        template: jinja2.Template,
     ) -> list[str]:
         learned, abstract = learned_logits
         model = self.state.relevance
@@ -341,8 +347,7 @@ class Scorer:
         ]
         positive = [m for m in shown if not m.rule.negative][: s.rule_reasons]
         fields = [(field, [m for m in positive if m.field == field]) for field in ("title", "abstract")]
-        text = templates.render(
-            "score_reasons.txt.j2",
+        text = template.render(
             learned=(1.0 / (1.0 + math.exp(-learned))) if model else None,
             floored=bool(model) and s.learned_floor is not None and learned < s.learned_floor,
             capped=bool(model) and s.off_topic_title_ceiling is not None and rules.off_topic_in_title(),

@@ -47,6 +47,17 @@ def test_a_folder_given_to_render_overrides_a_template(tmp_path: Path) -> None:
     assert templates.render("poll_empty.txt.j2", directory=folder, source="cs.CL") == "given cs.CL\n"
 
 
+def test_a_template_found_once_renders_as_render_does(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``template`` (what the scorer renders 10,000 times) finds the same copy as ``render``."""
+    assert templates.template("poll_empty.txt.j2").render(source="x") == templates.render(
+        "poll_empty.txt.j2", source="x"
+    )
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(_with_override(tmp_path / "cfg", "quiet {{ source }}\n")))
+    assert templates.template("poll_empty.txt.j2").render(source="cs.CL") == "quiet cs.CL\n"
+
+
 def test_the_config_folder_is_the_checkouts_when_nothing_else_names_one(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
