@@ -157,6 +157,15 @@ def _start_words(items: Any) -> set[str] | None:
     return {literal} if len(literal) >= 3 else None
 
 
+@functools.lru_cache(maxsize=4096)
+def _compiled(pattern: str) -> tuple[re.Pattern[str], bool, _Plan]:
+    """(regex, whether it reads the lowercased text, plan) of a pattern, made once per process:
+    a job builds the rules more than once (the config check, the scorer), with hundreds of
+    patterns, many in both fields (more than ``re``'s own cache holds)."""
+    source, lower = pattern_regex(pattern)
+    return re.compile(source), lower, _plan(pattern.strip())
+
+
 # What a regex needs in a text's words: None (nothing known), a lowercase piece that one word
 # holds, or ("and" | "or", parts).
 Required = Any
@@ -219,10 +228,10 @@ class PatternSet:
 
     def __init__(self, patterns: list[str]) -> None:
         self.patterns = list(patterns)
-        compiled = [pattern_regex(p) for p in patterns]
-        self.regexes = [re.compile(source) for source, _ in compiled]
-        self.on_lower = [lower for _, lower in compiled]
-        self.plans = [_plan(p.strip()) for p in patterns]
+        compiled = [_compiled(p) for p in patterns]
+        self.regexes = [regex for regex, _, _ in compiled]
+        self.on_lower = [lower for _, lower, _ in compiled]
+        self.plans = [plan for _, _, plan in compiled]
 
     def find(self, text: str) -> set[int]:
         """Indices of every pattern found in ``text``."""

@@ -188,6 +188,14 @@ def test_a_regex_still_runs_where_a_letter_only_matches_ignoring_case() -> None:
     ]
 
 
+def test_a_pattern_is_compiled_once_per_process(keywords: dict[str, Any], taxonomy: Taxonomy) -> None:
+    """The config check and the scorer each build the rules: the second build reuses the first's
+    regexes (hundreds of them, more than ``re``'s own cache keeps)."""
+    first, second = RuleScorer(keywords, taxonomy), RuleScorer(keywords, taxonomy)
+    assert first.field_patterns["title"].regexes[0] is second.field_patterns["title"].regexes[0]
+    assert first.field_patterns["abstract"].plans == second.field_patterns["abstract"].plans
+
+
 def test_the_shipped_patterns_find_in_a_real_feed_exactly_what_their_regexes_find(
     keywords: dict[str, Any], taxonomy: Taxonomy
 ) -> None:
