@@ -188,7 +188,7 @@ def _pattern_texts(items: list | None) -> list[tuple[str, frozenset[str]]]:
 
 def _has_content(path: Path) -> bool:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = config.read_yaml(path.read_text(encoding="utf-8"))
     except yaml.YAMLError:
         return True  # reported by the schema check
     return bool(data)
