@@ -258,15 +258,18 @@ class PatternSet:
         selector = csr_matrix(
             (np.ones(len(rows), dtype=np.int32), (rows, cols)), shape=(len(vocabulary.terms), len(slots))
         )
-        has_slot = (words @ selector).tocsc()
+        has_slot = words @ selector
         lowered = [t.lower() for t in texts]
-        folding = np.array([i for i, t in enumerate(texts) if _FOLDS_TO_ASCII.search(t)], dtype=np.int32)
+        has = _Slots(has_slot, len(texts))
+        folding = np.array([bool(_FOLDS_TO_ASCII.search(t)) for t in texts], dtype=bool)
         for index, plan in enumerate(self.plans):
-            docs = _candidate_docs(needs[index], has_slot, len(texts))
+            candidates = _candidates(needs[index], has)
             if plan.kind == "re" and plan.required is not None:
-                possible = _required_docs(plan.required, piece_slots, has_slot)
+                possible = _required_texts(plan.required, piece_slots, has)
                 if possible is not None:
-                    docs = np.intersect1d(docs, np.union1d(possible, folding))
+                    possible = possible | folding
+                    candidates = possible if candidates is None else candidates & possible
+            docs = range(len(texts)) if candidates is None else np.flatnonzero(candidates).tolist()
             search = self.regexes[index].search
             source = lowered if self.on_lower[index] else texts
             for doc in docs:
@@ -321,41 +324,47 @@ def _joinings(words: tuple[str, ...], most: int = 5) -> list[list[tuple[str, ...
     return ways
 
 
-def _candidate_docs(need: Any, has_slot: Any, count: int) -> Any:
-    """The texts that have every word a pattern needs, in one of the ways it can be written;
-    all texts for ``re:``."""
+class _Slots:
+    """Which texts fill each word slot, as a mask over the texts."""
+
+    def __init__(self, has_slot: Any, count: int) -> None:
+        self.has_slot = has_slot.tocsc()
+        self.count = count
+
+    def __getitem__(self, slot: int) -> np.ndarray:
+        mask = np.zeros(self.count, dtype=bool)
+        mask[self.has_slot.indices[self.has_slot.indptr[slot] : self.has_slot.indptr[slot + 1]]] = True
+        return mask
+
+
+def _candidates(need: Any, has: _Slots) -> np.ndarray | None:
+    """The texts that have every word a pattern needs, in one of the ways it can be written
+    (a mask); None (all texts) for ``re:`` without start words."""
     if need is None:
-        return range(count)
-
-    def docs(slot: int) -> Any:
-        return has_slot.indices[has_slot.indptr[slot] : has_slot.indptr[slot + 1]]
-
-    candidates = np.zeros(0, dtype=np.int32)
+        return None
+    candidates = np.zeros(has.count, dtype=bool)
     for required in need:
-        present = docs(required[0])
+        present = has[required[0]]
         for slot in required[1:]:
-            if not len(present):
+            if not present.any():
                 break
-            present = np.intersect1d(present, docs(slot), assume_unique=True)
-        candidates = np.union1d(candidates, present)
+            present &= has[slot]
+        candidates |= present
     return candidates
 
 
-def _required_docs(required: Required, piece_slots: dict[str, int], has_slot: Any) -> Any:
-    """The texts whose words hold what ``required`` says (None: every text)."""
+def _required_texts(required: Required, piece_slots: dict[str, int], has: _Slots) -> np.ndarray | None:
+    """The texts whose words hold what ``required`` says (a mask; None: every text)."""
     if required is None:
         return None
     if isinstance(required, str):
-        slot = piece_slots[required]
-        return has_slot.indices[has_slot.indptr[slot] : has_slot.indptr[slot + 1]]
+        return has[piece_slots[required]]
     kind, parts = required
-    found = [_required_docs(part, piece_slots, has_slot) for part in parts]
-    if kind == "or":
-        if any(f is None for f in found):
-            return None
-        return functools.reduce(np.union1d, found)
+    found = [_required_texts(part, piece_slots, has) for part in parts]
     kept = [f for f in found if f is not None]
-    return functools.reduce(lambda a, b: np.intersect1d(a, b, assume_unique=True), kept) if kept else None
+    if kind == "or":
+        return None if len(kept) < len(found) else functools.reduce(np.logical_or, kept)
+    return functools.reduce(np.logical_and, kept) if kept else None
 
 
 class _Vocabulary:
@@ -373,8 +382,8 @@ class _Vocabulary:
         if not piece or "\n" in piece:
             return [i for i, term in enumerate(self.terms) if piece in term]
         found = [m.start() for m in re.finditer(re.escape(piece), self._joined)]
-        columns = np.searchsorted(self._starts, found, side="right") - 1
-        return [int(c) for c in np.unique(columns)]
+        columns = np.searchsorted(self._starts, found, side="right") - 1  # in order
+        return columns[np.r_[True, columns[1:] != columns[:-1]]].tolist() if len(found) else []
 
     def columns(self, word: str, prefix: bool = False) -> list[int]:
         if prefix:
