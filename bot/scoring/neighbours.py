@@ -3,6 +3,7 @@ only when the two titles share a word that says what they are about."""
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 
@@ -63,6 +64,7 @@ def _unit_rows(rows: csr_matrix) -> csr_matrix:
     return scaled
 
 
+@functools.lru_cache(maxsize=65536)  # the same words again and again, in thousands of titles
 def _stem(word: str) -> str:
     """A light stem, enough to match compress/compression/compressed, cache/caches,
     prune/pruned/pruning and binarized/binarization."""

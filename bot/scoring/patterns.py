@@ -261,7 +261,7 @@ class PatternSet:
         has_slot = words @ selector
         lowered = [t.lower() for t in texts]
         has = _Slots(has_slot, len(texts))
-        folding = np.array([bool(_FOLDS_TO_ASCII.search(t)) for t in texts], dtype=bool)
+        folding = np.array([not t.isascii() and bool(_FOLDS_TO_ASCII.search(t)) for t in texts], dtype=bool)
         for index, plan in enumerate(self.plans):
             candidates = _candidates(needs[index], has)
             if plan.kind == "re" and plan.required is not None:

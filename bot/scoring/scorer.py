@@ -273,12 +273,9 @@ class Scorer:
         least = self.settings.neighbour_min_similarity
         reasons = templates.template("score_reasons.txt.j2")  # found once, rendered per paper
         for i, paper in enumerate(papers):
-            about = content_words(paper.title)
-            neighbours = [
-                self._neighbour(int(j), float(v))
-                for j, v in zip(near[i], similarity[i], strict=True)
-                if v >= least and about & self.entry_words[int(j)]
-            ]
+            close = [(int(j), v) for j, v in zip(near[i], similarity[i], strict=True) if v >= least]
+            about = content_words(paper.title) if close else set()  # most papers have none close
+            neighbours = [self._neighbour(j, float(v)) for j, v in close if about & self.entry_words[j]]
             decisions.append(
                 self._decision(
                     paper,
