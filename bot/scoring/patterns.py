@@ -177,9 +177,11 @@ _FOLDS_TO_ASCII = re.compile("[\u0130\u0131\u017f\u212a]")
 
 def regex_required(source: str) -> Required:
     """What every text the regex matches (ignoring case) holds: a formula of lowercase literal
-    pieces of words, each in some word of the text (``(?=.*\\bLLMs?\\b).*?efficient\\W+RL``
-    -> llm and efficient); its look-aheads count, its look-aheads that must fail do not."""
-    return _required(regex_parser.parse(source))
+    pieces of words, each in some word of the text, or starting one ("^rl") where the piece
+    follows the text's start or a character that ends words (``\\W``, ``\\s``, ``\\b``, a space);
+    ``(?=.*\\bLLMs?\\b).*?efficient\\W+RL`` -> llm, efficient and ^rl. Its look-aheads count,
+    its look-aheads that must fail do not."""
+    return _required(regex_parser.parse(source), False)[0]
 
 
 def _all_of(parts: list[Required]) -> Required:
@@ -187,26 +189,60 @@ def _all_of(parts: list[Required]) -> Required:
     return None if not kept else kept[0] if len(kept) == 1 else ("and", tuple(kept))
 
 
-def _required(items: Any) -> Required:
+_REPEATS = (regex_parser.MAX_REPEAT, regex_parser.MIN_REPEAT, regex_parser.POSSESSIVE_REPEAT)
+_STARTS = (regex_parser.AT_BEGINNING, regex_parser.AT_BEGINNING_STRING, regex_parser.AT_BOUNDARY)
+_NOT_WORD = (regex_parser.CATEGORY_NOT_WORD, regex_parser.CATEGORY_SPACE)
+
+
+def _ends_words(op: Any, av: Any) -> bool:
+    """Whether the item always matches one character that is no letter or digit (\\W, \\s, a
+    space, a hyphen...)."""
+    if op is regex_parser.LITERAL:
+        return chr(av).isascii() and not chr(av).isalnum()
+    return (
+        op is regex_parser.IN and len(av) == 1 and av[0][0] is regex_parser.CATEGORY and av[0][1] in _NOT_WORD
+    )
+
+
+def _required(items: Any, start: bool) -> tuple[Required, bool]:
+    """(what ``items`` need, whether they end with a character that ends words); ``start``: the
+    text's start or such a character comes right before them."""
     parts: list[Required] = []
-    run = ""
+    run, run_start = "", False
+
+    def piece() -> Required:
+        return None if len(run) < _MIN_PIECE else f"^{run}" if run_start else run
+
     for op, av in items:
         if op is regex_parser.LITERAL and chr(av).isascii() and chr(av).isalnum():
+            run, run_start = (run, run_start) if run else ("", start)
             run += chr(av).lower()
+            start = False
             continue
-        parts.append(run if len(run) >= _MIN_PIECE else None)
+        parts.append(piece())
         run = ""
-        if op is regex_parser.SUBPATTERN:
-            parts.append(_required(av[-1]))
-        elif op is regex_parser.ATOMIC_GROUP or (op is regex_parser.ASSERT and av[0] == 1):
-            parts.append(_required(av[-1]))  # (?>...); a look-ahead: its text is in the text
-        elif op in (regex_parser.MAX_REPEAT, regex_parser.MIN_REPEAT, regex_parser.POSSESSIVE_REPEAT):
-            parts.append(_required(av[2]) if av[0] >= 1 else None)
+        if op is regex_parser.SUBPATTERN or op is regex_parser.ATOMIC_GROUP:  # (...), (?>...)
+            need, start = _required(av[-1] if op is regex_parser.SUBPATTERN else av, start)
+            parts.append(need)
+        elif op is regex_parser.ASSERT and av[0] == 1:  # a look-ahead: its text is in the text
+            parts.append(_required(av[-1], start)[0])
+        elif op in _REPEATS:
+            need, _ = _required(av[2], start)
+            parts.append(need if av[0] >= 1 else None)
+            # after the last repeat (whatever came before it), or none at all
+            after = _required(av[2], False)[1]
+            start = after if av[0] >= 1 else start and after
         elif op is regex_parser.BRANCH:
-            branches = [_required(branch) for branch in av[1]]
-            parts.append(None if any(b is None for b in branches) else ("or", tuple(branches)))
-    parts.append(run if len(run) >= _MIN_PIECE else None)
-    return _all_of(parts)
+            branches = [_required(branch, start) for branch in av[1]]
+            needs = [need for need, _ in branches]
+            parts.append(None if any(n is None for n in needs) else ("or", tuple(needs)))
+            start = all(after for _, after in branches)
+        elif op is regex_parser.AT:
+            start = av in _STARTS
+        elif op is not regex_parser.ASSERT and op is not regex_parser.ASSERT_NOT:  # look-arounds: nothing
+            start = _ends_words(op, av)
+    parts.append(piece())
+    return _all_of(parts), start
 
 
 def _pieces(required: Required) -> list[str]:
@@ -250,8 +286,11 @@ class PatternSet:
         piece_slots: dict[str, int] = {}
         for plan in self.plans:
             for piece in _pieces(plan.required):
-                if piece not in piece_slots:
-                    slots.append(vocabulary.containing(piece))
+                if piece not in piece_slots:  # "^...": starting a word; else anywhere in one
+                    start = piece.startswith("^")
+                    slots.append(
+                        vocabulary.columns(piece[1:], prefix=True) if start else vocabulary.containing(piece)
+                    )
                     piece_slots[piece] = len(slots) - 1
         rows = [c for columns in slots for c in columns]
         cols = [j for j, columns in enumerate(slots) for _ in columns]

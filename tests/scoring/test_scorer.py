@@ -140,6 +140,10 @@ def test_fast_search_finds_exactly_what_each_regex_finds(parts: list[tuple[str, 
         r"re:(?-i:\bKV)\W*cache",
         r"re:^(?:low|fine)\W?(?:rank|tuning)",
         r"re:(?:k|kv)\W*cache",  # no literal start of 3 letters: runs on every text
+        r"re:(?:efficient|low)\W+(?:\w+\W+){0,2}?(?:RL|rank)\w*",  # "rl" starts a word: not "world"
+        r"re:(?=.*\bLLMs?\b).*?(?:fine|low)[\s\-]*(?:tuning|rank)",
+        r"re:^(?:low\W)?rank",
+        r"re:\bmodel\W+(?>of\W+)?experts?",
     ]
     text = "".join(word + sep for word, sep in parts)
     expected = set()
@@ -169,12 +173,14 @@ def test_a_regex_runs_only_where_the_words_it_needs_are() -> None:
     is not searched for this expression at all (the search that cost seconds per 10,000 titles)."""
     assert regex_required(r"(?=.*\b(?:RLHF|LLMs?)\b).*?efficient\W+(?:RL|PPO)\W+systems?") == (
         "and",
-        (("or", ("rlhf", "llm")), "efficient", ("or", ("rl", "ppo")), "system"),
-    )
-    assert regex_required(r"^(?!.*\btrain\w*).*?\bedge") == "edge"  # what must be absent: nothing
+        (("or", ("^rlhf", "^llm")), "efficient", ("or", ("^rl", "^ppo")), "^system"),
+    )  # "^": starting a word (after \b, \W, a space...), so "world" is not a text for "RL"
+    assert regex_required(r"^(?!.*\btrain\w*).*?\bedge") == "^edge"  # what must be absent: nothing
     assert regex_required(r"(?:not\W+)?think") == "think"  # an optional part: nothing
-    assert regex_required(r"(?:k|kv)\W*cache") == "cache"  # "k" is too short to look for
+    assert regex_required(r"(?:k|kv)\W*cache") == "cache"  # "k" is too short; \W* may be nothing
     assert regex_required(r"(?:x|[A-Z]+)y") is None  # a character class: any text
+    assert regex_required(r"fast\W+(?:\w+\W+){0,3}?RL") == ("and", ("fast", "^rl"))
+    assert regex_required(r"^(?:ab)?cd") == "cd"  # may follow "ab": not the start of a word
 
 
 def test_a_regex_still_runs_where_a_letter_only_matches_ignoring_case() -> None:
