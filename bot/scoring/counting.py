@@ -3,8 +3,9 @@
 scikit-learn's ``transform`` builds every n-gram of every text as a string in a Python loop (most
 of a score run's time on 13,000 abstracts). Here a text's words are found as sklearn finds them,
 each distinct word's n-grams are built once, word pairs are looked up as pairs of word ids
-with numpy, and the counts go through the vectoriser's own tf-idf step, so the rows are
-exactly ``vectorizer.transform(texts)`` (``tests/scoring/test_counting.py`` checks it, bit for bit).
+with numpy, and the counts go through a ``TfidfTransformer`` with the vectoriser's settings and
+``idf_`` (its own tf-idf step, by the public API), so the rows are exactly
+``vectorizer.transform(texts)`` (``tests/scoring/test_counting.py`` checks it, bit for bit).
 A vectoriser set up in a way this does not read (another analyser, a tokenizer, accents
 stripped...) is left to ``transform``.
 """
@@ -18,7 +19,7 @@ from typing import Any
 
 import numpy as np
 from scipy.sparse import csr_matrix
-from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfTransformer, TfidfVectorizer
 
 _WHITE_SPACES = re.compile(r"\s\s+")  # as sklearn's char_wb analyser normalises spaces
 
@@ -28,7 +29,19 @@ def transform(vectorizer: TfidfVectorizer, texts: Sequence[str]) -> Any:
     counts = _counts(vectorizer, texts) if texts else None  # none: sklearn's error
     if counts is None:
         return vectorizer.transform(list(texts))
-    return vectorizer._tfidf.transform(counts, copy=False)
+    return _weighting(vectorizer).transform(counts, copy=False)
+
+
+def _weighting(vectorizer: TfidfVectorizer) -> TfidfTransformer:
+    """The fitted vectoriser's tf-idf step, from its public settings and ``idf_``."""
+    weighting = TfidfTransformer(
+        norm=vectorizer.norm,
+        use_idf=vectorizer.use_idf,
+        smooth_idf=vectorizer.smooth_idf,
+        sublinear_tf=vectorizer.sublinear_tf,
+    )
+    weighting.idf_ = vectorizer.idf_
+    return weighting
 
 
 def _readable(vectorizer: TfidfVectorizer) -> bool:
@@ -41,7 +54,8 @@ def _readable(vectorizer: TfidfVectorizer) -> bool:
         and v.strip_accents is None
         and not v.binary
         and isinstance(getattr(v, "vocabulary_", None), dict)
-        and hasattr(v, "_tfidf")
+        and v.use_idf
+        and hasattr(v, "idf_")
     )
 
 
