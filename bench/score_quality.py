@@ -27,6 +27,9 @@ routing rules were tuned apart from folds 4-5, and how the needs-section flag sp
 title and abstract (as new papers arrive) and from the title alone. Last, the 2024 papers in
 scope with a routing judgement (the sections SCOPE.md gives), each half-year routed by a bot
 trained without it, and how the needs-section flag splits them: what a maintainer sees.
+
+The main figures come with 95% intervals (bench/intervals.py): a few hundred papers in scope
+per half-year cannot tell a figure from one a few points away.
 """
 
 from __future__ import annotations
@@ -50,6 +53,7 @@ from sklearn.metrics import average_precision_score
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import intervals  # noqa: E402
 from make_background import JUDGEMENTS, OUT_OF_SCOPE, judgements  # noqa: E402
 
 from bot import config  # noqa: E402
@@ -82,10 +86,10 @@ class Metrics:
 
 
 def metrics(labels: np.ndarray, scores: np.ndarray) -> Metrics:
+    recall = intervals.recall_at_budget(labels, scores)
     positives = int(labels.sum())
-    top = np.argsort(-scores, kind="stable")[: 3 * positives]
-    hits = int(labels[top].sum())
-    return Metrics(float(average_precision_score(labels, scores)), hits / positives, hits / len(top))
+    budget = min(3 * positives, len(labels))  # the top 3 x positives
+    return Metrics(float(average_precision_score(labels, scores)), recall, recall * positives / budget)
 
 
 def catalog_without(catalog: Catalog, papers: list[Paper], taxonomy: Taxonomy) -> tuple[Catalog, int]:
@@ -164,6 +168,8 @@ def relevance_folds(
             found = metrics(labels, np.asarray(scores, dtype=float))
             results[f"{mode} / {name}"].append(found)
             print(f"  {mode:<16} {name:<19} {found.row()}")
+            if name == "combined":
+                print(f"  {mode:<16} {'combined, 95% interval':<19} {intervals.ranking(labels, scores)}")
         found = metrics(labels[scoped], np.asarray(parts.combined, dtype=float)[scoped])
         results[f"{mode} / combined, in scope"].append(found)
         print(f"  {mode:<16} {'combined, in scope':<19} {found.row()}  ({labels[scoped].sum()} positives)")
@@ -223,9 +229,11 @@ def judged_precision(
     unjudged = int((accepted & (labels == 0) & (grade < 0)).sum())
     total = max(1, int(accepted.sum()))
     return (
-        f"judged against SCOPE.md: {good} of {accepted.sum()} accepted in scope (precision {good / total:.3f}), "
+        f"judged against SCOPE.md: {good} of {accepted.sum()} accepted in scope (precision {good / total:.3f} "
+        f"{intervals.proportion(good, int(accepted.sum()))}), "
         f"{judged_out} judged out of scope or borderline, {unjudged} not judged; "
-        f"recall of the papers in scope (labels in scope and judged ones) {good / max(1, int(in_scope.sum())):.3f}"
+        f"recall of the papers in scope (labels in scope and judged ones) {good / max(1, int(in_scope.sum())):.3f} "
+        f"{intervals.proportion(good, int(in_scope.sum()))} (95% intervals)"
     )
 
 
@@ -508,6 +516,8 @@ def routing_in_scope(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, 
     for row in [*taxonomy.section_ids(), "overall", "months 1-6", "months 7-12", "accepted", "not accepted"]:
         if tally[row].total:
             print(f"  {row:<20} {tally[row].row(ambiguous=False)}")
+    overall = tally["overall"]
+    print(f"  {'overall top-1, 95% interval':<20} {intervals.proportion(overall.top1, overall.total)}")
     wrong = flagged.count(False) + sure.count(False)
     print(
         f"  needs-section flag: {len(flagged)} routes ({len(flagged) / max(1, len(flagged) + len(sure)):.1%}), "
