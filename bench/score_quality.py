@@ -54,6 +54,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import intervals  # noqa: E402
+import second_looks  # noqa: E402
 from make_background import JUDGEMENTS, OUT_OF_SCOPE, judgements  # noqa: E402
 
 from bot import config  # noqa: E402
@@ -195,6 +196,16 @@ def relevance_folds(
             f"(in scope {in_scope_recall:.3f})  ({seconds:.1f} s)"
         )
         print(f"  {mode:<16} {judged_precision(evaluation, labels, scoped, accepted)}")
+        in_scope = in_scope_mask(evaluation, labels, scoped)
+        print(
+            f"  {mode:<16} "
+            + second_looks.recall_with_unjudged(
+                [p.arxiv_id for p in evaluation],
+                [bool(a) for a in accepted],
+                int((accepted & in_scope).sum()),
+                int(in_scope.sum()),
+            )
+        )
         print(f"  {mode:<16} {scope_ceilings(evaluation, labels, scoped)}")
         if show:
             show_top_unlabelled(evaluation, labels, parts.combined, show)
@@ -495,6 +506,7 @@ def routing_in_scope(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, 
     judged = routing_judgements()
     tally: dict[str, RoutingTally] = defaultdict(RoutingTally)
     flagged: list[bool] = []  # right or not, for the routes a PR would mark needs-section
+    routes: dict[str, str] = {}
     sure: list[bool] = []  # and for the others
     for name, evaluation in halves_of(papers).items():
         held = [p for p in evaluation if judged.get(p.arxiv_id)]
@@ -509,6 +521,7 @@ def routing_in_scope(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, 
             for row in rows:
                 tally[row].add(decision.section in sections, decision.runner_up in sections, False)
             (flagged if decision.needs_section else sure).append(decision.section in sections)
+            routes[paper.arxiv_id] = decision.section
     print(
         f"\nrouting the {tally['overall'].total} 2024 papers in scope with a routing judgement "
         "(title + abstract; each half-year against the catalog without it):"
@@ -518,6 +531,7 @@ def routing_in_scope(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, 
             print(f"  {row:<20} {tally[row].row(ambiguous=False)}")
     overall = tally["overall"]
     print(f"  {'overall top-1, 95% interval':<20} {intervals.proportion(overall.top1, overall.total)}")
+    print("\n".join(second_looks.routing_agreement(routes, judged)))
     wrong = flagged.count(False) + sure.count(False)
     print(
         f"  needs-section flag: {len(flagged)} routes ({len(flagged) / max(1, len(flagged) + len(sure)):.1%}), "
