@@ -4,7 +4,7 @@ Recall of the papers nobody had judged. The judgements (bench/data/scope-judgeme
 cover the label-0 papers some round's bot scored 0.12 or more, so an in-scope paper every bot
 ranked lower was never counted: recall in scope is an upper bound. A stratified random sample of
 the 14,318 label-0 papers nobody had judged (bands of the bot's held-out score at sampling time,
-round 17: all 41 papers of 0.12-0.5, 150 of 307 in 0.06-0.12, 120 of 505 in 0.03-0.06, 120 of
+round 18: all 41 papers of 0.12-0.5, 150 of 307 in 0.06-0.12, 120 of 505 in 0.03-0.06, 120 of
 2,546 in 0.01-0.03, 120 of 10,919 under 0.01) was graded against SCOPE.md
 (bench/data/unjudged-sample-2024.jsonl). Each sampled paper stands for ``weight`` papers of its
 band (papers / sampled), so the in-scope papers hidden among the unjudged ones, and how many of
