@@ -230,12 +230,15 @@ def judged_precision(
     papers: list[Paper], labels: np.ndarray, scoped: np.ndarray, accepted: np.ndarray
 ) -> str:
     """Precision as the acceptance measure counts it (in scope by SCOPE.md): accepted labelled
-    positives in scope, plus accepted label-0 papers judged in scope (bench/data/); accepted
-    label-0 papers nobody judged are counted out (a lower bound) and reported. Recall: the
-    papers in scope (labelled or judged) that are accepted."""
-    grade = np.array([scope_grades().get(p.arxiv_id, -1) for p in papers])
+    positives in scope, plus accepted label-0 papers judged in scope (bench/data/: the
+    judgements, and the graded samples of unjudged papers); accepted label-0 papers nobody
+    judged are counted out (a lower bound) and reported. Recall: the papers in scope (labelled or
+    judged; the samples' papers are counted by second_looks) that are accepted."""
+    sampled = second_looks.sample_grades()
+    grade = np.array([scope_grades().get(p.arxiv_id, sampled.get(p.arxiv_id, -1)) for p in papers])
     in_scope = in_scope_mask(papers, labels, scoped)
-    good = int((accepted & in_scope).sum())
+    good = int((accepted & (in_scope | ((labels == 0) & (grade == 2)))).sum())
+    found = int((accepted & in_scope).sum())
     judged_out = int((accepted & (grade >= 0) & (grade < 2)).sum())
     unjudged = int((accepted & (labels == 0) & (grade < 0)).sum())
     total = max(1, int(accepted.sum()))
@@ -243,8 +246,8 @@ def judged_precision(
         f"judged against SCOPE.md: {good} of {accepted.sum()} accepted in scope (precision {good / total:.3f} "
         f"{intervals.proportion(good, int(accepted.sum()))}), "
         f"{judged_out} judged out of scope or borderline, {unjudged} not judged; "
-        f"recall of the papers in scope (labels in scope and judged ones) {good / max(1, int(in_scope.sum())):.3f} "
-        f"{intervals.proportion(good, int(in_scope.sum()))} (95% intervals)"
+        f"recall of the papers in scope (labels in scope and judged ones) {found / max(1, int(in_scope.sum())):.3f} "
+        f"{intervals.proportion(found, int(in_scope.sum()))} (95% intervals)"
     )
 
 

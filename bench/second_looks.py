@@ -2,13 +2,16 @@
 
 Recall of the papers nobody had judged. The judgements (bench/data/scope-judgements-2024.jsonl)
 cover the label-0 papers some round's bot scored 0.12 or more, so an in-scope paper every bot
-ranked lower was never counted: recall in scope is an upper bound. A stratified random sample of
-the 14,318 label-0 papers nobody had judged (bands of the bot's held-out score at sampling time,
-round 18: all 41 papers of 0.12-0.5, 150 of 307 in 0.06-0.12, 120 of 505 in 0.03-0.06, 120 of
-2,546 in 0.01-0.03, 120 of 10,919 under 0.01) was graded against SCOPE.md
-(bench/data/unjudged-sample-2024.jsonl). Each sampled paper stands for ``weight`` papers of its
-band (papers / sampled), so the in-scope papers hidden among the unjudged ones, and how many of
-them a bot accepts, are estimated for any bot (Horvitz-Thompson).
+ranked lower was never counted: recall in scope is an upper bound. Two stratified random samples
+of the 14,318 label-0 papers nobody had judged were graded against SCOPE.md
+(bench/data/unjudged-sample-2024.jsonl), in bands of the bot's held-out score in round 18.
+Sample 1 (551 papers: all 41 of 0.12-0.5, 150 of 307 in 0.06-0.12, 120 of 505 in 0.03-0.06, 120
+of 2,546 in 0.01-0.03, 120 of 10,919 under 0.01) was read while writing rules, so each of its
+papers now stands for itself (weight 1), as a judged paper does. Sample 2 (577 of the rest: all
+157 left in 0.06-0.12, 120 of 385, 150 of 2,426, 150 of 10,799) was never read for rules; each
+of its papers stands for ``weight`` papers of its band (left / sampled). Together they estimate,
+for any bot, the in-scope papers hidden among the unjudged ones and how many it accepts
+(Horvitz-Thompson).
 
 A second judge of routing. The 403 papers of the routing judgements were placed again, blind, by
 a second judge (bench/data/routing-second-judge-2024.jsonl: the section they would file each
@@ -45,6 +48,11 @@ class Placement:
 
 def second_judge() -> dict[str, Placement]:
     return {r["arxiv_id"]: Placement(r["best"], tuple(r["also"])) for r in _records(SECOND_JUDGE)}
+
+
+def sample_grades() -> dict[str, int]:
+    """arXiv id -> SCOPE.md grade of every paper of the samples of unjudged papers."""
+    return {r["arxiv_id"]: int(r["grade"]) for r in _records(UNJUDGED_SAMPLE)}
 
 
 def unjudged_in_scope() -> dict[str, float]:
