@@ -39,6 +39,11 @@ def judge(rules: RuleScorer, title: str, abstract: str = "") -> RuleResult:
         ("SpecReason: Fast and Accurate Inference-Time Compute via Speculative Reasoning", "reasoning"),
         ("Concise Reasoning via Reinforcement Learning", "reasoning"),
         (
+            "Adaptive Inference-Time Compute: LLMs Can Predict if They Can Do Better, Even Mid-Generation",
+            "reasoning",
+        ),
+        ("Learning How Hard to Think: Input-Adaptive Allocation of LM Computation", "reasoning"),
+        (
             "QUITO-X: A New Perspective on Context Compression from the Information Bottleneck Theory",
             "prompt-compression",
         ),
@@ -53,6 +58,7 @@ def judge(rules: RuleScorer, title: str, abstract: str = "") -> RuleResult:
         ),
         ('"Give Me BF16 or Give Me Death"? Accuracy-Performance Trade-Offs in LLM Quantization', "surveys"),
         ("Quantifying the Capabilities of LLMs across Scale and Precision", "surveys"),
+        ("Measuring the Effect of Pruning on Large Language Models", "surveys"),
         (
             "Decoding Compressed Trust: Scrutinizing the Trustworthiness of Efficient LLMs Under Compression",
             "surveys",
@@ -108,6 +114,11 @@ def test_routing_goals_route_without_adding_relevance_of_their_own(
         ("NITRO: LLM Inference on Intel Laptop NPUs", "hardware"),
         ("Megatron-LM: Training Multi-Billion Parameter Language Models Using Model Parallelism", "serving"),
         ("Dynamic Early Exit in Reasoning Models", "decoding"),
+        # data pruning selects training data: a method, no measurement study of pruning
+        (
+            "Measuring Sample Importance in Data Pruning for Language Models based on Information Entropy",
+            "surveys",
+        ),
     ],
 )
 def test_goal_patterns_keep_to_their_meaning(rules: RuleScorer, title: str, not_section: str) -> None:
