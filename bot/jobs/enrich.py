@@ -2,8 +2,9 @@
 
 1. The catalog's arXiv papers that the store lacks, or holds stale (fetched more than
    ``enrich.max_age_days`` ago, or a newer version announced in the daily feed), are looked up
-   100 ids per arXiv API request, 3 s apart (``bot.sources.arxiv_fetch``). The store file is
-   written after every request, so an interrupted run resumes where it stopped.
+   100 ids per arXiv API request, 3 s apart (``bot.sources.arxiv_fetch``). After every request
+   the catalog lines it changes are written, then the store file, so an interrupted run leaves
+   both consistent and resumes where it stopped.
 2. Papers no longer listed leave the store; the store is written sorted and deterministic.
 3. Canonical catalog lines are rewritten where the store's facts say more (``bot.core.enrichment``):
    missing authors, an accepted venue, a new version's title, the withdrawn mark.
@@ -133,15 +134,27 @@ def run(
     saved: Callable[[Store], None] = lambda _: None,
     progress: Callable[[str], None] = lambda _: None,
     start: Store | None = None,
+    saved_text: Callable[[str], None] | None = None,
 ) -> Result:
     """Everything but the writes: the new store and catalog text, and what changed. The catalog
     lines are compared with ``store_text`` (the store beside the catalog); ``start``, when given,
-    is the store to bring up to date instead (e.g. the unmerged nightly PR's, fetched already)."""
+    is the store to bring up to date instead (e.g. the unmerged nightly PR's, fetched already).
+
+    After every request, ``saved_text`` gets the catalog text brought up to the store so far,
+    then ``saved`` the store: a new version's title or authors are only written while the store
+    still holds the old ones, so a run stopped halfway must not save the new facts without the
+    catalog lines they change."""
     catalog = parse(catalog_text, taxonomy)
     previous = paper_store.load(store_text, settings.store_path)
     ids = listed_ids(catalog)
     begin = previous if start is None else start
-    store, asked, unknown, left = refresh_store(ids, begin, api, today, settings, saved, progress)
+
+    def checkpoint(store: Store) -> None:
+        if saved_text is not None:
+            saved_text(enrich_catalog(catalog, previous, store, venues, settings.lines)[0].render())
+        saved(store)
+
+    store, asked, unknown, left = refresh_store(ids, begin, api, today, settings, checkpoint, progress)
     store = paper_store.merge(store, (), keep=ids)
     new_catalog, changes = enrich_catalog(catalog, previous, store, venues, settings.lines)
     return Result(
@@ -271,6 +284,14 @@ def main(args: argparse.Namespace) -> int:
     store_text = store_path.read_text(encoding="utf-8") if store_path.exists() else ""
     api = PoliteApi(ApiSettings.from_config(config.load("sources")))
 
+    written = catalog_text  # what catalog.md holds now
+
+    def save_text(text: str) -> None:  # first the catalog lines, then the store (see ``run``)
+        nonlocal written
+        if not args.dry_run and text != written:
+            write_catalog(catalog_path, text, taxonomy, old_text=written)
+            written = text
+
     def save(store: Store) -> None:
         if not args.dry_run:
             write_store(store_path, store)
@@ -280,11 +301,11 @@ def main(args: argparse.Namespace) -> int:
 
     venues = VenueTable.from_config(papers)
     today = datetime.date.today()
-    result = run(catalog_text, store_text, api, today, taxonomy, venues, settings, save, progress)
-    if not args.dry_run:
-        write_store(store_path, result.store)
-        if result.text != catalog_text:
-            write_catalog(catalog_path, result.text, taxonomy, old_text=catalog_text)
+    result = run(
+        catalog_text, store_text, api, today, taxonomy, venues, settings, save, progress, saved_text=save_text
+    )
+    save_text(result.text)
+    save(result.store)
     text = summary(result, settings, args.dry_run)
     print(text)
     append_step_summary(dict(os.environ), text)

@@ -334,3 +334,63 @@ def test_a_line_linking_arxiv_without_the_id_part_is_enriched(
     }
     new = parse(result.text, taxonomy).find_by_id("2401.00001").entry  # type: ignore[union-attr]
     assert new is not None and new.authors and new.venue == "ICML 2024" and new.url == entry.url
+
+
+def test_a_run_stopped_halfway_leaves_catalog_and_store_consistent_and_a_rerun_finishes(
+    arxiv_api: ArxivApiServer,  # noqa: F811
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The store is saved after every request; a catalog line a new version changes (title,
+    authors) is only rewritten while the store still holds the old facts. So each save writes
+    the catalog lines first: stopped after the first request, the retitled paper of that request
+    is already corrected, and nothing is left that a rerun could no longer correct."""
+    text, ids = catalog_text(taxonomy, 150)
+    seed(arxiv_api, ids)
+    (tmp_path / "catalog.md").write_text(text, encoding="utf-8")
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    root_config = Path(__file__).resolve().parents[2] / "config"
+    for name in ("taxonomy.yml", "papers.yml", "poll.yml"):
+        (config_dir / name).write_text((root_config / name).read_text())
+    (config_dir / "templates").symlink_to(root_config / "templates")
+    (config_dir / "sources.yml").write_text(
+        f"api:\n  query_url: {arxiv_api.url}\n  delay_seconds: 0\n  retries: 0\n"
+    )
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
+    assert bot_main(["enrich", "--repo", str(tmp_path)]) == 0
+    store_path = tmp_path / "data" / "papers.jsonl"
+    # a month later every paper is stale; arXiv has a v2 of two papers, one in each request
+    old = store_path.read_text().replace('"fetched":"', '"fetched":"1999-01-01","x":"')
+    store_path.write_text(old)
+    for n in (5, 120):
+        arxiv_api.seed(
+            [synthetic(ids[n], f"Paper number {n}, retitled", n, version=2, authors=["New Person"])]
+        )
+    writes = 0
+    real_write_store = enrich.write_store
+
+    def write_store(path: Path, store: paper_store.Store) -> None:
+        nonlocal writes
+        real_write_store(path, store)
+        writes += 1
+        if writes == 1:
+            arxiv_api.fail(1)  # the second request fails: the run stops after one saved request
+
+    monkeypatch.setattr(enrich, "write_store", write_store)
+    assert bot_main(["enrich", "--repo", str(tmp_path)]) == 1
+    catalog = parse((tmp_path / "catalog.md").read_text(), taxonomy)
+    store = paper_store.load(store_path.read_text())
+    # the newest entries come first, so the first request held ids[120], and not ids[5]
+    assert store[ids[120]].title == "Paper number 120, retitled" and store[ids[5]].versions == 1
+    entry = catalog.find_by_id(ids[120]).entry  # type: ignore[union-attr]
+    assert entry is not None and entry.title == "Paper number 120, retitled"
+    assert entry.authors == ("New Person",)
+
+    assert bot_main(["enrich", "--repo", str(tmp_path)]) == 0  # the rerun finishes the work
+    catalog = parse((tmp_path / "catalog.md").read_text(), taxonomy)
+    for n in (5, 120):
+        entry = catalog.find_by_id(ids[n]).entry  # type: ignore[union-attr]
+        assert entry is not None and entry.title == f"Paper number {n}, retitled"
+        assert entry.authors == ("New Person",)
