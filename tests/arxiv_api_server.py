@@ -8,7 +8,9 @@ It answers:
 - ``search_query=cat:X AND submittedDate:[YYYYMMDDHHMM TO YYYYMMDDHHMM]`` (also ``(cat:A OR cat:B)``),
   sorted by submission date, paged with ``start`` and ``max_results`` (at most 2000, as arXiv).
 
-Every request is logged (``log``); ``fail(n, status)`` makes the next ``n`` requests fail.
+Every request is logged (``log``); ``fail(n, status)`` makes the next ``n`` requests fail;
+``blank(n, body)`` makes them answer HTTP 200 with something that is not an Atom feed (a blank
+page, an HTML error page), as the real API sometimes does.
 """
 
 from __future__ import annotations
@@ -114,6 +116,7 @@ class ArxivApiServer:
         self.log: list[dict[str, str]] = []
         self._failures: list[int] = []
         self._empty = 0
+        self._blank: list[str] = []
         self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
         self.port = self._server.server_port
         self._thread = threading.Thread(
@@ -132,6 +135,9 @@ class ArxivApiServer:
     def fail(self, times: int = 1, status: int = 503) -> None:
         self._failures += [status] * times
 
+    def blank(self, times: int = 1, body: str = "") -> None:
+        self._blank += [body] * times
+
     def empty_pages(self, times: int = 1) -> None:
         """The next ``times`` search pages come back empty, with the right total (as arXiv's API
         sometimes answers in the middle of a search)."""
@@ -147,6 +153,8 @@ class ArxivApiServer:
         self.log.append(args)
         if self._failures:
             return Response("busy", status=self._failures.pop(0))(environ, start_response)
+        if self._blank:
+            return Response(self._blank.pop(0), content_type="text/html")(environ, start_response)
         start = int(args.get("start", "0") or 0)
         size = min(int(args.get("max_results", "10") or 10), 2000)
         if args.get("id_list"):

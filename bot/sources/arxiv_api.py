@@ -81,12 +81,25 @@ class _PoliteAdapter(HTTPAdapter):
         return super().send(request, **kwargs)
 
 
+class NotAnAnswer(arxiv.ArxivError):
+    """HTTP 200 with something that is not the API's Atom feed (a blank page, an HTML error page):
+    read as a feed, it has no entries and a total of 0, which would say "no such paper" or end a
+    search early. It is retried like a 503."""
+
+
+def is_api_answer(feed: arxiv.ParsedFeed) -> bool:
+    """An Atom answer of the API: it parses, and it has entries or the API's opensearch header
+    (``itemsPerPage`` is the ``max_results`` asked, never 0, even when nothing matched)."""
+    return not feed.malformed and (bool(feed.results) or feed.header.items_per_page > 0)
+
+
 class OnePageClient(arxiv.Client):
     """An ``arxiv.Client`` that reads one page per search: an ``id_list`` answer is always one page.
 
     When a batch holds an unknown id, arXiv may report more ``totalResults`` than it lists
     (lukasschwab/arxiv.py#82); the stock client then asks for a second page, gets an empty one and
-    retries it. Pacing (``delay_seconds``) and retries of each call are the stock client's.
+    retries it. Pacing (``delay_seconds``) and retries of each call are the stock client's; an
+    answer that is not the API's feed (``NotAnAnswer``) is retried too.
     """
 
     def __init__(self, settings: ApiSettings) -> None:
@@ -97,6 +110,15 @@ class OnePageClient(arxiv.Client):
         adapter = _PoliteAdapter(settings.timeout_seconds, settings.user_agent)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
+
+    def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> arxiv.ParsedFeed:
+        feed = super()._parse_feed(url, first_page=first_page, _try_index=_try_index)
+        if is_api_answer(feed):
+            return feed
+        if _try_index < self.num_retries:
+            return self._parse_feed(url, first_page=first_page, _try_index=_try_index + 1)
+        reason = f"the page has no Atom feed ({feed.error})" if feed.error else "no opensearch header"
+        raise NotAnAnswer(url, _try_index, f"not an arXiv API answer: {reason}")
 
     def _results(self, search: arxiv.Search, offset: int = 0) -> Generator[arxiv.Result, None, None]:
         url = self._format_url(search, offset, self.page_size)
@@ -157,6 +179,8 @@ def describe_failure(exc: Exception | None) -> str:
     """A short reason: "HTTP 503", "connection refused or reset", "timed out"."""
     if isinstance(exc, arxiv.HTTPError):
         return f"HTTP {exc.status}"
+    if isinstance(exc, NotAnAnswer):
+        return "not an arXiv API answer (HTTP 200, but a blank or HTML page)"
     if isinstance(exc, requests.Timeout):
         return "timed out"
     if isinstance(exc, requests.ConnectionError):
@@ -205,4 +229,13 @@ def _batches(items: list[str], size: int) -> Iterator[list[str]]:
         yield items[start : start + size]
 
 
-__all__ = ["ApiSettings", "ArxivLookup", "LookupResult", "LookupStatus", "OnePageClient", "paper_from_result"]
+__all__ = [
+    "ApiSettings",
+    "ArxivLookup",
+    "LookupResult",
+    "LookupStatus",
+    "NotAnAnswer",
+    "OnePageClient",
+    "is_api_answer",
+    "paper_from_result",
+]

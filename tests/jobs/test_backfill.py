@@ -107,6 +107,29 @@ def test_empty_pages_stop_the_search_resumably_not_as_if_done(month: ArxivApiSer
     assert [r["start"] for r in month.log] == ["100", "200"] and len(papers) == 136
 
 
+@pytest.mark.parametrize("body", ["", "<html><body><h1>Service busy</h1></body></html>"])
+def test_a_page_that_is_not_an_api_answer_never_ends_the_search(
+    month: ArxivApiServer, tmp_path: Path, body: str
+) -> None:
+    """A blank page or an HTML error page served with HTTP 200 reads as a feed with no entries and
+    a total of 0: taken at its word, the search stopped there as if complete."""
+    state = tmp_path / "state.json"
+    backfill.SearchState(QUERY, 100, 236, []).save(state)
+    month.blank(1, body)  # once: asked again, and the search goes on
+    papers = backfill.search(
+        api_for(month, []), QUERY, 100, VENUES, state, backfill.Progress(io.StringIO()), TODAY
+    )
+    assert [r["start"] for r in month.log] == ["100", "100", "200"] and len(papers) == 136
+    backfill.SearchState(QUERY, 100, 236, []).save(state)
+    month.log.clear()
+    month.blank(2, body)  # retries=1: both attempts: the run stops, resumable
+    with pytest.raises(BotError, match=r"search page at 100 .*not an arXiv API answer.*resumes"):
+        backfill.search(
+            api_for(month, []), QUERY, 100, VENUES, state, backfill.Progress(io.StringIO()), TODAY
+        )
+    assert backfill.SearchState.load(state, QUERY).next_start == 100
+
+
 def test_backfill_opens_one_checklist_pr_per_section_and_a_rerun_opens_nothing(
     month: ArxivApiServer, fake_github: FakeGitHub, taxonomy: Taxonomy, tmp_path: Path
 ) -> None:  # noqa: F811

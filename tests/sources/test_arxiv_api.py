@@ -158,6 +158,22 @@ def test_429s_until_the_retries_run_out_raise_a_source_error(httpserver: HTTPSer
     assert len(httpserver.log) == 3
 
 
+@pytest.mark.parametrize("body", ["", "<html><body>Rate exceeded.</body></html>"])
+def test_a_page_that_is_not_an_api_answer_is_retried_never_read_as_no_such_paper(
+    httpserver: HTTPServer, body: str
+) -> None:
+    """HTTP 200 with a blank or HTML page has no entries: read as an answer, every id asked was
+    "unknown" (an /add said arXiv has no such paper)."""
+    httpserver.expect_ordered_request("/api/query").respond_with_data(body, content_type="text/html")
+    httpserver.expect_ordered_request("/api/query").respond_with_data(ID_LIST)
+    assert lookup_at(httpserver).lookup(["1605.08386"])["1605.08386"].status is LookupStatus.FOUND
+    httpserver.clear_log()
+    httpserver.expect_request("/api/query").respond_with_data(body, content_type="text/html")
+    with pytest.raises(SourceError, match=r"after 2 attempts \(last: not an arXiv API answer"):
+        lookup_at(httpserver, retries=1).lookup(["1605.08386"])
+    assert len(httpserver.log) == 2
+
+
 def test_docs_sources_md_quotes_the_message_of_a_busy_api(httpserver: HTTPServer) -> None:
     """docs/sources.md shows what a command's reply says when the API stays busy: the real message
     (the default retries, the real endpoint in place of the local one)."""
