@@ -60,7 +60,10 @@ def paper_link(url: str) -> PaperLink | None:
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or (parts.hostname or "") not in HOSTS:
         return None
-    if parts.port or parts.username or parts.query:
+    try:
+        if parts.port or parts.username or parts.query:
+            return None
+    except ValueError:  # a port that is no number: not a paper link (HTTP calls it invalid)
         return None
     match = _PATH_RE.match(parts.path)
     if not match or not arxiv_ids.is_valid(match["id"]) or (match["suffix"] and match["kind"] != "pdf"):

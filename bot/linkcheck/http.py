@@ -49,6 +49,17 @@ def host_key(url: str) -> str:
     return f"{(parts.hostname or '').lower()}:{port}"
 
 
+def invalid_url(url: str) -> str:
+    """Why no request can be sent to ``url`` (a port that is no number or out of range, a host
+    that is no hostname), or "" when it can be."""
+    try:
+        _ = urlsplit(url).port  # a port that is no number, or out of range, raises
+        httpx.URL(url)
+    except (ValueError, httpx.InvalidURL) as exc:
+        return str(exc)
+    return ""
+
+
 @dataclass(frozen=True)
 class _Sent:
     outcome: Answer
@@ -77,6 +88,9 @@ class HttpChecker:
     async def check(self, url: str) -> LinkResult:
         """The verdict on ``url`` (its fragment is not sent)."""
         state = CheckState(url=url.split("#", 1)[0])
+        problem = invalid_url(state.url)
+        if problem:  # a typo such as ":8080a": dead, no request sent
+            return LinkResult(url, Verdict.DEAD, final_url=state.url, error=f"not a valid URL: {problem}")
         deadline, priority, requests = math.inf, FRESH, 0
         while True:
             sent = await self._send(state.method, state.url, priority)

@@ -14,7 +14,7 @@ exponential back-off a bounded number of times, then the link is dead.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from bot.http_retry import parse_retry_after
 from bot.linkcheck.model import Hop, Verdict
@@ -118,7 +118,11 @@ def give_up(outcome: Answer, waited_for: str) -> Settle:
 
 
 def _follow(location: str, status: int, state: CheckState, policy: Policy) -> Settle | Again:
-    target = urljoin(state.url, location.strip())
+    try:
+        target = urljoin(state.url, location.strip())
+        _ = urlsplit(target).port  # a port that is no number, or out of range, raises
+    except ValueError as exc:
+        return Settle(Verdict.DEAD, status, f"redirect to an invalid URL ({exc}): {location.strip()}")
     hops = (*state.hops, Hop(state.url, status, target))
     if len(hops) > policy.max_redirects:
         return Settle(Verdict.DEAD, status, f"more than {policy.max_redirects} redirects")

@@ -41,6 +41,7 @@ from bot.linkcheck import (
     settings_from_config,
     update_state,
 )
+from bot.linkcheck.arxiv import ArxivResolver
 from bot.linkcheck.gate import CONTINUE, FRESH, Gate
 from bot.linkcheck.model import Hop
 from bot.linkcheck.policy import (
@@ -537,6 +538,39 @@ def test_excluded_links_are_not_requested(web: PlantedWeb) -> None:
 
 
 # ----------------------------------------------------------------------------- the job's output
+
+
+BAD_REDIRECTS = [
+    {
+        "/ok": Route(),
+        "/to-bad-port": Route("redirect", 301, "http://127.0.0.1:99999/x"),
+    }
+]
+
+
+@pytest.mark.parametrize("web", [BAD_REDIRECTS], indirect=True)
+def test_a_link_with_an_impossible_port_is_dead_without_a_request_and_stops_nothing(
+    web: PlantedWeb,
+) -> None:
+    """A typo in a port (``:8080a``, ``:99999``), in the catalog or in a server's Location,
+    raised ValueError out of the checker: the whole run crashed on one link."""
+    bad = ["http://127.0.0.1:99999/page", "https://example.org:80a/", "https://arxiv.org:abc/abs/2401.00001"]
+    redirected = [web.url("/to-bad-port")]
+    results = check([*bad, *redirected, web.url("/ok")], resolvers=[ArxivResolver(NoPapers())])
+    for url in bad:
+        assert results[url].verdict is Verdict.DEAD and results[url].requests == 0
+        assert results[url].error is not None and results[url].error.startswith("not a valid URL: ")
+    for url in redirected:
+        assert results[url].verdict is Verdict.DEAD and results[url].requests == 1
+        assert results[url].error is not None and results[url].error.startswith("redirect to an invalid URL")
+    assert results[web.url("/ok")].verdict is Verdict.ALIVE
+
+
+class NoPapers:
+    batch_size = 100
+
+    def lookup(self, ids: object) -> dict[str, object]:
+        raise AssertionError("no arXiv paper link here")
 
 
 def _catalog(web: PlantedWeb, tmp_path: Path) -> Path:

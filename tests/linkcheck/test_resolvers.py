@@ -122,6 +122,7 @@ def test_paper_links_are_claimed(url: str, kind: str, arxiv_id: str, version: in
         "https://arxiv.org/abs/2405.00732.pdf",  # .pdf only after /pdf/
         "https://arxiv.org/abs/2405.00732/extra",
         "https://arxiv.org:8443/abs/2405.00732",
+        "https://arxiv.org:abc/abs/2405.00732",  # a port that is no number: not a paper link, no crash
         "https://ar5iv.org/abs/2405.00732",  # another site
         "https://notarxiv.org/abs/2405.00732",
         "https://huggingface.co/papers/2405.00732",
