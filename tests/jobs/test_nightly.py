@@ -681,6 +681,46 @@ def test_the_commit_message_counts_what_the_pr_changes_unless_one_is_configured(
     )
 
 
+def test_a_withdrawn_paper_is_one_row_however_many_of_its_links_the_line_has(taxonomy):
+    """An entry links its paper twice (the title and ``[pdf]``): the resolver calls both links
+    withdrawn, and the issue listed the paper twice and counted "2 papers withdrawn"."""
+    from bot.core.catalog import parse
+    from bot.jobs.nightly.findings import Night, withdrawn_papers
+    from bot.jobs.nightly.publish import issue_text
+    from bot.linkcheck import extract_links
+    from bot.linkcheck.arxiv import WITHDRAWN_NOTE
+
+    ids = ["2401.00001", "2401.00002"]
+    entries = [
+        Entry(
+            title=f"Paper {i}",
+            url=f"https://arxiv.org/abs/{i}",
+            pdf_url=f"https://arxiv.org/pdf/{i}",
+            arxiv_id=i,
+            year=2024,
+            month=1,
+        )
+        for i in ids
+    ]
+    text = render_document(taxonomy, {("quantization", "weight-only"): entries})
+    text += f"\nSee also [the withdrawn one](https://arxiv.org/abs/{ids[0]}v2).\n"
+    links = extract_links(text)
+    note = f"arXiv {ids[0]} was {WITHDRAWN_NOTE}"
+    results = {
+        link.url: LinkResult(link.url, Verdict.ALIVE, 200, error=note if ids[0] in link.url else None)
+        for link in links
+    }
+    catalog = parse(text, taxonomy)
+    [problem] = withdrawn_papers(catalog, links, results)
+    line = catalog.find_by_id(ids[0]).line_number  # type: ignore[union-attr]
+    assert problem.url == f"https://arxiv.org/abs/{ids[0]}" and problem.lines == (
+        line,
+        len(text.splitlines()),
+    )
+    night = Night("2024-06-01", {}, 0, (), (), (), (), (), {}, withdrawn=(problem,))
+    assert issue_text(night, NightlySettings())[0] == "Nightly maintenance: 1 paper withdrawn"
+
+
 def test_the_job_summary_counts_withdrawn_papers(capsys):
     """The summary had no row for withdrawn papers, though they keep the tracking issue open."""
     from bot.jobs.nightly.findings import LinkProblem, Night

@@ -9,17 +9,24 @@ from typing import Any
 from bot.core.catalog import Catalog, title_at
 from bot.jobs.nightly.model import LinkProblem, link_problem
 from bot.linkcheck import Link, LinkResult
-from bot.linkcheck.arxiv import is_withdrawn
+from bot.linkcheck.arxiv import is_withdrawn, paper_link
 
 
 def withdrawn_papers(
     catalog: Catalog, links: Sequence[Link], results: Mapping[str, LinkResult]
 ) -> tuple[LinkProblem, ...]:
-    """Entries whose arXiv paper was withdrawn (the arXiv resolver says so; the link is alive)."""
+    """Papers withdrawn on arXiv (the arXiv resolver says so; the link is alive), one row per
+    paper however many links to it the catalog has (an entry's title and ``[pdf]``): its first
+    link, with every line that links it."""
+    papers: dict[str, tuple[Link, list[int]]] = {}
+    for link in links:
+        if link.url in results and is_withdrawn(results[link.url]):
+            paper = paper_link(link.url)
+            first, lines = papers.setdefault(paper.arxiv_id if paper else link.url, (link, []))
+            lines += [line for line in link.lines if line not in lines]
     return tuple(
-        link_problem(link, results[link.url], None, catalog)
-        for link in links
-        if link.url in results and is_withdrawn(results[link.url])
+        link_problem(Link(first.url, tuple(sorted(lines))), results[first.url], None, catalog)
+        for first, lines in papers.values()
     )
 
 
