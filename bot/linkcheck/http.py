@@ -44,9 +44,12 @@ def make_client(settings: CheckSettings) -> httpx.AsyncClient:
 
 
 def host_key(url: str) -> str:
+    """The server a URL is on: its host, with the port only when it is not the scheme's default
+    (``http://`` and ``https://`` links to one host are one server to be polite to)."""
     parts = urlsplit(url)
-    port = parts.port or (443 if parts.scheme == "https" else 80)
-    return f"{(parts.hostname or '').lower()}:{port}"
+    host = (parts.hostname or "").lower()
+    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
+    return host if parts.port in (None, default) else f"{host}:{parts.port}"
 
 
 def invalid_url(url: str) -> str:
@@ -143,9 +146,13 @@ class HttpChecker:
         return delay * (1.0 + 0.2 * self._rng.random()) if delay > 0 else 0.0
 
     def _gate(self, url: str) -> Gate:
+        """The gate of ``url``'s server; a host of ``hosts`` (config) has one gate for all of its
+        ports, schemes and subdomains, so its limit is what that site sees from us."""
         key = host_key(url)
+        host = (urlsplit(url).hostname or "").lower()
+        key = self._settings.host_entry(host) or key
         if key not in self._hosts:
-            limits = self._settings.limits_for(key.rsplit(":", 1)[0])
+            limits = self._settings.limits_for(host)
             self._hosts[key] = Gate(limits.concurrency, limits.interval)
         return self._hosts[key]
 

@@ -39,13 +39,15 @@ class CheckSettings:
     policy: Policy = field(default_factory=Policy)
     exclusions: tuple[Exclusion, ...] = ()
 
+    def host_entry(self, host: str) -> str | None:
+        """The ``hosts`` entry whose limits ``host`` has: its own, else its closest parent domain's."""
+        names = [name for name, _ in self.hosts if host == name or host.endswith("." + name)]
+        return max(names, key=len, default=None)
+
     def limits_for(self, host: str) -> HostLimits:
         """The limits of ``host`` (its own entry, else its closest parent domain's, else per_host)."""
-        best: tuple[int, HostLimits] | None = None
-        for name, limits in self.hosts:
-            if (host == name or host.endswith("." + name)) and (best is None or len(name) > best[0]):
-                best = (len(name), limits)
-        return best[1] if best else self.per_host
+        entry = self.host_entry(host)
+        return next(limits for name, limits in self.hosts if name == entry) if entry else self.per_host
 
     def exclusion_for(self, url: str) -> Exclusion | None:
         return next((e for e in self.exclusions if e.matches(url)), None)

@@ -43,6 +43,7 @@ from bot.linkcheck import (
 )
 from bot.linkcheck.arxiv import ArxivResolver
 from bot.linkcheck.gate import CONTINUE, FRESH, Gate
+from bot.linkcheck.http import host_key
 from bot.linkcheck.model import Hop
 from bot.linkcheck.policy import (
     Again,
@@ -439,6 +440,20 @@ def test_pacing_spaces_request_starts_on_one_host(web: PlantedWeb) -> None:
     starts = sorted(r.arrived for r in web.log)
     assert len(starts) == 6
     assert starts[-1] - starts[0] >= 0.35  # 5 intervals of 0.1 s (unpaced: all within a few ms)
+
+
+@pytest.mark.parametrize("web", [BUSY_HOST], indirect=True)
+def test_a_configured_host_limit_holds_over_all_its_ports_and_schemes(web: PlantedWeb) -> None:
+    """The gates were per host *and port*: ``http://arxiv.org`` and ``https://arxiv.org`` links
+    (or ``export.arxiv.org``) each had arXiv's one request in flight, so arXiv saw two or three."""
+    settings = replace(FAST, hosts=(("127.0.0.1", HostLimits(1, 0.0)),))
+    check([web.url(f"/page-{i}") for i in range(3)] + [web.url(f"/fast-{i}", 1) for i in range(3)], settings)
+    spans = [(r.arrived, r.answered) for r in web.log]
+    assert len(spans) == 6
+    overlapping = max(sum(1 for a, b in spans if a <= start < b) for start, _ in spans)
+    assert overlapping == 1  # one request at a time on 127.0.0.1, whatever the port
+    assert host_key("http://arxiv.org/abs/1") == host_key("https://arxiv.org:443/pdf/1") == "arxiv.org"
+    assert host_key("http://127.0.0.1:8080/") != host_key("http://127.0.0.1:8081/")
 
 
 def test_gate_pacing_spaces_acquisitions() -> None:
