@@ -10,7 +10,9 @@ for HTTP dates, ``now``), so tests never wait.
 
 from __future__ import annotations
 
+import datetime
 import email.utils
+import math
 import time
 from dataclasses import dataclass
 
@@ -23,15 +25,19 @@ def parse_retry_after(value: str | None, now: float | None = None) -> float | No
         return None
     text = value.strip()
     try:
-        return max(0.0, float(text))
+        seconds = float(text)
     except ValueError:
         pass
+    else:
+        return max(0.0, seconds) if math.isfinite(seconds) else None
     try:
         when = email.utils.parsedate_to_datetime(text)
     except (TypeError, ValueError):
         return None
-    if when is None or when.tzinfo is None:
+    if when is None:
         return None
+    if when.tzinfo is None:  # asctime dates and "-0000" carry no zone: HTTP dates are GMT
+        when = when.replace(tzinfo=datetime.UTC)
     return max(0.0, when.timestamp() - (time.time() if now is None else now))
 
 

@@ -13,6 +13,20 @@ def test_retry_after_as_seconds_or_http_date():
     assert parse_retry_after("-5") == 0.0  # never a negative wait
 
 
+def test_retry_after_in_every_http_date_format_is_gmt():
+    """RFC 9110 asks recipients to read all three HTTP date formats, all in GMT; the asctime
+    one (and a ``-0000`` zone) has no zone of its own and was read as no Retry-After at all, so
+    a rate-limited request was retried inside the window."""
+    now = 1445412470.0  # 10 s before Wed, 21 Oct 2015 07:28:00 GMT
+    assert parse_retry_after("Wednesday, 21-Oct-15 07:28:00 GMT", now=now) == 10.0  # RFC 850
+    assert parse_retry_after("Wed Oct 21 07:28:00 2015", now=now) == 10.0  # asctime
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 -0000", now=now) == 10.0
+
+
+def test_retry_after_that_is_no_number_of_seconds_is_none():
+    assert parse_retry_after("nan") is None and parse_retry_after("inf") is None
+
+
 def test_retry_after_absent_or_garbage_is_none():
     assert parse_retry_after(None) is None and parse_retry_after("") is None
     assert parse_retry_after("soon") is None and parse_retry_after("Wed, 21 Oct 2015") is None
