@@ -30,6 +30,7 @@ _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _REF_DEF = re.compile(r"^ {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*<?$")
 _DEST_OPEN = re.compile(r"\]\([ \t]*<?$")
 _ATTR_OPEN = re.compile(r"""\b(?:href|src|poster|data|action|cite)[ \t]*=[ \t]*(["']?)$""", re.IGNORECASE)
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 _BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _BARE_STOP = re.compile(r"[\s<>\"`|]")
 _TRAILING_PUNCTUATION = "?!.,:;*_~'\""
@@ -73,12 +74,14 @@ def _prose_lines(text: str) -> Iterator[tuple[int, str]]:
         if marker and not in_comment and not (marker.group(1)[0] == "`" and "`" in line[marker.end() :]):
             fence = marker.group(1)
             continue
-        line, in_comment = _blank_comments(line, in_comment)
-        yield number, _blank_code_spans(line)
+        line, in_comment = _blank_comments_and_code(line, in_comment)
+        yield number, line
 
 
-def _blank_comments(line: str, in_comment: bool) -> tuple[str, bool]:
-    """Replace ``<!-- ... -->`` (possibly spanning lines) by spaces; keep offsets."""
+def _blank_comments_and_code(line: str, in_comment: bool) -> tuple[str, bool]:
+    """Replace ``<!-- ... -->`` (possibly spanning lines) and inline code spans (matching
+    backtick runs) by spaces, keeping offsets. Whichever opens first wins: a ``<!--`` shown in a
+    code span opens no comment, and backticks in a comment are part of it."""
     out, pos = [], 0
     while pos < len(line):
         if in_comment:
@@ -86,19 +89,17 @@ def _blank_comments(line: str, in_comment: bool) -> tuple[str, bool]:
             stop = len(line) if end < 0 else end + 3
             out.append(" " * (stop - pos))
             pos, in_comment = stop, end < 0
+            continue
+        start = line.find("<!--", pos)
+        span = _CODE_SPAN.search(line, pos) if "`" in line else None
+        if span and (start < 0 or span.start() < start):
+            out.append(line[pos : span.start()] + " " * len(span.group(0)))
+            pos = span.end()
         else:
-            start = line.find("<!--", pos)
             stop = len(line) if start < 0 else start
             out.append(line[pos:stop])
             pos, in_comment = stop, start >= 0
     return "".join(out), in_comment
-
-
-def _blank_code_spans(line: str) -> str:
-    """Replace inline code spans (matching backtick runs) by spaces."""
-    if "`" not in line:
-        return line
-    return re.sub(r"(`+)(?!`).*?(?<!`)\1(?!`)", lambda m: " " * len(m.group(0)), line)
 
 
 def _urls_in_line(line: str) -> Iterator[str]:

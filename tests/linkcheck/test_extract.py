@@ -81,6 +81,22 @@ def test_code_blocks_and_multiline_comments_are_skipped() -> None:
     assert extract_links(text) == [Link("https://x.org/after", (11,))]
 
 
+def test_a_comment_opener_in_a_code_span_hides_nothing() -> None:
+    """Comments were blanked before code spans, so a ``<!--`` shown in a code span opened a
+    comment that hid every link after it, to the end of the file (nothing checked, no stars)."""
+    text = (
+        "Start a hidden part with `<!--`, then end it.\n\n"
+        "- [a](https://x.org/a)\n"
+        "- [b](https://x.org/b) ``<!-- `x` ``\n\n"
+        "<!-- a real comment `with code` [c](https://x.org/c) -->\n\n"
+        "[d](https://x.org/d)\n"
+    )
+    assert urls(text) == ["https://x.org/a", "https://x.org/b", "https://x.org/d"]
+    parsed = MarkdownIt("commonmark").parse(text)
+    hrefs = [t.attrs["href"] for b in parsed if b.children for t in b.children if t.type == "link_open"]
+    assert hrefs == urls(text)  # as CommonMark reads it
+
+
 def test_lines_are_one_based_unique_and_in_order() -> None:
     text = "[a](https://x.org/1) [b](https://x.org/1)\n\nhttps://x.org/2\n- https://x.org/1\n"
     assert extract_links(text) == [Link("https://x.org/1", (1, 4)), Link("https://x.org/2", (3,))]
