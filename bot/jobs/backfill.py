@@ -51,7 +51,7 @@ from bot.sources.arxiv_search import EMPTY_PAGE_TRIES as EMPTY_PAGE_TRIES
 from bot.sources.arxiv_search import STATE_VERSION as STATE_VERSION
 from bot.sources.arxiv_search import Progress as Progress
 from bot.sources.arxiv_search import SearchState as SearchState
-from bot.sources.arxiv_search import search, search_query
+from bot.sources.arxiv_search import saved_until, search, search_query
 
 if TYPE_CHECKING:
     from bot.scoring import Decision
@@ -213,7 +213,10 @@ def main(
         raise ConfigError(
             f"--categories: {named} is not an arXiv category such as cs.CL or cs (comma-separated)"
         )
-    until = args.until or clock()
+    state_path = None if args.dry_run else args.repo / settings.state_file
+    until = args.until or saved_until(state_path, categories, args.since) or clock()
+    if args.until is None and state_path is not None and until != clock():
+        print(f"backfill: resuming the search saved in {state_path} (until {until})", file=sys.stderr)
     if until < args.since:
         raise ConfigError(f"--until {until} is before --since {args.since}: nothing to search")
     taxonomy = config.load_taxonomy()
@@ -225,7 +228,6 @@ def main(
     api = api or PoliteApi(ApiSettings.from_config(config.load("sources")))
     query = search_query(categories, args.since, until)
     print(f"backfill: {query}", file=sys.stderr)
-    state_path = None if args.dry_run else args.repo / settings.state_file
     venues = VenueTable.from_config(papers_config)
     progress = Progress(sys.stderr, "backfill", "search a shorter --since/--until range")
     found = search(api, query, settings.page_size, venues, state_path, progress, clock())

@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,6 +33,27 @@ def search_query(categories: Sequence[str], since: datetime.date, until: datetim
     cats = " OR ".join(f"cat:{c}" for c in categories)
     cats = f"({cats})" if len(categories) > 1 else cats
     return f"{cats} AND submittedDate:[{since:%Y%m%d}0000 TO {until:%Y%m%d}2359]"
+
+
+def saved_until(path: Path | None, categories: Sequence[str], since: datetime.date) -> datetime.date | None:
+    """The last date of the search saved in ``path`` when it is the search of ``categories`` from
+    ``since``: a run without an end date resumes that range (today's date would make it another
+    search, which starts over)."""
+    if path is None or not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None  # SearchState.load says what is wrong with it
+    query = data.get("query") if isinstance(data, dict) else None
+    match = re.search(r" TO (\d{8})2359\]$", query) if isinstance(query, str) else None
+    if match is None or data.get("version") != STATE_VERSION:
+        return None
+    try:
+        until = datetime.datetime.strptime(match[1], "%Y%m%d").date()
+    except ValueError:
+        return None
+    return until if search_query(categories, since, until) == query else None
 
 
 # -- the search, resumable ---------------------------------------------------------------------------

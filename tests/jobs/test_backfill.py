@@ -222,6 +222,49 @@ def test_the_job_dry_run_prints_per_section(
     assert "branch bot/backfill-" in out and not (repo / ".backfill-state.json").exists()
 
 
+def test_a_run_without_until_resumes_the_next_day_where_it_stopped(
+    month: ArxivApiServer,
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """--until defaults to today, so the same command run the next day searched another range:
+    the saved progress was dropped and the search started over, though the error said "run the
+    same backfill again later to resume there"."""
+    from tests.gitrepo import make_repo
+
+    repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    args = argparse.Namespace(
+        since=datetime.date(2025, 1, 1),
+        until=None,
+        categories="cs.CL,cs.AI",
+        dry_run=False,
+        repo=repo,
+        catalog=None,
+        repository=None,
+        api_url=None,
+    )
+    api = api_for(month, [])
+    month.fail(1)  # the first page answers on its retry, the second page never
+    served = len(month.log)
+
+    def fail_after_first_page(seconds: float) -> None:
+        if len(month.log) - served == 2:
+            month.fail(2)
+
+    api.sleep = fail_after_first_page
+    with pytest.raises(BotError, match="run the job again later, it resumes"):
+        backfill.main(args, api=api, clock=lambda: datetime.date(2025, 1, 31))
+    assert backfill.SearchState.load(repo / ".backfill-state.json", QUERY).next_start == 200
+    month.log.clear()
+    assert backfill.main(args, api=api_for(month, []), clock=lambda: datetime.date(2025, 2, 1)) == 0
+    assert [r["start"] for r in month.log] == ["200"]  # resumed, with the saved range
+    assert "resuming the search saved in" in capsys.readouterr().err
+    assert not (repo / ".backfill-state.json").exists()
+
+
 @pytest.mark.parametrize("categories", ["cs.CL,cs.LG OR all:x", "cs.CL,,", "cs.CL;rm"])
 def test_bad_categories_are_refused_before_any_request(categories: str, tmp_path: Path) -> None:
     from bot.errors import ConfigError
