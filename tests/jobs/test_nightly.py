@@ -761,6 +761,26 @@ def test_results_of_the_github_resolver_are_not_link_fixes(taxonomy):
     assert link_fixes(parse(text, taxonomy), extract_links(text), results, {}, SETTINGS) == []
 
 
+def test_an_http_github_link_gets_its_https_fix_though_the_github_resolver_answered_it(taxonomy):
+    """Links the GitHub resolver answers were never link fixes (renames are the star refresh's),
+    so ``http://github.com/o/r`` never became ``https://`` though its https twin answered."""
+    from bot.core.catalog import parse
+    from bot.jobs.nightly import link_fixes
+    from bot.linkcheck import extract_links
+
+    url, twin = "http://github.com/org/x", "https://github.com/org/x"
+    text = render_document(taxonomy, {("quantization", "weight-only"): [paper(1, "https://a.org/p", url)]})
+    links = extract_links(text)
+    results = {link.url: LinkResult(link.url, Verdict.ALIVE, 200) for link in links}
+    results[url] = LinkResult(url, Verdict.ALIVE, 200, final_url=url, source="github")
+    twins = {url: LinkResult(twin, Verdict.ALIVE, 200, final_url=twin, source="github")}
+    [fix] = link_fixes(parse(text, taxonomy), links, results, twins, SETTINGS)
+    assert (fix.old, fix.new, fix.reason, fix.applied) == (url, twin, "https", True)
+    # renamed: the star refresh writes the new https URL, so no second fix is listed for it
+    twins[url] = replace(twins[url], permanent_redirect="https://github.com/org/new")
+    assert link_fixes(parse(text, taxonomy), links, results, twins, SETTINGS) == []
+
+
 # -- the paper store: facts from arXiv in the same rolling PR -------------------------------------------
 
 

@@ -67,9 +67,15 @@ def _better_url(
     result: LinkResult, twin: LinkResult | None, settings: NightlySettings
 ) -> tuple[str, FixReason, str] | None:
     """(new URL, reason, doubt) for one link, or None when there is nothing to fix."""
-    if result.source == "github":
-        return None  # renamed repositories are the star refresh's business
-    if settings.fix_redirects and result.verdict is Verdict.ALIVE and result.permanent_redirect:
+    github = result.source == "github"
+    if github and (twin is None or twin.permanent_redirect):
+        return None  # renamed repositories are the star refresh's business (it writes https)
+    if (
+        not github
+        and settings.fix_redirects
+        and result.verdict is Verdict.ALIVE
+        and result.permanent_redirect
+    ):
         return (
             result.permanent_redirect,
             "redirect",
