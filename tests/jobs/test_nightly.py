@@ -681,6 +681,20 @@ def test_the_commit_message_counts_what_the_pr_changes_unless_one_is_configured(
     )
 
 
+def test_the_watching_list_says_how_many_nights_confirm_a_dead_link():
+    """It said "listed as dead if they fail again on the next night" whatever
+    ``confirm_after_nights`` was: with 3, a link on its second failing night stayed there."""
+    from bot.jobs.nightly.findings import LinkProblem, Night
+    from bot.jobs.nightly.publish import issue_text
+
+    watched = LinkProblem("https://a.org/p", (12,), "T", 404, "HTTP 404", "2024-06-01")
+    night = Night("2024-06-02", {}, 0, (), (), (), (watched,), (), {})
+    _, body = issue_text(night, NightlySettings(confirm_after_nights=3))
+    assert "Failed on fewer than 3 consecutive nights so far" in body and "next night" not in body
+    _, body = issue_text(night, NightlySettings())
+    assert "Failed on one night so far; listed as dead if they fail again on the next night." in body
+
+
 def test_a_withdrawn_paper_is_one_row_however_many_of_its_links_the_line_has(taxonomy):
     """An entry links its paper twice (the title and ``[pdf]``): the resolver calls both links
     withdrawn, and the issue listed the paper twice and counted "2 papers withdrawn"."""
