@@ -38,7 +38,7 @@ from bot.core.paper import Paper
 from bot.core.paper_store import PaperRecord, Store
 from bot.core.taxonomy import Taxonomy
 from bot.core.venues import VenueTable
-from bot.errors import BotError, CatalogError
+from bot.errors import BotError, CatalogError, SourceError
 from bot.forge.actions import append_step_summary
 from bot.forge.protocols import Forge
 from bot.sources.arxiv_api import ApiSettings
@@ -76,6 +76,7 @@ class Result:
     listed: int  # arXiv papers in the catalog
     remaining: int = 0  # stale papers left for the next run (max_papers)
     previous: Store = field(default_factory=dict)  # the store before the run
+    failure: str = ""  # why the lookups stopped early (the nightly run goes on with what came)
 
     @property
     def withdrawn(self) -> list[PaperRecord]:
@@ -202,9 +203,27 @@ class Enricher:
         start = paper_store.newest(paper_store.load(store_text, path), self._pending_store(forge, branch))
         if self.announced is not None and start:
             start = paper_store.mark_announced(start, self.announced())
-        return run(
-            catalog_text, store_text, self.api, today, taxonomy, self.venues, self.settings, start=start
-        )
+        saved: list[Store] = []
+        try:
+            return run(
+                catalog_text,
+                store_text,
+                self.api,
+                today,
+                taxonomy,
+                self.venues,
+                self.settings,
+                saved=saved.append,
+                start=start,
+            )
+        except SourceError as exc:  # arXiv down: keep what it answered, the next night goes on
+            so_far = saved[-1] if saved else start
+            no_more = dataclasses.replace(self.settings, max_papers=0)
+            result = run(
+                catalog_text, store_text, self.api, today, taxonomy, self.venues, no_more, start=so_far
+            )
+            result.failure = str(exc)
+            return result
 
     def _pending_store(self, forge: Forge, branch: str | None) -> Store:
         """The store on the open bot PR of ``branch`` ({} without one). A broken one is only

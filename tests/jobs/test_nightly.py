@@ -856,6 +856,54 @@ def test_the_nightly_pr_carries_the_paper_store_and_the_lines_it_updates(fake, w
         server.close()
 
 
+def test_an_arxiv_outage_during_the_paper_store_step_stops_nothing_else(fake, web, taxonomy, monkeypatch):
+    """The paper store step let the arXiv API's failure (503 after its retries) out of the run:
+    the whole night failed, with no link report, no star refresh and no tracking issue. Now the
+    night publishes everything else, with what arXiv answered before it failed, and says so."""
+    from bot import config
+    from bot.core import paper_store
+    from bot.jobs import enrich
+    from tests.arxiv_api_server import ArxivApiServer, synthetic
+
+    site, _ = web
+    site.pages.update({"/a": (200, {})})
+    ids = ["2405.00001", "2405.00002", "2405.00003"]
+    entries = [
+        Entry(title=f"Paper {n}", url=site.url("/a"), arxiv_id=i, year=2024, month=5, code_url=code)
+        for n, (i, code) in enumerate(zip(ids, ["https://github.com/org/kept", "", ""], strict=True))
+    ]
+    fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
+    fake.add_remote("org/kept", stars=1234)
+    server = ArxivApiServer([synthetic(i, f"Paper {n}", n) for n, i in enumerate(ids)])
+    papers = config.load("papers")
+    enricher = enricher_for(server.url, papers)
+    monkeypatch.setattr(enrich, "batches", lambda ids: [[i] for i in ids])  # one id a request
+    lookup = enricher.api.lookup
+
+    def first_then_busy(batch):  # the first request answers, then arXiv stays busy
+        if len(server.log) == 1:
+            server.fail(100)
+        return lookup(batch)
+
+    enricher.api.lookup = first_then_busy
+    try:
+        outcome = night(fake, web, taxonomy, D1, enricher=enricher)
+    finally:
+        server.close()
+    assert outcome.failures == () and outcome.pr_action == "opened"
+    new = fake.file("catalog.md", BRANCH) or ""
+    assert "[code](https://github.com/org/kept) ⭐ 1.2k" in new  # the star refresh still ran
+    store = paper_store.load(fake.file("data/papers.jsonl", BRANCH) or "")
+    assert list(store) == [ids[2]]  # what arXiv answered before it failed is kept (newest first)
+    summary = report(outcome, SETTINGS, False, {})
+    assert "The paper store was not brought up to date" in summary and "HTTP 503" in summary
+    # a store on the default branch that does not load: said, and the night goes on too
+    fake.push("data/papers.jsonl", "not a record\n")
+    broken = night(fake, web, taxonomy, D2, enricher=enricher)
+    assert broken.failures == () and broken.night.enrichment is None
+    assert "data/papers.jsonl:1: not a paper record" in report(broken, SETTINGS, False, {})
+
+
 def test_the_store_on_the_unmerged_pr_is_where_the_next_night_goes_on(fake, web, taxonomy):
     """The store was read from the default branch only: while the rolling PR waited for a merge,
     each night fetched the same papers again, and with ``max_papers`` the rest never came."""

@@ -35,7 +35,7 @@ from bot.core.branches import BranchNames
 from bot.core.catalog import parse
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render
-from bot.errors import ForgeError
+from bot.errors import BotError, ForgeError
 from bot.forge.actions import NO_TOKEN, append_step_summary, build_services
 from bot.forge.protocols import (
     ChangeRequest,
@@ -173,11 +173,7 @@ async def run(
     )
     _, repo_findings = refresh_entries(catalog, infos)
     fixes = link_fixes(catalog, links, results, twins, settings)
-    enrichment = (
-        services.enricher.run(services.forge, text, taxonomy, today, settings.branch)
-        if services.enricher
-        else None
-    )
+    enrichment, enrich_failure = _enrich(services, text, taxonomy, today, settings)
     withdrawn = withdrawn_papers(catalog, links, results)
     if enrichment is not None:
         withdrawn = store_withdrawn(catalog, enrichment.withdrawn, withdrawn)
@@ -196,8 +192,23 @@ async def run(
         time.monotonic() - started,
         withdrawn,
         enrichment,
+        enrich_failure,
     )
     return _publish(services, night, infos, text, settings, taxonomy, tracked, dry_run)
+
+
+def _enrich(
+    services: Services, text: str, taxonomy: Taxonomy | None, today: datetime.date, settings: NightlySettings
+) -> tuple[Any, str]:
+    """(the paper store step's result or None, why it stopped early or did not run): arXiv being
+    down, or a store file that does not load, must not cost the night its link report and PR."""
+    if services.enricher is None:
+        return None, ""
+    try:
+        result = services.enricher.run(services.forge, text, taxonomy, today, settings.branch)
+    except BotError as exc:
+        return None, str(exc)
+    return result, result.failure
 
 
 def _with_enrichment(

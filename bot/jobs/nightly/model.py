@@ -121,6 +121,7 @@ class Night:
     seconds: float = 0.0
     withdrawn: tuple[LinkProblem, ...] = ()  # arXiv papers their authors withdrew
     enrichment: Any = None  # bot.jobs.enrich.Result when the paper store was brought up to date
+    enrich_failure: str = ""  # why the paper store step stopped early or did not run (arXiv down...)
 
     @property
     def unreached(self) -> int:
