@@ -175,12 +175,25 @@ class StarsReport:
     written: bool
 
 
+def names_to_look_up(catalog: Catalog) -> list[str]:
+    """Every repository the refresh reports on, once: those linked from the text (prose, badges;
+    not in code or HTML comments) and those of the canonical entries, which the catalog reads
+    in an HTML comment too (else a commented-out entry was "not checked" on every run)."""
+    links = (
+        repo_link(url)
+        for item in catalog.items
+        if item.entry
+        for url in (item.entry.url, item.entry.code_url)
+    )
+    return list(dict.fromkeys([*repository_names(catalog.render()), *(link.name for link in links if link)]))
+
+
 def refresh_text(
     text: str, directory: RepoDirectory, taxonomy: Taxonomy | None
 ) -> tuple[str, list[RepoFinding], int]:
     """(new text, findings, repositories looked up): one ``repositories`` call for all of them."""
     catalog = parse(text, taxonomy)
-    names = repository_names(text)
+    names = names_to_look_up(catalog)
     infos = directory.repositories(names) if names else {}
     new_catalog, findings = refresh_entries(catalog, infos)
     return new_catalog.render(), findings, len(names)

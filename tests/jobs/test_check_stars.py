@@ -215,6 +215,30 @@ def test_a_repository_github_did_not_answer_for_is_left_alone(taxonomy):
     assert new.render() == text and [f.kind for f in findings] == ["unchecked"]
 
 
+def test_an_entry_in_an_html_comment_is_looked_up_not_reported_unchecked(taxonomy):
+    """The repositories asked for came from the links (which skip comments), the findings from
+    the entries (which do not): an entry a maintainer commented out was "not checked: GitHub
+    gave no answer" on every run, and check-stars said to run it again later."""
+    from bot.jobs.check_stars import refresh_text
+
+    text = document(taxonomy, [paper(1, "https://github.com/a/one", stars=3)])
+    line = line_of(text, "github.com/a/one")
+    text = text.replace(line, f"<!--\n{line}\n-->")
+
+    class Directory:
+        def __init__(self) -> None:
+            self.asked: list[str] = []
+
+        def repositories(self, names: list[str]) -> dict[str, RepoInfo]:
+            self.asked += names
+            return {n: RepoInfo(n, exists=True, stars=3) for n in names}
+
+    directory = Directory()
+    new, findings, looked_up = refresh_text(text, directory, taxonomy)
+    assert directory.asked == ["a/one"] and looked_up == 1
+    assert [f.kind for f in findings] == [] and new == text
+
+
 # -- the job on the fake GitHub --------------------------------------------------------------------------
 
 

@@ -47,7 +47,7 @@ from bot.forge.protocols import (
     TrackedIssue,
     read_default_catalog,
 )
-from bot.jobs.check_stars import count_findings, refresh_entries
+from bot.jobs.check_stars import count_findings, names_to_look_up, refresh_entries
 from bot.jobs.nightly.findings import (
     ISSUE_MARKER,
     UNREACHED,
@@ -79,7 +79,7 @@ from bot.linkcheck import (
     settings_from_config,
 )
 from bot.linkcheck.arxiv import ArxivResolver
-from bot.linkcheck.github import GitHubRepoResolver, RememberedRepositories, repository_names
+from bot.linkcheck.github import GitHubRepoResolver, RememberedRepositories
 
 # -- the run ------------------------------------------------------------------------------------------
 
@@ -165,7 +165,7 @@ async def run(
     links = extract_links(text)
     repos = RememberedRepositories(services.repos)
     tracked = services.issues.tracking_issue(ISSUE_MARKER, settings.issue_labels[0])
-    infos = repos.repositories(repository_names(text))
+    infos = repos.repositories(names_to_look_up(catalog))
     previous = previous_state(tracked.body if tracked else None)
     results, twins = await check_links(links, services, check, repos, settings, previous, today)
     state, dead, watching, unknown, inconclusive = assess_links(
