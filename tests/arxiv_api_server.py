@@ -116,6 +116,7 @@ class ArxivApiServer:
         self.log: list[dict[str, str]] = []
         self._failures: list[int] = []
         self._empty = 0
+        self._empty_lookups = 0
         self._blank: list[str] = []
         self._server = make_server("127.0.0.1", 0, self._app, threaded=True)
         self.port = self._server.server_port
@@ -137,6 +138,11 @@ class ArxivApiServer:
 
     def blank(self, times: int = 1, body: str = "") -> None:
         self._blank += [body] * times
+
+    def empty_lookups(self, times: int = 1) -> None:
+        """The next ``times`` id_list lookups come back as a well-formed feed with no entries, as
+        the API sometimes answers for papers it has (lukasschwab/arxiv.py#129)."""
+        self._empty_lookups += times
 
     def empty_pages(self, times: int = 1) -> None:
         """The next ``times`` search pages come back empty, with the right total (as arXiv's API
@@ -163,6 +169,9 @@ class ArxivApiServer:
                 self.papers[re.sub(r"v\d+$", "", i)] for i in wanted if re.sub(r"v\d+$", "", i) in self.papers
             ]
             page, total = found[start : start + size], len(found)
+            if self._empty_lookups:
+                self._empty_lookups -= 1
+                page, total = [], 0
         else:
             matching = self.search(args.get("search_query", ""))
             page, total = matching[start : start + size], len(matching)

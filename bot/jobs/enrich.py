@@ -116,12 +116,20 @@ def refresh_store(
     store = dict(store)
     for number, batch in enumerate(batches(asked), 1):
         progress(f"arXiv request {number}: {len(batch)} papers")
-        records = [r for r in (record_from_result(x, today) for x in api.lookup(batch)) if r]
-        found = {r.arxiv_id: r for r in records if r.arxiv_id in batch}
+        found = _lookup(api, batch, today)
+        if not found and len(batch) > 1:  # the API's flaky empty answer: ask once more
+            progress(f"arXiv request {number} found none of its {len(batch)} papers: asked again")
+            found = _lookup(api, batch, today)
         unknown += [i for i in batch if i not in found]
         store = paper_store.merge(store, found.values())
         saved(store)
     return store, asked, unknown, left
+
+
+def _lookup(api: PoliteApi, batch: list[str], today: datetime.date) -> dict[str, PaperRecord]:
+    """The store records of one request's answer, by id (only the ids asked)."""
+    records = [r for r in (record_from_result(x, today) for x in api.lookup(batch)) if r]
+    return {r.arxiv_id: r for r in records if r.arxiv_id in batch}
 
 
 def run(

@@ -222,6 +222,31 @@ def test_retries_then_a_clear_error_and_the_run_resumes(
     assert [len(r["id_list"].split(",")) for r in arxiv_api.log] == [50] and len(resumed.store) == 150
 
 
+def test_an_answer_finding_none_of_a_batch_is_not_taken_as_unknown_papers(
+    arxiv_api: ArxivApiServer,  # noqa: F811
+    taxonomy: Taxonomy,
+) -> None:
+    """The API sometimes answers a lookup with no entries for papers it has: all 100 ids of the
+    batch were named "unknown to arXiv (fix the catalog line)". Such an answer is asked again
+    once (paced); only a second empty answer makes the ids unknown."""
+    text, ids = catalog_text(taxonomy, 150)
+    seed(arxiv_api, ids)
+    arxiv_api.empty_lookups(1)
+    clock = Clock()
+    result = enrich.run(text, "", api_for(arxiv_api, clock), TODAY, taxonomy, VENUES, SETTINGS)
+    assert result.unknown == [] and len(result.store) == 150
+    assert [len(r["id_list"].split(",")) for r in arxiv_api.log] == [100, 100, 50] and clock.sleeps == [
+        3.0
+    ] * 2
+    # a batch of ids arXiv has no paper for at all: asked twice, then they are unknown
+    typos = ["2401.90001", "2401.90002"]
+    text = text.replace(ids[0], typos[0]).replace(ids[1], typos[1])
+    arxiv_api.log.clear()
+    store = paper_store.dump({i: r for i, r in result.store.items() if i not in ids[:2]})
+    typo = enrich.run(text, store, api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+    assert sorted(typo.unknown) == typos and len(arxiv_api.log) == 2
+
+
 def test_the_job_writes_the_store_and_the_catalog(
     arxiv_api: ArxivApiServer,
     taxonomy: Taxonomy,  # noqa: F811
