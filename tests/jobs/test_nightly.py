@@ -634,6 +634,33 @@ def test_the_state_is_trimmed_to_fit_an_issue_body():
     assert all(entry["failures"] == 2 for entry in kept.values())  # longest streaks first
 
 
+def test_a_long_report_keeps_the_issue_under_githubs_limit_and_its_state():
+    """Only the state was trimmed to fit the issue: 250 dead links with long titles made the body
+    itself longer than GitHub accepts (65,536 characters), so the issue was refused every night,
+    and the state in it had been trimmed to nothing (every streak would start over)."""
+    from bot.jobs.nightly.findings import ISSUE_BODY_LIMIT, LinkProblem, Night
+    from bot.jobs.nightly.publish import issue_text
+
+    title = "A Fairly Long Title About Efficient Quantization of Large Language Models, and More"
+    dead = tuple(
+        LinkProblem(
+            f"https://paperswithcode.com/paper/a-long-slug-number-{i}-about-the-quantization-of-llms",
+            (100 + i,),
+            f"Paper {i}: {title}",
+            404,
+            "HTTP 404",
+            "2024-06-01",
+        )
+        for i in range(250)
+    )
+    entry = {"first_failed": "2024-06-01", "last_failed": "2024-06-02", "failures": 2, "status": 404}
+    night = Night("2024-06-02", {}, 0, (), (), dead, (), (), {p.url: dict(entry) for p in dead})
+    _, body = issue_text(night, NightlySettings())
+    assert len(body) <= ISSUE_BODY_LIMIT
+    assert len(previous_state(body)) == 250  # every streak is kept
+    assert "… and " in body and " more |" in body  # fewer rows, and the rest counted
+
+
 def test_the_issue_title_says_when_withdrawn_papers_are_the_only_finding():
     """A night whose only finding is a withdrawn paper keeps the issue open: its title said
     "all green" (the counts did not include withdrawn papers)."""

@@ -7,6 +7,10 @@ branch, updated in place, or closed when no fix is left. ``--dry-run`` says what
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
 from bot.core import markers
 from bot.core.markdown import cell
 from bot.core.templates import render
@@ -26,12 +30,32 @@ from bot.jobs.nightly.findings import (
 
 
 def issue_text(night: Night, settings: NightlySettings) -> tuple[str, str]:
-    """(title, body) of the tracking issue; the body ends with the state marker."""
+    """(title, body) of the tracking issue; the body ends with the state marker.
+
+    Both must fit GitHub's limit on a body, and the state comes first (a streak dropped from it
+    starts over, so its link would flip between dead and watched): the tables show fewer rows
+    (the rest counted) until the state fits; a state too big even then keeps its longest streaks."""
     title = render("nightly_issue_title.txt.j2", night=night, prefix=settings.issue_title).strip()
+    wanted = min(len(_state_marker(night.state)), ISSUE_BODY_LIMIT - MIN_REPORT)
+    rows = settings.max_rows
     body = render("nightly_issue_body.md.j2", night=night, settings=settings).strip()
-    budget = ISSUE_BODY_LIMIT - len(body) - 200
-    state = fit_state(night.state, budget)
-    return title, f"{body}\n\n{markers.make(ISSUE_MARKER, {'version': STATE_VERSION, 'links': state})}"
+    while rows > 1 and len(body) + 2 + wanted > ISSUE_BODY_LIMIT:
+        rows //= 2
+        body = render(
+            "nightly_issue_body.md.j2", night=night, settings=replace(settings, max_rows=rows)
+        ).strip()
+    budget = ISSUE_BODY_LIMIT - len(body) - 2
+    marker = _state_marker(fit_state(night.state, budget))
+    while len(marker) > budget:  # the marker's escapes ("--", ">") made it longer than measured
+        marker = _state_marker(fit_state(night.state, budget - (len(marker) - budget) - 100))
+    return title, f"{body}\n\n{marker}"
+
+
+MIN_REPORT = 5_000  # characters the report keeps however big the state is
+
+
+def _state_marker(state: Mapping[str, Any]) -> str:
+    return markers.make(ISSUE_MARKER, {"version": STATE_VERSION, "links": dict(state)})
 
 
 def pull_request_body(night: Night, settings: NightlySettings) -> str:
