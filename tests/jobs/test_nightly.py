@@ -661,6 +661,47 @@ def test_a_long_report_keeps_the_issue_under_githubs_limit_and_its_state():
     assert "… and " in body and " more |" in body  # fewer rows, and the rest counted
 
 
+def test_a_long_pull_request_body_stays_under_githubs_limit():
+    """The first night of the paper store on a big catalog (every line's authors, hundreds of
+    star counts and https fixes, 200 rows each) wrote a PR body longer than GitHub accepts: the
+    rolling PR could not be opened, night after night."""
+    from types import SimpleNamespace
+
+    from bot.core.enrichment import Change
+    from bot.jobs.check_stars import RepoFinding
+    from bot.jobs.nightly.findings import LinkFix, Night
+    from bot.jobs.nightly.model import PR_BODY_LIMIT
+    from bot.jobs.nightly.publish import pull_request_body
+
+    title = "Paper: A Fairly Long Title About Efficient Quantization of Large Language Models"
+    authors = "Firstname Lastname, Another Author, Third Person et al."
+    changes = [
+        Change(f"2401.{i:05d}", i, title, "authors", "", authors, "the line showed no authors")
+        for i in range(1000)
+    ]
+    stars = tuple(
+        RepoFinding("stars", i, title, f"https://github.com/org/repo-{i}", f"org/repo-{i}", "1.2k", "1.3k")
+        for i in range(400)
+    )
+    fixes = tuple(
+        LinkFix(
+            i,
+            title,
+            f"http://example.org/a/long/path/{i}",
+            f"https://example.org/a/long/path/{i}",
+            "https",
+            True,
+        )
+        for i in range(300)
+    )
+    enrichment = SimpleNamespace(changes=changes, refreshed=["2401.00001"] * 1000)
+    night = Night("2024-06-02", {}, 0, stars, fixes, (), (), (), {}, enrichment=enrichment)
+    body = pull_request_body(night, NightlySettings())
+    assert len(body) <= PR_BODY_LIMIT and body.endswith("<!-- catalog-bot:nightly-maintenance -->")
+    assert "| | … and " in body  # fewer rows, and the rest counted
+    assert "| star counts (written only when the number shown changes) | 400 |" in body  # totals kept
+
+
 def test_the_issue_title_says_when_withdrawn_papers_are_the_only_finding():
     """A night whose only finding is a withdrawn paper keeps the issue open: its title said
     "all green" (the counts did not include withdrawn papers)."""

@@ -17,6 +17,7 @@ from bot.jobs.nightly.fixes import doubtful_redirect, https_twin, link_fixes, ma
 from bot.jobs.nightly.model import (
     ISSUE_BODY_LIMIT,
     ISSUE_MARKER,
+    PR_BODY_LIMIT,
     PR_MARKER,
     STATE_VERSION,
     UNREACHED,
@@ -33,6 +34,7 @@ from bot.jobs.nightly.withdrawn import store_withdrawn, withdrawn_papers
 __all__ = [
     "ISSUE_BODY_LIMIT",
     "ISSUE_MARKER",
+    "PR_BODY_LIMIT",
     "PR_MARKER",
     "STATE_VERSION",
     "UNREACHED",

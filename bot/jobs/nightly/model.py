@@ -18,6 +18,7 @@ PR_MARKER = "nightly-maintenance"
 STATE_VERSION = 1
 UNREACHED = "not reached within the nightly time budget"
 ISSUE_BODY_LIMIT = 65_000  # GitHub refuses issue bodies over 65,536 characters
+PR_BODY_LIMIT = 65_000  # and pull request bodies too
 
 
 # -- settings --------------------------------------------------------------------------------------

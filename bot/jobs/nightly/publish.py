@@ -19,6 +19,7 @@ from bot.forge.protocols import ChangeRequest, Forge, IssueRef, IssueTracker, Pu
 from bot.jobs.nightly.findings import (
     ISSUE_BODY_LIMIT,
     ISSUE_MARKER,
+    PR_BODY_LIMIT,
     PR_MARKER,
     STATE_VERSION,
     Night,
@@ -59,8 +60,15 @@ def _state_marker(state: Mapping[str, Any]) -> str:
 
 
 def pull_request_body(night: Night, settings: NightlySettings) -> str:
-    body = render("nightly_pr_body.md.j2", night=night, settings=settings, cell=cell).strip()
-    return f"{body}\n\n{markers.make(PR_MARKER)}"
+    """The rolling PR's body; its tables show fewer rows (the rest counted) when it would be
+    longer than GitHub accepts (a big catalog's first night: every star count, every author list)."""
+    rows, marker = settings.max_rows, markers.make(PR_MARKER)
+    while True:
+        shown = replace(settings, max_rows=rows)
+        body = render("nightly_pr_body.md.j2", night=night, settings=shown, cell=cell).strip()
+        if rows <= 1 or len(body) + 2 + len(marker) <= PR_BODY_LIMIT:
+            return f"{body}\n\n{marker}"
+        rows //= 2
 
 
 # What the rolling PR's commit changes, by kind, in the order of the PR body's table: (the kind's
