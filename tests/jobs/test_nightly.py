@@ -801,6 +801,9 @@ def test_a_withdrawn_paper_is_one_row_however_many_of_its_links_the_line_has(tax
     )
     night = Night("2024-06-01", {}, 0, (), (), (), (), (), {}, withdrawn=(problem,))
     assert issue_text(night, NightlySettings())[0] == "Nightly maintenance: 1 paper withdrawn"
+    # more than a table shows: the rest is counted, as in every other table
+    _, body = issue_text(replace(night, withdrawn=(problem,) * 3), NightlySettings(max_rows=2))
+    assert "| | … and 1 more | | |" in body
 
 
 def test_the_job_summary_counts_withdrawn_papers(capsys):
