@@ -98,7 +98,7 @@ OFFLINE_MIN_LINKS = 5
 
 
 def looks_offline(results: dict[str, LinkResult]) -> bool:
-    checked = [r for r in results.values() if r.source == "http"]
+    checked = [r for r in results.values() if r.source == "http" and r.requests]  # not: invalid URLs
     silent = [r for r in checked if r.verdict is not Verdict.ALIVE and r.status is None]
     return len(checked) >= OFFLINE_MIN_LINKS and len(silent) >= OFFLINE_SHARE * len(checked)
 
@@ -157,7 +157,7 @@ async def run(
         silent = sum(
             1
             for r in results.values()
-            if r.source == "http" and r.status is None and r.verdict is not Verdict.ALIVE
+            if r.source == "http" and r.requests and r.status is None and r.verdict is not Verdict.ALIVE
         )
         raise BotError(
             f"{silent} of {len(results)} links got no answer at all (connection errors or "

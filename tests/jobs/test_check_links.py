@@ -581,6 +581,21 @@ def test_a_link_with_an_impossible_port_is_dead_without_a_request_and_stops_noth
     assert results[web.url("/ok")].verdict is Verdict.ALIVE
 
 
+@pytest.mark.parametrize("web", [BAD_REDIRECTS], indirect=True)
+def test_links_that_cannot_be_requested_say_nothing_about_the_network(
+    web: PlantedWeb, tmp_path: Path
+) -> None:
+    """They got no answer (none was asked), so a file with a few of them was "offline"."""
+    path = tmp_path / "links.md"
+    ports = ("80a", "99999", "x", "-1", "1e3", "8O", "65536", "0x50", "80:80")
+    bad = "".join(f"- [x](https://example.org:{port}/)\n" for port in ports)
+    path.write_text(f"{bad}- [ok]({web.url('/ok')})\n", encoding="utf-8")
+    out = io.StringIO()
+    assert asyncio.run(_run(path, Options(as_json=True, out=out))) == 0
+    records = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert [r["verdict"] for r in records] == ["dead"] * len(ports) + ["alive"]
+
+
 class NoPapers:
     batch_size = 100
 

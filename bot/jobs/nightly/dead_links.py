@@ -40,8 +40,10 @@ def settled_state(previous: Mapping[str, Any], state: Mapping[str, Any], thresho
 
 def is_inconclusive(results: Mapping[str, LinkResult], settings: NightlySettings) -> bool:
     """Most links failing at once says more about the runner's network than about the web."""
-    answered = [
-        r for r in results.values() if r.source == "http" and r.verdict in (Verdict.ALIVE, Verdict.DEAD)
+    answered = [  # a URL no request can be sent to says nothing about the network
+        r
+        for r in results.values()
+        if r.source == "http" and r.requests and r.verdict in (Verdict.ALIVE, Verdict.DEAD)
     ]
     dead = sum(1 for r in answered if r.verdict is Verdict.DEAD)
     enough = len(answered) >= settings.inconclusive_min_links
