@@ -579,6 +579,10 @@ def test_without_a_token_the_job_says_what_to_do(monkeypatch, capsys):
         ("https://a.org/blog/post", "https://a.org/", "home page"),
         ("https://a.org/report", "https://a.org/login?next=/report", "login page"),
         ("https://a.org/", "https://www.a.org/", ""),
+        # a page named by its query (?p=123) that now lands on the home page is gone too
+        ("http://a.org/?p=123", "https://a.org/", "home page"),
+        ("https://a.org/index.php?id=7", "https://a.org/", "home page"),
+        ("http://a.org/?p=123", "https://a.org/?p=123", ""),
     ],
 )
 def test_which_redirects_are_safe_to_write(old, new, doubt):

@@ -55,7 +55,7 @@ def doubtful_redirect(old: str, new: str, allowed_hosts: Sequence[tuple[str, str
             f"it leads to another host ({target}): check that the new site is the same "
             "project, or add the pair to redirect_hosts in config/nightly.yml"
         )
-    if before.path.strip("/") and not after.path.strip("/"):
+    if (before.path.strip("/") or before.query) and not (after.path.strip("/") or after.query):
         return "it leads to the site's home page: the page itself may be gone"
     to_login = _LOGIN_PAGE_RE.search(f"{after.path}?{after.query}")
     if to_login and not _LOGIN_PAGE_RE.search(f"{before.path}?{before.query}"):
