@@ -22,7 +22,16 @@ import httpx
 
 from bot.linkcheck.gate import CONTINUE, FRESH, Gate
 from bot.linkcheck.model import LinkResult, Verdict
-from bot.linkcheck.policy import Again, Answer, CheckState, Settle, decide, give_up, permanent_redirect
+from bot.linkcheck.policy import (
+    INVALID_REDIRECT,
+    Again,
+    Answer,
+    CheckState,
+    Settle,
+    decide,
+    give_up,
+    permanent_redirect,
+)
 from bot.linkcheck.settings import CheckSettings
 
 
@@ -190,7 +199,11 @@ class HttpChecker:
             return Answer(error="timeout")
         except httpx.ConnectError as exc:
             return Answer(error=f"cannot connect ({exc or type(exc).__name__})")
-        except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError):
+        except httpx.RemoteProtocolError as exc:
+            if str(exc).startswith("Invalid URL in location header"):  # httpx could not read it
+                return Answer(error=f"{INVALID_REDIRECT} ({str(exc).split(': ', 1)[-1]})")
+            return Answer(error="connection reset")
+        except (httpx.ReadError, httpx.WriteError):
             return Answer(error="connection reset")
         except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
             return Answer(error=f"{type(exc).__name__}: {exc}")

@@ -24,6 +24,7 @@ HEAD_UNRELIABLE = frozenset({403, 405, 501})  # refused HEAD: ask again with GET
 ALIVE_EXTRA = frozenset({206, 416})  # ranged GET answers: the resource exists
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
+INVALID_REDIRECT = "redirect to an invalid URL"  # an Answer.error that is the server's answer
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def _follow(location: str, status: int, state: CheckState, policy: Policy) -> Se
         target = urljoin(state.url, location.strip())
         _ = urlsplit(target).port  # a port that is no number, or out of range, raises
     except ValueError as exc:
-        return Settle(Verdict.DEAD, status, f"redirect to an invalid URL ({exc}): {location.strip()}")
+        return Settle(Verdict.DEAD, status, f"{INVALID_REDIRECT} ({exc}): {location.strip()}")
     hops = (*state.hops, Hop(state.url, status, target))
     if len(hops) > policy.max_redirects:
         return Settle(Verdict.DEAD, status, f"more than {policy.max_redirects} redirects")
@@ -160,6 +161,8 @@ def _after_server_error(outcome: Answer, state: CheckState, policy: Policy) -> S
 
 
 def _after_failure(error: str, state: CheckState, policy: Policy) -> Settle | Again:
+    if error.startswith(INVALID_REDIRECT):
+        return Settle(Verdict.DEAD, None, error)  # the server's answer, not a failure: no retry
     if error == "timeout":
         if state.timeouts >= policy.timeout_retries:
             return Settle(Verdict.DEAD, None, f"timed out {state.timeouts + 1} times")

@@ -559,6 +559,7 @@ BAD_REDIRECTS = [
     {
         "/ok": Route(),
         "/to-bad-port": Route("redirect", 301, "http://127.0.0.1:99999/x"),
+        "/to-bad-ipv6": Route("redirect", 302, "http://[::1/x"),  # httpx refuses to read it
     }
 ]
 
@@ -570,7 +571,7 @@ def test_a_link_with_an_impossible_port_is_dead_without_a_request_and_stops_noth
     """A typo in a port (``:8080a``, ``:99999``), in the catalog or in a server's Location,
     raised ValueError out of the checker: the whole run crashed on one link."""
     bad = ["http://127.0.0.1:99999/page", "https://example.org:80a/", "https://arxiv.org:abc/abs/2401.00001"]
-    redirected = [web.url("/to-bad-port")]
+    redirected = [web.url("/to-bad-port"), web.url("/to-bad-ipv6")]
     results = check([*bad, *redirected, web.url("/ok")], resolvers=[ArxivResolver(NoPapers())])
     for url in bad:
         assert results[url].verdict is Verdict.DEAD and results[url].requests == 0
