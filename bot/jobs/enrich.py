@@ -308,7 +308,7 @@ def main(args: argparse.Namespace) -> int:
     store_path = args.repo / settings.store_path
     taxonomy = config.load_taxonomy()
     catalog_text = read_catalog(catalog_path, taxonomy).render()
-    store_text = store_path.read_text(encoding="utf-8") if store_path.exists() else ""
+    store_text = read_store_text(store_path)
     api = PoliteApi(ApiSettings.from_config(config.load("sources")))
 
     written = catalog_text  # what catalog.md holds now
@@ -354,10 +354,18 @@ def write_store(path: Path, store: Store) -> None:
         raise
 
 
-def read_store(path: Path) -> Store:
+def read_store_text(path: Path) -> str:
+    """The store file's text ("" when there is none yet); not UTF-8 is a clear error."""
     if not path.exists():
-        return {}
+        return ""
     try:
-        return paper_store.load(path.read_text(encoding="utf-8"), str(path))
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise CatalogError(f"{path} is not UTF-8 text ({exc})") from exc
+        raise CatalogError(
+            f"{path} is not UTF-8 text ({exc}); fix its encoding or delete it "
+            "(`python -m bot enrich` fetches it again)"
+        ) from exc
+
+
+def read_store(path: Path) -> Store:
+    return paper_store.load(read_store_text(path), str(path))

@@ -281,6 +281,31 @@ def test_the_job_writes_the_store_and_the_catalog(
     assert (tmp_path / "data" / "papers.jsonl").read_text() == store
 
 
+def test_a_store_that_is_not_utf8_is_a_clear_error(
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The store was read with a bare read_text: a file saved in another encoding crashed the
+    job with a traceback (exit 3) instead of saying which file and what to do."""
+    text, _ = catalog_text(taxonomy, 2)
+    (tmp_path / "catalog.md").write_text(text, encoding="utf-8")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "papers.jsonl").write_bytes('{"title": "Caf\xe9"}\n'.encode("latin-1"))
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    root_config = Path(__file__).resolve().parents[2] / "config"
+    for name in ("taxonomy.yml", "papers.yml", "poll.yml"):
+        (config_dir / name).write_text((root_config / name).read_text())
+    (config_dir / "templates").symlink_to(root_config / "templates")
+    (config_dir / "sources.yml").write_text("api:\n  query_url: http://127.0.0.1:9/api/query\n")
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
+    assert bot_main(["enrich", "--repo", str(tmp_path), "--dry-run"]) == 1
+    err = capsys.readouterr().err
+    assert "papers.jsonl is not UTF-8 text" in err and "Traceback" not in err
+
+
 def test_the_daily_feeds_new_versions_are_refetched_by_the_nightly_enricher(
     arxiv_api: ArxivApiServer, taxonomy: Taxonomy
 ) -> None:  # noqa: F811
