@@ -6,7 +6,8 @@ Commands are lines of the comment's *rendered paragraph text*, found with a Comm
 Text that does not render as a paragraph's text is never a command: HTML comments and other HTML,
 inline code, indented code blocks, fenced code blocks (an unclosed fence runs to the end), quotes
 (``> /add ...``: quoting is not asking), headings, image descriptions. Extra spaces, trailing
-punctuation and emphasis markers are tolerated. A link that is not an arXiv link is taken as the
+punctuation and emphasis markers are tolerated, invisible characters dropped and fullwidth forms
+read as plain ones (``as_seen``). A link that is not an arXiv link is taken as the
 code link when no ``code=`` is given. A line longer than ``MAX_LINE`` characters, a paragraph
 longer than ``MAX_PARAGRAPH``, and paragraphs past ``MAX_INLINE`` characters of paragraphs that may
 hold commands are not read (the caller says how many commands were not read).
@@ -18,6 +19,7 @@ the way GitHub renders issue forms; ``form_command`` reads one as the equivalent
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -26,6 +28,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from bot.core.arxiv_ids import parse_user_id
+from bot.core.text import strip_unsafe
 
 NAMES = ("add", "remove", "move", "approve", "help")
 MAX_LINE = 2000  # characters; a real command line is far shorter
@@ -35,6 +38,10 @@ MAX_TOKEN = 300  # a longer word is neither an id, a link nor a section
 _NAME_RE = re.compile(r"[a-z]+", re.IGNORECASE)
 REVISION_RE = re.compile(r"^[0-9a-f]{8}$")  # a revision tag (bot.jobs.commands.state.new_tag)
 _LEAD = " \t*_~"  # emphasis markers before the slash (rendered as emphasis, not as text)
+# invisible characters a line copied from a web page or chat can start with (zero-width spaces and
+# joiners, word joiner, BOM, soft hyphen, direction marks); "／" is the fullwidth slash
+_INVISIBLE_LEAD = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"
+_SLASHES = ("/", "\uff0f")
 _ID_LIKE_RE = re.compile(r"(?i)^(?:arxiv[:]?|https?://|\d{3,5}\.\d|[a-z-]+/\d)")
 _BARE_ID_RE = re.compile(r"(?i)^(?:\d{3,5}\.\d|[a-z-]+(?:\.[a-z]{2})?/\d)")  # an id without "arXiv:"
 _STRIP = "*_`~\"'<>()[]{}"
@@ -55,6 +62,16 @@ class Command:
     text: str = ""  # the command line as written (for replies)
     tags: tuple[str, ...] = ()  # /approve: the revision tags named (8 hex digits, lower case)
     unread: bool = False  # past the limit, or in a paragraph too long to read: only counted
+
+
+def as_seen(text: str) -> str:
+    """``text`` as a reader sees it: without invisible and format characters (zero-width spaces,
+    a BOM, soft hyphens, bidi marks: they come along when a command is copied from a web page, and
+    GitHub shows nothing for them), and with compatibility forms as their plain characters (NFKC:
+    the fullwidth ``２４０５．００７３２`` an input method types is ``2405.00732``)."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFKC", strip_unsafe(text))
 
 
 def _clean(token: str) -> str:
@@ -130,7 +147,8 @@ def _may_hold_command(source: str) -> bool:
     """Whether a paragraph's source has a line that can render as a command: one of at most
     MAX_LINE characters starting (after emphasis markers) with a slash, an entity or an escape."""
     return any(
-        len(line) <= MAX_LINE and line.lstrip(_LEAD)[:1] in ("/", "&", "\\") for line in source.split("\n")
+        len(line) <= MAX_LINE and line.lstrip(_LEAD + _INVISIBLE_LEAD)[:1] in (*_SLASHES, "&", "\\")
+        for line in source.split("\n")
     )
 
 
@@ -182,7 +200,8 @@ def _lines_of(inline: Token, number: int) -> Iterator[tuple[int, str, bool]]:
 
 
 def _command_line(line: str) -> tuple[str, str] | None:
-    """``(name, arguments)`` when ``line`` starts with ``/name`` (after emphasis markers)."""
+    """``(name, arguments)`` when ``line`` starts with ``/name`` (after emphasis markers); ``line``
+    is as seen (``as_seen``)."""
     if len(line) > MAX_LINE:
         return None
     rest = line.lstrip(_LEAD)
@@ -200,7 +219,8 @@ def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
     ignored."""
     commands: list[Command] = []
     read = 0
-    for number, line, starts_with_text, unread in _paragraph_lines(text or ""):
+    for number, written, starts_with_text, unread in _paragraph_lines(text or ""):
+        line = as_seen(written) if len(written) <= MAX_LINE else written
         found = _command_line(line) if starts_with_text else None
         if found is None or found[0] not in NAMES:
             continue
@@ -256,7 +276,7 @@ def parse_issue_form(body: str | None) -> dict[str, str]:
 
 def _answer(text: str) -> str:
     """A form field's answer on one line, "" for "no response" and the like."""
-    words = " ".join(text[:MAX_LINE].split())
+    words = " ".join(as_seen(text[:MAX_LINE]).split())
     return "" if words.lower() in _EMPTY_ANSWERS else words
 
 
@@ -269,7 +289,7 @@ def form_command(body: str | None, labels: FormLabels = FormLabels()) -> Command
     fields = parse_issue_form(body)
     if labels.arxiv not in fields:
         return None
-    links = fields[labels.arxiv][:MAX_LINE]
+    links = as_seen(fields[labels.arxiv][:MAX_LINE])
     ids, malformed, _words, _code, _section = _arguments(links)
     written = [t for t in links.split() if parse_user_id(_clean(t)) or _ID_LIKE_RE.match(_clean(t))]
     section = _answer(fields.get(labels.section, ""))

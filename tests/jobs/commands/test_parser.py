@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.jobs.commands.parser import Command, parse_commands
+from bot.jobs.commands.parser import Command, form_command, parse_commands
 
 
 def only(text: str) -> Command:
@@ -125,3 +125,35 @@ def test_a_comma_inside_a_section_name_is_kept() -> None:
     command = only("/add 2405.00732, 2401.00001 kv-cache, code=https://github.com/o/r")
     assert (command.ids, command.section) == (("2405.00732", "2401.00001"), "kv-cache")
     assert only("/add 2405.00732 KV Cache 2401.00001, Compression").section == "KV Cache Compression"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "/add\u200b 2405.00732 kv-cache",  # a zero-width space copied along from a web page
+        "\ufeff/add 2405.00732 kv-cache",  # a byte order mark before the slash
+        "\u200b/add 2405.00732 kv-cache",
+        "/add 2405.00732\u200b kv-cache",
+        "/add 2405.00732 kv-\u00adcache\u2060",  # a soft hyphen, a word joiner
+        "/add 2405.00732 \u200ekv-cache\u200f",  # direction marks
+        "／add ２４０５.００７３２ ｋｖ-ｃａｃｈｅ",  # fullwidth, as a Japanese input method types it
+        "/add\u00a02405.00732\u00a0kv-cache",  # no-break spaces
+    ],
+)
+def test_a_command_is_read_as_github_shows_it(text: str) -> None:
+    """Invisible characters GitHub shows nothing for, and fullwidth forms, do not change the
+    command: it is not "no section `kv-cache`. Closest: `kv-cache`" nor "`2405.00732` is not an
+    arXiv id"."""
+    command = only(text)
+    assert (command.ids, command.malformed, command.section) == (("2405.00732",), (), "kv-cache")
+    assert command.text == "/add 2405.00732 kv-cache"
+
+
+def test_the_issue_form_is_read_as_github_shows_it() -> None:
+    body = (
+        "### arXiv link\n\n\u200bhttps://arxiv.org/abs/2405.00732\u200b\n\n### Code link\n\n_No response_\n\n"
+        "### Suggested section\n\nkv-cache\ufeff\n"
+    )
+    command = form_command(body)
+    assert command is not None
+    assert (command.ids, command.malformed, command.section) == (("2405.00732",), (), "kv-cache")
