@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import re
 
-NEW_ID = r"\d{4}\.\d{4,5}"
-OLD_ID = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/\d{7}"
-_ID = rf"(?P<id>{NEW_ID}|{OLD_ID})(?P<version>v\d+)?"
+NEW_ID = r"[0-9]{4}\.[0-9]{4,5}"  # ASCII digits only: \d also matches "٢٤٠٥"
+OLD_ID = r"[a-z][a-z\-]*(?:\.[A-Z]{2})?/[0-9]{7}"
+_ID = rf"(?P<id>{NEW_ID}|{OLD_ID})(?P<version>v[0-9]+)?"
 
 # Links to arxiv.org (any subdomain, any scheme) and the prefixed forms of real lists.
 _URL_RE = re.compile(

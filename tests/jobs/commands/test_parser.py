@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core import arxiv_ids
 from bot.jobs.commands.parser import Command, form_command, parse_commands
 
 
@@ -157,3 +158,12 @@ def test_the_issue_form_is_read_as_github_shows_it() -> None:
     command = form_command(body)
     assert command is not None
     assert (command.ids, command.malformed, command.section) == (("2405.00732",), (), "kv-cache")
+
+
+def test_digits_of_other_scripts_are_no_arxiv_id() -> None:
+    """``\\d`` matches any script's digits; arXiv ids are ASCII. ``٢٤٠٥.٠٠٧٣٢`` is reported as not
+    an id, not looked up on arXiv (nor made a branch name) as one."""
+    command = only("/add ٢٤٠٥.٠٠٧٣٢ kv-cache")
+    assert (command.ids, command.malformed) == ((), ("٢٤٠٥.٠٠٧٣٢",))
+    assert not arxiv_ids.is_valid("٢٤٠٥.٠٠٧٣٢") and not arxiv_ids.is_valid("cs/٠١١٢٠١٧")
+    assert arxiv_ids.find_ids("arXiv:٢٤٠٥.٠٠٧٣٢ https://arxiv.org/abs/2405.00732v٢") == ["2405.00732"]
