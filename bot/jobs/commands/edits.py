@@ -24,7 +24,10 @@ def _catalog_item(order: tuple[int, int], cmd: str, arxiv_id: str, name: str, wo
     item = work.catalog.find_by_id(arxiv_id)
     # an entry that only mentions the id (in a note) is not the paper's
     if item is None or item.section is None or own_id(item) != arxiv_id:
-        work.reply(order, "not_in_catalog", cmd, id=arxiv_id, name=name)
+        # a paper whose PR is not merged yet: say which PR, and how to move or drop it there
+        proposed = work.open_pull(work.settings.branches.paper(arxiv_id))
+        pr = f"[#{proposed.number}]({proposed.url})" if proposed and proposed.number else ""
+        work.reply(order, "not_in_catalog", cmd, id=arxiv_id, name=name, pr=pr)
         return None
     return item
 

@@ -220,6 +220,29 @@ def test_remove_of_a_paper_only_mentioned_by_another_entry_says_it_is_not_in_the
     assert not github.pulls() and outcome.exit_code == 0
 
 
+def test_move_or_remove_of_a_paper_whose_pr_is_not_merged_says_what_to_do_there(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """docs/commands.md: a paper whose PR is not merged yet is moved with ``/add <id> <section>``;
+    the answer names that PR and says so, instead of only "not in the catalog"."""
+    handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache")
+    pr = pull(github, "bot/arxiv-2405.13786")
+    link = f"[#{pr.number}]({pr_url(github, pr.number)})"
+    outcome = handle(github, arxiv, taxonomy, "/move 2405.13786 decoding\n/remove 2405.13786", serial=1)
+    assert [r.kind for r in outcome.replies] == ["not_in_catalog", "not_in_catalog"]
+    assert [p.number for p in github.pulls()] == [pr.number]
+    body = status(github)
+    assert (
+        "❌ `/move 2405.13786 decoding`: arXiv 2405.13786 is not in the catalog, so there is nothing "
+        f"to move. {link} proposes it and is not merged yet: comment `/add 2405.13786 <section>` "
+        f"on {link} to move it there."
+    ) in body
+    assert (
+        "❌ `/remove 2405.13786`: arXiv 2405.13786 is not in the catalog, so there is nothing to "
+        f"remove. {link} proposes it and is not merged yet: close {link} to drop it."
+    ) in body
+
+
 # -- everyone else ------------------------------------------------------------------------------------------
 
 
