@@ -247,7 +247,7 @@ def _unanswered(
         source.key, text_key
     ):
         return source, [], [], 0
-    if "/" not in source.text and "&" not in source.text:  # no slash, not even as an entity
+    if not any(c in source.text for c in "/&\uff0f"):  # no slash, not even as an entity or fullwidth
         return source, [], [text_key], 0
     commands = source_commands(source, settings.form)
     read = [c for c in commands if not c.unread][:MAX_COMMANDS]

@@ -218,6 +218,17 @@ def test_a_hostile_comment_is_only_data(
     assert "only links to github.com, gitlab.com, huggingface.co are accepted" in body
 
 
+def test_a_command_copied_with_invisible_characters_or_typed_fullwidth_runs(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """What GitHub shows is what runs: a zero-width space copied along, or a command typed with an
+    input method's fullwidth forms (no ASCII slash in the whole comment), opens the PR."""
+    outcome = handle(github, arxiv, taxonomy, "\u200b／add ２４０５.１３７８６\u200b ｋｖ-ｃａｃｈｅ")
+    assert [(r.kind, r.command) for r in outcome.replies] == [("add_done", "`/add 2405.13786 kv-cache`")]
+    item = catalog_on(github, "bot/arxiv-2405.13786", taxonomy).find_by_id("2405.13786")
+    assert item is not None and item.section == "kv-cache"
+
+
 def test_a_hostile_title_becomes_valid_escaped_markdown(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:
