@@ -7,14 +7,22 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
-from bot.core.entry import render_entry
+from bot.core.entry import parse_entry, render_entry
 from bot.core.proposals import Proposal, change_request, paper_entry, proposal_marker
 from bot.errors import BotError
 from bot.jobs.commands.event import normalize_code_url
 from bot.jobs.commands.parser import Command
 from bot.jobs.commands.replies import code_span, safe_text
 from bot.jobs.commands.state import MAX_PENDING, OpenedPull, Pending
-from bot.jobs.commands.work import AUTO, AddRequest, Run, propose, resolve_placement, take_ids
+from bot.jobs.commands.work import (
+    AUTO,
+    AddRequest,
+    Run,
+    propose,
+    resolve_placement,
+    take_ids,
+    updatable,
+)
 from bot.sources.arxiv_api import LookupResult, LookupStatus
 
 log = logging.getLogger(__name__)
@@ -42,25 +50,55 @@ def plan_add(index: int, command: Command, work: Run) -> list[AddRequest]:
             )
             return []
         code_url = normalized
-    placement = resolve_placement(index, command, work)
+    # /add again for a paper whose PR this issue updates changes only what it names
+    current = {arxiv_id: _current(arxiv_id, work) for arxiv_id in ids}
+    kept = not command.section and all(current.values())
+    placement = (AUTO, None) if kept else resolve_placement(index, command, work)
     if placement is None:
         return []
     requests = []
     for position, arxiv_id in enumerate(ids, start=10):
-        if not _already_listed((index, position), cmd, arxiv_id, None, work):
-            requests.append(
-                AddRequest(
-                    (index, position),
-                    cmd,
-                    arxiv_id,
-                    *placement,
-                    code_url,
-                    work.author,
-                    work.source_url,
-                    work.maintainer,
-                )
+        if _already_listed((index, position), cmd, arxiv_id, None, work):
+            continue
+        section, subsection, code = *placement, code_url
+        now = current[arxiv_id]
+        if now is not None:
+            section, subsection = (section, subsection) if command.section else (now[0], now[1])
+            code = code or now[2]
+        requests.append(
+            AddRequest(
+                (index, position),
+                cmd,
+                arxiv_id,
+                section,
+                subsection,
+                code,
+                work.author,
+                work.source_url,
+                work.maintainer,
             )
+        )
     return requests
+
+
+def _current(arxiv_id: str, work: Run) -> tuple[str, str | None, str] | None:
+    """``(section, subsection, code link)`` of the open PR for the paper that this run would
+    update (this issue's, or the one the command was posted on), None when there is none."""
+    pull = work.open_pull(work.settings.branches.paper(arxiv_id))
+    if pull is None or not updatable(pull, work):
+        return None
+    marker = proposal_marker(pull) or {}
+    entry = parse_entry(str(marker.get("line") or ""))
+    section, subsection = marker.get("section"), marker.get("subsection")
+    if entry is None or not isinstance(section, str) or not isinstance(subsection, str | None):
+        return None
+    try:
+        if work.taxonomy.get(section, subsection).kind != "papers":
+            return None
+    except BotError:
+        return None  # a section taken out of the taxonomy since: the command needs its own
+    code = entry.code_url or ""
+    return section, subsection, code if normalize_code_url(code, work.settings.code_hosts)[0] == code else ""
 
 
 def _already_listed(order: tuple[int, int], cmd: str, arxiv_id: str, title: str | None, work: Run) -> bool:

@@ -170,6 +170,13 @@ def requested_here(pull: PullRequest, event: Event) -> bool:
     return re.search(rf"Requested by \S+ in {re.escape(event.issue_url)}(?:[#.\s]|$)", pull.body) is not None
 
 
+def updatable(pull: PullRequest, work: Run) -> bool:
+    """Whether the run may update ``pull``: this issue opened it, or the command was posted on the
+    PR's own page (a PR is an issue too: its number is the event's issue number)."""
+    ours = {p.number for p in work.state.pulls} | {work.event.issue_number}
+    return pull.number in ours or requested_here(pull, work.event)
+
+
 def propose(
     order: tuple[int, int],
     cmd: str,
@@ -185,8 +192,7 @@ def propose(
     never touched, unless the command was posted on that PR's own page (a PR is an issue too:
     its number is the event's issue number)."""
     foreign = work.open_pull(change.branch)
-    ours = {p.number for p in work.state.pulls} | {work.event.issue_number}
-    if foreign is not None and foreign.number not in ours and not requested_here(foreign, work.event):
+    if foreign is not None and not updatable(foreign, work):
         work.reply(order, "other_pull", cmd, pr=f"[#{foreign.number}]({foreign.url})", **facts)
         return False
     try:

@@ -8,6 +8,7 @@ import dataclasses
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import check_jsonschema
 import jsonschema
@@ -95,6 +96,45 @@ def test_an_add_without_a_section_and_without_a_router_asks_for_one(
 ) -> None:
     outcome = handle(github, arxiv, taxonomy, "/add 2405.13786")
     assert [r.kind for r in outcome.replies] == ["no_section"] and not github.pulls()
+
+
+def test_an_add_again_changes_only_what_it_names_in_the_pr(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """``/add <id> <section>`` again moves the paper in its PR: the code link given before stays;
+    ``/add <id> code=<url>`` changes the code link: the section chosen before (by a maintainer)
+    stays, it is not routed again."""
+    asked: list[str] = []
+
+    def router(catalog: object, papers: list[Any]) -> list[tuple[str, str | None, float]]:
+        asked.extend(p.arxiv_id for p in papers)
+        return [("quantization", "weight-only", 0.9) for _ in papers]
+
+    def entry() -> Any:
+        item = catalog_on(github, "bot/arxiv-2405.13786", taxonomy).find_by_id("2405.13786")
+        assert item is not None and item.entry is not None
+        return item.section, item.entry.code_url
+
+    handle(github, arxiv, taxonomy, "/add 2405.13786 decoding code=https://github.com/o/first")
+    moved = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", serial=1, router=router)
+    assert [(r.kind, r.data["result"]) for r in moved.replies] == [("add_done", "updated")]
+    assert entry() == ("kv-cache", "https://github.com/o/first")
+    recoded = handle(
+        github, arxiv, taxonomy, "/add 2405.13786 code=https://github.com/o/second", serial=2, router=router
+    )
+    assert [(r.kind, r.data["result"], r.data["routed"]) for r in recoded.replies] == [
+        ("add_done", "updated", None)
+    ]
+    assert entry() == ("kv-cache", "https://github.com/o/second") and asked == []
+    again = handle(github, arxiv, taxonomy, "/add 2405.13786", serial=3, router=router)
+    assert [(r.kind, r.data["routed"]) for r in again.replies] == [("add_done", None)]  # credits the comment
+    assert entry() == ("kv-cache", "https://github.com/o/second") and asked == []
+    assert len(github.pulls()) == 1
+    # a paper without a PR of this issue is still routed
+    routed = handle(github, arxiv, taxonomy, "/add 2005.14124", serial=4, router=router)
+    assert [(r.kind, r.data["routed"]) for r in routed.replies] == [("add_done", 0.9)] and asked == [
+        "2005.14124"
+    ]
 
 
 def test_several_ids_in_one_comment_are_looked_up_in_one_call(
