@@ -165,6 +165,14 @@ class Catalog:
             found = self.find_by_title(title, arxiv_id=arxiv_id)
         return found
 
+    def find_paper(self, arxiv_id: str | None, title: str | None) -> Item | None:
+        """The item that *is* the paper: its own entry (by id), else one with its title; never an
+        item that only mentions the id ("  - compared with arXiv X" under another entry)."""
+        found = self.find_by_id(arxiv_id) if arxiv_id else None
+        if found is not None and own_id(found) == arxiv_ids.normalize(arxiv_id or ""):
+            return found
+        return self.find_by_title(title, arxiv_id=arxiv_id) if title else None
+
     def arxiv_id_set(self) -> set[str]:
         return set(self._by_id)
 

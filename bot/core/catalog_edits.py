@@ -20,7 +20,7 @@ def _reparse(catalog: Catalog, lines: list[str]) -> Catalog:
 
 
 def check_not_present(catalog: Catalog, entry: Entry) -> None:
-    existing = catalog.find(entry.arxiv_id, entry.title)
+    existing = catalog.find_paper(entry.arxiv_id, entry.title)  # a note mentioning the id is no entry
     if existing is not None:
         what = f"arXiv {entry.arxiv_id}" if entry.arxiv_id else f"{entry.title!r}"
         raise DuplicateEntryError(

@@ -227,7 +227,8 @@ def refresh_one(
     entry = parse_entry(str(marker["line"]))
     if entry is None:
         return PullRefresh(pull, "skipped", "the marker's entry line is not a canonical entry", NO_MARKER)
-    present = catalog.find(str(marker.get("arxiv_id") or entry.arxiv_id or ""), entry.title)
+    # the paper's own entry, not a note of another entry that mentions its id
+    present = catalog.find_paper(str(marker.get("arxiv_id") or entry.arxiv_id or ""), entry.title)
     if present is not None:
         return _close(
             forge,

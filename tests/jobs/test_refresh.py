@@ -143,6 +143,28 @@ def test_a_pr_whose_paper_is_already_in_the_catalog_is_closed(fake, taxonomy):
     assert markers.find(comment.body, "closing") == {}
 
 
+@pytest.mark.parametrize("rebuilt", [False, True])
+def test_a_pr_whose_paper_is_only_mentioned_by_another_entry_stays_open(fake, taxonomy, rebuilt):
+    """A note under another entry ("compared with arXiv X") does not list paper X: its PR is not
+    closed as merged another way (a closed PR is also the poll job's memory of a rejection), and
+    a rebuild is not refused as a duplicate of that note."""
+    change = paper_change(taxonomy, "2405.00001")
+    pull = forge_for(fake).propose(change).pull_request
+    text = fake.file("catalog.md")
+    gptq = next(line for line in text.splitlines() if "arXiv 2210.17323" in line)
+    fake.push("catalog.md", text.replace(gptq, gptq + "\n  - compared with arXiv 2405.00001"))
+    if rebuilt:
+        touch_neighbour(fake)
+
+    [outcome] = refresh.run(forge_for(fake), taxonomy)
+
+    assert outcome.action == ("rebuilt" if rebuilt else "unchanged"), outcome.reason
+    assert fake.issues[pull.number].state == "open" and change.branch in fake.branches()
+    assert fake.merge(pull.number).status_code == 200
+    merged = parse(fake.file("catalog.md"), taxonomy).find_paper("2405.00001", None)
+    assert merged is not None and merged.entry is not None and merged.entry.arxiv_id == "2405.00001"
+
+
 def test_prs_without_a_usable_marker_are_left_alone(fake, taxonomy):
     fake.seed_pull("bot/digest", "catalog.md", "x\n", "Digest", "no marker here")
     gone = markers.make(

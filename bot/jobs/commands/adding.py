@@ -102,7 +102,7 @@ def _current(arxiv_id: str, work: Run) -> tuple[str, str | None, str] | None:
 
 
 def _already_listed(order: tuple[int, int], cmd: str, arxiv_id: str, title: str | None, work: Run) -> bool:
-    item = work.catalog.find(arxiv_id, title)
+    item = work.catalog.find_paper(arxiv_id, title)  # a note that mentions the id is not the paper
     if item is None:
         return False
     work.reply(

@@ -283,6 +283,22 @@ def test_move_or_remove_of_a_paper_whose_pr_is_not_merged_says_what_to_do_there(
     ) in body
 
 
+def test_add_of_a_paper_only_mentioned_by_another_entry_adds_its_own_entry(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """A note under SnapKV that mentions arXiv 2005.14124 does not list that paper: ``/add`` opens
+    its PR (it was answered "SnapKV (arXiv 2005.14124) is already in the catalog")."""
+    text = catalog_text(taxonomy)
+    snapkv = next(line for line in text.splitlines() if "arXiv 2404.14469" in line)
+    github.push("catalog.md", text.replace(snapkv, snapkv + "\n  - compared with arXiv 2005.14124"))
+    outcome = handle(github, arxiv, taxonomy, "/add 2005.14124 decoding\n/add 2404.14469 decoding")
+    assert [r.kind for r in outcome.replies] == ["add_done", "duplicate"]
+    added = catalog_on(github, "bot/arxiv-2005.14124", taxonomy)
+    item = added.find_paper("2005.14124", None)
+    assert item is not None and item.section == "decoding"
+    assert "compared with arXiv 2005.14124" in added.render()
+
+
 # -- everyone else ------------------------------------------------------------------------------------------
 
 
