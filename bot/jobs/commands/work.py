@@ -122,11 +122,8 @@ def resolve_placement(index: int, command: Command, work: Run) -> tuple[str, str
     if not command.section:
         work.reply((index, 0), "no_section", cmd, name=command.name)
         return None
-    try:
-        if len(command.section) > MAX_SECTION:  # no heading is that long: not worth a fuzzy search
-            raise UnknownSectionError(f"unknown section {command.section[:MAX_SECTION]!r}…", [])
-        section, subsection = work.taxonomy.resolve(command.section)
-    except UnknownSectionError:
+    found = section_named(command.section, work.taxonomy) if len(command.section) <= MAX_SECTION else None
+    if found is None:
         work.reply(
             (index, 0),
             "unknown_section",
@@ -137,10 +134,46 @@ def resolve_placement(index: int, command: Command, work: Run) -> tuple[str, str
             else [],
         )
         return None
+    section, subsection = found
     if work.taxonomy.get(section).kind != "papers":
         work.reply((index, 0), "papers_only", cmd, where=work.where(section, None))
         return None
     return section, subsection
+
+
+_PATH_RE = re.compile(
+    r"\s*[›»>/]\s*"
+)  # "Quantization › Weight-only Quantization", "quantization/weight-only"
+
+
+def section_named(name: str, taxonomy: Taxonomy) -> tuple[str, str | None] | None:
+    """``(section, subsection)`` named as a person would: an id or heading in any case
+    (``Taxonomy.resolve``), also as the bot shows it, "Section › Subsection" (or
+    "section/subsection"), as a heading's ``#anchor``, or with spaces, underscores or "&" for the
+    hyphens and "and" of an id or heading. None when it names no section."""
+    found = _one_section(name, taxonomy)
+    parts = [part for part in _PATH_RE.split(name.strip()) if part]
+    if found is None and len(parts) == 2:  # a subsection under its own section
+        parent, child = (_one_section(part, taxonomy) for part in parts)
+        if parent and child and child[1] is not None and parent == (child[0], None):
+            return child
+    return found
+
+
+def _one_section(name: str, taxonomy: Taxonomy) -> tuple[str, str | None] | None:
+    try:
+        return taxonomy.resolve(name)
+    except UnknownSectionError:
+        pass
+    wanted = _slug(name)
+    for section in (*taxonomy.sections, *taxonomy.subsections):
+        if wanted in (_slug(section.id), _slug(section.title)):
+            return taxonomy.resolve(section.id)
+    return None
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("&", " and ")).strip("-")
 
 
 def closest_sections(name: str, taxonomy: Taxonomy, limit: int = 3) -> list[str]:

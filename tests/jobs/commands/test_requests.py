@@ -12,6 +12,7 @@ from typing import Any
 
 import check_jsonschema
 import jsonschema
+import pytest
 import yaml
 
 from bot.core import catalog as catalog_module
@@ -24,6 +25,7 @@ from bot.jobs.commands import (
     scorer_router,
 )
 from bot.jobs.commands.parser import FormLabels, form_command, parse_issue_form
+from bot.jobs.commands.work import section_named
 from tests.conftest import PROJECT
 from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub
 from tests.jobs.commands.helpers import (
@@ -215,6 +217,41 @@ def test_move_and_remove_open_their_own_prs(github: FakeGitHub, arxiv: ArxivAPI,
     assert "from **Quantization › Weight-only Quantization** to **Pruning and Sparsity**" in body
     n = line_of("2404.14469", taxonomy)
     assert f"(arXiv 2404.14469, [line {n}]({CATALOG_URL}#L{n}) in **KV Cache Compression**)" in body
+
+
+@pytest.mark.parametrize(
+    "name, placement",
+    [
+        ("Quantization › Weight-only Quantization", ("quantization", "weight-only")),  # as replies show it
+        ("quantization/weight-only", ("quantization", "weight-only")),
+        ("Quantization > Weight-only", ("quantization", "weight-only")),
+        ("#kv-cache-compression", ("kv-cache", None)),  # a heading's anchor
+        ("KV cache", ("kv-cache", None)),
+        ("kv_cache", ("kv-cache", None)),
+        ("weight only", ("quantization", "weight-only")),
+        ("Speculative & Parallel Decoding", ("decoding", None)),
+        ("Pruning › Weight-only Quantization", None),  # not a subsection of that section
+        ("kvcache", None),
+        ("speculative decoding", None),
+    ],
+)
+def test_a_section_is_found_by_the_names_the_bot_shows(
+    taxonomy: Taxonomy, name: str, placement: tuple[str, str | None] | None
+) -> None:
+    """The help table and every reply show "Section › Subsection"; copied back into a command, it
+    names that subsection (it was "there is no section"). Spaces, underscores and "&" for the
+    hyphens and "and" of an id or heading are the same name; anything else stays unknown and is
+    answered with the closest sections."""
+    assert section_named(name, taxonomy) == placement
+
+
+def test_a_section_copied_from_a_reply_moves_the_paper(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    outcome = handle(github, arxiv, taxonomy, "/move 2404.14469 Quantization › Weight-only Quantization")
+    assert [r.kind for r in outcome.replies] == ["move_done"]
+    item = catalog_on(github, "bot/move-2404.14469", taxonomy).find_by_id("2404.14469")
+    assert item is not None and (item.section, item.subsection) == ("quantization", "weight-only")
 
 
 def test_a_section_heading_with_a_comma_is_a_section(
