@@ -79,6 +79,11 @@ def _clean(token: str) -> str:
     return token.rstrip(".,;:!?").strip(_STRIP)
 
 
+# A markdown link, [text](https://...): what GitHub's editor writes when a link is pasted over
+# selected text ("code", "paper"). Bounded, so that it stays linear on a MAX_LINE line.
+_LINK_RE = re.compile(r"\[[^\[\]\n]{0,300}\]\(\s*<?(https?://[^\s()<>]{1,300})>?\s*\)", re.IGNORECASE)
+
+
 def _tokens(args: str) -> list[tuple[str, str]]:
     """``(token, separator before it)`` of a command's arguments, split on spaces and commas; the
     separator is ", " when a comma came before the token, else " "."""
@@ -102,7 +107,7 @@ def _arguments(args: str) -> tuple[list[str], list[str], list[str], str | None, 
     words: list[str] = []
     section = ""
     code_url: str | None = None
-    tokens = _tokens(args)
+    tokens = _tokens(_LINK_RE.sub(r"\1", args) if "](" in args else args)  # a link is its address
     last_was_word = False
     for n, (token, separator) in enumerate(tokens):
         following = tokens[n + 1][0] if n + 1 < len(tokens) else ""

@@ -167,3 +167,18 @@ def test_digits_of_other_scripts_are_no_arxiv_id() -> None:
     assert (command.ids, command.malformed) == ((), ("٢٤٠٥.٠٠٧٣٢",))
     assert not arxiv_ids.is_valid("٢٤٠٥.٠٠٧٣٢") and not arxiv_ids.is_valid("cs/٠١١٢٠١٧")
     assert arxiv_ids.find_ids("arXiv:٢٤٠٥.٠٠٧٣٢ https://arxiv.org/abs/2405.00732v٢") == ["2405.00732"]
+
+
+def test_a_markdown_link_is_read_as_its_address() -> None:
+    """GitHub's editor writes ``[code](https://...)`` when a link is pasted over a selected word:
+    the reader sees "code", the command means the link (it was read as part of the section)."""
+    command = only(
+        "/add [the paper](https://arxiv.org/abs/2405.00732v2) kv-cache [code](https://github.com/o/r)"
+    )
+    assert (command.ids, command.section, command.code_url) == (
+        ("2405.00732",),
+        "kv-cache",
+        "https://github.com/o/r",
+    )
+    command = only("/add 2405.00732 kv-cache code=[repo](<https://github.com/o/r>)")
+    assert (command.section, command.code_url) == ("kv-cache", "https://github.com/o/r")
