@@ -186,7 +186,13 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
         return
     entry = paper_entry(paper, request.code_url)
     where = work.where(request.section, request.subsection)
-    facts = dict(id=arxiv_id, title=safe_text(paper.title), where=where, routed=request.routed)
+    facts = dict(
+        id=arxiv_id,
+        title=safe_text(paper.title),
+        where=where,
+        routed=request.routed,
+        rejected=work.rejected(arxiv_id),
+    )
     changed = request.approved and request.tag and render_entry(entry) != request.previewed
     proposed = None if request.approved else _proposed(request, render_entry(entry), work)
     if proposed is not None:  # the same request again: the open PR already is it

@@ -70,6 +70,7 @@ class Run:
     ids_left: int = 0
     sources: dict[int, str] = field(default_factory=dict)  # command index -> source key
     _open_pulls: dict[str, PullRequest] | None = None
+    _closed_pulls: dict[str, PullRequest] | None = None
 
     def enter(self, source: Source, maintainer: bool) -> None:
         self.author, self.source_url, self.maintainer = source.author, source.url, maintainer
@@ -83,6 +84,19 @@ class Run:
         if self._open_pulls is None:
             self._open_pulls = {p.branch: p for p in self.forge.bot_pull_requests("open")}
         return self._open_pulls.get(branch)
+
+    def rejected(self, arxiv_id: str) -> str:
+        """A link to the paper's latest PR closed without merging, a rejection the maintainer who
+        approves or opens it again should know of ("" when there is none, or GitHub fails: it is
+        only information). Read once per run, only when a paper is looked up."""
+        if self._closed_pulls is None:
+            try:
+                closed = [p for p in self.forge.bot_pull_requests("closed") if p.state == "closed"]
+            except BotError:
+                closed = []
+            self._closed_pulls = {p.branch: p for p in sorted(closed, key=lambda p: p.number) if p.number}
+        pull = self._closed_pulls.get(self.settings.branches.paper(arxiv_id))
+        return f"[#{pull.number}]({pull.url})" if pull else ""
 
     def where(self, section: str, subsection: str | None) -> str:
         return where_text(self.taxonomy, section, subsection)

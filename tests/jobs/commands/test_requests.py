@@ -403,6 +403,31 @@ def test_anyone_elses_add_is_previewed_and_a_maintainers_approve_opens_the_pr(
     assert [r.kind for r in other.replies] == ["nothing_pending"]
 
 
+def test_a_request_for_a_rejected_paper_says_so_before_the_approval(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """A closed, unmerged PR is a rejection (the poll job never proposes that paper again): the
+    preview a maintainer approves from, and the new PR's answer, link it."""
+    handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache")
+    rejected = pull(github, "bot/arxiv-2405.13786")
+    assert github.api(
+        "PATCH", f"/repos/Codertocat/Hello-World/pulls/{rejected.number}", {"state": "closed"}
+    ).ok
+    note = (
+        "A pull request for it was closed without merging before "
+        f"([#{rejected.number}]({pr_url(github, rejected.number)}))."
+    )
+    handle(github, arxiv, taxonomy, "/add 2405.13786 decoding", user=OUTSIDER, serial=1)
+    [preview] = [line for line in status(github).splitlines() if line.startswith("- ⏳")]
+    assert note in preview
+    [tag] = waiting_tags(github)
+    outcome = handle(github, arxiv, taxonomy, f"/approve {tag}", serial=2)
+    assert [(r.kind, r.data["result"]) for r in outcome.replies] == [("add_done", "opened")]
+    [opened] = [line for line in status(github).splitlines() if line.startswith("- ✅")][-1:]
+    [reopened] = github.pulls("open")
+    assert note in opened and reopened.number != rejected.number and "`decoding`" in reopened.body
+
+
 def test_approve_reads_only_revision_tags_and_names_the_approved_ones(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:
