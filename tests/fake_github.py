@@ -952,6 +952,14 @@ class FakeGitHub:
             "headRefOid": self._pull_head_sha(pull),
             "headRef": head_ref,
             "mergeable": lambda info: self._mergeable_state(pull),
+            "commits": lambda info, **page: self._connection(
+                [
+                    {"__typename": "PullRequestCommit", "commit": self._commit_node(sha)}
+                    for sha in self._pull_commits(pull)
+                ],
+                page,
+                "commits",
+            ),
             "author": {"__typename": "Bot" if pull.user.endswith("[bot]") else "User", "login": pull.user},
             "labels": lambda info, **page: self._connection(labels, page, "labels"),
             "createdAt": pull.created_at,
@@ -1127,6 +1135,14 @@ class FakeGitHub:
 
     def _pull_head_sha(self, pull: Issue) -> str | None:
         return self.git.refs.get(f"refs/heads/{pull.head}") if pull.state == "open" else pull.closed_head_sha
+
+    def _pull_commits(self, pull: Issue) -> list[str]:
+        """The PR's commits, oldest first: those of its head that its base branch lacks."""
+        head = self._pull_head_sha(pull)
+        if head is None:
+            return []
+        base = set(self.git.ancestors(self.head(pull.base))) if pull.base else set()
+        return [sha for sha in self.git.ancestors(head) if sha not in base][::-1]
 
     def _changed_files(self, pull: Issue) -> int:
         head = self._pull_head_sha(pull)

@@ -115,6 +115,39 @@ def test_a_pr_github_reports_conflicting_is_rebuilt(fake, taxonomy):
     assert fake._mergeable(pull) is True and "A line by hand" not in fake.file("catalog.md", change.branch)
 
 
+def test_a_commit_pushed_by_hand_stays_until_a_rebuild_is_needed(fake, taxonomy):
+    """A maintainer fixes the entry in GitHub's editor (a commit of their own on the bot's branch):
+    as on local git, the PR is left as it is while the lines around its change are unchanged, and
+    replaced only at a rebuild it needs (docs/github.md). It was rebuilt on the next push whatever
+    that push changed, as if its commit recorded no context ("built by an older version")."""
+    change = paper_change(taxonomy, "2405.00001")
+    forge_for(fake).propose(change)
+    fixed = fake.file("catalog.md", change.branch).replace("Tiny Draft Heads", "Tiny Draft Heads (ICML)")
+    fake.push("catalog.md", fixed, change.branch, message="Update catalog.md")
+    fake.push("catalog.md", fake.file("catalog.md") + "\nA footer line.\n")
+
+    [outcome] = refresh.run(forge_for(fake), taxonomy)
+
+    assert (outcome.action, outcome.cause) == ("unchanged", refresh.NEIGHBOURS_UNCHANGED)
+    assert fake.file("catalog.md", change.branch) == fixed
+    [pull] = fake.pulls("open")
+    assert fake._mergeable(pull) and fake.merge(pull.number).status_code == 200
+    assert "Tiny Draft Heads (ICML)" in fake.file("catalog.md")
+
+
+def test_a_commit_pushed_by_hand_is_replaced_at_a_rebuild_it_needs(fake, taxonomy):
+    change = paper_change(taxonomy, "2405.00001")
+    forge_for(fake).propose(change)
+    fixed = fake.file("catalog.md", change.branch).replace("Tiny Draft Heads", "Tiny Draft Heads (ICML)")
+    fake.push("catalog.md", fixed, change.branch, message="Update catalog.md")
+    touch_neighbour(fake)
+
+    [outcome] = refresh.run(forge_for(fake), taxonomy)
+
+    assert (outcome.action, outcome.cause) == ("rebuilt", refresh.NEIGHBOURS_CHANGED)
+    assert "(ICML)" not in fake.file("catalog.md", change.branch)
+
+
 def test_refresh_twice_writes_nothing_the_second_time(fake, taxonomy):
     forge = forge_for(fake)
     for i in range(3):

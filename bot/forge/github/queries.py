@@ -49,6 +49,7 @@ fragment BotPull on PullRequest {
   labels(first: 50) { nodes { name } }
   headRef { target { ... on Commit {
     oid message parents(first: 2) { nodes { oid } } file(path: $path) { oid } } } }
+  commits(first: 1) { nodes { commit { message } } }
 }
 """
 
@@ -138,6 +139,17 @@ def _pull_state(node: Mapping[str, Any]) -> PullState:
     return "open" if node.get("state") == "OPEN" else "closed"
 
 
+def _context(node: Mapping[str, Any], target: Mapping[str, Any]) -> str | None:
+    """The context the bot's commit records: the head's, or, when someone committed on top of it
+    (a fix in GitHub's editor, "Update branch"), the PR's first commit's: the bot's own, built on
+    the default branch. Its change is still what the PR proposes until a rebuild replaces it."""
+    head = hunks.trailer_of(target.get("message") or "")
+    if head is not None:
+        return head
+    first = (((node.get("commits") or {}).get("nodes") or [None])[0] or {}).get("commit") or {}
+    return hunks.trailer_of(first.get("message") or "")
+
+
 def bot_pull_from_node(node: Mapping[str, Any]) -> BotPull:
     target = ((node.get("headRef") or {}).get("target")) or {}
     pull = PullRequest(
@@ -148,7 +160,7 @@ def bot_pull_from_node(node: Mapping[str, Any]) -> BotPull:
         state=_pull_state(node),
         url=node.get("url") or "",
         labels=tuple(label["name"] for label in (node.get("labels") or {}).get("nodes") or []),
-        context=hunks.trailer_of(target.get("message") or ""),
+        context=_context(node, target),
         mergeable={"MERGEABLE": True, "CONFLICTING": False}.get(node.get("mergeable") or ""),
     )
     return BotPull(
