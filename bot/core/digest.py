@@ -78,7 +78,8 @@ def combine(
     by_id = {entry.arxiv_id: entry for entry in previous}
     for entry in new:
         by_id.setdefault(entry.arxiv_id, replace(entry, ticked=True))
-    return [e for e in by_id.values() if catalog.find(e.arxiv_id, e.title) is None]
+    # the paper's own entry: a note under another entry that mentions its id does not list it
+    return [e for e in by_id.values() if catalog.find_paper(e.arxiv_id, e.title) is None]
 
 
 def digest_edit(entries: Sequence[DigestEntry], taxonomy: Taxonomy) -> Callable[[str], str]:

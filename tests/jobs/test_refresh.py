@@ -359,6 +359,21 @@ def test_refresh_closes_a_digest_with_nothing_ticked(fake, taxonomy):
     assert digest.rejected_ids(closed) == {"2405.00001", "2405.00002"}
 
 
+def test_a_digest_paper_only_mentioned_by_another_entry_stays_in_the_digest(fake, taxonomy):
+    """A note mentioning a ticked paper's id under another entry does not list it: the paper stays
+    ticked in the digest (it was dropped as "in the catalog", and with it the whole digest)."""
+    change = first_digest(fake, taxonomy, (1,))
+    number = forge_for(fake).propose(change).pull_request.number
+    text = fake.file("catalog.md")
+    gptq = next(line for line in text.splitlines() if "arXiv 2210.17323" in line)
+    fake.push("catalog.md", text.replace(gptq, gptq + "\n  - compared with arXiv 2405.00001"))
+
+    [outcome] = refresh.run(forge_for(fake), taxonomy)
+
+    assert outcome.action in ("unchanged", "rebuilt"), outcome.reason
+    assert fake.issues[number].state == "open" and "- [x] arXiv 2405.00001:" in fake.issues[number].body
+
+
 def occurrences_on(fake: FakeGitHub, branch: str, arxiv_id: str) -> int:
     return sum(1 for line in fake.file("catalog.md", branch).splitlines() if f"arXiv {arxiv_id}" in line)
 
