@@ -140,7 +140,10 @@ def _close(
 ) -> PullRefresh:
     if dry_run:
         return PullRefresh(pull, "would close", reason, cause)
-    forge.close_pull_request(pull, comment())
+    try:
+        forge.close_pull_request(pull, comment())
+    except ForgeError as exc:  # like a refused rebuild: listed, the others go on, the job exits 1
+        return PullRefresh(pull, "failed", str(exc), FORGE_ERROR)
     return PullRefresh(pull, "closed", reason, cause)
 
 

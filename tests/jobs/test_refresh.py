@@ -198,6 +198,28 @@ def test_a_pr_whose_paper_is_only_mentioned_by_another_entry_stays_open(fake, ta
     assert merged is not None and merged.entry is not None and merged.entry.arxiv_id == "2405.00001"
 
 
+def test_a_pr_github_refuses_to_close_fails_alone(fake, taxonomy):
+    """Closing a PR is a write like a rebuild: when GitHub refuses it, that PR is listed as failed
+    and the other open PRs are still refreshed (the run stopped at the refused close)."""
+    forge = forge_for(fake)
+    done = paper_change(taxonomy, "2405.00001")
+    closing = forge.propose(done).pull_request
+    other = forge.propose(paper_change(taxonomy, "2405.00002", 1)).pull_request
+    text = done.edit(fake.file("catalog.md"))
+    fake.push("catalog.md", text.replace("AWQ: Activation-aware", "AWQ: Activation-Aware"), message="By hand")
+    fake.fail("PATCH", "/repos/{owner}/{repo}/pulls/{pull_number}", 403, message="Resource not accessible")
+
+    outcomes = refresh.run(forge_for(fake), taxonomy)
+
+    assert [(o.pull_request.number, o.action) for o in outcomes] == [
+        (closing.number, "failed"),
+        (other.number, "rebuilt"),
+    ]
+    assert "Resource not accessible" in outcomes[0].reason
+    assert fake.issues[closing.number].state == "open"
+    assert [o.action for o in refresh.run(forge_for(fake), taxonomy)] == ["closed", "unchanged"]
+
+
 def test_prs_without_a_usable_marker_are_left_alone(fake, taxonomy):
     fake.seed_pull("bot/digest", "catalog.md", "x\n", "Digest", "no marker here")
     gone = markers.make(
