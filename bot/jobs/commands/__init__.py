@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -73,6 +74,7 @@ from bot.jobs.commands.state import (
 )
 from bot.jobs.commands.work import AUTO, AddRequest, Lookup, Router, Run, closest_sections
 
+logger = logging.getLogger(__name__)
 SWEEP_WINDOW = timedelta(days=1)  # how far back a first answer on an issue looks
 
 __all__ = [
@@ -161,7 +163,10 @@ def run(
     if not todo:  # most comments are conversation: no command, no answer, no write
         return CommandRun(ignored="no unanswered command on the issue")
     for source, _commands, _keys, _ignored in todo:  # at once, so the authors see the bot is on it
-        issues.add_reaction(event.issue_number, source.comment_id, "eyes")
+        try:
+            issues.add_reaction(event.issue_number, source.comment_id, "eyes")
+        except BotError as exc:  # only a sign of life: the commands are answered all the same
+            logger.warning("could not react to %s: %s", source.url or source.key, exc)
     work: Run | None = None
     try:
         # Authorise with the collaborator-permission API, once per author whose write command asks.

@@ -304,6 +304,18 @@ def test_main_reads_the_event_file_config_and_environment(
     assert main(["handle-event"]) == 0
 
 
+def test_a_refused_reaction_does_not_stop_the_commands(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """The 👀 reaction only shows the bot is on it: GitHub refusing it (a 403, a 5xx after the
+    retries) does not leave the commands unanswered (the run used to stop there, before any work
+    and without a status comment)."""
+    github.fail("POST", "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions", 403, times=3)
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache")
+    assert [(r.kind, r.data["result"]) for r in outcome.replies] == [("add_done", "opened")]
+    assert outcome.exit_code == 0 and "✅ `/add 2405.13786 kv-cache`: opened" in status(github)
+
+
 def test_a_refused_write_leaves_no_branch_and_says_so(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:
