@@ -241,9 +241,17 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
 def _proposed(request: AddRequest, line: str, work: Run) -> OpenedPull | None:
     """This issue's open PR for the paper when it already proposes exactly this request (section
     and entry line, code link included), else None."""
-    mine = next((p for p in work.state.pulls if p.action == "add" and p.arxiv_id == request.arxiv_id), None)
-    pull = work.open_pull(work.settings.branches.paper(request.arxiv_id)) if mine else None
-    if mine is None or pull is None or pull.number != mine.number:
+    pull = work.open_pull(work.settings.branches.paper(request.arxiv_id))
+    # the record of that open PR (an earlier PR of the paper, closed since, is another record)
+    mine = next(
+        (
+            p
+            for p in work.state.pulls
+            if p.action == "add" and p.arxiv_id == request.arxiv_id and pull and p.number == pull.number
+        ),
+        None,
+    )
+    if mine is None or pull is None:
         return None
     marker = proposal_marker(pull) or {}
     same = (marker.get("section"), marker.get("subsection"), marker.get("line")) == (

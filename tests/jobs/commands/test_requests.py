@@ -426,6 +426,12 @@ def test_a_request_for_a_rejected_paper_says_so_before_the_approval(
     [opened] = [line for line in status(github).splitlines() if line.startswith("- ✅")][-1:]
     [reopened] = github.pulls("open")
     assert note in opened and reopened.number != rejected.number and "`decoding`" in reopened.body
+    # the same request again is the open PR, not a new one to approve (the closed PR is not it)
+    again = handle(github, arxiv, taxonomy, "/add 2405.13786 decoding", user=OUTSIDER, serial=3)
+    assert [(r.kind, r.data["result"], r.data["pr"]) for r in again.replies] == [
+        ("add_done", "unchanged", f"[#{reopened.number}]({pr_url(github, reopened.number)})")
+    ]
+    assert waiting_tags(github) == set()
 
 
 def test_approve_reads_only_revision_tags_and_names_the_approved_ones(
