@@ -42,10 +42,12 @@ _LEAD = " \t*_~"  # emphasis markers before the slash (rendered as emphasis, not
 # joiners, word joiner, BOM, soft hyphen, direction marks); "／" is the fullwidth slash
 _INVISIBLE_LEAD = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"
 _SLASHES = ("/", "\uff0f")
-_ID_LIKE_RE = re.compile(r"(?i)^(?:arxiv[:]?|https?://|\d{3,5}\.\d|[a-z-]+/\d)")
+_ID_LIKE_RE = re.compile(r"(?i)^(?:arxiv[:]?|https?://|\d{3,5}\.\d|[a-z-]+(?:\.[a-z]{2})?/\d)")
 _BARE_ID_RE = re.compile(r"(?i)^(?:\d{3,5}\.\d|[a-z-]+(?:\.[a-z]{2})?/\d)")  # an id without "arXiv:"
 _STRIP = "*_`~\"'<>()[]{}"
 _URL_RE = re.compile(r"(?i)^https?://")
+# a link typed without its scheme, "github.com/owner/repo" (not an old-style id: no digit after "/")
+_BARE_URL_RE = re.compile(r"(?i)^(?:[a-z0-9-]+\.)+[a-z]{2,}/[^\s\d]")
 _ARXIV_HOST_RE = re.compile(r"(?i)^https?://([a-z0-9-]+\.)*(arxiv|ar5iv)\.org(/|$)")
 NO_RESPONSE = "_No response_"
 _EMPTY_ANSWERS = {"", NO_RESPONSE.lower(), "none", "n/a", "na", "-", "no", "no code"}
@@ -84,6 +86,11 @@ def _clean(token: str) -> str:
 _LINK_RE = re.compile(r"\[[^\[\]\n]{0,300}\]\(\s*<?(https?://[^\s()<>]{1,300})>?\s*\)", re.IGNORECASE)
 
 
+def _with_scheme(token: str) -> str:
+    """``https://github.com/o/r`` for ``github.com/o/r``; any other token as it is."""
+    return "https://" + token if _BARE_URL_RE.match(token) else token
+
+
 def _tokens(args: str) -> list[tuple[str, str]]:
     """``(token, separator before it)`` of a command's arguments, split on spaces and commas; the
     separator is ", " when a comma came before the token, else " "."""
@@ -117,12 +124,12 @@ def _arguments(args: str) -> tuple[list[str], list[str], list[str], str | None, 
         elif len(token) > MAX_TOKEN:
             malformed.append(token[:40] + "…")
         elif token.lower().startswith("code="):
-            code_url = _clean(token[5:]) or None
+            code_url = _with_scheme(_clean(token[5:])) or None
         elif arxiv_id := parse_user_id(token):
             if arxiv_id not in ids:
                 ids.append(arxiv_id)
-        elif code_url is None and _URL_RE.match(token) and not _ARXIV_HOST_RE.match(token):
-            code_url = token  # a code link without code=; checked by the caller
+        elif code_url is None and _URL_RE.match(url := _with_scheme(token)) and not _ARXIV_HOST_RE.match(url):
+            code_url = url  # a code link without code=; checked by the caller
         elif _ID_LIKE_RE.match(token):
             malformed.append(token)
         else:
@@ -299,7 +306,7 @@ def form_command(body: str | None, labels: FormLabels = FormLabels()) -> Command
     written = [t for t in links.split() if parse_user_id(_clean(t)) or _ID_LIKE_RE.match(_clean(t))]
     section = _answer(fields.get(labels.section, ""))
     code = _answer(fields.get(labels.code, "")).split()[:1]
-    code_url = _clean(code[0]) if code else ""
+    code_url = _with_scheme(_clean(code[0])) if code else ""
     words = ["/add", *written, *([section] if section else []), *([f"code={code_url}"] if code_url else [])]
     return Command(
         name="add",

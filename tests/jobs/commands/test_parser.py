@@ -182,3 +182,28 @@ def test_a_markdown_link_is_read_as_its_address() -> None:
     )
     command = only("/add 2405.00732 kv-cache code=[repo](<https://github.com/o/r>)")
     assert (command.section, command.code_url) == ("kv-cache", "https://github.com/o/r")
+
+
+@pytest.mark.parametrize(
+    "text, code_url, malformed",
+    [
+        ("/add 2405.00732 kv-cache github.com/o/r", "https://github.com/o/r", ()),
+        ("/add 2405.00732 kv-cache code=www.github.com/o/r.", "https://www.github.com/o/r", ()),
+        ("/add 2405.00732 kv-cache arxiv.org/abs/notanid", None, ("arxiv.org/abs/notanid",)),
+        ("/add cs.AI/011201 kv-cache", None, ("cs.AI/011201",)),  # an old-style id, one digit short
+    ],
+)
+def test_a_link_without_its_scheme_is_a_link(
+    text: str, code_url: str | None, malformed: tuple[str, ...]
+) -> None:
+    """``github.com/o/r`` is the code link (checked against code_hosts like any), not words of the
+    section ("there is no section `kv-cache github.com/o/r`"); a broken arXiv link or old-style id
+    is reported as not an arXiv id."""
+    command = only(text)
+    assert (command.section, command.code_url, command.malformed) == ("kv-cache", code_url, malformed)
+
+
+def test_the_issue_forms_code_link_may_lack_its_scheme() -> None:
+    body = "### arXiv link\n\n2405.00732\n\n### Code link\n\ngithub.com/o/r\n\n### Suggested section\n\nkv-cache\n"
+    command = form_command(body)
+    assert command is not None and command.code_url == "https://github.com/o/r"
