@@ -47,6 +47,7 @@ class AddRequest:
 Router = Callable[[Catalog, Sequence[Paper]], list[tuple[str, str | None, float]]]
 AUTO = ""  # the section of an /add that names none: the router picks it after the lookup
 MAX_SECTION = 120  # characters of a section name worth looking up
+MAX_MALFORMED = 5  # malformed ids answered one by one per command; the rest are counted
 
 
 @dataclass
@@ -116,8 +117,10 @@ class Run:
 def take_ids(index: int, command: Command, work: Run) -> list[str]:
     """The command's ids within the event's budget; malformed tokens and overflow get replies."""
     cmd = code_span(command.text)
-    for position, token in enumerate(command.malformed):
-        work.reply((index, position), "malformed", cmd, token=code_span(token))
+    shown = command.malformed[:MAX_MALFORMED]  # a line of a hundred broken ids gets a few lines
+    for position, token in enumerate(shown):
+        more = len(command.malformed) - len(shown) if position == len(shown) - 1 else 0
+        work.reply((index, position), "malformed", cmd, token=code_span(token), more=more)
     if not command.ids and not command.malformed:
         work.reply((index, 0), "no_ids", cmd, name=command.name)
     kept, work.ids_left = list(command.ids[: work.ids_left]), max(0, work.ids_left - len(command.ids))

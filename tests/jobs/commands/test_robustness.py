@@ -454,3 +454,19 @@ def test_a_run_that_cannot_start_still_says_nothing_was_changed(
     outcome = handle(github, arxiv, taxonomy, TWO_EDITS)
     assert outcome.exit_code == 1 and not github.pulls()
     assert "The bot could not run the commands, so nothing was changed" in status(github)
+
+
+def test_a_command_full_of_broken_ids_gets_a_few_lines(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """Each malformed id got its own answer line: one comment of broken ids (hundreds per line)
+    filled the status comment and pushed out every earlier answer, its own included."""
+    line = "/add " + " ".join(f"1{i:03d}.1" for i in range(300))
+    outcome = handle(github, arxiv, taxonomy, line[:1999], user=OUTSIDER)
+    assert [r.kind for r in outcome.replies] == ["malformed"] * 5
+    body = status(github)
+    assert (
+        "`1004.1` is not an arXiv id, nor are " in body
+        and "more words of this command that look like one" in body
+    )
+    assert "Older answers were removed" not in body
