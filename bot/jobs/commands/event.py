@@ -126,7 +126,10 @@ def read_event(name: str, payload: Mapping[str, Any]) -> Event | None:
 
 
 def is_bot(login: str, kind: str, bot_logins: Iterable[str]) -> bool:
-    return kind == "Bot" or login.endswith("[bot]") or login in set(bot_logins)
+    """An account of type Bot, an app's ``<slug>[bot]``, or one of ``bot_logins`` (GitHub logins
+    are case-insensitive: ``catalog-curator`` in the config is the account ``Catalog-Curator``)."""
+    lowered = login.lower()
+    return kind == "Bot" or lowered.endswith("[bot]") or lowered in {b.lower() for b in bot_logins}
 
 
 @dataclass(frozen=True)

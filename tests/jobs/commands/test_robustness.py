@@ -4,6 +4,7 @@ environment)."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 import shutil
@@ -52,6 +53,18 @@ def test_comments_by_bots_are_ignored(github: FakeGitHub, arxiv: ArxivAPI, taxon
         outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", user=login, user_type=kind)
         assert outcome.ignored.startswith("written by a bot")
     assert github.counts == {} and github.reactions == [] and arxiv.asked == []
+
+
+def test_bot_logins_are_matched_whatever_their_case(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """GitHub logins are case-insensitive: a machine user listed as ``catalog-curator`` in
+    config/github.yml is the account whose payloads say ``Catalog-Curator``."""
+    github.collaborators["Catalog-Curator"] = "write"
+    settings = dataclasses.replace(SETTINGS, bot_logins=("github-actions[bot]", "catalog-curator"))
+    text = "Weekly report, quoting a paper:\n/remove 2404.14469"
+    outcome = handle(github, arxiv, taxonomy, text, user="Catalog-Curator", settings=settings)
+    assert outcome.ignored.startswith("written by a bot") and not github.pulls()
 
 
 def test_an_issue_the_bot_opened_itself_is_never_read_as_commands(
