@@ -218,7 +218,10 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
             )
         )
         tag = next(p.tag for p in work.state.pending if p.arxiv_id == arxiv_id)
-        work.reply(order, "approve_changed" if changed else "pending", cmd, tag=tag, **facts)
+        other = work.open_pull(work.settings.branches.paper(arxiv_id))  # another issue's, the poll's
+        elsewhere = f"[#{other.number}]({other.url})" if other and not updatable(other, work) else ""
+        kind = "approve_changed" if changed else "pending"
+        work.reply(order, kind, cmd, tag=tag, elsewhere=elsewhere, **facts)
         return
     section_label = (f"section:{request.section}",) if work.settings.section_labels else ()
     labels = work.settings.add_labels + section_label

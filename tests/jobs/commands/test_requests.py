@@ -434,6 +434,20 @@ def test_a_request_for_a_rejected_paper_says_so_before_the_approval(
     assert waiting_tags(github) == set()
 
 
+def test_a_request_for_a_paper_another_pr_proposes_says_so_in_its_preview(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """The preview promised that an approval would open the PR, while the poll job's (or another
+    issue's) open PR for the paper is left alone: approving it answers "comment there instead"."""
+    text = github.file("catalog.md")
+    assert text is not None
+    other = github.seed_pull("bot/arxiv-2405.13786", "catalog.md", text + "\n", "Add arXiv 2405.13786", "")
+    handle(github, arxiv, taxonomy, "/add 2405.13786 decoding", user=OUTSIDER)
+    [preview] = [line for line in status(github).splitlines() if line.startswith("- ⏳")]
+    link = f"[#{other.number}]({pr_url(github, other.number)})"
+    assert f"Note: {link} already proposes it and was not opened from this issue" in preview
+
+
 def test_approve_reads_only_revision_tags_and_names_the_approved_ones(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:
