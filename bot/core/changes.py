@@ -52,3 +52,6 @@ class PullRequest:
     context: str | None = None
     # the forge's own merge check: False = conflicts with the default branch, None = not known (yet)
     mergeable: bool | None = None
+    # commits someone pushed on top of the bot's own (a fix in GitHub's editor, "Update branch"):
+    # a rebuild replaces them
+    hand_commits: bool = False

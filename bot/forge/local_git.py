@@ -115,11 +115,12 @@ class LocalGitForge:
     def has_file(self, path: str) -> bool:
         return self._git("cat-file", "-e", f"{self.default_branch}:{path}", check=False) is not None
 
-    def _bot_message(self, ref: str, state: PullState) -> str:
-        """The message of the bot's commit on ``ref``: the tip's, unless a maintainer committed on
-        top of it (e.g. moved the line before merging); then the nearest commit of the bot's own
-        on the branch, since its message is the PR's title, body and hidden marker. An unmerged
-        branch is searched only in its own commits (not the default branch's history)."""
+    def _bot_message(self, ref: str, state: PullState) -> tuple[str, bool]:
+        """``(message, hand commits)``: the message of the bot's commit on ``ref``, the tip's,
+        unless a maintainer committed on top of it (e.g. moved the line before merging); then the
+        nearest commit of the bot's own on the branch (hand commits: True), since its message is
+        the PR's title, body and hidden marker. An unmerged branch is searched only in its own
+        commits (not the default branch's history)."""
         own = ("--not", self.default_branch) if state != "merged" else ()
         out = self._git(
             "log",
@@ -130,13 +131,13 @@ class LocalGitForge:
             *own,
         )
         commits = [c.lstrip("\n").split("\0", 1) for c in (out or "").split("\x1e") if c.strip()]
-        for email, message in commits:
+        for position, (email, message) in enumerate(commits):
             if email == IDENTITY["GIT_AUTHOR_EMAIL"] and hunks.trailer_of(message) is not None:
-                return message
-        return commits[0][1] if commits else ""
+                return message, position > 0
+        return (commits[0][1] if commits else ""), False
 
     def _pull_request(self, ref: str, branch: str, state: PullState) -> PullRequest:
-        message = self._bot_message(ref, state)
+        message, hand_commits = self._bot_message(ref, state)
         title, _, body = hunks.without_trailer(message).partition("\n")
         return PullRequest(
             number=0,
@@ -146,6 +147,7 @@ class LocalGitForge:
             state=state,
             url=f"{self.repo}#{branch}",
             context=hunks.trailer_of(message),
+            hand_commits=hand_commits,
         )
 
     def _refs(self, namespace: str) -> list[str]:

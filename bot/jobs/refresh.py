@@ -55,6 +55,10 @@ DONE_ALREADY = "the catalog already says so"
 NOT_APPLICABLE = "its change no longer applies"
 NO_MARKER = "no usable marker"
 FORGE_ERROR = "the forge refused"
+HAND_COMMITS_REPLACED = (
+    "the commits pushed on top of the bot's are replaced (comment `/add <id> <section>` on the PR "
+    "to change its section)"
+)
 
 
 @dataclass(frozen=True)
@@ -101,8 +105,10 @@ def _rebuild(
         return PullRefresh(pull, "skipped", str(exc), NOT_APPLICABLE)
     if cause is None:
         return PullRefresh(pull, "unchanged", NEIGHBOURS_UNCHANGED, NEIGHBOURS_UNCHANGED)
+    # a maintainer who committed on the branch must learn that the rebuild drops it
+    details = f"{cause}; {HAND_COMMITS_REPLACED}" if pull.hand_commits else cause
     if dry_run:
-        return PullRefresh(pull, "would rebuild", cause, cause)
+        return PullRefresh(pull, "would rebuild", details, cause)
     try:
         result = forge.propose(change)
     except (CatalogError, ValueError) as exc:
@@ -111,7 +117,7 @@ def _rebuild(
         return PullRefresh(pull, "failed", str(exc), FORGE_ERROR)
     if result.action == "unchanged":
         return PullRefresh(result.pull_request, "unchanged", ALREADY_CURRENT, ALREADY_CURRENT)
-    return PullRefresh(result.pull_request, "rebuilt", cause, cause)
+    return PullRefresh(result.pull_request, "rebuilt", details, cause)
 
 
 def rebuild_change(

@@ -142,10 +142,43 @@ def test_a_commit_pushed_by_hand_is_replaced_at_a_rebuild_it_needs(fake, taxonom
     fake.push("catalog.md", fixed, change.branch, message="Update catalog.md")
     touch_neighbour(fake)
 
+    [dry] = refresh.run(forge_for(fake), taxonomy, dry_run=True)
     [outcome] = refresh.run(forge_for(fake), taxonomy)
 
     assert (outcome.action, outcome.cause) == ("rebuilt", refresh.NEIGHBOURS_CHANGED)
     assert "(ICML)" not in fake.file("catalog.md", change.branch)
+    # the summary says that the maintainer's commit is gone, and how to change a section instead
+    assert dry.reason == outcome.reason == f"{refresh.NEIGHBOURS_CHANGED}; {refresh.HAND_COMMITS_REPLACED}"
+    [again] = refresh.run(forge_for(fake), taxonomy, dry_run=True)
+    assert (again.action, again.pull_request.hand_commits) == ("unchanged", False)
+
+
+def test_a_commit_pushed_by_hand_on_the_local_git_forge(tmp_path, taxonomy):
+    from bot.forge.local_git import LocalGitForge
+    from tests.gitrepo import git, make_repo
+
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    LocalGitForge(repo, branch_prefix="bot/").propose(paper_change(taxonomy, "2405.00001"))
+    git(repo, "switch", "-q", "bot/arxiv-2405.00001")
+    text = (repo / "catalog.md").read_text()
+    (repo / "catalog.md").write_text(
+        text.replace("Tiny Draft Heads", "Tiny Draft Heads (ICML)"), encoding="utf-8"
+    )
+    git(repo, "commit", "-q", "-am", "a maintainer's fix")
+    git(repo, "switch", "-q", "main")
+    [kept] = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
+    assert (kept.action, kept.pull_request.hand_commits) == ("unchanged", True)
+    text = (repo / "catalog.md").read_text()
+    (repo / "catalog.md").write_text(text.replace("GPTQ: Accurate", "GPTQ: accurate"), encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "neighbour")
+
+    [outcome] = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
+
+    assert (outcome.action, outcome.reason) == (
+        "rebuilt",
+        f"{refresh.NEIGHBOURS_CHANGED}; {refresh.HAND_COMMITS_REPLACED}",
+    )
+    assert "(ICML)" not in git(repo, "show", "bot/arxiv-2405.00001:catalog.md")
 
 
 def test_refresh_twice_writes_nothing_the_second_time(fake, taxonomy):

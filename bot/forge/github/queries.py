@@ -161,6 +161,8 @@ def bot_pull_from_node(node: Mapping[str, Any]) -> BotPull:
         url=node.get("url") or "",
         labels=tuple(label["name"] for label in (node.get("labels") or {}).get("nodes") or []),
         context=_context(node, target),
+        hand_commits=hunks.trailer_of(target.get("message") or "") is None
+        and _context(node, target) is not None,
         mergeable={"MERGEABLE": True, "CONFLICTING": False}.get(node.get("mergeable") or ""),
     )
     return BotPull(
