@@ -313,6 +313,8 @@ def _item_ids(entry: Entry | None, body: str, more: list[str]) -> tuple[str, ...
 def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
     """Read any text into a Catalog whose ``render()`` gives the text back unchanged."""
     lines = split_lines(text)
+    kept = lines  # the Catalog keeps the text as it is, byte-order mark included
+    lines = _without_bom(lines)
     headings: list[Heading] = []
     fenced = [False] * len(lines)
     fence: str | None = None
@@ -384,7 +386,15 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
             )
         )
         index = end
-    return Catalog(lines, headings, items, taxonomy)
+    return Catalog(kept, headings, items, taxonomy)
+
+
+def _without_bom(lines: list[str]) -> list[str]:
+    """The lines as the patterns read them: a byte-order mark that an editor saved at the start
+    (Notepad's UTF-8) is no text, so that the title heading under it is still a heading."""
+    if lines and lines[0].startswith("\ufeff"):
+        return [lines[0][1:], *lines[1:]]
+    return lines
 
 
 def title_at(catalog: Catalog, line: int) -> str:

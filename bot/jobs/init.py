@@ -210,7 +210,7 @@ def main(args: argparse.Namespace) -> int:
     source: Path = args.source
     categories: tuple[str, ...] = args.categories or DEFAULT_CATEGORIES
     try:
-        text = source.read_text(encoding="utf-8")
+        text = source.read_text(encoding="utf-8-sig")  # a BOM (Notepad) is no text
     except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError) as exc:
         raise BotError(
             f"{source}: cannot read the list ({exc.__class__.__name__}): pass the "

@@ -220,6 +220,21 @@ def test_a_crlf_catalog_read_and_written_back_changes_only_the_edited_lines(
     ]
 
 
+def test_a_catalog_saved_with_a_byte_order_mark_keeps_its_title_heading_and_the_mark(
+    small: catalog.Catalog,
+) -> None:
+    """Notepad saves UTF-8 with a BOM: the title under it was no heading (lint: "no title
+    heading: the catalog starts with '# ...'", on a file that visibly did)."""
+    text = "\ufeff" + small.render().replace("\n", "\r\n")
+    parsed = catalog.parse(text, small.taxonomy)
+    assert parsed.render() == text
+    assert [(h.line, h.level, h.title) for h in parsed.headings[:1]] == [(0, 1, small.headings[0].title)]
+    assert [h.title for h in parsed.headings] == [h.title for h in small.headings]
+    assert parsed.arxiv_id_set() == small.arxiv_id_set()
+    after = parsed.insert(paper("2403.00001", "A New KV Cache Eviction Policy for Long Contexts"), "kv-cache")
+    assert after.render().startswith("\ufeff# ")
+
+
 def test_write_catalog_is_safe(tmp_path: Path, small: catalog.Catalog) -> None:
     path = tmp_path / "catalog.md"
     path.write_text(small.render(), encoding="utf-8")

@@ -141,6 +141,24 @@ def test_a_file_without_a_list_says_0_entries_read(adopter: Path, capsys: pytest
     assert not (adopter / "config").exists()
 
 
+def test_a_list_saved_with_a_byte_order_mark_and_crlf_gives_its_title_and_intro(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A BOM hid the `#` heading: the title became the folder's name and the intro the heading's
+    own line (``\ufeff# Awesome Robot Learning``), a second title in the catalog."""
+    text = (FIXTURES / "adopt" / "awesome-robot-learning.md").read_text(encoding="utf-8")
+    (adopter / "README.md").write_bytes(("\ufeff" + text.replace("\n", "\r\n")).encode("utf-8"))
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    assert "the folder's name" not in capsys.readouterr().out
+    taxonomy = yaml.safe_load((adopter / "config" / "taxonomy.yml").read_text(encoding="utf-8"))
+    assert taxonomy["title"] == "Awesome Robot Learning"
+    assert taxonomy["intro"].startswith("A curated list of robot learning papers")
+    assert cli.main(["import", "README.md", "--output", "again.md"]) == 0
+    assert (adopter / "again.md").read_text(encoding="utf-8") == (adopter / "catalog.md").read_text(
+        encoding="utf-8"
+    )
+
+
 def test_generated_output_stays_out_of_git(adopter: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """After init, a local `site` build (and the scorer cache) is ignored: `git add -A` commits
     the catalog and the config, never `_site/`. An existing .gitignore keeps its lines."""

@@ -237,6 +237,12 @@ def test_stale_table_of_contents_and_missing_title(clean_text: str, taxonomy: Ta
     )
 
 
+def test_a_catalog_saved_with_a_byte_order_mark_and_crlf_is_clean(
+    clean_text: str, taxonomy: Taxonomy
+) -> None:
+    assert problems("\ufeff" + clean_text.replace("\n", "\r\n"), taxonomy) == []
+
+
 def test_duplicate_pairs_scale_to_a_big_catalog() -> None:
     titles = [
         (f"Paper number {i} about topic {i % 97} and method {i % 89}", f"24{i % 12 + 1:02d}.{i:05d}")

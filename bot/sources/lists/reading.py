@@ -148,8 +148,8 @@ def _candidate(
 def read_sources(paths: Sequence[Path]) -> list[Source]:
     sources = []
     for path in paths:
-        try:
-            sources.append(Source(path.name, str(path), path.read_text(encoding="utf-8")))
+        try:  # utf-8-sig: a byte-order mark (saved by Notepad) is no text
+            sources.append(Source(path.name, str(path), path.read_text(encoding="utf-8-sig")))
         except FileNotFoundError as exc:
             raise SourceError(f"{path} does not exist: pass the lists to import") from exc
         except (UnicodeDecodeError, IsADirectoryError) as exc:
