@@ -28,6 +28,7 @@ from tests.conftest import PROJECT
 from tests.golden_files import assert_shown_in_docs
 
 LISTS = Path(__file__).parents[1] / "fixtures" / "lists"
+ADOPT = Path(__file__).parents[1] / "fixtures" / "adopt"
 ALL_LISTS = sorted(LISTS.iterdir())
 
 
@@ -697,6 +698,67 @@ def taxonomy_for(config: Path) -> Taxonomy:
     from bot.config import load_taxonomy
 
     return load_taxonomy(config)
+
+
+def test_link_bullets_read_authors_venue_and_year_after_the_title() -> None:
+    """``- [Title](url) - Authors, RSS 2017`` was read as "Title, Venue, Year" (the title
+    "Title - Authors"), ``(ICRA 2021)`` gave no year (unreadable), ``, 2023`` an author "2023"."""
+    text = (ADOPT / "awesome-robot-grasping.md").read_text(encoding="utf-8")
+    items, _ = read_items("awesome-robot-grasping.md", text)
+    read = {}
+    for item in items:
+        found = extract(item)
+        assert isinstance(found, list), (item.line, found)
+        read.update({f.title: f for f in found})
+    dexnet = read[
+        "Dex-Net 2.0: Deep Learning to Plan Robust Grasps with Synthetic Point Clouds and Analytic Grasp Metrics"
+    ]
+    assert (dexnet.authors, dexnet.et_al, dexnet.venue, dexnet.year) == (
+        ("Jeffrey Mahler", "Jacky Liang", "Sherdil Niyaz"),
+        True,
+        "RSS 2017",
+        2017,
+    )
+    venues = {title: (f.authors, f.venue, f.year, f.resource) for title, f in read.items()}
+    assert venues["GraspNet-1Billion: A Large-Scale Benchmark for General Object Grasping"] == (
+        (),
+        "CVPR 2020",
+        2020,
+        False,
+    )
+    assert venues["Contact-GraspNet: Efficient 6-DoF Grasp Generation in Cluttered Scenes"][1:] == (
+        "ICRA 2021",
+        2021,
+        False,
+    )
+    assert venues["Learning Dexterous In-Hand Manipulation"] == (("OpenAI",), "IJRR 2020", 2020, False)
+    assert venues["In-Hand Object Rotation via Rapid Motor Adaptation"][1:3] == ("CoRL 2022", 2022)
+    assert venues["DexMV: Imitation Learning for Dexterous Manipulation from Human Videos"][1:3] == (
+        "ECCV 2022",
+        2022,
+    )
+    assert read["Visual Dexterity: In-Hand Reorientation of Novel and Complex Object Shapes"].venue == (
+        "Science Robotics 2023"
+    )
+    handeye = read[
+        "Learning Hand-Eye Coordination for Robotic Grasping with Deep Learning and Large-Scale Data Collection"
+    ]
+    assert (handeye.authors, handeye.et_al, handeye.code_url) == (
+        ("Levine",),
+        True,
+        "https://github.com/example/handeye",
+    )
+    # a repository or a page described with a year stays a tool, its description whole
+    assert (read["MoveIt"].resource, read["MoveIt"].description) == (True, "Motion planning framework, 2013")
+    assert read["PyBullet"].resource
+
+
+def test_an_arxiv_link_bullet_with_a_year_after_the_authors() -> None:
+    text = "# L\n\n## A\n\n- [Accelerating Decoding with Speculative Sampling](https://arxiv.org/abs/2302.01318), Chen et al., 2023.\n"
+    items, _ = read_items("list.md", text)
+    found = extract(items[0])
+    assert isinstance(found, list)
+    assert (found[0].authors, found[0].et_al, found[0].year) == (("Chen",), True, 2023)
 
 
 def test_a_link_that_is_not_a_web_page_is_unreadable_not_made_https() -> None:

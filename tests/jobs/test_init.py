@@ -159,6 +159,22 @@ def test_a_list_saved_with_a_byte_order_mark_and_crlf_gives_its_title_and_intro(
     )
 
 
+def test_a_list_without_arxiv_links_becomes_a_catalog_of_venue_papers(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`- [Title](venue page) - Authors, Venue Year`: every paper read, none with the authors
+    glued to its title, and the catalog passes lint."""
+    shutil.copy(FIXTURES / "adopt" / "awesome-robot-grasping.md", adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md", "--categories", "cs.RO"]) == 0
+    out = capsys.readouterr().out
+    assert "0 unreadable" in out and "9 unique papers (0 with an arXiv id) and 3 resources" in out
+    catalog = read_catalog(adopter / "catalog.md", load_taxonomy(adopter / "config"))
+    papers = [i.entry for i in catalog.entries() if i.entry and i.entry.kind == "paper"]
+    assert len(papers) == 9 and all(e.year and e.venue for e in papers)
+    assert not [e.title for e in papers if " - " in e.title or e.title.endswith("-")]
+    assert cli.main(["lint", "catalog.md"]) == 0
+
+
 def test_generated_output_stays_out_of_git(adopter: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """After init, a local `site` build (and the scorer cache) is ignored: `git add -A` commits
     the catalog and the config, never `_site/`. An existing .gitignore keeps its lines."""

@@ -198,6 +198,26 @@ def parse_venue(text: str) -> tuple[str, int | None, bool]:
     return ("" if is_resource else venue), year, is_resource
 
 
+MARKUP_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)")  # a link or an image: no venue in it
+
+# what follows a link bullet's title ends with its venue and year: "Mahler et al., RSS 2017",
+# "- CVPR 2020", "(ICRA 2021)", "Chen et al., 2023." (a venue is a few capitalised words)
+_VENUE_WORD = r"[A-Z][\w&.+'’/-]*"
+_REST_VENUE = re.compile(
+    rf"(?:^|[,;(]\s*)[*_]{{0,2}}(?P<venue>{_VENUE_WORD}(?:\s+(?:{_VENUE_WORD}|and|of|on|in|&))*?)?"
+    r"[,\s]*['’]?(?P<year>(?:19|20)\d\d)[*_]{0,2}\)?[\s.]*$"
+)
+
+
+def venue_at_end(rest: str) -> tuple[str, str, int | None]:
+    """(what comes before, venue, year) of a link bullet's text after its title."""
+    match = _REST_VENUE.search(rest)
+    if not match:
+        return rest, "", None
+    venue, year, _ = parse_venue(f"{match['venue'] or ''} {match['year']}")
+    return rest[: match.start()].strip(" ,;:-–"), venue, year
+
+
 def _first_line(text: str) -> str:
     return text.split("\n", 1)[0]
 

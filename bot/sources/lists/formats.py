@@ -9,6 +9,7 @@ from dataclasses import replace
 from bot.core import arxiv_ids
 from bot.core.list_items import Fields, SourceItem
 from bot.sources.lists.fields import (
+    MARKUP_LINK,
     _first_line,
     _italic_lines,
     badge_venue,
@@ -21,6 +22,7 @@ from bot.sources.lists.fields import (
     source_title,
     split_authors,
     strip_markup,
+    venue_at_end,
 )
 from bot.sources.lists.items import _WORD, URL_IN_PARENS, Link, Unreadable, linked_ids, table_cells
 
@@ -68,6 +70,7 @@ _INS = re.compile(
     r"\s*<?/ins>",
     re.DOTALL,
 )
+_LEADING_LINK = re.compile(r"\s*(?:[-*+•]|\d+[.)])\s+\[(?:\\.|[^\]\\])+\]\(")
 _YEAR_END = r"(?P<year>(?:19|20)\d\d)(?:/ins>)?,?\s*(?:\[|$)"
 _RENDERED = (  # "• Title, Venue, Year [Paper]", and the same with a comma or two missing
     re.compile(r"\s*[-*+•]\s+(?P<title>.+),\s*(?P<venue>[^,\[\n]+?),?\s+" + _YEAR_END),
@@ -79,8 +82,11 @@ _RENDERED = (  # "• Title, Venue, Year [Paper]", and the same with a comma or 
 
 def _survey_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
     line = _first_line(item.text)
+    # "- [Title](url) - Authors, RSS 2017" is a link bullet: as "Title, Venue, Year" its title
+    # would be "Title - Authors"
+    rendered = "<br" not in line and not _LEADING_LINK.match(line)
     match = _INS.match(item.text) or (
-        None if "<br" in line else _RENDERED[0].match(line) or _RENDERED[1].match(line)
+        _RENDERED[0].match(line) or _RENDERED[1].match(line) if rendered else None
     )
     if not match:
         return None
@@ -186,9 +192,14 @@ def _link_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | Non
     if not match or match["title"].startswith("!["):
         return None
     venue, year = badge_venue(item.text)
-    rest = re.sub(r"\s*\[\[.*$", "", match["rest"]).strip(" .:-–")
+    rest = re.sub(r"\s*\[\[.*$", "", match["rest"]).strip(" .,:-–")
     link = Link(match["title"], match["url"])
-    if arxiv_ids.find_ids(match["url"]) or ((is_paper_link(link) or year) and "," in rest):
+    before, rest_venue, rest_year = venue_at_end(MARKUP_LINK.sub(" ", rest).strip(" .,:-–"))
+    dated = bool(rest_year and (rest_venue or is_paper_link(link)) and not github_repo(link.url))
+    if dated:  # "Authors, Venue Year": the authors are what comes before
+        rest = before
+        venue, year = (venue, year) if year else (rest_venue, rest_year)
+    if arxiv_ids.find_ids(match["url"]) or ((is_paper_link(link) or year) and ("," in rest or dated)):
         names, et_al = split_authors(rest)
         return [
             Fields(
