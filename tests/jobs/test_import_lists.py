@@ -761,6 +761,58 @@ def test_an_arxiv_link_bullet_with_a_year_after_the_authors() -> None:
     assert (found[0].authors, found[0].et_al, found[0].year) == (("Chen",), True, 2023)
 
 
+def test_plain_bullets_cut_their_title_at_lowercase_link_labels_and_read_a_venue_tag_or_a_bold_title() -> (
+    None
+):
+    """``[[paper](..)]`` was cut from a title only as ``Paper``/``Code``/``pdf`` (QLoRA's title
+    ended in "[paper] [code]"), a ``[NeurIPS 2023]`` tag's venue was dropped, and a bold title
+    took the authors and venue after it along."""
+    text = (
+        "# L\n\n## A\n\n"
+        "- [NeurIPS 2023] QLoRA: Efficient Finetuning of Quantized LLMs "
+        "[[paper](https://arxiv.org/abs/2305.14314)] [[code](https://github.com/artidoro/qlora)]\n"
+        "1. **LLM-Pruner: On the Structural Pruning of Large Language Models**, Ma et al., "
+        "*NeurIPS 2023*. [paper](https://arxiv.org/abs/2305.11627)\n"
+        "- [ICML 2023] [FlexGen: High-Throughput Generative Inference of Large Language Models with a "
+        "Single GPU](https://arxiv.org/abs/2303.06865)\n"
+        "- **Efficient Memory Management for Large Language Model Serving with PagedAttention** "
+        "[[Paper](https://arxiv.org/abs/2309.06180)]\n"
+    )
+    items, _ = read_items("list.md", text)
+    read = []
+    for item in items:
+        found = extract(item)
+        assert isinstance(found, list)
+        read += [(f.title, f.authors, f.et_al, f.venue, f.year, f.arxiv_id) for f in found]
+    assert read == [
+        ("QLoRA: Efficient Finetuning of Quantized LLMs", (), False, "NeurIPS 2023", 2023, "2305.14314"),
+        (
+            "LLM-Pruner: On the Structural Pruning of Large Language Models",
+            ("Ma",),
+            True,
+            "NeurIPS 2023",
+            2023,
+            "2305.11627",
+        ),
+        (
+            "FlexGen: High-Throughput Generative Inference of Large Language Models with a Single GPU",
+            (),
+            False,
+            "ICML 2023",
+            2023,
+            "2303.06865",
+        ),
+        (
+            "Efficient Memory Management for Large Language Model Serving with PagedAttention",
+            (),
+            False,
+            "",
+            None,
+            "2309.06180",
+        ),
+    ]
+
+
 def test_a_link_that_is_not_a_web_page_is_unreadable_not_made_https() -> None:
     """'javascript:alert(4)' used to become the resource https://javascript:alert%284."""
     text = (

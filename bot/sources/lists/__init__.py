@@ -14,14 +14,17 @@ Each format is a small extractor; the first one that recognises an item wins:
 - venue-tag bullets: ``- Title. *[Venue'YY]* [[Paper]](..) [[Code]](..)``
 - line-break bullets: ``- Title <br> Venue Year [[Paper]](..) [[Github]](..)``
 - nested bullets: ``- Title`` over ``- Link:``, ``- Author:``, ``- Code:``, ``- Pub:`` sub-bullets
-- link bullets: ``- [badges] [Title](url). Authors. [[Paper]](..)`` and ``- [Title](url): text``
+- link bullets: ``- [badges] [Title](url). Authors. [[Paper]](..)``, ``- [Title](url): text`` and
+  ``- [Title](url) - Authors, Venue Year`` (or ``(Venue Year)``)
+- plain bullets, the last resort: the title up to its links, a ``[Venue Year]`` tag before it,
+  or ``- **Title**, Authors, *Venue Year*``
 - table rows: a title cell (``Title & Authors``, ``Title``, ``Paper``, ``Model``) holding badges,
   a title (link) and authors separated by ``<br>``; framework tables (``Name [[Code](..)] | ✅``)
 """
 
 from bot.core.list_items import Fields, SourceItem  # the values, given here under their names
+from bot.sources.lists.classify import extract
 from bot.sources.lists.fields import github_repo
-from bot.sources.lists.formats import extract
 from bot.sources.lists.items import Unreadable, clean_heading, read_items
 
 __all__ = ["Fields", "SourceItem", "Unreadable", "clean_heading", "extract", "github_repo", "read_items"]

@@ -24,7 +24,7 @@ from bot.sources.lists.fields import (
     strip_markup,
     venue_at_end,
 )
-from bot.sources.lists.items import _WORD, URL_IN_PARENS, Link, Unreadable, linked_ids, table_cells
+from bot.sources.lists.items import URL_IN_PARENS, Link, table_cells
 
 # -- the formats -------------------------------------------------------------------------------
 
@@ -117,7 +117,7 @@ def _venue_tag_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] 
         return [
             Fields(
                 title.strip(),
-                url=_resource_url(item_links),
+                url=resource_url(item_links),
                 description=description.strip(),
                 resource=True,
                 code_url=code_url(item.text, item_links),
@@ -308,15 +308,48 @@ def _framework_row(cells: list[str], item: SourceItem) -> list[Fields] | None:
     ]
 
 
+_LEAD_TAG = re.compile(r"\[(?P<tag>[^\[\]]{2,40})\]\s*(?!\()")  # "[NeurIPS 2023] Title"
+_BOLD_TITLE = re.compile(r"\*\*(?P<title>[^*]{8,}?)\*\*(?P<rest>(?:[,.:]|\s+[-–(\[]|\s*$).*)")
+# where a title stops: "[[Paper](..)]", or " [paper]" once the link is text (any case)
+_AFTER_TITLE = re.compile(r"\s*\[\[|\s+\[(?i:paper|code|pdf|arxiv|github|project|link|url|html)\]")
+_VENUES_AFTER = re.compile(r"(?:,\s*(?:(?:19|20)\d\d|arXiv|[A-Z][\w-]*(?: [A-Z][\w-]*)?))+\s*$")
+
+
 def _plain_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
-    """Last resort: the title ``bot.core.catalog`` guesses, with whatever links the item has."""
-    title = source_title(re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", _first_line(item.text)))
-    title = re.split(r"\s*\[\[|\s+\[(?:Paper|Code|pdf)\]", title)[0]
-    # ", arXiv, ICML" or ", 2024" after the title
-    title = re.sub(r"(?:,\s*(?:(?:19|20)\d\d|arXiv|[A-Z][\w-]*(?: [A-Z][\w-]*)?))+\s*$", "", title)
+    """Last resort: the title ``bot.core.catalog`` guesses, with whatever links the item has;
+    a ``[Venue Year]`` tag before it, or ``**Title**, Authors, *Venue Year*``, give the venue."""
+    line = re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", _first_line(item.text))
+    venue, year, et_al = "", None, False
+    names: tuple[str, ...] = ()
+    if (tag := _LEAD_TAG.match(line)) and (tagged := parse_venue(tag["tag"]))[1]:
+        venue, year = tagged[0], tagged[1]
+        line = line[tag.end() :]
+    if bold := _BOLD_TITLE.match(line):
+        title = source_title(bold["title"])
+        rest = MARKUP_LINK.sub(" ", re.split(r"\s*\[\[", bold["rest"])[0]).strip(" .,:-–")
+        before, rest_venue, rest_year = venue_at_end(rest)
+        if rest_year:  # "Authors, Venue Year"
+            names, et_al = split_authors(before)
+            venue, year = (venue, year) if year else (rest_venue, rest_year)
+    else:
+        title = _AFTER_TITLE.split(source_title(line))[0]
+        if after := _VENUES_AFTER.search(title):  # ", arXiv, ICML" or ", 2024" after the title
+            title = title[: after.start()]
+            if not year and (named := parse_venue(after[0].strip(" ,")))[1]:
+                venue, year = named[0], named[1]
     if len(title) < 8:
         return None
-    return [Fields(title, url=_paper_url(item_links), code_url=code_url(item.text, item_links))]
+    return [
+        Fields(
+            title,
+            authors=names,
+            et_al=et_al,
+            venue=venue,
+            year=year,
+            url=_paper_url(item_links),
+            code_url=code_url(item.text, item_links),
+        )
+    ]
 
 
 EXTRACTORS: tuple[Extractor, ...] = (
@@ -358,82 +391,5 @@ def _paper_url(item_links: list[Link]) -> str:
     return ""
 
 
-def _resource_url(item_links: list[Link]) -> str:
+def resource_url(item_links: list[Link]) -> str:
     return item_links[0].url if item_links else ""
-
-
-# -- from fields to a paper or resource ---------------------------------------------------------
-
-
-def extract(item: SourceItem) -> list[Fields] | Unreadable:
-    """The papers or resources an item describes, with an arXiv id when it has one; or why it
-    cannot be read."""
-    item_links = links(item.text)
-    for extractor in EXTRACTORS:
-        found = extractor(item, item_links)
-        if found:
-            break
-    else:
-        return Unreadable("no title found")
-    results = [_classify(fields, item, item_links) for fields in found if _WORD.search(fields.title)]
-    if not results:
-        return Unreadable("no title found")
-    problems = [r for r in results if isinstance(r, Unreadable)]
-    if problems:
-        return problems[0]
-    return [r for r in results if isinstance(r, Fields)]
-
-
-def _classify(fields: Fields, item: SourceItem, item_links: list[Link]) -> Fields | Unreadable:
-    if fields.arxiv_id or not item.linked:  # rendered text: only the title is usable
-        return fields
-    ids = linked_ids(item)
-    if len(ids) > 1:
-        return Unreadable(f"several arXiv ids ({', '.join(ids)}) and no title for each", fields.title)
-    if ids and not fields.resource:
-        return replace(fields, arxiv_id=ids[0])
-    scheme = _NON_WEB_SCHEME.match(fields.url or _resource_url(item_links))
-    if scheme:  # javascript:, mailto:, data:... (`absolute_url` would make them https://javascript:)
-        return Unreadable(f"a link that is not a web page ({scheme[1].lower()}:)", fields.title)
-    if fields.resource or (not fields.url and item_links):
-        return _as_resource(fields, item_links)
-    if not fields.url:
-        return Unreadable("no link and no arXiv id", fields.title)
-    if "arxiv.org/" in fields.url.lower():
-        return Unreadable(f"an arXiv link without a valid id ({fields.url})", fields.title)
-    if fields.year is None:
-        return Unreadable("a paper link without arXiv id or year", fields.title)
-    return replace(fields, url=absolute_url(fields.url))
-
-
-def _as_resource(fields: Fields, item_links: list[Link]) -> Fields:
-    url = absolute_url(fields.url or _resource_url(item_links))
-    title, description = resource_title(fields.title), fields.description
-    name, colon, rest = title.partition(": ")
-    if colon and len(name) <= 30 and not description and not _title_cased(rest):
-        # "MNN: A lightweight inference engine", not "REST: Retrieval-Based Speculative Decoding"
-        title, description = name, rest
-    return replace(
-        fields,
-        title=title,
-        description=description,
-        url=github_repo(url) or url,
-        resource=True,
-        venue="",
-        year=None,
-        authors=(),
-        et_al=False,
-    )
-
-
-def _title_cased(text: str) -> bool:
-    words = [w for w in text.split() if len(w) > 3]
-    return bool(words) and sum(w[:1].isupper() for w in words) / len(words) >= 0.6
-
-
-_NON_WEB_SCHEME = re.compile(r"\s*(?!https?:)([a-z][a-z0-9+.-]*):(?!\d)", re.IGNORECASE)
-
-
-def absolute_url(url: str) -> str:
-    url = url.strip()
-    return url if re.match(r"(?i)https?://", url) else f"https://{url.lstrip('/')}"
