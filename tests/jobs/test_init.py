@@ -175,6 +175,41 @@ def test_a_list_without_arxiv_links_becomes_a_catalog_of_venue_papers(
     assert cli.main(["lint", "catalog.md"]) == 0
 
 
+def test_numbered_headings_give_sections_without_their_numbers(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "## 1. KV Cache Quantization ##", "### 1.1 🔢 Integer Quantization", "## 2) Low Rank": the
+    ids were 1-kv-cache-quantization and 11-integer-quantization (`/add ID 11-integer-quantization`),
+    the titles kept the numbers and the emoji. The mapping still matches the list's own headings."""
+    shutil.copy(FIXTURES / "adopt" / "awesome-numbered-kv.md", adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    assert "0 unmapped, 0 unreadable" in capsys.readouterr().out
+    taxonomy = load_taxonomy(adopter / "config")
+    assert [(s.id, s.title) for s in taxonomy.sections] == [
+        ("kv-cache-quantization", "KV Cache Quantization"),
+        ("low-rank", "Low Rank"),
+        ("2024-surveys", "2024 Surveys"),  # a year is no numbering
+    ]
+    assert [(s.id, s.title) for s in taxonomy.children("kv-cache-quantization")] == [
+        ("integer-quantization", "Integer Quantization"),
+        ("mixed-precision", "Mixed Precision"),
+    ]
+    catalog = read_catalog(adopter / "catalog.md", taxonomy)
+    assert len(catalog.entries()) == 9  # the rows inside <details> too
+    assert cli.main(["lint", "catalog.md"]) == 0
+    before = (adopter / "catalog.md").read_text(encoding="utf-8")
+    assert cli.main(["import", "README.md", "--output", "catalog.md", "--replace"]) == 0
+    assert (adopter / "catalog.md").read_text(encoding="utf-8") == before
+
+
+def test_numbering_stays_when_dropping_it_would_make_two_sections_one() -> None:
+    text = (
+        "# L\n\n## 1. Other\n\n- [Paper One Title](https://arxiv.org/abs/2401.00001)\n\n"
+        "## 2. Other\n\n- [Paper Two Title](https://arxiv.org/abs/2401.00002)\n"
+    )
+    assert [s.title for s in scaffold("README.md", text).sections] == ["1. Other", "2. Other"]
+
+
 def test_generated_output_stays_out_of_git(adopter: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """After init, a local `site` build (and the scorer cache) is ignored: `git add -A` commits
     the catalog and the config, never `_site/`. An existing .gitignore keeps its lines."""

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -174,6 +174,22 @@ def _path_regex(path: tuple[str, ...]) -> str:
     return f"^{re.escape(' > '.join(path))}( > |$)"
 
 
+# "1. Quantization", "1.1 Weight-only", "2) Pruning": the list's own numbering ("2024 Papers" is
+# no numbering: a number is one when a dot or a parenthesis follows it, or it has parts)
+_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*[.)]|\d+(?:\.\d+)+)\s+(?=\S)")
+
+
+def _drop_numbering(sections: Iterable[SourceSection]) -> None:
+    """Titles without the list's numbering: it is no part of a section's name, nor of its id
+    (`/add ID 1-quantization`), and a section the bot adds has no number. Kept when dropping it
+    would leave two siblings one title."""
+    siblings = list(sections)
+    titles = [re.sub(r"^[^\w(]+", "", _NUMBERING.sub("", s.title)) or s.title for s in siblings]
+    if len({t.lower() for t in titles}) == len(titles):
+        for section, title in zip(siblings, titles, strict=True):
+            section.title = title
+
+
 def _make_id(title: str, taken: set[str]) -> str:
     base = slugify(title).strip("-_")
     base = re.sub(r"[^a-z0-9-]+", "-", base.replace("_", "-"))
@@ -257,6 +273,9 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
         else:
             first.papers += 1
     ordered = list(sections.values())
+    _drop_numbering(ordered)
+    for section in ordered:
+        _drop_numbering(section.children.values())
     taken = {RESOURCES_ID}
     ids: dict[tuple[str, ...], str] = {}
     for section in ordered:
