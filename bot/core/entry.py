@@ -205,14 +205,43 @@ def _part_fields(part: str) -> dict[str, object] | None:
 
 def parse_entry(line: str) -> Entry | None:
     """Read a canonical entry line back; None when the line is not in the canonical form."""
-    match = _LINE_RE.match(line.rstrip("\r\n"))
-    if not match or has_markup(match["title"]) or has_markup(match["lead"] or ""):
-        return None  # hand-written markup (a [slides](...) link, **bold**, <b>): left to a human
+    read = _read_entry(line)
+    return read if isinstance(read, Entry) else None
+
+
+def why_not_entry(line: str) -> str:
+    """What keeps ``line`` from being a canonical entry line, in words for ``lint``; "" when
+    it is one."""
+    read = _read_entry(line)
+    if read is _NO_SHAPE:
+        return _shape_problem(line.rstrip("\r\n"))
+    return read if isinstance(read, str) else ""
+
+
+_BULLET_RE = re.compile(r"(?P<indent>[ \t]*)(?P<marker>[-*+•]|\d{1,3}[.)])(?P<space>[ \t]+)")
+_HEAD_RE = re.compile(r"^- \[(?:\\.|[^\\\]])+\]\([^\s()]+\)")
+
+
+_NO_SHAPE = "not the entry's shape"
+
+
+def _read_entry(line: str) -> Entry | str:
+    """The entry a canonical line holds, or why the line is not one."""
+    text = line.rstrip("\r\n")
+    match = _LINE_RE.match(text)
+    if not match:
+        return _NO_SHAPE  # why, only when asked (why_not_entry): most lines of a list are no entry
+    if has_markup(match["title"]) or has_markup(match["lead"] or ""):
+        # hand-written markup (a [slides](...) link, **bold**, <b>): left to a human
+        where = "title" if has_markup(match["title"]) else "text after ' - '"
+        return f"the {where} holds markup (a link, **bold**, HTML or `code`), which the bot never rewrites"
     fields: dict[str, object] = {}
     for part in filter(None, match["parts"].split(SEPARATOR)):
         known = _part_fields(part)
-        if known is None or any(key in fields for key in known):
-            return None
+        if known is None:
+            return _part_problem(part)
+        if any(key in fields for key in known):
+            return f"'{part}' repeats a field the line already has ({', '.join(known)})"
         fields.update(known)
     lead = match["lead"] or ""
     is_paper = "arxiv_id" in fields or "year" in fields
@@ -230,8 +259,34 @@ def parse_entry(line: str) -> Entry | None:
             kind="paper" if is_paper else "resource",
             **fields,  # type: ignore[arg-type]
         )
-    except ValueError:
-        return None
+    except ValueError as exc:
+        return str(exc)
+
+
+def _shape_problem(text: str) -> str:
+    """Why a line does not have the entry's shape: ``- [Title](url)`` then `` - `` and `` · ``."""
+    bullet = _BULLET_RE.match(text)
+    if not bullet:
+        return "it is not a bullet: an entry starts with '- '"
+    if bullet["indent"]:
+        return "it is indented: an entry starts at the line's start"
+    if bullet["marker"] != "-" or bullet["space"] != " ":
+        return f"it starts with '{bullet['marker']}{bullet['space']}', not '- '"
+    head = _HEAD_RE.match(text)
+    if not head:
+        return "no `[Title](url)` link right after '- ' (a URL has no space nor parenthesis)"
+    rest = text[head.end() :]
+    if not rest.startswith((" - ", SEPARATOR)):
+        return f"after the title link comes '{rest[:20]}': authors follow ' - ', the other fields ' · '"
+    return "a field is empty or a separator is doubled (fields are separated by ' · ')"
+
+
+def _part_problem(part: str) -> str:
+    if m := _ARXIV_RE.match(part):
+        return f"'{part}': {m['id']} is no valid arXiv id"
+    if m := _LINK_RE.match(part):
+        return f"'{part}': text after the [{m['label']}](..) link"
+    return f"'{part}' is no field the line can hold (a venue is plain text; links are [pdf] and [code])"
 
 
 # A name: escaped characters (an escaped backslash ends no name) or anything but ", ".

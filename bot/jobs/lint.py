@@ -20,6 +20,7 @@ from bot.core import arxiv_ids, matching, templates
 from bot.core.catalog import Catalog, Heading, Item, own_id
 from bot.core.catalog_document import contents_problems
 from bot.core.catalog_io import read_catalog
+from bot.core.entry import why_not_entry
 from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted
@@ -199,8 +200,14 @@ def entry_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
 
 def _item_problems(item: Item, taxonomy: Taxonomy) -> list[Problem]:
     if item.entry is None:
-        what = "a table row" if item.kind == "row" else "not in the canonical form"
-        return [Problem(item.line_number, f"malformed entry ({what}): {_ENTRY_HINT}")]
+        if item.kind == "row":
+            return [Problem(item.line_number, f"malformed entry (a table row): {_ENTRY_HINT}")]
+        why = why_not_entry(item.text.split("\n", 1)[0])
+        return [
+            Problem(
+                item.line_number, f"malformed entry (not in the canonical form): {_ENTRY_HINT}; here, {why}"
+            )
+        ]
     if item.end - item.start > 1:
         return [
             Problem(

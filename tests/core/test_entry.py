@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.core.entry import Entry, format_stars, parse_entry, render_entry, round_stars
+from bot.core.entry import Entry, format_stars, parse_entry, render_entry, round_stars, why_not_entry
 
 
 def paper(**overrides: object) -> Entry:
@@ -108,6 +108,42 @@ def test_a_line_with_hand_written_markup_is_not_canonical(line: str) -> None:
     """Read as an entry, such a line was re-rendered with the markup escaped on the next star or
     venue update: a maintainer's [slides](...) link became plain text. It is left to a human."""
     assert parse_entry(line) is None
+
+
+_OK = "- [T](https://arxiv.org/abs/2401.00001) - Ada L · arXiv 2401.00001 · Jan 2024"
+
+
+@pytest.mark.parametrize(
+    ("line", "why"),
+    [
+        ("* [T](https://arxiv.org/abs/2401.00001) · arXiv 2401.00001", "it starts with '* ', not '- '"),
+        ("1. [T](https://arxiv.org/abs/2401.00001) · arXiv 2401.00001", "it starts with '1. ', not '- '"),
+        ("  - [T](https://arxiv.org/abs/2401.00001) · arXiv 2401.00001", "it is indented"),
+        ("Some prose https://arxiv.org/abs/2401.00001", "it is not a bullet"),
+        ("- T https://arxiv.org/abs/2401.00001", "no `[Title](url)` link right after '- '"),
+        ("- [T](https://x.org/a b) · 2024", "no `[Title](url)` link right after '- '"),
+        ("- [T](https://arxiv.org/abs/2401.00001) by Ada", "after the title link comes ' by Ada'"),
+        (_OK.replace("2401.00001 · J", "2401.0001 · J"), "'arXiv 2401.0001': 2401.0001 is no valid arXiv id"),
+        (_OK + " · Feb 2024", "'Feb 2024' repeats a field the line already has (year, month)"),
+        (_OK + " · [slides](https://x.org/s)", "'[slides](https://x.org/s)' is no field the line can hold"),
+        (
+            _OK + " · [pdf](https://x.org/p.pdf) v2",
+            "'[pdf](https://x.org/p.pdf) v2': text after the [pdf](..)",
+        ),
+        (_OK + " ·  · ICML 2024", "a field is empty or a separator is doubled"),
+        (_OK.replace("[T]", "[**T**]"), "the title holds markup"),
+        ("- [Tool](https://x.org) - A tool · [pdf](https://x.org/a.pdf)", "a resource has no arXiv id"),
+    ],
+)
+def test_why_a_line_is_no_entry_says_what_to_change(line: str, why: str) -> None:
+    """lint said "malformed entry" and the whole format: which part is wrong was left to guess."""
+    assert parse_entry(line) is None
+    assert why_not_entry(line).startswith(why)
+
+
+def test_a_canonical_line_has_nothing_wrong() -> None:
+    assert parse_entry(_OK) is not None
+    assert why_not_entry(_OK) == why_not_entry(_OK + "\r\n") == ""
 
 
 def test_escaped_markup_is_still_canonical() -> None:

@@ -121,24 +121,35 @@ def test_entry_outside_the_sections(clean_text: str, taxonomy: Taxonomy) -> None
 
 
 @pytest.mark.parametrize(
-    ("line", "what"),
+    ("line", "what", "why"),
     [
         (
             "- Some paper https://arxiv.org/abs/2401.00002 without the canonical form",
             "not in the canonical form",
+            "; here, no `[Title](url)` link right after '- ' (a URL has no space nor parenthesis)",
         ),
-        ("| [A table row](https://arxiv.org/abs/2401.00003) | x |", "a table row"),
+        ("| [A table row](https://arxiv.org/abs/2401.00003) | x |", "a table row", ""),
         (
             "* [Starred Paper Title](https://arxiv.org/abs/2401.00004) · arXiv 2401.00004 · Jan 2024",
             "not in the canonical form",
+            "; here, it starts with '* ', not '- '",
+        ),
+        (
+            "- [A Paper Title](https://arxiv.org/abs/2401.00005) · arXiv 2401.0005 · Jan 2024",
+            "not in the canonical form",
+            "; here, 'arXiv 2401.0005': 2401.0005 is no valid arXiv id",
         ),
     ],
 )
-def test_malformed_lines_in_a_section(clean_text: str, taxonomy: Taxonomy, line: str, what: str) -> None:
+def test_malformed_lines_in_a_section(
+    clean_text: str, taxonomy: Taxonomy, line: str, what: str, why: str
+) -> None:
+    """The message says which part of the line is wrong, after the format it should have."""
     text = after(clean_text, "SnapKV", line)
     found = problems(text, taxonomy)
     assert [p.line for p in found] == [line_of(text, line.strip()[:20])]
     assert found[0].message.startswith(f"malformed entry ({what}): expected one line `- [Title](url)")
+    assert found[0].message.endswith(f"(bot.core.entry.render_entry){why}")
 
 
 def test_an_entry_with_continuation_lines(clean_text: str, taxonomy: Taxonomy) -> None:
