@@ -224,6 +224,14 @@ def test_nested_bullets_read_link_author_code_and_pub() -> None:
     assert factor.title.startswith("FactorLLM") and factor.code_url.endswith("zhenwuweihe/FactorLLM")
 
 
+def test_an_authors_footnote_marks_are_no_part_of_the_name() -> None:
+    """ "Barret Zoph*, Irwan Bello*†" (equal contribution) went into the catalog as
+    "Barret Zoph\\*, Irwan Bello\\*†"."""
+    moe = paper("pprp__Awesome-Efficient-MoE__README.md", "2202.08906")
+    assert moe.authors[:3] == ("Barret Zoph", "Irwan Bello", "Sameer Kumar")
+    assert paper("pprp__Awesome-LLM-Prune__README.md", "2312.01026").authors[0] == "Minchul Kim"
+
+
 def test_an_empty_placeholder_is_no_venue() -> None:
     """'- Pub: None' (and N/A, -, TBD...) says the list has no venue: it used to become the venue
     "None" in the catalog."""

@@ -156,6 +156,9 @@ def resource_title(text: str) -> str:
     )
 
 
+_MARKS = re.compile(r"\s*[*†‡§¶]+$")  # an author's footnote marks
+
+
 def split_authors(text: str) -> tuple[tuple[str, ...], bool]:
     """Author names and whether the list was cut short ("et al.", "etc.")."""
     text = strip_markup(text).strip().rstrip(".")
@@ -163,6 +166,7 @@ def split_authors(text: str) -> tuple[tuple[str, ...], bool]:
     text = re.sub(r"(?i),?\s*\b(et al|etc)\.?\s*$", "", text)
     text = unicodedata.normalize("NFC", text)
     names = [re.sub(r"^(?:and|&)\s+", "", name.strip()) for name in re.split(r",|\band\b(?=\s+[A-Z])", text)]
+    names = [_MARKS.sub("", name) for name in names]  # "Barret Zoph*", "Irwan Bello*†": equal contribution
     return tuple(name for name in names if name and len(name) < 60), et_al
 
 
