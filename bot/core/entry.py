@@ -214,7 +214,7 @@ def why_not_entry(line: str) -> str:
     it is one."""
     read = _read_entry(line)
     if read is _NO_SHAPE:
-        return _shape_problem(line.rstrip("\r\n"))
+        return _shape_problem(line.rstrip("\r\n").rstrip(" \t"))
     return read if isinstance(read, str) else ""
 
 
@@ -227,7 +227,9 @@ _NO_SHAPE = "not the entry's shape"
 
 def _read_entry(line: str) -> Entry | str:
     """The entry a canonical line holds, or why the line is not one."""
-    text = line.rstrip("\r\n")
+    # spaces around a field are no part of it: "Jan 2024 " (an editor's trailing space) is the
+    # date, not a venue "Jan 2024"; "·  arXiv 2401.00001" the id
+    text = line.rstrip("\r\n").rstrip(" \t")
     match = _LINE_RE.match(text)
     if not match:
         return _NO_SHAPE  # why, only when asked (why_not_entry): most lines of a list are no entry
@@ -236,7 +238,7 @@ def _read_entry(line: str) -> Entry | str:
         where = "title" if has_markup(match["title"]) else "text after ' - '"
         return f"the {where} holds markup (a link, **bold**, HTML or `code`), which the bot never rewrites"
     fields: dict[str, object] = {}
-    for part in filter(None, match["parts"].split(SEPARATOR)):
+    for part in filter(None, (p.strip(" \t") for p in match["parts"].split(SEPARATOR))):
         known = _part_fields(part)
         if known is None:
             return _part_problem(part)

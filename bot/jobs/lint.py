@@ -10,6 +10,7 @@ when it finds anything, 0 with a one-line summary when the catalog is clean.
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -216,11 +217,34 @@ def _item_problems(item: Item, taxonomy: Taxonomy) -> list[Problem]:
                 "is one line (indented lines below it belong to it)",
             )
         ]
+    if why := _misread_venue(item.entry.venue):  # the cause of a "resource" among papers too
+        return [Problem(item.line_number, why)]
     kind = taxonomy.get(str(item.section)).kind
     if (kind == "resources") != (item.entry.kind == "resource"):
         what = "a paper" if item.entry.kind == "paper" else "a resource (no arXiv id or date)"
         return [Problem(item.line_number, f"{what} in the {kind} section '{item.section}'")]
     return []
+
+
+_MONTH_NAMES = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?"
+    "|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DATE_LIKE = re.compile(
+    rf"(?i)(?:{_MONTH_NAMES})\.?\s+(?:19|20)\d\d|(?:19|20)\d\d\s*[-/.]\s*(?:0?[1-9]|1[0-2])"
+    r"|(?:0?[1-9]|1[0-2])\s*[-/.]\s*(?:19|20)\d\d"
+)
+_ARXIV_LIKE = re.compile(r"(?i)arxiv\W*\d{4}\.\d{4,5}(?:v\d+)?")
+
+
+def _misread_venue(venue: str) -> str:
+    """A hand-written date or arXiv id the line reads as a venue (``jan 2024``, ``2024-01``,
+    ``arXiv:2401.00001``): the entry has no date or id, so it sorts and filters wrong."""
+    if _DATE_LIKE.fullmatch(venue):
+        return f"'{venue}' is read as a venue, not as the date: write the date as `Jan 2024`"
+    if _ARXIV_LIKE.fullmatch(venue):
+        return f"'{venue}' is read as a venue, not as the arXiv id: write it as `arXiv 2401.00001`"
+    return ""
 
 
 def _stray_link_lines(catalog: Catalog, contents: set[int]) -> list[Problem]:

@@ -141,6 +141,21 @@ def test_why_a_line_is_no_entry_says_what_to_change(line: str, why: str) -> None
     assert why_not_entry(line).startswith(why)
 
 
+@pytest.mark.parametrize(
+    "line",
+    [
+        _OK + " ",  # an editor's trailing space
+        _OK + " \t\r\n",
+        _OK.replace("· arXiv", "·  arXiv"),
+    ],
+)
+def test_spaces_around_a_field_are_no_part_of_it(line: str) -> None:
+    """ "Jan 2024 " was read as the venue "Jan 2024" (no date: the entry sorted and filtered
+    as undated) and "·  arXiv 2401.00001" as the venue "arXiv 2401.00001" (no id)."""
+    assert parse_entry(line) == parse_entry(_OK)
+    assert why_not_entry(line) == ""
+
+
 def test_a_canonical_line_has_nothing_wrong() -> None:
     assert parse_entry(_OK) is not None
     assert why_not_entry(_OK) == why_not_entry(_OK + "\r\n") == ""

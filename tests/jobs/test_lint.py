@@ -152,6 +152,30 @@ def test_malformed_lines_in_a_section(
     assert found[0].message.endswith(f"(bot.core.entry.render_entry){why}")
 
 
+@pytest.mark.parametrize(
+    ("written", "what"),
+    [
+        ("January 2024", "the date: write the date as `Jan 2024`"),
+        ("jan 2024", "the date: write the date as `Jan 2024`"),
+        ("2024-01", "the date: write the date as `Jan 2024`"),
+        ("arXiv:2401.00006", "the arXiv id: write it as `arXiv 2401.00001`"),
+    ],
+)
+def test_a_date_or_an_id_read_as_a_venue(
+    clean_text: str, taxonomy: Taxonomy, written: str, what: str
+) -> None:
+    """A hand-written date the line reads as a venue left the entry undated, with lint silent."""
+    line = f"- [A Hand Added Paper](https://arxiv.org/abs/2401.00006) - Ada L · {written}"
+    if "arXiv" not in written:
+        line = line.replace(" · ", " · arXiv 2401.00006 · ")
+    text = after(clean_text, "SnapKV", line)
+    assert problems(text, taxonomy) == [
+        lint.Problem(line_of(text, "A Hand Added"), f"'{written}' is read as a venue, not as {what}")
+    ]
+    fixed = line.replace(written, "arXiv 2401.00006" if "arXiv" in written else "Jan 2024")
+    assert problems(after(clean_text, "SnapKV", fixed), taxonomy) == []
+
+
 def test_an_entry_with_continuation_lines(clean_text: str, taxonomy: Taxonomy) -> None:
     text = after(clean_text, "SnapKV", "  a continuation line")
     assert problems(text, taxonomy) == [
