@@ -24,6 +24,7 @@ from bot.jobs import lint
 from bot.jobs.import_lists import Source
 from bot.sources.lists import Fields, Unreadable, extract, read_items
 from bot.sources.lists.fields import parse_venue
+from bot.sources.lists.items import atx_headings
 from tests.conftest import PROJECT
 from tests.golden_files import assert_shown_in_docs
 
@@ -819,6 +820,21 @@ def test_plain_bullets_cut_their_title_at_lowercase_link_labels_and_read_a_venue
             "2309.06180",
         ),
     ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Title\n=====\n\nText\n", "# Title\n\n\nText\n"),
+        ("Section\r\n---\r\n", "## Section\r\n\r\n"),  # line endings and numbers stay
+        ("Text\n\n---\n", "Text\n\n---\n"),  # a rule after a blank line
+        ("- [A](https://x.org)\n---\n", "- [A](https://x.org)\n---\n"),  # a rule after a bullet
+        ("Line one\nline two\n---\n", "Line one\nline two\n---\n"),  # only one-line headings
+        ("| a | b |\n|---|---|\n", "| a | b |\n|---|---|\n"),
+    ],
+)
+def test_underlined_headings_are_read_as_headings(text: str, expected: str) -> None:
+    assert atx_headings(text) == expected
 
 
 def test_a_link_that_is_not_a_web_page_is_unreadable_not_made_https() -> None:

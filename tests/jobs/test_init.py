@@ -210,6 +210,23 @@ def test_numbering_stays_when_dropping_it_would_make_two_sections_one() -> None:
     assert [s.title for s in scaffold("README.md", text).sections] == ["1. Other", "2. Other"]
 
 
+def test_underlined_headings_are_the_title_and_the_sections(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "Quantization" over "------------" was prose: the sections collapsed into one "Papers"
+    and the title was the folder's name."""
+    shutil.copy(FIXTURES / "adopt" / "awesome-setext.md", adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    assert "the folder's name" not in capsys.readouterr().out
+    taxonomy = load_taxonomy(adopter / "config")
+    assert taxonomy.title == "Awesome Underlined"
+    assert [s.title for s in taxonomy.sections] == ["Quantization", "Pruning"]
+    catalog = read_catalog(adopter / "catalog.md", taxonomy)
+    assert {i.section for i in catalog.entries()} == {"quantization", "pruning"}
+    assert len(catalog.entries()) == 4
+    assert cli.main(["lint", "catalog.md"]) == 0
+
+
 def test_generated_output_stays_out_of_git(adopter: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """After init, a local `site` build (and the scorer cache) is ignored: `git add -A` commits
     the catalog and the config, never `_site/`. An existing .gitignore keeps its lines."""

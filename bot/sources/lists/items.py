@@ -90,9 +90,34 @@ def table_cells(line: str) -> list[str]:
     return cells
 
 
+_SETEXT_UNDERLINE = re.compile(r" {0,3}(?P<mark>=+|-+)[ \t]*(?:\r?\n)?")
+_NO_HEADING_TEXT = re.compile(r"\s*$| {4}|\t| {0,3}(?:[-*+>|#<]|\d{1,9}[.)]\s|`{3}|~{3})")
+
+
+def atx_headings(text: str) -> str:
+    """``text`` with its underlined (setext) headings written with ``#``: ``Title`` over
+    ``=====`` becomes ``# Title``, over ``-----`` ``## Title``, the underline an empty line (the
+    line numbers stay). Only a one-line paragraph is a heading: a ``---`` after a blank line or a
+    bullet is a rule."""
+    lines = text.splitlines(keepends=True)
+    for index in range(1, len(lines)):
+        underline = _SETEXT_UNDERLINE.fullmatch(lines[index])
+        above, before = lines[index - 1], lines[index - 2] if index > 1 else ""
+        if not underline or _NO_HEADING_TEXT.match(above) or before.strip():
+            continue
+        level = "#" if underline["mark"][0] == "=" else "##"
+        lines[index - 1] = f"{level} {above.strip()}" + _ending(above)
+        lines[index] = _ending(lines[index])
+    return "".join(lines)
+
+
+def _ending(line: str) -> str:
+    return line[len(line.rstrip("\r\n")) :]
+
+
 def read_items(name: str, text: str) -> tuple[list[SourceItem], int]:
     """The items of one list, and how many navigation bullets (table of contents) it skipped."""
-    text = fix_mojibake(text)
+    text = atx_headings(fix_mojibake(text))
     parsed = parse_catalog(text)
     linked = bool(re.search(r"https?://", text))
     paths: list[tuple[str, ...]] = []
