@@ -837,6 +837,25 @@ def test_underlined_headings_are_read_as_headings(text: str, expected: str) -> N
     assert atx_headings(text) == expected
 
 
+def adopt_fields(name: str) -> dict[str, Fields]:
+    """The papers and resources of a list of tests/fixtures/adopt, by title."""
+    items, _ = read_items(name, (ADOPT / name).read_text(encoding="utf-8"))
+    read: dict[str, Fields] = {}
+    for item in items:
+        if isinstance(found := extract(item), list):
+            read.update({f.title: f for f in found})
+    return read
+
+
+def test_a_table_row_with_empty_cells_after_its_title_is_a_paper_not_a_framework() -> None:
+    """A row whose other cells are all empty passed the framework tables' test (every non-empty
+    cell a ✅ or ❌): SnapKV became a tool, its arXiv id lost."""
+    snapkv = adopt_fields("awesome-paper-table.md")[
+        "SnapKV: LLM Knows What You are Looking for Before Generation"
+    ]
+    assert (snapkv.resource, snapkv.arxiv_id) == (False, "2404.14469")
+
+
 def test_a_link_that_is_not_a_web_page_is_unreadable_not_made_https() -> None:
     """'javascript:alert(4)' used to become the resource https://javascript:alert%284."""
     text = (

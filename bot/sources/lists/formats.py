@@ -231,7 +231,8 @@ def _table_row(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
     if item.kind != "row":
         return None
     cells = table_cells(item.text)
-    if len(cells) > 1 and all(c.strip() in "✅❌✔✖" for c in cells[1:] if c.strip()):
+    marks = [c.strip() for c in cells[1:] if c.strip()]
+    if marks and all(c in "✅❌✔✖" for c in marks):  # a row with its other cells empty is no framework
         return _framework_row(cells, item)
     column = _title_column(item.header, cells)
     if column is None:
