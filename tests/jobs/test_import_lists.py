@@ -856,6 +856,22 @@ def test_a_table_row_with_empty_cells_after_its_title_is_a_paper_not_a_framework
     assert (snapkv.resource, snapkv.arxiv_id) == (False, "2404.14469")
 
 
+def test_html_comments_are_no_part_of_a_list() -> None:
+    """GitHub hides `<!-- ... -->`: a commented-out row or section was imported, and a note after
+    an entry became its authors ("<!-- added by @someone -->") or the end of its title."""
+    text = (ADOPT / "awesome-paper-table.md").read_text(encoding="utf-8")
+    items, _ = read_items("awesome-paper-table.md", text)
+    assert {item.path[-1] for item in items} == {"Eviction", "Quantization", "Merging"}
+    read = adopt_fields("awesome-paper-table.md")
+    assert not [t for t in read if "KVQuant" in t or "Retracted" in t]
+    assert not [t for t, f in read.items() if "<!--" in t + " ".join(f.authors)]
+    merge = read["Model Tells You Where to Merge: Adaptive KV Cache Merging for LLMs on Long-Context Tasks"]
+    assert merge.authors == ()
+    cam = read["CaM: Cache Merging for Memory-efficient LLMs Inference"]
+    assert (cam.authors, cam.venue, cam.year) == (("Yuxin Zhang",), "ICML 2024", 2024)
+    assert [i.line for i in items if "Scissorhands" in i.text] == [15]  # line numbers stay
+
+
 def test_a_link_that_is_not_a_web_page_is_unreadable_not_made_https() -> None:
     """'javascript:alert(4)' used to become the resource https://javascript:alert%284."""
     text = (

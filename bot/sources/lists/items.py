@@ -111,13 +111,23 @@ def atx_headings(text: str) -> str:
     return "".join(lines)
 
 
+_HIDDEN = re.compile(r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+
+
+def shown_text(text: str) -> str:
+    """What GitHub shows of a list, line for line: HTML comments (a note after an entry, an entry
+    or a section commented out) and ``<script>``/``<style>`` elements blanked, their line breaks
+    kept; underlined headings written with ``#`` (``atx_headings``)."""
+    return atx_headings(_HIDDEN.sub(lambda m: re.sub(r"[^\r\n]+", "", m[0]), text))
+
+
 def _ending(line: str) -> str:
     return line[len(line.rstrip("\r\n")) :]
 
 
 def read_items(name: str, text: str) -> tuple[list[SourceItem], int]:
     """The items of one list, and how many navigation bullets (table of contents) it skipped."""
-    text = atx_headings(fix_mojibake(text))
+    text = shown_text(fix_mojibake(text))
     parsed = parse_catalog(text)
     linked = bool(re.search(r"https?://", text))
     paths: list[tuple[str, ...]] = []

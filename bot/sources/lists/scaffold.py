@@ -23,7 +23,7 @@ from typing import Any
 from bot.core.anchors import slugify
 from bot.errors import BotError
 from bot.sources.lists import Unreadable, clean_heading, extract, read_items
-from bot.sources.lists.items import atx_headings
+from bot.sources.lists.items import shown_text
 from bot.sources.lists.starter_rules import distinct, spelling, starter_patterns, word_counts
 
 RESOURCES_ID = "resources"
@@ -298,8 +298,9 @@ _CONTENTS = re.compile(r"^(table of )?contents?$|^paper ?list$|^papers$", re.IGN
 
 
 def _document_title(text: str) -> str:
-    """The list's ``#`` heading (or underlined with ``===``), or its HTML ``<h1>``."""
-    for line in atx_headings(text).splitlines():
+    """The list's ``#`` heading (or underlined with ``===``), or its HTML ``<h1>``; none in a
+    comment."""
+    for line in shown_text(text).splitlines():
         if line.startswith("# "):
             return clean_heading(line[2:]) or ""
     match = re.search(r"<h1[^>]*>(.*?)</h1>", text, re.IGNORECASE | re.DOTALL)
@@ -323,7 +324,7 @@ def list_intro(text: str) -> str | None:
     text, HTML and emphasis marks dropped: the site shows the intro as text), or None: badges,
     HTML, lists and tables are not an intro."""
     paragraph: list[str] = []
-    for line in [*atx_headings(text).splitlines(), ""]:
+    for line in [*shown_text(text).splitlines(), ""]:
         stripped = line.strip()
         if stripped.startswith("## ") and not paragraph:
             return None  # the first section starts before any prose
