@@ -222,6 +222,29 @@ def venue_at_end(rest: str) -> tuple[str, str, int | None]:
     return rest[: match.start()].strip(" ,;:-–"), venue, year
 
 
+# -- the columns of a table row besides its title -------------------------------------------
+
+_VENUE_HEADERS = ("venue", "conference", "conf", "publication", "published", "pub", "journal")
+
+
+def venue_column(header: tuple[str, ...], cells: list[str]) -> tuple[str, int | None]:
+    """The venue and year of a ``Venue`` column (``NeurIPS 2023``, ``ICLR'24``)."""
+    for index, name in enumerate(header):
+        if strip_markup(name).strip(" *:") in _VENUE_HEADERS and index < len(cells):
+            venue, year, resource = parse_venue(cells[index])
+            return ("", None) if resource else (venue, year)
+    return "", None
+
+
+def date_column_year(header: tuple[str, ...], cells: list[str]) -> int | None:
+    """The year of a ``Date`` column (``2024.05``)."""
+    for index, name in enumerate(header):
+        if name in ("date", "year") and index < len(cells):
+            match = re.match(r"\s*((?:19|20)\d\d)\b", cells[index])
+            return int(match.group(1)) if match else None
+    return None
+
+
 def _first_line(text: str) -> str:
     return text.split("\n", 1)[0]
 

@@ -14,6 +14,7 @@ from bot.sources.lists.fields import (
     _italic_lines,
     badge_venue,
     code_url,
+    date_column_year,
     github_repo,
     is_paper_link,
     links,
@@ -23,6 +24,7 @@ from bot.sources.lists.fields import (
     split_authors,
     strip_markup,
     venue_at_end,
+    venue_column,
 )
 from bot.sources.lists.items import URL_IN_PARENS, Link, table_cells
 
@@ -245,18 +247,11 @@ def _table_row(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
             for link in papers
         ]
     fields = _title_cell_fields(cell, item, item_links)
-    if fields.year is None and (year := _date_column_year(item.header, cells)):
+    if not fields.venue and (venue := venue_column(item.header, cells))[0]:
+        fields = replace(fields, venue=venue[0], year=fields.year or venue[1])
+    if fields.year is None and (year := date_column_year(item.header, cells)):
         fields = replace(fields, year=year)
     return [fields]
-
-
-def _date_column_year(header: tuple[str, ...], cells: list[str]) -> int | None:
-    """The year of a ``Date`` column (``2024.05``)."""
-    for index, name in enumerate(header):
-        if name in ("date", "year") and index < len(cells):
-            match = re.match(r"\s*((?:19|20)\d\d)\b", cells[index])
-            return int(match.group(1)) if match else None
-    return None
 
 
 def _title_column(header: tuple[str, ...], cells: list[str]) -> int | None:
