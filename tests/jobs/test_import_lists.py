@@ -856,13 +856,18 @@ def test_a_table_row_with_empty_cells_after_its_title_is_a_paper_not_a_framework
     assert (snapkv.resource, snapkv.arxiv_id) == (False, "2404.14469")
 
 
-def test_a_venue_column_gives_the_venue_and_year() -> None:
-    """`| Title | Venue | Code |`: the Venue column was not read (only badges and a Date column)."""
+def test_venue_and_authors_columns_give_the_venue_year_and_authors() -> None:
+    """`| Title | Venue | Code |`: the Venue column was not read (only badges and a Date column),
+    nor an Authors column."""
     read = adopt_fields("awesome-paper-table.md")
     h2o = read["H2O: Heavy-Hitter Oracle for Efficient Generative Inference of Large Language Models"]
     assert (h2o.venue, h2o.year) == ("NeurIPS 2023", 2023)
     kivi = read["KIVI: A Tuning-Free Asymmetric 2bit Quantization for KV Cache"]
     assert (kivi.venue, kivi.year, kivi.code_url) == ("ICML 2024", 2024, "https://github.com/jy-yuan/KIVI")
+    assert (kivi.authors, kivi.et_al) == (
+        ("Zirui Liu", "Jiayi Yuan", "Hongye Jin"),
+        True,
+    )  # an Authors column
     snapkv = read["SnapKV: LLM Knows What You are Looking for Before Generation"]
     assert (snapkv.venue, snapkv.year) == ("", None)  # an empty cell
 

@@ -227,13 +227,18 @@ def venue_at_end(rest: str) -> tuple[str, str, int | None]:
 _VENUE_HEADERS = ("venue", "conference", "conf", "publication", "published", "pub", "journal")
 
 
+def column_cell(header: tuple[str, ...], cells: list[str], names: tuple[str, ...]) -> str:
+    """The cell of the first column named one of ``names`` (``Venue``, ``**Authors**``); ""."""
+    for index, name in enumerate(header):
+        if strip_markup(name).strip(" *:").lower() in names and index < len(cells):
+            return cells[index]
+    return ""
+
+
 def venue_column(header: tuple[str, ...], cells: list[str]) -> tuple[str, int | None]:
     """The venue and year of a ``Venue`` column (``NeurIPS 2023``, ``ICLR'24``)."""
-    for index, name in enumerate(header):
-        if strip_markup(name).strip(" *:") in _VENUE_HEADERS and index < len(cells):
-            venue, year, resource = parse_venue(cells[index])
-            return ("", None) if resource else (venue, year)
-    return "", None
+    venue, year, resource = parse_venue(column_cell(header, cells, _VENUE_HEADERS))
+    return ("", None) if resource else (venue, year)
 
 
 def date_column_year(header: tuple[str, ...], cells: list[str]) -> int | None:

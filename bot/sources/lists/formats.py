@@ -14,6 +14,7 @@ from bot.sources.lists.fields import (
     _italic_lines,
     badge_venue,
     code_url,
+    column_cell,
     date_column_year,
     github_repo,
     is_paper_link,
@@ -251,6 +252,9 @@ def _table_row(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
         fields = replace(fields, venue=venue[0], year=fields.year or venue[1])
     if fields.year is None and (year := date_column_year(item.header, cells)):
         fields = replace(fields, year=year)
+    if not fields.authors and (authors := column_cell(item.header, cells, ("author", "authors"))):
+        names, et_al = split_authors(authors)
+        fields = replace(fields, authors=names, et_al=et_al)
     return [fields]
 
 
