@@ -69,7 +69,7 @@ def test_lines_that_are_not_entries_are_counted_apart(small: catalog.Catalog, ta
     )
     result = stats.compute(catalog.parse(text, taxonomy), taxonomy, "catalog.md")
     assert result.not_canonical == 1 and result.papers == 4
-    assert "1 lines in sections are not canonical entries" in stats.render(result)
+    assert "(1 line in sections is not a canonical entry and is not counted" in stats.render(result)
 
 
 def test_the_same_paper_twice_counts_once_as_unique(small: catalog.Catalog, taxonomy: Taxonomy) -> None:
