@@ -888,6 +888,36 @@ def test_html_comments_are_no_part_of_a_list() -> None:
     assert [i.line for i in items if "Scissorhands" in i.text] == [15]  # line numbers stay
 
 
+def test_a_bullet_nested_under_a_paper_that_links_its_own_paper_is_an_entry() -> None:
+    """ "- [AWQ](arxiv)" over "  - Related: [SmoothQuant](arxiv)" was one entry with two arXiv
+    ids, unreadable: both papers were lost."""
+    text = (
+        "# L\n\n## A\n\n"
+        "- [AWQ: Activation-aware Weight Quantization for LLM Compression](https://arxiv.org/abs/2306.00978)\n"
+        "\t- Related: [SmoothQuant: Accurate and Efficient Post-Training Quantization for Large Language Models]"
+        "(https://arxiv.org/abs/2211.10438)\n"
+        "\t  a note under it\n"
+        "  - [OmniQuant: Omnidirectionally Calibrated Quantization](https://arxiv.org/abs/2308.13137) - Shao et al., "
+        "ICLR 2024\n"
+        "    - [A Deeper One With Its Own Id](https://arxiv.org/abs/2401.00001)\n"
+        "- [GPTQ: Accurate Post-Training Quantization](https://arxiv.org/abs/2210.17323)\n"
+        "  - code: https://github.com/IST-DASLab/gptq\n"
+    )
+    items, _ = read_items("list.md", text)
+    read = []
+    for item in items:
+        found = extract(item)
+        assert isinstance(found, list), found
+        read += [(item.line, f.arxiv_id, f.title.split(":")[0], f.venue, f.code_url) for f in found]
+    assert read == [
+        (5, "2306.00978", "AWQ", "", ""),
+        (6, "2211.10438", "SmoothQuant", "", ""),
+        (8, "2308.13137", "OmniQuant", "ICLR 2024", ""),
+        (9, "2401.00001", "A Deeper One With Its Own Id", "", ""),
+        (10, "2210.17323", "GPTQ", "", "https://github.com/IST-DASLab/gptq"),  # a field under it stays
+    ]
+
+
 def test_a_link_that_is_not_a_web_page_is_unreadable_not_made_https() -> None:
     """'javascript:alert(4)' used to become the resource https://javascript:alert%284."""
     text = (

@@ -148,12 +148,32 @@ def read_items(name: str, text: str) -> tuple[list[SourceItem], int]:
             continue
         path = paths[item.heading] if item.heading is not None else ()
         header = _table_header(parsed.lines, item.start) if item.kind == "row" else ()
-        items.append(
-            SourceItem(
-                name, item.line_number, path, item.text, item.kind, header, tuple(item.arxiv_ids), linked
-            )
-        )
+        parts = _nested_papers(item.line_number, item.text) if item.kind == "bullet" else []
+        if len(parts) < 2:
+            parts = [(item.line_number, item.text)]
+        for line, body in parts:
+            ids = tuple(arxiv_ids.find_ids(body)) if len(parts) > 1 else tuple(item.arxiv_ids)
+            items.append(SourceItem(name, line, path, body, item.kind, header, ids, linked))
     return items, navigation
+
+
+_NESTED_LINK_BULLET = re.compile(r"[ \t]+(?:[-*+•]|\d{1,3}[.)])[ \t]+.*\]\(")
+
+
+def _nested_papers(line: int, text: str) -> list[tuple[int, str]]:
+    """(line, text) of a bullet, and of each bullet under it that links an arXiv paper of its
+    own when it links one: ``- [AWQ](arxiv)`` over ``  - [SmoothQuant](arxiv)`` is two papers,
+    not one entry with two ids (a line under a nested bullet goes with it)."""
+    lines = text.splitlines(keepends=True)
+    if len(lines) < 2 or not (arxiv_ids.find_ids(lines[0]) and "](" in lines[0]):
+        return [(line, text)]
+    parts: list[tuple[int, list[str]]] = [(line, [lines[0]])]
+    for offset, body in enumerate(lines[1:], 1):
+        if _NESTED_LINK_BULLET.match(body) and arxiv_ids.find_ids(body):
+            parts.append((line + offset, [body.lstrip(" \t")]))
+        else:
+            parts[-1][1].append(body)
+    return [(start, "".join(body)) for start, body in parts]
 
 
 _FIELD_BULLET = re.compile(
