@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 
 from bot.core import arxiv_ids
 from bot.core.catalog import parse as parse_catalog
+from bot.core.catalog import split_lines
 from bot.core.list_items import SourceItem
 
 # -- what an item cannot give, and its links ----------------------------------------------------
@@ -99,7 +100,7 @@ def atx_headings(text: str) -> str:
     ``=====`` becomes ``# Title``, over ``-----`` ``## Title``, the underline an empty line (the
     line numbers stay). Only a one-line paragraph is a heading: a ``---`` after a blank line or a
     bullet is a rule."""
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)  # at "\n" only, as the catalog counts lines
     for index in range(1, len(lines)):
         underline = _SETEXT_UNDERLINE.fullmatch(lines[index])
         above, before = lines[index - 1], lines[index - 2] if index > 1 else ""
@@ -164,7 +165,7 @@ def _nested_papers(line: int, text: str) -> list[tuple[int, str]]:
     """(line, text) of a bullet, and of each bullet under it that links an arXiv paper of its
     own when it links one: ``- [AWQ](arxiv)`` over ``  - [SmoothQuant](arxiv)`` is two papers,
     not one entry with two ids (a line under a nested bullet goes with it)."""
-    lines = text.splitlines(keepends=True)
+    lines = split_lines(text)
     if len(lines) < 2 or not (arxiv_ids.find_ids(lines[0]) and "](" in lines[0]):
         return [(line, text)]
     parts: list[tuple[int, list[str]]] = [(line, [lines[0]])]
