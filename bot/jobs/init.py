@@ -223,7 +223,7 @@ def main(args: argparse.Namespace) -> int:
         # no `#` heading: the clone's folder is named after the repository (Awesome-LLM-KV-Cache)
         plan.title = args.repo.resolve().name
         title_note = (
-            f"title: {plan.title}, the folder's name ({source.name} has no `#` heading); "
+            f"title: {plan.title}, the folder's name ({source.name} has no `#` title over its sections); "
             f'`--title "Awesome X"` or `title:` in config/taxonomy.yml sets another.'
         )
     intro = list_intro(text) or (

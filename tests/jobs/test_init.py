@@ -227,6 +227,20 @@ def test_underlined_headings_are_the_title_and_the_sections(
     assert cli.main(["lint", "catalog.md"]) == 0
 
 
+def test_a_list_whose_sections_are_level_one_headings_takes_no_section_as_its_title() -> None:
+    """ "# Quantization" over entries, "# Pruning" over others: the catalog was titled
+    "Quantization" (its first section's name)."""
+    text = (
+        "# Quantization\n\n- [GPTQ: Accurate Post-Training Quantization](https://arxiv.org/abs/2210.17323)\n\n"
+        "# Pruning\n\n- [SparseGPT: Massive Language Models Can Be Pruned](https://arxiv.org/abs/2301.00774)\n"
+    )
+    plan = scaffold("README.md", text)
+    assert [s.title for s in plan.sections] == ["Quantization", "Pruning"]
+    assert plan.title == "Awesome Papers"  # init names it after the folder
+    flat = "# Awesome Pruning\n\n- [SparseGPT: Massive Language Models Can Be Pruned](https://arxiv.org/abs/2301.00774)\n"
+    assert scaffold("README.md", flat).title == "Awesome Pruning"
+
+
 def test_generated_output_stays_out_of_git(adopter: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """After init, a local `site` build (and the scorer cache) is ignored: `git add -A` commits
     the catalog and the config, never `_site/`. An existing .gitignore keeps its lines."""

@@ -288,7 +288,10 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
         (s.kind == "papers" and (s.resources + sum(c.resources for c in s.children.values())))
         for s in ordered
     )
-    list_title = title or _document_title(text) or _fallback_title(prefix, name)
+    document_title = _document_title(text)
+    if not prefix and len(ordered) > 1 and document_title in {s.path[0] for s in ordered}:
+        document_title = ""  # "# Quantization" over entries, "# Pruning" over others: sections
+    list_title = title or document_title or _fallback_title(prefix, name)
     covered = {p for p, _, _ in read}
     empty = [p for p in all_paths if p not in covered]
     return Scaffold(list_title, ordered, prefix, ids, needs_resources, len(read), unreadable, empty)
