@@ -6,7 +6,8 @@ reads) and writes the plan of ``bot.sources.lists.scaffold`` into the repository
 - ``taxonomy.yml``: one section per heading under the list's title that holds entries, one
   subsection per heading below it (deeper headings fold into their subsection); ids from the
   titles, a one-line description to edit; a section of mostly non-paper links is a resources
-  section, and non-paper links found among papers get a ``resources`` section of their own;
+  section, and non-paper links found among papers get a ``resources`` section of their own
+  (the list's own "Resources" when it is its last resources section);
 - ``import-mapping.yml``: one rule per source heading, to its new section;
 - ``keywords.yml``: starter routing rules per section, from the section's name and the words
   that are frequent in its entries' titles and rare elsewhere (in the list's other sections, and

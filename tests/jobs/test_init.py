@@ -241,6 +241,45 @@ def test_a_list_whose_sections_are_level_one_headings_takes_no_section_as_its_ti
     assert scaffold("README.md", flat).title == "Awesome Pruning"
 
 
+_RESOURCES_LIST = (
+    "# Awesome Res\n\n## Quantization\n\n"
+    "- [GPTQ: Accurate Post-Training Quantization](https://arxiv.org/abs/2210.17323)\n"
+    "- [AutoGPTQ](https://github.com/AutoGPTQ/AutoGPTQ) - An easy-to-use quantization package.\n\n"
+    "## Resources\n\n- [A Blog on Quantization](https://huggingface.co/blog/quantization) - A blog post.\n"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "sections"),
+    [
+        (_RESOURCES_LIST, [("quantization", "Quantization"), ("resources", "Resources")]),
+        (
+            _RESOURCES_LIST
+            + "\n## Courses\n\n- [A Course on Efficient AI](https://hanlab.mit.edu/courses) - MIT.\n",
+            [
+                ("quantization", "Quantization"),
+                ("resources-2", "Resources"),
+                ("courses", "Courses"),
+                ("resources", "Other Resources"),
+            ],
+        ),
+    ],
+)
+def test_a_tool_among_papers_goes_to_the_lists_own_resources_section(
+    adopter: Path, text: str, sections: list[tuple[str, str]]
+) -> None:
+    """A tool under a papers heading made init add a section "Resources" next to the list's own
+    "Resources": two sections of one title, and a catalog lint failed at once."""
+    (adopter / "README.md").write_text(text, encoding="utf-8")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    taxonomy = load_taxonomy(adopter / "config")
+    assert [(s.id, s.title) for s in taxonomy.sections] == sections
+    assert cli.main(["lint", "catalog.md"]) == 0
+    catalog = read_catalog(adopter / "catalog.md", taxonomy)
+    tool = next(i for i in catalog.entries() if "AutoGPTQ" in i.title)
+    assert tool.section == "resources"
+
+
 def test_generated_output_stays_out_of_git(adopter: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """After init, a local `site` build (and the scorer cache) is ignored: `git add -A` commits
     the catalog and the config, never `_site/`. An existing .gitignore keeps its lines."""

@@ -82,10 +82,11 @@ class Scaffold:
                 raw["subsections"] = subs
             sections.append(raw)
         if self.needs_resources:
+            titles = {s.title.lower() for s in self.sections}
             sections.append(
                 {
                     "id": RESOURCES_ID,
-                    "title": "Resources",
+                    "title": "Resources" if "resources" not in titles else "Other Resources",
                     "kind": "resources",
                     "description": "Tools, code, blogs and other links that are not papers.",
                 }
@@ -277,17 +278,21 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
     _drop_numbering(ordered)
     for section in ordered:
         _drop_numbering(section.children.values())
-    taken = {RESOURCES_ID}
+    # non-paper links under paper headings go to the last resources section (the import's rule):
+    # one init adds, unless that is the list's own "Resources" (a second one, with the same title,
+    # made a taxonomy that lint failed at once)
+    own = [s for s in ordered if s.kind == "resources"]
+    needs_resources = not (own and own[-1].title.lower() == "resources") and any(
+        (s.kind == "papers" and (s.resources + sum(c.resources for c in s.children.values())))
+        for s in ordered
+    )
+    taken = {RESOURCES_ID} if needs_resources else set()
     ids: dict[tuple[str, ...], str] = {}
     for section in ordered:
         ids[section.path] = _make_id(section.title, taken)
     for section in ordered:
         for child in section.children.values():
             ids[child.path] = _make_id(child.title, taken)
-    needs_resources = any(
-        (s.kind == "papers" and (s.resources + sum(c.resources for c in s.children.values())))
-        for s in ordered
-    )
     document_title = _document_title(text)
     if not prefix and len(ordered) > 1 and document_title in {s.path[0] for s in ordered}:
         document_title = ""  # "# Quantization" over entries, "# Pruning" over others: sections
