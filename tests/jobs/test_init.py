@@ -280,6 +280,32 @@ def test_a_tool_among_papers_goes_to_the_lists_own_resources_section(
     assert tool.section == "resources"
 
 
+def test_section_titles_show_no_markdown_marks_emoji_codes_or_entities() -> None:
+    """ "## *Efficient* Inference" was the section "Efficient* Inference" (clean_heading trims a
+    heading's ends only), "## `vLLM` and _Serving_" "vLLM` and _Serving_", "&amp;" stayed."""
+    papers = iter(["2210.17323", "2309.06180", "2301.00774", "2211.17192", "2404.14469"])
+    headings = [
+        "*Efficient* Inference",
+        "`vLLM` and _Serving_",
+        "Pruning :fire:",
+        "Speculative Decoding &amp; Drafts",
+        "LLM_Pruner and 2*3",
+    ]
+    text = "# Awesome *Marks*\n\n" + "".join(
+        f"## {h}\n\n- [A Paper Title Long Enough](https://arxiv.org/abs/{next(papers)})\n\n" for h in headings
+    )
+    plan = scaffold("README.md", text)
+    assert plan.title == "Awesome Marks"
+    assert [s.title for s in plan.sections] == [
+        "Efficient Inference",
+        "vLLM and Serving",
+        "Pruning",
+        "Speculative Decoding & Drafts",
+        "LLM_Pruner and 2*3",  # a mark inside a word is no emphasis
+    ]
+    assert "Efficient\\*\\ Inference" in plan.mapping("README.md")["rules"][0]["path"]  # the list's heading
+
+
 def test_generated_output_stays_out_of_git(adopter: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """After init, a local `site` build (and the scorer cache) is ignored: `git add -A` commits
     the catalog and the config, never `_site/`. An existing .gitignore keeps its lines."""

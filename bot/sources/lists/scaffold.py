@@ -13,6 +13,7 @@ in papers at large).
 
 from __future__ import annotations
 
+import html
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable
@@ -181,15 +182,30 @@ def _path_regex(path: tuple[str, ...]) -> str:
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*[.)]|\d+(?:\.\d+)+)\s+(?=\S)")
 
 
-def _drop_numbering(sections: Iterable[SourceSection]) -> None:
-    """Titles without the list's numbering: it is no part of a section's name, nor of its id
-    (`/add ID 1-quantization`), and a section the bot adds has no number. Kept when dropping it
-    would leave two siblings one title."""
+def _display_titles(sections: Iterable[SourceSection]) -> None:
+    """Titles without the list's numbering and marks (``display_title``): the numbering is no
+    part of a section's name, nor of its id (`/add ID 1-quantization`), and a section the bot adds
+    has none. The numbering is kept when dropping it would leave two siblings one title."""
     siblings = list(sections)
-    titles = [re.sub(r"^[^\w(]+", "", _NUMBERING.sub("", s.title)) or s.title for s in siblings]
-    if len({t.lower() for t in titles}) == len(titles):
-        for section, title in zip(siblings, titles, strict=True):
-            section.title = title
+    for titles in (
+        [display_title(_NUMBERING.sub("", s.title)) or s.title for s in siblings],
+        [display_title(s.title) or s.title for s in siblings],
+    ):
+        if len({t.lower() for t in titles}) == len(titles):
+            for section, title in zip(siblings, titles, strict=True):
+                section.title = title
+            return
+
+
+_SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]+(?::|$)")  # GitHub's emoji, ":fire:"
+_EMPHASIS = re.compile(r"(?<![\w*_])[*_]+(?=\S)|(?<=\S)[*_]+(?![\w*_])|`")
+
+
+def display_title(title: str) -> str:
+    """A heading as a title shows it: no emphasis or code marks (``*Efficient* Inference``),
+    emoji shortcodes (``:fire:``) or HTML entities (``&amp;``); the words as written."""
+    title = _EMPHASIS.sub("", _SHORTCODE.sub("", html.unescape(title)))
+    return " ".join(re.sub(r"^[^\w(]+|[^\w)?]+$", "", title).split())
 
 
 def _make_id(title: str, taken: set[str]) -> str:
@@ -275,9 +291,9 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
         else:
             first.papers += 1
     ordered = list(sections.values())
-    _drop_numbering(ordered)
+    _display_titles(ordered)
     for section in ordered:
-        _drop_numbering(section.children.values())
+        _display_titles(section.children.values())
     # non-paper links under paper headings go to the last resources section (the import's rule):
     # one init adds, unless that is the list's own "Resources" (a second one, with the same title,
     # made a taxonomy that lint failed at once)
@@ -296,7 +312,7 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
     document_title = _document_title(text)
     if not prefix and len(ordered) > 1 and document_title in {s.path[0] for s in ordered}:
         document_title = ""  # "# Quantization" over entries, "# Pruning" over others: sections
-    list_title = title or document_title or _fallback_title(prefix, name)
+    list_title = title or display_title(document_title) or _fallback_title(prefix, name)
     covered = {p for p, _, _ in read}
     empty = [p for p in all_paths if p not in covered]
     return Scaffold(list_title, ordered, prefix, ids, needs_resources, len(read), unreadable, empty)
