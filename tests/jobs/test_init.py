@@ -14,6 +14,7 @@ from bot import __main__ as cli
 from bot.config import load_taxonomy
 from bot.core.catalog_io import read_catalog
 from bot.jobs import init
+from bot.sources.lists.items import shown_text
 from bot.sources.lists.scaffold import scaffold
 from bot.sources.lists.starter_rules import common_words
 from tests.conftest import FIXTURES, PROJECT
@@ -304,6 +305,28 @@ def test_section_titles_show_no_markdown_marks_emoji_codes_or_entities() -> None
         "LLM_Pruner and 2*3",  # a mark inside a word is no emphasis
     ]
     assert "Efficient\\*\\ Inference" in plan.mapping("README.md")["rules"][0]["path"]  # the list's heading
+
+
+def test_a_jekyll_front_matter_is_no_intro(adopter: Path) -> None:
+    """A GitHub Pages list opens with `---` / `layout: default` / ... / `---`: its intro was
+    "layout: default title: ... permalink: /"."""
+    text = (FIXTURES / "adopt" / "awesome-robot-learning.md").read_text(encoding="utf-8")
+    front = "---\nlayout: default\ntitle: Awesome Robot Learning\ntags:\n  - robots\npermalink: /\n---\n\n"
+    (adopter / "README.md").write_text(front + text, encoding="utf-8")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    taxonomy = yaml.safe_load((adopter / "config" / "taxonomy.yml").read_text(encoding="utf-8"))
+    assert taxonomy["intro"].startswith("A curated list of robot learning papers")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\n\n# Title\n\n- [A](https://x.org)\n\n---\n\nmore\n",  # a rule, then another
+        "---\n# Title\n---\n",
+    ],
+)
+def test_a_list_that_opens_with_a_rule_keeps_what_follows(text: str) -> None:
+    assert shown_text(text) == text
 
 
 def test_generated_output_stays_out_of_git(adopter: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -115,11 +115,24 @@ def atx_headings(text: str) -> str:
 _HIDDEN = re.compile(r"<!--.*?-->|<(script|style)\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 
 
+# YAML lines only ("key: value", indented or "- " continuations): a list that opens
+# with a "---" rule keeps what follows it
+_FRONT_MATTER = re.compile(
+    r"---[ \t]*\r?\n(?:(?:[\w-]+:|[ \t]+\S|- )[^\r\n]*\r?\n)*?(?:---|\.\.\.)[ \t]*(?:\r?\n|$)"
+)
+
+
 def shown_text(text: str) -> str:
-    """What GitHub shows of a list, line for line: HTML comments (a note after an entry, an entry
-    or a section commented out) and ``<script>``/``<style>`` elements blanked, their line breaks
-    kept; underlined headings written with ``#`` (``atx_headings``)."""
-    return atx_headings(_HIDDEN.sub(lambda m: re.sub(r"[^\r\n]+", "", m[0]), text))
+    """What a list's page shows, line for line: HTML comments (a note after an entry, an entry
+    or a section commented out), ``<script>``/``<style>`` elements and a Jekyll front matter
+    (``---`` ... ``---`` on top) blanked, their line breaks kept; underlined headings written with
+    ``#`` (``atx_headings``)."""
+    text = _FRONT_MATTER.sub(lambda m: _blank(m[0]), text, count=1) if text.startswith("---") else text
+    return atx_headings(_HIDDEN.sub(lambda m: _blank(m[0]), text))
+
+
+def _blank(text: str) -> str:
+    return re.sub(r"[^\r\n]+", "", text)
 
 
 def _ending(line: str) -> str:
