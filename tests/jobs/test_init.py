@@ -329,6 +329,23 @@ def test_a_list_that_opens_with_a_rule_keeps_what_follows(text: str) -> None:
     assert shown_text(text) == text
 
 
+def test_a_list_of_entries_none_readable_says_why_not_that_there_is_no_list(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Venue links without a year: init said "0 entries read: no list of papers found"."""
+    (adopter / "README.md").write_text(
+        "# L\n\n## Grasping\n\n"
+        "- [Dex-Net 2.0: Deep Learning to Plan Robust Grasps](https://www.roboticsproceedings.org/rss13/p58.pdf)\n"
+        "- [GraspNet-1Billion: A Large-Scale Benchmark](https://openaccess.thecvf.com/Fang_CVPR_2020_paper.pdf)\n",
+        encoding="utf-8",
+    )
+    assert cli.main(["init", "--from", "README.md"]) == 1
+    err = capsys.readouterr().err
+    assert "0 entries read of 2 found: a paper link without arXiv id or year (lines 5, 6)" in err
+    assert "a link and a year" in err and "no list of papers found" not in err
+    assert not (adopter / "config").exists()
+
+
 def test_generated_output_stays_out_of_git(adopter: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """After init, a local `site` build (and the scorer cache) is ignored: `git add -A` commits
     the catalog and the config, never `_site/`. An existing .gitignore keeps its lines."""

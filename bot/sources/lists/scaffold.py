@@ -164,6 +164,11 @@ class Scaffold:
         return {"sections": sections}
 
 
+def _lines(lines: list[int]) -> str:
+    shown = ", ".join(map(str, lines[:5])) + (", ..." if len(lines) > 5 else "")
+    return f"line {shown}" if len(lines) == 1 else f"lines {shown}"
+
+
 def _all_titles(section: SourceSection) -> list[str]:
     return section.titles + [t for c in section.children.values() for t in c.titles]
 
@@ -240,17 +245,26 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
     """The sections of one list, from where its readable entries sit."""
     items, _navigation = read_items(name, text)
     read: list[tuple[tuple[str, ...], str, bool]] = []
-    unreadable = linked = 0
+    unreadable: dict[str, list[int]] = {}  # why -> lines
+    linked = 0
     all_paths: dict[tuple[str, ...], None] = {}
     for item in items:
         all_paths[item.path] = None
         extracted = extract(item)
         if isinstance(extracted, Unreadable):
-            unreadable += 1
+            unreadable.setdefault(extracted.reason, []).append(item.line)
             continue
         for fields in extracted:
             read.append((item.path, fields.title, fields.resource))
             linked += bool(fields.url or fields.arxiv_id)
+    if not read and unreadable:  # entries, none of them readable: say why, not "no list found"
+        whys = sorted(unreadable.items(), key=lambda pair: -len(pair[1]))
+        raise BotError(
+            f"{name}: 0 entries read of {sum(len(lines) for lines in unreadable.values())} found: "
+            + "; ".join(f"{why} ({_lines(lines)})" for why, lines in whys[:3])
+            + ". A paper needs an arXiv link, or a link and a year (`- [Title](url) - Authors, "
+            "Venue 2024`); docs/import.md lists the formats read"
+        )
     if not read:
         raise BotError(
             f"{name}: 0 entries read: no list of papers found (bullets or table rows "
@@ -315,7 +329,16 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
     list_title = title or display_title(document_title) or _fallback_title(prefix, name)
     covered = {p for p, _, _ in read}
     empty = [p for p in all_paths if p not in covered]
-    return Scaffold(list_title, ordered, prefix, ids, needs_resources, len(read), unreadable, empty)
+    return Scaffold(
+        list_title,
+        ordered,
+        prefix,
+        ids,
+        needs_resources,
+        len(read),
+        sum(map(len, unreadable.values())),
+        empty,
+    )
 
 
 _CONTENTS = re.compile(r"^(table of )?contents?$|^paper ?list$|^papers$", re.IGNORECASE)
