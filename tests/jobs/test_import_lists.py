@@ -918,6 +918,24 @@ def test_a_bullet_nested_under_a_paper_that_links_its_own_paper_is_an_entry() ->
     ]
 
 
+def test_a_table_without_its_outer_pipes_is_read() -> None:
+    """GFM's `Title | Venue` over `--- | ---`: its rows were no table rows (0 entries read)."""
+    text = (
+        "# L\n\n## A\n\nTitle | Venue | Code\n--- | :---: | ---\n"
+        "[GPTQ: Accurate Post-Training Quantization](https://arxiv.org/abs/2210.17323) | ICLR 2023 | "
+        "[code](https://github.com/IST-DASLab/gptq)\n"
+        "[AWQ: Activation-aware Weight Quantization](https://arxiv.org/abs/2306.00978) | MLSys 2024 |\n"
+        "\nSome prose | with a pipe, after the table\n"
+    )
+    items, _ = read_items("list.md", text)
+    assert [(i.line, i.kind) for i in items] == [(7, "row"), (8, "row")]
+    read = [f for i in items for f in extract(i)]  # type: ignore[union-attr]
+    assert [(f.arxiv_id, f.venue, f.code_url) for f in read] == [
+        ("2210.17323", "ICLR 2023", "https://github.com/IST-DASLab/gptq"),
+        ("2306.00978", "MLSys 2024", ""),
+    ]
+
+
 def test_a_link_that_is_not_a_web_page_is_unreadable_not_made_https() -> None:
     """'javascript:alert(4)' used to become the resource https://javascript:alert%284."""
     text = (

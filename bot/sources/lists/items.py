@@ -126,9 +126,33 @@ def shown_text(text: str) -> str:
     """What a list's page shows, line for line: HTML comments (a note after an entry, an entry
     or a section commented out), ``<script>``/``<style>`` elements and a Jekyll front matter
     (``---`` ... ``---`` on top) blanked, their line breaks kept; underlined headings written with
-    ``#`` (``atx_headings``)."""
+    ``#`` (``atx_headings``), tables with their outer pipes (``piped_tables``)."""
     text = _FRONT_MATTER.sub(lambda m: _blank(m[0]), text, count=1) if text.startswith("---") else text
-    return atx_headings(_HIDDEN.sub(lambda m: _blank(m[0]), text))
+    return piped_tables(atx_headings(_HIDDEN.sub(lambda m: _blank(m[0]), text)))
+
+
+_BARE_DELIMITER = re.compile(r"[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*\r?\n?")
+
+
+def piped_tables(text: str) -> str:
+    """``text`` with the rows of a table written without its outer pipes (``Title | Venue``
+    over ``--- | ---``, as GFM allows) given them, line for line."""
+    lines = split_lines(text)
+    index = 1
+    while index < len(lines):
+        if not (_BARE_DELIMITER.fullmatch(lines[index]) and "|" in lines[index - 1]):
+            index += 1
+            continue
+        start = index - 1
+        index += 1
+        while index < len(lines) and lines[index].strip() and "|" in lines[index]:
+            index += 1
+        for row in range(start, index):
+            body = lines[row].rstrip("\r\n").strip()
+            body = body if body.startswith("|") else f"| {body}"
+            body = body if body.endswith("|") and not body.endswith("\\|") else f"{body} |"
+            lines[row] = body + _ending(lines[row])
+    return "".join(lines)
 
 
 def _blank(text: str) -> str:
