@@ -291,6 +291,27 @@ def _part_problem(part: str) -> str:
     return f"'{part}' is no field the line can hold (a venue is plain text; links are [pdf] and [code])"
 
 
+_MONTH_NAMES = (
+    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?"
+    "|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
+)
+_DATE_LIKE = re.compile(
+    rf"(?i)(?:{_MONTH_NAMES})\.?\s+(?:19|20)\d\d|(?:19|20)\d\d\s*[-/.]\s*(?:0?[1-9]|1[0-2])"
+    r"|(?:0?[1-9]|1[0-2])\s*[-/.]\s*(?:19|20)\d\d"
+)
+_ARXIV_LIKE = re.compile(r"(?i)arxiv\W*\d{4}\.\d{4,5}(?:v\d+)?")
+
+
+def misread_venue(venue: str) -> str:
+    """A hand-written date or arXiv id the line reads as a venue (``jan 2024``, ``2024-01``,
+    ``arXiv:2401.00001``): the entry has no date or id, so it sorts and filters wrong."""
+    if _DATE_LIKE.fullmatch(venue):
+        return f"'{venue}' is read as a venue, not as the date: write the date as `Jan 2024`"
+    if _ARXIV_LIKE.fullmatch(venue):
+        return f"'{venue}' is read as a venue, not as the arXiv id: write it as `arXiv 2401.00001`"
+    return ""
+
+
 # A name: escaped characters (an escaped backslash ends no name) or anything but ", ".
 _AUTHOR_RE = re.compile(r"(?:\\.|(?!, ).)+")
 

@@ -21,7 +21,7 @@ from bot.core import arxiv_ids, matching, templates
 from bot.core.catalog import Catalog, Heading, Item, own_id
 from bot.core.catalog_document import contents_problems
 from bot.core.catalog_io import read_catalog
-from bot.core.entry import why_not_entry
+from bot.core.entry import misread_venue, why_not_entry
 from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted
@@ -153,8 +153,19 @@ def _missing_headings(
     catalog: Catalog, expected: list[tuple[int, str, str]], seen: dict[int, Heading]
 ) -> list[Problem]:
     problems = []
+    headings = {h.line for h in catalog.headings}
     for index, (level, title, ident) in enumerate(expected):
         if index in seen:
+            continue
+        unspaced = _unspaced_heading(catalog, headings, title)
+        if unspaced is not None:  # "##Low Rank": no heading, its entries count under the one above
+            written = catalog.lines[unspaced].strip()
+            problems.append(
+                Problem(
+                    unspaced + 1,
+                    f"'{written}' is no heading (a space follows the '#'s): write '{'#' * level} {title}'",
+                )
+            )
             continue
         later = [seen[i].line + 1 for i in seen if i > index]
         line = min(later) if later else max(1, len(catalog.lines))
@@ -166,6 +177,19 @@ def _missing_headings(
             )
         )
     return problems
+
+
+def _unspaced_heading(catalog: Catalog, headings: set[int], title: str) -> int | None:
+    """The line (0-based) that writes ``title`` as a heading without the space after its '#'s."""
+    wanted = re.compile(rf" {{0,3}}#{{1,6}}{re.escape(title)}[ \t#]*", re.IGNORECASE)
+    return next(
+        (
+            i
+            for i, line in enumerate(catalog.lines)
+            if i not in headings and wanted.fullmatch(line.rstrip("\r\n"))
+        ),
+        None,
+    )
 
 
 # -- entries ------------------------------------------------------------------------------------
@@ -217,34 +241,13 @@ def _item_problems(item: Item, taxonomy: Taxonomy) -> list[Problem]:
                 "is one line (indented lines below it belong to it)",
             )
         ]
-    if why := _misread_venue(item.entry.venue):  # the cause of a "resource" among papers too
+    if why := misread_venue(item.entry.venue):  # the cause of a "resource" among papers too
         return [Problem(item.line_number, why)]
     kind = taxonomy.get(str(item.section)).kind
     if (kind == "resources") != (item.entry.kind == "resource"):
         what = "a paper" if item.entry.kind == "paper" else "a resource (no arXiv id or date)"
         return [Problem(item.line_number, f"{what} in the {kind} section '{item.section}'")]
     return []
-
-
-_MONTH_NAMES = (
-    "jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t|tember)?"
-    "|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?"
-)
-_DATE_LIKE = re.compile(
-    rf"(?i)(?:{_MONTH_NAMES})\.?\s+(?:19|20)\d\d|(?:19|20)\d\d\s*[-/.]\s*(?:0?[1-9]|1[0-2])"
-    r"|(?:0?[1-9]|1[0-2])\s*[-/.]\s*(?:19|20)\d\d"
-)
-_ARXIV_LIKE = re.compile(r"(?i)arxiv\W*\d{4}\.\d{4,5}(?:v\d+)?")
-
-
-def _misread_venue(venue: str) -> str:
-    """A hand-written date or arXiv id the line reads as a venue (``jan 2024``, ``2024-01``,
-    ``arXiv:2401.00001``): the entry has no date or id, so it sorts and filters wrong."""
-    if _DATE_LIKE.fullmatch(venue):
-        return f"'{venue}' is read as a venue, not as the date: write the date as `Jan 2024`"
-    if _ARXIV_LIKE.fullmatch(venue):
-        return f"'{venue}' is read as a venue, not as the arXiv id: write it as `arXiv 2401.00001`"
-    return ""
 
 
 def _stray_link_lines(catalog: Catalog, contents: set[int]) -> list[Problem]:

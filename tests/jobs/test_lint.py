@@ -231,6 +231,21 @@ def test_unknown_and_misplaced_headings(clean_text: str, taxonomy: Taxonomy) -> 
     assert messages[line_of(text, "#### Deeper")].startswith("heading '#### Deeper' is deeper than")
 
 
+def test_a_heading_without_the_space_after_its_hashes_is_named_where_it_is(
+    clean_text: str, taxonomy: Taxonomy
+) -> None:
+    """ "##KV Cache Compression" is prose: lint said the heading was missing, at the next heading's line,
+    with `import` as the fix, while the section's entries counted under the one above."""
+    text = clean_text.replace("\n## KV Cache Compression\n", "\n##KV Cache Compression\n", 1)
+    assert text != clean_text
+    assert problems(text, taxonomy) == [
+        lint.Problem(
+            line_of(text, "##KV Cache"),
+            "'##KV Cache Compression' is no heading (a space follows the '#'s): write '## KV Cache Compression'",
+        )
+    ]
+
+
 def test_missing_and_out_of_order_headings(clean_text: str, taxonomy: Taxonomy) -> None:
     lines = clean_text.splitlines(keepends=True)
     start, end = (
