@@ -38,10 +38,6 @@ MAX_TOKEN = 300  # a longer word is neither an id, a link nor a section
 _NAME_RE = re.compile(r"[a-z]+", re.IGNORECASE)
 REVISION_RE = re.compile(r"^[0-9a-f]{8}$")  # a revision tag (bot.jobs.commands.state.new_tag)
 _LEAD = " \t*_~"  # emphasis markers before the slash (rendered as emphasis, not as text)
-# invisible characters a line copied from a web page or chat can start with (zero-width spaces and
-# joiners, word joiner, BOM, soft hyphen, direction marks); "／" is the fullwidth slash
-_INVISIBLE_LEAD = "\u200b\u200c\u200d\u2060\ufeff\u00ad\u200e\u200f"
-_SLASHES = ("/", "\uff0f")
 _ID_LIKE_RE = re.compile(r"(?i)^(?:arxiv[:]?|https?://|\d{3,5}\.\d|[a-z-]+(?:\.[a-z]{2})?/\d)")
 _BARE_ID_RE = re.compile(r"(?i)^(?:\d{3,5}\.\d|[a-z-]+(?:\.[a-z]{2})?/\d)")  # an id without "arXiv:"
 _STRIP = "*_`~\"'<>()[]{}"
@@ -157,9 +153,10 @@ def _blocks() -> MarkdownIt:
 
 def _may_hold_command(source: str) -> bool:
     """Whether a paragraph's source has a line that can render as a command: one of at most
-    MAX_LINE characters starting (after emphasis markers) with a slash, an entity or an escape."""
+    MAX_LINE characters starting (after emphasis markers) with a slash, an entity or an escape,
+    the line read as a reader sees it (``as_seen``: invisible characters dropped, "／" a slash)."""
     return any(
-        len(line) <= MAX_LINE and line.lstrip(_LEAD + _INVISIBLE_LEAD)[:1] in (*_SLASHES, "&", "\\")
+        len(line) <= MAX_LINE and as_seen(line).lstrip(_LEAD)[:1] in ("/", "&", "\\")
         for line in source.split("\n")
     )
 
