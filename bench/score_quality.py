@@ -196,14 +196,13 @@ def relevance_folds(
             f"(in scope {in_scope_recall:.3f})  ({seconds:.1f} s)"
         )
         print(f"  {mode:<16} {judged_precision(evaluation, labels, scoped, accepted)}")
-        in_scope = in_scope_mask(evaluation, labels, scoped)
         print(
             f"  {mode:<16} "
             + second_looks.recall_with_unjudged(
                 [p.arxiv_id for p in evaluation],
                 [bool(a) for a in accepted],
-                int((accepted & in_scope).sum()),
-                int(in_scope.sum()),
+                int((accepted & judged).sum()),  # judged: the papers in scope, labelled or judged
+                int(judged.sum()),
             )
         )
         print(f"  {mode:<16} {scope_ceilings(evaluation, labels, scoped)}")
