@@ -127,6 +127,17 @@ def test_goal_patterns_keep_to_their_meaning(rules: RuleScorer, title: str, not_
     assert not goals or max(goals, key=lambda s: goals[s]) != not_section
 
 
+def test_data_pruning_routes_to_training_not_to_pruning(rules: RuleScorer) -> None:
+    """Data pruning selects training data: the goal is cheaper training, whatever "pruning"
+    says. The goal only routes (weight 0.5); the weight-pruning words still give relevance."""
+    title = "Measuring Sample Importance in Data Pruning for Language Models based on Information Entropy"
+    data = judge(rules, title, "We study large language models.")
+    assert max(data.goal_points, key=lambda s: data.goal_points[s]) == "training"
+    assert data.goal_points["training"] == 1.0  # weight 0.5 x the title's weight 2
+    weights = judge(rules, "Structured Pruning of Large Language Models", "We study large language models.")
+    assert "training" not in weights.goal_points
+
+
 def test_new_topics_add_relevance(rules: RuleScorer) -> None:
     dllm = judge(rules, "Accelerating Diffusion LLMs via Adaptive Parallel Decoding")
     assert dllm.section_points["decoding"] >= 10 and dllm.llm_context and dllm.points >= 10
