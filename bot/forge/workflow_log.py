@@ -1,13 +1,14 @@
 """What the bot prints in a GitHub Actions log cannot be read as a workflow command.
 
-The runner reads every line a step prints and executes the ones that start (after spaces) with
-``::`` (``::warning``, ``::error``, ``::add-mask``, ``::stop-commands::``, ...) and, in the legacy
-syntax, ``##[...]`` anywhere in a line. Titles, authors and abstracts from arXiv, comments and
-link-check answers are printed by the jobs, so under Actions ``python -m bot`` wraps stdout and
-stderr in :class:`GuardedStream`: a line that would be a workflow command gets a ``> `` prefix,
-``##[`` is broken up, and control characters (ANSI escapes, carriage returns that would start a
-new line for the runner) are dropped. The bot's own annotations (``check-links``) are written
-with :func:`workflow_command`, which bypasses the guard.
+The runner reads every line a step prints and executes the ones that start (after white space,
+Unicode spaces included) with ``::`` (``::warning``, ``::error``, ``::add-mask``,
+``::stop-commands::``, ...) and, in the legacy syntax, ``##[...]`` anywhere in a line. Titles,
+authors and abstracts from arXiv, comments and link-check answers are printed by the jobs, so
+under Actions ``python -m bot`` wraps stdout and stderr in :class:`GuardedStream`: a line that
+would be a workflow command gets a ``> `` prefix, ``##[`` is broken up, and control characters
+(ANSI escapes, carriage returns that would start a new line for the runner) are dropped. The
+bot's own annotations (``check-links``) are written with :func:`workflow_command`, which
+bypasses the guard.
 """
 
 from __future__ import annotations
@@ -24,10 +25,18 @@ from bot.core.text import strip_unsafe
 PREFIX = "> "
 _LEGACY = re.compile(r"##\[")
 _MAYBE_COMMAND = ("", ":", "#", "##")
+# A line as the runner reads it: it splits at "\r" and "\n" only (not at "\v", "\f", U+2028...).
+_LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
 def _is_command(line: str) -> bool:
-    return line.lstrip(" \t").startswith("::")
+    """The runner trims white space with .NET's TrimStart (no-break and ideographic spaces,
+    U+2028... too); Python's ``lstrip()`` removes all of those."""
+    return line.lstrip().startswith("::")
+
+
+def _clean(piece: str) -> str:
+    return _LEGACY.sub("#\u200b#[", strip_unsafe(piece))
 
 
 def neutralise(text: str) -> str:
@@ -53,11 +62,12 @@ class GuardedStream(io.TextIOBase):
         data = (self._held + text).replace("\r\n", "\n").replace("\r", "\n")
         self._held = ""
         out = []
-        for piece in data.splitlines(keepends=True):
-            if self._at_start and not piece.endswith("\n") and piece.lstrip(" \t") in _MAYBE_COMMAND:
+        for piece in _LINE.findall(data):
+            line = _clean(piece)
+            # a line start so far only white space or invisible characters may still become one
+            if self._at_start and not piece.endswith("\n") and line.lstrip() in _MAYBE_COMMAND:
                 self._held = piece
                 break
-            line = _LEGACY.sub("#\u200b#[", strip_unsafe(piece))
             if self._at_start and _is_command(line):
                 line = PREFIX + line
             out.append(line)
@@ -66,15 +76,15 @@ class GuardedStream(io.TextIOBase):
         return len(text)
 
     def flush(self) -> None:
-        if self._held.strip():
-            self.raw.write(PREFIX + self._held)
+        if _clean(self._held).strip():
+            self.raw.write(PREFIX + _clean(self._held))
             self._held, self._at_start = "", False
         self.raw.flush()
 
     def close(self) -> None:
         self.flush()
         if self._held:
-            self.raw.write(self._held)
+            self.raw.write(_clean(self._held))
             self._held = ""
 
     def writable(self) -> bool:

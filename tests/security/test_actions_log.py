@@ -1,0 +1,68 @@
+"""What the bot prints under GitHub Actions, read the way the runner reads it: no line of it may be
+a workflow command (bot/forge/workflow_log.py; docs/security.md, "The Actions log").
+
+``runner_commands`` follows actions/runner (src/Runner.Common/ActionCommand.cs): the output is cut
+into lines at ``\\r``, ``\\n`` and ``\\r\\n`` only; a line is a command when it starts with ``::`` once
+.NET's ``TrimStart()`` removed its leading white space (``Char.IsWhiteSpace``: the Zs, Zl and Zp
+categories, tab to carriage return, U+0085 and U+00A0), or when it holds ``##[`` anywhere."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+
+import pytest
+
+from bot.forge.workflow_log import GuardedStream, workflow_command
+
+OWN = "::error file=catalog.md,line=3::the bot's own annotation\n"
+
+
+def _dotnet_space(char: str) -> bool:
+    return char in "\t\n\v\f\r\x85\xa0" or unicodedata.category(char) in ("Zs", "Zl", "Zp")
+
+
+def runner_commands(output: str) -> list[str]:
+    """The lines of ``output`` the runner would execute."""
+    commands = []
+    for line in re.split(r"\r\n|\r|\n", output):
+        trimmed = line
+        while trimmed and _dotnet_space(trimmed[0]):
+            trimmed = trimmed[1:]
+        if trimmed.startswith("::") or "##[" in line:
+            commands.append(line)
+    return commands
+
+
+def guarded(writes: list[str], flush_between: bool = False) -> str:
+    raw = io.StringIO()
+    stream = GuardedStream(raw)
+    for chunk in writes:
+        stream.write(chunk)
+        if flush_between:
+            stream.flush()
+    workflow_command(stream, OWN)
+    stream.close()
+    return raw.getvalue()
+
+
+@pytest.mark.parametrize(
+    "writes",
+    [
+        pytest.param(["\xa0::add-mask::no-break space\n"], id="no-break space"),
+        pytest.param(["\u3000::error::ideographic space\n"], id="ideographic space"),
+        pytest.param(["\u2003\u205f::error::em and math spaces\n"], id="em space"),
+        pytest.param(["\x0b::error::vertical tab\n"], id="vertical tab"),
+        pytest.param(["\x0c::error::form feed\n"], id="form feed"),
+        pytest.param(["\x1c::error::file separator\n"], id="file separator"),
+        pytest.param(["ok\n\x0c::error::after a form feed, mid-text\n"], id="mid-text form feed"),
+        pytest.param(["\u200b", "::error::a zero-width space written alone\n"], id="zero-width write"),
+        pytest.param(["\x00", "::error::a NUL written alone\n"], id="NUL write"),
+        pytest.param(["\xa0", ":", ":error::split after a no-break space\n"], id="split no-break"),
+    ],
+)
+def test_no_line_is_a_command_once_the_runner_trims_it(writes: list[str]) -> None:
+    for flush_between in (False, True):
+        output = guarded(writes, flush_between)
+        assert runner_commands(output) == [OWN.rstrip("\n")], repr(output)
