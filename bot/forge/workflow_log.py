@@ -35,8 +35,11 @@ def _is_command(line: str) -> bool:
     return line.lstrip().startswith("::")
 
 
-def _clean(piece: str) -> str:
-    return _LEGACY.sub("#\u200b#[", strip_unsafe(piece))
+def _clean(piece: str, hashes: int = 0) -> str:
+    """``piece`` without invisible characters and with ``##[`` broken up (before its ``[``, so
+    that ``hashes``, the ``#`` the line already ends with, can complete none either)."""
+    tail = "#" * min(hashes, 2)
+    return _LEGACY.sub("##\u200b[", tail + strip_unsafe(piece))[len(tail) :]
 
 
 def neutralise(text: str) -> str:
@@ -45,7 +48,7 @@ def neutralise(text: str) -> str:
     lines = strip_unsafe(text).split("\n")
     return "\n".join(
         PREFIX + line if _is_command(line) else line
-        for line in (_LEGACY.sub("#\u200b#[", line) for line in lines)
+        for line in (_LEGACY.sub("##\u200b[", line) for line in lines)
     )
 
 
@@ -57,34 +60,36 @@ class GuardedStream(io.TextIOBase):
         self.raw = raw
         self._at_start = True
         self._held = ""  # the start of a line that may still become a command ("", ":", "##")
+        self._hashes = 0  # how many "#" the line written so far ends with (a "##[" to be)
 
     def write(self, text: str) -> int:
         data = (self._held + text).replace("\r\n", "\n").replace("\r", "\n")
         self._held = ""
-        out = []
         for piece in _LINE.findall(data):
-            line = _clean(piece)
+            line = _clean(piece, self._hashes)
             # a line start so far only white space or invisible characters may still become one
             if self._at_start and not piece.endswith("\n") and line.lstrip() in _MAYBE_COMMAND:
                 self._held = piece
                 break
-            if self._at_start and _is_command(line):
-                line = PREFIX + line
-            out.append(line)
+            self._emit(PREFIX + line if self._at_start and _is_command(line) else line)
             self._at_start = piece.endswith("\n")
-        self.raw.write("".join(out))
         return len(text)
+
+    def _emit(self, line: str) -> None:
+        self.raw.write(line)
+        ending = len(line) - len(line.rstrip("#"))
+        self._hashes = 0 if line.endswith("\n") else self._hashes + ending if ending == len(line) else ending
 
     def flush(self) -> None:
         if _clean(self._held).strip():
-            self.raw.write(PREFIX + _clean(self._held))
+            self._emit(PREFIX + _clean(self._held))
             self._held, self._at_start = "", False
         self.raw.flush()
 
     def close(self) -> None:
         self.flush()
         if self._held:
-            self.raw.write(_clean(self._held))
+            self._emit(_clean(self._held))
             self._held = ""
 
     def writable(self) -> bool:

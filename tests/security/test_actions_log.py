@@ -14,7 +14,7 @@ import unicodedata
 
 import pytest
 
-from bot.forge.workflow_log import GuardedStream, workflow_command
+from bot.forge.workflow_log import PREFIX, GuardedStream, workflow_command
 
 OWN = "::error file=catalog.md,line=3::the bot's own annotation\n"
 
@@ -66,3 +66,21 @@ def test_no_line_is_a_command_once_the_runner_trims_it(writes: list[str]) -> Non
     for flush_between in (False, True):
         output = guarded(writes, flush_between)
         assert runner_commands(output) == [OWN.rstrip("\n")], repr(output)
+
+
+@pytest.mark.parametrize(
+    "writes",
+    [
+        pytest.param(["title #", "#[error]legacy across two writes\n"], id="# + #["),
+        pytest.param(["a ##", "[add-mask]secret\n"], id="## + ["),
+        pytest.param(["a #", "\u200b", "#[error]x\n"], id="# + invisible + #["),
+        pytest.param(["a ", "#", "#", "[error]x\n"], id="one character a write"),
+        pytest.param(["#", "#[error]at the line start\n"], id="line start"),
+    ],
+)
+def test_the_legacy_syntax_split_across_writes_is_broken_up(writes: list[str]) -> None:
+    for flush_between in (False, True):
+        output = guarded(writes, flush_between)
+        assert runner_commands(output) == [OWN.rstrip("\n")], repr(output)
+        shown = output.replace("\u200b", "").replace(PREFIX, "")
+        assert "".join(writes).replace("\u200b", "") in shown  # the text itself is kept
