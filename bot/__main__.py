@@ -20,6 +20,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 from types import ModuleType
+from typing import TextIO
 
 from bot.errors import BotError
 from bot.forge.workflow_log import guarded_output
@@ -86,10 +87,23 @@ class _HumanFormatter(logging.Formatter):
         return message if record.levelno < logging.WARNING else f"{record.levelname.lower()}: {message}"
 
 
+class _StderrHandler(logging.StreamHandler):
+    """Writes to ``sys.stderr`` as it is when a record is emitted: under GitHub Actions, the
+    guarded stream (bot.forge.workflow_log), which is put in place after logging is set up."""
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
 def configure_logging(verbose: bool = False, quiet: bool = False) -> None:
     """One stderr handler on the ``bot`` logger: INFO by default, DEBUG with ``--verbose``,
     WARNING with ``--quiet``. Warnings of Python itself (``warnings.warn``) go there too."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = _StderrHandler()
     handler.setFormatter(_HumanFormatter("%(message)s"))
     for existing in [h for h in log.handlers if getattr(h, "_bot_handler", False)]:
         log.removeHandler(existing)

@@ -11,10 +11,13 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+from pathlib import Path
 
 import pytest
 
+from bot.__main__ import main
 from bot.forge.workflow_log import PREFIX, GuardedStream, workflow_command
+from tests.site import fixture as site_fixture
 
 OWN = "::error file=catalog.md,line=3::the bot's own annotation\n"
 
@@ -84,3 +87,23 @@ def test_the_legacy_syntax_split_across_writes_is_broken_up(writes: list[str]) -
         assert runner_commands(output) == [OWN.rstrip("\n")], repr(output)
         shown = output.replace("\u200b", "").replace(PREFIX, "")
         assert "".join(writes).replace("\u200b", "") in shown  # the text itself is kept
+
+
+def test_log_messages_go_through_the_guard(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The bot's logger writes to stderr as guarded for the run, not to the stream it found
+    when logging was set up: a catalog heading (untrusted text) quoted in a warning stays text."""
+    catalog = tmp_path / "catalog.md"
+    catalog.write_text(
+        "# T\n\n## Contents\n\n- [Alpha Methods](#alpha-methods)\n\n## Alpha Methods\n\n"
+        "- [Paper](https://arxiv.org/abs/2401.00001)\n\n## Delta ##[add-mask]secret\n\n"
+        "- [Paper](https://arxiv.org/abs/2401.00002)\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    argv = ["site", "--output", str(tmp_path / "out"), "--catalog", str(catalog)]
+    assert main([*argv, "--config-dir", str(site_fixture.CONFIG)]) == 0
+    err = capsys.readouterr().err
+    assert "add-mask]secret" in err and "a heading config/taxonomy.yml does not know" in err
+    assert runner_commands(err) == [], err
