@@ -111,7 +111,9 @@ def read_event(name: str, payload: Mapping[str, Any]) -> Event | None:
             text=str(written.get("body") or ""),
             source_url=str(written.get("html_url") or ""),
             comment_id=int(comment["id"]) if comment is not None else None,
-            body_changed=not changes or "body" in changes,
+            # an edit that left the body alone asks for nothing new; "opened" always does (a
+            # transferred issue arrives opened with `changes` naming its old issue)
+            body_changed=action != "edited" or not changes or "body" in changes,
             issue_author=str(issue["user"]["login"]),
             issue_body=str(issue.get("body") or ""),
             issue_url=str(issue.get("html_url") or ""),

@@ -15,10 +15,11 @@ from bot.jobs.commands import (
     fenced,
     normalize_code_url,
     read_event,
+    run,
     safe_text,
     state_from_data,
 )
-from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub
+from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub, forge_for
 from tests.golden_files import assert_shown_in_docs
 from tests.jobs.commands.helpers import (
     OUTSIDER,
@@ -140,6 +141,24 @@ def test_unhandled_events_and_bad_payloads() -> None:
     edited["changes"] = {"title": {"from": "old"}}
     event = read_event("issues", edited)
     assert event is not None and not event.body_changed
+
+
+def test_an_issue_transferred_here_is_answered(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """An issue moved from another repository arrives as "opened" with ``changes`` naming its old
+    issue and repository (as GitHub sends it); its body is new here, so its commands are read."""
+    data = payload("issues.opened", "/help", OUTSIDER)
+    data["changes"] = {
+        "old_issue": {"number": 1, "html_url": "https://github.com/octo-org/hello-world-npm/issues/1"},
+        "old_repository": {"full_name": "octo-org/hello-world-npm"},
+    }
+    event = read_event("issues", data)
+    assert event is not None and event.body_changed
+    github.issues[event.issue_number].body = event.text
+    forge = forge_for(github)
+    outcome = run(event, forge, forge, arxiv.lookup(), taxonomy, SETTINGS)
+    assert not outcome.ignored and "/add" in status(github)
 
 
 # -- what the status comment remembers -------------------------------------------------------------------------
