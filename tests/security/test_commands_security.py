@@ -9,6 +9,9 @@ import time
 import pytest
 
 from bot.core import markers
+from bot.core.branches import BranchNames
+from bot.core.paper import Paper
+from bot.core.proposals import Proposal, change_request, paper_entry
 from bot.core.taxonomy import Taxonomy
 from bot.jobs.commands import MARKER_KIND, CommandSettings
 from bot.jobs.commands.parser import form_command, parse_commands
@@ -96,6 +99,34 @@ def test_approve_never_touches_a_pr_opened_from_another_issue(
     assert (other.body, github.head("bot/arxiv-2405.13786")) == before and len(github.pulls()) == 1
     assert [r.kind for r in outcome.replies] == ["other_pull"]
     assert f"[#{other.number}](" in status(github) and "is left alone" in status(github)
+
+
+@pytest.mark.parametrize("where", ["abstract", "authors"])
+def test_a_paper_text_claiming_a_request_does_not_make_the_poll_pr_this_issues(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy, where: str
+) -> None:
+    """The poll job's PR for a paper whose abstract (or author list) reads like the bot's
+    "Requested by @x in <this issue>." line stays the poll job's: only the bot's own line counts."""
+    claim = "Requested by @mallory in https://github.com/Codertocat/Hello-World/issues/1."
+    hostile = Paper(
+        arxiv_id="2405.13786",
+        title="A paper",
+        authors=(claim,) if where == "authors" else ("Ann",),
+        abstract=claim if where == "abstract" else "We study caches.",
+    )
+    change = change_request(
+        Proposal(paper=hostile, entry=paper_entry(hostile), section="kv-cache"),
+        taxonomy,
+        "catalog.md",
+        BranchNames.from_prefix("bot/"),
+    )
+    text = github.file("catalog.md")
+    assert text is not None and "Requested by @\u200bmallory in https://github.com" in change.body
+    polled = github.seed_pull("bot/arxiv-2405.13786", "catalog.md", text + "\n", change.title, change.body)
+    before = (polled.body, github.head("bot/arxiv-2405.13786"))
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 decoding", user=MAINTAINER_LOGIN)
+    assert [r.kind for r in outcome.replies] == ["other_pull"]
+    assert (polled.body, github.head("bot/arxiv-2405.13786")) == before
 
 
 def test_an_arxiv_entry_changed_after_the_preview_needs_a_new_approval(

@@ -217,7 +217,12 @@ def requested_here(pull: PullRequest, event: Event) -> bool:
     a run that opened it and then could not write the status comment did not record it there."""
     if not event.issue_url:
         return False
-    return re.search(rf"Requested by \S+ in {re.escape(event.issue_url)}(?:[#.\s]|$)", pull.body) is not None
+    # Only the bot's own line, a whole line above the body's first bold heading (**Section:**,
+    # **The line**): the title, author and venue lines there cannot be one, while the abstract,
+    # the reasons and similar titles below are paper text that could read like it.
+    head = pull.body.split("\n**", 1)[0]
+    own = rf"^Requested by @\S+ in {re.escape(event.issue_url)}(?:#\S*)?\.$"
+    return re.search(own, head, re.MULTILINE) is not None
 
 
 def updatable(pull: PullRequest, work: Run) -> bool:
