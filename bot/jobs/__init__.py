@@ -14,6 +14,22 @@ def add_file_argument(parser: argparse.ArgumentParser, purpose: str) -> None:
     parser.add_argument("file", nargs="?", type=Path, help=f"{purpose} (default: {CATALOG_DEFAULT_HELP})")
 
 
+class JoinWords(argparse.Action):
+    """A comma-separated list given as one or more words (``nargs="+"``), joined with commas:
+    ``--categories cs.CL, cs.LG`` is ``cs.CL,,cs.LG`` (empty items are dropped by the reader), as
+    the action's ``args``, split at spaces, passes a value typed with a space after each comma."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: object,
+        option_string: str | None = None,
+    ) -> None:
+        words = values if isinstance(values, list) else [values]
+        setattr(namespace, self.dest, ",".join(str(w) for w in words))
+
+
 def catalog_file(path: Path | None, config_dir: Path | None = None) -> Path:
     """``path``, else the catalog every job reads (``catalog`` of config/poll.yml): a list adopted
     with ``init --catalog docs/list.md`` is linted, counted and published without naming it."""

@@ -450,3 +450,37 @@ def test_one_line_per_pull_request_on_stdout_and_progress_on_stderr(
     assert "… training the scorer on " in err and "`… training the scorer on N catalog entries`" in page
     assert main(["--quiet", "poll", "--repo", str(repo), "--feed", str(FULL_DAY)]) == 0
     assert "…" not in capsys.readouterr().err
+
+
+def test_categories_typed_with_a_space_reach_the_feed_through_the_action(tmp_path: Path) -> None:
+    """The adopter's poll.yml (docs/workflows/poll.yml) passes `--categories <input>` in the
+    action's `args`, which action.yml splits at spaces (`read -r -a`); "cs.CL, cs.LG", as typed
+    in the Run workflow form, is still the two categories, as it is in this repository's poll.yml."""
+    import httpx
+    import yaml
+
+    from bot.__main__ import build_parser
+    from bot.jobs.poll.inputs import load_papers
+
+    steps = yaml.safe_load((Path(__file__).parents[2] / "action.yml").read_text(encoding="utf-8"))["runs"][
+        "steps"
+    ]
+    [split] = [line for s in steps for line in s.get("run", "").splitlines() if "read -r -a" in line]
+    script = split.strip() + '\nprintf "%s\\0" "${extra[@]}"'
+    words = subprocess.run(
+        ["bash", "-c", script],
+        env={"ARGS": " --categories cs.CL, cs.LG"},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split("\0")[:-1]
+    args = build_parser("poll").parse_args(["poll", *words])
+    asked: list[str] = []
+
+    def arxiv(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        return httpx.Response(200, text=EMPTY.read_text(encoding="utf-8"))
+
+    with httpx.Client(transport=httpx.MockTransport(arxiv)) as client:
+        load_papers(args, config.load("poll"), True, lambda: client)
+    assert asked and asked[0].endswith("/cs.CL+cs.LG")

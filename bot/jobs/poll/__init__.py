@@ -31,6 +31,7 @@ from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, ForgeError
 from bot.forge.actions import append_step_summary, build_services
 from bot.forge.protocols import ChangeRequest, Forge, PullRequest
+from bot.jobs import JoinWords
 from bot.jobs.poll.inputs import catalog_from_forge, load_papers, mark_replaced, note_uncommitted
 from bot.jobs.poll.plan import PollReport
 
@@ -164,7 +165,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="in local-git mode, fetch the live arXiv feed (default: the recorded sample feed)",
     )
-    parser.add_argument("--categories", help="comma-separated arXiv categories (default: config)")
+    parser.add_argument(
+        "--categories",
+        nargs="+",
+        action=JoinWords,
+        help="comma-separated arXiv categories (default: config)",
+    )
     parser.add_argument(
         "--dry-run", action="store_true", help="score and print the would-be PRs; create no branch or PR"
     )
