@@ -1,8 +1,9 @@
 """The repository's own workflows (.github/workflows/) and the adopters' (docs/workflows/): what
-their concurrency settings promise (docs/github.md's table)."""
+their concurrency settings promise (docs/github.md's table), and how action.yml passes `args`."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -58,3 +59,31 @@ def test_a_deployment_is_never_cancelled_by_a_newer_run(path: Path) -> None:
     assert not _cancels_on_push(workflow.get("concurrency")), path
     for name in _deploy_jobs(workflow):
         assert not _cancels_on_push(workflow["jobs"][name].get("concurrency")), name
+
+
+def action_words(args: str) -> list[str]:
+    """The words action.yml gives `python -m bot JOB` for its `args` input: its own split line,
+    run by bash as the composite step runs it (`-eo pipefail`)."""
+    steps = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))["runs"]["steps"]
+    [split] = [line for s in steps for line in s.get("run", "").splitlines() if "read -r" in line]
+    script = f'set -eo pipefail\n{split.strip()}\nif [ ${{#extra[@]}} -gt 0 ]; then printf "%s\\0" "${{extra[@]}}"; fi'
+    result = subprocess.run(
+        ["bash", "-c", script], env={"ARGS": args}, capture_output=True, text=True, check=True
+    )
+    return result.stdout.split("\0")[:-1]
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        ("", []),
+        ("--dry-run", ["--dry-run"]),
+        ("  --dry-run   --categories cs.CL ", ["--dry-run", "--categories", "cs.CL"]),
+        ("--output _site\n", ["--output", "_site"]),  # a YAML block with `>`: one final newline
+        # a YAML literal block (`args: |`), one option a line: every line counts, not the first
+        ("--dry-run\n--categories cs.CL\n", ["--dry-run", "--categories", "cs.CL"]),
+        ("$(touch pwned) *", ["$(touch", "pwned)", "*"]),  # no shell syntax: words as written
+    ],
+)
+def test_the_actions_args_are_every_word_of_every_line(args: str, words: list[str]) -> None:
+    assert action_words(args) == words

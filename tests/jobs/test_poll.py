@@ -465,7 +465,7 @@ def test_categories_typed_with_a_space_reach_the_feed_through_the_action(tmp_pat
     steps = yaml.safe_load((Path(__file__).parents[2] / "action.yml").read_text(encoding="utf-8"))["runs"][
         "steps"
     ]
-    [split] = [line for s in steps for line in s.get("run", "").splitlines() if "read -r -a" in line]
+    [split] = [line for s in steps for line in s.get("run", "").splitlines() if "read -r" in line]
     script = split.strip() + '\nprintf "%s\\0" "${extra[@]}"'
     words = subprocess.run(
         ["bash", "-c", script],
