@@ -679,3 +679,17 @@ def test_the_fakes_search_and_contents_api(fake, taxonomy):
         {"message": "Add notes", "content": base64.b64encode(b"- a\n").decode()},
     )
     assert put.status_code == 200 and fake.file("notes/todo.md") == "- a\n"
+
+
+def test_a_pr_a_concurrent_run_opened_on_the_branch_is_not_taken_over(fake, taxonomy):
+    """Two runs propose the same paper at once (an /add and the poll job run in different
+    concurrency groups): the second, whose snapshot saw no PR, finds the branch taken by the
+    first's open PR and stops with a clear error, leaving that PR's branch and body alone."""
+    late = forge_for(fake)
+    late.view.snapshot()  # read before the other run wrote anything
+    first = forge_for(fake).propose(paper_change(taxonomy, "2405.00001", section="kv-cache", subsection=None))
+    before = (fake.head(first.pull_request.branch), fake.pulls()[0].body, fake.pulls()[0].title)
+    with pytest.raises(ForgeError, match=r"#\d+ .*was opened on bot/arxiv-2405.00001 meanwhile"):
+        late.propose(paper_change(taxonomy, "2405.00001"))
+    [pull] = fake.pulls()
+    assert (fake.head(pull.head), pull.body, pull.title) == before

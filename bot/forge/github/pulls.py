@@ -163,8 +163,11 @@ class PullRequests:
                 raise
             self._create_branch(branch, sha)
 
-    def _create_branch(self, branch: str, sha: str) -> None:
-        """Create the branch at ``sha``; a leftover branch of the same name (ours) is moved."""
+    def _create_branch(self, branch: str, sha: str, body: str | None = None) -> None:
+        """Create the branch at ``sha``; a leftover branch of the same name (ours) is moved, and
+        so is the branch of a PR a concurrent run opened with the same ``body``, but not one it
+        opened with another (an /add while the poll job runs: their workflows are in different
+        concurrency groups)."""
 
         def landed() -> bool | None:
             return True if self._branch_sha(branch) == sha else None
@@ -181,6 +184,12 @@ class PullRequests:
         except GitHubError as exc:
             if exc.status != 422 or "Reference already exists" not in exc.detail:
                 raise
+            taken = self._find_open_pull_rest(branch) if body is not None else None
+            if taken is not None and taken.body != body:
+                raise ForgeError(
+                    f"PR #{taken.number} was opened on {branch} meanwhile, by another run with "
+                    "another proposal: it is left as it is (comment on that PR to change it)"
+                ) from exc
             self._force_branch(branch, sha)
 
     def _delete_branch(self, branch: str) -> None:
@@ -192,7 +201,7 @@ class PullRequests:
 
     def _open_new(self, change: ChangeRequest, commit: str) -> PullRequest:
         """Branch, then PR; if the PR cannot be opened, the branch goes away again."""
-        self._create_branch(change.branch, commit)
+        self._create_branch(change.branch, commit, change.body)
         try:
             pull = self._create_pull(change)
         except ForgeError:
