@@ -693,3 +693,24 @@ def test_a_pr_a_concurrent_run_opened_on_the_branch_is_not_taken_over(fake, taxo
         late.propose(paper_change(taxonomy, "2405.00001"))
     [pull] = fake.pulls()
     assert (fake.head(pull.head), pull.body, pull.title) == before
+
+
+def test_a_pr_another_run_opened_between_our_branch_and_our_pr_is_not_rewritten(fake, taxonomy, monkeypatch):
+    """The narrower overlap: this run creates the branch, the other run then moves it and opens
+    its PR first; this run's "A pull request already exists" finds that PR, which proposes
+    something else, and leaves its title and body alone."""
+    late = forge_for(fake)
+    late.view.snapshot()
+    create_branch = late.pulls._create_branch
+    other = paper_change(taxonomy, "2405.00001", section="kv-cache", subsection=None)
+
+    def then_the_other_run(branch: str, sha: str, body: str | None = None) -> None:
+        create_branch(branch, sha, body)
+        forge_for(fake).propose(other)
+
+    monkeypatch.setattr(late.pulls, "_create_branch", then_the_other_run)
+    with pytest.raises(ForgeError, match=r"#\d+ .*was opened on bot/arxiv-2405.00001 meanwhile"):
+        late.propose(paper_change(taxonomy, "2405.00001"))
+    [pull] = fake.pulls()
+    assert (pull.body, pull.title) == (other.body, other.title)
+    assert fake.file("catalog.md", pull.head) == other.edit(fake.file("catalog.md"))

@@ -35,6 +35,13 @@ def git_blob_sha(text: str) -> str:
     return hashlib.sha1(b"blob %d\0" % len(data) + data, usedforsecurity=False).hexdigest()
 
 
+def _taken(pull: PullRequest, branch: str) -> ForgeError:
+    return ForgeError(
+        f"PR #{pull.number} was opened on {branch} meanwhile, by another run with another "
+        "proposal: it is left as it is (comment on that PR to change it)"
+    )
+
+
 class PullRequests:
     """Open, update and close the bot's PRs; their branches are one commit on the default branch."""
 
@@ -186,10 +193,7 @@ class PullRequests:
                 raise
             taken = self._find_open_pull_rest(branch) if body is not None else None
             if taken is not None and taken.body != body:
-                raise ForgeError(
-                    f"PR #{taken.number} was opened on {branch} meanwhile, by another run with "
-                    "another proposal: it is left as it is (comment on that PR to change it)"
-                ) from exc
+                raise _taken(taken, branch) from exc
             self._force_branch(branch, sha)
 
     def _delete_branch(self, branch: str) -> None:
@@ -265,6 +269,8 @@ class PullRequests:
             data = self._find_open_pull_rest(change.branch)  # opened by a concurrent run
             if data is None:
                 raise
+            if data.body != change.body:  # with another proposal: it stays that run's
+                raise _taken(data, change.branch) from exc
         pull = data if isinstance(data, PullRequest) else self._pull_from_rest(data)
         if pull.title != change.title or pull.body != change.body:
             pull = self._update_pull(pull, change)
