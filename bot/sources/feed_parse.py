@@ -86,8 +86,8 @@ def parse_feed(content: bytes | str, source: str) -> FeedResult:
     skipped: list[str] = []
     for entry in parsed.entries:
         paper = _entry_paper(entry)
-        if paper is None:
-            skipped.append(f"item without an arXiv id: {entry.get('title', '')[:80]!r}")
+        if paper is None:  # no id, or one arXiv never issued (month 13): no line could show it
+            skipped.append(f"item without a valid arXiv id: {entry.get('title', '')[:80]!r}")
         elif not paper.title:  # nothing left once markup is removed: no entry can show it
             skipped.append(f"arXiv {paper.arxiv_id} without a title: {entry.get('title', '')[:80]!r}")
         else:
@@ -110,12 +110,12 @@ def _error_feed_message(title: str, description: str, source: str) -> str:
 
 
 def _entry_paper(entry: Any) -> Paper | None:
-    """One feed item as a Paper, or None when it carries no arXiv id."""
+    """One feed item as a Paper, or None when it carries no valid arXiv id."""
     summary = str(entry.get("summary", ""))
     found = None
     for text in (entry.get("id", ""), summary, entry.get("link", "")):
         found = found or ID_VERSION.search(str(text))
-    if found is None:
+    if found is None or not arxiv_ids.is_valid(found.group("id")):
         return None
     announce = str(entry.get("arxiv_announce_type") or "")
     if not announce and (match := _ANNOUNCE.search(summary)):

@@ -170,6 +170,25 @@ def test_what_is_no_feed_is_an_error(content: bytes) -> None:
         feeds.parse_feed(content, "https://example.invalid/feed")
 
 
+def test_an_item_with_an_id_arxiv_never_issued_is_skipped_not_a_crash_of_the_run() -> None:
+    """One real item given a month-13 id (2413.17741): read as a paper, its entry line could not
+    be rendered (no 13th month) and the whole poll stopped with a traceback, every other paper of
+    the day unproposed. It is skipped, said, and the rest of the day is read."""
+    from bot.core.entry import render_entry
+    from bot.core.proposals import paper_entry
+
+    text = DAY_FEED.read_text(encoding="utf-8")
+    assert text.count("2411.17741") == 3  # link, description, guid
+    edited = feeds.parse_feed(text.replace("2411.17741", "2413.17741"), "edited")
+    assert [p.arxiv_id for p in edited.papers] == [
+        p.arxiv_id for p in feeds.parse_feed(text, "day").papers if p.arxiv_id != "2411.17741"
+    ]
+    assert len(edited.skipped) == 1
+    assert edited.skipped[0].startswith("item without a valid arXiv id: 'Chameleon: Adaptive Caching")
+    for paper in edited.papers:
+        render_entry(paper_entry(paper))  # every paper read can be shown as a catalog line
+
+
 # --- Atom and offline files ------------------------------------------------------------------
 
 
