@@ -10,6 +10,7 @@ load only a cache directory you wrote yourself.
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 import pickle
 import tempfile
@@ -20,6 +21,8 @@ import sklearn
 
 MODEL_VERSION = "3"  # bump when the trained state's shape or module changes (3: training.py)
 KEEP = 4  # cached models kept per directory
+
+log = logging.getLogger(__name__)
 
 
 def content_key(*parts: str) -> str:
@@ -53,7 +56,23 @@ def load(directory: Path, key: str) -> Any | None:
 GITIGNORE = "# Created by catalog-bot: trained scorers (pickles) are never committed.\n*\n"
 
 
-def save(directory: Path, key: str, value: Any) -> Path:
+def save(directory: Path, key: str, value: Any) -> Path | None:
+    """Save ``value`` under ``key``; None when the directory cannot be written (a file of that
+    name, a full disk, no permission): the cache only saves a retraining, so the run goes on."""
+    try:
+        return _save(directory, key, value)
+    except OSError as exc:
+        log.warning(
+            "could not cache the trained scorer in %s (%s); the run goes on, and the next one "
+            "trains again. Point the cache at a folder you can write (--cache-dir, cache_dir in "
+            "config/poll.yml or CATALOG_BOT_CACHE_DIR).",
+            directory,
+            exc,
+        )
+        return None
+
+
+def _save(directory: Path, key: str, value: Any) -> Path:
     if not directory.exists():
         # a directory the bot creates ignores itself (as .pytest_cache does): an adopter's
         # `git add -A` after a local poll would commit 20 MB of pickles, which the next

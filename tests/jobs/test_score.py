@@ -121,6 +121,20 @@ def test_cache_dir_reuses_the_model(tmp_path: Path, catalog_path: Path) -> None:
     assert first.read_bytes() == second.read_bytes()
 
 
+def test_a_cache_that_cannot_be_written_costs_a_warning_not_the_run(
+    tmp_path: Path, catalog_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The cache only saves a retraining: a --cache-dir that is a file (or a full disk, a
+    read-only restore of actions/cache) stopped the run with a traceback (exit 3) after training,
+    and poll's day of papers with it."""
+    not_a_folder, output = tmp_path / "cache", tmp_path / "out.jsonl"
+    not_a_folder.write_text("a file\n", encoding="utf-8")
+    assert score(RSS, output, catalog_path, "--cache-dir", str(not_a_folder)) == 0
+    assert len(read_lines(output)) == len(feeds.read_papers(RSS))
+    assert f"could not cache the trained scorer in {not_a_folder}" in caplog.text
+    assert not_a_folder.read_text(encoding="utf-8") == "a file\n"
+
+
 def test_output_to_stdout(catalog_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert score(RSS, "-", catalog_path) == 0
     captured = capsys.readouterr()
