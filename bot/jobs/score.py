@@ -108,9 +108,25 @@ def run(
     )
 
 
+def check_output(path: Path) -> None:
+    """Before training: ``path`` can be written (its missing folders are created then), or a
+    BotError says why and what to pass instead."""
+    refuse_folder(path)
+    folder = path.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        raise BotError(
+            f"cannot write {path}: {folder} is a file, not a folder; pass --output with a path "
+            "in a folder (missing folders are created)"
+        )
+    if not os.access(path if path.exists() else folder, os.W_OK):
+        raise BotError(f"cannot write {path}: permission denied; pass --output with a file you can write")
+
+
 def write_atomically(path: Path, write: Callable[[TextIO], ScoreReport]) -> ScoreReport:
     """Write through a temporary file next to ``path``: a failed run leaves no partial file."""
-    refuse_folder(path)
+    check_output(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     mode = file_mode(path)  # mkstemp's 600 would make the output unreadable to the group
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -188,6 +204,9 @@ def main(args: argparse.Namespace) -> int:
     papers = feeds.read_papers(args.input)
     if not papers:
         raise BotError(f"{args.input} has no papers to score; pass a feed or JSONL file with papers")
+    to_stdout = str(args.output) == "-"
+    if not to_stdout:
+        check_output(args.output)  # before the papers are scored, not after
     entries, _, others = training_counts(catalog, taxonomy, keywords)
     for warning in learned_part_warnings(others, entries, keywords):
         print(f"warning: {warning}", file=sys.stderr)
@@ -195,7 +214,6 @@ def main(args: argparse.Namespace) -> int:
     def write(out: TextIO) -> ScoreReport:
         return run(papers, catalog, taxonomy, keywords, out, args.cache_dir, _progress)
 
-    to_stdout = str(args.output) == "-"
     report = write(sys.stdout) if to_stdout else write_atomically(args.output, write)
     output = "stdout" if to_stdout else args.output
     summary = templates.render("score_summary.txt.j2", r=report, input=args.input, output=output)

@@ -135,6 +135,20 @@ def test_a_cache_that_cannot_be_written_costs_a_warning_not_the_run(
     assert not_a_folder.read_text(encoding="utf-8") == "a file\n"
 
 
+@pytest.mark.parametrize("below", ["decisions.jsonl", "sub/decisions.jsonl"])
+def test_an_output_under_a_file_is_refused_before_training(
+    tmp_path: Path, catalog_path: Path, below: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """``--output results/decisions.jsonl`` where ``results`` is a file: a traceback (exit 3) once
+    every paper was scored; now one line saying what to pass, before any training."""
+    caplog.set_level("INFO")
+    a_file = tmp_path / "results"
+    a_file.write_text("not a folder\n", encoding="utf-8")
+    assert score(RSS, a_file / below, catalog_path) == 1
+    assert f"cannot write {a_file / below}: {a_file} is a file, not a folder; pass --output" in caplog.text
+    assert "training on" not in caplog.text
+
+
 def test_output_to_stdout(catalog_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert score(RSS, "-", catalog_path) == 0
     captured = capsys.readouterr()
