@@ -71,7 +71,15 @@ class LocalGitForge:
                 f"{self.repo}: HEAD is detached, so there is no default branch to build the bot's "
                 "branches on; check out the default branch (e.g. git switch main) and run again"
             )
-        return name.strip()
+        name = name.strip()
+        if name.startswith(self.branch_prefix):
+            # a proposal checked out for review: branches built on it would carry its paper too
+            raise ForgeError(
+                f"{self.repo}: HEAD is on {name}, one of the bot's branches (a pull request), not on "
+                "the default branch the bot builds its branches on; check out the default branch "
+                "(e.g. git switch main) and run again"
+            )
+        return name
 
     def _rev(self, ref: str) -> str | None:
         out = self._git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)

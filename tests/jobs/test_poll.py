@@ -251,6 +251,25 @@ def test_detached_head_says_what_to_do_with_options_that_exist(
     assert bot_branches(repo) == []
 
 
+def test_a_bot_branch_checked_out_for_review_is_not_taken_for_the_default_branch(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Local git builds the bot's branches on the checked-out branch. With a bot branch checked
+    out (to look at a proposal), every new branch was built on top of it, carrying that paper's
+    line too (merging one merged two papers), and that paper counted as already in the catalog."""
+    assert poll(repo, "--feed", str(FULL_DAY)) == 0
+    capsys.readouterr()
+    reviewed, forgotten, *_ = bot_branches(repo)
+    git(repo, "branch", "-D", forgotten)  # forgotten: the next run proposes it again
+    git(repo, "switch", "-q", reviewed)
+
+    assert poll(repo, "--feed", str(FULL_DAY)) == 1
+
+    err = capsys.readouterr().err
+    assert f"HEAD is on {reviewed}, one of the bot's branches" in err and "git switch main" in err
+    assert forgotten not in bot_branches(repo)
+
+
 def test_papers_over_the_limit_are_not_promised_to_the_next_run(
     repo: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
