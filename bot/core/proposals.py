@@ -22,7 +22,7 @@ from bot.core.changes import ChangeRequest, PullRequest
 from bot.core.entry import Entry, parse_entry, render_entry
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
-from bot.core.text import clean_latex
+from bot.core.text import clean_abstract
 
 if TYPE_CHECKING:  # the scorer pulls in scikit-learn: import it only where it runs
     from bot.core.candidates import Correction  # (which imports this module)
@@ -129,7 +129,9 @@ def change_request(
         section=section,
         subsection=subsection,
         runner_up=taxonomy.get(proposal.runner_up) if proposal.runner_up else None,
-        abstract=templates.escape_text(" ".join(clean_latex(proposal.paper.abstract).split()), MAX_ABSTRACT),
+        abstract=templates.escape_text(
+            " ".join(clean_abstract(proposal.paper.abstract).split()), MAX_ABSTRACT
+        ),
         marker=marker_for(proposal),
         title_text=templates.escape_text(proposal.entry.title),
         authors_text=templates.escape_text(

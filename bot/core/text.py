@@ -191,6 +191,75 @@ def clean_latex(text: str) -> str:
     return text
 
 
+# Abstracts (shown in PR bodies, never matched or scored) hold more LaTeX than titles: links,
+# footnotes, fractions, roots, font switches and symbols. Read before clean_latex, which drops
+# braces: "\href{URL}{here}" would read "\hrefURLhere", "\tilde{O}(n)" "\tildeO(n)".
+_ARG = r"\{((?:[^{}]|\{[^{}]*\})*)\}"  # one {argument}, itself holding at most one level of braces
+_HREF = re.compile(rf"\\href\s*{_ARG}\s*{_ARG}")
+_FOOTNOTE = re.compile(rf" ?\\footnote\s*{_ARG}")
+_CITE = re.compile(rf" ?\\(?:cite[tp]?|citealt|citeauthor|ref|eqref|label)\s*{_ARG}")
+_FRAC = re.compile(rf"\\[dt]?frac\s*{_ARG}\s*{_ARG}")
+_SQRT = re.compile(rf"\\sqrt\s*{_ARG}")
+_MATH_ACCENT = re.compile(rf"\\(tilde|widetilde|hat|widehat|bar|overline|vec|dot)\s*{_ARG}")
+_MATH_ACCENTS = {"tilde": "\u0303", "hat": "\u0302", "bar": "\u0304", "vec": "\u20d7", "dot": "\u0307"}
+_FONT_LETTER = re.compile(r"\\(?:math\w*|boldsymbol|bm)\s+([A-Za-z0-9])")  # $\mathcal T$
+_FONT_SWITCH = re.compile(
+    r"\\(?:em|it|bf|rm|sf|tt|sc|small|large|Large|footnotesize|left|right|displaystyle)(?![A-Za-z])\s*"
+)
+_OTHER_WITH_ARG = re.compile(r"\\[A-Za-z]+\s*\{([^{}]*)\}")  # \underline{x}, \textsc{x}: the text
+_ABSTRACT_SYMBOLS = dict(
+    re.findall(
+        r"(\w+)=(\S+)",
+        "ell=ℓ kappa=κ eta=η rho=ρ omega=ω Omega=Ω varepsilon=ε varphi=φ Sigma=Σ Lambda=Λ Delta=Δ "
+        "Theta=Θ Gamma=Γ Phi=Φ Psi=Ψ psi=ψ chi=χ xi=ξ zeta=ζ nu=ν varsigma=ς in=∈ notin=∉ pm=± mp=∓ "
+        "neq=≠ ne=≠ propto=∝ subseteq=⊆ subset=⊂ cup=∪ cap=∩ equiv=≡ lesssim=≲ gtrsim=≳ ll=≪ gg=≫ "
+        "circ=∘ nabla=∇ partial=∂ sum=∑ prod=∏ ldots=… cdots=⋯ dots=… star=⋆ forall=∀ exists=∃ "
+        "Rightarrow=⇒ Leftrightarrow=⇔ leftarrow=← mapsto=↦ odot=⊙ otimes=⊗ oplus=⊕ dagger=† "
+        "emptyset=∅ lfloor=⌊ rfloor=⌋ lceil=⌈ rceil=⌉ langle=⟨ rangle=⟩ log=log exp=exp min=min "
+        "max=max deg=deg sqrt=√",
+    )
+)
+_ABSTRACT_SYMBOL = re.compile(
+    r"\\(" + "|".join(sorted(_ABSTRACT_SYMBOLS, key=len, reverse=True)) + r")(?![A-Za-z])"
+)
+
+
+def _grouped(text: str) -> str:
+    """``text`` as one operand: as is when it is one letter or number, else in parentheses."""
+    return text if re.fullmatch(r"[\w√.]+", text.strip()) else f"({text})"
+
+
+def clean_abstract(text: str) -> str:
+    r"""An abstract as plain unicode text for a PR body: ``clean_latex``, after the LaTeX of
+    abstracts it does not read (``\href{URL}{code}`` -> "code (URL)", ``\frac{1}{2}`` -> "(1/2)",
+    ``\sqrt{T}`` -> "√T", ``\tilde{O}`` -> "Õ", ``{\em x}`` -> "x", ``\ell`` -> "ℓ", citations dropped)."""
+    if "\\" not in text:
+        return clean_latex(text)
+
+    def link(m: re.Match[str]) -> str:
+        url, label = m[1].strip(), m[2].strip()
+        return url if label in ("", url) else f"{label} ({url})"
+
+    def accent(m: re.Match[str]) -> str:
+        mark = _MATH_ACCENTS[m[1].removeprefix("wide").replace("overline", "bar")]
+        return m[2] + mark if len(m[2]) == 1 else m[2]
+
+    text = latex_accents(text)  # \v{c} is a letter, not a command with an argument
+    text = _HREF.sub(link, text)
+    text = _FOOTNOTE.sub(lambda m: f" ({m[1]})", text)
+    text = _CITE.sub("", text)
+    for _ in range(2):  # \frac{1}{\sqrt{d}}
+        text = _SQRT.sub(lambda m: "√" + _grouped(m[1]), text)
+        text = _FRAC.sub(lambda m: f"({_grouped(m[1])}/{_grouped(m[2])})", text)
+    text = _MATH_ACCENT.sub(accent, text)
+    text = _FONT_LETTER.sub(r"\1", text)
+    text = _FONT_SWITCH.sub("", text)
+    text = _ABSTRACT_SYMBOL.sub(lambda m: _ABSTRACT_SYMBOLS[m[1]], text)
+    for _ in range(3):  # nested: \underline{\textsc{x}}
+        text = _OTHER_WITH_ARG.sub(r"\1", text)
+    return clean_latex(text)
+
+
 def strip_unsafe(text: str) -> str:
     """``text`` without invisible or direction-changing characters (bidi overrides and isolates,
     zero-width characters, other control and format characters). Tabs and newlines are kept."""

@@ -4,6 +4,7 @@ entries once, LaTeX rendered, no double blank lines."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from bot.core.branches import BranchNames
 from bot.core.matching import title_key
@@ -83,3 +84,32 @@ def test_a_rendered_script_compares_equal_to_its_caret_form() -> None:
     assert title_key("E$^2$-LLM: Efficient Length Extension") == title_key(
         "E^2-LLM:Efficient Length Extension"
     )
+
+
+def test_the_latex_of_real_abstracts_reads_as_text_not_as_glued_commands(taxonomy: Taxonomy) -> None:
+    """Abstracts of the recorded day: clean_latex dropped the braces of commands it does not know,
+    so a link read "\\hrefhttps://github.com/Kanyooo/EEG-DCNethere" (the URL broken), a root
+    "O(1/\\sqrtT)", a fraction "\\frac115n". Every abstract of the day now reads without a
+    command glued to its argument, and the real cases read as a person would write them."""
+    day = (
+        Path(__file__).parents[1]
+        / "fixtures"
+        / "arxiv"
+        / "arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
+    )
+    papers = {p.arxiv_id: p for p in feeds.read_papers(day)}
+
+    def shown(arxiv_id: str) -> str:
+        body = body_of(taxonomy, paper=papers[arxiv_id], entry=paper_entry(papers[arxiv_id]))
+        return body.split("<summary>Abstract</summary>\n\n")[1].split("\n\n</details>")[0]
+
+    assert "open-sourced at here \\(https://github.com/Kanyooo/EEG-DCNet\\)" in shown("2411.17705")
+    assert "an O\\(1/√T\\) convergence" in shown("2411.17866")
+    assert "less than \\(11/5\\)n-\\(18/5\\) edges" in shown("2411.17885")
+    assert "reduced to O\\(log₂L\\)" in shown("2411.17729")
+    assert "\\(s², ℓ\\)-TCU model" in shown("2411.17887")
+    for arxiv_id in papers:
+        glued = re.findall(
+            r"\\\\(?:href|sqrt|frac|footnote|tilde|hat|left|right|cite|underline)", shown(arxiv_id)
+        )
+        assert not glued, (arxiv_id, glued)
