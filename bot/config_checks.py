@@ -53,6 +53,9 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
                 f"{keywords_path}: empty: without keyword rules the poll job cannot route "
                 "papers; add `sections:` with patterns per taxonomy section (docs/scoring.md)"
             )
+    if "poll" in loaded and (catalog := str(loaded["poll"]["catalog"])):  # "" is the schema's
+        problem = catalog_path_problem(catalog, f"{directory / 'poll.yml'}: catalog")
+        problems += [problem] if problem else []
     if "taxonomy" not in loaded:
         return problems  # the other checks compare with the taxonomy
     try:
@@ -184,6 +187,20 @@ def _pattern_texts(items: list | None) -> list[tuple[str, frozenset[str]]]:
         for i in items or ()
         if i is not None
     ]
+
+
+def catalog_path_problem(catalog: str, where: str) -> str | None:
+    """What is wrong with ``catalog`` as the catalog's path (``where``: the key or option that
+    gave it), or None. It is a file in the repository, named from its root: every job reads it on
+    the default branch, where a folder would read as the list of its files."""
+    parts = catalog.replace("\\", "/").split("/")
+    if catalog.startswith("/") or ".." in parts or "" in parts:
+        return (
+            f"{where}: {catalog!r} is not the path of a file inside the repository: give it "
+            "relative to the repository root, without a leading or trailing '/' or '..' "
+            "(e.g. catalog.md or docs/catalog.md)"
+        )
+    return None
 
 
 def _has_content(path: Path) -> bool:

@@ -292,6 +292,51 @@ def test_papers_over_the_limit_are_not_promised_to_the_next_run(
     assert "next run" not in out
 
 
+@pytest.mark.parametrize(
+    ("setting", "said"),
+    [
+        ('catalog: ""', "key catalog: '' should be non-empty"),
+        ("catalog: config/", "catalog: 'config/' is not the path of a file inside the repository"),
+        (
+            "catalog: /etc/hostname",
+            "catalog: '/etc/hostname' is not the path of a file inside the repository",
+        ),
+        ('labels: [new-paper, ""]', "key labels.1: '' should be non-empty"),
+        ('needs_section_label: ""', "key needs_section_label: '' should be non-empty"),
+    ],
+)
+def test_a_catalog_path_or_label_that_cannot_work_is_a_config_error_before_the_run(
+    repo: Path, tmp_path: Path, setting: str, said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`catalog: ""` or a folder read the default branch's file listing (`git show main:`) as the
+    catalog: a dry run scored against it, a real run failed every PR with "catalog.md has no
+    section ..."; an absolute path read a file outside the repository; an empty label made GitHub
+    refuse every PR's labels. Each is now one line naming config/poll.yml and the key."""
+    config_dir = tmp_path / "config"
+    shutil.copytree(PROJECT / "config", config_dir)
+    with (config_dir / "poll.yml").open("a", encoding="utf-8") as handle:
+        handle.write(f"\n{setting}\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
+        assert poll(repo, "--feed", str(FULL_DAY), "--dry-run") == 1
+    err = capsys.readouterr().err
+    assert f"{config_dir / 'poll.yml'}: " in err and said in err, err
+    assert "training the scorer" not in err
+
+
+def test_a_catalog_option_that_names_no_file_in_the_repository_is_refused(
+    repo: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (repo / "lists").mkdir()
+    (repo / "lists" / "catalog.md").write_text((repo / "catalog.md").read_text(encoding="utf-8"))
+    git(repo, "add", "lists")
+    git(repo, "commit", "-qm", "a copy in lists/")
+    assert poll(repo, "--feed", str(FULL_DAY), "--dry-run", "--catalog", "lists/") == 1
+    err = capsys.readouterr().err
+    assert "--catalog: 'lists/' is not the path of a file inside the repository" in err
+    assert "training the scorer" not in err
+
+
 def test_an_empty_file_is_not_an_empty_day(
     repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

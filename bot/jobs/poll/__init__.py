@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from bot import config
+from bot.config_checks import catalog_path_problem
 from bot.core import digest, templates
 from bot.core.candidates import rejected_paper, routing_corrections, select_candidates
 from bot.core.catalog import Catalog, parse
@@ -188,6 +189,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     data = config.load("poll")
+    if args.catalog and (problem := catalog_path_problem(args.catalog, "--catalog")):
+        raise BotError(problem)
     data["catalog"] = args.catalog or config.catalog_path()
     github = config.load("github")
     settings = PollSettings.from_config(data, github, dry_run=args.dry_run)
