@@ -11,6 +11,7 @@ The code link, venue and withdrawn notice of a paper's text are ``bot.sources.pa
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import json
 import re
@@ -173,6 +174,12 @@ def read_papers(path: Path | str) -> list[Paper]:
         raise SourceError(f"cannot read papers from {path}: {exc}. Check the --feed path.") from exc
     except EOFError as exc:
         raise SourceError(f"{path} is a truncated gzip file; copy it again.") from exc
+    try:
+        data = _without_bom(data)
+    except UnicodeDecodeError as exc:
+        raise SourceError(
+            f"{path} is not UTF-16 text, as its byte-order mark says ({exc}); save it as UTF-8."
+        ) from exc
     start = data.lstrip()[:1]
     if not start:
         # a failed download (curl -o, a full disk) leaves an empty file: not a day without papers,
@@ -184,8 +191,27 @@ def read_papers(path: Path | str) -> list[Paper]:
     if start == b"<":
         return list(parse_feed(data, str(path)).papers)
     if start == b"{":
-        return _read_jsonl(data.decode("utf-8"), path)
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise SourceError(f"{path} is not UTF-8 text ({exc}); save it as UTF-8.") from exc
+        return _read_jsonl(text, path)
     raise SourceError(f"{path} is neither an RSS/Atom XML file nor JSONL (one JSON object per line).")
+
+
+_XML_ENCODING = re.compile(r"""^(<\?xml[^>]*?)\s+encoding\s*=\s*(["'])[^"']*\2""")
+
+
+def _without_bom(data: bytes) -> bytes:
+    """A file saved "UTF-8 with BOM" (Notepad, PowerShell's Set-Content) or as UTF-16 (PowerShell
+    5's `>`) as plain UTF-8 bytes; a UTF-16 feed's XML declaration loses its (UTF-8 or UTF-16)
+    encoding, which no longer holds."""
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :]
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text = data.decode("utf-16").lstrip("\ufeff")
+        return _XML_ENCODING.sub(r"\1", text, count=1).encode("utf-8")
+    return data
 
 
 def _read_jsonl(text: str, path: Path) -> list[Paper]:

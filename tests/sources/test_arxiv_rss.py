@@ -9,6 +9,7 @@ import socket
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -223,6 +224,38 @@ def test_read_papers_reads_gzipped_and_plain_jsonl(tmp_path: Path) -> None:
     plain = tmp_path / "papers.jsonl"
     plain.write_text(gzip.decompress(SAMPLE_2024.read_bytes()).decode("utf-8"), encoding="utf-8")
     assert feeds.read_papers(plain) == papers
+
+
+@pytest.mark.parametrize(
+    ("name", "encode"),
+    [
+        ("feed.xml", lambda text: "\ufeff".encode() + text.encode("utf-8")),  # Notepad's "UTF-8 with BOM"
+        ("feed.xml", lambda text: text.encode("utf-16")),  # PowerShell 5's `>`: its declaration says UTF-8
+        ("feed.xml", lambda text: text.replace("encoding='UTF-8'", "encoding='UTF-16'").encode("utf-16")),
+        ("papers.jsonl", lambda text: "\ufeff".encode() + text.encode("utf-8")),
+        ("papers.jsonl", lambda text: text.encode("utf-16")),
+    ],
+)
+def test_a_file_saved_with_a_bom_or_as_utf16_is_read_like_plain_utf8(
+    tmp_path: Path, name: str, encode: Callable[[str], bytes]
+) -> None:
+    """An XML or JSONL file is still one when a Windows editor or shell saved it: it was refused
+    as "neither an RSS/Atom XML file nor JSONL"."""
+    plain = tmp_path / f"plain-{name}"
+    if name.endswith(".xml"):
+        plain.write_bytes(DAY_FEED.read_bytes())
+    else:
+        plain.write_text('{"arxiv_id": "2405.00732", "title": "LoRA Land"}\n', encoding="utf-8")
+    saved = tmp_path / name
+    saved.write_bytes(encode(plain.read_text(encoding="utf-8")))
+    assert feeds.read_papers(saved) == feeds.read_papers(plain) != []
+
+
+def test_a_jsonl_file_that_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
+    latin = tmp_path / "papers.jsonl"
+    latin.write_bytes('{"arxiv_id": "2405.00732", "title": "Caf\u00e9"}\n'.encode("latin-1"))
+    with pytest.raises(SourceError, match=r"papers.jsonl is not UTF-8 text .*save it as UTF-8"):
+        feeds.read_papers(latin)  # was a UnicodeDecodeError: a traceback, exit 3
 
 
 def test_jsonl_accepts_category_strings_and_versioned_ids(tmp_path: Path) -> None:
