@@ -3,7 +3,8 @@
 ``select_candidates`` sorts a feed's papers: new, already listed, already proposed (an open or
 merged bot PR), rejected (a closed bot PR, or a line a maintainer unticked in a checklist PR),
 cross-listed twice, or a new version of an older paper. ``rejected_paper`` turns a closed PR back
-into a paper (a negative for the scorer); ``routing_corrections`` finds the merged PRs whose
+into a paper (a negative for the scorer; ``rejected_papers``: those of all closed PRs whose paper
+is not in the catalog after all); ``routing_corrections`` finds the merged PRs whose
 paper a maintainer moved to another section (routing labels for the scorer).
 """
 
@@ -102,6 +103,14 @@ def select_candidates(
         else:
             result.new.append(paper)
     return result
+
+
+def rejected_papers(pulls: Sequence[PullRequest], catalog: Catalog) -> list[Paper]:
+    """The papers of closed bot PRs, negatives for the scorer, but for those now in the catalog:
+    a PR closed because its paper reached the catalog another way (added by hand, then closed by
+    refresh) is no rejection, and the catalog teaches that paper as a positive."""
+    papers = (rejected_paper(pull) for pull in pulls if pull.state == "closed")
+    return [p for p in papers if p is not None and catalog.find_paper(p.arxiv_id, p.title) is None]
 
 
 def rejected_paper(pull: PullRequest) -> Paper | None:

@@ -93,6 +93,46 @@ def test_select_candidates_sorts_every_paper(taxonomy: Taxonomy) -> None:
     assert digest.rejected_ids(pulls[2]) == {"2501.00007"}
 
 
+def test_a_closed_pr_whose_paper_reached_the_catalog_is_no_negative_for_the_scorer(
+    tmp_path: Path, taxonomy: Taxonomy
+) -> None:
+    """A paper added by hand while its bot PR was open: refresh closes the PR ("the paper is in the
+    catalog"), and every later run gave that paper to the scorer as a rejection, a negative, while
+    the catalog taught it as a positive. Only papers a maintainer said no to are negatives."""
+    from bot.core.proposals import Proposal, change_request, paper_entry
+    from bot.forge.local_git import LocalGitForge
+
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    forge = LocalGitForge(repo, branch_prefix="bot/")
+    settings = PollSettings()
+    said_no = paper("2501.00011", "Yet Another KV Cache Eviction Policy")
+    added_by_hand = paper("2501.00012", "Quantized KV Cache Eviction for Long Contexts")
+    for closed in (said_no, added_by_hand):
+        proposal = Proposal(paper=closed, entry=paper_entry(closed), section="kv-cache")
+        forge.propose(change_request(proposal, taxonomy, "catalog.md", settings.branches))
+        [pull] = [p for p in forge.bot_pull_requests("open") if closed.arxiv_id in p.branch]
+        forge.close_pull_request(pull, "closed")
+    text = (repo / "catalog.md").read_text(encoding="utf-8")
+    (repo / "catalog.md").write_text(
+        catalog_module.parse(text, taxonomy).insert(paper_entry(added_by_hand), "kv-cache").render(),
+        encoding="utf-8",
+    )
+    git(repo, "commit", "-qam", "added by hand")
+    catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
+    negatives: list[str] = []
+
+    class Trained(Exception):
+        pass
+
+    def train(catalog: object, feed: object, rejected: list[Paper], corrections: object = ()) -> None:
+        negatives.extend(p.arxiv_id for p in rejected)
+        raise Trained
+
+    with pytest.raises(Trained):
+        run([paper("2501.00013", "A new paper")], catalog, taxonomy, forge, train, settings, io.StringIO())  # type: ignore[arg-type]
+    assert negatives == [said_no.arxiv_id]
+
+
 # -- end to end, local git --------------------------------------------------------------------
 
 

@@ -23,7 +23,7 @@ from typing import Any, TextIO
 from bot import config
 from bot.config_checks import catalog_path_problem
 from bot.core import digest, templates
-from bot.core.candidates import rejected_paper, routing_corrections, select_candidates
+from bot.core.candidates import rejected_papers, routing_corrections, select_candidates
 from bot.core.catalog import Catalog, parse
 from bot.core.catalog_io import read_text_exact
 from bot.core.paper import Paper
@@ -77,11 +77,10 @@ def run(
             len(listed),
         )
     _progress(f"training the scorer on {entries} catalog entries")
-    rejected_papers = candidates.rejected + [rejected_paper(p) for p in pulls if p.state == "closed"]
     scorer = train_scorer(
         catalog,
         list(papers),
-        [p for p in rejected_papers if p],
+        candidates.rejected + rejected_papers(pulls, catalog),
         corrections=routing_corrections(pulls, catalog),
     )
     _progress(f"scoring {len(candidates.new)} new papers")
