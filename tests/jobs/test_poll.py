@@ -409,6 +409,41 @@ def test_network_failure_after_retries_is_a_loud_failure(
     assert bot_branches(repo) == []
 
 
+@pytest.mark.parametrize(
+    ("categories", "said"),
+    [(",", "no category"), ("cs.CL;cs.LG", "not arXiv category names: 'cs.CL;cs.LG'")],
+)
+def test_bad_categories_option_is_named_not_blamed_on_the_config(
+    repo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    categories: str,
+    said: str,
+) -> None:
+    """`--categories ","` (or the workflow's categories input) said "no arXiv categories
+    configured: set `feed.categories` in config/sources.yml": the config was fine, the option not."""
+    with socket.socket() as probe:  # nothing is fetched: a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config_dir = tmp_path / "config"
+    shutil.copytree(PROJECT / "config", config_dir)
+    (config_dir / "sources.yml").write_text(
+        f"feed:\n  base_url: http://127.0.0.1:{port}/rss/\n", encoding="utf-8"
+    )
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
+    assert poll(repo, "--live", "--categories", categories) == 1
+    err = capsys.readouterr().err
+    assert f"--categories {categories!r}: {said}; pass names such as cs.CL" in err
+    assert "config/sources.yml" not in err and "attempts" not in err
+
+
+def test_categories_may_be_separated_by_commas_or_spaces() -> None:
+    from bot.jobs.poll.inputs import option_categories
+
+    assert option_categories("cs.CL, cs.LG") == option_categories("cs.CL cs.LG") == ("cs.CL", "cs.LG")
+
+
 # -- end to end, the fake GitHub ----------------------------------------------------------------
 
 

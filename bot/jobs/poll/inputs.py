@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -61,8 +62,7 @@ def load_papers(
     else:
         settings = feeds.FeedSettings.from_config(config.load("sources"))
         if args.categories:
-            categories = tuple(c.strip() for c in args.categories.split(",") if c.strip())
-            settings = dataclasses.replace(settings, categories=categories)
+            settings = dataclasses.replace(settings, categories=option_categories(args.categories))
         if http_client is None:
             with httpx.Client() as client:
                 result = feeds.poll(settings, client)
@@ -70,6 +70,22 @@ def load_papers(
             result = feeds.poll(settings, http_client())
         papers, source = list(result.papers), result.source
     return [paper_facts.enrich(p) for p in papers], source
+
+
+def option_categories(value: str) -> tuple[str, ...]:
+    """The categories of ``--categories`` (commas or spaces between them), or a BotError that
+    names the option, not config/sources.yml."""
+    from bot.sources.arxiv_rss import is_category
+
+    categories = tuple(c for c in re.split(r"[\s,]+", value) if c)
+    bad = [c for c in categories if not is_category(c)]
+    if not categories or bad:
+        what = f"not arXiv category names: {', '.join(map(repr, bad))}" if bad else "no category"
+        raise BotError(
+            f"--categories {value!r}: {what}; pass names such as cs.CL or cs, separated by commas "
+            "(https://arxiv.org/category_taxonomy)"
+        )
+    return categories
 
 
 def mark_replaced(repo: Path, versions: dict[str, int], dry_run: bool) -> None:
