@@ -201,7 +201,7 @@ def main(args: argparse.Namespace) -> int:
     if args.input is None:
         args.input = feeds.PACKAGED_SAMPLE_FEED
     _progress(f"reading {args.input}")
-    papers = feeds.read_papers(args.input)
+    papers = feeds.read_papers(args.input, "--input")
     if not papers:
         raise BotError(f"{args.input} has no papers to score; pass a feed or JSONL file with papers")
     to_stdout = str(args.output) == "-"

@@ -163,15 +163,16 @@ _JSONL_FIELDS = {
 }
 
 
-def read_papers(path: Path | str) -> list[Paper]:
-    """Papers from an RSS/Atom XML file or a JSONL file (``.gz`` or not), as ``--feed`` takes."""
+def read_papers(path: Path | str, option: str = "--feed") -> list[Paper]:
+    """Papers from an RSS/Atom XML file or a JSONL file (``.gz`` or not), as ``--feed`` takes
+    (``option``: how the file was given, named in errors)."""
     path = Path(path)
     try:
         data = path.read_bytes()
         if data[:2] == b"\x1f\x8b":
             data = gzip.decompress(data)
     except OSError as exc:
-        raise SourceError(f"cannot read papers from {path}: {exc}. Check the --feed path.") from exc
+        raise SourceError(f"cannot read papers from {path}: {exc}. Check the {option} path.") from exc
     except EOFError as exc:
         raise SourceError(f"{path} is a truncated gzip file; copy it again.") from exc
     try:

@@ -68,8 +68,7 @@ def parse_feed(content: bytes | str, source: str) -> FeedResult:
     if not parsed.get("version"):
         reason = parsed.get("bozo_exception") or "no RSS channel or Atom feed element"
         raise SourceError(
-            f"{source} is not an RSS or Atom feed ({reason}). Check the feed URL, or the "
-            "file given with --feed."
+            f"{source} is not an RSS or Atom feed ({reason}). Check the feed URL, or the file given."
         )
     if isinstance(parsed.get("bozo_exception"), xml.sax.SAXParseException) and not data.rstrip().endswith(
         FEED_ENDINGS
@@ -80,7 +79,7 @@ def parse_feed(content: bytes | str, source: str) -> FeedResult:
         raise SourceError(
             f"{source} is not well-formed XML ({parsed['bozo_exception']}): probably a truncated "
             "or damaged download, so some of the day's papers would be missing. Fetch the feed "
-            "again (or pass another --feed file); nothing was proposed."
+            "again (or pass another file); nothing was read from it."
         )
     papers: list[Paper] = []
     skipped: list[str] = []

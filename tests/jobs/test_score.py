@@ -157,11 +157,18 @@ def test_output_to_stdout(catalog_path: Path, capsys: pytest.CaptureFixture[str]
     assert "Decisions written to stdout (one JSON object per paper)." in captured.err
 
 
+def a_file(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.mark.parametrize(
     ("make_input", "message"),
     [
         (lambda folder: folder / "missing.jsonl", "cannot read papers"),
+        (lambda folder: folder / "missing.jsonl", "Check the --input path."),  # score has no --feed
         (lambda folder: EMPTY_RSS, "has no papers to score"),
+        (lambda folder: a_file(folder / "page.xml", "<html><title>503</title></html>"), "not an RSS or Atom"),
     ],
 )
 def test_bad_input_fails_clearly_and_writes_nothing(
@@ -173,7 +180,8 @@ def test_bad_input_fails_clearly_and_writes_nothing(
 ) -> None:
     output = tmp_path / "decisions.jsonl"
     assert score(make_input(tmp_path), output, catalog_path) == 1
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert message in err and "--feed" not in err
     assert not output.exists()
 
 
