@@ -113,3 +113,12 @@ def test_the_latex_of_real_abstracts_reads_as_text_not_as_glued_commands(taxonom
             r"\\\\(?:href|sqrt|frac|footnote|tilde|hat|left|right|cite|underline)", shown(arxiv_id)
         )
         assert not glued, (arxiv_id, glued)
+
+
+def test_a_paper_without_an_abstract_has_no_empty_abstract_to_open(taxonomy: Taxonomy) -> None:
+    """A JSONL line with only arxiv_id and title (all --feed asks for), or a feed item without a
+    description: the body had an empty "Abstract" dropdown and a double blank line in it."""
+    bare = feeds.paper_from_record({"arxiv_id": "2402.03804", "title": "ReLU Wins"})
+    body = body_of(taxonomy, paper=bare, entry=paper_entry(bare))
+    assert "<summary>Abstract</summary>" not in body and "\n\n\n" not in body
+    assert "**Why**" in body and "**The line this PR adds**" in body
