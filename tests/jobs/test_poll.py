@@ -473,6 +473,28 @@ def test_poll_on_the_fake_github_then_a_rerun_changes_nothing(
     assert fake_github.reads() <= 2
 
 
+def test_the_batch_mode_digest_pr_carries_the_poll_labels(
+    fake_github: FakeGitHub,
+    taxonomy: Taxonomy,
+    tmp_path: Path,  # noqa: F811
+) -> None:
+    """config/poll.yml's `labels` go on every PR the poll opens: the batch-mode digest had none,
+    so a maintainer's `label:new-paper` filter missed the day's papers."""
+    fake_github.push(
+        "catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="the catalog"
+    )
+    papers = [paper_facts.enrich(p) for p in feeds.read_papers(FULL_DAY)]
+    settings = PollSettings(batch_mode=True, labels=("new-paper", "from-arxiv"))
+    train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
+    forge = forge_for(fake_github)
+    catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
+    report = run(papers, catalog, taxonomy, forge, train, settings, io.StringIO())
+    [digest_pr] = fake_github.pulls()
+    assert digest_pr.head == "bot/digest" and len(report.accepted) > 1
+    assert {"new-paper", "from-arxiv"} <= set(digest_pr.labels)
+    assert not any(label.startswith("section:") for label in digest_pr.labels)  # one PR, many sections
+
+
 def test_local_poll_reads_the_committed_catalog_and_says_so(
     repo: Path, taxonomy: Taxonomy, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:

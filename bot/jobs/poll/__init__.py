@@ -13,6 +13,7 @@ catalog, the paper store's marks) is ``poll/inputs.py``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import os
 import sys
@@ -139,7 +140,8 @@ def _digest_change(
     change = digest.digest_for_run(
         previous, proposals, catalog, taxonomy, settings.catalog_path, settings.branches.digest
     )
-    return proposals[0], change
+    # poll.yml's labels go on every PR the poll opens (section labels do not: a digest has many)
+    return proposals[0], change and dataclasses.replace(change, labels=settings.labels)
 
 
 def render_summary(report: PollReport, settings: PollSettings, source: str) -> str:
