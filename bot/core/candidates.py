@@ -93,7 +93,7 @@ def select_candidates(
             if paper.version and catalog.find_by_id(paper.arxiv_id) is not None:
                 result.replaced_listed[paper.arxiv_id] = paper.version  # enrich refreshes its facts
             continue
-        existing = catalog.find(paper.arxiv_id, paper.title)
+        existing = catalog.find_paper(paper.arxiv_id, paper.title)  # a note that mentions the id is no entry
         if existing is not None:
             result.in_catalog.append((paper, existing.line_number))
         elif paper.arxiv_id in rejected:

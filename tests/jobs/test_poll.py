@@ -15,7 +15,7 @@ import pytest
 from bot import config
 from bot.__main__ import main
 from bot.core import catalog as catalog_module
-from bot.core import digest, markers
+from bot.core import catalog_document, digest, markers
 from bot.core.candidates import select_candidates
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
@@ -27,7 +27,7 @@ from bot.sources import arxiv_rss as feeds
 from bot.sources import paper_facts
 from tests.conftest import FIXTURES, PROJECT
 from tests.fake_github import FakeGitHub, fake_github, forge_for  # noqa: F401
-from tests.gitrepo import git, make_repo
+from tests.gitrepo import SMALL_CATALOG, git, make_repo
 from tests.golden_files import assert_shown_in_docs
 
 ARXIV = Path(__file__).parents[1] / "fixtures" / "arxiv"
@@ -131,6 +131,25 @@ def test_a_closed_pr_whose_paper_reached_the_catalog_is_no_negative_for_the_scor
     with pytest.raises(Trained):
         run([paper("2501.00013", "A new paper")], catalog, taxonomy, forge, train, settings, io.StringIO())  # type: ignore[arg-type]
     assert negatives == [said_no.arxiv_id]
+
+
+def test_a_paper_only_mentioned_under_another_entry_is_still_new(taxonomy: Taxonomy) -> None:
+    """A note under an entry ("  - follow-up: arXiv ...") mentions a paper without listing it. The
+    poll counted that paper as already in the catalog and never proposed it (the feed lists it on
+    one day only), while /add, refresh and the insert itself know a mention is no entry."""
+    from bot.core.proposals import paper_entry
+
+    text = catalog_document.render_document(taxonomy, SMALL_CATALOG)
+    snapkv = next(line for line in text.splitlines() if "SnapKV" in line)
+    noted = text.replace(snapkv, snapkv + "\n  - follow-up: [its sequel](https://arxiv.org/abs/2501.00021)")
+    catalog = catalog_module.parse(noted, taxonomy)
+    assert catalog.find_by_id("2501.00021") is not None  # the note's item mentions it
+    sequel = paper("2501.00021", "The Sequel to SnapKV")
+
+    result = select_candidates([sequel], catalog, [], "bot/digest")
+
+    assert result.new == [sequel] and result.in_catalog == []
+    assert catalog.insert(paper_entry(sequel), "kv-cache").find_paper("2501.00021", None)  # it can be added
 
 
 # -- end to end, local git --------------------------------------------------------------------
