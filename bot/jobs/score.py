@@ -197,9 +197,17 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def main(args: argparse.Namespace) -> int:
     taxonomy = config.load_taxonomy()
     keywords = config.load("keywords")
-    catalog = read_catalog(catalog_file(args.catalog), taxonomy)
+    catalog_path = catalog_file(args.catalog)
+    catalog = read_catalog(catalog_path, taxonomy)
     if args.input is None:
         args.input = feeds.PACKAGED_SAMPLE_FEED
+    if str(args.output) != "-":
+        for what, path in (("--input", args.input), ("catalog", catalog_path)):
+            if args.output.resolve() == Path(path).resolve():
+                raise BotError(
+                    f"--output {args.output} is the {what} file: the decisions would replace it; "
+                    "pass another --output path"
+                )
     _progress(f"reading {args.input}")
     papers = feeds.read_papers(args.input, "--input")
     if not papers:

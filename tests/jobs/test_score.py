@@ -149,6 +149,17 @@ def test_an_output_under_a_file_is_refused_before_training(
     assert "training on" not in caplog.text
 
 
+def test_an_output_that_is_the_input_or_the_catalog_is_refused(tmp_path: Path, catalog_path: Path) -> None:
+    """`--input papers.jsonl --output papers.jsonl` replaced the papers with the decisions (and
+    `--output catalog.md` the catalog): the data is gone. Both are refused, the files unchanged."""
+    papers = tmp_path / "papers.jsonl"
+    papers.write_text('{"arxiv_id": "2405.00732", "title": "LoRA Land"}\n', encoding="utf-8")
+    before = (papers.read_bytes(), catalog_path.read_bytes())
+    assert score(papers, papers, catalog_path) == 1
+    assert score(papers, catalog_path, catalog_path) == 1
+    assert (papers.read_bytes(), catalog_path.read_bytes()) == before
+
+
 def test_output_to_stdout(catalog_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert score(RSS, "-", catalog_path) == 0
     captured = capsys.readouterr()
