@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import hashlib
 import json
 import re
 import unicodedata
@@ -202,13 +203,30 @@ def newest(store: Mapping[str, PaperRecord], other: Mapping[str, PaperRecord]) -
     return merged
 
 
+def refresh_offset(arxiv_id: str, max_age_days: int) -> int:
+    """The paper's place in the refresh cycle, 0 to ``max_age_days - 1``: a hash of its id, the same
+    on every run and machine, so that about one paper in ``max_age_days`` is due each night."""
+    digest = hashlib.sha256(arxiv_id.encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") % max(1, max_age_days)
+
+
+def last_due(arxiv_id: str, today: datetime.date, max_age_days: int) -> datetime.date:
+    """The paper's latest refresh day on or before ``today``: its days come every ``max_age_days``
+    days, each paper on its own (``refresh_offset``)."""
+    cycle = max(1, max_age_days)
+    return today - datetime.timedelta(days=(today.toordinal() + refresh_offset(arxiv_id, cycle)) % cycle)
+
+
 def is_stale(record: PaperRecord | None, today: datetime.date, max_age_days: int) -> bool:
-    """Missing, fetched more than ``max_age_days`` ago, or a newer version was announced."""
+    """Missing, a newer version was announced, or fetched before the paper's latest refresh day
+    (``last_due``): a paper is refetched on its own day, so never more than ``max_age_days`` days
+    after its last fetch, and a store fetched all at once spreads over the next ``max_age_days``
+    nights instead of going stale on one."""
     if record is None or not record.fetched:
         return True
     if record.announced_version and record.announced_version > record.versions:
         return True
-    return (today - datetime.date.fromisoformat(record.fetched)).days > max_age_days
+    return datetime.date.fromisoformat(record.fetched) < last_due(record.arxiv_id, today, max_age_days)
 
 
 def to_fetch(
@@ -275,9 +293,11 @@ __all__ = [
     "entry_text",
     "github_links",
     "is_stale",
+    "last_due",
     "known_papers",
     "load",
     "mark_announced",
     "merge",
+    "refresh_offset",
     "to_fetch",
 ]

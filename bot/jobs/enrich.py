@@ -1,7 +1,8 @@
 """``python -m bot enrich``: bring the paper store up to date, then the catalog lines up to the store.
 
-1. The catalog's arXiv papers that the store lacks, or holds stale (fetched more than
-   ``enrich.max_age_days`` ago, or a newer version announced in the daily feed), are looked up
+1. The catalog's arXiv papers that the store lacks, or holds stale (fetched before the paper's own
+   refresh day, which comes every ``enrich.max_age_days`` days, or a newer version announced in the
+   daily feed), are looked up
    100 ids per arXiv API request, 3 s apart (``bot.sources.arxiv_fetch``). After every request
    the catalog lines it changes are written, then the store file, so an interrupted run leaves
    both consistent and resumes where it stopped.

@@ -110,6 +110,36 @@ def test_staleness() -> None:
     assert paper_store.mark_announced(store, {"2405.00732": 2})["2405.00732"] == fresh  # the store has v2
 
 
+def test_refetches_are_spread_over_the_nights_never_older_than_max_age() -> None:
+    """A store fetched all at once (the first run) used to go stale all on one night, every
+    ``max_age_days``: each paper now has its own day, so about 1/max_age_days of it is due a night."""
+    start, max_age = datetime.date(2025, 1, 1), 30
+    ids = [f"2401.{n:05d}" for n in range(1, 601)]
+    store = {i: record(i, fetched=start.isoformat()) for i in ids}
+    per_night, gaps = [], []
+    for night in range(1, 4 * max_age + 1):
+        today = start + datetime.timedelta(days=night)
+        due = paper_store.to_fetch(ids, store, today, max_age)
+        per_night.append(len(due))
+        gaps += [(today - datetime.date.fromisoformat(store[i].fetched)).days for i in due]
+        store.update({i: dataclasses.replace(store[i], fetched=today.isoformat()) for i in due})
+        assert all((today - datetime.date.fromisoformat(r.fetched)).days <= max_age for r in store.values())
+    assert max(per_night) <= 2 * len(ids) // max_age and min(per_night) >= len(ids) // max_age // 3
+    assert sum(per_night) == len(ids) * 4  # once per cycle each, the first one earlier
+    assert set(gaps[len(ids) :]) == {max_age}  # after the first cycle: exactly every max_age days
+    # the same days on every run; a paper fetched on its day is not due again until its next one
+    paper = ids[0]
+    day = paper_store.last_due(paper, start, max_age)
+    assert paper_store.last_due(paper, day + datetime.timedelta(days=max_age - 1), max_age) == day
+    assert not paper_store.is_stale(record(paper, fetched=day.isoformat()), day, max_age)
+    assert paper_store.is_stale(
+        record(paper, fetched=day.isoformat()), day + datetime.timedelta(days=max_age), max_age
+    )
+    assert paper_store.refresh_offset(paper, max_age) == paper_store.refresh_offset(paper, max_age)
+    tomorrow = today + datetime.timedelta(days=1)
+    assert paper_store.to_fetch(ids, store, tomorrow, 0) == ids  # 0: every night
+
+
 def test_merge_and_differences() -> None:
     a, b, c = record("2401.00001"), record("2401.00002"), record("2401.00003", title="new")
     merged = paper_store.merge({a.arxiv_id: a, b.arxiv_id: b}, [c], keep=["2401.00001", "2401.00003"])
