@@ -464,7 +464,7 @@ def test_a_night_where_most_links_fail_at_once_is_inconclusive(fake, web, taxono
     night(fake, web, taxonomy, D1)
     [issue] = tracking_issues(fake)
     body = issue.body
-    site.pages.clear()  # the runner lost its network: everything fails
+    site.close()  # the runner lost its network: every request fails to connect
     fake.reset_counts()
 
     outcome = night(fake, web, taxonomy, D2)
@@ -473,6 +473,25 @@ def test_a_night_where_most_links_fail_at_once_is_inconclusive(fake, web, taxono
     assert issue.body == body and not outcome.night.dead
     summary = report(outcome, SETTINGS, False, {})
     assert "Tonight is inconclusive" in summary
+
+
+def test_a_site_holding_most_links_that_answers_404_is_dead_not_inconclusive(fake, web, taxonomy):
+    """A 404 or 410 is a definite answer from a server that was reached: when one site holding most
+    of the links really died, its links are reported, where counting them as network failures made
+    every night inconclusive and no dead link was ever reported."""
+    site = web[0]
+    entries = [paper(i, site.url(f"/p{i}")) for i in range(25)]
+    site.pages.update({f"/p{i}": (200, {}) for i in range(20, 25)})  # /p0 to /p19: 404 (or 410)
+    site.pages["/p19"] = (410, {})
+    fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
+
+    first = night(fake, web, taxonomy, D1)
+    assert not first.night.inconclusive and len(first.night.watching) == 20
+    second = night(fake, web, taxonomy, D2)
+    assert not second.night.inconclusive and len(second.night.dead) == 20
+    # 5xx answers are not definite: most links failing with them is still an inconclusive night
+    site.pages.update({f"/p{i}": (503, {}) for i in range(25)})
+    assert night(fake, web, taxonomy, D3).night.inconclusive
 
 
 def test_links_not_reached_within_the_time_budget_are_unknown_not_dead(fake, web, taxonomy):

@@ -13,6 +13,7 @@ from bot.core import markers
 from bot.core.catalog import Catalog
 from bot.jobs.nightly.model import ISSUE_MARKER, STATE_VERSION, LinkProblem, NightlySettings, link_problem
 from bot.linkcheck import Link, LinkResult, Verdict, update_state
+from bot.linkcheck.policy import DEAD_STATUSES
 
 
 def previous_state(body: str | None) -> dict[str, Any]:
@@ -39,15 +40,18 @@ def settled_state(previous: Mapping[str, Any], state: Mapping[str, Any], thresho
 
 
 def is_inconclusive(results: Mapping[str, LinkResult], settings: NightlySettings) -> bool:
-    """Most links failing at once says more about the runner's network than about the web."""
+    """Most links failing at once says more about the runner's network than about the web; but
+    only failures that could be the network's count: a 404 or 410 is a definite answer from a
+    server that was reached (a site that really died), while network errors, timeouts and 5xx
+    are not."""
     answered = [  # a URL no request can be sent to says nothing about the network
         r
         for r in results.values()
         if r.source == "http" and r.requests and r.verdict in (Verdict.ALIVE, Verdict.DEAD)
     ]
-    dead = sum(1 for r in answered if r.verdict is Verdict.DEAD)
+    failed = sum(1 for r in answered if r.verdict is Verdict.DEAD and r.status not in DEAD_STATUSES)
     enough = len(answered) >= settings.inconclusive_min_links
-    return enough and dead > settings.inconclusive_share * len(answered)
+    return enough and failed > settings.inconclusive_share * len(answered)
 
 
 def assess_links(
