@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from bot.core import arxiv_ids
 from bot.core.anchors import slugify
 from bot.core.entry import Entry, parse_entry
+from bot.core.markdown import blank_comments_and_code
 from bot.core.matching import near_titles, title_key
 from bot.core.taxonomy import Taxonomy
 from bot.errors import UnknownSectionError
@@ -81,6 +82,7 @@ class Item:
     subsection: str | None
     heading: int | None  # index into Catalog.headings of the nearest heading above
     kind: str = "bullet"  # "bullet" or "row"
+    hidden: bool = False  # starts inside an HTML comment: commented out, not shown to readers
 
     @property
     def line_number(self) -> int:
@@ -134,8 +136,15 @@ class Catalog:
         return "\n"
 
     def entries(self) -> list[Item]:
-        """Items inside a taxonomy section (the catalog's papers and resources)."""
+        """Items inside a taxonomy section (the catalog's papers and resources), commented-out
+        ones included: see ``listed``."""
         return [i for i in self.items if i.section is not None]
+
+    def listed(self) -> list[Item]:
+        """The entries readers see: not those a maintainer commented out (``Item.hidden``). The
+        site, stats, enrich and the star refresh read these; the lookups (``find*``,
+        ``arxiv_id_set``) still know the hidden ones, so that poll never proposes them again."""
+        return [i for i in self.entries() if not i.hidden]
 
     def find_by_id(self, arxiv_id: str) -> Item | None:
         return self._by_id.get(arxiv_ids.normalize(arxiv_id))
@@ -233,7 +242,8 @@ class Catalog:
         return catalog_edits.replace_line(self, index, new_line)
 
     def map_entries(self, change: Callable[[Entry], Entry]) -> Catalog:
-        """Apply ``change`` to every canonical entry; only lines whose entry changed are rewritten."""
+        """Apply ``change`` to every canonical entry not commented out; only lines whose entry
+        changed are rewritten."""
         from bot.core import catalog_edits
 
         return catalog_edits.map_entries(self, change)
@@ -328,6 +338,7 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
             if line.lstrip().startswith(fence):
                 fence = None
 
+    hidden = _commented_out(lines, fenced)
     current: tuple[str | None, str | None] = (None, None)
     heading_at: dict[int, int] = {}
     for index, line in enumerate(lines):
@@ -383,10 +394,22 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
                 subsection=section[1],
                 heading=heading_index,
                 kind="bullet" if bullet else "row",
+                hidden=hidden[index],
             )
         )
         index = end
     return Catalog(kept, headings, items, taxonomy)
+
+
+def _commented_out(lines: list[str], fenced: list[bool]) -> list[bool]:
+    """For each line, whether it starts inside an HTML comment (outside fenced code), by the same
+    rule as the link checker's (``blank_comments_and_code``)."""
+    starts_inside, in_comment = [], False
+    for index, line in enumerate(lines):
+        starts_inside.append(in_comment and not fenced[index])
+        if not fenced[index]:
+            _, in_comment = blank_comments_and_code(line.rstrip("\r\n"), in_comment)
+    return starts_inside
 
 
 def _without_bom(lines: list[str]) -> list[str]:

@@ -121,10 +121,11 @@ def replace_line(catalog: Catalog, index: int, new_line: str) -> Catalog:
 
 
 def map_entries(catalog: Catalog, change: Callable[[Entry], Entry]) -> Catalog:
-    """Apply ``change`` to every canonical entry; only lines whose entry changed are rewritten."""
+    """Apply ``change`` to every canonical entry; only lines whose entry changed are rewritten.
+    Entries commented out are left as the maintainer wrote them."""
     lines = list(catalog.lines)
     for item in catalog.items:
-        if item.entry is None:
+        if item.entry is None or item.hidden:
             continue
         updated = change(item.entry)
         if updated != item.entry:

@@ -160,7 +160,7 @@ def enrich_catalog(
     for item in catalog.items:
         entry = item.entry
         arxiv_id = entry_id(entry) if entry is not None else None
-        if entry is None or arxiv_id is None or arxiv_id not in current:
+        if entry is None or arxiv_id is None or arxiv_id not in current or item.hidden:
             continue
         record = current[arxiv_id]
         new, found = updated_entry(entry, previous.get(arxiv_id), record, venues, settings)

@@ -45,6 +45,7 @@ _BLOCK_START = re.compile(r"^(\d{1,9})([.)])|^([-+=])")
 # Tags a job summary may contain (written by our templates); anything else becomes text.
 SUMMARY_TAGS = frozenset({"details", "summary", "br", "sub", "sup", "code", "b", "i", "em", "strong"})
 _TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)([^<>]*)>")
+_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")  # matching backtick runs
 
 
 def escape_markdown(text: str) -> str:
@@ -172,3 +173,38 @@ def sanitize_html(text: str, allowed: frozenset[str] = SUMMARY_TAGS) -> str:
         return f"<{closing}{name}{keep}>"
 
     return _TAG.sub(tag, text)
+
+
+def blank_comments_and_code(line: str, in_comment: bool) -> tuple[str, bool]:
+    """Replace ``<!-- ... -->`` (possibly spanning lines) and inline code spans (matching
+    backtick runs) by spaces, keeping offsets. Whichever opens first wins: a ``<!--`` shown in a
+    code span opens no comment, and backticks in a comment are part of it. Returns the line and
+    whether a comment is still open at its end. The one rule of what GitHub hides: the link
+    checker skips it, and the catalog marks the items it hides (``Item.hidden``). An escaped
+    ``\\<!--`` (a title the bot wrote with ``escape_markdown``) is text, no comment."""
+    out, pos = [], 0
+    while pos < len(line):
+        if in_comment:
+            end = line.find("-->", pos)
+            stop = len(line) if end < 0 else end + 3
+            out.append(" " * (stop - pos))
+            pos, in_comment = stop, end < 0
+            continue
+        start = _comment_start(line, pos)
+        span = _CODE_SPAN.search(line, pos) if "`" in line else None
+        if span and (start < 0 or span.start() < start):
+            out.append(line[pos : span.start()] + " " * len(span.group(0)))
+            pos = span.end()
+        else:
+            stop = len(line) if start < 0 else start
+            out.append(line[pos:stop])
+            pos, in_comment = stop, start >= 0
+    return "".join(out), in_comment
+
+
+def _comment_start(line: str, pos: int) -> int:
+    """Where the first ``<!--`` from ``pos`` that is not backslash-escaped starts (-1: none)."""
+    start = line.find("<!--", pos)
+    while start > 0 and (len(line[:start]) - len(line[:start].rstrip("\\"))) % 2 == 1:
+        start = line.find("<!--", start + 1)
+    return start

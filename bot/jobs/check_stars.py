@@ -95,7 +95,7 @@ def refresh_entries(catalog: Catalog, infos: Mapping[str, RepoInfo]) -> tuple[Ca
     findings: list[RepoFinding] = []
     entry_lines = set()
     for item in catalog.items:
-        if item.entry is not None:
+        if item.entry is not None and not item.hidden:
             entry_lines.add(item.start + 1)
             findings += _entry_findings(item, item.entry, refreshed_entry(item.entry, infos), infos)
     findings += _other_line_findings(catalog, entry_lines, infos)
@@ -177,12 +177,13 @@ class StarsReport:
 
 def names_to_look_up(catalog: Catalog) -> list[str]:
     """Every repository the refresh reports on, once: those linked from the text (prose, badges;
-    not in code or HTML comments) and those of the canonical entries, which the catalog reads
-    in an HTML comment too (else a commented-out entry was "not checked" on every run)."""
+    not in code or HTML comments) and those of the canonical entries (a repository link written
+    in a form ``repository_names`` does not take). Entries commented out are neither looked up nor
+    reported: readers do not see them, and their lines are left as written."""
     links = (
         repo_link(url)
         for item in catalog.items
-        if item.entry
+        if item.entry and not item.hidden
         for url in (item.entry.url, item.entry.code_url)
     )
     return list(dict.fromkeys([*repository_names(catalog.render()), *(link.name for link in links if link)]))

@@ -95,8 +95,9 @@ class Result:
 
 
 def listed_ids(catalog: Catalog) -> list[str]:
-    """The arXiv papers the catalog lists (each item's own id), in catalog order."""
-    return list(dict.fromkeys(i for i in map(own_id, catalog.entries()) if i))
+    """The arXiv papers the catalog lists (each item's own id), in catalog order; not those
+    commented out, which readers do not see either."""
+    return list(dict.fromkeys(i for i in map(own_id, catalog.listed()) if i))
 
 
 def refresh_store(

@@ -298,7 +298,7 @@ def store_warnings(catalog: Catalog, catalog_path: Path, store_path: Path) -> li
         return []  # no store (yet): nothing to compare, and nothing to say
     text = store_path.read_text(encoding="utf-8")
     store = paper_store.load(text, str(store_path))
-    items = {arxiv_id: item for item in catalog.entries() if (arxiv_id := own_id(item))}
+    items = {arxiv_id: item for item in catalog.listed() if (arxiv_id := own_id(item))}
     unlisted, lacking = paper_store.differences(items, store)
     store_lines = {_line_id(line): number for number, line in enumerate(text.splitlines(), 1)}
     return [

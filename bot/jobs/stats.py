@@ -76,8 +76,8 @@ def _count(items: list[Item]) -> tuple[int, int, int]:
 
 
 def compute(catalog: Catalog, taxonomy: Taxonomy, file: str) -> Stats:
-    """Stats of the canonical entries under the taxonomy's headings."""
-    entries = catalog.entries()
+    """Stats of the canonical entries under the taxonomy's headings (not those commented out)."""
+    entries = catalog.listed()
     rows = []
     for section in taxonomy.sections:
         in_section = [i for i in entries if i.section == section.id]
@@ -122,7 +122,10 @@ def uncounted(catalog: Catalog, taxonomy: Taxonomy) -> list[Item]:
     return [
         i
         for i in catalog.items
-        if i.section not in ids and "](#" not in i.text and (i.entry is not None or i.arxiv_ids)
+        if i.section not in ids
+        and "](#" not in i.text
+        and (i.entry is not None or i.arxiv_ids)
+        and not i.hidden
     ]
 
 
@@ -130,7 +133,7 @@ def run(path: Path, taxonomy: Taxonomy, out: TextIO, as_json: bool = False) -> i
     catalog = read_catalog(path, taxonomy)
     stats = compute(catalog, taxonomy, str(path))
     missed = uncounted(catalog, taxonomy)
-    if not catalog.entries() and not missed:
+    if not catalog.listed() and not missed:
         print(f"warning: {path} has no entries (an empty catalog): nothing to count", file=sys.stderr)
     if missed:
         first = missed[0]

@@ -25,12 +25,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from bot.core.markdown import blank_comments_and_code
+
 _SCHEME = re.compile(r"https?://", re.IGNORECASE)
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _REF_DEF = re.compile(r"^ {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*<?$")
 _DEST_OPEN = re.compile(r"\]\([ \t]*<?$")
 _ATTR_OPEN = re.compile(r"""\b(?:href|src|poster|data|action|cite)[ \t]*=[ \t]*(["']?)$""", re.IGNORECASE)
-_CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 _BACKSLASH_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _BARE_STOP = re.compile(r"[\s<>\"`|]")
 _TRAILING_PUNCTUATION = "?!.,:;*_~'\""
@@ -74,32 +75,8 @@ def _prose_lines(text: str) -> Iterator[tuple[int, str]]:
         if marker and not in_comment and not (marker.group(1)[0] == "`" and "`" in line[marker.end() :]):
             fence = marker.group(1)
             continue
-        line, in_comment = _blank_comments_and_code(line, in_comment)
+        line, in_comment = blank_comments_and_code(line, in_comment)
         yield number, line
-
-
-def _blank_comments_and_code(line: str, in_comment: bool) -> tuple[str, bool]:
-    """Replace ``<!-- ... -->`` (possibly spanning lines) and inline code spans (matching
-    backtick runs) by spaces, keeping offsets. Whichever opens first wins: a ``<!--`` shown in a
-    code span opens no comment, and backticks in a comment are part of it."""
-    out, pos = [], 0
-    while pos < len(line):
-        if in_comment:
-            end = line.find("-->", pos)
-            stop = len(line) if end < 0 else end + 3
-            out.append(" " * (stop - pos))
-            pos, in_comment = stop, end < 0
-            continue
-        start = line.find("<!--", pos)
-        span = _CODE_SPAN.search(line, pos) if "`" in line else None
-        if span and (start < 0 or span.start() < start):
-            out.append(line[pos : span.start()] + " " * len(span.group(0)))
-            pos = span.end()
-        else:
-            stop = len(line) if start < 0 else start
-            out.append(line[pos:stop])
-            pos, in_comment = stop, start >= 0
-    return "".join(out), in_comment
 
 
 def _urls_in_line(line: str) -> Iterator[str]:

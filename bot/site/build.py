@@ -168,12 +168,12 @@ class Site:
 
 
 def collect(catalog: Catalog, taxonomy: Taxonomy, papers: dict[str, Paper] | None = None) -> Site:
-    """The site's entries: every canonical entry under a taxonomy section, in catalog order,
-    with the paper store's full author list and abstract when it has the paper."""
+    """The site's entries: every canonical entry under a taxonomy section, in catalog order (not
+    those commented out), with the paper store's full author list and abstract when it has the paper."""
     papers = papers or {}
     entries: list[SiteEntry] = []
     skipped = with_abstract = 0
-    for item in catalog.entries():
+    for item in catalog.listed():
         entry = item.entry
         if entry is None or item.section is None:
             skipped += 1

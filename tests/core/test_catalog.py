@@ -310,3 +310,27 @@ def test_a_subsection_title_repeated_across_sections_is_found_under_its_own_sect
         "2401.00003": ("other", None),
     }
     assert heading_problems(parsed, taxonomy) == []
+
+
+def test_an_entry_commented_out_is_hidden_but_still_known(taxonomy: Taxonomy) -> None:
+    """A maintainer who wraps entry lines in ``<!-- ... -->`` hides them from readers: they are not
+    listed (``listed()``: site, stats, enrich, stars), but lookups still find them, so that poll
+    does not propose the paper again and ``insert`` refuses it as a duplicate."""
+    kept = paper("2404.14469", "SnapKV: LLM Knows What You are Looking for")
+    hidden = paper("2306.14048", "H2O: Heavy-Hitter Oracle for Efficient Inference")
+    inline = paper("2402.02750", "KIVI: A Tuning-Free Asymmetric 2bit Quantization")
+    text = catalog_document.render_document(taxonomy, {("kv-cache", None): [kept, hidden, inline]})
+    hidden_line, inline_line = render_entry(hidden), render_entry(inline)
+    text = text.replace(hidden_line, f"<!-- hidden until v2 is out\n{hidden_line}\n-->")
+    text = text.replace(inline_line, f"{inline_line} <!-- a note, not a comment around it -->")
+    parsed = catalog.parse(text, taxonomy)
+    assert parsed.render() == text
+    assert sorted(map(catalog.own_id, parsed.entries())) == ["2306.14048", "2402.02750", "2404.14469"]
+    assert sorted(map(catalog.own_id, parsed.listed())) == ["2402.02750", "2404.14469"]
+    found = parsed.find_paper("2306.14048", None)
+    assert found is not None and found.hidden and "2306.14048" in parsed.arxiv_id_set()
+    with pytest.raises(DuplicateEntryError):
+        parsed.insert(hidden, "kv-cache")
+    # a `<!--` in a code span opens no comment; a fenced block is no comment either
+    shown = text.replace("<!-- hidden until v2 is out\n", "`<!--` is shown\n", 1).replace("\n-->", "", 1)
+    assert all(not i.hidden for i in catalog.parse(shown, taxonomy).items)

@@ -215,13 +215,15 @@ def test_a_repository_github_did_not_answer_for_is_left_alone(taxonomy):
     assert new.render() == text and [f.kind for f in findings] == ["unchecked"]
 
 
-def test_an_entry_in_an_html_comment_is_looked_up_not_reported_unchecked(taxonomy):
-    """The repositories asked for came from the links (which skip comments), the findings from
-    the entries (which do not): an entry a maintainer commented out was "not checked: GitHub
-    gave no answer" on every run, and check-stars said to run it again later."""
+def test_an_entry_in_an_html_comment_is_left_alone_neither_looked_up_nor_reported(taxonomy):
+    """An entry a maintainer commented out is not listed: its repository is not looked up, it is
+    in no finding (it was "not checked: GitHub gave no answer" on every run, then looked up and
+    refreshed like a listed one), and its line stays as written, stars included."""
     from bot.jobs.check_stars import refresh_text
 
-    text = document(taxonomy, [paper(1, "https://github.com/a/one", stars=3)])
+    text = document(
+        taxonomy, [paper(1, "https://github.com/a/one", stars=3), paper(2, "https://github.com/a/two")]
+    )
     line = line_of(text, "github.com/a/one")
     text = text.replace(line, f"<!--\n{line}\n-->")
 
@@ -231,12 +233,12 @@ def test_an_entry_in_an_html_comment_is_looked_up_not_reported_unchecked(taxonom
 
         def repositories(self, names: list[str]) -> dict[str, RepoInfo]:
             self.asked += names
-            return {n: RepoInfo(n, exists=True, stars=3) for n in names}
+            return {n: RepoInfo(n, exists=False) for n in names}
 
     directory = Directory()
     new, findings, looked_up = refresh_text(text, directory, taxonomy)
-    assert directory.asked == ["a/one"] and looked_up == 1
-    assert [f.kind for f in findings] == [] and new == text
+    assert directory.asked == ["a/two"] and looked_up == 1
+    assert [(f.kind, f.repo) for f in findings] == [("deleted", "a/two")] and line in new
 
 
 # -- the job on the fake GitHub --------------------------------------------------------------------------

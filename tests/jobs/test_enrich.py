@@ -131,6 +131,21 @@ def test_enrich_fills_authors_sets_venues_marks_withdrawn_and_a_rerun_does_nothi
     assert again.text == result.text and again.changes == [] and paper_store.dump(again.store) == store_text
 
 
+def test_an_entry_commented_out_is_neither_fetched_nor_rewritten(
+    arxiv_api: ArxivApiServer, taxonomy: Taxonomy
+) -> None:  # noqa: F811
+    """Readers do not see an entry a maintainer commented out: it is not listed, so the store does
+    not keep it and its line stays as written (no authors filled in)."""
+    text, ids = catalog_text(taxonomy, 10)
+    seed(arxiv_api, ids)
+    line = next(line for line in text.splitlines(keepends=True) if ids[1] in line)
+    text = text.replace(line, f"<!--\n{line}-->\n")
+    result = enrich.run(text, "", api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+    assert sorted(result.store) == sorted(set(ids) - {ids[1]}) and ids[1] not in arxiv_api.log[0]["id_list"]
+    assert line in result.text and ids[1] not in {c.arxiv_id for c in result.changes}
+    assert {c.arxiv_id for c in result.changes} == set(ids) - {ids[1]}  # the others got their authors
+
+
 def test_stale_and_announced_papers_are_fetched_again(arxiv_api: ArxivApiServer, taxonomy: Taxonomy) -> None:  # noqa: F811
     text, ids = catalog_text(taxonomy, 6)
     seed(arxiv_api, ids)

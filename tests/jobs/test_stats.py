@@ -72,6 +72,13 @@ def test_lines_that_are_not_entries_are_counted_apart(small: catalog.Catalog, ta
     assert "(1 line in sections is not a canonical entry and is not counted" in stats.render(result)
 
 
+def test_entries_commented_out_are_not_counted(small: catalog.Catalog, taxonomy: Taxonomy) -> None:
+    line = next(line for line in small.render().splitlines(keepends=True) if "2306.14048" in line)
+    text = small.render().replace(line, f"<!-- until the final version\n{line}-->\n")
+    result = stats.compute(catalog.parse(text, taxonomy), taxonomy, "catalog.md")
+    assert (result.papers, row(result, "kv-cache").papers, result.not_canonical) == (3, 1, 0)
+
+
 def test_the_same_paper_twice_counts_once_as_unique(small: catalog.Catalog, taxonomy: Taxonomy) -> None:
     text = small.render().replace(
         "## Surveys\n\nSurveys, tutorials and benchmarks that map efficient LLM research as a whole.\n",

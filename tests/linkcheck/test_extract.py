@@ -97,6 +97,21 @@ def test_a_comment_opener_in_a_code_span_hides_nothing() -> None:
     assert hrefs == urls(text)  # as CommonMark reads it
 
 
+def test_an_escaped_comment_opener_hides_nothing() -> None:
+    """A title showing ``<!--`` is written escaped (``\\<!--``): CommonMark shows it as text, and
+    it opened a comment that hid every link after it (the catalog's entries too)."""
+    text = (
+        "- [Breaking \\<!-- out](https://x.org/a) · [pdf](https://x.org/a.pdf)\n"
+        "- [b](https://x.org/b) \\\\<!-- an escaped backslash, then a real comment -->\n"
+        "- [c](https://x.org/c)\n"
+    )
+    assert urls(text) == ["https://x.org/a", "https://x.org/a.pdf", "https://x.org/b", "https://x.org/c"]
+    parsed = MarkdownIt("commonmark").parse(text)
+    inline = [b for b in parsed if b.type == "inline"]
+    hrefs = [t.attrs["href"] for b in inline for t in b.children or [] if t.type == "link_open"]
+    assert hrefs == urls(text)  # as CommonMark reads it
+
+
 def test_lines_are_one_based_unique_and_in_order() -> None:
     text = "[a](https://x.org/1) [b](https://x.org/1)\n\nhttps://x.org/2\n- https://x.org/1\n"
     assert extract_links(text) == [Link("https://x.org/1", (1, 4)), Link("https://x.org/2", (3,))]

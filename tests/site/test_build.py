@@ -153,6 +153,24 @@ def test_the_search_worker_is_started_from_the_head_by_a_file(built: tuple[site_
     assert json.loads(head.scripts[0][1])["abstracts"] is False
 
 
+def test_an_entry_commented_out_is_not_on_the_page() -> None:
+    """A maintainer hides an entry by wrapping it in ``<!-- ... -->``: GitHub does not show it, and
+    neither does the site (it did: the site read every entry line). A title that shows ``<!--``
+    (escaped, ``\\<!--``) hides nothing."""
+    from bot.core.catalog import parse
+
+    text, _ = fixture.generate(12)
+    taxonomy = fixture.load_taxonomy()
+    lines = [line for line in text.splitlines(keepends=True) if "arxiv.org/abs/" in line]
+    assert "\\<!--" in "".join(lines)  # the hostile title's escaped "<!--" is there
+    hidden = lines[1]
+    shown = site_build.collect(parse(text, taxonomy), taxonomy)
+    commented = text.replace(hidden, f"<!--\n{hidden}-->\n")
+    site = site_build.collect(parse(commented, taxonomy), taxonomy)
+    assert len(site.entries) == len(shown.entries) - 1
+    assert hidden.split("](")[0][3:] not in {e.title for e in site.entries}
+
+
 def test_script_json_cannot_close_the_script_element() -> None:
     value = {"t": "</script><!-- & \u2028 >"}
     text = str(script_json(value))

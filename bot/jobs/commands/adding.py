@@ -113,6 +113,7 @@ def _already_listed(order: tuple[int, int], cmd: str, arxiv_id: str, title: str 
         title=safe_text(item.title or arxiv_id),
         link=work.line_link(item),
         where=work.item_where(item),
+        hidden=item.hidden,
     )
     work.state = work.state.without_pending(arxiv_id)
     return True

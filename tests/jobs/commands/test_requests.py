@@ -194,6 +194,24 @@ def test_each_problem_gets_its_own_clear_line(
     assert catalog_module.split_lines(catalog_text(taxonomy))[n - 1].startswith("- [SnapKV")
 
 
+def test_an_add_of_an_entry_commented_out_says_so_and_adds_nothing(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """A maintainer hid the entry in an HTML comment: the paper is known (no second entry, no PR),
+    and the answer says where it is hidden and how to list it again."""
+    text = catalog_text(taxonomy)
+    line = next(x for x in catalog_module.split_lines(text) if "2404.14469" in x)
+    github.push("catalog.md", text.replace(line, f"<!--\n{line}-->\n"), message="hide SnapKV")
+    outcome = handle(github, arxiv, taxonomy, "/add 2404.14469 kv-cache")
+    assert [r.kind for r in outcome.replies] == ["duplicate"] and not github.pulls()
+    n = line_of("2404.14469", taxonomy) + 1
+    assert (
+        f"(arXiv 2404.14469) is already in the catalog, commented out (hidden from readers) at [line {n}]("
+        f"{CATALOG_URL}#L{n}) in **KV Cache Compression**. Nothing to add: remove the comment around it to "
+        "list it again." in status(github)
+    )
+
+
 def test_move_and_remove_open_their_own_prs(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
     outcome = handle(github, arxiv, taxonomy, "/move 2210.17323 pruning\n/remove 2404.14469")
     assert [r.kind for r in outcome.replies] == ["move_done", "remove_done"] and arxiv.asked == []
