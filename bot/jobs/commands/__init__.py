@@ -247,7 +247,8 @@ def _unanswered(
 ) -> tuple[Source, list[Command], list[str], int]:
     """``(source, its unanswered commands, the keys that answer them all, how many commands past
     the first MAX_COMMANDS are ignored)``. A text answered as it is now is not parsed again."""
-    text_key = command_key("\0text\0" + source.text)
+    # line breaks count (a command moved onto its own line is an edit), other spacing does not
+    text_key = command_key("\0text\0" + "\0".join(source.text.splitlines()))
     if (source.comment_id is not None and source.comment_id <= state.before) or state.is_answered(
         source.key, text_key
     ):
@@ -256,7 +257,7 @@ def _unanswered(
         return source, [], [text_key], 0
     commands = source_commands(source, settings.form)
     read = [c for c in commands if not c.unread][:MAX_COMMANDS]
-    keys = [command_key(c.text) for c in read]
+    keys = [command_key(c.identity) for c in read]
     fresh = [c for c, k in zip(read, keys, strict=True) if not state.is_answered(source.key, k)]
     ignored = len(commands) - len(read)
     return source, fresh, [text_key, *keys], ignored if fresh or not read else 0

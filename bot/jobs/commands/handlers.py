@@ -10,7 +10,7 @@ from bot.jobs.commands.adding import finish_add, plan_add, plan_approve, route_a
 from bot.jobs.commands.edits import move, remove
 from bot.jobs.commands.event import MAX_COMMANDS, Source
 from bot.jobs.commands.parser import MAX_PARAGRAPH, Command
-from bot.jobs.commands.replies import safe_text
+from bot.jobs.commands.replies import code_span, safe_text
 from bot.jobs.commands.work import AddRequest, Lookup, Run
 
 
@@ -37,7 +37,10 @@ def act(batches: Sequence[tuple[Source, bool, Sequence[Command], int]], work: Ru
         work.enter(source, maintainer)
         for command in commands:
             work.sources[index] = source.key
-            requests.extend(HANDLERS[command.name](index, command, work))
+            if command.follows:  # a second command on one line: GitHub-style, one per line
+                work.reply((index, 0), "same_line", code_span(command.text), first=code_span(command.follows))
+            else:
+                requests.extend(HANDLERS[command.name](index, command, work))
             index += 1
         if ignored:
             work.sources[index] = source.key

@@ -60,6 +60,13 @@ class Command:
     text: str = ""  # the command line as written (for replies)
     tags: tuple[str, ...] = ()  # /approve: the revision tags named (8 hex digits, lower case)
     unread: bool = False  # past the limit, or in a paragraph too long to read: only counted
+    follows: str = ""  # the text of the command that starts its line: this one is not run
+
+    @property
+    def identity(self) -> str:
+        """What the status comment records as answered: its text, and for a command that followed
+        another on its line, that too (so that, posted again on its own line, it is new)."""
+        return f"{self.follows}\0{self.text}" if self.follows else self.text
 
 
 def as_seen(text: str) -> str:
@@ -222,6 +229,25 @@ def _command_line(line: str) -> tuple[str, str] | None:
     return name.group().lower(), rest[name.end() :]
 
 
+# A command name after whitespace further on a command's line (emphasis markers may come before
+# the slash): another command, which ends the arguments of the one before it.
+_NEXT_RE = re.compile(r"(?<=\s)[*_~]*/([a-z]+)(?![a-z0-9_])", re.IGNORECASE)
+
+
+def _pieces(line: str, name: str, args: str) -> list[tuple[str, str, str]]:
+    """``(name, arguments, text)`` of each command on a command's line: GitHub-style, a command
+    is a line's start, so a second ``/name`` ends the first's arguments (never merged into them)."""
+    cuts = [(0, name, len(line) - len(args))]
+    for match in _NEXT_RE.finditer(line, len(line) - len(args)):
+        if match[1].lower() in NAMES:
+            cuts.append((match.start(), match[1].lower(), match.end()))
+    ends = [start for start, _, _ in cuts[1:]] + [len(line)]
+    return [
+        (found, line[args_start:end], " ".join(line[start:end].split()))
+        for (start, found, args_start), end in zip(cuts, ends, strict=True)
+    ]
+
+
 def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
     """Every command in ``text``, in order. Those past the first ``limit`` and those in paragraphs
     too long to read come ``unread``, with their name and line only: the caller counts them as
@@ -233,27 +259,34 @@ def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
         found = _command_line(line) if starts_with_text else None
         if found is None or found[0] not in NAMES:
             continue
-        name, args = found
-        if unread or (limit is not None and read >= limit):
-            commands.append(Command(name=name, line=number, text=" ".join(line.split()), unread=True))
-            continue
-        read += 1
-        ids, malformed, words, code_url, section = _arguments(args)
-        # /approve names revision tags; any other word ("please", "thanks") is not one
-        tags = [w.lower() for w in words if REVISION_RE.match(w.lower())] if name == "approve" else []
-        commands.append(
-            Command(
-                name=name,
-                line=number,
-                ids=tuple(ids),
-                malformed=tuple(malformed),
-                section=section or None,
-                code_url=code_url,
-                text=" ".join(line.split()),
-                tags=tuple(dict.fromkeys(tags)),
-            )
-        )
+        first = ""
+        for name, args, written_command in _pieces(line, *found):
+            if unread or (limit is not None and read >= limit):
+                commands.append(Command(name=name, line=number, text=written_command, unread=True))
+            elif first:  # a second command on the line: answered, never run
+                read += 1
+                commands.append(Command(name=name, line=number, text=written_command, follows=first))
+            else:
+                read += 1
+                commands.append(_command(name, number, args, written_command))
+            first = first or written_command
     return commands
+
+
+def _command(name: str, number: int, args: str, text: str) -> Command:
+    ids, malformed, words, code_url, section = _arguments(args)
+    # /approve names revision tags; any other word ("please", "thanks") is not one
+    tags = [w.lower() for w in words if REVISION_RE.match(w.lower())] if name == "approve" else []
+    return Command(
+        name=name,
+        line=number,
+        ids=tuple(ids),
+        malformed=tuple(malformed),
+        section=section or None,
+        code_url=code_url,
+        text=text,
+        tags=tuple(dict.fromkeys(tags)),
+    )
 
 
 @dataclass(frozen=True)

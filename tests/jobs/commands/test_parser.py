@@ -53,6 +53,29 @@ def test_several_commands_anywhere_in_a_comment() -> None:
     assert [(c.name, c.line) for c in parse_commands(text)] == [("add", 3), ("remove", 5), ("help", 6)]
 
 
+def test_a_second_command_on_a_line_ends_the_first_and_is_not_run() -> None:
+    """``/add A /add B`` was one /add whose section was "/add" (an unknown section, or an id
+    merged into the first's). Each command is a line's start: the first stops where a second
+    begins, and the second comes marked ``follows`` (answered "put it on its own line")."""
+    first, second = parse_commands("/add 2401.00001 kv-cache /remove 2401.00002")
+    assert (first.name, first.ids, first.section, first.text) == (
+        "add",
+        ("2401.00001",),
+        "kv-cache",
+        "/add 2401.00001 kv-cache",
+    )
+    assert (second.name, second.ids, second.line, second.follows) == ("remove", (), 1, first.text)
+    assert second.text == "/remove 2401.00002" and not first.follows
+    assert [c.text for c in parse_commands("**/add 2401.00001** **/add 2401.00002**, /help")] == [
+        "**/add 2401.00001**",
+        "**/add 2401.00002**,",
+        "/help",
+    ]
+    # a slash that starts no command, or a command name inside a word or a link, ends nothing
+    for text in ("/add 2401.00001 and/or /addition", "/add 2401.00001 code=https://github.com/o/add"):
+        assert len(parse_commands(text)) == 1
+
+
 def test_malformed_ids_are_reported_not_dropped() -> None:
     command = only("/add 2405.0073 2413.00001 arxiv:xyz 2405.00732")
     assert command.ids == ("2405.00732",)

@@ -212,6 +212,26 @@ def test_an_add_of_an_entry_commented_out_says_so_and_adds_nothing(
     )
 
 
+def test_two_commands_on_one_line_run_the_first_and_ask_for_the_second_on_its_own_line(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """``/add A /add B``: the second is never merged into the first's arguments (it made "/add"
+    the section: "there is no section `/add`"); it is answered, and runs once posted on its own line."""
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache /add 2302.03287 kv-cache")
+    assert [r.kind for r in outcome.replies] == ["add_done", "same_line"]
+    assert len(github.pulls()) == 1 and pull(github, "bot/arxiv-2405.13786").state == "open"
+    assert (
+        "- ❌ `/add 2302.03287 kv-cache`: not run: it follows `/add 2405.13786 kv-cache` on the same "
+        "line, and a command must start its own line. Post it again on a line of its own." in status(github)
+    )
+    # the same in an issue's body, then edited onto two lines: only the second is new, and runs
+    two = "/add 2405.13786 kv-cache\n/add 2302.03287 kv-cache"
+    opened = handle(github, arxiv, taxonomy, two.replace("\n", " "), name="issues.opened")
+    assert [r.kind for r in opened.replies] == ["add_done", "same_line"]
+    edited = handle(github, arxiv, taxonomy, two, name="issues.edited")
+    assert [r.kind for r in edited.replies] == ["add_done"] and len(github.pulls()) == 2
+
+
 def test_move_and_remove_open_their_own_prs(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
     outcome = handle(github, arxiv, taxonomy, "/move 2210.17323 pruning\n/remove 2404.14469")
     assert [r.kind for r in outcome.replies] == ["move_done", "remove_done"] and arxiv.asked == []
