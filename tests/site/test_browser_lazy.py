@@ -191,3 +191,36 @@ def test_an_abstract_opens_when_the_list_moves_under_the_pointer(
     page.wait_for_function(f"document.querySelector('#e{target} .abstract').textContent !== ''")
     assert item.locator(".abstract").text_content() == built.entries[target].abstract
     assert page.evaluate("window.shifts") == 1  # no mouse: nothing moved
+
+
+# Each list's estimated height (its contain-intrinsic-size, what a skipped list takes) against
+# its real height once laid out, over the whole catalog.
+ESTIMATE_VS_REAL = """() => {
+  const lists = Array.from(document.querySelectorAll('#catalog ul.entries'));
+  const px = value => parseFloat(value.replace('auto ', ''));
+  const estimated = lists.reduce((sum, ul) => sum + px(getComputedStyle(ul).containIntrinsicHeight), 0);
+  const entry = px(getComputedStyle(document.querySelector('#catalog li')).containIntrinsicHeight);
+  const style = document.createElement('style');
+  style.textContent = '#catalog .entries, .entries > li { content-visibility: visible !important; }';
+  document.head.append(style);
+  const real = lists.reduce((sum, ul) => sum + ul.getBoundingClientRect().height, 0);
+  const entries = document.querySelectorAll('#catalog li').length;
+  return {estimated: estimated / real, entry: entry / (real / entries)};
+}"""
+
+
+def test_the_estimated_height_of_skipped_entries_fits_the_screen_they_are_on(
+    browser: Browser, base_url: str
+) -> None:
+    """A skipped list takes its estimated height, so the scroll bar and a section's link land
+    about right: one estimate (4.5em an entry) was close on a desktop (about 4em) and two thirds
+    of the truth on a phone (about 7em, where titles and authors wrap). Each viewport has its own."""
+    for viewport in ({"width": 1100, "height": 900}, {"width": 390, "height": 844}):
+        context = browser.new_context(viewport=viewport)
+        try:
+            page = context.new_page()
+            open_page(page, base_url)
+            ratios = page.evaluate(ESTIMATE_VS_REAL)
+        finally:
+            context.close()
+        assert 0.85 < ratios["estimated"] < 1.15 and 0.85 < ratios["entry"] < 1.15, (viewport, ratios)

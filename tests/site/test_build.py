@@ -539,11 +539,9 @@ def test_the_page_carries_little_for_each_entry(built: tuple[site_build.Site, Pa
     section's name (the script labels the copies in a flat list, from the data's titles)."""
     site, folder = built
     html = (folder / "out" / "index.html").read_text(encoding="utf-8")
-    lists = re.findall(
-        r'<ul class="entries" style="contain-intrinsic-size: auto ([\d.]+)em">(.*?)</ul>', html, re.S
-    )
+    lists = re.findall(r'<ul class="entries" style="--entries: (\d+)">(.*?)</ul>', html, re.S)
     assert sum(body.count("<li ") for _, body in lists) == len(site.entries)
-    assert all(float(height) == 4.5 * body.count("<li ") for height, body in lists)
+    assert all(int(count) == body.count("<li ") for count, body in lists)  # site.css: times --entry-height
     assert "<details" not in html.split('<main id="results"')[1]
     assert 'class="where"' not in html
     data = json.loads(_parse(html).scripts[2][1])
