@@ -33,6 +33,13 @@ def _shared_scorer_cache(monkeypatch: pytest.MonkeyPatch, _scorer_cache: Path) -
 
 
 @pytest.fixture(autouse=True)
+def _outside_actions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The suite behaves the same in a terminal and in a workflow (where the jobs refuse the
+    local-git fallback without a token); a test about Actions sets GITHUB_ACTIONS itself."""
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+
+
+@pytest.fixture(autouse=True)
 def _config_dir(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests read the fixture project's config, wherever pytest is started from."""
     monkeypatch.setenv("CATALOG_BOT_CONFIG", str(PROJECT / "config"))

@@ -3,7 +3,8 @@
 ``build_services(env, ...)`` is the one place that turns the environment (``GITHUB_TOKEN``,
 ``GITHUB_REPOSITORY``, ``GITHUB_API_URL``) and the config files into the adapters a job uses:
 
-- ``forge()``: GitHub when a token and a repository are known, else the local-git forge;
+- ``forge()``: GitHub when a token and a repository are known, else the local-git forge (in
+  GitHub Actions a job that writes refuses that fallback: see ``LOCAL_IN_ACTIONS``);
 - ``github()``: the GitHub forge (``Forge``, ``IssueTracker``, ``RepoDirectory``), or a clear error;
 - ``repo_directory()``: repository lookups (stars, renames); needs a token but no repository;
 - ``arxiv_lookup()``: the arXiv API (``config/sources.yml`` ``api:``);
@@ -15,6 +16,7 @@ lazy and cached: a job that never speaks to GitHub never needs a token.
 
 from __future__ import annotations
 
+import argparse
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,6 +28,7 @@ import httpx
 from bot import config
 from bot.errors import ForgeError
 from bot.forge.protocols import Forge, RepoDirectory
+from bot.forge.workflow_log import in_actions
 
 if TYPE_CHECKING:
     from bot.forge.github import GitHubForge, GitHubSettings
@@ -37,6 +40,26 @@ NO_TOKEN = (
     "repositories; in Actions `GITHUB_TOKEN: ${{{{ github.token }}}}` in the step's env) "
     "and run it again"
 )
+
+
+# Inside GitHub Actions the local-git mode commits to the runner's checkout, which is thrown away:
+# a green run that proposes nothing. A job that writes says so instead, unless asked (--local).
+LOCAL_IN_ACTIONS = (
+    "{job} runs in GitHub Actions without GITHUB_TOKEN, so it would fall back to the local-git "
+    "mode and commit to the runner's checkout, which is thrown away. Give the step the token "
+    "(`env: GITHUB_TOKEN: ${{{{ github.token }}}}`, with `permissions: contents: write, "
+    "pull-requests: write`), or pass --local to use the local-git mode on purpose"
+)
+
+
+def add_local_option(parser: argparse.ArgumentParser) -> None:
+    """``--local``, the same words in every job that writes through the forge."""
+    parser.add_argument(
+        "--local",
+        action="store_true",
+        help="use the local-git mode (the repository of --repo) even with GITHUB_TOKEN set or inside "
+        "GitHub Actions, where a run without a token otherwise stops with an error",
+    )
 
 
 def uses_github(env: Mapping[str, str], repository: str | None = None) -> bool:
@@ -56,10 +79,11 @@ class Services:
     api_url: str | None = None  # default $GITHUB_API_URL, else api.github.com
     github_config: Mapping[str, Any] | None = None  # default config/github.yml
     sources_config: Mapping[str, Any] | None = None  # default config/sources.yml
+    local: bool = False  # the local-git forge even with a token, in GitHub Actions too (--local)
 
     @property
     def is_github(self) -> bool:
-        return uses_github(self.env, self.repository)
+        return not self.local and uses_github(self.env, self.repository)
 
     @cached_property
     def github_settings(self) -> GitHubSettings:
@@ -72,9 +96,15 @@ class Services:
     def _sources(self) -> Mapping[str, Any]:
         return self.sources_config if self.sources_config is not None else config.load("sources")
 
-    def forge(self) -> Forge:
-        """GitHub with a token and a repository, else the local-git forge on ``repo_path``."""
-        return self.github() if self.is_github else self._local
+    def forge(self, job: str | None = None, *, dry_run: bool = False) -> Forge:
+        """GitHub with a token and a repository, else the local-git forge on ``repo_path``. With
+        ``job`` (a job that writes), a ForgeError instead of that fallback inside GitHub Actions,
+        unless it is a dry run or the local-git mode was asked for."""
+        if self.is_github:
+            return self.github()
+        if job is not None and not dry_run and not self.local and in_actions(self.env):
+            raise ForgeError(LOCAL_IN_ACTIONS.format(job=job))
+        return self._local
 
     @cached_property
     def _local(self) -> Forge:
@@ -142,12 +172,13 @@ def build_services(
     repo_path: Path | None = None,
     repository: str | None = None,
     api_url: str | None = None,
+    local: bool = False,
 ) -> Services:
     """The run's services from the environment and the config files (``catalog`` from
-    config/poll.yml unless given)."""
+    config/poll.yml unless given; ``local``: the local-git forge whatever the environment)."""
     if catalog_path is None:
         catalog_path = config.catalog_path()
-    return Services(dict(env), catalog_path, repo_path or Path.cwd(), repository, api_url)
+    return Services(dict(env), catalog_path, repo_path or Path.cwd(), repository, api_url, local=local)
 
 
 def append_step_summary(env: Mapping[str, str], text: str) -> None:

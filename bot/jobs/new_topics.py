@@ -39,7 +39,7 @@ from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render
 from bot.errors import BotError, SourceError
-from bot.forge.actions import append_step_summary, build_services
+from bot.forge.actions import add_local_option, append_step_summary, build_services
 from bot.forge.protocols import IssueTracker, PullRequest, TrackedIssue, read_default_catalog
 from bot.scoring.emerging import NearMiss, RisingTerm, near_misses, rising_terms
 
@@ -197,6 +197,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--repo", type=Path, default=Path.cwd(), help="the git repository (local-git mode)")
     parser.add_argument("--repository", help="owner/name (default: $GITHUB_REPOSITORY)")
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
+    add_local_option(parser)
 
 
 def dates_of(papers: Sequence[Paper]) -> tuple[str, str] | None:
@@ -222,9 +223,14 @@ def main(
     catalog_path = config.catalog_path()
     taxonomy = config.load_taxonomy()
     services = build_services(
-        env, catalog_path=catalog_path, repo_path=args.repo, repository=args.repository, api_url=args.api_url
+        env,
+        catalog_path=catalog_path,
+        repo_path=args.repo,
+        repository=args.repository,
+        api_url=args.api_url,
+        local=args.local,
     )
-    forge = services.forge()
+    forge = services.forge("new-topics", dry_run=args.dry_run)
     text = read_default_catalog(forge, catalog_path)
     catalog = parse(text, taxonomy)
     today = clock()

@@ -36,7 +36,7 @@ from bot.core.entry import parse_entry
 from bot.core.proposals import EDIT_MARKER_KIND, catalog_edit, insert_edit, proposal_marker
 from bot.core.taxonomy import Taxonomy
 from bot.errors import CatalogError, ForgeError
-from bot.forge.actions import append_step_summary, build_services
+from bot.forge.actions import add_local_option, append_step_summary, build_services
 from bot.forge.protocols import ChangeRequest, Forge, PullRequest, read_default_catalog
 
 Action = Literal["rebuilt", "unchanged", "closed", "skipped", "failed", "would rebuild", "would close"]
@@ -299,6 +299,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--repo", type=Path, default=Path.cwd(), help="the git repository in local-git mode (no GITHUB_TOKEN)"
     )
+    add_local_option(parser)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -306,8 +307,13 @@ def main(args: argparse.Namespace) -> int:
     catalog_path = args.catalog or config.catalog_path()
     taxonomy = config.load_taxonomy()
     forge = build_services(
-        env, catalog_path=catalog_path, repo_path=args.repo, repository=args.repository, api_url=args.api_url
-    ).forge()
+        env,
+        catalog_path=catalog_path,
+        repo_path=args.repo,
+        repository=args.repository,
+        api_url=args.api_url,
+        local=args.local,
+    ).forge("refresh", dry_run=args.dry_run)
     outcomes = run(forge, taxonomy, catalog_path, dry_run=args.dry_run)
     summary = templates.render(
         "refresh_summary.md.j2", outcomes=outcomes, counts=counts(outcomes), dry_run=args.dry_run

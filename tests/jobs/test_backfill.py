@@ -212,6 +212,7 @@ def test_the_job_dry_run_prints_per_section(
         catalog=None,
         repository=None,
         api_url=None,
+        local=False,
     )
     assert backfill.main(args, api=api_for(month, []), clock=lambda: TODAY) == 0
     out, err = capsys.readouterr()
@@ -245,6 +246,7 @@ def test_a_run_without_until_resumes_the_next_day_where_it_stopped(
         catalog=None,
         repository=None,
         api_url=None,
+        local=False,
     )
     api = api_for(month, [])
     month.fail(1)  # the first page answers on its retry, the second page never
@@ -278,6 +280,7 @@ def test_bad_categories_are_refused_before_any_request(categories: str, tmp_path
         catalog=None,
         repository=None,
         api_url=None,
+        local=False,
     )
     if categories == "cs.CL,,":
         args.categories = ",,"
@@ -297,6 +300,7 @@ def test_until_before_since_is_a_clear_error(tmp_path: Path) -> None:
         catalog=None,
         repository=None,
         api_url=None,
+        local=False,
     )
     with pytest.raises(ConfigError, match="before --since"):
         backfill.main(args, clock=lambda: TODAY)

@@ -216,6 +216,41 @@ def test_the_progress_line_counts_the_entries_a_pr_body_cites(
     assert int(progress.group(1)) < len(items.entries())  # the tools are not counted
 
 
+def test_poll_in_actions_without_a_token_stops_instead_of_committing_to_the_runner(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """In a workflow without GITHUB_TOKEN the local-git fallback would commit to the runner's
+    checkout, which is thrown away: a green run that proposes nothing. It is an error instead;
+    a dry run and --local still run locally."""
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "owner/list")
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+
+    assert poll(repo, "--feed", str(FULL_DAY)) == 1
+    err = capsys.readouterr().err
+    assert "poll runs in GitHub Actions without GITHUB_TOKEN" in err
+    assert "GITHUB_TOKEN: ${{ github.token }}" in err and "--local" in err
+    assert bot_branches(repo) == []
+
+    assert poll(repo, "--feed", str(FULL_DAY), "--dry-run") == 0
+    assert "==> would open: bot/arxiv-" in capsys.readouterr().out
+    assert bot_branches(repo) == []
+    assert poll(repo, "--feed", str(FULL_DAY), "--local") == 0
+    assert bot_branches(repo)
+
+
+def test_local_forces_the_local_git_mode_even_with_a_token(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """--local is the local-git mode whatever the environment says (no GitHub call is made:
+    the API address is a closed port)."""
+    monkeypatch.setenv("GITHUB_TOKEN", "t0ken")
+    monkeypatch.setenv("GITHUB_REPOSITORY", "owner/list")
+    monkeypatch.setenv("GITHUB_API_URL", "http://127.0.0.1:9")
+    assert poll(repo, "--feed", str(FULL_DAY), "--local") == 0
+    assert bot_branches(repo)
+
+
 def test_a_catalog_the_taxonomy_does_not_know_is_said_before_scoring(
     tmp_path: Path, taxonomy: Taxonomy, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:

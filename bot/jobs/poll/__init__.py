@@ -31,7 +31,7 @@ from bot.core.paper import Paper
 from bot.core.proposals import PollSettings, Proposal, TrainScorer, change_request, proposal_for
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, ForgeError
-from bot.forge.actions import append_step_summary, build_services
+from bot.forge.actions import add_local_option, append_step_summary, build_services
 from bot.forge.protocols import ChangeRequest, Forge, PullRequest
 from bot.jobs import JoinWords
 from bot.jobs.poll.inputs import catalog_from_forge, load_papers, mark_replaced, note_uncommitted
@@ -183,6 +183,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="the git repository (local-git mode; default: the current directory)",
     )
     parser.add_argument("--catalog", help="the catalog path relative to the repository root")
+    add_local_option(parser)
     # the global --verbose (bot/__main__.py) also prints each pull request's body and diff
     # (default: one line per PR; the job summary has the table)
 
@@ -196,8 +197,8 @@ def main(args: argparse.Namespace) -> int:
     github = config.load("github")
     settings = PollSettings.from_config(data, github, dry_run=args.dry_run)
     taxonomy = config.load_taxonomy()
-    services = build_services(env, catalog_path=settings.catalog_path, repo_path=args.repo)
-    is_github, forge = services.is_github, services.forge()
+    services = build_services(env, catalog_path=settings.catalog_path, repo_path=args.repo, local=args.local)
+    is_github, forge = services.is_github, services.forge("poll", dry_run=settings.dry_run)
     try:
         papers, source = load_papers(args, data, is_github, services.http_client)
     finally:
