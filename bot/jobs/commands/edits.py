@@ -68,6 +68,8 @@ def move(index: int, command: Command, work: Run) -> list[AddRequest]:
         facts = _item_facts(arxiv_id, item, work, where=work.where(*placement), origin=work.item_where(item))
         if item.entry is None:
             work.reply(order, "not_canonical", cmd, **facts)
+        elif item.hidden:  # moving the line would list it again: a maintainer hid it on purpose
+            work.reply(order, "move_hidden", cmd, **facts)
         elif (item.section, item.subsection) == placement:
             work.reply(order, "same_section", cmd, **facts)
         else:

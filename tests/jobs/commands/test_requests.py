@@ -212,6 +212,28 @@ def test_an_add_of_an_entry_commented_out_says_so_and_adds_nothing(
     )
 
 
+def test_a_move_of_an_entry_commented_out_is_refused_and_says_why(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """Moving a hidden entry would write it visible into the target section, undoing the
+    maintainer who hid it: the bot refuses and says how; /remove still removes it."""
+    text = catalog_text(taxonomy)
+    line = next(x for x in catalog_module.split_lines(text) if "2404.14469" in x)
+    github.push("catalog.md", text.replace(line, f"<!--\n{line}-->\n"), message="hide SnapKV")
+    outcome = handle(github, arxiv, taxonomy, "/move 2404.14469 pruning")
+    assert [r.kind for r in outcome.replies] == ["move_hidden"] and not github.pulls()
+    n = line_of("2404.14469", taxonomy) + 1
+    assert (
+        f"(arXiv 2404.14469) is commented out (hidden from readers) at [line {n}]({CATALOG_URL}#L{n}) in "
+        "**KV Cache Compression**, and moving it would list it again. Remove the comment around it first"
+        in status(github)
+    )
+    outcome = handle(github, arxiv, taxonomy, "/remove 2404.14469", serial=1)
+    assert [r.kind for r in outcome.replies] == ["remove_done"]
+    removed = catalog_on(github, "bot/remove-2404.14469", taxonomy)
+    assert removed.find_by_id("2404.14469") is None and not any(i.hidden for i in removed.items)
+
+
 def test_two_commands_on_one_line_run_the_first_and_ask_for_the_second_on_its_own_line(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:
