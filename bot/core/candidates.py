@@ -2,10 +2,11 @@
 
 ``select_candidates`` sorts a feed's papers: new, already listed, already proposed (an open or
 merged bot PR), rejected (a closed bot PR, or a line a maintainer unticked in a checklist PR),
-cross-listed twice, or a new version of an older paper. ``rejected_paper`` turns a closed PR back
-into a paper (a negative for the scorer; ``rejected_papers``: those of all closed PRs whose paper
-is not in the catalog after all); ``routing_corrections`` finds the merged PRs whose
-paper a maintainer moved to another section (routing labels for the scorer).
+cross-listed twice, a second id with a new paper's title, or a new version of an older paper.
+``rejected_paper`` turns a closed PR back into a paper (a negative for the scorer;
+``rejected_papers``: those of all closed PRs whose paper is not in the catalog after all);
+``routing_corrections`` finds the merged PRs whose paper a maintainer moved to another section
+(routing labels for the scorer).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.core import digest
 from bot.core.catalog import Catalog
 from bot.core.changes import PullRequest
 from bot.core.entry import parse_entry
+from bot.core.matching import title_key
 from bot.core.paper import Paper
 from bot.core.proposals import proposal_marker
 
@@ -37,6 +39,9 @@ class Candidates:
     in_catalog: list[tuple[Paper, int]] = field(default_factory=list)  # (paper, line)
     already_proposed: list[Paper] = field(default_factory=list)
     rejected: list[Paper] = field(default_factory=list)
+    # a second id with the title of a new paper of the same feed (a paper submitted twice): (paper,
+    # the first one's id); one PR, as the catalog would take them for one paper
+    same_title: list[tuple[Paper, str]] = field(default_factory=list)
 
 
 def _proposed_ids(pulls: Sequence[PullRequest], digest_branch: str) -> tuple[set[str], set[str]]:
@@ -83,6 +88,7 @@ def select_candidates(
     result = Candidates(seen=len(papers))
     active, rejected = _proposed_ids(pulls, digest_branch)
     seen_ids: set[str] = set()
+    new_titles: dict[str, str] = {}  # title key -> id of the new paper that has it
     for paper in papers:
         if paper.arxiv_id in seen_ids:
             result.cross_duplicates += 1
@@ -100,8 +106,12 @@ def select_candidates(
             result.rejected.append(paper)
         elif paper.arxiv_id in active:
             result.already_proposed.append(paper)
+        elif (first := new_titles.get(title_key(paper.title))) is not None:
+            result.same_title.append((paper, first))
         else:
             result.new.append(paper)
+            if title_key(paper.title):
+                new_titles[title_key(paper.title)] = paper.arxiv_id
     return result
 
 

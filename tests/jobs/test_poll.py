@@ -251,6 +251,32 @@ def test_local_forces_the_local_git_mode_even_with_a_token(
     assert bot_branches(repo)
 
 
+def test_a_paper_submitted_twice_gets_one_pr(
+    repo: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two ids with one title (as the catalog compares titles) in one feed are one paper: the
+    first id is proposed, the second is named in the run summary, not given a PR of its own."""
+    import json
+
+    abstract = (
+        "We compress the key-value cache of large language models with a learned eviction policy, "
+        "cutting memory by 4x and raising decoding throughput by 2x at equal accuracy."
+    )
+    rows = [
+        {"arxiv_id": "2501.00011", "title": "Learned KV-Cache Eviction for Fast LLM Inference"},
+        {"arxiv_id": "2501.00013", "title": "Learned KV Cache Eviction for Fast LLM Inference."},
+    ]
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        "".join(json.dumps({**r, "abstract": abstract, "categories": ["cs.CL"]}) + "\n" for r in rows),
+        encoding="utf-8",
+    )
+    assert poll(repo, "--feed", str(feed)) == 0
+    out = capsys.readouterr().out
+    assert bot_branches(repo) == ["bot/arxiv-2501.00011"], out
+    assert "| same title as another new paper (one PR: 2501.00013 as 2501.00011) | 1 |" in out
+
+
 def test_a_catalog_the_taxonomy_does_not_know_is_said_before_scoring(
     tmp_path: Path, taxonomy: Taxonomy, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
 ) -> None:
