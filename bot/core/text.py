@@ -108,7 +108,9 @@ _LATEX_SYMBOLS = {
     r"\}": "}",
     r"\textasciitilde": "~",
 }
-_HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+# A tag is a name, then a space, "/" or ">" (as HTML reads it): "$k<d$ ... $m>2$" in a title is
+# mathematics, not a tag "<d$ ... $m>"
+_HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:[\s/][^<>]*)?>")
 MAX_TITLE = 300  # characters; longer titles end with an ellipsis
 # Control characters other than tab and newline (which become spaces in one-line fields).
 _ASCII_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -131,6 +133,9 @@ _LATEX_SYMBOL = re.compile(
 
 _LATEX_MARK = re.compile(r"[\\${}]")
 _MATH = re.compile(r"\$([^$]*)\$")
+# "<" and ">" of a formula, spaced as LaTeX sets them: "$k<d$ ... $m>2$" is "k < d ... m > 2",
+# which no later pass reads as a tag "<d ... m>"
+_RELATION = re.compile(r"\s*(<=?|>=?)\s*")
 _MARKUP = re.compile(r"[\\${}<&]")  # what strip_html or clean_latex may still act on
 
 
@@ -185,7 +190,7 @@ def clean_latex(text: str) -> str:
     for _ in range(3):  # nested \textbf{\emph{x}}
         text = _LATEX_COMMAND_WITH_ARG.sub(lambda m: m.group(1), text)
     text = _LATEX_SYMBOL.sub(lambda m: _LATEX_SYMBOLS[m.group(0)], text)
-    text = _MATH.sub(lambda m: _scripts(m.group(1)), text)
+    text = _MATH.sub(lambda m: _RELATION.sub(r" \1 ", _scripts(m.group(1))), text)
     text = text.replace("$", "")
     text = re.sub(r"(?<!\\)[{}]", "", text)
     return text

@@ -53,6 +53,17 @@ def test_a_cleaned_title_is_clean(title: str) -> None:
     assert parse_entry(render_entry(entry)) == entry
 
 
+def test_a_formula_with_less_and_greater_than_is_mathematics_not_a_tag() -> None:
+    """"$k<d$ ... $m>2$" once lost everything between "<" and ">" (read as one tag); a real tag
+    is still removed, in a formula too."""
+    title = "Sparse Attention with $k<d$ Heads Works for $m>2$ Layers"
+    assert clean_title(title) == "Sparse Attention with k < d Heads Works for m > 2 Layers"
+    assert clean_title("KV cache $<img src=x onerror=alert(1)>$ tags") == "KV cache tags"
+    entry = _entry(title)
+    line = render_entry(entry)
+    assert parse_entry(line) == entry and "k \\< d" in line  # escaped for markdown in the line
+
+
 # -- a title that is nothing once markup is removed -------------------------------------------------
 
 ABSTRACT = (
