@@ -14,7 +14,6 @@ config, catalog, workflows).
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import os
 import warnings
 from collections.abc import Mapping
@@ -28,6 +27,7 @@ from bot import config
 from bot.core import templates
 from bot.errors import BotError
 from bot.forge.actions import build_services
+from bot.forge.branch_filters import push_runs_on
 from bot.forge.github import AccessReport, GitHubSettings
 
 Status = Literal["ok", "info", "warn", "fail"]
@@ -178,13 +178,14 @@ def branch_problems(workflows: list[Path], default_branch: str | None) -> list[s
             continue  # not this check's business: GitHub reports a broken workflow
         triggers = data.get("on", data.get(True)) if isinstance(data, dict) else None  # YAML 1.1: on = True
         push = triggers.get("push") if isinstance(triggers, dict) else None
-        branches = push.get("branches") if isinstance(push, dict) else None
-        if isinstance(branches, list) and not any(
-            fnmatch.fnmatchcase(default_branch, str(b)) for b in branches
-        ):
+        if not push_runs_on(default_branch, push):
+            assert isinstance(push, dict)  # only a push filter can leave a branch out
+            named = push.get("branches", push.get("branches-ignore"))
+            which = "runs on pushes to" if "branches" in push else "ignores pushes to"
+            shown = ", ".join(map(str, named)) if isinstance(named, list) else str(named)
             problems.append(
-                f"{path}: runs on pushes to {', '.join(map(str, branches))}, but the default branch "
-                f"is {default_branch}: set `branches: [{default_branch}]` under `on: push:`"
+                f"{path}: {which} {shown}, but the default branch is {default_branch}: set "
+                f"`branches: [{default_branch}]` under `on: push:`"
             )
     return problems
 

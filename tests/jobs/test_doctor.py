@@ -187,4 +187,17 @@ def test_a_workflow_on_pushes_to_another_branch_than_the_default_one_fails(tmp_p
             text = workflow.read_text(encoding="utf-8")
             workflow.write_text(text.replace("[main]", "[master]"), encoding="utf-8")
         assert bot_main(["doctor"]) == 0
+        capsys.readouterr()
+        # GitHub's filters, not shell globs: a later "!" pattern and branches-ignore leave it out
+        text = refresh.read_text(encoding="utf-8")
+        refresh.write_text(text.replace("[master]", "['**', '!master']"), encoding="utf-8")
+        assert bot_main(["doctor"]) == 1
+        assert f"[FAIL] {refresh}: runs on pushes to **, !master, but the default branch is master" in (
+            capsys.readouterr().out
+        )
+        refresh.write_text(text.replace("branches: [master]", "branches-ignore: [mast*]"), encoding="utf-8")
+        assert bot_main(["doctor"]) == 1
+        assert f"[FAIL] {refresh}: ignores pushes to mast*, but the default branch is master" in (
+            capsys.readouterr().out
+        )
     assert not fake.violations

@@ -54,7 +54,7 @@ def test_a_cleaned_title_is_clean(title: str) -> None:
 
 
 def test_a_formula_with_less_and_greater_than_is_mathematics_not_a_tag() -> None:
-    """"$k<d$ ... $m>2$" once lost everything between "<" and ">" (read as one tag); a real tag
+    """ "$k<d$ ... $m>2$" once lost everything between "<" and ">" (read as one tag); a real tag
     is still removed, in a formula too."""
     title = "Sparse Attention with $k<d$ Heads Works for $m>2$ Layers"
     assert clean_title(title) == "Sparse Attention with k < d Heads Works for m > 2 Layers"

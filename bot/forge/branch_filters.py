@@ -1,0 +1,75 @@
+"""GitHub Actions' branch filters (`on: push: branches:` and `branches-ignore:`), as GitHub reads
+them ("Filter pattern cheat sheet" of the workflow syntax). Pure.
+
+``*`` matches any characters but ``/``; ``**`` any characters; ``?`` and ``+`` make the character
+before them optional or repeatable; ``[...]`` is one character of a set or range; ``\\`` escapes the
+next character. In ``branches``, a pattern starting with ``!`` excludes what it matches, and the
+patterns are read in order: the last one that matches a branch decides.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+
+@functools.cache
+def _pattern(glob: str) -> re.Pattern[str]:
+    out, i = [], 0
+    while i < len(glob):
+        char = glob[i]
+        if glob.startswith("**", i):
+            out.append(".*")
+            i += 2
+            continue
+        if char == "*":
+            out.append("[^/]*")
+        elif char in "?+":
+            out.append(char)  # of the character before, as in a regular expression
+        elif char == "[" and (end := glob.find("]", i + 1)) > i + 1:
+            out.append("[" + glob[i + 1 : end].replace("\\", "\\\\") + "]")
+            i = end
+        elif char == "\\" and i + 1 < len(glob):
+            i += 1
+            out.append(re.escape(glob[i]))
+        else:
+            out.append(re.escape(char))
+        i += 1
+    try:
+        return re.compile("".join(out))
+    except re.error:  # "?" first, say: GitHub refuses such a workflow; match it literally
+        return re.compile(re.escape(glob))
+
+
+def matches(name: str, glob: str) -> bool:
+    """Whether one filter pattern (without ``!``) matches the whole branch name."""
+    return _pattern(glob).fullmatch(name) is not None
+
+
+def branch_selected(name: str, patterns: Sequence[Any]) -> bool:
+    """``branches:``: the last pattern matching ``name`` decides (``!pattern`` excludes)."""
+    selected = False
+    for pattern in map(str, patterns):
+        negative = pattern.startswith("!")
+        if matches(name, pattern[1:] if negative else pattern):
+            selected = not negative
+    return selected
+
+
+def push_runs_on(branch: str, push: Mapping[str, Any] | None) -> bool:
+    """Whether a workflow's ``on: push:`` settings run it for a push to ``branch`` (no settings,
+    or none about branches: every branch). Tags-only filters are left to GitHub."""
+    if not isinstance(push, Mapping):
+        return True
+    branches, ignored = push.get("branches"), push.get("branches-ignore")
+    if isinstance(branches, str):
+        branches = [branches]
+    if isinstance(ignored, str):
+        ignored = [ignored]
+    if isinstance(branches, list):
+        return branch_selected(branch, branches)
+    if isinstance(ignored, list):
+        return not any(matches(branch, str(p)) for p in ignored)
+    return True
