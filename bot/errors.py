@@ -39,3 +39,8 @@ class SourceError(BotError):
 
 class ForgeError(BotError):
     """The forge (GitHub or local git) refused or failed an operation."""
+
+
+class BranchMovedError(ForgeError):
+    """A bot branch moved while a run rebuilt it (another run, or a maintainer's push): the
+    branch is left as the other writer left it."""

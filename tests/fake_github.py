@@ -140,6 +140,19 @@ class GraphQLBadArgument(Exception):
     """An argument the real API refuses (e.g. first: 101): recorded as a violation."""
 
 
+def _is_mutation(request: Request) -> bool:
+    try:
+        document = graphql.parse((request.get_json(silent=True) or {}).get("query") or "")
+    except graphql.GraphQLError:
+        return False
+    return any(getattr(d, "operation", None) == graphql.OperationType.MUTATION for d in document.definitions)
+
+
+class GraphQLRefRefused(Exception):
+    """``updateRefs`` refused as GitHub refuses it: a ref no longer at its ``beforeOid`` (another
+    writer moved it; the bot must expect this), or an unknown object."""
+
+
 # -- a tiny git -------------------------------------------------------------------------------------
 
 
@@ -642,6 +655,8 @@ class FakeGitHub:
                 return self._json(404, {"message": "Not Found"}, token)
             template, params, handler = matched[0].template, matched[1], matched[0].handler
         key = f"{request.method} {template}"
+        if handler is None and _is_mutation(request):  # a write, counted as one
+            key += " mutation"
         if login == BOT_LOGIN:
             with self.lock:
                 self.counts[key] += 1
@@ -782,6 +797,8 @@ class FakeGitHub:
         original = error.original_error
         if isinstance(original, GraphQLNotFound):
             formatted["type"] = "NOT_FOUND"
+        elif isinstance(original, GraphQLRefRefused):
+            formatted["type"] = "UNPROCESSABLE"
         else:
             self.violations.append(f"POST /graphql: the real API would answer with an error: {error.message}")
         return formatted
@@ -791,6 +808,7 @@ class FakeGitHub:
             "repository": lambda info, owner, name, **_: self._repository_node(owner, name),
             "search": lambda info, query, type, **page: self._search_connection(query, type, page),
             "viewer": {"__typename": "User", "login": login},
+            "updateRefs": lambda info, input: self._update_refs(input),
             "rateLimit": lambda info, **_: {
                 "cost": 1,
                 "limit": 5000,
@@ -847,6 +865,35 @@ class FakeGitHub:
             "defaultBranchRef": None,
         }
 
+    def _update_refs(self, spec: dict[str, Any]) -> dict[str, Any]:
+        """The ``updateRefs`` mutation: every update checked first, then all applied (atomic)."""
+        if spec["repositoryId"] != self.repository_node_id:
+            raise GraphQLNotFound(
+                f"Could not resolve to a node with the global id of '{spec['repositoryId']}'"
+            )
+        zero = "0" * 40
+        for update in spec["refUpdates"]:
+            name, before, after = update["name"], update.get("beforeOid"), update["afterOid"]
+            current = self.git.refs.get(name, zero)
+            if before is not None and current != before:
+                raise GraphQLRefRefused(f"Expected {name} to point to {before}, but it points to {current}")
+            if after != zero and after not in self.git.commits:
+                raise GraphQLRefRefused(f"Object {after} does not exist")
+            fast_forward = current == zero or after == zero or current in self.git.ancestors(after)
+            if not update.get("force") and not fast_forward:
+                raise GraphQLRefRefused(f"Update of {name} is not a fast forward")
+        for update in spec["refUpdates"]:
+            if update["afterOid"] == zero:
+                self._branch_gone(update["name"].removeprefix("refs/heads/"))
+                self.git.refs.pop(update["name"], None)
+            else:
+                self.git.refs[update["name"]] = update["afterOid"]
+        return {"clientMutationId": spec.get("clientMutationId")}
+
+    @property
+    def repository_node_id(self) -> str:
+        return "R_" + base64.b64encode(self.repository.encode()).decode().rstrip("=")
+
     def _own_repository_node(self) -> dict[str, Any]:
         label_nodes = [
             {"__typename": "Label", "name": spec["name"], "color": spec["color"]}
@@ -861,6 +908,7 @@ class FakeGitHub:
 
         return {
             "__typename": "Repository",
+            "id": self.repository_node_id,
             "nameWithOwner": self.repository,
             "name": self.name,
             "stargazerCount": 0,

@@ -17,10 +17,11 @@ from pathlib import Path
 from typing import Literal
 
 from bot.core import hunks
-from bot.errors import ForgeError
+from bot.errors import BranchMovedError, ForgeError
 from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
 
 CLOSED_NAMESPACE = "refs/catalog-bot/closed/"
+ZERO_OID = "0" * 40  # as an old value: the ref must not exist yet
 MAX_COMMITS_ON_TOP = 20  # a maintainer's commits on a bot branch looked through for the bot's own
 IDENTITY = {
     "GIT_AUTHOR_NAME": "catalog-bot",
@@ -210,7 +211,12 @@ class LocalGitForge:
                 self._pull_request(ref, change.branch, "open"), "unchanged", self._diff(base, tip)
             )
         commit = self._commit_with_file(base, change.path, new_text, message, change.extra_files)
-        self._git("update-ref", ref, commit)
+        # compare-and-swap: only from the tip read above (none: the branch must not exist yet)
+        if self._git("update-ref", ref, commit, tip or ZERO_OID, check=False) is None:
+            raise BranchMovedError(
+                f"{change.branch} moved while this run rebuilt it (another run, or a commit on the "
+                "branch): it is left as it is, and the next run reads it again"
+            )
         return ProposalResult(
             self._pull_request(ref, change.branch, "open"),
             "updated" if tip else "opened",
@@ -245,4 +251,4 @@ class LocalGitForge:
         if tip is None:
             return
         self._git("update-ref", f"{CLOSED_NAMESPACE}{pull_request.branch}", tip)
-        self._git("update-ref", "-d", ref)
+        self._git("update-ref", "-d", ref, tip)

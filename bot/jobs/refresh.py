@@ -35,7 +35,7 @@ from bot.core.catalog import Catalog, own_id, parse, split_lines
 from bot.core.entry import parse_entry
 from bot.core.proposals import EDIT_MARKER_KIND, catalog_edit, insert_edit, proposal_marker
 from bot.core.taxonomy import Taxonomy
-from bot.errors import CatalogError, ForgeError
+from bot.errors import BranchMovedError, CatalogError, ForgeError
 from bot.forge.actions import add_local_option, append_step_summary, build_services
 from bot.forge.protocols import ChangeRequest, Forge, PullRequest, read_default_catalog
 
@@ -55,6 +55,7 @@ DONE_ALREADY = "the catalog already says so"
 NOT_APPLICABLE = "its change no longer applies"
 NO_MARKER = "no usable marker"
 FORGE_ERROR = "the forge refused"
+MOVED_MEANWHILE = "its branch moved while this run rebuilt it"
 HAND_COMMITS_REPLACED = (
     "the commits pushed on top of the bot's are replaced (comment `/add <id> <section>` on the PR "
     "to change its section)"
@@ -113,6 +114,8 @@ def _rebuild(
         result = forge.propose(change)
     except (CatalogError, ValueError) as exc:
         return PullRefresh(pull, "skipped", str(exc), NOT_APPLICABLE)
+    except BranchMovedError as exc:  # another writer's work, kept; the next run reads it again
+        return PullRefresh(pull, "skipped", str(exc), MOVED_MEANWHILE)
     except ForgeError as exc:
         return PullRefresh(pull, "failed", str(exc), FORGE_ERROR)
     if result.action == "unchanged":

@@ -122,6 +122,43 @@ def test_rebuilt_on_the_new_default_branch_when_it_moves(fake, taxonomy):
     assert fake.merge(result.pull_request.number).status_code == 200
 
 
+def test_a_branch_moved_while_the_run_rebuilt_it_is_left_as_it_is(fake, taxonomy):
+    """The rebuild moves the branch only from the head this run read (updateRefs with
+    beforeOid): a maintainer's commit pushed meanwhile is kept, and the run says so. Before, the
+    last force-push won and the commit was gone."""
+    change = paper_change(taxonomy, "2405.00001")
+    forge_for(fake).propose(change)
+    text = fake.file("catalog.md").replace(
+        "Post-training quantization of the weights alone", "Post-training quantization of weights only"
+    )
+    fake.push("catalog.md", text, message="Edit a description")
+    forge = forge_for(fake)
+    forge.bot_pull_requests()  # the run reads the repository: the branch's head as it is now
+    theirs = fake.push("NOTE.md", "a maintainer's note\n", branch=change.branch, message="Add a note")
+
+    with pytest.raises(ForgeError, match="moved while this run rebuilt it .* left as it is"):
+        forge.propose(change)
+
+    assert fake.head(change.branch) == theirs and fake.file("NOTE.md", change.branch) is not None
+    assert not fake.violations
+    result = forge_for(fake).propose(change)  # the next run reads it again, and rebuilds it
+    assert result.action == "updated" and branch_commit(fake, change.branch).parents == [fake.head()]
+
+
+def test_a_move_that_landed_before_its_answer_was_lost_is_not_an_error(fake, taxonomy):
+    """A retried updateRefs after a server error finds the branch already moved there: done."""
+    change = paper_change(taxonomy, "2405.00001")
+    forge_for(fake).propose(change)
+    fake.push("catalog.md", fake.file("catalog.md") + "\n", message="Touch the catalog")
+    forge = forge_for(fake)
+    forge.bot_pull_requests()
+    fake.fail_after_write("POST", "/graphql", status=502, message="Server Error")  # the move applied
+    fake.reset_counts()
+    result = forge.propose(change)
+    assert result.action == "updated" and branch_commit(fake, change.branch).parents == [fake.head()]
+    assert fake.counts["POST /graphql mutation"] == 2 and not fake.violations  # sent again, refused, read
+
+
 def test_a_leftover_branch_without_pr_is_taken_over(fake, taxonomy):
     change = paper_change(taxonomy, "2405.00001")
     fake.git.refs[f"refs/heads/{change.branch}"] = fake.head()  # a failed run's leftover

@@ -76,6 +76,33 @@ def test_propose_twice_is_unchanged_and_rebuilds_when_main_moves(tmp_path: Path,
     assert "2405.00001" in text and "2405.00002" in text
 
 
+class RacedForge(LocalGitForge):
+    """The real local-git forge, with another writer committing on the branch while it builds its
+    commit (the moment between reading the branch's tip and moving it)."""
+
+    def _commit_with_file(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        commit = super()._commit_with_file(*args, **kwargs)
+        theirs = git(
+            self.repo, "commit-tree", "-m", "another writer", "-p", "bot/arxiv-2405.00001", "main^{tree}"
+        ).strip()
+        git(self.repo, "update-ref", "refs/heads/bot/arxiv-2405.00001", theirs)
+        return commit
+
+
+def test_a_branch_moved_while_it_is_rebuilt_is_left_to_the_other_writer(
+    tmp_path: Path, taxonomy: Taxonomy
+) -> None:
+    """The branch moves only from the tip the forge read (git update-ref with the old value):
+    another run's or a maintainer's commit made meanwhile is kept, and the run says so."""
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    LocalGitForge(repo, branch_prefix="bot/").propose(change(taxonomy))
+    LocalGitForge(repo, branch_prefix="bot/").propose(change(taxonomy, "2405.00002"))
+    git(repo, "merge", "-q", "--ff-only", "bot/arxiv-2405.00002")  # main moves: a rebuild is due
+    with pytest.raises(ForgeError, match="moved while this run rebuilt it .* left as it is"):
+        RacedForge(repo, branch_prefix="bot/").propose(change(taxonomy))
+    assert git(repo, "log", "-1", "--format=%s", "bot/arxiv-2405.00001").strip() == "another writer"
+
+
 def test_pull_request_states_and_rejection_memory(tmp_path: Path, taxonomy: Taxonomy) -> None:
     repo = make_repo(tmp_path / "repo", taxonomy)
     forge = LocalGitForge(repo, branch_prefix="bot/")

@@ -63,7 +63,9 @@ def test_ten_bot_prs_merged_one_after_another(fake, taxonomy, capsys):
     assert all(occurrences(fake, arxiv_id) == 1 for arxiv_id in ids)
     assert len(fake.pulls()) == 10 and all(p.merged for p in fake.pulls())
     assert [b for b in fake.branches() if b.startswith("bot/")] == []
-    assert all(reads == 1 and writes == 3 * rebuilt for _, rebuilt, reads, writes in per_run)
+    assert all(
+        reads == 1 and writes == 3 * rebuilt for _, rebuilt, reads, writes in per_run
+    )  # tree, commit, move
     # the first merge moves everyone's neighbour; later ones only the PRs next to the merged line
     assert per_run[0][1] == 9 and sum(r for _, r, _, _ in per_run) < sum(n for n, _, _, _ in per_run)
     final = parse(fake.file("catalog.md"), taxonomy)
@@ -151,6 +153,26 @@ def test_a_commit_pushed_by_hand_is_replaced_at_a_rebuild_it_needs(fake, taxonom
     assert dry.reason == outcome.reason == f"{refresh.NEIGHBOURS_CHANGED}; {refresh.HAND_COMMITS_REPLACED}"
     [again] = refresh.run(forge_for(fake), taxonomy, dry_run=True)
     assert (again.action, again.pull_request.hand_commits) == ("unchanged", False)
+
+
+def test_a_commit_pushed_while_refresh_runs_is_kept_and_the_pr_skipped(fake, taxonomy):
+    """A maintainer's commit pushed between refresh's read and its write (or another run's
+    rebuild) is not force-pushed away: that PR is skipped with the reason, the others go on,
+    and the next refresh sees the commit and says it replaces it."""
+    change = paper_change(taxonomy, "2405.00001")
+    forge_for(fake).propose(change)
+    touch_neighbour(fake)
+    forge = forge_for(fake)
+    forge.bot_pull_requests()  # refresh reads the repository
+    fixed = fake.file("catalog.md", change.branch).replace("Tiny Draft Heads", "Tiny Draft Heads (ICML)")
+    theirs = fake.push("catalog.md", fixed, change.branch, message="Update catalog.md")
+
+    [outcome] = refresh.run(forge, taxonomy)
+
+    assert (outcome.action, outcome.cause) == ("skipped", refresh.MOVED_MEANWHILE)
+    assert "moved while this run rebuilt it" in outcome.reason and fake.head(change.branch) == theirs
+    [dry] = refresh.run(forge_for(fake), taxonomy, dry_run=True)
+    assert dry.action == "would rebuild" and refresh.HAND_COMMITS_REPLACED in dry.reason
 
 
 def test_a_commit_pushed_by_hand_on_the_local_git_forge(tmp_path, taxonomy):

@@ -7,6 +7,9 @@ How the bot's pull requests stay clean:
 - The branch is always ONE commit on top of the current default branch: ``propose`` applies the
   change's pure ``edit`` to the file there and force-moves the branch. When that commit already
   is the branch head (same parent, same file blob), nothing is written at all.
+- The move is a compare-and-swap (GraphQL ``updateRefs`` with ``beforeOid``): only from the head
+  this run read. A branch another run or a maintainer moved meanwhile is left as it is, and the
+  run says so; the next run reads it again.
 """
 
 from __future__ import annotations
@@ -20,13 +23,26 @@ from urllib.parse import quote
 
 from bot.core import hunks
 from bot.core.text import unified_diff
-from bot.errors import ForgeError
+from bot.errors import BranchMovedError, ForgeError
 from bot.forge.github.client import GitHubClient, GitHubError
 from bot.forge.github.issues import Issues
 from bot.forge.github.queries import BotPull, RepositoryView
 from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
 
 log = logging.getLogger(__name__)
+
+MOVE_BRANCH_MUTATION = """
+mutation CatalogBotMoveBranch(
+  $repositoryId: ID!, $name: GitRefname!, $before: GitObjectID!, $after: GitObjectID!
+) {
+  updateRefs(input: {
+    repositoryId: $repositoryId
+    refUpdates: [{name: $name, beforeOid: $before, afterOid: $after, force: true}]
+  }) {
+    clientMutationId
+  }
+}
+"""
 
 
 def git_blob_sha(text: str) -> str:
@@ -95,7 +111,7 @@ class PullRequests:
         message = hunks.with_trailer(change.commit_message, context)
         commit = self._commit(replace(change, commit_message=message), new_text)
         if existing:
-            self._move_branch(change.branch, commit)
+            self._move_branch(change.branch, commit, expected=existing.head_oid)
             pull, action = self._update_pull(existing.pull, change), "updated"
         else:
             pull, action = self._open_new(change, commit), "opened"
@@ -162,13 +178,44 @@ class PullRequests:
     def _force_branch(self, branch: str, sha: str) -> None:
         self._rest("PATCH", self._ref_path(branch), f"move branch {branch}", body={"sha": sha, "force": True})
 
-    def _move_branch(self, branch: str, sha: str) -> None:
+    def _move_branch(self, branch: str, sha: str, expected: str | None = None) -> None:
+        """Move ``branch`` to ``sha``: only from ``expected`` (its head when this run read it)
+        when that is known, else by force; a branch gone meanwhile is created again."""
+        repository_id = self.view.snapshot().repository_id
+        if expected and repository_id:
+            self._swap_branch(repository_id, branch, expected, sha)
+            return
         try:
             self._force_branch(branch, sha)
         except GitHubError as exc:
             if exc.status != 422 or "Reference does not exist" not in exc.detail:
                 raise
             self._create_branch(branch, sha)
+
+    def _swap_branch(self, repository_id: str, branch: str, expected: str, sha: str) -> None:
+        """``updateRefs`` moves the branch only if it still points at ``expected``, atomically. On
+        an error the branch is read: moved there already (a retry of a move that landed) is done;
+        moved elsewhere is another run's or a maintainer's work, kept."""
+        _data, errors = self.client.graphql(
+            f"move branch {branch}",
+            MOVE_BRANCH_MUTATION,
+            {"repositoryId": repository_id, "name": f"refs/heads/{branch}", "before": expected, "after": sha},
+        )
+        if not errors:
+            return
+        now = self._branch_sha(branch)
+        if now == sha:
+            return
+        if now is None:
+            self._create_branch(branch, sha)
+            return
+        if now != expected:
+            raise BranchMovedError(
+                f"{branch} moved while this run rebuilt it (to {now[:7]}, from {expected[:7]}: another "
+                "run, or a maintainer's push): it is left as it is, and the next run reads it again"
+            )
+        detail = "; ".join(str(e.get("message")) for e in errors[:3])
+        raise ForgeError(f"could not move branch {branch}: GitHub GraphQL answered with errors: {detail}")
 
     def _create_branch(self, branch: str, sha: str, body: str | None = None) -> None:
         """Create the branch at ``sha``; a leftover branch of the same name (ours) is moved, and

@@ -40,6 +40,7 @@ class Snapshot:
     labels: set[str]
     pulls: dict[int, BotPull]
     closed_cursor: str | None = None  # more closed bot PRs to read from the search
+    repository_id: str = ""  # the GraphQL node id (a compare-and-swap branch move names it)
 
 
 # -- GraphQL -----------------------------------------------------------------------------------------
@@ -57,6 +58,7 @@ SNAPSHOT_QUERY = (
     """
 query CatalogBotSnapshot($owner: String!, $name: String!, $path: String!, $closed: String!) {
   repository(owner: $owner, name: $name) {
+    id
     defaultBranchRef {
       name
       target {
@@ -222,6 +224,7 @@ class RepositoryView:
             files={},
             pulls={},
             labels={n["name"].lower() for n in repo["labels"]["nodes"]},
+            repository_id=str(repo.get("id") or ""),
         )
         snap.files[self.catalog_path] = self._file_text(head.get("file"))
         self._add_pulls(snap, repo["pullRequests"]["nodes"])
