@@ -62,11 +62,13 @@ class TrainedState:
 
 
 def catalog_entries(catalog: Catalog, taxonomy: Taxonomy) -> list[CatalogEntry]:
-    """The catalog's paper entries (not toolkits or courses), each title once."""
+    """The catalog's paper entries (not toolkits or courses), each title once; not those a
+    maintainer commented out: a hidden entry is no example to learn from or to cite as similar
+    (nor a negative: the background leaves out every paper the catalog knows)."""
     paper_sections = {s.id for s in taxonomy.sections if s.kind == "papers"}
     seen: set[str] = set()
     entries = []
-    for item in catalog.entries():
+    for item in catalog.listed():
         title = item.entry.title if item.entry else item.title
         key = title_key(title)
         if item.section not in paper_sections or not key or key in seen:

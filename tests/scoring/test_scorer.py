@@ -482,6 +482,20 @@ def test_in_scope_papers_outrank_off_topic_ones(scorer: Scorer, background: list
     assert np.median(scores[labels == 1]) > np.percentile(scores[labels == 0], 90)
 
 
+def test_an_entry_commented_out_is_no_training_example_and_no_negative(taxonomy: Taxonomy) -> None:
+    """A maintainer hid the entry: it neither teaches the model nor shows up as a similar entry,
+    and the background does not turn it into a negative either."""
+    text = small_catalog_text(taxonomy)
+    line = next(x for x in text.splitlines(keepends=True) if x.startswith("- [") and "arXiv" in x)
+    hidden = parse(text.replace(line, f"<!--\n{line}-->\n"), taxonomy)
+    item = next(i for i in hidden.items if i.hidden)
+    titles = [e.title for e in training_module.catalog_entries(hidden, taxonomy)]
+    assert item.entry is not None and item.entry.title not in titles
+    assert len(titles) == len(training_module.catalog_entries(parse(text, taxonomy), taxonomy)) - 1
+    paper = Paper(arxiv_id=item.arxiv_ids[0], title=item.entry.title)
+    assert training_module.background_papers([paper], hidden) == []
+
+
 def test_training_is_deterministic(
     taxonomy: Taxonomy, keywords: dict[str, Any], background: list[Paper]
 ) -> None:
