@@ -404,6 +404,9 @@ class FakeGitHub:
         self.delete_branch_on_merge = True
         self.mergeable_unknown = False  # True: GraphQL's mergeable is UNKNOWN (GitHub still computing)
         self.graphql_text_limit = 512 * 1024
+        # mutations an older server (GitHub Enterprise Server) does not have: answered as GitHub
+        # answers a field its schema lacks
+        self.missing_mutations: set[str] = set()
         self.clock: Callable[[], float] = (
             time.time
         )  # what x-ratelimit-reset of a rate-limit fault counts from
@@ -780,6 +783,23 @@ class FakeGitHub:
 
     def _graphql(self, body: dict[str, Any], login: str) -> dict[str, Any]:
         document = graphql.parse(body["query"])
+        missing = [
+            selection.name.value
+            for definition in document.definitions
+            if getattr(definition, "operation", None) == graphql.OperationType.MUTATION
+            for selection in definition.selection_set.selections
+            if getattr(selection, "name", None) is not None and selection.name.value in self.missing_mutations
+        ]
+        if missing:  # as GitHub answers a field its schema lacks
+            return {
+                "errors": [
+                    {
+                        "message": f"Field '{name}' doesn't exist on type 'Mutation'",
+                        "extensions": {"code": "undefinedField", "typeName": "Mutation", "fieldName": name},
+                    }
+                    for name in missing
+                ]
+            }
         result = graphql.execute_sync(
             graphql_schema(),
             document,

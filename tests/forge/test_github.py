@@ -159,6 +159,18 @@ def test_a_move_that_landed_before_its_answer_was_lost_is_not_an_error(fake, tax
     assert fake.counts["POST /graphql mutation"] == 2 and not fake.violations  # sent again, refused, read
 
 
+def test_a_github_without_update_refs_still_rebuilds_the_branch(fake, taxonomy, caplog):
+    """An older GitHub Enterprise Server lacks the mutation: the branch is force-moved, as before
+    compare-and-swap, and the log says so."""
+    change = paper_change(taxonomy, "2405.00001")
+    forge_for(fake).propose(change)
+    fake.push("catalog.md", fake.file("catalog.md") + "\n", message="Touch the catalog")
+    fake.missing_mutations.add("updateRefs")
+    result = forge_for(fake).propose(change)
+    assert result.action == "updated" and branch_commit(fake, change.branch).parents == [fake.head()]
+    assert "no updateRefs mutation" in caplog.text and not fake.violations
+
+
 def test_a_leftover_branch_without_pr_is_taken_over(fake, taxonomy):
     change = paper_change(taxonomy, "2405.00001")
     fake.git.refs[f"refs/heads/{change.branch}"] = fake.head()  # a failed run's leftover

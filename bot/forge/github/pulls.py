@@ -203,6 +203,11 @@ class PullRequests:
         )
         if not errors:
             return
+        if any((e.get("extensions") or {}).get("code") == "undefinedField" for e in errors):
+            # an older GitHub Enterprise Server: no compare-and-swap there, the branch is forced
+            log.warning("this GitHub has no updateRefs mutation: %s is force-moved", branch)
+            self._force_branch(branch, sha)
+            return
         now = self._branch_sha(branch)
         if now == sha:
             return
