@@ -1,7 +1,7 @@
 """``GitHubForge``: ``Forge``, ``IssueTracker`` and ``RepoDirectory`` on one GitHub repository.
 
 A thin front over the parts: ``client`` (transport, retries), ``queries`` (the run's snapshot),
-``pulls`` (PRs and branches), ``issues`` (comments, labels, tracking issues), ``repos`` (stars
+``pulls`` (PRs), ``branches`` (their refs), ``issues`` (comments, labels, tracking issues), ``repos`` (stars
 and renames) and ``access`` (what doctor reports).
 """
 

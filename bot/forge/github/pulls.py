@@ -7,9 +7,7 @@ How the bot's pull requests stay clean:
 - The branch is always ONE commit on top of the current default branch: ``propose`` applies the
   change's pure ``edit`` to the file there and force-moves the branch. When that commit already
   is the branch head (same parent, same file blob), nothing is written at all.
-- The move is a compare-and-swap (GraphQL ``updateRefs`` with ``beforeOid``): only from the head
-  this run read. A branch another run or a maintainer moved meanwhile is left as it is, and the
-  run says so; the next run reads it again.
+- The move is a compare-and-swap (``branches.py``): only from the head this run read.
 """
 
 from __future__ import annotations
@@ -19,30 +17,17 @@ import logging
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Literal, cast
-from urllib.parse import quote
 
 from bot.core import hunks
 from bot.core.text import unified_diff
-from bot.errors import BranchMovedError, ForgeError
+from bot.errors import ForgeError
+from bot.forge.github.branches import Branches
 from bot.forge.github.client import GitHubClient, GitHubError
 from bot.forge.github.issues import Issues
 from bot.forge.github.queries import BotPull, RepositoryView
 from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
 
 log = logging.getLogger(__name__)
-
-MOVE_BRANCH_MUTATION = """
-mutation CatalogBotMoveBranch(
-  $repositoryId: ID!, $name: GitRefname!, $before: GitObjectID!, $after: GitObjectID!
-) {
-  updateRefs(input: {
-    repositoryId: $repositoryId
-    refUpdates: [{name: $name, beforeOid: $before, afterOid: $after, force: true}]
-  }) {
-    clientMutationId
-  }
-}
-"""
 
 
 def git_blob_sha(text: str) -> str:
@@ -65,6 +50,7 @@ class PullRequests:
         self.client = client
         self.view = view
         self.issues = issues
+        self.branches = Branches(client, view)
         self.settings = client.settings
         self._repo_path = client.repo_path
 
@@ -111,7 +97,7 @@ class PullRequests:
         message = hunks.with_trailer(change.commit_message, context)
         commit = self._commit(replace(change, commit_message=message), new_text)
         if existing:
-            self._move_branch(change.branch, commit, expected=existing.head_oid)
+            self.branches.move(change.branch, commit, expected=existing.head_oid)
             pull, action = self._update_pull(existing.pull, change), "updated"
         else:
             pull, action = self._open_new(change, commit), "opened"
@@ -161,99 +147,18 @@ class PullRequests:
         )
         return cast(str, commit["sha"])
 
-    def _ref_path(self, branch: str) -> str:
-        return f"{self._repo_path}/git/refs/heads/{quote(branch, safe='/')}"
-
-    def _branch_sha(self, branch: str) -> str | None:
-        try:
-            data = self._rest(
-                "GET", f"{self._repo_path}/git/ref/heads/{quote(branch, safe='/')}", f"read branch {branch}"
-            )
-        except GitHubError as exc:
-            if exc.status == 404:
-                return None
-            raise
-        return cast(str, data["object"]["sha"])
-
-    def _force_branch(self, branch: str, sha: str) -> None:
-        self._rest("PATCH", self._ref_path(branch), f"move branch {branch}", body={"sha": sha, "force": True})
-
-    def _move_branch(self, branch: str, sha: str, expected: str | None = None) -> None:
-        """Move ``branch`` to ``sha``: only from ``expected`` (its head when this run read it)
-        when that is known, else by force; a branch gone meanwhile is created again."""
-        repository_id = self.view.snapshot().repository_id
-        if expected and repository_id:
-            self._swap_branch(repository_id, branch, expected, sha)
-            return
-        try:
-            self._force_branch(branch, sha)
-        except GitHubError as exc:
-            if exc.status != 422 or "Reference does not exist" not in exc.detail:
-                raise
-            self._create_branch(branch, sha)
-
-    def _swap_branch(self, repository_id: str, branch: str, expected: str, sha: str) -> None:
-        """``updateRefs`` moves the branch only if it still points at ``expected``, atomically. On
-        an error the branch is read: moved there already (a retry of a move that landed) is done;
-        moved elsewhere is another run's or a maintainer's work, kept."""
-        _data, errors = self.client.graphql(
-            f"move branch {branch}",
-            MOVE_BRANCH_MUTATION,
-            {"repositoryId": repository_id, "name": f"refs/heads/{branch}", "before": expected, "after": sha},
-        )
-        if not errors:
-            return
-        if any((e.get("extensions") or {}).get("code") == "undefinedField" for e in errors):
-            # an older GitHub Enterprise Server: no compare-and-swap there, the branch is forced
-            log.warning("this GitHub has no updateRefs mutation: %s is force-moved", branch)
-            self._force_branch(branch, sha)
-            return
-        now = self._branch_sha(branch)
-        if now == sha:
-            return
-        if now is None:
-            self._create_branch(branch, sha)
-            return
-        if now != expected:
-            raise BranchMovedError(
-                f"{branch} moved while this run rebuilt it (to {now[:7]}, from {expected[:7]}: another "
-                "run, or a maintainer's push): it is left as it is, and the next run reads it again"
-            )
-        detail = "; ".join(str(e.get("message")) for e in errors[:3])
-        raise ForgeError(f"could not move branch {branch}: GitHub GraphQL answered with errors: {detail}")
-
     def _create_branch(self, branch: str, sha: str, body: str | None = None) -> None:
         """Create the branch at ``sha``; a leftover branch of the same name (ours) is moved, and
         so is the branch of a PR a concurrent run opened with the same ``body``, but not one it
         opened with another (an /add while the poll job runs: their workflows are in different
         concurrency groups)."""
 
-        def landed() -> bool | None:
-            return True if self._branch_sha(branch) == sha else None
-
-        try:
-            self._rest(
-                "POST",
-                f"{self._repo_path}/git/refs",
-                f"create branch {branch}",
-                body={"ref": f"refs/heads/{branch}", "sha": sha},
-                repeatable=False,
-                landed=landed,
-            )
-        except GitHubError as exc:
-            if exc.status != 422 or "Reference already exists" not in exc.detail:
-                raise
-            taken = self._find_open_pull_rest(branch) if body is not None else None
+        def refuse_if_taken() -> None:
+            taken = self._find_open_pull_rest(branch)
             if taken is not None and taken.body != body:
-                raise _taken(taken, branch) from exc
-            self._force_branch(branch, sha)
+                raise _taken(taken, branch)
 
-    def _delete_branch(self, branch: str) -> None:
-        try:
-            self._rest("DELETE", self._ref_path(branch), f"delete branch {branch}")
-        except GitHubError as exc:
-            if exc.status not in (404, 422):
-                raise
+        self.branches.create(branch, sha, refuse_if_taken if body is not None else None)
 
     def _open_new(self, change: ChangeRequest, commit: str) -> PullRequest:
         """Branch, then PR; if the PR cannot be opened, the branch goes away again."""
@@ -273,7 +178,7 @@ class PullRequests:
         """Remove a branch whose PR could not be opened (unless a PR uses it after all)."""
         try:
             if self._find_open_pull_rest(branch) is None:
-                self._delete_branch(branch)
+                self.branches.delete(branch)
         except ForgeError as exc:  # GitHub is down: say so, and let the original error through
             log.warning("branch %s is left behind without a PR; delete it or rerun (%s)", branch, exc)
 
@@ -371,7 +276,7 @@ class PullRequests:
         )
         own_branch = pull_request.branch.startswith(self.settings.branch_prefix)
         if self.settings.delete_branch_on_close and own_branch:
-            self._delete_branch(pull_request.branch)
+            self.branches.delete(pull_request.branch)
         snap = self.view.snapshot()
         if number in snap.pulls:
             snap.pulls[number] = replace(
