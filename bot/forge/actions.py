@@ -181,6 +181,19 @@ def build_services(
     return Services(dict(env), catalog_path, repo_path or Path.cwd(), repository, api_url, local=local)
 
 
+def services_from_args(env: Mapping[str, str], args: argparse.Namespace, catalog_path: str) -> Services:
+    """``build_services`` from a job's usual options: ``--repo``, ``--repository``, ``--api-url``
+    and ``--local``."""
+    return build_services(
+        env,
+        catalog_path=catalog_path,
+        repo_path=args.repo,
+        repository=args.repository,
+        api_url=args.api_url,
+        local=args.local,
+    )
+
+
 def append_step_summary(env: Mapping[str, str], text: str) -> None:
     """Add ``text`` to the workflow run's summary page (a no-op outside GitHub Actions).
 

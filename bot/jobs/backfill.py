@@ -41,7 +41,7 @@ from bot.core.proposals import PollSettings, Proposal, TrainScorer, proposal_for
 from bot.core.taxonomy import Taxonomy
 from bot.core.venues import VenueTable
 from bot.errors import BotError, ConfigError
-from bot.forge.actions import add_local_option, append_step_summary, build_services
+from bot.forge.actions import add_local_option, append_step_summary, services_from_args
 from bot.forge.protocols import Forge, ProposalResult, read_default_catalog
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi
@@ -220,14 +220,7 @@ def main(
     if until < args.since:
         raise ConfigError(f"--until {until} is before --since {args.since}: nothing to search")
     taxonomy = config.load_taxonomy()
-    forge = build_services(
-        env,
-        catalog_path=catalog_path,
-        repo_path=args.repo,
-        repository=args.repository,
-        api_url=args.api_url,
-        local=args.local,
-    ).forge("backfill", dry_run=args.dry_run)
+    forge = services_from_args(env, args, catalog_path).forge("backfill", dry_run=args.dry_run)
     text = read_default_catalog(forge, catalog_path, "--catalog")
     catalog = parse(text, taxonomy)
     api = api or PoliteApi(ApiSettings.from_config(config.load("sources")))

@@ -39,7 +39,7 @@ from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render
 from bot.errors import BotError, SourceError
-from bot.forge.actions import add_local_option, append_step_summary, build_services
+from bot.forge.actions import add_local_option, append_step_summary, services_from_args
 from bot.forge.protocols import IssueTracker, PullRequest, TrackedIssue, read_default_catalog
 from bot.scoring.emerging import NearMiss, RisingTerm, near_misses, rising_terms
 
@@ -222,14 +222,7 @@ def main(
     settings = NewTopicsSettings.from_config(poll)
     catalog_path = config.catalog_path()
     taxonomy = config.load_taxonomy()
-    services = build_services(
-        env,
-        catalog_path=catalog_path,
-        repo_path=args.repo,
-        repository=args.repository,
-        api_url=args.api_url,
-        local=args.local,
-    )
+    services = services_from_args(env, args, catalog_path)
     forge = services.forge("new-topics", dry_run=args.dry_run)
     text = read_default_catalog(forge, catalog_path)
     catalog = parse(text, taxonomy)

@@ -36,7 +36,7 @@ from bot.core.entry import parse_entry
 from bot.core.proposals import EDIT_MARKER_KIND, catalog_edit, insert_edit, proposal_marker
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BranchMovedError, CatalogError, ForgeError
-from bot.forge.actions import add_local_option, append_step_summary, build_services
+from bot.forge.actions import add_local_option, append_step_summary, services_from_args
 from bot.forge.protocols import ChangeRequest, Forge, PullRequest, read_default_catalog
 
 Action = Literal["rebuilt", "unchanged", "closed", "skipped", "failed", "would rebuild", "would close"]
@@ -309,14 +309,7 @@ def main(args: argparse.Namespace) -> int:
     env = dict(os.environ)
     catalog_path = args.catalog or config.catalog_path()
     taxonomy = config.load_taxonomy()
-    forge = build_services(
-        env,
-        catalog_path=catalog_path,
-        repo_path=args.repo,
-        repository=args.repository,
-        api_url=args.api_url,
-        local=args.local,
-    ).forge("refresh", dry_run=args.dry_run)
+    forge = services_from_args(env, args, catalog_path).forge("refresh", dry_run=args.dry_run)
     outcomes = run(forge, taxonomy, catalog_path, dry_run=args.dry_run)
     summary = templates.render(
         "refresh_summary.md.j2", outcomes=outcomes, counts=counts(outcomes), dry_run=args.dry_run
