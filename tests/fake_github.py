@@ -786,9 +786,10 @@ class FakeGitHub:
         missing = [
             selection.name.value
             for definition in document.definitions
-            if getattr(definition, "operation", None) == graphql.OperationType.MUTATION
+            if isinstance(definition, graphql.OperationDefinitionNode)
+            and definition.operation == graphql.OperationType.MUTATION
             for selection in definition.selection_set.selections
-            if getattr(selection, "name", None) is not None and selection.name.value in self.missing_mutations
+            if isinstance(selection, graphql.FieldNode) and selection.name.value in self.missing_mutations
         ]
         if missing:  # as GitHub answers a field its schema lacks
             return {
