@@ -308,7 +308,7 @@ class RemoteRepo:
 class Fault:
     method: str
     route: str
-    kind: str  # status | rate_limit | timeout_after_write | status_after_write
+    kind: str  # status | rate_limit | timeout_after_write | status_after_write | meanwhile
     status: int = 502
     message: str = "Server Error"
     retry_after: int | None = None
@@ -316,6 +316,7 @@ class Fault:
     times: int = 1
     primary: bool = False
     when: Callable[[Any], bool] | None = None
+    action: Callable[[], Any] | None = None  # meanwhile: what the other writer does
 
 
 @dataclass(frozen=True)
@@ -614,6 +615,11 @@ class FakeGitHub:
         """Apply the request, then answer an error anyway (a concurrent writer got there first)."""
         self.faults.append(Fault(method, route, "status_after_write", status, message, times=times))
 
+    def meanwhile(self, method: str, route: str, action: Callable[[], Any], times: int = 1) -> None:
+        """Run ``action`` (another writer: a concurrent run, a maintainer's push) just before the
+        next ``times`` requests to ``method route`` are applied: a race, deterministically."""
+        self.faults.append(Fault(method, route, "meanwhile", times=times, action=action))
+
     def _take_fault(self, method: str, template: str, body: Any) -> Fault | None:
         for fault in self.faults:
             if (
@@ -687,6 +693,8 @@ class FakeGitHub:
         token: str,
     ) -> Response:
         fault = self._take_fault(method, template, incoming.body)
+        if fault and fault.kind == "meanwhile" and fault.action is not None:
+            fault.action()
         if fault and fault.kind in ("status", "rate_limit"):
             return self._fault_response(fault, token)
         try:
