@@ -8,6 +8,7 @@ never build one.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -15,7 +16,9 @@ from typing import Literal, Protocol
 from bot.core.changes import ChangeRequest as ChangeRequest
 from bot.core.changes import PullRequest as PullRequest
 from bot.core.changes import PullState as PullState
-from bot.errors import CatalogError
+from bot.errors import BranchMovedError, CatalogError
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,9 @@ class Forge(Protocol):
 
     def propose(self, change: ChangeRequest) -> ProposalResult:
         """Open the pull request, or bring the existing one up to date. Idempotent: proposing
-        the same change twice leaves one PR and one branch with the same content."""
+        the same change twice leaves one PR and one branch with the same content. The branch
+        moves only from the head this forge read (compare-and-swap): if another writer moved it
+        meanwhile, it is left so and ``BranchMovedError`` raised; the next call reads it again."""
         ...
 
     def close_pull_request(self, pull_request: PullRequest, comment: str) -> None:
@@ -166,3 +171,14 @@ def read_default_catalog(forge: Forge, path: str, option: str | None = None) -> 
             f"(python -m bot init --from LIST creates them from your list), or {where}"
         )
     raise CatalogError(f"{path} is missing on the default branch: commit it there, or {where}")
+
+
+def propose_redone_once(forge: Forge, change: ChangeRequest) -> ProposalResult:
+    """``forge.propose``; when another run or a push moved the branch between the forge's read and
+    its write, done once more from the branch as it is now. Moved again: ``BranchMovedError``
+    (the other writer's commit is kept)."""
+    try:
+        return forge.propose(change)
+    except BranchMovedError as exc:
+        log.warning("%s; it is read again and rebuilt from there, once", exc)
+    return forge.propose(change)

@@ -6,9 +6,9 @@ import pytest
 
 from bot.core.catalog import parse
 from bot.core.taxonomy import Taxonomy
-from bot.errors import ForgeError
+from bot.errors import BranchMovedError, ForgeError
 from bot.forge.local_git import LocalGitForge
-from bot.forge.protocols import ChangeRequest
+from bot.forge.protocols import ChangeRequest, propose_redone_once
 from tests.gitrepo import git, make_repo, paper_entry
 
 
@@ -78,10 +78,15 @@ def test_propose_twice_is_unchanged_and_rebuilds_when_main_moves(tmp_path: Path,
 
 class RacedForge(LocalGitForge):
     """The real local-git forge, with another writer committing on the branch while it builds its
-    commit (the moment between reading the branch's tip and moving it)."""
+    commit (the moment between reading the branch's tip and moving it), ``races`` times."""
+
+    races = 1_000
 
     def _commit_with_file(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         commit = super()._commit_with_file(*args, **kwargs)
+        if self.races == 0:
+            return commit
+        self.races -= 1
         theirs = git(
             self.repo, "commit-tree", "-m", "another writer", "-p", "bot/arxiv-2405.00001", "main^{tree}"
         ).strip()
@@ -100,6 +105,26 @@ def test_a_branch_moved_while_it_is_rebuilt_is_left_to_the_other_writer(
     git(repo, "merge", "-q", "--ff-only", "bot/arxiv-2405.00002")  # main moves: a rebuild is due
     with pytest.raises(ForgeError, match="moved while this run rebuilt it .* left as it is"):
         RacedForge(repo, branch_prefix="bot/").propose(change(taxonomy))
+    assert git(repo, "log", "-1", "--format=%s", "bot/arxiv-2405.00001").strip() == "another writer"
+
+
+def test_a_branch_moved_once_while_it_is_rebuilt_is_rebuilt_again_from_there(
+    tmp_path: Path, taxonomy: Taxonomy
+) -> None:
+    """What /add and the poll do: the refused move is proposed once more, from the tip as it is
+    now; a branch that moves again is left to the other writer."""
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    LocalGitForge(repo, branch_prefix="bot/").propose(change(taxonomy))
+    LocalGitForge(repo, branch_prefix="bot/").propose(change(taxonomy, "2405.00002"))
+    git(repo, "merge", "-q", "--ff-only", "bot/arxiv-2405.00002")
+    raced = RacedForge(repo, branch_prefix="bot/")
+    raced.races = 1
+    assert propose_redone_once(raced, change(taxonomy)).action == "updated"
+    assert git(repo, "rev-parse", "bot/arxiv-2405.00001^").strip() == git(repo, "rev-parse", "main").strip()
+    git(repo, "commit", "-q", "--allow-empty", "-m", "main moves again")
+    raced.races = 2
+    with pytest.raises(BranchMovedError):
+        propose_redone_once(raced, change(taxonomy))
     assert git(repo, "log", "-1", "--format=%s", "bot/arxiv-2405.00001").strip() == "another writer"
 
 

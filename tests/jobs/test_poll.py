@@ -9,6 +9,7 @@ import shutil
 import socket
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -573,6 +574,45 @@ def test_the_batch_mode_digest_pr_carries_the_poll_labels(
     assert digest_pr.head == "bot/digest" and len(report.accepted) > 1
     assert {"new-paper", "from-arxiv"} <= set(digest_pr.labels)
     assert not any(label.startswith("section:") for label in digest_pr.labels)  # one PR, many sections
+
+
+def test_a_digest_branch_moved_while_the_poll_rebuilds_it_is_rebuilt_once_from_there(
+    fake_github: FakeGitHub,
+    taxonomy: Taxonomy,
+    tmp_path: Path,  # noqa: F811
+) -> None:
+    """refresh rebuilds the digest branch between the poll's read and its write: the
+    compare-and-swap refuses, the poll reads the branch again and adds its papers from there, once.
+    Before, the day's papers were a failure and the run ended in an error."""
+    fake_github.push(
+        "catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="the catalog"
+    )
+    papers = [paper_facts.enrich(p) for p in feeds.read_papers(FULL_DAY)]
+    settings = PollSettings(batch_mode=True)
+    train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
+
+    def poll_run(day: list[Paper]) -> Any:
+        forge = forge_for(fake_github)
+        catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
+        return run(day, catalog, taxonomy, forge, train, settings, io.StringIO())
+
+    first = poll_run(papers[::2])
+    assert len(first.accepted) > 0 and [p.head for p in fake_github.pulls()] == ["bot/digest"]
+    fake_github.push("NOTE.md", "main moved\n", message="main moves: the digest is due a rebuild")
+    fake_github.meanwhile(
+        "POST",
+        "/repos/{owner}/{repo}/git/commits",
+        lambda: fake_github.push("NOTE.md", "refresh's rebuild\n", "bot/digest", message="another run"),
+    )
+    fake_github.reset_counts()
+    second = poll_run(papers[1::2])
+
+    assert second.failures == [] and [r.action for r in second.results] == ["updated"]
+    assert fake_github.counts["POST /graphql mutation"] == 2 and not fake_github.violations
+    head = fake_github.git.commits[fake_github.head("bot/digest")]
+    assert head.parents == [fake_github.head()]  # one commit on the default branch, from the new head
+    digest_text = fake_github.file("catalog.md", "bot/digest")
+    assert all(p.arxiv_id in digest_text for p, _ in first.accepted + second.accepted)
 
 
 def test_local_poll_reads_the_committed_catalog_and_says_so(

@@ -120,6 +120,7 @@ class Branches:
             self.create(branch, sha)
             return
         if now != expected:
+            self.view.forget()  # a caller that tries again starts from the branch as it is now
             raise BranchMovedError(
                 f"{branch} moved while this run rebuilt it (to {now[:7]}, from {expected[:7]}: another "
                 "run, or a maintainer's push): it is left as it is, and the next run reads it again"

@@ -203,6 +203,10 @@ class RepositoryView:
             self._snapshot = self._load_snapshot()
         return self._snapshot
 
+    def forget(self) -> None:
+        """Read the repository again at the next use (a branch moved under the run)."""
+        self._snapshot = None
+
     def _load_snapshot(self) -> Snapshot:
         client = self.client
         variables = {

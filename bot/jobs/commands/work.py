@@ -13,7 +13,7 @@ from bot.core.catalog import Catalog, Item
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, UnknownSectionError
-from bot.forge.protocols import ChangeRequest, Forge, ProposalResult, PullRequest
+from bot.forge.protocols import ChangeRequest, Forge, ProposalResult, PullRequest, propose_redone_once
 from bot.jobs.commands.event import CommandSettings, Event, Source
 from bot.jobs.commands.parser import Command
 from bot.jobs.commands.replies import Reply, code_span, safe_text, where_text
@@ -250,8 +250,8 @@ def propose(
     if foreign is not None and not updatable(foreign, work):
         work.reply(order, "other_pull", cmd, pr=f"[#{foreign.number}]({foreign.url})", **facts)
         return False
-    try:
-        result: ProposalResult = work.forge.propose(change)
+    try:  # a branch another run or a push moved meanwhile is rebuilt once from there
+        result: ProposalResult = propose_redone_once(work.forge, change)
     except BotError as exc:
         work.transient_failure = True
         work.reply(order, "forge_failed", cmd, reason=safe_text(str(exc)), **facts)

@@ -32,7 +32,7 @@ from bot.core.proposals import PollSettings, Proposal, TrainScorer, change_reque
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, ForgeError
 from bot.forge.actions import add_local_option, append_step_summary, build_services
-from bot.forge.protocols import ChangeRequest, Forge, PullRequest
+from bot.forge.protocols import ChangeRequest, Forge, PullRequest, propose_redone_once
 from bot.jobs import JoinWords
 from bot.jobs.poll.inputs import catalog_from_forge, load_papers, mark_replaced, note_uncommitted
 from bot.jobs.poll.plan import PollReport
@@ -107,7 +107,7 @@ def run(
             )
             continue
         try:
-            result = forge.propose(change)
+            result = propose_redone_once(forge, change)  # a branch moved meanwhile: once more
         except BotError as exc:  # one paper's failure does not stop the others
             report.failures.append((proposal.paper.arxiv_id, str(exc)))
             continue

@@ -142,6 +142,48 @@ def test_reissuing_a_command_updates_the_same_pr_and_the_same_comment(
     assert f"updated [#{number}]" in status(github) and "which now adds" in status(github)
 
 
+def test_an_add_racing_another_writer_on_its_branch_is_redone_once_on_the_new_head(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """Refresh (or a maintainer) moves the PR's branch between the /add run's read and its write:
+    the compare-and-swap refuses, the run reads the branch again and rebuilds from there, once.
+    Before, the run gave up: a "could not be updated" reply and a failed workflow."""
+    handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache")
+    branch = "bot/arxiv-2405.13786"
+    github.meanwhile(
+        "POST",
+        "/repos/{owner}/{repo}/git/commits",
+        lambda: github.push("NOTE.md", "another writer\n", branch=branch, message="another writer"),
+    )
+    github.reset_counts()
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 decoding", serial=1)
+    assert [(r.kind, r.data.get("result")) for r in outcome.replies] == [("add_done", "updated")]
+    assert outcome.exit_code == 0 and not github.violations
+    assert github.counts["POST /graphql mutation"] == 2  # refused once, then moved from the new head
+    item = catalog_on(github, branch, taxonomy).find_by_id("2405.13786")
+    assert item is not None and item.section == "decoding"
+    assert github.git.commits[github.head(branch)].parents == [github.head()]
+
+
+def test_an_add_whose_branch_keeps_moving_gives_up_with_a_clear_reply(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """Moved again before the redo lands: the other writer's commit is kept and the reply says
+    what happened (no third try, no partial state)."""
+    handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache")
+    branch = "bot/arxiv-2405.13786"
+    github.meanwhile(
+        "POST",
+        "/repos/{owner}/{repo}/git/commits",
+        lambda: github.push("NOTE.md", github.head(branch), branch=branch, message="another writer"),
+        times=2,
+    )
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 decoding", serial=1)
+    assert [r.kind for r in outcome.replies] == ["forge_failed"] and outcome.exit_code == 1
+    assert github.git.commits[github.head(branch)].message.startswith("another writer")
+    assert "moved while this run rebuilt it" in status(github) and not github.violations
+
+
 def test_a_command_on_a_bot_prs_own_page_updates_that_pr(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:
