@@ -42,7 +42,7 @@ from bot.core.taxonomy import Taxonomy
 from bot.core.venues import VenueTable
 from bot.errors import BotError, ConfigError
 from bot.forge.actions import add_local_option, append_step_summary, services_from_args
-from bot.forge.protocols import Forge, ProposalResult, read_default_catalog
+from bot.forge.protocols import Forge, ProposalResult, propose_redone_once, read_default_catalog
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi
 
@@ -163,7 +163,7 @@ def run(
             )
             continue
         try:
-            report.results.append(forge.propose(change))
+            report.results.append(propose_redone_once(forge, change))  # moved meanwhile: once more
         except BotError as exc:  # one section's failure does not stop the others
             report.failures.append(f"{section}: {exc}")
     return report

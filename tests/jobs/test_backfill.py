@@ -192,6 +192,33 @@ def test_backfill_opens_one_checklist_pr_per_section_and_a_rerun_opens_nothing(
     assert len(fake_github.pulls()) == len(pulls)
 
 
+def test_a_checklist_branch_moved_while_backfill_rebuilds_it_is_rebuilt_once_from_there(
+    month: ArxivApiServer, fake_github: FakeGitHub, taxonomy: Taxonomy, tmp_path: Path
+) -> None:  # noqa: F811
+    """A second backfill adds papers to the section PRs; refresh (or a maintainer) moves one
+    branch between backfill's read and its write: the compare-and-swap refuses, backfill reads the
+    branch again and rebuilds it once, instead of listing that section as a failure."""
+    fake_github.push("catalog.md", small_catalog_text(taxonomy))
+    papers = backfill.search(
+        api_for(month, []), QUERY, 100, VENUES, tmp_path / "s.json", backfill.Progress(io.StringIO()), TODAY
+    )
+    catalog = parse(fake_github.file("catalog.md") or "", taxonomy)
+    train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
+    settings, out = backfill.BackfillSettings(max_per_section=50), io.StringIO()
+    backfill.run(papers[::2], catalog, taxonomy, forge_for(fake_github), train, settings, False, out)
+    first_branch = sorted(p.head for p in fake_github.pulls())[0]
+    fake_github.meanwhile(
+        "POST",
+        "/repos/{owner}/{repo}/git/commits",
+        lambda: fake_github.push("NOTE.md", "meanwhile\n", first_branch, message="another run"),
+    )
+    fake_github.reset_counts()
+    report = backfill.run(papers, catalog, taxonomy, forge_for(fake_github), train, settings, False, out)
+    updated = [r for r in report.results if r.action == "updated"]
+    assert report.failures == [] and updated and not fake_github.violations
+    assert fake_github.counts["POST /graphql mutation"] == len(updated) + 1  # one refused, then redone
+
+
 def test_the_job_dry_run_prints_per_section(
     month: ArxivApiServer,
     taxonomy: Taxonomy,

@@ -404,6 +404,25 @@ def test_the_pr_is_rebuilt_in_place_when_stars_move_again(fake, web, taxonomy):
     assert len(fake.pulls()) == 1 and "⭐ 3.1k" in fake.file("catalog.md", BRANCH)
 
 
+def test_the_rolling_pr_moved_while_the_night_rebuilds_it_is_rebuilt_once_from_there(fake, web, taxonomy):
+    """A push on the maintenance branch between the night's read and its write (a maintainer, or
+    another run) is refused by the compare-and-swap; the night reads the branch again and rebuilds
+    it once, instead of failing the run."""
+    one_link_scenario(fake, web, taxonomy, path="/page")
+    web[0].pages["/page"] = (200, {})
+    fake.remote["org/kept"].stars = 2500
+    night(fake, web, taxonomy, D1)
+    fake.remote["org/kept"].stars = 3100
+    fake.meanwhile(
+        "POST",
+        "/repos/{owner}/{repo}/git/commits",
+        lambda: fake.push("NOTE.md", "a maintainer's note\n", BRANCH, message="meanwhile"),
+    )
+    moved = night(fake, web, taxonomy, D3)
+    assert moved.pr_action == "updated" and "⭐ 3.1k" in fake.file("catalog.md", BRANCH)
+    assert fake.counts["POST /graphql mutation"] == 2 and not fake.violations  # refused, then done
+
+
 # -- requests, failures, the guard ------------------------------------------------------------------
 
 

@@ -15,7 +15,15 @@ from bot.core import markers
 from bot.core.markdown import cell
 from bot.core.templates import render
 from bot.core.text import counted, unified_diff
-from bot.forge.protocols import ChangeRequest, Forge, IssueRef, IssueTracker, PullRequest, TrackedIssue
+from bot.forge.protocols import (
+    ChangeRequest,
+    Forge,
+    IssueRef,
+    IssueTracker,
+    PullRequest,
+    TrackedIssue,
+    propose_redone_once,
+)
 from bot.jobs.nightly.findings import (
     ISSUE_BODY_LIMIT,
     ISSUE_MARKER,
@@ -179,5 +187,5 @@ def publish_pull_request(
     if dry_run:
         diff = unified_diff(change.path, base_text, new_text)
         return existing, "would update" if existing else "would open", diff
-    result = forge.propose(change)
+    result = propose_redone_once(forge, change)  # a branch moved meanwhile: once more from there
     return result.pull_request, result.action, result.diff
