@@ -59,8 +59,10 @@ def branch_selected(name: str, patterns: Sequence[Any]) -> bool:
 
 
 def push_runs_on(branch: str, push: Mapping[str, Any] | None) -> bool:
-    """Whether a workflow's ``on: push:`` settings run it for a push to ``branch`` (no settings,
-    or none about branches: every branch). Tags-only filters are left to GitHub."""
+    """Whether a workflow's ``on: push:`` settings run it for a push to ``branch``: no settings, or
+    none about refs, run it for every branch; tag filters alone (``tags:``, ``tags-ignore:``) run
+    it for tags only ("If you define only tags/tags-ignore or only branches/branches-ignore, the
+    workflow won't run for events affecting the undefined Git ref")."""
     if not isinstance(push, Mapping):
         return True
     branches, ignored = push.get("branches"), push.get("branches-ignore")
@@ -72,4 +74,11 @@ def push_runs_on(branch: str, push: Mapping[str, Any] | None) -> bool:
         return branch_selected(branch, branches)
     if isinstance(ignored, list):
         return not any(matches(branch, str(p)) for p in ignored)
-    return True
+    return not names_tags_only(push)
+
+
+def names_tags_only(push: Mapping[str, Any] | None) -> bool:
+    """Whether ``on: push:`` filters tags and says nothing of branches (a release trigger)."""
+    if not isinstance(push, Mapping) or "branches" in push or "branches-ignore" in push:
+        return False
+    return "tags" in push or "tags-ignore" in push

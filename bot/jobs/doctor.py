@@ -27,7 +27,7 @@ from bot import config
 from bot.core import templates
 from bot.errors import BotError
 from bot.forge.actions import build_services
-from bot.forge.branch_filters import push_runs_on
+from bot.forge.branch_filters import names_tags_only, push_runs_on
 from bot.forge.github import AccessReport, GitHubSettings
 
 Status = Literal["ok", "info", "warn", "fail"]
@@ -178,6 +178,8 @@ def branch_problems(workflows: list[Path], default_branch: str | None) -> list[s
             continue  # not this check's business: GitHub reports a broken workflow
         triggers = data.get("on", data.get(True)) if isinstance(data, dict) else None  # YAML 1.1: on = True
         push = triggers.get("push") if isinstance(triggers, dict) else None
+        if names_tags_only(push):
+            continue  # a release trigger (tags only) is meant not to run on branch pushes
         if not push_runs_on(default_branch, push):
             assert isinstance(push, dict)  # only a push filter can leave a branch out
             named = push.get("branches", push.get("branches-ignore"))

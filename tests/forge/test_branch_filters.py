@@ -49,7 +49,10 @@ def test_the_last_matching_pattern_decides_and_a_bang_excludes() -> None:
     [
         (None, True),  # on: push (every branch)
         ({}, True),
-        ({"tags": ["v*"]}, True),
+        ({"tags": ["v*"]}, False),  # tags alone: no branch push runs it
+        ({"tags-ignore": ["v*"]}, False),
+        ({"tags": ["v*"], "branches": ["master"]}, True),
+        ({"paths": ["catalog.md"]}, True),  # paths filter which pushes, not which refs
         ({"branches": ["main"]}, False),
         ({"branches": "master"}, True),  # one pattern as a string
         ({"branches": ["**", "!master"]}, False),

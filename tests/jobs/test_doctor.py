@@ -201,3 +201,17 @@ def test_a_workflow_on_pushes_to_another_branch_than_the_default_one_fails(tmp_p
             capsys.readouterr().out
         )
     assert not fake.violations
+
+
+def test_a_workflow_pushed_on_tags_only_is_a_release_trigger_not_a_wrong_branch(tmp_path):
+    """`on: push: tags:` alone never runs on a branch push (GitHub's filters); doctor leaves such a
+    release workflow alone, and still names one whose branches leave the default branch out."""
+    from bot.jobs.doctor import branch_problems
+
+    release, refresh = tmp_path / "release.yml", tmp_path / "refresh.yml"
+    release.write_text("on:\n  push:\n    tags: ['v*']\n", encoding="utf-8")
+    refresh.write_text("on:\n  push:\n    tags: ['v*']\n    branches: [main]\n", encoding="utf-8")
+    assert branch_problems([release, refresh], "master") == [
+        f"{refresh}: runs on pushes to main, but the default branch is master: "
+        "set `branches: [master]` under `on: push:`"
+    ]
