@@ -135,9 +135,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--title", help="the catalog's title (default: the list's `#` heading)")
     parser.add_argument(
         "--catalog",
-        default=DEFAULT_CATALOG,
-        help="the catalog to write, relative to --repo (default: catalog.md; another path is "
-        "written to config/poll.yml as `catalog`)",
+        help="the catalog to write, relative to --repo (default: `catalog` of an existing "
+        "config/poll.yml, else catalog.md; another path is written to config/poll.yml as `catalog`)",
     )
     parser.add_argument(
         "--force", action="store_true", help="overwrite config files and the catalog that already exist"
@@ -217,6 +216,11 @@ def main(args: argparse.Namespace) -> int:
             f"{source}: cannot read the list ({exc.__class__.__name__}): pass the "
             "path of an awesome list's README (markdown or text)"
         ) from exc
+    if args.catalog is None:  # a rerun keeps the catalog every job reads, not a second one
+        poll_yml = args.repo / "config" / "poll.yml"
+        args.catalog = (
+            str(config.load("poll", poll_yml.parent)["catalog"]) if poll_yml.exists() else DEFAULT_CATALOG
+        )
     _refuse_catalog_over_source(args, text)
     plan = scaffold(source.name, text, args.title)
     title_note = None

@@ -431,6 +431,25 @@ def test_the_list_itself_as_the_catalog_needs_force(
     assert cli.main(["lint"]) == 0
 
 
+def test_a_rerun_without_catalog_keeps_the_catalog_of_poll_yml(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/adopt.md's rerun after a title edit (`init --from README.md`, no `--catalog`) wrote a
+    second catalog, catalog.md, that no job reads, and told the adopter to point poll.yml at it."""
+    shutil.copy(LISTS / LISTS_TO_ADOPT[0], adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md", "--catalog", "docs/list.md"]) == 0
+    capsys.readouterr()
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    out = capsys.readouterr().out
+    assert not (adopter / "catalog.md").exists()
+    assert f"kept {adopter / 'docs' / 'list.md'} as it is" in out
+    assert "warning" not in out
+    assert yaml.safe_load((adopter / "config" / "poll.yml").read_text(encoding="utf-8")) == {
+        "catalog": "docs/list.md"
+    }
+    assert cli.main(["lint"]) == 0
+
+
 def test_a_rerun_over_edited_files_with_problems_blames_them_not_init(
     adopter: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
