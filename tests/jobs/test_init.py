@@ -431,6 +431,18 @@ def test_the_list_itself_as_the_catalog_needs_force(
     assert cli.main(["lint"]) == 0
 
 
+def test_arxiv_links_in_no_entry_read_are_named_with_their_lines(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An HTML <table> and <ul> (six papers, two read) said "2 entries read, 0 unreadable": the
+    other four were lost without a word. The report names their lines."""
+    shutil.copy(FIXTURES / "adopt" / "html-list.md", adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md", "--categories", "cs.RO"]) == 0
+    out = capsys.readouterr().out
+    assert "entries read: 2\n" in out
+    assert "not read: 4 lines with an arXiv link outside any entry (lines 9, 10, 16, 17)" in out
+
+
 def test_a_rerun_without_catalog_keeps_the_catalog_of_poll_yml(
     adopter: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -235,3 +235,15 @@ def linked_ids(item: SourceItem) -> list[str]:
     visible = set(arxiv_ids.find_ids(_MD_IMAGE.sub(" ", _IMG_TAG.sub(" ", item.text))))
     linked = [i for i in item.arxiv_ids if i in visible]
     return linked or list(item.arxiv_ids)
+
+
+_ARXIV_LINK = re.compile(r"arxiv\.org/(?:abs|pdf|html)/\d{4}\.\d{4,5}", re.IGNORECASE)
+
+
+def stray_link_lines(text: str, items: list[SourceItem]) -> list[int]:
+    """The lines that link an arXiv paper and belong to no item read: a paper written in a form
+    no reader knows (an HTML ``<table>`` or ``<ul>``, a paragraph), which the import would
+    otherwise lose without a word."""
+    covered = {item.line + offset for item in items for offset in range(item.text.count("\n") + 1)}
+    lines = split_lines(shown_text(fix_mojibake(text)))
+    return [n for n, line in enumerate(lines, 1) if n not in covered and _ARXIV_LINK.search(line)]

@@ -18,6 +18,7 @@ from bot.core.import_merge import Candidate
 from bot.core.matching import title_key
 from bot.errors import SourceError
 from bot.sources.lists import Fields, SourceItem, Unreadable, extract, github_repo, read_items
+from bot.sources.lists.items import stray_link_lines
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class FileReport:
     unmapped: Counter[str] = field(default_factory=Counter)
     no_rule: set[str] = field(default_factory=set)  # heading paths no mapping rule matches
     left_out: dict[str, str] = field(default_factory=dict)  # title key of an excluded entry -> why
+    stray: list[int] = field(default_factory=list)  # lines with an arXiv link in no entry read
 
     def add_unreadable(self, line: int, reason: str) -> None:
         self.unreadable[reason].append(line)
@@ -57,6 +59,7 @@ def read_source(
     """The candidates one list (the ``index``-th) gives, numbered from ``start``."""
     items, navigation = read_items(source.name, source.text)
     report = FileReport(source.name, source.label, entries=len(items), navigation=navigation)
+    report.stray = stray_link_lines(source.text, items)
     file_mapping = mapping.for_file(source.name)
     candidates: list[Candidate] = []
     for item in items:
