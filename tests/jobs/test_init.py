@@ -431,6 +431,21 @@ def test_the_list_itself_as_the_catalog_needs_force(
     assert cli.main(["lint"]) == 0
 
 
+def test_the_dry_run_reads_a_feed_of_ones_own_field_with_input_as_score_does(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/adopt.md shows `score --input FEED`; `poll --dry-run --input FEED` was refused
+    ("unrecognized arguments"): poll named it only `--feed`."""
+    shutil.copy(LISTS / LISTS_TO_ADOPT[0], adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    feed = FIXTURES / "arxiv" / "arxiv_atom_feed_cs.AI_2025-08-20_PARTLY-SYNTHETIC.xml"
+    capsys.readouterr()
+    assert cli.main(["poll", "--dry-run", "--feed", str(feed), "--repo", str(adopter)]) == 0
+    by_feed = capsys.readouterr().out
+    assert cli.main(["poll", "--dry-run", "--input", str(feed), "--repo", str(adopter)]) == 0
+    assert capsys.readouterr().out == by_feed and "2508." in by_feed
+
+
 def test_arxiv_links_in_no_entry_read_are_named_with_their_lines(
     adopter: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -160,7 +160,11 @@ def render_summary(report: PollReport, settings: PollSettings, source: str) -> s
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--feed", type=Path, help="read papers from this RSS/Atom/JSONL file instead of the arXiv RSS service"
+        "--feed",
+        "--input",  # score's name for it: `poll --dry-run --input FEED` as docs/adopt.md's score step
+        dest="feed",
+        type=Path,
+        help="read papers from this RSS/Atom/JSONL file instead of the arXiv RSS service (--input: the same)",
     )
     parser.add_argument(
         "--live",
