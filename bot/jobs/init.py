@@ -144,6 +144,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--categories",
         metavar="CATS",
+        nargs="+",  # `--categories cs.RO, cs.CV` (the shell splits it) is cs.RO,cs.CV too
         type=parse_categories,
         help="comma-separated arXiv categories of the list's field, e.g. cs.RO,cs.CV "
         f"(default: {','.join(DEFAULT_CATEGORIES)}, those of efficient-LLM research)",
@@ -208,6 +209,8 @@ def main(args: argparse.Namespace) -> int:
     from bot.jobs import import_lists
 
     source: Path = args.source
+    if args.categories:  # one tuple per word given: their union, in order
+        args.categories = tuple(dict.fromkeys(c for cats in args.categories for c in cats))
     categories: tuple[str, ...] = args.categories or DEFAULT_CATEGORIES
     try:
         text = source.read_text(encoding="utf-8-sig")  # a BOM (Notepad) is no text

@@ -431,6 +431,15 @@ def test_the_list_itself_as_the_catalog_needs_force(
     assert cli.main(["lint"]) == 0
 
 
+def test_categories_written_with_a_space_after_the_comma_are_all_taken(adopter: Path) -> None:
+    """`--categories cs.RO, cs.CV` unquoted (the shell makes it two words) stopped at
+    "unrecognized arguments: cs.CV"."""
+    shutil.copy(FIXTURES / "adopt" / "html-list.md", adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md", "--categories", "cs.RO,", "cs.CV", "cs.RO"]) == 0
+    sources = yaml.safe_load((adopter / "config" / "sources.yml").read_text(encoding="utf-8"))
+    assert sources["feed"]["categories"] == ["cs.RO", "cs.CV"]
+
+
 def test_the_dry_run_reads_a_feed_of_ones_own_field_with_input_as_score_does(
     adopter: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
