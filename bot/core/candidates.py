@@ -44,22 +44,33 @@ class Candidates:
     same_title: list[tuple[Paper, str]] = field(default_factory=list)
 
 
-def _proposed_ids(pulls: Sequence[PullRequest], digest_branch: str) -> tuple[set[str], set[str]]:
-    """(ids with an open or merged bot PR, ids whose bot PR was closed without merging, or
-    that a maintainer unticked in the digest PR)."""
+def _proposed(pulls: Sequence[PullRequest], digest_branch: str) -> tuple[set[str], set[str]]:
+    """(ids and title keys with an open or merged bot PR, ids and title keys whose bot PR was
+    closed without merging, or that a maintainer unticked in the digest PR). A title counts as
+    the catalog counts it: a paper submitted again under a new id is the same paper."""
     active: set[str] = set()
     rejected: set[str] = set()
     for pull in pulls:
         if pull.branch == digest_branch or digest.is_digest(pull):  # also backfill's per-section digests
             said_no = digest.rejected_ids(pull)
             rejected |= said_no
-            active |= {e.arxiv_id for e in digest.entries_of(pull.body)} - said_no
+            for entry in digest.entries_of(pull.body):
+                (rejected if entry.arxiv_id in said_no else active).update(_keys(entry.arxiv_id, entry.line))
             continue
         data = proposal_marker(pull)
         if not data or "arxiv_id" not in data:
             continue
-        (rejected if pull.state == "closed" else active).add(data["arxiv_id"])
+        (rejected if pull.state == "closed" else active).update(
+            _keys(str(data["arxiv_id"]), data.get("line"))
+        )
     return active, rejected - active
+
+
+def _keys(arxiv_id: str, line: object) -> set[str]:
+    """A proposal's id, and the title key of its entry line (prefixed, never an id)."""
+    entry = parse_entry(line) if isinstance(line, str) and line else None
+    key = title_key(entry.title) if entry else ""
+    return {arxiv_id, f"title:{key}"} if key else {arxiv_id}
 
 
 def routing_corrections(pulls: Sequence[PullRequest], catalog: Catalog) -> list[Correction]:
@@ -86,7 +97,7 @@ def select_candidates(
     papers: Sequence[Paper], catalog: Catalog, pulls: Sequence[PullRequest], digest_branch: str
 ) -> Candidates:
     result = Candidates(seen=len(papers))
-    active, rejected = _proposed_ids(pulls, digest_branch)
+    active, rejected = _proposed(pulls, digest_branch)
     seen_ids: set[str] = set()
     new_titles: dict[str, str] = {}  # title key -> id of the new paper that has it
     for paper in papers:
@@ -102,9 +113,9 @@ def select_candidates(
         existing = catalog.find_paper(paper.arxiv_id, paper.title)  # a note that mentions the id is no entry
         if existing is not None:
             result.in_catalog.append((paper, existing.line_number))
-        elif paper.arxiv_id in rejected:
+        elif paper.arxiv_id in rejected or f"title:{title_key(paper.title)}" in rejected:
             result.rejected.append(paper)
-        elif paper.arxiv_id in active:
+        elif paper.arxiv_id in active or f"title:{title_key(paper.title)}" in active:
             result.already_proposed.append(paper)
         elif (first := new_titles.get(title_key(paper.title))) is not None:
             result.same_title.append((paper, first))

@@ -94,6 +94,33 @@ def test_select_candidates_sorts_every_paper(taxonomy: Taxonomy) -> None:
     assert digest.rejected_ids(pulls[2]) == {"2501.00007"}
 
 
+def test_a_paper_submitted_again_under_a_new_id_is_known_by_its_title(taxonomy: Taxonomy) -> None:
+    """The catalog knows a paper by its title too; so do the bot's PRs now: the same title under
+    another id is already proposed while its PR is open, and rejected once a maintainer closed it
+    (it used to get a second PR on another day)."""
+    from bot.core.entry import Entry, render_entry
+
+    def titled_pr(arxiv_id: str, title: str, state: str) -> PullRequest:
+        line = render_entry(Entry(title=title, url=f"https://arxiv.org/abs/{arxiv_id}", arxiv_id=arxiv_id))
+        body = markers.make("arxiv", {"arxiv_id": arxiv_id, "section": "kv-cache", "line": line})
+        return PullRequest(1, f"bot/arxiv-{arxiv_id}", "t", body, state)  # type: ignore[arg-type]
+
+    empty = catalog_module.parse("# List\n", taxonomy)
+    pulls = [
+        titled_pr("2501.00021", "Learned KV-Cache Eviction for Fast LLM Inference", "open"),
+        titled_pr("2501.00022", "A Paper Maintainers Closed", "closed"),
+    ]
+    papers = [
+        paper("2502.00031", "Learned KV Cache Eviction for Fast LLM Inference."),
+        paper("2502.00032", "A paper maintainers closed"),
+        paper("2502.00033", "Something new"),
+    ]
+    result = select_candidates(papers, empty, pulls, "bot/digest")
+    assert [p.arxiv_id for p in result.already_proposed] == ["2502.00031"]
+    assert [p.arxiv_id for p in result.rejected] == ["2502.00032"]
+    assert [p.arxiv_id for p in result.new] == ["2502.00033"]
+
+
 def test_a_closed_pr_whose_paper_reached_the_catalog_is_no_negative_for_the_scorer(
     tmp_path: Path, taxonomy: Taxonomy
 ) -> None:
