@@ -134,7 +134,8 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     that ``python -m bot lint`` does not pay for scikit-learn."""
     parser = argparse.ArgumentParser(
         prog="python -m bot",
-        description="catalog-bot: keeps catalog.md, a curated list of efficient-LLM research, alive.",
+        description="catalog-bot: keeps a curated list of papers (catalog.md) alive: arXiv to pull requests, "
+        "issue commands, nightly checks.",
     )
     _logging_flags(parser, False)
     parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")

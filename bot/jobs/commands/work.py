@@ -114,6 +114,11 @@ class Run:
         )
 
 
+def example_section(taxonomy: Taxonomy) -> str:
+    """A section id of this list for the examples in replies (the first section of papers)."""
+    return next((s.id for s in taxonomy.sections if s.kind == "papers"), "<section>")
+
+
 def take_ids(index: int, command: Command, work: Run) -> list[str]:
     """The command's ids within the event's budget; malformed tokens and overflow get replies."""
     cmd = code_span(command.text)
@@ -122,7 +127,7 @@ def take_ids(index: int, command: Command, work: Run) -> list[str]:
         more = len(command.malformed) - len(shown) if position == len(shown) - 1 else 0
         work.reply((index, position), "malformed", cmd, token=code_span(token), more=more)
     if not command.ids and not command.malformed:
-        work.reply((index, 0), "no_ids", cmd, name=command.name)
+        work.reply((index, 0), "no_ids", cmd, name=command.name, section=example_section(work.taxonomy))
     kept, work.ids_left = list(command.ids[: work.ids_left]), max(0, work.ids_left - len(command.ids))
     if len(kept) < len(command.ids):
         work.reply(
@@ -137,7 +142,7 @@ def resolve_placement(index: int, command: Command, work: Run) -> tuple[str, str
     if not command.section and command.name == "add" and work.router is not None:
         return AUTO, None  # the bot routes the paper once its abstract is known
     if not command.section:
-        work.reply((index, 0), "no_section", cmd, name=command.name)
+        work.reply((index, 0), "no_section", cmd, name=command.name, section=example_section(work.taxonomy))
         return None
     found = section_named(command.section, work.taxonomy) if len(command.section) <= MAX_SECTION else None
     if found is None:

@@ -98,6 +98,18 @@ def test_an_add_without_a_section_and_without_a_router_asks_for_one(
 ) -> None:
     outcome = handle(github, arxiv, taxonomy, "/add 2405.13786")
     assert [r.kind for r in outcome.replies] == ["no_section"] and not github.pulls()
+    # the example names a section of this list, not of the efficient-LLM one the bot came from
+    first = next(s.id for s in taxonomy.sections if s.kind == "papers")
+    assert f"e.g. `/add 2405.00732 {first}`" in status(github)
+    renamed = dataclasses.replace(
+        taxonomy,
+        sections=tuple(
+            dataclasses.replace(s, id="robot-learning") if s.id == first else s for s in taxonomy.sections
+        ),
+    )
+    outcome = handle(github, arxiv, renamed, "/move", serial=1)
+    assert [r.kind for r in outcome.replies] == ["no_ids"]
+    assert "Write it like `/move 2405.00732 robot-learning`" in status(github)
 
 
 def test_an_add_again_changes_only_what_it_names_in_the_pr(
