@@ -206,14 +206,19 @@ def test_each_problem_gets_its_own_clear_line(
     assert catalog_module.split_lines(catalog_text(taxonomy))[n - 1].startswith("- [SnapKV")
 
 
+def hide_snapkv(github: FakeGitHub, taxonomy: Taxonomy) -> None:
+    """A maintainer comments out SnapKV's entry (arXiv 2404.14469) on the default branch."""
+    text = catalog_text(taxonomy)
+    line = next(x for x in catalog_module.split_lines(text) if "2404.14469" in x)
+    github.push("catalog.md", text.replace(line, f"<!--\n{line}-->\n"), message="hide SnapKV")
+
+
 def test_an_add_of_an_entry_commented_out_says_so_and_adds_nothing(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:
     """A maintainer hid the entry in an HTML comment: the paper is known (no second entry, no PR),
     and the answer says where it is hidden and how to list it again."""
-    text = catalog_text(taxonomy)
-    line = next(x for x in catalog_module.split_lines(text) if "2404.14469" in x)
-    github.push("catalog.md", text.replace(line, f"<!--\n{line}-->\n"), message="hide SnapKV")
+    hide_snapkv(github, taxonomy)
     outcome = handle(github, arxiv, taxonomy, "/add 2404.14469 kv-cache")
     assert [r.kind for r in outcome.replies] == ["duplicate"] and not github.pulls()
     n = line_of("2404.14469", taxonomy) + 1
@@ -229,9 +234,7 @@ def test_a_move_of_an_entry_commented_out_is_refused_and_says_why(
 ) -> None:
     """Moving a hidden entry would write it visible into the target section, undoing the
     maintainer who hid it: the bot refuses and says how; /remove still removes it."""
-    text = catalog_text(taxonomy)
-    line = next(x for x in catalog_module.split_lines(text) if "2404.14469" in x)
-    github.push("catalog.md", text.replace(line, f"<!--\n{line}-->\n"), message="hide SnapKV")
+    hide_snapkv(github, taxonomy)
     outcome = handle(github, arxiv, taxonomy, "/move 2404.14469 pruning")
     assert [r.kind for r in outcome.replies] == ["move_hidden"] and not github.pulls()
     n = line_of("2404.14469", taxonomy) + 1
