@@ -27,7 +27,7 @@ import datetime
 import os
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,7 @@ from bot.core.templates import render
 from bot.errors import BotError, SourceError
 from bot.forge.actions import add_local_option, append_step_summary, services_from_args
 from bot.forge.protocols import IssueTracker, PullRequest, TrackedIssue, read_default_catalog
-from bot.scoring.emerging import NearMiss, RisingTerm, near_misses, rising_terms
+from bot.scoring.emerging import NearMiss, RisingTerm, near_misses, rising_terms, usual_section
 
 MARKER = "new-topics"
 DRY_RUN_ACTIONS = {
@@ -123,6 +123,7 @@ def build_report(
         settings.term_min_ratio,
         settings.max_terms,
     )
+    terms = [replace(t, section=usual_section(scorer.score(t.papers))) for t in terms]
     return NewTopicsReport(since, until, len(papers), len(new), tuple(misses), tuple(terms))
 
 

@@ -3,9 +3,10 @@
 ``near_misses`` are papers with strong keyword evidence that were not accepted (the learned
 model or the LLM-context rule held them back). ``rising_terms`` are word pairs of the feed's
 titles that are much more frequent than in the fixed background and that neither the keyword
-patterns nor the catalog's titles know, each with the papers that use it. Both are pure; the
-job ``python -m bot new-topics`` renders them (``new_topics_issue.md.j2``) with a ready ``/add``
-line per paper.
+patterns nor the catalog's titles know, each with the papers that use it and the
+``config/keywords.yml`` line that teaches it (``pattern_line``). Both are pure; the job
+``python -m bot new-topics`` renders them (``new_topics_issue.md.j2``) with a ready ``/add`` line
+per paper.
 """
 
 from __future__ import annotations
@@ -49,6 +50,14 @@ class RisingTerm:
     term: str
     papers: tuple[Paper, ...]  # the feed's papers whose title uses it
     ratio: float  # share in the feed / share in the background (smoothed)
+    section: str | None = None  # where most of its papers would go: where to teach the term
+
+    def pattern_line(self) -> str:
+        """The line a maintainer adds to the section's ``patterns:`` in ``config/keywords.yml``
+        to teach the term, with the comment every rule keeps: an example title. The term is
+        letters and digits only (``_WORD``), so it is a plain YAML string and a literal pattern."""
+        example = " ".join(self.papers[0].title.split()) if self.papers else ""
+        return f'- {self.term} # "{example}"' if example else f"- {self.term}"
 
 
 def near_misses(
@@ -66,6 +75,12 @@ def near_misses(
         if not d.accept and d.in_categories and v >= min_points and d.threshold > d.score
     ]
     return sorted(found, key=lambda m: -m.points)[:count]
+
+
+def usual_section(decisions: Sequence[Decision]) -> str | None:
+    """The section most of these papers would go to (the first of a tie, in their order)."""
+    counts = Counter(d.section for d in decisions if d.section)
+    return max(counts, key=lambda s: counts[s]) if counts else None
 
 
 def _pairs(title: str) -> set[str]:

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from bot.core.taxonomy import Taxonomy
 from bot.jobs import new_topics
 from bot.jobs.commands.parser import parse_commands
 from bot.scoring import background
+from bot.scoring.emerging import rising_terms
 from bot.scoring.trainer import make_trainer
 from bot.sources import arxiv_rss as feeds
 from tests.conftest import FIXTURES, PROJECT
@@ -87,8 +89,16 @@ def test_arxiv_text_is_escaped_in_the_issue(report: new_topics.NewTopicsReport) 
     hostile = dataclasses.replace(miss, paper=dataclasses.replace(miss.paper, title=HOSTILE))
     term = dataclasses.replace(report.terms[0], papers=(hostile.paper,))
     _, body = new_topics.issue_text(dataclasses.replace(report, misses=(hostile,), terms=(term,)), SETTINGS)
-    assert "<img" not in body and "@octocat" not in body and "](https://evil.example)" not in body
-    assert body.count("octocat") == 2  # shown twice, as text
+    assert "@octocat" not in body  # no mention, not even in code
+    # the keywords.yml line shows the title as typed, in a code span (never rendered); elsewhere
+    # it is escaped text
+    spans = re.findall(r"(`+)(.+?)\1", body)
+    assert [code for _, code in spans if "onerror" in code] == [
+        f'- {term.term} # "{HOSTILE}"'.replace("@", "@\u200b")
+    ]
+    outside = re.sub(r"(`+).+?\1", "", body)
+    assert "<img" not in outside and "](https://evil.example)" not in outside
+    assert outside.count("octocat") == 2  # shown twice, as text
 
 
 def test_every_paper_of_a_term_is_listed_by_id(report: new_topics.NewTopicsReport) -> None:
@@ -107,6 +117,37 @@ def test_every_paper_of_a_term_is_listed_by_id(report: new_topics.NewTopicsRepor
     assert body.count("Lantern Weaving part") == 0  # titles only for the first three
     adds = [c for c in parse_commands(body.replace("`", "")) if c.name == "add"]
     assert {i for c in adds for i in c.ids} == {p.arxiv_id for p in term.papers}
+
+
+def test_the_pasted_keywords_line_teaches_the_term(
+    report: new_topics.NewTopicsReport, taxonomy: Taxonomy, tmp_path: Path
+) -> None:
+    """The issue's line for a term, pasted as it says into its section's ``patterns:``, is a valid
+    config that knows the term: its papers get that section's points, and it is no longer new."""
+    [term] = report.terms
+    _, body = new_topics.issue_text(report, SETTINGS)
+    [line] = re.findall(rf"under `sections:` › `{term.section}:` › `patterns:` add `(- [^`]+)`", body)
+    text = (PROJECT / "config" / "keywords.yml").read_text(encoding="utf-8")
+    heading = f"\n  {term.section}:\n"
+    start = text.index("\n    patterns:\n", text.index(heading)) + len("\n    patterns:\n")
+    (tmp_path / "keywords.yml").write_text(text[:start] + f"      {line}\n" + text[start:], encoding="utf-8")
+    taught = config.load("keywords", tmp_path)  # validated
+    scorer = make_trainer(taught, taxonomy)(
+        parse((PROJECT / "catalog.md").read_text(encoding="utf-8"), taxonomy), [], []
+    )
+    before = make_trainer(config.load("keywords", PROJECT / "config"), taxonomy)(
+        parse((PROJECT / "catalog.md").read_text(encoding="utf-8"), taxonomy), [], []
+    )
+    for paper, now, then in zip(
+        term.papers,
+        scorer.rules.evaluate_all(term.papers),
+        before.rules.evaluate_all(term.papers),
+        strict=True,
+    ):
+        assert now.section_points[term.section] > then.section_points.get(term.section, 0.0), paper.title
+    patterns = [r.pattern for r in scorer.rules.rules]
+    assert term.term in patterns
+    assert term.term not in {t.term for t in rising_terms(list(term.papers), [], patterns, [], min_ratio=0.0)}
 
 
 def test_the_issue_is_opened_once_edited_in_place_and_closed_when_nothing_is_left(
