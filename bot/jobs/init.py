@@ -31,7 +31,7 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -41,8 +41,12 @@ from bot.core.catalog_io import write_text_atomic
 from bot.core.issue_form import FORM_PATH
 from bot.errors import BotError, ConfigError
 from bot.sources.arxiv_rss import DEFAULT_CATEGORIES, is_category
-from bot.sources.lists.scaffold import FALLBACK_TITLE, list_intro, scaffold
+from bot.sources.lists.scaffold import FALLBACK_TITLE, Scaffold, list_intro, scaffold
 from bot.sources.lists.starter_rules import common_words
+
+if TYPE_CHECKING:
+    from bot.core.taxonomy import Taxonomy
+    from bot.jobs.import_lists import ImportResult
 
 DEFAULT_CATALOG = "catalog.md"
 HEADERS = {
@@ -244,17 +248,7 @@ def main(args: argparse.Namespace) -> int:
         return 0
     repo: Path = args.repo
     config_path = repo / "config"
-    files = {
-        config_path / "taxonomy.yml": HEADERS["taxonomy"].format(source=source.name) + _dump(taxonomy_data),
-        config_path / "import-mapping.yml": HEADERS["import-mapping"].format(source=source.name)
-        + _dump(plan.mapping(source.name)),
-        config_path / "keywords.yml": HEADERS["keywords"]
-        + _dump({"categories": {"require_any": list(categories)}, **plan.keywords(_common())}),
-        config_path / "sources.yml": HEADERS["sources"] + _dump({"feed": {"categories": list(categories)}}),
-        config_path / "papers.yml": HEADERS["papers"] + _dump({"backfill": {"categories": list(categories)}}),
-    }
-    if args.catalog != DEFAULT_CATALOG:  # every job reads the path from poll.yml
-        files[config_path / "poll.yml"] = HEADERS["poll"] + _dump({"catalog": args.catalog})
+    files = _config_files(config_path, source.name, plan, taxonomy_data, categories, args.catalog)
     new = {path: text for path, text in files.items() if args.force or not path.exists()}
     # checked as they would be once written (kept files, new files, the form), before writing any
     form_text, problems = check_staged(repo, new)
@@ -285,10 +279,7 @@ def main(args: argparse.Namespace) -> int:
         written.append(Written(catalog_path, "kept"))
         changes = None
     else:
-        if catalog_path.exists():
-            catalog_path.unlink()
-        catalog_path.parent.mkdir(parents=True, exist_ok=True)  # --catalog docs/list.md
-        changes = import_lists.write(result, taxonomy, catalog_path, replace_papers=True)
+        changes = _write_catalog(result, taxonomy, catalog_path)
         written.append(Written(catalog_path, "wrote"))
     for item in written:
         if item.path != catalog_path:  # the report's last line says what became of the catalog
@@ -304,6 +295,45 @@ def main(args: argparse.Namespace) -> int:
     )
     if title_note:
         print(title_note)
+    _print_warnings(args, config_path, categories)
+    return 0
+
+
+def _config_files(
+    config_path: Path,
+    source_name: str,
+    plan: Scaffold,
+    taxonomy_data: dict[str, Any],
+    categories: tuple[str, ...],
+    catalog: str,
+) -> dict[Path, str]:
+    """The config files init writes (path -> text), each with its header."""
+    files = {
+        config_path / "taxonomy.yml": HEADERS["taxonomy"].format(source=source_name) + _dump(taxonomy_data),
+        config_path / "import-mapping.yml": HEADERS["import-mapping"].format(source=source_name)
+        + _dump(plan.mapping(source_name)),
+        config_path / "keywords.yml": HEADERS["keywords"]
+        + _dump({"categories": {"require_any": list(categories)}, **plan.keywords(_common())}),
+        config_path / "sources.yml": HEADERS["sources"] + _dump({"feed": {"categories": list(categories)}}),
+        config_path / "papers.yml": HEADERS["papers"] + _dump({"backfill": {"categories": list(categories)}}),
+    }
+    if catalog != DEFAULT_CATALOG:  # every job reads the path from poll.yml
+        files[config_path / "poll.yml"] = HEADERS["poll"] + _dump({"catalog": catalog})
+    return files
+
+
+def _write_catalog(result: ImportResult, taxonomy: Taxonomy, catalog_path: Path) -> tuple[int, int]:
+    """The imported catalog written anew (an old one replaced): (arXiv ids added, removed)."""
+    from bot.jobs import import_lists
+
+    if catalog_path.exists():
+        catalog_path.unlink()
+    catalog_path.parent.mkdir(parents=True, exist_ok=True)  # --catalog docs/list.md
+    return import_lists.write(result, taxonomy, catalog_path, replace_papers=True)
+
+
+def _print_warnings(args: argparse.Namespace, config_path: Path, categories: tuple[str, ...]) -> None:
+    """What the maintainer should know about files init kept, categories and where the config is read."""
     configured = str(config.load("poll", config_path)["catalog"])
     if configured != args.catalog:  # a poll.yml that init kept
         print(
@@ -328,6 +358,5 @@ def main(args: argparse.Namespace) -> int:
     if config.config_dir().resolve() != config_path.resolve():
         print(
             f"note: the bot reads its config from {config.config_dir()} here; run it from "
-            f"{repo} (or set CATALOG_BOT_CONFIG={config_path})."
+            f"{args.repo} (or set CATALOG_BOT_CONFIG={config_path})."
         )
-    return 0
