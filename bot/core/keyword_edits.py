@@ -1,0 +1,134 @@
+"""Teaching the keyword rules a term (pure): ``/teach "<term>" <section>`` adds one pattern line to
+``config/keywords.yml``, under ``sections: <section>: patterns:``, and nothing else of the file
+changes (its comments and layout are the maintainers').
+
+The place is found in the YAML's own node marks (PyYAML's ``compose``), the line is inserted as
+text, and the result must load back with the term among that section's patterns, or nothing is
+proposed (``KeywordEditError``). A term is a few plain words (letters, digits, spaces, hyphens,
+apostrophes): a literal pattern and a plain YAML string, never a regex, a wildcard or markup.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from bot.errors import BotError
+
+MAX_TERM = 60  # characters
+_TERM_RE = re.compile(r"^[^\W_][\w' -]*[^\W_]$")  # two characters or more
+
+
+class KeywordEditError(BotError):
+    """The term cannot be placed in config/keywords.yml as it is written."""
+
+
+def clean_term(term: str) -> str | None:
+    """The term with its spaces collapsed, or None when it is not a few plain words: letters and
+    digits (any script), with spaces, hyphens and apostrophes inside, at most ``MAX_TERM``
+    characters (so never ``re:`` or a ``*`` wildcard, which patterns read as regex syntax)."""
+    words = " ".join(term.split())
+    return words if words and len(words) <= MAX_TERM and _TERM_RE.match(words) else None
+
+
+def add_pattern(text: str, section: str, term: str, comment: str = "") -> str:
+    """``text`` (config/keywords.yml) with ``- <term>  # <comment>`` appended to the block list
+    ``sections: <section>: patterns:``; a section without ``patterns:`` gets one, a section the
+    file does not name yet gets its block at the end of ``sections:``. Raises ``KeywordEditError``
+    when the file has no block mapping ``sections:``, or the list is written inline (``[a, b]``),
+    or the result does not load back with the term in that list."""
+    line = f"- {term}" + (f"  # {' '.join(comment.split())}" if comment.strip() else "")
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    if lines and not lines[-1].endswith(("\n", "\r")):
+        lines[-1] += newline
+    root = _compose(text)
+    sections = _value(root, "sections")
+    if not isinstance(sections, yaml.MappingNode) or sections.flow_style:
+        raise KeywordEditError(
+            "config/keywords.yml has no `sections:` block of keyword rules to add the term to: "
+            f"add `sections:` with `{section}:` and `patterns:` by hand"
+        )
+    block = _value(sections, section)
+    if block is None:  # a section the rules do not name yet: its own block after the others
+        indent = _indent(sections)
+        at = _end_line(sections)
+        insert = [
+            f"{indent}{section}:{newline}",
+            f"{indent}  patterns:{newline}",
+            f"{indent}    {line}{newline}",
+        ]
+    elif not isinstance(block, yaml.MappingNode) or block.flow_style:
+        raise KeywordEditError(
+            f"`sections: {section}:` in config/keywords.yml is not a block of keys: add the term "
+            f"to its patterns by hand"
+        )
+    else:
+        patterns = _value(block, "patterns")
+        if patterns is None or (
+            isinstance(patterns, yaml.ScalarNode) and patterns.value in ("", "~", "null")
+        ):
+            key = _key(block, "patterns")
+            if key is not None:  # "patterns:" with nothing after it
+                at = key.start_mark.line + 1
+                indent = " " * key.start_mark.column
+                insert = [f"{indent}  {line}{newline}"]
+            else:
+                indent = _indent(block)
+                at = block.value[0][0].start_mark.line if block.value else _end_line(block)
+                insert = [f"{indent}patterns:{newline}", f"{indent}  {line}{newline}"]
+        elif not isinstance(patterns, yaml.SequenceNode) or patterns.flow_style:
+            raise KeywordEditError(
+                f"the patterns of `{section}` in config/keywords.yml are written on one line "
+                f"(`[a, b]`): add `{term}` to them by hand"
+            )
+        else:
+            last = patterns.value[-1]
+            at = _end_line(last)
+            first = patterns.value[0].start_mark
+            indent = " " * lines[first.line].rfind("-", 0, first.column)  # where the items' dashes are
+            insert = [f"{indent}{line}{newline}"]
+    result = "".join(lines[:at] + insert + lines[at:])
+    if term not in _patterns_of(result, section):
+        raise KeywordEditError(f"`{term}` could not be added to the patterns of `{section}` (a bug)")
+    return result
+
+
+def _compose(text: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        raise KeywordEditError(f"config/keywords.yml is not valid YAML: {exc}") from exc
+
+
+def _key(mapping: yaml.MappingNode, name: str) -> yaml.Node | None:
+    return next((k for k, _ in mapping.value if isinstance(k, yaml.ScalarNode) and k.value == name), None)
+
+
+def _value(node: yaml.Node | None, name: str) -> yaml.Node | None:
+    if not isinstance(node, yaml.MappingNode):
+        return None
+    return next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == name), None)
+
+
+def _indent(mapping: yaml.MappingNode) -> str:
+    return " " * (mapping.value[0][0].start_mark.column if mapping.value else 2)
+
+
+def _end_line(node: yaml.Node) -> int:
+    """The index of the line after ``node``'s last line of content. A block node's own end mark
+    is at the next token (past comment lines that belong to what follows), so its last scalar
+    says where it ends."""
+    while isinstance(node, (yaml.MappingNode, yaml.SequenceNode)) and node.value:
+        last = node.value[-1]
+        node = last[1] if isinstance(last, tuple) else last
+    return node.end_mark.line + (0 if node.end_mark.column == 0 else 1)
+
+
+def _patterns_of(text: str, section: str) -> list[Any]:
+    data = yaml.safe_load(text) or {}
+    block = (data.get("sections") or {}).get(section) or {}
+    patterns = block.get("patterns") if isinstance(block, dict) else None
+    return list(patterns) if isinstance(patterns, list) else []

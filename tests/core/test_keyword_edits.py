@@ -1,0 +1,106 @@
+"""``/teach``'s edit of config/keywords.yml: one line added where the section's patterns are, the
+rest of the file as it was, and only terms that are plain words."""
+
+from __future__ import annotations
+
+import difflib
+
+import pytest
+import yaml
+
+from bot.core.keyword_edits import KeywordEditError, add_pattern, clean_term
+
+RULES = """\
+# keyword rules
+sections:
+  kv-cache:
+    weight: 2.0
+    patterns:
+      - KV cache   # "KIVI: A Tuning-Free Asymmetric 2bit Quantization for KV Cache"
+      - {pattern: token eviction, weight: 3.0}
+      - pattern: heavy hitter
+        weight: 2.0
+    # route-only words vote for the section and add no relevance
+    route_only:
+      - cache
+  pruning:
+    weight: 1.0
+  empty:
+    patterns:
+  last:
+    patterns:
+    -   sparsity
+# a comment after the sections
+
+scoring:
+  threshold: 0.5
+"""
+
+
+def changed(before: str, after: str) -> list[str]:
+    return [
+        line for line in difflib.ndiff(before.splitlines(), after.splitlines()) if line[:2] in ("+ ", "- ")
+    ]
+
+
+@pytest.mark.parametrize(
+    "section, lines",
+    [
+        ("kv-cache", ["+       - lantern weaving  # by x"]),  # after a two-line item, before the comment
+        ("pruning", ["+     patterns:", "+       - lantern weaving  # by x"]),  # no patterns yet
+        ("empty", ["+       - lantern weaving  # by x"]),  # "patterns:" and nothing under it
+        ("last", ["+     - lantern weaving  # by x"]),  # the list's own indentation
+        ("brand-new", ["+   brand-new:", "+     patterns:", "+       - lantern weaving  # by x"]),
+    ],
+)
+def test_one_pattern_is_added_and_nothing_else_changes(section: str, lines: list[str]) -> None:
+    after = add_pattern(RULES, section, "lantern weaving", "by x")
+    assert changed(RULES, after) == lines
+    assert "lantern weaving" in yaml.safe_load(after)["sections"][section]["patterns"]
+
+
+def test_the_line_goes_at_the_end_of_the_list_and_keeps_crlf() -> None:
+    after = add_pattern(RULES, "kv-cache", "lantern weaving")
+    patterns = yaml.safe_load(after)["sections"]["kv-cache"]["patterns"]
+    assert patterns[-1] == "lantern weaving" and len(patterns) == 4
+    crlf = add_pattern(RULES.replace("\n", "\r\n"), "kv-cache", "lantern weaving")
+    assert "\r\n      - lantern weaving\r\n" in crlf and "\n" not in crlf.replace("\r\n", "")
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("scoring:\n  threshold: 0.5\n", "no `sections:` block"),
+        ("", "no `sections:` block"),
+        ("sections: {kv-cache: {patterns: [a]}}\n", "no `sections:` block"),
+        ("sections:\n  kv-cache:\n    patterns: [KV cache, eviction]\n", "written on one line"),
+        ("sections:\n  kv-cache: [a]\n", "not a block of keys"),
+        ("sections:\n  kv-cache:\n    patterns:\n  - [\n", "not valid YAML"),
+    ],
+)
+def test_a_file_the_line_cannot_go_into_is_refused(text: str, message: str) -> None:
+    with pytest.raises(KeywordEditError, match=message):
+        add_pattern(text, "kv-cache", "lantern weaving")
+
+
+@pytest.mark.parametrize(
+    "term, cleaned",
+    [
+        ("lantern  weaving", "lantern weaving"),
+        ("KV-cache eviction", "KV-cache eviction"),
+        ("don't think", "don't think"),
+        ("思考 预算", "思考 预算"),
+        ("KV", "KV"),
+        ("x", None),  # one character is no term
+        ("re:.*", None),  # regex syntax
+        ("token*", None),  # a wildcard
+        ("a # comment", None),
+        ("a: b", None),
+        ("{pattern: x}", None),
+        ("-leading", None),
+        ("two\nlines", "two lines"),  # white space is one space
+        ("x" * 61, None),
+    ],
+)
+def test_a_term_is_a_few_plain_words(term: str, cleaned: str | None) -> None:
+    assert clean_term(term) == cleaned
