@@ -115,13 +115,15 @@ class PullRequests:
         self, existing: BotPull, path: str, new_text: str, context: str, extras: int = 0
     ) -> bool:
         snap = self.view.snapshot()
-        return (
-            path == self.view.catalog_path
-            and existing.head_parents == (snap.head_oid,)
-            and existing.head_file_oid == git_blob_sha(new_text)
+        if not (
+            existing.head_parents == (snap.head_oid,)
             and existing.changed_files <= 1 + extras
             and existing.pull.context == context
-        )
+        ):
+            return False
+        if path == self.view.catalog_path:  # its blob id came with the PR list
+            return existing.head_file_oid == git_blob_sha(new_text)
+        return self.view.file_at(existing.head_oid, path) == new_text  # another file (/teach): read
 
     def _commit(self, change: ChangeRequest, new_text: str) -> str:
         """A commit with the new file on top of the default branch head (no branch moves yet).
