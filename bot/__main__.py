@@ -31,7 +31,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "score": ("bot.jobs.score", "score a feed or JSONL file of papers (no dedupe, no publishing)"),
     "handle-event": (
         "bot.jobs.commands",
-        "run the /add, /remove, /move, /approve commands of a GitHub event",
+        "run the /add, /remove, /move, /approve, /teach commands of a GitHub event",
     ),
     "refresh": ("bot.jobs.refresh", "rebuild open bot PRs on the current default branch"),
     "check-links": ("bot.jobs.check_links", "check every link in the catalog"),

@@ -9,7 +9,8 @@ issue's comments and the bot's own status comment -> find the commands no run ha
 (the event's and any a cancelled run missed; an edit's new or changed ones) -> react with eyes ->
 authorise (collaborator permission) -> act -> one status comment per issue, edited in place.
 Papers proposed by ``/add`` get the poll job's branch and PR (``bot.core.proposals``); ``/remove``
-and ``/move`` get branches ``bot/remove-<id>`` and ``bot/move-<id>``. A non-maintainer's ``/add`` is
+and ``/move`` get branches ``bot/remove-<id>`` and ``bot/move-<id>``, ``/teach`` a branch
+``bot/teach-<term>`` that adds one pattern to config/keywords.yml. A non-maintainer's ``/add`` is
 kept, with a random revision tag, in the status comment's hidden marker until a maintainer's
 ``/approve <tag>``. docs/commands.md describes the behaviour.
 """

@@ -14,7 +14,7 @@ from bot.errors import BotError
 from bot.jobs.commands.parser import Command, FormLabels, form_command, parse_commands
 
 HANDLED_EVENTS = {("issue_comment", "created"), ("issues", "opened"), ("issues", "edited")}
-WRITE_COMMANDS = {"add", "remove", "move", "approve"}
+WRITE_COMMANDS = {"add", "remove", "move", "approve", "teach"}
 MAX_COMMANDS = 20  # commands read per comment; the rest get one reply saying they were ignored
 _GITHUB_LOGIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
 _URL_RE = re.compile(r"^https?://[^\s()<>\[\]`]+$")  # a link the bot wrote (PR, comment)
@@ -35,6 +35,8 @@ class CommandSettings:
     add_labels: tuple[str, ...] = ("new-paper", "requested")
     remove_labels: tuple[str, ...] = ("remove-paper",)
     move_labels: tuple[str, ...] = ("move-paper",)
+    teach_labels: tuple[str, ...] = ("keywords",)
+    keywords_path: str = "config/keywords.yml"  # in the repository: what /teach edits
     section_labels: bool = True
     form: FormLabels = FormLabels()
     bot_logins: tuple[str, ...] = ("github-actions[bot]",)
@@ -54,6 +56,7 @@ class CommandSettings:
             add_labels=tuple(labels["add"]),
             remove_labels=tuple(labels["remove"]),
             move_labels=tuple(labels["move"]),
+            teach_labels=tuple(labels["teach"]),
             section_labels=commands["section_labels"],
             form=FormLabels(**commands["form"]),
             bot_logins=tuple(github["bot_logins"]),

@@ -1,5 +1,6 @@
-"""Acting on the commands: /add, /approve, /remove, /move and /help, each answered by a reply.
-The steps they share are in ``work``, adding papers in ``adding``, editing listed ones in ``edits``."""
+"""Acting on the commands: /add, /approve, /remove, /move, /teach and /help, each answered by a
+reply. The steps they share are in ``work``, adding papers in ``adding``, editing listed ones in
+``edits``, teaching the keyword rules a term in ``teaching``."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from bot.jobs.commands.edits import move, remove
 from bot.jobs.commands.event import MAX_COMMANDS, Source
 from bot.jobs.commands.parser import MAX_PARAGRAPH, Command
 from bot.jobs.commands.replies import code_span, safe_text
+from bot.jobs.commands.teaching import teach
 from bot.jobs.commands.work import AddRequest, Lookup, Run
 
 
@@ -24,6 +26,7 @@ HANDLERS: dict[str, Callable[[int, Command, Run], list[AddRequest]]] = {
     "approve": plan_approve,
     "remove": remove,
     "move": move,
+    "teach": teach,
     "help": _help,
 }
 

@@ -30,7 +30,7 @@ from markdown_it.token import Token
 from bot.core.arxiv_ids import parse_user_id
 from bot.core.text import strip_unsafe
 
-NAMES = ("add", "remove", "move", "approve", "help")
+NAMES = ("add", "remove", "move", "approve", "teach", "help")
 MAX_LINE = 2000  # characters; a real command line is far shorter
 MAX_PARAGRAPH = 10_000  # characters; a longer paragraph is prose (or an attack), not commands
 MAX_INLINE = 20_000  # characters of paragraphs given the inline pass, per text
@@ -51,7 +51,7 @@ _EMPTY_ANSWERS = {"", NO_RESPONSE.lower(), "none", "n/a", "na", "-", "no", "no c
 
 @dataclass(frozen=True)
 class Command:
-    name: str  # add | remove | move | approve | help
+    name: str  # add | remove | move | approve | teach | help
     line: int  # 1-based line in the text
     ids: tuple[str, ...] = ()  # arXiv ids without version
     malformed: tuple[str, ...] = ()  # tokens that look like ids but are not valid ones
@@ -61,6 +61,7 @@ class Command:
     tags: tuple[str, ...] = ()  # /approve: the revision tags named (8 hex digits, lower case)
     unread: bool = False  # past the limit, or in a paragraph too long to read: only counted
     follows: str = ""  # the text of the command that starts its line: this one is not run
+    term: str = ""  # /teach: the words in quotes, as written (checked by the caller)
 
     @property
     def identity(self) -> str:
@@ -273,7 +274,16 @@ def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
     return commands
 
 
+# /teach "<term>" <section>: the term in straight or typographic double quotes
+_QUOTED_RE = re.compile(
+    r'^\s*["\u201c\u201e\u00ab](?P<term>[^"\u201c\u201d\u201e\u00ab\u00bb]{1,300})["\u201d\u00bb](?P<rest>.*)$'
+)
+
+
 def _command(name: str, number: int, args: str, text: str) -> Command:
+    term = ""
+    if name == "teach" and (quoted := _QUOTED_RE.match(args)):
+        term, args = quoted["term"], quoted["rest"]
     ids, malformed, words, code_url, section = _arguments(args)
     # /approve names revision tags; any other word ("please", "thanks") is not one
     tags = [w.lower() for w in words if REVISION_RE.match(w.lower())] if name == "approve" else []
@@ -286,6 +296,7 @@ def _command(name: str, number: int, args: str, text: str) -> Command:
         code_url=code_url,
         text=text,
         tags=tuple(dict.fromkeys(tags)),
+        term=term,
     )
 
 

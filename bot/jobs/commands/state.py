@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.core import arxiv_ids, markers
 from bot.core.entry import parse_entry
+from bot.core.keyword_edits import clean_term
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError
 from bot.forge.protocols import Comment
@@ -70,7 +71,7 @@ def _reviewed(pending: Pending) -> tuple[str, str, str | None, str, str]:
 class OpenedPull:
     number: int
     url: str
-    action: str  # add | remove | move
+    action: str  # add | remove | move | teach
     arxiv_id: str
     tag: str = ""  # the approved revision the PR was last written from ("" for a maintainer's own)
 
@@ -202,10 +203,9 @@ def _pull(raw: Any) -> OpenedPull | None:
     except (KeyError, TypeError, ValueError, AttributeError):
         return None
     valid = (
-        pull.action in ("add", "remove", "move")
-        and arxiv_ids.is_valid(pull.arxiv_id)
-        and (not pull.tag or REVISION_RE.match(pull.tag) is not None)
-    )
+        (pull.action in ("add", "remove", "move") and arxiv_ids.is_valid(pull.arxiv_id))
+        or (pull.action == "teach" and clean_term(pull.arxiv_id) == pull.arxiv_id)  # its term
+    ) and (not pull.tag or REVISION_RE.match(pull.tag) is not None)
     return pull if valid and _URL_RE.match(pull.url) else None
 
 

@@ -1,0 +1,116 @@
+"""``/teach "<term>" <section>``: a maintainer's one comment opens a PR that adds one pattern line to
+the section's rules in config/keywords.yml (the fixture project's file, on the fake GitHub)."""
+
+from __future__ import annotations
+
+import difflib
+
+import yaml
+
+from bot import config
+from bot.core import markers
+from bot.core.taxonomy import Taxonomy
+from bot.jobs.commands.parser import parse_commands
+from bot.scoring.patterns import PatternSet
+from bot.scoring.rules import RuleScorer
+from tests.conftest import PROJECT
+from tests.fake_github import FakeGitHub
+from tests.jobs.commands.helpers import OUTSIDER, ArxivAPI, handle, pull, status
+
+KEYWORDS = (PROJECT / "config" / "keywords.yml").read_text(encoding="utf-8")
+
+
+def with_keywords(github: FakeGitHub) -> FakeGitHub:
+    github.push("config/keywords.yml", KEYWORDS)
+    return github
+
+
+def finds(text: str, section: str, term: str, taxonomy: Taxonomy) -> bool:
+    keywords = config.validate("keywords", yaml.safe_load(text), "keywords.yml")
+    rules = [r.pattern for r in RuleScorer(keywords, taxonomy).rules if r.group == section]
+    return bool(PatternSet(rules).find(term))
+
+
+def test_teach_opens_a_pr_adding_one_pattern_line(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    with_keywords(github)
+    assert not finds(KEYWORDS, "kv-cache", "lantern weaving", taxonomy)
+    outcome = handle(github, arxiv, taxonomy, '/teach "lantern weaving" kv-cache')
+    assert [r.kind for r in outcome.replies] == ["teach_done"] and arxiv.asked == []
+    taught = github.file("config/keywords.yml", "bot/teach-lantern-weaving")
+    assert taught is not None and finds(taught, "kv-cache", "lantern weaving", taxonomy)
+    added = [
+        line
+        for line in difflib.ndiff(KEYWORDS.splitlines(), taught.splitlines())
+        if line.startswith(("+ ", "- "))
+    ]
+    assert len(added) == 1 and added[0].startswith("+       - lantern weaving  # /teach by ")
+    assert github.file("catalog.md", "bot/teach-lantern-weaving") == github.file("catalog.md")
+    pr = pull(github, "bot/teach-lantern-weaving")
+    assert pr.title == "Teach the keyword rules: lantern weaving (kv-cache)"
+    assert "keywords" in pr.labels
+    assert markers.find(pr.body, "catalog-teach") == {"term": "lantern weaving", "section": "kv-cache"}
+    assert f"opened [#{pr.number}]" in status(github) and "KV Cache Compression" in status(github)
+    # the same command again: the same PR, nothing to change
+    again = handle(github, arxiv, taxonomy, '/teach "lantern weaving" kv-cache', serial=1)
+    assert [r.data["result"] for r in again.replies] == ["unchanged"]
+    assert len([p for p in github.pulls() if p.head == "bot/teach-lantern-weaving"]) == 1
+
+
+def test_teach_is_for_maintainers(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    with_keywords(github)
+    outcome = handle(github, arxiv, taxonomy, '/teach "lantern weaving" kv-cache', user=OUTSIDER)
+    assert [r.kind for r in outcome.replies] == ["not_allowed"]
+    assert not [b for b in github.branches() if b.startswith("bot/")]
+
+
+def test_a_term_the_rules_know_or_cannot_hold_opens_nothing(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    with_keywords(github)
+    text = "\n".join(
+        [
+            '/teach "KV eviction" kv-cache',  # a pattern of the section already finds it
+            '/teach "re:.*" kv-cache',  # regex syntax: not a plain term
+            "/teach lantern weaving kv-cache",  # no quotes: where does the term end?
+            '/teach "lantern weaving" kvcache',
+        ]
+    )
+    outcome = handle(github, arxiv, taxonomy, text)
+    assert [r.kind for r in outcome.replies] == [
+        "teach_known",
+        "teach_usage",
+        "teach_usage",
+        "unknown_section",
+    ]
+    assert outcome.replies[0].data["pattern"] == "`KV eviction`"
+    assert outcome.replies[1].data["given"] and not outcome.replies[2].data["given"]
+    assert not [b for b in github.branches() if b.startswith("bot/")]
+    assert '`/teach "token eviction" ' in status(github)
+
+
+def test_an_invalid_keywords_file_on_the_default_branch_is_said_not_proposed(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    github.push("config/keywords.yml", "sections:\n  kv-cache:\n    patterns: 3\n")
+    outcome = handle(github, arxiv, taxonomy, '/teach "lantern weaving" kv-cache')
+    assert [r.kind for r in outcome.replies] == ["teach_failed"]
+    assert "validate-config" in outcome.replies[0].data["reason"]
+    assert not [b for b in github.branches() if b.startswith("bot/")]
+
+
+def test_the_parser_reads_the_quoted_term_and_the_section() -> None:
+    [straight, curly, plain, code] = [
+        parse_commands(text)
+        for text in (
+            '/teach "lantern weaving" kv-cache',
+            "/teach \u201cKV eviction\u201d KV Cache Compression",
+            "/teach lantern weaving kv-cache",
+            '`/teach "x y" kv-cache`',
+        )
+    ]
+    assert (straight[0].term, straight[0].section) == ("lantern weaving", "kv-cache")
+    assert (curly[0].term, curly[0].section) == ("KV eviction", "KV Cache Compression")
+    assert plain[0].term == "" and plain[0].section == "lantern weaving kv-cache"
+    assert code == []  # shown as code: not run
