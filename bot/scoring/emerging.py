@@ -3,8 +3,8 @@
 ``near_misses`` are papers with strong keyword evidence that were not accepted (the learned
 model or the LLM-context rule held them back). ``rising_terms`` are word pairs of the feed's
 titles that are much more frequent than in the fixed background and that neither the keyword
-patterns nor the catalog's titles know, each with the papers that use it and the
-``config/keywords.yml`` line that teaches it (``pattern_line``). Both are pure; the job
+patterns nor the catalog's titles know, each with the papers that use it and the ``/teach``
+line that adds it to the keyword rules (``teach_line``). Both are pure; the job
 ``python -m bot new-topics`` renders them (``new_topics_issue.md.j2``) with a ready ``/add`` line
 per paper.
 """
@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.core.keyword_edits import clean_term
 from bot.core.paper import Paper
 from bot.core.text import TITLE_GLUE_WORDS
 from bot.scoring.patterns import PatternSet
@@ -52,12 +53,12 @@ class RisingTerm:
     ratio: float  # share in the feed / share in the background (smoothed)
     section: str | None = None  # where most of its papers would go: where to teach the term
 
-    def pattern_line(self) -> str:
-        """The line a maintainer adds to the section's ``patterns:`` in ``config/keywords.yml``
-        to teach the term, with the comment every rule keeps: an example title. The term is
-        letters and digits only (``_WORD``), so it is a plain YAML string and a literal pattern."""
-        example = " ".join(self.papers[0].title.split()) if self.papers else ""
-        return f'- {self.term} # "{example}"' if example else f"- {self.term}"
+    def teach_line(self) -> str:
+        """The ``/teach`` command that adds the term to the rules of the section its papers would
+        go to ("" for a term ``/teach`` cannot take as it is)."""
+        if clean_term(self.term) != self.term:
+            return ""
+        return f'/teach "{self.term}" {self.section or "<section>"}'
 
 
 def near_misses(
