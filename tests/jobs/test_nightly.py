@@ -11,6 +11,7 @@ import http
 import math
 import re
 import shutil
+import socket
 import threading
 import time
 from collections import Counter
@@ -161,6 +162,13 @@ def enricher_for(query_url: str, papers: dict, settings: Any = None) -> Any:
 
     api = PoliteApi(ApiSettings(query_url=query_url, delay_seconds=0.0), sleep=lambda _: None)
     return Enricher(api, settings or EnrichSettings.from_config(papers), VenueTable.from_config(papers))
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on: connecting to it is refused at once."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
 
 
 # -- catalogs ---------------------------------------------------------------------------------------
@@ -511,6 +519,38 @@ def test_a_site_holding_most_links_that_answers_404_is_dead_not_inconclusive(fak
     # 5xx answers are not definite: most links failing with them is still an inconclusive night
     site.pages.update({f"/p{i}": (503, {}) for i in range(25)})
     assert night(fake, web, taxonomy, D3).night.inconclusive
+
+
+def test_a_site_gone_from_the_web_with_most_links_is_reported_while_other_hosts_answer(fake, web, taxonomy):
+    """A site whose server is gone (here a port nothing listens on: connection refused; a name
+    gone from DNS fails the same way) fails like a network outage. While it held most of the
+    links, every night was inconclusive: its links, and every other dead link of the catalog,
+    were never reported. Five other hosts answering show the runner's network works."""
+    site = web[0]
+    others = [Site() for _ in range(4)]
+    try:
+        gone = f"http://127.0.0.1:{closed_port()}"
+        entries = [paper(i, f"{gone}/p{i}") for i in range(21)]
+        for n, host in enumerate([site, *others]):
+            host.pages.update({"/a": (200, {}), "/b": (200, {})})
+            entries += [paper(100 + 2 * n, host.url("/a")), paper(101 + 2 * n, host.url("/b"))]
+        site.pages.pop("/b")  # a page of a host that answers is gone too: 404
+        fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
+        settings = replace(SETTINGS, fix_https=False)
+
+        first = night(fake, web, taxonomy, D1, settings=settings)
+        assert not first.night.inconclusive and len(first.night.watching) == 22 and not first.night.dead
+        second = night(fake, web, taxonomy, D2, settings=settings)
+    finally:
+        for host in others:
+            host.close()
+
+    assert not second.night.inconclusive and second.issue_action == "reopened"
+    dead = {problem.url: problem for problem in second.night.dead}
+    assert set(dead) == {f"{gone}/p{i}" for i in range(21)} | {site.url("/b")}
+    assert dead[f"{gone}/p0"].reason.startswith("cannot connect") and dead[site.url("/b")].status == 404
+    [issue] = tracking_issues(fake)
+    assert issue.title.startswith("Nightly maintenance: 22 dead links") and f"{gone}/p20" in issue.body
 
 
 def test_links_not_reached_within_the_time_budget_are_unknown_not_dead(fake, web, taxonomy):

@@ -14,8 +14,8 @@ One run:
    archived and hand-fix repositories), closed when everything is green.
 
 Reruns with nothing new write nothing. The run fails only on the bot's own errors (or GitHub
-refusing a write), never because a web site is down; a night where most links fail at once (the
-runner's network, not the web) is declared inconclusive and changes no state.
+refusing a write), never because a web site is down; a night where most links fail at once on
+most hosts (the runner's network, not the web) is declared inconclusive and changes no state.
 """
 
 from __future__ import annotations

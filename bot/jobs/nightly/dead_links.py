@@ -13,7 +13,13 @@ from bot.core import markers
 from bot.core.catalog import Catalog
 from bot.jobs.nightly.model import ISSUE_MARKER, STATE_VERSION, LinkProblem, NightlySettings, link_problem
 from bot.linkcheck import Link, LinkResult, Verdict, update_state
+from bot.linkcheck.http import host_key
 from bot.linkcheck.policy import DEAD_STATUSES
+
+# At most this share of the hosts asked may be silent on a night the hosts prove the network works:
+# a flaky network silences many small hosts (one link each, that failed) and only some links of
+# the big ones; a dead site is one or two hosts among many.
+SILENT_HOSTS_SHARE = 0.25
 
 
 def previous_state(body: str | None) -> dict[str, Any]:
@@ -39,19 +45,62 @@ def settled_state(previous: Mapping[str, Any], state: Mapping[str, Any], thresho
     return kept
 
 
+def outage_like(result: LinkResult) -> bool:
+    """A failure the runner's network could cause: no HTTP answer (network errors, timeouts), a
+    5xx or any status but 404 and 410 (a definite answer from a server that was reached)."""
+    return result.verdict is Verdict.DEAD and result.status not in DEAD_STATUSES
+
+
 def is_inconclusive(results: Mapping[str, LinkResult], settings: NightlySettings) -> bool:
     """Most links failing at once says more about the runner's network than about the web; but
-    only failures that could be the network's count: a 404 or 410 is a definite answer from a
-    server that was reached (a site that really died), while network errors, timeouts and 5xx
-    are not."""
-    answered = [  # a URL no request can be sent to says nothing about the network
+    only failures that could be the network's count (``outage_like``), and only while the hosts
+    do not prove the network works (``network_proven``): a site gone from DNS, or whose server
+    is gone, fails like an outage, however many of the links it holds."""
+    checked = [  # a URL no request can be sent to says nothing about the network
         r
         for r in results.values()
         if r.source == "http" and r.requests and r.verdict in (Verdict.ALIVE, Verdict.DEAD)
     ]
-    failed = sum(1 for r in answered if r.verdict is Verdict.DEAD and r.status not in DEAD_STATUSES)
-    enough = len(answered) >= settings.inconclusive_min_links
-    return enough and failed > settings.inconclusive_share * len(answered)
+    failed = sum(1 for r in checked if outage_like(r))
+    enough = len(checked) >= settings.inconclusive_min_links
+    return (
+        enough
+        and failed > settings.inconclusive_share * len(checked)
+        and not network_proven(checked, settings)
+    )
+
+
+def network_proven(checked: Sequence[LinkResult], settings: NightlySettings) -> bool:
+    """True when tonight's hosts show that the runner's network works, so the failures are the
+    silent hosts' own (a site gone from DNS, a server gone): at least ``min_hosts`` hosts
+    answered, at most a quarter of the hosts asked did not, and the answering hosts' links alone
+    would not make the night inconclusive (a flaky network fails links on every host, a dead
+    site only its own). Too few hosts to tell proves nothing: the links alone decide."""
+    answered, hosts = host_answers(checked)
+    silent = len(hosts) - len(answered)
+    if len(answered) < settings.inconclusive_min_hosts or silent > SILENT_HOSTS_SHARE * len(hosts):
+        return False
+    on_answered = [r for r in checked if last_host(r) in answered]
+    return sum(1 for r in on_answered if outage_like(r)) <= settings.inconclusive_share * len(on_answered)
+
+
+def host_answers(checked: Sequence[LinkResult]) -> tuple[set[str], set[str]]:
+    """(hosts that answered, every host asked): a host answered when it gave an answer that is not
+    outage-like to at least one link: a redirect on the way, or the link's last answer."""
+    answered: set[str] = set()
+    hosts: set[str] = set()
+    for result in checked:
+        hops = {host_key(hop.url) for hop in result.redirects}
+        answered |= hops
+        hosts |= hops | {last_host(result)}
+        if not outage_like(result):
+            answered.add(last_host(result))
+    return answered, hosts
+
+
+def last_host(result: LinkResult) -> str:
+    """The server a link's check ended on (where its redirects led): the one its failure is of."""
+    return host_key(result.final_url or result.url)
 
 
 def assess_links(

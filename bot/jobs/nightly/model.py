@@ -42,6 +42,7 @@ class NightlySettings:
     confirm_after_nights: int = 2
     inconclusive_share: float = 0.5
     inconclusive_min_links: int = 20
+    inconclusive_min_hosts: int = 5
     max_rows: int = 200
     time_budget: float = 45 * 60.0  # seconds for the link check; links not reached are unknown
 
@@ -68,6 +69,7 @@ class NightlySettings:
             confirm_after_nights=links["confirm_after_nights"],
             inconclusive_share=guard["dead_share"],
             inconclusive_min_links=guard["min_links"],
+            inconclusive_min_hosts=guard["min_hosts"],
             max_rows=nightly["max_rows"],
             time_budget=float(nightly["time_budget_minutes"]) * 60,
         )
