@@ -8,7 +8,8 @@ Rules, in short: HEAD first. 2xx alive. 3xx followed by hand (hops recorded). 40
 Other 4xx/5xx on HEAD are confirmed with GET (servers that mishandle HEAD are common). 429
 waits for its Retry-After (never inside it) a bounded number of times; past the per-link
 deadline the link is *unknown*, not dead. 5xx, resets and timeouts are retried with
-exponential back-off a bounded number of times, then the link is dead.
+exponential back-off a bounded number of times, then the link is dead; but a 503 that names
+its Retry-After every time is *unknown* (rate limited, or down for a while), like a 429.
 """
 
 from __future__ import annotations
@@ -110,12 +111,18 @@ def give_up(outcome: Answer, waited_for: str) -> Settle:
 
     A 429, or a 503 that named its Retry-After, said "come back later": unknown, not dead.
     """
-    if outcome.status == 429 or (outcome.status == 503 and outcome.retry_after):
+    if come_back_later(outcome):
         return Settle(
             Verdict.UNKNOWN, outcome.status, f"HTTP {outcome.status}: deadline reached {waited_for}"
         )
     what = outcome.error or f"HTTP {outcome.status}"
     return Settle(Verdict.DEAD, outcome.status, f"{what}: deadline reached {waited_for}")
+
+
+def come_back_later(outcome: Answer) -> bool:
+    """A 429, or a 503 that names its Retry-After: the server is there and rate limits us (or is
+    down for a while and says until when), which proves nothing about the link."""
+    return outcome.status == 429 or (outcome.status == 503 and bool(outcome.retry_after))
 
 
 def _follow(location: str, status: int, state: CheckState, policy: Policy) -> Settle | Again:
@@ -152,7 +159,8 @@ def _after_rate_limit(outcome: Answer, state: CheckState, policy: Policy) -> Set
 def _after_server_error(outcome: Answer, state: CheckState, policy: Policy) -> Settle | Again:
     status = outcome.status or 0
     if state.errors >= policy.error_retries:
-        return Settle(Verdict.DEAD, status, f"HTTP {status} after {state.errors + 1} attempts")
+        verdict = Verdict.UNKNOWN if come_back_later(outcome) else Verdict.DEAD
+        return Settle(verdict, status, f"HTTP {status} after {state.errors + 1} attempts")
     asked = parse_retry_after(outcome.retry_after)
     if asked is not None and asked > policy.max_retry_after:
         return Settle(Verdict.UNKNOWN, status, f"HTTP {status}, Retry-After {outcome.retry_after}")

@@ -411,6 +411,29 @@ def test_the_per_link_deadline_stops_retries(web: PlantedWeb) -> None:
     assert results[web.url("/500-always")].verdict is Verdict.DEAD
 
 
+@pytest.mark.parametrize(
+    "web",
+    [
+        [
+            {
+                "/busy": Route("transient", 503, fails=99, retry_after="0"),
+                "/broken": Route("transient", 503, fails=99),
+            }
+        ]
+    ],
+    indirect=True,
+)
+def test_a_503_that_always_names_its_retry_after_is_unknown_not_dead(web: PlantedWeb) -> None:
+    """A host rate limiting with 503 and Retry-After (as with 429) says "come back later" on every
+    try: its links are unknown tonight, so a storm of them is never reported dead. A 503 without
+    Retry-After is a server error like any other: dead after the retries."""
+    results = check([web.url("/busy"), web.url("/broken")])
+    busy, broken = results[web.url("/busy")], results[web.url("/broken")]
+    assert (busy.verdict, busy.status, busy.error) == (Verdict.UNKNOWN, 503, "HTTP 503 after 3 attempts")
+    assert (broken.verdict, broken.status) == (Verdict.DEAD, 503)
+    assert web.count("/busy") == web.count("/broken") == 3
+
+
 # ----------------------------------------------------------------------------- politeness
 
 BUSY_HOST = [
@@ -864,6 +887,14 @@ def test_decide_bounds_every_kind_of_retry() -> None:
     )  # type: ignore[union-attr]
     assert decide(Answer(429, retry_after="999"), CheckState("u"), POLICY).verdict is Verdict.UNKNOWN  # type: ignore[union-attr]
     assert decide(Answer(503, retry_after="999"), CheckState("u"), POLICY).verdict is Verdict.UNKNOWN  # type: ignore[union-attr]
+    # a 503 that names its Retry-After on every try: rate limited (or down for a while), not proven dead
+    assert decide(Answer(503, retry_after="1"), CheckState("u", "GET", errors=2), POLICY) == Settle(
+        Verdict.UNKNOWN, 503, "HTTP 503 after 3 attempts"
+    )
+    assert decide(Answer(503), CheckState("u", "GET", errors=2), POLICY).verdict is Verdict.DEAD  # type: ignore[union-attr]
+    assert (
+        decide(Answer(500, retry_after="1"), CheckState("u", "GET", errors=2), POLICY).verdict is Verdict.DEAD
+    )  # type: ignore[union-attr]
 
 
 def test_decide_head_404_can_be_confirmed_with_get() -> None:

@@ -130,6 +130,11 @@ CASES = [
         False,
         id="arxiv.org rate limits (429, unknown) every link",
     ),
+    pytest.param(
+        host("arxiv.org", 70, fails=70, failure=lambda u: status(u, 503, Verdict.UNKNOWN)),
+        False,
+        id="arxiv.org answers 503 with a Retry-After (unknown) to every link, alone",
+    ),
     # too few hosts to tell: the links alone decide, as before
     pytest.param(host("gone.example", 25, fails=25), True, id="one host only, every link failing"),
     pytest.param(
