@@ -47,7 +47,7 @@ def settled_state(previous: Mapping[str, Any], state: Mapping[str, Any], thresho
 
 def outage_like(result: LinkResult) -> bool:
     """A failure the runner's network could cause: no HTTP answer (network errors, timeouts), a
-    5xx or any status but 404 and 410 (a definite answer from a server that was reached)."""
+    5xx or any other status but 404 and 410, which are a definite answer from a server reached."""
     return result.verdict is Verdict.DEAD and result.status not in DEAD_STATUSES
 
 
