@@ -114,3 +114,17 @@ def test_the_parser_reads_the_quoted_term_and_the_section() -> None:
     assert (curly[0].term, curly[0].section) == ("KV eviction", "KV Cache Compression")
     assert plain[0].term == "" and plain[0].section == "lantern weaving kv-cache"
     assert code == []  # shown as code: not run
+
+
+def test_refresh_leaves_a_teach_pr_alone(github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy) -> None:
+    """A /teach PR does not touch the catalog: a push to the catalog rebuilds paper PRs, never it."""
+    from bot.jobs import refresh
+    from tests.fake_github import forge_for
+
+    with_keywords(github)
+    handle(github, arxiv, taxonomy, '/teach "lantern weaving" kv-cache')
+    head = github.head("bot/teach-lantern-weaving")
+    github.push("catalog.md", github.file("catalog.md") + "\n")  # the default branch moves on
+    [outcome] = refresh.run(forge_for(github), taxonomy, "catalog.md")
+    assert outcome.action == "skipped" and github.head("bot/teach-lantern-weaving") == head
+    assert pull(github, "bot/teach-lantern-weaving").state == "open"
