@@ -104,7 +104,7 @@ def _tokens(args: str) -> list[tuple[str, str]]:
     for n, part in enumerate(parts):
         if n % 2:  # a separator
             comma = comma or "," in part
-        elif token := _clean(part):
+        elif token := _clean(part) or (">" if part == ">" else ""):  # "Quantization > Weight-only"
             tokens.append((token, ", " if comma else " "))
             comma = False
     return tokens
@@ -121,13 +121,17 @@ def _arguments(args: str) -> tuple[list[str], list[str], list[str], str | None, 
     tokens = _tokens(_LINK_RE.sub(r"\1", args) if "](" in args else args)  # a link is its address
     last_was_word = False
     for n, (token, separator) in enumerate(tokens):
-        following = tokens[n + 1][0] if n + 1 < len(tokens) else ""
+        previous, following = tokens[n - 1][0] if n else "", tokens[n + 1][0] if n + 1 < len(tokens) else ""
         is_word = False
         if token.lower() == "arxiv" and _BARE_ID_RE.match(following):
             pass  # "arXiv 2405.00732", "arXiv: 2405.00732": a label of the id that follows
+        elif token.lower() == "code" and _URL_RE.match(_with_scheme(following)):
+            pass  # "code: https://github.com/o/r": a label of the link that follows
+        elif token.lower() in ("and", "&") and parse_user_id(previous) and parse_user_id(following):
+            pass  # "2405.00732 and 2401.00001": the ids' "and", not a word of the section
         elif len(token) > MAX_TOKEN:
             malformed.append(token[:40] + "…")
-        elif token.lower().startswith("code="):
+        elif token.lower().startswith(("code=", "code:")):
             code_url = _with_scheme(_clean(token[5:])) or None
         elif arxiv_id := parse_user_id(token):
             if arxiv_id not in ids:

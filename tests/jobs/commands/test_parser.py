@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 
 from bot.core import arxiv_ids
+from bot.core.taxonomy import Taxonomy
 from bot.jobs.commands.parser import Command, form_command, parse_commands
+from bot.jobs.commands.work import section_named
 
 
 def only(text: str) -> Command:
@@ -149,6 +151,54 @@ def test_a_comma_inside_a_section_name_is_kept() -> None:
     command = only("/add 2405.00732, 2401.00001 kv-cache, code=https://github.com/o/r")
     assert (command.ids, command.section) == (("2405.00732", "2401.00001"), "kv-cache")
     assert only("/add 2405.00732 KV Cache 2401.00001, Compression").section == "KV Cache Compression"
+
+
+@pytest.mark.parametrize(
+    "text, ids, section, code",
+    [
+        # "code:" (or "code" before a link) was a word of the section: "no section `kv-cache code`"
+        (
+            "/add 2405.00732 kv-cache code: https://github.com/o/r",
+            ("2405.00732",),
+            "kv-cache",
+            "https://github.com/o/r",
+        ),
+        (
+            "/add 2405.00732 kv-cache code:https://github.com/o/r",
+            ("2405.00732",),
+            "kv-cache",
+            "https://github.com/o/r",
+        ),
+        (
+            "/add 2405.00732 kv-cache (code: github.com/o/r)",
+            ("2405.00732",),
+            "kv-cache",
+            "https://github.com/o/r",
+        ),
+        ("/add 2405.00732 code generation", ("2405.00732",), "code generation", None),
+        # "and" between two ids was a word of the section: "no section `and kv-cache`"
+        (
+            "/add 2405.00732, 2401.00001 and 2402.00002 kv-cache",
+            ("2405.00732", "2401.00001", "2402.00002"),
+            "kv-cache",
+            None,
+        ),
+        ("/add 2405.00732 & 2401.00001 kv-cache", ("2405.00732", "2401.00001"), "kv-cache", None),
+        ("/add 2405.00732 and kv-cache", ("2405.00732",), "and kv-cache", None),
+        # a ">" between a section and its subsection was dropped: "no section `quantization weight-only`"
+        ("/move 2405.00732 quantization > weight-only", ("2405.00732",), "quantization > weight-only", None),
+    ],
+)
+def test_labels_and_separators_around_ids_and_links_are_not_section_words(
+    text: str, ids: tuple[str, ...], section: str, code: str | None
+) -> None:
+    command = only(text)
+    assert (command.ids, command.section, command.code_url, command.malformed) == (ids, section, code, ())
+
+
+def test_a_subsection_after_a_greater_than_sign_is_found(taxonomy: Taxonomy) -> None:
+    section = only("/move 2405.00732 Quantization > Weight-only Quantization").section
+    assert section is not None and section_named(section, taxonomy) == ("quantization", "weight-only")
 
 
 @pytest.mark.parametrize(
