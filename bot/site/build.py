@@ -27,6 +27,7 @@ from bot.core import arxiv_ids
 from bot.core.catalog import Catalog
 from bot.core.entry import MONTHS, format_stars
 from bot.core.taxonomy import Taxonomy
+from bot.core.text import counted
 from bot.site import chart
 from bot.site.headings import UnknownHeading, heading_anchors, unknown_headings
 from bot.site.papers import Paper, clean
@@ -247,6 +248,7 @@ def _environment() -> jinja2.Environment:
     )
     environment.filters["href"] = _safe_href
     environment.filters["script_json"] = script_json
+    environment.filters["counted"] = counted
     return environment
 
 

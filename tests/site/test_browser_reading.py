@@ -12,6 +12,7 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from bot.config import load_taxonomy
 from bot.core import catalog_io
 from bot.site import build as site_build
 from bot.site.search import Filters
@@ -190,4 +191,34 @@ def test_a_shared_search_link_is_not_shown_as_its_result_before_the_index_loads(
     assert set(visible_ids(page)) == beta_cache
     assert page.get_attribute("#results", "class") in (None, "")
     assert page.text_content("#count") == f"{len(beta_cache)} of {len(built.entries)} entries match"
+    context.close()
+
+
+def test_a_list_of_one_section_and_one_entry_counts_them_in_the_singular(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """A list imported from a README with one heading (init makes one section of it): the page
+    said "Contents: 1 sections" and "1 entries", before and after the script ran."""
+    config = tmp_path / "config"
+    config.mkdir()
+    (config / "taxonomy.yml").write_text(
+        "title: One\nintro: A list of one.\nsections:\n"
+        "  - {id: only, title: Only Papers, description: All of them.}\n",
+        encoding="utf-8",
+    )
+    taxonomy = load_taxonomy(config)
+    catalog = catalog_io.parse(
+        "# One\n\n## Only Papers\n\n- [A Paper](https://arxiv.org/abs/2401.00001) - Ada Lovelace · "
+        "arXiv 2401.00001 · Jan 2024\n",
+        taxonomy,
+    )
+    built, _ = site_build.build(catalog, taxonomy, tmp_path / "out")
+    assert len(built.entries) == 1
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "Contents: 1 section<" in html and "1 entry, built" in html and ">1 entry</p>" in html
+    context = browser.new_context()
+    page = context.new_page()
+    with serve(tmp_path / "out") as url:
+        open_page(page, url)
+        assert page.text_content("#count") == "1 entry"
     context.close()

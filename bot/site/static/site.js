@@ -10,6 +10,7 @@
   var searchConfig = JSON.parse(document.getElementById("search-options").textContent);
   var entries = data.entries;
   var n = entries.length;
+  var ALL = n === 1 ? "1 entry" : n + " entries";  // the count of a catalog of one agrees too
   var root = document.documentElement;
   var form = document.getElementById("controls");
   var controls = {
@@ -318,7 +319,7 @@
     sortedList.hidden = !flat || ids.length === 0;
     toc.hidden = flat;
     empty.hidden = ids.length !== 0;
-    count.textContent = ids.length !== n ? ids.length + " of " + n + " entries match" : n + " entries";
+    count.textContent = ids.length !== n ? ids.length + " of " + n + " entries match" : ALL;
     count.setAttribute("data-count", String(ids.length));
     results.removeAttribute("aria-busy");
     results.classList.remove("waiting");
@@ -356,7 +357,7 @@
       results.classList.add("waiting");
       var filtered = Number(count.getAttribute("data-count"));
       count.textContent = "Loading the search index to search for “" + state.q + "”… (" +
-        (filtered !== n ? filtered + " of " + n + " entries match the filters" : n + " entries") + " so far)";
+        (filtered !== n ? filtered + " of " + n + " entries match the filters" : ALL) + " so far)";
     }
     results.setAttribute("aria-busy", "true");
     if (indexState !== "loading") ask(q);
