@@ -20,14 +20,18 @@ from bot.jobs.commands.work import (
 )
 
 
-def _catalog_item(order: tuple[int, int], cmd: str, arxiv_id: str, name: str, work: Run) -> Item | None:
+def _catalog_item(
+    order: tuple[int, int], cmd: str, arxiv_id: str, name: str, work: Run, section: str = ""
+) -> Item | None:
+    """The paper's item in the catalog, or None after replying why there is none; ``section``: the
+    id a /move names, for the ``/add <id> <section>`` that moves a paper whose PR is open."""
     item = work.catalog.find_by_id(arxiv_id)
     # an entry that only mentions the id (in a note) is not the paper's
     if item is None or item.section is None or own_id(item) != arxiv_id:
         # a paper whose PR is not merged yet: say which PR, and how to move or drop it there
         proposed = work.open_pull(work.settings.branches.paper(arxiv_id))
         pr = f"[#{proposed.number}]({proposed.url})" if proposed and proposed.number else ""
-        work.reply(order, "not_in_catalog", cmd, id=arxiv_id, name=name, pr=pr)
+        work.reply(order, "not_in_catalog", cmd, id=arxiv_id, name=name, pr=pr, section=section)
         return None
     return item
 
@@ -62,7 +66,7 @@ def move(index: int, command: Command, work: Run) -> list[AddRequest]:
     cmd = code_span(command.text)
     for position, arxiv_id in enumerate(ids, start=10):
         order = (index, position)
-        item = _catalog_item(order, cmd, arxiv_id, "move", work)
+        item = _catalog_item(order, cmd, arxiv_id, "move", work, placement[1] or placement[0])
         if item is None:
             continue
         facts = _item_facts(arxiv_id, item, work, where=work.where(*placement), origin=work.item_where(item))

@@ -376,7 +376,8 @@ def test_move_or_remove_of_a_paper_whose_pr_is_not_merged_says_what_to_do_there(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:
     """docs/commands.md: a paper whose PR is not merged yet is moved with ``/add <id> <section>``;
-    the answer names that PR and says so, instead of only "not in the catalog"."""
+    the answer names that PR and says so, instead of only "not in the catalog", with the section
+    the /move named (it said ``<section>``, to be typed again)."""
     handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache")
     pr = pull(github, "bot/arxiv-2405.13786")
     link = f"[#{pr.number}]({pr_url(github, pr.number)})"
@@ -386,7 +387,7 @@ def test_move_or_remove_of_a_paper_whose_pr_is_not_merged_says_what_to_do_there(
     body = status(github)
     assert (
         "❌ `/move 2405.13786 decoding`: arXiv 2405.13786 is not in the catalog, so there is nothing "
-        f"to move. {link} proposes it and is not merged yet: comment `/add 2405.13786 <section>` "
+        f"to move. {link} proposes it and is not merged yet: comment `/add 2405.13786 decoding` "
         f"on {link} to move it there."
     ) in body
     assert (
