@@ -168,17 +168,23 @@ _PATH_RE = re.compile(
 )  # "Quantization › Weight-only Quantization", "quantization/weight-only"
 
 
+_TO_RE = re.compile(r"(?i)^(?:to|into|in|under)\s+")  # "/move 2405.00732 to kv-cache"
+
+
 def section_named(name: str, taxonomy: Taxonomy) -> tuple[str, str | None] | None:
     """``(section, subsection)`` named as a person would: an id or heading in any case
     (``Taxonomy.resolve``), also as the bot shows it, "Section › Subsection" (or
     "section/subsection"), as a heading's ``#anchor``, or with spaces, underscores or "&" for the
-    hyphens and "and" of an id or heading. None when it names no section."""
+    hyphens and "and" of an id or heading, after "to", "into", "in" or "under". None when it
+    names no section."""
     found = _one_section(name, taxonomy)
     parts = [part for part in _PATH_RE.split(name.strip()) if part]
     if found is None and len(parts) == 2:  # a subsection under its own section
         parent, child = (_one_section(part, taxonomy) for part in parts)
         if parent and child and child[1] is not None and parent == (child[0], None):
             return child
+    if found is None and _TO_RE.match(name.strip()):  # no section is named "to ..." here
+        return section_named(_TO_RE.sub("", name.strip(), count=1), taxonomy)
     return found
 
 

@@ -305,6 +305,11 @@ def test_move_and_remove_open_their_own_prs(github: FakeGitHub, arxiv: ArxivAPI,
         ("kv_cache", ("kv-cache", None)),
         ("weight only", ("quantization", "weight-only")),
         ("Speculative & Parallel Decoding", ("decoding", None)),
+        ("to decoding", ("decoding", None)),  # "/move 2405.00732 to decoding": "no section `to decoding`"
+        ("into Quantization › Weight-only Quantization", ("quantization", "weight-only")),
+        ("in KV cache", ("kv-cache", None)),
+        ("to to decoding", ("decoding", None)),
+        ("to nowhere", None),
         ("Pruning › Weight-only Quantization", None),  # not a subsection of that section
         ("kvcache", None),
         ("speculative decoding", None),
@@ -315,8 +320,9 @@ def test_a_section_is_found_by_the_names_the_bot_shows(
 ) -> None:
     """The help table and every reply show "Section › Subsection"; copied back into a command, it
     names that subsection (it was "there is no section"). Spaces, underscores and "&" for the
-    hyphens and "and" of an id or heading are the same name; anything else stays unknown and is
-    answered with the closest sections."""
+    hyphens and "and" of an id or heading are the same name, and so is the name after "to"
+    ("/move 2405.00732 to decoding"); anything else stays unknown and is answered with the closest
+    sections."""
     assert section_named(name, taxonomy) == placement
 
 
