@@ -350,7 +350,9 @@ def form_command(body: str | None, labels: FormLabels = FormLabels()) -> Command
     ids, malformed, _words, _code, _section = _arguments(links)
     written = [t for t in links.split() if parse_user_id(_clean(t)) or _ID_LIKE_RE.match(_clean(t))]
     section = _answer(fields.get(labels.section, ""))
-    code = _answer(fields.get(labels.code, "")).split()[:1]
+    answer = _answer(fields.get(labels.code, ""))
+    # its link as a command reads it ("[repo](https://...)", "code: https://..."), else its first word
+    code = [found] if answer and (found := _arguments(answer)[3]) else answer.split()[:1]
     code_url = _with_scheme(_clean(code[0])) if code else ""
     words = ["/add", *written, *([section] if section else []), *([f"code={code_url}"] if code_url else [])]
     return Command(

@@ -280,3 +280,18 @@ def test_the_issue_forms_code_link_may_lack_its_scheme() -> None:
     body = "### arXiv link\n\n2405.00732\n\n### Code link\n\ngithub.com/o/r\n\n### Suggested section\n\nkv-cache\n"
     command = form_command(body)
     assert command is not None and command.code_url == "https://github.com/o/r"
+
+
+@pytest.mark.parametrize(
+    "answer, code_url",
+    [
+        ("[repo](https://github.com/o/r)", "https://github.com/o/r"),  # was "repo](https://github.com/o/r"
+        ("Code: github.com/o/r", "https://github.com/o/r"),  # was "Code", refused
+        ("https://github.com/o/r (official)", "https://github.com/o/r"),
+        ("owner/repo", "owner/repo"),  # no link: refused with its reason, never dropped
+    ],
+)
+def test_the_issue_forms_code_link_is_read_as_a_command_reads_it(answer: str, code_url: str) -> None:
+    body = f"### arXiv link\n\n2405.00732\n\n### Code link\n\n{answer}\n\n### Suggested section\n\nkv-cache\n"
+    command = form_command(body)
+    assert command is not None and command.code_url == code_url
