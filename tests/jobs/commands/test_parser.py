@@ -295,3 +295,11 @@ def test_the_issue_forms_code_link_is_read_as_a_command_reads_it(answer: str, co
     body = f"### arXiv link\n\n2405.00732\n\n### Code link\n\n{answer}\n\n### Suggested section\n\nkv-cache\n"
     command = form_command(body)
     assert command is not None and command.code_url == code_url
+
+
+def test_a_paragraph_inside_details_is_text_github_shows() -> None:
+    """docs/commands.md: HTML hides a command, but a paragraph between blank lines inside
+    ``<details>`` is markdown that GitHub renders (once the block is opened): it runs."""
+    assert parse_commands("<details><summary>How</summary>/add 2405.00732</details>") == []
+    text = "<details>\n<summary>How</summary>\n\n/add 2405.00732 kv-cache\n\n</details>"
+    assert [(c.name, c.ids) for c in parse_commands(text)] == [("add", ("2405.00732",))]
