@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from bot.core.catalog import own_id
 from bot.core.entry import parse_entry, render_entry
 from bot.core.proposals import Proposal, change_request, paper_entry, proposal_marker
 from bot.errors import BotError
@@ -114,6 +115,7 @@ def _already_listed(order: tuple[int, int], cmd: str, arxiv_id: str, title: str 
         link=work.line_link(item),
         where=work.item_where(item),
         hidden=item.hidden,
+        listed_as=own_id(item) or "",  # found by its title: the entry may carry another id, or none
     )
     work.state = work.state.without_pending(arxiv_id)
     return True

@@ -418,6 +418,22 @@ def test_add_of_a_paper_only_mentioned_by_another_entry_adds_its_own_entry(
     assert "compared with arXiv 2005.14124" in added.render()
 
 
+def test_add_of_a_paper_listed_under_another_id_by_its_title_names_that_id(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """The catalog lists the paper's title under another id (submitted again under a new one):
+    the answer named the requested id ("SnapKV (arXiv 2405.13786) is already in the catalog,
+    line N"), which line N does not show; it names the one the line has."""
+    arxiv.retitle("2405.13786", "SnapKV: LLM Knows What You are Looking for Before Generation")
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 decoding")
+    assert [r.kind for r in outcome.replies] == ["duplicate"] and not github.pulls()
+    n = line_of("2404.14469", taxonomy)
+    assert (
+        "(arXiv 2405.13786) is already in the catalog under the same title, as arXiv 2404.14469, "
+        f"[line {n}]({CATALOG_URL}#L{n}) in **KV Cache Compression**. Nothing to add."
+    ) in status(github)
+
+
 # -- everyone else ------------------------------------------------------------------------------------------
 
 
