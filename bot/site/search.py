@@ -47,11 +47,13 @@ SEARCH_OPTIONS: dict[str, object] = {
 }
 # An arXiv link (abs, pdf or html, any version) or "arXiv:2405.00732v2": the bare id. The page's
 # site.js has the same two patterns (plainQuery).
+# a new-style id (2405.00732) or an old-style one (hep-th/9901001, math.GT/0309136)
+_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[a-z]{2})?/\d{7})"
 ARXIV_LINK = re.compile(
-    r"(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/(\d{4}\.\d{4,5})(?:v\d+)?(?:\.pdf)?",
+    rf"(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/{_ID}(?:v\d+)?(?:\.pdf)?",
     re.IGNORECASE,
 )
-ARXIV_ID = re.compile(r"\barxiv\s*:?\s*(\d{4}\.\d{4,5})(?:v\d+)?|\b(\d{4}\.\d{4,5})v\d+\b", re.IGNORECASE)
+ARXIV_ID = re.compile(rf"\barxiv\s*:?\s*{_ID}(?:v\d+)?|\b{_ID}v\d+\b", re.IGNORECASE)
 
 
 class Searchable(Protocol):

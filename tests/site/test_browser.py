@@ -11,11 +11,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from bot.core import catalog_io
 from bot.site import build as site_build
 from bot.site import search
 from bot.site.search import Filters
 
 from . import fixture
+from .browser import serve
 from .pages import SEARCH_LABEL, expected_ids, open_abstract, open_page, settle, shown_count, visible_ids
 
 try:
@@ -102,6 +104,37 @@ def test_arxiv_ids_accents_and_typos_are_found(
     box.fill(word)  # spelled right: no mention of typos
     settle(page, len(expected_ids(built, Filters(query=word))))
     assert "similar" not in (page.text_content("#count") or "")
+
+
+def test_old_style_arxiv_ids_are_found_however_they_are_pasted(browser: Browser, tmp_path: Path) -> None:
+    """An adopted list may hold papers from before 2007 (``hep-th/9901001``): their links,
+    ``arXiv:`` and versioned forms found nothing, as only new-style ids were made bare."""
+    taxonomy = fixture.load_taxonomy()
+    lines = [
+        "- [Old Strings](https://arxiv.org/abs/hep-th/9901001) - Ada Lovelace · arXiv hep-th/9901001 · Jan 1999",
+        "- [Old Knots](https://arxiv.org/abs/math.GT/0309136) - Alan Turing · arXiv math.GT/0309136 · Sep 2003",
+        "- [New Cache](https://arxiv.org/abs/2405.00732) - Grace Hopper · arXiv 2405.00732 · May 2024",
+    ]
+    catalog = catalog_io.parse("# T\n\n## Alpha Methods\n\n" + "\n".join(lines) + "\n", taxonomy)
+    built, _ = site_build.build(catalog, taxonomy, tmp_path / "out")
+    assert [e.arxiv_id for e in built.entries] == ["hep-th/9901001", "math.GT/0309136", "2405.00732"]
+    cases = {
+        "https://arxiv.org/abs/hep-th/9901001v2": {0},
+        "arXiv:hep-th/9901001": {0},
+        "hep-th/9901001v3": {0},
+        "https://www.arxiv.org/pdf/math.GT/0309136v1.pdf": {1},
+        "arXiv:2405.00732v2": {2},
+    }
+    context = browser.new_context()
+    page = context.new_page()
+    with serve(tmp_path / "out") as url:
+        open_page(page, url)
+        for query, wanted in cases.items():
+            assert expected_ids(built, Filters(query=query)) == wanted, query
+            page.get_by_label(SEARCH_LABEL).fill(query)
+            settle(page, len(wanted))
+            assert set(visible_ids(page)) == wanted, query
+    context.close()
 
 
 def test_typo_tolerant_matches_show_closest_first(
