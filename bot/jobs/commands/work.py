@@ -180,9 +180,11 @@ def section_named(name: str, taxonomy: Taxonomy) -> tuple[str, str | None] | Non
     found = _one_section(name, taxonomy)
     parts = [part for part in _PATH_RE.split(name.strip()) if part]
     if found is None and len(parts) == 2:  # a subsection under its own section
-        parent, child = (_one_section(part, taxonomy) for part in parts)
-        if parent and child and child[1] is not None and parent == (child[0], None):
-            return child
+        parent = _one_section(parts[0], taxonomy)
+        # among that section's subsections: a title may repeat under others ("Other", "Survey")
+        child = _child_named(parts[1], parent[0], taxonomy) if parent and parent[1] is None else None
+        if parent and child:
+            return parent[0], child
     if found is None and _TO_RE.match(name.strip()):  # no section is named "to ..." here
         return section_named(_TO_RE.sub("", name.strip(), count=1), taxonomy)
     return found
@@ -197,6 +199,19 @@ def _one_section(name: str, taxonomy: Taxonomy) -> tuple[str, str | None] | None
     for section in (*taxonomy.sections, *taxonomy.subsections):
         if wanted in (_slug(section.id), _slug(section.title)):
             return taxonomy.resolve(section.id)
+    return None
+
+
+def _child_named(name: str, section: str, taxonomy: Taxonomy) -> str | None:
+    """The id of the subsection of ``section`` named ``name`` (id, heading or anchor, in any case,
+    or the same with spaces, underscores or "&" for hyphens and "and")."""
+    wanted = name.strip().strip("`'\"").lower()
+    for sub in taxonomy.children(section):
+        if wanted in (sub.id, sub.title.lower(), sub.anchor) or _slug(name) in (
+            _slug(sub.id),
+            _slug(sub.title),
+        ):
+            return sub.id
     return None
 
 

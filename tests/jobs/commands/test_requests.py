@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 import yaml
 
+from bot.config import load_taxonomy
 from bot.core import catalog as catalog_module
 from bot.core import markers
 from bot.core.entry import parse_entry, render_entry
@@ -25,6 +26,7 @@ from bot.jobs.commands import (
     scorer_router,
 )
 from bot.jobs.commands.parser import FormLabels, form_command, parse_issue_form
+from bot.jobs.commands.replies import where_text
 from bot.jobs.commands.work import section_named
 from tests.conftest import PROJECT
 from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub
@@ -324,6 +326,27 @@ def test_a_section_is_found_by_the_names_the_bot_shows(
     ("/move 2405.00732 to decoding"); anything else stays unknown and is answered with the closest
     sections."""
     assert section_named(name, taxonomy) == placement
+
+
+def test_a_subsection_title_used_under_several_sections_is_found_under_the_one_named(tmp_path: Path) -> None:
+    """An adopted list repeats subsection titles ("Other" under three sections, and a section
+    "Other"): "Quantization › Other", as the replies and /help show it, was "no section", since
+    "Other" alone is the section and the path's parts were resolved each on its own."""
+    (tmp_path / "taxonomy.yml").write_text(
+        "title: T\nsections:\n"
+        "  - {id: alpha, title: Alpha, description: A., subsections: "
+        "[{id: alpha-misc, title: Other, description: O.}]}\n"
+        "  - {id: beta, title: Beta, description: B., subsections: "
+        "[{id: beta-misc, title: Other, description: O.}]}\n"
+        "  - {id: other, title: Other, description: O.}\n",
+        encoding="utf-8",
+    )
+    taxonomy = load_taxonomy(tmp_path)
+    shown = where_text(taxonomy, "beta", "beta-misc")
+    assert shown == "Beta › Other" and section_named(shown, taxonomy) == ("beta", "beta-misc")
+    assert section_named("alpha/other", taxonomy) == ("alpha", "alpha-misc")
+    assert section_named("Other", taxonomy) == ("other", None)
+    assert section_named("Alpha › Beta", taxonomy) is None
 
 
 def test_a_section_copied_from_a_reply_moves_the_paper(
