@@ -82,7 +82,7 @@ def as_seen(text: str) -> str:
 
 def _clean(token: str) -> str:
     token = token.strip().strip(_STRIP)
-    return token.rstrip(".,;:!?").strip(_STRIP)
+    return token.rstrip(".,;:!?。、").strip(_STRIP)  # "。", "、": the full stop and comma of CJK text
 
 
 # A markdown link, [text](https://...): what GitHub's editor writes when a link is pasted over
@@ -96,14 +96,14 @@ def _with_scheme(token: str) -> str:
 
 
 def _tokens(args: str) -> list[tuple[str, str]]:
-    """``(token, separator before it)`` of a command's arguments, split on spaces and commas; the
-    separator is ", " when a comma came before the token, else " "."""
-    parts = re.split(r"([\s,]+)", args)
+    """``(token, separator before it)`` of a command's arguments, split on spaces and commas (and
+    "、"); the separator is ", " when a comma came before the token, else " "."""
+    parts = re.split(r"([\s,、]+)", args)
     tokens: list[tuple[str, str]] = []
     comma = False
     for n, part in enumerate(parts):
-        if n % 2:  # a separator
-            comma = comma or "," in part
+        if n % 2:  # a separator ("、" is the enumeration comma of CJK text)
+            comma = comma or "," in part or "、" in part
         elif token := _clean(part) or (">" if part == ">" else ""):  # "Quantization > Weight-only"
             tokens.append((token, ", " if comma else " "))
             comma = False

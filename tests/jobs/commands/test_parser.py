@@ -31,6 +31,9 @@ def only(text: str) -> Command:
         ("/add arXiv 2405.00732", ("2405.00732",)),
         ("/add arXiv: 2405.00732v2, ARXIV 2401.00001 kv-cache", ("2405.00732", "2401.00001")),
         ("/remove arxiv math.GT/0309136", ("math.GT/0309136",)),
+        # CJK punctuation: "、" separates, "。" ends a sentence (both were read as part of the id)
+        ("/add 2405.00732、2401.00001 kv-cache", ("2405.00732", "2401.00001")),
+        ("/add 2405.00732。", ("2405.00732",)),
     ],
 )
 def test_add_ids_in_every_form(text: str, ids: tuple[str, ...]) -> None:
