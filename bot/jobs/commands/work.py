@@ -221,9 +221,13 @@ def _slug(text: str) -> str:
 
 def closest_sections(name: str, taxonomy: Taxonomy, limit: int = 3) -> list[str]:
     """The paper sections and subsections nearest to ``name`` (by id or heading), as
-    "`id` (Heading)"."""
+    "`id` (Heading)", a subsection's heading under its section's ("Quantization › Other": a
+    subsection title may repeat under several sections)."""
     papers = [s for s in (*taxonomy.sections, *taxonomy.subsections) if s.kind == "papers"]
-    return [f"`{s.id}` ({safe_text(s.title)})" for s in matching.closest_sections(name, papers, limit)]
+    return [
+        f"`{s.id}` ({where_text(taxonomy, s.parent or s.id, s.id if s.parent else None)})"
+        for s in matching.closest_sections(name, papers, limit)
+    ]
 
 
 def refuse_unless_maintainer(index: int, command: Command, work: Run) -> bool:

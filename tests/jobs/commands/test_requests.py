@@ -27,7 +27,7 @@ from bot.jobs.commands import (
 )
 from bot.jobs.commands.parser import FormLabels, form_command, parse_issue_form
 from bot.jobs.commands.replies import where_text
-from bot.jobs.commands.work import section_named
+from bot.jobs.commands.work import closest_sections, section_named
 from tests.conftest import PROJECT
 from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub
 from tests.jobs.commands.helpers import (
@@ -347,6 +347,8 @@ def test_a_subsection_title_used_under_several_sections_is_found_under_the_one_n
     assert section_named("alpha/other", taxonomy) == ("alpha", "alpha-misc")
     assert section_named("Other", taxonomy) == ("other", None)
     assert section_named("Alpha › Beta", taxonomy) is None
+    # the closest sections of an unknown name say which "Other" each is (they were all "(Other)")
+    assert "`beta-misc` (Beta › Other)" in closest_sections("Othr", taxonomy)
 
 
 def test_a_section_copied_from_a_reply_moves_the_paper(
