@@ -4,12 +4,13 @@ the commands share: taking ids, resolving a section, checking the author's role,
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.core import matching
 from bot.core.catalog import Catalog, Item
+from bot.core.catalog_document import contents_anchors
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, UnknownSectionError
@@ -144,7 +145,13 @@ def resolve_placement(index: int, command: Command, work: Run) -> tuple[str, str
     if not command.section:
         work.reply((index, 0), "no_section", cmd, name=command.name, section=example_section(work.taxonomy))
         return None
-    found = section_named(command.section, work.taxonomy) if len(command.section) <= MAX_SECTION else None
+    # "#other-1": the anchor GitHub gives a heading of this catalog (numbered when titles repeat)
+    anchors = contents_anchors(work.catalog) if command.section.lstrip().startswith("#") else None
+    found = (
+        section_named(command.section, work.taxonomy, anchors)
+        if len(command.section) <= MAX_SECTION
+        else None
+    )
     if found is None:
         work.reply(
             (index, 0),
@@ -171,12 +178,18 @@ _PATH_RE = re.compile(
 _TO_RE = re.compile(r"(?i)^(?:to|into|in|under)\s+")  # "/move 2405.00732 to kv-cache"
 
 
-def section_named(name: str, taxonomy: Taxonomy) -> tuple[str, str | None] | None:
+def section_named(
+    name: str, taxonomy: Taxonomy, anchors: Mapping[str, str] | None = None
+) -> tuple[str, str | None] | None:
     """``(section, subsection)`` named as a person would: an id or heading in any case
     (``Taxonomy.resolve``), also as the bot shows it, "Section › Subsection" (or
     "section/subsection"), as a heading's ``#anchor``, or with spaces, underscores or "&" for the
     hyphens and "and" of an id or heading, after "to", "into", "in" or "under". None when it
-    names no section."""
+    names no section. ``anchors``: the catalog's heading anchors by id (``contents_anchors``), so
+    that "#other-1" is the heading GitHub gives that anchor, the second "Other" of the page."""
+    anchored = [i for i, a in (anchors or {}).items() if "#" + a == name.strip().lower()]
+    if anchored:
+        return _by_id(anchored[0], taxonomy)
     found = _one_section(name, taxonomy)
     parts = [part for part in _PATH_RE.split(name.strip()) if part]
     if found is None and len(parts) == 2:  # a subsection under its own section
@@ -200,6 +213,11 @@ def _one_section(name: str, taxonomy: Taxonomy) -> tuple[str, str | None] | None
         if wanted in (_slug(section.id), _slug(section.title)):
             return taxonomy.resolve(section.id)
     return None
+
+
+def _by_id(section_id: str, taxonomy: Taxonomy) -> tuple[str, str | None]:
+    sub = next((s for s in taxonomy.subsections if s.id == section_id), None)
+    return (sub.parent or "", sub.id) if sub else (section_id, None)
 
 
 def _child_named(name: str, section: str, taxonomy: Taxonomy) -> str | None:

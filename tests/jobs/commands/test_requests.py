@@ -18,6 +18,7 @@ import yaml
 from bot.config import load_taxonomy
 from bot.core import catalog as catalog_module
 from bot.core import markers
+from bot.core.catalog_document import render_document
 from bot.core.entry import parse_entry, render_entry
 from bot.core.taxonomy import Taxonomy
 from bot.jobs.commands import (
@@ -30,6 +31,7 @@ from bot.jobs.commands.replies import where_text
 from bot.jobs.commands.work import closest_sections, section_named
 from tests.conftest import PROJECT
 from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub
+from tests.gitrepo import paper_entry as paper
 from tests.jobs.commands.helpers import (
     CATALOG_URL,
     FORM,
@@ -328,11 +330,9 @@ def test_a_section_is_found_by_the_names_the_bot_shows(
     assert section_named(name, taxonomy) == placement
 
 
-def test_a_subsection_title_used_under_several_sections_is_found_under_the_one_named(tmp_path: Path) -> None:
-    """An adopted list repeats subsection titles ("Other" under three sections, and a section
-    "Other"): "Quantization › Other", as the replies and /help show it, was "no section", since
-    "Other" alone is the section and the path's parts were resolved each on its own."""
-    (tmp_path / "taxonomy.yml").write_text(
+def repeated_titles(folder: Path) -> Taxonomy:
+    """An adopted list's taxonomy that repeats a title: "Other" under two sections, and a section."""
+    (folder / "taxonomy.yml").write_text(
         "title: T\nsections:\n"
         "  - {id: alpha, title: Alpha, description: A., subsections: "
         "[{id: alpha-misc, title: Other, description: O.}]}\n"
@@ -341,7 +341,14 @@ def test_a_subsection_title_used_under_several_sections_is_found_under_the_one_n
         "  - {id: other, title: Other, description: O.}\n",
         encoding="utf-8",
     )
-    taxonomy = load_taxonomy(tmp_path)
+    return load_taxonomy(folder)
+
+
+def test_a_subsection_title_used_under_several_sections_is_found_under_the_one_named(tmp_path: Path) -> None:
+    """An adopted list repeats subsection titles ("Other" under three sections, and a section
+    "Other"): "Quantization › Other", as the replies and /help show it, was "no section", since
+    "Other" alone is the section and the path's parts were resolved each on its own."""
+    taxonomy = repeated_titles(tmp_path)
     shown = where_text(taxonomy, "beta", "beta-misc")
     assert shown == "Beta › Other" and section_named(shown, taxonomy) == ("beta", "beta-misc")
     assert section_named("alpha/other", taxonomy) == ("alpha", "alpha-misc")
@@ -349,6 +356,24 @@ def test_a_subsection_title_used_under_several_sections_is_found_under_the_one_n
     assert section_named("Alpha › Beta", taxonomy) is None
     # the closest sections of an unknown name say which "Other" each is (they were all "(Other)")
     assert "`beta-misc` (Beta › Other)" in closest_sections("Othr", taxonomy)
+
+
+def test_a_repeated_headings_anchor_names_the_heading_github_gives_it(
+    github: FakeGitHub, arxiv: ArxivAPI, tmp_path: Path
+) -> None:
+    """docs/commands.md: a section may be named by its heading's ``#anchor``. GitHub numbers a
+    repeated title in page order ("#other", "#other-1", "#other-2", as the catalog's contents
+    link them); "#other-2", the section Other, moved the paper to nothing or to whichever id
+    happened to read "other-2"."""
+    taxonomy = repeated_titles(tmp_path)
+    snapkv = paper("2404.14469", "SnapKV: LLM Knows What You are Looking for Before Generation")
+    github.push("catalog.md", render_document(taxonomy, {("alpha", None): [snapkv]}))
+    assert "- [Other](#other-2)" in (github.file("catalog.md") or "")
+    outcome = handle(github, arxiv, taxonomy, "/move 2404.14469 #other-2\n/move 2404.14469 #other-1")
+    assert [r.kind for r in outcome.replies] == ["move_done", "move_done"]
+    item = catalog_on(github, "bot/move-2404.14469", taxonomy).find_by_id("2404.14469")
+    assert item is not None and (item.section, item.subsection) == ("beta", "beta-misc")  # the last one
+    assert "to **Other**" in status(github) and "to **Beta › Other**" in status(github)
 
 
 def test_a_section_copied_from_a_reply_moves_the_paper(
