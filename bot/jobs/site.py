@@ -67,6 +67,7 @@ def store_path(catalog: Path, config_dir: Path | None) -> Path:
 def main(args: argparse.Namespace) -> int:
     from bot.config import load_taxonomy
     from bot.core.catalog_io import read_catalog, refuse_folder
+    from bot.core.text import counted
     from bot.site.build import build
     from bot.site.papers import read_papers
 
@@ -84,11 +85,11 @@ def main(args: argparse.Namespace) -> int:
     papers = read_papers(papers_path) if papers_path is not None else None
     site, written = build(catalog, taxonomy, args.output, papers=papers, chart_path=args.chart)
     store = (
-        f"; {site.with_abstract} abstracts from {papers_path}"
+        f"; {counted(site.with_abstract, 'abstract')} from {papers_path}"
         if papers_path is not None
         else "; no paper store (catalog only)"
     )
-    print(f"site: {len(site.entries)} entries -> {written['index.html']}{store}")
+    print(f"site: {counted(len(site.entries), 'entry', 'entries')} -> {written['index.html']}{store}")
     if site.skipped:
         print(
             f"site: {site.skipped} item(s) under a section are not canonical entry lines and are "
