@@ -9,6 +9,8 @@ import html
 import re
 import unicodedata
 
+import ftfy
+
 # Words that say nothing about a paper's topic: English glue and the words of every paper title
 # ("model", "using", "study"). Starter keywords (``init``) and rising terms (``new-topics``) skip
 # them, each with words of its own.
@@ -238,6 +240,7 @@ def clean_abstract(text: str) -> str:
     r"""An abstract as plain unicode text for a PR body: ``clean_latex``, after the LaTeX of
     abstracts it does not read (``\href{URL}{code}`` -> "code (URL)", ``\frac{1}{2}`` -> "(1/2)",
     ``\sqrt{T}`` -> "√T", ``\tilde{O}`` -> "Õ", ``{\em x}`` -> "x", ``\ell`` -> "ℓ", citations dropped)."""
+    text = repair_mojibake(text)
     if "\\" not in text:
         return clean_latex(text)
 
@@ -263,6 +266,13 @@ def clean_abstract(text: str) -> str:
     for _ in range(3):  # nested: \underline{\textsc{x}}
         text = _OTHER_WITH_ARG.sub(r"\1", text)
     return clean_latex(text)
+
+
+def repair_mojibake(text: str) -> str:
+    """``text`` as it was written when somewhere upstream its UTF-8 was read as Latin-1 or
+    Windows-1252 ("Aurora RamÃ­rez", as arXiv's metadata of some papers reads): ftfy's
+    ``fix_encoding``, which leaves text that is not such mojibake as it is."""
+    return text if text.isascii() else ftfy.fix_encoding(text)
 
 
 def strip_unsafe(text: str) -> str:
@@ -292,6 +302,7 @@ def cap(text: str, limit: int) -> str:
 
 
 def _clean_title_once(text: str) -> str:
+    text = repair_mojibake(text)
     if "<" in text or "&" in text:
         text = strip_html(text)
     text = clean_latex(text)
@@ -301,7 +312,7 @@ def _clean_title_once(text: str) -> str:
 
 
 def clean_title(text: str) -> str:
-    """A title as displayed: one line, no HTML, no LaTeX markup, no invisible or bidi characters,
+    """A title as displayed: one line, no HTML, no LaTeX markup, no mojibake, no invisible or bidi characters,
     single spaces, at most ``MAX_TITLE`` characters. Idempotent: a catalog line is parsed back
     through it, so what one pass leaves (``\\\\}`` -> ``\\}``, ``&amp;lt;`` inside LaTeX) must not
     change on the next one; a title still changing after a few passes loses its LaTeX and HTML
@@ -319,7 +330,8 @@ def clean_title(text: str) -> str:
 
 def clean_inline(text: str) -> str:
     """Any one-line field (authors, venue, description): no HTML, no invisible or bidi characters,
-    single spaces, no ' · '."""
+    single spaces, no ' · ', no mojibake."""
+    text = repair_mojibake(text)
     if "<" in text or "&" in text:
         text = strip_html(text)
     return " ".join(strip_unsafe(text).replace("·", "-").split())

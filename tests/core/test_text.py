@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.core import templates
+from bot.core import templates, text
 from bot.core.text import counted
 
 
@@ -26,3 +26,22 @@ def test_the_templates_have_the_counted_filter(tmp_path) -> None:
     (tmp_path / "t.txt.j2").write_text('{{ n | counted("resource") }}', encoding="utf-8")
     assert templates.render("t.txt.j2", directory=tmp_path, n=1) == "1 resource"
     assert templates.render("t.txt.j2", directory=tmp_path, n=137) == "137 resources"
+
+
+@pytest.mark.parametrize(
+    "written, read",
+    [
+        ("Aurora Ram\u00c3\u00adrez", "Aurora Ramírez"),  # UTF-8 read as Latin-1, soft hyphen and all
+        ("Jos\u00c3\u00a9 Ra\u00c3\u00bal Romero", "José Raúl Romero"),
+        (
+            "The \u00e2\u20ac\u0153quoted\u00e2\u20ac\u009d word",
+            "The \u201cquoted\u201d word",
+        ),  # Windows-1252
+        ("Ramírez, Müller, naïve, Łukasz, 李飞飞", "Ramírez, Müller, naïve, Łukasz, 李飞飞"),  # already right
+        ("JOÃO, SÃO PAULO: 2× faster", "JOÃO, SÃO PAULO: 2× faster"),  # an Ã that is no mojibake
+    ],
+)
+def test_mojibake_is_repaired_where_text_is_cleaned(written: str, read: str) -> None:
+    assert text.repair_mojibake(written) == read
+    assert text.clean_inline(written) == read and text.clean_title(written) == read
+    assert text.clean_title(text.clean_title(written)) == read  # idempotent

@@ -235,6 +235,21 @@ def test_the_real_query_response_maps_every_field(httpserver: HTTPServer) -> Non
     assert sum(1 for p in papers if p is not None and p.doi) >= 1
 
 
+def test_mojibake_in_the_real_response_is_read_as_the_authors_wrote_their_names(
+    httpserver: HTTPServer,
+) -> None:
+    """The recorded answer spells two authors of 2405.13786 "Aurora RamÃ­rez" and "JosÃ© RaÃºl
+    Romero" (UTF-8 read as Latin-1 upstream): the entry line and PR body would show that, less
+    the soft hyphen the invisible-character filter drops ("RamÃrez", beyond repair)."""
+    httpserver.expect_request("/api/query").respond_with_data(QUERY.read_bytes())
+    client = OnePageClient(ApiSettings(query_url=httpserver.url_for("/api/query"), delay_seconds=0))
+    papers = {
+        p.arxiv_id: p for r in client.results(arxiv.Search(query="testing")) if (p := paper_from_result(r))
+    }
+    assert papers["2405.13786"].authors[:3] == ("Aurora Ramírez", "Mario Berrios", "José Raúl Romero")
+    assert not any("Ã" in " ".join(p.authors) + p.title + p.abstract for p in papers.values())
+
+
 def test_settings_come_from_config_sources_yml() -> None:
     assert ApiSettings.from_config(config.load("sources")) == ApiSettings()
     with pytest.raises(ValueError, match="batch_size"):
