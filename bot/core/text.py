@@ -167,21 +167,52 @@ _ACCENTS = {
     "c": "\u0327",
     "k": "\u0328",
     "b": "\u0331",
+    "d": "\u0323",
+    "r": "\u030a",
 }
 _ACCENT_RE = re.compile(
-    r"(\{)?\\(?:([`'^\"~=.])|([uvHckb])(?=[\s{]))\s*(\{)?\s*(\\[ij](?![A-Za-z])|[A-Za-z])(?(4)\})(?(1)\})"
+    r"(\{)?\\(?:([`'^\"~=.])|([uvHckbdr])(?=[\s{]))\s*(\{)?\s*(\\[ij](?![A-Za-z])|[^\W\d_])(?(4)\})(?(1)\})"
+)
+# Letters of their own: Przemys{\l}aw, S\o{}ren, Kad{\i}o\u{g}lu, Holb{\ae}k, Mar{\aa}k, Stra\ss e.
+# A command word ends at a non-letter (\lambda, \omega, \theta stay), and eats the spaces after it.
+_LETTERS = {
+    "l": "ł",
+    "L": "Ł",
+    "o": "ø",
+    "O": "Ø",
+    "i": "ı",
+    "j": "ȷ",
+    "ss": "ß",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "aa": "å",
+    "AA": "Å",
+    "dh": "ð",
+    "DH": "Ð",
+    "th": "þ",
+    "TH": "Þ",
+    "ng": "ŋ",
+    "NG": "Ŋ",
+}
+_LETTER_RE = re.compile(
+    rf"\{{\\({'|'.join(sorted(_LETTERS, key=len, reverse=True))})\}}"
+    rf"|\\({'|'.join(sorted(_LETTERS, key=len, reverse=True))})(?:\{{\}}|\s+(?=[A-Za-z])|(?![A-Za-z]))"
 )
 
 
 def latex_accents(text: str) -> str:
-    r"""``V\'aclav Vavry\v{c}uk`` -> ``Václav Vavryčuk``, ``Frol\'{\i}k`` -> ``Frolík``; other LaTeX
-    (``\kappa``, ``\cite{x}``) is left alone."""
+    r"""``V\'aclav Vavry\v{c}uk`` -> ``Václav Vavryčuk``, ``Frol\'{\i}k`` -> ``Frolík``,
+    ``Przemys{\l}aw`` -> ``Przemysław``; other LaTeX (``\kappa``, ``\cite{x}``) is left alone."""
 
     def accented(match: re.Match[str]) -> str:
         letter = match.group(5).lstrip("\\")
         return unicodedata.normalize("NFC", letter + _ACCENTS[match.group(2) or match.group(3)])
 
-    return _ACCENT_RE.sub(accented, text)
+    for _ in range(2):  # Nguy{\~{\^e}}n: the inner accent first
+        text = _ACCENT_RE.sub(accented, text)
+    return _LETTER_RE.sub(lambda m: _LETTERS[m.group(1) or m.group(2)], text) if "\\" in text else text
 
 
 def clean_latex(text: str) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.core import templates, text
-from bot.core.text import counted
+from bot.core.text import clean_title, counted, latex_accents
 
 
 @pytest.mark.parametrize(
@@ -45,3 +45,23 @@ def test_mojibake_is_repaired_where_text_is_cleaned(written: str, read: str) -> 
     assert text.repair_mojibake(written) == read
     assert text.clean_inline(written) == read and text.clean_title(written) == read
     assert text.clean_title(text.clean_title(written)) == read  # idempotent
+
+
+@pytest.mark.parametrize(
+    ("tex", "name"),
+    [
+        # the 28 Nov 2024 feed's authors (tests/fixtures/arxiv): letters of their own stayed LaTeX
+        (r"Przemys{\l}aw Olbratowski", "Przemysław Olbratowski"),
+        (r"Jaros{\l}aw \.Zygierewicz", "Jarosław Żygierewicz"),
+        (r"Serdar Kad{\i}o\u{g}lu", "Serdar Kadıoğlu"),
+        (r"Sofie Castro Holb{\ae}k", "Sofie Castro Holbæk"),
+        (r"Rasmus Mar{\aa}k", "Rasmus Maråk"),
+        (r"\L{}ukasz S\o{}rensen", "Łukasz Sørensen"),
+        (r"{\O}ystein Stra\ss e", "Øystein Straße"),
+        (r"Nguy{\~{\^e}}n Ph\d{a}m", "Nguyễn Phạm"),
+        (r"Tom\'a\v{s} R\r{u}\v{z}i\v{c}ka", "Tomáš Růžička"),
+    ],
+)
+def test_latex_letters_and_accents_in_author_names_become_letters(tex: str, name: str) -> None:
+    assert latex_accents(tex) == name
+    assert clean_title(rf"$\lambda$, $\omega$ and \ldots by {tex}") == f"λ, \\omega and \\ldots by {name}"

@@ -119,6 +119,7 @@ def test_authors_are_split_from_the_one_creator_string(day: feeds.FeedResult) ->
     by_id = {p.arxiv_id: p for p in day.papers}
     assert by_id["2411.17758"].authors == ("Kamil Erdayandi", "Mustafa Asan Mustafa")
     assert by_id["2411.17775"].authors == ("Václav Vavryčuk",)  # V\'aclav Vavry\v{c}uk
+    assert by_id["2411.17709"].authors[2:4] == ("Przemysław Olbratowski", "Paweł Niedbalski")  # {\l}
     with_affiliations = next(p for p in day.papers if p.authors[:2] == ("Debo Cheng", "Ziqi Xu"))
     assert len(with_affiliations.authors) == 7 and not any("(" in a for a in with_affiliations.authors)
     creators = [i.findtext("dc:creator", namespaces=NS) or "" for i in raw_items(DAY_FEED)]
