@@ -9,7 +9,7 @@ For each canonical entry line whose paper the store holds:
   ``journal_ref`` or an acceptance comment names (``bot.core.venues``; never a guess);
 - title: a line showing the title the store had before gets the new version's title;
 - withdrawn: a paper withdrawn on arXiv is marked (`` · withdrawn``), and unmarked if a new
-  version restores it.
+  version restores it (a mark a maintainer wrote on a paper arXiv never said was withdrawn stays).
 
 Each change is reported with the line, the field, old and new value and why.
 """
@@ -125,7 +125,10 @@ def updated_entry(
     ):
         changes.append(("title", entry.title, record.title, f"retitled in arXiv v{record.versions}"))
         entry = replace(entry, title=record.title)
-    if settings.mark_withdrawn and record.withdrawn != entry.withdrawn:
+    # the mark is set while arXiv says withdrawn; it is removed only when a new version is no longer
+    # withdrawn (the store had it withdrawn), never from a line a maintainer marked by hand
+    restored = previous is not None and previous.withdrawn and not record.withdrawn
+    if settings.mark_withdrawn and record.withdrawn != entry.withdrawn and (record.withdrawn or restored):
         why = (
             f"withdrawn on arXiv (v{record.versions}: {_excerpt(record.comment or record.abstract)})"
             if record.withdrawn

@@ -464,3 +464,42 @@ def test_a_run_stopped_halfway_leaves_catalog_and_store_consistent_and_a_rerun_f
         entry = catalog.find_by_id(ids[n]).entry  # type: ignore[union-attr]
         assert entry is not None and entry.title == f"Paper number {n}, retitled"
         assert entry.authors == ("New Person",)
+
+
+def test_a_withdrawn_mark_a_maintainer_wrote_stays_and_a_restored_paper_loses_the_bots(
+    arxiv_api: ArxivApiServer,  # noqa: F811
+    taxonomy: Taxonomy,
+) -> None:
+    """A maintainer marked a line `· withdrawn` (arXiv's comment says so in words the bot does not
+    read, "Paper withdrawn: a bug in the evaluation"): every run removed the mark again, saying
+    "arXiv v2 is no longer withdrawn". The mark now goes only when a new version restores a paper
+    the store had withdrawn."""
+    text, ids = catalog_text(taxonomy, 6)
+    seed(arxiv_api, ids)
+    arxiv_api.seed([synthetic(ids[0], "Paper number 0", 0, version=2, comment="Paper withdrawn: a bug")])
+    line = next(line for line in text.splitlines() if ids[0] in line)
+    text = text.replace(line, f"{line} · withdrawn")
+    first = enrich.run(text, "", api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+    later = TODAY + datetime.timedelta(days=40)  # every paper refetched
+    second = enrich.run(first.text, first.store_text, api_for(arxiv_api), later, taxonomy, VENUES, SETTINGS)
+    for result in (first, second):
+        assert parse(result.text, taxonomy).find_by_id(ids[0]).entry.withdrawn  # type: ignore[union-attr]
+        assert ("withdrawn", ids[0]) not in {(c.field, c.arxiv_id) for c in result.changes}
+    # withdrawn in v2, restored in v3: the bot's mark comes, then goes
+    arxiv_api.seed(
+        [synthetic(ids[1], "Paper number 1", 1, version=2, comment="This paper has been withdrawn")]
+    )
+    store = paper_store.mark_announced(second.store, {ids[1]: 2})
+    third = enrich.run(
+        second.text, paper_store.dump(store), api_for(arxiv_api), later, taxonomy, VENUES, SETTINGS
+    )
+    assert parse(third.text, taxonomy).find_by_id(ids[1]).entry.withdrawn  # type: ignore[union-attr]
+    arxiv_api.seed([synthetic(ids[1], "Paper number 1", 1, version=3)])
+    store = paper_store.mark_announced(third.store, {ids[1]: 3})
+    fourth = enrich.run(
+        third.text, paper_store.dump(store), api_for(arxiv_api), later, taxonomy, VENUES, SETTINGS
+    )
+    assert not parse(fourth.text, taxonomy).find_by_id(ids[1]).entry.withdrawn  # type: ignore[union-attr]
+    assert [(c.arxiv_id, c.field, c.reason) for c in fourth.changes] == [
+        (ids[1], "withdrawn", "arXiv v3 is no longer withdrawn")
+    ]
