@@ -101,7 +101,9 @@ def test_a_failed_call_is_retried_after_a_pause(arxiv_api: ArxivApiServer) -> No
 def test_a_store_record_has_the_authors_letters_not_their_latex(arxiv_api: ArxivApiServer) -> None:  # noqa: F811
     """The API gives names as their authors typed them: "Przemys{\\l}aw" went into the store and
     onto catalog lines as LaTeX."""
-    arxiv_api.seed([synthetic("2501.00001", authors=[r"Przemys{\l}aw Olbratowski", r"Serdar Kad{\i}o\u{g}lu"])])
+    arxiv_api.seed(
+        [synthetic("2501.00001", authors=[r"Przemys{\l}aw Olbratowski", r"Serdar Kad{\i}o\u{g}lu"])]
+    )
     [result] = api(arxiv_api.url).lookup(["2501.00001"])
     record = record_from_result(result, TODAY)
     assert record is not None and record.authors == ("Przemysław Olbratowski", "Serdar Kadıoğlu")
