@@ -139,10 +139,14 @@ class PaperRecord:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PaperRecord:
-        names = {f.name for f in dataclasses.fields(cls)}
-        values: dict[str, Any] = {
-            k: (tuple(v) if isinstance(v, list) else v) for k, v in data.items() if k in names
-        }
+        """A record from a line's JSON; a hand edit of the wrong type is a ``TypeError`` naming the
+        key: ``"withdrawn": "false"`` would read as true, ``"authors": "A B"`` as three authors."""
+        if not isinstance(data, Mapping):
+            raise TypeError(f"one JSON object {{...}} per line, not {json.dumps(data)[:40]}")
+        values: dict[str, Any] = {}
+        for f in dataclasses.fields(cls):
+            if f.name in data:
+                values[f.name] = _typed(f.name, data[f.name])
         return cls(**values)
 
     def with_announced(self, version: int) -> PaperRecord:
@@ -150,6 +154,23 @@ class PaperRecord:
         if version <= self.versions or (self.announced_version or 0) >= version:
             return self
         return dataclasses.replace(self, announced_version=version)
+
+
+def _typed(name: str, value: Any) -> Any:
+    """``value`` of the store key ``name``, as the record holds it; the wrong JSON type raises."""
+    if name in ("authors", "categories", "code_links"):
+        ok, wanted = isinstance(value, list) and all(isinstance(v, str) for v in value), "a list of strings"
+        value = tuple(value) if ok else value
+    elif name == "withdrawn":
+        ok, wanted = isinstance(value, bool), "true or false"
+    elif name in ("versions", "announced_version"):
+        ok, wanted = isinstance(value, int) and not isinstance(value, bool), "a whole number"
+        ok = ok or (name == "announced_version" and value is None)
+    else:
+        ok, wanted = isinstance(value, str), "a string"
+    if not ok:
+        raise TypeError(f"{name} must be {wanted}, not {json.dumps(value, ensure_ascii=False)[:40]}")
+    return value
 
 
 Store = dict[str, PaperRecord]

@@ -97,6 +97,35 @@ def test_a_bad_line_names_the_file_and_the_line() -> None:
         paper_store.load("not json\n")
 
 
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        ("[1, 2]", "one JSON object {...} per line, not [1, 2]"),
+        ("null", "one JSON object {...} per line, not null"),
+        (
+            '{"arxiv_id": "2401.00001", "title": "t", "withdrawn": "false"}',
+            'withdrawn must be true or false, not "false"',
+        ),
+        (
+            '{"arxiv_id": "2401.00001", "title": "t", "authors": "Ann Author"}',
+            'authors must be a list of strings, not "Ann Author"',
+        ),
+        (
+            '{"arxiv_id": "2401.00001", "title": "t", "versions": "2"}',
+            'versions must be a whole number, not "2"',
+        ),
+        ('{"arxiv_id": "2401.00001", "title": ["t"]}', 'title must be a string, not ["t"]'),
+    ],
+)
+def test_a_hand_edited_line_of_the_wrong_type_names_its_line_and_key(line: str, said: str) -> None:
+    """A line that is JSON but not an object crashed every job reading the store with a traceback
+    (the nightly run lost its link report); ``"withdrawn": "false"`` was read as withdrawn and
+    ``"authors": "Ann Author"`` as nine one-letter authors."""
+    text = record().to_json() + "\n" + line + "\n" + record("2405.00733").to_json() + "\n"
+    with pytest.raises(CatalogError, match=re.escape(f"papers.jsonl:2: not a paper record ({said})")):
+        paper_store.load(text, "papers.jsonl")
+
+
 def test_staleness() -> None:
     today = datetime.date(2025, 1, 31)
     fresh, old = record(fetched="2025-01-30"), record("2405.00100", fetched="2024-12-01")
