@@ -173,7 +173,7 @@ def search(
             _paper_record(paper_from_record(r, venues.find(r.journal_ref, r.comment))) for r in records
         ]
         state.total = page.total
-        state.next_start += len(page.results) if page.results else max(page_size, 1)
+        state.next_start += len(page.results)  # an empty page is the end (_page): done, nothing read
         state.save(state_path)
         progress.page(state, len(page.results))
     progress.close()

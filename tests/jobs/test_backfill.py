@@ -369,3 +369,15 @@ def test_a_bad_keyword_rule_stops_backfill_before_the_search(
     err = capsys.readouterr().err
     assert code == 1 and "keywords.yml" in err and "(unclosed" in err
     assert month.log == []  # no page was asked for
+
+
+def test_a_range_without_papers_says_so_in_its_progress_line(month: ArxivApiServer, tmp_path: Path) -> None:
+    """A search with no result logged "page at 200: 0 papers (200/0 read)": the empty answer moved
+    the start on by a page size, so the log read as 200 papers read out of none."""
+    log = io.StringIO()
+    query = backfill.search_query(["cs.CL"], datetime.date(2024, 12, 1), datetime.date(2024, 12, 31))
+    papers = backfill.search(
+        api_for(month, []), query, 200, VENUES, tmp_path / "s.json", backfill.Progress(log, "backfill"), TODAY
+    )
+    assert papers == [] and log.getvalue() == "backfill: page at 0: 0 papers (0/0 read)\n"
+    assert backfill.SearchState.load(tmp_path / "s.json", query).done and len(month.log) == 1
