@@ -75,7 +75,8 @@ class VenueTable:
         return sorted(found)
 
     def _in(self, text: str, need_acceptance: bool) -> str:
-        for start, end, name in self._mentions(text):
+        mentions = self._mentions(text)
+        for start, end, name in mentions:
             before = _CLAUSE_END.split(text[max(0, start - _WINDOW) : start])[-1]
             after = _CLAUSE_END.split(text[end : end + _WINDOW])[0]
             if self.not_accepted.search(before) or self.not_accepted.search(after):
@@ -85,7 +86,11 @@ class VenueTable:
             year = _year_near(before, after)
             if year is None:
                 continue
-            clause = f"{before} {after}"
+            # a qualifier after the venue is its own up to a comma or another venue: "Accepted at
+            # ICLR 2025 and NeurIPS 2024 workshop" is ICLR 2025, not "ICLR 2025 Workshop"
+            other = next((s for s, _, n in mentions if s >= end and n != name), len(text))
+            own_after = after[: other - end].split(",")[0]
+            clause = f"{before} {own_after}"
             qualifier = next((label for label, rx in self.qualifiers if rx.search(clause)), "")
             return " ".join(p for p in (name, year, qualifier) if p)
         return ""

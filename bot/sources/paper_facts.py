@@ -132,7 +132,14 @@ def _venue_in(text: str) -> str | None:
 def _describe_venue(text: str, start: int, end: int, name: str) -> str | None:
     """``name`` with its year and qualifier, or None when the mention is not an acceptance."""
     before, after = text[max(0, start - _WINDOW) : start], text[end : end + _WINDOW]
-    clause = _CLAUSE_END.split(before)[-1] + " " + _CLAUSE_END.split(after)[0]
+    # a qualifier after the venue is its own up to a comma or another venue ("Accepted at ICLR 2025
+    # and NeurIPS 2024 workshop" is ICLR 2025)
+    other = min(
+        (m.start() for p in _VENUE_PASSES for rx, n in p if n != name for m in rx.finditer(text, end)),
+        default=len(text),
+    )
+    own_after = _CLAUSE_END.split(after[: other - end])[0].split(",")[0]
+    clause = _CLAUSE_END.split(before)[-1] + " " + own_after
     if _NOT_ACCEPTED.search(_CLAUSE_END.split(before)[-1]):
         return None
     year = _year_near(before, after)

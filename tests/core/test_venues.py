@@ -46,6 +46,17 @@ def test_each_full_name_in_a_journal_ref(row: dict[str, str]) -> None:
         ("ACL 2024", "Submitted to NeurIPS 2024", "ACL 2024"),  # journal_ref first
         ("", "Under review at ICLR 2025; accepted at COLM 2024", "COLM 2024"),
         ("", "Camera-ready version for MLSys 2024", "MLSys 2024"),
+        ("", "Accepted at ACL 2024 (Findings)", "ACL 2024 Findings"),
+        (
+            "",
+            "Accepted at NeurIPS 2024 (Datasets and Benchmarks Track)",
+            "NeurIPS 2024 Datasets and Benchmarks",
+        ),
+        # a qualifier after the venue is its own up to a comma or another venue: they were added
+        ("", "Accepted at ICLR 2025 and NeurIPS 2024 workshop", "ICLR 2025"),
+        ("", "Accepted at AAAI 2025 (Oral) and NeurIPS 2024 workshop", "AAAI 2025"),
+        ("", "Accepted at EMNLP 2024, an earlier version appeared in Findings of ACL 2023", "EMNLP 2024"),
+        ("", "Accepted at NeurIPS 2024, an earlier version was presented at a workshop", "NeurIPS 2024"),
     ],
 )
 def test_forms_of_acceptance(journal_ref: str, comment: str, venue: str) -> None:

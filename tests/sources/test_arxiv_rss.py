@@ -525,3 +525,18 @@ def test_dedupe_keeps_each_id_once_preferring_new(day: feeds.FeedResult) -> None
     assert merged[0] is first and merged[1] is second
     only_cross = Paper(arxiv_id="2411.17700", title="t", announce_type="cross")
     assert feeds.dedupe([only_cross, replace(only_cross, announce_type="replace-cross")]) == [only_cross]
+
+
+@pytest.mark.parametrize(
+    ("comment", "venue"),
+    [
+        ("Accepted at ICLR 2025 and NeurIPS 2024 workshop", "ICLR 2025"),
+        ("Accepted at EMNLP 2024, an earlier version appeared in Findings of ACL 2023", "EMNLP 2024"),
+        ("Accepted at NeurIPS 2024 (Datasets and Benchmarks Track)", "NeurIPS 2024 Datasets and Benchmarks"),
+        ("Accepted at the ICML 2024 Workshop on Efficient Systems", "ICML 2024 Workshop"),
+    ],
+)
+def test_a_new_lines_venue_takes_no_qualifier_of_another_venue(comment: str, venue: str) -> None:
+    """The venue a PR line gets read "workshop" or "Findings" anywhere in the clause: a paper
+    accepted at ICLR 2025 and at a NeurIPS workshop was proposed as "ICLR 2025 Workshop"."""
+    assert paper_facts.find_venue("", comment) == venue
