@@ -141,13 +141,25 @@ def updated_entry(
 
 def entry_id(entry: Entry) -> str | None:
     """The arXiv paper an entry line is: its `` · arXiv ID`` part, else the id its own link or pdf
-    link shows in any form (``arxiv.org/pdf/2401.00001v2``, no scheme, ``export.``, a DOI ...)."""
+    link shows in any form (``arxiv.org/pdf/2401.00001v2``, no scheme, ``export.``, a DOI ...).
+    None for a line whose links show other arXiv ids than its id part (``two_ids``): which paper
+    it is would be a guess."""
+    linked = arxiv_ids.find_ids(f"{entry.url} {entry.pdf_url}") if entry.kind == "paper" else []
     if entry.arxiv_id:
-        return entry.arxiv_id
-    if entry.kind != "paper":
-        return None
-    found = arxiv_ids.find_ids(f"{entry.url} {entry.pdf_url}")
-    return found[0] if found else None
+        return entry.arxiv_id if not linked or entry.arxiv_id in linked else None
+    return linked[0] if linked else None
+
+
+def two_ids(catalog: Catalog) -> list[tuple[int, str, str]]:
+    """(line, the id its links show, its `` · arXiv ID`` part) of every entry line whose links
+    show another arXiv paper than its id part: ``enrich`` leaves them as they are."""
+    found = []
+    for item in catalog.listed():
+        entry = item.entry
+        if entry is not None and entry.arxiv_id and entry_id(entry) is None:
+            linked = arxiv_ids.find_ids(f"{entry.url} {entry.pdf_url}")
+            found.append((item.line_number, linked[0], entry.arxiv_id))
+    return found
 
 
 def enrich_catalog(
@@ -194,4 +206,4 @@ def enrich_edit(
     return edit
 
 
-__all__ = ["Change", "EnrichSettings", "enrich_catalog", "enrich_edit", "updated_entry"]
+__all__ = ["Change", "EnrichSettings", "enrich_catalog", "enrich_edit", "two_ids", "updated_entry"]

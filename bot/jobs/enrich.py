@@ -33,7 +33,7 @@ from bot import config
 from bot.core import paper_store, templates
 from bot.core.catalog import Catalog, own_id, parse
 from bot.core.catalog_io import read_catalog, write_catalog
-from bot.core.enrichment import Change, EnrichSettings, enrich_catalog, enrich_edit
+from bot.core.enrichment import Change, EnrichSettings, enrich_catalog, enrich_edit, two_ids
 from bot.core.markdown import cell
 from bot.core.paper import Paper
 from bot.core.paper_store import PaperRecord, Store
@@ -78,6 +78,9 @@ class Result:
     remaining: int = 0  # stale papers left for the next run (max_papers)
     previous: Store = field(default_factory=dict)  # the store before the run
     failure: str = ""  # why the lookups stopped early (the nightly run goes on with what came)
+    two_ids: list[tuple[int, str, str]] = field(
+        default_factory=list
+    )  # lines left alone: (line, link's, part's)
 
     @property
     def withdrawn(self) -> list[PaperRecord]:
@@ -169,7 +172,16 @@ def run(
     store = paper_store.merge(store, (), keep=ids)
     new_catalog, changes = enrich_catalog(catalog, previous, store, venues, settings.lines)
     return Result(
-        store, new_catalog.render(), changes, asked, unknown, api.requests, len(ids), left, previous
+        store,
+        new_catalog.render(),
+        changes,
+        asked,
+        unknown,
+        api.requests,
+        len(ids),
+        left,
+        previous,
+        two_ids=two_ids(new_catalog),
     )
 
 

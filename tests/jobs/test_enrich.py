@@ -503,3 +503,44 @@ def test_a_withdrawn_mark_a_maintainer_wrote_stays_and_a_restored_paper_loses_th
     assert [(c.arxiv_id, c.field, c.reason) for c in fourth.changes] == [
         (ids[1], "withdrawn", "arXiv v3 is no longer withdrawn")
     ]
+
+
+def test_a_line_whose_link_and_id_part_name_two_papers_is_left_alone_and_named(
+    arxiv_api: ArxivApiServer,  # noqa: F811
+    taxonomy: Taxonomy,
+) -> None:
+    """The line of paper A (its link) whose `· arXiv` part says B (a typo, or an id not updated with
+    the link) got B's authors and B's venue."""
+    a, b = "2401.00001", "2401.00011"
+    entries = [
+        Entry(title="Paper A", url=f"https://arxiv.org/abs/{a}", arxiv_id=b, year=2024),
+        Entry(
+            title="Paper C",
+            url="https://arxiv.org/abs/2401.00002",
+            pdf_url="https://arxiv.org/pdf/2401.00002v2",
+            year=2024,
+        ),
+    ]
+    text = render_document(taxonomy, {("quantization", "weight-only"): entries})
+    arxiv_api.seed(
+        [
+            synthetic(a, "Paper A", 0, authors=["Alice A"]),
+            synthetic(b, "Paper B", 0, authors=["Bob B"], comment="Accepted at ICLR 2025"),
+            synthetic("2401.00002", "Paper C", 0, authors=["Carol C"]),
+        ]
+    )
+    result = enrich.run(text, "", api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+    assert "Bob B" not in result.text and "ICLR 2025" not in result.text
+    assert [c.arxiv_id for c in result.changes] == ["2401.00002"]  # link and pdf link agree: updated
+    line = next(n for n, text in enumerate(result.text.splitlines(), 1) if "Paper A" in text)
+    assert result.two_ids == [(line, a, b)]
+    shown = enrich.summary(result, SETTINGS, dry_run=False)
+    assert (  # a paragraph of its own, not a row of the table above
+        "|\n\nNot updated, the link and the ` · arXiv` part name two papers (make them agree): "
+        f"line {line} (link {a}, arXiv part {b})." in shown
+    )
+    typo = enrich.run(
+        text.replace(b, "2401.90001"), "", api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS
+    )
+    shown = enrich.summary(typo, SETTINGS, dry_run=False)
+    assert "1 unknown to arXiv (2401.90001: check the arXiv id of its line)" in shown
