@@ -25,7 +25,7 @@ from bot.core.entry import misread_venue, why_not_entry
 from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted
-from bot.errors import UnknownSectionError
+from bot.errors import CatalogError, UnknownSectionError
 from bot.jobs import add_file_argument, catalog_file
 
 _ENTRY_HINT = (
@@ -296,7 +296,13 @@ def store_warnings(catalog: Catalog, catalog_path: Path, store_path: Path) -> li
 
     if not store_path.exists():
         return []  # no store (yet): nothing to compare, and nothing to say
-    text = store_path.read_text(encoding="utf-8")
+    try:
+        text = store_path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CatalogError(
+            f"{store_path} is not UTF-8 text ({exc}); fix its encoding or delete it "
+            "(`python -m bot enrich` fetches it again)"
+        ) from exc
     store = paper_store.load(text, str(store_path))
     items = {arxiv_id: item for item in catalog.listed() if (arxiv_id := own_id(item))}
     unlisted, lacking = paper_store.differences(items, store)

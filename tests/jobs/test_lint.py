@@ -350,6 +350,18 @@ def test_the_paper_store_is_compared_with_the_catalog_as_warnings(
     assert "2404.14469" not in out and ": ok (" in out
 
 
+def test_a_paper_store_that_is_not_utf8_is_a_clear_error(
+    clean_text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`lint` read the store with a bare read_text: a store saved in another encoding was a
+    traceback (exit 3), where `enrich` says which file and what to do."""
+    (tmp_path / "catalog.md").write_text(clean_text, encoding="utf-8")
+    (tmp_path / "store.jsonl").write_bytes('{"title": "Caf\xe9"}\n'.encode("latin-1"))
+    assert cli.main(["lint", str(tmp_path / "catalog.md"), "--store", str(tmp_path / "store.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert "store.jsonl is not UTF-8 text" in err and "Traceback" not in err
+
+
 def test_the_docs_show_lint_on_a_broken_catalog(
     tmp_path: Path,
     clean_text: str,
