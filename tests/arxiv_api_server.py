@@ -164,7 +164,9 @@ class ArxivApiServer:
         start = int(args.get("start", "0") or 0)
         size = min(int(args.get("max_results", "10") or 10), 2000)
         if args.get("id_list"):
-            wanted = [i.strip() for i in args["id_list"].split(",")]
+            # arXiv answers an old-style id under its id without subject class (math.GT/0309136 is
+            # math/0309136, the id of arXiv's metadata)
+            wanted = [re.sub(r"^([a-z-]+)\.[A-Z]{2}/", r"\1/", i.strip()) for i in args["id_list"].split(",")]
             found = [
                 self.papers[re.sub(r"v\d+$", "", i)] for i in wanted if re.sub(r"v\d+$", "", i) in self.papers
             ]

@@ -30,6 +30,12 @@ def normalize(arxiv_id: str) -> str:
     return re.sub(r"v\d+$", "", arxiv_id.strip())
 
 
+def canonical(arxiv_id: str) -> str:
+    """The id as arXiv itself gives it: an old-style id without its subject class
+    (``math.GT/0309136`` -> ``math/0309136``, as arXiv's metadata lists it); others unchanged."""
+    return re.sub(r"^([a-z][a-z\-]*)\.[A-Z]{2}/", r"\1/", arxiv_id)
+
+
 def is_valid(arxiv_id: str) -> bool:
     """True for a well-formed id without version (new style with a real month, or old style)."""
     if not _ALL_ID_RE.match(arxiv_id):

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bot import config
-from bot.core import paper_store, templates
+from bot.core import arxiv_ids, paper_store, templates
 from bot.core.catalog import Catalog, own_id, parse
 from bot.core.catalog_io import read_catalog, write_catalog
 from bot.core.enrichment import Change, EnrichSettings, enrich_catalog, enrich_edit, two_ids
@@ -132,9 +132,17 @@ def refresh_store(
 
 
 def _lookup(api: PoliteApi, batch: list[str], today: datetime.date) -> dict[str, PaperRecord]:
-    """The store records of one request's answer, by id (only the ids asked)."""
-    records = [r for r in (record_from_result(x, today) for x in api.lookup(batch)) if r]
-    return {r.arxiv_id: r for r in records if r.arxiv_id in batch}
+    """The store records of one request's answer, by id (only the ids asked, under the id the
+    catalog shows: arXiv answers ``math.GT/0309136`` as ``math/0309136``)."""
+    asked = {arxiv_ids.canonical(i): i for i in batch}
+    found: dict[str, PaperRecord] = {}
+    for record in (r for r in (record_from_result(x, today) for x in api.lookup(batch)) if r):
+        wanted = asked.get(arxiv_ids.canonical(record.arxiv_id))
+        if wanted is not None:
+            found[wanted] = (
+                record if record.arxiv_id == wanted else dataclasses.replace(record, arxiv_id=wanted)
+            )
+    return found
 
 
 def run(

@@ -544,3 +544,25 @@ def test_a_line_whose_link_and_id_part_name_two_papers_is_left_alone_and_named(
     )
     shown = enrich.summary(typo, SETTINGS, dry_run=False)
     assert "1 unknown to arXiv (2401.90001: check the arXiv id of its line)" in shown
+
+
+def test_old_style_ids_are_fetched_also_with_a_subject_class(
+    arxiv_api: ArxivApiServer,  # noqa: F811
+    taxonomy: Taxonomy,
+) -> None:
+    """arXiv answers ``math.GT/0309136`` as ``math/0309136``: the answer was dropped as not asked,
+    and the paper named "unknown to arXiv" every night."""
+    from tests.arxiv_api_server import Meta
+
+    ids = ["hep-th/9901001", "math.GT/0309136", "cs/0112017"]
+    entries = [Entry(title=f"Old {i}", url=f"https://arxiv.org/abs/{i}", arxiv_id=i, year=2001) for i in ids]
+    text = render_document(taxonomy, {("quantization", "weight-only"): entries})
+    arxiv_api.seed(
+        Meta(arxiv_id=i, title=f"Old {i}", authors=["Ann Author"], published="2001-01-01T00:00:00Z")
+        for i in ("hep-th/9901001", "math/0309136", "cs/0112017")
+    )
+    result = enrich.run(text, "", api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+    assert result.unknown == [] and {c.arxiv_id for c in result.changes} == set(ids)
+    assert "Ann Author" in result.text
+    stored = paper_store.load(result.store_text)  # under the catalog's ids, by date
+    assert list(stored) == ["hep-th/9901001", "cs/0112017", "math.GT/0309136"] and stored == result.store
