@@ -247,6 +247,17 @@ def _item_problems(item: Item, taxonomy: Taxonomy) -> list[Problem]:
     if (kind == "resources") != (item.entry.kind == "resource"):
         what = "a paper" if item.entry.kind == "paper" else "a resource (no arXiv id or date)"
         return [Problem(item.line_number, f"{what} in the {kind} section '{item.section}'")]
+    linked = (
+        arxiv_ids.find_ids(f"{item.entry.url} {item.entry.pdf_url}") if item.entry.kind == "paper" else []
+    )
+    if item.entry.arxiv_id and linked and item.entry.arxiv_id not in linked:  # which paper is it?
+        return [
+            Problem(
+                item.line_number,
+                f"the link shows arXiv {linked[0]} but the line says arXiv {item.entry.arxiv_id}: "
+                "make them name the same paper (enrich leaves such a line as it is)",
+            )
+        ]
     return []
 
 

@@ -210,6 +210,23 @@ def test_papers_and_resources_in_the_wrong_kind_of_section(clean_text: str, taxo
     ]
 
 
+def test_an_entry_whose_link_and_arxiv_part_name_two_papers(clean_text: str, taxonomy: Taxonomy) -> None:
+    """enrich leaves such a line alone (which paper would it update?): lint says so, in CI."""
+    line = render_entry(paper("2306.14048", "H2O: Heavy-Hitter Oracle")).replace(
+        "arxiv.org/abs/2306.14048", "arxiv.org/abs/2401.00001", 1
+    )
+    text = after(clean_text, "SnapKV", line)
+    assert problems(text, taxonomy) == [
+        lint.Problem(
+            line_of(text, "H2O"),
+            "the link shows arXiv 2401.00001 but the line says arXiv 2306.14048: make them name the "
+            "same paper (enrich leaves such a line as it is)",
+        )
+    ]
+    agreeing = after(clean_text, "SnapKV", render_entry(paper("2306.14048", "H2O")))
+    assert problems(agreeing, taxonomy) == []
+
+
 def test_a_link_that_is_no_entry(clean_text: str, taxonomy: Taxonomy) -> None:
     text = after(clean_text, "SnapKV", "\nSee also [this post](https://example.org/post) about it.")
     found = problems(text, taxonomy)
