@@ -28,7 +28,7 @@ from bot.jobs.commands.work import (
     resolve_placement,
 )
 from bot.scoring.patterns import PatternSet
-from bot.scoring.rules import RuleScorer
+from bot.scoring.rules import FIELDS, RuleScorer
 
 TEACH_MARKER_KIND = "catalog-teach"
 
@@ -76,9 +76,15 @@ def teach(index: int, command: Command, work: Run) -> list[AddRequest]:
 
 
 def _known_by(text: str, section: str, term: str, work: Run) -> str:
-    """The pattern of ``section`` that already finds ``term`` ("" when none does)."""
+    """The pattern of ``section`` that already finds ``term`` wherever a paper says it and adds
+    relevance for it ("" when none does): a route-only word ("cache") or a title-only pattern
+    does not teach what a pattern does."""
     keywords = _validated(text, work)
-    rules = [r for r in RuleScorer(keywords, work.taxonomy).rules if r.group == section]
+    rules = [
+        r
+        for r in RuleScorer(keywords, work.taxonomy).rules
+        if r.group == section and r.relevance > 0 and set(r.fields) == set(FIELDS)
+    ]
     found = PatternSet([r.pattern for r in rules]).find(term) if rules else set()
     return rules[min(found)].pattern if found else ""
 

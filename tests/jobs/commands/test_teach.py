@@ -25,9 +25,14 @@ def with_keywords(github: FakeGitHub) -> FakeGitHub:
     return github
 
 
-def finds(text: str, section: str, term: str, taxonomy: Taxonomy) -> bool:
+def finds(text: str, section: str, term: str, taxonomy: Taxonomy, relevant: bool = False) -> bool:
+    """Whether a rule of ``section`` finds ``term`` (with ``relevant``, one that adds relevance)."""
     keywords = config.validate("keywords", yaml.safe_load(text), "keywords.yml")
-    rules = [r.pattern for r in RuleScorer(keywords, taxonomy).rules if r.group == section]
+    rules = [
+        r.pattern
+        for r in RuleScorer(keywords, taxonomy).rules
+        if r.group == section and (r.relevance > 0 or not relevant)
+    ]
     return bool(PatternSet(rules).find(term))
 
 
@@ -128,3 +133,15 @@ def test_refresh_leaves_a_teach_pr_alone(github: FakeGitHub, arxiv: ArxivAPI, ta
     [outcome] = refresh.run(forge_for(github), taxonomy, "catalog.md")
     assert outcome.action == "skipped" and github.head("bot/teach-lantern-weaving") == head
     assert pull(github, "bot/teach-lantern-weaving").state == "open"
+
+
+def test_a_route_only_word_does_not_make_a_term_known(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """ "cache*" only routes to kv-cache (it adds no relevance): "prefix caching" is still taught."""
+    with_keywords(github)
+    assert not finds(KEYWORDS, "kv-cache", "prefix caching", taxonomy, relevant=True)
+    outcome = handle(github, arxiv, taxonomy, '/teach "prefix caching" kv-cache')
+    assert [r.kind for r in outcome.replies] == ["teach_done"]
+    taught = github.file("config/keywords.yml", "bot/teach-prefix-caching")
+    assert taught is not None and finds(taught, "kv-cache", "prefix caching", taxonomy, relevant=True)
