@@ -27,6 +27,7 @@ from bot.jobs.commands.work import (
     refuse_unless_maintainer,
     resolve_placement,
 )
+from bot.scoring import background
 from bot.scoring.patterns import PatternSet
 from bot.scoring.rules import FIELDS, RuleScorer
 
@@ -47,7 +48,9 @@ def teach(index: int, command: Command, work: Run) -> list[AddRequest]:
     if placement is None:
         return []
     section = placement[0]  # a subsection's rules are its section's
-    facts = dict(term=code_span(term, 80), where=work.where(section, None), path=work.settings.keywords_path)
+    facts: dict[str, Any] = dict(
+        term=code_span(term, 80), where=work.where(section, None), path=work.settings.keywords_path
+    )
     try:
         current = work.forge.read_file(work.settings.keywords_path)
     except BotError as exc:
@@ -55,7 +58,8 @@ def teach(index: int, command: Command, work: Run) -> list[AddRequest]:
         work.reply((index, 0), "forge_failed", cmd, reason=safe_text(str(exc)), **facts)
         return []
     try:
-        known = _known_by(current, section, term, work)
+        keywords = _validated(current, work)
+        known = _known_by(keywords, section, term, work)
     except BotError as exc:  # the file on the default branch is not a valid config
         work.reply((index, 0), "teach_failed", cmd, reason=safe_text(str(exc)), **facts)
         return []
@@ -65,7 +69,8 @@ def teach(index: int, command: Command, work: Run) -> list[AddRequest]:
     # where it was asked (the issue, not the comment: the same request again changes nothing)
     issue = work.event.issue_url
     comment = f"/teach by {work.author}" + (f" in {issue}" if issue else "")
-    change = _teach_request(term, section, comment, work)
+    breadth = facts["reach"] = reach(term, keywords)
+    change = _teach_request(term, section, comment, work, breadth)
     try:  # the edit is checked before any branch is written
         change.edit(current)
     except BotError as exc:
@@ -75,11 +80,25 @@ def teach(index: int, command: Command, work: Run) -> list[AddRequest]:
     return []
 
 
-def _known_by(text: str, section: str, term: str, work: Run) -> str:
+def reach(term: str, keywords: dict[str, Any]) -> tuple[int, int, int | None] | None:
+    """How broad the term is: (papers of the fixed background, those whose title or abstract says
+    it, of those the ones known in scope: None when the background marks none), None without a
+    readable background. A term many older papers use, few in scope, would add points to many
+    papers out of scope."""
+    try:
+        papers = background.load(keywords)
+    except (OSError, ValueError, BotError):
+        return None
+    found = PatternSet([term]).find_all([f"{p.title} {p.abstract}" for p in papers])
+    hits = [p for p, where in zip(papers, found, strict=True) if where]
+    marked = any(p.extra.get("label") for p in papers)
+    return len(papers), len(hits), sum(1 for p in hits if p.extra.get("label")) if marked else None
+
+
+def _known_by(keywords: dict[str, Any], section: str, term: str, work: Run) -> str:
     """The pattern of ``section`` that already finds ``term`` wherever a paper says it and adds
     relevance for it ("" when none does): a route-only word ("cache") or a title-only pattern
     does not teach what a pattern does."""
-    keywords = _validated(text, work)
     rules = [
         r
         for r in RuleScorer(keywords, work.taxonomy).rules
@@ -97,7 +116,9 @@ def _validated(text: str, work: Run) -> dict[str, Any]:
     return config.validate("keywords", data, work.settings.keywords_path)
 
 
-def _teach_request(term: str, section: str, comment: str, work: Run) -> ChangeRequest:
+def _teach_request(
+    term: str, section: str, comment: str, work: Run, breadth: tuple[int, int, int | None] | None = None
+) -> ChangeRequest:
     """The PR of a /teach, on branch ``<prefix>teach-<term as a slug>``."""
 
     def edit(text: str) -> str:
@@ -115,6 +136,7 @@ def _teach_request(term: str, section: str, comment: str, work: Run) -> ChangeRe
         requester=mention(work.author),
         request_url=work.event.issue_url,  # the issue: the same request again changes nothing
         marker=markers.make(TEACH_MARKER_KIND, {"term": term, "section": section}),
+        reach=breadth,
     )
     title = f"Teach the keyword rules: {term} ({section})"
     return ChangeRequest(

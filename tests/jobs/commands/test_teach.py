@@ -4,6 +4,7 @@ the section's rules in config/keywords.yml (the fixture project's file, on the f
 from __future__ import annotations
 
 import difflib
+import re
 
 import yaml
 
@@ -11,6 +12,7 @@ from bot import config
 from bot.core import markers
 from bot.core.taxonomy import Taxonomy
 from bot.jobs.commands.parser import parse_commands
+from bot.scoring import background
 from bot.scoring.patterns import PatternSet
 from bot.scoring.rules import RuleScorer
 from tests.conftest import PROJECT
@@ -145,3 +147,22 @@ def test_a_route_only_word_does_not_make_a_term_known(
     assert [r.kind for r in outcome.replies] == ["teach_done"]
     taught = github.file("config/keywords.yml", "bot/teach-prefix-caching")
     assert taught is not None and finds(taught, "kv-cache", "prefix caching", taxonomy, relevant=True)
+
+
+def test_the_reply_and_the_pr_say_how_broad_the_term_is(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """How many older papers of the fixed background say the term, and how many of those are known
+    to be in scope: a broad one would add points to many papers out of scope."""
+    with_keywords(github)
+    papers = background.load(config.validate("keywords", yaml.safe_load(KEYWORDS), "keywords.yml"))
+    says = re.compile(r"\blong\W+context\b", re.IGNORECASE)
+    hits = [p for p in papers if says.search(f"{p.title} {p.abstract}")]
+    known = sum(1 for p in hits if p.extra.get("label"))
+    assert 0 < known < len(hits)  # the fixture background has both kinds, so a count can be wrong
+    outcome = handle(github, arxiv, taxonomy, '/teach "long context" kv-cache')
+    assert outcome.replies[0].data["reach"] == (len(papers), len(hits), known)
+    said = f"{len(hits)} of the {len(papers):,} older papers of the fixed background say it"
+    assert f"{said}, {known} of them known to be in scope." in status(github)
+    body = pull(github, "bot/teach-long-context").body
+    assert f"{said.replace('say it', 'say it in their title or abstract')}, {known} of them" in body
