@@ -39,7 +39,7 @@ def add_pattern(text: str, section: str, term: str, comment: str = "") -> str:
     file does not name yet gets its block at the end of ``sections:``. Raises ``KeywordEditError``
     when the file has no block mapping ``sections:``, or the list is written inline (``[a, b]``),
     or the result does not load back with the term in that list."""
-    line = f"- {term}" + (f"  # {' '.join(comment.split())}" if comment.strip() else "")
+    line = f"- {_yaml_string(term)}" + (f"  # {' '.join(comment.split())}" if comment.strip() else "")
     lines = text.splitlines(keepends=True)
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     if lines and not lines[-1].endswith(("\n", "\r")):
@@ -94,6 +94,16 @@ def add_pattern(text: str, section: str, term: str, comment: str = "") -> str:
     if term not in _patterns_of(result, section):
         raise KeywordEditError(f"`{term}` could not be added to the patterns of `{section}` (a bug)")
     return result
+
+
+def _yaml_string(term: str) -> str:
+    """The term as a YAML string: plain, unless YAML would read it as something else ("yes",
+    "null", "12")."""
+    try:
+        plain = yaml.safe_load(term) == term
+    except yaml.YAMLError:
+        plain = False
+    return term if plain else "'" + term.replace("'", "''") + "'"
 
 
 def _compose(text: str) -> yaml.Node | None:

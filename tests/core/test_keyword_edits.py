@@ -104,3 +104,9 @@ def test_a_file_the_line_cannot_go_into_is_refused(text: str, message: str) -> N
 )
 def test_a_term_is_a_few_plain_words(term: str, cleaned: str | None) -> None:
     assert clean_term(term) == cleaned
+
+
+@pytest.mark.parametrize("term", ["yes", "null", "12", "on", "1e5", "don't stop"])
+def test_a_term_yaml_would_read_as_another_type_is_quoted(term: str) -> None:
+    after = add_pattern(RULES, "kv-cache", term)
+    assert yaml.safe_load(after)["sections"]["kv-cache"]["patterns"][-1] == term
