@@ -41,7 +41,14 @@ from bot.core.templates import render
 from bot.errors import BotError, SourceError
 from bot.forge.actions import add_local_option, append_step_summary, services_from_args
 from bot.forge.protocols import IssueTracker, PullRequest, TrackedIssue, read_default_catalog
-from bot.scoring.emerging import NearMiss, RisingTerm, near_misses, rising_terms, usual_section
+from bot.scoring.emerging import (
+    NearMiss,
+    RisingTerm,
+    near_misses,
+    rising_terms,
+    term_reach,
+    usual_section,
+)
 
 MARKER = "new-topics"
 DRY_RUN_ACTIONS = {
@@ -123,7 +130,10 @@ def build_report(
         settings.term_min_ratio,
         settings.max_terms,
     )
-    terms = [replace(t, section=usual_section(scorer.score(t.papers))) for t in terms]
+    terms = [
+        replace(t, section=usual_section(scorer.score(t.papers)), reach=term_reach(t.term, background))
+        for t in terms
+    ]
     return NewTopicsReport(since, until, len(papers), len(new), tuple(misses), tuple(terms))
 
 

@@ -52,6 +52,7 @@ class RisingTerm:
     papers: tuple[Paper, ...]  # the feed's papers whose title uses it
     ratio: float  # share in the feed / share in the background (smoothed)
     section: str | None = None  # where most of its papers would go: where to teach the term
+    reach: Reach | None = None  # how broad it is in the fixed background (``term_reach``)
 
     def teach_line(self) -> str:
         """The ``/teach`` command that adds the term to the rules of the section its papers would
@@ -76,6 +77,20 @@ def near_misses(
         if not d.accept and d.in_categories and v >= min_points and d.threshold > d.score
     ]
     return sorted(found, key=lambda m: -m.points)[:count]
+
+
+# (older papers, those whose title or abstract says a term, of those the ones known in scope:
+# None when the papers carry no scope marks)
+Reach = tuple[int, int, int | None]
+
+
+def term_reach(term: str, papers: Sequence[Paper]) -> Reach:
+    """How broad a term is among ``papers`` (the fixed background): a term many older papers use,
+    few of them in scope, would add points to many papers out of scope as a pattern."""
+    found = PatternSet([term]).find_all([f"{p.title} {p.abstract}" for p in papers])
+    hits = [p for p, where in zip(papers, found, strict=True) if where]
+    marked = any(p.extra.get("label") for p in papers)
+    return len(papers), len(hits), sum(1 for p in hits if p.extra.get("label")) if marked else None
 
 
 def usual_section(decisions: Sequence[Decision]) -> str | None:

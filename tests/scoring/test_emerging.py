@@ -6,7 +6,7 @@ import dataclasses
 
 from bot.core.paper import Paper
 from bot.jobs.new_topics import NewTopicsReport, NewTopicsSettings, issue_text
-from bot.scoring.emerging import near_misses, rising_terms
+from bot.scoring.emerging import near_misses, rising_terms, term_reach
 from bot.scoring.scorer import Decision
 
 
@@ -94,3 +94,18 @@ def test_the_report_gives_a_ready_add_line_per_paper() -> None:
     assert '**"thought dropout"**: 3 papers' in text and "\n\n\n" not in text
     _, empty = issue_text(NewTopicsReport("2025-03-01", "2025-03-07", 0, 0, (), ()), settings)
     assert empty.count("None this week.") == 2
+
+
+def test_term_reach_counts_the_older_papers_that_say_a_term_and_those_in_scope() -> None:
+    """How broad a term is: papers whose title or abstract says it (as a pattern finds it:
+    any case, hyphen or space), and of those the ones marked in scope."""
+    papers = [
+        Paper("2401.00001", "Policy Optimization for Robots", "We study control.", extra={}),
+        Paper("2401.00002", "Fast Decoding", "A policy-optimization method.", extra={"label": 1}),
+        Paper("2401.00003", "Proximal policy optimization, again", "", extra={}),
+        Paper("2401.00004", "Policy gradients", "An optimization of policies.", extra={"label": 1}),
+    ]
+    assert term_reach("policy optimization", papers) == (4, 3, 1)
+    unmarked = [dataclasses.replace(p, extra={}) for p in papers]
+    assert term_reach("policy optimization", unmarked) == (4, 3, None)  # no marks: not "0 in scope"
+    assert term_reach("lantern weaving", papers) == (4, 0, 0)

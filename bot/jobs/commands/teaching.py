@@ -28,6 +28,7 @@ from bot.jobs.commands.work import (
     resolve_placement,
 )
 from bot.scoring import background
+from bot.scoring.emerging import Reach, term_reach
 from bot.scoring.patterns import PatternSet
 from bot.scoring.rules import FIELDS, RuleScorer
 
@@ -80,19 +81,14 @@ def teach(index: int, command: Command, work: Run) -> list[AddRequest]:
     return []
 
 
-def reach(term: str, keywords: dict[str, Any]) -> tuple[int, int, int | None] | None:
-    """How broad the term is: (papers of the fixed background, those whose title or abstract says
-    it, of those the ones known in scope: None when the background marks none), None without a
-    readable background. A term many older papers use, few in scope, would add points to many
-    papers out of scope."""
+def reach(term: str, keywords: dict[str, Any]) -> Reach | None:
+    """How broad the term is in the fixed background (``term_reach``); None without a readable
+    background."""
     try:
         papers = background.load(keywords)
     except (OSError, ValueError, BotError):
         return None
-    found = PatternSet([term]).find_all([f"{p.title} {p.abstract}" for p in papers])
-    hits = [p for p, where in zip(papers, found, strict=True) if where]
-    marked = any(p.extra.get("label") for p in papers)
-    return len(papers), len(hits), sum(1 for p in hits if p.extra.get("label")) if marked else None
+    return term_reach(term, papers)
 
 
 def _known_by(keywords: dict[str, Any], section: str, term: str, work: Run) -> str:
@@ -117,7 +113,7 @@ def _validated(text: str, work: Run) -> dict[str, Any]:
 
 
 def _teach_request(
-    term: str, section: str, comment: str, work: Run, breadth: tuple[int, int, int | None] | None = None
+    term: str, section: str, comment: str, work: Run, breadth: Reach | None = None
 ) -> ChangeRequest:
     """The PR of a /teach, on branch ``<prefix>teach-<term as a slug>``."""
 
