@@ -5,7 +5,8 @@ changes (its comments and layout are the maintainers').
 The place is found in the YAML's own node marks (PyYAML's ``compose``), the line is inserted as
 text, and the result must load back with the term among that section's patterns, or nothing is
 proposed (``KeywordEditError``). A term is a few plain words (letters, digits, spaces, hyphens,
-apostrophes): a literal pattern and a plain YAML string, never a regex, a wildcard or markup.
+apostrophes): a literal pattern and a YAML string (quoted when YAML would read it as another
+type: "yes", "null", "12"), never a regex, a wildcard or markup.
 """
 
 from __future__ import annotations

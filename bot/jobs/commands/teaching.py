@@ -2,7 +2,8 @@
 (config/keywords.yml), so the rules know a topic newer than the catalog (the weekly new-topics
 issue offers a ready line for each rising term). Maintainers only; the file's text on the
 default branch is edited in place (``bot.core.keyword_edits``) and must validate before anything
-is proposed."""
+is proposed; the reply and the PR say how broad the term is in the fixed background
+(``bot.scoring.emerging.term_reach``)."""
 
 from __future__ import annotations
 
