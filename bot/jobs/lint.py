@@ -21,6 +21,7 @@ from bot.core import arxiv_ids, matching, templates
 from bot.core.catalog import Catalog, Heading, Item, own_id
 from bot.core.catalog_document import contents_problems
 from bot.core.catalog_io import read_catalog
+from bot.core.enrichment import two_ids
 from bot.core.entry import misread_venue, why_not_entry
 from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy
@@ -247,18 +248,19 @@ def _item_problems(item: Item, taxonomy: Taxonomy) -> list[Problem]:
     if (kind == "resources") != (item.entry.kind == "resource"):
         what = "a paper" if item.entry.kind == "paper" else "a resource (no arXiv id or date)"
         return [Problem(item.line_number, f"{what} in the {kind} section '{item.section}'")]
-    linked = (
-        arxiv_ids.find_ids(f"{item.entry.url} {item.entry.pdf_url}") if item.entry.kind == "paper" else []
-    )
-    if item.entry.arxiv_id and linked and item.entry.arxiv_id not in linked:  # which paper is it?
-        return [
-            Problem(
-                item.line_number,
-                f"the link shows arXiv {linked[0]} but the line says arXiv {item.entry.arxiv_id}: "
-                "make them name the same paper (enrich leaves such a line as it is)",
-            )
-        ]
     return []
+
+
+def _two_id_problems(catalog: Catalog) -> list[Problem]:
+    """Entries whose link and `` · arXiv`` part name two papers (``enrichment.two_ids``)."""
+    return [
+        Problem(
+            line,
+            f"the link shows arXiv {linked} but the line says arXiv {part}: make them name the "
+            "same paper (enrich leaves such a line as it is)",
+        )
+        for line, linked, part in two_ids(catalog)
+    ]
 
 
 def _stray_link_lines(catalog: Catalog, contents: set[int]) -> list[Problem]:
@@ -294,6 +296,7 @@ def check(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
         *heading_problems(catalog, taxonomy),
         *(Problem(line, message) for line, message in contents_problems(catalog)),
         *entry_problems(catalog, taxonomy),
+        *_two_id_problems(catalog),
         *duplicate_problems(catalog),
     ]
     problems = _fold_misspelled_sections(catalog, taxonomy, problems)
