@@ -106,8 +106,9 @@ def _known_by(keywords: dict[str, Any], section: str, term: str, work: Run) -> s
 
 
 def _validated(text: str, work: Run) -> dict[str, Any]:
+    """``text`` as a keywords config, read and checked as every job reads config/keywords.yml."""
     try:
-        data = yaml.safe_load(text) if text.strip() else None
+        data = config.read_yaml(text)
     except yaml.YAMLError as exc:
         raise KeywordEditError(f"{work.settings.keywords_path} is not valid YAML: {exc}") from exc
     return config.validate("keywords", data, work.settings.keywords_path)
