@@ -39,6 +39,11 @@ _STOP = TITLE_GLUE_WORDS | frozenset(
 )
 
 
+# (older papers, those whose title or abstract says a term, of those the ones known in scope:
+# None when the papers carry no scope marks)
+Reach = tuple[int, int, int | None]
+
+
 @dataclass(frozen=True)
 class NearMiss:
     paper: Paper
@@ -79,11 +84,6 @@ def near_misses(
     return sorted(found, key=lambda m: -m.points)[:count]
 
 
-# (older papers, those whose title or abstract says a term, of those the ones known in scope:
-# None when the papers carry no scope marks)
-Reach = tuple[int, int, int | None]
-
-
 def term_reach(term: str, papers: Sequence[Paper]) -> Reach:
     """How broad a term is among ``papers`` (the fixed background): a term many older papers use,
     few of them in scope, would add points to many papers out of scope as a pattern."""
@@ -95,8 +95,8 @@ def term_reach(term: str, papers: Sequence[Paper]) -> Reach:
 
 def usual_section(decisions: Sequence[Decision]) -> str | None:
     """The section most of these papers would go to (the first of a tie, in their order)."""
-    counts = Counter(d.section for d in decisions if d.section)
-    return max(counts, key=lambda s: counts[s]) if counts else None
+    counts = Counter(d.section for d in decisions if d.section).most_common(1)
+    return counts[0][0] if counts else None
 
 
 def _pairs(title: str) -> set[str]:
