@@ -217,3 +217,18 @@ def test_the_docs_show_the_issue_as_the_job_renders_it(report: new_topics.NewTop
     text = new_topics.issue_text(sample, SETTINGS)[1]
     assert text == golden("new-topics.md", text), UPDATE_HINT
     assert text.strip() in DOCS.read_text(encoding="utf-8"), "docs/new-topics.md must include the golden file"
+
+
+@pytest.mark.parametrize(
+    ("misses", "terms", "expected"),
+    [(1, 1, "1 near miss, 1 rising term."), (2, 0, "2 near misses, 0 rising terms.")],
+)
+def test_the_run_summary_counts_in_words(
+    report: new_topics.NewTopicsReport, misses: int, terms: int, expected: str
+) -> None:
+    from bot.core.templates import render
+
+    counted = dataclasses.replace(report, papers=1, misses=report.misses[:misses], terms=report.terms[:terms])
+    assert len(counted.misses) == misses and len(counted.terms) == terms
+    summary = render("new_topics_summary.md.j2", r=counted, action="printed")
+    assert f"1 paper read, {report.scored} scored; {expected}" in summary
