@@ -135,6 +135,8 @@ _LATEX_SYMBOL = re.compile(
 
 _LATEX_MARK = re.compile(r"[\\${}]")
 _MATH = re.compile(r"\$([^$]*)\$")
+# LaTeX's other math delimiters, \( x \) inline and \[ x \] displayed, read as $x$
+_DELIMITED_MATH = re.compile(r"\\\((.*?)\\\)|\\\[(.*?)\\\]", re.DOTALL)
 # "<" and ">" of a formula, spaced as LaTeX sets them: "$k<d$ ... $m>2$" is "k < d ... m > 2",
 # which no later pass reads as a tag "<d ... m>"
 _RELATION = re.compile(r"\s*(<=?|>=?)\s*")
@@ -219,6 +221,8 @@ def clean_latex(text: str) -> str:
     """Turn the LaTeX found in arXiv titles into plain unicode text."""
     if not _LATEX_MARK.search(text):
         return text  # the common case, and a hot path (every title comparison)
+    if "\\(" in text or "\\[" in text:
+        text = _DELIMITED_MATH.sub(lambda m: f"${m[1] if m[1] is not None else m[2]}$", text)
     text = latex_accents(text)
     for _ in range(3):  # nested \textbf{\emph{x}}
         text = _LATEX_COMMAND_WITH_ARG.sub(lambda m: m.group(1), text)

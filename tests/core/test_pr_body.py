@@ -115,6 +115,24 @@ def test_the_latex_of_real_abstracts_reads_as_text_not_as_glued_commands(taxonom
         assert not glued, (arxiv_id, glued)
 
 
+def test_math_between_backslash_parentheses_or_brackets_reads_as_text(taxonomy: Taxonomy) -> None:
+    """LaTeX's \\( x \\) and \\[ x \\] delimiters (real 2024 abstracts: 2412.16225, 2404.12800,
+    2406.12150, 2410.05094) read as $x$ does; they showed as "\\(\\alpha\\)" in a PR body."""
+    abstract = (
+        "decreases queue length by \\textbf{\\(\\boldsymbol{9.60\\%}\\)}; the \\(\\alpha\\)-plane; "
+        "(Model \\(\\times\\) Attribution); a rule: \\[ \\text{win}(X) \\leftarrow \\text{move}(X, Y) \\] "
+        "and \\(H^3\\) with \\(k<d\\)."
+    )
+    paper = feeds.paper_from_record({"arxiv_id": "2412.16225", "title": "On \\(k\\)-means", "abstract": abstract})
+    body = body_of(taxonomy, paper=paper, entry=paper_entry(paper))
+    shown = body.split("<summary>Abstract</summary>\n\n")[1].split("\n\n</details>")[0]
+    assert shown == (
+        "decreases queue length by 9.60%; the α-plane; \\(Model × Attribution\\); a rule: "
+        "win\\(X\\) ← move\\(X, Y\\) and H³ with k &lt; d."
+    )
+    assert "### [On k-means]" in body
+
+
 def test_a_paper_without_an_abstract_has_no_empty_abstract_to_open(taxonomy: Taxonomy) -> None:
     """A JSONL line with only arxiv_id and title (all --feed asks for), or a feed item without a
     description: the body had an empty "Abstract" dropdown and a double blank line in it."""
