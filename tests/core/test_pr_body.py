@@ -123,7 +123,9 @@ def test_math_between_backslash_parentheses_or_brackets_reads_as_text(taxonomy: 
         "(Model \\(\\times\\) Attribution); a rule: \\[ \\text{win}(X) \\leftarrow \\text{move}(X, Y) \\] "
         "and \\(H^3\\) with \\(k<d\\)."
     )
-    paper = feeds.paper_from_record({"arxiv_id": "2412.16225", "title": "On \\(k\\)-means", "abstract": abstract})
+    paper = feeds.paper_from_record(
+        {"arxiv_id": "2412.16225", "title": "On \\(k\\)-means", "abstract": abstract}
+    )
     body = body_of(taxonomy, paper=paper, entry=paper_entry(paper))
     shown = body.split("<summary>Abstract</summary>\n\n")[1].split("\n\n</details>")[0]
     assert shown == (
