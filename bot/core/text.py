@@ -258,9 +258,14 @@ _ABSTRACT_SYMBOLS = dict(
         "circ=∘ nabla=∇ partial=∂ sum=∑ prod=∏ ldots=… cdots=⋯ dots=… star=⋆ forall=∀ exists=∃ "
         "Rightarrow=⇒ Leftrightarrow=⇔ leftarrow=← mapsto=↦ odot=⊙ otimes=⊗ oplus=⊕ dagger=† "
         "emptyset=∅ lfloor=⌊ rfloor=⌋ lceil=⌈ rceil=⌉ langle=⟨ rangle=⟩ log=log exp=exp min=min "
-        "max=max deg=deg sqrt=√",
+        "max=max deg=deg sqrt=√ uparrow=↑ downarrow=↓ mid=| vert=| top=⊤ bullet=• triangle=△ "
+        "sharp=♯ sin=sin cos=cos tanh=tanh copyright=© textemdash=— textendash=– ie=i.e. eg=e.g.",
     )
 )
+# spacing and sizing: "U.S.\\ stock", "x \\, y", "(\\uparrow\\!17%)", "\\big(": a space or nothing;
+# "\\|x\\|" is a norm; "Application\\-wise" (a discretionary hyphen) keeps its hyphen
+_SPACING = {" ": " ", ",": " ", ";": " ", ":": " ", "!": "", "-": "-", "|": "‖"}
+_LATEX_SPACING = re.compile(r"\\([ ,;:!|-])|\\[Bb]ig+[lr]?(?![A-Za-z])")
 _ABSTRACT_SYMBOL = re.compile(
     r"\\(" + "|".join(sorted(_ABSTRACT_SYMBOLS, key=len, reverse=True)) + r")(?![A-Za-z])"
 )
@@ -298,6 +303,8 @@ def clean_abstract(text: str) -> str:
     text = _FONT_LETTER.sub(r"\1", text)
     text = _FONT_SWITCH.sub("", text)
     text = _ABSTRACT_SYMBOL.sub(lambda m: _ABSTRACT_SYMBOLS[m[1]], text)
+    if "\\" in text:
+        text = re.sub(r" {2,}", " ", _LATEX_SPACING.sub(lambda m: _SPACING[m[1]] if m[1] else "", text))
     for _ in range(3):  # nested: \underline{\textsc{x}}
         text = _OTHER_WITH_ARG.sub(r"\1", text)
     return clean_latex(text)

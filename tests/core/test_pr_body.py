@@ -6,11 +6,13 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from bot.core.branches import BranchNames
 from bot.core.matching import title_key
 from bot.core.proposals import Proposal, change_request, paper_entry
 from bot.core.taxonomy import Taxonomy
-from bot.core.text import clean_latex, clean_title
+from bot.core.text import clean_abstract, clean_latex, clean_title
 from bot.sources import arxiv_rss as feeds
 
 
@@ -133,6 +135,26 @@ def test_math_between_backslash_parentheses_or_brackets_reads_as_text(taxonomy: 
         "win\\(X\\) ← move\\(X, Y\\) and H³ with k &lt; d."
     )
     assert "### [On k-means]" in body
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [  # real 2024 abstracts
+        ("hours~(\\uparrow\\!17%) from", "hours~(↑17%) from"),  # 2403.10380
+        ("2) Application\\-wise. We", "2) Application-wise. We"),  # 2403.00284
+        ("attention (\\ie entity-aware and", "attention (i.e. entity-aware and"),  # 2401.02212
+        ("methodologies (\\eg fine-tuning", "methodologies (e.g. fine-tuning"),  # 2403.04071
+        ("daily U.S.\\ stock returns", "daily U.S. stock returns"),  # 2404.05101
+        ("model p(y \\mid x) and", "model p(y | x) and"),  # 2402.12727
+        ("U^* - \\Theta\\big(\\sqrt{T}\\big), where", "U^* - Θ(√T), where"),  # 2402.09721
+        ("GoLU(x) = x \\, Gompertz(x)", "GoLU(x) = x Gompertz(x)"),
+        ("we propose the \\copyright Plug-in", "we propose the © Plug-in"),  # 2404.11962
+        ("insights: \\bullet Attention is", "insights: • Attention is"),  # 2404.02690
+        ("optimal \\|x\\|_\\infty bound", "optimal ‖x‖_∞ bound"),  # 2401.08330
+    ],
+)
+def test_spacing_symbols_and_abbreviations_of_real_abstracts_read_as_text(written: str, shown: str) -> None:
+    assert clean_abstract(written) == shown
 
 
 def test_a_paper_without_an_abstract_has_no_empty_abstract_to_open(taxonomy: Taxonomy) -> None:
