@@ -4,6 +4,7 @@ HTTP on 127.0.0.1, every GraphQL query validated against GitHub's schema), with 
 from __future__ import annotations
 
 import io
+import json
 import math
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from bot.linkcheck import Verdict
 from tests.fake_github import (
     BOT_TOKEN,
     FakeGitHub,
+    Fault,
     fake_github,  # noqa: F401  (fixture)
     forge_for,
 )
@@ -307,6 +309,37 @@ def test_a_run_github_did_not_answer_does_not_say_up_to_date(fake_github, taxono
     assert not report.written
     assert "is up to date" not in out.getvalue()
     assert "4 lines were not checked: GitHub gave no answer. Run `check-stars` again later." in out.getvalue()
+
+
+def test_a_rate_limit_mid_run_stops_the_lookups_instead_of_splitting_batches(fake_github, taxonomy, tmp_path):  # noqa: F811
+    """GitHub's primary rate limit (403, x-ratelimit-remaining 0) hit on the second query, and
+    still hit after the client waited for the reset: each failing batch was split in halves down
+    to single repositories, every one waiting out the limit again (250 repositories: 1,003
+    queries and 750 waits of 30 s, hours of a rate-limited run). A smaller query does not get
+    through a rate limit: the rest is reported as not checked, and what was answered is written."""
+    path = many_repositories(fake_github, taxonomy, tmp_path, 250)
+    fake_github.faults.append(
+        Fault(
+            "POST",
+            "/graphql",
+            "rate_limit",
+            403,
+            "API rate limit exceeded for installation.",
+            times=1000,
+            primary=True,
+            when=lambda body: '"org0"' not in json.dumps(body),  # the first batch is answered
+        )
+    )
+    sleeps: list[float] = []
+    out = io.StringIO()
+
+    report = run(path, forge_for(fake_github, sleeps=sleeps), taxonomy, out=out)
+
+    assert fake_github.counts["POST /graphql"] == 1 + 4  # the first batch, then 4 attempts of the second
+    assert len(sleeps) == 3
+    assert report.written and "[code](https://github.com/org0/repo0) ⭐ 1k" in path.read_text("utf-8")
+    assert sum(1 for f in report.findings if f.kind == "unchecked") == 150
+    assert "150 lines were not checked" in out.getvalue()
 
 
 def test_command_line_with_a_token(fake_github, taxonomy, tmp_path, monkeypatch, capsys):  # noqa: F811

@@ -27,7 +27,7 @@ class Repositories:
 
     def __init__(self, client: GitHubClient) -> None:
         self.client = client
-        self._unreachable = ""  # why GitHub is not answering at all: the rest is not looked up
+        self._unreachable = ""  # why GitHub answers no lookup (no answer, a refusal): the rest waits
 
     def repositories(self, names: list[str]) -> dict[str, RepoInfo]:
         """Batched GraphQL lookups, 100 repositories per query; a failing batch is split in two."""
@@ -40,7 +40,7 @@ class Repositories:
         skipped = [name for name in valid if name not in result]
         if self._unreachable and skipped:
             log.warning(
-                "GitHub gave no answer (%s): %d repositories not looked up (reported as not checked)",
+                "GitHub answered no lookup (%s): %d repositories not looked up (reported as not checked)",
                 self._unreachable,
                 len(skipped),
             )
@@ -55,9 +55,13 @@ class Repositories:
                 f"look up {len(batch)} repositories", query, variables, retry_errors=len(batch) == 1
             )
         except ForgeError as exc:
+            status = getattr(exc, "status", None)
+            if status is not None and 0 < status < 500:  # a rate limit, a token refused: the
+                self._unreachable = str(exc)  # query's size is not why, so splitting cannot help
+                return
             if len(batch) == 1:
                 log.warning("%s: not checked (%s)", batch[0], exc)
-                if getattr(exc, "status", None) == 0:  # no HTTP answer, even after the retries
+                if status == 0:  # no HTTP answer, even after the retries
                     self._unreachable = str(exc)
                 return
             data, errors = {}, [{"message": str(exc)}]
