@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -349,6 +350,24 @@ def test_the_docs_show_the_annotation_of_an_unknown_paper(config_dir, api, tmp_p
     ]
     assert f"`{annotations[0]}`" in LINK_CHECKING_DOCS.read_text(encoding="utf-8")
     assert "\n0 requests in " in out and len(api.id_lists) == 1
+
+
+def test_a_site_that_never_answers_is_dead_when_the_arxiv_api_answered(config_dir, api, tmp_path, capsys):
+    """The links of one site gone (connection refused) were nearly every link checked over HTTP,
+    so check-links stopped with "the network is probably down" and reported nothing, though the
+    arXiv API had just answered for the file's papers: an API answer shows the network works."""
+    with socket.socket() as probe:  # a loopback port nothing listens on: refused at once
+        probe.bind(("127.0.0.1", 0))
+        gone = probe.getsockname()[1]
+    urls = [f"http://127.0.0.1:{gone}/project-{n}" for n in range(5)]
+    path = tmp_path / "catalog.md"
+    path.write_text(FIVE_LINKS + "".join(f"- [project {n}]({url})\n" for n, url in enumerate(urls)), "utf-8")
+
+    records = check_links_json(path, capsys)
+
+    assert [(records[url]["alive"], records[url]["status"]) for url in urls] == [(False, None)] * 5
+    assert all(records[url]["error"].startswith("cannot connect") for url in urls)
+    assert records[f"https://arxiv.org/abs/{RECORDED_ID}"]["alive"] is True
 
 
 def test_bench_like_links_never_reach_the_resolver(config_dir, api, site, tmp_path, capsys):
