@@ -38,6 +38,11 @@ def _site(parts: SplitResult) -> str:
     return host if port in (None, default) else f"{host}:{port}"
 
 
+def _pair_host(host: str) -> str:
+    """A host of ``redirect_hosts`` as ``_site`` gives a link's: lowercase, without ``www.``."""
+    return host.lower().removeprefix("www.")
+
+
 def doubtful_redirect(old: str, new: str, allowed_hosts: Sequence[tuple[str, str]] = ()) -> str:
     """Why a permanent redirect should not be written blindly ("" when it is safe).
 
@@ -50,7 +55,8 @@ def doubtful_redirect(old: str, new: str, allowed_hosts: Sequence[tuple[str, str
     if after.scheme.lower() not in ("http", "https") or after.username or after.password:
         return "it is not a plain http(s) link"
     source, target = _site(before), _site(after)
-    if source != target and (source, target) not in set(allowed_hosts):
+    allowed = {(_pair_host(a), _pair_host(b)) for a, b in allowed_hosts}
+    if source != target and (source, target) not in allowed:
         return (
             f"it leads to another host ({target}): check that the new site is the same "
             "project, or add the pair to redirect_hosts in config/nightly.yml"
