@@ -205,6 +205,8 @@ class HttpChecker:
             return Answer(error="connection reset")
         except (httpx.ReadError, httpx.WriteError):
             return Answer(error="connection reset")
+        except httpx.InvalidURL as exc:  # the URL asked was checked: httpx could not read a Location
+            return Answer(error=f"{INVALID_REDIRECT} ({exc})")
         except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
             return Answer(error=f"{type(exc).__name__}: {exc}")
 

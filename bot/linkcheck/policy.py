@@ -128,9 +128,12 @@ def come_back_later(outcome: Answer) -> bool:
 def _follow(location: str, status: int, state: CheckState, policy: Policy) -> Settle | Again:
     try:
         target = urljoin(state.url, location.strip())
-        _ = urlsplit(target).port  # a port that is no number, or out of range, raises
+        parts = urlsplit(target)
+        _ = parts.port  # a port that is no number, or out of range, raises
     except ValueError as exc:
         return Settle(Verdict.DEAD, status, f"{INVALID_REDIRECT} ({exc}): {location.strip()}")
+    if parts.scheme.lower() not in ("http", "https"):  # mailto:, ftp://...: no web page to check
+        return Settle(Verdict.DEAD, status, f"{INVALID_REDIRECT} (not http or https): {target}")
     hops = (*state.hops, Hop(state.url, status, target))
     if len(hops) > policy.max_redirects:
         return Settle(Verdict.DEAD, status, f"more than {policy.max_redirects} redirects")

@@ -583,6 +583,8 @@ BAD_REDIRECTS = [
         "/ok": Route(),
         "/to-bad-port": Route("redirect", 301, "http://127.0.0.1:99999/x"),
         "/to-bad-ipv6": Route("redirect", 302, "http://[::1/x"),  # httpx refuses to read it
+        "/to-mailto": Route("redirect", 301, "mailto:someone@example.org"),
+        "/to-ftp": Route("redirect", 301, "ftp://example.org/pub/paper.pdf"),
     }
 ]
 
@@ -603,6 +605,20 @@ def test_a_link_with_an_impossible_port_is_dead_without_a_request_and_stops_noth
         assert results[url].verdict is Verdict.DEAD and results[url].requests == 1
         assert results[url].error is not None and results[url].error.startswith("redirect to an invalid URL")
     assert results[web.url("/ok")].verdict is Verdict.ALIVE
+
+
+@pytest.mark.parametrize("web", [BAD_REDIRECTS], indirect=True)
+def test_a_redirect_to_something_else_than_a_web_page_is_dead_at_once(web: PlantedWeb) -> None:
+    """A Location that is no http(s) URL (``mailto:``, ``ftp://``) was taken for a network failure:
+    three requests with back-off, then "dead" with httpx's words ("UnsupportedProtocol: ...",
+    "InvalidURL: For absolute URLs, path must be empty or begin with '/'")."""
+    urls = [web.url("/to-mailto"), web.url("/to-ftp")]
+    results = check(urls)
+    for url in urls:
+        assert results[url].verdict is Verdict.DEAD and results[url].requests == 1, results[url]
+        assert results[url].error is not None and results[url].error.startswith("redirect to an invalid URL")
+    assert web.count("/to-mailto") == web.count("/to-ftp") == 1
+    assert "ftp://example.org/pub/paper.pdf" in (results[urls[1]].error or "")
 
 
 @pytest.mark.parametrize("web", [BAD_REDIRECTS], indirect=True)
