@@ -870,6 +870,21 @@ def test_the_watching_list_says_how_many_nights_confirm_a_dead_link():
     assert "Failed on one night so far; listed as dead if they fail again on the next night." in body
 
 
+def test_the_job_summary_says_how_many_nights_confirm_a_dead_link():
+    """The summary's row of watched links said "first failing night" whatever
+    ``confirm_after_nights`` was: with 3, a link on its second failing night was counted there."""
+    from bot.jobs.nightly.findings import LinkProblem, Night
+
+    watched = LinkProblem("https://a.org/p", (12,), "T", 404, "HTTP 404", "2024-06-01")
+    night = Night("2024-06-02", Counter(dead=1, total=1), 0, (), (), (), (watched,), (), {})
+    outcome = NightlyResult(night, None, "none", None, "updated")
+    summary = report(outcome, NightlySettings(confirm_after_nights=3), False, {})
+    assert "| ↳ failing on fewer than 3 nights so far: watched, not reported | 1 |" in summary
+    assert "first failing night" not in summary
+    summary = report(outcome, SETTINGS, False, {})
+    assert "| ↳ first failing night: watched, not reported | 1 |" in summary
+
+
 def test_a_withdrawn_paper_is_one_row_however_many_of_its_links_the_line_has(taxonomy):
     """An entry links its paper twice (the title and ``[pdf]``): the resolver calls both links
     withdrawn, and the issue listed the paper twice and counted "2 papers withdrawn"."""
