@@ -207,7 +207,7 @@ class HttpChecker:
             return Answer(error="connection reset")
         except httpx.InvalidURL as exc:  # the URL asked was checked: httpx could not read a Location
             return Answer(error=f"{INVALID_REDIRECT} ({exc})")
-        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+        except (httpx.HTTPError, ValueError) as exc:
             return Answer(error=f"{type(exc).__name__}: {exc}")
 
     async def _fetch(self, method: str, url: str, headers: dict[str, str]) -> Answer:
@@ -216,4 +216,16 @@ class HttpChecker:
                 status=response.status_code,
                 location=response.headers.get("location"),
                 retry_after=response.headers.get("retry-after"),
+                challenge=bot_check(response.headers),
             )
+
+
+# The headers that say an answer is a bot check (a browser passes it), not the page: "challenge" is
+# the one value of Cloudflare's (https://developers.cloudflare.com/cloudflare-challenges/
+# challenge-types/challenge-pages/detect-response/) and of Vercel's.
+BOT_CHECKS = (("cf-mitigated", "Cloudflare"), ("x-vercel-mitigated", "Vercel"))
+
+
+def bot_check(headers: httpx.Headers) -> str:
+    """Who answered with a bot check instead of the page ("" when the answer is the page's)."""
+    return next((who for name, who in BOT_CHECKS if headers.get(name, "").lower() == "challenge"), "")

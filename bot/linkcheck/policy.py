@@ -9,7 +9,8 @@ Other 4xx/5xx on HEAD are confirmed with GET (servers that mishandle HEAD are co
 waits for its Retry-After (never inside it) a bounded number of times; past the per-link
 deadline the link is *unknown*, not dead. 5xx, resets and timeouts are retried with
 exponential back-off a bounded number of times, then the link is dead; but a 503 that names
-its Retry-After every time is *unknown* (rate limited, or down for a while), like a 429.
+its Retry-After every time is *unknown* (rate limited, or down for a while), like a 429. A bot
+check instead of the page (Cloudflare's challenge, whatever its status) is *unknown* at once.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class Answer:
     location: str | None = None
     retry_after: str | None = None
     error: str | None = None  # "timeout", "reset", "connect", ... (network failures)
+    challenge: str = ""  # who answered with a bot check instead of the page ("Cloudflare"...)
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ def decide(outcome: Answer, state: CheckState, policy: Policy) -> Settle | Again
     status = outcome.status or 0
     if 200 <= status < 300 or status in ALIVE_EXTRA:
         return Settle(Verdict.ALIVE, status)
+    if outcome.challenge:  # a browser passes it and gets the page; a robot never does
+        return Settle(Verdict.UNKNOWN, status, f"a bot check answered ({outcome.challenge}), not the page")
     if status in REDIRECTS and outcome.location:
         return _follow(outcome.location, status, state, policy)
     if 300 <= status < 400:

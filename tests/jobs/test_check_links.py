@@ -62,7 +62,7 @@ from tests.golden_files import assert_shown_in_docs
 
 @dataclass
 class Route:
-    kind: str = "ok"  # ok status redirect head405 ratelimit transient reset flaky_reset hang
+    kind: str = "ok"  # ok status redirect head405 ratelimit transient reset flaky_reset hang challenge
     status: int = 200
     location: str = ""
     fails: int = 0  # transient / flaky_reset: how many first requests fail
@@ -173,6 +173,8 @@ class PlantedWeb:
             return route.status, {}
         if route.kind == "redirect":
             return route.status, {"Location": route.location}
+        if route.kind == "challenge":  # a bot check instead of the page (Cloudflare, Vercel)
+            return route.status, {route.location or "cf-mitigated": "challenge"}
         if route.kind == "head405":
             return (405, {}) if request.method == "HEAD" else (200, {})
         if route.kind == "ratelimit":
@@ -432,6 +434,33 @@ def test_a_503_that_always_names_its_retry_after_is_unknown_not_dead(web: Plante
     assert (busy.verdict, busy.status, busy.error) == (Verdict.UNKNOWN, 503, "HTTP 503 after 3 attempts")
     assert (broken.verdict, broken.status) == (Verdict.DEAD, 503)
     assert web.count("/busy") == web.count("/broken") == 3
+
+
+@pytest.mark.parametrize(
+    "web",
+    [
+        [
+            {
+                "/cloudflare-403": Route("challenge", 403),
+                "/cloudflare-503": Route("challenge", 503),
+                "/vercel-429": Route("challenge", 429, "x-vercel-mitigated"),
+                "/forbidden": Route("status", 403),
+            }
+        ]
+    ],
+    indirect=True,
+)
+def test_a_bot_check_instead_of_the_page_is_unknown_not_dead(web: PlantedWeb) -> None:
+    """Cloudflare answers a robot with a challenge page (403 or 503, ``cf-mitigated: challenge``)
+    where a browser gets the page: the link was dead ("HTTP 403", or a 503 after three tries),
+    and the nightly run reported a page that works after two nights. A plain 403 stays dead."""
+    paths = ["/cloudflare-403", "/cloudflare-503", "/vercel-429"]
+    results = check([web.url(p) for p in [*paths, "/forbidden"]])
+    for path in paths:
+        result = results[web.url(path)]
+        assert (result.verdict, result.alive, result.requests) == (Verdict.UNKNOWN, None, 1), result
+        assert result.error is not None and result.error.startswith("a bot check answered")
+    assert results[web.url("/forbidden")].verdict is Verdict.DEAD
 
 
 # ----------------------------------------------------------------------------- politeness
