@@ -29,7 +29,7 @@ import yaml
 from bot import config
 from bot.__main__ import main as bot_main
 from bot.errors import CatalogError, ConfigError
-from bot.jobs.check_links import Options, run
+from bot.jobs.check_links import SUMMARY_ROWS, Options, run, summary
 from bot.linkcheck import (
     CheckSettings,
     HostLimits,
@@ -803,6 +803,17 @@ def _for_docs(text: str, web: PlantedWeb) -> str:
     for host, port in enumerate(web.ports):
         text = text.replace(f"127.0.0.1:{port}/", f"127.0.0.1:{18080 + host}/")
     return re.sub(r"(\d+ requests in )\d+\.\d( s;)", r"\1…\2", text)
+
+
+def test_every_table_of_the_summary_counts_the_rows_it_does_not_show() -> None:
+    """The table of links not verified showed the first 100 and dropped the rest without a word
+    (the dead and redirected tables say "… and N more")."""
+    from bot.linkcheck import Link
+
+    links = [Link(f"https://a.org/{n}", (n + 1,)) for n in range(SUMMARY_ROWS + 30)]
+    results = {link.url: LinkResult(link.url, Verdict.UNKNOWN, 429, error="rate limited") for link in links}
+    text = summary("catalog.md", links, results, 0, 0.0, 0)
+    assert "| | … and 30 more | |" in text and f"https://a.org/{SUMMARY_ROWS - 1} " in text
 
 
 @pytest.mark.parametrize("web", [DOCS_WEB], indirect=True)
