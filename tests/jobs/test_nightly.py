@@ -358,6 +358,30 @@ def test_a_link_failing_one_night_only_is_never_reported(fake, web, taxonomy):
     assert not fake.pulls() and not fake.comments
 
 
+@pytest.mark.parametrize("path", ["/flaky", "/other"])
+def test_a_dead_link_not_verified_tonight_stays_reported_as_it_was(fake, web, taxonomy, path):
+    """A link reported dead (or watched) that is rate limited tonight (or not reached within the
+    time budget) is no evidence either way, and its state was kept; but it left the report: the
+    issue was closed "all green" ("All links answer") and reopened the next night it failed."""
+    one_link_scenario(fake, web, taxonomy)
+    site = web[0]
+    if path == "/other":  # watched only: it failed one night
+        night(fake, web, taxonomy, D1)
+    else:
+        night(fake, web, taxonomy, D1)
+        assert night(fake, web, taxonomy, D2).night.dead
+    [issue] = tracking_issues(fake)
+    body, state = issue.body, issue.state
+    fake.reset_counts()
+
+    site.pages["/flaky"] = (429, {"Retry-After": "30"})  # past max_retry_after: unknown tonight
+    quiet = night(fake, web, taxonomy, D3)
+
+    assert [u.url for u in quiet.night.unknown] == [site.url("/flaky")]
+    assert quiet.issue_action == "unchanged" and fake.writes() == 0
+    assert (issue.state, issue.body) == (state, body)
+
+
 def test_a_green_night_closes_the_tracking_issue(fake, web, taxonomy):
     one_link_scenario(fake, web, taxonomy)
     site = web[0]

@@ -129,6 +129,11 @@ def assess_links(
             watching.append(link_problem(link, result, state.get(link.url), catalog))
         elif result.verdict is Verdict.UNKNOWN:
             unknown.append(link_problem(link, result, state.get(link.url), catalog))
+            kept = state.get(link.url)
+            if kept is not None:  # no evidence tonight: still reported as its state says, so the
+                as_kept = LinkResult(link.url, Verdict.DEAD, kept.get("status"), error=kept.get("error"))
+                listed = dead if kept.get("failures", 0) >= threshold else watching  # the issue too
+                listed.append(link_problem(link, as_kept, kept, catalog))
     return state, dead, watching, unknown, False
 
 
