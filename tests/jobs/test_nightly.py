@@ -685,6 +685,16 @@ def test_without_a_token_the_job_says_what_to_do(monkeypatch, capsys):
         ("http://a.org/?p=123", "https://a.org/", "home page"),
         ("https://a.org/index.php?id=7", "https://a.org/", "home page"),
         ("http://a.org/?p=123", "https://a.org/?p=123", ""),
+        # a home page has other names: a site sends its removed pages to /index.html or /en/
+        ("https://a.org/blog/post", "https://a.org/index.html", "home page"),
+        ("https://a.org/docs/old-page", "https://a.org/en/", "home page"),
+        ("https://a.org/docs/page", "https://a.org/en-us/index.php", "home page"),
+        ("https://a.org/about/team", "https://a.org/home", "home page"),
+        ("https://a.org/", "https://a.org/en/", ""),  # home to home: nothing lost
+        ("https://a.org/index.html", "https://a.org/en/", ""),
+        ("https://a.org/cv", "https://a.org/", "home page"),  # a short page name is no language root
+        ("https://a.org/docs", "https://a.org/docs/index.html", ""),
+        ("https://a.org/paper", "https://a.org/papers/home-page-of-the-paper", ""),
     ],
 )
 def test_which_redirects_are_safe_to_write(old, new, doubt):

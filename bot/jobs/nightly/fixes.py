@@ -22,6 +22,23 @@ _LOGIN_PAGE_RE = re.compile(
 )
 
 
+# What a site's home page is called besides "/": an index file, "home", a language's root
+# ("/en/", "/en-us/index.html"): where sites send the pages they removed.
+_INDEX = r"(?:(?:index|home|default)(?:\.[a-z]{2,5})?)?"
+_HOME_RE = re.compile(rf"(?i)/*{_INDEX}/*")
+_LANGUAGE_HOME_RE = re.compile(rf"(?i)/*[a-z]{{2}}(?:[-_][a-z]{{2,4}})?(?:/+{_INDEX})?/*")
+
+
+def _is_home(parts: SplitResult, language_roots: bool = True) -> bool:
+    """The URL is a site's home page: no query, and a path of "/", an index file or (unless
+    ``language_roots`` is False: "/cv" may be a page) a language's root."""
+    if parts.query:
+        return False
+    return bool(
+        _HOME_RE.fullmatch(parts.path) or (language_roots and _LANGUAGE_HOME_RE.fullmatch(parts.path))
+    )
+
+
 def https_twin(url: str) -> str | None:
     return "https://" + url[len("http://") :] if url[:7].lower() == "http://" else None
 
@@ -61,7 +78,7 @@ def doubtful_redirect(old: str, new: str, allowed_hosts: Sequence[tuple[str, str
             f"it leads to another host ({target}): check that the new site is the same "
             "project, or add the pair to redirect_hosts in config/nightly.yml"
         )
-    if (before.path.strip("/") or before.query) and not (after.path.strip("/") or after.query):
+    if not _is_home(before, language_roots=False) and _is_home(after):
         return "it leads to the site's home page: the page itself may be gone"
     to_login = _LOGIN_PAGE_RE.search(f"{after.path}?{after.query}")
     if to_login and not _LOGIN_PAGE_RE.search(f"{before.path}?{before.query}"):
