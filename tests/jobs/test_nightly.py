@@ -358,6 +358,26 @@ def test_a_link_failing_one_night_only_is_never_reported(fake, web, taxonomy):
     assert not fake.pulls() and not fake.comments
 
 
+def test_a_link_still_dead_for_another_reason_leaves_the_issue_as_it_is(fake, web, taxonomy):
+    """The state of a link already reported dead is kept as it was (settled_state: "the report
+    does not change, so neither does the issue"), but its row showed tonight's reason: a page that
+    answers 404 one night and 410 (or a DNS error, or another timeout count) the next was an edit
+    of the issue every night, though nothing new was found."""
+    one_link_scenario(fake, web, taxonomy)
+    site = web[0]
+    night(fake, web, taxonomy, D1)
+    assert night(fake, web, taxonomy, D2).night.dead
+    [issue] = tracking_issues(fake)
+    body = issue.body
+    fake.reset_counts()
+
+    site.pages["/flaky"] = (410, {})
+    still = night(fake, web, taxonomy, D3)
+
+    assert [d.reason for d in still.night.dead] == ["HTTP 404"]  # as reported: since 2024-06-01
+    assert still.issue_action == "unchanged" and fake.writes() == 0 and issue.body == body
+
+
 @pytest.mark.parametrize("path", ["/flaky", "/other"])
 def test_a_dead_link_not_verified_tonight_stays_reported_as_it_was(fake, web, taxonomy, path):
     """A link reported dead (or watched) that is rate limited tonight (or not reached within the

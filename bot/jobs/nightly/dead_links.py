@@ -123,18 +123,23 @@ def assess_links(
         result = results[link.url]
         if result.source == "github" and result.verdict is Verdict.DEAD:
             continue  # a repository gone: reported with the repositories
-        if link.url in confirmed_urls:
-            dead.append(link_problem(link, result, state.get(link.url), catalog))
+        kept = state.get(link.url)
+        if link.url in confirmed_urls and kept is not None:  # as reported when first confirmed
+            dead.append(link_problem(link, _as_kept(link, kept), kept, catalog))
         elif result.verdict is Verdict.DEAD:
-            watching.append(link_problem(link, result, state.get(link.url), catalog))
+            watching.append(link_problem(link, result, kept, catalog))
         elif result.verdict is Verdict.UNKNOWN:
-            unknown.append(link_problem(link, result, state.get(link.url), catalog))
-            kept = state.get(link.url)
-            if kept is not None:  # no evidence tonight: still reported as its state says, so the
-                as_kept = LinkResult(link.url, Verdict.DEAD, kept.get("status"), error=kept.get("error"))
-                listed = dead if kept.get("failures", 0) >= threshold else watching  # the issue too
-                listed.append(link_problem(link, as_kept, kept, catalog))
+            unknown.append(link_problem(link, result, kept, catalog))
+            if kept is not None:  # no evidence tonight: still reported as its state says
+                listed = dead if kept.get("failures", 0) >= threshold else watching
+                listed.append(link_problem(link, _as_kept(link, kept), kept, catalog))
     return state, dead, watching, unknown, False
+
+
+def _as_kept(link: Link, kept: Mapping[str, Any]) -> LinkResult:
+    """The failure the state keeps for ``link`` (settled_state keeps a reported link's entry as
+    it was first reported), so a quiet night's report, and the issue, stay as they are."""
+    return LinkResult(link.url, Verdict.DEAD, kept.get("status"), error=kept.get("error"))
 
 
 def fit_state(state: Mapping[str, Any], budget: int) -> dict[str, Any]:
