@@ -41,6 +41,7 @@ from bot.linkcheck.extract import Link, extract_links
 from bot.linkcheck.github import GitHubRepoResolver
 from bot.linkcheck.http import HttpChecker, make_client
 from bot.linkcheck.model import LinkResult, Resolver, Verdict
+from bot.linkcheck.redirects import doubtful_redirect
 from bot.linkcheck.settings import CheckSettings, from_config
 
 SUMMARY_ROWS = 100
@@ -110,7 +111,13 @@ def looks_offline(results: dict[str, LinkResult]) -> bool:
 def main(args: argparse.Namespace) -> int:
     _check_options(args)
     settings = from_config(config.load("links")).with_overrides(args.concurrency, args.timeout, args.per_host)
-    options = Options(as_json=args.json, fail_on_dead=args.fail_on_dead, progress=sys.stderr.isatty())
+    trusted = tuple((pair["from"], pair["to"]) for pair in config.load("nightly").get("redirect_hosts") or ())
+    options = Options(
+        as_json=args.json,
+        fail_on_dead=args.fail_on_dead,
+        progress=sys.stderr.isatty(),
+        redirect_hosts=trusted,
+    )
     resolvers = () if args.no_resolvers else default_resolvers(os.environ)
     return asyncio.run(_main(args.file, settings, resolvers, options))
 
@@ -136,6 +143,7 @@ class Options:
     progress: bool = False
     out: TextIO | None = None  # default: sys.stdout at the time of the run
     err: TextIO | None = None  # default: sys.stderr
+    redirect_hosts: tuple[tuple[str, str], ...] = ()  # config/nightly.yml: moves to another host trusted
 
 
 async def run(
@@ -181,6 +189,7 @@ async def run(
                 http.requests,
                 time.monotonic() - started,
                 max(http.peak_in_flight.values(), default=0),
+                options.redirect_hosts,
             )
         )
     out.flush()
@@ -217,8 +226,11 @@ def summary(
     requests: int,
     seconds: float,
     peak_host: int,
+    redirect_hosts: Sequence[tuple[str, str]] = (),
 ) -> str:
-    """The summary table (markdown) of one run."""
+    """The summary table (markdown) of one run. A permanent redirect is a fix to propose unless it
+    is doubtful (``bot.linkcheck.redirects``: another host, a home or login page): then it is a
+    link to check by hand, as the nightly job lists it."""
     counts = {verdict.value: 0 for verdict in Verdict}
     for result in results.values():
         counts[result.verdict.value] += 1
@@ -232,9 +244,14 @@ def summary(
         ]
 
     redirected = [
-        {"lines": link.lines, "url": link.url, "target": results[link.url].permanent_redirect}
+        {
+            "lines": link.lines,
+            "url": link.url,
+            "target": target,
+            "doubt": doubtful_redirect(link.url, target, redirect_hosts),
+        }
         for link in links
-        if results[link.url].permanent_redirect
+        if (target := results[link.url].permanent_redirect)
     ]
     return render(
         "links-summary.md.j2",
@@ -242,7 +259,8 @@ def summary(
         counts=counts,
         dead=rows(Verdict.DEAD),
         unknown=rows(Verdict.UNKNOWN),
-        redirected=redirected,
+        redirected=[row for row in redirected if not row["doubt"]],
+        doubtful=[row for row in redirected if row["doubt"]],
         requests=requests,
         seconds=seconds,
         peak_host=peak_host,

@@ -740,6 +740,42 @@ async def _run(path: Path, options: Options) -> int:
         return await run(path, FAST, client, options=options)
 
 
+SOFT_404 = [
+    {
+        "/": Route(),
+        "/moved": Route("redirect", 301, "/moved-here"),
+        "/moved-here": Route(),
+        "/old-post": Route("redirect", 301, "/"),  # the page is gone: the site sends it home
+        "/report": Route("redirect", 308, "/login?next=/report"),
+        "/login": Route(),
+    }
+]
+
+
+@pytest.mark.parametrize("web", [SOFT_404], indirect=True)
+def test_a_redirect_to_a_home_or_login_page_is_no_fix_to_propose(web: PlantedWeb, tmp_path: Path) -> None:
+    """check-links called every permanent redirect "a fix to propose", a page gone to the site's
+    home page (a soft 404) or to a login page too, which the nightly PR never writes: a maintainer
+    following the summary repointed entries at a home page."""
+    path = tmp_path / "links.md"
+    path.write_text("".join(f"- [{p}]({web.url(p)})\n" for p in ("/moved", "/old-post", "/report")), "utf-8")
+    out = io.StringIO()
+
+    assert asyncio.run(_run(path, Options(out=out))) == 0
+
+    text = out.getvalue()
+    assert "| ↳ permanently redirected (a fix to propose) | 1 |" in text
+    assert "| ↳ permanently redirected elsewhere (to check by hand) | 2 |" in text
+    safe = text.split("### Permanent redirects\n", 1)[1].split("###", 1)[0]
+    assert web.url("/moved-here") in safe and "/old-post" not in safe and "/report" not in safe
+    by_hand = text.split("### Permanent redirects to check by hand\n", 1)[1]
+    assert f"| 2 | {web.url('/old-post')} | {web.url('/')} | it leads to the site's home page" in by_hand
+    assert (
+        f"| 3 | {web.url('/report')} | {web.url('/login?next=/report')} | it leads to a login page |"
+        in by_hand
+    )
+
+
 # -- the samples of docs/link-checking.md: a small catalog on a planted web of two hosts (papers, code)
 
 DOCS_WEB = [

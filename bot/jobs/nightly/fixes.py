@@ -1,12 +1,11 @@
 """Link fixes for the rolling PR (pure): permanent redirects and https twins, which of them are
-safe to write, and the PR's edit (star refresh, then the fixes) on whatever text it is given."""
+safe to write (``bot.linkcheck.redirects``), and the PR's edit (star refresh, then the fixes) on
+whatever text it is given."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
-from urllib.parse import SplitResult, urlsplit
 
 from bot.core.catalog import Catalog, parse, title_at
 from bot.core.entry import Entry
@@ -15,75 +14,11 @@ from bot.forge.protocols import RepoInfo
 from bot.jobs.check_stars import refresh_entries
 from bot.jobs.nightly.model import FixReason, LinkFix, NightlySettings
 from bot.linkcheck import Link, LinkResult, Verdict
-
-_LOGIN_PAGE_RE = re.compile(
-    r"(?i)(?:^|[/?&=._-])(?:log-?in|sign-?in|sign_in|auth|sso|session|accounts?)"
-    r"(?:[/?&=._-]|$)"
-)
-
-
-# What a site's home page is called besides "/": an index file, "home", a language's root
-# ("/en/", "/en-us/index.html"): where sites send the pages they removed.
-_INDEX = r"(?:(?:index|home|default)(?:\.[a-z]{2,5})?)?"
-_HOME_RE = re.compile(rf"(?i)/*{_INDEX}/*")
-_LANGUAGE_HOME_RE = re.compile(rf"(?i)/*[a-z]{{2}}(?:[-_][a-z]{{2,4}})?(?:/+{_INDEX})?/*")
-
-
-def _is_home(parts: SplitResult, language_roots: bool = True) -> bool:
-    """The URL is a site's home page: no query, and a path of "/", an index file or (unless
-    ``language_roots`` is False: "/cv" may be a page) a language's root."""
-    if parts.query:
-        return False
-    return bool(
-        _HOME_RE.fullmatch(parts.path) or (language_roots and _LANGUAGE_HOME_RE.fullmatch(parts.path))
-    )
+from bot.linkcheck.redirects import doubtful_redirect
 
 
 def https_twin(url: str) -> str | None:
     return "https://" + url[len("http://") :] if url[:7].lower() == "http://" else None
-
-
-def _site(parts: SplitResult) -> str:
-    """The host a link is on, as compared for redirects: lowercase, without ``www.``, with a
-    port only when it is not the scheme's default."""
-    host = (parts.hostname or "").removeprefix("www.")
-    try:
-        port = parts.port
-    except ValueError:
-        return parts.netloc.lower()
-    default = {"http": 80, "https": 443}.get(parts.scheme.lower())
-    return host if port in (None, default) else f"{host}:{port}"
-
-
-def _pair_host(host: str) -> str:
-    """A host of ``redirect_hosts`` as ``_site`` gives a link's: lowercase, without ``www.``."""
-    return host.lower().removeprefix("www.")
-
-
-def doubtful_redirect(old: str, new: str, allowed_hosts: Sequence[tuple[str, str]] = ()) -> str:
-    """Why a permanent redirect should not be written blindly ("" when it is safe).
-
-    Only redirects on the same host (http -> https included) are written; one to another host is
-    listed for a maintainer unless the pair is in ``redirect_hosts``: whoever controls a linked
-    site, or buys its expired domain, must not be able to repoint a catalog entry."""
-    before, after = urlsplit(old), urlsplit(new)
-    if before.scheme == "https" and after.scheme != "https":
-        return "it leads from https to plain http"
-    if after.scheme.lower() not in ("http", "https") or after.username or after.password:
-        return "it is not a plain http(s) link"
-    source, target = _site(before), _site(after)
-    allowed = {(_pair_host(a), _pair_host(b)) for a, b in allowed_hosts}
-    if source != target and (source, target) not in allowed:
-        return (
-            f"it leads to another host ({target}): check that the new site is the same "
-            "project, or add the pair to redirect_hosts in config/nightly.yml"
-        )
-    if not _is_home(before, language_roots=False) and _is_home(after):
-        return "it leads to the site's home page: the page itself may be gone"
-    to_login = _LOGIN_PAGE_RE.search(f"{after.path}?{after.query}")
-    if to_login and not _LOGIN_PAGE_RE.search(f"{before.path}?{before.query}"):
-        return "it leads to a login page"
-    return ""
 
 
 def _better_url(
