@@ -999,6 +999,19 @@ def test_the_job_summary_counts_withdrawn_papers(capsys):
     assert "| entries updated from arXiv in the PR (authors, venue, title, withdrawn) | 1 |" in summary
 
 
+def test_the_job_summary_counts_as_newly_archived_only_the_entries_the_pr_marks():
+    """A hand-written line linking an archived repository is reported every night (nothing to
+    mark on it): the summary counted it as "newly archived" every night."""
+    from bot.jobs.check_stars import RepoFinding
+    from bot.jobs.nightly.findings import Night
+
+    marked = RepoFinding("archived", 12, "T", "https://github.com/o/a", "o/a")
+    prose = RepoFinding("archived", 30, "", "https://github.com/o/b", "o/b", applied=False)
+    night = Night("2024-06-01", Counter(), 2, (marked, prose), (), (), (), (), {})
+    summary = report(NightlyResult(night, None, "none", None, "none"), SETTINGS, False, {})
+    assert "| newly archived / unarchived | 1 / 0 |" in summary
+
+
 def test_issue_actions():
     issue = TrackedIssue(7, "T", "B", "open")
     assert issue_action(None, "T", "B", green=False) == "opened"
