@@ -24,6 +24,7 @@ from bot.linkcheck.gate import CONTINUE, FRESH, Gate
 from bot.linkcheck.model import LinkResult, Verdict
 from bot.linkcheck.policy import (
     INVALID_REDIRECT,
+    UNCHECKABLE,
     Again,
     Answer,
     CheckState,
@@ -59,6 +60,22 @@ def host_key(url: str) -> str:
     host = (parts.hostname or "").lower()
     default = {"http": 80, "https": 443}.get(parts.scheme.lower())
     return host if parts.port in (None, default) else f"{host}:{parts.port}"
+
+
+def browsers_open(url: str) -> bool:
+    """True when ``url``'s host is one that httpx (IDNA 2008) refuses but browsers open: with a
+    symbol or an emoji (``☃.net``, ``i❤.ws``) or in full-width letters, which the URL standard
+    maps as IDNA 2003 does; the rest of the URL must be valid."""
+    try:
+        parts = urlsplit(url)
+        userinfo, at, hostport = parts.netloc.rpartition("@")
+        host, colon, port = hostport.partition(":")
+        _ = parts.port
+        ascii_host = host.encode("idna").decode("ascii")
+        httpx.URL(parts._replace(netloc=f"{userinfo}{at}{ascii_host}{colon}{port}").geturl())
+    except (ValueError, httpx.InvalidURL):  # UnicodeError (IDNA 2003 refuses it too) is a ValueError
+        return False
+    return bool(ascii_host) and ascii_host != host
 
 
 def invalid_url(url: str) -> str:
@@ -101,6 +118,8 @@ class HttpChecker:
         """The verdict on ``url`` (its fragment is not sent)."""
         state = CheckState(url=url.split("#", 1)[0])
         problem = invalid_url(state.url)
+        if problem and browsers_open(state.url):  # a host name only httpx refuses: cannot tell
+            return LinkResult(url, Verdict.UNKNOWN, final_url=state.url, error=f"{UNCHECKABLE}: {problem}")
         if problem:  # a typo such as ":8080a": dead, no request sent
             return LinkResult(url, Verdict.DEAD, final_url=state.url, error=f"not a valid URL: {problem}")
         deadline, priority, requests = math.inf, FRESH, 0
@@ -207,6 +226,8 @@ class HttpChecker:
             return Answer(error="connection reset")
         except httpx.InvalidURL as exc:  # the URL asked was checked: httpx could not read a Location
             return Answer(error=f"{INVALID_REDIRECT} ({exc})")
+        except UnicodeError as exc:  # an ASCII host (xn--...) httpx cannot decode (IDNA 2008)
+            return Answer(error=f"{UNCHECKABLE}: httpx cannot request this host name ({exc})")
         except (httpx.HTTPError, ValueError) as exc:
             return Answer(error=f"{type(exc).__name__}: {exc}")
 

@@ -27,6 +27,7 @@ ALIVE_EXTRA = frozenset({206, 416})  # ranged GET answers: the resource exists
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
 INVALID_REDIRECT = "redirect to an invalid URL"  # an Answer.error that is the server's answer
+UNCHECKABLE = "not checked"  # an Answer.error: the HTTP client cannot ask for this URL at all
 
 
 @dataclass(frozen=True)
@@ -178,6 +179,8 @@ def _after_server_error(outcome: Answer, state: CheckState, policy: Policy) -> S
 def _after_failure(error: str, state: CheckState, policy: Policy) -> Settle | Again:
     if error.startswith(INVALID_REDIRECT):
         return Settle(Verdict.DEAD, None, error)  # the server's answer, not a failure: no retry
+    if error.startswith(UNCHECKABLE):
+        return Settle(Verdict.UNKNOWN, None, error)  # nothing was asked: no evidence either way
     if error == "timeout":
         if state.timeouts >= policy.timeout_retries:
             return Settle(Verdict.DEAD, None, f"timed out {state.timeouts + 1} times")

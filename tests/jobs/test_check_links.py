@@ -665,6 +665,39 @@ def test_links_that_cannot_be_requested_say_nothing_about_the_network(
     assert [r["verdict"] for r in records] == ["dead"] * len(ports) + ["alive"]
 
 
+SYMBOL_HOSTS = [{"/page": Route()}]
+
+
+@pytest.mark.parametrize("web", [SYMBOL_HOSTS], indirect=True)
+def test_a_host_name_browsers_open_but_httpx_refuses_is_unknown_not_dead(
+    web: PlantedWeb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A host with a symbol or an emoji (``☃.net``, ``i❤.ws``), or in full-width letters, opens in
+    every browser (the URL standard maps it as IDNA 2003 did), but httpx's IDNA 2008 refuses it: it
+    was dead ("not a valid URL") and the nightly run reported it after two nights; written in its
+    ASCII form (``xn--n3h.net``) httpx failed while building the request, which was retried three
+    times as a network failure. The checker cannot verify such a link: unknown. (The loopback web
+    is the HTTP proxy, so nothing would leave the machine if httpx sent these.)"""
+    monkeypatch.setenv("HTTP_PROXY", web.url(""))
+    monkeypatch.setenv("NO_PROXY", "localhost")
+    for name in ("http_proxy", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    urls = [
+        "http://☃.net/page",
+        "http://ｅｘａｍｐｌｅ.org:80a/",
+        "http://xn--n3h.net/page",
+        "http://i❤.ws/#top",
+    ]
+
+    results = check(urls)
+
+    for url in (urls[0], urls[2], urls[3]):
+        assert (results[url].verdict, results[url].alive) == (Verdict.UNKNOWN, None), results[url]
+        assert results[url].requests <= 1 and "not checked" in (results[url].error or "")
+    assert results[urls[1]].verdict is Verdict.DEAD  # a port that is no number stays a typo
+    assert web.log == []
+
+
 class NoPapers:
     batch_size = 100
 
