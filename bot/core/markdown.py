@@ -126,8 +126,9 @@ _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#!$&'*+,;=%-]+")
 
 def url_text(url: object, limit: int = 300) -> str:
     """A URL shown in a table or list (it came from a redirect, an API or the catalog): as is when
-    it is a plain http(s) URL GitHub autolinks and nothing else, else as a code span."""
-    text = str(url)
+    it is a plain http(s) URL GitHub autolinks and nothing else, else as a code span. A ``|`` is
+    percent-encoded (the same URL): in a table it would end the cell, even inside a code span."""
+    text = str(url).replace("|", "%7C")
     if len(text) <= limit and _PLAIN_URL.fullmatch(text) and "@" not in text:
         return text
     return code_span(text, limit)

@@ -118,6 +118,12 @@ def test_url_text(url: str, shown: str) -> None:
     assert url_text(url) == shown
 
 
+@pytest.mark.parametrize("url", ["https://example.org/a|b", "https://example.org/a b|c"])
+def test_a_url_with_a_pipe_stays_in_its_table_cell(url: str) -> None:
+    table = MD.render(f"| line | url | reason |\n|---|---|---|\n| 3 | {url_text(url)} | dead |\n")
+    assert table.count("<td>") == 3 and "a%7C" in table.replace("a b%7C", "a%7C")
+
+
 def test_sanitize_html_keeps_only_bare_allowed_tags() -> None:
     text = '<details open><summary onclick="x">S</summary><img src=x><a href="y">z</a><script>1</script></details>'
     assert sanitize_html(text) == (
