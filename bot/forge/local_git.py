@@ -59,7 +59,8 @@ class LocalGitForge:
         )
         if result.returncode != 0:
             if check:
-                stderr = result.stderr.decode("utf-8", errors="replace").strip()
+                # one line, as an expected failure is printed: git's advice spans several
+                stderr = " ".join(result.stderr.decode("utf-8", errors="replace").split())
                 raise ForgeError(f"git {' '.join(args[:3])} failed in {self.repo}: {stderr}")
             return None
         return result.stdout.decode("utf-8")
@@ -212,11 +213,15 @@ class LocalGitForge:
             )
         commit = self._commit_with_file(base, change.path, new_text, message, change.extra_files)
         # compare-and-swap: only from the tip read above (none: the branch must not exist yet)
-        if self._git("update-ref", ref, commit, tip or ZERO_OID, check=False) is None:
+        try:
+            self._git("update-ref", ref, commit, tip or ZERO_OID)
+        except ForgeError:
+            if self._rev(ref) == tip:  # not moved: git refused for a reason of its own (a lock
+                raise  # a crashed git left, a branch `bot` blocking `bot/...`): its words say it
             raise BranchMovedError(
                 f"{change.branch} moved while this run rebuilt it (another run, or a commit on the "
                 "branch): it is left as it is, and the next run reads it again"
-            )
+            ) from None
         return ProposalResult(
             self._pull_request(ref, change.branch, "open"),
             "updated" if tip else "opened",

@@ -128,6 +128,31 @@ def test_a_branch_moved_once_while_it_is_rebuilt_is_rebuilt_again_from_there(
     assert git(repo, "log", "-1", "--format=%s", "bot/arxiv-2405.00001").strip() == "another writer"
 
 
+@pytest.mark.parametrize("blocker", ["stale lock", "branch named like the prefix"])
+def test_a_branch_git_cannot_write_is_git_s_error_not_a_move(
+    tmp_path: Path, taxonomy: Taxonomy, blocker: str
+) -> None:
+    """update-ref refused for a reason of its own (a lock file a crashed git left behind, a branch
+    `bot` that keeps `bot/...` from being created): the run said the branch "moved while this run
+    rebuilt it", which nobody did, and hid the git message that says what to fix."""
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    if blocker == "stale lock":
+        lock = repo / ".git" / "refs" / "heads" / "bot" / "arxiv-2405.00001.lock"
+        lock.parent.mkdir(parents=True)
+        lock.touch()
+        says = "arxiv-2405.00001.lock"
+    else:
+        git(repo, "branch", "bot")
+        says = "refs/heads/bot"
+    forge = LocalGitForge(repo, branch_prefix="bot/")
+    with pytest.raises(ForgeError) as raised:
+        propose_redone_once(forge, change(taxonomy))
+    assert not isinstance(raised.value, BranchMovedError)
+    assert says in str(raised.value) and "moved" not in str(raised.value)
+    assert "\n" not in str(raised.value)  # one line, as the run's error is printed
+    assert git(repo, "for-each-ref", "refs/heads/bot/") == ""
+
+
 def test_pull_request_states_and_rejection_memory(tmp_path: Path, taxonomy: Taxonomy) -> None:
     repo = make_repo(tmp_path / "repo", taxonomy)
     forge = LocalGitForge(repo, branch_prefix="bot/")
