@@ -41,6 +41,11 @@ class LocalGitForge:
             raise ForgeError(
                 f"{self.repo} is not a git repository: run the bot from a clone, or pass --repo PATH"
             )
+        # a folder inside the clone (run from docs/) names the clone: paths beside the catalog
+        # (the working tree's copy, the paper store, the cache) are read from its top
+        top = self._git("rev-parse", "--show-toplevel", check=False)
+        if top and top.strip():
+            self.repo = Path(top.strip())
         self.default_branch = default_branch or self._current_branch()
 
     # -- git plumbing --------------------------------------------------------------------
@@ -124,6 +129,18 @@ class LocalGitForge:
 
     def has_file(self, path: str) -> bool:
         return self._git("cat-file", "-e", f"{self.default_branch}:{path}", check=False) is not None
+
+    def working_tree_differs(self, path: str) -> bool:
+        """Whether the working tree's ``path`` is not the default branch's, as ``git diff`` sees it:
+        through git's own filters, so a checkout that ``core.autocrlf`` gave CRLF line endings (Git
+        for Windows' default) is no change; a deleted file is one."""
+        result = subprocess.run(
+            ["git", "diff", "--quiet", "--no-ext-diff", "--no-textconv", self.default_branch, "--", path],
+            cwd=self.repo,
+            capture_output=True,
+            check=False,
+        )
+        return result.returncode != 0
 
     def _bot_message(self, ref: str, state: PullState) -> tuple[str, bool]:
         """``(message, hand commits)``: the message of the bot's commit on ``ref``, the tip's,

@@ -700,6 +700,67 @@ def test_local_poll_on_a_crlf_catalog_proposes_one_line_and_sees_no_uncommitted_
     assert (repo / "catalog.md").read_bytes() == crlf.encode("utf-8")
 
 
+def replacement_feed(path: Path) -> Path:
+    """A day whose only item is a new version of SnapKV, listed in the fixture catalog: the poll
+    reads everything, proposes nothing and trains nothing (a fast end-to-end run)."""
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?><rss xmlns:arxiv="http://arxiv.org/schemas/atom" '
+        'xmlns:dc="http://purl.org/dc/elements/1.1/" version="2.0"><channel><title>cs.CL</title>'
+        "<item><title>SnapKV, revised</title><link>https://arxiv.org/abs/2404.14469</link>"
+        "<description>arXiv:2404.14469v2 Announce Type: replace Abstract: KV cache.</description>"
+        '<guid isPermaLink="false">oai:arXiv.org:2404.14469v2</guid><category>cs.CL</category>'
+        "<arxiv:announce_type>replace</arxiv:announce_type><dc:creator>A. Author</dc:creator></item>"
+        "</channel></rss>",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_a_checkout_that_autocrlf_gave_crlf_endings_is_no_uncommitted_change(
+    repo: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Git for Windows checks files out with CRLF endings (`core.autocrlf=true`, its default) and
+    `git status` is clean, but the poll compared the bytes with the committed LF text and warned
+    on every run that the catalog had uncommitted changes."""
+    feed = replacement_feed(repo.parent / "replacement.xml")
+    git(repo, "config", "core.autocrlf", "true")
+    (repo / "catalog.md").unlink()
+    git(repo, "checkout", "--", "catalog.md")
+    assert b"\r\n" in (repo / "catalog.md").read_bytes() and git(repo, "status", "--porcelain") == ""
+
+    assert poll(repo, "--feed", str(feed)) == 0
+    assert "uncommitted changes" not in caplog.text
+
+    with (repo / "catalog.md").open("a", encoding="utf-8") as handle:
+        handle.write("- [An edit not committed](https://example.org)\r\n")
+    assert poll(repo, "--feed", str(feed)) == 0
+    assert f"{repo / 'catalog.md'} has uncommitted changes" in caplog.text
+
+
+def test_poll_from_a_folder_inside_the_clone_works_on_the_clone(
+    repo: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`cd docs && python -m bot poll` (or `--repo clone/docs`): git found the clone, but the poll
+    looked for the working tree's catalog in docs/ (so it warned of uncommitted changes on a clean
+    clone) and for the paper store there (so a new version of a listed paper was not marked)."""
+    from bot.core import paper_store
+
+    store = repo / "data" / "papers.jsonl"
+    store.parent.mkdir()
+    record = paper_store.PaperRecord(arxiv_id="2404.14469", title="SnapKV", versions=1, fetched="2025-01-01")
+    store.write_text(paper_store.dump([record]), encoding="utf-8")
+    (repo / "docs").mkdir()
+    (repo / "docs" / "index.md").write_text("docs\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a paper store and docs")
+
+    assert poll(repo / "docs", "--feed", str(replacement_feed(repo.parent / "replacement.xml"))) == 0
+
+    assert "uncommitted changes" not in caplog.text, caplog.text
+    assert paper_store.load(store.read_text(encoding="utf-8"))["2404.14469"].announced_version == 2
+    assert "| replacements of older papers | 1 |" in capsys.readouterr().out
+
+
 def test_a_new_version_of_a_listed_paper_marks_it_stale_in_the_paper_store(
     taxonomy: Taxonomy, tmp_path: Path
 ) -> None:

@@ -32,6 +32,7 @@ from bot.core.proposals import PollSettings, Proposal, TrainScorer, change_reque
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, ForgeError
 from bot.forge.actions import add_local_option, append_step_summary, build_services
+from bot.forge.local_git import LocalGitForge
 from bot.forge.protocols import ChangeRequest, Forge, PullRequest, propose_redone_once
 from bot.jobs import JoinWords
 from bot.jobs.poll.inputs import catalog_from_forge, load_papers, mark_replaced, note_uncommitted
@@ -203,6 +204,10 @@ def main(args: argparse.Namespace) -> int:
     taxonomy = config.load_taxonomy()
     services = build_services(env, catalog_path=settings.catalog_path, repo_path=args.repo, local=args.local)
     is_github, forge = services.is_github, services.forge("poll", dry_run=settings.dry_run)
+    if isinstance(forge, LocalGitForge):
+        # run from a folder of the clone (docs/): the sample feed, the working tree's catalog, the
+        # paper store and the cache are where they are from its top
+        args.repo = forge.repo
     try:
         papers, source = load_papers(args, data, is_github, services.http_client)
     finally:
@@ -229,8 +234,8 @@ def main(args: argparse.Namespace) -> int:
         catalog = parse(read_text_exact(working_tree), taxonomy)
     else:
         catalog = catalog_from_forge(forge, settings, taxonomy)
-    if not is_github and forge.read_file(settings.catalog_path):
-        note_uncommitted(working_tree, catalog, forge)
+    if isinstance(forge, LocalGitForge) and forge.read_file(settings.catalog_path):
+        note_uncommitted(forge, settings.catalog_path)
     from bot.scoring.trainer import make_trainer, scorer_cache_dir
 
     cache_dir = scorer_cache_dir(args.repo, data["cache_dir"], env)

@@ -17,11 +17,11 @@ import httpx
 
 from bot import config
 from bot.core.catalog import Catalog, parse
-from bot.core.catalog_io import read_text_exact
 from bot.core.paper import Paper
 from bot.core.proposals import PollSettings
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError
+from bot.forge.local_git import LocalGitForge
 from bot.forge.protocols import Forge, read_default_catalog
 from bot.sources.arxiv_rss import PACKAGED_SAMPLE_FEED
 
@@ -107,18 +107,14 @@ def catalog_from_forge(forge: Forge, settings: PollSettings, taxonomy: Taxonomy)
     return parse(text, taxonomy)
 
 
-def note_uncommitted(path: Path, committed: Catalog, forge: Forge) -> None:
+def note_uncommitted(forge: LocalGitForge, path: str) -> None:
     """Local git: the poll reads the committed catalog (its branches are built on it); say so when
-    the working tree's copy differs, since papers added there but not committed do not count."""
-    try:
-        working = read_text_exact(path)  # as committed: CRLF stays CRLF
-    except (OSError, UnicodeDecodeError):
-        working = None
-    if working != committed.render():
-        branch = getattr(forge, "default_branch", "the default branch")
+    the working tree's copy differs, as ``git diff`` sees it (a CRLF checkout of ``core.autocrlf``
+    is no change), since papers added there but not committed do not count."""
+    if forge.working_tree_differs(path):
         log.warning(
             "%s has uncommitted changes; the poll reads (and builds its branches on) the "
             "version committed on %s. Commit your edits for them to count.",
-            path,
-            branch,
+            forge.repo / path,
+            forge.default_branch,
         )
