@@ -87,3 +87,28 @@ def action_words(args: str) -> list[str]:
 )
 def test_the_actions_args_are_every_word_of_every_line(args: str, words: list[str]) -> None:
     assert action_words(args) == words
+
+
+def _runs_job(step: dict[str, Any], job: str) -> bool:
+    """Whether a step runs the bot's ``job`` (``python -m bot <job>``, or the action with ``job:``)."""
+    run = str(step.get("run", ""))
+    return f"python -m bot {job}" in run or (step.get("with") or {}).get("job") == job
+
+
+POLLING = [path for path in WORKFLOWS if path.name == "poll.yml"]
+
+
+@pytest.mark.parametrize("path", POLLING, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_poll_runs_even_when_the_refresh_before_it_failed(path: Path) -> None:
+    """arXiv's feed lists a paper only on its announcement day: a refresh that failed (one PR
+    GitHub refused to rebuild, a traceback on a hand-edited PR) skipped the poll step after it, and
+    every day's papers were lost until someone fixed that PR. The poll step runs unless the run
+    was cancelled; the job still fails, so the refresh failure is seen."""
+    assert len(POLLING) == 2
+    [job] = _load(path)["jobs"].values()
+    steps = job["steps"]
+    [refresh] = [i for i, step in enumerate(steps) if _runs_job(step, "refresh")]
+    [poll] = [i for i, step in enumerate(steps) if _runs_job(step, "poll")]
+    assert refresh < poll
+    condition = str(steps[poll].get("if", "")).replace(" ", "")
+    assert "!cancelled()" in condition or "always()" in condition, condition
