@@ -23,7 +23,7 @@ from bot.core.entry import parse_entry, render_entry
 from bot.core.markdown import inline
 from bot.core.proposals import Proposal
 from bot.core.taxonomy import Taxonomy
-from bot.errors import DuplicateEntryError
+from bot.errors import CatalogError, DuplicateEntryError
 
 MARKER_KIND = "digest"
 _CHECK_RE = re.compile(r"^\s*[-*] \[(?P<mark>[ xX])\] arXiv (?P<id>[^\s:]+):", re.M)
@@ -54,20 +54,39 @@ def from_proposal(proposal: Proposal) -> DigestEntry:
     )
 
 
+def _marked_entries(body: str) -> list[Any]:
+    """The marker's ``entries`` as found (a list, unless edited by hand)."""
+    entries = (markers.find(body, MARKER_KIND) or {}).get("entries", [])
+    return entries if isinstance(entries, list) else [entries]
+
+
+def _usable(entry: Any) -> bool:
+    """An entry of the marker as the bot writes it: id, section and line as text, subsection
+    text or null."""
+    return (
+        isinstance(entry, dict)
+        and all(isinstance(entry.get(key), str) and entry[key] for key in ("arxiv_id", "section", "line"))
+        and isinstance(entry.get("subsection"), str | None)
+    )
+
+
 def entries_of(body: str) -> list[DigestEntry]:
-    """The papers of a digest PR body, with the tick state the checklist shows now."""
-    data = markers.find(body, MARKER_KIND) or {}
+    """The papers of a digest PR body, with the tick state the checklist shows now (an entry of
+    the marker edited out of shape by hand is left out: ``unusable_entries`` counts them)."""
     ticks = {match["id"]: match["mark"] != " " for match in _CHECK_RE.finditer(body)}
     return [
         DigestEntry(
-            str(e["arxiv_id"]),
-            str(e["section"]),
-            e.get("subsection"),
-            str(e["line"]),
-            ticks.get(str(e["arxiv_id"]), True),
+            e["arxiv_id"], e["section"], e.get("subsection"), e["line"], ticks.get(e["arxiv_id"], True)
         )
-        for e in data.get("entries", [])
+        for e in _marked_entries(body)
+        if _usable(e)
     ]
+
+
+def unusable_entries(body: str) -> int:
+    """How many entries of a digest PR's marker are not as the bot writes them (edited by hand):
+    a rebuild from ``entries_of`` would drop those papers, so the jobs leave such a PR alone."""
+    return sum(1 for e in _marked_entries(body) if not _usable(e))
 
 
 def combine(
@@ -143,8 +162,16 @@ def digest_for_run(
     catalog_path: str,
     branch: str,
 ) -> ChangeRequest | None:
-    """What the poll job proposes in batch mode: the open digest (if any) plus this run's papers."""
+    """What the poll job proposes in batch mode: the open digest (if any) plus this run's papers.
+    An open digest whose marker was edited out of shape is not rewritten (its papers would be
+    dropped): a ``CatalogError`` says so."""
     earlier = entries_of(previous.body) if previous is not None and previous.state == "open" else []
+    if previous is not None and previous.state == "open" and (bad := unusable_entries(previous.body)):
+        raise CatalogError(
+            f"the open digest PR {previous.url or previous.branch} has {bad} paper(s) in its hidden "
+            "marker that are not as the bot wrote them (edited by hand), so it is left as it is: "
+            "undo the marker's edit or close the PR, and `/add` this run's accepted papers"
+        )
     return digest_change(
         combine(earlier, map(from_proposal, proposals), catalog), taxonomy, catalog_path, branch
     )

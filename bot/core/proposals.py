@@ -110,8 +110,17 @@ def marker_for(proposal: Proposal) -> str:
 
 
 def proposal_marker(pull_request: PullRequest) -> dict[str, Any] | None:
-    """The data a bot PR carries about its paper (None for PRs without one)."""
-    return markers.find(pull_request.body, MARKER_KIND)
+    """The data a bot PR carries about its paper: None for PRs without one, and for a marker whose
+    values are not of the kinds the bot writes (edited by hand: an id that is no text, a line that
+    is a number), which every reader then takes as no marker instead of failing on it."""
+    data = markers.find(pull_request.body, MARKER_KIND)
+    if data is None or not isinstance(data.get("arxiv_id"), str) or not data["arxiv_id"].strip():
+        return None
+    if any(key in data and not isinstance(data[key], str) for key in ("section", "line")):
+        return None
+    if data.get("subsection") is not None and not isinstance(data["subsection"], str):
+        return None
+    return data
 
 
 def change_request(

@@ -165,7 +165,14 @@ def refresh_digest(
     dry_run: bool = False,
 ) -> PullRefresh:
     """A batch-mode digest PR: rebuilt with its ticked papers that are not in the catalog yet;
-    closed when none is left."""
+    closed when none is left; left as it is when its marker was edited out of shape (a rebuild
+    would drop those papers)."""
+    if bad := digest.unusable_entries(pull.body):
+        reason = (
+            f"{bad} paper(s) of its hidden marker are not as the bot wrote them (edited by hand): "
+            "undo the marker's edit, or close the PR"
+        )
+        return PullRefresh(pull, "skipped", reason, NO_MARKER)
     entries = digest.combine(digest.entries_of(pull.body), [], catalog)
     change = digest.digest_change(entries, taxonomy, catalog_path, pull.branch)
     if change is None:

@@ -161,6 +161,41 @@ def test_a_closed_pr_whose_paper_reached_the_catalog_is_no_negative_for_the_scor
     assert negatives == [said_no.arxiv_id]
 
 
+HAND_EDITED_MARKERS = [
+    {"section": "kv-cache", "line": "- [T](https://arxiv.org/abs/2405.00001)"},  # no id
+    {"arxiv_id": 2405.00001, "section": "kv-cache", "line": "- [T](https://arxiv.org/abs/2405.00001)"},
+    {"arxiv_id": ["2405.00001"], "section": "kv-cache"},
+    {"arxiv_id": "2405.00001", "section": "kv-cache", "line": 7},
+    {"arxiv_id": "2405.00001", "section": ["kv-cache"], "subsection": {"a": 1}},
+]
+HAND_EDITED_DIGESTS = [
+    {"entries": "x"},
+    {"entries": None},
+    {"entries": [1]},
+    {"entries": [{"arxiv_id": "1"}]},
+]
+
+
+@pytest.mark.parametrize("state", ["open", "closed", "merged"])
+@pytest.mark.parametrize("data", HAND_EDITED_MARKERS + HAND_EDITED_DIGESTS)
+def test_a_marker_edited_by_hand_is_no_marker_not_a_crash(
+    taxonomy: Taxonomy, state: str, data: dict[str, Any]
+) -> None:
+    """A bot PR's hidden marker edited out of shape (an id that is no text, a line that is a
+    number, a digest entry without its section) crashed every poll with a traceback (KeyError,
+    AttributeError), open or closed, so no paper was proposed again until someone found it."""
+    from bot.core.candidates import rejected_papers, routing_corrections
+
+    kind, branch = ("digest", "bot/digest") if "entries" in data else ("arxiv", "bot/arxiv-2405.00001")
+    pull = PullRequest(1, branch, "t", "why\n\n" + markers.make(kind, data), state)  # type: ignore[arg-type]
+    catalog = catalog_module.parse(catalog_document.render_document(taxonomy, SMALL_CATALOG), taxonomy)
+
+    result = select_candidates([paper("2405.00001", "A new paper")], catalog, [pull], "bot/digest")
+
+    assert [p.arxiv_id for p in result.new] == ["2405.00001"]
+    assert rejected_papers([pull], catalog) == [] and routing_corrections([pull], catalog) == []
+
+
 def test_a_paper_only_mentioned_under_another_entry_is_still_new(taxonomy: Taxonomy) -> None:
     """A note under an entry ("  - follow-up: arXiv ...") mentions a paper without listing it. The
     poll counted that paper as already in the catalog and never proposed it (the feed lists it on
@@ -601,6 +636,47 @@ def test_the_batch_mode_digest_pr_carries_the_poll_labels(
     assert digest_pr.head == "bot/digest" and len(report.accepted) > 1
     assert {"new-paper", "from-arxiv"} <= set(digest_pr.labels)
     assert not any(label.startswith("section:") for label in digest_pr.labels)  # one PR, many sections
+
+
+def test_an_open_digest_whose_marker_was_edited_out_of_shape_is_left_as_it_is(
+    fake_github: FakeGitHub,
+    taxonomy: Taxonomy,
+    tmp_path: Path,  # noqa: F811
+) -> None:
+    """Batch mode: the next poll rebuilt the open digest from the marker's usable entries only,
+    dropping the paper whose entry a hand edit broke (after a traceback, before the fix). It is
+    left as it is, and the run fails saying so."""
+    import json
+
+    fake_github.push(
+        "catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="the catalog"
+    )
+    papers = [paper_facts.enrich(p) for p in feeds.read_papers(FULL_DAY)]
+    settings = PollSettings(batch_mode=True)
+    train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
+
+    def poll_run(day: list[Paper]) -> Any:
+        forge = forge_for(fake_github)
+        catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
+        return run(day, catalog, taxonomy, forge, train, settings, io.StringIO())
+
+    assert poll_run(papers[::2]).failures == []
+    [pull] = fake_github.pulls()
+    marker = markers.find(pull.body, "digest")
+    assert marker is not None
+    marker["entries"][0]["line"] = None
+    start = pull.body.index("<!-- catalog-bot:digest ")
+    edited = pull.body[:start] + f"<!-- catalog-bot:digest {json.dumps(marker)} -->"
+    edited += pull.body[pull.body.index("-->", start) + 3 :]
+    path = f"/repos/{fake_github.repository}/pulls/{pull.number}"
+    assert fake_github.api("PATCH", path, {"body": edited}).status_code == 200
+    head = fake_github.head("bot/digest")
+
+    second = poll_run(papers[1::2])
+
+    assert second.accepted and [arxiv_id for arxiv_id, _ in second.failures] == ["bot/digest"]
+    assert "not as the bot wrote them (edited by hand)" in second.failures[0][1]
+    assert fake_github.head("bot/digest") == head and fake_github.pulls()[0].body == edited
 
 
 def test_a_digest_branch_moved_while_the_poll_rebuilds_it_is_rebuilt_once_from_there(

@@ -451,6 +451,35 @@ def test_a_digest_paper_only_mentioned_by_another_entry_stays_in_the_digest(fake
     assert fake.issues[number].state == "open" and "- [x] arXiv 2405.00001:" in fake.issues[number].body
 
 
+def test_a_digest_whose_marker_was_edited_out_of_shape_is_left_as_it_is(fake, taxonomy):
+    """A hand edit of the digest's hidden marker that leaves an entry without its section (or the
+    entries no list) made refresh fail with a traceback (KeyError), every push; a rebuild from
+    the entries left would drop that paper. The PR is skipped, untouched, with the reason."""
+    import json
+
+    change = first_digest(fake, taxonomy, (1, 2))
+    number = forge_for(fake).propose(change).pull_request.number
+    body = fake.issues[number].body
+    marker = markers.find(body, "digest")
+    assert marker is not None
+    del marker["entries"][1]["section"]
+    start = body.index("<!-- catalog-bot:digest ")
+    edited = (
+        body[:start]
+        + f"<!-- catalog-bot:digest {json.dumps(marker)} -->"
+        + body[body.index("-->", start) + 3 :]
+    )
+    assert fake.api("PATCH", f"/repos/{fake.repository}/pulls/{number}", {"body": edited}).status_code == 200
+    head = fake.head("bot/digest")
+    touch_neighbour(fake)  # a rebuild would be due
+
+    [outcome] = refresh.run(forge_for(fake), taxonomy)
+
+    assert (outcome.action, outcome.cause) == ("skipped", refresh.NO_MARKER)
+    assert "1 paper(s) of its hidden marker are not as the bot wrote them" in outcome.reason
+    assert fake.head("bot/digest") == head and fake.issues[number].body == edited
+
+
 def occurrences_on(fake: FakeGitHub, branch: str, arxiv_id: str) -> int:
     return sum(1 for line in fake.file("catalog.md", branch).splitlines() if f"arXiv {arxiv_id}" in line)
 

@@ -90,11 +90,15 @@ def run(
     accepted = sorted(report.accepted, key=lambda pd: -pd[1].score)
     report.skipped_over_limit = max(0, len(accepted) - settings.max_pull_requests)
     proposals = [proposal_for(p, d, settings) for p, d in accepted[: settings.max_pull_requests]]
-    changes = (
-        [_digest_change(proposals, pulls, catalog, taxonomy, settings)]
-        if settings.batch_mode
-        else [(p, change_request(p, taxonomy, settings.catalog_path, settings.branches)) for p in proposals]
-    )
+    changes: list[tuple[Any, ChangeRequest | None]] = []
+    if not settings.batch_mode:
+        paths = (settings.catalog_path, settings.branches)
+        changes = [(p, change_request(p, taxonomy, *paths)) for p in proposals]
+    else:
+        try:
+            changes = [_digest_change(proposals, pulls, catalog, taxonomy, settings)]
+        except BotError as exc:  # an open digest edited out of shape: left alone, the run fails
+            report.failures.append((settings.branches.digest, str(exc)))
     for proposal, change in changes:
         if change is None:
             continue
