@@ -304,11 +304,19 @@ class RemoteRepo:
     archived: bool = False
 
 
+# what github.com's GraphQL answers (HTTP 200) for a query that timed out on its side
+GRAPHQL_TIMEOUT = (
+    "Something went wrong while executing your query. This may be the result of a timeout, or it "
+    "could be a GitHub bug. Please include `0401:6C25:28BCA72:539243A:638E5DA9` when reporting this "
+    "issue."
+)
+
+
 @dataclass
 class Fault:
     method: str
     route: str
-    kind: str  # status | rate_limit | timeout_after_write | status_after_write | meanwhile
+    kind: str  # status | rate_limit | timeout_after_write | status_after_write | meanwhile | graphql_error
     status: int = 502
     message: str = "Server Error"
     retry_after: int | None = None
@@ -615,6 +623,11 @@ class FakeGitHub:
         """Apply the request, then answer an error anyway (a concurrent writer got there first)."""
         self.faults.append(Fault(method, route, "status_after_write", status, message, times=times))
 
+    def graphql_error(self, times: int = 1, message: str = GRAPHQL_TIMEOUT) -> None:
+        """Answer the next ``times`` GraphQL requests as GitHub does when a query ran out of time on
+        its side: HTTP 200, no data, one error (nothing applied)."""
+        self.faults.append(Fault("POST", "/graphql", "graphql_error", 200, message, times=times))
+
     def meanwhile(self, method: str, route: str, action: Callable[[], Any], times: int = 1) -> None:
         """Run ``action`` (another writer: a concurrent run, a maintainer's push) just before the
         next ``times`` requests to ``method route`` are applied: a race, deterministically."""
@@ -697,6 +710,8 @@ class FakeGitHub:
             fault.action()
         if fault and fault.kind in ("status", "rate_limit"):
             return self._fault_response(fault, token)
+        if fault and fault.kind == "graphql_error":
+            return self._json(200, {"data": None, "errors": [{"message": fault.message}]}, token)
         try:
             with self.lock:
                 if handler is None:

@@ -420,6 +420,22 @@ def test_a_read_is_retried_after_server_errors(fake):
     assert sleeps == [2.0, 4.0]
 
 
+def test_a_query_github_timed_out_on_its_side_is_retried(fake, taxonomy):
+    """github.com answers a GraphQL query that ran out of time on its side with HTTP 200, no data
+    and "Something went wrong while executing your query. This may be the result of a timeout":
+    the snapshot read (every bot PR's body and head) failed at once, and with it the whole run,
+    although docs/github.md says reads are retried after timeouts."""
+    fake.graphql_error(times=2)
+    sleeps: list[float] = []
+    forge = forge_for(fake, sleeps)
+    assert "## Quantization" in forge.read_file("catalog.md")
+    assert sleeps == [2.0, 4.0]
+
+    fake.graphql_error(times=4)  # every attempt: a clear error that says what happened
+    with pytest.raises(ForgeError, match="GitHub failed 4 time.*Something went wrong.*rerun later"):
+        forge_for(fake, sleeps).read_file("catalog.md")
+
+
 def test_retry_delay_follows_githubs_rules():
     policy = RetryPolicy(max_attempts=4, backoff_seconds=2, max_wait_seconds=900)
     assert retry_delay(Failure(403, "secondary rate limit", {"retry-after": "7"}), 1, policy, 0) == 7

@@ -99,6 +99,12 @@ def _error_message(data: Any) -> str:
     return f"{message} ({'; '.join(details)})" if details else message
 
 
+def _server_side(error: Mapping[str, Any]) -> bool:
+    """A GraphQL error that is GitHub failing, not the query: "Something went wrong while executing
+    your query. This may be the result of a timeout, or it could be a GitHub bug..."."""
+    return str(error.get("message") or "").startswith("Something went wrong while executing your query")
+
+
 def is_rate_limit(failure: Failure) -> bool:
     if failure.status not in (403, 429):
         return False
@@ -371,6 +377,9 @@ class GitHubClient:
             errors = payload.get("errors") or []
             if any(e.get("type") == "RATE_LIMITED" for e in errors):
                 raise GitHubHTTPError(403, {"message": "GraphQL rate limit exceeded"}, headers)
+            if payload.get("data") is None and any(_server_side(e) for e in errors):
+                # a query that ran out of time on GitHub's side, answered 200: a server error
+                raise GitHubHTTPError(502, {"message": str(errors[0].get("message"))}, headers)
             return cast(dict[str, Any], payload)
 
         payload = self.call(action, send, retry_errors=retry_errors)
