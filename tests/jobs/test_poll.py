@@ -3,6 +3,7 @@ branches in a temporary git repository and to pull requests on the fake GitHub."
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import shutil
@@ -473,6 +474,47 @@ def test_papers_over_the_limit_are_not_promised_to_the_next_run(
     assert "max_pull_requests 1" in row and "not proposed" in row and "/add" in row
     assert int(row.rsplit("|", 2)[1]) >= 1
     assert "next run" not in out
+
+
+def test_a_rerun_on_the_same_day_keeps_to_max_pull_requests(repo: Path, taxonomy: Taxonomy) -> None:
+    """A rerun of the day (Actions' "Re-run failed jobs" after one PR failed) found the papers over
+    the limit new again and opened them too: two runs of one day opened up to twice
+    max_pull_requests. The day's papers already proposed count against the limit, so a rerun
+    opens only what the first run could not (here the paper whose branch git refused)."""
+    from bot.forge.local_git import LocalGitForge
+
+    papers = [paper_facts.enrich(p) for p in feeds.read_papers(FULL_DAY)]
+    settings = PollSettings(max_pull_requests=2)
+    train = make_trainer(config.load("keywords"), taxonomy, repo.parent / "cache")
+
+    def poll_run() -> Any:
+        forge = LocalGitForge(repo, branch_prefix="bot/")
+        catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
+        return run(papers, catalog, taxonomy, forge, train, settings, io.StringIO())
+
+    dry = run(
+        papers,
+        catalog_module.parse(LocalGitForge(repo, branch_prefix="bot/").read_file("catalog.md"), taxonomy),
+        taxonomy,
+        LocalGitForge(repo, branch_prefix="bot/"),
+        train,
+        dataclasses.replace(settings, dry_run=True),
+        io.StringIO(),
+    )
+    assert len(dry.accepted) > 3
+    first, second = (p.paper.arxiv_id for p in dry.would_propose)
+    lock = repo / ".git" / "refs" / "heads" / "bot" / f"arxiv-{second}.lock"
+    lock.parent.mkdir(parents=True)
+    lock.touch()  # this paper's branch cannot be written on the first run
+
+    one = poll_run()
+    assert [r.action for r in one.results] == ["opened"] and [i for i, _ in one.failures] == [second]
+    lock.unlink()
+    again = poll_run()
+    assert [r.action for r in again.results] == ["opened"] and again.failures == []
+    assert bot_branches(repo) == sorted([f"bot/arxiv-{first}", f"bot/arxiv-{second}"])
+    assert again.skipped_over_limit == len(dry.accepted) - 2
+    assert poll_run().results == [] and len(bot_branches(repo)) == 2
 
 
 @pytest.mark.parametrize(

@@ -88,8 +88,11 @@ def run(
     _progress(f"scoring {len(candidates.new)} new papers")
     report.decisions = list(zip(candidates.new, scorer.score(candidates.new), strict=True))
     accepted = sorted(report.accepted, key=lambda pd: -pd[1].score)
-    report.skipped_over_limit = max(0, len(accepted) - settings.max_pull_requests)
-    proposals = [proposal_for(p, d, settings) for p, d in accepted[: settings.max_pull_requests]]
+    # the feed's papers already proposed (an earlier run of the day: a rerun after a failure) count
+    # against the limit, so that reruns of a day open what one run would, not the papers over it
+    budget = max(0, settings.max_pull_requests - len(candidates.already_proposed))
+    report.skipped_over_limit = max(0, len(accepted) - budget)
+    proposals = [proposal_for(p, d, settings) for p, d in accepted[:budget]]
     changes: list[tuple[Any, ChangeRequest | None]] = []
     if not settings.batch_mode:
         paths = (settings.catalog_path, settings.branches)
