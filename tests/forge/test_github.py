@@ -9,6 +9,7 @@ import math
 import pytest
 
 from bot.core import markers
+from bot.core.catalog import parse
 from bot.errors import ForgeError
 from bot.forge.github import (
     Failure,
@@ -104,6 +105,34 @@ def test_a_new_body_updates_the_pr_in_place(fake, taxonomy):
     assert again.action == "unchanged"
     assert fake.pulls()[0].body == edited.body and fake.head(change.branch) == head
     assert fake.writes() == 1 and fake.counts["PATCH /repos/{owner}/{repo}/pulls/{pull_number}"] == 1
+
+
+def test_an_update_github_refuses_leaves_the_pr_as_it_was(fake, taxonomy):
+    """An open PR brought up to date (an /add naming another section, a digest gaining the day's
+    papers): the branch was moved first, then the body PATCHed; when GitHub refused the PATCH (a
+    digest body over its 65,536 characters, an outage), the branch held a change the PR's marker
+    did not, and the next refresh, which rebuilds from the marker, dropped it again. The body goes
+    first now: refused, nothing changed; a branch move that fails after it is healed by refresh."""
+    from bot.jobs import refresh
+
+    change = paper_change(taxonomy, "2405.00001")
+    number = forge_for(fake).propose(change).pull_request.number
+    head, body = fake.head(change.branch), fake.issues[number].body
+    moved = paper_change(taxonomy, "2405.00001", section="kv-cache", subsection=None)
+    fake.fail("PATCH", "/repos/{owner}/{repo}/pulls/{pull_number}", status=422, message="Validation Failed")
+
+    with pytest.raises(ForgeError, match="Validation Failed"):
+        forge_for(fake).propose(moved)
+    assert (fake.head(change.branch), fake.issues[number].body) == (head, body)
+
+    fake.fail("POST", "/graphql", status=502, times=4, when=lambda b: "CatalogBotMoveBranch" in str(b))
+    with pytest.raises(ForgeError, match="move branch"):
+        forge_for(fake).propose(moved)
+    assert fake.issues[number].body == moved.body and fake.head(change.branch) == head
+    [outcome] = refresh.run(forge_for(fake), taxonomy)
+    assert outcome.action == "rebuilt"
+    item = parse(fake.file("catalog.md", change.branch), taxonomy).find_by_id("2405.00001")
+    assert item is not None and item.section == "kv-cache"
 
 
 def test_rebuilt_on_the_new_default_branch_when_it_moves(fake, taxonomy):

@@ -97,8 +97,11 @@ class PullRequests:
         message = hunks.with_trailer(change.commit_message, context)
         commit = self._commit(replace(change, commit_message=message), new_text)
         if existing:
-            self.branches.move(change.branch, commit, expected=existing.head_oid)
+            # the body (its marker: what refresh rebuilds from) before the branch: a refused PATCH
+            # then changes nothing, and a branch move that fails after it is redone by refresh
             pull, action = self._update_pull(existing.pull, change), "updated"
+            snap.pulls[pull.number] = replace(existing, pull=pull)
+            self.branches.move(change.branch, commit, expected=existing.head_oid)
         else:
             pull, action = self._open_new(change, commit), "opened"
         pull = replace(pull, context=context, mergeable=None)
