@@ -37,10 +37,14 @@ class LocalGitForge:
         self.branch_prefix = branch_prefix  # config/github.yml: the bot's branches, e.g. "bot/"
         if not self.repo.is_dir():
             raise ForgeError(f"{self.repo} is not a folder: pass --repo with the path of a git clone")
-        if not (self.repo / ".git").exists() and self._git("rev-parse", "--git-dir", check=False) is None:
-            raise ForgeError(
-                f"{self.repo} is not a git repository: run the bot from a clone, or pass --repo PATH"
-            )
+        try:
+            self._git("rev-parse", "--git-dir")
+        except ForgeError as exc:
+            if "not a git repository" in str(exc).lower():
+                raise ForgeError(
+                    f"{self.repo} is not a git repository: run the bot from a clone, or pass --repo PATH"
+                ) from None
+            raise  # git's own words: "dubious ownership" (with its safe.directory command), ...
         # a folder inside the clone (run from docs/) names the clone: paths beside the catalog
         # (the working tree's copy, the paper store, the cache) are read from its top
         top = self._git("rev-parse", "--show-toplevel", check=False)

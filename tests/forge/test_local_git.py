@@ -178,6 +178,19 @@ def test_not_a_repository_is_a_clear_error(tmp_path: Path) -> None:
         LocalGitForge(tmp_path / "missing", branch_prefix="bot/")
 
 
+def test_a_repository_git_refuses_to_open_is_git_s_error(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    """git refusing the repository (an extension this git does not know; "detected dubious
+    ownership" for a clone owned by another user, as in a container) was reported as "HEAD is
+    detached", with advice to check out a branch that was checked out all along."""
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    git(repo, "config", "core.repositoryformatversion", "1")
+    git(repo, "config", "extensions.catalogbotunknown", "true")
+    with pytest.raises(ForgeError) as raised:
+        LocalGitForge(repo, branch_prefix="bot/")
+    assert "unknown repository extension" in str(raised.value) and "detached" not in str(raised.value)
+    assert "\n" not in str(raised.value)
+
+
 def test_pr_body_escapes_untrusted_paper_text(taxonomy: Taxonomy) -> None:
     from bot.core import markers
     from bot.core.branches import BranchNames
