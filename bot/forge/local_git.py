@@ -10,6 +10,7 @@ working tree and the user's index are never touched.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import tempfile
 from dataclasses import replace
@@ -37,6 +38,11 @@ class LocalGitForge:
         self.branch_prefix = branch_prefix  # config/github.yml: the bot's branches, e.g. "bot/"
         if not self.repo.is_dir():
             raise ForgeError(f"{self.repo} is not a folder: pass --repo with the path of a git clone")
+        if shutil.which("git") is None:
+            raise ForgeError(
+                "the local-git mode needs git, which is not on PATH: install git (https://git-scm.com), "
+                "or set GITHUB_TOKEN and GITHUB_REPOSITORY to work on GitHub"
+            )
         try:
             self._git("rev-parse", "--git-dir")
         except ForgeError as exc:

@@ -191,6 +191,21 @@ def test_a_repository_git_refuses_to_open_is_git_s_error(tmp_path: Path, taxonom
     assert "\n" not in str(raised.value)
 
 
+def test_without_git_on_the_path_the_local_mode_says_so(
+    tmp_path: Path, taxonomy: Taxonomy, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A machine without git (a fresh Windows, a slim container): poll and refresh ended in a
+    traceback, "unexpected failure (a bug)", exit 3."""
+    from bot.__main__ import main
+
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    with pytest.raises(ForgeError, match="needs git, which is not on PATH: install git"):
+        LocalGitForge(repo, branch_prefix="bot/")
+    assert main(["refresh", "--repo", str(repo)]) == 1
+    assert "a bug" not in capsys.readouterr().err
+
+
 def test_pr_body_escapes_untrusted_paper_text(taxonomy: Taxonomy) -> None:
     from bot.core import markers
     from bot.core.branches import BranchNames
