@@ -17,6 +17,7 @@ lazy and cached: a job that never speaks to GitHub never needs a token.
 from __future__ import annotations
 
 import argparse
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -26,9 +27,12 @@ from typing import TYPE_CHECKING, Any
 import httpx
 
 from bot import config
+from bot.core.locations import ENV_CONFIG_DIR
 from bot.errors import ForgeError
 from bot.forge.protocols import Forge, RepoDirectory
 from bot.forge.workflow_log import in_actions
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     from bot.forge.github import GitHubForge, GitHubSettings
@@ -110,7 +114,9 @@ class Services:
     def _local(self) -> Forge:
         from bot.forge.local_git import LocalGitForge
 
-        return LocalGitForge(self.repo_path, branch_prefix=self.github_settings.branch_prefix)
+        forge = LocalGitForge(self.repo_path, branch_prefix=self.github_settings.branch_prefix)
+        note_config_elsewhere(forge.repo, self.env)
+        return forge
 
     def github(self) -> GitHubForge:
         """The GitHub forge of ``repository`` (a ForgeError says what to set when the token or the
@@ -163,6 +169,24 @@ class Services:
     def close(self) -> None:
         if "_http" in self.__dict__:
             self._http.close()
+
+
+def note_config_elsewhere(clone: Path, env: Mapping[str, str]) -> None:
+    """Local git: say so when the clone has a config folder of its own and the run reads another
+    one (``./config`` of the folder it runs in: run from a folder inside the clone, the bot's
+    checkout's), whose taxonomy and rules do not fit this clone's catalog."""
+    own = clone / "config"
+    used = config.config_dir()
+    if env.get(ENV_CONFIG_DIR) or not (own / "taxonomy.yml").is_file() or used.resolve() == own.resolve():
+        return
+    log.warning(
+        "this run reads its config from %s, not from this clone's %s: run the bot from %s, or set "
+        "CATALOG_BOT_CONFIG=%s",
+        used,
+        own,
+        clone,
+        own,
+    )
 
 
 def build_services(

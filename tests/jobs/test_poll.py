@@ -879,6 +879,28 @@ def test_poll_from_a_folder_inside_the_clone_works_on_the_clone(
     assert "| replacements of older papers | 1 |" in capsys.readouterr().out
 
 
+def test_poll_from_a_folder_inside_the_clone_says_when_it_reads_another_config(
+    repo: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The config folder is ./config of the folder the bot runs in: from docs/ of a clone that
+    has its own config/, the run silently used another list's (the bot's checkout's) taxonomy and
+    keyword rules with this clone's catalog. It says which folder it reads and how to fix it."""
+    shutil.copytree(PROJECT / "config", repo / "config")
+    (repo / "docs").mkdir()
+    (repo / "docs" / "index.md").write_text("docs\n", encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "config and docs")
+    monkeypatch.delenv("CATALOG_BOT_CONFIG")
+    monkeypatch.chdir(repo / "docs")
+
+    assert poll(repo / "docs", "--dry-run", "--feed", str(replacement_feed(repo.parent / "r.xml"))) == 0
+
+    assert (
+        f"reads its config from {config.config_dir()}, not from this clone's {repo / 'config'}" in caplog.text
+    )
+    assert f"set CATALOG_BOT_CONFIG={repo / 'config'}" in caplog.text
+
+
 def test_a_new_version_of_a_listed_paper_marks_it_stale_in_the_paper_store(
     taxonomy: Taxonomy, tmp_path: Path
 ) -> None:
