@@ -465,6 +465,27 @@ def test_a_query_github_timed_out_on_its_side_is_retried(fake, taxonomy):
         forge_for(fake, sleeps).read_file("catalog.md")
 
 
+def test_a_page_that_is_not_githubs_api_is_a_clear_error(httpserver, tmp_path):
+    """A wrong GITHUB_API_URL (a GitHub Enterprise Server's web address without /api/v3) or a
+    company proxy's sign-in page answers HTTP 200 with HTML: the bot read it as GitHub's answer and
+    ended in a traceback ("'str' object has no attribute 'get'"), exit 3."""
+    from bot.forge.github import GitHubForge, GitHubSettings
+
+    httpserver.expect_request("/graphql").respond_with_data(
+        "<html><body>Sign in to Example Corp</body></html>", content_type="text/html"
+    )
+    forge = GitHubForge(
+        "o/r",
+        "token",
+        api_url=httpserver.url_for("/"),
+        settings=GitHubSettings(seconds_between_requests=0, seconds_between_writes=0),
+        sleep=lambda _: None,
+    )
+    with pytest.raises(ForgeError, match="not GitHub's API .*Sign in to Example Corp.*check GITHUB_API_URL"):
+        forge.read_file("catalog.md")
+    assert len(httpserver.log) == 1  # an answer, not an outage: not retried
+
+
 def test_retry_delay_follows_githubs_rules():
     policy = RetryPolicy(max_attempts=4, backoff_seconds=2, max_wait_seconds=900)
     assert retry_delay(Failure(403, "secondary rate limit", {"retry-after": "7"}), 1, policy, 0) == 7

@@ -258,6 +258,15 @@ class GitHubClient:
         log.debug("GitHub %s %s -> %d", verb, url, response.status_code)
         if response.status_code >= 400:
             raise GitHubHTTPError(response.status_code, data, headers)
+        if isinstance(data, str):  # a web page (a proxy's sign-in, a wrong base URL), not the API
+            start = " ".join(data.split())[:80]
+            raise GitHubError(
+                f"{url} answered HTTP {response.status_code} with a page that is not GitHub's API "
+                f"({start!r}): check GITHUB_API_URL (GitHub Enterprise Server: https://HOST/api/v3) "
+                "and any proxy in between",
+                response.status_code,
+                start,
+            )
         return headers, data
 
     def call(
@@ -374,6 +383,8 @@ class GitHubClient:
             headers, payload = self.send(
                 "POST", self.graphql_url, body={"query": query, "variables": dict(variables)}
             )
+            if not isinstance(payload, dict):  # an empty answer: GitHub failing, as a 5xx
+                raise GitHubHTTPError(502, {"message": f"an answer without data ({payload!r})"}, headers)
             errors = payload.get("errors") or []
             if any(e.get("type") == "RATE_LIMITED" for e in errors):
                 raise GitHubHTTPError(403, {"message": "GraphQL rate limit exceeded"}, headers)
