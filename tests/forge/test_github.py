@@ -236,6 +236,17 @@ def test_closed_pr_and_rerun_of_close_leave_one_comment(fake, taxonomy):
     )
 
 
+def test_a_branch_github_refuses_to_delete_leaves_the_pr_closed_and_says_so(fake, taxonomy, caplog):
+    change = paper_change(taxonomy, "2405.00001")
+    pull = forge_for(fake).propose(change).pull_request
+    fake.fail("DELETE", "/repos/{owner}/{repo}/git/refs/{ref}", status=403, message="Resource not accessible")
+
+    forge_for(fake).close_pull_request(pull, "Closing: already in the catalog.")
+
+    assert fake.pulls()[0].state == "closed" and change.branch in fake.branches()
+    assert f"its branch {change.branch} could not be deleted" in caplog.text
+
+
 def test_reviewers_and_assignees_from_config(fake, taxonomy):
     fake.collaborators["reviewer-1"] = "write"
     forge = forge_for(fake, reviewers=("reviewer-1",), assignees=("maintainer",))

@@ -281,7 +281,15 @@ class PullRequests:
         )
         own_branch = pull_request.branch.startswith(self.settings.branch_prefix)
         if self.settings.delete_branch_on_close and own_branch:
-            self.branches.delete(pull_request.branch)
+            try:
+                self.branches.delete(pull_request.branch)
+            except ForgeError as exc:  # the PR is closed: the job did its part, the branch stays
+                log.warning(
+                    "closed PR #%d, but its branch %s could not be deleted (%s): delete it by hand",
+                    number,
+                    pull_request.branch,
+                    exc,
+                )
         snap = self.view.snapshot()
         if number in snap.pulls:
             snap.pulls[number] = replace(
