@@ -132,6 +132,20 @@ def _validation_failed(message: str, **error: Any) -> ApiError:
     return ApiError(422, "Validation Failed", [{"message": message, **error} if message else error])
 
 
+BODY_LIMIT = 65_536  # characters of an issue, pull request or comment body, as GitHub takes them
+
+
+def _body_fits(body: dict[str, Any], resource: str) -> None:
+    """GitHub refuses a body over 65,536 characters (422, as it words it)."""
+    if len(body.get("body") or "") > BODY_LIMIT:
+        raise _validation_failed(
+            f"body is too long (maximum is {BODY_LIMIT} characters)",
+            resource=resource,
+            code="custom",
+            field="body",
+        )
+
+
 class GraphQLNotFound(Exception):
     """A field GitHub resolves to null with a NOT_FOUND error (a missing repository)."""
 
@@ -1555,6 +1569,7 @@ class FakeGitHub:
     def create_pull(
         self, params: dict[str, str], body: dict[str, Any], login: str, **_: Any
     ) -> tuple[int, Any]:
+        _body_fits(body, "PullRequest")
         self._repo(params)
         branch = body["head"].rpartition(":")[2]
         base = body["base"]
@@ -1594,6 +1609,7 @@ class FakeGitHub:
 
     @route("PATCH", "/repos/{owner}/{repo}/pulls/{pull_number}")
     def update_pull(self, params: dict[str, str], body: dict[str, Any], **_: Any) -> tuple[int, Any]:
+        _body_fits(body, "PullRequest")
         self._repo(params)
         pull = self._issue(params["pull_number"], pull=True)
         for key in ("title", "body", "base"):
@@ -1675,6 +1691,7 @@ class FakeGitHub:
     def create_issue(
         self, params: dict[str, str], body: dict[str, Any], login: str, **_: Any
     ) -> tuple[int, Any]:
+        _body_fits(body, "Issue")
         self._repo(params)
         now = self.now()
         issue = Issue(
@@ -1697,6 +1714,7 @@ class FakeGitHub:
 
     @route("PATCH", "/repos/{owner}/{repo}/issues/{issue_number}")
     def update_issue(self, params: dict[str, str], body: dict[str, Any], **_: Any) -> tuple[int, Any]:
+        _body_fits(body, "Issue")
         self._repo(params)
         issue = self._issue(params["issue_number"])
         for key in ("title", "body"):
@@ -1729,6 +1747,7 @@ class FakeGitHub:
     def create_comment(
         self, params: dict[str, str], body: dict[str, Any], login: str, **_: Any
     ) -> tuple[int, Any]:
+        _body_fits(body, "IssueComment")
         self._repo(params)
         self._issue(params["issue_number"])
         comment = self.add_comment(int(params["issue_number"]), body["body"], login)
@@ -1747,6 +1766,7 @@ class FakeGitHub:
 
     @route("PATCH", "/repos/{owner}/{repo}/issues/comments/{comment_id}")
     def update_comment(self, params: dict[str, str], body: dict[str, Any], **_: Any) -> tuple[int, Any]:
+        _body_fits(body, "IssueComment")
         self._repo(params)
         comment = self._comment(params["comment_id"])
         comment.body, comment.updated_at = body["body"], self.now()

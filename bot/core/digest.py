@@ -26,6 +26,7 @@ from bot.core.taxonomy import Taxonomy
 from bot.errors import CatalogError, DuplicateEntryError
 
 MARKER_KIND = "digest"
+BODY_LIMIT = 65_000  # GitHub refuses a pull request body over 65,536 characters
 _CHECK_RE = re.compile(r"^\s*[-*] \[(?P<mark>[ xX])\] arXiv (?P<id>[^\s:]+):", re.M)
 
 
@@ -188,3 +189,23 @@ def rejected_ids(pull: PullRequest) -> set[str]:
     if pull.state == "closed":
         return {e.arxiv_id for e in entries}
     return {e.arxiv_id for e in entries if not e.ticked}
+
+
+def fitting_digest(
+    previous: PullRequest | None,
+    proposals: Sequence[Proposal],
+    catalog: Catalog,
+    taxonomy: Taxonomy,
+    catalog_path: str,
+    branch: str,
+    limit: int | None = None,  # default: BODY_LIMIT
+) -> tuple[ChangeRequest | None, int]:
+    """``digest_for_run`` with as many of ``proposals`` (best first) as GitHub takes in one PR
+    body, and how many were left out: a digest nobody merged for weeks (about 120 papers) would
+    otherwise be refused whole. None when not even the open digest's own papers fit: it is full."""
+    most = BODY_LIMIT if limit is None else limit
+    for keep in range(len(proposals), -1, -1):
+        change = digest_for_run(previous, proposals[:keep], catalog, taxonomy, catalog_path, branch)
+        if change is None or len(change.body) <= most:
+            return change, len(proposals) - keep
+    return None, len(proposals)

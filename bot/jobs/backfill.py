@@ -148,7 +148,12 @@ def run(
     for section, proposals in report.per_section.items():
         branch = f"{settings.branch_prefix}{section}"
         previous = next((p for p in pulls if p.branch == branch and p.state == "open"), None)
-        change = digest.digest_for_run(previous, proposals, catalog, taxonomy, settings.catalog_path, branch)
+        change, left_out = digest.fitting_digest(
+            previous, proposals, catalog, taxonomy, settings.catalog_path, branch
+        )
+        if left_out:  # the open checklist's body holds no more: found again by the next run
+            report.over_limit[section] = report.over_limit.get(section, 0) + left_out
+            proposals = report.per_section[section] = proposals[: len(proposals) - left_out]
         if change is None:
             continue
         if dry_run:

@@ -840,3 +840,12 @@ def test_a_pr_another_run_opened_between_our_branch_and_our_pr_is_not_rewritten(
     [pull] = fake.pulls()
     assert (pull.body, pull.title) == (other.body, other.title)
     assert fake.file("catalog.md", pull.head) == other.edit(fake.file("catalog.md"))
+
+
+def test_the_fake_refuses_a_body_longer_than_github_takes(fake):
+    """As GitHub does (422, "body is too long (maximum is 65536 characters)"): a job that writes
+    more must cut it (nightly's issue, a digest) and the tests see when it does not."""
+    path = f"/repos/{fake.repository}/issues"
+    assert fake.api("POST", path, {"title": "t", "body": "x" * 65_536}).status_code == 201
+    refused = fake.api("POST", path, {"title": "t", "body": "x" * 65_537})
+    assert refused.status_code == 422 and "body is too long" in refused.text

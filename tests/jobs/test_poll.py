@@ -22,7 +22,7 @@ from bot.core.candidates import select_candidates
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.forge.protocols import PullRequest
-from bot.jobs.poll import run
+from bot.jobs.poll import render_summary, run
 from bot.jobs.poll.plan import PollSettings
 from bot.scoring.trainer import make_trainer
 from bot.sources import arxiv_rss as feeds
@@ -678,6 +678,48 @@ def test_the_batch_mode_digest_pr_carries_the_poll_labels(
     assert digest_pr.head == "bot/digest" and len(report.accepted) > 1
     assert {"new-paper", "from-arxiv"} <= set(digest_pr.labels)
     assert not any(label.startswith("section:") for label in digest_pr.labels)  # one PR, many sections
+
+
+def test_a_digest_fills_up_to_the_body_github_takes_and_the_summary_counts_the_rest(
+    fake_github: FakeGitHub,
+    taxonomy: Taxonomy,
+    tmp_path: Path,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Batch mode: a digest nobody merged for weeks outgrows GitHub's 65,536 characters a PR body
+    (about 120 papers), and GitHub refused the whole update, the day's papers with it. The day's
+    best papers that fit go in, the rest are counted in the summary (the limit made small here)."""
+    from bot.core import digest
+
+    fake_github.push(
+        "catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="the catalog"
+    )
+    papers = [paper_facts.enrich(p) for p in feeds.read_papers(FULL_DAY)]
+    settings = PollSettings(batch_mode=True)
+    train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
+
+    def poll_run(day: list[Paper]) -> Any:
+        forge = forge_for(fake_github)
+        catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
+        return run(day, catalog, taxonomy, forge, train, settings, io.StringIO())
+
+    first = poll_run(papers[::2])
+    [pull] = fake_github.pulls()
+    monkeypatch.setattr(digest, "BODY_LIMIT", len(pull.body) + 600)  # room for one paper more
+    second = poll_run(papers[1::2])
+
+    [pull] = fake_github.pulls()
+    held = len(digest.entries_of(pull.body))
+    assert len(pull.body) <= digest.BODY_LIMIT and second.failures == []
+    assert len(second.accepted) >= 2 and len(first.accepted) < held < len(first.accepted) + len(
+        second.accepted
+    )
+    assert second.skipped_digest_full == len(first.accepted) + len(second.accepted) - held
+    summary = render_summary(second, settings, "feed")
+    assert (
+        f"the open digest PR is full (GitHub takes 65,536 characters a PR body): not proposed; merge or close the digest, and `/add` the ones you want | {second.skipped_digest_full} |"
+        in summary
+    )
 
 
 def test_an_open_digest_whose_marker_was_edited_out_of_shape_is_left_as_it_is(

@@ -99,7 +99,10 @@ def run(
         changes = [(p, change_request(p, taxonomy, *paths)) for p in proposals]
     else:
         try:
-            changes = [_digest_change(proposals, pulls, catalog, taxonomy, settings)]
+            first, change, report.skipped_digest_full = _digest_change(
+                proposals, pulls, catalog, taxonomy, settings
+            )
+            changes = [(first, change)]
         except BotError as exc:  # an open digest edited out of shape: left alone, the run fails
             report.failures.append((settings.branches.digest, str(exc)))
     for proposal, change in changes:
@@ -140,16 +143,17 @@ def _digest_change(
     catalog: Catalog,
     taxonomy: Taxonomy,
     settings: PollSettings,
-) -> tuple[Any, ChangeRequest | None]:
-    """Batch mode: this run's papers join the open digest PR (one change for the run)."""
+) -> tuple[Any, ChangeRequest | None, int]:
+    """Batch mode: this run's papers join the open digest PR (one change for the run), as many as
+    its body can hold; the third value counts those left out."""
     previous = next((p for p in pulls if p.branch == settings.branches.digest and p.state == "open"), None)
     if not proposals:
-        return None, None
-    change = digest.digest_for_run(
+        return None, None, 0
+    change, left_out = digest.fitting_digest(
         previous, proposals, catalog, taxonomy, settings.catalog_path, settings.branches.digest
     )
     # poll.yml's labels go on every PR the poll opens (section labels do not: a digest has many)
-    return proposals[0], change and dataclasses.replace(change, labels=settings.labels)
+    return proposals[0], change and dataclasses.replace(change, labels=settings.labels), left_out
 
 
 def render_summary(report: PollReport, settings: PollSettings, source: str) -> str:

@@ -26,6 +26,7 @@ class PollReport:
     results: list[ProposalResult] = field(default_factory=list)
     would_propose: list[Proposal] = field(default_factory=list)  # dry run
     skipped_over_limit: int = 0
+    skipped_digest_full: int = 0  # batch mode: accepted, but the open digest's body holds no more
     failures: list[tuple[str, str]] = field(default_factory=list)  # (arxiv id, message)
 
     @property
