@@ -262,10 +262,11 @@ _ABSTRACT_SYMBOLS = dict(
         "sharp=♯ sin=sin cos=cos tanh=tanh copyright=© textemdash=— textendash=– ie=i.e. eg=e.g.",
     )
 )
-# spacing and sizing: "U.S.\\ stock", "x \\, y", "(\\uparrow\\!17%)", "\\big(": a space or nothing;
+# spacing and sizing: "U.S.\\ stock", a line break "\\\\", "x \\, y", "(\\uparrow\\!17%)",
+# "\\big(": a space or nothing;
 # "\\|x\\|" is a norm; "Application\\-wise" (a discretionary hyphen) keeps its hyphen
-_SPACING = {" ": " ", ",": " ", ";": " ", ":": " ", "!": "", "-": "-", "|": "‖"}
-_LATEX_SPACING = re.compile(r"\\([ ,;:!|-])|\\[Bb]ig+[lr]?(?![A-Za-z])")
+_SPACING = {"\\": " ", " ": " ", ",": " ", ";": " ", ":": " ", "!": "", "-": "-", "|": "‖"}
+_LATEX_SPACING = re.compile(r"\\(\\|[ ,;:!|-])|\\[Bb]ig+[lr]?(?![A-Za-z])")
 _ABSTRACT_SYMBOL = re.compile(
     r"\\(" + "|".join(sorted(_ABSTRACT_SYMBOLS, key=len, reverse=True)) + r")(?![A-Za-z])"
 )

@@ -145,6 +145,7 @@ def test_math_between_backslash_parentheses_or_brackets_reads_as_text(taxonomy: 
         ("attention (\\ie entity-aware and", "attention (i.e. entity-aware and"),  # 2401.02212
         ("methodologies (\\eg fine-tuning", "methodologies (e.g. fine-tuning"),  # 2403.04071
         ("daily U.S.\\ stock returns", "daily U.S. stock returns"),  # 2404.05101
+        ("parameter budgets. \\\\ To overcome", "parameter budgets. To overcome"),  # 2407.01320
         ("model p(y \\mid x) and", "model p(y | x) and"),  # 2402.12727
         ("U^* - \\Theta\\big(\\sqrt{T}\\big), where", "U^* - Θ(√T), where"),  # 2402.09721
         ("GoLU(x) = x \\, Gompertz(x)", "GoLU(x) = x Gompertz(x)"),
