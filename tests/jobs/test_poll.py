@@ -9,6 +9,7 @@ import re
 import shutil
 import socket
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -658,6 +659,28 @@ def test_poll_on_the_fake_github_then_a_rerun_changes_nothing(
     assert fake_github.reads() <= 2
 
 
+def batch_poller(
+    fake_github: FakeGitHub,  # noqa: F811
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+) -> tuple[list[Paper], PollSettings, Callable[[list[Paper]], Any]]:
+    """The fixture catalog on the fake GitHub, the recorded day's papers, batch-mode settings, and
+    a poll run over some of the papers (each run reads the catalog and the PRs afresh)."""
+    fake_github.push(
+        "catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="the catalog"
+    )
+    papers = [paper_facts.enrich(p) for p in feeds.read_papers(FULL_DAY)]
+    settings = PollSettings(batch_mode=True)
+    train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
+
+    def poll_run(day: list[Paper]) -> Any:
+        forge = forge_for(fake_github)
+        catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
+        return run(day, catalog, taxonomy, forge, train, settings, io.StringIO())
+
+    return papers, settings, poll_run
+
+
 def test_the_batch_mode_digest_pr_carries_the_poll_labels(
     fake_github: FakeGitHub,
     taxonomy: Taxonomy,
@@ -691,17 +714,7 @@ def test_a_digest_fills_up_to_the_body_github_takes_and_the_summary_counts_the_r
     best papers that fit go in, the rest are counted in the summary (the limit made small here)."""
     from bot.core import digest
 
-    fake_github.push(
-        "catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="the catalog"
-    )
-    papers = [paper_facts.enrich(p) for p in feeds.read_papers(FULL_DAY)]
-    settings = PollSettings(batch_mode=True)
-    train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
-
-    def poll_run(day: list[Paper]) -> Any:
-        forge = forge_for(fake_github)
-        catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
-        return run(day, catalog, taxonomy, forge, train, settings, io.StringIO())
+    papers, settings, poll_run = batch_poller(fake_github, taxonomy, tmp_path)
 
     first = poll_run(papers[::2])
     [pull] = fake_github.pulls()
@@ -732,17 +745,7 @@ def test_an_open_digest_whose_marker_was_edited_out_of_shape_is_left_as_it_is(
     left as it is, and the run fails saying so."""
     import json
 
-    fake_github.push(
-        "catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="the catalog"
-    )
-    papers = [paper_facts.enrich(p) for p in feeds.read_papers(FULL_DAY)]
-    settings = PollSettings(batch_mode=True)
-    train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
-
-    def poll_run(day: list[Paper]) -> Any:
-        forge = forge_for(fake_github)
-        catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
-        return run(day, catalog, taxonomy, forge, train, settings, io.StringIO())
+    papers, settings, poll_run = batch_poller(fake_github, taxonomy, tmp_path)
 
     assert poll_run(papers[::2]).failures == []
     [pull] = fake_github.pulls()
@@ -771,17 +774,7 @@ def test_a_digest_branch_moved_while_the_poll_rebuilds_it_is_rebuilt_once_from_t
     """refresh rebuilds the digest branch between the poll's read and its write: the
     compare-and-swap refuses, the poll reads the branch again and adds its papers from there, once.
     Before, the day's papers were a failure and the run ended in an error."""
-    fake_github.push(
-        "catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="the catalog"
-    )
-    papers = [paper_facts.enrich(p) for p in feeds.read_papers(FULL_DAY)]
-    settings = PollSettings(batch_mode=True)
-    train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
-
-    def poll_run(day: list[Paper]) -> Any:
-        forge = forge_for(fake_github)
-        catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
-        return run(day, catalog, taxonomy, forge, train, settings, io.StringIO())
+    papers, settings, poll_run = batch_poller(fake_github, taxonomy, tmp_path)
 
     first = poll_run(papers[::2])
     assert len(first.accepted) > 0 and [p.head for p in fake_github.pulls()] == ["bot/digest"]
