@@ -9,7 +9,7 @@ import re
 import pytest
 
 from bot.jobs import init
-from bot.scoring.patterns import pattern_regex
+from bot.scoring.patterns import equivalent_patterns, pattern_regex
 from bot.sources.lists import starter_rules
 from bot.sources.lists.scaffold import scaffold
 from bot.sources.lists.starter_rules import is_generic, name_phrases, starter_patterns, word_counts
@@ -243,3 +243,30 @@ def test_accelerating_is_no_rule_alone() -> None:
     assert is_generic("accelerating") and is_generic("accelerated")
     assert "accelerating" not in patterns
     assert "speculative decoding" in patterns or "speculative" in patterns
+
+
+def test_a_word_written_without_the_space_of_a_rule_is_that_rule() -> None:
+    """ "KVCache" in titles gave the rule `kvcache` next to the heading's `kv cache`, which finds
+    it too (a pattern's space may be nothing): validate-config warned of the config init wrote,
+    and a paper saying either counted twice."""
+    titles = [
+        "PQCache: Product Quantization-based KVCache for Long Context LLM Inference",
+        "Mooncake: A KVCache-centric Disaggregated Architecture for LLM Serving",
+        "Infinite-LLM: Efficient LLM Service for Long Context with Distributed KVCache",
+        "KV Cache Eviction with Heavy Hitters",
+    ]
+    found = starter_patterns("KV Cache Compression", titles, word_counts(titles))
+    assert "kv cache" in found and "kvcache" not in found
+
+
+# the lists init reads (not the folder's README, nor the rendered page of no links), and a catalog
+LINKED = sorted(p.name for p in LISTS.iterdir() if p.suffix == ".md" and p.name != "README.md")
+
+
+@pytest.mark.parametrize("name", [*LINKED, "project-catalog"])
+def test_no_two_starter_rules_of_a_section_find_the_same_text(name: str) -> None:
+    path = FIXTURES / "project" / "catalog.md" if name == "project-catalog" else LISTS / name
+    plan = scaffold("README.md", path.read_text(encoding="utf-8"))
+    for section, raw in plan.keywords(init._common())["sections"].items():
+        patterns = list(raw["patterns"]) + [p for sub in raw.get("subsections", {}).values() for p in sub]
+        assert not equivalent_patterns(patterns), section

@@ -319,9 +319,10 @@ def _one_name(word: str, rules: list[str], titles: list[str], everything: Sequen
 
 
 def spelling(pattern: str) -> str:
-    """What a starter pattern matches, whichever way it is written: a pattern's hyphen matches a
-    space ("super-resolution", "super resolution")."""
-    return pattern.replace("-", " ")
+    """What a starter pattern matches, whichever way it is written: a pattern's space or hyphen
+    matches either or nothing ("super-resolution", "super resolution"; "kv cache", "kvcache"),
+    as ``equivalent_patterns`` (validate-config) reads them."""
+    return re.sub(r"[\s-]+", "", pattern)
 
 
 def starter_patterns(
