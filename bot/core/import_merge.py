@@ -313,10 +313,22 @@ def best_placement(candidates: Sequence[Candidate]) -> Placement:
     return section, max(subsections, key=lambda s: subsections[s])
 
 
+def _marks(candidates: Sequence[Candidate]) -> tuple[int | None, bool, bool]:
+    """(stars, archived, withdrawn): what only a list in the catalog's own format gives, kept so
+    that a list the bot keeps, read again, loses nothing (the nightly checks renew them)."""
+    ordered = sorted(candidates, key=lambda c: c.order)
+    return (
+        next((c.fields.stars for c in ordered if c.fields.stars is not None), None),
+        any(c.fields.archived for c in ordered),
+        any(c.fields.withdrawn for c in ordered),
+    )
+
+
 def record_entry(record: Record) -> Entry:
     """The catalog entry for a record: arXiv links and date from the id, the rest voted."""
     candidates = [c for c in record.candidates if c.placement]
     title = best_title(candidates)
+    stars, archived, withdrawn = _marks(candidates)
     if record.first.fields.resource:
         return Entry(
             title=title,
@@ -324,6 +336,8 @@ def record_entry(record: Record) -> Entry:
             kind="resource",
             description=_best((c.fields.description, c) for c in candidates)
             or default_description(record.first.fields.url),
+            stars=stars,
+            archived=archived,
         )
     authors, et_al = _best_authors(candidates)
     venue = _best((c.fields.venue, c) for c in candidates)
@@ -342,17 +356,25 @@ def record_entry(record: Record) -> Entry:
             venue=venue,
             pdf_url=arxiv_ids.pdf_url(arxiv_id),
             code_url=code,
+            stars=stars,
+            archived=archived,
+            withdrawn=withdrawn,
         )
     years = _votes((str(c.fields.year or ""), c) for c in candidates)
     year = int(max(years, key=lambda y: years[y]))
+    shown_month = next((c.fields.month for c in candidates if c.fields.year == year and c.fields.month), None)
     return Entry(
         title=title,
         url=record.first.fields.url,
         authors=authors,
         et_al=et_al,
         year=year,
+        month=shown_month,
         venue=venue,
         code_url=code,
+        stars=stars,
+        archived=archived,
+        withdrawn=withdrawn,
     )
 
 

@@ -46,3 +46,8 @@ class Fields:
     code_url: str = ""
     description: str = ""
     resource: bool = False
+    # what only a line in the catalog's own format says (a list kept by the bot, read back)
+    month: int | None = None
+    stars: int | None = None
+    archived: bool = False
+    withdrawn: bool = False

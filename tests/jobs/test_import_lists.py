@@ -757,8 +757,9 @@ def test_link_bullets_read_authors_venue_and_year_after_the_title() -> None:
         True,
         "https://github.com/example/handeye",
     )
-    # a repository or a page described with a year stays a tool, its description whole
-    assert (read["MoveIt"].resource, read["MoveIt"].description) == (True, "Motion planning framework, 2013")
+    # a repository or a page described with a year stays a tool, its description whole (the
+    # catalog's own tool line, read back as written)
+    assert (read["MoveIt"].resource, read["MoveIt"].description) == (True, "Motion planning framework, 2013.")
     assert read["PyBullet"].resource
 
 
@@ -963,3 +964,51 @@ def test_a_url_with_parentheses_is_read_whole_in_a_heading_and_an_entry() -> Non
     assert {item.path[-1] for item in items} == {"Pruning"}
     wiki = extract(items[-1])
     assert isinstance(wiki, list) and wiki[0].url == "https://en.wikipedia.org/wiki/Pruning_(x)"
+
+
+def test_a_list_in_the_catalogs_own_format_is_read_back_whole() -> None:
+    """A list kept by the bot (`init --catalog README.md --force`, or another adopter's
+    catalog) lost its entries without an arXiv id ("- [T](url) · 2024 · ECCV 2024": "a paper link
+    without arXiv id or year"), read the parts of an entry without authors as its authors
+    ("- - arXiv 2302.14017 - Feb 2023 - pdf") and dropped a venue after the date."""
+    text = (PROJECT / "catalog.md").read_text(encoding="utf-8")
+    items, _ = read_items("catalog.md", text)
+    parsed = catalog.parse(text).entries()
+    entries = {e.line_number: e.entry for e in parsed if e.entry and not e.entry.url.startswith("#")}
+    extra = (
+        "- [Paper With Stars](https://arxiv.org/abs/2401.00001) - A. Author · arXiv 2401.00001 · "
+        "Jan 2024 · withdrawn · [pdf](https://arxiv.org/pdf/2401.00001) · "
+        "[code](https://github.com/o/r) ⭐ 1.2k (archived)\n"
+        "- [Hand Dated Paper](https://example.org/p) · Mar 2023 · Workshop 2023\n"
+        "- [A Tool](https://github.com/o/tool) - What it does · ⭐ 340\n"
+    )
+    more = catalog.parse("# L\n\n## A\n\n" + extra).entries()
+    items += read_items("more.md", "# L\n\n## A\n\n" + extra)[0]
+    assert len(items) == len(entries) + 3
+    for item in items:
+        entry = entries.get(item.line) if item.file == "catalog.md" else more[item.line - 5].entry
+        found = extract(item)
+        assert isinstance(found, list) and len(found) == 1, (item.line, found)
+        fields = found[0]
+        assert entry is not None
+        assert (fields.title, fields.url, fields.resource, fields.arxiv_id) == (
+            entry.title,
+            entry.url,
+            entry.kind == "resource",
+            entry.arxiv_id,
+        ), item.line
+        assert (fields.authors, fields.et_al, fields.venue, fields.year, fields.month) == (
+            entry.authors,
+            entry.et_al,
+            entry.venue,
+            entry.year,
+            entry.month,
+        ), item.line
+        code = fields.code_url if entry.kind == "paper" else entry.code_url  # a tool's is its link
+        assert (fields.description, code, fields.stars, fields.archived, fields.withdrawn) == (
+            entry.description,
+            entry.code_url,
+            entry.stars,
+            entry.archived,
+            entry.withdrawn,
+        ), item.line

@@ -553,3 +553,40 @@ def test_a_rerun_over_a_form_without_the_section_dropdown_names_the_form_and_wri
     err = capsys.readouterr().err
     assert f"{form}: the issue form has no `section` dropdown" in err
     assert "delete the file so that init writes it (init wrote nothing)" in err
+
+
+def entry_lines(path: Path) -> list[str]:
+    """The entry lines of a catalog, sorted (its table of contents left out)."""
+    return sorted(
+        line
+        for line in path.read_text(encoding="utf-8").splitlines()
+        if line.startswith("- [") and "](#" not in line
+    )
+
+
+def test_a_list_kept_by_the_bot_is_read_back_without_a_loss(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/adopt.md, with the list itself as the catalog: `init --catalog README.md --force`,
+    then the re-render after a title edit, `import README.md --output README.md --replace`,
+    kept 108 of the quantization list's 278 entries (those without an arXiv id were "a paper
+    link without arXiv id or year"), and an entry without authors got its own parts as authors.
+    A catalog read as a list gives its entries back, line for line."""
+    shutil.copy(LISTS / "Zhen-Dong__Awesome-Quantization-Papers__README.md", adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md", "--catalog", "README.md", "--force"]) == 0
+    before = entry_lines(adopter / "README.md")
+    assert len(before) == 278
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    assert cli.main(["import", "README.md", "--output", "README.md", "--replace"]) == 0
+    out = capsys.readouterr().out
+    assert "0 unreadable" in out
+    assert entry_lines(adopter / "README.md") == before
+    # another list's catalog, stars and withdrawn marks included, adopted as it is
+    lines = (PROJECT / "catalog.md").read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("- [") and "arXiv" in line)
+    lines[first] = lines[first].replace(" · [pdf]", " · withdrawn · [pdf]") + " · ⭐ 1.2k"
+    other = adopter / "other"
+    other.mkdir()
+    (other / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert cli.main(["init", "--from", str(other / "README.md"), "--repo", str(other)]) == 0
+    assert entry_lines(other / "catalog.md") == entry_lines(other / "README.md")

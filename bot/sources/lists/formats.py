@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.core import arxiv_ids
+from bot.core.entry import SEPARATOR, parse_entry
 from bot.core.list_items import Fields, SourceItem
 from bot.sources.lists.fields import (
     MARKUP_LINK,
@@ -32,6 +33,39 @@ from bot.sources.lists.items import URL_IN_PARENS, Link, table_cells
 # -- the formats -------------------------------------------------------------------------------
 
 Extractor = Callable[[SourceItem, list[Link]], "list[Fields] | None"]
+
+
+def _catalog_line(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
+    """The bot's own one-line format (a list the bot keeps, read again), read back whole by
+    ``parse_entry``: a paper, or a tool or page. A line of a tool's shape that the link bullets
+    read as a paper (``- [Title](paper link) - Authors, Venue Year``) is theirs: a hand-written
+    paper, not a tool and its description."""
+    lines = item.text.strip("\n").splitlines()
+    entry = parse_entry(lines[0].lstrip(" \t")) if len(lines) == 1 else None
+    if entry is None:
+        return None
+    bare_tool = entry.kind == "resource" and SEPARATOR not in lines[0]
+    if bare_tool and any(not fields.resource for fields in _link_bullet(item, item_links) or ()):
+        return None
+    return [
+        Fields(
+            entry.title,
+            arxiv_id=entry.arxiv_id,
+            authors=entry.authors,
+            et_al=entry.et_al,
+            venue=entry.venue,
+            year=entry.year,
+            month=entry.month,
+            url=entry.url,
+            code_url=entry.code_url,
+            description=entry.description,
+            resource=entry.kind == "resource",
+            stars=entry.stars,
+            archived=entry.archived,
+            withdrawn=entry.withdrawn,
+        )
+    ]
+
 
 _GENERATED = re.compile(r"\s*(?:[-*+]\s+)?\*\*(?P<title>.+?)\*\*,\s*`(?P<tag>[^`]*)`", re.DOTALL)
 _GENERATED_RESOURCE = re.compile(r"\s*[-*+]\s+\[\*\*(?P<name>[^*\]]+)\*\*\]\((?P<url>[^)\s]+)\)")
@@ -353,6 +387,7 @@ def _plain_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | No
 
 
 EXTRACTORS: tuple[Extractor, ...] = (
+    _catalog_line,
     _table_row,
     _generated_bullet,
     _nested_bullet,
