@@ -41,6 +41,7 @@ from bot.core.catalog_io import write_text_atomic
 from bot.core.issue_form import FORM_PATH
 from bot.errors import BotError, ConfigError
 from bot.sources.arxiv_rss import DEFAULT_CATEGORIES, is_category
+from bot.sources.lists.reading import not_utf8
 from bot.sources.lists.scaffold import FALLBACK_TITLE, Scaffold, list_intro, scaffold
 from bot.sources.lists.starter_rules import common_words
 
@@ -218,7 +219,9 @@ def main(args: argparse.Namespace) -> int:
     categories: tuple[str, ...] = args.categories or DEFAULT_CATEGORIES
     try:
         text = source.read_text(encoding="utf-8-sig")  # a BOM (Notepad) is no text
-    except (FileNotFoundError, IsADirectoryError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
+        raise not_utf8(source, exc) from exc
+    except (FileNotFoundError, IsADirectoryError) as exc:
         raise BotError(
             f"{source}: cannot read the list ({exc.__class__.__name__}): pass the "
             "path of an awesome list's README (markdown or text)"

@@ -94,6 +94,13 @@ def cases(
     )
     found.append(("`init --from` a rendered page (titles, no links)", code, first_line(out, "entries read")))
 
+    latin1 = tmp_path / "latin1.md"  # a list saved by an older editor: "Résumé" in Latin-1
+    latin1.write_bytes(
+        "# Awesome\n\n## Pruning\n\n- [Résumé Pruning](https://arxiv.org/abs/2401.00001)\n".encode("latin-1")
+    )
+    code, out = run(["init", "--from", str(latin1), "--repo", str(tmp_path / "adopter")], capsys)
+    found.append(("`init --from` a list that is not UTF-8 (Latin-1)", code, first_line(out, "UTF-8")))
+
     repo = make_repo(tmp_path / "repo", load_taxonomy(PROJECT / "config"))  # a small catalog
     small_feed = tmp_path / "five.jsonl"
     small_feed.write_text(
@@ -193,6 +200,10 @@ def test_every_bad_input_gets_one_clear_message(
     assert "not counted" in by_input["`stats` of that catalog"][1]
     assert by_input["`import` of a file with no list"][0] == 1
     assert by_input["`init --from` a rendered page (titles, no links)"][0] == 1
+    assert (
+        "latin1.md:5: not UTF-8 text (byte 0xe9"
+        in by_input["`init --from` a list that is not UTF-8 (Latin-1)"][1]
+    )
     assert "learned part is weak" in by_input["`score` against a catalog of 4 entries"][1]
     assert "learned part is off" in by_input["`score` with a background of 5 papers"][1]
     assert all(by_input[k][0] == 1 for k in by_input if k.startswith("`check-links"))

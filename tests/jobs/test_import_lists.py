@@ -1012,3 +1012,12 @@ def test_a_list_in_the_catalogs_own_format_is_read_back_whole() -> None:
             entry.archived,
             entry.withdrawn,
         ), item.line
+
+
+def test_a_list_that_is_not_utf8_is_named_with_its_line_and_how_to_convert_it(tmp_path: Path) -> None:
+    """It was "is not a UTF-8 text file ('utf-8' codec can't decode byte 0xe9 in position 52:
+    invalid continuation byte)": no line, and nothing about what to do."""
+    latin1 = tmp_path / "list.md"
+    latin1.write_bytes("# L\n\n## A\n\n- [Résumé](https://arxiv.org/abs/2401.00001)\n".encode("latin-1"))
+    with pytest.raises(importer.SourceError, match=r"list\.md:5: not UTF-8 text \(byte 0xe9.*iconv"):
+        importer.read_sources([latin1])

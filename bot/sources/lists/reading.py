@@ -155,8 +155,19 @@ def read_sources(paths: Sequence[Path]) -> list[Source]:
             sources.append(Source(path.name, str(path), path.read_text(encoding="utf-8-sig")))
         except FileNotFoundError as exc:
             raise SourceError(f"{path} does not exist: pass the lists to import") from exc
-        except (UnicodeDecodeError, IsADirectoryError) as exc:
-            raise SourceError(
-                f"{path} is not a UTF-8 text file ({exc}): pass markdown or text lists"
-            ) from exc
+        except IsADirectoryError as exc:
+            raise SourceError(f"{path} is a folder: pass the list's markdown file (e.g. README.md)") from exc
+        except UnicodeDecodeError as exc:
+            raise not_utf8(path, exc) from exc
     return sources
+
+
+def not_utf8(path: Path, exc: UnicodeDecodeError) -> SourceError:
+    """What to do with a list saved in another encoding (Latin-1, Windows-1252): where the first
+    byte that is no UTF-8 is, and how to convert the file."""
+    line = exc.object[: exc.start].count(b"\n") + 1
+    return SourceError(
+        f"{path}:{line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}, an older encoding such "
+        f"as Latin-1 or Windows-1252?): save the list as UTF-8 (e.g. `iconv -f windows-1252 -t utf-8 "
+        f"{path} > list.md`) and pass that"
+    )
