@@ -590,3 +590,27 @@ def test_a_list_kept_by_the_bot_is_read_back_without_a_loss(
     (other / "README.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert cli.main(["init", "--from", str(other / "README.md"), "--repo", str(other)]) == 0
     assert entry_lines(other / "catalog.md") == entry_lines(other / "README.md")
+
+
+def test_a_heading_of_links_under_a_paper_section_is_no_subsection(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """On-device's "Popular On-Device LLMs Framework" (llama.cpp, MNN...) became a subsection
+    of papers that stayed empty, its tools imported into "Resources", with the rule `on-device`
+    routing the poll's on-device papers into it; the plaza list's "Projects" and "Other" of links
+    were three more. Such links go to the resources section, and their heading maps there."""
+    shutil.copy(LISTS / "NexaAI__Awesome-LLMs-on-device__README.md", adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    taxonomy = load_taxonomy(adopter / "config")
+    titles = [s.title for s in taxonomy.subsections]
+    assert "Popular On-Device LLMs Framework" not in titles and "Hardware Acceleration" in titles
+    catalog = read_catalog(adopter / "catalog.md", taxonomy)
+    tools = [e.entry.title for e in catalog.entries() if e.entry and e.section == "resources"]
+    assert {"MNN", "PowerInfer", "ExecuTorch"} <= set(tools)
+    keywords = yaml.safe_load((adopter / "config" / "keywords.yml").read_text(encoding="utf-8"))
+    subsections = {sub for raw in keywords["sections"].values() for sub in raw.get("subsections", {})}
+    assert subsections <= {s.id for s in taxonomy.subsections}
+    text = (LISTS / "awesome-efficient-llm-plaza.md").read_text(encoding="utf-8")
+    plan = scaffold("README.md", text).taxonomy("intro")
+    quantization = next(s for s in plan["sections"] if s["title"] == "Quantization")
+    assert [s["title"] for s in quantization["subsections"]] == ["Survey", "Papers"]

@@ -226,6 +226,21 @@ def _make_id(title: str, taken: set[str]) -> str:
     return candidate
 
 
+def _fold_link_headings(sections: list[SourceSection]) -> None:
+    """A heading of links only (tools, blogs) under a heading of papers is no subsection: a
+    subsection holds its section's kind, papers, and the import sends links that are no papers to
+    the resources section, so it would stay empty while its starter rules routed papers into it.
+    Its links count for the section (the section's rule maps the heading, whose path it starts)."""
+    for section in sections:
+        if section.kind != "papers":
+            continue
+        for name, child in list(section.children.items()):
+            if child.kind == "resources":
+                section.resources += child.resources
+                section.titles += child.titles
+                del section.children[name]
+
+
 def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
     if not paths:
         return ()
@@ -305,6 +320,7 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
         else:
             first.papers += 1
     ordered = list(sections.values())
+    _fold_link_headings(ordered)
     _display_titles(ordered)
     for section in ordered:
         _display_titles(section.children.values())
