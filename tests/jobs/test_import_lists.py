@@ -1021,3 +1021,27 @@ def test_a_list_that_is_not_utf8_is_named_with_its_line_and_how_to_convert_it(tm
     latin1.write_bytes("# L\n\n## A\n\n- [Résumé](https://arxiv.org/abs/2401.00001)\n".encode("latin-1"))
     with pytest.raises(importer.SourceError, match=r"list\.md:5: not UTF-8 text \(byte 0xe9.*iconv"):
         importer.read_sources([latin1])
+
+
+def test_an_import_that_maps_no_entry_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`lint` says "rebuild with python -m bot import"; an adopter's catalog imported with the
+    mapping of its README (whose heading paths it does not share) had every entry unmapped, and
+    `--replace` wrote an empty catalog: "0 unique papers ... wrote catalog.md (0 arXiv ids added,
+    49 removed)"."""
+    config = tmp_path / "config"
+    shutil.copytree(PROJECT / "config", config)
+    (config / "import-mapping.yml").write_text("rules: []\n", encoding="utf-8")  # nothing mapped
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config))
+    output = tmp_path / "catalog.md"
+    shutil.copy(PROJECT / "catalog.md", output)
+    before = output.read_bytes()
+    source = str(LISTS / "Zefan-Cai__Awesome-LLM-KV-Cache__README.md")
+    assert cli.main(["import", source, "--output", str(output), "--replace"]) == 1
+    err = capsys.readouterr().err
+    assert "57 entries read, none placed in a section (57 unmapped, 0 excluded, 0 unreadable)" in err
+    assert "nothing written" in err and "--suggest-mapping" in err
+    assert output.read_bytes() == before
+    assert cli.main(["import", source, "--output", str(output), "--dry-run"]) == 0  # the report, to see why
+    assert "57 unmapped" in capsys.readouterr().out

@@ -198,6 +198,24 @@ def refuse_overwriting_a_list(files: Sequence[Path], output: Path, allowed: bool
             )
 
 
+def refuse_an_empty_catalog(result: ImportResult) -> None:
+    """Entries read and none placed (every heading unmapped, excluded or unreadable): writing
+    would leave a catalog of headings only, and ``--replace`` would let it drop every paper."""
+    if result.papers or result.resources:
+        return
+    count = {
+        "unmapped": sum(sum(r.unmapped.values()) for r in result.reports),
+        "excluded": sum(sum(r.excluded.values()) for r in result.reports),
+        "unreadable": sum(r.unreadable_count for r in result.reports),
+    }
+    raise SourceError(
+        f"{sum(r.entries for r in result.reports)} entries read, none placed in a section ("
+        + ", ".join(f"{n} {what}" for what, n in count.items())
+        + "): nothing written. Map the lists' headings to sections in config/import-mapping.yml "
+        "(`--suggest-mapping` proposes rules; `--dry-run` shows the report)"
+    )
+
+
 def _apply_suggestions(
     args: argparse.Namespace,
     sources: list[Source],
@@ -305,6 +323,8 @@ def main(args: argparse.Namespace, out: TextIO | None = None) -> int:
             "with a title and a link); nothing written. Pass the list's markdown "
             "(e.g. its README.md), not a rendered page or another file"
         )
+    if not args.dry_run:
+        refuse_an_empty_catalog(result)
     changes = None if args.dry_run else write(result, taxonomy, args.output, args.replace)
     print(render_report(result, str(args.output), changes).rstrip("\n"), file=out)
     return 0
