@@ -296,7 +296,7 @@ def main(args: argparse.Namespace) -> int:
         f"{config_path / 'taxonomy.yml'}, then `python -m bot validate-config`, "
         "`python -m bot lint` and `python -m bot poll --dry-run` (docs/adopt.md)."
     )
-    if title_note:
+    if title_note and config_path / "taxonomy.yml" in new:  # a kept taxonomy keeps its own title
         print(title_note)
     _print_warnings(args, config_path, categories)
     return 0

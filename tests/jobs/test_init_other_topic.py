@@ -189,6 +189,18 @@ def test_a_list_without_a_title_is_named_after_its_folder(
     assert cli.main(["init", "--from", "README.md"]) == 0
     assert "title: Awesome-LLM-KV-Cache, the folder's name" in capsys.readouterr().out
     assert (repo / "catalog.md").read_text(encoding="utf-8").startswith("# Awesome-LLM-KV-Cache\n")
+    # a rerun keeps config/taxonomy.yml and its title: it said the title was the folder's name
+    # again (a clone in another folder: "title: kvt"), which the kept file did not say
+    moved = tmp_path / "kvt"
+    repo.rename(moved)
+    monkeypatch.chdir(moved)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(moved / "config"))
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    assert "the folder's name" not in capsys.readouterr().out
+    assert "title: Awesome-LLM-KV-Cache\n" in (moved / "config" / "taxonomy.yml").read_text(encoding="utf-8")
+    moved.rename(repo)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
     assert cli.main(["init", "--from", "README.md", "--title", "Robots", "--force"]) == 0
     assert "the folder's name" not in capsys.readouterr().out
     empty = tmp_path / "empty-config"
