@@ -1045,3 +1045,25 @@ def test_an_import_that_maps_no_entry_writes_nothing(
     assert output.read_bytes() == before
     assert cli.main(["import", source, "--output", str(output), "--dry-run"]) == 0  # the report, to see why
     assert "57 unmapped" in capsys.readouterr().out
+
+
+def test_a_bold_link_title_keeps_its_authors_and_a_bold_tool_no_stars() -> None:
+    """``**[Title](url)** - Lin et al., MLSys 2024`` lost its authors, or, numbered, gave the author
+    "- Lin" (the catalog line "- [Title](url) - - Lin et al. · ..."): the closing ``**`` was read
+    as text after the title. A bold tool link got "**" for its description."""
+    text = (
+        "# L\n\n## A\n\n"
+        "- **[AWQ: Activation-aware Weight Quantization for LLM Compression](https://arxiv.org/abs/2306.00978)**"
+        " - Lin et al., MLSys 2024\n"
+        "2. **[SqueezeLLM: Dense-and-Sparse Quantization](https://arxiv.org/abs/2306.07629)** - Kim et al., ICML 2024\n"
+        "- __[GPTQ: Accurate Post-Training Quantization](https://arxiv.org/abs/2210.17323)__, Frantar, Ashkboos\n"
+        "- **[MNN](https://github.com/alibaba/MNN)**\n"
+    )
+    items, _ = read_items("list.md", text)
+    read = [f for item in items for f in extract(item)]  # type: ignore[union-attr]
+    assert [(f.authors, f.et_al, f.venue, f.description) for f in read] == [
+        (("Lin",), True, "MLSys 2024", ""),  # the authors were lost (read as "Title, Venue, Year")
+        (("Kim",), True, "ICML 2024", ""),  # numbered: the author "- Kim"
+        (("Frantar", "Ashkboos"), False, "", ""),  # an author "__"
+        ((), False, "", ""),  # the catalog's "GitHub repository alibaba/MNN", not "**"
+    ]

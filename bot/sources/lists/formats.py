@@ -107,7 +107,9 @@ _INS = re.compile(
     r"\s*<?/ins>",
     re.DOTALL,
 )
-_LEADING_LINK = re.compile(r"\s*(?:[-*+•]|\d+[.)])\s+\[(?:\\.|[^\]\\])+\]\(")
+_LEADING_LINK = re.compile(
+    r"\s*(?:[-*+•]|\d+[.)])\s+(?:\*\*|__|[*_])?\[(?:\\.|[^\]\\])+\]\("
+)  # "**[Title](url)**" too
 _YEAR_END = r"(?P<year>(?:19|20)\d\d)(?:/ins>)?,?\s*(?:\[|$)"
 _RENDERED = (  # "• Title, Venue, Year [Paper]", and the same with a comma or two missing
     re.compile(r"\s*[-*+•]\s+(?P<title>.+),\s*(?P<venue>[^,\[\n]+?),?\s+" + _YEAR_END),
@@ -209,6 +211,8 @@ _LINK_BULLET = re.compile(
 )
 
 
+_EMPHASIS_ONLY = re.compile(r"[*_]+")
+
 _SUB_LINK = re.compile(rf"^\s+[-*+]\s+\[(?P<title>[^\]]+)\]\((?P<url>{URL_IN_PARENS})\)", re.MULTILINE)
 
 
@@ -229,7 +233,10 @@ def _link_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | Non
     if not match or match["title"].startswith("!["):
         return None
     venue, year = badge_venue(item.text)
-    rest = re.sub(r"\s*\[\[.*$", "", match["rest"]).strip(" .,:-–")
+    rest, prefix = match["rest"], match["prefix"].strip(" :-")
+    if _EMPHASIS_ONLY.fullmatch(prefix):  # "**[Title](url)** - Authors": the marks wrap the title
+        rest, prefix = re.sub(r"^[*_]+", "", rest), ""
+    rest = re.sub(r"\s*\[\[.*$", "", rest).strip(" .,:-–")
     link = Link(match["title"], match["url"])
     before, rest_venue, rest_year = venue_at_end(MARKUP_LINK.sub(" ", rest).strip(" .,:-–"))
     dated = bool(rest_year and (rest_venue or is_paper_link(link)) and not github_repo(link.url))
@@ -249,7 +256,6 @@ def _link_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | Non
                 code_url=code_url(item.text, item_links),
             )
         ]
-    prefix = match["prefix"].strip(" :-")
     description = strip_markup(rest) or prefix or " ".join(_italic_lines(item.text)[:1])
     return [
         Fields(
