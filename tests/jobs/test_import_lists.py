@@ -1067,3 +1067,28 @@ def test_a_bold_link_title_keeps_its_authors_and_a_bold_tool_no_stars() -> None:
         (("Frantar", "Ashkboos"), False, "", ""),  # an author "__"
         ((), False, "", ""),  # the catalog's "GitHub repository alibaba/MNN", not "**"
     ]
+
+
+def test_an_arxiv_reference_written_after_a_title_is_no_part_of_it() -> None:
+    """A plain bullet's ``Title. arXiv:2309.06180``, ``Title (arXiv 2205.14135)`` and ``Title,
+    https://arxiv.org/pdf/...`` kept the reference in the catalog's title; a venue after it was
+    lost."""
+    text = (
+        "# L\n\n## A\n\n"
+        "- Efficient Memory Management for Large Language Model Serving with PagedAttention. arXiv:2309.06180\n"
+        "- FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness (arXiv 2205.14135)\n"
+        "- Ring Attention with Blockwise Transformers for Near-Infinite Context, https://arxiv.org/pdf/2310.01889.pdf\n"
+        "- QLoRA: Efficient Finetuning of Quantized LLMs https://arxiv.org/abs/2305.14314 (NeurIPS 2023)\n"
+    )
+    items, _ = read_items("list.md", text)
+    read = [f for item in items for f in extract(item)]  # type: ignore[union-attr]
+    assert [(f.title, f.arxiv_id, f.venue) for f in read] == [
+        (
+            "Efficient Memory Management for Large Language Model Serving with PagedAttention",
+            "2309.06180",
+            "",
+        ),
+        ("FlashAttention: Fast and Memory-Efficient Exact Attention with IO-Awareness", "2205.14135", ""),
+        ("Ring Attention with Blockwise Transformers for Near-Infinite Context", "2310.01889", ""),
+        ("QLoRA: Efficient Finetuning of Quantized LLMs", "2305.14314", "NeurIPS 2023"),
+    ]

@@ -352,6 +352,12 @@ _LEAD_TAG = re.compile(r"\[(?P<tag>[^\[\]]{2,40})\]\s*(?!\()")  # "[NeurIPS 2023
 _BOLD_TITLE = re.compile(r"\*\*(?P<title>[^*]{8,}?)\*\*(?P<rest>(?:[,.:]|\s+[-–(\[]|\s*$).*)")
 # where a title stops: "[[Paper](..)]", or " [paper]" once the link is text (any case)
 _AFTER_TITLE = re.compile(r"\s*\[\[|\s+\[(?i:paper|code|pdf|arxiv|github|project|link|url|html)\]")
+# the paper's id or address written after its title, as text: "arXiv:2309.06180", "(arXiv
+# 2205.14135)", ", https://arxiv.org/pdf/2310.01889.pdf" (the id is read from it all the same)
+_REFERENCE = re.compile(
+    r"[\s,.;:]*[(\[<]?\s*(?:arxiv\s*[:.]?\s*(?:abs/)?\d{4}\.\d{4,5}(?:v\d+)?|https?://\S+|(?:www\.)?arxiv\.org/\S+)[)\]>]?",
+    re.IGNORECASE,
+)
 _VENUES_AFTER = re.compile(r"(?:,\s*(?:(?:19|20)\d\d|arXiv|[A-Z][\w-]*(?: [A-Z][\w-]*)?))+\s*$")
 
 
@@ -373,6 +379,10 @@ def _plain_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | No
             venue, year = (venue, year) if year else (rest_venue, rest_year)
     else:
         title = _AFTER_TITLE.split(source_title(line))[0]
+        if (ref := _REFERENCE.search(title)) and ref.start() >= 8:  # "Title. arXiv:2309.06180"
+            title, after_ref = title[: ref.start()], title[ref.end() :].strip(" .,;:()[]")
+            if not year and (named := venue_at_end(after_ref))[2]:  # "... (NeurIPS 2023)"
+                venue, year = named[1], named[2]
         if after := _VENUES_AFTER.search(title):  # ", arXiv, ICML" or ", 2024" after the title
             title = title[: after.start()]
             if not year and (named := parse_venue(after[0].strip(" ,")))[1]:
