@@ -381,8 +381,8 @@ def _plain_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | No
         title = _AFTER_TITLE.split(source_title(line))[0]
         if (ref := _REFERENCE.search(title)) and ref.start() >= 8:  # "Title. arXiv:2309.06180"
             title, after_ref = title[: ref.start()], title[ref.end() :].strip(" .,;:()[]")
-            if not year and (named := venue_at_end(after_ref))[2]:  # "... (NeurIPS 2023)"
-                venue, year = named[1], named[2]
+            if not year and (dated := venue_at_end(after_ref))[2]:  # "... (NeurIPS 2023)"
+                venue, year = dated[1], dated[2]
         if after := _VENUES_AFTER.search(title):  # ", arXiv, ICML" or ", 2024" after the title
             title = title[: after.start()]
             if not year and (named := parse_venue(after[0].strip(" ,")))[1]:
