@@ -278,7 +278,10 @@ def main(args: argparse.Namespace) -> int:
     mapping = import_lists.load_mapping(taxonomy, config_path)
     result = import_lists.run(import_lists.read_sources([source]), mapping)
     catalog_path = repo / args.catalog
-    if catalog_path.exists() and not args.force:
+    catalog_kept: bool | str = catalog_path.exists() and (
+        not args.force or _added_since(args, result, taxonomy)
+    )
+    if catalog_kept:
         written.append(Written(catalog_path, "kept"))
         changes = None
     else:
@@ -287,7 +290,7 @@ def main(args: argparse.Namespace) -> int:
     for item in written:
         if item.path != catalog_path:  # the report's last line says what became of the catalog
             print(f"{item.action} {item.path}")
-    report = import_lists.render_report(result, str(catalog_path), changes, kept=changes is None)
+    report = import_lists.render_report(result, str(catalog_path), changes, kept=catalog_kept)
     print(report.rstrip("\n"))
     print(
         f"init: {_counted(len(taxonomy.sections), 'section')}, "
@@ -323,6 +326,27 @@ def _config_files(
     if catalog != DEFAULT_CATALOG:  # every job reads the path from poll.yml
         files[config_path / "poll.yml"] = HEADERS["poll"] + _dump({"catalog": catalog})
     return files
+
+
+def _added_since(args: argparse.Namespace, result: ImportResult, taxonomy: Taxonomy) -> str:
+    """Why ``--force`` keeps the catalog ("" when it may rebuild it): it has arXiv papers the
+    list does not give, added since (by the bot, by hand). init's rerun for other categories is
+    a ``--force``: it rewrote the config and, with the catalog, dropped those papers."""
+    from bot.core.catalog import parse
+    from bot.jobs.import_lists import same_file
+
+    path = args.repo / args.catalog
+    if same_file(path, args.source):  # --catalog README.md: the list itself, rewritten on purpose
+        return ""
+    added = sorted(parse(path.read_text(encoding="utf-8"), taxonomy).arxiv_id_set() - result.arxiv_ids)
+    if not added:
+        return ""
+    return (
+        f"it has {_counted(len(added), 'arXiv paper')} {args.source.name} does not give (e.g. "
+        f"{', '.join(added[:3])}), added since: --force rewrote the config, not the catalog. To "
+        f"rebuild it from the list anyway: python -m bot import {args.source} --output {args.catalog} "
+        "--replace"
+    )
 
 
 def _write_catalog(result: ImportResult, taxonomy: Taxonomy, catalog_path: Path) -> tuple[int, int]:

@@ -614,3 +614,28 @@ def test_a_heading_of_links_under_a_paper_section_is_no_subsection(
     plan = scaffold("README.md", text).taxonomy("intro")
     quantization = next(s for s in plan["sections"] if s["title"] == "Quantization")
     assert [s["title"] for s in quantization["subsections"]] == ["Survey", "Papers"]
+
+
+def test_init_force_keeps_a_catalog_with_papers_the_list_does_not_give(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """init's own advice for other arXiv categories is "rerun with `--categories cs.RO,cs.CV
+    --force`": weeks after adoption that rebuilt catalog.md from the README and dropped every
+    paper the bot had added since, in one "(0 arXiv ids added, 1 removed)". The config is
+    rewritten; the catalog is kept, and init says how to rebuild it on purpose."""
+    shutil.copy(LISTS / LISTS_TO_ADOPT[0], adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    catalog = adopter / "catalog.md"
+    text = catalog.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line.startswith("- [") and "arXiv" in line)
+    merged = "- [A Paper the Bot Added Later](https://arxiv.org/abs/2411.00001) · arXiv 2411.00001 · Nov 2024"
+    catalog.write_text(text.replace(first, f"{merged}\n{first}", 1), encoding="utf-8")
+    before = catalog.read_text(encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["init", "--from", "README.md", "--categories", "cs.RO", "--force"]) == 0
+    out = capsys.readouterr().out
+    assert catalog.read_text(encoding="utf-8") == before
+    assert f"kept {catalog}: it has 1 arXiv paper README.md does not give (e.g. 2411.00001)" in out
+    assert "python -m bot import README.md --output catalog.md --replace" in out
+    assert "- cs.RO" in (adopter / "config" / "sources.yml").read_text(encoding="utf-8")
+    assert cli.main(["lint"]) == 0

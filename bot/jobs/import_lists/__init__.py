@@ -157,10 +157,10 @@ def write(
 
 
 def render_report(
-    result: ImportResult, output: str, changes: tuple[int, int] | None, *, kept: bool = False
+    result: ImportResult, output: str, changes: tuple[int, int] | None, *, kept: bool | str = False
 ) -> str:
     """The import report; ``changes`` None: nothing written (a dry run, or ``kept``: the output
-    exists and init keeps it)."""
+    exists and init keeps it; a text says why)."""
     totals = {
         "entries": sum(r.entries for r in result.reports),
         "unreadable": sum(r.unreadable_count for r in result.reports),
