@@ -639,3 +639,27 @@ def test_init_force_keeps_a_catalog_with_papers_the_list_does_not_give(
     assert "python -m bot import README.md --output catalog.md --replace" in out
     assert "- cs.RO" in (adopter / "config" / "sources.yml").read_text(encoding="utf-8")
     assert cli.main(["lint"]) == 0
+
+
+def test_a_long_heading_gives_an_id_of_whole_words() -> None:
+    """Ids were cut at 32 characters, mid-word: `/add 2405.00732 speculative-and-parallel-decodin`,
+    `system-level-efficiency-optimiza`, `general-efficiency-and-performan`."""
+    headings = [
+        "System-Level Efficiency Optimization",
+        "Speculative and Parallel Decoding",
+        "General Efficiency and Performance Improvements",
+        "Limitations of Cloud-Based LLM Inference and Advantages of On-Device Inference",
+        "Pneumonoultramicroscopicsilicovolcanoconiosis Quantization",
+    ]
+    text = "# L\n\n" + "".join(
+        f"## {h}\n\n- [Paper Number {n} Title](https://arxiv.org/abs/2401.0000{n})\n\n"
+        for n, h in enumerate(headings)
+    )
+    plan = scaffold("README.md", text)
+    assert [plan.ids[s.path] for s in plan.sections] == [
+        "system-level-efficiency-optimization",
+        "speculative-and-parallel-decoding",
+        "general-efficiency-and-performance",
+        "limitations-of-cloud-based-llm-inference",
+        "pneumonoultramicroscopicsilicovolcanocon",  # one word longer than an id: cut
+    ]

@@ -29,7 +29,7 @@ from bot.sources.lists.starter_rules import distinct, spelling, starter_patterns
 
 RESOURCES_ID = "resources"
 FALLBACK_TITLE = "Awesome Papers"  # a README without a `#` heading
-MAX_ID_LENGTH = 32
+MAX_ID_LENGTH = 40  # an id longer than that is cut at a word ("speculative-and-parallel-decoding")
 
 
 @dataclass
@@ -216,7 +216,7 @@ def display_title(title: str) -> str:
 def _make_id(title: str, taken: set[str]) -> str:
     base = slugify(title).strip("-_")
     base = re.sub(r"[^a-z0-9-]+", "-", base.replace("_", "-"))
-    base = re.sub(r"-{2,}", "-", base).strip("-")[:MAX_ID_LENGTH].strip("-") or "section"
+    base = _whole_words(re.sub(r"-{2,}", "-", base).strip("-")) or "section"
     if not base[0].isalnum():
         base = f"s-{base}"
     candidate, n = base, 2
@@ -239,6 +239,15 @@ def _fold_link_headings(sections: list[SourceSection]) -> None:
                 section.resources += child.resources
                 section.titles += child.titles
                 del section.children[name]
+
+
+def _whole_words(slug: str) -> str:
+    """``slug`` cut to ``MAX_ID_LENGTH`` at a word, not inside one (``...-decodin``), unless its
+    first words are longer than half of that."""
+    if len(slug) <= MAX_ID_LENGTH:
+        return slug
+    cut = slug[: MAX_ID_LENGTH + 1].rfind("-")
+    return (slug[:cut] if cut >= MAX_ID_LENGTH // 2 else slug[:MAX_ID_LENGTH]).strip("-")
 
 
 def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
