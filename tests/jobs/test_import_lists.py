@@ -1092,3 +1092,16 @@ def test_an_arxiv_reference_written_after_a_title_is_no_part_of_it() -> None:
         ("Ring Attention with Blockwise Transformers for Near-Infinite Context", "2310.01889", ""),
         ("QLoRA: Efficient Finetuning of Quantized LLMs", "2305.14314", "NeurIPS 2023"),
     ]
+
+
+def test_a_hand_written_link_is_not_read_as_a_catalog_line() -> None:
+    """`- [Title](url)` has the shape of the catalog's tool line: read as one, a page title kept
+    its site names ("| by Fireworks.ai | Jan, 2024 | Medium") and its escaped "\\~no" became "ño"."""
+    text = (
+        "# L\n\n## A\n\n- [FireAttention — Serving Models 4x faster by quantizing with \\~no tradeoffs | "
+        "by Fireworks.ai | Jan, 2024 | Medium](https://blog.fireworks.ai/fireattention)\n"
+    )
+    items, _ = read_items("list.md", text)
+    found = extract(items[0])
+    assert isinstance(found, list)
+    assert found[0].title == "FireAttention — Serving Models 4x faster by quantizing with ~no tradeoffs"

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import replace
 
 from bot.core import arxiv_ids
-from bot.core.entry import SEPARATOR, parse_entry
+from bot.core.entry import SEPARATOR, parse_entry, render_entry
 from bot.core.list_items import Fields, SourceItem
 from bot.sources.lists.fields import (
     MARKUP_LINK,
@@ -37,16 +37,18 @@ Extractor = Callable[[SourceItem, list[Link]], "list[Fields] | None"]
 
 def _catalog_line(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
     """The bot's own one-line format (a list the bot keeps, read again), read back whole by
-    ``parse_entry``: a paper, or a tool or page. A line of a tool's shape that the link bullets
-    read as a paper (``- [Title](paper link) - Authors, Venue Year``) is theirs: a hand-written
-    paper, not a tool and its description."""
+    ``parse_entry``: a paper (its `` · `` parts say so), or a tool or page as the bot writes one,
+    with its description. A hand-written ``- [Title](url)`` or ``- [Title](url) - text`` is left
+    to the link bullets (a page title's site name, a paper's authors after its link)."""
     lines = item.text.strip("\n").splitlines()
-    entry = parse_entry(lines[0].lstrip(" \t")) if len(lines) == 1 else None
+    line = lines[0].strip(" \t") if len(lines) == 1 else ""
+    entry = parse_entry(line) if line else None
     if entry is None:
         return None
-    bare_tool = entry.kind == "resource" and SEPARATOR not in lines[0]
-    if bare_tool and any(not fields.resource for fields in _link_bullet(item, item_links) or ()):
+    if entry.kind == "resource" and (not entry.description or render_entry(entry) != line):
         return None
+    if SEPARATOR not in line and any(not fields.resource for fields in _link_bullet(item, item_links) or ()):
+        return None  # "- [Title](paper link) - Authors, Venue Year": a hand-written paper
     return [
         Fields(
             entry.title,
