@@ -663,3 +663,37 @@ def test_a_long_heading_gives_an_id_of_whole_words() -> None:
         "limitations-of-cloud-based-llm-inference",
         "pneumonoultramicroscopicsilicovolcanocon",  # one word longer than an id: cut
     ]
+
+
+HTML_TABLE_LIST = """# Awesome HTML Table
+
+Papers on quantization, in an HTML table.
+
+## Quantization
+
+<table>
+<tr><th>Paper</th><th>Venue</th></tr>
+<tr><td><a href="https://arxiv.org/abs/2210.17323">GPTQ: Accurate Post-Training Quantization</a></td><td>ICLR 2023</td></tr>
+<tr><td><a href="https://arxiv.org/abs/2306.00978">AWQ: Activation-aware Weight Quantization</a></td><td>MLSys 2024</td></tr>
+</table>
+"""
+
+
+def test_a_list_of_papers_in_an_html_table_is_named_with_what_to_do(
+    adopter: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """init and import said "0 entries read: no list of papers found ...; pass an awesome list's
+    README" of the README they had been given; its papers sit in an HTML <table>, which no reader
+    knows, and the import's report names such lines: so does the error."""
+    (adopter / "README.md").write_text(HTML_TABLE_LIST, encoding="utf-8")
+    assert cli.main(["init", "--from", "README.md"]) == 1
+    err = capsys.readouterr().err
+    assert "README.md: 0 entries read; lines 9, 10 link arXiv papers outside any entry" in err
+    assert "write the papers as bullets or a markdown table" in err
+    assert not (adopter / "config").exists()
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(PROJECT / "config"))
+    assert cli.main(["import", "README.md", "--output", "catalog.md"]) == 1
+    assert (
+        "README.md: 0 entries read; lines 9, 10 link arXiv papers outside any entry"
+        in capsys.readouterr().err
+    )

@@ -34,6 +34,7 @@ from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted
 from bot.errors import CatalogError, SourceError
+from bot.sources.lists.items import papers_in_no_entry
 from bot.sources.lists.reading import FileReport, Source, read_source, read_sources
 
 # -- the whole import --------------------------------------------------------------------------
@@ -317,6 +318,8 @@ def main(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if getattr(args, "suggest_mapping", False):
         mapping, result = _apply_suggestions(args, sources, mapping, result, taxonomy, out)
     empty = [r.label for r in result.reports if r.entries == 0]
+    if stray := next((r for r in result.reports if r.entries == 0 and r.stray), None):
+        raise SourceError(papers_in_no_entry(stray.label, stray.stray))
     if empty:
         raise SourceError(
             f"{', '.join(empty)}: 0 entries read: no list found (bullets or table rows "

@@ -247,3 +247,15 @@ def stray_link_lines(text: str, items: list[SourceItem]) -> list[int]:
     covered = {item.line + offset for item in items for offset in range(item.text.count("\n") + 1)}
     lines = split_lines(shown_text(fix_mojibake(text)))
     return [n for n, line in enumerate(lines, 1) if n not in covered and _ARXIV_LINK.search(line)]
+
+
+def papers_in_no_entry(name: str, stray: list[int]) -> str:
+    """Why a list of 0 entries is one all the same: its papers are linked in lines no reader
+    knows (``stray_link_lines``), and how to write them instead."""
+    shown = ", ".join(map(str, stray[:5])) + (", ..." if len(stray) > 5 else "")
+    where = f"line {shown} links an arXiv paper" if len(stray) == 1 else f"lines {shown} link arXiv papers"
+    return (
+        f"{name}: 0 entries read; {where} outside any entry (an HTML <table> or <ul>, a paragraph "
+        "or a citation is no entry): write the papers as bullets or a markdown table (docs/import.md "
+        "lists the formats read)"
+    )

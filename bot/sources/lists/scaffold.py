@@ -24,7 +24,7 @@ from typing import Any
 from bot.core.anchors import slugify
 from bot.errors import BotError
 from bot.sources.lists import Unreadable, clean_heading, extract, read_items
-from bot.sources.lists.items import shown_text
+from bot.sources.lists.items import papers_in_no_entry, shown_text, stray_link_lines
 from bot.sources.lists.starter_rules import distinct, spelling, starter_patterns, word_counts
 
 RESOURCES_ID = "resources"
@@ -289,6 +289,8 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
             + ". A paper needs an arXiv link, or a link and a year (`- [Title](url) - Authors, "
             "Venue 2024`); docs/import.md lists the formats read"
         )
+    if not read and (stray := stray_link_lines(text, items)):
+        raise BotError(papers_in_no_entry(name, stray))
     if not read:
         raise BotError(
             f"{name}: 0 entries read: no list of papers found (bullets or table rows "
