@@ -1105,3 +1105,20 @@ def test_a_hand_written_link_is_not_read_as_a_catalog_line() -> None:
     found = extract(items[0])
     assert isinstance(found, list)
     assert found[0].title == "FireAttention — Serving Models 4x faster by quantizing with ~no tradeoffs"
+
+
+def test_a_tables_arxiv_column_of_bare_ids_gives_the_papers_id() -> None:
+    """``| GPTQ: ... | 2210.17323 | [code](github) |`` under an ``arXiv`` column: the bare id was
+    not read, and the paper became a tool, "GitHub repository IST-DASLab/gptq"."""
+    text = (
+        "# L\n\n## A\n\n| # | Title | arXiv | Code |\n|---|---|---|---|\n"
+        "| 1 | GPTQ: Accurate Post-Training Quantization for Generative Pre-trained Transformers | 2210.17323 | "
+        "[code](https://github.com/IST-DASLab/gptq) |\n"
+        "| 2 | AWQ: Activation-aware Weight Quantization | arXiv:2306.00978v2 | |\n"
+    )
+    items, _ = read_items("list.md", text)
+    read = [f for item in items for f in extract(item)]  # type: ignore[union-attr]
+    assert [(f.arxiv_id, f.resource, f.code_url) for f in read] == [
+        ("2210.17323", False, "https://github.com/IST-DASLab/gptq"),
+        ("2306.00978", False, ""),
+    ]

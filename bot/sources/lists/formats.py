@@ -294,10 +294,17 @@ def _table_row(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
         fields = replace(fields, venue=venue[0], year=fields.year or venue[1])
     if fields.year is None and (year := date_column_year(item.header, cells)):
         fields = replace(fields, year=year)
+    if not fields.arxiv_id and (
+        bare := arxiv_ids.parse_user_id(column_cell(item.header, cells, _ID_COLUMNS))
+    ):
+        fields = replace(fields, arxiv_id=bare)  # "| arXiv |" over "| 2210.17323 |": no link, the id
     if not fields.authors and (authors := column_cell(item.header, cells, ("author", "authors"))):
         names, et_al = split_authors(authors)
         fields = replace(fields, authors=names, et_al=et_al)
     return [fields]
+
+
+_ID_COLUMNS = ("arxiv", "arxiv id", "arxiv-id", "id")
 
 
 def _title_column(header: tuple[str, ...], cells: list[str]) -> int | None:
