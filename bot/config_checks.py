@@ -16,7 +16,7 @@ import yaml
 
 from bot import config
 from bot.core.issue_form import FORM_PATH as FORM
-from bot.core.issue_form import FORM_TEMPLATE, set_form_options
+from bot.core.issue_form import FORM_TEMPLATE, paper_section_titles, set_form_options
 from bot.core.taxonomy import Taxonomy
 from bot.errors import ConfigError
 from bot.scoring.patterns import equivalent_patterns
@@ -96,10 +96,10 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
         )
     form = repo / FORM
     if form.exists():
-        from bot.core.issue_form import form_options
+        from bot.core.issue_form import form_options, paper_section_titles
 
         options = form_options(form.read_text(encoding="utf-8"))
-        titles = [s.title for s in taxonomy.sections]
+        titles = paper_section_titles(taxonomy)
         if options is None:
             problems.append(f"{form}: no `section` dropdown with options found")
         elif options != titles:
@@ -116,7 +116,7 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
                 )
             )
             problems.append(
-                f"{form}: the section dropdown does not match the taxonomy's sections "
+                f"{form}: the section dropdown does not match the taxonomy's sections of papers "
                 f"({detail}): rerun `python -m bot init --from LIST` (it keeps your files and rewrites only "
                 "this dropdown from the taxonomy's titles), or edit it by hand"
             )
@@ -241,7 +241,7 @@ def check_staged(repo: Path, files: dict[Path, str]) -> tuple[str | None, list[s
         with _naming(stage, repo):
             form_text = None
             try:
-                titles = [s.title for s in config.load_taxonomy(stage / "config").sections]
+                titles = paper_section_titles(config.load_taxonomy(stage / "config"))
             except ConfigError:
                 titles = None  # check_all reports it
             if titles is not None:

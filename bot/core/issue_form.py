@@ -1,17 +1,28 @@
 """The "Add a paper" issue form's section dropdown: read it, and rewrite it keeping the file's
-comments and layout (``init`` writes it, ``validate-config`` compares it with the taxonomy)."""
+comments and layout (``init`` writes it, ``validate-config`` compares it with the taxonomy's
+sections of papers)."""
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
 
 from bot.errors import ConfigError
 
+if TYPE_CHECKING:
+    from bot.core.taxonomy import Taxonomy
+
 FORM_PATH = Path(".github") / "ISSUE_TEMPLATE" / "add-paper.yml"
 FORM_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "add_paper_form.yml"
+
+
+def paper_section_titles(taxonomy: Taxonomy) -> list[str]:
+    """What the dropdown offers: the sections a paper can be added to, never one of tools or
+    links (``/add`` refuses those: "lists tools, not papers")."""
+    return [s.title for s in taxonomy.sections if s.kind == "papers"]
 
 
 def form_options(text: str) -> list[str] | None:

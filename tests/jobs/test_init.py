@@ -55,7 +55,7 @@ def test_init_then_validate_lint_and_a_dry_run_poll(
     assert len(catalog.entries()) >= 40  # the list's papers, in the one-line format
     form = yaml.safe_load((adopter / init.FORM_PATH).read_text(encoding="utf-8"))
     dropdown = next(f for f in form["body"] if f.get("id") == "section")
-    assert dropdown["attributes"]["options"] == [s.title for s in taxonomy.sections]
+    assert dropdown["attributes"]["options"] == [s.title for s in taxonomy.sections if s.kind == "papers"]
     keywords = yaml.safe_load((adopter / "config" / "keywords.yml").read_text(encoding="utf-8"))
     assert set(keywords["sections"]) <= set(taxonomy.section_ids())
 
@@ -697,3 +697,19 @@ def test_a_list_of_papers_in_an_html_table_is_named_with_what_to_do(
         "README.md: 0 entries read; lines 9, 10 link arXiv papers outside any entry"
         in capsys.readouterr().err
     )
+
+
+def test_the_add_a_paper_form_offers_the_sections_of_papers_only(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The plaza list's form offered "Toolkits", "Courses", "Extra Reference", "Other" and
+    "Resources" for a paper: `/add` refuses each ("lists tools, not papers"), so a reader who
+    picked one got a refusal instead of a pull request."""
+    shutil.copy(LISTS / "awesome-efficient-llm-plaza.md", adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    taxonomy = load_taxonomy(adopter / "config")
+    form = yaml.safe_load((adopter / init.FORM_PATH).read_text(encoding="utf-8"))
+    options = next(f for f in form["body"] if f.get("id") == "section")["attributes"]["options"]
+    assert options == [s.title for s in taxonomy.sections if s.kind == "papers"]
+    assert "Toolkits" not in options and "Courses" not in options and "Quantization" in options
+    assert cli.main(["validate-config"]) == 0
