@@ -102,6 +102,12 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
         titles = paper_section_titles(taxonomy)
         if options is None:
             problems.append(f"{form}: no `section` dropdown with options found")
+        elif options == [s.title for s in taxonomy.sections] and options != titles:
+            warnings.warn(  # as init wrote it before round 22: still works, offers more
+                f"{form}: the section dropdown also offers the sections of tools and links, which "
+                "`/add` refuses: rerun `python -m bot init --from LIST` to list the sections of papers only",
+                stacklevel=2,
+            )
         elif options != titles:
             missing = [t for t in titles if t not in options]
             extra = [o for o in options if o not in titles]

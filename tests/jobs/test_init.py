@@ -713,3 +713,19 @@ def test_the_add_a_paper_form_offers_the_sections_of_papers_only(
     assert options == [s.title for s in taxonomy.sections if s.kind == "papers"]
     assert "Toolkits" not in options and "Courses" not in options and "Quantization" in options
     assert cli.main(["validate-config"]) == 0
+
+
+def test_a_form_that_still_offers_every_section_is_a_warning(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A form init wrote before (every section, tools too) is no problem that fails CI: a warning."""
+    shutil.copy(LISTS / "awesome-efficient-llm-plaza.md", adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    form = adopter / init.FORM_PATH
+    taxonomy = load_taxonomy(adopter / "config")
+    from bot.core.issue_form import set_form_options
+
+    form.write_text(set_form_options(form.read_text(encoding="utf-8"), [s.title for s in taxonomy.sections]))
+    capsys.readouterr()
+    assert cli.main(["validate-config"]) == 0
+    assert "the section dropdown also offers the sections of tools and links" in capsys.readouterr().out
