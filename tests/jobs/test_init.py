@@ -729,3 +729,39 @@ def test_a_form_that_still_offers_every_section_is_a_warning(
     capsys.readouterr()
     assert cli.main(["validate-config"]) == 0
     assert "the section dropdown also offers the sections of tools and links" in capsys.readouterr().out
+
+
+def test_year_headings_are_no_sections(adopter: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A list by year ("## 2025", "## 2024"...) got the sections 2025 and 2024, a rule `2025`
+    (any paper saying the year) and a rule `quantization` for the section "2023", where the poll
+    then filed new papers. Years are when a paper came, not what it is about: entries under year
+    headings (innermost) count for the heading above them, or the list."""
+    papers = iter(range(1, 99))
+
+    def bullets(*titles: str) -> str:
+        return "".join(f"- [{t}](https://arxiv.org/abs/2401.{next(papers):05d})\n" for t in titles)
+
+    text = (
+        "# Awesome Yearly\n\nQuantization and pruning papers, by year of the paper.\n\n"
+        "## 2025\n\n"
+        + bullets("Quantized Attention for Long Context Models", "Outlier Smoothing Quantization")
+        + "\n## 2024\n\n"
+        + bullets("Low-Bit Quantization of Language Models", "Quantized Training at Scale")
+    )
+    (adopter / "README.md").write_text(text, encoding="utf-8")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    taxonomy = load_taxonomy(adopter / "config")
+    assert [(s.id, s.title) for s in taxonomy.sections] == [("awesome-yearly", "Awesome Yearly")]
+    assert len(read_catalog(adopter / "catalog.md", taxonomy).entries()) == 4
+    topics = (
+        "# Awesome Topics\n\nPapers on quantization and pruning, by topic and year.\n\n"
+        "## Quantization\n\n### 2025\n\n"
+        + bullets("Quantized Attention Kernels for Inference")
+        + "\n### 2024\n\n"
+        + bullets("Outlier Aware Quantization Methods")
+        + "\n## Pruning\n\n"
+        + bullets("Structured Pruning of Language Models", "Pruning Heads Made Simple")
+    )
+    plan = scaffold("README.md", topics)
+    assert [(s.title, list(s.children)) for s in plan.sections] == [("Quantization", []), ("Pruning", [])]
+    assert "2025" not in str(plan.keywords())

@@ -270,3 +270,9 @@ def test_no_two_starter_rules_of_a_section_find_the_same_text(name: str) -> None
     for section, raw in plan.keywords(init._common())["sections"].items():
         patterns = list(raw["patterns"]) + [p for sub in raw.get("subsections", {}).values() for p in sub]
         assert not equivalent_patterns(patterns), section
+
+
+def test_a_year_heading_is_no_rule() -> None:
+    """ "## 2024" over topics ("### Quantization") gave the section the rule `2024`."""
+    titles = ["Alpha Beta Gamma Models", "Delta Epsilon Zeta Systems"]
+    assert starter_patterns("2024", titles, word_counts(titles)) == []

@@ -179,6 +179,8 @@ def _description(section: SourceSection) -> str:
 
 
 def _path_regex(path: tuple[str, ...]) -> str:
+    if not path:  # a list of year headings without a title over them: every heading
+        return "^"
     return f"^{re.escape(' > '.join(path))}( > |$)"
 
 
@@ -224,6 +226,18 @@ def _make_id(title: str, taken: set[str]) -> str:
         candidate, n = f"{base}-{n}", n + 1
     taken.add(candidate)
     return candidate
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+
+def _without_years(path: tuple[str, ...]) -> tuple[str, ...]:
+    """A heading path without its innermost year headings ("Quantization > 2024"): a year says
+    when a paper came, not what it is about, so it is no section (a rule `2024` would take any
+    paper saying the year); its entries count for the heading above, whose rule maps them."""
+    while path and _YEAR.fullmatch(display_title(path[-1])):
+        path = path[:-1]
+    return path
 
 
 def _fold_link_headings(sections: list[SourceSection]) -> None:
@@ -272,14 +286,16 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
     unreadable: dict[str, list[int]] = {}  # why -> lines
     linked = 0
     all_paths: dict[tuple[str, ...], None] = {}
+    covered: dict[tuple[str, ...], None] = {}  # the headings with an entry read
     for item in items:
         all_paths[item.path] = None
         extracted = extract(item)
         if isinstance(extracted, Unreadable):
             unreadable.setdefault(extracted.reason, []).append(item.line)
             continue
+        covered[item.path] = None
         for fields in extracted:
-            read.append((item.path, fields.title, fields.resource))
+            read.append((_without_years(item.path), fields.title, fields.resource))
             linked += bool(fields.url or fields.arxiv_id)
     if not read and unreadable:  # entries, none of them readable: say why, not "no list found"
         whys = sorted(unreadable.items(), key=lambda pair: -len(pair[1]))
@@ -354,7 +370,6 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
     if not prefix and len(ordered) > 1 and document_title in {s.path[0] for s in ordered}:
         document_title = ""  # "# Quantization" over entries, "# Pruning" over others: sections
     list_title = title or display_title(document_title) or _fallback_title(prefix, name)
-    covered = {p for p, _, _ in read}
     empty = [p for p in all_paths if p not in covered]
     return Scaffold(
         list_title,

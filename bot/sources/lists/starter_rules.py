@@ -363,8 +363,8 @@ def starter_patterns(
                 continue
         if spelling(term) not in {spelling(p) for p in picked}:
             picked.append(term)
-    meaningful = any(
-        w not in _STOPWORDS and not w.startswith("awesome") and not is_generic(w)
+    meaningful = any(  # "2024" (a year heading) says nothing either: a rule of it takes any paper
+        w not in _STOPWORDS and not w.startswith("awesome") and not is_generic(w) and re.search("[a-z]", w)
         for w in name.lower().split()
     )
     return picked or ([name.lower()] if fallback and meaningful else [])
