@@ -345,10 +345,12 @@ def cap(text: str, limit: int) -> str:
 
 
 def _clean_title_once(text: str) -> str:
-    text = repair_mojibake(text)
     if "<" in text or "&" in text:
         text = strip_html(text)
     text = clean_latex(text)
+    # after the markup is gone: what its removal uncovers ("¬$Ä" -> "¬Ä", which reads as "€") is
+    # repaired now, not on the next pass (a catalog line read back)
+    text = repair_mojibake(text)
     text = unicodedata.normalize("NFC", strip_unsafe(text))
     text = " ".join(text.split())
     return cap(text.strip(), MAX_TITLE)
@@ -362,7 +364,7 @@ def clean_title(text: str) -> str:
     marks altogether."""
     text = _clean_title_once(text)
     for _ in range(3):
-        if not _MARKUP.search(text):  # nothing a second pass could change: the common case
+        if text.isascii() and not _MARKUP.search(text):  # nothing a second pass could change
             return text
         again = _clean_title_once(text)
         if again == text:
@@ -373,11 +375,15 @@ def clean_title(text: str) -> str:
 
 def clean_inline(text: str) -> str:
     """Any one-line field (authors, venue, description): no HTML, no invisible or bidi characters,
-    single spaces, no ' · ', no mojibake."""
-    text = repair_mojibake(text)
+    single spaces, no ' · ', no mojibake (repaired once the HTML is gone, as in titles)."""
     if "<" in text or "&" in text:
         text = strip_html(text)
-    return " ".join(strip_unsafe(text).replace("·", "-").split())
+    for _ in range(3):  # until what one pass removes uncovers no more mojibake
+        again = " ".join(strip_unsafe(repair_mojibake(text)).replace("·", "-").split())
+        if again == text:
+            break
+        text = again
+    return text
 
 
 def unified_diff(path: str, old: str, new: str) -> str:

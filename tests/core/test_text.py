@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from bot.core import templates, text
 from bot.core.text import clean_title, counted, latex_accents
@@ -65,3 +67,18 @@ def test_mojibake_is_repaired_where_text_is_cleaned(written: str, read: str) -> 
 def test_latex_letters_and_accents_in_author_names_become_letters(tex: str, name: str) -> None:
     assert latex_accents(tex) == name
     assert clean_title(rf"$\lambda$, $\omega$ and \ldots by {tex}") == f"λ, \\omega and \\ldots by {name}"
+
+
+_ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
+
+
+@settings(max_examples=300, deadline=None)
+@example("¬$Ä")  # removing the LaTeX "$" uncovers "¬Ä", which reads as mojibake of "€"
+@example("óÅwąĢýďĂcĴýı¥\xa0Î²ďķÐĆáø\xa0$")  # collapsing the no-break space uncovers "Î²" ("β")
+@example("·Ã¹\U00103cd6¼Ki»þ/")  # removing a private-use character uncovers "Ã¹" ("ù")
+@given(_ANY_TEXT)
+def test_cleaning_a_clean_title_or_field_changes_nothing(written: str) -> None:
+    """A catalog line is read back through the same cleaning (found by fuzzing: the mojibake
+    repair ran before what it could uncover was removed)."""
+    title, field = clean_title(written), text.clean_inline(written)
+    assert clean_title(title) == title and text.clean_inline(field) == field
