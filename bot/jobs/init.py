@@ -91,6 +91,33 @@ def with_generated_ignored(text: str) -> str:
     return text + ("\n" if text else "") + GENERATED_COMMENT + "\n" + "\n".join(missing) + "\n"
 
 
+# The paper store is machine-written (nightly `enrich`): marked generated, GitHub collapses its diff
+# in pull requests, so a reviewer of the rolling maintenance PR sees the catalog's lines first.
+ATTRIBUTES_COMMENT = "# Written by catalog-bot's nightly job: its diff is collapsed in pull requests."
+
+
+def with_store_marked(text: str, store: str) -> str:
+    """``text`` (a .gitattributes) with a line marking the paper store ``linguist-generated``;
+    unchanged when a line for that path already sets the attribute (either way: yours wins)."""
+    path = store.strip().lstrip("/")
+    for line in text.splitlines():
+        parts = line.split()
+        if parts and parts[0].lstrip("/") == path and any("linguist-generated" in a for a in parts[1:]):
+            return text
+    if text and not text.endswith("\n"):
+        text += "\n"
+    return text + ("\n" if text else "") + f"{ATTRIBUTES_COMMENT}\n{path} linguist-generated=true\n"
+
+
+def _mark_store_generated(path: Path, store: str) -> Written:
+    old = path.read_text(encoding="utf-8") if path.exists() else None
+    new = with_store_marked(old or "", store)
+    if new == old:
+        return Written(path, "kept")
+    write_text_atomic(path, new)
+    return Written(path, "wrote" if old is None else "updated")
+
+
 def _ignore_generated(path: Path) -> Written:
     old = path.read_text(encoding="utf-8") if path.exists() else None
     new = with_generated_ignored(old or "")
@@ -274,6 +301,9 @@ def main(args: argparse.Namespace) -> int:
         write_text_atomic(form, form_text)
     written.append(Written(form, "kept" if form_text == old else "wrote" if old is None else "updated"))
     written.append(_ignore_generated(repo / ".gitignore"))
+    written.append(
+        _mark_store_generated(repo / ".gitattributes", config.load("papers", config_path)["store"]["path"])
+    )
     taxonomy = config.load_taxonomy(config_path)
     mapping = import_lists.load_mapping(taxonomy, config_path)
     result = import_lists.run(import_lists.read_sources([source]), mapping)

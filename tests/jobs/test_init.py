@@ -372,6 +372,52 @@ def test_generated_output_stays_out_of_git(adopter: Path, capsys: pytest.Capture
     assert (adopter / ".gitignore").read_text(encoding="utf-8") == text
 
 
+def test_the_paper_store_is_marked_generated_so_github_collapses_its_diff(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The nightly job rewrites a little of data/papers.jsonl every night; marked
+    linguist-generated, GitHub folds its diff in the rolling PR. An existing .gitattributes keeps
+    its lines, and a rerun adds nothing."""
+    shutil.copy(LISTS / LISTS_TO_ADOPT[0], adopter / "README.md")
+    (adopter / ".gitattributes").write_text("*.md text eol=lf", encoding="utf-8")  # no final newline
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    assert f"updated {adopter / '.gitattributes'}" in capsys.readouterr().out
+    checked = subprocess.run(
+        ["git", "check-attr", "linguist-generated", "text", "--", "data/papers.jsonl", "catalog.md"],
+        cwd=adopter,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.splitlines()
+    assert "data/papers.jsonl: linguist-generated: true" in checked
+    assert "catalog.md: linguist-generated: unspecified" in checked and "catalog.md: text: set" in checked
+    text = (adopter / ".gitattributes").read_text(encoding="utf-8")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    assert f"kept {adopter / '.gitattributes'}" in capsys.readouterr().out
+    assert (adopter / ".gitattributes").read_text(encoding="utf-8") == text
+
+
+@pytest.mark.parametrize(
+    ("text", "store", "marked"),
+    [
+        ("", "data/papers.jsonl", True),
+        ("/data/papers.jsonl -linguist-generated\n", "data/papers.jsonl", False),  # the maintainer's call
+        ("data/papers.jsonl linguist-generated=true\n", "data/papers.jsonl", False),
+        ("*.md text\n", "store/facts.jsonl", True),
+    ],
+)
+def test_the_store_line_is_added_once_and_never_over_the_maintainers(
+    text: str, store: str, marked: bool
+) -> None:
+    from bot.jobs.init import with_store_marked
+
+    result = with_store_marked(text, store)
+    assert (result != text) == marked
+    if marked:
+        assert result.startswith(text) and result.endswith(f"{store} linguist-generated=true\n")
+    assert with_store_marked(result, store) == result
+
+
 @pytest.mark.parametrize(
     "text, added",
     [
