@@ -375,7 +375,7 @@ def _fold_misspelled_sections(catalog: Catalog, taxonomy: Taxonomy, problems: li
                 (
                     f"unknown heading '## {heading.title}': did you mean '## {section.title}' (taxonomy "
                     f"{section.id})? Rename it; the {counted(entries, 'entry', 'entries')} under it "
-                    "count as outside the taxonomy until then"
+                    f"{'counts' if entries == 1 else 'count'} as outside the taxonomy until then"
                 ),
             )
         )

@@ -400,3 +400,20 @@ def test_the_docs_show_lint_on_a_broken_catalog(
     assert_shown_in_docs(
         "catalog.md", "catalog-lint-broken.txt", f"$ python -m bot lint broken.md; echo $?\n{out}{status}\n"
     )
+
+
+@pytest.mark.parametrize(
+    ("entries", "verb"), [(1, "the 1 entry under it counts"), (2, "the 2 entries under it count")]
+)
+def test_a_misspelled_heading_says_how_many_entries_it_holds_in_words(
+    clean_text: str, taxonomy: Taxonomy, entries: int, verb: str
+) -> None:
+    lines = [render_entry(paper(f"2405.0000{i}", f"Paper {i}")) for i in range(1, entries + 1)]
+    start = clean_text.index("\n## Low-Rank Decomposition\n")
+    end = clean_text.index("\n## ", start + 1)
+    text = clean_text[:start] + "\n## Low-Rank Decompositon\n\n" + "\n".join(lines) + "\n" + clean_text[end:]
+    [message] = [p.message for p in problems(text, taxonomy) if "Decompositon" in p.message]
+    assert (
+        f"did you mean '## Low-Rank Decomposition' (taxonomy low-rank)? Rename it; {verb} as outside"
+        in message
+    )
