@@ -37,23 +37,43 @@ def write_catalog(
         raise CatalogError(f"refusing to write {path}: the new text does not round-trip")
     if old_text is None:
         old_text = read_text_exact(path) if path.exists() else ""
-    old = parse(old_text, taxonomy)
+    check_papers(
+        parse(old_text, taxonomy),
+        new,
+        f"refusing to write {path}",
+        expect_added,
+        expect_removed,
+        allow_dropping_unidentified,
+    )
+    write_text_atomic(path, new_text)
+    return new
+
+
+def check_papers(
+    old: Catalog,
+    new: Catalog,
+    refusal: str,
+    expect_added: Iterable[str] = (),
+    expect_removed: Iterable[str] = (),
+    allow_dropping_unidentified: bool = False,
+) -> None:
+    """Raise a ``CatalogError`` (starting with ``refusal``) unless ``new`` holds the papers of
+    ``old``, plus ``expect_added``, minus ``expect_removed``, and every entry without an arXiv id
+    (unless ``allow_dropping_unidentified``): the check of any edit before it is written."""
     expected = (old.arxiv_id_set() | set(expect_added)) - set(expect_removed)
     if new.arxiv_id_set() != expected:
         missing = sorted(expected - new.arxiv_id_set())[:5]
         extra = sorted(new.arxiv_id_set() - expected)[:5]
         raise CatalogError(
-            f"refusing to write {path}: the edit would change papers it should not "
+            f"{refusal}: the edit would change papers it should not "
             f"(missing: {missing or 'none'}, unexpected: {extra or 'none'}); the file is unchanged"
         )
     lost = _unidentified(old) - _unidentified(new)
     if lost and not allow_dropping_unidentified:
         raise CatalogError(
-            f"refusing to write {path}: the edit would drop {sum(lost.values())} entry(ies) without "
+            f"{refusal}: the edit would drop {sum(lost.values())} entry(ies) without "
             f"an arXiv id (e.g. {sorted(lost)[0]!r}); the file is unchanged"
         )
-    write_text_atomic(path, new_text)
-    return new
 
 
 def file_mode(path: Path) -> int:

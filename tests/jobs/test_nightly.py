@@ -1203,3 +1203,24 @@ def test_the_store_on_the_unmerged_pr_is_where_the_next_night_goes_on(fake, web,
         assert len(server.log) == 2 and third.pr_action == "unchanged"
     finally:
         server.close()
+
+
+def test_a_maintenance_edit_that_would_name_other_papers_is_refused() -> None:
+    """Stars and links only: a link fix that turned an entry into another paper (a redirect from
+    one arXiv page to another's) must not reach the rolling PR; the edit says so instead."""
+    from bot.core.catalog import parse
+    from bot.core.entry import render_entry
+    from bot.errors import CatalogError
+    from bot.jobs.nightly.fixes import maintenance_edit
+    from tests.gitrepo import paper_entry
+
+    entry = paper_entry("2405.00001", "A Paper")
+    text = f"# List\n\n## KV Cache Compression\n\n{render_entry(entry)}\n"
+    assert "2405.00001" in parse(text, None).arxiv_id_set()
+    harmless = maintenance_edit({}, {"https://github.com/o/r": "https://github.com/o/r2"}, None)
+    assert harmless(text) == text
+    other = maintenance_edit({}, {entry.url: "https://arxiv.org/abs/2405.09999"}, None)
+    with pytest.raises(
+        CatalogError, match=r"refusing the nightly maintenance edit: .*unexpected: \['2405.09999'\]"
+    ):
+        other(text)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from bot.core.catalog import Catalog, parse, title_at
+from bot.core.catalog_io import check_papers
 from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
 from bot.forge.protocols import RepoInfo
@@ -96,7 +97,11 @@ def maintenance_edit(
     """The rolling PR's pure edit: star refresh, then link fixes, on whatever text it is given."""
 
     def edit(text: str) -> str:
-        refreshed, _ = refresh_entries(parse(text, taxonomy), infos)
-        return refreshed.map_entries(lambda entry: moved_entry(entry, url_map)).render()
+        before = parse(text, taxonomy)
+        refreshed, _ = refresh_entries(before, infos)
+        after = refreshed.map_entries(lambda entry: moved_entry(entry, url_map))
+        # stars and links only: the same papers, or no PR (a link fix that named another paper)
+        check_papers(before, after, "refusing the nightly maintenance edit")
+        return after.render()
 
     return edit
