@@ -4,9 +4,10 @@
 merged bot PR), rejected (a closed bot PR, or a line a maintainer unticked in a checklist PR),
 cross-listed twice, a second id with a new paper's title, or a new version of an older paper.
 ``rejected_paper`` turns a closed PR back into a paper (a negative for the scorer;
-``rejected_papers``: those of all closed PRs whose paper is not in the catalog after all);
-``routing_corrections`` finds the merged PRs whose paper a maintainer moved to another section
-(routing labels for the scorer).
+``rejected_papers``: those of all closed PRs and of the checklist lines a maintainer said no to,
+whose paper is not in the catalog after all); ``routing_corrections`` finds the merged PRs whose
+paper a maintainer moved to another section (routing labels for the scorer). ``lessons`` is both,
+as every job that scores (poll, backfill, new-topics) trains on them.
 """
 
 from __future__ import annotations
@@ -74,23 +75,36 @@ def _keys(arxiv_id: str, line: object) -> set[str]:
 
 
 def routing_corrections(pulls: Sequence[PullRequest], catalog: Catalog) -> list[Correction]:
-    """Maintainers' routing labels: each merged bot PR whose paper now sits in another section
-    (or subsection) of the catalog than the one the PR proposed (a /move, or an edit of the PR
-    before merging). The paper's title is the catalog's; the store adds its abstract."""
+    """Maintainers' routing labels: each paper of a merged bot PR (a paper PR, or a ticked line of
+    a merged checklist PR) that now sits in another section (or subsection) of the catalog than
+    the one the PR proposed (a /move, or an edit of the PR before merging). The paper's title is
+    the catalog's; the store adds its abstract."""
     corrections: list[Correction] = []
-    for pull in pulls:
-        data = proposal_marker(pull) if pull.state == "merged" else None
-        if not data or "arxiv_id" not in data or "section" not in data:
-            continue
-        item = catalog.find_by_id(str(data["arxiv_id"]))
+    for arxiv_id, section, subsection in _merged_placements(pulls):
+        item = catalog.find_by_id(arxiv_id)
         if item is None or item.section is None:
             continue
-        if (item.section, item.subsection) != (data["section"], data.get("subsection")):
+        if (item.section, item.subsection) != (section, subsection):
             title = item.entry.title if item.entry else item.title
-            corrections.append(
-                (Paper(arxiv_id=str(data["arxiv_id"]), title=title), item.section, item.subsection)
-            )
+            corrections.append((Paper(arxiv_id=arxiv_id, title=title), item.section, item.subsection))
     return corrections
+
+
+def _merged_placements(pulls: Sequence[PullRequest]) -> list[tuple[str, str, str | None]]:
+    """(id, section, subsection) of every paper a merged bot PR proposed."""
+    placements: list[tuple[str, str, str | None]] = []
+    for pull in pulls:
+        if pull.state != "merged":
+            continue
+        if digest.is_digest(pull):
+            placements += [
+                (e.arxiv_id, e.section, e.subsection) for e in digest.entries_of(pull.body) if e.ticked
+            ]
+            continue
+        data = proposal_marker(pull)
+        if data and "arxiv_id" in data and "section" in data:
+            placements.append((str(data["arxiv_id"]), str(data["section"]), data.get("subsection")))
+    return placements
 
 
 def select_candidates(
@@ -127,11 +141,39 @@ def select_candidates(
 
 
 def rejected_papers(pulls: Sequence[PullRequest], catalog: Catalog) -> list[Paper]:
-    """The papers of closed bot PRs, negatives for the scorer, but for those now in the catalog:
-    a PR closed because its paper reached the catalog another way (added by hand, then closed by
-    refresh) is no rejection, and the catalog teaches that paper as a positive."""
-    papers = (rejected_paper(pull) for pull in pulls if pull.state == "closed")
-    return [p for p in papers if p is not None and catalog.find_paper(p.arxiv_id, p.title) is None]
+    """The papers maintainers said no to, negatives for the scorer: those of closed bot PRs and
+    the lines of checklist PRs (batch mode's digest, backfill's sections) unticked, or closed
+    with the PR; each paper once, and not those now in the catalog: a PR closed because its paper
+    reached the catalog another way (added by hand, then closed by refresh) is no rejection, and
+    the catalog teaches that paper as a positive."""
+    papers: dict[str, Paper] = {}
+    for pull in pulls:
+        if digest.is_digest(pull):
+            said_no = digest.rejected_ids(pull)
+            for entry in digest.entries_of(pull.body):
+                if entry.arxiv_id in said_no and entry.title:
+                    papers.setdefault(entry.arxiv_id, Paper(arxiv_id=entry.arxiv_id, title=entry.title))
+        elif pull.state == "closed" and (closed := rejected_paper(pull)) is not None:
+            papers.setdefault(closed.arxiv_id, closed)
+    return [p for p in papers.values() if catalog.find_paper(p.arxiv_id, p.title) is None]
+
+
+@dataclass(frozen=True)
+class Lessons:
+    """What the maintainers taught the scorer through the bot's pull requests."""
+
+    rejected: list[Paper]  # negatives: the feed's own rejected papers (with their abstracts) first
+    corrections: list[Correction]  # routing labels
+
+
+def lessons(pulls: Sequence[PullRequest], catalog: Catalog, feed_rejected: Sequence[Paper] = ()) -> Lessons:
+    """The negatives and routing labels every job that scores (poll, backfill, new-topics) trains
+    on, so that the three score a paper alike: ``rejected_papers`` (after the feed's rejected
+    papers, which carry their abstracts; each paper once) and ``routing_corrections``."""
+    rejected = {p.arxiv_id: p for p in feed_rejected}
+    for paper in rejected_papers(pulls, catalog):
+        rejected.setdefault(paper.arxiv_id, paper)
+    return Lessons(list(rejected.values()), routing_corrections(pulls, catalog))
 
 
 def rejected_paper(pull: PullRequest) -> Paper | None:

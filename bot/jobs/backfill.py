@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from bot import config
 from bot.core import digest, templates
 from bot.core.branches import BranchNames
-from bot.core.candidates import rejected_papers, select_candidates
+from bot.core.candidates import lessons, select_candidates
 from bot.core.catalog import Catalog, parse
 from bot.core.paper import Paper
 from bot.core.proposals import PollSettings, Proposal, TrainScorer, proposal_for
@@ -134,8 +134,8 @@ def run(
     }
     if not candidates.new:
         return report
-    rejected = candidates.rejected + rejected_papers(pulls, catalog)
-    scorer = train(catalog, list(papers), rejected)
+    taught = lessons(pulls, catalog, candidates.rejected)  # as poll learns: the same scores
+    scorer = train(catalog, list(papers), taught.rejected, corrections=taught.corrections)
     decisions = list(zip(candidates.new, scorer.score(candidates.new), strict=True))
     poll_settings = PollSettings(catalog_path=settings.catalog_path, section_labels=False)
     accepted = [pd for pd in decisions if pd[1].accept]

@@ -36,6 +36,7 @@ from bot.core import markers
 from bot.core.branches import BranchNames
 from bot.core.catalog import Catalog, parse
 from bot.core.paper import Paper
+from bot.core.proposals import TrainScorer
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render
 from bot.errors import BotError, SourceError
@@ -137,6 +138,22 @@ def build_report(
     return NewTopicsReport(since, until, len(papers), len(new), tuple(misses), tuple(terms))
 
 
+def train_as_poll(
+    train: TrainScorer,
+    papers: Sequence[Paper],
+    catalog: Catalog,
+    pulls: Sequence[PullRequest],
+    branches: BranchNames,
+) -> Any:
+    """The scorer poll trains on the same forge: the same negatives (closed PRs, unticked
+    checklist lines, not the papers now listed) and routing labels (moved papers), so that a near
+    miss's score and section are the ones poll gave it."""
+    from bot.core.candidates import lessons, select_candidates
+
+    taught = lessons(pulls, catalog, select_candidates(papers, catalog, pulls, branches.digest).rejected)
+    return train(catalog, list(papers), taught.rejected, corrections=taught.corrections)
+
+
 def issue_text(report: NewTopicsReport, settings: NewTopicsSettings) -> tuple[str, str]:
     """(title, body); the body ends with the hidden marker the issue is found again by."""
     body = render("new_topics_issue.md.j2", r=report, settings=settings).strip()
@@ -220,7 +237,6 @@ def dates_of(papers: Sequence[Paper]) -> tuple[str, str] | None:
 def main(
     args: argparse.Namespace, api: Any = None, clock: Callable[[], datetime.date] = datetime.date.today
 ) -> int:
-    from bot.core.candidates import rejected_paper
     from bot.core.catalog_io import refuse_unwritable
     from bot.scoring import background
     from bot.scoring.trainer import make_trainer, scorer_cache_dir
@@ -255,11 +271,11 @@ def main(
     papers = feeds.dedupe(papers)
     keywords = config.load("keywords")
     pulls = forge.bot_pull_requests("all")
-    rejected = [p for pull in pulls if pull.state == "closed" and (p := rejected_paper(pull))]
+    branches = BranchNames.from_config(config.load("github"))
     cache_dir = scorer_cache_dir(args.repo, poll["cache_dir"], env)
     store_text = forge.read_file(config.load("papers")["store"]["path"])
-    scorer = make_trainer(keywords, taxonomy, cache_dir, store_text)(catalog, papers, rejected)
-    branches = BranchNames.from_config(config.load("github"))
+    train = make_trainer(keywords, taxonomy, cache_dir, store_text)
+    scorer = train_as_poll(train, papers, catalog, pulls, branches)
     report = build_report(
         papers,
         catalog,

@@ -381,3 +381,65 @@ def test_a_range_without_papers_says_so_in_its_progress_line(month: ArxivApiServ
     )
     assert papers == [] and log.getvalue() == "backfill: page at 0: 0 papers (0/0 read)\n"
     assert backfill.SearchState.load(tmp_path / "s.json", query).done and len(month.log) == 1
+
+
+def test_backfill_and_new_topics_learn_from_maintainers_as_poll_does(
+    month: ArxivApiServer, fake_github: FakeGitHub, taxonomy: Taxonomy, tmp_path: Path
+) -> None:  # noqa: F811
+    """backfill trained without the maintainers' routing labels (a merged PR's paper moved since),
+    and new-topics also took a closed PR whose paper is in the catalog after all for a rejection:
+    both scored papers otherwise than poll, whose scorer they say they use."""
+    from bot.core import markers
+    from bot.core.branches import BranchNames
+    from bot.core.proposals import PollSettings
+    from bot.jobs import new_topics, poll
+
+    text = small_catalog_text(taxonomy)
+    fake_github.push("catalog.md", text)
+    catalog = parse(text, taxonomy)
+    listed = [item for item in catalog.entries() if item.arxiv_ids and item.section and item.entry]
+    moved, added_by_hand = listed[0], listed[1]
+    other = next(s.id for s in taxonomy.sections if s.kind == "papers" and s.id != moved.section)
+    for item, state in ((moved, "merged"), (added_by_hand, "closed")):
+        marker = {
+            "arxiv_id": item.arxiv_ids[0],
+            "section": other,
+            "subsection": None,
+            "line": item.text.splitlines()[0],
+        }
+        body = "Adds a paper\n\n" + markers.make("arxiv", marker)
+        fake_github.seed_pull(f"bot/arxiv-{item.arxiv_ids[0]}", "catalog.md", text, "Add", body, state)
+    fake_github.seed_pull(
+        "bot/arxiv-2501.00099",
+        "catalog.md",
+        text,
+        "Add",
+        "why\n\n"
+        + markers.make(
+            "arxiv",
+            {"arxiv_id": "2501.00099", "section": other, "line": "- [No](https://arxiv.org/abs/2501.00099)"},
+        ),
+        "closed",
+    )
+    papers = backfill.search(
+        api_for(month, []), QUERY, 100, VENUES, tmp_path / "s.json", backfill.Progress(io.StringIO()), TODAY
+    )[:40]
+    real = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
+    taught: dict[str, tuple[list[str], list[tuple[str, str]]]] = {}
+
+    def recorder(job: str):  # type: ignore[no-untyped-def]
+        def train(catalog, feed, rejected, corrections=()):  # type: ignore[no-untyped-def]
+            taught[job] = ([p.arxiv_id for p in rejected], [(p.arxiv_id, s) for p, s, _ in corrections])
+            return real(catalog, feed, rejected, corrections)
+
+        return train
+
+    forge, out = forge_for(fake_github), io.StringIO()
+    poll.run(papers, catalog, taxonomy, forge, recorder("poll"), PollSettings(dry_run=True), out)
+    backfill.run(
+        papers, catalog, taxonomy, forge, recorder("backfill"), backfill.BackfillSettings(), True, out
+    )
+    pulls = forge.bot_pull_requests("all")
+    new_topics.train_as_poll(recorder("new-topics"), papers, catalog, pulls, BranchNames.from_prefix("bot/"))
+    assert taught["poll"] == (["2501.00099"], [(moved.arxiv_ids[0], moved.section)])
+    assert taught["backfill"] == taught["new-topics"] == taught["poll"]

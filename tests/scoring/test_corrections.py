@@ -3,13 +3,14 @@ edit of the PR) is a routing label; the router learns it, and poll reads it from
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 import pytest
 
 from bot import config
 from bot.core import markers
-from bot.core.candidates import routing_corrections
+from bot.core.candidates import lessons, rejected_papers, routing_corrections
 from bot.core.catalog import parse
 from bot.core.paper import Paper
 from bot.core.proposals import MARKER_KIND
@@ -65,3 +66,55 @@ def test_poll_reads_corrections_from_merged_prs_whose_paper_sits_elsewhere(taxon
     corrections = routing_corrections(pulls, catalog)
     assert [(p.arxiv_id, section) for p, section, _ in corrections] == [(moved.arxiv_ids[0], moved.section)]
     assert corrections[0][0].title == (moved.entry.title if moved.entry else moved.title)
+
+
+def checklist(entries: list[tuple[str, str, str, bool]], state: str) -> PullRequest:
+    """A checklist PR (batch mode's digest, a backfill section): (id, section, title, ticked)."""
+    marked = [
+        {"arxiv_id": i, "section": s, "subsection": None, "line": f"- [{t}](https://arxiv.org/abs/{i})"}
+        for i, s, t, _ in entries
+    ]
+    ticks = "".join(f"- [{'x' if ok else ' '}] arXiv {i}: {t}\n" for i, _, t, ok in entries)
+    body = f"Papers\n\n{ticks}\n" + markers.make("digest", {"entries": marked})
+    return PullRequest(0, "bot/backfill-x", "Add papers", body, state)  # type: ignore[arg-type]
+
+
+def test_checklist_prs_teach_as_paper_prs_do(taxonomy: Taxonomy) -> None:
+    """A checklist PR's papers taught the scorer nothing: the lines a maintainer unticked, or a
+    whole backfill section closed unmerged, were never proposed again but were no negatives, and
+    a merged checklist line moved afterwards was no routing label (all of backfill's PRs are
+    checklists, and every PR of batch mode)."""
+    catalog = parse(small_catalog_text(taxonomy), taxonomy)
+    moved = next(item for item in catalog.entries() if item.arxiv_ids and item.section)
+    other = next(s.id for s in taxonomy.sections if s.kind == "papers" and s.id != moved.section)
+    pulls = [
+        checklist(
+            [(moved.arxiv_ids[0], other, "Moved", True), ("2501.00011", other, "Unticked", False)], "merged"
+        ),
+        checklist([("2501.00012", other, "Closed with its section", True)], "closed"),
+        checklist(
+            [("2501.00013", other, "Unticked, still open", False), ("2501.00014", other, "Open", True)],
+            "open",
+        ),
+    ]
+    assert [(p.arxiv_id, p.title) for p in rejected_papers(pulls, catalog)] == [
+        ("2501.00011", "Unticked"),
+        ("2501.00012", "Closed with its section"),
+        ("2501.00013", "Unticked, still open"),
+    ]
+    assert [(p.arxiv_id, s) for p, s, _ in routing_corrections(pulls, catalog)] == [
+        (moved.arxiv_ids[0], moved.section)
+    ]
+
+
+def test_a_paper_rejected_twice_is_one_negative(taxonomy: Taxonomy) -> None:
+    """Poll gave the scorer a feed paper a closed PR rejected twice: once from the feed, once from
+    the PR (three times the weight of any other rejection)."""
+    catalog = parse(small_catalog_text(taxonomy), taxonomy)
+    closed = pull("2501.00021", "quantization", "closed")
+    closed = dataclasses.replace(
+        closed, body=closed.body.replace('"- x"', '"- [Twice](https://arxiv.org/abs/2501.00021)"')
+    )
+    feed_paper = Paper("2501.00021", "Twice", "An abstract the feed gives.")
+    taught = lessons([closed, closed], catalog, [feed_paper])
+    assert taught.rejected == [feed_paper]  # the feed's, with its abstract

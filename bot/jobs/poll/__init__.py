@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from bot import config
 from bot.config_checks import catalog_path_problem
 from bot.core import digest, templates
-from bot.core.candidates import rejected_papers, routing_corrections, select_candidates
+from bot.core.candidates import lessons, select_candidates
 from bot.core.catalog import Catalog, parse
 from bot.core.catalog_io import read_text_exact
 from bot.core.paper import Paper
@@ -79,12 +79,8 @@ def run(
             len(listed),
         )
     _progress(f"training the scorer on {entries} catalog entries")
-    scorer = train_scorer(
-        catalog,
-        list(papers),
-        candidates.rejected + rejected_papers(pulls, catalog),
-        corrections=routing_corrections(pulls, catalog),
-    )
+    taught = lessons(pulls, catalog, candidates.rejected)
+    scorer = train_scorer(catalog, list(papers), taught.rejected, corrections=taught.corrections)
     _progress(f"scoring {len(candidates.new)} new papers")
     report.decisions = list(zip(candidates.new, scorer.score(candidates.new), strict=True))
     accepted = sorted(report.accepted, key=lambda pd: -pd[1].score)
