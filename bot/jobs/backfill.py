@@ -145,12 +145,17 @@ def run(
         s: per_section[s]
         for s in sorted(per_section, key=lambda s: (order.index(s) if s in order else len(order), s))
     }
-    for section, proposals in report.per_section.items():
+    for section, proposals in list(report.per_section.items()):
         branch = f"{settings.branch_prefix}{section}"
         previous = next((p for p in pulls if p.branch == branch and p.state == "open"), None)
-        change, left_out = digest.fitting_digest(
-            previous, proposals, catalog, taxonomy, settings.catalog_path, branch
-        )
+        try:
+            change, left_out = digest.fitting_digest(
+                previous, proposals, catalog, taxonomy, settings.catalog_path, branch
+            )
+        except BotError as exc:  # its open PR's marker edited by hand: left alone, the others go on
+            report.failures.append(f"{section}: {exc}")
+            del report.per_section[section]  # none of its papers is proposed
+            continue
         if left_out:  # the open checklist's body holds no more: found again by the next run
             report.over_limit[section] = report.over_limit.get(section, 0) + left_out
             proposals = report.per_section[section] = proposals[: len(proposals) - left_out]

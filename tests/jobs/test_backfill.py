@@ -443,3 +443,38 @@ def test_backfill_and_new_topics_learn_from_maintainers_as_poll_does(
     new_topics.train_as_poll(recorder("new-topics"), papers, catalog, pulls, BranchNames.from_prefix("bot/"))
     assert taught["poll"] == (["2501.00099"], [(moved.arxiv_ids[0], moved.section)])
     assert taught["backfill"] == taught["new-topics"] == taught["poll"]
+
+
+def test_a_checklist_pr_edited_out_of_shape_fails_its_section_only(
+    month: ArxivApiServer, fake_github: FakeGitHub, taxonomy: Taxonomy, tmp_path: Path
+) -> None:  # noqa: F811
+    """One section's open checklist PR whose hidden marker a maintainer edited by hand (an entry
+    without its section) stopped the whole rerun at that section: the sections after it never got
+    their new papers, and no summary was printed."""
+    from bot.core import markers
+
+    fake_github.push("catalog.md", small_catalog_text(taxonomy))
+    papers = backfill.search(
+        api_for(month, []), QUERY, 100, VENUES, tmp_path / "s.json", backfill.Progress(io.StringIO()), TODAY
+    )
+    catalog = parse(fake_github.file("catalog.md") or "", taxonomy)
+    train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
+    settings, out = backfill.BackfillSettings(max_per_section=50), io.StringIO()
+    backfill.run(papers[::2], catalog, taxonomy, forge_for(fake_github), train, settings, False, out)
+    first = min(fake_github.pulls(), key=lambda p: p.number)
+    data = markers.find(first.body, "digest")
+    del data["entries"][0]["section"]
+    edited = first.body.replace(
+        markers.make("digest", markers.find(first.body, "digest")), markers.make("digest", data)
+    )
+    path = f"/repos/{fake_github.repository}/pulls/{first.number}"
+    assert edited != first.body and fake_github.api("PATCH", path, {"body": edited}).status_code == 200
+
+    report = backfill.run(papers, catalog, taxonomy, forge_for(fake_github), train, settings, False, out)
+    section = first.head.removeprefix("bot/backfill-")
+    assert [f.split(":")[0] for f in report.failures] == [section] and "edited by hand" in report.failures[0]
+    assert report.results and {r.pull_request.branch for r in report.results} & {
+        f"bot/backfill-{s}" for s in report.per_section if s != section
+    }
+    assert section not in report.per_section  # the summary counts no paper proposed there
+    assert fake_github.issues[first.number].body == edited  # left as the maintainer edited it
