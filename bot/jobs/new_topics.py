@@ -108,7 +108,7 @@ def build_report(
 ) -> NewTopicsReport:
     """The report (pure apart from the scorer): near misses among the papers not yet listed,
     proposed or rejected, and the rising title terms of all the week's papers."""
-    from bot.core.candidates import select_candidates
+    from bot.core.candidates import REPLACEMENTS, select_candidates
     from bot.scoring.scorer import catalog_entries
 
     new = select_candidates(papers, catalog, pulls, branches.digest).new
@@ -116,7 +116,9 @@ def build_report(
     points = [r.points for r in scorer.rules.evaluate_all(new)]
     misses = near_misses(new, decisions, points, settings.min_points, settings.max_papers)
     evidence = settings.evidence_points
-    week = [p for p, r in zip(papers, scorer.rules.evaluate_all(papers), strict=True) if r.points >= evidence]
+    # a new version of an older paper (a feed's replace item) is no sign of what rises this week
+    fresh = [p for p in papers if p.announce_type not in REPLACEMENTS]
+    week = [p for p, r in zip(fresh, scorer.rules.evaluate_all(fresh), strict=True) if r.points >= evidence]
     usual = [
         p
         for p, r in zip(background, scorer.rules.evaluate_all(background), strict=True)

@@ -232,3 +232,43 @@ def test_the_run_summary_counts_in_words(
     assert len(counted.misses) == misses and len(counted.terms) == terms
     summary = render("new_topics_summary.md.j2", r=counted, action="printed")
     assert f"1 paper read, {report.scored} scored; {expected}" in summary
+
+
+def test_new_versions_of_older_papers_are_no_rising_term_nor_counted_as_listed(
+    report: new_topics.NewTopicsReport, taxonomy: Taxonomy
+) -> None:
+    """A feed's replace items (more than a third of a full day: v2 of papers from any year) made
+    terms "rise this week", and the issue called every one of them "listed, proposed or rejected"
+    (281 read, 234 neither...: none of the 47 others was any of those)."""
+    keywords = config.load("keywords", PROJECT / "config")
+    catalog = parse((PROJECT / "catalog.md").read_text(encoding="utf-8"), taxonomy)
+    older = [
+        Paper(
+            f"2301.0777{i}",
+            f"Ember Braiding {name} for efficient LLM inference",
+            "Faster large language model inference with lower latency and memory.",
+            categories=("cs.CL",),
+            announce_type="replace",
+        )
+        for i, name in enumerate(("scaling", "revisited", "in practice"), 1)
+    ]
+    papers = [*week(), *older]
+    scorer = make_trainer(keywords, taxonomy)(catalog, papers, [])
+    again = new_topics.build_report(
+        papers,
+        catalog,
+        taxonomy,
+        scorer,
+        background.load(keywords),
+        [],
+        BranchNames.from_prefix("bot/"),
+        SETTINGS,
+        "2024-11-22",
+        "2024-11-28",
+    )
+    assert [t.term for t in again.terms] == [t.term for t in report.terms]  # no "ember braiding"
+    body = new_topics.issue_text(again, SETTINGS)[1]
+    assert (
+        f"({len(papers)} read, {again.scored} new: neither listed, proposed, rejected nor a new version"
+        in body
+    )
