@@ -52,6 +52,7 @@ from bot.scoring.emerging import (
 )
 
 MARKER = "new-topics"
+BODY_LIMIT = 65_000  # GitHub refuses an issue body over 65,536 characters
 DRY_RUN_ACTIONS = {
     "opened": "would open",
     "reopened": "would reopen",
@@ -156,10 +157,24 @@ def train_as_poll(
     return train(catalog, list(papers), taught.rejected, corrections=taught.corrections)
 
 
-def issue_text(report: NewTopicsReport, settings: NewTopicsSettings) -> tuple[str, str]:
-    """(title, body); the body ends with the hidden marker the issue is found again by."""
-    body = render("new_topics_issue.md.j2", r=report, settings=settings).strip()
-    return settings.issue_title, f"{body}\n\n{markers.make(MARKER)}\n"
+def issue_text(
+    report: NewTopicsReport, settings: NewTopicsSettings, limit: int = BODY_LIMIT
+) -> tuple[str, str]:
+    """(title, body); the body ends with the hidden marker the issue is found again by. A body
+    over ``limit`` (GitHub refuses an issue over 65,536 characters) shows fewer near misses and
+    terms, the last ones first, and says how many it left out."""
+    most = limit // 50  # no near miss or term takes fewer characters
+    shown = replace(report, misses=report.misses[:most], terms=report.terms[:most])
+    while True:
+        left = (len(report.misses) - len(shown.misses), len(report.terms) - len(shown.terms))
+        body = render("new_topics_issue.md.j2", r=shown, settings=settings, left=left).strip()
+        text = f"{body}\n\n{markers.make(MARKER)}\n"
+        if len(text) <= limit or not (shown.misses or shown.terms):
+            return settings.issue_title, text
+        if len(shown.misses) >= len(shown.terms):
+            shown = replace(shown, misses=shown.misses[:-1])
+        else:
+            shown = replace(shown, terms=shown.terms[:-1])
 
 
 def planned_action(existing: TrackedIssue | None, title: str, body: str, empty: bool) -> str:

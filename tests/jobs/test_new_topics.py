@@ -272,3 +272,28 @@ def test_new_versions_of_older_papers_are_no_rising_term_nor_counted_as_listed(
         f"({len(papers)} read, {again.scored} new: neither listed, proposed, rejected nor a new version"
         in body
     )
+
+
+def test_a_report_longer_than_github_takes_shows_what_fits_and_says_so(
+    report: new_topics.NewTopicsReport, fake_github: FakeGitHub
+) -> None:  # noqa: F811
+    """``max_papers`` and ``max_terms`` have no upper bound: a week of 300 near misses made a body
+    of 87,000 characters, which GitHub refuses (HTTP 422), so the job failed every week."""
+    miss = report.misses[0]
+    many = tuple(
+        dataclasses.replace(
+            miss,
+            paper=dataclasses.replace(miss.paper, arxiv_id=f"2411.{10000 + i}", title="Sparse kernels " * 13),
+        )
+        for i in range(300)
+    )
+    big = dataclasses.replace(report, misses=many)
+    _, body = new_topics.issue_text(big, SETTINGS)
+    shown = body.count("`/add 2411.1")
+    assert len(body) <= new_topics.BODY_LIMIT and 100 < shown < 300
+    assert f"- and {300 - shown} more near misses, weaker, that this issue has no room for" in body
+    assert "/add 2411.10000 " in body and f"/add 2411.{10000 + shown} " not in body  # the strongest first
+    assert '"lantern weaving"' in body  # the terms stay
+    assert new_topics.publish(forge_for(fake_github), big, SETTINGS, dry_run=False)[0] == "opened"
+    [issue] = [i for i in fake_github.issues.values() if not i.is_pull]
+    assert issue.body.startswith(body.strip()[:200])
