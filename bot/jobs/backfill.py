@@ -228,7 +228,8 @@ def main(
     if args.until is None and state_path is not None and until != clock():
         print(f"backfill: resuming the search saved in {state_path} (until {until})", file=sys.stderr)
     if until < args.since:
-        raise ConfigError(f"--until {until} is before --since {args.since}: nothing to search")
+        given = f"--until {until}" if args.until else f"today ({until}, without --until)"
+        raise ConfigError(f"{given} is before --since {args.since}: nothing to search")
     taxonomy = config.load_taxonomy()
     forge = services_from_args(env, args, catalog_path).forge("backfill", dry_run=args.dry_run)
     text = read_default_catalog(forge, catalog_path, "--catalog")

@@ -329,7 +329,11 @@ def test_until_before_since_is_a_clear_error(tmp_path: Path) -> None:
         api_url=None,
         local=False,
     )
-    with pytest.raises(ConfigError, match="before --since"):
+    with pytest.raises(ConfigError, match="^--until 2025-01-01 is before --since 2025-02-01"):
+        backfill.main(args, clock=lambda: TODAY)
+    # without --until the range ends today: a --since in the future named an --until never given
+    args.since, args.until = datetime.date(2025, 3, 1), None
+    with pytest.raises(ConfigError, match=r"^today \(2025-02-01, without --until\) is before --since 2025-03-01"):
         backfill.main(args, clock=lambda: TODAY)
 
 
