@@ -21,7 +21,7 @@ from bot.core.changes import PullRequest
 from bot.core.entry import parse_entry
 from bot.core.matching import title_key
 from bot.core.paper import Paper
-from bot.core.proposals import proposal_marker
+from bot.core.proposals import first_placement, proposal_marker
 
 REPLACEMENTS = {"replace", "replace-cross"}
 # a maintainer's routing label: a merged PR's paper and the (section, subsection) it ended up in
@@ -77,7 +77,8 @@ def _keys(arxiv_id: str, line: object) -> set[str]:
 def routing_corrections(pulls: Sequence[PullRequest], catalog: Catalog) -> list[Correction]:
     """Maintainers' routing labels: each paper of a merged bot PR (a paper PR, or a ticked line of
     a merged checklist PR) that now sits in another section (or subsection) of the catalog than
-    the one the PR proposed (a /move, or an edit of the PR before merging). The paper's title is
+    the one the PR first proposed (a /move, an edit of the PR before merging, or an /add on the
+    open PR naming another section). The paper's title is
     the catalog's; the store adds its abstract."""
     corrections: list[Correction] = []
     for arxiv_id, section, subsection in _merged_placements(pulls):
@@ -102,8 +103,9 @@ def _merged_placements(pulls: Sequence[PullRequest]) -> list[tuple[str, str, str
             ]
             continue
         data = proposal_marker(pull)
-        if data and "arxiv_id" in data and "section" in data:
-            placements.append((str(data["arxiv_id"]), str(data["section"]), data.get("subsection")))
+        # where the PR first proposed it: an /add on the open PR that moved it is a correction too
+        if data and "arxiv_id" in data and "section" in data and (first := first_placement(data)):
+            placements.append((str(data["arxiv_id"]), *first))
     return placements
 
 

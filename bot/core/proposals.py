@@ -11,7 +11,7 @@ Poll and backfill also share, from here, the scorer they are given (``TrainScore
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -95,18 +95,33 @@ class Proposal:
     requested_by: str | None = None  # a person, for /add
     request_url: str | None = None
     labels: tuple[str, ...] = field(default_factory=tuple)
+    # where the PR first proposed the paper, when an /add on it moved it since: merged, the
+    # paper is a routing label (``candidates.routing_corrections``), as if moved after merging
+    first_placement: tuple[str, str | None] | None = None
 
 
 def marker_for(proposal: Proposal) -> str:
-    return markers.make(
-        MARKER_KIND,
-        {
-            "arxiv_id": proposal.paper.arxiv_id,
-            "section": proposal.section,
-            "subsection": proposal.subsection,
-            "line": render_entry(proposal.entry),
-        },
-    )
+    data: dict[str, Any] = {
+        "arxiv_id": proposal.paper.arxiv_id,
+        "section": proposal.section,
+        "subsection": proposal.subsection,
+        "line": render_entry(proposal.entry),
+    }
+    first = proposal.first_placement
+    if first is not None and first != (proposal.section, proposal.subsection):
+        data["first"] = {"section": first[0], "subsection": first[1]}
+    return markers.make(MARKER_KIND, data)
+
+
+def first_placement(data: Mapping[str, Any]) -> tuple[str, str | None] | None:
+    """Where a bot PR's marker (``proposal_marker``) says the PR first proposed its paper: its
+    ``first`` placement, else its section and subsection; None when they are not as written."""
+    first = data.get("first")
+    place = first if isinstance(first, dict) else data
+    section, subsection = place.get("section"), place.get("subsection")
+    if not isinstance(section, str) or not isinstance(subsection, str | None):
+        return None
+    return section, subsection
 
 
 def proposal_marker(pull_request: PullRequest) -> dict[str, Any] | None:

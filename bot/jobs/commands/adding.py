@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from bot.core.catalog import own_id
 from bot.core.entry import parse_entry, render_entry
-from bot.core.proposals import Proposal, change_request, paper_entry, proposal_marker
+from bot.core.proposals import Proposal, change_request, first_placement, paper_entry, proposal_marker
 from bot.errors import BotError
 from bot.jobs.commands.event import normalize_code_url
 from bot.jobs.commands.parser import Command
@@ -236,12 +236,21 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
         requested_by=request.requested_by,
         request_url=request.request_url,
         labels=labels,
+        first_placement=_first_placement(arxiv_id, work),
     )
     change = change_request(proposal, work.taxonomy, work.settings.catalog_path, work.settings.branches)
     if propose(order, cmd, change, "add", arxiv_id, work, {**facts, "tag": request.tag}, request.tag):
         # the approved revision is done; a newer request for the paper (another tag) still waits
         state = work.state
         work.state = state.without_tag(request.tag) if request.tag else state.without_pending(arxiv_id)
+
+
+def _first_placement(arxiv_id: str, work: Run) -> tuple[str, str | None] | None:
+    """Where the open PR this /add updates first proposed the paper (None: it opens a new PR):
+    kept in its marker, so that a paper moved by an /add on its PR teaches the router once merged."""
+    pull = work.open_pull(work.settings.branches.paper(arxiv_id))
+    marker = proposal_marker(pull) if pull is not None and updatable(pull, work) else None
+    return first_placement(marker) if marker else None
 
 
 def _proposed(request: AddRequest, line: str, work: Run) -> OpenedPull | None:

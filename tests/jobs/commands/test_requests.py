@@ -30,7 +30,7 @@ from bot.jobs.commands.parser import FormLabels, form_command, parse_issue_form
 from bot.jobs.commands.replies import where_text
 from bot.jobs.commands.work import closest_sections, section_named
 from tests.conftest import PROJECT
-from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub
+from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub, forge_for
 from tests.gitrepo import paper_entry as paper
 from tests.jobs.commands.helpers import (
     CATALOG_URL,
@@ -95,6 +95,27 @@ def test_an_add_without_a_section_is_routed_like_the_poll_job_would(
     assert [p.head for p in github.pulls()] == ["bot/arxiv-2405.13786"]
     moved = catalog_on(github, "bot/arxiv-2405.13786", taxonomy).find_by_id("2405.13786")
     assert moved is not None and moved.section == target
+
+
+def test_a_paper_moved_by_an_add_on_its_open_pr_teaches_the_router_once_merged(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """The replies invite `/add <id> <section>` to re-route a paper whose PR is open, but the PR's
+    marker then named only the new section: merged, the paper sat where the marker said, and the
+    maintainer's correction was no routing label (as a /move after merging is)."""
+    from bot.core.candidates import routing_corrections
+
+    handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache")
+    handle(github, arxiv, taxonomy, "/add 2405.13786 decoding", serial=1)
+    handle(github, arxiv, taxonomy, "/add 2405.13786 pruning", serial=2)  # twice: the first is kept
+    pr = pull(github, "bot/arxiv-2405.13786")
+    assert github.merge(pr.number).status_code == 200
+    forge = forge_for(github)
+    catalog = catalog_module.parse(github.file("catalog.md") or "", taxonomy)
+    corrections = routing_corrections(forge.bot_pull_requests("all"), catalog)
+    assert [(p.arxiv_id, section, sub) for p, section, sub in corrections] == [
+        ("2405.13786", "pruning", None)
+    ]
 
 
 def test_an_add_without_a_section_and_without_a_router_asks_for_one(
