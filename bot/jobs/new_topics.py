@@ -4,8 +4,9 @@ A topic that became hot after the catalog was built is what the scorer is worst 
 are in no catalog title and maybe in no keyword rule. Once a week this job shows a maintainer
 what to teach it, in one issue (found again by its first label and hidden marker):
 
-1. reads the week's papers: the arXiv API searched by submission date over the last
-   ``new_topics.days`` days (the categories of config/papers.yml ``backfill``), or ``--feed FILE``
+1. reads the week's papers: the arXiv API searched by submission date over ``new_topics.days``
+   days that end ``ANNOUNCED_AFTER_DAYS`` before the run (days arXiv has announced; the
+   categories of config/papers.yml ``backfill``), or ``--feed FILE``
    (then the report's dates are the first and last the papers carry);
 2. scores the papers that are not listed, proposed or rejected, as ``poll`` does;
 3. **near misses**: papers with at least ``min_points`` rule points that the score held back,
@@ -205,6 +206,20 @@ def publish(
 # -- the job ------------------------------------------------------------------------------------------
 
 
+# The arXiv API lists a paper once arXiv announces it: a paper submitted on a Friday evening (UTC)
+# is announced on Monday at 20:00 ET, early on Tuesday UTC. A window that ends this many days
+# before the run holds only announced days, whatever weekday it runs on (holidays aside).
+ANNOUNCED_AFTER_DAYS = 4
+
+
+def week_window(today: datetime.date, days: int) -> tuple[datetime.date, datetime.date]:
+    """(first, last) submission date of the ``days`` days a run on ``today`` reads: the last ones
+    arXiv has surely announced, so that a run every ``days`` days reads each day once (a window
+    ending today read days whose papers were not listed yet, and the next run started after them)."""
+    until = today - datetime.timedelta(days=ANNOUNCED_AFTER_DAYS)
+    return until - datetime.timedelta(days=days - 1), until
+
+
 def week_papers(
     api: Any,
     papers_config: dict[str, Any],
@@ -270,9 +285,8 @@ def main(
     forge = services.forge("new-topics", dry_run=args.dry_run)
     text = read_default_catalog(forge, catalog_path)
     catalog = parse(text, taxonomy)
-    today = clock()
-    since = today - datetime.timedelta(days=settings.days - 1)
-    window = (since.isoformat(), today.isoformat())
+    since, until = week_window(clock(), settings.days)
+    window = (since.isoformat(), until.isoformat())
     if args.feed:
         papers = [p for path in args.feed for p in feeds.read_papers(path)]
         window = dates_of(papers) or window  # a recorded week says when it is, not today
@@ -282,7 +296,7 @@ def main(
 
         api = api or PoliteApi(ApiSettings.from_config(config.load("sources")))
         try:
-            papers = week_papers(api, config.load("papers"), since, today)
+            papers = week_papers(api, config.load("papers"), since, until)
         except BotError as exc:  # offline, or arXiv down: a saved feed still gives a report
             raise SourceError(f"{exc}; or report on papers saved in a file: --feed FILE") from exc
     papers = feeds.dedupe(papers)

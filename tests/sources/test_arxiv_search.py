@@ -91,3 +91,39 @@ def test_new_topics_offline_points_to_a_saved_feed(
         BotError, match=r"run it again later; or report on papers saved in a file: --feed FILE"
     ):
         new_topics.main(args, api=api[1])
+
+
+def test_weekly_runs_read_every_paper_of_the_weeks_they_report_on(
+    tmp_path: Path,
+    taxonomy: Taxonomy,
+    arxiv_api: ArxivApiServer,  # noqa: F811
+) -> None:
+    """The Monday run read the seven days up to that Monday, while arXiv's API lists a paper only
+    once it is announced: what was submitted from Friday on (announced Monday at 20:00 ET) was not
+    there yet, and the next Monday's run started on Tuesday. Those days were reported on, never
+    read. Here the API lists what arXiv has announced by each Monday morning: the papers submitted
+    up to the Thursday before."""
+    import re
+
+    from bot import __main__ as cli
+    from tests.gitrepo import make_repo
+
+    month = load_metadata(MONTH)
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    args = cli.build_parser("new-topics").parse_args(["new-topics", "--repo", str(repo)])
+    api = PoliteApi(ApiSettings(query_url=arxiv_api.url, delay_seconds=0.0, retries=1), sleep=lambda _: None)
+    read: set[str] = set()
+    ranges = []
+    for monday in (datetime.date(2025, 1, 20), datetime.date(2025, 1, 27)):
+        announced = monday - datetime.timedelta(days=4)  # submitted by Thursday: announced by now
+        arxiv_api.papers.clear()
+        arxiv_api.seed(m for m in month if datetime.date.fromisoformat(m.published[:10]) <= announced)
+        arxiv_api.log.clear()
+        assert new_topics.main(args, api=api, clock=lambda day=monday: day) == 0
+        query = arxiv_api.log[0]["search_query"]
+        read |= {m.arxiv_id for m in arxiv_api.search(query)}
+        low, high = re.findall(r"\[(\d{8})0000 TO (\d{8})2359\]", query)[0]
+        ranges.append((low, high))
+    assert ranges == [("20250110", "20250116"), ("20250117", "20250123")]  # consecutive weeks
+    reported = {m.arxiv_id for m in month if "20250110" <= m.published[:10].replace("-", "") <= "20250123"}
+    assert read == reported and len(read) == 97  # every paper of the two weeks, each read once
