@@ -189,12 +189,14 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
         return
     entry = paper_entry(paper, request.code_url)
     where = work.where(request.section, request.subsection)
+    rejected, unticked = work.rejected(arxiv_id)
     facts = dict(
         id=arxiv_id,
         title=safe_text(paper.title),
         where=where,
         routed=request.routed,
-        rejected=work.rejected(arxiv_id),
+        rejected=rejected,
+        unticked=unticked,
     )
     changed = request.approved and request.tag and render_entry(entry) != request.previewed
     proposed = None if request.approved else _proposed(request, render_entry(entry), work)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from bot.core import matching
+from bot.core import digest, matching
 from bot.core.catalog import Catalog, Item
 from bot.core.catalog_document import contents_anchors
 from bot.core.paper import Paper
@@ -72,7 +72,8 @@ class Run:
     ids_left: int = 0
     sources: dict[int, str] = field(default_factory=dict)  # command index -> source key
     _open_pulls: dict[str, PullRequest] | None = None
-    _closed_pulls: dict[str, PullRequest] | None = None
+    # a paper's branch or id -> the latest PR that said no to it, and whether by an unticked line
+    _said_no: dict[str, tuple[PullRequest, bool]] | None = None
 
     def enter(self, source: Source, maintainer: bool) -> None:
         self.author, self.source_url, self.maintainer = source.author, source.url, maintainer
@@ -87,18 +88,29 @@ class Run:
             self._open_pulls = {p.branch: p for p in self.forge.bot_pull_requests("open")}
         return self._open_pulls.get(branch)
 
-    def rejected(self, arxiv_id: str) -> str:
-        """A link to the paper's latest PR closed without merging, a rejection the maintainer who
-        approves or opens it again should know of ("" when there is none, or GitHub fails: it is
-        only information). Read once per run, only when a paper is looked up."""
-        if self._closed_pulls is None:
+    def rejected(self, arxiv_id: str) -> tuple[str, bool]:
+        """A link to the latest bot PR that said no to the paper, a rejection the maintainer who
+        approves or opens it again should know of: its PR closed without merging, or a checklist
+        PR (batch mode's digest, a backfill section) closed whole or with its line unticked (then
+        True). ("", False) when there is none, or GitHub fails: it is only information. Read once
+        per run, only when a paper is looked up."""
+        if self._said_no is None:
             try:
-                closed = [p for p in self.forge.bot_pull_requests("closed") if p.state == "closed"]
+                pulls = self.forge.bot_pull_requests("all")
             except BotError:
-                closed = []
-            self._closed_pulls = {p.branch: p for p in sorted(closed, key=lambda p: p.number) if p.number}
-        pull = self._closed_pulls.get(self.settings.branches.paper(arxiv_id))
-        return f"[#{pull.number}]({pull.url})" if pull else ""
+                pulls = []
+            self._said_no = {}
+            for pull in sorted(pulls, key=lambda p: p.number):
+                if not pull.number:
+                    continue
+                if digest.is_digest(pull):
+                    for said_no in digest.rejected_ids(pull):
+                        self._said_no[said_no] = (pull, pull.state != "closed")
+                elif pull.state == "closed":
+                    self._said_no[pull.branch] = (pull, False)
+        found = [self._said_no.get(k) for k in (self.settings.branches.paper(arxiv_id), arxiv_id)]
+        latest = max((f for f in found if f), key=lambda f: f[0].number, default=None)
+        return (f"[#{latest[0].number}]({latest[0].url})", latest[1]) if latest else ("", False)
 
     def where(self, section: str, subsection: str | None) -> str:
         return where_text(self.taxonomy, section, subsection)

@@ -603,6 +603,30 @@ def test_a_request_for_a_rejected_paper_says_so_before_the_approval(
     assert waiting_tags(github) == set()
 
 
+@pytest.mark.parametrize("state", ["open", "closed"])
+def test_a_request_for_a_paper_a_checklist_said_no_to_says_so(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy, state: str
+) -> None:
+    """Backfill's PRs (and batch mode's digest) are checklists: a paper a maintainer unticked
+    there, or whose checklist was closed unmerged, is as rejected as a closed PR's, yet the preview
+    a maintainer approves from said nothing of it (the new-topics issue offers /add lines for any
+    paper of a rising term)."""
+    line = "- [A paper](https://arxiv.org/abs/2405.13786)"
+    entries = [{"arxiv_id": "2405.13786", "section": "kv-cache", "subsection": None, "line": line}]
+    body = "Papers\n\n- [ ] arXiv 2405.13786: A paper\n\n" + markers.make("digest", {"entries": entries})
+    text = github.file("catalog.md") or ""
+    checklist = github.seed_pull("bot/backfill-kv-cache", "catalog.md", text, "Add 0 papers", body, state)
+    handle(github, arxiv, taxonomy, "/add 2405.13786 decoding", user=OUTSIDER)
+    [preview] = [line for line in status(github).splitlines() if line.startswith("- ⏳")]
+    link = f"([#{checklist.number}]({pr_url(github, checklist.number)}))"
+    said = (
+        "A maintainer unticked it in a checklist pull request before"
+        if state == "open"
+        else ("A pull request for it was closed without merging before")
+    )
+    assert f"{said} {link}." in preview
+
+
 def test_a_request_for_a_paper_another_pr_proposes_says_so_in_its_preview(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:
