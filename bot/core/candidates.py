@@ -2,7 +2,8 @@
 
 ``select_candidates`` sorts a feed's papers: new, already listed, already proposed (an open or
 merged bot PR), rejected (a closed bot PR, or a line a maintainer unticked in a checklist PR),
-cross-listed twice, a second id with a new paper's title, or a new version of an older paper.
+withdrawn by its authors, cross-listed twice, a second id with a new paper's title, or a new
+version of an older paper.
 ``rejected_paper`` turns a closed PR back into a paper (a negative for the scorer;
 ``rejected_papers``: those of all closed PRs and of the checklist lines a maintainer said no to,
 whose paper is not in the catalog after all); ``routing_corrections`` finds the merged PRs whose
@@ -43,6 +44,8 @@ class Candidates:
     # a second id with the title of a new paper of the same feed (a paper submitted twice): (paper,
     # the first one's id); one PR, as the catalog would take them for one paper
     same_title: list[tuple[Paper, str]] = field(default_factory=list)
+    # withdrawn by its authors (the API lists the last version, a withdrawal notice): never proposed
+    withdrawn: list[Paper] = field(default_factory=list)
 
 
 def _proposed(pulls: Sequence[PullRequest], digest_branch: str) -> tuple[set[str], set[str]]:
@@ -133,6 +136,8 @@ def select_candidates(
             result.rejected.append(paper)
         elif paper.arxiv_id in active or f"title:{title_key(paper.title)}" in active:
             result.already_proposed.append(paper)
+        elif paper.withdrawn:
+            result.withdrawn.append(paper)
         elif (first := new_titles.get(title_key(paper.title))) is not None:
             result.same_title.append((paper, first))
         else:

@@ -131,6 +131,7 @@ def run(
         "listed": len(candidates.in_catalog),
         "proposed": len(candidates.already_proposed),
         "rejected": len(candidates.rejected),
+        "withdrawn": len(candidates.withdrawn),
     }
     if not candidates.new:
         return report

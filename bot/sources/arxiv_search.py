@@ -114,6 +114,7 @@ def _paper_record(paper: Paper) -> dict[str, Any]:
         "doi": paper.doi,
         "code_url": paper.code_url,
         "venue": paper.venue,
+        "withdrawn": paper.withdrawn,
     }
 
 

@@ -333,7 +333,9 @@ def test_until_before_since_is_a_clear_error(tmp_path: Path) -> None:
         backfill.main(args, clock=lambda: TODAY)
     # without --until the range ends today: a --since in the future named an --until never given
     args.since, args.until = datetime.date(2025, 3, 1), None
-    with pytest.raises(ConfigError, match=r"^today \(2025-02-01, without --until\) is before --since 2025-03-01"):
+    with pytest.raises(
+        ConfigError, match=r"^today \(2025-02-01, without --until\) is before --since 2025-03-01"
+    ):
         backfill.main(args, clock=lambda: TODAY)
 
 
@@ -482,3 +484,44 @@ def test_a_checklist_pr_edited_out_of_shape_fails_its_section_only(
     }
     assert section not in report.per_section  # the summary counts no paper proposed there
     assert fake_github.issues[first.number].body == edited  # left as the maintainer edited it
+
+
+def test_a_paper_its_authors_withdrew_is_not_proposed(
+    month: ArxivApiServer, fake_github: FakeGitHub, taxonomy: Taxonomy, tmp_path: Path
+) -> None:  # noqa: F811
+    """The API search returns papers withdrawn since (their last version's comment says so): the
+    search's saved records dropped the withdrawn mark, and backfill proposed them like any other
+    (`/add` refuses them; the RSS feed announces a withdrawal as a replacement, which poll skips)."""
+    from tests.arxiv_api_server import synthetic
+
+    title = "KV Cache Quantization for Efficient Long-Context LLM Inference"
+    abstract = (
+        "We quantize the key-value cache of large language models to 2 bits, cutting the memory "
+        "of long-context inference by 8x with little loss in accuracy."
+    )
+    month.seed(
+        [
+            synthetic("2501.19991", title, 3, abstract=abstract),
+            synthetic(
+                "2501.19992",
+                title.replace("Efficient", "Fast"),
+                3,
+                abstract=abstract,
+                comment="This paper has been withdrawn by the authors due to an error in Table 2",
+            ),
+        ]
+    )
+    fake_github.push("catalog.md", small_catalog_text(taxonomy))
+    papers = backfill.search(
+        api_for(month, []), QUERY, 100, VENUES, tmp_path / "s.json", backfill.Progress(io.StringIO()), TODAY
+    )
+    assert {p.arxiv_id for p in papers if p.withdrawn} == {"2501.19992"}  # kept through the state file
+    catalog = parse(fake_github.file("catalog.md") or "", taxonomy)
+    train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
+    out = io.StringIO()
+    report = backfill.run(
+        papers, catalog, taxonomy, forge_for(fake_github), train, backfill.BackfillSettings(), True, out
+    )
+    proposed = {p.paper.arxiv_id for ps in report.per_section.values() for p in ps}
+    assert "2501.19991" in proposed and "2501.19992" not in proposed
+    assert report.skipped["withdrawn"] == 1
