@@ -118,8 +118,9 @@ def build_report(
     points = [r.points for r in scorer.rules.evaluate_all(new)]
     misses = near_misses(new, decisions, points, settings.min_points, settings.max_papers)
     evidence = settings.evidence_points
-    # a new version of an older paper (a feed's replace item) is no sign of what rises this week
-    fresh = [p for p in papers if p.announce_type not in REPLACEMENTS]
+    # a new version of an older paper (a feed's replace item) is no sign of what rises this week,
+    # nor is a withdrawn paper (whose /add would be refused)
+    fresh = [p for p in papers if p.announce_type not in REPLACEMENTS and not p.withdrawn]
     week = [p for p, r in zip(fresh, scorer.rules.evaluate_all(fresh), strict=True) if r.points >= evidence]
     usual = [
         p

@@ -234,7 +234,7 @@ def test_the_run_summary_counts_in_words(
     assert f"1 paper read, {report.scored} scored; {expected}" in summary
 
 
-def test_new_versions_of_older_papers_are_no_rising_term_nor_counted_as_listed(
+def test_new_versions_of_older_papers_and_withdrawn_ones_are_no_rising_term(
     report: new_topics.NewTopicsReport, taxonomy: Taxonomy
 ) -> None:
     """A feed's replace items (more than a third of a full day: v2 of papers from any year) made
@@ -267,6 +267,21 @@ def test_new_versions_of_older_papers_are_no_rising_term_nor_counted_as_listed(
         "2024-11-28",
     )
     assert [t.term for t in again.terms] == [t.term for t in report.terms]  # no "ember braiding"
+    withdrawn = [dataclasses.replace(p, announce_type="new", withdrawn=True) for p in older]
+    scorer = make_trainer(keywords, taxonomy)(catalog, [*week(), *withdrawn], [])
+    gone = new_topics.build_report(
+        [*week(), *withdrawn],
+        catalog,
+        taxonomy,
+        scorer,
+        background.load(keywords),
+        [],
+        BranchNames.from_prefix("bot/"),
+        SETTINGS,
+        "2024-11-22",
+        "2024-11-28",
+    )
+    assert "ember braiding" not in [t.term for t in gone.terms]  # withdrawn: its /add is refused
     body = new_topics.issue_text(again, SETTINGS)[1]
     assert (
         f"({len(papers)} read, {again.scored} new: neither listed, proposed, rejected nor a new version"
