@@ -3,6 +3,7 @@ their concurrency settings promise (docs/github.md's table), and how action.yml 
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -112,3 +113,95 @@ def test_the_poll_runs_even_when_the_refresh_before_it_failed(path: Path) -> Non
     assert refresh < poll
     condition = str(steps[poll].get("if", "")).replace(" ", "")
     assert "!cancelled()" in condition or "always()" in condition, condition
+
+
+# -- installs: nothing unpinned where a write token or a published artifact is at stake ---------------
+
+
+def _unpinned(words: list[str]) -> str | None:
+    """Why one ``python -m pip install|wheel`` or ``python -m build`` command (its words after
+    ``-m``) could download something unpinned, or None: pip installs either from a hash lock
+    (``--require-hashes -r FILE``) or without dependencies, and builds without isolation (an
+    isolated build downloads the newest setuptools)."""
+    if words[:2] in (["pip", "install"], ["pip", "wheel"]):
+        if "--require-hashes" in words and "-r" in words:
+            return None
+        if "--no-deps" not in words:
+            return "resolves dependencies unpinned (no --require-hashes -r LOCK, no --no-deps)"
+        at = words.index("--only-binary") + 1 if "--only-binary" in words else len(words)
+        if words[at : at + 1] != [":all:"] and "--no-build-isolation" not in words:
+            return "may build in an isolated environment (unpinned setuptools): add --no-build-isolation"
+        return None
+    if words[:1] == ["build"] and "--no-isolation" not in words:
+        return "builds in an isolated environment (unpinned setuptools): add --no-isolation"
+    return None
+
+
+def _python_m_commands(script: str) -> list[list[str]]:
+    """The words after ``python -m`` of every ``python -m pip ...`` or ``python -m build ...`` line
+    of a shell script (continuation lines joined), and of the ``.ci/`` scripts it runs with bash."""
+    commands = []
+    for line in script.replace("\\\n", " ").splitlines():
+        words = shlex.split(line, comments=True)
+        if words[:1] == ["bash"] and len(words) > 1 and words[1].startswith(".ci/"):
+            commands += _python_m_commands((ROOT / words[1]).read_text(encoding="utf-8"))
+        for i, word in enumerate(words[:-1]):
+            if word.endswith("python") and words[i + 1] == "-m" and words[i + 2 : i + 3] in (["pip"], ["build"]):
+                commands.append(words[i + 2 :])
+    return commands
+
+
+def _jobs_that_matter(workflow: dict[str, Any]) -> list[str]:
+    """The jobs whose installs must be pinned: those granted any write permission (a token that
+    can change the repository, publish or deploy), and those whose output another job takes
+    (`needs:`: the build whose artifact is deployed or published)."""
+    jobs = workflow["jobs"]
+    needed = {need for job in jobs.values() for need in _as_list(job.get("needs"))}
+    return [
+        name
+        for name, job in jobs.items()
+        if name in needed or "write" in (job.get("permissions") or {}).values()
+    ]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=lambda p: str(p.relative_to(ROOT)))
+def test_jobs_with_a_write_token_or_a_published_artifact_install_nothing_unpinned(path: Path) -> None:
+    """release.yml's build job ran `pip install build` and an isolated build (the newest `build`
+    and setuptools from PyPI, unpinned), then the wheel check installed the bot's dependencies
+    unpinned, all in the job whose dist/ PyPI publishes: one hijacked release of any of them could
+    change what is published. Every such install is hash-locked or without dependencies."""
+    workflow = _load(path)
+    found = []
+    for name in _jobs_that_matter(workflow):
+        for step in workflow["jobs"][name].get("steps", []):
+            for words in _python_m_commands(str(step.get("run", ""))):
+                if reason := _unpinned(words):
+                    found.append(f"{name}: python -m {' '.join(words)}: {reason}")
+    assert not found, found
+
+
+def test_the_action_installs_the_bot_and_its_locked_dependencies_only(tmp_path: Path) -> None:
+    """action.yml, the adopters' workflows' one step, installed the bot with `pip install
+    $GITHUB_ACTION_PATH`: every dependency (numpy, lxml, jinja2, ...) resolved unpinned from PyPI,
+    in jobs holding a write token, while SECURITY.md says the workflows install from the hash
+    locks. The install step is run here with a `python` that records what it is asked."""
+    steps = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))["runs"]["steps"]
+    [install] = [s for s in steps if s.get("name") == "Install catalog-bot"]
+    bin_dir, calls = tmp_path / "bin", tmp_path / "calls"
+    bin_dir.mkdir()
+    shim = bin_dir / "python"
+    shim.write_text('#!/bin/sh\nfor a in "$@"; do printf "%s\\037" "$a"; done >> "$CALLS"\necho >> "$CALLS"\n')
+    shim.chmod(0o755)
+    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "CALLS": str(calls), "PACKAGE": "", "GITHUB_ACTION_PATH": str(ROOT)}
+    subprocess.run(["bash", "-eo", "pipefail", "-c", install["run"]], env=env, check=True)
+    commands = [line.split("\037")[:-1] for line in calls.read_text(encoding="utf-8").splitlines()]
+    pip = [words[1:] for words in commands if words[:2] == ["-m", "pip"]]
+    assert [_unpinned(words) for words in pip] == [None] * len(pip), pip
+    [locked] = [words for words in pip if "--require-hashes" in words]
+    assert locked[locked.index("-r") + 1] == f"{ROOT}/requirements.txt"
+    [bot] = [words for words in pip if "--no-deps" in words and str(ROOT) in words]
+    assert pip.index(locked) < pip.index(bot)
