@@ -3,6 +3,7 @@ their concurrency settings promise (docs/github.md's table), and how action.yml 
 
 from __future__ import annotations
 
+import re
 import shlex
 import subprocess
 from pathlib import Path
@@ -205,3 +206,29 @@ def test_the_action_installs_the_bot_and_its_locked_dependencies_only(tmp_path: 
     assert locked[locked.index("-r") + 1] == f"{ROOT}/requirements.txt"
     [bot] = [words for words in pip if "--no-deps" in words and str(ROOT) in words]
     assert pip.index(locked) < pip.index(bot)
+
+
+def _action_jobs() -> set[str]:
+    steps = yaml.safe_load((ROOT / "action.yml").read_text(encoding="utf-8"))["runs"]["steps"]
+    [case] = [line for s in steps for line in s.get("run", "").splitlines() if line.strip().endswith(") ;;")]
+    return set(case.strip().removesuffix(") ;;").split("|"))
+
+
+def test_the_action_runs_every_job_this_repositorys_workflows_run() -> None:
+    """An adopter's workflow is this repository's with the action in place of the install and the
+    `python -m bot` line: the action refused `job: backfill` ("unknown job"), so a list that `init`
+    had set up for backfill (config/papers.yml) could not run it in Actions."""
+    ran = {
+        match
+        for path in sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+        for match in re.findall(r"python -m bot ([a-z][a-z-]*)", path.read_text(encoding="utf-8"))
+    }
+    assert ran and ran <= _action_jobs(), ran - _action_jobs()
+    adopters = {
+        step["with"]["job"]
+        for path in sorted((ROOT / "docs" / "workflows").glob("*.yml"))
+        for job in _load(path)["jobs"].values()
+        for step in job["steps"]
+        if str(step.get("uses", "")).startswith("catalog-bot/catalog-bot@")
+    }
+    assert adopters == ran, "docs/workflows/ has a workflow for each of this repository's bot jobs"

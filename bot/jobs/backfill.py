@@ -43,6 +43,7 @@ from bot.core.venues import VenueTable
 from bot.errors import BotError, ConfigError
 from bot.forge.actions import add_local_option, append_step_summary, services_from_args
 from bot.forge.protocols import Forge, ProposalResult, propose_redone_once, read_default_catalog
+from bot.jobs import JoinWords
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi
 
@@ -193,7 +194,12 @@ def _date(text: str) -> datetime.date:
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--since", type=_date, required=True, help="first submission date (YYYY-MM-DD)")
     parser.add_argument("--until", type=_date, help="last submission date (default: today)")
-    parser.add_argument("--categories", help="comma-separated arXiv categories (default: config/papers.yml)")
+    parser.add_argument(
+        "--categories",
+        nargs="+",
+        action=JoinWords,
+        help="arXiv categories separated by commas or spaces (default: config/papers.yml)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="print what would be proposed per section")
     parser.add_argument("--repo", type=Path, default=Path.cwd(), help="the git repository (local-git mode)")
     parser.add_argument("--catalog", help="the catalog path relative to the repository root")
@@ -214,7 +220,7 @@ def main(
         papers_config, catalog_path, BranchNames.from_config(config.load("github"))
     )
     categories = (
-        tuple(c.strip() for c in args.categories.split(",") if c.strip())
+        tuple(c for c in re.split(r"[\s,]+", args.categories) if c)
         if args.categories
         else settings.categories
     )

@@ -294,6 +294,32 @@ def test_a_run_without_until_resumes_the_next_day_where_it_stopped(
     assert not (repo / ".backfill-state.json").exists()
 
 
+def test_categories_typed_with_a_space_reach_the_search_through_the_action(
+    month: ArxivApiServer,
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The adopters' backfill.yml (docs/workflows/) passes its inputs in the action's `args`, which
+    action.yml splits at spaces: "cs.CL, cs.AI" typed in the Run workflow form arrived as two words
+    and argparse refused the second ("unrecognized arguments: cs.AI"), and "cs.CL cs.AI" as one
+    word was no category. Both are the two categories, as they are for `poll`."""
+    from bot.__main__ import build_parser
+    from tests.gitrepo import make_repo
+    from tests.test_workflows import action_words
+
+    repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    for typed in ["cs.CL, cs.AI", "cs.CL cs.AI"]:
+        words = action_words(f"--since 2025-01-01\n--until 2025-01-31\n--categories {typed}\n--dry-run\n")
+        args = build_parser("backfill").parse_args(["backfill", *words, "--repo", str(repo)])
+        month.log.clear()
+        assert backfill.main(args, api=api_for(month, []), clock=lambda: TODAY) == 0
+        assert month.log[0]["search_query"] == QUERY, typed
+    capsys.readouterr()
+
+
 @pytest.mark.parametrize("categories", ["cs.CL,cs.LG OR all:x", "cs.CL,,", "cs.CL;rm"])
 def test_bad_categories_are_refused_before_any_request(categories: str, tmp_path: Path) -> None:
     from bot.errors import ConfigError
