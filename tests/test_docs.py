@@ -74,7 +74,15 @@ def test_the_adopters_workflows_use_the_actions_inputs() -> None:
     jobs = set(re.search(r"\n\s*([a-z|-]+)\) ;;", job_line)[1].split("|"))  # type: ignore[index]
     assert jobs <= set(cli.COMMANDS)
     workflows = sorted((DOCS / "workflows").glob("*.yml"))
-    assert [w.stem for w in workflows] == ["backfill", "commands", "new-topics", "nightly", "poll", "refresh", "site"]
+    assert [w.stem for w in workflows] == [
+        "backfill",
+        "commands",
+        "new-topics",
+        "nightly",
+        "poll",
+        "refresh",
+        "site",
+    ]
     # the pages that count or name them agree with the files
     listed = "(poll, refresh, commands, nightly, new-topics)"
     assert "Five short files in `.github/workflows/`" in ADOPT.read_text(encoding="utf-8")

@@ -147,7 +147,11 @@ def _python_m_commands(script: str) -> list[list[str]]:
         if words[:1] == ["bash"] and len(words) > 1 and words[1].startswith(".ci/"):
             commands += _python_m_commands((ROOT / words[1]).read_text(encoding="utf-8"))
         for i, word in enumerate(words[:-1]):
-            if word.endswith("python") and words[i + 1] == "-m" and words[i + 2 : i + 3] in (["pip"], ["build"]):
+            if (
+                word.endswith("python")
+                and words[i + 1] == "-m"
+                and words[i + 2 : i + 3] in (["pip"], ["build"])
+            ):
                 commands.append(words[i + 2 :])
     return commands
 
@@ -195,9 +199,16 @@ def test_the_action_installs_the_bot_and_its_locked_dependencies_only(tmp_path: 
     bin_dir, calls = tmp_path / "bin", tmp_path / "calls"
     bin_dir.mkdir()
     shim = bin_dir / "python"
-    shim.write_text('#!/bin/sh\nfor a in "$@"; do printf "%s\\037" "$a"; done >> "$CALLS"\necho >> "$CALLS"\n')
+    shim.write_text(
+        '#!/bin/sh\nfor a in "$@"; do printf "%s\\037" "$a"; done >> "$CALLS"\necho >> "$CALLS"\n'
+    )
     shim.chmod(0o755)
-    env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "CALLS": str(calls), "PACKAGE": "", "GITHUB_ACTION_PATH": str(ROOT)}
+    env = {
+        "PATH": f"{bin_dir}:/usr/bin:/bin",
+        "CALLS": str(calls),
+        "PACKAGE": "",
+        "GITHUB_ACTION_PATH": str(ROOT),
+    }
     subprocess.run(["bash", "-eo", "pipefail", "-c", install["run"]], env=env, check=True)
     commands = [line.split("\037")[:-1] for line in calls.read_text(encoding="utf-8").splitlines()]
     pip = [words[1:] for words in commands if words[:2] == ["-m", "pip"]]
