@@ -1,10 +1,11 @@
-"""GitHub Actions' branch filters (`on: push: branches:` and `branches-ignore:`), as GitHub reads
-them ("Filter pattern cheat sheet" of the workflow syntax). Pure.
+"""GitHub Actions' branch and path filters (`on: push: branches:`, `branches-ignore:`, `paths:` and
+`paths-ignore:`), as GitHub reads them ("Filter pattern cheat sheet" of the workflow syntax). Pure.
 
 ``*`` matches any characters but ``/``; ``**`` any characters; ``?`` and ``+`` make the character
 before them optional or repeatable; ``[...]`` is one character of a set or range; ``\\`` escapes the
 next character. In ``branches``, a pattern starting with ``!`` excludes what it matches, and the
-patterns are read in order: the last one that matches a branch decides.
+patterns are read in order: the last one that matches a branch decides. Paths are matched the same
+way (``*`` stops at ``/``: ``*.md`` is a file at the root).
 """
 
 from __future__ import annotations
@@ -82,3 +83,21 @@ def names_tags_only(push: Mapping[str, Any] | None) -> bool:
     if not isinstance(push, Mapping) or "branches" in push or "branches-ignore" in push:
         return False
     return "tags" in push or "tags-ignore" in push
+
+
+def push_runs_for_file(path: str, push: Mapping[str, Any] | None) -> bool:
+    """Whether a push that changes ``path`` alone runs a workflow, as its ``on: push:`` path
+    filters say: ``paths`` as ``branches`` (the last matching pattern decides, ``!`` excludes),
+    ``paths-ignore`` skips a push whose every changed file it matches; no path filter runs it."""
+    if not isinstance(push, Mapping):
+        return True
+    paths, ignored = push.get("paths"), push.get("paths-ignore")
+    if isinstance(paths, str):
+        paths = [paths]
+    if isinstance(ignored, str):
+        ignored = [ignored]
+    if isinstance(paths, list):
+        return branch_selected(path, paths)
+    if isinstance(ignored, list):
+        return not any(matches(path, str(p)) for p in ignored)
+    return True

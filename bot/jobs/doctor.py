@@ -15,10 +15,11 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal, Protocol
 
 import yaml
@@ -27,7 +28,7 @@ from bot import config
 from bot.core import templates
 from bot.errors import BotError
 from bot.forge.actions import build_services
-from bot.forge.branch_filters import names_tags_only, push_runs_on
+from bot.forge.branch_filters import names_tags_only, push_runs_for_file, push_runs_on
 from bot.forge.github import AccessReport, GitHubSettings
 
 Status = Literal["ok", "info", "warn", "fail"]
@@ -153,7 +154,7 @@ def local_problems(env: Mapping[str, str], repository: str | None, root: Path) -
             f"no workflow in {root / '.github' / 'workflows'} runs the bot: add the short workflows of "
             "docs/adopt.md (poll, refresh, commands, nightly, new-topics)"
         )
-    return problems
+    return problems + path_problems(uses_bot, str(catalog))
 
 
 def bot_workflows(root: Path) -> list[Path]:
@@ -172,12 +173,7 @@ def branch_problems(workflows: list[Path], default_branch: str | None) -> list[s
         return []
     problems = []
     for path in workflows:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError:
-            continue  # not this check's business: GitHub reports a broken workflow
-        triggers = data.get("on", data.get(True)) if isinstance(data, dict) else None  # YAML 1.1: on = True
-        push = triggers.get("push") if isinstance(triggers, dict) else None
+        push = push_settings(path)
         if names_tags_only(push):
             continue  # a release trigger (tags only) is meant not to run on branch pushes
         if not push_runs_on(default_branch, push):
@@ -190,6 +186,43 @@ def branch_problems(workflows: list[Path], default_branch: str | None) -> list[s
                 f"`branches: [{default_branch}]` under `on: push:`"
             )
     return problems
+
+
+# a workflow that rebuilds from the catalog: this repository's and the adopters' (the action's `job:`)
+REBUILDS_FROM_CATALOG = re.compile(r"python -m bot (?:refresh|site)\b|\bjob:\s*['\"]?(?:refresh|site)\b")
+
+
+def path_problems(workflows: list[Path], catalog: str) -> list[str]:
+    """The bot's workflows that rebuild from the catalog on a push (refresh, site) whose path
+    filters leave the catalog out: refresh.yml of docs/adopt.md names `catalog.md`, and a list
+    adopted with `init --catalog docs/list.md` would never rebuild its bot PRs on a merge."""
+    catalog = PurePosixPath(catalog).as_posix()
+    problems = []
+    for path in workflows:
+        push = push_settings(path)
+        if not isinstance(push, Mapping) or names_tags_only(push) or push_runs_for_file(catalog, push):
+            continue
+        if not REBUILDS_FROM_CATALOG.search(path.read_text(encoding="utf-8")):
+            continue
+        key = "paths" if "paths" in push else "paths-ignore"
+        shown = ", ".join(map(str, push[key])) if isinstance(push[key], list) else str(push[key])
+        fix = f"add {catalog} to `paths:`" if key == "paths" else f"take {catalog} out of `paths-ignore:`"
+        problems.append(
+            f"{path}: a push that changes {catalog}, the catalog, does not run it ({key}: {shown}): "
+            f"{fix} under `on: push:`"
+        )
+    return problems
+
+
+def push_settings(path: Path) -> Any:
+    """A workflow file's ``on: push:`` settings (None when it has none, or is no YAML: not the
+    checks' business, GitHub reports a broken workflow)."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        return None
+    triggers = data.get("on", data.get(True)) if isinstance(data, dict) else None  # YAML 1.1: on = True
+    return triggers.get("push") if isinstance(triggers, dict) else None
 
 
 def main(args: argparse.Namespace) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.forge.branch_filters import branch_selected, matches, push_runs_on
+from bot.forge.branch_filters import branch_selected, matches, push_runs_for_file, push_runs_on
 
 
 @pytest.mark.parametrize(
@@ -63,3 +63,22 @@ def test_the_last_matching_pattern_decides_and_a_bang_excludes() -> None:
 )
 def test_a_push_filter_runs_on_the_default_branch_or_not(push: dict | None, expected: bool) -> None:
     assert push_runs_on("master", push) is expected
+
+
+@pytest.mark.parametrize(
+    ("push", "expected"),
+    [
+        (None, True),
+        ({"branches": ["main"]}, True),  # no path filter: every change
+        ({"paths": ["catalog.md", "config/taxonomy.yml"]}, False),  # refresh.yml as copied
+        ({"paths": "docs/list.md"}, True),
+        ({"paths": ["docs/*.md"]}, True),
+        ({"paths": ["*.md"]}, False),  # * stops at /: files at the root only
+        ({"paths": ["**.md"]}, True),
+        ({"paths": ["docs/**", "!docs/list.md"]}, False),  # the last matching pattern decides
+        ({"paths-ignore": ["docs/**"]}, False),
+        ({"paths-ignore": ["README.md"]}, True),
+    ],
+)
+def test_a_push_filter_runs_for_a_change_of_one_file_or_not(push: dict | None, expected: bool) -> None:
+    assert push_runs_for_file("docs/list.md", push) is expected

@@ -215,3 +215,46 @@ def test_a_workflow_pushed_on_tags_only_is_a_release_trigger_not_a_wrong_branch(
         f"{refresh}: runs on pushes to main, but the default branch is master: "
         "set `branches: [master]` under `on: push:`"
     ]
+
+
+def test_a_workflow_that_rebuilds_on_pushes_of_another_file_than_the_catalog_fails(
+    tmp_path, monkeypatch, capsys
+):
+    """A list adopted with `init --catalog docs/list.md` keeps refresh.yml of docs/adopt.md, which
+    runs on pushes that change `catalog.md`: a merged bot PR changes docs/list.md, no refresh runs
+    and the other bot PRs conflict. doctor named the branch filter only; it names the path filter
+    too, locally (no token needed), and leaves workflows that do not rebuild from the catalog."""
+    config = tmp_path / "config"
+    shutil.copytree(PROJECT / "config", config)
+    (config / "poll.yml").write_text("catalog: docs/list.md\n", encoding="utf-8")
+    (tmp_path / "docs").mkdir()
+    shutil.copy(PROJECT / "catalog.md", tmp_path / "docs" / "list.md")
+    workflows = tmp_path / ".github" / "workflows"
+    shutil.copytree(DOCS / "workflows", workflows)
+    (workflows / "ci.yml").write_text(  # runs the bot's lint on pushes of code only: not a rebuild
+        "on: {push: {paths: ['src/**']}}\njobs: {lint: {runs-on: ubuntu-latest, steps: [{uses: "
+        "catalog-bot/catalog-bot@0000000000000000000000000000000000000000, with: {job: lint}}]}}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config))
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
+    refresh = workflows / "refresh.yml"
+    assert bot_main(["doctor"]) == 1
+    err = capsys.readouterr().err
+    assert (
+        f"{refresh}: a push that changes docs/list.md, the catalog, does not run it (paths: catalog.md, "
+        "config/taxonomy.yml): add docs/list.md to `paths:` under `on: push:`" in err
+    )
+    assert err.count("the catalog, does not run it") == 1  # site.yml has no path filter; ci.yml lints
+    refresh.write_text(refresh.read_text(encoding="utf-8").replace("[catalog.md,", "[docs/list.md,"))
+    assert bot_main(["doctor"]) == 1
+    assert "the catalog, does not run it" not in capsys.readouterr().err
+    refresh.write_text(
+        refresh.read_text(encoding="utf-8").replace(
+            "paths: [docs/list.md, config/taxonomy.yml]", "paths-ignore: ['docs/**']"
+        )
+    )
+    assert bot_main(["doctor"]) == 1
+    assert "(paths-ignore: docs/**): take docs/list.md out of `paths-ignore:`" in capsys.readouterr().err
