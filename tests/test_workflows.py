@@ -243,3 +243,89 @@ def test_the_action_runs_every_job_this_repositorys_workflows_run() -> None:
         if str(step.get("uses", "")).startswith("catalog-bot/catalog-bot@")
     }
     assert adopters == ran, "docs/workflows/ has a workflow for each of this repository's bot jobs"
+
+
+# -- what every workflow promises (docs/github.md, SECURITY.md), checked over the parsed files --------
+
+ACTION_FILE = ROOT / "action.yml"
+SHA_PINNED = re.compile(r"[^@\s]+@[0-9a-f]{40}")
+
+
+def _jobs(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    return list(_load(path)["jobs"].items())
+
+
+def _steps(path: Path) -> list[dict[str, Any]]:
+    if path == ACTION_FILE:
+        return list(yaml.safe_load(path.read_text(encoding="utf-8"))["runs"]["steps"])
+    return [step for _, job in _jobs(path) for step in job.get("steps", [])]
+
+
+ALL_FILES = [*WORKFLOWS, ACTION_FILE]
+
+
+def _id(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_id)
+def test_every_job_is_granted_its_own_permissions_from_none_and_has_a_timeout(path: Path) -> None:
+    workflow = _load(path)
+    assert workflow.get("permissions") == {}, "start from `permissions: {}` at the top"
+    for name, job in _jobs(path):
+        assert isinstance(job.get("permissions"), dict), f"{name}: grant the job's permissions itself"
+        assert set(job["permissions"].values()) <= {"read", "write", "none"}, name
+        assert isinstance(job.get("timeout-minutes"), int), f"{name}: a timeout (6 hours otherwise)"
+
+
+@pytest.mark.parametrize("path", ALL_FILES, ids=_id)
+def test_no_expression_reaches_a_shell_line_and_every_action_is_pinned(path: Path) -> None:
+    """Untrusted text (issue titles, comments, branch names, dispatch inputs) reaches a step only
+    through `env:` or an action's input, never a `${{ }}` in `run:`, which the runner pastes into
+    the script before the shell reads it."""
+    for step in _steps(path):
+        assert "${{" not in str(step.get("run", "")), step.get("name") or step["run"]
+        uses = step.get("uses")
+        if uses and not uses.startswith("./"):
+            assert SHA_PINNED.fullmatch(uses), f"{uses}: pin the action by commit SHA"
+        if str(uses).startswith("actions/checkout@"):
+            assert (step.get("with") or {}).get("persist-credentials") is False, "the token stays out of .git"
+            assert "ref" not in (step.get("with") or {}), "the default branch's code only, never a PR's"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_id)
+def test_an_if_is_one_expression_or_none(path: Path) -> None:
+    """`if: ${{ a }} && b` is a string after the expression, which GitHub reads as always true."""
+    conditions = [job.get("if") for _, job in _jobs(path)] + [step.get("if") for step in _steps(path)]
+    for condition in filter(None, map(str, conditions)):
+        if "${{" in condition:
+            assert condition.startswith("${{") and condition.endswith("}}"), condition
+            assert condition.count("${{") == 1, condition
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_id)
+def test_no_trigger_hands_a_write_token_to_code_from_a_pull_request(path: Path) -> None:
+    """pull_request_target and workflow_run run with the base repository's token on a fork's
+    events; pull_request runs a PR's code, so no job that may run on it is granted a write."""
+    triggers = _load(path)["on"]
+    names = set(triggers) if isinstance(triggers, dict) else set(_as_list(triggers))
+    assert not names & {"pull_request_target", "workflow_run"}, names
+    if "pull_request" not in names:
+        return
+    for name, job in _jobs(path):
+        writes = {scope for scope, level in job["permissions"].items() if level == "write"}
+        if writes:
+            condition = str(job.get("if", "")).replace(" ", "")
+            assert "github.event_name!='pull_request'" in condition, f"{name}: {writes} on a pull request"
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_id)
+def test_runs_that_write_never_overlap_or_cancel_each_other(path: Path) -> None:
+    """Every workflow is in a concurrency group; one whose jobs write (branches, PRs, issues,
+    Pages, a release) queues instead of cancelling a run half way."""
+    workflow = _load(path)
+    groups = [workflow.get("concurrency")] + [job.get("concurrency") for _, job in _jobs(path)]
+    assert any(groups), "add a concurrency group"
+    writes = any("write" in job["permissions"].values() for _, job in _jobs(path))
+    if writes:
+        assert not _cancels_on_push(workflow.get("concurrency")), path
