@@ -329,3 +329,47 @@ def test_runs_that_write_never_overlap_or_cancel_each_other(path: Path) -> None:
     writes = any("write" in job["permissions"].values() for _, job in _jobs(path))
     if writes:
         assert not _cancels_on_push(workflow.get("concurrency")), path
+
+
+def _cron_values(field: str, low: int, high: int) -> set[int]:
+    """The values of one cron field (`*`, numbers, `a-b` ranges, lists; no steps: none is used)."""
+    if field == "*":
+        return set(range(low, high + 1))
+    values: set[int] = set()
+    for part in field.split(","):
+        first, _, last = part.partition("-")
+        values |= set(range(int(first), int(last or first) + 1))
+    return values
+
+
+def _runs_in_a_week(cron: str) -> list[tuple[int, int, int]]:
+    """(weekday with Monday 0, hour, minute) of each run of a `M H * * DOW` schedule (UTC)."""
+    minute, hour, day, month, dow = cron.split()
+    assert day == month == "*", cron
+    days = {(d - 1) % 7 for d in _cron_values(dow.replace("7", "0"), 0, 6)}  # cron: Sunday 0
+    return sorted(
+        (d, h, m) for d in days for h in _cron_values(hour, 0, 23) for m in _cron_values(minute, 0, 59)
+    )
+
+
+# arXiv's RSS feeds are rebuilt "daily at midnight Eastern Standard Time" (05:00 UTC; in summer
+# perhaps midnight EDT, 04:00 UTC: earlier), and "arXiv has an empty feed on Saturday/Sundays"
+# (info.arxiv.org/help/rss.html and rss_specifications.html; the recorded feeds' lastBuildDate)
+FEED_REBUILT_UTC = (5, 0)
+
+
+@pytest.mark.parametrize("path", POLLING, ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_poll_reads_every_weekdays_feed(path: Path) -> None:
+    """The poll ran at 01:30 UTC, "shortly after" arXiv's 20:00 US Eastern announcement, but the
+    RSS feed it reads is rebuilt only at midnight US Eastern: each run read the day before's feed,
+    and Monday's read Sunday's, which is empty, so Friday's feed (Thursday evening's announcement,
+    a fifth of the papers) was never read. Each of the five feeds must be current at some run."""
+    [cron] = [entry["cron"] for entry in _load(path)["on"]["schedule"]]
+    read = set()
+    for weekday, hour, minute in _runs_in_a_week(cron):
+        # the feed current at a run is the one built at the latest rebuild before it
+        built = weekday if (hour, minute) >= FEED_REBUILT_UTC else (weekday - 1) % 7
+        read.add(built)
+    assert {0, 1, 2, 3, 4} <= read, (
+        f"{cron}: the feeds of weekdays {sorted({0, 1, 2, 3, 4} - read)} are never read"
+    )
