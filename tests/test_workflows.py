@@ -373,3 +373,37 @@ def test_the_poll_reads_every_weekdays_feed(path: Path) -> None:
     assert {0, 1, 2, 3, 4} <= read, (
         f"{cron}: the feeds of weekdays {sorted({0, 1, 2, 3, 4} - read)} are never read"
     )
+
+
+def _config_value(name: str, *keys: str) -> float:
+    """The larger of this repository's config value and the schema's default (the adopters')."""
+    schema = yaml.safe_load((ROOT / "bot" / "config_schemas" / f"{name}.yml").read_text(encoding="utf-8"))
+    data = yaml.safe_load((ROOT / "config" / f"{name}.yml").read_text(encoding="utf-8"))
+    for key in keys:
+        schema, data = schema["properties"][key], (data or {}).get(key, {})
+    return max(float(schema["default"]), float(data or 0))
+
+
+WORK_SECONDS = 10 * 60  # a job's own work besides its waits, generously
+
+
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_id)
+def test_a_job_outlasts_the_longest_wait_the_bot_accepts(path: Path) -> None:
+    """The bot waits out a GitHub rate limit of up to `retry.max_wait_seconds` (15 minutes) and
+    fails with a clear message past it, but refresh and commands had `timeout-minutes: 15`, and
+    nightly 60 for a 45-minute link check: the runner killed the job mid-wait or mid-write instead,
+    with "exceeded the maximum execution time". A job that talks to GitHub outlasts that wait,
+    plus the nightly link check's budget."""
+    max_wait = _config_value("github", "retry", "max_wait_seconds")
+    for name, job in _jobs(path):
+        talks = [
+            step
+            for step in job.get("steps", [])
+            if "GITHUB_TOKEN" in (step.get("env") or {}) or "token" in (step.get("with") or {})
+        ]
+        if not talks:
+            continue
+        needed = max_wait + WORK_SECONDS
+        if any(_runs_job(step, "nightly") for step in talks):
+            needed += _config_value("nightly", "time_budget_minutes") * 60
+        assert job["timeout-minutes"] * 60 >= needed, f"{name}: timeout-minutes >= {needed / 60:.0f}"
