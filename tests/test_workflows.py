@@ -407,3 +407,21 @@ def test_a_job_outlasts_the_longest_wait_the_bot_accepts(path: Path) -> None:
         if any(_runs_job(step, "nightly") for step in talks):
             needed += _config_value("nightly", "time_budget_minutes") * 60
         assert job["timeout-minutes"] * 60 >= needed, f"{name}: timeout-minutes >= {needed / 60:.0f}"
+
+
+def test_the_page_names_every_workflow_that_names_the_default_branch() -> None:
+    """docs/github.md said to edit refresh.yml and ci.yml on a repository whose default branch is
+    not `main`: site.yml, which builds on pushes to `main` and deploys only `refs/heads/main`,
+    would then never deploy."""
+    sentence = re.search(r"If your default branch is not `main`, edit (.*?)\.(?:\s|$)", _page("github.md"))
+    assert sentence, "docs/github.md: the sentence on another default branch"
+    naming = [
+        path.name
+        for path in sorted((ROOT / ".github" / "workflows").glob("*.yml"))
+        if re.search(r"branches: \[main\]|refs/heads/main", path.read_text(encoding="utf-8"))
+    ]
+    assert naming and all(f"`{name}`" in sentence[1] for name in naming), (naming, sentence[1])
+
+
+def _page(name: str) -> str:
+    return " ".join((ROOT / "docs" / name).read_text(encoding="utf-8").split())
