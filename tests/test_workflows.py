@@ -425,3 +425,22 @@ def test_the_page_names_every_workflow_that_names_the_default_branch() -> None:
 
 def _page(name: str) -> str:
     return " ".join((ROOT / "docs" / name).read_text(encoding="utf-8").split())
+
+
+def test_the_adopters_workflows_pin_the_actions_this_repository_runs() -> None:
+    """Dependabot updates the pins of .github/workflows/ and action.yml, not those of the adopters'
+    copies in docs/workflows/ (no workflow directory): a pin there must be one that this repository
+    runs, so a Dependabot PR fails here until the copies follow."""
+    ours: dict[str, set[str]] = {}
+    for path in [*sorted((ROOT / ".github" / "workflows").glob("*.yml")), ACTION_FILE]:
+        for step in _steps(path):
+            name, _, sha = str(step.get("uses", "")).partition("@")
+            if sha:
+                ours.setdefault(name, set()).add(sha)
+    for path in sorted((ROOT / "docs" / "workflows").glob("*.yml")):
+        for step in _steps(path):
+            name, _, sha = str(step.get("uses", "")).partition("@")
+            if sha and name != "catalog-bot/catalog-bot":
+                assert ours.get(name) == {sha}, (
+                    f"{path.name}: {name}@{sha}, this repository runs {ours.get(name)}"
+                )
