@@ -3,9 +3,11 @@ their concurrency settings promise (docs/github.md's table), and how action.yml 
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
 import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -444,3 +446,28 @@ def test_the_adopters_workflows_pin_the_actions_this_repository_runs() -> None:
                 assert ours.get(name) == {sha}, (
                     f"{path.name}: {name}@{sha}, this repository runs {ours.get(name)}"
                 )
+
+
+def test_the_action_runs_the_installed_bot_not_a_bot_folder_of_the_list(tmp_path: Path) -> None:
+    """`python -m bot` searches the current directory first, the list's checkout: a list with a
+    `bot/` folder of its own (its old scripts, say) ran that instead of the bot the action had
+    just installed, with the action's token."""
+    steps = yaml.safe_load(ACTION_FILE.read_text(encoding="utf-8"))["runs"]["steps"]
+    [job] = [s for s in steps if s.get("name") == "Run the job"]
+    own = tmp_path / "bot"
+    own.mkdir()
+    (own / "__init__.py").write_text("", encoding="utf-8")
+    (own / "__main__.py").write_text("print('the list own bot folder ran')\n", encoding="utf-8")
+    env = {
+        **{key: value for key, value in os.environ.items() if key.startswith(("PATH", "HOME"))},
+        **{key: str(value) for key, value in job["env"].items() if not str(value).startswith("${{")},
+        "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}",
+        "PYTHONPATH": str(ROOT),  # where the installed bot is found (here: the checkout under test)
+        "JOB": "validate-config",
+        "ARGS": "--config-dir config",
+    }
+    result = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", job["run"]], cwd=tmp_path, env=env, capture_output=True, text=True
+    )
+    assert "the list own bot folder ran" not in result.stdout
+    assert "config" in result.stdout + result.stderr  # the real bot's answer about ./config
