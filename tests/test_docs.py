@@ -412,3 +412,17 @@ def test_the_share_of_replacements_in_a_day_is_one_figure_a_bench_checks() -> No
     assert len({n for figures in stated.values() for n in figures}) == 1, stated
     assert all("`bench/feed_shares.py`" in pages[name] for name in stated)
     assert FEED_SHARE.pattern in (ROOT / "bench" / "feed_shares.py").read_text(encoding="utf-8")
+
+
+def test_the_ci_checks_adopt_md_offers_run_on_any_adopted_list() -> None:
+    """The CI snippet linted `args: catalog.md`: on a list adopted with `init --catalog
+    docs/list.md` (or `--catalog README.md`) it failed every pull request on a file that is not
+    there. `lint` without a file checks `catalog` of config/poll.yml, the path init wrote."""
+    page = ADOPT.read_text(encoding="utf-8")
+    block = page[page.index("Add the two checks") :]
+    steps = yaml.safe_load(block[block.index("```yaml") + 7 : block.index("```", block.index("```yaml") + 7)])
+    action = yaml.safe_load(ACTION.read_text(encoding="utf-8"))
+    assert {step["with"]["job"] for step in steps} == {"validate-config", "lint"}
+    for step in steps:
+        assert set(step["with"]) <= set(action["inputs"]), step
+        assert "catalog" not in str(step["with"].get("args", "")), step  # no file: config/poll.yml's
