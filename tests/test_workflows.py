@@ -471,3 +471,20 @@ def test_the_action_runs_the_installed_bot_not_a_bot_folder_of_the_list(tmp_path
     )
     assert "the list own bot folder ran" not in result.stdout
     assert "config" in result.stdout + result.stderr  # the real bot's answer about ./config
+
+
+def test_the_actions_jobs_and_inputs_are_documented_as_they_are() -> None:
+    """action.yml's own description of `job`, its error line and docs/adopt.md name the jobs the
+    action runs, and the page names every input."""
+    jobs = _action_jobs()
+    action = yaml.safe_load(ACTION_FILE.read_text(encoding="utf-8"))
+    described = re.search(r"The bot's job: (.*)\.", action["inputs"]["job"]["description"])
+    assert described and set(re.split(r", | or ", described[1])) == jobs
+    steps = action["runs"]["steps"]
+    [error] = [line for s in steps for line in s.get("run", "").splitlines() if "unknown job" in line]
+    assert set(re.search(r"\(([^)]*)\)", error)[1].split(", ")) == jobs  # type: ignore[index]
+    page = _page("adopt.md")
+    listed = re.search(r"Its inputs: `job` \(([^)]*)\)", page)
+    assert listed and set(listed[1].split(", ")) == jobs
+    inputs = re.findall(r"`([a-z][a-z-]*)`", page[listed.start() : page.index(".", listed.end())])
+    assert set(inputs) == set(action["inputs"]), inputs
