@@ -488,3 +488,25 @@ def test_the_actions_jobs_and_inputs_are_documented_as_they_are() -> None:
     assert listed and set(listed[1].split(", ")) == jobs
     inputs = re.findall(r"`([a-z][a-z-]*)`", page[listed.start() : page.index(".", listed.end())])
     assert set(inputs) == set(action["inputs"]), inputs
+
+
+@pytest.mark.parametrize("offset", [0, 1])
+def test_a_release_tag_must_name_the_version_it_builds(offset: int) -> None:
+    """release.yml built and published whatever version pyproject.toml said: a `v0.2.0` tag on a
+    commit still at 0.1.0 published 0.1.0 (or failed at PyPI on a duplicate, after the build)."""
+    import tomllib
+
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    major, minor, patch = map(int, version.split("."))
+    tag = f"v{major}.{minor}.{patch + offset}"
+    [job] = [job for name, job in _jobs(ROOT / ".github" / "workflows" / "release.yml") if name == "build"]
+    [check] = [step for step in job["steps"] if "TAG" in (step.get("env") or {})]
+    steps = job["steps"]
+    assert steps.index(check) < min(i for i, s in enumerate(steps) if "python -m build" in str(s.get("run")))
+    env = {"PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}", "TAG": tag}
+    result = subprocess.run(
+        ["bash", "-eo", "pipefail", "-c", check["run"]], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == (1 if offset else 0), result.stdout + result.stderr
+    if offset:
+        assert f"::error::the tag is {tag} but pyproject.toml says {version}" in result.stdout
