@@ -8,6 +8,7 @@ import re
 import shlex
 import shutil
 import subprocess
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -426,3 +427,26 @@ def test_the_ci_checks_adopt_md_offers_run_on_any_adopted_list() -> None:
     for step in steps:
         assert set(step["with"]) <= set(action["inputs"]), step
         assert "catalog" not in str(step["with"].get("args", "")), step  # no file: config/poll.yml's
+
+
+def test_a_github_apps_token_is_minted_in_the_job_as_the_pages_say() -> None:
+    """README, github.md and SECURITY.md said to store "a GitHub App" token as the secret
+    CATALOG_BOT_TOKEN: an App's installation token expires after an hour, so a stored one breaks
+    the next day. The pages say it is minted in each job, and adopt.md's two steps do that."""
+    for path in [ROOT / "README.md", DOCS / "github.md", ROOT / "SECURITY.md", ADOPT]:
+        text = " ".join(path.read_text(encoding="utf-8").split())
+        for sentence in re.split(r"(?<=[.!?]) ", text):
+            if "CATALOG_BOT_TOKEN" in sentence and "GitHub App" in sentence:
+                assert "mint" in sentence, f"{path.name}: {sentence}"
+    page = ADOPT.read_text(encoding="utf-8")
+    bullet = page[page.index("- **GitHub App** (best)") :]
+    start = bullet.index("```yaml") + len("```yaml")
+    mint, bot = yaml.safe_load(textwrap.dedent(bullet[start : bullet.index("```", start)]))
+    assert re.fullmatch(r"actions/create-github-app-token@[0-9a-f]{40}", mint["uses"])
+    assert mint["with"] == {
+        "app-id": "${{ vars.CATALOG_BOT_APP_ID }}",
+        "private-key": "${{ secrets.CATALOG_BOT_APP_KEY }}",
+    }
+    inputs = yaml.safe_load(ACTION.read_text(encoding="utf-8"))["inputs"]
+    assert set(bot["with"]) <= set(inputs)
+    assert bot["with"]["token"] == "${{ steps." + mint["id"] + ".outputs.token }}"
