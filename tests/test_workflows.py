@@ -510,3 +510,30 @@ def test_a_release_tag_must_name_the_version_it_builds(offset: int) -> None:
     assert result.returncode == (1 if offset else 0), result.stdout + result.stderr
     if offset:
         assert f"::error::the tag is {tag} but pyproject.toml says {version}" in result.stdout
+
+
+def test_the_github_page_table_shows_each_workflows_permissions_and_group() -> None:
+    """docs/github.md's table of workflows: each row names exactly the scopes its jobs are granted,
+    the time of each schedule, and the concurrency group when that is a fixed name."""
+    rows = {
+        match[1]: match[2].split(" | ")
+        for match in re.finditer(r"^\| `([a-z-]+\.yml)` \| (.*) \|$", _raw_page("github.md"), re.MULTILINE)
+    }
+    for path in sorted((ROOT / ".github" / "workflows").glob("*.yml")):
+        runs_on, permissions, concurrency = rows[path.name]
+        granted = {scope for _, job in _jobs(path) for scope in job["permissions"]}
+        named = set(
+            re.findall(r"\b(contents|pull-requests|issues|pages|id-token|actions|checks)\b", permissions)
+        )
+        assert named == granted, (path.name, permissions)
+        triggers = _load(path)["on"]
+        for entry in (triggers.get("schedule") or []) if isinstance(triggers, dict) else []:
+            minute, hour = entry["cron"].split()[:2]
+            assert f"{int(hour):02d}:{int(minute):02d} UTC" in runs_on, (path.name, entry["cron"], runs_on)
+        group = str((_load(path).get("concurrency") or {}).get("group", ""))
+        if group and "${{" not in group:
+            assert f"`{group}`" in concurrency, (path.name, concurrency)
+
+
+def _raw_page(name: str) -> str:
+    return (ROOT / "docs" / name).read_text(encoding="utf-8")
