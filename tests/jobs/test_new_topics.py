@@ -4,7 +4,9 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
@@ -312,3 +314,46 @@ def test_a_report_longer_than_github_takes_shows_what_fits_and_says_so(
     assert new_topics.publish(forge_for(fake_github), big, SETTINGS, dry_run=False)[0] == "opened"
     [issue] = [i for i in fake_github.issues.values() if not i.is_pull]
     assert issue.body.startswith(body.strip()[:200])
+
+
+def _announced(submitted: datetime.datetime) -> datetime.datetime:
+    """When arXiv announces a paper submitted at ``submitted`` (UTC): at 20:00 US Eastern on the day
+    of the next 14:00 deadline (Monday to Friday), Friday's on Sunday evening."""
+    eastern = ZoneInfo("America/New_York")
+    local, day = submitted.astimezone(eastern), submitted.astimezone(eastern).date()
+    while day.weekday() > 4 or datetime.datetime.combine(day, datetime.time(14), eastern) <= local:
+        day += datetime.timedelta(days=1)
+    day += datetime.timedelta(days=2 if day.weekday() == 4 else 0)
+    return datetime.datetime.combine(day, datetime.time(20), eastern).astimezone(datetime.UTC)
+
+
+@pytest.mark.parametrize("monday", [datetime.date(2025, 1, 6), datetime.date(2025, 7, 7)])  # EST, EDT
+@pytest.mark.parametrize("workflow", [".github/workflows/new-topics.yml", "docs/workflows/new-topics.yml"])
+def test_every_paper_is_in_exactly_one_weekly_report_and_announced_by_then(
+    workflow: str, monday: datetime.date
+) -> None:
+    """The week ended on the run's day: a Monday run read papers submitted up to that Monday, but
+    those from Friday's 14:00 US Eastern deadline on are announced only on Monday evening, and the
+    next Monday's week started on Tuesday, so no report ever read them (a weekend's papers, every
+    week). Over eight weeks of the workflow's schedule, every hour's papers are in exactly one
+    run's week, and announced (so the API finds them) before that run."""
+    root = Path(__file__).parents[2]
+    data = yaml.safe_load((root / workflow).read_text(encoding="utf-8"))
+    [cron] = [entry["cron"] for entry in data[True]["schedule"]]
+    minute, hour, _, _, weekday = cron.split()
+    first = datetime.datetime.combine(monday, datetime.time(int(hour), int(minute)), datetime.UTC)
+    assert weekday == "1" and first.weekday() == 0, cron
+    runs = [first + datetime.timedelta(weeks=n) for n in range(8)]
+    windows = [new_topics.week_window(run.date(), new_topics.NewTopicsSettings().days) for run in runs]
+    start = datetime.datetime.combine(windows[1][0], datetime.time(), datetime.UTC)
+    end = datetime.datetime.combine(windows[-2][1], datetime.time(23), datetime.UTC)
+    submitted = start
+    while submitted <= end:
+        reading = [
+            run
+            for run, (since, until) in zip(runs, windows, strict=True)
+            if since <= submitted.date() <= until
+        ]
+        assert len(reading) == 1, (submitted, reading)
+        assert _announced(submitted) <= reading[0], (submitted, _announced(submitted), reading[0])
+        submitted += datetime.timedelta(hours=1)
