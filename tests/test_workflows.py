@@ -537,3 +537,17 @@ def test_the_github_page_table_shows_each_workflows_permissions_and_group() -> N
 
 def _raw_page(name: str) -> str:
     return (ROOT / "docs" / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("path", DEPLOYING, ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_the_default_branch_is_deployed(path: Path) -> None:
+    """The adopters' site.yml deployed whatever branch *Run workflow* was started on: a draft
+    branch's catalog became the public site (unless the Pages environment happened to refuse it).
+    A deploy job runs for the default branch only."""
+    workflow = _load(path)
+    for name in _deploy_jobs(workflow):
+        condition = str(workflow["jobs"][name].get("if", "")).replace(" ", "")
+        assert (
+            "github.ref_name==github.event.repository.default_branch" in condition
+            or "github.ref=='refs/heads/main'" in condition
+        ), (name, condition)
