@@ -20,13 +20,12 @@ from bot.core import markers, templates
 from bot.core.catalog import Catalog, parse
 from bot.core.changes import ChangeRequest, PullRequest
 from bot.core.entry import parse_entry, render_entry
-from bot.core.markdown import inline
+from bot.core.markdown import BODY_LIMIT, inline
 from bot.core.proposals import Proposal
 from bot.core.taxonomy import Taxonomy
 from bot.errors import CatalogError, DuplicateEntryError
 
 MARKER_KIND = "digest"
-BODY_LIMIT = 65_000  # GitHub refuses a pull request body over 65,536 characters
 _CHECK_RE = re.compile(r"^\s*[-*] \[(?P<mark>[ xX])\] arXiv (?P<id>[^\s:]+):", re.M)
 
 

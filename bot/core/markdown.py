@@ -35,6 +35,10 @@ from bot.core.text import cap, strip_unsafe
 
 # The catalog's escaping: characters that could end or restyle link text, table cells or inline
 # HTML in a one-line entry. Kept as is: catalog.md lines are parsed back with unescape_markdown.
+# the longest issue, pull request or comment body the bot writes: GitHub refuses one over 65,536
+# characters (HTTP 422), and jobs that list papers or findings show what fits in this many
+BODY_LIMIT = 65_000
+
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>|#])")
 _MARKDOWN_ESCAPED = re.compile(r"\\([\\`*_\[\]()<>|#])")
 # For rendered prose: every ASCII punctuation character with a meaning in CommonMark or GFM

@@ -36,6 +36,7 @@ from bot import config
 from bot.core import markers
 from bot.core.branches import BranchNames
 from bot.core.catalog import Catalog, parse
+from bot.core.markdown import BODY_LIMIT
 from bot.core.paper import Paper
 from bot.core.proposals import TrainScorer
 from bot.core.taxonomy import Taxonomy
@@ -53,7 +54,6 @@ from bot.scoring.emerging import (
 )
 
 MARKER = "new-topics"
-BODY_LIMIT = 65_000  # GitHub refuses an issue body over 65,536 characters
 DRY_RUN_ACTIONS = {
     "opened": "would open",
     "reopened": "would reopen",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from bot.core.catalog import Catalog, title_at
+from bot.core.markdown import BODY_LIMIT
 from bot.forge.protocols import IssueRef, PullRequest
 from bot.jobs.check_stars import RepoFinding
 from bot.linkcheck import Link, LinkResult
@@ -17,8 +18,7 @@ ISSUE_MARKER = "nightly"  # the tracking issue; its marker data holds the link s
 PR_MARKER = "nightly-maintenance"
 STATE_VERSION = 1
 UNREACHED = "not reached within the nightly time budget"
-ISSUE_BODY_LIMIT = 65_000  # GitHub refuses issue bodies over 65,536 characters
-PR_BODY_LIMIT = 65_000  # and pull request bodies too
+ISSUE_BODY_LIMIT = PR_BODY_LIMIT = BODY_LIMIT  # GitHub's limit on a body (bot.core.markdown)
 
 
 # -- settings --------------------------------------------------------------------------------------
