@@ -25,19 +25,58 @@ log = logging.getLogger(__name__)
 SCHEMA_DIR = Path(__file__).parent / "config_schemas"
 
 
-_LIBYAML = getattr(yaml, "CSafeLoader", None)  # PyYAML built with libyaml
+class DuplicateKeyError(yaml.constructor.ConstructorError):
+    """A mapping gives the same key twice: YAML would keep the last value and silently drop the
+    first (a second ``kv-cache:`` block of keyword rules replaces the first one)."""
+
+    def __init__(self, key: object, first: yaml.Mark, again: yaml.Mark) -> None:
+        super().__init__(problem=f"key {key!r} given twice", problem_mark=again)
+        self.key, self.first, self.again = key, first, again
+
+
+def _unique_keys(loader: yaml.constructor.SafeConstructor, node: yaml.MappingNode) -> None:
+    """Raise ``DuplicateKeyError`` at the second of two equal keys written in ``node`` (keys
+    merged in with ``<<: *anchor`` may be overridden: that is what merging is for)."""
+    seen: dict[object, yaml.Mark] = {}
+    for key_node, _ in node.value:
+        if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+            continue
+        key = loader.construct_object(key_node)
+        if key in seen:
+            raise DuplicateKeyError(key, seen[key], key_node.start_mark)
+        seen[key] = key_node.start_mark
+
+
+class _SafeLoader(yaml.SafeLoader):
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        _unique_keys(self, node)
+        return super().construct_mapping(node, deep)
+
+
+_LIBYAML: Any = None
+if hasattr(yaml, "CSafeLoader"):  # PyYAML built with libyaml
+
+    class _CSafeLoader(yaml.CSafeLoader):
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+            _unique_keys(self, node)
+            return super().construct_mapping(node, deep)
+
+    _LIBYAML = _CSafeLoader
 
 
 def read_yaml(text: str) -> Any:
     """``yaml.safe_load(text)``, parsed by libyaml when PyYAML has it (ten times faster: a job
     reads every config file and schema first); a text libyaml refuses is read again by PyYAML's
-    own parser, so a broken file gets the same error, naming the same line."""
+    own parser, so a broken file gets the same error, naming the same line. A key given twice
+    in one mapping raises ``DuplicateKeyError`` (``yaml.safe_load`` keeps the last silently)."""
     if _LIBYAML is not None:
         try:
             return yaml.load(text, Loader=_LIBYAML)  # noqa: S506 (the safe loader, in C)
+        except DuplicateKeyError:
+            raise
         except yaml.YAMLError:
             pass
-    return yaml.safe_load(text)
+    return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 (yaml.SafeLoader's subclass)
 
 
 def schema_names() -> list[str]:
@@ -117,15 +156,30 @@ def validate(name: str, data: Any, source: str) -> dict[str, Any]:
 def load(name: str, directory: Path | None = None) -> dict[str, Any]:
     """Load and validate ``<config dir>/<name>.yml`` (missing file: all defaults)."""
     path = (directory or config_dir()) / f"{name}.yml"
-    data: Any = None
-    if path.exists():
-        try:
-            data = read_yaml(path.read_text(encoding="utf-8"))
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" line {mark.line + 1}" if mark else ""
-            raise ConfigError(f"{path}{where}: not valid YAML ({exc}).") from exc
-    return validate(name, data, str(path))
+    return validate(name, _read(path) if path.exists() else None, str(path))
+
+
+def _read(path: Path) -> Any:
+    """The YAML data of one config file, or a ConfigError naming the file and its line."""
+    try:
+        return read_yaml(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError as exc:
+        line = exc.object[: exc.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}:{line}: not UTF-8 text (byte {exc.object[exc.start]:#04x}, an older encoding such "
+            "as Latin-1 or Windows-1252?): save it as UTF-8 (in its folder: iconv -f windows-1252 -t "
+            f"utf-8 {path.name} > utf8.tmp && mv utf8.tmp {path.name})"
+        ) from exc
+    except DuplicateKeyError as exc:
+        raise ConfigError(
+            f"{path}:{exc.again.line + 1}: key {exc.key!r} is given twice in one mapping (first "
+            f"at line {exc.first.line + 1}); YAML would keep only the second and ignore the first: "
+            "merge the two into one"
+        ) from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise ConfigError(f"{path}{where}: not valid YAML ({exc}).") from exc
 
 
 def load_taxonomy(directory: Path | None = None) -> taxonomy.Taxonomy:

@@ -212,7 +212,7 @@ def catalog_path_problem(catalog: str, where: str) -> str | None:
 def _has_content(path: Path) -> bool:
     try:
         data = config.read_yaml(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError:
+    except (yaml.YAMLError, UnicodeDecodeError):
         return True  # reported by the schema check
     return bool(data)
 

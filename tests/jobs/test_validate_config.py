@@ -203,3 +203,35 @@ def test_a_pattern_that_is_no_regular_expression_is_found_before_any_run(
     assert (
         f"error: {config / 'keywords.yml'}: pattern 're:(unclosed' is not a valid regular expression" in out
     )
+
+
+def test_a_section_of_keyword_rules_given_twice_is_an_error_with_its_lines(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The second ``kv-cache:`` block silently replaced the first (YAML keeps the last key):
+    validate-config said ok and the first block's rules were never used."""
+    keywords = project / "config" / "keywords.yml"
+    lines = keywords.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(i for i, line in enumerate(lines) if line.startswith("sections:")) + 1
+    lines[at:at] = ["  kv-cache:\n", "    patterns: [paged attention]\n"]
+    keywords.write_text("".join(lines), encoding="utf-8")
+    first, again = at + 1, lines.index("  kv-cache:\n", at + 1) + 1
+    assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 1
+    assert (
+        f"error: {keywords}:{again}: key 'kv-cache' is given twice in one mapping (first at line "
+        f"{first}); YAML would keep only the second and ignore the first: merge the two into one"
+    ) in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["poll.yml", "keywords.yml", "taxonomy.yml"])
+def test_a_config_file_that_is_not_utf8_is_named_with_its_line(
+    name: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It was a traceback (exit 3): a UnicodeDecodeError of the file's reading."""
+    path = project / "config" / name
+    path.write_bytes(path.read_bytes() + "\n# café\n".encode("latin-1"))
+    line = path.read_bytes().count(b"\n")
+    assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 1
+    out = capsys.readouterr().out
+    assert f"error: {path}:{line}: not UTF-8 text (byte 0xe9, an older encoding" in out
+    assert f"iconv -f windows-1252 -t utf-8 {name} > utf8.tmp && mv utf8.tmp {name}" in out
