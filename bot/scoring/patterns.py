@@ -28,6 +28,7 @@ from scipy.sparse import csr_matrix
 
 from bot.errors import ConfigError
 from bot.scoring import counting
+from bot.scoring.regex_backtracking import nested_repeat
 from bot.scoring.regex_needs import Required, pieces, regex_required, regex_start_words
 
 _WORD_AFTER = r"(?![A-Za-z0-9])"
@@ -94,6 +95,13 @@ def _check(source: str, pattern: str) -> None:
             f"config/keywords.yml: pattern {pattern!r} is not a valid regular "
             f"expression ({exc}); fix it or drop the 're:' prefix"
         ) from exc
+    if nested_repeat(source):
+        raise ConfigError(
+            f"config/keywords.yml: pattern {pattern!r} repeats without bound a part that can split "
+            "the same words in many ways (as in (\\w+\\s?)+): on a text it does not match, Python "
+            "tries every split, for hours on one abstract, and the poll job never ends. Bound the "
+            "outer repeat, e.g. (?:\\w+\\W+){0,5}? (up to 5 words, as the shipped rules do)"
+        )
 
 
 def _words(pattern: str) -> list[str]:

@@ -235,3 +235,16 @@ def test_a_config_file_that_is_not_utf8_is_named_with_its_line(
     out = capsys.readouterr().out
     assert f"error: {path}:{line}: not UTF-8 text (byte 0xe9, an older encoding" in out
     assert f"iconv -f windows-1252 -t utf-8 {name} > utf8.tmp && mv utf8.tmp {name}" in out
+
+
+def test_a_pattern_that_backtracks_for_hours_is_found_before_any_run(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``re:(\\w+\\s?)+efficient`` passed validate-config; the next poll spent hours on the first
+    abstract without the word, until Actions killed it with no message."""
+    config = project / "config"
+    pattern = r"re:(\w+\s?)+efficient"
+    edit_yaml(config / "keywords.yml", lambda d: d["sections"]["kv-cache"]["patterns"].append(pattern))
+    assert cli.main(["validate-config", "--config-dir", str(config)]) == 1
+    out = capsys.readouterr().out
+    assert f"error: {config / 'keywords.yml'}: pattern {pattern!r} repeats without bound" in out
