@@ -92,6 +92,36 @@ def from_config(data: Mapping[str, Any], where: Path | str) -> Taxonomy:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise ConfigError(f"{where}: section ids must be unique; repeated: {', '.join(duplicates)}")
+    _check_titles(sections, subsections, str(data["contents_heading"]), where)
     return Taxonomy(
         data["title"], data["intro"].strip(), data["contents_heading"], tuple(sections), tuple(subsections)
     )
+
+
+def _check_titles(
+    sections: list[Section], subsections: list[Section], contents: str, where: Path | str
+) -> None:
+    """A title is its heading in the catalog, which is how a heading is read back as a section:
+    two sections (or two subsections of one section) with one title, or a section titled as the
+    table of contents, would be one heading for two places. Subsections of different sections
+    may share a title ("Other")."""
+    problems = [
+        f"section {s.id} has the title of the table of contents ({contents!r}, contents_heading)"
+        for s in sections
+        if s.title.strip().lower() == contents.strip().lower()
+    ]
+    for parent in (None, *(s.id for s in sections)):
+        named: dict[str, list[Section]] = {}
+        for section in sections if parent is None else [s for s in subsections if s.parent == parent]:
+            named.setdefault(section.title.strip().lower(), []).append(section)
+        problems += [
+            f"{'sections' if parent is None else f'subsections of {parent}'} "
+            f"{' and '.join(s.id for s in same)} have the same title {same[0].title!r}"
+            for same in named.values()
+            if len(same) > 1
+        ]
+    if problems:
+        raise ConfigError(
+            f"{where}: {'; '.join(problems)}: a title is the section's heading in the catalog, and "
+            "one heading cannot be two sections; rename one"
+        )

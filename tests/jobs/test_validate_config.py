@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from bot import __main__ as cli
+from bot.config import load_taxonomy
 from bot.scoring.patterns import equivalent_patterns
 from tests.conftest import PROJECT
 
@@ -248,3 +249,41 @@ def test_a_pattern_that_backtracks_for_hours_is_found_before_any_run(
     assert cli.main(["validate-config", "--config-dir", str(config)]) == 1
     out = capsys.readouterr().out
     assert f"error: {config / 'keywords.yml'}: pattern {pattern!r} repeats without bound" in out
+
+
+def _titled(data: dict, section_id: str, title: str) -> None:
+    next(s for s in data["sections"] if s["id"] == section_id)["title"] = title
+
+
+def test_two_sections_with_one_title_are_an_error(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A copied section block whose title was not changed passed; lint then said both that
+    '## Quantization' was missing and that it appeared twice, and stats put every entry of the
+    two headings in the first section."""
+    config = project / "config"
+    edit_yaml(config / "taxonomy.yml", lambda d: _titled(d, "kv-cache", "quantization"))
+    assert cli.main(["validate-config", "--config-dir", str(config)]) == 1
+    assert (
+        f"error: {config / 'taxonomy.yml'}: sections quantization and kv-cache have the same title "
+        "'Quantization': a title is the section's heading in the catalog, and one heading cannot be "
+        "two sections; rename one"
+    ) in capsys.readouterr().out
+
+
+def test_a_section_titled_as_the_table_of_contents_is_an_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = project / "config"
+    edit_yaml(config / "taxonomy.yml", lambda d: _titled(d, "surveys", "Contents"))
+    assert cli.main(["validate-config", "--config-dir", str(config)]) == 1
+    assert "section surveys has the title of the table of contents ('Contents', contents_heading)" in (
+        capsys.readouterr().out
+    )
+
+
+def test_subsections_of_two_sections_may_share_a_title(project: Path) -> None:
+    def other(data: dict) -> None:
+        for section in data["sections"][1:3]:  # quantization and pruning
+            section["subsections"][-1]["title"] = "Other"
+
+    edit_yaml(project / "config" / "taxonomy.yml", other)
+    assert load_taxonomy(project / "config").get("pruning", "structured").title == "Other"
