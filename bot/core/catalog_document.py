@@ -4,6 +4,7 @@ contents (rendered, and checked against the headings). Pure."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from difflib import SequenceMatcher
 
 from bot.core import arxiv_ids
 from bot.core.anchors import github_anchors, unlinked
@@ -45,7 +46,9 @@ def contents_anchors(catalog: Catalog) -> dict[str, str]:
 
 
 def contents_problems(catalog: Catalog) -> list[tuple[int, str]]:
-    """(line, message) for every way the table of contents disagrees with the headings."""
+    """(line, message) for every way the table of contents disagrees with the headings: one
+    problem, at its first line that differs, saying what it should be. Spaces at the end of a
+    line are not shown, so they are no difference."""
     taxonomy = catalog.taxonomy
     if taxonomy is None:
         return []
@@ -53,18 +56,43 @@ def contents_problems(catalog: Catalog) -> list[tuple[int, str]]:
     if not contents:
         return [(1, f"no '## {taxonomy.contents_heading}' heading (table of contents)")]
     heading = contents[0]
-    end = catalog.region_end(heading)
-    actual = [line.rstrip("\r\n") for line in catalog.lines[heading.line + 1 : end] if line.strip()]
+    numbered = [
+        (index + 1, line.rstrip())
+        for index, line in enumerate(
+            catalog.lines[heading.line + 1 : catalog.region_end(heading)], heading.line + 1
+        )
+        if line.strip()
+    ]
     expected = render_contents(taxonomy, contents_anchors(catalog))
-    if actual != expected:
-        return [
-            (
-                heading.line + 1,
-                "table of contents is stale: it should list exactly the "
-                "taxonomy's sections and subsections (`python -m bot import` renders it)",
-            )
-        ]
-    return []
+    actual = [line for _, line in numbered]
+    if actual == expected:
+        return []
+    return [_first_difference(numbered, expected, heading.line + 1)]
+
+
+def _first_difference(numbered: list[tuple[int, str]], expected: list[str], heading: int) -> tuple[int, str]:
+    """Where the contents' lines (``numbered``: line number, text) first differ from ``expected``,
+    and what the line should be."""
+    actual = [line for _, line in numbered]
+    ops = [
+        op for op in SequenceMatcher(None, actual, expected, autojunk=False).get_opcodes() if op[0] != "equal"
+    ]
+    tag, i1, i2, j1, j2 = ops[0]
+    line = numbered[i1][0] if i1 < len(numbered) else (numbered[-1][0] if numbered else heading)
+    if tag == "replace":
+        what = f"'{actual[i1]}' should be '{expected[j1]}'"
+    elif tag == "delete":
+        what = f"'{actual[i1]}' links no section of the taxonomy (remove it)"
+    else:
+        where = "before this line" if i1 < len(numbered) else "after this line"
+        what = f"'{expected[j1]}' is missing {where}"
+    more = len(ops) - 1
+    return (
+        line,
+        f"table of contents is stale: {what}"
+        f"{f' (and {more} more difference(s))' if more else ''}; it should list exactly the taxonomy's "
+        "sections and subsections (`python -m bot import` renders it)",
+    )
 
 
 Placement = tuple[str, str | None]  # (section id, subsection id or None)

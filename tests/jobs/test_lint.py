@@ -293,8 +293,9 @@ def test_stale_table_of_contents_and_missing_title(clean_text: str, taxonomy: Ta
     stale = clean_text.replace("  - [Structured Pruning](#structured-pruning)\n", "")
     assert problems(stale, taxonomy) == [
         lint.Problem(
-            line_of(stale, "## Contents"),
-            "table of contents is stale: it should list exactly the taxonomy's "
+            line_of(stale, "- [Knowledge Distillation](#knowledge-distillation)"),
+            "table of contents is stale: '  - [Structured Pruning](#structured-pruning)' is missing "
+            "before this line; it should list exactly the taxonomy's "
             "sections and subsections (`python -m bot import` renders it)",
         )
     ]
@@ -302,6 +303,54 @@ def test_stale_table_of_contents_and_missing_title(clean_text: str, taxonomy: Ta
     assert problems(untitled, taxonomy)[0] == lint.Problem(
         1, f"no title heading: the catalog starts with '# {taxonomy.title}'"
     )
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "what"),
+    [
+        (
+            "- [Surveys](#surveys)\n",
+            "* [Surveys](#surveys)\n",
+            "'* [Surveys](#surveys)' should be '- [Surveys](#surveys)'",
+        ),
+        (
+            "- [Surveys](#surveys)\n",
+            "- [Surveys](#surveys)\n- [Blogs](#blogs)\n",
+            "'- [Blogs](#blogs)' links no section of the taxonomy (remove it)",
+        ),
+        (
+            "- [Surveys](#surveys)\n- [Quantization](#quantization)\n",
+            "- [Quantization](#quantization)\n- [Surveys](#surveys)\n",
+            "'- [Surveys](#surveys)' is missing before this line (and 1 more difference(s))",
+        ),
+    ],
+)
+def test_a_stale_table_of_contents_names_its_first_wrong_line(
+    clean_text: str, taxonomy: Taxonomy, old: str, new: str, what: str
+) -> None:
+    """It said only 'table of contents is stale' at the contents heading, for a table of 30 lines."""
+    stale = clean_text.replace(old, new, 1)
+    wrong = next(
+        i for i, (a, b) in enumerate(zip(stale.splitlines(), clean_text.splitlines(), strict=False)) if a != b
+    )
+    assert problems(stale, taxonomy) == [
+        lint.Problem(
+            wrong + 1,
+            f"table of contents is stale: {what}; it should list exactly the taxonomy's sections and "
+            "subsections (`python -m bot import` renders it)",
+        )
+    ]
+
+
+def test_spaces_at_the_end_of_the_contents_lines_are_no_stale_table(
+    clean_text: str, taxonomy: Taxonomy
+) -> None:
+    """An editor's trailing spaces (or a markdown hard break) do not show: lint called the table stale."""
+    start = clean_text.index("- [Surveys](#surveys)")
+    end = clean_text.index("\n\n", start)
+    spaced = clean_text[:start] + clean_text[start:end].replace("\n", "  \n") + "  " + clean_text[end:]
+    assert spaced != clean_text
+    assert problems(spaced, taxonomy) == []
 
 
 def test_a_catalog_saved_with_a_byte_order_mark_and_crlf_is_clean(
