@@ -221,7 +221,7 @@ def entry_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
                 )
             continue
         problems += _item_problems(item, taxonomy)
-    return problems + _stray_link_lines(catalog, contents)
+    return problems + _stray_link_lines(catalog, contents | _description_lines(catalog, taxonomy))
 
 
 def _item_problems(item: Item, taxonomy: Taxonomy) -> list[Problem]:
@@ -261,6 +261,25 @@ def _two_id_problems(catalog: Catalog) -> list[Problem]:
         )
         for line, linked, part in two_ids(catalog)
     ]
+
+
+def _description_lines(catalog: Catalog, taxonomy: Taxonomy) -> set[int]:
+    """The line under each section heading that is its description from the taxonomy, as
+    ``import`` writes it: a link in it (``See [GPTQ](...)``) is the maintainer's text, no entry."""
+    lines = set()
+    for heading in catalog.headings:
+        if heading.level not in (2, 3) or heading.section is None:
+            continue
+        try:
+            section = taxonomy.get(heading.section, heading.subsection if heading.level == 3 else None)
+        except UnknownSectionError:
+            continue
+        below = next(
+            (i for i in range(heading.line + 1, len(catalog.lines)) if catalog.lines[i].strip()), None
+        )
+        if below is not None and catalog.lines[below].strip() == section.description.strip():
+            lines.add(below)
+    return lines
 
 
 def _stray_link_lines(catalog: Catalog, contents: set[int]) -> list[Problem]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -56,6 +57,25 @@ def after(text: str, fragment: str, new_line: str) -> str:
 
 def test_a_rendered_catalog_is_clean(clean_text: str, taxonomy: Taxonomy) -> None:
     assert problems(clean_text, taxonomy) == []
+
+
+def test_a_link_in_a_section_description_is_no_stray_link(taxonomy: Taxonomy) -> None:
+    """``import`` writes each section's description from the taxonomy under its heading; one with
+    a link was then 'a link that is not an entry line' of lint, in a catalog the bot wrote."""
+    sections = tuple(
+        dataclasses.replace(s, description=f"{s.description} See [the survey](https://example.org/{s.id}).")
+        for s in taxonomy.sections
+    )
+    subsections = tuple(
+        dataclasses.replace(s, description=f"Also [{s.title}](https://example.org/{s.id}).")
+        for s in taxonomy.subsections
+    )
+    linked = dataclasses.replace(taxonomy, sections=sections, subsections=subsections)
+    text = catalog_document.render_document(linked, {("kv-cache", None): [SNAPKV]})
+    assert "See [the survey](https://example.org/kv-cache)." in text
+    assert problems(text, linked) == []
+    noted = text.replace("- [SnapKV", "Read [this](https://example.org/note) first.\n\n- [SnapKV", 1)
+    assert [p.message.split(":")[0] for p in problems(noted, linked)] == ["a link that is not an entry line"]
 
 
 def test_the_committed_catalog_is_clean(taxonomy: Taxonomy) -> None:
