@@ -32,6 +32,8 @@ _BULLET_RE = re.compile(r"^([ \t]*)(?:[-*+•]|\d{1,3}[.)])[ \t]+\S")
 # A table row starts with a pipe and has another; text after the last pipe (a stray "o" in a
 # real list) does not make it prose.
 _TABLE_ROW_RE = re.compile(r"^[ \t]*\|.*\|")
+# A whole line in one HTML comment (an editor's "toggle line comment": <!-- - [Title](...) -->)
+_ONE_LINE_COMMENT_RE = re.compile(r"^[ \t]*<!--[ \t]*(?P<inner>(?:(?!-->).)*?)[ \t]*-->[ \t]*\r?\n?$")
 _TABLE_SEPARATOR_RE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*\r?\n?$")
 # Title candidates inside an item: a markdown link's text, bold text, or a quoted title.
 _TITLE_PATTERNS = (
@@ -366,6 +368,11 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
         if fenced[index]:
             index += 1
             continue
+        commented = commented_bullet(line)
+        if commented is not None:  # hidden as a whole: one line, its entry the comment's text
+            items.append(_commented_item(line, commented, index, section, heading_index))
+            index += 1
+            continue
         bullet = _BULLET_RE.match(line)
         is_row = not bullet and _TABLE_ROW_RE.match(line)
         if bullet:
@@ -399,6 +406,34 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
         )
         index = end
     return Catalog(kept, headings, items, taxonomy)
+
+
+def commented_bullet(line: str) -> str | None:
+    """The bullet line that ``line`` holds as a whole one-line HTML comment
+    (``<!-- - [Title](...) · arXiv ... -->``, as an editor comments a line out), or None."""
+    found = _ONE_LINE_COMMENT_RE.match(line)
+    inner = found.group("inner") if found else ""
+    return inner if _BULLET_RE.match(inner) else None
+
+
+def _commented_item(
+    line: str, inner: str, index: int, section: tuple[str | None, str | None], heading: int | None
+) -> Item:
+    """A bullet commented out on its own line: hidden, and known by its entry (as one whose line
+    starts inside a comment), so that poll never proposes it again."""
+    entry = parse_entry(inner)
+    return Item(
+        start=index,
+        end=index + 1,
+        text=line,
+        arxiv_ids=_item_ids(entry, inner, []),
+        title=entry.title if entry else _find_title(inner),
+        entry=entry,
+        section=section[0],
+        subsection=section[1],
+        heading=heading,
+        hidden=True,
+    )
 
 
 def _commented_out(lines: list[str], fenced: list[bool]) -> list[bool]:

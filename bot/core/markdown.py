@@ -27,6 +27,7 @@ tracking issue, status comments, job summaries) it goes through one of these:
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from functools import cache
 
 from markdown_it import MarkdownIt
@@ -178,6 +179,33 @@ def sanitize_html(text: str, allowed: frozenset[str] = SUMMARY_TAGS) -> str:
         return f"<{closing}{name}{keep}>"
 
     return _TAG.sub(tag, text)
+
+
+_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+
+
+def prose_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(1-based line number, line) of the lines outside fenced code, with HTML comments and code
+    spans blanked (``blank_comments_and_code``): the text a reader sees as prose, where the link
+    checker looks for links and lint for links that are no entry."""
+    fence: str | None = None
+    in_comment = False
+    for number, line in enumerate(lines, start=1):
+        marker = _FENCE.match(line)
+        if fence is not None:
+            if (
+                marker
+                and marker.group(1)[0] == fence[0]
+                and len(marker.group(1)) >= len(fence)
+                and not line[marker.end() :].strip()
+            ):
+                fence = None
+            continue
+        if marker and not in_comment and not (marker.group(1)[0] == "`" and "`" in line[marker.end() :]):
+            fence = marker.group(1)
+            continue
+        line, in_comment = blank_comments_and_code(line, in_comment)
+        yield number, line
 
 
 def blank_comments_and_code(line: str, in_comment: bool) -> tuple[str, bool]:

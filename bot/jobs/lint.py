@@ -18,11 +18,12 @@ from typing import TextIO
 
 from bot.config import load_taxonomy
 from bot.core import arxiv_ids, matching, templates
-from bot.core.catalog import Catalog, Heading, Item, own_id
+from bot.core.catalog import Catalog, Heading, Item, commented_bullet, own_id
 from bot.core.catalog_document import contents_problems
 from bot.core.catalog_io import read_catalog
 from bot.core.enrichment import two_ids
 from bot.core.entry import misread_venue, why_not_entry
+from bot.core.markdown import prose_lines
 from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted
@@ -228,7 +229,8 @@ def _item_problems(item: Item, taxonomy: Taxonomy) -> list[Problem]:
     if item.entry is None:
         if item.kind == "row":
             return [Problem(item.line_number, f"malformed entry (a table row): {_ENTRY_HINT}")]
-        why = why_not_entry(item.text.split("\n", 1)[0])
+        first = item.text.split("\n", 1)[0]
+        why = why_not_entry(commented_bullet(first) or first)  # a bullet commented out: its text
         return [
             Problem(
                 item.line_number, f"malformed entry (not in the canonical form): {_ENTRY_HINT}; here, {why}"
@@ -289,9 +291,11 @@ def _stray_link_lines(catalog: Catalog, contents: set[int]) -> list[Problem]:
         covered.update(range(item.start, item.end))
     covered.update(h.line for h in catalog.headings)
     first_section = min((h.line for h in catalog.headings if h.section), default=len(catalog.lines))
+    # what readers see: not fenced code, HTML comments nor code spans
+    prose = dict(prose_lines(line.rstrip("\r\n") for line in catalog.lines))
     problems = []
     for index in range(first_section, len(catalog.lines)):
-        line = catalog.lines[index]
+        line = prose.get(index + 1, "")
         if index not in covered and ("](" in line or arxiv_ids.find_ids(line)):
             problems.append(Problem(index + 1, f"a link that is not an entry line: {_ENTRY_HINT}"))
     return problems

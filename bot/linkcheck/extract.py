@@ -25,10 +25,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from bot.core.markdown import blank_comments_and_code
+from bot.core.markdown import prose_lines
 
 _SCHEME = re.compile(r"https?://", re.IGNORECASE)
-_FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _REF_DEF = re.compile(r"^ {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*<?$")
 _DEST_OPEN = re.compile(r"\]\([ \t]*<?$")
 _ATTR_OPEN = re.compile(r"""\b(?:href|src|poster|data|action|cite)[ \t]*=[ \t]*(["']?)$""", re.IGNORECASE)
@@ -49,34 +48,12 @@ class Link:
 def extract_links(text: str) -> list[Link]:
     """Every unique http(s) URL of ``text``, in order of first occurrence."""
     found: dict[str, list[int]] = {}
-    for line_number, line in _prose_lines(text):
+    for line_number, line in prose_lines(text.splitlines()):
         for url in _urls_in_line(line):
             lines = found.setdefault(url, [])
             if not lines or lines[-1] != line_number:
                 lines.append(line_number)
     return [Link(url, tuple(lines)) for url, lines in found.items()]
-
-
-def _prose_lines(text: str) -> Iterator[tuple[int, str]]:
-    """(line number, line) outside fenced code, with HTML comments and code spans blanked."""
-    fence: str | None = None
-    in_comment = False
-    for number, line in enumerate(text.splitlines(), start=1):
-        marker = _FENCE.match(line)
-        if fence is not None:
-            if (
-                marker
-                and marker.group(1)[0] == fence[0]
-                and len(marker.group(1)) >= len(fence)
-                and not line[marker.end() :].strip()
-            ):
-                fence = None
-            continue
-        if marker and not in_comment and not (marker.group(1)[0] == "`" and "`" in line[marker.end() :]):
-            fence = marker.group(1)
-            continue
-        line, in_comment = blank_comments_and_code(line, in_comment)
-        yield number, line
 
 
 def _urls_in_line(line: str) -> Iterator[str]:

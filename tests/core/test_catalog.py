@@ -334,3 +334,25 @@ def test_an_entry_commented_out_is_hidden_but_still_known(taxonomy: Taxonomy) ->
     # a `<!--` in a code span opens no comment; a fenced block is no comment either
     shown = text.replace("<!-- hidden until v2 is out\n", "`<!--` is shown\n", 1).replace("\n-->", "", 1)
     assert all(not i.hidden for i in catalog.parse(shown, taxonomy).items)
+
+
+def test_an_entry_commented_out_on_its_own_line_is_hidden_but_still_known(taxonomy: Taxonomy) -> None:
+    """An editor's "toggle line comment" writes ``<!-- - [Title](...) ... -->`` on one line: it
+    was no entry at all, so poll proposed the paper again and lint called it a stray link."""
+    kept = paper("2404.14469", "SnapKV: LLM Knows What You are Looking for")
+    hidden = paper("2306.14048", "H2O: Heavy-Hitter Oracle for Efficient Inference")
+    text = catalog_document.render_document(taxonomy, {("kv-cache", None): [kept, hidden]})
+    text = text.replace(render_entry(hidden), f"<!-- {render_entry(hidden)} -->")
+    parsed = catalog.parse(text, taxonomy)
+    assert parsed.render() == text
+    assert sorted(map(catalog.own_id, parsed.entries())) == ["2306.14048", "2404.14469"]
+    assert list(map(catalog.own_id, parsed.listed())) == ["2404.14469"]
+    found = parsed.find_paper("2306.14048", None)
+    assert found is not None and found.hidden and found.entry == hidden
+    assert (found.section, "2306.14048" in parsed.arxiv_id_set()) == ("kv-cache", True)
+    with pytest.raises(DuplicateEntryError):
+        parsed.insert(hidden, "kv-cache")
+    # a comment that is no bullet, or text after the comment, is no commented-out entry
+    for line in (f"<!-- note: {render_entry(hidden)} -->", f"<!-- {render_entry(hidden)} --> listed"):
+        other = catalog.parse(text.replace(f"<!-- {render_entry(hidden)} -->", line), taxonomy)
+        assert other.find_paper("2306.14048", None) is None

@@ -78,6 +78,36 @@ def test_a_link_in_a_section_description_is_no_stray_link(taxonomy: Taxonomy) ->
     assert [p.message.split(":")[0] for p in problems(noted, linked)] == ["a link that is not an entry line"]
 
 
+def test_what_readers_do_not_see_holds_no_stray_link(clean_text: str, taxonomy: Taxonomy) -> None:
+    """An entry commented out on its own line (an editor's "toggle line comment"), a comment with
+    a link, and a fenced block showing an entry were each 'a link that is not an entry line'."""
+    h2o = render_entry(paper("2306.14048", "H2O: Heavy-Hitter Oracle for Efficient Inference"))
+    hidden = [
+        f"<!-- {h2o} -->",
+        "<!-- see [the thread](https://example.org/t) -->",
+        "<!--\nsee [the thread](https://example.org/t)\n-->",
+        f"```markdown\n{render_entry(GPTQ)}\n```",
+    ]
+    for text in hidden:
+        assert problems(after(clean_text, "## Efficient Reasoning", "\n" + text), taxonomy) == [], text
+    shown = after(clean_text, "## Efficient Reasoning", "\nsee [the thread](https://example.org/t)")
+    assert [p.message.split(":")[0] for p in problems(shown, taxonomy)] == [
+        "a link that is not an entry line"
+    ]
+
+
+def test_a_hand_written_line_commented_out_is_named_by_its_text(clean_text: str, taxonomy: Taxonomy) -> None:
+    text = after(
+        clean_text,
+        "## Efficient Reasoning",
+        "\n<!-- - [A Title Here](https://arxiv.org/abs/2401.00001) hand -->",
+    )
+    (found,) = problems(text, taxonomy)
+    assert found.message.endswith(
+        "here, after the title link comes ' hand': authors follow ' - ', the other fields ' · '"
+    )
+
+
 def test_the_committed_catalog_is_clean(taxonomy: Taxonomy) -> None:
     committed = catalog_io.read_catalog(PROJECT / "catalog.md", taxonomy)
     assert lint.check(committed, taxonomy) == []
