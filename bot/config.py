@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import copy
 import logging
-from functools import lru_cache
+from collections.abc import Callable
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -113,7 +114,7 @@ def _merge(defaults: Any, value: Any) -> Any:
     return value
 
 
-def _unknown_keys(schema: dict[str, Any], value: Any, path: str) -> list[str]:
+def _unknown_keys(schema: dict[str, Any], value: Any, path: tuple[str, ...]) -> list[tuple[str, ...]]:
     if not isinstance(value, dict) or schema.get("type") != "object":
         return []
     properties = schema.get("properties")
@@ -122,21 +123,61 @@ def _unknown_keys(schema: dict[str, Any], value: Any, path: str) -> list[str]:
     found = []
     for key, sub in value.items():
         if key not in properties:
-            found.append(f"{path}{key}")
+            found.append((*path, key))
         else:
-            found.extend(_unknown_keys(properties[key], sub, f"{path}{key}."))
+            found.extend(_unknown_keys(properties[key], sub, (*path, key)))
     return found
 
 
-def _describe(error: jsonschema.ValidationError) -> str:
+def _describe(error: jsonschema.ValidationError, lines: Lines) -> str:
     where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
     expected = error.schema.get("description") if isinstance(error.schema, dict) else None
     hint = f" Expected: {expected}." if expected else ""
-    return f"key {where}: {error.message}.{hint}"
+    line = lines(tuple(error.absolute_path)) if error.absolute_path else None
+    return f"{f'line {line}: ' if line else ''}key {where}: {error.message}.{hint}"
 
 
-def validate(name: str, data: Any, source: str) -> dict[str, Any]:
-    """Validate ``data`` for config ``name``; return it merged over the schema's defaults."""
+Lines = Callable[[tuple[Any, ...]], "int | None"]
+
+
+def _no_lines(_path: tuple[Any, ...]) -> None:
+    return None
+
+
+def key_lines(text: str) -> Lines:
+    """The 1-based line of a key (or list item) of a YAML text, by its path ``("sections",
+    "kv-cache", "weight")``: what a schema error or an unknown key names. None: not found. The
+    text is composed on the first question only (a valid file never asks)."""
+
+    @cache
+    def root() -> yaml.Node | None:
+        try:
+            return yaml.compose(text, Loader=_LIBYAML or yaml.SafeLoader)  # noqa: S506 (nodes only)
+        except yaml.YAMLError:
+            return None
+
+    def line(path: tuple[Any, ...]) -> int | None:
+        node, mark = root(), None
+        for step in path:
+            node, mark = _step(node, step)
+        return mark.line + 1 if mark is not None else None
+
+    return line
+
+
+def _step(node: yaml.Node | None, step: Any) -> tuple[yaml.Node | None, yaml.Mark | None]:
+    """The node at key or index ``step`` of ``node``, and where its key (or item) starts."""
+    if isinstance(node, yaml.MappingNode):
+        pairs = [(k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == f"{step}"]
+        return (pairs[-1][1], pairs[-1][0].start_mark) if pairs else (None, None)
+    if isinstance(node, yaml.SequenceNode) and isinstance(step, int) and step < len(node.value):
+        return node.value[step], node.value[step].start_mark
+    return None, None
+
+
+def validate(name: str, data: Any, source: str, lines: Lines = _no_lines) -> dict[str, Any]:
+    """Validate ``data`` for config ``name``; return it merged over the schema's defaults.
+    ``lines``: where a key is in the file (``key_lines`` of its text), for the messages."""
     schema = _schema(name)
     if data is None:
         data = {}
@@ -145,10 +186,16 @@ def validate(name: str, data: Any, source: str) -> dict[str, Any]:
         key=lambda e: list(map(str, e.absolute_path)),
     )
     if errors:
-        details = "; ".join(_describe(e) for e in errors)
+        details = "; ".join(_describe(e, lines) for e in errors)
         raise ConfigError(f"{source}: {details} Fix the file and run `python -m bot validate-config`.")
-    for key in _unknown_keys(schema, data, ""):
-        log.warning("%s: unknown key %r is ignored (typo?)", source, key)
+    for key in _unknown_keys(schema, data, ()):
+        line = lines(key)
+        log.warning(
+            "%s: unknown key %r%s is ignored (typo?)",
+            source,
+            ".".join(key),
+            f" (line {line})" if line else "",
+        )
     merged: dict[str, Any] = _merge(_defaults(schema), data)
     return merged
 
@@ -156,13 +203,16 @@ def validate(name: str, data: Any, source: str) -> dict[str, Any]:
 def load(name: str, directory: Path | None = None) -> dict[str, Any]:
     """Load and validate ``<config dir>/<name>.yml`` (missing file: all defaults)."""
     path = (directory or config_dir()) / f"{name}.yml"
-    return validate(name, _read(path) if path.exists() else None, str(path))
+    if not path.exists():
+        return validate(name, None, str(path))
+    text = _text(path)
+    return validate(name, _parse(path, text), str(path), key_lines(text))
 
 
-def _read(path: Path) -> Any:
-    """The YAML data of one config file, or a ConfigError naming the file and its line."""
+def _text(path: Path) -> str:
+    """A config file's text, or a ConfigError naming the line that is not UTF-8."""
     try:
-        return read_yaml(path.read_text(encoding="utf-8"))
+        return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         line = exc.object[: exc.start].count(b"\n") + 1
         raise ConfigError(
@@ -170,6 +220,12 @@ def _read(path: Path) -> Any:
             "as Latin-1 or Windows-1252?): save it as UTF-8 (in its folder: iconv -f windows-1252 -t "
             f"utf-8 {path.name} > utf8.tmp && mv utf8.tmp {path.name})"
         ) from exc
+
+
+def _parse(path: Path, text: str) -> Any:
+    """The YAML data of one config file, or a ConfigError naming the file and its line."""
+    try:
+        return read_yaml(text)
     except DuplicateKeyError as exc:
         raise ConfigError(
             f"{path}:{exc.again.line + 1}: key {exc.key!r} is given twice in one mapping (first "

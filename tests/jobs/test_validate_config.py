@@ -287,3 +287,23 @@ def test_subsections_of_two_sections_may_share_a_title(project: Path) -> None:
 
     edit_yaml(project / "config" / "taxonomy.yml", other)
     assert load_taxonomy(project / "config").get("pruning", "structured").title == "Other"
+
+
+def test_a_wrong_value_and_an_unknown_key_name_their_lines(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'key sections.kv-cache.weight: ...' named no line, in a keywords.yml of 1,300 lines."""
+    keywords = project / "config" / "keywords.yml"
+    lines = keywords.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index("  kv-cache:\n") + 1
+    assert lines[at] == "    weight: 5.0\n"
+    lines[at : at + 1] = ["    weight: heavy\n", "    patternz: [paged attention]\n"]
+    keywords.write_text("".join(lines), encoding="utf-8")
+    poll = project / "config" / "poll.yml"
+    poll.write_text(poll.read_text(encoding="utf-8") + "lables: [new-paper]\n", encoding="utf-8")
+    assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 1
+    captured = capsys.readouterr()
+    assert f"error: {keywords}: line {at}: key sections.kv-cache: Additional properties" in captured.out
+    assert f"line {at + 1}: key sections.kv-cache.weight: 'heavy' is not of type 'number'" in captured.out
+    unknown = len(poll.read_text(encoding="utf-8").splitlines())
+    assert f"{poll}: unknown key 'lables' (line {unknown}) is ignored (typo?)" in captured.out + captured.err
