@@ -19,6 +19,7 @@ import yaml
 
 from bot.core import taxonomy
 from bot.core.locations import config_dir  # where config lives; callers ask config.config_dir()
+from bot.core.text import not_utf8
 from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -214,10 +215,8 @@ def _text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
         raise ConfigError(
-            f"{path}:{line}: not UTF-8 text (byte {exc.object[exc.start]:#04x}, an older encoding such "
-            "as Latin-1 or Windows-1252?): save it as UTF-8 (in its folder: iconv -f windows-1252 -t "
+            f"{not_utf8(path, exc)}: save it as UTF-8 (in its folder: iconv -f windows-1252 -t "
             f"utf-8 {path.name} > utf8.tmp && mv utf8.tmp {path.name})"
         ) from exc
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.core.catalog import Catalog, parse
 from bot.core.taxonomy import Taxonomy
+from bot.core.text import not_utf8
 from bot.errors import BotError, CatalogError
 
 
@@ -147,5 +148,8 @@ def read_catalog(path: Path, taxonomy: Taxonomy | None) -> Catalog:
     except IsADirectoryError as exc:
         raise CatalogError(f"{path} is a folder: pass the catalog's markdown file (e.g. catalog.md)") from exc
     except UnicodeDecodeError as exc:
-        raise CatalogError(f"{path} is not UTF-8 text ({exc})") from exc
+        raise CatalogError(
+            f"{not_utf8(path, exc)}: save it as UTF-8 (in its folder: iconv -f windows-1252 -t utf-8 "
+            f"{path.name} > utf8.tmp && mv utf8.tmp {path.name})"
+        ) from exc
     return parse(text, taxonomy)

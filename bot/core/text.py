@@ -399,3 +399,13 @@ def counted(number: int, singular: str, plural: str | None = None) -> str:
     """``number`` and the noun that agrees with it: ``counted(1, "entry", "entries")`` is
     "1 entry", ``counted(3, "paper")`` is "3 papers". (The ``counted`` filter of the templates.)"""
     return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def not_utf8(path: object, exc: UnicodeDecodeError) -> str:
+    """``PATH:LINE: not UTF-8 text (byte 0xe9, ...)``: where the first byte of a file that is no
+    UTF-8 is, and the likely cause (an older encoding); the caller says what to do."""
+    line = exc.object[: exc.start].count(b"\n") + 1
+    return (
+        f"{path}:{line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}, an older encoding such "
+        "as Latin-1 or Windows-1252?)"
+    )

@@ -159,11 +159,8 @@ def local_problems(env: Mapping[str, str], repository: str | None, root: Path) -
 
 def bot_workflows(root: Path) -> list[Path]:
     workflows = root / ".github" / "workflows"
-    return [
-        p
-        for p in sorted(workflows.glob("*.y*ml"))
-        if "python -m bot" in (text := p.read_text(encoding="utf-8")) or "catalog-bot" in text
-    ]
+    texts = {p: p.read_text(encoding="utf-8", errors="replace") for p in sorted(workflows.glob("*.y*ml"))}
+    return [p for p, text in texts.items() if "python -m bot" in text or "catalog-bot" in text]
 
 
 def branch_problems(workflows: list[Path], default_branch: str | None) -> list[str]:
@@ -202,7 +199,7 @@ def path_problems(workflows: list[Path], catalog: str) -> list[str]:
         push = push_settings(path)
         if not isinstance(push, Mapping) or names_tags_only(push) or push_runs_for_file(catalog, push):
             continue
-        if not REBUILDS_FROM_CATALOG.search(path.read_text(encoding="utf-8")):
+        if not REBUILDS_FROM_CATALOG.search(path.read_text(encoding="utf-8", errors="replace")):
             continue
         key = "paths" if "paths" in push else "paths-ignore"
         shown = ", ".join(map(str, push[key])) if isinstance(push[key], list) else str(push[key])
@@ -218,7 +215,7 @@ def push_settings(path: Path) -> Any:
     """A workflow file's ``on: push:`` settings (None when it has none, or is no YAML: not the
     checks' business, GitHub reports a broken workflow)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_text(encoding="utf-8", errors="replace"))
     except yaml.YAMLError:
         return None
     triggers = data.get("on", data.get(True)) if isinstance(data, dict) else None  # YAML 1.1: on = True

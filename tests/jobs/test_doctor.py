@@ -258,3 +258,22 @@ def test_a_workflow_that_rebuilds_on_pushes_of_another_file_than_the_catalog_fai
     )
     assert bot_main(["doctor"]) == 1
     assert "(paths-ignore: docs/**): take docs/list.md out of `paths-ignore:`" in capsys.readouterr().err
+
+
+def test_a_workflow_that_is_not_utf8_is_still_read(tmp_path):
+    """doctor read every workflow as UTF-8: one saved in Windows-1252 (a comment with an accent)
+    was a traceback instead of the list of missing pieces."""
+    from bot.jobs.doctor import bot_workflows, branch_problems
+
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    poll = workflows / "poll.yml"
+    poll.write_bytes(
+        "# caf\xe9\non:\n  push:\n    branches: [main]\njobs:\n  p:\n    steps:\n      - run: python -m bot poll\n".encode(
+            "latin-1"
+        )
+    )
+    assert bot_workflows(tmp_path) == [poll]
+    assert branch_problems([poll], "master") == [
+        f"{poll}: runs on pushes to main, but the default branch is master: set `branches: [master]` under `on: push:`"
+    ]

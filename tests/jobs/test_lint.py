@@ -516,3 +516,18 @@ def test_a_misspelled_heading_says_how_many_entries_it_holds_in_words(
         f"did you mean '## Low-Rank Decomposition' (taxonomy low-rank)? Rename it; {verb} as outside"
         in message
     )
+
+
+@pytest.mark.parametrize("job", ["lint", "stats"])
+def test_a_catalog_that_is_not_utf8_names_its_line_and_what_to_do(
+    job: str, clean_text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said "is not UTF-8 text ('utf-8' codec can't decode byte 0xe9 in position 4312: ...)"."""
+    path = tmp_path / "catalog.md"
+    path.write_bytes(clean_text.encode("utf-8").replace(b"SnapKV:", b"SnapKV \xe9:"))  # one Latin-1 byte
+    assert cli.main([job, str(path)]) == 1
+    assert (
+        f"error: {path}:{line_of(clean_text, 'SnapKV:')}: not UTF-8 text (byte 0xe9, an older encoding such "
+        "as Latin-1 or Windows-1252?): save it as UTF-8 (in its folder: iconv -f windows-1252 -t utf-8 "
+        "catalog.md > utf8.tmp && mv utf8.tmp catalog.md)"
+    ) in capsys.readouterr().err

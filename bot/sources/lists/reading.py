@@ -16,6 +16,7 @@ from pathlib import Path
 from bot.core.import_mapping import FileMapping, ImportMapping, Rule
 from bot.core.import_merge import Candidate
 from bot.core.matching import title_key
+from bot.core.text import not_utf8 as where_not_utf8
 from bot.errors import SourceError
 from bot.sources.lists import Fields, SourceItem, Unreadable, extract, github_repo, read_items
 from bot.sources.lists.items import stray_link_lines
@@ -165,9 +166,7 @@ def read_sources(paths: Sequence[Path]) -> list[Source]:
 def not_utf8(path: Path, exc: UnicodeDecodeError) -> SourceError:
     """What to do with a list saved in another encoding (Latin-1, Windows-1252): where the first
     byte that is no UTF-8 is, and how to convert the file."""
-    line = exc.object[: exc.start].count(b"\n") + 1
     return SourceError(
-        f"{path}:{line}: not UTF-8 text (byte 0x{exc.object[exc.start]:02x}, an older encoding such "
-        f"as Latin-1 or Windows-1252?): save the list as UTF-8 (e.g. `iconv -f windows-1252 -t utf-8 "
+        f"{where_not_utf8(path, exc)}: save the list as UTF-8 (e.g. `iconv -f windows-1252 -t utf-8 "
         f"{path} > list.md`) and pass that"
     )
