@@ -41,6 +41,7 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
             loaded[name] = config.load(name, directory)
         except ConfigError as exc:
             problems.append(str(exc))
+    _warn_unread_files(directory)
     keywords_path = directory / "keywords.yml"
     if keywords_required:
         if not keywords_path.exists():
@@ -127,6 +128,25 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
                 "this dropdown from the taxonomy's titles), or edit it by hand"
             )
     return problems
+
+
+def _warn_unread_files(directory: Path) -> None:
+    """Warn of a YAML file in the config folder that the bot never reads (``poll.yaml``,
+    ``keyword.yml``): its settings would be silently ignored, as an unknown key's are."""
+    from rapidfuzz import process
+
+    names = config.schema_names()
+    for path in sorted([*directory.glob("*.yml"), *directory.glob("*.yaml")]):
+        if path.suffix == ".yml" and path.stem in names:
+            continue
+        found = process.extractOne(path.stem, names, score_cutoff=70)
+        name = path.stem if path.stem in names else found[0] if found else None
+        meant = f" (did you mean {name}.yml?)" if name else ""
+        warnings.warn(
+            f"{path}: the bot reads no such file{meant}, so its settings are ignored: rename it, or "
+            "move it out of the config folder",
+            stacklevel=2,
+        )
 
 
 def _warn_gate_outside_feed(directory: Path, keywords: dict, sources: dict) -> None:

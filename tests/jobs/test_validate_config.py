@@ -307,3 +307,23 @@ def test_a_wrong_value_and_an_unknown_key_name_their_lines(
     assert f"line {at + 1}: key sections.kv-cache.weight: 'heavy' is not of type 'number'" in captured.out
     unknown = len(poll.read_text(encoding="utf-8").splitlines())
     assert f"{poll}: unknown key 'lables' (line {unknown}) is ignored (typo?)" in captured.out + captured.err
+
+
+def test_a_config_file_the_bot_never_reads_is_warned_about(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """poll.yaml (not .yml) or link.yml: every setting in it was silently ignored, with exit 0."""
+    config = project / "config"
+    (config / "poll.yml").rename(config / "poll.yaml")
+    (config / "link.yml").write_text("concurrency: 4\n", encoding="utf-8")
+    (config / "notes.yml").write_text("todo: []\n", encoding="utf-8")
+    assert cli.main(["validate-config", "--config-dir", str(config)]) == 0
+    out = capsys.readouterr().out
+    tail = "so its settings are ignored: rename it, or move it out of the config folder"
+    assert (
+        f"warning: {config / 'poll.yaml'}: the bot reads no such file (did you mean poll.yml?), {tail}" in out
+    )
+    assert (
+        f"warning: {config / 'link.yml'}: the bot reads no such file (did you mean links.yml?), {tail}" in out
+    )
+    assert f"warning: {config / 'notes.yml'}: the bot reads no such file, {tail}" in out
