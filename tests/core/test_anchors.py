@@ -93,7 +93,8 @@ def test_lint_accepts_githubs_anchors_and_flags_plain_slugs(tricky: taxonomy_mod
     for anchor in ("other-1", "other-2", "other-3", "other-4"):
         plain = plain.replace(f"(#{anchor})", "(#other)")
     problems = catalog_document.contents_problems(catalog.parse(plain, tricky))
-    assert [line for line, _ in problems] == [5]
+    assert [line for line, _ in problems] == [11]  # the first wrong line: `- [Other](#other)`
+    assert "'  - [Other](#other)' should be '  - [Other](#other-1)'" in problems[0][1]
 
 
 def test_contents_follow_the_document_when_a_heading_above_takes_an_anchor(

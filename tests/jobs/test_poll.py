@@ -540,8 +540,13 @@ def test_a_catalog_path_or_label_that_cannot_work_is_a_config_error_before_the_r
     refuse every PR's labels. Each is now one line naming config/poll.yml and the key."""
     config_dir = tmp_path / "config"
     shutil.copytree(PROJECT / "config", config_dir)
-    with (config_dir / "poll.yml").open("a", encoding="utf-8") as handle:
-        handle.write(f"\n{setting}\n")
+    key = setting.split(":", 1)[0]
+    kept = [
+        line
+        for line in (config_dir / "poll.yml").read_text(encoding="utf-8").splitlines()
+        if not line.startswith(f"{key}:")
+    ]
+    (config_dir / "poll.yml").write_text("\n".join([*kept, setting, ""]), encoding="utf-8")  # one key, once
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
         assert poll(repo, "--feed", str(FULL_DAY), "--dry-run") == 1
