@@ -156,6 +156,11 @@ def learned_part_warnings(background_papers: int, entries: int, keywords: dict[s
             "rules alone decide; point scoring.background in config/keywords.yml at a larger "
             "sample of past papers, or unset it for the shipped one (docs/scoring.md)"
         ]
+    if entries == 0:
+        return [
+            "the catalog has no paper entries: the learned part is off, the keyword rules alone "
+            "decide; pass --catalog with the catalog to learn from"
+        ]
     if entries < WEAK_CATALOG:
         return [
             f"the catalog has only {entries} entries (fewer than {WEAK_CATALOG}): the learned "

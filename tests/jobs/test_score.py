@@ -227,3 +227,24 @@ def test_docs_scoring_md_lists_the_fields_of_a_record() -> None:
     page = " ".join((FIXTURES.parents[1] / "docs" / "scoring.md").read_text(encoding="utf-8").split())
     fields = page.split("one JSON object per paper (fields `", 1)[1].split("`", 1)[0]
     assert sorted(fields.split(", ")) == sorted(KEYS)  # each field once, all of them
+
+
+def test_a_catalog_without_entries_is_said_to_leave_the_learned_part_off(
+    tmp_path: Path, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It warned 'only 0 entries ...: the learned part is weak' and each paper's reasons said
+    'too few background papers to learn from', of a background of thousands: the catalog was
+    what had nothing to learn from."""
+    from bot.core import catalog_document
+
+    empty = tmp_path / "empty.md"
+    empty.write_text(catalog_document.render_document(taxonomy, {}), encoding="utf-8")
+    output = tmp_path / "decisions.jsonl"
+    assert score(SAMPLE_2024, output, empty) == 0
+    assert (
+        "warning: the catalog has no paper entries: the learned part is off, the keyword rules alone "
+        "decide; pass --catalog with the catalog to learn from"
+    ) in capsys.readouterr().err
+    reasons = {reason for line in read_lines(output) for reason in line["reasons"]}  # type: ignore[attr-defined]
+    assert "learned model: none (no catalog entries to learn from), keywords only" in reasons
+    assert not any("too few background papers" in reason for reason in reasons)
