@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import unicodedata
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -112,8 +113,26 @@ def compute(catalog: Catalog, taxonomy: Taxonomy, file: str) -> Stats:
 
 
 def render(stats: Stats) -> str:
-    width = max(len(row.title) + (2 if row.level == 3 else 0) for row in stats.rows)
-    return templates.render("stats.txt.j2", s=stats, width=max(width, len("section"))).rstrip("\n")
+    width = max(display_width(row.title) + (2 if row.level == 3 else 0) for row in stats.rows)
+    return templates.render("stats.txt.j2", s=stats, width=max(width, len("section")), pad=pad).rstrip("\n")
+
+
+def display_width(text: str) -> int:
+    """Columns ``text`` takes in a terminal: an emoji or a CJK character two, a combining mark or
+    a variation selector none (``KV Cache 🚀`` is 11 columns, not 10)."""
+    return sum(
+        0
+        if unicodedata.combining(c) or unicodedata.category(c) in ("Mn", "Me", "Cf")
+        else 2
+        if unicodedata.east_asian_width(c) in ("W", "F")
+        else 1
+        for c in text
+    )
+
+
+def pad(text: str, width: int) -> str:
+    """``text`` padded with spaces to ``width`` columns (``str.ljust`` counts characters)."""
+    return text + " " * max(0, width - display_width(text))
 
 
 def uncounted(catalog: Catalog, taxonomy: Taxonomy) -> list[Item]:

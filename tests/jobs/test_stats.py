@@ -132,3 +132,25 @@ def test_the_committed_catalog_has_every_section_filled(taxonomy: Taxonomy) -> N
     result = stats.compute(catalog_io.read_catalog(PROJECT / "catalog.md", taxonomy), taxonomy, "catalog.md")
     assert result.unique_papers > 1000 and result.not_canonical == 0
     assert all(r.papers + r.resources > 0 for r in result.rows if r.level == 2)
+
+
+def test_the_table_stays_aligned_with_emoji_and_wide_titles(
+    small: catalog.Catalog, taxonomy: Taxonomy
+) -> None:
+    """Titles may carry emoji (``Speculative Decoding 🚀``, docs/catalog.md) or CJK: the columns
+    were padded by characters, so every number after a wide title sat one column left."""
+    import dataclasses
+
+    wide = {"kv-cache": "KV Cache 🚀", "quantization": "量化 Quantization"}
+    renamed = dataclasses.replace(
+        taxonomy,
+        sections=tuple(dataclasses.replace(s, title=wide.get(s.id, s.title)) for s in taxonomy.sections),
+    )
+    table = stats.render(stats.compute(small, renamed, "catalog.md"))
+    lines = table.splitlines()
+    rows = lines[lines.index(next(line for line in lines if line.startswith("section"))) :]
+    rows = rows[: rows.index(next(line for line in rows if line.startswith("total"))) + 1]
+    ends = {stats.display_width(line) for line in rows}
+    assert len(ends) == 1, table  # every row of the table ends at the same column
+    assert any("KV Cache 🚀" in line for line in rows) and any("量化" in line for line in rows)
+    assert stats.display_width("KV Cache 🚀") == 11 and stats.display_width("e\u0301") == 1
