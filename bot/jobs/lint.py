@@ -409,7 +409,7 @@ def run(path: Path, taxonomy: Taxonomy, out: TextIO, store: Path | None = None) 
     catalog = read_catalog(path, taxonomy)
     problems = check(catalog, taxonomy)
     warnings = store_warnings(catalog, path, store) if store else []
-    entries = [i for i in catalog.items if i.entry is not None and i.section is not None]
+    entries = [i for i in catalog.listed() if i.entry is not None]  # what readers see, as stats counts
     print(
         templates.render(
             "lint_report.txt.j2",
@@ -419,6 +419,7 @@ def run(path: Path, taxonomy: Taxonomy, out: TextIO, store: Path | None = None) 
             entries=len(entries),
             papers=sum(1 for i in entries if i.entry and i.entry.kind == "paper"),
             sections=len({i.section for i in entries}),
+            hidden=sum(1 for i in catalog.entries() if i.hidden),
         ).rstrip("\n"),
         file=out,
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 from pathlib import Path
 
 import pytest
@@ -531,3 +532,19 @@ def test_a_catalog_that_is_not_utf8_names_its_line_and_what_to_do(
         "as Latin-1 or Windows-1252?): save it as UTF-8 (in its folder: iconv -f windows-1252 -t utf-8 "
         "catalog.md > utf8.tmp && mv utf8.tmp catalog.md)"
     ) in capsys.readouterr().err
+
+
+def test_the_summary_counts_what_readers_see_as_stats_does(
+    clean_text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """lint said 'ok (3 papers ...)' of a catalog whose third paper is commented out, where stats
+    counts 2: the summary counts the listed entries and says how many are hidden."""
+    h2o = render_entry(paper("2306.14048", "H2O: Heavy-Hitter Oracle for Efficient Inference"))
+    path = tmp_path / "catalog.md"
+    path.write_text(after(clean_text, "## Efficient Reasoning", f"\n<!--\n{h2o}\n-->"), encoding="utf-8")
+    assert cli.main(["lint", str(path)]) == 0
+    assert (
+        capsys.readouterr().out.strip().endswith(": ok (2 papers, 1 resource in 3 sections; 1 commented out)")
+    )
+    assert cli.main(["stats", str(path), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["papers"] == 2
