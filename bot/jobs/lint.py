@@ -27,7 +27,7 @@ from bot.core.markdown import prose_lines
 from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted
-from bot.errors import CatalogError, UnknownSectionError
+from bot.errors import BotError, CatalogError, UnknownSectionError
 from bot.jobs import add_file_argument, catalog_file
 
 _ENTRY_HINT = (
@@ -440,5 +440,11 @@ def main(args: argparse.Namespace) -> int:
     from bot import config
 
     args.file = catalog_file(args.file)
+    if args.store is not None and not args.store.is_file():  # the default store may not exist yet
+        what = "a folder" if args.store.is_dir() else "no such file"
+        raise BotError(
+            f"--store {args.store}: {what}; pass the paper store's path (data/papers.jsonl), "
+            "or leave --store out for the one config/papers.yml names"
+        )
     store = args.store or args.file.resolve().parent / config.load("papers")["store"]["path"]
     return run(args.file, load_taxonomy(), sys.stdout, store)

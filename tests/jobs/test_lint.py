@@ -548,3 +548,15 @@ def test_the_summary_counts_what_readers_see_as_stats_does(
     )
     assert cli.main(["stats", str(path), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["papers"] == 2
+
+
+def test_a_store_option_that_names_no_file_is_an_error(
+    clean_text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--store data/paper.jsonl` (a typo) compared nothing and said ok: a missing store is only
+    normal for the default one, before the first enrich."""
+    (tmp_path / "catalog.md").write_text(clean_text, encoding="utf-8")
+    for store, what in ((tmp_path / "paper.jsonl", "no such file"), (tmp_path, "a folder")):
+        assert cli.main(["lint", str(tmp_path / "catalog.md"), "--store", str(store)]) == 1
+        assert f"error: --store {store}: {what}; pass the paper store's path" in capsys.readouterr().err
+    assert cli.main(["lint", str(tmp_path / "catalog.md")]) == 0  # the default store is not there yet
