@@ -97,7 +97,7 @@ def _check(source: str, pattern: str) -> None:
         ) from exc
     if nested_repeat(source):
         raise ConfigError(
-            f"config/keywords.yml: pattern {pattern!r} repeats without bound a part that can split "
+            f"config/keywords.yml: pattern '{pattern}' repeats without bound a part that can split "
             "the same words in many ways (as in (\\w+\\s?)+): on a text it does not match, Python "
             "tries every split, for hours on one abstract, and the poll job never ends. Bound the "
             "outer repeat, e.g. (?:\\w+\\W+){0,5}? (up to 5 words, as the shipped rules do)"

@@ -159,6 +159,23 @@ def cases(
         )
     )
 
+    twice = "sections:\n  kv-cache:\n    patterns: [KV cache]\n  kv-cache:\n    patterns: [paged attention]\n"
+    (config / "keywords.yml").write_text(twice, encoding="utf-8")
+    code, out = run(["validate-config", "--config-dir", str(config)], capsys)
+    found.append(
+        ("`validate-config` with two `kv-cache:` blocks in keywords.yml", code, first_line(out, "twice"))
+    )
+    (config / "keywords.yml").write_text(
+        "sections:\n  kv-cache:\n    patterns: ['re:(\\w+\\s?)+efficient']\n"
+    )
+    code, out = run(["validate-config", "--config-dir", str(config)], capsys)
+    found.append(
+        (
+            "`validate-config` with the pattern `re:(\\w+\\s?)+efficient`",
+            code,
+            first_line(out, "without bound"),
+        )
+    )
     (config / "keywords.yml").write_text("", encoding="utf-8")
     code, out = run(["validate-config", "--config-dir", str(config)], capsys)
     found.append(("`validate-config` with an empty keywords.yml", code, first_line(out, "keywords.yml")))
@@ -205,6 +222,7 @@ def test_every_bad_input_gets_one_clear_message(
         in by_input["`init --from` a list that is not UTF-8 (Latin-1)"][1]
     )
     assert "learned part is weak" in by_input["`score` against a catalog of 4 entries"][1]
+    assert all(by_input[k][0] == 1 for k in by_input if k.startswith("`validate-config"))
     assert "learned part is off" in by_input["`score` with a background of 5 papers"][1]
     assert all(by_input[k][0] == 1 for k in by_input if k.startswith("`check-links"))
     assert all(

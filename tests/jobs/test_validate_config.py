@@ -248,7 +248,7 @@ def test_a_pattern_that_backtracks_for_hours_is_found_before_any_run(
     edit_yaml(config / "keywords.yml", lambda d: d["sections"]["kv-cache"]["patterns"].append(pattern))
     assert cli.main(["validate-config", "--config-dir", str(config)]) == 1
     out = capsys.readouterr().out
-    assert f"error: {config / 'keywords.yml'}: pattern {pattern!r} repeats without bound" in out
+    assert f"error: {config / 'keywords.yml'}: pattern '{pattern}' repeats without bound" in out
 
 
 def _titled(data: dict, section_id: str, title: str) -> None:

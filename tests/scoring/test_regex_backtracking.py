@@ -47,5 +47,5 @@ def test_the_keyword_pattern_is_refused_with_what_to_write_instead() -> None:
     with pytest.raises(ConfigError) as refused:
         pattern_regex(r"re:(\w+\s?)+efficient")
     message = str(refused.value)
-    assert message.startswith(r"config/keywords.yml: pattern 're:(\\w+\\s?)+efficient' repeats without bound")
+    assert message.startswith(r"config/keywords.yml: pattern 're:(\w+\s?)+efficient' repeats without bound")
     assert r"Bound the outer repeat, e.g. (?:\w+\W+){0,5}?" in message
