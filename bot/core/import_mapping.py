@@ -10,6 +10,7 @@ from typing import Any
 
 from bot.core.catalog_document import Placement
 from bot.core.list_items import Fields, SourceItem
+from bot.core.regex_backtracking import nested_repeat
 from bot.core.taxonomy import Taxonomy
 from bot.errors import CatalogError, ConfigError
 
@@ -144,12 +145,19 @@ def _regex(value: str | None, where: str, path: str = f"config/{MAPPING}.yml") -
     if value is None:
         return None
     try:
-        return re.compile(value, re.IGNORECASE)
+        compiled = re.compile(value, re.IGNORECASE)
     except re.error as exc:
         raise ConfigError(
             f"{path}: {where}: {value!r} is not a valid regular "
             f"expression ({exc}); fix it and run `python -m bot validate-config`"
         ) from exc
+    if nested_repeat(value):
+        raise ConfigError(
+            f"{path}: {where}: '{value}' repeats without bound a part that can split the same words in "
+            "many ways (as in (\\w+\\s?)+): on a heading or title it does not match, Python tries every "
+            "split, for hours, and the import never ends. Bound the outer repeat, e.g. (?:\\w+\\W+){0,5}?"
+        )
+    return compiled
 
 
 def mapping_from(taxonomy: Taxonomy, data: dict[str, Any], where: str) -> ImportMapping:

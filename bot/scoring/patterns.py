@@ -26,9 +26,9 @@ from typing import Any
 import numpy as np
 from scipy.sparse import csr_matrix
 
+from bot.core.regex_backtracking import nested_repeat
 from bot.errors import ConfigError
 from bot.scoring import counting
-from bot.scoring.regex_backtracking import nested_repeat
 from bot.scoring.regex_needs import Required, pieces, regex_required, regex_start_words
 
 _WORD_AFTER = r"(?![A-Za-z0-9])"

@@ -327,3 +327,18 @@ def test_a_config_file_the_bot_never_reads_is_warned_about(
         f"warning: {config / 'link.yml'}: the bot reads no such file (did you mean links.yml?), {tail}" in out
     )
     assert f"warning: {config / 'notes.yml'}: the bot reads no such file, {tail}" in out
+
+
+def test_an_import_mapping_pattern_that_backtracks_for_hours_is_found(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`path: (\\w+\\s?)+Vision` passed; import (and init) hung on the first heading without it."""
+    config = project / "config"
+    edit_yaml(
+        config / "import-mapping.yml",
+        lambda d: d["rules"].insert(0, {"path": r"(\w+\s?)+Vision", "to": "surveys"}),
+    )
+    assert cli.main(["validate-config", "--config-dir", str(config)]) == 1
+    assert (
+        f"error: {config / 'import-mapping.yml'}: rules[0].path: '(\\w+\\s?)+Vision' repeats without bound"
+    ) in capsys.readouterr().out

@@ -1,4 +1,5 @@
-"""Whether a ``re:`` keyword pattern can take exponential time, read from the regex's parsed form
+"""Whether a regular expression of the config (a ``re:`` keyword pattern, an import-mapping
+``path`` or ``title``) can take exponential time, read from its parsed form
 (``re``'s own parser): a repeat with no upper bound around a part that can split one run of text
 in several ways (``(\\w+\\s?)+``, ``(?:\\s*\\w+)*``, ``(a+)+``). Where such a regex fails to match,
 Python's backtracking tries every split: ``(\\w+\\s?)+efficient`` runs for hours on one abstract

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core.regex_backtracking import nested_repeat
 from bot.errors import ConfigError
 from bot.scoring.patterns import pattern_regex
-from bot.scoring.regex_backtracking import nested_repeat
 
 
 @pytest.mark.parametrize(
