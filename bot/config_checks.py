@@ -87,6 +87,8 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
                 _warn_equivalent_patterns(keywords_path, where, {"patterns": group.get("patterns")})
         if not any(p.startswith(f"{keywords_path}:") for p in problems):
             problems += _rule_problems(loaded["keywords"], taxonomy, keywords_path)
+    if "links" in loaded:
+        problems += _links_problems(loaded["links"], directory / "links.yml")
     if "keywords" in loaded and "sources" in loaded:
         _warn_gate_outside_feed(directory, loaded["keywords"], loaded["sources"])
     if "import-mapping" in loaded:
@@ -172,6 +174,18 @@ def _rule_problems(keywords: dict, taxonomy: Taxonomy, path: Path) -> list[str]:
         RuleScorer(keywords, taxonomy)
     except ConfigError as exc:
         return [str(exc).replace("config/keywords.yml", str(path), 1)]
+    return []
+
+
+def _links_problems(links: dict, path: Path) -> list[str]:
+    """Build the link checker's settings as check-links and nightly do: an exclusion pattern
+    that is not a valid regular expression is found here, not in the night's run."""
+    from bot.linkcheck.settings import from_config
+
+    try:
+        from_config(links)
+    except ConfigError as exc:
+        return [str(exc).replace("config/links.yml", str(path), 1)]
     return []
 
 

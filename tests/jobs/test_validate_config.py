@@ -342,3 +342,15 @@ def test_an_import_mapping_pattern_that_backtracks_for_hours_is_found(
     assert (
         f"error: {config / 'import-mapping.yml'}: rules[0].path: '(\\w+\\s?)+Vision' repeats without bound"
     ) in capsys.readouterr().out
+
+
+def test_a_link_exclusion_that_is_no_regular_expression_is_found_before_the_night(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """validate-config said ok; the nightly link check then stopped on it."""
+    config = project / "config"
+    edit_yaml(config / "links.yml", lambda d: d.update({"exclusions": [{"pattern": "(", "reason": "oops"}]}))
+    assert cli.main(["validate-config", "--config-dir", str(config)]) == 1
+    assert f"error: {config / 'links.yml'}: exclusion pattern '(' is not a valid regular expression" in (
+        capsys.readouterr().out
+    )
