@@ -204,10 +204,15 @@ def validate(name: str, data: Any, source: str, lines: Lines = _no_lines) -> dic
 def load(name: str, directory: Path | None = None) -> dict[str, Any]:
     """Load and validate ``<config dir>/<name>.yml`` (missing file: all defaults)."""
     path = (directory or config_dir()) / f"{name}.yml"
-    if not path.exists():
-        return validate(name, None, str(path))
-    text = _text(path)
-    return validate(name, _parse(path, text), str(path), key_lines(text))
+    text = _text(path) if path.exists() else None
+    data = _parse(path, text) if text is not None else None
+    if data is None and (required := _schema(name).get("required")):  # no file, or nothing in it
+        raise ConfigError(
+            f"{path}: {'empty' if text is not None else 'missing'}: it must give {', '.join(required)} "
+            f"(docs/configuration.md); `python -m bot init --from LIST` writes it from your list, or "
+            "point CATALOG_BOT_CONFIG (or --config-dir) at the config folder that has it"
+        )
+    return validate(name, data, str(path), key_lines(text or ""))
 
 
 def _text(path: Path) -> str:

@@ -354,3 +354,22 @@ def test_a_link_exclusion_that_is_no_regular_expression_is_found_before_the_nigh
     assert f"error: {config / 'links.yml'}: exclusion pattern '(' is not a valid regular expression" in (
         capsys.readouterr().out
     )
+
+
+@pytest.mark.parametrize(("text", "what"), [(None, "missing"), ("# sections to come\n", "empty")])
+def test_a_missing_or_empty_taxonomy_says_what_it_must_give(
+    text: str | None, what: str, project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said "key (top level): 'sections' is a required property. Fix the file" of a file that
+    was not there (lint in a folder without config/, a mistyped CATALOG_BOT_CONFIG)."""
+    taxonomy = project / "config" / "taxonomy.yml"
+    if text is None:
+        taxonomy.unlink()
+    else:
+        taxonomy.write_text(text, encoding="utf-8")
+    assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 1
+    assert (
+        f"error: {taxonomy}: {what}: it must give sections (docs/configuration.md); `python -m bot init "
+        "--from LIST` writes it from your list, or point CATALOG_BOT_CONFIG (or --config-dir) at the "
+        "config folder that has it"
+    ) in capsys.readouterr().out
