@@ -186,6 +186,10 @@ def test_a_shared_search_link_is_not_shown_as_its_result_before_the_index_loads(
     text = page.text_content("#count") or ""
     assert text.startswith("Loading the search index to search for “cache”…"), text
     assert f"{len(beta)} of {len(built.entries)} entries match the filters so far" in text
+    for _ in range(100):  # the worker's request reaches the route a moment after the page shows it waits
+        if held:
+            break
+        page.wait_for_timeout(100)
     assert held, "the worker never asked for search.json"
     held[0].continue_()
     settle(page, len(beta_cache))
