@@ -19,7 +19,7 @@ import yaml
 
 from bot.core import taxonomy
 from bot.core.locations import config_dir  # where config lives; callers ask config.config_dir()
-from bot.core.text import not_utf8
+from bot.core.text import not_utf8, save_as_utf8
 from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -220,10 +220,7 @@ def _text(path: Path) -> str:
     try:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
-        raise ConfigError(
-            f"{not_utf8(path, exc)}: save it as UTF-8 (in its folder: iconv -f windows-1252 -t "
-            f"utf-8 {path.name} > utf8.tmp && mv utf8.tmp {path.name})"
-        ) from exc
+        raise ConfigError(f"{not_utf8(path, exc)}: {save_as_utf8(path)}") from exc
 
 
 def _parse(path: Path, text: str) -> Any:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.core.catalog import Catalog, parse
 from bot.core.taxonomy import Taxonomy
-from bot.core.text import not_utf8
+from bot.core.text import not_utf8, save_as_utf8
 from bot.errors import BotError, CatalogError
 
 
@@ -148,8 +148,5 @@ def read_catalog(path: Path, taxonomy: Taxonomy | None) -> Catalog:
     except IsADirectoryError as exc:
         raise CatalogError(f"{path} is a folder: pass the catalog's markdown file (e.g. catalog.md)") from exc
     except UnicodeDecodeError as exc:
-        raise CatalogError(
-            f"{not_utf8(path, exc)}: save it as UTF-8 (in its folder: iconv -f windows-1252 -t utf-8 "
-            f"{path.name} > utf8.tmp && mv utf8.tmp {path.name})"
-        ) from exc
+        raise CatalogError(f"{not_utf8(path, exc)}: {save_as_utf8(path)}") from exc
     return parse(text, taxonomy)

@@ -8,6 +8,7 @@ import difflib
 import html
 import re
 import unicodedata
+from pathlib import Path
 
 import ftfy
 
@@ -399,6 +400,14 @@ def counted(number: int, singular: str, plural: str | None = None) -> str:
     """``number`` and the noun that agrees with it: ``counted(1, "entry", "entries")`` is
     "1 entry", ``counted(3, "paper")`` is "3 papers". (The ``counted`` filter of the templates.)"""
     return f"{number} {singular if number == 1 else plural or singular + 's'}"
+
+
+def save_as_utf8(path: Path) -> str:
+    """What to do about a file that is not UTF-8 (after ``not_utf8``'s where)."""
+    return (
+        f"save it as UTF-8 (in its folder: iconv -f windows-1252 -t utf-8 {path.name} > utf8.tmp "
+        f"&& mv utf8.tmp {path.name})"
+    )
 
 
 def not_utf8(path: object, exc: UnicodeDecodeError) -> str:

@@ -66,16 +66,8 @@ def push_runs_on(branch: str, push: Mapping[str, Any] | None) -> bool:
     workflow won't run for events affecting the undefined Git ref")."""
     if not isinstance(push, Mapping):
         return True
-    branches, ignored = push.get("branches"), push.get("branches-ignore")
-    if isinstance(branches, str):
-        branches = [branches]
-    if isinstance(ignored, str):
-        ignored = [ignored]
-    if isinstance(branches, list):
-        return branch_selected(branch, branches)
-    if isinstance(ignored, list):
-        return not any(matches(branch, str(p)) for p in ignored)
-    return not names_tags_only(push)
+    selected = _filtered(branch, push, "branches")
+    return not names_tags_only(push) if selected is None else selected
 
 
 def names_tags_only(push: Mapping[str, Any] | None) -> bool:
@@ -91,13 +83,21 @@ def push_runs_for_file(path: str, push: Mapping[str, Any] | None) -> bool:
     ``paths-ignore`` skips a push whose every changed file it matches; no path filter runs it."""
     if not isinstance(push, Mapping):
         return True
-    paths, ignored = push.get("paths"), push.get("paths-ignore")
-    if isinstance(paths, str):
-        paths = [paths]
+    selected = _filtered(path, push, "paths")
+    return True if selected is None else selected
+
+
+def _filtered(name: str, push: Mapping[str, Any], key: str) -> bool | None:
+    """What the ``key`` (``branches``, ``paths``) or ``key-ignore`` filter of ``on: push:`` says
+    of ``name``: the last matching pattern of ``key`` decides, any of ``key-ignore`` skips it;
+    None when neither is given."""
+    chosen, ignored = push.get(key), push.get(f"{key}-ignore")
+    if isinstance(chosen, str):
+        chosen = [chosen]
     if isinstance(ignored, str):
         ignored = [ignored]
-    if isinstance(paths, list):
-        return branch_selected(path, paths)
+    if isinstance(chosen, list):
+        return branch_selected(name, chosen)
     if isinstance(ignored, list):
-        return not any(matches(path, str(p)) for p in ignored)
-    return True
+        return not any(matches(name, str(p)) for p in ignored)
+    return None

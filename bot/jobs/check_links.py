@@ -31,6 +31,7 @@ import httpx
 
 from bot import config
 from bot.core.templates import render
+from bot.core.text import not_utf8, save_as_utf8
 from bot.errors import BotError, CatalogError
 from bot.forge.actions import build_services
 from bot.forge.workflow_log import workflow_command
@@ -282,8 +283,10 @@ def _read(path: Path) -> str:
             f"{path} does not exist: pass the markdown file to check, "
             f"e.g. `python -m bot check-links catalog.md`."
         ) from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise CatalogError(f"cannot read {path} as UTF-8 text ({exc}).") from exc
+    except UnicodeDecodeError as exc:
+        raise CatalogError(f"{not_utf8(path, exc)}: {save_as_utf8(path)}") from exc
+    except OSError as exc:
+        raise CatalogError(f"cannot read {path} ({exc}).") from exc
 
 
 def _display_path(path: Path) -> str:

@@ -1146,3 +1146,17 @@ def test_the_github_resolver_needs_only_a_token_and_the_docs_say_so() -> None:
     )
     assert "`check-links` does this when `GITHUB_TOKEN` is set (no `GITHUB_REPOSITORY` needed" in page
     assert "GITHUB_REPOSITORY" not in " ".join((check_links.__doc__ or "").split()).split("--no-resolvers")[0]
+
+
+def test_a_file_that_is_not_utf8_names_its_line_and_the_fix(tmp_path: Path) -> None:
+    """check-links said "cannot read catalog.md as UTF-8 text ('utf-8' codec can't decode byte
+    0xe9 in position 61 ...)", where lint, stats and the config readers name the line and what
+    to do."""
+    from bot.jobs.check_links import _read
+
+    path = tmp_path / "catalog.md"
+    path.write_bytes("# Awesome\n\n- [Caf\xe9 attention](https://example.org/a)\n".encode("latin-1"))
+    with pytest.raises(CatalogError) as raised:
+        _read(path)
+    assert str(raised.value).startswith(f"{path}:3: not UTF-8 text (byte 0xe9")
+    assert "iconv -f windows-1252 -t utf-8 catalog.md > utf8.tmp" in str(raised.value)
