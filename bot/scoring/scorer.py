@@ -303,7 +303,10 @@ class Scorer:
         neighbours: list[Neighbour],
         template: jinja2.Template,
     ) -> Decision:
-        accept = score >= self.settings.threshold and rules.category_ok
+        # with no learned model (a catalog without entries yet) a paper no rule speaks for scores
+        # exactly sigmoid(bias), 0.5 with the defaults: nothing says it belongs
+        evidence = rules.points > 0 or self.state.relevance is not None or self.state.abstracts is not None
+        accept = score >= self.settings.threshold and rules.category_ok and evidence
         reasons = self._reasons(paper, learned, rules, route, template)
         return Decision(
             paper.arxiv_id,

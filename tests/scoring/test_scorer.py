@@ -614,3 +614,24 @@ def test_the_goal_that_routes_a_paper_is_its_first_reason(scorer: Scorer) -> Non
     assert decision.section == "serving"
     assert decision.reasons[0].startswith('keywords in the title: "Tensor Parallelization" (serving), ')
     assert '"tensor parallel*" (training)' in decision.reasons[0]
+
+
+def test_with_nothing_learnt_and_no_rule_evidence_a_paper_is_not_accepted(taxonomy: Taxonomy) -> None:
+    """A catalog with no entries yet (a new list) and the default scoring settings (bias 0,
+    threshold 0.5, as `init` writes them): a paper no rule speaks for scored exactly 0.5 and was
+    accepted, so the first poll would propose every paper of the feed."""
+    from bot.core.catalog_document import render_document
+    from bot.scoring import background
+
+    keywords = {"sections": {"quantization": {"patterns": ["quantization"]}}}
+    empty = parse(render_document(taxonomy, {}), taxonomy)
+    scorer = Scorer.train(empty, taxonomy, keywords, background=background.load(keywords))
+    assert scorer.state.relevance is None and scorer.state.abstracts is None  # nothing to learn from
+    plain, quantized = scorer.score(
+        [
+            Paper(arxiv_id="2401.00001", title="A study of dialogue agents"),
+            Paper(arxiv_id="2401.00002", title="Quantization of large language models"),
+        ]
+    )
+    assert plain.score == pytest.approx(0.5) and not plain.accept
+    assert quantized.score > 0.5 and quantized.accept
