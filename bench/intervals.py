@@ -23,12 +23,18 @@ def proportion(hits: int, total: int) -> str:
 
 
 def recall_at_budget(labels: np.ndarray, scores: np.ndarray) -> float:
-    """Recall in the top 3 x positives (the review budget)."""
+    """Recall in the top 3 x positives (the review budget). Papers tied on the score at the
+    budget's edge share its last places: each counts for the share of the tied papers that fit
+    (the expected recall in a random order of the ties), not by their order in the file."""
+    labels, scores = np.asarray(labels), np.asarray(scores, dtype=float)
     positives = int(labels.sum())
     if positives == 0:
         return 0.0
-    top = np.argsort(-scores, kind="stable")[: 3 * positives]
-    return float(labels[top].sum()) / positives
+    budget = min(3 * positives, len(scores))
+    edge = np.sort(scores)[::-1][budget - 1]
+    above, tied = scores > edge, scores == edge
+    share = (budget - int(above.sum())) / int(tied.sum())
+    return (float(labels[above].sum()) + share * float(labels[tied].sum())) / positives
 
 
 def ranking(labels: np.ndarray, scores: np.ndarray, seed: int = 0) -> str:

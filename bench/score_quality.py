@@ -484,16 +484,18 @@ def routing_with_abstracts(papers: list[Paper], catalog: Catalog, taxonomy: Taxo
             right[mode] += [d.section == section for d, (_, section) in zip(decisions, held, strict=True)]
             if keep_abstract:
                 right["judged"] += [
-                    d.section in judged.get(p.arxiv_id, [section])
+                    hit
                     for d, (p, section) in zip(decisions, held, strict=True)
+                    if (hit := routed_in_scope(d.section, judged.get(p.arxiv_id, [section]))) is not None
                 ]
     print(f"\nrouting the {len(placed)} labelled 2024 papers that the catalog holds (3-fold, held out):")
     for mode, hits in right.items():
         if mode == "judged":
             print(
-                f"  {'title + abstract':<20} top-1 {statistics.mean(hits):.3f} against the sections SCOPE.md "
-                f"gives ({ROUTING_JUDGEMENTS.name}: {sum(judged.get(p.arxiv_id, [s]) != [s] for p, s in placed)} "
-                "papers where that is not, or not only, the catalog's section)"
+                f"  {'title + abstract':<20} top-1 {statistics.mean(hits):.3f} of {len(hits)} against the sections "
+                f"SCOPE.md gives ({ROUTING_JUDGEMENTS.name}: {sum(judged.get(p.arxiv_id, [s]) != [s] for p, s in placed)} "
+                f"papers where that is not, or not only, the catalog's section; {len(placed) - len(hits)} "
+                "out of scope, with no right section, left out)"
             )
         else:
             print(f"  {mode:<20} top-1 {statistics.mean(hits):.3f} against the catalog's sections")
@@ -540,6 +542,12 @@ def routing_in_scope(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, 
         f"{statistics.mean(flagged) if flagged else 0:.3f} of them right, {flagged.count(False)} of the "
         f"{wrong} wrong routes; unflagged routes {statistics.mean(sure) if sure else 0:.3f} right"
     )
+
+
+def routed_in_scope(section: str | None, sections: list[str]) -> bool | None:
+    """Whether a route is one of the sections SCOPE.md gives the paper; None for a paper it gives
+    none (out of scope): no route is right, so it is left out of routing accuracy."""
+    return section in sections if sections else None
 
 
 def routing_judgements() -> dict[str, list[str]]:
