@@ -185,6 +185,12 @@ def relevance_folds(
             f"  {mode:<16} {'combined, in scope with judgements':<19} {found.row()}  ({judged.sum()} positives: "
             "labels in scope and label-0 papers judged in scope)"
         )
+        hidden, weights = second_looks.with_unjudged([p.arxiv_id for p in evaluation], judged.tolist())
+        weighted_ap = average_precision_score(hidden, parts.combined, sample_weight=weights)
+        print(
+            f"  {mode:<16} {'combined, in scope with judgements and the unjudged sample':<19} AP {weighted_ap:.3f}  "
+            f"({sum(hidden) - int(judged.sum())} sampled unjudged papers in scope, weighted as the papers they stand for)"
+        )
         accepted = (parts.combined >= scorer.settings.threshold) & np.array(
             [r.category_ok for r in parts.rule_results]
         )

@@ -60,6 +60,16 @@ def unjudged_in_scope() -> dict[str, float]:
     return {r["arxiv_id"]: float(r["weight"]) for r in _records(UNJUDGED_SAMPLE) if r["grade"] == 2}
 
 
+def with_unjudged(ids: list[str], in_scope: list[bool]) -> tuple[list[int], list[float]]:
+    """Labels and sample weights for ranking figures over every paper in scope: the sampled
+    unjudged papers graded in scope become positives standing for ``weight`` papers each (the
+    judgements cover only papers some bot scored high, so without them the unjudged in-scope
+    papers, ranked low, count as negatives and flatter AP)."""
+    weights = unjudged_in_scope()
+    labels = [int(inside or i in weights) for i, inside in zip(ids, in_scope, strict=True)]
+    return labels, [weights.get(i, 1.0) for i in ids]
+
+
 def recall_with_unjudged(ids: list[str], accepted: list[bool], found: int, in_scope: int) -> str:
     """Recall in scope with the unjudged papers' estimate added: ``found`` of ``in_scope`` judged
     or labelled papers in scope are accepted; ``ids`` and ``accepted`` are every evaluated paper."""

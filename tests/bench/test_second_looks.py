@@ -44,3 +44,13 @@ def test_routing_agreement_counts_a_route_among_either_judges_sections() -> None
     assert " 0.000 " in by_name["the bot's route is the second judge's best"]
     assert " 1.000 " in by_name["the bot's route is among the second judge's sections"]
     assert " 0.000 " in by_name["the bot's route is among neither judge's sections"]
+
+
+def test_the_sampled_unjudged_papers_in_scope_join_the_positives_with_their_weights() -> None:
+    weights = second_looks.unjudged_in_scope()
+    hidden = max(weights, key=lambda i: weights[i])
+    labels, sample_weights = second_looks.with_unjudged(
+        [hidden, "0000.00000", "0000.00001"], [False, True, False]
+    )
+    assert labels == [1, 1, 0]
+    assert sample_weights == [weights[hidden], 1.0, 1.0] and weights[hidden] > 1
