@@ -109,6 +109,13 @@ def catalog_without(catalog: Catalog, papers: list[Paper], taxonomy: Taxonomy) -
     return _without_items(catalog, drop, taxonomy), len(drop)
 
 
+def catalog_without_months(catalog: Catalog, months: set[str], taxonomy: Taxonomy) -> tuple[Catalog, int]:
+    """The catalog minus every entry with an arXiv id of ``months`` ("2407" for July 2024): the
+    papers of the evaluated months that the labelled file does not hold (cs.LG only, other days)."""
+    drop = [item for item in catalog.entries() if any(i[:4] in months for i in item.arxiv_ids)]
+    return _without_items(catalog, drop, taxonomy), len(drop)
+
+
 def catalog_without_section(catalog: Catalog, section: str, taxonomy: Taxonomy) -> tuple[Catalog, int]:
     """The catalog minus every entry of ``section`` (and of its subsections); how many."""
     drop = [item for item in catalog.entries() if item.section == section]
@@ -135,17 +142,29 @@ def halves_of(papers: list[Paper]) -> dict[str, list[Paper]]:
 
 
 def relevance_folds(
-    papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, keywords: dict, show: int
+    papers: list[Paper],
+    catalog: Catalog,
+    taxonomy: Taxonomy,
+    keywords: dict,
+    show: int,
+    whole_months: bool = False,
 ) -> dict[str, list[Metrics]]:
     halves = halves_of(papers)
     results: dict[str, list[Metrics]] = defaultdict(list)
     for eval_name in ("7-12", "1-6"):
         evaluation = halves[eval_name]
         training, removed = catalog_without(catalog, evaluation, taxonomy)
+        others = 0
+        if whole_months:
+            training, others = catalog_without_months(
+                training, {"24" + p.date[5:7] for p in evaluation}, taxonomy
+            )
         labels = np.array([int(bool(p.extra.get("label"))) for p in evaluation])
         negatives = background_without(keywords, evaluation)
         print(
-            f"\ncatalog without months {eval_name}, evaluated on months {eval_name}: "
+            f"\ncatalog without the evaluated papers of months {eval_name}"
+            + (f" and {others} other entries with an id of those months" if whole_months else "")
+            + f", evaluated on months {eval_name}: "
             f"{len(evaluation)} papers, {labels.sum()} positives; {removed} of them removed "
             f"from the training catalog ({len(catalog_entries(training, taxonomy))} entries left); "
             f"{len(negatives)} background papers (the shipped sample minus the evaluated months)"
@@ -571,13 +590,18 @@ def main() -> int:
     parser.add_argument("--skip-routing", action="store_true")
     parser.add_argument("--skip-relevance", action="store_true")
     parser.add_argument("--skip-loso", action="store_true", help="skip the leave-one-section-out check")
+    parser.add_argument(
+        "--whole-months",
+        action="store_true",
+        help="relevance: also remove the catalog entries with an arXiv id of the evaluated months that the labelled file lacks",
+    )
     args = parser.parse_args()
     taxonomy = config.load_taxonomy(ROOT / "config")
     keywords = config.load("keywords", ROOT / "config")
     catalog = read_catalog(args.catalog, taxonomy)
     papers = feeds.read_papers(args.shared / LABELLED)
     if not args.skip_relevance:
-        results = relevance_folds(papers, catalog, taxonomy, keywords, args.show)
+        results = relevance_folds(papers, catalog, taxonomy, keywords, args.show, args.whole_months)
         print("\nmean of the two directions:")
         for name, found in results.items():
             mean = Metrics(

@@ -15,3 +15,18 @@ def test_a_paper_scope_gives_no_section_is_left_out_of_routing_accuracy() -> Non
     assert score_quality.routed_in_scope("pruning", []) is None
     assert score_quality.routed_in_scope("pruning", ["pruning", "quantization"]) is True
     assert score_quality.routed_in_scope("surveys", ["pruning"]) is False
+
+
+def test_whole_months_removes_every_entry_with_an_id_of_those_months() -> None:
+    from bot import config
+    from bot.core.catalog_io import read_catalog
+
+    project = Path(__file__).resolve().parents[1] / "fixtures" / "project"
+    taxonomy = config.load_taxonomy(project / "config")
+    catalog = read_catalog(project / "catalog.md", taxonomy)
+    october = [i for i in catalog.entries() if any(a.startswith("2410.") for a in i.arxiv_ids)]
+    assert october
+    without, dropped = score_quality.catalog_without_months(catalog, {"2410"}, taxonomy)
+    assert dropped == len(october)
+    assert not any(a.startswith("2410.") for i in without.entries() for a in i.arxiv_ids)
+    assert len(without.entries()) == len(catalog.entries()) - dropped
