@@ -89,15 +89,23 @@ def no_mentions(text: str) -> str:
 
 
 # What GitHub links (and, after a closing keyword such as "Fixes", closes) as an issue or pull
-# request: #123, owner/repo#123, GH-123. The markdown escape "\\#" does not stop it.
-_REFERENCE = re.compile(r"(#)(?=[A-Za-z0-9])|\b(GH-)(?=\d)", re.IGNORECASE)
+# request: #123, owner/repo#123, GH-123, and the URL of an issue, pull request or discussion
+# (github.com/owner/repo/issues/123: GitHub lists the reference in that issue's timeline, in any
+# repository; owner and repository names as \_-escaped by inline). The markdown escape "\\#" does
+# not stop it.
+_REFERENCE = re.compile(
+    r"(#)(?=[A-Za-z0-9])|\b(GH-)(?=\d)"
+    r"|(\bgithub\.com/[\w.\\-]+/[\w.\\-]+/(?:issues|pulls?|discussions))(?=/\d)",
+    re.IGNORECASE,
+)
 
 
 def no_references(text: str) -> str:
     """:func:`no_mentions`, and a zero-width space after the ``#`` of ``#123`` or
-    ``owner/repo#123`` and the ``-`` of ``GH-123``, so that text from arXiv or a comment neither
-    links (cross-references) nor, in a commit message or PR title, closes an issue."""
-    return _REFERENCE.sub(lambda m: (m[1] or m[2]) + "\u200b", no_mentions(text))
+    ``owner/repo#123``, the ``-`` of ``GH-123`` and the ``/issues`` (``/pull``, ``/discussions``)
+    of an issue's URL, so that text from arXiv or a comment neither links (cross-references) nor,
+    in a commit message or PR title, closes an issue. Idempotent."""
+    return _REFERENCE.sub(lambda m: (m[1] or m[2] or m[3]) + "\u200b", no_mentions(text))
 
 
 def cell(value: object) -> str:

@@ -178,30 +178,42 @@ def test_a_title_naming_another_id_is_no_duplicate_and_blocks_nothing(
 
 # -- issue references ------------------------------------------------------------------------------
 
-# What GitHub links as an issue (and closes after "Fixes"), backslash-escaped or not.
-REFERENCE = re.compile(r"(?<![\w`])\\?#[0-9]|\b[\w.-]+/[\w.-]+\\?#[0-9]|\bGH-[0-9]", re.IGNORECASE)
+# What GitHub links as an issue (and closes after "Fixes"), backslash-escaped or not: #1,
+# org/repo#1, GH-1, and an issue, pull request or discussion URL (a cross-reference in its timeline).
+REFERENCE = re.compile(
+    r"(?<![\w`])\\?#[0-9]|\b[\w.-]+/[\w.-]+\\?#[0-9]|\bGH-[0-9]"
+    r"|github\.com/[\w.-]+/[\w.-]+/(?:issues|pull|discussions)/[0-9]",
+    re.IGNORECASE,
+)
+ISSUE_URL = "https://github.com/victim/repo/issues/9"
 
 
 def test_a_title_references_no_issue_in_a_pr_title_body_or_commit(taxonomy: Taxonomy) -> None:
-    title = "Fixes #1, closes org/repo#45 and GH-7: KV cache quantization"
+    title = f"Fixes #1, closes org/repo#45 and GH-7, see {ISSUE_URL}: KV cache quantization"
     paper = Paper(
-        arxiv_id="2412.00061", title=title, authors=("Resolves #2",), abstract="Fix #3. " + ABSTRACT
+        arxiv_id="2412.00061",
+        title=title,
+        authors=("Resolves #2",),
+        abstract=f"Fix #3, https://GitHub.com/o/r/pull/4/files. {ABSTRACT}",
+        venue=f"{ISSUE_URL}#issuecomment-1",
     )
     proposal = Proposal(paper=paper, entry=paper_entry(paper), section="kv-cache")
     change = change_request(proposal, taxonomy, "catalog.md", BranchNames.from_prefix("bot/"))
     body = change.body.split("```")[0]  # the fenced entry line is code: GitHub links nothing there
     for text in (change.title, change.commit_message, body):
         assert "#1" in text.replace("\u200b", "") and not REFERENCE.search(text), text
-    assert not REFERENCE.search(plain_text("Fixes #1\nsee org/repo#45"))
+    assert not REFERENCE.search(plain_text(f"Fixes #1\nsee org/repo#45\n{ISSUE_URL}"))
+    assert "https://GitHub.com/o/r/pull/4/files" in body.replace("\u200b", "")  # still readable
 
 
 def test_a_command_reply_references_no_issue_from_an_arxiv_title(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:
-    arxiv.retitle("2405.13786", "Fixes #1 and org/repo#45: KV](javascript:alert(1)) @octocat")
+    arxiv.retitle("2405.13786", f"Fixes #1 and org/repo#45 {ISSUE_URL}: KV](javascript:alert(1)) @octocat")
     outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", user=MAINTAINER_LOGIN)
     assert [r.kind for r in outcome.replies] == ["add_done"]
     [reply] = [line for line in status(github).splitlines() if "Fixes" in line]
     assert not REFERENCE.search(reply.replace("[#2](", "")), reply  # the bot's own PR link stays
     [opened] = github.pulls()
-    assert not REFERENCE.search(opened.title + opened.body.split("```")[0])
+    own_request = "github.com/Codertocat/Hello-World/issues/1"  # "Requested by ... in <this issue>"
+    assert not REFERENCE.search(opened.title + opened.body.split("```")[0].replace(own_request, ""))
