@@ -93,11 +93,9 @@ def no_mentions(text: str) -> str:
 # (github.com/owner/repo/issues/123: GitHub lists the reference in that issue's timeline, in any
 # repository; owner and repository names as \_-escaped by inline). The markdown escape "\\#" does
 # not stop it.
-_REFERENCE = re.compile(
-    r"(#)(?=[A-Za-z0-9])|\b(GH-)(?=\d)"
-    r"|(\bgithub\.com/[\w.\\-]+/[\w.\\-]+/(?:issues|pulls?|discussions))(?=/\d)",
-    re.IGNORECASE,
-)
+_ISSUE_URL = r"\bgithub\.com/[\w.\\-]+/[\w.\\-]+/(?:issues|pulls?|discussions)(?=/\d)"
+_REFERENCE = re.compile(rf"(#)(?=[A-Za-z0-9])|\b(GH-)(?=\d)|({_ISSUE_URL})", re.IGNORECASE)
+_ISSUE_URL_RE = re.compile(_ISSUE_URL, re.IGNORECASE)
 
 
 def no_references(text: str) -> str:
@@ -139,10 +137,17 @@ _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#!$&'*+,;=%-]+")
 
 def url_text(url: object, limit: int = 300) -> str:
     """A URL shown in a table or list (it came from a redirect, an API or the catalog): as is when
-    it is a plain http(s) URL GitHub autolinks and nothing else, else as a code span. A ``|`` is
-    percent-encoded (the same URL): in a table it would end the cell, even inside a code span."""
+    it is a plain http(s) URL GitHub autolinks and nothing else, else as a code span (so is the URL
+    of a GitHub issue or pull request: as a link it would cross-reference it, see
+    :func:`no_references`). A ``|`` is percent-encoded (the same URL): in a table it would end the
+    cell, even inside a code span."""
     text = str(url).replace("|", "%7C")
-    if len(text) <= limit and _PLAIN_URL.fullmatch(text) and "@" not in text:
+    if (
+        len(text) <= limit
+        and _PLAIN_URL.fullmatch(text)
+        and "@" not in text
+        and not _ISSUE_URL_RE.search(text)
+    ):
         return text
     return code_span(text, limit)
 

@@ -266,6 +266,30 @@ def test_a_hostile_redirect_target_is_listed_as_text_not_as_a_link() -> None:
     assert "click" in body and hostile(refs) == []
 
 
+def test_a_redirect_to_an_issue_is_listed_without_referencing_it() -> None:
+    """A linked site that redirects to a GitHub issue must not make the tracking issue (edited
+    every night) cross-reference it: the URL is shown as code, which GitHub links nothing in."""
+    from bot.jobs.nightly.findings import LinkFix, Night, NightlySettings
+    from bot.jobs.nightly.publish import issue_text
+
+    target = "https://github.com/victim/repo/issues/1"
+    fix = LinkFix(3, "T", "https://a.org/x", target, "redirect", False, "it leads to another host")
+    night_found = Night(
+        date="2024-06-01",
+        link_counts={},
+        repositories=0,
+        repo_findings=(),
+        fixes=(fix,),
+        dead=(),
+        watching=(),
+        unknown=(),
+        state={},
+    )
+    _title, body = issue_text(night_found, NightlySettings())
+    row = next(line for line in body.splitlines() if "victim" in line)
+    assert f"`{target}`" in row and "https://a.org/x" in row  # the plain link stays a link
+
+
 def test_a_documented_host_pair_is_followed(fake, web, taxonomy) -> None:  # noqa: F811
     from dataclasses import replace
 
