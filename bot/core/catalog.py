@@ -20,14 +20,13 @@ from dataclasses import dataclass, field
 from bot.core import arxiv_ids
 from bot.core.anchors import slugify
 from bot.core.entry import Entry, parse_entry
-from bot.core.markdown import blank_comments_and_code
+from bot.core.markdown import blank_comments_and_code, fence_closes, fence_opening
 from bot.core.matching import near_titles, title_key
 from bot.core.taxonomy import Taxonomy
 from bot.errors import UnknownSectionError
 
 _LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 _HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*\r?\n?$")
-_FENCE_RE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 _BULLET_RE = re.compile(r"^([ \t]*)(?:[-*+•]|\d{1,3}[.)])[ \t]+\S")
 # A table row starts with a pipe and has another; text after the last pipe (a stray "o" in a
 # real list) does not make it prose.
@@ -328,19 +327,7 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
     kept = lines  # the Catalog keeps the text as it is, byte-order mark included
     lines = _without_bom(lines)
     headings: list[Heading] = []
-    fenced = [False] * len(lines)
-    fence: str | None = None
-    for index, line in enumerate(lines):
-        marker = _FENCE_RE.match(line)
-        if fence is None and marker:
-            fence = marker.group(1)[0] * 3
-            fenced[index] = True
-        elif fence is not None:
-            fenced[index] = True
-            if line.lstrip().startswith(fence):
-                fence = None
-
-    hidden = _commented_out(lines, fenced)
+    fenced, hidden = _code_and_comments(lines)
     current: tuple[str | None, str | None] = (None, None)
     heading_at: dict[int, int] = {}
     for index, line in enumerate(lines):
@@ -436,15 +423,25 @@ def _commented_item(
     )
 
 
-def _commented_out(lines: list[str], fenced: list[bool]) -> list[bool]:
-    """For each line, whether it starts inside an HTML comment (outside fenced code), by the same
-    rule as the link checker's (``blank_comments_and_code``)."""
-    starts_inside, in_comment = [], False
-    for index, line in enumerate(lines):
-        starts_inside.append(in_comment and not fenced[index])
-        if not fenced[index]:
+def _code_and_comments(lines: list[str]) -> tuple[list[bool], list[bool]]:
+    """For each line, whether it is fenced code, and whether it starts inside an HTML comment:
+    the rule of the link checker and of lint's prose (``bot.core.markdown.prose_lines``), so that
+    what the model reads as code or commented out is what they skip. A fence shown inside a
+    comment opens no code block."""
+    fenced, starts_inside = [], []
+    fence: str | None = None
+    in_comment = False
+    for line in lines:
+        starts_inside.append(in_comment)
+        if fence is not None:
+            fenced.append(True)
+            fence = None if fence_closes(line, fence) else fence
+            continue
+        fence = None if in_comment else fence_opening(line)
+        fenced.append(fence is not None)
+        if fence is None:
             _, in_comment = blank_comments_and_code(line.rstrip("\r\n"), in_comment)
-    return starts_inside
+    return fenced, starts_inside
 
 
 def _without_bom(lines: list[str]) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.core import arxiv_ids
-from bot.core.catalog import Catalog, Heading, Item, own_id, parse
+from bot.core.catalog import Catalog, Heading, Item, commented_bullet, own_id, parse
 from bot.core.entry import Entry, render_entry
 from bot.errors import CatalogError, DuplicateEntryError
 
@@ -31,8 +31,10 @@ def check_not_present(catalog: Catalog, entry: Entry) -> None:
 
 
 def insertion_line(catalog: Catalog, entry: Entry, section: str, subsection: str | None = None) -> int:
-    """Where ``entry`` goes: newest first by arXiv id; entries without an id at the end."""
-    items = catalog.items_in(section, subsection)
+    """Where ``entry`` goes: newest first by arXiv id; entries without an id at the end. Only the
+    bullets readers see place it: never between two rows of a table (which would end the table)
+    nor next to an entry inside a multi-line HTML comment (which would hide the new one too)."""
+    items = _anchors(catalog, section, subsection)
     new_key = arxiv_ids.sort_key(entry.arxiv_id)
     if entry.arxiv_id:
         for item in items:
@@ -42,6 +44,16 @@ def insertion_line(catalog: Catalog, entry: Entry, section: str, subsection: str
         return items[-1].end
     heading = catalog.section_heading(section, subsection)
     return _empty_region_insertion_line(catalog, heading)
+
+
+def _anchors(catalog: Catalog, section: str, subsection: str | None) -> list[Item]:
+    """The items of a region a new entry may go next to: bullets that are shown, or commented out
+    on a line of their own (``<!-- - [Title](...) -->``, which ends on its line)."""
+    return [
+        item
+        for item in catalog.items_in(section, subsection)
+        if item.kind == "bullet" and (not item.hidden or commented_bullet(item.text) is not None)
+    ]
 
 
 def _empty_region_insertion_line(catalog: Catalog, heading: Heading) -> int:
@@ -58,23 +70,45 @@ def insert(catalog: Catalog, entry: Entry, section: str, subsection: str | None 
 
 
 def _insert(catalog: Catalog, entry: Entry, section: str, subsection: str | None) -> Catalog:
-    return _reparse(catalog, lines_with(catalog, entry, section, subsection))
+    lines, index = _lines_and_index(catalog, entry, section, subsection)
+    inserted = _reparse(catalog, lines)
+    # the catalog is only written when the new text reads back as wanted: the new line is the
+    # entry, listed in its section (not hidden in a comment or code block another item opened)
+    item = next((i for i in inserted.items if i.start == index), None)
+    if (
+        item is None
+        or item.entry != entry
+        or item.hidden
+        or (item.section, item.subsection) != (section, subsection)
+    ):
+        raise CatalogError(
+            f"the new entry at line {index + 1} would not read back as a listed entry of "
+            f"{subsection or section} (inside an HTML comment or code block left open above it?): "
+            "close it, or add the entry by hand"
+        )
+    return inserted
 
 
 def lines_with(catalog: Catalog, entry: Entry, section: str, subsection: str | None = None) -> list[str]:
     """The lines ``insert`` gives (without the duplicate check and without re-parsing: cheap
     enough to ask for every open PR)."""
+    return _lines_and_index(catalog, entry, section, subsection)[0]
+
+
+def _lines_and_index(
+    catalog: Catalog, entry: Entry, section: str, subsection: str | None
+) -> tuple[list[str], int]:
+    """The lines with ``entry`` inserted, and the index of its line."""
     position = insertion_line(catalog, entry, section, subsection)
     newline = catalog.newline
     lines = list(catalog.lines)
     new = [render_entry(entry) + newline]
-    region_items = catalog.items_in(section, subsection)
-    if not region_items:  # first entry under a heading: keep a blank line before it
+    if not _anchors(catalog, section, subsection):  # first entry under a heading: keep a blank line before it
         new.insert(0, newline)
     if position > 0 and not lines[position - 1].endswith("\n"):
         lines[position - 1] += newline
     lines[position:position] = new
-    return lines
+    return lines, position + len(new) - 1
 
 
 def _own_item(catalog: Catalog, arxiv_id: str, action: str) -> Item:

@@ -197,6 +197,27 @@ def sanitize_html(text: str, allowed: frozenset[str] = SUMMARY_TAGS) -> str:
 _FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 
 
+def fence_opening(line: str) -> str | None:
+    """The fence (its run of backticks or tildes) that ``line`` opens as CommonMark reads one:
+    three or more, at most three spaces in, no backtick in the info string of a backtick fence."""
+    marker = _FENCE.match(line)
+    if not marker or (marker.group(1)[0] == "`" and "`" in line[marker.end() :]):
+        return None
+    return marker.group(1)
+
+
+def fence_closes(line: str, fence: str) -> bool:
+    """Whether ``line`` closes the code block ``fence`` opened: the same character, at least as
+    many of it, nothing after them (a ```` fence is not closed by the ``` of an example inside)."""
+    marker = _FENCE.match(line)
+    return bool(
+        marker
+        and marker.group(1)[0] == fence[0]
+        and len(marker.group(1)) >= len(fence)
+        and not line[marker.end() :].strip()
+    )
+
+
 def prose_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
     """(1-based line number, line) of the lines outside fenced code, with HTML comments and code
     spans blanked (``blank_comments_and_code``): the text a reader sees as prose, where the link
@@ -204,18 +225,13 @@ def prose_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
     fence: str | None = None
     in_comment = False
     for number, line in enumerate(lines, start=1):
-        marker = _FENCE.match(line)
         if fence is not None:
-            if (
-                marker
-                and marker.group(1)[0] == fence[0]
-                and len(marker.group(1)) >= len(fence)
-                and not line[marker.end() :].strip()
-            ):
+            if fence_closes(line, fence):
                 fence = None
             continue
-        if marker and not in_comment and not (marker.group(1)[0] == "`" and "`" in line[marker.end() :]):
-            fence = marker.group(1)
+        opened = None if in_comment else fence_opening(line)
+        if opened:
+            fence = opened
             continue
         line, in_comment = blank_comments_and_code(line, in_comment)
         yield number, line

@@ -356,3 +356,31 @@ def test_an_entry_commented_out_on_its_own_line_is_hidden_but_still_known(taxono
     for line in (f"<!-- note: {render_entry(hidden)} -->", f"<!-- {render_entry(hidden)} --> listed"):
         other = catalog.parse(text.replace(f"<!-- {render_entry(hidden)} -->", line), taxonomy)
         assert other.find_paper("2306.14048", None) is None
+
+
+def test_code_fences_are_read_as_commonmark_reads_them(taxonomy: Taxonomy) -> None:
+    """A ```` block showing a ``` example (or a fence with an info string) is closed only by a
+    fence as long as its own, with nothing after it: the ``` inside closed it, so the example's
+    entry line was read as an entry (lint and the link checker read it as code)."""
+    shown = paper("2306.14048", "H2O: Heavy-Hitter Oracle for Efficient Inference")
+    example = paper("2404.14469", "SnapKV: LLM Knows What You are Looking for")
+    text = catalog_document.render_document(taxonomy, {("kv-cache", None): [shown]})
+    block = f"````markdown\n```\n{render_entry(example)}\n## Not a heading\n```\n````\n\n"
+    block += f"~~~\n~~~ not a closing fence\n{render_entry(example)}\n~~~\n\n"
+    text = text.replace("## Speculative", block + "## Speculative", 1)
+    parsed = catalog.parse(text, taxonomy)
+    assert parsed.find_by_id("2404.14469") is None
+    assert "Not a heading" not in [h.title for h in parsed.headings]
+    inserted = parsed.insert(paper("2201.00001", "An older paper on caches"), "kv-cache")
+    assert inserted.find_by_id("2201.00001").start == parsed.find_by_id("2306.14048").end  # type: ignore[union-attr]
+
+
+def test_an_insert_never_lands_in_a_comment_left_open_by_the_line_above(taxonomy: Taxonomy) -> None:
+    """The catalog is only written when the new line reads back as a listed entry of its section:
+    a comment opened at the end of the last entry's line would hide it."""
+    last = paper("2306.14048", "H2O: Heavy-Hitter Oracle for Efficient Inference")
+    text = catalog_document.render_document(taxonomy, {("kv-cache", None): [last]})
+    text = text.replace(render_entry(last), f"{render_entry(last)} <!-- review:\nstill open")
+    text = text.replace("## Speculative", "-->\n\n## Speculative", 1)
+    with pytest.raises(CatalogError, match="would not read back as a listed entry of kv-cache"):
+        catalog.parse(text, taxonomy).insert(paper("2201.00001", "An older paper on caches"), "kv-cache")
