@@ -2,7 +2,7 @@
 
 ``parse_entry(render_entry(e)) == e`` for every entry: the constructor normalises what the line
 cannot carry (title cleaned to one line, at most three authors then "et al.", stars rounded to
-the precision shown).
+the precision shown, no venue that reads as another field).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ class Entry:
         put("url", _safe_url(self.url))
         put("pdf_url", _safe_url(self.pdf_url))
         put("code_url", _safe_url(self.code_url))
-        put("venue", clean_inline(self.venue))
+        put("venue", _readable_venue(clean_inline(self.venue)))
         put("description", clean_inline(self.description))
         # A comma would split a name on the line; a last name ending in "et al." would read back
         # as the "et al." mark: both are normalised to what the line says.
@@ -113,6 +113,13 @@ class Entry:
 
     def with_stars(self, stars: int | None, archived: bool | None = None) -> Entry:
         return replace(self, stars=stars, archived=self.archived if archived is None else archived)
+
+
+def _readable_venue(venue: str) -> str:
+    """``venue``, or "" when the line would read it back as another field: a "2024" or "Oct 2023"
+    (a date), "withdrawn", "⭐ 12" (stars) or "arXiv 2401.00001" from a list's venue column is no
+    venue, and on the line it made the entry another (a withdrawn paper) or no entry at all."""
+    return venue if not venue or _part_fields(escape_markdown(venue)) == {"venue": venue} else ""
 
 
 def _date_text(entry: Entry) -> str:

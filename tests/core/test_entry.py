@@ -205,7 +205,10 @@ _name = st.text(alphabet="abcdefghijklmnopqrstuvwxyzÄé -'.*_[]<>|", min_size=1
 @given(
     title=_text,
     authors=st.lists(_name, max_size=6),
-    venue=st.sampled_from(["", "ICML 2024", "ACL Findings"]),
+    # a venue is any text, the other fields' shapes too ("2024" from a list's venue column)
+    venue=st.sampled_from(["", "ICML 2024", "ACL Findings", "2024", "Oct 2023", "withdrawn", "⭐ 12"])
+    | st.sampled_from(["arXiv 2401.00002", "⭐ 1.2k", "pdf", "(archived)"])
+    | _text,
     stars=st.none() | st.integers(0, 5_000_000),
     number=st.integers(1, 99999),
     month=st.integers(1, 12),
