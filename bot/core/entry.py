@@ -47,12 +47,15 @@ def parse_stars(text: str) -> int:
 
 
 # What would end the URL of a "[title](url)" link: any whitespace (a tab, a no-break space, an
-# ideographic space ... as the line parser's \s) and parentheses.
-_URL_UNSAFE_RE = re.compile(r"[\s()]")
+# ideographic space ... as the line parser's \s) and parentheses; and angle brackets, which a
+# link's URL may hold but which the comment rule (bot.core.markdown.blank_comments_and_code)
+# would read as a "<!--" hiding every entry after it.
+_URL_UNSAFE_RE = re.compile(r"[\s()<>]")
 
 
 def _safe_url(url: str) -> str:
-    """``url`` percent-encoded where the line could not carry it (" " -> %20, NBSP -> %C2%A0)."""
+    """``url`` percent-encoded where the line could not carry it (" " -> %20, NBSP -> %C2%A0,
+    "<" -> %3C, as GitHub links it anyway)."""
     return _URL_UNSAFE_RE.sub(lambda m: quote(m[0], safe=""), url.strip())
 
 

@@ -384,3 +384,19 @@ def test_an_insert_never_lands_in_a_comment_left_open_by_the_line_above(taxonomy
     text = text.replace("## Speculative", "-->\n\n## Speculative", 1)
     with pytest.raises(CatalogError, match="would not read back as a listed entry of kv-cache"):
         catalog.parse(text, taxonomy).insert(paper("2201.00001", "An older paper on caches"), "kv-cache")
+
+
+def test_a_link_holding_a_comment_opener_hides_nothing(taxonomy: Taxonomy) -> None:
+    """A paper without an arXiv id links its venue page, from an imported list: "<!--" in that
+    URL is part of the link for GitHub, but the model read a comment there, hiding every entry
+    after it (from the site, stats and enrich) while no check saw a paper go."""
+    text = catalog_document.render_document(
+        taxonomy,
+        {
+            ("surveys", None): [paper("2405.00001", "A survey")],
+            ("kv-cache", None): [paper("2306.14048", "H2O")],
+        },
+    )
+    venue_paper = Entry(title="A venue-only paper", url="https://venue.example/p<!--x", year=2023)
+    inserted = catalog.parse(text, taxonomy).insert(venue_paper, "surveys")
+    assert [i.title for i in inserted.listed()] == ["A survey", "A venue-only paper", "H2O"]

@@ -184,6 +184,7 @@ def test_plain_punctuation_a_human_left_unescaped_is_still_canonical() -> None:
         ("https://x.org/a\u00a0b", "https://x.org/a%C2%A0b"),
         ("https://x.org/a\u3000b\u2003c", "https://x.org/a%E3%80%80b%E2%80%83c"),
         ("https://x.org/a\nb (1)", "https://x.org/a%0Ab%20%281%29"),
+        ("https://x.org/p<!--x>", "https://x.org/p%3C!--x%3E"),  # no comment hiding what follows
     ],
 )
 def test_any_whitespace_in_an_entry_url_is_percent_encoded(raw: str, encoded: str) -> None:
