@@ -59,8 +59,9 @@ def check_papers(
     allow_dropping_unidentified: bool = False,
 ) -> None:
     """Raise a ``CatalogError`` (starting with ``refusal``) unless ``new`` holds the papers of
-    ``old``, plus ``expect_added``, minus ``expect_removed``, and every entry without an arXiv id
-    (unless ``allow_dropping_unidentified``): the check of any edit before it is written."""
+    ``old``, plus ``expect_added``, minus ``expect_removed``, shows those ``old`` showed (none
+    newly commented out), and every entry without an arXiv id (unless
+    ``allow_dropping_unidentified``): the check of any edit before it is written."""
     expected = (old.arxiv_id_set() | set(expect_added)) - set(expect_removed)
     if new.arxiv_id_set() != expected:
         missing = sorted(expected - new.arxiv_id_set())[:5]
@@ -68,6 +69,12 @@ def check_papers(
         raise CatalogError(
             f"{refusal}: the edit would change papers it should not "
             f"(missing: {missing or 'none'}, unexpected: {extra or 'none'}); the file is unchanged"
+        )
+    hidden = sorted((_shown(old) & new.arxiv_id_set()) - _shown(new))
+    if hidden:
+        raise CatalogError(
+            f"{refusal}: the edit would hide {len(hidden)} paper(s) in an HTML comment "
+            f"(e.g. arXiv {hidden[0]}, still there but no longer shown); the file is unchanged"
         )
     lost = _unidentified(old) - _unidentified(new)
     if lost and not allow_dropping_unidentified:
@@ -124,6 +131,11 @@ def write_text_atomic(path: Path, text: str) -> None:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _shown(catalog: Catalog) -> set[str]:
+    """The arXiv ids of the entries readers see (not commented out)."""
+    return {arxiv_id for item in catalog.listed() for arxiv_id in item.arxiv_ids}
 
 
 def _unidentified(catalog: Catalog) -> Counter[str]:

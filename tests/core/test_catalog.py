@@ -252,6 +252,19 @@ def test_write_catalog_is_safe(tmp_path: Path, small: catalog.Catalog) -> None:
     assert not [p for p in tmp_path.iterdir() if p.name != "catalog.md"]
 
 
+def test_write_catalog_refuses_to_hide_papers(tmp_path: Path, small: catalog.Catalog) -> None:
+    """A paper commented out is still known (its id is there), so the id check passed an edit that
+    hid papers from readers, the site and stats: a write must show what was shown."""
+    path = tmp_path / "catalog.md"
+    path.write_text(small.render(), encoding="utf-8")
+    snapkv = small.find_by_id("2404.14469")
+    assert snapkv is not None
+    hiding = small.render().replace(snapkv.text, f"<!--\n{snapkv.text}-->\n")
+    with pytest.raises(CatalogError, match="would hide 1 paper.*arXiv 2404.14469"):
+        catalog_io.write_catalog(path, hiding, small.taxonomy)
+    assert path.read_text(encoding="utf-8") == small.render()
+
+
 def test_stale_contents_is_reported(small: catalog.Catalog) -> None:
     text = small.render().replace("- [Surveys](#surveys)\n", "")
     assert catalog_document.contents_problems(catalog.parse(text, small.taxonomy))
