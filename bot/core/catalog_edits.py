@@ -12,6 +12,7 @@ from collections.abc import Callable
 from bot.core import arxiv_ids
 from bot.core.catalog import Catalog, Heading, Item, commented_bullet, own_id, parse
 from bot.core.entry import Entry, render_entry
+from bot.core.matching import title_key
 from bot.errors import CatalogError, DuplicateEntryError
 
 
@@ -31,15 +32,17 @@ def check_not_present(catalog: Catalog, entry: Entry) -> None:
 
 
 def insertion_line(catalog: Catalog, entry: Entry, section: str, subsection: str | None = None) -> int:
-    """Where ``entry`` goes: newest first by arXiv id; entries without an id at the end. Only the
-    bullets readers see place it: never between two rows of a table (which would end the table)
-    nor next to an entry inside a multi-line HTML comment (which would hide the new one too)."""
+    """Where ``entry`` goes: newest first by arXiv id, then the entries without an id by title (the
+    order ``catalog_document.sort_entries`` gives a new document). Only the bullets readers see
+    place it: never between two rows of a table (which would end the table) nor next to an entry
+    inside a multi-line HTML comment (which would hide the new one too)."""
     items = _anchors(catalog, section, subsection)
     new_key = arxiv_ids.sort_key(entry.arxiv_id)
-    if entry.arxiv_id:
-        for item in items:
-            if arxiv_ids.sort_key(item.arxiv_ids[0] if item.arxiv_ids else None) < new_key:
-                return item.start
+    for item in items:
+        if entry.arxiv_id and arxiv_ids.sort_key(item.arxiv_ids[0] if item.arxiv_ids else None) < new_key:
+            return item.start
+        if not entry.arxiv_id and not item.arxiv_ids and item.title_key > title_key(entry.title):
+            return item.start  # among the entries without an id, by title (``sort_entries``)
     if items:
         return items[-1].end
     heading = catalog.section_heading(section, subsection)

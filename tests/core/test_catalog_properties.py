@@ -60,6 +60,18 @@ def entries(draw: st.DrawFn, count: int) -> list[Entry]:
     return made
 
 
+@st.composite
+def without_ids(draw: st.DrawFn, count: int) -> list[Entry]:
+    """``count`` papers known by their venue page only (no arXiv id), with distinct titles."""
+    made = []
+    for i in range(count):
+        title = " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=4))).capitalize()
+        made.append(
+            Entry(title=f"{title} {i}", url=f"https://venue.example/{i}", year=2023, venue="ICML 2023")
+        )
+    return made
+
+
 def placements(taxonomy: Taxonomy) -> list[tuple[str, str | None]]:
     return [(s.id, None) for s in taxonomy.sections if s.kind == "papers"] + [
         (s.id, c.id) for s in taxonomy.sections if s.kind == "papers" for c in taxonomy.children(s.id)
@@ -176,3 +188,22 @@ def test_the_index_stays_consistent_after_edits(taxonomy: Taxonomy, data: st.Dat
             assert_lands_where_shown(cat, moved.entry, *spot)
         assert_index_matches_text(cat, taxonomy)
         assert "\n\n\n" not in cat.render()
+
+
+@PROPERTY
+@given(data=st.data())
+def test_inserting_entries_one_by_one_gives_the_document_import_renders(
+    taxonomy: Taxonomy, data: st.DataObject
+) -> None:
+    """``insert`` keeps the order ``render_document`` writes: newest arXiv id first, then the
+    entries without an id by title (these were appended at the end)."""
+    made = data.draw(entries(data.draw(st.integers(0, 5)))) + data.draw(
+        without_ids(data.draw(st.integers(1, 5)))
+    )
+    spot = data.draw(st.sampled_from(placements(taxonomy)))
+    first = data.draw(st.integers(0, len(made)))
+    order = data.draw(st.permutations(made[first:]))
+    cat = catalog.parse(render_document(taxonomy, {spot: made[:first]}), taxonomy)
+    for entry in order:
+        cat = cat.insert(entry, *spot)
+    assert cat.render() == render_document(taxonomy, {spot: made})
