@@ -40,8 +40,10 @@ from bot.core.text import cap, strip_unsafe
 # characters (HTTP 422), and jobs that list papers or findings show what fits in this many
 BODY_LIMIT = 65_000
 
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>|#])")
-_MARKDOWN_ESCAPED = re.compile(r"\\([\\`*_\[\]()<>|#])")
+# "~" and "$": GitHub strikes "2~3x and 5~10%" through (GFM strikethrough, one tilde or two) and
+# sets "$5/$" as mathematics.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]()<>|#~$])")
+_MARKDOWN_ESCAPED = re.compile(r"\\([\\`*_\[\]()<>|#~$])")
 # For rendered prose: every ASCII punctuation character with a meaning in CommonMark or GFM
 # inline syntax (links, images, emphasis, strikethrough, code, tables, autolinks, entities).
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]()|#!~])")
@@ -63,18 +65,18 @@ def unescape_markdown(text: str) -> str:
 
 
 # Characters without which CommonMark reads no inline markup (a fast path for has_markup).
-_MARKUP_CHARS = re.compile(r"[\[\]*_`<!&\\]")
+_MARKUP_CHARS = re.compile(r"[\[\]*_`<!&\\~]")
 _PLAIN_TOKENS = frozenset({"text", "text_special", "softbreak", "hardbreak"})
 
 
 @cache
 def _inline_parser() -> MarkdownIt:
-    return MarkdownIt("commonmark")
+    return MarkdownIt("commonmark").enable("strikethrough")  # GitHub's "~~struck~~" is markup
 
 
 def has_markup(text: str) -> bool:
-    """True when CommonMark reads markup in ``text``: a link or autolink, an image, emphasis, a code
-    span or inline HTML. Backslash escapes (``\\*``) and plain punctuation (``(Oral)``,
+    """True when CommonMark reads markup in ``text``: a link or autolink, an image, emphasis (or
+    GitHub's ``~~strikethrough~~``), a code span or inline HTML. Backslash escapes (``\\*``) and plain punctuation (``(Oral)``,
     ``LLM_Pruner``, ``2*3``) are not markup."""
     if not _MARKUP_CHARS.search(text):
         return False

@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
+from markdown_it import MarkdownIt
 
 from bot.core.entry import Entry, format_stars, parse_entry, render_entry, round_stars, why_not_entry
 
@@ -69,6 +70,21 @@ def test_titles_are_normalised_and_escaped(title: str, shown: str) -> None:
     assert parse_entry(line) == entry
 
 
+def test_text_github_would_strike_through_or_set_as_mathematics_is_escaped() -> None:
+    """GitHub strikes "2~3x ... 5~10%" through (one tilde is enough) and sets "$5/$" as
+    mathematics: a title, an author or a description showed other text than it holds."""
+    entry = paper(title="2~3x Faster with 5~10% Memory", authors=("Ada~L",))
+    tool = Entry(
+        title="Tool", url="https://github.com/a/b", kind="resource", description="From $5/$10 a month"
+    )
+    line, tool_line = render_entry(entry), render_entry(tool)
+    assert "[2\\~3x Faster with 5\\~10% Memory]" in line and "Ada\\~L" in line
+    assert tool_line.endswith(" - From \\$5/\\$10 a month")
+    assert (parse_entry(line), parse_entry(tool_line)) == (entry, tool)
+    rendered = MarkdownIt("commonmark").enable("strikethrough").render(line)
+    assert "<s>" not in rendered and "5~10%" in rendered
+
+
 def test_stars_rounding() -> None:
     assert [format_stars(n) for n in (0, 999, 1000, 1250, 9999, 12345, 1_234_567)] == [
         "0",
@@ -102,6 +118,7 @@ def test_lines_that_are_not_canonical_parse_to_none() -> None:
         "- [Tool](https://github.com/a/b) - A library, see [the docs](https://x.org/d). · ⭐ 10",
         "- [T](https://x.org/p) - Ada L · arXiv 2401.00001 · May 2024 · **Best paper**",
         "- [T](https://x.org/p) - Ada L · arXiv 2401.00001 · May 2024 · ICLR 2025 <b>oral</b>",
+        "- [T](https://x.org/p) - Ada L · arXiv 2401.00001 · May 2024 · ~~ICLR 2025~~ NeurIPS 2025",
     ],
 )
 def test_a_line_with_hand_written_markup_is_not_canonical(line: str) -> None:
