@@ -331,7 +331,7 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
     current: tuple[str | None, str | None] = (None, None)
     heading_at: dict[int, int] = {}
     for index, line in enumerate(lines):
-        if fenced[index]:
+        if fenced[index] or hidden[index]:  # code, or commented out: GitHub shows no heading
             continue
         match = _HEADING_RE.match(line)
         if match:

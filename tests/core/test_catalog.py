@@ -413,3 +413,18 @@ def test_a_link_holding_a_comment_opener_hides_nothing(taxonomy: Taxonomy) -> No
     venue_paper = Entry(title="A venue-only paper", url="https://venue.example/p<!--x", year=2023)
     inserted = catalog.parse(text, taxonomy).insert(venue_paper, "surveys")
     assert [i.title for i in inserted.listed()] == ["A survey", "A venue-only paper", "H2O"]
+
+
+def test_a_heading_inside_an_html_comment_is_no_heading(taxonomy: Taxonomy) -> None:
+    """A maintainer's commented-out draft holding `## Quantization` put the shown entries below
+    it in Quantization (site, stats), and lint said the real heading appeared twice."""
+    survey, older = paper("2405.00001", "A survey"), paper("2301.00001", "An older survey")
+    text = catalog_document.render_document(taxonomy, {("surveys", None): [survey, older]})
+    text = text.replace(render_entry(older), f"<!-- draft:\n## Quantization\n-->\n{render_entry(older)}")
+    parsed = catalog.parse(text, taxonomy)
+    assert [(i.title, i.section) for i in parsed.entries()] == [
+        ("A survey", "surveys"),
+        ("An older survey", "surveys"),
+    ]
+    assert [h.title for h in parsed.headings].count("Quantization") == 1
+    assert catalog_document.contents_problems(parsed) == []
