@@ -120,7 +120,10 @@ class Catalog:
 
     def _in_contents(self, item: Item) -> bool:
         heading = self.headings[item.heading] if item.heading is not None else None
-        return heading is not None and heading.title.strip().lower() in {"contents", "table of contents"}
+        names = {"contents", "table of contents"}
+        if self.taxonomy is not None:
+            names.add(self.taxonomy.contents_heading.strip().lower())  # as config names it
+        return heading is not None and heading.title.strip().lower() in names
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 import difflib
 from pathlib import Path
 
@@ -428,3 +429,20 @@ def test_a_heading_inside_an_html_comment_is_no_heading(taxonomy: Taxonomy) -> N
     ]
     assert [h.title for h in parsed.headings].count("Quantization") == 1
     assert catalog_document.contents_problems(parsed) == []
+
+
+def test_the_table_of_contents_under_its_configured_heading_holds_no_papers(taxonomy: Taxonomy) -> None:
+    """Only "Contents" and "Table of Contents" were known: under another `contents_heading`, a
+    contents line (`- [Knowledge Distillation](#...)`) was found as the paper or tool of
+    that title, so adding one so named said it was already in the catalog, at the contents."""
+    renamed = dataclasses.replace(taxonomy, contents_heading="Index")
+    text = catalog_document.render_document(renamed, {})
+    parsed = catalog.parse(text, renamed)
+    assert parsed.find_by_title("Knowledge Distillation", fuzzy=False) is None
+    tool = Entry(
+        title="Parameter-Efficient Fine-tuning",
+        url="https://github.com/o/peft",
+        kind="resource",
+        description="A library",
+    )
+    assert parsed.insert(tool, "tools").find_by_title(tool.title) is not None
