@@ -440,8 +440,8 @@ def test_the_table_of_contents_under_its_configured_heading_holds_no_papers(taxo
     parsed = catalog.parse(text, renamed)
     assert parsed.find_by_title("Knowledge Distillation", fuzzy=False) is None
     tool = Entry(
-        title="Parameter-Efficient Fine-tuning",
-        url="https://github.com/o/peft",
+        title="Knowledge Distillation",
+        url="https://github.com/o/kd",
         kind="resource",
         description="A library",
     )
