@@ -76,8 +76,8 @@ def _inline_parser() -> MarkdownIt:
 
 def has_markup(text: str) -> bool:
     """True when CommonMark reads markup in ``text``: a link or autolink, an image, emphasis (or
-    GitHub's ``~~strikethrough~~``), a code span or inline HTML. Backslash escapes (``\\*``) and plain punctuation (``(Oral)``,
-    ``LLM_Pruner``, ``2*3``) are not markup."""
+    GitHub's ``~~strikethrough~~``), a code span or inline HTML. Backslash escapes (``\\*``) and
+    plain punctuation (``(Oral)``, ``LLM_Pruner``, ``2*3``) are not markup."""
     if not _MARKUP_CHARS.search(text):
         return False
     tokens = _inline_parser().parseInline(text)[0].children or []
