@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -14,7 +15,7 @@ import yaml
 from bot import config
 from bot.__main__ import main
 from bot.core.branches import BranchNames
-from bot.core.catalog import parse
+from bot.core.catalog import Catalog, parse
 from bot.core.keyword_edits import add_pattern
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
@@ -56,20 +57,26 @@ def report(taxonomy: Taxonomy) -> new_topics.NewTopicsReport:
         patch.setenv("CATALOG_BOT_CONFIG", str(PROJECT / "config"))
         keywords = config.load("keywords")
         catalog = parse((PROJECT / "catalog.md").read_text(encoding="utf-8"), taxonomy)
-        papers = week()
-        scorer = make_trainer(keywords, taxonomy)(catalog, papers, [])
-        return new_topics.build_report(
-            papers,
-            catalog,
-            taxonomy,
-            scorer,
-            background.load(keywords),
-            [],
-            BranchNames.from_prefix("bot/"),
-            SETTINGS,
-            "2024-11-22",
-            "2024-11-28",
-        )
+        return report_of(week(), catalog, taxonomy, keywords)
+
+
+def report_of(
+    papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, keywords: dict[str, Any]
+) -> new_topics.NewTopicsReport:
+    """The report on ``papers`` of the week of the recorded feed, scored as the job scores them."""
+    scorer = make_trainer(keywords, taxonomy)(catalog, papers, [])
+    return new_topics.build_report(
+        papers,
+        catalog,
+        taxonomy,
+        scorer,
+        background.load(keywords),
+        [],
+        BranchNames.from_prefix("bot/"),
+        SETTINGS,
+        "2024-11-22",
+        "2024-11-28",
+    )
 
 
 def test_the_report_lists_near_misses_and_the_new_term_with_ready_add_lines(
@@ -255,34 +262,10 @@ def test_new_versions_of_older_papers_and_withdrawn_ones_are_no_rising_term(
         for i, name in enumerate(("scaling", "revisited", "in practice"), 1)
     ]
     papers = [*week(), *older]
-    scorer = make_trainer(keywords, taxonomy)(catalog, papers, [])
-    again = new_topics.build_report(
-        papers,
-        catalog,
-        taxonomy,
-        scorer,
-        background.load(keywords),
-        [],
-        BranchNames.from_prefix("bot/"),
-        SETTINGS,
-        "2024-11-22",
-        "2024-11-28",
-    )
+    again = report_of(papers, catalog, taxonomy, keywords)
     assert [t.term for t in again.terms] == [t.term for t in report.terms]  # no "ember braiding"
     withdrawn = [dataclasses.replace(p, announce_type="new", withdrawn=True) for p in older]
-    scorer = make_trainer(keywords, taxonomy)(catalog, [*week(), *withdrawn], [])
-    gone = new_topics.build_report(
-        [*week(), *withdrawn],
-        catalog,
-        taxonomy,
-        scorer,
-        background.load(keywords),
-        [],
-        BranchNames.from_prefix("bot/"),
-        SETTINGS,
-        "2024-11-22",
-        "2024-11-28",
-    )
+    gone = report_of([*week(), *withdrawn], catalog, taxonomy, keywords)
     assert "ember braiding" not in [t.term for t in gone.terms]  # withdrawn: its /add is refused
     body = new_topics.issue_text(again, SETTINGS)[1]
     assert (
