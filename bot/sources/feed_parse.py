@@ -100,6 +100,12 @@ def _error_feed_message(title: str, description: str, source: str) -> str:
     if not bad:
         bad = query.rstrip("/").rsplit("/", 1)[-1].split("+")
     said = description.strip().rstrip(".") or title
+    if not source.startswith(("http://", "https://")):  # a saved file (--feed): not the config's feed
+        return (
+            f"{source} is arXiv's error feed for query {query}, not papers: {said}. Bad categories: "
+            f"{', '.join(bad)}. Save the feed again from a URL with valid category names (such as "
+            "cs.CL, see https://arxiv.org/category_taxonomy), or pass another file."
+        )
     return (
         f"arXiv answered with an error feed for query {query}: {said}. "
         f"Bad categories: {', '.join(bad)}. Fix `feed.categories` in config/sources.yml (names such as "

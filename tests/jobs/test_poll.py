@@ -405,7 +405,11 @@ def test_empty_feed_is_a_quiet_success(
 def test_error_feed_is_a_loud_failure(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert poll(repo, "--feed", str(ERROR)) == 1
     err = capsys.readouterr().err
-    assert "error feed" in err and "astroph" in err and "validate-config" in err
+    assert "error feed" in err and "astroph" in err
+    # a saved file: not the config's feed to fix (the message said "Fix feed.categories in
+    # config/sources.yml" of a file passed with --feed)
+    assert f"{ERROR} is arXiv's error feed" in err and "pass another file" in err
+    assert "config/sources.yml" not in err
     assert bot_branches(repo) == []
 
 
