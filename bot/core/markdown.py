@@ -110,8 +110,8 @@ def no_references(text: str) -> str:
 
 def cell(value: object) -> str:
     """Untrusted text in a markdown table cell: escaped, no @-mentions or issue references, one
-    line."""
-    return no_references(escape_markdown(" ".join(str(value).split())))
+    line, no invisible or direction-changing characters (as :func:`inline`)."""
+    return no_references(escape_markdown(" ".join(strip_unsafe(str(value)).split())))
 
 
 def defuse(text: str) -> str:

@@ -156,3 +156,14 @@ def test_has_markup_reads_markup_as_commonmark_does(text: str, markup: bool) -> 
 def test_what_escape_markdown_writes_is_never_markup(text: str) -> None:
     """The catalog's own escaping never reads as markup, or the bot's lines would stop being its own."""
     assert not has_markup(escape_markdown(text))
+
+
+def test_a_table_cell_shows_no_invisible_or_direction_changing_character() -> None:
+    """``cell`` (the enrichment tables of the nightly PR and the enrich summary) kept a right-to-left
+    override or a zero-width joiner from an arXiv value or an old catalog line, which ``inline``
+    strips: "Smith\u202e,nehC" reads as "Smith,Chen" reversed."""
+    from bot.core.markdown import cell
+
+    shown = cell("Smith\u202e,nehC\u200d and\u2066 Li\u2069")
+    assert shown == "Smith,nehC and Li"
+    assert cell(shown) == shown
