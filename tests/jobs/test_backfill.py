@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import io
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -192,12 +193,11 @@ def test_backfill_opens_one_checklist_pr_per_section_and_a_rerun_opens_nothing(
     assert len(fake_github.pulls()) == len(pulls)
 
 
-def test_a_checklist_branch_moved_while_backfill_rebuilds_it_is_rebuilt_once_from_there(
+def after_a_first_run_on_half(
     month: ArxivApiServer, fake_github: FakeGitHub, taxonomy: Taxonomy, tmp_path: Path
-) -> None:  # noqa: F811
-    """A second backfill adds papers to the section PRs; refresh (or a maintainer) moves one
-    branch between backfill's read and its write: the compare-and-swap refuses, backfill reads the
-    branch again and rebuilds it once, instead of listing that section as a failure."""
+) -> Callable[[], backfill.Report]:  # noqa: F811
+    """Backfill run on every other paper of the month (one checklist PR per section opened), and
+    the rerun on all of them, to call once the test has set the scene."""
     fake_github.push("catalog.md", small_catalog_text(taxonomy))
     papers = backfill.search(
         api_for(month, []), QUERY, 100, VENUES, tmp_path / "s.json", backfill.Progress(io.StringIO()), TODAY
@@ -206,6 +206,18 @@ def test_a_checklist_branch_moved_while_backfill_rebuilds_it_is_rebuilt_once_fro
     train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
     settings, out = backfill.BackfillSettings(max_per_section=50), io.StringIO()
     backfill.run(papers[::2], catalog, taxonomy, forge_for(fake_github), train, settings, False, out)
+    return lambda: backfill.run(
+        papers, catalog, taxonomy, forge_for(fake_github), train, settings, False, out
+    )
+
+
+def test_a_checklist_branch_moved_while_backfill_rebuilds_it_is_rebuilt_once_from_there(
+    month: ArxivApiServer, fake_github: FakeGitHub, taxonomy: Taxonomy, tmp_path: Path
+) -> None:  # noqa: F811
+    """A second backfill adds papers to the section PRs; refresh (or a maintainer) moves one
+    branch between backfill's read and its write: the compare-and-swap refuses, backfill reads the
+    branch again and rebuilds it once, instead of listing that section as a failure."""
+    rerun = after_a_first_run_on_half(month, fake_github, taxonomy, tmp_path)
     first_branch = sorted(p.head for p in fake_github.pulls())[0]
     fake_github.meanwhile(
         "POST",
@@ -213,7 +225,7 @@ def test_a_checklist_branch_moved_while_backfill_rebuilds_it_is_rebuilt_once_fro
         lambda: fake_github.push("NOTE.md", "meanwhile\n", first_branch, message="another run"),
     )
     fake_github.reset_counts()
-    report = backfill.run(papers, catalog, taxonomy, forge_for(fake_github), train, settings, False, out)
+    report = rerun()
     updated = [r for r in report.results if r.action == "updated"]
     assert report.failures == [] and updated and not fake_github.violations
     assert fake_github.counts["POST /graphql mutation"] == len(updated) + 1  # one refused, then redone
@@ -485,14 +497,7 @@ def test_a_checklist_pr_edited_out_of_shape_fails_its_section_only(
     their new papers, and no summary was printed."""
     from bot.core import markers
 
-    fake_github.push("catalog.md", small_catalog_text(taxonomy))
-    papers = backfill.search(
-        api_for(month, []), QUERY, 100, VENUES, tmp_path / "s.json", backfill.Progress(io.StringIO()), TODAY
-    )
-    catalog = parse(fake_github.file("catalog.md") or "", taxonomy)
-    train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
-    settings, out = backfill.BackfillSettings(max_per_section=50), io.StringIO()
-    backfill.run(papers[::2], catalog, taxonomy, forge_for(fake_github), train, settings, False, out)
+    rerun = after_a_first_run_on_half(month, fake_github, taxonomy, tmp_path)
     first = min(fake_github.pulls(), key=lambda p: p.number)
     data = markers.find(first.body, "digest")
     del data["entries"][0]["section"]
@@ -502,7 +507,7 @@ def test_a_checklist_pr_edited_out_of_shape_fails_its_section_only(
     path = f"/repos/{fake_github.repository}/pulls/{first.number}"
     assert edited != first.body and fake_github.api("PATCH", path, {"body": edited}).status_code == 200
 
-    report = backfill.run(papers, catalog, taxonomy, forge_for(fake_github), train, settings, False, out)
+    report = rerun()
     section = first.head.removeprefix("bot/backfill-")
     assert [f.split(":")[0] for f in report.failures] == [section] and "edited by hand" in report.failures[0]
     assert report.results and {r.pull_request.branch for r in report.results} & {

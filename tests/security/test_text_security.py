@@ -26,6 +26,8 @@ from bot.core.taxonomy import Taxonomy
 from bot.forge.actions import append_step_summary
 from bot.jobs.check_stars import repo_link
 from bot.jobs.commands import normalize_code_url
+from bot.jobs.nightly.findings import LinkFix, Night, NightlySettings
+from bot.jobs.nightly.publish import issue_text
 from bot.sources import arxiv_rss as feeds
 from bot.sources.lists import github_repo
 from tests.conftest import PROJECT
@@ -242,15 +244,9 @@ def test_nightly_does_not_follow_a_redirect_to_another_host(fake, web, taxonomy)
     assert site.url("/moved") in row and "another host" in row  # ... and listed for a maintainer
 
 
-def test_a_hostile_redirect_target_is_listed_as_text_not_as_a_link() -> None:
-    from bot.jobs.nightly.findings import LinkFix, Night, NightlySettings
-    from bot.jobs.nightly.publish import issue_text
-
-    target = f"{EVIL}/x)[click]({EVIL}/y)"  # a Location header is the linked site's to choose
-    fix = LinkFix(
-        3, "T", "https://a.org/x", target, "redirect", False, f"it leads to another host ({EVIL}/z)"
-    )
-    night_found = Night(
+def issue_body_with(fix: LinkFix) -> str:
+    """The nightly tracking issue's body for a night whose one finding is the link fix ``fix``."""
+    night = Night(
         date="2024-06-01",
         link_counts={},
         repositories=0,
@@ -261,7 +257,15 @@ def test_a_hostile_redirect_target_is_listed_as_text_not_as_a_link() -> None:
         unknown=(),
         state={},
     )
-    _title, body = issue_text(night_found, NightlySettings())
+    return issue_text(night, NightlySettings())[1]
+
+
+def test_a_hostile_redirect_target_is_listed_as_text_not_as_a_link() -> None:
+    target = f"{EVIL}/x)[click]({EVIL}/y)"  # a Location header is the linked site's to choose
+    fix = LinkFix(
+        3, "T", "https://a.org/x", target, "redirect", False, f"it leads to another host ({EVIL}/z)"
+    )
+    body = issue_body_with(fix)
     refs = rendered(body)
     assert "click" in body and hostile(refs) == []
 
@@ -269,23 +273,9 @@ def test_a_hostile_redirect_target_is_listed_as_text_not_as_a_link() -> None:
 def test_a_redirect_to_an_issue_is_listed_without_referencing_it() -> None:
     """A linked site that redirects to a GitHub issue must not make the tracking issue (edited
     every night) cross-reference it: the URL is shown as code, which GitHub links nothing in."""
-    from bot.jobs.nightly.findings import LinkFix, Night, NightlySettings
-    from bot.jobs.nightly.publish import issue_text
-
     target = "https://github.com/victim/repo/issues/1"
     fix = LinkFix(3, "T", "https://a.org/x", target, "redirect", False, "it leads to another host")
-    night_found = Night(
-        date="2024-06-01",
-        link_counts={},
-        repositories=0,
-        repo_findings=(),
-        fixes=(fix,),
-        dead=(),
-        watching=(),
-        unknown=(),
-        state={},
-    )
-    _title, body = issue_text(night_found, NightlySettings())
+    body = issue_body_with(fix)
     row = next(line for line in body.splitlines() if "victim" in line)
     assert f"`{target}`" in row and "https://a.org/x" in row  # the plain link stays a link
 
