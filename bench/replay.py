@@ -60,6 +60,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from score_quality import (  # noqa: E402
     LABELLED,
     catalog_without,
+    catalog_without_months,
     catalog_without_section,
     in_scope_mask,
     outside_scope,
@@ -184,6 +185,12 @@ def main() -> int:
         metavar="ID",
         help="start both bots without this section's catalog entries (a topic new to the catalog)",
     )
+    parser.add_argument(
+        "--whole-months",
+        action="store_true",
+        help="start both bots without every catalog entry with an arXiv id of the replayed months, "
+        "not only the replayed papers (as a bot deployed before those months would start)",
+    )
     args = parser.parse_args()
     first, last = (int(m) for m in args.months.split("-"))
     taxonomy = config.load_taxonomy(ROOT / "config")
@@ -209,6 +216,11 @@ def main() -> int:
         judged = routing_judgements()
         homes = {i: (tuple(judged[i]), None) for i, keep in labels.items() if keep and judged.get(i)}
     start_catalog, removed = catalog_without(full_catalog, papers, taxonomy)
+    if args.whole_months:
+        start_catalog, others = catalog_without_months(
+            start_catalog, {f"24{month:02d}" for month in range(first, last + 1)}, taxonomy
+        )
+        removed += others
     replayed = set(labels)
     negatives = [p for p in background.load(keywords) if p.arxiv_id not in replayed]
     if args.without_section:
