@@ -125,7 +125,8 @@ def train_state(
     features = TextFeatures(settings.features)
     scope = scope_texts(taxonomy) if entries and settings.learned.taxonomy_weight > 0 else []
     texts = [e.title for e in entries] + scope + [p.title for p in background] + [p.title for p in rejected]
-    rows = features.fit_titles(texts)
+    # a new list with no entries and an empty background: the vocabulary is the taxonomy's words
+    rows = features.fit_titles(texts or scope_texts(taxonomy))[: len(texts)]
     edges = np.cumsum([0, len(entries), len(scope), len(background), len(rejected)])
     title_rows, scope_rows, background_rows, rejected_rows = (rows[edges[i] : edges[i + 1]] for i in range(4))
     # With the paper store's abstracts (``entry_texts``), the router and the neighbour search read

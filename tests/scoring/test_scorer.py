@@ -635,3 +635,17 @@ def test_with_nothing_learnt_and_no_rule_evidence_a_paper_is_not_accepted(taxono
     )
     assert plain.score == pytest.approx(0.5) and not plain.accept
     assert quantized.score > 0.5 and quantized.accept
+
+
+def test_a_new_list_with_an_empty_background_scores_by_its_rules(taxonomy: Taxonomy) -> None:
+    """No catalog entries and an empty background file (an adopter's own `scoring.background`
+    not written yet): the title vocabulary had no text to learn from and training crashed
+    ("empty vocabulary"); the taxonomy's headings and descriptions give it one."""
+    from bot.core.catalog_document import render_document
+
+    keywords = {"sections": {"quantization": {"patterns": ["quantization"]}}}
+    empty = parse(render_document(taxonomy, {}), taxonomy)
+    scorer = Scorer.train(empty, taxonomy, keywords, background=[])
+    assert scorer.state.relevance is None
+    (decision,) = scorer.score([Paper(arxiv_id="2401.00002", title="Quantization of large language models")])
+    assert decision.accept and decision.section == "quantization"
