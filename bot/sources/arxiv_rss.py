@@ -129,9 +129,15 @@ class FeedSettings:
 
 
 def poll(
-    settings: FeedSettings, http_client: httpx.Client, *, sleep: Callable[[float], None] = time.sleep
+    settings: FeedSettings,
+    http_client: httpx.Client,
+    *,
+    sleep: Callable[[float], None] = time.sleep,
+    categories_option: str = "",
 ) -> FeedResult:
-    """Fetch and parse today's feed for the configured categories (one request, polite retries)."""
+    """Fetch and parse today's feed for the configured categories (one request, polite retries;
+    ``categories_option``: the option that gave ``settings.categories``, named in an error feed's
+    message instead of config/sources.yml)."""
     url = settings.url
     content = fetch_feed(
         url,
@@ -142,7 +148,7 @@ def poll(
         user_agent=settings.user_agent,
         sleep=sleep,
     )
-    return parse_feed(content, url)
+    return parse_feed(content, url, categories_option=categories_option)
 
 
 # --- offline files ---------------------------------------------------------------------------

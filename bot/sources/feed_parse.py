@@ -56,15 +56,18 @@ class FeedResult:
 FEED_ENDINGS = (b"</rss>", b"</feed>", b"</rdf:RDF>")  # the last tag of a complete RSS 2.0/Atom/RSS 1.0 feed
 
 
-def parse_feed(content: bytes | str, source: str) -> FeedResult:
-    """Parse an arXiv RSS 2.0 or Atom feed. ``source`` (URL or file) is named in errors."""
+def parse_feed(content: bytes | str, source: str, *, categories_option: str = "") -> FeedResult:
+    """Parse an arXiv RSS 2.0 or Atom feed. ``source`` (URL or file) is named in errors;
+    ``categories_option``: the command-line option the URL's categories came from (an error
+    feed then says to fix that, not config/sources.yml)."""
     data = content.encode("utf-8") if isinstance(content, str) else content
     # A stream, so feedparser never treats the content as a URL or path; arXiv descriptions are
     # plain text, and HTML sanitizing would mangle abstracts such as "$1<s<2$".
     parsed = feedparser.parse(io.BytesIO(data), sanitize_html=False, resolve_relative_uris=False)
     title = " ".join(str(parsed.feed.get("title", "")).split())
     if title.startswith(ERROR_FEED_TITLE):
-        raise SourceError(_error_feed_message(title, str(parsed.feed.get("description", "")), source))
+        description = str(parsed.feed.get("description", ""))
+        raise SourceError(_error_feed_message(title, description, source, categories_option))
     if not parsed.get("version"):
         reason = parsed.get("bozo_exception") or "no RSS channel or Atom feed element"
         raise SourceError(
@@ -94,7 +97,7 @@ def parse_feed(content: bytes | str, source: str) -> FeedResult:
     return FeedResult(source=source, title=title, papers=tuple(papers), skipped=tuple(skipped))
 
 
-def _error_feed_message(title: str, description: str, source: str) -> str:
+def _error_feed_message(title: str, description: str, source: str, categories_option: str = "") -> str:
     query = title.split(":", 1)[1].strip() if ":" in title else source
     bad = re.findall(r"Bad (?:archive|category|categories)\s*'([^']+)'", description, re.IGNORECASE)
     if not bad:
@@ -105,6 +108,13 @@ def _error_feed_message(title: str, description: str, source: str) -> str:
             f"{source} is arXiv's error feed for query {query}, not papers: {said}. Bad categories: "
             f"{', '.join(bad)}. Save the feed again from a URL with valid category names (such as "
             "cs.CL, see https://arxiv.org/category_taxonomy), or pass another file."
+        )
+    if categories_option:  # poll --categories (the Run workflow form's categories input)
+        return (
+            f"arXiv answered with an error feed for query {query}: {said}. Bad categories: "
+            f"{', '.join(bad)}, given with {categories_option} (in Actions: the categories input of "
+            "the Run workflow form). Run again with names such as cs.CL (see "
+            "https://arxiv.org/category_taxonomy); config/sources.yml gave none of them."
         )
     return (
         f"arXiv answered with an error feed for query {query}: {said}. "

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from bot import config
 from bot.__main__ import main
@@ -631,6 +632,33 @@ def test_bad_categories_option_is_named_not_blamed_on_the_config(
     err = capsys.readouterr().err
     assert f"--categories {categories!r}: {said}; pass names such as cs.CL" in err
     assert "config/sources.yml" not in err and "attempts" not in err
+
+
+def test_an_error_feed_for_the_categories_option_names_the_option_not_the_config(
+    repo: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    httpserver: HTTPServer,
+) -> None:
+    """`poll --live --categories astroph` (a name typed in the poll workflow's Run form) got arXiv's
+    error feed and said "Fix `feed.categories` in config/sources.yml", which gave no category of
+    that run: the message names the option."""
+    httpserver.expect_request("/rss/astroph").respond_with_data(ERROR.read_bytes())
+    config_dir = tmp_path / "config"
+    shutil.copytree(PROJECT / "config", config_dir)
+    (config_dir / "sources.yml").write_text(
+        f"feed:\n  base_url: {httpserver.url_for('/rss/')}\n  categories: [astroph]\n  retries: 0\n",
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
+    assert poll(repo, "--live", "--categories", "astroph") == 1
+    err = capsys.readouterr().err
+    assert "error feed" in err and "Bad categories: astroph, given with --categories" in err
+    assert "Fix `feed.categories`" not in err and "config/sources.yml gave none of them" in err
+    assert poll(repo, "--live") == 1  # the config's categories: the config is what to fix
+    assert "Fix `feed.categories` in config/sources.yml" in capsys.readouterr().err
+    assert bot_branches(repo) == []
 
 
 def test_categories_may_be_separated_by_commas_or_spaces() -> None:

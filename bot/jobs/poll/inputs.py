@@ -63,11 +63,12 @@ def load_papers(
         settings = feeds.FeedSettings.from_config(config.load("sources"))
         if args.categories:
             settings = dataclasses.replace(settings, categories=option_categories(args.categories))
+        option = "--categories" if args.categories else ""
         if http_client is None:
             with httpx.Client() as client:
-                result = feeds.poll(settings, client)
+                result = feeds.poll(settings, client, categories_option=option)
         else:
-            result = feeds.poll(settings, http_client())
+            result = feeds.poll(settings, http_client(), categories_option=option)
         papers, source = list(result.papers), result.source
     return [paper_facts.enrich(p) for p in papers], source
 
