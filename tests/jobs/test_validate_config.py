@@ -305,6 +305,11 @@ def test_a_wrong_value_and_an_unknown_key_name_their_lines(
     captured = capsys.readouterr()
     assert f"error: {keywords}: line {at}: key sections.kv-cache: Additional properties" in captured.out
     assert f"line {at + 1}: key sections.kv-cache.weight: 'heavy' is not of type 'number'" in captured.out
+    # docs/configuration.md quotes this error (it said line 631 of a keywords.yml gone by)
+    said = f"line {at + 1}: key sections.kv-cache.weight: 'heavy' is not of type 'number'. Expected: points of a match."
+    assert said in captured.out
+    page = " ".join((ROOT / "docs" / "configuration.md").read_text(encoding="utf-8").split())
+    assert f"(`config/keywords.yml: {said}`)" in page
     unknown = len(poll.read_text(encoding="utf-8").splitlines())
     assert f"{poll}: unknown key 'lables' (line {unknown}) is ignored (typo?)" in captured.out + captured.err
 
