@@ -361,6 +361,26 @@ def test_a_network_failure_is_a_source_error_after_n_attempts(client: httpx.Clie
     assert url in str(caught.value) and sleeps == [0.5, 1.0, 2.0]
 
 
+SOURCES_MD = Path(__file__).parents[2] / "docs" / "sources.md"
+
+
+def test_docs_sources_md_quotes_the_error_feed_and_network_failure_messages(client: httpx.Client) -> None:
+    """docs/sources.md shows the two messages a red poll run prints: the real ones, with the
+    real feed URL in place of the local port (and the OS's wording of a refused connection)."""
+    page = SOURCES_MD.read_text(encoding="utf-8")
+    with pytest.raises(SourceError) as error_feed:
+        feeds.parse_feed(ERROR_FEED.read_bytes(), "https://rss.arxiv.org/rss/astroph")
+    assert f"\n  {error_feed.value}\n" in page, f"docs/sources.md should quote: {error_feed.value}"
+    url = f"http://127.0.0.1:{closed_port()}/rss/cs.CL+cs.LG"
+    with pytest.raises(SourceError) as network:
+        feeds.fetch_feed(url, client, retries=3, backoff=0, sleep=Sleeps())
+    said = str(network.value).replace(url, "https://rss.arxiv.org/rss/cs.CL+cs.LG")
+    refused = r"\(last: ConnectError: [^)]*\)"
+    shown = re.search(r"\n  (could not fetch the arXiv feed .*)\n", page)
+    assert shown, "docs/sources.md: quote the network failure"
+    assert re.sub(refused, "(last: …)", said) == re.sub(refused, "(last: …)", shown[1])
+
+
 def test_a_timeout_is_retried(httpserver: HTTPServer, client: httpx.Client) -> None:
     def slow(request: Request) -> Response:
         time.sleep(0.5)
