@@ -560,3 +560,12 @@ def test_a_store_option_that_names_no_file_is_an_error(
         assert cli.main(["lint", str(tmp_path / "catalog.md"), "--store", str(store)]) == 1
         assert f"error: --store {store}: {what}; pass the paper store's path" in capsys.readouterr().err
     assert cli.main(["lint", str(tmp_path / "catalog.md")]) == 0  # the default store is not there yet
+
+
+def test_docs_catalog_md_shows_what_lint_prints_on_the_fixture_catalog(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(PROJECT)
+    assert cli.main(["lint"]) == 0
+    shown = f"```text\n$ python -m bot lint\n{capsys.readouterr().out}```"
+    assert shown in (Path(__file__).parents[2] / "docs" / "catalog.md").read_text(encoding="utf-8")

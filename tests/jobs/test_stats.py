@@ -154,3 +154,20 @@ def test_the_table_stays_aligned_with_emoji_and_wide_titles(
     assert len(ends) == 1, table  # every row of the table ends at the same column
     assert any("KV Cache 🚀" in line for line in rows) and any("量化" in line for line in rows)
     assert stats.display_width("KV Cache 🚀") == 11 and stats.display_width("e\u0301") == 1
+
+
+def test_docs_catalog_md_shows_what_stats_prints_on_the_fixture_catalog(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/catalog.md's sample (this list's live figures, checked by nothing, so bound to drift)
+    is `python -m bot stats` on the fixture catalog, cut where it says `...`: every line it shows
+    is a line of the real output, in order."""
+    monkeypatch.chdir(PROJECT)
+    assert cli.main(["stats"]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    page = (Path(__file__).parents[2] / "docs" / "catalog.md").read_text(encoding="utf-8")
+    block = page[page.index("```text\n", page.index("`python -m bot stats [FILE]`")) + 8 :]
+    shown = [line for line in block[: block.index("```")].splitlines() if line != "..."]
+    assert shown[0] == printed[0] and len(shown) > 10
+    rest = iter(printed)
+    assert all(line in rest for line in shown), "docs/catalog.md: the stats sample is not the output"
