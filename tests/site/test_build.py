@@ -20,6 +20,7 @@ from bot.site import build as site_build
 from bot.site import chart, search
 from bot.site.build import script_json
 from bot.site.papers import MAX_ABSTRACT, PaperStoreError, read_papers
+from tests.conftest import PROJECT
 
 from . import fixture
 
@@ -563,3 +564,15 @@ def test_pdf_and_code_links_are_named_with_their_entry(built: tuple[site_build.S
     assert sorted(links) == sorted(expected) and len(expected) > len(site.entries)
     assert f"PDF: {fixture.HOSTILE_TITLE}" in {label for _, label, _ in links}  # escaped, whole
     assert page.count(">pdf</a>") + page.count(">code</a>") == len(links)  # none left unnamed
+
+
+def test_docs_site_md_quotes_the_line_a_build_prints(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/site.md quotes the one line `site` prints: the build of the fixture catalog, 1,294
+    entries and no paper store, into `_site`."""
+    monkeypatch.chdir(tmp_path)
+    assert bot_main(["site", "--output", "_site", "--catalog", str(PROJECT / "catalog.md")]) == 0
+    line = capsys.readouterr().out.strip()
+    page = (Path(__file__).parents[2] / "docs" / "site.md").read_text(encoding="utf-8")
+    assert f"`{line}`" in " ".join(page.split()), f"docs/site.md should quote: {line}"
