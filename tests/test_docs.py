@@ -336,6 +336,27 @@ def test_every_file_a_page_names_exists() -> None:
     assert not missing, "\n".join(missing)
 
 
+def test_every_module_and_name_a_page_names_in_code_exists() -> None:
+    """`bot.catalog` (site.md), `bot.jobs.check_stars.GitHubRepoResolver` (link-checking.md): a
+    dotted name in code on a page is a module of the bot, or a name in one, after every move."""
+    import importlib
+
+    wrong = []
+    for page in [*sorted(DOCS.glob("*.md")), ROOT / "README.md"]:
+        for name in sorted(set(re.findall(r"`(bot(?:\.\w+)+)", page.read_text(encoding="utf-8")))):
+            module, _, attribute = name.rpartition(".")
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                try:
+                    found = hasattr(importlib.import_module(module), attribute)
+                except ImportError:
+                    found = False
+                if not found:
+                    wrong.append(f"{page.name}: {name}")
+    assert not wrong, "\n".join(wrong)
+
+
 def schema_keys(schema: dict, path: str = "") -> list[str]:
     """The dotted key paths of a config schema (list items and maps add no part)."""
     keys = []
