@@ -406,6 +406,17 @@ def test_the_readme_cheat_sheet_has_a_row_for_every_job() -> None:
     assert sorted(rows) == sorted(cli.COMMANDS), "README.md: one row per job in the Commands table"
 
 
+def test_the_help_and_the_cheat_sheet_name_every_issue_command() -> None:
+    """`python -m bot --help` said handle-event runs "/add, /remove, /move, /approve, /teach": /help
+    is one too, as the README's row says."""
+    from bot.jobs.commands.parser import NAMES
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    row = next(line for line in readme.splitlines() if line.startswith("| `python -m bot handle-event"))
+    for said in (cli.COMMANDS["handle-event"][1], row):
+        assert set(re.findall(r"/([a-z]+)", said)) >= set(NAMES), said
+
+
 def test_every_dotted_config_key_a_page_names_exists() -> None:
     """`backfill.page_size` on papers.md is a key of papers.yml: a page must not name a key its
     file does not have (a renamed key, or one that never was)."""
