@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """CI: the example config documents every option.
 
-Every option of ``bot/config_schemas/<file>.yml`` that is not deprecated is shown (set, or in a
-comment) in this repository's ``config/<file>.yml``, so a maintainer reading the example finds it
-there with its default. Run on this repository's own config (not in the test suite: an adopting
+Every option of ``bot/config_schemas/<file>.yml`` that is not deprecated (the keys of a list's or a
+map's objects too) is shown (set, or in a comment) in this repository's ``config/<file>.yml``, so
+a maintainer reading the example finds it there with its default. Run on this repository's own config (not in the test suite: an adopting
 list's config may leave options out to use their defaults).
 Exit status 1 with one line per option missing.
 """
@@ -22,17 +22,22 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def options(schema: dict[str, Any], path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
-    """The dotted paths of the schema's properties (nested objects too), deprecated ones left out."""
+    """The dotted paths of the schema's properties (nested objects too, and the objects of a list or
+    a map: ``exclusions.*.reason``), deprecated ones left out."""
     for key, sub in (schema.get("properties") or {}).items():
         if not isinstance(sub, dict) or sub.get("deprecated"):
             continue
         yield (*path, key)
         yield from options(sub, (*path, key))
+    for nested in ("items", "additionalProperties"):
+        if isinstance(schema.get(nested), dict):
+            yield from options(schema[nested], (*path, "*"))
 
 
 def shown(key: str, text: str) -> bool:
-    """``key:`` as a YAML key, set or commented out (``# key: ...``), or inside a flow mapping."""
-    return re.search(rf"(?:^[ \t#]*|[{{,][ \t]*){re.escape(key)}:", text, re.MULTILINE) is not None
+    """``key:`` as a YAML key, set or commented out (``# key: ...``), first of a list item
+    (``- key: ...``), or inside a flow mapping."""
+    return re.search(rf"(?:^[ \t#-]*|[{{,][ \t]*){re.escape(key)}:", text, re.MULTILINE) is not None
 
 
 def main() -> int:

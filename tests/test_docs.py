@@ -417,6 +417,23 @@ def test_the_help_and_the_cheat_sheet_name_every_issue_command() -> None:
         assert set(re.findall(r"/([a-z]+)", said)) >= set(NAMES), said
 
 
+def test_the_config_docs_check_sees_the_keys_of_list_items() -> None:
+    """.ci/check_config_docs.py walked `properties` only: the keys of a list's objects
+    (`exclusions` of links.yml: `pattern`, `reason`) could go missing from the example config
+    unseen, and a key shown as a list item (`- pattern: ...`) did not count as shown."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("check_config_docs", ROOT / ".ci" / "check_config_docs.py")
+    assert spec and spec.loader
+    checker = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(checker)
+    item = {"properties": {"pattern": {"type": "string"}, "reason": {"type": "string"}}}
+    schema = {"properties": {"exclusions": {"type": "array", "items": item}}}
+    example = "exclusions:\n  - pattern: 'x'\n"
+    missing = [path for path in checker.options(schema) if not checker.shown(path[-1], example)]
+    assert missing == [("exclusions", "*", "reason")]
+
+
 def test_every_dotted_config_key_a_page_names_exists() -> None:
     """`backfill.page_size` on papers.md is a key of papers.yml: a page must not name a key its
     file does not have (a renamed key, or one that never was)."""
