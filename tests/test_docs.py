@@ -357,6 +357,26 @@ def test_every_module_and_name_a_page_names_in_code_exists() -> None:
     assert not wrong, "\n".join(wrong)
 
 
+def test_every_environment_variable_the_bot_reads_is_on_a_page() -> None:
+    """handle-event read GITHUB_EVENT_NAME and GITHUB_EVENT_PATH and no page named them: each
+    variable the code reads (`env["X"]`, `env.get("X")`, `os.environ`, `getenv`) is in docs/."""
+    read = re.compile(
+        r'(?:environ|env)(?:\.get\(|\[)\s*"([A-Z][A-Z_]+)"|getenv\(\s*"([A-Z][A-Z_]+)"'
+        r'|^\w*ENV\w* = "([A-Z][A-Z_]+)"',  # a named constant: ENV_CONFIG_DIR = "CATALOG_BOT_CONFIG"
+        re.M,
+    )
+    names = {
+        name
+        for module in (ROOT / "bot").rglob("*.py")
+        for match in read.finditer(module.read_text(encoding="utf-8"))
+        for name in match.groups()
+        if name
+    }
+    assert {"GITHUB_TOKEN", "CATALOG_BOT_CACHE_DIR", "GITHUB_EVENT_PATH", "CATALOG_BOT_CONFIG"} <= names
+    pages = " ".join(page.read_text(encoding="utf-8") for page in [*DOCS.glob("*.md"), ROOT / "README.md"])
+    assert not sorted(n for n in names if f"`{n}" not in pages and f"{n}=" not in pages)
+
+
 def schema_keys(schema: dict, path: str = "") -> list[str]:
     """The dotted key paths of a config schema (list items and maps add no part)."""
     keys = []
