@@ -495,7 +495,8 @@ def shown_defaults(cell: str) -> list[object] | None:
 
 
 @pytest.mark.parametrize(
-    ("page", "file"), [("poll.md", "poll"), ("nightly.md", "nightly"), ("sources.md", "sources")]
+    ("page", "file"),
+    [("poll.md", "poll"), ("nightly.md", "nightly"), ("sources.md", "sources"), ("link-checking.md", "links")],
 )
 def test_the_defaults_a_config_table_shows_are_the_schemas(page: str, file: str) -> None:
     schema = yaml.safe_load((ROOT / "bot" / "config_schemas" / f"{file}.yml").read_text(encoding="utf-8"))
