@@ -155,7 +155,9 @@ def read_catalog(path: Path, taxonomy: Taxonomy | None) -> Catalog:
         text = read_text_exact(path)
     except FileNotFoundError as exc:
         raise CatalogError(
-            f"{path} does not exist: pass the catalog path, or run `python -m bot import` to create one"
+            f"{path} does not exist: pass the catalog path, or create it from your list with "
+            f"`python -m bot import LIST --output {path}` (`python -m bot init --from LIST` also "
+            "writes the config)"
         ) from exc
     except IsADirectoryError as exc:
         raise CatalogError(f"{path} is a folder: pass the catalog's markdown file (e.g. catalog.md)") from exc

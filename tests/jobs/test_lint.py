@@ -569,3 +569,22 @@ def test_docs_catalog_md_shows_what_lint_prints_on_the_fixture_catalog(
     assert cli.main(["lint"]) == 0
     shown = f"```text\n$ python -m bot lint\n{capsys.readouterr().out}```"
     assert shown in (Path(__file__).parents[2] / "docs" / "catalog.md").read_text(encoding="utf-8")
+
+
+def test_a_missing_catalog_names_a_command_that_creates_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It said "run `python -m bot import` to create one": without a list and --output that stops
+    at a usage error. The commands it names run as written, with LIST in place."""
+    import re
+    import shlex
+
+    missing = tmp_path / "missing.md"
+    assert cli.main(["lint", str(missing)]) == 1
+    err = capsys.readouterr().err
+    commands = re.findall(r"`python -m bot ([^`]+)`", err)
+    assert [c.split()[0] for c in commands] == ["import", "init"], err
+    for command in commands:
+        argv = shlex.split(command.replace("LIST", "README.md"))
+        assert cli.build_parser(argv[0]).parse_args(argv).command == argv[0]
+    assert f"--output {missing}" in err
