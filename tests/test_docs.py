@@ -101,6 +101,25 @@ def test_the_adopters_workflows_use_the_actions_inputs() -> None:
         assert all(re.search(r"@[0-9a-f]{40}$", s["uses"]) for s in steps)  # every action SHA-pinned
 
 
+def test_the_adopters_workflows_pass_options_their_job_has() -> None:
+    """The `args:` of the bot's steps in docs/workflows/ (`--since`, `--categories`...) are checked
+    by nothing else: a renamed option would fail every adopter's Run workflow, not this CI."""
+    wrong, seen = [], 0
+    for workflow in sorted((DOCS / "workflows").glob("*.yml")):
+        data = yaml.safe_load(workflow.read_text(encoding="utf-8"))
+        for step in (s for job in data["jobs"].values() for s in job["steps"]):
+            given = step.get("with") or {}
+            if "job" not in given:
+                continue
+            flags = set(re.findall(r"(?<![\w-])(--?[a-z][a-z-]*)", str(given.get("args", ""))))
+            seen += len(flags)
+            wrong += [
+                f"{workflow.name}: {given['job']} {flag}"
+                for flag in flags - (job_options(given["job"]) or set())
+            ]
+    assert seen >= 5 and not wrong, wrong
+
+
 def test_readme_keeps_the_quick_start_and_stays_short() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert "pip install -e '.[test]' && python -m bot poll\npython -m pytest\n" in readme
@@ -496,7 +515,12 @@ def shown_defaults(cell: str) -> list[object] | None:
 
 @pytest.mark.parametrize(
     ("page", "file"),
-    [("poll.md", "poll"), ("nightly.md", "nightly"), ("sources.md", "sources"), ("link-checking.md", "links")],
+    [
+        ("poll.md", "poll"),
+        ("nightly.md", "nightly"),
+        ("sources.md", "sources"),
+        ("link-checking.md", "links"),
+    ],
 )
 def test_the_defaults_a_config_table_shows_are_the_schemas(page: str, file: str) -> None:
     schema = yaml.safe_load((ROOT / "bot" / "config_schemas" / f"{file}.yml").read_text(encoding="utf-8"))
