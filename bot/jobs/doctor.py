@@ -17,7 +17,7 @@ import argparse
 import os
 import re
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal, Protocol
@@ -108,10 +108,21 @@ def evaluate(report: AccessReport, settings: GitHubSettings) -> list[Check]:
     return checks
 
 
-def run(forge: Inspectable, settings: GitHubSettings) -> tuple[list[Check], str]:
+def run(forge: Inspectable, settings: GitHubSettings, local: Sequence[str] = ()) -> tuple[list[Check], str]:
+    """The checks of GitHub, and the report; ``local``: the missing pieces found without GitHub,
+    listed first and counted in the report's verdict (a report that ended "Ready." under a list
+    of failures told a maintainer the opposite of its exit status)."""
     report = forge.inspect_access()
     checks = evaluate(report, settings)
-    return checks, templates.render("doctor.txt.j2", report=report, checks=checks, settings=settings).strip()
+    return checks, report_text(report, checks, settings, local)
+
+
+def report_text(
+    report: AccessReport, checks: Sequence[Check], settings: GitHubSettings, local: Sequence[str] = ()
+) -> str:
+    return templates.render(
+        "doctor.txt.j2", report=report, checks=checks, settings=settings, local=list(local)
+    ).strip()
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -229,15 +240,10 @@ def main(args: argparse.Namespace) -> int:
         raise BotError(f"{len(problems)} missing piece(s):\n" + "\n".join(f"  {p}" for p in problems))
     services = build_services(os.environ, repository=args.repository, api_url=args.api_url)
     settings = services.github_settings
-    forge = services.github()
-    checks, text = run(forge, settings)
+    report = services.github().inspect_access()
+    checks = evaluate(report, settings)
     repository = next((c for c in checks if c.id == "repository"), None)
     if repository:
         problems += branch_problems(bot_workflows(Path.cwd()), repository.facts.get("default_branch"))
-    if problems:
-        print(f"catalog-bot doctor: {len(problems)} missing piece(s):")
-        for problem in problems:
-            print(f"[FAIL] {problem}")
-        print()
-    print(text)
+    print(report_text(report, checks, settings, problems))
     return 1 if problems or any(check.status == "fail" for check in checks) else 0

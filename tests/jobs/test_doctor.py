@@ -277,3 +277,34 @@ def test_a_workflow_that_is_not_utf8_is_still_read(tmp_path):
     assert branch_problems([poll], "master") == [
         f"{poll}: runs on pushes to main, but the default branch is master: set `branches: [master]` under `on: push:`"
     ]
+
+
+def test_the_verdict_counts_the_missing_pieces_found_without_github(tmp_path, monkeypatch, capsys):
+    """With a workflow on the wrong branch (a missing piece found here, not on GitHub), the report
+    listed it, then ended "Ready, with 2 warning(s)." and exited 1: the last line a maintainer
+    reads counts every problem, and the pieces are listed once, in the report."""
+    from tests.fake_github import FakeGitHub
+
+    config = tmp_path / "config"
+    shutil.copytree(PROJECT / "config", config)
+    (config / "github.yml").write_text("seconds_between_requests: 0\ntimeout_seconds: 5\n")
+    shutil.copy(PROJECT / "catalog.md", tmp_path / "catalog.md")
+    shutil.copytree(DOCS / "workflows", tmp_path / ".github" / "workflows")
+    monkeypatch.chdir(tmp_path)
+    with FakeGitHub(default_branch="master") as fake:
+        for key, value in {
+            "CATALOG_BOT_CONFIG": str(config),
+            "GITHUB_API_URL": fake.url,
+            "GITHUB_REPOSITORY": fake.repository,
+            "GITHUB_TOKEN": BOT_TOKEN,
+        }.items():
+            monkeypatch.setenv(key, value)
+        assert bot_main(["doctor"]) == 1
+    out = capsys.readouterr().out.strip().splitlines()
+    assert out[0] == f"catalog-bot doctor: {fake.repository} via {fake.url}"
+    assert out[2] == "2 missing piece(s) found here, without GitHub:"
+    assert [line.split(":")[0] for line in out if line.startswith("[FAIL]")] == [
+        f"[FAIL] {tmp_path / '.github' / 'workflows' / name}" for name in ("refresh.yml", "site.yml")
+    ]
+    assert out[-1].startswith("2 problem(s) to fix before the bot can work"), out[-1]
+    assert not any(line.startswith("Ready") for line in out)
