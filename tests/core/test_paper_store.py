@@ -204,4 +204,3 @@ def test_the_store_line_docs_papers_md_shows_is_one_the_store_writes() -> None:
         key for cell in re.findall(r"^\| ([^|]+) \|", table, re.M) for key in re.findall(r"`(\w+)`", cell)
     }
     assert documented == {f.name for f in dataclasses.fields(PaperRecord)}
-
