@@ -171,11 +171,14 @@ def _missing_headings(
             continue
         later = [seen[i].line + 1 for i in seen if i > index]
         line = min(later) if later else max(1, len(catalog.lines))
+        # not "`python -m bot import` renders the full layout": without lists it is a usage error,
+        # and rebuilt from them the catalog would lose the papers added since
         problems.append(
             Problem(
                 line,
-                f"missing heading '{'#' * level} {title}' (taxonomy {ident}); "
-                f"`python -m bot import` renders the full layout",
+                f"missing heading '{'#' * level} {title}' (taxonomy {ident}): add it "
+                f"{'above' if later else 'below'} this line, where the taxonomy's order puts it, "
+                "and its line to the table of contents",
             )
         )
     return problems

@@ -334,8 +334,8 @@ def test_missing_and_out_of_order_headings(clean_text: str, taxonomy: Taxonomy) 
     assert problems(removed, taxonomy) == [
         lint.Problem(
             line_of(removed, "## Efficient Fine-tuning"),
-            "missing heading '## Low-Rank Decomposition' (taxonomy low-rank); `python -m bot import` renders "
-            "the full layout",
+            "missing heading '## Low-Rank Decomposition' (taxonomy low-rank): add it above this line, where "
+            "the taxonomy's order puts it, and its line to the table of contents",
         )
     ]
 
