@@ -91,7 +91,7 @@ class PullRequests:
             and self._branch_is_current(existing, change.path, new_text, context, len(extras))
             and all(self.view.file_at(existing.head_oid, path) == text for path, text in extras)
         ):
-            pull = self._update_pull(existing.pull, change)
+            pull = self._relabel(self._update_pull(existing.pull, change), change)
             snap.pulls[pull.number] = replace(existing, pull=pull)
             return ProposalResult(pull, "unchanged" if pull == existing.pull else "updated", diff)
         message = hunks.with_trailer(change.commit_message, context)
@@ -99,7 +99,7 @@ class PullRequests:
         if existing:
             # the body (its marker: what refresh rebuilds from) before the branch: a refused PATCH
             # then changes nothing, and a branch move that fails after it is redone by refresh
-            pull, action = self._update_pull(existing.pull, change), "updated"
+            pull, action = self._relabel(self._update_pull(existing.pull, change), change), "updated"
             snap.pulls[pull.number] = replace(existing, pull=pull)
             self.branches.move(change.branch, commit, expected=existing.head_oid)
         else:
@@ -260,6 +260,26 @@ class PullRequests:
                 f"request reviews on PR #{number}",
                 body={"reviewers": list(s.reviewers), "team_reviewers": list(s.team_reviewers)},
             )
+
+    def _relabel(self, pull: PullRequest, change: ChangeRequest) -> PullRequest:
+        """An open PR without any of the labels the bot gives it: labelling failed after it was
+        opened ("PR #n opened, but could not label..."), so this run adds them. A PR that keeps
+        one of them was labelled: a label a maintainer removed stays removed."""
+        wanted = self._labels_for(change)
+        if not wanted or set(wanted) & set(pull.labels):
+            return pull
+        try:
+            self.issues.ensure_labels(wanted)
+            self._rest(
+                "POST",
+                f"{self._repo_path}/issues/{pull.number}/labels",
+                f"label PR #{pull.number}",
+                body={"labels": list(wanted)},
+            )
+        except ForgeError as exc:  # as when it was opened: the PR is fine without them
+            log.warning("PR #%d is still without its labels: %s", pull.number, exc)
+            return pull
+        return replace(pull, labels=tuple(dict.fromkeys((*pull.labels, *wanted))))
 
     def _update_pull(self, pull: PullRequest, change: ChangeRequest) -> PullRequest:
         if pull.title == change.title and pull.body == change.body:
