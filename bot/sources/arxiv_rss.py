@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import json
+import logging
 import re
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -30,6 +31,7 @@ from bot.errors import ConfigError, SourceError
 from bot.http_retry import RetryPolicy, is_retryable_status, parse_retry_after
 from bot.sources.feed_parse import ID_VERSION, FeedResult, parse_feed, split_authors
 
+log = logging.getLogger(__name__)
 DEFAULT_BASE = "https://rss.arxiv.org/rss/"
 DEFAULT_CATEGORIES = ("cs.CL", "cs.LG", "cs.AI", "cs.DC", "cs.AR", "cs.PF")
 USER_AGENT = "catalog-bot/0.1 (keeps a curated list of papers; one request per run)"
@@ -76,8 +78,9 @@ def fetch_feed(
     max_wait: float = 300.0,
 ) -> bytes:
     """GET ``url`` and return its body. Connection errors, timeouts, 429 and 5xx are retried up to
-    ``retries`` times, waiting ``backoff * 2**n`` seconds or the server's Retry-After (at most
-    ``max_wait``). Other statuses, or a failure after the last retry, raise SourceError."""
+    ``retries`` times, waiting ``backoff * 2**n`` seconds or the server's Retry-After; a Retry-After
+    longer than ``max_wait`` is not waited for. Other statuses, an answer that cannot be read
+    (a redirect loop, a body that does not decode), a failure after the last retry: SourceError."""
     policy = RetryPolicy(max_attempts=retries + 1, backoff_seconds=backoff, max_wait_seconds=max_wait)
     problem = ""
     for attempt in range(1, policy.max_attempts + 1):
@@ -87,6 +90,11 @@ def fetch_feed(
             )
         except httpx.TransportError as exc:  # refused, reset, DNS, timeouts
             problem, asked = f"{type(exc).__name__}: {exc}", None
+        except httpx.RequestError as exc:  # too many redirects, an undecodable body: not transient
+            raise SourceError(
+                f"could not read the arXiv feed {url} ({type(exc).__name__}: {exc}). Check the feed "
+                "base URL in config/sources.yml and any proxy in between; nothing was changed."
+            ) from exc
         else:
             if response.status_code == 200:
                 return response.content
@@ -97,8 +105,17 @@ def fetch_feed(
                 )
             problem = f"HTTP {response.status_code}"
             asked = parse_retry_after(response.headers.get("Retry-After"))
-        if not policy.gives_up(attempt):
-            sleep(min(policy.delay(attempt, asked), policy.max_wait_seconds))
+        if policy.gives_up(attempt):
+            break
+        delay = policy.delay(attempt, asked)
+        if delay > policy.max_wait_seconds:
+            raise SourceError(
+                f"the arXiv feed {url} answered {problem} and asks to wait {delay:.0f} s, longer than "
+                f"the {policy.max_wait_seconds:.0f} s the bot waits; nothing was changed, retry the "
+                "run later."
+            )
+        log.info("could not fetch the arXiv feed (%s); trying again in %.0f s", problem, delay)
+        sleep(delay)
     raise SourceError(
         f"could not fetch the arXiv feed {url} after {retries + 1} attempts (last: {problem}). "
         "arXiv may be down or rate-limiting; nothing was changed, retry the run later."

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import gzip
+import http.server
 import json
 import re
 import socket
+import threading
 import time
 import xml.etree.ElementTree as ET
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -560,3 +562,96 @@ def test_a_new_lines_venue_takes_no_qualifier_of_another_venue(comment: str, ven
     """The venue a PR line gets read "workshop" or "Findings" anywhere in the clause: a paper
     accepted at ICLR 2025 and at a NeurIPS workshop was proposed as "ICLR 2025 Workshop"."""
     assert paper_facts.find_venue("", comment) == venue
+
+
+def test_a_retry_after_longer_than_the_longest_wait_fails_at_once(
+    httpserver: HTTPServer, client: httpx.Client, caplog: pytest.LogCaptureFixture
+) -> None:
+    """arXiv asked to come back in an hour: the bot waited its five minutes and asked again, three
+    times (a quarter of an hour of a CI runner, and requests arXiv had asked not to get), with no
+    line in the log saying why the run was idle. Now a shorter wait is logged and a longer one is
+    not waited for."""
+    httpserver.expect_ordered_request("/rss").respond_with_data("", status=429, headers={"Retry-After": "7"})
+    httpserver.expect_ordered_request("/rss").respond_with_data(
+        "", status=503, headers={"Retry-After": "3600"}
+    )
+    sleeps = Sleeps()
+    with (
+        caplog.at_level("INFO", logger="bot"),
+        pytest.raises(SourceError, match=r"answered HTTP 503 and asks to wait 3600 s, longer than the 300 s"),
+    ):
+        feeds.fetch_feed(httpserver.url_for("/rss"), client, sleep=sleeps)
+    assert sleeps == [7.0] and len(httpserver.log) == 2
+    assert "could not fetch the arXiv feed (HTTP 429); trying again in 7 s" in caplog.text
+
+
+def test_a_redirect_loop_is_a_source_error_not_a_crash(httpserver: HTTPServer, client: httpx.Client) -> None:
+    httpserver.expect_request("/rss").respond_with_data("", status=302, headers={"Location": "/rss"})
+    with pytest.raises(SourceError, match=r"could not read the arXiv feed .*TooManyRedirects.*base URL"):
+        feeds.fetch_feed(httpserver.url_for("/rss"), client, sleep=Sleeps())
+
+
+def test_a_body_that_does_not_decode_is_a_source_error_not_a_crash(
+    httpserver: HTTPServer, client: httpx.Client
+) -> None:
+    """A proxy's "Content-Encoding: gzip" on a body that is not gzip (httpx's DecodingError is no
+    TransportError: it went through as a traceback, exit code 3)."""
+    httpserver.expect_request("/rss").respond_with_data(
+        EMPTY_FEED.read_bytes(), headers={"Content-Encoding": "gzip"}
+    )
+    with pytest.raises(SourceError, match=r"could not read the arXiv feed .*DecodingError"):
+        feeds.fetch_feed(httpserver.url_for("/rss"), client, sleep=Sleeps())
+
+
+class _CutServer(http.server.ThreadingHTTPServer):
+    """Answers 200 with the whole feed's length, sends ``cut`` bytes of it and closes, ``times``
+    times; then the whole feed."""
+
+    def __init__(self, body: bytes, cut: int, times: int) -> None:
+        self.body, self.cut, self.times = body, cut, times
+        outer = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                self.send_response(200)
+                self.send_header("Content-Length", str(len(outer.body)))
+                self.end_headers()
+                if outer.times > 0:
+                    outer.times -= 1
+                    self.wfile.write(outer.body[: outer.cut])
+                    self.close_connection = True
+                else:
+                    self.wfile.write(outer.body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        super().__init__(("127.0.0.1", 0), Handler)
+
+
+@pytest.fixture()
+def cut_server() -> Iterator[Callable[[int], str]]:
+    servers: list[_CutServer] = []
+
+    def start(times: int) -> str:
+        server = _CutServer(DAY_FEED.read_bytes(), 1000, times)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}/rss"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+        server.server_close()
+
+
+def test_a_connection_reset_mid_body_is_retried_then_fails_clearly(
+    cut_server: Callable[[int], str], client: httpx.Client
+) -> None:
+    sleeps = Sleeps()
+    assert feeds.fetch_feed(cut_server(1), client, sleep=sleeps) == DAY_FEED.read_bytes()
+    assert sleeps == [5.0]
+    with pytest.raises(
+        SourceError, match=r"after 4 attempts \(last: RemoteProtocolError.*received 1000 bytes"
+    ):
+        feeds.fetch_feed(cut_server(10), client, sleep=Sleeps())
