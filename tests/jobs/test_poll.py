@@ -9,6 +9,7 @@ import re
 import shutil
 import socket
 import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,7 +30,7 @@ from bot.jobs.poll.plan import PollSettings
 from bot.scoring.trainer import make_trainer
 from bot.sources import arxiv_rss as feeds
 from bot.sources import paper_facts
-from tests.conftest import FIXTURES, PROJECT
+from tests.conftest import FIXTURES, PROJECT, ROOT
 from tests.fake_github import FakeGitHub, fake_github, forge_for  # noqa: F401
 from tests.gitrepo import SMALL_CATALOG, git, make_repo
 from tests.golden_files import assert_shown_in_docs
@@ -1000,6 +1001,38 @@ def test_a_new_version_of_a_listed_paper_marks_it_stale_in_the_paper_store(
     mark_replaced(tmp_path, result.replaced_listed, dry_run=False)
     marked = paper_store.load(store.read_text())["2310.01801"]
     assert marked.announced_version == 3 and paper_store.is_stale(marked, datetime.date(2025, 1, 2), 30)
+
+
+def test_a_paper_store_write_cut_short_leaves_the_store_as_it_was(tmp_path: Path) -> None:
+    """The poll marked replaced papers in the paper store by truncating it and writing in place: a
+    run stopped in the middle (here a file size limit, as a full disk) left half a store, whose cut
+    line failed every later poll and enrich. It is written beside the store and renamed now."""
+    from bot.core import paper_store
+
+    store = tmp_path / "data" / "papers.jsonl"
+    store.parent.mkdir()
+    records = [
+        paper_store.PaperRecord(
+            arxiv_id=f"2401.{i:05d}", title=f"Paper {i}", versions=1, fetched="2025-01-01"
+        )
+        for i in range(1, 301)
+    ]
+    text = paper_store.dump(records)
+    store.write_text(text, encoding="utf-8")
+    script = (
+        "import resource, signal, sys\n"
+        "from pathlib import Path\n"
+        "from bot.jobs.poll.inputs import mark_replaced\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        f"resource.setrlimit(resource.RLIMIT_FSIZE, ({len(text) // 2}, {len(text) // 2}))\n"
+        "mark_replaced(Path(sys.argv[1]), {'2401.00150': 2}, dry_run=False)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode != 0 and "File too large" in done.stderr
+    assert store.read_text(encoding="utf-8") == text and paper_store.load(text)
+    assert [p.name for p in store.parent.iterdir()] == ["papers.jsonl"]  # no temporary file left
 
 
 def test_the_docs_show_the_run_summary_as_poll_prints_it(

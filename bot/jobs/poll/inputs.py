@@ -93,14 +93,15 @@ def mark_replaced(repo: Path, versions: dict[str, int], dry_run: bool) -> None:
     """New versions of listed papers (the feed's ``replace`` announcements) marked in the paper store,
     when there is one in this checkout, so that the next ``enrich`` fetches their facts again."""
     from bot.core import paper_store
+    from bot.core.catalog_io import write_text_atomic
 
     path = repo / config.load("papers")["store"]["path"]
     if not versions or dry_run or not path.exists():
         return
     text = path.read_text(encoding="utf-8")
     marked = paper_store.dump(paper_store.mark_announced(paper_store.load(text, str(path)), versions))
-    if marked != text:
-        path.write_text(marked, encoding="utf-8")
+    if marked != text:  # beside it, then renamed: a run killed meanwhile leaves the old store whole
+        write_text_atomic(path, marked)
 
 
 def catalog_from_forge(forge: Forge, settings: PollSettings, taxonomy: Taxonomy) -> Catalog:
