@@ -77,13 +77,21 @@ class SearchState:
             return cls(query)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-        except ValueError as exc:
+            if not isinstance(data, dict):
+                raise ValueError(f"a JSON {type(data).__name__}, not an object")
+            if data.get("version") != STATE_VERSION or data.get("query") != query:
+                return cls(query)  # another search: start over
+            total = data.get("total")
+            papers = list(data.get("papers", []))
+            for record in papers:  # each must read back as a paper (search() returns them)
+                _paper_of_record(record)
+            return cls(query, int(data["next_start"]), None if total is None else int(total), papers)
+        except (ValueError, TypeError, KeyError) as exc:
+            # a hand edit, another tool's file: one clear line, not a traceback
             raise BotError(
-                f"{path} is not an arXiv search state file ({exc}); delete it to start over"
+                f"{path} is not an arXiv search state file ({type(exc).__name__}: {exc}); delete it "
+                "to start over"
             ) from exc
-        if data.get("version") != STATE_VERSION or data.get("query") != query:
-            return cls(query)  # another search: start over
-        return cls(query, int(data["next_start"]), data.get("total"), list(data.get("papers", [])))
 
     def save(self, path: Path | None) -> None:
         if path is None:

@@ -64,6 +64,27 @@ def test_without_a_job_name_the_words_are_neutral(tmp_path: Path) -> None:
         SearchState.load(broken, "q")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "[]",
+        "null",
+        '{"version": 1, "query": "q"}',
+        '{"version": 1, "query": "q", "next_start": "x"}',
+        '{"version": 1, "query": "q", "next_start": 200, "total": 236, "papers": [{"arxiv_id": "2501.00001"}]}',
+    ],
+)
+def test_a_state_file_of_another_shape_is_a_clear_error(tmp_path: Path, text: str) -> None:
+    """JSON, but not the state the search writes (a hand edit, another tool's file of that name):
+    an AttributeError or KeyError traceback, exit code 3, from the load or the end of the search."""
+    broken = tmp_path / ".backfill-state.json"
+    broken.write_text(text, encoding="utf-8")
+    with pytest.raises(
+        BotError, match=r"\.backfill-state\.json is not an arXiv search state file .*delete it"
+    ):
+        SearchState.load(broken, "q")
+
+
 def test_new_topics_on_an_api_that_does_not_answer_promises_no_resume(
     api: tuple[ArxivApiServer, PoliteApi],
 ) -> None:
