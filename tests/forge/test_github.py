@@ -424,11 +424,13 @@ def test_when_even_the_cleanup_fails_the_first_error_is_raised(fake, taxonomy, c
 def test_labels_github_failed_to_add_are_added_by_the_rerun(fake, taxonomy, caplog):
     """Labelling failed after the PR was opened: the run said "PR #1 opened, but could not label
     PR #1 ... rerun later", and every rerun found the PR current and left it without labels, where
-    a clean run labels it. A label a maintainer removed (the PR keeps another) stays removed."""
+    a clean run labels it (a poll never proposes it again: the warning names the labels to add). A
+    label a maintainer removed (the PR keeps another) stays removed."""
     fake.fail("PATCH", ISSUES + "/{issue_number}", status=500, times=10)
     change = paper_change(taxonomy, "2405.00001")
     assert forge_for(fake).propose(change).action == "opened"
     assert "PR #1 opened, but could not label PR #1" in caplog.text and fake.pulls()[0].labels == []
+    assert "Add its labels by hand (catalog-bot, new-paper)" in caplog.text
     fake.faults.clear()
 
     assert forge_for(fake).propose(change).action == "updated"

@@ -176,7 +176,15 @@ class PullRequests:
         try:
             self._decorate(pull.number, change)
         except ForgeError as exc:  # the PR is fine without them; say so and carry on
-            log.warning("PR #%d opened, but %s", pull.number, exc)
+            # a poll never proposes an open PR's paper again: "rerun" alone would not add them
+            log.warning(
+                "PR #%d opened, but %s. Add its labels by hand (%s); the next update of the PR "
+                "(an /add on it, a rebuild) adds them too",
+                pull.number,
+                exc,
+                ", ".join(self._labels_for(change)) or "none",
+            )
+            return pull  # as it is: without them, so that a later proposal in this run adds them
         return replace(pull, labels=self._labels_for(change))
 
     def _discard_branch(self, branch: str) -> None:
