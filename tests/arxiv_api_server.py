@@ -8,7 +8,8 @@ It answers:
 - ``search_query=cat:X AND submittedDate:[YYYYMMDDHHMM TO YYYYMMDDHHMM]`` (also ``(cat:A OR cat:B)``),
   sorted by submission date, paged with ``start`` and ``max_results`` (at most 2000, as arXiv).
 
-Every request is logged (``log``); ``fail(n, status)`` makes the next ``n`` requests fail;
+Every request is logged (``log``); ``fail(n, status, retry_after)`` makes the next ``n`` requests fail
+(with that Retry-After header);
 ``blank(n, body)`` makes them answer HTTP 200 with something that is not an Atom feed (a blank
 page, an HTML error page), as the real API sometimes does.
 """
@@ -114,7 +115,7 @@ class ArxivApiServer:
         self.papers: dict[str, Meta] = {}
         self.seed(papers)
         self.log: list[dict[str, str]] = []
-        self._failures: list[int] = []
+        self._failures: list[tuple[int, str | None]] = []
         self._empty = 0
         self._empty_lookups = 0
         self._blank: list[str] = []
@@ -133,8 +134,8 @@ class ArxivApiServer:
         for paper in papers:
             self.papers[paper.arxiv_id] = paper
 
-    def fail(self, times: int = 1, status: int = 503) -> None:
-        self._failures += [status] * times
+    def fail(self, times: int = 1, status: int = 503, retry_after: str | None = None) -> None:
+        self._failures += [(status, retry_after)] * times
 
     def blank(self, times: int = 1, body: str = "") -> None:
         self._blank += [body] * times
@@ -158,7 +159,9 @@ class ArxivApiServer:
         args = {k: request.args[k] for k in request.args}
         self.log.append(args)
         if self._failures:
-            return Response("busy", status=self._failures.pop(0))(environ, start_response)
+            status, retry_after = self._failures.pop(0)
+            headers = {"Retry-After": retry_after} if retry_after is not None else {}
+            return Response("busy", status=status, headers=headers)(environ, start_response)
         if self._blank:
             return Response(self._blank.pop(0), content_type="text/html")(environ, start_response)
         start = int(args.get("start", "0") or 0)

@@ -110,6 +110,11 @@ class OnePageClient(arxiv.Client):
         adapter = _PoliteAdapter(settings.timeout_seconds, settings.user_agent)
         self._session.mount("https://", adapter)
         self._session.mount("http://", adapter)
+        self.retry_after: str | None = None  # the last answer's Retry-After (arxiv.HTTPError has none)
+        self._session.hooks["response"].append(self._note_retry_after)
+
+    def _note_retry_after(self, response: requests.Response, *args: Any, **kwargs: Any) -> None:
+        self.retry_after = response.headers.get("Retry-After")
 
     def _parse_feed(self, url: str, first_page: bool = True, _try_index: int = 0) -> arxiv.ParsedFeed:
         feed = super()._parse_feed(url, first_page=first_page, _try_index=_try_index)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -22,10 +23,13 @@ from bot.core.paper import Paper
 from bot.core.paper_store import PaperRecord, github_links
 from bot.core.text import clean_inline, clean_title, latex_accents
 from bot.errors import SourceError
+from bot.http_retry import parse_retry_after
 from bot.sources.arxiv_api import MAX_BATCH, ApiSettings, OnePageClient, describe_failure
 from bot.sources.paper_facts import is_withdrawn
 
 MAX_PAGE = 2000  # the API serves at most 2000 results per call
+MAX_RETRY_AFTER = 300.0  # the longest Retry-After waited for (as the RSS feed's)
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,11 @@ class PoliteApi:
         last: Exception | None = None
         for attempt in range(self.settings.retries + 1):
             if attempt:
-                self.sleep(self.settings.delay_seconds * 2**attempt)
+                wait = self._wait(last, attempt, what)
+                log.info(
+                    "arXiv API: %s failed (%s); trying again in %.0f s", what, describe_failure(last), wait
+                )
+                self.sleep(wait)
             self._pace()
             self.requests += 1
             try:
@@ -87,6 +95,22 @@ class PoliteApi:
             f"the arXiv API {endpoint} did not answer {what} after {self.settings.retries + 1} "
             f"attempts (last: {describe_failure(last)})"
         ) from last
+
+    def _wait(self, failure: Exception | None, attempt: int, what: str) -> float:
+        """Before retry ``attempt``: what a 429 or 503 asked for in its Retry-After, else the
+        growing pause. A Retry-After over ``MAX_RETRY_AFTER`` is not waited for (nor asked early)."""
+        backoff = float(self.settings.delay_seconds * 2**attempt)
+        if not (isinstance(failure, arxiv.HTTPError) and failure.status in (429, 503)):
+            return backoff
+        asked = parse_retry_after(getattr(self.client, "retry_after", None))
+        if asked is None:
+            return backoff
+        if asked > MAX_RETRY_AFTER:
+            raise ApiUnavailable(
+                f"the arXiv API {self.settings.query_url} answered {describe_failure(failure)} to {what} "
+                f"and asks to wait {asked:.0f} s, longer than the {MAX_RETRY_AFTER:.0f} s the bot waits"
+            ) from failure
+        return max(asked, self.settings.delay_seconds)
 
     def lookup(self, ids: Sequence[str]) -> list[arxiv.Result]:
         """The API's entries for at most 100 ids (one request); unknown ids are simply absent."""

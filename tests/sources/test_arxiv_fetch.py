@@ -6,10 +6,11 @@ import datetime
 from pathlib import Path
 
 import arxiv
+import pytest
 from pytest_httpserver import HTTPServer
 
 from bot.sources.arxiv_api import ApiSettings
-from bot.sources.arxiv_fetch import PoliteApi, record_from_result
+from bot.sources.arxiv_fetch import ApiUnavailable, PoliteApi, record_from_result
 from tests.arxiv_api_server import ArxivApiServer, Meta, arxiv_api, synthetic  # noqa: F401
 
 ARXIV = Path(__file__).parents[1] / "fixtures" / "arxiv"
@@ -107,3 +108,30 @@ def test_a_store_record_has_the_authors_letters_not_their_latex(arxiv_api: Arxiv
     [result] = api(arxiv_api.url).lookup(["2501.00001"])
     record = record_from_result(result, TODAY)
     assert record is not None and record.authors == ("Przemysław Olbratowski", "Serdar Kadıoğlu")
+
+
+def test_a_retry_after_of_the_api_is_waited_and_logged(
+    arxiv_api: ArxivApiServer,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A 429 or 503 naming its Retry-After was retried after the fixed pause (6 s), before the time
+    arXiv asked for, and nothing in the log said why the run was idle."""
+    arxiv_api.seed([synthetic("2501.00001")])
+    arxiv_api.fail(1, 503, retry_after="40")
+    sleeps: list[float] = []
+    with caplog.at_level("INFO", logger="bot"):
+        results = api(arxiv_api.url, sleeps).lookup(["2501.00001"])
+    assert len(results) == 1 and sleeps == [40.0] and len(arxiv_api.log) == 2
+    assert "the lookup of 2501.00001 and 0 more failed (HTTP 503); trying again in 40 s" in caplog.text
+
+
+def test_a_retry_after_longer_than_the_longest_wait_is_not_waited_for(
+    arxiv_api: ArxivApiServer,  # noqa: F811
+) -> None:
+    arxiv_api.fail(1, 429, retry_after="3600")
+    sleeps: list[float] = []
+    with pytest.raises(
+        ApiUnavailable, match=r"answered HTTP 429 .* asks to wait 3600 s, longer than the 300 s"
+    ):
+        api(arxiv_api.url, sleeps).lookup(["2501.00001"])
+    assert sleeps == [] and len(arxiv_api.log) == 1
