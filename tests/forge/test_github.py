@@ -519,6 +519,32 @@ def test_a_page_that_is_not_githubs_api_is_a_clear_error(httpserver, tmp_path):
     assert len(httpserver.log) == 1  # an answer, not an outage: not retried
 
 
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        ({"status": 302, "headers": {"Location": "/graphql"}}, "TooManyRedirects"),
+        ({"response_data": "{}", "headers": {"Content-Encoding": "gzip"}}, "DecodingError"),
+    ],
+)
+def test_an_answer_that_cannot_be_read_is_a_clear_error(httpserver, answer, said):
+    """A proxy in between that loops on a redirect, or labels a plain body as gzip: httpx raises
+    errors that are no transport errors, which went past the retry loop as a traceback (exit 3)."""
+    from bot.forge.github import GitHubForge, GitHubSettings
+
+    httpserver.expect_request("/graphql").respond_with_data(**answer)
+    forge = GitHubForge(
+        "o/r",
+        "token",
+        api_url=httpserver.url_for("/"),
+        settings=GitHubSettings(seconds_between_requests=0, seconds_between_writes=0),
+        sleep=lambda _: None,
+    )
+    with pytest.raises(
+        ForgeError, match=rf"could not read the repository .*could not be read \({said}.*GITHUB_API_URL"
+    ):
+        forge.read_file("catalog.md")
+
+
 def test_retry_delay_follows_githubs_rules():
     policy = RetryPolicy(max_attempts=4, backoff_seconds=2, max_wait_seconds=900)
     assert retry_delay(Failure(403, "secondary rate limit", {"retry-after": "7"}), 1, policy, 0) == 7

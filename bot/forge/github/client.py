@@ -300,6 +300,11 @@ class GitHubClient:
                     if found is not None:
                         return found
                 attempt += 1
+            except httpx.RequestError as exc:  # no transport error: a redirect loop, an undecodable body
+                raise GitHubError(
+                    f"could not {action}: the answer from {self.api_url} could not be read "
+                    f"({type(exc).__name__}: {exc}): check GITHUB_API_URL and any proxy in between"
+                ) from exc
 
     def _delay_or_raise(
         self, action: str, failure: Failure, attempt: int, retry_errors: bool, exc: Exception
