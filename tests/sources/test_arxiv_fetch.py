@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import time
 from pathlib import Path
 
 import arxiv
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import ApiUnavailable, PoliteApi, record_from_result
@@ -135,3 +137,30 @@ def test_a_retry_after_longer_than_the_longest_wait_is_not_waited_for(
     ):
         api(arxiv_api.url, sleeps).lookup(["2501.00001"])
     assert sleeps == [] and len(arxiv_api.log) == 1
+
+
+def test_an_api_slower_than_the_timeout_is_retried_then_a_clear_error(httpserver: HTTPServer) -> None:
+    def slow(request: Request) -> Response:
+        time.sleep(0.6)
+        return Response(RECORDED, content_type="application/atom+xml")
+
+    for handler in (slow, slow, slow):
+        httpserver.expect_ordered_request("/api/query").respond_with_handler(handler)
+    httpserver.expect_ordered_request("/api/query").respond_with_data(
+        RECORDED, content_type="application/atom+xml"
+    )
+    waits: list[float] = []
+
+    def wait_for_the_server(seconds: float) -> None:  # it answers one request at a time
+        waits.append(seconds)
+        time.sleep(0.7)
+
+    settings = ApiSettings(
+        query_url=httpserver.url_for("/api/query"), delay_seconds=0.0, retries=1, timeout_seconds=0.2
+    )
+    with pytest.raises(ApiUnavailable, match=r"after 2 attempts \(last: timed out\)"):
+        PoliteApi(settings, sleep=wait_for_the_server).lookup(["1605.08386"])
+    assert [
+        record_from_result(r, TODAY)
+        for r in PoliteApi(settings, sleep=wait_for_the_server).lookup(["1605.08386"])
+    ]
