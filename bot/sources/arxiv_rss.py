@@ -76,18 +76,18 @@ def fetch_feed(
     user_agent: str = USER_AGENT,
     sleep: Callable[[float], None] = time.sleep,
     max_wait: float = 300.0,
+    clock: Callable[[], float] = time.monotonic,
 ) -> bytes:
     """GET ``url`` and return its body. Connection errors, timeouts, 429 and 5xx are retried up to
     ``retries`` times, waiting ``backoff * 2**n`` seconds or the server's Retry-After; a Retry-After
     longer than ``max_wait`` is not waited for. Other statuses, an answer that cannot be read
-    (a redirect loop, a body that does not decode), a failure after the last retry: SourceError."""
+    (a redirect loop, a body that does not decode), a failure after the last retry: SourceError.
+    ``timeout`` bounds each attempt as a whole, the body's trickle too."""
     policy = RetryPolicy(max_attempts=retries + 1, backoff_seconds=backoff, max_wait_seconds=max_wait)
     problem = ""
     for attempt in range(1, policy.max_attempts + 1):
         try:
-            response = http_client.get(
-                url, headers={"User-Agent": user_agent}, timeout=timeout, follow_redirects=True
-            )
+            response = _get(http_client, url, user_agent, timeout, clock)
         except httpx.TransportError as exc:  # refused, reset, DNS, timeouts
             problem, asked = f"{type(exc).__name__}: {exc}", None
         except httpx.RequestError as exc:  # too many redirects, an undecodable body: not transient
@@ -120,6 +120,32 @@ def fetch_feed(
         f"could not fetch the arXiv feed {url} after {retries + 1} attempts (last: {problem}). "
         "arXiv may be down or rate-limiting; nothing was changed, retry the run later."
     )
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status_code: int
+    headers: httpx.Headers
+    content: bytes
+
+
+def _get(
+    http_client: httpx.Client, url: str, user_agent: str, timeout: float, clock: Callable[[], float]
+) -> _Answer:
+    """One GET, its body read within ``timeout`` seconds in all: httpx's timeout is per read, so
+    a server sending a byte now and then held the run for as long as the body lasted."""
+    deadline = clock() + timeout
+    request = http_client.build_request("GET", url, headers={"User-Agent": user_agent}, timeout=timeout)
+    response = http_client.send(request, stream=True, follow_redirects=True)
+    try:
+        chunks = []
+        for chunk in response.iter_bytes():
+            chunks.append(chunk)
+            if clock() > deadline:
+                raise httpx.ReadTimeout(f"the answer took longer than {timeout:g} s", request=request)
+    finally:
+        response.close()
+    return _Answer(response.status_code, response.headers, b"".join(chunks))
 
 
 @dataclass(frozen=True)

@@ -655,3 +655,38 @@ def test_a_connection_reset_mid_body_is_retried_then_fails_clearly(
         SourceError, match=r"after 4 attempts \(last: RemoteProtocolError.*received 1000 bytes"
     ):
         feeds.fetch_feed(cut_server(10), client, sleep=Sleeps())
+
+
+def test_a_server_trickling_its_answer_is_cut_at_the_timeout(client: httpx.Client) -> None:
+    """httpx's timeout bounds each read, not the answer: a server sending a byte every now and then
+    held the poll for as long as the feed lasted (a 2 MB feed at a byte a second: weeks). Each
+    attempt now ends at the timeout, and is retried like any timeout."""
+    body = EMPTY_FEED.read_bytes()
+
+    class Trickle(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            for start in range(0, len(body), 10):
+                self.wfile.write(body[start : start + 10])
+                self.wfile.flush()
+                time.sleep(0.05)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Trickle)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        started = time.monotonic()
+        with pytest.raises(
+            SourceError, match=r"after 2 attempts \(last: ReadTimeout: the answer took longer than 0.5 s"
+        ):
+            feeds.fetch_feed(
+                f"http://127.0.0.1:{server.server_port}/rss", client, retries=1, timeout=0.5, sleep=Sleeps()
+            )
+        assert time.monotonic() - started < 3  # the whole answer takes 2.5 s per attempt
+    finally:
+        server.shutdown()
+        server.server_close()
