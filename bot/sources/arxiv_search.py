@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import datetime
 import json
-import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from bot.core.catalog_io import write_text_atomic
 from bot.core.paper import Paper
 from bot.core.venues import VenueTable
 from bot.errors import BotError, SourceError
@@ -103,9 +103,9 @@ class SearchState:
             "total": self.total,
             "papers": self.papers,
         }
-        tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, path)
+        # beside it and renamed, and removed when the write fails (a full disk): `git add -A`
+        # after a stopped run would commit a leftover `.backfill-state.json.tmp`
+        write_text_atomic(path, json.dumps(data, ensure_ascii=False))
 
 
 def _paper_record(paper: Paper) -> dict[str, Any]:

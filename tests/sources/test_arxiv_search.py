@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi
 from bot.sources.arxiv_search import Progress, SearchState
 from tests.arxiv_api_server import FIXTURES, ArxivApiServer, arxiv_api, load_metadata  # noqa: F401
+from tests.conftest import ROOT
 
 MONTH = FIXTURES / "api_metadata_2025-01_cs.CL-cs.AI_PARTLY-SYNTHETIC.jsonl.gz"
 SINCE, UNTIL = datetime.date(2025, 1, 1), datetime.date(2025, 1, 31)
@@ -148,3 +151,26 @@ def test_weekly_runs_read_every_paper_of_the_weeks_they_report_on(
     assert ranges == [("20250110", "20250116"), ("20250117", "20250123")]  # consecutive weeks
     reported = {m.arxiv_id for m in month if "20250110" <= m.published[:10].replace("-", "") <= "20250123"}
     assert read == reported and len(read) == 97  # every paper of the two weeks, each read once
+
+
+def test_a_state_save_cut_short_keeps_the_last_state_and_leaves_no_temporary_file(tmp_path: Path) -> None:
+    """The state went through a fixed `.backfill-state.json.tmp`, left behind when the write failed
+    (a full disk; here a file size limit) and committed by a `git add -A` after the stopped run."""
+    state_path = tmp_path / ".backfill-state.json"
+    SearchState("q", 0, 1000).save(state_path)
+    saved = state_path.read_text(encoding="utf-8")
+    script = (
+        "import resource, signal, sys\n"
+        "from pathlib import Path\n"
+        "from bot.sources.arxiv_search import SearchState\n"
+        "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
+        "resource.setrlimit(resource.RLIMIT_FSIZE, (1000, 1000))\n"
+        "papers = [{'arxiv_id': f'2501.{i:05d}', 'title': 'A paper'} for i in range(100)]\n"
+        "SearchState('q', 200, 1000, papers).save(Path(sys.argv[1]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(state_path)], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert done.returncode != 0 and "File too large" in done.stderr
+    assert state_path.read_text(encoding="utf-8") == saved
+    assert [p.name for p in tmp_path.iterdir()] == [".backfill-state.json"]
