@@ -10,6 +10,7 @@ errors) ``num_retries`` times. A failure after the retries raises ``SourceError`
 from __future__ import annotations
 
 import enum
+import time
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -67,7 +68,9 @@ class ApiSettings:
 
 class _PoliteAdapter(HTTPAdapter):
     """The arxiv package sends requests without a timeout and as "arxiv.py/x"; this adapter adds
-    a timeout and names the bot in the User-Agent."""
+    a timeout and names the bot in the User-Agent. The timeout bounds the whole answer: requests'
+    bounds each read, so a server sending a few bytes now and then held the run as long as it
+    lasted."""
 
     def __init__(self, timeout: float, user_agent: str) -> None:
         super().__init__()
@@ -78,7 +81,24 @@ class _PoliteAdapter(HTTPAdapter):
         request.headers["User-Agent"] = self.user_agent
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeout
-        return super().send(request, **kwargs)
+        if kwargs.get("stream"):
+            return super().send(request, **kwargs)
+        deadline = time.monotonic() + self.timeout
+        response = super().send(request, **{**kwargs, "stream": True})
+        chunks: list[bytes] = []
+        # read1: what one read of the socket gives (urllib3 2; an older one's read waits for 64 KiB)
+        read = getattr(response.raw, "read1", None) or response.raw.read
+        try:
+            while chunk := read(65536, decode_content=True):
+                chunks.append(chunk)
+                if time.monotonic() > deadline:
+                    raise requests.ReadTimeout(
+                        f"the answer took longer than {self.timeout:g} s", request=request, response=response
+                    )
+        finally:
+            response.close()
+        response._content = b"".join(chunks)
+        return response
 
 
 class NotAnAnswer(arxiv.ArxivError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import arxiv
@@ -164,3 +165,37 @@ def test_an_api_slower_than_the_timeout_is_retried_then_a_clear_error(httpserver
         record_from_result(r, TODAY)
         for r in PoliteApi(settings, sleep=wait_for_the_server).lookup(["1605.08386"])
     ]
+
+
+def _trickling(body: bytes, pause: float) -> Callable[[Request], Response]:
+    """An answer sent ten bytes at a time, ``pause`` seconds apart (chunked, as a generator)."""
+
+    def handler(request: Request) -> Response:
+        def parts() -> Iterator[bytes]:
+            for start in range(0, len(body), 10):
+                yield body[start : start + 10]
+                time.sleep(pause)
+
+        return Response(parts(), content_type="application/atom+xml")
+
+    return handler
+
+
+def test_an_api_trickling_its_answer_is_cut_at_the_timeout(httpserver: HTTPServer) -> None:
+    """requests' timeout bounds each read, not the answer: a server sending a few bytes now and
+    then held enrich or backfill for as long as its answer lasted."""
+    httpserver.expect_request("/api/query").respond_with_handler(_trickling(RECORDED.encode(), 0.02))
+    settings = ApiSettings(
+        query_url=httpserver.url_for("/api/query"), delay_seconds=0.0, retries=0, timeout_seconds=0.3
+    )
+    started = time.monotonic()
+    with pytest.raises(ApiUnavailable, match=r"after 1 attempts \(last: timed out\)"):
+        PoliteApi(settings, sleep=lambda _: None).lookup(["1605.08386"])
+    assert time.monotonic() - started < 2  # the whole answer takes about 6 s
+
+
+def test_an_answer_in_chunks_within_the_timeout_is_read_whole(httpserver: HTTPServer) -> None:
+    httpserver.expect_request("/api/query").respond_with_handler(_trickling(RECORDED.encode(), 0))
+    settings = ApiSettings(query_url=httpserver.url_for("/api/query"), delay_seconds=0.0, retries=0)
+    [result] = PoliteApi(settings, sleep=lambda _: None).lookup(["1605.08386"])
+    assert record_from_result(result, TODAY) is not None
