@@ -153,6 +153,45 @@ def test_a_branch_git_cannot_write_is_git_s_error_not_a_move(
     assert git(repo, "for-each-ref", "refs/heads/bot/") == ""
 
 
+def test_a_killed_gits_index_lock_and_a_half_done_edit_do_not_stop_a_proposal(
+    tmp_path: Path, taxonomy: Taxonomy
+) -> None:
+    """A git killed mid-command leaves `.git/index.lock`, and the maintainer's checkout may hold
+    staged and unstaged edits: the bot builds its commit in a temporary index, so it proposes
+    anyway and leaves the lock, the index and the working tree as they were."""
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    (repo / "notes.md").write_text("staged\n", encoding="utf-8")
+    git(repo, "add", "notes.md")
+    with (repo / "catalog.md").open("a", encoding="utf-8") as catalog:
+        catalog.write("\nan unfinished edit\n")
+    (repo / ".git" / "index.lock").write_bytes(b"")
+    status = git(repo, "status", "--porcelain")
+
+    result = LocalGitForge(repo, branch_prefix="bot/").propose(change(taxonomy))
+
+    assert result.action == "opened" and (repo / ".git" / "index.lock").exists()
+    (repo / ".git" / "index.lock").unlink()
+    assert git(repo, "status", "--porcelain") == status
+    assert "an unfinished edit" not in git(repo, "show", "bot/arxiv-2405.00001:catalog.md")
+
+
+def test_a_branch_a_crashed_run_left_with_other_content_is_rebuilt(
+    tmp_path: Path, taxonomy: Taxonomy
+) -> None:
+    """A run that stopped after writing its branch (another paper's line, an older body): the next
+    proposal rebuilds it as one commit on the default branch, and a third one changes nothing."""
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    forge = LocalGitForge(repo, branch_prefix="bot/")
+    stale = change(taxonomy, "2405.00002", body="an older body")
+    forge.propose(ChangeRequest(**{**stale.__dict__, "branch": "bot/arxiv-2405.00001"}))
+
+    assert forge.propose(change(taxonomy)).action == "updated"
+    text = git(repo, "show", "bot/arxiv-2405.00001:catalog.md")
+    assert "2405.00001" in text and "2405.00002" not in text
+    assert git(repo, "rev-list", "--count", "main..bot/arxiv-2405.00001").strip() == "1"
+    assert forge.propose(change(taxonomy)).action == "unchanged"
+
+
 def test_pull_request_states_and_rejection_memory(tmp_path: Path, taxonomy: Taxonomy) -> None:
     repo = make_repo(tmp_path / "repo", taxonomy)
     forge = LocalGitForge(repo, branch_prefix="bot/")
