@@ -189,6 +189,13 @@ def cases(
             " / ".join(line.strip() for line in out.splitlines() if line.strip()),
         )
     )
+    repo = make_repo(tmp_path / "resumed", load_taxonomy(PROJECT / "config"))
+    (repo / ".backfill-state.json").write_text("[]", encoding="utf-8")  # not the search's state
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(PROJECT / "config"))  # not the emptied one above
+    code, out = run(
+        ["backfill", "--since", "2025-01-01", "--until", "2025-01-31", "--repo", str(repo)], capsys
+    )
+    found.append(("`backfill` with a `.backfill-state.json` of `[]`", code, first_line(out, "state file")))
     return [
         (what, code, message.replace(str(tmp_path), "TMP").replace(str(SAMPLE_FEED), "FEED"))
         for what, code, message in found
