@@ -184,6 +184,14 @@ def run(
 # -- the job -------------------------------------------------------------------------------------------
 
 
+def categories_without_papers(categories: Sequence[str], papers: Sequence[Paper]) -> list[str]:
+    """The ``categories`` (or whole archives, ``cs``) no paper found is listed in: a name arXiv does
+    not know (``cs.XX``) is no error to the API, it only finds nothing."""
+    listed = {c for p in papers for c in p.categories}
+    archives = {c.split(".")[0] for c in listed}
+    return [c for c in categories if c not in listed and ("." in c or c not in archives)]
+
+
 def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
@@ -247,6 +255,12 @@ def main(
     venues = VenueTable.from_config(papers_config)
     progress = Progress(sys.stderr, "backfill", "search a shorter --since/--until range")
     found = search(api, query, settings.page_size, venues, state_path, progress, clock())
+    if missing := categories_without_papers(categories, found):
+        print(
+            f"warning: no paper of {', '.join(missing)} submitted from {args.since} to {until}: check the "
+            "name against https://arxiv.org/category_taxonomy (arXiv answers an unknown one with nothing)",
+            file=sys.stderr,
+        )
     data = config.load("poll")
     from bot.scoring.trainer import make_trainer, scorer_cache_dir
 

@@ -415,6 +415,38 @@ def test_a_bad_keyword_rule_stops_backfill_before_the_search(
     assert month.log == []  # no page was asked for
 
 
+def test_a_category_without_any_paper_is_named_as_a_possible_typo(
+    month: ArxivApiServer,
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`cs.XX` has the form of a category; arXiv's API answers it with no paper, and the backfill
+    ended "complete" with nothing to say why. A category (or archive) no found paper is in is named."""
+    from tests.gitrepo import make_repo
+
+    repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    args = argparse.Namespace(
+        since=datetime.date(2025, 1, 1),
+        until=datetime.date(2025, 1, 31),
+        categories="cs.CL,cs.XX,cs,q-bio",
+        dry_run=True,
+        repo=repo,
+        catalog=None,
+        repository=None,
+        api_url=None,
+        local=False,
+    )
+    assert backfill.main(args, api=api_for(month, []), clock=lambda: TODAY) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
+    assert warnings == [
+        "warning: no paper of cs.XX, q-bio submitted from 2025-01-01 to 2025-01-31: check the name against "
+        "https://arxiv.org/category_taxonomy (arXiv answers an unknown one with nothing)"
+    ]
+
+
 def test_a_range_without_papers_says_so_in_its_progress_line(month: ArxivApiServer, tmp_path: Path) -> None:
     """A search with no result logged "page at 200: 0 papers (200/0 read)": the empty answer moved
     the start on by a page size, so the log read as 200 papers read out of none."""
