@@ -688,6 +688,22 @@ def test_without_a_token_the_job_says_what_to_do(monkeypatch, capsys):
     assert "needs a token" in err and "GITHUB_TOKEN" in err and "check-links" in err
 
 
+def test_without_a_token_the_hint_names_the_configured_catalog(monkeypatch, capsys, tmp_path):
+    """The hint said "your local catalog.md" whatever `catalog` config/poll.yml names."""
+    import shutil
+
+    from tests.conftest import PROJECT
+
+    shutil.copytree(PROJECT / "config", tmp_path / "config")
+    poll_yml = tmp_path / "config" / "poll.yml"
+    text = poll_yml.read_text(encoding="utf-8")
+    poll_yml.write_text(re.sub(r"(?m)^catalog:.*$", "catalog: docs/papers.md", text), encoding="utf-8")
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(tmp_path / "config"))
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    assert bot_main(["nightly"]) == 1
+    assert "checks the links of your local docs/papers.md" in capsys.readouterr().err
+
+
 # -- the pure parts ----------------------------------------------------------------------------------
 
 

@@ -284,12 +284,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     env = dict(os.environ)
+    catalog_path = config.catalog_path()
     if not env.get("GITHUB_TOKEN"):
         raise ForgeError(
             NO_TOKEN.format(job="nightly") + "; without a token, `python -m bot check-links` "
-            "checks the links of your local catalog.md"
+            f"checks the links of your local {catalog_path}"
         )
-    catalog_path = config.catalog_path()
     links_config = config.load("links")
     nightly = config.load("nightly")
     branches = BranchNames.from_config(config.load("github"), nightly)
