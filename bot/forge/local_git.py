@@ -2,8 +2,10 @@
 
 A "pull request" is a branch under the bot's prefix (``bot/...``) in a local repository holding
 one commit on top of the default branch; its title and body are the commit message. Closing a PR
-moves its branch to ``refs/catalog-bot/closed/...`` (the rejection memory); a branch whose commit
-is in the default branch is merged. Commits are built with git plumbing and a temporary index, so the
+moves its branch to ``refs/catalog-bot/closed/<branch>`` (the rejection memory), or to
+``<branch>@2``, ``@3``... when a PR of that branch was closed before (checklist branches are
+reused), so that every closed PR stays remembered; a branch whose commit is in the default branch
+is merged. Commits are built with git plumbing and a temporary index, so the
 working tree and the user's index are never touched.
 """
 
@@ -22,6 +24,9 @@ from bot.errors import BranchMovedError, ForgeError
 from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
 
 CLOSED_NAMESPACE = "refs/catalog-bot/closed/"
+# a second closed PR of one branch is ``<branch>@2`` (``@`` is in no branch name the bot makes):
+# the first one's record is kept, and a ref written by hand under the bare name stays readable
+CLOSED_SUFFIX = "@"
 ZERO_OID = "0" * 40  # as an old value: the ref must not exist yet
 MAX_COMMITS_ON_TOP = 20  # a maintainer's commits on a bot branch looked through for the bot's own
 IDENTITY = {
@@ -206,13 +211,16 @@ class LocalGitForge:
                 pulls.append(pull if merged else replace(pull, mergeable=self._mergeable(ref)))
         if state in ("closed", "all"):
             for ref in self._refs(CLOSED_NAMESPACE):
-                branch = ref.removeprefix(CLOSED_NAMESPACE)
-                pulls.append(self._pull_request(ref, branch, "closed"))
+                record = ref.removeprefix(CLOSED_NAMESPACE)
+                pull = self._pull_request(ref, _closed_branch(record), "closed")
+                pulls.append(replace(pull, url=f"{self.repo}#{record}"))  # each record its own
         return pulls
 
     def read_pull_request_file(self, pull_request: PullRequest, path: str) -> str:
-        closed = pull_request.state == "closed"
-        return self._file_at(f"{CLOSED_NAMESPACE if closed else 'refs/heads/'}{pull_request.branch}", path)
+        if pull_request.state == "closed":
+            record = pull_request.url.rpartition("#")[2] or pull_request.branch
+            return self._file_at(f"{CLOSED_NAMESPACE}{record}", path)
+        return self._file_at(f"refs/heads/{pull_request.branch}", path)
 
     def propose(self, change: ChangeRequest) -> ProposalResult:
         if not change.branch.startswith(self.branch_prefix):
@@ -282,5 +290,38 @@ class LocalGitForge:
         tip = self._rev(ref)
         if tip is None:
             return
-        self._git("update-ref", f"{CLOSED_NAMESPACE}{pull_request.branch}", tip)
+        self._remember_closed(pull_request.branch, tip)
         self._git("update-ref", "-d", ref, tip)
+
+    def _remember_closed(self, branch: str, tip: str) -> None:
+        """Keep ``tip`` as a closed PR of ``branch`` under the first free record name (compare-and-
+        swap against no ref: an earlier closed PR of the branch is never overwritten)."""
+        for _ in range(3):  # another writer may take the free name first
+            taken = {
+                ref.removeprefix(CLOSED_NAMESPACE): self._rev(ref)
+                for ref in self._refs(CLOSED_NAMESPACE)
+                if _closed_branch(ref.removeprefix(CLOSED_NAMESPACE)) == branch
+            }
+            if tip in taken.values():
+                return  # this very commit is already remembered (a rerun after a crash)
+            sequence = 1
+            while (record := _closed_record(branch, sequence)) in taken:
+                sequence += 1
+            if self._git("update-ref", f"{CLOSED_NAMESPACE}{record}", tip, ZERO_OID, check=False) is not None:
+                return
+            if self._rev(f"{CLOSED_NAMESPACE}{record}") is None:  # not taken: git's own reason
+                self._git("update-ref", f"{CLOSED_NAMESPACE}{record}", tip, ZERO_OID)
+        raise ForgeError(
+            f"{branch}: another writer keeps taking its next record under {CLOSED_NAMESPACE}; run again"
+        )
+
+
+def _closed_record(branch: str, sequence: int) -> str:
+    return branch if sequence == 1 else f"{branch}{CLOSED_SUFFIX}{sequence}"
+
+
+def _closed_branch(record: str) -> str:
+    """The branch of a closed PR's record: ``bot/backfill-x@2`` is a second closed PR of
+    ``bot/backfill-x``."""
+    branch, at, sequence = record.rpartition(CLOSED_SUFFIX)
+    return branch if at and branch and sequence and "/" not in sequence else record

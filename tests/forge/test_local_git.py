@@ -367,3 +367,67 @@ def test_a_catalog_that_is_not_utf8_is_a_clear_error(tmp_path: Path, taxonomy: T
     with pytest.raises(ForgeError, match=r"catalog.md on main in .* is not UTF-8 text .*save it as UTF-8"):
         LocalGitForge(repo, branch_prefix="bot/").read_file("catalog.md")
     assert LocalGitForge(repo, branch_prefix="bot/").read_file("missing.md") == ""
+
+
+def _checklist(taxonomy: Taxonomy, arxiv_id: str) -> ChangeRequest:
+    """A backfill checklist PR of one paper, on the section's one reused branch."""
+    from bot.core.digest import DigestEntry, digest_change
+    from bot.core.entry import render_entry
+
+    line = render_entry(paper_entry(arxiv_id, f"A new paper about KV cache eviction number {arxiv_id}"))
+    change = digest_change(
+        [DigestEntry(arxiv_id, "kv-cache", None, line)], taxonomy, "catalog.md", "bot/backfill-kv-cache"
+    )
+    assert change is not None
+    return change
+
+
+def test_every_closed_pr_of_a_reused_branch_is_remembered(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    """Backfill proposes every checklist of a section on one branch: the second closed checklist
+    overwrote the first one's ref, so its papers were proposed again. Each closed PR keeps its own
+    record (``<branch>``, then ``<branch>@2``), and a ref written by hand stays readable."""
+    from bot.core.candidates import select_candidates
+    from bot.core.paper import Paper
+
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    forge = LocalGitForge(repo, branch_prefix="bot/")
+    for arxiv_id in ("2405.00001", "2405.00002", "2405.00003"):
+        forge.propose(_checklist(taxonomy, arxiv_id))
+        [pull] = forge.bot_pull_requests("open")
+        forge.close_pull_request(pull, "none of these")
+    closed = forge.bot_pull_requests("closed")
+    assert [p.branch for p in closed] == ["bot/backfill-kv-cache"] * 3
+    assert len({p.url for p in closed}) == 3  # each record named apart
+    assert git(repo, "for-each-ref", "--format=%(refname)", "refs/catalog-bot/").split() == [
+        "refs/catalog-bot/closed/bot/backfill-kv-cache",
+        "refs/catalog-bot/closed/bot/backfill-kv-cache@2",
+        "refs/catalog-bot/closed/bot/backfill-kv-cache@3",
+    ]
+    on_branches = [forge.read_pull_request_file(p, "catalog.md") for p in closed]
+    assert [[n for n in "123" if f"2405.0000{n}" in text] for text in on_branches] == [["1"], ["2"], ["3"]]
+    papers = [Paper(arxiv_id=f"2405.0000{n}", title=f"Paper {n}") for n in (1, 2, 3)]
+    catalog = parse(forge.read_file("catalog.md"), taxonomy)
+    chosen = select_candidates(papers, catalog, forge.bot_pull_requests("all"), "bot/digest")
+    assert ([p.arxiv_id for p in chosen.rejected], chosen.new) == (
+        ["2405.00001", "2405.00002", "2405.00003"],
+        [],
+    )
+
+    # the same commit closed again (a rerun) is one record, not a fourth
+    second = git(repo, "rev-parse", "refs/catalog-bot/closed/bot/backfill-kv-cache@2").strip()
+    git(repo, "branch", "bot/backfill-kv-cache", second)
+    [reopened] = forge.bot_pull_requests("open")
+    forge.close_pull_request(reopened, "still no")
+    assert len(forge.bot_pull_requests("closed")) == 3
+
+    # docs/poll.md: a record written by hand with any suffix after "@" is one more closed PR
+    forge.propose(_checklist(taxonomy, "2405.00004"))
+    git(
+        repo,
+        "update-ref",
+        "refs/catalog-bot/closed/bot/backfill-kv-cache@2026-12",
+        "bot/backfill-kv-cache",
+        "",
+    )
+    git(repo, "branch", "-D", "bot/backfill-kv-cache")
+    assert [p.branch for p in forge.bot_pull_requests("all")] == ["bot/backfill-kv-cache"] * 4
