@@ -292,6 +292,7 @@ class Issue:
     merged_at: str | None = None
     merge_commit_sha: str | None = None
     closed_head_sha: str | None = None  # the head when the branch went away
+    cross_repository: bool = False  # from a fork: its head branch is the fork's, whatever its name
     requested_reviewers: list[str] = field(default_factory=list)
 
     @property
@@ -526,9 +527,11 @@ class FakeGitHub:
         state: str = "open",
         labels: tuple[str, ...] = (),
         message: str | None = None,
+        user: str = BOT_LOGIN,
+        cross_repository: bool = False,
     ) -> Issue:
         """A bot PR created directly in the state (for large-M measurements); its one commit's
-        message is ``message`` (default: the title)."""
+        message is ``message`` (default: the title). ``cross_repository``: a fork's PR."""
         with self.lock:
             parent = self.head()
             files = dict(self.git.files(parent))
@@ -539,12 +542,13 @@ class FakeGitHub:
                 next(self._numbers),
                 title,
                 body,
-                BOT_LOGIN,
+                user,
                 labels=list(labels),
                 created_at=now,
                 updated_at=now,
                 head=branch,
                 base=self.default_branch,
+                cross_repository=cross_repository,
             )
             if state == "open":
                 self.git.refs[f"refs/heads/{branch}"] = sha
@@ -1051,7 +1055,7 @@ class FakeGitHub:
             "state": self._graphql_state(pull),
             "merged": pull.merged,
             "closed": pull.state == "closed",
-            "isCrossRepository": False,
+            "isCrossRepository": pull.cross_repository,
             "headRefName": pull.head,
             "baseRefName": pull.base,
             "changedFiles": self._changed_files(pull),

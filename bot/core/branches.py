@@ -59,6 +59,20 @@ class BranchNames:
         return branch.startswith(self.prefix)
 
 
+def paper_id_of(branch: str) -> str | None:
+    """The arXiv id a paper PR's branch names (``<prefix>arxiv-<id>``, the inverse of
+    ``BranchNames.paper``), else None. For the bot's own PRs only (the forges list only those:
+    under ``branch_prefix``, never a fork's): a closed PR whose hidden marker a maintainer edited
+    out is still remembered by its branch."""
+    _, found, rest = branch.rpartition("arxiv-")
+    if not found or not rest:
+        return None
+    for candidate in (rest, "/".join(rest.rsplit("-", 1))):  # an old-style id: cs-0112017
+        if arxiv_ids.is_valid(candidate):
+            return candidate
+    return None
+
+
 def _safe(arxiv_id: str) -> str:
     return arxiv_ids.normalize(arxiv_id).replace("/", "-")
 

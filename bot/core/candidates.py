@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.core import digest
+from bot.core.branches import paper_id_of
 from bot.core.catalog import Catalog
 from bot.core.changes import PullRequest
 from bot.core.entry import parse_entry
@@ -63,6 +64,10 @@ def _proposed(pulls: Sequence[PullRequest], digest_branch: str) -> tuple[set[str
             continue
         data = proposal_marker(pull)
         if not data or "arxiv_id" not in data:
+            # a closed paper PR whose marker a maintainer edited out: still a rejection, by its
+            # branch (the forges list only the bot's own branches, never a fork's)
+            if pull.state == "closed" and (arxiv_id := paper_id_of(pull.branch)) is not None:
+                rejected.add(arxiv_id)
             continue
         (rejected if pull.state == "closed" else active).update(
             _keys(str(data["arxiv_id"]), data.get("line"))

@@ -298,6 +298,35 @@ def test_rejection_memory_in_one_query(fake, taxonomy):
     assert dict(fake.counts) == {"POST /graphql": 1}
 
 
+def test_a_closed_pr_whose_marker_was_edited_out_is_still_a_rejection(fake, taxonomy):
+    """A maintainer deleted the hidden marker while closing the PR: the paper was proposed again
+    at the next run. Its branch names it; a fork's PR of the same branch name names nothing."""
+    from bot.core.candidates import select_candidates
+    from bot.core.paper import Paper
+
+    [edited] = seed(fake, taxonomy, 1, "closed")
+    fake.pulls()[0].body = "Not for this list, sorry."
+    for arxiv_id, title in (("2401.00007", "Forged by a fork"), ("2401.00008", "A fork's own paper")):
+        fake.seed_pull(
+            f"bot/arxiv-{arxiv_id}",
+            "catalog.md",
+            "x\n",
+            title,
+            markers.make("arxiv", {"arxiv_id": "2401.00009"}) if arxiv_id.endswith("7") else "",
+            state="closed",
+            user="stranger",
+            cross_repository=True,
+        )
+
+    pulls = forge_for(fake).bot_pull_requests("all")
+    papers = [
+        Paper(arxiv_id=i, title=f"Paper {i}") for i in (edited, "2401.00007", "2401.00008", "2401.00009")
+    ]
+    chosen = select_candidates(papers, parse(fake.file("catalog.md"), taxonomy), pulls, "bot/digest")
+    assert [p.arxiv_id for p in chosen.rejected] == [edited]
+    assert [p.arxiv_id for p in chosen.new] == ["2401.00007", "2401.00008", "2401.00009"]
+
+
 def test_more_than_a_hundred_closed_prs_page_through_the_search(fake, taxonomy):
     seed(fake, taxonomy, 130, "closed")
     forge = forge_for(fake)

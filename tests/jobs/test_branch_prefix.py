@@ -72,6 +72,19 @@ def test_every_branch_name_comes_from_the_prefix() -> None:
     )
 
 
+@pytest.mark.parametrize("prefix", ["bot/", "catalog-bot-", "team/bot/"])
+@pytest.mark.parametrize("arxiv_id", ["2405.00732", "cs/0112017", "hep-th/9901001", "math.GT/0309136"])
+def test_a_paper_branch_names_its_paper_back(prefix: str, arxiv_id: str) -> None:
+    """The rejection memory's fallback for a closed PR whose marker was edited out."""
+    from bot.core.branches import paper_id_of
+
+    names = BranchNames.from_prefix(prefix)
+    assert paper_id_of(names.paper(arxiv_id)) == arxiv_id
+    assert {paper_id_of(b) for b in (names.digest, names.edit("remove", arxiv_id), f"{prefix}arxiv-x")} == {
+        None
+    }
+
+
 def test_the_deprecated_branch_keys_are_still_read() -> None:
     github = {"branch_prefix": "cb/", "digest_branch": "cb/papers-of-the-day"}
     nightly = {"pull_request": {"branch": "cb/maintenance"}}

@@ -196,7 +196,9 @@ def test_a_marker_edited_by_hand_is_no_marker_not_a_crash(
 
     result = select_candidates([paper("2405.00001", "A new paper")], catalog, [pull], "bot/digest")
 
-    assert [p.arxiv_id for p in result.new] == ["2405.00001"]
+    # a closed paper PR is still a rejection by its branch, whatever its marker says
+    rejected = state == "closed" and kind == "arxiv"
+    assert [p.arxiv_id for p in (result.rejected if rejected else result.new)] == ["2405.00001"]
     assert rejected_papers([pull], catalog) == [] and routing_corrections([pull], catalog) == []
 
 
