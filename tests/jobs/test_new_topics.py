@@ -170,6 +170,29 @@ def test_the_issue_is_opened_once_edited_in_place_and_closed_when_nothing_is_lef
     assert len([i for i in fake_github.issues.values() if not i.is_pull]) == 1
 
 
+def test_a_renamed_label_still_finds_the_one_issue(
+    report: new_topics.NewTopicsReport, fake_github: FakeGitHub, caplog: pytest.LogCaptureFixture
+) -> None:  # noqa: F811
+    """A maintainer renamed the label "new-topics" to "topics": the next run, looking for the issue
+    by its label, found none and opened a second one. The marker finds it; the log says why."""
+    forge = forge_for(fake_github)
+    assert new_topics.publish(forge, report, SETTINGS, dry_run=False)[0] == "opened"
+    [issue] = [i for i in fake_github.issues.values() if not i.is_pull]
+    label = SETTINGS.issue_labels[0]
+    fake_github.labels["topics"] = {**fake_github.labels.pop(label.lower()), "name": "topics"}
+    issue.labels = ["topics" if n == label else n for n in issue.labels]
+    for number in range(3):  # newer issues and a human's one with the marker are passed over
+        fake_github.add_issue(f"Question {number}", f"text <!-- catalog-bot:{new_topics.MARKER} -->")
+
+    fewer = dataclasses.replace(report, terms=())
+    assert new_topics.publish(forge_for(fake_github), fewer, SETTINGS, dry_run=False)[0] == "updated"
+    assert [i.number for i in fake_github.issues.values() if i.user == issue.user and not i.is_pull] == [
+        issue.number
+    ]
+    assert "lantern weaving" not in issue.body and issue.labels[0] == "topics"
+    assert f"not by its label {label!r} (labels: topics" in caplog.text
+
+
 def test_an_empty_week_opens_no_issue(report: new_topics.NewTopicsReport, fake_github: FakeGitHub) -> None:  # noqa: F811
     empty = dataclasses.replace(report, misses=(), terms=())
     assert new_topics.publish(forge_for(fake_github), empty, SETTINGS, dry_run=False)[0] == "none"

@@ -511,8 +511,8 @@ def test_requests_for_250_repositories(fake, web, taxonomy, capsys):
     graphql = counts_first["POST /graphql"]
     assert (
         f"| `nightly`, {count} repositories, first night (opens the PR) | {sum(counts_first.values())}: "
-        f"{graphql} GraphQL (1 snapshot of the repository + {lookups} lookups), 1 issue lookup, "
-        f"{writes_first} writes to open the PR |"
+        f"{graphql} GraphQL (1 snapshot of the repository + {lookups} lookups), 2 issue lookups (by its "
+        f"label, then, the label not existing yet, by its marker), {writes_first} writes to open the PR |"
     ) in table
     assert (
         f"| `nightly`, same repositories, next night, nothing new | {sum(counts_second.values())}: "

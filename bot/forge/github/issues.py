@@ -6,6 +6,7 @@ its login, so every write here is an upsert that is safe to repeat.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterable, Mapping
 from typing import Any, cast
@@ -18,6 +19,11 @@ from bot.forge.github.queries import RepositoryView
 from bot.forge.github.settings import LabelSpec
 from bot.forge.protocols import Comment, IssueRef, Permission, TrackedIssue
 
+log = logging.getLogger(__name__)
+
+# pages of 100 issues and PRs, most recently updated first, read for a tracking issue whose label
+# is gone (renamed): its bot edits it every run, so it is among the first
+UNLABELLED_PAGES = 10
 PERMISSIONS: tuple[Permission, ...] = ("admin", "maintain", "write", "triage", "read", "none")
 # a GitHub login (a user, or an app's "name[bot]") as the collaborators API accepts it
 GITHUB_LOGIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
@@ -142,19 +148,54 @@ class Issues:
         return cast(Permission, legacy) if legacy in PERMISSIONS else "none"
 
     def _find_marked_issue(self, kind: str, label: str) -> dict[str, Any] | None:
-        issues = self.client.list_all(
+        """The bot's oldest issue marked ``kind`` among those labelled ``label``; else, when the
+        repository has no such label (renamed), so that the run does not open a second issue, its
+        most recently updated one among every issue, read newest first until found (a tracking
+        issue is edited every run)."""
+        labelled = self.client.list_all(
             f"{self._repo_path}/issues",
             f"look for the {kind} issue",
             {"labels": label, "state": "all", "sort": "created", "direction": "asc"},
         )
-        for data in issues:
-            if (
-                "pull_request" not in data
-                and self._is_own(data.get("user"))
-                and markers.find(data.get("body"), kind) is not None
-            ):
-                return cast(dict[str, Any], data)
+        found = next((data for data in labelled if self._is_marked(data, kind)), None)
+        if found is not None or label.lower() in self.view.snapshot().labels:
+            return found  # the label is still the repository's: not renamed
+        for page in range(1, UNLABELLED_PAGES + 1):
+            batch = self.client.rest(
+                "GET",
+                f"{self._repo_path}/issues",
+                f"look for the {kind} issue without its label {label!r}",
+                params={
+                    "state": "all",
+                    "sort": "updated",
+                    "direction": "desc",
+                    "per_page": 100,
+                    "page": page,
+                },
+            )
+            found = next((data for data in batch if self._is_marked(data, kind)), None)
+            if found is not None:
+                names = [str(tag.get("name")) for tag in found.get("labels") or []]
+                log.warning(
+                    "the %s issue #%s was found by its hidden marker, not by its label %r (labels: %s): "
+                    "put its label first in the job's issue labels (config) if it was renamed",
+                    kind,
+                    found.get("number"),
+                    label,
+                    ", ".join(names) or "none",
+                )
+                return cast(dict[str, Any], found)
+            if len(batch) < 100:
+                break
         return None
+
+    def _is_marked(self, data: Mapping[str, Any], kind: str) -> bool:
+        """The bot's own issue (not a pull request) with a ``kind`` marker."""
+        return (
+            "pull_request" not in data
+            and self._is_own(data.get("user"))
+            and markers.find(data.get("body"), kind) is not None
+        )
 
     def tracking_issue(self, marker_kind: str, label: str) -> TrackedIssue | None:
         found = self._find_marked_issue(marker_kind, label)
