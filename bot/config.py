@@ -17,7 +17,7 @@ from typing import Any
 import jsonschema
 import yaml
 
-from bot.core import taxonomy
+from bot.core import taxonomy, yaml_aliases
 from bot.core.locations import config_dir  # where config lives; callers ask config.config_dir()
 from bot.core.text import not_utf8, save_as_utf8
 from bot.errors import ConfigError
@@ -70,15 +70,16 @@ def read_yaml(text: str) -> Any:
     """``yaml.safe_load(text)``, parsed by libyaml when PyYAML has it (ten times faster: a job
     reads every config file and schema first); a text libyaml refuses is read again by PyYAML's
     own parser, so a broken file gets the same error, naming the same line. A key given twice
-    in one mapping raises ``DuplicateKeyError`` (``yaml.safe_load`` keeps the last silently)."""
+    in one mapping raises ``DuplicateKeyError`` (``yaml.safe_load`` keeps the last silently), and
+    aliases that repeat too much ``AliasBudgetError`` (``bot.core.yaml_aliases``)."""
     if _LIBYAML is not None:
         try:
-            return yaml.load(text, Loader=_LIBYAML)  # noqa: S506 (the safe loader, in C)
-        except DuplicateKeyError:
+            return yaml_aliases.load_with(_LIBYAML, text)  # the safe loader, in C
+        except (DuplicateKeyError, yaml_aliases.AliasBudgetError):
             raise
         except yaml.YAMLError:
             pass
-    return yaml.load(text, Loader=_SafeLoader)  # noqa: S506 (yaml.SafeLoader's subclass)
+    return yaml_aliases.load_with(_SafeLoader, text)  # yaml.SafeLoader's subclass
 
 
 def schema_names() -> list[str]:
@@ -233,6 +234,8 @@ def _parse(path: Path, text: str) -> Any:
             f"at line {exc.first.line + 1}); YAML would keep only the second and ignore the first: "
             "merge the two into one"
         ) from exc
+    except yaml_aliases.AliasBudgetError as exc:
+        raise ConfigError(f"{path}:{exc.mark.line + 1}: {exc.problem}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""

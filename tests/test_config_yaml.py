@@ -8,6 +8,7 @@ import pytest
 import yaml
 
 from bot import config
+from bot.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
 FILES = sorted([*(ROOT / "config").glob("*.yml"), *config.SCHEMA_DIR.glob("*.yml")])
@@ -55,3 +56,46 @@ def test_a_broken_file_that_also_repeats_a_key_gets_pyyamls_syntax_error() -> No
     with pytest.raises(yaml.YAMLError) as got:
         config.read_yaml("a: 1\na: 2\nb: [1, 2\n")
     assert not isinstance(got.value, config.DuplicateKeyError)
+
+
+def laughs(levels: int, width: int = 10, key: str = "lol") -> str:
+    """A "billion laughs": each line repeats the one before ``width`` times (width**levels values)."""
+    lines = [f"{key}0: &l0 [{', '.join(['lol'] * width)}]"]
+    lines += [f"{key}{n}: &l{n} [{', '.join([f'*l{n - 1}'] * width)}]" for n in range(1, levels)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("loader", ["libyaml", "pyyaml"])
+def test_aliases_that_repeat_too_much_are_refused_at_their_line(
+    loader: str, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Nine lines of ``&lN [*lM, ...]`` load at once (PyYAML shares the repeated value), and the
+    schema check then walks 10**9 values: `validate-config` and every job hung. A file whose
+    aliases add more than 10,000 values is refused, naming the file and the line."""
+    if loader == "pyyaml":
+        monkeypatch.setattr(config, "_LIBYAML", None)
+    (tmp_path / "links.yml").write_text(laughs(5) + "hosts: *l4\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as got:
+        config.load("links", tmp_path)
+    assert str(got.value).startswith(f"{tmp_path / 'links.yml'}:4: aliases (*name) repeat the value here")
+    (tmp_path / "links.yml").write_text("hosts: &h [{host: x, reason: *h}]\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"links.yml:1: this value holds itself"):
+        config.load("links", tmp_path)
+
+
+def test_aliases_of_a_usual_size_still_read() -> None:
+    """A list written once and used twice, and merge keys, as the example config shows them."""
+    assert len(config.read_yaml(laughs(3))["lol2"]) == 10  # 1,000 values: within the budget
+    text = "base: &b {weight: 1, fields: [title]}\n" + "".join(f"s{n}: {{<<: *b}}\n" for n in range(500))
+    assert config.read_yaml(text)["s499"] == {"weight": 1, "fields": ["title"]}
+
+
+def test_the_other_yaml_the_bot_reads_has_the_budget_too() -> None:
+    """config/keywords.yml as /teach edits it, the issue form (no form: no options), workflows."""
+    from bot.core import issue_form, keyword_edits, yaml_aliases
+
+    assert issue_form.form_options(laughs(6) + "body: *l5\n") is None
+    with pytest.raises(yaml_aliases.AliasBudgetError):
+        yaml_aliases.safe_load(laughs(6))
+    with pytest.raises(yaml_aliases.AliasBudgetError):
+        keyword_edits._patterns_of(laughs(6) + "sections: {a: {patterns: *l5}}\n", "a")

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
+from bot.core import yaml_aliases
 from bot.errors import ConfigError
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ def paper_section_titles(taxonomy: Taxonomy) -> list[str]:
 def form_options(text: str) -> list[str] | None:
     """The options of the form's ``section`` dropdown, or None when it has none."""
     try:
-        form = yaml.safe_load(text)
+        form = yaml_aliases.safe_load(text)
     except yaml.YAMLError:
         return None
     for field_ in (form or {}).get("body", []) if isinstance(form, dict) else []:

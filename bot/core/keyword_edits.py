@@ -16,6 +16,7 @@ from typing import Any
 
 import yaml
 
+from bot.core import yaml_aliases
 from bot.errors import BotError
 
 MAX_TERM = 60  # characters
@@ -139,7 +140,7 @@ def _end_line(node: yaml.Node) -> int:
 
 
 def _patterns_of(text: str, section: str) -> list[Any]:
-    data = yaml.safe_load(text) or {}
+    data = yaml_aliases.safe_load(text) or {}
     block = (data.get("sections") or {}).get(section) or {}
     patterns = block.get("patterns") if isinstance(block, dict) else None
     return list(patterns) if isinstance(patterns, list) else []

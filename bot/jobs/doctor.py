@@ -25,7 +25,7 @@ from typing import Any, Literal, Protocol
 import yaml
 
 from bot import config
-from bot.core import templates
+from bot.core import templates, yaml_aliases
 from bot.errors import BotError
 from bot.forge.actions import build_services
 from bot.forge.branch_filters import names_tags_only, push_runs_for_file, push_runs_on
@@ -226,7 +226,7 @@ def push_settings(path: Path) -> Any:
     """A workflow file's ``on: push:`` settings (None when it has none, or is no YAML: not the
     checks' business, GitHub reports a broken workflow)."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8", errors="replace"))
+        data = yaml_aliases.safe_load(path.read_text(encoding="utf-8", errors="replace"))
     except yaml.YAMLError:
         return None
     triggers = data.get("on", data.get(True)) if isinstance(data, dict) else None  # YAML 1.1: on = True
