@@ -308,3 +308,70 @@ def test_the_verdict_counts_the_missing_pieces_found_without_github(tmp_path, mo
     ]
     assert out[-1].startswith("2 problem(s) to fix before the bot can work"), out[-1]
     assert not any(line.startswith("Ready") for line in out)
+
+
+LINT_JOB = """
+name: CI
+on: {{pull_request: {{}}}}
+{top}
+jobs:
+  check:
+    runs-on: ubuntu-latest
+{job}
+    steps:
+      - uses: actions/checkout@11bd71901bbe5b1630ceea73d27597364c9af683 # v4.2.2
+      - uses: catalog-bot/catalog-bot@0000000000000000000000000000000000000000 # vX.Y.Z
+        with: {{job: lint}}
+      - run: python -m bot validate-config
+"""
+
+
+@pytest.mark.parametrize(
+    "top, job, says",
+    [
+        ("", "", "has no `permissions:` (nor has the workflow), so its token gets the repository's default"),
+        ("permissions: write-all", "", "grants `permissions: write-all`: grant only {contents: read, "),
+        ("permissions: {}", "    permissions: write-all", "grants `permissions: write-all`"),
+        ("permissions: {}", "    permissions: {contents: write}", "grants `contents: write`, which lint, "),
+        ("permissions: {contents: read, issues: write}", "", "grants `issues: write`, which lint, validate"),
+        ("permissions: {}", "    permissions: {contents: read}", None),
+        ("", "    permissions: {contents: read}", None),  # the job's own block is all it gets
+        ("permissions: read-all", "", None),
+    ],
+)
+def test_doctor_warns_of_a_workflow_that_grants_more_than_the_bot_needs(tmp_path, top, job, says):
+    """A lint or site job needs to read only; `write-all`, a write it does not need, or no
+    `permissions:` at all (the repository's default token) is a warning naming file and job."""
+    path = tmp_path / "ci.yml"
+    path.write_text(LINT_JOB.format(top=top, job=job), encoding="utf-8")
+    warnings = doctor.permission_warnings([path])
+    assert [w.startswith(f"{path}: job `check` ") and says in w for w in warnings] == ([True] if says else [])
+
+
+def test_the_shipped_workflows_grant_what_the_bot_needs_and_no_more(tmp_path, monkeypatch, capsys):
+    """docs/adopt.md's workflows and this repository's own pass; a write granted to the site
+    build is warned of by `python -m bot doctor`, whose exit code it leaves alone."""
+    root = DOCS.parent
+    assert doctor.permission_warnings(doctor.bot_workflows(root)) == []
+    shipped = sorted((DOCS / "workflows").glob("*.yml"))
+    assert len(shipped) == 7 and doctor.permission_warnings(shipped) == []
+    assert doctor.JOB_WRITES["poll"] == {"contents", "pull-requests"}
+    for path in shipped:  # each job's grant is what JOB_WRITES says its bot jobs write
+        for name, job in yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"].items():
+            runs = doctor._bot_jobs(job)
+            if runs:
+                writes = {s for s, level in job["permissions"].items() if level == "write"}
+                assert writes == set().union(*(doctor.JOB_WRITES.get(r, set()) for r in runs)), (path, name)
+
+    workflows = tmp_path / ".github" / "workflows"
+    shutil.copytree(DOCS / "workflows", workflows)
+    site = workflows / "site.yml"
+    site.write_text(
+        site.read_text(encoding="utf-8").replace("contents: read ", "contents: write"), encoding="utf-8"
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    assert bot_main(["doctor"]) == 1  # no token: the missing pieces fail it, as before
+    out = capsys.readouterr().out
+    assert out.count("[warn]") == 1
+    assert f"[warn] {site}: job `build` grants `contents: write`, which site does not need" in out
