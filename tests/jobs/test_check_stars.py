@@ -211,6 +211,35 @@ def test_lines_that_are_not_entries_are_reported_not_rewritten(taxonomy):
     }
 
 
+def test_the_moved_to_url_is_shown_as_other_urls_are(taxonomy, tmp_path):
+    """The "moved to" of a hand-written line joined GitHub's new name to the rest of the catalog's
+    link unescaped: an issue's URL cross-referenced that issue from the report, and a `|` (as the
+    API could give) ended the table cell. It is shown as the old URL is (``url``)."""
+    from bot.jobs.check_stars import run
+
+    prose = (
+        "- **By hand**: see [the issue](https://github.com/old/name/issues/5) and [x](https://github.com/a/b)"
+    )
+    path = tmp_path / "catalog.md"
+    path.write_text(document(taxonomy, [paper(1)]).replace("## Pruning", f"{prose}\n\n## Pruning", 1))
+
+    class Directory:
+        def repositories(self, names):
+            return {
+                "old/name": RepoInfo("old/name", True, stars=3, current_name="new/name"),
+                "a/b": RepoInfo("a/b", True, stars=3, current_name="c/d|e"),
+            }
+
+    out = io.StringIO()
+    run(path, Directory(), taxonomy, dry_run=True, out=out)
+    rows = [row for row in out.getvalue().splitlines() if "moved to" in row]
+    assert [row.split("moved to ", 1)[1].split(": edit", 1)[0] for row in rows] == [
+        "`https://github.com/new/name/issues/5`",
+        "https://github.com/c/d%7Ce",
+    ]
+    assert all(row.count("|") == 5 for row in rows)  # one cell each: nothing ends one early
+
+
 def test_a_repository_github_did_not_answer_for_is_left_alone(taxonomy):
     text = document(taxonomy, [paper(1, "https://github.com/a/one", stars=3)])
     new, findings = refresh_entries(parse(text, taxonomy), {})

@@ -1028,6 +1028,21 @@ def test_the_job_summary_counts_as_newly_archived_only_the_entries_the_pr_marks(
     assert "| newly archived / unarchived | 1 / 0 |" in summary
 
 
+def test_the_pr_body_shows_an_archived_repositorys_url_as_other_urls_are():
+    """The archived and unarchived rows showed the catalog's link as it is: a link into the
+    repository's issues (`/issues/3`) cross-referenced that issue from the rolling PR."""
+    from bot.jobs.check_stars import RepoFinding
+    from bot.jobs.nightly.findings import Night
+    from bot.jobs.nightly.publish import pull_request_body
+
+    archived = RepoFinding("archived", 12, "T", "https://github.com/o/a/issues/3", "o/a")
+    unarchived = RepoFinding("unarchived", 13, "U", "https://github.com/o/b/pull/4", "o/b")
+    night = Night("2024-06-01", Counter(), 2, (archived, unarchived), (), (), (), (), {})
+    body = pull_request_body(night, SETTINGS)
+    assert "| `https://github.com/o/a/issues/3` | marked `(archived)`" in body
+    assert "| `https://github.com/o/b/pull/4` | no longer archived" in body
+
+
 def test_issue_actions():
     issue = TrackedIssue(7, "T", "B", "open")
     assert issue_action(None, "T", "B", green=False) == "opened"
