@@ -300,6 +300,26 @@ class Issue:
         return self.head is not None
 
 
+SEARCH_LIMIT = 1_000  # results of one search (GitHub: "only the first 1000 search results are available")
+
+
+def _date_matches(created_at: str, qualifier: str) -> bool:
+    """A search's ``created:`` qualifier (``<=``, ``<``, ``>=``, ``>`` and an ISO 8601 time or
+    date, or a date alone): ISO 8601 times in UTC compare as text."""
+    for operator, test in (
+        ("<=", lambda a, b: a <= b),
+        (">=", lambda a, b: a >= b),
+        ("<", lambda a, b: a < b),
+        (">", lambda a, b: a > b),
+    ):
+        if qualifier.startswith(operator):
+            bound = qualifier[len(operator) :]
+            if "T" not in bound and operator in ("<=", ">"):
+                bound += "T23:59:59Z"
+            return bool(test(created_at, bound))
+    return created_at.startswith(qualifier)
+
+
 @dataclass
 class IssueComment:
     id: int
@@ -414,6 +434,7 @@ class FakeGitHub:
         self.issues: dict[int, Issue] = {}
         self.comments: dict[int, IssueComment] = {}
         self.labels: dict[str, dict[str, str]] = {}  # lower name -> {name, color, description}
+        self.search_limit = SEARCH_LIMIT  # a test may lower it (GitHub's is 1,000)
         self.reactions: list[tuple[str, int, str, str]] = []  # (kind, id, content, user)
         self.collaborators: dict[str, str] = {MAINTAINER_LOGIN: "admin"}
         self.unknown_users: set[str] = set()
@@ -1091,7 +1112,8 @@ class FakeGitHub:
         if kind != "ISSUE":
             raise GraphQLBadArgument(f"the fake only searches issues and pull requests, not {kind}")
         found = self.search(query)
-        nodes = [self._pull_node(i) if i.is_pull else self._issue_node(i) for i in found]
+        # GitHub gives at most 1,000 results of a search, whatever the pages; issueCount is all
+        nodes = [self._pull_node(i) if i.is_pull else self._issue_node(i) for i in found[: self.search_limit]]
         connection = self._connection(nodes, page, "search")
         connection["issueCount"] = len(found)
         return connection
@@ -1099,9 +1121,12 @@ class FakeGitHub:
     # -- search (REST and GraphQL) -------------------------------------------------------------------
 
     def search(self, q: str) -> list[Issue]:
-        """Issues and PRs matching GitHub search qualifiers the bot uses; newest first."""
-        found = [issue for issue in self.issues.values() if self._matches(issue, shlex.split(q))]
-        return sorted(found, key=lambda i: i.number, reverse=True)
+        """Issues and PRs matching GitHub search qualifiers the bot uses; newest first (or as a
+        ``sort:created-asc`` / ``sort:created-desc`` qualifier says)."""
+        terms = shlex.split(q)
+        found = [issue for issue in self.issues.values() if self._matches(issue, terms)]
+        ascending = "sort:created-asc" in terms
+        return sorted(found, key=lambda i: (i.created_at, i.number), reverse=not ascending)
 
     def _matches(self, issue: Issue, terms: list[str]) -> bool:
         texts: list[str] = []
@@ -1110,6 +1135,11 @@ class FakeGitHub:
             key, _, value = term.partition(":")
             if key == "in" and value:
                 scope = value
+            elif key == "sort" and value in ("created-asc", "created-desc"):
+                continue
+            elif key == "created" and value:
+                if not _date_matches(issue.created_at, value):
+                    return False
             elif value and key in {"repo", "is", "type", "state", "head", "base", "label", "author"}:
                 if not self._qualifier(issue, key, value):
                     return False

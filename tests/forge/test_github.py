@@ -335,6 +335,22 @@ def test_more_than_a_hundred_closed_prs_page_through_the_search(fake, taxonomy):
     assert len(closed) == 130 and fake.counts["POST /graphql"] == 2
 
 
+def test_more_closed_prs_than_a_search_gives_are_all_remembered(fake, taxonomy, monkeypatch):
+    """GitHub answers a search with 1,000 results at most: a bot with more closed PRs forgot the
+    oldest rejections (proposed again by backfill, no longer negatives for the scorer). Past the
+    limit, the next search reads the PRs created up to the oldest one read. (The limit is 200 here,
+    in the fake and the bot alike, so that the test seeds 450 PRs, not 2,250.)"""
+    from bot.forge.github import queries
+
+    monkeypatch.setattr(queries, "SEARCH_LIMIT", 200)
+    fake.search_limit = 200
+    rejected = seed(fake, taxonomy, 450, "closed")
+    closed = forge_for(fake).bot_pull_requests("closed")
+    assert sorted(markers.find(p.body, "arxiv")["arxiv_id"] for p in closed) == sorted(rejected)
+    # 2 pages of each search of 200, 1 of the last (the 51 PRs up to the oldest read, one again)
+    assert fake.counts["POST /graphql"] == 2 + 2 + 1
+
+
 # -- faults: no duplicate, nothing half-made, a clear error or a clean retry --------------------------
 
 

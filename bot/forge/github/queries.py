@@ -30,6 +30,22 @@ class BotPull:
 
 
 @dataclass
+class ClosedWindow:
+    """One closed-PR search (newest first) and how far it was read. GitHub answers a search with
+    at most 1,000 results: past them, the next window searches the PRs created up to the oldest
+    one read (``created:<=``), so that a bot with more closed PRs still remembers them all."""
+
+    before: str | None  # createdAt of the oldest PR the earlier windows read; None: the first
+    total: int = 0  # the search's issueCount
+    read: int = 0
+    oldest: str | None = None
+    new: int = 0  # PRs this window read that no earlier window had
+
+
+SEARCH_LIMIT = 1_000  # results GitHub gives for one search, whatever the pages
+
+
+@dataclass
 class Snapshot:
     """The repository as one run sees it (loaded once, kept up to date by the run's own writes)."""
 
@@ -40,6 +56,7 @@ class Snapshot:
     labels: set[str]
     pulls: dict[int, BotPull]
     closed_cursor: str | None = None  # more closed bot PRs to read from the search
+    closed_window: ClosedWindow | None = None  # the search being read (None: all read)
     repository_id: str = ""  # the GraphQL node id (a compare-and-swap branch move names it)
 
 
@@ -47,6 +64,7 @@ class Snapshot:
 _PULL_FRAGMENT = """
 fragment BotPull on PullRequest {
   number title body url state merged isCrossRepository headRefName baseRefName changedFiles mergeable
+  createdAt
   labels(first: 50) { nodes { name } }
   headRef { target { ... on Commit {
     oid message parents(first: 2) { nodes { oid } } file(path: $path) { oid } } } }
@@ -74,6 +92,7 @@ query CatalogBotSnapshot($owner: String!, $name: String!, $path: String!, $close
     }
   }
   search(query: $closed, type: ISSUE, first: 100) {
+    issueCount
     pageInfo { hasNextPage endCursor }
     nodes { ...BotPull }
   }
@@ -99,8 +118,9 @@ query CatalogBotOpenPulls($owner: String!, $name: String!, $path: String!, $afte
 
 CLOSED_PAGE_QUERY = (
     """
-query CatalogBotClosedPulls($path: String!, $closed: String!, $after: String!) {
+query CatalogBotClosedPulls($path: String!, $closed: String!, $after: String) {
   search(query: $closed, type: ISSUE, first: 100, after: $after) {
+    issueCount
     pageInfo { hasNextPage endCursor }
     nodes { ...BotPull }
   }
@@ -186,9 +206,11 @@ class RepositoryView:
         self._snapshot: Snapshot | None = None
         self._own_login: str | None = None
 
-    def _closed_search(self) -> str:
+    def _closed_search(self, before: str | None = None) -> str:
+        """The search of closed bot PRs, newest first (those created up to ``before``)."""
         word = self.settings.branch_prefix.rstrip("/-_") or self.settings.branch_prefix
-        return f"repo:{self.client.repository} is:pr is:closed head:{word}"
+        window = f" created:<={before}" if before else ""
+        return f"repo:{self.client.repository} is:pr is:closed head:{word} sort:created-desc{window}"
 
     def own_login(self) -> str:
         """The token's own login (GraphQL ``viewer``, which installation tokens may read, unlike
@@ -232,7 +254,8 @@ class RepositoryView:
         )
         snap.files[self.catalog_path] = self._file_text(head.get("file"))
         self._add_pulls(snap, repo["pullRequests"]["nodes"])
-        self._add_pulls(snap, data["search"]["nodes"])
+        snap.closed_window = ClosedWindow(None)
+        self._add_closed(snap, data["search"])
         page = repo["pullRequests"]["pageInfo"]
         while page["hasNextPage"]:
             more = client.graphql_data(
@@ -241,8 +264,6 @@ class RepositoryView:
             connection = more["repository"]["pullRequests"]
             self._add_pulls(snap, connection["nodes"])
             page = connection["pageInfo"]
-        closed_page = data["search"]["pageInfo"]
-        snap.closed_cursor = closed_page["endCursor"] if closed_page["hasNextPage"] else None
         return snap
 
     def _add_pulls(self, snap: Snapshot, nodes: list[Mapping[str, Any] | None]) -> None:
@@ -252,15 +273,32 @@ class RepositoryView:
             if node["headRefName"].startswith(self.settings.branch_prefix):
                 snap.pulls.setdefault(int(node["number"]), bot_pull_from_node(node))
 
+    def _add_closed(self, snap: Snapshot, search: Mapping[str, Any]) -> None:
+        """One page of the closed-PR search into the snapshot; past the last page of a search that
+        GitHub cut at 1,000 results, the next window (``ClosedWindow``)."""
+        window = snap.closed_window
+        assert window is not None
+        nodes = [n for n in search["nodes"] if n]
+        window.total = int(search.get("issueCount") or 0)
+        window.read += len(nodes)
+        window.new += sum(1 for n in nodes if "number" in n and int(n["number"]) not in snap.pulls)
+        window.oldest = min((str(n["createdAt"]) for n in nodes if n.get("createdAt")), default=window.oldest)
+        self._add_pulls(snap, nodes)
+        page = search["pageInfo"]
+        snap.closed_cursor = page["endCursor"] if page["hasNextPage"] else None
+        if snap.closed_cursor is None:
+            cut = window.read >= SEARCH_LIMIT and window.total > window.read
+            advanced = window.new > 0 and window.oldest is not None and window.oldest != window.before
+            snap.closed_window = ClosedWindow(window.oldest) if cut and advanced else None
+
     def _load_closed(self, snap: Snapshot) -> None:
-        variables = {"path": self.catalog_path, "closed": self._closed_search()}
-        while snap.closed_cursor:
+        while snap.closed_window is not None:
+            window = snap.closed_window
+            variables = {"path": self.catalog_path, "closed": self._closed_search(window.before)}
             data = self.client.graphql_data(
                 "read closed bot pull requests", CLOSED_PAGE_QUERY, {**variables, "after": snap.closed_cursor}
             )
-            self._add_pulls(snap, data["search"]["nodes"])
-            page = data["search"]["pageInfo"]
-            snap.closed_cursor = page["endCursor"] if page["hasNextPage"] else None
+            self._add_closed(snap, data["search"])
 
     def _file_text(self, entry: Mapping[str, Any] | None) -> tuple[str, str | None]:
         """(text, oid) of a GraphQL tree entry; large files come from the REST blob API."""
