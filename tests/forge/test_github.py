@@ -327,6 +327,35 @@ def test_a_closed_pr_whose_marker_was_edited_out_is_still_a_rejection(fake, taxo
     assert [p.arxiv_id for p in chosen.new] == ["2401.00007", "2401.00008", "2401.00009"]
 
 
+def test_a_bot_pr_renamed_out_of_the_prefix_is_still_a_proposal_and_never_rebuilt(fake, taxonomy):
+    """A maintainer renamed the bot's branch (to keep the bot from rebuilding it): the PR was no
+    longer the bot's, and the next poll proposed the paper again, a second PR. The bot's own open
+    PR with its marker still counts as the paper's proposal; refresh ("open") leaves it alone; a
+    maintainer's PR with a copied marker counts for nothing."""
+    from bot.core.candidates import select_candidates
+    from bot.core.paper import Paper
+
+    for arxiv_id, branch, user in (
+        ("2401.00001", "review/kv", BOT_LOGIN),
+        ("2401.00002", "copy", "maintainer"),
+    ):
+        change = paper_change(taxonomy, arxiv_id, 1)
+        fake.seed_pull(
+            branch, "catalog.md", change.edit(fake.file("catalog.md")), change.title, change.body, user=user
+        )
+
+    forge = forge_for(fake)
+    assert forge.bot_pull_requests("open") == [] and forge.bot_pull_requests("closed") == []
+    papers = [Paper(arxiv_id=i, title=f"Paper {i}") for i in ("2401.00001", "2401.00002")]
+    chosen = select_candidates(
+        papers, parse(fake.file("catalog.md"), taxonomy), forge.bot_pull_requests(), "bot/digest"
+    )
+    assert ([p.arxiv_id for p in chosen.already_proposed], [p.arxiv_id for p in chosen.new]) == (
+        ["2401.00001"],
+        ["2401.00002"],
+    )
+
+
 def test_more_than_a_hundred_closed_prs_page_through_the_search(fake, taxonomy):
     seed(fake, taxonomy, 130, "closed")
     forge = forge_for(fake)

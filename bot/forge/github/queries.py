@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from bot.core import hunks
+from bot.core import hunks, markers
 from bot.errors import ForgeError
 from bot.forge.github.client import GitHubClient
 from bot.forge.protocols import PullRequest, PullState
@@ -55,6 +55,9 @@ class Snapshot:
     files: dict[str, tuple[str, str | None]]  # path -> (text, blob oid) on head_oid
     labels: set[str]
     pulls: dict[int, BotPull]
+    # the bot's own open paper PRs whose branch a maintainer renamed out of the prefix (to keep
+    # the bot from rebuilding it): still proposals of their papers, never rebuilt
+    renamed: dict[int, BotPull] = field(default_factory=dict)
     closed_cursor: str | None = None  # more closed bot PRs to read from the search
     closed_window: ClosedWindow | None = None  # the search being read (None: all read)
     repository_id: str = ""  # the GraphQL node id (a compare-and-swap branch move names it)
@@ -64,7 +67,7 @@ class Snapshot:
 _PULL_FRAGMENT = """
 fragment BotPull on PullRequest {
   number title body url state merged isCrossRepository headRefName baseRefName changedFiles mergeable
-  createdAt
+  createdAt author { login }
   labels(first: 50) { nodes { name } }
   headRef { target { ... on Commit {
     oid message parents(first: 2) { nodes { oid } } file(path: $path) { oid } } } }
@@ -272,6 +275,15 @@ class RepositoryView:
                 continue
             if node["headRefName"].startswith(self.settings.branch_prefix):
                 snap.pulls.setdefault(int(node["number"]), bot_pull_from_node(node))
+            elif node.get("state") == "OPEN" and self._own_paper_pull(node):
+                snap.renamed.setdefault(int(node["number"]), bot_pull_from_node(node))
+
+    def _own_paper_pull(self, node: Mapping[str, Any]) -> bool:
+        """A PR this token's account opened for a paper (its hidden marker): a maintainer's PR
+        with a copied marker is not the bot's. GraphQL names an app "name", REST "name[bot]"."""
+        author = str((node.get("author") or {}).get("login") or "").removesuffix("[bot]")
+        own = (self._own_login or "").removesuffix("[bot]")
+        return bool(author) and author == own and markers.find(node.get("body"), "arxiv") is not None
 
     def _add_closed(self, snap: Snapshot, search: Mapping[str, Any]) -> None:
         """One page of the closed-PR search into the snapshot; past the last page of a search that
@@ -346,7 +358,9 @@ class RepositoryView:
         return (self.file_at(pull.head_oid, path) if pull else None) or ""
 
     def bot_pull_requests(self, state: Literal["open", "closed", "all"] = "all") -> list[PullRequest]:
-        """The bot's PRs (branch prefix, same repository), oldest first; "closed" includes merged."""
+        """The bot's PRs (branch prefix, same repository), oldest first; "closed" includes merged.
+        "all" also has the bot's open paper PRs renamed out of the prefix (``Snapshot.renamed``):
+        what was proposed counts them, so the paper is not proposed again; nothing rebuilds them."""
         snap = self.snapshot()
         if state != "open":
             self._load_closed(snap)
@@ -355,4 +369,4 @@ class RepositoryView:
             return [p for p in pulls if p.state == "open"]
         if state == "closed":
             return [p for p in pulls if p.state != "open"]
-        return pulls
+        return [b.pull for _, b in sorted({**snap.renamed, **snap.pulls}.items())]
