@@ -99,3 +99,11 @@ def test_the_other_yaml_the_bot_reads_has_the_budget_too() -> None:
         yaml_aliases.safe_load(laughs(6))
     with pytest.raises(yaml_aliases.AliasBudgetError):
         keyword_edits._patterns_of(laughs(6) + "sections: {a: {patterns: *l5}}\n", "a")
+
+
+def test_values_nested_too_deep_are_a_yaml_error_not_a_crash(tmp_path: Path) -> None:
+    """libyaml stops at 1,000 levels; PyYAML's own parser then read the file again and recursed
+    until Python's RecursionError: a traceback (exit code 3) instead of one line naming the file."""
+    (tmp_path / "links.yml").write_text("hosts: " + "[" * 1200 + "]" * 1200 + "\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"links.yml: not valid YAML \(values nested too deep"):
+        config.load("links", tmp_path)

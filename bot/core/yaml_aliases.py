@@ -74,6 +74,11 @@ def check_aliases(root: yaml.Node, limit: int = MAX_REPEATED) -> None:
                 stack.append((child, False))
 
 
+class NestingError(yaml.YAMLError):
+    """Values nested deeper than the parser can follow (libyaml stops at 1,000 levels; PyYAML's
+    own parser, which reads what libyaml refuses, recursed until Python gave up)."""
+
+
 def load_with(loader_class: Any, text: str) -> Any:
     """``yaml.load(text, Loader=loader_class)`` (a safe loader), aliases checked first."""
     loader = loader_class(text)
@@ -83,6 +88,10 @@ def load_with(loader_class: Any, text: str) -> Any:
             return None
         check_aliases(node)
         return loader.construct_document(node)
+    except RecursionError:
+        raise NestingError(
+            "values nested too deep (hundreds of [ or { inside each other): no config needs that"
+        ) from None
     finally:
         loader.dispose()
 
