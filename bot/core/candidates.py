@@ -68,6 +68,8 @@ def _proposed(pulls: Sequence[PullRequest], digest_branch: str) -> tuple[set[str
             # branch (the forges list only the bot's own branches, never a fork's)
             if pull.state == "closed" and (arxiv_id := paper_id_of(pull.branch)) is not None:
                 rejected.add(arxiv_id)
+            elif pull.state == "closed":  # a checklist closed whole: its lines still name the papers
+                rejected |= digest.checklist_ids(pull.body)
             continue
         (rejected if pull.state == "closed" else active).update(
             _keys(str(data["arxiv_id"]), data.get("line"))

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.core import markers, templates
+from bot.core import arxiv_ids, markers, templates
 from bot.core.catalog import Catalog, parse
 from bot.core.changes import ChangeRequest, PullRequest
 from bot.core.entry import parse_entry, render_entry
@@ -81,6 +81,12 @@ def entries_of(body: str) -> list[DigestEntry]:
         for e in _marked_entries(body)
         if _usable(e)
     ]
+
+
+def checklist_ids(body: str) -> set[str]:
+    """The ids of the checklist lines a PR body shows (``- [x] arXiv <id>:``), valid ids only:
+    what a closed checklist PR whose hidden marker was edited out still says it proposed."""
+    return {m["id"] for m in _CHECK_RE.finditer(body or "") if arxiv_ids.is_valid(m["id"])}
 
 
 def unusable_entries(body: str) -> int:
@@ -185,8 +191,8 @@ def is_digest(pull: PullRequest) -> bool:
 def rejected_ids(pull: PullRequest) -> set[str]:
     """Papers a digest PR says no to: all of a digest closed unmerged, the unticked ones otherwise."""
     entries = entries_of(pull.body)
-    if pull.state == "closed":
-        return {e.arxiv_id for e in entries}
+    if pull.state == "closed":  # the checklist's lines too: a marker edited out of shape names none
+        return {e.arxiv_id for e in entries} | checklist_ids(pull.body)
     return {e.arxiv_id for e in entries if not e.ticked}
 
 
