@@ -9,9 +9,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from bot.core import digest, matching
+from bot.core.branches import paper_id_of
 from bot.core.catalog import Catalog, Item
 from bot.core.catalog_document import contents_anchors
 from bot.core.paper import Paper
+from bot.core.proposals import proposal_marker
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, UnknownSectionError
 from bot.forge.protocols import ChangeRequest, Forge, ProposalResult, PullRequest, propose_redone_once
@@ -72,6 +74,7 @@ class Run:
     ids_left: int = 0
     sources: dict[int, str] = field(default_factory=dict)  # command index -> source key
     _open_pulls: dict[str, PullRequest] | None = None
+    _all_pulls: list[PullRequest] | None = None
     # a paper's branch or id -> the latest PR that said no to it, and whether by an unticked line
     _said_no: dict[str, tuple[PullRequest, bool]] | None = None
 
@@ -83,10 +86,31 @@ class Run:
         self.replies.append(Reply(order, kind, command, data, self.sources.get(order[0], "")))
 
     def open_pull(self, branch: str) -> PullRequest | None:
-        """The bot's open PR on ``branch`` (read once per run)."""
+        """The bot's open PR on ``branch`` (read once per run); for a paper's branch, else its
+        open PR that a maintainer renamed out of the bot's prefix (never rebuilt: ``propose``
+        answers that it is left alone, instead of opening a second PR for the paper)."""
         if self._open_pulls is None:
             self._open_pulls = {p.branch: p for p in self.forge.bot_pull_requests("open")}
-        return self._open_pulls.get(branch)
+        found = self._open_pulls.get(branch)
+        if found is not None or (arxiv_id := paper_id_of(branch)) is None:
+            return found
+        renamed = (
+            p
+            for p in self.all_pulls()
+            if p.state == "open"
+            and not self.settings.branches.owns(p.branch)
+            and (proposal_marker(p) or {}).get("arxiv_id") == arxiv_id
+        )
+        return next(renamed, None)
+
+    def all_pulls(self) -> list[PullRequest]:
+        """Every bot PR, open and closed ([] when GitHub fails: it only informs), read once per run."""
+        if self._all_pulls is None:
+            try:
+                self._all_pulls = self.forge.bot_pull_requests("all")
+            except BotError:
+                self._all_pulls = []
+        return self._all_pulls
 
     def rejected(self, arxiv_id: str) -> tuple[str, bool]:
         """A link to the latest bot PR that said no to the paper, a rejection the maintainer who
@@ -95,10 +119,7 @@ class Run:
         True). ("", False) when there is none, or GitHub fails: it is only information. Read once
         per run, only when a paper is looked up."""
         if self._said_no is None:
-            try:
-                pulls = self.forge.bot_pull_requests("all")
-            except BotError:
-                pulls = []
+            pulls = self.all_pulls()
             self._said_no = {}
             for pull in sorted(pulls, key=lambda p: p.number):
                 if not pull.number:
@@ -305,9 +326,10 @@ def propose(
     """Open or update the PR and reply; a failure is replied and does not stop the other commands.
     An open PR on the branch that this issue did not open (another issue's, the poll job's) is
     never touched, unless the command was posted on that PR's own page (a PR is an issue too:
-    its number is the event's issue number)."""
+    its number is the event's issue number). Nor is one whose branch a maintainer renamed out
+    of the bot's prefix: that PR is theirs now."""
     foreign = work.open_pull(change.branch)
-    if foreign is not None and not updatable(foreign, work):
+    if foreign is not None and (not updatable(foreign, work) or foreign.branch != change.branch):
         work.reply(order, "other_pull", cmd, pr=f"[#{foreign.number}]({foreign.url})", **facts)
         return False
     try:  # a branch another run or a push moved meanwhile is rebuilt once from there

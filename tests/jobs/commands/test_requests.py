@@ -641,6 +641,22 @@ def test_a_request_for_a_paper_another_pr_proposes_says_so_in_its_preview(
     assert f"Note: {link} already proposes it and was not opened from this issue" in preview
 
 
+def test_an_add_for_a_paper_whose_pr_was_renamed_out_of_the_prefix_leaves_it_alone(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """A maintainer renamed the bot's branch of a paper's open PR out of `bot/` (to keep it from
+    rebuilds): an /add of the paper opened a second PR on `bot/arxiv-<id>`. It answers that the
+    renamed PR proposes it, as for another issue's PR, even when posted on that PR."""
+    text = github.file("catalog.md")
+    assert text is not None
+    body = markers.make("arxiv", {"arxiv_id": "2405.13786", "section": "kv-cache", "line": "x"})
+    renamed = github.seed_pull("review/kv", "catalog.md", text + "\n", "Add arXiv 2405.13786", body)
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache")
+    assert [r.kind for r in outcome.replies] == ["other_pull"]
+    assert f"[#{renamed.number}]({pr_url(github, renamed.number)}) already proposes" in status(github)
+    assert [p.head for p in github.pulls()] == ["review/kv"]
+
+
 def test_approve_reads_only_revision_tags_and_names_the_approved_ones(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:
