@@ -118,10 +118,20 @@ def run(forge: Inspectable, settings: GitHubSettings, local: Sequence[str] = ())
 
 
 def report_text(
-    report: AccessReport, checks: Sequence[Check], settings: GitHubSettings, local: Sequence[str] = ()
+    report: AccessReport,
+    checks: Sequence[Check],
+    settings: GitHubSettings,
+    local: Sequence[str] = (),
+    cautions: Sequence[str] = (),
 ) -> str:
+    """The report; ``cautions``: warnings found here (``permission_warnings``), counted as such."""
     return templates.render(
-        "doctor.txt.j2", report=report, checks=checks, settings=settings, local=list(local)
+        "doctor.txt.j2",
+        report=report,
+        checks=checks,
+        settings=settings,
+        local=list(local),
+        cautions=list(cautions),
     ).strip()
 
 
@@ -309,9 +319,10 @@ def push_settings(path: Path) -> Any:
 
 def main(args: argparse.Namespace) -> int:
     problems = local_problems(os.environ, args.repository, Path.cwd())
-    for warning in permission_warnings(bot_workflows(Path.cwd())):  # warned, not failed: a step may need it
-        print(f"[warn] {warning}")
+    cautions = permission_warnings(bot_workflows(Path.cwd()))  # warned, not failed: a step may need it
     if not os.environ.get("GITHUB_TOKEN") or not (args.repository or os.environ.get("GITHUB_REPOSITORY")):
+        for caution in cautions:
+            print(f"[warn] {caution}")
         # GitHub cannot be asked without them: every missing piece, in one message
         raise BotError(f"{len(problems)} missing piece(s):\n" + "\n".join(f"  {p}" for p in problems))
     services = build_services(os.environ, repository=args.repository, api_url=args.api_url)
@@ -321,5 +332,5 @@ def main(args: argparse.Namespace) -> int:
     repository = next((c for c in checks if c.id == "repository"), None)
     if repository:
         problems += branch_problems(bot_workflows(Path.cwd()), repository.facts.get("default_branch"))
-    print(report_text(report, checks, settings, problems))
+    print(report_text(report, checks, settings, problems, cautions))
     return 1 if problems or any(check.status == "fail" for check in checks) else 0

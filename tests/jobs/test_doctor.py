@@ -375,3 +375,22 @@ def test_the_shipped_workflows_grant_what_the_bot_needs_and_no_more(tmp_path, mo
     out = capsys.readouterr().out
     assert out.count("[warn]") == 1
     assert f"[warn] {site}: job `build` grants `contents: write`, which site does not need" in out
+
+    config = tmp_path / "config"
+    shutil.copytree(PROJECT / "config", config)
+    (config / "github.yml").write_text("seconds_between_requests: 0\ntimeout_seconds: 5\n")
+    shutil.copy(PROJECT / "catalog.md", tmp_path / "catalog.md")
+    from tests.fake_github import FakeGitHub
+
+    with FakeGitHub() as fake:
+        for key, value in {
+            "CATALOG_BOT_CONFIG": str(config),
+            "GITHUB_API_URL": fake.url,
+            "GITHUB_REPOSITORY": fake.repository,
+            "GITHUB_TOKEN": BOT_TOKEN,
+        }.items():
+            monkeypatch.setenv(key, value)
+        assert bot_main(["doctor"]) == 0  # a warning, in the report and its verdict, not a failure
+    out = capsys.readouterr().out
+    assert "1 warning(s) found here, without GitHub:\n[warn] " in out and f"{site}: job `build`" in out
+    assert out.strip().splitlines()[-1].startswith("Ready, with "), out
