@@ -132,12 +132,21 @@ class Catalog:
 
     @property
     def newline(self) -> str:
-        for line in self.lines:
-            if line.endswith("\r\n"):
-                return "\r\n"
+        """The file's line ending: the one most of its lines end with (CRLF or LF; LF when none
+        has one, or on a tie)."""
+        crlf = sum(1 for line in self.lines if line.endswith("\r\n"))
+        lf = sum(1 for line in self.lines if line.endswith("\n")) - crlf
+        return "\r\n" if crlf > lf else "\n"
+
+    def newline_at(self, index: int) -> str:
+        """The line ending for a line inserted before line ``index`` (0-based): its neighbours'
+        (the line above, else the one below), else the file's, so that a consistent file stays
+        consistent and a mixed one takes the ending of the part it is added to."""
+        for neighbour in (index - 1, index):
+            line = self.lines[neighbour] if 0 <= neighbour < len(self.lines) else ""
             if line.endswith("\n"):
-                return "\n"
-        return "\n"
+                return "\r\n" if line.endswith("\r\n") else "\n"
+        return self.newline
 
     def entries(self) -> list[Item]:
         """Items inside a taxonomy section (the catalog's papers and resources), commented-out

@@ -103,13 +103,15 @@ def _lines_and_index(
 ) -> tuple[list[str], int]:
     """The lines with ``entry`` inserted, and the index of its line."""
     position = insertion_line(catalog, entry, section, subsection)
-    newline = catalog.newline
+    newline = catalog.newline_at(position)
     lines = list(catalog.lines)
     new = [render_entry(entry) + newline]
     if not _anchors(catalog, section, subsection):  # first entry under a heading: keep a blank line before it
         new.insert(0, newline)
     if position > 0 and not lines[position - 1].endswith("\n"):
+        # the file had no final newline: the new last line has none either (lossless remove)
         lines[position - 1] += newline
+        new[-1] = new[-1].removesuffix(newline)
     lines[position:position] = new
     return lines, position + len(new) - 1
 
@@ -137,6 +139,8 @@ def remove(catalog: Catalog, arxiv_id: str) -> Catalog:
     blank_after = item.end >= len(catalog.lines) or not catalog.lines[item.end].strip()
     if blank_before and blank_after:
         del lines[item.start - 1]
+    if item.end == len(catalog.lines) and lines and not catalog.lines[-1].endswith("\n"):
+        lines[-1] = lines[-1].rstrip("\r\n")  # it was the last line, without a final newline: keep none
     return _reparse(catalog, lines)
 
 

@@ -446,3 +446,51 @@ def test_the_table_of_contents_under_its_configured_heading_holds_no_papers(taxo
         description="A library",
     )
     assert parsed.insert(tool, "tools").find_by_title(tool.title) is not None
+
+
+NEW_KV = paper("2403.00001", "A New KV Cache Eviction Policy for Long Contexts")
+
+
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+@pytest.mark.parametrize("last", ["entry", "heading", "text"])
+def test_insert_then_remove_keeps_a_missing_final_newline_missing(
+    taxonomy: Taxonomy, ending: str, last: str
+) -> None:
+    """A catalog without a final newline (the last line an entry, a heading or text) got one from
+    an insert at its end, and kept it after the entry was removed: not the same bytes."""
+    tail = {
+        "entry": render_entry(paper("2404.14469", "SnapKV: LLM Knows What You are Looking for")),
+        "heading": "## KV Cache Compression",
+        "text": "## KV Cache Compression\n\nKeys and values, compressed.",
+    }[last]
+    text = f"# T\n\n## KV Cache Compression\n\n{tail}" if last == "entry" else f"# T\n\n{tail}"
+    text = text.replace("\n", ending)
+    parsed = catalog.parse(text, taxonomy)
+    inserted = parsed.insert(NEW_KV, "kv-cache")
+    assert inserted.render().endswith(render_entry(NEW_KV))  # still no final newline
+    assert "\n" not in inserted.render().replace(ending, "")  # one line ending throughout
+    assert inserted.remove("2403.00001").render() == text
+    moved = parsed.insert(NEW_KV, "kv-cache").move("2403.00001", "kv-cache")
+    assert moved.render() == inserted.render()
+
+
+def test_an_inserted_line_takes_the_line_ending_of_its_neighbours(taxonomy: Taxonomy) -> None:
+    """The new line took the first line's ending: an LF line in a CRLF section (a title edited on
+    GitHub, the rest written on Windows) made the file mixed, and a CRLF catalog whose first
+    line was LF got LF lines."""
+    older = render_entry(paper("2306.14048", "H2O: Heavy-Hitter Oracle for Efficient Inference"))
+    text = f"# T\n\n## KV Cache Compression\r\n\r\n{older}\r\n\r\n## Speculative and Parallel Decoding\r\n"
+    inserted = catalog.parse(text, taxonomy).insert(NEW_KV, "kv-cache")
+    assert inserted.render() == text.replace(older, f"{render_entry(NEW_KV)}\r\n{older}")
+    lf_section = "# T\r\n\r\n## KV Cache Compression\n\n" + older + "\n"
+    inserted = catalog.parse(lf_section, taxonomy).insert(NEW_KV, "kv-cache")
+    assert inserted.render() == lf_section.replace(older, f"{render_entry(NEW_KV)}\n{older}")
+
+
+def test_an_entry_added_under_an_empty_heading_of_a_crlf_catalog_is_crlf(taxonomy: Taxonomy) -> None:
+    """The first entry under a heading (with its blank line) in a CRLF catalog whose first line
+    ends in LF: the line above decides, so the catalog stays CRLF below its first line."""
+    text = "# T\n\r\n## KV Cache Compression\r\n\r\nKeys and values.\r\n"
+    inserted = catalog.parse(text, taxonomy).insert(NEW_KV, "kv-cache")
+    assert inserted.render() == text + f"\r\n{render_entry(NEW_KV)}\r\n"
+    assert catalog.parse(text, taxonomy).newline == "\r\n"
