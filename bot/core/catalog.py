@@ -16,6 +16,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import cache
+
+from markdown_it import MarkdownIt
 
 from bot.core import arxiv_ids
 from bot.core.anchors import slugify
@@ -28,6 +31,10 @@ from bot.errors import UnknownSectionError
 _LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 _HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*\r?\n?$")
 _BULLET_RE = re.compile(r"^([ \t]*)(?:[-*+•]|\d{1,3}[.)])[ \t]+\S")
+# An underline (``=====`` or ``-----``) under a paragraph makes it a heading (setext); a bullet
+# above one ends its own paragraph, so the line under it is a rule, not an underline.
+_UNDERLINE_RE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*\r?\n?$")
+_PARAGRAPH_ENDER_RE = re.compile(r"^ {0,3}[-*+][ \t]+\S")
 # A table row starts with a pipe and has another; text after the last pipe (a stray "o" in a
 # real list) does not make it prose.
 _TABLE_ROW_RE = re.compile(r"^[ \t]*\|.*\|")
@@ -65,6 +72,12 @@ class Heading:
     title: str
     section: str | None  # taxonomy id of the section this heading is or is inside
     subsection: str | None  # taxonomy id of the subsection, when the heading is one
+    span: int = 1  # lines it takes: an underlined (setext) heading's text lines and underline
+
+    @property
+    def below(self) -> int:
+        """The first line (0-based) after the heading (after its underline, for a setext one)."""
+        return self.line + self.span
 
     @property
     def anchor(self) -> str:
@@ -342,15 +355,17 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
     fenced, hidden = _code_and_comments(lines)
     current: tuple[str | None, str | None] = (None, None)
     heading_at: dict[int, int] = {}
+    underlined = _setext_headings(lines)
     for index, line in enumerate(lines):
         if fenced[index] or hidden[index]:  # code, or commented out: GitHub shows no heading
             continue
         match = _HEADING_RE.match(line)
-        if match:
-            level, title = len(match.group(1)), match.group(2).strip()
+        found = (len(match.group(1)), match.group(2).strip(), 1) if match else underlined.get(index)
+        if found and not any(fenced[index : index + found[2]] + hidden[index : index + found[2]]):
+            level, title, span = found
             current = _heading_sections(level, title, current, taxonomy)
             heading_at[index] = len(headings)
-            headings.append(Heading(index, level, title, current[0], current[1]))
+            headings.append(Heading(index, level, title, current[0], current[1], span))
 
     items: list[Item] = []
     index = 0
@@ -362,7 +377,7 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
             heading_index = heading_at[index]
             h = headings[heading_index]
             section = (h.section, h.subsection)
-            index += 1
+            index += h.span
             continue
         if fenced[index]:
             index += 1
@@ -405,6 +420,35 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
         )
         index = end
     return Catalog(kept, headings, items, taxonomy)
+
+
+@cache
+def _block_parser() -> MarkdownIt:
+    """CommonMark's blocks (with GitHub's tables, which a rule under a row ends), without inlines."""
+    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
+
+
+def _setext_headings(lines: list[str]) -> dict[int, tuple[int, str, int]]:
+    """The underlined (setext) headings, as CommonMark reads them: by the line their text starts
+    on, (level, title, lines taken). ``Title`` over ``=====`` is a ``#`` heading, over ``-----`` a
+    ``##`` one; a ``---`` after a blank line, under a bullet (a list's lazy line too) or a table is
+    a rule, and one inside a list item or a quote makes no heading of the catalog. markdown-it
+    decides, and only reads the text when some line could be an underline."""
+    if not any(
+        _UNDERLINE_RE.match(lines[i]) and lines[i - 1].strip() and not _PARAGRAPH_ENDER_RE.match(lines[i - 1])
+        for i in range(1, len(lines))
+    ):
+        return {}
+    # markdown-it breaks lines at a lone "\r" too; the model (and GitHub's line numbers) do not
+    text = re.sub(r"\r(?!\n)", " ", "".join(lines))
+    tokens = _block_parser().parse(text)
+    found = {}
+    for token, inline in zip(tokens, tokens[1:], strict=False):
+        if token.type == "heading_open" and token.markup in ("=", "-") and token.level == 0 and token.map:
+            start, end = token.map
+            title = " ".join(part.strip() for part in inline.content.split("\n"))
+            found[start] = (1 if token.markup == "=" else 2, title, end - start)
+    return found
 
 
 def commented_bullet(line: str) -> str | None:

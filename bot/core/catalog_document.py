@@ -59,7 +59,7 @@ def contents_problems(catalog: Catalog) -> list[tuple[int, str]]:
     numbered = [
         (index + 1, line.rstrip())
         for index, line in enumerate(
-            catalog.lines[heading.line + 1 : catalog.region_end(heading)], heading.line + 1
+            catalog.lines[heading.below : catalog.region_end(heading)], heading.below
         )
         if line.strip()
     ]

@@ -279,9 +279,7 @@ def _description_lines(catalog: Catalog, taxonomy: Taxonomy) -> set[int]:
             section = taxonomy.get(heading.section, heading.subsection if heading.level == 3 else None)
         except UnknownSectionError:
             continue
-        below = next(
-            (i for i in range(heading.line + 1, len(catalog.lines)) if catalog.lines[i].strip()), None
-        )
+        below = next((i for i in range(heading.below, len(catalog.lines)) if catalog.lines[i].strip()), None)
         if below is not None and catalog.lines[below].strip() == section.description.strip():
             lines.add(below)
     return lines
@@ -292,7 +290,7 @@ def _stray_link_lines(catalog: Catalog, contents: set[int]) -> list[Problem]:
     covered: set[int] = set(contents)
     for item in catalog.items:
         covered.update(range(item.start, item.end))
-    covered.update(h.line for h in catalog.headings)
+    covered.update(line for h in catalog.headings for line in range(h.line, h.below))
     first_section = min((h.line for h in catalog.headings if h.section), default=len(catalog.lines))
     # what readers see: not fenced code, HTML comments nor code spans
     prose = dict(prose_lines(line.rstrip("\r\n") for line in catalog.lines))

@@ -494,3 +494,53 @@ def test_an_entry_added_under_an_empty_heading_of_a_crlf_catalog_is_crlf(taxonom
     inserted = catalog.parse(text, taxonomy).insert(NEW_KV, "kv-cache")
     assert inserted.render() == text + f"\r\n{render_entry(NEW_KV)}\r\n"
     assert catalog.parse(text, taxonomy).newline == "\r\n"
+
+
+def test_underlined_headings_are_read_as_commonmark_reads_them(taxonomy: Taxonomy) -> None:
+    """`Title` over `=====` or `-----` (setext) is a heading on GitHub, but the model read only
+    `#` headings: the entries under `KV Cache Compression` over `---` were in no section (lint:
+    outside the taxonomy; insert: no section 'kv-cache'). A `---` after a blank line or under a
+    bullet is a rule, not an underline."""
+    older = render_entry(paper("2306.14048", "H2O: Heavy-Hitter Oracle for Efficient Inference"))
+    text = (
+        "Awesome Efficient LLMs\n======================\n\nAn intro\nover two lines\n\n---\n\n"
+        f"KV Cache Compression\n--------------------\n\n{older}\n---\n\nSpeculative and\nParallel Decoding\n---\n"
+    )
+    parsed = catalog.parse(text, taxonomy)
+    assert [(h.line, h.level, h.title, h.section, h.span) for h in parsed.headings] == [
+        (0, 1, "Awesome Efficient LLMs", None, 2),
+        (8, 2, "KV Cache Compression", "kv-cache", 2),
+        (14, 2, "Speculative and Parallel Decoding", "decoding", 3),
+    ]
+    assert [(i.line_number, i.section) for i in parsed.entries()] == [(12, "kv-cache")]
+    inserted = parsed.insert(NEW_KV, "kv-cache").insert(paper("2401.00001", "A drafting paper"), "decoding")
+    assert inserted.render() == text.replace(older, f"{render_entry(NEW_KV)}\n{older}") + (
+        "\n" + render_entry(paper("2401.00001", "A drafting paper")) + "\n"
+    )
+    assert inserted.remove("2401.00001").remove("2403.00001").render() == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["Title", "two words", "=====", "---", "  ---", "", "- item", "  continued", "1. one", "2. two"]
+            + ["| a | b |", "|---|---|", "```", "> quote", "    code", "<div>", "<!-- x -->", "***", "# T"]
+        ),
+        max_size=12,
+    )
+)
+def test_underlined_headings_are_those_markdown_it_reads(lines: list[str]) -> None:
+    """The reference: markdown-it's CommonMark block parser (the project's dependency), which
+    knows which paragraph an underline may end (not a list's lazy line, not a table, not an HTML
+    block) and when a `---` is a rule."""
+    from markdown_it import MarkdownIt
+
+    text = "\n".join(lines) + "\n"
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
+    expected = [
+        (t.map[0], int(t.tag[1]))
+        for t in tokens
+        if t.type == "heading_open" and t.markup in ("=", "-") and t.level == 0 and t.map
+    ]
+    assert [(h.line, h.level) for h in catalog.parse(text).headings if h.span > 1] == expected

@@ -588,3 +588,18 @@ def test_a_missing_catalog_names_a_command_that_creates_it(
         argv = shlex.split(command.replace("LIST", "README.md"))
         assert cli.build_parser(argv[0]).parse_args(argv).command == argv[0]
     assert f"--output {missing}" in err
+
+
+def test_a_catalog_with_underlined_headings_is_clean(clean_text: str, taxonomy: Taxonomy) -> None:
+    """`Title` over `=====` and sections over `-----` (setext) are headings on GitHub: lint said
+    'no title heading', every section 'missing' and every entry outside the taxonomy."""
+    lines = []
+    for line in clean_text.splitlines():
+        level = len(line) - len(line.lstrip("#"))
+        if level in (1, 2) and line[level:].startswith(" "):
+            lines += [line[level + 1 :], ("=" if level == 1 else "-") * 5]
+        else:
+            lines.append(line)
+    underlined = "\n".join(lines) + "\n"
+    assert "\n## " not in underlined and "\nContents\n-----\n" in underlined
+    assert problems(underlined, taxonomy) == []
