@@ -25,7 +25,7 @@ from bot.core.anchors import slugify
 from bot.core.entry import Entry, parse_entry
 from bot.core.markdown import blank_comments_and_code, fence_closes, fence_opening
 from bot.core.matching import near_titles, title_key
-from bot.core.taxonomy import Taxonomy
+from bot.core.taxonomy import Taxonomy, heading_key
 from bot.errors import UnknownSectionError
 
 _LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")
@@ -135,8 +135,8 @@ class Catalog:
         heading = self.headings[item.heading] if item.heading is not None else None
         names = {"contents", "table of contents"}
         if self.taxonomy is not None:
-            names.add(self.taxonomy.contents_heading.strip().lower())  # as config names it
-        return heading is not None and heading.title.strip().lower() in names
+            names.add(heading_key(self.taxonomy.contents_heading))  # as config names it
+        return heading is not None and heading_key(heading.title) in names
 
     # -- reading -----------------------------------------------------------------------------
 

@@ -52,7 +52,7 @@ def contents_problems(catalog: Catalog) -> list[tuple[int, str]]:
     taxonomy = catalog.taxonomy
     if taxonomy is None:
         return []
-    contents = [h for h in catalog.headings if h.title == taxonomy.contents_heading]
+    contents = [h for h in catalog.headings if taxonomy.is_contents(h.title)]
     if not contents:
         return [(1, f"no '## {taxonomy.contents_heading}' heading (table of contents)")]
     heading = contents[0]

@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
+import functools
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from bot.core.anchors import slugify
+from bot.core.anchors import rendered_text, slugify
 from bot.core.matching import closest_sections
 from bot.errors import ConfigError, UnknownSectionError
+
+
+@functools.lru_cache(maxsize=4096)
+def heading_key(title: str) -> str:
+    """How a heading is matched with a section's title: the text GitHub shows for it (a link's
+    label, without emphasis, code or HTML marks: ``anchors.rendered_text``), without emoji and
+    other symbols, spaces collapsed, in any case. ``[Pruning](#pruning)``, ``**Pruning**`` and
+    ``Pruning 🔧`` are all the heading ``Pruning``; ``C++ / CUDA`` keeps its ``+`` and ``/``."""
+    shown = "".join(char for char in rendered_text(title) if not _decoration(char))
+    return " ".join(shown.split()).casefold()
+
+
+def _decoration(char: str) -> bool:
+    """An emoji or another pictograph, its variation selector, skin tone, keycap or joiner."""
+    category = unicodedata.category(char)
+    return (
+        category in ("So", "Cf", "Me")
+        or (category == "Sk" and not char.isascii())
+        or "\ufe00" <= char <= "\ufe0f"
+    )
 
 
 @dataclass(frozen=True)
@@ -49,11 +71,17 @@ class Taxonomy:
 
     def by_title(self, title: str, parent: str | None = None) -> Section | None:
         """The section (``parent`` None) or the subsection of ``parent`` whose heading is
-        ``title`` (case-insensitive). Subsection titles may repeat across sections ("Other")
-        and match a section's: only the heading's own level and parent are looked at."""
-        wanted = title.strip().lower()
+        ``title``, by the text it shows (``heading_key``: any case, a link, emphasis or an emoji
+        around it). Subsection titles may repeat across sections ("Other") and match a
+        section's: only the heading's own level and parent are looked at."""
+        wanted = heading_key(title)
         candidates = self.sections if parent is None else self.children(parent)
-        return next((s for s in candidates if s.title.lower() == wanted), None)
+        return next((s for s in candidates if heading_key(s.title) == wanted), None)
+
+    def is_contents(self, title: str) -> bool:
+        """Whether a heading is the table of contents' (``contents_heading``, as ``by_title``
+        matches)."""
+        return heading_key(title) == heading_key(self.contents_heading)
 
     def resolve(self, name: str) -> tuple[str, str | None]:
         """A section named as a person would (id or heading, any case, of a section or a
@@ -61,7 +89,9 @@ class Taxonomy:
         closest suggestions."""
         wanted = name.strip().strip("`'\"").lower()
         for section in (*self.sections, *self.subsections):
-            if wanted in (section.id, section.title.lower(), section.anchor):
+            if wanted in (section.id, section.title.lower(), section.anchor) or (
+                heading_key(name) == heading_key(section.title)
+            ):
                 if section.parent:
                     return section.parent, section.id
                 return section.id, None
@@ -108,12 +138,12 @@ def _check_titles(
     problems = [
         f"section {s.id} has the title of the table of contents ({contents!r}, contents_heading)"
         for s in sections
-        if s.title.strip().lower() == contents.strip().lower()
+        if heading_key(s.title) == heading_key(contents)
     ]
     for parent in (None, *(s.id for s in sections)):
         named: dict[str, list[Section]] = {}
         for section in sections if parent is None else [s for s in subsections if s.parent == parent]:
-            named.setdefault(section.title.strip().lower(), []).append(section)
+            named.setdefault(heading_key(section.title), []).append(section)
         problems += [
             f"{'sections' if parent is None else f'subsections of {parent}'} "
             f"{' and '.join(s.id for s in same)} have the same title {same[0].title!r}"

@@ -25,7 +25,7 @@ from bot.core.enrichment import two_ids
 from bot.core.entry import misread_venue, why_not_entry
 from bot.core.markdown import prose_lines
 from bot.core.matching import duplicate_pairs
-from bot.core.taxonomy import Taxonomy
+from bot.core.taxonomy import Taxonomy, heading_key
 from bot.core.text import counted
 from bot.errors import BotError, CatalogError, UnknownSectionError
 from bot.jobs import add_file_argument, catalog_file
@@ -78,16 +78,16 @@ def heading_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
     expected = _expected(taxonomy)
     # a subsection is known by its section too: subsection titles may repeat ("Other")
     positions = {
-        (level, title.lower(), ident.split("/")[0] if level == 3 else None): i
+        (level, heading_key(title), ident.split("/")[0] if level == 3 else None): i
         for i, (level, title, ident) in enumerate(expected)
     }
     seen: dict[int, Heading] = {}
     highest = -1
     for heading in catalog.headings:
-        if heading.level == 1 or heading.title == taxonomy.contents_heading:
+        if heading.level == 1 or taxonomy.is_contents(heading.title):
             continue
         index = positions.get(
-            (heading.level, heading.title.lower(), heading.section if heading.level == 3 else None)
+            (heading.level, heading_key(heading.title), heading.section if heading.level == 3 else None)
         )
         if index is None or not _under_its_section(heading, index, expected, catalog):
             problems.append(Problem(heading.line + 1, _unknown_heading(heading, taxonomy)))
@@ -203,7 +203,7 @@ def _unspaced_heading(catalog: Catalog, headings: set[int], title: str) -> int |
 def _contents_lines(catalog: Catalog, taxonomy: Taxonomy) -> set[int]:
     lines: set[int] = set()
     for heading in catalog.headings:
-        if heading.title == taxonomy.contents_heading:
+        if taxonomy.is_contents(heading.title):
             end = catalog.region_end(heading)
             lines.update(range(heading.line, end))
     return lines
@@ -372,13 +372,13 @@ def _fold_misspelled_sections(catalog: Catalog, taxonomy: Taxonomy, problems: li
     """A ``##`` heading that is not the taxonomy's but close to a missing section's title is a
     misspelling: one problem that names the section, instead of one per entry under it, per
     subsection heading and for the 'missing' section."""
-    present = {h.title.lower() for h in catalog.headings if h.level == 2}
-    missing = [s for s in taxonomy.sections if s.title.lower() not in present]
+    present = {heading_key(h.title) for h in catalog.headings if h.level == 2}
+    missing = [s for s in taxonomy.sections if heading_key(s.title) not in present]
     sections = [h for h in catalog.headings if h.level <= 2]
     for heading in catalog.headings:
-        if heading.level != 2 or heading.title == taxonomy.contents_heading or heading.section or not missing:
+        if heading.level != 2 or taxonomy.is_contents(heading.title) or heading.section or not missing:
             continue
-        closest = matching.closest_sections(heading.title, missing, 1, cutoff=75)
+        closest = matching.closest_sections(heading_key(heading.title), missing, 1, cutoff=75)
         if not closest:
             continue
         section = closest[0]

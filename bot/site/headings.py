@@ -60,7 +60,7 @@ def unknown_headings(catalog: Catalog, taxonomy: Taxonomy) -> list[UnknownHeadin
     found: dict[int, UnknownHeading] = {}
     for item in catalog.items:
         heading = catalog.headings[item.heading] if item.heading is not None else None
-        if heading is None or heading.level < 2 or heading.title == taxonomy.contents_heading:
+        if heading is None or heading.level < 2 or taxonomy.is_contents(heading.title):
             continue
         if heading.level == 2 and taxonomy.by_title(heading.title) is not None:
             continue

@@ -603,3 +603,40 @@ def test_a_catalog_with_underlined_headings_is_clean(clean_text: str, taxonomy: 
     underlined = "\n".join(lines) + "\n"
     assert "\n## " not in underlined and "\nContents\n-----\n" in underlined
     assert problems(underlined, taxonomy) == []
+
+
+@pytest.mark.parametrize(
+    "heading",
+    [
+        "## [KV Cache Compression](#kv-cache-compression)",
+        "## **KV Cache Compression**",
+        "## <a id='kv'></a>KV Cache Compression",
+        "## `KV Cache Compression`",
+        "## kv cache compression",
+        "## KV Cache Compression 🔧",
+        "## 🚀 KV Cache Compression",
+        "## KV Cache Compression ⚡️",
+    ],
+)
+def test_a_linked_emphasised_or_decorated_heading_is_its_section(
+    clean_text: str, taxonomy: Taxonomy, heading: str
+) -> None:
+    """A section heading is matched by the text it shows (a link's label, no emphasis, code, HTML
+    or emoji): `## [KV Cache Compression](#...)` or `## KV Cache Compression 🔧` was an unknown
+    heading to lint and its entries were outside the taxonomy (stats: uncounted; insert: no such
+    section). Lint still checks the contents' link against the heading's own anchor."""
+    text = clean_text.replace("## KV Cache Compression", heading)
+    parsed = catalog.parse(text, taxonomy)
+    assert parsed.find_by_id("2404.14469").section == "kv-cache"  # type: ignore[union-attr]
+    assert parsed.insert(paper("2403.00001", "A new KV cache paper"), "kv-cache").find_by_id("2403.00001")
+    found = problems(text, taxonomy)
+    assert [p.message.split(":")[0] for p in found] in ([], ["table of contents is stale"])
+    anchor = catalog_document.contents_anchors(parsed)["kv-cache"]
+    fixed = text.replace("(#kv-cache-compression)", f"(#{anchor})")
+    assert problems(fixed, taxonomy) == []
+
+
+def test_a_decorated_contents_heading_is_the_contents(clean_text: str, taxonomy: Taxonomy) -> None:
+    text = clean_text.replace("## Contents", "## 📚 **Contents**")
+    assert problems(text, taxonomy) == []
+    assert catalog.parse(text, taxonomy).find_by_title("Surveys", fuzzy=False) is None

@@ -269,6 +269,20 @@ def test_two_sections_with_one_title_are_an_error(project: Path, capsys: pytest.
     ) in capsys.readouterr().out
 
 
+def test_two_sections_whose_titles_differ_only_by_an_emoji_or_markup_are_an_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A heading is matched by the text it shows, without emoji: `Quantization 🔧` and
+    `**Quantization**` are the heading `Quantization`, so they cannot be two sections."""
+    config = project / "config"
+    edit_yaml(config / "taxonomy.yml", lambda d: _titled(d, "quantization", "Quantization 🔧"))
+    edit_yaml(config / "taxonomy.yml", lambda d: _titled(d, "kv-cache", "**Quantization**"))
+    assert cli.main(["validate-config", "--config-dir", str(config)]) == 1
+    assert (
+        "sections quantization and kv-cache have the same title 'Quantization 🔧'" in capsys.readouterr().out
+    )
+
+
 def test_a_section_titled_as_the_table_of_contents_is_an_error(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
