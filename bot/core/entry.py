@@ -233,22 +233,41 @@ _HEAD_RE = re.compile(r"^- \[(?:\\.|[^\\\]])+\]\([^\s()]+\)")
 
 
 _NO_SHAPE = "not the entry's shape"
+# A "·" between fields (or the " - " before the authors) with any whitespace around it (a no-break
+# space an editor or a copy from a web page left, a tab, a thin space) is the separator: read as
+# no separator, it joined the authors and the arXiv id without a word, and the line lost its id.
+_LOOSE_SEPARATOR_RE = re.compile(r"\s*(?<=\s)·(?=\s)\s*")  # "a ·  · b" keeps its empty field
+_LOOSE_LEAD_RE = re.compile(r"^\s+-\s+")
+
+
+def _spaced_separators(text: str) -> str:
+    """``text`` with, after the title link, each "·" between whitespace written `` · `` and
+    the "-" before the authors `` - ``; whitespace of any kind at its end dropped."""
+    text = text.rstrip()
+    head = _HEAD_RE.match(text)
+    if head is None:
+        return text
+    rest = _LOOSE_LEAD_RE.sub(" - ", text[head.end() :], count=1)
+    return text[: head.end()] + _LOOSE_SEPARATOR_RE.sub(SEPARATOR, rest)
 
 
 def _read_entry(line: str) -> Entry | str:
     """The entry a canonical line holds, or why the line is not one."""
     # spaces around a field are no part of it: "Jan 2024 " (an editor's trailing space) is the
     # date, not a venue "Jan 2024"; "·  arXiv 2401.00001" the id
-    text = line.rstrip("\r\n").rstrip(" \t")
+    text = _spaced_separators(line)
     match = _LINE_RE.match(text)
     if not match:
         return _NO_SHAPE  # why, only when asked (why_not_entry): most lines of a list are no entry
+    if stray := next((f for f in (match["lead"] or "", *match["parts"].split(SEPARATOR)) if "·" in f), ""):
+        # no field holds a "·" (``clean_inline``): this one would be changed by the next rewrite
+        return f"'{stray.strip()}' holds a '·' that separates no fields: write ' · ' between fields"
     if has_markup(match["title"]) or has_markup(match["lead"] or ""):
         # hand-written markup (a [slides](...) link, **bold**, <b>): left to a human
         where = "title" if has_markup(match["title"]) else "text after ' - '"
         return f"the {where} holds markup (a link, **bold**, HTML or `code`), which the bot never rewrites"
     fields: dict[str, object] = {}
-    for part in filter(None, (p.strip(" \t") for p in match["parts"].split(SEPARATOR))):
+    for part in filter(None, (p.strip() for p in match["parts"].split(SEPARATOR))):
         known = _part_fields(part)
         if known is None:
             return _part_problem(part)

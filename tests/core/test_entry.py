@@ -173,6 +173,30 @@ def test_spaces_around_a_field_are_no_part_of_it(line: str) -> None:
     assert why_not_entry(line) == ""
 
 
+@pytest.mark.parametrize("space", ["\u00a0", "\u202f", "\u2009", "\u3000", "\t"])
+def test_a_separator_with_another_kind_of_space_is_still_the_separator(space: str) -> None:
+    """A no-break space (a copy from a web page, an editor's option-space) before `·` made the
+    line read `A. Author - arXiv 2401.00001` as the authors: the entry lost its arXiv id, with no
+    word from lint, and a rewrite would have printed the id among the authors. A line ending
+    in one lost its date the same way."""
+    for line in (
+        _OK.replace(" · ", f"{space}· "),
+        _OK.replace(" · ", f" ·{space}"),
+        _OK.replace(" - ", f"{space}-{space}", 1).replace(" · ", f"{space}·{space}") + space,
+    ):
+        assert parse_entry(line) == parse_entry(_OK), repr(line)
+        assert why_not_entry(line) == ""
+
+
+@pytest.mark.parametrize("written", ["·", " ·", "· "])
+def test_a_middle_dot_that_separates_no_fields_is_named(written: str) -> None:
+    """No field holds a `·` (the next rewrite makes it `-`): `Ada·arXiv 2401.00001` is no
+    separator and no field, so the line is left to a human and lint says where."""
+    line = _OK.replace(" · ", written, 1)
+    assert parse_entry(line) is None
+    assert "holds a '·' that separates no fields: write ' · ' between fields" in why_not_entry(line)
+
+
 def test_a_canonical_line_has_nothing_wrong() -> None:
     assert parse_entry(_OK) is not None
     assert why_not_entry(_OK) == why_not_entry(_OK + "\r\n") == ""
