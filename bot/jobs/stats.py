@@ -2,8 +2,8 @@
 
 ``python -m bot stats [FILE]`` prints a plain-text table (``--json`` for a machine): papers per
 section and subsection, with and without a code link, papers per year, resources, and the number
-of unique papers (by arXiv id, else by normalised title). Counts live here, not in the catalog's
-headings, so that adding a paper changes one line only.
+of unique papers (by lint's duplicate rule: the same arXiv id, the same or a near-identical
+title). Counts live here, not in the catalog's headings, so that adding a paper changes one line.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from bot.config import load_taxonomy
 from bot.core import templates
 from bot.core.catalog import Catalog, Item
 from bot.core.catalog_io import read_catalog
-from bot.core.matching import title_key
+from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted
 from bot.jobs import add_file_argument, catalog_file
@@ -92,12 +92,9 @@ def compute(catalog: Catalog, taxonomy: Taxonomy, file: str) -> Stats:
                     level=3,
                 )
             )
-    papers = [i.entry for i in entries if i.entry and i.entry.kind == "paper"]
-    unique: dict[str, bool] = {}  # paper -> has code (any of its entries)
-    for p in papers:
-        if p:
-            key = p.arxiv_id or title_key(p.title)
-            unique[key] = unique.get(key, False) or bool(p.code_url)
+    paper_items = [i for i in entries if i.entry and i.entry.kind == "paper"]
+    papers = [i.entry for i in paper_items]
+    unique = _unique_papers(paper_items)
     years = Counter(str(p.year) if p and p.year else "unknown" for p in papers)
     return Stats(
         file=file,
@@ -110,6 +107,30 @@ def compute(catalog: Catalog, taxonomy: Taxonomy, file: str) -> Stats:
         years=tuple(sorted(years.items(), reverse=True)),
         unique_with_code=sum(unique.values()),
     )
+
+
+def _unique_papers(items: list[Item]) -> dict[int, bool]:
+    """The papers among entries, each once, with whether any of its entries links code: entries
+    are one paper by lint's duplicate rule (``matching.duplicate_pairs``: the same arXiv id, the
+    same title, a near-identical one), so that a paper listed once with its arXiv id and once by
+    its venue page only is one, and the repeats the headline counts are the ones lint names."""
+    group = list(range(len(items)))  # union-find: each entry's paper
+
+    def paper_of(index: int) -> int:
+        while group[index] != index:
+            group[index] = group[group[index]]
+            index = group[index]
+        return index
+
+    for first, later, _ in duplicate_pairs(
+        [(i.title, i.arxiv_ids[0] if i.arxiv_ids else None) for i in items]
+    ):
+        group[paper_of(later)] = paper_of(first)
+    unique: dict[int, bool] = {}
+    for index, item in enumerate(items):
+        paper = paper_of(index)
+        unique[paper] = unique.get(paper, False) or bool(item.entry and item.entry.code_url)
+    return unique
 
 
 def render(stats: Stats) -> str:

@@ -171,3 +171,23 @@ def test_docs_catalog_md_shows_what_stats_prints_on_the_fixture_catalog(
     assert shown[0] == printed[0] and len(shown) > 10
     rest = iter(printed)
     assert all(line in rest for line in shown), "docs/catalog.md: the stats sample is not the output"
+
+
+def test_a_paper_listed_with_and_without_its_arxiv_id_is_one_paper(taxonomy: Taxonomy) -> None:
+    """A paper listed once with its arXiv id and once by its venue page (the same title) was two
+    unique papers, while lint named the second a duplicate: stats counts papers by lint's rule."""
+    from bot.jobs import lint
+
+    snapkv = paper("2404.14469", "SnapKV: LLM Knows What You are Looking for")
+    venue_page = Entry(
+        title=snapkv.title, url="https://openreview.net/x", year=2024, code_url="https://c.org"
+    )
+    typo = Entry(title="SnapKV: LLM Knows What You Are Looking For!", url="https://x.org/y", year=2024)
+    text = catalog_document.render_document(
+        taxonomy, {("kv-cache", None): [snapkv], ("surveys", None): [venue_page, typo]}
+    )
+    parsed = catalog.parse(text, taxonomy)
+    result = stats.compute(parsed, taxonomy, "catalog.md")
+    assert (result.papers, result.unique_papers, result.unique_with_code) == (3, 1, 1)
+    named = [p for p in lint.check(parsed, taxonomy) if p.message.startswith("duplicate of")]
+    assert len(named) == result.papers - result.unique_papers
