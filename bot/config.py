@@ -162,9 +162,27 @@ def key_lines(text: str) -> Lines:
         node, mark = root(), None
         for step in path:
             node, mark = _step(node, step)
-        return mark.line + 1 if mark is not None else None
+        return line_of(text, mark) if mark is not None else None
 
     return line
+
+
+def line_of(text: str, mark: yaml.Mark) -> int:
+    """The 1-based line of ``mark`` in ``text`` as editors and GitHub number it: YAML also breaks
+    lines at "\\x85", "\\u2028" and "\\u2029", so its own ``mark.line`` drifts past one."""
+    return text.count("\n", 0, mark.index) + 1
+
+
+def _renumbered(exc: yaml.YAMLError, text: str) -> yaml.YAMLError:
+    """``exc`` with its marks at the lines (and columns) ``line_of`` counts, so that the line
+    its message names is the one the editor shows."""
+    for name in ("context_mark", "problem_mark"):
+        mark = getattr(exc, name, None)
+        if mark is not None:
+            column = mark.index - (text.rfind("\n", 0, mark.index) + 1)
+            line = line_of(text, mark) - 1
+            setattr(exc, name, yaml.Mark(mark.name, mark.index, line, column, mark.buffer, mark.pointer))
+    return exc
 
 
 def _step(node: yaml.Node | None, step: Any) -> tuple[yaml.Node | None, yaml.Mark | None]:
@@ -230,16 +248,16 @@ def _parse(path: Path, text: str) -> Any:
         return read_yaml(text)
     except DuplicateKeyError as exc:
         raise ConfigError(
-            f"{path}:{exc.again.line + 1}: key {exc.key!r} is given twice in one mapping (first "
-            f"at line {exc.first.line + 1}); YAML would keep only the second and ignore the first: "
+            f"{path}:{line_of(text, exc.again)}: key {exc.key!r} is given twice in one mapping (first "
+            f"at line {line_of(text, exc.first)}); YAML would keep only the second and ignore the first: "
             "merge the two into one"
         ) from exc
     except yaml_aliases.AliasBudgetError as exc:
         raise ConfigError(f"{path}:{exc.mark.line + 1}: {exc.problem}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" line {mark.line + 1}" if mark else ""
-        raise ConfigError(f"{path}{where}: not valid YAML ({exc}).") from exc
+        where = f" line {line_of(text, mark)}" if mark else ""
+        raise ConfigError(f"{path}{where}: not valid YAML ({_renumbered(exc, text)}).") from exc
 
 
 def load_taxonomy(directory: Path | None = None) -> taxonomy.Taxonomy:

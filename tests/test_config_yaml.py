@@ -107,3 +107,26 @@ def test_values_nested_too_deep_are_a_yaml_error_not_a_crash(tmp_path: Path) -> 
     (tmp_path / "links.yml").write_text("hosts: " + "[" * 1200 + "]" * 1200 + "\n", encoding="utf-8")
     with pytest.raises(ConfigError, match=r"links.yml: not valid YAML \(values nested too deep"):
         config.load("links", tmp_path)
+
+
+def test_config_errors_name_the_line_an_editor_shows(tmp_path: Path) -> None:
+    """YAML also breaks lines at "\\u2028", "\\u2029" and "\\x85": a line separator in a quoted
+    value (a pasted title) moved every line number an error named one line down."""
+    from bot.errors import ConfigError
+
+    (tmp_path / "poll.yml").write_text(
+        'catalog: "pasted\u2028name.md"\nmax_pull_requests: lots\n', encoding="utf-8"
+    )
+    with pytest.raises(ConfigError, match="line 2: key max_pull_requests"):
+        config.load("poll", tmp_path)
+    (tmp_path / "poll.yml").write_text('catalog: "a\u2028b"\nx: 1\nx: 2\n', encoding="utf-8")
+    with pytest.raises(
+        ConfigError, match=r"poll.yml:3: key 'x' is given twice in one mapping \(first at line 2\)"
+    ):
+        config.load("poll", tmp_path)
+    (tmp_path / "poll.yml").write_text('catalog: "a\u2028b"\nlabels: [1\n', encoding="utf-8")
+    with pytest.raises(
+        ConfigError,
+        match=r"(?s)line 3: not valid YAML \(.*line 2, column 9:\n +labels: \[1\n.*line 3, column 1",
+    ):
+        config.load("poll", tmp_path)

@@ -24,6 +24,7 @@ from typing import Any, Protocol
 
 from bot.core import arxiv_ids
 from bot.core.paper import Paper
+from bot.core.text import numbered_lines
 from bot.errors import CatalogError
 
 DEFAULT_PATH = "data/papers.jsonl"
@@ -179,7 +180,7 @@ Store = dict[str, PaperRecord]
 def load(text: str, source: str = DEFAULT_PATH) -> Store:
     """Read store text; a bad line is a clear error naming the file and line."""
     store: Store = {}
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(numbered_lines(text), 1):
         if not line.strip():
             continue
         try:

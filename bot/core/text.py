@@ -410,6 +410,16 @@ def save_as_utf8(path: Path) -> str:
     )
 
 
+def numbered_lines(text: str) -> list[str]:
+    """The lines of ``text`` as git, GitHub and editors number them, without their endings: split
+    at "\\n" only. ``str.splitlines`` also splits at a form feed, "\\x1c", "\\x85", "\\u2028",
+    a lone "\\r"..., so line numbers counted with it drift from the ones a reader is shown."""
+    lines = text.split("\n")
+    if lines[-1] == "":
+        lines.pop()  # the text's final newline ends its last line; it starts no new one
+    return [line.removesuffix("\r") for line in lines]
+
+
 def not_utf8(path: object, exc: UnicodeDecodeError) -> str:
     """``PATH:LINE: not UTF-8 text (byte 0xe9, ...)``: where the first byte of a file that is no
     UTF-8 is, and the likely cause (an older encoding); the caller says what to do."""

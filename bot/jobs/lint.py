@@ -26,7 +26,7 @@ from bot.core.entry import misread_venue, why_not_entry
 from bot.core.markdown import prose_lines
 from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy, heading_key
-from bot.core.text import counted
+from bot.core.text import counted, numbered_lines
 from bot.errors import BotError, CatalogError, UnknownSectionError
 from bot.jobs import add_file_argument, catalog_file
 
@@ -344,7 +344,7 @@ def store_warnings(catalog: Catalog, catalog_path: Path, store_path: Path) -> li
     store = paper_store.load(text, str(store_path))
     items = {arxiv_id: item for item in catalog.listed() if (arxiv_id := own_id(item))}
     unlisted, lacking = paper_store.differences(items, store)
-    store_lines = {_line_id(line): number for number, line in enumerate(text.splitlines(), 1)}
+    store_lines = {_line_id(line): number for number, line in enumerate(numbered_lines(text), 1)}
     return [
         f"{store_path}:{store_lines.get(i, 1)}: warning: arXiv {i} is in the store but no longer "
         "listed (the next `enrich` drops it)"

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from bot.core.markdown import prose_lines
+from bot.core.text import numbered_lines
 
 _SCHEME = re.compile(r"https?://", re.IGNORECASE)
 _REF_DEF = re.compile(r"^ {0,3}\[(?:[^\]\\]|\\.)+\]:[ \t]*<?$")
@@ -48,7 +49,7 @@ class Link:
 def extract_links(text: str) -> list[Link]:
     """Every unique http(s) URL of ``text``, in order of first occurrence."""
     found: dict[str, list[int]] = {}
-    for line_number, line in prose_lines(text.splitlines()):
+    for line_number, line in prose_lines(numbered_lines(text)):
         for url in _urls_in_line(line):
             lines = found.setdefault(url, [])
             if not lines or lines[-1] != line_number:

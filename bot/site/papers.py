@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core import arxiv_ids
+from bot.core.text import numbered_lines
 from bot.errors import BotError
 
 MAX_ABSTRACT = 5000
@@ -41,7 +42,7 @@ def read_papers(path: Path) -> dict[str, Paper]:
     ``arxiv_id``; ``authors`` (a list of names) and ``abstract`` are used when present."""
     papers: dict[str, Paper] = {}
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = numbered_lines(path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise PaperStoreError(
             f"{path} does not exist: pass --papers with the paper store "

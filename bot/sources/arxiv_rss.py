@@ -26,7 +26,7 @@ import httpx
 
 from bot.core import arxiv_ids
 from bot.core.paper import Paper
-from bot.core.text import clean_inline, clean_title
+from bot.core.text import clean_inline, clean_title, numbered_lines
 from bot.errors import ConfigError, SourceError
 from bot.http_retry import RetryPolicy, is_retryable_status, parse_retry_after
 from bot.sources.feed_parse import ID_VERSION, FeedResult, parse_feed, split_authors
@@ -266,7 +266,7 @@ def _without_bom(data: bytes) -> bytes:
 
 def _read_jsonl(text: str, path: Path) -> list[Paper]:
     papers = []
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(numbered_lines(text), start=1):
         if not line.strip():
             continue
         try:

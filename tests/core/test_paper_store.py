@@ -97,6 +97,16 @@ def test_a_bad_line_names_the_file_and_the_line() -> None:
         paper_store.load("not json\n")
 
 
+def test_a_line_separator_inside_a_json_string_splits_no_line() -> None:
+    """JSON allows a raw "\\u2028" in a string (a hand-edited abstract); the store was read with
+    str.splitlines, which broke the record in two: "not a paper record", at the wrong line."""
+    good = record().to_json()
+    pasted = good.replace('"title":"', '"title":"Pasted\u2028', 1)
+    assert paper_store.load(pasted + "\n")[record().arxiv_id].title.startswith("Pasted")
+    with pytest.raises(CatalogError, match=r"papers.jsonl:2: not a paper record"):
+        paper_store.load(pasted + '\n{"arxiv_id": "nope", "title": "x"}\n', "papers.jsonl")
+
+
 @pytest.mark.parametrize(
     ("line", "said"),
     [

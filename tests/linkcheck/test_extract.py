@@ -130,6 +130,14 @@ def test_lines_are_one_based_unique_and_in_order() -> None:
     assert extract_links(text) == [Link("https://x.org/1", (1, 4)), Link("https://x.org/2", (3,))]
 
 
+@pytest.mark.parametrize("breaker", ["\x0c", "\x1c", "\x85", "\u2028", "\u2029", "\x0b"])
+def test_line_numbers_count_newlines_only(breaker: str) -> None:
+    """Lines were counted with str.splitlines, which also breaks at a form feed, "\\x85",
+    "\\u2028"...: a link below one was reported lines further down than git and GitHub show it."""
+    text = f"intro {breaker} still the intro\r\nsecond\n- [x](https://x.org/3)\n"
+    assert extract_links(text) == [Link("https://x.org/3", (3,))]
+
+
 def test_benchmark_style_catalog_lines() -> None:
     text = (
         "# Awesome [![Awesome](http://127.0.0.4:18080/badge/awesome.svg)](http://127.0.0.5:18080/awesome/)\n"
