@@ -29,7 +29,10 @@ from bot.core.taxonomy import Taxonomy, heading_key
 from bot.errors import UnknownSectionError
 
 _LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")
-_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*\r?\n?$")
+# An ATX heading, as CommonMark reads one: 1-6 "#" then a space, a tab or the line's end ("##"
+# alone is an empty heading), its closing "#"s (after a space, or all it holds) no part of it.
+_HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*\r?\n?$")
+_CLOSING_HASHES_RE = re.compile(r"(?:^|[ \t]+)#+$")
 _BULLET_RE = re.compile(r"^([ \t]*)(?:[-*+•]|\d{1,3}[.)])[ \t]+\S")
 # An underline (``=====`` or ``-----``) under a paragraph makes it a heading (setext); a bullet
 # above one ends its own paragraph, so the line under it is a rule, not an underline.
@@ -360,7 +363,8 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
         if fenced[index] or hidden[index]:  # code, or commented out: GitHub shows no heading
             continue
         match = _HEADING_RE.match(line)
-        found = (len(match.group(1)), match.group(2).strip(), 1) if match else underlined.get(index)
+        found = (len(match[1]), _CLOSING_HASHES_RE.sub("", match[2] or "").strip(), 1) if match else None
+        found = found or underlined.get(index)
         if found and not any(fenced[index : index + found[2]] + hidden[index : index + found[2]]):
             level, title, span = found
             current = _heading_sections(level, title, current, taxonomy)

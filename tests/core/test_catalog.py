@@ -544,3 +544,28 @@ def test_underlined_headings_are_those_markdown_it_reads(lines: list[str]) -> No
         if t.type == "heading_open" and t.markup in ("=", "-") and t.level == 0 and t.map
     ]
     assert [(h.line, h.level) for h in catalog.parse(text).headings if h.span > 1] == expected
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(
+            ["# T #", "## Q ##", "##", "## #", "#\tT", "#5 bolt", "\\## x", "    # code", " ## x", "## Q#"]
+            + ["   ### y ###   ", "####### seven", "# T \\#", "#", "Para", "", "```", "Title", "---", "==="]
+        ),
+        max_size=10,
+    )
+)
+def test_hash_headings_are_those_markdown_it_reads(lines: list[str]) -> None:
+    """`##` alone is an empty heading (it ends the section above it on GitHub: the entries below
+    were still counted in it), and `## #` one too; closing `#`s count only after a space."""
+    from markdown_it import MarkdownIt
+
+    text = "\n".join(lines) + "\n"
+    tokens = MarkdownIt("commonmark").parse(text)
+    expected = [
+        (t.map[0], int(t.tag[1]), " ".join(part.strip() for part in tokens[i + 1].content.split("\n")))
+        for i, t in enumerate(tokens)
+        if t.type == "heading_open" and t.level == 0 and t.map
+    ]
+    assert [(h.line, h.level, h.title) for h in catalog.parse(text).headings] == expected
