@@ -48,7 +48,8 @@ def contents_anchors(catalog: Catalog) -> dict[str, str]:
 def contents_problems(catalog: Catalog) -> list[tuple[int, str]]:
     """(line, message) for every way the table of contents disagrees with the headings: one
     problem, at its first line that differs, saying what it should be. Spaces at the end of a
-    line are not shown, so they are no difference."""
+    line are not shown, so they are no difference; nor is how a nested line is indented (a
+    tab, four spaces: the same sublist on GitHub)."""
     taxonomy = catalog.taxonomy
     if taxonomy is None:
         return []
@@ -57,7 +58,7 @@ def contents_problems(catalog: Catalog) -> list[tuple[int, str]]:
         return [(1, f"no '## {taxonomy.contents_heading}' heading (table of contents)")]
     heading = contents[0]
     numbered = [
-        (index + 1, line.rstrip())
+        (index + 1, _as_rendered(line))
         for index, line in enumerate(
             catalog.lines[heading.below : catalog.region_end(heading)], heading.below
         )
@@ -68,6 +69,14 @@ def contents_problems(catalog: Catalog) -> list[tuple[int, str]]:
     if actual == expected:
         return []
     return [_first_difference(numbered, expected, heading.line + 1)]
+
+
+def _as_rendered(line: str) -> str:
+    """A contents line in the form ``render_contents`` writes it: a line indented by two columns
+    or more (a tab is four) is nested, written with two spaces; spaces at its end dropped."""
+    text = line.strip()
+    indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" \t"))
+    return f"  {text}" if indent >= 2 else text
 
 
 def _first_difference(numbered: list[tuple[int, str]], expected: list[str], heading: int) -> tuple[int, str]:

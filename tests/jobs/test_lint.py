@@ -404,6 +404,19 @@ def test_spaces_at_the_end_of_the_contents_lines_are_no_stale_table(
     assert problems(spaced, taxonomy) == []
 
 
+@pytest.mark.parametrize("indent", ["\t", "    ", "   "])
+def test_contents_nested_with_a_tab_or_more_spaces_is_no_stale_table(
+    clean_text: str, taxonomy: Taxonomy, indent: str
+) -> None:
+    """A tab (or four spaces) before a subsection's contents line is the same sublist on GitHub:
+    lint called the table stale ("'\\t- [Weight-only ...' should be '  - [Weight-only ...'")."""
+    nested = clean_text.replace("\n  - [", f"\n{indent}- [")
+    assert nested != clean_text
+    assert problems(nested, taxonomy) == []
+    flat = clean_text.replace("\n  - [Weight-only", "\n - [Weight-only")  # one space: no sublist
+    assert [p.message.split(":")[0] for p in problems(flat, taxonomy)] == ["table of contents is stale"]
+
+
 def test_a_catalog_saved_with_a_byte_order_mark_and_crlf_is_clean(
     clean_text: str, taxonomy: Taxonomy
 ) -> None:
