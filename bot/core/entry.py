@@ -238,12 +238,15 @@ _NO_SHAPE = "not the entry's shape"
 # no separator, it joined the authors and the arXiv id without a word, and the line lost its id.
 _LOOSE_SEPARATOR_RE = re.compile(r"\s*(?<=\s)·(?=\s)\s*")  # "a ·  · b" keeps its empty field
 _LOOSE_LEAD_RE = re.compile(r"^\s+-\s+")
+_OTHER_SPACE_RE = re.compile(r"[^\S ]")  # whitespace but the plain space
 
 
 def _spaced_separators(text: str) -> str:
     """``text`` with, after the title link, each "·" between whitespace written `` · `` and
     the "-" before the authors `` - ``; whitespace of any kind at its end dropped."""
     text = text.rstrip()
+    if text.count("·") == text.count(SEPARATOR) and not _OTHER_SPACE_RE.search(text):
+        return text  # only plain spaces, and each "·" a separator: as the bot writes (most lines)
     head = _HEAD_RE.match(text)
     if head is None:
         return text
