@@ -134,6 +134,11 @@ def _under_its_section(
 
 
 def _unknown_heading(heading: Heading, taxonomy: Taxonomy) -> str:
+    if not heading.title:  # "##" alone or "## #": GitHub shows an empty heading
+        return (
+            f"empty heading '{'#' * heading.level}': it ends the section above it (the entries "
+            "below it are in none); give it a section's title or delete the line"
+        )
     if heading.level > 3:
         return (
             f"heading '{'#' * heading.level} {heading.title}' is deeper than the catalog's "

@@ -653,3 +653,13 @@ def test_a_decorated_contents_heading_is_the_contents(clean_text: str, taxonomy:
     text = clean_text.replace("## Contents", "## 📚 **Contents**")
     assert problems(text, taxonomy) == []
     assert catalog.parse(text, taxonomy).find_by_title("Surveys", fuzzy=False) is None
+
+
+@pytest.mark.parametrize("empty", ["##", "## #", "###   "])
+def test_an_empty_heading_is_named_as_one(clean_text: str, taxonomy: Taxonomy, empty: str) -> None:
+    """`##` alone is an empty heading on GitHub, which ends the section above: lint said
+    "unknown heading '## ': not a section (closest: surveys, quantization, pruning)"."""
+    text = after(clean_text, "- [SnapKV", empty)
+    assert [p.message.split(":")[0] for p in problems(text, taxonomy)] == [
+        f"empty heading '{empty.split()[0]}'"
+    ]
