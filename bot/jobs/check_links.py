@@ -30,6 +30,7 @@ from typing import Any, TextIO
 import httpx
 
 from bot import config
+from bot.core.catalog_io import read_text_exact
 from bot.core.templates import render
 from bot.core.text import not_utf8, save_as_utf8
 from bot.errors import BotError, CatalogError
@@ -276,8 +277,11 @@ def _reason(result: LinkResult) -> str:
 
 
 def _read(path: Path) -> str:
+    """The file's text as it is: a lone carriage return stays in its line (``read_text`` made it a
+    line break, so the lines reported drifted from lint's and git's), CRLF is left to the
+    extraction."""
     try:
-        return path.read_text(encoding="utf-8")
+        return read_text_exact(path)
     except FileNotFoundError as exc:
         raise CatalogError(
             f"{path} does not exist: pass the markdown file to check, "

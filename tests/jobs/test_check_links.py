@@ -37,6 +37,7 @@ from bot.linkcheck import (
     LinkResult,
     Verdict,
     check_all,
+    extract_links,
     make_client,
     settings_from_config,
     update_state,
@@ -1160,3 +1161,17 @@ def test_a_file_that_is_not_utf8_names_its_line_and_the_fix(tmp_path: Path) -> N
         _read(path)
     assert str(raised.value).startswith(f"{path}:3: not UTF-8 text (byte 0xe9")
     assert "iconv -f windows-1252 -t utf-8 catalog.md > utf8.tmp" in str(raised.value)
+
+
+def test_line_numbers_are_the_ones_lint_and_git_show(tmp_path: Path) -> None:
+    """check-links read the file with universal newlines, so a lone carriage return (an old Mac
+    editor's) started a line there, and every link below it was reported one line further down
+    than lint, the catalog model and git number it."""
+    from bot.core import catalog
+    from bot.jobs.check_links import _read
+
+    path = tmp_path / "catalog.md"
+    path.write_bytes(b"# Awesome\r\nold\rmac\r\n- [Paper](https://example.org/a)\r\n")
+    links = extract_links(_read(path))
+    assert [link.lines for link in links] == [(3,)]
+    assert catalog.parse(_read(path)).items[0].line_number == 3
