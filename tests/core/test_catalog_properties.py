@@ -5,6 +5,8 @@ consistent with the text after any sequence of edits."""
 
 from __future__ import annotations
 
+import re
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -86,8 +88,21 @@ def catalogs(draw: st.DrawFn, taxonomy: Taxonomy, extra: int = 1) -> tuple[catal
     placed: dict[tuple[str, str | None], list[Entry]] = {}
     for entry in made[extra:]:
         placed.setdefault(draw(st.sampled_from(spots)), []).append(entry)
-    text = draw(furnished(render_document(taxonomy, placed)))
+    text = draw(laid_out(draw(furnished(render_document(taxonomy, placed)))))
     return catalog.parse(text, taxonomy), made[:extra]
+
+
+@st.composite
+def laid_out(draw: st.DrawFn, text: str) -> str:
+    """``text`` as an editor may have saved it: headings underlined (setext), CRLF line endings,
+    a byte-order mark, no final newline; each or not."""
+    if draw(st.booleans()):
+        text = re.sub(r"(?m)^(#{1,2}) (.*)$", lambda m: f"{m[2]}\n{'=' if m[1] == '#' else '-'}---", text)
+    if draw(st.booleans()):
+        text = text.replace("\n", "\r\n")
+    if draw(st.booleans()):
+        text = "\ufeff" + text
+    return text.rstrip("\r\n") if draw(st.booleans()) else text
 
 
 # What a maintainer keeps in a section besides the bot's bullets, each holding entries newer and
