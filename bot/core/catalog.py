@@ -432,6 +432,33 @@ def _block_parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
 
 
+# A line that may open an HTML block (CommonMark's kinds 1 to 7 start with "<" and a letter, "/",
+# "!" or "?")
+_HTML_START_RE = re.compile(r"^ {0,3}<[A-Za-z/!?]")
+
+
+def raw_html_lines(catalog: Catalog) -> set[int]:
+    """The lines (0-based) of the catalog's HTML blocks, as CommonMark reads them: GitHub shows
+    what they hold as HTML, so a markdown entry written in one (no blank line after ``<details>``
+    or ``</p>``) shows as its raw text. markdown-it decides, only when some line could open one."""
+    lines = _without_bom(catalog.lines)
+    if not any(_HTML_START_RE.match(line) for line in lines):
+        return set()
+    tokens = _block_parser().parse(_for_block_parser(lines))
+    return {
+        line
+        for token in tokens
+        if token.type == "html_block" and token.level == 0 and token.map
+        for line in range(*token.map)
+    }
+
+
+def _for_block_parser(lines: list[str]) -> str:
+    """The text for markdown-it, line for line: it breaks lines at a lone "\\r" too, the model
+    (and git's line numbers) do not."""
+    return re.sub(r"\r(?!\n)", " ", "".join(lines))
+
+
 def _setext_headings(lines: list[str]) -> dict[int, tuple[int, str, int]]:
     """The underlined (setext) headings, as CommonMark reads them: by the line their text starts
     on, (level, title, lines taken). ``Title`` over ``=====`` is a ``#`` heading, over ``-----`` a
@@ -443,9 +470,7 @@ def _setext_headings(lines: list[str]) -> dict[int, tuple[int, str, int]]:
         for i in range(1, len(lines))
     ):
         return {}
-    # markdown-it breaks lines at a lone "\r" too; the model (and GitHub's line numbers) do not
-    text = re.sub(r"\r(?!\n)", " ", "".join(lines))
-    tokens = _block_parser().parse(text)
+    tokens = _block_parser().parse(_for_block_parser(lines))
     found = {}
     for token, inline in zip(tokens, tokens[1:], strict=False):
         if token.type == "heading_open" and token.markup in ("=", "-") and token.level == 0 and token.map:

@@ -18,7 +18,7 @@ from typing import TextIO
 
 from bot.config import load_taxonomy
 from bot.core import arxiv_ids, matching, templates
-from bot.core.catalog import Catalog, Heading, Item, commented_bullet, own_id
+from bot.core.catalog import Catalog, Heading, Item, commented_bullet, own_id, raw_html_lines
 from bot.core.catalog_document import contents_problems
 from bot.core.catalog_io import read_catalog
 from bot.core.enrichment import two_ids
@@ -261,6 +261,20 @@ def _item_problems(item: Item, taxonomy: Taxonomy) -> list[Problem]:
     return []
 
 
+def _raw_html_problems(catalog: Catalog) -> list[Problem]:
+    """Entries GitHub shows as raw text: inside an HTML block, which a blank line ends."""
+    html = raw_html_lines(catalog)
+    return [
+        Problem(
+            item.line_number,
+            "entry inside an HTML block (no blank line after the HTML above it): GitHub shows it as "
+            "plain text, not a link; put a blank line between the HTML and the entries",
+        )
+        for item in catalog.items
+        if item.section is not None and not item.hidden and item.start in html
+    ]
+
+
 def _two_id_problems(catalog: Catalog) -> list[Problem]:
     """Entries whose link and `` · arXiv`` part name two papers (``enrichment.two_ids``)."""
     return [
@@ -326,6 +340,7 @@ def check(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
         *(Problem(line, message) for line, message in contents_problems(catalog)),
         *entry_problems(catalog, taxonomy),
         *_two_id_problems(catalog),
+        *_raw_html_problems(catalog),
         *duplicate_problems(catalog),
     ]
     problems = _fold_misspelled_sections(catalog, taxonomy, problems)

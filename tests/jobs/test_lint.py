@@ -663,3 +663,22 @@ def test_an_empty_heading_is_named_as_one(clean_text: str, taxonomy: Taxonomy, e
     assert [p.message.split(":")[0] for p in problems(text, taxonomy)] == [
         f"empty heading '{empty.split()[0]}'"
     ]
+
+
+@pytest.mark.parametrize(
+    ("html", "shown"),
+    [
+        ("<details>\n<summary>Older</summary>\n", False),
+        ("<p align='center'><img src='x.png'></p>\n", False),
+        ("<details>\n<summary>Older</summary>\n\n", True),
+        ("<!-- a note -->\n", True),
+    ],
+)
+def test_an_entry_inside_an_html_block_is_named(
+    clean_text: str, taxonomy: Taxonomy, html: str, shown: bool
+) -> None:
+    """An entry right under `<details>` (no blank line) is part of the HTML block: GitHub shows
+    `- [SnapKV](...)` as raw text, and lint said nothing."""
+    text = clean_text.replace("- [SnapKV", f"{html}- [SnapKV", 1)
+    found = [p for p in problems(text, taxonomy) if "HTML block" in p.message]
+    assert [p.line for p in found] == ([] if shown else [line_of(text, "- [SnapKV")])
