@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import math
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -32,6 +33,9 @@ from tests.fake_github import (
     forge_for,
     paper_change,
 )
+
+if TYPE_CHECKING:
+    from pytest_httpserver import HTTPServer
 
 PULLS = "/repos/{owner}/{repo}/pulls"
 REFS = "/repos/{owner}/{repo}/git/refs"
@@ -572,22 +576,26 @@ def test_a_query_github_timed_out_on_its_side_is_retried(fake, taxonomy):
         forge_for(fake, sleeps).read_file("catalog.md")
 
 
-def test_a_page_that_is_not_githubs_api_is_a_clear_error(httpserver, tmp_path):
-    """A wrong GITHUB_API_URL (a GitHub Enterprise Server's web address without /api/v3) or a
-    company proxy's sign-in page answers HTTP 200 with HTML: the bot read it as GitHub's answer and
-    ended in a traceback ("'str' object has no attribute 'get'"), exit 3."""
-    from bot.forge.github import GitHubForge, GitHubSettings
+def forge_behind(httpserver: HTTPServer) -> GitHubForge:
+    """A GitHub forge whose API URL is ``httpserver`` (what a proxy or a wrong URL answers)."""
 
-    httpserver.expect_request("/graphql").respond_with_data(
-        "<html><body>Sign in to Example Corp</body></html>", content_type="text/html"
-    )
-    forge = GitHubForge(
+    return GitHubForge(
         "o/r",
         "token",
         api_url=httpserver.url_for("/"),
         settings=GitHubSettings(seconds_between_requests=0, seconds_between_writes=0),
         sleep=lambda _: None,
     )
+
+
+def test_a_page_that_is_not_githubs_api_is_a_clear_error(httpserver, tmp_path):
+    """A wrong GITHUB_API_URL (a GitHub Enterprise Server's web address without /api/v3) or a
+    company proxy's sign-in page answers HTTP 200 with HTML: the bot read it as GitHub's answer and
+    ended in a traceback ("'str' object has no attribute 'get'"), exit 3."""
+    httpserver.expect_request("/graphql").respond_with_data(
+        "<html><body>Sign in to Example Corp</body></html>", content_type="text/html"
+    )
+    forge = forge_behind(httpserver)
     with pytest.raises(ForgeError, match="not GitHub's API .*Sign in to Example Corp.*check GITHUB_API_URL"):
         forge.read_file("catalog.md")
     assert len(httpserver.log) == 1  # an answer, not an outage: not retried
@@ -603,16 +611,8 @@ def test_a_page_that_is_not_githubs_api_is_a_clear_error(httpserver, tmp_path):
 def test_an_answer_that_cannot_be_read_is_a_clear_error(httpserver, answer, said):
     """A proxy in between that loops on a redirect, or labels a plain body as gzip: httpx raises
     errors that are no transport errors, which went past the retry loop as a traceback (exit 3)."""
-    from bot.forge.github import GitHubForge, GitHubSettings
-
     httpserver.expect_request("/graphql").respond_with_data(**answer)
-    forge = GitHubForge(
-        "o/r",
-        "token",
-        api_url=httpserver.url_for("/"),
-        settings=GitHubSettings(seconds_between_requests=0, seconds_between_writes=0),
-        sleep=lambda _: None,
-    )
+    forge = forge_behind(httpserver)
     with pytest.raises(
         ForgeError, match=rf"could not read the repository .*could not be read \({said}.*GITHUB_API_URL"
     ):

@@ -231,6 +231,21 @@ def test_a_checklist_branch_moved_while_backfill_rebuilds_it_is_rebuilt_once_fro
     assert fake_github.counts["POST /graphql mutation"] == len(updated) + 1  # one refused, then redone
 
 
+def january_dry_run(repo: Path, categories: str) -> argparse.Namespace:
+    """The job's arguments for a dry run over January 2025 in the local git ``repo``."""
+    return argparse.Namespace(
+        since=datetime.date(2025, 1, 1),
+        until=datetime.date(2025, 1, 31),
+        categories=categories,
+        dry_run=True,
+        repo=repo,
+        catalog=None,
+        repository=None,
+        api_url=None,
+        local=False,
+    )
+
+
 def test_the_job_dry_run_prints_per_section(
     month: ArxivApiServer,
     taxonomy: Taxonomy,
@@ -242,17 +257,7 @@ def test_the_job_dry_run_prints_per_section(
 
     repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    args = argparse.Namespace(
-        since=datetime.date(2025, 1, 1),
-        until=datetime.date(2025, 1, 31),
-        categories="cs.CL,cs.AI",
-        dry_run=True,
-        repo=repo,
-        catalog=None,
-        repository=None,
-        api_url=None,
-        local=False,
-    )
+    args = january_dry_run(repo, "cs.CL,cs.AI")
     assert backfill.main(args, api=api_for(month, []), clock=lambda: TODAY) == 0
     out, err = capsys.readouterr()
     assert "backfill: page at 200: 36 papers (236/236 read)" in err.splitlines()
@@ -428,17 +433,7 @@ def test_a_category_without_any_paper_is_named_as_a_possible_typo(
 
     repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    args = argparse.Namespace(
-        since=datetime.date(2025, 1, 1),
-        until=datetime.date(2025, 1, 31),
-        categories="cs.CL,cs.XX,cs,q-bio",
-        dry_run=True,
-        repo=repo,
-        catalog=None,
-        repository=None,
-        api_url=None,
-        local=False,
-    )
+    args = january_dry_run(repo, "cs.CL,cs.XX,cs,q-bio")
     assert backfill.main(args, api=api_for(month, []), clock=lambda: TODAY) == 0
     warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
     assert warnings == [

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import shutil
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import yaml
@@ -155,11 +158,10 @@ def test_the_docs_show_doctor_with_the_workflows_token(fake_github, tmp_path, mo
     assert_shown_in_docs("github.md", "github-doctor.txt", text)
 
 
-def test_a_workflow_on_pushes_to_another_branch_than_the_default_one_fails(tmp_path, monkeypatch, capsys):
-    """An older list's default branch is often `master`: refresh.yml of docs/adopt.md, copied as it
-    is (`branches: [main]`), would never run there, and the bot's PRs would conflict."""
-    from tests.fake_github import FakeGitHub
-
+@contextlib.contextmanager
+def adopted_on_master(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+    """An adopted list in ``tmp_path`` (the fixture project's config and catalog, the workflows of
+    docs/workflows as copied) whose default branch on a fake GitHub is ``master``."""
     config = tmp_path / "config"
     shutil.copytree(PROJECT / "config", config)
     (config / "github.yml").write_text("seconds_between_requests: 0\ntimeout_seconds: 5\n")
@@ -174,6 +176,13 @@ def test_a_workflow_on_pushes_to_another_branch_than_the_default_one_fails(tmp_p
             "GITHUB_TOKEN": BOT_TOKEN,
         }.items():
             monkeypatch.setenv(key, value)
+        yield fake
+
+
+def test_a_workflow_on_pushes_to_another_branch_than_the_default_one_fails(tmp_path, monkeypatch, capsys):
+    """An older list's default branch is often `master`: refresh.yml of docs/adopt.md, copied as it
+    is (`branches: [main]`), would never run there, and the bot's PRs would conflict."""
+    with adopted_on_master(tmp_path, monkeypatch) as fake:
         assert bot_main(["doctor"]) == 1
         out = capsys.readouterr().out
         refresh = tmp_path / ".github" / "workflows" / "refresh.yml"
@@ -283,22 +292,7 @@ def test_the_verdict_counts_the_missing_pieces_found_without_github(tmp_path, mo
     """With a workflow on the wrong branch (a missing piece found here, not on GitHub), the report
     listed it, then ended "Ready, with 2 warning(s)." and exited 1: the last line a maintainer
     reads counts every problem, and the pieces are listed once, in the report."""
-    from tests.fake_github import FakeGitHub
-
-    config = tmp_path / "config"
-    shutil.copytree(PROJECT / "config", config)
-    (config / "github.yml").write_text("seconds_between_requests: 0\ntimeout_seconds: 5\n")
-    shutil.copy(PROJECT / "catalog.md", tmp_path / "catalog.md")
-    shutil.copytree(DOCS / "workflows", tmp_path / ".github" / "workflows")
-    monkeypatch.chdir(tmp_path)
-    with FakeGitHub(default_branch="master") as fake:
-        for key, value in {
-            "CATALOG_BOT_CONFIG": str(config),
-            "GITHUB_API_URL": fake.url,
-            "GITHUB_REPOSITORY": fake.repository,
-            "GITHUB_TOKEN": BOT_TOKEN,
-        }.items():
-            monkeypatch.setenv(key, value)
+    with adopted_on_master(tmp_path, monkeypatch) as fake:
         assert bot_main(["doctor"]) == 1
     out = capsys.readouterr().out.strip().splitlines()
     assert out[0] == f"catalog-bot doctor: {fake.repository} via {fake.url}"
