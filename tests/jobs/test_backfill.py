@@ -231,13 +231,18 @@ def test_a_checklist_branch_moved_while_backfill_rebuilds_it_is_rebuilt_once_fro
     assert fake_github.counts["POST /graphql mutation"] == len(updated) + 1  # one refused, then redone
 
 
-def january_dry_run(repo: Path, categories: str) -> argparse.Namespace:
-    """The job's arguments for a dry run over January 2025 in the local git ``repo``."""
+def job_args(
+    repo: Path,
+    categories: str | None,
+    until: datetime.date | None = datetime.date(2025, 1, 31),
+    dry_run: bool = True,
+) -> argparse.Namespace:
+    """The job's arguments for a search from 1 January 2025 in the local git ``repo``."""
     return argparse.Namespace(
         since=datetime.date(2025, 1, 1),
-        until=datetime.date(2025, 1, 31),
+        until=until,
         categories=categories,
-        dry_run=True,
+        dry_run=dry_run,
         repo=repo,
         catalog=None,
         repository=None,
@@ -257,7 +262,7 @@ def test_the_job_dry_run_prints_per_section(
 
     repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    args = january_dry_run(repo, "cs.CL,cs.AI")
+    args = job_args(repo, "cs.CL,cs.AI")
     assert backfill.main(args, api=api_for(month, []), clock=lambda: TODAY) == 0
     out, err = capsys.readouterr()
     assert "backfill: page at 200: 36 papers (236/236 read)" in err.splitlines()
@@ -281,17 +286,7 @@ def test_a_run_without_until_resumes_the_next_day_where_it_stopped(
 
     repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    args = argparse.Namespace(
-        since=datetime.date(2025, 1, 1),
-        until=None,
-        categories="cs.CL,cs.AI",
-        dry_run=False,
-        repo=repo,
-        catalog=None,
-        repository=None,
-        api_url=None,
-        local=False,
-    )
+    args = job_args(repo, "cs.CL,cs.AI", until=None, dry_run=False)
     api = api_for(month, [])
     month.fail(1)  # the first page answers on its retry, the second page never
     served = len(month.log)
@@ -341,17 +336,7 @@ def test_categories_typed_with_a_space_reach_the_search_through_the_action(
 def test_bad_categories_are_refused_before_any_request(categories: str, tmp_path: Path) -> None:
     from bot.errors import ConfigError
 
-    args = argparse.Namespace(
-        since=datetime.date(2025, 1, 1),
-        until=None,
-        categories=categories,
-        dry_run=True,
-        repo=tmp_path,
-        catalog=None,
-        repository=None,
-        api_url=None,
-        local=False,
-    )
+    args = job_args(tmp_path, categories, until=None)
     if categories == "cs.CL,,":
         args.categories = ",,"
     with pytest.raises(ConfigError, match="--categories: .* is not an arXiv category"):
@@ -361,17 +346,8 @@ def test_bad_categories_are_refused_before_any_request(categories: str, tmp_path
 def test_until_before_since_is_a_clear_error(tmp_path: Path) -> None:
     from bot.errors import ConfigError
 
-    args = argparse.Namespace(
-        since=datetime.date(2025, 2, 1),
-        until=datetime.date(2025, 1, 1),
-        categories=None,
-        dry_run=True,
-        repo=tmp_path,
-        catalog=None,
-        repository=None,
-        api_url=None,
-        local=False,
-    )
+    args = job_args(tmp_path, None)
+    args.since, args.until = datetime.date(2025, 2, 1), datetime.date(2025, 1, 1)
     with pytest.raises(ConfigError, match="^--until 2025-01-01 is before --since 2025-02-01"):
         backfill.main(args, clock=lambda: TODAY)
     # without --until the range ends today: a --since in the future named an --until never given
@@ -433,7 +409,7 @@ def test_a_category_without_any_paper_is_named_as_a_possible_typo(
 
     repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    args = january_dry_run(repo, "cs.CL,cs.XX,cs,q-bio")
+    args = job_args(repo, "cs.CL,cs.XX,cs,q-bio")
     assert backfill.main(args, api=api_for(month, []), clock=lambda: TODAY) == 0
     warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
     assert warnings == [

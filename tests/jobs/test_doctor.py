@@ -159,16 +159,19 @@ def test_the_docs_show_doctor_with_the_workflows_token(fake_github, tmp_path, mo
 
 
 @contextlib.contextmanager
-def adopted_on_master(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeGitHub]:
+def adopted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, default_branch: str = "master"
+) -> Iterator[FakeGitHub]:
     """An adopted list in ``tmp_path`` (the fixture project's config and catalog, the workflows of
-    docs/workflows as copied) whose default branch on a fake GitHub is ``master``."""
+    docs/workflows as copied, unless the test wrote its own) on a fake GitHub."""
     config = tmp_path / "config"
     shutil.copytree(PROJECT / "config", config)
     (config / "github.yml").write_text("seconds_between_requests: 0\ntimeout_seconds: 5\n")
     shutil.copy(PROJECT / "catalog.md", tmp_path / "catalog.md")
-    shutil.copytree(DOCS / "workflows", tmp_path / ".github" / "workflows")
+    if not (tmp_path / ".github" / "workflows").exists():
+        shutil.copytree(DOCS / "workflows", tmp_path / ".github" / "workflows")
     monkeypatch.chdir(tmp_path)
-    with FakeGitHub(default_branch="master") as fake:
+    with FakeGitHub(default_branch=default_branch) as fake:
         for key, value in {
             "CATALOG_BOT_CONFIG": str(config),
             "GITHUB_API_URL": fake.url,
@@ -182,7 +185,7 @@ def adopted_on_master(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterat
 def test_a_workflow_on_pushes_to_another_branch_than_the_default_one_fails(tmp_path, monkeypatch, capsys):
     """An older list's default branch is often `master`: refresh.yml of docs/adopt.md, copied as it
     is (`branches: [main]`), would never run there, and the bot's PRs would conflict."""
-    with adopted_on_master(tmp_path, monkeypatch) as fake:
+    with adopted(tmp_path, monkeypatch) as fake:
         assert bot_main(["doctor"]) == 1
         out = capsys.readouterr().out
         refresh = tmp_path / ".github" / "workflows" / "refresh.yml"
@@ -292,7 +295,7 @@ def test_the_verdict_counts_the_missing_pieces_found_without_github(tmp_path, mo
     """With a workflow on the wrong branch (a missing piece found here, not on GitHub), the report
     listed it, then ended "Ready, with 2 warning(s)." and exited 1: the last line a maintainer
     reads counts every problem, and the pieces are listed once, in the report."""
-    with adopted_on_master(tmp_path, monkeypatch) as fake:
+    with adopted(tmp_path, monkeypatch) as fake:
         assert bot_main(["doctor"]) == 1
     out = capsys.readouterr().out.strip().splitlines()
     assert out[0] == f"catalog-bot doctor: {fake.repository} via {fake.url}"
@@ -370,20 +373,7 @@ def test_the_shipped_workflows_grant_what_the_bot_needs_and_no_more(tmp_path, mo
     assert out.count("[warn]") == 1
     assert f"[warn] {site}: job `build` grants `contents: write`, which site does not need" in out
 
-    config = tmp_path / "config"
-    shutil.copytree(PROJECT / "config", config)
-    (config / "github.yml").write_text("seconds_between_requests: 0\ntimeout_seconds: 5\n")
-    shutil.copy(PROJECT / "catalog.md", tmp_path / "catalog.md")
-    from tests.fake_github import FakeGitHub
-
-    with FakeGitHub() as fake:
-        for key, value in {
-            "CATALOG_BOT_CONFIG": str(config),
-            "GITHUB_API_URL": fake.url,
-            "GITHUB_REPOSITORY": fake.repository,
-            "GITHUB_TOKEN": BOT_TOKEN,
-        }.items():
-            monkeypatch.setenv(key, value)
+    with adopted(tmp_path, monkeypatch, default_branch="main"):
         assert bot_main(["doctor"]) == 0  # a warning, in the report and its verdict, not a failure
     out = capsys.readouterr().out
     assert "1 warning(s) found here, without GitHub:\n[warn] " in out and f"{site}: job `build`" in out
