@@ -77,7 +77,7 @@ _LATEX_COMMAND_WITH_ARG = re.compile(r"\\(?:text\w*|math\w*|emph|mbox|operatorna
 # $H^3$ -> H³, $x_{12}$ -> x₁₂: scripts that have a unicode form (others keep their ^ or _)
 _SUPERSCRIPT = str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")
 _SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
-_LATEX_SCRIPT = re.compile(r"([\^_])(?:\{([0-9+\-=()ni]+)\}|([0-9ni]))")
+_LATEX_SCRIPT = re.compile(r"([\^_])(?:\{([0-9+\-=()ni]+)\}|([0-9ni+\-=]))")
 _LATEX_SYMBOLS = {
     r"\alpha": "α",
     r"\beta": "β",
@@ -225,6 +225,8 @@ def clean_latex(text: str) -> str:
     if "\\(" in text or "\\[" in text:
         text = _DELIMITED_MATH.sub(lambda m: f"${m[1] if m[1] is not None else m[2]}$", text)
     text = latex_accents(text)
+    if "$" in text and ("\\" in text or "^" in text):
+        text = _MATH.sub(lambda m: f"${_math_commands(m[1])}$", text)
     for _ in range(3):  # nested \textbf{\emph{x}}
         text = _LATEX_COMMAND_WITH_ARG.sub(lambda m: m.group(1), text)
     text = _LATEX_SYMBOL.sub(lambda m: _LATEX_SYMBOLS[m.group(0)], text)
@@ -273,6 +275,40 @@ _ABSTRACT_SYMBOL = re.compile(
 )
 
 
+# in a title's formula: 360$^\circ$ or $360^o$ is "360°", $2^{nd}$ "2nd"; "x\thinspace y" a space
+_DEGREES = re.compile(
+    r"\^\s*(?:\\circ(?![A-Za-z])|\{\s*\\circ\s*\})|(?<=\d)\^\s*(?:o|\{\s*o\s*\})(?![A-Za-z])"
+)
+_ORDINAL = re.compile(r"(?<=\d)\^\s*\{?(st|nd|rd|th)\}?")
+_MATH_SPACING = re.compile(r"\\(?:thinspace|quad|qquad|enspace|[ ,;:!])(?![A-Za-z])\s*")
+_COMMAND_WITH_GROUP = re.compile(rf"\\[A-Za-z]+\s*{_ARG}")  # \mathbf{exp(R_{max})}: the text
+
+
+def _math_commands(math: str) -> str:
+    r"""The commands of one formula of a title read as text, as in abstracts (``clean_abstract``):
+    ``\varepsilon`` -> "ε", ``\widetilde{O}`` -> "Õ", ``\frac{a}{b}`` -> "(a/b)",
+    ``\mathbf{x_{i}}`` -> "x_{i}"; left to ``clean_latex`` for its scripts and braces."""
+    math = _DEGREES.sub("°", math)
+    math = _ORDINAL.sub(r"\1", math)
+    for _ in range(2):
+        math = _SQRT.sub(lambda m: "√" + _grouped(m[1]), math)
+        math = _FRAC.sub(lambda m: f"({_grouped(m[1])}/{_grouped(m[2])})", math)
+    math = _MATH_ACCENT.sub(
+        lambda m: (
+            m[2] + _MATH_ACCENTS[m[1].removeprefix("wide").replace("overline", "bar")]
+            if len(m[2]) == 1
+            else m[2]
+        ),
+        math,
+    )
+    math = _FONT_LETTER.sub(r"\1", math)
+    math = _ABSTRACT_SYMBOL.sub(lambda m: _ABSTRACT_SYMBOLS[m[1]], math)
+    math = _MATH_SPACING.sub(" ", math)
+    for _ in range(2):  # \underline{\mathbf{x}}
+        math = _COMMAND_WITH_GROUP.sub(lambda m: m[1] if not _LATEX_SYMBOL.fullmatch(m[0]) else m[0], math)
+    return math
+
+
 def _grouped(text: str) -> str:
     """``text`` as one operand: as is when it is one letter or number, else in parentheses."""
     return text if re.fullmatch(r"[\w√.]+", text.strip()) else f"({text})"
@@ -295,6 +331,7 @@ def clean_abstract(text: str) -> str:
         return m[2] + mark if len(m[2]) == 1 else m[2]
 
     text = latex_accents(text)  # \v{c} is a letter, not a command with an argument
+    text = _DEGREES.sub("°", text)  # before \circ becomes "∘"
     text = _HREF.sub(link, text)
     text = _FOOTNOTE.sub(lambda m: f" ({m[1]})", text)
     text = _CITE.sub("", text)

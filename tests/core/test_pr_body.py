@@ -81,6 +81,46 @@ def test_scripts_without_a_unicode_form_keep_their_markup() -> None:
     assert re.fullmatch(r"H³", clean_latex("$H^3$"))
 
 
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [  # real 2024 titles whose formulas kept their commands ("via \\varepsilon-Constrained")
+        ("via $\\varepsilon$-Constrained Optimization", "via ε-Constrained Optimization"),
+        ("Anytime Incremental $\\rho$POMDP Planning", "Anytime Incremental ρPOMDP Planning"),
+        ("$\\widetilde{O}(T^{-1})$ Convergence", "Õ(T⁻¹) Convergence"),
+        ("Convergence $\\neq$ Optimality", "Convergence ≠ Optimality"),
+        ("Measured by $\\ell_1$ Norm", "Measured by ℓ₁ Norm"),
+        ("$\\nabla τ$: Unlearning", "∇ τ: Unlearning"),
+        ("A $\\underline{Vid}$eo-$\\underline{L}$anguage Framework", "A Video-Language Framework"),
+        ("Avoiding $\\mathbf{exp(R_{max})}$ scaling", "Avoiding exp(R_max) scaling"),
+        ("Leveraging $\\mathbf{2^{nd}}$ Order Information", "Leveraging 2nd Order Information"),
+        ("Deductive $\\mathcal{EL}^{++} \\thinspace $ Embeddings", "Deductive EL⁺⁺ Embeddings"),
+        ("Estimation from 360$^\\circ$ Imagery", "Estimation from 360° Imagery"),
+        ("Object Tracking in a $360^o$ View", "Object Tracking in a 360° View"),
+        ("The Feasibility of Fidelity$^-$ for Pruning", "The Feasibility of Fidelity⁻ for Pruning"),
+        ("$O(\\sqrt{T})$ Regret", "O(√T) Regret"),
+    ],
+)
+def test_the_formulas_of_real_titles_read_as_text(written: str, shown: str) -> None:
+    assert clean_title(written) == shown
+    assert clean_title(shown) == shown
+
+
+def test_a_title_formula_reads_as_text_in_the_pr_title_body_and_line(taxonomy: Taxonomy) -> None:
+    paper = feeds.paper_from_record(
+        {"arxiv_id": "2401.00001", "title": "Sparse $\\varepsilon$-Attention in a 360$^\\circ$ View"}
+    )
+    request = change_request(
+        Proposal(paper=paper, entry=paper_entry(paper), section="pruning"),
+        taxonomy,
+        "catalog.md",
+        BranchNames.from_prefix("bot/"),
+    )
+    assert request.title.startswith('Add "Sparse ε-Attention in a 360° View"')
+    assert "### [Sparse ε-Attention in a 360° View]" in request.body
+    assert "- [Sparse ε-Attention in a 360° View]" in request.body
+    assert "\\" not in request.body.split("<!--")[0]
+
+
 def test_a_rendered_script_compares_equal_to_its_caret_form() -> None:
     assert clean_title("E$^2$-LLM: Efficient Length Extension") == "E²-LLM: Efficient Length Extension"
     assert title_key("E$^2$-LLM: Efficient Length Extension") == title_key(

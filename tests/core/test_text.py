@@ -66,7 +66,8 @@ def test_mojibake_is_repaired_where_text_is_cleaned(written: str, read: str) -> 
 )
 def test_latex_letters_and_accents_in_author_names_become_letters(tex: str, name: str) -> None:
     assert latex_accents(tex) == name
-    assert clean_title(rf"$\lambda$, $\omega$ and \ldots by {tex}") == f"λ, \\omega and \\ldots by {name}"
+    # \omega outside a formula is no "ø" + "mega" (inside one it reads "ω")
+    assert clean_title(rf"$\lambda$, \omega and \ldots by {tex}") == f"λ, \\omega and \\ldots by {name}"
 
 
 _ANY_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40)
