@@ -121,6 +121,24 @@ def test_a_title_formula_reads_as_text_in_the_pr_title_body_and_line(taxonomy: T
     assert "\\" not in request.body.split("<!--")[0]
 
 
+def test_a_title_with_quotes_of_its_own_is_quoted_apart_in_the_pr_title(taxonomy: Taxonomy) -> None:
+    """A real 2024 title began with a quotation: the PR title read 'Add ""What's my model...'."""
+
+    def pr_title(title: str) -> str:
+        paper = feeds.paper_from_record({"arxiv_id": "2401.00001", "title": title})
+        proposal = Proposal(paper=paper, entry=paper_entry(paper), section="pruning")
+        request = change_request(proposal, taxonomy, "catalog.md", BranchNames.from_prefix("bot/"))
+        assert request.commit_message == request.title
+        return request.title
+
+    assert pr_title('"What\'s my model inside of?": Grounded Language') == (
+        'Add “"What\'s my model inside of?": Grounded Language” (arXiv 2401.00001) to Pruning and Sparsity'
+    )
+    assert pr_title("A cure for 'Z-paradox'") == (
+        "Add \"A cure for 'Z-paradox'\" (arXiv 2401.00001) to Pruning and Sparsity"
+    )
+
+
 def test_a_rendered_script_compares_equal_to_its_caret_form() -> None:
     assert clean_title("E$^2$-LLM: Efficient Length Extension") == "E²-LLM: Efficient Length Extension"
     assert title_key("E$^2$-LLM: Efficient Length Extension") == title_key(
