@@ -245,7 +245,10 @@ _FOOTNOTE = re.compile(rf" ?\\footnote\s*{_ARG}")
 _CITE = re.compile(rf" ?\\(?:cite[tp]?|citealt|citeauthor|ref|eqref|label)\s*{_ARG}")
 _FRAC = re.compile(rf"\\[dt]?frac\s*{_ARG}\s*{_ARG}")
 _SQRT = re.compile(rf"\\sqrt\s*{_ARG}")
-_MATH_ACCENT = re.compile(rf"\\(tilde|widetilde|hat|widehat|bar|overline|vec|dot)\s*{_ARG}")
+# \tilde{O}, and \widetilde P: an accent on one letter written without braces
+_MATH_ACCENT = re.compile(
+    rf"\\(tilde|widetilde|hat|widehat|bar|overline|vec|dot)(?:\s*{_ARG}|\s+([A-Za-z])(?![A-Za-z]))"
+)
 _MATH_ACCENTS = {"tilde": "\u0303", "hat": "\u0302", "bar": "\u0304", "vec": "\u20d7", "dot": "\u0307"}
 _FONT_LETTER = re.compile(r"\\(?:math\w*|boldsymbol|bm)\s+([A-Za-z0-9])")  # $\mathcal T$
 _FONT_SWITCH = re.compile(
@@ -262,7 +265,9 @@ _ABSTRACT_SYMBOLS = dict(
         "Rightarrow=⇒ Leftrightarrow=⇔ leftarrow=← mapsto=↦ odot=⊙ otimes=⊗ oplus=⊕ dagger=† "
         "emptyset=∅ lfloor=⌊ rfloor=⌋ lceil=⌈ rceil=⌉ langle=⟨ rangle=⟩ log=log exp=exp min=min "
         "max=max deg=deg sqrt=√ uparrow=↑ downarrow=↓ mid=| vert=| top=⊤ bullet=• triangle=△ "
-        "sharp=♯ sin=sin cos=cos tanh=tanh copyright=© textemdash=— textendash=– ie=i.e. eg=e.g.",
+        "sharp=♯ sin=sin cos=cos tanh=tanh copyright=© textemdash=— textendash=– ie=i.e. eg=e.g. "
+        "leftrightarrow=↔ longleftrightarrow=⟷ longrightarrow=⟶ Longrightarrow=⟹ Leftarrow=⇐ neg=¬ "
+        "lnot=¬ vee=∨ wedge=∧ ln=ln Pi=Π Xi=Ξ Upsilon=Υ upsilon=υ iota=ι vartheta=ϑ varrho=ϱ",
     )
 )
 # spacing and sizing: "U.S.\\ stock", a line break "\\\\", "x \\, y", "(\\uparrow\\!17%)",
@@ -284,6 +289,14 @@ _MATH_SPACING = re.compile(r"\\(?:thinspace|quad|qquad|enspace|[ ,;:!])(?![A-Za-
 _COMMAND_WITH_GROUP = re.compile(rf"\\[A-Za-z]+\s*{_ARG}")  # \mathbf{exp(R_{max})}: the text
 
 
+def _accented(m: re.Match[str]) -> str:
+    """A ``_MATH_ACCENT`` match as text: one letter with the accent's combining mark, else its
+    argument as written."""
+    letter = m[2] if m[2] is not None else m[3]
+    mark = _MATH_ACCENTS[m[1].removeprefix("wide").replace("overline", "bar")]
+    return letter + mark if len(letter) == 1 else letter
+
+
 def _math_commands(math: str) -> str:
     r"""The commands of one formula of a title read as text, as in abstracts (``clean_abstract``):
     ``\varepsilon`` -> "ε", ``\widetilde{O}`` -> "Õ", ``\frac{a}{b}`` -> "(a/b)",
@@ -293,14 +306,7 @@ def _math_commands(math: str) -> str:
     for _ in range(2):
         math = _SQRT.sub(lambda m: "√" + _grouped(m[1]), math)
         math = _FRAC.sub(lambda m: f"({_grouped(m[1])}/{_grouped(m[2])})", math)
-    math = _MATH_ACCENT.sub(
-        lambda m: (
-            m[2] + _MATH_ACCENTS[m[1].removeprefix("wide").replace("overline", "bar")]
-            if len(m[2]) == 1
-            else m[2]
-        ),
-        math,
-    )
+    math = _MATH_ACCENT.sub(_accented, math)
     math = _FONT_LETTER.sub(r"\1", math)
     math = _ABSTRACT_SYMBOL.sub(lambda m: _ABSTRACT_SYMBOLS[m[1]], math)
     math = _MATH_SPACING.sub(" ", math)
@@ -326,10 +332,6 @@ def clean_abstract(text: str) -> str:
         url, label = m[1].strip(), m[2].strip()
         return url if label in ("", url) else f"{label} ({url})"
 
-    def accent(m: re.Match[str]) -> str:
-        mark = _MATH_ACCENTS[m[1].removeprefix("wide").replace("overline", "bar")]
-        return m[2] + mark if len(m[2]) == 1 else m[2]
-
     text = latex_accents(text)  # \v{c} is a letter, not a command with an argument
     text = _DEGREES.sub("°", text)  # before \circ becomes "∘"
     text = _HREF.sub(link, text)
@@ -338,7 +340,7 @@ def clean_abstract(text: str) -> str:
     for _ in range(2):  # \frac{1}{\sqrt{d}}
         text = _SQRT.sub(lambda m: "√" + _grouped(m[1]), text)
         text = _FRAC.sub(lambda m: f"({_grouped(m[1])}/{_grouped(m[2])})", text)
-    text = _MATH_ACCENT.sub(accent, text)
+    text = _MATH_ACCENT.sub(_accented, text)
     text = _FONT_LETTER.sub(r"\1", text)
     text = _FONT_SWITCH.sub("", text)
     text = _ABSTRACT_SYMBOL.sub(lambda m: _ABSTRACT_SYMBOLS[m[1]], text)

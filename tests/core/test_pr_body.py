@@ -210,6 +210,10 @@ def test_math_between_backslash_parentheses_or_brackets_reads_as_text(taxonomy: 
         ("we propose the \\copyright Plug-in", "we propose the © Plug-in"),  # 2404.11962
         ("insights: \\bullet Attention is", "insights: • Attention is"),  # 2404.02690
         ("optimal \\|x\\|_\\infty bound", "optimal ‖x‖_∞ bound"),  # 2401.08330
+        ("English$\\leftrightarrow$Irish and", "English↔Irish and"),  # 2403.01580
+        ("($\\wedge$), ($\\vee$), and ($\\neg$)", "(∧), (∨), and (¬)"),  # 2408.11526
+        ("policy (BYOL-$\\Pi$); this", "policy (BYOL-Π); this"),  # 2406.02035
+        ("matrices $(\\widetilde P, V)$ to FP8", "matrices (P̃, V) to FP8"),  # 2411.10958
     ],
 )
 def test_spacing_symbols_and_abbreviations_of_real_abstracts_read_as_text(written: str, shown: str) -> None:
