@@ -9,6 +9,7 @@ load only a cache directory you wrote yourself.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 import os
@@ -41,16 +42,36 @@ def has(directory: Path, key: str) -> bool:
     return _path(directory, key).exists()
 
 
-def load(directory: Path, key: str) -> Any | None:
-    """The cached value for ``key``, or None (missing or unreadable: it is retrained)."""
+def load(directory: Path, key: str, kind: type | None = None) -> Any | None:
+    """The cached value for ``key``, or None: missing, or unreadable, or (with ``kind``) not a
+    whole ``kind`` (another version's shape). A file that is there but unusable costs a
+    retraining, said once on stderr; the retrained value then replaces it."""
     path = _path(directory, key)
     if not path.exists():
         return None
     try:
         with path.open("rb") as handle:
-            return pickle.load(handle)  # noqa: S301 (our own cache directory)
-    except Exception:  # a corrupt or foreign file only costs a retraining
+            value = pickle.load(handle)  # noqa: S301 (our own cache directory)
+    except Exception as exc:  # truncated, corrupt, or a class that no longer exists
+        _rebuilding(path, f"unreadable: {type(exc).__name__}")
         return None
+    if kind is not None and not _whole(value, kind):
+        _rebuilding(path, f"a {type(value).__name__} of another shape, not this version's {kind.__name__}")
+        return None
+    return value
+
+
+def _whole(value: Any, kind: type) -> bool:
+    """``value`` is a ``kind`` with every field (a pickle of an older dataclass loads without
+    the fields added since, and fails only when they are read)."""
+    if not isinstance(value, kind):
+        return False
+    fields = dataclasses.fields(kind) if dataclasses.is_dataclass(kind) else ()
+    return all(hasattr(value, field.name) for field in fields)
+
+
+def _rebuilding(path: Path, reason: str) -> None:
+    log.warning("the cached scorer %s is %s; training again and rebuilding the file", path, reason)
 
 
 GITIGNORE = "# Created by catalog-bot: trained scorers (pickles) are never committed.\n*\n"

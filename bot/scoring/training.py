@@ -240,7 +240,7 @@ def trained_state(
     state = _remember(_STATES, key)
     if cache_dir and state is not None and not cache.has(cache_dir, key):
         cache.save(cache_dir, key, state)  # trained in this process before, for another directory
-    state = state or (cache.load(cache_dir, key) if cache_dir else None)
+    state = state or (cache.load(cache_dir, key, TrainedState) if cache_dir else None)
     if not isinstance(state, TrainedState):
         state = train_state(
             entries, negatives, list(rejected), taxonomy, settings, texts or None, corrections, examples

@@ -587,6 +587,87 @@ def test_cache_is_keyed_by_the_catalog(
     assert len(retrained.state.entries) == len(first.state.entries) + 1
 
 
+def _broken_pickles() -> list[tuple[str, bytes]]:
+    import pickle
+
+    from bot.scoring.training import TrainedState
+
+    older = object.__new__(TrainedState)  # an older version's state: loads, lacks a field
+    object.__setattr__(older, "__dict__", {"features": None, "entries": ()})
+    return [
+        ("truncated", pickle.dumps({"state": list(range(100))})[:20]),
+        ("garbage", b"not a pickle at all"),
+        ("another type", pickle.dumps({"state": "from another program"})),
+        ("another shape", pickle.dumps(older)),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("kind", "content"), _broken_pickles(), ids=lambda v: v if isinstance(v, str) else ""
+)
+def test_an_unusable_cached_scorer_is_retrained_said_once_and_rebuilt(
+    tmp_path: Path,
+    taxonomy: Taxonomy,
+    keywords: dict[str, Any],
+    background: list[Paper],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    kind: str,
+    content: bytes,
+) -> None:
+    """A cache file cut short (a full disk), foreign, or of an older shape (it loads, and crashed
+    at scoring time when a missing field was read) is retrained: one warning names the file, and
+    the file is rewritten so the next run loads it quietly."""
+    catalog = small_catalog(taxonomy)
+    monkeypatch.setattr(training_module, "_STATES", {})
+    first = Scorer.train(catalog, taxonomy, keywords, background=background, cache_dir=tmp_path)
+    (path,) = tmp_path.glob("scorer-*.pickle")
+    path.write_bytes(content)
+
+    monkeypatch.setattr(training_module, "_STATES", {})
+    with caplog.at_level("WARNING", logger="bot"):
+        again = Scorer.train(catalog, taxonomy, keywords, background=background, cache_dir=tmp_path)
+    assert again.score(background[:20]) == first.score(background[:20])
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and str(path) in warnings[0] and "rebuilding the file" in warnings[0]
+
+    caplog.clear()
+    monkeypatch.setattr(training_module, "_STATES", {})
+    monkeypatch.setattr(training_module, "train_state", _no_training)
+    with caplog.at_level("WARNING", logger="bot"):
+        Scorer.train(catalog, taxonomy, keywords, background=background, cache_dir=tmp_path)
+    assert not caplog.records  # rebuilt: loaded as it is
+
+
+def _no_training(*args: Any) -> None:
+    raise AssertionError("trained again although the cache had this catalog")
+
+
+def test_a_cache_write_cut_short_leaves_no_half_pickle(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The pickle is written to a temporary file and renamed over the cache file: a run killed
+    mid-write leaves the old file (or none), never half a pickle the next run would load."""
+    import pickle
+
+    from bot.scoring import cache
+
+    def killed(value: Any, handle: Any, protocol: int) -> None:
+        handle.write(b"\x80\x05half a pickle")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pickle, "dump", killed)
+    with pytest.raises(KeyboardInterrupt):
+        cache.save(tmp_path, "k", {"a": 1})
+    assert not list(tmp_path.glob("scorer-*")) and not list(tmp_path.glob(".scorer-*"))
+    monkeypatch.undo()
+    cache.save(tmp_path, "k", {"a": 1})
+    monkeypatch.setattr(pickle, "dump", killed)
+    with pytest.raises(KeyboardInterrupt):
+        cache.save(tmp_path, "k", {"a": 2})
+    assert cache.load(tmp_path, "k") == {"a": 1}
+
+
 def test_similar_entries_must_share_a_word_that_says_what_the_title_is_about() -> None:
     from bot.scoring.neighbours import content_words
 
