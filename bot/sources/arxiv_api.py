@@ -2,18 +2,20 @@
 
 ``ArxivLookup.lookup(ids)`` answers every id with a ``LookupResult``: found (a ``Paper``),
 withdrawn, unknown (arXiv has no such paper), or malformed (not an arXiv id; no call is made).
-Ids go out in batches, one ``id_list`` query per batch; the ``arxiv.Client`` waits
-``delay_seconds`` (3 s) between calls and retries failed calls (429, 503, any non-200, connection
-errors) ``num_retries`` times. A failure after the retries raises ``SourceError``.
+Ids go out in batches, one ``id_list`` query per batch, through ``arxiv_fetch.PoliteApi`` as the
+bulk reads: ``delay_seconds`` (3 s) between calls, failed calls (429, 503, any non-200, connection
+errors, a page that is not an API answer) retried ``retries`` times with a growing pause, or after
+the ``Retry-After`` a 429 or 503 names (one over 5 minutes is not waited for). A failure raises
+``SourceError``.
 """
 
 from __future__ import annotations
 
 import enum
 import time
-from collections.abc import Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import arxiv
 import requests
@@ -25,6 +27,9 @@ from bot.core.text import clean_inline, clean_title, latex_accents
 from bot.errors import SourceError
 from bot.sources.arxiv_rss import USER_AGENT
 from bot.sources.paper_facts import enrich
+
+if TYPE_CHECKING:
+    from bot.sources.arxiv_fetch import PoliteApi
 
 DEFAULT_QUERY_URL = "https://export.arxiv.org/api/query"
 MAX_BATCH = 100
@@ -151,17 +156,19 @@ class OnePageClient(arxiv.Client):
 
 
 class ArxivLookup:
-    """Looks papers up by id. The ``arxiv.Client`` is injected (``from_settings`` builds one)."""
+    """Looks papers up by id, through a ``PoliteApi`` (``from_settings`` builds one)."""
 
-    def __init__(self, client: arxiv.Client, batch_size: int = MAX_BATCH) -> None:
+    def __init__(self, api: PoliteApi, batch_size: int = MAX_BATCH) -> None:
         if not 1 <= batch_size <= MAX_BATCH:
             raise ValueError(f"batch_size must be 1..{MAX_BATCH}, not {batch_size}")
-        self.client = client
+        self.api = api
         self.batch_size = batch_size
 
     @classmethod
-    def from_settings(cls, settings: ApiSettings) -> ArxivLookup:
-        return cls(OnePageClient(settings), settings.batch_size)
+    def from_settings(cls, settings: ApiSettings, sleep: Callable[[float], None] = time.sleep) -> ArxivLookup:
+        from bot.sources.arxiv_fetch import PoliteApi  # it builds on this module
+
+        return cls(PoliteApi(settings, sleep=sleep), settings.batch_size)
 
     def lookup(self, ids: Iterable[str]) -> dict[str, LookupResult]:
         """One result per distinct query, keyed by the query as given (bare id, ``v2`` version,
@@ -176,28 +183,23 @@ class ArxivLookup:
 
     def _fetch(self, batch: list[str]) -> dict[str, Paper]:
         """The papers of one batch (one id_list query), by id; missing ids are unknown."""
-        search = arxiv.Search(id_list=batch, max_results=len(batch))
-        papers: dict[str, Paper] = {}
-        try:
-            for result in self.client.results(search):
-                paper = paper_from_result(result)
-                if paper is not None and paper.arxiv_id in batch:
-                    papers[paper.arxiv_id] = paper
-                if len(papers) == len(batch):
-                    break  # a stock client would otherwise ask for more pages
-        except (arxiv.ArxivError, requests.RequestException) as exc:
-            raise SourceError(self._failure(batch, exc)) from exc
-        return papers
+        from bot.sources.arxiv_fetch import ApiUnavailable, WaitTooLong
 
-    def _failure(self, batch: list[str], exc: Exception) -> str:
         more = f" and {len(batch) - 1} more" if len(batch) > 1 else ""
-        attempts = getattr(self.client, "num_retries", 0) + 1
-        endpoint = getattr(self.client, "query_url_format", "").split("?")[0]
-        return (
-            f"the arXiv API {endpoint} did not answer the lookup of {batch[0]}{more} after {attempts} "
-            f"attempts (last: {describe_failure(exc)}). arXiv is busy or down; nothing was changed, "
-            "try again in a few minutes."
-        )
+        try:
+            results = self.api.lookup(batch, f"the lookup of {batch[0]}{more}")
+        except WaitTooLong as exc:
+            raise SourceError(f"{exc.failure}; nothing was changed, try again after that.") from exc
+        except ApiUnavailable as exc:
+            raise SourceError(
+                f"{exc.failure}. arXiv is busy or down; nothing was changed, try again in a few minutes."
+            ) from exc
+        papers: dict[str, Paper] = {}
+        for result in results:
+            paper = paper_from_result(result)
+            if paper is not None and paper.arxiv_id in batch:
+                papers[paper.arxiv_id] = paper
+        return papers
 
 
 def describe_failure(exc: Exception | None) -> str:

@@ -49,6 +49,10 @@ class ApiUnavailable(SourceError):
         self.failure = failure
 
 
+class WaitTooLong(ApiUnavailable):
+    """A 429 or 503 asked to wait longer than ``MAX_RETRY_AFTER``: not waited for."""
+
+
 class PoliteApi:
     """One arXiv API session: ``delay_seconds`` between calls, ``retries`` per call, counted."""
 
@@ -106,18 +110,19 @@ class PoliteApi:
         if asked is None:
             return backoff
         if asked > MAX_RETRY_AFTER:
-            raise ApiUnavailable(
+            raise WaitTooLong(
                 f"the arXiv API {self.settings.query_url} answered {describe_failure(failure)} to {what} "
                 f"and asks to wait {asked:.0f} s, longer than the {MAX_RETRY_AFTER:.0f} s the bot waits"
             ) from failure
         return max(asked, self.settings.delay_seconds)
 
-    def lookup(self, ids: Sequence[str]) -> list[arxiv.Result]:
-        """The API's entries for at most 100 ids (one request); unknown ids are simply absent."""
+    def lookup(self, ids: Sequence[str], what: str = "") -> list[arxiv.Result]:
+        """The API's entries for at most 100 ids (one request); unknown ids are simply absent.
+        ``what`` names the request in the log and errors (default: the first id and how many more)."""
         if not 1 <= len(ids) <= MAX_BATCH:
             raise ValueError(f"1..{MAX_BATCH} ids per request, not {len(ids)}")
         search = arxiv.Search(id_list=list(ids), max_results=len(ids))
-        feed = self._get(search, 0, len(ids), f"the lookup of {ids[0]} and {len(ids) - 1} more")
+        feed = self._get(search, 0, len(ids), what or f"the lookup of {ids[0]} and {len(ids) - 1} more")
         return [r for r in feed.results if "/api/errors" not in r.entry_id]
 
     def search(self, query: str, start: int, size: int) -> SearchPage:
@@ -199,6 +204,7 @@ __all__ = [
     "MAX_PAGE",
     "PoliteApi",
     "SearchPage",
+    "WaitTooLong",
     "batches",
     "paper_from_record",
     "record_from_result",

@@ -16,6 +16,8 @@ from werkzeug import Request, Response
 from bot import config
 from bot.errors import SourceError
 from bot.sources.arxiv_api import ApiSettings, ArxivLookup, LookupStatus, OnePageClient, paper_from_result
+from bot.sources.arxiv_fetch import PoliteApi
+from tests.arxiv_api_server import ArxivApiServer, arxiv_api, synthetic  # noqa: F401
 
 ARXIV = Path(__file__).parents[1] / "fixtures" / "arxiv"
 ID_LIST = (ARXIV / "arxiv_api_atom_response_id_list-1605.08386_2026-04-12.xml").read_text(encoding="utf-8")
@@ -158,6 +160,38 @@ def test_429s_until_the_retries_run_out_raise_a_source_error(httpserver: HTTPSer
     assert len(httpserver.log) == 3
 
 
+def test_an_add_lookup_waits_the_retry_after_of_a_busy_api(
+    arxiv_api: ArxivApiServer,  # noqa: F811
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """/add's lookup went through the arxiv package's own retries, which ignore Retry-After: a 503
+    asking for 1 s was asked again at once (with delay 0), adding to arXiv's load. It is waited for
+    and logged, as the bulk reads do."""
+    arxiv_api.seed([synthetic("2501.00001")])
+    arxiv_api.fail(1, 503, retry_after="1")
+    lookup = ArxivLookup.from_settings(ApiSettings(query_url=arxiv_api.url, delay_seconds=0.0))
+    started = time.monotonic()
+    with caplog.at_level("INFO", logger="bot"):
+        assert lookup.lookup(["2501.00001"])["2501.00001"].found
+    assert time.monotonic() - started >= 1.0 and len(arxiv_api.log) == 2
+    assert "the lookup of 2501.00001 failed (HTTP 503); trying again in 1 s" in caplog.text
+
+
+def test_an_add_lookup_told_to_wait_over_five_minutes_fails_at_once_saying_so(
+    arxiv_api: ArxivApiServer,  # noqa: F811
+) -> None:
+    arxiv_api.seed([synthetic("2501.00001")])
+    arxiv_api.fail(1, 429, retry_after="3600")
+    lookup = ArxivLookup.from_settings(ApiSettings(query_url=arxiv_api.url, delay_seconds=0.0))
+    with pytest.raises(SourceError) as failure:
+        lookup.lookup(["2501.00001"])
+    assert str(failure.value) == (
+        f"the arXiv API {arxiv_api.url} answered HTTP 429 to the lookup of 2501.00001 and asks to wait "
+        "3600 s, longer than the 300 s the bot waits; nothing was changed, try again after that."
+    )
+    assert len(arxiv_api.log) == 1
+
+
 @pytest.mark.parametrize("body", ["", "<html><body>Rate exceeded.</body></html>"])
 def test_a_page_that_is_not_an_api_answer_is_retried_never_read_as_no_such_paper(
     httpserver: HTTPServer, body: str
@@ -253,4 +287,4 @@ def test_mojibake_in_the_real_response_is_read_as_the_authors_wrote_their_names(
 def test_settings_come_from_config_sources_yml() -> None:
     assert ApiSettings.from_config(config.load("sources")) == ApiSettings()
     with pytest.raises(ValueError, match="batch_size"):
-        ArxivLookup(arxiv.Client(), batch_size=500)
+        ArxivLookup(PoliteApi(ApiSettings()), batch_size=500)
