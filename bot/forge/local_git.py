@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Literal
@@ -284,6 +285,9 @@ class LocalGitForge:
 
     def _diff(self, base: str, commit: str) -> str:
         return self._git("diff", "--no-color", base, commit) or ""
+
+    def add_missing_labels(self, pull_request: PullRequest, labels: Sequence[str] = ()) -> PullRequest:
+        return pull_request  # local branches have no labels
 
     def close_pull_request(self, pull_request: PullRequest, comment: str) -> None:
         ref = f"refs/heads/{pull_request.branch}"

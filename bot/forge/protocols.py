@@ -9,6 +9,7 @@ never build one.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal, Protocol
 
@@ -86,6 +87,11 @@ class Forge(Protocol):
 
     def close_pull_request(self, pull_request: PullRequest, comment: str) -> None:
         """Close an open bot PR with a comment and delete its branch."""
+        ...
+
+    def add_missing_labels(self, pull_request: PullRequest, labels: Sequence[str] = ()) -> PullRequest:
+        """An open bot PR with none of the bot's labels (its labelling failed when it was opened)
+        gets the labels every bot PR gets and ``labels``; one with any of them is left as it is."""
         ...
 
 

@@ -4,6 +4,7 @@ metadata for every arXiv paper of a fixture catalog: real HTTP, the real ``arxiv
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -361,6 +362,9 @@ def test_the_daily_feeds_new_versions_are_refetched_by_the_nightly_enricher(
             raise AssertionError("the enricher only reads the forge")
 
         def close_pull_request(self, pull_request: PullRequest, comment: str) -> None:
+            raise AssertionError("the enricher only reads the forge")
+
+        def add_missing_labels(self, pull_request: PullRequest, labels: Sequence[str] = ()) -> PullRequest:
             raise AssertionError("the enricher only reads the forge")
 
     arxiv_api.log.clear()

@@ -1100,3 +1100,59 @@ def test_categories_typed_with_a_space_reach_the_feed_through_the_action(tmp_pat
     with httpx.Client(transport=httpx.MockTransport(arxiv)) as client:
         load_papers(args, config.load("poll"), True, lambda: client)
     assert asked and asked[0].endswith("/cs.CL+cs.LG")
+
+
+def test_poll_labels_its_open_prs_whose_labelling_failed(
+    fake_github: FakeGitHub,
+    taxonomy: Taxonomy,
+    capsys: pytest.CaptureFixture[str],  # noqa: F811
+) -> None:
+    """GitHub failed to label a PR after opening it ("PR #n opened, but could not label"): a poll
+    never proposes that paper again, so only a later /add or rebuild labelled it, and the PR stayed
+    out of `label:new-paper` filters. Each poll reads its open PRs and labels those with none of the
+    bot's labels; a PR keeping one of them (a maintainer removed the other), a closed PR, a PR
+    renamed out of the prefix and a dry run are left alone."""
+    catalog_text = (PROJECT / "catalog.md").read_text(encoding="utf-8")
+    fake_github.push("catalog.md", catalog_text, message="the catalog")
+
+    def seed(branch: str, arxiv_id: str | None, **options: Any) -> int:
+        body = markers.make("arxiv", {"arxiv_id": arxiv_id}) if arxiv_id else "Remove an entry."
+        return fake_github.seed_pull(
+            branch, "catalog.md", catalog_text + "\nx\n", branch, body, **options
+        ).number
+
+    unlabelled = seed("bot/arxiv-2401.00001", "2401.00001")
+    removal = seed("bot/remove-2401.00002", None)
+    kept = seed("bot/arxiv-2401.00003", "2401.00003", labels=("catalog-bot",))
+    closed = seed("bot/arxiv-2401.00004", "2401.00004", state="closed")
+    renamed = seed("review/kv", "2401.00005")
+
+    def no_training(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("an empty feed trains nothing")
+
+    catalog = catalog_module.parse(catalog_text, taxonomy)
+
+    from bot.forge.github import LabelSpec
+
+    # as config/github.yml: `new-paper` only where a job asks for it (poll.yml's `labels`)
+    labels = (LabelSpec("catalog-bot", "5319e7"), LabelSpec("new-paper", "0e8a16", every_pr=False))
+
+    def poll_run(settings: PollSettings) -> None:
+        forge = forge_for(fake_github, labels=labels)
+        run([], catalog, taxonomy, forge, no_training, settings, io.StringIO())
+
+    fake_github.reset_counts()
+    poll_run(PollSettings(dry_run=True))
+    assert fake_github.writes() == 0
+
+    poll_run(PollSettings(labels=("new-paper", "from-arxiv")))
+    assert {p.number: p.labels for p in fake_github.pulls()} == {
+        unlabelled: ["catalog-bot", "new-paper", "from-arxiv"],
+        removal: ["catalog-bot"],
+        kept: ["catalog-bot"],
+        closed: [],
+        renamed: [],
+    }
+    fake_github.reset_counts()
+    poll_run(PollSettings())
+    assert fake_github.writes() == 0  # labelled once: nothing to do again

@@ -8,7 +8,7 @@ and renames) and ``access`` (what doctor reports).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Literal
 
 from bot import config
@@ -108,6 +108,9 @@ class GitHubForge:
 
     def close_pull_request(self, pull_request: PullRequest, comment: str) -> None:
         self.pulls.close_pull_request(pull_request, comment)
+
+    def add_missing_labels(self, pull_request: PullRequest, labels: Sequence[str] = ()) -> PullRequest:
+        return self.pulls.add_missing_labels(pull_request, labels)
 
     # -- IssueTracker ----------------------------------------------------------------------------
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Literal, cast
 
@@ -176,10 +176,11 @@ class PullRequests:
         try:
             self._decorate(pull.number, change)
         except ForgeError as exc:  # the PR is fine without them; say so and carry on
-            # a poll never proposes an open PR's paper again: "rerun" alone would not add them
+            # a poll never proposes an open PR's paper again, but it labels its unlabelled PRs
             log.warning(
-                "PR #%d opened, but %s. Add its labels by hand (%s); the next update of the PR "
-                "(an /add on it, a rebuild) adds them too",
+                "PR #%d opened, but %s. Add its labels by hand (%s); the next poll adds the bot's "
+                "(and poll.yml's, on a paper PR), the next update of the PR (an /add on it, a "
+                "rebuild) all of them",
                 pull.number,
                 exc,
                 ", ".join(self._labels_for(change)) or "none",
@@ -247,7 +248,10 @@ class PullRequests:
         return pull
 
     def _labels_for(self, change: ChangeRequest) -> tuple[str, ...]:
-        names = [label.name for label in self.settings.labels if label.every_pr] + list(change.labels)
+        return self._labels_with(change.labels)
+
+    def _labels_with(self, labels: Sequence[str]) -> tuple[str, ...]:
+        names = [label.name for label in self.settings.labels if label.every_pr] + list(labels)
         return tuple(dict.fromkeys(names))
 
     def _decorate(self, number: int, change: ChangeRequest) -> None:
@@ -276,6 +280,31 @@ class PullRequests:
         wanted = self._labels_for(change)
         if not wanted or set(wanted) & set(pull.labels):
             return pull
+        return self._add_labels(pull, wanted)
+
+    def add_missing_labels(self, pull: PullRequest, labels: Sequence[str] = ()) -> PullRequest:
+        """Give an open bot PR that has none of the bot's labels (config/github.yml's, ``labels``,
+        a ``section:`` one) the labels every PR gets and ``labels``: its labelling failed when it
+        was opened. A PR with any of them was labelled, and what a maintainer removed stays removed."""
+        wanted = self._labels_with(labels)
+        ours = {label.name.lower() for label in self.settings.labels} | {n.lower() for n in labels}
+        if pull.state != "open" or not wanted or not pull.branch.startswith(self.settings.branch_prefix):
+            return pull  # closed, or renamed out of the prefix: a maintainer's now
+        if any(n.lower() in ours or n.lower().startswith("section:") for n in pull.labels):
+            return pull
+        labelled = self._add_labels(pull, wanted)
+        if labelled is not pull:
+            log.info(
+                "PR #%d had none of the bot's labels (labelling failed): added %s",
+                pull.number,
+                ", ".join(wanted),
+            )
+            snap = self.view.snapshot()
+            if pull.number in snap.pulls:
+                snap.pulls[pull.number] = replace(snap.pulls[pull.number], pull=labelled)
+        return labelled
+
+    def _add_labels(self, pull: PullRequest, wanted: Sequence[str]) -> PullRequest:
         try:
             self.issues.ensure_labels(wanted)
             self._rest(

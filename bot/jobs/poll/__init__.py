@@ -23,7 +23,7 @@ from typing import Any, TextIO
 
 from bot import config
 from bot.config_checks import catalog_path_problem
-from bot.core import digest, templates
+from bot.core import digest, markers, templates
 from bot.core.candidates import lessons, select_candidates
 from bot.core.catalog import Catalog, parse
 from bot.core.catalog_io import read_text_exact
@@ -62,6 +62,8 @@ def run(
     per PR, plus its body and diff when ``verbose``)."""
     _progress("reading the bot's pull requests")
     pulls = forge.bot_pull_requests("all")
+    if not settings.dry_run:
+        pulls = [_labelled(forge, pull, settings) for pull in pulls]
     candidates = select_candidates(papers, catalog, pulls, settings.branches.digest)
     report = PollReport(candidates)
     if not candidates.new:
@@ -131,6 +133,16 @@ def run(
                 file=out,
             )
     return report
+
+
+def _labelled(forge: Forge, pull: PullRequest, settings: PollSettings) -> PullRequest:
+    """An open bot PR whose labelling failed when it was opened ("PR #n opened, but could not
+    label"): a poll never proposes its paper again, so this run labels it, with poll.yml's
+    ``labels`` on a paper PR or the digest."""
+    if pull.state != "open":
+        return pull
+    paper = pull.branch == settings.branches.digest or markers.find(pull.body, "arxiv") is not None
+    return forge.add_missing_labels(pull, settings.labels if paper else ())  # a failure: a warning
 
 
 def _digest_change(
