@@ -441,7 +441,11 @@ def raw_html_lines(catalog: Catalog) -> set[int]:
     """The lines (0-based) of the catalog's HTML blocks, as CommonMark reads them: GitHub shows
     what they hold as HTML, so a markdown entry written in one (no blank line after ``<details>``
     or ``</p>``) shows as its raw text. markdown-it decides, only when some line could open one."""
-    lines = _without_bom(catalog.lines)
+    return _html_block_lines(_without_bom(catalog.lines))
+
+
+def _html_block_lines(lines: list[str]) -> set[int]:
+    """The lines (0-based) of ``lines``' top-level HTML blocks, by markdown-it (see raw_html_lines)."""
     if not any(_HTML_START_RE.match(line) for line in lines):
         return set()
     tokens = _block_parser().parse(_for_block_parser(lines))
@@ -512,17 +516,19 @@ def _code_and_comments(lines: list[str]) -> tuple[list[bool], list[bool]]:
     """For each line, whether it is fenced code, and whether it starts inside an HTML comment:
     the rule of the link checker and of lint's prose (``bot.core.markdown.prose_lines``), so that
     what the model reads as code or commented out is what they skip. A fence shown inside a
-    comment opens no code block."""
+    comment opens no code block, nor one in an HTML block (``<div>`` and the lines up to the next
+    blank one: CommonMark shows them as HTML; markdown-it decides, only when both could occur)."""
     fenced, starts_inside = [], []
     fence: str | None = None
     in_comment = False
-    for line in lines:
+    in_html = _html_block_lines(lines) if any(map(fence_opening, lines)) else set()
+    for index, line in enumerate(lines):
         starts_inside.append(in_comment)
         if fence is not None:
             fenced.append(True)
             fence = None if fence_closes(line, fence) else fence
             continue
-        fence = None if in_comment else fence_opening(line)
+        fence = None if in_comment or index in in_html else fence_opening(line)
         fenced.append(fence is not None)
         if fence is None:
             _, in_comment = blank_comments_and_code(line.rstrip("\r\n"), in_comment)

@@ -5,7 +5,7 @@ import difflib
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.core import catalog, catalog_document, catalog_io
@@ -520,6 +520,17 @@ def test_underlined_headings_are_read_as_commonmark_reads_them(taxonomy: Taxonom
     assert inserted.remove("2401.00001").remove("2403.00001").render() == text
 
 
+def test_a_fence_inside_an_html_block_hides_nothing_after_it(taxonomy: Taxonomy) -> None:
+    """``<div>`` then a lone ```` ``` ```` with no blank line between: CommonMark shows the fence line as
+    HTML (the block runs to the next blank line), but the model opened a code block there that
+    never closed, and every heading and entry after it was code: in no section, unseen by lint."""
+    entry = render_entry(NEW_KV)
+    text = f"# T\n\n<div>\n```\n</div>\n\n## KV Cache Compression\n\n{entry}\n"
+    parsed = catalog.parse(text, taxonomy)
+    assert [(i.section, i.hidden) for i in parsed.entries()] == [("kv-cache", False)]
+    assert parsed.render() == text
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
@@ -530,6 +541,7 @@ def test_underlined_headings_are_read_as_commonmark_reads_them(taxonomy: Taxonom
         max_size=12,
     )
 )
+@example(lines=["<div>", "```", "", "Title", "====="])  # a fence inside an HTML block opens no code
 def test_underlined_headings_are_those_markdown_it_reads(lines: list[str]) -> None:
     """The reference: markdown-it's CommonMark block parser (the project's dependency), which
     knows which paragraph an underline may end (not a list's lazy line, not a table, not an HTML
