@@ -16,14 +16,18 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
-
-from markdown_it import MarkdownIt
 
 from bot.core import arxiv_ids
 from bot.core.anchors import slugify
 from bot.core.entry import Entry, parse_entry
-from bot.core.markdown import blank_comments_and_code, fence_closes, fence_opening
+from bot.core.markdown import (
+    blank_comments_and_code,
+    block_parser,
+    block_text,
+    fence_closes,
+    fence_opening,
+    html_block_lines,
+)
 from bot.core.matching import near_titles, title_key
 from bot.core.taxonomy import Taxonomy, heading_key
 from bot.errors import UnknownSectionError
@@ -426,41 +430,11 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
     return Catalog(kept, headings, items, taxonomy)
 
 
-@cache
-def _block_parser() -> MarkdownIt:
-    """CommonMark's blocks (with GitHub's tables, which a rule under a row ends), without inlines."""
-    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
-
-
-# A line that may open an HTML block (CommonMark's kinds 1 to 7 start with "<" and a letter, "/",
-# "!" or "?")
-_HTML_START_RE = re.compile(r"^ {0,3}<[A-Za-z/!?]")
-
-
 def raw_html_lines(catalog: Catalog) -> set[int]:
     """The lines (0-based) of the catalog's HTML blocks, as CommonMark reads them: GitHub shows
     what they hold as HTML, so a markdown entry written in one (no blank line after ``<details>``
     or ``</p>``) shows as its raw text. markdown-it decides, only when some line could open one."""
-    return _html_block_lines(_without_bom(catalog.lines))
-
-
-def _html_block_lines(lines: list[str]) -> set[int]:
-    """The lines (0-based) of ``lines``' top-level HTML blocks, by markdown-it (see raw_html_lines)."""
-    if not any(_HTML_START_RE.match(line) for line in lines):
-        return set()
-    tokens = _block_parser().parse(_for_block_parser(lines))
-    return {
-        line
-        for token in tokens
-        if token.type == "html_block" and token.level == 0 and token.map
-        for line in range(*token.map)
-    }
-
-
-def _for_block_parser(lines: list[str]) -> str:
-    """The text for markdown-it, line for line: it breaks lines at a lone "\\r" too, the model
-    (and git's line numbers) do not."""
-    return re.sub(r"\r(?!\n)", " ", "".join(lines))
+    return html_block_lines(_without_bom(catalog.lines))
 
 
 def _setext_headings(lines: list[str]) -> dict[int, tuple[int, str, int]]:
@@ -474,7 +448,7 @@ def _setext_headings(lines: list[str]) -> dict[int, tuple[int, str, int]]:
         for i in range(1, len(lines))
     ):
         return {}
-    tokens = _block_parser().parse(_for_block_parser(lines))
+    tokens = block_parser().parse(block_text(lines))
     found = {}
     for token, inline in zip(tokens, tokens[1:], strict=False):
         if token.type == "heading_open" and token.markup in ("=", "-") and token.level == 0 and token.map:
@@ -521,7 +495,7 @@ def _code_and_comments(lines: list[str]) -> tuple[list[bool], list[bool]]:
     fenced, starts_inside = [], []
     fence: str | None = None
     in_comment = False
-    in_html = _html_block_lines(lines) if any(map(fence_opening, lines)) else set()
+    in_html = html_block_lines(lines) if any(map(fence_opening, lines)) else set()
     for index, line in enumerate(lines):
         starts_inside.append(in_comment)
         if fence is not None:

@@ -220,10 +220,44 @@ def fence_closes(line: str, fence: str) -> bool:
     )
 
 
+@cache
+def block_parser() -> MarkdownIt:
+    """CommonMark's blocks (with GitHub's tables, which a rule under a row ends), without inlines."""
+    return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
+
+
+def block_text(lines: list[str]) -> str:
+    """``lines`` (with or without their endings) as markdown-it's text, line for line: it breaks
+    lines at a lone "\r" too, the models (and git's line numbers) do not."""
+    return "\n".join(line.rstrip("\r\n").replace("\r", " ") for line in lines) + "\n"
+
+
+# A line that may open an HTML block (CommonMark's kinds 1 to 7 start with "<" and a letter, "/",
+# "!" or "?")
+_HTML_START_RE = re.compile(r"^ {0,3}<[A-Za-z/!?]")
+
+
+def html_block_lines(lines: list[str]) -> set[int]:
+    """The lines (0-based) of the top-level HTML blocks, as CommonMark reads them (``<div>`` and the
+    lines up to the next blank one): GitHub shows them as HTML, so a fence line there opens no code
+    block. markdown-it decides, only when some line could open one."""
+    if not any(_HTML_START_RE.match(line) for line in lines):
+        return set()
+    return {
+        line
+        for token in block_parser().parse(block_text(lines))
+        if token.type == "html_block" and token.level == 0 and token.map
+        for line in range(*token.map)
+    }
+
+
 def prose_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
     """(1-based line number, line) of the lines outside fenced code, with HTML comments and code
     spans blanked (``blank_comments_and_code``): the text a reader sees as prose, where the link
-    checker looks for links and lint for links that are no entry."""
+    checker looks for links and lint for links that are no entry. A fence line inside an HTML
+    block opens no code block, as in the catalog model."""
+    lines = list(lines)
+    in_html = html_block_lines(lines) if any(map(fence_opening, lines)) else set()
     fence: str | None = None
     in_comment = False
     for number, line in enumerate(lines, start=1):
@@ -231,7 +265,7 @@ def prose_lines(lines: Iterable[str]) -> Iterator[tuple[int, str]]:
             if fence_closes(line, fence):
                 fence = None
             continue
-        opened = None if in_comment else fence_opening(line)
+        opened = None if in_comment or number - 1 in in_html else fence_opening(line)
         if opened:
             fence = opened
             continue

@@ -81,6 +81,13 @@ def test_code_blocks_and_multiline_comments_are_skipped() -> None:
     assert extract_links(text) == [Link("https://x.org/after", (11,))]
 
 
+def test_a_fence_line_inside_an_html_block_hides_no_later_link() -> None:
+    """``<details>`` then a lone fence with no blank line between: CommonMark shows the fence line as
+    HTML, and the links after the block are shown; the checker skipped every one of them as code."""
+    text = "<details>\n```\n</details>\n\n[after](https://x.org/after)\n"
+    assert extract_links(text) == [Link("https://x.org/after", (5,))]
+
+
 def test_an_indented_code_block_is_checked_as_docs_say_since_it_is_not_told_from_a_nested_list() -> None:
     """docs/link-checking.md said "Code blocks ... are skipped"; only fenced ones are: four spaces
     of indent are a nested list item as often as a code block, and a scan without a parser cannot
