@@ -303,16 +303,22 @@ def _math_commands(math: str) -> str:
     ``\mathbf{x_{i}}`` -> "x_{i}"; left to ``clean_latex`` for its scripts and braces."""
     math = _DEGREES.sub("°", math)
     math = _ORDINAL.sub(r"\1", math)
-    for _ in range(2):
-        math = _SQRT.sub(lambda m: "√" + _grouped(m[1]), math)
-        math = _FRAC.sub(lambda m: f"({_grouped(m[1])}/{_grouped(m[2])})", math)
-    math = _MATH_ACCENT.sub(_accented, math)
-    math = _FONT_LETTER.sub(r"\1", math)
+    math = _roots_fractions_accents(math)
     math = _ABSTRACT_SYMBOL.sub(lambda m: _ABSTRACT_SYMBOLS[m[1]], math)
     math = _MATH_SPACING.sub(" ", math)
     for _ in range(2):  # \underline{\mathbf{x}}
         math = _COMMAND_WITH_GROUP.sub(lambda m: m[1] if not _LATEX_SYMBOL.fullmatch(m[0]) else m[0], math)
     return math
+
+
+def _roots_fractions_accents(text: str) -> str:
+    r"""``\sqrt{T}`` -> "√T", ``\frac{1}{\sqrt{d}}`` -> "(1/√d)", ``\tilde{O}`` -> "Õ",
+    ``\mathcal T`` -> "T": what titles' formulas and abstracts read alike."""
+    for _ in range(2):  # nested: \frac{1}{\sqrt{d}}
+        text = _SQRT.sub(lambda m: "√" + _grouped(m[1]), text)
+        text = _FRAC.sub(lambda m: f"({_grouped(m[1])}/{_grouped(m[2])})", text)
+    text = _MATH_ACCENT.sub(_accented, text)
+    return _FONT_LETTER.sub(r"\1", text)
 
 
 def _grouped(text: str) -> str:
@@ -337,11 +343,7 @@ def clean_abstract(text: str) -> str:
     text = _HREF.sub(link, text)
     text = _FOOTNOTE.sub(lambda m: f" ({m[1]})", text)
     text = _CITE.sub("", text)
-    for _ in range(2):  # \frac{1}{\sqrt{d}}
-        text = _SQRT.sub(lambda m: "√" + _grouped(m[1]), text)
-        text = _FRAC.sub(lambda m: f"({_grouped(m[1])}/{_grouped(m[2])})", text)
-    text = _MATH_ACCENT.sub(_accented, text)
-    text = _FONT_LETTER.sub(r"\1", text)
+    text = _roots_fractions_accents(text)
     text = _FONT_SWITCH.sub("", text)
     text = _ABSTRACT_SYMBOL.sub(lambda m: _ABSTRACT_SYMBOLS[m[1]], text)
     if "\\" in text:
