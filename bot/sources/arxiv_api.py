@@ -22,8 +22,9 @@ import requests
 from requests.adapters import HTTPAdapter
 
 from bot.core import arxiv_ids
+from bot.core.latex import latex_accents
 from bot.core.paper import Paper
-from bot.core.text import clean_inline, clean_title, latex_accents
+from bot.core.text import clean_inline, clean_title
 from bot.errors import SourceError
 from bot.sources.arxiv_rss import USER_AGENT
 from bot.sources.paper_facts import enrich

@@ -19,9 +19,10 @@ import arxiv
 import requests
 
 from bot.core import arxiv_ids
+from bot.core.latex import latex_accents
 from bot.core.paper import Paper
 from bot.core.paper_store import PaperRecord, github_links
-from bot.core.text import clean_inline, clean_title, latex_accents
+from bot.core.text import clean_inline, clean_title
 from bot.errors import SourceError
 from bot.http_retry import parse_retry_after
 from bot.sources.arxiv_api import MAX_BATCH, ApiSettings, OnePageClient, describe_failure

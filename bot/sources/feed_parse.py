@@ -19,8 +19,9 @@ from typing import Any
 import feedparser
 
 from bot.core import arxiv_ids
+from bot.core.latex import latex_accents
 from bot.core.paper import Paper
-from bot.core.text import clean_inline, clean_title, latex_accents
+from bot.core.text import clean_inline, clean_title
 from bot.errors import SourceError
 
 ERROR_FEED_TITLE = "Feed error for query"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.core.latex import clean_latex
 from bot.core.matching import (
     closest_sections,
     near_identical_pairs,
@@ -11,7 +12,7 @@ from bot.core.matching import (
     title_key,
 )
 from bot.core.taxonomy import Section
-from bot.core.text import clean_latex, unified_diff
+from bot.core.text import unified_diff
 
 
 def test_title_key_drops_case_accents_markup_and_punctuation():

@@ -9,10 +9,11 @@ from pathlib import Path
 import pytest
 
 from bot.core.branches import BranchNames
+from bot.core.latex import clean_latex
 from bot.core.matching import title_key
 from bot.core.proposals import Proposal, change_request, paper_entry
 from bot.core.taxonomy import Taxonomy
-from bot.core.text import clean_abstract, clean_latex, clean_title
+from bot.core.text import clean_abstract, clean_title
 from bot.sources import arxiv_rss as feeds
 
 

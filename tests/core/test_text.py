@@ -7,7 +7,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from bot.core import templates, text
-from bot.core.text import clean_title, counted, latex_accents
+from bot.core.latex import latex_accents
+from bot.core.text import clean_title, counted
 
 
 @pytest.mark.parametrize(
