@@ -56,16 +56,21 @@ def pattern_regex(pattern: str) -> tuple[str, bool]:
 
 def matched_words(pattern: str, text: str) -> str | None:
     """What a pattern found in ``text`` (its first occurrence, as written there), to show a
-    regular expression's evidence by its words rather than by its source: its group named
+    rule's evidence by its words rather than by its pattern: a regular expression's group named
     ``shown`` when it has one, else the whole match."""
-    regex, lower = pattern_regex(pattern)
-    if lower:  # lowercasing may change lengths: search the text as written, ignoring case
-        regex = f"(?i:{regex})"
-    found = re.search(regex, text)
+    found = _as_written(pattern).search(text)
     if found is None:
         return None
     shown = found.group("shown") if "shown" in found.re.groupindex else None
     return shown or found.group(0)
+
+
+@functools.lru_cache(maxsize=4096)
+def _as_written(pattern: str) -> re.Pattern[str]:
+    """A pattern's regex for the text as written (every PR reason searches one, of hundreds)."""
+    regex, lower = pattern_regex(pattern)
+    # lowercasing may change lengths: search the text as written, ignoring case
+    return re.compile(f"(?i:{regex})" if lower else regex)
 
 
 def equivalent_patterns(patterns: Iterable[str]) -> list[tuple[str, str]]:

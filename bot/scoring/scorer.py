@@ -32,7 +32,7 @@ from bot.scoring.background import plain as plain_papers
 from bot.scoring.neighbours import CatalogEntry, content_words, nearest
 from bot.scoring.patterns import matched_words
 from bot.scoring.router import ANY_SUBSECTION, Route
-from bot.scoring.rules import Match, RuleResult, RuleScorer
+from bot.scoring.rules import EFFICIENCY, Match, RuleResult, RuleScorer
 from bot.scoring.settings import ScoringSettings
 from bot.scoring.training import (
     TrainedState,
@@ -98,13 +98,31 @@ def _sigmoid(values: np.ndarray) -> np.ndarray:
 
 
 def _evidence(match: Match, paper: Paper) -> str:
-    """How a match is shown: a keyword pattern as written in the config; a regular expression by
-    the words it found in the paper, as one safe line of at most 60 characters ("" if it cannot
-    be found again)."""
-    if not match.rule.pattern.startswith("re:"):
-        return match.rule.pattern
+    """How a match is shown: the words it found in the paper, as the paper wrote them ("prun*"
+    shows "Pruning"; a regular expression its group named ``shown`` when it has one), as one safe
+    line of at most 60 characters. Not found again (``re`` folds a few letters other than ASCII
+    when it ignores case): a keyword pattern as written in the config, a regular expression ""."""
     found = matched_words(match.rule.pattern, paper.title if match.field == "title" else paper.abstract)
-    return plain_line(found, 60) if found else ""
+    if found:
+        return plain_line(found, 60)
+    return "" if match.rule.pattern.startswith("re:") else match.rule.pattern
+
+
+def _once_per_words(
+    matches: list[Match], said: Callable[[Match], str]
+) -> tuple[list[Match], dict[Match, list[str]]]:
+    """The matches of one field that show different words (two patterns that find the same
+    words, "tensor parallel*" and a goal's regex on "Tensor Parallelization", are shown once), and
+    for each one kept the sections its words vote for, in order (efficiency names none)."""
+    first: dict[str, Match] = {}
+    targets: dict[Match, list[str]] = {}
+    for match in matches:
+        words = said(match).casefold()
+        kept = first.setdefault(words, match) if words else match  # "a phrase" is never merged
+        named = targets.setdefault(kept, [])
+        if match.rule.group != EFFICIENCY and match.target not in named:
+            named.append(match.target)
+    return [m for m in matches if m in targets], targets
 
 
 def _top_section(rules: RuleResult, sections: dict[str, int]) -> str | None:
@@ -346,7 +364,16 @@ class Scorer:
             if abs(m.points) >= s.reasons_min_points
         ]
         positive = [m for m in shown if not m.rule.negative][: s.rule_reasons]
-        fields = [(field, [m for m in positive if m.field == field]) for field in ("title", "abstract")]
+
+        def evidence(m: Match) -> str:
+            return _evidence(m, paper)
+
+        targets: dict[Match, list[str]] = {}
+        fields = []
+        for field in ("title", "abstract"):
+            found, named = _once_per_words([m for m in positive if m.field == field], evidence)
+            fields.append((field, found))
+            targets |= named
         text = template.render(
             learned=(1.0 / (1.0 + math.exp(-learned))) if model else None,
             floored=bool(model) and s.learned_floor is not None and learned < s.learned_floor,
@@ -360,6 +387,7 @@ class Scorer:
             abstract=(1.0 / (1.0 + math.exp(-abstract))) if abstracts else None,
             fields=[(field, found) for field, found in fields if found],
             negatives=[m for m in shown if m.rule.negative][:2],
-            evidence=lambda m: _evidence(m, paper),
+            evidence=evidence,
+            targets=lambda m: targets.get(m, [m.target] if m.rule.group != EFFICIENCY else []),
         )
         return [line.strip() for line in text.splitlines() if line.strip()]

@@ -324,7 +324,7 @@ def test_reasons_list_relevant_evidence_first_and_no_noise_words(scorer: Scorer)
         "Efficient reasoning for LLMs",
         "A tree of thoughts with sparse attention and a small inference budget.",
     )
-    assert decision.reasons[0] == 'keywords in the title: "efficient reasoning" (reasoning)'
+    assert decision.reasons[0] == 'keywords in the title: "Efficient reasoning" (reasoning)'
     assert decision.reasons[1] == 'keywords in the abstract: "sparse attention" (architecture)'
     joined = "\n".join(decision.reasons)
     # 'thought' (routing only, 1.5 points) and 'inference' (0.75) are too weak to be shown
@@ -438,7 +438,7 @@ def test_every_decision_explains_itself(scorer: Scorer) -> None:
     joined = "\n".join(decision.reasons)
     assert decision.accept and decision.score >= decision.threshold
     assert re.search(r"learned model: 0\.\d\d", joined)
-    assert decision.reasons[0].startswith('keywords in the title: "KV cache" (kv-cache)')
+    assert decision.reasons[0].startswith('keywords in the title: "KV Cache" (kv-cache)')
     assert decision.section == "kv-cache"
     title, arxiv_id, line, similarity = decision.neighbours[0]
     assert "KIVI" in title and scorer.settings.neighbour_min_similarity <= similarity <= 1
@@ -693,8 +693,25 @@ def test_the_goal_that_routes_a_paper_is_its_first_reason(scorer: Scorer) -> Non
         "We compress the communication of tensor parallelism to speed up LLM inference.",
     )
     assert decision.section == "serving"
-    assert decision.reasons[0].startswith('keywords in the title: "Tensor Parallelization" (serving), ')
-    assert '"tensor parallel*" (training)' in decision.reasons[0]
+    # "tensor parallel*" (training) found the same words: shown once, with both sections
+    assert decision.reasons[0].startswith(
+        'keywords in the title: "Tensor Parallelization" (serving, training)'
+    )
+
+
+def test_a_keyword_pattern_shows_the_words_it_found(scorer: Scorer) -> None:
+    """A maintainer reads the paper's word ("Compression"), not the config's pattern
+    ("compress*"); the PR body escapes it as every reason (tests/core/test_pr_body.py)."""
+    decision = decide(
+        scorer,
+        "KV-Cache Compression for long-context LLMs",
+        "We compress the key-value cache of large language models.",
+    )
+    joined = "\n".join(decision.reasons)
+    assert decision.reasons[0].startswith('keywords in the title: "KV-Cache" (kv-cache), "Compression"')
+    assert "*" not in joined and '"compress' not in joined
+    starred = decide(scorer, "Compress*ion of KV caches for LLMs")
+    assert '"Compress"' in starred.reasons[0]  # the word as found, nothing after it
 
 
 def test_with_nothing_learnt_and_no_rule_evidence_a_paper_is_not_accepted(taxonomy: Taxonomy) -> None:
