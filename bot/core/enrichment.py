@@ -26,6 +26,7 @@ from bot.core.entry import Entry, render_entry
 from bot.core.matching import title_key
 from bot.core.paper_store import PaperRecord
 from bot.core.taxonomy import Taxonomy
+from bot.core.text import cap
 from bot.core.venues import VenueTable
 
 EXCERPT = 80
@@ -64,7 +65,7 @@ def _surname(name: str) -> str:
 
 
 def _excerpt(text: str) -> str:
-    return text if len(text) <= EXCERPT else text[: EXCERPT - 1] + "…"
+    return cap(text, EXCERPT)
 
 
 def _author_reason(entry: Entry, previous: PaperRecord | None, record: PaperRecord, mode: str) -> str:

@@ -24,7 +24,7 @@ from typing import Any, Protocol
 
 from bot.core import arxiv_ids
 from bot.core.paper import Paper
-from bot.core.text import numbered_lines
+from bot.core.text import cap, numbered_lines
 from bot.errors import CatalogError
 
 DEFAULT_PATH = "data/papers.jsonl"
@@ -65,7 +65,7 @@ def clean_text(text: str, limit: int) -> str:
     characters."""
     text = _CONTROL.sub(" ", unicodedata.normalize("NFC", text or ""))
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return cap(text, limit)
 
 
 def github_links(text: str) -> tuple[str, ...]:

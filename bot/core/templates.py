@@ -41,6 +41,7 @@ def _environment(directory: str) -> jinja2.Environment:
     environment.filters["code"] = markdown.code_span
     environment.filters["url"] = markdown.url_text
     environment.filters["counted"] = text.counted
+    environment.filters["cap"] = text.cap  # the one cut of the bot's texts, ending with "…"
     return environment
 
 

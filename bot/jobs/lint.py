@@ -26,7 +26,7 @@ from bot.core.entry import misread_venue, why_not_entry
 from bot.core.markdown import prose_lines
 from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy, heading_key
-from bot.core.text import counted, numbered_lines
+from bot.core.text import cap, counted, numbered_lines
 from bot.errors import BotError, CatalogError, UnknownSectionError
 from bot.jobs import add_file_argument, catalog_file
 
@@ -51,14 +51,10 @@ def duplicate_problems(catalog: Catalog) -> list[Problem]:
     return [
         Problem(
             items[later].line_number,
-            f"duplicate of line {items[first].line_number} ({why}): “{_short(items[later].title)}”",
+            f"duplicate of line {items[first].line_number} ({why}): “{cap(items[later].title, 70)}”",
         )
         for first, later, why in pairs
     ]
-
-
-def _short(text: str, limit: int = 70) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 # -- headings -----------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core import arxiv_ids
-from bot.core.text import numbered_lines
+from bot.core.text import cap, numbered_lines
 from bot.errors import BotError
 
 MAX_ABSTRACT = 5000
@@ -26,7 +26,7 @@ def clean(text: object, limit: int = MAX_FIELD) -> str:
     spaces, at most ``limit`` characters."""
     value = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in str(text))
     value = " ".join(value.split())
-    return value if len(value) <= limit else value[: limit - 1].rstrip() + "…"
+    return cap(value, limit)
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,17 @@ def test_a_title_with_quotes_of_its_own_is_quoted_apart_in_the_pr_title(taxonomy
     )
 
 
+def test_a_long_title_is_cut_in_the_pr_title_with_the_bots_one_ellipsis(taxonomy: Taxonomy) -> None:
+    """Jinja's ``truncate`` ended a PR title with "..."; every other cut text ends with "…"."""
+    words = "Scaling Sparse Mixture of Experts Inference with Speculative Decoding on Commodity GPUs at Scale"
+    paper = feeds.paper_from_record({"arxiv_id": "2401.00001", "title": words})
+    proposal = Proposal(paper=paper, entry=paper_entry(paper), section="pruning")
+    title = change_request(proposal, taxonomy, "catalog.md", BranchNames.from_prefix("bot/")).title
+    shown = title.split('"')[1]
+    assert "..." not in title and shown.endswith("…") and len(shown) == 90
+    assert words.startswith(shown[:-1])
+
+
 def test_a_rendered_script_compares_equal_to_its_caret_form() -> None:
     assert clean_title("E$^2$-LLM: Efficient Length Extension") == "E²-LLM: Efficient Length Extension"
     assert title_key("E$^2$-LLM: Efficient Length Extension") == title_key(

@@ -28,7 +28,7 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from bot.core.arxiv_ids import parse_user_id
-from bot.core.text import strip_unsafe
+from bot.core.text import cap, strip_unsafe
 
 NAMES = ("add", "remove", "move", "approve", "teach", "help")
 MAX_LINE = 2000  # characters; a real command line is far shorter
@@ -130,7 +130,7 @@ def _arguments(args: str) -> tuple[list[str], list[str], list[str], str | None, 
         elif token.lower() in ("and", "&") and parse_user_id(previous) and parse_user_id(following):
             pass  # "2405.00732 and 2401.00001": the ids' "and", not a word of the section
         elif len(token) > MAX_TOKEN:
-            malformed.append(token[:40] + "…")
+            malformed.append(cap(token, 41))
         elif token.lower().startswith(("code=", "code:")):
             code_url = _with_scheme(_clean(token[5:])) or None
         elif arxiv_id := parse_user_id(token):
