@@ -2,7 +2,8 @@
 
 The key is a hash of everything training reads (the catalog text, the keyword config, the
 background and rejected papers, the model version), so a changed catalog simply misses the
-cache and retrains. Files are written atomically; only the newest few are kept. The files are
+cache and retrains. Files are written atomically; only the newest few are kept, and a killed
+save's temporary file is removed by a later save. The files are
 plain pickles (the C pickler: joblib's pure-Python one took seconds per model); like any pickle,
 load only a cache directory you wrote yourself.
 """
@@ -14,7 +15,9 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +25,10 @@ import sklearn
 
 MODEL_VERSION = "3"  # bump when the trained state's shape or module changes (3: training.py)
 KEEP = 4  # cached models kept per directory
+# a temporary file a killed save left (SIGKILL, a cancelled job): removed by a later save once
+# this old, so that a save still being written by another run is never taken
+STALE_SECONDS = 15 * 60
+_TEMPORARY = re.compile(r"\.scorer-[a-z0-9_]{8}\.tmp")  # tempfile.mkstemp's names in _save
 
 log = logging.getLogger(__name__)
 
@@ -118,3 +125,16 @@ def _prune(directory: Path) -> None:
     files = sorted(directory.glob("scorer-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
     for old in files[KEEP:]:
         old.unlink(missing_ok=True)
+    _remove_stale_temporaries(directory)
+
+
+def _remove_stale_temporaries(directory: Path, now: float | None = None) -> None:
+    """The temporary files of saves killed mid-write (each up to a model's size), named exactly
+    as ``_save`` names them and untouched for ``STALE_SECONDS``; nothing else is touched."""
+    limit = (time.time() if now is None else now) - STALE_SECONDS
+    for path in directory.glob(".scorer-*.tmp"):
+        try:
+            if _TEMPORARY.fullmatch(path.name) and path.is_file() and path.stat().st_mtime < limit:
+                path.unlink(missing_ok=True)
+        except OSError:  # gone meanwhile, or not ours to remove: the next save tries again
+            continue

@@ -668,6 +668,29 @@ def test_a_cache_write_cut_short_leaves_no_half_pickle(
     assert cache.load(tmp_path, "k") == {"a": 1}
 
 
+def test_a_save_removes_the_stale_temporary_files_of_killed_saves(tmp_path: Path) -> None:
+    """A save killed by SIGKILL (no ``finally``) left ``.scorer-XXXXXXXX.tmp``, up to a model's size,
+    for ever. The next save removes such files once they are old; a recent one (another run's
+    save still being written) and any other file are kept."""
+    import os
+    import time
+
+    from bot.scoring import cache
+
+    old = time.time() - 3600  # an hour: past cache.STALE_SECONDS
+    killed = tmp_path / ".scorer-ab_3x9qz.tmp"
+    writing = tmp_path / ".scorer-k2m4p6r8.tmp"
+    others = [tmp_path / name for name in (".scorer-notours.tmp", ".scorer-ab_3x9qz.tmp.bak", "scorer-x.tmp")]
+    for path in [killed, writing, *others]:
+        path.write_bytes(b"\x80\x05half a pickle")
+    for path in [killed, *others]:
+        os.utime(path, (old, old))
+    cache.save(tmp_path, "k", {"a": 1})
+    assert not killed.exists()
+    assert writing.exists() and all(path.exists() for path in others)
+    assert cache.load(tmp_path, "k") == {"a": 1}
+
+
 def test_similar_entries_must_share_a_word_that_says_what_the_title_is_about() -> None:
     from bot.scoring.neighbours import content_words
 
