@@ -262,11 +262,14 @@ def main(
             file=sys.stderr,
         )
     data = config.load("poll")
-    from bot.scoring.trainer import make_trainer, scorer_cache_dir
+    from bot.scoring.trainer import make_trainer, readable_store, scorer_cache_dir
 
     cache_dir = scorer_cache_dir(args.repo, data["cache_dir"], env)
-    store_text = forge.read_file(papers_config["store"]["path"])
-    train = make_trainer(config.load("keywords"), taxonomy, cache_dir, store_text)
+    store_path = papers_config["store"]["path"]
+    store, store_problem = readable_store(forge.read_file(store_path), store_path)
+    if store_problem:
+        print(f"warning: {store_problem}", file=sys.stderr)
+    train = make_trainer(config.load("keywords"), taxonomy, cache_dir, store)
     report = run(found, catalog, taxonomy, forge, train, settings, args.dry_run, sys.stdout)
     report.requests = api.requests
     summary = templates.render(

@@ -272,7 +272,7 @@ def main(
 ) -> int:
     from bot.core.catalog_io import refuse_unwritable
     from bot.scoring import background
-    from bot.scoring.trainer import make_trainer, scorer_cache_dir
+    from bot.scoring.trainer import make_trainer, readable_store, scorer_cache_dir
     from bot.sources import arxiv_rss as feeds
 
     if args.output:
@@ -305,8 +305,11 @@ def main(
     pulls = forge.bot_pull_requests("all")
     branches = BranchNames.from_config(config.load("github"))
     cache_dir = scorer_cache_dir(args.repo, poll["cache_dir"], env)
-    store_text = forge.read_file(config.load("papers")["store"]["path"])
-    train = make_trainer(keywords, taxonomy, cache_dir, store_text)
+    store_path = config.load("papers")["store"]["path"]
+    store, store_problem = readable_store(forge.read_file(store_path), store_path)
+    if store_problem:
+        print(f"warning: {store_problem}", file=sys.stderr)
+    train = make_trainer(keywords, taxonomy, cache_dir, store)
     scorer = train_as_poll(train, papers, catalog, pulls, branches)
     report = build_report(
         papers,

@@ -1,11 +1,13 @@
 """The scorer the jobs train: from the config, the paper store and what the forge says.
 
-``make_trainer(keywords, taxonomy, cache_dir, store_text)`` returns the ``train(catalog, feed,
+``make_trainer(keywords, taxonomy, cache_dir, store)`` returns the ``train(catalog, feed,
 rejected, corrections=())`` that poll, backfill and new-topics call: the title model on the
 catalog (with the store's abstracts where it has them), the abstract model on the store's papers
 and the background's known in-scope papers, against the fixed background (never the feed: a
 topic new in the feed must not become the model's negatives) and the rejected PRs; the router
 also learns the maintainers' corrections. Cached under ``cache_dir``, keyed by all of that.
+``readable_store(text, path)`` is the store those jobs train with: none, with why, when a line of
+it does not read (they warn and go on, as nightly goes on without its store step).
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from bot.core.candidates import Correction
 from bot.core.catalog import Catalog
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
+from bot.errors import CatalogError
 from bot.scoring import background as fixed_background
 from bot.scoring.scorer import Scorer
 
@@ -33,16 +36,29 @@ def scorer_cache_dir(repo: Path, configured: str, env: Mapping[str, str]) -> Pat
     return repo / configured if configured else None
 
 
+def readable_store(text: str, path: str) -> tuple[paper_store.Store, str]:
+    """(the paper store's papers, "") or, when a line of it does not read, (none, why and what the
+    run does without it). A store is extra knowledge for training: a hand-edited line must not
+    cost the day's feed (arXiv lists a paper only on its day), so the jobs warn and go on."""
+    try:
+        return (paper_store.load(text, path) if text else {}), ""
+    except CatalogError as exc:
+        return {}, f"{exc}; this run trains without the paper store's abstracts"
+
+
 def make_trainer(
-    keywords: dict[str, Any], taxonomy: Taxonomy, cache_dir: Path | None = None, store_text: str = ""
+    keywords: dict[str, Any],
+    taxonomy: Taxonomy,
+    cache_dir: Path | None = None,
+    store: Mapping[str, paper_store.PaperRecord] | None = None,
 ) -> Callable[..., Scorer]:
     """Train (or load from ``cache_dir``, keyed by the catalog, keywords and rejected PRs) the
     scorer, against the fixed background of older papers (not the feed: a topic that is new in
-    the feed must not become the model's negatives); with the paper store's text, on title +
+    the feed must not become the model's negatives); with the paper store's papers, on title +
     abstract of the catalog papers it holds."""
-    store = paper_store.load(store_text) if store_text else {}
-    entry_text = paper_store.entry_text(store) if store else None
-    known = paper_store.known_papers(store)  # catalog papers with abstracts: in scope
+    papers = store or {}
+    entry_text = paper_store.entry_text(papers) if papers else None
+    known = paper_store.known_papers(papers)  # catalog papers with abstracts: in scope
 
     def train(
         catalog: Catalog,
@@ -50,7 +66,7 @@ def make_trainer(
         rejected: list[Paper],
         corrections: Sequence[Correction] = (),
     ) -> Scorer:
-        with_abstracts = [(_with_abstract(p, store), s, sub) for p, s, sub in corrections]
+        with_abstracts = [(_with_abstract(p, papers), s, sub) for p, s, sub in corrections]
         return Scorer.train(
             catalog,
             taxonomy,

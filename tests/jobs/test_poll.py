@@ -976,6 +976,55 @@ def test_poll_from_a_folder_inside_the_clone_says_when_it_reads_another_config(
     assert f"set CATALOG_BOT_CONFIG={repo / 'config'}" in caplog.text
 
 
+BAD_STORE_LINE = '{"arxiv_id": "2404.14469", "title": "SnapKV", "withdrawn": "false"}\n'
+
+
+def test_a_paper_store_that_does_not_read_costs_a_warning_not_the_days_pull_requests(
+    repo: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hand-edited store line that does not read failed the poll (exit 1): arXiv's feed lists a
+    paper only on its day, so the day's papers were lost for a file that only adds abstracts to
+    training. The poll warns, before any pull request, and goes on without it, as nightly does."""
+    store = repo / "data" / "papers.jsonl"
+    store.parent.mkdir()
+    store.write_text(BAD_STORE_LINE, encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a store line edited by hand")
+
+    assert poll(repo, "--feed", str(FULL_DAY)) == 0
+
+    assert bot_branches(repo)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert [w for w in warnings if w.startswith("data/papers.jsonl:1: not a paper record (withdrawn")]
+    assert "trains without the paper store's abstracts" in capsys.readouterr().out
+    assert store.read_text(encoding="utf-8") == BAD_STORE_LINE
+
+
+def test_a_paper_store_that_does_not_read_is_not_marked_and_the_poll_still_succeeds(
+    repo: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The working tree's store (the one poll marks) broke after its pull requests were opened:
+    the run exited 1 with its PRs open, which reads as "nothing was done". It warns and says what
+    was not marked, in the log and the summary; the store is left as it is."""
+    from bot.core import paper_store
+
+    store = repo / "data" / "papers.jsonl"
+    store.parent.mkdir()
+    record = paper_store.PaperRecord(arxiv_id="2404.14469", title="SnapKV", versions=1, fetched="2025-01-01")
+    store.write_text(paper_store.dump([record]), encoding="utf-8")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "a paper store")
+    store.write_text(BAD_STORE_LINE, encoding="utf-8")  # edited by hand, not committed
+
+    assert poll(repo, "--feed", str(replacement_feed(repo.parent / "replacement.xml"))) == 0
+
+    assert f"{store}:1: not a paper record" in caplog.text
+    assert "the new versions of 1 listed paper are not marked in it" in caplog.text
+    out = capsys.readouterr().out
+    assert "> The paper store does not read; the poll went on without it:" in out
+    assert store.read_text(encoding="utf-8") == BAD_STORE_LINE
+
+
 def test_a_new_version_of_a_listed_paper_marks_it_stale_in_the_paper_store(
     taxonomy: Taxonomy, tmp_path: Path
 ) -> None:

@@ -164,13 +164,17 @@ def _digest_change(
     return proposals[0], change and dataclasses.replace(change, labels=settings.labels), left_out
 
 
-def render_summary(report: PollReport, settings: PollSettings, source: str) -> str:
+def render_summary(
+    report: PollReport, settings: PollSettings, source: str, store_problems: Sequence[str] = ()
+) -> str:
+    """The run's summary; ``store_problems``: why the paper store was not read or not marked."""
     return templates.render(
         "poll_summary.md.j2",
         r=report,
         c=report.candidates,
         settings=settings,
         source=source,
+        store_problems=store_problems,
         near_misses=report.near_misses(settings.near_misses),
     )
 
@@ -255,11 +259,14 @@ def main(args: argparse.Namespace) -> int:
         catalog = catalog_from_forge(forge, settings, taxonomy)
     if isinstance(forge, LocalGitForge) and forge.read_file(settings.catalog_path):
         note_uncommitted(forge, settings.catalog_path)
-    from bot.scoring.trainer import make_trainer, scorer_cache_dir
+    from bot.scoring.trainer import make_trainer, readable_store, scorer_cache_dir
 
     cache_dir = scorer_cache_dir(args.repo, data["cache_dir"], env)
-    store_text = forge.read_file(config.load("papers")["store"]["path"])
-    trainer = make_trainer(config.load("keywords"), taxonomy, cache_dir, store_text)
+    store_path = config.load("papers")["store"]["path"]
+    store, store_problem = readable_store(forge.read_file(store_path), store_path)
+    if store_problem:  # before any pull request; the day's feed is not lost for it (docs/papers.md)
+        log.warning("%s", store_problem)
+    trainer = make_trainer(config.load("keywords"), taxonomy, cache_dir, store)
     report = run(
         papers,
         catalog,
@@ -270,8 +277,10 @@ def main(args: argparse.Namespace) -> int:
         sys.stdout,
         verbose=getattr(args, "verbose", False),
     )
-    mark_replaced(args.repo, report.candidates.replaced_listed, settings.dry_run)
-    summary = render_summary(report, settings, source)
+    if mark_problem := mark_replaced(args.repo, report.candidates.replaced_listed, settings.dry_run):
+        log.warning("%s", mark_problem)
+    store_problems = list(dict.fromkeys(p for p in (store_problem, mark_problem) if p))
+    summary = render_summary(report, settings, source, store_problems)
     print(summary)
     append_step_summary(env, summary)
     if report.failures:

@@ -20,7 +20,7 @@ from bot.core.catalog import Catalog, parse
 from bot.core.paper import Paper
 from bot.core.proposals import PollSettings
 from bot.core.taxonomy import Taxonomy
-from bot.errors import BotError
+from bot.errors import BotError, CatalogError
 from bot.forge.local_git import LocalGitForge
 from bot.forge.protocols import Forge, read_default_catalog
 from bot.sources.arxiv_rss import PACKAGED_SAMPLE_FEED
@@ -89,19 +89,27 @@ def option_categories(value: str) -> tuple[str, ...]:
     return categories
 
 
-def mark_replaced(repo: Path, versions: dict[str, int], dry_run: bool) -> None:
+def mark_replaced(repo: Path, versions: dict[str, int], dry_run: bool) -> str:
     """New versions of listed papers (the feed's ``replace`` announcements) marked in the paper store,
-    when there is one in this checkout, so that the next ``enrich`` fetches their facts again."""
+    when there is one in this checkout, so that the next ``enrich`` fetches their facts again.
+    A store with a line that does not read is left as it is: why, and what is not marked ("" when
+    all went well; the poll warns and goes on, its pull requests are open by now)."""
     from bot.core import paper_store
     from bot.core.catalog_io import write_text_atomic
 
     path = repo / config.load("papers")["store"]["path"]
     if not versions or dry_run or not path.exists():
-        return
+        return ""
     text = path.read_text(encoding="utf-8")
-    marked = paper_store.dump(paper_store.mark_announced(paper_store.load(text, str(path)), versions))
+    try:
+        store = paper_store.load(text, str(path))
+    except CatalogError as exc:
+        count = len(versions)
+        return f"{exc}; the new versions of {count} listed paper{'s' * (count != 1)} are not marked in it"
+    marked = paper_store.dump(paper_store.mark_announced(store, versions))
     if marked != text:  # beside it, then renamed: a run killed meanwhile leaves the old store whole
         write_text_atomic(path, marked)
+    return ""
 
 
 def catalog_from_forge(forge: Forge, settings: PollSettings, taxonomy: Taxonomy) -> Catalog:
