@@ -1,11 +1,13 @@
 """One retry policy for every HTTP caller (GitHub, the arXiv RSS feed, the link checker's waits).
 
-Pure: nothing here sleeps or reads the clock unless told to. Callers pass their ``sleep`` (and,
-for HTTP dates, ``now``), so tests never wait.
+Nothing here sleeps or reads the clock unless told to. Callers pass their ``sleep`` (and,
+for HTTP dates, ``now``; for a body, the clock), so tests never wait.
 
 - ``parse_retry_after``: the one parser of a ``Retry-After`` header (delta-seconds or HTTP date).
 - ``RetryPolicy``: how many attempts, the exponential back-off, and the longest wait accepted.
 - ``is_retryable_status``: 429 and 5xx ("come back later"); other statuses are answers.
+- ``read_within``: an httpx answer's body read within a time limit in all (httpx's ``timeout``
+  bounds each read: the arXiv feed and GitHub use it).
 """
 
 from __future__ import annotations
@@ -14,7 +16,10 @@ import datetime
 import email.utils
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+
+import httpx
 
 
 def parse_retry_after(value: str | None, now: float | None = None) -> float | None:
@@ -66,3 +71,23 @@ class RetryPolicy:
     def gives_up(self, attempt: int) -> bool:
         """True once ``attempt`` tries have been made and no more are allowed."""
         return attempt >= self.max_attempts
+
+
+def read_within(
+    response: httpx.Response, deadline: float, clock: Callable[[], float], timeout: float
+) -> bytes:
+    """The body of a response sent with ``stream=True``, read by ``deadline`` (on ``clock``), then
+    closed. httpx's timeout bounds each read, so a server sending a byte now and then held the run
+    for as long as the body lasted; past the deadline this is an ``httpx.ReadTimeout`` (a transport
+    error, retried as any timeout) saying it took longer than ``timeout`` seconds."""
+    chunks = []
+    try:
+        for chunk in response.iter_bytes():
+            chunks.append(chunk)
+            if clock() > deadline:
+                raise httpx.ReadTimeout(
+                    f"the answer took longer than {timeout:g} s", request=response.request
+                )
+    finally:
+        response.close()
+    return b"".join(chunks)

@@ -28,7 +28,7 @@ from bot.core import arxiv_ids
 from bot.core.paper import Paper
 from bot.core.text import clean_inline, clean_title, numbered_lines
 from bot.errors import ConfigError, SourceError
-from bot.http_retry import RetryPolicy, is_retryable_status, parse_retry_after
+from bot.http_retry import RetryPolicy, is_retryable_status, parse_retry_after, read_within
 from bot.sources.feed_parse import ID_VERSION, FeedResult, parse_feed, split_authors
 
 log = logging.getLogger(__name__)
@@ -137,15 +137,7 @@ def _get(
     deadline = clock() + timeout
     request = http_client.build_request("GET", url, headers={"User-Agent": user_agent}, timeout=timeout)
     response = http_client.send(request, stream=True, follow_redirects=True)
-    try:
-        chunks = []
-        for chunk in response.iter_bytes():
-            chunks.append(chunk)
-            if clock() > deadline:
-                raise httpx.ReadTimeout(f"the answer took longer than {timeout:g} s", request=request)
-    finally:
-        response.close()
-    return _Answer(response.status_code, response.headers, b"".join(chunks))
+    return _Answer(response.status_code, response.headers, read_within(response, deadline, clock, timeout))
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,9 @@ validated against GitHub's REST description and GraphQL schema (see tests/fake_g
 from __future__ import annotations
 
 import base64
+import json
 import math
+import time
 from typing import TYPE_CHECKING
 
 import pytest
@@ -617,6 +619,53 @@ def test_an_answer_that_cannot_be_read_is_a_clear_error(httpserver, answer, said
         ForgeError, match=rf"could not read the repository .*could not be read \({said}.*GITHUB_API_URL"
     ):
         forge.read_file("catalog.md")
+
+
+def _trickling(body: bytes, pause: float):
+    """A JSON answer sent ten bytes at a time, ``pause`` seconds apart (chunked, as a generator)."""
+    from werkzeug import Response
+
+    def handler(request):
+        def parts():
+            for start in range(0, len(body), 10):
+                yield body[start : start + 10]
+                time.sleep(pause)
+
+        return Response(parts(), content_type="application/json")
+
+    return handler
+
+
+def test_a_server_trickling_its_answer_is_cut_at_the_timeout(httpserver):
+    """httpx's timeout bounds each read, not the answer: a proxy sending a few bytes now and then
+    held a job for as long as the answer lasted (here 100 bytes over 2 s, a 1 s timeout). Each
+    attempt now ends at ``timeout_seconds`` and is retried as any timeout."""
+    body = json.dumps({"full_name": "o/r", "description": "x" * 60}).encode()
+    httpserver.expect_request("/repos/o/r").respond_with_handler(_trickling(body, 0.2))
+    settings = GitHubSettings(
+        seconds_between_requests=0,
+        seconds_between_writes=0,
+        timeout_seconds=1,
+        retry=RetryPolicy(max_attempts=2),
+    )
+    client = GitHubClient(
+        "o/r", "token", api_url=httpserver.url_for("/"), settings=settings, sleep=lambda _: None
+    )
+    started = time.monotonic()
+    with pytest.raises(ForgeError, match=r"GitHub failed 2 time\(s\) \(no answer: no answer in time\)"):
+        client.rest("GET", "/repos/o/r", "read the repository")
+    assert time.monotonic() - started < 3.5  # the whole answer takes 2 s per attempt
+    assert len(httpserver.log) == 2
+
+
+def test_an_answer_in_chunks_within_the_timeout_is_read_whole(httpserver):
+    body = json.dumps({"full_name": "o/r", "description": "x" * 60}).encode()
+    httpserver.expect_request("/repos/o/r").respond_with_handler(_trickling(body, 0))
+    settings = GitHubSettings(seconds_between_requests=0, seconds_between_writes=0, timeout_seconds=1)
+    client = GitHubClient(
+        "o/r", "token", api_url=httpserver.url_for("/"), settings=settings, sleep=lambda _: None
+    )
+    assert client.rest("GET", "/repos/o/r", "read the repository")["full_name"] == "o/r"
 
 
 def test_retry_delay_follows_githubs_rules():

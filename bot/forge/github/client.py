@@ -14,6 +14,7 @@ ref). Time is injected (``sleep``, ``clock``), so tests never wait.
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import time
@@ -26,7 +27,7 @@ import httpx
 
 from bot.errors import ForgeError
 from bot.forge.github.settings import GitHubSettings
-from bot.http_retry import RetryPolicy, parse_retry_after
+from bot.http_retry import RetryPolicy, parse_retry_after, read_within
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -244,17 +245,22 @@ class GitHubClient:
     def send(
         self, verb: str, path: str, *, params: Mapping[str, Any] | None = None, body: Any = None
     ) -> tuple[dict[str, str], Any]:
-        """One request, no retry: ``(headers, JSON or None)``; GitHubHTTPError for 400 and more."""
+        """One request, no retry: ``(headers, JSON or None)``; GitHubHTTPError for 400 and more.
+        ``timeout_seconds`` bounds the whole answer, not each read (``read_within``)."""
         self._pace(verb)
         url = path if path.startswith(("http://", "https://")) else self.api_url + path
-        response = self._http.request(
+        timeout = self.settings.timeout_seconds
+        deadline = self._monotonic() + timeout
+        request = self._http.build_request(
             verb, url, params=dict(params) if params else None, json=body, headers=self._headers
         )
+        response = self._http.send(request, stream=True)
+        content = read_within(response, deadline, self._monotonic, timeout)
         headers = {k.lower(): v for k, v in response.headers.items()}
         try:
-            data = response.json() if response.content else None
+            data = json.loads(content) if content else None
         except ValueError:
-            data = response.text
+            data = content.decode("utf-8", "replace")
         log.debug("GitHub %s %s -> %d", verb, url, response.status_code)
         if response.status_code >= 400:
             raise GitHubHTTPError(response.status_code, data, headers)
