@@ -168,6 +168,8 @@ _HREF = re.compile(rf"\\href\s*{_ARG}\s*{_ARG}")
 _FOOTNOTE = re.compile(rf" ?\\footnote\s*{_ARG}")
 _CITE = re.compile(rf" ?\\(?:cite[tp]?|citealt|citeauthor|ref|eqref|label)\s*{_ARG}")
 _FRAC = re.compile(rf"\\[dt]?frac\s*{_ARG}\s*{_ARG}")
+# a fraction that is all a pair of parentheses holds: O(\frac{1}{\sqrt{K}}) is "O(1/√K)", not "O((1/√K))"
+_FRAC_ALONE = re.compile(rf"(?:\\left\s*)?\(\s*{_FRAC.pattern}\s*(?:\\right\s*)?\)")
 _SQRT = re.compile(rf"\\sqrt\s*{_ARG}")
 # \tilde{O}, and \widetilde P: an accent on one letter written without braces
 _MATH_ACCENT = re.compile(
@@ -240,14 +242,26 @@ def _roots_fractions_accents(text: str) -> str:
     ``\mathcal T`` -> "T": what titles' formulas and abstracts read alike."""
     for _ in range(2):  # nested: \frac{1}{\sqrt{d}}
         text = _SQRT.sub(lambda m: "√" + _grouped(m[1]), text)
+        text = _FRAC_ALONE.sub(lambda m: f"({_grouped(m[1])}/{_grouped(m[2])})", text)
         text = _FRAC.sub(lambda m: f"({_grouped(m[1])}/{_grouped(m[2])})", text)
     text = _MATH_ACCENT.sub(_accented, text)
     return _FONT_LETTER.sub(r"\1", text)
 
 
 def _grouped(text: str) -> str:
-    """``text`` as one operand: as is when it is one letter or number, else in parentheses."""
-    return text if re.fullmatch(r"[\w√.]+", text.strip()) else f"({text})"
+    r"""``text`` as one operand: as is when it is one letter or number, or already one group in
+    parentheses (a fraction read: \sqrt{\frac{a}{b}} is "√(a/b)"), else in parentheses."""
+    return text if re.fullmatch(r"[\w√.]+", text.strip()) or _one_group(text.strip()) else f"({text})"
+
+
+def _one_group(text: str) -> bool:
+    """``text`` is "(...)" whose first parenthesis closes at its end."""
+    depth = 0
+    for index, char in enumerate(text):
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth == 0:
+            return index == len(text) - 1 and char == ")"
+    return False
 
 
 def clean_abstract_latex(text: str) -> str:

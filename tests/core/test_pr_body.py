@@ -232,6 +232,24 @@ def test_spacing_symbols_and_abbreviations_of_real_abstracts_read_as_text(writte
     assert clean_abstract(written) == shown
 
 
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [  # real 2024 abstracts: the fraction's own parentheses doubled the ones around it
+        ("rate of $O\\left(\\frac{1}{\\sqrt{K}}\\right)$. We", "rate of O(1/√K). We"),  # 2401.01728
+        ("a rate of $\\mathcal{O}(\\tfrac{1}{\\sqrt{k}})$.", "a rate of O(1/√k)."),  # 2412.04628
+        (
+            "rate of $O \\left(\\frac{\\log T}{\\sqrt{T}} \\right)$ for",
+            "rate of O ((log T)/√T) for",
+        ),  # 2403.02648
+        ("$\\Theta(\\sqrt{\\tfrac{T}{2}})$", "Θ(√(T/2))"),  # a root of a fraction: one group
+        ("$(\\frac{a}{b})^2$ and $(\\frac{1}{2}+x)$", "(a/b)² and ((1/2)+x)"),  # not all it holds: kept
+    ],
+)
+def test_a_fraction_in_parentheses_reads_with_one_pair(written: str, shown: str) -> None:
+    assert clean_abstract(written) == shown
+    assert clean_title(f"Convergence at {written}") == f"Convergence at {shown}"
+
+
 def test_a_paper_without_an_abstract_has_no_empty_abstract_to_open(taxonomy: Taxonomy) -> None:
     """A JSONL line with only arxiv_id and title (all --feed asks for), or a feed item without a
     description: the body had an empty "Abstract" dropdown and a double blank line in it."""
