@@ -12,8 +12,10 @@ keeps changes that are at least one unchanged line apart), and the branch is lef
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import re
+from collections.abc import Callable
 
 TRAILER = "Catalog-Bot-Context"
 _LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")  # lines with their endings, as bot.core.catalog splits them
@@ -81,3 +83,40 @@ def trailer_of(message: str) -> str | None:
 
 def without_trailer(message: str) -> str:
     return _TRAILER_RE.sub("", message or "")
+
+
+def line_for_line(old: str, new: str) -> dict[str, str] | None:
+    """The change from ``old`` to ``new`` as ``{old line: new line}`` when it only rewrites lines in
+    place (the nightly PR: star counts, links, facts), each old line unique in ``old``; else None
+    (lines inserted or removed, or a rewritten line that is not unique: no way to tell which)."""
+    before, after = _LINE_RE.findall(old), _LINE_RE.findall(new)
+    counts: dict[str, int] = {}
+    for line in before:
+        counts[line] = counts.get(line, 0) + 1
+    pairs: dict[str, str] = {}
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for tag, a1, a2, b1, b2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if tag != "replace" or a2 - a1 != b2 - b1:
+            return None
+        for line, rewritten in zip(before[a1:a2], after[b1:b2], strict=True):
+            if counts[line] > 1:
+                return None
+            pairs[line] = rewritten
+    return pairs
+
+
+def replay(pairs: dict[str, str]) -> Callable[[str], str]:
+    """The edit that rewrites, in any text, each line ``pairs`` names, once it is there once: the
+    same rewrites on a default branch that moved on (a line edited or removed there meanwhile keeps
+    its new text: that rewrite is dropped)."""
+
+    def edit(text: str) -> str:
+        lines = _LINE_RE.findall(text)
+        seen: dict[str, int] = {}
+        for line in lines:
+            seen[line] = seen.get(line, 0) + 1
+        return "".join(pairs[line] if seen[line] == 1 and line in pairs else line for line in lines)
+
+    return edit

@@ -223,6 +223,13 @@ class LocalGitForge:
             return self._file_at(f"{CLOSED_NAMESPACE}{record}", path)
         return self._file_at(f"refs/heads/{pull_request.branch}", path)
 
+    def read_pull_request_base_file(self, pull_request: PullRequest, path: str) -> str | None:
+        ref = f"refs/heads/{pull_request.branch}"
+        if pull_request.state != "open" or pull_request.hand_commits or self._rev(f"{ref}^2") is not None:
+            return None  # closed, commits on top of the bot's, or a merge: no one base to name
+        parent = self._rev(f"{ref}^")
+        return None if parent is None else self._file_at(parent, path)
+
     def propose(self, change: ChangeRequest) -> ProposalResult:
         if not change.branch.startswith(self.branch_prefix):
             raise ForgeError(

@@ -78,6 +78,12 @@ class Forge(Protocol):
         """``path`` on the head of one of the bot's pull requests ("" if it does not exist there)."""
         ...
 
+    def read_pull_request_base_file(self, pull_request: PullRequest, path: str) -> str | None:
+        """``path`` on the default-branch commit the bot's commit of an open PR was built on ("" if
+        it did not exist there); None when that is unknown (commits pushed on top by hand, a merge
+        commit, a closed PR). With ``read_pull_request_file`` it says what the PR changes."""
+        ...
+
     def propose(self, change: ChangeRequest) -> ProposalResult:
         """Open the pull request, or bring the existing one up to date. Idempotent: proposing
         the same change twice leaves one PR and one branch with the same content. The branch

@@ -25,15 +25,22 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
 from bot import config
-from bot.core import arxiv_ids, digest, hunks, markers, templates
+from bot.core import arxiv_ids, digest, hunks, markers, paper_store, templates
 from bot.core.catalog import Catalog, own_id, parse, split_lines
+from bot.core.catalog_io import check_papers
 from bot.core.entry import parse_entry
-from bot.core.proposals import EDIT_MARKER_KIND, catalog_edit, insert_edit, proposal_marker
+from bot.core.proposals import (
+    EDIT_MARKER_KIND,
+    MAINTENANCE_MARKER_KIND,
+    catalog_edit,
+    insert_edit,
+    proposal_marker,
+)
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BranchMovedError, CatalogError, ForgeError
 from bot.forge.actions import add_local_option, append_step_summary, services_from_args
@@ -54,6 +61,8 @@ NOTHING_TICKED = "no ticked paper left"
 DONE_ALREADY = "the catalog already says so"
 NOT_APPLICABLE = "its change no longer applies"
 NO_MARKER = "no usable marker"
+NO_BASE = "the commit it was built on is unknown (commits pushed on top of the bot's)"
+STORE_MOVED = "the paper store changed on the default branch since the night built it"
 FORGE_ERROR = "the forge refused"
 MOVED_MEANWHILE = "its branch moved while this run rebuilt it"
 HAND_COMMITS_REPLACED = (
@@ -225,6 +234,61 @@ def refresh_edit(
     return _rebuild(forge, pull, change, catalog, lambda: split_lines(change.edit(catalog.render())), dry_run)
 
 
+def refresh_maintenance(
+    forge: Forge,
+    pull: PullRequest,
+    catalog: Catalog,
+    taxonomy: Taxonomy,
+    catalog_path: str,
+    store_path: str = paper_store.DEFAULT_PATH,
+    dry_run: bool = False,
+) -> PullRefresh:
+    """The nightly job's rolling PR: its lines rewritten in place (star counts, links, a paper's
+    facts), rewritten again on the current default branch (a line edited there meanwhile keeps the
+    maintainer's text), its paper store carried over. Without it a paper merged next to a line the
+    night rewrote left the PR conflicting until the next night."""
+    base = forge.read_pull_request_base_file(pull, catalog_path)
+    if base is None:
+        return PullRefresh(pull, "skipped", NO_BASE, NO_BASE)
+    pairs = hunks.line_for_line(base, forge.read_pull_request_file(pull, catalog_path))
+    if pairs is None:
+        return PullRefresh(pull, "skipped", "it does not only rewrite lines in place", NOT_APPLICABLE)
+    rewrite = hunks.replay(pairs)
+
+    def edit(text: str) -> str:
+        new_text = rewrite(text)
+        check_papers(parse(text, taxonomy), parse(new_text, taxonomy), "refusing to rebuild the nightly PR")
+        return new_text
+
+    change = ChangeRequest(
+        branch=pull.branch,
+        title=pull.title,
+        body=pull.body,
+        commit_message=pull.title,
+        path=catalog_path,
+        edit=edit,
+        labels=(),
+    )
+    try:
+        new_lines = split_lines(edit(catalog.render()))
+    except CatalogError as exc:
+        return PullRefresh(pull, "skipped", str(exc), NOT_APPLICABLE)
+    if rebuild_cause(pull, change, catalog.lines, new_lines) is None:  # the store is read only now
+        return PullRefresh(pull, "unchanged", NEIGHBOURS_UNCHANGED, NEIGHBOURS_UNCHANGED)
+    store, store_base = (
+        forge.read_pull_request_file(pull, store_path),
+        forge.read_pull_request_base_file(pull, store_path) or "",
+    )
+    if store != store_base:  # the night's store goes with its lines, unless another store landed
+        if forge.read_file(store_path) != store_base:
+            return PullRefresh(pull, "skipped", f"{STORE_MOVED}: the next night rebuilds it", STORE_MOVED)
+        change = replace(change, extra_files=((store_path, store),))
+    elif new_lines == catalog.lines:
+        reason = "its lines were edited on the default branch meanwhile: the next night rebuilds or closes it"
+        return PullRefresh(pull, "skipped", reason, NOT_APPLICABLE)
+    return _rebuild(forge, pull, change, catalog, lambda: new_lines, dry_run)
+
+
 def refresh_one(
     forge: Forge,
     pull: PullRequest,
@@ -232,9 +296,12 @@ def refresh_one(
     taxonomy: Taxonomy,
     catalog_path: str,
     dry_run: bool = False,
+    store_path: str = paper_store.DEFAULT_PATH,
 ) -> PullRefresh:
     if markers.find(pull.body, digest.MARKER_KIND) is not None:
         return refresh_digest(forge, pull, catalog, taxonomy, catalog_path, dry_run)
+    if markers.find(pull.body, MAINTENANCE_MARKER_KIND) is not None:
+        return refresh_maintenance(forge, pull, catalog, taxonomy, catalog_path, store_path, dry_run)
     edit_marker = markers.find(pull.body, EDIT_MARKER_KIND)
     if edit_marker and edit_marker.get("arxiv_id"):
         return refresh_edit(forge, pull, edit_marker, catalog, taxonomy, catalog_path, dry_run)
@@ -282,14 +349,18 @@ def counts(outcomes: list[PullRefresh]) -> list[tuple[str, str, int]]:
 
 
 def run(
-    forge: Forge, taxonomy: Taxonomy, catalog_path: str = "catalog.md", dry_run: bool = False
+    forge: Forge,
+    taxonomy: Taxonomy,
+    catalog_path: str = "catalog.md",
+    dry_run: bool = False,
+    store_path: str = paper_store.DEFAULT_PATH,
 ) -> list[PullRefresh]:
     """Refresh the open bot PRs against the default branch as it is now (rebuilding only those
     that need it); one log line per action and cause with its count."""
     text = read_default_catalog(forge, catalog_path, "--catalog")
     catalog = parse(text, taxonomy)
     outcomes = [
-        refresh_one(forge, pull, catalog, taxonomy, catalog_path, dry_run)
+        refresh_one(forge, pull, catalog, taxonomy, catalog_path, dry_run, store_path)
         for pull in forge.bot_pull_requests("open")
     ]
     rebuilt = sum(1 for o in outcomes if o.action in ("rebuilt", "would rebuild"))
@@ -317,7 +388,8 @@ def main(args: argparse.Namespace) -> int:
     catalog_path = args.catalog or config.catalog_path()
     taxonomy = config.load_taxonomy()
     forge = services_from_args(env, args, catalog_path).forge("refresh", dry_run=args.dry_run)
-    outcomes = run(forge, taxonomy, catalog_path, dry_run=args.dry_run)
+    store_path = config.load("papers")["store"]["path"]
+    outcomes = run(forge, taxonomy, catalog_path, dry_run=args.dry_run, store_path=store_path)
     summary = templates.render(
         "refresh_summary.md.j2", outcomes=outcomes, counts=counts(outcomes), dry_run=args.dry_run
     ).strip()

@@ -69,3 +69,18 @@ def test_trailer_round_trip() -> None:
     assert hunks.without_trailer(message) == "Add P\n\nbody"
     assert hunks.trailer_of("Add P\n\nCatalog-Bot-Context: nothex\n") is None
     assert hunks.trailer_of("Catalog-Bot-Context: 0123456789abcdef\n\nmore text") is None  # not at the end
+
+
+def test_a_change_that_rewrites_lines_in_place_replays_on_a_text_that_moved_on() -> None:
+    old, new = "a\nb\nc\nd\n", "a\nB\nc\nD\n"
+    pairs = hunks.line_for_line(old, new)
+    assert pairs == {"b\n": "B\n", "d\n": "D\n"}
+    # a line inserted next to b, and d edited meanwhile (its new text is kept)
+    assert hunks.replay(pairs)("a\nx\nb\nc\nd2\n") == "a\nx\nB\nc\nd2\n"
+
+
+def test_only_in_place_rewrites_of_unique_lines_replay() -> None:
+    assert hunks.line_for_line("a\nb\n", "a\nx\nb\n") is None  # an inserted line
+    assert hunks.line_for_line("a\nb\n", "a\n") is None  # a removed one
+    assert hunks.line_for_line("-\na\n-\n", "+\na\n-\n") is None  # which "-" was it?
+    assert hunks.line_for_line("a\n", "a\n") == {}

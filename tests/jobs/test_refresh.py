@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main as bot_main
-from bot.core import markers
+from bot.core import markers, paper_store
 from bot.core.catalog import parse
+from bot.forge.protocols import ChangeRequest
 from bot.jobs import refresh
+from bot.jobs.nightly.model import PR_MARKER
 from tests.conftest import PROJECT
 from tests.fake_github import (
     BOT_TOKEN,
@@ -719,3 +721,95 @@ def test_an_empty_catalog_is_not_called_missing(tmp_path, taxonomy):
         CatalogError, match="catalog.md is missing on the default branch.*pass --catalog PATH"
     ):
         refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
+
+
+# -- the nightly job's rolling PR ---------------------------------------------------------------------
+
+NIGHTLY_BRANCH = "bot/nightly-maintenance"
+GPTQ_AUTHORS = "Elias Frantar, Saleh Ashkboos"
+AWQ_AUTHORS = "Ji Lin, Jiaming Tang"
+STORE = '{"arxiv_id": "2210.17323", "authors": ["Elias Frantar", "Saleh Ashkboos", "Dan Alistarh"]}\n'
+
+
+def nightly_change(store: str = STORE) -> ChangeRequest:
+    """A rolling maintenance PR as the nightly job proposes it: lines rewritten in place (here two
+    author lists from the paper store), the store beside them, its bare hidden marker."""
+
+    def edit(text: str) -> str:
+        return text.replace(GPTQ_AUTHORS, f"{GPTQ_AUTHORS}, Dan Alistarh").replace(
+            AWQ_AUTHORS, f"{AWQ_AUTHORS}, Song Han"
+        )
+
+    return ChangeRequest(
+        branch=NIGHTLY_BRANCH,
+        title="Nightly maintenance",
+        body=f"Rebuilt every night.\n\n{markers.make(PR_MARKER)}",
+        commit_message="Nightly maintenance: 2 author lists",
+        path="catalog.md",
+        edit=edit,
+        labels=(),
+        extra_files=((paper_store.DEFAULT_PATH, store),) if store else (),
+    )
+
+
+def test_the_nightly_pr_is_rebuilt_when_a_paper_lands_next_to_a_line_it_rewrites(fake, taxonomy):
+    """The refresh job skipped the rolling PR ("no arxiv marker"): a paper PR merged right above a
+    line the night rewrote left it conflicting (GitHub: "This branch has conflicts") until the next
+    night, although its body says "merge it whenever you like". Its rewrites are now replayed on
+    the default branch as it is, its paper store carried along."""
+    nightly = forge_for(fake).propose(nightly_change()).pull_request
+    paper = forge_for(fake).propose(paper_change(taxonomy, "2405.00001")).pull_request
+    assert fake.merge(paper.number).status_code == 200  # its line lands right above GPTQ's
+
+    [outcome] = refresh.run(forge_for(fake), taxonomy)  # the paper's PR is merged
+
+    assert (outcome.pull_request.branch, outcome.action) == (NIGHTLY_BRANCH, "rebuilt")
+    assert outcome.cause == refresh.NEIGHBOURS_CHANGED
+    assert fake.merge(nightly.number).status_code == 200
+    text = fake.file("catalog.md")
+    assert occurrences(fake, "2405.00001") == 1 and f"{GPTQ_AUTHORS}, Dan Alistarh" in text
+    assert f"{AWQ_AUTHORS}, Song Han" in text and fake.file(paper_store.DEFAULT_PATH) == STORE
+
+
+def test_a_rebuilt_nightly_pr_keeps_a_line_a_maintainer_edited_meanwhile(fake, taxonomy):
+    forge_for(fake).propose(nightly_change())
+    fake.push("catalog.md", fake.file("catalog.md").replace(GPTQ_AUTHORS, "E. Frantar, S. Ashkboos"))
+
+    [outcome] = refresh.run(forge_for(fake), taxonomy)
+    [again] = refresh.run(forge_for(fake), taxonomy)
+
+    assert outcome.action == "rebuilt" and again.action == "unchanged"
+    text = fake.file("catalog.md", NIGHTLY_BRANCH)
+    assert "E. Frantar, S. Ashkboos · " in text and f"{AWQ_AUTHORS}, Song Han" in text  # the next night's
+    assert fake.file(paper_store.DEFAULT_PATH, NIGHTLY_BRANCH) == STORE
+
+
+def test_a_nightly_pr_whose_store_moved_on_the_default_branch_is_left_to_the_next_night(fake, taxonomy):
+    """Its store was built from the default branch's of that night: carried over a store pushed
+    since, it would undo that push."""
+    forge_for(fake).propose(nightly_change())
+    fake.push(paper_store.DEFAULT_PATH, '{"arxiv_id": "2306.00978"}\n')
+    fake.push("catalog.md", fake.file("catalog.md").replace(GPTQ_AUTHORS, "E. Frantar, S. Ashkboos"))
+    head = fake.head(NIGHTLY_BRANCH)
+    fake.reset_counts()
+
+    [outcome] = refresh.run(forge_for(fake), taxonomy)
+
+    assert (outcome.action, outcome.cause) == ("skipped", refresh.STORE_MOVED) and fake.writes() == 0
+    assert fake.head(NIGHTLY_BRANCH) == head
+
+
+def test_the_nightly_pr_on_the_local_git_forge(tmp_path, taxonomy):
+    from bot.forge.local_git import LocalGitForge
+    from tests.gitrepo import git, make_repo
+
+    repo = make_repo(tmp_path / "repo", taxonomy, catalog_text(taxonomy))
+    LocalGitForge(repo, branch_prefix="bot/").propose(nightly_change(store=""))
+    LocalGitForge(repo, branch_prefix="bot/").propose(paper_change(taxonomy, "2405.00001"))
+    git(repo, "merge", "-q", "--ff-only", "bot/arxiv-2405.00001")
+
+    outcomes = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
+
+    assert [(o.pull_request.branch, o.action) for o in outcomes] == [(NIGHTLY_BRANCH, "rebuilt")]
+    assert outcomes[0].pull_request.mergeable is not False
+    assert LocalGitForge(repo, branch_prefix="bot/").bot_pull_requests("open")[0].mergeable is True

@@ -357,6 +357,14 @@ class RepositoryView:
         pull = self.snapshot().pulls.get(number)
         return (self.file_at(pull.head_oid, path) if pull else None) or ""
 
+    def pull_request_base_file(self, number: int, path: str) -> str | None:
+        """A file on the parent of bot PR ``number``'s commit, when that commit is the bot's own one
+        commit on the default branch (None otherwise: hand commits on top, a merge, gone)."""
+        pull = self.snapshot().pulls.get(number)
+        if pull is None or pull.pull.state != "open" or pull.pull.hand_commits or len(pull.head_parents) != 1:
+            return None
+        return self.file_at(pull.head_parents[0], path)
+
     def bot_pull_requests(self, state: Literal["open", "closed", "all"] = "all") -> list[PullRequest]:
         """The bot's PRs (branch prefix, same repository), oldest first; "closed" includes merged.
         "all" also has the bot's open paper PRs renamed out of the prefix (``Snapshot.renamed``):

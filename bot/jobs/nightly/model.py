@@ -10,12 +10,13 @@ from typing import Any, Literal
 
 from bot.core.catalog import Catalog, title_at
 from bot.core.markdown import BODY_LIMIT
+from bot.core.proposals import MAINTENANCE_MARKER_KIND
 from bot.forge.protocols import IssueRef, PullRequest
 from bot.jobs.check_stars import RepoFinding
 from bot.linkcheck import Link, LinkResult
 
 ISSUE_MARKER = "nightly"  # the tracking issue; its marker data holds the link state
-PR_MARKER = "nightly-maintenance"
+PR_MARKER = MAINTENANCE_MARKER_KIND  # refresh rebuilds the rolling PR by it
 STATE_VERSION = 1
 UNREACHED = "not reached within the nightly time budget"
 ISSUE_BODY_LIMIT = PR_BODY_LIMIT = BODY_LIMIT  # GitHub's limit on a body (bot.core.markdown)
