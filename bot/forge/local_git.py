@@ -223,6 +223,9 @@ class LocalGitForge:
             return self._file_at(f"{CLOSED_NAMESPACE}{record}", path)
         return self._file_at(f"refs/heads/{pull_request.branch}", path)
 
+    def read_again(self) -> None:
+        pass  # every call reads the repository as it is
+
     def read_pull_request_base_file(self, pull_request: PullRequest, path: str) -> str | None:
         ref = f"refs/heads/{pull_request.branch}"
         if pull_request.state != "open" or pull_request.hand_commits or self._rev(f"{ref}^2") is not None:

@@ -84,6 +84,12 @@ class Forge(Protocol):
         commit, a closed PR). With ``read_pull_request_file`` it says what the PR changes."""
         ...
 
+    def read_again(self) -> None:
+        """Forget what was read of the default branch and the bot's PRs: the next call reads them
+        again. A long run (the nightly link check) calls it before it writes, so that its PR is
+        built on the default branch as it is then, not as it was when the run started."""
+        ...
+
     def propose(self, change: ChangeRequest) -> ProposalResult:
         """Open the pull request, or bring the existing one up to date. Idempotent: proposing
         the same change twice leaves one PR and one branch with the same content. The branch

@@ -361,6 +361,9 @@ def test_the_daily_feeds_new_versions_are_refetched_by_the_nightly_enricher(
         def read_pull_request_base_file(self, pull_request: PullRequest, path: str) -> str | None:
             return None
 
+        def read_again(self) -> None:
+            pass
+
         def propose(self, change: ChangeRequest) -> ProposalResult:
             raise AssertionError("the enricher only reads the forge")
 

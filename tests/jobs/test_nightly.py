@@ -475,6 +475,33 @@ def test_the_rolling_pr_moved_while_the_night_rebuilds_it_is_rebuilt_once_from_t
     assert fake.counts["POST /graphql mutation"] == 2 and not fake.violations  # refused, then done
 
 
+def test_a_paper_merged_while_the_night_checks_links_does_not_leave_its_pr_conflicting(fake, web, taxonomy):
+    """The night read the repository when it started and built its PR on that head some 45 minutes
+    later: a paper merged meanwhile right below a star count it updates left the PR conflicting
+    (the refresh job that push started had run before the PR was written). The night reads the
+    default branch again before it publishes."""
+    site, _ = web
+    site.pages.update({"/p1": (200, {}), "/p2": (200, {})})
+    fake.add_remote("org/kept", stars=1234)
+    p1 = paper(1, site.url("/p1"), "https://github.com/org/kept", stars=1234)
+    p2 = paper(2, site.url("/p2"))
+    fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): [p1]}))
+    fake.remote["org/kept"].stars = 3100
+    fake.meanwhile(  # once the night has read the repository: a maintainer merges a paper's PR
+        "GET",
+        "/repos/{owner}/{repo}/issues",
+        lambda: fake.push(
+            "catalog.md", render_document(taxonomy, {("quantization", "weight-only"): [p1, p2]})
+        ),
+    )
+
+    result = night(fake, web, taxonomy, D1)
+
+    assert result.pr_action == "opened" and fake.merge(result.pull_request.number).status_code == 200
+    text = fake.file("catalog.md")
+    assert "Paper 2: quantization" in text and "⭐ 3.1k" in text
+
+
 # -- requests, failures, the guard ------------------------------------------------------------------
 
 
@@ -502,16 +529,17 @@ def test_requests_for_250_repositories(fake, web, taxonomy, capsys):
 
     lookups = math.ceil(count / 100)
     assert first.pr_action == "opened" and len(first.night.of_kind("stars")) == count
-    assert counts_first["POST /graphql"] == 1 + lookups  # the snapshot, then the lookups
+    assert counts_first["POST /graphql"] == 2 + lookups  # the snapshot, the lookups, the snapshot again
     assert second.pr_action == "unchanged" and fake.writes() == 0
-    assert counts_second == {"POST /graphql": 1 + lookups, "GET /repos/{owner}/{repo}/issues": 1}
+    assert counts_second == {"POST /graphql": 2 + lookups, "GET /repos/{owner}/{repo}/issues": 1}
     assert first.night.http_requests == 0  # repository links are never scraped
     # docs/nightly.md's table of GitHub API requests shows these figures
     table = NIGHTLY_DOCS.read_text(encoding="utf-8")
     graphql = counts_first["POST /graphql"]
     assert (
         f"| `nightly`, {count} repositories, first night (opens the PR) | {sum(counts_first.values())}: "
-        f"{graphql} GraphQL (1 snapshot of the repository + {lookups} lookups), 2 issue lookups (by its "
+        f"{graphql} GraphQL (2 snapshots of the repository, before the checks and before the PR, + "
+        f"{lookups} lookups), 2 issue lookups (by its "
         f"label, then, the label not existing yet, by its marker), {writes_first} writes to open the PR |"
     ) in table
     assert (

@@ -106,6 +106,9 @@ class GitHubForge:
     def read_pull_request_base_file(self, pull_request: PullRequest, path: str) -> str | None:
         return self.view.pull_request_base_file(pull_request.number, path)
 
+    def read_again(self) -> None:
+        self.view.forget()
+
     def propose(self, change: ChangeRequest) -> ProposalResult:
         return self.pulls.propose(change)
 

@@ -35,7 +35,7 @@ from bot.core.branches import BranchNames
 from bot.core.catalog import parse
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render
-from bot.errors import BotError, ForgeError
+from bot.errors import BotError, CatalogError, ForgeError
 from bot.forge.actions import NO_TOKEN, append_step_summary, build_services
 from bot.forge.protocols import (
     ChangeRequest,
@@ -258,10 +258,21 @@ def _publish(
     )
     change = _with_enrichment(change, services, night, taxonomy)
     try:
+        text = text if dry_run else _read_again(services.forge, settings.catalog_path)
         pull, pr_action, diff = publish_pull_request(services.forge, change, text, dry_run)
     except ForgeError as exc:
         failures.append(f"maintenance PR: {exc}")
     return NightlyResult(night, pull, pr_action, issue, issue_action, diff, tuple(failures))
+
+
+def _read_again(forge: Forge, catalog_path: str) -> str:
+    """The catalog on the default branch as it is now: the night read it most of an hour ago, and a
+    PR built on that head would conflict with a paper merged next to a line it rewrites meanwhile."""
+    forge.read_again()
+    try:
+        return read_default_catalog(forge, catalog_path)
+    except CatalogError as exc:  # removed or emptied meanwhile: the PR waits, the report is kept
+        raise ForgeError(str(exc)) from exc
 
 
 # -- the job ------------------------------------------------------------------------------------------
