@@ -333,6 +333,18 @@ def test_runs_that_write_never_overlap_or_cancel_each_other(path: Path) -> None:
         assert not _cancels_on_push(workflow.get("concurrency")), path
 
 
+REFRESHING = [path for path in WORKFLOWS if path.name == "refresh.yml"]
+
+
+@pytest.mark.parametrize("path", REFRESHING, ids=_id)
+def test_a_push_of_any_file_a_bot_pr_edits_runs_refresh(path: Path) -> None:
+    """Refresh ran on pushes to the catalog and the taxonomy only: a merged /teach PR (it edits
+    config/keywords.yml) left another /teach PR of the same section conflicting until some later
+    push to the catalog, or the next poll."""
+    paths = _load(path)["on"]["push"]["paths"]
+    assert {"catalog.md", "config/taxonomy.yml", "config/keywords.yml"} <= set(paths), paths
+
+
 def _cron_values(field: str, low: int, high: int) -> set[int]:
     """The values of one cron field (`*`, numbers, `a-b` ranges, lists; no steps: none is used)."""
     if field == "*":

@@ -144,3 +144,17 @@ def _patterns_of(text: str, section: str) -> list[Any]:
     block = (data.get("sections") or {}).get(section) or {}
     patterns = block.get("patterns") if isinstance(block, dict) else None
     return list(patterns) if isinstance(patterns, list) else []
+
+
+def has_pattern(text: str, section: str, term: str) -> bool:
+    """Whether ``term`` is one of the patterns of ``sections: <section>:`` in ``text``."""
+    try:
+        return term in _patterns_of(text, section)
+    except (yaml.YAMLError, AttributeError) as exc:  # not YAML, or not a mapping of sections
+        raise KeywordEditError(f"config/keywords.yml does not load as keyword rules: {exc}") from exc
+
+
+def taught_comment(text: str, term: str) -> str:
+    """The comment of the line ``add_pattern`` wrote for ``term`` in ``text`` ("" when none)."""
+    start = f"- {_yaml_string(term)}  # "
+    return next((s[len(start) :] for s in map(str.strip, text.splitlines()) if s.startswith(start)), "")

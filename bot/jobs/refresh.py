@@ -34,18 +34,21 @@ from bot.core import arxiv_ids, digest, hunks, markers, paper_store, templates
 from bot.core.catalog import Catalog, own_id, parse, split_lines
 from bot.core.catalog_io import check_papers
 from bot.core.entry import parse_entry
+from bot.core.keyword_edits import add_pattern, has_pattern, taught_comment
 from bot.core.proposals import (
     EDIT_MARKER_KIND,
     MAINTENANCE_MARKER_KIND,
+    TEACH_MARKER_KIND,
     catalog_edit,
     insert_edit,
     proposal_marker,
 )
 from bot.core.taxonomy import Taxonomy
-from bot.errors import BranchMovedError, CatalogError, ForgeError
+from bot.errors import BotError, BranchMovedError, CatalogError, ForgeError
 from bot.forge.actions import add_local_option, append_step_summary, services_from_args
 from bot.forge.protocols import ChangeRequest, Forge, PullRequest, read_default_catalog
 
+KEYWORDS_PATH = "config/keywords.yml"  # what /teach edits (the commands' keywords_path)
 Action = Literal["rebuilt", "unchanged", "closed", "skipped", "failed", "would rebuild", "would close"]
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,8 @@ NOTHING_TICKED = "no ticked paper left"
 DONE_ALREADY = "the catalog already says so"
 NOT_APPLICABLE = "its change no longer applies"
 NO_MARKER = "no usable marker"
+TAUGHT_ALREADY = "the keyword rules already have the pattern"
+EDITED_BY_HAND = "a maintainer committed on it: it is theirs to update (GitHub's Update branch)"
 NO_BASE = "the commit it was built on is unknown (commits pushed on top of the bot's)"
 STORE_MOVED = "the paper store changed on the default branch since the night built it"
 FORGE_ERROR = "the forge refused"
@@ -104,13 +109,14 @@ def _rebuild(
     forge: Forge,
     pull: PullRequest,
     change: ChangeRequest,
-    catalog: Catalog,
+    base_lines: list[str],
     new_lines: Callable[[], list[str]],
     dry_run: bool,
 ) -> PullRefresh:
-    """Propose ``change`` again if ``rebuild_cause`` says so; ``new_lines`` is what it gives."""
+    """Propose ``change`` again if ``rebuild_cause`` says so; ``new_lines`` is what it gives
+    ``base_lines`` (its file on the default branch)."""
     try:
-        cause = rebuild_cause(pull, change, catalog.lines, new_lines())
+        cause = rebuild_cause(pull, change, base_lines, new_lines())
     except (CatalogError, ValueError) as exc:
         return PullRefresh(pull, "skipped", str(exc), NOT_APPLICABLE)
     if cause is None:
@@ -193,7 +199,9 @@ def refresh_digest(
             NOTHING_TICKED,
             dry_run,
         )
-    return _rebuild(forge, pull, change, catalog, lambda: split_lines(change.edit(catalog.render())), dry_run)
+    return _rebuild(
+        forge, pull, change, catalog.lines, lambda: split_lines(change.edit(catalog.render())), dry_run
+    )
 
 
 def refresh_edit(
@@ -231,7 +239,9 @@ def refresh_edit(
         edit=catalog_edit(arxiv_id, placement, taxonomy),
         labels=(),
     )
-    return _rebuild(forge, pull, change, catalog, lambda: split_lines(change.edit(catalog.render())), dry_run)
+    return _rebuild(
+        forge, pull, change, catalog.lines, lambda: split_lines(change.edit(catalog.render())), dry_run
+    )
 
 
 def refresh_maintenance(
@@ -286,7 +296,54 @@ def refresh_maintenance(
     elif new_lines == catalog.lines:
         reason = "its lines were edited on the default branch meanwhile: the next night rebuilds or closes it"
         return PullRefresh(pull, "skipped", reason, NOT_APPLICABLE)
-    return _rebuild(forge, pull, change, catalog, lambda: new_lines, dry_run)
+    return _rebuild(forge, pull, change, catalog.lines, lambda: new_lines, dry_run)
+
+
+def refresh_teach(
+    forge: Forge, pull: PullRequest, marker: Mapping[str, Any], keywords_path: str, dry_run: bool = False
+) -> PullRefresh:
+    """A /teach PR: its one pattern line added again to the keyword rules as they are now (two
+    /teach PRs of one section append to the same list: merging one left the other conflicting);
+    closed once the rules have the pattern. One a maintainer edited (a weight, a field: its body
+    invites it) is left to them."""
+    term, section = str(marker.get("term") or ""), str(marker.get("section") or "")
+    if not term or not section:
+        return PullRefresh(pull, "skipped", "no term or section in its catalog-teach marker", NO_MARKER)
+    if pull.hand_commits:
+        return PullRefresh(pull, "skipped", EDITED_BY_HAND, EDITED_BY_HAND)
+    text = forge.read_file(keywords_path)
+    try:
+        if has_pattern(text, section, term):
+            closing = templates.render("refresh_teach_closed.md.j2", pull=pull, term=term, section=section)
+            return _close(forge, pull, lambda: closing.strip(), TAUGHT_ALREADY, TAUGHT_ALREADY, dry_run)
+    except BotError as exc:  # the rules on the default branch do not load: nothing to rebuild on
+        return PullRefresh(pull, "skipped", str(exc), NOT_APPLICABLE)
+    kept = marker.get("comment")  # PRs opened before it was kept: the line on the branch says it
+    comment = (
+        kept
+        if isinstance(kept, str)
+        else taught_comment(forge.read_pull_request_file(pull, keywords_path), term)
+    )
+
+    def edit(current: str) -> str:
+        new_text = add_pattern(current, section, term, comment)
+        config.validate("keywords", config.read_yaml(new_text), keywords_path)
+        return new_text
+
+    change = ChangeRequest(
+        branch=pull.branch,
+        title=pull.title,
+        body=pull.body,
+        commit_message=pull.title,
+        path=keywords_path,
+        edit=edit,
+        labels=(),
+    )
+    try:
+        new_lines = split_lines(edit(text))
+    except (BotError, ValueError) as exc:
+        return PullRefresh(pull, "skipped", str(exc), NOT_APPLICABLE)
+    return _rebuild(forge, pull, change, split_lines(text), lambda: new_lines, dry_run)
 
 
 def refresh_one(
@@ -297,11 +354,15 @@ def refresh_one(
     catalog_path: str,
     dry_run: bool = False,
     store_path: str = paper_store.DEFAULT_PATH,
+    keywords_path: str = KEYWORDS_PATH,
 ) -> PullRefresh:
     if markers.find(pull.body, digest.MARKER_KIND) is not None:
         return refresh_digest(forge, pull, catalog, taxonomy, catalog_path, dry_run)
     if markers.find(pull.body, MAINTENANCE_MARKER_KIND) is not None:
         return refresh_maintenance(forge, pull, catalog, taxonomy, catalog_path, store_path, dry_run)
+    teach_marker = markers.find(pull.body, TEACH_MARKER_KIND)
+    if teach_marker is not None:
+        return refresh_teach(forge, pull, teach_marker, keywords_path, dry_run)
     edit_marker = markers.find(pull.body, EDIT_MARKER_KIND)
     if edit_marker and edit_marker.get("arxiv_id"):
         return refresh_edit(forge, pull, edit_marker, catalog, taxonomy, catalog_path, dry_run)
@@ -336,7 +397,7 @@ def refresh_one(
         forge,
         pull,
         change,
-        catalog,
+        catalog.lines,
         lambda: catalog.lines_with(entry, str(marker["section"]), subsection),
         dry_run,
     )
@@ -354,13 +415,14 @@ def run(
     catalog_path: str = "catalog.md",
     dry_run: bool = False,
     store_path: str = paper_store.DEFAULT_PATH,
+    keywords_path: str = KEYWORDS_PATH,
 ) -> list[PullRefresh]:
     """Refresh the open bot PRs against the default branch as it is now (rebuilding only those
     that need it); one log line per action and cause with its count."""
     text = read_default_catalog(forge, catalog_path, "--catalog")
     catalog = parse(text, taxonomy)
     outcomes = [
-        refresh_one(forge, pull, catalog, taxonomy, catalog_path, dry_run, store_path)
+        refresh_one(forge, pull, catalog, taxonomy, catalog_path, dry_run, store_path, keywords_path)
         for pull in forge.bot_pull_requests("open")
     ]
     rebuilt = sum(1 for o in outcomes if o.action in ("rebuilt", "would rebuild"))

@@ -257,7 +257,7 @@ def test_a_workflow_that_rebuilds_on_pushes_of_another_file_than_the_catalog_fai
     err = capsys.readouterr().err
     assert (
         f"{refresh}: a push that changes docs/list.md, the catalog, does not run it (paths: catalog.md, "
-        "config/taxonomy.yml): add docs/list.md to `paths:` under `on: push:`" in err
+        "config/taxonomy.yml, config/keywords.yml): add docs/list.md to `paths:` under `on: push:`" in err
     )
     assert err.count("the catalog, does not run it") == 1  # site.yml has no path filter; ci.yml lints
     refresh.write_text(refresh.read_text(encoding="utf-8").replace("[catalog.md,", "[docs/list.md,"))
@@ -265,7 +265,7 @@ def test_a_workflow_that_rebuilds_on_pushes_of_another_file_than_the_catalog_fai
     assert "the catalog, does not run it" not in capsys.readouterr().err
     refresh.write_text(
         refresh.read_text(encoding="utf-8").replace(
-            "paths: [docs/list.md, config/taxonomy.yml]", "paths-ignore: ['docs/**']"
+            "paths: [docs/list.md, config/taxonomy.yml, config/keywords.yml]", "paths-ignore: ['docs/**']"
         )
     )
     assert bot_main(["doctor"]) == 1

@@ -16,6 +16,7 @@ import yaml
 from bot import config
 from bot.core import markers, templates
 from bot.core.keyword_edits import KeywordEditError, add_pattern, clean_term
+from bot.core.proposals import TEACH_MARKER_KIND
 from bot.errors import BotError
 from bot.forge.protocols import ChangeRequest
 from bot.jobs.commands.parser import Command
@@ -32,8 +33,6 @@ from bot.scoring import background
 from bot.scoring.emerging import Reach, term_reach
 from bot.scoring.patterns import PatternSet
 from bot.scoring.rules import FIELDS, RuleScorer
-
-TEACH_MARKER_KIND = "catalog-teach"
 
 
 def teach(index: int, command: Command, work: Run) -> list[AddRequest]:
@@ -133,7 +132,8 @@ def _teach_request(
         path=work.settings.keywords_path,
         requester=mention(work.author),
         request_url=work.event.issue_url,  # the issue: the same request again changes nothing
-        marker=markers.make(TEACH_MARKER_KIND, {"term": term, "section": section}),
+        # what refresh rebuilds the PR from once the default branch moved (another /teach merged)
+        marker=markers.make(TEACH_MARKER_KIND, {"term": term, "section": section, "comment": comment}),
         reach=breadth,
     )
     title = f"Teach the keyword rules: {term} ({section})"

@@ -57,7 +57,11 @@ def test_teach_opens_a_pr_adding_one_pattern_line(
     pr = pull(github, "bot/teach-lantern-weaving")
     assert pr.title == "Teach the keyword rules: lantern weaving (kv-cache)"
     assert "keywords" in pr.labels
-    assert markers.find(pr.body, "catalog-teach") == {"term": "lantern weaving", "section": "kv-cache"}
+    assert markers.find(pr.body, "catalog-teach") == {
+        "term": "lantern weaving",
+        "section": "kv-cache",
+        "comment": "/teach by maintainer in https://github.com/Codertocat/Hello-World/issues/1",
+    }
     assert f"opened [#{pr.number}]" in status(github) and "KV Cache Compression" in status(github)
     # the same command again: the same PR, nothing to change
     again = handle(github, arxiv, taxonomy, '/teach "lantern weaving" kv-cache', serial=1)
@@ -132,9 +136,90 @@ def test_refresh_leaves_a_teach_pr_alone(github: FakeGitHub, arxiv: ArxivAPI, ta
     handle(github, arxiv, taxonomy, '/teach "lantern weaving" kv-cache')
     head = github.head("bot/teach-lantern-weaving")
     github.push("catalog.md", github.file("catalog.md") + "\n")  # the default branch moves on
+    github.reset_counts()
     [outcome] = refresh.run(forge_for(github), taxonomy, "catalog.md")
-    assert outcome.action == "skipped" and github.head("bot/teach-lantern-weaving") == head
-    assert pull(github, "bot/teach-lantern-weaving").state == "open"
+    assert outcome.action == "unchanged" and github.head("bot/teach-lantern-weaving") == head
+    assert pull(github, "bot/teach-lantern-weaving").state == "open" and github.writes() == 0
+
+
+TWO_TERMS = '/teach "lantern weaving" kv-cache\n/teach "moon braiding" kv-cache'
+
+
+def test_two_teach_prs_of_one_section_both_merge(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """Both append to the kv-cache patterns: merging one left the other conflicting for good, since
+    refresh skipped /teach PRs ("no arxiv marker") and refresh.yml did not run on a push to
+    config/keywords.yml. The merge's push now rebuilds the other one on the new rules."""
+    from bot.jobs import refresh
+    from tests.fake_github import forge_for
+
+    with_keywords(github)
+    handle(github, arxiv, taxonomy, TWO_TERMS)
+    first, second = pull(github, "bot/teach-lantern-weaving"), pull(github, "bot/teach-moon-braiding")
+    assert github.merge(first.number).status_code == 200
+
+    [outcome] = refresh.run(forge_for(github), taxonomy, "catalog.md")
+
+    assert (outcome.pull_request.number, outcome.action) == (second.number, "rebuilt")
+    assert github.merge(second.number).status_code == 200
+    rules = github.file("config/keywords.yml")
+    assert finds(rules, "kv-cache", "lantern weaving", taxonomy) and finds(
+        rules, "kv-cache", "moon braiding", taxonomy
+    )
+    assert len([line for line in rules.splitlines() if "# /teach by " in line]) == 2  # comments kept
+    assert [o.action for o in refresh.run(forge_for(github), taxonomy, "catalog.md")] == []
+
+
+def test_a_teach_pr_opened_before_its_marker_kept_the_comment_keeps_it(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    from bot.jobs import refresh
+    from tests.fake_github import forge_for
+
+    with_keywords(github)
+    handle(github, arxiv, taxonomy, TWO_TERMS)
+    first, second = pull(github, "bot/teach-lantern-weaving"), pull(github, "bot/teach-moon-braiding")
+    old = markers.make("catalog-teach", {"term": "moon braiding", "section": "kv-cache"})
+    github.issues[second.number].body = re.sub(r"<!-- catalog-bot:catalog-teach .*-->", old, second.body)
+    line = next(
+        x for x in github.file("config/keywords.yml", second.head).splitlines() if "moon braiding" in x
+    )
+    github.merge(first.number)
+
+    assert [o.action for o in refresh.run(forge_for(github), taxonomy, "catalog.md")] == ["rebuilt"]
+    assert line in github.file("config/keywords.yml", second.head).splitlines()
+
+
+def test_a_teach_pr_whose_pattern_reached_the_rules_is_closed_and_an_edited_one_left_alone(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    from bot.jobs import refresh
+    from tests.fake_github import forge_for
+
+    with_keywords(github)
+    handle(github, arxiv, taxonomy, TWO_TERMS)
+    first, second = pull(github, "bot/teach-lantern-weaving"), pull(github, "bot/teach-moon-braiding")
+    taught = github.file("config/keywords.yml", first.head)
+    weighed = taught.replace("- lantern weaving", "- {pattern: lantern weaving, weight: 2.0}")
+    github.push("config/keywords.yml", weighed, first.head, message="Weigh it")  # as its body invites
+    github.push("config/keywords.yml", taught.replace("lantern weaving", "lantern knitting"))  # by hand
+
+    outcomes = refresh.run(forge_for(github), taxonomy, "catalog.md")
+
+    assert [(o.pull_request.number, o.action) for o in outcomes] == [
+        (first.number, "skipped"),
+        (second.number, "rebuilt"),
+    ]
+    assert outcomes[0].cause == refresh.EDITED_BY_HAND
+    github.push("config/keywords.yml", github.file("config/keywords.yml", second.head))  # merged by hand
+    [closed] = [
+        o
+        for o in refresh.run(forge_for(github), taxonomy, "catalog.md")
+        if o.pull_request.number == second.number
+    ]
+    assert (closed.action, closed.cause) == ("closed", refresh.TAUGHT_ALREADY)
+    assert "already have the pattern `moon braiding`" in github.issue_comments(second.number)[-1].body
 
 
 def test_a_route_only_word_does_not_make_a_term_known(
