@@ -15,7 +15,8 @@ The branch is rebuilt (one commit on the current default branch, force-moved by 
 Otherwise merging the PR as it is gives exactly what a rebuild would, and nothing is written: a
 push costs one read plus three writes per rebuilt PR, not three per open PR. A PR whose paper has
 meanwhile reached the catalog some other way is closed with a comment. ``docs/refresh.md`` has the
-figures.
+figures. ``rebuild.py`` holds the outcome, its causes and the two writes; ``other_prs.py`` the PRs
+of other jobs (the nightly maintenance PR, /teach PRs).
 """
 
 from __future__ import annotations
@@ -24,17 +25,14 @@ import argparse
 import logging
 import os
 from collections import Counter
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 
 from bot import config
-from bot.core import arxiv_ids, digest, hunks, markers, paper_store, templates
+from bot.core import arxiv_ids, digest, markers, paper_store, templates
 from bot.core.catalog import Catalog, own_id, parse, split_lines
-from bot.core.catalog_io import check_papers
 from bot.core.entry import parse_entry
-from bot.core.keyword_edits import add_pattern, has_pattern, taught_comment
 from bot.core.proposals import (
     EDIT_MARKER_KIND,
     MAINTENANCE_MARKER_KIND,
@@ -44,98 +42,76 @@ from bot.core.proposals import (
     proposal_marker,
 )
 from bot.core.taxonomy import Taxonomy
-from bot.errors import BotError, BranchMovedError, CatalogError, ForgeError
+from bot.errors import ForgeError
 from bot.forge.actions import add_local_option, append_step_summary, services_from_args
 from bot.forge.protocols import ChangeRequest, Forge, PullRequest, read_default_catalog
-
-KEYWORDS_PATH = "config/keywords.yml"  # what /teach edits (the commands' keywords_path)
-Action = Literal["rebuilt", "unchanged", "closed", "skipped", "failed", "would rebuild", "would close"]
-log = logging.getLogger(__name__)
-
-# Why a PR was rebuilt, left alone, closed or skipped: the categories counted per push.
-CONFLICTING = "the forge reports a conflict"
-NEIGHBOURS_CHANGED = "the lines around its change changed"
-NO_CONTEXT = "its commit records no context (built by an older version)"
-TEXT_CHANGED = "its title or body changed"
-NEIGHBOURS_UNCHANGED = "the lines around its change are unchanged"
-ALREADY_CURRENT = "already current"
-IN_CATALOG = "the paper is in the catalog"
-NOTHING_TICKED = "no ticked paper left"
-DONE_ALREADY = "the catalog already says so"
-NOT_APPLICABLE = "its change no longer applies"
-NO_MARKER = "no usable marker"
-TAUGHT_ALREADY = "the keyword rules already have the pattern"
-EDITED_BY_HAND = "a maintainer committed on it: it is theirs to update (GitHub's Update branch)"
-NO_BASE = "the commit it was built on is unknown (commits pushed on top of the bot's)"
-STORE_MOVED = "the paper store changed on the default branch since the night built it"
-FORGE_ERROR = "the forge refused"
-MOVED_MEANWHILE = "its branch moved while this run rebuilt it"
-HAND_COMMITS_REPLACED = (
-    "the commits pushed on top of the bot's are replaced (comment `/add <id> <section>` on the PR "
-    "to change its section)"
+from bot.jobs.refresh.other_prs import (
+    EDITED_BY_HAND,
+    KEYWORDS_PATH,
+    NO_BASE,
+    STORE_MOVED,
+    TAUGHT_ALREADY,
+    refresh_maintenance,
+    refresh_teach,
+)
+from bot.jobs.refresh.rebuild import (
+    ALREADY_CURRENT,
+    CONFLICTING,
+    DONE_ALREADY,
+    FORGE_ERROR,
+    HAND_COMMITS_REPLACED,
+    IN_CATALOG,
+    MOVED_MEANWHILE,
+    NEIGHBOURS_CHANGED,
+    NEIGHBOURS_UNCHANGED,
+    NO_CONTEXT,
+    NO_MARKER,
+    NOT_APPLICABLE,
+    NOTHING_TICKED,
+    TEXT_CHANGED,
+    Action,
+    PullRefresh,
+    close,
+    rebuild,
+    rebuild_cause,
 )
 
+log = logging.getLogger(__name__)
 
-@dataclass(frozen=True)
-class PullRefresh:
-    pull_request: PullRequest
-    action: Action
-    reason: str = ""  # the details shown to a maintainer
-    cause: str = ""  # the category counted per push (one of the constants above)
-
-    @property
-    def label(self) -> str:
-        """``#12``, or the branch where the forge has no PR numbers (local git)."""
-        return f"#{self.pull_request.number}" if self.pull_request.number else self.pull_request.branch
-
-
-def rebuild_cause(
-    pull: PullRequest, change: ChangeRequest, base_lines: list[str], new_lines: list[str]
-) -> str | None:
-    """Why ``pull`` must be rebuilt as ``change`` (``new_lines`` from ``base_lines``, the default
-    branch now), or None when merging it as it is gives the same result as a rebuild."""
-    if pull.context is None:
-        return NO_CONTEXT
-    if pull.context != hunks.fingerprint_lines(base_lines, new_lines):
-        return NEIGHBOURS_CHANGED  # usually a conflict too: this is the reason counted
-    if pull.mergeable is False:
-        return CONFLICTING  # one the lines around the change do not show (e.g. a hand-made commit)
-    if (change.title, change.body) != (pull.title, pull.body):
-        return TEXT_CHANGED
-    return None
-
-
-def _rebuild(
-    forge: Forge,
-    pull: PullRequest,
-    change: ChangeRequest,
-    base_lines: list[str],
-    new_lines: Callable[[], list[str]],
-    dry_run: bool,
-) -> PullRefresh:
-    """Propose ``change`` again if ``rebuild_cause`` says so; ``new_lines`` is what it gives
-    ``base_lines`` (its file on the default branch)."""
-    try:
-        cause = rebuild_cause(pull, change, base_lines, new_lines())
-    except (CatalogError, ValueError) as exc:
-        return PullRefresh(pull, "skipped", str(exc), NOT_APPLICABLE)
-    if cause is None:
-        return PullRefresh(pull, "unchanged", NEIGHBOURS_UNCHANGED, NEIGHBOURS_UNCHANGED)
-    # a maintainer who committed on the branch must learn that the rebuild drops it
-    details = f"{cause}; {HAND_COMMITS_REPLACED}" if pull.hand_commits else cause
-    if dry_run:
-        return PullRefresh(pull, "would rebuild", details, cause)
-    try:
-        result = forge.propose(change)
-    except (CatalogError, ValueError) as exc:
-        return PullRefresh(pull, "skipped", str(exc), NOT_APPLICABLE)
-    except BranchMovedError as exc:  # another writer's work, kept; the next run reads it again
-        return PullRefresh(pull, "skipped", str(exc), MOVED_MEANWHILE)
-    except ForgeError as exc:
-        return PullRefresh(pull, "failed", str(exc), FORGE_ERROR)
-    if result.action == "unchanged":
-        return PullRefresh(result.pull_request, "unchanged", ALREADY_CURRENT, ALREADY_CURRENT)
-    return PullRefresh(result.pull_request, "rebuilt", details, cause)
+__all__ = [
+    "ALREADY_CURRENT",
+    "Action",
+    "CONFLICTING",
+    "DONE_ALREADY",
+    "EDITED_BY_HAND",
+    "FORGE_ERROR",
+    "HAND_COMMITS_REPLACED",
+    "IN_CATALOG",
+    "KEYWORDS_PATH",
+    "MOVED_MEANWHILE",
+    "NEIGHBOURS_CHANGED",
+    "NEIGHBOURS_UNCHANGED",
+    "NOTHING_TICKED",
+    "NOT_APPLICABLE",
+    "NO_BASE",
+    "NO_CONTEXT",
+    "NO_MARKER",
+    "PullRefresh",
+    "STORE_MOVED",
+    "TAUGHT_ALREADY",
+    "TEXT_CHANGED",
+    "configure",
+    "counts",
+    "main",
+    "rebuild_cause",
+    "rebuild_change",
+    "refresh_digest",
+    "refresh_edit",
+    "refresh_maintenance",
+    "refresh_one",
+    "refresh_teach",
+    "run",
+]
 
 
 def rebuild_change(
@@ -159,18 +135,6 @@ def rebuild_change(
     )
 
 
-def _close(
-    forge: Forge, pull: PullRequest, comment: Callable[[], str], reason: str, cause: str, dry_run: bool
-) -> PullRefresh:
-    if dry_run:
-        return PullRefresh(pull, "would close", reason, cause)
-    try:
-        forge.close_pull_request(pull, comment())
-    except ForgeError as exc:  # like a refused rebuild: listed, the others go on, the job exits 1
-        return PullRefresh(pull, "failed", str(exc), FORGE_ERROR)
-    return PullRefresh(pull, "closed", reason, cause)
-
-
 def refresh_digest(
     forge: Forge,
     pull: PullRequest,
@@ -191,7 +155,7 @@ def refresh_digest(
     entries = digest.combine(digest.entries_of(pull.body), [], catalog)
     change = digest.digest_change(entries, taxonomy, catalog_path, pull.branch)
     if change is None:
-        return _close(
+        return close(
             forge,
             pull,
             lambda: templates.render("refresh_digest_closed.md.j2", pull=pull, entries=entries).strip(),
@@ -199,7 +163,7 @@ def refresh_digest(
             NOTHING_TICKED,
             dry_run,
         )
-    return _rebuild(
+    return rebuild(
         forge, pull, change, catalog.lines, lambda: split_lines(change.edit(catalog.render())), dry_run
     )
 
@@ -228,7 +192,7 @@ def refresh_edit(
                 "refresh_edit_closed.md.j2", pull=pull, marker=marker, item=item, path=catalog_path
             ).strip()
 
-        return _close(forge, pull, comment, DONE_ALREADY, DONE_ALREADY, dry_run)
+        return close(forge, pull, comment, DONE_ALREADY, DONE_ALREADY, dry_run)
     placement = (str(section), subsection) if section else None
     change = ChangeRequest(
         branch=pull.branch,
@@ -239,111 +203,9 @@ def refresh_edit(
         edit=catalog_edit(arxiv_id, placement, taxonomy),
         labels=(),
     )
-    return _rebuild(
+    return rebuild(
         forge, pull, change, catalog.lines, lambda: split_lines(change.edit(catalog.render())), dry_run
     )
-
-
-def refresh_maintenance(
-    forge: Forge,
-    pull: PullRequest,
-    catalog: Catalog,
-    taxonomy: Taxonomy,
-    catalog_path: str,
-    store_path: str = paper_store.DEFAULT_PATH,
-    dry_run: bool = False,
-) -> PullRefresh:
-    """The nightly job's rolling PR: its lines rewritten in place (star counts, links, a paper's
-    facts), rewritten again on the current default branch (a line edited there meanwhile keeps the
-    maintainer's text), its paper store carried over. Without it a paper merged next to a line the
-    night rewrote left the PR conflicting until the next night."""
-    base = forge.read_pull_request_base_file(pull, catalog_path)
-    if base is None:
-        return PullRefresh(pull, "skipped", NO_BASE, NO_BASE)
-    pairs = hunks.line_for_line(base, forge.read_pull_request_file(pull, catalog_path))
-    if pairs is None:
-        return PullRefresh(pull, "skipped", "it does not only rewrite lines in place", NOT_APPLICABLE)
-    rewrite = hunks.replay(pairs)
-
-    def edit(text: str) -> str:
-        new_text = rewrite(text)
-        check_papers(parse(text, taxonomy), parse(new_text, taxonomy), "refusing to rebuild the nightly PR")
-        return new_text
-
-    change = ChangeRequest(
-        branch=pull.branch,
-        title=pull.title,
-        body=pull.body,
-        commit_message=pull.title,
-        path=catalog_path,
-        edit=edit,
-        labels=(),
-    )
-    try:
-        new_lines = split_lines(edit(catalog.render()))
-    except CatalogError as exc:
-        return PullRefresh(pull, "skipped", str(exc), NOT_APPLICABLE)
-    if rebuild_cause(pull, change, catalog.lines, new_lines) is None:  # the store is read only now
-        return PullRefresh(pull, "unchanged", NEIGHBOURS_UNCHANGED, NEIGHBOURS_UNCHANGED)
-    store, store_base = (
-        forge.read_pull_request_file(pull, store_path),
-        forge.read_pull_request_base_file(pull, store_path) or "",
-    )
-    if store != store_base:  # the night's store goes with its lines, unless another store landed
-        if forge.read_file(store_path) != store_base:
-            return PullRefresh(pull, "skipped", f"{STORE_MOVED}: the next night rebuilds it", STORE_MOVED)
-        change = replace(change, extra_files=((store_path, store),))
-    elif new_lines == catalog.lines:
-        reason = "its lines were edited on the default branch meanwhile: the next night rebuilds or closes it"
-        return PullRefresh(pull, "skipped", reason, NOT_APPLICABLE)
-    return _rebuild(forge, pull, change, catalog.lines, lambda: new_lines, dry_run)
-
-
-def refresh_teach(
-    forge: Forge, pull: PullRequest, marker: Mapping[str, Any], keywords_path: str, dry_run: bool = False
-) -> PullRefresh:
-    """A /teach PR: its one pattern line added again to the keyword rules as they are now (two
-    /teach PRs of one section append to the same list: merging one left the other conflicting);
-    closed once the rules have the pattern. One a maintainer edited (a weight, a field: its body
-    invites it) is left to them."""
-    term, section = str(marker.get("term") or ""), str(marker.get("section") or "")
-    if not term or not section:
-        return PullRefresh(pull, "skipped", "no term or section in its catalog-teach marker", NO_MARKER)
-    if pull.hand_commits:
-        return PullRefresh(pull, "skipped", EDITED_BY_HAND, EDITED_BY_HAND)
-    text = forge.read_file(keywords_path)
-    try:
-        if has_pattern(text, section, term):
-            closing = templates.render("refresh_teach_closed.md.j2", pull=pull, term=term, section=section)
-            return _close(forge, pull, lambda: closing.strip(), TAUGHT_ALREADY, TAUGHT_ALREADY, dry_run)
-    except BotError as exc:  # the rules on the default branch do not load: nothing to rebuild on
-        return PullRefresh(pull, "skipped", str(exc), NOT_APPLICABLE)
-    kept = marker.get("comment")  # PRs opened before it was kept: the line on the branch says it
-    comment = (
-        kept
-        if isinstance(kept, str)
-        else taught_comment(forge.read_pull_request_file(pull, keywords_path), term)
-    )
-
-    def edit(current: str) -> str:
-        new_text = add_pattern(current, section, term, comment)
-        config.validate("keywords", config.read_yaml(new_text), keywords_path)
-        return new_text
-
-    change = ChangeRequest(
-        branch=pull.branch,
-        title=pull.title,
-        body=pull.body,
-        commit_message=pull.title,
-        path=keywords_path,
-        edit=edit,
-        labels=(),
-    )
-    try:
-        new_lines = split_lines(edit(text))
-    except (BotError, ValueError) as exc:
-        return PullRefresh(pull, "skipped", str(exc), NOT_APPLICABLE)
-    return _rebuild(forge, pull, change, split_lines(text), lambda: new_lines, dry_run)
 
 
 def refresh_one(
@@ -377,7 +239,7 @@ def refresh_one(
     # the paper's own entry, not a note of another entry that mentions its id
     present = catalog.find_paper(str(marker.get("arxiv_id") or entry.arxiv_id or ""), entry.title)
     if present is not None:
-        return _close(
+        return close(
             forge,
             pull,
             lambda: templates.render(
@@ -393,7 +255,7 @@ def refresh_one(
     except ValueError as exc:
         return PullRefresh(pull, "skipped", str(exc), NO_MARKER)
     # the inserted text without re-parsing the catalog: one open PR costs milliseconds
-    return _rebuild(
+    return rebuild(
         forge,
         pull,
         change,
