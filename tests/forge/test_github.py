@@ -1020,3 +1020,26 @@ def test_the_fake_refuses_a_body_longer_than_github_takes(fake):
     assert fake.api("POST", path, {"title": "t", "body": "x" * 65_536}).status_code == 201
     refused = fake.api("POST", path, {"title": "t", "body": "x" * 65_537})
     assert refused.status_code == 422 and "body is too long" in refused.text
+
+
+def test_a_branch_another_run_moved_before_our_pr_was_opened_is_moved_back(fake, taxonomy):
+    """The other overlap: this run creates the branch; the other run (an /add while the poll runs)
+    finds it without a PR, takes it for a leftover and moves it to its own commit; this run then
+    opens its PR, which showed the other run's line under this run's body and marker (the other
+    run's PR then fails: "PR #N was opened ... meanwhile"). The PR GitHub opened names its head:
+    not this run's commit, the branch is moved back from there."""
+    change = paper_change(taxonomy, "2405.00001")
+    other = paper_change(taxonomy, "2405.00001", section="kv-cache", subsection=None)
+    main = fake.file("catalog.md")
+    fake.meanwhile(
+        "POST",
+        "/repos/{owner}/{repo}/pulls",
+        lambda: fake.push("catalog.md", other.edit(main), change.branch, message="the other run's"),
+    )
+
+    result = forge_for(fake).propose(change)
+
+    [pull] = fake.pulls()
+    assert result.action == "opened" and pull.body == change.body
+    assert fake.file("catalog.md", change.branch) == change.edit(main)
+    assert branch_commit(fake, change.branch).parents == [fake.head()] and not fake.violations

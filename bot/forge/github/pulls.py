@@ -169,10 +169,12 @@ class PullRequests:
         """Branch, then PR; if the PR cannot be opened, the branch goes away again."""
         self._create_branch(change.branch, commit, change.body)
         try:
-            pull = self._create_pull(change)
+            pull, head = self._create_pull(change)
         except ForgeError:
             self._discard_branch(change.branch)
             raise
+        if head is not None and head != commit:
+            self._move_back(pull, commit, head)
         try:
             self._decorate(pull.number, change)
         except ForgeError as exc:  # the PR is fine without them; say so and carry on
@@ -187,6 +189,24 @@ class PullRequests:
             )
             return pull  # as it is: without them, so that a later proposal in this run adds them
         return replace(pull, labels=self._labels_for(change))
+
+    def _move_back(self, pull: PullRequest, commit: str, head: str) -> None:
+        """The PR just opened shows another commit than this run's: another run moved the branch
+        between this run's branch and its PR (it took the branch, still without a PR, for a
+        leftover). Its PR then fails ("opened meanwhile"), so the branch goes back to this run's
+        commit, from that head only; moved again since, it is left to refresh, which rebuilds it
+        from the PR's marker."""
+        log.warning(
+            "%s moved to %s before PR #%d was opened on it (another run): moved back to %s",
+            pull.branch,
+            head[:7],
+            pull.number,
+            commit[:7],
+        )
+        try:
+            self.branches.move(pull.branch, commit, expected=head)
+        except ForgeError as exc:
+            log.warning("PR #%d: %s; the next refresh rebuilds it", pull.number, exc)
 
     def _discard_branch(self, branch: str) -> None:
         """Remove a branch whose PR could not be opened (unless a PR uses it after all)."""
@@ -218,7 +238,9 @@ class PullRequests:
         )
         return self._pull_from_rest(found[0]) if found else None
 
-    def _create_pull(self, change: ChangeRequest) -> PullRequest:
+    def _create_pull(self, change: ChangeRequest) -> tuple[PullRequest, str | None]:
+        """The PR opened (or one a concurrent run opened with the same body), and the head commit
+        GitHub opened it on (None when that run's PR is reused)."""
         body = {
             "title": change.title,
             "head": change.branch,
@@ -242,10 +264,11 @@ class PullRequests:
                 raise
             if data.body != change.body:  # with another proposal: it stays that run's
                 raise _taken(data, change.branch) from exc
+        head = None if isinstance(data, PullRequest) else (data.get("head") or {}).get("sha")
         pull = data if isinstance(data, PullRequest) else self._pull_from_rest(data)
         if pull.title != change.title or pull.body != change.body:
             pull = self._update_pull(pull, change)
-        return pull
+        return pull, head
 
     def _labels_for(self, change: ChangeRequest) -> tuple[str, ...]:
         return self._labels_with(change.labels)
