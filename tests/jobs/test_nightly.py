@@ -502,6 +502,28 @@ def test_a_paper_merged_while_the_night_checks_links_does_not_leave_its_pr_confl
     assert "Paper 2: quantization" in text and "⭐ 3.1k" in text
 
 
+def test_the_rolling_pr_merged_while_the_night_runs_gives_a_new_pr_not_a_branch_without_one(
+    fake, web, taxonomy
+):
+    """A maintainer merges the open maintenance PR while the night checks links: the night's view
+    still had it open, so it "updated" the merged PR and created its deleted branch again, a branch
+    without a PR. Read again before publishing, it opens a new PR."""
+    one_link_scenario(fake, web, taxonomy, path="/page")
+    web[0].pages["/page"] = (200, {})
+    fake.remote["org/kept"].stars = 2500
+    first = night(fake, web, taxonomy, D1)
+    fake.remote["org/kept"].stars = 3100
+    fake.meanwhile("GET", "/repos/{owner}/{repo}/issues", lambda: fake.merge(first.pull_request.number))
+
+    second = night(fake, web, taxonomy, D2)
+
+    assert fake.pulls()[0].merged and second.pr_action == "opened"
+    assert second.pull_request.number != first.pull_request.number
+    assert [p.state for p in fake.pulls()] == ["closed", "open"] and "⭐ 3.1k" in fake.file(
+        "catalog.md", BRANCH
+    )
+
+
 # -- requests, failures, the guard ------------------------------------------------------------------
 
 
