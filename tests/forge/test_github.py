@@ -13,7 +13,7 @@ import pytest
 
 from bot.core import markers
 from bot.core.catalog import parse
-from bot.errors import ForgeError
+from bot.errors import BranchMovedError, ForgeError
 from bot.forge.github import (
     Failure,
     GitHubClient,
@@ -1043,3 +1043,20 @@ def test_a_branch_another_run_moved_before_our_pr_was_opened_is_moved_back(fake,
     assert result.action == "opened" and pull.body == change.body
     assert fake.file("catalog.md", change.branch) == change.edit(main)
     assert branch_commit(fake, change.branch).parents == [fake.head()] and not fake.violations
+
+
+def test_a_branch_deleted_while_the_run_rebuilt_it_is_not_created_again(fake, taxonomy):
+    """A maintainer merges a bot PR (GitHub deletes its branch) while a run that read it open
+    rebuilds it (refresh after the previous merge, an /add moving its section): the move found
+    the branch gone and created it again, a branch without a PR that nothing ever deletes. Gone
+    means its PR was merged or closed: the run stops there, as for a branch moved meanwhile."""
+    first = forge_for(fake).propose(paper_change(taxonomy, "2405.00001")).pull_request
+    late = forge_for(fake)
+    late.view.snapshot()  # the PR is open in this run's view
+    fake.meanwhile("POST", "/repos/{owner}/{repo}/git/commits", lambda: fake.merge(first.number))
+    moved = paper_change(taxonomy, "2405.00001", section="kv-cache", subsection=None)
+
+    with pytest.raises(BranchMovedError, match="deleted"):
+        late.propose(moved)
+
+    assert fake.pulls()[0].merged and moved.branch not in fake.branches() and not fake.violations

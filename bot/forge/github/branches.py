@@ -86,7 +86,8 @@ class Branches:
 
     def move(self, branch: str, sha: str, expected: str | None = None) -> None:
         """Move ``branch`` to ``sha``: only from ``expected`` (its head when this run read it)
-        when that is known, else by force; a branch gone meanwhile is created again."""
+        when that is known (a branch moved or deleted since: ``BranchMovedError``), else by force
+        (a branch gone then is created again)."""
         repository_id = self.view.snapshot().repository_id
         if expected and repository_id:
             self._swap(repository_id, branch, expected, sha)
@@ -116,9 +117,12 @@ class Branches:
         now = self.sha(branch)
         if now == sha:
             return
-        if now is None:
-            self.create(branch, sha)
-            return
+        if now is None:  # its PR was merged or closed (GitHub closes a PR whose branch goes)
+            self.view.forget()
+            raise BranchMovedError(
+                f"{branch} was deleted while this run rebuilt it (its PR merged or closed meanwhile): "
+                "it is not created again, and the next run reads the repository again"
+            )
         if now != expected:
             self.view.forget()  # a caller that tries again starts from the branch as it is now
             raise BranchMovedError(
