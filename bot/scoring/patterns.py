@@ -8,7 +8,9 @@ Syntax (documented in ``config/keywords.yml``):
 - a plural ``s``/``es`` is always accepted; a trailing ``*`` accepts any ending
   (``quantiz*``: quantize, quantized, quantization);
 - a pattern without lowercase letters (``RL``, ``KV``, ``LLM``) matches that case only; other
-  patterns ignore case;
+  patterns ignore case (lowercase letters of any script: ``эффективный вывод``);
+- the words may be in any script; a pattern with no Latin letter or digit (``高效 推理``) is
+  searched in every text, and found inside longer words too (its words' edges are Latin ones);
 - ``re:<expression>`` is a raw (case-insensitive) regular expression for anything else; a
   group named ``shown`` (``(?P<shown>...)``) is what a PR shows of its match, when the
   expression also reads the rest of the text (a condition on the whole title, then ``.*``).
@@ -45,7 +47,7 @@ def pattern_regex(pattern: str) -> tuple[str, bool]:
     if text.startswith("re:"):
         _check(text[3:], pattern)
         return f"(?i:{text[3:]})", False
-    lower = bool(re.search(r"[a-z]", text))
+    lower = _has_lower(text)
     words = [
         re.escape(w.lower() if lower else w) for w in re.split(r"[\s\-]+", text.rstrip("*").strip()) if w
     ]
@@ -83,13 +85,18 @@ def equivalent_patterns(patterns: Iterable[str]) -> list[tuple[str, str]]:
         text = pattern.strip()
         if not text or text.startswith("re:"):
             continue
-        lower = bool(re.search(r"[a-z]", text))
+        lower = _has_lower(text)
         key = (re.sub(r"[\s\-]+", "", text.lower() if lower else text), lower)
         if key in seen:
             pairs.append((seen[key], pattern))
         else:
             seen[key] = pattern
     return pairs
+
+
+def _has_lower(text: str) -> bool:
+    """Whether a pattern has a lowercase letter (of any script), so that it ignores case."""
+    return any(ch.islower() for ch in text)
 
 
 def _check(source: str, pattern: str) -> None:
@@ -131,7 +138,7 @@ def _plan(pattern: str) -> _Plan:
     words = _words(pattern)
     prefix = pattern.endswith("*")
     lower = tuple(w.lower() for w in words)
-    if len(words) == 1 and not re.search(r"[a-z]", pattern):
+    if len(words) == 1 and not _has_lower(pattern):
         return _Plan("case", tuple(words), prefix)
     kind = "word" if len(words) == 1 else "phrase"
     return _Plan(kind, lower, prefix)
@@ -177,8 +184,6 @@ class PatternSet:
         if not self.plans or not any(texts):
             return found
         words, terms = counting.presence(texts, r"[A-Za-z0-9]+")
-        if not terms:  # no words at all
-            return found
         vocabulary = _Vocabulary(terms)
         slots, needs = self._slots(vocabulary)
         piece_slots: dict[str, int] = {}
@@ -228,6 +233,9 @@ class PatternSet:
                     slots.append(vocabulary.containing(piece))
                     ways.append([len(slots) - 1])
                 needs.append(ways or None)
+                continue
+            if not plan.words:  # no Latin letter or digit to look for first: every text
+                needs.append(None)
                 continue
             ways = []
             for groups in _joinings(plan.words):

@@ -251,3 +251,25 @@ def test_the_reply_and_the_pr_say_how_broad_the_term_is(
     assert f"{said}, {known} of them known to be in scope." in status(github)
     body = pull(github, "bot/teach-long-context").body
     assert f"{said.replace('say it', 'say it in their title or abstract')}, {known} of them" in body
+
+
+def test_a_term_in_another_script_is_taught_and_finds_its_papers(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """``/teach "高效 推理" kv-cache`` (a term the weekly issue offers for three Chinese titles) ended
+    the run with a traceback: measuring the term (``term_reach``) made ``PatternSet`` raise
+    TypeError on a pattern without a Latin letter. A Cyrillic one was taught but, read as an
+    exact-case pattern, found no title that starts with a capital."""
+    with_keywords(github)
+    outcome = handle(
+        github, arxiv, taxonomy, '/teach "高效 推理" kv-cache\n/teach "эффективный вывод" kv-cache'
+    )
+    assert [r.kind for r in outcome.replies] == ["teach_done", "teach_done"]
+    for term, title in [("高效 推理", "高效 推理 的 缓存"), ("эффективный вывод", "Эффективный вывод LLM")]:
+        [pr] = [
+            p
+            for p in github.pulls()
+            if markers.find(p.body, "catalog-teach") == {"term": term, "section": "kv-cache"}
+        ]
+        taught = github.file("config/keywords.yml", pr.head)
+        assert taught is not None and finds(taught, "kv-cache", title, taxonomy, relevant=True), term
