@@ -23,6 +23,8 @@ from bot.scoring.patterns import PatternSet
 from bot.scoring.scorer import Decision
 
 _WORD = re.compile(r"[^\W\d_]\w+")  # starts with a letter (any script); hyphens split words
+_TOKEN = re.compile(r"\w+")  # what stands between two words is looked at
+_GAP = re.compile(r"[\s\-]+")  # what a pattern's space matches: a space or a hyphen
 # the glue of every title, and the words every paper of this field has
 _STOP = TITLE_GLUE_WORDS | frozenset(
     (
@@ -100,8 +102,18 @@ def usual_section(decisions: Sequence[Decision]) -> str | None:
 
 
 def _pairs(title: str) -> set[str]:
-    words = [w.lower() for w in _WORD.findall(title)]
-    return {f"{a} {b}" for a, b in zip(words, words[1:], strict=False) if a not in _STOP and b not in _STOP}
+    """The title's pairs of words written next to each other, a space or a hyphen apart (as a
+    pattern finds them): a number, a one-letter word, a possessive or a colon between two words
+    breaks the pair ("Efficient 4-bit" is no "efficient bit")."""
+    tokens = list(_TOKEN.finditer(title))
+    pairs = set()
+    for a, b in zip(tokens, tokens[1:], strict=False):
+        first, second = a.group().lower(), b.group().lower()
+        if not _GAP.fullmatch(title, a.end(), b.start()):
+            continue
+        if _WORD.fullmatch(first) and _WORD.fullmatch(second) and first not in _STOP and second not in _STOP:
+            pairs.add(f"{first} {second}")
+    return pairs
 
 
 def _known(patterns: PatternSet, pair: str) -> bool:

@@ -7,6 +7,7 @@ import dataclasses
 from bot.core.paper import Paper
 from bot.jobs.new_topics import NewTopicsReport, NewTopicsSettings, issue_text
 from bot.scoring.emerging import near_misses, rising_terms, term_reach
+from bot.scoring.patterns import PatternSet
 from bot.scoring.scorer import Decision
 
 
@@ -109,3 +110,37 @@ def test_term_reach_counts_the_older_papers_that_say_a_term_and_those_in_scope()
     unmarked = [dataclasses.replace(p, extra={}) for p in papers]
     assert term_reach("policy optimization", unmarked) == (4, 3, None)  # no marks: not "0 in scope"
     assert term_reach("lantern weaving", papers) == (4, 0, 0)
+
+
+def test_a_term_is_a_pair_of_words_its_titles_say_next_to_each_other() -> None:
+    """Words were paired across what the word pattern skipped (a number, a one-letter word, a
+    possessive, a colon): three titles "Efficient 4-bit ..." offered the term "efficient bit", and
+    its ``/teach`` line taught a pattern that none of its own papers say."""
+    titles = [
+        f"Efficient {bits}-bit Ember Nets: Transformer's Memory for Qwen2.5 models, run {n}"
+        for n, bits in enumerate((2, 4, 8))
+    ]
+    feed = [Paper(f"2503.4{i:04d}", t) for i, t in enumerate(titles)]
+    background = [Paper(f"2401.{i:05d}", f"Unrelated background title number {i}") for i in range(200)]
+    terms = rising_terms(feed, background, [], [], count=50)
+    assert {"efficient bit", "nets transformer", "transformer memory", "qwen2 models"}.isdisjoint(
+        t.term for t in terms
+    )
+    assert {"bit ember", "ember nets"} == {t.term for t in terms}  # not "models run" (a comma)
+    for term in terms:
+        assert all(PatternSet([term.term]).find(p.title) for p in term.papers), term.term
+
+
+def test_a_term_in_any_script_is_found_by_its_pattern_and_measured() -> None:
+    """A rising pair of words in Cyrillic or Chinese crashed the weekly job (``term_reach``: a
+    pattern without a Latin letter made ``PatternSet`` raise TypeError), and a Cyrillic term,
+    taught, found none of its papers (read as an exact-case pattern)."""
+    titles = [f"Эффективный вывод моделей {n}" for n in ("один", "два", "три")]
+    titles += [f"高效 推理 方法 {n}" for n in ("一", "二", "三")]
+    feed = [Paper(f"2503.5{i:04d}", t, "Faster inference.") for i, t in enumerate(titles)]
+    background = [Paper(f"2401.{i:05d}", f"Unrelated background title number {i}") for i in range(200)]
+    terms = {t.term: t for t in rising_terms(feed, background, [], [], count=50)}
+    assert {"эффективный вывод", "高效 推理"} <= set(terms)
+    for term in terms.values():
+        assert all(PatternSet([term.term]).find(p.title) for p in term.papers), term.term
+        assert term_reach(term.term, [*feed, *background]) == (206, 3, None)
