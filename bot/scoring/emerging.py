@@ -52,6 +52,12 @@ class NearMiss:
     decision: Decision
     points: float
 
+    @property
+    def placement(self) -> str:
+        """Where poll would list it, as ``/add`` reads it: ``section`` or ``section/subsection``."""
+        d = self.decision
+        return f"{d.section}/{d.subsection}" if d.subsection else d.section
+
 
 @dataclass(frozen=True)
 class RisingTerm:

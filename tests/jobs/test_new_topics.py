@@ -21,6 +21,7 @@ from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.jobs import new_topics
 from bot.jobs.commands.parser import parse_commands
+from bot.jobs.commands.work import section_named
 from bot.scoring import background
 from bot.scoring.emerging import rising_terms
 from bot.scoring.trainer import make_trainer
@@ -89,9 +90,23 @@ def test_the_report_lists_near_misses_and_the_new_term_with_ready_add_lines(
     commands = parse_commands(body.replace("`", ""))
     adds = [c for c in commands if c.name == "add"]
     assert len(adds) >= len(report.misses) + 3 and all(len(c.ids) == 1 for c in adds)
-    listed = {m.paper.arxiv_id: m.decision.section for m in report.misses}
+    listed = {m.paper.arxiv_id: m.placement for m in report.misses}
     assert {c.ids[0]: c.section for c in adds if c.ids[0] in listed} == listed
     assert "\n\n\n" not in body
+
+
+def test_a_near_miss_add_line_places_the_paper_where_poll_would(
+    report: new_topics.NewTopicsReport, taxonomy: Taxonomy
+) -> None:
+    """Llama Guard 3-1B-INT4 would go to Quantization › Weight-activation (poll's PR puts it
+    there), but its ready line was `/add 2411.17713 quantization`, which lists it at the top of
+    Quantization, outside every subsection."""
+    _, body = new_topics.issue_text(report, SETTINGS)
+    adds = {c.ids[0]: c for c in parse_commands(body.replace("`", "")) if c.name == "add" and c.section}
+    assert any(m.decision.subsection for m in report.misses)  # the fixture has one
+    for miss in report.misses:
+        placed = section_named(adds[miss.paper.arxiv_id].section, taxonomy)
+        assert placed == (miss.decision.section, miss.decision.subsection), miss.paper.arxiv_id
 
 
 def test_arxiv_text_is_escaped_in_the_issue(report: new_topics.NewTopicsReport) -> None:
