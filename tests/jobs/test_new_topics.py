@@ -208,6 +208,25 @@ def test_a_renamed_label_still_finds_the_one_issue(
     assert f"not by its label {label!r} (labels: topics" in caplog.text
 
 
+def test_an_issue_whose_label_a_maintainer_took_off_is_still_the_one_issue(
+    report: new_topics.NewTopicsReport, fake_github: FakeGitHub, caplog: pytest.LogCaptureFixture
+) -> None:  # noqa: F811
+    """A maintainer took the label "new-topics" off the issue (to triage it under another one); the
+    label stayed in the repository, so the marker was not looked for and the next week opened a
+    second issue beside the first, which kept last week's report."""
+    forge = forge_for(fake_github)
+    assert new_topics.publish(forge, report, SETTINGS, dry_run=False)[0] == "opened"
+    [issue] = [i for i in fake_github.issues.values() if not i.is_pull]
+    issue.labels = ["triage"]
+    assert SETTINGS.issue_labels[0].lower() in fake_github.labels  # the label is still there
+
+    fewer = dataclasses.replace(report, terms=())
+    assert new_topics.publish(forge_for(fake_github), fewer, SETTINGS, dry_run=False)[0] == "updated"
+    assert [i.number for i in fake_github.issues.values() if not i.is_pull] == [issue.number]
+    assert "lantern weaving" not in issue.body
+    assert f"not by its label {SETTINGS.issue_labels[0]!r} (labels: triage)" in caplog.text
+
+
 def test_an_empty_week_opens_no_issue(report: new_topics.NewTopicsReport, fake_github: FakeGitHub) -> None:  # noqa: F811
     empty = dataclasses.replace(report, misses=(), terms=())
     assert new_topics.publish(forge_for(fake_github), empty, SETTINGS, dry_run=False)[0] == "none"

@@ -148,8 +148,8 @@ class Issues:
         return cast(Permission, legacy) if legacy in PERMISSIONS else "none"
 
     def _find_marked_issue(self, kind: str, label: str) -> dict[str, Any] | None:
-        """The bot's oldest issue marked ``kind`` among those labelled ``label``; else, when the
-        repository has no such label (renamed), so that the run does not open a second issue, its
+        """The bot's oldest issue marked ``kind`` among those labelled ``label``; else (the label
+        was renamed, or taken off the issue), so that the run does not open a second issue, its
         most recently updated one among every issue, read newest first until found (a tracking
         issue is edited every run)."""
         labelled = self.client.list_all(
@@ -158,8 +158,8 @@ class Issues:
             {"labels": label, "state": "all", "sort": "created", "direction": "asc"},
         )
         found = next((data for data in labelled if self._is_marked(data, kind)), None)
-        if found is not None or label.lower() in self.view.snapshot().labels:
-            return found  # the label is still the repository's: not renamed
+        if found is not None:
+            return found
         for page in range(1, UNLABELLED_PAGES + 1):
             batch = self.client.rest(
                 "GET",
