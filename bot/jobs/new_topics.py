@@ -180,13 +180,15 @@ def issue_text(
 
 
 def planned_action(existing: TrackedIssue | None, title: str, body: str, empty: bool) -> str:
-    """opened, reopened, updated, closed, unchanged, or none (nothing to report and no issue)."""
+    """opened, reopened, updated, closed, unchanged, or none (nothing to report and no issue). A
+    report a maintainer closed stays closed when a rerun finds the same report."""
     if existing is None:
         return "none" if empty else "opened"
+    same = (existing.title, existing.body.strip()) == (title, body.strip())
     wanted = "closed" if empty else "open"
-    if existing.state != wanted:
+    if existing.state != wanted and not (same and existing.state == "closed"):
         return "closed" if empty else "reopened"
-    return "unchanged" if (existing.title, existing.body.strip()) == (title, body.strip()) else "updated"
+    return "unchanged" if same else "updated"
 
 
 def publish(

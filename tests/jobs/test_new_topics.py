@@ -185,6 +185,24 @@ def test_the_issue_is_opened_once_edited_in_place_and_closed_when_nothing_is_lef
     assert len([i for i in fake_github.issues.values() if not i.is_pull]) == 1
 
 
+def test_a_rerun_leaves_the_report_a_maintainer_closed_closed(
+    report: new_topics.NewTopicsReport, fake_github: FakeGitHub
+) -> None:  # noqa: F811
+    """A maintainer read the week's report and closed the issue; the job run again on the same
+    papers (a re-run of the workflow, on demand) reopened it, though "a rerun on the same papers
+    writes nothing". Next week's report, a new one, reopens it."""
+    forge = forge_for(fake_github)
+    assert new_topics.publish(forge, report, SETTINGS, dry_run=False)[0] == "opened"
+    [issue] = [i for i in fake_github.issues.values() if not i.is_pull]
+    issue.state = "closed"  # by the maintainer
+    writes = fake_github.writes()
+    assert new_topics.publish(forge_for(fake_github), report, SETTINGS, dry_run=False)[0] == "unchanged"
+    assert fake_github.writes() == writes and issue.state == "closed"
+    later = dataclasses.replace(report, since="2024-11-29", until="2024-12-05")
+    assert new_topics.publish(forge_for(fake_github), later, SETTINGS, dry_run=False)[0] == "reopened"
+    assert issue.state == "open" and "2024-11-29" in issue.body
+
+
 def test_a_renamed_label_still_finds_the_one_issue(
     report: new_topics.NewTopicsReport, fake_github: FakeGitHub, caplog: pytest.LogCaptureFixture
 ) -> None:  # noqa: F811
