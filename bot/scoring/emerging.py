@@ -25,6 +25,7 @@ from bot.scoring.scorer import Decision
 _WORD = re.compile(r"[^\W\d_]\w+")  # starts with a letter (any script); hyphens split words
 _TOKEN = re.compile(r"\w+")  # what stands between two words is looked at
 _GAP = re.compile(r"[\s\-]+")  # what a pattern's space matches: a space or a hyphen
+_HYPHENS = re.compile(r"-+")  # the link inside a hyphenated word
 # the glue of every title, and the words every paper of this field has
 _STOP = TITLE_GLUE_WORDS | frozenset(
     (
@@ -110,14 +111,19 @@ def usual_section(decisions: Sequence[Decision]) -> str | None:
 def _pairs(title: str) -> set[str]:
     """The title's pairs of words written next to each other, a space or a hyphen apart (as a
     pattern finds them): a number, a one-letter word, a possessive or a colon between two words
-    breaks the pair ("Efficient 4-bit" is no "efficient bit")."""
+    breaks the pair ("Efficient 4-bit" is no "efficient bit"), and a hyphenated word pairs only
+    within itself ("Efficient Test-Time Scaling" gives "test time", not "efficient test")."""
     tokens = list(_TOKEN.finditer(title))
+    gaps = [title[a.end() : b.start()] for a, b in zip(tokens, tokens[1:], strict=False)]
+    joined = [bool(_HYPHENS.fullmatch(gap)) for gap in gaps]  # "test-time": one compound
     pairs = set()
-    for a, b in zip(tokens, tokens[1:], strict=False):
-        first, second = a.group().lower(), b.group().lower()
-        if not _GAP.fullmatch(title, a.end(), b.start()):
+    for i, gap in enumerate(gaps):
+        first, second = tokens[i].group().lower(), tokens[i + 1].group().lower()
+        if not _GAP.fullmatch(gap) or first in _STOP or second in _STOP:
             continue
-        if _WORD.fullmatch(first) and _WORD.fullmatch(second) and first not in _STOP and second not in _STOP:
+        if not (_WORD.fullmatch(first) and _WORD.fullmatch(second)):
+            continue
+        if joined[i] or not ((i > 0 and joined[i - 1]) or (i + 1 < len(joined) and joined[i + 1])):
             pairs.add(f"{first} {second}")
     return pairs
 
