@@ -137,6 +137,16 @@ def _known(patterns: PatternSet, pair: str) -> bool:
     return bool(patterns.find(pair) - alone) or (bool(patterns.find(first)) and bool(patterns.find(second)))
 
 
+def _plural_free(pair: str) -> str:
+    """A pair with its last word's plural "s" dropped: "sparse mixers" and "sparse mixer" are one
+    term (a pattern accepts the plural of its last word), which the catalog knows in either form."""
+    return (
+        pair[:-1]
+        if pair.endswith("s") and not pair.endswith("ss") and len(pair.rsplit(" ", 1)[-1]) > 3
+        else pair
+    )
+
+
 def rising_terms(
     feed: Sequence[Paper],
     background: Sequence[Paper],
@@ -147,19 +157,24 @@ def rising_terms(
     count: int = 8,
 ) -> list[RisingTerm]:
     """Title word pairs used by at least ``min_papers`` feed papers, ``min_ratio`` times more often
-    than in the background, that the keyword patterns do not cover and no catalog title uses."""
+    than in the background, that the keyword patterns do not cover and no catalog title uses (a
+    pair and its plural counted as one term)."""
     in_feed: dict[str, list[Paper]] = {}
+    spellings: dict[str, set[str]] = {}
     for paper in feed:
+        for key in {_plural_free(pair) for pair in _pairs(paper.title)}:
+            in_feed.setdefault(key, []).append(paper)
         for pair in _pairs(paper.title):
-            in_feed.setdefault(pair, []).append(paper)
-    in_background = Counter(pair for paper in background for pair in _pairs(paper.title))
-    catalog = {pair for title in catalog_titles for pair in _pairs(title)}
+            spellings.setdefault(_plural_free(pair), set()).add(pair)
+    in_background = Counter(_plural_free(pair) for paper in background for pair in _pairs(paper.title))
+    catalog = {_plural_free(pair) for title in catalog_titles for pair in _pairs(title)}
     known = PatternSet(list(known_patterns)) if known_patterns else None
     rising = []
-    for pair, users in in_feed.items():
-        if len(users) < min_papers or pair in catalog:
+    for key, users in in_feed.items():
+        if len(users) < min_papers or key in catalog:
             continue
-        ratio = (len(users) / max(1, len(feed))) / ((in_background[pair] + 1) / max(1, len(background)))
+        ratio = (len(users) / max(1, len(feed))) / ((in_background[key] + 1) / max(1, len(background)))
+        pair = min(spellings[key], key=lambda p: (len(p), p))  # the singular: its pattern finds both
         if ratio < min_ratio or (known is not None and _known(known, pair)):
             continue
         rising.append(RisingTerm(pair, tuple(users), ratio))

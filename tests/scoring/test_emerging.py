@@ -157,3 +157,15 @@ def test_a_hyphenated_word_pairs_only_within_itself() -> None:
     background = [Paper(f"2401.{i:05d}", f"Unrelated background title number {i}") for i in range(200)]
     terms = {t.term for t in rising_terms(feed, background, [], [], count=50)}
     assert terms == {"test time", "self refinement"}
+
+
+def test_a_term_and_its_plural_are_one_term() -> None:
+    """Two papers on "Sparse Mixers" and one on "a Sparse Mixer" were two terms of 2 and 1 papers,
+    so a topic of 3 papers never rose; and "ember braids" was new to a catalog with "Ember Braid"."""
+    titles = ["Sparse Mixers for speed", "Sparse Mixers revisited", "A Sparse Mixer in practice"]
+    titles += ["Ember Braids for speed", "Ember Braids revisited", "Ember Braids in practice"]
+    feed = [Paper(f"2503.7{i:04d}", t) for i, t in enumerate(titles)]
+    background = [Paper(f"2401.{i:05d}", f"Unrelated background title number {i}") for i in range(200)]
+    [term] = rising_terms(feed, background, [], ["Ember Braid: an old catalog entry"], count=50)
+    assert (term.term, len(term.papers)) == ("sparse mixer", 3)  # its pattern finds both forms
+    assert all(PatternSet([term.term]).find(p.title) for p in term.papers)
