@@ -61,7 +61,6 @@ def insert_edit(line: str, section: str, subsection: str | None, taxonomy: Taxon
 
 EDIT_MARKER_KIND = "catalog-edit"  # the PRs of /remove and /move
 MAINTENANCE_MARKER_KIND = "nightly-maintenance"  # the nightly job's rolling PR
-TEACH_MARKER_KIND = "catalog-teach"  # the PRs of /teach (config/keywords.yml)
 
 
 def catalog_edit(

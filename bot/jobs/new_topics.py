@@ -36,6 +36,7 @@ from bot import config
 from bot.core import markers
 from bot.core.branches import BranchNames
 from bot.core.catalog import Catalog, parse
+from bot.core.keyword_edits import TEACH_MARKER_KIND
 from bot.core.markdown import BODY_LIMIT
 from bot.core.paper import Paper
 from bot.core.proposals import TrainScorer
@@ -48,6 +49,7 @@ from bot.scoring.emerging import (
     NearMiss,
     RisingTerm,
     near_misses,
+    plural_free,
     rising_terms,
     term_reach,
     usual_section,
@@ -136,11 +138,30 @@ def build_report(
         settings.term_min_ratio,
         settings.max_terms,
     )
+    taught = teach_pulls(pulls)
     terms = [
-        replace(t, section=usual_section(scorer.score(t.papers)), reach=term_reach(t.term, background))
+        replace(
+            t,
+            section=usual_section(scorer.score(t.papers)),
+            reach=term_reach(t.term, background),
+            taught_by=f"[#{pull.number}]({pull.url})" if (pull := taught.get(plural_free(t.term))) else "",
+        )
         for t in terms
+        if getattr(taught.get(plural_free(t.term)), "state", "") != "closed"  # a maintainer said no
     ]
     return NewTopicsReport(since, until, len(papers), len(new), tuple(misses), tuple(terms))
+
+
+def teach_pulls(pulls: Sequence[PullRequest]) -> dict[str, PullRequest]:
+    """The /teach pull requests by their term (lowercase, plural dropped as ``rising_terms``
+    counts them): a closed one (not merged) is a term a maintainer declined, an open one is being
+    taught; the newest of a term wins."""
+    found: dict[str, PullRequest] = {}
+    for pull in sorted(pulls, key=lambda p: p.number):
+        term = (markers.find(pull.body, TEACH_MARKER_KIND) or {}).get("term")
+        if isinstance(term, str) and term.strip():
+            found[plural_free(" ".join(term.lower().split()))] = pull
+    return found
 
 
 def train_as_poll(

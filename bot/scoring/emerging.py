@@ -67,6 +67,7 @@ class RisingTerm:
     ratio: float  # share in the feed / share in the background (smoothed)
     section: str | None = None  # where most of its papers would go: where to teach the term
     reach: Reach | None = None  # how broad it is in the fixed background (``term_reach``)
+    taught_by: str = ""  # the open /teach pull request of the term, as a markdown link
 
     def teach_line(self) -> str:
         """The ``/teach`` command that adds the term to the rules of the section its papers would
@@ -137,7 +138,7 @@ def _known(patterns: PatternSet, pair: str) -> bool:
     return bool(patterns.find(pair) - alone) or (bool(patterns.find(first)) and bool(patterns.find(second)))
 
 
-def _plural_free(pair: str) -> str:
+def plural_free(pair: str) -> str:
     """A pair with its last word's plural "s" dropped: "sparse mixers" and "sparse mixer" are one
     term (a pattern accepts the plural of its last word), which the catalog knows in either form."""
     return (
@@ -162,12 +163,12 @@ def rising_terms(
     in_feed: dict[str, list[Paper]] = {}
     spellings: dict[str, set[str]] = {}
     for paper in feed:
-        for key in {_plural_free(pair) for pair in _pairs(paper.title)}:
+        for key in {plural_free(pair) for pair in _pairs(paper.title)}:
             in_feed.setdefault(key, []).append(paper)
         for pair in _pairs(paper.title):
-            spellings.setdefault(_plural_free(pair), set()).add(pair)
-    in_background = Counter(_plural_free(pair) for paper in background for pair in _pairs(paper.title))
-    catalog = {_plural_free(pair) for title in catalog_titles for pair in _pairs(title)}
+            spellings.setdefault(plural_free(pair), set()).add(pair)
+    in_background = Counter(plural_free(pair) for paper in background for pair in _pairs(paper.title))
+    catalog = {plural_free(pair) for title in catalog_titles for pair in _pairs(title)}
     known = PatternSet(list(known_patterns)) if known_patterns else None
     rising = []
     for key, users in in_feed.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,8 +15,10 @@ import yaml
 
 from bot import config
 from bot.__main__ import main
+from bot.core import markers
 from bot.core.branches import BranchNames
 from bot.core.catalog import Catalog, parse
+from bot.core.changes import PullRequest
 from bot.core.keyword_edits import add_pattern
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
@@ -62,7 +65,11 @@ def report(taxonomy: Taxonomy) -> new_topics.NewTopicsReport:
 
 
 def report_of(
-    papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, keywords: dict[str, Any]
+    papers: list[Paper],
+    catalog: Catalog,
+    taxonomy: Taxonomy,
+    keywords: dict[str, Any],
+    pulls: Sequence[PullRequest] = (),
 ) -> new_topics.NewTopicsReport:
     """The report on ``papers`` of the week of the recorded feed, scored as the job scores them."""
     scorer = make_trainer(keywords, taxonomy)(catalog, papers, [])
@@ -72,7 +79,7 @@ def report_of(
         taxonomy,
         scorer,
         background.load(keywords),
-        [],
+        pulls,
         BranchNames.from_prefix("bot/"),
         SETTINGS,
         "2024-11-22",
@@ -107,6 +114,35 @@ def test_a_near_miss_add_line_places_the_paper_where_poll_would(
     for miss in report.misses:
         placed = section_named(adds[miss.paper.arxiv_id].section, taxonomy)
         assert placed == (miss.decision.section, miss.decision.subsection), miss.paper.arxiv_id
+
+
+def teach_pull(term: str, state: str, number: int = 41) -> PullRequest:
+    """A /teach pull request for ``term``, as the command opens it (its marker)."""
+    body = f"Teach it.\n\n{markers.make('catalog-teach', {'term': term, 'section': 'serving'})}"
+    slug = term.replace(" ", "-")
+    url = f"https://github.com/o/r/pull/{number}"
+    return PullRequest(number, f"bot/teach-{slug}", f"Teach: {term}", body, state, url)  # type: ignore[arg-type]
+
+
+def test_a_term_whose_teach_pr_was_closed_is_not_offered_again_and_an_open_one_is_linked(
+    taxonomy: Taxonomy,
+) -> None:
+    """A maintainer closed the /teach PR of "lantern weaving" (not a topic for this list): every
+    week the term still rose, the issue offered the same /teach line again. With its PR open, the
+    issue offered a second /teach instead of pointing at it."""
+    keywords = config.load("keywords", PROJECT / "config")
+    catalog = parse((PROJECT / "catalog.md").read_text(encoding="utf-8"), taxonomy)
+
+    def body_with(pulls: list[PullRequest]) -> str:
+        report = report_of(week(), catalog, taxonomy, keywords, pulls)
+        return new_topics.issue_text(report, SETTINGS)[1]
+
+    assert '/teach "lantern weaving" serving' in body_with([])
+    closed = body_with([teach_pull("Lantern Weavings", "closed")])
+    assert "lantern weaving" not in closed.lower()
+    opened = body_with([teach_pull("lantern weaving", "open")])
+    assert '**"lantern weaving"**' in opened and '`/teach "' not in opened
+    assert "[#41](https://github.com/o/r/pull/41)" in opened
 
 
 def test_arxiv_text_is_escaped_in_the_issue(report: new_topics.NewTopicsReport) -> None:

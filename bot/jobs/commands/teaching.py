@@ -15,8 +15,7 @@ import yaml
 
 from bot import config
 from bot.core import markers, templates
-from bot.core.keyword_edits import KeywordEditError, add_pattern, clean_term
-from bot.core.proposals import TEACH_MARKER_KIND
+from bot.core.keyword_edits import TEACH_MARKER_KIND, KeywordEditError, add_pattern, clean_term
 from bot.errors import BotError
 from bot.forge.protocols import ChangeRequest
 from bot.jobs.commands.parser import Command

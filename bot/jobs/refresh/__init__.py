@@ -33,10 +33,10 @@ from bot import config
 from bot.core import arxiv_ids, digest, markers, paper_store, templates
 from bot.core.catalog import Catalog, own_id, parse, split_lines
 from bot.core.entry import parse_entry
+from bot.core.keyword_edits import TEACH_MARKER_KIND
 from bot.core.proposals import (
     EDIT_MARKER_KIND,
     MAINTENANCE_MARKER_KIND,
-    TEACH_MARKER_KIND,
     catalog_edit,
     insert_edit,
     proposal_marker,
