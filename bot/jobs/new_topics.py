@@ -27,8 +27,8 @@ import argparse
 import datetime
 import os
 import sys
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -92,6 +92,8 @@ class NewTopicsReport:
     scored: int  # of them, not listed, proposed or rejected
     misses: tuple[NearMiss, ...]
     terms: tuple[RisingTerm, ...]
+    # the week's papers a pull request proposes already or a maintainer closed: id -> which
+    settled: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -115,7 +117,10 @@ def build_report(
     from bot.core.candidates import REPLACEMENTS, select_candidates
     from bot.scoring.scorer import catalog_entries
 
-    new = select_candidates(papers, catalog, pulls, branches.digest).new
+    candidates = select_candidates(papers, catalog, pulls, branches.digest)
+    new = candidates.new
+    settled = {p.arxiv_id: "proposed" for p in candidates.already_proposed}
+    settled |= {p.arxiv_id: "rejected" for p in candidates.rejected}
     decisions = scorer.score(new)
     points = [r.points for r in scorer.rules.evaluate_all(new)]
     misses = near_misses(new, decisions, points, settings.min_points, settings.max_papers)
@@ -149,7 +154,7 @@ def build_report(
         for t in terms
         if getattr(taught.get(plural_free(t.term)), "state", "") != "closed"  # a maintainer said no
     ]
-    return NewTopicsReport(since, until, len(papers), len(new), tuple(misses), tuple(terms))
+    return NewTopicsReport(since, until, len(papers), len(new), tuple(misses), tuple(terms), settled)
 
 
 def teach_pulls(pulls: Sequence[PullRequest]) -> dict[str, PullRequest]:

@@ -145,6 +145,32 @@ def test_a_term_whose_teach_pr_was_closed_is_not_offered_again_and_an_open_one_i
     assert "[#41](https://github.com/o/r/pull/41)" in opened
 
 
+def test_a_terms_paper_already_proposed_or_rejected_gets_no_add_line(taxonomy: Taxonomy) -> None:
+    """A term lists every paper that uses it, and offered an /add line for each, also for a paper
+    whose pull request a maintainer had closed (a maintainer's /add opens it again: what they
+    close, the bot is to remember) or that an open pull request already proposes."""
+    keywords = config.load("keywords", PROJECT / "config")
+    catalog = parse((PROJECT / "catalog.md").read_text(encoding="utf-8"), taxonomy)
+    closed = PullRequest(7, "bot/arxiv-2411.99991", "Add Lantern Weaving scaling", "", "closed")
+    report = report_of(week(), catalog, taxonomy, keywords, [closed])
+    [term] = [t for t in report.terms if t.term == "lantern weaving"]
+    assert len(term.papers) == 3  # the paper still counts for the term
+    body = new_topics.issue_text(report, SETTINGS)[1]
+    adds = {i for c in parse_commands(body.replace("`", "")) if c.name == "add" for i in c.ids}
+    assert "2411.99991" not in adds and {"2411.99992", "2411.99993"} <= adds
+    assert "(arXiv 2411.99991): a maintainer closed its pull request before" in body
+    more = tuple(
+        Paper(f"2411.8888{i}", f"Lantern Weaving part {i}", "Faster inference.") for i in range(1, 5)
+    )
+    longer = dataclasses.replace(term, papers=term.papers + more)
+    settled = {**report.settled, "2411.88882": "proposed"}
+    body = new_topics.issue_text(dataclasses.replace(report, terms=(longer,), settled=settled), SETTINGS)[1]
+    assert (
+        "  - and 4 more: arXiv 2411.88881, 2411.88882, 2411.88883, 2411.88884 (1 proposed or closed "
+        "before: no `/add` line)\n    `/add 2411.88881 2411.88883 2411.88884`\n"
+    ) in body
+
+
 def test_arxiv_text_is_escaped_in_the_issue(report: new_topics.NewTopicsReport) -> None:
     miss = report.misses[0]
     hostile = dataclasses.replace(miss, paper=dataclasses.replace(miss.paper, title=HOSTILE))
