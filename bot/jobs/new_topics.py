@@ -186,16 +186,19 @@ def train_as_poll(
 
 
 def issue_text(
-    report: NewTopicsReport, settings: NewTopicsSettings, limit: int = BODY_LIMIT
+    report: NewTopicsReport, settings: NewTopicsSettings, limit: int = BODY_LIMIT, ids_per_line: int = 10
 ) -> tuple[str, str]:
     """(title, body); the body ends with the hidden marker the issue is found again by. A body
     over ``limit`` (GitHub refuses an issue over 65,536 characters) shows fewer near misses and
-    terms, the last ones first, and says how many it left out."""
+    terms, the last ones first, and says how many it left out. An ``/add`` line holds at most
+    ``ids_per_line`` ids (config/commands.yml ``max_ids``: what one comment may add)."""
     most = limit // 50  # no near miss or term takes fewer characters
     shown = replace(report, misses=report.misses[:most], terms=report.terms[:most])
     while True:
         left = (len(report.misses) - len(shown.misses), len(report.terms) - len(shown.terms))
-        body = render("new_topics_issue.md.j2", r=shown, settings=settings, left=left).strip()
+        body = render(
+            "new_topics_issue.md.j2", r=shown, settings=settings, left=left, ids_per_line=ids_per_line
+        ).strip()
         text = f"{body}\n\n{markers.make(MARKER)}\n"
         if len(text) <= limit or not (shown.misses or shown.terms):
             return settings.issue_title, text
@@ -218,10 +221,14 @@ def planned_action(existing: TrackedIssue | None, title: str, body: str, empty: 
 
 
 def publish(
-    tracker: IssueTracker, report: NewTopicsReport, settings: NewTopicsSettings, dry_run: bool
+    tracker: IssueTracker,
+    report: NewTopicsReport,
+    settings: NewTopicsSettings,
+    dry_run: bool,
+    ids_per_line: int = 10,
 ) -> tuple[str, str]:
     """(action, body): the one issue edited in place (closed in a week with nothing to report)."""
-    title, body = issue_text(report, settings)
+    title, body = issue_text(report, settings, ids_per_line=ids_per_line)
     existing = tracker.tracking_issue(MARKER, settings.issue_labels[0])
     action = planned_action(existing, title, body, report.empty)
     if action in ("none", "unchanged"):
@@ -350,10 +357,14 @@ def main(
         settings,
         *window,
     )
+    ids_per_line = config.load("commands")["max_ids"]  # what one comment may add
     if services.is_github:
-        action, body = publish(services.github(), report, settings, args.dry_run)
+        action, body = publish(services.github(), report, settings, args.dry_run, ids_per_line)
     else:
-        action, body = "printed (local-git mode: no issue)", issue_text(report, settings)[1]
+        action, body = (
+            "printed (local-git mode: no issue)",
+            issue_text(report, settings, ids_per_line=ids_per_line)[1],
+        )
     if args.output:
         args.output.write_text(body, encoding="utf-8")
     if args.dry_run or not services.is_github:

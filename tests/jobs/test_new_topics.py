@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import json
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -326,6 +328,44 @@ def test_local_git_mode_prints_the_issue_and_writes_it_to_a_file(
     # a recorded day is reported as that day, not as the week before the test runs
     assert body.startswith("What the bot nearly missed in the papers of 2024-11-28 (")
     assert "**Near misses and new topics**, 2024-11-28:" in printed
+
+
+def test_the_add_lines_hold_at_most_the_ids_a_comment_may_add(
+    tmp_path: Path, taxonomy: Taxonomy, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A term's /add lines held 10 ids whatever config/commands.yml's ``max_ids``: with 4, half of
+    each ready line was answered "at most 4 arXiv ids per comment" instead of added."""
+    folder = tmp_path / "config"
+    shutil.copytree(PROJECT / "config", folder)
+    shutil.copytree(PROJECT / "data", tmp_path / "data")  # the fixed background beside the config
+    commands = folder / "commands.yml"
+    commands.write_text(
+        commands.read_text(encoding="utf-8").replace("max_ids: 10", "max_ids: 4"), encoding="utf-8"
+    )
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(folder))
+    crafted = tmp_path / "week.jsonl"
+    crafted.write_text(
+        "".join(
+            json.dumps(
+                {
+                    "arxiv_id": f"2411.9990{i}",
+                    "title": f"Lantern Weaving study {i} for efficient LLM inference",
+                    "abstract": "Faster large language model inference with lower latency and memory.",
+                    "categories": ["cs.CL"],
+                    "date": "2024-11-28",
+                }
+            )
+            + "\n"
+            for i in range(10)
+        ),
+        encoding="utf-8",
+    )
+    repo = make_repo(tmp_path / "repo", taxonomy, (PROJECT / "catalog.md").read_text(encoding="utf-8"))
+    assert main(["new-topics", "--repo", str(repo), "--feed", str(FULL_DAY), "--feed", str(crafted)]) == 0
+    body = capsys.readouterr().out
+    adds = [c for c in parse_commands(body.replace("`", "")) if c.name == "add"]
+    assert {"2411.99909"} <= {i for c in adds for i in c.ids}
+    assert max(len(c.ids) for c in adds) == 4
 
 
 @pytest.mark.parametrize("where", ["missing folder", "folder"])
