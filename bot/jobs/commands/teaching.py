@@ -122,8 +122,11 @@ def _teach_request(
         _validated(new_text, work)  # the new file must be a valid config, or nothing is proposed
         return new_text
 
-    slug = re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")[:40].strip("-")
-    slug = slug or hashlib.sha256(term.encode("utf-8")).hexdigest()[:10]  # a term in another script
+    plain = re.sub(r"[^a-z0-9]+", "-", term.lower()).strip("-")
+    slug = plain
+    if len(plain) > 40 or not term.isascii():  # cut, or letters dropped: the name needs the term's hash
+        digest = hashlib.sha256(term.lower().encode("utf-8")).hexdigest()[:10]
+        slug = "-".join(part for part in (plain[:30].strip("-"), digest) if part)
     context: dict[str, Any] = dict(
         term=code_span(term, 80),
         where=work.where(section, None),

@@ -273,3 +273,26 @@ def test_a_term_in_another_script_is_taught_and_finds_its_papers(
         ]
         taught = github.file("config/keywords.yml", pr.head)
         assert taught is not None and finds(taught, "kv-cache", title, taxonomy, relevant=True), term
+
+
+def test_terms_whose_branch_names_would_be_the_same_get_their_own_prs(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """The branch kept the term's first 40 ASCII letters and digits: two long terms that start
+    alike, or two that differ by a letter of another alphabet ("über cache", "ber cache"), shared
+    a branch, and the second /teach rebuilt the first's PR to teach only itself."""
+    with_keywords(github)
+    terms = [
+        "efficient long context inference with sparse attention",
+        "efficient long context inference with sparse kv",
+        "über cache",
+        "ber cache",
+    ]
+    outcome = handle(github, arxiv, taxonomy, "\n".join(f'/teach "{t}" kv-cache' for t in terms))
+    assert [r.data["result"] for r in outcome.replies] == ["opened"] * 4
+    taught = {markers.find(p.body, "catalog-teach")["term"]: p.head for p in github.pulls()}  # type: ignore[index]
+    assert set(taught) == set(terms) and len(set(taught.values())) == 4
+    for term, branch in taught.items():
+        text = github.file("config/keywords.yml", branch)
+        assert text is not None and finds(text, "kv-cache", term, taxonomy, relevant=True), term
+    assert taught["ber cache"] == "bot/teach-ber-cache"  # a short plain term keeps its plain name
