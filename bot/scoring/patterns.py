@@ -140,7 +140,9 @@ def _plan(pattern: str) -> _Plan:
     lower = tuple(w.lower() for w in words)
     if len(words) == 1 and not _has_lower(pattern):
         return _Plan("case", tuple(words), prefix)
-    kind = "word" if len(words) == 1 else "phrase"
+    # one plain word is confirmed by the word alone; a word with letters outside ASCII ("µP",
+    # "é-cache") needs its regex, as its ASCII part is all the word matrix sees
+    kind = "word" if len(words) == 1 and re.fullmatch(r"[A-Za-z0-9]+\*?", pattern) else "phrase"
     return _Plan(kind, lower, prefix)
 
 

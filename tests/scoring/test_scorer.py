@@ -75,6 +75,17 @@ def test_a_phrase_may_be_written_partly_together() -> None:
     assert found(pattern, "fine-tuning the representation") == set()
 
 
+def test_patterns_in_other_scripts_match_their_own_words_only() -> None:
+    """A pattern's letters outside ASCII are invisible to the word matrix: "é-cache" was confirmed
+    by "cache" alone, and "µP" (read as ignoring case once lowercase letters of any script count)
+    by any "p"; one with no Latin letter at all ("高效 推理") crashed with TypeError."""
+    assert found(["µP"], "a p value study") == set() and found(["µP"], "µP transfer") == {"µP"}
+    assert found(["é-cache"], "a cache study") == set() and found(["é-cache"], "an é-cache") == {"é-cache"}
+    assert found(["高效 推理"], "KV cache for 高效 推理") == {"高效 推理"}
+    assert found(["эффективный вывод"], "Эффективный вывод LLM") == {"эффективный вывод"}
+    assert found(["高效 推理"], "KV cache only") == set()
+
+
 def test_regular_expression_patterns_and_bad_ones() -> None:
     assert found([r"re:\bW\d+A\d+\b"], "W4A8 kernels") == {r"re:\bW\d+A\d+\b"}
     with pytest.raises(ConfigError, match="not a valid regular expression"):
