@@ -20,7 +20,7 @@ from bot.core import yaml_aliases
 from bot.errors import BotError
 
 MAX_TERM = 60  # characters
-TEACH_MARKER_KIND = "catalog-teach"  # the hidden marker of a /teach pull request: {term, section}
+TEACH_MARKER_KIND = "catalog-teach"  # the hidden marker of a /teach pull request: {term, section, comment}
 _TERM_RE = re.compile(r"^[^\W_][\w' -]*[^\W_]$")  # two characters or more
 
 
