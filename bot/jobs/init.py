@@ -261,9 +261,9 @@ def main(args: argparse.Namespace) -> int:
     mapping = import_lists.load_mapping(taxonomy, config_path)
     result = import_lists.run(import_lists.read_sources([source]), mapping)
     catalog_path = repo / args.catalog
-    catalog_kept: bool | str = catalog_path.exists() and (
-        not args.force or _added_since(args, result, taxonomy)
-    )
+    catalog_kept: bool | str = False  # or why --force keeps it; "" from _added_since: rewritten
+    if catalog_path.exists():
+        catalog_kept = (_added_since(args, result, taxonomy) or False) if args.force else True
     if catalog_kept:
         written.append(Written(catalog_path, "kept"))
         changes = None
@@ -333,11 +333,10 @@ def _added_since(args: argparse.Namespace, result: ImportResult, taxonomy: Taxon
 
 
 def _write_catalog(result: ImportResult, taxonomy: Taxonomy, catalog_path: Path) -> tuple[int, int]:
-    """The imported catalog written anew (an old one replaced): (arXiv ids added, removed)."""
+    """The imported catalog written anew (an old one replaced only once the new text re-parses):
+    (arXiv ids added, removed), compared with the old one."""
     from bot.jobs import import_lists
 
-    if catalog_path.exists():
-        catalog_path.unlink()
     catalog_path.parent.mkdir(parents=True, exist_ok=True)  # --catalog docs/list.md
     return import_lists.write(result, taxonomy, catalog_path, replace_papers=True)
 

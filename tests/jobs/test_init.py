@@ -817,3 +817,21 @@ def test_year_headings_are_no_sections(adopter: Path, capsys: pytest.CaptureFixt
     plan = scaffold("README.md", topics)
     assert [(s.title, list(s.children)) for s in plan.sections] == [("Quantization", []), ("Pruning", [])]
     assert "2025" not in str(plan.keywords())
+
+
+def test_init_force_that_rewrites_the_catalog_says_so(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`init --force` over a catalog with no paper added since rewrote it, and said "kept
+    catalog.md: " (a reason left empty) instead of what it wrote; and it deleted the old catalog
+    before writing the new one, so it counted every paper as added."""
+    shutil.copy(LISTS / LISTS_TO_ADOPT[0], adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    catalog = adopter / "catalog.md"
+    catalog.write_text(catalog.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    capsys.readouterr()
+    assert cli.main(["init", "--from", "README.md", "--force"]) == 0
+    out = capsys.readouterr().out
+    assert f"kept {catalog}" not in out
+    assert f"wrote {catalog} (0 arXiv ids added, 0 removed)" in out
+    assert not catalog.read_text(encoding="utf-8").endswith("\n\n")
