@@ -1122,3 +1122,32 @@ def test_a_tables_arxiv_column_of_bare_ids_gives_the_papers_id() -> None:
         ("2210.17323", False, "https://github.com/IST-DASLab/gptq"),
         ("2306.00978", False, ""),
     ]
+
+
+def test_link_bullets_read_a_venue_after_the_sentence_of_authors() -> None:
+    """``- [Title](url) - Thomas N. Kipf, Max Welling. ICLR 2017.`` gave the venue "Max Welling.
+    ICLR 2017" (the catalog line "Thomas N. Kipf · arXiv ... · Max Welling. ICLR 2017"), ``Felix Wu
+    et al. ICML 2019.`` the author "Felix Wu et al. ICML 2019", and a ``[code](..)`` link after
+    the authors an author "code"."""
+    text = (ADOPT / "awesome-graph-learning.md").read_text(encoding="utf-8")
+    items, _ = read_items("awesome-graph-learning.md", text)
+    read = {f.arxiv_id: f for item in items if isinstance(found := extract(item), list) for f in found}
+    shown = {i: (read[i].authors, read[i].et_al, read[i].venue, read[i].year) for i in read}
+    assert shown["1609.02907"] == (("Thomas N. Kipf", "Max Welling"), False, "ICLR 2017", 2017)
+    assert shown["1902.07153"] == (("Felix Wu",), True, "ICML 2019", 2019)
+    assert shown["1706.02216"] == (("William L. Hamilton",), True, "NeurIPS 2017", 2017)
+    assert shown["1710.10903"] == (("Petar Veličković",), True, "ICLR 2018", 2018)
+    assert shown["1905.11136"] == (("Haggai Maron", "Heli Ben-Hamu", "Hadar Serviansky"), False, "", None)
+    assert read["1706.02216"].code_url == "https://github.com/williamleif/GraphSAGE"
+    # a description's sentence is no authors': a tool keeps it whole, with no venue
+    items, _ = read_items(
+        "l.md", "# L\n\n## A\n\n- [Tool](https://example.org) - A library for graphs. Released 2023\n"
+    )
+    assert extract(items[0]) == [
+        Fields(
+            "Tool",
+            url="https://example.org",
+            description="A library for graphs. Released 2023",
+            resource=True,
+        )
+    ]

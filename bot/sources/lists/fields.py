@@ -215,11 +215,64 @@ _REST_VENUE = re.compile(
 
 def venue_at_end(rest: str) -> tuple[str, str, int | None]:
     """(what comes before, venue, year) of a link bullet's text after its title."""
-    match = _REST_VENUE.search(rest)
+    start, match = _after_names(rest)
+    if not match:
+        match = _REST_VENUE.search(rest)
+        start = match.start() if match else 0
     if not match:
         return rest, "", None
     venue, year, _ = parse_venue(f"{match['venue'] or ''} {match['year']}")
-    return rest[: match.start()].strip(" ,;:-–"), venue, year
+    return rest[:start].strip(" ,;:-–"), venue, year or int(match["year"])  # "J. Mach. Learn. Res. 2023"
+
+
+# the words of a name besides capitalised ones: "Andreas ten Pas", "Guido van Rossum"
+_NAME_PARTICLES = frozenset(
+    [
+        "van",
+        "von",
+        "de",
+        "der",
+        "den",
+        "del",
+        "della",
+        "da",
+        "di",
+        "du",
+        "la",
+        "le",
+        "ten",
+        "ter",
+        "dos",
+        "bin",
+        "al",
+    ]
+)
+
+
+def _after_names(rest: str) -> tuple[int, re.Match[str] | None]:
+    """The venue of "Thomas N. Kipf, Max Welling. ICLR 2017" or "Felix Wu et al. ICML 2019":
+    a sentence of names, then one of a venue and year (the venue's words would otherwise take
+    the last author, or, with no comma before them, be taken for one). Where the names end, and
+    the venue's match."""
+    for stop in re.finditer(r"\.\s+", rest):
+        head = rest[: stop.start()]
+        if len(head.split()[-1] if head.split() else "") < 2 or not _are_names(head):
+            continue  # "Thomas N. Kipf": an initial's stop ends no sentence
+        match = _REST_VENUE.match(rest[stop.end() :])
+        if match:
+            return stop.start(), match
+    return 0, None
+
+
+def _are_names(text: str) -> bool:
+    text = re.sub(r"\s*\bet al$", "", text.strip())
+    names = [n.strip() for n in re.split(r",|\band\b|&", text)]
+    return all(
+        name
+        and len(name.split()) <= 5
+        and all(word[0].isupper() or word in _NAME_PARTICLES for word in name.split())
+        for name in names
+    )
 
 
 # -- the columns of a table row besides its title -------------------------------------------

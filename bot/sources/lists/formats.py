@@ -230,6 +230,13 @@ def _link_list_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] 
     ]
 
 
+# a link (or a badge) named for what it points to, not for a person: no author's name
+_NAMED_LINK = re.compile(
+    r"!\[[^\]]*\]\([^)]*\)|\[(?i:code|paper|pdf|arxiv|github|project(?: page)?|website|link|url|html"
+    r"|slides|video|blog|demo|dataset|model|poster|talk)\]\([^)]*\)"
+)
+
+
 def _link_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
     match = _LINK_BULLET.match(item.text)
     if not match or match["title"].startswith("!["):
@@ -246,7 +253,7 @@ def _link_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | Non
         rest = before
         venue, year = (venue, year) if year else (rest_venue, rest_year)
     if arxiv_ids.find_ids(match["url"]) or ((is_paper_link(link) or year) and ("," in rest or dated)):
-        names, et_al = split_authors(rest)
+        names, et_al = split_authors(_NAMED_LINK.sub(" ", rest))  # "Rex Ying [code](..)": no author "code"
         return [
             Fields(
                 source_title(match["title"]),
