@@ -125,8 +125,12 @@ class Catalog:
     _by_title: dict[str, Item] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        footer = self.footer_lines()  # prose: no paper there
         indexed = [
-            i for i in self.items if not (i.section is None and i.subsection is None and self._in_contents(i))
+            i
+            for i in self.items
+            if i.start not in footer
+            and not (i.section is None and i.subsection is None and self._in_contents(i))
         ]
         # An id finds the item that is that paper before an item that merely mentions it.
         for item in indexed:
@@ -235,6 +239,20 @@ class Catalog:
         heading = self.section_heading(section, subsection)
         stop = self.region_end(heading)
         return [i for i in self.items if heading.line < i.start < stop]
+
+    def footer_lines(self) -> set[int]:
+        """The lines of the taxonomy's ``footer_headings`` (``## Contributing``, ``## License``),
+        each to the next ``#``/``##`` heading that is none: the maintainer's prose, which no job
+        reads as entries or edits (an entry inserted above it stays in the section above)."""
+        lines: set[int] = set()
+        if self.taxonomy is None or not self.taxonomy.footer_headings:
+            return lines
+        tops = [h for h in self.headings if h.level <= 2]
+        for index, heading in enumerate(tops):
+            if heading.level == 2 and self.taxonomy.is_footer(heading.title):
+                end = tops[index + 1].line if index + 1 < len(tops) else len(self.lines)
+                lines.update(range(heading.line, end))
+        return lines
 
     def region_end(self, heading: Heading) -> int:
         """The line where the entries under ``heading`` stop: the next heading of any level."""

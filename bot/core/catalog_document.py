@@ -116,6 +116,22 @@ def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
     return with_id + without
 
 
+def footer_headings(text: str, last_entry: int) -> list[str]:
+    """The ``##`` headings of a list below its last entry (1-based line): its Contributing and
+    License, which stay as written when the list becomes its own catalog."""
+    return [h.title for h in parse(text).headings if h.level == 2 and h.line >= last_entry]
+
+
+def with_footer(text: str, old_text: str, taxonomy: Taxonomy) -> str:
+    """A rendered catalog ``text`` with the footer of the catalog it replaces (the lines of its
+    ``footer_headings``, as written) below its sections."""
+    old = parse(old_text, taxonomy)
+    footer = sorted(old.footer_lines())
+    if not footer:
+        return text
+    return text + old.newline + "".join(old.lines[i] for i in footer)
+
+
 def render_document(taxonomy: Taxonomy, placed: dict[Placement, list[Entry]]) -> str:
     """The whole catalog.md for a taxonomy and entries placed in its sections."""
     return _render(taxonomy, placed, render_contents(taxonomy))

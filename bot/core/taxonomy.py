@@ -54,6 +54,7 @@ class Taxonomy:
     contents_heading: str
     sections: tuple[Section, ...]
     subsections: tuple[Section, ...]
+    footer_headings: tuple[str, ...] = ()  # "## Contributing", "## License": the maintainer's prose
 
     def section_ids(self) -> list[str]:
         return [s.id for s in self.sections]
@@ -82,6 +83,10 @@ class Taxonomy:
         """Whether a heading is the table of contents' (``contents_heading``, as ``by_title``
         matches)."""
         return heading_key(title) == heading_key(self.contents_heading)
+
+    def is_footer(self, title: str) -> bool:
+        """Whether a heading is one of ``footer_headings`` (as ``by_title`` matches)."""
+        return heading_key(title) in {heading_key(t) for t in self.footer_headings}
 
     def resolve(self, name: str) -> tuple[str, str | None]:
         """A section named as a person would (id or heading, any case, of a section or a
@@ -122,23 +127,38 @@ def from_config(data: Mapping[str, Any], where: Path | str) -> Taxonomy:
     duplicates = sorted({i for i in ids if ids.count(i) > 1})
     if duplicates:
         raise ConfigError(f"{where}: section ids must be unique; repeated: {', '.join(duplicates)}")
-    _check_titles(sections, subsections, str(data["contents_heading"]), where)
+    footers = tuple(str(t) for t in data.get("footer_headings") or ())
+    _check_titles(sections, subsections, str(data["contents_heading"]), where, footers)
     return Taxonomy(
-        data["title"], data["intro"].strip(), data["contents_heading"], tuple(sections), tuple(subsections)
+        data["title"],
+        data["intro"].strip(),
+        data["contents_heading"],
+        tuple(sections),
+        tuple(subsections),
+        footers,
     )
 
 
 def _check_titles(
-    sections: list[Section], subsections: list[Section], contents: str, where: Path | str
+    sections: list[Section],
+    subsections: list[Section],
+    contents: str,
+    where: Path | str,
+    footers: tuple[str, ...] = (),
 ) -> None:
     """A title is its heading in the catalog, which is how a heading is read back as a section:
     two sections (or two subsections of one section) with one title, or a section titled as the
-    table of contents, would be one heading for two places. Subsections of different sections
-    may share a title ("Other")."""
+    table of contents or as a footer heading, would be one heading for two places. Subsections of
+    different sections may share a title ("Other")."""
     problems = [
         f"section {s.id} has the title of the table of contents ({contents!r}, contents_heading)"
         for s in sections
         if heading_key(s.title) == heading_key(contents)
+    ]
+    problems += [
+        f"section {s.id} has the title of a footer heading ({s.title!r}, footer_headings)"
+        for s in sections
+        if heading_key(s.title) in {heading_key(f) for f in footers}
     ]
     for parent in (None, *(s.id for s in sections)):
         named: dict[str, list[Section]] = {}

@@ -197,7 +197,9 @@ def _refuse_catalog_over_source(args: argparse.Namespace, text: str) -> None:
 
 
 def main(args: argparse.Namespace) -> int:
+    from bot.core.catalog_document import footer_headings
     from bot.jobs import import_lists
+    from bot.jobs.import_lists import same_file
 
     source: Path = args.source
     if args.categories:  # one tuple per word given: their union, in order
@@ -232,6 +234,10 @@ def main(args: argparse.Namespace) -> int:
         "Edit this paragraph in config/taxonomy.yml."
     )
     taxonomy_data = plan.taxonomy(intro)
+    if same_file(args.repo / args.catalog, source) and (footer := footer_headings(text, plan.last_entry)):
+        # the list is the catalog: its Contributing and License stay, under the sections
+        sections = taxonomy_data.pop("sections")
+        taxonomy_data |= {"footer_headings": footer, "sections": sections}
     if args.dry_run:
         print(_dump(taxonomy_data).rstrip())
         return 0

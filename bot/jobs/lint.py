@@ -79,8 +79,9 @@ def heading_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
     }
     seen: dict[int, Heading] = {}
     highest = -1
+    footer = catalog.footer_lines()
     for heading in catalog.headings:
-        if heading.level == 1 or taxonomy.is_contents(heading.title):
+        if heading.level == 1 or taxonomy.is_contents(heading.title) or heading.line in footer:
             continue
         index = positions.get(
             (heading.level, heading_key(heading.title), heading.section if heading.level == 3 else None)
@@ -144,9 +145,15 @@ def _unknown_heading(heading: Heading, taxonomy: Taxonomy) -> str:
         section, subsection = taxonomy.resolve(heading.title)
     except UnknownSectionError as exc:
         closest = ", ".join(exc.suggestions)
+        prose = (
+            "; a heading of prose after the sections (Contributing, License) goes in "
+            "`footer_headings` of config/taxonomy.yml"
+            if heading.level == 2
+            else ""
+        )
         return (
             f"unknown heading '{'#' * heading.level} {heading.title}': not a section of "
-            f"config/taxonomy.yml (closest: {closest})"
+            f"config/taxonomy.yml (closest: {closest}){prose}"
         )
     where = f"a subsection of '{taxonomy.get(section).title}' (###)" if subsection else "a section (##)"
     return f"heading '{'#' * heading.level} {heading.title}' is misplaced: it is {where}"
@@ -212,7 +219,7 @@ def _contents_lines(catalog: Catalog, taxonomy: Taxonomy) -> set[int]:
 
 def entry_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
     problems = []
-    contents = _contents_lines(catalog, taxonomy)
+    contents = _contents_lines(catalog, taxonomy) | catalog.footer_lines()  # no entries there
     for item in catalog.items:
         if item.start in contents:
             continue
@@ -391,8 +398,11 @@ def _fold_misspelled_sections(catalog: Catalog, taxonomy: Taxonomy, problems: li
     present = {heading_key(h.title) for h in catalog.headings if h.level == 2}
     missing = [s for s in taxonomy.sections if heading_key(s.title) not in present]
     sections = [h for h in catalog.headings if h.level <= 2]
+    footer = catalog.footer_lines()
     for heading in catalog.headings:
         if heading.level != 2 or taxonomy.is_contents(heading.title) or heading.section or not missing:
+            continue
+        if heading.line in footer:
             continue
         closest = matching.closest_sections(heading_key(heading.title), missing, 1, cutoff=75)
         if not closest:

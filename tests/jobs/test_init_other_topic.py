@@ -355,3 +355,34 @@ def test_score_counts_the_papers_the_gate_holds_back(
         "CityWalker: Learning Embodied Urban Navigation from Web-Scale Videos  (outside the categories gate)\n"
         in summary
     )
+
+
+def test_a_readme_kept_as_its_own_catalog_keeps_its_contributing_and_license(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`init --catalog README.md --force` rewrote a graph-learning README without its Contributing
+    and License sections; put back by hand, lint failed on them ("unknown heading", "a link that
+    is not an entry line"), and so did every rebuild with `import --replace`. They are the
+    taxonomy's `footer_headings` now, kept as written below the sections."""
+    repo = tmp_path / "awesome-graph-learning"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    listed = (FIXTURES / "adopt" / "awesome-graph-learning.md").read_text(encoding="utf-8")
+    (repo / "README.md").write_text(listed, encoding="utf-8")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
+    footer = listed[listed.index("## Contributing") :]
+    args = ["init", "--from", "README.md", "--catalog", "README.md", "--force", "--categories", "cs.LG"]
+    assert cli.main(args) == 0
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    assert readme.endswith("[pdf](https://arxiv.org/pdf/2003.00982)\n\n" + footer)
+    assert config.load_taxonomy(repo / "config").footer_headings == ("Contributing", "License")
+    assert cli.main(["lint"]) == 0
+    assert cli.main(["import", "README.md", "--output", "README.md", "--replace"]) == 0
+    assert (repo / "README.md").read_text(encoding="utf-8") == readme
+    assert cli.main(["site", "--output", str(tmp_path / "site")]) == 0
+    assert "warning" not in capsys.readouterr().err
+    # a catalog beside the list has no footer of its own
+    (repo / "config" / "poll.yml").unlink()
+    assert cli.main(["init", "--from", "README.md", "--force"]) == 0
+    assert config.load_taxonomy(repo / "config").footer_headings == ()

@@ -682,3 +682,37 @@ def test_an_entry_inside_an_html_block_is_named(
     text = clean_text.replace("- [SnapKV", f"{html}- [SnapKV", 1)
     found = [p for p in problems(text, taxonomy) if "HTML block" in p.message]
     assert [p.line for p in found] == ([] if shown else [line_of(text, "- [SnapKV")])
+
+
+FOOTER = (
+    "\n## 🤝 Contributing\n\nRead [CONTRIBUTING.md](CONTRIBUTING.md) first.\n\n"
+    "- [Open an issue](https://github.com/o/r/issues/new)\n\n### Code of conduct\n\nBe kind.\n\n"
+    "## License\n\n[![CC0](https://licensebuttons.net/p/zero/1.0/88x31.png)](https://creativecommons.org/publicdomain/zero/1.0/)\n"
+)
+
+
+def test_footer_headings_hold_prose_that_lint_and_the_site_leave_alone(
+    clean_text: str, taxonomy: Taxonomy
+) -> None:
+    """An awesome list kept in its README ends with Contributing and License: lint called them
+    unknown headings and their links stray entries, so the list could not be its own catalog.
+    ``footer_headings`` names them; without it, lint's message says so."""
+    from bot.site.headings import unknown_headings
+
+    text = clean_text + FOOTER
+    found = [p.message for p in problems(text, taxonomy)]
+    assert len(found) == 6  # two headings, the ### under one, the two links and the badge
+    assert found[0].startswith("unknown heading '## 🤝 Contributing': not a section of config/taxonomy.yml")
+    assert found[0].endswith(
+        "; a heading of prose after the sections (Contributing, License) goes in `footer_headings` "
+        "of config/taxonomy.yml"
+    )
+    footers = dataclasses.replace(taxonomy, footer_headings=("Contributing", "license"))
+    assert problems(text, footers) == []
+    parsed = catalog.parse(text, footers)
+    assert unknown_headings(parsed, footers) == []
+    assert parsed.find_by_title("Open an issue", fuzzy=False) is None  # no entry there
+    # an entry of the last section goes above the footer, which stays as it was
+    course = dataclasses.replace(VLLM, title="A Course", url="https://example.org/course")
+    inserted = parsed.insert(course, "resources")
+    assert inserted.render().endswith(FOOTER) and problems(inserted.render(), footers) == []

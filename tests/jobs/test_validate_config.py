@@ -294,6 +294,18 @@ def test_a_section_titled_as_the_table_of_contents_is_an_error(
     )
 
 
+def test_a_section_titled_as_a_footer_heading_is_an_error(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A footer heading's text is prose no job reads: a section of that title would lose its entries."""
+    config = project / "config"
+    edit_yaml(config / "taxonomy.yml", lambda d: d.update(footer_headings=["Contributing", "🔧 Surveys"]))
+    assert cli.main(["validate-config", "--config-dir", str(config)]) == 1
+    assert "section surveys has the title of a footer heading ('Surveys', footer_headings)" in (
+        capsys.readouterr().out
+    )
+
+
 def test_subsections_of_two_sections_may_share_a_title(project: Path) -> None:
     def other(data: dict) -> None:
         for section in data["sections"][1:3]:  # quantization and pruning

@@ -25,7 +25,7 @@ from typing import TextIO
 from bot import config
 from bot.core import templates
 from bot.core.catalog import parse
-from bot.core.catalog_document import Placement, render_document
+from bot.core.catalog_document import Placement, render_document, with_footer
 from bot.core.catalog_io import refuse_folder, write_catalog
 from bot.core.entry import Entry
 from bot.core.import_mapping import MAPPING, ImportMapping, Rule, mapping_from
@@ -130,8 +130,8 @@ def write(
     if not output.parent.is_dir():
         raise CatalogError(f"cannot write {output}: the directory {output.parent} does not exist")
     refuse_folder(output)
-    text = result.text(taxonomy)
     old_text = output.read_text(encoding="utf-8") if output.exists() else ""
+    text = with_footer(result.text(taxonomy), old_text, taxonomy)  # its Contributing, as written
     old_ids = parse(old_text, taxonomy).arxiv_id_set()
     added, removed = result.arxiv_ids - old_ids, old_ids - result.arxiv_ids
     if removed and not replace_papers:

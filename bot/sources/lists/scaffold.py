@@ -64,6 +64,7 @@ class Scaffold:
     entries: int
     unreadable: int
     empty_paths: list[tuple[str, ...]] = field(default_factory=list)  # headings with no entry read
+    last_entry: int = 0  # the line of the last entry read (1-based): the list's footer is below it
 
     def taxonomy(self, intro: str) -> dict[str, Any]:
         sections: list[dict[str, Any]] = []
@@ -284,7 +285,7 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
     items, _navigation = read_items(name, text)
     read: list[tuple[tuple[str, ...], str, bool]] = []
     unreadable: dict[str, list[int]] = {}  # why -> lines
-    linked = 0
+    linked = last_entry = 0
     all_paths: dict[tuple[str, ...], None] = {}
     covered: dict[tuple[str, ...], None] = {}  # the headings with an entry read
     for item in items:
@@ -294,6 +295,7 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
             unreadable.setdefault(extracted.reason, []).append(item.line)
             continue
         covered[item.path] = None
+        last_entry = max(last_entry, item.line)
         for fields in extracted:
             read.append((_without_years(item.path), fields.title, fields.resource))
             linked += bool(fields.url or fields.arxiv_id)
@@ -380,6 +382,7 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
         len(read),
         sum(map(len, unreadable.values())),
         empty,
+        last_entry,
     )
 
 
