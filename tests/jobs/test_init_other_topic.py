@@ -11,6 +11,7 @@ import pytest
 
 from bot import __main__ as cli
 from bot import config
+from bot.core.catalog_io import read_catalog
 from bot.jobs import init
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_rss import FeedSettings
@@ -386,3 +387,39 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_contributing_and_license(
     (repo / "config" / "poll.yml").unlink()
     assert cli.main(["init", "--from", "README.md", "--force"]) == 0
     assert config.load_taxonomy(repo / "config").footer_headings == ()
+
+
+def test_a_section_of_links_beside_tools_and_resources_keeps_its_links(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list with Datasets, Tools and Resources sections of links: init gave each a section, and
+    the import then emptied Datasets, its links sent to Tools (a GitHub repository) or Resources
+    (any other page), as if every list's sections of links were this repository's two."""
+    repo = tmp_path / "awesome-graphs"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    paper = "- [{}](https://arxiv.org/abs/{}) - Ada Lovelace et al. ICLR 2019.\n"
+    (repo / "README.md").write_text(
+        "# Awesome Graphs\n\n## Graph Neural Networks\n\n"
+        + paper.format("Graph Attention Networks", "1710.10903")
+        + paper.format("How Powerful are Graph Neural Networks?", "1810.00826")
+        + "\n## Datasets\n\n"
+        "- [TUDataset](https://chrsmrrs.github.io/datasets/) - Graph classification benchmarks.\n"
+        "- [SNAP](https://github.com/snap-stanford/snap) - Stanford Large Network Dataset Collection.\n"
+        "\n## Tools\n\n- [DGL](https://github.com/dmlc/dgl) - Deep Graph Library.\n"
+        "- [DGL docs](https://docs.dgl.ai/) - How to use DGL.\n"
+        "\n## Resources\n\n- [CS224W](https://web.stanford.edu/class/cs224w/) - A course.\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
+    assert cli.main(["init", "--from", "README.md", "--categories", "cs.LG"]) == 0
+    taxonomy = config.load_taxonomy(repo / "config")
+    catalog = read_catalog(repo / "catalog.md", taxonomy)
+    titles = {s: sorted(i.title for i in catalog.items_in(s)) for s in ("datasets", "tools", "resources")}
+    assert titles == {
+        "datasets": ["SNAP", "TUDataset"],
+        "tools": ["DGL"],
+        "resources": ["CS224W", "DGL docs"],
+    }
+    assert cli.main(["lint"]) == 0

@@ -128,7 +128,8 @@ def _candidate(
     if fields.resource:
         resource_sections = [s.id for s in mapping.taxonomy.sections if s.kind == "resources"]
         if {"tools", "resources"} <= set(resource_sections):
-            if placement[0] != "resources":  # tools are code; pages about them are resources
+            # tools are code, pages about them are resources; a list's own "Datasets" keeps its links
+            if placement[0] == "tools" or kind != "resources":
                 placement = ("tools" if github_repo(fields.url) else "resources", None)
         elif kind != "resources":  # a link that is no paper, under a papers heading
             if not resource_sections:
