@@ -835,3 +835,28 @@ def test_init_force_that_rewrites_the_catalog_says_so(
     assert f"kept {catalog}" not in out
     assert f"wrote {catalog} (0 arXiv ids added, 0 removed)" in out
     assert not catalog.read_text(encoding="utf-8").endswith("\n\n")
+
+
+def test_a_readme_kept_as_its_catalog_is_rebuilt_after_a_section_is_renamed(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/adopt.md's re-render after a title edit, `import README.md --output README.md
+    --replace` for a README kept as its own catalog, placed nothing ("52 entries read, none placed
+    in a section"): the mapping's rules were made from the list's first headings, and the catalog
+    has a title init added over them (this list has none of its own) and the renamed sections."""
+    shutil.copy(LISTS / LISTS_TO_ADOPT[0], adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md", "--catalog", "README.md", "--force"]) == 0
+    before = read_catalog(adopter / "README.md", load_taxonomy(adopter / "config"))
+    taxonomy = adopter / "config" / "taxonomy.yml"
+    taxonomy.write_text(
+        taxonomy.read_text(encoding="utf-8").replace("title: KV Cache Merge\n", "title: Merging\n"),
+        encoding="utf-8",
+    )
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    capsys.readouterr()
+    assert cli.main(["import", "README.md", "--output", "README.md", "--replace"]) == 0
+    assert "wrote README.md (0 arXiv ids added, 0 removed)" in capsys.readouterr().out
+    after = read_catalog(adopter / "README.md", load_taxonomy(adopter / "config"))
+    assert "## Merging\n" in after.render() and "## KV Cache Merge" not in after.render()
+    assert [(i.section, i.title) for i in after.entries()] == [(i.section, i.title) for i in before.entries()]
+    assert cli.main(["lint"]) == 0

@@ -35,6 +35,11 @@ from bot.sources.lists.items import URL_IN_PARENS, Link, table_cells
 Extractor = Callable[[SourceItem, list[Link]], "list[Fields] | None"]
 
 
+def is_catalog_line(item: SourceItem) -> bool:
+    """Whether an item is a line of the bot's own format (``_catalog_line`` reads it)."""
+    return _catalog_line(item, links(item.text)) is not None
+
+
 def _catalog_line(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
     """The bot's own one-line format (a list the bot keeps, read again), read back whole by
     ``parse_entry``: a paper (its `` · `` parts say so), or a tool or page as the bot writes one,

@@ -8,17 +8,21 @@ the catalog and the report are ``bot.jobs.import_lists``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bot.core.anchors import slugify
 from bot.core.import_mapping import FileMapping, ImportMapping, Rule
 from bot.core.import_merge import Candidate
 from bot.core.matching import title_key
+from bot.core.taxonomy import Section, Taxonomy
 from bot.core.text import not_utf8 as where_not_utf8
 from bot.errors import SourceError
 from bot.sources.lists import Fields, SourceItem, Unreadable, extract, github_repo, read_items
+from bot.sources.lists.formats import is_catalog_line
 from bot.sources.lists.items import stray_link_lines
 
 
@@ -78,7 +82,7 @@ def _item_candidates(
         report.excluded[exclusion.reason] += 1
         _remember_left_out(item, f"excluded from {item.file} ({exclusion.reason})", report)
         return []
-    rule = file_mapping.rule_for(item)
+    rule = file_mapping.rule_for(item) or _own_heading_rule(mapping.taxonomy, item)
     if rule is None and item.linked:
         report.unmapped[item.heading_path or "(no heading)"] += 1
         if item.heading_path:
@@ -101,6 +105,30 @@ def _item_candidates(
         candidate = _candidate(fields, item, rule, mapping, (position[0] + len(found), position[1]), report)
         if candidate:
             found.append(candidate)
+    return found
+
+
+def _own_heading_rule(taxonomy: Taxonomy, item: SourceItem) -> Rule | None:
+    """Where a line of the catalog's own format goes when no mapping rule matches its headings:
+    the section its heading names (by title, or by the id made from it). A README kept as its own
+    catalog, read back by `import`, has the taxonomy's headings, not those the mapping was made
+    from (a title init added over them, a section renamed since)."""
+    if not item.path or not is_catalog_line(item):
+        return None
+    *above, last = item.path
+    parent = _section_named(taxonomy, above[-1]) if above else None
+    if parent and (sub := _section_named(taxonomy, last, parent.id)):
+        return Rule(f"{parent.id}/{sub.id}")
+    section = _section_named(taxonomy, last)
+    return Rule(section.id) if section else None
+
+
+def _section_named(taxonomy: Taxonomy, heading: str, parent: str | None = None) -> Section | None:
+    found = taxonomy.by_title(heading, parent)
+    if found is None:
+        made = re.sub(r"-{2,}", "-", re.sub(r"[^a-z0-9-]+", "-", slugify(heading))).strip("-")
+        candidates = taxonomy.sections if parent is None else taxonomy.children(parent)
+        found = next((s for s in candidates if s.id == made), None)
     return found
 
 
