@@ -3,15 +3,16 @@ contents (rendered, and checked against the headings). Pure."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from difflib import SequenceMatcher
 
 from bot.core import arxiv_ids
 from bot.core.anchors import github_anchors, unlinked
-from bot.core.catalog import Catalog, parse
+from bot.core.catalog import Catalog, parse, split_lines
 from bot.core.entry import Entry, render_entry
 from bot.core.matching import title_key
-from bot.core.taxonomy import Taxonomy
+from bot.core.taxonomy import Taxonomy, heading_key
 
 
 def render_contents(taxonomy: Taxonomy, anchors: Mapping[str, str] | None = None) -> list[str]:
@@ -122,14 +123,34 @@ def footer_headings(text: str, last_entry: int) -> list[str]:
     return [h.title for h in parse(text).headings if h.level == 2 and h.line >= last_entry]
 
 
-def with_footer(text: str, old_text: str, taxonomy: Taxonomy) -> str:
-    """A rendered catalog ``text`` with the footer of the catalog it replaces (the lines of its
-    ``footer_headings``, as written) below its sections."""
+def with_own_parts(text: str, old_text: str, taxonomy: Taxonomy) -> str:
+    """A rendered catalog ``text`` with what the maintainer wrote in the catalog it replaces:
+    its title line when that is the taxonomy's title with badges, the lines of badges under it,
+    and its footer (the lines of ``footer_headings``) below the sections, all as written."""
     old = parse(old_text, taxonomy)
+    new = split_lines(text)
+    title = next((h for h in old.headings if h.level == 1), None)
+    if title is not None and new and title.line < min(old.footer_lines(), default=len(old.lines)):
+        if _BADGE.search(title.title) and heading_key(_BADGE.sub("", title.title)) == heading_key(
+            taxonomy.title
+        ):
+            new[0] = old.lines[title.line]  # "# Awesome X [![Awesome](..)](..)"
+        later = [h.line for h in old.headings if h.line > title.line]
+        below = later[0] if later else len(old.lines)
+        badges = [line for line in old.lines[title.line + title.span : below] if _badges_only(line)]
+        new[1:1] = [old.newline, *badges] if badges else []
     footer = sorted(old.footer_lines())
-    if not footer:
-        return text
-    return text + old.newline + "".join(old.lines[i] for i in footer)
+    if footer:
+        new += [old.newline, *(old.lines[i] for i in footer)]
+    return "".join(new)
+
+
+# a badge: an image, linked or not ("[![Awesome](https://awesome.re/badge.svg)](https://awesome.re)")
+_BADGE = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")
+
+
+def _badges_only(line: str) -> bool:
+    return bool(_BADGE.search(line)) and not _BADGE.sub("", line).strip()
 
 
 def render_document(taxonomy: Taxonomy, placed: dict[Placement, list[Entry]]) -> str:

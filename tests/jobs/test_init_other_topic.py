@@ -377,6 +377,10 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_contributing_and_license(
     assert cli.main(args) == 0
     readme = (repo / "README.md").read_text(encoding="utf-8")
     assert readme.endswith("[pdf](https://arxiv.org/pdf/2003.00982)\n\n" + footer)
+    # and its title's badge and the line of badges under it, which init dropped too
+    head = listed[: listed.index("\nA curated list")]
+    assert head.startswith("# Awesome Graph Learning [![Awesome](https://awesome.re/badge.svg)]")
+    assert readme.startswith(head + "\nA curated list")
     assert config.load_taxonomy(repo / "config").footer_headings == ("Contributing", "License")
     assert cli.main(["lint"]) == 0
     assert cli.main(["import", "README.md", "--output", "README.md", "--replace"]) == 0

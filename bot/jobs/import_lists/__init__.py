@@ -25,7 +25,7 @@ from typing import TextIO
 from bot import config
 from bot.core import templates
 from bot.core.catalog import parse
-from bot.core.catalog_document import Placement, render_document, with_footer
+from bot.core.catalog_document import Placement, render_document, with_own_parts
 from bot.core.catalog_io import refuse_folder, write_catalog
 from bot.core.entry import Entry
 from bot.core.import_mapping import MAPPING, ImportMapping, Rule, mapping_from
@@ -131,7 +131,7 @@ def write(
         raise CatalogError(f"cannot write {output}: the directory {output.parent} does not exist")
     refuse_folder(output)
     old_text = output.read_text(encoding="utf-8") if output.exists() else ""
-    text = with_footer(result.text(taxonomy), old_text, taxonomy)  # its Contributing, as written
+    text = with_own_parts(result.text(taxonomy), old_text, taxonomy)  # its badges, its Contributing
     old_ids = parse(old_text, taxonomy).arxiv_id_set()
     added, removed = result.arxiv_ids - old_ids, old_ids - result.arxiv_ids
     if removed and not replace_papers:
