@@ -5,8 +5,9 @@ both sides read the same settings) and filters with the same predicates as ``Fil
 ``select`` gives the entries the page shows for a query and filters; the browser tests check
 that the page shows exactly as many. MiniSearch's default tokenizer splits on newlines and on
 Unicode space (Z*) and punctuation (P*) characters; each term is then lowercased and its accents
-dropped (``fold``: "Gaël" is found by "gael"; the worker gives MiniSearch the same
-``processTerm``). With ``prefix: true`` and ``combineWith: "AND"`` an entry matches when every
+dropped, and the letters with a stroke or joined that have no accent to drop are spelled as a
+reader types them (``fold``: "Gaël" is found by "gael", "Łukasz" by "lukasz", "Straße" by
+"strasse"; the worker gives MiniSearch the same ``processTerm``, with ``LETTERS``). With ``prefix: true`` and ``combineWith: "AND"`` an entry matches when every
 query term starts some term of its title, authors, arXiv id or abstract. Before that, an arXiv
 link or ``arXiv:`` id in the query becomes the bare id (``plain_query``), and terms shorter than
 ``MIN_TERM_LENGTH`` characters (code points) are dropped; a query with no term left shows every
@@ -33,6 +34,23 @@ SHORT_FIELDS = ("title", "authors", "arxiv")
 MIN_TERM_LENGTH = 2
 FUZZY = 0.2  # the retry when nothing matches exactly: typos up to a fifth of a term's length
 MAX_FUZZY = 6  # MiniSearch's default maxFuzzy
+# Letters that Unicode does not decompose into a letter and an accent (a stroke, a ligature),
+# lowercase, as a reader without them on the keyboard types them: "Łańcucki" is "lancucki".
+LETTERS = {
+    "ł": "l",
+    "ø": "o",
+    "đ": "d",
+    "ħ": "h",
+    "ŧ": "t",
+    "ŀ": "l",
+    "ı": "i",
+    "ß": "ss",
+    "æ": "ae",
+    "œ": "oe",
+    "ð": "d",
+    "þ": "th",
+}
+_LETTERS = str.maketrans(LETTERS)
 SEARCH_OPTIONS: dict[str, object] = {
     "fields": list(FIELDS),
     "shortFields": list(SHORT_FIELDS),
@@ -44,6 +62,7 @@ SEARCH_OPTIONS: dict[str, object] = {
     },
     "minTermLength": MIN_TERM_LENGTH,  # applied by the page before MiniSearch sees the query
     "fuzzyFallback": FUZZY,  # the worker's second search when the first finds nothing
+    "letters": LETTERS,  # fold's spelling of the letters with no accent to drop, on both sides
 }
 # An arXiv link (abs, pdf or html, any version) or "arXiv:2405.00732v2": the bare id. The page's
 # site.js has the same two patterns (plainQuery).
@@ -94,8 +113,10 @@ def _is_separator(char: str) -> bool:
 
 def fold(term: str) -> str:
     """A term as indexed and searched: accents dropped (NFD, then no combining marks),
-    lowercased. The worker's processTerm does the same."""
-    return "".join(c for c in unicodedata.normalize("NFD", term) if unicodedata.category(c)[0] != "M").lower()
+    lowercased, ``LETTERS`` spelled out ("Łukasz" -> "lukasz", "Straße" -> "strasse"). The
+    worker's processTerm and the page's query do the same."""
+    bare = "".join(c for c in unicodedata.normalize("NFD", term) if unicodedata.category(c)[0] != "M")
+    return bare.lower().translate(_LETTERS)
 
 
 def tokenize(text: str) -> list[str]:

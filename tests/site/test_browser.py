@@ -85,6 +85,7 @@ def test_arxiv_ids_accents_and_typos_are_found(
         (f"https://arxiv.org/pdf/{target.arxiv_id}v1", {target.index}),
         ("zoe", {e.index for e in built.entries if "Zoë Ng" in e.authors}),
         ("maria jose garcia", {e.index for e in built.entries if "María José García" in e.authors}),
+        ("orjan odegaard", {e.index for e in built.entries if "Ørjan Ødegaard" in e.authors}),
         (typo, None),
         (target.arxiv_id[:-1] + ("1" if target.arxiv_id[-1] == "0" else "0"), set()),  # no such id
     ]
@@ -103,6 +104,11 @@ def test_arxiv_ids_accents_and_typos_are_found(
     assert (page.text_content("#count") or "").startswith("No exact match; with similar spellings: ")
     box.fill(word)  # spelled right: no mention of typos
     settle(page, len(expected_ids(built, Filters(query=word))))
+    assert "similar" not in (page.text_content("#count") or "")
+    # a letter with a stroke ("Ø") is typed without it: an exact match, not a similar spelling
+    box.fill("orjan odegaard")
+    settle(page, len(expected_ids(built, Filters(query="orjan odegaard"))))
+    assert not search.is_fuzzy(built.entries, "orjan odegaard")
     assert "similar" not in (page.text_content("#count") or "")
 
 

@@ -324,7 +324,7 @@ def test_command_line_errors_are_actionable(tmp_path: Path, capsys: pytest.Captu
 
 
 def test_search_semantics_match_minisearch_defaults() -> None:
-    assert search.tokenize("KV-cache, (4-bit) C++ Ødegaard") == ["kv", "cache", "4", "bit", "c++", "ødegaard"]
+    assert search.tokenize("KV-cache, (4-bit) C++ Ødegaard") == ["kv", "cache", "4", "bit", "c++", "odegaard"]
 
     class E:
         title, abstract, section, subsection = "KV-Cache Eviction", "We prune tokens.", "a", None
@@ -358,6 +358,35 @@ def test_search_semantics_match_minisearch_defaults() -> None:
     assert search.select([E()], search.Filters(query="kv-cahe evicton")) != []  # both retried
     # no typos in numbers: an arXiv id or a year one digit off is another one
     assert not search.matches_query(E(), "2405.00733", fuzzy=True) and search.max_typos("int4bit") == 0
+
+
+def test_letters_without_an_accent_to_drop_are_found_as_typed() -> None:
+    """"Ł", "ø", "ß", "æ"... are no letter with an accent for Unicode (NFD keeps them whole):
+    a reader typing "lukasz" or "lancucki" must still find "Łukasz Kaiser" and "Adrian
+    Łańcucki", as "gael" finds "Gaël"."""
+    assert search.tokenize("Łukasz Łańcucki Mikołaj Ørjan STRASSE Straße Æsir Œuvre Đorđe Dağ") == [
+        "lukasz",
+        "lancucki",
+        "mikolaj",
+        "orjan",
+        "strasse",
+        "strasse",
+        "aesir",
+        "oeuvre",
+        "dorde",
+        "dag",
+    ]
+
+    class E:
+        title, abstract, section, subsection = "Attention Is All You Need", "", "a", None
+        year, venue_name, code_url, stars, author_text = 2017, "", "", None, "Łukasz Kaiser, Ørjan Ødegaard"
+        arxiv_id = "1706.03762"
+
+    for query in ("lukasz kaiser", "Łukasz", "odegaard", "ØDEGAARD", "orj"):
+        assert search.matches_query(E(), query), query
+    # the page and its worker fold with the same table, sent with the search options
+    assert search.SEARCH_OPTIONS["letters"] == search.LETTERS
+    assert all(search.fold(letter.upper()) == spelled for letter, spelled in search.LETTERS.items())
 
 
 def test_typo_tolerant_matches_come_closest_first() -> None:

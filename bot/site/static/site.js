@@ -55,11 +55,15 @@
     return query.replace(ARXIV_LINK, "$1").replace(ARXIV_ID, function (m, a, b) { return a || b; });
   }
 
-  // The query as searched: its terms without accents, lowercased, of at least minTermLength
-  // characters (code points), space-separated; "" when none is left (every entry matches).
+  // The query as searched: its terms folded as the worker indexes them (without accents,
+  // lowercased, "ł" as "l"...), of at least minTermLength characters (code points),
+  // space-separated; "" when none is left (every entry matches).
+  var letters = searchConfig.options.letters || {};
+  var LETTER = new RegExp("[" + Object.keys(letters).join("") + "]", "gu");
   function searched(query) {
     return plainQuery(query).split(SPACE_OR_PUNCTUATION).map(function (t) {
-      return t.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+      return t.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase()
+        .replace(LETTER, function (c) { return letters[c]; });
     }).filter(function (t) {
       return Array.from(t).length >= minLength;
     }).join(" ");
