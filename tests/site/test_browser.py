@@ -341,6 +341,36 @@ def test_accessibility_basics_and_screenshot(page: Page, base_url: str, tmp_path
     assert shot.stat().st_size > 10_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+# Each write of the count, as a screen reader hears it: #count is a live region, announced
+# whenever its text node is replaced, even with the same words. The first is the parser's.
+COUNT_WRITES = """
+window.countWrites = [];
+new MutationObserver(function (records) {
+  records.forEach(function (r) { if (r.target.id === 'count') window.countWrites.push(r.target.textContent); });
+}).observe(document, { childList: true, subtree: true, characterData: true });
+"""
+
+
+def test_the_count_is_announced_only_when_it_changes(browser: Browser, base_url: str) -> None:
+    """A screen reader says the count each time it is written: the page must not repeat "64
+    entries" as it loads and indexes, nor a search's count at each of its updates."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.add_init_script(COUNT_WRITES)
+    open_page(page, base_url)
+    page.wait_for_selector("html[data-indexed='1']")
+    writes = page.evaluate("window.countWrites")
+    assert len(writes) == 1, writes  # the page's own "64 entries", never written again
+    page.get_by_label("Section", exact=True).select_option("beta")
+    page.get_by_label(SEARCH_LABEL).press_sequentially("cache", delay=30)
+    settle(page)
+    page.get_by_label(SEARCH_LABEL).press("Enter")  # a search run again, with the same count
+    settle(page)
+    writes = page.evaluate("window.countWrites")
+    assert len(writes) > 2 and all(a != b for a, b in zip(writes, writes[1:], strict=False)), writes
+    context.close()
+
+
 def test_a_search_index_that_cannot_load_says_search_is_unavailable(
     browser: Browser, base_url: str, site: tuple[site_build.Site, Path]
 ) -> None:

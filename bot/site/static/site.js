@@ -297,7 +297,15 @@
     if (link) link.focus();
   });
 
-  function show(state, hits) {
+  // The count is announced (aria-live) whenever its text node changes, even to the same words: it
+  // is written only when they differ, or a screen reader would repeat "64 entries" as the page
+  // loads and the index comes in, and each count several times as a search is typed.
+  function say(text) {
+    if (count.textContent !== text) count.textContent = text;
+  }
+
+  // words(text, shown): the count's words around the plain count ("12 of 64 entries match").
+  function show(state, hits, words) {
     var start = performance.now();
     var ids = [];
     for (var k = 0; k < n; k++) {
@@ -324,7 +332,8 @@
     sortedList.hidden = !flat || ids.length === 0;
     toc.hidden = flat;
     empty.hidden = ids.length !== 0;
-    count.textContent = ids.length !== n ? ids.length + " of " + n + " entries match" : ALL;
+    var text = ids.length !== n ? ids.length + " of " + n + " entries match" : ALL;
+    say(words ? words(text, ids.length) : text);
     count.setAttribute("data-count", String(ids.length));
     results.removeAttribute("aria-busy");
     results.classList.remove("waiting");
@@ -338,31 +347,31 @@
     var q = searched(state.q);
     if (!q) { show(state, null); return; }
     if (indexState === "failed") {
-      show(state, null);  // after show(), which writes the count
-      count.textContent = "Search unavailable (filters still work): " + count.textContent;
+      show(state, null, function (text) { return "Search unavailable (filters still work): " + text; });
       return;
     }
     // An answer of the short index stands until the whole index is ready (then it is asked again).
     if (hitCache.q === q && (hitCache.stage === "full" || indexState === "short")) {
-      show(state, hitCache.ids);
-      // Nothing had every word as typed: these matches allow a typo or two; say so.
-      if (hitCache.fuzzy && hitCache.ids.size) {
-        count.textContent = "No exact match; with similar spellings: " + count.textContent;
-      }
-      if (hitCache.stage === "short") {  // the page says what was searched
-        count.textContent += " in titles, authors and arXiv ids (" + (abstractsFailed
-          ? "the abstracts could not be loaded)" : "abstracts are still being indexed…)");
-      }
+      var found = hitCache;
+      show(state, found.ids, function (text) {
+        // Nothing had every word as typed: these matches allow a typo or two; say so.
+        if (found.fuzzy && found.ids.size) text = "No exact match; with similar spellings: " + text;
+        if (found.stage === "short") {  // the page says what was searched
+          text += " in titles, authors and arXiv ids (" + (abstractsFailed
+            ? "the abstracts could not be loaded)" : "abstracts are still being indexed…)");
+        }
+        return text;
+      });
       return;
     }
     if (indexState === "loading") {
       // A shared ?q= link: the filters that need no index apply at once, and the list is
       // dimmed and the count says the search is still to come, so it is not taken as the result.
-      show(state, null);
+      show(state, null, function (text, filtered) {
+        return "Loading the search index to search for “" + state.q + "”… (" +
+          (filtered !== n ? filtered + " of " + n + " entries match the filters" : ALL) + " so far)";
+      });
       results.classList.add("waiting");
-      var filtered = Number(count.getAttribute("data-count"));
-      count.textContent = "Loading the search index to search for “" + state.q + "”… (" +
-        (filtered !== n ? filtered + " of " + n + " entries match the filters" : ALL) + " so far)";
     }
     results.setAttribute("aria-busy", "true");
     if (indexState !== "loading") ask(q);
