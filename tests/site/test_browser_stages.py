@@ -86,6 +86,38 @@ def test_titles_answer_before_the_abstracts_are_indexed_and_abstracts_after(
     page.context.close()
 
 
+def test_the_keyboard_keeps_its_place_when_the_abstracts_change_the_matches(
+    browser: Browser, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    """A keyboard user reads the matches of the titles while the abstracts are indexed; when
+    they are in, the list is built again with more matches: the focus stays on the link it was
+    on, not thrown back to the page's start (a 10,000-entry list takes 10 s to index)."""
+    built = site[0]
+    query = next(
+        w for w in fixture.WORDS if _short_matches(built, w) < expected_ids(built, Filters(query=w))
+    )
+    page, held = _held_abstracts(browser, base_url)
+    _search(page, query)
+    settle(page, len(_short_matches(built, query)))
+    pdf = page.locator("#sorted > li").nth(1).get_by_role("link", name="PDF: ", exact=False)
+    pdf.focus()
+    entry = pdf.evaluate("a => a.closest('li').dataset.i")
+    held[0].continue_()
+    page.wait_for_selector("html[data-indexed='1']", timeout=10_000)
+    settle(page, len(expected_ids(built, Filters(query=query))))
+    focused = page.evaluate(
+        "[document.activeElement.closest('li') && document.activeElement.closest('li').dataset.i,"
+        " document.activeElement.getAttribute('aria-label')]"
+    )
+    assert focused[0] == entry and (focused[1] or "").startswith("PDF: "), focused
+    # a search that no longer shows it: the focus goes to the results, not to the page's start
+    page.evaluate("document.querySelector('#sorted .title').focus()")
+    page.evaluate("history.pushState(null, '', '?q=nothingmatchesthis'); dispatchEvent(new PopStateEvent('popstate'))")
+    settle(page, 0)
+    assert page.evaluate("document.activeElement.id") == "results"
+    page.context.close()
+
+
 def test_a_missing_abstracts_file_leaves_the_short_fields_searchable_and_says_so(
     browser: Browser, base_url: str, site: tuple[site_build.Site, Path]
 ) -> None:

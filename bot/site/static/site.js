@@ -265,7 +265,26 @@
     return copy;
   }
 
+  // The keyboard's place in the flat list: its entry and which of the entry's links or toggle.
+  function focusedEntry() {
+    var active = document.activeElement;
+    if (!active || active === sortedList || !sortedList.contains(active)) return null;
+    var li = active.closest("li[data-i]");
+    var parts = li ? li.querySelectorAll("a, summary") : [];
+    return { id: li && li.getAttribute("data-i"), part: Array.prototype.indexOf.call(parts, active) };
+  }
+
+  // A list replaced under the keyboard (the same search answered again once the abstracts are
+  // indexed, or the back button) keeps the focus on the same link of the same entry when it is
+  // still shown, else on the results: the page's start, where it fell, is far from there.
+  function refocus(place) {
+    var li = sortedList.querySelector("li[data-i='" + place.id + "']");
+    var target = li && li.querySelectorAll("a, summary")[place.part];
+    (target || results).focus();
+  }
+
   function render(ids) {
+    var place = focusedEntry();
     // A new list replaces the old one whole: cheaper than removing its entries one by one.
     var fragment = document.createDocumentFragment();
     var stop = Math.min(ids.length, LIMIT);
@@ -277,6 +296,7 @@
     pendingIds = ids.slice(stop);
     more.hidden = pendingIds.length === 0;
     moreButton.textContent = "Show all " + ids.length + " matches";
+    if (place) refocus(place);
   }
 
   function renderRest(gen) {
