@@ -140,6 +140,20 @@ def test_a_phone_screen_shows_long_titles_whole(
     context.close()
 
 
+def test_a_long_query_in_a_shared_link_does_not_widen_a_phone_screen(browser: Browser, base_url: str) -> None:
+    """While the index loads, the count quotes the query of a shared link: a pasted link with
+    no space in it (not an arXiv one) wraps there too, and the page never scrolls sideways."""
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    held: list[Route] = []
+    page.route("**/search.json", lambda route: held.append(route))  # the index is still loading
+    page.goto(base_url + "?q=https://openreview.net/forum?id=" + "x" * 60)
+    page.wait_for_selector("html[data-ready='1']")
+    assert "Loading the search index" in (page.text_content("#count") or "")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+
+
 def test_on_a_phone_typing_a_search_shows_its_first_results(
     browser: Browser, base_url: str, site: tuple[site_build.Site, Path]
 ) -> None:
