@@ -10,7 +10,9 @@ reader types them (``fold``: "Gaël" is found by "gael", "Łukasz" by "lukasz", 
 "strasse"; the worker gives MiniSearch the same ``processTerm``, with ``LETTERS``). With ``prefix: true`` and ``combineWith: "AND"`` an entry matches when every
 query term starts some term of its title, authors, arXiv id or abstract. Before that, an arXiv
 link or ``arXiv:`` id in the query becomes the bare id (``plain_query``), and terms shorter than
-``MIN_TERM_LENGTH`` characters (code points) are dropped; a query with no term left shows every
+``MIN_TERM_LENGTH`` characters (code points) are dropped, unless they are a number, which must
+then be a whole term ("4-bit" is "4" and "bit", and "4" is not the start of "2405" or "4096";
+``is_prefix``); a query with no term left shows every
 entry. When no entry has every term, the search is run again with typos allowed
 (``FUZZY``: MiniSearch's ``fuzzy``, a Levenshtein distance of a fifth of the term's length,
 rounded; none for terms with a digit), so "quantizaton" still finds "quantization"; the page
@@ -31,6 +33,7 @@ FIELDS = ("title", "authors", "arxiv", "abstract")
 SHORT_FIELDS = ("title", "authors", "arxiv")
 # Query terms shorter than this are left out of the search (they would match most of the index
 # as prefixes, and most of a keystroke's time would go there): "k" searches nothing yet, "kv" does.
+# A shorter number is kept, as a whole term: "4-bit" is not "bit", and its "4" not "4096".
 MIN_TERM_LENGTH = 2
 FUZZY = 0.2  # the retry when nothing matches exactly: typos up to a fifth of a term's length
 MAX_FUZZY = 6  # MiniSearch's default maxFuzzy
@@ -72,6 +75,7 @@ ARXIV_LINK = re.compile(
     rf"(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/{_ID}(?:v\d+)?(?:\.pdf)?",
     re.IGNORECASE,
 )
+_NUMBER = re.compile(r"[0-9]+")  # site.js: NUMBER
 ARXIV_ID = re.compile(rf"\barxiv\s*:?\s*{_ID}(?:v\d+)?|\b{_ID}v\d+\b", re.IGNORECASE)
 
 
@@ -142,8 +146,9 @@ def plain_query(query: str) -> str:
 
 
 def query_terms(query: str) -> list[str]:
-    """The terms the page searches for: tokens of at least ``MIN_TERM_LENGTH`` characters."""
-    return [term for term in tokenize(plain_query(query)) if len(term) >= MIN_TERM_LENGTH]
+    """The terms the page searches for: tokens of at least ``MIN_TERM_LENGTH`` characters, and
+    numbers ("4-bit": ["4", "bit"], "2:4": ["2", "4"])."""
+    return [term for term in tokenize(plain_query(query)) if len(term) >= MIN_TERM_LENGTH or _NUMBER.fullmatch(term)]
 
 
 def entry_terms(entry: Searchable) -> set[str]:
@@ -175,8 +180,17 @@ def max_typos(word: str) -> int:
     return min(MAX_FUZZY, int(_utf16_length(word) * FUZZY + 0.5))
 
 
+def is_prefix(word: str, term: str) -> bool:
+    """Whether the query term ``word`` matches the entry's ``term`` without typos: it starts it,
+    but a number shorter than ``MIN_TERM_LENGTH`` only as the whole term (the worker's
+    ``prefix`` option)."""
+    if len(word) < MIN_TERM_LENGTH:
+        return term == word
+    return term.startswith(word)
+
+
 def _term_matches(word: str, terms: set[str], fuzzy: bool) -> bool:
-    if any(term.startswith(word) for term in terms):
+    if any(is_prefix(word, term) for term in terms):
         return True
     typos = max_typos(word) if fuzzy else 0
     return typos > 0 and any(edit_distance(term, word) <= typos for term in terms)
@@ -189,7 +203,7 @@ def edits(entry: Searchable, query: str) -> int:
     terms = entry_terms(entry)
     total = 0
     for word in query_terms(query):
-        if not any(term.startswith(word) for term in terms):
+        if not any(is_prefix(word, term) for term in terms):
             total += min((edit_distance(term, word) for term in terms), default=len(word))
     return total
 

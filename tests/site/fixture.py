@@ -21,6 +21,8 @@ HOSTILE_VENUE = "Conf </script <!-- 2024"
 HOSTILE_ABSTRACT = "The zeppelin <img src=x onerror=alert(1)> & co."
 # No space to break at: it must not widen a phone's page.
 LONG_TITLE = "Supercalifragilistic" * 8
+# Two titles that differ by a one-digit number only: "4-bit" must not find the "2-bit" one.
+BITS = {8: "4-bit", 9: "2-bit"}
 WORDS = (
     "sparse",
     "cache",
@@ -96,6 +98,7 @@ def generate(n: int, seed: int = 7) -> tuple[str, list[dict[str, object]]]:
         has_code = rng.random() < 0.5
         title = HOSTILE_TITLE if i == 4 else _title(rng)
         title = LONG_TITLE if i == 6 else title
+        title = f"{BITS[i]} {title}" if i in BITS else title
         entry = Entry(
             title=title,
             url=f"https://arxiv.org/abs/{arxiv_id}",

@@ -35,6 +35,8 @@ QUERIES = (
     "zeppelin",
     "Fast Inference",
     "breaking script",
+    "4-bit",
+    "2-bit",
     "nothingmatchesthis",
 )
 
@@ -63,6 +65,11 @@ def test_typed_queries_show_what_python_computes(
     box.press_sequentially("q")
     settle(page, len(built.entries))
     assert len(expected_ids(built, Filters(query="q"))) == len(built.entries)
+    # a number is searched, however short, as a whole term: "4-bit" is not every "bit", and
+    # the "2" of "2-bit" is not the start of every arXiv id (2401.10008)
+    for bits in fixture.BITS.values():
+        assert expected_ids(built, Filters(query=bits)) == {e.index for e in built.entries if bits in e.title}
+    assert len(expected_ids(built, Filters(query="bit"))) == 2
     # an abstract-only word finds its entry: the worker indexes the abstracts
     assert expected_ids(built, Filters(query="zeppelin")) == {
         e.index for e in built.entries if "zeppelin" in e.abstract

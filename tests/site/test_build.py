@@ -337,6 +337,9 @@ def test_search_semantics_match_minisearch_defaults() -> None:
     assert not search.matches_query(E(), "ache")  # prefixes, not substrings
     assert search.matches_query(E(), "  ,; ")  # no term: everything
     assert search.query_terms("k v kv, x") == ["kv"]  # one-character terms are left out
+    assert search.query_terms("4-bit, 2:4 k") == ["4", "bit", "2", "4"]  # but not numbers,
+    assert search.matches_query(E(), "24") and not search.matches_query(E(), "2")  # matched whole
+    assert search.is_prefix("4", "4") and not search.is_prefix("4", "4096") and search.is_prefix("40", "4096")
     assert search.matches_query(E(), "q") and search.matches_query(E(), "kv q")
     # accents are dropped on both sides: "zoe" finds "Zoë", "zoë" still does
     assert search.tokenize("Gaël Zoë García") == ["gael", "zoe", "garcia"]

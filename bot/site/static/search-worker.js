@@ -32,6 +32,11 @@ var waiting = null; // the latest search asked before any index was ready
 var SLICE_MS = 8; // the longest a search waits for the whole index's building
 
 var fuzzyFallback = 0;
+var minTermLength = 1;
+
+// A query term shorter than minTermLength is a number (the page drops the others): it matches
+// whole terms only ("4" of "4-bit" is not the start of 2405.00732 or 4096; search.py is_prefix).
+function prefix(term) { return term.length >= minTermLength; }
 
 // A term as indexed and searched: accents dropped, lowercased, the letters with no accent to
 // drop spelled out ("Łukasz": "lukasz"; options.letters, bot/site/search.py fold). The quick
@@ -67,7 +72,8 @@ function edits(words, terms) {
   for (var w = 0; w < words.length; w++) {
     var best = Infinity;
     for (var t = 0; t < terms.length && best > 0; t++) {
-      best = Math.min(best, terms[t].indexOf(words[w]) === 0 ? 0 : editDistance(terms[t], words[w]));
+      var starts = words[w].length < minTermLength ? terms[t] === words[w] : terms[t].indexOf(words[w]) === 0;
+      best = Math.min(best, starts ? 0 : editDistance(terms[t], words[w]));
     }
     total += best === Infinity ? words[w].length : best;
   }
@@ -79,11 +85,11 @@ function edits(words, terms) {
 // their edits.
 function answer(message) {
   var start = performance.now();
-  var results = index.search(message.q);
+  var results = index.search(message.q, { prefix: prefix });
   var fuzzy = false;
   if (!results.length && fuzzyFallback && stage === "full") {
     // No typos in a term with a digit: a year or an arXiv id one digit off is another one.
-    results = index.search(message.q, { fuzzy: function (term) {
+    results = index.search(message.q, { prefix: prefix, fuzzy: function (term) {
       return /[0-9]/.test(term) ? false : fuzzyFallback;
     } });
     fuzzy = true;
@@ -146,6 +152,7 @@ function init(message) {
   var start = 0;  // the times reported are since the worker started (its time origin)
   options = message.options;
   fuzzyFallback = options.fuzzyFallback || 0;
+  minTermLength = options.minTermLength || 1;
   letters = options.letters || {};
   if (Object.keys(letters).length) LETTER = new RegExp("[" + Object.keys(letters).join("") + "]", "gu");
   var docsLoaded = message.url === SEARCH_JSON ? searchJSON : fetchJSON(message.url);

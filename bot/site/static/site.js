@@ -46,6 +46,7 @@
   var seq = 0;
 
   var minLength = searchConfig.options.minTermLength || 1;
+  var NUMBER = /^[0-9]+$/;  // kept whatever its length: "4-bit" is not "bit"
 
   // arXiv links and "arXiv:" or versioned ids become bare ids (bot/site/search.py plain_query).
   // An id is new-style (2405.00732) or old-style (hep-th/9901001, math.GT/0309136).
@@ -56,8 +57,8 @@
   }
 
   // The query as searched: its terms folded as the worker indexes them (without accents,
-  // lowercased, "ł" as "l"...), of at least minTermLength characters (code points),
-  // space-separated; "" when none is left (every entry matches).
+  // lowercased, "ł" as "l"...), of at least minTermLength characters (code points) unless a
+  // number, space-separated; "" when none is left (every entry matches).
   var letters = searchConfig.options.letters || {};
   var LETTER = new RegExp("[" + Object.keys(letters).join("") + "]", "gu");
   function searched(query) {
@@ -65,7 +66,7 @@
       return t.normalize("NFD").replace(/\p{M}/gu, "").toLowerCase()
         .replace(LETTER, function (c) { return letters[c]; });
     }).filter(function (t) {
-      return Array.from(t).length >= minLength;
+      return Array.from(t).length >= minLength || NUMBER.test(t);
     }).join(" ");
   }
 
