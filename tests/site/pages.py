@@ -3,6 +3,8 @@ and what bot.site.search says it should show."""
 
 from __future__ import annotations
 
+import struct
+import zlib
 from typing import TYPE_CHECKING
 
 from bot.site import build as site_build
@@ -56,3 +58,33 @@ def expected_ids(site: site_build.Site, filters: Filters) -> set[int]:
 
 def shown_count(page: Page) -> int:
     return int(page.get_attribute("#count", "data-count") or "-1")
+
+
+def png_pixels(data: bytes) -> list[list[tuple[int, int, int]]]:
+    """The RGB pixels, row by row, of an 8-bit RGB or RGBA PNG without interlacing (what a
+    Chromium screenshot is): enough to look at a few pixels without an imaging library."""
+    pos, idat, header = 8, b"", (0, 0, 0, 0, 0, 0, 0)
+    while pos < len(data):
+        length, kind = struct.unpack(">I4s", data[pos : pos + 8])
+        body = data[pos + 8 : pos + 8 + length]
+        pos += 12 + length
+        if kind == b"IHDR":
+            header = struct.unpack(">IIBBBBB", body)
+        elif kind == b"IDAT":
+            idat += body
+    width, height, depth, color, _, _, interlace = header
+    assert depth == 8 and color in (2, 6) and not interlace, header
+    size = 3 if color == 2 else 4
+    raw, stride = zlib.decompress(idat), width * size
+    rows, previous = [], bytearray(stride)
+    for y in range(height):
+        kind, line = raw[y * (stride + 1)], bytearray(raw[y * (stride + 1) + 1 : (y + 1) * (stride + 1)])
+        for i in range(stride):
+            a = line[i - size] if i >= size else 0
+            b, c = previous[i], previous[i - size] if i >= size else 0
+            p = a + b - c
+            guess = (0, a, b, (a + b) // 2, min((a, b, c), key=lambda v: abs(p - v)))[kind]
+            line[i] = (line[i] + guess) & 255
+        rows.append([tuple(line[x : x + 3]) for x in range(0, stride, size)])
+        previous = line
+    return rows  # type: ignore[return-value]

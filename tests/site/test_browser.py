@@ -18,7 +18,16 @@ from bot.site.search import Filters
 
 from . import fixture
 from .browser import serve
-from .pages import SEARCH_LABEL, expected_ids, open_abstract, open_page, settle, shown_count, visible_ids
+from .pages import (
+    SEARCH_LABEL,
+    expected_ids,
+    open_abstract,
+    open_page,
+    png_pixels,
+    settle,
+    shown_count,
+    visible_ids,
+)
 
 try:
     from playwright.sync_api import Browser, Page
@@ -345,6 +354,49 @@ def test_colours_meet_wcag_aa_in_light_and_dark(browser: Browser, base_url: str,
         CONTRAST, [["#section", None, "outlineColor", "#controls"], ["#section", None, "outlineColor", "body"]]
     )
     assert min(outline.values()) >= 3, outline
+    context.close()
+
+
+def _outline_sides(page: Page) -> dict[str, bool]:
+    """Which sides of the focused element's outline (3 px, 2 px off its first line box) are
+    painted in the focus colour, as a screenshot shows them."""
+    box = page.evaluate("""() => { const r = document.activeElement.getClientRects()[0];
+        return [r.left, r.top, r.width, r.height, getComputedStyle(document.activeElement).outlineColor]; }""")
+    left, top, width, height, colour = box
+    shot = page.screenshot(clip={"x": left - 8, "y": top - 8, "width": width + 16, "height": height + 16})
+    pixels = png_pixels(shot)
+    focus = tuple(int(v) for v in colour[colour.index("(") + 1 : colour.index(")")].split(",")[:3])
+
+    def painted(x: float, y: float) -> bool:
+        return all(abs(a - b) < 60 for a, b in zip(pixels[int(y)][int(x)], focus, strict=True))
+
+    middle_x, middle_y = 8 + width / 2, 8 + height / 2
+    return {
+        "left": painted(4, middle_y),
+        "top": painted(middle_x, 4),
+        "right": painted(8 + width + 3.5, middle_y),
+        "bottom": painted(middle_x, 8 + height + 3.5),
+    }
+
+
+def test_a_focused_entry_shows_its_whole_outline(browser: Browser, base_url: str) -> None:
+    """Each entry contains its painting (content-visibility: auto, so that entries off screen
+    cost nothing): the focus outline of a title at its edge must still show on all four sides,
+    in the catalog and in the matches."""
+    context = browser.new_context(viewport={"width": 1100, "height": 900})
+    page = context.new_page()
+    open_page(page, base_url)
+    page.wait_for_selector("html[data-indexed='1']")
+    first = page.locator("#catalog li[data-i]").first
+    first.scroll_into_view_if_needed()
+    for target in (first.locator(".title"), first.get_by_text("Abstract", exact=True)):
+        target.focus()
+        assert page.evaluate("document.activeElement.matches(':focus-visible')")
+        assert _outline_sides(page) == dict.fromkeys(("left", "top", "right", "bottom"), True)
+    page.get_by_label(SEARCH_LABEL).fill("cache")
+    settle(page)
+    page.locator("#sorted .title").first.focus()
+    assert _outline_sides(page) == dict.fromkeys(("left", "top", "right", "bottom"), True)
     context.close()
 
 
