@@ -7,16 +7,17 @@ that the page shows exactly as many. MiniSearch's default tokenizer splits on ne
 Unicode space (Z*) and punctuation (P*) characters; each term is then lowercased and its accents
 dropped, and the letters with a stroke or joined that have no accent to drop are spelled as a
 reader types them (``fold``: "Gaël" is found by "gael", "Łukasz" by "lukasz", "Straße" by
-"strasse"; the worker gives MiniSearch the same ``processTerm``, with ``LETTERS``). With ``prefix: true`` and ``combineWith: "AND"`` an entry matches when every
-query term starts some term of its title, authors, arXiv id or abstract. Before that, an arXiv
-link or ``arXiv:`` id in the query becomes the bare id (``plain_query``), and terms shorter than
-``MIN_TERM_LENGTH`` characters (code points) are dropped, unless they are a number, which must
-then be a whole term ("4-bit" is "4" and "bit", and "4" is not the start of "2405" or "4096";
-``is_prefix``); a query with no term left shows every
-entry. When no entry has every term, the search is run again with typos allowed
-(``FUZZY``: MiniSearch's ``fuzzy``, a Levenshtein distance of a fifth of the term's length,
-rounded; none for terms with a digit), so "quantizaton" still finds "quantization"; the page
-says so, and shows those matches closest first (fewest ``edits``, then the chosen order).
+"strasse"; the worker gives MiniSearch the same ``processTerm``, with ``LETTERS``). With
+``prefix: true`` and ``combineWith: "AND"`` an entry matches when every query term starts some
+term of its title, authors, arXiv id or abstract. Before that, an arXiv link or ``arXiv:`` id in
+the query becomes the bare id (``plain_query``), and terms shorter than ``MIN_TERM_LENGTH``
+characters (code points) are dropped, unless they are a number, which must then be a whole term
+("4-bit" is "4" and "bit", and "4" is not the start of "2405" or "4096"; ``is_prefix``); a query
+with no term left shows every entry. When no entry has every term, the search is run again
+with typos allowed (``FUZZY``: MiniSearch's ``fuzzy``, a Levenshtein distance of a fifth of the
+term's length, rounded; none for terms with a digit), so "quantizaton" still finds
+"quantization"; the page says so, and shows those matches closest first (fewest ``edits``, then
+the chosen order).
 """
 
 from __future__ import annotations
@@ -148,7 +149,8 @@ def plain_query(query: str) -> str:
 def query_terms(query: str) -> list[str]:
     """The terms the page searches for: tokens of at least ``MIN_TERM_LENGTH`` characters, and
     numbers ("4-bit": ["4", "bit"], "2:4": ["2", "4"])."""
-    return [term for term in tokenize(plain_query(query)) if len(term) >= MIN_TERM_LENGTH or _NUMBER.fullmatch(term)]
+    terms = tokenize(plain_query(query))
+    return [term for term in terms if len(term) >= MIN_TERM_LENGTH or _NUMBER.fullmatch(term)]
 
 
 def entry_terms(entry: Searchable) -> set[str]:

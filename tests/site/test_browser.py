@@ -351,7 +351,8 @@ def test_colours_meet_wcag_aa_in_light_and_dark(browser: Browser, base_url: str,
     )
     assert len(text) == 7 and min(text.values()) >= 4.5, text
     outline = page.evaluate(
-        CONTRAST, [["#section", None, "outlineColor", "#controls"], ["#section", None, "outlineColor", "body"]]
+        CONTRAST,
+        [["#section", None, "outlineColor", "#controls"], ["#section", None, "outlineColor", "body"]],
     )
     assert min(outline.values()) >= 3, outline
     context.close()

@@ -93,9 +93,7 @@ def test_the_keyboard_keeps_its_place_when_the_abstracts_change_the_matches(
     they are in, the list is built again with more matches: the focus stays on the link it was
     on, not thrown back to the page's start (a 10,000-entry list takes 10 s to index)."""
     built = site[0]
-    query = next(
-        w for w in fixture.WORDS if _short_matches(built, w) < expected_ids(built, Filters(query=w))
-    )
+    query = next(w for w in fixture.WORDS if _short_matches(built, w) < expected_ids(built, Filters(query=w)))
     page, held = _held_abstracts(browser, base_url)
     _search(page, query)
     settle(page, len(_short_matches(built, query)))
@@ -112,7 +110,9 @@ def test_the_keyboard_keeps_its_place_when_the_abstracts_change_the_matches(
     assert focused[0] == entry and (focused[1] or "").startswith("PDF: "), focused
     # a search that no longer shows it: the focus goes to the results, not to the page's start
     page.evaluate("document.querySelector('#sorted .title').focus()")
-    page.evaluate("history.pushState(null, '', '?q=nothingmatchesthis'); dispatchEvent(new PopStateEvent('popstate'))")
+    page.evaluate(
+        "history.pushState(null, '', '?q=nothingmatchesthis'); dispatchEvent(new PopStateEvent('popstate'))"
+    )
     settle(page, 0)
     assert page.evaluate("document.activeElement.id") == "results"
     page.context.close()

@@ -364,7 +364,7 @@ def test_search_semantics_match_minisearch_defaults() -> None:
 
 
 def test_letters_without_an_accent_to_drop_are_found_as_typed() -> None:
-    """"Ł", "ø", "ß", "æ"... are no letter with an accent for Unicode (NFD keeps them whole):
+    """Letters "Ł", "ø", "ß", "æ"... have no accent for Unicode to drop (NFD keeps them whole):
     a reader typing "lukasz" or "lancucki" must still find "Łukasz Kaiser" and "Adrian
     Łańcucki", as "gael" finds "Gaël"."""
     assert search.tokenize("Łukasz Łańcucki Mikołaj Ørjan STRASSE Straße Æsir Œuvre Đorđe Dağ") == [
