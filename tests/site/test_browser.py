@@ -426,6 +426,11 @@ def test_accessibility_basics_and_screenshot(page: Page, base_url: str, tmp_path
     assert entry.get_by_role("link", name=f"Code: {title}", exact=True).count() == 1
     assert page.get_by_role("link", name="pdf", exact=True).count() == 0
     assert page.get_by_role("link", name="code", exact=True).count() == 0
+    # so is its "Abstract" toggle, in the matches and in the catalog
+    page.wait_for_selector("html[data-indexed='1']")
+    toggles = page.evaluate("""() => Array.from(document.querySelectorAll('li[data-i] summary'))
+        .map(s => [s.getAttribute('aria-label'), 'Abstract: ' + s.closest('li').querySelector('.title').textContent])""")
+    assert toggles and all(name == wanted for name, wanted in toggles), toggles[:3]
     shot = tmp_path / "site.png"
     page.screenshot(path=str(shot))
     assert shot.stat().st_size > 10_000 and shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

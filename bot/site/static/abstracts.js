@@ -23,11 +23,16 @@
     var on = false;
     var pending = [];
 
-    // Adds the toggle to an entry (the catalog's or a copy) that has an abstract; once only.
+    // Adds the toggle to an entry (the catalog's or a copy) that has an abstract; once only. It is
+    // named with the entry's title, like its pdf and code links ("Abstract: <title>"), so that a
+    // screen reader's list of the page's buttons is not a column of "Abstract".
     function add(li) {
       if (!on || !li || !entries[li.getAttribute("data-i")].a) return;
       if (li.lastElementChild.classList.contains("abs")) return;
-      li.appendChild(ABSTRACT.cloneNode(true));
+      var toggle = ABSTRACT.cloneNode(true);
+      var title = li.querySelector(".title");
+      if (title) toggle.firstChild.setAttribute("aria-label", "Abstract: " + title.textContent);
+      li.appendChild(toggle);
     }
 
     // A batch per call at least: a page that is never idle (a long "Show all", a busy machine)
