@@ -24,8 +24,10 @@ class PaperStoreError(BotError):
 def clean(text: object, limit: int = MAX_FIELD) -> str:
     """Untrusted text for one line of the page: no control or format (bidi) characters, single
     spaces, at most ``limit`` characters."""
-    value = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in str(text))
-    value = " ".join(value.split())
+    value = " ".join(str(text).split())
+    if not value.isprintable():  # a control or format character left (line breaks were split on)
+        value = "".join(ch if unicodedata.category(ch)[0] != "C" else " " for ch in value)
+        value = " ".join(value.split())
     return cap(value, limit)
 
 
