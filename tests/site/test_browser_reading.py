@@ -69,6 +69,44 @@ def test_back_and_forward_step_through_searches_and_filters(
     assert year.input_value() == "" and box.input_value() == "cache"
 
 
+# Safari's limit on history writes (100 in 30 s, then a SecurityError), after three writes here.
+REFUSING_HISTORY = """(() => {
+  let calls = 0;
+  window.historyRefuses = true;
+  for (const name of ['pushState', 'replaceState']) {
+    const real = history[name].bind(history);
+    history[name] = function (...args) {
+      if (window.historyRefuses && ++calls > 3) {
+        throw new DOMException('Attempt to use history.' + name + '() more than 100 times per 30 seconds',
+                               'SecurityError');
+      }
+      return real(...args);
+    };
+  }
+})();"""
+
+
+def test_a_browser_refusing_history_writes_does_not_stop_the_search(
+    browser: Browser, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    """Safari throws on the 101st history write within 30 s: a reader typing searches for a
+    minute got a list that no longer followed the search box. It must, and the URL catch up."""
+    built = site[0]
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.add_init_script(REFUSING_HISTORY)
+    open_page(page, base_url)
+    page.get_by_label("Section", exact=True).select_option("beta")
+    page.get_by_label(SEARCH_LABEL).press_sequentially("cache")  # refused from the fourth write on
+    settle(page, len(expected_ids(built, Filters(section="beta", query="cache"))))
+    assert not errors
+    page.evaluate("window.historyRefuses = false")
+    page.wait_for_function("location.search === '?q=cache&section=beta'", timeout=5_000)
+    context.close()
+
+
 def test_long_result_lists_show_the_first_matches_then_all(
     browser: Browser, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -207,10 +207,21 @@
     if (state.sort !== "catalog") params.set("sort", state.sort);
     var search = params.toString();
     var url = location.pathname + (search ? "?" + search : "") + location.hash;
-    if (url !== location.pathname + location.search + location.hash) {
-      if (pushNext) history.pushState(null, "", url); else history.replaceState(null, "", url);
-    }
+    if (url !== location.pathname + location.search + location.hash) writeUrl(url, pushNext);
     pushNext = false;
+  }
+
+  // Safari refuses more than 100 history writes in 30 s (a SecurityError), about a minute of
+  // typing: the list must go on following the search, and the URL catch up once it may.
+  var retry = null;
+  function writeUrl(url, push) {
+    try {
+      if (push) history.pushState(null, "", url); else history.replaceState(null, "", url);
+    } catch (error) {
+      if (retry === null) {
+        retry = setTimeout(function () { retry = null; writeState(readState()); }, 1000);
+      }
+    }
   }
 
   function onInput(event) {
