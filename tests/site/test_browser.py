@@ -74,6 +74,7 @@ def test_typed_queries_show_what_python_computes(
     box.press_sequentially("q")
     settle(page, len(built.entries))
     assert len(expected_ids(built, Filters(query="q"))) == len(built.entries)
+    assert page.get_by_role("heading", name="Matches").count() == 0  # the catalog, by its sections
     # a number is searched, however short, as a whole term: "4-bit" is not every "bit", and
     # the "2" of "2-bit" is not the start of every arXiv id (2401.10008)
     for bits in fixture.BITS.values():
@@ -418,6 +419,9 @@ def test_accessibility_basics_and_screenshot(page: Page, base_url: str, tmp_path
     # a subsection's option is named with its section, without the "↳" drawn before it
     section = page.get_by_label("Section", exact=True)
     assert section.get_by_role("option", name="Alpha Methods: Alpha Two", exact=True).count() == 1
+    # the matches have a heading (for a screen reader's heading keys), as the catalog's sections
+    assert page.get_by_role("heading", name="Matches", level=2).count() == 1
+    assert page.get_by_role("heading", level=2).count() == 1  # the catalog's are hidden
     # an entry's pdf and code links are named with its title ("PDF: <title>"), so that a list of
     # the page's links is not a column of "pdf"; the dots between them are not part of it
     entry = page.locator("#sorted > li").filter(has=page.get_by_role("link", name="code")).first

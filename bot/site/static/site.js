@@ -28,6 +28,7 @@
   var empty = document.getElementById("empty");
   var toc = document.getElementById("toc");
   var catalogBox = document.getElementById("catalog");
+  var matchesHeading = document.getElementById("matches");
   var items = new Array(n);
   for (var i = 0; i < n; i++) items[i] = document.getElementById("e" + entries[i].id);
   // MiniSearch's default tokenizer (what the worker splits queries with).
@@ -362,6 +363,7 @@
     // content-visibility: hidden keeps the catalog's layout, so showing it again is cheap.
     if (catalogBox.classList.contains("off") !== flat) catalogBox.classList.toggle("off", flat);
     sortedList.hidden = !flat || ids.length === 0;
+    matchesHeading.hidden = !flat;
     toc.hidden = flat;
     empty.hidden = ids.length !== 0;
     var text = ids.length !== n ? ids.length + " of " + n + " entries match" : ALL;
