@@ -71,6 +71,7 @@ from bot.jobs.refresh.rebuild import (
     TEXT_CHANGED,
     Action,
     PullRefresh,
+    again,
     close,
     rebuild,
     rebuild_cause,
@@ -124,15 +125,7 @@ def rebuild_change(
         str(marker["subsection"]) if marker.get("subsection") else None,
         taxonomy,
     )
-    return ChangeRequest(
-        branch=pull.branch,
-        title=pull.title,
-        body=pull.body,
-        commit_message=pull.title,
-        path=catalog_path,
-        edit=edit,
-        labels=(),
-    )
+    return again(pull, catalog_path, edit)
 
 
 def refresh_digest(
@@ -194,15 +187,7 @@ def refresh_edit(
 
         return close(forge, pull, comment, DONE_ALREADY, DONE_ALREADY, dry_run)
     placement = (str(section), subsection) if section else None
-    change = ChangeRequest(
-        branch=pull.branch,
-        title=pull.title,
-        body=pull.body,
-        commit_message=pull.title,
-        path=catalog_path,
-        edit=catalog_edit(arxiv_id, placement, taxonomy),
-        labels=(),
-    )
+    change = again(pull, catalog_path, catalog_edit(arxiv_id, placement, taxonomy))
     return rebuild(
         forge, pull, change, catalog.lines, lambda: split_lines(change.edit(catalog.render())), dry_run
     )

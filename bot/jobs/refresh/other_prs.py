@@ -15,12 +15,13 @@ from bot.core.catalog_io import check_papers
 from bot.core.keyword_edits import add_pattern, has_pattern, taught_comment
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, CatalogError
-from bot.forge.protocols import ChangeRequest, Forge, PullRequest
+from bot.forge.protocols import Forge, PullRequest
 from bot.jobs.refresh.rebuild import (
     NEIGHBOURS_UNCHANGED,
     NO_MARKER,
     NOT_APPLICABLE,
     PullRefresh,
+    again,
     close,
     rebuild,
     rebuild_cause,
@@ -59,15 +60,7 @@ def refresh_maintenance(
         check_papers(parse(text, taxonomy), parse(new_text, taxonomy), "refusing to rebuild the nightly PR")
         return new_text
 
-    change = ChangeRequest(
-        branch=pull.branch,
-        title=pull.title,
-        body=pull.body,
-        commit_message=pull.title,
-        path=catalog_path,
-        edit=edit,
-        labels=(),
-    )
+    change = again(pull, catalog_path, edit)
     try:
         new_lines = split_lines(edit(catalog.render()))
     except CatalogError as exc:
@@ -119,15 +112,7 @@ def refresh_teach(
         config.validate("keywords", config.read_yaml(new_text), keywords_path)
         return new_text
 
-    change = ChangeRequest(
-        branch=pull.branch,
-        title=pull.title,
-        body=pull.body,
-        commit_message=pull.title,
-        path=keywords_path,
-        edit=edit,
-        labels=(),
-    )
+    change = again(pull, keywords_path, edit)
     try:
         new_lines = split_lines(edit(text))
     except (BotError, ValueError) as exc:

@@ -51,6 +51,20 @@ class PullRefresh:
         return f"#{self.pull_request.number}" if self.pull_request.number else self.pull_request.branch
 
 
+def again(pull: PullRequest, path: str, edit: Callable[[str], str]) -> ChangeRequest:
+    """``pull`` as a change to propose again: its branch, title and body, ``edit`` of ``path``
+    (its labels are left as they are)."""
+    return ChangeRequest(
+        branch=pull.branch,
+        title=pull.title,
+        body=pull.body,
+        commit_message=pull.title,
+        path=path,
+        edit=edit,
+        labels=(),
+    )
+
+
 def rebuild_cause(
     pull: PullRequest, change: ChangeRequest, base_lines: list[str], new_lines: list[str]
 ) -> str | None:
