@@ -19,15 +19,15 @@ from dataclasses import dataclass, field
 
 from bot.core import arxiv_ids
 from bot.core.anchors import slugify
-from bot.core.entry import Entry, parse_entry
-from bot.core.markdown import (
-    blank_comments_and_code,
-    block_parser,
-    block_text,
-    fence_closes,
-    fence_opening,
-    html_block_lines,
+from bot.core.catalog_blocks import (
+    BULLET_RE,
+    code_and_comments,
+    commented_bullet,
+    setext_headings,
+    without_bom,
 )
+from bot.core.entry import Entry, parse_entry
+from bot.core.markdown import html_block_lines
 from bot.core.matching import near_titles, title_key
 from bot.core.taxonomy import Taxonomy, heading_key
 from bot.errors import UnknownSectionError
@@ -37,16 +37,9 @@ _LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")
 # alone is an empty heading), its closing "#"s (after a space, or all it holds) no part of it.
 _HEADING_RE = re.compile(r"^ {0,3}(#{1,6})(?:[ \t]+(.*?))?[ \t]*\r?\n?$")
 _CLOSING_HASHES_RE = re.compile(r"(?:^|[ \t]+)#+$")
-_BULLET_RE = re.compile(r"^([ \t]*)(?:[-*+•]|\d{1,3}[.)])[ \t]+\S")
-# An underline (``=====`` or ``-----``) under a paragraph makes it a heading (setext); a bullet
-# above one ends its own paragraph, so the line under it is a rule, not an underline.
-_UNDERLINE_RE = re.compile(r"^ {0,3}(?:=+|-+)[ \t]*\r?\n?$")
-_PARAGRAPH_ENDER_RE = re.compile(r"^ {0,3}[-*+][ \t]+\S")
 # A table row starts with a pipe and has another; text after the last pipe (a stray "o" in a
 # real list) does not make it prose.
 _TABLE_ROW_RE = re.compile(r"^[ \t]*\|.*\|")
-# A whole line in one HTML comment (an editor's "toggle line comment": <!-- - [Title](...) -->)
-_ONE_LINE_COMMENT_RE = re.compile(r"^[ \t]*<!--[ \t]*(?P<inner>(?:(?!-->).)*?)[ \t]*-->[ \t]*\r?\n?$")
 _TABLE_SEPARATOR_RE = re.compile(r"^[ \t]*\|?[ \t]*:?-{2,}:?[ \t]*(\|[ \t]*:?-{2,}:?[ \t]*)*\|?[ \t]*\r?\n?$")
 # Title candidates inside an item: a markdown link's text, bold text, or a quoted title.
 _TITLE_PATTERNS = (
@@ -375,12 +368,12 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
     """Read any text into a Catalog whose ``render()`` gives the text back unchanged."""
     lines = split_lines(text)
     kept = lines  # the Catalog keeps the text as it is, byte-order mark included
-    lines = _without_bom(lines)
+    lines = without_bom(lines)
     headings: list[Heading] = []
-    fenced, hidden = _code_and_comments(lines)
+    fenced, hidden = code_and_comments(lines)
     current: tuple[str | None, str | None] = (None, None)
     heading_at: dict[int, int] = {}
-    underlined = _setext_headings(lines)
+    underlined = setext_headings(lines)
     for index, line in enumerate(lines):
         if fenced[index] or hidden[index]:  # code, or commented out: GitHub shows no heading
             continue
@@ -413,7 +406,7 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
             items.append(_commented_item(line, commented, index, section, heading_index))
             index += 1
             continue
-        bullet = _BULLET_RE.match(line)
+        bullet = BULLET_RE.match(line)
         is_row = not bullet and _TABLE_ROW_RE.match(line)
         if bullet:
             stop = min([s for s in heading_at if s > index] + [len(lines)])
@@ -452,36 +445,7 @@ def raw_html_lines(catalog: Catalog) -> set[int]:
     """The lines (0-based) of the catalog's HTML blocks, as CommonMark reads them: GitHub shows
     what they hold as HTML, so a markdown entry written in one (no blank line after ``<details>``
     or ``</p>``) shows as its raw text. markdown-it decides, only when some line could open one."""
-    return html_block_lines(_without_bom(catalog.lines))
-
-
-def _setext_headings(lines: list[str]) -> dict[int, tuple[int, str, int]]:
-    """The underlined (setext) headings, as CommonMark reads them: by the line their text starts
-    on, (level, title, lines taken). ``Title`` over ``=====`` is a ``#`` heading, over ``-----`` a
-    ``##`` one; a ``---`` after a blank line, under a bullet (a list's lazy line too) or a table is
-    a rule, and one inside a list item or a quote makes no heading of the catalog. markdown-it
-    decides, and only reads the text when some line could be an underline."""
-    if not any(
-        _UNDERLINE_RE.match(lines[i]) and lines[i - 1].strip() and not _PARAGRAPH_ENDER_RE.match(lines[i - 1])
-        for i in range(1, len(lines))
-    ):
-        return {}
-    tokens = block_parser().parse(block_text(lines))
-    found = {}
-    for token, inline in zip(tokens, tokens[1:], strict=False):
-        if token.type == "heading_open" and token.markup in ("=", "-") and token.level == 0 and token.map:
-            start, end = token.map
-            title = " ".join(part.strip() for part in inline.content.split("\n"))
-            found[start] = (1 if token.markup == "=" else 2, title, end - start)
-    return found
-
-
-def commented_bullet(line: str) -> str | None:
-    """The bullet line that ``line`` holds as a whole one-line HTML comment
-    (``<!-- - [Title](...) · arXiv ... -->``, as an editor comments a line out), or None."""
-    found = _ONE_LINE_COMMENT_RE.match(line)
-    inner = found.group("inner") if found else ""
-    return inner if _BULLET_RE.match(inner) else None
+    return html_block_lines(without_bom(catalog.lines))
 
 
 def _commented_item(
@@ -502,37 +466,6 @@ def _commented_item(
         heading=heading,
         hidden=True,
     )
-
-
-def _code_and_comments(lines: list[str]) -> tuple[list[bool], list[bool]]:
-    """For each line, whether it is fenced code, and whether it starts inside an HTML comment:
-    the rule of the link checker and of lint's prose (``bot.core.markdown.prose_lines``), so that
-    what the model reads as code or commented out is what they skip. A fence shown inside a
-    comment opens no code block, nor one in an HTML block (``<div>`` and the lines up to the next
-    blank one: CommonMark shows them as HTML; markdown-it decides, only when both could occur)."""
-    fenced, starts_inside = [], []
-    fence: str | None = None
-    in_comment = False
-    in_html = html_block_lines(lines) if any(map(fence_opening, lines)) else set()
-    for index, line in enumerate(lines):
-        starts_inside.append(in_comment)
-        if fence is not None:
-            fenced.append(True)
-            fence = None if fence_closes(line, fence) else fence
-            continue
-        fence = None if in_comment or index in in_html else fence_opening(line)
-        fenced.append(fence is not None)
-        if fence is None:
-            _, in_comment = blank_comments_and_code(line.rstrip("\r\n"), in_comment)
-    return fenced, starts_inside
-
-
-def _without_bom(lines: list[str]) -> list[str]:
-    """The lines as the patterns read them: a byte-order mark that an editor saved at the start
-    (Notepad's UTF-8) is no text, so that the title heading under it is still a heading."""
-    if lines and lines[0].startswith("\ufeff"):
-        return [lines[0][1:], *lines[1:]]
-    return lines
 
 
 def title_at(catalog: Catalog, line: int) -> str:

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.core import arxiv_ids
-from bot.core.catalog import Catalog, Heading, Item, commented_bullet, own_id, parse
+from bot.core.catalog import Catalog, Heading, Item, own_id, parse
+from bot.core.catalog_blocks import commented_bullet
 from bot.core.entry import Entry, render_entry
 from bot.core.matching import title_key
 from bot.errors import CatalogError, DuplicateEntryError

@@ -18,7 +18,8 @@ from typing import TextIO
 
 from bot.config import load_taxonomy
 from bot.core import arxiv_ids, matching, templates
-from bot.core.catalog import Catalog, Heading, Item, commented_bullet, own_id, raw_html_lines
+from bot.core.catalog import Catalog, Heading, Item, own_id, raw_html_lines
+from bot.core.catalog_blocks import commented_bullet
 from bot.core.catalog_document import contents_problems
 from bot.core.catalog_io import read_catalog
 from bot.core.enrichment import two_ids
