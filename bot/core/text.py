@@ -126,10 +126,16 @@ def strip_html(text: str) -> str:
 
 
 def cap(text: str, limit: int) -> str:
-    """``text`` cut to at most ``limit`` characters, ending with an ellipsis when cut."""
+    """``text`` cut to at most ``limit`` characters, ending with an ellipsis when cut: after its
+    last whole word when one ends in the last 20 characters kept ("... Without…", not
+    "... Without Fine-Tuni…"), else where the limit falls (one long word, a URL)."""
     if len(text) <= limit:
         return text
-    return text[: limit - 1].rstrip() + "…"
+    kept = text[: limit - 1]
+    space = kept.rfind(" ")
+    if not text[limit - 1].isspace() and space >= max(1, len(kept) - 20):
+        kept = kept[:space]
+    return kept.rstrip(" ,;:") + "…"
 
 
 def _clean_title_once(text: str) -> str:

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from bot.core import templates, text
 from bot.core.latex import latex_accents
-from bot.core.text import clean_title, counted
+from bot.core.text import cap, clean_title, counted
 
 
 @pytest.mark.parametrize(
@@ -84,3 +84,20 @@ def test_cleaning_a_clean_title_or_field_changes_nothing(written: str) -> None:
     repair ran before what it could uncover was removed)."""
     title, field = clean_title(written), text.clean_inline(written)
     assert clean_title(title) == title and text.clean_inline(field) == field
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "shown"),
+    [
+        ("Pruning for Protection Without Fine-Tuning", 38, "Pruning for Protection Without…"),  # a word's end
+        ("Pruning for Protection: Without", 24, "Pruning for Protection…"),  # no colon before "…"
+        (
+            "https://example.org/a/very/long/path/to/a/page",
+            20,
+            "https://example.org…",
+        ),  # one word: at the limit
+        ("short enough", 12, "short enough"),
+    ],
+)
+def test_a_cut_text_ends_after_a_whole_word_when_one_is_near(text: str, limit: int, shown: str) -> None:
+    assert cap(text, limit) == shown and len(cap(text, limit)) <= limit
