@@ -1,7 +1,7 @@
 """Benchmark: relevance quality on the 2024 labelled papers, and section routing accuracy.
 
     python bench/score_quality.py [--shared ../shared] [--catalog catalog.md] [--show 10]
-        [--skip-relevance] [--skip-loso] [--skip-routing]
+        [--skip-relevance] [--skip-loso] [--skip-routing] [--show-misses]
 
 Relevance. The catalog is built from curated lists that overlap the labels, so every paper of
 the evaluation half is first removed from the training catalog (by arXiv id and by fuzzy title).
@@ -334,7 +334,12 @@ def without_floor(scorer: Scorer, parts: Components) -> np.ndarray:
 
 
 def leave_one_section_out(
-    papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, keywords: dict
+    papers: list[Paper],
+    catalog: Catalog,
+    taxonomy: Taxonomy,
+    keywords: dict,
+    show_misses: bool = False,
+    sections: list[str] | None = None,
 ) -> dict[str, dict[str, tuple[int, int, int, int]]]:
     """For each paper section: train on the catalog without that section's entries (and without
     the evaluated half-year), and count how many of that section's labelled papers are found: in the
@@ -344,9 +349,14 @@ def leave_one_section_out(
     A section's papers are counted on two yardsticks: the labelled papers the catalog files there,
     and the labelled papers in scope whose section by SCOPE.md (bench/data/) is that one, the
     yardstick of the "in scope" rows. Returns {yardstick: {section: (papers, in top, accepted, in top
-    without the learned floor)}}."""
+    without the learned floor)}}. With ``show_misses``, the papers of the "scope" yardstick below the
+    threshold are listed with the parts of their score. ``sections``: only these are left out
+    (all paper sections by default)."""
     halves = halves_of(papers)
-    paper_sections = [s.id for s in taxonomy.sections if s.kind == "papers"]
+    misses: list[str] = []
+    paper_sections = [
+        s.id for s in taxonomy.sections if s.kind == "papers" and (not sections or s.id in sections)
+    ]
     yardsticks = ("catalog", "scope")
     found = {y: {s: [0, 0, 0, 0] for s in paper_sections} for y in yardsticks}
     rules = Scorer.train(catalog, taxonomy, keywords).rules
@@ -395,6 +405,11 @@ def leave_one_section_out(
                     bool(parts.combined[i] >= scorer.settings.threshold) for i in members[yardstick]
                 )
                 tally[3] += sum(i in unfloored for i in members[yardstick])
+            misses += [
+                miss_line(section, eval_name, evaluation[i], i, parts)
+                for i in members["scope"]
+                if parts.combined[i] < scorer.settings.threshold
+            ]
     headings = {
         "catalog": "its labelled 2024 papers (both halves) the catalog files there",
         "scope": "its labelled 2024 papers in scope whose section by SCOPE.md is that one",
@@ -410,7 +425,25 @@ def leave_one_section_out(
                     f"recall at threshold {accepted / total:.3f}  "
                     f"(recall@3P without the learned floor {in_top_unfloored / total:.3f})"
                 )
+    if show_misses:
+        print(
+            "\nleave one section out, papers in scope below the threshold (section, months, score, title model,"
+        )
+        print("abstract model, rule points, the sections with most relevance points):")
+        print("\n".join(misses))
     return {y: {s: (t[0], t[1], t[2], t[3]) for s, t in found[y].items()} for y in yardsticks}
+
+
+def miss_line(section: str, months: str, paper: Paper, i: int, parts: Components) -> str:
+    """One paper a left-out section missed, with the parts of its score."""
+    rule = parts.rule_results[i]
+    points = sorted(rule.relevance_points.items(), key=lambda kv: -kv[1])[:3]
+    strongest = ", ".join(f"{s} {v:.1f}" for s, v in points if v > 0)
+    return (
+        f"  {section:<12} {months:<5} {parts.combined[i]:.3f}  learned {parts.learned[i]:+.2f}  "
+        f"abstract {parts.abstract[i]:+.2f}  rules {parts.rules[i]:.1f} ({strongest})  "
+        f"{paper.arxiv_id} {paper.title[:90]}"
+    )
 
 
 def show_top_unlabelled(papers: list[Paper], labels: np.ndarray, scores: np.ndarray, count: int) -> None:
@@ -526,7 +559,9 @@ def routing_with_abstracts(papers: list[Paper], catalog: Catalog, taxonomy: Taxo
             print(f"  {mode:<20} top-1 {statistics.mean(hits):.3f} against the catalog's sections")
 
 
-def routing_in_scope(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, keywords: dict) -> None:
+def routing_in_scope(
+    papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, keywords: dict, show_misses: bool = False
+) -> None:
     """Route every 2024 paper in scope (labelled in scope, or label-0 judged in scope) that has a
     routing judgement (bench/data/: the sections SCOPE.md gives, read paper by paper), from title +
     abstract, as the bot routes a new paper: each half-year against the catalog and background
@@ -537,6 +572,7 @@ def routing_in_scope(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, 
     flagged: list[bool] = []  # right or not, for the routes a PR would mark needs-section
     routes: dict[str, str] = {}
     sure: list[bool] = []  # and for the others
+    misses: list[str] = []
     for name, evaluation in halves_of(papers).items():
         held = [p for p in evaluation if judged.get(p.arxiv_id)]
         training, _ = catalog_without(catalog, evaluation, taxonomy)
@@ -551,6 +587,11 @@ def routing_in_scope(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, 
                 tally[row].add(decision.section in sections, decision.runner_up in sections, False)
             (flagged if decision.needs_section else sure).append(decision.section in sections)
             routes[paper.arxiv_id] = decision.section
+            if decision.section not in sections:
+                misses.append(
+                    f"  {'/'.join(sections):<28} -> {decision.section:<18} (runner-up {decision.runner_up}, "
+                    f"confidence {decision.confidence:.2f})  {paper.arxiv_id} {paper.title[:80]}"
+                )
     print(
         f"\nrouting the {tally['overall'].total} 2024 papers in scope with a routing judgement "
         "(title + abstract; each half-year against the catalog without it):"
@@ -567,6 +608,9 @@ def routing_in_scope(papers: list[Paper], catalog: Catalog, taxonomy: Taxonomy, 
         f"{statistics.mean(flagged) if flagged else 0:.3f} of them right, {flagged.count(False)} of the "
         f"{wrong} wrong routes; unflagged routes {statistics.mean(sure) if sure else 0:.3f} right"
     )
+    if show_misses:
+        print("  the wrong routes (the judged sections -> the route):")
+        print("\n".join(sorted(misses)))
 
 
 def routed_in_scope(section: str | None, sections: list[str]) -> bool | None:
@@ -591,6 +635,17 @@ def main() -> int:
     parser.add_argument("--skip-relevance", action="store_true")
     parser.add_argument("--skip-loso", action="store_true", help="skip the leave-one-section-out check")
     parser.add_argument(
+        "--show-misses",
+        action="store_true",
+        help="list the papers leave one section out misses at the threshold and the judged papers routed wrong",
+    )
+    parser.add_argument(
+        "--loso-sections",
+        nargs="+",
+        metavar="SECTION",
+        help="leave only these sections out (default: every one)",
+    )
+    parser.add_argument(
         "--whole-months",
         action="store_true",
         help="relevance: also remove the catalog entries with an arXiv id of the evaluated months that the labelled file lacks",
@@ -609,11 +664,14 @@ def main() -> int:
             )
             print(f"  {name:<32} {mean.row()}")
     if not args.skip_loso:
-        leave_one_section_out(papers, catalog, taxonomy, keywords)
+        unknown = set(args.loso_sections or ()) - set(taxonomy.section_ids())
+        if unknown:
+            parser.error(f"--loso-sections: no section {', '.join(sorted(unknown))} in config/taxonomy.yml")
+        leave_one_section_out(papers, catalog, taxonomy, keywords, args.show_misses, args.loso_sections)
     if not args.skip_routing:
         routing(catalog, taxonomy, keywords)
         routing_with_abstracts(papers, catalog, taxonomy, keywords)
-        routing_in_scope(papers, catalog, taxonomy, keywords)
+        routing_in_scope(papers, catalog, taxonomy, keywords, args.show_misses)
     return 0
 
 
