@@ -354,6 +354,7 @@ def leave_one_section_out(
     (all paper sections by default)."""
     halves = halves_of(papers)
     misses: list[str] = []
+    runs, accepted_all, accepted_in_scope = 0, 0, 0  # the price of a section being new
     paper_sections = [
         s.id for s in taxonomy.sections if s.kind == "papers" and (not sections or s.id in sections)
     ]
@@ -383,6 +384,7 @@ def leave_one_section_out(
         labels = np.array([int(bool(p.extra.get("label"))) for p in evaluation])
         negatives = background_without(keywords, evaluation)
         home = [homes(p) for p in evaluation]
+        in_scope = in_scope_mask(evaluation, labels, np.array([not outside_scope(p) for p in evaluation]))
         for section in paper_sections:
             members = {y: [i for i, h in enumerate(home) if h[y] == section] for y in yardsticks}
             if not any(members.values()):
@@ -405,6 +407,10 @@ def leave_one_section_out(
                     bool(parts.combined[i] >= scorer.settings.threshold) for i in members[yardstick]
                 )
                 tally[3] += sum(i in unfloored for i in members[yardstick])
+            taken = parts.combined >= scorer.settings.threshold
+            runs += 1
+            accepted_all += int(taken.sum())
+            accepted_in_scope += int((taken & in_scope).sum())
             misses += [
                 miss_line(section, eval_name, evaluation[i], i, parts)
                 for i in members["scope"]
@@ -425,11 +431,15 @@ def leave_one_section_out(
                     f"recall at threshold {accepted / total:.3f}  "
                     f"(recall@3P without the learned floor {in_top_unfloored / total:.3f})"
                 )
+    print(
+        f"  accepted over the {runs} runs (a section left out, a half-year each): {accepted_all}, "
+        f"{accepted_in_scope} of them in scope (labels in scope and papers judged in scope)"
+    )
     if show_misses:
+        print("\nleave one section out, the papers in scope (by SCOPE.md's section) below the threshold:")
         print(
-            "\nleave one section out, papers in scope below the threshold (section, months, score, title model,"
+            "section, months, score, title model, abstract model, rule points (the sections with most relevance points)"
         )
-        print("abstract model, rule points, the sections with most relevance points):")
         print("\n".join(misses))
     return {y: {s: (t[0], t[1], t[2], t[3]) for s, t in found[y].items()} for y in yardsticks}
 
