@@ -662,6 +662,10 @@ def main() -> int:
     )
     args = parser.parse_args()
     taxonomy = config.load_taxonomy(ROOT / "config")
+    papers_sections = [s.id for s in taxonomy.sections if s.kind == "papers"]
+    unknown = sorted(set(args.loso_sections or ()) - set(papers_sections))
+    if unknown:  # before the minutes of reading and training
+        parser.error(f"--loso-sections: not a paper section of config/taxonomy.yml: {', '.join(unknown)}")
     keywords = config.load("keywords", ROOT / "config")
     catalog = read_catalog(args.catalog, taxonomy)
     papers = feeds.read_papers(args.shared / LABELLED)
@@ -674,9 +678,6 @@ def main() -> int:
             )
             print(f"  {name:<32} {mean.row()}")
     if not args.skip_loso:
-        unknown = set(args.loso_sections or ()) - set(taxonomy.section_ids())
-        if unknown:
-            parser.error(f"--loso-sections: no section {', '.join(sorted(unknown))} in config/taxonomy.yml")
         leave_one_section_out(papers, catalog, taxonomy, keywords, args.show_misses, args.loso_sections)
     if not args.skip_routing:
         routing(catalog, taxonomy, keywords)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import score_quality  # noqa: E402
@@ -30,3 +32,19 @@ def test_whole_months_removes_every_entry_with_an_id_of_those_months() -> None:
     assert dropped == len(october)
     assert not any(a.startswith("2410.") for i in without.entries() for a in i.arxiv_ids)
     assert len(without.entries()) == len(catalog.entries()) - dropped
+
+
+def test_loso_sections_names_a_section_that_is_not_one_before_any_work(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # the shared data is not read (tmp_path holds none): the mistake is caught first
+    monkeypatch.setattr(
+        sys,
+        "argv",
+        ["score_quality.py", "--shared", str(tmp_path), "--loso-sections", "low-rank", "lowrank", "tools"],
+    )
+    with pytest.raises(SystemExit) as stopped:
+        score_quality.main()
+    assert stopped.value.code == 2
+    error = capsys.readouterr().err
+    assert "not a paper section of config/taxonomy.yml: lowrank, tools" in error
