@@ -138,6 +138,68 @@ def test_data_pruning_routes_to_training_not_to_pruning(rules: RuleScorer) -> No
     assert "training" not in weights.goal_points
 
 
+@pytest.mark.parametrize(
+    ("title", "abstract"),
+    [
+        ("DeeR-VLA: Dynamic Inference of Multimodal Large Language Models for Efficient Robot Execution", ""),
+        ("Switchable Decision: Dynamic Neural Generation Networks", ""),
+        ("Faster Language Models", "We give large language models adaptive computation per token."),
+    ],
+)
+def test_computation_that_adapts_to_the_input_routes_to_architecture(
+    rules: RuleScorer, title: str, abstract: str
+) -> None:
+    """Dynamic inference, dynamic networks, adaptive computation: token and layer skipping by
+    older names (SCOPE.md: architecture). They route; they add no relevance."""
+    plain = judge(rules, "Faster Language Models", "We study large language models.")
+    result = judge(rules, title, abstract or "We study large language models.")
+    assert result.section_points.get("architecture", 0) >= plain.section_points.get("architecture", 0) + 3
+    assert result.relevance_points.get("architecture", 0) == plain.relevance_points.get("architecture", 0)
+    moe = judge(rules, "Faster Language Models", "Mixture of experts is conditional computation.")
+    assert moe.section_points.get("architecture", 0) == plain.section_points.get("architecture", 0)
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "points"),
+    [
+        (
+            "InfLLM: Training-Free Long-Context Extrapolation for LLMs with an Efficient Context Memory",
+            "We study large language models.",
+            4.0,  # weight 2 x the title's weight 2
+        ),
+        ("TokenSelect: Efficient Long-Context Inference and Length Extrapolation for LLMs", "", 4.0),
+        (
+            "A Memory for Language Models",
+            "It lets large language models efficiently process long sequences.",
+            2.0,
+        ),
+    ],
+)
+def test_an_efficient_long_context_method_adds_relevance(
+    rules: RuleScorer, title: str, abstract: str, points: float
+) -> None:
+    """Long context alone is a capability (route-only); said to be efficient, it is the
+    architecture section's topic and adds relevance."""
+    result = judge(rules, title, abstract or "We study large language models.")
+    assert result.relevance_points.get("architecture", 0) >= points
+    capability = judge(
+        rules, "Scaling Code Models to 128K Context", "Long context windows for large language models."
+    )
+    assert capability.relevance_points.get("architecture", 0) == 0
+
+
+def test_a_low_rank_structure_adds_low_rank_relevance(rules: RuleScorer) -> None:
+    """What low-rank methods exploit adds relevance; "low-rank" alone (LoRA, matrix completion)
+    only routes."""
+    abstract = "Keys of large language models have a low-rank structure that we exploit."
+    found = judge(rules, "ATP: Enabling Fast LLM Serving via Attention on Top Principal Keys", abstract)
+    plain = judge(
+        rules, "ATP: Enabling Fast LLM Serving via Attention on Top Principal Keys", "A low-rank LLM."
+    )
+    assert found.relevance_points.get("low-rank", 0) >= 3.0
+    assert plain.relevance_points.get("low-rank", 0) == 0
+
+
 def test_new_topics_add_relevance(rules: RuleScorer) -> None:
     dllm = judge(rules, "Accelerating Diffusion LLMs via Adaptive Parallel Decoding")
     assert dllm.section_points["decoding"] >= 10 and dllm.llm_context and dllm.points >= 10
