@@ -131,12 +131,29 @@ def _unknown_keys(schema: dict[str, Any], value: Any, path: tuple[str, ...]) -> 
     return found
 
 
-def _describe(error: jsonschema.ValidationError, lines: Lines) -> str:
+def _describe(error: jsonschema.ValidationError, data: Any, lines: Lines) -> str:
     where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+    if owner := _item_id(data, tuple(error.absolute_path)):
+        where += f" (in the item with id {owner!r})"  # "sections.2" alone sends a reader counting
     expected = error.schema.get("description") if isinstance(error.schema, dict) else None
     hint = f" Expected: {expected}." if expected else ""
     line = lines(tuple(error.absolute_path)) if error.absolute_path else None
     return f"{f'line {line}: ' if line else ''}key {where}: {error.message}.{hint}"
+
+
+def _item_id(data: Any, path: tuple[Any, ...]) -> str | None:
+    """The ``id`` of the innermost list item on ``path`` that has one (a section, a subsection)."""
+    found, node = None, data
+    for step in path:
+        if isinstance(node, list) and isinstance(step, int) and step < len(node):
+            node = node[step]
+            if isinstance(node, dict) and isinstance(node.get("id"), str):
+                found = node["id"]
+        elif isinstance(node, dict) and step in node:
+            node = node[step]
+        else:
+            break
+    return found
 
 
 Lines = Callable[[tuple[Any, ...]], "int | None"]
@@ -206,7 +223,7 @@ def validate(name: str, data: Any, source: str, lines: Lines = _no_lines) -> dic
         key=lambda e: list(map(str, e.absolute_path)),
     )
     if errors:
-        details = "; ".join(_describe(e, lines) for e in errors)
+        details = "; ".join(_describe(e, data, lines) for e in errors)
         raise ConfigError(f"{source}: {details} Fix the file and run `python -m bot validate-config`.")
     for key in _unknown_keys(schema, data, ()):
         line = lines(key)

@@ -404,3 +404,14 @@ def test_a_missing_or_empty_taxonomy_says_what_it_must_give(
         "--from LIST` writes it from your list, or point CATALOG_BOT_CONFIG (or --config-dir) at the "
         "config folder that has it"
     ) in capsys.readouterr().out
+
+
+def test_a_wrong_value_in_a_list_item_names_the_items_id(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """'key sections.1.subsections.2.title' sent an adopter counting list items in taxonomy.yml."""
+    taxonomy = project / "config" / "taxonomy.yml"
+    edit_yaml(taxonomy, lambda data: data["sections"][1]["subsections"][2].update(title=42))
+    assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 1
+    out = capsys.readouterr().out
+    assert "key sections.1.subsections.2.title (in the item with id 'qat'): 42 is not of type 'string'" in out
