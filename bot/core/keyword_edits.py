@@ -109,11 +109,22 @@ def _yaml_string(term: str) -> str:
     return term if plain else "'" + term.replace("'", "''") + "'"
 
 
+def yaml_problem(exc: yaml.YAMLError) -> str:
+    """PyYAML's error as one line for a reply: "line 3, column 7: mapping values are not allowed
+    here", without its ``in "<unicode string>"`` and the caret drawn under a copy of the line."""
+    problem = getattr(exc, "problem", None)
+    if not problem:
+        return " ".join(str(exc).split())
+    mark, context = getattr(exc, "problem_mark", None), getattr(exc, "context", None)
+    where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark is not None else ""
+    return f"{where}{problem}" + (f" ({context})" if context else "")
+
+
 def _compose(text: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
-        raise KeywordEditError(f"config/keywords.yml is not valid YAML: {exc}") from exc
+        raise KeywordEditError(f"config/keywords.yml is not valid YAML: {yaml_problem(exc)}") from exc
 
 
 def _key(mapping: yaml.MappingNode, name: str) -> yaml.Node | None:
@@ -152,7 +163,8 @@ def has_pattern(text: str, section: str, term: str) -> bool:
     try:
         return term in _patterns_of(text, section)
     except (yaml.YAMLError, AttributeError) as exc:  # not YAML, or not a mapping of sections
-        raise KeywordEditError(f"config/keywords.yml does not load as keyword rules: {exc}") from exc
+        said = yaml_problem(exc) if isinstance(exc, yaml.YAMLError) else str(exc)
+        raise KeywordEditError(f"config/keywords.yml does not load as keyword rules: {said}") from exc
 
 
 def taught_comment(text: str, term: str) -> str:

@@ -110,3 +110,13 @@ def test_a_term_is_a_few_plain_words(term: str, cleaned: str | None) -> None:
 def test_a_term_yaml_would_read_as_another_type_is_quoted(term: str) -> None:
     after = add_pattern(RULES, "kv-cache", term)
     assert yaml.safe_load(after)["sections"]["kv-cache"]["patterns"][-1] == term
+
+
+def test_a_yaml_error_is_one_line_naming_where_it_is() -> None:
+    """The /teach reply quoted PyYAML's whole message: 'in "<unicode string>", line 4, column 3:'
+    and the caret drawn under a copy of the line, flattened into the reply's one line."""
+    with pytest.raises(KeywordEditError) as raised:
+        add_pattern("sections:\n  kv-cache:\n    patterns:\n  - [\n", "kv-cache", "lantern weaving")
+    said = str(raised.value)
+    assert "<unicode string>" not in said and "^" not in said and "\n" not in said
+    assert said.startswith("config/keywords.yml is not valid YAML: line 4, column 3: expected <block end>")

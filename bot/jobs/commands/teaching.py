@@ -15,7 +15,7 @@ import yaml
 
 from bot import config
 from bot.core import markers, templates
-from bot.core.keyword_edits import TEACH_MARKER_KIND, KeywordEditError, add_pattern, clean_term
+from bot.core.keyword_edits import TEACH_MARKER_KIND, KeywordEditError, add_pattern, clean_term, yaml_problem
 from bot.errors import BotError
 from bot.forge.protocols import ChangeRequest
 from bot.jobs.commands.parser import Command
@@ -108,7 +108,8 @@ def _validated(text: str, work: Run) -> dict[str, Any]:
     try:
         data = config.read_yaml(text)
     except yaml.YAMLError as exc:
-        raise KeywordEditError(f"{work.settings.keywords_path} is not valid YAML: {exc}") from exc
+        path = work.settings.keywords_path
+        raise KeywordEditError(f"{path} is not valid YAML: {yaml_problem(exc)}") from exc
     return config.validate("keywords", data, work.settings.keywords_path)
 
 
