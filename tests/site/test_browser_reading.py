@@ -235,6 +235,9 @@ def test_a_shared_search_link_is_not_shown_as_its_result_before_the_index_loads(
     page.wait_for_function("document.getElementById('results').classList.contains('waiting')", timeout=10_000)
     assert set(visible_ids(page)) == beta  # the filter that needs no index, not the whole catalog
     assert page.get_attribute("#results", "aria-busy") == "true"
+    # marked as waiting without fading its text under AA's 4.5:1 (it was at opacity 0.55)
+    assert page.evaluate("getComputedStyle(document.getElementById('results')).opacity") == "1"
+    assert page.evaluate("getComputedStyle(document.getElementById('results')).outlineStyle") == "dashed"
     text = page.text_content("#count") or ""
     assert text.startswith("Loading the search index to search for “cache”…"), text
     assert f"{len(beta)} of {len(built.entries)} entries match the filters so far" in text

@@ -400,7 +400,7 @@
     }
     if (indexState === "loading") {
       // A shared ?q= link: the filters that need no index apply at once, and the list is
-      // dimmed and the count says the search is still to come, so it is not taken as the result.
+      // framed and the count says the search is still to come, so it is not taken as the result.
       show(state, null, function (text, filtered) {
         return "Loading the search index to search for “" + state.q + "”… (" +
           (filtered !== n ? filtered + " of " + n + " entries match the filters" : ALL) + " so far)";
