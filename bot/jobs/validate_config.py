@@ -6,8 +6,9 @@ and import-mapping targets that are not in the taxonomy, and an issue form whose
 does not list the taxonomy's sections. Jobs run the same checks before they start
 (``bot.config_checks.preflight``), so a broken config stops them with the whole list rather than a
 traceback.
-Warnings (printed, not failing): unknown keys, and two keyword patterns of one list that find the
-same texts ("fine-tuning" and "finetuning"), which count a paper twice.
+Warnings (printed, not failing): unknown keys, two keyword patterns of one list that find the
+same texts ("fine-tuning" and "finetuning"), which count a paper twice, and a catalog file that
+does not exist yet.
 """
 
 from __future__ import annotations
@@ -49,4 +50,10 @@ def main(args: argparse.Namespace) -> int:
     for name in config.schema_names():
         state = "ok" if (directory / f"{name}.yml").exists() else "ok (defaults, no file)"
         print(f"{directory / (name + '.yml')}: {state}")
+    catalog = (args.repo or directory.parent) / config.catalog_path(directory)
+    if not catalog.exists():  # every job would stop on it: said here, where an adopter checks first
+        print(
+            f"warning: {catalog} (`catalog` of poll.yml) does not exist yet: "
+            "`python -m bot init --from LIST` or `python -m bot import LIST... --output` writes it"
+        )
     return 0

@@ -19,9 +19,10 @@ ROOT = Path(__file__).resolve().parents[2]
 
 @pytest.fixture
 def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the fixture project (config/ and the issue form) somewhere else."""
+    """A copy of the fixture project (config/, the issue form and the catalog) somewhere else."""
     shutil.copytree(PROJECT / "config", tmp_path / "elsewhere" / "config")
     shutil.copytree(PROJECT / ".github", tmp_path / "elsewhere" / ".github")
+    shutil.copy(PROJECT / "catalog.md", tmp_path / "elsewhere" / "catalog.md")
     monkeypatch.setenv("CATALOG_BOT_CONFIG", str(tmp_path / "elsewhere" / "config"))
     return tmp_path / "elsewhere"
 
@@ -415,3 +416,16 @@ def test_a_wrong_value_in_a_list_item_names_the_items_id(
     assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 1
     out = capsys.readouterr().out
     assert "key sections.1.subsections.2.title (in the item with id 'qat'): 42 is not of type 'string'" in out
+
+
+def test_a_catalog_that_does_not_exist_yet_is_a_warning(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """validate-config said every file was ok, and the first job then stopped on the missing catalog."""
+    (project / "catalog.md").unlink()
+    assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 0
+    out = capsys.readouterr().out
+    assert f"warning: {project / 'catalog.md'} (`catalog` of poll.yml) does not exist yet" in out
+    (project / "catalog.md").write_text("# A list\n", encoding="utf-8")
+    assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 0
+    assert "does not exist yet" not in capsys.readouterr().out
