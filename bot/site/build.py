@@ -271,6 +271,7 @@ def render_page(site: Site, chart_file: str = "chart.svg") -> str:
             # in <head>, for search-start.js to start the worker before the list is parsed
             search={"options": SEARCH_OPTIONS, "abstracts": site.with_abstract > 0},
             chart_file=chart_file,
+            chart_alt=chart.describe(chart.per_month(site.entries), site.taxonomy),
             anchors=heading_anchors(site.taxonomy),
             search_example=search_example(site.taxonomy),
         )

@@ -119,7 +119,7 @@ def render_svg(counts: Counter[tuple[str, Month]], taxonomy: Taxonomy, bar: int 
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title chart-desc">',
         f'<title id="chart-title">{escape(title)}</title>',
-        f'<desc id="chart-desc">{escape(_describe(counts, sections, months))}</desc>',
+        f'<desc id="chart-desc">{escape(describe(counts, taxonomy))}</desc>',
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
         f'<text x="{left}" y="22" {font} font-size="15" font-weight="600" fill="#1a1a1a">'
         f"{escape(title)}</text>",
@@ -171,7 +171,21 @@ def render_svg(counts: Counter[tuple[str, Month]], taxonomy: Taxonomy, bar: int 
 def _describe(counts: Counter[tuple[str, Month]], sections: list, months: list[Month]) -> str:
     total = sum(counts.values())
     first, last = months[0], months[-1]
+    per_section = Counter(section for section, _ in counts.elements())
+    biggest = sorted(sections, key=lambda s: (-per_section[s.id], sections.index(s)))[:3]
     return (
         f"{total} papers from {first[0]}-{first[1]:02d} to {last[0]}-{last[1]:02d} in "
-        f"{len(sections)} sections."
+        f"{len(sections)} sections; the most in "
+        + ", ".join(f"{s.title} ({per_section[s.id]})" for s in biggest)
+        + "."
+    )
+
+
+def describe(counts: Counter[tuple[str, Month]], taxonomy: Taxonomy) -> str:
+    """What the chart shows, in words: the text of its ``<desc>`` and of the page's ``alt``."""
+    sections = [s for s in taxonomy.sections if any(k[0] == s.id for k in counts)]
+    if not counts:
+        return "No dated papers yet."
+    return "Papers per month, by section: " + _describe(
+        counts, sections, _months(min(m for _, m in counts), max(m for _, m in counts))
     )

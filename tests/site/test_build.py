@@ -258,6 +258,26 @@ def test_chart_counts_papers_per_month_per_section(built: tuple[site_build.Site,
     assert shown == expected and sum(shown.values()) == 40
 
 
+def test_the_charts_alt_text_says_what_it_shows(built: tuple[site_build.Site, Path]) -> None:
+    """The page's chart image said only "Stacked bar chart ..., one colour per section": a screen
+    reader heard no figure. Its alt (and the SVG's description) give the total, the months and the
+    biggest sections with their counts."""
+    site, folder = built
+    per_section = Counter(e.section for e in site.entries if e.kind == "paper" and e.month)
+    titles = {s.id: s.title for s in site.taxonomy.sections}
+    biggest, count = per_section.most_common(1)[0]
+    page = (folder / "out" / "index.html").read_text(encoding="utf-8")
+    alt = re.search(r'<img src="chart.svg" loading="lazy" alt="([^"]*)"', page)
+    assert alt is not None
+    said = unescape(alt[1])
+    assert said.startswith(f"Papers per month, by section: {sum(per_section.values())} papers from ")
+    assert f"the most in {titles[biggest]} ({count})" in said
+    desc = ET.fromstring((folder / "out" / "chart.svg").read_text(encoding="utf-8")).find(
+        "{http://www.w3.org/2000/svg}desc"
+    )
+    assert desc is not None and desc.text == said
+
+
 def test_chart_escapes_section_titles() -> None:
     taxonomy = fixture.load_taxonomy()
     counts = chart.per_month([])
