@@ -163,10 +163,12 @@ def rising_terms(
     in_feed: dict[str, list[Paper]] = {}
     spellings: dict[str, set[str]] = {}
     for paper in feed:
-        for key in {plural_free(pair) for pair in _pairs(paper.title)}:
-            in_feed.setdefault(key, []).append(paper)
+        keys = set()
         for pair in _pairs(paper.title):
-            spellings.setdefault(plural_free(pair), set()).add(pair)
+            keys.add(key := plural_free(pair))
+            spellings.setdefault(key, set()).add(pair)
+        for key in keys:  # a paper counts once for a term, whichever of its spellings it uses
+            in_feed.setdefault(key, []).append(paper)
     in_background = Counter(plural_free(pair) for paper in background for pair in _pairs(paper.title))
     catalog = {plural_free(pair) for title in catalog_titles for pair in _pairs(title)}
     known = PatternSet(list(known_patterns)) if known_patterns else None
