@@ -19,6 +19,7 @@ from bot.jobs.commands import (
     safe_text,
     state_from_data,
 )
+from tests.conftest import PROJECT
 from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub, forge_for
 from tests.golden_files import assert_shown_in_docs
 from tests.jobs.commands.helpers import (
@@ -290,3 +291,19 @@ def test_the_docs_show_a_request_changed_after_its_preview(
     text = as_documented(github, {reviewed, changed})
     assert "no request with revision `XXXXXXXX` is waiting" in text
     assert_shown_in_docs("commands.md", "commands-changed.md", text)
+
+
+def test_the_docs_show_a_teach_reply_and_its_pull_request(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """docs/commands.md includes the status comment after a maintainer's /teach (tests/golden/
+    commands-teach.md) and the body of the pull request it opens (commands-teach-pr.md), which say
+    how broad the term is in the fixture project's background."""
+    github.push("config/keywords.yml", (PROJECT / "config" / "keywords.yml").read_text(encoding="utf-8"))
+    handle(github, arxiv, taxonomy, '/teach "long context" kv-cache')
+    reply = as_documented(github, set())
+    assert "older papers of the fixed background say it" in reply
+    assert_shown_in_docs("commands.md", "commands-teach.md", reply)
+    [pr] = [p for p in github.pulls() if p.head == "bot/teach-long-context"]
+    assert pr.title == "Teach the keyword rules: long context (kv-cache)"
+    assert_shown_in_docs("commands.md", "commands-teach-pr.md", pr.body.replace(github.url, "https://github.com"))
