@@ -492,6 +492,19 @@ def test_a_paper_store_that_is_not_utf8_is_a_clear_error(
     assert "store.jsonl is not UTF-8 text" in err and "Traceback" not in err
 
 
+def test_a_store_line_that_does_not_read_fails_lint_naming_it(
+    clean_text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/papers.md: a store line that does not read fails `enrich`, and `lint` too (exit 1, the
+    same one line), while poll, backfill and new-topics go on without the store."""
+    (tmp_path / "catalog.md").write_text(clean_text, encoding="utf-8")
+    (tmp_path / "store.jsonl").write_text('{"arxiv_id": "2210.17323", "withdrawn": "false"}\n', encoding="utf-8")
+    assert cli.main(["lint", str(tmp_path / "catalog.md"), "--store", str(tmp_path / "store.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert 'store.jsonl:1: not a paper record (withdrawn must be true or false, not "false")' in err
+    assert "Traceback" not in err
+
+
 def test_the_docs_show_lint_on_a_broken_catalog(
     tmp_path: Path,
     clean_text: str,
