@@ -1175,3 +1175,14 @@ def test_line_numbers_are_the_ones_lint_and_git_show(tmp_path: Path) -> None:
     links = extract_links(_read(path))
     assert [link.lines for link in links] == [(3,)]
     assert catalog.parse(_read(path)).items[0].line_number == 3
+
+
+def test_without_a_links_file_arxiv_and_github_keep_their_polite_limits(tmp_path: Path) -> None:
+    """docs/link-checking.md gives arxiv.org 1 request at a time every 3 s and github.com 4 every
+    0.5 s as the default; the default was none, so a list adopted without config/links.yml (init
+    writes none) checked arXiv's pages, when its API failed, 24 at once, 100 a second."""
+    (tmp_path / "config").mkdir()
+    settings = settings_from_config(config.load("links", tmp_path / "config"))
+    assert settings.limits_for("arxiv.org") == settings.limits_for("export.arxiv.org") == HostLimits(1, 3)
+    assert settings.limits_for("github.com") == HostLimits(4, 0.5)
+    assert settings.limits_for("example.org") == settings.per_host == HostLimits(24, 0.01)
