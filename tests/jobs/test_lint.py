@@ -498,7 +498,9 @@ def test_a_store_line_that_does_not_read_fails_lint_naming_it(
     """docs/papers.md: a store line that does not read fails `enrich`, and `lint` too (exit 1, the
     same one line), while poll, backfill and new-topics go on without the store."""
     (tmp_path / "catalog.md").write_text(clean_text, encoding="utf-8")
-    (tmp_path / "store.jsonl").write_text('{"arxiv_id": "2210.17323", "withdrawn": "false"}\n', encoding="utf-8")
+    (tmp_path / "store.jsonl").write_text(
+        '{"arxiv_id": "2210.17323", "withdrawn": "false"}\n', encoding="utf-8"
+    )
     assert cli.main(["lint", str(tmp_path / "catalog.md"), "--store", str(tmp_path / "store.jsonl")]) == 1
     err = capsys.readouterr().err
     assert 'store.jsonl:1: not a paper record (withdrawn must be true or false, not "false")' in err

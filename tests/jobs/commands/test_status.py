@@ -306,4 +306,6 @@ def test_the_docs_show_a_teach_reply_and_its_pull_request(
     assert_shown_in_docs("commands.md", "commands-teach.md", reply)
     [pr] = [p for p in github.pulls() if p.head == "bot/teach-long-context"]
     assert pr.title == "Teach the keyword rules: long context (kv-cache)"
-    assert_shown_in_docs("commands.md", "commands-teach-pr.md", pr.body.replace(github.url, "https://github.com"))
+    assert_shown_in_docs(
+        "commands.md", "commands-teach-pr.md", pr.body.replace(github.url, "https://github.com")
+    )
