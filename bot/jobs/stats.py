@@ -157,12 +157,15 @@ def pad(text: str, width: int) -> str:
 
 
 def uncounted(catalog: Catalog, taxonomy: Taxonomy) -> list[Item]:
-    """Entries under headings that are not the taxonomy's: in no row of the table."""
+    """Entries under headings that are not the taxonomy's: in no row of the table (the footer's
+    links, `footer_headings`, are prose: no entries, as lint reads them)."""
     ids = set(taxonomy.section_ids())
+    footer = catalog.footer_lines()
     return [
         i
         for i in catalog.items
         if i.section not in ids
+        and i.start not in footer
         and "](#" not in i.text
         and (i.entry is not None or i.arxiv_ids)
         and not i.hidden

@@ -191,3 +191,26 @@ def test_a_paper_listed_with_and_without_its_arxiv_id_is_one_paper(taxonomy: Tax
     assert (result.papers, result.unique_papers, result.unique_with_code) == (3, 1, 1)
     named = [p for p in lint.check(parsed, taxonomy) if p.message.startswith("duplicate of")]
     assert len(named) == result.papers - result.unique_papers
+
+
+def test_links_under_footer_headings_are_neither_counted_nor_warned_about(
+    taxonomy: Taxonomy, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/catalog.md: no entries are read under `footer_headings` (a README's Contributing and
+    License). `stats` warned "1 entry is under headings outside the taxonomy (e.g. 'License') ...;
+    run `python -m bot lint`", and lint, which leaves the footer alone, said ok."""
+    import dataclasses
+
+    footers = dataclasses.replace(taxonomy, footer_headings=("Contributing", "License"))
+    text = (PROJECT / "catalog.md").read_text(encoding="utf-8") + (
+        "\n## Contributing\n\nRead the guide first.\n\n"
+        "- [A Paper](https://arxiv.org/abs/2401.00001) · arXiv 2401.00001 · Jan 2024\n"
+        "\n## License\n\n- [CC0](https://creativecommons.org/publicdomain/zero/1.0/)\n"
+    )
+    path = tmp_path / "catalog.md"
+    path.write_text(text, encoding="utf-8")
+    assert stats.uncounted(catalog.parse(text, footers), footers) == []
+    assert stats.run(path, footers, __import__("sys").stdout) == 0
+    assert "outside the taxonomy" not in capsys.readouterr().err
+    # without footer_headings they are entries outside the taxonomy, as lint says
+    assert len(stats.uncounted(catalog.parse(text, taxonomy), taxonomy)) == 2
