@@ -101,7 +101,7 @@ def _first_difference(numbered: list[tuple[int, str]], expected: list[str], head
         line,
         f"table of contents is stale: {what}"
         f"{f' (and {more} more difference(s))' if more else ''}; it should list exactly the taxonomy's "
-        "sections and subsections (`python -m bot import` renders it)",
+        "sections and subsections (`python -m bot import CATALOG --output CATALOG --replace` renders it)",
     )
 
 

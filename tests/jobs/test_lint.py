@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -347,7 +348,7 @@ def test_stale_table_of_contents_and_missing_title(clean_text: str, taxonomy: Ta
             line_of(stale, "- [Knowledge Distillation](#knowledge-distillation)"),
             "table of contents is stale: '  - [Structured Pruning](#structured-pruning)' is missing "
             "before this line; it should list exactly the taxonomy's "
-            "sections and subsections (`python -m bot import` renders it)",
+            "sections and subsections (`python -m bot import CATALOG --output CATALOG --replace` renders it)",
         )
     ]
     untitled = clean_text.replace(f"# {taxonomy.title}\n", "", 1)
@@ -388,7 +389,7 @@ def test_a_stale_table_of_contents_names_its_first_wrong_line(
         lint.Problem(
             wrong + 1,
             f"table of contents is stale: {what}; it should list exactly the taxonomy's sections and "
-            "subsections (`python -m bot import` renders it)",
+            "subsections (`python -m bot import CATALOG --output CATALOG --replace` renders it)",
         )
     ]
 
@@ -441,7 +442,37 @@ def test_cli_prints_file_line_message_and_fails(
     out = capsys.readouterr().out.splitlines()
     line = line_of(path.read_text(encoding="utf-8"), "not an entry line")
     assert out[0].startswith(f"{path}:{line}: malformed entry (not in the canonical form)")
-    assert out[-1] == f"{path}: 1 problem; fix them by hand or rebuild with `python -m bot import`"
+    assert out[-1] == (
+        f"{path}: 1 problem; fix them by hand (`python -m bot import {path} --output {path} --replace` "
+        "renders its headings and table of contents anew)"
+    )
+
+
+def test_the_command_lint_names_runs_as_written_and_renders_the_contents(
+    tmp_path: Path,
+    clean_text: str,
+    taxonomy: Taxonomy,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """lint's last line said "rebuild with `python -m bot import`": a usage error (exit 2), as the
+    missing heading's message was until round 24. The command it names now runs as written and
+    leaves a stale table of contents fixed, every paper kept."""
+    broken = clean_text.replace("  - [Structured Pruning](#structured-pruning)\n", "")
+    (tmp_path / "catalog.md").write_text(broken, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["lint", "catalog.md"]) == 1
+    said = re.search(r"`python -m bot (import [^`]*)`", capsys.readouterr().out.splitlines()[-1])
+    assert said is not None
+    assert cli.main(said.group(1).split()) == 0
+    assert cli.main(["lint", "catalog.md"]) == 0
+    before, after_import = (
+        sorted(
+            (i.section, i.subsection, i.arxiv_ids, i.title) for i in catalog.parse(text, taxonomy).listed()
+        )
+        for text in (clean_text, (tmp_path / "catalog.md").read_text(encoding="utf-8"))
+    )
+    assert before == after_import and len(before) == 3
 
 
 def test_cli_says_ok_on_a_clean_catalog(
