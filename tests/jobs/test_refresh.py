@@ -799,6 +799,21 @@ def test_a_nightly_pr_whose_store_moved_on_the_default_branch_is_left_to_the_nex
     assert fake.head(NIGHTLY_BRANCH) == head
 
 
+def test_a_nightly_pr_whose_every_line_was_edited_meanwhile_is_left_to_the_next_night(fake, taxonomy):
+    """docs/refresh.md: with every line it rewrote edited on the default branch (and no store of its
+    own), a rebuild would change nothing: skipped, nothing written, the next night redoes it."""
+    forge_for(fake).propose(nightly_change(store=""))
+    edited = fake.file("catalog.md").replace(GPTQ_AUTHORS, "E. Frantar, S. Ashkboos")
+    fake.push("catalog.md", edited.replace(AWQ_AUTHORS, "J. Lin, J. Tang"))
+    head = fake.head(NIGHTLY_BRANCH)
+    fake.reset_counts()
+
+    [outcome] = refresh.run(forge_for(fake), taxonomy)
+
+    assert outcome.action == "skipped" and "edited on the default branch meanwhile" in outcome.reason
+    assert fake.writes() == 0 and fake.head(NIGHTLY_BRANCH) == head
+
+
 def test_the_nightly_pr_on_the_local_git_forge(tmp_path, taxonomy):
     from bot.forge.local_git import LocalGitForge
     from tests.gitrepo import git, make_repo
