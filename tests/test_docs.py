@@ -592,3 +592,15 @@ def test_a_github_apps_token_is_minted_in_the_job_as_the_pages_say() -> None:
     inputs = yaml.safe_load(ACTION.read_text(encoding="utf-8"))["inputs"]
     assert set(bot["with"]) <= set(inputs)
     assert bot["with"]["token"] == "${{ steps." + mint["id"] + ".outputs.token }}"
+
+
+def test_the_readme_shows_an_entry_line_as_the_bot_writes_it() -> None:
+    """The README's one-line entry is what `render_entry` writes for such a paper: at most three
+    authors, then "et al." (it showed two authors and "et al.", a line the bot never writes)."""
+    from bot.core.entry import parse_entry, render_entry
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [line] = [x for x in readme.splitlines() if x.startswith("- [Title](https://arxiv.org/abs/")]
+    entry = parse_entry(line)
+    assert entry is not None and render_entry(entry) == line
+    assert len(entry.authors) == 3 and entry.et_al  # as a paper of four or more authors shows
