@@ -122,9 +122,10 @@ def test_the_adopters_workflows_pass_options_their_job_has() -> None:
 
 def test_readme_keeps_the_quick_start_and_stays_short() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    # in a virtual environment: Debian's Python refuses `pip install` outside one and has no `python`
-    venv = "python3 -m venv .venv && . .venv/bin/activate\n"
-    assert f"{venv}pip install -e '.[test]' && python -m bot poll\npython -m pytest\n" in readme
+    # two commands, the first in a virtual environment (Debian's Python refuses `pip install`
+    # outside one and has no `python`)
+    venv = "python3 -m venv .venv && . .venv/bin/activate && "
+    assert f"{venv}pip install -e '.[test]' && python -m bot poll\npython -m pytest\n```" in readme
     # the browser tests fail without it (tests/site/browser.py MISSING): a newcomer must know first
     assert "git and Chromium (the site's browser tests drive it" in readme
     assert len(readme.splitlines()) <= 300
