@@ -1143,6 +1143,9 @@ class FakeGitHub:
             elif value and key in {"repo", "is", "type", "state", "head", "base", "label", "author"}:
                 if not self._qualifier(issue, key, value):
                     return False
+            elif value and key.startswith("-") and key[1:] in {"is", "head", "base", "label", "author"}:
+                if self._qualifier(issue, key[1:], value):  # GitHub: "-qualifier" excludes its matches
+                    return False
             else:
                 texts.append(term.lower())
         haystack = " ".join(getattr(issue, part) or "" for part in ("title", "body") if part in scope).lower()

@@ -362,6 +362,36 @@ def test_a_bot_pr_renamed_out_of_the_prefix_is_still_a_proposal_and_never_rebuil
     )
 
 
+def test_a_bot_pr_renamed_out_of_the_prefix_then_closed_is_still_a_rejection(fake, taxonomy):
+    """A maintainer renamed the bot's branch (out of the prefix), then closed the PR: the closed-PR
+    search reads the prefix only, so the rejection was forgotten and the paper proposed again. A
+    second search finds the bot's own closed PRs outside the prefix (by author, ``-head:``); a
+    maintainer's closed PR with a copied marker still counts for nothing."""
+    from bot.core.candidates import select_candidates
+    from bot.core.paper import Paper
+
+    for arxiv_id, branch, user in (
+        ("2401.00001", "review/kv", BOT_LOGIN),
+        ("2401.00002", "copy", "maintainer"),
+        ("2401.00003", "bot/arxiv-2401.00003", BOT_LOGIN),
+    ):
+        change = paper_change(taxonomy, arxiv_id, 1)
+        text = change.edit(fake.file("catalog.md"))
+        fake.seed_pull(branch, "catalog.md", text, change.title, change.body, state="closed", user=user)
+
+    forge = forge_for(fake)
+    pulls = forge.bot_pull_requests("all")
+    papers = [Paper(arxiv_id=i, title=f"Paper {i}") for i in ("2401.00001", "2401.00002", "2401.00003")]
+    chosen = select_candidates(papers, parse(fake.file("catalog.md"), taxonomy), pulls, "bot/digest")
+    assert ([p.arxiv_id for p in chosen.rejected], [p.arxiv_id for p in chosen.new]) == (
+        ["2401.00001", "2401.00003"],
+        ["2401.00002"],
+    )
+    # "closed" stays the prefix's (refresh and the branch clean-up act on those only)
+    assert [p.branch for p in forge.bot_pull_requests("closed")] == ["bot/arxiv-2401.00003"]
+    assert not fake.violations
+
+
 def test_more_than_a_hundred_closed_prs_page_through_the_search(fake, taxonomy):
     seed(fake, taxonomy, 130, "closed")
     forge = forge_for(fake)

@@ -43,6 +43,9 @@ class ClosedWindow:
 
 
 SEARCH_LIMIT = 1_000  # results GitHub gives for one search, whatever the pages
+# the sentence every paper PR's body ends with (templates/pr_body.md.j2): what finds the bot's
+# closed paper PRs renamed out of the prefix (``RepositoryView._renamed_search``)
+PAPER_PR_SENTENCE = "the bot remembers and will not propose this paper again"
 
 
 @dataclass
@@ -55,9 +58,11 @@ class Snapshot:
     files: dict[str, tuple[str, str | None]]  # path -> (text, blob oid) on head_oid
     labels: set[str]
     pulls: dict[int, BotPull]
-    # the bot's own open paper PRs whose branch a maintainer renamed out of the prefix (to keep
-    # the bot from rebuilding it): still proposals of their papers, never rebuilt
+    # the bot's own paper PRs whose branch a maintainer renamed out of the prefix (to keep the
+    # bot from rebuilding it): open, still proposals of their papers, never rebuilt; closed,
+    # still rejections (``RepositoryView._renamed_search``)
     renamed: dict[int, BotPull] = field(default_factory=dict)
+    renamed_cursor: str | None = None  # more closed renamed PRs to read from their search
     closed_cursor: str | None = None  # more closed bot PRs to read from the search
     closed_window: ClosedWindow | None = None  # the search being read (None: all read)
     repository_id: str = ""  # the GraphQL node id (a compare-and-swap branch move names it)
@@ -77,7 +82,9 @@ fragment BotPull on PullRequest {
 
 SNAPSHOT_QUERY = (
     """
-query CatalogBotSnapshot($owner: String!, $name: String!, $path: String!, $closed: String!) {
+query CatalogBotSnapshot(
+  $owner: String!, $name: String!, $path: String!, $closed: String!, $renamed: String!
+) {
   repository(owner: $owner, name: $name) {
     id
     defaultBranchRef {
@@ -96,6 +103,10 @@ query CatalogBotSnapshot($owner: String!, $name: String!, $path: String!, $close
   }
   search(query: $closed, type: ISSUE, first: 100) {
     issueCount
+    pageInfo { hasNextPage endCursor }
+    nodes { ...BotPull }
+  }
+  renamed: search(query: $renamed, type: ISSUE, first: 100) {
     pageInfo { hasNextPage endCursor }
     nodes { ...BotPull }
   }
@@ -215,6 +226,17 @@ class RepositoryView:
         window = f" created:<={before}" if before else ""
         return f"repo:{self.client.repository} is:pr is:closed head:{word} sort:created-desc{window}"
 
+    def _renamed_search(self) -> str:
+        """The search of closed paper PRs outside the prefix (the bot's own, whose branch a
+        maintainer renamed, then closed the PR), by the sentence every paper PR's body ends with:
+        GitHub's search reads no HTML comment (the marker), and an author qualifier would need
+        the token's login before this query reads it. ``_own_paper_pull`` keeps the bot's own."""
+        word = self.settings.branch_prefix.rstrip("/-_") or self.settings.branch_prefix
+        return (
+            f'repo:{self.client.repository} is:pr is:closed -head:{word} in:body "{PAPER_PR_SENTENCE}" '
+            "sort:created-desc"
+        )
+
     def own_login(self) -> str:
         """The token's own login (GraphQL ``viewer``, which installation tokens may read, unlike
         ``GET /user``), read once per run, with the snapshot."""
@@ -239,6 +261,7 @@ class RepositoryView:
             "name": client.name,
             "path": self.catalog_path,
             "closed": self._closed_search(),
+            "renamed": self._renamed_search(),
         }
         data = client.graphql_data("read the repository and its bot pull requests", SNAPSHOT_QUERY, variables)
         self._own_login = str((data.get("viewer") or {}).get("login") or "")
@@ -259,6 +282,7 @@ class RepositoryView:
         self._add_pulls(snap, repo["pullRequests"]["nodes"])
         snap.closed_window = ClosedWindow(None)
         self._add_closed(snap, data["search"])
+        self._add_renamed(snap, data["renamed"])
         page = repo["pullRequests"]["pageInfo"]
         while page["hasNextPage"]:
             more = client.graphql_data(
@@ -275,7 +299,7 @@ class RepositoryView:
                 continue
             if node["headRefName"].startswith(self.settings.branch_prefix):
                 snap.pulls.setdefault(int(node["number"]), bot_pull_from_node(node))
-            elif node.get("state") == "OPEN" and self._own_paper_pull(node):
+            elif self._own_paper_pull(node):
                 snap.renamed.setdefault(int(node["number"]), bot_pull_from_node(node))
 
     def _own_paper_pull(self, node: Mapping[str, Any]) -> bool:
@@ -311,6 +335,23 @@ class RepositoryView:
                 "read closed bot pull requests", CLOSED_PAGE_QUERY, {**variables, "after": snap.closed_cursor}
             )
             self._add_closed(snap, data["search"])
+        while snap.renamed_cursor is not None:  # past the first 100 (the snapshot's)
+            variables = {
+                "path": self.catalog_path,
+                "closed": self._renamed_search(),
+                "after": snap.renamed_cursor,
+            }
+            data = self.client.graphql_data(
+                "read closed renamed bot pull requests", CLOSED_PAGE_QUERY, variables
+            )
+            self._add_renamed(snap, data["search"])
+
+    def _add_renamed(self, snap: Snapshot, search: Mapping[str, Any]) -> None:
+        """One page of the search of closed paper PRs outside the prefix: the bot's own go to
+        ``renamed`` (rejections the prefix search cannot find), the others are left out."""
+        self._add_pulls(snap, [n for n in search["nodes"] if n])
+        page = search["pageInfo"]
+        snap.renamed_cursor = page["endCursor"] if page["hasNextPage"] else None
 
     def _file_text(self, entry: Mapping[str, Any] | None) -> tuple[str, str | None]:
         """(text, oid) of a GraphQL tree entry; large files come from the REST blob API."""
