@@ -266,6 +266,7 @@ def test_writes_keep_the_files_mode(tmp_path: Path, capsys: pytest.CaptureFixtur
                 str(lists / "horseee__Awesome-Efficient-LLM__tuning.md"),
                 "--output",
                 str(catalog_path),
+                "--replace",  # a rebuild of an existing catalog
             ]
         )
         == 0
@@ -281,6 +282,7 @@ def test_writes_keep_the_files_mode(tmp_path: Path, capsys: pytest.CaptureFixtur
                 str(lists / "horseee__Awesome-Efficient-LLM__efficient_moe.md"),
                 "--output",
                 str(catalog_path),
+                "--replace",  # a rebuild of an existing catalog
             ]
         )
         == 0

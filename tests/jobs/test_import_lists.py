@@ -389,6 +389,32 @@ def test_cli_refuses_to_drop_papers_the_lists_do_not_give(
     assert "removed)" in capsys.readouterr().out and output.read_bytes() != before
 
 
+def test_cli_refuses_to_rewrite_an_existing_catalog_without_replace(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``import LIST`` (``--output`` defaults to catalog.md) rewrote an existing catalog.md without
+    asking whenever the lists gave all its papers: a description edited since, an entry moved to
+    another section, all replaced by the lists' text. A rerun that changes nothing still passes;
+    a change needs --replace, and the message says so (and how to see it first)."""
+    monkeypatch.chdir(tmp_path)
+    survey = str(LISTS / "horseee__Awesome-Efficient-LLM__survey.md")
+    assert cli.main(["import", survey]) == 0  # no catalog yet: written
+    built = (tmp_path / "catalog.md").read_text(encoding="utf-8")
+    assert cli.main(["import", survey]) == 0  # the same bytes again: nothing to ask
+    capsys.readouterr()
+    line = next(x for x in built.splitlines() if x.startswith("- ["))
+    edited = built.replace(line, line + " A note a maintainer added.", 1)
+    (tmp_path / "catalog.md").write_text(edited, encoding="utf-8")
+    assert cli.main(["import", survey]) == 1
+    err = capsys.readouterr().err
+    assert "catalog.md exists and this import would rewrite it (2 lines differ" in err
+    assert "--replace" in err and "--output" in err and "--dry-run" in err
+    assert (tmp_path / "catalog.md").read_text(encoding="utf-8") == edited
+    assert cli.main(["import", survey, "--dry-run"]) == 0  # writes nothing, asks nothing
+    assert cli.main(["import", survey, "--replace"]) == 0
+    assert (tmp_path / "catalog.md").read_text(encoding="utf-8") == built
+
+
 def test_cli_refuses_to_write_over_a_list_it_reads_unless_replace(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -14,6 +14,7 @@ writes and reports.
 from __future__ import annotations
 
 import argparse
+import difflib
 import re
 import sys
 from collections import defaultdict
@@ -126,7 +127,8 @@ def write(
 ) -> tuple[int, int]:
     """Write the catalog; returns (arXiv ids added, removed) compared with the previous file.
     Rebuilding a catalog that has papers the lists do not give (added since by the bot or by
-    hand) is refused unless ``replace_papers``."""
+    hand), or rewriting any of its lines, is refused unless ``replace_papers``: the same text
+    again is no change, and writes nothing new."""
     if not output.parent.is_dir():
         raise CatalogError(f"cannot write {output}: the directory {output.parent} does not exist")
     refuse_folder(output)
@@ -139,6 +141,14 @@ def write(
             f"{output} has {len(removed)} arXiv paper(s) that the imported lists do not give "
             f"(e.g. {', '.join(sorted(removed)[:3])}); rebuilding would remove them. Pass "
             f"--replace to rebuild anyway, or import into a new file with --output"
+        )
+    if old_text and text != old_text and not replace_papers:
+        # edits made since the last import (by hand, or merged bot PRs) would be replaced silently
+        raise CatalogError(
+            f"{output} exists and this import would rewrite it ({changed_lines(old_text, text)} lines "
+            "differ: what was edited or added since is replaced by the lists' text); nothing written. "
+            "Pass --replace to rebuild it, --output with a new file to compare first, or --dry-run for "
+            "the report"
         )
     try:
         write_catalog(
@@ -155,6 +165,12 @@ def write(
             f"{exc}. Pass --replace to rebuild anyway, or import into a new file with --output"
         ) from exc
     return len(added), len(removed)
+
+
+def changed_lines(old: str, new: str) -> int:
+    """Lines removed plus lines added between two texts."""
+    diff = difflib.unified_diff(old.splitlines(), new.splitlines(), lineterm="", n=0)
+    return sum(1 for line in diff if line[:1] in "+-" and not line.startswith(("+++", "---")))
 
 
 def render_report(
@@ -274,7 +290,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--replace",
         action="store_true",
-        help="rebuild an existing catalog even if that removes papers the lists do not give, "
+        help="rewrite an existing catalog (without it, an import that would change the file "
+        "writes nothing), even if that removes papers the lists do not give, "
         "or write over a list given as input",
     )
     parser.add_argument(
