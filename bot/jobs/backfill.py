@@ -16,6 +16,8 @@ on months the catalog missed.
    again). A rerun adds only what is new to each section's open PR.
 
 ``--dry-run`` prints what it would propose per section and writes nothing (no PR, no state).
+Without ``--until`` the range ends at the last day arXiv has surely announced (``search_range``);
+the summary says the range searched and the ``--since`` of the next backfill.
 """
 
 from __future__ import annotations
@@ -46,13 +48,19 @@ from bot.forge.protocols import Forge, ProposalResult, propose_redone_once, read
 from bot.jobs import JoinWords
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi
+from bot.sources.arxiv_search import (
+    ANNOUNCED_AFTER_DAYS,
+    last_announced_day,
+    saved_until,
+    search,
+    search_query,
+)
 
 # the search (bot.sources.arxiv_search, shared with new-topics) under its old names here too
 from bot.sources.arxiv_search import EMPTY_PAGE_TRIES as EMPTY_PAGE_TRIES
 from bot.sources.arxiv_search import STATE_VERSION as STATE_VERSION
 from bot.sources.arxiv_search import Progress as Progress
 from bot.sources.arxiv_search import SearchState as SearchState
-from bot.sources.arxiv_search import saved_until, search, search_query
 
 if TYPE_CHECKING:
     from bot.scoring import Decision
@@ -199,9 +207,60 @@ def _date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2025-01-31") from exc
 
 
+def search_range(
+    since: datetime.date, until: datetime.date | None, saved: datetime.date | None, today: datetime.date
+) -> datetime.date:
+    """The last submission date to search: ``--until``; else the end of the search a state file
+    saved (a run stopped on an earlier day resumes it); else the last day arXiv has surely
+    announced. A search up to today found no paper of the days arXiv had not announced yet, and
+    the run ended "complete": the next backfill, from the day after, never read them."""
+    if since > today:
+        raise ConfigError(f"--since {since} is after today ({today}): arXiv has no paper submitted then")
+    if until is not None:
+        if until < since:
+            raise ConfigError(f"--until {until} is before --since {since}: nothing to search")
+        if until > last_announced_day(today):
+            print(unannounced_warning(first_unannounced(since, today), until), file=sys.stderr)
+        return until
+    if saved is not None:  # the caller says so
+        return saved
+    last = last_announced_day(today)
+    if last < since:
+        raise ConfigError(
+            f"without --until the search ends {last}, the last day arXiv has surely announced "
+            f"({ANNOUNCED_AFTER_DAYS} days before today), which is before --since {since}: nothing to "
+            f"search yet. Run it again on {since + datetime.timedelta(days=ANNOUNCED_AFTER_DAYS)}, or "
+            f"pass --until {today} to search now (a paper not announced yet is not found)"
+        )
+    print(
+        f"backfill: without --until the search ends {last}, the last day arXiv has surely announced "
+        f"(it lists a paper once announced, up to {ANNOUNCED_AFTER_DAYS} days after its submission)",
+        file=sys.stderr,
+    )
+    return last
+
+
+def first_unannounced(since: datetime.date, today: datetime.date) -> datetime.date:
+    """The first day of a search from ``since`` that arXiv may not have announced on ``today``."""
+    return max(since, last_announced_day(today) + datetime.timedelta(days=1))
+
+
+def unannounced_warning(after: datetime.date, until: datetime.date) -> str:
+    return (
+        f"warning: arXiv may not have announced every paper submitted from {after} to {until} yet (it lists "
+        f"a paper once announced, up to {ANNOUNCED_AFTER_DAYS} days after its submission): run backfill "
+        f"--since {after} again in a few days for the ones this search cannot find"
+    )
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--since", type=_date, required=True, help="first submission date (YYYY-MM-DD)")
-    parser.add_argument("--until", type=_date, help="last submission date (default: today)")
+    parser.add_argument(
+        "--until",
+        type=_date,
+        help=f"last submission date (default: {ANNOUNCED_AFTER_DAYS} days ago, the last day arXiv "
+        "has surely announced)",
+    )
     parser.add_argument(
         "--categories",
         nargs="+",
@@ -239,12 +298,11 @@ def main(
             f"--categories: {named} is not an arXiv category such as cs.CL or cs (comma-separated)"
         )
     state_path = None if args.dry_run else args.repo / settings.state_file
-    until = args.until or saved_until(state_path, categories, args.since) or clock()
-    if args.until is None and state_path is not None and until != clock():
+    today = clock()
+    saved = None if args.until else saved_until(state_path, categories, args.since)
+    until = search_range(args.since, args.until, saved, today)
+    if saved is not None:
         print(f"backfill: resuming the search saved in {state_path} (until {until})", file=sys.stderr)
-    if until < args.since:
-        given = f"--until {until}" if args.until else f"today ({until}, without --until)"
-        raise ConfigError(f"{given} is before --since {args.since}: nothing to search")
     taxonomy = config.load_taxonomy()
     forge = services_from_args(env, args, catalog_path).forge("backfill", dry_run=args.dry_run)
     text = read_default_catalog(forge, catalog_path, "--catalog")
@@ -254,8 +312,10 @@ def main(
     print(f"backfill: {query}", file=sys.stderr)
     venues = VenueTable.from_config(papers_config)
     progress = Progress(sys.stderr, "backfill", "search a shorter --since/--until range")
-    found = search(api, query, settings.page_size, venues, state_path, progress, clock())
-    if missing := categories_without_papers(categories, found):
+    found = search(api, query, settings.page_size, venues, state_path, progress, today)
+    announced = last_announced_day(today)
+    missing = categories_without_papers(categories, found)
+    if missing and (found or args.since <= announced):  # days arXiv has not announced: no typo
         print(
             f"warning: no paper of {', '.join(missing)} submitted from {args.since} to {until}: check the "
             "name against https://arxiv.org/category_taxonomy (arXiv answers an unknown one with nothing)",
@@ -273,7 +333,16 @@ def main(
     report = run(found, catalog, taxonomy, forge, train, settings, args.dry_run, sys.stdout)
     report.requests = api.requests
     summary = templates.render(
-        "backfill_summary.md.j2", r=report, query=query, dry_run=args.dry_run, taxonomy=taxonomy
+        "backfill_summary.md.j2",
+        r=report,
+        query=query,
+        dry_run=args.dry_run,
+        taxonomy=taxonomy,
+        since=args.since,
+        until=until,
+        unannounced=first_unannounced(args.since, today) if until > announced else None,
+        next_since=until + datetime.timedelta(days=1),
+        days=ANNOUNCED_AFTER_DAYS,
     ).strip()
     print(summary)
     append_step_summary(env, summary)

@@ -54,6 +54,7 @@ from bot.scoring.emerging import (
     term_reach,
     usual_section,
 )
+from bot.sources.arxiv_search import ANNOUNCED_AFTER_DAYS as ANNOUNCED_AFTER_DAYS
 
 MARKER = "new-topics"
 DRY_RUN_ACTIONS = {
@@ -242,17 +243,11 @@ def publish(
 # -- the job ------------------------------------------------------------------------------------------
 
 
-# The arXiv API lists a paper once arXiv announces it: a paper submitted on a Friday evening (UTC)
-# is announced on Monday at 20:00 ET, early on Tuesday UTC. A window that ends this many days
-# before the run holds only announced days, whatever weekday it runs on (holidays aside).
-ANNOUNCED_AFTER_DAYS = 4
-
-
 def week_window(today: datetime.date, days: int) -> tuple[datetime.date, datetime.date]:
     """(first, last) submission date of the ``days`` days a run on ``today`` reads: the last ones
     arXiv has surely announced, so that a run every ``days`` days reads each day once (a window
     ending today read days whose papers were not listed yet, and the next run started after them)."""
-    until = today - datetime.timedelta(days=ANNOUNCED_AFTER_DAYS)
+    until = today - datetime.timedelta(days=ANNOUNCED_AFTER_DAYS)  # backfill's default end too
     return until - datetime.timedelta(days=days - 1), until
 
 

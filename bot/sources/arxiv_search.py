@@ -27,6 +27,17 @@ from bot.sources.arxiv_fetch import (
 
 STATE_VERSION = 1
 
+# The arXiv API lists a paper once arXiv announces it: a paper submitted on a Friday evening (UTC)
+# is announced on Monday at 20:00 ET, early on Tuesday UTC. A range that ends this many days
+# before the run holds only announced days, whatever weekday it runs on (holidays aside).
+ANNOUNCED_AFTER_DAYS = 4
+
+
+def last_announced_day(today: datetime.date) -> datetime.date:
+    """The last submission day arXiv has surely announced on ``today``: a search up to it finds
+    every paper it ever will (a later one finds a day's papers only once announced)."""
+    return today - datetime.timedelta(days=ANNOUNCED_AFTER_DAYS)
+
 
 def search_query(categories: Sequence[str], since: datetime.date, until: datetime.date) -> str:
     """The API query: any of the categories, submitted from ``since`` to ``until`` (both included)."""
@@ -175,6 +186,13 @@ def search(
 ) -> list[Paper]:
     """Every paper of the search, page by page, saving the progress after each page."""
     state = SearchState.load(state_path, query)
+    if state.next_start and not state.done:  # say so: the log of the pages starts in the middle
+        print(
+            f"{progress.job}: resuming at result {state.next_start} of {state.total}, the progress saved in "
+            f"{state_path}",
+            file=progress.stream,
+            flush=True,
+        )
     while not state.done:
         page = _page(api, query, state, page_size, state_path, progress)
         records = [r for r in (record_from_result(x, today) for x in page.results) if r]

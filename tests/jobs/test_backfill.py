@@ -73,7 +73,8 @@ def test_the_search_pages_politely_logs_each_page_and_resumes(month: ArxivApiSer
         api_for(month, sleeps), QUERY, 100, VENUES, state, backfill.Progress(log, "backfill"), TODAY
     )
     assert [r["start"] for r in month.log] == ["100", "200"] and len(papers) == papers_total - 100
-    assert log.getvalue().splitlines()[-2:] == [
+    assert log.getvalue().splitlines()[-3:] == [  # a log that starts in the middle says why
+        f"backfill: resuming at result 100 of 236, the progress saved in {state}",
         "backfill: page at 100: 100 papers (200/236 read)",
         "backfill: page at 200: 36 papers (236/236 read)",
     ]
@@ -279,9 +280,9 @@ def test_a_run_without_until_resumes_the_next_day_where_it_stopped(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """--until defaults to today, so the same command run the next day searched another range:
-    the saved progress was dropped and the search started over, though the error said "run the
-    same backfill again later to resume there"."""
+    """--until defaults to the last announced day, so the same command run the next day searched
+    another range: the saved progress was dropped and the search started over, though the error
+    said "run the same backfill again later to resume there"."""
     from tests.gitrepo import make_repo
 
     repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
@@ -297,10 +298,10 @@ def test_a_run_without_until_resumes_the_next_day_where_it_stopped(
 
     api.sleep = fail_after_first_page
     with pytest.raises(BotError, match="run the job again later, it resumes"):
-        backfill.main(args, api=api, clock=lambda: datetime.date(2025, 1, 31))
+        backfill.main(args, api=api, clock=lambda: datetime.date(2025, 2, 4))  # ends 2025-01-31
     assert backfill.SearchState.load(repo / ".backfill-state.json", QUERY).next_start == 200
     month.log.clear()
-    assert backfill.main(args, api=api_for(month, []), clock=lambda: datetime.date(2025, 2, 1)) == 0
+    assert backfill.main(args, api=api_for(month, []), clock=lambda: datetime.date(2025, 2, 5)) == 0
     assert [r["start"] for r in month.log] == ["200"]  # resumed, with the saved range
     assert "resuming the search saved in" in capsys.readouterr().err
     assert not (repo / ".backfill-state.json").exists()
@@ -350,12 +351,87 @@ def test_until_before_since_is_a_clear_error(tmp_path: Path) -> None:
     args.since, args.until = datetime.date(2025, 2, 1), datetime.date(2025, 1, 1)
     with pytest.raises(ConfigError, match="^--until 2025-01-01 is before --since 2025-02-01"):
         backfill.main(args, clock=lambda: TODAY)
-    # without --until the range ends today: a --since in the future named an --until never given
+    # a --since in the future: no paper can be found, refused before any request
     args.since, args.until = datetime.date(2025, 3, 1), None
+    with pytest.raises(ConfigError, match=r"^--since 2025-03-01 is after today \(2025-02-01\)"):
+        backfill.main(args, clock=lambda: TODAY)
+    args.until = datetime.date(2025, 3, 31)
+    with pytest.raises(ConfigError, match=r"^--since 2025-03-01 is after today \(2025-02-01\)"):
+        backfill.main(args, clock=lambda: TODAY)
+    # without --until the range ends at the last day arXiv has surely announced, before --since here
+    args.since, args.until = datetime.date(2025, 1, 30), None
     with pytest.raises(
-        ConfigError, match=r"^today \(2025-02-01, without --until\) is before --since 2025-03-01"
+        ConfigError,
+        match=r"^without --until the search ends 2025-01-28, the last day arXiv has surely announced \(4 days "
+        r"before today\), which is before --since 2025-01-30: nothing to search yet. Run it again on "
+        r"2025-02-03, or pass --until 2025-02-01 to search now",
     ):
         backfill.main(args, clock=lambda: TODAY)
+
+
+def test_a_run_without_until_ends_at_the_last_day_arxiv_has_announced(
+    month: ArxivApiServer,
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The API lists a paper once arXiv announces it, up to four days after its submission. A run
+    without --until searched up to today: on Friday 17 January it found nothing of the days not
+    announced yet (the 16th and 17th), ended complete, and the next backfill, from the 18th, never
+    read them. The range ends at the last announced day now, and the summary says where to go on:
+    the two runs together find every paper of the month."""
+    from tests.gitrepo import make_repo
+
+    repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    every = load_metadata(MONTH)
+    month.papers = {m.arxiv_id: m for m in every if m.published[:10] <= "2025-01-15"}  # announced by the 17th
+    args = job_args(repo, "cs.CL,cs.AI", until=None)
+    assert backfill.main(args, api=api_for(month, []), clock=lambda: datetime.date(2025, 1, 17)) == 0
+    out, err = capsys.readouterr()
+    assert month.log[0]["search_query"].endswith("TO 202501132359]")
+    assert (
+        "backfill: without --until the search ends 2025-01-13, the last day arXiv has surely announced" in err
+    )
+    first = len(month.search(month.log[0]["search_query"]))
+    assert f": {first} papers in 1 arXiv API request(s)" in out
+    assert "Searched the papers submitted from 2025-01-01 to 2025-01-13. The next backfill starts at " in out
+    assert "`--since 2025-01-14`" in out
+    month.seed(every)  # later: the days after are announced
+    month.log.clear()
+    args.since = datetime.date(2025, 1, 14)
+    assert backfill.main(args, api=api_for(month, []), clock=lambda: datetime.date(2025, 2, 4)) == 0
+    out, err = capsys.readouterr()
+    second = len(month.search(month.log[0]["search_query"]))
+    assert first + second == len(every) == 236 and f": {second} papers in" in out
+
+
+def test_a_range_arxiv_may_not_have_announced_is_searched_with_a_warning(
+    month: ArxivApiServer,
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An --until given past the last announced day is searched, but the run says which days may
+    lack papers, in the log and the summary; a range that finds nothing there is no category typo."""
+    from tests.gitrepo import make_repo
+
+    repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    args = job_args(repo, "cs.CL,cs.AI", until=datetime.date(2025, 2, 3))
+    args.since = datetime.date(2025, 1, 31)  # none announced yet: no paper found, and no typo
+    assert backfill.main(args, api=api_for(month, []), clock=lambda: datetime.date(2025, 2, 3)) == 0
+    out, err = capsys.readouterr()
+    assert err.splitlines()[0] == (
+        "warning: arXiv may not have announced every paper submitted from 2025-01-31 to 2025-02-03 yet (it "
+        "lists a paper once announced, up to 4 days after its submission): run backfill --since 2025-01-31 "
+        "again in a few days for the ones this search cannot find"
+    )
+    assert "check the name" not in err
+    assert "arXiv may not have announced every paper submitted from 2025-01-31 on yet" in out
+    assert "run `backfill --since 2025-01-31` again in a few days" in out
 
 
 def test_a_bad_keyword_rule_stops_backfill_before_the_search(
@@ -410,7 +486,7 @@ def test_a_category_without_any_paper_is_named_as_a_possible_typo(
     repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     args = job_args(repo, "cs.CL,cs.XX,cs,q-bio")
-    assert backfill.main(args, api=api_for(month, []), clock=lambda: TODAY) == 0
+    assert backfill.main(args, api=api_for(month, []), clock=lambda: datetime.date(2025, 2, 4)) == 0
     warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
     assert warnings == [
         "warning: no paper of cs.XX, q-bio submitted from 2025-01-01 to 2025-01-31: check the name against "
