@@ -51,6 +51,7 @@ from bot.sources.arxiv_fetch import PoliteApi
 from bot.sources.arxiv_search import (
     ANNOUNCED_AFTER_DAYS,
     last_announced_day,
+    saved_query,
     saved_until,
     search,
     search_query,
@@ -310,6 +311,12 @@ def main(
     api = api or PoliteApi(ApiSettings.from_config(config.load("sources")))
     query = search_query(categories, args.since, until)
     print(f"backfill: {query}", file=sys.stderr)
+    if (other := saved_query(state_path)) not in (None, query):  # its progress is replaced, say so
+        print(
+            f"backfill: {state_path} held the progress of another search ({other}): this run starts "
+            "its own search and replaces it",
+            file=sys.stderr,
+        )
     venues = VenueTable.from_config(papers_config)
     progress = Progress(sys.stderr, "backfill", "search a shorter --since/--until range")
     found = search(api, query, settings.page_size, venues, state_path, progress, today)

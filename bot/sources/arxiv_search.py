@@ -46,19 +46,28 @@ def search_query(categories: Sequence[str], since: datetime.date, until: datetim
     return f"{cats} AND submittedDate:[{since:%Y%m%d}0000 TO {until:%Y%m%d}2359]"
 
 
-def saved_until(path: Path | None, categories: Sequence[str], since: datetime.date) -> datetime.date | None:
-    """The last date of the search saved in ``path`` when it is the search of ``categories`` from
-    ``since``: a run without an end date resumes that range (today's date would make it another
-    search, which starts over)."""
+def saved_query(path: Path | None) -> str | None:
+    """The query whose progress ``path`` holds (None: no file, not a state file, or one of another
+    version, which a search does not resume)."""
     if path is None or not path.exists():
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None  # SearchState.load says what is wrong with it
-    query = data.get("query") if isinstance(data, dict) else None
-    match = re.search(r" TO (\d{8})2359\]$", query) if isinstance(query, str) else None
-    if match is None or data.get("version") != STATE_VERSION:
+    if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
+        return None
+    query = data.get("query")
+    return query if isinstance(query, str) else None
+
+
+def saved_until(path: Path | None, categories: Sequence[str], since: datetime.date) -> datetime.date | None:
+    """The last date of the search saved in ``path`` when it is the search of ``categories`` from
+    ``since``: a run without an end date resumes that range (today's date would make it another
+    search, which starts over)."""
+    query = saved_query(path)
+    match = re.search(r" TO (\d{8})2359\]$", query) if query else None
+    if match is None:
         return None
     try:
         until = datetime.datetime.strptime(match[1], "%Y%m%d").date()

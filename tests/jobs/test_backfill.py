@@ -307,6 +307,28 @@ def test_a_run_without_until_resumes_the_next_day_where_it_stopped(
     assert not (repo / ".backfill-state.json").exists()
 
 
+def test_a_run_of_another_range_says_it_replaces_the_saved_progress(
+    month: ArxivApiServer,
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A stopped January search, then a run of another range: the saved progress was replaced
+    without a word, and the January rerun started over. The run says so."""
+    from tests.gitrepo import make_repo
+
+    repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    state = repo / ".backfill-state.json"
+    backfill.SearchState(QUERY, 200, 236, []).save(state)
+    args = job_args(repo, "cs.CL,cs.AI", until=datetime.date(2025, 1, 20), dry_run=False)
+    assert backfill.main(args, api=api_for(month, []), clock=lambda: TODAY) == 0
+    err = capsys.readouterr().err
+    assert f"backfill: {state} held the progress of another search ({QUERY}): this run starts its own" in err
+    assert not state.exists()
+
+
 def test_categories_typed_with_a_space_reach_the_search_through_the_action(
     month: ArxivApiServer,
     taxonomy: Taxonomy,
