@@ -86,6 +86,14 @@ def cases(
     assert not catalog_path.exists()
     found.append(("`import` of a file with no list", code, first_line(out, "0 entries read")))
 
+    survey = str(FIXTURES / "lists" / "horseee__Awesome-Efficient-LLM__survey.md")
+    assert run(["import", survey, "--output", str(catalog_path)], capsys)[0] == 0
+    built = catalog_path.read_text(encoding="utf-8")
+    line = next(x for x in built.splitlines() if x.startswith("- ["))
+    catalog_path.write_text(built.replace(line, line + " A maintainer's note.", 1), encoding="utf-8")
+    code, out = run(["import", survey, "--output", str(catalog_path)], capsys)
+    found.append(("`import` over a catalog edited since", code, first_line(out, "would rewrite")))
+
     rendered = tmp_path / "rendered.txt"  # a rendered page: titles, no links
     shutil.copy(FIXTURES / "lists" / "efficient-llms-survey-rendered.txt", rendered)
     code, out = run(["init", "--from", str(rendered), "--repo", str(tmp_path / "adopter")], capsys)
