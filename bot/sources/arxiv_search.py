@@ -234,6 +234,12 @@ def _page(
         try:
             page = api.search(query, state.next_start, page_size)
         except ApiUnavailable as exc:
+            if state_path and state.next_start:  # where, and that the same arguments resume it
+                raise SourceError(
+                    f"{exc.failure}. arXiv is busy or down: the progress ({state.next_start} of "
+                    f"{state.total} results) is saved in {state_path}: run the same {progress.job} "
+                    "again later to resume there"
+                ) from exc
             if state_path:
                 raise
             raise SourceError(

@@ -125,7 +125,9 @@ def test_a_page_that_is_not_an_api_answer_never_ends_the_search(
     backfill.SearchState(QUERY, 100, 236, []).save(state)
     month.log.clear()
     month.blank(2, body)  # retries=1: both attempts: the run stops, resumable
-    with pytest.raises(BotError, match=r"search page at 100 .*not an arXiv API answer.*resumes"):
+    with pytest.raises(
+        BotError, match=r"search page at 100 .*not an arXiv API answer.*saved in .*to resume there"
+    ):
         backfill.search(
             api_for(month, []), QUERY, 100, VENUES, state, backfill.Progress(io.StringIO()), TODAY
         )
@@ -297,7 +299,11 @@ def test_a_run_without_until_resumes_the_next_day_where_it_stopped(
             month.fail(2)
 
     api.sleep = fail_after_first_page
-    with pytest.raises(BotError, match="run the job again later, it resumes"):
+    with pytest.raises(
+        BotError,
+        match=r"HTTP 503\)\. arXiv is busy or down: the progress \(200 of 236 results\) is saved in "
+        r".*\.backfill-state\.json: run the same backfill again later to resume there$",
+    ):
         backfill.main(args, api=api, clock=lambda: datetime.date(2025, 2, 4))  # ends 2025-01-31
     assert backfill.SearchState.load(repo / ".backfill-state.json", QUERY).next_start == 200
     month.log.clear()
