@@ -21,6 +21,7 @@ from bot.core import arxiv_ids
 from bot.core.anchors import slugify
 from bot.core.catalog_blocks import (
     BULLET_RE,
+    buried_hash_lines,
     code_and_comments,
     commented_bullet,
     setext_headings,
@@ -338,7 +339,7 @@ def _find_title(text: str) -> str:
 
 def _scan_item_end(lines: list[str], start: int, indent: int, stop: int) -> int:
     """One past the last line of the bullet item starting at ``start``: deeper-indented lines
-    (and blank lines followed by them) belong to it."""
+    (and blank lines followed by them) up to ``stop`` (the next heading) belong to it."""
     end = start + 1
     probe = end
     while probe < stop:
@@ -346,7 +347,7 @@ def _scan_item_end(lines: list[str], start: int, indent: int, stop: int) -> int:
         if not line.strip():
             probe += 1
             continue
-        if _indent_width(line) > indent and not _HEADING_RE.match(line):
+        if _indent_width(line) > indent:  # a heading ends it at ``stop``, a "#" line in it is its own
             end = probe = probe + 1
             continue
         break
@@ -374,10 +375,11 @@ def parse(text: str, taxonomy: Taxonomy | None = None) -> Catalog:
     current: tuple[str | None, str | None] = (None, None)
     heading_at: dict[int, int] = {}
     underlined = setext_headings(lines)
+    buried = buried_hash_lines(lines) or set()
     for index, line in enumerate(lines):
         if fenced[index] or hidden[index]:  # code, or commented out: GitHub shows no heading
             continue
-        match = _HEADING_RE.match(line)
+        match = None if index in buried else _HEADING_RE.match(line)  # HTML, or a list item's
         found = (len(match[1]), _CLOSING_HASHES_RE.sub("", match[2] or "").strip(), 1) if match else None
         found = found or underlined.get(index)
         if found and not any(fenced[index : index + found[2]] + hidden[index : index + found[2]]):

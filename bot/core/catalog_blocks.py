@@ -8,8 +8,7 @@ import re
 
 from bot.core.markdown import (
     blank_comments_and_code,
-    block_parser,
-    block_text,
+    block_tokens,
     fence_closes,
     fence_opening,
     html_block_lines,
@@ -35,7 +34,7 @@ def setext_headings(lines: list[str]) -> dict[int, tuple[int, str, int]]:
         for i in range(1, len(lines))
     ):
         return {}
-    tokens = block_parser().parse(block_text(lines))
+    tokens = block_tokens(lines)
     found = {}
     for token, inline in zip(tokens, tokens[1:], strict=False):
         if token.type == "heading_open" and token.markup in ("=", "-") and token.level == 0 and token.map:
@@ -43,6 +42,24 @@ def setext_headings(lines: list[str]) -> dict[int, tuple[int, str, int]]:
             title = " ".join(part.strip() for part in inline.content.split("\n"))
             found[start] = (1 if token.markup == "=" else 2, title, end - start)
     return found
+
+
+# A "#" line a list item or an HTML block may hold: indented (under a bullet), or any "#" line
+# once some line could open an HTML block ("<details>", "<div>", "<table>"...)
+_INDENTED_HASHES_RE = re.compile(r"^[ \t]+#")
+_HTML_START_RE = re.compile(r"^ {0,3}<[A-Za-z/!?]")
+
+
+def buried_hash_lines(lines: list[str]) -> set[int] | None:
+    """The lines where markdown-it reads no heading of the document, or None when every ``#``
+    line is one: a ``#`` line in an HTML block (right under ``<details>``, with no blank line) is
+    HTML, and one indented under a bullet is the item's own text (a heading inside the list item,
+    as ``setext_headings`` reads an underline there). markdown-it decides, only when some ``#``
+    line is indented or some line could open an HTML block."""
+    if not any(_INDENTED_HASHES_RE.match(line) or _HTML_START_RE.match(line) for line in lines):
+        return None
+    shown = {t.map[0] for t in block_tokens(lines) if t.type == "heading_open" and t.level == 0 and t.map}
+    return set(range(len(lines))) - shown
 
 
 def commented_bullet(line: str) -> str | None:

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from functools import cache
+from functools import cache, lru_cache
 
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
 from bot.core.text import cap, strip_unsafe
 
@@ -226,6 +227,17 @@ def block_parser() -> MarkdownIt:
     return MarkdownIt("commonmark").enable("table").disable(["inline", "text_join"])
 
 
+def block_tokens(lines: list[str]) -> list[Token]:
+    """markdown-it's block tokens of ``lines`` (:func:`block_parser`), parsed once for a text
+    however many readers of the catalog's lines ask (HTML blocks, setext and ``#`` headings)."""
+    return list(_block_tokens(block_text(lines)))
+
+
+@lru_cache(maxsize=4)
+def _block_tokens(text: str) -> tuple[Token, ...]:
+    return tuple(block_parser().parse(text))
+
+
 def block_text(lines: list[str]) -> str:
     """``lines`` (with or without their endings) as markdown-it's text, line for line: it breaks
     lines at a lone "\r" too, the models (and git's line numbers) do not."""
@@ -245,7 +257,7 @@ def html_block_lines(lines: list[str]) -> set[int]:
         return set()
     return {
         line
-        for token in block_parser().parse(block_text(lines))
+        for token in block_tokens(lines)
         if token.type == "html_block" and token.level == 0 and token.map
         for line in range(*token.map)
     }

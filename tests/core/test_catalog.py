@@ -531,6 +531,26 @@ def test_a_fence_inside_an_html_block_hides_nothing_after_it(taxonomy: Taxonomy)
     assert parsed.render() == text
 
 
+def test_a_hash_line_in_an_html_block_or_a_list_item_opens_no_section(taxonomy: Taxonomy) -> None:
+    """`## Quantization` right under `<details>` (no blank line) is HTML on GitHub, and one
+    indented under a bullet is that item's text: the model read both as headings, so the entries
+    after them moved to Quantization (site, stats, insert) and lint said the heading appeared twice."""
+    survey, older = paper("2405.00001", "A survey"), paper("2301.00001", "An older survey")
+    text = catalog_document.render_document(taxonomy, {("surveys", None): [survey, older]})
+    text = text.replace(
+        render_entry(older),
+        f"  ## Quantization\n  notes under the survey\n\n<details>\n## Quantization\n</details>\n\n"
+        f"{render_entry(older)}",
+    )
+    parsed = catalog.parse(text, taxonomy)
+    assert [(i.title, i.section, i.end - i.start) for i in parsed.entries()] == [
+        ("A survey", "surveys", 3),
+        ("An older survey", "surveys", 1),
+    ]
+    assert [h.title for h in parsed.headings].count("Quantization") == 1
+    assert parsed.insert(NEW_KV, "surveys").remove(NEW_KV.arxiv_id or "").render() == text
+
+
 @settings(max_examples=300, deadline=None)
 @given(
     st.lists(
@@ -564,17 +584,22 @@ def test_underlined_headings_are_those_markdown_it_reads(lines: list[str]) -> No
         st.sampled_from(
             ["# T #", "## Q ##", "##", "## #", "#\tT", "#5 bolt", "\\## x", "    # code", " ## x", "## Q#"]
             + ["   ### y ###   ", "####### seven", "# T \\#", "#", "Para", "", "```", "Title", "---", "==="]
+            + ["- item", "  ## in the item", "1. one", "   # in one", "<details>", "</details>", "<div>"]
+            + ["<table>", "> quote", "| a | b |", "|---|---|"]
         ),
         max_size=10,
     )
 )
+@example(lines=["- item", "  ## in the item"])  # the item's own heading, not a section
+@example(lines=["<details>", "## Quantization", "</details>"])  # HTML to the next blank line
 def test_hash_headings_are_those_markdown_it_reads(lines: list[str]) -> None:
     """`##` alone is an empty heading (it ends the section above it on GitHub: the entries below
-    were still counted in it), and `## #` one too; closing `#`s count only after a space."""
+    were still counted in it), and `## #` one too; closing `#`s count only after a space. A `#`
+    line inside an HTML block is HTML, and one indented in a list item is the item's."""
     from markdown_it import MarkdownIt
 
     text = "\n".join(lines) + "\n"
-    tokens = MarkdownIt("commonmark").parse(text)
+    tokens = MarkdownIt("commonmark").enable("table").parse(text)
     expected = [
         (t.map[0], int(t.tag[1]), " ".join(part.strip() for part in tokens[i + 1].content.split("\n")))
         for i, t in enumerate(tokens)
