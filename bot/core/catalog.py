@@ -235,17 +235,20 @@ class Catalog:
         return [i for i in self.items if heading.line < i.start < stop]
 
     def footer_lines(self) -> set[int]:
-        """The lines of the taxonomy's ``footer_headings`` (``## Contributing``, ``## License``),
-        each to the next ``#``/``##`` heading that is none: the maintainer's prose, which no job
-        reads as entries or edits (an entry inserted above it stays in the section above)."""
+        """The lines of the taxonomy's ``footer_headings`` (``## Contributing``, ``# License``),
+        each to the next heading of its level or higher (a ``##`` one to the next ``#``/``##``, a
+        ``#`` one to the next ``#``): the maintainer's prose, which no job reads as entries or
+        edits (an entry inserted above it stays in the section above). The title is none."""
         lines: set[int] = set()
         if self.taxonomy is None or not self.taxonomy.footer_headings:
             return lines
         tops = [h for h in self.headings if h.level <= 2]
+        title = next((h for h in tops if h.level == 1), None)
         for index, heading in enumerate(tops):
-            if heading.level == 2 and self.taxonomy.is_footer(heading.title):
-                end = tops[index + 1].line if index + 1 < len(tops) else len(self.lines)
-                lines.update(range(heading.line, end))
+            if heading is title or not self.taxonomy.is_footer(heading.title):
+                continue
+            end = next((h.line for h in tops[index + 1 :] if h.level <= heading.level), len(self.lines))
+            lines.update(range(heading.line, end))
         return lines
 
     def region_end(self, heading: Heading) -> int:

@@ -11,8 +11,9 @@ from bot.core import arxiv_ids
 from bot.core.anchors import github_anchors, unlinked
 from bot.core.catalog import Catalog, parse, split_lines
 from bot.core.entry import Entry, render_entry
+from bot.core.markdown import block_tokens
 from bot.core.matching import title_key
-from bot.core.taxonomy import Taxonomy, heading_key
+from bot.core.taxonomy import Taxonomy, shown_title
 
 
 def render_contents(taxonomy: Taxonomy, anchors: Mapping[str, str] | None = None) -> list[str]:
@@ -118,27 +119,35 @@ def sort_entries(entries: Iterable[Entry]) -> list[Entry]:
 
 
 def footer_headings(text: str, last_entry: int) -> list[str]:
-    """The ``##`` headings of a list below its last entry (1-based line): its Contributing and
-    License, which stay as written when the list becomes its own catalog."""
-    return [h.title for h in parse(text).headings if h.level == 2 and h.line >= last_entry]
+    """The ``#`` and ``##`` headings of a list below its last entry (1-based line): its
+    Contributing and License, which stay as written when the list becomes its own catalog. A
+    ``##`` heading under a ``#`` one there is part of it (``Catalog.footer_lines``)."""
+    titles: list[str] = []
+    under_one = False
+    for heading in parse(text).headings:
+        if heading.line < last_entry or heading.level > 2:
+            continue
+        under_one = under_one or heading.level == 1
+        if heading.level == 1 or not under_one:
+            titles.append(heading.title)
+    return titles
 
 
 def with_own_parts(text: str, old_text: str, taxonomy: Taxonomy) -> str:
     """A rendered catalog ``text`` with what the maintainer wrote in the catalog it replaces:
-    its title line when that is the taxonomy's title with badges, the lines of badges under it,
-    and its footer (the lines of ``footer_headings``) below the sections, all as written."""
+    its title line when that is the taxonomy's title with badges or emoji, the badges and HTML
+    banners under it (``_banners``), and its footer (the lines of ``footer_headings``) below the
+    sections, all as written."""
     old = parse(old_text, taxonomy)
     new = split_lines(text)
     title = next((h for h in old.headings if h.level == 1), None)
     if title is not None and new and title.line < min(old.footer_lines(), default=len(old.lines)):
-        if _BADGE.search(title.title) and heading_key(_BADGE.sub("", title.title)) == heading_key(
-            taxonomy.title
-        ):
-            new[0] = old.lines[title.line]  # "# Awesome X [![Awesome](..)](..)"
+        if shown_title(_BADGE.sub("", title.title)) == shown_title(taxonomy.title):
+            new[0] = old.lines[title.line]  # "# 🚀 Awesome X [![Awesome](..)](..)"
         later = [h.line for h in old.headings if h.line > title.line]
         below = later[0] if later else len(old.lines)
-        badges = [line for line in old.lines[title.line + title.span : below] if _badges_only(line)]
-        new[1:1] = [old.newline, *badges] if badges else []
+        banners = _banners(old.lines[title.below : below], old.newline)
+        new[1:1] = [line for block in banners for line in (old.newline, *block)]
     footer = sorted(old.footer_lines())
     if footer:
         new += [old.newline, *(old.lines[i] for i in footer)]
@@ -151,6 +160,36 @@ _BADGE = re.compile(r"\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)|!\[[^\]]*\]\([^)]*\)")
 
 def _badges_only(line: str) -> bool:
     return bool(_BADGE.search(line)) and not _BADGE.sub("", line).strip()
+
+
+# an HTML block that shows an image ("<p align="center"><img src="logo.png"></p>"), or the bare
+# tags of one around badges ("<div align=center>" ... "</div>", each a block of its own)
+_IMAGE_TAG = re.compile(r"<img\b", re.IGNORECASE)
+_WRAPPER_TAGS = re.compile(r"(?:\s*</?(?:div|p|center|a|picture|span|br)\b[^<>]*>)+\s*", re.IGNORECASE)
+
+
+def _banners(lines: list[str], newline: str) -> list[list[str]]:
+    """The blocks under a title that show it off, each as written (a blank line goes between
+    them): a paragraph's lines of badges (its other lines left out), and HTML blocks that show an
+    image or wrap them (``<div align="center">``, ``</div>``). markdown-it reads the blocks."""
+    blocks: list[list[str]] = []
+    for token in block_tokens(lines):
+        if token.level != 0 or not token.map:
+            continue
+        block = lines[token.map[0] : token.map[1]]
+        if token.type == "paragraph_open":
+            block = [line for line in block if _badges_only(line)]
+        elif not (token.type == "html_block" and _shows_off(token.content)):
+            continue
+        if block:
+            blocks.append([*block[:-1], block[-1] if block[-1].endswith("\n") else block[-1] + newline])
+    if all(_WRAPPER_TAGS.fullmatch(line) for block in blocks for line in block):
+        return []  # a <div> around prose only
+    return blocks
+
+
+def _shows_off(html: str) -> bool:
+    return bool(_IMAGE_TAG.search(html) or _BADGE.search(html) or _WRAPPER_TAGS.fullmatch(html))
 
 
 def render_document(taxonomy: Taxonomy, placed: dict[Placement, list[Entry]]) -> str:

@@ -20,8 +20,14 @@ def heading_key(title: str) -> str:
     label, without emphasis, code or HTML marks: ``anchors.rendered_text``), without emoji and
     other symbols, spaces collapsed, in any case. ``[Pruning](#pruning)``, ``**Pruning**`` and
     ``Pruning 🔧`` are all the heading ``Pruning``; ``C++ / CUDA`` keeps its ``+`` and ``/``."""
+    return shown_title(title).casefold()
+
+
+def shown_title(title: str) -> str:
+    """A heading's text as GitHub shows it, without emoji and other symbols, spaces collapsed:
+    ``heading_key`` before the case is folded."""
     shown = "".join(char for char in rendered_text(title) if not _decoration(char))
-    return " ".join(shown.split()).casefold()
+    return " ".join(shown.split())
 
 
 def _decoration(char: str) -> bool:

@@ -112,7 +112,8 @@ def heading_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
 
 
 def _title_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
-    titles = [h for h in catalog.headings if h.level == 1]
+    footer = catalog.footer_lines()  # a "# License" there is prose, no second title
+    titles = [h for h in catalog.headings if h.level == 1 and h.line not in footer]
     if not titles:
         return [Problem(1, f"no title heading: the catalog starts with '# {taxonomy.title}'")]
     return [

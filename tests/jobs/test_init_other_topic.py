@@ -393,6 +393,41 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_contributing_and_license(
     assert config.load_taxonomy(repo / "config").footer_headings == ()
 
 
+def test_a_readme_kept_as_its_own_catalog_keeps_its_hash_footer_and_html_banners(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """NexaAI's list closes with `#` headings (Join, Cite, License) and shows `<div align="center">`
+    and `<p align="center"><img ...></p>` banners under a title with an emoji: `footer_headings`
+    took `##` headings only and the rebuild kept lines of badges only, so `init --catalog
+    README.md --force` (and every `import --replace` after it) dropped the closing sections, the
+    banners and the emoji."""
+    repo = tmp_path / "awesome-tiny"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    listed = (FIXTURES / "adopt" / "awesome-hash-footer.md").read_text(encoding="utf-8")
+    (repo / "README.md").write_text(listed, encoding="utf-8")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
+    args = ["init", "--from", "README.md", "--catalog", "README.md", "--force", "--categories", "cs.LG"]
+    assert cli.main(args) == 0
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    assert readme.endswith("[pdf](https://arxiv.org/pdf/2301.00774)\n\n" + listed[listed.index("# 🤝") :])
+    assert config.load_taxonomy(repo / "config").footer_headings == (
+        "🤝 Join Us",
+        "📖 Cite Our Work",
+        "📄 License",
+    )
+    banner = listed[listed.index('<p align="center">') : listed.index("\nA list of papers")]
+    assert readme.startswith(
+        '# 🚀 Awesome Tiny Models\n\n<div align="center">\n\n[![Discord](https://img.shields.io/badge/'
+        "chat-discord-blue)](https://discord.gg/example)\n\n</div>\n\n" + banner + "\nA list of papers"
+    )
+    assert cli.main(["lint"]) == 0
+    assert cli.main(["import", "README.md", "--output", "README.md", "--replace"]) == 0
+    assert (repo / "README.md").read_text(encoding="utf-8") == readme
+    assert "warning" not in capsys.readouterr().err
+
+
 def test_a_section_of_links_beside_tools_and_resources_keeps_its_links(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
