@@ -61,6 +61,7 @@ class Taxonomy:
     sections: tuple[Section, ...]
     subsections: tuple[Section, ...]
     footer_headings: tuple[str, ...] = ()  # "## Contributing", "## License": the maintainer's prose
+    language: str = "en"  # BCP 47: the site's <html lang>
 
     def section_ids(self) -> list[str]:
         return [s.id for s in self.sections]
@@ -142,6 +143,7 @@ def from_config(data: Mapping[str, Any], where: Path | str) -> Taxonomy:
         tuple(sections),
         tuple(subsections),
         footers,
+        str(data.get("language") or "en"),
     )
 
 

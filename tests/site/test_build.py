@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -19,6 +20,7 @@ from hypothesis import strategies as st
 from bot.__main__ import main as bot_main
 from bot.config import load_taxonomy
 from bot.core import catalog_io
+from bot.errors import ConfigError
 from bot.site import build as site_build
 from bot.site import chart, search
 from bot.site.build import script_json
@@ -647,3 +649,24 @@ def test_docs_site_md_quotes_the_line_a_build_prints(
     line = capsys.readouterr().out.strip()
     page = (Path(__file__).parents[2] / "docs" / "site.md").read_text(encoding="utf-8")
     assert f"`{line}`" in " ".join(page.split()), f"docs/site.md should quote: {line}"
+
+
+def test_the_page_is_in_the_language_the_taxonomy_names(tmp_path: Path) -> None:
+    """`<html lang="en">` was written into the template: a list in Chinese had its title, intro and
+    headings read by screen readers (and offered for translation) as English."""
+    config_dir = tmp_path / "config"
+    shutil.copytree(fixture.CONFIG, config_dir)
+    taxonomy_yml = config_dir / "taxonomy.yml"
+    taxonomy_yml.write_text(taxonomy_yml.read_text(encoding="utf-8") + "language: zh-CN\n", encoding="utf-8")
+    catalog_path, _ = fixture.write(tmp_path / "src", 4)
+    taxonomy = load_taxonomy(config_dir)
+    cat = catalog_io.read_catalog(catalog_path, taxonomy)
+    site_build.build(cat, taxonomy, tmp_path / "out", chart_path=tmp_path / "chart.svg", now=NOW)
+    assert '<html lang="zh-CN">' in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert fixture.load_taxonomy().language == "en"  # the default
+    taxonomy_yml.write_text(
+        taxonomy_yml.read_text(encoding="utf-8").replace("language: zh-CN", "language: Chinese"),
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError, match="language"):
+        load_taxonomy(config_dir)
