@@ -179,6 +179,10 @@ def _missing_headings(
                 )
             )
             continue
+        buried = _buried_heading(catalog, headings, title)
+        if buried is not None:  # under <details> with no blank line, or indented under a bullet
+            problems.append(Problem(buried + 1, _why_buried(catalog, buried, level, title)))
+            continue
         later = [seen[i].line + 1 for i in seen if i > index]
         line = min(later) if later else max(1, len(catalog.lines))
         # not "`python -m bot import` renders the full layout": without lists it is a usage error,
@@ -204,6 +208,32 @@ def _unspaced_heading(catalog: Catalog, headings: set[int], title: str) -> int |
             if i not in headings and wanted.fullmatch(line.rstrip("\r\n"))
         ),
         None,
+    )
+
+
+_HASH_LINE = re.compile(r"[ \t]*#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?[ \t]*")
+
+
+def _buried_heading(catalog: Catalog, headings: set[int], title: str) -> int | None:
+    """The line (0-based) that writes ``title`` as a heading where markdown makes none of it: in
+    an HTML block or a list item (``bot.core.catalog_blocks.buried_hash_lines``)."""
+    for index, line in enumerate(catalog.lines):
+        found = _HASH_LINE.fullmatch(line.rstrip("\r\n"))
+        if found and index not in headings and heading_key(found[1]) == heading_key(title):
+            return index
+    return None
+
+
+def _why_buried(catalog: Catalog, line: int, level: int, title: str) -> str:
+    written = catalog.lines[line].strip()
+    if line in raw_html_lines(catalog):
+        return (
+            f"'{written}' is no heading: it is inside an HTML block (from a `<details>`, `<div>` or "
+            "`<table>` line to the next blank line), which GitHub shows as HTML; put a blank line above it"
+        )
+    return (
+        f"'{written}' opens no section: it is indented inside a list item (the item's own heading); "
+        f"write '{'#' * level} {title}' at the start of a line, after a blank one"
     )
 
 

@@ -315,6 +315,34 @@ def test_a_heading_without_the_space_after_its_hashes_is_named_where_it_is(
     ]
 
 
+@pytest.mark.parametrize(
+    ("before", "heading", "why"),
+    [
+        (
+            "\n<details>\n",
+            "## KV Cache Compression",
+            "is no heading: it is inside an HTML block (from a `<details>`, `<div>` or `<table>` line to the "
+            "next blank line), which GitHub shows as HTML; put a blank line above it",
+        ),
+        (
+            "\n\n- a note\n",
+            "  ## KV Cache Compression",
+            "opens no section: it is indented inside a list item (the item's own heading); write "
+            "'## KV Cache Compression' at the start of a line, after a blank one",
+        ),
+    ],
+)
+def test_a_heading_in_an_html_block_or_a_list_item_is_named_where_it_is(
+    clean_text: str, taxonomy: Taxonomy, before: str, heading: str, why: str
+) -> None:
+    """Right under `<details>`, or indented under the last bullet above it, `## KV Cache Compression`
+    opens no section on GitHub: lint said the heading was missing, at the next heading's line."""
+    text = clean_text.replace("\n\n## KV Cache Compression\n", f"{before}{heading}\n", 1)
+    assert text != clean_text
+    found = [p for p in problems(text, taxonomy) if "KV Cache Compression" in p.message]
+    assert found[0] == lint.Problem(line_of(text, heading), f"'{heading.strip()}' {why}")
+
+
 def test_missing_and_out_of_order_headings(clean_text: str, taxonomy: Taxonomy) -> None:
     lines = clean_text.splitlines(keepends=True)
     start, end = (
