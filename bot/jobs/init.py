@@ -180,13 +180,20 @@ def _categories_in(config_path: Path) -> dict[str, list[str]]:
 def _refuse_catalog_over_source(args: argparse.Namespace, text: str) -> None:
     """``--catalog README.md --from README.md``: kept as it is, the list is no catalog (lint
     finds every entry malformed); only ``--force`` rewrites it in the bot's one-line format. A
-    list already in that format (a rerun after ``--force``) is kept."""
+    list already in that format (a rerun after ``--force``) is kept, its footer's prose (a numbered
+    list under ``# Contributing``, named in ``footer_headings``) too."""
     from bot.core.catalog import parse
 
     catalog = (args.repo / args.catalog).resolve()
     if catalog != args.source.resolve() or args.force:
         return
-    items = parse(text).items
+    try:  # a rerun: the taxonomy the first run wrote names the footer
+        taxonomy = config.load_taxonomy(args.repo / "config")
+    except ConfigError:  # none yet, or broken (checked below, with the other files)
+        taxonomy = None
+    parsed = parse(text, taxonomy)
+    footer = parsed.footer_lines()
+    items = [i for i in parsed.items if i.start not in footer]
     if not items or any(i.entry is None and "](#" not in i.text for i in items):
         raise BotError(
             f"--catalog {args.catalog} is the list init reads (--from {args.source}): kept as it "
