@@ -44,10 +44,13 @@ def setext_headings(lines: list[str]) -> dict[int, tuple[int, str, int]]:
     return found
 
 
-# A "#" line a list item or an HTML block may hold: indented (under a bullet), or any "#" line
-# once some line could open an HTML block ("<details>", "<div>", "<table>"...)
-_INDENTED_HASHES_RE = re.compile(r"^[ \t]+#")
+# A "#" line a list item or an HTML block may hold: indented (under a bullet), or after a line
+# that could open an HTML block ("<details>", "<div>", "<table>"...) with no blank line between,
+# or anywhere in a <pre>, <script>, <style> or <textarea> one (blank lines do not end those)
+_HASHES_RE = re.compile(r"^[ \t]*#")
 _HTML_START_RE = re.compile(r"^ {0,3}<[A-Za-z/!?]")
+_RAW_START_RE = re.compile(r"^ {0,3}<(?:pre|script|style|textarea)(?:[ \t>]|$)", re.IGNORECASE)
+_RAW_END_RE = re.compile(r"</(?:pre|script|style|textarea)>", re.IGNORECASE)
 
 
 def buried_hash_lines(lines: list[str]) -> set[int] | None:
@@ -55,11 +58,30 @@ def buried_hash_lines(lines: list[str]) -> set[int] | None:
     line is one: a ``#`` line in an HTML block (right under ``<details>``, with no blank line) is
     HTML, and one indented under a bullet is the item's own text (a heading inside the list item,
     as ``setext_headings`` reads an underline there). markdown-it decides, only when some ``#``
-    line is indented or some line could open an HTML block."""
-    if not any(_INDENTED_HASHES_RE.match(line) or _HTML_START_RE.match(line) for line in lines):
+    line may be either (``_may_bury``: a whole parse of a big catalog takes seconds)."""
+    if not _may_bury(lines):
         return None
     shown = {t.map[0] for t in block_tokens(lines) if t.type == "heading_open" and t.level == 0 and t.map}
     return set(range(len(lines))) - shown
+
+
+def _may_bury(lines: list[str]) -> bool:
+    """Whether some ``#`` line is indented, or may be in an HTML block (more than CommonMark's
+    rules: markdown-it then decides)."""
+    html = raw = False
+    for line in lines:
+        if raw:
+            if _HASHES_RE.match(line):
+                return True
+            raw = not _RAW_END_RE.search(line)
+        elif not line.strip():
+            html = False
+        elif _HASHES_RE.match(line) and (html or line[0] in " \t"):
+            return True
+        elif _HTML_START_RE.match(line):
+            html = True
+            raw = bool(_RAW_START_RE.match(line)) and not _RAW_END_RE.search(line)
+    return False
 
 
 def commented_bullet(line: str) -> str | None:

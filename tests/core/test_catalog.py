@@ -585,13 +585,14 @@ def test_underlined_headings_are_those_markdown_it_reads(lines: list[str]) -> No
             ["# T #", "## Q ##", "##", "## #", "#\tT", "#5 bolt", "\\## x", "    # code", " ## x", "## Q#"]
             + ["   ### y ###   ", "####### seven", "# T \\#", "#", "Para", "", "```", "Title", "---", "==="]
             + ["- item", "  ## in the item", "1. one", "   # in one", "<details>", "</details>", "<div>"]
-            + ["<table>", "> quote", "| a | b |", "|---|---|"]
+            + ["<table>", "> quote", "| a | b |", "|---|---|", "<pre>", "</pre>", "<p align=center><img></p>"]
         ),
         max_size=10,
     )
 )
 @example(lines=["- item", "  ## in the item"])  # the item's own heading, not a section
 @example(lines=["<details>", "## Quantization", "</details>"])  # HTML to the next blank line
+@example(lines=["<pre>", "", "## Quantization", "</pre>"])  # <pre> runs to </pre>, blank lines too
 def test_hash_headings_are_those_markdown_it_reads(lines: list[str]) -> None:
     """`##` alone is an empty heading (it ends the section above it on GitHub: the entries below
     were still counted in it), and `## #` one too; closing `#`s count only after a space. A `#`
