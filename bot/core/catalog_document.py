@@ -165,13 +165,15 @@ def _badges_only(line: str) -> bool:
 # an HTML block that shows an image ("<p align="center"><img src="logo.png"></p>"), or the bare
 # tags of one around badges ("<div align=center>" ... "</div>", each a block of its own)
 _IMAGE_TAG = re.compile(r"<img\b", re.IGNORECASE)
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _WRAPPER_TAGS = re.compile(r"(?:\s*</?(?:div|p|center|a|picture|span|br)\b[^<>]*>)+\s*", re.IGNORECASE)
 
 
 def _banners(lines: list[str], newline: str) -> list[list[str]]:
     """The blocks under a title that show it off, each as written (a blank line goes between
     them): a paragraph's lines of badges (its other lines left out), and HTML blocks that show an
-    image or wrap them (``<div align="center">``, ``</div>``). markdown-it reads the blocks."""
+    image or wrap them (``<div align="center">``, ``</div>``), without the lines of text that end
+    one (the intro under ``</div>``, which the taxonomy's intro gives). markdown-it reads them."""
     blocks: list[list[str]] = []
     for token in block_tokens(lines):
         if token.level != 0 or not token.map:
@@ -179,7 +181,10 @@ def _banners(lines: list[str], newline: str) -> list[list[str]]:
         block = lines[token.map[0] : token.map[1]]
         if token.type == "paragraph_open":
             block = [line for line in block if _badges_only(line)]
-        elif not (token.type == "html_block" and _shows_off(token.content)):
+        elif token.type == "html_block" and _shows_off(token.content):
+            while block and not _TAG.search(block[-1]):  # "</div>" then the intro, no blank line
+                block.pop()
+        else:
             continue
         if block:
             blocks.append([*block[:-1], block[-1] if block[-1].endswith("\n") else block[-1] + newline])

@@ -400,7 +400,8 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_hash_footer_and_html_banners
     and `<p align="center"><img ...></p>` banners under a title with an emoji: `footer_headings`
     took `##` headings only and the rebuild kept lines of badges only, so `init --catalog
     README.md --force` (and every `import --replace` after it) dropped the closing sections, the
-    banners and the emoji."""
+    banners and the emoji. A banner's HTML block that runs on into the intro (no blank line) is
+    kept without it: the taxonomy's intro follows."""
     repo = tmp_path / "awesome-tiny"
     repo.mkdir()
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
@@ -420,7 +421,7 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_hash_footer_and_html_banners
     banner = listed[listed.index('<p align="center">') : listed.index("\nA list of papers")]
     assert readme.startswith(
         '# 🚀 Awesome Tiny Models\n\n<div align="center">\n\n[![Discord](https://img.shields.io/badge/'
-        "chat-discord-blue)](https://discord.gg/example)\n\n</div>\n\n" + banner + "\nA list of papers"
+        "chat-discord-blue)](https://discord.gg/example)\n\n</div>\n\n" + banner + "\n\nA list of papers"
     )
     assert cli.main(["lint"]) == 0
     assert cli.main(["import", "README.md", "--output", "README.md", "--replace"]) == 0
