@@ -6,7 +6,10 @@ The place is found in the YAML's own node marks (PyYAML's ``compose``), the line
 text, and the result must load back with the term among that section's patterns, or nothing is
 proposed (``KeywordEditError``). A term is a few plain words (letters, digits, spaces, hyphens,
 apostrophes): a literal pattern and a YAML string (quoted when YAML would read it as another
-type: "yes", "null", "12"), never a regex, a wildcard or markup.
+type: "yes", "null", "12"), never a regex, a wildcard or markup. A list or a block written once and
+used in several places (a YAML anchor ``&`` and its aliases ``*``, or a merge ``<<: *name``) is left to
+a maintainer: a line added there would teach every section that uses it, or replace what the section
+takes from elsewhere.
 """
 
 from __future__ import annotations
@@ -54,7 +57,10 @@ def add_pattern(text: str, section: str, term: str, comment: str = "") -> str:
             "config/keywords.yml has no `sections:` block of keyword rules to add the term to: "
             f"add `sections:` with `{section}:` and `patterns:` by hand"
         )
+    shared = _shared_nodes(root)
     block = _value(sections, section)
+    if id(sections) in shared or (block is None and _merges(sections)):
+        raise KeywordEditError(_SHARED.format(where="sections:", term=term))
     if block is None:  # a section the rules do not name yet: its own block after the others
         indent = _indent(sections)
         at = _end_line(sections)
@@ -70,6 +76,8 @@ def add_pattern(text: str, section: str, term: str, comment: str = "") -> str:
         )
     else:
         patterns = _value(block, "patterns")
+        if id(block) in shared or (patterns is None and _merges(block)):
+            raise KeywordEditError(_SHARED.format(where=f"sections: {section}:", term=term))
         if patterns is None or (
             isinstance(patterns, yaml.ScalarNode) and patterns.value in ("", "~", "null")
         ):
@@ -88,6 +96,8 @@ def add_pattern(text: str, section: str, term: str, comment: str = "") -> str:
                 f"(`[a, b]`): add `{term}` to them by hand"
             )
         else:
+            if {id(patterns), id(patterns.value[0]), id(patterns.value[-1])} & shared:
+                raise KeywordEditError(_SHARED.format(where=f"sections: {section}: patterns:", term=term))
             last = patterns.value[-1]
             at = _end_line(last)
             first = patterns.value[0].start_mark
@@ -97,6 +107,38 @@ def add_pattern(text: str, section: str, term: str, comment: str = "") -> str:
     if term not in _patterns_of(result, section):
         raise KeywordEditError(f"`{term}` could not be added to the patterns of `{section}` (a bug)")
     return result
+
+
+_SHARED = (
+    "`{where}` in config/keywords.yml is written once for several places (a YAML anchor `&` and "
+    "alias `*`, or a merge `<<: *name`): a line added there would teach every section that uses it, "
+    "or replace what the section takes from elsewhere. Add `{term}` by hand"
+)
+
+
+def _shared_nodes(root: yaml.Node | None) -> set[int]:
+    """The ids of the nodes of ``root`` reached more than once: an anchored value and each value
+    an alias repeats (PyYAML's composer gives an alias the anchor's own node)."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    stack = [root] if root is not None else []
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            shared.add(id(node))
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(part for pair in node.value for part in pair)
+    return shared
+
+
+def _merges(mapping: yaml.MappingNode) -> bool:
+    """Whether ``mapping`` takes keys from another one (``<<: *name``): a key added to it would
+    replace the one it takes."""
+    return any(key.tag == "tag:yaml.org,2002:merge" for key, _ in mapping.value)
 
 
 def _yaml_string(term: str) -> str:

@@ -120,3 +120,81 @@ def test_a_yaml_error_is_one_line_naming_where_it_is() -> None:
     said = str(raised.value)
     assert "<unicode string>" not in said and "^" not in said and "\n" not in said
     assert said.startswith("config/keywords.yml is not valid YAML: line 4, column 3: expected <block end>")
+
+
+SHARED_LIST = """\
+sections:
+  pruning:
+    patterns: &shared
+      - prune
+      - sparsity
+  quantization:
+    patterns: *shared
+"""
+MERGED_BLOCK = """\
+sections:
+  pruning: &base
+    weight: 2.0
+    patterns:
+      - prune
+  quantization:
+    <<: *base
+    weight: 3.0
+"""
+SHARED_ITEM = """\
+sections:
+  pruning:
+    patterns:
+      - &p prune
+      - sparsity
+  quantization:
+    patterns:
+      - quant
+      - *p
+"""
+SHARED_BLOCK = """\
+sections:
+  pruning: &block
+    patterns:
+      - prune
+  quantization: *block
+"""
+MERGED_SECTIONS = """\
+base: &sections
+  pruning:
+    patterns:
+      - prune
+sections:
+  <<: *sections
+  quantization:
+    patterns:
+      - quant
+"""
+
+
+@pytest.mark.parametrize(
+    "text, section",
+    [
+        (SHARED_LIST, "quantization"),  # the list is pruning's: pruning learnt the term too
+        (SHARED_LIST, "pruning"),  # and the other way round
+        (MERGED_BLOCK, "quantization"),  # a `patterns:` of its own replaced the ones it merges
+        (SHARED_ITEM, "quantization"),  # its last item is written in pruning: the line went there
+        (SHARED_BLOCK, "quantization"),
+        (MERGED_SECTIONS, "pruning"),  # a block of its own replaced the merged one
+    ],
+)
+def test_a_list_or_block_written_once_for_several_places_is_left_to_a_maintainer(
+    text: str, section: str
+) -> None:
+    """/teach added the term to a list an alias repeats (every section using it learnt it, while
+    the PR said one), or a `patterns:` beside a merge key that dropped the merged patterns."""
+    with pytest.raises(
+        KeywordEditError, match=r"written once for several places .* Add `lantern weaving` by hand"
+    ):
+        add_pattern(text, section, "lantern weaving")
+
+
+def test_an_anchor_elsewhere_in_the_file_does_not_stop_a_plain_list() -> None:
+    after = add_pattern(SHARED_LIST + "  other:\n    patterns:\n      - x\n", "other", "lantern weaving")
+    assert yaml.safe_load(after)["sections"]["other"]["patterns"] == ["x", "lantern weaving"]
+    assert yaml.safe_load(after)["sections"]["pruning"]["patterns"] == ["prune", "sparsity"]
