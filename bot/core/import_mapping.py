@@ -10,7 +10,7 @@ from typing import Any
 
 from bot.core.catalog_document import Placement
 from bot.core.list_items import Fields, SourceItem
-from bot.core.regex_backtracking import nested_repeat
+from bot.core.regex_backtracking import bounded_nested_repeat, nested_repeat
 from bot.core.taxonomy import Taxonomy
 from bot.errors import CatalogError, ConfigError
 
@@ -156,6 +156,13 @@ def _regex(value: str | None, where: str, path: str = f"config/{MAPPING}.yml") -
             f"{path}: {where}: '{value}' repeats without bound a part that can split the same words in "
             "many ways (as in (\\w+\\s?)+): on a heading or title it does not match, Python tries every "
             "split, for hours, and the import never ends. Bound the outer repeat, e.g. (?:\\w+\\W+){0,5}?"
+        )
+    if bounded_nested_repeat(value):
+        raise ConfigError(
+            f"{path}: {where}: '{value}' repeats a part that can split the same words in many ways (as in "
+            "(\\w+\\s?){1,5}): a bound does not help, on one long heading or title Python tries every split "
+            "into that many parts, for hours. Write parts that cannot match the same text: a word, then "
+            "what ends it, e.g. (?:\\w+\\W+){0,5}?"
         )
     return compiled
 

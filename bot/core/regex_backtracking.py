@@ -3,9 +3,12 @@
 (``re``'s own parser): a repeat with no upper bound around a part that can split one run of text
 in several ways (``(\\w+\\s?)+``, ``(?:\\s*\\w+)*``, ``(a+)+``). Where such a regex fails to match,
 Python's backtracking tries every split: ``(\\w+\\s?)+efficient`` runs for hours on one abstract
-without the word, and the poll job with it. A bounded outer repeat (``(?:\\w+\\W+){0,5}?``, as the
-shipped rules write it) or parts that cannot match the same text (``(?:\\w+\\W+)+``: a word, then
-what ends it) cost little, and are not named."""
+without the word, and the poll job with it. A bound does not help much (``bounded_nested_repeat``):
+``(\\w+\\s?){1,5}`` tries every split of a word into at most five parts, n**5 of them, and one
+1,000-letter word in an abstract (which anyone submitting to arXiv can write) holds it for hours;
+``{1,2}`` for seconds per paper. Parts that cannot match the same text (``(?:\\w+\\W+)+``: a word,
+then what ends it; ``(?:\\w+\\W+){0,5}?`` as the shipped rules write it) cost little, and are not
+named."""
 
 from __future__ import annotations
 
@@ -20,6 +23,16 @@ def nested_repeat(source: str) -> bool:
     """Whether the regex ``source`` has an unbounded repeat around a part that splits a run of
     text in several ways (see the module's docstring)."""
     return any(_is_unbounded(op, av) and _splits(av[2]) for op, av in _walk(regex_parser.parse(source)))
+
+
+def bounded_nested_repeat(source: str) -> bool:
+    """Whether the regex ``source`` repeats more than once, with a bound, a part that splits a run
+    of text in several ways (``(\\w+\\s?){1,5}``): polynomial, not exponential, and as fatal on a
+    long word (see the module's docstring)."""
+    return any(
+        op in _BACKTRACKING and 1 < av[1] != regex_parser.MAXREPEAT and _splits(av[2])
+        for op, av in _walk(regex_parser.parse(source))
+    )
 
 
 def _is_unbounded(op: Any, av: Any) -> bool:

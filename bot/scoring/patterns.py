@@ -28,7 +28,7 @@ from typing import Any
 import numpy as np
 from scipy.sparse import csr_matrix
 
-from bot.core.regex_backtracking import nested_repeat
+from bot.core.regex_backtracking import bounded_nested_repeat, nested_repeat
 from bot.errors import ConfigError
 from bot.scoring import counting
 from bot.scoring.regex_needs import Required, pieces, regex_required, regex_start_words
@@ -113,6 +113,14 @@ def _check(source: str, pattern: str) -> None:
             "the same words in many ways (as in (\\w+\\s?)+): on a text it does not match, Python "
             "tries every split, for hours on one abstract, and the poll job never ends. Bound the "
             "outer repeat, e.g. (?:\\w+\\W+){0,5}? (up to 5 words, as the shipped rules do)"
+        )
+    if bounded_nested_repeat(source):
+        raise ConfigError(
+            f"config/keywords.yml: pattern '{pattern}' repeats a part that can split the same words in "
+            "many ways (as in (\\w+\\s?){1,5}): a bound does not help, on one long word an abstract "
+            "holds Python tries every split into that many parts, for hours. Write parts that cannot "
+            "match the same text: a word, then what ends it, e.g. (?:\\w+\\W+){0,5}? (as the shipped "
+            "rules do)"
         )
 
 

@@ -376,6 +376,28 @@ def test_an_import_mapping_pattern_that_backtracks_for_hours_is_found(
     ) in capsys.readouterr().out
 
 
+def test_a_bounded_pattern_that_backtracks_for_hours_is_found_in_both_files(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """What "Bound the outer repeat" made of those two, ``{1,5}`` instead of ``+``, passed: the
+    same hours on one long word (an abstract's, a heading's)."""
+    config = project / "config"
+    pattern = r"re:(\w+\s?){1,5}efficient"
+    edit_yaml(config / "keywords.yml", lambda d: d["sections"]["kv-cache"]["patterns"].append(pattern))
+    assert cli.main(["validate-config", "--config-dir", str(config)]) == 1
+    out = capsys.readouterr().out
+    assert f"error: {config / 'keywords.yml'}: pattern '{pattern}' repeats a part that can split" in out
+    edit_yaml(config / "keywords.yml", lambda d: d["sections"]["kv-cache"]["patterns"].remove(pattern))
+    edit_yaml(
+        config / "import-mapping.yml",
+        lambda d: d["rules"].insert(0, {"path": r"(\w+\s?){1,5}Vision", "to": "surveys"}),
+    )
+    assert cli.main(["validate-config", "--config-dir", str(config)]) == 1
+    assert (
+        f"error: {config / 'import-mapping.yml'}: rules[0].path: '(\\w+\\s?){{1,5}}Vision' repeats a part"
+    ) in capsys.readouterr().out
+
+
 def test_a_link_exclusion_that_is_no_regular_expression_is_found_before_the_night(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
