@@ -69,15 +69,18 @@ SEARCH_OPTIONS: dict[str, object] = {
     "letters": LETTERS,  # fold's spelling of the letters with no accent to drop, on both sides
 }
 # An arXiv link (abs, pdf or html, any version) or "arXiv:2405.00732v2": the bare id. The page's
-# site.js has the same two patterns (plainQuery).
+# site.js has the same two patterns (plainQuery). Each runs in linear time on any query (a shared
+# ?q= link is anyone's text): an archive name has at most 16 letters (the longest is 8), and the
+# white space around the colon after "arXiv" is read one way only; "a-a-a-...", or "arXiv" and
+# 32,000 spaces, held the page 1-3 s per keystroke and the URL's query, quadratically longer.
 # a new-style id (2405.00732) or an old-style one (hep-th/9901001, math.GT/0309136)
-_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[a-z]{2})?/\d{7})"
+_ID = r"(\d{4}\.\d{4,5}|[a-z][a-z-]{0,15}(?:\.[a-z]{2})?/\d{7})"
 ARXIV_LINK = re.compile(
     rf"(?:https?://)?(?:www\.|export\.)?arxiv\.org/(?:abs|pdf|html)/{_ID}(?:v\d+)?(?:\.pdf)?",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"[0-9]+")  # site.js: NUMBER
-ARXIV_ID = re.compile(rf"\barxiv\s*:?\s*{_ID}(?:v\d+)?|\b{_ID}v\d+\b", re.IGNORECASE)
+ARXIV_ID = re.compile(rf"\barxiv\s*(?::\s*)?{_ID}(?:v\d+)?|\b{_ID}v\d+\b", re.IGNORECASE)
 
 
 class Searchable(Protocol):

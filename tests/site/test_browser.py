@@ -6,6 +6,7 @@ These tests FAIL (never skip) when Chromium is missing: .ci/run installs it.
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -490,3 +491,29 @@ def test_a_search_index_that_cannot_load_says_search_is_unavailable(
     settle(page, len(expected_ids(built, Filters(section="beta"))))
     assert set(visible_ids(page)) == expected_ids(built, Filters(section="beta"))
     context.close()
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "a-" * 50_000,  # every "a" after a hyphen started an old-style id scanned to the end
+        "arXiv" + " " * 60_000 + "x",  # the spaces around the colon after "arXiv", split every way
+    ],
+    ids=["hyphens", "spaces"],
+)
+def test_a_crafted_query_is_answered_at_once(
+    page: Page, base_url: str, site: tuple[site_build.Site, Path], hostile: str
+) -> None:
+    """A ``?q=`` link is anyone's text (and a pasted query a stranger's). The page makes the
+    query's arXiv ids bare (plainQuery) with two patterns that took time quadratic in its length:
+    these 100,000 characters held the page 24 s (the hyphens) or over 30 s (the spaces), at load
+    and again on each keystroke. The search box takes the query as the link would (this test
+    server refuses a request line over 64 KB)."""
+    built = site[0]
+    wanted = len(expected_ids(built, Filters(query=hostile)))  # bot.site.search's same patterns
+    open_page(page, base_url)
+    started = time.monotonic()
+    page.get_by_label(SEARCH_LABEL).fill(hostile)
+    settle(page, wanted)
+    took = time.monotonic() - started
+    assert took < 8, f"the page answered the query after {took:.1f} s"

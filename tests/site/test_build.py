@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import shutil
+import time
 import unicodedata
 import xml.etree.ElementTree as ET
 from collections import Counter
@@ -402,6 +403,22 @@ def test_search_semantics_match_minisearch_defaults() -> None:
     assert search.select([E()], search.Filters(query="kv-cahe evicton")) != []  # both retried
     # no typos in numbers: an arXiv id or a year one digit off is another one
     assert not search.matches_query(E(), "2405.00733", fuzzy=True) and search.max_typos("int4bit") == 0
+
+
+def test_the_page_makes_ids_bare_with_the_same_patterns_in_linear_time() -> None:
+    """site.js's plainQuery runs bot.site.search's two patterns on a query anyone can put in a
+    shared ``?q=`` link. "a-a-a-..." (each hyphen starting an old-style id scanned to the end) and
+    "arXiv" then spaces (split every way around an optional colon) took time quadratic in the
+    query's length: these took about 40 s each here, and held the page as long."""
+    js = (Path(site_build.__file__).parent / "static" / "site.js").read_text(encoding="utf-8")
+    for name, pattern in (("ARXIV_LINK", search.ARXIV_LINK), ("ARXIV_ID", search.ARXIV_ID)):
+        literal = re.search(rf"var {name} = /(.*)/gi;", js)
+        assert literal is not None and literal[1].replace("\\/", "/") == pattern.pattern, name
+    started = time.monotonic()
+    assert search.query_terms("a-" * 20_000) == []
+    assert search.query_terms("arXiv" + " " * 40_000 + "x") == ["arxiv"]
+    assert search.query_terms("arXiv :  hep-th/9901001v2") == ["hep", "th", "9901001"]
+    assert time.monotonic() - started < 2
 
 
 def test_letters_without_an_accent_to_drop_are_found_as_typed() -> None:

@@ -51,8 +51,8 @@
 
   // arXiv links and "arXiv:" or versioned ids become bare ids (bot/site/search.py plain_query).
   // An id is new-style (2405.00732) or old-style (hep-th/9901001, math.GT/0309136).
-  var ARXIV_LINK = /(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html)\/(\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[a-z]{2})?\/\d{7})(?:v\d+)?(?:\.pdf)?/gi;
-  var ARXIV_ID = /\barxiv\s*:?\s*(\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[a-z]{2})?\/\d{7})(?:v\d+)?|\b(\d{4}\.\d{4,5}|[a-z][a-z-]*(?:\.[a-z]{2})?\/\d{7})v\d+\b/gi;
+  var ARXIV_LINK = /(?:https?:\/\/)?(?:www\.|export\.)?arxiv\.org\/(?:abs|pdf|html)\/(\d{4}\.\d{4,5}|[a-z][a-z-]{0,15}(?:\.[a-z]{2})?\/\d{7})(?:v\d+)?(?:\.pdf)?/gi;
+  var ARXIV_ID = /\barxiv\s*(?::\s*)?(\d{4}\.\d{4,5}|[a-z][a-z-]{0,15}(?:\.[a-z]{2})?\/\d{7})(?:v\d+)?|\b(\d{4}\.\d{4,5}|[a-z][a-z-]{0,15}(?:\.[a-z]{2})?\/\d{7})v\d+\b/gi;
   function plainQuery(query) {
     return query.replace(ARXIV_LINK, "$1").replace(ARXIV_ID, function (m, a, b) { return a || b; });
   }
