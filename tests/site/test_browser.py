@@ -21,6 +21,7 @@ from . import fixture
 from .browser import serve
 from .pages import (
     SEARCH_LABEL,
+    SETTLED,
     expected_ids,
     open_abstract,
     open_page,
@@ -497,7 +498,7 @@ def test_a_search_index_that_cannot_load_says_search_is_unavailable(
     "hostile",
     [
         "a-" * 50_000,  # every "a" after a hyphen started an old-style id scanned to the end
-        "arXiv" + " " * 60_000 + "x",  # the spaces around the colon after "arXiv", split every way
+        "arXiv" + " " * 120_000 + "x",  # the spaces around the colon after "arXiv", split every way
     ],
     ids=["hyphens", "spaces"],
 )
@@ -506,14 +507,20 @@ def test_a_crafted_query_is_answered_at_once(
 ) -> None:
     """A ``?q=`` link is anyone's text (and a pasted query a stranger's). The page makes the
     query's arXiv ids bare (plainQuery) with two patterns that took time quadratic in its length:
-    these 100,000 characters held the page 24 s (the hyphens) or over 30 s (the spaces), at load
+    these 100,000 and 120,000 characters held the page 24 s (the hyphens) and 45 s (the spaces) on an idle
+    machine, at load
     and again on each keystroke. The search box takes the query as the link would (this test
     server refuses a request line over 64 KB)."""
     built = site[0]
-    wanted = len(expected_ids(built, Filters(query=hostile)))  # bot.site.search's same patterns
+    terms = " ".join(search.query_terms(hostile))  # bot.site.search's same patterns, once
+    wanted = len(expected_ids(built, Filters(query=terms)))
     open_page(page, base_url)
     started = time.monotonic()
-    page.get_by_label(SEARCH_LABEL).fill(hostile)
-    settle(page, wanted)
+    page.get_by_label(SEARCH_LABEL).fill(hostile, timeout=120_000)
+    # answered in about a second (20 s on a machine shared with the rest of the suite would still
+    # be "at once" beside the minutes the old patterns took there)
+    page.wait_for_function(
+        SETTLED + f" && document.getElementById('count').dataset.count === '{wanted}'", timeout=120_000
+    )
     took = time.monotonic() - started
-    assert took < 8, f"the page answered the query after {took:.1f} s"
+    assert took < 20, f"the page answered the query after {took:.1f} s"
