@@ -3,7 +3,8 @@
 Used once globally and once per host. Priority 0 (a retry or the next redirect hop of a link
 already under way) goes before priority 1 (a link not started yet), so a link that waited for
 its Retry-After does not queue behind hundreds of fresh links. ``interval`` spaces out the
-*starts* (seconds between two acquisitions), which is the per-host pacing.
+*starts* (seconds between two acquisitions), which is the per-host pacing. A closed gate admits
+no one any more: its waiters and later callers get ``GateClosed`` (a host that stopped answering).
 """
 
 from __future__ import annotations
@@ -14,6 +15,10 @@ import itertools
 
 CONTINUE = 0
 FRESH = 1
+
+
+class GateClosed(Exception):
+    """The gate was closed: no slot was taken, there is nothing to release."""
 
 
 class Gate:
@@ -27,9 +32,22 @@ class Gate:
         self._waiters: list[tuple[int, int, asyncio.Future[None]]] = []
         self._order = itertools.count()
         self._next_start = 0.0
+        self.closed = False
+
+    def close(self) -> None:
+        """Admit no one any more: every waiter, and every later ``acquire``, gets ``GateClosed``
+        (the slots already held are released as usual)."""
+        self.closed = True
+        waiters, self._waiters = self._waiters, []
+        for _, _, future in waiters:
+            if not future.done():
+                future.set_exception(GateClosed())
 
     async def acquire(self, priority: int = FRESH) -> None:
-        """Wait for a slot (then for the pacing interval); the caller must ``release()`` it."""
+        """Wait for a slot (then for the pacing interval); the caller must ``release()`` it.
+        Raises ``GateClosed`` once the gate is closed (holding no slot)."""
+        if self.closed:
+            raise GateClosed()
         if self.in_use < self.limit and not self._waiters:
             self.in_use += 1
         else:

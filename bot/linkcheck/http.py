@@ -8,6 +8,12 @@ A request that outlives its timeout is given up on (the link moves on: retry or 
 it is *not* abandoned: it keeps its host slot until the server answers or ``abandon_after``
 passes, because the server is still busy with it. So a host never has more than its limit of
 our requests open, hung ones included.
+
+A host that answers none of ``silent_host_limit`` requests in a row (every one timed out, and no
+request given up on got a late answer meanwhile) is not asked any more this run: its remaining
+links are dead at once ("not asked: ... answered none of ..."), as each would have been after its
+timeouts. Without that, a host that accepts connections and never answers kept its slots 60 s a
+request, and its links alone made the run last an hour or more.
 """
 
 from __future__ import annotations
@@ -20,7 +26,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
-from bot.linkcheck.gate import CONTINUE, FRESH, Gate
+from bot.linkcheck.gate import CONTINUE, FRESH, Gate, GateClosed
 from bot.linkcheck.model import LinkResult, Verdict
 from bot.linkcheck.policy import (
     INVALID_REDIRECT,
@@ -89,6 +95,12 @@ def invalid_url(url: str) -> str:
     return ""
 
 
+def silent_host_limit(concurrency: int) -> int:
+    """Requests in a row a host may leave unanswered (timed out) before it is not asked again this
+    run: two rounds of its slots, at least 4."""
+    return max(4, 2 * concurrency)
+
+
 @dataclass(frozen=True)
 class _Sent:
     outcome: Answer
@@ -106,6 +118,7 @@ class HttpChecker:
         self._rng = rng or random.Random()
         self._global = Gate(settings.concurrency)
         self._hosts: dict[str, Gate] = {}
+        self._unanswered: dict[str, int] = {}  # host key -> requests timed out in a row
         self._lingering: set[asyncio.Task[Answer]] = set()
         self.requests = 0
 
@@ -125,6 +138,15 @@ class HttpChecker:
         deadline, priority, requests = math.inf, FRESH, 0
         while True:
             sent = await self._send(state.method, state.url, priority)
+            if sent is None:  # the host stopped answering: not asked
+                return LinkResult(
+                    url,
+                    Verdict.DEAD,
+                    final_url=state.url,
+                    redirects=state.hops,
+                    error=self._silent_note(state.url),
+                    requests=requests,
+                )
             deadline = min(deadline, sent.started + self._settings.deadline)  # from the first request
             priority, requests = CONTINUE, requests + 1
             step = decide(sent.outcome, state, self._settings.policy)
@@ -173,20 +195,47 @@ class HttpChecker:
         """Up to 20 % more, never less: a Retry-After is a minimum."""
         return delay * (1.0 + 0.2 * self._rng.random()) if delay > 0 else 0.0
 
-    def _gate(self, url: str) -> Gate:
-        """The gate of ``url``'s server; a host of ``hosts`` (config) has one gate for all of its
+    def _host(self, url: str) -> str:
+        """The key of ``url``'s server; a host of ``hosts`` (config) has one gate for all of its
         ports, schemes and subdomains, so its limit is what that site sees from us."""
-        key = host_key(url)
-        host = (urlsplit(url).hostname or "").lower()
-        key = self._settings.host_entry(host) or key
+        return self._settings.host_entry((urlsplit(url).hostname or "").lower()) or host_key(url)
+
+    def _gate(self, url: str) -> Gate:
+        key = self._host(url)
         if key not in self._hosts:
-            limits = self._settings.limits_for(host)
+            limits = self._settings.limits_for((urlsplit(url).hostname or "").lower())
             self._hosts[key] = Gate(limits.concurrency, limits.interval)
         return self._hosts[key]
 
-    async def _send(self, method: str, url: str, priority: int) -> _Sent:
-        host = self._gate(url)
-        await host.acquire(priority)
+    def _silent_note(self, url: str) -> str:
+        key = self._host(url)
+        return (
+            f"not asked: {key} answered none of the last {silent_host_limit(self._hosts[key].limit)} "
+            "requests sent to it (all timed out)"
+        )
+
+    def _heard(self, key: str, outcome: Answer) -> None:
+        """Count the requests a host leaves unanswered in a row; close its gate past the limit."""
+        if outcome.error != "timeout":
+            self._unanswered[key] = 0
+            return
+        self._unanswered[key] = self._unanswered.get(key, 0) + 1
+        gate = self._hosts[key]
+        if self._unanswered[key] >= silent_host_limit(gate.limit):
+            gate.close()
+
+    def _late_answer(self, key: str, task: asyncio.Task[Answer]) -> None:
+        """A request given up on was answered after all: the host is slow, not silent."""
+        if not task.cancelled() and task.result().error != "timeout":
+            self._unanswered[key] = 0
+
+    async def _send(self, method: str, url: str, priority: int) -> _Sent | None:
+        """One request (None, sending nothing, when its host has stopped answering)."""
+        host, key = self._gate(url), self._host(url)
+        try:
+            await host.acquire(priority)
+        except GateClosed:
+            return None
         try:
             await self._global.acquire(priority)
         except BaseException:
@@ -204,9 +253,12 @@ class HttpChecker:
         task.add_done_callback(release)
         done, _ = await asyncio.wait({task}, timeout=self._settings.timeout)
         if task in done:
+            self._heard(key, task.result())
             return _Sent(task.result(), started)
         self._lingering.add(task)
         task.add_done_callback(self._lingering.discard)
+        task.add_done_callback(lambda late: self._late_answer(key, late))
+        self._heard(key, Answer(error="timeout"))
         return _Sent(Answer(error="timeout"), started)
 
     async def _request(self, method: str, url: str) -> Answer:
