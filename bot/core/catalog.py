@@ -117,6 +117,7 @@ class Catalog:
     taxonomy: Taxonomy | None = None
     _by_id: dict[str, Item] = field(default_factory=dict, repr=False)
     _by_title: dict[str, Item] = field(default_factory=dict, repr=False)
+    _titles: dict[int, str] | None = field(default=None, repr=False, compare=False)  # see title_at
 
     def __post_init__(self) -> None:
         footer = self.footer_lines()  # prose: no paper there
@@ -474,5 +475,14 @@ def _commented_item(
 
 
 def title_at(catalog: Catalog, line: int) -> str:
-    """The title of the item that covers 1-based ``line`` ("" outside items)."""
-    return next((item.title for item in catalog.items if item.start < line <= item.end), "")
+    """The title of the item that covers 1-based ``line`` ("" outside items; the first item that
+    covers it). The lines' titles are indexed on the first call: the nightly job asks for one per
+    link fix and link problem, and a scan of the items each time made a 10,000-entry night spend
+    13 s on 5,000 of them."""
+    if catalog._titles is None:
+        titles: dict[int, str] = {}
+        for item in catalog.items:
+            for covered in range(item.start + 1, item.end + 1):
+                titles.setdefault(covered, item.title)
+        catalog._titles = titles
+    return catalog._titles.get(line, "")

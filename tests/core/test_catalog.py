@@ -111,6 +111,29 @@ def test_finds_by_normalised_and_fuzzy_title(small: catalog.Catalog) -> None:
     assert small.find_by_title("A completely different paper on pruning") is None
 
 
+class CountingItems(list):  # type: ignore[type-arg]
+    """A catalog's item list that counts the passes over it."""
+
+    passes = 0
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        self.passes += 1
+        return super().__iter__()
+
+
+def test_title_at_reads_the_items_once_for_every_line_asked(small: catalog.Catalog) -> None:
+    """The nightly job asks the title of every link fix and problem: a pass over the items for
+    each made a 10,000-entry catalog's 5,000 fixes cost 13 s (bench/nightly_scale.py)."""
+    expected = {
+        line: next((i.title for i in small.items if i.start < line <= i.end), "")
+        for line in range(len(small.lines) + 2)
+    }
+    small.items = CountingItems(small.items)
+    assert {line: catalog.title_at(small, line) for line in expected} == expected
+    assert small.items.passes == 1
+    assert catalog.title_at(small, small.items[1].line_number) == small.items[1].title != ""
+
+
 def test_insert_changes_only_the_inserted_line_newest_first(small: catalog.Catalog) -> None:
     new = paper("2403.00001", "A New KV Cache Eviction Policy for Long Contexts")
     after = small.insert(new, "kv-cache")
