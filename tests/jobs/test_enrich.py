@@ -416,6 +416,41 @@ def test_a_line_linking_arxiv_without_the_id_part_is_enriched(
     assert new is not None and new.authors and new.venue == "ICML 2024" and new.url == entry.url
 
 
+def test_saves_that_take_long_are_spaced_out_so_they_never_outweigh_the_requests(
+    arxiv_api: ArxivApiServer,  # noqa: F811
+    taxonomy: Taxonomy,
+) -> None:
+    """Each save rewrites and re-parses the whole catalog: on a 10,000-entry one that took
+    longer than arXiv's 3 s between requests, after every request, so a run took 2.7 times its
+    pauses. A save taking 2 s now waits for 20 s of requests; a quick one follows every request."""
+    text, ids = catalog_text(taxonomy, 1000)
+    seed(arxiv_api, ids)
+    for save_seconds, expected in ((2.0, [1, 9]), (0.1, list(range(1, 11)))):
+        clock = Clock()
+        saves: list[int] = []
+
+        def save_text(_: str, seconds: float = save_seconds, clock: Clock = clock) -> None:
+            clock.now += seconds
+
+        def save(store: paper_store.Store, saves: list[int] = saves) -> None:
+            saves.append(len(store) // 100)
+
+        result = enrich.run(
+            text,
+            "",
+            api_for(arxiv_api, clock),
+            TODAY,
+            taxonomy,
+            VENUES,
+            SETTINGS,
+            saved=save,
+            saved_text=save_text,
+            clock=clock,
+        )
+        assert (result.requests, saves) == (10, expected), save_seconds
+        assert len(result.store) == 1000
+
+
 def test_a_run_stopped_halfway_leaves_catalog_and_store_consistent_and_a_rerun_finishes(
     arxiv_api: ArxivApiServer,  # noqa: F811
     taxonomy: Taxonomy,
