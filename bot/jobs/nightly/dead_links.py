@@ -4,8 +4,11 @@ issue's hidden marker, trimmed to fit its body."""
 
 from __future__ import annotations
 
+import base64
+import binascii
 import datetime
 import json
+import zlib
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -24,8 +27,37 @@ SILENT_HOSTS_SHARE = 0.25
 
 def previous_state(body: str | None) -> dict[str, Any]:
     data = markers.find(body, ISSUE_MARKER) or {}
-    state = data.get("links") if data.get("version") == STATE_VERSION else None
+    if data.get("version") != STATE_VERSION:
+        return {}
+    state = data.get("links")
+    if state is None and isinstance(data.get(PACKED), str):
+        state = unpack_state(data[PACKED])
     return dict(state) if isinstance(state, Mapping) else {}
+
+
+# The marker's key for the state packed (zlib-compressed JSON, in base64), written instead of
+# "links" when the plain JSON would not fit in the issue beside the report: a state entry is
+# about 150 characters, so a plain state of more than about 400 failing links was trimmed, and
+# the links dropped from it started over every night (never reported dead).
+PACKED = "links_zlib"
+
+
+def pack_state(state: Mapping[str, Any]) -> str:
+    data = json.dumps(state, sort_keys=True, separators=(",", ":")).encode()
+    return base64.b64encode(zlib.compress(data, 9)).decode("ascii")
+
+
+def unpack_state(text: str) -> Any:
+    """The state ``pack_state`` packed (None when ``text`` is not one)."""
+    try:
+        return json.loads(zlib.decompress(base64.b64decode(text, validate=True)))
+    except (binascii.Error, zlib.error, ValueError):
+        return None
+
+
+def streak_order(state: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """The state's links, longest streaks first (what a state trimmed to fit keeps)."""
+    return sorted(state.items(), key=lambda kv: (-int(kv[1].get("failures", 0)), kv[0]))
 
 
 def settled_state(previous: Mapping[str, Any], state: Mapping[str, Any], threshold: int) -> dict[str, Any]:
@@ -144,7 +176,7 @@ def _as_kept(link: Link, kept: Mapping[str, Any]) -> LinkResult:
 
 def fit_state(state: Mapping[str, Any], budget: int) -> dict[str, Any]:
     """The state, trimmed to ``budget`` characters of JSON: links with the longest streaks first."""
-    ordered = sorted(state.items(), key=lambda kv: (-int(kv[1].get("failures", 0)), kv[0]))
+    ordered = streak_order(state)
     kept: dict[str, Any] = {}
     size = 2
     for url, entry in ordered:

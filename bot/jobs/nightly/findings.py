@@ -6,12 +6,15 @@ nights (``dead_links``) and withdrawn papers (``withdrawn``). No I/O: the job
 from __future__ import annotations
 
 from bot.jobs.nightly.dead_links import (
+    PACKED,
     assess_links,
     fit_state,
     is_inconclusive,
     link_counts,
+    pack_state,
     previous_state,
     settled_state,
+    streak_order,
 )
 from bot.jobs.nightly.fixes import doubtful_redirect, https_twin, link_fixes, maintenance_edit, moved_entry
 from bot.jobs.nightly.model import (
@@ -34,6 +37,7 @@ from bot.jobs.nightly.withdrawn import store_withdrawn, withdrawn_papers
 __all__ = [
     "ISSUE_BODY_LIMIT",
     "ISSUE_MARKER",
+    "PACKED",
     "PR_BODY_LIMIT",
     "PR_MARKER",
     "STATE_VERSION",
@@ -54,8 +58,10 @@ __all__ = [
     "link_problem",
     "maintenance_edit",
     "moved_entry",
+    "pack_state",
     "previous_state",
     "settled_state",
     "store_withdrawn",
+    "streak_order",
     "withdrawn_papers",
 ]

@@ -27,12 +27,15 @@ from bot.forge.protocols import (
 from bot.jobs.nightly.findings import (
     ISSUE_BODY_LIMIT,
     ISSUE_MARKER,
+    PACKED,
     PR_BODY_LIMIT,
     PR_MARKER,
     STATE_VERSION,
     Night,
     NightlySettings,
     fit_state,
+    pack_state,
+    streak_order,
 )
 
 # -- the pieces maintainers read ---------------------------------------------------------------------
@@ -43,20 +46,28 @@ def issue_text(night: Night, settings: NightlySettings) -> tuple[str, str]:
 
     Both must fit GitHub's limit on a body, and the state comes first (a streak dropped from it
     starts over, so its link would flip between dead and watched): the tables show fewer rows
-    (the rest counted) until the state fits; a state too big even then keeps its longest streaks."""
+    (the rest counted) until the state fits; a state too big even then keeps its longest streaks.
+    A state that does not fit beside the whole report as plain JSON is packed (``PACKED``)."""
     title = render("nightly_issue_title.txt.j2", night=night, prefix=settings.issue_title).strip()
-    wanted = min(len(_state_marker(night.state)), ISSUE_BODY_LIMIT - MIN_REPORT)
     rows = settings.max_rows
     body = render("nightly_issue_body.md.j2", night=night, settings=settings).strip()
+    marker = _state_marker(night.state)
+    packed = len(body) + 2 + len(marker) > ISSUE_BODY_LIMIT
+    if packed:
+        marker = _packed_marker(night.state, len(night.state))
+    wanted = min(len(marker), ISSUE_BODY_LIMIT - MIN_REPORT)
     while rows > 1 and len(body) + 2 + wanted > ISSUE_BODY_LIMIT:
         rows //= 2
         body = render(
             "nightly_issue_body.md.j2", night=night, settings=replace(settings, max_rows=rows)
         ).strip()
     budget = ISSUE_BODY_LIMIT - len(body) - 2
-    marker = _state_marker(fit_state(night.state, budget))
-    while len(marker) > budget:  # the marker's escapes ("--", ">") made it longer than measured
-        marker = _state_marker(fit_state(night.state, budget - (len(marker) - budget) - 100))
+    if packed:
+        marker = _packed_within(night.state, budget)
+    else:
+        marker = _state_marker(fit_state(night.state, budget))
+        while len(marker) > budget:  # the marker's escapes ("--", ">") made it longer than measured
+            marker = _state_marker(fit_state(night.state, budget - (len(marker) - budget) - 100))
     return title, f"{body}\n\n{marker}"
 
 
@@ -65,6 +76,24 @@ MIN_REPORT = 5_000  # characters the report keeps however big the state is
 
 def _state_marker(state: Mapping[str, Any]) -> str:
     return markers.make(ISSUE_MARKER, {"version": STATE_VERSION, "links": dict(state)})
+
+
+def _packed_marker(state: Mapping[str, Any], count: int) -> str:
+    """The marker with the ``count`` longest streaks of ``state``, packed."""
+    kept = dict(streak_order(state)[:count])
+    return markers.make(ISSUE_MARKER, {"version": STATE_VERSION, PACKED: pack_state(kept)})
+
+
+def _packed_within(state: Mapping[str, Any], budget: int) -> str:
+    """The packed marker with as many of the longest streaks as fit in ``budget`` characters."""
+    low, high = 0, len(state)
+    while low < high:  # the most links whose packed marker fits
+        middle = (low + high + 1) // 2
+        if len(_packed_marker(state, middle)) <= budget:
+            low = middle
+        else:
+            high = middle - 1
+    return _packed_marker(state, low)
 
 
 def pull_request_body(night: Night, settings: NightlySettings) -> str:
