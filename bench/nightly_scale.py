@@ -437,7 +437,10 @@ def run_nightly(
     for number, day in enumerate(days[:nights], 1):
         fake.reset_counts()
         api = PoliteApi(ApiSettings(query_url=arxiv.url, delay_seconds=0.0), sleep=lambda _: None)
-        enricher = Enricher(api, EnrichSettings.from_config(papers), VenueTable.from_config(papers))
+        # every paper fetched on the first night (config: 2,000 a night), so that the third night,
+        # a rerun of the second, has nothing new to do and must write nothing
+        enrich_settings = replace(EnrichSettings.from_config(papers), max_papers=len(text))
+        enricher = Enricher(api, enrich_settings, VenueTable.from_config(papers))
         with step(f"nightly night {number} ({day})") as figures:
 
             async def go(enricher: Enricher = enricher, day: datetime.date = day) -> Any:
