@@ -180,6 +180,22 @@ class Web:
         self.process.join(5)
 
 
+class LoopbackOnly(httpx.AsyncBaseTransport):
+    """Every other host: refused at once. The arxiv.org and github.com links fall back to HTTP
+    when their API fails (the local arXiv API, starved on a loaded machine, timed out once):
+    they must not leave the machine (nor wait arXiv's 3 s apart: see ``check_settings``)."""
+
+    def __init__(self) -> None:
+        self.refused: Counter[str] = Counter()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        self.refused[request.url.host] += 1
+        raise httpx.ConnectError(f"bench: {request.url.host} is not on loopback", request=request)
+
+
+REFUSED = LoopbackOnly()
+
+
 class HttpsAsHttp(httpx.AsyncBaseTransport):
     """https://127.0.0.1:P answered by the plain server on P (TLS is not what is measured)."""
 
@@ -204,7 +220,11 @@ def client_for(check: Any, web: Web) -> httpx.AsyncClient:
         ),
         limits=httpx.Limits(max_connections=None, max_keepalive_connections=0),
         follow_redirects=False,
-        mounts={f"https://127.0.0.1:{port}": HttpsAsHttp() for port in web.ports},
+        mounts={
+            "all://": REFUSED,
+            "http://127.0.0.1": httpx.AsyncHTTPTransport(limits=httpx.Limits(max_keepalive_connections=0)),
+            **{f"https://127.0.0.1:{port}": HttpsAsHttp() for port in web.ports},
+        },
     )
 
 
@@ -297,14 +317,16 @@ def check_settings(timeout: float) -> Any:
     from bot.linkcheck import settings_from_config
 
     check = settings_from_config(config.load("links", ROOT / "config"))
-    return replace(check, timeout=timeout)
+    unpaced = tuple((host, replace(limits, interval=0.0)) for host, limits in check.hosts)
+    return replace(check, timeout=timeout, hosts=unpaced)
 
 
 def arxiv_resolver(arxiv: Any) -> Any:
     from bot.linkcheck.arxiv import ArxivResolver
     from bot.sources.arxiv_api import ApiSettings, ArxivLookup
 
-    return ArxivResolver(ArxivLookup.from_settings(ApiSettings(query_url=arxiv.url, delay_seconds=0.0)))
+    settings = ApiSettings(query_url=arxiv.url, delay_seconds=0.0, timeout_seconds=120.0)
+    return ArxivResolver(ArxivLookup.from_settings(settings))
 
 
 def run_links(path: Path, web: Web, arxiv: Any, fake: Any, check: Any) -> None:
@@ -461,6 +483,8 @@ def run_nightly(
             served = web.stats()
             figures["web requests"] = served["requests"]
             figures["early retries"] = served["early"]
+            figures["refused (not loopback)"] = sum(REFUSED.refused.values())
+            REFUSED.refused.clear()
             figures["GitHub reads"] = fake.reads()
             figures["GitHub writes"] = fake.writes()
             figures["PR"] = outcome.pr_action
