@@ -481,3 +481,85 @@ def test_a_small_language_model_routes_to_on_device_without_adding_relevance(rul
         "HARE: HumAn pRiors, a key to small language model Efficiency",
     ):
         assert judge(rules, built).points > task.points + 2, built
+
+
+def goal_of(result: RuleResult) -> str | None:
+    """The section whose goal patterns score most (the one routing's goal bonus goes to)."""
+    goals = result.goal_points
+    return max(goals, key=lambda s: goals[s]) if goals else None
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract"),
+    [
+        ("Accelerating Large Language Model Training with Hybrid GPU-based Compression", ""),
+        (
+            "Scalable Efficient Training of Large Language Models with Low-dimensional Projected Attention",
+            "",
+        ),
+        ("Fira: Can We Achieve Full-rank Training of LLMs Under Low-rank Constraint?", ""),
+        (
+            "SwitchLoRA: Switched Low-Rank Adaptation Can Learn Full-Rank Information",
+            "Applying LoRA during pre-training hurts: premature low-rank training reduces accuracy.",
+        ),
+    ],
+)
+def test_a_paper_whose_goal_is_cheaper_training_routes_to_training(
+    rules: RuleScorer, title: str, abstract: str
+) -> None:
+    """Goal first: cheaper training of a language model is training's, whatever technique it
+    trains with (low rank, compression, sparsity). The goal only routes (weight 0.5)."""
+    result = judge(rules, title, abstract or "We study large language models.")
+    assert goal_of(result) == "training"
+    assert result.goal_points["training"] <= 1.25  # weight 0.5 x the title's 2, and a quarter more
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Efficient Training of Large Vision Models via Advanced Automated Progressive Learning",
+        "Memory-Efficient Fine-Tuning of Large Language Models with Faster Training",
+        "ELRT: Efficient Low-Rank Adaptation of Large Language Models",
+    ],
+)
+def test_training_goals_keep_to_training_a_language_model(rules: RuleScorer, title: str) -> None:
+    result = judge(rules, title, "We study large language models.")
+    assert "training" not in result.goal_points
+
+
+def test_a_title_that_names_the_kv_cache_routes_there_before_the_tokens_it_prunes(
+    rules: RuleScorer,
+) -> None:
+    """The KV cache in a title is the paper's goal, even when its abstract names visual tokens
+    (prompt compression's goal in an abstract)."""
+    title = "Cross-Self KV Cache Pruning for Efficient Vision-Language Inference"
+    result = judge(rules, title, "We prune the visual tokens of large vision-language models.")
+    assert goal_of(result) == "kv-cache"
+    assert "prompt-compression" in result.goal_points  # the abstract's goal, outweighed
+
+
+def test_key_value_kv_cache_spelled_out_is_the_kv_cache(rules: RuleScorer) -> None:
+    abstract = "The expanding key-value (KV) cache size of large language models limits decoding."
+    spelled = judge(rules, "TidalDecode: Fast and Accurate LLM Decoding", abstract)
+    assert spelled.relevance_points["kv-cache"] >= 5.0  # the section's weight, once in the abstract
+
+
+@pytest.mark.parametrize(
+    ("title", "section"),
+    [
+        ("FoPru: Focal Pruning for Efficient Large Vision-Language Models", "prompt-compression"),
+        (
+            "Dynamic-LLaVA: Efficient Multimodal Large Language Models via Dynamic Vision-language Context Sparsification",
+            "prompt-compression",
+        ),
+        ("ECoFLaP: Efficient Coarse-to-Fine Layer-wise Pruning for Vision-Language Models", None),
+        ("Structured Pruning of Multimodal Large Language Models", None),
+    ],
+)
+def test_pruning_a_multimodal_llm_is_about_its_input_tokens_unless_the_title_names_weights(
+    rules: RuleScorer, title: str, section: str | None
+) -> None:
+    """Goal first for multimodal models: pruning or sparsifying a vision-language model is token
+    pruning of its input (SCOPE.md: prompt compression), unless the title says what else it
+    prunes (layers, structures, weights: Pruning)."""
+    assert goal_of(judge(rules, title, "We study large language models.")) == section
