@@ -522,6 +522,10 @@ def test_a_paper_whose_goal_is_cheaper_training_routes_to_training(
         "ELRT: Efficient Low-Rank Adaptation of Large Language Models",
         # the catalog and the judges file mixture-of-experts training under MoE
         "Accelerating Mixture-of-Experts Training of Large Language Models",
+        # post-training and quantization-aware training compress a model; training and inference are a model's
+        "SmoothQuant: Accurate and Efficient Post-Training Quantization for Large Language Models",
+        "EfficientQAT: Efficient Quantization-Aware Training for Large Language Models",
+        "MEGALODON: Efficient LLM Pretraining and Inference with Unlimited Context Length",
     ],
 )
 def test_training_goals_keep_to_training_a_language_model(rules: RuleScorer, title: str) -> None:
@@ -556,6 +560,7 @@ def test_key_value_kv_cache_spelled_out_is_the_kv_cache(rules: RuleScorer) -> No
         ),
         ("ECoFLaP: Efficient Coarse-to-Fine Layer-wise Pruning for Vision-Language Models", None),
         ("Structured Pruning of Multimodal Large Language Models", None),
+        ("UPop: Unified and Progressive Pruning for Compressing Vision-Language Transformers", None),
     ],
 )
 def test_pruning_a_multimodal_llm_is_about_its_input_tokens_unless_the_title_names_weights(
