@@ -11,6 +11,8 @@ call. What it answers:
 - unknown: dead (404, "arXiv has no paper <id>");
 - a call that fails, or that finds none of the ids it asked for (the API's empty answers are
   known to be flaky): its links are left to HTTP. A hiccup of the API never makes a link dead.
+  The ids of a call that found none are asked once more at the end, each batch beside a paper
+  already found: when that one is found, the answer is trusted.
 """
 
 from __future__ import annotations
@@ -104,23 +106,38 @@ class ArxivResolver:
         return answers
 
     def _papers(self, ids: list[str]) -> dict[str, LookupResult]:
-        """Lookup results by id, one API call per batch; after a failing call, the rest is left out."""
+        """Lookup results by id, one API call per batch. The ids of a call that found none are asked
+        again beside a paper already found (the anchor): 100 unknown ids, checked first as the
+        nightly job orders its failing links, made a batch of their own and went to HTTP, 3 s a link."""
         papers: dict[str, LookupResult] = {}
         size = max(1, self._lookup.batch_size)
-        for start in range(0, len(ids), size):
-            batch = ids[start : start + size]
+        found_none = self._ask([ids[start : start + size] for start in range(0, len(ids), size)], papers)
+        anchor = next((i for i, r in papers.items() if r.status is LookupStatus.FOUND), None)
+        if found_none and anchor is not None and size > 1:
+            step = size - 1
+            self._ask([[*found_none[s : s + step], anchor] for s in range(0, len(found_none), step)], papers)
+        return papers
+
+    def _ask(self, batches: list[list[str]], papers: dict[str, LookupResult]) -> list[str]:
+        """Look ``batches`` up into ``papers``, one call each, none after a failing call; the ids of
+        the calls that found none of them (not trusted: the API's empty answers are flaky)."""
+        found_none: list[str] = []
+        for number, batch in enumerate(batches):
             try:
                 results = self._lookup.lookup(batch)
             except SourceError as exc:
+                left = {i for rest in batches[number:] for i in rest} - papers.keys()
                 log.warning(
                     "the arXiv lookup failed, so the links of %d papers are checked over HTTP instead: %s",
-                    len(ids) - start,
+                    len(left),
                     exc,
                 )
-                break
+                return []
             if any(r.status in (LookupStatus.FOUND, LookupStatus.WITHDRAWN) for r in results.values()):
-                papers.update(results)  # an answer finding none of the ids is not trusted
-        return papers
+                papers.update(results)
+            else:
+                found_none += batch
+        return found_none
 
 
 def _resolved(link: PaperLink, result: LookupResult | None) -> LinkResult | None:
