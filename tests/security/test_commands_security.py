@@ -330,17 +330,17 @@ HOSTILE = {
 
 @pytest.mark.parametrize("name", sorted(HOSTILE))
 def test_hostile_lines_are_parsed_in_linear_time(name: str) -> None:
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time: a busy machine's waits are not the parser's
     parse_commands(HOSTILE[name])
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert elapsed < 3.0, f"{name}: {elapsed:.2f} s for 100 KB (the goal is < 0.5 s; bench/command_parser.py)"
 
 
 def test_a_hostile_issue_form_heading_is_read_in_linear_time() -> None:
     body = "### arXiv link" + " " * 100_000 + "x\n\n2405.00732\n"
-    started = time.perf_counter()
+    started = time.process_time()
     assert form_command(body) is None  # that heading is not the form's
-    assert time.perf_counter() - started < 3.0
+    assert time.process_time() - started < 3.0
 
 
 def test_a_hostile_comment_is_answered_quickly_end_to_end(

@@ -414,11 +414,11 @@ def test_the_page_makes_ids_bare_with_the_same_patterns_in_linear_time() -> None
     for name, pattern in (("ARXIV_LINK", search.ARXIV_LINK), ("ARXIV_ID", search.ARXIV_ID)):
         literal = re.search(rf"var {name} = /(.*)/gi;", js)
         assert literal is not None and literal[1].replace("\\/", "/") == pattern.pattern, name
-    started = time.monotonic()
+    started = time.process_time()  # CPU time: a busy machine's waits are not the patterns'
     assert search.query_terms("a-" * 20_000) == []
     assert search.query_terms("arXiv" + " " * 40_000 + "x") == ["arxiv"]
     assert search.query_terms("arXiv :  hep-th/9901001v2") == ["hep", "th", "9901001"]
-    assert time.monotonic() - started < 10  # about 0.1 s (the old patterns: 40 s, and 60 s)
+    assert time.process_time() - started < 10  # about 0.1 s (the old patterns: 40 s, and 60 s)
 
 
 def test_letters_without_an_accent_to_drop_are_found_as_typed() -> None:
