@@ -23,6 +23,7 @@ from bot.core import yaml_aliases
 from bot.errors import BotError
 
 MAX_TERM = 60  # characters
+KEYWORDS_PATH = "config/keywords.yml"  # in the repository: what /teach edits, and refresh rebuilds on
 TEACH_MARKER_KIND = "catalog-teach"  # the hidden marker of a /teach pull request: {term, section, comment}
 _TERM_RE = re.compile(r"^[^\W_][\w' -]*[^\W_]$")  # two characters or more
 

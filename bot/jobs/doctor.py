@@ -26,6 +26,7 @@ import yaml
 
 from bot import config
 from bot.core import templates, yaml_aliases
+from bot.core.keyword_edits import KEYWORDS_PATH
 from bot.errors import BotError
 from bot.forge.actions import build_services
 from bot.forge.branch_filters import names_tags_only, push_runs_for_file, push_runs_on
@@ -232,6 +233,30 @@ def path_problems(workflows: list[Path], catalog: str) -> list[str]:
     return problems
 
 
+REFRESHES = re.compile(r"python -m bot refresh\b|\bjob:\s*['\"]?refresh\b")
+
+
+def teach_path_warnings(workflows: list[Path]) -> list[str]:
+    """The refresh workflows whose path filters leave out the keyword rules that ``/teach`` edits:
+    a merged ``/teach`` PR then leaves the other ``/teach`` PRs of its section conflicting until
+    poll's own refresh, up to a day later (warned: the list works without ``/teach``)."""
+    found = []
+    for path in workflows:
+        push = push_settings(path)
+        if not isinstance(push, Mapping) or names_tags_only(push) or push_runs_for_file(KEYWORDS_PATH, push):
+            continue
+        if not REFRESHES.search(path.read_text(encoding="utf-8", errors="replace")):
+            continue
+        key = "paths" if "paths" in push else "paths-ignore"
+        rules = KEYWORDS_PATH
+        fix = f"add {rules} to `paths:`" if key == "paths" else f"take {rules} out of `paths-ignore:`"
+        found.append(
+            f"{path}: a push that changes {rules} (a merged `/teach` PR) does not run refresh, so "
+            f"the other `/teach` PRs stay conflicting until poll's refresh: {fix} under `on: push:`"
+        )
+    return found
+
+
 # What each job of the bot writes with the workflow's token (docs/adopt.md's workflows grant these);
 # a job not named here (lint, validate-config, site, stats, check-links, ...) only reads.
 JOB_WRITES: dict[str, frozenset[str]] = {
@@ -319,7 +344,9 @@ def push_settings(path: Path) -> Any:
 
 def main(args: argparse.Namespace) -> int:
     problems = local_problems(os.environ, args.repository, Path.cwd())
-    cautions = permission_warnings(bot_workflows(Path.cwd()))  # warned, not failed: a step may need it
+    workflows = bot_workflows(Path.cwd())
+    # warned, not failed: a step may need the permission; a list may not use /teach
+    cautions = permission_warnings(workflows) + teach_path_warnings(workflows)
     if not os.environ.get("GITHUB_TOKEN") or not (args.repository or os.environ.get("GITHUB_REPOSITORY")):
         for caution in cautions:
             print(f"[warn] {caution}")

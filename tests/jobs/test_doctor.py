@@ -272,6 +272,32 @@ def test_a_workflow_that_rebuilds_on_pushes_of_another_file_than_the_catalog_fai
     assert "(paths-ignore: docs/**): take docs/list.md out of `paths-ignore:`" in capsys.readouterr().err
 
 
+def test_a_refresh_workflow_that_leaves_out_the_keyword_rules_is_warned_of(tmp_path, monkeypatch, capsys):
+    """A merged `/teach` PR changes config/keywords.yml; refresh.yml of an older docs/adopt.md ran
+    on pushes of the catalog and the taxonomy only, so the section's other `/teach` PRs stayed
+    conflicting until poll's refresh, up to a day. doctor warns (the list works without /teach)."""
+    shutil.copytree(PROJECT / "config", tmp_path / "config")
+    shutil.copy(PROJECT / "catalog.md", tmp_path / "catalog.md")
+    workflows = tmp_path / ".github" / "workflows"
+    shutil.copytree(DOCS / "workflows", workflows)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(tmp_path / "config"))
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.delenv("GITHUB_REPOSITORY", raising=False)
+    assert bot_main(["doctor"]) == 1  # no token: the problems found without GitHub, all at once
+    assert "config/keywords.yml" not in capsys.readouterr().out  # docs/adopt.md's refresh.yml names it
+    refresh = workflows / "refresh.yml"
+    refresh.write_text(refresh.read_text(encoding="utf-8").replace(", config/keywords.yml]", "]"))
+    assert bot_main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"[warn] {refresh}: a push that changes config/keywords.yml (a merged `/teach` PR) does not run "
+        "refresh, so the other `/teach` PRs stay conflicting until poll's refresh: add config/keywords.yml "
+        "to `paths:` under `on: push:`" in out
+    )
+    assert out.count("config/keywords.yml (a merged") == 1  # site.yml rebuilds from the catalog only
+
+
 def test_a_workflow_that_is_not_utf8_is_still_read(tmp_path):
     """doctor read every workflow as UTF-8: one saved in Windows-1252 (a comment with an accent)
     was a traceback instead of the list of missing pieces."""

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.core.branches import BranchNames
+from bot.core.keyword_edits import KEYWORDS_PATH
 from bot.core.urls import code_link
 from bot.errors import BotError
 from bot.jobs.commands.parser import Command, FormLabels, form_command, parse_commands
@@ -36,7 +37,7 @@ class CommandSettings:
     remove_labels: tuple[str, ...] = ("remove-paper",)
     move_labels: tuple[str, ...] = ("move-paper",)
     teach_labels: tuple[str, ...] = ("keywords",)
-    keywords_path: str = "config/keywords.yml"  # in the repository: what /teach edits
+    keywords_path: str = KEYWORDS_PATH  # in the repository: what /teach edits
     section_labels: bool = True
     form: FormLabels = FormLabels()
     bot_logins: tuple[str, ...] = ("github-actions[bot]",)

@@ -33,7 +33,7 @@ from bot import config
 from bot.core import arxiv_ids, digest, markers, paper_store, templates
 from bot.core.catalog import Catalog, own_id, parse, split_lines
 from bot.core.entry import parse_entry
-from bot.core.keyword_edits import TEACH_MARKER_KIND
+from bot.core.keyword_edits import KEYWORDS_PATH, TEACH_MARKER_KIND
 from bot.core.proposals import (
     EDIT_MARKER_KIND,
     MAINTENANCE_MARKER_KIND,
@@ -47,7 +47,6 @@ from bot.forge.actions import add_local_option, append_step_summary, services_fr
 from bot.forge.protocols import ChangeRequest, Forge, PullRequest, read_default_catalog
 from bot.jobs.refresh.other_prs import (
     EDITED_BY_HAND,
-    KEYWORDS_PATH,
     NO_BASE,
     STORE_MOVED,
     TAUGHT_ALREADY,

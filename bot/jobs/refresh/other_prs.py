@@ -27,7 +27,6 @@ from bot.jobs.refresh.rebuild import (
     rebuild_cause,
 )
 
-KEYWORDS_PATH = "config/keywords.yml"  # what /teach edits (the commands' keywords_path)
 TAUGHT_ALREADY = "the keyword rules already have the pattern"
 EDITED_BY_HAND = "a maintainer committed on it: it is theirs to update (GitHub's Update branch)"
 NO_BASE = "the commit it was built on is unknown (commits pushed on top of the bot's)"
