@@ -216,21 +216,10 @@ def path_problems(workflows: list[Path], catalog: str) -> list[str]:
     filters leave the catalog out: refresh.yml of docs/adopt.md names `catalog.md`, and a list
     adopted with `init --catalog docs/list.md` would never rebuild its bot PRs on a merge."""
     catalog = PurePosixPath(catalog).as_posix()
-    problems = []
-    for path in workflows:
-        push = push_settings(path)
-        if not isinstance(push, Mapping) or names_tags_only(push) or push_runs_for_file(catalog, push):
-            continue
-        if not REBUILDS_FROM_CATALOG.search(path.read_text(encoding="utf-8", errors="replace")):
-            continue
-        key = "paths" if "paths" in push else "paths-ignore"
-        shown = ", ".join(map(str, push[key])) if isinstance(push[key], list) else str(push[key])
-        fix = f"add {catalog} to `paths:`" if key == "paths" else f"take {catalog} out of `paths-ignore:`"
-        problems.append(
-            f"{path}: a push that changes {catalog}, the catalog, does not run it ({key}: {shown}): "
-            f"{fix} under `on: push:`"
-        )
-    return problems
+    return [
+        f"{path}: a push that changes {catalog}, the catalog, does not run it ({filters}): {fix}"
+        for path, filters, fix in _pushes_missing(workflows, catalog, REBUILDS_FROM_CATALOG)
+    ]
 
 
 REFRESHES = re.compile(r"python -m bot refresh\b|\bjob:\s*['\"]?refresh\b")
@@ -240,20 +229,27 @@ def teach_path_warnings(workflows: list[Path]) -> list[str]:
     """The refresh workflows whose path filters leave out the keyword rules that ``/teach`` edits:
     a merged ``/teach`` PR then leaves the other ``/teach`` PRs of its section conflicting until
     poll's own refresh, up to a day later (warned: the list works without ``/teach``)."""
+    return [
+        f"{path}: a push that changes {KEYWORDS_PATH} (a merged `/teach` PR) does not run refresh, so "
+        f"the other `/teach` PRs stay conflicting until poll's refresh: {fix}"
+        for path, _, fix in _pushes_missing(workflows, KEYWORDS_PATH, REFRESHES)
+    ]
+
+
+def _pushes_missing(workflows: list[Path], file: str, runs: re.Pattern[str]) -> list[tuple[Path, str, str]]:
+    """(workflow, its path filters as written, the fix) for each workflow that runs ``runs`` on
+    pushes whose path filters leave ``file`` out."""
     found = []
     for path in workflows:
         push = push_settings(path)
-        if not isinstance(push, Mapping) or names_tags_only(push) or push_runs_for_file(KEYWORDS_PATH, push):
+        if not isinstance(push, Mapping) or names_tags_only(push) or push_runs_for_file(file, push):
             continue
-        if not REFRESHES.search(path.read_text(encoding="utf-8", errors="replace")):
+        if not runs.search(path.read_text(encoding="utf-8", errors="replace")):
             continue
         key = "paths" if "paths" in push else "paths-ignore"
-        rules = KEYWORDS_PATH
-        fix = f"add {rules} to `paths:`" if key == "paths" else f"take {rules} out of `paths-ignore:`"
-        found.append(
-            f"{path}: a push that changes {rules} (a merged `/teach` PR) does not run refresh, so "
-            f"the other `/teach` PRs stay conflicting until poll's refresh: {fix} under `on: push:`"
-        )
+        shown = ", ".join(map(str, push[key])) if isinstance(push[key], list) else str(push[key])
+        fix = f"add {file} to `paths:`" if key == "paths" else f"take {file} out of `paths-ignore:`"
+        found.append((path, f"{key}: {shown}", f"{fix} under `on: push:`"))
     return found
 
 
