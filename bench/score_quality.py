@@ -46,6 +46,7 @@ from pathlib import Path
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from scipy.stats import rankdata
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import average_precision_score
@@ -231,6 +232,7 @@ def relevance_folds(
             )
         )
         print(f"  {mode:<16} {scope_ceilings(evaluation, labels, scoped)}")
+        print(f"  {mode:<16} {judged_ceilings(evaluation, labels, scoped, parts.combined)}")
         if show:
             show_top_unlabelled(evaluation, labels, parts.combined, show)
     return results
@@ -289,6 +291,38 @@ def scope_ceilings(papers: list[Paper], labels: np.ndarray, scoped: np.ndarray) 
         f"raw labels, a ranking by SCOPE.md's grades alone: AP {statistics.mean(m.ap for m in shuffled):.3f}  "
         f"R@3P {statistics.mean(m.recall for m in shuffled):.3f} (a grade's papers in random order, mean of 20); "
         f"AP {best.ap:.3f}  R@3P {best.recall:.3f} with the lists' picks first in each grade"
+    )
+
+
+def judged_order(scores: np.ndarray, tiers: np.ndarray) -> np.ndarray:
+    """Sort keys (higher first) that rank by ``tiers`` (integers, higher first) and keep the order
+    of ``scores`` inside each tier (tied scores stay tied)."""
+    ranks = rankdata(np.asarray(scores, dtype=float), method="average")  # ties stay ties, 1..n
+    keys: np.ndarray = np.asarray(tiers, dtype=float) + ranks / (len(ranks) + 1)
+    return keys
+
+
+def judged_ceilings(papers: list[Paper], labels: np.ndarray, scoped: np.ndarray, scores: np.ndarray) -> str:
+    """What the raw labels give the bot's own ranking once the judgements it disagrees with are
+    applied, the bot's order kept inside each group: (1) its label-0 errors fixed (every paper in
+    scope first, label-0 papers judged borderline or out of scope last), the most that better
+    relevance by SCOPE.md can reach on the lists' picks; (2) every judgement applied (the picks
+    judged out of scope last too), what a ranking by SCOPE.md gets; (3) the picks SCOPE.md
+    excludes (technical reports, applications..., judged or not) lifted to just below the papers
+    in scope. What stays between (3) and 1 is papers in scope the lists did not pick, ranked among
+    the picks."""
+    grade = np.array([scope_grades().get(p.arxiv_id, -1) for p in papers])
+    in_scope = in_scope_mask(papers, labels, scoped)
+    judged_out = (grade >= 0) & (grade < 2) & ~in_scope
+    picks_out = (labels == 1) & ~in_scope
+    variants = {
+        "label-0 errors fixed": np.where(in_scope, 2, np.where(judged_out & ~picks_out, 0, 1)),
+        "every judgement applied": np.where(in_scope, 2, np.where(judged_out, 0, 1)),
+        "the excluded picks next": np.where(in_scope, 3, np.where(picks_out, 2, np.where(judged_out, 0, 1))),
+    }
+    found = {name: metrics(labels, judged_order(scores, tiers)) for name, tiers in variants.items()}
+    return "raw labels, the bot's order with the judgements applied: " + "; ".join(
+        f"{name} AP {m.ap:.3f}  R@3P {m.recall:.3f}" for name, m in found.items()
     )
 
 

@@ -48,3 +48,15 @@ def test_loso_sections_names_a_section_that_is_not_one_before_any_work(
     assert stopped.value.code == 2
     error = capsys.readouterr().err
     assert "not a paper section of config/taxonomy.yml: lowrank, tools" in error
+
+
+def test_judged_order_ranks_by_tier_and_keeps_the_bots_order_inside_each() -> None:
+    import numpy as np
+
+    scores = np.array([0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
+    tiers = np.array([1, 2, 0, 2, 1, 1])  # 2: in scope, 0: judged out, 1: the rest
+    keys = score_quality.judged_order(scores, tiers)
+    assert list(np.argsort(-keys, kind="stable")) == [1, 3, 0, 4, 5, 2]
+    # tied scores stay tied inside a tier (average precision counts a tie as one step)
+    tied = score_quality.judged_order(np.array([0.5, 0.5, 0.2]), np.array([0, 0, 1]))
+    assert tied[0] == tied[1] and tied[2] > tied[0]
