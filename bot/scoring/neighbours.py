@@ -20,6 +20,7 @@ GENERIC_TITLE_WORDS = frozenset(
         *("large", "language", "model", "llm", "llms", "approach", "method", "framework", "novel"),
         *("via", "using", "based", "better", "improv", "learn", "study", "analysis", "fast"),
         *("faster", "scalable", "lightweight", "strategy", "strategi", "deep", "neural", "network", "new"),
+        *("accelerat",),  # "Accelerating LLM Training ..." is not like "Accelerating LLM Decoding ..."
     }
 )
 

@@ -109,19 +109,21 @@ def _evidence(match: Match, paper: Paper) -> str:
 
 
 def _once_per_words(
-    matches: list[Match], said: Callable[[Match], str]
+    matches: list[Match], said: Callable[[Match], str], name: Callable[[Match], str | None] | None = None
 ) -> tuple[list[Match], dict[Match, list[str]]]:
-    """The matches of one field that show different words (two patterns that find the same
-    words, "tensor parallel*" and a goal's regex on "Tensor Parallelization", are shown once), and
-    for each one kept the sections its words vote for, in order (efficiency names none)."""
+    """The matches that show different words (two patterns that find the same words, "tensor
+    parallel*" and a goal's regex on "Tensor Parallelization", are shown once), and for each one
+    kept the names of the matches merged into it, in order: by default the sections its words vote
+    for (efficiency names none); ``name`` gives another (a negative rule's group)."""
     first: dict[str, Match] = {}
     targets: dict[Match, list[str]] = {}
     for match in matches:
         words = said(match).casefold()
         kept = first.setdefault(words, match) if words else match  # "a phrase" is never merged
         named = targets.setdefault(kept, [])
-        if match.rule.group != EFFICIENCY and match.target not in named:
-            named.append(match.target)
+        label = name(match) if name else (match.target if match.rule.group != EFFICIENCY else None)
+        if label is not None and label not in named:
+            named.append(label)
     return [m for m in matches if m in targets], targets
 
 
@@ -358,10 +360,12 @@ class Scorer:
             floor = s.new_section_floor
             return self._new_section(rules, sizes) if floor is not None and logit < floor else None
 
+        # a goal of the chosen section is why the paper goes there: shown however light (the
+        # training goal weighs 0.5, it routes), a noise word is not
         shown = [
             m
             for m in rules.top_matches(len(rules.matches), (route.section,))
-            if abs(m.points) >= s.reasons_min_points
+            if abs(m.points) >= s.reasons_min_points or (m.rule.goal and m.rule.group == route.section)
         ]
         positive = [m for m in shown if not m.rule.negative][: s.rule_reasons]
 
@@ -374,6 +378,11 @@ class Scorer:
             found, named = _once_per_words([m for m in positive if m.field == field], evidence)
             fields.append((field, found))
             targets |= named
+        # two negative rules on the same words ("Hallucination": other-goal-in-title and
+        # LLM-application) are one reason naming both
+        negatives, groups = _once_per_words(
+            [m for m in shown if m.rule.negative], evidence, lambda m: m.rule.group
+        )
         text = template.render(
             learned=(1.0 / (1.0 + math.exp(-learned))) if model else None,
             floored=bool(model) and s.learned_floor is not None and learned < s.learned_floor,
@@ -386,7 +395,8 @@ class Scorer:
             rules=rules,
             abstract=(1.0 / (1.0 + math.exp(-abstract))) if abstracts else None,
             fields=[(field, found) for field, found in fields if found],
-            negatives=[m for m in shown if m.rule.negative][:2],
+            negatives=negatives[:2],
+            groups=lambda m: groups.get(m, [m.rule.group]),
             evidence=evidence,
             targets=lambda m: targets.get(m, [m.target] if m.rule.group != EFFICIENCY else []),
         )

@@ -717,6 +717,12 @@ def test_similar_entries_must_share_a_word_that_says_what_the_title_is_about() -
     assert about_the_same("ARB-LLM: Alternating Refined Binarizations", "PB-LLM: Partially Binarized LLMs")
     assert about_the_same("Caches for serving", "A cache for everyone")
     assert not about_the_same("Efficient Large Language Models", "Towards Efficient Language Models")
+    # a goal word of any title, as "fast": training sped up is no neighbour of decoding sped up
+    assert not about_the_same(
+        "Accelerating Large Language Model Training with Hybrid GPU-based Compression",
+        "Accelerating Large Language Model Decoding with Speculative Sampling",
+    )
+    assert about_the_same("Accelerating MoE inference", "Mixture of Experts inference on a budget")
 
 
 def test_the_goal_that_routes_a_paper_is_its_first_reason(scorer: Scorer) -> None:
@@ -732,6 +738,27 @@ def test_the_goal_that_routes_a_paper_is_its_first_reason(scorer: Scorer) -> Non
     assert decision.reasons[0].startswith(
         'keywords in the title: "Tensor Parallelization" (serving, training)'
     )
+
+
+def test_a_light_goal_that_routes_a_paper_is_shown_though_under_the_noise_floor(scorer: Scorer) -> None:
+    """The training goal weighs 0.5 (it routes, it adds no relevance): 1 point in a title, under
+    `reasons_min_points` (2). It was left out as a noise word, so the body said "Efficient
+    Pre-training" and gave "GPU" (hardware) or "no keyword evidence" as the only reason."""
+    decision = decide(
+        scorer,
+        "Accelerating Large Language Model Training with Hybrid GPU-based Compression",
+        "We compress the activations and gradients exchanged between GPUs.",
+    )
+    assert decision.section == "training"
+    assert decision.reasons[0].startswith(
+        'keywords in the title: "Accelerating Large Language Model Training" (training)'
+    )
+    alone = decide(
+        scorer, "Scalable Efficient Training of Large Language Models with Low-dimensional Projected Attention"
+    )
+    assert alone.section == "training"
+    assert alone.reasons[0] == 'keywords in the title: "Scalable Efficient Training" (training)'
+    assert "no keyword evidence" not in alone.reasons
 
 
 def test_a_keyword_pattern_shows_the_words_it_found(scorer: Scorer) -> None:
@@ -782,3 +809,17 @@ def test_a_new_list_with_an_empty_background_scores_by_its_rules(taxonomy: Taxon
     assert scorer.state.relevance is None
     (decision,) = scorer.score([Paper(arxiv_id="2401.00002", title="Quantization of large language models")])
     assert decision.accept and decision.section == "quantization"
+
+
+def test_an_off_topic_word_two_negative_rules_found_is_one_reason(scorer: Scorer) -> None:
+    """"Hallucination" is found by LLM-application and other-goal-in-title: the body listed it
+    twice ('"Hallucination" (other-goal-in-title), "Hallucination" (LLM-application)')."""
+    decision = decide(
+        scorer,
+        "Skip \\n: A Simple Method to Reduce Hallucination in Large Vision-Language Models",
+        "We find that a paragraph break makes vision-language models describe what is not there.",
+    )
+    off_topic = [line for line in decision.reasons if line.startswith("off-topic words:")]
+    assert len(off_topic) == 1
+    assert off_topic[0].count('"Hallucination"') == 1
+    assert "other-goal-in-title" in off_topic[0] and "LLM-application" in off_topic[0]
