@@ -10,7 +10,10 @@ Syntax (documented in ``config/keywords.yml``):
 - a pattern without lowercase letters (``RL``, ``KV``, ``LLM``) matches that case only; other
   patterns ignore case (lowercase letters of any script: ``эффективный вывод``);
 - the words may be in any script; a pattern with no Latin letter or digit (``高效 推理``) is
-  searched in every text, and found inside longer words too (its words' edges are Latin ones);
+  searched in every text. Its edges are whole words in a script written with spaces between
+  words (``вывод`` is not found in "перевывод"; ``вывод*`` finds "вывода"), none in one written
+  without (Chinese, Japanese, Thai...) or in Korean, whose particles join the word: ``推理`` is
+  found in "大模型推理加速", ``추론`` in "추론을";
 - ``re:<expression>`` is a raw (case-insensitive) regular expression for anything else; a
   group named ``shown`` (``(?P<shown>...)``) is what a PR shows of its match, when the
   expression also reads the rest of the text (a condition on the whole title, then ``.*``).
@@ -35,6 +38,23 @@ from bot.scoring.regex_needs import Required, pieces, regex_required, regex_star
 
 _WORD_AFTER = r"(?![A-Za-z0-9])"
 _SEPARATOR = r"[\s\-]*"
+# Scripts written without spaces between words (Chinese, Japanese, Thai, Lao, Khmer, Myanmar)
+# and Korean, whose particles join the word ("추론을"): a pattern's letter of these has no word
+# edge, its term is found inside longer runs
+_NO_SPACES = re.compile(
+    "[\u0e00-\u0eff\u1000-\u109f\u1100-\u11ff\u1780-\u17ff\u3005-\u3007\u3040-\u30ff"
+    "\u3130-\u318f\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7ff"
+    "\uf900-\ufaff\uff66-\uff9f\U00020000-\U0003134f]"
+)
+
+
+def _edge(letter: str) -> str:
+    """What may not stand beside a pattern's first or last letter: a Latin letter or digit beside
+    an ASCII one (as the word matrix reads words), any letter or digit beside a letter of another
+    script written with spaces (Cyrillic, Greek, "é"), nothing beside one written without."""
+    if letter.isascii():
+        return "[A-Za-z0-9]"
+    return "" if _NO_SPACES.match(letter) else r"[^\W_]"
 
 
 def pattern_regex(pattern: str) -> tuple[str, bool]:
@@ -51,8 +71,15 @@ def pattern_regex(pattern: str) -> tuple[str, bool]:
     words = [
         re.escape(w.lower() if lower else w) for w in re.split(r"[\s\-]+", text.rstrip("*").strip()) if w
     ]
-    ending = r"[A-Za-z0-9]*" if text.endswith("*") else r"(?:s|es)?" + _WORD_AFTER
-    start = f"{words[0]}(?<![A-Za-z0-9]{words[0]})"
+    first, last = text[0], text.rstrip("*").rstrip()[-1]
+    after, before = _edge(last), _edge(first)
+    if text.endswith("*"):
+        ending = after + "*" if after else ""  # any ending in the last letter's script
+    elif last.isascii():
+        ending = r"(?:s|es)?" + _WORD_AFTER
+    else:
+        ending = f"(?!{after})" if after else ""
+    start = f"{words[0]}(?<!{before}{words[0]})" if before else words[0]
     return start + "".join(_SEPARATOR + w for w in words[1:]) + ending, lower
 
 

@@ -86,6 +86,28 @@ def test_patterns_in_other_scripts_match_their_own_words_only() -> None:
     assert found(["高效 推理"], "KV cache only") == set()
 
 
+def test_a_word_of_a_script_with_spaces_between_words_matches_whole_words_only() -> None:
+    """Word edges were Latin letters and digits only, so a Cyrillic or Greek term was found
+    inside longer words ("вывод" in "перевывод"). Scripts written with spaces between words
+    (Cyrillic, Greek, Latin letters with accents...) keep whole words, with a trailing "*" taking
+    any ending of that script; Chinese, Japanese, Thai... have no spaces between words, and
+    Korean joins its particles to the word, so their terms are found inside longer runs."""
+    assert found(["вывод"], "перевывод модели") == set()
+    assert found(["вывод"], "выводы модели") == set()
+    assert found(["вывод"], "быстрый вывод модели") == {"вывод"}
+    assert found(["вывод*"], "быстрого вывода модели") == {"вывод*"}
+    assert found(["κβάντιση"], "υποκβάντιση") == set() and found(["κβάντιση"], "η κβάντιση") == {"κβάντιση"}
+    assert found(["é-cache"], "café-cache") == set()
+    assert found(["эффективный вывод"], "неэффективный вывод") == set()
+    # no spaces between words: inside longer runs, as before
+    assert found(["推理"], "大模型推理加速") == {"推理"}
+    assert found(["量子化"], "大規模言語モデルの量子化手法") == {"量子化"}
+    assert found(["추론"], "효율적인 추론을 위한") == {"추론"}
+    assert found(["การบีบอัด"], "วิธีการบีบอัดโมเดล") == {"การบีบอัด"}
+    # a Latin word beside CJK text is still a word ("KV缓存": no space in Chinese)
+    assert found(["KV"], "KV缓存压缩") == {"KV"}
+
+
 def test_regular_expression_patterns_and_bad_ones() -> None:
     assert found([r"re:\bW\d+A\d+\b"], "W4A8 kernels") == {r"re:\bW\d+A\d+\b"}
     with pytest.raises(ConfigError, match="not a valid regular expression"):
