@@ -1,9 +1,10 @@
 """``python -m bot check-links [FILE]``: check every link of the catalog once.
 
-Without ``--json``: one GitHub Actions ``::error`` annotation per dead link and line, then a
-summary table; a progress line on stderr when it is a terminal. With ``--json``: one JSON
-object per unique URL on stdout, ``{"url", "alive", "status", "final_url", "lines", "verdict"}``
-plus ``redirects``, ``error`` and ``permanent_redirect`` when there are any.
+Without ``--json``: one GitHub Actions ``::error`` annotation per dead link and line (at most
+10, what GitHub shows a step: past it, nine and one saying how many more), then a summary table;
+a progress line on stderr when it is a terminal. With ``--json``: one JSON object per unique URL
+on stdout, ``{"url", "alive", "status", "final_url", "lines", "verdict"}`` plus ``redirects``,
+``error`` and ``permanent_redirect`` when there are any.
 
 arxiv.org paper links are answered by the arXiv API (``ArxivResolver``, 100 ids per call), and
 github.com repository links by GitHub's GraphQL API (``GitHubRepoResolver``) when GITHUB_TOKEN
@@ -47,6 +48,8 @@ from bot.linkcheck.redirects import doubtful_redirect
 from bot.linkcheck.settings import CheckSettings, from_config
 
 SUMMARY_ROWS = 100
+# GitHub shows at most 10 error annotations a step (50 a job); the rest were lost without a word
+ANNOTATIONS = 10
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -199,25 +202,42 @@ async def run(
     return 1 if options.fail_on_dead and dead else 0
 
 
-def dead_link_annotations(file: str, links: Sequence[Link], results: dict[str, LinkResult]) -> str:
-    """``::error file=...,line=N::...`` for every line of every dead link."""
+def dead_link_annotations(
+    file: str, links: Sequence[Link], results: dict[str, LinkResult], limit: int = ANNOTATIONS
+) -> str:
+    """``::error file=...,line=N::...`` for every line of every dead link, at most ``limit`` of
+    them: past it, ``limit - 1`` and a last one that says how many more and where they are."""
+    dead = [(link, results[link.url]) for link in links if results[link.url].verdict is Verdict.DEAD]
+    lines = [(link, result, line) for link, result in dead for line in link.lines]
+    shown = lines if len(lines) <= limit else lines[: limit - 1]
     out = []
-    for link in links:
-        result = results[link.url]
-        if result.verdict is not Verdict.DEAD:
-            continue
+    for link, result, line in shown:
         final = result.final_url if result.redirects else None
-        for line in link.lines:
-            out.append(
-                render(
-                    "links-annotation.txt.j2",
-                    file=_escape_property(file),
-                    line=line,
-                    url=_escape_data(link.url),
-                    reason=_escape_data(_reason(result)),
-                    final_url=_escape_data(final) if final else None,
-                )
+        out.append(
+            render(
+                "links-annotation.txt.j2",
+                file=_escape_property(file),
+                line=line,
+                url=_escape_data(link.url),
+                reason=_escape_data(_reason(result)),
+                final_url=_escape_data(final) if final else None,
             )
+        )
+    rest = lines[len(shown) :]
+    if rest:
+        out.append(
+            render(
+                "links-annotation-more.txt.j2",
+                file=_escape_property(file),
+                line=rest[0][2],
+                links=len({link.url for link, _, _ in rest}),
+                lines=len(rest),
+                limit=limit,
+                dead=len(dead),
+                rows=SUMMARY_ROWS,
+                command_file=_escape_data(file),
+            )
+        )
     return "".join(text if text.endswith("\n") else text + "\n" for text in out)
 
 

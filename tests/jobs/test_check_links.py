@@ -932,7 +932,34 @@ def test_every_table_of_the_summary_counts_the_rows_it_does_not_show() -> None:
     links = [Link(f"https://a.org/{n}", (n + 1,)) for n in range(SUMMARY_ROWS + 30)]
     results = {link.url: LinkResult(link.url, Verdict.UNKNOWN, 429, error="rate limited") for link in links}
     text = summary("catalog.md", links, results, 0, 0.0, 0)
-    assert "| | … and 30 more | |" in text and f"https://a.org/{SUMMARY_ROWS - 1} " in text
+    assert f"https://a.org/{SUMMARY_ROWS - 1} " in text
+    # where the rest are: the JSON lines list every link
+    assert "| | … and 30 more: `python -m bot check-links catalog.md --json` lists every link | |" in text
+
+
+def test_hundreds_of_dead_links_are_at_most_ten_annotations_the_last_counting_the_rest() -> None:
+    """GitHub shows 10 error annotations a step (50 a job): one per dead link's line, 300 dead
+    links were 300 annotations and all but 10 were lost without a word. Nine are shown, the tenth
+    says how many more and where they are."""
+    from bot.jobs.check_links import ANNOTATIONS, dead_link_annotations
+    from bot.linkcheck import Link
+
+    links = [Link(f"https://a.org/{n}", (n + 1,) if n % 2 else (n + 1, n + 2)) for n in range(300)]
+    results = {link.url: LinkResult(link.url, Verdict.DEAD, 404) for link in links}
+    lines = dead_link_annotations("catalog.md", links, results).splitlines()
+
+    assert ANNOTATIONS == 10 and len(lines) == 10 and all(line.startswith("::error ") for line in lines)
+    assert lines[0] == "::error file=catalog.md,line=1,title=Dead link::https://a.org/0 is dead: HTTP 404"
+    assert lines[8].startswith("::error file=catalog.md,line=") and "https://a.org/" in lines[8]
+    assert lines[9] == (
+        "::error file=catalog.md,line=7,title=Dead links not annotated::294 more dead links (on 441 "
+        "lines) are not annotated: GitHub shows 10 error annotations a step. The summary's table of "
+        "dead links lists the first 100; `python -m bot check-links catalog.md --json` lists every link."
+    )
+    few = links[:5]
+    assert len(dead_link_annotations("catalog.md", few, results).splitlines()) == 8  # all of them
+    ten = [Link(f"https://a.org/{n}", (n + 1,)) for n in range(10)]
+    assert len(dead_link_annotations("catalog.md", ten, results).splitlines()) == 10
 
 
 @pytest.mark.parametrize("web", [DOCS_WEB], indirect=True)
