@@ -14,6 +14,26 @@ def add_file_argument(parser: argparse.ArgumentParser, purpose: str) -> None:
     parser.add_argument("file", nargs="?", type=Path, help=f"{purpose} (default: {CATALOG_DEFAULT_HELP})")
 
 
+SUMMARY_ROWS = 100  # rows of a report's table, the rest counted: 800 rows were 92 KB, over a comment's 65,536
+
+
+def add_max_rows_argument(parser: argparse.ArgumentParser, table: str) -> None:
+    """``--max-rows N``: the rows of a report's ``table``, the rest counted (0: all)."""
+
+    def count(text: str) -> int:
+        if not text.isdigit():
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number of rows (0 lists them all)")
+        return int(text)
+
+    parser.add_argument(
+        "--max-rows",
+        type=count,
+        default=SUMMARY_ROWS,
+        metavar="N",
+        help=f"rows of {table}, the rest counted (default: {SUMMARY_ROWS}; 0: all)",
+    )
+
+
 class JoinWords(argparse.Action):
     """A comma-separated list given as one or more words (``nargs="+"``), joined with commas:
     ``--categories cs.CL, cs.LG`` is ``cs.CL,,cs.LG`` (empty items are dropped by the reader), as

@@ -32,7 +32,7 @@ from bot.core.text import unified_diff
 from bot.core.urls import GITHUB_RESERVED
 from bot.forge.actions import build_services
 from bot.forge.protocols import RepoDirectory, RepoInfo
-from bot.jobs import add_file_argument, catalog_file
+from bot.jobs import SUMMARY_ROWS, add_file_argument, add_max_rows_argument, catalog_file
 from bot.linkcheck import extract_links
 from bot.linkcheck.github import (  # the resolver's old import path (it lives with the link checker)
     GitHubRepoResolver as GitHubRepoResolver,
@@ -206,8 +206,10 @@ def run(
     taxonomy: Taxonomy | None,
     dry_run: bool = False,
     out: TextIO | None = None,
+    max_rows: int = SUMMARY_ROWS,
 ) -> StarsReport:
-    """Refresh ``path`` in place (unless ``dry_run``) and print the report."""
+    """Refresh ``path`` in place (unless ``dry_run``) and print the report (``max_rows`` rows of
+    the maintainer's table, the rest counted; 0: all)."""
     old = read_catalog(path, taxonomy).render()
     new, findings, looked_up = refresh_text(old, directory, taxonomy)
     diff = unified_diff(path.name, old, new)
@@ -215,10 +217,14 @@ def run(
     if written:
         write_catalog(path, new, taxonomy, old_text=old)
     report = StarsReport(str(path), looked_up, tuple(findings), diff, written)
-    (out or sys.stdout).write(
-        render("stars_report.md.j2", report=report, dry_run=dry_run, counts=count_findings(findings))
-    )
+    (out or sys.stdout).write(report_text(report, dry_run, max_rows))
     return report
+
+
+def report_text(report: StarsReport, dry_run: bool = False, max_rows: int = SUMMARY_ROWS) -> str:
+    """The report of one run (markdown)."""
+    counts = count_findings(report.findings)
+    return render("stars_report.md.j2", report=report, dry_run=dry_run, counts=counts, max_rows=max_rows)
 
 
 def count_findings(findings: Sequence[RepoFinding]) -> dict[str, int]:
@@ -230,6 +236,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_file_argument(parser, "the catalog to refresh in place")
     parser.add_argument("--dry-run", action="store_true", help="print the diff, change nothing")
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
+    add_max_rows_argument(parser, "the maintainer's table")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -237,5 +244,5 @@ def main(args: argparse.Namespace) -> int:
     directory = build_services(os.environ, catalog_path=str(args.file), api_url=args.api_url).repo_directory(
         "check-stars"
     )
-    run(args.file, directory, load_taxonomy(), dry_run=args.dry_run)
+    run(args.file, directory, load_taxonomy(), dry_run=args.dry_run, max_rows=args.max_rows)
     return 0

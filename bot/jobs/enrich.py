@@ -43,6 +43,7 @@ from bot.core.venues import VenueTable
 from bot.errors import BotError, CatalogError, SourceError
 from bot.forge.actions import append_step_summary
 from bot.forge.protocols import Forge
+from bot.jobs import SUMMARY_ROWS, add_max_rows_argument
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi, batches, record_from_result
 
@@ -322,9 +323,9 @@ def daily_replacements(sources: Mapping[str, Any]) -> Callable[[], dict[str, int
     return read
 
 
-def summary(result: Result, settings: Settings, dry_run: bool) -> str:
+def summary(result: Result, settings: Settings, dry_run: bool, max_rows: int = SUMMARY_ROWS) -> str:
     return templates.render(
-        "enrich_summary.md.j2", r=result, settings=settings, dry_run=dry_run, cell=cell
+        "enrich_summary.md.j2", r=result, settings=settings, dry_run=dry_run, cell=cell, max_rows=max_rows
     ).strip()
 
 
@@ -336,6 +337,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--store", help="the paper store (default: config/papers.yml store.path)")
     parser.add_argument("--repo", type=Path, default=Path.cwd(), help="the repository root (default: .)")
     parser.add_argument("--dry-run", action="store_true", help="fetch and print the changes; write nothing")
+    add_max_rows_argument(parser, "the table of changes")
 
 
 def main(args: argparse.Namespace) -> int:
@@ -372,7 +374,7 @@ def main(args: argparse.Namespace) -> int:
     )
     save_text(result.text)
     save(result.store)
-    text = summary(result, settings, args.dry_run)
+    text = summary(result, settings, args.dry_run, args.max_rows)
     print(text)
     append_step_summary(dict(os.environ), text)
     return 0

@@ -452,3 +452,24 @@ def test_remembered_repositories_ask_once_per_name():
 def test_rendered_entries_parse_back_with_archived_and_stars():
     entry = paper(1, "https://github.com/a/b", stars=12_345, archived=True)
     assert render_entry(entry).endswith("[code](https://github.com/a/b) ⭐ 12k (archived)")
+
+
+def test_the_maintainers_table_shows_100_rows_and_says_where_the_rest_are():
+    """800 repositories gone made a report of about 92 KB, more than a comment or an issue holds
+    (65,536 characters): 100 rows, then how many more and the command that lists them all."""
+    from bot.jobs.check_stars import RepoFinding, StarsReport, report_text
+
+    findings = tuple(
+        RepoFinding("deleted", n + 10, f"A paper with a long title, number {n}", f"https://github.com/o/r{n}", f"o/r{n}")
+        for n in range(800)
+    )
+    report = StarsReport("catalog.md", 800, findings, "", False)
+    text = report_text(report)
+    rows = [line for line in text.splitlines() if "https://github.com/o/r" in line]
+    assert len(rows) == 100 and len(text) < 65_536
+    assert (
+        "| | … and 700 more: `python -m bot check-stars catalog.md --dry-run --max-rows 0` lists them all | | |"
+        in text
+    )
+    every = report_text(report, max_rows=0)
+    assert "https://github.com/o/r799" in every and "more:" not in every

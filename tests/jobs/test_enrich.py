@@ -611,3 +611,30 @@ def test_old_style_ids_are_fetched_also_with_a_subject_class(
     assert "Ann Author" in result.text
     stored = paper_store.load(result.store_text)  # under the catalog's ids, by date
     assert list(stored) == ["hep-th/9901001", "cs/0112017", "math.GT/0309136"] and stored == result.store
+
+
+def test_the_table_of_changes_shows_100_rows_and_says_where_the_rest_are() -> None:
+    """800 changes made a 92 KB summary: more than a comment or an issue holds (65,536 characters),
+    pasted or posted. 100 rows, then how many more and where they all are."""
+    from bot.core.enrichment import Change
+
+    changes = [
+        Change(f"2401.{n:05d}", n + 10, f"Paper {n}", "authors", "A. Author", "A. Author, B. Author" * 3, "arXiv")
+        for n in range(800)
+    ]
+    result = enrich.Result(store={}, text="", changes=changes, asked=[], unknown=[], requests=0, listed=800)
+    written = enrich.summary(result, SETTINGS, dry_run=False)
+    rows = [line for line in written.splitlines() if line.startswith("| ") and "arXiv 2401." in line]
+    assert len(rows) == 100 and len(written) < 30_000
+    assert "| | … and 700 more: `git diff` shows every line changed | | | | |" in written
+    dry = enrich.summary(result, SETTINGS, dry_run=True)
+    assert "| | … and 700 more: `--max-rows 0` lists them all | | | | |" in dry
+    every = enrich.summary(result, SETTINGS, dry_run=True, max_rows=0)
+    assert "arXiv 2401.00799" in every and "more:" not in every
+
+
+def test_max_rows_on_the_command_line_is_a_count(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        bot_main(["enrich", "--max-rows", "-1"])
+    assert exit_info.value.code == 2
+    assert "is not a number of rows (0 lists them all)" in capsys.readouterr().err
