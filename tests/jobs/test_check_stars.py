@@ -460,7 +460,13 @@ def test_the_maintainers_table_shows_100_rows_and_says_where_the_rest_are():
     from bot.jobs.check_stars import RepoFinding, StarsReport, report_text
 
     findings = tuple(
-        RepoFinding("deleted", n + 10, f"A paper with a long title, number {n}", f"https://github.com/o/r{n}", f"o/r{n}")
+        RepoFinding(
+            "deleted",
+            n + 10,
+            f"A paper with a long title, number {n}",
+            f"https://github.com/o/r{n}",
+            f"o/r{n}",
+        )
         for n in range(800)
     )
     report = StarsReport("catalog.md", 800, findings, "", False)

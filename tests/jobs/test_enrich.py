@@ -619,7 +619,9 @@ def test_the_table_of_changes_shows_100_rows_and_says_where_the_rest_are() -> No
     from bot.core.enrichment import Change
 
     changes = [
-        Change(f"2401.{n:05d}", n + 10, f"Paper {n}", "authors", "A. Author", "A. Author, B. Author" * 3, "arXiv")
+        Change(
+            f"2401.{n:05d}", n + 10, f"Paper {n}", "authors", "A. Author", "A. Author, B. Author" * 3, "arXiv"
+        )
         for n in range(800)
     ]
     result = enrich.Result(store={}, text="", changes=changes, asked=[], unknown=[], requests=0, listed=800)

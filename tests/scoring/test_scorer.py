@@ -776,7 +776,8 @@ def test_a_light_goal_that_routes_a_paper_is_shown_though_under_the_noise_floor(
         'keywords in the title: "Accelerating Large Language Model Training" (training)'
     )
     alone = decide(
-        scorer, "Scalable Efficient Training of Large Language Models with Low-dimensional Projected Attention"
+        scorer,
+        "Scalable Efficient Training of Large Language Models with Low-dimensional Projected Attention",
     )
     assert alone.section == "training"
     assert alone.reasons[0] == 'keywords in the title: "Scalable Efficient Training" (training)'
@@ -834,7 +835,7 @@ def test_a_new_list_with_an_empty_background_scores_by_its_rules(taxonomy: Taxon
 
 
 def test_an_off_topic_word_two_negative_rules_found_is_one_reason(scorer: Scorer) -> None:
-    """"Hallucination" is found by LLM-application and other-goal-in-title: the body listed it
+    """The word "Hallucination" is found by LLM-application and other-goal-in-title: the body listed it
     twice ('"Hallucination" (other-goal-in-title), "Hallucination" (LLM-application)')."""
     decision = decide(
         scorer,

@@ -87,7 +87,9 @@ def test_an_add_without_a_section_is_routed_like_the_poll_job_would(
     assert taxonomy.get(item.section).kind == "papers"
     body = status(github)
     # how sure in words a requester reads, not "confidence 0.41"
-    assert re.search(r"The bot chose the section \(\d{1,3}% sure\): `/add 2405.13786 <section>` changes it", body)
+    assert re.search(
+        r"The bot chose the section \(\d{1,3}% sure\): `/add 2405.13786 <section>` changes it", body
+    )
     assert f"to **{taxonomy.get(item.section).title}" in body
     # the hint's command re-routes the paper in the same PR (/move only moves listed entries)
     target = "decoding" if item.section != "decoding" else "kv-cache"
