@@ -120,11 +120,11 @@ class Catalog:
     _titles: dict[int, str] | None = field(default=None, repr=False, compare=False)  # see title_at
 
     def __post_init__(self) -> None:
-        footer = self.footer_lines()  # prose: no paper there
+        prose = self.prose_lines()  # the maintainer's header and footer: no paper there
         indexed = [
             i
             for i in self.items
-            if i.start not in footer
+            if i.start not in prose
             and not (i.section is None and i.subsection is None and self._in_contents(i))
         ]
         # An id finds the item that is that paper before an item that merely mentions it.
@@ -252,6 +252,57 @@ class Catalog:
             lines.update(range(heading.line, end))
         return lines
 
+    def header_lines(self) -> set[int]:
+        """The lines of the maintainer's sections above the list (``## About``, ``## Why this
+        list``): the ``#`` and ``##`` headings between the title and the first section or the table
+        of contents, each to the next heading of its level or higher (and no further than the
+        list's start). With ``header_headings`` of the taxonomy unset (``auto``) they are those
+        that hold no paper (no arXiv id, no paper's entry line) and no link to a heading of the page (a
+        table of contents), nor wrap the list (``# What's inside`` over the sections); a list of
+        titles names them instead (``[]``: none). No job reads entries there or edits them."""
+        taxonomy = self.taxonomy
+        if taxonomy is None or taxonomy.header_headings == ():
+            return set()
+        tops = [h for h in self.headings if h.level <= 2]
+        title = next((h for h in tops if h.level == 1), None)
+        start = self.list_start()
+        lines: set[int] = set()
+        for index, heading in enumerate(tops):
+            if heading is title or not (title is None or title.line < heading.line < start):
+                continue
+            after = (h.line for h in tops[index + 1 :] if h.level <= heading.level)
+            end = next(after, len(self.lines))
+            if taxonomy.header_headings is None:
+                if end > start or not self._prose(heading.line, end):
+                    continue
+            elif not taxonomy.is_header(heading.title):
+                continue
+            lines.update(range(heading.line, min(end, start)))
+        return lines
+
+    def list_start(self) -> int:
+        """The line (0-based) of the list's first heading: the table of contents' or a section's
+        (the end of the text when there is none)."""
+        taxonomy = self.taxonomy
+        return next(
+            (
+                h.line
+                for h in self.headings
+                if taxonomy is not None
+                and (taxonomy.is_contents(h.title) or (h.level == 2 and taxonomy.by_title(h.title)))
+            ),
+            len(self.lines),
+        )
+
+    def _prose(self, start: int, end: int) -> bool:
+        """Whether the lines hold no paper (an arXiv id, a paper's entry line) and no link to a
+        heading (a table of contents). Links to pages are prose ("Our blog")."""
+        return not any(start <= item.start < end and _not_prose(item) for item in self.items)
+
+    def prose_lines(self) -> set[int]:
+        """The maintainer's prose: ``header_lines`` and ``footer_lines``, where no entry is read."""
+        return self.header_lines() | self.footer_lines()
+
     def region_end(self, heading: Heading) -> int:
         """The line where the entries under ``heading`` stop: the next heading of any level."""
         for other in self.headings:
@@ -296,6 +347,12 @@ class Catalog:
         from bot.core import catalog_edits
 
         return catalog_edits.map_entries(self, change)
+
+
+def _not_prose(item: Item) -> bool:
+    """A paper (an arXiv id, a paper's entry line) or a table of contents' link to a heading."""
+    paper = item.entry is not None and item.entry.kind == "paper"
+    return bool(item.arxiv_ids) or paper or "](#" in item.text
 
 
 def own_id(item: Item) -> str | None:

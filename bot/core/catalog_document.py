@@ -136,7 +136,8 @@ def footer_headings(text: str, last_entry: int) -> list[str]:
 def with_own_parts(text: str, old_text: str, taxonomy: Taxonomy) -> str:
     """A rendered catalog ``text`` with what the maintainer wrote in the catalog it replaces:
     its title line when that is the taxonomy's title with badges or emoji, the badges and HTML
-    banners under it (``_banners``), and its footer (the lines of ``footer_headings``) below the
+    banners under it (``_banners``), its sections of prose above the list (``header_lines``)
+    above the table of contents, and its footer (the lines of ``footer_headings``) below the
     sections, all as written."""
     old = parse(old_text, taxonomy)
     new = split_lines(text)
@@ -148,10 +149,36 @@ def with_own_parts(text: str, old_text: str, taxonomy: Taxonomy) -> str:
         below = later[0] if later else len(old.lines)
         banners = _banners(old.lines[title.below : below], old.newline)
         new[1:1] = [line for block in banners for line in (old.newline, *block)]
+    header = _header(old)
+    contents = f"## {taxonomy.contents_heading}"
+    at = next((i for i, line in enumerate(new) if line.rstrip("\r\n") == contents), None)
+    if header and at is not None:
+        new[at:at] = [*header, old.newline]
     footer = sorted(old.footer_lines())
     if footer:
         new += [old.newline, *(old.lines[i] for i in footer)]
     return "".join(new)
+
+
+def _header(catalog: Catalog) -> list[str]:
+    """The lines of a catalog's sections of prose above the list, as written: each run of them
+    without the blank lines that end it, one blank line between two runs."""
+    lines: list[str] = []
+    kept = sorted(catalog.header_lines())
+    for index, number in enumerate(kept):
+        if index and number != kept[index - 1] + 1:
+            _strip_blank_end(lines)
+            lines.append(catalog.newline)
+        lines.append(catalog.lines[number])
+    _strip_blank_end(lines)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += catalog.newline
+    return lines
+
+
+def _strip_blank_end(lines: list[str]) -> None:
+    while lines and not lines[-1].strip():
+        lines.pop()
 
 
 # a badge: an image, linked or not ("[![Awesome](https://awesome.re/badge.svg)](https://awesome.re)")

@@ -62,6 +62,8 @@ class Taxonomy:
     subsections: tuple[Section, ...]
     footer_headings: tuple[str, ...] = ()  # "## Contributing", "## License": the maintainer's prose
     language: str = "en"  # BCP 47: the site's <html lang>
+    # the maintainer's sections above the list ("About"): None finds them (prose), () has none
+    header_headings: tuple[str, ...] | None = None
 
     def section_ids(self) -> list[str]:
         return [s.id for s in self.sections]
@@ -94,6 +96,10 @@ class Taxonomy:
     def is_footer(self, title: str) -> bool:
         """Whether a heading is one of ``footer_headings`` (as ``by_title`` matches)."""
         return heading_key(title) in {heading_key(t) for t in self.footer_headings}
+
+    def is_header(self, title: str) -> bool:
+        """Whether a heading is one of ``header_headings`` named (as ``by_title`` matches)."""
+        return heading_key(title) in {heading_key(t) for t in self.header_headings or ()}
 
     def resolve(self, name: str) -> tuple[str, str | None]:
         """A section named as a person would (id or heading, any case, of a section or a
@@ -135,7 +141,9 @@ def from_config(data: Mapping[str, Any], where: Path | str) -> Taxonomy:
     if duplicates:
         raise ConfigError(f"{where}: section ids must be unique; repeated: {', '.join(duplicates)}")
     footers = tuple(str(t) for t in data.get("footer_headings") or ())
-    _check_titles(sections, subsections, str(data["contents_heading"]), where, footers)
+    named = data.get("header_headings", "auto")
+    headers = None if named == "auto" else tuple(str(t) for t in named or ())
+    _check_titles(sections, subsections, str(data["contents_heading"]), where, footers, headers or ())
     return Taxonomy(
         data["title"],
         data["intro"].strip(),
@@ -144,6 +152,7 @@ def from_config(data: Mapping[str, Any], where: Path | str) -> Taxonomy:
         tuple(subsections),
         footers,
         str(data.get("language") or "en"),
+        headers,
     )
 
 
@@ -153,6 +162,7 @@ def _check_titles(
     contents: str,
     where: Path | str,
     footers: tuple[str, ...] = (),
+    headers: tuple[str, ...] = (),
 ) -> None:
     """A title is its heading in the catalog, which is how a heading is read back as a section:
     two sections (or two subsections of one section) with one title, or a section titled as the
@@ -167,6 +177,11 @@ def _check_titles(
         f"section {s.id} has the title of a footer heading ({s.title!r}, footer_headings)"
         for s in sections
         if heading_key(s.title) in {heading_key(f) for f in footers}
+    ]
+    problems += [
+        f"section {s.id} has the title of a header heading ({s.title!r}, header_headings)"
+        for s in sections
+        if heading_key(s.title) in {heading_key(h) for h in headers}
     ]
     for parent in (None, *(s.id for s in sections)):
         named: dict[str, list[Section]] = {}

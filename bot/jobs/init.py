@@ -192,8 +192,8 @@ def _refuse_catalog_over_source(args: argparse.Namespace, text: str) -> None:
     except ConfigError:  # none yet, or broken (checked below, with the other files)
         taxonomy = None
     parsed = parse(text, taxonomy)
-    footer = parsed.footer_lines()
-    items = [i for i in parsed.items if i.start not in footer]
+    prose = parsed.prose_lines()  # its header and footer
+    items = [i for i in parsed.items if i.start not in prose]
     if not items or any(i.entry is None and "](#" not in i.text for i in items):
         raise BotError(
             f"--catalog {args.catalog} is the list init reads (--from {args.source}): kept as it "

@@ -80,15 +80,16 @@ def heading_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
     }
     seen: dict[int, Heading] = {}
     highest = -1
-    footer = catalog.footer_lines()
+    prose = catalog.prose_lines()
     for heading in catalog.headings:
-        if heading.level == 1 or taxonomy.is_contents(heading.title) or heading.line in footer:
+        if heading.level == 1 or taxonomy.is_contents(heading.title) or heading.line in prose:
             continue
         index = positions.get(
             (heading.level, heading_key(heading.title), heading.section if heading.level == 3 else None)
         )
         if index is None or not _under_its_section(heading, index, expected, catalog):
-            problems.append(Problem(heading.line + 1, _unknown_heading(heading, taxonomy)))
+            above = heading.level <= 2 and heading.line < catalog.list_start()
+            problems.append(Problem(heading.line + 1, _unknown_heading(heading, taxonomy, above)))
         elif index in seen:
             problems.append(
                 Problem(
@@ -112,8 +113,8 @@ def heading_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
 
 
 def _title_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
-    footer = catalog.footer_lines()  # a "# License" there is prose, no second title
-    titles = [h for h in catalog.headings if h.level == 1 and h.line not in footer]
+    prose = catalog.prose_lines()  # a "# License" there is prose, no second title
+    titles = [h for h in catalog.headings if h.level == 1 and h.line not in prose]
     if not titles:
         return [Problem(1, f"no title heading: the catalog starts with '# {taxonomy.title}'")]
     return [
@@ -132,7 +133,7 @@ def _under_its_section(
     return heading.section == section_id
 
 
-def _unknown_heading(heading: Heading, taxonomy: Taxonomy) -> str:
+def _unknown_heading(heading: Heading, taxonomy: Taxonomy, above_list: bool = False) -> str:
     if not heading.title:  # "##" alone or "## #": GitHub shows an empty heading
         return (
             f"empty heading '{'#' * heading.level}': it ends the section above it (the entries "
@@ -153,6 +154,11 @@ def _unknown_heading(heading: Heading, taxonomy: Taxonomy) -> str:
             if heading.level == 2
             else ""
         )
+        if above_list:
+            prose = (
+                "; a section of prose above the list (About) is kept as written when it holds no "
+                "paper, or when `header_headings` of config/taxonomy.yml names it"
+            )
         return (
             f"unknown heading '{'#' * heading.level} {heading.title}': not a section of "
             f"config/taxonomy.yml (closest: {closest}){prose}"
@@ -251,7 +257,7 @@ def _contents_lines(catalog: Catalog, taxonomy: Taxonomy) -> set[int]:
 
 def entry_problems(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
     problems = []
-    contents = _contents_lines(catalog, taxonomy) | catalog.footer_lines()  # no entries there
+    contents = _contents_lines(catalog, taxonomy) | catalog.prose_lines()  # no entries there
     for item in catalog.items:
         if item.start in contents:
             continue
@@ -430,11 +436,11 @@ def _fold_misspelled_sections(catalog: Catalog, taxonomy: Taxonomy, problems: li
     present = {heading_key(h.title) for h in catalog.headings if h.level == 2}
     missing = [s for s in taxonomy.sections if heading_key(s.title) not in present]
     sections = [h for h in catalog.headings if h.level <= 2]
-    footer = catalog.footer_lines()
+    prose = catalog.prose_lines()
     for heading in catalog.headings:
         if heading.level != 2 or taxonomy.is_contents(heading.title) or heading.section or not missing:
             continue
-        if heading.line in footer:
+        if heading.line in prose:
             continue
         closest = matching.closest_sections(heading_key(heading.title), missing, 1, cutoff=75)
         if not closest:

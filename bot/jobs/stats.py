@@ -158,9 +158,9 @@ def pad(text: str, width: int) -> str:
 
 def uncounted(catalog: Catalog, taxonomy: Taxonomy) -> list[Item]:
     """Entries under headings that are not the taxonomy's: in no row of the table (the footer's
-    links, `footer_headings`, are prose: no entries, as lint reads them)."""
+    links, `footer_headings`, and the header's, are prose: no entries, as lint reads them)."""
     ids = set(taxonomy.section_ids())
-    footer = catalog.footer_lines()
+    footer = catalog.prose_lines()
     return [
         i
         for i in catalog.items

@@ -58,12 +58,12 @@ def unknown_headings(catalog: Catalog, taxonomy: Taxonomy) -> list[UnknownHeadin
     """The ``##``/``###``... headings that are no section or subsection of the taxonomy and have
     items under them (the contents and the title are not looked at), in catalog order."""
     found: dict[int, UnknownHeading] = {}
-    footer = catalog.footer_lines()
+    footer = catalog.prose_lines()
     for item in catalog.items:
         heading = catalog.headings[item.heading] if item.heading is not None else None
         if heading is None or heading.level < 2 or taxonomy.is_contents(heading.title):
             continue
-        if item.start in footer:  # the maintainer's prose (Contributing): no entry, no warning
+        if item.start in footer:  # the maintainer's prose (About, Contributing): no entry, no warning
             continue
         if heading.level == 2 and taxonomy.by_title(heading.title) is not None:
             continue

@@ -466,3 +466,43 @@ def test_a_section_of_links_beside_tools_and_resources_keeps_its_links(
         "resources": ["CS224W", "DGL docs"],
     }
     assert cli.main(["lint"]) == 0
+
+
+def test_a_readme_kept_as_its_own_catalog_keeps_its_sections_of_prose_above_the_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """NexaAI's README opens with "## 🌟 About This Hub" and "## 🚀 Why This Hub is a Must-Read"
+    above its list: `init --catalog README.md --force` replaced them with the default intro. They
+    hold no paper, so they stay as written above the table of contents (`header_headings: auto`),
+    through rebuilds, lint, the site and an init rerun; its own table of contents (`# 📚 What's
+    Inside Our Hub`, around the sections) is not kept beside the bot's."""
+    repo = tmp_path / "awesome-llms-on-device"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    listed = (FIXTURES / "lists" / "NexaAI__Awesome-LLMs-on-device__README.md").read_text(encoding="utf-8")
+    (repo / "README.md").write_text(listed, encoding="utf-8")
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
+    args = ["init", "--from", "README.md", "--catalog", "README.md", "--force", "--categories", "cs.LG"]
+    assert cli.main(args) == 0
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    about = listed[listed.index("## 🌟 About") : listed.index("- 🤝 Active community")]
+    assert "Edit this paragraph in config/taxonomy.yml.\n\n" + about in readme
+    assert readme.index(about) < readme.index("## Contents\n") and "What's Inside" not in readme
+    assert cli.main(["lint"]) == 0
+    for _ in range(2):
+        assert cli.main(["import", "README.md", "--output", "README.md", "--replace"]) == 0
+        assert (repo / "README.md").read_text(encoding="utf-8") == readme
+    assert cli.main(["site", "--output", str(tmp_path / "site")]) == 0
+    assert "warning" not in capsys.readouterr().err
+    assert cli.main(args[:-3] + args[-2:]) == 0  # a rerun without --force keeps it
+    assert (repo / "README.md").read_text(encoding="utf-8") == readme
+    # header_headings: [] keeps none (and lint names them)
+    taxonomy_yml = repo / "config" / "taxonomy.yml"
+    taxonomy_yml.write_text(
+        taxonomy_yml.read_text(encoding="utf-8") + "header_headings: []\n", encoding="utf-8"
+    )
+    assert cli.main(["lint"]) == 1
+    assert "unknown heading '## 🌟 About This Hub'" in capsys.readouterr().out
+    assert cli.main(["import", "README.md", "--output", "README.md", "--replace"]) == 0
+    assert "About This Hub" not in (repo / "README.md").read_text(encoding="utf-8")

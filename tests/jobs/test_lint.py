@@ -765,6 +765,48 @@ FOOTER = (
 )
 
 
+HEADER = (
+    "## 🌟 About\nWhy this list exists, and [who](https://example.org/us) keeps it.\n\n"
+    "## Why read it\n- 📊 curated by hand\n- [Our blog](https://example.org/blog)\n\n### Aims\n\nBe useful.\n\n"
+)
+
+
+def test_sections_of_prose_above_the_list_are_the_maintainers(clean_text: str, taxonomy: Taxonomy) -> None:
+    """NexaAI's README opens with About and Why sections above its list: lint called them unknown
+    headings and their links stray entries. Between the title and the list, a ``#``/``##`` section
+    that holds no paper and no table of contents is prose (``header_headings: auto``): lint, stats
+    and the site leave it alone and no lookup finds its links; one with a paper stays an error,
+    unless ``header_headings`` names it; ``[]`` turns the detection off."""
+    from bot.jobs.stats import uncounted
+    from bot.site.headings import unknown_headings
+
+    at = clean_text.index("## Contents")
+    text = clean_text[:at] + HEADER + clean_text[at:]
+    parsed = catalog.parse(text, taxonomy)
+    assert parsed.render() == text
+    assert problems(text, taxonomy) == []
+    assert unknown_headings(parsed, taxonomy) == [] and uncounted(parsed, taxonomy) == []
+    assert parsed.find_by_title("Our blog", fuzzy=False) is None
+    assert len(parsed.listed()) == 3
+    # an entry inserted in the first section leaves the header as it was
+    inserted = parsed.insert(
+        dataclasses.replace(VLLM, title="SGLang", url="https://github.com/x/sglang"), "tools"
+    )
+    assert (
+        inserted.render().startswith(text[: at + len(HEADER)]) and problems(inserted.render(), taxonomy) == []
+    )
+    # a paper there is no prose: lint says so, until header_headings names the heading
+    news = text.replace("Be useful.", "- [SnapKV reprint](https://arxiv.org/abs/2404.14469)")
+    found = [p.message for p in problems(news, taxonomy)]
+    assert found and found[0].startswith("unknown heading '## Why read it'")
+    assert "`header_headings`" in found[0]
+    named = dataclasses.replace(taxonomy, header_headings=("about", "Why read it"))
+    assert problems(news, named) == []
+    assert [p.message for p in problems(text, dataclasses.replace(taxonomy, header_headings=()))][
+        0
+    ].startswith("unknown heading '## 🌟 About'")
+
+
 def test_footer_headings_hold_prose_that_lint_and_the_site_leave_alone(
     clean_text: str, taxonomy: Taxonomy
 ) -> None:
