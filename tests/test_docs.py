@@ -420,7 +420,7 @@ def code_of(page: str) -> list[str]:
 
 
 # a block of a config file that has a page of its own
-OWN_PAGE = {"poll.yml": "new-topics.md"}
+OWN_PAGE = {"poll.yml": "new-topics.md", "taxonomy.yml": "site.md"}  # site.md: the site's labels
 
 
 def config_file_pages() -> dict[str, str]:

@@ -64,6 +64,7 @@ class Taxonomy:
     language: str = "en"  # BCP 47: the site's <html lang>
     # the maintainer's sections above the list ("About"): None finds them (prose), () has none
     header_headings: tuple[str, ...] | None = None
+    labels: tuple[tuple[str, str], ...] = ()  # the site's own words given in config (bot.site.labels)
 
     def section_ids(self) -> list[str]:
         return [s.id for s in self.sections]
@@ -153,6 +154,7 @@ def from_config(data: Mapping[str, Any], where: Path | str) -> Taxonomy:
         footers,
         str(data.get("language") or "en"),
         headers,
+        tuple((str(key), str(text)) for key, text in (data.get("labels") or {}).items()),
     )
 
 

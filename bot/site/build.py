@@ -27,8 +27,7 @@ from bot.core import arxiv_ids
 from bot.core.catalog import Catalog
 from bot.core.entry import MONTHS, format_stars
 from bot.core.taxonomy import Taxonomy
-from bot.core.text import counted
-from bot.site import chart
+from bot.site import chart, labels
 from bot.site.headings import UnknownHeading, heading_anchors, unknown_headings
 from bot.site.papers import Paper, clean
 from bot.site.search import SEARCH_OPTIONS
@@ -248,7 +247,6 @@ def _environment() -> jinja2.Environment:
     )
     environment.filters["href"] = _safe_href
     environment.filters["script_json"] = script_json
-    environment.filters["counted"] = counted
     return environment
 
 
@@ -256,9 +254,11 @@ def render_page(site: Site, chart_file: str = "chart.svg") -> str:
     # The section titles: the script labels each match of a flat list with its section and
     # subsection ("Quantization › Weight-only"), so the grouped catalog need not carry them.
     titles = {s.id: s.title for s in (*site.taxonomy.sections, *site.taxonomy.subsections)}
+    words = labels.site_labels(site.taxonomy)
     data = {
         "limit": RESULTS_LIMIT,
         "titles": titles,
+        "labels": {key: words[key] for key in labels.JS_LABELS},  # what the scripts write
         "entries": [e.facets() for e in site.entries],
     }
     return (
@@ -274,6 +274,10 @@ def render_page(site: Site, chart_file: str = "chart.svg") -> str:
             chart_alt=chart.describe(chart.per_month(site.entries), site.taxonomy),
             anchors=heading_anchors(site.taxonomy),
             search_example=search_example(site.taxonomy),
+            label=lambda key, **values: labels.fill(words[key], **values),
+            count=lambda number, noun: labels.counted(words, number, noun),
+            link=lambda href, text: Markup('<a href="{}">{}</a>').format(href, text),
+            code=lambda text: Markup("<code>{}</code>").format(text),
         )
     )
 

@@ -6,9 +6,14 @@
  * list; to all the others a few at a time while the page is idle. */
 (function () {
   "use strict";
-  var ABSTRACT = document.createElement("details");
-  ABSTRACT.className = "abs";
-  ABSTRACT.innerHTML = "<summary>Abstract</summary><p class=\"abstract\"></p>";
+  // The toggle every entry's is a copy of, its words in the catalog's language (label).
+  function toggleWith(label) {
+    var box = document.createElement("details");
+    box.className = "abs";
+    box.appendChild(document.createElement("summary")).textContent = label("abstract", {});
+    box.appendChild(document.createElement("p")).className = "abstract";
+    return box;
+  }
 
   var idle = window.requestIdleCallback ? window.requestIdleCallback.bind(window) : function (callback) {
     return setTimeout(function () {
@@ -18,8 +23,10 @@
   };
 
   // entries: the page's facets (.a: has an abstract); catalogBox: the grouped catalog;
-  // askText(id): asks the worker for an abstract's text, which comes back to show(id, text).
-  window.catalogAbstracts = function (entries, catalogBox, askText) {
+  // askText(id): asks the worker for an abstract's text, which comes back to show(id, text);
+  // label(key, values): site.js's, the page's words.
+  window.catalogAbstracts = function (entries, catalogBox, askText, label) {
+    var ABSTRACT = toggleWith(label);
     var on = false;
     var pending = [];
 
@@ -31,7 +38,7 @@
       if (li.lastElementChild.classList.contains("abs")) return;
       var toggle = ABSTRACT.cloneNode(true);
       var title = li.querySelector(".title");
-      if (title) toggle.firstChild.setAttribute("aria-label", "Abstract: " + title.textContent);
+      if (title) toggle.firstChild.setAttribute("aria-label", label("abstract_of", { title: title.textContent }));
       li.appendChild(toggle);
     }
 

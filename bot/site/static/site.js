@@ -10,7 +10,15 @@
   var searchConfig = JSON.parse(document.getElementById("search-options").textContent);
   var entries = data.entries;
   var n = entries.length;
-  var ALL = n === 1 ? "1 entry" : n + " entries";  // the count of a catalog of one agrees too
+  // The page's own words, in the catalog's language (bot/site/labels.py): label("show_all", {n: 3})
+  // fills each {name} in one pass (a "$&" or a "{count}" typed in the search stays as typed).
+  var labels = data.labels;
+  function label(key, values) {
+    return labels[key].replace(/\{(\w+)\}/g, function (found, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : found;
+    });
+  }
+  var ALL = label(n === 1 ? "entries_one" : "entries_other", { n: n });  // a catalog of one agrees too
   var root = document.documentElement;
   var form = document.getElementById("controls");
   var controls = {
@@ -155,7 +163,7 @@
   // -- abstracts (abstracts.js): toggles once the worker has them, text asked when opened --
   var abstracts = window.catalogAbstracts(entries, catalogBox, function (id) {
     if (worker) worker.postMessage({ type: "abstract", id: id });
-  });
+  }, label);
 
   // -- state ---------------------------------------------------------------------------------
   function readState() {
@@ -308,7 +316,7 @@
     sortedList = fresh;
     pendingIds = ids.slice(stop);
     more.hidden = pendingIds.length === 0;
-    moreButton.textContent = "Show all " + ids.length + " matches";
+    moreButton.textContent = label("show_all", { n: ids.length });
     if (place) refocus(place);
   }
 
@@ -366,7 +374,7 @@
     matchesHeading.hidden = !flat;
     toc.hidden = flat;
     empty.hidden = ids.length !== 0;
-    var text = ids.length !== n ? ids.length + " of " + n + " entries match" : ALL;
+    var text = ids.length !== n ? label("count_match", { shown: ids.length, total: n }) : ALL;
     say(words ? words(text, ids.length) : text);
     count.setAttribute("data-count", String(ids.length));
     results.removeAttribute("aria-busy");
@@ -381,7 +389,7 @@
     var q = searched(state.q);
     if (!q) { show(state, null); return; }
     if (indexState === "failed") {
-      show(state, null, function (text) { return "Search unavailable (filters still work): " + text; });
+      show(state, null, function (text) { return label("unavailable", { count: text }); });
       return;
     }
     // An answer of the short index stands until the whole index is ready (then it is asked again).
@@ -389,10 +397,9 @@
       var found = hitCache;
       show(state, found.ids, function (text) {
         // Nothing had every word as typed: these matches allow a typo or two; say so.
-        if (found.fuzzy && found.ids.size) text = "No exact match; with similar spellings: " + text;
+        if (found.fuzzy && found.ids.size) text = label("similar", { count: text });
         if (found.stage === "short") {  // the page says what was searched
-          text += " in titles, authors and arXiv ids (" + (abstractsFailed
-            ? "the abstracts could not be loaded)" : "abstracts are still being indexed…)");
+          text = label(abstractsFailed ? "short_failed" : "short_indexing", { count: text });
         }
         return text;
       });
@@ -402,8 +409,10 @@
       // A shared ?q= link: the filters that need no index apply at once, and the list is
       // framed and the count says the search is still to come, so it is not taken as the result.
       show(state, null, function (text, filtered) {
-        return "Loading the search index to search for “" + state.q + "”… (" +
-          (filtered !== n ? filtered + " of " + n + " entries match the filters" : ALL) + " so far)";
+        return label("loading", {
+          q: state.q,
+          count: filtered !== n ? label("count_filters", { shown: filtered, total: n }) : ALL
+        });
       });
       results.classList.add("waiting");
     }
