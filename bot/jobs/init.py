@@ -203,6 +203,15 @@ def _refuse_catalog_over_source(args: argparse.Namespace, text: str) -> None:
         )
 
 
+def _header_titles(catalog_path: Path, taxonomy: Taxonomy) -> list[str]:
+    """The headings of the catalog's sections of prose above the list (``## About``)."""
+    from bot.core.catalog import parse
+
+    catalog = parse(catalog_path.read_text(encoding="utf-8-sig"), taxonomy)
+    header = catalog.header_lines()
+    return [h.title for h in catalog.headings if h.line in header and h.level <= 2]
+
+
 def main(args: argparse.Namespace) -> int:
     from bot.core.catalog_document import footer_headings
     from bot.jobs import import_lists
@@ -288,6 +297,11 @@ def main(args: argparse.Namespace) -> int:
             print(f"{item.action} {item.path}")
     report = import_lists.render_report(result, str(catalog_path), changes, kept=catalog_kept)
     print(report.rstrip("\n"))
+    if same_file(catalog_path, source) and (header := _header_titles(catalog_path, taxonomy)):
+        print(
+            f"kept as written above the list: {', '.join(header)} (sections of prose; "
+            "`header_headings` in config/taxonomy.yml names others or none, docs/catalog.md)"
+        )
     print(
         f"init: {_counted(len(taxonomy.sections), 'section')}, "
         f"{_counted(len(taxonomy.subsections), 'subsection')} from "

@@ -489,6 +489,10 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_sections_of_prose_above_the_
     about = listed[listed.index("## 🌟 About") : listed.index("- 🤝 Active community")]
     assert "Edit this paragraph in config/taxonomy.yml.\n\n" + about in readme
     assert readme.index(about) < readme.index("## Contents\n") and "What's Inside" not in readme
+    assert (
+        "kept as written above the list: 🌟 About This Hub, 🚀 Why This Hub is a Must-Read (sections of prose; "
+        "`header_headings` in config/taxonomy.yml names others or none, docs/catalog.md)\n"
+    ) in capsys.readouterr().out
     assert cli.main(["lint"]) == 0
     for _ in range(2):
         assert cli.main(["import", "README.md", "--output", "README.md", "--replace"]) == 0
