@@ -13,6 +13,8 @@ methods here and live in ``bot.core.catalog_edits``.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -297,7 +299,10 @@ class Catalog:
     def _prose(self, start: int, end: int) -> bool:
         """Whether the lines hold no paper (an arXiv id, a paper's entry line) and no link to a
         heading (a table of contents). Links to pages are prose ("Our blog")."""
-        return not any(start <= item.start < end and _not_prose(item) for item in self.items)
+        first = bisect.bisect_left(self.items, start, key=lambda item: item.start)  # in line order
+        return not any(
+            _not_prose(item) for item in itertools.takewhile(lambda i: i.start < end, self.items[first:])
+        )
 
     def prose_lines(self) -> set[int]:
         """The maintainer's prose: ``header_lines`` and ``footer_lines``, where no entry is read."""
