@@ -175,26 +175,35 @@ def run(
     still holds the old ones, so a run stopped halfway must not save the new facts without the
     catalog lines they change. With ``saved_text``, a request is not followed by a save while the
     last save took more than a tenth of the time since (``SAVE_SHARE``): each save rewrites and
-    re-parses the whole catalog, seconds on a 10,000-entry one, against arXiv's 3 s a request."""
+    re-parses the whole catalog, seconds on a 10,000-entry one, against arXiv's 3 s a request.
+    A run stopped by an error (arXiv down past the retries) first saves what a skipped save left."""
     catalog = parse(catalog_text, taxonomy)
     previous = paper_store.load(store_text, settings.store_path)
     ids = listed_ids(catalog)
     begin = previous if start is None else start
     last_save = (-math.inf, 0.0)  # (when the last save ended, how long it took)
+    unsaved: list[Store] = []  # the store of a save skipped since the last one
 
-    def checkpoint(store: Store) -> None:
+    def checkpoint(store: Store, force: bool = False) -> None:
         nonlocal last_save
+        unsaved[:] = [store]
         if saved_text is not None:
             began = clock()
-            if (began - last_save[0]) * SAVE_SHARE < last_save[1]:
+            if not force and (began - last_save[0]) * SAVE_SHARE < last_save[1]:
                 return  # the caller saves the result at the end
             saved_text(enrich_catalog(catalog, previous, store, venues, settings.lines)[0].render())
         saved(store)
+        unsaved.clear()
         if saved_text is not None:
             ended = clock()
             last_save = (ended, ended - began)
 
-    store, asked, unknown, left = refresh_store(ids, begin, api, today, settings, checkpoint, progress)
+    try:
+        store, asked, unknown, left = refresh_store(ids, begin, api, today, settings, checkpoint, progress)
+    except BotError:  # the requests answered since the last save are not asked again tomorrow
+        if unsaved:
+            checkpoint(unsaved[0], force=True)
+        raise
     store = paper_store.merge(store, (), keep=ids)
     new_catalog, changes = enrich_catalog(catalog, previous, store, venues, settings.lines)
     return Result(
