@@ -197,6 +197,9 @@ class LocalGitForge:
         out = self._git("for-each-ref", "--format=%(refname)", namespace) or ""
         return sorted(line for line in out.splitlines() if line)
 
+    def bot_pull_requests_naming(self, arxiv_ids: Sequence[str]) -> list[PullRequest]:
+        return self.bot_pull_requests("all")  # local refs: all of them cost no request
+
     def bot_pull_requests(self, state: Literal["open", "closed", "all"] = "all") -> list[PullRequest]:
         pulls: list[PullRequest] = []
         if state in ("open", "all"):

@@ -74,6 +74,13 @@ class Forge(Protocol):
         """The bot's own pull requests (branches ``bot/...``), with their bodies."""
         ...
 
+    def bot_pull_requests_naming(self, arxiv_ids: Sequence[str]) -> list[PullRequest]:
+        """Every open bot PR (a paper PR renamed out of the prefix too), and at least the closed
+        and merged ones about these papers: on a paper's branch, or naming it in their text (a
+        checklist PR, a renamed paper PR). The issue commands ask for the few papers of a run,
+        where reading every closed PR costs a query per 100 of them; callers filter."""
+        ...
+
     def read_pull_request_file(self, pull_request: PullRequest, path: str) -> str:
         """``path`` on the head of one of the bot's pull requests ("" if it does not exist there)."""
         ...

@@ -356,6 +356,9 @@ def test_the_daily_feeds_new_versions_are_refetched_by_the_nightly_enricher(
         def bot_pull_requests(self, state: Literal["open", "closed", "all"] = "all") -> list[PullRequest]:
             return []
 
+        def bot_pull_requests_naming(self, arxiv_ids: Sequence[str]) -> list[PullRequest]:
+            return []
+
         def read_pull_request_file(self, pull_request: PullRequest, path: str) -> str:
             return ""
 

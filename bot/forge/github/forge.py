@@ -100,6 +100,9 @@ class GitHubForge:
     def bot_pull_requests(self, state: Literal["open", "closed", "all"] = "all") -> list[PullRequest]:
         return self.view.bot_pull_requests(state)
 
+    def bot_pull_requests_naming(self, arxiv_ids: Sequence[str]) -> list[PullRequest]:
+        return self.view.bot_pull_requests_naming(arxiv_ids)
+
     def read_pull_request_file(self, pull_request: PullRequest, path: str) -> str:
         return self.view.pull_request_file(pull_request.number, path)
 

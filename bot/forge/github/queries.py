@@ -8,11 +8,12 @@ to date by the run's own writes.
 from __future__ import annotations
 
 import base64
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from bot.core import hunks, markers
+from bot.core.branches import BranchNames
 from bot.errors import ForgeError
 from bot.forge.github.client import GitHubClient
 from bot.forge.protocols import PullRequest, PullState
@@ -152,6 +153,29 @@ query CatalogBotFile($owner: String!, $name: String!, $oid: GitObjectID!, $path:
   }
 }
 """
+
+
+NAMING_BATCH = 10  # papers per query of ``naming_query``: 20 connections of 10 PRs, about 12 points
+
+
+def naming_query(count: int) -> str:
+    """One query for the closed bot PRs of ``count`` papers: ``b<i>``, those on the paper's branch
+    (exact, not a search); ``q<i>``, a search of closed PRs whose title or body names the paper
+    (checklist PRs, paper PRs renamed out of the prefix)."""
+    params = "".join(f", $b{i}: String!, $q{i}: String!" for i in range(count))
+    branches = "".join(
+        f"    b{i}: pullRequests(headRefName: $b{i}, states: [CLOSED, MERGED], first: 10) "
+        "{ nodes { ...BotPull } }\n"
+        for i in range(count)
+    )
+    searches = "".join(
+        f"  q{i}: search(query: $q{i}, type: ISSUE, first: 10) {{ nodes {{ ...BotPull }} }}\n"
+        for i in range(count)
+    )
+    return (
+        f"query CatalogBotPullsNaming($owner: String!, $name: String!, $path: String!{params}) {{\n"
+        f"  repository(owner: $owner, name: $name) {{\n{branches}  }}\n{searches}}}\n" + _PULL_FRAGMENT
+    )
 
 
 def repositories_query(names: list[str]) -> tuple[str, dict[str, str]]:
@@ -405,6 +429,36 @@ class RepositoryView:
         if pull is None or pull.pull.state != "open" or pull.pull.hand_commits or len(pull.head_parents) != 1:
             return None
         return self.file_at(pull.head_parents[0], path)
+
+    def bot_pull_requests_naming(self, arxiv_ids: Sequence[str]) -> list[PullRequest]:
+        """The open bot PRs (renamed ones too, from the snapshot) and the closed ones about these
+        papers: one query per ``NAMING_BATCH`` papers instead of one per 100 closed PRs (none
+        when the run has read them all already)."""
+        snap = self.snapshot()
+        if snap.closed_window is None and snap.renamed_cursor is None:  # every closed one is read
+            return self.bot_pull_requests("all")
+        found = {n: b.pull for n, b in {**snap.renamed, **snap.pulls}.items() if b.pull.state == "open"}
+        ids = list(dict.fromkeys(arxiv_ids))
+        names = BranchNames.from_prefix(self.settings.branch_prefix)
+        for start in range(0, len(ids), NAMING_BATCH):
+            batch = ids[start : start + NAMING_BATCH]
+            variables = {"owner": self.client.owner, "name": self.client.name, "path": self.catalog_path}
+            for i, arxiv_id in enumerate(batch):
+                variables[f"b{i}"] = names.paper(arxiv_id)
+                variables[f"q{i}"] = f'repo:{self.client.repository} is:pr is:closed "{arxiv_id}"'
+            data = self.client.graphql_data(
+                "read the bot pull requests of the papers", naming_query(len(batch)), variables
+            )
+            connections = [
+                *(data.get("repository") or {}).values(),
+                *(v for k, v in data.items() if k != "repository"),
+            ]
+            for node in (n for c in connections for n in (c or {}).get("nodes") or [] if n):
+                if "headRefName" not in node or node.get("isCrossRepository"):
+                    continue
+                if node["headRefName"].startswith(self.settings.branch_prefix) or self._own_paper_pull(node):
+                    found.setdefault(int(node["number"]), bot_pull_from_node(node).pull)
+        return [pull for _, pull in sorted(found.items())]
 
     def bot_pull_requests(self, state: Literal["open", "closed", "all"] = "all") -> list[PullRequest]:
         """The bot's PRs (branch prefix, same repository), oldest first; "closed" includes merged.

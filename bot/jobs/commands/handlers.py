@@ -58,6 +58,7 @@ def act(batches: Sequence[tuple[Source, bool, Sequence[Command], int]], work: Ru
             index += 1
     if not requests:
         return
+    work.papers = tuple(dict.fromkeys(r.arxiv_id for r in requests))
     try:  # one batched lookup for every id of the run
         results = lookup.lookup(dict.fromkeys(r.arxiv_id for r in requests))
     except BotError as exc:  # arXiv failed after its retries: nothing is changed, say so

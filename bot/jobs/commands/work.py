@@ -73,10 +73,9 @@ class Run:
     maintainer: bool = False
     ids_left: int = 0
     sources: dict[int, str] = field(default_factory=dict)  # command index -> source key
+    papers: tuple[str, ...] = ()  # the run's /add ids (``act`` sets them): their PRs are read at once
     _open_pulls: dict[str, PullRequest] | None = None
-    _all_pulls: list[PullRequest] | None = None
-    # a paper's branch or id -> the latest PR that said no to it, and whether by an unticked line
-    _said_no: dict[str, tuple[PullRequest, bool]] | None = None
+    _naming: dict[str, list[PullRequest]] = field(default_factory=dict)  # id ("": none) -> its PRs
 
     def enter(self, source: Source, maintainer: bool) -> None:
         self.author, self.source_url, self.maintainer = source.author, source.url, maintainer
@@ -96,40 +95,41 @@ class Run:
             return found
         renamed = (
             p
-            for p in self.all_pulls()
+            for p in self.pulls_naming("")
             if p.state == "open"
             and not self.settings.branches.owns(p.branch)
             and (proposal_marker(p) or {}).get("arxiv_id") == arxiv_id
         )
         return next(renamed, None)
 
-    def all_pulls(self) -> list[PullRequest]:
-        """Every bot PR, open and closed ([] when GitHub fails: it only informs), read once per run."""
-        if self._all_pulls is None:
+    def pulls_naming(self, arxiv_id: str) -> list[PullRequest]:
+        """Every open bot PR and the closed ones about the paper (``""``: the open ones); read for
+        all the run's papers at once, then remembered ([] when GitHub fails: it only informs)."""
+        if arxiv_id not in self._naming:
+            ids = [i for i in dict.fromkeys((arxiv_id, *self.papers)) if i and i not in self._naming]
             try:
-                self._all_pulls = self.forge.bot_pull_requests("all")
+                found = self.forge.bot_pull_requests_naming(ids)
             except BotError:
-                self._all_pulls = []
-        return self._all_pulls
+                found = []
+            self._naming.update(dict.fromkeys([arxiv_id, *ids], found))
+        return self._naming[arxiv_id]
 
     def rejected(self, arxiv_id: str) -> tuple[str, bool]:
         """A link to the latest bot PR that said no to the paper, a rejection the maintainer who
         approves or opens it again should know of: its PR closed without merging, or a checklist
         PR (batch mode's digest, a backfill section) closed whole or with its line unticked (then
         True). ("", False) when there is none, or GitHub fails: it is only information. Read once
-        per run, only when a paper is looked up."""
-        if self._said_no is None:
-            pulls = self.all_pulls()
-            self._said_no = {}
-            for pull in sorted(pulls, key=lambda p: p.number):
-                if not pull.number:
-                    continue
-                if digest.is_digest(pull):
-                    for said_no in digest.rejected_ids(pull):
-                        self._said_no[said_no] = (pull, pull.state != "closed")
-                elif pull.state == "closed":
-                    self._said_no[pull.branch] = (pull, False)
-        found = [self._said_no.get(k) for k in (self.settings.branches.paper(arxiv_id), arxiv_id)]
+        per run for all its papers, only when a paper is looked up."""
+        said_no: dict[str, tuple[PullRequest, bool]] = {}  # branch or id -> the latest PR, unticked
+        for pull in sorted(self.pulls_naming(arxiv_id), key=lambda p: p.number):
+            if not pull.number:
+                continue
+            if digest.is_digest(pull):
+                for rejected in digest.rejected_ids(pull):
+                    said_no[rejected] = (pull, pull.state != "closed")
+            elif pull.state == "closed":
+                said_no[pull.branch] = (pull, False)
+        found = [said_no.get(k) for k in (self.settings.branches.paper(arxiv_id), arxiv_id)]
         latest = max((f for f in found if f), key=lambda f: f[0].number, default=None)
         return (f"[#{latest[0].number}]({latest[0].url})", latest[1]) if latest else ("", False)
 

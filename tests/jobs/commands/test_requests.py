@@ -774,3 +774,26 @@ def test_each_form_field_is_read_on_its_own(github: FakeGitHub, arxiv: ArxivAPI,
     assert [p.head for p in github.pulls()] == ["bot/arxiv-2302.03287"]
     item = catalog_on(github, "bot/arxiv-2302.03287", taxonomy).find_by_id("2302.03287")
     assert item is not None and item.section == "reasoning"
+
+
+def test_a_run_reads_the_closed_prs_of_its_papers_not_every_closed_bot_pr(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """The rejections a preview names were found by reading every closed bot PR, 100 a query: with
+    2,000 of them, 20 queries on every run that looked a paper up (bench/poll_scale.py). The run
+    now asks for its papers' PRs only (their branch, and a search naming them: checklists), one
+    query for up to 10 papers, and still finds both kinds of rejection."""
+    for n in range(250):
+        github.seed_pull(f"bot/arxiv-2301.{n:05d}", "notes.md", "x", f"Add {n}", "A paper.", "closed")
+    closed = github.seed_pull("bot/arxiv-2405.13786", "notes.md", "x", "Add arXiv 2405.13786", "", "closed")
+    line = "- [A paper](https://arxiv.org/abs/2005.14124)"
+    entries = [{"arxiv_id": "2005.14124", "section": "kv-cache", "subsection": None, "line": line}]
+    body = "Papers\n\n- [ ] arXiv 2005.14124: A paper\n\n" + markers.make("digest", {"entries": entries})
+    checklist = github.seed_pull("bot/backfill-kv-cache", "notes.md", "y", "Add 0 papers", body, "closed")
+    github.reset_counts()
+    handle(github, arxiv, taxonomy, "/add 2405.13786 2005.14124 kv-cache", user=OUTSIDER)
+    previews = [line for line in status(github).splitlines() if line.startswith("- ⏳")]
+    for pr in (closed, checklist):
+        link = f"([#{pr.number}]({pr_url(github, pr.number)}))"
+        assert any(f"A pull request for it was closed without merging before {link}." in p for p in previews)
+    assert github.counts["POST /graphql"] == 2  # the snapshot, then the two papers' PRs
