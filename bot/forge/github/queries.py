@@ -144,6 +144,8 @@ query CatalogBotClosedPulls($path: String!, $closed: String!, $after: String) {
     + _PULL_FRAGMENT
 )
 
+VIEWER_QUERY = "query CatalogBotViewer { viewer { login } }"
+
 FILE_QUERY = """
 query CatalogBotFile($owner: String!, $name: String!, $oid: GitObjectID!, $path: String!) {
   repository(owner: $owner, name: $name) {
@@ -263,7 +265,11 @@ class RepositoryView:
 
     def own_login(self) -> str:
         """The token's own login (GraphQL ``viewer``, which installation tokens may read, unlike
-        ``GET /user``), read once per run, with the snapshot."""
+        ``GET /user``), read once per run: with the snapshot, or alone before it (an issue
+        comment without a command needs no snapshot: one query per 100 open PRs, the catalog)."""
+        if self._own_login is None and self._snapshot is None:
+            data = self.client.graphql_data("read the token's login", VIEWER_QUERY, {})
+            self._own_login = str((data.get("viewer") or {}).get("login") or "")
         if self._own_login is None:
             self.snapshot()
         return self._own_login or ""

@@ -796,4 +796,21 @@ def test_a_run_reads_the_closed_prs_of_its_papers_not_every_closed_bot_pr(
     for pr in (closed, checklist):
         link = f"([#{pr.number}]({pr_url(github, pr.number)}))"
         assert any(f"A pull request for it was closed without merging before {link}." in p for p in previews)
-    assert github.counts["POST /graphql"] == 2  # the snapshot, then the two papers' PRs
+    assert github.counts["POST /graphql"] == 3  # the login, the snapshot, the two papers' PRs
+
+
+def test_a_comment_without_a_command_reads_no_pull_request(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """Most comments are conversation. The bot's login was read with the run's snapshot: every
+    open bot PR (a query per 100) and the catalog (a second request when over GraphQL's text
+    limit), to answer nothing. The login is now asked alone; the comments are read once."""
+    for n in range(150):
+        github.seed_pull(f"bot/arxiv-2301.{n:05d}", "notes.md", "x", f"Add {n}", "A paper.")
+    github.reset_counts()
+    outcome = handle(github, arxiv, taxonomy, "Thanks, that looks right to me.")
+    assert outcome.ignored == "no unanswered command on the issue"
+    assert github.counts == {
+        "POST /graphql": 1,
+        "GET /repos/{owner}/{repo}/issues/{issue_number}/comments": 1,
+    }
