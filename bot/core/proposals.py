@@ -47,6 +47,20 @@ def paper_entry(paper: Paper, code_url: str | None = None) -> Entry:
     )
 
 
+_last_parsed: list[tuple[str, Taxonomy, Catalog]] = []  # (text, taxonomy, its catalog) of the last edit
+
+
+def parsed_once(text: str, taxonomy: Taxonomy) -> Catalog:
+    """The catalog of ``text``, parsed once for the PRs of a run: each is built on the same
+    default branch, whose text was parsed again for every PR (1.2 s at 5,000 entries). Safe to
+    share: an edit returns a new ``Catalog``, built from a copy of the lines."""
+    if _last_parsed and _last_parsed[0][1] is taxonomy and _last_parsed[0][0] == text:
+        return _last_parsed[0][2]
+    catalog = parse(text, taxonomy)
+    _last_parsed[:] = [(text, taxonomy, catalog)]
+    return catalog
+
+
 def insert_edit(line: str, section: str, subsection: str | None, taxonomy: Taxonomy) -> Callable[[str], str]:
     """The pure edit a PR applies: insert the entry line into the catalog text."""
     entry = parse_entry(line)
@@ -54,7 +68,7 @@ def insert_edit(line: str, section: str, subsection: str | None, taxonomy: Taxon
         raise ValueError(f"not a canonical entry line: {line!r}")
 
     def edit(text: str) -> str:
-        return parse(text, taxonomy).insert(entry, section, subsection).render()
+        return parsed_once(text, taxonomy).insert(entry, section, subsection).render()
 
     return edit
 
@@ -70,7 +84,7 @@ def catalog_edit(
     catalog on the current default branch. The PR's ``catalog-edit`` marker holds these arguments."""
 
     def edit(text: str) -> str:
-        catalog = parse(text, taxonomy)
+        catalog = parsed_once(text, taxonomy)
         if placement is None:
             return catalog.remove(arxiv_id).render()
         return catalog.move(arxiv_id, *placement).render()
