@@ -59,6 +59,7 @@ def test_the_prs_of_a_run_parse_the_default_branchs_catalog_once(
 
     text = (PROJECT / "catalog.md").read_text(encoding="utf-8")
     parsed: list[int] = []
+    proposals.parsed_once.cache_clear()  # an earlier test may have parsed this text
     monkeypatch.setattr(proposals, "parse", lambda t, tax: parsed.append(len(t)) or catalog.parse(t, tax))
     edits = []
     for n in range(3):
