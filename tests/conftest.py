@@ -1,8 +1,10 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from bot.config import load_taxonomy
 from bot.core import taxonomy as taxonomy_module
@@ -25,6 +27,15 @@ def _scorer_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """One scorer cache for the whole run: jobs that train on the same catalog, keywords and
     rejections (most poll runs of the suite) train once (bot.scoring.cache keys by content)."""
     return tmp_path_factory.mktemp("scorer-cache")
+
+
+@pytest.fixture
+def threaded_httpserver() -> Iterator[HTTPServer]:
+    """A server of the test's own that answers each request on its own thread, for answers that
+    trickle: the shared ``httpserver`` answers one request at a time, so a trickle the client gave
+    up on held back its next attempt (and the next test's requests) until the server noticed."""
+    with HTTPServer(host="127.0.0.1", threaded=True) as server:
+        yield server
 
 
 @pytest.fixture(autouse=True)
