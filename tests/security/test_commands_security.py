@@ -348,11 +348,11 @@ def test_a_hostile_comment_is_answered_quickly_end_to_end(
 ) -> None:
     lines = [f"/move 2210.17323 {'kv cach ' * 240}"[:1990] for _ in range(25)]  # long, fuzzy section names
     text = ("\n\n".join(lines) + "\n/help " + "[" * 9_000 + "\n\n" + "`a" * 15_000)[:65_536]
-    started = time.perf_counter()
+    started = time.process_time()  # CPU time (fake GitHub's threads too): a busy machine's waits are not ours
     outcome = handle(
         github, arxiv, taxonomy, text, user=MAINTAINER_LOGIN, settings=CommandSettings(max_ids=100)
     )
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     # 10 paragraphs of 2,000 characters use up the 20,000 characters of inline parsing
     assert [r.kind for r in outcome.replies] == ["unknown_section"] * 10 + ["too_many_commands"]
     assert "15 commands were not read" in status(github)  # the other /move paragraphs
