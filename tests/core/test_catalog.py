@@ -325,7 +325,7 @@ def test_a_subsection_title_repeated_across_sections_is_found_under_its_own_sect
     """Lists often have an "Other" subsection in several sections, and an "Other" section too
     (the plaza list does): a ### heading is looked up among its own section's subsections."""
     from bot.core.taxonomy import Section
-    from bot.jobs.lint import heading_problems
+    from bot.jobs.lint.headings import heading_problems
 
     taxonomy = Taxonomy(
         "T",
