@@ -661,7 +661,7 @@ def test_a_server_trickling_its_answer_is_cut_at_the_timeout(client: httpx.Clien
     """httpx's timeout bounds each read, not the answer: a server sending a byte every now and then
     held the poll for as long as the feed lasted (a 2 MB feed at a byte a second: weeks). Each
     attempt now ends at the timeout, and is retried like any timeout."""
-    body = EMPTY_FEED.read_bytes()
+    body = EMPTY_FEED.read_bytes().ljust(2_000, b"\n")  # 10 s at 10 bytes every 0.05 s
 
     class Trickle(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:
@@ -671,7 +671,7 @@ def test_a_server_trickling_its_answer_is_cut_at_the_timeout(client: httpx.Clien
             for start in range(0, len(body), 10):
                 self.wfile.write(body[start : start + 10])
                 self.wfile.flush()
-                time.sleep(0.2)
+                time.sleep(0.05)  # far below the 0.5 s httpx waits for each read
 
         def log_message(self, *args: object) -> None:
             pass
