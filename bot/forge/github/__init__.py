@@ -12,8 +12,9 @@
 from bot.forge.github.access import AccessReport, token_kind
 from bot.forge.github.client import DEFAULT_API_URL, Failure, GitHubClient, GitHubError, explain, retry_delay
 from bot.forge.github.forge import GitHubForge
+from bot.forge.github.graphql import repositories_query
 from bot.forge.github.pulls import git_blob_sha
-from bot.forge.github.queries import BotPull, Snapshot, repositories_query
+from bot.forge.github.queries import BotPull, Snapshot
 from bot.forge.github.repos import Repositories
 from bot.forge.github.settings import GitHubSettings, LabelSpec, RetryPolicy
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from bot.errors import ForgeError
 from bot.forge.github.client import REPO_NAME_RE, GitHubClient
-from bot.forge.github.queries import repositories_query
+from bot.forge.github.graphql import repositories_query
 from bot.forge.protocols import RepoInfo
 
 log = logging.getLogger(__name__)
