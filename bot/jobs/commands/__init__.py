@@ -356,11 +356,11 @@ def scorer_router(taxonomy: Taxonomy) -> Router:
     """Route papers as the poll job does (the scorer trained on the catalog), lazily: the
     scorer is trained only when an /add names no section."""
 
-    def route(catalog: Catalog, papers: Sequence[Paper]) -> list[tuple[str, str | None, float]]:
+    def route(catalog: Catalog, papers: Sequence[Paper]) -> list[tuple[str, str | None, float, bool]]:
         from bot.scoring import Scorer
 
         scorer = Scorer.train(catalog, taxonomy, config.load("keywords"))
-        return [(d.section, d.subsection, d.confidence) for d in scorer.score(list(papers))]
+        return [(d.section, d.subsection, d.confidence, d.needs_section) for d in scorer.score(list(papers))]
 
     return route
 
@@ -375,7 +375,9 @@ def main(args: argparse.Namespace) -> int:
         print("nothing to do: the bot handles issue_comment created and issues opened or edited")
         return 0
     github = config.load("github")
-    settings = CommandSettings.from_config(config.load("commands"), github, config.catalog_path())
+    settings = CommandSettings.from_config(
+        config.load("commands"), github, config.catalog_path(), config.load("poll")
+    )
     services = build_services(
         env, catalog_path=settings.catalog_path, repository=env.get("GITHUB_REPOSITORY") or event.repository
     )

@@ -167,6 +167,7 @@ def plan_approve(index: int, command: Command, work: Run) -> list[AddRequest]:
                     p.requested_by,
                     p.request_url,
                     approved=True,
+                    in_doubt=p.in_doubt,
                     tag=p.tag,
                     previewed=p.line,
                 )
@@ -195,6 +196,8 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
         title=safe_text(paper.title),
         where=where,
         routed=request.routed,
+        in_doubt=request.in_doubt,
+        label=code_span(work.settings.needs_section_label),
         rejected=rejected,
         unticked=unticked,
     )
@@ -220,6 +223,7 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
                 request.requested_by,
                 request.request_url,
                 render_entry(entry),
+                in_doubt=request.in_doubt,
             )
         )
         tag = next(p.tag for p in work.state.pending if p.arxiv_id == arxiv_id)
@@ -229,12 +233,15 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
         work.reply(order, kind, cmd, tag=tag, elsewhere=elsewhere, **facts)
         return
     section_label = (f"section:{request.section}",) if work.settings.section_labels else ()
-    labels = work.settings.add_labels + section_label
+    doubt_label = (work.settings.needs_section_label,) if request.in_doubt else ()  # as poll's PRs
+    labels = work.settings.add_labels + section_label + doubt_label
     proposal = Proposal(
         paper=paper,
         entry=entry,
         section=request.section,
         subsection=request.subsection,
+        confidence=request.routed,
+        needs_section=request.in_doubt,
         requested_by=request.requested_by,
         request_url=request.request_url,
         labels=labels,
@@ -301,12 +308,14 @@ def route_auto(requests: list[AddRequest], results: dict[str, LookupResult], wor
         if request.order not in routes:
             routed.append(request)
             continue
-        section, subsection, confidence = routes[request.order]
+        section, subsection, confidence, in_doubt = routes[request.order]
         problem = _placement_problem(section, subsection, work)
         if problem:
             _route_failed(request, results[request.arxiv_id], problem, work)
         else:
-            routed.append(replace(request, section=section, subsection=subsection, routed=confidence))
+            routed.append(
+                replace(request, section=section, subsection=subsection, routed=confidence, in_doubt=in_doubt)
+            )
     return routed
 
 

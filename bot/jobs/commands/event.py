@@ -39,13 +39,18 @@ class CommandSettings:
     teach_labels: tuple[str, ...] = ("keywords",)
     keywords_path: str = KEYWORDS_PATH  # in the repository: what /teach edits
     section_labels: bool = True
+    needs_section_label: str = "needs-section"  # config/poll.yml's: an /add whose routed section is in doubt
     form: FormLabels = FormLabels()
     bot_logins: tuple[str, ...] = ("github-actions[bot]",)
     branches: BranchNames = BranchNames.from_prefix("bot/")
 
     @classmethod
     def from_config(
-        cls, commands: Mapping[str, Any], github: Mapping[str, Any], catalog_path: str
+        cls,
+        commands: Mapping[str, Any],
+        github: Mapping[str, Any],
+        catalog_path: str,
+        poll: Mapping[str, Any] | None = None,
     ) -> CommandSettings:
         labels = commands["labels"]
         return cls(
@@ -59,6 +64,7 @@ class CommandSettings:
             move_labels=tuple(labels["move"]),
             teach_labels=tuple(labels["teach"]),
             section_labels=commands["section_labels"],
+            needs_section_label=(poll or {}).get("needs_section_label", cls.needs_section_label),
             form=FormLabels(**commands["form"]),
             bot_logins=tuple(github["bot_logins"]),
             branches=BranchNames.from_config(github),

@@ -55,6 +55,7 @@ class Pending:
     request_url: str
     line: str  # the entry line previewed
     tag: str = ""  # the revision a maintainer's /approve names; new whenever the request changes
+    in_doubt: bool = False  # the bot chose the section and is not sure of it: the PR gets needs-section
 
     def same_request(self, other: Pending) -> bool:
         """The same paper, section, code link and entry line: what a maintainer reviews. Who
@@ -87,7 +88,7 @@ class IssueState:
 
     def to_data(self) -> dict[str, Any]:
         return {
-            "pending": [vars(p) for p in self.pending],
+            "pending": [{k: v for k, v in vars(p).items() if v or k != "in_doubt"} for p in self.pending],
             "pulls": [{k: v for k, v in vars(p).items() if v or k != "tag"} for p in self.pulls],
             "answered": {k: list(v) for k, v in self.answered.items()},
             "before": self.before,
@@ -172,9 +173,9 @@ def state_from_data(data: Mapping[str, Any] | None, taxonomy: Taxonomy, hosts: S
 
 def _pending(raw: Any, taxonomy: Taxonomy, hosts: Sequence[str]) -> Pending | None:
     try:
-        fields = {k: raw[k] for k in Pending.__dataclass_fields__ if k != "tag"}
-        pending = Pending(**fields, tag=raw.get("tag", ""))
-        texts = [v for k, v in vars(pending).items() if k != "subsection"]
+        fields = {k: raw[k] for k in Pending.__dataclass_fields__ if k not in ("tag", "in_doubt")}
+        pending = Pending(**fields, tag=raw.get("tag", ""), in_doubt=raw.get("in_doubt") is True)
+        texts = [v for k, v in vars(pending).items() if k not in ("subsection", "in_doubt")]
         if not all(isinstance(v, str) for v in texts) or not isinstance(pending.subsection, str | None):
             return None
         taxonomy.get(pending.section, pending.subsection)

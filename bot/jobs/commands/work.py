@@ -42,12 +42,14 @@ class AddRequest:
     request_url: str
     approved: bool
     routed: float | None = None  # the router's confidence, when the bot chose the section
+    in_doubt: bool = False  # the router's choice is a guess (poll's needs-section): only when routed
     tag: str = ""  # the approved request's revision tag
     previewed: str = ""  # the approved request's entry line, as the maintainer saw it
 
 
-# A paper's section when the command names none: (section, subsection, confidence) per paper.
-Router = Callable[[Catalog, Sequence[Paper]], list[tuple[str, str | None, float]]]
+# A paper's section when the command names none, per paper: (section, subsection, confidence,
+# in doubt), the last as the poll job decides it (``Decision.needs_section``, routing.needs_section_below).
+Router = Callable[[Catalog, Sequence[Paper]], list[tuple[str, str | None, float, bool]]]
 AUTO = ""  # the section of an /add that names none: the router picks it after the lookup
 MAX_SECTION = 120  # characters of a section name worth looking up
 MAX_MALFORMED = 5  # malformed ids answered one by one per command; the rest are counted

@@ -15,6 +15,7 @@ import jsonschema
 import pytest
 import yaml
 
+from bot import config
 from bot.config import load_taxonomy
 from bot.core import catalog as catalog_module
 from bot.core import markers
@@ -100,6 +101,50 @@ def test_an_add_without_a_section_is_routed_like_the_poll_job_would(
     assert moved is not None and moved.section == target
 
 
+def test_an_add_whose_routed_section_is_in_doubt_gets_needs_section_as_the_poll_job_would(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """The reply said "41% sure" but the PR got neither the label nor the note the poll job
+    gives a route under routing.needs_section_below (the fixture's 0.65): the router passed its
+    confidence only. Now it passes the poll job's own decision (``Decision.needs_section``)."""
+    github.push("catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="real catalog")
+    router = scorer_router(taxonomy)
+    poll = config.load("poll", PROJECT / "config") | {"needs_section_label": "check-section"}
+    commands, github_config = (config.load(name, PROJECT / "config") for name in ("commands", "github"))
+    settings = CommandSettings.from_config(commands, github_config, "catalog.md", poll)  # poll's label
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786", router=router, settings=settings)
+    [reply] = outcome.replies
+    assert reply.kind == "add_done" and reply.data["routed"] < 0.65 and reply.data["in_doubt"]
+    pr = pull(github, "bot/arxiv-2405.13786")
+    assert "check-section" in pr.labels
+    assert "> Not sure of the section: please check it" in pr.body  # the note of poll's PRs
+    body = status(github)
+    assert re.search(
+        r"The bot chose the section \(\d{1,2}% sure\): `/add 2405.13786 <section>` changes it\. "
+        r"That is too unsure: the section needs a look \(label `check-section`",
+        body,
+    )
+    # a section the maintainer names is never in doubt
+    named = handle(
+        github, arxiv, taxonomy, "/add 2005.14124 kv-cache", serial=1, router=router, settings=settings
+    )
+    assert [(r.kind, r.data["routed"], r.data["in_doubt"]) for r in named.replies] == [
+        ("add_done", None, False)
+    ]
+    other = pull(github, "bot/arxiv-2005.14124")
+    assert "check-section" not in other.labels and "Not sure of the section" not in other.body
+    # anyone else's request keeps the doubt until a maintainer approves it
+    asked = handle(
+        github, arxiv, taxonomy, "/add 2204.08348", user=OUTSIDER, serial=2, router=router, settings=settings
+    )
+    assert [(r.kind, r.data["in_doubt"]) for r in asked.replies] == [("pending", True)]
+    assert "the section needs a look" in status(github)
+    [tag] = waiting_tags(github)
+    handle(github, arxiv, taxonomy, f"/approve {tag}", serial=3, router=router, settings=settings)
+    approved = pull(github, "bot/arxiv-2204.08348")
+    assert "check-section" in approved.labels and "> Not sure of the section" in approved.body
+
+
 def test_a_paper_moved_by_an_add_on_its_open_pr_teaches_the_router_once_merged(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:
@@ -148,9 +193,9 @@ def test_an_add_again_changes_only_what_it_names_in_the_pr(
     stays, it is not routed again."""
     asked: list[str] = []
 
-    def router(catalog: object, papers: list[Any]) -> list[tuple[str, str | None, float]]:
+    def router(catalog: object, papers: list[Any]) -> list[tuple[str, str | None, float, bool]]:
         asked.extend(p.arxiv_id for p in papers)
-        return [("quantization", "weight-only", 0.9) for _ in papers]
+        return [("quantization", "weight-only", 0.9, False) for _ in papers]
 
     def entry() -> Any:
         item = catalog_on(github, "bot/arxiv-2405.13786", taxonomy).find_by_id("2405.13786")

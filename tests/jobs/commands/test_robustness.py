@@ -401,8 +401,11 @@ def _router_crashing(catalog: Any, papers: Any) -> Any:
     [
         (_router_failing, "config/keywords.yml is empty"),
         (_router_crashing, "RuntimeError: a bug in the scorer"),
-        (lambda catalog, papers: [("gone", None, 0.9)] * len(papers), "it chose 'gone', which config/"),
-        (lambda catalog, papers: [("resources", None, 0.9)] * len(papers), "lists tools, not papers"),
+        (
+            lambda catalog, papers: [("gone", None, 0.9, False)] * len(papers),
+            "it chose 'gone', which config/",
+        ),
+        (lambda catalog, papers: [("resources", None, 0.9, False)] * len(papers), "lists tools, not papers"),
     ],
 )
 def test_a_routing_failure_is_answered_per_command_and_leaves_no_branch(
