@@ -1,17 +1,21 @@
 """A stacked bar chart of papers per month per section, as a self-contained SVG.
 
 Built at site build time from the same entries as the page; written to ``_site/chart.svg`` and,
-with ``--chart PATH``, to a committed copy the README can show. Every text in it is escaped.
+with ``--chart PATH``, to a committed copy the README can show. Its words (title, legend, tooltips,
+description) are the site's labels (``bot.site.labels``: ``labels`` of config/taxonomy.yml over
+English defaults); every text in it is escaped for XML.
 """
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from html import escape
 from typing import Protocol
 
+from markupsafe import Markup, escape
+
 from bot.core.taxonomy import Taxonomy
+from bot.site.labels import counted, fill, site_labels
 
 # Colour-blind-friendly-ish qualitative palette (Tableau 20), one colour per section, cycled.
 PALETTE = (
@@ -93,14 +97,15 @@ def _nice_step(top: int) -> int:
 def render_svg(counts: Counter[tuple[str, Month]], taxonomy: Taxonomy, bar: int = 9) -> str:
     """The chart: one stacked bar per month from the first dated paper to the last, a colour
     per section, a legend with each section's total."""
-    title = "Papers per month, by section"
+    words = site_labels(taxonomy)
+    title = escape(words["chart"])
     sections = [s for s in taxonomy.sections if any(k[0] == s.id for k in counts)]
     colour = {s.id: PALETTE[i % len(PALETTE)] for i, s in enumerate(taxonomy.sections)}
     if not counts:
         return (
             '<svg xmlns="http://www.w3.org/2000/svg" width="480" height="60" role="img" '
-            f'aria-labelledby="chart-title"><title id="chart-title">{escape(title)}</title>'
-            '<text x="10" y="35" font-family="sans-serif" font-size="14">No dated papers yet.'
+            f'aria-labelledby="chart-title"><title id="chart-title">{title}</title>'
+            f'<text x="10" y="35" font-family="sans-serif" font-size="14">{escape(words["chart_empty"])}'
             "</text></svg>\n"
         )
     months = _months(min(m for _, m in counts), max(m for _, m in counts))
@@ -118,11 +123,10 @@ def render_svg(counts: Counter[tuple[str, Month]], taxonomy: Taxonomy, bar: int 
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="chart-title chart-desc">',
-        f'<title id="chart-title">{escape(title)}</title>',
-        f'<desc id="chart-desc">{escape(describe(counts, taxonomy))}</desc>',
+        f'<title id="chart-title">{title}</title>',
+        f'<desc id="chart-desc">{describe(counts, taxonomy)}</desc>',
         f'<rect width="{width}" height="{height}" fill="#ffffff"/>',
-        f'<text x="{left}" y="22" {font} font-size="15" font-weight="600" fill="#1a1a1a">'
-        f"{escape(title)}</text>",
+        f'<text x="{left}" y="22" {font} font-size="15" font-weight="600" fill="#1a1a1a">{title}</text>',
     ]
     for value in range(0, axis_top + 1, step):
         y = top_margin + plot_h - value * scale
@@ -145,8 +149,8 @@ def render_svg(counts: Counter[tuple[str, Month]], taxonomy: Taxonomy, bar: int 
             y -= h
             out.append(
                 f'<rect x="{x}" y="{y:.1f}" width="{bar - 1}" height="{h:.1f}" '
-                f'fill="{colour[section.id]}"><title>{escape(section.title)}, '
-                f"{month[0]}-{month[1]:02d}: {n}</title></rect>"
+                f'fill="{colour[section.id]}"><title>'
+                f"{fill(words['chart_bar'], section=section.title, month=_month(month), n=n)}</title></rect>"
             )
         if month[1] == 1 or index == 0:
             out.append(
@@ -162,30 +166,34 @@ def render_svg(counts: Counter[tuple[str, Month]], taxonomy: Taxonomy, bar: int 
         out.append(f'<rect x="{x}" y="{y - 10}" width="12" height="12" fill="{colour[section.id]}"/>')
         out.append(
             f'<text x="{x + 18}" y="{y}" {font} font-size="12" fill="#1a1a1a">'
-            f"{escape(section.title)} ({total})</text>"
+            f"{fill(words['chart_legend'], section=section.title, n=total)}</text>"
         )
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
 
-def _describe(counts: Counter[tuple[str, Month]], sections: list, months: list[Month]) -> str:
-    total = sum(counts.values())
-    first, last = months[0], months[-1]
+def _month(month: Month) -> str:
+    return f"{month[0]}-{month[1]:02d}"
+
+
+def describe(counts: Counter[tuple[str, Month]], taxonomy: Taxonomy) -> Markup:
+    """What the chart shows, in the labels' words, escaped for HTML and XML: the text of its
+    ``<desc>`` and of the page's ``alt``."""
+    words = site_labels(taxonomy)
+    if not counts:
+        return escape(words["chart_empty"])
+    sections = [s for s in taxonomy.sections if any(k[0] == s.id for k in counts)]
+    months = _months(min(m for _, m in counts), max(m for _, m in counts))
     per_section = Counter(section for section, _ in counts.elements())
     biggest = sorted(sections, key=lambda s: (-per_section[s.id], sections.index(s)))[:3]
-    return (
-        f"{total} papers from {first[0]}-{first[1]:02d} to {last[0]}-{last[1]:02d} in "
-        f"{len(sections)} sections; the most in "
-        + ", ".join(f"{s.title} ({per_section[s.id]})" for s in biggest)
-        + "."
-    )
-
-
-def describe(counts: Counter[tuple[str, Month]], taxonomy: Taxonomy) -> str:
-    """What the chart shows, in words: the text of its ``<desc>`` and of the page's ``alt``."""
-    sections = [s for s in taxonomy.sections if any(k[0] == s.id for k in counts)]
-    if not counts:
-        return "No dated papers yet."
-    return "Papers per month, by section: " + _describe(
-        counts, sections, _months(min(m for _, m in counts), max(m for _, m in counts))
+    return fill(
+        words["chart_alt"],
+        title=words["chart"],
+        papers=counted(words, sum(counts.values()), "papers"),
+        first=_month(months[0]),
+        last=_month(months[-1]),
+        sections=counted(words, len(sections), "sections"),
+        most=Markup(", ").join(
+            fill(words["chart_legend"], section=s.title, n=per_section[s.id]) for s in biggest
+        ),
     )

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 import shutil
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from datetime import UTC, datetime
+from html import unescape
 from pathlib import Path
 
 import pytest
@@ -21,7 +23,7 @@ from bot.config import load_taxonomy
 from bot.core import catalog_io
 from bot.errors import ConfigError
 from bot.site import build as site_build
-from bot.site import labels
+from bot.site import chart, labels
 from bot.site.papers import read_papers
 
 from . import fixture
@@ -98,6 +100,43 @@ def test_the_page_shows_the_labels_of_the_taxonomy_escaped_for_html_and_json(fre
     # markup in a label is text: escaped in the HTML, and in the page's data (JSON in a <script>)
     assert "Aucune entrée &lt;b&gt;ne&lt;/b&gt; correspond &lt;/script&gt; « essayez" in html
     assert "<b>ne</b>" not in html and html.count("</script>") == html.count("<script")
+
+
+def test_the_chart_speaks_the_labels_of_the_taxonomy_escaped_for_xml(
+    french_site: Path, tmp_path: Path
+) -> None:
+    """The chart's title, legend, tooltips and text alternative were English on a French page."""
+    svg = (french_site / "chart.svg").read_text(encoding="utf-8")
+    root = ET.fromstring(svg)
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = [t.text or "" for t in root.iter(f"{ns}text")]
+    assert root.findtext(f"{ns}title") == "Articles par mois, par section" and texts[0] == root.findtext(
+        f"{ns}title"
+    )
+    desc = root.findtext(f"{ns}desc") or ""
+    assert re.fullmatch(
+        r"Articles par mois, par section : \d+ articles de \d{4}-\d\d à \d{4}-\d\d dans \d+ sections ; surtout .+\.",
+        desc,
+    ), desc
+    page = (french_site / "index.html").read_text(encoding="utf-8")
+    alt = re.search(r'<img src="chart.svg" loading="lazy" alt="([^"]*)"', page)
+    assert alt is not None and unescape(alt[1]) == desc
+    bars = [t.text or "" for rect in root.iter(f"{ns}rect") for t in rect.iter(f"{ns}title")]
+    assert bars and all(re.fullmatch(r".+, \d{4}-\d\d : \d+", bar) for bar in bars), bars[:3]
+    english = [w for w in english_words() if w in svg or w in desc]
+    assert not english, english
+    # a label is text in the SVG too: markup and quotes in it are escaped, the file stays XML
+    hostile = load_taxonomy(french_config(tmp_path, edit=("{section} ({n})", r"{section} <b>\"&</b> ({n})")))
+    counts = chart.per_month([])
+    counts[(hostile.sections[0].id, (2024, 1))] = 2
+    legend = ET.fromstring(chart.render_svg(counts, hostile)).findall(f"{ns}text")[-1].text
+    assert legend == f'{hostile.sections[0].title} <b>"&</b> (2)'
+    empty = ET.fromstring(chart.render_svg(chart.per_month([]), hostile)).findtext(f"{ns}text")
+    assert (
+        empty
+        == chart.describe(chart.per_month([]), hostile).unescape()
+        == "Aucun article daté pour l'instant."
+    )
 
 
 def test_a_label_with_an_unknown_key_or_without_its_placeholder_is_a_config_error(tmp_path: Path) -> None:
