@@ -100,6 +100,7 @@ class Proposal:
     confidence: float | None = None
     runner_up: str | None = None
     needs_section: bool = False
+    needs_section_label: str = "needs-section"  # config/poll.yml's: what the PR's note names
     reasons: Sequence[str] = ()
     neighbours: Sequence[Any] = ()  # (title, arxiv_id, line, similarity)
     requested_by: str | None = None  # a person, for /add
@@ -248,6 +249,7 @@ def proposal_for(paper: Paper, decision: Decision, settings: PollSettings) -> Pr
         confidence=decision.confidence,
         runner_up=decision.runner_up,
         needs_section=decision.needs_section,
+        needs_section_label=settings.needs_section_label,
         reasons=list(decision.reasons),
         neighbours=list(decision.neighbours),
         labels=tuple(labels),

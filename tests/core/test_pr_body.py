@@ -75,6 +75,12 @@ def test_each_similar_entry_is_listed_once(taxonomy: Taxonomy) -> None:
     assert "\n\n\n" not in bare
 
 
+def test_the_doubt_note_names_the_label_the_list_configured(taxonomy: Taxonomy) -> None:
+    """config/poll.yml's needs_section_label was labelled on the PR, but the note named the default."""
+    body = body_of(taxonomy, needs_section=True, needs_section_label="section?`")
+    assert "(label `` section?` ``)" in body and "needs-section" not in body
+
+
 def test_scripts_without_a_unicode_form_keep_their_markup() -> None:
     assert clean_latex("$x_{12}$ and $2^{n}$") == "x₁₂ and 2ⁿ"
     assert clean_latex("$x_i$ and $O(n^{1.5})$") == "x_i and O(n^1.5)"

@@ -242,6 +242,7 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
         subsection=request.subsection,
         confidence=request.routed,
         needs_section=request.in_doubt,
+        needs_section_label=work.settings.needs_section_label,
         requested_by=request.requested_by,
         request_url=request.request_url,
         labels=labels,

@@ -117,7 +117,7 @@ def test_an_add_whose_routed_section_is_in_doubt_gets_needs_section_as_the_poll_
     assert reply.kind == "add_done" and reply.data["routed"] < 0.65 and reply.data["in_doubt"]
     pr = pull(github, "bot/arxiv-2405.13786")
     assert "check-section" in pr.labels
-    assert "> Not sure of the section: please check it" in pr.body  # the note of poll's PRs
+    assert "> Not sure of the section: please check it (label `check-section`)" in pr.body  # as poll's
     body = status(github)
     assert re.search(
         r"The bot chose the section \(\d{1,2}% sure\): `/add 2405.13786 <section>` changes it\. "
