@@ -21,7 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 from bot import config  # noqa: E402
 from bot.core import paper_store  # noqa: E402
-from bot.core.catalog import parse  # noqa: E402
+from bot.core.catalog_parse import parse  # noqa: E402
 from bot.core.venues import VenueTable  # noqa: E402
 from bot.jobs import enrich  # noqa: E402
 from bot.sources.arxiv_api import ApiSettings  # noqa: E402

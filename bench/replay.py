@@ -69,8 +69,9 @@ from score_quality import (  # noqa: E402
 
 from bot import config  # noqa: E402
 from bot.core.candidates import Correction  # noqa: E402
-from bot.core.catalog import Catalog, parse  # noqa: E402
+from bot.core.catalog import Catalog  # noqa: E402
 from bot.core.catalog_io import read_catalog  # noqa: E402
+from bot.core.catalog_parse import parse  # noqa: E402
 from bot.core.paper import Paper  # noqa: E402
 from bot.core.proposals import insert_edit, proposal_marker  # noqa: E402
 from bot.core.taxonomy import Taxonomy  # noqa: E402

@@ -59,8 +59,9 @@ import second_looks  # noqa: E402
 from make_background import JUDGEMENTS, OUT_OF_SCOPE, judgements  # noqa: E402
 
 from bot import config  # noqa: E402
-from bot.core.catalog import Catalog, Item, parse  # noqa: E402
+from bot.core.catalog import Catalog, Item  # noqa: E402
 from bot.core.catalog_io import read_catalog  # noqa: E402
+from bot.core.catalog_parse import parse  # noqa: E402
 from bot.core.matching import title_key  # noqa: E402
 from bot.core.paper import Paper  # noqa: E402
 from bot.core.taxonomy import Taxonomy  # noqa: E402

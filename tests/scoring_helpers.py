@@ -6,8 +6,9 @@ import gzip
 import json
 from pathlib import Path
 
-from bot.core.catalog import Catalog, parse
+from bot.core.catalog import Catalog
 from bot.core.catalog_document import render_document
+from bot.core.catalog_parse import parse
 from bot.core.entry import Entry
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy

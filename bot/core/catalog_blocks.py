@@ -1,6 +1,6 @@
 """What markdown makes of a catalog's lines before its entries are read (pure functions): which
 lines are fenced code or inside an HTML comment, which are underlined (setext) headings, which
-hold a bullet commented out. ``bot.core.catalog`` lays its model over them."""
+hold a bullet commented out. ``bot.core.catalog_parse`` reads the headings and items over them."""
 
 from __future__ import annotations
 

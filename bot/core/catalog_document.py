@@ -9,7 +9,8 @@ from difflib import SequenceMatcher
 
 from bot.core import arxiv_ids
 from bot.core.anchors import github_anchors, unlinked
-from bot.core.catalog import Catalog, parse, split_lines
+from bot.core.catalog import Catalog
+from bot.core.catalog_parse import parse, split_lines
 from bot.core.entry import Entry, render_entry
 from bot.core.markdown import block_tokens
 from bot.core.matching import title_key

@@ -2,7 +2,8 @@
 
 Each returns a new ``Catalog`` whose text differs from the old one only in the lines it touches;
 ``Catalog.insert``, ``.remove``, ``.move``, ``.replace_line``, ``.map_entries`` and
-``.lines_with`` call these. The model they edit (parse, find, render) is ``bot.core.catalog``.
+``.lines_with`` call these. The model they edit (find, render) is ``bot.core.catalog``; each new
+text is read again by ``bot.core.catalog_parse``.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from bot.core import arxiv_ids
-from bot.core.catalog import Catalog, Heading, Item, own_id, parse
+from bot.core.catalog import Catalog, Heading, Item, own_id
 from bot.core.catalog_blocks import commented_bullet
+from bot.core.catalog_parse import parse
 from bot.core.entry import Entry, render_entry
 from bot.core.matching import title_key
 from bot.errors import CatalogError, DuplicateEntryError

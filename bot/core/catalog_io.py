@@ -14,7 +14,8 @@ from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
 
-from bot.core.catalog import Catalog, parse
+from bot.core.catalog import Catalog
+from bot.core.catalog_parse import parse
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import not_utf8, save_as_utf8
 from bot.errors import BotError, CatalogError

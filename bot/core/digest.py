@@ -17,7 +17,8 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.core import arxiv_ids, markers, templates
-from bot.core.catalog import Catalog, parse
+from bot.core.catalog import Catalog
+from bot.core.catalog_parse import parse
 from bot.core.changes import ChangeRequest, PullRequest
 from bot.core.entry import parse_entry, render_entry
 from bot.core.markdown import BODY_LIMIT, inline

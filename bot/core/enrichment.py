@@ -21,7 +21,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from bot.core import arxiv_ids
-from bot.core.catalog import Catalog, parse
+from bot.core.catalog import Catalog
+from bot.core.catalog_parse import parse
 from bot.core.entry import Entry, render_entry
 from bot.core.matching import title_key
 from bot.core.paper_store import PaperRecord

@@ -18,7 +18,7 @@ import re
 from collections.abc import Callable
 
 TRAILER = "Catalog-Bot-Context"
-_LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")  # lines with their endings, as bot.core.catalog splits them
+_LINE_RE = re.compile(r"[^\n]*\n|[^\n]+\Z")  # lines with their endings, as bot.core.catalog_parse splits them
 _TRAILER_RE = re.compile(rf"(?:\r?\n)*^{TRAILER}: (?P<value>[0-9a-f]{{16}})\s*\Z", re.M)
 
 

@@ -18,7 +18,8 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from bot.core import arxiv_ids, markers, templates
 from bot.core.branches import BranchNames
-from bot.core.catalog import Catalog, parse
+from bot.core.catalog import Catalog
+from bot.core.catalog_parse import parse
 from bot.core.changes import ChangeRequest, PullRequest
 from bot.core.entry import Entry, parse_entry, render_entry
 from bot.core.paper import Paper

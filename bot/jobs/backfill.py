@@ -37,7 +37,8 @@ from bot import config
 from bot.core import digest, templates
 from bot.core.branches import BranchNames
 from bot.core.candidates import lessons, select_candidates
-from bot.core.catalog import Catalog, parse
+from bot.core.catalog import Catalog
+from bot.core.catalog_parse import parse
 from bot.core.paper import Paper
 from bot.core.proposals import PollSettings, Proposal, TrainScorer, proposal_for
 from bot.core.taxonomy import Taxonomy

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import Literal, TextIO
 
 from bot.config import load_taxonomy
-from bot.core.catalog import Catalog, Item, parse, title_at
+from bot.core.catalog import Catalog, Item, title_at
 from bot.core.catalog_io import read_catalog, write_catalog
+from bot.core.catalog_parse import parse
 from bot.core.entry import Entry, format_stars
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render

@@ -32,8 +32,9 @@ from typing import Any
 
 from bot import config
 from bot.core import arxiv_ids, paper_store, templates
-from bot.core.catalog import Catalog, own_id, parse
+from bot.core.catalog import Catalog, own_id
 from bot.core.catalog_io import read_catalog, write_catalog
+from bot.core.catalog_parse import parse
 from bot.core.enrichment import Change, EnrichSettings, enrich_catalog, enrich_edit, two_ids
 from bot.core.markdown import cell
 from bot.core.paper import Paper

@@ -182,7 +182,7 @@ def _refuse_catalog_over_source(args: argparse.Namespace, text: str) -> None:
     finds every entry malformed); only ``--force`` rewrites it in the bot's one-line format. A
     list already in that format (a rerun after ``--force``) is kept, its footer's prose (a numbered
     list under ``# Contributing``, named in ``footer_headings``) too."""
-    from bot.core.catalog import parse
+    from bot.core.catalog_parse import parse
 
     catalog = (args.repo / args.catalog).resolve()
     if catalog != args.source.resolve() or args.force:
@@ -205,7 +205,7 @@ def _refuse_catalog_over_source(args: argparse.Namespace, text: str) -> None:
 
 def _header_titles(catalog_path: Path, taxonomy: Taxonomy) -> list[str]:
     """The headings of the catalog's sections of prose above the list (``## About``)."""
-    from bot.core.catalog import parse
+    from bot.core.catalog_parse import parse
 
     catalog = parse(catalog_path.read_text(encoding="utf-8-sig"), taxonomy)
     header = catalog.header_lines()
@@ -342,7 +342,7 @@ def _added_since(args: argparse.Namespace, result: ImportResult, taxonomy: Taxon
     """Why ``--force`` keeps the catalog ("" when it may rebuild it): it has arXiv papers the
     list does not give, added since (by the bot, by hand). init's rerun for other categories is
     a ``--force``: it rewrote the config and, with the catalog, dropped those papers."""
-    from bot.core.catalog import parse
+    from bot.core.catalog_parse import parse
     from bot.jobs.import_lists import same_file
 
     path = args.repo / args.catalog

@@ -35,7 +35,8 @@ from typing import Any
 from bot import config
 from bot.core import markers
 from bot.core.branches import BranchNames
-from bot.core.catalog import Catalog, parse
+from bot.core.catalog import Catalog
+from bot.core.catalog_parse import parse
 from bot.core.keyword_edits import TEACH_MARKER_KIND
 from bot.core.markdown import BODY_LIMIT
 from bot.core.paper import Paper

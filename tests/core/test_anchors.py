@@ -9,7 +9,7 @@ import io
 import pytest
 
 from bot.config import load_taxonomy
-from bot.core import catalog, catalog_document
+from bot.core import catalog_document, catalog_parse
 from bot.core import taxonomy as taxonomy_module
 from bot.core.anchors import github_anchors, slugify, unique_anchors
 from bot.jobs import lint
@@ -74,7 +74,7 @@ def test_contents_link_the_anchors_github_gives(tricky: taxonomy_module.Taxonomy
     expected = (ANCHORS / "catalog.md").read_text(encoding="utf-8")
     text = catalog_document.render_document(tricky, {})
     assert text == expected
-    parsed = catalog.parse(text, tricky)
+    parsed = catalog_parse.parse(text, tricky)
     headings = [h.title for h in parsed.headings]
     by_anchor = dict(zip(github_anchors(headings), headings, strict=True))
     contents = catalog_document.render_contents(tricky)
@@ -92,7 +92,7 @@ def test_lint_accepts_githubs_anchors_and_flags_plain_slugs(tricky: taxonomy_mod
     plain = good.read_text(encoding="utf-8")
     for anchor in ("other-1", "other-2", "other-3", "other-4"):
         plain = plain.replace(f"(#{anchor})", "(#other)")
-    problems = catalog_document.contents_problems(catalog.parse(plain, tricky))
+    problems = catalog_document.contents_problems(catalog_parse.parse(plain, tricky))
     assert [line for line, _ in problems] == [11]  # the first wrong line: `- [Other](#other)`
     assert "'  - [Other](#other)' should be '  - [Other](#other-1)'" in problems[0][1]
 
@@ -104,14 +104,14 @@ def test_contents_follow_the_document_when_a_heading_above_takes_an_anchor(
     counts the document's own headings, not only the taxonomy's."""
     text = (ANCHORS / "catalog.md").read_text(encoding="utf-8")
     shifted = text.replace("A fixture list for heading anchors.\n", "## Other\n\nAn intro heading.\n")
-    parsed = catalog.parse(shifted, tricky)
+    parsed = catalog_parse.parse(shifted, tricky)
     assert catalog_document.contents_anchors(parsed)["quantization-other"] == "other-1"
     assert catalog_document.contents_problems(parsed) != []
 
 
 def test_the_site_and_the_contents_share_the_anchors(tricky: taxonomy_module.Taxonomy) -> None:
     site = heading_anchors(tricky)
-    parsed = catalog.parse((ANCHORS / "catalog.md").read_text(encoding="utf-8"), tricky)
+    parsed = catalog_parse.parse((ANCHORS / "catalog.md").read_text(encoding="utf-8"), tricky)
     assert site == catalog_document.contents_anchors(parsed)
 
 
@@ -143,7 +143,7 @@ def test_headings_with_links_and_emphasis_anchor_as_github_shows_them(tmp_path) 
         "weight-only": "weight-only",
         "caching": "kv-cache-and-__init__",
     }
-    parsed = catalog.parse(catalog_document.render_document(markup, {}), markup)
+    parsed = catalog_parse.parse(catalog_document.render_document(markup, {}), markup)
     assert catalog_document.contents_anchors(parsed) == expected
     assert heading_anchors(markup) == expected  # the site
     assert catalog_document.render_contents(markup) == [

@@ -10,7 +10,7 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.core import catalog
+from bot.core import catalog, catalog_parse
 from bot.core.catalog_document import render_document
 from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
@@ -89,7 +89,7 @@ def catalogs(draw: st.DrawFn, taxonomy: Taxonomy, extra: int = 1) -> tuple[catal
     for entry in made[extra:]:
         placed.setdefault(draw(st.sampled_from(spots)), []).append(entry)
     text = draw(laid_out(draw(furnished(render_document(taxonomy, placed)))))
-    return catalog.parse(text, taxonomy), made[:extra]
+    return catalog_parse.parse(text, taxonomy), made[:extra]
 
 
 @st.composite
@@ -147,7 +147,7 @@ def assert_lands_where_shown(
 
 def assert_index_matches_text(cat: catalog.Catalog, taxonomy: Taxonomy) -> None:
     """The index of an edited catalog is the index of its text parsed afresh."""
-    fresh = catalog.parse(cat.render(), taxonomy)
+    fresh = catalog_parse.parse(cat.render(), taxonomy)
     assert [(i.start, i.end, i.arxiv_ids, i.section, i.subsection) for i in cat.entries()] == [
         (i.start, i.end, i.arxiv_ids, i.section, i.subsection) for i in fresh.entries()
     ]
@@ -218,7 +218,7 @@ def test_inserting_entries_one_by_one_gives_the_document_import_renders(
     spot = data.draw(st.sampled_from(placements(taxonomy)))
     first = data.draw(st.integers(0, len(made)))
     order = data.draw(st.permutations(made[first:]))
-    cat = catalog.parse(render_document(taxonomy, {spot: made[:first]}), taxonomy)
+    cat = catalog_parse.parse(render_document(taxonomy, {spot: made[:first]}), taxonomy)
     for entry in order:
         cat = cat.insert(entry, *spot)
     assert cat.render() == render_document(taxonomy, {spot: made})

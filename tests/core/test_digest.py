@@ -34,7 +34,7 @@ def test_a_closed_checklist_whose_marker_was_edited_out_still_rejects_its_papers
     papers were forgotten and proposed again by the next backfill. Its checklist lines name them."""
     from bot.core import markers
     from bot.core.candidates import select_candidates
-    from bot.core.catalog import parse
+    from bot.core.catalog_parse import parse
     from bot.core.changes import PullRequest
     from bot.core.paper import Paper
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 import pytest
 
 from bot.core import markers
-from bot.core.catalog import parse
+from bot.core.catalog_parse import parse
 from bot.errors import BranchMovedError, ForgeError
 from bot.forge.github import (
     Failure,

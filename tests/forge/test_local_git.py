@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.core.catalog import parse
+from bot.core.catalog_parse import parse
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BranchMovedError, ForgeError
 from bot.forge.local_git import LocalGitForge

@@ -14,7 +14,7 @@ import pytest
 
 from bot import config
 from bot.core import digest
-from bot.core.catalog import parse
+from bot.core.catalog_parse import parse
 from bot.core.taxonomy import Taxonomy
 from bot.core.venues import VenueTable
 from bot.errors import BotError

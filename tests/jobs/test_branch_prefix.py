@@ -15,7 +15,7 @@ import pytest
 
 from bot import config
 from bot.__main__ import main
-from bot.core import catalog as catalog_module
+from bot.core import catalog_parse
 from bot.core.branches import BranchNames
 from bot.core.taxonomy import Taxonomy
 from bot.errors import ConfigError
@@ -190,7 +190,7 @@ def test_fake_github_poll_refresh_and_a_command_with_another_prefix(
         paper_change(taxonomy, "2405.00009").body,
     )
     papers = [paper_facts.enrich(p) for p in feeds.read_papers(FULL_DAY)]
-    catalog = catalog_module.parse(github.file("catalog.md") or "", taxonomy)
+    catalog = catalog_parse.parse(github.file("catalog.md") or "", taxonomy)
     report = run_poll(
         papers,
         catalog,

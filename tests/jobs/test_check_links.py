@@ -1267,14 +1267,14 @@ def test_line_numbers_are_the_ones_lint_and_git_show(tmp_path: Path) -> None:
     """check-links read the file with universal newlines, so a lone carriage return (an old Mac
     editor's) started a line there, and every link below it was reported one line further down
     than lint, the catalog model and git number it."""
-    from bot.core import catalog
+    from bot.core import catalog_parse
     from bot.jobs.check_links import _read
 
     path = tmp_path / "catalog.md"
     path.write_bytes(b"# Awesome\r\nold\rmac\r\n- [Paper](https://example.org/a)\r\n")
     links = extract_links(_read(path))
     assert [link.lines for link in links] == [(3,)]
-    assert catalog.parse(_read(path)).items[0].line_number == 3
+    assert catalog_parse.parse(_read(path)).items[0].line_number == 3
 
 
 def test_without_a_links_file_arxiv_and_github_keep_their_polite_limits(tmp_path: Path) -> None:

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from bot.__main__ import main as bot_main
-from bot.core.catalog import parse
 from bot.core.catalog_document import render_document
+from bot.core.catalog_parse import parse
 from bot.core.entry import Entry, render_entry
 from bot.forge.protocols import RepoInfo
 from bot.jobs.check_stars import (

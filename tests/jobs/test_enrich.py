@@ -13,8 +13,8 @@ import pytest
 from bot import config
 from bot.__main__ import main as bot_main
 from bot.core import paper_store
-from bot.core.catalog import parse
 from bot.core.catalog_document import render_document
+from bot.core.catalog_parse import parse
 from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
 from bot.core.venues import VenueTable

@@ -15,7 +15,7 @@ import pytest
 import yaml
 
 from bot import __main__ as cli
-from bot.core import arxiv_ids, catalog, catalog_io, import_mapping, text
+from bot.core import arxiv_ids, catalog_io, catalog_parse, import_mapping, text
 from bot.core.import_mapping import ImportMapping
 from bot.core.taxonomy import Taxonomy
 from bot.errors import CatalogError, ConfigError
@@ -303,7 +303,7 @@ def test_the_whole_import_meets_the_catalog_targets(
         for s in taxonomy.sections
     )
     assert sum(sum(r.unmapped.values()) for r in result.reports) == 0
-    parsed = catalog.parse(result.text(taxonomy), taxonomy)
+    parsed = catalog_parse.parse(result.text(taxonomy), taxonomy)
     assert lint.check(parsed, taxonomy) == []
 
 
@@ -534,7 +534,7 @@ def test_clean_latex_reads_greek_letters_and_symbols(latex: str, plain: str) -> 
 
 def test_a_table_row_with_text_after_its_last_pipe_is_still_a_row() -> None:
     # horseee's quantization table: the GPTQ row ends in "|o"
-    parsed = catalog.parse(
+    parsed = catalog_parse.parse(
         "| Title | Links |\n|--|--|\n"
         "|[GPTQ: Accurate Post-Training Quantization](https://arxiv.org/abs/2210.17323) | x |o\n"
     )
@@ -559,7 +559,8 @@ def test_a_resource_named_like_a_paper_is_not_listed_twice(taxonomy: Taxonomy) -
     run = importer.run([Source("l.md", "l.md", source)], mapping)
     assert (run.papers, run.resources) == (1, 0)
     assert (
-        run.reports[0].merged == 1 and lint.check(catalog.parse(run.text(taxonomy), taxonomy), taxonomy) == []
+        run.reports[0].merged == 1
+        and lint.check(catalog_parse.parse(run.text(taxonomy), taxonomy), taxonomy) == []
     )
 
 
@@ -999,7 +1000,7 @@ def test_a_list_in_the_catalogs_own_format_is_read_back_whole() -> None:
     ("- - arXiv 2302.14017 - Feb 2023 - pdf") and dropped a venue after the date."""
     text = (PROJECT / "catalog.md").read_text(encoding="utf-8")
     items, _ = read_items("catalog.md", text)
-    parsed = catalog.parse(text).entries()
+    parsed = catalog_parse.parse(text).entries()
     entries = {e.line_number: e.entry for e in parsed if e.entry and not e.entry.url.startswith("#")}
     extra = (
         "- [Paper With Stars](https://arxiv.org/abs/2401.00001) - A. Author · arXiv 2401.00001 · "
@@ -1008,7 +1009,7 @@ def test_a_list_in_the_catalogs_own_format_is_read_back_whole() -> None:
         "- [Hand Dated Paper](https://example.org/p) · Mar 2023 · Workshop 2023\n"
         "- [A Tool](https://github.com/o/tool) - What it does · ⭐ 340\n"
     )
-    more = catalog.parse("# L\n\n## A\n\n" + extra).entries()
+    more = catalog_parse.parse("# L\n\n## A\n\n" + extra).entries()
     items += read_items("more.md", "# L\n\n## A\n\n" + extra)[0]
     assert len(items) == len(entries) + 3
     for item in items:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot import __main__ as cli
-from bot.core import catalog, catalog_document, catalog_io
+from bot.core import catalog_document, catalog_io, catalog_parse
 from bot.core.entry import Entry, render_entry
 from bot.core.taxonomy import Taxonomy
 from bot.jobs import lint
@@ -41,7 +41,7 @@ def clean_text(taxonomy: Taxonomy) -> str:
 
 
 def problems(text: str, taxonomy: Taxonomy) -> list[lint.Problem]:
-    return lint.check(catalog.parse(text, taxonomy), taxonomy)
+    return lint.check(catalog_parse.parse(text, taxonomy), taxonomy)
 
 
 def line_of(text: str, fragment: str, last: bool = False) -> int:
@@ -496,7 +496,8 @@ def test_the_command_lint_names_runs_as_written_and_renders_the_contents(
     assert cli.main(["lint", "catalog.md"]) == 0
     before, after_import = (
         sorted(
-            (i.section, i.subsection, i.arxiv_ids, i.title) for i in catalog.parse(text, taxonomy).listed()
+            (i.section, i.subsection, i.arxiv_ids, i.title)
+            for i in catalog_parse.parse(text, taxonomy).listed()
         )
         for text in (clean_text, (tmp_path / "catalog.md").read_text(encoding="utf-8"))
     )
@@ -713,7 +714,7 @@ def test_a_linked_emphasised_or_decorated_heading_is_its_section(
     heading to lint and its entries were outside the taxonomy (stats: uncounted; insert: no such
     section). Lint still checks the contents' link against the heading's own anchor."""
     text = clean_text.replace("## KV Cache Compression", heading)
-    parsed = catalog.parse(text, taxonomy)
+    parsed = catalog_parse.parse(text, taxonomy)
     assert parsed.find_by_id("2404.14469").section == "kv-cache"  # type: ignore[union-attr]
     assert parsed.insert(paper("2403.00001", "A new KV cache paper"), "kv-cache").find_by_id("2403.00001")
     found = problems(text, taxonomy)
@@ -726,7 +727,7 @@ def test_a_linked_emphasised_or_decorated_heading_is_its_section(
 def test_a_decorated_contents_heading_is_the_contents(clean_text: str, taxonomy: Taxonomy) -> None:
     text = clean_text.replace("## Contents", "## 📚 **Contents**")
     assert problems(text, taxonomy) == []
-    assert catalog.parse(text, taxonomy).find_by_title("Surveys", fuzzy=False) is None
+    assert catalog_parse.parse(text, taxonomy).find_by_title("Surveys", fuzzy=False) is None
 
 
 @pytest.mark.parametrize("empty", ["##", "## #", "###   "])
@@ -782,7 +783,7 @@ def test_sections_of_prose_above_the_list_are_the_maintainers(clean_text: str, t
 
     at = clean_text.index("## Contents")
     text = clean_text[:at] + HEADER + clean_text[at:]
-    parsed = catalog.parse(text, taxonomy)
+    parsed = catalog_parse.parse(text, taxonomy)
     assert parsed.render() == text
     assert problems(text, taxonomy) == []
     assert unknown_headings(parsed, taxonomy) == [] and uncounted(parsed, taxonomy) == []
@@ -825,7 +826,7 @@ def test_footer_headings_hold_prose_that_lint_and_the_site_leave_alone(
     )
     footers = dataclasses.replace(taxonomy, footer_headings=("Contributing", "license"))
     assert problems(text, footers) == []
-    parsed = catalog.parse(text, footers)
+    parsed = catalog_parse.parse(text, footers)
     assert unknown_headings(parsed, footers) == []
     assert parsed.find_by_title("Open an issue", fuzzy=False) is None  # no entry there
     # an entry of the last section goes above the footer, which stays as it was

@@ -19,7 +19,8 @@ from bot import config
 from bot.__main__ import main
 from bot.core import markers
 from bot.core.branches import BranchNames
-from bot.core.catalog import Catalog, parse
+from bot.core.catalog import Catalog
+from bot.core.catalog_parse import parse
 from bot.core.changes import PullRequest
 from bot.core.keyword_edits import add_pattern
 from bot.core.paper import Paper

@@ -1032,7 +1032,7 @@ def test_the_job_summary_says_how_many_nights_confirm_a_dead_link():
 def test_a_withdrawn_paper_is_one_row_however_many_of_its_links_the_line_has(taxonomy):
     """An entry links its paper twice (the title and ``[pdf]``): the resolver calls both links
     withdrawn, and the issue listed the paper twice and counted "2 papers withdrawn"."""
-    from bot.core.catalog import parse
+    from bot.core.catalog_parse import parse
     from bot.jobs.nightly.findings import Night, withdrawn_papers
     from bot.jobs.nightly.publish import issue_text
     from bot.linkcheck import extract_links
@@ -1127,7 +1127,7 @@ def test_issue_actions():
 
 
 def test_results_of_the_github_resolver_are_not_link_fixes(taxonomy):
-    from bot.core.catalog import parse
+    from bot.core.catalog_parse import parse
     from bot.jobs.nightly import link_fixes
     from bot.linkcheck import extract_links
 
@@ -1143,7 +1143,7 @@ def test_results_of_the_github_resolver_are_not_link_fixes(taxonomy):
 def test_an_http_github_link_gets_its_https_fix_though_the_github_resolver_answered_it(taxonomy):
     """Links the GitHub resolver answers were never link fixes (renames are the star refresh's),
     so ``http://github.com/o/r`` never became ``https://`` though its https twin answered."""
-    from bot.core.catalog import parse
+    from bot.core.catalog_parse import parse
     from bot.jobs.nightly import link_fixes
     from bot.linkcheck import extract_links
 
@@ -1313,7 +1313,7 @@ def test_the_store_on_the_unmerged_pr_is_where_the_next_night_goes_on(fake, web,
 def test_a_maintenance_edit_that_would_name_other_papers_is_refused() -> None:
     """Stars and links only: a link fix that turned an entry into another paper (a redirect from
     one arXiv page to another's) must not reach the rolling PR; the edit says so instead."""
-    from bot.core.catalog import parse
+    from bot.core.catalog_parse import parse
     from bot.core.entry import render_entry
     from bot.errors import CatalogError
     from bot.jobs.nightly.fixes import maintenance_edit

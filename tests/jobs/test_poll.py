@@ -19,8 +19,7 @@ from pytest_httpserver import HTTPServer
 
 from bot import config
 from bot.__main__ import main
-from bot.core import catalog as catalog_module
-from bot.core import catalog_document, digest, markers
+from bot.core import catalog_document, catalog_parse, digest, markers
 from bot.core.candidates import select_candidates
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
@@ -54,7 +53,7 @@ def pr(arxiv_id: str, state: str, branch: str | None = None) -> PullRequest:
 
 
 def test_select_candidates_sorts_every_paper(taxonomy: Taxonomy) -> None:
-    small = catalog_module.parse(
+    small = catalog_parse.parse(
         (FIXTURES / "lists" / "horseee__Awesome-Efficient-LLM__kv_cache_compression.md").read_text(
             encoding="utf-8"
         ),
@@ -109,7 +108,7 @@ def test_a_paper_submitted_again_under_a_new_id_is_known_by_its_title(taxonomy: 
         body = markers.make("arxiv", {"arxiv_id": arxiv_id, "section": "kv-cache", "line": line})
         return PullRequest(1, f"bot/arxiv-{arxiv_id}", "t", body, state)  # type: ignore[arg-type]
 
-    empty = catalog_module.parse("# List\n", taxonomy)
+    empty = catalog_parse.parse("# List\n", taxonomy)
     pulls = [
         titled_pr("2501.00021", "Learned KV-Cache Eviction for Fast LLM Inference", "open"),
         titled_pr("2501.00022", "A Paper Maintainers Closed", "closed"),
@@ -146,11 +145,11 @@ def test_a_closed_pr_whose_paper_reached_the_catalog_is_no_negative_for_the_scor
         forge.close_pull_request(pull, "closed")
     text = (repo / "catalog.md").read_text(encoding="utf-8")
     (repo / "catalog.md").write_text(
-        catalog_module.parse(text, taxonomy).insert(paper_entry(added_by_hand), "kv-cache").render(),
+        catalog_parse.parse(text, taxonomy).insert(paper_entry(added_by_hand), "kv-cache").render(),
         encoding="utf-8",
     )
     git(repo, "commit", "-qam", "added by hand")
-    catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
+    catalog = catalog_parse.parse(forge.read_file("catalog.md"), taxonomy)
     negatives: list[str] = []
 
     class Trained(Exception):
@@ -192,7 +191,7 @@ def test_a_marker_edited_by_hand_is_no_marker_not_a_crash(
 
     kind, branch = ("digest", "bot/digest") if "entries" in data else ("arxiv", "bot/arxiv-2405.00001")
     pull = PullRequest(1, branch, "t", "why\n\n" + markers.make(kind, data), state)  # type: ignore[arg-type]
-    catalog = catalog_module.parse(catalog_document.render_document(taxonomy, SMALL_CATALOG), taxonomy)
+    catalog = catalog_parse.parse(catalog_document.render_document(taxonomy, SMALL_CATALOG), taxonomy)
 
     result = select_candidates([paper("2405.00001", "A new paper")], catalog, [pull], "bot/digest")
 
@@ -211,7 +210,7 @@ def test_a_paper_only_mentioned_under_another_entry_is_still_new(taxonomy: Taxon
     text = catalog_document.render_document(taxonomy, SMALL_CATALOG)
     snapkv = next(line for line in text.splitlines() if "SnapKV" in line)
     noted = text.replace(snapkv, snapkv + "\n  - follow-up: [its sequel](https://arxiv.org/abs/2501.00021)")
-    catalog = catalog_module.parse(noted, taxonomy)
+    catalog = catalog_parse.parse(noted, taxonomy)
     assert catalog.find_by_id("2501.00021") is not None  # the note's item mentions it
     sequel = paper("2501.00021", "The Sequel to SnapKV")
 
@@ -281,7 +280,7 @@ def test_the_progress_line_counts_the_entries_a_pr_body_cites(
     cited = re.search(r"reads like the (\d+) catalog entries", git(repo, "log", "-1", "--format=%B", branch))
     assert progress and cited, caplog.text
     assert progress.group(1) == cited.group(1)
-    items = catalog_module.parse((repo / "catalog.md").read_text(encoding="utf-8"), taxonomy)
+    items = catalog_parse.parse((repo / "catalog.md").read_text(encoding="utf-8"), taxonomy)
     assert int(progress.group(1)) < len(items.entries())  # the tools are not counted
 
 
@@ -371,7 +370,7 @@ def test_a_paper_already_in_the_catalog_is_not_proposed(
     from bot.core.proposals import paper_entry
 
     text = (repo / "catalog.md").read_text(encoding="utf-8")
-    edited = catalog_module.parse(text, taxonomy).insert(paper_entry(papers[first_id]), "surveys")
+    edited = catalog_parse.parse(text, taxonomy).insert(paper_entry(papers[first_id]), "surveys")
     (repo / "catalog.md").write_text(edited.render(), encoding="utf-8")
     git(repo, "commit", "-qam", "add by hand")
 
@@ -498,12 +497,12 @@ def test_a_rerun_on_the_same_day_keeps_to_max_pull_requests(repo: Path, taxonomy
 
     def poll_run() -> Any:
         forge = LocalGitForge(repo, branch_prefix="bot/")
-        catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
+        catalog = catalog_parse.parse(forge.read_file("catalog.md"), taxonomy)
         return run(papers, catalog, taxonomy, forge, train, settings, io.StringIO())
 
     dry = run(
         papers,
-        catalog_module.parse(LocalGitForge(repo, branch_prefix="bot/").read_file("catalog.md"), taxonomy),
+        catalog_parse.parse(LocalGitForge(repo, branch_prefix="bot/").read_file("catalog.md"), taxonomy),
         taxonomy,
         LocalGitForge(repo, branch_prefix="bot/"),
         train,
@@ -685,7 +684,7 @@ def test_poll_on_the_fake_github_then_a_rerun_changes_nothing(
 
     def once() -> None:
         forge = forge_for(fake_github)
-        catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
+        catalog = catalog_parse.parse(forge.read_file("catalog.md"), taxonomy)
         run(papers, catalog, taxonomy, forge, train, settings, io.StringIO())
 
     once()
@@ -715,7 +714,7 @@ def batch_poller(
 
     def poll_run(day: list[Paper]) -> Any:
         forge = forge_for(fake_github)
-        catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
+        catalog = catalog_parse.parse(forge.read_file("catalog.md"), taxonomy)
         return run(day, catalog, taxonomy, forge, train, settings, io.StringIO())
 
     return papers, settings, poll_run
@@ -735,7 +734,7 @@ def test_the_batch_mode_digest_pr_carries_the_poll_labels(
     settings = PollSettings(batch_mode=True, labels=("new-paper", "from-arxiv"))
     train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
     forge = forge_for(fake_github)
-    catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
+    catalog = catalog_parse.parse(forge.read_file("catalog.md"), taxonomy)
     report = run(papers, catalog, taxonomy, forge, train, settings, io.StringIO())
     [digest_pr] = fake_github.pulls()
     assert digest_pr.head == "bot/digest" and len(report.accepted) > 1
@@ -849,7 +848,7 @@ def test_local_poll_reads_the_committed_catalog_and_says_so(
     first_id = capsys.readouterr().out.split("==> would open: bot/arxiv-")[1].split()[0]
     papers = {p.arxiv_id: p for p in feeds.read_papers(FULL_DAY)}
     text = (repo / "catalog.md").read_text(encoding="utf-8")
-    edited = catalog_module.parse(text, taxonomy).insert(paper_entry(papers[first_id]), "surveys").render()
+    edited = catalog_parse.parse(text, taxonomy).insert(paper_entry(papers[first_id]), "surveys").render()
     (repo / "catalog.md").write_text(edited, encoding="utf-8")  # not committed
 
     assert poll(repo, "--feed", str(FULL_DAY)) == 0
@@ -1034,7 +1033,7 @@ def test_a_new_version_of_a_listed_paper_marks_it_stale_in_the_paper_store(
     from bot.core import paper_store
     from bot.jobs.poll.inputs import mark_replaced
 
-    small = catalog_module.parse(
+    small = catalog_parse.parse(
         (FIXTURES / "lists" / "horseee__Awesome-Efficient-LLM__kv_cache_compression.md").read_text(
             encoding="utf-8"
         ),
@@ -1179,7 +1178,7 @@ def test_poll_labels_its_open_prs_whose_labelling_failed(
     def no_training(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("an empty feed trains nothing")
 
-    catalog = catalog_module.parse(catalog_text, taxonomy)
+    catalog = catalog_parse.parse(catalog_text, taxonomy)
 
     from bot.forge.github import LabelSpec
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from bot import config
-from bot.core import catalog as catalog_module
+from bot.core import catalog_parse
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.jobs.poll import run
@@ -73,7 +73,7 @@ def poller(
 
     def once() -> PollReport:
         forge = forge_for(fake)
-        catalog = catalog_module.parse(forge.read_file("catalog.md"), taxonomy)
+        catalog = catalog_parse.parse(forge.read_file("catalog.md"), taxonomy)
         return run(papers, catalog, taxonomy, forge, train, PollSettings(max_pull_requests=3), io.StringIO())
 
     return once

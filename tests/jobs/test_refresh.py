@@ -10,7 +10,7 @@ import pytest
 
 from bot.__main__ import main as bot_main
 from bot.core import markers, paper_store
-from bot.core.catalog import parse
+from bot.core.catalog_parse import parse
 from bot.forge.protocols import ChangeRequest
 from bot.jobs import refresh
 from bot.jobs.nightly.model import PR_MARKER

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot import __main__ as cli
-from bot.core import catalog, catalog_document, catalog_io
+from bot.core import catalog, catalog_document, catalog_io, catalog_parse
 from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
 from bot.jobs import stats
@@ -42,7 +42,7 @@ def small(taxonomy: Taxonomy) -> catalog.Catalog:
             )
         ],
     }
-    return catalog.parse(catalog_document.render_document(taxonomy, placed), taxonomy)
+    return catalog_parse.parse(catalog_document.render_document(taxonomy, placed), taxonomy)
 
 
 def row(result: stats.Stats, row_id: str) -> stats.Row:
@@ -67,7 +67,7 @@ def test_lines_that_are_not_entries_are_counted_apart(small: catalog.Catalog, ta
     text = small.render().replace(
         "## Surveys\n", "## Surveys\n\n- A hand-written note https://arxiv.org/abs/2401.00001\n"
     )
-    result = stats.compute(catalog.parse(text, taxonomy), taxonomy, "catalog.md")
+    result = stats.compute(catalog_parse.parse(text, taxonomy), taxonomy, "catalog.md")
     assert result.not_canonical == 1 and result.papers == 4
     assert "(1 line in sections is not a canonical entry and is not counted" in stats.render(result)
 
@@ -75,7 +75,7 @@ def test_lines_that_are_not_entries_are_counted_apart(small: catalog.Catalog, ta
 def test_entries_commented_out_are_not_counted(small: catalog.Catalog, taxonomy: Taxonomy) -> None:
     line = next(line for line in small.render().splitlines(keepends=True) if "2306.14048" in line)
     text = small.render().replace(line, f"<!-- until the final version\n{line}-->\n")
-    result = stats.compute(catalog.parse(text, taxonomy), taxonomy, "catalog.md")
+    result = stats.compute(catalog_parse.parse(text, taxonomy), taxonomy, "catalog.md")
     assert (result.papers, row(result, "kv-cache").papers, result.not_canonical) == (3, 1, 0)
 
 
@@ -85,7 +85,7 @@ def test_the_same_paper_twice_counts_once_as_unique(small: catalog.Catalog, taxo
         "## Surveys\n\nSurveys, tutorials and benchmarks that map efficient LLM research as a whole.\n\n"
         + "- [GPTQ again](https://arxiv.org/abs/2210.17323) · arXiv 2210.17323 · Oct 2022\n",
     )
-    result = stats.compute(catalog.parse(text, taxonomy), taxonomy, "catalog.md")
+    result = stats.compute(catalog_parse.parse(text, taxonomy), taxonomy, "catalog.md")
     assert (result.papers, result.unique_papers) == (5, 4)
     # the headline counts unique papers with and without code: they add up to the unique papers
     # (it mixed 4 unique papers with the 5 entries' code counts: "2 with code, 3 without")
@@ -186,7 +186,7 @@ def test_a_paper_listed_with_and_without_its_arxiv_id_is_one_paper(taxonomy: Tax
     text = catalog_document.render_document(
         taxonomy, {("kv-cache", None): [snapkv], ("surveys", None): [venue_page, typo]}
     )
-    parsed = catalog.parse(text, taxonomy)
+    parsed = catalog_parse.parse(text, taxonomy)
     result = stats.compute(parsed, taxonomy, "catalog.md")
     assert (result.papers, result.unique_papers, result.unique_with_code) == (3, 1, 1)
     named = [p for p in lint.check(parsed, taxonomy) if p.message.startswith("duplicate of")]
@@ -209,8 +209,8 @@ def test_links_under_footer_headings_are_neither_counted_nor_warned_about(
     )
     path = tmp_path / "catalog.md"
     path.write_text(text, encoding="utf-8")
-    assert stats.uncounted(catalog.parse(text, footers), footers) == []
+    assert stats.uncounted(catalog_parse.parse(text, footers), footers) == []
     assert stats.run(path, footers, __import__("sys").stdout) == 0
     assert "outside the taxonomy" not in capsys.readouterr().err
     # without footer_headings they are entries outside the taxonomy, as lint says
-    assert len(stats.uncounted(catalog.parse(text, taxonomy), taxonomy)) == 2
+    assert len(stats.uncounted(catalog_parse.parse(text, taxonomy), taxonomy)) == 2

@@ -14,8 +14,8 @@ import numpy as np
 import pytest
 
 from bot import config
-from bot.core.catalog import parse
 from bot.core.catalog_document import render_document
+from bot.core.catalog_parse import parse
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import ConfigError

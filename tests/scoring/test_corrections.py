@@ -11,7 +11,7 @@ import pytest
 from bot import config
 from bot.core import markers
 from bot.core.candidates import lessons, rejected_papers, routing_corrections
-from bot.core.catalog import parse
+from bot.core.catalog_parse import parse
 from bot.core.paper import Paper
 from bot.core.proposals import MARKER_KIND
 from bot.core.taxonomy import Taxonomy

@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import config
-from bot.core.catalog import parse
+from bot.core.catalog_parse import parse
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import ConfigError

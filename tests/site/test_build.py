@@ -164,7 +164,7 @@ def test_an_entry_commented_out_is_not_on_the_page() -> None:
     """A maintainer hides an entry by wrapping it in ``<!-- ... -->``: GitHub does not show it, and
     neither does the site (it did: the site read every entry line). A title that shows ``<!--``
     (escaped, ``\\<!--``) hides nothing."""
-    from bot.core.catalog import parse
+    from bot.core.catalog_parse import parse
 
     text, _ = fixture.generate(12)
     taxonomy = fixture.load_taxonomy()

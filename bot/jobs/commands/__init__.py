@@ -29,7 +29,8 @@ from pathlib import Path
 
 from bot import config
 from bot.core import markers
-from bot.core.catalog import Catalog, parse
+from bot.core.catalog import Catalog
+from bot.core.catalog_parse import parse
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError

@@ -25,9 +25,9 @@ from typing import TextIO
 
 from bot import config
 from bot.core import templates
-from bot.core.catalog import parse
 from bot.core.catalog_document import Placement, render_document, with_own_parts
 from bot.core.catalog_io import refuse_folder, write_catalog
+from bot.core.catalog_parse import parse
 from bot.core.entry import Entry
 from bot.core.import_mapping import MAPPING, ImportMapping, Rule, mapping_from
 from bot.core.import_merge import Candidate, Merge, Record, best_placement, merge, record_entry

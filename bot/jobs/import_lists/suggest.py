@@ -27,7 +27,8 @@ from typing import Any
 import yaml
 from rapidfuzz import fuzz
 
-from bot.core.catalog import Catalog, parse
+from bot.core.catalog import Catalog
+from bot.core.catalog_parse import parse
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted

@@ -32,7 +32,7 @@ from typing import Any
 
 from bot import config
 from bot.core.branches import BranchNames
-from bot.core.catalog import parse
+from bot.core.catalog_parse import parse
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render
 from bot.errors import BotError, CatalogError, ForgeError

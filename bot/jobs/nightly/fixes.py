@@ -7,8 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
-from bot.core.catalog import Catalog, parse, title_at
+from bot.core.catalog import Catalog, title_at
 from bot.core.catalog_io import check_papers
+from bot.core.catalog_parse import parse
 from bot.core.entry import Entry
 from bot.core.taxonomy import Taxonomy
 from bot.forge.protocols import RepoInfo

@@ -25,8 +25,9 @@ from bot import config
 from bot.config_checks import catalog_path_problem
 from bot.core import digest, markers, templates
 from bot.core.candidates import lessons, select_candidates
-from bot.core.catalog import Catalog, parse
+from bot.core.catalog import Catalog
 from bot.core.catalog_io import read_text_exact
+from bot.core.catalog_parse import parse
 from bot.core.paper import Paper
 from bot.core.proposals import PollSettings, Proposal, TrainScorer, change_request, proposal_for
 from bot.core.taxonomy import Taxonomy

@@ -16,7 +16,8 @@ from typing import Any
 import httpx
 
 from bot import config
-from bot.core.catalog import Catalog, parse
+from bot.core.catalog import Catalog
+from bot.core.catalog_parse import parse
 from bot.core.paper import Paper
 from bot.core.proposals import PollSettings
 from bot.core.taxonomy import Taxonomy

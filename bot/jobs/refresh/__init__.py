@@ -31,7 +31,8 @@ from typing import Any
 
 from bot import config
 from bot.core import arxiv_ids, digest, markers, paper_store, templates
-from bot.core.catalog import Catalog, own_id, parse, split_lines
+from bot.core.catalog import Catalog, own_id
+from bot.core.catalog_parse import parse, split_lines
 from bot.core.entry import parse_entry
 from bot.core.keyword_edits import KEYWORDS_PATH, TEACH_MARKER_KIND
 from bot.core.proposals import (

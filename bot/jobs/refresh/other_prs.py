@@ -10,8 +10,9 @@ from typing import Any
 
 from bot import config
 from bot.core import hunks, paper_store, templates
-from bot.core.catalog import Catalog, parse, split_lines
+from bot.core.catalog import Catalog
 from bot.core.catalog_io import check_papers
+from bot.core.catalog_parse import parse, split_lines
 from bot.core.keyword_edits import add_pattern, has_pattern, taught_comment
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError, CatalogError

@@ -1,9 +1,10 @@
 """Read curated lists in the formats found in the wild, for ``python -m bot import``.
 
 ``read_items(name, text)`` turns a list into ``SourceItem``s: every bullet (with its indented
-continuation lines) and table row that ``bot.core.catalog.parse`` finds, with the cleaned heading path
-above it. ``extract(item)`` reads the ``Fields`` of the paper(s) or resource an item describes, or
-says why it cannot (both values live in ``bot.core.list_items``, where the import's rules use them).
+continuation lines) and table row that ``bot.core.catalog_parse.parse`` finds, with the cleaned
+heading path above it. ``extract(item)`` reads the ``Fields`` of the paper(s) or resource an
+item describes, or says why it cannot (both values live in ``bot.core.list_items``, where the
+import's rules use them).
 Each format is a small extractor; the first one that recognises an item wins:
 
 - generated bullets: ``- **Title**, `arXiv, 2405.00732`, [arxiv](..)`` with an indented

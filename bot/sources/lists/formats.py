@@ -383,7 +383,7 @@ _VENUES_AFTER = re.compile(r"(?:,\s*(?:(?:19|20)\d\d|arXiv|[A-Z][\w-]*(?: [A-Z][
 
 
 def _plain_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
-    """Last resort: the title ``bot.core.catalog`` guesses, with whatever links the item has;
+    """Last resort: the title ``bot.core.catalog_parse`` guesses, with whatever links the item has;
     a ``[Venue Year]`` tag before it, or ``**Title**, Authors, *Venue Year*``, give the venue."""
     line = re.sub(r"^\s*(?:[-*+•]|\d+[.)])\s+", "", _first_line(item.text))
     venue, year, et_al = "", None, False

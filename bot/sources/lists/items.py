@@ -7,8 +7,8 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.core import arxiv_ids
-from bot.core.catalog import parse as parse_catalog
-from bot.core.catalog import split_lines
+from bot.core.catalog_parse import parse as parse_catalog
+from bot.core.catalog_parse import split_lines
 from bot.core.list_items import SourceItem
 
 # -- what an item cannot give, and its links ----------------------------------------------------

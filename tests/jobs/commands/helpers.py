@@ -18,7 +18,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from bot.core import catalog as catalog_module
-from bot.core import markers
+from bot.core import catalog_parse, markers
 from bot.core.catalog_document import render_document
 from bot.core.taxonomy import Taxonomy
 from bot.jobs.commands import (
@@ -170,7 +170,7 @@ def pull(github: FakeGitHub, branch: str) -> Any:
 
 
 def line_of(arxiv_id: str, taxonomy: Taxonomy) -> int:
-    item = catalog_module.parse(catalog_text(taxonomy), taxonomy).find_by_id(arxiv_id)
+    item = catalog_parse.parse(catalog_text(taxonomy), taxonomy).find_by_id(arxiv_id)
     assert item is not None
     return item.line_number
 
@@ -178,7 +178,7 @@ def line_of(arxiv_id: str, taxonomy: Taxonomy) -> int:
 def catalog_on(github: FakeGitHub, branch: str, taxonomy: Taxonomy) -> catalog_module.Catalog:
     text = github.file("catalog.md", branch)
     assert text is not None
-    return catalog_module.parse(text, taxonomy)
+    return catalog_parse.parse(text, taxonomy)
 
 
 def pr_url(github: FakeGitHub, number: int) -> str:

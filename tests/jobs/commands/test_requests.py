@@ -17,8 +17,7 @@ import yaml
 
 from bot import config
 from bot.config import load_taxonomy
-from bot.core import catalog as catalog_module
-from bot.core import markers
+from bot.core import catalog_parse, markers
 from bot.core.catalog_document import render_document
 from bot.core.entry import parse_entry, render_entry
 from bot.core.taxonomy import Taxonomy
@@ -159,7 +158,7 @@ def test_a_paper_moved_by_an_add_on_its_open_pr_teaches_the_router_once_merged(
     pr = pull(github, "bot/arxiv-2405.13786")
     assert github.merge(pr.number).status_code == 200
     forge = forge_for(github)
-    catalog = catalog_module.parse(github.file("catalog.md") or "", taxonomy)
+    catalog = catalog_parse.parse(github.file("catalog.md") or "", taxonomy)
     corrections = routing_corrections(forge.bot_pull_requests("all"), catalog)
     assert [(p.arxiv_id, section, sub) for p, section, sub in corrections] == [
         ("2405.13786", "pruning", None)
@@ -276,13 +275,13 @@ def test_each_problem_gets_its_own_clear_line(
         "`pruning` (Pruning and Sparsity), `low-rank` (Low-Rank Decomposition). Post the command again with one of "
         "them (`/help` lists them all).",
     ]
-    assert catalog_module.split_lines(catalog_text(taxonomy))[n - 1].startswith("- [SnapKV")
+    assert catalog_parse.split_lines(catalog_text(taxonomy))[n - 1].startswith("- [SnapKV")
 
 
 def hide_snapkv(github: FakeGitHub, taxonomy: Taxonomy) -> None:
     """A maintainer comments out SnapKV's entry (arXiv 2404.14469) on the default branch."""
     text = catalog_text(taxonomy)
-    line = next(x for x in catalog_module.split_lines(text) if "2404.14469" in x)
+    line = next(x for x in catalog_parse.split_lines(text) if "2404.14469" in x)
     github.push("catalog.md", text.replace(line, f"<!--\n{line}-->\n"), message="hide SnapKV")
 
 
@@ -348,7 +347,7 @@ def test_move_and_remove_open_their_own_prs(github: FakeGitHub, arxiv: ArxivAPI,
     moved = catalog_on(github, "bot/move-2210.17323", taxonomy)
     item = moved.find_by_id("2210.17323")
     assert item is not None and (item.section, item.subsection) == ("pruning", None)
-    assert moved.arxiv_id_set() == catalog_module.parse(catalog_text(taxonomy), taxonomy).arxiv_id_set()
+    assert moved.arxiv_id_set() == catalog_parse.parse(catalog_text(taxonomy), taxonomy).arxiv_id_set()
     removed = catalog_on(github, "bot/remove-2404.14469", taxonomy)
     assert removed.find_by_id("2404.14469") is None and removed.find_by_id("2210.17323") is not None
     move_pr, remove_pr = pull(github, "bot/move-2210.17323"), pull(github, "bot/remove-2404.14469")

@@ -14,8 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from bot.core import catalog as catalog_module
-from bot.core import markers
+from bot.core import catalog_parse, markers
 from bot.core.entry import parse_entry
 from bot.core.proposals import Proposal, change_request, paper_entry
 from bot.core.taxonomy import Taxonomy
@@ -297,7 +296,7 @@ def test_a_hostile_title_becomes_valid_escaped_markdown(
     line = new.lines[item.start]
     assert parse_entry(line) == item.entry and "<script>" not in line and "\\[Attention\\]" in line
     assert item.entry.title.startswith("Fast | [Attention](javascript:alert(1)) *for* `(rm -rf ~)`")
-    assert len(new.items) == len(catalog_module.parse(catalog_text(taxonomy), taxonomy).items) + 1
+    assert len(new.items) == len(catalog_parse.parse(catalog_text(taxonomy), taxonomy).items) + 1
     body = status(github)
     assert "<script>" not in body and "@all" not in body and "\\[Attention\\]" in body
 
