@@ -165,8 +165,8 @@ def run_store_enrich(rows: list[dict[str, Any]]) -> None:
     again (resumes), then once more (nothing to do: nothing written)."""
     import datetime
 
-    from bot.core.catalog import parse
     from bot.core.catalog_io import write_catalog
+    from bot.core.catalog_parse import parse
     from bot.core.venues import VenueTable
     from bot.errors import BotError
     from bot.jobs import enrich
@@ -374,7 +374,7 @@ def run_poll(
     """Three poll runs (the first with a PR GitHub refuses); returns the feed's new papers nobody
     proposed (for the commands)."""
     from bot.core.candidates import select_candidates
-    from bot.core.catalog import parse
+    from bot.core.catalog_parse import parse
     from bot.core.proposals import PollSettings
     from bot.jobs import poll
     from bot.scoring.trainer import make_trainer, readable_store

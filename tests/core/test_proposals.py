@@ -55,12 +55,14 @@ def test_the_prs_of_a_run_parse_the_default_branchs_catalog_once(
     """Every PR of a run is built on the same default branch: its text was parsed again for each
     (1.2 s a PR at 5,000 entries, beside the re-parse of the new text that must stay). Each edit
     still gives its own text, and another text is parsed anew."""
-    from bot.core import catalog, proposals
+    from bot.core import catalog_parse, proposals
 
     text = (PROJECT / "catalog.md").read_text(encoding="utf-8")
     parsed: list[int] = []
     proposals.parsed_once.cache_clear()  # an earlier test may have parsed this text
-    monkeypatch.setattr(proposals, "parse", lambda t, tax: parsed.append(len(t)) or catalog.parse(t, tax))
+    monkeypatch.setattr(
+        proposals, "parse", lambda t, tax: parsed.append(len(t)) or catalog_parse.parse(t, tax)
+    )
     edits = []
     for n in range(3):
         paper = Paper(arxiv_id=f"2405.0000{n + 1}", title=f"A new paper {n}")
@@ -69,7 +71,7 @@ def test_the_prs_of_a_run_parse_the_default_branchs_catalog_once(
     texts = [edit(text) for edit in edits]
     assert parsed == [len(text)]
     for n, new in enumerate(texts):
-        found = catalog.parse(new, taxonomy).find_by_id(f"2405.0000{n + 1}")
+        found = catalog_parse.parse(new, taxonomy).find_by_id(f"2405.0000{n + 1}")
         assert found is not None and found.section == "kv-cache"
         assert sum(1 for t in texts if f"2405.0000{n + 1}" in t) == 1
     edits[0](texts[1])  # the default branch moved: its new text is read
