@@ -551,6 +551,44 @@ def test_key_value_kv_cache_spelled_out_is_the_kv_cache(rules: RuleScorer) -> No
 
 
 @pytest.mark.parametrize(
+    ("title", "abstract"),
+    [
+        (
+            "TidalDecode: Fast and Accurate LLM Decoding with Position Persistent Sparse Attention",
+            "However, the expanding key-value (KV) cache size required by Transformer architectures "
+            "intensifies the memory constraints. Existing sparse attention mechanisms fail.",
+        ),
+        (
+            "LightTransfer: Your Long-Context LLM is Secretly a Hybrid Model with Effortless Adaptation",
+            "Scaling language models to handle longer contexts introduces substantial memory "
+            "challenges due to the growing cost of key-value (KV) caches.",
+        ),
+        (
+            "Boosting Long-Context Management via Query-Guided Activation Refilling",
+            "Long contexts strain LLMs by the computational burden of extensive key-value (KV) activations.",
+        ),
+    ],
+)
+def test_an_abstract_whose_problem_is_the_kv_cache_size_routes_to_kv_cache(
+    rules: RuleScorer, title: str, abstract: str
+) -> None:
+    """Goal first: an abstract that names the KV cache's size, memory or cost as the problem is
+    about the KV cache, whatever its title says the method is (sparse attention, long context)."""
+    assert goal_of(judge(rules, title, abstract)) == "kv-cache"
+
+
+def test_the_kv_cache_size_goal_stays_within_one_sentence(rules: RuleScorer) -> None:
+    """A sentence that ends on the KV cache and the next one's growth are two thoughts ("Bi-Mamba",
+    a quantized state space model, judged quantization)."""
+    abstract = (
+        "State space models avoid the key-value cache. However, the growing size of large "
+        "language models calls for quantization."
+    )
+    result = judge(rules, "Bi-Mamba: Towards Accurate 1-Bit State Space Models", abstract)
+    assert "kv-cache" not in result.goal_points
+
+
+@pytest.mark.parametrize(
     ("title", "section"),
     [
         ("FoPru: Focal Pruning for Efficient Large Vision-Language Models", "prompt-compression"),
