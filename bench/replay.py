@@ -2,7 +2,7 @@
 `refresh` + `poll` in local-git mode, with simulated maintainers.
 
     python bench/replay.py [--shared ../shared] [--catalog catalog.md] [--months 7-12]
-        [--maintainers labels|scope] [--paper-store] [--without-section ID]
+        [--maintainers labels|scope] [--paper-store] [--without-section ID] [--decisions FILE]
 
 Two bots start from the same catalog (catalog.md without any paper of the replayed months) in
 two throw-away git repositories, and poll the replayed months a week of listings at a time
@@ -34,6 +34,11 @@ section: a topic the catalog does not know. The learning bot learns it from the 
 maintainers merge there; the frozen bot never does. A second table prints, per month, how many
 of that section's papers in scope each bot proposed.
 
+``--decisions FILE``: every paper each poll scored, per bot, as a JSON line (its score and the
+parts of it: title model, abstract model, rule points; its section and runner-up; whether a PR
+was opened, merged, routed right), so that the two bots' PRs and routes can be compared paper by
+paper (round 27 of bench/RESULTS-scoring.md).
+
 ``--paper-store``: the learning bot also learns the merged papers' abstracts (positives of the
 abstract model), as it does once the nightly job has put them in the paper store.
 """
@@ -42,6 +47,7 @@ from __future__ import annotations
 
 import argparse
 import io
+import json
 import subprocess
 import sys
 import tempfile
@@ -187,6 +193,13 @@ def main() -> int:
         help="start both bots without this section's catalog entries (a topic new to the catalog)",
     )
     parser.add_argument(
+        "--decisions",
+        type=Path,
+        metavar="FILE",
+        help="write every scored paper of every poll, per bot, as JSON lines (score, its parts, "
+        "section, runner-up, and what the maintainers did), to compare the two bots",
+    )
+    parser.add_argument(
         "--whole-months",
         action="store_true",
         help="start both bots without every catalog entry with an arXiv id of the replayed months, "
@@ -275,18 +288,24 @@ def main() -> int:
         "frozen": defaultdict(list),
     }
     started = time.perf_counter()
+    records = args.decisions.open("w", encoding="utf-8") if args.decisions else None
     with tempfile.TemporaryDirectory() as scratch:
         bots = {
-            name: (new_repo(Path(scratch) / name, start_catalog.render()), train)
+            name: (new_repo(Path(scratch) / name, start_catalog.render()), Remembering(train))
             for name, train in (("learning", learning), ("frozen", frozen))
         }
-        for week in weeks(papers):
+        for number, week in enumerate(weeks(papers)):
             month = week[0].date[:7]
             for name, (forge, train) in bots.items():
                 refresh.run(forge, taxonomy, CATALOG)
                 catalog = parse(forge.read_file(CATALOG), taxonomy)
-                poll.run(week, catalog, taxonomy, forge, train, settings, io.StringIO())
-                proposed[name][month] += maintainers(forge, labels, homes, taxonomy)
+                report = poll.run(week, catalog, taxonomy, forge, train, settings, io.StringIO())
+                decided = maintainers(forge, labels, homes, taxonomy)
+                proposed[name][month] += decided
+                if records is not None:
+                    write_decisions(records, name, number, report, decided, labels, homes, train)
+    if records is not None:
+        records.close()
     print(f"({time.perf_counter() - started:.0f} s)\n")
     in_scope: dict[str, int] = defaultdict(int)
     for paper in papers:
@@ -312,6 +331,66 @@ def main() -> int:
     if args.without_section:
         print_section_recall(args.without_section, papers, labels, homes, proposed)
     return 0
+
+
+class Remembering:
+    """A trainer that keeps the scorer it trained last (``--decisions`` reads its parts)."""
+
+    def __init__(self, train: Any) -> None:
+        self.train = train
+        self.last: Scorer | None = None
+
+    def __call__(
+        self,
+        catalog: Catalog,
+        feed: list[Paper],
+        rejected: list[Paper],
+        corrections: Sequence[Correction] = (),
+    ) -> Scorer:
+        self.last = self.train(catalog, feed, rejected, corrections)
+        return self.last
+
+
+def write_decisions(
+    out: io.TextIOBase | Any,
+    bot: str,
+    week: int,
+    report: poll.PollReport,
+    decided: list[tuple[str, bool, bool | None]],
+    labels: dict[str, int],
+    homes: dict[str, Home],
+    train: Remembering,
+) -> None:
+    """One JSON line per paper the poll scored: its score and parts (title model, abstract model,
+    rule points), the route, and what the maintainers did with its PR (if one was opened)."""
+    outcome = {i: (merged, right) for i, merged, right in decided}
+    scored = [paper for paper, _ in report.decisions]
+    parts = train.last.components(scored) if scored and train.last is not None else None
+    for k, (paper, decision) in enumerate(report.decisions):
+        merged, right = outcome.get(paper.arxiv_id, (None, None))
+        record = {
+            "bot": bot,
+            "week": week,
+            "id": paper.arxiv_id,
+            "title": paper.title,
+            "in_scope": labels.get(paper.arxiv_id, 0),
+            "homes": list(homes.get(paper.arxiv_id, ((), None))[0]),
+            "score": round(decision.score, 4),
+            "accept": decision.accept,
+            "section": decision.section,
+            "runner_up": decision.runner_up,
+            "confidence": round(decision.confidence, 3),
+            "proposed": paper.arxiv_id in outcome,
+            "merged": merged,
+            "routed_right": right,
+        }
+        if parts is not None:
+            record |= {
+                "learned": round(float(parts.learned[k]), 3),
+                "abstract": round(float(parts.abstract[k]), 3),
+                "rules": round(float(parts.rules[k]), 2),
+            }
+        out.write(json.dumps(record) + "\n")
 
 
 def without_section(catalog: Catalog, section: str, taxonomy: Taxonomy) -> tuple[Catalog, int]:
