@@ -23,7 +23,7 @@ from bot.core.changes import PullRequest
 from bot.core.entry import parse_entry
 from bot.core.matching import title_key
 from bot.core.paper import Paper
-from bot.core.proposals import first_placement, proposal_marker
+from bot.core.proposals import abstract_of, first_placement, proposal_marker
 
 REPLACEMENTS = {"replace", "replace-cross"}
 # a maintainer's routing label: a merged PR's paper and the (section, subsection) it ended up in
@@ -91,31 +91,33 @@ def routing_corrections(pulls: Sequence[PullRequest], catalog: Catalog) -> list[
     open PR naming another section). The paper's title is
     the catalog's; the store adds its abstract."""
     corrections: list[Correction] = []
-    for arxiv_id, section, subsection in _merged_placements(pulls):
+    for arxiv_id, section, subsection, abstract in _merged_placements(pulls):
         item = catalog.find_by_id(arxiv_id)
         if item is None or item.section is None:
             continue
         if (item.section, item.subsection) != (section, subsection):
             title = item.entry.title if item.entry else item.title
-            corrections.append((Paper(arxiv_id=arxiv_id, title=title), item.section, item.subsection))
+            paper = Paper(arxiv_id=arxiv_id, title=title, abstract=abstract)
+            corrections.append((paper, item.section, item.subsection))
     return corrections
 
 
-def _merged_placements(pulls: Sequence[PullRequest]) -> list[tuple[str, str, str | None]]:
-    """(id, section, subsection) of every paper a merged bot PR proposed."""
-    placements: list[tuple[str, str, str | None]] = []
+def _merged_placements(pulls: Sequence[PullRequest]) -> list[tuple[str, str, str | None, str]]:
+    """(id, section, subsection, abstract shown in its PR or "") of every paper a merged bot PR
+    proposed."""
+    placements: list[tuple[str, str, str | None, str]] = []
     for pull in pulls:
         if pull.state != "merged":
             continue
         if digest.is_digest(pull):
             placements += [
-                (e.arxiv_id, e.section, e.subsection) for e in digest.entries_of(pull.body) if e.ticked
+                (e.arxiv_id, e.section, e.subsection, "") for e in digest.entries_of(pull.body) if e.ticked
             ]
             continue
         data = proposal_marker(pull)
         # where the PR first proposed it: an /add on the open PR that moved it is a correction too
         if data and "arxiv_id" in data and "section" in data and (first := first_placement(data)):
-            placements.append((str(data["arxiv_id"]), *first))
+            placements.append((str(data["arxiv_id"]), *first, abstract_of(pull.body)))
     return placements
 
 
@@ -191,9 +193,15 @@ def lessons(pulls: Sequence[PullRequest], catalog: Catalog, feed_rejected: Seque
 
 
 def rejected_paper(pull: PullRequest) -> Paper | None:
-    """A rejected PR as a negative example for the scorer (title from the entry line)."""
+    """A rejected PR as a negative example for the scorer (title from the entry line, abstract
+    from the PR's body: the abstract model reads title and abstract, and a title alone taught it
+    the words of a title as if they were a whole paper's)."""
     data = proposal_marker(pull)
     if not data or not data.get("line"):
         return None
     entry = parse_entry(data["line"])
-    return Paper(arxiv_id=data["arxiv_id"], title=entry.title) if entry else None
+    return (
+        Paper(arxiv_id=data["arxiv_id"], title=entry.title, abstract=abstract_of(pull.body))
+        if entry
+        else None
+    )

@@ -12,6 +12,7 @@ Poll and backfill also share, from here, the scorer they are given (``TrainScore
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -148,6 +149,23 @@ def proposal_marker(pull_request: PullRequest) -> dict[str, Any] | None:
     if data.get("subsection") is not None and not isinstance(data["subsection"], str):
         return None
     return data
+
+
+# where a paper PR's body shows the abstract (pr_body.md.j2), escaped as inline markdown
+_ABSTRACT_START, _ABSTRACT_END = "<details><summary>Abstract</summary>\n\n", "\n\n</details>"
+_ESCAPED = re.compile(r"\\([\\`*_\[\]()|#!~.)+=-])")
+
+
+def abstract_of(body: str) -> str:
+    """The abstract a bot PR's body shows, as plain text ("" when it shows none: an older PR, a
+    template without it): what the scorer learns of a closed or moved paper, so that it reads
+    that paper as it reads a new one, title and abstract (at most ``MAX_ABSTRACT`` characters)."""
+    start = (body or "").find(_ABSTRACT_START)
+    end = body.find(_ABSTRACT_END, start) if start >= 0 else -1
+    if end < 0:
+        return ""
+    text = _ESCAPED.sub(r"\1", " ".join(body[start + len(_ABSTRACT_START) : end].split()))
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("\u200b", "")
 
 
 def change_request(
