@@ -193,15 +193,12 @@ def lessons(pulls: Sequence[PullRequest], catalog: Catalog, feed_rejected: Seque
 
 
 def rejected_paper(pull: PullRequest) -> Paper | None:
-    """A rejected PR as a negative example for the scorer (title from the entry line, abstract
-    from the PR's body: the abstract model reads title and abstract, and a title alone taught it
-    the words of a title as if they were a whole paper's)."""
+    """A rejected PR as a negative example for the scorer (title from the entry line). Not with
+    the abstract its body shows, as a moved paper is learnt: closed papers are the near misses
+    out of scope, and their abstracts' words lowered papers in scope too (round 27 of
+    bench/RESULTS-scoring.md: the replay lost three of them by October, no paper out of scope)."""
     data = proposal_marker(pull)
     if not data or not data.get("line"):
         return None
     entry = parse_entry(data["line"])
-    return (
-        Paper(arxiv_id=data["arxiv_id"], title=entry.title, abstract=abstract_of(pull.body))
-        if entry
-        else None
-    )
+    return Paper(arxiv_id=data["arxiv_id"], title=entry.title) if entry else None

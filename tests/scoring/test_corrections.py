@@ -13,7 +13,6 @@ from bot.core import markers
 from bot.core.branches import BranchNames
 from bot.core.candidates import lessons, rejected_papers, routing_corrections
 from bot.core.catalog_parse import parse
-from bot.core.entry import render_entry
 from bot.core.paper import Paper
 from bot.core.proposals import MARKER_KIND, Proposal, change_request, paper_entry
 from bot.core.taxonomy import Taxonomy
@@ -135,15 +134,6 @@ ABSTRACT = (
 )
 
 
-def test_a_closed_pr_teaches_its_paper_with_the_abstract_its_body_shows(taxonomy: Taxonomy) -> None:
-    """The abstract model reads title and abstract: a closed PR's paper was a negative of its title
-    alone, which taught that model a title's words as if they were a whole paper."""
-    paper = Paper("2501.00011", "Coldcache: Evicting What Is Not Read", ABSTRACT)
-    catalog = parse(small_catalog_text(taxonomy), taxonomy)
-    [rejected] = rejected_papers([proposed(paper, "kv-cache", "closed", taxonomy)], catalog)
-    assert (rejected.arxiv_id, rejected.title, rejected.abstract) == (paper.arxiv_id, paper.title, ABSTRACT)
-
-
 def test_a_moved_paper_is_a_routing_label_with_the_abstract_its_pr_showed(taxonomy: Taxonomy) -> None:
     """The router reads a new paper's title and abstract; a correction of its title alone weighed
     the title's words five times over (``routing.correction_weight``)."""
@@ -158,14 +148,12 @@ def test_a_moved_paper_is_a_routing_label_with_the_abstract_its_pr_showed(taxono
     assert taught.corrections[0][0].abstract == ABSTRACT
 
 
-def test_a_pr_body_without_an_abstract_teaches_the_title_alone(taxonomy: Taxonomy) -> None:
+def test_a_merged_pr_without_an_abstract_in_its_body_is_a_routing_label_of_its_title(
+    taxonomy: Taxonomy,
+) -> None:
     """An older PR, or a PR body template that shows no abstract."""
     catalog = parse(small_catalog_text(taxonomy), taxonomy)
-    paper = Paper("2501.00012", "Coldcache: Evicting What Is Not Read")
-    line = render_entry(paper_entry(paper))
-    body = "A PR\n\n" + markers.make(
-        MARKER_KIND, {"arxiv_id": paper.arxiv_id, "section": "kv-cache", "line": line}
-    )
-    closed = PullRequest(0, "bot/arxiv-2501.00012", "Add", body, "closed")  # type: ignore[arg-type]
-    [rejected] = rejected_papers([closed], catalog)
-    assert (rejected.title, rejected.abstract) == (paper.title, "")
+    moved = next(item for item in catalog.entries() if item.arxiv_ids and item.section)
+    other = next(s.id for s in taxonomy.sections if s.kind == "papers" and s.id != moved.section)
+    [(learnt, _, _)] = routing_corrections([pull(moved.arxiv_ids[0], other, "merged")], catalog)
+    assert (learnt.title, learnt.abstract) == (moved.entry.title if moved.entry else moved.title, "")
