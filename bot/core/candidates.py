@@ -196,7 +196,7 @@ def rejected_paper(pull: PullRequest) -> Paper | None:
     """A rejected PR as a negative example for the scorer (title from the entry line). Not with
     the abstract its body shows, as a moved paper is learnt: closed papers are the near misses
     out of scope, and their abstracts' words lowered papers in scope too (round 27 of
-    bench/RESULTS-scoring.md: the replay lost three of them by October, no paper out of scope)."""
+    bench/RESULTS-scoring.md: in the replay, 3 PRs in scope fewer and 2 out of scope fewer)."""
     data = proposal_marker(pull)
     if not data or not data.get("line"):
         return None
