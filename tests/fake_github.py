@@ -1824,6 +1824,17 @@ class FakeGitHub:
         self._add_labels(issue, body if isinstance(body, list) else (body or {}).get("labels") or [])
         return 200, [self._label(n) for n in issue.labels]
 
+    @route("DELETE", "/repos/{owner}/{repo}/issues/{issue_number}/labels/{name}")
+    def remove_issue_label(self, params: dict[str, str], **_: Any) -> tuple[int, Any]:
+        """GitHub's answers: the labels left (200), or 404 when the issue lacks the label."""
+        self._repo(params)
+        issue = self._issue(params["issue_number"])
+        kept = [n for n in issue.labels if n.lower() != params["name"].lower()]
+        if len(kept) == len(issue.labels):
+            raise ApiError(404, "Label does not exist")
+        issue.labels = kept
+        return 200, [self._label(n) for n in issue.labels]
+
     @route("POST", "/repos/{owner}/{repo}/issues/{issue_number}/assignees")
     def add_assignees(self, params: dict[str, str], body: dict[str, Any], **_: Any) -> tuple[int, Any]:
         self._repo(params)
