@@ -28,6 +28,12 @@ class ChangeRequest:
     path: str
     edit: Callable[[str], str]
     labels: tuple[str, ...] = ()
+    # An update of the open PR that changes what the bot labelled it for (an /add moving its paper):
+    # the bot's labels of the replaced proposal it no longer wants (``section:<old>``, needs-section),
+    # removed if the PR still has them, and this proposal's new ones (``section:<new>``), added if
+    # missing. Any other label stays as it is, a maintainer's above all.
+    stale_labels: tuple[str, ...] = ()
+    fresh_labels: tuple[str, ...] = ()
     # Other files the same commit writes, whole: (path, new text); e.g. the paper store next to the
     # catalog in the nightly PR. A change of one of them alone is still a change to propose.
     extra_files: tuple[tuple[str, str], ...] = ()

@@ -101,7 +101,9 @@ class Forge(Protocol):
         """Open the pull request, or bring the existing one up to date. Idempotent: proposing
         the same change twice leaves one PR and one branch with the same content. The branch
         moves only from the head this forge read (compare-and-swap): if another writer moved it
-        meanwhile, it is left so and ``BranchMovedError`` raised; the next call reads it again."""
+        meanwhile, it is left so and ``BranchMovedError`` raised; the next call reads it again.
+        Updating an open PR, it drops the change's ``stale_labels`` the PR has (one already gone
+        is fine) and adds its ``fresh_labels`` it lacks; a forge without labels ignores both."""
         ...
 
     def close_pull_request(self, pull_request: PullRequest, comment: str) -> None:

@@ -553,6 +553,39 @@ def test_labels_github_failed_to_add_are_added_by_the_rerun(fake, taxonomy, capl
     assert fake.pulls()[0].labels == ["catalog-bot"] and fake.writes() == 0
 
 
+def test_an_update_that_moves_the_paper_swaps_the_bots_labels_and_keeps_the_others(fake, taxonomy):
+    """An /add moving a paper rewrote its open PR's body and commit but kept ``section:<old>`` and
+    needs-section. The change's stale labels go (one a maintainer removed meanwhile, GitHub's 404:
+    done), its fresh ones come, a maintainer's stay; the same update again writes nothing."""
+    from dataclasses import replace
+
+    doubt = ("new-paper", "section:quantization", "needs-section")
+    fake.add_issue("unrelated", "b", labels=("needs-section",))  # the label exists on the repository
+    forge_for(fake).propose(replace(paper_change(taxonomy, "2405.00001"), labels=doubt))
+    fake.pulls()[0].labels.append("Hand-Picked")  # a maintainer's
+    moved = replace(
+        paper_change(taxonomy, "2405.00001", section="kv-cache", subsection=None),
+        labels=("new-paper", "section:kv-cache"),
+        stale_labels=("section:quantization", "needs-section"),
+        fresh_labels=("section:kv-cache",),
+    )
+    forge = forge_for(fake)
+    assert "needs-section" in forge.bot_pull_requests("open")[0].labels  # read by this run
+    fake.pulls()[0].labels.remove("needs-section")  # then removed by hand
+    fake.reset_counts()
+
+    result = forge.propose(moved)
+    assert result.action == "updated"
+    assert fake.pulls()[0].labels == ["catalog-bot", "new-paper", "Hand-Picked", "section:kv-cache"]
+    assert result.pull_request.labels == tuple(fake.pulls()[0].labels)
+    assert fake.counts["DELETE " + ISSUES + "/{issue_number}/labels/{name}"] == 2  # one answered 404
+    assert not fake.violations
+
+    fake.reset_counts()
+    assert forge_for(fake).propose(moved).action == "unchanged" and fake.writes() == 0
+    assert fake.pulls()[0].labels == ["catalog-bot", "new-paper", "Hand-Picked", "section:kv-cache"]
+
+
 def test_missing_permission_is_explained(fake, taxonomy):
     fake.fail("POST", REFS, status=403, message="Resource not accessible by integration")
     change = paper_change(taxonomy, "2405.00001")

@@ -76,6 +76,24 @@ def test_propose_twice_is_unchanged_and_rebuilds_when_main_moves(tmp_path: Path,
     assert "2405.00001" in text and "2405.00002" in text
 
 
+def test_an_update_that_swaps_labels_is_an_update_without_labels(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    """Local branches have no labels: an /add moving a paper (stale and fresh labels) updates the
+    PR's body as ever, and its labels are a no-op."""
+    from dataclasses import replace
+
+    forge = LocalGitForge(make_repo(tmp_path / "repo", taxonomy), branch_prefix="bot/")
+    forge.propose(replace(change(taxonomy), labels=("section:kv-cache", "needs-section")))
+    moved = replace(
+        change(taxonomy, body="moved"),
+        labels=("section:decoding",),
+        stale_labels=("section:kv-cache", "needs-section"),
+        fresh_labels=("section:decoding",),
+    )
+    result = forge.propose(moved)
+    assert result.action == "updated" and result.pull_request.labels == ()
+    assert forge.propose(moved).action == "unchanged"
+
+
 class RacedForge(LocalGitForge):
     """The real local-git forge, with another writer committing on the branch while it builds its
     commit (the moment between reading the branch's tip and moving it), ``races`` times."""

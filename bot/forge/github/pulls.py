@@ -17,6 +17,7 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Literal, cast
+from urllib.parse import quote
 
 from bot.core import hunks
 from bot.core.text import unified_diff
@@ -91,7 +92,7 @@ class PullRequests:
             and self._branch_is_current(existing, change.path, new_text, context, len(extras))
             and all(self.view.file_at(existing.head_oid, path) == text for path, text in extras)
         ):
-            pull = self._relabel(self._update_pull(existing.pull, change), change)
+            pull = self._relabel(self._update_pull(self._swap_labels(existing.pull, change), change), change)
             snap.pulls[pull.number] = replace(existing, pull=pull)
             return ProposalResult(pull, "unchanged" if pull == existing.pull else "updated", diff)
         message = hunks.with_trailer(change.commit_message, context)
@@ -99,7 +100,10 @@ class PullRequests:
         if existing:
             # the body (its marker: what refresh rebuilds from) before the branch: a refused PATCH
             # then changes nothing, and a branch move that fails after it is redone by refresh
-            pull, action = self._relabel(self._update_pull(existing.pull, change), change), "updated"
+            # the labels before the body too: the body's marker is what the next /add reads the
+            # old section from, so a failed label write is redone by rerunning it
+            swapped = self._swap_labels(existing.pull, change)
+            pull, action = self._relabel(self._update_pull(swapped, change), change), "updated"
             snap.pulls[pull.number] = replace(existing, pull=pull)
             self.branches.move(change.branch, commit, expected=existing.head_oid)
         else:
@@ -326,6 +330,35 @@ class PullRequests:
             if pull.number in snap.pulls:
                 snap.pulls[pull.number] = replace(snap.pulls[pull.number], pull=labelled)
         return labelled
+
+    def _swap_labels(self, pull: PullRequest, change: ChangeRequest) -> PullRequest:
+        """The open PR without the change's ``stale_labels`` and with its ``fresh_labels``: one
+        DELETE per label it has (gone meanwhile, GitHub's 404: done), one POST for those it lacks.
+        Nothing written when the PR already is so (a repeated /add)."""
+        fresh = {name.lower() for name in change.fresh_labels}
+        stale = {name.lower() for name in change.stale_labels} - fresh
+        has = {name.lower() for name in pull.labels}
+        for name in (n for n in pull.labels if n.lower() in stale):
+            try:
+                self._rest(
+                    "DELETE",
+                    f"{self._repo_path}/issues/{pull.number}/labels/{quote(name, safe='')}",
+                    f"remove label {name} from PR #{pull.number}",
+                )
+            except GitHubError as exc:
+                if exc.status != 404:  # 404: not on the PR (any more), as wanted
+                    raise
+        kept = tuple(n for n in pull.labels if n.lower() not in stale)
+        missing = tuple(dict.fromkeys(n for n in change.fresh_labels if n.lower() not in has))
+        if missing:
+            self.issues.ensure_labels(missing)
+            self._rest(
+                "POST",
+                f"{self._repo_path}/issues/{pull.number}/labels",
+                f"label PR #{pull.number}",
+                body={"labels": list(missing)},
+            )
+        return replace(pull, labels=kept + missing) if kept + missing != pull.labels else pull
 
     def _add_labels(self, pull: PullRequest, wanted: Sequence[str]) -> PullRequest:
         try:

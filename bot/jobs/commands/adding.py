@@ -77,6 +77,7 @@ def plan_add(index: int, command: Command, work: Run) -> list[AddRequest]:
                 work.author,
                 work.source_url,
                 work.maintainer,
+                named=bool(command.section),
             )
         )
     return requests
@@ -170,6 +171,7 @@ def plan_approve(index: int, command: Command, work: Run) -> list[AddRequest]:
                     in_doubt=p.in_doubt,
                     tag=p.tag,
                     previewed=p.line,
+                    named=True,
                 )
             )
     return requests
@@ -249,6 +251,8 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
         first_placement=_first_placement(arxiv_id, work),
     )
     change = change_request(proposal, work.taxonomy, work.settings.catalog_path, work.settings.branches)
+    stale, fresh = _relabelling(request, work)
+    change = replace(change, stale_labels=stale, fresh_labels=fresh)
     if propose(order, cmd, change, "add", arxiv_id, work, {**facts, "tag": request.tag}, request.tag):
         # the approved revision is done; a newer request for the paper (another tag) still waits
         state = work.state
@@ -261,6 +265,24 @@ def _first_placement(arxiv_id: str, work: Run) -> tuple[str, str | None] | None:
     pull = work.open_pull(work.settings.branches.paper(arxiv_id))
     marker = proposal_marker(pull) if pull is not None and updatable(pull, work) else None
     return first_placement(marker) if marker else None
+
+
+def _relabelling(request: AddRequest, work: Run) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The bot's labels an update of the paper's open PR drops and adds: ``section:<old>`` for
+    ``section:<new>`` when it moves the paper to another section (its marker says the old one),
+    and the needs-section label once a maintainer chose the section. ((), ()) for a new PR."""
+    pull = work.open_pull(work.settings.branches.paper(request.arxiv_id))
+    marker = proposal_marker(pull) if pull is not None and updatable(pull, work) else None
+    if marker is None:
+        return (), ()
+    stale, fresh = [], []
+    old = marker.get("section")
+    if work.settings.section_labels and isinstance(old, str) and old != request.section:
+        stale.append(f"section:{old}")
+        fresh.append(f"section:{request.section}")
+    if request.named and not request.in_doubt:
+        stale.append(work.settings.needs_section_label)
+    return tuple(stale), tuple(fresh)
 
 
 def _proposed(request: AddRequest, line: str, work: Run) -> OpenedPull | None:

@@ -45,6 +45,9 @@ class AddRequest:
     in_doubt: bool = False  # the router's choice is a guess (poll's needs-section): only when routed
     tag: str = ""  # the approved request's revision tag
     previewed: str = ""  # the approved request's entry line, as the maintainer saw it
+    # a maintainer chose the section: named it in the /add, or approved the preview showing it
+    # (not a plain /add that keeps the open PR's, not the router's choice)
+    named: bool = False
 
 
 # A paper's section when the command names none, per paper: (section, subsection, confidence,

@@ -144,6 +144,40 @@ def test_an_add_whose_routed_section_is_in_doubt_gets_needs_section_as_the_poll_
     assert "check-section" in approved.labels and "> Not sure of the section" in approved.body
 
 
+def test_an_add_moving_a_paper_relabels_its_open_pr_and_leaves_a_maintainers_labels(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """`/add <id> <section>` on a paper whose PR is open moved it in the same PR (body, commit),
+    but the PR kept `section:<old>` and the needs-section label: it said the old section and "needs
+    a look" though a maintainer had just chosen. The bot's own labels follow; a maintainer's stay."""
+    github.push("catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="real catalog")
+    router = scorer_router(taxonomy)
+    poll = config.load("poll", PROJECT / "config") | {"needs_section_label": "check-section"}
+    commands, github_config = (config.load(name, PROJECT / "config") for name in ("commands", "github"))
+    settings = CommandSettings.from_config(commands, github_config, "catalog.md", poll)
+    handle(github, arxiv, taxonomy, "/add 2405.13786", router=router, settings=settings)
+    pr = pull(github, "bot/arxiv-2405.13786")
+    routed = catalog_on(github, "bot/arxiv-2405.13786", taxonomy).find_by_id("2405.13786")
+    assert routed is not None and {f"section:{routed.section}", "check-section"} <= set(pr.labels)
+    target = "decoding" if routed.section != "decoding" else "kv-cache"
+    other = next(s for s in ("quantization", "pruning") if s not in (routed.section, target))
+    pr.labels += [f"section:{other}", "wontfix"]  # a maintainer's, by hand
+
+    moved = handle(github, arxiv, taxonomy, f"/add 2405.13786 {target}", serial=1, settings=settings)
+    assert [(r.kind, r.data["result"]) for r in moved.replies] == [("add_done", "updated")]
+    labels = set(pull(github, "bot/arxiv-2405.13786").labels)
+    assert f"section:{target}" in labels and f"section:{routed.section}" not in labels
+    assert "check-section" not in labels and {f"section:{other}", "wontfix", "requested"} <= labels
+    assert not github.violations
+
+    # the same command again: no label written
+    github.reset_counts()
+    again = handle(github, arxiv, taxonomy, f"/add 2405.13786 {target}", serial=2, settings=settings)
+    assert [r.kind for r in again.replies] == ["add_done"]
+    assert set(pull(github, "bot/arxiv-2405.13786").labels) == labels
+    assert not [key for key in github.counts if "/labels" in key and not key.startswith("GET ")]
+
+
 def test_a_paper_moved_by_an_add_on_its_open_pr_teaches_the_router_once_merged(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:
