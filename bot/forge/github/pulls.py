@@ -351,24 +351,18 @@ class PullRequests:
         kept = tuple(n for n in pull.labels if n.lower() not in stale)
         missing = tuple(dict.fromkeys(n for n in change.fresh_labels if n.lower() not in has))
         if missing:
-            self.issues.ensure_labels(missing)
-            self._rest(
-                "POST",
-                f"{self._repo_path}/issues/{pull.number}/labels",
-                f"label PR #{pull.number}",
-                body={"labels": list(missing)},
-            )
+            self._post_labels(pull.number, missing)
         return replace(pull, labels=kept + missing) if kept + missing != pull.labels else pull
+
+    def _post_labels(self, number: int, names: Sequence[str]) -> None:
+        """Add labels to the PR (created first when the repository lacks them)."""
+        self.issues.ensure_labels(names)
+        path, labels = f"{self._repo_path}/issues/{number}/labels", {"labels": list(names)}
+        self._rest("POST", path, f"label PR #{number}", body=labels)
 
     def _add_labels(self, pull: PullRequest, wanted: Sequence[str]) -> PullRequest:
         try:
-            self.issues.ensure_labels(wanted)
-            self._rest(
-                "POST",
-                f"{self._repo_path}/issues/{pull.number}/labels",
-                f"label PR #{pull.number}",
-                body={"labels": list(wanted)},
-            )
+            self._post_labels(pull.number, wanted)
         except ForgeError as exc:  # as when it was opened: the PR is fine without them
             log.warning("PR #%d is still without its labels: %s", pull.number, exc)
             return pull
