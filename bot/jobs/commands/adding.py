@@ -62,10 +62,12 @@ def plan_add(index: int, command: Command, work: Run) -> list[AddRequest]:
         if _already_listed((index, position), cmd, arxiv_id, None, work):
             continue
         section, subsection, code = *placement, code_url
-        now = current[arxiv_id]
+        now, in_doubt = current[arxiv_id], False
         if now is not None:
             section, subsection = (section, subsection) if command.section else (now[0], now[1])
             code = code or now[2]
+            # the section kept, so is the bot's doubt about it: its label and the PR body's note
+            in_doubt = not command.section and _labelled_in_doubt(arxiv_id, work)
         requests.append(
             AddRequest(
                 (index, position),
@@ -78,9 +80,17 @@ def plan_add(index: int, command: Command, work: Run) -> list[AddRequest]:
                 work.source_url,
                 work.maintainer,
                 named=bool(command.section),
+                in_doubt=in_doubt,
             )
         )
     return requests
+
+
+def _labelled_in_doubt(arxiv_id: str, work: Run) -> bool:
+    """The paper's open PR still has the needs-section label: no maintainer has chosen its section."""
+    pull = work.open_pull(work.settings.branches.paper(arxiv_id))
+    label = work.settings.needs_section_label.lower()
+    return pull is not None and any(name.lower() == label for name in pull.labels)
 
 
 def _current(arxiv_id: str, work: Run) -> tuple[str, str | None, str] | None:

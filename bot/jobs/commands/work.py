@@ -42,7 +42,7 @@ class AddRequest:
     request_url: str
     approved: bool
     routed: float | None = None  # the router's confidence, when the bot chose the section
-    in_doubt: bool = False  # the router's choice is a guess (poll's needs-section): only when routed
+    in_doubt: bool = False  # a guess (poll's needs-section): routed, or the open PR's section kept unsure
     tag: str = ""  # the approved request's revision tag
     previewed: str = ""  # the approved request's entry line, as the maintainer saw it
     # a maintainer chose the section: named it in the /add, or approved the preview showing it

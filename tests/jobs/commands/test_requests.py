@@ -123,6 +123,19 @@ def test_an_add_whose_routed_section_is_in_doubt_gets_needs_section_as_the_poll_
         r"That is too unsure: the section needs a look \(label `check-section`",
         body,
     )
+    # a code link given later keeps the section, and so the doubt: label and note stay together
+    handle(
+        github,
+        arxiv,
+        taxonomy,
+        "/add 2405.13786 code=https://github.com/o/r",
+        serial=9,
+        router=router,
+        settings=settings,
+    )
+    pr = pull(github, "bot/arxiv-2405.13786")
+    assert "https://github.com/o/r" in pr.body and "check-section" in pr.labels
+    assert "> Not sure of the section: please check it (label `check-section`)" in pr.body
     # a section the maintainer names is never in doubt
     named = handle(
         github, arxiv, taxonomy, "/add 2005.14124 kv-cache", serial=1, router=router, settings=settings
