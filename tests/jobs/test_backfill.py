@@ -50,6 +50,15 @@ def month(arxiv_api: ArxivApiServer) -> ArxivApiServer:  # noqa: F811
     return arxiv_api
 
 
+@pytest.fixture
+def repo(taxonomy: Taxonomy, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A local-git clone of a small catalog, no token: backfill's local-git mode."""
+    from tests.gitrepo import make_repo
+
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    return make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
+
+
 def test_the_search_pages_politely_logs_each_page_and_resumes(month: ArxivApiServer, tmp_path: Path) -> None:
     sleeps: list[float] = []
     state = tmp_path / "state.json"
@@ -255,16 +264,10 @@ def job_args(
 
 
 def test_the_job_dry_run_prints_per_section(
+    repo: Path,
     month: ArxivApiServer,
-    taxonomy: Taxonomy,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    from tests.gitrepo import make_repo
-
-    repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     args = job_args(repo, "cs.CL,cs.AI")
     assert backfill.main(args, api=api_for(month, []), clock=lambda: TODAY) == 0
     out, err = capsys.readouterr()
@@ -276,19 +279,13 @@ def test_the_job_dry_run_prints_per_section(
 
 
 def test_a_run_without_until_resumes_the_next_day_where_it_stopped(
+    repo: Path,
     month: ArxivApiServer,
-    taxonomy: Taxonomy,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """--until defaults to the last announced day, so the same command run the next day searched
     another range: the saved progress was dropped and the search started over, though the error
     said "run the same backfill again later to resume there"."""
-    from tests.gitrepo import make_repo
-
-    repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     args = job_args(repo, "cs.CL,cs.AI", until=None, dry_run=False)
     api = api_for(month, [])
     month.fail(1)  # the first page answers on its retry, the second page never
@@ -314,18 +311,12 @@ def test_a_run_without_until_resumes_the_next_day_where_it_stopped(
 
 
 def test_a_run_of_another_range_says_it_replaces_the_saved_progress(
+    repo: Path,
     month: ArxivApiServer,
-    taxonomy: Taxonomy,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """A stopped January search, then a run of another range: the saved progress was replaced
     without a word, and the January rerun started over. The run says so."""
-    from tests.gitrepo import make_repo
-
-    repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     state = repo / ".backfill-state.json"
     backfill.SearchState(QUERY, 200, 236, []).save(state)
     args = job_args(repo, "cs.CL,cs.AI", until=datetime.date(2025, 1, 20), dry_run=False)
@@ -398,10 +389,8 @@ def test_until_before_since_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_a_run_without_until_ends_at_the_last_day_arxiv_has_announced(
+    repo: Path,
     month: ArxivApiServer,
-    taxonomy: Taxonomy,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """The API lists a paper once arXiv announces it, up to four days after its submission. A run
@@ -409,10 +398,6 @@ def test_a_run_without_until_ends_at_the_last_day_arxiv_has_announced(
     announced yet (the 16th and 17th), ended complete, and the next backfill, from the 18th, never
     read them. The range ends at the last announced day now, and the summary says where to go on:
     the two runs together find every paper of the month."""
-    from tests.gitrepo import make_repo
-
-    repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     every = load_metadata(MONTH)
     month.papers = {m.arxiv_id: m for m in every if m.published[:10] <= "2025-01-15"}  # announced by the 17th
     args = job_args(repo, "cs.CL,cs.AI", until=None)
@@ -436,18 +421,12 @@ def test_a_run_without_until_ends_at_the_last_day_arxiv_has_announced(
 
 
 def test_a_range_arxiv_may_not_have_announced_is_searched_with_a_warning(
+    repo: Path,
     month: ArxivApiServer,
-    taxonomy: Taxonomy,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """An --until given past the last announced day is searched, but the run says which days may
     lack papers, in the log and the summary; a range that finds nothing there is no category typo."""
-    from tests.gitrepo import make_repo
-
-    repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     args = job_args(repo, "cs.CL,cs.AI", until=datetime.date(2025, 2, 3))
     args.since = datetime.date(2025, 1, 31)  # none announced yet: no paper found, and no typo
     assert backfill.main(args, api=api_for(month, []), clock=lambda: datetime.date(2025, 2, 3)) == 0
@@ -501,18 +480,12 @@ def test_a_bad_keyword_rule_stops_backfill_before_the_search(
 
 
 def test_a_category_without_any_paper_is_named_as_a_possible_typo(
+    repo: Path,
     month: ArxivApiServer,
-    taxonomy: Taxonomy,
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     """`cs.XX` has the form of a category; arXiv's API answers it with no paper, and the backfill
     ended "complete" with nothing to say why. A category (or archive) no found paper is in is named."""
-    from tests.gitrepo import make_repo
-
-    repo = make_repo(tmp_path / "repo", taxonomy, small_catalog_text(taxonomy))
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     args = job_args(repo, "cs.CL,cs.XX,cs,q-bio")
     assert backfill.main(args, api=api_for(month, []), clock=lambda: datetime.date(2025, 2, 4)) == 0
     warnings = [line for line in capsys.readouterr().err.splitlines() if line.startswith("warning:")]
