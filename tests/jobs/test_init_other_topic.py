@@ -21,14 +21,23 @@ from tests.conftest import FIXTURES
 ROBOTS = FIXTURES / "adopt" / "awesome-robot-learning.md"
 
 
-def robot_list_repo(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A git repository holding the robot-learning list as its README, the current folder."""
+# init rewriting the README as the catalog itself
+KEEP_README = ["init", "--from", "README.md", "--catalog", "README.md", "--force", "--categories", "cs.LG"]
+
+
+def list_repo(repo: Path, readme: str, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository holding ``readme`` as its README, the current folder."""
     repo.mkdir()
     subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    shutil.copy(ROBOTS, repo / "README.md")
+    (repo / "README.md").write_text(readme, encoding="utf-8")
     monkeypatch.chdir(repo)
     monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
     return repo
+
+
+def robot_list_repo(repo: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A git repository holding the robot-learning list as its README, the current folder."""
+    return list_repo(repo, ROBOTS.read_text(encoding="utf-8"), monkeypatch)
 
 
 @pytest.fixture
@@ -365,16 +374,10 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_contributing_and_license(
     and License sections; put back by hand, lint failed on them ("unknown heading", "a link that
     is not an entry line"), and so did every rebuild with `import --replace`. They are the
     taxonomy's `footer_headings` now, kept as written below the sections."""
-    repo = tmp_path / "awesome-graph-learning"
-    repo.mkdir()
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
     listed = (FIXTURES / "adopt" / "awesome-graph-learning.md").read_text(encoding="utf-8")
-    (repo / "README.md").write_text(listed, encoding="utf-8")
-    monkeypatch.chdir(repo)
-    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
+    repo = list_repo(tmp_path / "awesome-graph-learning", listed, monkeypatch)
     footer = listed[listed.index("## Contributing") :]
-    args = ["init", "--from", "README.md", "--catalog", "README.md", "--force", "--categories", "cs.LG"]
-    assert cli.main(args) == 0
+    assert cli.main(KEEP_README) == 0
     readme = (repo / "README.md").read_text(encoding="utf-8")
     assert readme.endswith("[pdf](https://arxiv.org/pdf/2003.00982)\n\n" + footer)
     # and its title's badge and the line of badges under it, which init dropped too
@@ -402,15 +405,9 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_hash_footer_and_html_banners
     README.md --force` (and every `import --replace` after it) dropped the closing sections, the
     banners and the emoji. A banner's HTML block that runs on into the intro (no blank line) is
     kept without it: the taxonomy's intro follows."""
-    repo = tmp_path / "awesome-tiny"
-    repo.mkdir()
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
     listed = (FIXTURES / "adopt" / "awesome-hash-footer.md").read_text(encoding="utf-8")
-    (repo / "README.md").write_text(listed, encoding="utf-8")
-    monkeypatch.chdir(repo)
-    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
-    args = ["init", "--from", "README.md", "--catalog", "README.md", "--force", "--categories", "cs.LG"]
-    assert cli.main(args) == 0
+    repo = list_repo(tmp_path / "awesome-tiny", listed, monkeypatch)
+    assert cli.main(KEEP_README) == 0
     readme = (repo / "README.md").read_text(encoding="utf-8")
     assert readme.endswith("[pdf](https://arxiv.org/pdf/2301.00774)\n\n" + listed[listed.index("# 🤝") :])
     assert config.load_taxonomy(repo / "config").footer_headings == (
@@ -428,7 +425,7 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_hash_footer_and_html_banners
     assert (repo / "README.md").read_text(encoding="utf-8") == readme
     assert "warning" not in capsys.readouterr().err
     # a rerun without --force keeps it (the footer's numbered list is no entry it failed to read)
-    assert cli.main(args[:-3] + args[-2:]) == 0
+    assert cli.main(KEEP_README[:-3] + KEEP_README[-2:]) == 0
     assert (repo / "README.md").read_text(encoding="utf-8") == readme
 
 
@@ -476,15 +473,9 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_sections_of_prose_above_the_
     hold no paper, so they stay as written above the table of contents (`header_headings: auto`),
     through rebuilds, lint, the site and an init rerun; its own table of contents (`# 📚 What's
     Inside Our Hub`, around the sections) is not kept beside the bot's."""
-    repo = tmp_path / "awesome-llms-on-device"
-    repo.mkdir()
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
     listed = (FIXTURES / "lists" / "NexaAI__Awesome-LLMs-on-device__README.md").read_text(encoding="utf-8")
-    (repo / "README.md").write_text(listed, encoding="utf-8")
-    monkeypatch.chdir(repo)
-    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
-    args = ["init", "--from", "README.md", "--catalog", "README.md", "--force", "--categories", "cs.LG"]
-    assert cli.main(args) == 0
+    repo = list_repo(tmp_path / "awesome-llms-on-device", listed, monkeypatch)
+    assert cli.main(KEEP_README) == 0
     readme = (repo / "README.md").read_text(encoding="utf-8")
     about = listed[listed.index("## 🌟 About") : listed.index("- 🤝 Active community")]
     assert "Edit this paragraph in config/taxonomy.yml.\n\n" + about in readme
@@ -499,7 +490,7 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_sections_of_prose_above_the_
         assert (repo / "README.md").read_text(encoding="utf-8") == readme
     assert cli.main(["site", "--output", str(tmp_path / "site")]) == 0
     assert "warning" not in capsys.readouterr().err
-    assert cli.main(args[:-3] + args[-2:]) == 0  # a rerun without --force keeps it
+    assert cli.main(KEEP_README[:-3] + KEEP_README[-2:]) == 0  # a rerun without --force keeps it
     assert (repo / "README.md").read_text(encoding="utf-8") == readme
     # header_headings: [] keeps none (and lint names them)
     taxonomy_yml = repo / "config" / "taxonomy.yml"
