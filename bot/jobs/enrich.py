@@ -33,7 +33,7 @@ from typing import Any
 from bot import config
 from bot.core import arxiv_ids, paper_store, templates
 from bot.core.catalog import Catalog, own_id
-from bot.core.catalog_io import read_catalog, write_catalog
+from bot.core.catalog_io import read_catalog, write_catalog, write_text_atomic
 from bot.core.catalog_parse import parse
 from bot.core.enrichment import Change, EnrichSettings, enrich_catalog, enrich_edit, two_ids
 from bot.core.markdown import cell
@@ -396,13 +396,7 @@ def write_store(path: Path, store: Store) -> None:
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{int(time.time())}.tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8", newline="\n")
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    write_text_atomic(path, text)
 
 
 def read_store_text(path: Path) -> str:
