@@ -135,6 +135,17 @@ def inline(text: object, limit: int | None = None) -> str:
     return no_references(text)
 
 
+# what :func:`inline` escapes with a backslash: its inline punctuation and the block starts
+_INLINE_ESCAPED = re.compile(r"\\([\\`*_\[\]()|#!~.)+=-])")
+
+
+def inline_text(shown: str) -> str:
+    """The text :func:`inline` wrote ``shown`` from: its escapes, entities and zero-width spaces
+    undone (a bot PR's abstract, read back from its body)."""
+    text = _INLINE_ESCAPED.sub(r"\1", shown)
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("\u200b", "")
+
+
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9._~:/?#!$&'*+,;=%-]+")
 
 

@@ -12,12 +12,11 @@ Poll and backfill also share, from here, the scorer they are given (``TrainScore
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
-from bot.core import arxiv_ids, markers, templates
+from bot.core import arxiv_ids, markdown, markers, templates
 from bot.core.branches import BranchNames
 from bot.core.catalog import Catalog
 from bot.core.catalog_parse import parse
@@ -153,7 +152,6 @@ def proposal_marker(pull_request: PullRequest) -> dict[str, Any] | None:
 
 # where a paper PR's body shows the abstract (pr_body.md.j2), escaped as inline markdown
 _ABSTRACT_START, _ABSTRACT_END = "<details><summary>Abstract</summary>\n\n", "\n\n</details>"
-_ESCAPED = re.compile(r"\\([\\`*_\[\]()|#!~.)+=-])")
 
 
 def abstract_of(body: str) -> str:
@@ -164,8 +162,7 @@ def abstract_of(body: str) -> str:
     end = body.find(_ABSTRACT_END, start) if start >= 0 else -1
     if end < 0:
         return ""
-    text = _ESCAPED.sub(r"\1", " ".join(body[start + len(_ABSTRACT_START) : end].split()))
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&").replace("\u200b", "")
+    return markdown.inline_text(" ".join(body[start + len(_ABSTRACT_START) : end].split()))
 
 
 def change_request(

@@ -12,6 +12,7 @@ from bot.core.markdown import (
     escape_markdown,
     has_markup,
     inline,
+    inline_text,
     plain_line,
     sanitize_html,
     unescape_markdown,
@@ -167,3 +168,8 @@ def test_a_table_cell_shows_no_invisible_or_direction_changing_character() -> No
     shown = cell("Smith\u202e,nehC\u200d and\u2066 Li\u2069")
     assert shown == "Smith,nehC and Li"
     assert cell(shown) == shown
+
+
+def test_inline_text_reads_back_what_inline_wrote() -> None:
+    typed = "-1. A #12 [link](x) *b* <tag> & ~y~ `c` owner/repo#3 = GH-4"
+    assert inline(typed) != typed and inline_text(inline(typed)) == typed
