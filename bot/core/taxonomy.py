@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -128,6 +129,7 @@ class Taxonomy:
 def from_config(data: Mapping[str, Any], where: Path | str) -> Taxonomy:
     """The taxonomy of a loaded ``config/taxonomy.yml`` (``where``: its path, for errors);
     ``bot.config.load_taxonomy`` reads the file."""
+    _check_characters(data, where)
     sections, subsections = [], []
     for raw in data["sections"]:
         sections.append(Section(raw["id"], raw["title"], raw["description"], raw.get("kind", "papers")))
@@ -156,6 +158,30 @@ def from_config(data: Mapping[str, Any], where: Path | str) -> Taxonomy:
         headers,
         tuple((str(key), str(text)) for key, text in (data.get("labels") or {}).items()),
     )
+
+
+def _check_characters(data: Any, where: Path | str, path: str = "", owner: str = "") -> None:
+    """No text of the taxonomy holds a control character (written as a YAML escape such as
+    ``"\\x01"``, or brought by an imported list's heading): the site's chart is XML, which
+    cannot hold one (the SVG no longer shows), and the catalog's headings would carry it."""
+    if isinstance(data, Mapping):
+        owner = f" (in the item with id {data['id']!r})" if isinstance(data.get("id"), str) else owner
+        for key, value in data.items():
+            _check_characters(value, where, f"{path}.{key}" if path else str(key), owner)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            _check_characters(value, where, f"{path}.{index}", owner)
+    elif isinstance(data, str) and (found := _CONTROL.search(data)):
+        raise ConfigError(
+            f"{where}: key {path}{owner} holds the control character U+{ord(found[0]):04X} "
+            f"(at character {found.start() + 1} of {data!r}): no text of the catalog can show it, "
+            "and the site's chart (SVG) would not load; delete it"
+        )
+
+
+# what XML cannot hold and YAML refuses typed: controls (tab and line ends aside), C1 controls,
+# surrogates, U+FFFE and U+FFFF
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 def _check_titles(

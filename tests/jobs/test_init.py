@@ -307,6 +307,25 @@ def test_section_titles_show_no_markdown_marks_emoji_codes_or_entities() -> None
     assert "Efficient\\*\\ Inference" in plan.mapping("README.md")["rules"][0]["path"]  # the list's heading
 
 
+def test_a_heading_with_control_characters_makes_a_clean_section_title(adopter: Path) -> None:
+    """A list's "## Quant\\x01ization" became the section title "Quant\\x01ization" (and an ANSI
+    escape stayed in "Pru\\x1b[31mning"): written to config/taxonomy.yml as a YAML escape and to
+    catalog.md as is, it made the site's chart.svg no XML (a browser showed no chart)."""
+    text = (
+        "# Awesome \x1b[1mX\n\n## Quant\x01ization\n\n"
+        "- [A Paper Title Long Enough](https://arxiv.org/abs/2210.17323)\n\n"
+        "## Pru\x1b[31mning \u202eA\n\n- [Another Paper Title Long Enough](https://arxiv.org/abs/2301.00774)\n"
+    )
+    (adopter / "README.md").write_text(text, encoding="utf-8")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    taxonomy = load_taxonomy(adopter / "config")  # refuses a control character
+    assert (taxonomy.title, [s.title for s in taxonomy.sections]) == (
+        "Awesome [1mX",
+        ["Quantization", "Pru[31mning A"],
+    )
+    assert cli.main(["lint", "catalog.md"]) == 0
+
+
 def test_a_jekyll_front_matter_is_no_intro(adopter: Path) -> None:
     """A GitHub Pages list opens with `---` / `layout: default` / ... / `---`: its intro was
     "layout: default title: ... permalink: /"."""

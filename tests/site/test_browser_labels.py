@@ -149,6 +149,33 @@ def test_a_label_with_an_unknown_key_or_without_its_placeholder_is_a_config_erro
     assert dict(fixture.load_taxonomy().labels)["show_all"] == "Show all {n} matches"  # the default
 
 
+def test_a_control_character_in_a_label_or_a_title_is_a_config_error(tmp_path: Path) -> None:
+    """A label or a section title holding a control character (a YAML escape, "\\x01") was taken
+    as it is: the chart's SVG then was no XML, and a browser showed no chart. It names the key."""
+    with pytest.raises(
+        ConfigError, match=r"key labels\.chart holds the control character U\+0001 \(at character 9"
+    ):
+        load_taxonomy(
+            french_config(tmp_path / "label", edit=("chart: Articles par", 'chart: "Articles\\x01" #'))
+        )
+    with pytest.raises(
+        ConfigError, match=r"key sections\.0\.title \(in the item with id 'alpha'\) holds .* U\+001B"
+    ):
+        title = french_config(tmp_path / "title") / "taxonomy.yml"
+        title.write_text(
+            title.read_text(encoding="utf-8").replace("title: Alpha Methods", 'title: "Alpha \\e[31mMethods"')
+        )
+        load_taxonomy(title.parent)
+    counts = chart.per_month([])
+    hostile = load_taxonomy(
+        french_config(
+            tmp_path / "fine", edit=("{section} ({n})", "{section} \\u2028 ]]> \\x85 \\u00e9 ({n})")
+        )
+    )
+    counts[(hostile.sections[0].id, (2024, 1))] = 2
+    ET.fromstring(chart.render_svg(counts, hostile))  # what YAML lets a label hold, XML holds
+
+
 def test_the_scripts_write_the_labels_of_the_taxonomy(browser: Browser, french_url: str) -> None:
     page = browser.new_page(viewport={"width": 1100, "height": 900})
     errors: list[str] = []

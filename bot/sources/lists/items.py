@@ -10,6 +10,7 @@ from bot.core import arxiv_ids
 from bot.core.catalog_parse import parse as parse_catalog
 from bot.core.catalog_parse import split_lines
 from bot.core.list_items import SourceItem
+from bot.core.text import strip_unsafe
 
 # -- what an item cannot give, and its links ----------------------------------------------------
 
@@ -59,8 +60,10 @@ def fix_mojibake(text: str) -> str:
 
 
 def clean_heading(title: str) -> str:
-    """A heading as a mapping rule sees it: no emoji, badges, anchors, links or HTML."""
-    title = _MD_IMAGE.sub("", title)
+    """A heading as a mapping rule sees it: no emoji, badges, anchors, links or HTML, and no
+    control or invisible character (init makes a section's title of it, which the site's chart
+    could not hold)."""
+    title = _MD_IMAGE.sub("", strip_unsafe(title))
     title = _ANCHOR_LINK.sub("", title)
     title = _MD_LINK.sub(lambda m: m["label"], title)
     title = _HTML_TAG.sub("", title)
