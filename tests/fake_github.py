@@ -804,7 +804,10 @@ class FakeGitHub:
     ) -> str | None:
         path = template
         for name, value in params.items():
-            path = path.replace("{" + name + "}", quote(value, safe=""))
+            segment = quote(value, safe="")  # a name of dots stays one segment (not "..": the parent)
+            path = path.replace(
+                "{" + name + "}", segment if segment.strip(".") else segment.replace(".", "%2E")
+            )
         body = incoming.raw or None
         content_type = (incoming.content_type or ("application/json" if body else "")).split(";")[0].lower()
         candidate = _OpenAPIRequest(

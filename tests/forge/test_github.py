@@ -586,6 +586,26 @@ def test_an_update_that_moves_the_paper_swaps_the_bots_labels_and_keeps_the_othe
     assert fake.pulls()[0].labels == ["catalog-bot", "new-paper", "Hand-Picked", "section:kv-cache"]
 
 
+@pytest.mark.parametrize("name", [".", "..", "needs section? #1/2 100% é+x", "%2E"])
+def test_a_stale_label_is_removed_by_its_name_however_written(fake, taxonomy, name):
+    """The label's name is one segment of the DELETE's path: "/", "#", "?" and "%" encoded, and a
+    name of dots too, which the HTTP client read as a dot segment: removing the label "." sent
+    ``DELETE .../issues/1/labels`` (GitHub: remove every label of the PR), ".." ``DELETE .../issues/1``."""
+    from dataclasses import replace
+
+    fake.add_issue("unrelated", "b", labels=(name,))  # the label exists on the repository
+    forge_for(fake).propose(replace(paper_change(taxonomy, "2405.00001"), labels=("new-paper", name)))
+    fake.pulls()[0].labels.append("Hand-Picked")  # a maintainer's
+    moved = replace(
+        paper_change(taxonomy, "2405.00001", section="kv-cache", subsection=None),
+        labels=("new-paper",),
+        stale_labels=(name,),
+    )
+    assert forge_for(fake).propose(moved).action == "updated"
+    assert fake.pulls()[0].labels == ["catalog-bot", "new-paper", "Hand-Picked"]
+    assert not fake.violations
+
+
 def test_missing_permission_is_explained(fake, taxonomy):
     fake.fail("POST", REFS, status=403, message="Resource not accessible by integration")
     change = paper_change(taxonomy, "2405.00001")

@@ -184,6 +184,15 @@ def graphql_url(api_url: str) -> str:
 # -- the client ------------------------------------------------------------------------------------
 
 
+def path_segment(text: str) -> str:
+    """``text`` as one segment of a REST path (a label's name): every character but letters,
+    digits and ``_.-~`` percent-encoded ("/", "#", "?", "%", spaces, non-ASCII), and the dots of a
+    name of dots alone too: the HTTP client removes a "." or ".." segment as a URL's dot segment
+    (``DELETE .../issues/1/labels/.`` was ``DELETE .../issues/1/labels``, every label removed)."""
+    encoded = quote(text, safe="")
+    return encoded if encoded.strip(".") else encoded.replace(".", "%2E")
+
+
 class GitHubClient:
     """REST and GraphQL requests on one repository, each under the retry policy.
 

@@ -17,13 +17,12 @@ import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import Any, Literal, cast
-from urllib.parse import quote
 
 from bot.core import hunks
 from bot.core.text import unified_diff
 from bot.errors import ForgeError
 from bot.forge.github.branches import Branches
-from bot.forge.github.client import GitHubClient, GitHubError
+from bot.forge.github.client import GitHubClient, GitHubError, path_segment
 from bot.forge.github.issues import Issues
 from bot.forge.github.queries import BotPull, RepositoryView
 from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
@@ -342,7 +341,7 @@ class PullRequests:
             try:
                 self._rest(
                     "DELETE",
-                    f"{self._repo_path}/issues/{pull.number}/labels/{quote(name, safe='')}",
+                    f"{self._repo_path}/issues/{pull.number}/labels/{path_segment(name)}",
                     f"remove label {name} from PR #{pull.number}",
                 )
             except GitHubError as exc:
