@@ -24,7 +24,7 @@ from bot.core.changes import ChangeRequest, PullRequest
 from bot.core.entry import Entry, parse_entry, render_entry
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
-from bot.core.text import clean_abstract
+from bot.core.text import cap, clean_abstract
 
 if TYPE_CHECKING:  # the scorer pulls in scikit-learn: import it only where it runs
     from bot.core.candidates import Correction  # (which imports this module)
@@ -157,12 +157,14 @@ _ABSTRACT_START, _ABSTRACT_END = "<details><summary>Abstract</summary>\n\n", "\n
 def abstract_of(body: str) -> str:
     """The abstract a bot PR's body shows, as plain text ("" when it shows none: an older PR, a
     template without it): what the scorer learns of a closed or moved paper, so that it reads
-    that paper as it reads a new one, title and abstract (at most ``MAX_ABSTRACT`` characters)."""
-    start = (body or "").find(_ABSTRACT_START)
-    end = body.find(_ABSTRACT_END, start) if start >= 0 else -1
+    that paper as it reads a new one, title and abstract (at most ``MAX_ABSTRACT`` characters: a
+    body edited by hand may hold 65,536; GitHub's web editor writes its line ends as CRLF)."""
+    text = (body or "").replace("\r\n", "\n")
+    start = text.find(_ABSTRACT_START)
+    end = text.find(_ABSTRACT_END, start) if start >= 0 else -1
     if end < 0:
         return ""
-    return markdown.inline_text(" ".join(body[start + len(_ABSTRACT_START) : end].split()))
+    return cap(markdown.inline_text(" ".join(text[start + len(_ABSTRACT_START) : end].split())), MAX_ABSTRACT)
 
 
 def change_request(

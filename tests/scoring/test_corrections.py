@@ -148,6 +148,25 @@ def test_a_moved_paper_is_a_routing_label_with_the_abstract_its_pr_showed(taxono
     assert taught.corrections[0][0].abstract == ABSTRACT
 
 
+def test_the_abstract_of_a_pr_body_edited_by_hand_is_read_capped(taxonomy: Taxonomy) -> None:
+    """A body edited in GitHub's web editor has CRLF line ends: its abstract was not found (the
+    paper learnt by its title alone); a body anyone with write access edited to hold 60,000
+    characters of abstract was learnt whole, twenty times what a PR body shows (MAX_ABSTRACT)."""
+    from bot.core.proposals import MAX_ABSTRACT
+
+    catalog = parse(small_catalog_text(taxonomy), taxonomy)
+    moved = next(item for item in catalog.entries() if item.arxiv_ids and item.section)
+    other = next(s.id for s in taxonomy.sections if s.kind == "papers" and s.id != moved.section)
+    merged = proposed(Paper(moved.arxiv_ids[0], moved.title, ABSTRACT), other, "merged", taxonomy)
+    edited = dataclasses.replace(merged, body=merged.body.replace("\n", "\r\n"))
+    [(learnt, _, _)] = routing_corrections([edited], catalog)
+    assert learnt.abstract == ABSTRACT
+    long = "word " * 12_000
+    padded = dataclasses.replace(merged, body=merged.body.replace("We evict", long + "We evict"))
+    [(learnt, _, _)] = routing_corrections([padded], catalog)
+    assert len(learnt.abstract) <= MAX_ABSTRACT and learnt.abstract.startswith("word word")
+
+
 def test_a_merged_pr_without_an_abstract_in_its_body_is_a_routing_label_of_its_title(
     taxonomy: Taxonomy,
 ) -> None:
