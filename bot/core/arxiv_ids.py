@@ -22,7 +22,7 @@ _URL_RE = re.compile(
 # arXiv:ID, `arXiv, ID`, arXiv ID, and arXiv's DOIs (10.48550/arXiv.ID)
 _PREFIXED_RE = re.compile(rf"\barxiv\s*[:,.]?\s*{_ID}(?![\d])", re.IGNORECASE)
 _BARE_RE = re.compile(rf"^\s*{_ID}\s*$")
-_ALL_ID_RE = re.compile(rf"^(?:{NEW_ID}|{OLD_ID})$")
+_ALL_ID_RE = re.compile(rf"(?:{NEW_ID}|{OLD_ID})")  # fullmatch: "$" lets a line end through
 
 
 def normalize(arxiv_id: str) -> str:
@@ -38,7 +38,7 @@ def canonical(arxiv_id: str) -> str:
 
 def is_valid(arxiv_id: str) -> bool:
     """True for a well-formed id without version (new style with a real month, or old style)."""
-    if not _ALL_ID_RE.match(arxiv_id):
+    if not _ALL_ID_RE.fullmatch(arxiv_id):
         return False
     if "/" in arxiv_id:
         return True

@@ -245,6 +245,16 @@ def test_digits_of_other_scripts_are_no_arxiv_id() -> None:
     assert arxiv_ids.find_ids("arXiv:٢٤٠٥.٠٠٧٣٢ https://arxiv.org/abs/2405.00732v٢") == ["2405.00732"]
 
 
+def test_an_id_with_a_line_end_is_no_valid_id() -> None:
+    """``is_valid`` took "cs/0112017\\n" (a regex's "$" matches before a final line end): the
+    validator of ids read back from the status comment's state, which the search of a run's PRs
+    quotes (``bot_pull_requests_naming``), let a line end through."""
+    assert arxiv_ids.is_valid("cs/0112017") and arxiv_ids.is_valid("2405.00732")
+    assert not any(
+        arxiv_ids.is_valid(i) for i in ("cs/0112017\n", "2405.00732\n", " 2405.00732", "2405.00732 ")
+    )
+
+
 def test_a_markdown_link_is_read_as_its_address() -> None:
     """GitHub's editor writes ``[code](https://...)`` when a link is pasted over a selected word:
     the reader sees "code", the command means the link (it was read as part of the section)."""
