@@ -7,7 +7,10 @@ a slow or rate-limited host never stalls the others. Redirects are followed by h
 A request that outlives its timeout is given up on (the link moves on: retry or verdict) but
 it is *not* abandoned: it keeps its host slot until the server answers or ``abandon_after``
 passes, because the server is still busy with it. So a host never has more than its limit of
-our requests open, hung ones included.
+our requests open, hung ones included. It gives its place in the global gate back at once
+(up to ``lingering_limit`` such requests, for the sockets they hold): when it kept that too, six
+hosts that never answer held all 128 places for ``abandon_after`` and every other host's links
+waited 70 s.
 
 A host that answers none of ``silent_host_limit`` requests in a row (every one timed out, and no
 request given up on got a late answer meanwhile) is not asked any more this run: its remaining
@@ -95,6 +98,12 @@ def invalid_url(url: str) -> str:
     return ""
 
 
+def lingering_limit(concurrency: int) -> int:
+    """Requests given up on that may wait for their late answer outside the global gate (each
+    holds a socket until answered or abandoned): four times the requests in flight."""
+    return 4 * concurrency
+
+
 def silent_host_limit(concurrency: int) -> int:
     """Requests in a row a host may leave unanswered (timed out) before it is not asked again this
     run: two rounds of its slots, at least 4."""
@@ -120,6 +129,7 @@ class HttpChecker:
         self._hosts: dict[str, Gate] = {}
         self._unanswered: dict[str, int] = {}  # host key -> requests timed out in a row
         self._lingering: set[asyncio.Task[Answer]] = set()
+        self._off_global: set[asyncio.Task[Answer]] = set()  # lingering, its global place given back
         self.requests = 0
 
     @property
@@ -247,7 +257,10 @@ class HttpChecker:
         task = loop.create_task(self._request(method, url))
 
         def release(_: asyncio.Task[Answer]) -> None:
-            self._global.release()
+            if task in self._off_global:
+                self._off_global.discard(task)
+            else:
+                self._global.release()
             host.release()
 
         task.add_done_callback(release)
@@ -255,6 +268,9 @@ class HttpChecker:
         if task in done:
             self._heard(key, task.result())
             return _Sent(task.result(), started)
+        if len(self._off_global) < lingering_limit(self._settings.concurrency):
+            self._off_global.add(task)  # the run moves on: only the host keeps waiting for it
+            self._global.release()
         self._lingering.add(task)
         task.add_done_callback(self._lingering.discard)
         task.add_done_callback(lambda late: self._late_answer(key, late))

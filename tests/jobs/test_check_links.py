@@ -570,6 +570,43 @@ def test_a_host_that_answers_nothing_is_not_asked_again(web: PlantedWeb) -> None
     assert all(results[url].verdict is Verdict.ALIVE for url in fine)
 
 
+HUNG_HOSTS = [{f"/hung-{i}": Route("hang", delay=60) for i in range(3)} for _ in range(6)] + [
+    {f"/ok-{i}": Route() for i in range(8)}
+]
+
+
+@pytest.mark.parametrize("web", [HUNG_HOSTS], indirect=True)
+def test_hung_hosts_hold_up_no_other_host(web: PlantedWeb) -> None:
+    """Six hosts that accept connections and never answer, 2 slots each, filled the overall limit
+    of 8: a request given up on kept its place there until ``abandon_after``, so the answering
+    host's links waited that long before their first request (70 s with the defaults). Given up
+    on, it keeps only its host's slot: the others' links are done long before."""
+    settings = replace(FAST, concurrency=8, per_host=HostLimits(2, 0.0), timeout=1.0, abandon_after=8.0)
+    hung = [web.url(f"/hung-{i}", host) for host in range(6) for i in range(3)]
+    fine = [web.url(f"/ok-{i}", host=6) for i in range(8)]
+    settled: dict[str, float] = {}
+
+    async def go() -> tuple[float, dict[str, LinkResult]]:
+        async with make_client(settings) as client:
+            began = time.monotonic()
+            http = HttpChecker(client, settings)
+            results = await check_all(
+                [*hung, *fine], http, settings, progress=lambda r: settled.setdefault(r.url, time.monotonic())
+            )
+            return began, results
+
+    began, results = asyncio.run(go())
+    assert all(results[url].verdict is Verdict.ALIVE for url in fine)
+    assert all(results[url].verdict is Verdict.DEAD for url in hung)
+    # the answering host's links settle before any request given up on is abandoned (8 s after it
+    # started, so after ``began`` + 8 s): 1 s of timeouts on an idle machine, 7 s of margin for load
+    assert max(settled[url] for url in fine) - began < settings.abandon_after
+    assert max(settled[url] for url in fine) < min(settled[url] for url in hung)
+    for host in range(6):  # each hung host kept its 2 slots while waiting: the second round came 8 s on
+        arrivals = sorted(r.arrived for r in web.log if r.host == host)
+        assert len(arrivals) == 4 and arrivals[2] - arrivals[1] > settings.abandon_after / 2
+
+
 def test_a_closed_gate_turns_its_waiters_away() -> None:
     async def go() -> list[str]:
         gate, seen = Gate(1), []

@@ -1,0 +1,121 @@
+"""Benchmark: what hosts that never answer cost the other hosts' links (loopback only).
+
+    python bench/hung_hosts.py [--hung-hosts 6] [--hung-links 60] [--hosts 10] [--links 100]
+                               [--timeout 10]
+
+A loopback web (its own process) of ``--hosts`` hosts answering 200 at once and ``--hung-hosts``
+hosts that accept a connection, read the request and never answer. The link checker runs with
+this checkout's ``config/links.yml`` (128 in flight, 24 per host, 10 s timeout, 60 s
+``abandon_after``) on ``--hung-links`` links per hung host first, then ``--links`` per answering
+host, and prints when the last answering host's link and the last hung host's link were settled,
+the wall time and the requests sent. Figures only: nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import functools
+import multiprocessing
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bot import config  # noqa: E402
+from bot.linkcheck import HttpChecker, LinkResult, check_all, make_client, settings_from_config  # noqa: E402
+
+
+def _serve(ports: list[int], hung: set[int], ready: Any) -> None:
+    async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, port: int) -> None:
+        try:
+            await reader.readuntil(b"\r\n\r\n")
+            if port in hung:  # never answers; the connection ends when the client closes it
+                await reader.read()
+                return
+            writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            await writer.drain()
+        except (ConnectionError, asyncio.IncompleteReadError, asyncio.LimitOverrunError):
+            pass
+        finally:
+            writer.close()
+
+    async def main() -> None:
+        for port in ports:
+            await asyncio.start_server(functools.partial(handle, port=port), "127.0.0.1", port, backlog=1024)
+        ready.set()
+        await asyncio.Event().wait()
+
+    asyncio.run(main())
+
+
+def free_ports(count: int) -> list[int]:
+    import socket
+
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+async def measure(hung: list[str], fine: list[str], settings: Any) -> dict[str, float]:
+    settled: dict[str, float] = {}
+
+    def progress(result: LinkResult) -> None:
+        settled.setdefault(result.url, time.monotonic())
+
+    async with make_client(settings) as client:
+        http = HttpChecker(client, settings)
+        began = time.monotonic()
+        await check_all([*hung, *fine], http, settings, progress=progress)
+        ended = time.monotonic()
+    return {
+        "answering hosts' links done s": round(max(settled[u] for u in fine) - began, 1),
+        "hung hosts' links done s": round(max(settled[u] for u in hung) - began, 1) if hung else 0.0,
+        "wall s": round(ended - began, 1),
+        "requests": http.requests,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hung-hosts", type=int, default=6)
+    parser.add_argument("--hung-links", type=int, default=60, help="links per hung host")
+    parser.add_argument("--hosts", type=int, default=10, help="hosts that answer")
+    parser.add_argument("--links", type=int, default=100, help="links per answering host")
+    parser.add_argument("--timeout", type=float, default=None, help="the checker's timeout (config: 10)")
+    args = parser.parse_args(argv)
+    settings = settings_from_config(config.load("links", ROOT / "config"))
+    if args.timeout is not None:
+        settings = replace(settings, timeout=args.timeout)
+    ports = free_ports(args.hosts + args.hung_hosts)
+    hung_ports = ports[args.hosts :]
+    ready = multiprocessing.Event()
+    web = multiprocessing.Process(target=_serve, args=(ports, set(hung_ports), ready), daemon=True)
+    web.start()
+    ready.wait(10)
+    try:
+        hung = [f"http://127.0.0.1:{p}/page/{n}" for p in hung_ports for n in range(args.hung_links)]
+        fine = [f"http://127.0.0.1:{p}/page/{n}" for p in ports[: args.hosts] for n in range(args.links)]
+        figures = asyncio.run(measure(hung, fine, settings))
+    finally:
+        web.terminate()
+        web.join(5)
+    print(
+        f"{args.hung_hosts} hung hosts x {args.hung_links} links, {args.hosts} hosts x {args.links} links "
+        f"(concurrency {settings.concurrency}, per host {settings.per_host.concurrency}, timeout "
+        f"{settings.timeout} s, abandon_after {settings.abandon_after} s): "
+        + ", ".join(f"{k} {v}" for k, v in figures.items())
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
