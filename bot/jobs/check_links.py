@@ -100,14 +100,14 @@ def _check_options(args: argparse.Namespace) -> None:
 # Nearly every link failing without any answer (connection refused, DNS, timeouts) is how an
 # offline machine fails, not how the web does: say so rather than report every link dead. Unless
 # an API (arXiv, GitHub) answered for some links: then the network works and the silent hosts are
-# down (an offline machine's API calls fail too, and their links fall back to HTTP).
+# down (an offline machine's API calls fail too: their links are unknown, which shows nothing).
 OFFLINE_SHARE = 0.9
 OFFLINE_MIN_LINKS = 5
 
 
 def looks_offline(results: dict[str, LinkResult]) -> bool:
-    if any(r.source not in ("http", "config") for r in results.values()):  # "config": excluded
-        return False
+    if any(r.source not in ("http", "config") and r.verdict is not Verdict.UNKNOWN for r in results.values()):
+        return False  # an API answered ("config": excluded links)
     checked = [r for r in results.values() if r.source == "http" and r.requests]  # not: invalid URLs
     silent = [r for r in checked if r.verdict is not Verdict.ALIVE and r.status is None]
     return len(checked) >= OFFLINE_MIN_LINKS and len(silent) >= OFFLINE_SHARE * len(checked)

@@ -25,7 +25,7 @@ from bot.__main__ import main as bot_main
 from bot.core.catalog_document import render_document
 from bot.core.entry import Entry
 from bot.linkcheck import LinkResult, Verdict
-from bot.linkcheck.arxiv import ArxivResolver, is_withdrawn, paper_link
+from bot.linkcheck.arxiv import API_UNAVAILABLE, ArxivResolver, is_withdrawn, paper_link
 from bot.sources.arxiv_api import ApiSettings, ArxivLookup
 from tests.conftest import PROJECT
 from tests.fake_github import (
@@ -240,19 +240,29 @@ def test_pages_a_paper_may_not_have_are_left_to_http(api: ArxivApi) -> None:
     assert len(api.id_lists) == 1
 
 
-def test_a_failing_api_leaves_every_link_to_http(api: ArxivApi, caplog: pytest.LogCaptureFixture) -> None:
+def test_a_failing_api_leaves_its_links_unknown_not_to_http(
+    api: ArxivApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    """A failed call's links went to HTTP, where arXiv's pace (3 s a request) made the thousands of a
+    night take hours: they are unknown this run, which the two-night rule keeps as they were."""
     api.status = 503
-    answers = ArxivResolver(api.lookup(retries=1)).resolve(
-        [f"https://arxiv.org/abs/{RECORDED_ID}", f"https://arxiv.org/abs/{UNKNOWN_ID}"]
-    )
+    urls = [f"https://arxiv.org/abs/{RECORDED_ID}", f"https://arxiv.org/pdf/{UNKNOWN_ID}"]
+    answers = ArxivResolver(api.lookup(retries=1)).resolve(urls)
     assert re.search(
-        r"the arXiv lookup failed, so the links of 2 papers are checked "
-        r"over HTTP instead: the arXiv API .* HTTP 503",
+        r"the arXiv lookup failed, so the links of 2 papers are not checked this run \(unknown, not dead; "
+        r"`check-links --no-resolvers` checks them over HTTP\): the arXiv API .* HTTP 503",
         caplog.text,
     )
     # one warning for the whole lookup (the retry's wait is logged at INFO when that level is on)
     assert [r.levelname for r in caplog.records if r.levelno >= logging.WARNING] == ["WARNING"]
-    assert answers == {}
+    assert list(answers) == urls
+    for url in urls:
+        assert (answers[url].verdict, answers[url].status, answers[url].source) == (
+            Verdict.UNKNOWN,
+            None,
+            "arxiv",
+        )
+        assert answers[url].error == f"{API_UNAVAILABLE} (HTTP 503)"
     assert len(api.id_lists) == 2  # the call and its one retry
 
 
@@ -273,8 +283,28 @@ def test_a_call_failing_midway_keeps_the_batches_already_answered(
     urls = [f"https://arxiv.org/abs/{i}" for i in (RECORDED_ID, "2301.00001", "2405.00732")]
     answers = ArxivResolver(FailingSecondCall()).resolve(urls)
     assert "links of 2 papers" in caplog.text
-    assert list(answers) == [urls[0]] and answers[urls[0]].verdict is Verdict.ALIVE
+    assert answers[urls[0]].verdict is Verdict.ALIVE
+    assert [answers[url].verdict for url in urls[1:]] == [Verdict.UNKNOWN] * 2
     assert len(calls) == 2  # no call after the failing one
+
+
+def test_an_empty_answer_then_a_failure_leaves_the_papers_unknown(api: ArxivApi) -> None:
+    """The papers of an empty answer are asked again beside one found; when the API fails then,
+    they are unknown too (not dead, not left to HTTP)."""
+    calls: list[list[str]] = []
+
+    class EmptyThenDown:
+        batch_size = 2
+
+        def lookup(self, ids: list[str]) -> dict:
+            calls.append(list(ids))
+            api.status = 503 if len(calls) == 3 else 200
+            return api.lookup(retries=0).lookup(ids)
+
+    urls = [f"https://arxiv.org/abs/{i}" for i in (UNKNOWN_ID, "2401.99998", RECORDED_ID)]
+    answers = ArxivResolver(EmptyThenDown()).resolve(urls)
+    assert len(calls) == 3
+    assert [answers[url].verdict for url in urls] == [Verdict.UNKNOWN, Verdict.UNKNOWN, Verdict.ALIVE]
 
 
 # -- check-links ----------------------------------------------------------------------------------------------
@@ -424,6 +454,26 @@ def test_a_site_that_never_answers_is_dead_when_the_arxiv_api_answered(config_di
     assert records[f"https://arxiv.org/abs/{RECORDED_ID}"]["alive"] is True
 
 
+def test_when_the_arxiv_api_fails_its_links_are_not_checked_over_http(
+    config_dir, api, site, tmp_path, capsys
+):
+    """An arXiv API failure sent every arxiv.org link to HTTP, one request every 3 s (a night's
+    thousands: hours); here arxiv.org is a closed port (the proxy), so they were dead. They are
+    unknown, with no request, and the file's other links are checked as usual."""
+    api.status = 503
+    path = tmp_path / "catalog.md"
+    path.write_text(FIVE_LINKS + f"- [project]({site.url_for('/page')})\n", encoding="utf-8")
+
+    records = check_links_json(path, capsys)
+
+    papers = [record for url, record in records.items() if "arxiv.org" in url]
+    assert len(papers) == 5 and len(api.id_lists) == 1
+    assert all((r["verdict"], r["alive"], r["source"]) == ("unknown", None, "arxiv") for r in papers)
+    assert {r["error"] for r in papers} == {f"{API_UNAVAILABLE} (HTTP 503)"}
+    assert records[site.url_for("/page")]["alive"] is True
+    assert [request.path for request, _ in site.log] == ["/page"]
+
+
 def test_bench_like_links_never_reach_the_resolver(config_dir, api, site, tmp_path, capsys):
     port = site.port
     site.expect_request(re.compile(r"/(abs|pdf)/.*")).respond_with_data("", status=404)
@@ -528,3 +578,36 @@ def test_the_nightly_job_resolves_arxiv_links_through_the_api(
     assert f"https://arxiv.org/pdf/{WITHDRAWN_ID}" in withdrawn and "withdrawn by its authors" in withdrawn
     assert issue.state == "open"  # a withdrawn paper needs a maintainer's decision
     assert "| alive | 3 |" in capsys.readouterr().out
+
+
+def test_a_night_whose_arxiv_api_fails_leaves_its_paper_links_unknown(
+    config_dir, api, taxonomy, capsys, monkeypatch, fake_github: FakeGitHub
+):  # noqa: F811
+    """The night's arxiv.org links went to HTTP at arXiv's pace (3 s a link: thousands took up the
+    45-minute budget); here arxiv.org is a closed port, so they were failing links. They are not
+    checked: unknown, counted apart in the summary, and not watched."""
+    api.status = 503
+    entries = [
+        paper(1, f"https://arxiv.org/abs/{RECORDED_ID}"),
+        paper(2, f"https://arxiv.org/abs/{UNKNOWN_ID}"),
+    ]
+    fake_github.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
+    for name, value in {
+        "GITHUB_TOKEN": BOT_TOKEN,
+        "GITHUB_REPOSITORY": fake_github.repository,
+        "GITHUB_API_URL": fake_github.url,
+    }.items():
+        monkeypatch.setenv(name, value)
+
+    assert bot_main(["nightly", "--no-enrich"]) == 0
+
+    out = capsys.readouterr().out
+    assert (
+        "| ↳ arxiv.org links not checked: the arXiv API did not answer (not asked over HTTP instead, at "
+        "arXiv's pace) | 2 |" in out
+    )
+    assert (
+        "| dead tonight | 0 |" in out
+        and "| not verified tonight (rate limited, or past the time budget) | 2 |" in out
+    )
+    assert not [i for i in fake_github.issues.values() if not i.is_pull]  # nothing failing: no issue
