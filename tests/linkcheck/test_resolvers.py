@@ -474,6 +474,22 @@ def test_when_the_arxiv_api_fails_its_links_are_not_checked_over_http(
     assert [request.path for request, _ in site.log] == ["/page"]
 
 
+def test_an_arxiv_api_that_fails_is_no_sign_the_network_works(config_dir, api, tmp_path, capsys):
+    """Its links are unknown records with "source": "arxiv", which must not count as an API that
+    answered: every other link unanswered is still the runner being offline, nothing dead."""
+    api.status = 503
+    with socket.socket() as probe:  # a loopback port nothing listens on: refused at once
+        probe.bind(("127.0.0.1", 0))
+        gone = probe.getsockname()[1]
+    path = tmp_path / "catalog.md"
+    path.write_text(
+        FIVE_LINKS + "".join(f"- [p{n}](http://127.0.0.1:{gone}/p{n})\n" for n in range(5)), "utf-8"
+    )
+
+    assert bot_main(["check-links", str(path)]) == 1
+    assert "the network is probably down, so no link is reported dead" in capsys.readouterr().err
+
+
 def test_bench_like_links_never_reach_the_resolver(config_dir, api, site, tmp_path, capsys):
     port = site.port
     site.expect_request(re.compile(r"/(abs|pdf)/.*")).respond_with_data("", status=404)
