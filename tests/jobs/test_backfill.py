@@ -7,10 +7,13 @@ from __future__ import annotations
 import argparse
 import datetime
 import io
+import subprocess
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot import config
 from bot.core import digest
@@ -24,6 +27,7 @@ from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi
 from tests.arxiv_api_server import FIXTURES, ArxivApiServer, arxiv_api, load_metadata  # noqa: F401
 from tests.fake_github import FakeGitHub, fake_github, forge_for  # noqa: F401
+from tests.gitrepo import make_repo
 from tests.scoring_helpers import small_catalog_text
 
 MONTH = FIXTURES / "api_metadata_2025-01_cs.CL-cs.AI_PARTLY-SYNTHETIC.jsonl.gz"
@@ -308,6 +312,108 @@ def test_a_run_without_until_resumes_the_next_day_where_it_stopped(
     assert [r["start"] for r in month.log] == ["200"]  # resumed, with the saved range
     assert "resuming the search saved in" in capsys.readouterr().err
     assert not (repo / ".backfill-state.json").exists()
+
+
+@dataclass
+class ActionsCache:
+    """actions/cache/restore and save as GitHub runs them: an entry never changes once saved (a
+    second save under its key is refused); a restore takes the key's own entry, else the newest
+    one whose key starts with a restore key; a path that does not exist is not saved."""
+
+    entries: list[tuple[str, dict[str, bytes]]] = field(default_factory=list)
+
+    def save(self, key: str, paths: list[str], workspace: Path) -> None:
+        files = {path: (workspace / path).read_bytes() for path in paths if (workspace / path).exists()}
+        if files and key not in dict(self.entries):
+            self.entries.append((key, files))
+
+    def restore(self, key: str, prefixes: list[str], paths: list[str], workspace: Path) -> None:
+        newest = (
+            files for name, files in reversed(self.entries) if any(name.startswith(p) for p in prefixes)
+        )
+        for path, data in (dict(self.entries).get(key) or next(newest, {})).items():
+            if path in paths:
+                (workspace / path).write_bytes(data)
+
+
+def run_workflow(
+    workflow: Path, workspace: Path, cache: ActionsCache, run_id: int, job: Callable[[], int]
+) -> bool:
+    """The Backfill workflow's steps on ``workspace`` (a fresh checkout), not a dry run: the cache
+    steps on ``cache``, the job by ``job``; after a failed step only the steps whose ``if`` says
+    ``always()``. Whether the job succeeded."""
+    failed = False
+    for step in yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]["backfill"]["steps"]:
+        if failed and "always()" not in step.get("if", ""):
+            continue
+        uses, options = step.get("uses", ""), step.get("with", {})
+        key = str(options.get("key", "")).replace("${{ github.run_id }}", str(run_id))
+        key = key.replace("${{ github.run_attempt }}", "1")
+        if uses.startswith("actions/cache/restore@"):
+            cache.restore(key, options["restore-keys"].split(), options["path"].split(), workspace)
+        elif uses.startswith("actions/cache/save@"):
+            cache.save(key, options["path"].split(), workspace)
+        elif step.get("name") == "Backfill" or options.get("job") == "backfill":
+            try:
+                job()
+            except BotError:
+                failed = True
+        elif ".backfill-saved" in step.get("run", ""):
+            subprocess.run(["bash", "-c", step["run"]], cwd=workspace, check=True)
+    return not failed
+
+
+@pytest.mark.parametrize("workflow", [".github/workflows/backfill.yml", "docs/workflows/backfill.yml"])
+def test_a_second_run_in_actions_resumes_where_the_first_stopped(
+    workflow: str,
+    taxonomy: Taxonomy,
+    month: ArxivApiServer,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each run of the workflow starts on a fresh runner: the state file of a run that arXiv
+    stopped was lost with it, and the next run searched the months from the start again. The
+    Actions cache keeps it; a run after a completed search starts afresh."""
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)  # backfill's local-git mode in each checkout
+    path = Path(__file__).parents[2] / workflow
+    cache, catalog = ActionsCache(), small_catalog_text(taxonomy)
+    first = make_repo(tmp_path / "first", taxonomy, catalog)
+    api = api_for(month, [])
+    served = len(month.log)
+
+    def fail_after_first_page(seconds: float) -> None:
+        if len(month.log) - served == 1:
+            month.fail(2)  # the second page never answers (one try and its retry)
+
+    api.sleep = fail_after_first_page
+    stopped = run_workflow(
+        path,
+        first,
+        cache,
+        1,
+        lambda: backfill.main(job_args(first, "cs.CL,cs.AI", None, False), api, lambda: TODAY),
+    )
+    assert not stopped and [r["start"] for r in month.log] == ["0", "200", "200"]
+
+    month.log.clear()
+    second = make_repo(tmp_path / "second", taxonomy, catalog)  # another runner: a fresh checkout
+    args = job_args(second, "cs.CL,cs.AI", None, False)
+    assert run_workflow(
+        path, second, cache, 2, lambda: backfill.main(args, api_for(month, []), lambda: TODAY)
+    )
+    assert [r["start"] for r in month.log] == ["200"]  # resumed where the first run stopped
+    assert "backfill: resuming at result 200 of 236" in capsys.readouterr().err
+
+    month.log.clear()
+    third = make_repo(tmp_path / "third", taxonomy, catalog)
+    args = job_args(third, "cs.CL,cs.AI", None, False)
+    assert run_workflow(path, third, cache, 3, lambda: backfill.main(args, api_for(month, []), lambda: TODAY))
+    assert [r["start"] for r in month.log] == ["0", "200"]  # the search was complete: a new one
+    assert len(cache.entries) == 3 and not (third / ".backfill-state.json").exists()
+    steps = yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"]["backfill"]["steps"]
+    saved = [s["with"]["path"].split() for s in steps if s.get("uses", "").startswith("actions/cache/")]
+    assert all(config.load("papers")["backfill"]["state_file"] in paths for paths in saved)  # the default's
 
 
 def test_a_run_of_another_range_says_it_replaces_the_saved_progress(
