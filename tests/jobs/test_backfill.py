@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import io
+import re
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -337,14 +338,23 @@ class ActionsCache:
 
 
 def run_workflow(
-    workflow: Path, workspace: Path, cache: ActionsCache, run_id: int, job: Callable[[], int]
+    workflow: Path,
+    workspace: Path,
+    cache: ActionsCache,
+    run_id: int,
+    job: Callable[[], int],
+    broken: bool = False,
 ) -> bool:
     """The Backfill workflow's steps on ``workspace`` (a fresh checkout), not a dry run: the cache
-    steps on ``cache``, the job by ``job``; after a failed step only the steps whose ``if`` says
-    ``always()``. Whether the job succeeded."""
-    failed = False
+    steps on ``cache``, the job by ``job`` (``broken``: a step before them failed, the checkout or
+    the install). After a failure only the steps whose ``if`` says ``always()`` run, and a step
+    that names another's outcome runs when that step had it. Whether the job succeeded."""
+    failed, outcomes = broken, {}
     for step in yaml.safe_load(workflow.read_text(encoding="utf-8"))["jobs"]["backfill"]["steps"]:
-        if failed and "always()" not in step.get("if", ""):
+        condition = step.get("if", "")
+        needed = re.findall(r"steps\.([\w-]+)\.outcome == 'success'", condition)
+        if (failed and "always()" not in condition) or any(outcomes.get(n) != "success" for n in needed):
+            outcomes[step.get("id", "")] = "skipped"
             continue
         uses, options = step.get("uses", ""), step.get("with", {})
         key = str(options.get("key", "")).replace("${{ github.run_id }}", str(run_id))
@@ -360,6 +370,7 @@ def run_workflow(
                 failed = True
         elif ".backfill-saved" in step.get("run", ""):
             subprocess.run(["bash", "-c", step["run"]], cwd=workspace, check=True)
+        outcomes[step.get("id", "")] = "success"
     return not failed
 
 
@@ -397,6 +408,8 @@ def test_a_second_run_in_actions_resumes_where_the_first_stopped(
     assert not stopped and [r["start"] for r in month.log] == ["0", "200", "200"]
 
     month.log.clear()
+    broken = make_repo(tmp_path / "broken", taxonomy, catalog)  # a run whose install failed saves nothing
+    assert not run_workflow(path, broken, cache, 2, lambda: 0, broken=True) and len(cache.entries) == 1
     second = make_repo(tmp_path / "second", taxonomy, catalog)  # another runner: a fresh checkout
     args = job_args(second, "cs.CL,cs.AI", None, False)
     assert run_workflow(
@@ -408,7 +421,7 @@ def test_a_second_run_in_actions_resumes_where_the_first_stopped(
     month.log.clear()
     third = make_repo(tmp_path / "third", taxonomy, catalog)
     args = job_args(third, "cs.CL,cs.AI", None, False)
-    assert run_workflow(path, third, cache, 3, lambda: backfill.main(args, api_for(month, []), lambda: TODAY))
+    assert run_workflow(path, third, cache, 4, lambda: backfill.main(args, api_for(month, []), lambda: TODAY))
     assert [r["start"] for r in month.log] == ["0", "200"]  # the search was complete: a new one
     assert len(cache.entries) == 3 and not (third / ".backfill-state.json").exists()
     steps = yaml.safe_load(path.read_text(encoding="utf-8"))["jobs"]["backfill"]["steps"]
