@@ -8,7 +8,9 @@ about, not fatal; defaults come from the schema, so a missing file or key means 
 from __future__ import annotations
 
 import copy
+import difflib
 import logging
+import re
 from collections.abc import Callable
 from functools import cache, lru_cache
 from pathlib import Path
@@ -136,9 +138,40 @@ def _describe(error: jsonschema.ValidationError, data: Any, lines: Lines) -> str
     if owner := _item_id(data, tuple(error.absolute_path)):
         where += f" (in the item with id {owner!r})"  # "sections.2" alone sends a reader counting
     expected = error.schema.get("description") if isinstance(error.schema, dict) else None
-    hint = f" Expected: {expected}." if expected else ""
-    line = lines(tuple(error.absolute_path)) if error.absolute_path else None
-    return f"{f'line {line}: ' if line else ''}key {where}: {error.message}.{hint}"
+    hint = f" Expected: {expected.rstrip('.')}." if expected else ""
+    path, message = tuple(error.absolute_path), error.message
+    if lost := _lost_placeholders(error):  # not "does not match '^(?=[\\s\\S]*\\{n\\})'"
+        message = f"{error.instance!r} has no {', '.join(lost)}"
+    if unexpected := _unexpected_keys(error):
+        # the typo's own line, not its mapping's (`labels:` is 50 lines above a label), and the
+        # keys it was meant to be
+        path += (unexpected[0],)
+        closest = difflib.get_close_matches(str(unexpected[0]), list(error.schema["properties"]), n=3)
+        message += f" (closest: {', '.join(closest)})" if closest else ""
+    line = lines(path) if path else None
+    return f"{f'line {line}: ' if line else ''}key {where}: {message}.{hint}"
+
+
+def _lost_placeholders(error: jsonschema.ValidationError) -> list[str]:
+    """The ``{name}``s a label's pattern requires and its text lacks (a site label without its
+    ``{n}``), for a message in the label's words rather than the pattern's."""
+    if error.validator != "pattern" or not isinstance(error.instance, str):
+        return []
+    names = re.findall(r"\\\{(\w+)\\\}", str(error.validator_value))
+    return [f"{{{name}}}" for name in names if f"{{{name}}}" not in error.instance]
+
+
+def _unexpected_keys(error: jsonschema.ValidationError) -> list[Any]:
+    """The keys an ``additionalProperties: false`` error refuses, in the file's order."""
+    schema, instance = error.schema, error.instance
+    if (
+        error.validator != "additionalProperties"
+        or not isinstance(schema, dict)
+        or not isinstance(instance, dict)
+    ):
+        return []
+    known = schema.get("properties") or {}
+    return [key for key in instance if key not in known]
 
 
 def _item_id(data: Any, path: tuple[Any, ...]) -> str | None:

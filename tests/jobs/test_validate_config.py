@@ -330,7 +330,11 @@ def test_a_wrong_value_and_an_unknown_key_name_their_lines(
     poll.write_text(poll.read_text(encoding="utf-8") + "lables: [new-paper]\n", encoding="utf-8")
     assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 1
     captured = capsys.readouterr()
-    assert f"error: {keywords}: line {at}: key sections.kv-cache: Additional properties" in captured.out
+    # the unknown key's own line, not its mapping's, and the keys it was meant to be
+    assert (
+        f"error: {keywords}: line {at + 2}: key sections.kv-cache: Additional properties are not allowed "
+        "('patternz' was unexpected) (closest: patterns"
+    ) in captured.out
     assert f"line {at + 1}: key sections.kv-cache.weight: 'heavy' is not of type 'number'" in captured.out
     # docs/configuration.md quotes this error (it said line 631 of a keywords.yml gone by)
     said = f"line {at + 1}: key sections.kv-cache.weight: 'heavy' is not of type 'number'. Expected: points of a match."
@@ -451,3 +455,50 @@ def test_a_catalog_that_does_not_exist_yet_is_a_warning(
     (project / "catalog.md").write_text("# A list\n", encoding="utf-8")
     assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 0
     assert "does not exist yet" not in capsys.readouterr().out
+
+
+def test_a_section_id_that_is_no_id_is_explained_in_words(project: Path) -> None:
+    """The schema's description of a section's id read "a lowercase id such as kv-cache, with  in
+    it": the words the site's labels got ("with {n} in it") were added to it with no name."""
+    from bot.errors import ConfigError
+
+    def spaced(data: dict) -> None:
+        data["sections"][0]["id"] = "Surveys Two"
+        data["sections"][1]["subsections"][0]["id"] = "Weight Only"
+
+    edit_yaml(project / "config" / "taxonomy.yml", spaced)
+    with pytest.raises(ConfigError) as error:
+        load_taxonomy(project / "config")
+    said = str(error.value)
+    assert "key sections.0.id (in the item with id 'Surveys Two'): 'Surveys Two' does not match" in said
+    assert "Expected: a lowercase id such as kv-cache (letters, digits and hyphens)." in said
+    assert "Expected: a lowercase id such as weight-only (letters, digits and hyphens)." in said
+
+
+def test_every_schema_description_names_what_its_pattern_requires() -> None:
+    """A description that says "with {a}, {b} in it" names the placeholders its pattern requires,
+    no more and no fewer, and none says "with  in it"."""
+    import re
+
+    def described(node: object) -> list[tuple[str, str | None]]:
+        found = []
+        if isinstance(node, dict):
+            if isinstance(node.get("description"), str):
+                found.append((node["description"], node.get("pattern")))
+            for value in node.values():
+                found += described(value)
+        elif isinstance(node, list):
+            for value in node:
+                found += described(value)
+        return found
+
+    checked = 0
+    for schema_file in sorted((ROOT / "bot" / "config_schemas").glob("*.yml")):
+        for description, pattern in described(yaml.safe_load(schema_file.read_text(encoding="utf-8"))):
+            assert not re.search(r"with\s+in it", description), f"{schema_file.name}: {description}"
+            required = re.findall(r"\\\{(\w+)\\\}", pattern or "")
+            said = re.search(r"with ((?:\{\w+\}(?:, )?)+) in it", description)
+            named = re.findall(r"\{(\w+)\}", said.group(1)) if said else []
+            assert named == required, f"{schema_file.name}: {description!r} for the pattern {pattern!r}"
+            checked += bool(required)
+    assert checked >= 20  # the site's labels

@@ -142,10 +142,18 @@ def test_the_chart_speaks_the_labels_of_the_taxonomy_escaped_for_xml(
 def test_a_label_with_an_unknown_key_or_without_its_placeholder_is_a_config_error(tmp_path: Path) -> None:
     """A typo'd key is refused (not ignored, leaving the English word), and so is a label that
     lost the {n} the page fills in (the count would show no number)."""
-    with pytest.raises(ConfigError, match=r"labels: Additional properties are not allowed \('serach' was"):
+    with pytest.raises(
+        ConfigError, match=r"labels: Additional properties are not allowed \('serach' was"
+    ) as typo:
         load_taxonomy(french_config(tmp_path / "typo", "  serach: Chercher\n"))
-    with pytest.raises(ConfigError, match=r"key labels.show_all: .*, with \{n\} in it"):
+    # the typo's own line (not the line of `labels:`), and the key it was meant to be
+    typo_file = (tmp_path / "typo" / "config" / "taxonomy.yml").read_text(encoding="utf-8").splitlines()
+    assert f"line {typo_file.index('  serach: Chercher') + 1}: key labels:" in str(typo.value)
+    assert "(closest: search" in str(typo.value)
+    with pytest.raises(ConfigError, match=r"key labels.show_all: .*, with \{n\} in it") as lost:
         load_taxonomy(french_config(tmp_path / "lost", edit=("les {n} résultats", "tout")))
+    # said in the label's words, not as the schema's pattern
+    assert "key labels.show_all: 'Afficher tout' has no {n}. Expected:" in str(lost.value)
     assert dict(fixture.load_taxonomy().labels)["show_all"] == "Show all {n} matches"  # the default
 
 
