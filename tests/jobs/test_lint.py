@@ -803,9 +803,17 @@ def test_sections_of_prose_above_the_list_are_the_maintainers(clean_text: str, t
     assert "`header_headings`" in found[0]
     named = dataclasses.replace(taxonomy, header_headings=("about", "Why read it"))
     assert problems(news, named) == []
-    assert [p.message for p in problems(text, dataclasses.replace(taxonomy, header_headings=()))][
-        0
-    ].startswith("unknown heading '## 🌟 About'")
+    off = [p.message for p in problems(text, dataclasses.replace(taxonomy, header_headings=()))][0]
+    assert off.startswith("unknown heading '## 🌟 About'")
+    # a heading left out of the list is no prose even without a paper: the message does not say
+    # "when it holds no paper" then, it says what the list names
+    assert off.endswith(
+        "is kept as written when `header_headings` of config/taxonomy.yml names it (it names none; "
+        "`auto` finds those that hold no paper)"
+    )
+    about = dataclasses.replace(taxonomy, header_headings=("About",))
+    why = [p.message for p in problems(text, about)][0]
+    assert why.startswith("unknown heading '## Why read it'") and "(it names About;" in why
 
 
 def test_footer_headings_hold_prose_that_lint_and_the_site_leave_alone(

@@ -107,10 +107,16 @@ def _unknown_heading(heading: Heading, taxonomy: Taxonomy, above_list: bool = Fa
             if heading.level == 2
             else ""
         )
-        if above_list:
+        if above_list and taxonomy.header_headings is None:
             prose = (
                 "; a section of prose above the list (About) is kept as written when it holds no "
                 "paper, or when `header_headings` of config/taxonomy.yml names it"
+            )
+        elif above_list:  # the maintainer named them: a heading left out is no prose, paper or not
+            prose = (
+                "; a section of prose above the list (About) is kept as written when "
+                "`header_headings` of config/taxonomy.yml names it (it names "
+                f"{', '.join(taxonomy.header_headings) or 'none'}; `auto` finds those that hold no paper)"
             )
         return (
             f"unknown heading '{'#' * heading.level} {heading.title}': not a section of "
