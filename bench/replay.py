@@ -2,7 +2,8 @@
 `refresh` + `poll` in local-git mode, with simulated maintainers.
 
     python bench/replay.py [--shared ../shared] [--catalog catalog.md] [--months 7-12]
-        [--maintainers labels|scope] [--paper-store] [--without-section ID] [--decisions FILE]
+        [--maintainers labels|scope] [--paper-store] [--without-section ID] [--whole-months]
+        [--decisions FILE]
 
 Two bots start from the same catalog (catalog.md without any paper of the replayed months) in
 two throw-away git repositories, and poll the replayed months a week of listings at a time
@@ -171,11 +172,36 @@ def weeks(papers: list[Paper]) -> list[list[Paper]]:
     return [groups[key] for key in sorted(groups)]
 
 
+def months(text: str) -> tuple[int, int]:
+    """``--months``: "7-12" (July to December) or "12" (December alone), as (first, last)."""
+    parts = text.split("-")
+    if len(parts) not in (1, 2) or not all(p.strip().isdigit() for p in parts):
+        raise argparse.ArgumentTypeError(f"{text!r}: months of 2024 as 7-12, or one month as 12")
+    first, last = int(parts[0]), int(parts[-1])
+    if not 1 <= first <= last <= 12:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: months of 2024 from 1 to 12, the first not after the last"
+        )
+    return first, last
+
+
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--shared", type=Path, default=Path(__file__).resolve().parents[2] / "shared")
-    parser.add_argument("--catalog", type=Path, default=ROOT / "catalog.md")
-    parser.add_argument("--months", default="7-12", help="the months of 2024 to replay, e.g. 7-12")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--shared",
+        type=Path,
+        default=Path(__file__).resolve().parents[2] / "shared",
+        help="the shared folder (its data/ holds the labelled 2024 listings; default: ../shared)",
+    )
+    parser.add_argument(
+        "--catalog", type=Path, default=ROOT / "catalog.md", help="the catalog both bots start from"
+    )
+    parser.add_argument(
+        "--months",
+        type=months,
+        default=(7, 12),
+        help="the months of 2024 to replay: 7-12 (the default), or one month: 12",
+    )
     parser.add_argument(
         "--maintainers",
         choices=("labels", "scope"),
@@ -206,7 +232,7 @@ def main() -> int:
         "not only the replayed papers (as a bot deployed before those months would start)",
     )
     args = parser.parse_args()
-    first, last = (int(m) for m in args.months.split("-"))
+    first, last = args.months
     taxonomy = config.load_taxonomy(ROOT / "config")
     keywords = config.load("keywords", ROOT / "config")
     papers = [
@@ -279,7 +305,7 @@ def main() -> int:
         return frozen_scorer
 
     print(
-        f"replaying months {args.months} of 2024: {len(papers)} papers, {sum(labels.values())} "
+        f"replaying months {first}-{last} of 2024: {len(papers)} papers, {sum(labels.values())} "
         f"{'labelled' if args.maintainers == 'labels' else 'judged'} in scope; {removed} catalog entries removed from the starting catalog; "
         f"{len(negatives)} background papers"
     )
