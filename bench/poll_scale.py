@@ -1,7 +1,7 @@
 """Benchmark: the paper store, ``poll`` in GitHub mode and the issue commands at scale (loopback only).
 
     python bench/poll_scale.py [--parts store,poll,commands] [--store-papers 10000]
-                               [--entries 5000] [--open 300] [--closed 2000]
+                               [--entries 5000] [--open 300] [--closed 2000] [--comments 30]
                                [--feed ../shared/fixtures/arxiv/arxiv_rss2_feed_all-archives_2024-11-28.xml]
 
 - ``store``: a paper store of ``--store-papers`` records (real titles and abstracts of the 2025
@@ -535,13 +535,17 @@ def run_commands(args: argparse.Namespace, fake: Any, taxonomy: Taxonomy, ids: l
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--parts", default="store,poll,commands")
-    parser.add_argument("--store-papers", type=int, default=10_000)
-    parser.add_argument("--entries", type=int, default=5_000)
-    parser.add_argument("--open", type=int, default=300)
-    parser.add_argument("--closed", type=int, default=2_000)
-    parser.add_argument("--comments", type=int, default=30)
-    parser.add_argument("--feed", type=Path, default=FULL_DAY)
+    parser.add_argument("--parts", default="store,poll,commands", help="what to measure, comma-separated")
+    parser.add_argument("--store-papers", type=int, default=10_000, help="records of the paper store part")
+    parser.add_argument(
+        "--entries", type=int, default=5_000, help="entries of the catalog on the fake GitHub"
+    )
+    parser.add_argument("--open", type=int, default=300, help="open bot PRs on the fake GitHub")
+    parser.add_argument("--closed", type=int, default=2_000, help="closed bot PRs on the fake GitHub")
+    parser.add_argument(
+        "--comments", type=int, default=30, help="comments of one /add each, answered by one run"
+    )
+    parser.add_argument("--feed", type=Path, default=FULL_DAY, help="the recorded full day of arXiv polled")
     args = parser.parse_args(argv)
     parts = set(args.parts.split(","))
     if "store" in parts:
