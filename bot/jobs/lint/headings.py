@@ -113,10 +113,11 @@ def _unknown_heading(heading: Heading, taxonomy: Taxonomy, above_list: bool = Fa
                 "paper, or when `header_headings` of config/taxonomy.yml names it"
             )
         elif above_list:  # the maintainer named them: a heading left out is no prose, paper or not
+            named = ", ".join(taxonomy.header_headings or ()) or "none"
             prose = (
                 "; a section of prose above the list (About) is kept as written when "
-                "`header_headings` of config/taxonomy.yml names it (it names "
-                f"{', '.join(taxonomy.header_headings) or 'none'}; `auto` finds those that hold no paper)"
+                f"`header_headings` of config/taxonomy.yml names it (it names {named}; `auto` "
+                "finds those that hold no paper)"
             )
         return (
             f"unknown heading '{'#' * heading.level} {heading.title}': not a section of "
