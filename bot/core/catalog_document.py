@@ -246,3 +246,42 @@ def _render(taxonomy: Taxonomy, placed: dict[Placement, list[Entry]], contents: 
             if entries:
                 out += [render_entry(e) for e in entries] + [""]
     return "\n".join(out).rstrip("\n") + "\n"
+
+
+# what a rebuild writes anew, not prose of the maintainer's: an entry or a contents line, a table
+# row, a rule or an underline, a lone HTML tag
+_NOT_PROSE = re.compile(r"\s*(?:(?:[-*+]|\d+[.)])(?:\s|$)|\||(?:[-=*_]\s*){3,}$|</?[A-Za-z][^<>]*>\s*$)")
+
+
+def dropped_prose(old_text: str, new_text: str, taxonomy: Taxonomy) -> list[tuple[int, str]]:
+    """The lines of prose of ``old_text`` that ``new_text`` no longer has, as (1-based line, text):
+    a paragraph under a heading that is no section (``## Why this list`` between two sections),
+    a section's paragraphs after its first one. Not entries, tables, rules, lone HTML tags, nor
+    what the taxonomy writes anew: the intro under the title and a section's first paragraph
+    (its description)."""
+    old = parse(old_text, taxonomy)
+    rewritten: set[int] = set()
+    for heading in old.headings:
+        if heading.level == 1 or heading.section is not None:
+            rewritten.update(_first_paragraph(old.lines, heading.below))
+        if heading.section is not None:  # the list's own headings: the taxonomy renders them
+            rewritten.update(range(heading.line, heading.below))
+    kept = " ".join(new_text.split())
+    return [
+        (number + 1, line.strip())
+        for number, line in enumerate(old.lines)
+        if line.strip()
+        and number not in rewritten
+        and not _NOT_PROSE.match(line)
+        and " ".join(line.split()) not in kept
+    ]
+
+
+def _first_paragraph(lines: list[str], start: int) -> range:
+    """The lines of the first paragraph at or after ``start`` (blank lines skipped first)."""
+    first = next((i for i in range(start, len(lines)) if lines[i].strip()), len(lines))
+    end = next(
+        (i for i in range(first, len(lines)) if not lines[i].strip() or lines[i].lstrip().startswith("#")),
+        len(lines),
+    )
+    return range(first, end)

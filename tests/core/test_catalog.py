@@ -632,3 +632,26 @@ def test_hash_headings_are_those_markdown_it_reads(lines: list[str]) -> None:
         if t.type == "heading_open" and t.level == 0 and t.map
     ]
     assert [(h.line, h.level, h.title) for h in catalog_parse.parse(text).headings] == expected
+
+
+def test_dropped_prose_names_the_lines_a_rebuild_has_no_place_for(taxonomy: Taxonomy) -> None:
+    """`init --catalog README.md --force` and `import --replace` rewrote a README without its prose
+    between two sections and without a section's second paragraph, and said nothing. What the
+    taxonomy writes anew (the intro, a section's description, its headings, emoji and all) and
+    entries are no loss."""
+    old = (
+        "# Awesome Efficient LLMs\n\nOur own intro, said our way.\n\n## 🧭 Surveys\n\nOur description.\n\n"
+        "More about surveys.\n\n- [A](https://arxiv.org/abs/2401.00001)\n\n## Why this list\n\n"
+        "Because small is beautiful.\n\n- a bullet of prose\n\n---\n\n## Quantization\n\n"
+        "Quantization papers.\n"
+    )
+    new = (
+        "# Awesome Efficient LLMs\n\nThe taxonomy's intro.\n\n## Surveys\n\nThe description.\n\n"
+        "- [A](https://arxiv.org/abs/2401.00001) · arXiv 2401.00001\n\n## Quantization\n\nOther words.\n"
+    )
+    assert catalog_document.dropped_prose(old, new, taxonomy) == [
+        (9, "More about surveys."),
+        (13, "## Why this list"),
+        (15, "Because small is beautiful."),
+    ]
+    assert catalog_document.dropped_prose(old, old, taxonomy) == []

@@ -408,6 +408,11 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_hash_footer_and_html_banners
     listed = (FIXTURES / "adopt" / "awesome-hash-footer.md").read_text(encoding="utf-8")
     repo = list_repo(tmp_path / "awesome-tiny", listed, monkeypatch)
     assert cli.main(KEEP_README) == 0
+    # the one line of the banner that is neither a badge nor an image is named, not dropped unsaid
+    assert (
+        "README.md: 1 line of prose had no place in the rebuilt catalog and is gone (`git diff` shows "
+        'them): line 7 "[Model Hub](https://hub.example.org/) / [Docs](https://docs…".'
+    ) in capsys.readouterr().err
     readme = (repo / "README.md").read_text(encoding="utf-8")
     assert readme.endswith("[pdf](https://arxiv.org/pdf/2301.00774)\n\n" + listed[listed.index("# 🤝") :])
     assert config.load_taxonomy(repo / "config").footer_headings == (
@@ -480,10 +485,17 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_sections_of_prose_above_the_
     about = listed[listed.index("## 🌟 About") : listed.index("- 🤝 Active community")]
     assert "Edit this paragraph in config/taxonomy.yml.\n\n" + about in readme
     assert readme.index(about) < readme.index("## Contents\n") and "What's Inside" not in readme
+    said = capsys.readouterr()
     assert (
         "kept as written above the list: 🌟 About This Hub, 🚀 Why This Hub is a Must-Read (sections of prose; "
         "`header_headings` in config/taxonomy.yml names others or none, docs/catalog.md)\n"
-    ) in capsys.readouterr().out
+    ) in said.out
+    # what the rewrite left out is named, line by line (it went without a word)
+    assert (
+        "README.md: 6 lines of prose had no place in the rebuilt catalog and are gone (`git diff` shows "
+        'them): line 7 "[On-device Model Hub](https://model-hub.nexa4ai.com/) / [Ne…", line 9 '
+        '"[release-url]: https://github.com/NexaAI/nexa-sdk/releases"'
+    ) in said.err
     assert cli.main(["lint"]) == 0
     for _ in range(2):
         assert cli.main(["import", "README.md", "--output", "README.md", "--replace"]) == 0
@@ -501,3 +513,6 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_sections_of_prose_above_the_
     assert "unknown heading '## 🌟 About This Hub'" in capsys.readouterr().out
     assert cli.main(["import", "README.md", "--output", "README.md", "--replace"]) == 0
     assert "About This Hub" not in (repo / "README.md").read_text(encoding="utf-8")
+    gone = capsys.readouterr().err
+    assert "lines of prose had no place in the rebuilt catalog and are gone" in gone
+    assert 'line 16 "## 🌟 About This Hub", line 17 "Welcome to the ultimate hub' in gone

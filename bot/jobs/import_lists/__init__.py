@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import logging
 import re
 import sys
 from collections import defaultdict
@@ -25,7 +26,7 @@ from typing import TextIO
 
 from bot import config
 from bot.core import templates
-from bot.core.catalog_document import Placement, render_document, with_own_parts
+from bot.core.catalog_document import Placement, dropped_prose, render_document, with_own_parts
 from bot.core.catalog_io import refuse_folder, write_catalog
 from bot.core.catalog_parse import parse
 from bot.core.entry import Entry
@@ -37,6 +38,8 @@ from bot.core.text import counted
 from bot.errors import CatalogError, SourceError
 from bot.sources.lists.items import papers_in_no_entry
 from bot.sources.lists.reading import FileReport, Source, read_source, read_sources
+
+log = logging.getLogger(__name__)
 
 # -- the whole import --------------------------------------------------------------------------
 
@@ -164,7 +167,24 @@ def write(
         raise CatalogError(
             f"{exc}. Pass --replace to rebuild anyway, or import into a new file with --output"
         ) from exc
+    if dropped := dropped_prose(old_text, text, taxonomy):  # a README that is its own catalog
+        log.warning("%s", _dropped_note(output, dropped))
     return len(added), len(removed)
+
+
+def _dropped_note(output: Path, dropped: list[tuple[int, str]], shown: int = 5) -> str:
+    """What a rebuild left out of the file's prose, by line, and where the rest can be kept."""
+    lines = ", ".join(
+        f'line {number} "{text if len(text) <= 60 else text[:59] + "…"}"' for number, text in dropped[:shown]
+    )
+    more = f" and {len(dropped) - shown} more" if len(dropped) > shown else ""
+    gone = "is" if len(dropped) == 1 else "are"
+    return (
+        f"{output}: {counted(len(dropped), 'line')} of prose had no place in the rebuilt catalog and "
+        f"{gone} gone (`git diff` shows them): {lines}{more}. Sections of prose above the list and "
+        "below the last section are kept (`header_headings`, `footer_headings` of "
+        "config/taxonomy.yml; docs/catalog.md)"
+    )
 
 
 def changed_lines(old: str, new: str) -> int:
