@@ -106,6 +106,9 @@ def test_a_word_of_a_script_with_spaces_between_words_matches_whole_words_only()
     assert found(["การบีบอัด"], "วิธีการบีบอัดโมเดล") == {"การบีบอัด"}
     # a Latin word beside CJK text is still a word ("KV缓存": no space in Chinese)
     assert found(["KV"], "KV缓存压缩") == {"KV"}
+    # a pattern's ASCII first or last letter is a word edge as the word index reads words (ASCII
+    # letters and digits): an accented letter beside it does not continue the word (docs/scoring.md)
+    assert found(["réseau"], "préréseau") == {"réseau"} and found(["cache"], "cacheé") == {"cache"}
 
 
 def test_regular_expression_patterns_and_bad_ones() -> None:
