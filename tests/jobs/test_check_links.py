@@ -1002,6 +1002,12 @@ def test_every_table_of_the_summary_counts_the_rows_it_does_not_show() -> None:
     assert f"https://a.org/{SUMMARY_ROWS - 1} " in text
     # where the rest are: the JSON lines list every link
     assert "| | … and 30 more: `python -m bot check-links catalog.md --json` lists every link | |" in text
+    page = " ".join(
+        (Path(__file__).parents[2] / "docs" / "link-checking.md").read_text(encoding="utf-8").split()
+    )
+    assert (
+        "`… and N more: python -m bot check-links catalog.md --json lists every link`" in page
+    )  # as it says
 
 
 def test_hundreds_of_dead_links_are_at_most_ten_annotations_the_last_counting_the_rest() -> None:
@@ -1023,6 +1029,11 @@ def test_hundreds_of_dead_links_are_at_most_ten_annotations_the_last_counting_th
         "lines) are not annotated: GitHub shows 10 error annotations a step. The summary's table of "
         "dead links lists the first 100; `python -m bot check-links catalog.md --json` lists every link."
     )
+    # docs/link-checking.md quotes it
+    page = " ".join(
+        (Path(__file__).parents[2] / "docs" / "link-checking.md").read_text(encoding="utf-8").split()
+    )
+    assert "`294 more dead links (on 441 lines) are not annotated: …`" in page
     few = links[:5]
     assert len(dead_link_annotations("catalog.md", few, results).splitlines()) == 8  # all of them
     ten = [Link(f"https://a.org/{n}", (n + 1,)) for n in range(10)]

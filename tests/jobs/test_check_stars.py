@@ -477,5 +477,10 @@ def test_the_maintainers_table_shows_100_rows_and_says_where_the_rest_are():
         "| | … and 700 more: `python -m bot check-stars catalog.md --dry-run --max-rows 0` lists them all | | |"
         in text
     )
+    # docs/nightly.md quotes it
+    page = " ".join((Path(__file__).parents[2] / "docs" / "nightly.md").read_text(encoding="utf-8").split())
+    assert (
+        "`… and N more: python -m bot check-stars catalog.md --dry-run --max-rows 0 lists them all`" in page
+    )
     every = report_text(report, max_rows=0)
     assert "https://github.com/o/r799" in every and "more:" not in every

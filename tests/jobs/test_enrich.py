@@ -675,6 +675,12 @@ def test_the_table_of_changes_shows_100_rows_and_says_where_the_rest_are() -> No
     assert "| | … and 700 more: `git diff` shows every line changed | | | | |" in written
     dry = enrich.summary(result, SETTINGS, dry_run=True)
     assert "| | … and 700 more: `--max-rows 0` lists them all | | | | |" in dry
+    # docs/papers.md quotes both
+    page = " ".join((Path(__file__).parents[2] / "docs" / "papers.md").read_text(encoding="utf-8").split())
+    assert (
+        '"… and N more: `git diff` shows every line changed" (with `--dry-run`: "`--max-rows 0` lists them all";'
+        in page
+    )
     every = enrich.summary(result, SETTINGS, dry_run=True, max_rows=0)
     assert "arXiv 2401.00799" in every and "more:" not in every
 

@@ -120,9 +120,16 @@ def test_an_add_whose_routed_section_is_in_doubt_gets_needs_section_as_the_poll_
     body = status(github)
     assert re.search(
         r"The bot chose the section \(\d{1,2}% sure\): `/add 2405.13786 <section>` changes it\. "
-        r"That is too unsure: the section needs a look \(label `check-section`",
+        r"That is too unsure: the section needs a look \(label `check-section`, as on the poll job's guesses\)",
         body,
     )
+    # docs/commands.md quotes it, with the default label
+    page = " ".join((PROJECT.parents[2] / "docs" / "commands.md").read_text(encoding="utf-8").split())
+    assert (
+        '"The bot chose the section (41% sure): `/add <id> <section>` changes it"; under '
+        "`routing.needs_section_below` of config/keywords.yml, the poll job's own test, it adds \"That is "
+        "too unsure: the section needs a look (label `needs-section`, as on the poll job's guesses)\""
+    ) in page
     # a code link given later keeps the section, and so the doubt: label and note stay together
     handle(
         github,
