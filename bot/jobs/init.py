@@ -43,8 +43,9 @@ from bot.core.issue_form import FORM_PATH
 from bot.core.repo_files import with_generated_ignored, with_store_marked
 from bot.errors import BotError, ConfigError
 from bot.sources.arxiv_rss import DEFAULT_CATEGORIES, is_category
+from bot.sources.lists.intro import list_intro
 from bot.sources.lists.reading import not_utf8
-from bot.sources.lists.scaffold import FALLBACK_TITLE, Scaffold, list_intro, scaffold
+from bot.sources.lists.scaffold import FALLBACK_TITLE, Scaffold, scaffold
 from bot.sources.lists.starter_rules import common_words
 
 if TYPE_CHECKING:

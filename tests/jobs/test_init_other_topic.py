@@ -15,7 +15,8 @@ from bot.core.catalog_io import read_catalog
 from bot.jobs import init
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_rss import FeedSettings
-from bot.sources.lists.scaffold import MAX_INTRO, list_intro, scaffold
+from bot.sources.lists.intro import MAX_INTRO, list_intro
+from bot.sources.lists.scaffold import scaffold
 from tests.conftest import FIXTURES
 
 ROBOTS = FIXTURES / "adopt" / "awesome-robot-learning.md"
