@@ -143,7 +143,7 @@ def _describe(error: jsonschema.ValidationError, data: Any, lines: Lines) -> str
     if lost := _lost_placeholders(error):  # not "does not match '^(?=[\\s\\S]*\\{n\\})'"
         message = f"{error.instance!r} has no {', '.join(lost)}"
     if unexpected := _unexpected_keys(error):
-        # the typo's own line, not its mapping's (`labels:` is 50 lines above a label), and the
+        # the typo's own line, not its mapping's (`labels:` is up to 55 lines above a label), and the
         # keys it was meant to be
         path += (unexpected[0],)
         closest = difflib.get_close_matches(str(unexpected[0]), list(error.schema["properties"]), n=3)
