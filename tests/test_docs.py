@@ -445,6 +445,14 @@ def test_every_config_key_is_on_the_page_of_its_file() -> None:
     assert not missing, "name these keys on their page:\n" + "\n".join(missing)
 
 
+def test_every_benchmark_is_named_on_a_page() -> None:
+    """bench/nightly_scale.py was on no page: a maintainer looking for the nightly jobs' figures at
+    scale could not find the script that measures them."""
+    pages = " ".join(page.read_text(encoding="utf-8") for page in DOCS.glob("*.md"))
+    unnamed = [p.name for p in sorted((ROOT / "bench").glob("*.py")) if f"bench/{p.name}" not in pages]
+    assert not unnamed, f"name them on the page of what they measure: {unnamed}"
+
+
 def test_the_readme_cheat_sheet_has_a_row_for_every_job() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| `python -m bot ([a-z][a-z-]*)", readme, re.M)
