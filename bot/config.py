@@ -146,7 +146,9 @@ def _describe(error: jsonschema.ValidationError, data: Any, lines: Lines) -> str
         # the typo's own line, not its mapping's (`labels:` is up to 55 lines above a label), and the
         # keys it was meant to be
         path += (unexpected[0],)
-        closest = difflib.get_close_matches(str(unexpected[0]), list(error.schema["properties"]), n=3)
+        closest = difflib.get_close_matches(
+            str(unexpected[0]), list(error.schema.get("properties") or {}), n=3
+        )
         message += f" (closest: {', '.join(closest)})" if closest else ""
     line = lines(path) if path else None
     return f"{f'line {line}: ' if line else ''}key {where}: {message}.{hint}"
