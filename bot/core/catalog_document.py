@@ -260,11 +260,12 @@ def dropped_prose(old_text: str, new_text: str, taxonomy: Taxonomy) -> list[tupl
     what the taxonomy writes anew: the intro under the title and a section's first paragraph
     (its description)."""
     old = parse(old_text, taxonomy)
+    title = next((h for h in old.headings if h.level == 1), None)
     rewritten: set[int] = set()
     for heading in old.headings:
         if heading.level == 1 or heading.section is not None:
             rewritten.update(_first_paragraph(old.lines, heading.below))
-        if heading.section is not None:  # the list's own headings: the taxonomy renders them
+        if heading is title or heading.section is not None:  # the taxonomy renders them
             rewritten.update(range(heading.line, heading.below))
     kept = " ".join(new_text.split())
     return [

@@ -655,3 +655,10 @@ def test_dropped_prose_names_the_lines_a_rebuild_has_no_place_for(taxonomy: Taxo
         (15, "Because small is beautiful."),
     ]
     assert catalog_document.dropped_prose(old, old, taxonomy) == []
+    # a title the taxonomy renders otherwise (`init --title`) is no prose lost
+    assert catalog_document.dropped_prose(old.replace("# Awesome Efficient LLMs", "# Ours"), new, taxonomy)[
+        0
+    ] == (
+        9,
+        "More about surveys.",
+    )
