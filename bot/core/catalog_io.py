@@ -16,6 +16,7 @@ from pathlib import Path
 
 from bot.core.catalog import Catalog
 from bot.core.catalog_parse import parse
+from bot.core.paper_store import Store, dump
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import not_utf8, save_as_utf8
 from bot.errors import BotError, CatalogError
@@ -165,3 +166,26 @@ def read_catalog(path: Path, taxonomy: Taxonomy | None) -> Catalog:
     except UnicodeDecodeError as exc:
         raise CatalogError(f"{not_utf8(path, exc)}: {save_as_utf8(path)}") from exc
     return parse(text, taxonomy)
+
+
+def read_store_text(path: Path) -> str:
+    """The paper store file's text ("" when there is none yet); not UTF-8 is a clear error."""
+    if not path.exists():
+        return ""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise CatalogError(
+            f"{path} is not UTF-8 text ({exc}); fix its encoding or delete it "
+            "(`python -m bot enrich` fetches it again)"
+        ) from exc
+
+
+def write_store(path: Path, store: Store) -> None:
+    """Write the paper store atomically (a killed run leaves the old file or the new one, never
+    half); the same text again leaves the file as it is."""
+    text = dump(store)
+    if path.exists() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    write_text_atomic(path, text)

@@ -33,7 +33,7 @@ from typing import Any
 from bot import config
 from bot.core import arxiv_ids, paper_store, templates
 from bot.core.catalog import Catalog, own_id
-from bot.core.catalog_io import read_catalog, write_catalog, write_text_atomic
+from bot.core.catalog_io import read_catalog, read_store_text, write_catalog, write_store
 from bot.core.catalog_parse import parse
 from bot.core.enrichment import Change, EnrichSettings, enrich_catalog, enrich_edit, two_ids
 from bot.core.markdown import cell
@@ -388,29 +388,3 @@ def main(args: argparse.Namespace) -> int:
     print(text)
     append_step_summary(dict(os.environ), text)
     return 0
-
-
-def write_store(path: Path, store: Store) -> None:
-    """Write the store atomically (a killed run leaves the old file or the new one, never half)."""
-    text = paper_store.dump(store)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    write_text_atomic(path, text)
-
-
-def read_store_text(path: Path) -> str:
-    """The store file's text ("" when there is none yet); not UTF-8 is a clear error."""
-    if not path.exists():
-        return ""
-    try:
-        return path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CatalogError(
-            f"{path} is not UTF-8 text ({exc}); fix its encoding or delete it "
-            "(`python -m bot enrich` fetches it again)"
-        ) from exc
-
-
-def read_store(path: Path) -> Store:
-    return paper_store.load(read_store_text(path), str(path))

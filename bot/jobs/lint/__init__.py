@@ -29,7 +29,7 @@ from bot.core.markdown import prose_lines
 from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy, heading_key
 from bot.core.text import cap, counted, numbered_lines
-from bot.errors import BotError, CatalogError, UnknownSectionError
+from bot.errors import BotError, UnknownSectionError
 from bot.jobs import add_file_argument, catalog_file
 from bot.jobs.lint.headings import heading_problems
 from bot.jobs.lint.problem import Problem
@@ -204,16 +204,11 @@ def store_warnings(catalog: Catalog, catalog_path: Path, store_path: Path) -> li
     """Where the paper store (data/papers.jsonl) and the catalog disagree: warnings, never failures
     (the nightly ``enrich`` brings the store up to date). Without a store file, none."""
     from bot.core import paper_store
+    from bot.core.catalog_io import read_store_text
 
     if not store_path.exists():
         return []  # no store (yet): nothing to compare, and nothing to say
-    try:
-        text = store_path.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise CatalogError(
-            f"{store_path} is not UTF-8 text ({exc}); fix its encoding or delete it "
-            "(`python -m bot enrich` fetches it again)"
-        ) from exc
+    text = read_store_text(store_path)
     store = paper_store.load(text, str(store_path))
     items = {arxiv_id: item for item in catalog.listed() if (arxiv_id := own_id(item))}
     unlisted, lacking = paper_store.differences(items, store)
