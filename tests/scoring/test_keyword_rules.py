@@ -608,3 +608,87 @@ def test_pruning_a_multimodal_llm_is_about_its_input_tokens_unless_the_title_nam
     pruning of its input (SCOPE.md: prompt compression), unless the title says what else it
     prunes (layers, structures, weights: Pruning)."""
     assert goal_of(judge(rules, title, "We study large language models.")) == section
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "section"),
+    [
+        # sparse attention, or the sparsity of a named attention, in the title (not Pruning's weights)
+        ("HashAttention: Semantic Sparsity for Faster Inference", "", "architecture"),
+        (
+            "MoA: Mixture of Sparse Attention for Automatic Large Language Model Compression",
+            "",
+            "architecture",
+        ),
+        # layers skipped per input, sublayers too, a few words apart
+        (
+            "Enhancing Inference Efficiency of Large Language Models: Investigating Optimization Strategies",
+            "We show that skipping latter attention sublayers in Transformer LLMs is effective.",
+            "architecture",
+        ),
+        # attention's quadratic cost named as the problem
+        (
+            "CritiPrefill: A Segment-wise Criticality-based Approach for Prefilling Acceleration in LLMs",
+            "Efficient inference of large language models is limited by the quadratic computation "
+            "complexity of the attention mechanism.",
+            "architecture",
+        ),
+        # faster decoding in the title, whatever the abstract reuses on the way
+        (
+            "Plato: Plan to Efficiently Decode for Large Language Model Inference",
+            "Plato implements a global context cache to maximize key-value cache reuse.",
+            "decoding",
+        ),
+        # the hardware a paper builds on, named in its abstract
+        (
+            "From a Lossless Compression Algorithm for Llama2 7B Weights to Compressed Numeric Data Types",
+            "The algorithm for large language models can be implemented in ~200 LUTs in AMD FPGAs.",
+            "hardware",
+        ),
+    ],
+)
+def test_light_goals_route_by_what_a_paper_is_for(
+    rules: RuleScorer, title: str, abstract: str, section: str
+) -> None:
+    """Goal first, round 28: sparse attention, skipped layers and attention's quadratic cost are
+    Efficient Architectures' goals (SCOPE.md), faster decoding Decoding's, FPGAs or accelerators
+    in an abstract Hardware's, whatever technique word (sparsity, prefill, KV cache reuse,
+    investigating, weight compression) the paper also says."""
+    assert goal_of(judge(rules, title, abstract or "We study large language models.")) == section
+
+
+@pytest.mark.parametrize(
+    ("title", "abstract", "section"),
+    [
+        # the KV cache's size as the problem (weight 3) outweighs sparse attention in a title (2 points)
+        (
+            "TidalDecode: Fast and Accurate LLM Decoding with Position Persistent Sparse Attention",
+            "However, the expanding key-value (KV) cache size required by Transformer architectures "
+            "intensifies the memory constraints.",
+            "kv-cache",
+        ),
+        # an early exit in a title (2 points) outweighs skipped layers there (1.5)
+        ("Layer Skip: Enabling Early Exit Inference and Self-Speculative Decoding", "", "decoding"),
+        # token pruning (3.5) outweighs attention's quadratic cost (1.5)
+        (
+            "Token Pruning for Efficient Vision-Language Models",
+            "The quadratic complexity of attention over many visual tokens slows inference.",
+            "prompt-compression",
+        ),
+        # a device in the title (2 points) outweighs accelerators in an abstract (1)
+        (
+            "Attention Acceleration on Resource-Constrained Edge Devices",
+            "We accelerate large language model attention on edge neural accelerators.",
+            "on-device",
+        ),
+    ],
+)
+def test_light_goals_yield_to_weightier_ones(
+    rules: RuleScorer, title: str, abstract: str, section: str
+) -> None:
+    assert goal_of(judge(rules, title, abstract or "We study large language models.")) == section
+
+
+def test_the_quadratic_attention_goal_stays_within_one_sentence(rules: RuleScorer) -> None:
+    abstract = "Pruning removes weights of attention layers. The search itself is quadratic in the layers."
+    assert "architecture" not in judge(rules, "Structured Pruning of LLMs", abstract).goal_points
