@@ -689,6 +689,12 @@ def test_light_goals_yield_to_weightier_ones(
     assert goal_of(judge(rules, title, abstract or "We study large language models.")) == section
 
 
+def test_faster_decoding_of_the_keys_and_values_is_no_decoding_goal(rules: RuleScorer) -> None:
+    """Keys and values named in a title are the KV cache's, whatever the decoding gains."""
+    title = "MLKV: Multi-Layer Key-Value Heads for Memory Efficient Transformer Decoding"
+    assert "decoding" not in judge(rules, title, "We study large language models.").goal_points
+
+
 def test_the_quadratic_attention_goal_stays_within_one_sentence(rules: RuleScorer) -> None:
     abstract = "Pruning removes weights of attention layers. The search itself is quadratic in the layers."
     assert "architecture" not in judge(rules, "Structured Pruning of LLMs", abstract).goal_points
