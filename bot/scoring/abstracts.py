@@ -4,7 +4,9 @@ The catalog holds titles only, so the title model (``relevance.py``) never sees 
 second learned score reads title + abstract, as new papers arrive: its positives are papers known
 to be in scope *with their abstracts* (the labelled positives shipped in the fixed background, see
 ``background.py``; the papers of merged bot PRs when the forge gives them), its negatives the
-background's other papers and the papers of rejected PRs. Word 1-2-grams, English stop words
+background's other papers (those judged out of scope weighted more). The papers of closed PRs
+can only lower a score: a second model is trained with them as negatives too, and a paper gets
+the lower of the two logits (``relevance.py`` says why). Word 1-2-grams, English stop words
 removed, a class-balanced logistic regression. Its logit is added to the combined score with the
 weight ``scoring.abstract_model_weight``; it is one vote among three (rules, titles, abstracts), so a
 topic newer than its positives still gets through on rule evidence.
@@ -13,7 +15,7 @@ topic newer than its positives still gets through on rule evidence.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -42,13 +44,16 @@ class AbstractModel:
     intercept: float
     positives: int
     negatives: int
+    closed: AbstractModel | None = None  # trained with the closed PRs too (or none)
 
     def decision(self, papers: Sequence[Paper]) -> np.ndarray:
-        """The logit of each paper (> 0: reads more like the positives than the negatives)."""
+        """The logit of each paper (> 0: reads more like the positives than the negatives); with
+        closed PRs, the lower of the two models': they lower papers like them, never raise another."""
         if not papers:
             return np.zeros(0)
         rows = counting.transform(self.vectorizer, [paper_text(p) for p in papers])
-        return np.asarray(rows @ self.coef).ravel() + self.intercept
+        logits: np.ndarray = np.asarray(rows @ self.coef).ravel() + self.intercept
+        return logits if self.closed is None else np.minimum(logits, self.closed.decision(papers))
 
 
 def train_abstracts(
@@ -56,12 +61,27 @@ def train_abstracts(
     negatives: Sequence[Paper],
     rejected: Sequence[Paper],
     settings: AbstractSettings,
+    closed: Sequence[Paper] = (),
 ) -> AbstractModel | None:
-    """Train on papers with abstracts; None when there are too few to learn from."""
+    """Train on papers with abstracts (``rejected``: judged out of scope, weighted more), and
+    with ``closed`` (closed PRs' papers) a second model with them as rejected too; None when
+    there are too few to learn from."""
     positives = [p for p in positives if p.abstract]
     negatives = [p for p in negatives if p.abstract]
     if len(positives) < settings.min_positives or len(negatives) < settings.min_negatives:
         return None
+    model = _fit(positives, negatives, rejected, settings)
+    if closed:
+        model = replace(model, closed=_fit(positives, negatives, [*rejected, *closed], settings))
+    return model
+
+
+def _fit(
+    positives: Sequence[Paper],
+    negatives: Sequence[Paper],
+    rejected: Sequence[Paper],
+    settings: AbstractSettings,
+) -> AbstractModel:
     papers = [*positives, *negatives, *rejected]
     vectorizer = TfidfVectorizer(
         ngram_range=(1, 2), min_df=2, sublinear_tf=True, stop_words="english", dtype=np.float32

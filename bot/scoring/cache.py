@@ -23,7 +23,7 @@ from typing import Any
 
 import sklearn
 
-MODEL_VERSION = "3"  # bump when the trained state's shape or module changes (3: training.py)
+MODEL_VERSION = "4"  # bump when the trained state's shape or module changes (4: closed PR models)
 KEEP = 4  # cached models kept per directory
 # a temporary file a killed save left (SIGKILL, a cancelled job): removed by a later save once
 # this old, so that a save still being written by another run is never taken

@@ -2,8 +2,12 @@
 
 Positives are the catalog's entries (the list is the best description of what belongs in it);
 negatives are the background (a fixed sample of older papers shipped with the bot, see
-``background.py``; not the feed, whose new topics would become negatives) and the papers of
-rejected PRs. A paper being scored may still be in the background (benchmarks, or a custom
+``background.py``; not the feed, whose new topics would become negatives) and its papers judged
+out of scope. The papers of closed PRs can only lower a score: a second set of models is trained
+with them as negatives too, and a paper gets the lower of the two logits. (Trained in one model,
+a few closed titles took the negative weight of the catalog's own words, LLM, efficient, and the
+intercept rose to keep the entries up: a paper sharing no word with them read higher, round 28
+of bench/RESULTS-scoring.md.) A paper being scored may still be in the background (benchmarks, or a custom
 background): the background is split into folds (by a hash of the arXiv id), and a background
 paper is scored by the model trained without its fold ("cross-fitting"), so a paper never counts
 as its own negative. Papers outside the background get the average of the models.
@@ -57,10 +61,15 @@ class RelevanceModel:
     background_folds: dict[str, int]  # arXiv id -> fold, for the background papers
     positives: int
     negatives: int
+    closed: tuple[LinearModel, ...] = ()  # per fold, trained with the closed PRs too (or none)
 
     def decision(self, rows: csr_matrix, arxiv_ids: Sequence[str]) -> np.ndarray:
-        """The learned logit of each row; background papers by their out-of-fold model."""
+        """The learned logit of each row; background papers by their out-of-fold model. With
+        closed PRs, the lower of each fold's two models: they lower papers like them, never raise
+        another."""
         scores = np.stack([m.decision(rows) for m in self.models])
+        if self.closed:
+            scores = np.minimum(scores, np.stack([m.decision(rows) for m in self.closed]))
         out = scores.mean(axis=0)
         for row, arxiv_id in enumerate(arxiv_ids):
             fold = self.background_folds.get(arxiv_id)
@@ -76,25 +85,36 @@ def train_relevance(
     background_ids: Sequence[str],
     rejected: csr_matrix,
     settings: RelevanceSettings,
+    closed: csr_matrix | None = None,
 ) -> RelevanceModel | None:
-    """Train one model per background fold; None when there is too little to learn from."""
+    """Train one model per background fold (negatives: the background and the ``rejected``
+    papers judged out of scope), and with ``closed`` (closed PRs' papers) rows, one more per fold
+    with them as negatives too; None when there is too little to learn from."""
     if positives.shape[0] == 0 or background.shape[0] < settings.min_background:
         return None
     folds = max(1, settings.folds)
     assigned = np.array([fold_of(i, folds) for i in background_ids], dtype=int)
-    models = []
-    for fold in range(folds):
-        keep = assigned != fold if folds > 1 else np.ones(len(assigned), dtype=bool)
-        negatives = vstack([background[keep], rejected]).tocsr()
-        x = vstack([positives, negatives]).tocsr()
-        y = np.r_[np.ones(positives.shape[0]), np.zeros(negatives.shape[0])]
-        weights = np.r_[
-            positive_weights, np.ones(int(keep.sum())), np.full(rejected.shape[0], settings.rejected_weight)
-        ]
-        models.append(_fit(x, y, weights, settings.c))
+
+    def fit_folds(rejected: csr_matrix) -> tuple[LinearModel, ...]:
+        models = []
+        for fold in range(folds):
+            keep = assigned != fold if folds > 1 else np.ones(len(assigned), dtype=bool)
+            negatives = vstack([background[keep], rejected]).tocsr()
+            x = vstack([positives, negatives]).tocsr()
+            y = np.r_[np.ones(positives.shape[0]), np.zeros(negatives.shape[0])]
+            weights = np.r_[
+                positive_weights,
+                np.ones(int(keep.sum())),
+                np.full(rejected.shape[0], settings.rejected_weight),
+            ]
+            models.append(_fit(x, y, weights, settings.c))
+        return tuple(models)
+
+    closed_rows = closed.shape[0] if closed is not None else 0
     return RelevanceModel(
-        tuple(models),
+        fit_folds(rejected),
         dict(zip(background_ids, assigned.tolist(), strict=True)),
         positives.shape[0],
-        background.shape[0] + rejected.shape[0],
+        background.shape[0] + rejected.shape[0] + closed_rows,
+        fit_folds(vstack([rejected, closed]).tocsr()) if closed is not None and closed_rows else (),
     )

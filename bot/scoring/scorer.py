@@ -2,10 +2,11 @@
 
 ``Scorer.train(catalog, taxonomy, keywords, background, rejected, accepted)`` learns two models:
 the title model from the catalog's entries (positives) against the background papers (the jobs
-pass the fixed background of ``bot.scoring.background``) and rejected PRs (negatives); the
-abstract model from papers known to be in scope with their abstracts (the background's labelled
-positives, merged bot PRs) against the same negatives. In seconds, or loaded from a cache keyed
-by all of that content (``training.py``: what is learnt, and where it is kept).
+pass the fixed background of ``bot.scoring.background``, negatives); the abstract model from
+papers known to be in scope with their abstracts (the background's labelled positives, merged bot
+PRs) against the same negatives. Rejected (closed) PRs can only lower either model's logit. In
+seconds, or loaded from a cache keyed by all of that content (``training.py``: what is learnt,
+and where it is kept).
 ``scorer.score(papers)`` gives one ``Decision`` per paper, in order: the two models and the rules
 combined so that none can veto the others. Pure apart from the optional cache directory.
 """
@@ -178,13 +179,14 @@ class Scorer:
         accepted: Sequence[Paper] = (),
         corrections: Sequence[Correction] = (),
     ) -> Scorer:
-        """Learn from ``catalog`` (positives) against ``background`` and ``rejected``
-        (negatives); with ``cache_dir``, reuse a model trained from the same content.
-        Background papers whose ``extra["label"]`` is true are known in-scope papers: positives
-        of the abstract model, like ``accepted`` (papers of merged bot PRs, with abstracts); those
-        whose ``extra["rejected"]`` is true were judged out of scope: negatives weighted like
-        ``rejected`` (papers of closed bot PRs); a known in-scope paper's ``extra["section"]`` is
-        the section it belongs in: the router learns it (``routing.example_weight``).
+        """Learn from ``catalog`` (positives) against ``background`` and ``rejected`` (negatives); with
+        ``cache_dir``, reuse a model trained from the same content. Background papers whose
+        ``extra["label"]`` is true are known in-scope papers: positives of the abstract model, like
+        ``accepted`` (papers of merged bot PRs, with abstracts); those whose ``extra["rejected"]``
+        is true were judged out of scope: weighted negatives (``rejected_weight``). ``rejected``
+        (papers of closed bot PRs), weighted alike, can only lower a score: each model is also
+        trained with them, and gives the lower logit; a known in-scope paper's ``extra["section"]``
+        is the section it belongs in: the router learns it (``routing.example_weight``).
         ``corrections`` are maintainers' routing labels (``Correction``): the router learns them.
         ``entry_text`` gives the text learnt for a catalog entry (default: its title; e.g. title +
         abstract from the paper store, ``bot.core.paper_store.entry_text``)."""
@@ -192,8 +194,10 @@ class Scorer:
         rules = RuleScorer(keywords, taxonomy)
         entries = catalog_entries(catalog, taxonomy)
         in_scope = [p for p in background if p.extra.get("label")] + list(accepted)
-        # background papers judged out of scope (``"rejected": true``) count as closed PRs do
-        rejected = [*rejected, *(p for p in background if p.extra.get("rejected"))]
+        # background papers judged out of scope (``"rejected": true``): weighted negatives of
+        # both models. Closed PRs (``rejected``) are kept apart: they can only lower a score
+        closed = list(rejected)
+        judged_out = [p for p in background if p.extra.get("rejected")]
         plain = plain_papers(background)
         negatives = background_papers(plain, catalog)
         texts = [entry_text(e) for e in entries] if entry_text else []
@@ -208,16 +212,17 @@ class Scorer:
             keywords,
             entries,
             negatives,
-            rejected,
+            judged_out,
             taxonomy,
             settings,
             texts,
             corrections,
             cache_dir,
             examples,
+            closed,
         )
         # the abstract model does not read the catalog: cached apart, it survives catalog changes
-        abstracts = abstract_model(in_scope, plain, rejected, settings)
+        abstracts = abstract_model(in_scope, plain, judged_out, settings, closed)
         sizes = {s.id: 0 for s in taxonomy.sections if s.kind == "papers"}
         abstract_sizes = dict(sizes)
         for entry in entries:

@@ -1,10 +1,11 @@
 """What the scorer learns, and where it keeps it.
 
-``train_state`` fits the title model (the catalog's entries against the background and the
-rejected papers) and the router; ``abstract_model`` fits the abstract model. Both are kept in this
-process's memory by content key (a run that trains twice on the same content trains once), and
-``trained_state`` also keeps the title model in a cache directory. ``catalog_entries`` and
-``background_papers`` say what the positives and negatives are.
+``train_state`` fits the title model (the catalog's entries against the background and its papers
+judged out of scope; with closed PRs, a second one that can only lower) and the router;
+``abstract_model`` fits the abstract model. Both are kept in this process's memory by content key (a
+run that trains twice on the same content trains once), and ``trained_state`` also keeps the title
+model in a cache directory. ``catalog_entries`` and ``background_papers`` say what the positives and
+negatives are.
 """
 
 from __future__ import annotations
@@ -121,6 +122,7 @@ def train_state(
     entry_texts: list[str] | None = None,
     corrections: Sequence[Correction] = (),
     examples: Sequence[Correction] = (),
+    closed: Sequence[Paper] = (),
 ) -> TrainedState:
     features = TextFeatures(settings.features)
     scope = scope_texts(taxonomy) if entries and settings.learned.taxonomy_weight > 0 else []
@@ -129,6 +131,9 @@ def train_state(
     rows = features.fit_titles(texts or scope_texts(taxonomy))[: len(texts)]
     edges = np.cumsum([0, len(entries), len(scope), len(background), len(rejected)])
     title_rows, scope_rows, background_rows, rejected_rows = (rows[edges[i] : edges[i + 1]] for i in range(4))
+    # closed PRs are read in that vocabulary, not part of it: the models without them, the router
+    # and the neighbour search are those of a bot that never had a PR closed
+    closed_rows = features.titles([p.title for p in closed])
     # With the paper store's abstracts (``entry_texts``), the router and the neighbour search read
     # an entry as they read a new paper (words of title and abstract, characters of the title).
     # The relevance model keeps the titles: its negatives (the background) are titles, and
@@ -143,6 +148,7 @@ def train_state(
             [p.arxiv_id for p in background],
             rejected_rows,
             settings.learned,
+            closed_rows,
         )
         placements = [(e.section or "", e.subsection) for e in entries]
         weights = [1.0] * len(entries)
@@ -189,6 +195,7 @@ def abstract_model(
     negatives: Sequence[Paper],
     rejected: Sequence[Paper],
     settings: ScoringSettings,
+    closed: Sequence[Paper] = (),
 ) -> AbstractModel | None:
     """The abstract model for this content: from this process's memory, or trained (about a
     second; it reads papers and settings only, so a new catalog does not retrain it)."""
@@ -200,11 +207,13 @@ def abstract_model(
         *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in negatives),
         "rejected",
         *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in rejected),
+        "closed",
+        *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in closed),
     )
     known = _remember(_ABSTRACT_MODELS, key)
     if isinstance(known, AbstractModel):
         return known
-    model = train_abstracts(in_scope, negatives, rejected, settings.abstracts)
+    model = train_abstracts(in_scope, negatives, rejected, settings.abstracts, closed)
     if model is not None:
         _remember(_ABSTRACT_MODELS, key, model)
     return model
@@ -222,6 +231,7 @@ def trained_state(
     corrections: Sequence[Correction],
     cache_dir: Path | None,
     examples: Sequence[Correction] = (),
+    closed: Sequence[Paper] = (),
 ) -> TrainedState:
     """The title model and router for this content: from this process's memory, from
     ``cache_dir``, or trained (and then saved there), keyed by everything training reads."""
@@ -232,6 +242,8 @@ def trained_state(
         *(f"{p.arxiv_id}\t{p.title}" for p in negatives),
         "rejected",
         *(f"{p.arxiv_id}\t{p.title}" for p in rejected),
+        "closed",
+        *(f"{p.arxiv_id}\t{p.title}" for p in closed),
         "moved",
         *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}\t{section}\t{sub}" for p, section, sub in corrections),
         "examples",
@@ -243,7 +255,15 @@ def trained_state(
     state = state or (cache.load(cache_dir, key, TrainedState) if cache_dir else None)
     if not isinstance(state, TrainedState):
         state = train_state(
-            entries, negatives, list(rejected), taxonomy, settings, texts or None, corrections, examples
+            entries,
+            negatives,
+            list(rejected),
+            taxonomy,
+            settings,
+            texts or None,
+            corrections,
+            examples,
+            closed,
         )
         if cache_dir:
             cache.save(cache_dir, key, state)

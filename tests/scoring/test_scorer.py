@@ -576,6 +576,35 @@ def test_rejected_papers_lower_similar_papers(
     assert decide(retrained, paper).score < decide(scorer, paper).score
 
 
+def test_closed_prs_never_raise_a_paper(
+    taxonomy: Taxonomy, keywords: dict[str, Any], background: list[Paper], scorer: Scorer
+) -> None:
+    """Closed PRs are near misses: their titles share the catalog's own words (large language
+    models, efficient). Learnt in one model with the catalog's entries, those words took their
+    negative weight and the intercept rose to keep the entries up, so a paper sharing no word with
+    them read higher than with no PR closed. They may lower a paper, never raise one."""
+    closed = [
+        Paper(f"2402.1{n:04d}", title)
+        for n, title in enumerate(
+            [
+                "Efficient Fine-Tuning of Large Language Models for Legal Question Answering",
+                "Large Language Models for Efficient Clinical Note Summarization",
+                "An Efficient Large Language Model Framework for Code Review",
+            ]
+        )
+    ]
+    retrained = Scorer.train(
+        small_catalog(taxonomy), taxonomy, keywords, background=background, rejected=closed
+    )
+    before, after = scorer.components(background), retrained.components(background)
+    assert (after.learned <= before.learned).all()
+    assert (after.abstract <= before.abstract).all()
+    assert (after.combined <= before.combined).all()
+    # and they still teach: a paper like them is lowered
+    like = [Paper("2402.19999", "Efficient Large Language Models for Legal Contract Review")]
+    assert retrained.components(like).combined[0] < scorer.components(like).combined[0]
+
+
 def test_without_background_the_rules_decide_alone(taxonomy: Taxonomy, keywords: dict[str, Any]) -> None:
     scorer = Scorer.train(small_catalog(taxonomy), taxonomy, keywords)
     decision = decide(scorer, "KV cache compression for LLM inference")
