@@ -1,7 +1,7 @@
 """Benchmark: relevance quality on the 2024 labelled papers, and section routing accuracy.
 
     python bench/score_quality.py [--shared ../shared] [--catalog catalog.md] [--show 10]
-        [--skip-relevance] [--skip-loso] [--skip-routing] [--show-misses]
+        [--skip-relevance] [--skip-loso] [--skip-routing] [--show-misses] [--show-judged-errors]
 
 Relevance. The catalog is built from curated lists that overlap the labels, so every paper of
 the evaluation half is first removed from the training catalog (by arXiv id and by fuzzy title).
@@ -66,6 +66,7 @@ from bot.core.matching import title_key  # noqa: E402
 from bot.core.paper import Paper  # noqa: E402
 from bot.core.taxonomy import Taxonomy  # noqa: E402
 from bot.scoring import background  # noqa: E402
+from bot.scoring.patterns import matched_words  # noqa: E402
 from bot.scoring.scorer import Components, Scorer, catalog_entries, signed_log  # noqa: E402
 from bot.sources import arxiv_rss as feeds  # noqa: E402
 
@@ -150,6 +151,7 @@ def relevance_folds(
     keywords: dict,
     show: int,
     whole_months: bool = False,
+    show_errors: bool = False,
 ) -> dict[str, list[Metrics]]:
     halves = halves_of(papers)
     results: dict[str, list[Metrics]] = defaultdict(list)
@@ -236,6 +238,8 @@ def relevance_folds(
         print(f"  {mode:<16} {judged_ceilings(evaluation, labels, scoped, parts.combined)}")
         if show:
             show_top_unlabelled(evaluation, labels, parts.combined, show)
+        if show_errors:
+            print("\n".join(judged_errors(evaluation, labels, scoped, accepted, parts)))
     return results
 
 
@@ -275,6 +279,56 @@ def judged_precision(
         f"{judged_out} judged out of scope or borderline, {unjudged} not judged; "
         f"recall of the papers in scope (labels in scope and judged ones) {found / max(1, int(in_scope.sum())):.3f} "
         f"{intervals.proportion(found, int(in_scope.sum()))} (95% intervals)"
+    )
+
+
+def judged_errors(
+    papers: list[Paper], labels: np.ndarray, scoped: np.ndarray, accepted: np.ndarray, parts: Components
+) -> list[str]:
+    """The papers behind the precision and recall that ``judged_precision`` prints, best score
+    first: the accepted papers it counts out of scope (a labelled pick SCOPE.md excludes, a
+    label-0 paper judged out of scope or borderline, or not judged), then the papers in scope it
+    counts as missed, each with the parts of its score and its strongest rule matches."""
+    sampled = second_looks.sample_grades()
+    grade = np.array([scope_grades().get(p.arxiv_id, sampled.get(p.arxiv_id, -1)) for p in papers])
+    in_scope = in_scope_mask(papers, labels, scoped)
+    out = accepted & ~(in_scope | ((labels == 0) & (grade == 2)))
+    missed = in_scope & ~accepted
+    lines = []
+    for title, chosen in (("accepted, counted out of scope", out), ("in scope, not accepted", missed)):
+        order = sorted(np.flatnonzero(chosen).tolist(), key=lambda i: -parts.combined[i])
+        lines.append(
+            f"  {title} ({len(order)}): score, title model, abstract model, rule points, why, matches"
+        )
+        lines += [
+            error_line(papers[i], i, parts, error_kind(int(labels[i]), bool(scoped[i]), int(grade[i])))
+            for i in order
+        ]
+    return lines
+
+
+def error_kind(label: int, scoped: bool, grade: int) -> str:
+    """Why ``judged_precision`` counts a paper as it does (-1: not judged)."""
+    if label and not scoped:
+        return "pick outside scope"
+    if label:
+        return "pick in scope"
+    return {0: "judged out", 1: "judged borderline", 2: "judged in scope"}.get(grade, "not judged")
+
+
+def error_line(paper: Paper, i: int, parts: Components, kind: str) -> str:
+    """One paper of ``judged_errors``: its score's parts and its strongest rule matches
+    (t: title, a: abstract; the words found and their points; without LLM context the rule
+    points shown are before the LLM factor)."""
+    rule = parts.rule_results[i]
+    shown = [] if rule.llm_context else ["no LLM context"]
+    for match in rule.top_matches(6):
+        text = paper.title if match.field == "title" else paper.abstract
+        words = matched_words(match.rule.pattern, text) or match.rule.pattern
+        shown.append(f"{match.field[0]}:{words[:30]!r} {match.target} {match.points:+.1f}")
+    return (
+        f"    {parts.combined[i]:.3f}  title {parts.learned[i]:+.2f}  abstract {parts.abstract[i]:+.2f}  "
+        f"rules {parts.rules[i]:.1f}  {kind}  {paper.arxiv_id} {paper.title[:90]}\n      " + "; ".join(shown)
     )
 
 
@@ -685,6 +739,11 @@ def main() -> int:
         help="list the papers leave one section out misses at the threshold and the judged papers routed wrong",
     )
     parser.add_argument(
+        "--show-judged-errors",
+        action="store_true",
+        help="relevance: list the accepted papers counted out of scope and the papers in scope not accepted",
+    )
+    parser.add_argument(
         "--loso-sections",
         nargs="+",
         metavar="SECTION",
@@ -705,7 +764,9 @@ def main() -> int:
     catalog = read_catalog(args.catalog, taxonomy)
     papers = feeds.read_papers(args.shared / LABELLED)
     if not args.skip_relevance:
-        results = relevance_folds(papers, catalog, taxonomy, keywords, args.show, args.whole_months)
+        results = relevance_folds(
+            papers, catalog, taxonomy, keywords, args.show, args.whole_months, args.show_judged_errors
+        )
         print("\nmean of the two directions:")
         for name, found in results.items():
             mean = Metrics(
