@@ -698,3 +698,142 @@ def test_faster_decoding_of_the_keys_and_values_is_no_decoding_goal(rules: RuleS
 def test_the_quadratic_attention_goal_stays_within_one_sentence(rules: RuleScorer) -> None:
     abstract = "Pruning removes weights of attention layers. The search itself is quadratic in the layers."
     assert "architecture" not in judge(rules, "Structured Pruning of LLMs", abstract).goal_points
+
+
+# Round 28: precision in scope (bench/RESULTS-scoring.md)
+
+
+def test_serving_as_is_no_serving(rules: RuleScorer) -> None:
+    """ "serving as a foundation" is no serving system ("Large Language Models Meet NLP: A Survey")."""
+    loose = judge(rules, "Language models", "Large language models, serving as a foundation for NLP, ...")
+    meant = judge(rules, "Language models", "Large language models need efficient serving at scale.")
+    assert "serving" not in loose.section_points
+    assert meant.section_points["serving"] == 3.5
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "MPC-Minimized Secure LLM Inference",
+        "Fast Homomorphic Encryption for Private Inference of Large Language Models",
+        "SeTAR: Out-of-Distribution Detection with Selective Low-Rank Approximation",
+    ],
+)
+def test_secure_computation_and_ood_detection_are_other_goals(rules: RuleScorer, title: str) -> None:
+    assert judge(rules, title, "We study large language models.").off_topic_in_title()
+
+
+def test_secure_beside_efficient_is_no_other_goal(rules: RuleScorer) -> None:
+    """A title that names efficiency as a goal beside security is borderline, not off topic."""
+    title = "A First Look At Efficient And Secure On-Device LLM Inference Against KV Leakage"
+    assert not judge(rules, title).off_topic_in_title()
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Align-KD: Distilling Cross-Modal Alignment Knowledge for Mobile Vision-Language Model",
+        "PLaD: Preference-based Large Language Model Distillation with Pseudo-Preference Pairs",
+        "Distilling Human Preferences into Smaller Language Models",
+    ],
+)
+def test_alignment_distilled_into_a_smaller_model_is_distillation(rules: RuleScorer, title: str) -> None:
+    result = judge(rules, title)
+    assert not any(m.rule.group == "distillation-not-for-a-smaller-model" for m in result.matches)
+    assert result.relevance_points["distillation"] >= 6.0
+
+
+def test_alignment_distilled_from_a_stronger_model_is_still_a_homonym(rules: RuleScorer) -> None:
+    result = judge(rules, "Zephyr: Direct Distillation of LM Alignment")
+    assert any(m.rule.group == "distillation-not-for-a-smaller-model" for m in result.matches)
+    assert result.points <= 1.0
+
+
+def test_model_merging_takes_back_what_its_means_add(rules: RuleScorer) -> None:
+    merging = judge(rules, "DPPA: Pruning Method for Large Language Model to Model Merging")
+    pruning = judge(rules, "DPPA: Pruning Method for Large Language Models")
+    assert any(m.rule.group == "model-merging" for m in merging.matches)
+    assert merging.points <= pruning.points - 4
+    experts = judge(rules, "Channel Merging: Preserving Specialization for Merged Experts")
+    assert any(m.rule.group == "model-merging" for m in experts.matches)
+    tokens = judge(rules, "Token Merging for Efficient Vision-Language Models")
+    assert not any(m.rule.group == "model-merging" for m in tokens.matches)
+
+
+def test_token_efficient_is_efficient_reasoning_only_beside_reasoning(rules: RuleScorer) -> None:
+    """Tokens of training data are no reasoning tokens ("Token-Efficient Leverage Learning")."""
+    data = judge(rules, "Token-Efficient Leverage Learning in Large Language Models")
+    reasoning = judge(rules, "Token-Efficient Reasoning for Large Language Models")
+    assert "reasoning" not in data.relevance_points
+    assert reasoning.relevance_points["reasoning"] >= 7.0
+
+
+def test_a_survey_of_efficiency_names_a_topic_of_the_list(rules: RuleScorer) -> None:
+    """goal_title_topic_points: "efficiency" or "low cost" beside "survey" is the survey's topic."""
+    low_cost = judge(
+        rules, "Low-Cost Language Models: Survey and Performance Evaluation on Python Code Generation"
+    )
+    assert low_cost.goal_in_title(7.0, topic_points=4.0)
+    other = judge(rules, "Large Language Models Meet NLP: A Survey")
+    assert not other.goal_in_title(7.0, topic_points=4.0)
+    # not in an abstract, not without a survey
+    assert not judge(rules, "LLMs", "We survey efficient methods.").relevance_points
+    assert judge(rules, "Efficiency of Large Language Models").points == 0
+
+
+@pytest.mark.parametrize(
+    ("title", "edge"),
+    [
+        ("Generative AI on the Edge: Architecture and Performance Evaluation", True),
+        ("Running Large Language Models at the Edge", True),
+        ("Language Models at the Edge of Chaos", False),
+    ],
+)
+def test_on_the_edge_is_edge_devices(rules: RuleScorer, title: str, edge: bool) -> None:
+    points = judge(rules, title).section_points.get("on-device", 0.0)
+    assert (points >= 6.0) is edge
+
+
+@pytest.mark.parametrize(
+    ("title", "off_topic"),
+    [
+        ("LLM Maybe LongLM: Self-Extend LLM Context Window Without Tuning", True),
+        ("LongSSM: On the Length Extension of State-space Models in Language Modelling", True),
+        ("Interpolating Video-LLMs: Toward Longer-sequence LMMs in a Training-free Manner", True),
+        # a title that names a cost beside the longer context has its efficiency angle clear
+        ("InfLLM: Training-Free Long-Context Extrapolation for LLMs with an Efficient Context Memory", False),
+        (
+            "Correlation-Aware Select and Merge Attention for Efficient Fine-Tuning and Context Length Extension",
+            False,
+        ),
+        ("Extending the Context of LLMs with a Compressed KV Cache", False),
+    ],
+)
+def test_a_longer_context_without_a_cost_in_the_title_is_off_topic(
+    rules: RuleScorer, title: str, off_topic: bool
+) -> None:
+    """SCOPE.md: long-context modelling whose efficiency angle is unclear is borderline."""
+    result = judge(rules, title, "We study large language models.")
+    assert result.off_topic_in_title() is off_topic
+
+
+@pytest.mark.parametrize(
+    ("title", "goal"),
+    [
+        (
+            "Beyond Answers: Transferring Reasoning Capabilities to Smaller LLMs Using Multi-Teacher Knowledge Distillation",
+            True,
+        ),
+        ("Align-KD: Distilling Cross-Modal Alignment Knowledge for Mobile Vision-Language Model", True),
+        ("Compact Language Models via Pruning and Knowledge Distillation", True),
+        # distillation alone does not say the student is smaller
+        ("Distillation Contrastive Decoding: Improving LLMs Reasoning with Contrastive Decoding", False),
+    ],
+)
+def test_distilling_into_a_smaller_model_says_what_the_paper_is_for(
+    rules: RuleScorer, title: str, goal: bool
+) -> None:
+    """SCOPE.md's distillation: "a smaller student for efficiency"; no learned veto then."""
+    result = judge(rules, title, "We study large language models.")
+    assert result.goal_in_title(7.0) is goal
+    assert ("distillation" in result.goal_points) is goal
