@@ -111,11 +111,16 @@ def test_the_learned_model_cannot_veto_rule_evidence(taxonomy: Taxonomy, keyword
     )
     with_floor, without = floored.components(papers), free.components(papers)
     assert np.array_equal(with_floor.learned, without.learned)
-    vetoed = without.learned < -1.0
+    # a title that says what the paper is for ("Align-KD: Distilling ... for Mobile ... Model")
+    # floors the learned logit at goal_title_floor either way
+    s = floored.settings
+    said = np.array(
+        [r.goal_in_title(s.goal_title_min_points, s.goal_title_topic_points) for r in with_floor.rule_results]
+    )
+    vetoed = (without.learned < -1.0) & ~said
     assert vetoed.any()  # the fixture has papers the model dislikes
     assert (with_floor.combined[vetoed] > without.combined[vetoed]).all()
     assert np.allclose(with_floor.combined[~vetoed], without.combined[~vetoed])
-    s = floored.settings
     no_llm = np.array([not r.llm_context for r in with_floor.rule_results], dtype=float)
     abstract = s.abstract_model_weight * (
         with_floor.abstract if s.abstract_floor is None else np.maximum(with_floor.abstract, s.abstract_floor)
