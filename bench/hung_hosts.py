@@ -26,6 +26,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from nightly_scale import free_ports  # noqa: E402  (bench/ is on sys.path when run as a script)
+
 from bot import config  # noqa: E402
 from bot.linkcheck import HttpChecker, LinkResult, check_all, make_client, settings_from_config  # noqa: E402
 
@@ -51,18 +53,6 @@ def _serve(ports: list[int], hung: set[int], ready: Any) -> None:
         await asyncio.Event().wait()
 
     asyncio.run(main())
-
-
-def free_ports(count: int) -> list[int]:
-    import socket
-
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
 
 
 async def measure(hung: list[str], fine: list[str], settings: Any) -> dict[str, float]:
