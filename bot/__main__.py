@@ -2,7 +2,7 @@
 
 Each job module has ``configure(parser)`` to declare its arguments and ``main(args) -> int``,
 which builds what the job needs (config, catalog, forge, sources) and runs it. Expected errors
-(``BotError``) print one actionable line and exit 1; anything else is a bug: traceback, exit 3.
+(``BotError``) print one actionable message and exit 1; anything else is a bug: traceback, exit 3.
 
 Logging is configured here and nowhere else: plain human lines on stderr ("warning: ...",
 "error: ..."; progress and notes without a prefix), ``--verbose`` for debug detail, ``--quiet``

@@ -258,8 +258,12 @@ def validate(name: str, data: Any, source: str, lines: Lines = _no_lines) -> dic
         key=lambda e: list(map(str, e.absolute_path)),
     )
     if errors:
-        details = "; ".join(_describe(e, data, lines) for e in errors)
-        raise ConfigError(f"{source}: {details} Fix the file and run `python -m bot validate-config`.")
+        details = [_describe(e, data, lines) for e in errors]
+        fix = "Fix the file and run `python -m bot validate-config`."
+        if len(details) == 1:
+            raise ConfigError(f"{source}: {details[0]} {fix}")
+        listed = "".join(f"\n  - {detail}" for detail in details)
+        raise ConfigError(f"{source}: {len(details)} problems:{listed}\n{fix}")
     for key in _unknown_keys(schema, data, ()):
         line = lines(key)
         log.warning(

@@ -1,7 +1,8 @@
 """The bot's small error hierarchy.
 
 Expected failures raise a ``BotError`` subclass whose message says what was wrong and what to do;
-``bot.__main__`` prints it as one line and exits 1. Anything else is a bug: traceback, exit 3.
+``bot.__main__`` prints it (one line, or one line a problem) and exits 1. Anything else is a bug:
+traceback, exit 3.
 """
 
 

@@ -330,12 +330,18 @@ def test_a_wrong_value_and_an_unknown_key_name_their_lines(
     poll.write_text(poll.read_text(encoding="utf-8") + "lables: [new-paper]\n", encoding="utf-8")
     assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 1
     captured = capsys.readouterr()
-    # the unknown key's own line, not its mapping's, and the keys it was meant to be
+    # the unknown key's own line, not its mapping's, and the keys it was meant to be; two problems
+    # of one file are listed one a line (they were joined with "; " after a sentence's full stop)
     assert (
-        f"error: {keywords}: line {at + 2}: key sections.kv-cache: Additional properties are not allowed "
-        "('patternz' was unexpected) (closest: patterns"
+        f"error: {keywords}: 2 problems:\n  - line {at + 2}: key sections.kv-cache: Additional properties are "
+        "not allowed ('patternz' was unexpected) (closest: patterns"
     ) in captured.out
-    assert f"line {at + 1}: key sections.kv-cache.weight: 'heavy' is not of type 'number'" in captured.out
+    assert (
+        f"\n  - line {at + 1}: key sections.kv-cache.weight: 'heavy' is not of type 'number'" in captured.out
+    )
+    assert (
+        ".;" not in captured.out and "\nFix the file and run `python -m bot validate-config`." in captured.out
+    )
     # docs/configuration.md quotes this error (it said line 631 of a keywords.yml gone by)
     said = f"line {at + 1}: key sections.kv-cache.weight: 'heavy' is not of type 'number'. Expected: points of a match."
     assert said in captured.out
