@@ -527,6 +527,13 @@ def test_no_resolvers_checks_arxiv_links_over_http(config_dir, api, site, tmp_pa
     assert [request.headers["Host"] for request, _ in site.log] == ["arxiv.org"]
 
 
+def point_at(fake_github: FakeGitHub, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The environment of a job run in Actions, against the fake GitHub."""
+    monkeypatch.setenv("GITHUB_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("GITHUB_REPOSITORY", fake_github.repository)
+    monkeypatch.setenv("GITHUB_API_URL", fake_github.url)
+
+
 def test_check_links_resolves_github_repositories_with_a_token(
     config_dir, api, taxonomy, tmp_path, capsys, monkeypatch, fake_github: FakeGitHub
 ):  # noqa: F811
@@ -539,12 +546,7 @@ def test_check_links_resolves_github_repositories_with_a_token(
         "".join(f"- [repo]({url})\n" for url in urls) + f"- https://arxiv.org/abs/{RECORDED_ID}\n",
         encoding="utf-8",
     )
-    for name, value in {
-        "GITHUB_TOKEN": BOT_TOKEN,
-        "GITHUB_REPOSITORY": fake_github.repository,
-        "GITHUB_API_URL": fake_github.url,
-    }.items():
-        monkeypatch.setenv(name, value)
+    point_at(fake_github, monkeypatch)
 
     records = check_links_json(path, capsys)
 
@@ -572,12 +574,7 @@ def test_the_nightly_job_resolves_arxiv_links_through_the_api(
     ]
     fake_github.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
     fake_github.reset_counts()
-    for name, value in {
-        "GITHUB_TOKEN": BOT_TOKEN,
-        "GITHUB_REPOSITORY": fake_github.repository,
-        "GITHUB_API_URL": fake_github.url,
-    }.items():
-        monkeypatch.setenv(name, value)
+    point_at(fake_github, monkeypatch)
 
     assert (
         bot_main(["nightly", "--no-enrich"]) == 0
@@ -608,12 +605,7 @@ def test_a_night_whose_arxiv_api_fails_leaves_its_paper_links_unknown(
         paper(2, f"https://arxiv.org/abs/{UNKNOWN_ID}"),
     ]
     fake_github.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
-    for name, value in {
-        "GITHUB_TOKEN": BOT_TOKEN,
-        "GITHUB_REPOSITORY": fake_github.repository,
-        "GITHUB_API_URL": fake_github.url,
-    }.items():
-        monkeypatch.setenv(name, value)
+    point_at(fake_github, monkeypatch)
 
     assert bot_main(["nightly", "--no-enrich"]) == 0
 
