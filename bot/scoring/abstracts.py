@@ -23,6 +23,7 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.core.paper import Paper
 from bot.scoring import counting
+from bot.scoring.relevance import lower_with_closed
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class AbstractModel:
             return np.zeros(0)
         rows = counting.transform(self.vectorizer, [paper_text(p) for p in papers])
         logits: np.ndarray = np.asarray(rows @ self.coef).ravel() + self.intercept
-        return logits if self.closed is None else np.minimum(logits, self.closed.decision(papers))
+        return lower_with_closed(logits, self.closed.decision(papers) if self.closed is not None else None)
 
 
 def train_abstracts(

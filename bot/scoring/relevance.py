@@ -42,6 +42,14 @@ class LinearModel:
         return np.asarray(rows @ self.coef).ravel() + self.intercept
 
 
+def lower_with_closed(logits: np.ndarray, closed: np.ndarray | None) -> np.ndarray:
+    """Closed PRs can only lower a score: each logit of the models trained without the closed PRs'
+    papers, or the one of their twins trained with them as negatives too (``closed``, the same
+    shape; None when no PR was closed) where that is lower. The title and abstract models both
+    score this way."""
+    return logits if closed is None else np.minimum(logits, closed)
+
+
 def fold_of(arxiv_id: str, folds: int) -> int:
     """A stable fold number for a paper (the same on every run and machine)."""
     return zlib.crc32(arxiv_id.encode("utf-8")) % folds
@@ -67,9 +75,8 @@ class RelevanceModel:
         """The learned logit of each row; background papers by their out-of-fold model. With
         closed PRs, the lower of each fold's two models: they lower papers like them, never raise
         another."""
-        scores = np.stack([m.decision(rows) for m in self.models])
-        if self.closed:
-            scores = np.minimum(scores, np.stack([m.decision(rows) for m in self.closed]))
+        closed = np.stack([m.decision(rows) for m in self.closed]) if self.closed else None
+        scores = lower_with_closed(np.stack([m.decision(rows) for m in self.models]), closed)
         out = scores.mean(axis=0)
         for row, arxiv_id in enumerate(arxiv_ids):
             fold = self.background_folds.get(arxiv_id)
