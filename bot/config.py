@@ -247,6 +247,13 @@ def _step(node: yaml.Node | None, step: Any) -> tuple[yaml.Node | None, yaml.Mar
     return None, None
 
 
+def problems_in(message: str) -> int:
+    """How many problems a config error's message holds: N of ``FILE: N problems:`` (the layout
+    ``validate`` gives several problems of one file), else one."""
+    listed = re.match(r"[^\n]*: (\d+) problems:\n", message)
+    return int(listed[1]) if listed else 1
+
+
 def validate(name: str, data: Any, source: str, lines: Lines = _no_lines) -> dict[str, Any]:
     """Validate ``data`` for config ``name``; return it merged over the schema's defaults.
     ``lines``: where a key is in the file (``key_lines`` of its text), for the messages."""

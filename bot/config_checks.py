@@ -7,8 +7,9 @@ from __future__ import annotations
 import logging
 import shutil
 import tempfile
+import textwrap
 import warnings
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -258,10 +259,16 @@ def preflight(directory: Path | None = None, keywords_required: bool = False) ->
         warnings.simplefilter("ignore")  # unknown keys are reported by validate-config
         problems = check_all(directory, keywords_required=keywords_required)
     if problems:
+        count, listed = counted_problems(problems)
         raise ConfigError(
-            f"{len(problems)} config problem(s); fix them, then run `python -m bot "
-            "validate-config`:\n" + "\n".join(f"  {p}" for p in problems)
+            f"{count} config problem(s); fix them, then run `python -m bot validate-config`:\n{listed}"
         )
+
+
+def counted_problems(problems: Sequence[str]) -> tuple[int, str]:
+    """How many problems ``problems`` holds (a file's ``FILE: N problems:`` counts N, not one),
+    and their text, each line indented under the line that introduces them."""
+    return sum(config.problems_in(p) for p in problems), "\n".join(textwrap.indent(p, "  ") for p in problems)
 
 
 def check_staged(repo: Path, files: dict[Path, str]) -> tuple[str | None, list[str]]:

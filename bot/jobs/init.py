@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import yaml
 
 from bot import config
-from bot.config_checks import check_staged
+from bot.config_checks import check_staged, counted_problems
 from bot.core.catalog_io import write_text_atomic
 from bot.core.issue_form import FORM_PATH
 from bot.core.repo_files import with_generated_ignored, with_store_marked
@@ -265,16 +265,15 @@ def main(args: argparse.Namespace) -> int:
     # checked as they would be once written (kept files, new files, the form), before writing any
     form_text, problems = check_staged(repo, new)
     kept = [path.name for path in files if path not in new]
+    count, listed = counted_problems(problems)
     if problems and kept:  # the maintainer's files, edited since the first run
         raise ConfigError(
-            f"{len(problems)} config problem(s) in files init kept as they are ({', '.join(kept)}): "
+            f"{count} config problem(s) in files init kept as they are ({', '.join(kept)}): "
             "fix them, then rerun init or run `python -m bot validate-config` (init wrote "
-            "nothing):\n" + "\n".join(f"  {p}" for p in problems)
+            f"nothing):\n{listed}"
         )
     if problems or form_text is None:
-        raise ConfigError(
-            "the generated config has problems (a bug of init):\n" + "\n".join(f"  {p}" for p in problems)
-        )
+        raise ConfigError(f"the generated config has problems (a bug of init):\n{listed}")
     written = [_write(path, text, args.force) for path, text in files.items()]
     store = config.load("papers", config_path)["store"]["path"]
     written.append(_rewrite(repo / FORM_PATH, lambda _: form_text))

@@ -45,7 +45,7 @@ def main(args: argparse.Namespace) -> int:
     for problem in problems:
         print(f"error: {problem}")
     if problems:
-        print(f"{len(problems)} problem(s) in {directory}")
+        print(f"{sum(config.problems_in(p) for p in problems)} problem(s) in {directory}")
         return 1
     for name in config.schema_names():
         state = "ok" if (directory / f"{name}.yml").exists() else "ok (defaults, no file)"

@@ -349,6 +349,14 @@ def test_a_wrong_value_and_an_unknown_key_name_their_lines(
     assert f"(`config/keywords.yml: {said}`)" in page
     unknown = len(poll.read_text(encoding="utf-8").splitlines())
     assert f"{poll}: unknown key 'lables' (line {unknown}) is ignored (typo?)" in captured.out + captured.err
+    # the count under them is of the problems listed, not of the files ("1 problem(s)" after "2 problems:")
+    assert captured.out.rstrip().endswith(f"\n2 problem(s) in {project / 'config'}")
+    # a job checks first, and lists them the same way, each under its file
+    assert cli.main(["lint", str(project / "catalog.md")]) == 1
+    assert (
+        "error: 2 config problem(s); fix them, then run `python -m bot validate-config`:\n"
+        f"  {keywords}: 2 problems:\n    - line {at + 2}: key sections.kv-cache: "
+    ) in capsys.readouterr().err
 
 
 def test_a_config_file_the_bot_never_reads_is_warned_about(
