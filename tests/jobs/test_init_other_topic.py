@@ -412,7 +412,7 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_hash_footer_and_html_banners
     # the one line of the banner that is neither a badge nor an image is named, not dropped unsaid
     assert (
         "README.md: 1 line of prose had no place in the rebuilt catalog and is gone (`git diff` shows "
-        'them): line 7 "[Model Hub](https://hub.example.org/) / [Docs](https://docs…".'
+        'it): line 7 "[Model Hub](https://hub.example.org/) / [Docs](https://docs…".'
     ) in capsys.readouterr().err
     readme = (repo / "README.md").read_text(encoding="utf-8")
     assert readme.endswith("[pdf](https://arxiv.org/pdf/2301.00774)\n\n" + listed[listed.index("# 🤝") :])
@@ -497,6 +497,13 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_sections_of_prose_above_the_
         'them): line 7 "[On-device Model Hub](https://model-hub.nexa4ai.com/) / [Ne…", line 9 '
         '"[release-url]: https://github.com/NexaAI/nexa-sdk/releases"'
     ) in said.err
+    assert '" and 1 more. Sections of prose above the list' in said.err  # five named, the rest counted
+    # docs/import.md quotes it
+    page = " ".join((Path(__file__).parents[2] / "docs" / "import.md").read_text(encoding="utf-8").split())
+    assert (
+        "`README.md: 6 lines of prose had no place in the rebuilt catalog and are gone`, then `line 7 "
+        '"[On-device Model Hub](https://model-hub.nexa4ai.com/) / [Ne…"` and four more, `and 1 more`'
+    ) in page
     assert cli.main(["lint"]) == 0
     for _ in range(2):
         assert cli.main(["import", "README.md", "--output", "README.md", "--replace"]) == 0

@@ -178,10 +178,10 @@ def _dropped_note(output: Path, dropped: list[tuple[int, str]], shown: int = 5) 
         f'line {number} "{text if len(text) <= 60 else text[:59] + "…"}"' for number, text in dropped[:shown]
     )
     more = f" and {len(dropped) - shown} more" if len(dropped) > shown else ""
-    gone = "is" if len(dropped) == 1 else "are"
+    gone = "is gone (`git diff` shows it)" if len(dropped) == 1 else "are gone (`git diff` shows them)"
     return (
         f"{output}: {counted(len(dropped), 'line')} of prose had no place in the rebuilt catalog and "
-        f"{gone} gone (`git diff` shows them): {lines}{more}. Sections of prose above the list and "
+        f"{gone}: {lines}{more}. Sections of prose above the list and "
         "below the last section are kept (`header_headings`, `footer_headings` of "
         "config/taxonomy.yml; docs/catalog.md)"
     )
