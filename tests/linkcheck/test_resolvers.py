@@ -46,6 +46,7 @@ RECORDED_ID = "1605.08386"
 WITHDRAWN_ID = "2301.00002"
 UNKNOWN_ID = "2401.99999"
 KNOWN = {RECORDED_ID, "2301.00001", "2405.00732", WITHDRAWN_ID, "cs/0112017"}
+DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def atom_answer(id_list: str) -> str:
@@ -394,7 +395,7 @@ def test_check_links_answers_arxiv_links_through_the_api(config_dir, api, site, 
     assert [request.path for request, _ in site.log] == ["/page"]  # only the web page went over HTTP
 
 
-LINK_CHECKING_DOCS = Path(__file__).resolve().parents[2] / "docs" / "link-checking.md"
+LINK_CHECKING_DOCS = DOCS / "link-checking.md"
 FIVE_LINKS = (
     "# Papers\n\n"
     f"- [A paper](https://arxiv.org/abs/{RECORDED_ID}) ([pdf](https://arxiv.org/pdf/{RECORDED_ID}v1))\n"
@@ -471,6 +472,9 @@ def test_when_the_arxiv_api_fails_its_links_are_not_checked_over_http(
     assert all((r["verdict"], r["alive"], r["source"]) == ("unknown", None, "arxiv") for r in papers)
     assert {r["error"] for r in papers} == {f"{API_UNAVAILABLE} (HTTP 503)"}
     assert records[site.url_for("/page")]["alive"] is True
+    # docs/link-checking.md quotes such a record
+    page = " ".join(LINK_CHECKING_DOCS.read_text(encoding="utf-8").split())
+    assert f'`"verdict": "unknown"`, `"error": "{API_UNAVAILABLE} (HTTP 503)"`' in page
     assert [request.path for request, _ in site.log] == ["/page"]
 
 
@@ -610,10 +614,10 @@ def test_a_night_whose_arxiv_api_fails_leaves_its_paper_links_unknown(
     assert bot_main(["nightly", "--no-enrich"]) == 0
 
     out = capsys.readouterr().out
-    assert (
-        "| ↳ arxiv.org links not checked: the arXiv API did not answer (not asked over HTTP instead, at "
-        "arXiv's pace) | 2 |" in out
-    )
+    row = "↳ arxiv.org links not checked: the arXiv API did not answer (not asked over HTTP instead, at arXiv's pace)"
+    assert f"| {row} | 2 |" in out
+    for name in ("nightly.md", "link-checking.md"):  # the pages quote the row
+        assert f"`{row}`" in " ".join((DOCS / name).read_text(encoding="utf-8").split()), name
     assert (
         "| dead tonight | 0 |" in out
         and "| not verified tonight (rate limited, or past the time budget) | 2 |" in out
