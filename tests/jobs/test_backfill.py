@@ -268,6 +268,11 @@ def job_args(
     )
 
 
+def papers_page() -> str:
+    """docs/papers.md, its lines joined as a reader sees them."""
+    return " ".join((Path(__file__).parents[2] / "docs" / "papers.md").read_text(encoding="utf-8").split())
+
+
 def test_the_job_dry_run_prints_per_section(
     repo: Path,
     month: ArxivApiServer,
@@ -277,6 +282,7 @@ def test_the_job_dry_run_prints_per_section(
     assert backfill.main(args, api=api_for(month, []), clock=lambda: TODAY) == 0
     out, err = capsys.readouterr()
     assert "backfill: page at 200: 36 papers (236/236 read)" in err.splitlines()
+    assert "`backfill: page at 200: 36 papers (236/236 read)`" in papers_page()  # as it quotes
     assert (
         "(dry run: nothing proposed)" in out and "236 papers in 2 arXiv API request(s)" in out
     )  # pages of 200
@@ -307,6 +313,10 @@ def test_a_run_without_until_resumes_the_next_day_where_it_stopped(
         r".*\.backfill-state\.json: run the same backfill again later to resume there$",
     ):
         backfill.main(args, api=api, clock=lambda: datetime.date(2025, 2, 4))  # ends 2025-01-31
+    assert (
+        "`arXiv is busy or down: the progress (200 of 236 results) is saved in .backfill-state.json: run the "
+        "same backfill again later to resume there`" in papers_page()
+    )
     assert backfill.SearchState.load(repo / ".backfill-state.json", QUERY).next_start == 200
     month.log.clear()
     assert backfill.main(args, api=api_for(month, []), clock=lambda: datetime.date(2025, 2, 5)) == 0
@@ -416,7 +426,13 @@ def test_a_second_run_in_actions_resumes_where_the_first_stopped(
         path, second, cache, 2, lambda: backfill.main(args, api_for(month, []), lambda: TODAY)
     )
     assert [r["start"] for r in month.log] == ["200"]  # resumed where the first run stopped
-    assert "backfill: resuming at result 200 of 236" in capsys.readouterr().err
+    said = f"backfill: resuming at result 200 of 236, the progress saved in {second / '.backfill-state.json'}"
+    assert said in capsys.readouterr().err.splitlines()
+    page = papers_page()  # docs/papers.md quotes it, with the file's name
+    assert (
+        f"`{said.replace(str(second) + '/', '')}`" in page
+        and "`backfill: resuming at result 200 of 236`" in page
+    )
 
     month.log.clear()
     third = make_repo(tmp_path / "third", taxonomy, catalog)
