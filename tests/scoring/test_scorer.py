@@ -556,22 +556,23 @@ def test_background_papers_are_scored_by_the_model_that_did_not_see_them(
     assert unseen == pytest.approx(np.mean([m.decision(rows)[0] for m in model.models]))
 
 
+def trained_with_closed_prs(
+    taxonomy: Taxonomy, keywords: dict[str, Any], background: list[Paper], titles: list[str]
+) -> Scorer:
+    """The fixture's scorer trained again with closed PRs of these titles (rejected papers)."""
+    closed = [Paper(f"2402.0{n:04d}", title) for n, title in enumerate(titles)]
+    return Scorer.train(small_catalog(taxonomy), taxonomy, keywords, background=background, rejected=closed)
+
+
 def test_rejected_papers_lower_similar_papers(
     taxonomy: Taxonomy, keywords: dict[str, Any], background: list[Paper], scorer: Scorer
 ) -> None:
-    rejected = [
-        Paper(f"2402.0{n:04d}", title)
-        for n, title in enumerate(
-            [
-                "Efficient Streaming Attention Sinks for Video Diffusion",
-                "Attention Sinks in Video Diffusion Transformers",
-                "Streaming Video Diffusion with Attention Sinks",
-            ]
-        )
+    titles = [
+        "Efficient Streaming Attention Sinks for Video Diffusion",
+        "Attention Sinks in Video Diffusion Transformers",
+        "Streaming Video Diffusion with Attention Sinks",
     ]
-    retrained = Scorer.train(
-        small_catalog(taxonomy), taxonomy, keywords, background=background, rejected=rejected
-    )
+    retrained = trained_with_closed_prs(taxonomy, keywords, background, titles)
     paper = "Attention Sinks for Streaming Video Diffusion Models"
     assert decide(retrained, paper).score < decide(scorer, paper).score
 
@@ -583,19 +584,12 @@ def test_closed_prs_never_raise_a_paper(
     models, efficient). Learnt in one model with the catalog's entries, those words took their
     negative weight and the intercept rose to keep the entries up, so a paper sharing no word with
     them read higher than with no PR closed. They may lower a paper, never raise one."""
-    closed = [
-        Paper(f"2402.1{n:04d}", title)
-        for n, title in enumerate(
-            [
-                "Efficient Fine-Tuning of Large Language Models for Legal Question Answering",
-                "Large Language Models for Efficient Clinical Note Summarization",
-                "An Efficient Large Language Model Framework for Code Review",
-            ]
-        )
+    titles = [
+        "Efficient Fine-Tuning of Large Language Models for Legal Question Answering",
+        "Large Language Models for Efficient Clinical Note Summarization",
+        "An Efficient Large Language Model Framework for Code Review",
     ]
-    retrained = Scorer.train(
-        small_catalog(taxonomy), taxonomy, keywords, background=background, rejected=closed
-    )
+    retrained = trained_with_closed_prs(taxonomy, keywords, background, titles)
     before, after = scorer.components(background), retrained.components(background)
     assert (after.learned <= before.learned).all()
     assert (after.abstract <= before.abstract).all()
