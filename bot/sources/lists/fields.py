@@ -6,7 +6,7 @@ import re
 import unicodedata
 from urllib.parse import unquote, urlsplit
 
-from bot.core import urls
+from bot.core import arxiv_ids, urls
 from bot.sources.lists.items import _BARE_URL, _HTML_TAG, _IMG_TAG, _MD_IMAGE, _MD_LINK, Link
 
 # -- small readers shared by the formats -------------------------------------------------------
@@ -110,6 +110,17 @@ def is_paper_link(link: Link) -> bool:
         or any(h in host for h in _ACADEMIC_HOSTS)
         or urlsplit(link.url).path.lower().endswith(".pdf")
     )
+
+
+def paper_url(item_links: list[Link]) -> str:
+    """An item's paper link: its arXiv link, else the first paper link that is no repository."""
+    for link in item_links:
+        if arxiv_ids.find_ids(link.url):
+            return link.url
+    for link in item_links:
+        if is_paper_link(link) and not github_repo(link.url):
+            return link.url
+    return ""
 
 
 def strip_markup(text: str) -> str:
@@ -273,34 +284,6 @@ def _are_names(text: str) -> bool:
         and all(word[0].isupper() or word in _NAME_PARTICLES for word in name.split())
         for name in names
     )
-
-
-# -- the columns of a table row besides its title -------------------------------------------
-
-_VENUE_HEADERS = ("venue", "conference", "conf", "publication", "published", "pub", "journal")
-
-
-def column_cell(header: tuple[str, ...], cells: list[str], names: tuple[str, ...]) -> str:
-    """The cell of the first column named one of ``names`` (``Venue``, ``**Authors**``); ""."""
-    for index, name in enumerate(header):
-        if strip_markup(name).strip(" *:").lower() in names and index < len(cells):
-            return cells[index]
-    return ""
-
-
-def venue_column(header: tuple[str, ...], cells: list[str]) -> tuple[str, int | None]:
-    """The venue and year of a ``Venue`` column (``NeurIPS 2023``, ``ICLR'24``)."""
-    venue, year, resource = parse_venue(column_cell(header, cells, _VENUE_HEADERS))
-    return ("", None) if resource else (venue, year)
-
-
-def date_column_year(header: tuple[str, ...], cells: list[str]) -> int | None:
-    """The year of a ``Date`` column (``2024.05``)."""
-    for index, name in enumerate(header):
-        if name in ("date", "year") and index < len(cells):
-            match = re.match(r"\s*((?:19|20)\d\d)\b", cells[index])
-            return int(match.group(1)) if match else None
-    return None
 
 
 def _first_line(text: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import replace
 
 from bot.core import arxiv_ids
 from bot.core.entry import SEPARATOR, parse_entry, render_entry
@@ -15,20 +14,19 @@ from bot.sources.lists.fields import (
     _italic_lines,
     badge_venue,
     code_url,
-    column_cell,
-    date_column_year,
     github_repo,
     is_paper_link,
     links,
+    paper_url,
     parse_venue,
     resource_title,
     source_title,
     split_authors,
     strip_markup,
     venue_at_end,
-    venue_column,
 )
-from bot.sources.lists.items import URL_IN_PARENS, Link, table_cells
+from bot.sources.lists.items import URL_IN_PARENS, Link
+from bot.sources.lists.table_rows import table_row
 
 # -- the formats -------------------------------------------------------------------------------
 
@@ -91,7 +89,7 @@ def _generated_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] 
                 et_al=et_al,
                 venue=venue,
                 year=year,
-                url=_paper_url(item_links),
+                url=paper_url(item_links),
                 code_url=code_url(item.text, item_links),
             )
         ]
@@ -284,91 +282,6 @@ def _link_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | Non
     ]
 
 
-def _table_row(item: SourceItem, item_links: list[Link]) -> list[Fields] | None:
-    if item.kind != "row":
-        return None
-    cells = table_cells(item.text)
-    marks = [c.strip() for c in cells[1:] if c.strip()]
-    if marks and all(c in "✅❌✔✖" for c in marks):  # a row with its other cells empty is no framework
-        return _framework_row(cells, item)
-    column = _title_column(item.header, cells)
-    if column is None:
-        return None
-    cell = cells[column]
-    papers = [link for link in links(cell) if arxiv_ids.find_ids(link.url) and len(link.label.split()) >= 3]
-    if len({arxiv_ids.find_ids(link.url)[0] for link in papers}) > 1:  # several papers in one cell
-        return [
-            Fields(source_title(link.label), arxiv_id=arxiv_ids.find_ids(link.url)[0], url=link.url)
-            for link in papers
-        ]
-    fields = _title_cell_fields(cell, item, item_links)
-    if not fields.venue and (venue := venue_column(item.header, cells))[0]:
-        fields = replace(fields, venue=venue[0], year=fields.year or venue[1])
-    if fields.year is None and (year := date_column_year(item.header, cells)):
-        fields = replace(fields, year=year)
-    if not fields.arxiv_id and (
-        bare := arxiv_ids.parse_user_id(column_cell(item.header, cells, _ID_COLUMNS))
-    ):
-        fields = replace(fields, arxiv_id=bare)  # "| arXiv |" over "| 2210.17323 |": no link, the id
-    if not fields.authors and (authors := column_cell(item.header, cells, ("author", "authors"))):
-        names, et_al = split_authors(authors)
-        fields = replace(fields, authors=names, et_al=et_al)
-    return [fields]
-
-
-_ID_COLUMNS = ("arxiv", "arxiv id", "arxiv-id", "id")
-
-
-def _title_column(header: tuple[str, ...], cells: list[str]) -> int | None:
-    for wanted in ("title", "paper", "model", "name"):
-        for index, name in enumerate(header):
-            if wanted in name and index < len(cells):
-                return index
-    for index, cell in enumerate(cells):  # no header: the first cell with a long text
-        if len(strip_markup(cell)) >= 20:
-            return index
-    return None
-
-
-def _title_cell_fields(cell: str, item: SourceItem, item_links: list[Link]) -> Fields:
-    """A cell like ``[badges] <br> [Title](url) <br> Authors`` or ``🔥[**Short**] Title``."""
-    parts = [p for p in re.split(r"<br\s*/?>|</br>", cell, flags=re.IGNORECASE) if strip_markup(p)]
-    title_index = next((i for i, p in enumerate(parts) if any(link.label for link in links(p))), 0)
-    title_part = parts[title_index] if parts else cell
-    title_link = next(iter(links(title_part)), None)
-    authors = parts[title_index + 1] if title_index + 1 < len(parts) else ""
-    names, et_al = split_authors(authors) if "," in authors else ((), False)
-    venue, year = badge_venue(item.text)
-    url = title_link.url if title_link and is_paper_link(title_link) else _paper_url(item_links)
-    return Fields(
-        source_title(title_part),
-        authors=names,
-        et_al=et_al,
-        venue=venue,
-        year=year,
-        url=url,
-        code_url=code_url(item.text, item_links),
-    )
-
-
-def _framework_row(cells: list[str], item: SourceItem) -> list[Fields] | None:
-    """``| DeepSpeed [[Code](..)] | ✅ | ❌ |`` under a header naming what each column means."""
-    name = re.sub(r"\[.*$", "", strip_markup(cells[0])).strip() or strip_markup(cells[0])
-    repo_links = links(cells[0])
-    if not repo_links:
-        return None
-    good = [item.header[i + 1] for i, c in enumerate(cells[1:]) if "✅" in c and i + 1 < len(item.header)]
-    description = ("Framework for " + ", ".join(g.lower() for g in good)) if good else ""
-    return [
-        Fields(
-            name,
-            url=github_repo(repo_links[0].url) or repo_links[0].url,
-            description=description,
-            resource=True,
-        )
-    ]
-
-
 _LEAD_TAG = re.compile(r"\[(?P<tag>[^\[\]]{2,40})\]\s*(?!\()")  # "[NeurIPS 2023] Title"
 _BOLD_TITLE = re.compile(r"\*\*(?P<title>[^*]{8,}?)\*\*(?P<rest>(?:[,.:]|\s+[-–(\[]|\s*$).*)")
 # where a title stops: "[[Paper](..)]", or " [paper]" once the link is text (any case)
@@ -417,7 +330,7 @@ def _plain_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | No
             et_al=et_al,
             venue=venue,
             year=year,
-            url=_paper_url(item_links),
+            url=paper_url(item_links),
             code_url=code_url(item.text, item_links),
         )
     ]
@@ -425,7 +338,7 @@ def _plain_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | No
 
 EXTRACTORS: tuple[Extractor, ...] = (
     _catalog_line,
-    _table_row,
+    table_row,
     _generated_bullet,
     _nested_bullet,
     _line_break_bullet,
@@ -446,21 +359,11 @@ def _paper(title: str, venue_text: str, item: SourceItem, item_links: list[Link]
             source_title(title),
             venue=venue,
             year=year,
-            url=_paper_url(item_links),
+            url=paper_url(item_links),
             code_url=code_url(item.text, item_links),
             resource=resource,
         )
     ]
-
-
-def _paper_url(item_links: list[Link]) -> str:
-    for link in item_links:
-        if arxiv_ids.find_ids(link.url):
-            return link.url
-    for link in item_links:
-        if is_paper_link(link) and not github_repo(link.url):
-            return link.url
-    return ""
 
 
 def resource_url(item_links: list[Link]) -> str:
