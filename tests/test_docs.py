@@ -4,10 +4,12 @@ the adopter's workflows use the action's real inputs, and the README keeps its q
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shlex
 import shutil
 import subprocess
+import sys
 import textwrap
 from pathlib import Path
 
@@ -451,6 +453,25 @@ def test_every_benchmark_is_named_on_a_page() -> None:
     pages = " ".join(page.read_text(encoding="utf-8") for page in DOCS.glob("*.md"))
     unnamed = [p.name for p in sorted((ROOT / "bench").glob("*.py")) if f"bench/{p.name}" not in pages]
     assert not unnamed, f"name them on the page of what they measure: {unnamed}"
+
+
+@pytest.mark.parametrize("bench", ["score_quality", "replay"])
+def test_every_option_of_the_scoring_benchmarks_is_on_the_scoring_page(bench: str) -> None:
+    """`--show-judged-errors` (round 28) was in no row of docs/scoring.md's table of commands, and
+    `--show` on no page: a maintainer reading the page for how to measure could not find them."""
+    shown = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / f"{bench}.py"), "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "COLUMNS": "200"},
+    ).stdout
+    options = set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", shown)) - {"--help"}
+    page = (DOCS / "scoring.md").read_text(encoding="utf-8")
+    table = "\n".join(line for line in page.splitlines() if line.startswith(f"| `python bench/{bench}.py"))
+    assert len(options) >= 7
+    missing = [o for o in sorted(options) if not re.search(rf"{re.escape(o)}(?![\w-])", table)]
+    assert not missing, f"docs/scoring.md: name {missing} in the row of bench/{bench}.py"
 
 
 def test_the_readme_cheat_sheet_has_a_row_for_every_job() -> None:
