@@ -347,6 +347,8 @@ def test_a_wrong_value_and_an_unknown_key_name_their_lines(
     assert said in captured.out
     page = " ".join((ROOT / "docs" / "configuration.md").read_text(encoding="utf-8").split())
     assert f"(`config/keywords.yml: {said}`)" in page
+    assert "(closest: patterns)." in captured.out and "the closest keys: `(closest: patterns)`" in page
+    assert "are listed one a line under `FILE: N problems:`" in page
     unknown = len(poll.read_text(encoding="utf-8").splitlines())
     assert f"{poll}: unknown key 'lables' (line {unknown}) is ignored (typo?)" in captured.out + captured.err
     # the count under them is of the problems listed, not of the files ("1 problem(s)" after "2 problems:")

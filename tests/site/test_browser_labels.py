@@ -154,6 +154,8 @@ def test_a_label_with_an_unknown_key_or_without_its_placeholder_is_a_config_erro
         load_taxonomy(french_config(tmp_path / "lost", edit=("les {n} résultats", "tout")))
     # said in the label's words, not as the schema's pattern
     assert "key labels.show_all: 'Afficher tout' has no {n}. Expected:" in str(lost.value)
+    page = " ".join((Path(__file__).parents[2] / "docs" / "site.md").read_text(encoding="utf-8").split())
+    assert "for a lost `{n}`, \"'Afficher tout' has no {n}\")" in page  # as it quotes
     assert dict(fixture.load_taxonomy().labels)["show_all"] == "Show all {n} matches"  # the default
 
 
