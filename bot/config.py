@@ -133,7 +133,8 @@ def _unknown_keys(schema: dict[str, Any], value: Any, path: tuple[str, ...]) -> 
     return found
 
 
-def _describe(error: jsonschema.ValidationError, data: Any, lines: Lines) -> str:
+def _describe(error: jsonschema.ValidationError, data: Any, lines: Lines) -> tuple[int | None, str]:
+    """The line of the file an error is at (None: unknown) and the error in words."""
     where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
     if owner := _item_id(data, tuple(error.absolute_path)):
         where += f" (in the item with id {owner!r})"  # "sections.2" alone sends a reader counting
@@ -151,7 +152,7 @@ def _describe(error: jsonschema.ValidationError, data: Any, lines: Lines) -> str
         )
         message += f" (closest: {', '.join(closest)})" if closest else ""
     line = lines(path) if path else None
-    return f"{f'line {line}: ' if line else ''}key {where}: {message}.{hint}"
+    return line, f"{f'line {line}: ' if line else ''}key {where}: {message}.{hint}"
 
 
 def _lost_placeholders(error: jsonschema.ValidationError) -> list[str]:
@@ -265,7 +266,9 @@ def validate(name: str, data: Any, source: str, lines: Lines = _no_lines) -> dic
         key=lambda e: list(map(str, e.absolute_path)),
     )
     if errors:
-        details = [_describe(e, data, lines) for e in errors]
+        # in the file's order (a refused key is at its own line, below its mapping's other errors)
+        described = sorted((_describe(e, data, lines) for e in errors), key=lambda d: d[0] or 1 << 30)
+        details = [text for _, text in described]
         fix = "Fix the file and run `python -m bot validate-config`."
         if len(details) == 1:
             raise ConfigError(f"{source}: {details[0]} {fix}")
