@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from types import ModuleType
 from typing import TextIO
 
+from bot.core.text import terminal_text
 from bot.errors import BotError
 from bot.forge.workflow_log import guarded_output
 
@@ -80,10 +81,12 @@ log = logging.getLogger("bot")
 
 
 class _HumanFormatter(logging.Formatter):
-    """``warning: message`` and ``error: message``; info and debug lines as they are."""
+    """``warning: message`` and ``error: message``; info and debug lines as they are. A message
+    quotes untrusted text (an adopted list's line, a config file's key): no control character
+    reaches the terminal (``terminal_text``; under Actions the guarded stream drops them too)."""
 
     def format(self, record: logging.LogRecord) -> str:
-        message = super().format(record)
+        message = terminal_text(super().format(record))
         return message if record.levelno < logging.WARNING else f"{record.levelname.lower()}: {message}"
 
 

@@ -135,7 +135,8 @@ def _unknown_keys(schema: dict[str, Any], value: Any, path: tuple[str, ...]) -> 
 
 def _describe(error: jsonschema.ValidationError, data: Any, lines: Lines) -> tuple[int | None, str]:
     """The line of the file an error is at (None: unknown) and the error in words."""
-    where = ".".join(str(p) for p in error.absolute_path) or "(top level)"
+    # a key holding a control character (YAML's "\e[2J") is shown escaped, as the message's values are
+    where = ".".join(_key_text(p) for p in error.absolute_path) or "(top level)"
     if owner := _item_id(data, tuple(error.absolute_path)):
         where += f" (in the item with id {owner!r})"  # "sections.2" alone sends a reader counting
     expected = error.schema.get("description") if isinstance(error.schema, dict) else None
@@ -153,6 +154,12 @@ def _describe(error: jsonschema.ValidationError, data: Any, lines: Lines) -> tup
         message += f" (closest: {', '.join(closest)})" if closest else ""
     line = lines(path) if path else None
     return line, f"{f'line {line}: ' if line else ''}key {where}: {message}.{hint}"
+
+
+def _key_text(key: Any) -> str:
+    """A key of a path as shown: as written, or quoted with its escapes when it holds a character
+    a terminal would act on (an ANSI escape, a carriage return)."""
+    return str(key) if str(key).isprintable() else repr(str(key))
 
 
 def _lost_placeholders(error: jsonschema.ValidationError) -> list[str]:

@@ -58,3 +58,14 @@ def test_a_bot_error_is_one_error_line(tmp_path, capsys):
     assert bot_main(["-q", "lint", str(tmp_path / "missing.md")]) == 1
     err = capsys.readouterr().err
     assert err.startswith("error: ") and len(err.strip().splitlines()) == 1
+
+
+def test_a_log_line_quoting_untrusted_text_holds_nothing_a_terminal_acts_on(capsys):
+    """init's dropped-prose warning quoted an adopted list's line as written: an ANSI escape in it
+    cleared the maintainer's screen, an OSC 8 escape wrote a link, a carriage return printed over
+    the line's "warning:", a bidi override reordered it. The escapes' printable rest stays."""
+    configure_logging()
+    logging.getLogger("bot.jobs.example").warning(
+        'line 9 "%s"', "a\x1b]8;;https://evil.example\x07click\x1b]8;;\x07 \x1b[2Jb\rc\u202ed\x9be\tf"
+    )
+    assert capsys.readouterr().err == 'warning: line 9 "a]8;;https://evil.exampleclick]8;; [2Jbcde\tf"\n'

@@ -115,6 +115,18 @@ def strip_unsafe(text: str) -> str:
     return "".join(c for c in text if c in "\t\n\r" or unicodedata.category(c) not in _UNSAFE_CATEGORIES)
 
 
+# What a terminal acts on in a line of text: C0 and C1 controls but tab and newline (an ANSI
+# escape clears the screen or writes a link, a carriage return prints over the line's start) and
+# the bidi marks, overrides and isolates that reorder what is shown.
+_TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def terminal_text(text: str) -> str:
+    """``text`` with nothing a terminal would act on rather than show (the bot's log lines quote
+    adopted lists and config files): ``_TERMINAL_CONTROL`` removed, everything else as written."""
+    return _TERMINAL_CONTROL.sub("", text)
+
+
 def strip_html(text: str) -> str:
     """Text from an HTML-ish source (an RSS title): entities decoded *first*, then tags removed,
     so that an entity-escaped ``&lt;img src=...&gt;`` cannot come out as a real tag."""

@@ -20,6 +20,7 @@ from pathlib import Path
 from bot import config
 from bot.config_checks import check_all
 from bot.config_checks import preflight as preflight  # its old import path
+from bot.core.text import terminal_text
 from bot.errors import BotError
 
 
@@ -41,9 +42,9 @@ def main(args: argparse.Namespace) -> int:
         warnings.simplefilter("always")
         problems = check_all(directory, args.repo)
     for warning in caught:
-        print(f"warning: {warning.message}")
+        print(terminal_text(f"warning: {warning.message}"))  # they quote the files' text
     for problem in problems:
-        print(f"error: {problem}")
+        print(terminal_text(f"error: {problem}"))
     if problems:
         print(f"{sum(config.problems_in(p) for p in problems)} problem(s) in {directory}")
         return 1

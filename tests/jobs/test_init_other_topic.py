@@ -524,3 +524,24 @@ def test_a_readme_kept_as_its_own_catalog_keeps_its_sections_of_prose_above_the_
     gone = capsys.readouterr().err
     assert "lines of prose had no place in the rebuilt catalog and are gone" in gone
     assert 'line 16 "## 🌟 About This Hub", line 17 "Welcome to the ultimate hub' in gone
+
+
+def test_the_prose_a_rebuild_drops_is_named_without_the_terminal_escapes_it_holds(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An adopted list's second paragraph held ANSI escapes: the warning that names the dropped
+    lines printed them as written, clearing the maintainer's terminal, writing a link to
+    evil.example over "click" and, after its carriage return, a line starting with "::add-mask::"."""
+    paper = "- [{}](https://arxiv.org/abs/{}) - Ada Lovelace et al. ICLR 2019.\n"
+    list_repo(
+        tmp_path / "awesome-graphs",
+        "# Awesome Graphs\n\nA list of graph papers.\n\n## Graph Neural Networks\n\nNetworks on graphs.\n\n"
+        "See \x1b]8;;https://evil.example\x07click\x1b]8;;\x07 \x1b[2J\x1b[31mnow\x1b[0m\r::add-mask::x\n\n"
+        + paper.format("Graph Attention Networks", "1710.10903")
+        + paper.format("How Powerful are Graph Neural Networks?", "1810.00826"),
+        monkeypatch,
+    )
+    assert cli.main(KEEP_README) == 0
+    err = capsys.readouterr().err
+    assert 'line 9 "See ]8;;https://evil.exampleclick]8;; [2J[31mnow[0m", line 10 "::add-mask::x"' in err
+    assert "\x1b" not in err and "\x07" not in err and "\r" not in err

@@ -517,3 +517,20 @@ def test_every_schema_description_names_what_its_pattern_requires() -> None:
             assert named == required, f"{schema_file.name}: {description!r} for the pattern {pattern!r}"
             checked += bool(required)
     assert checked >= 20  # the site's labels
+
+
+def test_a_key_holding_terminal_escapes_is_shown_escaped(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A route named "\\e[2J\\e[31mroute\\rX" (YAML's escapes in a quoted key; routes: is the
+    file's last mapping) with a wrong value: the error named the key as written, so printing it
+    cleared the terminal, turned it red and printed over the line's start; the key is quoted with
+    its escapes, as the values are."""
+    mapping = project / "config" / "import-mapping.yml"
+    mapping.write_text(
+        mapping.read_text(encoding="utf-8") + '  "\\e[2J\\e[31mroute\\rX": 5\n', encoding="utf-8"
+    )
+    assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 1
+    out = capsys.readouterr().out
+    assert "key routes.'\\x1b[2J\\x1b[31mroute\\rX': 5 is not of type 'object'" in out
+    assert "\x1b" not in out and "\r" not in out
