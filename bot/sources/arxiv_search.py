@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from bot.core.catalog_io import write_text_atomic
 from bot.core.paper import Paper
+from bot.core.paper_store import PaperRecord, clean_text
 from bot.core.venues import VenueTable
 from bot.errors import BotError, SourceError
 from bot.sources.arxiv_fetch import (
@@ -101,11 +102,12 @@ class SearchState:
                 raise ValueError(f"a JSON {type(data).__name__}, not an object")
             if data.get("version") != STATE_VERSION or data.get("query") != query:
                 return cls(query)  # another search: start over
-            total = data.get("total")
-            papers = list(data.get("papers", []))
+            total, papers = data.get("total"), data.get("papers", [])
+            if not isinstance(papers, list):
+                raise TypeError(f"papers must be a list, not {json.dumps(papers)[:40]}")
             for record in papers:  # each must read back as a paper (search() returns them)
                 _paper_of_record(record)
-            return cls(query, int(data["next_start"]), None if total is None else int(total), papers)
+            return cls(query, _count("next_start", data["next_start"]), _count("total", total, None), papers)
         except (ValueError, TypeError, KeyError) as exc:
             # a hand edit, another tool's file: one clear line, not a traceback
             raise BotError(
@@ -128,6 +130,16 @@ class SearchState:
         write_text_atomic(path, json.dumps(data, ensure_ascii=False))
 
 
+def _count(name: str, value: Any, *allowed: None) -> Any:
+    """A state file's count (``None`` too when ``allowed``): a whole number, 0 or more. "200" or
+    -5 is no result's position (-5 searched from the end of the results, 1e9 ended the search)."""
+    if value is None and allowed:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise TypeError(f"{name} must be a whole number, 0 or more, not {json.dumps(value)[:40]}")
+    return value
+
+
 def _paper_record(paper: Paper) -> dict[str, Any]:
     return {
         "arxiv_id": paper.arxiv_id,
@@ -146,8 +158,43 @@ def _paper_record(paper: Paper) -> dict[str, Any]:
     }
 
 
-def _paper_of_record(data: dict[str, Any]) -> Paper:
-    return Paper(**{**data, "authors": tuple(data["authors"]), "categories": tuple(data["categories"])})
+# a state file's paper: its keys (``_paper_record``) and the paper store's name of each it shares
+_RECORD_KEYS = {
+    "arxiv_id": "arxiv_id",
+    "title": "title",
+    "abstract": "abstract",
+    "authors": "authors",
+    "version": "versions",
+    "date": "published",
+    "comment": "comment",
+    "journal_ref": "journal_ref",
+    "doi": "doi",
+    "withdrawn": "withdrawn",
+}
+MAX_VENUE = 200
+
+
+def _paper_of_record(data: Any) -> Paper:
+    """A saved paper as the search found it, read as untrusted as arXiv's answer (the state file
+    comes back from the Actions cache): the paper store's checks of each field's type, the id,
+    control characters, lengths, dates and code links (``PaperRecord``: a code link not on GitHub is
+    dropped). A key it never writes, a wrong type ("withdrawn": "false", "authors": "A B") or an id
+    that is none ("../x") is a ValueError or TypeError naming the field; ``SearchState.load`` turns
+    it into one clear line."""
+    if not isinstance(data, dict):
+        raise TypeError(f"a paper must be an object, not {json.dumps(data)[:40]}")
+    if unknown := sorted(set(data) - {*_RECORD_KEYS, "categories", "code_url", "venue"}):
+        raise ValueError(f"a paper has no key {', '.join(map(repr, unknown))}")
+    categories, code_url, venue = data.get("categories", []), data.get("code_url", ""), data.get("venue", "")
+    if not isinstance(code_url, str) or not isinstance(venue, str):
+        raise TypeError(f"code_url and venue must be strings, not {json.dumps([code_url, venue])[:40]}")
+    fields = {store: data[key] for key, store in _RECORD_KEYS.items() if key in data}
+    if isinstance(categories, list) and categories:
+        fields["primary_category"] = categories[0]
+    record = PaperRecord.from_json(
+        {**fields, "categories": categories, "code_links": [code_url] if code_url else []}
+    )
+    return paper_from_record(record, clean_text(venue, MAX_VENUE))
 
 
 class Progress:

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,11 +15,12 @@ import pytest
 
 from bot import config
 from bot.core.taxonomy import Taxonomy
+from bot.core.venues import VenueTable
 from bot.errors import BotError
 from bot.jobs import new_topics
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi
-from bot.sources.arxiv_search import Progress, SearchState
+from bot.sources.arxiv_search import Progress, SearchState, search
 from tests.arxiv_api_server import FIXTURES, ArxivApiServer, arxiv_api, load_metadata  # noqa: F401
 from tests.conftest import ROOT
 
@@ -174,3 +177,92 @@ def test_a_state_save_cut_short_keeps_the_last_state_and_leaves_no_temporary_fil
     assert done.returncode != 0 and "File too large" in done.stderr
     assert state_path.read_text(encoding="utf-8") == saved
     assert [p.name for p in tmp_path.iterdir()] == [".backfill-state.json"]
+
+
+SAVED = {
+    "arxiv_id": "2501.00001",
+    "title": "Paged Attention",
+    "abstract": "We page the cache.",
+    "authors": ["Ada Lovelace", "Alan Turing"],
+    "categories": ["cs.CL", "cs.AI"],
+    "version": 2,
+    "date": "2025-01-02",
+    "comment": "ICLR 2025",
+    "journal_ref": "",
+    "doi": "",
+    "code_url": "https://github.com/owner/repo",
+    "venue": "ICLR 2025",
+    "withdrawn": False,
+}
+
+
+def saved_state(path: Path, *papers: object, next_start: object = 1, total: object = 1) -> Path:
+    state = {"version": 1, "query": "q", "next_start": next_start, "total": total, "papers": list(papers)}
+    path.write_text(json.dumps(state), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("change", "named"),
+    [
+        ({"arxiv_id": "../../catalog"}, "not an arXiv id"),
+        ({"authors": "Ada Lovelace"}, "authors must be a list of strings"),
+        ({"withdrawn": "false"}, "withdrawn must be true or false"),
+        ({"version": "2"}, "must be a whole number"),
+        ({"code_url": ["https://github.com/owner/repo"]}, "code_url and venue must be strings"),
+        ({"extra": {"label": 1}}, "a paper has no key 'extra'"),
+        ({"date": "2025-01-02T00:00"}, "must be YYYY-MM-DD"),
+    ],
+)
+def test_a_saved_paper_of_the_wrong_shape_is_a_clear_error(tmp_path: Path, change: dict, named: str) -> None:
+    """The state comes back from the Actions cache: a paper in it was taken as written, so an id
+    "../../catalog", "withdrawn": "false" (true), "authors": "A B" (three authors) or a key no
+    paper has went on to the proposals."""
+    state = saved_state(tmp_path / ".backfill-state.json", {**SAVED, **change})
+    with pytest.raises(BotError, match=rf"not an arXiv search state file \(\w+Error: .*{re.escape(named)}"):
+        SearchState.load(state, "q")
+
+
+@pytest.mark.parametrize(("next_start", "total"), [(-5, 1), ("1", 1), (1, -1), (1, True), (1.5, 1)])
+def test_a_saved_count_that_is_no_position_is_a_clear_error(
+    tmp_path: Path, next_start: object, total: object
+) -> None:
+    """next_start -5 resumed the search 5 results from its end, "1" and 1.5 were read as 1."""
+    state = saved_state(tmp_path / ".backfill-state.json", SAVED, next_start=next_start, total=total)
+    with pytest.raises(BotError, match="must be a whole number, 0 or more"):
+        SearchState.load(state, "q")
+
+
+def test_a_saved_paper_is_read_as_untrusted_as_arxivs_answer(tmp_path: Path) -> None:
+    """A saved paper is the search's own when the run saved it; one written over it held an ANSI
+    escape and a line break in its title (copied into the PR body and the catalog line) and a
+    javascript: code link (the entry's code link): they are read as the API's answer is."""
+    hostile = {
+        **SAVED,
+        "title": "Paged\x1b[2J\n## Attention\u202e",
+        "authors": ["Ada\x00 Lovelace"],
+        "code_url": "javascript:alert(1)",
+        "venue": "ICLR\n2025",
+    }
+    state = saved_state(tmp_path / ".backfill-state.json", SAVED)
+    api = PoliteApi(
+        ApiSettings(query_url="http://127.0.0.1:9/unused"), sleep=lambda _: None
+    )  # done: not asked
+    venues = VenueTable.from_config(config.load("papers"))
+    [paper] = search(api, "q", 100, venues, state, Progress(io.StringIO()), SINCE)
+    assert (paper.title, paper.authors, paper.code_url, paper.venue, paper.version, paper.categories) == (
+        "Paged Attention",
+        ("Ada Lovelace", "Alan Turing"),
+        "https://github.com/owner/repo",
+        "ICLR 2025",
+        2,
+        ("cs.CL", "cs.AI"),
+    )  # a paper the run saved reads back as it was
+    saved_state(state, hostile)
+    [paper] = search(api, "q", 100, venues, state, Progress(io.StringIO()), SINCE)
+    assert (paper.title, paper.authors, paper.code_url, paper.venue) == (
+        "Paged [2J ## Attention",
+        ("Ada Lovelace",),
+        "",
+        "ICLR 2025",
+    )
