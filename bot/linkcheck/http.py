@@ -130,6 +130,7 @@ class HttpChecker:
         self._unanswered: dict[str, int] = {}  # host key -> requests timed out in a row
         self._lingering: set[asyncio.Task[Answer]] = set()
         self._off_global: set[asyncio.Task[Answer]] = set()  # lingering, its global place given back
+        self._closed_early: set[asyncio.Task[Answer]] = set()  # given up on past the lingering limit
         self.requests = 0
 
     @property
@@ -257,6 +258,9 @@ class HttpChecker:
         task = loop.create_task(self._request(method, url))
 
         def release(_: asyncio.Task[Answer]) -> None:
+            if task in self._closed_early:  # its places were given back when it was closed
+                self._closed_early.discard(task)
+                return
             if task in self._off_global:
                 self._off_global.discard(task)
             else:
@@ -268,14 +272,28 @@ class HttpChecker:
         if task in done:
             self._heard(key, task.result())
             return _Sent(task.result(), started)
-        if len(self._off_global) < lingering_limit(self._settings.concurrency):
-            self._off_global.add(task)  # the run moves on: only the host keeps waiting for it
-            self._global.release()
+        self._heard(key, Answer(error="timeout"))
+        if len(self._off_global) >= lingering_limit(self._settings.concurrency):
+            self._close_early(task, host, started)
+            return _Sent(Answer(error="timeout"), started)
+        self._off_global.add(task)  # the run moves on: only the host keeps waiting for it
+        self._global.release()
         self._lingering.add(task)
         task.add_done_callback(self._lingering.discard)
         task.add_done_callback(lambda late: self._late_answer(key, late))
-        self._heard(key, Answer(error="timeout"))
         return _Sent(Answer(error="timeout"), started)
+
+    def _close_early(self, task: asyncio.Task[Answer], host: Gate, started: float) -> None:
+        """A request given up on past ``lingering_limit``: closed now (its socket with it), its
+        global place given back; its host keeps the slot until ``abandon_after`` as if it still
+        waited (the server may still be busy with it). Keeping the global place instead, hundreds
+        of hosts that never answer (one per subdomain) held all of them, wave after wave, for
+        ``abandon_after``: 1,000 other links took 346 s in bench/hung_hosts.py."""
+        self._closed_early.add(task)
+        task.cancel()
+        self._global.release()
+        loop = asyncio.get_running_loop()
+        loop.call_later(max(0.0, started + self._settings.abandon_after - loop.time()), host.release)
 
     async def _request(self, method: str, url: str) -> Answer:
         """One request, reduced to an Answer (it never raises)."""

@@ -44,7 +44,7 @@ from bot.linkcheck import (
 )
 from bot.linkcheck.arxiv import ArxivResolver
 from bot.linkcheck.gate import CONTINUE, FRESH, Gate, GateClosed
-from bot.linkcheck.http import host_key
+from bot.linkcheck.http import host_key, lingering_limit
 from bot.linkcheck.model import Hop
 from bot.linkcheck.policy import (
     Again,
@@ -608,6 +608,42 @@ def test_hung_hosts_hold_up_no_other_host(web: PlantedWeb) -> None:
     for host in range(6):  # each hung host kept its 2 slots while waiting: the second round came 8 s on
         arrivals = sorted(r.arrived for r in web.log if r.host == host)
         assert len(arrivals) == 4 and arrivals[2] - arrivals[1] > settings.abandon_after / 2
+
+
+MANY_HUNG_HOSTS = [{"/hung": Route("hang", delay=60)} for _ in range(12)] + [
+    {f"/ok-{i}": Route() for i in range(4)}
+]
+
+
+@pytest.mark.parametrize("web", [MANY_HUNG_HOSTS], indirect=True)
+def test_hosts_that_never_answer_past_the_lingering_limit_hold_up_no_other_host(web: PlantedWeb) -> None:
+    """One link on each of many hosts that never answer (a subdomain each: one hostile list's
+    links): past ``lingering_limit`` (16 here, 4 x 4) a request given up on kept its global place
+    for ``abandon_after``, so the answering host's links waited 20 s, wave after wave (1,000 links
+    behind 600 such hosts took 346 s in bench/hung_hosts.py). It is closed at once and gives its
+    place back; its host keeps the slot for ``abandon_after``."""
+    settings = replace(FAST, concurrency=4, per_host=HostLimits(2, 0.0), timeout=1.0, abandon_after=20.0)
+    assert lingering_limit(settings.concurrency) == 16
+    hung = [web.url("/hung", host) for host in range(12)]
+    fine = [web.url(f"/ok-{i}", host=12) for i in range(4)]
+    settled: dict[str, float] = {}
+
+    async def go() -> tuple[float, dict[str, LinkResult]]:
+        async with make_client(settings) as client:
+            began = time.monotonic()
+            http = HttpChecker(client, settings)
+            results = await check_all(
+                [*hung, *fine], http, settings, progress=lambda r: settled.setdefault(r.url, time.monotonic())
+            )
+            await http.aclose()
+            return began, results
+
+    began, results = asyncio.run(go())
+    assert all(results[url].verdict is Verdict.ALIVE for url in fine)
+    assert all(results[url].verdict is Verdict.DEAD for url in hung)
+    assert sum(results[url].requests for url in hung) > 16  # past the limit: some were closed early
+    # 24 requests of 1 s on 4 places: about 6 s on an idle machine, 14 s of margin for load
+    assert max(settled[url] for url in fine) - began < settings.abandon_after
 
 
 def test_a_closed_gate_turns_its_waiters_away() -> None:
