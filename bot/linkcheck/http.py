@@ -8,9 +8,10 @@ A request that outlives its timeout is given up on (the link moves on: retry or 
 it is *not* abandoned: it keeps its host slot until the server answers or ``abandon_after``
 passes, because the server is still busy with it. So a host never has more than its limit of
 our requests open, hung ones included. It gives its place in the global gate back at once
-(up to ``lingering_limit`` such requests, for the sockets they hold): when it kept that too, six
-hosts that never answer held all 128 places for ``abandon_after``, wave after wave, and every
-other host's links waited (183 s for 1,000 of them in bench/hung_hosts.py; 15 s now).
+(up to ``lingering_limit`` such requests, for the sockets they hold; past them it is closed at
+once, its host slot kept for ``abandon_after``): when it kept that too, six hosts that never
+answer held all 128 places for ``abandon_after``, wave after wave, and every other host's links
+waited (183 s for 1,000 of them in bench/hung_hosts.py; 15 s now).
 
 A host that answers none of ``silent_host_limit`` requests in a row (every one timed out, and no
 request given up on got a late answer meanwhile) is not asked any more this run: its remaining
