@@ -333,6 +333,37 @@ def test_a_closed_pr_whose_marker_was_edited_out_is_still_a_rejection(fake, taxo
     assert [p.arxiv_id for p in chosen.new] == ["2401.00007", "2401.00008", "2401.00009"]
 
 
+def test_a_forks_closed_copy_of_a_bot_pr_teaches_the_scorer_nothing(fake, taxonomy):
+    """Anyone may open a PR from a fork and close it: one with the bot's branch name, title, body
+    and hidden marker (a copy of a real proposal's), or outside the prefix with the sentence the
+    search of renamed paper PRs looks for, would be a negative for the scorer and a rejection
+    forever if it counted. Only the bot's own closed PR does."""
+    from bot.core.candidates import lessons
+    from bot.forge.github.queries import PAPER_PR_SENTENCE
+
+    [own] = seed(fake, taxonomy, 1, "closed")
+    for arxiv_id, branch in (("2401.00005", "bot/arxiv-2401.00005"), ("2401.00006", "renamed-copy")):
+        change = paper_change(taxonomy, arxiv_id, 5)
+        assert PAPER_PR_SENTENCE in change.body and markers.find(change.body, "arxiv")
+        fake.seed_pull(
+            branch,
+            "catalog.md",
+            change.edit(fake.file("catalog.md")),
+            change.title,
+            change.body,
+            state="closed",
+            user="stranger",
+            cross_repository=True,
+        )
+    catalog = parse(fake.file("catalog.md"), taxonomy)
+    forge = forge_for(fake)
+    for pulls in (
+        forge.bot_pull_requests("all"),
+        forge.bot_pull_requests_naming(["2401.00005", "2401.00006"]),
+    ):
+        assert [p.arxiv_id for p in lessons(pulls, catalog).rejected] == [own]
+
+
 def test_a_bot_pr_renamed_out_of_the_prefix_is_still_a_proposal_and_never_rebuilt(fake, taxonomy):
     """A maintainer renamed the bot's branch (to keep the bot from rebuilding it): the PR was no
     longer the bot's, and the next poll proposed the paper again, a second PR. The bot's own open
