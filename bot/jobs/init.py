@@ -41,6 +41,7 @@ from bot.config_checks import check_staged, counted_problems
 from bot.core.catalog_io import write_text_atomic
 from bot.core.issue_form import FORM_PATH
 from bot.core.repo_files import with_generated_ignored, with_store_marked
+from bot.core.text import terminal_text
 from bot.errors import BotError, ConfigError
 from bot.sources.arxiv_rss import DEFAULT_CATEGORIES, is_category
 from bot.sources.lists.intro import list_intro
@@ -296,11 +297,13 @@ def main(args: argparse.Namespace) -> int:
         if item.path != catalog_path:  # the report's last line says what became of the catalog
             print(f"{item.action} {item.path}")
     report = import_lists.render_report(result, str(catalog_path), changes, kept=catalog_kept)
-    print(report.rstrip("\n"))
+    print(terminal_text(report.rstrip("\n")))  # the report and the headings quote the list
     if same_file(catalog_path, source) and (header := _header_titles(catalog_path, taxonomy)):
         print(
-            f"kept as written above the list: {', '.join(header)} (sections of prose; "
-            "`header_headings` in config/taxonomy.yml names others or none, docs/catalog.md)"
+            terminal_text(
+                f"kept as written above the list: {', '.join(header)} (sections of prose; "
+                "`header_headings` in config/taxonomy.yml names others or none, docs/catalog.md)"
+            )
         )
     print(
         f"init: {_counted(len(taxonomy.sections), 'section')}, "

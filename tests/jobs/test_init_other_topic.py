@@ -531,17 +531,20 @@ def test_the_prose_a_rebuild_drops_is_named_without_the_terminal_escapes_it_hold
 ) -> None:
     """An adopted list's second paragraph held ANSI escapes: the warning that names the dropped
     lines printed them as written, clearing the maintainer's terminal, writing a link to
-    evil.example over "click" and, after its carriage return, a line starting with "::add-mask::"."""
+    evil.example over "click" and, after its carriage return, a line starting with "::add-mask::";
+    so did the line naming the sections of prose kept above the list."""
     paper = "- [{}](https://arxiv.org/abs/{}) - Ada Lovelace et al. ICLR 2019.\n"
     list_repo(
         tmp_path / "awesome-graphs",
-        "# Awesome Graphs\n\nA list of graph papers.\n\n## Graph Neural Networks\n\nNetworks on graphs.\n\n"
+        "# Awesome Graphs\n\nA list of graph papers.\n\n## About \x1b[2Jus\n\nWe read graphs.\n\n"
+        "## Graph Neural Networks\n\nNetworks on graphs.\n\n"
         "See \x1b]8;;https://evil.example\x07click\x1b]8;;\x07 \x1b[2J\x1b[31mnow\x1b[0m\r::add-mask::x\n\n"
         + paper.format("Graph Attention Networks", "1710.10903")
         + paper.format("How Powerful are Graph Neural Networks?", "1810.00826"),
         monkeypatch,
     )
     assert cli.main(KEEP_README) == 0
-    err = capsys.readouterr().err
-    assert 'line 9 "See ]8;;https://evil.exampleclick]8;; [2J[31mnow[0m", line 10 "::add-mask::x"' in err
-    assert "\x1b" not in err and "\x07" not in err and "\r" not in err
+    out, err = capsys.readouterr()
+    assert 'line 13 "See ]8;;https://evil.exampleclick]8;; [2J[31mnow[0m", line 14 "::add-mask::x"' in err
+    assert "kept as written above the list: About [2Jus (sections of prose;" in out  # a heading's too
+    assert not any(c in out + err for c in "\x1b\x07\r")

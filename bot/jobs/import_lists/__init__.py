@@ -34,7 +34,7 @@ from bot.core.import_mapping import MAPPING, ImportMapping, Rule, mapping_from
 from bot.core.import_merge import Candidate, Merge, Record, best_placement, merge, record_entry
 from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy
-from bot.core.text import counted
+from bot.core.text import counted, terminal_text
 from bot.errors import CatalogError, SourceError
 from bot.sources.lists.items import papers_in_no_entry
 from bot.sources.lists.reading import FileReport, Source, read_source, read_sources
@@ -366,5 +366,5 @@ def main(args: argparse.Namespace, out: TextIO | None = None) -> int:
     if not args.dry_run:
         refuse_an_empty_catalog(result)
     changes = None if args.dry_run else write(result, taxonomy, args.output, args.replace)
-    print(render_report(result, str(args.output), changes).rstrip("\n"), file=out)
+    print(terminal_text(render_report(result, str(args.output), changes).rstrip("\n")), file=out)
     return 0
