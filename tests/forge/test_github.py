@@ -1160,6 +1160,29 @@ def test_a_branch_another_run_moved_before_our_pr_was_opened_is_moved_back(fake,
     assert branch_commit(fake, change.branch).parents == [fake.head()] and not fake.violations
 
 
+def test_a_pr_opened_after_main_moved_is_built_on_main_as_it_is_then(fake, taxonomy):
+    """A maintainer merges a bot PR while a poll run trains (or opens its other PRs): the run built
+    every later PR on the head it read at its start, so the new PR's line and the merged one, both
+    at the top of their section, conflicted (and a paper added meanwhile was added twice). The PR
+    GitHub opens names the default branch's head: moved, the PR's branch is rebuilt on it (1 read,
+    3 writes), and so is every later PR of the run; nothing more is read when it did not move."""
+    first = forge_for(fake).propose(paper_change(taxonomy, "2405.00002")).pull_request
+    forge = forge_for(fake)
+    forge.bot_pull_requests("all")  # the run's read, before it trains
+    assert fake.merge(first.number).status_code == 200  # meanwhile: the default branch moves
+    fake.reset_counts()
+
+    second, third = paper_change(taxonomy, "2405.00001", 1), paper_change(taxonomy, "2404.00009", 2)
+    results = [forge.propose(second), forge.propose(third)]
+
+    for change, result in zip((second, third), results, strict=True):
+        pull = next(p for p in fake.pulls("open") if p.head == change.branch)
+        assert result.action == "opened" and branch_commit(fake, change.branch).parents == [fake.head()]
+        assert fake.file("catalog.md", change.branch) == change.edit(fake.file("catalog.md"))
+        assert fake._mergeable(pull) and result.diff.count("\n+- ") == 1
+    assert (fake.reads(), fake.writes()) == (1, 5 + 3 + 5) and not fake.violations
+
+
 def test_a_branch_deleted_while_the_run_rebuilt_it_is_not_created_again(fake, taxonomy):
     """A maintainer merges a bot PR (GitHub deletes its branch) while a run that read it open
     rebuilds it (refresh after the previous merge, an /add moving its section): the move found

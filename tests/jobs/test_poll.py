@@ -698,6 +698,43 @@ def test_poll_on_the_fake_github_then_a_rerun_changes_nothing(
     assert fake_github.reads() <= 2
 
 
+def test_prs_opened_after_main_moved_are_built_on_it_and_a_paper_added_meanwhile_is_not_proposed(
+    fake_github: FakeGitHub,  # noqa: F811
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+) -> None:
+    """While the poll trains, a maintainer adds by hand one of the papers the run will propose:
+    the run built every PR on the head it read at its start (lines next to the new one conflicted)
+    and proposed that paper again, a second line for it once merged. The PRs are built on the
+    head as it is then, and the paper added meanwhile is counted as in the catalog, no failure."""
+    from bot.core.proposals import paper_entry
+
+    fake_github.push("catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="catalog")
+    papers = [paper_facts.enrich(p) for p in feeds.read_papers(FULL_DAY)]
+    train = make_trainer(config.load("keywords"), taxonomy, tmp_path / "cache")
+    forge = forge_for(fake_github)
+    catalog = catalog_parse.parse(forge.read_file("catalog.md"), taxonomy)
+    dry = run(papers, catalog, taxonomy, forge, train, PollSettings(dry_run=True), io.StringIO())
+    assert len(dry.would_propose) >= 3
+    late = dry.would_propose[-1]
+    by_hand = catalog.insert(paper_entry(late.paper), late.section, late.subsection).render()
+    fake_github.meanwhile(
+        "POST", "/repos/{owner}/{repo}/pulls", lambda: fake_github.push("catalog.md", by_hand)
+    )
+
+    report = run(papers, catalog, taxonomy, forge, train, PollSettings(), io.StringIO())
+
+    assert report.failures == [] and late.paper in [p for p, _line in report.candidates.in_catalog]
+    pulls = fake_github.pulls("open")
+    assert len(pulls) == len(dry.would_propose) - 1 and f"bot/arxiv-{late.paper.arxiv_id}" not in {
+        p.head for p in pulls
+    }
+    for pull in pulls:
+        assert fake_github.git.commits[fake_github.head(pull.head)].parents == [fake_github.head()]
+        assert fake_github._mergeable(pull), pull.head
+    assert not fake_github.violations
+
+
 def batch_poller(
     fake_github: FakeGitHub,  # noqa: F811
     taxonomy: Taxonomy,

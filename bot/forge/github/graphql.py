@@ -90,6 +90,21 @@ query CatalogBotFile($owner: String!, $name: String!, $oid: GitObjectID!, $path:
 """
 
 
+# a commit's tree and one file: the default branch's new head, when it moved under a run
+HEAD_QUERY = """
+query CatalogBotHead($owner: String!, $name: String!, $oid: GitObjectID!, $path: String!) {
+  repository(owner: $owner, name: $name) {
+    object(oid: $oid) {
+      ... on Commit {
+        tree { oid }
+        file(path: $path) { oid object { ... on Blob { text isTruncated } } }
+      }
+    }
+  }
+}
+"""
+
+
 NAMING_BATCH = 10  # papers per query of ``naming_query``: 20 connections of 10 PRs, about 12 points
 
 

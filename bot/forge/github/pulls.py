@@ -20,7 +20,7 @@ from typing import Any, Literal, cast
 
 from bot.core import hunks
 from bot.core.text import unified_diff
-from bot.errors import ForgeError
+from bot.errors import BotError, ForgeError
 from bot.forge.github.branches import Branches
 from bot.forge.github.client import GitHubClient, GitHubError, path_segment
 from bot.forge.github.issues import Issues
@@ -106,7 +106,9 @@ class PullRequests:
             snap.pulls[pull.number] = replace(existing, pull=pull)
             self.branches.move(change.branch, commit, expected=existing.head_oid)
         else:
-            pull, action = self._open_new(change, commit), "opened"
+            (pull, moved_to), action = self._open_new(change, commit), "opened"
+            if moved_to is not None and (rebuilt := self._onto_moved_head(pull, change, commit, moved_to)):
+                commit, new_text, diff, context = rebuilt
         pull = replace(pull, context=context, mergeable=None)
         snap.pulls[pull.number] = BotPull(
             pull,
@@ -168,11 +170,12 @@ class PullRequests:
 
         self.branches.create(branch, sha, refuse_if_taken if body is not None else None)
 
-    def _open_new(self, change: ChangeRequest, commit: str) -> PullRequest:
-        """Branch, then PR; if the PR cannot be opened, the branch goes away again."""
+    def _open_new(self, change: ChangeRequest, commit: str) -> tuple[PullRequest, str | None]:
+        """Branch, then PR; if the PR cannot be opened, the branch goes away again. With the PR,
+        the default branch's head GitHub opened it against (None when unknown)."""
         self._create_branch(change.branch, commit, change.body)
         try:
-            pull, head = self._create_pull(change)
+            pull, head, base = self._create_pull(change)
         except ForgeError:
             self._discard_branch(change.branch)
             raise
@@ -190,8 +193,39 @@ class PullRequests:
                 exc,
                 ", ".join(self._labels_for(change)) or "none",
             )
-            return pull  # as it is: without them, so that a later proposal in this run adds them
-        return replace(pull, labels=self._labels_for(change))
+            return pull, base  # as it is: without them, so that a later proposal in this run adds them
+        return replace(pull, labels=self._labels_for(change)), base
+
+    def _onto_moved_head(
+        self, pull: PullRequest, change: ChangeRequest, commit: str, head: str
+    ) -> tuple[str, str, str, str] | None:
+        """The PR just opened names the default branch's head, and it is not the one this run read
+        (a maintainer merged a PR while the run trained): the PR's branch is rebuilt on it, from
+        this run's commit only, and the run's later PRs are built there too. Returns the new
+        ``(commit, text, diff, context)``; None when the PR is left as opened (the change no
+        longer applies there, e.g. its paper was added meanwhile: the next refresh closes it)."""
+        if not self.view.follow(head):
+            return None
+        base_text = self.view.read_file(change.path)
+        try:
+            new_text = change.edit(base_text)
+            if new_text == base_text:
+                raise ForgeError(f"it leaves {change.path} as it is")
+            context = hunks.fingerprint(base_text, new_text)
+            rebuilt = self._commit(
+                replace(change, commit_message=hunks.with_trailer(change.commit_message, context)), new_text
+            )
+            self.branches.move(change.branch, rebuilt, expected=commit)
+        except BotError as exc:
+            log.warning(
+                "PR #%d was built on %s as this run first read it, which has moved since, and could "
+                "not be rebuilt on it (%s): the next refresh rebuilds or closes it",
+                pull.number,
+                self.view.snapshot().default_branch,
+                exc,
+            )
+            return None
+        return rebuilt, new_text, unified_diff(change.path, base_text, new_text), context
 
     def _move_back(self, pull: PullRequest, commit: str, head: str) -> None:
         """The PR just opened shows another commit than this run's: another run moved the branch
@@ -241,9 +275,10 @@ class PullRequests:
         )
         return self._pull_from_rest(found[0]) if found else None
 
-    def _create_pull(self, change: ChangeRequest) -> tuple[PullRequest, str | None]:
-        """The PR opened (or one a concurrent run opened with the same body), and the head commit
-        GitHub opened it on (None when that run's PR is reused)."""
+    def _create_pull(self, change: ChangeRequest) -> tuple[PullRequest, str | None, str | None]:
+        """The PR opened (or one a concurrent run opened with the same body), the head commit
+        GitHub opened it on and its base branch's head then (both None when that run's PR is
+        reused)."""
         body = {
             "title": change.title,
             "head": change.branch,
@@ -268,10 +303,11 @@ class PullRequests:
             if data.body != change.body:  # with another proposal: it stays that run's
                 raise _taken(data, change.branch) from exc
         head = None if isinstance(data, PullRequest) else (data.get("head") or {}).get("sha")
+        base = None if isinstance(data, PullRequest) else (data.get("base") or {}).get("sha")
         pull = data if isinstance(data, PullRequest) else self._pull_from_rest(data)
         if pull.title != change.title or pull.body != change.body:
             pull = self._update_pull(pull, change)
-        return pull, head
+        return pull, head, base
 
     def _labels_for(self, change: ChangeRequest) -> tuple[str, ...]:
         return self._labels_with(change.labels)

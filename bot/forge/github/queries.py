@@ -20,6 +20,7 @@ from bot.forge.github.client import GitHubClient
 from bot.forge.github.graphql import (
     CLOSED_PAGE_QUERY,
     FILE_QUERY,
+    HEAD_QUERY,
     NAMING_BATCH,
     OPEN_PAGE_QUERY,
     SNAPSHOT_QUERY,
@@ -167,6 +168,25 @@ class RepositoryView:
     def forget(self) -> None:
         """Read the repository again at the next use (a branch moved under the run)."""
         self._snapshot = None
+
+    def follow(self, head_oid: str) -> bool:
+        """The default branch is at ``head_oid`` now, not where the snapshot read it (a maintainer
+        merged a PR while the run trained): the snapshot's head, tree and files become that
+        commit's (one query, the catalog's text with it), so that later commits are built on it;
+        the PRs read stay as they are. False, and nothing read, when it is the head already."""
+        snap = self.snapshot()
+        if head_oid == snap.head_oid:
+            return False
+        variables = {"owner": self.client.owner, "name": self.client.name, "oid": head_oid}
+        data = self.client.graphql_data(
+            "read the default branch again", HEAD_QUERY, {**variables, "path": self.catalog_path}
+        )
+        commit = (data.get("repository") or {}).get("object") or {}
+        if not (commit.get("tree") or {}).get("oid"):
+            raise ForgeError(f"{snap.default_branch} moved to {head_oid[:7]}, which GitHub does not show")
+        snap.head_oid, snap.tree_oid = head_oid, commit["tree"]["oid"]
+        snap.files = {self.catalog_path: self._file_text(commit.get("file"))}
+        return True
 
     def _load_snapshot(self) -> Snapshot:
         client = self.client

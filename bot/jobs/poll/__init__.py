@@ -31,7 +31,7 @@ from bot.core.catalog_parse import parse
 from bot.core.paper import Paper
 from bot.core.proposals import PollSettings, Proposal, TrainScorer, change_request, proposal_for
 from bot.core.taxonomy import Taxonomy
-from bot.errors import BotError, ForgeError
+from bot.errors import BotError, DuplicateEntryError, ForgeError
 from bot.forge.actions import add_local_option, append_step_summary, build_services
 from bot.forge.local_git import LocalGitForge
 from bot.forge.protocols import ChangeRequest, Forge, PullRequest, propose_redone_once
@@ -118,6 +118,10 @@ def run(
             continue
         try:
             result = propose_redone_once(forge, change)  # a branch moved meanwhile: once more
+        except DuplicateEntryError as exc:  # added to the default branch since the run read it
+            log.info("arXiv %s: not proposed: %s", proposal.paper.arxiv_id, exc)
+            report.candidates.in_catalog.append((proposal.paper, exc.line))
+            continue
         except BotError as exc:  # one paper's failure does not stop the others
             report.failures.append((proposal.paper.arxiv_id, str(exc)))
             continue
