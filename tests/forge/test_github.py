@@ -423,6 +423,34 @@ def test_a_bot_pr_renamed_out_of_the_prefix_then_closed_is_still_a_rejection(fak
     assert not fake.violations
 
 
+@pytest.mark.parametrize("closed_before", [0, 120], ids=["read-whole", "past-the-first-100"])
+def test_a_bot_pr_renamed_and_closed_with_its_body_edited_is_still_a_rejection(fake, taxonomy, closed_before):
+    """Renaming a PR changes its title; GitHub never changes a PR's head branch (renaming the
+    branch itself closes the PR, which keeps the bot's branch name). So a paper PR retitled, its
+    marker and closing sentence edited out, then closed, and a checklist PR retitled and closed
+    with its marker gone, are still found by their branch and remembered: by poll, which reads
+    every closed PR, and by the issue commands, which read those naming the run's papers."""
+    from bot.core.candidates import select_candidates
+    from bot.core.paper import Paper
+
+    change = paper_change(taxonomy, "2401.00001", 1)
+    text = change.edit(fake.file("catalog.md"))
+    fake.seed_pull(change.branch, "catalog.md", text, "Not this one", "Off topic, sorry.", state="closed")
+    checklist = "Older papers\n\n- [x] arXiv 2401.00002: A\n- [ ] arXiv 2401.00003: B\n"
+    fake.seed_pull(
+        "bot/backfill-quantization", "catalog.md", "x\n", "Backfill, later", checklist, state="closed"
+    )
+    seed(fake, taxonomy, closed_before, "closed", start=200)  # newer: these two past the first 100
+    ids = ["2401.00001", "2401.00002", "2401.00003", "2401.00004"]
+    papers = [Paper(arxiv_id=i, title=f"Paper {i}") for i in ids]
+    catalog = parse(fake.file("catalog.md"), taxonomy)
+
+    for pulls in (forge_for(fake).bot_pull_requests("all"), forge_for(fake).bot_pull_requests_naming(ids)):
+        chosen = select_candidates(papers, catalog, pulls, "bot/digest")
+        assert ([p.arxiv_id for p in chosen.rejected], [p.arxiv_id for p in chosen.new]) == (ids[:3], ids[3:])
+    assert not fake.violations
+
+
 def test_more_than_a_hundred_closed_prs_page_through_the_search(fake, taxonomy):
     seed(fake, taxonomy, 130, "closed")
     forge = forge_for(fake)
