@@ -181,6 +181,12 @@ class RepoDirectory(Protocol):
         ``exists=False``, a renamed or transferred one has ``current_name``."""
         ...
 
+    def lookup_failure(self) -> str:
+        """Why the last ``repositories`` call left names out because the forge stopped answering
+        (a few words: "HTTP 502", "no answer", "rate limited"); "" when it answered, a name left
+        out then being one repository it would not look up."""
+        ...
+
 
 def read_default_catalog(forge: Forge, path: str, option: str | None = None) -> str:
     """The catalog's text on the default branch, for the jobs that build on it. A missing or blank

@@ -224,6 +224,9 @@ def test_the_moved_to_url_is_shown_as_other_urls_are(taxonomy, tmp_path):
     path.write_text(document(taxonomy, [paper(1)]).replace("## Pruning", f"{prose}\n\n## Pruning", 1))
 
     class Directory:
+        def lookup_failure(self) -> str:
+            return ""  # answered
+
         def repositories(self, names):
             return {
                 "old/name": RepoInfo("old/name", True, stars=3, current_name="new/name"),
@@ -261,6 +264,9 @@ def test_an_entry_in_an_html_comment_is_left_alone_neither_looked_up_nor_reporte
     class Directory:
         def __init__(self) -> None:
             self.asked: list[str] = []
+
+        def lookup_failure(self) -> str:
+            return ""  # answered
 
         def repositories(self, names: list[str]) -> dict[str, RepoInfo]:
             self.asked += names
@@ -371,6 +377,32 @@ def test_a_rate_limit_mid_run_stops_the_lookups_instead_of_splitting_batches(fak
     assert "150 lines were not checked" in out.getvalue()
 
 
+def test_a_server_error_that_persists_stops_the_lookups_after_two_single_repositories(
+    fake_github,  # noqa: F811
+    taxonomy,
+    tmp_path,
+    caplog,
+):
+    """GitHub answering 502 to every query (an outage): each failing batch was split in halves down
+    to single repositories, each waiting out its retries: 250 repositories took 1,247 queries and
+    58 minutes of waits (750 of them), past the night's budget before a link was checked. Two
+    single lookups failing in a row mean GitHub is failing, not one repository: the rest is not
+    checked, and says why."""
+    path = many_repositories(fake_github, taxonomy, tmp_path, 250)
+    fake_github.fail("POST", "/graphql", status=502, times=100_000)
+    sleeps: list[float] = []
+    forge = forge_for(fake_github, sleeps=sleeps)
+
+    report = run(path, forge, taxonomy, out=io.StringIO())
+
+    # batches of 100, 50, 25, 12, 6, 3, 2 once each (a batch is split, not retried), then two single
+    # repositories with their 4 attempts each (waits of 2, 4 and 8 s)
+    assert (fake_github.counts["POST /graphql"], len(sleeps), sum(sleeps)) == (7 + 2 * 4, 6, 2 * (2 + 4 + 8))
+    assert sum(1 for f in report.findings if f.kind == "unchecked") == 250 and not report.written
+    assert forge.lookup_failure() == "HTTP 502"
+    assert "GitHub answered no lookup" in caplog.text and caplog.text.count(": not checked (") == 2
+
+
 def test_command_line_with_a_token(fake_github, taxonomy, tmp_path, monkeypatch, capsys):  # noqa: F811
     path = many_repositories(fake_github, taxonomy, tmp_path, 5)
     monkeypatch.setenv("GITHUB_TOKEN", BOT_TOKEN)
@@ -438,6 +470,9 @@ def test_remembered_repositories_ask_once_per_name():
     asked: list[list[str]] = []
 
     class Directory:
+        def lookup_failure(self) -> str:
+            return ""  # answered
+
         def repositories(self, names: list[str]) -> dict[str, RepoInfo]:
             asked.append(names)
             return {n: RepoInfo(n, True, stars=1) for n in names if n != "x/unanswered"}

@@ -24,14 +24,17 @@ from werkzeug import Request, Response
 from bot.__main__ import main as bot_main
 from bot.core.catalog_document import render_document
 from bot.core.entry import Entry
+from bot.forge.github import RetryPolicy
 from bot.linkcheck import LinkResult, Verdict
 from bot.linkcheck.arxiv import API_UNAVAILABLE, ArxivResolver, is_withdrawn, paper_link
+from bot.linkcheck.github import GITHUB_UNAVAILABLE, GitHubRepoResolver, RememberedRepositories
 from bot.sources.arxiv_api import ApiSettings, ArxivLookup
 from tests.conftest import PROJECT
 from tests.fake_github import (
     BOT_TOKEN,
     FakeGitHub,
     fake_github,  # noqa: F401  (fixture)
+    forge_for,
 )
 from tests.golden_files import assert_shown_in_docs
 
@@ -595,6 +598,77 @@ def test_the_nightly_job_resolves_arxiv_links_through_the_api(
     assert f"https://arxiv.org/pdf/{WITHDRAWN_ID}" in withdrawn and "withdrawn by its authors" in withdrawn
     assert issue.state == "open"  # a withdrawn paper needs a maintainer's decision
     assert "| alive | 3 |" in capsys.readouterr().out
+
+
+def lookups_fail(fake_github: FakeGitHub, status: int = 502) -> None:  # noqa: F811
+    """GitHub answers ``status`` to every repository lookup (an outage of that API, or a rate
+    limit), and everything else as usual."""
+    fake_github.fail(
+        "POST",
+        "/graphql",
+        status=status,
+        times=100_000,
+        when=lambda body: "CatalogBotRepositories" in str(body),
+    )
+
+
+def test_when_github_stops_answering_its_repository_links_are_unknown_not_checked_over_http(
+    fake_github: FakeGitHub, caplog: pytest.LogCaptureFixture
+):  # noqa: F811
+    """GitHub's lookups failing (after their retries) sent every github.com link to HTTP, where
+    github.com answers crawlers with 429s under its polite limit (4 at a time: 2,000 repositories
+    took 17 minutes of the night). As for the arXiv API: unknown this run, the reason in the record,
+    one warning; nothing asked over HTTP. A lookup GitHub answered is used as before."""
+    fake_github.add_remote("org/kept", stars=10)
+    forge = forge_for(fake_github, retry=RetryPolicy(max_attempts=1, backoff_seconds=0, max_wait_seconds=0))
+    remembered = RememberedRepositories(forge)
+    assert set(remembered.repositories(["org/kept"])) == {"org/kept"}  # the star refresh, earlier
+    lookups_fail(fake_github)
+    urls = ["https://github.com/org/kept", "https://github.com/org/a", "https://github.com/org/b/blob/main/x"]
+
+    answers = GitHubRepoResolver(remembered).resolve(urls)
+
+    assert answers[urls[0]].verdict is Verdict.ALIVE and remembered.lookup_failure() == "HTTP 502"
+    for url in urls[1:]:
+        assert (answers[url].verdict, answers[url].status, answers[url].source) == (
+            Verdict.UNKNOWN,
+            None,
+            "github",
+        )
+        assert answers[url].error == f"{GITHUB_UNAVAILABLE} (HTTP 502)"
+    assert (
+        "GitHub stopped answering the repository lookups (HTTP 502), so the links of 2 repositories"
+        in caplog.text
+    )
+    # a later call whose names GitHub answered earlier says nothing failed
+    assert GitHubRepoResolver(remembered).resolve(urls[:1]) and remembered.lookup_failure() == ""
+
+
+def test_a_night_whose_github_lookups_fail_leaves_its_repository_links_unknown(
+    config_dir, api, taxonomy, capsys, monkeypatch, fake_github: FakeGitHub
+):  # noqa: F811
+    """The night's github.com links went to HTTP when the lookups failed (here github.com is the
+    closed proxy port: failing links, watched, then reported dead). They are unknown, counted in
+    a row of the summary, and not watched; the stars are "not checked" as before."""
+    edit_yaml(config_dir / "github.yml", retry={"max_attempts": 1, "backoff_seconds": 0})
+    for n in (1, 2):
+        fake_github.add_remote(f"org/repo{n}", stars=10)
+    entries = [
+        paper(n, f"https://arxiv.org/abs/{RECORDED_ID}", f"https://github.com/org/repo{n}") for n in (1, 2)
+    ]
+    fake_github.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
+    point_at(fake_github, monkeypatch)
+    lookups_fail(fake_github)
+
+    assert bot_main(["nightly", "--no-enrich"]) == 0
+
+    out = capsys.readouterr().out
+    assert (
+        "| ↳ github.com links not checked: the GitHub API did not answer (not asked over HTTP instead) | 2 |"
+        in out
+    )
+    assert "| dead tonight | 0 |" in out and "| not checked (GitHub gave no answer) | 2 |" in out
+    assert not [i for i in fake_github.issues.values() if not i.is_pull]  # nothing failing: no issue
 
 
 def test_a_night_whose_arxiv_api_fails_leaves_its_paper_links_unknown(

@@ -154,5 +154,8 @@ class GitHubForge:
     def repositories(self, names: list[str]) -> dict[str, RepoInfo]:
         return self.repos.repositories(names)
 
+    def lookup_failure(self) -> str:
+        return self.repos.lookup_failure()
+
     def inspect_access(self) -> AccessReport:
         return inspect_access(self.client, self.issues)

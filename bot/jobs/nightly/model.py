@@ -15,6 +15,7 @@ from bot.forge.protocols import IssueRef, PullRequest
 from bot.jobs.check_stars import RepoFinding
 from bot.linkcheck import Link, LinkResult
 from bot.linkcheck.arxiv import API_UNAVAILABLE
+from bot.linkcheck.github import GITHUB_UNAVAILABLE
 
 ISSUE_MARKER = "nightly"  # the tracking issue; its marker data holds the link state
 PR_MARKER = MAINTENANCE_MARKER_KIND  # refresh rebuilds the rolling PR by it
@@ -136,6 +137,11 @@ class Night:
     def arxiv_unanswered(self) -> int:
         """arxiv.org paper links left unknown because the arXiv API failed (not checked over HTTP)."""
         return sum(1 for problem in self.unknown if problem.reason.startswith(API_UNAVAILABLE))
+
+    @property
+    def github_unanswered(self) -> int:
+        """github.com repository links left unknown because GitHub stopped answering the lookups."""
+        return sum(1 for problem in self.unknown if problem.reason.startswith(GITHUB_UNAVAILABLE))
 
     def of_kind(self, kind: str, applied: bool | None = None) -> list[RepoFinding]:
         return [f for f in self.repo_findings if f.kind == kind and (applied is None or f.applied == applied)]
