@@ -16,7 +16,7 @@ from pathlib import Path
 
 from bot.core.catalog import Catalog
 from bot.core.catalog_parse import parse
-from bot.core.paper_store import Store, dump
+from bot.core.paper_store import Store, dump, load, mark_announced
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import not_utf8, save_as_utf8
 from bot.errors import BotError, CatalogError
@@ -183,9 +183,22 @@ def read_store_text(path: Path) -> str:
 
 def write_store(path: Path, store: Store) -> None:
     """Write the paper store atomically (a killed run leaves the old file or the new one, never
-    half); the same text again leaves the file as it is."""
-    text = dump(store)
-    if path.exists() and path.read_text(encoding="utf-8") == text:
+    half); the same text again leaves the file as it is. The new versions the file has marked
+    meanwhile are kept (in local-git mode a ``poll`` marks the feed's replacements in the file
+    while an ``enrich`` runs, whose save dropped them): noted again on ``store``, unless a paper
+    was fetched at that version since."""
+    on_disk = path.read_text(encoding="utf-8") if path.exists() else ""
+    text = dump(mark_announced(store, _announced(on_disk, str(path))))
+    if on_disk == text:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
     write_text_atomic(path, text)
+
+
+def _announced(text: str, source: str) -> dict[str, int]:
+    """The new versions a paper store's text marks (none when it does not read: it is replaced)."""
+    try:
+        records = load(text, source) if text else {}
+    except CatalogError:
+        return {}
+    return {i: r.announced_version for i, r in records.items() if r.announced_version}

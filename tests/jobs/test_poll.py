@@ -1090,6 +1090,33 @@ def test_a_new_version_of_a_listed_paper_marks_it_stale_in_the_paper_store(
     assert marked.announced_version == 3 and paper_store.is_stale(marked, datetime.date(2025, 1, 2), 30)
 
 
+def test_a_new_version_poll_marks_while_enrich_runs_survives_enrichs_save(tmp_path: Path) -> None:
+    """Local-git mode, the paper store in the working tree: an enrich run read the store, a poll
+    marked a new version of a listed paper in it meanwhile, then enrich saved the store it held,
+    and the mark was gone (enrich refetched that paper only after max_age_days). Enrich's save
+    keeps the file's marks, except for a paper it fetched at that version meanwhile."""
+    from bot.core import paper_store
+    from bot.core.catalog_io import write_store
+    from bot.jobs.poll.inputs import mark_replaced
+
+    store = tmp_path / "data" / "papers.jsonl"
+    store.parent.mkdir()
+    records = [
+        paper_store.PaperRecord(arxiv_id=i, title=f"Paper {i}", versions=1, fetched="2025-01-01")
+        for i in ("2401.00001", "2401.00002")
+    ]
+    store.write_text(paper_store.dump(records), encoding="utf-8")
+    held = paper_store.load(store.read_text(encoding="utf-8"))  # enrich's read, at its start
+    mark_replaced(tmp_path, {"2401.00001": 2, "2401.00002": 3}, dry_run=False)  # the poll, meanwhile
+    held["2401.00002"] = dataclasses.replace(held["2401.00002"], versions=3, fetched="2025-01-02")
+
+    write_store(store, held)  # enrich's save
+
+    saved = paper_store.load(store.read_text(encoding="utf-8"))
+    assert saved["2401.00001"].announced_version == 2  # still to refetch
+    assert saved["2401.00002"].announced_version is None and saved["2401.00002"].versions == 3
+
+
 def test_a_paper_store_write_cut_short_leaves_the_store_as_it_was(tmp_path: Path) -> None:
     """The poll marked replaced papers in the paper store by truncating it and writing in place: a
     run stopped in the middle (here a file size limit, as a full disk) left half a store, whose cut
