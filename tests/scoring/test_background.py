@@ -189,14 +189,14 @@ def test_a_title_that_says_what_the_paper_is_for_cannot_be_lowered_by_either_mod
     taxonomy: Taxonomy, keywords: dict[str, Any]
 ) -> None:
     """``goal_title_floor``: a strong goal pattern in the title (efficient reasoning here) floors
-    both learned logits at 0; a weaker one ("latent reasoning", under ``goal_title_min_points``)
+    both learned logits at 0; a weaker one ("underthinking", under ``goal_title_min_points``)
     and an abstract-only match do not."""
     strong = Paper(
         "2501.00001",
         "Do NOT Think That Much for 2+3=? On the Overthinking of o1-Like LLMs",
         "We study large language models that think before answering.",
     )
-    weak = Paper("2501.00002", "Latent Reasoning in LLMs")
+    weak = Paper("2501.00002", "On the Underthinking of LLMs")
     abstract_only = Paper("2501.00003", "A new method for LLMs", "We reduce overthinking.")
     papers = [strong, weak, abstract_only]
     settings = {

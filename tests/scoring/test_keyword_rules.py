@@ -837,3 +837,90 @@ def test_distilling_into_a_smaller_model_says_what_the_paper_is_for(
     result = judge(rules, title, "We study large language models.")
     assert result.goal_in_title(7.0) is goal
     assert ("distillation" in result.goal_points) is goal
+
+
+def test_latent_reasoning_is_efficient_reasoning_only_beside_a_word_of_cost_or_speed(
+    rules: RuleScorer,
+) -> None:
+    """SCOPE.md: "latent reasoning for speed". Without a word of cost or speed in the same field
+    the words only route ("Language Models are Hidden Reasoners: Unlocking Latent Reasoning
+    Capabilities via Self-Rewarding", out of scope, had 9 relevance points)."""
+    capability = judge(
+        rules,
+        "Language Models are Hidden Reasoners: Unlocking Latent Reasoning Capabilities via Self-Rewarding",
+        "Large language models unlock latent reasoning capabilities through self-rewarding.",
+    )
+    assert "reasoning" not in capability.relevance_points
+    assert max(capability.section_points, key=lambda s: capability.section_points[s]) == "reasoning"
+    abstract = (
+        "Coconut lets large language models reason in a continuous latent space, with fewer thinking "
+        "tokens during inference."
+    )
+    speed = judge(rules, "Training Large Language Models to Reason in a Continuous Latent Space", abstract)
+    assert speed.relevance_points["reasoning"] >= 3.0 and speed.goal_points["reasoning"] >= 3.0
+    shown = [m for m in speed.matches if m.rule.group == "reasoning" and m.rule.goal]
+    assert matched_words(shown[0].rule.pattern, abstract) == "continuous latent space"
+
+
+def test_the_cost_of_reasoning_named_as_the_problem_is_efficient_reasoning(rules: RuleScorer) -> None:
+    """ "Rational Metareasoning for Large Language Models": "How, then, might we optimize
+    reasoning's cost-performance tradeoff?" (it had gone to Serving). A robot's "cost of
+    transport (COT)" is no chain of thought."""
+    abstract = (
+        "Large language models think at length. How might we optimize reasoning's cost-performance tradeoff?"
+    )
+    found = judge(rules, "Rational Metareasoning for Large Language Models", abstract)
+    assert found.goal_points.get("reasoning") == 4.0
+    assert max(found.section_points, key=lambda s: found.section_points[s]) == "reasoning"
+    robot = judge(
+        rules, "A Robotic Dolphin", "The language model lowers the cost of transport (COT) of the robot."
+    )
+    assert "reasoning" not in robot.goal_points
+
+
+def test_rlhf_made_cheaper_in_a_title_says_what_the_paper_is_for(rules: RuleScorer) -> None:
+    """ "Parameter Efficient Reinforcement Learning from Human Feedback" names no system, yet its
+    title says its goal (cheaper RLHF); the sample or data efficiency of the feedback is another."""
+    cheaper = judge(rules, "Parameter Efficient Reinforcement Learning from Human Feedback", "We study LLMs.")
+    assert cheaper.goal_in_title(7.0) and cheaper.goal_points["training"] >= 8.0
+    for title in (
+        "Active Preference Optimization for Sample Efficient RLHF",
+        "Prototypical Reward Network for Data-Efficient RLHF",
+    ):
+        assert "training" not in judge(rules, title, "We study LLMs.").goal_points
+
+
+def test_the_cost_of_rlhf_named_as_the_problem_routes_to_training(rules: RuleScorer) -> None:
+    """ "Proxy-RLHF" ("existing RLHF methods require a high computational cost") had 1 point; the
+    cost of Best-of-N sampling at inference that an RLHF algorithm avoids is not RLHF's ("BOND")."""
+    proxy = judge(
+        rules,
+        "Proxy-RLHF: Decoupling Generation and Alignment in Large Language Model with Proxy",
+        "However, existing RLHF methods require a high computational cost, one main reason being ...",
+    )
+    assert proxy.goal_points.get("training") == 3.0
+    assert max(proxy.section_points, key=lambda s: proxy.section_points[s]) == "training"
+    bond = judge(
+        rules,
+        "BOND: Aligning LLMs with Best-of-N Distillation",
+        "BOND is a novel RLHF algorithm that seeks to emulate Best-of-N but without its significant "
+        "computational overhead at inference time.",
+    )
+    assert "training" not in bond.goal_points
+
+
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Accelerating Diffusion Large Language Models with SlowFast Sampling",
+        "Parallel Decoding of Large Language Diffusion Models",
+    ],
+)
+def test_a_diffusion_lm_decoded_faster_is_found_whichever_way_it_is_named(
+    rules: RuleScorer, title: str
+) -> None:
+    """ "Diffusion large language models" and "large language diffusion models" (LLaDA's name) are
+    diffusion LMs too: a title that decodes them faster says what it is for, and goes to Decoding."""
+    result = judge(rules, title, "We study large language models.")
+    assert result.goal_in_title(7.0)
+    assert max(result.goal_points, key=lambda s: result.goal_points[s]) == "decoding"
