@@ -1,6 +1,6 @@
 """Scoring and routing of papers: keyword rules, a model learned from the catalog, reasons.
 
-    scorer = Scorer.train(catalog, taxonomy, config.load("keywords"), background=feed_papers,
+    scorer = Scorer.train(catalog, taxonomy, keywords, background=background.load(keywords),
                           rejected=rejected_papers, cache_dir=None)
     for decision in scorer.score(papers):
         decision.score, decision.accept, decision.section, decision.reasons, ...

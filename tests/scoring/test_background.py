@@ -100,6 +100,43 @@ def test_a_papers_score_does_not_depend_on_the_rest_of_the_feed(
     assert score_of([paper]) == score_of([paper, *flood])
 
 
+def test_a_feed_where_a_new_topic_is_30_percent_gives_its_words_no_negative_weight(
+    tmp_path: Path, taxonomy: Taxonomy, keywords: dict[str, Any]
+) -> None:
+    """Poll, backfill and the new-topics job train through ``make_trainer``: a day whose papers
+    are 30% about efficient reasoning (a topic the catalog does not know) leaves the learned
+    parts of the topic's papers exactly as they are without that day; trained against the same
+    feed instead (the old behaviour), the topic's words get negative weight."""
+    from bot.scoring.trainer import make_trainer
+
+    papers = sample_papers()
+    background.write(background.sample(papers, 200), tmp_path / "bg.jsonl.gz")
+    configured = with_scoring(keywords, background=str(tmp_path / "bg.jsonl.gz"))
+    catalog = small_catalog(taxonomy)
+    day = [p for p in papers if not p.extra.get("label")][:70]
+    topic = [
+        Paper(
+            f"2409.{90000 + i}",
+            f"Overthinking and thinking budgets of reasoning models, study {i}",
+            "Large language models overthink: we set a thinking budget for their chains of thought.",
+        )
+        for i in range(30)
+    ]
+    feed = [*day, *topic]
+    assert len(topic) / len(feed) == 0.3
+    target = [
+        Paper("2409.99999", "Overthinking and thinking budgets", "Reasoning models overthink easy questions.")
+    ]
+    train = make_trainer(configured, taxonomy)
+    flooded = train(catalog, feed, []).components(target)
+    quiet = train(catalog, [], []).components(target)
+    assert flooded.learned[0] == quiet.learned[0] and flooded.abstract[0] == quiet.abstract[0]
+    assert flooded.combined[0] == quiet.combined[0]
+    fixed = background.load(configured)
+    against_feed = Scorer.train(catalog, taxonomy, configured, background=[*fixed, *feed]).components(target)
+    assert against_feed.learned[0] < quiet.learned[0] - 0.5  # what the fixed background prevents
+
+
 def test_the_learned_model_cannot_veto_rule_evidence(taxonomy: Taxonomy, keywords: dict[str, Any]) -> None:
     """With ``learned_floor``, the learned logit lowers a score by at most that many logits."""
     papers = sample_papers()
