@@ -38,6 +38,7 @@ def judge(rules: RuleScorer, title: str, abstract: str = "") -> RuleResult:
         ),
         ("SpecReason: Fast and Accurate Inference-Time Compute via Speculative Reasoning", "reasoning"),
         ("Concise Reasoning via Reinforcement Learning", "reasoning"),
+        ("C3oT: Generating Shorter Chain-of-Thought without Compromising Effectiveness", "reasoning"),
         (
             "Adaptive Inference-Time Compute: LLMs Can Predict if They Can Do Better, Even Mid-Generation",
             "reasoning",
