@@ -73,7 +73,7 @@ TOPICS = {
             r"early[- ](?:exit\w*|stop\w*)\W+(?:\w+\W+){0,5}?(?:reasoning|thinking|chains? of thought|CoT)",
             r"long[- ]?(?:to|2)[- ]?short",
             r"(?:adaptive|hybrid) (?:thinking|reasoning)",
-            r"(?:concise|shorter|compressed) (?:reasoning|chains? of thought|CoT)",
+            r"(?:concise|shorter|compressed|compact|succinct|brief) (?:reasoning|chains?[- ]of[- ]thoughts?|CoTs?|rationales?)",
             r"(?:chain[- ]of[- ]thought|CoT|reasoning) (?:compression|length)",
             r"latent (?:reasoning|chain[- ]of[- ]thought)|continuous (?:thought|latent space)",
             r"efficient (?:reasoning|thinking)|reasoning efficiency",
@@ -86,7 +86,7 @@ TOPICS = {
         None,
         r"diffusion (?:language models?|LLMs?)|\bdLLMs?\b|discrete diffusion|masked diffusion|text diffusion",
         (
-            r"diffusion (?:language models?|LLMs?)|\bdLLMs?\b",
+            r"diffusion (?:large )?(?:language models?|LLMs?)|(?:large )?language diffusion models?|\bdLLMs?\b",
             r"(?:masked|discrete) diffusion",
             r"(?:text|language) diffusion|diffusion[- ]based (?:text|language)",
             r"(?:fast\w*|accelerat\w*|efficient|parallel) (?:\w+ ){0,3}?(?:diffusion (?:language models?|LLMs?)|dLLMs?)",
