@@ -3,6 +3,7 @@ lint and a dry-run poll, in a repository that is not this one."""
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -526,16 +527,59 @@ def test_the_dry_run_reads_a_feed_of_ones_own_field_with_input_as_score_does(
     assert capsys.readouterr().out == by_feed and "2508." in by_feed
 
 
+PAPERS_IN_PARAGRAPHS = """# Awesome Robot Learning
+
+## Imitation Learning
+
+- [Diffusion Policy: Visuomotor Policy Learning via Action Diffusion](https://arxiv.org/abs/2303.04137) - RSS 2023
+- [Learning Fine-Grained Bimanual Manipulation with Low-Cost Hardware](https://arxiv.org/abs/2304.13705) - RSS 2023
+
+See also PPO (https://arxiv.org/abs/1707.06347), the policy gradient most of them start from,
+and Soft Actor-Critic: https://arxiv.org/abs/1801.01290.
+"""
+
+
 def test_arxiv_links_in_no_entry_read_are_named_with_their_lines(
     adopter: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """An HTML <table> and <ul> (six papers, two read) said "2 entries read, 0 unreadable": the
-    other four were lost without a word. The report names their lines."""
-    shutil.copy(FIXTURES / "adopt" / "html-list.md", adopter / "README.md")
+    """Papers cited in a paragraph (four papers, two read) said "2 entries read, 0 unreadable":
+    the other two were lost without a word. The report names their lines."""
+    (adopter / "README.md").write_text(PAPERS_IN_PARAGRAPHS, encoding="utf-8")
     assert cli.main(["init", "--from", "README.md", "--categories", "cs.RO"]) == 0
     out = capsys.readouterr().out
     assert "entries read: 2\n" in out
-    assert "not read: 4 lines with an arXiv link outside any entry (lines 9, 10, 16, 17)" in out
+    assert "not read: 2 lines with an arXiv link outside any entry (lines 8, 9)" in out
+
+
+def test_a_list_written_in_html_is_read_row_by_row_and_item_by_item(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A list in HTML (a <table> of papers with a <th> header, a <ul> of them) gave only its
+    two markdown bullets: the four papers of the HTML were "not read", and a list with all its
+    papers in HTML stopped init with "the generated config has problems (a bug of init)"."""
+    shutil.copy(FIXTURES / "adopt" / "html-list.md", adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md", "--categories", "cs.RO"]) == 0
+    out = capsys.readouterr().out
+    assert "entries read: 6\n" in out and "not read" not in out
+    catalog = (adopter / "catalog.md").read_text(encoding="utf-8")
+    lines = {m[1]: m[0] for m in re.finditer(r"^- .* · arXiv (\S+) · .*$", catalog, re.MULTILINE)}
+    assert sorted(lines) == [
+        "1703.06907",
+        "1707.06347",
+        "1710.06537",
+        "1801.01290",
+        "2303.04137",
+        "2304.13705",
+    ]
+    assert (
+        "· RSS 2023 ·" in lines["2303.04137"]
+        and "[code](https://github.com/real-stanford/diffusion_policy)" in (lines["2303.04137"])
+    )
+    assert "· ICML 2018 ·" in lines["1801.01290"]
+    assert (
+        "(https://arxiv.org/abs/1707.06347) · arXiv 1707.06347 ·" in lines["1707.06347"]
+    )  # no author "arXiv 2017"
+    assert cli.main(["lint", "catalog.md"]) == 0
 
 
 def test_a_rerun_without_catalog_keeps_the_catalog_of_poll_yml(
@@ -736,38 +780,52 @@ def test_a_long_heading_gives_an_id_of_whole_words() -> None:
     ]
 
 
-HTML_TABLE_LIST = """# Awesome HTML Table
+PARAGRAPH_LIST = """# Awesome Quantization
 
-Papers on quantization, in an HTML table.
+Papers on quantization, cited in prose.
 
 ## Quantization
 
-<table>
-<tr><th>Paper</th><th>Venue</th></tr>
-<tr><td><a href="https://arxiv.org/abs/2210.17323">GPTQ: Accurate Post-Training Quantization</a></td><td>ICLR 2023</td></tr>
-<tr><td><a href="https://arxiv.org/abs/2306.00978">AWQ: Activation-aware Weight Quantization</a></td><td>MLSys 2024</td></tr>
-</table>
+GPTQ: Accurate Post-Training Quantization (https://arxiv.org/abs/2210.17323), ICLR 2023.
+AWQ: Activation-aware Weight Quantization (https://arxiv.org/abs/2306.00978), MLSys 2024.
 """
 
 
-def test_a_list_of_papers_in_an_html_table_is_named_with_what_to_do(
+def test_a_list_of_papers_in_paragraphs_is_named_with_what_to_do(
     adopter: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """init and import said "0 entries read: no list of papers found ...; pass an awesome list's
-    README" of the README they had been given; its papers sit in an HTML <table>, which no reader
+    README" of the README they had been given; its papers sit in paragraphs, which no reader
     knows, and the import's report names such lines: so does the error."""
-    (adopter / "README.md").write_text(HTML_TABLE_LIST, encoding="utf-8")
+    (adopter / "README.md").write_text(PARAGRAPH_LIST, encoding="utf-8")
     assert cli.main(["init", "--from", "README.md"]) == 1
     err = capsys.readouterr().err
-    assert "README.md: 0 entries read; lines 9, 10 link arXiv papers outside any entry" in err
-    assert "write the papers as bullets or a markdown table" in err
+    assert "README.md: 0 entries read; lines 7, 8 link arXiv papers outside any entry" in err
+    assert "write the papers as bullets or a table" in err
     assert not (adopter / "config").exists()
     monkeypatch.setenv("CATALOG_BOT_CONFIG", str(PROJECT / "config"))
     assert cli.main(["import", "README.md", "--output", "catalog.md"]) == 1
     assert (
-        "README.md: 0 entries read; lines 9, 10 link arXiv papers outside any entry"
-        in capsys.readouterr().err
+        "README.md: 0 entries read; lines 7, 8 link arXiv papers outside any entry" in capsys.readouterr().err
     )
+
+
+@pytest.mark.parametrize("papers", [PARAGRAPH_LIST.split("## Quantization")[1], ""])
+def test_a_list_of_links_to_tools_only_is_refused_with_why_not_as_a_bug(
+    adopter: Path, capsys: pytest.CaptureFixture[str], papers: str
+) -> None:
+    """A list whose entries read are all links to tools (its papers in prose, or none) stopped
+    init with "the generated config has problems (a bug of init): add-paper.yml: no `section`
+    dropdown with options found": no section of papers, so no form. It says what it read."""
+    text = PARAGRAPH_LIST.split("## Quantization")[0] + f"## Quantization{papers}\n## Tools\n\n"
+    text += "- [llama.cpp](https://github.com/ggerganov/llama.cpp) - Inference in C/C++.\n"
+    (adopter / "README.md").write_text(text, encoding="utf-8")
+    assert cli.main(["init", "--from", "README.md"]) == 1
+    err = capsys.readouterr().err
+    assert "a bug of init" not in err
+    assert "README.md: 1 entry read, all links to tools or pages, no paper" in err
+    assert ("lines 7, 8 link arXiv papers outside any entry" in err) == bool(papers)
+    assert not (adopter / "config").exists()
 
 
 def test_the_add_a_paper_form_offers_the_sections_of_papers_only(

@@ -11,6 +11,7 @@ from bot.core.catalog_parse import parse as parse_catalog
 from bot.core.catalog_parse import split_lines
 from bot.core.list_items import SourceItem
 from bot.core.text import strip_unsafe
+from bot.sources.lists.html_lists import markdown_of_html
 
 # -- what an item cannot give, and its links ----------------------------------------------------
 
@@ -129,9 +130,10 @@ def shown_text(text: str) -> str:
     """What a list's page shows, line for line: HTML comments (a note after an entry, an entry
     or a section commented out), ``<script>``/``<style>`` elements and a Jekyll front matter
     (``---`` ... ``---`` on top) blanked, their line breaks kept; underlined headings written with
-    ``#`` (``atx_headings``), tables with their outer pipes (``piped_tables``)."""
+    ``#`` (``atx_headings``), tables with their outer pipes (``piped_tables``), HTML rows and
+    list items as markdown ones (``markdown_of_html``)."""
     text = _FRONT_MATTER.sub(lambda m: _blank(m[0]), text, count=1) if text.startswith("---") else text
-    return piped_tables(atx_headings(_HIDDEN.sub(lambda m: _blank(m[0]), text)))
+    return markdown_of_html(piped_tables(atx_headings(_HIDDEN.sub(lambda m: _blank(m[0]), text))))
 
 
 _BARE_DELIMITER = re.compile(r"[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*\r?\n?")
@@ -252,13 +254,12 @@ def stray_link_lines(text: str, items: list[SourceItem]) -> list[int]:
     return [n for n, line in enumerate(lines, 1) if n not in covered and _ARXIV_LINK.search(line)]
 
 
-def papers_in_no_entry(name: str, stray: list[int]) -> str:
-    """Why a list of 0 entries is one all the same: its papers are linked in lines no reader
+def papers_in_no_entry(name: str, stray: list[int], read: str = "0 entries read") -> str:
+    """Why a list of no paper read is one all the same: its papers are linked in lines no reader
     knows (``stray_link_lines``), and how to write them instead."""
     shown = ", ".join(map(str, stray[:5])) + (", ..." if len(stray) > 5 else "")
     where = f"line {shown} links an arXiv paper" if len(stray) == 1 else f"lines {shown} link arXiv papers"
     return (
-        f"{name}: 0 entries read; {where} outside any entry (an HTML <table> or <ul>, a paragraph "
-        "or a citation is no entry): write the papers as bullets or a markdown table (docs/import.md "
-        "lists the formats read)"
+        f"{name}: {read}; {where} outside any entry (a paragraph, a bare link or a citation is no "
+        "entry): write the papers as bullets or a table (docs/import.md lists the formats read)"
     )

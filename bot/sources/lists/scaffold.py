@@ -280,6 +280,17 @@ def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
     return prefix
 
 
+def _no_paper(name: str, read: int, stray: list[int]) -> str:
+    """Why a list whose entries read are all links to tools or pages gives no config."""
+    entries = f"{read} entr{'y' if read == 1 else 'ies'} read, all links to tools or pages, no paper"
+    if stray:
+        return papers_in_no_entry(name, stray, entries)
+    return (
+        f"{name}: {entries}: the bot keeps a list of papers. A paper needs an arXiv link, or a link and "
+        "a year (`- [Title](url) - Authors, Venue 2024`); docs/import.md lists the formats read"
+    )
+
+
 def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
     """The sections of one list, from where its readable entries sit."""
     items, _navigation = read_items(name, text)
@@ -314,6 +325,8 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
             f"{name}: 0 entries read: no list of papers found (bullets or table rows "
             "with a title and a link); pass an awesome list's README"
         )
+    if all(resource for _, _, resource in read):  # no section of papers: no form, nothing to poll for
+        raise BotError(_no_paper(name, len(read), stray_link_lines(text, items)))
     if not linked:  # titles alone (a rendered page): no catalog line can be written from them
         raise BotError(
             f"{name}: {len(read)} entries read, none with a link or an arXiv id (a rendered page or "

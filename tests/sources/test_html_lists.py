@@ -1,0 +1,85 @@
+"""`markdown_of_html`: a list's HTML rows and items read as the markdown they show, line for line."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.sources.lists import extract, read_items
+from bot.sources.lists.html_lists import markdown_of_html
+
+TABLE = """## Foundations
+
+<table>
+<tr><th>Paper</th><th>Venue</th><th>Code</th></tr>
+<tr><td><a href="https://arxiv.org/abs/2003.08934">NeRF: Representing Scenes</a></td><td>ECCV 2020</td><td><a href="https://github.com/bmild/nerf">code</a></td></tr>
+</table>
+"""
+
+
+def test_a_table_becomes_a_markdown_table_with_its_header_line_for_line() -> None:
+    assert markdown_of_html(TABLE) == (
+        "## Foundations\n\n| Paper | Venue | Code |\n| --- | --- | --- |\n"
+        "| [NeRF: Representing Scenes](https://arxiv.org/abs/2003.08934) | ECCV 2020 | "
+        "[code](https://github.com/bmild/nerf) |\n\n"
+    )
+
+
+def test_a_row_over_several_lines_is_read_whole_on_its_first_line() -> None:
+    text = (
+        "<table>\n<tr>\n  <th>Title</th>\n  <th>Venue</th>\n</tr>\n<tr>\n"
+        '  <td><a href="https://arxiv.org/abs/2308.04079">\n    3D Gaussian Splatting</a></td>\n'
+        "  <td>SIGGRAPH 2023</td>\n</tr>\n</table>\n"
+    )
+    shown = markdown_of_html(text)
+    assert shown.count("\n") == text.count("\n")
+    lines = shown.split("\n")
+    assert lines[1:3] == ["| Title | Venue |", "| --- | --- |"]
+    assert lines[5] == "| [3D Gaussian Splatting](https://arxiv.org/abs/2308.04079) | SIGGRAPH 2023 |"
+    assert not "".join(lines[6:]).strip()
+
+
+def test_list_items_become_bullets_nested_ones_too() -> None:
+    text = (
+        "<ul>\n"
+        '  <li><a href="https://arxiv.org/abs/2209.14988">DreamFusion: Text-to-3D</a>, Ben Poole et al., ICLR 2023\n'
+        "    <ul>\n"
+        '      <li><a href="https://arxiv.org/abs/2211.10440">Magic3D</a> | CVPR 2023</li>\n'
+        "    </ul>\n"
+        "  </li>\n"
+        "</ul>\n"
+    )
+    assert markdown_of_html(text) == (
+        "\n  - [DreamFusion: Text-to-3D](https://arxiv.org/abs/2209.14988), Ben Poole et al., ICLR 2023\n\n"
+        "      - [Magic3D](https://arxiv.org/abs/2211.10440) \\| CVPR 2023\n\n\n\n"
+    )
+
+
+def test_a_badge_in_a_link_is_a_markdown_image_in_a_link() -> None:
+    text = '<li><a href="https://github.com/o/r"><img src="https://img.shields.io/github/stars/o/r" alt="stars"></a></li>\n'
+    assert (
+        markdown_of_html(text)
+        == "- [![stars](https://img.shields.io/github/stars/o/r)](https://github.com/o/r)\n"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<li>one</li><li>two</li>\n",  # two items on one line: kept as written
+        "- a bullet\n| a | row |\n",  # no HTML at all
+        '<p align="center"><img src="banner.png"></p>\n',  # a banner
+    ],
+)
+def test_what_is_no_row_or_item_of_its_own_line_is_kept_as_written(text: str) -> None:
+    assert markdown_of_html(text) == text
+
+
+def test_the_readers_take_the_rows_fields_from_the_header() -> None:
+    items, _ = read_items("README.md", TABLE)
+    (fields,) = extract(items[0])  # type: ignore[misc]
+    assert (fields.arxiv_id, fields.venue, fields.code_url) == (
+        "2003.08934",
+        "ECCV 2020",
+        "https://github.com/bmild/nerf",
+    )
+    assert items[0].line == 5 and items[0].header == ("paper", "venue", "code")
