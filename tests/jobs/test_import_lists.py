@@ -1151,6 +1151,26 @@ def test_a_tables_arxiv_column_of_bare_ids_gives_the_papers_id() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("rest", "authors", "year"),
+    [
+        (", arXiv 2017", (), 2017),
+        (" - arXiv 2017", (), 2017),
+        (" - John Schulman et al., arXiv 2017", ("John Schulman",), 2017),
+        (" - John Schulman, Filip Wolski, arXiv preprint", ("John Schulman", "Filip Wolski"), None),
+    ],
+)
+def test_a_preprints_arxiv_where_the_venue_goes_is_no_author(
+    rest: str, authors: tuple[str, ...], year: int | None
+) -> None:
+    """``- [PPO](arxiv link), arXiv 2017`` (the venue of a paper that has none) gave the author
+    "arXiv 2017": its catalog line read "PPO - arXiv 2017 · arXiv 1707.06347"."""
+    text = f"# L\n\n## A\n\n- [Proximal Policy Optimization Algorithms](https://arxiv.org/abs/1707.06347){rest}\n"
+    items, _ = read_items("l.md", text)
+    (fields,) = extract(items[0])  # type: ignore[misc]
+    assert (fields.authors, fields.venue, fields.year) == (authors, "", year)
+
+
 def test_link_bullets_read_a_venue_after_the_sentence_of_authors() -> None:
     """``- [Title](url) - Thomas N. Kipf, Max Welling. ICLR 2017.`` gave the venue "Max Welling.
     ICLR 2017" (the catalog line "Thomas N. Kipf · arXiv ... · Max Welling. ICLR 2017"), ``Felix Wu

@@ -178,7 +178,8 @@ def split_authors(text: str) -> tuple[tuple[str, ...], bool]:
     text = unicodedata.normalize("NFC", text)
     names = [re.sub(r"^(?:and|&)\s+", "", name.strip()) for name in re.split(r",|\band\b(?=\s+[A-Z])", text)]
     names = [_MARKS.sub("", name) for name in names]  # "Barret Zoph*", "Irwan Bello*†": equal contribution
-    return tuple(name for name in names if name and len(name) < 60), et_al
+    # "arXiv preprint" or "Tech Report" where a list writes the venue of a paper has none
+    return tuple(name for name in names if name and len(name) < 60 and name.lower() not in _NOT_VENUES), et_al
 
 
 _VENUE_YEAR = re.compile(r"(?P<name>.*?[A-Za-z)])\s*['’]?\s*(?P<yy>(?:19|20)\d\d|\d\d)(?P<rest>(?:\s.*)?)")
@@ -216,8 +217,9 @@ def parse_venue(text: str) -> tuple[str, int | None, bool]:
 MARKUP_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)")  # a link or an image: no venue in it
 
 # what follows a link bullet's title ends with its venue and year: "Mahler et al., RSS 2017",
-# "- CVPR 2020", "(ICRA 2021)", "Chen et al., 2023." (a venue is a few capitalised words)
-_VENUE_WORD = r"[A-Z][\w&.+'’/-]*"
+# "- CVPR 2020", "(ICRA 2021)", "Chen et al., 2023." (a venue is a few capitalised words, or a
+# preprint's "arXiv 2017": its year, no venue)
+_VENUE_WORD = r"(?:[A-Z]|arXiv\b)[\w&.+'’/-]*"
 _REST_VENUE = re.compile(
     rf"(?:^|[,;(]\s*)[*_]{{0,2}}(?P<venue>{_VENUE_WORD}(?:\s+(?:{_VENUE_WORD}|and|of|on|in|&))*?)?"
     r"[,\s]*['’]?(?P<year>(?:19|20)\d\d)[*_]{0,2}\)?[\s.]*$"
