@@ -173,7 +173,7 @@ class Services:
 
 def note_config_elsewhere(clone: Path, env: Mapping[str, str]) -> None:
     """Local git: say so when the clone has a config folder of its own and the run reads another
-    one (``./config`` of the folder it runs in: run from a folder inside the clone, the bot's
+    one (that of the folder it runs in, outside the clone given by ``--repo``, or the bot's
     checkout's), whose taxonomy and rules do not fit this clone's catalog."""
     own = clone / "config"
     used = config.config_dir()

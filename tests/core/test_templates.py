@@ -69,3 +69,21 @@ def test_the_config_folder_is_the_checkouts_when_nothing_else_names_one(
     monkeypatch.chdir(tmp_path)
     assert config.config_dir is locations.config_dir  # bot.config asks core where it lives
     assert locations.config_dir() == ROOT / "config"
+
+
+def test_a_run_from_a_folder_inside_a_list_reads_the_lists_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`python -m bot poll --dry-run` run from an adopted list's docs/ read the bot's own
+    config (an installed checkout's config/): efficient-LLM sections and rules, so a
+    neural-rendering list was offered "Chameleon: Adaptive Caching ... LLM Inference" for its
+    Serving Systems, a section it does not have (with a warning among the output)."""
+    from bot.core import locations
+
+    monkeypatch.delenv("CATALOG_BOT_CONFIG")
+    (tmp_path / "list" / "config").mkdir(parents=True)
+    (tmp_path / "list" / "config" / "taxonomy.yml").write_text("sections: []\n", encoding="utf-8")
+    (tmp_path / "list" / "docs" / "img").mkdir(parents=True)
+    for folder in ("list", "list/docs", "list/docs/img", "list/config"):
+        monkeypatch.chdir(tmp_path / folder)
+        assert locations.config_dir() == tmp_path / "list" / "config"
