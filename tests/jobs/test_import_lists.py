@@ -1171,6 +1171,28 @@ def test_a_preprints_arxiv_where_the_venue_goes_is_no_author(
     assert (fields.authors, fields.venue, fields.year) == (authors, "", year)
 
 
+@pytest.mark.parametrize(
+    ("after", "authors", "et_al"),
+    [
+        ("Jonathan T. Barron et al.", ("Jonathan T. Barron",), True),
+        ("Jonathan T. Barron, Ben Mildenhall", ("Jonathan T. Barron", "Ben Mildenhall"), False),
+        ("A multiscale representation", (), False),  # a description: no author
+    ],
+)
+def test_a_title_cells_one_author_et_al_after_a_br_is_read(
+    after: str, authors: tuple[str, ...], et_al: bool
+) -> None:
+    """``| [Mip-NeRF](arxiv)<br>Jonathan T. Barron et al. | ICCV 2021 |`` gave no author: the
+    line after the title was read as authors only when it held a comma."""
+    text = (
+        "# L\n\n## A\n\n| Paper | Venue |\n| --- | --- |\n"
+        f"| [Mip-NeRF: A Multiscale Representation](https://arxiv.org/abs/2103.13415)<br>{after} | ICCV 2021 |\n"
+    )
+    items, _ = read_items("l.md", text)
+    (fields,) = extract(items[0])  # type: ignore[misc]
+    assert (fields.authors, fields.et_al, fields.venue) == (authors, et_al, "ICCV 2021")
+
+
 def test_link_bullets_read_a_venue_after_the_sentence_of_authors() -> None:
     """``- [Title](url) - Thomas N. Kipf, Max Welling. ICLR 2017.`` gave the venue "Max Welling.
     ICLR 2017" (the catalog line "Thomas N. Kipf · arXiv ... · Max Welling. ICLR 2017"), ``Felix Wu

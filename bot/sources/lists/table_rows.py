@@ -76,7 +76,9 @@ def _title_cell_fields(cell: str, item: SourceItem, item_links: list[Link]) -> F
     title_part = parts[title_index] if parts else cell
     title_link = next(iter(links(title_part)), None)
     authors = parts[title_index + 1] if title_index + 1 < len(parts) else ""
-    names, et_al = split_authors(authors) if "," in authors else ((), False)
+    # names: a comma between them, or one name "et al." (a description has neither)
+    listed = "," in authors or re.search(r"(?i)\bet al\.?\s*$", strip_markup(authors))
+    names, et_al = split_authors(authors) if listed else ((), False)
     venue, year = badge_venue(item.text)
     url = title_link.url if title_link and is_paper_link(title_link) else paper_url(item_links)
     return Fields(
