@@ -1,8 +1,16 @@
 """The lines init adds to an adopting repository's own files (pure): ``.gitignore`` for what the
 bot generates and never commits, ``.gitattributes`` for the paper store. Each appends only what is
-missing, under a comment, and leaves the maintainer's lines as they are."""
+missing, under a comment, and leaves the maintainer's lines as they are. And which of its
+workflows run the bot (``runs_the_bot``: init and doctor say when none does)."""
 
 from __future__ import annotations
+
+
+def runs_the_bot(workflow: str) -> bool:
+    """Whether a workflow file's text runs the bot: the action (``uses: OWNER/catalog-bot@..``)
+    or ``python -m bot`` (this repository's own workflows)."""
+    return "python -m bot" in workflow or "catalog-bot" in workflow
+
 
 # What the bot generates in an adopter's repository and never commits: the site (`python -m bot
 # site`'s default output folder), the scorer cache (which also ignores itself) and the progress of

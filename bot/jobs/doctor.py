@@ -27,6 +27,7 @@ import yaml
 from bot import config
 from bot.core import templates, yaml_aliases
 from bot.core.keyword_edits import KEYWORDS_PATH
+from bot.core.repo_files import runs_the_bot
 from bot.errors import BotError
 from bot.forge.actions import build_services
 from bot.forge.branch_filters import names_tags_only, push_runs_for_file, push_runs_on
@@ -182,7 +183,7 @@ def local_problems(env: Mapping[str, str], repository: str | None, root: Path) -
 def bot_workflows(root: Path) -> list[Path]:
     workflows = root / ".github" / "workflows"
     texts = {p: p.read_text(encoding="utf-8", errors="replace") for p in sorted(workflows.glob("*.y*ml"))}
-    return [p for p, text in texts.items() if "python -m bot" in text or "catalog-bot" in text]
+    return [p for p, text in texts.items() if runs_the_bot(text)]
 
 
 def branch_problems(workflows: list[Path], default_branch: str | None) -> list[str]:

@@ -18,7 +18,7 @@ from bot.jobs import init
 from bot.sources.lists.items import shown_text
 from bot.sources.lists.scaffold import scaffold
 from bot.sources.lists.starter_rules import common_words
-from tests.conftest import FIXTURES, PROJECT
+from tests.conftest import FIXTURES, PROJECT, ROOT
 
 LISTS = FIXTURES / "lists"
 LISTS_TO_ADOPT = [
@@ -549,6 +549,25 @@ def test_arxiv_links_in_no_entry_read_are_named_with_their_lines(
     out = capsys.readouterr().out
     assert "entries read: 2\n" in out
     assert "not read: 2 lines with an arXiv link outside any entry (lines 8, 9)" in out
+
+
+def test_init_says_where_the_workflows_are_until_one_runs_the_bot(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """init's output named validate-config, lint and poll --dry-run as what comes next, and never
+    the workflows: an adopter who followed it had a bot that never ran on GitHub."""
+    shutil.copy(FIXTURES / "adopt" / "html-list.md", adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md", "--categories", "cs.RO"]) == 0
+    note = f"workflows: none in {adopter / '.github' / 'workflows'} runs the bot yet: copy poll.yml"
+    assert note in capsys.readouterr().out
+    workflows = adopter / ".github" / "workflows"
+    workflows.mkdir()
+    (workflows / "ci.yml").write_text("on: push\njobs: {}\n", encoding="utf-8")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    assert note in capsys.readouterr().out  # a workflow of the list's own is none of the bot's
+    shutil.copy(ROOT / "docs" / "workflows" / "poll.yml", workflows / "poll.yml")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    assert "workflows:" not in capsys.readouterr().out
 
 
 def test_a_list_written_in_html_is_read_row_by_row_and_item_by_item(
