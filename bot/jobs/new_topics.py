@@ -128,8 +128,13 @@ def build_report(
     misses = near_misses(new, decisions, points, settings.min_points, settings.max_papers)
     evidence = settings.evidence_points
     # a new version of an older paper (a feed's replace item) is no sign of what rises this week,
-    # nor is a withdrawn paper (whose /add would be refused)
-    fresh = [p for p in papers if p.announce_type not in REPLACEMENTS and not p.withdrawn]
+    # nor is a withdrawn paper (whose /add would be refused), nor one of a category the gate holds
+    # back (never proposed: a feed of all archives gave a quantization list "black hole")
+    fresh = [
+        p
+        for p in papers
+        if p.announce_type not in REPLACEMENTS and not p.withdrawn and scorer.rules.category_ok(p)
+    ]
     week = [p for p, r in zip(fresh, scorer.rules.evaluate_all(fresh), strict=True) if r.points >= evidence]
     usual = [
         p

@@ -452,6 +452,32 @@ def test_new_versions_of_older_papers_and_withdrawn_ones_are_no_rising_term(
     )
 
 
+def test_papers_outside_the_categories_gate_are_no_rising_term(
+    report: new_topics.NewTopicsReport, taxonomy: Taxonomy
+) -> None:
+    """A feed of every archive (`--feed` of a saved all-archives day) gave a quantization list the
+    rising term "black hole" from four astrophysics papers (their "Binary" matched a rule): papers
+    the categories gate holds back are never proposed, and their /add lines were refused."""
+    keywords = config.load("keywords", PROJECT / "config")
+    catalog = parse((PROJECT / "catalog.md").read_text(encoding="utf-8"), taxonomy)
+    gated = [
+        Paper(
+            f"2411.8888{i}",
+            f"Ember Braiding {name} for efficient LLM inference",
+            "Faster large language model inference with lower latency and memory.",
+            categories=("astro-ph.HE",),
+        )
+        for i, name in enumerate(("scaling", "revisited", "in practice"), 1)
+    ]
+    assert "astro-ph.HE" not in keywords["categories"]["require_any"]
+    again = report_of([*week(), *gated], catalog, taxonomy, keywords)
+    assert [t.term for t in again.terms] == [t.term for t in report.terms]  # no "ember braiding"
+    inside = [dataclasses.replace(p, categories=("cs.CL",)) for p in gated]
+    assert "ember braiding" in [
+        t.term for t in report_of([*week(), *inside], catalog, taxonomy, keywords).terms
+    ]
+
+
 def test_a_report_longer_than_github_takes_shows_what_fits_and_says_so(
     report: new_topics.NewTopicsReport, fake_github: FakeGitHub
 ) -> None:  # noqa: F811
