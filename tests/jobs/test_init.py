@@ -570,6 +570,22 @@ def test_init_says_where_the_workflows_are_until_one_runs_the_bot(
     assert "workflows:" not in capsys.readouterr().out
 
 
+def test_the_lists_own_table_of_contents_heading_is_kept(
+    adopter: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A list's "## Table of Contents" became the catalog's "## Contents", and `init --catalog
+    README.md --force` warned that the line "## Table of Contents" "had no place in the rebuilt
+    catalog and is gone", of the heading whose contents it had just rewritten."""
+    text = (LISTS / "pprp__Awesome-Efficient-MoE__README.md").read_text(encoding="utf-8")
+    assert "\n## Table of Contents\n" in text
+    (adopter / "README.md").write_text(text, encoding="utf-8")
+    assert cli.main(["init", "--from", "README.md", "--catalog", "README.md", "--force"]) == 0
+    assert "Table of Contents" not in capsys.readouterr().out
+    assert load_taxonomy(adopter / "config").contents_heading == "Table of Contents"
+    assert "\n## Table of Contents\n" in (adopter / "README.md").read_text(encoding="utf-8")
+    assert cli.main(["lint"]) == 0
+
+
 def test_a_list_written_in_html_is_read_row_by_row_and_item_by_item(
     adopter: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -65,6 +65,7 @@ class Scaffold:
     unreadable: int
     empty_paths: list[tuple[str, ...]] = field(default_factory=list)  # headings with no entry read
     last_entry: int = 0  # the line of the last entry read (1-based): the list's footer is below it
+    contents_heading: str = "Contents"  # the list's own ("Table of Contents"), else the bot's
 
     def taxonomy(self, intro: str) -> dict[str, Any]:
         sections: list[dict[str, Any]] = []
@@ -93,7 +94,12 @@ class Scaffold:
                     "description": "Tools, code, blogs and other links that are not papers.",
                 }
             )
-        return {"title": self.title, "intro": intro, "contents_heading": "Contents", "sections": sections}
+        return {
+            "title": self.title,
+            "intro": intro,
+            "contents_heading": self.contents_heading,
+            "sections": sections,
+        }
 
     def mapping(self, file_name: str) -> dict[str, Any]:
         rules = []
@@ -396,10 +402,22 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
         sum(map(len, unreadable.values())),
         empty,
         last_entry,
+        _contents_heading(text, {s.title.lower() for s in ordered}),
     )
 
 
 _CONTENTS = re.compile(r"^(table of )?contents?$|^paper ?list$|^papers$", re.IGNORECASE)
+
+
+def _contents_heading(text: str, section_titles: Collection[str]) -> str:
+    """The list's own table-of-contents heading, "Table of Contents" or "Contents" as it writes
+    it (kept, not renamed), else "Contents"; never a section's title."""
+    for line in shown_text(text).splitlines():
+        if re.match(r"#{2,3} ", line) and re.fullmatch(
+            r"(?i)(table of )?contents", title := clean_heading(line)
+        ):
+            return title if title.lower() not in section_titles else "Contents"
+    return "Contents"
 
 
 def _document_title(text: str) -> str:
