@@ -55,10 +55,13 @@ def test_list_items_become_bullets_nested_ones_too() -> None:
 
 
 def test_a_badge_in_a_link_is_a_markdown_image_in_a_link() -> None:
-    text = '<li><a href="https://github.com/o/r"><img src="https://img.shields.io/github/stars/o/r" alt="stars"></a></li>\n'
-    assert (
-        markdown_of_html(text)
-        == "- [![stars](https://img.shields.io/github/stars/o/r)](https://github.com/o/r)\n"
+    text = (
+        '<li><a href="https://arxiv.org/abs/2306.00978">AWQ</a> '
+        '<a href="https://github.com/o/r"><img src="https://img.shields.io/github/stars/o/r" alt="stars"></a></li>\n'
+    )
+    assert markdown_of_html(text) == (
+        "- [AWQ](https://arxiv.org/abs/2306.00978) "
+        "[![stars](https://img.shields.io/github/stars/o/r)](https://github.com/o/r)\n"
     )
 
 
@@ -83,3 +86,18 @@ def test_the_readers_take_the_rows_fields_from_the_header() -> None:
         "https://github.com/bmild/nerf",
     )
     assert items[0].line == 5 and items[0].header == ("paper", "venue", "code")
+
+
+def test_a_table_of_people_or_logos_is_no_list_of_papers() -> None:
+    """A README's HTML table of contributors (avatars linking to GitHub profiles) became an
+    entry "Alice | Bob" of a Resources section: only rows and items that link a paper are read."""
+    text = (
+        "<table>\n<tr><th>Contributors</th></tr>\n<tr>\n"
+        '<td><a href="https://github.com/alice"><img src="https://avatars.example/1"><br>Alice</a></td>\n'
+        '<td><a href="https://github.com/bob"><img src="https://avatars.example/2"><br>Bob</a></td>\n'
+        "</tr>\n</table>\n<ul>\n"
+        '<li><a href="https://example.org/sponsor">Our Sponsor Incorporated</a></li>\n'
+        "</ul>\n"
+    )
+    assert read_items("README.md", text)[0] == []
+    assert "|" not in markdown_of_html(text) and "- [" not in markdown_of_html(text)

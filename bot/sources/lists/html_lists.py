@@ -5,9 +5,12 @@ Many awesome lists write their papers as HTML inside the markdown: a ``<table>``
 ``<li><a href="...">Title</a>, Authors, Venue</li>``. ``markdown_of_html`` writes each row as a
 markdown table row and each item as a bullet, on the line its ``<tr>`` or ``<li>`` starts
 (a row or item spread over several lines is joined there, its other lines left empty), so the
-readers of markdown lists read them and every line keeps its number. A ``<th>`` row becomes
-the table's header when a line is free for it and its separator. Lines holding only the tags
-of the structure (``<table>``, ``</ul>``...) are left empty; anything else is kept as written.
+readers of markdown lists read them and every line keeps its number. Only a row or an item that
+links a paper (arXiv, a venue's site, a PDF: ``is_paper_link``) is one: a table of contributors'
+avatars or of sponsors' logos is no list of papers. A ``<th>`` row becomes the table's header
+when a row below it links a paper and a line is free for it and its separator. Lines holding
+only the tags of the structure (``<table>``, ``</ul>``...) are left empty; anything else is kept
+as written.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ _LINK = re.compile(
     r"<a\b[^>]*?\bhref\s*=\s*(?P<q>[\"'])(?P<url>.*?)(?P=q)[^>]*>(?P<label>.*?)</a\s*>",
     re.IGNORECASE | re.DOTALL,
 )
+_TAG = re.compile(r"<[^<>]*>")
 _IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*([\"'])(?P<src>.*?)\1[^>]*>", re.IGNORECASE)
 _ALT = re.compile(r"\balt\s*=\s*([\"'])(?P<alt>.*?)\1", re.IGNORECASE)
 # the tags of the structure alone (what a line holds besides a row or an item, or instead)
@@ -58,12 +62,26 @@ def markdown_of_html(text: str) -> str:
         else:
             markdown, header = _row(match["body"])
             if header:
-                _place_header(lines, first, last, markdown)
+                table_end = text.lower().find("</table", match.end())
+                if _links_a_paper(text[match.end() : table_end if table_end >= 0 else len(text)]):
+                    _place_header(lines, first, last, markdown)
                 continue
+        if not _links_a_paper(match["body"]):
+            continue  # a contributor's avatar, a sponsor's logo: kept as written
         lines[first] = markdown + _ending(lines[first])
         for index in range(first + 1, last + 1):
             lines[index] = _ending(lines[index])
     return "".join(_ending(line) if _TAGS_ONLY.fullmatch(line.rstrip("\r\n")) else line for line in lines)
+
+
+def _links_a_paper(html: str) -> bool:
+    # fields and items read this module (items' shown_text): theirs are imported when it runs
+    from bot.sources.lists.fields import is_paper_link
+    from bot.sources.lists.items import Link
+
+    return any(
+        is_paper_link(Link(_TAG.sub("", m["label"]).strip(), m["url"].strip())) for m in _LINK.finditer(html)
+    )
 
 
 def _row(body: str) -> tuple[str, bool]:
