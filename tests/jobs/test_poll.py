@@ -990,26 +990,29 @@ def test_poll_from_a_folder_inside_the_clone_works_on_the_clone(
     assert "| replacements of older papers | 1 |" in capsys.readouterr().out
 
 
-def test_poll_from_a_folder_inside_the_clone_says_when_it_reads_another_config(
-    repo: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("inside", [True, False])
+def test_poll_reads_the_clones_config_from_a_folder_inside_it_and_says_so_from_outside(
+    repo: Path, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch, inside: bool
 ) -> None:
-    """The config folder is ./config of the folder the bot runs in: from docs/ of a clone that
-    has its own config/, the run silently used another list's (the bot's checkout's) taxonomy and
-    keyword rules with this clone's catalog. It says which folder it reads and how to fix it."""
+    """From docs/ of a clone that has its own config/, the run silently used another list's (the
+    bot's checkout's) taxonomy and keyword rules with this clone's catalog: it reads the clone's
+    config (the nearest config/ up). Run from outside the clone (`--repo`), it says which folder
+    it reads and how to fix it."""
     shutil.copytree(PROJECT / "config", repo / "config")
     (repo / "docs").mkdir()
     (repo / "docs" / "index.md").write_text("docs\n", encoding="utf-8")
+    (repo.parent / "elsewhere").mkdir()
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "config and docs")
     monkeypatch.delenv("CATALOG_BOT_CONFIG")
-    monkeypatch.chdir(repo / "docs")
+    monkeypatch.chdir(repo / "docs" if inside else repo.parent / "elsewhere")
 
-    assert poll(repo / "docs", "--dry-run", "--feed", str(replacement_feed(repo.parent / "r.xml"))) == 0
+    assert poll(repo, "--dry-run", "--feed", str(replacement_feed(repo.parent / "r.xml"))) == 0
 
-    assert (
-        f"reads its config from {config.config_dir()}, not from this clone's {repo / 'config'}" in caplog.text
-    )
-    assert f"set CATALOG_BOT_CONFIG={repo / 'config'}" in caplog.text
+    assert (config.config_dir() == repo / "config") == inside
+    warning = f"reads its config from {config.config_dir()}, not from this clone's {repo / 'config'}"
+    assert (warning in caplog.text) == (not inside)
+    assert (f"set CATALOG_BOT_CONFIG={repo / 'config'}" in caplog.text) == (not inside)
 
 
 BAD_STORE_LINE = '{"arxiv_id": "2404.14469", "title": "SnapKV", "withdrawn": "false"}\n'
