@@ -101,3 +101,22 @@ def test_a_table_of_people_or_logos_is_no_list_of_papers() -> None:
     )
     assert read_items("README.md", text)[0] == []
     assert "|" not in markdown_of_html(text) and "- [" not in markdown_of_html(text)
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        # an unquoted attribute, as HTML allows it (a regex wanting quotes read no link: no item)
+        (
+            "<li><a href=https://arxiv.org/abs/2106.09685>LoRA &amp; friends</a>, Hu et al.</li>\n",
+            "- [LoRA &amp; friends](https://arxiv.org/abs/2106.09685), Hu et al.\n",
+        ),
+        # a ">" inside an attribute's value (a regex stopped the tag there: 'b">LoRA' was the title)
+        (
+            '<tr><td><a href="https://arxiv.org/abs/2106.09685" title="a > b">LoRA</a></td><td>ICLR</td></tr>\n',
+            "| [LoRA](https://arxiv.org/abs/2106.09685) | ICLR |\n",
+        ),
+    ],
+)
+def test_the_html_is_read_by_an_html_parser_not_by_patterns(html: str, markdown: str) -> None:
+    assert markdown_of_html(html) == markdown

@@ -5,39 +5,25 @@ Many awesome lists write their papers as HTML inside the markdown: a ``<table>``
 ``<li><a href="...">Title</a>, Authors, Venue</li>``. ``markdown_of_html`` writes each row as a
 markdown table row and each item as a bullet, on the line its ``<tr>`` or ``<li>`` starts
 (a row or item spread over several lines is joined there, its other lines left empty), so the
-readers of markdown lists read them and every line keeps its number. Only a row or an item that
-links a paper (arXiv, a venue's site, a PDF: ``is_paper_link``) is one: a table of contributors'
-avatars or of sponsors' logos is no list of papers. A ``<th>`` row becomes the table's header
-when a row below it links a paper and a line is free for it and its separator. Lines holding
-only the tags of the structure (``<table>``, ``</ul>``...) are left empty; anything else is kept
-as written.
+readers of markdown lists read them and every line keeps its number. A ``<th>`` row becomes
+the table's header when a line is free for it and its separator. Lines holding only the tags
+of the structure (``<table>``, ``</ul>``...) are left empty; anything else is kept as written.
+The HTML is read by the standard library's ``html.parser`` (tags, attributes, entities).
 """
 
 from __future__ import annotations
 
 import bisect
 import re
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
 
 from bot.core.catalog_parse import split_lines
 
-# a row or an item: its start tag first on its line, its end at the next row or item, the end
-# of its list or table, or its own end tag
-_BLOCK = re.compile(
-    r"(?P<lead>^[ \t]*)<(?P<tag>tr|li)\b[^>]*>(?P<body>.*?)"
-    r"(?:</(?P=tag)\s*>|(?=<(?:tr|li)\b|</?(?:table|tbody|thead|tfoot|ul|ol)\b))",
-    re.IGNORECASE | re.DOTALL | re.MULTILINE,
-)
-_CELL = re.compile(
-    r"<t(?P<kind>[dh])\b[^>]*>(?P<body>.*?)(?=</t[dh]\s*>|<t[dh]\b|$)", re.IGNORECASE | re.DOTALL
-)
-_CELL_END = re.compile(r"</t[dh]\s*>", re.IGNORECASE)
-_LINK = re.compile(
-    r"<a\b[^>]*?\bhref\s*=\s*(?P<q>[\"'])(?P<url>.*?)(?P=q)[^>]*>(?P<label>.*?)</a\s*>",
-    re.IGNORECASE | re.DOTALL,
-)
-_TAG = re.compile(r"<[^<>]*>")
-_IMG = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*([\"'])(?P<src>.*?)\1[^>]*>", re.IGNORECASE)
-_ALT = re.compile(r"\balt\s*=\s*([\"'])(?P<alt>.*?)\1", re.IGNORECASE)
+_ROWS_AND_ITEMS = ("tr", "li")
+# a row or item ends at the start or end of its table or list
+_STRUCTURE = ("table", "thead", "tbody", "tfoot", "ul", "ol")
+_SPACERS = ("p", "div", "span")  # shown as a space
 # the tags of the structure alone (what a line holds besides a row or an item, or instead)
 _TAGS_ONLY = re.compile(
     r"[ \t]*(?:</?(?:table|thead|tbody|tfoot|ul|ol|tr|th|td|li)\b[^>]*>[ \t]*)*", re.IGNORECASE
@@ -45,50 +31,169 @@ _TAGS_ONLY = re.compile(
 _SEPARATOR_ROOM = re.compile(r"[ \t]*(?:<(?:table|thead)\b[^>]*>[ \t]*)*", re.IGNORECASE)
 
 
+@dataclass
+class _Block:
+    """A ``<tr>`` or ``<li>`` first on its line: where it starts (its line's indent) and ends in
+    the text, its content as markdown, and the links it holds (label without tags, URL)."""
+
+    tag: str
+    start: int
+    table: int
+    end: int = -1
+    parts: list[str] = field(default_factory=list)  # an item's markdown
+    cells: list[tuple[str, list[str]]] = field(default_factory=list)  # a row's ("d" or "h", markdown)
+    links: list[tuple[str, str]] = field(default_factory=list)
+    in_cell: bool = False  # a row's text between its cells is not shown
+
+    def markdown(self) -> str:
+        if self.tag == "li":
+            return _one_line(self.parts)
+        return "| " + " | ".join(_one_line(parts) for _, parts in self.cells) + " |"
+
+    def is_header(self) -> bool:
+        return self.tag == "tr" and bool(self.cells) and all(kind == "h" for kind, _ in self.cells)
+
+
+class _RowsAndItems(HTMLParser):
+    """The text's rows and items (``blocks``), each written in markdown as it is read."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=False)  # "&amp;" stays as written, as in markdown
+        self.text = text
+        self.blocks: list[_Block] = []
+        self._line_starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self._open: _Block | None = None
+        self._link: tuple[str, list[str], list[str]] | None = None  # href, markdown, text
+        self._tables = 0
+
+    def _offset(self) -> int:
+        line, column = self.getpos()
+        return self._line_starts[line - 1] + column
+
+    def _emit(self, markdown: str, text: str = "") -> None:
+        if self._open is None:
+            return
+        if self._link is not None:
+            self._link[1].append(markdown)
+            self._link[2].append(text)
+        elif self._open.tag == "li":
+            self._open.parts.append(markdown)
+        elif self._open.in_cell:
+            self._open.cells[-1][1].append(markdown)
+
+    def _close(self, end: int) -> None:
+        if self._open is not None:
+            self._finish_link()
+            self._open.end = end
+            self.blocks.append(self._open)
+            self._open = None
+
+    def _finish_link(self) -> None:
+        if self._link is not None and self._open is not None:
+            href, markdown, text = self._link
+            self._link = None
+            self._emit(f"[{' '.join(''.join(markdown).split())}]({href.strip()})")
+            self._open.links.append((" ".join("".join(text).split()), href.strip()))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        at, raw = self._offset(), self.get_starttag_text() or ""
+        values = {name: value or "" for name, value in attrs}
+        if tag in _ROWS_AND_ITEMS or tag in _STRUCTURE:
+            self._close(at)
+            self._tables += tag == "table"
+            line_start = self.text.rfind("\n", 0, at) + 1
+            if tag in _ROWS_AND_ITEMS and not self.text[line_start:at].strip(" \t"):
+                self._open = _Block(tag, line_start, self._tables)
+        elif self._open is None:
+            return
+        elif tag in ("td", "th") and self._open.tag == "tr":
+            self._finish_link()
+            self._open.cells.append((tag[1], []))
+            self._open.in_cell = True
+        elif tag == "a" and "href" in values:
+            self._finish_link()
+            self._link = (values["href"], [], [])
+        elif tag == "img":
+            self._emit(f"![{values.get('alt', '')}]({values.get('src', '')})")
+        elif tag in _SPACERS:
+            self._emit(" ", " ")
+        else:
+            self._emit(raw)  # "<br>" and the like: the readers of markdown lists read them
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.handle_starttag(tag, attrs)  # "<br/>", "<img .../>": no end tag to write
+
+    def handle_endtag(self, tag: str) -> None:
+        at = self._offset()
+        end = self.text.find(">", at) + 1 or len(self.text)
+        if self._open is not None and tag == self._open.tag:
+            self._close(end)
+        elif tag in _STRUCTURE:
+            self._close(at)
+        elif tag == "a":
+            self._finish_link()
+        elif tag in _SPACERS:
+            self._emit(" ", " ")
+        elif tag in ("td", "th") and self._open is not None:
+            self._finish_link()
+            self._open.in_cell = False
+        elif tag not in ("tr", "li"):
+            self._emit(self.text[at:end])
+
+    def handle_data(self, data: str) -> None:
+        self._emit(data, data)
+
+    def handle_entityref(self, name: str) -> None:
+        self._emit(f"&{name};", f"&{name};")
+
+    def handle_charref(self, name: str) -> None:
+        self._emit(f"&#{name};", f"&#{name};")
+
+    def close(self) -> None:
+        super().close()
+        self._close(len(self.text))
+
+
 def markdown_of_html(text: str) -> str:
     """``text`` with its HTML rows and list items written as markdown, line for line."""
     if "<tr" not in text.lower() and "<li" not in text.lower():
         return text
+    parser = _RowsAndItems(text)
+    parser.feed(text)
+    parser.close()
     lines = split_lines(text)
     starts = _line_starts(lines)
-    for match in _BLOCK.finditer(text):
-        first = _line_of(starts, match.start("lead"))
-        last = _line_of(starts, max(match.end() - 1, match.start()))
-        rest = text[match.end() : starts[last + 1] if last + 1 < len(starts) else len(text)]
+    for index, block in enumerate(parser.blocks):
+        first = _line_of(starts, block.start)
+        last = _line_of(starts, max(block.end - 1, block.start))
+        rest = text[block.end : starts[last + 1] if last + 1 < len(starts) else len(text)]
         if not _TAGS_ONLY.fullmatch(rest.rstrip("\r\n")):
             continue  # another row or item, or text, after it on its last line: kept as written
-        if match["tag"].lower() == "li":
-            markdown = f"{match['lead']}- {_inline(match['body'])}"
-        else:
-            markdown, header = _row(match["body"])
-            if header:
-                table_end = text.lower().find("</table", match.end())
-                if _links_a_paper(text[match.end() : table_end if table_end >= 0 else len(text)]):
-                    _place_header(lines, first, last, markdown)
-                continue
-        if not _links_a_paper(match["body"]):
+        if block.is_header():
+            later = parser.blocks[index + 1 :]
+            if any(_links_a_paper(b) for b in later if b.table == block.table):
+                _place_header(lines, first, last, block.markdown())
+            continue
+        if not _links_a_paper(block):
             continue  # a contributor's avatar, a sponsor's logo: kept as written
+        indent = text[block.start : text.index("<", block.start)]
+        markdown = f"{indent}- {block.markdown()}" if block.tag == "li" else block.markdown()
         lines[first] = markdown + _ending(lines[first])
-        for index in range(first + 1, last + 1):
-            lines[index] = _ending(lines[index])
+        for line in range(first + 1, last + 1):
+            lines[line] = _ending(lines[line])
     return "".join(_ending(line) if _TAGS_ONLY.fullmatch(line.rstrip("\r\n")) else line for line in lines)
 
 
-def _links_a_paper(html: str) -> bool:
+def _links_a_paper(block: _Block) -> bool:
     # fields and items read this module (items' shown_text): theirs are imported when it runs
     from bot.sources.lists.fields import is_paper_link
     from bot.sources.lists.items import Link
 
-    return any(
-        is_paper_link(Link(_TAG.sub("", m["label"]).strip(), m["url"].strip())) for m in _LINK.finditer(html)
-    )
+    return any(is_paper_link(Link(label, url)) for label, url in block.links)
 
 
-def _row(body: str) -> tuple[str, bool]:
-    """A ``<tr>``'s cells as a markdown row, and whether they are all ``<th>`` (a header)."""
-    cells = [(c["kind"].lower(), _inline(_CELL_END.sub("", c["body"]))) for c in _CELL.finditer(body)]
-    row = "| " + " | ".join(text for _, text in cells) + " |"
-    return row, bool(cells) and all(kind == "h" for kind, _ in cells)
+def _one_line(parts: list[str]) -> str:
+    return " ".join("".join(parts).replace("|", "\\|").split())
 
 
 def _place_header(lines: list[str], first: int, last: int, row: str) -> None:
@@ -107,19 +212,6 @@ def _place_header(lines: list[str], first: int, last: int, row: str) -> None:
     if top is not None:
         lines[top] = row + (_ending(lines[top]) or "\n")
         lines[top + 1] = separator + (_ending(lines[top + 1]) or "\n")
-
-
-def _inline(html: str) -> str:
-    """A cell's or item's HTML on one line, its links and images written in markdown."""
-    text = _IMG.sub(_image, html)
-    text = _LINK.sub(lambda m: f"[{' '.join(m['label'].split())}]({m['url'].strip()})", text)
-    text = re.sub(r"</?(?:p|div|span)\b[^>]*>", " ", text, flags=re.IGNORECASE)
-    return " ".join(text.replace("|", "\\|").split())
-
-
-def _image(match: re.Match[str]) -> str:
-    alt = _ALT.search(match.group(0))
-    return f"![{alt['alt'] if alt else ''}]({match['src']})"
 
 
 def _line_starts(lines: list[str]) -> list[int]:
