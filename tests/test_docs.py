@@ -66,7 +66,7 @@ def test_adopt_md_commands_work_in_order(
             )
     assert ran == ["init", "init", "import", "validate-config", "lint", "poll", "score"]
     assert "## Serving Systems" in (repo / "catalog.md").read_text(encoding="utf-8")
-    assert (repo / "scored.jsonl").stat().st_size > 0
+    assert (repo.parent / "scored.jsonl").stat().st_size > 0 and not (repo / "scored.jsonl").exists()
     assert not (repo / ".git" / "refs" / "heads" / "bot").exists()  # the dry run made no branch
 
 
