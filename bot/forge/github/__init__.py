@@ -1,6 +1,7 @@
 """GitHub behind the bot's narrow interfaces (``Forge``, ``IssueTracker``, ``RepoDirectory``).
 
-- ``client``: the one transport for REST and GraphQL, and the retry policy around it.
+- ``client``: the one transport for REST and GraphQL, and the retry loop around it.
+- ``failures``: what a failed request was, whether and when to retry it, the final message.
 - ``queries``: the GraphQL queries and the run's snapshot of the repository.
 - ``pulls``: the bot's pull requests (one commit each on the default branch).
 - ``issues``: comments, reactions, permissions, labels and tracking issues.
@@ -10,7 +11,8 @@
 """
 
 from bot.forge.github.access import AccessReport, token_kind
-from bot.forge.github.client import DEFAULT_API_URL, Failure, GitHubClient, GitHubError, explain, retry_delay
+from bot.forge.github.client import DEFAULT_API_URL, GitHubClient
+from bot.forge.github.failures import Failure, GitHubError, explain, retry_delay
 from bot.forge.github.forge import GitHubForge
 from bot.forge.github.graphql import repositories_query
 from bot.forge.github.pulls import git_blob_sha

@@ -14,7 +14,8 @@ from typing import cast
 from urllib.parse import quote
 
 from bot.errors import BranchMovedError, ForgeError
-from bot.forge.github.client import GitHubClient, GitHubError
+from bot.forge.github.client import GitHubClient
+from bot.forge.github.failures import GitHubError
 from bot.forge.github.queries import RepositoryView
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,8 @@ from urllib.parse import quote
 
 from bot.core import markers
 from bot.errors import ForgeError
-from bot.forge.github.client import GitHubClient, GitHubError
+from bot.forge.github.client import GitHubClient
+from bot.forge.github.failures import GitHubError
 from bot.forge.github.queries import RepositoryView
 from bot.forge.github.settings import LabelSpec
 from bot.forge.protocols import Comment, IssueRef, Permission, TrackedIssue

@@ -22,7 +22,8 @@ from bot.core import hunks
 from bot.core.text import unified_diff
 from bot.errors import BotError, ForgeError
 from bot.forge.github.branches import Branches
-from bot.forge.github.client import GitHubClient, GitHubError, path_segment
+from bot.forge.github.client import GitHubClient, path_segment
+from bot.forge.github.failures import GitHubError
 from bot.forge.github.issues import Issues
 from bot.forge.github.queries import BotPull, RepositoryView
 from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
