@@ -119,7 +119,7 @@ class GitHubForge:
         self.pulls.close_pull_request(pull_request, comment)
 
     def add_missing_labels(self, pull_request: PullRequest, labels: Sequence[str] = ()) -> PullRequest:
-        return self.pulls.add_missing_labels(pull_request, labels)
+        return self.pulls.labels.add_missing(pull_request, labels)
 
     # -- IssueTracker ----------------------------------------------------------------------------
 

@@ -8,13 +8,14 @@ How the bot's pull requests stay clean:
   change's pure ``edit`` to the file there and force-moves the branch. When that commit already
   is the branch head (same parent, same file blob), nothing is written at all.
 - The move is a compare-and-swap (``branches.py``): only from the head this run read.
+- Their labels (every PR's, the change's, a failed labelling repaired) are ``pull_labels.py``.
 """
 
 from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any, Literal, cast
 
@@ -22,9 +23,10 @@ from bot.core import hunks
 from bot.core.text import unified_diff
 from bot.errors import BotError, ForgeError
 from bot.forge.github.branches import Branches
-from bot.forge.github.client import GitHubClient, path_segment
+from bot.forge.github.client import GitHubClient
 from bot.forge.github.failures import GitHubError
 from bot.forge.github.issues import Issues
+from bot.forge.github.pull_labels import PullLabels
 from bot.forge.github.queries import BotPull, RepositoryView
 from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
 
@@ -52,6 +54,7 @@ class PullRequests:
         self.view = view
         self.issues = issues
         self.branches = Branches(client, view)
+        self.labels = PullLabels(client, view, issues)
         self.settings = client.settings
         self._repo_path = client.repo_path
 
@@ -92,7 +95,9 @@ class PullRequests:
             and self._branch_is_current(existing, change.path, new_text, context, len(extras))
             and all(self.view.file_at(existing.head_oid, path) == text for path, text in extras)
         ):
-            pull = self._relabel(self._update_pull(self._swap_labels(existing.pull, change), change), change)
+            pull = self.labels.relabel(
+                self._update_pull(self.labels.swap(existing.pull, change), change), change
+            )
             snap.pulls[pull.number] = replace(existing, pull=pull)
             return ProposalResult(pull, "unchanged" if pull == existing.pull else "updated", diff)
         message = hunks.with_trailer(change.commit_message, context)
@@ -102,8 +107,8 @@ class PullRequests:
             # then changes nothing, and a branch move that fails after it is redone by refresh
             # the labels before the body too: the body's marker is what the next /add reads the
             # old section from, so a failed label write is redone by rerunning it
-            swapped = self._swap_labels(existing.pull, change)
-            pull, action = self._relabel(self._update_pull(swapped, change), change), "updated"
+            swapped = self.labels.swap(existing.pull, change)
+            pull, action = self.labels.relabel(self._update_pull(swapped, change), change), "updated"
             snap.pulls[pull.number] = replace(existing, pull=pull)
             self.branches.move(change.branch, commit, expected=existing.head_oid)
         else:
@@ -183,7 +188,7 @@ class PullRequests:
         if head is not None and head != commit:
             self._move_back(pull, commit, head)
         try:
-            self._decorate(pull.number, change)
+            self.labels.decorate(pull.number, change)
         except ForgeError as exc:  # the PR is fine without them; say so and carry on
             # a poll never proposes an open PR's paper again, but it labels its unlabelled PRs
             log.warning(
@@ -192,10 +197,10 @@ class PullRequests:
                 "rebuild) all of them",
                 pull.number,
                 exc,
-                ", ".join(self._labels_for(change)) or "none",
+                ", ".join(self.labels.for_change(change)) or "none",
             )
             return pull, base  # as it is: without them, so that a later proposal in this run adds them
-        return replace(pull, labels=self._labels_for(change)), base
+        return replace(pull, labels=self.labels.for_change(change)), base
 
     def _onto_moved_head(
         self, pull: PullRequest, change: ChangeRequest, commit: str, head: str
@@ -309,100 +314,6 @@ class PullRequests:
         if pull.title != change.title or pull.body != change.body:
             pull = self._update_pull(pull, change)
         return pull, head, base
-
-    def _labels_for(self, change: ChangeRequest) -> tuple[str, ...]:
-        return self._labels_with(change.labels)
-
-    def _labels_with(self, labels: Sequence[str]) -> tuple[str, ...]:
-        names = [label.name for label in self.settings.labels if label.every_pr] + list(labels)
-        return tuple(dict.fromkeys(names))
-
-    def _decorate(self, number: int, change: ChangeRequest) -> None:
-        """Labels and assignees in one PATCH, reviewers in one POST (both idempotent)."""
-        labels, s = self._labels_for(change), self.settings
-        self.issues.ensure_labels(labels)
-        if labels or s.assignees:
-            self._rest(
-                "PATCH",
-                f"{self._repo_path}/issues/{number}",
-                f"label PR #{number}",
-                body={"labels": list(labels), "assignees": list(s.assignees)},
-            )
-        if s.reviewers or s.team_reviewers:
-            self._rest(
-                "POST",
-                f"{self._repo_path}/pulls/{number}/requested_reviewers",
-                f"request reviews on PR #{number}",
-                body={"reviewers": list(s.reviewers), "team_reviewers": list(s.team_reviewers)},
-            )
-
-    def _relabel(self, pull: PullRequest, change: ChangeRequest) -> PullRequest:
-        """An open PR without any of the labels the bot gives it: labelling failed after it was
-        opened ("PR #n opened, but could not label..."), so this run adds them. A PR that keeps
-        one of them was labelled: a label a maintainer removed stays removed."""
-        wanted = self._labels_for(change)
-        if not wanted or set(wanted) & set(pull.labels):
-            return pull
-        return self._add_labels(pull, wanted)
-
-    def add_missing_labels(self, pull: PullRequest, labels: Sequence[str] = ()) -> PullRequest:
-        """Give an open bot PR that has none of the bot's labels (config/github.yml's, ``labels``,
-        a ``section:`` one) the labels every PR gets and ``labels``: its labelling failed when it
-        was opened. A PR with any of them was labelled, and what a maintainer removed stays removed."""
-        wanted = self._labels_with(labels)
-        ours = {label.name.lower() for label in self.settings.labels} | {n.lower() for n in labels}
-        if pull.state != "open" or not wanted or not pull.branch.startswith(self.settings.branch_prefix):
-            return pull  # closed, or renamed out of the prefix: a maintainer's now
-        if any(n.lower() in ours or n.lower().startswith("section:") for n in pull.labels):
-            return pull
-        labelled = self._add_labels(pull, wanted)
-        if labelled is not pull:
-            log.info(
-                "PR #%d had none of the bot's labels (labelling failed): added %s",
-                pull.number,
-                ", ".join(wanted),
-            )
-            snap = self.view.snapshot()
-            if pull.number in snap.pulls:
-                snap.pulls[pull.number] = replace(snap.pulls[pull.number], pull=labelled)
-        return labelled
-
-    def _swap_labels(self, pull: PullRequest, change: ChangeRequest) -> PullRequest:
-        """The open PR without the change's ``stale_labels`` and with its ``fresh_labels``: one
-        DELETE per label it has (gone meanwhile, GitHub's 404: done), one POST for those it lacks.
-        Nothing written when the PR already is so (a repeated /add)."""
-        fresh = {name.lower() for name in change.fresh_labels}
-        stale = {name.lower() for name in change.stale_labels} - fresh
-        has = {name.lower() for name in pull.labels}
-        for name in (n for n in pull.labels if n.lower() in stale):
-            try:
-                self._rest(
-                    "DELETE",
-                    f"{self._repo_path}/issues/{pull.number}/labels/{path_segment(name)}",
-                    f"remove label {name} from PR #{pull.number}",
-                )
-            except GitHubError as exc:
-                if exc.status != 404:  # 404: not on the PR (any more), as wanted
-                    raise
-        kept = tuple(n for n in pull.labels if n.lower() not in stale)
-        missing = tuple(dict.fromkeys(n for n in change.fresh_labels if n.lower() not in has))
-        if missing:
-            self._post_labels(pull.number, missing)
-        return replace(pull, labels=kept + missing) if kept + missing != pull.labels else pull
-
-    def _post_labels(self, number: int, names: Sequence[str]) -> None:
-        """Add labels to the PR (created first when the repository lacks them)."""
-        self.issues.ensure_labels(names)
-        path, labels = f"{self._repo_path}/issues/{number}/labels", {"labels": list(names)}
-        self._rest("POST", path, f"label PR #{number}", body=labels)
-
-    def _add_labels(self, pull: PullRequest, wanted: Sequence[str]) -> PullRequest:
-        try:
-            self._post_labels(pull.number, wanted)
-        except ForgeError as exc:  # as when it was opened: the PR is fine without them
-            log.warning("PR #%d is still without its labels: %s", pull.number, exc)
-            return pull
-        return replace(pull, labels=tuple(dict.fromkeys((*pull.labels, *wanted))))
 
     def _update_pull(self, pull: PullRequest, change: ChangeRequest) -> PullRequest:
         if pull.title == change.title and pull.body == change.body:
