@@ -246,6 +246,27 @@ def check(
     return asyncio.run(go())
 
 
+def check_timed(
+    urls: Sequence[str], settings: CheckSettings
+) -> tuple[float, dict[str, LinkResult], dict[str, float]]:
+    """``check_all`` on ``urls``: when it began, the results, and when each link settled (all
+    ``time.monotonic``); the requests given up on are closed after."""
+    settled: dict[str, float] = {}
+
+    async def go() -> tuple[float, dict[str, LinkResult]]:
+        async with make_client(settings) as client:
+            began = time.monotonic()
+            http = HttpChecker(client, settings)
+            results = await check_all(
+                urls, http, settings, progress=lambda r: settled.setdefault(r.url, time.monotonic())
+            )
+            await http.aclose()
+            return began, results
+
+    began, results = asyncio.run(go())
+    return began, results, settled
+
+
 # ----------------------------------------------------------------------------- every failure mode
 
 MODES = [
@@ -587,18 +608,7 @@ def test_hung_hosts_hold_up_no_other_host(web: PlantedWeb) -> None:
     settings = replace(FAST, concurrency=8, per_host=HostLimits(2, 0.0), timeout=1.0, abandon_after=8.0)
     hung = [web.url(f"/hung-{i}", host) for host in range(6) for i in range(3)]
     fine = [web.url(f"/ok-{i}", host=6) for i in range(8)]
-    settled: dict[str, float] = {}
-
-    async def go() -> tuple[float, dict[str, LinkResult]]:
-        async with make_client(settings) as client:
-            began = time.monotonic()
-            http = HttpChecker(client, settings)
-            results = await check_all(
-                [*hung, *fine], http, settings, progress=lambda r: settled.setdefault(r.url, time.monotonic())
-            )
-            return began, results
-
-    began, results = asyncio.run(go())
+    began, results, settled = check_timed([*hung, *fine], settings)
     assert all(results[url].verdict is Verdict.ALIVE for url in fine)
     assert all(results[url].verdict is Verdict.DEAD for url in hung)
     # the answering host's links settle before any request given up on is abandoned (8 s after it
@@ -626,19 +636,7 @@ def test_hosts_that_never_answer_past_the_lingering_limit_hold_up_no_other_host(
     assert lingering_limit(settings.concurrency) == 16
     hung = [web.url("/hung", host) for host in range(12)]
     fine = [web.url(f"/ok-{i}", host=12) for i in range(4)]
-    settled: dict[str, float] = {}
-
-    async def go() -> tuple[float, dict[str, LinkResult]]:
-        async with make_client(settings) as client:
-            began = time.monotonic()
-            http = HttpChecker(client, settings)
-            results = await check_all(
-                [*hung, *fine], http, settings, progress=lambda r: settled.setdefault(r.url, time.monotonic())
-            )
-            await http.aclose()
-            return began, results
-
-    began, results = asyncio.run(go())
+    began, results, settled = check_timed([*hung, *fine], settings)
     assert all(results[url].verdict is Verdict.ALIVE for url in fine)
     assert all(results[url].verdict is Verdict.DEAD for url in hung)
     assert sum(results[url].requests for url in hung) > 16  # past the limit: some were closed early

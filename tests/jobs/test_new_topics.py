@@ -421,6 +421,21 @@ def test_the_run_summary_counts_in_words(
     assert f"1 paper read, {report.scored} scored; {expected}" in summary
 
 
+def ember_braiding(id_prefix: str, categories: tuple[str, ...], announce_type: str = "new") -> list[Paper]:
+    """Three papers in scope by their words whose titles share the made-up term "ember braiding"
+    (enough papers to rise): ids ``id_prefix`` + 1, 2, 3."""
+    return [
+        Paper(
+            f"{id_prefix}{i}",
+            f"Ember Braiding {name} for efficient LLM inference",
+            "Faster large language model inference with lower latency and memory.",
+            categories=categories,
+            announce_type=announce_type,
+        )
+        for i, name in enumerate(("scaling", "revisited", "in practice"), 1)
+    ]
+
+
 def test_new_versions_of_older_papers_and_withdrawn_ones_are_no_rising_term(
     report: new_topics.NewTopicsReport, taxonomy: Taxonomy
 ) -> None:
@@ -429,16 +444,7 @@ def test_new_versions_of_older_papers_and_withdrawn_ones_are_no_rising_term(
     (281 read, 234 neither...: none of the 47 others was any of those)."""
     keywords = config.load("keywords", PROJECT / "config")
     catalog = parse((PROJECT / "catalog.md").read_text(encoding="utf-8"), taxonomy)
-    older = [
-        Paper(
-            f"2301.0777{i}",
-            f"Ember Braiding {name} for efficient LLM inference",
-            "Faster large language model inference with lower latency and memory.",
-            categories=("cs.CL",),
-            announce_type="replace",
-        )
-        for i, name in enumerate(("scaling", "revisited", "in practice"), 1)
-    ]
+    older = ember_braiding("2301.0777", ("cs.CL",), announce_type="replace")
     papers = [*week(), *older]
     again = report_of(papers, catalog, taxonomy, keywords)
     assert [t.term for t in again.terms] == [t.term for t in report.terms]  # no "ember braiding"
@@ -460,15 +466,7 @@ def test_papers_outside_the_categories_gate_are_no_rising_term(
     the categories gate holds back are never proposed, and their /add lines were refused."""
     keywords = config.load("keywords", PROJECT / "config")
     catalog = parse((PROJECT / "catalog.md").read_text(encoding="utf-8"), taxonomy)
-    gated = [
-        Paper(
-            f"2411.8888{i}",
-            f"Ember Braiding {name} for efficient LLM inference",
-            "Faster large language model inference with lower latency and memory.",
-            categories=("astro-ph.HE",),
-        )
-        for i, name in enumerate(("scaling", "revisited", "in practice"), 1)
-    ]
+    gated = ember_braiding("2411.8888", ("astro-ph.HE",))
     assert "astro-ph.HE" not in keywords["categories"]["require_any"]
     again = report_of([*week(), *gated], catalog, taxonomy, keywords)
     assert [t.term for t in again.terms] == [t.term for t in report.terms]  # no "ember braiding"
