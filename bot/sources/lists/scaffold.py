@@ -13,23 +13,28 @@ in papers at large).
 
 from __future__ import annotations
 
-import html
 import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from bot.core.anchors import slugify
 from bot.errors import BotError
-from bot.sources.lists import Unreadable, clean_heading, extract, read_items
-from bot.sources.lists.items import papers_in_no_entry, shown_text, stray_link_lines
+from bot.sources.lists import Unreadable, extract, read_items
+from bot.sources.lists.items import papers_in_no_entry, stray_link_lines
 from bot.sources.lists.starter_rules import distinct, spelling, starter_patterns, word_counts
+from bot.sources.lists.titles import FALLBACK_TITLE as FALLBACK_TITLE  # init's import
+from bot.sources.lists.titles import (
+    NUMBERING,
+    contents_heading,
+    display_title,
+    document_title,
+    fallback_title,
+    make_id,
+    without_years,
+)
 
 RESOURCES_ID = "resources"
-FALLBACK_TITLE = "Awesome Papers"  # a README without a `#` heading
-MAX_ID_LENGTH = 40  # an id longer than that is cut at a word ("speculative-and-parallel-decoding")
 
 
 @dataclass
@@ -191,60 +196,19 @@ def _path_regex(path: tuple[str, ...]) -> str:
     return f"^{re.escape(' > '.join(path))}( > |$)"
 
 
-# "1. Quantization", "1.1 Weight-only", "2) Pruning": the list's own numbering ("2024 Papers" is
-# no numbering: a number is one when a dot or a parenthesis follows it, or it has parts)
-_NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)*[.)]|\d+(?:\.\d+)+)\s+(?=\S)")
-
-
 def _display_titles(sections: Iterable[SourceSection]) -> None:
     """Titles without the list's numbering and marks (``display_title``): the numbering is no
     part of a section's name, nor of its id (`/add ID 1-quantization`), and a section the bot adds
     has none. The numbering is kept when dropping it would leave two siblings one title."""
     siblings = list(sections)
     for titles in (
-        [display_title(_NUMBERING.sub("", s.title)) or s.title for s in siblings],
+        [display_title(NUMBERING.sub("", s.title)) or s.title for s in siblings],
         [display_title(s.title) or s.title for s in siblings],
     ):
         if len({t.lower() for t in titles}) == len(titles):
             for section, title in zip(siblings, titles, strict=True):
                 section.title = title
             return
-
-
-_SHORTCODE = re.compile(r"(?<!\w):[a-z0-9_+-]+(?::|$)")  # GitHub's emoji, ":fire:"
-_EMPHASIS = re.compile(r"(?<![\w*_])[*_]+(?=\S)|(?<=\S)[*_]+(?![\w*_])|`")
-
-
-def display_title(title: str) -> str:
-    """A heading as a title shows it: no emphasis or code marks (``*Efficient* Inference``),
-    emoji shortcodes (``:fire:``) or HTML entities (``&amp;``); the words as written."""
-    title = _EMPHASIS.sub("", _SHORTCODE.sub("", html.unescape(title)))
-    return " ".join(re.sub(r"^[^\w(]+|[^\w)?]+$", "", title).split())
-
-
-def _make_id(title: str, taken: set[str]) -> str:
-    base = slugify(title).strip("-_")
-    base = re.sub(r"[^a-z0-9-]+", "-", base.replace("_", "-"))
-    base = _whole_words(re.sub(r"-{2,}", "-", base).strip("-")) or "section"
-    if not base[0].isalnum():
-        base = f"s-{base}"
-    candidate, n = base, 2
-    while candidate in taken:
-        candidate, n = f"{base}-{n}", n + 1
-    taken.add(candidate)
-    return candidate
-
-
-_YEAR = re.compile(r"(?:19|20)\d\d")
-
-
-def _without_years(path: tuple[str, ...]) -> tuple[str, ...]:
-    """A heading path without its innermost year headings ("Quantization > 2024"): a year says
-    when a paper came, not what it is about, so it is no section (a rule `2024` would take any
-    paper saying the year); its entries count for the heading above, whose rule maps them."""
-    while path and _YEAR.fullmatch(display_title(path[-1])):
-        path = path[:-1]
-    return path
 
 
 def _fold_link_headings(sections: list[SourceSection]) -> None:
@@ -260,15 +224,6 @@ def _fold_link_headings(sections: list[SourceSection]) -> None:
                 section.resources += child.resources
                 section.titles += child.titles
                 del section.children[name]
-
-
-def _whole_words(slug: str) -> str:
-    """``slug`` cut to ``MAX_ID_LENGTH`` at a word, not inside one (``...-decodin``), unless its
-    first words are longer than half of that."""
-    if len(slug) <= MAX_ID_LENGTH:
-        return slug
-    cut = slug[: MAX_ID_LENGTH + 1].rfind("-")
-    return (slug[:cut] if cut >= MAX_ID_LENGTH // 2 else slug[:MAX_ID_LENGTH]).strip("-")
 
 
 def _common_prefix(paths: list[tuple[str, ...]]) -> tuple[str, ...]:
@@ -314,7 +269,7 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
         covered[item.path] = None
         last_entry = max(last_entry, item.line)
         for fields in extracted:
-            read.append((_without_years(item.path), fields.title, fields.resource))
+            read.append((without_years(item.path), fields.title, fields.resource))
             linked += bool(fields.url or fields.arxiv_id)
     if not read and unreadable:  # entries, none of them readable: say why, not "no list found"
         whys = sorted(unreadable.items(), key=lambda pair: -len(pair[1]))
@@ -383,14 +338,14 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
     taken = {RESOURCES_ID} if needs_resources else set()
     ids: dict[tuple[str, ...], str] = {}
     for section in ordered:
-        ids[section.path] = _make_id(section.title, taken)
+        ids[section.path] = make_id(section.title, taken)
     for section in ordered:
         for child in section.children.values():
-            ids[child.path] = _make_id(child.title, taken)
-    document_title = _document_title(text)
-    if not prefix and len(ordered) > 1 and document_title in {s.path[0] for s in ordered}:
-        document_title = ""  # "# Quantization" over entries, "# Pruning" over others: sections
-    list_title = title or display_title(document_title) or _fallback_title(prefix, name)
+            ids[child.path] = make_id(child.title, taken)
+    own_title = document_title(text)
+    if not prefix and len(ordered) > 1 and own_title in {s.path[0] for s in ordered}:
+        own_title = ""  # "# Quantization" over entries, "# Pruning" over others: sections
+    list_title = title or display_title(own_title) or fallback_title(prefix, name)
     empty = [p for p in all_paths if p not in covered]
     return Scaffold(
         list_title,
@@ -402,36 +357,5 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
         sum(map(len, unreadable.values())),
         empty,
         last_entry,
-        _contents_heading(text, {s.title.lower() for s in ordered}),
+        contents_heading(text, {s.title.lower() for s in ordered}),
     )
-
-
-_CONTENTS = re.compile(r"^(table of )?contents?$|^paper ?list$|^papers$", re.IGNORECASE)
-
-
-def _contents_heading(text: str, section_titles: Collection[str]) -> str:
-    """The list's own table-of-contents heading, "Table of Contents" or "Contents" as it writes
-    it (kept, not renamed), else "Contents"; never a section's title."""
-    for line in shown_text(text).splitlines():
-        if re.match(r"#{2,3} ", line) and re.fullmatch(
-            r"(?i)(table of )?contents", title := clean_heading(line)
-        ):
-            return title if title.lower() not in section_titles else "Contents"
-    return "Contents"
-
-
-def _document_title(text: str) -> str:
-    """The list's ``#`` heading (or underlined with ``===``), or its HTML ``<h1>``; none in a
-    comment."""
-    for line in shown_text(text).splitlines():
-        if line.startswith("# "):
-            return clean_heading(line[2:]) or ""
-    match = re.search(r"<h1[^>]*>(.*?)</h1>", text, re.IGNORECASE | re.DOTALL)
-    return clean_heading(re.sub(r"<[^>]+>", "", match[1])) if match else ""
-
-
-def _fallback_title(prefix: tuple[str, ...], name: str) -> str:
-    if prefix and not _CONTENTS.match(prefix[0]):
-        return prefix[0]
-    stem = Path(name).stem
-    return FALLBACK_TITLE if stem.lower() in ("readme", "index") else stem.replace("_", " ")
