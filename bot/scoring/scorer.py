@@ -26,14 +26,13 @@ from scipy.sparse import csr_matrix
 from bot.core import templates
 from bot.core.candidates import Correction
 from bot.core.catalog import Catalog
-from bot.core.markdown import plain_line
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.scoring.background import plain as plain_papers
 from bot.scoring.neighbours import CatalogEntry, content_words, nearest
-from bot.scoring.patterns import matched_words
+from bot.scoring.reasons import shown_matches
 from bot.scoring.router import ANY_SUBSECTION, Route
-from bot.scoring.rules import EFFICIENCY, Match, RuleResult, RuleScorer
+from bot.scoring.rules import RuleResult, RuleScorer
 from bot.scoring.settings import ScoringSettings
 from bot.scoring.training import (
     TrainedState,
@@ -96,36 +95,6 @@ class Components:
 def _sigmoid(values: np.ndarray) -> np.ndarray:
     result: np.ndarray = 1.0 / (1.0 + np.exp(-values))
     return result
-
-
-def _evidence(match: Match, paper: Paper) -> str:
-    """How a match is shown: the words it found in the paper, as the paper wrote them ("prun*"
-    shows "Pruning"; a regular expression its group named ``shown`` when it has one), as one safe
-    line of at most 60 characters. Not found again (``re`` folds a few letters other than ASCII
-    when it ignores case): a keyword pattern as written in the config, a regular expression ""."""
-    found = matched_words(match.rule.pattern, paper.title if match.field == "title" else paper.abstract)
-    if found:
-        return plain_line(found, 60)
-    return "" if match.rule.pattern.startswith("re:") else match.rule.pattern
-
-
-def _once_per_words(
-    matches: list[Match], said: Callable[[Match], str], name: Callable[[Match], str | None] | None = None
-) -> tuple[list[Match], dict[Match, list[str]]]:
-    """The matches that show different words (two patterns that find the same words, "tensor
-    parallel*" and a goal's regex on "Tensor Parallelization", are shown once), and for each one
-    kept the names of the matches merged into it, in order: by default the sections its words vote
-    for (efficiency names none); ``name`` gives another (a negative rule's group)."""
-    first: dict[str, Match] = {}
-    targets: dict[Match, list[str]] = {}
-    for match in matches:
-        words = said(match).casefold()
-        kept = first.setdefault(words, match) if words else match  # "a phrase" is never merged
-        named = targets.setdefault(kept, [])
-        label = name(match) if name else (match.target if match.rule.group != EFFICIENCY else None)
-        if label is not None and label not in named:
-            named.append(label)
-    return [m for m in matches if m in targets], targets
 
 
 def _top_section(rules: RuleResult, sections: dict[str, int]) -> str | None:
@@ -365,29 +334,7 @@ class Scorer:
             floor = s.new_section_floor
             return self._new_section(rules, sizes) if floor is not None and logit < floor else None
 
-        # a goal of the chosen section is why the paper goes there: shown however light (the
-        # training goal weighs 0.5, it routes), a noise word is not
-        shown = [
-            m
-            for m in rules.top_matches(len(rules.matches), (route.section,))
-            if abs(m.points) >= s.reasons_min_points or (m.rule.goal and m.rule.group == route.section)
-        ]
-        positive = [m for m in shown if not m.rule.negative][: s.rule_reasons]
-
-        def evidence(m: Match) -> str:
-            return _evidence(m, paper)
-
-        targets: dict[Match, list[str]] = {}
-        fields = []
-        for field in ("title", "abstract"):
-            found, named = _once_per_words([m for m in positive if m.field == field], evidence)
-            fields.append((field, found))
-            targets |= named
-        # two negative rules on the same words ("Hallucination": other-goal-in-title and
-        # LLM-application) are one reason naming both
-        negatives, groups = _once_per_words(
-            [m for m in shown if m.rule.negative], evidence, lambda m: m.rule.group
-        )
+        shown = shown_matches(paper, rules, route, s)
         text = template.render(
             learned=(1.0 / (1.0 + math.exp(-learned))) if model else None,
             floored=bool(model) and s.learned_floor is not None and learned < s.learned_floor,
@@ -399,10 +346,10 @@ class Scorer:
             positives=len(self.state.entries),
             rules=rules,
             abstract=(1.0 / (1.0 + math.exp(-abstract))) if abstracts else None,
-            fields=[(field, found) for field, found in fields if found],
-            negatives=negatives[:2],
-            groups=lambda m: groups.get(m, [m.rule.group]),
-            evidence=evidence,
-            targets=lambda m: targets.get(m, [m.target] if m.rule.group != EFFICIENCY else []),
+            fields=shown.fields,
+            negatives=shown.negatives,
+            groups=shown.groups,
+            evidence=shown.evidence,
+            targets=shown.targets,
         )
         return [line.strip() for line in text.splitlines() if line.strip()]
