@@ -1211,6 +1211,43 @@ def test_a_pr_opened_after_main_moved_is_built_on_main_as_it_is_then(fake, taxon
     assert (fake.reads(), fake.writes()) == (1, 5 + 3 + 5) and not fake.violations
 
 
+def test_a_pr_opened_after_main_moved_is_kept_when_the_new_head_cannot_be_read(fake, taxonomy):
+    """The PR is open when the run learns that the default branch moved: a failing read of the new
+    head raised out of ``propose``, and poll counted a failure for the paper of a PR it had opened.
+    The PR is left as opened, on the head the run read, and the run's later PRs are built there."""
+    first = forge_for(fake).propose(paper_change(taxonomy, "2405.00002")).pull_request
+    forge = forge_for(fake)
+    forge.bot_pull_requests("all")
+    read_head = fake.head()
+    assert fake.merge(first.number).status_code == 200
+    fake.fail("POST", "/graphql", status=502, times=20, when=lambda b: "CatalogBotHead" in str(b))
+
+    second, third = paper_change(taxonomy, "2405.00001", 1), paper_change(taxonomy, "2404.00009", 2)
+    results = [forge.propose(second), forge.propose(third)]
+
+    for change, result in zip((second, third), results, strict=True):
+        assert result.action == "opened" and branch_commit(fake, change.branch).parents == [read_head]
+    assert not fake.violations
+
+
+def test_a_pr_left_on_the_head_the_run_read_is_recorded_there(fake, taxonomy):
+    """Its paper added to the default branch meanwhile, the PR just opened cannot be rebuilt on
+    the new head and stays on the one the run read; the run's record of it named the new head as
+    its commit's parent, so the PR's base file read the new catalog, not the one it was built on."""
+    change = paper_change(taxonomy, "2405.00001", 1)
+    forge = forge_for(fake)
+    forge.bot_pull_requests("all")
+    read_catalog = fake.file("catalog.md")
+    by_hand = change.edit(read_catalog)
+    fake.meanwhile("POST", "/repos/{owner}/{repo}/pulls", lambda: fake.push("catalog.md", by_hand))
+
+    pull = forge.propose(change).pull_request
+
+    assert fake.file("catalog.md") == by_hand and fake.file("catalog.md", change.branch) == by_hand
+    assert forge.read_pull_request_base_file(pull, "catalog.md") == read_catalog
+    assert not fake.violations
+
+
 def test_a_branch_deleted_while_the_run_rebuilt_it_is_not_created_again(fake, taxonomy):
     """A maintainer merges a bot PR (GitHub deletes its branch) while a run that read it open
     rebuilds it (refresh after the previous merge, an /add moving its section): the move found

@@ -102,6 +102,7 @@ class PullRequests:
             return ProposalResult(pull, "unchanged" if pull == existing.pull else "updated", diff)
         message = hunks.with_trailer(change.commit_message, context)
         commit = self._commit(replace(change, commit_message=message), new_text)
+        parent = snap.head_oid  # the commit's (a PR left as opened below keeps it; the view moves on)
         if existing:
             # the body (its marker: what refresh rebuilds from) before the branch: a refused PATCH
             # then changes nothing, and a branch move that fails after it is redone by refresh
@@ -114,12 +115,12 @@ class PullRequests:
         else:
             (pull, moved_to), action = self._open_new(change, commit), "opened"
             if moved_to is not None and (rebuilt := self._onto_moved_head(pull, change, commit, moved_to)):
-                commit, new_text, diff, context = rebuilt
+                (commit, new_text, diff, context), parent = rebuilt, snap.head_oid
         pull = replace(pull, context=context, mergeable=None)
         snap.pulls[pull.number] = BotPull(
             pull,
             commit,
-            (snap.head_oid,),
+            (parent,),
             git_blob_sha(new_text) if change.path == self.view.catalog_path else None,
             1,
         )
@@ -208,12 +209,13 @@ class PullRequests:
         """The PR just opened names the default branch's head, and it is not the one this run read
         (a maintainer merged a PR while the run trained): the PR's branch is rebuilt on it, from
         this run's commit only, and the run's later PRs are built there too. Returns the new
-        ``(commit, text, diff, context)``; None when the PR is left as opened (the change no
-        longer applies there, e.g. its paper was added meanwhile: the next refresh closes it)."""
-        if not self.view.follow(head):
-            return None
-        base_text = self.view.read_file(change.path)
+        ``(commit, text, diff, context)``; None when the PR is left as opened (the new head cannot
+        be read, or the change no longer applies there, e.g. its paper was added meanwhile: the
+        next refresh rebuilds or closes it)."""
         try:
+            if not self.view.follow(head):
+                return None
+            base_text = self.view.read_file(change.path)
             new_text = change.edit(base_text)
             if new_text == base_text:
                 raise ForgeError(f"it leaves {change.path} as it is")
