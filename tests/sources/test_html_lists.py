@@ -38,6 +38,26 @@ def test_a_row_over_several_lines_is_read_whole_on_its_first_line() -> None:
     assert not "".join(lines[6:]).strip()
 
 
+def test_the_first_row_or_item_on_the_line_of_its_table_or_list_is_read() -> None:
+    """``<ul><li>`` and ``<table><tr>`` on one line: the first paper was no entry (read only when
+    nothing came before it on its line), while ``</li></ul>`` after the last one was fine."""
+    text = (
+        '<ul><li><a href="https://arxiv.org/abs/2401.00001">Alpha</a>, A. Author, NeurIPS 2024</li>\n'
+        '<li><a href="https://arxiv.org/abs/2401.00002">Beta</a>, B. Author, ICML 2024</li></ul>\n'
+        "\n"
+        '  <table><tr><td><a href="https://arxiv.org/abs/2401.00003">Gamma</a></td><td>CVPR 2023</td></tr>\n'
+        '  <tr><td><a href="https://arxiv.org/abs/2401.00004">Delta</a></td><td>CVPR 2023</td></tr></table>\n'
+    )
+    assert markdown_of_html(text).split("\n") == [
+        "- [Alpha](https://arxiv.org/abs/2401.00001), A. Author, NeurIPS 2024",
+        "- [Beta](https://arxiv.org/abs/2401.00002), B. Author, ICML 2024",
+        "",
+        "| [Gamma](https://arxiv.org/abs/2401.00003) | CVPR 2023 |",
+        "| [Delta](https://arxiv.org/abs/2401.00004) | CVPR 2023 |",
+        "",
+    ]
+
+
 def test_list_items_become_bullets_nested_ones_too() -> None:
     text = (
         "<ul>\n"

@@ -29,12 +29,16 @@ _TAGS_ONLY = re.compile(
     r"[ \t]*(?:</?(?:table|thead|tbody|tfoot|ul|ol|tr|th|td|li)\b[^>]*>[ \t]*)*", re.IGNORECASE
 )
 _SEPARATOR_ROOM = re.compile(r"[ \t]*(?:<(?:table|thead)\b[^>]*>[ \t]*)*", re.IGNORECASE)
+# what may come before a row or item on its line: its table's or list's opening tags
+# ("<ul><li>...", "<table><tr>..."), as its closing ones may follow it
+_OPENING_ONLY = re.compile(r"[ \t]*(?:<(?:table|thead|tbody|tfoot|ul|ol)\b[^>]*>[ \t]*)*", re.IGNORECASE)
 
 
 @dataclass
 class _Block:
-    """A ``<tr>`` or ``<li>`` first on its line: where it starts (its line's indent) and ends in
-    the text, its content as markdown, and the links it holds (label without tags, URL)."""
+    """A ``<tr>`` or ``<li>`` first on its line (after its table's or list's opening tags, if
+    any): where it starts (its line's indent) and ends in the text, its content as markdown, and
+    the links it holds (label without tags, URL)."""
 
     tag: str
     start: int
@@ -102,7 +106,7 @@ class _RowsAndItems(HTMLParser):
             self._close(at)
             self._tables += tag == "table"
             line_start = self.text.rfind("\n", 0, at) + 1
-            if tag in _ROWS_AND_ITEMS and not self.text[line_start:at].strip(" \t"):
+            if tag in _ROWS_AND_ITEMS and _OPENING_ONLY.fullmatch(self.text[line_start:at]):
                 self._open = _Block(tag, line_start, self._tables)
         elif self._open is None:
             return
