@@ -327,6 +327,19 @@ def test_a_heading_with_control_characters_makes_a_clean_section_title(adopter: 
     assert cli.main(["lint", "catalog.md"]) == 0
 
 
+def test_an_intro_with_control_characters_is_written_clean(adopter: Path) -> None:
+    """The list's first paragraph with an ANSI escape or a bidi override became the taxonomy's
+    intro as written, which the config check refuses: init stopped with "the generated config
+    has problems (a bug of init)" and wrote nothing."""
+    text = (
+        "# Awesome X\n\nA list of \x1b[2Jpapers \u202eabout fast models.\n\n## Quantization\n\n"
+        "- [A Paper Title Long Enough](https://arxiv.org/abs/2210.17323)\n"
+    )
+    (adopter / "README.md").write_text(text, encoding="utf-8")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    assert load_taxonomy(adopter / "config").intro == "A list of [2Jpapers about fast models."
+
+
 def test_a_jekyll_front_matter_is_no_intro(adopter: Path) -> None:
     """A GitHub Pages list opens with `---` / `layout: default` / ... / `---`: its intro was
     "layout: default title: ... permalink: /"."""

@@ -1,11 +1,13 @@
 """A list's own intro: its first paragraph of prose before its first section, as text (links
-reduced to their words, HTML and emphasis marks dropped: the site shows the intro as text), cut
-to whole sentences when long. ``init`` writes it as the catalog's ``intro`` (pure)."""
+reduced to their words, HTML and emphasis marks dropped: the site shows the intro as text; no
+control or invisible character, which the taxonomy refuses), cut to whole sentences when long.
+``init`` writes it as the catalog's ``intro`` (pure)."""
 
 from __future__ import annotations
 
 import re
 
+from bot.core.text import strip_unsafe
 from bot.sources.lists.items import shown_text
 
 _LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
@@ -28,7 +30,7 @@ def list_intro(text: str) -> str | None:
             continue
         if paragraph:
             intro = _MARKUP.sub("", _LINK.sub(r"\1", " ".join(paragraph)))
-            intro = " ".join(intro.split())
+            intro = " ".join(strip_unsafe(intro).split())
             if len(intro.split()) >= 5:
                 return intro if len(intro) <= MAX_INTRO else _shortened(intro)
             paragraph = []
