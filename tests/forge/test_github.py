@@ -1230,6 +1230,26 @@ def test_a_pr_opened_after_main_moved_is_kept_when_the_new_head_cannot_be_read(f
     assert not fake.violations
 
 
+def test_a_failed_read_of_the_new_heads_large_catalog_moves_the_run_to_no_part_of_it(fake, taxonomy):
+    """A catalog too large for GraphQL's text comes from the blob API; that read failing left the
+    run on the new head's tree with the old head's catalog: the next PR, built there, wrote the old
+    catalog plus its line, and merged it would have removed the line merged meanwhile."""
+    first = forge_for(fake).propose(paper_change(taxonomy, "2405.00002")).pull_request
+    forge = forge_for(fake)
+    forge.bot_pull_requests("all")
+    forge.read_file("catalog.md")
+    assert fake.merge(first.number).status_code == 200
+    fake.graphql_text_limit = 100
+    fake.fail("GET", "/repos/{owner}/{repo}/git/blobs/{file_sha}", status=502, times=1_000)
+
+    second, third = paper_change(taxonomy, "2405.00001", 1), paper_change(taxonomy, "2404.00009", 2)
+    for change in (second, third):
+        assert forge.propose(change).action == "opened"
+        [parent] = branch_commit(fake, change.branch).parents
+        assert fake.file("catalog.md", change.branch) == change.edit(fake.git.text(parent, "catalog.md"))
+    assert not fake.violations
+
+
 def test_a_pr_left_on_the_head_the_run_read_is_recorded_there(fake, taxonomy):
     """Its paper added to the default branch meanwhile, the PR just opened cannot be rebuilt on
     the new head and stays on the one the run read; the run's record of it named the new head as

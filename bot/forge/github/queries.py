@@ -184,8 +184,9 @@ class RepositoryView:
         commit = (data.get("repository") or {}).get("object") or {}
         if not (commit.get("tree") or {}).get("oid"):
             raise ForgeError(f"{snap.default_branch} moved to {head_oid[:7]}, which GitHub does not show")
+        catalog = self._file_text(commit.get("file"))  # before the head: a failed read moves nothing
         snap.head_oid, snap.tree_oid = head_oid, commit["tree"]["oid"]
-        snap.files = {self.catalog_path: self._file_text(commit.get("file"))}
+        snap.files = {self.catalog_path: catalog}
         return True
 
     def _load_snapshot(self) -> Snapshot:
