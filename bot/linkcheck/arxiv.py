@@ -169,13 +169,7 @@ def _resolved(link: PaperLink, result: LookupResult | None, failure: str = "") -
     """The verdict for one link, or None to leave it to HTTP; ``failure``: why the API stopped
     answering (its papers not answered are unknown, not left to HTTP at arXiv's pace)."""
     if result is None and failure:
-        return LinkResult(
-            link.url,
-            Verdict.UNKNOWN,
-            final_url=link.url,
-            error=f"{API_UNAVAILABLE} ({failure})",
-            source=ArxivResolver.name,
-        )
+        return LinkResult.not_checked(link.url, API_UNAVAILABLE, failure, ArxivResolver.name)
     if result is None or result.status is LookupStatus.MALFORMED:
         return None
     if result.status is LookupStatus.UNKNOWN:

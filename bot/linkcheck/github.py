@@ -129,13 +129,7 @@ def _resolved(link: RepoLink, info: RepoInfo | None, failure: str = "") -> LinkR
     """The verdict for one link, or None to leave it to HTTP; ``failure``: why GitHub stopped
     answering (the links of the repositories it did not answer for are unknown)."""
     if info is None and failure:
-        return LinkResult(
-            link.url,
-            Verdict.UNKNOWN,
-            final_url=link.url,
-            error=f"{GITHUB_UNAVAILABLE} ({failure})",
-            source=GitHubRepoResolver.name,
-        )
+        return LinkResult.not_checked(link.url, GITHUB_UNAVAILABLE, failure, GitHubRepoResolver.name)
     if info is None:
         return None
     if not info.exists:

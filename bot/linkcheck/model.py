@@ -36,6 +36,12 @@ class LinkResult:
     requests: int = 0  # HTTP requests this link cost
     source: str = "http"  # "http", or the name of the resolver that answered
 
+    @classmethod
+    def not_checked(cls, url: str, unavailable: str, failure: str, source: str) -> LinkResult:
+        """A link left unknown this run because its resolver's API stopped answering (``unavailable``
+        says which, ``failure`` what failed), not checked over HTTP instead."""
+        return cls(url, Verdict.UNKNOWN, final_url=url, error=f"{unavailable} ({failure})", source=source)
+
     @property
     def alive(self) -> bool | None:
         """True/False when verified, None when unknown or excluded."""
