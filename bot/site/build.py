@@ -2,7 +2,7 @@
 
 The page works without JavaScript (every entry, grouped by section like ``catalog.md``); the
 script then adds filters, sorting and the state in the URL, and a worker adds text search
-(MiniSearch, vendored) over ``search.json`` (titles, authors, arXiv ids) and ``abstracts.json``,
+(MiniSearch, vendored) over ``search.json`` (titles, authors, venues, arXiv ids) and ``abstracts.json``,
 fetched after the page shows, so that neither the first render nor typing waits for the abstracts
 or the index; the short fields are searchable first, the abstracts once indexed too.
 Everything that comes from the catalog or the paper store is untrusted text: jinja2 escapes it
@@ -125,13 +125,13 @@ class SiteEntry:
 
     def search_doc(self) -> dict[str, Any]:
         """The entry in search.json: the short fields the search worker indexes first
-        (search.SHORT_FIELDS); its abstract is in abstracts.json (``abstract_doc``)."""
-        return {
-            "id": self.index,
-            "title": self.title,
-            "authors": self.author_text,
-            "arxiv": self.arxiv_id or "",
-        }
+        (search.SHORT_FIELDS; the venue only when there is one); its abstract is in
+        abstracts.json (``abstract_doc``)."""
+        doc: dict[str, Any] = {"id": self.index, "title": self.title, "authors": self.author_text}
+        if self.venue:
+            doc["venue"] = self.venue
+        doc["arxiv"] = self.arxiv_id or ""
+        return doc
 
     def abstract_doc(self) -> dict[str, Any] | None:
         """The entry in abstracts.json (None without an abstract): indexed after the short

@@ -28,10 +28,10 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-FIELDS = ("title", "authors", "arxiv", "abstract")
+FIELDS = ("title", "authors", "venue", "arxiv", "abstract")
 # Indexed first (search.json), so a big catalog is searchable by them within a fraction of a
 # second; the page says so until the abstracts (abstracts.json) are indexed too.
-SHORT_FIELDS = ("title", "authors", "arxiv")
+SHORT_FIELDS = ("title", "authors", "venue", "arxiv")
 # Query terms shorter than this are left out of the search (they would match most of the index
 # as prefixes, and most of a keystroke's time would go there): "k" searches nothing yet, "kv" does.
 # A shorter number is kept, as a whole term: "4-bit" is not "bit", and its "4" not "4096".
@@ -100,6 +100,9 @@ class Searchable(Protocol):
     def year(self) -> int | None: ...
 
     @property
+    def venue(self) -> str: ...
+
+    @property
     def venue_name(self) -> str: ...
 
     @property
@@ -157,8 +160,10 @@ def query_terms(query: str) -> list[str]:
 
 
 def entry_terms(entry: Searchable) -> set[str]:
-    """The terms of the searched fields (search.json's title, authors, arxiv; abstracts.json's abstract)."""
-    return set(tokenize(" ".join((entry.title, entry.author_text, entry.arxiv_id or "", entry.abstract))))
+    """The terms of the searched fields (search.json's title, authors, venue, arxiv; abstracts.json's
+    abstract)."""
+    fields = (entry.title, entry.author_text, entry.venue, entry.arxiv_id or "", entry.abstract)
+    return set(tokenize(" ".join(fields)))
 
 
 def _utf16_length(text: str) -> int:

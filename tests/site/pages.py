@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from playwright.sync_api import Locator, Page
 
 # The search box's label: what the search covers (bot.site.search.FIELDS), arXiv ids included.
-SEARCH_LABEL = "Search titles, authors, arXiv ids and abstracts"
+SEARCH_LABEL = "Search titles, authors, venues, arXiv ids and abstracts"
 SETTLED = (
     "document.documentElement.dataset.ready === '1' && "
     "!document.getElementById('results').hasAttribute('aria-busy')"

@@ -88,6 +88,23 @@ def test_typed_queries_show_what_python_computes(
     }
 
 
+def test_a_venue_typed_in_the_search_finds_its_papers(
+    page: Page, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    """A venue typed in the search box ("NeurIPS 2024") finds the papers published there (it found
+    nothing: the venue was only a filter, without its year)."""
+    built = site[0]
+    open_page(page, base_url)
+    box = page.get_by_label(SEARCH_LABEL)
+    for query, venue in (("workshop 2024", "Workshop B 2024"), ("conf 2023", "Conf A 2023")):
+        expected = expected_ids(built, Filters(query=query))
+        assert expected and expected == {e.index for e in built.entries if e.venue == venue}, query
+        box.fill(query)
+        settle(page, len(expected))
+        assert set(visible_ids(page)) == expected, query
+        assert "similar spellings" not in (page.text_content("#count") or "")
+
+
 def test_arxiv_ids_accents_and_typos_are_found(
     page: Page, base_url: str, site: tuple[site_build.Site, Path]
 ) -> None:

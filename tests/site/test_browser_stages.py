@@ -21,7 +21,7 @@ try:
 except ImportError as exc:  # pragma: no cover - the test extra installs playwright
     raise RuntimeError("playwright is missing: pip install -e '.[test]'") from exc
 
-STILL_INDEXING = " in titles, authors and arXiv ids (abstracts are still being indexed…)"
+STILL_INDEXING = " in titles, authors, venues and arXiv ids (abstracts are still being indexed…)"
 
 
 def _short_matches(built: site_build.Site, query: str) -> set[int]:
@@ -133,7 +133,7 @@ def test_a_missing_abstracts_file_leaves_the_short_fields_searchable_and_says_so
     settle(page, len(in_titles))
     assert set(visible_ids(page)) == in_titles
     assert page.text_content("#count") == (
-        f"{len(in_titles)} of {len(built.entries)} entries match in titles, authors and arXiv ids "
+        f"{len(in_titles)} of {len(built.entries)} entries match in titles, authors, venues and arXiv ids "
         "(the abstracts could not be loaded)"
     )
     page.context.close()

@@ -370,11 +370,12 @@ def test_search_semantics_match_minisearch_defaults() -> None:
 
     class E:
         title, abstract, section, subsection = "KV-Cache Eviction", "We prune tokens.", "a", None
-        year, venue_name, code_url, stars, author_text = 2024, "", "", None, "Zoë Ng"
-        arxiv_id = "2405.00732"
+        year, venue_name, code_url, stars, author_text = 2024, "NeurIPS", "", None, "Zoë Ng"
+        arxiv_id, venue = "2405.00732", "NeurIPS 2024 Oral"
 
     assert search.matches_query(E(), "kv cach")  # every term, as a prefix
     assert search.matches_query(E(), "zoë prune")  # authors and abstract are searched
+    assert search.matches_query(E(), "neurips 2024") and search.matches_query(E(), "kv oral")  # and the venue
     assert not search.matches_query(E(), "cache quantization")  # AND, not OR
     assert not search.matches_query(E(), "ache")  # prefixes, not substrings
     assert search.matches_query(E(), "  ,; ")  # no term: everything
@@ -441,7 +442,7 @@ def test_letters_without_an_accent_to_drop_are_found_as_typed() -> None:
     class E:
         title, abstract, section, subsection = "Attention Is All You Need", "", "a", None
         year, venue_name, code_url, stars, author_text = 2017, "", "", None, "Łukasz Kaiser, Ørjan Ødegaard"
-        arxiv_id = "1706.03762"
+        arxiv_id, venue = "1706.03762", ""
 
     for query in ("lukasz kaiser", "Łukasz", "odegaard", "ØDEGAARD", "orj"):
         assert search.matches_query(E(), query), query
@@ -455,7 +456,7 @@ def test_typo_tolerant_matches_come_closest_first() -> None:
 
     class E:
         abstract, section, subsection, year, venue_name, code_url, stars = "", "a", None, 2024, "", "", None
-        arxiv_id = None
+        arxiv_id, venue = None, ""
 
         def __init__(self, title: str, authors: str) -> None:
             self.title, self.author_text = title, authors

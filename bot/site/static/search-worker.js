@@ -1,7 +1,7 @@
 /* The search index, off the page's main thread, in two steps so that a big catalog is
  * searchable at once. {type: "init"} (sent from the page's <head> by search-start.js while the
- * page is still loading) indexes search.json (title, authors, arXiv id of every entry; asked for
- * as this script starts) by those short fields ("searchable"); {type: "abstracts", url} (sent by
+ * page is still loading) indexes search.json (title, authors, venue, arXiv id of every entry;
+ * asked for as this script starts) by those short fields ("searchable"); {type: "abstracts", url} (sent by
  * site.js once the page is parsed) fetches abstracts.json and then builds the whole index (every
  * field of bot/site/search.py, abstracts included) a slice of time at a time, answering queries
  * from the short index in between ("indexed"). Answers {type: "search", seq, q} with the matching
@@ -26,7 +26,7 @@ searchJSON.catch(function () {});  // reported by init
 importScripts("vendor/minisearch-7.2.0.umd.js");
 
 var index = null;
-var stage = null; // "short" (titles, authors, arXiv ids) or "full" (abstracts too)
+var stage = null; // "short" (titles, authors, venues, arXiv ids) or "full" (abstracts too)
 var abstracts = [];
 var waiting = null; // the latest search asked before any index was ready
 var SLICE_MS = 8; // the longest a search waits for the whole index's building
@@ -135,8 +135,8 @@ function buildFull(options, docs, start) {
     var until = performance.now() + SLICE_MS;
     while (k < docs.length && performance.now() < until) {
       var doc = docs[k++];
-      built.add({ id: doc.id, title: doc.title, authors: doc.authors, arxiv: doc.arxiv,
-                  abstract: abstracts[doc.id] || "" });
+      built.add({ id: doc.id, title: doc.title, authors: doc.authors, venue: doc.venue,
+                  arxiv: doc.arxiv, abstract: abstracts[doc.id] || "" });
     }
     if (k < docs.length) yieldThen(slice); else ready(built, "full", start, docs.length);
   }
