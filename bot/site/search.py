@@ -17,14 +17,17 @@ with no term left shows every entry. When no entry has every term, the search is
 with typos allowed (``FUZZY``: MiniSearch's ``fuzzy``, a Levenshtein distance of a fifth of the
 term's length, rounded; none for terms with a digit), so "quantizaton" still finds
 "quantization"; the page says so, and shows those matches closest first (fewest ``edits``, then
-the chosen order).
+the chosen order). The page's default order while searching, "Best match" (``rank``), lists the
+entries that show every word of the query in their line (title, authors, venue, arXiv id) before
+those found by their abstract, and in each group those with more of the words in their title
+first (whole words before the starts of words), then in catalog order.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -110,6 +113,9 @@ class Searchable(Protocol):
 
     @property
     def stars(self) -> int | None: ...
+
+    @property
+    def date_key(self) -> int: ...
 
     @property
     def author_text(self) -> str: ...
@@ -218,6 +224,21 @@ def edits(entry: Searchable, query: str) -> int:
     return total
 
 
+def rank(entry: Searchable, query: str) -> tuple[int, int]:
+    """Where ``entry`` has the query's distinct terms, for "Best match" (smallest first): how
+    many start no word of its title, authors, venue or arXiv id (found in the abstract, or with
+    typos); then, per term, 0 when it is a word of the title, 1 when it starts one, 2 when the
+    title lacks it, summed. The worker's rank does the same."""
+    title = set(tokenize(entry.title))
+    short = title | set(tokenize(" ".join((entry.author_text, entry.venue, entry.arxiv_id or ""))))
+    not_shown = in_title = 0
+    for word in dict.fromkeys(query_terms(query)):
+        not_shown += not any(is_prefix(word, term) for term in short)
+        if word not in title:
+            in_title += 1 if any(is_prefix(word, term) for term in title) else 2
+    return not_shown, in_title
+
+
 def matches_query(entry: Searchable, query: str, fuzzy: bool = False) -> bool:
     """Every query term is a prefix of some term of the entry's searched fields (or, with
     ``fuzzy``, within ``max_typos`` edits of one)."""
@@ -236,7 +257,7 @@ def is_fuzzy(entries: Sequence[Searchable], query: str) -> bool:
 
 @dataclass(frozen=True)
 class Filters:
-    """The page's filters, as in its URL: ``?q=&section=&year=&venue=&code=1&stars=N``."""
+    """The page's filters and order, as in its URL: ``?q=&section=&year=&venue=&code=1&stars=N&sort=``."""
 
     query: str = ""
     section: str = ""  # a section id (with its subsections) or a subsection id
@@ -245,6 +266,7 @@ class Filters:
     code: bool = False
     min_stars: int = 0
     fuzzy: bool = False  # the query allows typos (select sets it when nothing matches exactly)
+    sort: str = "relevance"  # one of sort_keys(): "Best match", the page's default
 
     def keep(self, entry: Searchable) -> bool:
         if self.section and self.section not in (entry.section, entry.subsection):
@@ -261,19 +283,27 @@ class Filters:
 
 
 def select(entries: Iterable[Searchable], filters: Filters) -> list[Searchable]:
-    """The entries the page shows, in catalog order. The query is searched over every entry,
+    """The entries the page shows, in its order. The query is searched over every entry,
     before the filters, so the retry with typos happens when no entry at all has every term;
-    its matches come closest first (fewest ``edits``, then catalog order; with another sort
-    the page orders ties by it)."""
+    its matches come closest first (fewest ``edits``). Then ``filters.sort``: "relevance"
+    (``rank``; catalog order without a query), "newest" (``date_key``), "stars" (most first)
+    or "catalog"; ties keep catalog order."""
     entries = list(entries)
     if not filters.fuzzy and is_fuzzy(entries, filters.query):
         filters = replace(filters, fuzzy=True)
     kept = [entry for entry in entries if filters.keep(entry)]
-    if filters.fuzzy:
-        kept.sort(key=lambda entry: edits(entry, filters.query))  # stable: catalog order next
-    return kept
+    orders: dict[str, Callable[[Searchable], tuple[int, ...]]] = {
+        "relevance": lambda entry: rank(entry, filters.query),
+        "newest": lambda entry: (-entry.date_key,),
+        "stars": lambda entry: (-(entry.stars or 0),),
+        "catalog": lambda entry: (),
+    }
+    order = orders[filters.sort]
+    closest = (lambda entry: edits(entry, filters.query)) if filters.fuzzy else (lambda entry: 0)
+    return sorted(kept, key=lambda entry: (closest(entry), *order(entry)))  # stable: catalog order next
 
 
 def sort_keys() -> Sequence[str]:
-    """The page's orders: the catalog's own, newest first, most stars first."""
-    return ("catalog", "newest", "stars")
+    """The page's orders: best match (its default), the catalog's own, newest first, most stars
+    first."""
+    return ("relevance", "catalog", "newest", "stars")

@@ -193,6 +193,32 @@ def test_typo_tolerant_matches_show_closest_first(
     assert visible_ids(page) == expected
 
 
+def test_a_search_shows_its_best_matches_first(
+    page: Page, base_url: str, site: tuple[site_build.Site, Path]
+) -> None:
+    """By default a search lists its matches in bot.site.search's "Best match" order (the words
+    in the title first, the entries found by their abstract last), not in catalog order, where an
+    abstract's mention came before a title; "Catalog order" is still one choice away."""
+    built = site[0]
+    open_page(page, base_url)
+    box, sort = page.get_by_label(SEARCH_LABEL), page.get_by_label("Sort by")
+    assert sort.input_value() == "relevance"
+    for query in ("kernel", "graph tensor", "sparse gr", "river"):
+        ranked = [e.index for e in search.select(built.entries, Filters(query=query))]  # type: ignore[attr-defined]
+        assert ranked != sorted(ranked), query  # the order matters here
+        box.fill(query)
+        settle(page, len(ranked))
+        assert visible_ids(page) == ranked, query
+        assert "sort" not in parse_qs(urlparse(page.url).query)  # the default: not in the URL
+    sort.select_option("catalog")
+    settle(page)
+    assert visible_ids(page) == sorted(ranked)
+    assert parse_qs(urlparse(page.url).query)["sort"] == ["catalog"]
+    open_page(page, base_url + "?q=river&sort=catalog")  # a link to catalog order keeps it
+    settle(page, len(ranked))
+    assert visible_ids(page) == sorted(ranked)
+
+
 @pytest.mark.parametrize(
     "label, action, filters",
     [
@@ -327,7 +353,7 @@ def test_hostile_text_stays_text(page: Page, base_url: str, site: tuple[site_bui
     assert fixture.HOSTILE_ABSTRACT in (item.locator(".abstract").text_content() or "")
     assert item.locator("img").count() == 0
     # the venue filter offers the hostile venue as a plain option, and filters by it
-    page.get_by_label("Venue").select_option("Conf </script <!--")
+    page.get_by_label("Venue", exact=True).select_option("Conf </script <!--")
     settle(page, 1)
     assert visible_ids(page) == [target]
 

@@ -150,7 +150,11 @@ def test_without_stars_in_the_catalog_no_stars_controls_show(browser: Browser, t
     with serve(tmp_path / "out") as url:
         open_page(page, url + "?stars=100&sort=stars&code=1")
         assert page.get_by_label("Minimum stars").count() == 0
-        assert page.locator("#sort option").all_text_contents() == ["Catalog order", "Newest first"]
+        assert page.locator("#sort option").all_text_contents() == [
+            "Best match",
+            "Catalog order",
+            "Newest first",
+        ]
         assert shown_count(page) == len(expected_ids(built, Filters(code=True))) > 0
         assert parse_qs(urlparse(page.url).query) == {"code": ["1"]}
     context.close()

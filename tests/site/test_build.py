@@ -469,8 +469,46 @@ def test_typo_tolerant_matches_come_closest_first() -> None:
     assert [search.edits(e, query) for e in (far, near)] == [2, 1]
     assert search.select([far, near, other], search.Filters(query=query)) == [near, far]
     assert search.select([far, other], search.Filters(query=query)) == [far]
-    # exact matches keep the catalog order
+    # exact matches equally good keep the catalog order
     assert search.select([far, near], search.Filters(query="kernel")) == [far, near]
+
+
+def test_best_match_lists_title_matches_first() -> None:
+    """A search's default order ("Best match"): the entries with every word in their line (title,
+    authors, venue) before those found by their abstract; in each group, the words as words of
+    the title first, then as the starts of its words; then catalog order (it was catalog order
+    only: a match by its abstract came first)."""
+
+    class E:
+        section, subsection, year, venue_name, code_url, stars, arxiv_id = "a", None, 2024, "", "", None, None
+
+        def __init__(self, title: str, authors: str = "Ada", abstract: str = "", venue: str = "") -> None:
+            self.title, self.author_text, self.abstract, self.venue = title, authors, abstract, venue
+            self.date_key = len(title)
+
+    abstract_only = E("Notes on Caching", abstract="We adapt LoRA to caches.")
+    by_author = E("Caching Notes", authors="Lora Smith")
+    in_a_word = E("LoraRetriever for Caching")
+    whole = E("LoRA Adapters for Caching")
+    half = E("LoRA Notes", abstract="cache")  # the other word in its abstract only
+    entries = [abstract_only, by_author, in_a_word, whole]
+    best = [whole, in_a_word, by_author, abstract_only]
+    assert search.select(entries, search.Filters(query="lora")) == best
+    ranks = [search.rank(e, "lora lora") for e in entries]  # each distinct term counts once
+    assert ranks == [(1, 2), (0, 2), (0, 1), (0, 0)]
+    best = [whole, in_a_word, by_author, half, abstract_only]
+    assert search.select([*entries, half], search.Filters(query="lora cach")) == best
+    # a venue shown in the entry's line beats a title that has one word, the other in the abstract
+    at_venue, in_abstract = E("Caching", venue="NeurIPS 2024"), E("SemEval-2024 Notes", abstract="NeurIPS")
+    assert search.select([in_abstract, at_venue], search.Filters(query="neurips 2024")) == [
+        at_venue,
+        in_abstract,
+    ]
+    # the other orders as before; no query: catalog order
+    assert search.select(entries, search.Filters(query="lora", sort="catalog")) == entries
+    assert search.select(entries, search.Filters(query="lora", sort="newest"))[0] == in_a_word
+    assert search.select(entries, search.Filters()) == entries
+    assert search.sort_keys()[0] == "relevance" == search.Filters().sort
 
 
 @pytest.mark.parametrize(

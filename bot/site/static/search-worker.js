@@ -65,6 +65,29 @@ function editDistance(a, b) {
   return previous[b.length];
 }
 
+// "Best match" (bot/site/search.py rank), from MiniSearch's match (each of the entry's terms that
+// a query term found, with the fields it is in): how many distinct query terms start no word of
+// the short fields (found in the abstract, or with typos); then, per term, 0 when it is a word of
+// the title, 1 when it starts one, 2 when the title lacks it, summed. One number, smallest first.
+function rank(query, match, shortFields) {
+  var notShown = 0;
+  var inTitle = 0;
+  for (var w = 0; w < query.length; w++) {
+    var word = query[w];
+    var shown = false;
+    var title = 2;
+    for (var term in match) {
+      if (word.length < minTermLength ? term !== word : !term.startsWith(word)) continue;
+      var fields = match[term];
+      if (fields.indexOf("title") >= 0) title = Math.min(title, term === word ? 0 : 1);
+      for (var f = 0; f < fields.length && !shown; f++) shown = shortFields.indexOf(fields[f]) >= 0;
+    }
+    notShown += shown ? 0 : 1;
+    inTitle += title;
+  }
+  return notShown * (2 * query.length + 1) + inTitle;
+}
+
 // How far a typo-tolerant match is from the query (bot/site/search.py edits): per query term,
 // the fewest edits to a matched term of the entry (0 when it starts one), summed.
 function edits(words, terms) {
@@ -95,16 +118,18 @@ function answer(message) {
     fuzzy = true;
   }
   var distances = null;
+  var terms = message.q.split(" ");  // the page's searched(): folded terms, space-separated
   if (fuzzy) {
-    var words = message.q.split(" ");  // the page's searched(): folded terms, space-separated
     results = results.map(function (result) {
-      return { id: result.id, edits: edits(words, result.terms) };
+      return { id: result.id, match: result.match, edits: edits(terms, result.terms) };
     }).sort(function (a, b) { return (a.edits - b.edits) || (a.id - b.id); });
     distances = results.map(function (result) { return result.edits; });
   }
   var ids = results.map(function (result) { return result.id; });
+  var distinct = Array.from(new Set(terms));
+  var ranks = results.map(function (result) { return rank(distinct, result.match, options.shortFields); });
   self.postMessage({ type: "results", seq: message.seq, q: message.q, ids: ids, fuzzy: fuzzy,
-                     edits: distances, stage: stage, ms: performance.now() - start });
+                     edits: distances, ranks: ranks, stage: stage, ms: performance.now() - start });
 }
 
 function newIndex(options, fields) {

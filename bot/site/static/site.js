@@ -107,6 +107,8 @@
         ids.edits = new Map();
         for (var r = 0; r < message.ids.length; r++) ids.edits.set(message.ids[r], message.edits[r]);
       }
+      ids.ranks = new Map();  // "Best match": where each has the query's words (search-worker.js rank)
+      for (var m = 0; m < message.ids.length; m++) ids.ranks.set(message.ids[m], message.ranks[m]);
       hitCache = { q: message.q, ids: ids, fuzzy: message.fuzzy, stage: message.stage };
       update();
     } else if (message.type === "abstract") {
@@ -174,7 +176,7 @@
       venue: controls.venue.value,
       code: controls.code.checked,
       stars: controls.stars ? Math.max(0, parseInt(controls.stars.value, 10) || 0) : 0,
-      sort: controls.sort.value || "catalog"
+      sort: controls.sort.value || "relevance"
     };
   }
 
@@ -194,8 +196,8 @@
     var stars = parseInt(params.get("stars") || "", 10);
     // No entry has stars: the page has no stars filter (nor order), and ignores ?stars=.
     if (controls.stars) controls.stars.value = stars > 0 ? String(stars) : "";
-    setSelect(controls.sort, params.get("sort") || "catalog");
-    if (!controls.sort.value) controls.sort.value = "catalog";
+    setSelect(controls.sort, params.get("sort") || "relevance");
+    if (!controls.sort.value) controls.sort.value = "relevance";
   }
 
   // Each change is a step the back button undoes: a change to another control than the last
@@ -213,7 +215,7 @@
     if (state.venue) params.set("venue", state.venue);
     if (state.code) params.set("code", "1");
     if (state.stars) params.set("stars", String(state.stars));
-    if (state.sort !== "catalog") params.set("sort", state.sort);
+    if (state.sort !== "relevance") params.set("sort", state.sort);
     var search = params.toString();
     var url = location.pathname + (search ? "?" + search : "") + location.hash;
     if (url !== location.pathname + location.search + location.hash) writeUrl(url, pushNext);
@@ -352,13 +354,17 @@
     for (var k = 0; k < n; k++) {
       if (keep(entries[k], state, hits)) ids.push(k);
     }
-    // Matches found with typos allowed come closest first (fewest edits), then in the order chosen.
+    // Matches found with typos allowed come closest first (fewest edits), then in the order chosen:
+    // "Best match" (the default) ranks a search's matches, and is the catalog's order otherwise.
     var distance = hits && hits.edits ? hits.edits : null;
-    var flat = state.sort !== "catalog" || ids.length !== n || distance !== null;
-    if (state.sort !== "catalog" || distance) {
-      var key = state.sort === "stars" ? "st" : state.sort === "newest" ? "d" : null;
+    var ranks = hits && state.sort === "relevance" ? hits.ranks : null;
+    var flat = (state.sort !== "catalog" && state.sort !== "relevance") || ids.length !== n ||
+      distance !== null || ranks !== null;
+    var key = state.sort === "stars" ? "st" : state.sort === "newest" ? "d" : null;
+    if (key || distance || ranks) {
       ids.sort(function (a, b) {
         return (distance ? distance.get(entries[a].id) - distance.get(entries[b].id) : 0) ||
+          (ranks ? ranks.get(entries[a].id) - ranks.get(entries[b].id) : 0) ||
           (key ? entries[b][key] - entries[a][key] : 0) || (a - b);
       });
     }
