@@ -296,3 +296,39 @@ def test_a_list_of_one_section_and_one_entry_counts_them_in_the_singular(
         open_page(page, url)
         assert page.text_content("#count") == "1 entry"
     context.close()
+
+
+# What the search box has room for: its example's width (the placeholder, in the box's font)
+# against the box's inner width, and its label's number of lines.
+SEARCH_BOX_ROOM = """() => {
+  const box = document.getElementById('q'), label = document.querySelector('label[for=q]');
+  const style = getComputedStyle(box), text = document.createElement('canvas').getContext('2d');
+  text.font = style.font;
+  return {
+    example: text.measureText(box.placeholder).width,
+    room: box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+    labelLines: Math.round(label.getBoundingClientRect().height / parseFloat(getComputedStyle(label).lineHeight)),
+  };
+}"""
+
+
+def test_on_a_desktop_the_search_box_shows_its_label_and_example_whole(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """The list's own page (the project fixture, whose example is its first subsection's title)
+    on a desktop: the search box's label on one line and its whole example; at 18rem wide the
+    label took two lines and the example was cut ("e.g. weight-only quantization, o")."""
+    project = Path(__file__).resolve().parents[1] / "fixtures" / "project"
+    taxonomy = load_taxonomy(project / "config")
+    site_build.build(catalog_io.read_catalog(project / "catalog.md", taxonomy), taxonomy, tmp_path / "out")
+    with serve(tmp_path / "out") as url:
+        for width in (1100, 1280):
+            context = browser.new_context(viewport={"width": width, "height": 800})
+            page = context.new_page()
+            open_page(page, url)
+            assert page.get_by_label(SEARCH_LABEL).get_attribute("placeholder") == (
+                "e.g. weight-only quantization, or 2405.00732"
+            )
+            room = page.evaluate(SEARCH_BOX_ROOM)
+            assert room["example"] <= room["room"] and room["labelLines"] == 1, (width, room)
+            context.close()
