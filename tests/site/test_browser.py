@@ -447,6 +447,20 @@ def test_a_focused_entry_shows_its_whole_outline(browser: Browser, base_url: str
     context.close()
 
 
+def test_a_pdf_or_code_link_is_its_word_without_the_dot_before_it(page: Page, base_url: str) -> None:
+    """The dot between two parts of an entry's line was laid out inside the part after it: a pdf
+    or code link's box, which its focus ring and its click target cover, took the dot in (a ring
+    with a notch). The link's box is its word; the dot, still there, is out of it."""
+    open_page(page, base_url)
+    links = page.evaluate("""() => Array.from(document.querySelectorAll('#catalog li[data-i] .meta > a'))
+        .slice(0, 20).map(a => { const word = document.createRange(); word.selectNodeContents(a.firstChild);
+          return { link: a.getBoundingClientRect().width, word: word.getBoundingClientRect().width,
+                   dot: getComputedStyle(a, '::before').content }; })""")
+    assert len(links) == 20
+    for link in links:
+        assert link["dot"] == '"·" / ""' and abs(link["link"] - link["word"]) < 1, link
+
+
 def test_accessibility_basics_and_screenshot(page: Page, base_url: str, tmp_path: Path) -> None:
     open_page(page, base_url + "?q=cache")
     # every control has a label (get_by_label above); the count is announced politely
