@@ -69,3 +69,35 @@ def test_a_log_line_quoting_untrusted_text_holds_nothing_a_terminal_acts_on(caps
         'line 9 "%s"', "a\x1b]8;;https://evil.example\x07click\x1b]8;;\x07 \x1b[2Jb\rc\u202ed\x9be\tf"
     )
     assert capsys.readouterr().err == 'warning: line 9 "a]8;;https://evil.exampleclick]8;; [2Jbcde\tf"\n'
+
+
+@pytest.mark.parametrize(
+    ("raised", "code", "last_line"),
+    [
+        (KeyboardInterrupt(), 130, None),
+        (
+            ValueError("no such thing"),
+            3,
+            "error: unexpected failure (a bug): please report it with the traceback above",
+        ),
+    ],
+)
+def test_exit_codes_of_an_interrupt_and_a_bug(monkeypatch, tmp_path, capsys, raised, code, last_line):
+    """The exit codes docs/development.md and the README list: 130 when interrupted (Ctrl-C, no
+    traceback), 3 for a bug (the traceback, then one line asking for a report)."""
+    from bot.jobs import stats
+
+    def fails(args):
+        raise raised
+
+    monkeypatch.setattr(stats, "main", fails)
+    assert bot_main(["stats", str(tmp_path / "catalog.md")]) == code
+    err = capsys.readouterr().err.strip().splitlines()
+    assert (err[-1] if err else None) == last_line
+    assert ("Traceback (most recent call last):" in err) == (code == 3)
+
+
+def test_a_usage_error_exits_with_code_2(capsys):
+    with pytest.raises(SystemExit) as stopped:
+        bot_main(["stats", "--no-such-option"])
+    assert stopped.value.code == 2 and "unrecognized arguments: --no-such-option" in capsys.readouterr().err
