@@ -15,6 +15,7 @@ from bot.core.taxonomy import Taxonomy
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SAMPLE_2024 = FIXTURES / "data" / "sample-2024.jsonl.gz"
+ISSUE9_PAPERS = FIXTURES / "data" / "issue9-papers.jsonl"  # the five papers of issue 9's PR bodies
 
 TITLES: dict[tuple[str, str | None], list[str]] = {
     ("surveys", None): [
@@ -155,10 +156,10 @@ def small_catalog(taxonomy: Taxonomy) -> Catalog:
     return parse(small_catalog_text(taxonomy), taxonomy)
 
 
-def sample_papers() -> list[Paper]:
-    """The 2024 labelled sample (label and curated sections kept in ``Paper.extra``)."""
+def sample_papers(path: Path = SAMPLE_2024) -> list[Paper]:
+    """The 2024 labelled sample, or another file of its records (the label kept in ``Paper.extra``)."""
     papers = []
-    with gzip.open(SAMPLE_2024, "rt", encoding="utf-8") as handle:
+    with (gzip.open if path.suffix == ".gz" else open)(path, "rt", encoding="utf-8") as handle:
         for line in handle:
             record = json.loads(line)
             papers.append(
