@@ -348,6 +348,7 @@ NOT_IN_THE_REPOSITORY = {
     "data/papers.jsonl": "the paper store, built by the first nightly run",
     "config/import-mapping.suggested.yml": "written by import --suggest-mapping",
     "bot/jobs/poll.py": "architecture.md: the module that became the package bot/jobs/poll/",
+    "../shared/lists/README.md": "import.md: the big data beside a development checkout, not in a clone",
 }
 
 
