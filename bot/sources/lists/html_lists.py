@@ -8,7 +8,10 @@ markdown table row and each item as a bullet, on the line its ``<tr>`` or ``<li>
 readers of markdown lists read them and every line keeps its number. A ``<th>`` row becomes
 the table's header when a line is free for it and its separator. Lines holding only the tags
 of the structure (``<table>``, ``</ul>``...) are left empty; anything else is kept as written.
-The HTML is read by the standard library's ``html.parser`` (tags, attributes, entities).
+The HTML is read by the standard library's ``html.parser`` (tags, attributes, entities), given
+only the ``<`` that open a whole tag (``whole_tags_only``): the others are text, as a browser shows
+them, since its retries at each of them took time quadratic in their number (``"<a " * 10_000``:
+a minute) and ``<![x`` raised an ``AssertionError`` on Python 3.11.7.
 """
 
 from __future__ import annotations
@@ -32,6 +35,15 @@ _SEPARATOR_ROOM = re.compile(r"[ \t]*(?:<(?:table|thead)\b[^>]*>[ \t]*)*", re.IG
 # what may come before a row or item on its line: its table's or list's opening tags
 # ("<ul><li>...", "<table><tr>..."), as its closing ones may follow it
 _OPENING_ONLY = re.compile(r"[ \t]*(?:<(?:table|thead|tbody|tfoot|ul|ol)\b[^>]*>[ \t]*)*", re.IGNORECASE)
+# a whole start or end tag: a name, attributes (a value quoted, or bare without "<"), its ">";
+# no "<" outside a quoted value, so that a failed match stops at the next one (linear time)
+_NAME = r"[^\s/>\"'<=]"
+_WHOLE_TAG = re.compile(
+    rf"<[A-Za-z]{_NAME}*+"
+    rf"(?:(?:\s++|/|(?<=[\"']))(?:{_NAME}++(?:\s*+=\s*+(?:\"[^\"]*+\"|'[^']*+'|[^\s>\"'<][^\s><]*+))?+)?+)*+"
+    rf"\s*+/?>|</[A-Za-z]{_NAME}*+\s*+>"
+)
+_TEXT_LT = "\ufdd0"  # a "<" that opens no whole tag, as the parser is given it (a noncharacter)
 
 
 @dataclass
@@ -69,10 +81,23 @@ class _RowsAndItems(HTMLParser):
         self._open: _Block | None = None
         self._link: tuple[str, list[str], list[str]] | None = None  # href, markdown, text
         self._tables = 0
+        self._opening_runs: dict[int, int] = {}  # a line's start: where its opening tags end
 
     def _offset(self) -> int:
         line, column = self.getpos()
         return self._line_starts[line - 1] + column
+
+    def _first_on_its_line(self, at: int) -> int | None:
+        """Where the line of the tag at ``at`` starts, when only its table's or list's opening
+        tags come before it there (else None). The run of them is matched once per line: a long
+        line of thousands of items is not scanned again for each."""
+        line_start = self._line_starts[self.getpos()[0] - 1]
+        if line_start not in self._opening_runs:
+            run = _OPENING_ONLY.match(self.text, line_start)
+            self._opening_runs[line_start] = run.end() if run else line_start
+        if at <= self._opening_runs[line_start] and _OPENING_ONLY.fullmatch(self.text, line_start, at):
+            return line_start
+        return None
 
     def _emit(self, markdown: str, text: str = "") -> None:
         if self._open is None:
@@ -105,8 +130,7 @@ class _RowsAndItems(HTMLParser):
         if tag in _ROWS_AND_ITEMS or tag in _STRUCTURE:
             self._close(at)
             self._tables += tag == "table"
-            line_start = self.text.rfind("\n", 0, at) + 1
-            if tag in _ROWS_AND_ITEMS and _OPENING_ONLY.fullmatch(self.text[line_start:at]):
+            if tag in _ROWS_AND_ITEMS and (line_start := self._first_on_its_line(at)) is not None:
                 self._open = _Block(tag, line_start, self._tables)
         elif self._open is None:
             return
@@ -145,6 +169,7 @@ class _RowsAndItems(HTMLParser):
             self._emit(self.text[at:end])
 
     def handle_data(self, data: str) -> None:
+        data = data.replace(_TEXT_LT, "<")
         self._emit(data, data)
 
     def handle_entityref(self, name: str) -> None:
@@ -163,7 +188,7 @@ def markdown_of_html(text: str) -> str:
     if "<tr" not in text.lower() and "<li" not in text.lower():
         return text
     parser = _RowsAndItems(text)
-    parser.feed(text)
+    parser.feed(whole_tags_only(text))
     parser.close()
     lines = split_lines(text)
     starts = _line_starts(lines)
@@ -186,6 +211,36 @@ def markdown_of_html(text: str) -> str:
         for line in range(first + 1, last + 1):
             lines[line] = _ending(lines[line])
     return "".join(_ending(line) if _TAGS_ONLY.fullmatch(line.rstrip("\r\n")) else line for line in lines)
+
+
+def whole_tags_only(text: str) -> str:
+    """``text`` with each ``<`` that opens no whole tag (``_WHOLE_TAG``) or comment written
+    ``_TEXT_LT``, for the parser, which reads it as text, as it would read those ``<`` (unclosed
+    tags, ``<!...``, ``<?...``, a ``<`` of the prose) at the end; lines and columns stay. The
+    parser's retries from each of them took quadratic time: ``"<a " * 4_000`` (12 KB) took 6 s."""
+    kept, covered, comments_end = [], 0, len(text)  # no "-->" after comments_end
+    for lt in re.finditer("<", text):
+        at = lt.start()
+        if at < covered:
+            continue  # inside a quoted value of the tag before, or a comment
+        if text.startswith("<!--", at) and at < comments_end:
+            close = text.find("-->", at + 4)
+            if close >= 0:
+                covered = close + 3
+                continue
+            comments_end = at  # unclosed: so is every later one (searched once)
+        tag = _WHOLE_TAG.match(text, at)
+        if tag:
+            covered = tag.end()
+        else:
+            kept.append(at)
+    if not kept:
+        return text
+    pieces, start = [], 0
+    for at in kept:
+        pieces += [text[start:at], _TEXT_LT]
+        start = at + 1
+    return "".join([*pieces, text[start:]])
 
 
 def _links_a_paper(block: _Block) -> bool:
