@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -87,3 +88,41 @@ def test_a_run_from_a_folder_inside_a_list_reads_the_lists_config(
     for folder in ("list", "list/docs", "list/docs/img", "list/config"):
         monkeypatch.chdir(tmp_path / folder)
         assert locations.config_dir() == tmp_path / "list" / "config"
+
+
+def test_the_search_up_stops_at_the_top_of_the_repository(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list cloned inside a folder that holds another list's config/ (a submodule, a clone in
+    a clone) and has none yet read that other list's taxonomy and rules from its docs/."""
+    from bot.core import locations
+    from tests.conftest import ROOT
+
+    monkeypatch.delenv("CATALOG_BOT_CONFIG")
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "taxonomy.yml").write_text("sections: []\n", encoding="utf-8")
+    (tmp_path / "other-list" / ".git").mkdir(parents=True)
+    (tmp_path / "other-list" / "docs").mkdir()
+    monkeypatch.chdir(tmp_path / "other-list" / "docs")
+    assert locations.config_dir() == ROOT / "config"
+    monkeypatch.chdir(tmp_path)
+    assert locations.config_dir() == tmp_path / "config"  # outside that repository: found
+
+
+def test_a_folder_that_cannot_be_looked_into_is_a_config_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A run from a folder whose path with config/taxonomy.yml is too long for the system (as one
+    without permission to look into its config/) stopped with a traceback, 'a bug'."""
+    from bot.core import locations
+    from bot.errors import ConfigError
+
+    monkeypatch.delenv("CATALOG_BOT_CONFIG")
+    deep = tmp_path
+    while len(str(deep)) < 4080:
+        deep = deep / ("d" * min(200, 4085 - len(str(deep))))
+    monkeypatch.chdir(tmp_path)
+    os.makedirs(deep.relative_to(tmp_path))
+    monkeypatch.chdir(deep.relative_to(tmp_path))
+    with pytest.raises(ConfigError, match="cannot look for the config folder in .*: set CATALOG_BOT_CONFIG"):
+        locations.config_dir()
