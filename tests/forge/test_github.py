@@ -1283,3 +1283,42 @@ def test_a_branch_deleted_while_the_run_rebuilt_it_is_not_created_again(fake, ta
         late.propose(moved)
 
     assert fake.pulls()[0].merged and moved.branch not in fake.branches() and not fake.violations
+
+
+@pytest.mark.parametrize(
+    ("method", "route", "when"),
+    [
+        ("POST", "/repos/{owner}/{repo}/git/trees", None),
+        ("POST", "/repos/{owner}/{repo}/git/commits", None),
+        ("POST", "/graphql", "updateRefs"),
+    ],
+    ids=["tree", "commit", "move"],
+)
+def test_each_write_of_a_rebuild_on_the_moved_head_failing_leaves_the_pr_as_opened_and_recorded(
+    fake, taxonomy, method, route, when
+):
+    """GitHub failing at each write of the rebuild on the moved head (after its retries): the PR
+    stays open on the head the run read, recorded there (its base file is that head's catalog), no
+    other branch or PR is left, and the run's next PR is built on the new head, which it read."""
+    first = forge_for(fake).propose(paper_change(taxonomy, "2405.00002")).pull_request
+    forge = forge_for(fake)
+    forge.bot_pull_requests("all")
+    read_head = fake.head()
+    assert fake.merge(first.number).status_code == 200
+    if when is None:
+        fake.fail_after(("POST", "/repos/{owner}/{repo}/pulls"), method, route, times=4)
+    else:
+        fake.fail(method, route, times=4, when=lambda body: when in str(body))
+
+    second, third = paper_change(taxonomy, "2405.00001", 1), paper_change(taxonomy, "2404.00009", 2)
+    opened = forge.propose(second)
+
+    assert opened.action == "opened" and branch_commit(fake, second.branch).parents == [read_head]
+    assert forge.read_pull_request_base_file(opened.pull_request, "catalog.md") == fake.git.text(
+        read_head, "catalog.md"
+    )
+    assert forge.propose(third).action == "opened"
+    assert branch_commit(fake, third.branch).parents == [fake.head()]
+    assert fake.file("catalog.md", third.branch) == third.edit(fake.file("catalog.md"))
+    assert {p.head for p in fake.pulls("open")} == {second.branch, third.branch}
+    assert set(fake.branches()) == {"main", second.branch, third.branch} and not fake.violations
