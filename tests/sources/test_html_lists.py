@@ -176,3 +176,21 @@ def test_declarations_and_stray_brackets_in_an_item_are_its_text(section: str) -
     assert markdown_of_html(text) == shown
     (item,), _ = read_items("README.md", text)
     assert item.arxiv_ids == ("2401.00001",)
+
+
+def test_a_links_href_ends_where_it_does_in_the_markdown() -> None:
+    """An href holding ``) [x](javascript:...`` wrote a second link into the item's markdown, and
+    one holding a space no link at all (GitHub shows one link, to the URL percent-encoded)."""
+    text = (
+        '<li><a href="https://arxiv.org/abs/2401.00001">Alpha</a> '
+        '<a href="https://github.com/o/r) [x](javascript:alert(1)">code</a> '
+        '<a href="https://example.org/My Paper.pdf">pdf</a> '
+        '<a href="https://en.wikipedia.org/wiki/Pruning_(x)">wiki</a></li>\n'
+    )
+    assert markdown_of_html(text) == (
+        "- [Alpha](https://arxiv.org/abs/2401.00001) "
+        "[code](https://github.com/o/r%29%20[x]%28javascript:alert%281%29) "
+        "[pdf](https://example.org/My%20Paper.pdf) [wiki](https://en.wikipedia.org/wiki/Pruning_(x))\n"
+    )
+    (item,), _ = read_items("README.md", text)
+    assert "javascript:alert(1)" not in item.text

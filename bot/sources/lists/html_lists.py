@@ -20,6 +20,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
+from urllib.parse import quote
 
 from bot.core.catalog_parse import split_lines
 
@@ -121,8 +122,9 @@ class _RowsAndItems(HTMLParser):
         if self._link is not None and self._open is not None:
             href, markdown, text = self._link
             self._link = None
-            self._emit(f"[{' '.join(''.join(markdown).split())}]({href.strip()})")
-            self._open.links.append((" ".join("".join(text).split()), href.strip()))
+            url = _destination(href)
+            self._emit(f"[{' '.join(''.join(markdown).split())}]({url})")
+            self._open.links.append((" ".join("".join(text).split()), url))
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         at, raw = self._offset(), self.get_starttag_text() or ""
@@ -241,6 +243,19 @@ def whole_tags_only(text: str) -> str:
         pieces += [text[start:at], _TEXT_LT]
         start = at + 1
     return "".join([*pieces, text[start:]])
+
+
+def _destination(href: str) -> str:
+    """An ``href`` as a markdown link's destination that ends where it does: white space, ``<``,
+    ``>`` and parentheses that are not one balanced pair percent-encoded, as a browser sends them
+    (``https://github.com/o/r) [x](javascript:alert(1)`` wrote a second link, ``My Paper.pdf``
+    none)."""
+    from bot.sources.lists.items import URL_IN_PARENS  # items reads this module
+
+    url = re.sub(r"[\s<>]", lambda m: quote(m[0]), href.strip())
+    if url and not re.fullmatch(URL_IN_PARENS, url):
+        url = url.replace("(", "%28").replace(")", "%29")
+    return url
 
 
 def _links_a_paper(block: _Block) -> bool:
