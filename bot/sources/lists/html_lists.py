@@ -82,23 +82,10 @@ class _RowsAndItems(HTMLParser):
         self._open: _Block | None = None
         self._link: tuple[str, list[str], list[str]] | None = None  # href, markdown, text
         self._tables = 0
-        self._opening_runs: dict[int, int] = {}  # a line's start: where its opening tags end
 
     def _offset(self) -> int:
         line, column = self.getpos()
         return self._line_starts[line - 1] + column
-
-    def _first_on_its_line(self, at: int) -> int | None:
-        """Where the line of the tag at ``at`` starts, when only its table's or list's opening
-        tags come before it there (else None). The run of them is matched once per line: a long
-        line of thousands of items is not scanned again for each."""
-        line_start = self._line_starts[self.getpos()[0] - 1]
-        if line_start not in self._opening_runs:
-            run = _OPENING_ONLY.match(self.text, line_start)
-            self._opening_runs[line_start] = run.end() if run else line_start
-        if at <= self._opening_runs[line_start] and _OPENING_ONLY.fullmatch(self.text, line_start, at):
-            return line_start
-        return None
 
     def _emit(self, markdown: str, text: str = "") -> None:
         if self._open is None:
@@ -132,7 +119,8 @@ class _RowsAndItems(HTMLParser):
         if tag in _ROWS_AND_ITEMS or tag in _STRUCTURE:
             self._close(at)
             self._tables += tag == "table"
-            if tag in _ROWS_AND_ITEMS and (line_start := self._first_on_its_line(at)) is not None:
+            line_start = self.text.rfind("\n", 0, at) + 1
+            if tag in _ROWS_AND_ITEMS and _OPENING_ONLY.fullmatch(self.text[line_start:at]):
                 self._open = _Block(tag, line_start, self._tables)
         elif self._open is None:
             return
