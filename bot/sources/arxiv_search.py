@@ -108,8 +108,9 @@ class SearchState:
             for record in papers:  # each must read back as a paper (search() returns them)
                 _paper_of_record(record)
             return cls(query, _count("next_start", data["next_start"]), _count("total", total, None), papers)
-        except (ValueError, TypeError, KeyError) as exc:
-            # a hand edit, another tool's file: one clear line, not a traceback
+        except (ValueError, TypeError, KeyError, RecursionError) as exc:
+            # a hand edit, another tool's file, JSON nested past the decoder's depth: one clear
+            # line, not a traceback
             raise BotError(
                 f"{path} is not an arXiv search state file ({type(exc).__name__}: {exc}); delete it "
                 "to start over"

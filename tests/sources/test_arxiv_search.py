@@ -78,7 +78,11 @@ def test_without_a_job_name_the_words_are_neutral(tmp_path: Path) -> None:
         '{"version": 1, "query": "q"}',
         '{"version": 1, "query": "q", "next_start": "x"}',
         '{"version": 1, "query": "q", "next_start": 200, "total": 236, "papers": [{"arxiv_id": "2501.00001"}]}',
+        # nested past the decoder's depth (the file comes back from the Actions cache): a
+        # RecursionError traceback, exit code 3
+        '{"version": 1, "query": "q", "papers": ' + "[" * 100_000 + "]" * 100_000 + "}",
     ],
+    ids=["list", "null", "no next_start", "next_start a string", "a paper without its fields", "nested"],
 )
 def test_a_state_file_of_another_shape_is_a_clear_error(tmp_path: Path, text: str) -> None:
     """JSON, but not the state the search writes (a hand edit, another tool's file of that name):
