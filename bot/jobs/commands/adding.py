@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from dataclasses import replace
 
+from bot.core.arxiv_ids import canonical
 from bot.core.catalog import own_id
 from bot.core.entry import parse_entry, render_entry
 from bot.core.proposals import Proposal, change_request, first_placement, paper_entry, proposal_marker
@@ -34,7 +35,8 @@ def plan_add(index: int, command: Command, work: Run) -> list[AddRequest]:
     if not work.maintainer and not work.settings.requests:
         work.reply((index, 0), "requests_disabled", cmd)
         return []
-    ids = take_ids(index, command, work)
+    # arXiv knows an old-style id by its archive alone: math.GT/0309136 is math/0309136 there
+    ids = list(dict.fromkeys(canonical(i) for i in take_ids(index, command, work)))
     if not ids:
         return []
     code_url = ""

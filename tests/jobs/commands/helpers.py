@@ -71,6 +71,17 @@ class ArxivAPI:
             self.entries[arxiv_id],
         )
 
+    def copy_as(self, arxiv_id: str, recorded: str) -> None:
+        """Answer for ``arxiv_id`` (an old-style id, say) with the recorded entry of ``recorded``."""
+        entry = re.sub(
+            r"<id>http://arxiv.org/abs/[^<]*</id>",
+            f"<id>http://arxiv.org/abs/{arxiv_id}v1</id>",
+            self.entries[recorded],
+        )
+        self.entries[arxiv_id] = entry.replace(
+            f"arxiv.org/abs/{recorded}", f"arxiv.org/abs/{arxiv_id}"
+        ).replace(f"arxiv.org/pdf/{recorded}", f"arxiv.org/pdf/{arxiv_id}")
+
     def retitle(self, arxiv_id: str, title: str) -> None:
         escaped = title.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
         self.entries[arxiv_id] = re.sub(
