@@ -127,6 +127,8 @@ def _arguments(args: str) -> tuple[list[str], list[str], list[str], str | None, 
             pass  # "arXiv 2405.00732", "arXiv: 2405.00732": a label of the id that follows
         elif token.lower() == "code" and _URL_RE.match(_with_scheme(following)):
             pass  # "code: https://github.com/o/r": a label of the link that follows
+        elif not section and token.lower() == "section" and following and not parse_user_id(following):
+            pass  # "section: kv-cache", as "code: <link>": a label of the section that follows
         elif token.lower() in ("and", "&") and parse_user_id(previous) and parse_user_id(following):
             pass  # "2405.00732 and 2401.00001": the ids' "and", not a word of the section
         elif len(token) > MAX_TOKEN:
@@ -141,6 +143,8 @@ def _arguments(args: str) -> tuple[list[str], list[str], list[str], str | None, 
         elif _ID_LIKE_RE.match(token):
             malformed.append(token)
         else:
+            if not section and token[:8].lower() in ("section=", "section:") and len(token) > 8:
+                token = token[8:]  # "section=kv-cache", as "code=<link>"
             section += (separator if last_was_word else " " if section else "") + token
             words.append(token)
             is_word = True

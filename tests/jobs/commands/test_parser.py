@@ -188,6 +188,15 @@ def test_a_comma_inside_a_section_name_is_kept() -> None:
         ),
         ("/add 2405.00732 & 2401.00001 kv-cache", ("2405.00732", "2401.00001"), "kv-cache", None),
         ("/add 2405.00732 and kv-cache", ("2405.00732",), "and kv-cache", None),
+        # "section=" (as "code=") or "section:" was part of the name: "no section `section=kv-cache`"
+        ("/add 2405.00732 section=kv-cache", ("2405.00732",), "kv-cache", None),
+        (
+            "/add 2405.00732 Section: KV Cache Compression code: github.com/o/r",
+            ("2405.00732",),
+            "KV Cache Compression",
+            "https://github.com/o/r",
+        ),
+        ("/add 2405.00732 section", ("2405.00732",), "section", None),  # a label of nothing is a name
         # a ">" between a section and its subsection was dropped: "no section `quantization weight-only`"
         ("/move 2405.00732 quantization > weight-only", ("2405.00732",), "quantization > weight-only", None),
     ],
