@@ -319,7 +319,7 @@ def test_each_problem_gets_its_own_clear_line(
         "- ❌ `/add 2405.0073 kv-cache`: `2405.0073` is not an arXiv id. Write it like `2405.00732`, or paste "
         "the paper's `https://arxiv.org/abs/…` link.",
         "- ❌ `/add 2401.99999 kv-cache`: arXiv has no paper 2401.99999. Check the number (a typo?) and post "
-        "the command again.",
+        "the command again; a new submission is found once arXiv has announced it.",  # not listed before that
         "- ❌ `/add 1605.08386 kv-cache`: Heat-bath random walks with Markov bases (arXiv 1605.08386) has been "
         "withdrawn by its authors, so it is not added.",
         f"- ☑️ `/add 2404.14469 kv-cache`: SnapKV: LLM Knows What You are Looking for Before Generation (arXiv "
@@ -740,6 +740,10 @@ def test_a_request_for_a_paper_another_pr_proposes_says_so_in_its_preview(
     [preview] = [line for line in status(github).splitlines() if line.startswith("- ⏳")]
     link = f"[#{other.number}]({pr_url(github, other.number)})"
     assert f"Note: {link} already proposes it and was not opened from this issue" in preview
+    # and it does not promise, in its last words, what it just said an approval will not do
+    assert preview.endswith(
+        f"Once it is closed, a maintainer's `/approve {waiting_tags(github).pop()}` will open the pull request."
+    )
 
 
 def test_an_add_for_a_paper_whose_pr_was_renamed_out_of_the_prefix_leaves_it_alone(
