@@ -31,7 +31,6 @@ from bot import config
 from bot.core import markers
 from bot.core.catalog import Catalog
 from bot.core.catalog_parse import parse
-from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError
 from bot.forge.protocols import Comment, Forge, IssueTracker, read_default_catalog
@@ -64,6 +63,7 @@ from bot.jobs.commands.replies import (
     where_text,
     written_pulls,
 )
+from bot.jobs.commands.scorer import scorer_router, scorer_services
 from bot.jobs.commands.state import (
     ISSUE_SOURCE,
     MARKER_KIND,
@@ -74,7 +74,7 @@ from bot.jobs.commands.state import (
     find_status_comment,
     state_from_data,
 )
-from bot.jobs.commands.work import AUTO, AddRequest, Lookup, Router, Run, closest_sections
+from bot.jobs.commands.work import AUTO, AddRequest, Lookup, Router, Run, Scope, closest_sections
 
 logger = logging.getLogger(__name__)
 SWEEP_WINDOW = timedelta(days=1)  # how far back a first answer on an issue looks
@@ -94,6 +94,7 @@ __all__ = [
     "Reply",
     "Router",
     "Run",
+    "Scope",
     "Source",
     "WRITE_COMMANDS",
     "closest_sections",
@@ -114,6 +115,7 @@ __all__ = [
     "run",
     "safe_text",
     "scorer_router",
+    "scorer_services",
     "source_commands",
     "state_from_data",
     "where_text",
@@ -138,6 +140,7 @@ def run(
     taxonomy: Taxonomy,
     settings: CommandSettings,
     router: Router | None = None,
+    scope: Scope | None = None,
 ) -> CommandRun:
     """Answer every command on the event's issue that the status comment has not answered yet
     (the event's own and any a cancelled run missed); every service is injected."""
@@ -179,7 +182,7 @@ def run(
                 roles[source.author] = issues.permission(source.author) in settings.allowed_roles
             batches.append((source, roles.get(source.author, False), commands, ignored))
         catalog = default_catalog(forge, settings.catalog_path, taxonomy)
-        work = Run(event, settings, taxonomy, catalog, forge, state, router=router)
+        work = Run(event, settings, taxonomy, catalog, forge, state, router=router, scope=scope)
         act(batches, work, lookup)
     except BotError as exc:  # a whole-run failure, before or after some PRs were written
         return _fail(event, issues, state, log, str(exc), taxonomy, settings, work)
@@ -353,19 +356,6 @@ def load_event(name: str | None, path: Path | None) -> Event | None:
     return read_event(name, payload)
 
 
-def scorer_router(taxonomy: Taxonomy) -> Router:
-    """Route papers as the poll job does (the scorer trained on the catalog), lazily: the
-    scorer is trained only when an /add names no section."""
-
-    def route(catalog: Catalog, papers: Sequence[Paper]) -> list[tuple[str, str | None, float, bool]]:
-        from bot.scoring import Scorer
-
-        scorer = Scorer.train(catalog, taxonomy, config.load("keywords"))
-        return [(d.section, d.subsection, d.confidence, d.needs_section) for d in scorer.score(list(papers))]
-
-    return route
-
-
 def main(args: argparse.Namespace) -> int:
     from bot.forge.actions import build_services
 
@@ -384,7 +374,8 @@ def main(args: argparse.Namespace) -> int:
     )
     forge, lookup = services.github(), services.arxiv_lookup()
     taxonomy = config.load_taxonomy()
-    outcome = run(event, forge, forge, lookup, taxonomy, settings, scorer_router(taxonomy))
+    router, scope = scorer_services(taxonomy)
+    outcome = run(event, forge, forge, lookup, taxonomy, settings, router, scope)
     if outcome.ignored:
         print(f"nothing to do: {outcome.ignored}")
     else:

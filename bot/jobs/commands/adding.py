@@ -205,9 +205,11 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
     entry = paper_entry(paper, request.code_url)
     where = work.where(request.section, request.subsection)
     rejected, unticked = work.rejected(arxiv_id)
+    score = work.scores.get(arxiv_id)
     facts = dict(
         id=arxiv_id,
         title=safe_text(paper.title),
+        scope=score if score and score[0] < score[1] else None,  # far from the list's topics
         where=where,
         routed=request.routed,
         in_doubt=request.in_doubt,
@@ -352,6 +354,19 @@ def route_auto(requests: list[AddRequest], results: dict[str, LookupResult], wor
                 replace(request, section=section, subsection=subsection, routed=confidence, in_doubt=in_doubt)
             )
     return routed
+
+
+def score_previews(requests: list[AddRequest], results: dict[str, LookupResult], work: Run) -> None:
+    """Score the papers of requests a maintainer will review (anyone else's ``/add``) as the poll
+    job would, so that the preview says when one is far from the list's topics. Only information:
+    when scoring fails, the previews go without it."""
+    papers = {r.arxiv_id: p for r in requests if not r.approved and (p := results[r.arxiv_id].paper)}
+    if not papers or work.scope is None:
+        return
+    try:
+        work.scores.update(zip(papers, work.scope(work.catalog, list(papers.values())), strict=True))
+    except Exception:  # the scorer is a plug-in, as the router
+        log.exception("scoring %d papers failed", len(papers))
 
 
 def _placement_problem(section: str, subsection: str | None, work: Run) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from bot.errors import BotError
-from bot.jobs.commands.adding import finish_add, plan_add, plan_approve, route_auto
+from bot.jobs.commands.adding import finish_add, plan_add, plan_approve, route_auto, score_previews
 from bot.jobs.commands.edits import move, remove
 from bot.jobs.commands.event import MAX_COMMANDS, Source
 from bot.jobs.commands.parser import MAX_PARAGRAPH, Command
@@ -72,5 +72,7 @@ def act(batches: Sequence[tuple[Source, bool, Sequence[Command], int]], work: Ru
                 reason=safe_text(str(exc)),
             )
         return
-    for request in route_auto(requests, results, work):
+    routed = route_auto(requests, results, work)
+    score_previews(routed, results, work)
+    for request in routed:
         finish_add(request, results[request.arxiv_id], work)

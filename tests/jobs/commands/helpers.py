@@ -27,6 +27,7 @@ from bot.jobs.commands import (
     CommandSettings,
     Event,
     Router,
+    Scope,
     read_event,
     run,
 )
@@ -148,6 +149,7 @@ def handle(
     user_type: str = "User",
     settings: CommandSettings = SETTINGS,
     router: Router | None = None,
+    scope: Scope | None = None,
 ) -> CommandRun:
     """Deliver one event as GitHub Actions would, and run the job on it."""
     data = payload(name, text, user, user_type, serial)
@@ -158,7 +160,7 @@ def handle(
     else:
         github.issues[event.issue_number].body = text
     forge = forge_for(github)
-    return run(event, forge, forge, arxiv.lookup(), taxonomy, settings, router)
+    return run(event, forge, forge, arxiv.lookup(), taxonomy, settings, router, scope)
 
 
 def post_comment(github: FakeGitHub, comment_id: int, text: str, user: str) -> None:

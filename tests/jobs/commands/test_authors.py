@@ -4,9 +4,13 @@ announced yet. Real webhook payloads, the fake GitHub, the local arXiv API with 
 
 from __future__ import annotations
 
+import re
+
 from bot.core.taxonomy import Taxonomy
+from bot.jobs.commands import scorer_services
+from tests.conftest import PROJECT
 from tests.fake_github import FakeGitHub
-from tests.jobs.commands.helpers import ArxivAPI, catalog_on, handle, pull, status
+from tests.jobs.commands.helpers import OUTSIDER, ArxivAPI, catalog_on, handle, pull, status
 
 
 def test_an_old_style_id_with_its_subject_class_is_the_paper_arxiv_knows(
@@ -23,3 +27,36 @@ def test_an_old_style_id_with_its_subject_class_is_the_paper_arxiv_knows(
     )
     assert item is not None and item.section == "kv-cache"
     assert "(arXiv math/0309136) to **KV Cache Compression**" in status(github)
+
+
+def test_a_request_for_a_paper_far_from_the_lists_topics_says_so_in_its_preview(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """Anyone may ask for any paper: the preview told the maintainer where it would go, not that
+    the poll job would never have proposed it (a paper on software testing in a list of
+    efficient-LLM work). It gives the poll job's score and threshold; a paper on the list's
+    topics gets no such note."""
+    github.push("catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="real catalog")
+    arxiv.retitle("2302.03287", "KV Cache Compression by Token Eviction for Long-Context LLM Inference")
+    router, scope = scorer_services(taxonomy)
+    text = "/add 2405.13786 kv-cache\n/add 2302.03287 kv-cache"
+    outcome = handle(github, arxiv, taxonomy, text, user=OUTSIDER, router=router, scope=scope)
+    assert [r.kind for r in outcome.replies] == ["pending", "pending"] and not github.pulls()
+    far, near = [line for line in status(github).splitlines() if line.startswith("- ⏳")]
+    note = re.search(
+        r"The bot would not have proposed it: it scores (0\.\d\d) for this list's topics, below the poll job's threshold of (0\.\d\d), so check that it belongs\.",
+        far,
+    )
+    assert note is not None and float(note[1]) < float(note[2])
+    assert "would not have proposed" not in near
+
+
+def test_a_scorer_that_fails_leaves_the_preview_without_its_note(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    def broken(catalog: object, papers: object) -> list[tuple[float, float]]:
+        raise RuntimeError("model file missing")
+
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", user=OUTSIDER, scope=broken)
+    assert [r.kind for r in outcome.replies] == ["pending"] and outcome.exit_code == 0
+    assert "would not have proposed" not in status(github)
