@@ -36,6 +36,15 @@ def _catalog_item(
     return item
 
 
+def _as_listed(arxiv_id: str, work: Run) -> str:
+    """The id the catalog lists the paper by: an old-style id cited with its subject class
+    (``math.GT/0309136``) is listed as arXiv names it (``math/0309136``) by the bot's entries."""
+    short = arxiv_ids.canonical(arxiv_id)
+    if short == arxiv_id or work.catalog.find_by_id(arxiv_id) is not None:
+        return arxiv_id
+    return short
+
+
 def _item_facts(arxiv_id: str, item: Item, work: Run, **where: str) -> dict[str, str]:
     """What a reply about a catalog line says of it: the id, its title, a link to the line,
     and where it is (or goes)."""
@@ -46,7 +55,8 @@ def remove(index: int, command: Command, work: Run) -> list[AddRequest]:
     if refuse_unless_maintainer(index, command, work):
         return []
     cmd = code_span(command.text)
-    for position, arxiv_id in enumerate(take_ids(index, command, work), start=10):
+    for position, written in enumerate(take_ids(index, command, work), start=10):
+        arxiv_id = _as_listed(written, work)
         item = _catalog_item((index, position), cmd, arxiv_id, "remove", work)
         if item is None:
             continue
@@ -59,7 +69,7 @@ def remove(index: int, command: Command, work: Run) -> list[AddRequest]:
 def move(index: int, command: Command, work: Run) -> list[AddRequest]:
     if refuse_unless_maintainer(index, command, work):
         return []
-    ids = take_ids(index, command, work)
+    ids = [_as_listed(arxiv_id, work) for arxiv_id in take_ids(index, command, work)]
     placement = resolve_placement(index, command, work) if ids else None
     if placement is None:
         return []

@@ -27,6 +27,12 @@ def test_an_old_style_id_with_its_subject_class_is_the_paper_arxiv_knows(
     )
     assert item is not None and item.section == "kv-cache"
     assert "(arXiv math/0309136) to **KV Cache Compression**" in status(github)
+    # merged, the paper is found by either name: /move and /remove said it was not in the catalog
+    github.merge(pull(github, "bot/arxiv-math-0309136").number)
+    moved = handle(github, arxiv, taxonomy, "/move math.GT/0309136 decoding", serial=1)
+    removed = handle(github, arxiv, taxonomy, "/remove math.GT/0309136", serial=2)
+    assert [r.kind for r in moved.replies + removed.replies] == ["move_done", "remove_done"]
+    assert {p.head for p in github.pulls("open")} == {"bot/move-math-0309136", "bot/remove-math-0309136"}
 
 
 def test_a_request_for_a_paper_far_from_the_lists_topics_says_so_in_its_preview(
