@@ -360,7 +360,14 @@ def score_previews(requests: list[AddRequest], results: dict[str, LookupResult],
     """Score the papers of requests a maintainer will review (anyone else's ``/add``) as the poll
     job would, so that the preview says when one is far from the list's topics. Only information:
     when scoring fails, the previews go without it."""
-    papers = {r.arxiv_id: p for r in requests if not r.approved and (p := results[r.arxiv_id].paper)}
+    papers = {
+        r.arxiv_id: p
+        for r in requests
+        if not r.approved
+        and results[r.arxiv_id].found
+        and (p := results[r.arxiv_id].paper)
+        and work.catalog.find_paper(r.arxiv_id, p.title) is None  # listed: nothing to review
+    }
     if not papers or work.scope is None:
         return
     try:

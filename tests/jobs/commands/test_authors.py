@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.jobs.commands import scorer_services
 from tests.conftest import PROJECT
@@ -66,3 +67,21 @@ def test_a_scorer_that_fails_leaves_the_preview_without_its_note(
     outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", user=OUTSIDER, scope=broken)
     assert [r.kind for r in outcome.replies] == ["pending"] and outcome.exit_code == 0
     assert "would not have proposed" not in status(github)
+
+
+def test_a_request_for_a_listed_paper_is_not_scored(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """Scoring trains the scorer on the catalog (seconds): a paper already listed, withdrawn or
+    unknown has nothing for a maintainer to review."""
+    scored: list[str] = []
+
+    def scope(catalog: object, papers: list[Paper]) -> list[tuple[float, float]]:
+        scored.extend(p.arxiv_id for p in papers)
+        return [(0.0, 0.5)] * len(papers)
+
+    arxiv.withdraw("1605.08386")
+    text = "/add 2404.14469 2405.99999 1605.08386 2405.13786 kv-cache"
+    outcome = handle(github, arxiv, taxonomy, text, user=OUTSIDER, scope=scope)
+    assert [r.kind for r in outcome.replies] == ["duplicate", "unknown", "withdrawn", "pending"]
+    assert scored == ["2405.13786"]
