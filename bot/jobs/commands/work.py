@@ -203,6 +203,9 @@ def resolve_placement(index: int, command: Command, work: Run) -> tuple[str, str
             suggestions=closest_sections(command.section, work.taxonomy)
             if len(command.section) <= MAX_SECTION
             else [],
+            lead=code_span(lead)
+            if len(command.section) <= MAX_SECTION and (lead := named_first(command.section, work.taxonomy))
+            else "",
         )
         return None
     section, subsection = found
@@ -242,7 +245,45 @@ def section_named(
             return parent[0], child
     if found is None and _TO_RE.match(name.strip()):  # no section is named "to ..." here
         return section_named(_TO_RE.sub("", name.strip(), count=1), taxonomy)
+    words = name.split()
+    if found is None and len(words) > 1:
+        inner = words[words[0].lower() == "the" :]
+        inner = inner[:-1] if inner and inner[-1].lower() == "section" else inner
+        if inner and len(inner) < len(words):  # "the kv-cache section": a sentence's words around it
+            return section_named(" ".join(inner), taxonomy)
+        return _with_child(words, taxonomy)  # "quantization weight-only"
     return found
+
+
+def _with_child(words: Sequence[str], taxonomy: Taxonomy) -> tuple[str, str | None] | None:
+    """A section then one of its subsections, by id or heading, with a space between them
+    ("quantization weight-only"). Only splits into two names of a heading's length at most are
+    tried: a hostile line of words costs a few slugs."""
+    longest = _longest_name(taxonomy)
+    tops = {key: s.id for s in taxonomy.sections for key in (_slug(s.id), _slug(s.title))}
+    for cut in range(min(len(words) - 1, longest), max(0, len(words) - 1 - longest), -1):
+        parent = tops.get(_slug(" ".join(words[:cut])))
+        child = _child_named(" ".join(words[cut:]), parent, taxonomy) if parent else None
+        if parent and child:
+            return parent, child
+    return None
+
+
+def named_first(name: str, taxonomy: Taxonomy) -> str | None:
+    """The longest run of ``name``'s first words that names a section or a subsection (by id or
+    heading, or a section then its subsection) when words follow it ("kv-cache thanks!": the
+    line's other text read as part of the name), else None."""
+    words = name.split()
+    names = {_slug(k) for s in (*taxonomy.sections, *taxonomy.subsections) for k in (s.id, s.title)}
+    for cut in range(min(len(words) - 1, 2 * _longest_name(taxonomy)), 0, -1):
+        if _slug(" ".join(words[:cut])) in names or _with_child(words[:cut], taxonomy):
+            return " ".join(words[:cut]).rstrip(",;:.!?")
+    return None
+
+
+def _longest_name(taxonomy: Taxonomy) -> int:
+    """The words of the longest id or heading of a section or subsection."""
+    return max(len(k.split()) for s in (*taxonomy.sections, *taxonomy.subsections) for k in (s.id, s.title))
 
 
 def _one_section(name: str, taxonomy: Taxonomy) -> tuple[str, str | None] | None:

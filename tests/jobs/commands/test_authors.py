@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.jobs.commands import scorer_services
+from bot.jobs.commands.work import section_named
 from tests.conftest import PROJECT
 from tests.fake_github import FakeGitHub
 from tests.jobs.commands.helpers import OUTSIDER, ArxivAPI, catalog_on, handle, pull, status
@@ -85,3 +88,42 @@ def test_a_request_for_a_listed_paper_is_not_scored(
     outcome = handle(github, arxiv, taxonomy, text, user=OUTSIDER, scope=scope)
     assert [r.kind for r in outcome.replies] == ["duplicate", "unknown", "withdrawn", "pending"]
     assert scored == ["2405.13786"]
+
+
+@pytest.mark.parametrize(
+    "name, placement",
+    [
+        # a section then its subsection with only a space between them was no section at all
+        ("quantization weight-only", ("quantization", "weight-only")),
+        ("Efficient Fine-tuning Parameter-Efficient Fine-tuning", ("fine-tuning", "peft")),
+        # and so were the words a sentence puts around a name
+        ("the KV cache section", ("kv-cache", None)),
+        ("to the quantization weight-only section", ("quantization", "weight-only")),
+        # still unknown: a subsection under another section, a section of another name
+        ("pruning weight-only", None),
+        ("the section", None),
+        ("kv-cache thanks", None),
+    ],
+)
+def test_a_section_is_found_as_a_sentence_names_it(
+    taxonomy: Taxonomy, name: str, placement: tuple[str, str | None] | None
+) -> None:
+    assert section_named(name, taxonomy) == placement
+
+
+def test_words_after_the_section_are_answered_as_such(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """Text after the section on the command's line ("kv-cache, thanks!") made an unknown section
+    whose answer listed the closest ones, as for a typo: it says the section was found, and that the
+    words after it are the problem."""
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 KV Cache Compression, thanks a lot!")
+    assert [r.kind for r in outcome.replies] == ["unknown_section"] and not github.pulls()
+    assert (
+        "there is no section `KV Cache Compression, thanks a lot`. `KV Cache Compression` is one: the words after "
+        "it on the command's line were read as part of its name. Post the command again with nothing after the "
+        "section (other text goes on a line of its own)."
+    ) in status(github)
+    typo = handle(github, arxiv, taxonomy, "/add 2405.13786 kv cash", serial=1)
+    assert [r.kind for r in typo.replies] == ["unknown_section"]
+    assert "there is no section `kv cash`. Closest: `kv-cache` (KV Cache Compression)" in status(github)
