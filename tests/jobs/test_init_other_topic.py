@@ -331,13 +331,10 @@ def test_a_near_miss_outside_the_gate_says_so_whatever_its_score(
     """The robot list with the default (efficient-LLM) gate: a paper of no gated category is held
     back by the gate even below the threshold; "below the threshold" hid that a higher score would
     not have helped."""
-    from bot.sources.arxiv_rss import read_papers
+    from bot.sources.arxiv_rss import PACKAGED_SAMPLE_FEED, read_papers
 
     gate = set(config.load("keywords")["categories"]["require_any"])
-    feed = {
-        p.arxiv_id: p
-        for p in read_papers(Path(init.__file__).parent.parent / "samples" / "arxiv-sample-feed.xml")
-    }
+    feed = {p.arxiv_id: p for p in read_papers(PACKAGED_SAMPLE_FEED)}
     assert cli.main(["poll", "--dry-run"]) == 0
     rows = [
         r.split(" | ")
