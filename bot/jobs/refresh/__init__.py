@@ -128,6 +128,15 @@ def rebuild_change(
     return again(pull, catalog_path, edit)
 
 
+def _rebuild_on(
+    forge: Forge, pull: PullRequest, change: ChangeRequest, catalog: Catalog, dry_run: bool
+) -> PullRefresh:
+    """``rebuild`` of a PR whose change is an edit of the whole catalog (a digest, a /remove or /move)."""
+    return rebuild(
+        forge, pull, change, catalog.lines, lambda: split_lines(change.edit(catalog.render())), dry_run
+    )
+
+
 def refresh_digest(
     forge: Forge,
     pull: PullRequest,
@@ -156,9 +165,7 @@ def refresh_digest(
             NOTHING_TICKED,
             dry_run,
         )
-    return rebuild(
-        forge, pull, change, catalog.lines, lambda: split_lines(change.edit(catalog.render())), dry_run
-    )
+    return _rebuild_on(forge, pull, change, catalog, dry_run)
 
 
 def refresh_edit(
@@ -188,9 +195,7 @@ def refresh_edit(
         return close(forge, pull, comment, DONE_ALREADY, DONE_ALREADY, dry_run)
     placement = (str(section), subsection) if section else None
     change = again(pull, catalog_path, catalog_edit(arxiv_id, placement, taxonomy))
-    return rebuild(
-        forge, pull, change, catalog.lines, lambda: split_lines(change.edit(catalog.render())), dry_run
-    )
+    return _rebuild_on(forge, pull, change, catalog, dry_run)
 
 
 def refresh_one(
