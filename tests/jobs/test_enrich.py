@@ -97,6 +97,19 @@ def seed(server: ArxivApiServer, ids: list[str]) -> None:
     )
 
 
+def use_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sources: str) -> None:
+    """The job's config folder in ``tmp_path`` (taxonomy, paper store, poll), with ``sources`` as
+    its sources.yml (where the arXiv API is), named by CATALOG_BOT_CONFIG."""
+    config_dir = tmp_path / "config"
+    config_dir.mkdir()
+    root_config = Path(__file__).resolve().parents[2] / "config"
+    for name in ("taxonomy.yml", "papers.yml", "poll.yml"):
+        (config_dir / name).write_text((root_config / name).read_text())
+    (config_dir / "templates").symlink_to(root_config / "templates")
+    (config_dir / "sources.yml").write_text(sources)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
+
+
 def test_enrich_fills_authors_sets_venues_marks_withdrawn_and_a_rerun_does_nothing(
     arxiv_api: ArxivApiServer, taxonomy: Taxonomy
 ) -> None:  # noqa: F811
@@ -279,14 +292,7 @@ def test_the_job_writes_the_store_and_the_catalog(
     text, ids = catalog_text(taxonomy, 6)
     seed(arxiv_api, ids)
     (tmp_path / "catalog.md").write_text(text, encoding="utf-8")
-    config_dir = tmp_path / "config"
-    config_dir.mkdir()
-    root_config = Path(__file__).resolve().parents[2] / "config"
-    for name in ("taxonomy.yml", "papers.yml", "poll.yml"):
-        (config_dir / name).write_text((root_config / name).read_text())
-    (config_dir / "templates").symlink_to(root_config / "templates")
-    (config_dir / "sources.yml").write_text(f"api:\n  query_url: {arxiv_api.url}\n  delay_seconds: 0\n")
-    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
+    use_config(tmp_path, monkeypatch, sources=f"api:\n  query_url: {arxiv_api.url}\n  delay_seconds: 0\n")
     assert bot_main(["enrich", "--repo", str(tmp_path), "--dry-run"]) == 0
     assert not (tmp_path / "data").exists() and (tmp_path / "catalog.md").read_text() == text
     assert bot_main(["enrich", "--repo", str(tmp_path)]) == 0
@@ -315,14 +321,7 @@ def test_a_store_that_is_not_utf8_is_a_clear_error(
     (tmp_path / "catalog.md").write_text(text, encoding="utf-8")
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "papers.jsonl").write_bytes('{"title": "Caf\xe9"}\n'.encode("latin-1"))
-    config_dir = tmp_path / "config"
-    config_dir.mkdir()
-    root_config = Path(__file__).resolve().parents[2] / "config"
-    for name in ("taxonomy.yml", "papers.yml", "poll.yml"):
-        (config_dir / name).write_text((root_config / name).read_text())
-    (config_dir / "templates").symlink_to(root_config / "templates")
-    (config_dir / "sources.yml").write_text("api:\n  query_url: http://127.0.0.1:9/api/query\n")
-    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
+    use_config(tmp_path, monkeypatch, sources="api:\n  query_url: http://127.0.0.1:9/api/query\n")
     assert bot_main(["enrich", "--repo", str(tmp_path), "--dry-run"]) == 1
     err = capsys.readouterr().err
     assert "papers.jsonl is not UTF-8 text" in err and "Traceback" not in err
@@ -508,16 +507,11 @@ def test_a_run_stopped_halfway_leaves_catalog_and_store_consistent_and_a_rerun_f
     text, ids = catalog_text(taxonomy, 150)
     seed(arxiv_api, ids)
     (tmp_path / "catalog.md").write_text(text, encoding="utf-8")
-    config_dir = tmp_path / "config"
-    config_dir.mkdir()
-    root_config = Path(__file__).resolve().parents[2] / "config"
-    for name in ("taxonomy.yml", "papers.yml", "poll.yml"):
-        (config_dir / name).write_text((root_config / name).read_text())
-    (config_dir / "templates").symlink_to(root_config / "templates")
-    (config_dir / "sources.yml").write_text(
-        f"api:\n  query_url: {arxiv_api.url}\n  delay_seconds: 0\n  retries: 0\n"
+    use_config(
+        tmp_path,
+        monkeypatch,
+        sources=f"api:\n  query_url: {arxiv_api.url}\n  delay_seconds: 0\n  retries: 0\n",
     )
-    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
     assert bot_main(["enrich", "--repo", str(tmp_path)]) == 0
     store_path = tmp_path / "data" / "papers.jsonl"
     # a month later every paper is stale; arXiv has a v2 of two papers, one in each request
