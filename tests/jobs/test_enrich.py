@@ -24,6 +24,7 @@ from bot.jobs import enrich
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi
 from tests.arxiv_api_server import ArxivApiServer, arxiv_api, synthetic  # noqa: F401
+from tests.conftest import PROJECT
 
 TODAY = datetime.date(2025, 3, 1)
 VENUES = VenueTable.from_config(config.load("papers"))
@@ -98,14 +99,12 @@ def seed(server: ArxivApiServer, ids: list[str]) -> None:
 
 
 def use_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, sources: str) -> None:
-    """The job's config folder in ``tmp_path`` (taxonomy, paper store, poll), with ``sources`` as
-    its sources.yml (where the arXiv API is), named by CATALOG_BOT_CONFIG."""
+    """The job's config folder in ``tmp_path`` (the fixture project's taxonomy, paper store and
+    poll), with ``sources`` as its sources.yml (where the arXiv API is), named by CATALOG_BOT_CONFIG."""
     config_dir = tmp_path / "config"
     config_dir.mkdir()
-    root_config = Path(__file__).resolve().parents[2] / "config"
     for name in ("taxonomy.yml", "papers.yml", "poll.yml"):
-        (config_dir / name).write_text((root_config / name).read_text())
-    (config_dir / "templates").symlink_to(root_config / "templates")
+        (config_dir / name).write_text((PROJECT / "config" / name).read_text())
     (config_dir / "sources.yml").write_text(sources)
     monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
 
