@@ -11,10 +11,8 @@ working tree and the user's index are never touched.
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -22,6 +20,7 @@ from typing import Literal
 
 from bot.core import hunks
 from bot.errors import BranchMovedError, ForgeError
+from bot.forge import git_plumbing as plumbing
 from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
 
 CLOSED_NAMESPACE = "refs/catalog-bot/closed/"
@@ -30,12 +29,6 @@ CLOSED_NAMESPACE = "refs/catalog-bot/closed/"
 CLOSED_SUFFIX = "@"
 ZERO_OID = "0" * 40  # as an old value: the ref must not exist yet
 MAX_COMMITS_ON_TOP = 20  # a maintainer's commits on a bot branch looked through for the bot's own
-IDENTITY = {
-    "GIT_AUTHOR_NAME": "catalog-bot",
-    "GIT_AUTHOR_EMAIL": "catalog-bot@users.noreply.github.com",
-    "GIT_COMMITTER_NAME": "catalog-bot",
-    "GIT_COMMITTER_EMAIL": "catalog-bot@users.noreply.github.com",
-}
 
 
 class LocalGitForge:
@@ -64,27 +57,12 @@ class LocalGitForge:
             self.repo = Path(top.strip())
         self.default_branch = default_branch or self._current_branch()
 
-    # -- git plumbing --------------------------------------------------------------------
+    # -- git plumbing (bot/forge/git_plumbing.py), in this repository ----------------------
 
     def _git(
         self, *args: str, stdin: str | None = None, env: dict[str, str] | None = None, check: bool = True
     ) -> str | None:
-        # bytes, not text mode: text mode turns CRLF into LF, so a CRLF catalog read and written
-        # back would change every line
-        result = subprocess.run(
-            ["git", *args],
-            cwd=self.repo,
-            input=None if stdin is None else stdin.encode("utf-8"),
-            capture_output=True,
-            env={**os.environ, **IDENTITY, **(env or {})},
-        )
-        if result.returncode != 0:
-            if check:
-                # one line, as an expected failure is printed: git's advice spans several
-                stderr = " ".join(result.stderr.decode("utf-8", errors="replace").split())
-                raise ForgeError(f"git {' '.join(args[:3])} failed in {self.repo}: {stderr}")
-            return None
-        return result.stdout.decode("utf-8")
+        return plumbing.run_git(self.repo, *args, stdin=stdin, env=env, check=check)
 
     def _current_branch(self) -> str:
         name = self._git("symbolic-ref", "--quiet", "--short", "HEAD", check=False)
@@ -105,38 +83,15 @@ class LocalGitForge:
         return name
 
     def _rev(self, ref: str) -> str | None:
-        out = self._git("rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}", check=False)
-        return out.strip() if out else None
+        return plumbing.rev(self.repo, ref)
 
     def _file_at(self, rev: str, path: str) -> str:
-        result = subprocess.run(["git", "show", f"{rev}:{path}"], cwd=self.repo, capture_output=True)
-        if result.returncode != 0:
-            return ""
-        try:
-            return result.stdout.decode("utf-8")
-        except UnicodeDecodeError as exc:  # a clear error, not a traceback
-            raise ForgeError(
-                f"{path} on {rev.removeprefix('refs/heads/')} in {self.repo} is not UTF-8 text ({exc}): "
-                "save it as UTF-8 and commit it again"
-            ) from exc
+        return plumbing.file_at(self.repo, rev, path)
 
     def _commit_with_file(
         self, parent: str, path: str, text: str, message: str, extra_files: tuple[tuple[str, str], ...] = ()
     ) -> str:
-        with tempfile.TemporaryDirectory() as scratch:
-            env = {"GIT_INDEX_FILE": str(Path(scratch) / "index")}
-            self._git("read-tree", parent, env=env)
-            for file_path, file_text in ((path, text), *extra_files):
-                blob = self._git("hash-object", "-w", "--stdin", stdin=file_text)
-                assert blob is not None
-                self._git(
-                    "update-index", "--add", "--cacheinfo", f"100644,{blob.strip()},{file_path}", env=env
-                )
-            tree = self._git("write-tree", env=env)
-        assert tree is not None
-        commit = self._git("commit-tree", tree.strip(), "-p", parent, stdin=message)
-        assert commit is not None
-        return commit.strip()
+        return plumbing.commit_with_file(self.repo, parent, path, text, message, extra_files)
 
     # -- the Forge protocol ----------------------------------------------------------------
 
@@ -175,7 +130,7 @@ class LocalGitForge:
         )
         commits = [c.lstrip("\n").split("\0", 1) for c in (out or "").split("\x1e") if c.strip()]
         for position, (email, message) in enumerate(commits):
-            if email == IDENTITY["GIT_AUTHOR_EMAIL"] and hunks.trailer_of(message) is not None:
+            if email == plumbing.IDENTITY["GIT_AUTHOR_EMAIL"] and hunks.trailer_of(message) is not None:
                 return message, position > 0
         return (commits[0][1] if commits else ""), False
 
@@ -212,7 +167,11 @@ class LocalGitForge:
                 if merged and state == "open":
                     continue
                 pull = self._pull_request(ref, branch, "merged" if merged else "open")
-                pulls.append(pull if merged else replace(pull, mergeable=self._mergeable(ref)))
+                pulls.append(
+                    pull
+                    if merged
+                    else replace(pull, mergeable=plumbing.merges_cleanly(self.repo, self.default_branch, ref))
+                )
         if state in ("closed", "all"):
             for ref in self._refs(CLOSED_NAMESPACE):
                 record = ref.removeprefix(CLOSED_NAMESPACE)
@@ -283,18 +242,6 @@ class LocalGitForge:
         return (
             parent == base and self._file_at(tip, path) == text and current_message.strip() == message.strip()
         )
-
-    def _mergeable(self, ref: str) -> bool | None:
-        """Whether ``ref`` merges into the default branch without conflicts (``git merge-tree``,
-        git 2.38 or newer; None with an older git)."""
-        result = subprocess.run(
-            ["git", "merge-tree", "--write-tree", "--name-only", self.default_branch, ref],
-            cwd=self.repo,
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        return {0: True, 1: False}.get(result.returncode)
 
     def _diff(self, base: str, commit: str) -> str:
         return self._git("diff", "--no-color", base, commit) or ""
