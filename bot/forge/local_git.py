@@ -21,6 +21,7 @@ from typing import Literal
 from bot.core import hunks
 from bot.errors import BranchMovedError, ForgeError
 from bot.forge import git_plumbing as plumbing
+from bot.forge.git_plumbing import IDENTITY as IDENTITY  # bench/replay.py commits as the bot
 from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
 
 CLOSED_NAMESPACE = "refs/catalog-bot/closed/"
@@ -130,7 +131,7 @@ class LocalGitForge:
         )
         commits = [c.lstrip("\n").split("\0", 1) for c in (out or "").split("\x1e") if c.strip()]
         for position, (email, message) in enumerate(commits):
-            if email == plumbing.IDENTITY["GIT_AUTHOR_EMAIL"] and hunks.trailer_of(message) is not None:
+            if email == IDENTITY["GIT_AUTHOR_EMAIL"] and hunks.trailer_of(message) is not None:
                 return message, position > 0
         return (commits[0][1] if commits else ""), False
 
