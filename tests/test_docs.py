@@ -349,6 +349,7 @@ NOT_IN_THE_REPOSITORY = {
     "config/import-mapping.suggested.yml": "written by import --suggest-mapping",
     "bot/jobs/poll.py": "architecture.md: the module that became the package bot/jobs/poll/",
     "../shared/lists/README.md": "import.md: the big data beside a development checkout, not in a clone",
+    "bot/jobs/init.py": "architecture.md: the module that became the package bot/jobs/init/",
 }
 
 
