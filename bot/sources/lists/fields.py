@@ -182,6 +182,18 @@ def split_authors(text: str) -> tuple[tuple[str, ...], bool]:
     return tuple(name for name in names if name and len(name) < 60 and name.lower() not in _NOT_VENUES), et_al
 
 
+def drop_links_of_no_one(text: str) -> str:
+    """What follows a link bullet's title, before its authors are read: a link that names no
+    person is dropped (``[Octopus v3](..), [Talkback with Gemini Nano](..)``: another page, or
+    another paper's arXiv link); an author linked to a homepage (``[Rex Ying](..)``) stays."""
+
+    def named(match: re.Match[str]) -> str:
+        person = _are_names(match["label"]) and not arxiv_ids.find_ids(match["url"])
+        return match["label"] if person else " "
+
+    return _MD_LINK.sub(named, text)
+
+
 _VENUE_YEAR = re.compile(r"(?P<name>.*?[A-Za-z)])\s*['’]?\s*(?P<yy>(?:19|20)\d\d|\d\d)(?P<rest>(?:\s.*)?)")
 
 

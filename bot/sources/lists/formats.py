@@ -14,6 +14,7 @@ from bot.sources.lists.fields import (
     _italic_lines,
     badge_venue,
     code_url,
+    drop_links_of_no_one,
     github_repo,
     is_paper_link,
     links,
@@ -256,7 +257,7 @@ def _link_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | Non
         rest = before
         venue, year = (venue, year) if year else (rest_venue, rest_year)
     if arxiv_ids.find_ids(match["url"]) or ((is_paper_link(link) or year) and ("," in rest or dated)):
-        names, et_al = split_authors(_NAMED_LINK.sub(" ", rest))  # "Rex Ying [code](..)": no author "code"
+        names, et_al = split_authors(drop_links_of_no_one(_NAMED_LINK.sub(" ", rest)))  # no author "code"
         return [
             Fields(
                 source_title(match["title"]),
