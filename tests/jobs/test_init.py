@@ -776,7 +776,7 @@ def test_a_heading_of_links_under_a_paper_section_is_no_subsection(
     text = (LISTS / "awesome-efficient-llm-plaza.md").read_text(encoding="utf-8")
     plan = scaffold("README.md", text).taxonomy("intro")
     quantization = next(s for s in plan["sections"] if s["title"] == "Quantization")
-    assert [s["title"] for s in quantization["subsections"]] == ["Survey", "Papers"]
+    assert [s["title"] for s in quantization["subsections"]] == ["Survey"]  # "Papers" is none either
 
 
 def test_init_force_keeps_a_catalog_with_papers_the_list_does_not_give(

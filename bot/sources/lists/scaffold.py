@@ -31,6 +31,7 @@ from bot.sources.lists.titles import (
     document_title,
     fallback_title,
     make_id,
+    names_no_topic,
     without_years,
 )
 
@@ -304,7 +305,7 @@ def scaffold(name: str, text: str, title: str | None = None) -> Scaffold:
             continue
         section = sections.setdefault(rest[0], SourceSection(prefix + rest[:1], rest[0]))
         target = section
-        if len(rest) > 1:
+        if len(rest) > 1 and not names_no_topic(rest[1]):
             target = section.children.setdefault(rest[1], SourceSection(prefix + rest[:2], rest[1]))
         target.titles.append(entry_title)
         if resource:

@@ -1,6 +1,7 @@
 """A list's headings as the config names them (pure): a heading as a section's title
 (``display_title``: no marks, emoji or entities; the list's numbering), an id made from a title,
-a heading path without its year headings, and the list's own title and contents heading.
+a heading path without its year headings, a heading that names no topic ("Papers"), and the
+list's own title and contents heading.
 """
 
 from __future__ import annotations
@@ -65,6 +66,18 @@ def without_years(path: tuple[str, ...]) -> tuple[str, ...]:
     while path and _YEAR.fullmatch(display_title(path[-1])):
         path = path[:-1]
     return path
+
+
+# a heading that says what its entries are, not what they are about ("Quantization > Papers" beside
+# "Quantization > Survey"): no subsection ("Papers on Papers"), its entries are its section's
+_NO_TOPIC = re.compile(
+    r"(?:(?:research|selected|all) )?(?:papers?|publications?)(?: list)?|paper ?list",
+    re.I,
+)
+
+
+def names_no_topic(title: str) -> bool:
+    return bool(_NO_TOPIC.fullmatch(display_title(title)))
 
 
 _CONTENTS = re.compile(r"^(table of )?contents?$|^paper ?list$|^papers$", re.IGNORECASE)
