@@ -3,6 +3,14 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bot import __main__ as cli
+from bot.core import arxiv_ids
 from bot.sources.lists import Fields, extract, read_items
 from bot.sources.lists.scaffold import scaffold
 from tests.conftest import FIXTURES
@@ -51,3 +59,41 @@ def test_a_heading_named_papers_under_a_section_is_no_subsection() -> None:
         rules = {rule["to"] for rule in plan.mapping("README.md")["rules"]}
         assert "quantization" in rules and not any(r.endswith("/papers") for r in rules), name
         assert "papers" not in str(plan.keywords()["sections"]["quantization"])
+
+
+def test_another_lists_papers_join_an_adopted_catalog_and_keep_what_the_bot_added(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """docs/import.md's merge of another list into a catalog the bot keeps: the catalog is read
+    back whole (a paper the bot added since stays), the other list's headings are mapped by
+    --suggest-mapping, and the merged catalog passes lint."""
+    repo = tmp_path / "kv-list"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    monkeypatch.chdir(repo)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
+    shutil.copy(LISTS / "horseee__Awesome-Efficient-LLM__kv_cache_compression.md", repo / "README.md")
+    shutil.copy(LISTS / "Zefan-Cai__Awesome-LLM-KV-Cache__README.md", repo / "other-list.md")
+    assert cli.main(["init", "--from", "README.md"]) == 0
+    catalog = repo / "catalog.md"
+    added = "- [A KV Cache Paper the Bot Added Later](https://arxiv.org/abs/2411.00001) · arXiv 2411.00001 · Nov 2024"
+    text = catalog.read_text(encoding="utf-8")
+    first = next(line for line in text.splitlines() if line.startswith("- [") and "arxiv.org" in line)
+    catalog.write_text(text.replace(first, f"{added}\n{first}", 1), encoding="utf-8")
+    before = arxiv_ids.find_ids(catalog.read_text(encoding="utf-8"))
+    command = [
+        "import",
+        "catalog.md",
+        "other-list.md",
+        "--output",
+        "catalog.md",
+        "--replace",
+        "--suggest-mapping",
+    ]
+    capsys.readouterr()
+    assert cli.main(command) == 0
+    out = capsys.readouterr().out
+    after = arxiv_ids.find_ids(catalog.read_text(encoding="utf-8"))
+    assert set(before) <= set(after) and "2411.00001" in after
+    assert len(set(after) - set(before)) == 22 and "wrote catalog.md (22 arXiv ids added, 0 removed)" in out
+    assert cli.main(["lint", "catalog.md"]) == 0
