@@ -97,3 +97,22 @@ def test_another_lists_papers_join_an_adopted_catalog_and_keep_what_the_bot_adde
     assert set(before) <= set(after) and "2411.00001" in after
     assert len(set(after) - set(before)) == 22 and "wrote catalog.md (22 arXiv ids added, 0 removed)" in out
     assert cli.main(["lint", "catalog.md"]) == 0
+
+
+def test_a_link_titled_with_the_kind_of_page_it_is_is_a_resource_without_the_tag() -> None:
+    """pprp's Awesome-Efficient-MoE resources, `[ICML 2024 Tutorial on MoE(PPT)](icml.cc/...pdf):
+    A tutorial ... from ICML 2024`, `[... Explained(Blog)](..)`: the slides (a PDF on a conference's
+    site) were unreadable as "a paper link without arXiv id or year", and the others kept
+    "(Blog)", "(Repo)", "(Video)" in their titles. The tag says the link is a page, not a paper."""
+    name = "pprp__Awesome-Efficient-MoE__README.md"
+    text = (LISTS / name).read_text(encoding="utf-8")
+    (slides,) = extracted(name, text, 718)
+    assert (slides.resource, slides.title) == (True, "ICML 2024 Tutorial on MoE")
+    assert slides.url == "https://icml.cc/media/icml-2024/Slides/35222_1r94S59.pdf"
+    titles = [f.title for line in (716, 717, 724, 725) for f in extracted(name, text, line)]
+    assert titles == [
+        "Mixture of Experts (MoE) Explained",
+        "Awesome list of MoE",
+        "What is Mixture of Experts (MoE)?",
+        "Introduction to Mixture-of-Experts (MoE)",
+    ]

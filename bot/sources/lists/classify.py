@@ -8,7 +8,7 @@ import re
 from dataclasses import replace
 
 from bot.core.list_items import Fields, SourceItem
-from bot.sources.lists.fields import github_repo, links, resource_title
+from bot.sources.lists.fields import KIND_TAG, github_repo, links, resource_title
 from bot.sources.lists.formats import EXTRACTORS, resource_url
 from bot.sources.lists.items import _WORD, Link, Unreadable, linked_ids
 
@@ -43,8 +43,8 @@ def _classify(fields: Fields, item: SourceItem, item_links: list[Link]) -> Field
     scheme = _NON_WEB_SCHEME.match(fields.url or resource_url(item_links))
     if scheme:  # javascript:, mailto:, data:... (`absolute_url` would make them https://javascript:)
         return Unreadable(f"a link that is not a web page ({scheme[1].lower()}:)", fields.title)
-    if fields.resource or (not fields.url and item_links):
-        return _as_resource(fields, item_links)
+    if fields.resource or KIND_TAG.search(fields.title) or (not fields.url and item_links):
+        return _as_resource(fields, item_links)  # "Tutorial on MoE(PPT)": slides, even as a PDF
     if not fields.url:
         return Unreadable("no link and no arXiv id", fields.title)
     if "arxiv.org/" in fields.url.lower():

@@ -154,9 +154,16 @@ def _unquote(text: str) -> str:
     return text
 
 
+# what a link's title says it is, in parentheses after it: "MoE Explained(Blog)", "Tutorial (PPT)"
+KIND_TAG = re.compile(
+    r"\s*[(\[](?:blog|video|ppt|pptx|slides?|repo|tutorial|talk|course|podcast)[)\]]$", re.IGNORECASE
+)
+
+
 def resource_title(text: str) -> str:
-    """A web page's title without the site names lists copy along (``| Medium``, ``- YouTube``)."""
-    text = source_title(text)
+    """A web page's title without the site names lists copy along (``| Medium``, ``- YouTube``)
+    or the kind of page it is (``(Blog)``, ``(PPT)``)."""
+    text = KIND_TAG.sub("", source_title(text))
     while True:
         head, sep, tail = text.rpartition(" | ")
         if not sep or len(tail.split()) > 4 or len(head) < 8:
