@@ -81,6 +81,14 @@ def test_another_lists_papers_join_an_adopted_catalog_and_keep_what_the_bot_adde
     first = next(line for line in text.splitlines() if line.startswith("- [") and "arxiv.org" in line)
     catalog.write_text(text.replace(first, f"{added}\n{first}", 1), encoding="utf-8")
     before = arxiv_ids.find_ids(catalog.read_text(encoding="utf-8"))
+    capsys.readouterr()
+    assert (
+        cli.main(["import", "README.md", "other-list.md", "--output", "catalog.md", "--suggest-mapping"]) == 1
+    )
+    err = capsys.readouterr().err  # refused: it would drop 2411.00001; the way that keeps it is said
+    assert "catalog.md has 1 arXiv paper(s) that the imported lists do not give (e.g. 2411.00001)" in err
+    assert "22 arXiv papers are new to it" in err
+    assert "`import catalog.md LIST... --output catalog.md --replace`" in err
     command = [
         "import",
         "catalog.md",

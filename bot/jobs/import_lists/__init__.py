@@ -139,19 +139,28 @@ def write(
     text = with_own_parts(result.text(taxonomy), old_text, taxonomy)  # its badges, its Contributing
     old_ids = parse(old_text, taxonomy).arxiv_id_set()
     added, removed = result.arxiv_ids - old_ids, old_ids - result.arxiv_ids
+    # lists with papers new to the catalog: the way to add them that keeps the catalog's own
+    merge = (
+        f"{len(added)} arXiv papers are new to it: to add a list's papers to this catalog, import the "
+        f"catalog with it, `import {output} LIST... --output {output} --replace`"
+        if added
+        else ""
+    )
     if removed and not replace_papers:
         raise CatalogError(
             f"{output} has {len(removed)} arXiv paper(s) that the imported lists do not give "
             f"(e.g. {', '.join(sorted(removed)[:3])}); rebuilding would remove them. Pass "
             f"--replace to rebuild anyway, or import into a new file with --output"
+            + (f". {merge}" if merge else "")
         )
     if old_text and text != old_text and not replace_papers:
         # edits made since the last import (by hand, or merged bot PRs) would be replaced silently
         raise CatalogError(
             f"{output} exists and this import would rewrite it ({changed_lines(old_text, text)} lines "
-            "differ: what was edited or added since is replaced by the lists' text); nothing written. "
-            "Pass --replace to rebuild it, --output with a new file to compare first, or --dry-run for "
-            "the report"
+            "differ: what was edited or added since is replaced by the lists' text"
+            + (f", and {merge}" if merge else "")
+            + "); nothing written. Pass --replace to rebuild it, --output with a new file to compare "
+            "first, or --dry-run for the report"
         )
     try:
         write_catalog(
