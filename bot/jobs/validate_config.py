@@ -7,8 +7,8 @@ does not list the taxonomy's sections. Jobs run the same checks before they star
 (``bot.config_checks.preflight``), so a broken config stops them with the whole list rather than a
 traceback.
 Warnings (printed, not failing): unknown keys, two keyword patterns of one list that find the
-same texts ("fine-tuning" and "finetuning"), which count a paper twice, and a catalog file that
-does not exist yet.
+same texts ("fine-tuning" and "finetuning"), which count a paper twice, a catalog file that
+does not exist yet, and a run outside the bot's checkout that found no config/ but the bot's own.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 from bot import config
 from bot.config_checks import check_all
 from bot.config_checks import preflight as preflight  # its old import path
+from bot.core.locations import CHECKOUT_CONFIG
 from bot.core.text import terminal_text
 from bot.errors import BotError
 
@@ -51,6 +52,16 @@ def main(args: argparse.Namespace) -> int:
     for name in config.schema_names():
         state = "ok" if (directory / f"{name}.yml").exists() else "ok (defaults, no file)"
         print(f"{directory / (name + '.yml')}: {state}")
+    if (
+        not args.config_dir
+        and directory == CHECKOUT_CONFIG
+        and not Path.cwd().resolve().is_relative_to(directory.parent)
+    ):
+        print(  # a list's repository before init (or after it failed): "ok" is said of the bot's files
+            f"warning: no config/ in {Path.cwd()} or a folder above it: {directory} is the bot's own "
+            "config (its efficient-LLM list), not this repository's; `python -m bot init --from LIST` "
+            "writes yours"
+        )
     catalog = (args.repo or directory.parent) / config.catalog_path(directory)
     if not catalog.exists():  # every job would stop on it: said here, where an adopter checks first
         print(

@@ -11,6 +11,7 @@ import pytest
 
 from bot import __main__ as cli
 from bot.core import arxiv_ids
+from bot.core.locations import CHECKOUT_CONFIG
 from bot.sources.lists import Fields, extract, read_items
 from bot.sources.lists.scaffold import scaffold
 from tests.conftest import FIXTURES
@@ -124,3 +125,22 @@ def test_a_link_titled_with_the_kind_of_page_it_is_is_a_resource_without_the_tag
         "What is Mixture of Experts (MoE)?",
         "Introduction to Mixture-of-Experts (MoE)",
     ]
+
+
+def test_validate_config_outside_any_config_says_the_files_it_checked_are_the_bots_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The walk on the seeds' rendered survey page, whose init is refused (titles, no links): the
+    next step of docs/adopt.md, `validate-config`, found no config/ in the list's repository and
+    checked the bot checkout's own, "ok" for every file, with nothing saying these were not the
+    list's."""
+    monkeypatch.delenv("CATALOG_BOT_CONFIG", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["validate-config"]) == 0
+    out = capsys.readouterr().out
+    assert f"{CHECKOUT_CONFIG / 'taxonomy.yml'}: ok" in out
+    assert f"warning: no config/ in {tmp_path.resolve()} or a folder above it" in out
+    assert "`python -m bot init --from LIST` writes yours" in out
+    monkeypatch.chdir(CHECKOUT_CONFIG.parent / "docs")  # inside the checkout: its own config, no warning
+    assert cli.main(["validate-config"]) == 0
+    assert "warning: no config/" not in capsys.readouterr().out
