@@ -125,6 +125,9 @@ def test_a_link_titled_with_the_kind_of_page_it_is_is_a_resource_without_the_tag
         "What is Mixture of Experts (MoE)?",
         "Introduction to Mixture-of-Experts (MoE)",
     ]
+    kept = "# Awesome\n\n## Resources\n\n- [MoE in LLMs\\(Video\\)](https://www.youtube.com/watch?v=x) - A talk\n"
+    (line,) = extracted("catalog.md", kept, 5)  # a line of the bot's own format is read back as written
+    assert line.title == "MoE in LLMs(Video)"
 
 
 def test_validate_config_outside_any_config_says_the_files_it_checked_are_the_bots_own(

@@ -9,7 +9,7 @@ from dataclasses import replace
 
 from bot.core.list_items import Fields, SourceItem
 from bot.sources.lists.fields import KIND_TAG, github_repo, links, resource_title
-from bot.sources.lists.formats import EXTRACTORS, resource_url
+from bot.sources.lists.formats import EXTRACTORS, is_catalog_line, resource_url
 from bot.sources.lists.items import _WORD, Link, Unreadable, linked_ids
 
 
@@ -43,8 +43,10 @@ def _classify(fields: Fields, item: SourceItem, item_links: list[Link]) -> Field
     scheme = _NON_WEB_SCHEME.match(fields.url or resource_url(item_links))
     if scheme:  # javascript:, mailto:, data:... (`absolute_url` would make them https://javascript:)
         return Unreadable(f"a link that is not a web page ({scheme[1].lower()}:)", fields.title)
-    if fields.resource or KIND_TAG.search(fields.title) or (not fields.url and item_links):
-        return _as_resource(fields, item_links)  # "Tutorial on MoE(PPT)": slides, even as a PDF
+    # "Tutorial on MoE(PPT)": slides, even as a PDF (a line of the bot's own format stays as written)
+    tagged = bool(KIND_TAG.search(fields.title)) and not is_catalog_line(item)
+    if fields.resource or tagged or (not fields.url and item_links):
+        return _as_resource(fields, item_links, untag=tagged)
     if not fields.url:
         return Unreadable("no link and no arXiv id", fields.title)
     if "arxiv.org/" in fields.url.lower():
@@ -54,9 +56,12 @@ def _classify(fields: Fields, item: SourceItem, item_links: list[Link]) -> Field
     return replace(fields, url=absolute_url(fields.url))
 
 
-def _as_resource(fields: Fields, item_links: list[Link]) -> Fields:
+def _as_resource(fields: Fields, item_links: list[Link], untag: bool = False) -> Fields:
     url = absolute_url(fields.url or resource_url(item_links))
-    title, description = resource_title(fields.title), fields.description
+    title, description = (
+        resource_title(KIND_TAG.sub("", fields.title) if untag else fields.title),
+        fields.description,
+    )
     name, colon, rest = title.partition(": ")
     if colon and len(name) <= 30 and not description and not _title_cased(rest):
         # "MNN: A lightweight inference engine", not "REST: Retrieval-Based Speculative Decoding"

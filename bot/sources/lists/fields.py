@@ -161,9 +161,8 @@ KIND_TAG = re.compile(
 
 
 def resource_title(text: str) -> str:
-    """A web page's title without the site names lists copy along (``| Medium``, ``- YouTube``)
-    or the kind of page it is (``(Blog)``, ``(PPT)``)."""
-    text = KIND_TAG.sub("", source_title(text))
+    """A web page's title without the site names lists copy along (``| Medium``, ``- YouTube``)."""
+    text = source_title(text)
     while True:
         head, sep, tail = text.rpartition(" | ")
         if not sep or len(tail.split()) > 4 or len(head) < 8:
