@@ -4,9 +4,12 @@ The catalog holds titles only, so the title model (``relevance.py``) never sees 
 second learned score reads title + abstract, as new papers arrive: its positives are papers known
 to be in scope *with their abstracts* (the labelled positives shipped in the fixed background, see
 ``background.py``; the papers of merged bot PRs when the forge gives them), its negatives the
-background's other papers (those judged out of scope weighted more). The papers of closed PRs
-can only lower a score: a second model is trained with them as negatives too, and a paper gets
-the lower of the two logits (``relevance.py`` says why). Word 1-2-grams, English stop words
+background's other papers (those judged out of scope weighted more). Closed PRs do not teach it:
+a closed PR gives a title only (its entry line), unlike the titles + abstracts this model reads;
+learnt as negatives beside them (a second model, the lower logit), 19 closed titles moved its
+intercept by -0.35 and took papers in scope under the threshold more than papers out of scope
+(round 30 of bench/RESULTS-scoring.md). The title model learns them (``relevance.py``).
+Word 1-2-grams, English stop words
 removed, a class-balanced logistic regression. Its logit is added to the combined score with the
 weight ``scoring.abstract_model_weight``; it is one vote among three (rules, titles, abstracts), so a
 topic newer than its positives still gets through on rule evidence.
@@ -15,7 +18,7 @@ topic newer than its positives still gets through on rule evidence.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -23,7 +26,6 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.core.paper import Paper
 from bot.scoring import counting
-from bot.scoring.relevance import lower_with_closed
 
 
 @dataclass(frozen=True)
@@ -31,7 +33,7 @@ class AbstractSettings:
     c: float = 16.0  # inverse regularisation strength of the logistic regression
     min_positives: int = 20  # fewer known in-scope papers with abstracts than this: no model
     min_negatives: int = 20
-    rejected_weight: float = 3.0  # a rejected PR's paper counts as this many negatives
+    rejected_weight: float = 3.0  # a paper judged out of scope counts as this many negatives
 
 
 def paper_text(paper: Paper) -> str:
@@ -45,16 +47,14 @@ class AbstractModel:
     intercept: float
     positives: int
     negatives: int
-    closed: AbstractModel | None = None  # trained with the closed PRs too (or none)
 
     def decision(self, papers: Sequence[Paper]) -> np.ndarray:
-        """The logit of each paper (> 0: reads more like the positives than the negatives); with
-        closed PRs, the lower of the two models': they lower papers like them, never raise another."""
+        """The logit of each paper (> 0: reads more like the positives than the negatives)."""
         if not papers:
             return np.zeros(0)
         rows = counting.transform(self.vectorizer, [paper_text(p) for p in papers])
         logits: np.ndarray = np.asarray(rows @ self.coef).ravel() + self.intercept
-        return lower_with_closed(logits, self.closed.decision(papers) if self.closed is not None else None)
+        return logits
 
 
 def train_abstracts(
@@ -62,19 +62,14 @@ def train_abstracts(
     negatives: Sequence[Paper],
     rejected: Sequence[Paper],
     settings: AbstractSettings,
-    closed: Sequence[Paper] = (),
 ) -> AbstractModel | None:
-    """Train on papers with abstracts (``rejected``: judged out of scope, weighted more), and
-    with ``closed`` (closed PRs' papers) a second model with them as rejected too; None when
-    there are too few to learn from."""
+    """Train on papers with abstracts (``rejected``: judged out of scope, weighted more); None
+    when there are too few to learn from."""
     positives = [p for p in positives if p.abstract]
     negatives = [p for p in negatives if p.abstract]
     if len(positives) < settings.min_positives or len(negatives) < settings.min_negatives:
         return None
-    model = _fit(positives, negatives, rejected, settings)
-    if closed:
-        model = replace(model, closed=_fit(positives, negatives, [*rejected, *closed], settings))
-    return model
+    return _fit(positives, negatives, rejected, settings)
 
 
 def _fit(

@@ -45,8 +45,8 @@ class LinearModel:
 def lower_with_closed(logits: np.ndarray, closed: np.ndarray | None) -> np.ndarray:
     """Closed PRs can only lower a score: each logit of the models trained without the closed PRs'
     papers, or the one of their twins trained with them as negatives too (``closed``, the same
-    shape; None when no PR was closed) where that is lower. The title and abstract models both
-    score this way."""
+    shape; None when no PR was closed) where that is lower. Only the title model learns closed
+    PRs (``abstracts.py`` says why)."""
     return logits if closed is None else np.minimum(logits, closed)
 
 

@@ -4,7 +4,7 @@
 the title model from the catalog's entries (positives) against the background papers (the jobs
 pass the fixed background of ``bot.scoring.background``, negatives); the abstract model from
 papers known to be in scope with their abstracts (the background's labelled positives, merged bot
-PRs) against the same negatives. Rejected (closed) PRs can only lower either model's logit. In
+PRs) against the same negatives. Rejected (closed) PRs can only lower the title model's logit. In
 seconds, or loaded from a cache keyed by all of that content (``training.py``: what is learnt,
 and where it is kept).
 ``scorer.score(papers)`` gives one ``Decision`` per paper, in order: the two models and the rules
@@ -153,9 +153,10 @@ class Scorer:
         ``extra["label"]`` is true are known in-scope papers: positives of the abstract model, like
         ``accepted`` (papers of merged bot PRs, with abstracts); those whose ``extra["rejected"]``
         is true were judged out of scope: weighted negatives (``rejected_weight``). ``rejected``
-        (papers of closed bot PRs), weighted alike, can only lower a score: each model is also
-        trained with them, and gives the lower logit; a known in-scope paper's ``extra["section"]``
-        is the section it belongs in: the router learns it (``routing.example_weight``).
+        (papers of closed bot PRs, titles), weighted alike, can only lower a score: the title
+        model is also trained with them, and gives the lower logit; a known in-scope paper's
+        ``extra["section"]`` is the section it belongs in: the router learns it
+        (``routing.example_weight``).
         ``corrections`` are maintainers' routing labels (``Correction``): the router learns them.
         ``entry_text`` gives the text learnt for a catalog entry (default: its title; e.g. title +
         abstract from the paper store, ``bot.core.paper_store.entry_text``)."""
@@ -164,7 +165,8 @@ class Scorer:
         entries = catalog_entries(catalog, taxonomy)
         in_scope = [p for p in background if p.extra.get("label")] + list(accepted)
         # background papers judged out of scope (``"rejected": true``): weighted negatives of
-        # both models. Closed PRs (``rejected``) are kept apart: they can only lower a score
+        # both models. Closed PRs (``rejected``) are kept apart: they can only lower the title
+        # model's logit (a title alone is no negative for the abstract model, abstracts.py)
         closed = list(rejected)
         judged_out = [p for p in background if p.extra.get("rejected")]
         plain = plain_papers(background)
@@ -191,7 +193,7 @@ class Scorer:
             closed,
         )
         # the abstract model does not read the catalog: cached apart, it survives catalog changes
-        abstracts = abstract_model(in_scope, plain, judged_out, settings, closed)
+        abstracts = abstract_model(in_scope, plain, judged_out, settings)
         sizes = {s.id: 0 for s in taxonomy.sections if s.kind == "papers"}
         abstract_sizes = dict(sizes)
         for entry in entries:

@@ -195,7 +195,6 @@ def abstract_model(
     negatives: Sequence[Paper],
     rejected: Sequence[Paper],
     settings: ScoringSettings,
-    closed: Sequence[Paper] = (),
 ) -> AbstractModel | None:
     """The abstract model for this content: from this process's memory, or trained (about a
     second; it reads papers and settings only, so a new catalog does not retrain it)."""
@@ -207,13 +206,11 @@ def abstract_model(
         *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in negatives),
         "rejected",
         *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in rejected),
-        "closed",
-        *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}" for p in closed),
     )
     known = _remember(_ABSTRACT_MODELS, key)
     if isinstance(known, AbstractModel):
         return known
-    model = train_abstracts(in_scope, negatives, rejected, settings.abstracts, closed)
+    model = train_abstracts(in_scope, negatives, rejected, settings.abstracts)
     if model is not None:
         _remember(_ABSTRACT_MODELS, key, model)
     return model

@@ -1,4 +1,4 @@
-"""The title model's logits, and the one rule both learned models share for closed PRs."""
+"""The title model's logits, and how closed PRs lower them."""
 
 from __future__ import annotations
 

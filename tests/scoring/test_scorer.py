@@ -599,6 +599,25 @@ def test_closed_prs_never_raise_a_paper(
     assert retrained.components(like).combined[0] < scorer.components(like).combined[0]
 
 
+def test_closed_prs_teach_the_title_model_only(
+    taxonomy: Taxonomy, keywords: dict[str, Any], background: list[Paper], scorer: Scorer
+) -> None:
+    """A closed PR gives a title only (its entry line): the abstract model, which reads titles and
+    abstracts, does not learn it. Learnt there as a negative, closed titles moved its intercept and
+    took papers in scope under the threshold (round 30: "On-Device LLMs for SMEs" beside a closed
+    on-device security paper). The title model still lowers a paper like them."""
+    titles = [
+        "A First Look At Efficient And Secure On-Device LLM Inference Against KV Leakage",
+        "Crafting Efficient Fine-Tuning Strategies for Large Language Models",
+        "Hyperbolic Fine-tuning for Large Language Models",
+    ]
+    retrained = trained_with_closed_prs(taxonomy, keywords, background, titles)
+    before, after = scorer.components(background), retrained.components(background)
+    assert np.array_equal(after.abstract, before.abstract)
+    like = [Paper("2402.19999", "Secure On-Device LLM Inference Against Leakage")]
+    assert retrained.components(like).learned[0] < scorer.components(like).learned[0]
+
+
 def test_without_background_the_rules_decide_alone(taxonomy: Taxonomy, keywords: dict[str, Any]) -> None:
     scorer = Scorer.train(small_catalog(taxonomy), taxonomy, keywords)
     decision = decide(scorer, "KV cache compression for LLM inference")
