@@ -599,6 +599,14 @@ def test_closed_prs_never_raise_a_paper(
     assert retrained.components(like).combined[0] < scorer.components(like).combined[0]
 
 
+# three PRs the replay's maintainers closed in months 7-12 (round 30)
+REPLAYED_CLOSED_TITLES = (
+    "A First Look At Efficient And Secure On-Device LLM Inference Against KV Leakage",
+    "Crafting Efficient Fine-Tuning Strategies for Large Language Models",
+    "Hyperbolic Fine-tuning for Large Language Models",
+)
+
+
 def test_closed_prs_teach_the_title_model_only(
     taxonomy: Taxonomy, keywords: dict[str, Any], background: list[Paper], scorer: Scorer
 ) -> None:
@@ -606,14 +614,8 @@ def test_closed_prs_teach_the_title_model_only(
     abstracts, does not learn it. Learnt there as a negative, closed titles moved its intercept and
     took papers in scope under the threshold (round 30: "On-Device LLMs for SMEs" beside a closed
     on-device security paper). The title model still lowers a paper like them."""
-    titles = [
-        "A First Look At Efficient And Secure On-Device LLM Inference Against KV Leakage",
-        "Crafting Efficient Fine-Tuning Strategies for Large Language Models",
-        "Hyperbolic Fine-tuning for Large Language Models",
-    ]
-    retrained = trained_with_closed_prs(taxonomy, keywords, background, titles)
-    before, after = scorer.components(background), retrained.components(background)
-    assert np.array_equal(after.abstract, before.abstract)
+    retrained = trained_with_closed_prs(taxonomy, keywords, background, list(REPLAYED_CLOSED_TITLES))
+    assert np.array_equal(retrained.components(background).abstract, scorer.components(background).abstract)
     like = [Paper("2402.19999", "Secure On-Device LLM Inference Against Leakage")]
     assert retrained.components(like).learned[0] < scorer.components(like).learned[0]
 
