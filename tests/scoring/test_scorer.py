@@ -573,8 +573,10 @@ def test_rejected_papers_lower_similar_papers(
         "Streaming Video Diffusion with Attention Sinks",
     ]
     retrained = trained_with_closed_prs(taxonomy, keywords, background, titles)
-    paper = "Attention Sinks for Streaming Video Diffusion Models"
-    assert decide(retrained, paper).score < decide(scorer, paper).score
+    paper = [Paper("2410.99999", "Attention Sinks for Streaming Video Diffusion Models")]
+    # the title model learns closed PRs (the score itself sits at the off-topic title's ceiling)
+    assert retrained.components(paper).learned[0] < scorer.components(paper).learned[0]
+    assert retrained.components(paper).combined[0] <= scorer.components(paper).combined[0]
 
 
 def test_closed_prs_never_raise_a_paper(
