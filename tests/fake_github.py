@@ -1955,6 +1955,7 @@ def forge_for(
     fake: FakeGitHub,
     sleeps: list[float] | None = None,
     clock: Callable[[], float] | None = None,
+    monotonic: Callable[[], float] | None = None,
     **settings: Any,
 ) -> Any:
     """A GitHubForge on the fake: no pauses between requests, 10 s timeout, sleeps recorded."""
@@ -1981,6 +1982,7 @@ def forge_for(
         settings=GitHubSettings(**defaults),
         sleep=record.append,
         clock=clock or time.time,
+        monotonic=monotonic or time.monotonic,
     )
 
 

@@ -1211,6 +1211,33 @@ def test_a_pr_opened_after_main_moved_is_built_on_main_as_it_is_then(fake, taxon
     assert (fake.reads(), fake.writes()) == (1, 5 + 3 + 5) and not fake.violations
 
 
+def test_an_update_long_after_the_runs_read_is_built_on_main_as_it_is_then(fake, taxonomy):
+    """Batch mode updates the open digest PR after training (minutes after the run's read), and a
+    maintainer merged a PR meanwhile: the update was built on the head the run read (its line and
+    the merged one at the top of one section conflicted), while a new PR followed the moved head.
+    An update built on a read over a minute old reads the head again (2 reads) and is built on it;
+    a recent read costs nothing."""
+    merged = forge_for(fake).propose(paper_change(taxonomy, "2405.00002")).pull_request
+    forge_for(fake).propose(paper_change(taxonomy, "2405.00001", 1, section="kv-cache", subsection=None))
+    now = [0.0]
+    forge = forge_for(fake, monotonic=lambda: now[0])
+    forge.bot_pull_requests("all")  # the run's read, before it trains
+    assert fake.merge(merged.number).status_code == 200  # meanwhile: the default branch moves
+    now[0] += 61
+    fake.reset_counts()
+
+    change = paper_change(taxonomy, "2405.00001", 1)
+    result = forge.propose(change)
+
+    pull = next(p for p in fake.pulls("open") if p.head == change.branch)
+    assert result.action == "updated" and branch_commit(fake, change.branch).parents == [fake.head()]
+    assert fake.file("catalog.md", change.branch) == change.edit(fake.file("catalog.md"))
+    assert fake._mergeable(pull) and fake.reads() == 2 and not fake.violations
+    fake.reset_counts()
+    forge.propose(paper_change(taxonomy, "2405.00001", 1, section="kv-cache", subsection=None))
+    assert fake.reads() == 0
+
+
 def test_a_pr_opened_after_main_moved_is_kept_when_the_new_head_cannot_be_read(fake, taxonomy):
     """The PR is open when the run learns that the default branch moved: a failing read of the new
     head raised out of ``propose``, and poll counted a failure for the paper of a PR it had opened.

@@ -105,6 +105,10 @@ class GitHubClient:
         self.graphql_url = graphql_url(self.api_url)
         self.repo_path = f"/repos/{quote(self.owner)}/{quote(self.name)}"
 
+    def monotonic(self) -> float:
+        """The client's monotonic clock (tests pass their own)."""
+        return self._monotonic()
+
     # -- one request ---------------------------------------------------------------------------
 
     def _pace(self, verb: str) -> None:

@@ -48,9 +48,16 @@ class GitHubForge:
         catalog_path: str = "catalog.md",
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
         self.client = GitHubClient(
-            repository, token, api_url=api_url, settings=settings, sleep=sleep, clock=clock
+            repository,
+            token,
+            api_url=api_url,
+            settings=settings,
+            sleep=sleep,
+            clock=clock,
+            monotonic=monotonic,
         )
         self.repository, self.owner, self.name = repository, self.client.owner, self.client.name
         self.api_url = self.client.api_url

@@ -91,6 +91,12 @@ query CatalogBotFile($owner: String!, $name: String!, $oid: GitObjectID!, $path:
 
 
 # a commit's tree and one file: the default branch's new head, when it moved under a run
+DEFAULT_HEAD_QUERY = """
+query CatalogBotDefaultHead($owner: String!, $name: String!) {
+  repository(owner: $owner, name: $name) { defaultBranchRef { target { oid } } }
+}
+"""
+
 HEAD_QUERY = """
 query CatalogBotHead($owner: String!, $name: String!, $oid: GitObjectID!, $path: String!) {
   repository(owner: $owner, name: $name) {

@@ -79,6 +79,9 @@ class PullRequests:
                 f"{self.settings.branch_prefix!r} (config/github.yml branch_prefix)"
             )
         snap = self.view.snapshot()
+        existing = self._open_pull(change.branch)
+        if existing:  # built on the default branch as it is now, not as the run read it minutes ago
+            self.view.catch_up()
         base_text = self.view.read_file(change.path)
         new_text = change.edit(base_text)
         extras = [(path, text) for path, text in change.extra_files if self.view.read_file(path) != text]
@@ -89,7 +92,6 @@ class PullRequests:
             )
         diff = unified_diff(change.path, base_text, new_text)
         context = hunks.fingerprint(base_text, new_text)
-        existing = self._open_pull(change.branch)
         if (
             existing
             and self._branch_is_current(existing, change.path, new_text, context, len(extras))

@@ -19,6 +19,7 @@ from bot.errors import ForgeError
 from bot.forge.github.client import GitHubClient
 from bot.forge.github.graphql import (
     CLOSED_PAGE_QUERY,
+    DEFAULT_HEAD_QUERY,
     FILE_QUERY,
     HEAD_QUERY,
     NAMING_BATCH,
@@ -54,6 +55,9 @@ class ClosedWindow:
     new: int = 0  # PRs this window read that no earlier window had
 
 
+# an update of an open PR is built on the default branch's head read at most this long ago
+# (``RepositoryView.catch_up``): a poll trains for minutes after its read
+HEAD_FRESH_SECONDS = 60.0
 SEARCH_LIMIT = 1_000  # results GitHub gives for one search, whatever the pages
 # the sentence every paper PR's body ends with (templates/pr_body.md.j2): what finds the bot's
 # closed paper PRs renamed out of the prefix (``RepositoryView._renamed_search``)
@@ -78,6 +82,7 @@ class Snapshot:
     closed_cursor: str | None = None  # more closed bot PRs to read from the search
     closed_window: ClosedWindow | None = None  # the search being read (None: all read)
     repository_id: str = ""  # the GraphQL node id (a compare-and-swap branch move names it)
+    head_read_at: float = 0.0  # the client's monotonic clock when head_oid was last read
 
 
 def _pull_state(node: Mapping[str, Any]) -> PullState:
@@ -187,10 +192,28 @@ class RepositoryView:
         catalog = self._file_text(commit.get("file"))  # before the head: a failed read moves nothing
         snap.head_oid, snap.tree_oid = head_oid, commit["tree"]["oid"]
         snap.files = {self.catalog_path: catalog}
+        snap.head_read_at = self.client.monotonic()
         return True
+
+    def catch_up(self, max_age: float = HEAD_FRESH_SECONDS) -> bool:
+        """The default branch's head read again when the run read it more than ``max_age`` seconds
+        ago, and followed when it moved (a maintainer merged a PR while a poll trained): an update
+        of an open PR is then built on it, as a new PR is (``follow``). One small query; none when
+        the read is recent. True when the snapshot moved."""
+        snap = self.snapshot()
+        now = self.client.monotonic()
+        if now - snap.head_read_at <= max_age:
+            return False
+        variables = {"owner": self.client.owner, "name": self.client.name}
+        data = self.client.graphql_data("read the default branch's head", DEFAULT_HEAD_QUERY, variables)
+        head = ((data.get("repository") or {}).get("defaultBranchRef") or {}).get("target") or {}
+        moved = bool(head.get("oid")) and self.follow(str(head["oid"]))
+        snap.head_read_at = now
+        return moved
 
     def _load_snapshot(self) -> Snapshot:
         client = self.client
+        read_at = client.monotonic()
         variables = {
             "owner": client.owner,
             "name": client.name,
@@ -212,6 +235,7 @@ class RepositoryView:
             pulls={},
             labels={n["name"].lower() for n in repo["labels"]["nodes"]},
             repository_id=str(repo.get("id") or ""),
+            head_read_at=read_at,
         )
         snap.files[self.catalog_path] = self._file_text(head.get("file"))
         self._add_pulls(snap, repo["pullRequests"]["nodes"])
