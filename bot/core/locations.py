@@ -19,13 +19,9 @@ ENV_CONFIG_DIR = "CATALOG_BOT_CONFIG"
 CHECKOUT_CONFIG = Path(__file__).resolve().parents[2] / "config"
 
 
-def config_dir() -> Path:
-    """Where config lives: $CATALOG_BOT_CONFIG, else ./config, else ../config and so on up to the
-    repository's top, else the checkout's config/ (whose efficient-LLM taxonomy and rules fit no
-    other list). A folder that cannot be looked into (no permission, a path too long) is a
-    ConfigError naming it: it may hold this list's config, and another one's would be read."""
-    if os.environ.get(ENV_CONFIG_DIR):
-        return Path(os.environ[ENV_CONFIG_DIR])
+def _nearest_config() -> Path | None:
+    """The nearest config/ with a taxonomy.yml from the current folder up to the repository's
+    top, or None."""
     here = Path.cwd()
     for folder in (here, *here.parents):
         try:
@@ -40,4 +36,31 @@ def config_dir() -> Path:
             ) from exc
         if (folder / ".git").exists():
             break  # the top of the repository the bot runs in
-    return CHECKOUT_CONFIG
+    return None
+
+
+def config_dir() -> Path:
+    """Where config lives: $CATALOG_BOT_CONFIG, else ./config, else ../config and so on up to the
+    repository's top, else the checkout's config/ (whose efficient-LLM taxonomy and rules fit no
+    other list). A folder that cannot be looked into (no permission, a path too long) is a
+    ConfigError naming it: it may hold this list's config, and another one's would be read."""
+    if os.environ.get(ENV_CONFIG_DIR):
+        return Path(os.environ[ENV_CONFIG_DIR])
+    return _nearest_config() or CHECKOUT_CONFIG
+
+
+def repository_root() -> Path:
+    """The folder the config's paths (the catalog, the paper store) are relative to: the one whose
+    config/ was found looking up from the current folder (a run from docs/ reads the list's
+    catalog.md, not docs/catalog.md), else the current folder ($CATALOG_BOT_CONFIG, no config/)."""
+    found = None if os.environ.get(ENV_CONFIG_DIR) else _nearest_config()
+    return found.parent if found is not None else Path.cwd()
+
+
+def in_repository(path: str | Path) -> Path:
+    """A path of the config (relative to the repository's root) as seen from the current folder:
+    ``catalog.md`` from docs/ is ``../catalog.md``; an absolute path stays as it is."""
+    root = repository_root()
+    if Path(path).is_absolute() or root == Path.cwd():
+        return Path(path)
+    return Path(os.path.relpath(root / path))

@@ -52,7 +52,9 @@ class JoinWords(argparse.Action):
 
 def catalog_file(path: Path | None, config_dir: Path | None = None) -> Path:
     """``path``, else the catalog every job reads (``catalog`` of config/poll.yml): a list adopted
-    with ``init --catalog docs/list.md`` is linted, counted and published without naming it."""
+    with ``init --catalog docs/list.md`` is linted, counted and published without naming it. The
+    configured path is the repository root's, found as the config is (from docs/: ../catalog.md)."""
     from bot import config
+    from bot.core.locations import in_repository
 
-    return path if path is not None else Path(config.catalog_path(config_dir))
+    return path if path is not None else in_repository(config.catalog_path(config_dir))

@@ -36,6 +36,7 @@ from bot.core.catalog import Catalog, own_id
 from bot.core.catalog_io import read_catalog, read_store_text, write_catalog, write_store
 from bot.core.catalog_parse import parse
 from bot.core.enrichment import Change, EnrichSettings, enrich_catalog, enrich_edit, two_ids
+from bot.core.locations import repository_root
 from bot.core.markdown import cell
 from bot.core.paper import Paper
 from bot.core.paper_store import PaperRecord, Store
@@ -345,7 +346,11 @@ def summary(result: Result, settings: Settings, dry_run: bool, max_rows: int = S
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--catalog", help="the catalog path (default: config/poll.yml 'catalog')")
     parser.add_argument("--store", help="the paper store (default: config/papers.yml store.path)")
-    parser.add_argument("--repo", type=Path, default=Path.cwd(), help="the repository root (default: .)")
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        help="the repository root (default: the folder of the nearest config/ up, else the current one)",
+    )
     parser.add_argument("--dry-run", action="store_true", help="fetch and print the changes; write nothing")
     add_max_rows_argument(parser, "the table of changes")
 
@@ -355,8 +360,9 @@ def main(args: argparse.Namespace) -> int:
     settings = Settings.from_config(papers)
     if args.store:
         settings = dataclasses.replace(settings, store_path=args.store)
-    catalog_path = args.repo / (args.catalog or str(config.load("poll").get("catalog", "catalog.md")))
-    store_path = args.repo / settings.store_path
+    repo = args.repo if args.repo is not None else repository_root()  # from docs/: the list's files
+    catalog_path = repo / (args.catalog or config.catalog_path())
+    store_path = repo / settings.store_path
     taxonomy = config.load_taxonomy()
     catalog_text = read_catalog(catalog_path, taxonomy).render()
     store_text = read_store_text(store_path)

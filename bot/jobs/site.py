@@ -56,12 +56,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def store_path(catalog: Path, config_dir: Path | None) -> Path:
+def store_path(catalog: Path | None, config_dir: Path | None) -> Path:
     """Where config/papers.yml ``store.path`` puts the paper store: relative to the repository
-    root, which is the catalog's folder (as ``lint`` reads it)."""
+    root, found as the config is (``catalog`` None), or the folder of the catalog given."""
     from bot import config
+    from bot.core.locations import in_repository
 
-    return catalog.parent / config.load("papers", config_dir)["store"]["path"]
+    configured = config.load("papers", config_dir)["store"]["path"]
+    return catalog.parent / configured if catalog is not None else in_repository(configured)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -76,11 +78,12 @@ def main(args: argparse.Namespace) -> int:
     if args.chart is not None:
         refuse_folder(args.chart)
     taxonomy = load_taxonomy(args.config_dir)
+    given = args.catalog
     args.catalog = catalog_file(args.catalog, args.config_dir)
     catalog = read_catalog(args.catalog, taxonomy)
     papers_path = args.papers
     if papers_path is None:
-        configured = store_path(args.catalog, args.config_dir)
+        configured = store_path(given, args.config_dir)
         papers_path = configured if configured.exists() else None
     papers = read_papers(papers_path) if papers_path is not None else None
     site, written = build(catalog, taxonomy, args.output, papers=papers, chart_path=args.chart)
