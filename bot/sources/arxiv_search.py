@@ -27,6 +27,10 @@ from bot.sources.arxiv_fetch import (
 )
 
 STATE_VERSION = 1
+# A search's saved progress is at most the 30,000 results arXiv's API serves one query, about 2 KB
+# each (2.6 KB at most): 80 MB. A larger file (the state comes back from the Actions cache) is no
+# progress of this bot's, and is not read into memory.
+MAX_STATE_BYTES = 100_000_000
 
 # The arXiv API lists a paper once arXiv announces it: a paper submitted on a Friday evening (UTC)
 # is announced on Monday at 20:00 ET, early on Tuesday UTC. A range that ends this many days
@@ -47,14 +51,26 @@ def search_query(categories: Sequence[str], since: datetime.date, until: datetim
     return f"{cats} AND submittedDate:[{since:%Y%m%d}0000 TO {until:%Y%m%d}2359]"
 
 
+def _state_text(path: Path) -> str:
+    """The state file's text; one over ``MAX_STATE_BYTES`` is a clear error, not read."""
+    size = path.stat().st_size
+    if size > MAX_STATE_BYTES:
+        raise BotError(
+            f"{path} is {size:,} bytes, more than the progress of any arXiv search can be "
+            f"({MAX_STATE_BYTES:,}: arXiv serves one query 30,000 results): it is not this bot's "
+            "state file; delete it to start over"
+        )
+    return path.read_text(encoding="utf-8")
+
+
 def saved_query(path: Path | None) -> str | None:
     """The query whose progress ``path`` holds (None: no file, not a state file, or one of another
     version, which a search does not resume)."""
     if path is None or not path.exists():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        data = json.loads(_state_text(path))
+    except (OSError, ValueError, BotError):
         return None  # SearchState.load says what is wrong with it
     if not isinstance(data, dict) or data.get("version") != STATE_VERSION:
         return None
@@ -97,7 +113,7 @@ class SearchState:
         if path is None or not path.exists():
             return cls(query)
         try:
-            data = json.loads(path.read_text(encoding="utf-8"))
+            data = json.loads(_state_text(path))
             if not isinstance(data, dict):
                 raise ValueError(f"a JSON {type(data).__name__}, not an object")
             if data.get("version") != STATE_VERSION or data.get("query") != query:

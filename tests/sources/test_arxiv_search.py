@@ -95,6 +95,25 @@ def test_a_state_file_of_another_shape_is_a_clear_error(tmp_path: Path, text: st
         SearchState.load(broken, "q")
 
 
+def test_a_state_file_over_the_cap_is_a_clear_error_and_not_read(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The state file comes back from the Actions cache and was read whole, whatever its size (a
+    poisoned cache: gigabytes in memory). Over the cap (the most a search's progress can be) it
+    is an error saying to delete it, before its text is read; the search does not resume it."""
+    from bot.sources import arxiv_search
+
+    monkeypatch.setattr(arxiv_search, "MAX_STATE_BYTES", 1_000, raising=False)
+    state = tmp_path / ".backfill-state.json"
+    valid = '{"version": 1, "query": "q", "next_start": 0, "total": 236, "papers": []'
+    state.write_text(valid + " " * (1_000 - len(valid)) + "}", encoding="utf-8")
+    with pytest.raises(BotError, match=r"\.backfill-state\.json is 1,001 bytes, more than .*delete it"):
+        SearchState.load(state, "q")
+    assert arxiv_search.saved_query(state) is None
+    state.write_text(valid + "}", encoding="utf-8")
+    assert SearchState.load(state, "q").total == 236 and arxiv_search.saved_query(state) == "q"
+
+
 def test_new_topics_on_an_api_that_does_not_answer_promises_no_resume(
     api: tuple[ArxivApiServer, PoliteApi],
 ) -> None:
