@@ -8,6 +8,7 @@ comment, an unknown id is left out (as the API does). GitHub is the fake GitHub 
 
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import re
@@ -28,6 +29,7 @@ from bot.forge.github import RetryPolicy
 from bot.linkcheck import LinkResult, Verdict
 from bot.linkcheck.arxiv import API_UNAVAILABLE, ArxivResolver, is_withdrawn, paper_link
 from bot.linkcheck.github import GITHUB_UNAVAILABLE, GitHubRepoResolver, RememberedRepositories
+from bot.linkcheck.state import update_state
 from bot.sources.arxiv_api import ApiSettings, ArxivLookup
 from tests.conftest import PROJECT
 from tests.fake_github import (
@@ -642,6 +644,33 @@ def test_when_github_stops_answering_its_repository_links_are_unknown_not_checke
     )
     # a later call whose names GitHub answered earlier says nothing failed
     assert GitHubRepoResolver(remembered).resolve(urls[:1]) and remembered.lookup_failure() == ""
+
+
+def test_a_repository_deleted_on_a_night_github_does_not_answer_waits_that_night(
+    fake_github: FakeGitHub,  # noqa: F811
+):
+    """Decided, not a fault: a night the lookups fail, a deleted repository is not marked (GitHub
+    did not say it is gone; an unknown is no evidence). Its streak is kept, not restarted: the
+    next night GitHub answers, it is confirmed dead from the first night on, one night late."""
+    forge = forge_for(fake_github, retry=RetryPolicy(max_attempts=1, backoff_seconds=0, max_wait_seconds=0))
+    urls = ["https://github.com/org/gone", "https://github.com/org/also-gone"]
+    state: dict = {}
+    nights = {}
+    for day, down in ((1, False), (2, True), (3, False)):
+        fake_github.faults.clear()
+        if down:
+            lookups_fail(fake_github)
+        answers = GitHubRepoResolver(forge).resolve(urls)
+        state, confirmed = update_state(state, answers, datetime.date(2026, 12, day))
+        nights[day] = (
+            [answers[u].verdict for u in urls],
+            [c.url for c in confirmed],
+            state[urls[0]]["failures"],
+        )
+
+    dead, unknown = Verdict.DEAD, Verdict.UNKNOWN
+    assert nights == {1: ([dead, dead], [], 1), 2: ([unknown, unknown], [], 1), 3: ([dead, dead], urls, 2)}
+    assert state[urls[0]]["first_failed"] == "2026-12-01"
 
 
 def test_a_night_whose_github_lookups_fail_leaves_its_repository_links_unknown(
