@@ -423,6 +423,62 @@ def test_a_bot_pr_renamed_out_of_the_prefix_then_closed_is_still_a_rejection(fak
     assert not fake.violations
 
 
+def graphql_points(document: str) -> int:
+    """GitHub's GraphQL rate-limit score of a query: every connection (a field with ``first`` or
+    ``last``) costs one request per node of the connections above it; the sum over 100, rounded,
+    at least 1 (docs.github.com, "Calculating a rate limit score")."""
+    from graphql import FieldNode, FragmentDefinitionNode
+    from graphql import parse as parse_graphql
+
+    ast = parse_graphql(document)
+    fragments = {d.name.value: d for d in ast.definitions if isinstance(d, FragmentDefinitionNode)}
+
+    def requests(selections, nodes: int) -> int:
+        total = 0
+        for node in selections or ():
+            inner = fragments[node.name.value] if node.kind == "fragment_spread" else node
+            size = next(
+                (
+                    int(a.value.value)
+                    for a in getattr(node, "arguments", ())
+                    if a.name.value in ("first", "last")
+                ),
+                None,
+            )
+            if isinstance(node, FieldNode) and size is not None:
+                total += nodes + requests(node.selection_set and node.selection_set.selections, nodes * size)
+            elif inner.selection_set is not None:
+                total += requests(inner.selection_set.selections, nodes)
+        return total
+
+    query = ast.definitions[0]
+    return max(1, round(requests(query.selection_set.selections, 1) / 100))
+
+
+def test_the_search_of_renamed_prs_costs_the_snapshot_nothing_when_there_are_none(fake, taxonomy):
+    """Paper PRs outside the prefix are rare (a maintainer's rename, a changed ``branch_prefix``),
+    yet the snapshot read their search's first 100 PRs in every run: 3 of its 9 points. It counts
+    them (6 points); the rare run that finds some reads them with the other closed PRs."""
+    from bot.forge.github import graphql
+
+    assert graphql_points(graphql.SNAPSHOT_QUERY) == 6
+    assert graphql_points(graphql.CLOSED_PAGE_QUERY) == 3  # the calculation, on a known query
+    change = paper_change(taxonomy, "2401.00001", 1)
+    fake.seed_pull(
+        "old/arxiv-2401.00001",
+        "catalog.md",
+        change.edit(fake.file("catalog.md")),
+        change.title,
+        change.body,
+        state="closed",
+    )
+    fake.reset_counts()
+    forge = forge_for(fake)
+    assert forge.bot_pull_requests("open") == [] and fake.reads() == 1
+    assert [p.branch for p in forge.bot_pull_requests("all")] == ["old/arxiv-2401.00001"]
+    assert fake.reads() == 2 and not fake.violations
+
+
 @pytest.mark.parametrize("closed_before", [0, 120], ids=["read-whole", "past-the-first-100"])
 def test_a_bot_pr_renamed_and_closed_with_its_body_edited_is_still_a_rejection(fake, taxonomy, closed_before):
     """Renaming a PR changes its title; GitHub never changes a PR's head branch (renaming the

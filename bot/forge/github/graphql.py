@@ -40,10 +40,7 @@ query CatalogBotSnapshot(
     pageInfo { hasNextPage endCursor }
     nodes { ...BotPull }
   }
-  renamed: search(query: $renamed, type: ISSUE, first: 100) {
-    pageInfo { hasNextPage endCursor }
-    nodes { ...BotPull }
-  }
+  renamed: search(query: $renamed, type: ISSUE, first: 1) { issueCount }
   viewer { login }
 }
 """
