@@ -479,6 +479,38 @@ def test_the_search_of_renamed_prs_costs_the_snapshot_nothing_when_there_are_non
     assert fake.reads() == 2 and not fake.violations
 
 
+def test_the_naming_search_finds_a_paper_as_whole_words_of_the_texts_the_bot_writes(fake, monkeypatch):
+    """GitHub's search matches words, not substrings as the fake does. The search of closed PRs
+    naming a paper asks for the id as a phrase, ``"2405.00732"``; it finds the bot's texts whether
+    GitHub keeps the id as one word (Unicode's word rules keep a number with a dot whole) or splits
+    it at the dot, since the bot's titles, bodies and checklist lines show every id between
+    characters that end a word: never joined to a version (``v2``), a letter, a digit or ``_``."""
+    import re
+
+    from bot.core import digest
+    from bot.forge.github.queries import ClosedWindow
+    from tests.golden_files import GOLDEN
+
+    forge = forge_for(fake)
+    forge.view.snapshot().closed_window = ClosedWindow(None)  # not every closed PR read: search
+    graphql_data, sent = forge.client.graphql_data, []
+
+    def recorded(action, query, variables):
+        sent.extend(v for k, v in variables.items() if k.startswith("q"))
+        return graphql_data(action, query, variables)
+
+    monkeypatch.setattr(forge.client, "graphql_data", recorded)
+    forge.bot_pull_requests_naming(["2405.00732"])
+    assert sent == [f'repo:{fake.repository} is:pr is:closed "2405.00732"']
+    texts = [(GOLDEN / name).read_text(encoding="utf-8") for name in ("pr-body.md", "github-digest.md")]
+    ids = {i for text in texts for i in re.findall(r"\b\d{4}\.\d{4,5}\b", text)}
+    assert len(ids) >= 4 and digest.checklist_ids(texts[1])
+    for text in texts:
+        for found in re.finditer("|".join(map(re.escape, sorted(ids))), text):
+            before, after = text[found.start() - 1], text[found.end() : found.end() + 2]
+            assert not re.match(r"\w", before) and not re.match(r"\w|[.,:]\w", after), found[0]
+
+
 @pytest.mark.parametrize("closed_before", [0, 120], ids=["read-whole", "past-the-first-100"])
 def test_a_bot_pr_renamed_and_closed_with_its_body_edited_is_still_a_rejection(fake, taxonomy, closed_before):
     """Renaming a PR changes its title; GitHub never changes a PR's head branch (renaming the
