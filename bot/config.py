@@ -21,7 +21,7 @@ import yaml
 
 from bot.core import taxonomy, yaml_aliases
 from bot.core.locations import config_dir  # where config lives; callers ask config.config_dir()
-from bot.core.text import not_utf8, save_as_utf8
+from bot.core.text import not_utf8, save_as_utf8, unreadable
 from bot.errors import ConfigError
 
 log = logging.getLogger(__name__)
@@ -313,6 +313,8 @@ def _text(path: Path) -> str:
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise ConfigError(f"{not_utf8(path, exc)}: {save_as_utf8(path)}") from exc
+    except OSError as exc:  # a folder of that name, its permissions: a traceback (exit 3) before
+        raise ConfigError(f"{unreadable(path, exc)}: make it a YAML file the bot can read") from exc
 
 
 def _parse(path: Path, text: str) -> Any:

@@ -18,7 +18,7 @@ from bot.core.catalog import Catalog
 from bot.core.catalog_parse import parse
 from bot.core.paper_store import Store, dump, load, mark_announced
 from bot.core.taxonomy import Taxonomy
-from bot.core.text import not_utf8, save_as_utf8
+from bot.core.text import not_utf8, save_as_utf8, unreadable
 from bot.errors import BotError, CatalogError
 
 
@@ -165,6 +165,8 @@ def read_catalog(path: Path, taxonomy: Taxonomy | None) -> Catalog:
         raise CatalogError(f"{path} is a folder: pass the catalog's markdown file (e.g. catalog.md)") from exc
     except UnicodeDecodeError as exc:
         raise CatalogError(f"{not_utf8(path, exc)}: {save_as_utf8(path)}") from exc
+    except OSError as exc:  # its permissions, a symlink loop: a traceback (exit 3) before
+        raise CatalogError(f"{unreadable(path, exc)}: check the file and its permissions") from exc
     return parse(text, taxonomy)
 
 
@@ -177,6 +179,11 @@ def read_store_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         raise CatalogError(
             f"{path} is not UTF-8 text ({exc}); fix its encoding or delete it "
+            "(`python -m bot enrich` fetches it again)"
+        ) from exc
+    except OSError as exc:  # a folder of that name, its permissions: a traceback (exit 3) before
+        raise CatalogError(
+            f"{unreadable(path, exc)}: make it a file the bot can read, or delete it "
             "(`python -m bot enrich` fetches it again)"
         ) from exc
 

@@ -225,6 +225,12 @@ def numbered_lines(text: str) -> list[str]:
     return [line.removesuffix("\r") for line in lines]
 
 
+def unreadable(path: object, exc: OSError) -> str:
+    """``PATH cannot be read (Permission denied)``: a file the system refuses (a folder, its
+    permissions, a symlink loop); the caller says what to do."""
+    return f"{path} cannot be read ({exc.strerror or type(exc).__name__})"
+
+
 def not_utf8(path: object, exc: UnicodeDecodeError) -> str:
     """``PATH:LINE: not UTF-8 text (byte 0xe9, ...)``: where the first byte of a file that is no
     UTF-8 is, and the likely cause (an older encoding); the caller says what to do."""

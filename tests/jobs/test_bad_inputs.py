@@ -197,6 +197,12 @@ def cases(
             " / ".join(line.strip() for line in out.splitlines() if line.strip()),
         )
     )
+    (config / "poll.yml").unlink()
+    (config / "poll.yml").mkdir()  # a file the system will not read (its permissions alike)
+    code, out = run(["validate-config", "--config-dir", str(config)], capsys)
+    found.append(
+        ("`validate-config` with a folder named `poll.yml`", code, first_line(out, "cannot be read"))
+    )
     repo = make_repo(tmp_path / "resumed", load_taxonomy(PROJECT / "config"))
     (repo / ".backfill-state.json").write_text("[]", encoding="utf-8")  # not the search's state
     monkeypatch.setenv("CATALOG_BOT_CONFIG", str(PROJECT / "config"))  # not the emptied one above

@@ -239,6 +239,33 @@ def test_a_config_file_that_is_not_utf8_is_named_with_its_line(
     assert f"iconv -f windows-1252 -t utf-8 {name} > utf8.tmp && mv utf8.tmp {name}" in out
 
 
+def test_files_the_system_will_not_read_are_a_clear_error(
+    project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A config file, the catalog or the paper store the system refuses to read (here a folder of
+    its name, or a name too long; its permissions alike) was a traceback, exit 3 ("a bug"), in every
+    job: one line naming the file, exit 1."""
+    poll = project / "config" / "poll.yml"
+    poll.unlink()
+    poll.mkdir()
+    assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 1
+    assert f"error: {poll} cannot be read (Is a directory): make it a YAML file" in capsys.readouterr().out
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(project / "config"))
+    assert cli.main(["lint", str(tmp_path / "catalog.md")]) == 1
+    assert f"  {poll} cannot be read (Is a directory)" in capsys.readouterr().err
+
+    long_name = tmp_path / ("x" * 300 + ".md")  # a name the system refuses, as it would a file's mode
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(PROJECT / "config"))
+    assert cli.main(["lint", str(long_name)]) == 1
+    assert f"error: {long_name} cannot be read (File name too long)" in capsys.readouterr().err
+
+    store = tmp_path / "data" / "papers.jsonl"
+    store.mkdir(parents=True)
+    shutil.copy(PROJECT / "catalog.md", tmp_path / "catalog.md")
+    assert cli.main(["enrich", "--repo", str(tmp_path), "--dry-run"]) == 1
+    assert f"error: {store} cannot be read (Is a directory): make it a file" in capsys.readouterr().err
+
+
 def test_a_pattern_that_backtracks_for_hours_is_found_before_any_run(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
