@@ -39,6 +39,7 @@ from bot.core.branches import BranchNames
 from bot.core.candidates import lessons, select_candidates
 from bot.core.catalog import Catalog
 from bot.core.catalog_parse import parse
+from bot.core.locations import repository_root
 from bot.core.paper import Paper
 from bot.core.proposals import PollSettings, Proposal, TrainScorer, proposal_for
 from bot.core.taxonomy import Taxonomy
@@ -270,7 +271,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="arXiv categories separated by commas or spaces (default: config/papers.yml)",
     )
     parser.add_argument("--dry-run", action="store_true", help="print what would be proposed per section")
-    parser.add_argument("--repo", type=Path, default=Path.cwd(), help="the git repository (local-git mode)")
+    parser.add_argument(
+        "--repo",
+        type=Path,
+        help="the git repository, and the state file's folder (default: the folder of the nearest config/ up, "
+        "else the current one)",
+    )
     parser.add_argument("--catalog", help="the catalog path relative to the repository root")
     parser.add_argument("--repository", help="owner/name (default: $GITHUB_REPOSITORY)")
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
@@ -283,8 +289,9 @@ def main(
     clock: Callable[[], datetime.date] = datetime.date.today,
 ) -> int:
     env = dict(os.environ)
+    args.repo = args.repo if args.repo is not None else repository_root()  # from docs/: the list's
     papers_config = config.load("papers")
-    catalog_path = args.catalog or str(config.load("poll").get("catalog", "catalog.md"))
+    catalog_path = args.catalog or config.catalog_path()
     settings = BackfillSettings.from_config(
         papers_config, catalog_path, BranchNames.from_config(config.load("github"))
     )

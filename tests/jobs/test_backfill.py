@@ -8,6 +8,7 @@ import argparse
 import datetime
 import io
 import re
+import shutil
 import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from bot.scoring.trainer import make_trainer
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi
 from tests.arxiv_api_server import FIXTURES, ArxivApiServer, arxiv_api, load_metadata  # noqa: F401
+from tests.conftest import PROJECT
 from tests.fake_github import FakeGitHub, fake_github, forge_for  # noqa: F401
 from tests.gitrepo import make_repo
 from tests.scoring_helpers import small_catalog_text
@@ -459,6 +461,34 @@ def test_a_run_of_another_range_says_it_replaces_the_saved_progress(
     err = capsys.readouterr().err
     assert f"backfill: {state} held the progress of another search ({QUERY}): this run starts its own" in err
     assert not state.exists()
+
+
+def test_a_run_from_docs_resumes_the_state_file_at_the_lists_root(
+    repo: Path,
+    month: ArxivApiServer,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """--repo defaulted to the current folder: run from docs/ (whose config, round 29, is the
+    list's), the search saved its progress in docs/.backfill-state.json, and never saw the one at
+    the root. The state file is at the root of the list whose config/ is read."""
+    for folder in ("config", "data"):
+        shutil.copytree(PROJECT / folder, repo / folder)
+    (repo / "docs").mkdir()
+    state = repo / ".backfill-state.json"
+    backfill.SearchState(QUERY, 200, 236, []).save(state)
+    monkeypatch.delenv("CATALOG_BOT_CONFIG")
+    monkeypatch.chdir(repo / "docs")
+    parser = argparse.ArgumentParser()
+    backfill.configure(parser)
+    args = parser.parse_args(
+        ["--since", "2025-01-01", "--until", "2025-01-20", "--categories", "cs.CL,cs.AI"]
+    )
+
+    assert backfill.main(args, api=api_for(month, []), clock=lambda: TODAY) == 0
+
+    assert f"backfill: {state} held the progress of another search" in capsys.readouterr().err
+    assert not state.exists() and sorted(p.name for p in (repo / "docs").iterdir()) == []
 
 
 def test_categories_typed_with_a_space_reach_the_search_through_the_action(
