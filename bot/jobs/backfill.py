@@ -274,8 +274,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--repo",
         type=Path,
-        help="the git repository, and the state file's folder (default: the folder of the nearest config/ up, "
-        "else the current one)",
+        help="the git repository, and the state file's folder (default: the folder of the nearest "
+        "config/ up, else the current one)",
     )
     parser.add_argument("--catalog", help="the catalog path relative to the repository root")
     parser.add_argument("--repository", help="owner/name (default: $GITHUB_REPOSITORY)")
