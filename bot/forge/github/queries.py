@@ -297,14 +297,12 @@ class RepositoryView:
             )
             self._add_closed(snap, data["search"])
         while snap.renamed_cursor is not None:  # the snapshot counted some: read them all
-            variables = {
+            page: dict[str, str | None] = {
                 "path": self.catalog_path,
                 "closed": self._renamed_search(),
-                "after": snap.renamed_cursor or None,
+                "after": snap.renamed_cursor or None,  # "": the first page
             }
-            data = self.client.graphql_data(
-                "read closed renamed bot pull requests", CLOSED_PAGE_QUERY, variables
-            )
+            data = self.client.graphql_data("read closed renamed bot pull requests", CLOSED_PAGE_QUERY, page)
             self._add_renamed(snap, data["search"])
 
     def _add_renamed(self, snap: Snapshot, search: Mapping[str, Any]) -> None:
