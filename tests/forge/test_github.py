@@ -1308,7 +1308,7 @@ def test_an_update_long_after_the_runs_read_is_built_on_main_as_it_is_then(fake,
     merged = forge_for(fake).propose(paper_change(taxonomy, "2405.00002")).pull_request
     forge_for(fake).propose(paper_change(taxonomy, "2405.00001", 1, section="kv-cache", subsection=None))
     now = [0.0]
-    forge = forge_for(fake, monotonic=lambda: now[0])
+    forge = forge_for(fake, monotonic=lambda: now[0], head_fresh_seconds=60)
     forge.bot_pull_requests("all")  # the run's read, before it trains
     assert fake.merge(merged.number).status_code == 200  # meanwhile: the default branch moves
     now[0] += 61

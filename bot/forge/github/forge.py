@@ -17,7 +17,7 @@ from bot.forge.github.access import AccessReport, inspect_access
 from bot.forge.github.client import DEFAULT_API_URL, GitHubClient
 from bot.forge.github.issues import Issues
 from bot.forge.github.pulls import PullRequests
-from bot.forge.github.queries import RepositoryView, Snapshot
+from bot.forge.github.queries import HEAD_FRESH_SECONDS, RepositoryView, Snapshot
 from bot.forge.github.repos import Repositories
 from bot.forge.github.settings import GitHubSettings
 from bot.forge.protocols import (
@@ -49,6 +49,7 @@ class GitHubForge:
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
+        head_fresh_seconds: float = HEAD_FRESH_SECONDS,
     ) -> None:
         self.client = GitHubClient(
             repository,
@@ -63,7 +64,7 @@ class GitHubForge:
         self.api_url = self.client.api_url
         self.settings = self.client.settings
         self.catalog_path = catalog_path
-        self.view = RepositoryView(self.client, catalog_path)
+        self.view = RepositoryView(self.client, catalog_path, head_fresh_seconds)
         self.issues = Issues(self.client, self.view)
         self.pulls = PullRequests(self.client, self.view, self.issues)
         self.repos = Repositories(self.client)

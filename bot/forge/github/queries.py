@@ -129,8 +129,11 @@ def bot_pull_from_node(node: Mapping[str, Any]) -> BotPull:
 class RepositoryView:
     """The run's snapshot of the repository: loaded on first use, then kept by the run's writes."""
 
-    def __init__(self, client: GitHubClient, catalog_path: str) -> None:
+    def __init__(
+        self, client: GitHubClient, catalog_path: str, head_fresh_seconds: float = HEAD_FRESH_SECONDS
+    ) -> None:
         self.client = client
+        self.head_fresh_seconds = head_fresh_seconds
         self.settings = client.settings
         self.catalog_path = catalog_path
         self._snapshot: Snapshot | None = None
@@ -195,14 +198,14 @@ class RepositoryView:
         snap.head_read_at = self.client.monotonic()
         return True
 
-    def catch_up(self, max_age: float = HEAD_FRESH_SECONDS) -> bool:
-        """The default branch's head read again when the run read it more than ``max_age`` seconds
+    def catch_up(self) -> bool:
+        """The default branch's head read again when the run read it over ``head_fresh_seconds``
         ago, and followed when it moved (a maintainer merged a PR while a poll trained): an update
         of an open PR is then built on it, as a new PR is (``follow``). One small query; none when
         the read is recent. True when the snapshot moved."""
         snap = self.snapshot()
         now = self.client.monotonic()
-        if now - snap.head_read_at <= max_age:
+        if now - snap.head_read_at <= self.head_fresh_seconds:
             return False
         variables = {"owner": self.client.owner, "name": self.client.name}
         data = self.client.graphql_data("read the default branch's head", DEFAULT_HEAD_QUERY, variables)
