@@ -37,14 +37,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--config-dir",
         type=Path,
         default=None,
-        help="folder with taxonomy.yml (default: $CATALOG_BOT_CONFIG, else ./config)",
+        help="folder with taxonomy.yml (default: $CATALOG_BOT_CONFIG, else the nearest config/ up from here)",
     )
     parser.add_argument(
         "--papers",
         type=Path,
         default=None,
         help="the paper store, JSON lines with arxiv_id, authors, abstract (default: config/"
-        f"papers.yml store.path, {DEFAULT_PAPERS}, next to the catalog when it exists; "
+        f"papers.yml store.path, {DEFAULT_PAPERS}, in the list's root or next to the --catalog "
+        "given, when it exists; "
         "without it the catalog alone)",
     )
     parser.add_argument(

@@ -26,7 +26,12 @@ from bot.errors import BotError
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--config-dir", type=Path, default=None, help="the config folder (default: ./config)")
+    parser.add_argument(
+        "--config-dir",
+        type=Path,
+        default=None,
+        help="the config folder (default: $CATALOG_BOT_CONFIG, else the nearest config/ up from here)",
+    )
     parser.add_argument(
         "--repo",
         type=Path,
