@@ -488,7 +488,7 @@ def test_the_naming_search_finds_a_paper_as_whole_words_of_the_texts_the_bot_wri
     import re
 
     from bot.core import digest
-    from bot.forge.github.queries import ClosedWindow
+    from bot.forge.github.snapshot import ClosedWindow
     from tests.golden_files import GOLDEN
 
     forge = forge_for(fake)

@@ -2,7 +2,8 @@
 
 - ``client``: the one transport for REST and GraphQL, and the retry loop around it.
 - ``failures``: what a failed request was, whether and when to retry it, the final message.
-- ``queries``: the GraphQL queries and the run's snapshot of the repository.
+- ``queries``: the GraphQL queries and the run's view of the repository (``RepositoryView``).
+- ``snapshot``: what a run knows of the repository (``Snapshot``) and how a PR node reads.
 - ``pulls``: the bot's pull requests (one commit each on the default branch).
 - ``issues``: comments, reactions, permissions, labels and tracking issues.
 - ``repos``: stars, archived flags and renames of many repositories (``RepoDirectory``).
@@ -16,9 +17,9 @@ from bot.forge.github.failures import Failure, GitHubError, explain, retry_delay
 from bot.forge.github.forge import GitHubForge
 from bot.forge.github.graphql import repositories_query
 from bot.forge.github.pulls import git_blob_sha
-from bot.forge.github.queries import BotPull, Snapshot
 from bot.forge.github.repos import Repositories
 from bot.forge.github.settings import GitHubSettings, LabelSpec, RetryPolicy
+from bot.forge.github.snapshot import BotPull, Snapshot
 
 __all__ = [
     "DEFAULT_API_URL",

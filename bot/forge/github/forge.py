@@ -17,9 +17,10 @@ from bot.forge.github.access import AccessReport, inspect_access
 from bot.forge.github.client import DEFAULT_API_URL, GitHubClient
 from bot.forge.github.issues import Issues
 from bot.forge.github.pulls import PullRequests
-from bot.forge.github.queries import HEAD_FRESH_SECONDS, RepositoryView, Snapshot
+from bot.forge.github.queries import HEAD_FRESH_SECONDS, RepositoryView
 from bot.forge.github.repos import Repositories
 from bot.forge.github.settings import GitHubSettings
+from bot.forge.github.snapshot import Snapshot
 from bot.forge.protocols import (
     ChangeRequest,
     Comment,

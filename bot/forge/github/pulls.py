@@ -27,7 +27,8 @@ from bot.forge.github.client import GitHubClient
 from bot.forge.github.failures import GitHubError
 from bot.forge.github.issues import Issues
 from bot.forge.github.pull_labels import PullLabels
-from bot.forge.github.queries import BotPull, RepositoryView
+from bot.forge.github.queries import RepositoryView
+from bot.forge.github.snapshot import BotPull
 from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest, PullState
 
 log = logging.getLogger(__name__)
