@@ -25,8 +25,7 @@ def _nearest_config() -> Path | None:
     here = Path.cwd()
     for folder in (here, *here.parents):
         try:
-            if (folder / "config" / "taxonomy.yml").stat():
-                return folder / "config"
+            (folder / "config" / "taxonomy.yml").stat()
         except (FileNotFoundError, NotADirectoryError):
             pass
         except OSError as exc:
@@ -34,6 +33,8 @@ def _nearest_config() -> Path | None:
                 f"cannot look for the config folder in {folder} ({exc.strerror}): set "
                 f"{ENV_CONFIG_DIR} to the config folder"
             ) from exc
+        else:
+            return folder / "config"
         if (folder / ".git").exists():
             break  # the top of the repository the bot runs in
     return None

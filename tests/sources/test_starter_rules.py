@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from bot.jobs import init
+from bot.jobs.init.files import arxiv_common_words
 from bot.scoring.patterns import equivalent_patterns, pattern_regex
 from bot.sources.lists import starter_rules
 from bot.sources.lists.scaffold import scaffold
@@ -22,7 +22,7 @@ def rules(name: str) -> dict[str, list[str]]:
     """Every section's and subsection's starter patterns for a fixture list, by id."""
     plan = scaffold("README.md", (FIXTURES / name).read_text(encoding="utf-8"))
     found: dict[str, list[str]] = {}
-    for section, raw in plan.keywords(init._common())["sections"].items():
+    for section, raw in plan.keywords(arxiv_common_words())["sections"].items():
         found[section] = raw["patterns"]
         found.update(raw.get("subsections", {}))
     return found
@@ -227,7 +227,8 @@ def test_two_words_of_a_heading_are_one_rule_when_the_list_writes_them_so(
     heading: str, titles: list[str], patterns: list[str]
 ) -> None:
     assert (
-        starter_patterns(heading, titles, word_counts(titles), init._common(), everything=titles) == patterns
+        starter_patterns(heading, titles, word_counts(titles), arxiv_common_words(), everything=titles)
+        == patterns
     )
 
 
@@ -267,7 +268,7 @@ LINKED = sorted(p.name for p in LISTS.iterdir() if p.suffix == ".md" and p.name 
 def test_no_two_starter_rules_of_a_section_find_the_same_text(name: str) -> None:
     path = FIXTURES / "project" / "catalog.md" if name == "project-catalog" else LISTS / name
     plan = scaffold("README.md", path.read_text(encoding="utf-8"))
-    for section, raw in plan.keywords(init._common())["sections"].items():
+    for section, raw in plan.keywords(arxiv_common_words())["sections"].items():
         patterns = list(raw["patterns"]) + [p for sub in raw.get("subsections", {}).values() for p in sub]
         assert not equivalent_patterns(patterns), section
 

@@ -50,7 +50,8 @@ class Snapshot:
     # bot from rebuilding it): open, still proposals of their papers, never rebuilt; closed,
     # still rejections (``RepositoryView._renamed_search``)
     renamed: dict[int, BotPull] = field(default_factory=dict)
-    renamed_cursor: str | None = None  # more closed renamed PRs to read from their search ("": all)
+    # more closed renamed PRs to read from their search ("": from its first page)
+    renamed_cursor: str | None = None
     closed_cursor: str | None = None  # more closed bot PRs to read from the search
     closed_window: ClosedWindow | None = None  # the search being read (None: all read)
     repository_id: str = ""  # the GraphQL node id (a compare-and-swap branch move names it)

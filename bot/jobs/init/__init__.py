@@ -42,7 +42,6 @@ from bot.errors import BotError, ConfigError
 from bot.jobs.init.files import (
     DEFAULT_CATALOG,
     Written,
-    arxiv_common_words,
     categories_in,
     config_files,
     dump,
@@ -57,8 +56,6 @@ from bot.sources.lists.scaffold import FALLBACK_TITLE, scaffold
 if TYPE_CHECKING:
     from bot.core.taxonomy import Taxonomy
     from bot.jobs.import_lists import ImportResult
-
-_common = arxiv_common_words  # its name here before the files were files.py (the tests call it)
 
 
 def _counted(n: int, noun: str) -> str:
