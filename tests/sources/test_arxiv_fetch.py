@@ -153,8 +153,11 @@ def test_an_api_slower_than_the_timeout_is_retried_then_a_clear_error(httpserver
     waits: list[float] = []
 
     def wait_for_the_server(seconds: float) -> None:  # it answers one request at a time
+        # the second lookup's first attempt waits in line for the first lookup's last slow answer
+        # (0.6 s) and then gets the third slow one: its retry is sent once that one is done too,
+        # with room for a loaded machine (0.7 s left 0.1 s: the retry timed out on CI once)
         waits.append(seconds)
-        time.sleep(0.7)
+        time.sleep(1.5)
 
     settings = ApiSettings(
         query_url=httpserver.url_for("/api/query"), delay_seconds=0.0, retries=1, timeout_seconds=0.2
