@@ -12,7 +12,9 @@ is set (a token is all it needs: no repository); what they cannot answer is chec
 ``--no-resolvers`` checks everything over HTTP.
 
 Dead links are findings, not failures: the exit code is 0 unless the bot itself failed, or
-1 with ``--fail-on-dead`` (for local use and pre-commit hooks).
+1 with ``--fail-on-dead`` (for local use and pre-commit hooks). Offline (the first hosts asked all
+fail to connect the same way, none answers; or nearly every link unanswered at the end) no link is
+reported and the exit code is 4, ``NETWORK_DOWN``.
 """
 
 from __future__ import annotations
@@ -20,10 +22,11 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import sys
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
@@ -44,8 +47,11 @@ from bot.linkcheck.extract import Link, extract_links
 from bot.linkcheck.github import GitHubRepoResolver
 from bot.linkcheck.http import HttpChecker, make_client
 from bot.linkcheck.model import LinkResult, Resolver, Verdict
+from bot.linkcheck.offline import NetworkWatch
 from bot.linkcheck.redirects import doubtful_redirect
 from bot.linkcheck.settings import CheckSettings, from_config
+
+log = logging.getLogger(__name__)
 
 SUMMARY_ROWS = 100
 # GitHub shows at most 10 error annotations a step (50 a job); the rest were lost without a word
@@ -103,6 +109,9 @@ def _check_options(args: argparse.Namespace) -> None:
 # down (an offline machine's API calls fail too: their links are unknown, which shows nothing).
 OFFLINE_SHARE = 0.9
 OFFLINE_MIN_LINKS = 5
+# The exit code when the network is down (early: NetworkWatch; or at the end: looks_offline): no link
+# is reported, a workflow or hook can tell "try again later" from a failure (1) or a bug (3).
+NETWORK_DOWN = 4
 
 
 def looks_offline(results: dict[str, LinkResult]) -> bool:
@@ -163,24 +172,41 @@ async def run(
     out, err = options.out or sys.stdout, options.err or sys.stderr
     links = extract_links(_read(path))
     started = time.monotonic()
-    http = HttpChecker(client, settings)
+    watch = NetworkWatch()
+    http = HttpChecker(client, settings, watch=watch)
     progress = _Progress(len(links), err) if options.progress else None
-    results = await checker.check_all(
-        [link.url for link in links], http, settings, resolvers, progress.update if progress else None
-    )
+
+    def settled(result: LinkResult) -> None:
+        if result.source not in ("http", "config") and result.verdict is not Verdict.UNKNOWN:
+            watch.answered()  # an API answered: the network works
+        if progress:
+            progress.update(result)
+
+    checking = checker.check_all([link.url for link in links], http, settings, resolvers, settled)
+    results = await unless_offline(checking, watch)
     if progress:
         progress.finish()
+    if results is None:
+        log.error(
+            "no link was checked to the end: %s (%d requests): the network is probably down, so no "
+            "link is reported dead. Check the connection (or a proxy) and run again",
+            watch.down,
+            http.requests,
+        )
+        return NETWORK_DOWN
     if looks_offline(results):
         silent = sum(
             1
             for r in results.values()
             if r.source == "http" and r.requests and r.status is None and r.verdict is not Verdict.ALIVE
         )
-        raise BotError(
-            f"{silent} of {len(results)} links got no answer at all (connection errors or "
-            "timeouts): the network is probably down, so no link is reported dead. "
-            "Check the connection (or a proxy) and run again"
+        log.error(
+            "%d of %d links got no answer at all (connection errors or timeouts): the network is "
+            "probably down, so no link is reported dead. Check the connection (or a proxy) and run again",
+            silent,
+            len(results),
         )
+        return NETWORK_DOWN
     if options.as_json:
         for link in links:
             out.write(json.dumps(results[link.url].to_json(link.lines)) + "\n")
@@ -200,6 +226,24 @@ async def run(
     out.flush()
     dead = any(result.verdict is Verdict.DEAD for result in results.values())
     return 1 if options.fail_on_dead and dead else 0
+
+
+async def unless_offline(
+    checking: Awaitable[dict[str, LinkResult]], watch: NetworkWatch
+) -> dict[str, LinkResult] | None:
+    """The results of ``checking``, or None, the check stopped, as soon as ``watch`` says the
+    network is down (the links not settled yet would all fail the same way, slowly)."""
+    task = asyncio.ensure_future(checking)
+    tripped = asyncio.ensure_future(watch.tripped.wait())
+    try:
+        await asyncio.wait({task, tripped}, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        tripped.cancel()
+    if not watch.down:
+        return await task
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    return None
 
 
 def dead_link_annotations(

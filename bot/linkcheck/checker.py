@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+import threading
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 
 from bot.linkcheck.http import HttpChecker
@@ -89,7 +91,7 @@ async def _resolve(
     over_http: Callable[[str], Awaitable[None]],
 ) -> None:
     try:
-        answers = await asyncio.to_thread(resolver.resolve, keys)
+        answers = await _in_daemon_thread(resolver.resolve, keys)
     except Exception as exc:  # a failing API must not hide the links: fall back to HTTP
         log.warning(
             "resolver %s failed (%s); checking its %d links over HTTP instead", resolver.name, exc, len(keys)
@@ -102,6 +104,35 @@ async def _resolve(
         else:
             pending.append(over_http(key))
     await asyncio.gather(*pending)
+
+
+async def _in_daemon_thread(
+    resolve: Callable[[list[str]], Mapping[str, LinkResult]], keys: list[str]
+) -> Mapping[str, LinkResult]:
+    """``resolve(keys)`` in a thread of its own that does not hold the process up at its end: a run
+    stopped early (the network down, the nightly budget spent) left ``asyncio.to_thread``'s worker
+    retrying an API that does not answer, and the process waited for it (45 s of arXiv retries)."""
+    loop = asyncio.get_running_loop()
+    done: asyncio.Future[Mapping[str, LinkResult]] = loop.create_future()
+
+    def settle(answers: Mapping[str, LinkResult] | None, failure: BaseException | None) -> None:
+        if done.done():  # the run stopped waiting
+            return
+        if failure is not None:
+            done.set_exception(failure)
+        else:
+            done.set_result(answers or {})
+
+    def work() -> None:
+        try:
+            answers, failure = resolve(keys), None
+        except Exception as exc:
+            answers, failure = None, exc
+        with contextlib.suppress(RuntimeError):  # the loop is closed: nobody waits for them any more
+            loop.call_soon_threadsafe(settle, answers, failure)
+
+    threading.Thread(target=work, name=f"resolver-{len(keys)}", daemon=True).start()
+    return await done
 
 
 def _report(progress: Progress | None, result: LinkResult) -> None:

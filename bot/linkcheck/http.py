@@ -32,6 +32,7 @@ import httpx
 
 from bot.linkcheck.gate import CONTINUE, FRESH, Gate, GateClosed
 from bot.linkcheck.model import LinkResult, Verdict
+from bot.linkcheck.offline import NetworkWatch
 from bot.linkcheck.policy import (
     INVALID_REDIRECT,
     UNCHECKABLE,
@@ -121,9 +122,14 @@ class HttpChecker:
     """Checks URLs over HTTP with ``client``; one instance per run (it holds the gates)."""
 
     def __init__(
-        self, client: httpx.AsyncClient, settings: CheckSettings, rng: random.Random | None = None
+        self,
+        client: httpx.AsyncClient,
+        settings: CheckSettings,
+        rng: random.Random | None = None,
+        watch: NetworkWatch | None = None,
     ) -> None:
         self._client = client
+        self._watch = watch  # hears every request's outcome: is the machine offline?
         self._settings = settings
         self._rng = rng or random.Random()
         self._global = Gate(settings.concurrency)
@@ -226,8 +232,10 @@ class HttpChecker:
             "requests sent to it (all timed out)"
         )
 
-    def _heard(self, key: str, outcome: Answer) -> None:
+    def _heard(self, key: str, outcome: Answer, request: int) -> None:
         """Count the requests a host leaves unanswered in a row; close its gate past the limit."""
+        if self._watch is not None:
+            self._watch.heard(request, key, outcome)
         if outcome.error != "timeout":
             self._unanswered[key] = 0
             return
@@ -256,6 +264,7 @@ class HttpChecker:
         loop = asyncio.get_running_loop()
         started = loop.time()
         self.requests += 1
+        request = self._watch.sent() if self._watch is not None else self.requests
         task = loop.create_task(self._request(method, url))
 
         def release(_: asyncio.Task[Answer]) -> None:
@@ -271,9 +280,9 @@ class HttpChecker:
         task.add_done_callback(release)
         done, _ = await asyncio.wait({task}, timeout=self._settings.timeout)
         if task in done:
-            self._heard(key, task.result())
+            self._heard(key, task.result(), request)
             return _Sent(task.result(), started)
-        self._heard(key, Answer(error="timeout"))
+        self._heard(key, Answer(error="timeout"), request)
         if len(self._off_global) >= lingering_limit(self._settings.concurrency):
             self._close_early(task, host, started)
             return _Sent(Answer(error="timeout"), started)
