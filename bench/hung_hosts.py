@@ -1,14 +1,16 @@
 """Benchmark: what hosts that never answer cost the other hosts' links (loopback only).
 
     python bench/hung_hosts.py [--hung-hosts 6] [--hung-links 60] [--hosts 10] [--links 100]
-                               [--timeout 10]
+                               [--timeout 10] [--subdomains]
 
 A loopback web (its own process) of ``--hosts`` hosts answering 200 at once and ``--hung-hosts``
 hosts that accept a connection, read the request and never answer. The link checker runs with
 this checkout's ``config/links.yml`` (128 in flight, 24 per host, 10 s timeout, 60 s
 ``abandon_after``) on ``--hung-links`` links per hung host first, then ``--links`` per answering
 host, and prints when the last answering host's link and the last hung host's link were settled,
-the wall time and the requests sent. Figures only: nothing is asserted.
+the wall time and the requests sent. ``--subdomains``: the hung hosts are subdomains of one site
+(``h0.hung.test``, ``h1.hung.test``...: GitHub Pages-like), all one server that never answers,
+reached as an HTTP proxy (``HTTP_PROXY``; no DNS needed). Figures only: nothing is asserted.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import argparse
 import asyncio
 import functools
 import multiprocessing
+import os
 import sys
 import time
 from dataclasses import replace
@@ -81,25 +84,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--hosts", type=int, default=10, help="hosts that answer")
     parser.add_argument("--links", type=int, default=100, help="links per answering host")
     parser.add_argument("--timeout", type=float, default=None, help="the checker's timeout (config: 10)")
+    parser.add_argument(
+        "--subdomains", action="store_true", help="the hung hosts are subdomains of one silent server"
+    )
     args = parser.parse_args(argv)
     settings = settings_from_config(config.load("links", ROOT / "config"))
     if args.timeout is not None:
         settings = replace(settings, timeout=args.timeout)
-    ports = free_ports(args.hosts + args.hung_hosts)
+    ports = free_ports(args.hosts + (1 if args.subdomains else args.hung_hosts))
     hung_ports = ports[args.hosts :]
     ready = multiprocessing.Event()
     web = multiprocessing.Process(target=_serve, args=(ports, set(hung_ports), ready), daemon=True)
     web.start()
     ready.wait(10)
     try:
-        hung = [f"http://127.0.0.1:{p}/page/{n}" for p in hung_ports for n in range(args.hung_links)]
+        if args.subdomains:  # every h<i>.hung.test is the one silent server, reached as a proxy
+            os.environ.update(HTTP_PROXY=f"http://127.0.0.1:{hung_ports[0]}", NO_PROXY="127.0.0.1")
+            sites = [f"h{i}.hung.test" for i in range(args.hung_hosts)]
+        else:
+            sites = [f"127.0.0.1:{p}" for p in hung_ports]
+        hung = [f"http://{site}/page/{n}" for site in sites for n in range(args.hung_links)]
         fine = [f"http://127.0.0.1:{p}/page/{n}" for p in ports[: args.hosts] for n in range(args.links)]
         figures = asyncio.run(measure(hung, fine, settings))
     finally:
         web.terminate()
         web.join(5)
     print(
-        f"{args.hung_hosts} hung hosts x {args.hung_links} links, {args.hosts} hosts x {args.links} links "
+        f"{args.hung_hosts} hung {'subdomains' if args.subdomains else 'hosts'} x {args.hung_links} links, {args.hosts} hosts x {args.links} links "
         f"(concurrency {settings.concurrency}, per host {settings.per_host.concurrency}, timeout "
         f"{settings.timeout} s, abandon_after {settings.abandon_after} s): "
         + ", ".join(f"{k} {v}" for k, v in figures.items())

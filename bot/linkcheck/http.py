@@ -17,7 +17,8 @@ A host that answers none of ``silent_host_limit`` requests in a row (every one t
 request given up on got a late answer meanwhile) is not asked any more this run: its remaining
 links are dead at once ("not asked: ... answered none of ..."), as each would have been after its
 timeouts. Without that, a host that accepts connections and never answers kept its slots 60 s a
-request, and its links alone made the run last an hour or more.
+request, and its links alone made the run last an hour or more. The same count per site (its
+subdomains: ``bot.linkcheck.silence``) leaves the links of a silent site's other hosts unknown.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ from bot.linkcheck.policy import (
     permanent_redirect,
 )
 from bot.linkcheck.settings import CheckSettings
+from bot.linkcheck.silence import Silence, silent_host_limit, site_of
 
 
 def make_client(settings: CheckSettings) -> httpx.AsyncClient:
@@ -106,12 +108,6 @@ def lingering_limit(concurrency: int) -> int:
     return 4 * concurrency
 
 
-def silent_host_limit(concurrency: int) -> int:
-    """Requests in a row a host may leave unanswered (timed out) before it is not asked again this
-    run: two rounds of its slots, at least 4."""
-    return max(4, 2 * concurrency)
-
-
 @dataclass(frozen=True)
 class _Sent:
     outcome: Answer
@@ -134,7 +130,7 @@ class HttpChecker:
         self._rng = rng or random.Random()
         self._global = Gate(settings.concurrency)
         self._hosts: dict[str, Gate] = {}
-        self._unanswered: dict[str, int] = {}  # host key -> requests timed out in a row
+        self._silence = Silence()  # requests hosts (and their sites) left unanswered in a row
         self._lingering: set[asyncio.Task[Answer]] = set()
         self._off_global: set[asyncio.Task[Answer]] = set()  # lingering, its global place given back
         self._closed_early: set[asyncio.Task[Answer]] = set()  # given up on past the lingering limit
@@ -156,15 +152,8 @@ class HttpChecker:
         deadline, priority, requests = math.inf, FRESH, 0
         while True:
             sent = await self._send(state.method, state.url, priority)
-            if sent is None:  # the host stopped answering: not asked
-                return LinkResult(
-                    url,
-                    Verdict.DEAD,
-                    final_url=state.url,
-                    redirects=state.hops,
-                    error=self._silent_note(state.url),
-                    requests=requests,
-                )
+            if sent is None:  # the host, or its site, stopped answering: not asked
+                return self._not_asked(url, state, requests)
             deadline = min(deadline, sent.started + self._settings.deadline)  # from the first request
             priority, requests = CONTINUE, requests + 1
             step = decide(sent.outcome, state, self._settings.policy)
@@ -223,31 +212,58 @@ class HttpChecker:
         if key not in self._hosts:
             limits = self._settings.limits_for((urlsplit(url).hostname or "").lower())
             self._hosts[key] = Gate(limits.concurrency, limits.interval)
+            if site_of(key) in self._silence.silent_sites:  # a new host of a site that stopped answering
+                self._hosts[key].close()
         return self._hosts[key]
 
-    def _silent_note(self, url: str) -> str:
+    def _not_asked(self, url: str, state: CheckState, requests: int) -> LinkResult:
+        """A link whose host stopped answering: dead, as its timeouts would have made it. Or whose
+        site's hosts did: dead too if its own host was asked and left it all unanswered, else
+        unknown (nothing was asked of that host)."""
         key = self._host(url)
-        return (
-            f"not asked: {key} answered none of the last {silent_host_limit(self._hosts[key].limit)} "
-            "requests sent to it (all timed out)"
+        limit = silent_host_limit(self._hosts[key].limit)
+        unanswered = self._silence.unanswered(key)
+        if unanswered >= limit:
+            return self._silent(
+                url, state, requests, f"{key} answered none of the last {limit} requests sent to it"
+            )
+        who = f"the hosts of {site_of(key)}{', this one included,' if unanswered else ''}"
+        note = f"{who} answered none of the last {limit} requests sent to them"
+        return self._silent(url, state, requests, note, Verdict.DEAD if unanswered else Verdict.UNKNOWN)
+
+    @staticmethod
+    def _silent(
+        url: str, state: CheckState, requests: int, why: str, verdict: Verdict = Verdict.DEAD
+    ) -> LinkResult:
+        return LinkResult(
+            url,
+            verdict,
+            final_url=state.url,
+            redirects=state.hops,
+            error=f"not asked: {why} (all timed out)",
+            requests=requests,
         )
 
     def _heard(self, key: str, outcome: Answer, request: int) -> None:
-        """Count the requests a host leaves unanswered in a row; close its gate past the limit."""
+        """Count the requests a host (and its site) leaves unanswered in a row; close its gate (its
+        site's gates) past the limit."""
         if self._watch is not None:
             self._watch.heard(request, key, outcome)
         if outcome.error != "timeout":
-            self._unanswered[key] = 0
+            self._silence.answered(key)
             return
-        self._unanswered[key] = self._unanswered.get(key, 0) + 1
-        gate = self._hosts[key]
-        if self._unanswered[key] >= silent_host_limit(gate.limit):
-            gate.close()
+        host_silent, site_silent = self._silence.timed_out(key, silent_host_limit(self._hosts[key].limit))
+        if host_silent:
+            self._hosts[key].close()
+        if site_silent:  # every host of the site, asked yet or not
+            for other, gate in self._hosts.items():
+                if site_of(other) == site_of(key):
+                    gate.close()
 
     def _late_answer(self, key: str, task: asyncio.Task[Answer]) -> None:
         """A request given up on was answered after all: the host is slow, not silent."""
         if not task.cancelled() and task.result().error != "timeout":
-            self._unanswered[key] = 0
+            self._silence.answered(key)
 
     async def _send(self, method: str, url: str, priority: int) -> _Sent | None:
         """One request (None, sending nothing, when its host has stopped answering)."""
@@ -261,6 +277,10 @@ class HttpChecker:
         except BaseException:
             host.release()
             raise
+        if host.closed:  # it stopped answering while this request waited for its place
+            self._global.release()
+            host.release()
+            return None
         loop = asyncio.get_running_loop()
         started = loop.time()
         self.requests += 1
