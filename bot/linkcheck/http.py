@@ -17,8 +17,8 @@ A host that answers none of ``silent_host_limit`` requests in a row (every one t
 request given up on got a late answer meanwhile) is not asked any more this run: its remaining
 links are dead at once ("not asked: ... answered none of ..."), as each would have been after its
 timeouts. Without that, a host that accepts connections and never answers kept its slots 60 s a
-request, and its links alone made the run last an hour or more. The same count per site (its
-subdomains: ``bot.linkcheck.silence``) leaves the links of a silent site's other hosts unknown.
+request, and its links alone made the run last an hour or more. The same count per site (a host
+and its sibling subdomains: ``bot.linkcheck.silence``) stops asking every host of a silent site.
 """
 
 from __future__ import annotations
