@@ -14,7 +14,7 @@ is set (a token is all it needs: no repository); what they cannot answer is chec
 Dead links are findings, not failures: the exit code is 0 unless the bot itself failed, or
 1 with ``--fail-on-dead`` (for local use and pre-commit hooks). Offline (the first hosts asked all
 fail to connect the same way, none answers; or nearly every link unanswered at the end) no link is
-reported and the exit code is 4, ``NETWORK_DOWN``.
+reported and the exit code is 1, ``NETWORK_DOWN`` (exit codes are kept stable).
 """
 
 from __future__ import annotations
@@ -110,8 +110,9 @@ def _check_options(args: argparse.Namespace) -> None:
 OFFLINE_SHARE = 0.9
 OFFLINE_MIN_LINKS = 5
 # The exit code when the network is down (early: NetworkWatch; or at the end: looks_offline): no link
-# is reported, a workflow or hook can tell "try again later" from a failure (1) or a bug (3).
-NETWORK_DOWN = 4
+# is reported. It stays 1, the expected-failure code it always was (callers rely on exit codes); the
+# error line says to run again.
+NETWORK_DOWN = 1
 
 
 def looks_offline(results: dict[str, LinkResult]) -> bool:
