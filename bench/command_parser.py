@@ -43,6 +43,9 @@ def hostile(size: int) -> dict[str, tuple[Callable[[str], object], str]]:
         "full paragraphs, `a": (parse_commands, ("/help\n" + "`a" * 4_990 + "\n\n") * (size // 10_000)),
         "full paragraphs, [": (parse_commands, ("/help\n" + "[" * 9_980 + "\n\n") * (size // 10_000)),
         "full paragraphs, *_": (parse_commands, ("/help\n" + "*_" * 4_990 + "\n\n") * (size // 10_000)),
+        # ids below an /add: the lines of its paragraph, and a list of one-id items right after it
+        "ids below /add": (parse_commands, "/add\n" + "2405.00732\n" * (size // 11)),
+        "a list below /add": (parse_commands, "/add\n" + "- 2405.00732\n" * (size // 13)),
     }
 
 

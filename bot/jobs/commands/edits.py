@@ -37,12 +37,15 @@ def _catalog_item(
 
 
 def _as_listed(arxiv_id: str, work: Run) -> str:
-    """The id the catalog lists the paper by: an old-style id cited with its subject class
-    (``math.GT/0309136``) is listed as arXiv names it (``math/0309136``) by the bot's entries."""
-    short = arxiv_ids.canonical(arxiv_id)
-    if short == arxiv_id or work.catalog.find_by_id(arxiv_id) is not None:
+    """The id the catalog lists the paper by: an old-style id is one paper with its subject class
+    or without (``math.GT/0309136`` is arXiv's ``math/0309136``, as the bot's entries list it; a
+    maintainer's hand-written entry may link either), so either finds the entry written with
+    the other."""
+    if "/" not in arxiv_id or work.catalog.find_by_id(arxiv_id) is not None:
         return arxiv_id
-    return short
+    short = arxiv_ids.canonical(arxiv_id)
+    listed = sorted(i for i in work.catalog.arxiv_id_set() if arxiv_ids.canonical(i) == short)
+    return next((i for i in listed if work.catalog.find_paper(i, None) is not None), short)
 
 
 def _item_facts(arxiv_id: str, item: Item, work: Run, **where: str) -> dict[str, str]:

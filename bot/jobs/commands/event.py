@@ -14,7 +14,13 @@ from bot.core.urls import code_link
 from bot.errors import BotError
 from bot.jobs.commands.parser import Command, FormLabels, form_command, parse_commands
 
-HANDLED_EVENTS = {("issue_comment", "created"), ("issues", "opened"), ("issues", "edited")}
+# a comment edited (a typo fixed in its /add) runs what the edit changed, as an edited issue does
+HANDLED_EVENTS = {
+    ("issue_comment", "created"),
+    ("issue_comment", "edited"),
+    ("issues", "opened"),
+    ("issues", "edited"),
+}
 WRITE_COMMANDS = {"add", "remove", "move", "approve", "teach"}
 MAX_COMMANDS = 20  # commands read per comment; the rest get one reply saying they were ignored
 _GITHUB_LOGIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
@@ -127,7 +133,10 @@ def read_event(name: str, payload: Mapping[str, Any]) -> Event | None:
             issue_author=str(issue["user"]["login"]),
             issue_body=str(issue.get("body") or ""),
             issue_url=str(issue.get("html_url") or ""),
-            time=str(written.get("created_at") if comment is not None else issue.get("updated_at") or ""),
+            # when it was written, or last edited (an edited comment, an opened or edited issue)
+            time=str(
+                written.get("updated_at" if action == "edited" or comment is None else "created_at") or ""
+            ),
             issue_created=str(issue.get("created_at") or ""),
         )
     except (KeyError, TypeError, ValueError) as exc:

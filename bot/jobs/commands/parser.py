@@ -20,24 +20,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
-from dataclasses import dataclass
-from functools import lru_cache
-
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from dataclasses import dataclass, replace
 
 from bot.core.arxiv_ids import parse_user_id
-from bot.core.text import cap, strip_unsafe
+from bot.core.text import cap
+from bot.jobs.commands.paragraphs import LEAD, MAX_LINE, as_seen, paragraph_lines
+from bot.jobs.commands.paragraphs import MAX_PARAGRAPH as MAX_PARAGRAPH  # handlers.py's
 
 NAMES = ("add", "remove", "move", "approve", "teach", "help")
-MAX_LINE = 2000  # characters; a real command line is far shorter
-MAX_PARAGRAPH = 10_000  # characters; a longer paragraph is prose (or an attack), not commands
-MAX_INLINE = 20_000  # characters of paragraphs given the inline pass, per text
 MAX_TOKEN = 300  # a longer word is neither an id, a link nor a section
 _NAME_RE = re.compile(r"[a-z]+", re.IGNORECASE)
 REVISION_RE = re.compile(r"^[0-9a-f]{8}$")  # a revision tag (bot.jobs.commands.state.new_tag)
-_LEAD = " \t*_~"  # emphasis markers before the slash (rendered as emphasis, not as text)
 _ID_LIKE_RE = re.compile(r"(?i)^(?:arxiv[:]?|https?://|\d{3,5}\.\d|[a-z-]+(?:\.[a-z]{2})?/\d)")
 _BARE_ID_RE = re.compile(r"(?i)^(?:\d{3,5}\.\d|[a-z-]+(?:\.[a-z]{2})?/\d)")  # an id without "arXiv:"
 _STRIP = "*_`~\"'<>()[]{}"
@@ -70,19 +63,25 @@ class Command:
         return f"{self.follows}\0{self.text}" if self.follows else self.text
 
 
-def as_seen(text: str) -> str:
-    """``text`` as a reader sees it: without invisible and format characters (zero-width spaces,
-    a BOM, soft hyphens, bidi marks: they come along when a command is copied from a web page, and
-    GitHub shows nothing for them), and with compatibility forms as their plain characters (NFKC:
-    the fullwidth ``２４０５．００７３２`` an input method types is ``2405.00732``)."""
-    if text.isascii():
-        return text
-    return unicodedata.normalize("NFKC", strip_unsafe(text))
-
-
 def _clean(token: str) -> str:
-    token = token.strip().strip(_STRIP)
+    token = _without_emoji(token.strip()).strip(_STRIP)
     return token.rstrip(".,;:!?。、").strip(_STRIP)  # "。", "、": the full stop and comma of CJK text
+
+
+def _is_emoji(char: str) -> bool:
+    """A pictograph (🙏, ✅, ⭐), a skin tone or an emoji variation selector."""
+    return unicodedata.category(char) in ("So", "Sk") or char in "\ufe0e\ufe0f"
+
+
+def _without_emoji(token: str) -> str:
+    """``token`` without the emoji at its ends ("2405.00732🙏", "🚀"): a thank-you after an id is
+    neither part of the id nor a section's name."""
+    start, end = 0, len(token)
+    while start < end and _is_emoji(token[start]):
+        start += 1
+    while end > start and _is_emoji(token[end - 1]):
+        end -= 1
+    return token[start:end]
 
 
 # A markdown link, [text](https://...): what GitHub's editor writes when a link is pasted over
@@ -152,84 +151,12 @@ def _arguments(args: str) -> tuple[list[str], list[str], list[str], str | None, 
     return ids, malformed, words, code_url, section
 
 
-@lru_cache(maxsize=1)
-def _markdown() -> MarkdownIt:
-    """CommonMark; inline, only what decides whether text renders as text (code spans, HTML,
-    escapes, entities, line breaks). Links and emphasis are left as text (their text renders either
-    way; their markers are stripped from the arguments), which keeps the inline pass linear on
-    hostile input (markdown-it-py's link and image rules are not)."""
-    return MarkdownIt("commonmark", {"maxNesting": 20}).disable(["link", "image", "emphasis"])
-
-
-@lru_cache(maxsize=1)
-def _blocks() -> MarkdownIt:
-    """The block structure only: a paragraph's inline pass runs only when it may hold a command."""
-    return MarkdownIt("commonmark", {"maxNesting": 20}).disable(["inline"])
-
-
-def _may_hold_command(source: str) -> bool:
-    """Whether a paragraph's source has a line that can render as a command: one of at most
-    MAX_LINE characters starting (after emphasis markers) with a slash, an entity or an escape,
-    the line read as a reader sees it (``as_seen``: invisible characters dropped, "／" a slash)."""
-    return any(
-        len(line) <= MAX_LINE and as_seen(line).lstrip(_LEAD)[:1] in ("/", "&", "\\")
-        for line in source.split("\n")
-    )
-
-
-def _paragraph_lines(text: str) -> Iterator[tuple[int, str, bool, bool]]:
-    """``(line number, rendered text, starts with text, unread)`` of every line of paragraph text
-    outside quotes that may be a command; "starts with text" is False when the line starts with
-    inline code or HTML. A paragraph over MAX_PARAGRAPH characters gets no inline pass (it costs a
-    few microseconds per character): its lines come as written, marked unread; so do those of the
-    paragraphs past MAX_INLINE characters of inline-parsed paragraphs."""
-    depth, budget = 0, MAX_INLINE
-    tokens = _blocks().parse(text)
-    for index, token in enumerate(tokens):
-        if token.type == "blockquote_open":
-            depth += 1
-        elif token.type == "blockquote_close":
-            depth -= 1
-        elif (
-            token.type == "inline"
-            and depth == 0
-            and index
-            and tokens[index - 1].type == "paragraph_open"
-            and _may_hold_command(token.content)
-        ):
-            first = (token.map[0] if token.map else 0) + 1
-            if len(token.content) > min(MAX_PARAGRAPH, budget):
-                for offset, line in enumerate(token.content.split("\n")):
-                    yield first + offset, line, True, True
-            else:
-                budget -= len(token.content)
-                [inline] = _markdown().parseInline(token.content)
-                yield from ((n, line, start, False) for n, line, start in _lines_of(inline, first))
-
-
-def _lines_of(inline: Token, number: int) -> Iterator[tuple[int, str, bool]]:
-    parts: list[str] = []
-    starts_with_text: bool | None = None
-    for child in inline.children or ():
-        if child.type in ("softbreak", "hardbreak"):
-            yield number, "".join(parts), bool(starts_with_text)
-            number, parts, starts_with_text = number + 1, [], None
-        elif child.type == "html_inline":
-            if starts_with_text is None:
-                starts_with_text = False
-        elif child.type in ("text", "code_inline"):
-            if starts_with_text is None and child.content.strip():
-                starts_with_text = child.type == "text"
-            parts.append(child.content)
-    yield number, "".join(parts), bool(starts_with_text)
-
-
 def _command_line(line: str) -> tuple[str, str] | None:
     """``(name, arguments)`` when ``line`` starts with ``/name`` (after emphasis markers); ``line``
     is as seen (``as_seen``)."""
     if len(line) > MAX_LINE:
         return None
-    rest = line.lstrip(_LEAD)
+    rest = line.lstrip(LEAD)
     if not rest.startswith("/"):
         return None
     name = _NAME_RE.match(rest, 1)
@@ -257,18 +184,35 @@ def _pieces(line: str, name: str, args: str) -> list[tuple[str, str, str]]:
     ]
 
 
+_TAKES_IDS = ("add", "remove", "move")  # commands whose ids may follow on the lines below
+MAX_BELOW = 100  # ids read below a command: far more than max_ids, which the caller enforces
+
+
 def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
     """Every command in ``text``, in order. Those past the first ``limit`` and those in paragraphs
     too long to read come ``unread``, with their name and line only: the caller counts them as
-    ignored."""
+    ignored. The lines right below an ``/add``, ``/remove`` or ``/move`` (in its paragraph, or
+    the items of a list right after it) that start with an id are its ids too."""
     commands: list[Command] = []
     read = 0
-    for number, written, starts_with_text, unread in _paragraph_lines(text or ""):
+    taking: int | None = None  # the index in ``commands`` of the one the lines below add ids to
+    block = -1
+    for number, written, starts_with_text, unread, line_block in paragraph_lines(text or ""):
         line = as_seen(written) if len(written) <= MAX_LINE else written
         found = _command_line(line) if starts_with_text else None
         if found is None or found[0] not in NAMES:
+            if (
+                taking is not None
+                and line_block == block
+                and not unread
+                and len(commands[taking].ids) + len(commands[taking].malformed) < MAX_BELOW
+                and (more := _listed_ids(line)) is not None
+            ):
+                commands[taking] = _with_ids(commands[taking], *more)
+            else:
+                taking = None
             continue
-        first = ""
+        first, taking, block = "", None, line_block
         for name, args, written_command in _pieces(line, *found):
             if unread or (limit is not None and read >= limit):
                 commands.append(Command(name=name, line=number, text=written_command, unread=True))
@@ -278,8 +222,42 @@ def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
             else:
                 read += 1
                 commands.append(_command(name, number, args, written_command))
+                taking = len(commands) - 1 if name in _TAKES_IDS else None
             first = first or written_command
+        if commands[-1].follows or commands[-1].unread:
+            taking = None  # only a line's last command reads the ids below it
     return commands
+
+
+def _written_ids(text: str) -> list[str]:
+    """The words of ``text`` that are ids, or look like ids, as written."""
+    return [t for t in text.split() if parse_user_id(_clean(t)) or _ID_LIKE_RE.match(_clean(t))]
+
+
+def _listed_ids(line: str) -> tuple[tuple[str, ...], tuple[str, ...], list[str]] | None:
+    """``(ids, malformed ids, the id words as written)`` of a line below a command that starts
+    with an id (``2405.00732``, ``https://arxiv.org/abs/2405.00732 (ours)``; its other words are
+    not read), else None."""
+    if len(line) > MAX_LINE or not (words := line.split()):
+        return None
+    start = _clean(words[0])
+    if not (parse_user_id(start) or (_ID_LIKE_RE.match(start) and not _URL_RE.match(start))):
+        return None
+    ids, malformed, _words, _code, _section = _arguments(line)
+    return (tuple(ids), tuple(malformed), _written_ids(line)) if ids or malformed else None
+
+
+def _with_ids(
+    command: Command, ids: tuple[str, ...], malformed: tuple[str, ...], written: list[str]
+) -> Command:
+    """``command`` with the ids of a line below it; its text (what replies quote and the status
+    comment records) lists them on its line, as one could have typed them."""
+    return replace(
+        command,
+        ids=tuple(dict.fromkeys(command.ids + ids)),
+        malformed=command.malformed + malformed,
+        text=" ".join([command.text, *written]),
+    )
 
 
 # /teach "<term>" <section>: the term in straight or typographic double quotes
@@ -352,7 +330,7 @@ def form_command(body: str | None, labels: FormLabels = FormLabels()) -> Command
         return None
     links = as_seen(fields[labels.arxiv][:MAX_LINE])
     ids, malformed, _words, _code, _section = _arguments(links)
-    written = [t for t in links.split() if parse_user_id(_clean(t)) or _ID_LIKE_RE.match(_clean(t))]
+    written = _written_ids(links)
     section = _answer(fields.get(labels.section, ""))
     answer = _answer(fields.get(labels.code, ""))
     # its link as a command reads it ("[repo](https://...)", "code: https://..."), else its first word

@@ -1,0 +1,141 @@
+"""The issue commands as people write them: a task list item an issue template made, ids on the
+lines under ``/add``, a thank-you emoji, an old-style id a maintainer wrote with its subject
+class, a command edited into a comment. Real webhook payloads, the fake GitHub, the local arXiv
+API with real recorded entries."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.core.taxonomy import Taxonomy
+from bot.jobs.commands.parser import parse_commands
+from tests.fake_github import FakeGitHub
+from tests.jobs.commands.helpers import OUTSIDER, ArxivAPI, catalog_on, catalog_text, handle, pull
+
+
+@pytest.mark.parametrize(
+    "text, ids",
+    [
+        # a task list item, as issue templates and GitHub's "Add a task list" button write them
+        ("- [ ] /add 2405.00732", ("2405.00732",)),
+        ("- [x] **/add 2405.00732**", ("2405.00732",)),
+        ("1. [ ] /add 2405.00732", ("2405.00732",)),
+        # the ids on the lines under the command, or the items of a list right after it
+        ("/add\n2405.00732\n2401.00001", ("2405.00732", "2401.00001")),
+        (
+            "/add kv-cache\n- 2405.00732\n- https://arxiv.org/abs/2401.00001v2 (ours)",
+            ("2405.00732", "2401.00001"),
+        ),
+        ("/add:\n\n1. arXiv:2405.00732\n2. `2401.00001`", ("2405.00732", "2401.00001")),
+        ("- /add\n  - 2405.00732\n  - 2401.00001", ("2405.00732", "2401.00001")),
+        ("/add 2405.00732\n2401.00001", ("2405.00732", "2401.00001")),
+        # emoji are neither part of an id nor a section
+        ("/add 2405.00732🙏", ("2405.00732",)),
+        ("/add 2405.00732 🙏", ("2405.00732",)),
+    ],
+)
+def test_commands_as_templates_and_people_write_them(text: str, ids: tuple[str, ...]) -> None:
+    [command] = parse_commands(text)
+    assert (command.name, command.ids, command.malformed) == ("add", ids, ())
+    assert command.section in (None, "kv-cache")
+
+
+@pytest.mark.parametrize(
+    "text, ids",
+    [
+        # a line that does not start with an id ends the ids under a command
+        ("/add 2405.00732\nthanks! 2401.00001 is the older one", ("2405.00732",)),
+        ("/add 2405.00732\n\n2401.00001 is the older one", ("2405.00732",)),  # another paragraph
+        ("/add 2405.00732\n- see also\n- 2401.00001", ("2405.00732",)),
+        # a line that says no id the way GitHub shows it: a comment, a link to code
+        ("/add 2405.00732\n<!-- 2401.00001 -->", ("2405.00732",)),
+        ("/add 2405.00732\nhttps://github.com/o/r", ("2405.00732",)),
+    ],
+)
+def test_only_the_ids_right_under_a_command_are_its_own(text: str, ids: tuple[str, ...]) -> None:
+    assert [c.ids for c in parse_commands(text)] == [ids]
+
+
+def test_ids_under_a_command_stop_at_the_next_command_and_a_quote_still_runs_nothing() -> None:
+    """A quote is what GitHub's "Quote reply" writes: a maintainer quoting an author's ``/add``
+    to answer it is not asking again, so it stays no command."""
+    first, second = parse_commands("/add\n2405.00732\n/remove 2401.00001\n2402.00001")
+    assert (first.ids, second.name, second.ids) == (("2405.00732",), "remove", ("2401.00001", "2402.00001"))
+    assert (first.text, second.text) == ("/add 2405.00732", "/remove 2401.00001 2402.00001")
+    assert parse_commands("> - [ ] /add 2405.00732\n> 2401.00001") == []
+    # a /help takes no ids; a second command on a line (answered, not run) takes none either
+    assert [c.ids for c in parse_commands("/help\n2405.00732")] == [()]
+    assert [c.ids for c in parse_commands("/add 2405.00732 /add 2401.00001\n2402.00001")] == [
+        ("2405.00732",),
+        (),
+    ]
+
+
+def test_a_template_checklist_and_ids_under_add_open_their_prs(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """An issue template's task list ("- [ ] /add ...") ran nothing, and the ids listed under an
+    ``/add`` were not read ("no arXiv id found")."""
+    text = "Please add:\n\n- [ ] /add 2405.13786 kv-cache\n\n/add surveys\n- 2302.03287\n- 1605.08386 🙏"
+    outcome = handle(github, arxiv, taxonomy, text)
+    assert [(r.kind, r.command) for r in outcome.replies] == [
+        ("add_done", "`/add 2405.13786 kv-cache`"),
+        ("add_done", "`/add surveys 2302.03287 1605.08386`"),
+        ("add_done", "`/add surveys 2302.03287 1605.08386`"),
+    ]
+    assert arxiv.asked == [["2405.13786", "2302.03287", "1605.08386"]]
+    for arxiv_id, section in [
+        ("2405.13786", "kv-cache"),
+        ("2302.03287", "surveys"),
+        ("1605.08386", "surveys"),
+    ]:
+        item = catalog_on(github, pull(github, f"bot/arxiv-{arxiv_id}").head, taxonomy).find_by_id(arxiv_id)
+        assert item is not None and item.section == section
+
+
+@pytest.mark.parametrize(
+    "listed, asked", [("math.GT/0309136", "math/0309136"), ("math/0309136", "math.GT/0309136")]
+)
+def test_a_hand_written_old_style_entry_is_found_by_either_form_of_its_id(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy, listed: str, asked: str
+) -> None:
+    """A maintainer's own entry links the paper with its subject class (arxiv.org/abs/math.GT/…)
+    or without it (arXiv:math/…): ``/remove`` and ``/move`` of the other form said "not in the
+    catalog" when the entry named the subject class."""
+    hand = (
+        f"- [Knot Floer homology](https://arxiv.org/abs/{listed}) - P. Ozsváth, Z. Szabó (arXiv:{listed})\n"
+    )
+    text = catalog_text(taxonomy).replace(
+        "## KV Cache Compression\n", f"## KV Cache Compression\n\n{hand}", 1
+    )
+    assert hand in text
+    github.push("catalog.md", text, message="a maintainer's own entry")
+    removed = handle(github, arxiv, taxonomy, f"/remove {asked}")
+    assert [r.kind for r in removed.replies] == ["remove_done"]
+    [opened] = github.pulls("open")
+    after = catalog_on(github, opened.head, taxonomy)
+    assert hand not in after.render() and after.find_by_id("2404.14469") is not None
+    moved = handle(github, arxiv, taxonomy, f"/move {asked} decoding", serial=1)
+    assert [r.kind for r in moved.replies] == ["move_done"]
+    [move] = [p.head for p in github.pulls("open") if p.head.startswith("bot/move-")]
+    item = catalog_on(github, move, taxonomy).find_by_id(listed)
+    assert item is not None and item.section == "decoding"
+    assert arxiv.asked == []
+
+
+def test_a_command_edited_into_a_comment_runs_when_it_is_edited(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """Fixing a typo in one's ``/add`` ran nothing until somebody commented again: the workflow
+    did not run on comment edits (GitHub's ``edited`` payload, the same comment). The edit runs
+    what it changed, and only that; an outsider's edited comment is still their request."""
+    first = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cahe")
+    assert [r.kind for r in first.replies] == ["unknown_section"]
+    edited = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", name="issue_comment.edited")
+    assert [r.kind for r in edited.replies] == ["add_done"] and pull(github, "bot/arxiv-2405.13786")
+    again = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", name="issue_comment.edited")
+    assert again.ignored == "no unanswered command on the issue"
+    outsider = handle(
+        github, arxiv, taxonomy, "/add 2302.03287 kv-cache", OUTSIDER, "issue_comment.edited", 5
+    )
+    assert [r.kind for r in outsider.replies] == ["pending"] and len(github.pulls()) == 1
