@@ -1,7 +1,8 @@
 """A stateful fake GitHub (REST + GraphQL) on 127.0.0.1, for tests of the bot's real GitHub client.
 
 What it keeps: one repository with a tiny git (blobs, flat trees of path -> blob, commits with
-parents, refs), pull requests, issues, comments, labels, reactions, collaborators, the Actions
+parents, refs), pull requests, issues (locked ones take comments and reactions from collaborators
+only), comments, labels, reactions, collaborators, the Actions
 workflow-permission setting, and "remote" repositories (stars, archived, renamed, deleted) for
 GraphQL lookups. Merging a PR is a real three-way merge (``git merge-file``); a conflict makes
 the merge endpoint answer 405, as GitHub does.
@@ -286,6 +287,10 @@ class Issue:
     created_at: str = ""
     updated_at: str = ""
     closed_at: str | None = None
+    # a locked conversation ("too heated", "off-topic", "resolved", "spam"): only collaborators
+    # with write access may comment or react (``FakeGitHub.lock_issue``)
+    lock_reason: str | None = None
+    locked: bool = False
     # pull requests only
     head: str | None = None
     base: str | None = None
@@ -1326,7 +1331,8 @@ class FakeGitHub:
             "body": issue.body,
             "state": issue.state,
             "state_reason": issue.state_reason,
-            "locked": False,
+            "locked": issue.locked,
+            "active_lock_reason": issue.lock_reason,
             "labels": [self._label(n) for n in issue.labels],
             "assignees": [self._user(a) for a in issue.assignees],
             "assignee": self._user(issue.assignees[0]) if issue.assignees else None,
@@ -1790,9 +1796,22 @@ class FakeGitHub:
     ) -> tuple[int, Any]:
         _body_fits(body, "IssueComment")
         self._repo(params)
-        self._issue(params["issue_number"])
+        self._unless_locked(self._issue(params["issue_number"]), login, "create comment")
         comment = self.add_comment(int(params["issue_number"]), body["body"], login)
         return 201, self._comment_json(comment)
+
+    def lock_issue(self, number: int, reason: str | None = "too heated") -> None:
+        """Lock an issue's conversation, as ``PUT /repos/{owner}/{repo}/issues/{issue_number}/lock``
+        does ("Users with push access can lock an issue")."""
+        with self.lock:
+            issue = self.issues[number]
+            issue.locked, issue.lock_reason = True, reason
+
+    def _unless_locked(self, issue: Issue, login: str, action: str) -> None:
+        """A locked conversation takes comments (and reactions) from collaborators with write
+        access only; anyone else gets 403, as GitHub words it."""
+        if issue.locked and self.collaborators.get(login, "read") not in ("write", "maintain", "admin"):
+            raise ApiError(403, f"Unable to {action} because issue is locked.")
 
     def _comment(self, comment_id: str) -> IssueComment:
         comment = self.comments.get(int(comment_id))
@@ -1806,10 +1825,13 @@ class FakeGitHub:
         return 200, self._comment_json(self._comment(params["comment_id"]))
 
     @route("PATCH", "/repos/{owner}/{repo}/issues/comments/{comment_id}")
-    def update_comment(self, params: dict[str, str], body: dict[str, Any], **_: Any) -> tuple[int, Any]:
+    def update_comment(
+        self, params: dict[str, str], body: dict[str, Any], login: str, **_: Any
+    ) -> tuple[int, Any]:
         _body_fits(body, "IssueComment")
         self._repo(params)
         comment = self._comment(params["comment_id"])
+        self._unless_locked(self.issues[comment.issue], login, "update comment")
         comment.body, comment.updated_at = body["body"], self.now()
         return 200, self._comment_json(comment)
 
@@ -1886,7 +1908,7 @@ class FakeGitHub:
         self, params: dict[str, str], body: dict[str, Any], login: str, **_: Any
     ) -> tuple[int, Any]:
         self._repo(params)
-        self._issue(params["issue_number"])
+        self._unless_locked(self._issue(params["issue_number"]), login, "create reaction")
         return self._react("issue", int(params["issue_number"]), body["content"], login)
 
     @route("POST", "/repos/{owner}/{repo}/issues/comments/{comment_id}/reactions")
@@ -1894,7 +1916,8 @@ class FakeGitHub:
         self, params: dict[str, str], body: dict[str, Any], login: str, **_: Any
     ) -> tuple[int, Any]:
         self._repo(params)
-        self._comment(params["comment_id"])
+        issue = self.issues[self._comment(params["comment_id"]).issue]
+        self._unless_locked(issue, login, "create reaction")
         return self._react("comment", int(params["comment_id"]), body["content"], login)
 
     # -- REST: people, settings, search ------------------------------------------------------------------

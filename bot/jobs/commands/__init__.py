@@ -78,6 +78,12 @@ from bot.jobs.commands.work import AUTO, AddRequest, Lookup, Router, Run, Scope,
 
 logger = logging.getLogger(__name__)
 SWEEP_WINDOW = timedelta(days=1)  # how far back a first answer on an issue looks
+# GitHub takes comments and reactions on a locked issue from collaborators with write access only
+LOCKED = (
+    "the issue is locked and GitHub refused the bot's reaction, so it could not answer there either: "
+    "nothing was done (unlock the issue, or give the bot's token write access; the commands run on "
+    "the issue's next event)"
+)
 
 __all__ = [
     "AUTO",
@@ -86,6 +92,7 @@ __all__ = [
     "Event",
     "HANDLED_EVENTS",
     "IssueState",
+    "LOCKED",
     "Lookup",
     "MARKER_KIND",
     "OpenedPull",
@@ -172,6 +179,8 @@ def run(
             issues.add_reaction(event.issue_number, source.comment_id, "eyes")
         except BotError as exc:  # only a sign of life: the commands are answered all the same
             logger.warning("could not react to %s: %s", source.url or source.key, exc)
+            if event.locked:  # ... unless the issue is locked: the answer would be refused too
+                return CommandRun(ignored=LOCKED)
     work: Run | None = None
     try:
         # Authorise with the collaborator-permission API, once per author whose write command asks.

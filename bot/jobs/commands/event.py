@@ -101,6 +101,7 @@ class Event:
     issue_url: str = ""
     time: str = ""  # when the comment was written, or the issue opened or edited (ISO 8601)
     issue_created: str = ""
+    locked: bool = False  # the issue's conversation is locked: only collaborators may comment
 
 
 def read_event(name: str, payload: Mapping[str, Any]) -> Event | None:
@@ -138,6 +139,7 @@ def read_event(name: str, payload: Mapping[str, Any]) -> Event | None:
                 written.get("updated_at" if action == "edited" or comment is None else "created_at") or ""
             ),
             issue_created=str(issue.get("created_at") or ""),
+            locked=issue.get("locked") is True,
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise BotError(
