@@ -8,22 +8,24 @@ version of an older paper.
 ``rejected_papers``: those of all closed PRs and of the checklist lines a maintainer said no to,
 whose paper is not in the catalog after all); ``routing_corrections`` finds the merged PRs whose
 paper a maintainer moved to another section (routing labels for the scorer). ``lessons`` is both,
-as every job that scores (poll, backfill, new-topics) trains on them.
+as every job that scores (poll, backfill, new-topics, the issue commands' previews) trains on
+them; ``train_as_poll`` trains a scorer with them as poll does.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from bot.core import digest
-from bot.core.branches import paper_id_of
+from bot.core.branches import BranchNames, paper_id_of
 from bot.core.catalog import Catalog
 from bot.core.changes import PullRequest
 from bot.core.entry import parse_entry
 from bot.core.matching import title_key
 from bot.core.paper import Paper
-from bot.core.proposals import abstract_of, first_placement, proposal_marker
+from bot.core.proposals import TrainScorer, abstract_of, first_placement, proposal_marker
 
 REPLACEMENTS = {"replace", "replace-cross"}
 # a maintainer's routing label: a merged PR's paper and the (section, subsection) it ended up in
@@ -202,3 +204,18 @@ def rejected_paper(pull: PullRequest) -> Paper | None:
         return None
     entry = parse_entry(data["line"])
     return Paper(arxiv_id=data["arxiv_id"], title=entry.title) if entry else None
+
+
+def train_as_poll(
+    train: TrainScorer,
+    papers: Sequence[Paper],
+    catalog: Catalog,
+    pulls: Sequence[PullRequest],
+    branches: BranchNames,
+) -> Any:
+    """The scorer poll trains on the same forge: the same negatives (closed PRs, unticked
+    checklist lines, not the papers now listed) and routing labels (moved papers), so that a
+    paper's score and section elsewhere (a near miss of new-topics, the preview of an issue's
+    ``/add``) are the ones poll gives it."""
+    taught = lessons(pulls, catalog, select_candidates(papers, catalog, pulls, branches.digest).rejected)
+    return train(catalog, list(papers), taught.rejected, corrections=taught.corrections)

@@ -35,12 +35,12 @@ from typing import Any
 from bot import config
 from bot.core import markers
 from bot.core.branches import BranchNames
+from bot.core.candidates import train_as_poll
 from bot.core.catalog import Catalog
 from bot.core.catalog_parse import parse
 from bot.core.keyword_edits import TEACH_MARKER_KIND
 from bot.core.markdown import BODY_LIMIT
 from bot.core.paper import Paper
-from bot.core.proposals import TrainScorer
 from bot.core.taxonomy import Taxonomy
 from bot.core.templates import render
 from bot.errors import BotError, SourceError
@@ -174,22 +174,6 @@ def teach_pulls(pulls: Sequence[PullRequest]) -> dict[str, PullRequest]:
         if isinstance(term, str) and term.strip():
             found[plural_free(" ".join(term.lower().split()))] = pull
     return found
-
-
-def train_as_poll(
-    train: TrainScorer,
-    papers: Sequence[Paper],
-    catalog: Catalog,
-    pulls: Sequence[PullRequest],
-    branches: BranchNames,
-) -> Any:
-    """The scorer poll trains on the same forge: the same negatives (closed PRs, unticked
-    checklist lines, not the papers now listed) and routing labels (moved papers), so that a near
-    miss's score and section are the ones poll gave it."""
-    from bot.core.candidates import lessons, select_candidates
-
-    taught = lessons(pulls, catalog, select_candidates(papers, catalog, pulls, branches.digest).rejected)
-    return train(catalog, list(papers), taught.rejected, corrections=taught.corrections)
 
 
 def issue_text(

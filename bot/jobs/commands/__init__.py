@@ -383,7 +383,10 @@ def main(args: argparse.Namespace) -> int:
     )
     forge, lookup = services.github(), services.arxiv_lookup()
     taxonomy = config.load_taxonomy()
-    router, scope = scorer_services(taxonomy)
+    from bot.scoring.trainer import scorer_cache_dir
+
+    cache_dir = scorer_cache_dir(Path.cwd(), config.load("poll")["cache_dir"], env)
+    router, scope = scorer_services(taxonomy, forge, settings.branches, cache_dir)
     outcome = run(event, forge, forge, lookup, taxonomy, settings, router, scope)
     if outcome.ignored:
         print(f"nothing to do: {outcome.ignored}")

@@ -4,16 +4,22 @@ announced yet. Real webhook payloads, the fake GitHub, the local arXiv API with 
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 
+from bot import config
+from bot.core.catalog_parse import parse
 from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
+from bot.jobs import poll
 from bot.jobs.commands import scorer_services
 from bot.jobs.commands.work import section_named
+from bot.jobs.poll.plan import PollSettings
+from bot.scoring.trainer import make_trainer
 from tests.conftest import PROJECT
-from tests.fake_github import FakeGitHub
+from tests.fake_github import FakeGitHub, forge_for
 from tests.jobs.commands.helpers import OUTSIDER, ArxivAPI, catalog_on, handle, pull, status
 
 
@@ -59,6 +65,43 @@ def test_a_request_for_a_paper_far_from_the_lists_topics_says_so_in_its_preview(
     )
     assert note is not None and float(note[1]) < float(note[2])
     assert "would not have proposed" not in near
+
+
+def test_a_preview_scores_a_paper_as_the_poll_job_does_with_what_the_maintainers_taught_it(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """The preview's scorer was trained on the catalog alone: without the fixed background, the
+    paper store, and the papers of the pull requests maintainers closed (which the poll job learns
+    as negatives), so a preview's score was not the one the poll job gives the same paper: 0.02
+    against the poll job's 0.00 for a paper far off topic, and no note at all (0.80) for a paper
+    like the one a maintainer closed, which the poll job scores 0.19. It is the poll job's own
+    figure now, read off a poll run on the same repository, to the last digit."""
+    github.push("catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="real catalog")
+    # a maintainer's /add, then closed: the poll job learns its paper as a negative
+    arxiv.retitle("2302.03287", "Token Eviction for KV Cache Compression in Long-Context LLM Serving")
+    handle(github, arxiv, taxonomy, "/add 2302.03287 kv-cache")
+    closed = pull(github, "bot/arxiv-2302.03287").number
+    assert github.api("PATCH", f"/repos/Codertocat/Hello-World/pulls/{closed}", {"state": "closed"}).ok
+    arxiv.retitle("2204.08348", "KV Cache Compression by Token Eviction for Long-Context LLM Serving")
+    router, scope = scorer_services(taxonomy, forge_for(github))
+    text = "/add 2405.13786 2204.08348 kv-cache"
+    outcome = handle(github, arxiv, taxonomy, text, OUTSIDER, serial=1, router=router, scope=scope)
+    assert [r.kind for r in outcome.replies] == ["pending", "pending"]
+    note = r"it scores (\d\.\d\d) for this list's topics, below the poll job's threshold of (\d\.\d\d)"
+    previews = [re.search(note, line) for line in status(github).splitlines() if line.startswith("- ⏳")]
+    forge = forge_for(github)
+    found = arxiv.lookup().lookup(["2405.13786", "2204.08348"])
+    papers = [p for i in ("2405.13786", "2204.08348") if (p := found[i].paper) is not None]
+    catalog = parse(forge.read_file("catalog.md"), taxonomy)
+    trainer = make_trainer(config.load("keywords"), taxonomy)
+    report = poll.run(papers, catalog, taxonomy, forge, trainer, PollSettings(dry_run=True), io.StringIO())
+    decisions = [decision for _paper, decision in report.decisions]
+    assert [(m[1], m[2]) if m else None for m in previews] == [
+        (f"{d.score:.2f}", f"{d.threshold:.2f}") for d in decisions
+    ]
+    assert scope(catalog, papers) == [(d.score, d.threshold) for d in decisions]  # to the last digit
+    # the lesson counts: untaught, the paper like the closed one scored above the threshold (no note)
+    assert scorer_services(taxonomy)[1](catalog, papers)[1][0] >= decisions[1].threshold > decisions[1].score
 
 
 def test_a_scorer_that_fails_leaves_the_preview_without_its_note(
