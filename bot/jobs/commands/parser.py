@@ -33,7 +33,7 @@ _NAME_RE = re.compile(r"[a-z]+", re.IGNORECASE)
 REVISION_RE = re.compile(r"^[0-9a-f]{8}$")  # a revision tag (bot.jobs.commands.state.new_tag)
 _ID_LIKE_RE = re.compile(r"(?i)^(?:arxiv[:]?|https?://|\d{3,5}\.\d|[a-z-]+(?:\.[a-z]{2})?/\d)")
 _BARE_ID_RE = re.compile(r"(?i)^(?:\d{3,5}\.\d|[a-z-]+(?:\.[a-z]{2})?/\d)")  # an id without "arXiv:"
-_STRIP = "*_`~\"'<>()[]{}"
+_STRIP = "*_`~\"'<>()[]{}“”‘’«»„"  # typographic quotes too: "“2405.00732”", as an editor curls them
 _URL_RE = re.compile(r"(?i)^https?://")
 # a link typed without its scheme, "github.com/owner/repo" (not an old-style id: no digit after "/")
 _BARE_URL_RE = re.compile(r"(?i)^(?:[a-z0-9-]+\.)+[a-z]{2,}/[^\s\d]")
@@ -89,6 +89,18 @@ def _without_emoji(token: str) -> str:
 _LINK_RE = re.compile(r"\[[^\[\]\n]{0,300}\]\(\s*<?(https?://[^\s()<>]{1,300})>?\s*\)", re.IGNORECASE)
 
 
+# an arXiv category (cs.CL, math.GT, astro-ph.CO, cond-mat.str-el), as citations give it after the id
+_CATEGORY_RE = re.compile(
+    r"(?i)^(?:cs|math|stat|eess|econ|q-bio|q-fin|physics|astro-ph|cond-mat|nlin)\.[a-z-]{2,}$"
+)
+
+
+def _id_of(token: str) -> str | None:
+    """The arXiv id ``token`` gives (``parse_user_id``), also as a PDF's file name
+    (``2405.00732v2.pdf``, what a downloaded paper is called)."""
+    return parse_user_id(token[:-4] if token[-4:].lower() == ".pdf" else token)
+
+
 def _with_scheme(token: str) -> str:
     """``https://github.com/o/r`` for ``github.com/o/r``; any other token as it is."""
     return "https://" + token if _BARE_URL_RE.match(token) else token
@@ -126,15 +138,17 @@ def _arguments(args: str) -> tuple[list[str], list[str], list[str], str | None, 
             pass  # "arXiv 2405.00732", "arXiv: 2405.00732": a label of the id that follows
         elif token.lower() == "code" and _URL_RE.match(_with_scheme(following)):
             pass  # "code: https://github.com/o/r": a label of the link that follows
-        elif not section and token.lower() == "section" and following and not parse_user_id(following):
+        elif _CATEGORY_RE.match(token) and _id_of(previous):
+            pass  # "arXiv:2405.00732 [cs.CL]": the id's category, as arXiv cites it, not a section
+        elif not section and token.lower() == "section" and following and not _id_of(following):
             pass  # "section: kv-cache", as "code: <link>": a label of the section that follows
-        elif token.lower() in ("and", "&") and parse_user_id(previous) and parse_user_id(following):
+        elif token.lower() in ("and", "&") and _id_of(previous) and _id_of(following):
             pass  # "2405.00732 and 2401.00001": the ids' "and", not a word of the section
         elif len(token) > MAX_TOKEN:
             malformed.append(cap(token, 41))
         elif token.lower().startswith(("code=", "code:")):
             code_url = _with_scheme(_clean(token[5:])) or None
-        elif arxiv_id := parse_user_id(token):
+        elif arxiv_id := _id_of(token):
             if arxiv_id not in ids:
                 ids.append(arxiv_id)
         elif code_url is None and _URL_RE.match(url := _with_scheme(token)) and not _ARXIV_HOST_RE.match(url):
@@ -160,14 +174,15 @@ def _command_line(line: str) -> tuple[str, str] | None:
     if not rest.startswith("/"):
         return None
     name = _NAME_RE.match(rest, 1)
-    if name is None or (name.end() < len(rest) and (rest[name.end()].isalnum() or rest[name.end()] == "_")):
+    # "/add-paper", "/added": another word, not this command
+    if name is None or (name.end() < len(rest) and (rest[name.end()].isalnum() or rest[name.end()] in "_-")):
         return None
     return name.group().lower(), rest[name.end() :]
 
 
 # A command name after whitespace further on a command's line (emphasis markers may come before
 # the slash): another command, which ends the arguments of the one before it.
-_NEXT_RE = re.compile(r"(?<=\s)[*_~]*/([a-z]+)(?![a-z0-9_])", re.IGNORECASE)
+_NEXT_RE = re.compile(r"(?<=\s)[*_~]*/([a-z]+)(?![a-z0-9_-])", re.IGNORECASE)
 
 
 def _pieces(line: str, name: str, args: str) -> list[tuple[str, str, str]]:
@@ -231,7 +246,7 @@ def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
 
 def _written_ids(text: str) -> list[str]:
     """The words of ``text`` that are ids, or look like ids, as written."""
-    return [t for t in text.split() if parse_user_id(_clean(t)) or _ID_LIKE_RE.match(_clean(t))]
+    return [t for t in text.split() if _id_of(_clean(t)) or _ID_LIKE_RE.match(_clean(t))]
 
 
 def _listed_ids(line: str) -> tuple[tuple[str, ...], tuple[str, ...], list[str]] | None:
@@ -241,7 +256,7 @@ def _listed_ids(line: str) -> tuple[tuple[str, ...], tuple[str, ...], list[str]]
     if len(line) > MAX_LINE or not (words := line.split()):
         return None
     start = _clean(words[0])
-    if not (parse_user_id(start) or (_ID_LIKE_RE.match(start) and not _URL_RE.match(start))):
+    if not (_id_of(start) or (_ID_LIKE_RE.match(start) and not _URL_RE.match(start))):
         return None
     ids, malformed, _words, _code, _section = _arguments(line)
     return (tuple(ids), tuple(malformed), _written_ids(line)) if ids or malformed else None

@@ -32,6 +32,17 @@ from tests.jobs.commands.helpers import OUTSIDER, ArxivAPI, catalog_on, catalog_
         # emoji are neither part of an id nor a section
         ("/add 2405.00732🙏", ("2405.00732",)),
         ("/add 2405.00732 🙏", ("2405.00732",)),
+        # typographic quotes an editor curls, a PDF's file name, the category a citation gives
+        ("/add “2405.00732”", ("2405.00732",)),
+        ("/add 2405.00732v2.pdf", ("2405.00732",)),
+        ("/add arXiv:2405.00732 [cs.CL] kv-cache", ("2405.00732",)),
+        ("/add 2405.00732 cs.LG, 2401.00001 [stat.ML]", ("2405.00732", "2401.00001")),
+        # already read as people write them (round 31's walk): case, punctuation, versions, links
+        ("/ADD 2405.00732.", ("2405.00732",)),
+        ("/add arxiv.org/pdf/2405.00732v2.pdf", ("2405.00732",)),
+        ("/add doi.org/10.48550/arXiv.2405.00732", ("2405.00732",)),
+        ("/add https://arxiv.org/abs/2405.00732?context=cs.CL", ("2405.00732",)),
+        ("/add\u00a02405.\u200b00732\u2060", ("2405.00732",)),
     ],
 )
 def test_commands_as_templates_and_people_write_them(text: str, ids: tuple[str, ...]) -> None:
@@ -54,6 +65,14 @@ def test_commands_as_templates_and_people_write_them(text: str, ids: tuple[str, 
 )
 def test_only_the_ids_right_under_a_command_are_its_own(text: str, ids: tuple[str, ...]) -> None:
     assert [c.ids for c in parse_commands(text)] == [ids]
+
+
+def test_a_word_that_starts_with_a_command_name_is_no_command() -> None:
+    """``/add-paper 2405.00732`` was an ``/add`` whose section was "-paper" (answered "there is no
+    section"): like ``/added``, it names no command of the bot's."""
+    assert parse_commands("/add-paper 2405.00732\n/added 2401.00001") == []
+    [first] = parse_commands("/add 2405.00732 /remove-it")
+    assert (first.ids, first.section) == (("2405.00732",), "/remove-it")
 
 
 def test_ids_under_a_command_stop_at_the_next_command_and_a_quote_still_runs_nothing() -> None:
