@@ -266,12 +266,13 @@ def _with_ids(
     command: Command, ids: tuple[str, ...], malformed: tuple[str, ...], written: list[str]
 ) -> Command:
     """``command`` with the ids of a line below it; its text (what replies quote and the status
-    comment records) lists them on its line, as one could have typed them."""
+    comment records) lists them on its line, as one could have typed them, up to MAX_LINE
+    characters as a command's own line."""
     return replace(
         command,
         ids=tuple(dict.fromkeys(command.ids + ids)),
         malformed=command.malformed + malformed,
-        text=" ".join([command.text, *written]),
+        text=cap(" ".join([command.text, *written]), MAX_LINE),
     )
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 import pytest
 
 from bot.core.taxonomy import Taxonomy
-from bot.jobs.commands.parser import parse_commands
+from bot.jobs.commands.paragraphs import MAX_LINE
+from bot.jobs.commands.parser import MAX_BELOW, parse_commands
 from tests.fake_github import FakeGitHub
 from tests.jobs.commands.helpers import OUTSIDER, ArxivAPI, catalog_on, catalog_text, handle, pull
 
@@ -65,6 +66,15 @@ def test_commands_as_templates_and_people_write_them(text: str, ids: tuple[str, 
 )
 def test_only_the_ids_right_under_a_command_are_its_own(text: str, ids: tuple[str, ...]) -> None:
     assert [c.ids for c in parse_commands(text)] == [ids]
+
+
+def test_ids_under_a_command_are_bounded() -> None:
+    """A list of thousands of ids under an ``/add``: at most MAX_BELOW are read (the reply then
+    says at most ``max_ids`` per comment), and the text quoted in the reply stays a line's length."""
+    [command] = parse_commands(
+        "/add\n" + "".join(f"- https://arxiv.org/abs/2405.{n:05d}v1\n" for n in range(1, 3000))
+    )
+    assert len(command.ids) == MAX_BELOW and len(command.text) <= MAX_LINE
 
 
 def test_a_word_that_starts_with_a_command_name_is_no_command() -> None:
