@@ -185,3 +185,33 @@ def test_a_links_href_ends_where_it_does_in_the_markdown() -> None:
     )
     (item,), _ = read_items("README.md", text)
     assert "javascript:alert(1)" not in item.text
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        # each item matched its line's opening tags again from the line's start: 7 s for 40 KB
+        (
+            "<ul>" * 10_000
+            + '<li><a href="https://arxiv.org/abs/2401.00001">Alpha</a>'
+            + "<li>x" * 10_000
+            + "\n",
+            "<li>x<li>x\n",  # items after another on their line: kept as written
+        ),
+        # each header row looked through every later row for a paper: a minute for 100 KB
+        (
+            "<table>\n"
+            + "<tr><th>x</th></tr>\n" * 5_000
+            + '<tr><td><a href="https://arxiv.org/abs/2401.00001">Alpha</a></td></tr>\n</table>\n',
+            "\n| [Alpha](https://arxiv.org/abs/2401.00001) |\n\n",
+        ),
+    ],
+    ids=["opening-tags-then-items", "header-rows"],
+)
+def test_many_rows_items_or_opening_tags_are_read_in_linear_time(text: str, shown: str) -> None:
+    """A list is untrusted: the work per row or item stays the same however many there are (CPU
+    time, so that other jobs on the machine do not count)."""
+    started = time.process_time()
+    markdown = markdown_of_html(text)
+    assert time.process_time() - started < 5
+    assert markdown.endswith(shown) and markdown.count("\n") == text.count("\n")
