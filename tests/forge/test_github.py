@@ -1326,6 +1326,34 @@ def test_an_update_long_after_the_runs_read_is_built_on_main_as_it_is_then(fake,
     assert fake.reads() == 0
 
 
+@pytest.mark.parametrize("query", ["CatalogBotDefaultHead", "CatalogBotHead"])
+def test_an_update_whose_read_of_the_moved_head_fails_is_built_on_the_head_the_run_read(
+    fake, taxonomy, caplog, query
+):
+    """Round 30's read of the head again before an update (``catch_up``) is a refinement: GitHub
+    failing it (the head, or the moved head's commit) raised out of ``propose``, and an update
+    that worked before failed. It is built on the head the run read, as before round 30 and as
+    a new PR whose moved head cannot be read; refresh rebuilds it. The next update reads again."""
+    merged = forge_for(fake).propose(paper_change(taxonomy, "2405.00002")).pull_request
+    forge_for(fake).propose(paper_change(taxonomy, "2405.00001", 1, section="kv-cache", subsection=None))
+    now = [0.0]
+    forge = forge_for(fake, monotonic=lambda: now[0], head_fresh_seconds=60)
+    forge.bot_pull_requests("all")  # the run's read, before it trains
+    read_head = fake.head()
+    assert fake.merge(merged.number).status_code == 200  # meanwhile: the default branch moves
+    now[0] += 61
+    fake.fail("POST", "/graphql", status=502, times=4, when=lambda body: query in str(body))
+
+    change = paper_change(taxonomy, "2405.00001", 1)
+    result = forge.propose(change)
+
+    assert result.action == "updated" and branch_commit(fake, change.branch).parents == [read_head]
+    assert "built on the head this run read" in caplog.text and not fake.violations
+    fake.reset_counts()
+    forge.propose(paper_change(taxonomy, "2405.00001", 1, section="kv-cache", subsection=None))
+    assert branch_commit(fake, change.branch).parents == [fake.head()] and fake.reads() == 2
+
+
 def test_a_pr_opened_after_main_moved_is_kept_when_the_new_head_cannot_be_read(fake, taxonomy):
     """The PR is open when the run learns that the default branch moved: a failing read of the new
     head raised out of ``propose``, and poll counted a failure for the paper of a PR it had opened.

@@ -9,12 +9,13 @@ to date by the run's own writes.
 from __future__ import annotations
 
 import base64
+import logging
 from collections.abc import Mapping, Sequence
 from typing import Any, Literal
 
 from bot.core import markers
 from bot.core.branches import BranchNames
-from bot.errors import ForgeError
+from bot.errors import BotError, ForgeError
 from bot.forge.github.client import GitHubClient
 from bot.forge.github.graphql import (
     CLOSED_PAGE_QUERY,
@@ -29,6 +30,8 @@ from bot.forge.github.graphql import (
 )
 from bot.forge.github.snapshot import ClosedWindow, Snapshot, bot_pull_from_node
 from bot.forge.protocols import PullRequest
+
+log = logging.getLogger(__name__)
 
 # an update of an open PR is built on the default branch's head read at most this long ago
 # (``RepositoryView.catch_up``): a poll trains for minutes after its read
@@ -115,15 +118,24 @@ class RepositoryView:
         """The default branch's head read again when the run read it over ``head_fresh_seconds``
         ago, and followed when it moved (a maintainer merged a PR while a poll trained): an update
         of an open PR is then built on it, as a new PR is (``follow``). One small query; none when
-        the read is recent. True when the snapshot moved."""
+        the read is recent. True when the snapshot moved. A failed read moves nothing: the update
+        is built on the head the run read, as a new PR whose moved head cannot be read."""
         snap = self.snapshot()
         now = self.client.monotonic()
         if now - snap.head_read_at <= self.head_fresh_seconds:
             return False
         variables = {"owner": self.client.owner, "name": self.client.name}
-        data = self.client.graphql_data("read the default branch's head", DEFAULT_HEAD_QUERY, variables)
-        head = ((data.get("repository") or {}).get("defaultBranchRef") or {}).get("target") or {}
-        moved = bool(head.get("oid")) and self.follow(str(head["oid"]))
+        try:
+            data = self.client.graphql_data("read the default branch's head", DEFAULT_HEAD_QUERY, variables)
+            head = ((data.get("repository") or {}).get("defaultBranchRef") or {}).get("target") or {}
+            moved = bool(head.get("oid")) and self.follow(str(head["oid"]))
+        except BotError as exc:
+            log.warning(
+                "%s: the update is built on the head this run read; if it moved, the next refresh "
+                "rebuilds the PR",
+                exc,
+            )
+            return False
         snap.head_read_at = now
         return moved
 
