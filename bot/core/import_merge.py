@@ -8,14 +8,14 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlunsplit
 
 from bot.core import arxiv_ids
 from bot.core.catalog_document import Placement
 from bot.core.entry import Entry
 from bot.core.list_items import Fields, SourceItem
 from bot.core.matching import near_titles, same_name_title, same_paper_title, title_key
-from bot.core.urls import github_repo_url
+from bot.core.urls import github_repo_url, split_url
 
 
 @dataclass(frozen=True)
@@ -234,7 +234,9 @@ def canonical_url(url: str) -> str:
     repo = github_repo_url(url)
     if repo:
         return repo.lower()
-    parts = urlsplit(url.strip())
+    parts = split_url(url.strip())
+    if parts is None:  # a "[" in the host: compared as written
+        return url.strip()
     query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not _TRACKING.match(k)])
     return urlunsplit(("https", parts.netloc.lower().removeprefix("www."), parts.path.rstrip("/"), query, ""))
 
@@ -382,7 +384,8 @@ def default_description(url: str) -> str:
     repo = github_repo_url(url)
     if repo:
         return "GitHub repository " + "/".join(repo.split("/")[3:5])
-    host = urlsplit(url).netloc.lower().removeprefix("www.")
+    parts = split_url(url)
+    host = parts.netloc.lower().removeprefix("www.") if parts else "the web"
     if "youtube.com" in host or "youtu.be" in host:
         return "Video on YouTube"
     return f"Article on {host}"

@@ -167,14 +167,26 @@ def _has_credentials_or_port(parts: SplitResult) -> bool:
     return bool(parts.username or parts.password or port is not None or "@" in parts.netloc)
 
 
+def split_url(url: str) -> SplitResult | None:
+    """``urlsplit(url)``, or None for a URL it refuses: a ``[`` or ``]`` in the host (an unclosed
+    IPv6 address, ``https://github.com[/o/r``) raised ValueError out of every reader of a link
+    typed by someone else (an issue command's ``code=``, an adopted list)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def github_repo(url: str) -> GitHubRepo | None:
     """The repository an ``http(s)://github.com/OWNER/NAME...`` link points into, or None (another
     host, a profile, one of GitHub's own pages, dot segments, credentials)."""
     text = (url or "").strip()
     if len(text) > 2000 or any(c.isspace() for c in text):
         return None
-    parts = urlsplit(text)
-    if parts.scheme.lower() not in ("http", "https") or _host(parts.hostname) != "github.com":
+    parts = split_url(text)
+    if parts is None or parts.scheme.lower() not in ("http", "https"):
+        return None
+    if _host(parts.hostname) != "github.com":
         return None
     if _has_credentials_or_port(parts):
         return None
@@ -213,7 +225,9 @@ def code_link(url: str, hosts: Sequence[str] = DEFAULT_CODE_HOSTS) -> tuple[str 
         return None, "too_long"
     if any(c.isspace() or ord(c) < 32 for c in text):
         return None, "not_repository"
-    parts = urlsplit(text)
+    parts = split_url(text)
+    if parts is None:
+        return None, "host"
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         return None, "not_http"
     if _has_credentials_or_port(parts):

@@ -38,6 +38,11 @@ from bot.core.urls import code_link, github_repo
         ("https://github.com/o/r\n", ("https://github.com/o/r", None)),
         ("https://github.com/o/r x", (None, "not_repository")),
         ("https://github.com/" + "a" * 200, (None, "too_long")),
+        # a bracket in the host is an unclosed IPv6 address to urlsplit, which raised ValueError:
+        # an outsider's "/add ... code=https://github.com[/o/r" stopped the commands job (exit 3)
+        ("https://github.com[/o/r", (None, "host")),
+        ("https://[github.com/o/r", (None, "host")),
+        ("https://github.com]/o/r", (None, "host")),
     ],
 )
 def test_code_link(url: str, expected: tuple[str | None, str | None]) -> None:
@@ -77,6 +82,8 @@ def test_github_repo(url: str, name: str, rest: str, tree: str) -> None:
         "ftp://github.com/a/b",
         "https://github.com/-a/b",
         "https://github.com/a/..",
+        "https://github.com[/o/r",  # urlsplit raised ValueError (init and import stopped, exit 3)
+        "http://]x/o/r",
     ],
 )
 def test_not_a_github_repository(url: str) -> None:

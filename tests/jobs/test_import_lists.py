@@ -1220,3 +1220,27 @@ def test_link_bullets_read_a_venue_after_the_sentence_of_authors() -> None:
             resource=True,
         )
     ]
+
+
+def test_a_bracket_in_a_links_host_is_a_link_the_import_reads(taxonomy: Taxonomy) -> None:
+    """``urlsplit`` refuses a ``[`` or ``]`` in a host (an unclosed IPv6 address): a list linking
+    ``https://github.com[/o/r`` stopped init and import with a ValueError traceback (exit 3). The
+    link is read as any other: no repository, a resource's link as written."""
+    source = (
+        "## KV\n\n"
+        "- [SnapKV: LLM Knows What You are Looking for Before Generation](https://arxiv.org/abs/2404.14469)"
+        " [code](https://github.com[/o/r)\n"
+        "\n## Tools\n\n- [A Tool for Things](https://[tool.example/x)\n"
+    )
+    mapping = ImportMapping(
+        taxonomy,
+        rules=(
+            import_mapping.Rule("kv-cache", path=import_mapping._regex("KV", "t")),
+            import_mapping.Rule("tools", path=import_mapping._regex("Tools", "t")),
+        ),
+    )
+    run = importer.run([Source("l.md", "l.md", source)], mapping)
+    assert (run.papers, run.resources) == (1, 1)
+    [paper] = [e for entries in run.placed.values() for e in entries if e.arxiv_id]
+    assert paper.code_url is None or "[" not in paper.code_url
+    assert "- [A Tool for Things](https://[tool.example/x)" in run.text(taxonomy)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from bot.core import arxiv_ids, urls
 from bot.sources.lists.items import _BARE_URL, _HTML_TAG, _IMG_TAG, _MD_IMAGE, _MD_LINK, Link
@@ -104,11 +104,12 @@ def badge_venue(text: str) -> tuple[str, int | None]:
 
 
 def is_paper_link(link: Link) -> bool:
-    host = urlsplit(link.url).netloc.lower()
+    parts = urls.split_url(link.url)  # None: a "[" in the host
+    host = parts.netloc.lower() if parts else ""
     return bool(
         _PAPER_LABEL.match(link.label)
         or any(h in host for h in _ACADEMIC_HOSTS)
-        or urlsplit(link.url).path.lower().endswith(".pdf")
+        or (parts is not None and parts.path.lower().endswith(".pdf"))
     )
 
 

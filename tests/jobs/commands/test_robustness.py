@@ -527,3 +527,16 @@ def test_a_command_full_of_broken_ids_gets_a_few_lines(
         and "more words of this command that look like one" in body
     )
     assert "Older answers were removed" not in body
+
+
+def test_a_code_link_with_a_bracket_in_its_host_is_refused(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """``urlsplit`` raises ValueError on ``[`` in a host: anyone's ``code=https://github.com[/o/r``
+    stopped the job with a traceback (exit 3, no answer), and every later run on the issue read
+    the comment again. It is a refused code link, as any other host."""
+    outcome = handle(
+        github, arxiv, taxonomy, "/add 2405.13786 kv-cache code=https://github.com[/o/r", user=OUTSIDER
+    )
+    assert outcome.exit_code == 0 and [r.kind for r in outcome.replies] == ["bad_code"]
+    assert "only links to github.com, gitlab.com, huggingface.co are accepted" in status(github)
