@@ -36,8 +36,10 @@ _MD_IMAGE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
 _ANCHOR_LINK = re.compile(r"\(?\s*\[[^\]]*\]\(#[^)]*\)\s*\)?")
 # a link's URL in markdown's (...): one level of parentheses inside it (".../wiki/Pruning_(x)")
 URL_IN_PARENS = r"(?:[^()\s>]|\([^()\s]*\))+"
+# a label's image ("![a](b)") reads as "!", "[a]", "(b)" too: possessive, so that a label that
+# ends in no "](" is given up once, not in 2**n ways (24 images, 330 bytes: 3 minutes)
 _MD_LINK = re.compile(
-    r"\[(?P<label>(?:!\[[^\]]*\]\([^)]*\)|\[[^\[\]]*\]|[^\[\]])*)\]"
+    r"\[(?P<label>(?:!\[[^\]]*\]\([^)]*\)|\[[^\[\]]*\]|[^\[\]])*+)\]"
     rf"\(\s*<?(?P<url>{URL_IN_PARENS})>?(?:\s+\"[^\"]*\")?\s*\)"
 )
 _HTML_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
