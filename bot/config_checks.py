@@ -58,6 +58,10 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
     if "poll" in loaded and (catalog := str(loaded["poll"]["catalog"])):  # "" is the schema's
         problem = catalog_path_problem(catalog, f"{directory / 'poll.yml'}: catalog")
         problems += [problem] if problem else []
+    if "papers" in loaded:  # the store is a file of the repository too (the nightly PR writes it)
+        store = str(loaded["papers"]["store"]["path"])
+        problem = catalog_path_problem(store, f"{directory / 'papers.yml'}: store.path", "data/papers.jsonl")
+        problems += [problem] if problem else []
     if "taxonomy" not in loaded:
         return problems  # the other checks compare with the taxonomy
     try:
@@ -230,16 +234,18 @@ def _pattern_texts(items: list | None) -> list[tuple[str, frozenset[str]]]:
     ]
 
 
-def catalog_path_problem(catalog: str, where: str) -> str | None:
+def catalog_path_problem(
+    catalog: str, where: str, examples: str = "catalog.md or docs/catalog.md"
+) -> str | None:
     """What is wrong with ``catalog`` as the catalog's path (``where``: the key or option that
     gave it), or None. It is a file in the repository, named from its root: every job reads it on
-    the default branch, where a folder would read as the list of its files."""
+    the default branch, where a folder would read as the list of its files. The paper store's
+    path is held to the same (``examples``: what the message suggests)."""
     parts = catalog.replace("\\", "/").split("/")
     if catalog.startswith("/") or ".." in parts or "" in parts:
         return (
             f"{where}: {catalog!r} is not the path of a file inside the repository: give it "
-            "relative to the repository root, without a leading or trailing '/' or '..' "
-            "(e.g. catalog.md or docs/catalog.md)"
+            f"relative to the repository root, without a leading or trailing '/' or '..' (e.g. {examples})"
         )
     return None
 

@@ -499,6 +499,20 @@ def test_a_catalog_that_does_not_exist_yet_is_a_warning(
     assert "does not exist yet" not in capsys.readouterr().out
 
 
+@pytest.mark.parametrize("store", ["../../outside.jsonl", "/tmp/papers.jsonl", "data/"])
+def test_a_paper_store_path_outside_the_repository_is_an_error(
+    project: Path, capsys: pytest.CaptureFixture[str], store: str
+) -> None:
+    """The catalog's path is checked (inside the repository, named from its root); the paper
+    store's, which config/papers.yml documents the same way, was not: validate-config said ok,
+    enrich wrote the store outside the repository, and the nightly PR names it as a file of its
+    commit (GitHub's tree). Both are checked alike, by validate-config and every job."""
+    edit_yaml(project / "config" / "papers.yml", lambda d: d.setdefault("store", {}).update(path=store))
+    assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 1
+    said = capsys.readouterr()
+    assert f"store.path: {store!r} is not the path of a file inside the repository" in said.out + said.err
+
+
 def test_a_section_id_that_is_no_id_is_explained_in_words(project: Path) -> None:
     """The schema's description of a section's id read "a lowercase id such as kv-cache, with  in
     it": the words the site's labels got ("with {n} in it") were added to it with no name."""
