@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import json
 import re
+import stat
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any, TextIO
 from bot.core.catalog_io import write_text_atomic
 from bot.core.paper import Paper
 from bot.core.paper_store import PaperRecord, clean_text
+from bot.core.text import unreadable
 from bot.core.venues import VenueTable
 from bot.errors import BotError, SourceError
 from bot.sources.arxiv_fetch import (
@@ -52,15 +54,26 @@ def search_query(categories: Sequence[str], since: datetime.date, until: datetim
 
 
 def _state_text(path: Path) -> str:
-    """The state file's text; one over ``MAX_STATE_BYTES`` is a clear error, not read."""
-    size = path.stat().st_size
-    if size > MAX_STATE_BYTES:
-        raise BotError(
-            f"{path} is {size:,} bytes, more than the progress of any arXiv search can be "
-            f"({MAX_STATE_BYTES:,}: arXiv serves one query 30,000 results): it is not this bot's "
-            "state file; delete it to start over"
-        )
-    return path.read_text(encoding="utf-8")
+    """The state file's text; one over ``MAX_STATE_BYTES`` is a clear error, not read, and so is
+    what is no file (a folder, or a link to ``/dev/zero`` or a pipe, whose size of 0 passed the
+    cap before a read that never ended) or cannot be read."""
+    try:
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            raise BotError(f"{path} is no file: it is not this bot's state file; delete it to start over")
+        if status.st_size > MAX_STATE_BYTES:
+            raise BotError(
+                f"{path} is {status.st_size:,} bytes, more than the progress of any arXiv search can "
+                f"be ({MAX_STATE_BYTES:,}: arXiv serves one query 30,000 results): it is not this "
+                "bot's state file; delete it to start over"
+            )
+        with path.open("rb") as file:
+            data = file.read(MAX_STATE_BYTES + 1)  # a file that grew since: no further
+    except OSError as exc:  # its permissions: a traceback (exit 3) before
+        raise BotError(f"{unreadable(path, exc)}: delete it to start over") from exc
+    if len(data) > MAX_STATE_BYTES:
+        raise BotError(f"{path} grew past {MAX_STATE_BYTES:,} bytes while read: delete it to start over")
+    return data.decode("utf-8")  # a UnicodeDecodeError is a ValueError: not a state file
 
 
 def saved_query(path: Path | None) -> str | None:

@@ -114,6 +114,24 @@ def test_a_state_file_over_the_cap_is_a_clear_error_and_not_read(
     assert SearchState.load(state, "q").total == 236 and arxiv_search.saved_query(state) == "q"
 
 
+@pytest.mark.parametrize("kind", ["folder", "link to /dev/zero"])
+def test_a_state_file_that_is_no_file_is_a_clear_error_and_not_read(tmp_path: Path, kind: str) -> None:
+    """Round 30's cap read the file's size first: a folder of the state file's name was an
+    IsADirectoryError traceback (exit 3) out of backfill and new-topics, and a link to
+    ``/dev/zero`` (the state comes back from the Actions cache) has a size of 0, then a read that
+    never ended. Both are the file's clear error; the search does not resume them."""
+    from bot.sources import arxiv_search
+
+    state = tmp_path / ".backfill-state.json"
+    if kind == "folder":
+        state.mkdir()
+    else:
+        state.symlink_to("/dev/zero")
+    with pytest.raises(BotError, match=r"\.backfill-state\.json is no file: .*delete it to start over"):
+        SearchState.load(state, "q")
+    assert arxiv_search.saved_query(state) is None
+
+
 def test_new_topics_on_an_api_that_does_not_answer_promises_no_resume(
     api: tuple[ArxivApiServer, PoliteApi],
 ) -> None:
