@@ -253,8 +253,8 @@ def catalog_path_problem(
 def _has_content(path: Path) -> bool:
     try:
         data = config.read_yaml(path.read_text(encoding="utf-8"))
-    except (yaml.YAMLError, UnicodeDecodeError):
-        return True  # reported by the schema check
+    except (yaml.YAMLError, UnicodeDecodeError, OSError):
+        return True  # reported by the schema check, or as a file that cannot be read
     return bool(data)
 
 

@@ -266,6 +266,20 @@ def test_files_the_system_will_not_read_are_a_clear_error(
     assert f"error: {store} cannot be read (Is a directory): make it a file" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("name", ["keywords.yml", "taxonomy.yml", "papers.yml", "links.yml"])
+def test_any_config_file_the_system_will_not_read_is_one_line(
+    project: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """Round 30 made a config file the system refuses one line, exit 1; keywords.yml was read a
+    second time, to say when it is empty, and a folder of its name was still a traceback (exit 3)
+    in validate-config and every job."""
+    path = project / "config" / name
+    path.unlink()
+    path.mkdir()
+    assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 1
+    assert f"error: {path} cannot be read (Is a directory): make it a YAML file" in capsys.readouterr().out
+
+
 def test_a_pattern_that_backtracks_for_hours_is_found_before_any_run(
     project: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
