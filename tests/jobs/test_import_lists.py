@@ -543,6 +543,17 @@ def test_a_table_row_with_text_after_its_last_pipe_is_still_a_row() -> None:
     assert item is not None and item.kind == "row" and item.line_number == 3
 
 
+def kv_and_tools(taxonomy: Taxonomy) -> ImportMapping:
+    """A list's "KV" heading to kv-cache, its "Tools" heading to tools."""
+    return ImportMapping(
+        taxonomy,
+        rules=(
+            import_mapping.Rule("kv-cache", path=import_mapping._regex("KV", "t")),
+            import_mapping.Rule("tools", path=import_mapping._regex("Tools", "t")),
+        ),
+    )
+
+
 def test_a_resource_named_like_a_paper_is_not_listed_twice(taxonomy: Taxonomy) -> None:
     source = (
         "# L\n\n## KV\n\n- [SnapKV: LLM Knows What You are Looking for Before Generation]"
@@ -550,14 +561,7 @@ def test_a_resource_named_like_a_paper_is_not_listed_twice(taxonomy: Taxonomy) -
         "- [SnapKV: LLM Knows What You are Looking for Before Generation](https://github.com/FasterDecoding/SnapKV)"
         "\n"
     )
-    mapping = ImportMapping(
-        taxonomy,
-        rules=(
-            import_mapping.Rule("kv-cache", path=import_mapping._regex("KV", "t")),
-            import_mapping.Rule("tools", path=import_mapping._regex("Tools", "t")),
-        ),
-    )
-    run = importer.run([Source("l.md", "l.md", source)], mapping)
+    run = importer.run([Source("l.md", "l.md", source)], kv_and_tools(taxonomy))
     assert (run.papers, run.resources) == (1, 0)
     assert (
         run.reports[0].merged == 1
@@ -1233,17 +1237,10 @@ def test_a_bracket_in_a_links_host_is_a_link_the_import_reads(taxonomy: Taxonomy
         " [code](https://github.com[/o/r)\n"
         "\n## Tools\n\n- [A Tool for Things](https://[tool.example/x)\n"
     )
-    mapping = ImportMapping(
-        taxonomy,
-        rules=(
-            import_mapping.Rule("kv-cache", path=import_mapping._regex("KV", "t")),
-            import_mapping.Rule("tools", path=import_mapping._regex("Tools", "t")),
-        ),
-    )
-    run = importer.run([Source("l.md", "l.md", source)], mapping)
+    run = importer.run([Source("l.md", "l.md", source)], kv_and_tools(taxonomy))
     assert (run.papers, run.resources) == (1, 1)
     [paper] = [e for entries in run.placed.values() for e in entries if e.arxiv_id]
-    assert paper.code_url is None or "[" not in paper.code_url
+    assert not paper.code_url  # no repository
     assert "- [A Tool for Things](https://[tool.example/x)" in run.text(taxonomy)
 
 
