@@ -1,7 +1,7 @@
 """The lines init adds to an adopting repository's own files (pure): ``.gitignore`` for what the
 bot generates and never commits, ``.gitattributes`` for the paper store. Each appends only what is
 missing, under a comment, and leaves the maintainer's lines as they are. And which of its
-workflows run the bot (``runs_the_bot``: init and doctor say when none does)."""
+workflows run the bot (``runs_the_bot``, which ``bot.forge.workflow_files`` asks of each)."""
 
 from __future__ import annotations
 

@@ -27,11 +27,11 @@ import yaml
 from bot import config
 from bot.core import templates, yaml_aliases
 from bot.core.keyword_edits import KEYWORDS_PATH
-from bot.core.repo_files import runs_the_bot
 from bot.errors import BotError
 from bot.forge.actions import build_services
 from bot.forge.branch_filters import names_tags_only, push_runs_for_file, push_runs_on
 from bot.forge.github import AccessReport, GitHubSettings
+from bot.forge.workflow_files import WORKFLOWS_DIR, bot_workflows
 
 Status = Literal["ok", "info", "warn", "fail"]
 
@@ -174,16 +174,10 @@ def local_problems(env: Mapping[str, str], repository: str | None, root: Path) -
     uses_bot = bot_workflows(root)
     if not uses_bot:
         problems.append(
-            f"no workflow in {root / '.github' / 'workflows'} runs the bot: add the short workflows of "
+            f"no workflow in {root / WORKFLOWS_DIR} runs the bot: add the short workflows of "
             "docs/adopt.md (poll, refresh, commands, nightly, new-topics)"
         )
     return problems + path_problems(uses_bot, str(catalog))
-
-
-def bot_workflows(root: Path) -> list[Path]:
-    workflows = root / ".github" / "workflows"
-    texts = {p: p.read_text(encoding="utf-8", errors="replace") for p in sorted(workflows.glob("*.y*ml"))}
-    return [p for p, text in texts.items() if runs_the_bot(text)]
 
 
 def branch_problems(workflows: list[Path], default_branch: str | None) -> list[str]:

@@ -36,9 +36,10 @@ from typing import TYPE_CHECKING
 from bot import config
 from bot.config_checks import check_staged, counted_problems
 from bot.core.issue_form import FORM_PATH
-from bot.core.repo_files import runs_the_bot, with_generated_ignored, with_store_marked
+from bot.core.repo_files import with_generated_ignored, with_store_marked
 from bot.core.text import terminal_text
 from bot.errors import BotError, ConfigError
+from bot.forge.workflow_files import WORKFLOWS_DIR, bot_workflows
 from bot.jobs.init.files import (
     DEFAULT_CATALOG,
     Written,
@@ -245,20 +246,14 @@ def main(args: argparse.Namespace) -> int:
     )
     if title_note and config_path / "taxonomy.yml" in new:  # a kept taxonomy keeps its own title
         print(title_note)
-    if not _runs_the_bot(repo):
+    if not bot_workflows(repo):  # init writes none: they pin the bot's commit
         print(
-            f"workflows: none in {repo / '.github' / 'workflows'} runs the bot yet: copy poll.yml, "
+            f"workflows: none in {repo / WORKFLOWS_DIR} runs the bot yet: copy poll.yml, "
             "refresh.yml, commands.yml, nightly.yml and new-topics.yml of the bot's docs/workflows/ "
             "there (docs/adopt.md, step 6; `python -m bot doctor` checks them)."
         )
     _print_warnings(args, config_path, categories)
     return 0
-
-
-def _runs_the_bot(repo: Path) -> bool:
-    """Whether a workflow of ``repo`` runs the bot (init writes none: they pin the bot's commit)."""
-    workflows = sorted((repo / ".github" / "workflows").glob("*.y*ml"))
-    return any(runs_the_bot(path.read_text(encoding="utf-8", errors="replace")) for path in workflows)
 
 
 def _added_since(args: argparse.Namespace, result: ImportResult, taxonomy: Taxonomy) -> str:
