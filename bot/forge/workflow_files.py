@@ -2,12 +2,17 @@
 ``.github/workflows/`` (``*.yml``, ``*.yaml``) whose text runs it (``runs_the_bot``). init says
 when none does, doctor checks those that do; both ask here, so they agree on what is the bot's.
 
+``action_refs`` finds the steps that use the bot's action and the ref each runs it at: doctor
+fails a copy that kept docs/workflows/'s placeholder commit and warns of a tag or branch.
+
 A file that cannot be read (a folder named ``old.yml``, a link to nothing, no permission) is no
 workflow of the bot's: GitHub cannot run it either, and the checks go on with the others.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core.repo_files import runs_the_bot
@@ -30,3 +35,72 @@ def workflow_texts(root: Path) -> dict[Path, str]:
 def bot_workflows(root: Path) -> list[Path]:
     """The workflow files of the repository at ``root`` that run the bot, sorted."""
     return [path for path, text in workflow_texts(root).items() if runs_the_bot(text)]
+
+
+# `uses: OWNER/catalog-bot@REF` (or a fork's `OWNER/my-catalog-bot@REF`) as a step of a workflow
+_BOT_ACTION = re.compile(
+    r"^[ \t]*(?:-[ \t]+)?uses:[ \t]*['\"]?(?P<action>[\w.-]+/[\w.-]*catalog-bot)@(?P<ref>[^\s'\"#]*)",
+    re.MULTILINE,
+)
+_COMMIT = re.compile(r"[0-9a-f]{40}")
+PLACEHOLDER_COMMIT = "0" * 40  # docs/workflows/'s: a copy must name the release's commit
+
+
+@dataclass(frozen=True)
+class ActionRef:
+    """One step of a workflow that runs the bot's action: where, which action, at which ref."""
+
+    line: int
+    action: str
+    ref: str
+
+    @property
+    def placeholder(self) -> bool:
+        return self.ref == PLACEHOLDER_COMMIT
+
+    @property
+    def pinned(self) -> bool:
+        """Pinned by a commit: a tag or a branch can move, and the job runs whatever it then names
+        with the list's write token."""
+        return bool(_COMMIT.fullmatch(self.ref))
+
+
+def action_refs(text: str) -> list[ActionRef]:
+    """The steps of a workflow's text that use the bot's action, in order."""
+    return [
+        ActionRef(text.count("\n", 0, match.start()) + 1, match["action"], match["ref"])
+        for match in _BOT_ACTION.finditer(text)
+    ]
+
+
+def placeholder_problems(workflows: list[Path]) -> list[str]:
+    """The bot's steps still at docs/workflows/'s placeholder commit (``@000...``, copied as they
+    are), in one line: GitHub cannot resolve the action, and each job fails before the bot runs."""
+    found = [
+        (path, ref)
+        for path in workflows
+        for ref in action_refs(path.read_text(encoding="utf-8", errors="replace"))
+        if ref.placeholder
+    ]
+    if not found:
+        return []
+    places = ", ".join(f"{path.name}:{ref.line}" for path, ref in found)
+    folder, action = found[0][0].parent, found[0][1].action
+    return [
+        f"{folder}: `uses: {action}@000...` is docs/adopt.md's placeholder ({places}): "
+        "replace it with the bot's repository and its release's full commit SHA (`@<sha> # vX.Y.Z`, "
+        "docs/adopt.md step 6)"
+    ]
+
+
+def pin_warnings(workflows: list[Path]) -> list[str]:
+    """The bot's steps at a tag or a branch (``@v0.1.0``, ``@main``): it works, but whoever can move
+    that ref runs code with the list's write token; a commit cannot move."""
+    return [
+        f"{path}:{ref.line}: `uses: {ref.action}@{ref.ref}` runs whatever that tag or branch names "
+        f"when the job starts, with your token: pin the release's commit instead (`@<sha> # {ref.ref}`: "
+        "docs/adopt.md step 6; Dependabot keeps it current)"
+        for path in workflows
+        for ref in action_refs(path.read_text(encoding="utf-8", errors="replace"))
+        if not ref.pinned
+    ]

@@ -31,9 +31,10 @@ from bot.errors import BotError
 from bot.forge.actions import build_services
 from bot.forge.branch_filters import names_tags_only, push_runs_for_file, push_runs_on
 from bot.forge.github import AccessReport, GitHubSettings
-from bot.forge.workflow_files import WORKFLOWS_DIR, bot_workflows
+from bot.forge.workflow_files import WORKFLOWS_DIR, bot_workflows, pin_warnings, placeholder_problems
 
 Status = Literal["ok", "info", "warn", "fail"]
+DEFAULT_CATALOG = "catalog.md"  # config/poll.yml's default `catalog:`
 
 
 @dataclass(frozen=True)
@@ -165,19 +166,55 @@ def local_problems(env: Mapping[str, str], repository: str | None, root: Path) -
         try:
             catalog = config.load("poll", directory)["catalog"]
         except BotError:
-            catalog = "catalog.md"
+            catalog = DEFAULT_CATALOG
     if not (root / catalog).exists():
-        problems.append(
-            f"{root / catalog} does not exist: create it with `python -m bot init "
-            "--from LIST` (docs/adopt.md)"
-        )
+        problems.append(_missing_catalog(root, str(catalog), directory))
+    else:
+        problems += _catalog_outside_taxonomy(root / catalog, directory)
     uses_bot = bot_workflows(root)
     if not uses_bot:
         problems.append(
             f"no workflow in {root / WORKFLOWS_DIR} runs the bot: add the short workflows of "
             "docs/adopt.md (poll, refresh, commands, nightly, new-topics)"
         )
-    return problems + path_problems(uses_bot, str(catalog))
+    return problems + placeholder_problems(uses_bot) + path_problems(uses_bot, str(catalog))
+
+
+def _missing_catalog(root: Path, catalog: str, directory: Path) -> str:
+    """What to do when the catalog the config names is not there: point the config at the one
+    that is (a `catalog:` set by hand, a catalog moved), else make it."""
+    if PurePosixPath(catalog) != PurePosixPath(DEFAULT_CATALOG) and (root / DEFAULT_CATALOG).is_file():
+        return (
+            f"{root / catalog} does not exist (`catalog: {catalog}` in {directory / 'poll.yml'}), but "
+            f"{root / DEFAULT_CATALOG} does: set `catalog: {DEFAULT_CATALOG}` there if it is your catalog"
+        )
+    return f"{root / catalog} does not exist: create it with `python -m bot init --from LIST` (docs/adopt.md)"
+
+
+def _catalog_outside_taxonomy(path: Path, directory: Path) -> list[str]:
+    """A catalog whose entries sit under no section of the taxonomy: the config is another list's
+    (copied from another repository, or init run on another list), and every job would file nothing."""
+    from bot.core.catalog_io import read_catalog
+
+    try:
+        catalog = read_catalog(path, config.load_taxonomy(directory))
+    except BotError:
+        return []  # a broken taxonomy is check_all's to report, an unreadable catalog lint's
+    prose = catalog.prose_lines()  # and the table of contents' links, which read as entries
+    entries = [i for i in catalog.items if i.entry and i.start not in prose and "](#" not in i.text]
+    outside = [item for item in entries if item.section is None]
+    if not entries or not outside:
+        return []
+    if len(outside) < len(entries):
+        return [
+            f"{path}: {len(outside)} of its {len(entries)} entries are under no section of "
+            f"{directory / 'taxonomy.yml'}: `python -m bot lint` names each and what to do"
+        ]
+    return [
+        f"{path}: none of its {len(entries)} entries is under a section of {directory / 'taxonomy.yml'} "
+        "(the config is another list's?): make the config from your list, `python -m bot init --from "
+        "README.md --force` (docs/adopt.md)"
+    ]
 
 
 def branch_problems(workflows: list[Path], default_branch: str | None) -> list[str]:
@@ -337,7 +374,7 @@ def main(args: argparse.Namespace) -> int:
     problems = local_problems(os.environ, args.repository, Path.cwd())
     workflows = bot_workflows(Path.cwd())
     # warned, not failed: a step may need the permission; a list may not use /teach
-    cautions = permission_warnings(workflows) + teach_path_warnings(workflows)
+    cautions = permission_warnings(workflows) + pin_warnings(workflows) + teach_path_warnings(workflows)
     if not os.environ.get("GITHUB_TOKEN") or not (args.repository or os.environ.get("GITHUB_REPOSITORY")):
         for caution in cautions:
             print(f"[warn] {caution}")

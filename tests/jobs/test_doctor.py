@@ -32,6 +32,17 @@ SETTINGS = GitHubSettings(
 )
 
 
+ADOPTED_COMMIT = "8f0c6a1d2e3b4c5d6e7f8091a2b3c4d5e6f70812"  # a release's commit, as docs/adopt.md says
+
+
+def copy_adopters_workflows(folder: Path) -> None:
+    """docs/workflows/ copied into ``folder`` as docs/adopt.md step 6 says: the placeholder commit
+    replaced with the release's."""
+    shutil.copytree(DOCS / "workflows", folder)
+    for path in folder.glob("*.yml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("0" * 40, ADOPTED_COMMIT), encoding="utf-8")
+
+
 def diagnose(fake: FakeGitHub, token: str) -> tuple[dict[str, str], str]:
     forge = GitHubForge(fake.repository, token, api_url=fake.url, settings=SETTINGS)
     checks, text = doctor.run(forge, SETTINGS)
@@ -142,7 +153,7 @@ def test_the_docs_show_doctor_with_the_workflows_token(fake_github, tmp_path, mo
     settings.update(seconds_between_requests=0, seconds_between_writes=0, timeout_seconds=5)
     (config / "github.yml").write_text(yaml.safe_dump(settings), encoding="utf-8")
     shutil.copy(PROJECT / "catalog.md", tmp_path / "catalog.md")
-    shutil.copytree(DOCS / "workflows", tmp_path / ".github" / "workflows")
+    copy_adopters_workflows(tmp_path / ".github" / "workflows")
     monkeypatch.chdir(tmp_path)
     for key, value in {
         "CATALOG_BOT_CONFIG": str(config),
@@ -169,7 +180,7 @@ def adopted(
     (config / "github.yml").write_text("seconds_between_requests: 0\ntimeout_seconds: 5\n")
     shutil.copy(PROJECT / "catalog.md", tmp_path / "catalog.md")
     if not (tmp_path / ".github" / "workflows").exists():
-        shutil.copytree(DOCS / "workflows", tmp_path / ".github" / "workflows")
+        copy_adopters_workflows(tmp_path / ".github" / "workflows")
     monkeypatch.chdir(tmp_path)
     with FakeGitHub(default_branch=default_branch) as fake:
         for key, value in {
@@ -242,7 +253,7 @@ def test_a_workflow_that_rebuilds_on_pushes_of_another_file_than_the_catalog_fai
     (tmp_path / "docs").mkdir()
     shutil.copy(PROJECT / "catalog.md", tmp_path / "docs" / "list.md")
     workflows = tmp_path / ".github" / "workflows"
-    shutil.copytree(DOCS / "workflows", workflows)
+    copy_adopters_workflows(workflows)
     (workflows / "ci.yml").write_text(  # runs the bot's lint on pushes of code only: not a rebuild
         "on: {push: {paths: ['src/**']}}\njobs: {lint: {runs-on: ubuntu-latest, steps: [{uses: "
         "catalog-bot/catalog-bot@0000000000000000000000000000000000000000, with: {job: lint}}]}}\n",
@@ -279,7 +290,7 @@ def test_a_refresh_workflow_that_leaves_out_the_keyword_rules_is_warned_of(tmp_p
     shutil.copytree(PROJECT / "config", tmp_path / "config")
     shutil.copy(PROJECT / "catalog.md", tmp_path / "catalog.md")
     workflows = tmp_path / ".github" / "workflows"
-    shutil.copytree(DOCS / "workflows", workflows)
+    copy_adopters_workflows(workflows)
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CATALOG_BOT_CONFIG", str(tmp_path / "config"))
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
@@ -387,7 +398,7 @@ def test_the_shipped_workflows_grant_what_the_bot_needs_and_no_more(tmp_path, mo
                 assert writes == set().union(*(doctor.JOB_WRITES.get(r, set()) for r in runs)), (path, name)
 
     workflows = tmp_path / ".github" / "workflows"
-    shutil.copytree(DOCS / "workflows", workflows)
+    copy_adopters_workflows(workflows)
     site = workflows / "site.yml"
     site.write_text(
         site.read_text(encoding="utf-8").replace("contents: read ", "contents: write"), encoding="utf-8"
@@ -404,3 +415,86 @@ def test_the_shipped_workflows_grant_what_the_bot_needs_and_no_more(tmp_path, mo
     out = capsys.readouterr().out
     assert "1 warning(s) found here, without GitHub:\n[warn] " in out and f"{site}: job `build`" in out
     assert out.strip().splitlines()[-1].startswith("Ready, with "), out
+
+
+def test_workflows_copied_with_the_placeholder_commit_fail_in_one_line(tmp_path, monkeypatch, capsys):
+    """docs/workflows/ copied as they are keep `@000...` (docs/adopt.md: replace it with the
+    release's commit): GitHub cannot resolve the action and every job fails before the bot runs,
+    while doctor said nothing of it. It is one missing piece naming each step."""
+    workflows = tmp_path / ".github" / "workflows"
+    shutil.copytree(DOCS / "workflows", workflows)  # as they are
+    with adopted(tmp_path, monkeypatch, default_branch="main"):
+        assert bot_main(["doctor"]) == 1
+        [line] = [line for line in capsys.readouterr().out.splitlines() if "placeholder" in line]
+        assert line == (
+            f"[FAIL] {workflows}: `uses: catalog-bot/catalog-bot@000...` is docs/adopt.md's placeholder "
+            "(backfill.yml:48, commands.yml:26, new-topics.yml:23, nightly.yml:23, poll.yml:34, poll.yml:40, "
+            "refresh.yml:24, site.yml:22): replace it with the bot's repository and its release's full commit "
+            "SHA (`@<sha> # vX.Y.Z`, docs/adopt.md step 6)"
+        )
+        shutil.rmtree(workflows)
+        copy_adopters_workflows(workflows)
+        assert bot_main(["doctor"]) == 0
+    assert "placeholder" not in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("ref", ["v0.1.0", "main", "8f0c6a1"])
+def test_a_workflow_that_calls_the_action_by_tag_or_branch_is_warned_of(tmp_path, monkeypatch, capsys, ref):
+    """`uses: catalog-bot/catalog-bot@v0.1.0` works, and runs whatever the tag names when the job
+    starts, with the list's write token: doctor warns (exit code unchanged) and names the fix."""
+    workflows = tmp_path / ".github" / "workflows"
+    copy_adopters_workflows(workflows)
+    poll = workflows / "poll.yml"
+    poll.write_text(poll.read_text(encoding="utf-8").replace(f"@{ADOPTED_COMMIT}", f"@{ref}", 1))
+    with adopted(tmp_path, monkeypatch, default_branch="main"):
+        assert bot_main(["doctor"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("runs whatever that tag") == 1 and out.strip().endswith("Ready, with 3 warning(s).")
+    assert (
+        f"[warn] {poll}:34: `uses: catalog-bot/catalog-bot@{ref}` runs whatever that tag or branch names "
+        f"when the job starts, with your token: pin the release's commit instead (`@<sha> # {ref}`: "
+        "docs/adopt.md step 6; Dependabot keeps it current)"
+    ) in out
+
+
+def test_a_catalog_path_set_wrong_names_the_catalog_that_is_there(tmp_path, monkeypatch, capsys):
+    """`catalog: docs/list.md` in config/poll.yml with the catalog at catalog.md: doctor said to
+    create it with init, which would write a second catalog. It names the one that is there."""
+    with adopted(tmp_path, monkeypatch, default_branch="main"):
+        (tmp_path / "config" / "poll.yml").write_text("catalog: docs/list.md\n", encoding="utf-8")
+        assert bot_main(["doctor"]) == 1
+    out = capsys.readouterr().out
+    assert (
+        f"[FAIL] {tmp_path / 'docs' / 'list.md'} does not exist (`catalog: docs/list.md` in "
+        f"{tmp_path / 'config' / 'poll.yml'}), but {tmp_path / 'catalog.md'} does: set `catalog: catalog.md` "
+        "there if it is your catalog"
+    ) in out
+
+
+def test_a_config_made_for_another_list_is_said_in_one_line(tmp_path, monkeypatch, capsys):
+    """A config copied from another list (its taxonomy's sections none of this catalog's headings):
+    doctor said "Ready." while every job would find each entry outside the taxonomy (lint: one
+    problem per entry). One line says so and what to do; a few misplaced entries point to lint."""
+    with adopted(tmp_path, monkeypatch, default_branch="main"):
+        taxonomy = tmp_path / "config" / "taxonomy.yml"
+        text = taxonomy.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+        titles = [s["title"] for s in data["sections"]]
+        catalog = tmp_path / "catalog.md"
+        original = catalog.read_text(encoding="utf-8")
+        moved = original
+        for title in titles:
+            moved = moved.replace(f"\n## {title}\n", f"\n## Other {title}\n")
+        catalog.write_text(moved, encoding="utf-8")
+        assert bot_main(["doctor"]) == 1
+        out = capsys.readouterr().out
+        count = sum(1 for line in original.splitlines() if line.startswith("- [") and "](#" not in line)
+        assert (
+            f"[FAIL] {catalog}: none of its {count} entries is under a section of {taxonomy} (the config "
+            "is another list's?): make the config from your list, `python -m bot init --from README.md "
+            "--force` (docs/adopt.md)"
+        ) in out
+        catalog.write_text(original.replace(f"\n## {titles[0]}\n", f"\n## Other {titles[0]}\n"))
+        assert bot_main(["doctor"]) == 1
+        out = capsys.readouterr().out
+        assert "entries are under no section of" in out and "`python -m bot lint` names each" in out
