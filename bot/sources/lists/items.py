@@ -12,6 +12,7 @@ from bot.core.catalog_parse import split_lines
 from bot.core.list_items import SourceItem
 from bot.core.text import strip_unsafe
 from bot.sources.lists.html_lists import markdown_of_html
+from bot.sources.lists.labels import by_label
 
 # -- what an item cannot give, and its links ----------------------------------------------------
 
@@ -199,7 +200,8 @@ def read_items(name: str, text: str) -> tuple[list[SourceItem], int]:
         for line, body in parts:
             ids = tuple(arxiv_ids.find_ids(body)) if len(parts) > 1 else tuple(item.arxiv_ids)
             items.append(SourceItem(name, line, path, body, item.kind, header, ids, linked))
-    return items, navigation
+    sectioned = any(heading.level > 1 for heading in parsed.headings)  # else by label badges, if any
+    return by_label(items, text, sectioned), navigation
 
 
 _NESTED_LINK_BULLET = re.compile(r"[ \t]+(?:[-*+•]|\d{1,3}[.)])[ \t]+.*\]\(")
