@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from html.parser import HTMLParser
 
 import pytest
 
@@ -215,3 +216,66 @@ def test_many_rows_items_or_opening_tags_are_read_in_linear_time(text: str, show
     markdown = markdown_of_html(text)
     assert time.process_time() - started < 5
     assert markdown.endswith(shown) and markdown.count("\n") == text.count("\n")
+
+
+@pytest.mark.parametrize(
+    "label",
+    [
+        "Alpha](https://evil.example/x) [code",  # a second link, read as the paper's
+        "Alpha](https://github.com/evil/repo) and [more",  # read as its code
+        "Alpha [v2] revisited",  # the authors after the link read into the title
+        "Alpha ]x[ beta",
+    ],
+)
+def test_brackets_in_a_links_text_stay_its_text(label: str) -> None:
+    """A link's text went into the item's markdown as written: its ``]`` ended the text there, so
+    ``<a href=arxiv>Alpha](https://evil.example/x) [code</a>`` wrote a link of its own, which the
+    readers took for the paper's, and ``Alpha [v2] revisited`` took the authors into the title.
+    Its brackets are written as entities, which the readers decode with the title's others."""
+    text = (
+        f'<li><a href="https://arxiv.org/abs/2401.00001">{label}</a>, Ann Lee, CVPR 2024 '
+        '<a href="https://github.com/o/r"><img src="https://img.shields.io/github/stars/o/r" alt="x]y [z"></a></li>\n'
+    )
+    shown = markdown_of_html(text)
+    assert shown.startswith(
+        "- [" + label.replace("[", "&#91;").replace("]", "&#93;") + "](https://arxiv.org/"
+    )
+    assert "![x&#93;y &#91;z](https://img.shields.io/github/stars/o/r)" in shown
+    (item,), _ = read_items("README.md", text)
+    (fields,) = extract(item)
+    assert (fields.arxiv_id, fields.url) == ("2401.00001", "https://arxiv.org/abs/2401.00001")
+    assert fields.code_url == "https://github.com/o/r" and fields.authors[0] == "Ann Lee"
+    assert "evil" not in fields.code_url + fields.url  # the title says it, as the list wrote it
+
+
+def test_an_images_source_ends_where_it_does_in_the_markdown() -> None:
+    """An image's ``src`` went into the markdown as written, as an ``href`` did before round 30."""
+    text = (
+        '<li><a href="https://arxiv.org/abs/2401.00001">Alpha</a> '
+        '<img src="https://img.shields.io/x) [y](javascript:alert(1)" alt="badge"></li>\n'
+    )
+    assert markdown_of_html(text) == (
+        "- [Alpha](https://arxiv.org/abs/2401.00001) "
+        "![badge](https://img.shields.io/x%29%20[y]%28javascript:alert%281%29)\n"
+    )
+
+
+def test_a_list_of_megabytes_on_one_line_is_read_in_linear_time() -> None:
+    """Each row or item of a list written as one line of HTML searched back to the line's start
+    and copied the line up to itself: 10 MB took 219 s where the parser alone takes 5 s
+    (bench/RESULTS-adopt.md, round 31). Measured against the standard library's parser on the
+    same text, so that the machine's load cancels out: 1.5 times its time now, 15 times at 5 MB
+    before. Such a line is kept as written (several items on one line are), but must not stall
+    the import."""
+    item = '<li><a href="https://arxiv.org/abs/2401.{:05d}">Paper number {} on pruning</a>, Ann Lee</li>'
+    text = "<ul>" + "".join(item.format(i, i) for i in range(50_000)) + "</ul>\n"
+    assert len(text) > 4_500_000
+    started = time.monotonic()
+    parser = HTMLParser(convert_charrefs=False)
+    parser.feed(text)
+    parser.close()
+    parsing = time.monotonic() - started
+    started = time.monotonic()
+    shown = markdown_of_html(text)
+    assert time.monotonic() - started < 4 * parsing + 1
+    assert shown == text  # items one after another on a line are kept as written

@@ -142,7 +142,7 @@ class _RowsAndItems(HTMLParser):
             self._finish_link()
             self._link = (values["href"], [], [])
         elif tag == "img":
-            self._emit(f"![{values.get('alt', '')}]({values.get('src', '')})")
+            self._emit(f"![{_bracket_safe(values.get('alt', ''))}]({_destination(values.get('src', ''))})")
         elif tag in _SPACERS:
             self._emit(" ", " ")
         else:
@@ -170,7 +170,7 @@ class _RowsAndItems(HTMLParser):
 
     def handle_data(self, data: str) -> None:
         data = data.replace(_TEXT_LT, "<")
-        self._emit(data, data)
+        self._emit(_bracket_safe(data) if self._link is not None else data, data)
 
     def handle_entityref(self, name: str) -> None:
         self._emit(f"&{name};", f"&{name};")
@@ -267,6 +267,14 @@ def _tables_with_papers_after(blocks: list[_Block]) -> list[bool]:
         if _links_a_paper(block):
             seen.add(block.table)
     return later[::-1]
+
+
+def _bracket_safe(text: str) -> str:
+    """A link's text (or an image's alt) with its brackets as entities, which the readers decode
+    with the title's others: written as they are between ``[`` and ``]``, a ``]`` ended the text
+    (``Title](https://evil.example) [x`` wrote a link of its own, read as the paper's) and a ``[``
+    took the authors after the link into the title (``Title [v2]``)."""
+    return text.replace("[", "&#91;").replace("]", "&#93;")
 
 
 def _links_a_paper(block: _Block) -> bool:
