@@ -2,8 +2,8 @@
 ``.github/workflows/`` (``*.yml``, ``*.yaml``) whose text runs it (``runs_the_bot``). init says
 when none does, doctor checks those that do; both ask here, so they agree on what is the bot's.
 
-``action_refs`` finds the steps that use the bot's action and the ref each runs it at: doctor
-fails a copy that kept docs/workflows/'s placeholder commit and warns of a tag or branch.
+``action_refs`` finds the steps that use an action and the ref each runs it at: doctor fails a
+copy that kept docs/adopt.md's placeholder commit and warns of the bot's action at a tag or branch.
 
 A file that cannot be read (a folder named ``old.yml``, a link to nothing, no permission) is no
 workflow of the bot's: GitHub cannot run it either, and the checks go on with the others.
@@ -37,22 +37,28 @@ def bot_workflows(root: Path) -> list[Path]:
     return [path for path, text in workflow_texts(root).items() if runs_the_bot(text)]
 
 
-# `uses: OWNER/catalog-bot@REF` (or a fork's `OWNER/my-catalog-bot@REF`) as a step of a workflow
-_BOT_ACTION = re.compile(
-    r"^[ \t]*(?:-[ \t]+)?uses:[ \t]*['\"]?(?P<action>[\w.-]+/[\w.-]*catalog-bot)@(?P<ref>[^\s'\"#]*)",
-    re.MULTILINE,
+# a step's `uses: OWNER/REPO[/PATH]@REF`: the bot's action is OWNER/catalog-bot (or a fork's
+# OWNER/my-catalog-bot)
+_USES = re.compile(
+    r"^[ \t]*(?:-[ \t]+)?uses:[ \t]*['\"]?(?P<action>[\w.-]+/[^\s@'\"#]+)@(?P<ref>[^\s'\"#]*)", re.MULTILINE
 )
+_BOT_ACTION = re.compile(r"[\w.-]+/[\w.-]*catalog-bot")
 _COMMIT = re.compile(r"[0-9a-f]{40}")
-PLACEHOLDER_COMMIT = "0" * 40  # docs/workflows/'s: a copy must name the release's commit
+PLACEHOLDER_COMMIT = "0" * 40  # docs/adopt.md's and docs/workflows/'s: a copy names the release's
 
 
 @dataclass(frozen=True)
 class ActionRef:
-    """One step of a workflow that runs the bot's action: where, which action, at which ref."""
+    """One step of a workflow that uses an action of another repository: where, which action, at
+    which ref."""
 
     line: int
     action: str
     ref: str
+
+    @property
+    def is_bot(self) -> bool:
+        return bool(_BOT_ACTION.fullmatch(self.action))
 
     @property
     def placeholder(self) -> bool:
@@ -66,16 +72,17 @@ class ActionRef:
 
 
 def action_refs(text: str) -> list[ActionRef]:
-    """The steps of a workflow's text that use the bot's action, in order."""
+    """The steps of a workflow's text that use another repository's action, in order."""
     return [
         ActionRef(text.count("\n", 0, match.start()) + 1, match["action"], match["ref"])
-        for match in _BOT_ACTION.finditer(text)
+        for match in _USES.finditer(text)
     ]
 
 
 def placeholder_problems(workflows: list[Path]) -> list[str]:
-    """The bot's steps still at docs/workflows/'s placeholder commit (``@000...``, copied as they
-    are), in one line: GitHub cannot resolve the action, and each job fails before the bot runs."""
+    """The steps still at docs/adopt.md's placeholder commit (``@000...``, copied as they are: the
+    bot's action, the GitHub App's token step), in one line: GitHub cannot resolve the action, and
+    each job fails before the bot runs."""
     found = [
         (path, ref)
         for path in workflows
@@ -85,11 +92,12 @@ def placeholder_problems(workflows: list[Path]) -> list[str]:
     if not found:
         return []
     places = ", ".join(f"{path.name}:{ref.line}" for path, ref in found)
-    folder, action = found[0][0].parent, found[0][1].action
+    actions = ", ".join(
+        f"`uses: {action}@000...`" for action in dict.fromkeys(ref.action for _, ref in found)
+    )
     return [
-        f"{folder}: `uses: {action}@000...` is docs/adopt.md's placeholder ({places}): "
-        "replace it with the bot's repository and its release's full commit SHA (`@<sha> # vX.Y.Z`, "
-        "docs/adopt.md step 6)"
+        f"{found[0][0].parent}: {actions} is docs/adopt.md's placeholder ({places}): replace it with the "
+        "action's repository and its release's full commit SHA (`@<sha> # vX.Y.Z`, docs/adopt.md step 6)"
     ]
 
 
@@ -102,5 +110,5 @@ def pin_warnings(workflows: list[Path]) -> list[str]:
         "docs/adopt.md step 6; Dependabot keeps it current)"
         for path in workflows
         for ref in action_refs(path.read_text(encoding="utf-8", errors="replace"))
-        if not ref.pinned
+        if ref.is_bot and not ref.pinned
     ]

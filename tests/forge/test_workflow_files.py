@@ -73,3 +73,40 @@ def test_a_folder_among_the_workflows_stops_neither_init_nor_doctor(
     assert problems and not any("runs the bot" in p for p in problems)  # poll.yml does
     assert cli.main(["doctor"]) == 1  # the missing token, said in one line: no traceback
     assert "no GitHub token" in capsys.readouterr().err
+
+
+APP_STEPS = """on: workflow_dispatch
+permissions: {}
+jobs:
+  poll:
+    runs-on: ubuntu-latest
+    permissions: {contents: write, pull-requests: write}
+    steps:
+      - id: app
+        uses: actions/create-github-app-token@0000000000000000000000000000000000000000 # vX.Y.Z
+        with: {app-id: "${{ vars.CATALOG_BOT_APP_ID }}", private-key: "${{ secrets.CATALOG_BOT_APP_KEY }}"}
+      - uses: actions/checkout@v4
+      - uses: 'someone/my-catalog-bot@main'
+        with: {job: poll, token: "${{ steps.app.outputs.token }}"}
+"""
+
+
+def test_the_placeholder_of_any_step_and_the_bots_action_at_a_branch(tmp_path: Path) -> None:
+    """docs/adopt.md's GitHub App step has the placeholder commit too: copied as it is, the job
+    fails as surely as with the bot's. Only the bot's own action is warned of at a tag or branch
+    (the others' pins are zizmor's to check)."""
+    folder = _workflows(tmp_path)
+    (folder / "poll.yml").write_text(APP_STEPS, encoding="utf-8")
+    assert [(r.line, r.action, r.ref, r.is_bot) for r in workflow_files.action_refs(APP_STEPS)] == [
+        (9, "actions/create-github-app-token", "0" * 40, False),
+        (11, "actions/checkout", "v4", False),
+        (12, "someone/my-catalog-bot", "main", True),
+    ]
+    workflows = bot_workflows(tmp_path)
+    assert workflow_files.placeholder_problems(workflows) == [
+        f"{folder}: `uses: actions/create-github-app-token@000...` is docs/adopt.md's placeholder "
+        "(poll.yml:9): replace it with the action's repository and its release's full commit SHA "
+        "(`@<sha> # vX.Y.Z`, docs/adopt.md step 6)"
+    ]
+    [warning] = workflow_files.pin_warnings(workflows)
+    assert warning.startswith(f"{folder / 'poll.yml'}:12: `uses: someone/my-catalog-bot@main` runs whatever")

@@ -429,7 +429,7 @@ def test_workflows_copied_with_the_placeholder_commit_fail_in_one_line(tmp_path,
         assert line == (
             f"[FAIL] {workflows}: `uses: catalog-bot/catalog-bot@000...` is docs/adopt.md's placeholder "
             "(backfill.yml:48, commands.yml:26, new-topics.yml:23, nightly.yml:23, poll.yml:34, poll.yml:40, "
-            "refresh.yml:24, site.yml:22): replace it with the bot's repository and its release's full commit "
+            "refresh.yml:24, site.yml:22): replace it with the action's repository and its release's full commit "
             "SHA (`@<sha> # vX.Y.Z`, docs/adopt.md step 6)"
         )
         shutil.rmtree(workflows)
