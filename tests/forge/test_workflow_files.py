@@ -1,20 +1,16 @@
 """Which workflows of a repository run the bot (``bot.forge.workflow_files``): init and doctor ask
-the same function, and a file of ``.github/workflows/`` that cannot be read stops neither."""
+the same function, and a file of ``.github/workflows/`` that cannot be read stops neither (the
+runs of init and doctor: tests/jobs/test_init.py)."""
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from pathlib import Path
 
-import pytest
-
-from bot import __main__ as cli
 from bot.forge import workflow_files
 from bot.forge.workflow_files import bot_workflows
 from bot.jobs import doctor
-from tests.conftest import FIXTURES, ROOT
+from tests.conftest import ROOT
 
 
 def _workflows(root: Path) -> Path:
@@ -44,35 +40,6 @@ def test_only_the_readable_workflows_that_run_the_bot(tmp_path: Path) -> None:
     (folder / "gone.yml").symlink_to(tmp_path / "nowhere.yml")  # a link to nothing
     assert bot_workflows(tmp_path) == [folder / "ci.yaml", folder / "poll.yml"]
     assert bot_workflows(tmp_path / "no-such-repository") == []
-
-
-@pytest.fixture
-def adopter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    repo = tmp_path / "other-list"
-    repo.mkdir()
-    subprocess.run(["git", "init", "-q", str(repo)], check=True)
-    monkeypatch.chdir(repo)
-    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(repo / "config"))
-    return repo
-
-
-def test_a_folder_among_the_workflows_stops_neither_init_nor_doctor(
-    adopter: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A folder named ``old.yml`` in .github/workflows/ (or a link to nothing) was read as a
-    workflow: init and doctor ended in a traceback (exit 3) instead of their reports."""
-    folder = _workflows(adopter)
-    (folder / "old.yml").mkdir()
-    shutil.copy(FIXTURES / "adopt" / "html-list.md", adopter / "README.md")
-    assert cli.main(["init", "--from", "README.md", "--categories", "cs.RO"]) == 0
-    assert "workflows: none in" in capsys.readouterr().out
-    shutil.copy(ROOT / "docs" / "workflows" / "poll.yml", folder / "poll.yml")
-    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
-    monkeypatch.setenv("GITHUB_REPOSITORY", "owner/list")
-    problems = doctor.local_problems(os.environ, None, adopter)
-    assert problems and not any("runs the bot" in p for p in problems)  # poll.yml does
-    assert cli.main(["doctor"]) == 1  # the missing token, said in one line: no traceback
-    assert "no GitHub token" in capsys.readouterr().err
 
 
 APP_STEPS = """on: workflow_dispatch

@@ -79,6 +79,12 @@ def test_classic_token_and_the_setting_off(fake_github):  # noqa: F811
     assert statuses["triggers"] == "ok"
     assert "scopes: repo, workflow; `repo` covers branches, PRs and issues" in text
     assert '"Allow GitHub Actions to create and approve pull requests" is off (not needed' in text
+    # a maintainer's own token is not the one the workflows run with: said under the line
+    assert (
+        "[ok]   classic token: PRs it opens start CI like a person's would.\n"
+        "       The workflows use it only as the secret CATALOG_BOT_TOKEN (or a GitHub App's token, "
+        "docs/adopt.md step 5):\n       without that secret they fall back to GITHUB_TOKEN, whose PRs start no CI."
+    ) in text
 
 
 def test_missing_scope_fails(fake_github):  # noqa: F811

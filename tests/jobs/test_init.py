@@ -3,6 +3,7 @@ lint and a dry-run poll, in a repository that is not this one."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -14,7 +15,7 @@ import yaml
 from bot import __main__ as cli
 from bot.config import load_taxonomy
 from bot.core.catalog_io import read_catalog
-from bot.jobs import init
+from bot.jobs import doctor, init
 from bot.jobs.init.files import arxiv_common_words
 from bot.sources.lists.items import shown_text
 from bot.sources.lists.scaffold import scaffold
@@ -582,6 +583,26 @@ def test_init_says_where_the_workflows_are_until_one_runs_the_bot(
     shutil.copy(ROOT / "docs" / "workflows" / "poll.yml", workflows / "poll.yml")
     assert cli.main(["init", "--from", "README.md"]) == 0
     assert "workflows:" not in capsys.readouterr().out
+
+
+def test_a_folder_among_the_workflows_stops_neither_init_nor_doctor(
+    adopter: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder named ``old.yml`` in .github/workflows/ (or a link to nothing) was read as a
+    workflow: init and doctor ended in a traceback (exit 3) instead of their reports."""
+    folder = adopter / ".github" / "workflows"
+    folder.mkdir(parents=True)
+    (folder / "old.yml").mkdir()
+    shutil.copy(FIXTURES / "adopt" / "html-list.md", adopter / "README.md")
+    assert cli.main(["init", "--from", "README.md", "--categories", "cs.RO"]) == 0
+    assert "workflows: none in" in capsys.readouterr().out
+    shutil.copy(ROOT / "docs" / "workflows" / "poll.yml", folder / "poll.yml")
+    monkeypatch.delenv("GITHUB_TOKEN", raising=False)
+    monkeypatch.setenv("GITHUB_REPOSITORY", "owner/list")
+    problems = doctor.local_problems(os.environ, None, adopter)
+    assert problems and not any("runs the bot" in p for p in problems)  # poll.yml does
+    assert cli.main(["doctor"]) == 1  # the missing token, said in one line: no traceback
+    assert "no GitHub token" in capsys.readouterr().err
 
 
 def test_the_lists_own_table_of_contents_heading_is_kept(
