@@ -47,6 +47,9 @@ def test_a_list_with_section_headings_is_filed_by_them_whatever_its_badges() -> 
     text = TRIMMED.replace("- SparseGPT", "## One-shot\n\n- SparseGPT", 1)
     plan = scaffold("README.md", text)
     assert [s["title"] for s in plan.taxonomy("intro")["sections"]] == ["One-shot"]
+    text = TRIMMED.replace("- SparseGPT", "# One-shot\n\n- SparseGPT", 1)  # `#` headings as sections
+    items, _ = read_items("README.md", text)
+    assert {item.path for item in items if item.kind == "bullet"} == {("One-shot",)}
 
 
 @pytest.mark.parametrize(

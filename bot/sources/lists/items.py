@@ -200,7 +200,8 @@ def read_items(name: str, text: str) -> tuple[list[SourceItem], int]:
         for line, body in parts:
             ids = tuple(arxiv_ids.find_ids(body)) if len(parts) > 1 else tuple(item.arxiv_ids)
             items.append(SourceItem(name, line, path, body, item.kind, header, ids, linked))
-    sectioned = any(heading.level > 1 for heading in parsed.headings)  # else by label badges, if any
+    # a heading below the title, or `#` headings as sections: else filed by label badges, if any
+    sectioned = any(h.level > 1 for h in parsed.headings) or sum(h.level == 1 for h in parsed.headings) > 1
     return by_label(items, text, sectioned), navigation
 
 
