@@ -273,13 +273,27 @@ def render_page(site: Site, chart_file: str = "chart.svg") -> str:
             chart_file=chart_file,
             chart_alt=chart.describe(chart.per_month(site.entries), site.taxonomy),
             anchors=heading_anchors(site.taxonomy),
-            search_example=search_example(site.taxonomy),
+            examples=search_examples(site.taxonomy, words),
             label=lambda key, **values: labels.fill(words[key], **values),
             count=lambda number, noun: labels.counted(words, number, noun),
             link=lambda href, text: Markup('<a href="{}">{}</a>').format(href, text),
             code=lambda text: Markup("<code>{}</code>").format(text),
         )
     )
+
+
+def search_examples(taxonomy: Taxonomy, words: dict[str, str]) -> list[str]:
+    """The search box's example, whole ("e.g. weight-only quantization, or 2405.00732"), then
+    shorter: the topic alone, the arXiv id alone. The script shows the longest that fits the
+    box (on a phone the whole one was cut)."""
+    example, arxiv_id = search_example(taxonomy), "2405.00732"
+    if not example:
+        return [labels.fill(words["search_example_id"], id=arxiv_id)]
+    return [
+        labels.fill(words["search_example"], example=example, id=arxiv_id),
+        labels.fill(words["search_example_id"], id=example),
+        labels.fill(words["search_example_id"], id=arxiv_id),
+    ]
 
 
 def search_example(taxonomy: Taxonomy) -> str:

@@ -332,3 +332,35 @@ def test_on_a_desktop_the_search_box_shows_its_label_and_example_whole(
             room = page.evaluate(SEARCH_BOX_ROOM)
             assert room["example"] <= room["room"] and room["labelLines"] == 1, (width, room)
             context.close()
+
+
+def test_on_a_phone_the_search_box_shows_the_longest_example_that_fits(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """At 375 px the whole example was cut ("e.g. weight-only quantization, or 240"): the box
+    shows its topic alone, whole; at 240 px only the arXiv id fits; widened to a desktop's,
+    the whole example is back."""
+    project = Path(__file__).resolve().parents[1] / "fixtures" / "project"
+    taxonomy = load_taxonomy(project / "config")
+    site_build.build(catalog_io.read_catalog(project / "catalog.md", taxonomy), taxonomy, tmp_path / "out")
+    with serve(tmp_path / "out") as url:
+        for width, example in (
+            (375, "e.g. weight-only quantization"),
+            (240, "e.g. 2405.00732"),
+        ):
+            context = browser.new_context(
+                viewport={"width": width, "height": 740}, is_mobile=True, has_touch=True
+            )
+            page = context.new_page()
+            open_page(page, url)
+            box = page.get_by_label(SEARCH_LABEL)
+            assert box.get_attribute("placeholder") == example, width
+            room = page.evaluate(SEARCH_BOX_ROOM)
+            assert room["example"] <= room["room"], (width, room)
+            page.set_viewport_size({"width": 1100, "height": 740})
+            page.wait_for_function(
+                "document.getElementById('q').placeholder === 'e.g. weight-only quantization, or 2405.00732'"
+            )
+            room = page.evaluate(SEARCH_BOX_ROOM)
+            assert room["example"] <= room["room"], room
+            context.close()

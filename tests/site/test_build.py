@@ -729,3 +729,14 @@ def test_the_page_is_in_the_language_the_taxonomy_names(tmp_path: Path) -> None:
     )
     with pytest.raises(ConfigError, match="language"):
         load_taxonomy(config_dir)
+
+
+def test_the_search_box_carries_its_examples_shorter_forms(built: tuple[site_build.Site, Path]) -> None:
+    """The whole example is the placeholder; its shorter forms (the topic, the arXiv id), one a
+    line, are for site.js to show on a box too narrow for it (a phone's)."""
+    html = (built[1] / "out" / "index.html").read_text(encoding="utf-8")
+    box = re.search(r'<input id="q"[^>]*>', html)
+    assert box is not None
+    attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', box[0]))
+    assert unescape(attrs["placeholder"]) == "e.g. alpha one, or 2405.00732"
+    assert unescape(attrs["data-examples"]).split("\n") == ["e.g. alpha one", "e.g. 2405.00732"]

@@ -426,8 +426,31 @@
     if (indexState !== "loading") ask(q);
   }
 
+  // The search box's example, whole when it fits: else the longest of its shorter forms
+  // (data-examples) that does, measured in the box's font (at 375 px "e.g. weight-only
+  // quantization, or 2405.00732" was cut to "e.g. weight-only quantization, or 240").
+  var examples = [controls.q.placeholder].concat(
+    (controls.q.getAttribute("data-examples") || "").split("\n").filter(Boolean));
+  var measure = document.createElement("canvas").getContext("2d");
+  function fitExample() {
+    var style = getComputedStyle(controls.q);
+    var room = controls.q.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (!measure || !room) return;
+    measure.font = style.font;
+    for (var k = 0; k < examples.length; k++) {
+      if (measure.measureText(examples[k]).width <= room || k === examples.length - 1) {
+        controls.q.placeholder = examples[k];
+        return;
+      }
+    }
+  }
+
   loadState(new URLSearchParams(location.search));
   form.hidden = false;
+  if (examples.length > 1) {
+    fitExample();
+    window.addEventListener("resize", fitExample);
+  }
   root.classList.add("js");
   form.addEventListener("submit", function (event) { event.preventDefault(); update(); });
   form.addEventListener("input", onInput);
