@@ -110,9 +110,8 @@ class SiteEntry:
         return format_stars(self.stars) if self.stars is not None else ""
 
     def facets(self) -> dict[str, Any]:
-        """The entry in the page's inline JSON: what filters and sorting read."""
+        """What filters and sorting read of the entry (in the page's JSON: ``facet_columns``)."""
         return {
-            "id": self.index,
             "s": self.section,
             "u": self.subsection or "",
             "y": self.year,
@@ -217,6 +216,14 @@ def collect(catalog: Catalog, taxonomy: Taxonomy, papers: dict[str, Paper] | Non
     )
 
 
+def facet_columns(entries: list[SiteEntry]) -> dict[str, list[Any]]:
+    """The entries' facets in the page's JSON, a list per facet in catalog order (an entry's id is
+    its place): a column of like values compresses to half the size of one object per entry (on
+    10,000 entries, 45 against 93 KiB gzipped), and site.js makes the objects back."""
+    rows = [e.facets() for e in entries]
+    return {key: [row[key] for row in rows] for key in (rows[0] if rows else {})}
+
+
 def script_json(value: object) -> Markup:
     """JSON that is safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` (so no
     ``</script>`` or ``<!--``), and no U+2028/U+2029."""
@@ -255,11 +262,12 @@ def render_page(site: Site, chart_file: str = "chart.svg") -> str:
     # subsection ("Quantization › Weight-only"), so the grouped catalog need not carry them.
     titles = {s.id: s.title for s in (*site.taxonomy.sections, *site.taxonomy.subsections)}
     words = labels.site_labels(site.taxonomy)
+    link_words = {kind: around_title(words[f"{kind}_of"]) for kind in ("pdf", "code")}
     data = {
         "limit": RESULTS_LIMIT,
         "titles": titles,
         "labels": {key: words[key] for key in labels.JS_LABELS},  # what the scripts write
-        "entries": [e.facets() for e in site.entries],
+        "facets": facet_columns(site.entries),
     }
     return (
         _environment()
@@ -274,12 +282,26 @@ def render_page(site: Site, chart_file: str = "chart.svg") -> str:
             chart_alt=chart.describe(chart.per_month(site.entries), site.taxonomy),
             anchors=heading_anchors(site.taxonomy),
             examples=search_examples(site.taxonomy, words),
+            link_words=link_words,
+            # the ids before and after an entry's title's (e12) in its links' aria-labelledby
+            named_by={
+                kind: (f"{kind}-name " if before else "", f" {kind}-name-end" if after else "")
+                for kind, (before, after) in link_words.items()
+            },
             label=lambda key, **values: labels.fill(words[key], **values),
             count=lambda number, noun: labels.counted(words, number, noun),
             link=lambda href, text: Markup('<a href="{}">{}</a>').format(href, text),
             code=lambda text: Markup("<code>{}</code>").format(text),
         )
     )
+
+
+def around_title(label: str) -> tuple[str, str]:
+    """A link's name's words before and after its ``{title}`` ("PDF: {title}" -> ("PDF:", "")):
+    the page names each pdf and code link by them and its entry's title (aria-labelledby joins
+    them with spaces), rather than repeat the title in every link (a tenth of a big page)."""
+    before, _, after = label.partition("{title}")
+    return before.strip(), after.strip()
 
 
 def search_examples(taxonomy: Taxonomy, words: dict[str, str]) -> list[str]:

@@ -26,7 +26,7 @@ def page_ids() -> frozenset[str]:
 def heading_anchors(taxonomy: Taxonomy) -> dict[str, str]:
     """Each section's and subsection's id on the page, unique as GitHub makes them: the
     heading's slug, then "-1", "-2"... for a repeated one ("Other" under several sections),
-    never one of the page's own ids nor an entry's ("e12")."""
+    never one of the page's own ids nor an entry's title's ("e12")."""
     ids = page_ids()
     headings = [h for s in taxonomy.sections for h in (s, *taxonomy.children(s.id))]
     anchors = unique_anchors(

@@ -347,9 +347,9 @@ def test_hostile_text_stays_text(page: Page, base_url: str, site: tuple[site_bui
     # an abstract, fetched from the search worker when opened, is shown as text
     target = next(e.index for e in built.entries if fixture.HOSTILE_ABSTRACT in e.abstract)
     page.wait_for_selector("html[data-indexed='1']")
-    item = page.locator(f"#e{target}")
+    item = page.locator(f"li:has(> #e{target})")
     open_abstract(item)
-    page.wait_for_function(f"document.querySelector('#e{target} .abstract').textContent !== ''")
+    page.wait_for_function(f"document.querySelector('li:has(> #e{target}) .abstract').textContent !== ''")
     assert fixture.HOSTILE_ABSTRACT in (item.locator(".abstract").text_content() or "")
     assert item.locator("img").count() == 0
     # the venue filter offers the hostile venue as a plain option, and filters by it

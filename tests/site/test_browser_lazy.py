@@ -63,7 +63,7 @@ def test_an_offscreen_section_is_skipped_yet_searched_and_shown_by_its_link(
     open_page(page, base_url)
     gamma = next(e for e in built.entries if e.section == "gamma")
     # far below the screen, a list is skipped whole: its entries are not even styled
-    assert not page.locator(f"#e{gamma.index}").evaluate(RENDERED)
+    assert not page.locator(f"li:has(> #e{gamma.index})").evaluate(RENDERED)
     assert page.locator("#catalog li").first.evaluate(RENDERED)
     # contained, a list still ends at its last entry (whose margin would widen the gap under it)
     gap = page.locator("#catalog ul.entries:has(li)").first.evaluate(
@@ -88,7 +88,7 @@ def test_an_offscreen_section_is_skipped_yet_searched_and_shown_by_its_link(
     page.wait_for_function(
         f"document.getElementById('e{gamma.index}').checkVisibility({{contentVisibilityAuto: true}})"
     )
-    top = page.locator(f"#e{gamma.index}").evaluate("el => el.getBoundingClientRect().top / innerHeight")
+    top = page.locator(f"li:has(> #e{gamma.index})").evaluate("el => el.getBoundingClientRect().top / innerHeight")
     assert 0 < top < 0.5  # under its heading, at the top of the screen
 
 
@@ -106,9 +106,9 @@ def test_abstract_toggles_come_with_the_index_on_every_entry_that_has_one(
     assert _with_toggle(page) == with_abstract
     # the last entry with an abstract, far off screen, opens its abstract too
     last = [i for i in _catalog_order(page) if i in with_abstract][-1]
-    open_abstract(page.locator(f"#e{last}"))
-    page.wait_for_function(f"document.querySelector('#e{last} .abstract').textContent !== ''")
-    assert page.locator(f"#e{last} .abstract").text_content() == built.entries[last].abstract
+    open_abstract(page.locator(f"li:has(> #e{last})"))
+    page.wait_for_function(f"document.querySelector('li:has(> #e{last}) .abstract').textContent !== ''")
+    assert page.locator(f"li:has(> #e{last}) .abstract").text_content() == built.entries[last].abstract
     # no index, no abstracts: no toggle that would open on nothing
     context = browser.new_context()
     broken = context.new_page()
@@ -150,7 +150,7 @@ def test_without_idle_time_the_toggles_still_reach_the_screen_the_keyboard_and_t
     toggled = _with_toggle(page)
     assert set(first) <= toggled and not toggled & set(late)
     entry = built.entries[late[-1]]
-    item = page.locator(f"#e{entry.index}")
+    item = page.locator(f"li:has(> #e{entry.index})")
     item.locator(".title").focus()
     assert item.locator("details.abs").count() == 1
     links = 1 + bool(entry.pdf_url) + bool(entry.code_url)
@@ -159,7 +159,7 @@ def test_without_idle_time_the_toggles_still_reach_the_screen_the_keyboard_and_t
     assert page.evaluate("document.activeElement.textContent") == "Abstract"
     # a match in a flat list has its toggle, whatever its entry in the catalog has
     other = built.entries[late[0]]
-    assert page.locator(f"#e{other.index} details.abs").count() == 0
+    assert page.locator(f"li:has(> #e{other.index}) details.abs").count() == 0
     page.get_by_label(SEARCH_LABEL).fill(other.arxiv_id or "")
     settle(page, 1)
     open_abstract(page.locator("#sorted"))
@@ -183,12 +183,12 @@ def test_an_abstract_opens_when_the_list_moves_under_the_pointer(
         f"document.querySelectorAll('#catalog details.abs').length === {len(with_abstract)}"
     )
     target = [i for i in _catalog_order(page) if i in with_abstract][-1]  # far down: room to move
-    item = page.locator(f"#e{target}")
+    item = page.locator(f"li:has(> #e{target})")
     item.get_by_text("Abstract", exact=True).click()  # the mouse up lands on another entry
     assert page.evaluate("window.shifts") == 1
     assert item.locator("details.abs").evaluate("d => d.open") is False
     open_abstract(item)
-    page.wait_for_function(f"document.querySelector('#e{target} .abstract').textContent !== ''")
+    page.wait_for_function(f"document.querySelector('li:has(> #e{target}) .abstract').textContent !== ''")
     assert item.locator(".abstract").text_content() == built.entries[target].abstract
     assert page.evaluate("window.shifts") == 1  # no mouse: nothing moved
 

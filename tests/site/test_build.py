@@ -89,7 +89,7 @@ def _parse(html: str) -> _Collector:
 def test_every_entry_is_on_the_page_in_catalog_order(built: tuple[site_build.Site, Path]) -> None:
     site, folder = built
     html = (folder / "out" / "index.html").read_text(encoding="utf-8")
-    ids = [int(i) for i in re.findall(r'<li id="e(\d+)" data-i="\1">', html)]
+    ids = [int(i) for i in re.findall(r'<li data-i="(\d+)">\n<a class="title" id="e\1"', html)]
     assert len(ids) == len(site.entries) == 44
     # the page groups entries by section in taxonomy order, like the catalog
     sections = [site.entries[i].section for i in ids]
@@ -113,7 +113,7 @@ def test_hostile_text_is_escaped_for_html_and_for_the_json_script(
         "static/site.js",
     ]
     data = json.loads(parsed.scripts[2][1])
-    venues = {e["v"] for e in data["entries"]}
+    venues = set(data["facets"]["v"])
     assert "Conf </script <!--" in venues  # intact, as data
     assert "&lt;/script&gt;&lt;script&gt;window.pwned=1" in html  # the store's author, as text
     assert "<title>Example &lt;Catalog&gt; &amp; &#34;Friends&#34;</title>" in html
@@ -678,24 +678,40 @@ def test_the_page_carries_little_for_each_entry(built: tuple[site_build.Site, Pa
     assert "<details" not in html.split('<main id="results"')[1]
     assert 'class="where"' not in html
     data = json.loads(_parse(html).scripts[2][1])
-    assert [e["a"] for e in data["entries"]] == [bool(e.abstract) for e in site.entries]
+    assert data["facets"]["a"] == [bool(e.abstract) for e in site.entries]
+    # a list per facet (an entry's id is its place), not an object per entry
+    columns = data["facets"]
+    assert set(columns) == {"s", "u", "y", "v", "c", "st", "d", "a"}
+    assert [{key: column[i] for key, column in columns.items()} for i in range(len(site.entries))] == [
+        e.facets() for e in site.entries
+    ]
     assert any(e.abstract for e in site.entries) and not all(e.abstract for e in site.entries)
     assert data["titles"]["alpha"] == "Alpha Methods" and data["titles"]["alpha-two"] == "Alpha Two"
 
 
 def test_pdf_and_code_links_are_named_with_their_entry(built: tuple[site_build.Site, Path]) -> None:
-    """A screen reader's list of links reads "PDF: <title>", not "pdf" 1,300 times."""
+    """A screen reader's list of links reads "PDF: <title>", not "pdf" 1,300 times: each link
+    is named by the label's words ("PDF:", hidden) and its entry's title (aria-labelledby), not
+    by a copy of the title (two copies per entry were a tenth of a big page)."""
     site, folder = built
     page = (folder / "out" / "index.html").read_text(encoding="utf-8")
+    texts = {key: unescape(text) for key, text in re.findall(r'<(?:a|span) [^>]*?\bid="([^"]+)"[^>]*>([^<]*)<', page)}
     links = [
-        (href, unescape(label), text)
-        for href, label, text in re.findall(r'<a href="([^"]*)" aria-label="([^"]*)">(pdf|code)</a>', page)
+        (href, " ".join(texts[ref] for ref in refs.split()), text)
+        for href, refs, text in re.findall(r'<a href="([^"]*)" aria-labelledby="([^"]*)">(pdf|code)</a>', page)
     ]
     expected = [(e.pdf_url, f"PDF: {e.title}", "pdf") for e in site.entries if e.pdf_url]
     expected += [(e.code_url, f"Code: {e.title}", "code") for e in site.entries if e.code_url]
     assert sorted(links) == sorted(expected) and len(expected) > len(site.entries)
     assert f"PDF: {fixture.HOSTILE_TITLE}" in {label for _, label, _ in links}  # escaped, whole
     assert page.count(">pdf</a>") + page.count(">code</a>") == len(links)  # none left unnamed
+    assert page.count(fixture.HOSTILE_TITLE.replace("<", "&lt;").split(" &")[0]) == 1  # not copied
+
+
+def test_a_link_names_words_may_come_after_the_title() -> None:
+    assert site_build.around_title("PDF: {title}") == ("PDF:", "")
+    assert site_build.around_title("{title} (code)") == ("", "(code)")
+    assert site_build.around_title("« {title} » en PDF") == ("«", "» en PDF")
 
 
 def test_docs_site_md_quotes_the_line_a_build_prints(

@@ -8,8 +8,14 @@
   var data = JSON.parse(document.getElementById("catalog-data").textContent);
   // The search's options and whether any entry has an abstract (in <head>, for search-start.js).
   var searchConfig = JSON.parse(document.getElementById("search-options").textContent);
-  var entries = data.entries;
-  var n = entries.length;
+  // The facets come a list per facet (bot/site/build.py facet_columns): one object per entry here.
+  var facets = data.facets;
+  var n = facets.s ? facets.s.length : 0;
+  var entries = new Array(n);
+  for (var e = 0; e < n; e++) {
+    entries[e] = { id: e, s: facets.s[e], u: facets.u[e], y: facets.y[e], v: facets.v[e], c: facets.c[e],
+                   st: facets.st[e], d: facets.d[e], a: facets.a[e] };
+  }
   // The page's own words, in the catalog's language (bot/site/labels.py): label("show_all", {n: 3})
   // fills each {name} in one pass (a "$&" or a "{count}" typed in the search stays as typed).
   var labels = data.labels;
@@ -38,7 +44,8 @@
   var catalogBox = document.getElementById("catalog");
   var matchesHeading = document.getElementById("matches");
   var items = new Array(n);
-  for (var i = 0; i < n; i++) items[i] = document.getElementById("e" + entries[i].id);
+  // each entry's <li>: its title has the id ("e12"), which its pdf and code links are named by
+  for (var i = 0; i < n; i++) items[i] = document.getElementById("e" + entries[i].id).parentNode;
   // MiniSearch's default tokenizer (what the worker splits queries with).
   var SPACE_OR_PUNCTUATION = /[\n\r\p{Z}\p{P}]+/u;
   var timings = { ready: null, indexed: null, index: null, search: null, lastUpdate: null, updates: 0 };
@@ -277,7 +284,7 @@
   // Two"), which the grouped catalog shows as headings.
   function copyOf(id) {
     var copy = items[id].cloneNode(true);
-    copy.removeAttribute("id");
+    copy.firstElementChild.removeAttribute("id");  // its title's: the links' names read the catalog's
     var where = document.createElement("span");
     where.className = "where";
     var e = entries[id];
