@@ -1,7 +1,8 @@
 /* The search index, off the page's main thread, in two steps so that a big catalog is
  * searchable at once. {type: "init"} (sent from the page's <head> by search-start.js while the
  * page is still loading) indexes search.json (title, authors, venue, arXiv id of every entry;
- * asked for as this script starts) by those short fields ("searchable"); {type: "abstracts", url} (sent by
+ * asked for as this script starts; or, started as "#page", the same fields read from the page and
+ * sent with {type: "docs"}) by those short fields ("searchable"); {type: "abstracts", url} (sent by
  * site.js once the page is parsed) fetches abstracts.json and then builds the whole index (every
  * field of bot/site/search.py, abstracts included) a slice of time at a time, answering queries
  * from the short index in between ("indexed"). Answers {type: "search", seq, q} with the matching
@@ -20,8 +21,13 @@ function fetchJSON(url) {
 }
 // search.json (next to the page, which is next to static/) is asked for at once, while MiniSearch
 // loads and before the page's init message comes: init takes it when it names the same file.
+// Started as "search-worker.js#page" (the page was still downloading), it asks for nothing: the
+// page sends the same fields, read from its entries, once it is in ({type: "docs", docs}).
 var SEARCH_JSON = new URL("../search.json", self.location.href).href;
-var searchJSON = fetchJSON(SEARCH_JSON);
+var fromPage = null;
+var searchJSON = self.location.hash === "#page"
+  ? new Promise(function (resolve) { fromPage = resolve; })
+  : fetchJSON(SEARCH_JSON);
 searchJSON.catch(function () {});  // reported by init
 importScripts("vendor/minisearch-7.2.0.umd.js");
 
@@ -180,7 +186,7 @@ function init(message) {
   minTermLength = options.minTermLength || 1;
   letters = options.letters || {};
   if (Object.keys(letters).length) LETTER = new RegExp("[" + Object.keys(letters).join("") + "]", "gu");
-  var docsLoaded = message.url === SEARCH_JSON ? searchJSON : fetchJSON(message.url);
+  var docsLoaded = message.url === SEARCH_JSON || fromPage ? searchJSON : fetchJSON(message.url);
   docsIndexed = docsLoaded.then(function (docs) {
     // Without abstracts to come, the short fields are the whole index.
     var built = newIndex(options, message.abstractsLater ? options.shortFields : options.fields);
@@ -212,6 +218,7 @@ function loadAbstracts(url) {
 self.onmessage = function (event) {
   var message = event.data;
   if (message.type === "init") init(message);
+  else if (message.type === "docs" && fromPage) fromPage(message.docs);
   else if (message.type === "abstracts") loadAbstracts(message.url);
   else if (message.type === "search") {
     if (index) answer(message); else waiting = message;

@@ -162,12 +162,49 @@
     }
     worker.onmessage = onWorkerMessage;
     worker.onerror = function (event) { searchFailed(event.message || "worker error"); };
-    if (searchConfig.abstracts) {
-      worker.postMessage({ type: "abstracts", url: new URL("abstracts.json", document.baseURI).href });
+    if (early && early.fromPage) {
+      // The page was still downloading when search-start.js ran: its own text, not search.json,
+      // and the abstracts (most of a big site's weight) once a search needs them.
+      worker.postMessage({ type: "docs", docs: pageDocs() });
+      controls.q.addEventListener("focus", askAbstracts);
+    } else {
+      askAbstracts();
     }
     for (var k = 0; k < queued.length; k++) onWorkerMessage({ data: queued[k] });
     queued.length = 0;
   }
+
+  var abstractsAsked = false;
+  function askAbstracts() {
+    if (abstractsAsked || !worker || !searchConfig.abstracts) return;
+    abstractsAsked = true;
+    worker.postMessage({ type: "abstracts", url: new URL("abstracts.json", document.baseURI).href });
+  }
+
+  // What search.json holds (bot/site/build.py search_doc), read from the page's entries: the
+  // title, the authors (without "et al."; a resource's description), the venue, the arXiv id.
+  var ET_AL = " " + labels.et_al;
+  function pageDocs() {
+    var docs = new Array(n);
+    for (var k = 0; k < n; k++) {
+      var doc = { id: entries[k].id, title: "", authors: "", arxiv: "" };
+      for (var part = items[k].firstElementChild; part; part = part.nextElementSibling) {
+        var text = part.textContent;
+        if (part.className === "title") doc.title = text;
+        else if (part.className === "authors") {
+          doc.authors = text.slice(-ET_AL.length) === ET_AL ? text.slice(0, -ET_AL.length) : text;
+        } else if (part.className === "meta") {
+          for (var m = part.firstElementChild; m; m = m.nextElementSibling) {
+            if (m.className === "venue") doc.venue = m.textContent;
+            else if (!doc.arxiv && !m.className && m.textContent.indexOf("arXiv ") === 0) doc.arxiv = m.textContent.slice(6);
+          }
+        }
+      }
+      docs[k] = doc;
+    }
+    return docs;
+  }
+  window.catalogPageDocs = pageDocs;  // for the tests: the same as search.json
 
   // -- abstracts (abstracts.js): toggles once the worker has them, text asked when opened --
   var abstracts = window.catalogAbstracts(entries, catalogBox, function (id) {
@@ -401,6 +438,7 @@
     writeState(state);
     var q = searched(state.q);
     if (!q) { show(state, null); return; }
+    askAbstracts();
     if (indexState === "failed") {
       show(state, null, function (text) { return label("unavailable", { count: text }); });
       return;
