@@ -30,10 +30,7 @@ import io
 import statistics
 import sys
 import tempfile
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from http.server import SimpleHTTPRequestHandler
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -43,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import Browser, sync_playwright  # noqa: E402
 from site_speed import ARXIV_CANDIDATES, build, generated  # noqa: E402
 
-from tests.site.browser import MISSING, chromium_path  # noqa: E402
+from tests.site.browser import MISSING, chromium_path, serve  # noqa: E402
 
 # Chromium DevTools' "Slow 4G" (1.6 Mbit/s down, 750 kbit/s up, 150 ms round trip), and the
 # same at the low end of what a slow 4G link gives (400 kbit/s): bytes per second, ms.
@@ -53,10 +50,8 @@ PROFILES = {
 }
 
 
-class _GzipHandler(SimpleHTTPRequestHandler):
+class GzipHandler(SimpleHTTPRequestHandler):
     """Serves each file gzipped (level 6) when the browser accepts it, like GitHub Pages."""
-
-    cache: dict[str, bytes] = {}
 
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass
@@ -67,9 +62,7 @@ class _GzipHandler(SimpleHTTPRequestHandler):
             path = path / "index.html"
         if "gzip" not in self.headers.get("Accept-Encoding", "") or not path.is_file():
             return super().send_head()
-        body = self.cache.get(str(path))
-        if body is None:
-            body = self.cache[str(path)] = gzip.compress(path.read_bytes(), 6)
+        body = gzip.compress(path.read_bytes(), 6)
         self.send_response(200)
         self.send_header("Content-Type", self.guess_type(str(path)))
         self.send_header("Content-Encoding", "gzip")
@@ -77,25 +70,6 @@ class _GzipHandler(SimpleHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         return io.BytesIO(body)
-
-
-@contextmanager
-def serve_gzipped(directory: Path) -> Iterator[str]:
-    class Handler(_GzipHandler):
-        cache: dict[str, bytes] = {}
-
-        def __init__(self, *args: Any, **kwargs: Any) -> None:
-            super().__init__(*args, directory=str(directory), **kwargs)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 # When the first entry of the list is first in a frame (a requestAnimationFrame's time: the
@@ -244,7 +218,7 @@ def main() -> int:
         browser = p.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         print(f"chromium {browser.version}, 375 x 740 phone, network: {args.profile} {profile or ''}")
         for name, out in sites:
-            with serve_gzipped(out) as url:
+            with serve(out, GzipHandler) as url:
                 report(name, [load(browser, url, profile) for _ in range(args.runs)])
         browser.close()
     return 0

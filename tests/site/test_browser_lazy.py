@@ -88,7 +88,9 @@ def test_an_offscreen_section_is_skipped_yet_searched_and_shown_by_its_link(
     page.wait_for_function(
         f"document.getElementById('e{gamma.index}').checkVisibility({{contentVisibilityAuto: true}})"
     )
-    top = page.locator(f"li:has(> #e{gamma.index})").evaluate("el => el.getBoundingClientRect().top / innerHeight")
+    top = page.locator(f"li:has(> #e{gamma.index})").evaluate(
+        "el => el.getBoundingClientRect().top / innerHeight"
+    )
     assert 0 < top < 0.5  # under its heading, at the top of the screen
 
 

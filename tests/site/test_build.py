@@ -695,10 +695,15 @@ def test_pdf_and_code_links_are_named_with_their_entry(built: tuple[site_build.S
     by a copy of the title (two copies per entry were a tenth of a big page)."""
     site, folder = built
     page = (folder / "out" / "index.html").read_text(encoding="utf-8")
-    texts = {key: unescape(text) for key, text in re.findall(r'<(?:a|span) [^>]*?\bid="([^"]+)"[^>]*>([^<]*)<', page)}
+    texts = {
+        key: unescape(text)
+        for key, text in re.findall(r'<(?:a|span) [^>]*?\bid="([^"]+)"[^>]*>([^<]*)<', page)
+    }
     links = [
         (href, " ".join(texts[ref] for ref in refs.split()), text)
-        for href, refs, text in re.findall(r'<a href="([^"]*)" aria-labelledby="([^"]*)">(pdf|code)</a>', page)
+        for href, refs, text in re.findall(
+            r'<a href="([^"]*)" aria-labelledby="([^"]*)">(pdf|code)</a>', page
+        )
     ]
     expected = [(e.pdf_url, f"PDF: {e.title}", "pdf") for e in site.entries if e.pdf_url]
     expected += [(e.code_url, f"Code: {e.title}", "code") for e in site.entries if e.code_url]
