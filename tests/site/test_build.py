@@ -761,3 +761,31 @@ def test_the_search_box_carries_its_examples_shorter_forms(built: tuple[site_bui
     attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', box[0]))
     assert unescape(attrs["placeholder"]) == "e.g. alpha one, or 2405.00732"
     assert unescape(attrs["data-examples"]).split("\n") == ["e.g. alpha one", "e.g. 2405.00732"]
+
+
+def test_the_search_boxs_examples_and_link_words_are_escaped(tmp_path: Path) -> None:
+    """A subsection's title becomes the search box's example (placeholder and data-examples), and
+    the pdf and code labels' words are on the page once: markup and quotes in them stay text."""
+    config = tmp_path / "config"
+    shutil.copytree(fixture.CONFIG, config)
+    hostile = 'Alpha "One" </script><b>x</b> & co'
+    text = (config / "taxonomy.yml").read_text(encoding="utf-8")
+    text = text.replace("        title: Alpha One\n", f"        title: '{hostile}'\n")
+    text += "labels:\n  pdf_of: '<i>PDF</i> \"{title}\" &'\n"
+    (config / "taxonomy.yml").write_text(text, encoding="utf-8")
+    taxonomy = load_taxonomy(config)
+    catalog = catalog_io.parse(
+        "# T\n\n## Alpha Methods\n\n- [A Paper](https://arxiv.org/abs/2401.00001)\n", taxonomy
+    )
+    site_build.build(catalog, taxonomy, tmp_path / "out", now=NOW)
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert "<b>x</b>" not in html and "<i>PDF</i>" not in html
+    box = re.search(r'<input id="q"[^>]*>', html)
+    assert box is not None
+    attrs = dict(re.findall(r'([\w-]+)="([^"]*)"', box[0]))
+    assert unescape(attrs["placeholder"]) == f"e.g. {hostile.lower()}, or 2405.00732"
+    assert unescape(attrs["data-examples"]).split("\n") == [f"e.g. {hostile.lower()}", "e.g. 2405.00732"]
+    words = re.search(
+        r'<span id="pdf-name" hidden>([^<]*)</span><span id="pdf-name-end" hidden>([^<]*)</span>', html
+    )
+    assert words is not None and [unescape(w) for w in words.groups()] == ['<i>PDF</i> "', '" &']
