@@ -13,18 +13,23 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from bot.core import catalog_io
 from bot.site import build as site_build
+from bot.site.papers import read_papers
 from bot.site.search import Filters, query_terms, tokenize
 
 from . import fixture
 from .pages import SEARCH_LABEL, expected_ids, settle, visible_ids
 
 try:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Browser, Page, Route
 except ImportError as exc:  # pragma: no cover - the test extra installs playwright
     raise RuntimeError("playwright is missing: pip install -e '.[test]'") from exc
 
@@ -81,9 +86,12 @@ def _short_matches(built: site_build.Site, query: str) -> set[int]:
     return kept
 
 
-def _open_slowly(browser: Browser, url: str, go: threading.Event) -> Page:
-    """The page, its head in and its list still coming when the worker starts; then the rest."""
+def _open_slowly(browser: Browser, url: str, go: threading.Event, held: list[Route] | None = None) -> Page:
+    """The page, its head in and its list still coming when the worker starts; then the rest
+    (abstracts.json's request into ``held`` when given: the titles stay the index)."""
     page = browser.new_context(viewport={"width": 1100, "height": 900}).new_page()
+    if held is not None:
+        page.route("**/abstracts.json", lambda route: held.append(route))
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(url, wait_until="commit")
@@ -95,26 +103,55 @@ def _open_slowly(browser: Browser, url: str, go: threading.Event) -> Page:
     return page
 
 
+@pytest.fixture(scope="module")
+def big_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[site_build.Site, Path]:
+    """1,200 entries: site.js sends their text to the worker in slices of 500."""
+    folder = tmp_path_factory.mktemp("site-slow")
+    catalog_path, papers_path = fixture.write(folder / "src", 1200)
+    taxonomy = fixture.load_taxonomy()
+    built, _ = site_build.build(
+        catalog_io.read_catalog(catalog_path, taxonomy),
+        taxonomy,
+        folder / "out",
+        papers=read_papers(papers_path),
+        now=datetime(2026, 1, 2, tzinfo=UTC),
+    )
+    return built, folder / "out"
+
+
 def test_a_page_still_downloading_indexes_its_own_text_not_search_json(
-    browser: Browser, site: tuple[site_build.Site, Path]
+    browser: Browser, big_site: tuple[site_build.Site, Path]
 ) -> None:
     """The worker is started while the page downloads: search.json is never asked for, the
     page's own text is what search.json holds (hostile titles, authors and venues included),
-    and a search of titles, authors, a venue and an arXiv id shows what bot.site.search selects."""
-    built, out = site
+    and a search of titles, authors, a venue and an arXiv id (of the last slice's entries too)
+    shows what bot.site.search selects."""
+    built, out = big_site
     with serve_held(out) as (url, go, asked):
-        page = _open_slowly(browser, url, go)
+        page = _open_slowly(browser, url, go, held=[])
         docs = json.loads((out / "search.json").read_text(encoding="utf-8"))
         assert page.evaluate("window.catalogPageDocs()") == docs
         assert any(d["title"] == fixture.HOSTILE_TITLE for d in docs)
         assert any(d.get("venue") == fixture.HOSTILE_VENUE for d in docs)
         assert "/search.json" not in asked and "/abstracts.json" not in asked
         box = page.get_by_label(SEARCH_LABEL)
-        for query in ("breaking", "conf 2024", built.entries[3].arxiv_id or "", built.entries[7].authors[0]):
+        last = next(e for e in reversed(built.entries) if e.arxiv_id and e.authors)
+        assert last.index >= 1000  # in the third slice
+        queries = (
+            "breaking",
+            "conf 2024",
+            built.entries[3].arxiv_id,
+            last.arxiv_id,
+            last.authors[0],
+            last.title,
+        )
+        for query in queries:
+            assert query
             box.fill(query)
-            wanted = _short_matches(built, query)  # no abstracts yet: the short fields' matches
+            wanted = _short_matches(built, query)  # abstracts held: the short fields' matches
             settle(page, len(wanted))
-            assert set(visible_ids(page)) == wanted and wanted, query
+            shown = set(visible_ids(page))  # the first RESULTS_LIMIT of them, "Show all" for the rest
+            assert shown <= wanted and len(shown) == min(len(wanted), site_build.RESULTS_LIMIT) > 0, query
             assert wanted <= expected_ids(built, Filters(query=query))
         page.context.close()
 
@@ -151,6 +188,6 @@ def test_a_page_downloaded_whole_before_its_head_runs_still_uses_search_json(
     page.on("request", lambda request: asked.append(request.url.rsplit("/", 1)[-1]))
     page.goto(base_url)
     page.wait_for_selector("html[data-indexed='1']", timeout=10_000)
-    assert page.evaluate("window.catalogSearch.fromPage") is False
+    assert not page.evaluate("window.catalogSearch.fromPage")  # (site.js may have started it)
     assert asked.count("search.json") == 1 and asked.count("abstracts.json") == 1
     page.context.close()

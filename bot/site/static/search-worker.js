@@ -22,9 +22,10 @@ function fetchJSON(url) {
 // search.json (next to the page, which is next to static/) is asked for at once, while MiniSearch
 // loads and before the page's init message comes: init takes it when it names the same file.
 // Started as "search-worker.js#page" (the page was still downloading), it asks for nothing: the
-// page sends the same fields, read from its entries, once it is in ({type: "docs", docs}).
+// page sends the same fields, read from its entries, once it is in ({type: "docs", docs, last}).
 var SEARCH_JSON = new URL("../search.json", self.location.href).href;
 var fromPage = null;
+var pageDocs = [];
 var searchJSON = self.location.hash === "#page"
   ? new Promise(function (resolve) { fromPage = resolve; })
   : fetchJSON(SEARCH_JSON);
@@ -218,7 +219,10 @@ function loadAbstracts(url) {
 self.onmessage = function (event) {
   var message = event.data;
   if (message.type === "init") init(message);
-  else if (message.type === "docs" && fromPage) fromPage(message.docs);
+  else if (message.type === "docs" && fromPage) {
+    pageDocs = pageDocs.concat(message.docs);  // in slices, the last one marked
+    if (message.last) fromPage(pageDocs);
+  }
   else if (message.type === "abstracts") loadAbstracts(message.url);
   else if (message.type === "search") {
     if (index) answer(message); else waiting = message;
