@@ -26,6 +26,7 @@ function fetchJSON(url) {
 var SEARCH_JSON = new URL("../search.json", self.location.href).href;
 var fromPage = null;
 var pageDocs = [];
+var pageIndex = null;  // the short index the page's slices are added to (init makes it)
 var searchJSON = self.location.hash === "#page"
   ? new Promise(function (resolve) { fromPage = resolve; })
   : fetchJSON(SEARCH_JSON);
@@ -188,10 +189,12 @@ function init(message) {
   letters = options.letters || {};
   if (Object.keys(letters).length) LETTER = new RegExp("[" + Object.keys(letters).join("") + "]", "gu");
   var docsLoaded = message.url === SEARCH_JSON || fromPage ? searchJSON : fetchJSON(message.url);
+  // Without abstracts to come, the short fields are the whole index. The page's own text is
+  // indexed slice by slice as it comes (while the page reads the next), search.json at once.
+  var built = newIndex(options, message.abstractsLater ? options.shortFields : options.fields);
+  if (fromPage) pageIndex = built;
   docsIndexed = docsLoaded.then(function (docs) {
-    // Without abstracts to come, the short fields are the whole index.
-    var built = newIndex(options, message.abstractsLater ? options.shortFields : options.fields);
-    built.addAll(docs);
+    if (!fromPage) built.addAll(docs);
     ready(built, message.abstractsLater ? "short" : "full", start, docs.length);
     return { docs: docs, start: start };
   });
@@ -221,6 +224,7 @@ self.onmessage = function (event) {
   if (message.type === "init") init(message);
   else if (message.type === "docs" && fromPage) {
     pageDocs = pageDocs.concat(message.docs);  // in slices, the last one marked
+    if (pageIndex) pageIndex.addAll(message.docs);
     if (message.last) fromPage(pageDocs);
   }
   else if (message.type === "abstracts") loadAbstracts(message.url);
