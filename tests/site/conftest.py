@@ -24,10 +24,9 @@ except ImportError as exc:  # pragma: no cover - the test extra installs playwri
 N_PAPERS = 60
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[site_build.Site, Path]:
-    folder = tmp_path_factory.mktemp("site-browser")
-    catalog_path, papers_path = fixture.write(folder / "src", N_PAPERS)
+def built_site(folder: Path, papers: int) -> tuple[site_build.Site, Path]:
+    """The fixture catalog of ``papers`` papers (with its paper store), built into folder/out."""
+    catalog_path, papers_path = fixture.write(folder / "src", papers)
     taxonomy = fixture.load_taxonomy()
     built, _ = site_build.build(
         catalog_io.read_catalog(catalog_path, taxonomy),
@@ -37,6 +36,11 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[site_build.Site, Pat
         now=datetime(2026, 1, 2, tzinfo=UTC),
     )
     return built, folder / "out"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> tuple[site_build.Site, Path]:
+    return built_site(tmp_path_factory.mktemp("site-browser"), N_PAPERS)
 
 
 @pytest.fixture(scope="module")

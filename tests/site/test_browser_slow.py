@@ -13,19 +13,17 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.core import catalog_io
 from bot.site import build as site_build
-from bot.site.papers import read_papers
 from bot.site.search import Filters, query_terms, tokenize
 
 from . import fixture
+from .conftest import built_site
 from .pages import SEARCH_LABEL, expected_ids, settle, visible_ids
 
 try:
@@ -106,17 +104,7 @@ def _open_slowly(browser: Browser, url: str, go: threading.Event, held: list[Rou
 @pytest.fixture(scope="module")
 def big_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[site_build.Site, Path]:
     """1,200 entries: site.js sends their text to the worker in slices of 500."""
-    folder = tmp_path_factory.mktemp("site-slow")
-    catalog_path, papers_path = fixture.write(folder / "src", 1200)
-    taxonomy = fixture.load_taxonomy()
-    built, _ = site_build.build(
-        catalog_io.read_catalog(catalog_path, taxonomy),
-        taxonomy,
-        folder / "out",
-        papers=read_papers(papers_path),
-        now=datetime(2026, 1, 2, tzinfo=UTC),
-    )
-    return built, folder / "out"
+    return built_site(tmp_path_factory.mktemp("site-slow"), 1200)
 
 
 def test_a_page_still_downloading_indexes_its_own_text_not_search_json(
