@@ -50,6 +50,23 @@ class JoinWords(argparse.Action):
         setattr(namespace, self.dest, ",".join(str(w) for w in words))
 
 
+REPO_DEFAULT_HELP = "the folder of the nearest config/ up, else the current one"
+
+
+def add_repo_argument(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--repo PATH``: ``what``, by default the root of the list whose config/ is read (see
+    ``repo_root``)."""
+    parser.add_argument("--repo", type=Path, help=f"{what} (default: {REPO_DEFAULT_HELP})")
+
+
+def repo_root(path: Path | None) -> Path:
+    """``--repo``, else the folder of the config/ the run reads: from docs/, the list's root, so
+    that its cache, state and store are the root's, not new ones in docs/."""
+    from bot.core.locations import repository_root
+
+    return path if path is not None else repository_root()
+
+
 def catalog_file(path: Path | None, config_dir: Path | None = None) -> Path:
     """``path``, else the catalog every job reads (``catalog`` of config/poll.yml): a list adopted
     with ``init --catalog docs/list.md`` is linted, counted and published without naming it. The

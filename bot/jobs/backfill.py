@@ -30,7 +30,6 @@ import sys
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot import config
@@ -39,7 +38,6 @@ from bot.core.branches import BranchNames
 from bot.core.candidates import lessons, select_candidates
 from bot.core.catalog import Catalog
 from bot.core.catalog_parse import parse
-from bot.core.locations import repository_root
 from bot.core.paper import Paper
 from bot.core.proposals import PollSettings, Proposal, TrainScorer, proposal_for
 from bot.core.taxonomy import Taxonomy
@@ -47,7 +45,7 @@ from bot.core.venues import VenueTable
 from bot.errors import BotError, ConfigError
 from bot.forge.actions import add_local_option, append_step_summary, services_from_args
 from bot.forge.protocols import Forge, ProposalResult, propose_redone_once, read_default_catalog
-from bot.jobs import JoinWords
+from bot.jobs import JoinWords, add_repo_argument, repo_root
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi
 from bot.sources.arxiv_search import (
@@ -271,12 +269,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="arXiv categories separated by commas or spaces (default: config/papers.yml)",
     )
     parser.add_argument("--dry-run", action="store_true", help="print what would be proposed per section")
-    parser.add_argument(
-        "--repo",
-        type=Path,
-        help="the git repository, and the state file's folder (default: the folder of the nearest "
-        "config/ up, else the current one)",
-    )
+    add_repo_argument(parser, "the git repository, and the state file's folder")
     parser.add_argument("--catalog", help="the catalog path relative to the repository root")
     parser.add_argument("--repository", help="owner/name (default: $GITHUB_REPOSITORY)")
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
@@ -289,7 +282,7 @@ def main(
     clock: Callable[[], datetime.date] = datetime.date.today,
 ) -> int:
     env = dict(os.environ)
-    args.repo = args.repo if args.repo is not None else repository_root()  # from docs/: the list's
+    args.repo = repo_root(args.repo)  # from docs/: the list's
     papers_config = config.load("papers")
     catalog_path = args.catalog or config.catalog_path()
     settings = BackfillSettings.from_config(

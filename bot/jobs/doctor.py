@@ -27,6 +27,7 @@ import yaml
 from bot import config
 from bot.core import templates, yaml_aliases
 from bot.core.keyword_edits import KEYWORDS_PATH
+from bot.core.locations import repository_root
 from bot.errors import BotError
 from bot.forge.actions import build_services
 from bot.forge.branch_filters import names_tags_only, push_runs_for_file, push_runs_on
@@ -371,8 +372,9 @@ def push_settings(path: Path) -> Any:
 
 
 def main(args: argparse.Namespace) -> int:
-    problems = local_problems(os.environ, args.repository, Path.cwd())
-    workflows = bot_workflows(Path.cwd())
+    root = repository_root()  # from docs/: the list's catalog and workflows
+    problems = local_problems(os.environ, args.repository, root)
+    workflows = bot_workflows(root)
     # warned, not failed: a step may need the permission; a list may not use /teach
     cautions = permission_warnings(workflows) + pin_warnings(workflows) + teach_path_warnings(workflows)
     if not os.environ.get("GITHUB_TOKEN") or not (args.repository or os.environ.get("GITHUB_REPOSITORY")):
@@ -386,6 +388,6 @@ def main(args: argparse.Namespace) -> int:
     checks = evaluate(report, settings)
     repository = next((c for c in checks if c.id == "repository"), None)
     if repository:
-        problems += branch_problems(bot_workflows(Path.cwd()), repository.facts.get("default_branch"))
+        problems += branch_problems(workflows, repository.facts.get("default_branch"))
     print(report_text(report, checks, settings, problems, cautions))
     return 1 if problems or any(check.status == "fail" for check in checks) else 0

@@ -27,7 +27,6 @@ import time
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from bot import config
@@ -36,7 +35,6 @@ from bot.core.catalog import Catalog, own_id
 from bot.core.catalog_io import read_catalog, read_store_text, write_catalog, write_store
 from bot.core.catalog_parse import parse
 from bot.core.enrichment import Change, EnrichSettings, enrich_catalog, enrich_edit, two_ids
-from bot.core.locations import repository_root
 from bot.core.markdown import cell
 from bot.core.paper import Paper
 from bot.core.paper_store import PaperRecord, Store
@@ -45,7 +43,7 @@ from bot.core.venues import VenueTable
 from bot.errors import BotError, CatalogError, SourceError
 from bot.forge.actions import append_step_summary
 from bot.forge.protocols import Forge
-from bot.jobs import SUMMARY_ROWS, add_max_rows_argument
+from bot.jobs import SUMMARY_ROWS, add_max_rows_argument, add_repo_argument, repo_root
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi, batches, record_from_result
 
@@ -346,11 +344,7 @@ def summary(result: Result, settings: Settings, dry_run: bool, max_rows: int = S
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--catalog", help="the catalog path (default: config/poll.yml 'catalog')")
     parser.add_argument("--store", help="the paper store (default: config/papers.yml store.path)")
-    parser.add_argument(
-        "--repo",
-        type=Path,
-        help="the repository root (default: the folder of the nearest config/ up, else the current one)",
-    )
+    add_repo_argument(parser, "the repository root")
     parser.add_argument("--dry-run", action="store_true", help="fetch and print the changes; write nothing")
     add_max_rows_argument(parser, "the table of changes")
 
@@ -360,7 +354,7 @@ def main(args: argparse.Namespace) -> int:
     settings = Settings.from_config(papers)
     if args.store:
         settings = dataclasses.replace(settings, store_path=args.store)
-    repo = args.repo if args.repo is not None else repository_root()  # from docs/: the list's files
+    repo = repo_root(args.repo)  # from docs/: the list's files
     catalog_path = repo / (args.catalog or config.catalog_path())
     store_path = repo / settings.store_path
     taxonomy = config.load_taxonomy()

@@ -46,6 +46,7 @@ from bot.core.templates import render
 from bot.errors import BotError, SourceError
 from bot.forge.actions import add_local_option, append_step_summary, services_from_args
 from bot.forge.protocols import IssueTracker, PullRequest, TrackedIssue, read_default_catalog
+from bot.jobs import add_repo_argument, repo_root
 from bot.scoring.emerging import (
     NearMiss,
     RisingTerm,
@@ -275,7 +276,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--dry-run", action="store_true", help="print the issue body; publish nothing")
     parser.add_argument("--output", type=Path, help="also write the issue body to this file")
-    parser.add_argument("--repo", type=Path, default=Path.cwd(), help="the git repository (local-git mode)")
+    add_repo_argument(parser, "the git repository (local-git mode), whose scorer cache the run uses")
     parser.add_argument("--repository", help="owner/name (default: $GITHUB_REPOSITORY)")
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
     add_local_option(parser)
@@ -298,6 +299,7 @@ def main(
     if args.output:
         refuse_unwritable(args.output)  # before a week of papers is read and scored
     env = dict(os.environ)
+    args.repo = repo_root(args.repo)  # from docs/: the list's scorer cache
     poll = config.load("poll")
     settings = NewTopicsSettings.from_config(poll)
     catalog_path = config.catalog_path()

@@ -15,6 +15,7 @@ from pathlib import Path
 from bot.errors import BotError
 from bot.jobs import CATALOG_DEFAULT_HELP, catalog_file
 
+DEFAULT_OUTPUT = "_site"
 DEFAULT_PAPERS = Path("data/papers.jsonl")  # config/papers.yml's default store.path
 log = logging.getLogger(__name__)
 
@@ -24,8 +25,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--output",
         "-o",
         type=Path,
-        default=Path("_site"),
-        help="folder to write the site into (default: _site)",
+        default=None,
+        help=f"folder to write the site into (default: {DEFAULT_OUTPUT} in the list's root)",
     )
     parser.add_argument(
         "--catalog",
@@ -70,10 +71,13 @@ def store_path(catalog: Path | None, config_dir: Path | None) -> Path:
 def main(args: argparse.Namespace) -> int:
     from bot.config import load_taxonomy
     from bot.core.catalog_io import read_catalog, refuse_folder
+    from bot.core.locations import in_repository
     from bot.core.text import counted
     from bot.site.build import build
     from bot.site.papers import read_papers
 
+    if args.output is None:
+        args.output = in_repository(DEFAULT_OUTPUT)  # from docs/: the list's _site/, not docs/_site/
     if args.output.exists() and not args.output.is_dir():
         raise BotError(f"{args.output} is a file: pass --output with the folder to write the site into")
     if args.chart is not None:

@@ -32,6 +32,7 @@ from bot.core.catalog_parse import parse
 from bot.core.entry import Entry
 from bot.core.import_mapping import MAPPING, ImportMapping, Rule, mapping_from
 from bot.core.import_merge import Candidate, Merge, Record, best_placement, merge, record_entry
+from bot.core.locations import in_repository
 from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted, terminal_text
@@ -278,7 +279,7 @@ def _apply_suggestions(
     unmapped = {(r.name, heading) for r in result.reports for heading in r.no_rule}
     titles = import_suggest.unmapped_headings(sources, unmapped)
     # Never the output: a second run would learn from what the first wrote, and differ.
-    repository_catalog = Path(config.load("poll")["catalog"])
+    repository_catalog = in_repository(config.catalog_path())  # from docs/: the list's
     learn_from = [] if same_file(repository_catalog, args.output) else [repository_catalog]
     catalog = import_suggest.catalog_for_routing(learn_from, result.text(taxonomy), taxonomy)
     suggestions = import_suggest.suggest(titles, taxonomy, catalog, config.load("keywords"))
@@ -313,7 +314,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="curated lists to import (markdown or rendered text)",
     )
     parser.add_argument(
-        "--output", type=Path, default=Path("catalog.md"), help="the catalog to write (default: catalog.md)"
+        "--output", type=Path, help="the catalog to write (default: catalog.md in the list's root)"
     )
     parser.add_argument("--dry-run", action="store_true", help="print the report without writing the catalog")
     parser.add_argument(
@@ -356,6 +357,8 @@ def load_mapping(taxonomy: Taxonomy, directory: Path | None = None) -> ImportMap
 
 def main(args: argparse.Namespace, out: TextIO | None = None) -> int:
     out = out or sys.stdout
+    if args.output is None:
+        args.output = in_repository("catalog.md")  # from docs/: the list's, not docs/catalog.md
     refuse_overwriting_a_list(args.files, args.output, args.replace or args.dry_run)
     taxonomy = config.load_taxonomy()
     mapping = load_mapping(taxonomy)

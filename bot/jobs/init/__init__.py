@@ -40,6 +40,7 @@ from bot.core.repo_files import with_generated_ignored, with_store_marked
 from bot.core.text import terminal_text
 from bot.errors import BotError, ConfigError
 from bot.forge.workflow_files import WORKFLOWS_DIR, bot_workflows
+from bot.jobs import add_repo_argument, repo_root
 from bot.jobs.init.files import (
     DEFAULT_CATALOG,
     Written,
@@ -72,12 +73,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         metavar="LIST",
         help="an existing awesome list (markdown or text) in any format `import` reads",
     )
-    parser.add_argument(
-        "--repo",
-        type=Path,
-        default=Path.cwd(),
-        help="the repository to scaffold (default: the current directory)",
-    )
+    add_repo_argument(parser, "the repository to scaffold")
     parser.add_argument("--title", help="the catalog's title (default: the list's `#` heading)")
     parser.add_argument(
         "--catalog",
@@ -152,6 +148,7 @@ def main(args: argparse.Namespace) -> int:
     from bot.jobs.import_lists import same_file
 
     source: Path = args.source
+    args.repo = repo_root(args.repo)  # from docs/ of a list: the list's root, not docs/config/
     if args.categories:  # one tuple per word given: their union, in order
         args.categories = tuple(dict.fromkeys(c for cats in args.categories for c in cats))
     categories: tuple[str, ...] = args.categories or DEFAULT_CATEGORIES

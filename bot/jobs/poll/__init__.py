@@ -35,7 +35,7 @@ from bot.errors import BotError, DuplicateEntryError, ForgeError
 from bot.forge.actions import add_local_option, append_step_summary, build_services
 from bot.forge.local_git import LocalGitForge
 from bot.forge.protocols import ChangeRequest, Forge, PullRequest, propose_redone_once
-from bot.jobs import JoinWords
+from bot.jobs import JoinWords, add_repo_argument, repo_root
 from bot.jobs.poll.inputs import catalog_from_forge, load_papers, mark_replaced, note_uncommitted
 from bot.jobs.poll.plan import PollReport
 
@@ -209,12 +209,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--dry-run", action="store_true", help="score and print the would-be PRs; create no branch or PR"
     )
-    parser.add_argument(
-        "--repo",
-        type=Path,
-        default=Path.cwd(),
-        help="the git repository (local-git mode; default: the current directory)",
-    )
+    add_repo_argument(parser, "the git repository, whose cache and paper store the run uses")
     parser.add_argument("--catalog", help="the catalog path relative to the repository root")
     add_local_option(parser)
     # the global --verbose (bot/__main__.py) also prints each pull request's body and diff
@@ -223,6 +218,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def main(args: argparse.Namespace) -> int:
     env = dict(os.environ)
+    args.repo = repo_root(args.repo)  # from docs/: the list's cache and paper store
     data = config.load("poll")
     if args.catalog and (problem := catalog_path_problem(args.catalog, "--catalog")):
         raise BotError(problem)

@@ -26,7 +26,6 @@ import logging
 import os
 from collections import Counter
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 
 from bot import config
@@ -46,6 +45,7 @@ from bot.core.taxonomy import Taxonomy
 from bot.errors import ForgeError
 from bot.forge.actions import add_local_option, append_step_summary, services_from_args
 from bot.forge.protocols import ChangeRequest, Forge, PullRequest, read_default_catalog
+from bot.jobs import add_repo_argument, repo_root
 from bot.jobs.refresh.other_prs import (
     EDITED_BY_HAND,
     NO_BASE,
@@ -291,14 +291,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--dry-run", action="store_true", help="say what would happen, change nothing")
     parser.add_argument("--repository", help="owner/name (default: $GITHUB_REPOSITORY)")
     parser.add_argument("--api-url", help="GitHub API base URL (default: $GITHUB_API_URL or api.github.com)")
-    parser.add_argument(
-        "--repo", type=Path, default=Path.cwd(), help="the git repository in local-git mode (no GITHUB_TOKEN)"
-    )
+    add_repo_argument(parser, "the git repository in local-git mode (no GITHUB_TOKEN)")
     add_local_option(parser)
 
 
 def main(args: argparse.Namespace) -> int:
     env = dict(os.environ)
+    args.repo = repo_root(args.repo)
     catalog_path = args.catalog or config.catalog_path()
     taxonomy = config.load_taxonomy()
     forge = services_from_args(env, args, catalog_path).forge("refresh", dry_run=args.dry_run)
