@@ -91,7 +91,13 @@ def main(args: argparse.Namespace) -> int:
         configured = store_path(given, args.config_dir)
         papers_path = configured if configured.exists() else None
     papers = read_papers(papers_path) if papers_path is not None else None
-    site, written = build(catalog, taxonomy, args.output, papers=papers, chart_path=args.chart)
+    try:
+        site, written = build(catalog, taxonomy, args.output, papers=papers, chart_path=args.chart)
+    except OSError as exc:  # a permission, a symlink loop, a full disk: a traceback (exit 3) before
+        raise BotError(
+            f"cannot write {exc.filename} ({exc.strerror or type(exc).__name__}): pass --output "
+            "(and --chart) with a place you can write"
+        ) from exc
     store = (
         f"; {counted(site.with_abstract, 'abstract')} from {papers_path}"
         if papers_path is not None

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bot.core import arxiv_ids
-from bot.core.text import cap, numbered_lines
+from bot.core.text import cap, numbered_lines, unreadable
 from bot.errors import BotError
 
 MAX_ABSTRACT = 5000
@@ -54,6 +54,8 @@ def read_papers(path: Path) -> dict[str, Paper]:
         raise PaperStoreError(f"{path} is a folder: pass --papers with the paper store file") from exc
     except UnicodeDecodeError as exc:
         raise PaperStoreError(f"{path} is not UTF-8 text ({exc})") from exc
+    except OSError as exc:  # its permissions, a symlink loop
+        raise PaperStoreError(f"{unreadable(path, exc)}: pass --papers with a paper store you can read") from exc
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue

@@ -43,6 +43,13 @@ def closed_port() -> int:
         return int(probe.getsockname()[1])
 
 
+def symlink_loop(folder: Path) -> Path:
+    """``loop.md`` -> ``loop2.md`` -> ``loop.md``: a path every read and write of fails (ELOOP)."""
+    (folder / "loop2.md").symlink_to("loop.md")
+    (folder / "loop.md").symlink_to("loop2.md")
+    return folder / "loop.md"
+
+
 def first_line(text: str, needle: str) -> str:
     return next(line for line in text.splitlines() if needle in line)
 
@@ -79,6 +86,10 @@ def cases(
 
     code, out = run(["stats", str(misspelled)], capsys)
     found.append(("`stats` of that catalog", code, first_line(out, "warning:")))
+
+    loop = symlink_loop(tmp_path)
+    code, out = run(["lint", str(loop)], capsys)
+    found.append(("`lint` of a catalog that is a symlink loop", code, first_line(out, "cannot be read")))
 
     prose = tmp_path / "notes.md"
     prose.write_text("# Notes\n\nNo list in here, only prose.\n", encoding="utf-8")
@@ -245,6 +256,7 @@ def test_every_bad_input_gets_one_clear_message(
     )
     assert "learned part is weak" in by_input["`score` against a catalog of 4 entries"][1]
     assert all(by_input[k][0] == 1 for k in by_input if k.startswith("`validate-config"))
+    assert by_input["`lint` of a catalog that is a symlink loop"][0] == 1
     assert "learned part is off" in by_input["`score` with a background of 5 papers"][1]
     offline = "`check-links` with no network (every link refused)"
     assert all(by_input[k][0] == 1 for k in by_input if k.startswith("`check-links") and k != offline)
@@ -318,3 +330,40 @@ def test_writes_keep_the_files_mode(tmp_path: Path, capsys: pytest.CaptureFixtur
     finally:
         os.umask(umask)
     capsys.readouterr()
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["lint", "LOOP"],
+        ["lint", "--store", "LOOP", "CATALOG"],
+        ["stats", "LOOP"],
+        ["site", "--catalog", "LOOP", "--output", "SITE"],
+        ["site", "--papers", "LOOP", "--catalog", "CATALOG", "--output", "SITE"],
+        ["site", "--chart", "LOOP", "--catalog", "CATALOG", "--output", "SITE"],
+        ["init", "--from", "LOOP", "--dry-run", "--repo", "TMP"],
+        ["import", "LOOP", "--dry-run"],
+        ["import", "CATALOG", "--output", "LOOP"],
+    ],
+)
+def test_a_symlink_loop_is_one_line_in_every_job(
+    command: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A path that is a symlink loop was a traceback (exit 3, "a bug") in lint (its catalog's
+    folder was resolved first), site (--papers, --chart), init --from and import (a list, or the
+    --output): one error line naming the path, exit 1, and nothing written."""
+    loop = symlink_loop(tmp_path)
+    shutil.copy(PROJECT / "catalog.md", tmp_path / "catalog.md")
+    places = {"LOOP": str(loop), "CATALOG": str(tmp_path / "catalog.md"), "SITE": str(tmp_path / "site")}
+    places["TMP"] = str(tmp_path)
+    code, out = run([places.get(word, word) for word in command], capsys)
+
+    assert code == 1 and "Traceback" not in out
+    assert [line for line in out.splitlines() if line.startswith("error:")] == [
+        next(line for line in out.splitlines() if str(loop) in line)
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name != "site") == [
+        "catalog.md",
+        "loop.md",
+        "loop2.md",
+    ]

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import logging
+import os
 import re
 import sys
 from collections import defaultdict
@@ -136,6 +137,11 @@ def write(
     if not output.parent.is_dir():
         raise CatalogError(f"cannot write {output}: the directory {output.parent} does not exist")
     refuse_folder(output)
+    if output.is_symlink() and not output.exists():  # a symlink loop was a traceback (exit 3)
+        raise CatalogError(
+            f"cannot write {output}: a symbolic link to no file (a loop, or its target is gone); pass "
+            "--output with the catalog file"
+        )
     old_text = output.read_text(encoding="utf-8") if output.exists() else ""
     text = with_own_parts(result.text(taxonomy), old_text, taxonomy)  # its badges, its Contributing
     old_ids = parse(old_text, taxonomy).arxiv_id_set()
@@ -230,7 +236,7 @@ def same_file(a: Path, b: Path) -> bool:
     """Whether two paths name one file (the same path, or links to one file)."""
     if a.exists() and b.exists():
         return a.samefile(b)
-    return a.resolve() == b.resolve()
+    return os.path.realpath(a) == os.path.realpath(b)  # not resolve(): a symlink loop is no traceback
 
 
 def refuse_overwriting_a_list(files: Sequence[Path], output: Path, allowed: bool) -> None:

@@ -37,7 +37,7 @@ from bot import config
 from bot.config_checks import check_staged, counted_problems
 from bot.core.issue_form import FORM_PATH
 from bot.core.repo_files import with_generated_ignored, with_store_marked
-from bot.core.text import terminal_text
+from bot.core.text import terminal_text, unreadable
 from bot.errors import BotError, ConfigError
 from bot.forge.workflow_files import WORKFLOWS_DIR, bot_workflows
 from bot.jobs import add_repo_argument, repo_root
@@ -161,6 +161,8 @@ def main(args: argparse.Namespace) -> int:
             f"{source}: cannot read the list ({exc.__class__.__name__}): pass the "
             "path of an awesome list's README (markdown or text)"
         ) from exc
+    except OSError as exc:  # its permissions, a symlink loop
+        raise BotError(f"{unreadable(source, exc)}: check the list's file and its permissions") from exc
     if args.catalog is None:  # a rerun keeps the catalog every job reads, not a second one
         poll_yml = args.repo / "config" / "poll.yml"
         args.catalog = (

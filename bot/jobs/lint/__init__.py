@@ -13,6 +13,7 @@ The job and the checks of entries and duplicates are here; the checks of heading
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import TextIO
@@ -314,9 +315,12 @@ def main(args: argparse.Namespace) -> int:
     args.file = catalog_file(args.file)
     if args.store is not None and not args.store.is_file():  # the default store may not exist yet
         what = "a folder" if args.store.is_dir() else "no such file"
+        if args.store.is_symlink() and not args.store.is_dir():
+            what = "a symbolic link to no file (a loop, or its target is gone)"
         raise BotError(
             f"--store {args.store}: {what}; pass the paper store's path (data/papers.jsonl), "
             "or leave --store out for the one config/papers.yml names"
         )
-    store = args.store or args.file.resolve().parent / config.load("papers")["store"]["path"]
+    # realpath, not resolve(): a symlink loop is then the catalog's one-line read error, not a traceback
+    store = args.store or Path(os.path.realpath(args.file)).parent / config.load("papers")["store"]["path"]
     return run(args.file, load_taxonomy(), sys.stdout, store)

@@ -20,6 +20,7 @@ from bot.core.import_merge import Candidate
 from bot.core.matching import title_key
 from bot.core.taxonomy import Section, Taxonomy
 from bot.core.text import not_utf8 as where_not_utf8
+from bot.core.text import unreadable
 from bot.errors import SourceError
 from bot.sources.lists import Fields, SourceItem, Unreadable, extract, github_repo, read_items
 from bot.sources.lists.formats import is_catalog_line
@@ -189,6 +190,8 @@ def read_sources(paths: Sequence[Path]) -> list[Source]:
             raise SourceError(f"{path} is a folder: pass the list's markdown file (e.g. README.md)") from exc
         except UnicodeDecodeError as exc:
             raise not_utf8(path, exc) from exc
+        except OSError as exc:  # its permissions, a symlink loop
+            raise SourceError(f"{unreadable(path, exc)}: check the list's file and its permissions") from exc
     return sources
 
 
