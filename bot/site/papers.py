@@ -55,7 +55,7 @@ def read_papers(path: Path) -> dict[str, Paper]:
     except UnicodeDecodeError as exc:
         raise PaperStoreError(f"{path} is not UTF-8 text ({exc})") from exc
     except OSError as exc:  # its permissions, a symlink loop
-        raise PaperStoreError(f"{unreadable(path, exc)}: pass --papers with a paper store you can read") from exc
+        raise PaperStoreError(f"{unreadable(path, exc)}: pass --papers with a store you can read") from exc
     for number, line in enumerate(lines, 1):
         if not line.strip():
             continue
