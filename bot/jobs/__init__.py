@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from bot.core.catalog import Catalog
 
 CATALOG_DEFAULT_HELP = "`catalog` of config/poll.yml, catalog.md"
 
@@ -75,3 +79,37 @@ def catalog_file(path: Path | None, config_dir: Path | None = None) -> Path:
     from bot.core.locations import in_repository
 
     return path if path is not None else in_repository(config.catalog_path(config_dir))
+
+
+def no_entries_warning(catalog: Catalog, path: Path) -> str:
+    """Why ``catalog`` (read from ``path``) has no entry line to count or publish, and what to check,
+    or "" when it has one. stats and site still succeed (a new list may have no paper yet), but a
+    README or another list given by mistake, or a catalog of another config, must not read as an
+    empty catalog."""
+    from bot import config
+    from bot.core.text import counted
+
+    if any(item.entry is not None for item in catalog.listed()):
+        return ""
+    if not any(line.strip() for line in catalog.lines):
+        return f"{path} is empty: no entries; {EMPTY_HINT}"
+    if others := catalog.listed():
+        return (
+            f"{path} has no entries in the catalog's one-line format: "
+            f"{counted(len(others), 'list line is', 'list lines are')} under its sections in another format "
+            f"(e.g. line {others[0].line_number}); `python -m bot lint {path}` names them, `python -m bot "
+            "import LIST --output FILE` converts a list"
+        )
+    if not any(heading.section for heading in catalog.headings):
+        return (
+            f"{path} has no entries and none of the taxonomy's section headings: is it the catalog? "
+            f"This config's catalog is {config.catalog_path()} (`catalog` of config/poll.yml), with the "
+            "sections of config/taxonomy.yml"
+        )
+    return f"{path} has no entries: its sections are empty"
+
+
+EMPTY_HINT = (
+    "create it with `python -m bot init --from LIST` (a new list) or "
+    "`python -m bot import LIST... --output FILE`"
+)

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from bot.errors import BotError
-from bot.jobs import CATALOG_DEFAULT_HELP, catalog_file
+from bot.jobs import CATALOG_DEFAULT_HELP, catalog_file, no_entries_warning
 
 DEFAULT_OUTPUT = "_site"
 DEFAULT_PAPERS = Path("data/papers.jsonl")  # config/papers.yml's default store.path
@@ -104,6 +104,8 @@ def main(args: argparse.Namespace) -> int:
         else "; no paper store (catalog only)"
     )
     print(f"site: {counted(len(site.entries), 'entry', 'entries')} -> {written['index.html']}{store}")
+    if empty := no_entries_warning(catalog, args.catalog):
+        print(f"warning: the site lists no paper: {empty}", file=sys.stderr)
     if site.skipped:
         print(
             f"site: {site.skipped} item(s) under a section are not canonical entry lines and are "

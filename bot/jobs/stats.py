@@ -24,7 +24,7 @@ from bot.core.catalog_io import read_catalog
 from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import counted
-from bot.jobs import add_file_argument, catalog_file
+from bot.jobs import add_file_argument, catalog_file, no_entries_warning
 
 
 @dataclass(frozen=True)
@@ -176,9 +176,9 @@ def run(path: Path, taxonomy: Taxonomy, out: TextIO, as_json: bool = False) -> i
     catalog = read_catalog(path, taxonomy)
     stats = compute(catalog, taxonomy, str(path))
     missed = uncounted(catalog, taxonomy)
-    if not catalog.listed() and not missed:
-        print(f"warning: {path} has no entries (an empty catalog): nothing to count", file=sys.stderr)
-    if missed:
+    if empty := no_entries_warning(catalog, path):
+        print(f"warning: nothing to count: {empty}", file=sys.stderr)
+    elif missed:
         first = missed[0]
         heading = catalog.headings[first.heading].title if first.heading is not None else "(no heading)"
         print(

@@ -214,3 +214,61 @@ def test_links_under_footer_headings_are_neither_counted_nor_warned_about(
     assert "outside the taxonomy" not in capsys.readouterr().err
     # without footer_headings they are entries outside the taxonomy, as lint says
     assert len(stats.uncounted(catalog_parse.parse(text, taxonomy), taxonomy)) == 2
+
+
+NOT_A_CATALOG = {
+    "blank": ("\n\n", "is empty: no entries; create it with `python -m bot init --from LIST`"),
+    "a README": (
+        "# My tool\n\nIt does things.\n\n## Install\n\n- pip install it\n- run it\n",
+        "has no entries and none of the taxonomy's section headings: is it the catalog? This config's "
+        "catalog is catalog.md (`catalog` of config/poll.yml)",
+    ),
+    "a header and empty sections": (
+        "# Awesome\n\n## Quantization\n\n## Surveys\n",
+        "has no entries: its sections are empty",
+    ),
+    "another format": (
+        "# Awesome\n\n## Quantization\n\n- GPTQ (2022) https://arxiv.org/abs/2210.17323\n",
+        "has no entries in the catalog's one-line format: 1 list line is under its sections in another "
+        "format (e.g. line 5); `python -m bot lint",
+    ),
+}
+
+
+@pytest.mark.parametrize("job", ["stats", "site"])
+@pytest.mark.parametrize("kind", sorted(NOT_A_CATALOG))
+def test_a_file_that_is_no_catalog_is_a_warning_not_zero_entries(
+    job: str, kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """stats and site of a README (or another list, or a catalog of another config) said 0 entries,
+    exit 0, and nothing else: they still succeed (a new list may have no paper yet: exit codes
+    unchanged), with a warning saying why nothing was read and what to check."""
+    text, why = NOT_A_CATALOG[kind]
+    path = tmp_path / "README.md"
+    path.write_text(text, encoding="utf-8")
+    command = (
+        ["stats", str(path)]
+        if job == "stats"
+        else ["site", "--catalog", str(path), "-o", str(tmp_path / "s")]
+    )
+
+    assert cli.main(command) == 0
+
+    what = "nothing to count" if job == "stats" else "the site lists no paper"
+    assert f"warning: {what}: {path} {why}" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("job", ["stats", "site"])
+def test_a_catalog_with_entries_gets_no_such_warning(
+    job: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = PROJECT / "catalog.md"
+    command = (
+        ["stats", str(path)]
+        if job == "stats"
+        else ["site", "--catalog", str(path), "-o", str(tmp_path / "s")]
+    )
+
+    assert cli.main(command) == 0
+
+    assert "no entries" not in capsys.readouterr().err

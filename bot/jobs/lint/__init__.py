@@ -31,7 +31,7 @@ from bot.core.matching import duplicate_pairs
 from bot.core.taxonomy import Taxonomy, heading_key
 from bot.core.text import cap, counted, numbered_lines
 from bot.errors import BotError, UnknownSectionError
-from bot.jobs import add_file_argument, catalog_file
+from bot.jobs import EMPTY_HINT, add_file_argument, catalog_file
 from bot.jobs.lint.headings import heading_problems
 from bot.jobs.lint.problem import Problem
 
@@ -178,10 +178,7 @@ def _stray_link_lines(catalog: Catalog, contents: set[int]) -> list[Problem]:
 # -- the job ------------------------------------------------------------------------------------
 
 
-EMPTY = (
-    "the catalog is empty: create it with `python -m bot init --from LIST` (a new list) or "
-    "`python -m bot import LIST... --output FILE`"
-)
+EMPTY = f"the catalog is empty: {EMPTY_HINT}"
 
 
 def check(catalog: Catalog, taxonomy: Taxonomy) -> list[Problem]:
