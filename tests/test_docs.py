@@ -637,3 +637,14 @@ def test_the_readme_shows_an_entry_line_as_the_bot_writes_it() -> None:
     entry = parse_entry(line)
     assert entry is not None and render_entry(entry) == line
     assert len(entry.authors) == 3 and entry.et_al  # as a paper of four or more authors shows
+
+
+def test_the_docs_say_once_what_renaming_a_bot_branch_does() -> None:
+    """docs/github.md said that renaming a bot PR's branch closes the PR (as GitHub does), then that
+    a maintainer who renames it out of the prefix keeps the PR open, taken from the bot (as did
+    security.md and commands.md). One account: the PR is closed, a rejection; the bot's PRs outside
+    the prefix are an older ``branch_prefix``'s."""
+    pages = {page.name: page.read_text(encoding="utf-8") for page in DOCS.glob("*.md")}
+    kept_open = re.compile(r"renam\w* (?:the |its )?branch\w* out of|renamed out of the", re.IGNORECASE)
+    assert [name for name, text in pages.items() if kept_open.search(text)] == []
+    assert "renaming the branch (Branches > rename) closes the PR" in pages["github.md"]
