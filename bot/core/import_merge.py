@@ -255,22 +255,26 @@ def _votes(values: Iterable[tuple[str, Candidate]]) -> dict[str, tuple[int, int]
     return {value: (len(names), -first[value]) for value, names in files.items()}
 
 
-def _title_quality(title: str) -> tuple[bool, float, int]:
+def _title_quality(candidate: Candidate) -> tuple[bool, bool, float, int]:
+    """A catalog's own line first (merging a list into the catalog keeps the catalog's titles:
+    arXiv's, or a maintainer's), then at least four words, then the better-cased."""
+    title = candidate.fields.title
     words = title.split()
     capitals = sum(1 for w in words if w[:1].isupper()) / max(1, len(words))
-    return len(words) >= 4, round(capitals, 1), len(title)
+    return candidate.fields.catalog_line, len(words) >= 4, round(capitals, 1), len(title)
 
 
 def best_title(candidates: Sequence[Candidate]) -> str:
-    """The title most lists agree on (by normalised title); ties go to the better-cased one."""
+    """The title most lists agree on (by normalised title); ties go to the catalog's own line, then
+    to the better-cased one."""
     keyed = _votes((c.key, c) for c in candidates)
-    shown: dict[str, str] = {}
+    shown: dict[str, Candidate] = {}
     for candidate in candidates:
         current = shown.get(candidate.key)
-        if current is None or _title_quality(candidate.fields.title) > _title_quality(current):
-            shown[candidate.key] = candidate.fields.title
+        if current is None or _title_quality(candidate) > _title_quality(current):
+            shown[candidate.key] = candidate
     key = max(keyed, key=lambda k: (keyed[k][0], _title_quality(shown[k]), keyed[k][1]))
-    return shown[key]
+    return shown[key].fields.title
 
 
 def _best(values: Iterable[tuple[str, Candidate]]) -> str:

@@ -51,3 +51,4 @@ class Fields:
     stars: int | None = None
     archived: bool = False
     withdrawn: bool = False
+    catalog_line: bool = False  # read from a line of that format: its title is the catalog's own

@@ -1223,6 +1223,7 @@ def test_link_bullets_read_a_venue_after_the_sentence_of_authors() -> None:
             url="https://example.org",
             description="A library for graphs. Released 2023",
             resource=True,
+            catalog_line=True,  # a tool's line as the bot writes one: read back as the catalog's
         )
     ]
 
@@ -1253,3 +1254,28 @@ def test_a_label_of_images_that_ends_in_no_link_is_read_in_linear_time() -> None
     results = [extract(item) for item in read_items("l.md", line)[0]]
     assert time.process_time() - started < 5
     assert len(results) == 1
+
+
+def test_a_list_merged_into_the_catalog_keeps_the_catalogs_titles(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`import catalog.md LIST --output catalog.md --replace` (docs/import.md's way to merge a list
+    into the catalog): a paper both give, tied one list each, took the better-cased title, so a
+    list in Title Case rewrote the catalog's line (arXiv's title, or a maintainer's). The
+    catalog's own line wins the tie; the import is then the same bytes."""
+    catalog = tmp_path / "catalog.md"
+    shutil.copy(PROJECT / "catalog.md", catalog)
+    before = catalog.read_text(encoding="utf-8")
+    title = "SnapKV: LLM Knows What You are Looking for Before Generation"
+    assert f"- [{title}](https://arxiv.org/abs/2404.14469)" in before
+    other = tmp_path / "horseee__Awesome-Efficient-LLM__kv.md"  # a name the mapping maps
+    other.write_text(
+        "# KV\n\n## KV Cache Compression\n\n"
+        "- [SnapKV: LLM Knows What You Are Looking For Before Generation](https://arxiv.org/abs/2404.14469)\n",
+        encoding="utf-8",
+    )
+
+    assert cli.main(["import", str(catalog), str(other), "--output", str(catalog), "--replace"]) == 0
+
+    assert "merged: 1" in capsys.readouterr().out
+    assert catalog.read_text(encoding="utf-8") == before

@@ -69,6 +69,7 @@ def _catalog_line(item: SourceItem, item_links: list[Link]) -> list[Fields] | No
             stars=entry.stars,
             archived=entry.archived,
             withdrawn=entry.withdrawn,
+            catalog_line=True,
         )
     ]
 
