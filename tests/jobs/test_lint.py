@@ -844,3 +844,19 @@ def test_footer_headings_hold_prose_that_lint_and_the_site_leave_alone(
     course = dataclasses.replace(VLLM, title="A Course", url="https://example.org/course")
     inserted = parsed.insert(course, "resources")
     assert inserted.render().endswith(FOOTER) and problems(inserted.render(), footers) == []
+
+
+@pytest.mark.parametrize("text", ["", "# My tool\n\nIt does things.\n"])
+def test_a_file_without_entries_is_not_offered_an_import_of_itself(
+    text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """lint of an empty file (or a README) ended with "fix them by hand (`python -m bot import
+    X --output X --replace` renders its headings ... anew)": an import of a file with no entries
+    renders nothing (and of a README, replaces it). The summary offers it only with entries."""
+    path = tmp_path / "catalog.md"
+    path.write_text(text, encoding="utf-8")
+
+    assert cli.main(["lint", str(path)]) == 1
+
+    summary = capsys.readouterr().out.splitlines()[-1]
+    assert summary.startswith(f"{path}: ") and summary.endswith("; fix them by hand")
