@@ -73,17 +73,32 @@ class RetryPolicy:
         return attempt >= self.max_attempts
 
 
+class AnswerTooLarge(httpx.RequestError):
+    """A body over the caller's ``max_bytes`` (announced, or read): an answer, not retried."""
+
+
 def read_within(
-    response: httpx.Response, deadline: float, clock: Callable[[], float], timeout: float
+    response: httpx.Response,
+    deadline: float,
+    clock: Callable[[], float],
+    timeout: float,
+    max_bytes: int | None = None,
 ) -> bytes:
     """The body of a response sent with ``stream=True``, read by ``deadline`` (on ``clock``), then
     closed. httpx's timeout bounds each read, so a server sending a byte now and then held the run
     for as long as the body lasted; past the deadline this is an ``httpx.ReadTimeout`` (a transport
-    error, retried as any timeout) saying it took longer than ``timeout`` seconds."""
-    chunks = []
+    error, retried as any timeout) saying it took longer than ``timeout`` seconds. A body over
+    ``max_bytes`` (its Content-Length, or what arrives) is ``AnswerTooLarge``, not read into memory."""
+    declared = response.headers.get("Content-Length", "")
+    chunks, size = [], 0
     try:
+        if max_bytes is not None and declared.isdigit() and int(declared) > max_bytes:
+            raise AnswerTooLarge(_too_large(int(declared), max_bytes), request=response.request)
         for chunk in response.iter_bytes():
             chunks.append(chunk)
+            size += len(chunk)
+            if max_bytes is not None and size > max_bytes:
+                raise AnswerTooLarge(_too_large(size, max_bytes, "over "), request=response.request)
             if clock() > deadline:
                 raise httpx.ReadTimeout(
                     f"the answer took longer than {timeout:g} s", request=response.request
@@ -91,3 +106,7 @@ def read_within(
     finally:
         response.close()
     return b"".join(chunks)
+
+
+def _too_large(size: int, limit: int, over: str = "") -> str:
+    return f"the answer is {over}{size:,} bytes, more than the {limit:,} this reader accepts"

@@ -35,6 +35,9 @@ log = logging.getLogger(__name__)
 DEFAULT_BASE = "https://rss.arxiv.org/rss/"
 DEFAULT_CATEGORIES = ("cs.CL", "cs.LG", "cs.AI", "cs.DC", "cs.AR", "cs.PF")
 USER_AGENT = "catalog-bot/0.1 (keeps a curated list of papers; one request per run)"
+# a day of the feed is a few MB (the 2024-11-28 day of six categories, trimmed: 0.5 MB); a body past this
+# (a wrong URL, a proxy, a broken server announcing 2 GB) is refused before it fills the memory
+MAX_FEED_BYTES = 100_000_000
 ANNOUNCE_TYPES = ("new", "cross", "replace", "replace-cross")
 # a recorded day of arXiv shipped with the package: what poll and score read offline by default
 PACKAGED_SAMPLE_FEED = Path(__file__).resolve().parents[1] / "samples" / "arxiv-sample-feed.xml"
@@ -137,7 +140,8 @@ def _get(
     deadline = clock() + timeout
     request = http_client.build_request("GET", url, headers={"User-Agent": user_agent}, timeout=timeout)
     response = http_client.send(request, stream=True, follow_redirects=True)
-    return _Answer(response.status_code, response.headers, read_within(response, deadline, clock, timeout))
+    body = read_within(response, deadline, clock, timeout, MAX_FEED_BYTES)
+    return _Answer(response.status_code, response.headers, body)
 
 
 @dataclass(frozen=True)

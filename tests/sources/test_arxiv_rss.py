@@ -691,3 +691,49 @@ def test_a_server_trickling_its_answer_is_cut_at_the_timeout(client: httpx.Clien
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.parametrize("sends", ["announced", "streamed"])
+def test_an_answer_claiming_2_gb_is_refused_not_read_into_memory(
+    sends: str, client: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server (a wrong base URL, a proxy) answering 200 with `Content-Length: 2000000000` and a
+    body that keeps coming was read whole into memory, a GB in ten seconds on loopback, until the
+    timeout: refused at once, announced, or once past the limit read (lowered here to 1 MB), one
+    attempt, "could not read the arXiv feed" with what to check."""
+    monkeypatch.setattr(feeds, "MAX_FEED_BYTES", 1_000_000)
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    answered = []
+
+    def answer() -> None:
+        while True:
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                length = "2000000000" if sends == "announced" else ""
+                head = "HTTP/1.1 200 OK\r\nContent-Type: application/rss+xml\r\n"
+                head += f"Content-Length: {length}\r\n" if length else "Connection: close\r\n"
+                answered.append(sends)
+                try:
+                    conn.sendall(head.encode() + b"\r\n")
+                    for _ in range(200):  # 200 MB if read to the end
+                        conn.sendall(b"<!-- " + b"x" * (1 << 20) + b" -->")
+                except OSError:
+                    pass
+
+    thread = threading.Thread(target=answer, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.getsockname()[1]}/rss"
+    try:
+        with pytest.raises(
+            SourceError, match=r"could not read the arXiv feed .*AnswerTooLarge: the answer is"
+        ):
+            feeds.fetch_feed(url, client, retries=2, backoff=0.0, sleep=lambda _: None)
+    finally:
+        server.close()
+    assert answered == [sends]
