@@ -127,6 +127,7 @@ def test_poll_on_github_caches_its_scorer_at_the_lists_root(
 
         assert bot_main(["poll", "--feed", str(FEED), "--dry-run"]) == 0
 
+    assert not fake.violations
     assert "would open" in capsys.readouterr().out
     assert (in_docs / CACHE).is_dir() and in_docs_only(in_docs) == ["catalog.md"]
 
