@@ -281,9 +281,13 @@ def main() -> int:
     by_id = {p.arxiv_id: p for p in papers}
 
     def learning(
-        catalog: Catalog, feed: list[Paper], rejected: list[Paper], corrections: Sequence[Correction] = ()
+        catalog: Catalog,
+        feed: list[Paper],
+        rejected: list[Paper],
+        corrections: Sequence[Correction] = (),
+        merged: Sequence[str] = (),
     ) -> Scorer:
-        merged = (
+        stored = (
             [by_id[e.arxiv_id] for e in catalog_entries(catalog, taxonomy) if e.arxiv_id in by_id]
             if args.paper_store
             else []
@@ -295,13 +299,18 @@ def main() -> int:
             background=negatives,
             rejected=rejected,
             corrections=corrections,
-            accepted=merged,
+            accepted=stored,
+            merged=merged,
         )
 
     def frozen(
-        catalog: Catalog, feed: list[Paper], rejected: list[Paper], corrections: Sequence[Correction] = ()
+        catalog: Catalog,
+        feed: list[Paper],
+        rejected: list[Paper],
+        corrections: Sequence[Correction] = (),
+        merged: Sequence[str] = (),
     ) -> Scorer:
-        del catalog, feed, rejected, corrections  # it does not learn
+        del catalog, feed, rejected, corrections, merged  # it does not learn
         return frozen_scorer
 
     print(
@@ -372,8 +381,9 @@ class Remembering:
         feed: list[Paper],
         rejected: list[Paper],
         corrections: Sequence[Correction] = (),
+        merged: Sequence[str] = (),
     ) -> Scorer:
-        self.last = self.train(catalog, feed, rejected, corrections)
+        self.last = self.train(catalog, feed, rejected, corrections, merged)
         return self.last
 
 

@@ -182,16 +182,19 @@ class Lessons:
 
     rejected: list[Paper]  # negatives: the feed's own rejected papers (with their abstracts) first
     corrections: list[Correction]  # routing labels
+    merged: list[str]  # arXiv ids of the merged PRs' papers: they can lift a score only so far
 
 
 def lessons(pulls: Sequence[PullRequest], catalog: Catalog, feed_rejected: Sequence[Paper] = ()) -> Lessons:
     """The negatives and routing labels every job that scores (poll, backfill, new-topics) trains
     on, so that the three score a paper alike: ``rejected_papers`` (after the feed's rejected
-    papers, which carry their abstracts; each paper once) and ``routing_corrections``."""
+    papers, which carry their abstracts; each paper once), ``routing_corrections`` and the merged
+    PRs' papers."""
     rejected = {p.arxiv_id: p for p in feed_rejected}
     for paper in rejected_papers(pulls, catalog):
         rejected.setdefault(paper.arxiv_id, paper)
-    return Lessons(list(rejected.values()), routing_corrections(pulls, catalog))
+    merged = list(dict.fromkeys(arxiv_id for arxiv_id, *_ in _merged_placements(pulls)))
+    return Lessons(list(rejected.values()), routing_corrections(pulls, catalog), merged)
 
 
 def rejected_paper(pull: PullRequest) -> Paper | None:
@@ -218,4 +221,4 @@ def train_as_poll(
     paper's score and section elsewhere (a near miss of new-topics, the preview of an issue's
     ``/add``) are the ones poll gives it."""
     taught = lessons(pulls, catalog, select_candidates(papers, catalog, pulls, branches.digest).rejected)
-    return train(catalog, list(papers), taught.rejected, corrections=taught.corrections)
+    return train(catalog, list(papers), taught.rejected, corrections=taught.corrections, merged=taught.merged)

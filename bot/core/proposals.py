@@ -212,7 +212,8 @@ class Scorer(Protocol):
 
 
 class TrainScorer(Protocol):
-    """(catalog, feed, rejected papers, routing corrections) -> a trained scorer."""
+    """(catalog, feed, rejected papers, routing corrections, merged PRs' arXiv ids) -> a trained
+    scorer."""
 
     def __call__(
         self,
@@ -220,6 +221,7 @@ class TrainScorer(Protocol):
         feed: list[Paper],
         rejected: list[Paper],
         corrections: Sequence[Correction] = (),
+        merged: Sequence[str] = (),
     ) -> Scorer: ...
 
 

@@ -146,7 +146,9 @@ def run(
     if not candidates.new:
         return report
     taught = lessons(pulls, catalog, candidates.rejected)  # as poll learns: the same scores
-    scorer = train(catalog, list(papers), taught.rejected, corrections=taught.corrections)
+    scorer = train(
+        catalog, list(papers), taught.rejected, corrections=taught.corrections, merged=taught.merged
+    )
     decisions = list(zip(candidates.new, scorer.score(candidates.new), strict=True))
     poll_settings = PollSettings(catalog_path=settings.catalog_path, section_labels=False)
     accepted = [pd for pd in decisions if pd[1].accept]

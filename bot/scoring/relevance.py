@@ -11,6 +11,11 @@ of bench/RESULTS-scoring.md.) A paper being scored may still be in the backgroun
 background): the background is split into folds (by a hash of the arXiv id), and a background
 paper is scored by the model trained without its fold ("cross-fitting"), so a paper never counts
 as its own negative. Papers outside the background get the average of the models.
+
+The papers of merged PRs can raise a logit by at most ``merged_lift``: a third set of models is
+trained without them, and a paper's logit is at most theirs plus the cap. (A few merged titles of
+one topic lifted every title sharing its words: "Can Mamba Always Enjoy the Free Lunch?", a theory
+paper, rose 0.57 logits with three merged Mamba titles, round 31 of bench/RESULTS-scoring.md.)
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ class RelevanceSettings:
     rejected_weight: float = 3.0  # a rejected PR's paper counts as this many negatives
     taxonomy_weight: float = 3.0  # each section's title and description counts as this many entries
     min_background: int = 20  # fewer background papers than this: no learned score
+    merged_lift: float | None = 0.3  # merged PRs' entries raise a logit by at most this (None: no cap)
 
 
 @dataclass(frozen=True)
@@ -70,13 +76,24 @@ class RelevanceModel:
     positives: int
     negatives: int
     closed: tuple[LinearModel, ...] = ()  # per fold, trained with the closed PRs too (or none)
+    unmerged: tuple[LinearModel, ...] = ()  # per fold, trained without the merged PRs (or none)
+    merged_lift: float = 0.0  # how far above the unmerged models a logit can be
 
     def decision(self, rows: csr_matrix, arxiv_ids: Sequence[str]) -> np.ndarray:
         """The learned logit of each row; background papers by their out-of-fold model. With
         closed PRs, the lower of each fold's two models: they lower papers like them, never raise
-        another."""
+        another. With merged PRs, at most ``merged_lift`` above the models trained without them."""
         closed = np.stack([m.decision(rows) for m in self.closed]) if self.closed else None
-        scores = lower_with_closed(np.stack([m.decision(rows) for m in self.models]), closed)
+        out = self._by_fold(
+            lower_with_closed(np.stack([m.decision(rows) for m in self.models]), closed), arxiv_ids
+        )
+        if self.unmerged:
+            unmerged = self._by_fold(np.stack([m.decision(rows) for m in self.unmerged]), arxiv_ids)
+            out = np.minimum(out, unmerged + self.merged_lift)
+        return out
+
+    def _by_fold(self, scores: np.ndarray, arxiv_ids: Sequence[str]) -> np.ndarray:
+        """The folds' mean; a background paper's own out-of-fold model."""
         out = scores.mean(axis=0)
         for row, arxiv_id in enumerate(arxiv_ids):
             fold = self.background_folds.get(arxiv_id)
@@ -93,16 +110,20 @@ def train_relevance(
     rejected: csr_matrix,
     settings: RelevanceSettings,
     closed: csr_matrix | None = None,
+    merged: np.ndarray | None = None,
 ) -> RelevanceModel | None:
     """Train one model per background fold (negatives: the background and the ``rejected``
     papers judged out of scope), and with ``closed`` (closed PRs' papers) rows, one more per fold
-    with them as negatives too; None when there is too little to learn from."""
+    with them as negatives too; with ``merged`` (which positives are merged PRs' papers) and a
+    ``merged_lift``, one more per fold without them. None when there is too little to learn from."""
     if positives.shape[0] == 0 or background.shape[0] < settings.min_background:
         return None
     folds = max(1, settings.folds)
     assigned = np.array([fold_of(i, folds) for i in background_ids], dtype=int)
 
-    def fit_folds(rejected: csr_matrix) -> tuple[LinearModel, ...]:
+    def fit_folds(
+        rejected: csr_matrix, positive_weights: np.ndarray = positive_weights
+    ) -> tuple[LinearModel, ...]:
         models = []
         for fold in range(folds):
             keep = assigned != fold if folds > 1 else np.ones(len(assigned), dtype=bool)
@@ -118,10 +139,15 @@ def train_relevance(
         return tuple(models)
 
     closed_rows = closed.shape[0] if closed is not None else 0
+    lift = settings.merged_lift if merged is not None and merged.any() else None
     return RelevanceModel(
         fit_folds(rejected),
         dict(zip(background_ids, assigned.tolist(), strict=True)),
         positives.shape[0],
         background.shape[0] + rejected.shape[0] + closed_rows,
         fit_folds(vstack([rejected, closed]).tocsr()) if closed is not None and closed_rows else (),
+        fit_folds(rejected, np.where(merged, 0.0, positive_weights))
+        if merged is not None and lift is not None
+        else (),
+        lift or 0.0,
     )

@@ -147,6 +147,7 @@ class Scorer:
         entry_text: Callable[[CatalogEntry], str] | None = None,
         accepted: Sequence[Paper] = (),
         corrections: Sequence[Correction] = (),
+        merged: Sequence[str] = (),
     ) -> Scorer:
         """Learn from ``catalog`` (positives) against ``background`` and ``rejected`` (negatives); with
         ``cache_dir``, reuse a model trained from the same content. Background papers whose
@@ -158,6 +159,8 @@ class Scorer:
         ``extra["section"]`` is the section it belongs in: the router learns it
         (``routing.example_weight``).
         ``corrections`` are maintainers' routing labels (``Correction``): the router learns them.
+        ``merged`` are the arXiv ids of merged bot PRs' papers: their catalog entries can raise the
+        title model's logit by at most ``learned.merged_lift``.
         ``entry_text`` gives the text learnt for a catalog entry (default: its title; e.g. title +
         abstract from the paper store, ``bot.core.paper_store.entry_text``)."""
         settings = ScoringSettings.from_config(keywords)
@@ -191,6 +194,7 @@ class Scorer:
             cache_dir,
             examples,
             closed,
+            frozenset(merged),
         )
         # the abstract model does not read the catalog: cached apart, it survives catalog changes
         abstracts = abstract_model(in_scope, plain, judged_out, settings)

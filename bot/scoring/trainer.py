@@ -1,7 +1,7 @@
 """The scorer the jobs train: from the config, the paper store and what the forge says.
 
 ``make_trainer(keywords, taxonomy, cache_dir, store)`` returns the ``train(catalog, feed,
-rejected, corrections=())`` that poll, backfill and new-topics call: the title model on the
+rejected, corrections=(), merged=())`` that poll, backfill and new-topics call: the title model on the
 catalog (with the store's abstracts where it has them), the abstract model on the store's papers
 and the background's known in-scope papers, against the fixed background (never the feed: a
 topic new in the feed must not become the model's negatives) and the rejected PRs; the router
@@ -65,6 +65,7 @@ def make_trainer(
         feed: list[Paper],  # not read: the feed is never a negative (see above)
         rejected: list[Paper],
         corrections: Sequence[Correction] = (),
+        merged: Sequence[str] = (),
     ) -> Scorer:
         with_abstracts = [(_with_abstract(p, papers), s, sub) for p, s, sub in corrections]
         return Scorer.train(
@@ -77,6 +78,7 @@ def make_trainer(
             entry_text=entry_text,
             accepted=known,
             corrections=with_abstracts,
+            merged=merged,
         )
 
     return train

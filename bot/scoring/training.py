@@ -123,6 +123,7 @@ def train_state(
     corrections: Sequence[Correction] = (),
     examples: Sequence[Correction] = (),
     closed: Sequence[Paper] = (),
+    merged: frozenset[str] = frozenset(),
 ) -> TrainedState:
     features = TextFeatures(settings.features)
     scope = scope_texts(taxonomy) if entries and settings.learned.taxonomy_weight > 0 else []
@@ -149,6 +150,11 @@ def train_state(
             rejected_rows,
             settings.learned,
             closed_rows,
+            # merged PRs' entries (the scope texts never are): they can lift a logit only so far
+            np.r_[
+                np.array([e.arxiv_id in merged for e in entries], dtype=bool),
+                np.zeros(len(scope), dtype=bool),
+            ],
         )
         placements = [(e.section or "", e.subsection) for e in entries]
         weights = [1.0] * len(entries)
@@ -229,6 +235,7 @@ def trained_state(
     cache_dir: Path | None,
     examples: Sequence[Correction] = (),
     closed: Sequence[Paper] = (),
+    merged: frozenset[str] = frozenset(),
 ) -> TrainedState:
     """The title model and router for this content: from this process's memory, from
     ``cache_dir``, or trained (and then saved there), keyed by everything training reads."""
@@ -245,6 +252,7 @@ def trained_state(
         *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}\t{section}\t{sub}" for p, section, sub in corrections),
         "examples",
         *(f"{p.arxiv_id}\t{p.title}\t{p.abstract}\t{section}" for p, section, _ in examples),
+        *(("merged", *sorted(merged)) if merged else ()),
     )
     state = _remember(_STATES, key)
     if cache_dir and state is not None and not cache.has(cache_dir, key):
@@ -261,6 +269,7 @@ def trained_state(
             corrections,
             examples,
             closed,
+            merged,
         )
         if cache_dir:
             cache.save(cache_dir, key, state)

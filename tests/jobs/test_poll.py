@@ -155,7 +155,9 @@ def test_a_closed_pr_whose_paper_reached_the_catalog_is_no_negative_for_the_scor
     class Trained(Exception):
         pass
 
-    def train(catalog: object, feed: object, rejected: list[Paper], corrections: object = ()) -> None:
+    def train(
+        catalog: object, feed: object, rejected: list[Paper], corrections: object = (), merged: object = ()
+    ) -> None:
         negatives.extend(p.arxiv_id for p in rejected)
         raise Trained
 

@@ -622,6 +622,40 @@ def test_closed_prs_teach_the_title_model_only(
     assert retrained.components(like).learned[0] < scorer.components(like).learned[0]
 
 
+# three Mamba titles the replay's maintainers merged in months 7-9 (round 31)
+MERGED_MAMBA_TITLES = (
+    "Mamba-PTQ: Outlier Channels in Recurrent Large Language Models",
+    "A Survey of Mamba",
+    "Transformers to SSMs: Distilling Quadratic Knowledge to Subquadratic Models",
+)
+
+
+def test_merged_prs_lift_a_paper_by_at_most_merged_lift(
+    taxonomy: Taxonomy, keywords: dict[str, Any], background: list[Paper]
+) -> None:
+    """A few merged titles of one topic lifted every title sharing its words: in the replay,
+    "Can Mamba Always Enjoy the Free Lunch?" (a theory paper, out of scope) rose 0.57 logits with
+    three merged Mamba titles and was proposed. Merged PRs' entries can raise the title model's
+    logit by at most ``learned.merged_lift`` over the model trained without them; the same titles
+    added by hand (not merged PRs) count in full."""
+    text = small_catalog_text(taxonomy, {("architecture", None): list(MERGED_MAMBA_TITLES)})
+    catalog = parse(text, taxonomy)
+    merged = [i.arxiv_ids[0] for i in catalog.entries() if i.entry and i.entry.title in MERGED_MAMBA_TITLES]
+    by_hand = Scorer.train(catalog, taxonomy, keywords, background=background)
+    as_merged = Scorer.train(catalog, taxonomy, keywords, background=background, merged=merged)
+    paper = [Paper("2410.99998", 'Can Mamba Always Enjoy the "Free Lunch"?')]
+    model, cap = as_merged.state.relevance, as_merged.settings.learned.merged_lift
+    assert len(merged) == 3 and model is not None and cap is not None and by_hand.state.relevance is not None
+    rows = as_merged.state.features.papers(paper, as_merged.state.title_rows(paper))
+    unmerged = float(np.mean([m.decision(rows) for m in model.unmerged]))
+    assert by_hand.components(paper).learned[0] > unmerged + cap  # the Mamba titles lift it more
+    assert as_merged.components(paper).learned[0] == pytest.approx(unmerged + cap)
+    # a paper they lift less is as before, and none is raised
+    before, after = by_hand.components(background).learned, as_merged.components(background).learned
+    assert (after <= before + 1e-9).all() and np.isclose(after, before).mean() > 0.9
+    assert not by_hand.state.relevance.unmerged  # no merged PR: no third model
+
+
 def test_without_background_the_rules_decide_alone(taxonomy: Taxonomy, keywords: dict[str, Any]) -> None:
     scorer = Scorer.train(small_catalog(taxonomy), taxonomy, keywords)
     decision = decide(scorer, "KV cache compression for LLM inference")

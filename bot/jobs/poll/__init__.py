@@ -83,7 +83,9 @@ def run(
         )
     _progress(f"training the scorer on {entries} catalog entries")
     taught = lessons(pulls, catalog, candidates.rejected)
-    scorer = train_scorer(catalog, list(papers), taught.rejected, corrections=taught.corrections)
+    scorer = train_scorer(
+        catalog, list(papers), taught.rejected, corrections=taught.corrections, merged=taught.merged
+    )
     _progress(f"scoring {len(candidates.new)} new papers")
     report.decisions = list(zip(candidates.new, scorer.score(candidates.new), strict=True))
     accepted = sorted(report.accepted, key=lambda pd: -pd[1].score)
