@@ -411,7 +411,8 @@ def test_the_section_with_the_most_rule_points_gets_the_top_bonus(
         return Scorer.train(small_catalog(taxonomy), taxonomy, data)
 
     plain, boosted = trained(0.0), trained(30.0)
-    title = "Quantized drafts for speculative decoding"  # decoding 8 + 2 points, quantization 6
+    # decoding 8 + 2 points, quantization 6, and no goal ("speculative decoding" in a title is one)
+    title = "Quantized drafts for parallel decoding"
     assert boosted.rules.evaluate(Paper("x", title)).section_points["decoding"] > 6.0
     assert decide(boosted, title).section == "decoding" and decide(boosted, title).confidence > 0.99
     assert decide(plain, title).confidence < 0.99
