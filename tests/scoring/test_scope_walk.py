@@ -131,6 +131,7 @@ def test_another_domain_without_those_words_stays_off_topic(rules: RuleScorer) -
             "prompt-compression",
         ),
         ("Streamlining RL Post-Training for Reasoning Models with Asynchronous Rollouts", "training"),
+        ("Efficient Multi-modal Large Language Models via Visual Token Grouping", "prompt-compression"),
     ],
 )
 def test_a_title_that_names_its_goal_is_not_left_to_the_models(
