@@ -153,7 +153,7 @@ def test_has_markup_reads_markup_as_commonmark_does(text: str, markup: bool) -> 
 
 
 @given(st.lists(PIECES | st.text(max_size=4), max_size=12).map("".join))
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # a loaded CI machine took 413 ms on one example
 def test_what_escape_markdown_writes_is_never_markup(text: str) -> None:
     """The catalog's own escaping never reads as markup, or the bot's lines would stop being its own."""
     assert not has_markup(escape_markdown(text))
