@@ -191,7 +191,7 @@ class Catalog:
                 return heading
         suggestions = sorted({h.subsection or h.section for h in self.headings if h.section} - {None})
         name = f"{section}/{subsection}" if subsection else section
-        raise UnknownSectionError(f"catalog.md has no section {name!r}", suggestions[:5])
+        raise UnknownSectionError(f"the catalog has no section {name!r}", suggestions[:5])
 
     def items_in(self, section: str, subsection: str | None = None) -> list[Item]:
         """The top-level items directly under the heading of a section or subsection."""

@@ -116,3 +116,31 @@ def test_a_fault_at_one_step_leaves_nothing_half_made_and_the_rerun_ends_as_a_cl
         assert end_state(fake, labels=fault in SAID) == end_state(clean, labels=fault in SAID)
         fake.reset_counts()
         assert not once().results and fake.writes() == 0  # and a third run changes nothing
+
+
+def test_a_missing_section_heading_is_said_by_the_dry_run_as_by_the_run_and_no_branch_is_made(
+    papers: list[Paper], taxonomy: Taxonomy, _scorer_cache: Path
+) -> None:
+    """A catalog with a header and no section (or a heading deleted by hand): ``--dry-run`` said
+    "would open" for each paper, the real run then failed each with "catalog.md has no section
+    'hardware'" (the file's name hard-coded, no fix named). Both now name the catalog's path and
+    the heading to add, before any branch is made."""
+    with FakeGitHub() as fake:
+        fake.push("catalog.md", "# Papers\n\nA list.\n", message="a header only")
+        train = make_trainer(config.load("keywords"), taxonomy, _scorer_cache)
+
+        def once(dry_run: bool) -> PollReport:
+            forge = forge_for(fake)
+            catalog = catalog_parse.parse(forge.read_file("catalog.md"), taxonomy)
+            settings = PollSettings(max_pull_requests=3, dry_run=dry_run)
+            return run(papers, catalog, taxonomy, forge, train, settings, io.StringIO())
+
+        dry = once(dry_run=True)
+        assert not dry.would_propose and len(dry.failures) == 3
+        real = once(dry_run=False)
+        assert real.failures == dry.failures and not real.results
+        assert sorted(fake.branches()) == ["main"] and not fake.pulls()
+        for arxiv_id, said in real.failures:
+            assert said.startswith("catalog.md has no heading for the section '"), (arxiv_id, said)
+            assert said.endswith(": add it where python -m bot lint says, then run poll again")
+        assert any("'Parameter-Efficient Fine-tuning', id fine-tuning/peft" in s for _, s in real.failures)

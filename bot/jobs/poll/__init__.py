@@ -31,7 +31,7 @@ from bot.core.catalog_parse import parse
 from bot.core.paper import Paper
 from bot.core.proposals import PollSettings, Proposal, TrainScorer, change_request, proposal_for
 from bot.core.taxonomy import Taxonomy
-from bot.errors import BotError, DuplicateEntryError, ForgeError
+from bot.errors import BotError, DuplicateEntryError, ForgeError, UnknownSectionError
 from bot.forge.actions import add_local_option, append_step_summary, build_services
 from bot.forge.local_git import LocalGitForge
 from bot.forge.protocols import ChangeRequest, Forge, PullRequest, propose_redone_once
@@ -109,6 +109,11 @@ def run(
     for proposal, change in changes:
         if change is None:
             continue
+        if not settings.batch_mode and (
+            missing := missing_heading(catalog, taxonomy, proposal, settings.catalog_path)
+        ):
+            report.failures.append((proposal.paper.arxiv_id, missing))  # --dry-run says it too
+            continue
         if settings.dry_run:
             report.would_propose.append(proposal)
             print(
@@ -140,6 +145,25 @@ def run(
                 file=out,
             )
     return report
+
+
+def missing_heading(
+    catalog: Catalog, taxonomy: Taxonomy, proposal: Proposal, catalog_path: str
+) -> str | None:
+    """Why the proposal's line has no place in the catalog (its section's heading is missing), or
+    None: said before any branch is made, and by ``--dry-run`` as by a real run."""
+    try:
+        catalog.section_heading(proposal.section, proposal.subsection)
+    except UnknownSectionError:
+        pass
+    else:
+        return None
+    section = taxonomy.get(proposal.section, proposal.subsection)
+    name = f"{proposal.section}/{proposal.subsection}" if proposal.subsection else proposal.section
+    return (
+        f"{catalog_path} has no heading for the section '{section.title}', id {name}: add it where "
+        "python -m bot lint says, then run poll again"
+    )
 
 
 def _labelled(forge: Forge, pull: PullRequest, settings: PollSettings) -> PullRequest:
