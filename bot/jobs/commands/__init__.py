@@ -22,9 +22,7 @@ import json
 import logging
 import os
 import sys
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from dataclasses import dataclass
 from pathlib import Path
 
 from bot import config
@@ -33,11 +31,10 @@ from bot.core.catalog import Catalog
 from bot.core.catalog_parse import parse
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError
-from bot.forge.protocols import Comment, Forge, IssueTracker, read_default_catalog
+from bot.forge.protocols import Forge, IssueTracker, read_default_catalog
 from bot.jobs.commands.edits import edit_request
 from bot.jobs.commands.event import (
     HANDLED_EVENTS,
-    MAX_COMMANDS,
     WRITE_COMMANDS,
     CommandSettings,
     Event,
@@ -49,7 +46,7 @@ from bot.jobs.commands.event import (
     source_commands,
 )
 from bot.jobs.commands.handlers import act
-from bot.jobs.commands.parser import Command
+from bot.jobs.commands.pending import issue_sources, migrate, recent, unanswered
 from bot.jobs.commands.replies import (
     Reply,
     answer_lines,
@@ -65,19 +62,16 @@ from bot.jobs.commands.replies import (
 )
 from bot.jobs.commands.scorer import scorer_router, scorer_services
 from bot.jobs.commands.state import (
-    ISSUE_SOURCE,
     MARKER_KIND,
     IssueState,
     OpenedPull,
     Pending,
-    command_key,
     find_status_comment,
     state_from_data,
 )
 from bot.jobs.commands.work import AUTO, AddRequest, Lookup, Router, Run, Scope, closest_sections
 
 logger = logging.getLogger(__name__)
-SWEEP_WINDOW = timedelta(days=1)  # how far back a first answer on an issue looks
 # GitHub takes comments and reactions on a locked issue from collaborators with write access only
 LOCKED = (
     "the issue is locked and GitHub refused the bot's reaction, so it could not answer there either: "
@@ -168,10 +162,10 @@ def run(
     log = read_log(existing.body) if existing else []
     sources = issue_sources(event, comments, own_login, settings)
     if existing is None:  # first answer on this issue: only what a cancelled run can have missed
-        sources = [s for s in sources if _recent(s, event)]
+        sources = [s for s in sources if recent(s, event)]
     if state.legacy:
-        state = _migrate(state, event, sources, settings)
-    todo = [batch for batch in (_unanswered(s, state, settings) for s in sources) if batch[1] or batch[3]]
+        state = migrate(state, event, sources, settings)
+    todo = [batch for batch in (unanswered(s, state, settings) for s in sources) if batch[1] or batch[3]]
     if not todo:  # most comments are conversation: no command, no answer, no write
         return CommandRun(ignored="no unanswered command on the issue")
     for source, _commands, _keys, _ignored in todo:  # at once, so the authors see the bot is on it
@@ -208,92 +202,6 @@ def run(
         replies=tuple(sorted(work.replies, key=lambda r: r.order)),
         exit_code=1 if work.transient_failure else 0,
     )
-
-
-def issue_sources(
-    event: Event, comments: Sequence[Comment], own_login: str, settings: CommandSettings
-) -> list[Source]:
-    """The issue's body and its comments, oldest first, without those written by bots (the bot
-    itself included: with a machine user's token its login is in no bot list, and an issue it
-    opened, a new-topics report say, quotes paper text that must never run as a command). The
-    event's comment is there even if the comment list lags behind."""
-    sources = [
-        Source(
-            ISSUE_SOURCE,
-            event.issue_author,
-            event.issue_body,
-            event.issue_url,
-            time=event.time if event.comment_id is None else event.issue_created,
-        )
-    ]
-    if event.comment_id is not None and all(c.id != event.comment_id for c in comments):
-        own = Comment(event.comment_id, event.text, event.author, event.source_url, event.time)
-        comments = [*comments, own]
-    for comment in sorted(comments, key=lambda c: c.id):
-        url = event.source_url if comment.id == event.comment_id else comment.url
-        sources.append(
-            Source(f"c{comment.id}", comment.user, comment.body, url, comment.id, comment.updated_at)
-        )
-    return [s for s in sources if s.author != own_login and not is_bot(s.author, "", settings.bot_logins)]
-
-
-def _recent(source: Source, event: Event) -> bool:
-    """The event's own text, or a text written at most ``SWEEP_WINDOW`` before it. Without a
-    status comment the bot has never answered on the issue, and only recent texts can belong to a
-    cancelled run: commands posted before the bot was installed (or before its token changed) are
-    not run."""
-    if source.comment_id == event.comment_id:  # the event's comment, or the issue of an issue event
-        return True
-    written, now = _instant(source.time), _instant(event.time)
-    return written is not None and now is not None and written >= now - SWEEP_WINDOW
-
-
-def _instant(text: str) -> datetime | None:
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-
-
-def _unanswered(
-    source: Source, state: IssueState, settings: CommandSettings
-) -> tuple[Source, list[Command], list[str], int]:
-    """``(source, its unanswered commands, the keys that answer them all, how many commands past
-    the first MAX_COMMANDS are ignored)``. A text answered as it is now is not parsed again."""
-    # line breaks count (a command moved onto its own line is an edit), other spacing does not
-    text_key = command_key("\0text\0" + "\0".join(source.text.splitlines()))
-    if (source.comment_id is not None and source.comment_id <= state.before) or state.is_answered(
-        source.key, text_key
-    ):
-        return source, [], [], 0
-    if not any(c in source.text for c in "/&\uff0f"):  # no slash, not even as an entity or fullwidth
-        return source, [], [text_key], 0
-    commands = source_commands(source, settings.form)
-    read = [c for c in commands if not c.unread][:MAX_COMMANDS]
-    keys = [command_key(c.identity) for c in read]
-    fresh = [c for c, k in zip(read, keys, strict=True) if not state.is_answered(source.key, k)]
-    ignored = len(commands) - len(read)
-    return source, fresh, [text_key, *keys], ignored if fresh or not read else 0
-
-
-def _migrate(
-    state: IssueState, event: Event, sources: Sequence[Source], settings: CommandSettings
-) -> IssueState:
-    """A status comment written before answers were recorded: what came before this event was
-    answered then (only the event's own text is new), so nothing old runs again."""
-    state = replace(state, legacy=False)
-    for source in sources:
-        if source.comment_id is None and event.comment_id is None:
-            continue  # the issue event itself
-        later = event.comment_id is not None and (source.comment_id or 0) >= event.comment_id
-        if later:
-            continue  # the event's comment, and later ones (their own runs are queued)
-        if source.comment_id is not None:
-            state = replace(state, before=max(state.before, source.comment_id))
-        else:
-            state = state.with_answered(source.key, _unanswered(source, state, settings)[2])
-    return state
 
 
 def default_catalog(forge: Forge, path: str, taxonomy: Taxonomy) -> Catalog:
