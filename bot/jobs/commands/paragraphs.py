@@ -46,14 +46,16 @@ def _blocks() -> MarkdownIt:
     return MarkdownIt("commonmark", {"maxNesting": 20}).disable(["inline"])
 
 
+def _may_be_command(line: str) -> bool:
+    """Whether a line of a paragraph's source can render as a command: at most MAX_LINE
+    characters, starting (after emphasis markers) with a slash, an entity or an escape, read as a
+    reader sees it (``as_seen``: invisible characters dropped, "／" a slash)."""
+    return len(line) <= MAX_LINE and as_seen(line).lstrip(LEAD)[:1] in ("/", "&", "\\")
+
+
 def _may_hold_command(source: str) -> bool:
-    """Whether a paragraph's source has a line that can render as a command: one of at most
-    MAX_LINE characters starting (after emphasis markers) with a slash, an entity or an escape,
-    the line read as a reader sees it (``as_seen``: invisible characters dropped, "／" a slash)."""
-    return any(
-        len(line) <= MAX_LINE and as_seen(line).lstrip(LEAD)[:1] in ("/", "&", "\\")
-        for line in source.split("\n")
-    )
+    """Whether a paragraph's source has a line that can render as a command."""
+    return any(_may_be_command(line) for line in source.split("\n"))
 
 
 class _Line(NamedTuple):
@@ -62,6 +64,7 @@ class _Line(NamedTuple):
     starts_with_text: bool  # False when the line starts with inline code or HTML
     unread: bool
     block: int  # the paragraph's; the items of a list right after a paragraph share its block
+    gap: bool = False  # the first line of the paragraph right after one that ends with a command
 
 
 _TASK_RE = re.compile(r"\[[ xX]\][ \t]+")  # a task list item's checkbox ("- [ ] /add ..."): no text
@@ -69,23 +72,26 @@ _LIST_OPEN = ("bullet_list_open", "ordered_list_open")
 
 
 def paragraph_lines(text: str) -> Iterator[_Line]:
-    """Every line of paragraph text outside quotes that may be a command, and of the items of a
-    list right after such a paragraph (the ids under a ``/add``). A paragraph over MAX_PARAGRAPH
-    characters gets no inline pass (it costs a few microseconds per character): its lines come as
-    written, marked unread; so do those of the paragraphs past MAX_INLINE characters of
-    inline-parsed paragraphs. A task list item's checkbox (``- [ ] /add ...``, what issue
-    templates write) is not text: GitHub shows a box."""
+    """Every line of paragraph text outside quotes that may be a command, of the items of a list
+    right after such a paragraph, and of the paragraph right after one whose last line may be a
+    command (the ids under a ``/add``: the latter's first line is marked ``gap``). A paragraph
+    over MAX_PARAGRAPH characters gets no inline pass (it costs a few microseconds per
+    character): its lines come as written, marked unread; so do those of the paragraphs past
+    MAX_INLINE characters of inline-parsed paragraphs. A task list item's checkbox
+    (``- [ ] /add ...``, what issue templates write) is not text: GitHub shows a box."""
     depth, budget = 0, MAX_INLINE
     tokens = _blocks().parse(text)
-    last = -1  # the inline token of the last paragraph read
+    last, last_block = -1, -1  # the inline token of the last paragraph read, and its block
     under: tuple[int, int, str] | None = None  # (block, level, closing type) of a list after it
+    ends_with_command = (-1, -1)  # (inline token, block) of the last paragraph read, if its last
+    # line may be a command
     for index, token in enumerate(tokens):
         if token.type == "blockquote_open":
             depth += 1
         elif token.type == "blockquote_close":
             depth -= 1
         elif token.type in _LIST_OPEN and under is None and index >= 2 and index - 2 == last:
-            under = (last, token.level, token.type.replace("_open", "_close"))
+            under = (last_block, token.level, token.type.replace("_open", "_close"))
         elif under is not None and token.type == under[2] and token.level == under[1]:
             under = None
         elif token.type != "inline" or depth or not index or tokens[index - 1].type != "paragraph_open":
@@ -95,18 +101,21 @@ def paragraph_lines(text: str) -> Iterator[_Line]:
             item = index >= 2 and tokens[index - 2].type == "list_item_open"
             if item and (box := _TASK_RE.match(content)):
                 content = content[box.end() :]
-            if not (_may_hold_command(content) or (item and under is not None)):
+            # the paragraph after a blank line under a command (``/add kv-cache``, then ids)
+            gap = under is None and index >= 3 and ends_with_command[0] == index - 3
+            if not (_may_hold_command(content) or (item and under is not None) or gap):
                 continue
-            block = under[0] if under is not None else index
-            last, first = index, (token.map[0] if token.map else 0) + 1
+            block = under[0] if under is not None else ends_with_command[1] if gap else index
+            last, last_block, first = index, block, (token.map[0] if token.map else 0) + 1
+            ends_with_command = (index, block) if _may_be_command(content.rsplit("\n", 1)[-1]) else (-1, -1)
             if len(content) > min(MAX_PARAGRAPH, budget):
                 for offset, line in enumerate(content.split("\n")):
-                    yield _Line(first + offset, line, True, True, block)
+                    yield _Line(first + offset, line, True, True, block, gap and not offset)
             else:
                 budget -= len(content)
                 [inline] = _markdown().parseInline(content)
-                for n, line, start in _lines_of(inline, first):
-                    yield _Line(n, line, start, False, block)
+                for offset, (n, line, start) in enumerate(_lines_of(inline, first)):
+                    yield _Line(n, line, start, False, block, gap and not offset)
 
 
 def _lines_of(inline: Token, number: int) -> Iterator[tuple[int, str, bool]]:

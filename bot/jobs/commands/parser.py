@@ -207,12 +207,14 @@ def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
     """Every command in ``text``, in order. Those past the first ``limit`` and those in paragraphs
     too long to read come ``unread``, with their name and line only: the caller counts them as
     ignored. The lines right below an ``/add``, ``/remove`` or ``/move`` (in its paragraph, or
-    the items of a list right after it) that start with an id are its ids too."""
+    the items of a list right after it) that start with an id are its ids too; so are those of
+    the paragraph right after a blank line when the command names no id itself (``/add kv-cache``,
+    a blank line, ``2405.00732``: an ``/add`` of ids is whole, and the paragraph after it talk)."""
     commands: list[Command] = []
     read = 0
     taking: int | None = None  # the index in ``commands`` of the one the lines below add ids to
     block = -1
-    for number, written, starts_with_text, unread, line_block in paragraph_lines(text or ""):
+    for number, written, starts_with_text, unread, line_block, gap in paragraph_lines(text or ""):
         line = as_seen(written) if len(written) <= MAX_LINE else written
         found = _command_line(line) if starts_with_text else None
         if found is None or found[0] not in NAMES:
@@ -220,6 +222,8 @@ def parse_commands(text: str | None, limit: int | None = None) -> list[Command]:
                 taking is not None
                 and line_block == block
                 and not unread
+                # after a blank line, only a command that names no id yet reads on: it has to
+                and not (gap and (commands[taking].ids or commands[taking].malformed))
                 and len(commands[taking].ids) + len(commands[taking].malformed) < MAX_BELOW
                 and (more := _listed_ids(line)) is not None
             ):

@@ -30,6 +30,11 @@ from tests.jobs.commands.helpers import OUTSIDER, ArxivAPI, catalog_on, catalog_
         ("/add:\n\n1. arXiv:2405.00732\n2. `2401.00001`", ("2405.00732", "2401.00001")),
         ("- /add\n  - 2405.00732\n  - 2401.00001", ("2405.00732", "2401.00001")),
         ("/add 2405.00732\n2401.00001", ("2405.00732", "2401.00001")),
+        # a command that names no id reads the paragraph after a blank line (it has to)
+        ("/add kv-cache\n\n2405.00732\n2401.00001", ("2405.00732", "2401.00001")),
+        ("/add\n\n\n2405.00732 (ours)\n\n2401.00001", ("2405.00732",)),
+        ("- /add\n\n  2405.00732", ("2405.00732",)),
+        ("/add\n\n2405.00732\n- 2401.00001", ("2405.00732", "2401.00001")),
         # emoji are neither part of an id nor a section
         ("/add 2405.00732🙏", ("2405.00732",)),
         ("/add 2405.00732 🙏", ("2405.00732",)),
@@ -58,6 +63,9 @@ def test_commands_as_templates_and_people_write_them(text: str, ids: tuple[str, 
         # a line that does not start with an id ends the ids under a command
         ("/add 2405.00732\nthanks! 2401.00001 is the older one", ("2405.00732",)),
         ("/add 2405.00732\n\n2401.00001 is the older one", ("2405.00732",)),  # another paragraph
+        ("/add kv-cache\nthanks\n\n2405.00732", ()),  # talk under the command, then a paragraph
+        ("/add\n\n> 2405.00732", ()),  # a quote
+        ("/add\n\n```\n2405.00732\n```", ()),  # code
         ("/add 2405.00732\n- see also\n- 2401.00001", ("2405.00732",)),
         # a line that says no id the way GitHub shows it: a comment, a link to code
         ("/add 2405.00732\n<!-- 2401.00001 -->", ("2405.00732",)),
@@ -66,6 +74,19 @@ def test_commands_as_templates_and_people_write_them(text: str, ids: tuple[str, 
 )
 def test_only_the_ids_right_under_a_command_are_its_own(text: str, ids: tuple[str, ...]) -> None:
     assert [c.ids for c in parse_commands(text)] == [ids]
+
+
+def test_a_paragraph_after_a_blank_line_is_read_only_right_under_a_command() -> None:
+    """``/add kv-cache``, a blank line, then the ids: GitHub shows them under the command, and an
+    ``/add`` without ids can mean nothing else, but they were not read ("no arXiv id found"). Only
+    the first paragraph after the command's, and only when the command is its paragraph's last line."""
+    assert [c.ids for c in parse_commands("/help\n\n2405.00732")] == [()]
+    assert [(c.name, c.ids) for c in parse_commands("/add\n\n/remove 2405.00732\n\n2401.00001")] == [
+        ("add", ()),
+        ("remove", ("2405.00732",)),
+    ]
+    [command] = parse_commands("/add kv-cache\n\n2405.00732")
+    assert (command.text, command.section) == ("/add kv-cache 2405.00732", "kv-cache")
 
 
 def test_ids_under_a_command_are_bounded() -> None:
@@ -120,6 +141,15 @@ def test_a_template_checklist_and_ids_under_add_open_their_prs(
     ]:
         item = catalog_on(github, pull(github, f"bot/arxiv-{arxiv_id}").head, taxonomy).find_by_id(arxiv_id)
         assert item is not None and item.section == section
+
+
+def test_ids_after_a_blank_line_under_add_open_their_prs(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """A maintainer's ``/add kv-cache``, a blank line, and the id: answered "no arXiv id found"."""
+    outcome = handle(github, arxiv, taxonomy, "/add kv-cache\n\n2405.13786")
+    assert [(r.kind, r.command) for r in outcome.replies] == [("add_done", "`/add kv-cache 2405.13786`")]
+    assert arxiv.asked == [["2405.13786"]] and pull(github, "bot/arxiv-2405.13786")
 
 
 @pytest.mark.parametrize(
