@@ -333,6 +333,20 @@ def test_runs_that_write_never_overlap_or_cancel_each_other(path: Path) -> None:
         assert not _cancels_on_push(workflow.get("concurrency")), path
 
 
+@pytest.mark.parametrize("path", WORKFLOWS, ids=_id)
+def test_a_run_skipped_by_its_ifs_never_takes_a_pending_runs_place(path: Path) -> None:
+    """GitHub keeps one pending run per concurrency group and cancels the one waiting there. A
+    workflow-level group takes a run in before its jobs' ``if`` is read: commands.yml runs on
+    comment edits, so the bot's own edit of its status comment (skipped: a bot's) cancelled the
+    run of a person's comment queued behind the one answering. Where every job has an ``if``, the
+    group is the jobs' (a skipped job never joins it)."""
+    workflow = _load(path)
+    jobs = [job for _, job in _jobs(path)]
+    if all(job.get("if") for job in jobs):
+        assert "concurrency" not in workflow, path
+        assert all(job.get("concurrency") for job in jobs), path
+
+
 REFRESHING = [path for path in WORKFLOWS if path.name == "refresh.yml"]
 
 
