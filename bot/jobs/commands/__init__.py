@@ -145,11 +145,13 @@ def run(
 ) -> CommandRun:
     """Answer every command on the event's issue that the status comment has not answered yet
     (the event's own and any a cancelled run missed); every service is injected."""
-    # Bots (other apps, and this bot answering itself) never give commands.
-    if is_bot(event.author, event.author_type, settings.bot_logins) or is_bot(
+    # Bots (other apps, and this bot answering itself) never give commands (``issue_sources``
+    # leaves their texts out); their event only answers what a cancelled run left: GitHub keeps one
+    # waiting run per issue, and the run of the bot's own edit of its status comment (a machine
+    # user's token is no Bot to the workflow's `if`) takes the place of a person's waiting there.
+    by_bot = is_bot(event.author, event.author_type, settings.bot_logins) or is_bot(
         event.sender, event.sender_type, settings.bot_logins
-    ):
-        return CommandRun(ignored=f"written by a bot ({event.sender})")
+    )
     # An issue edit that leaves the body alone asks for nothing new.
     if not event.body_changed:
         return CommandRun(ignored="the issue's body did not change")
@@ -161,13 +163,17 @@ def run(
     )
     log = read_log(existing.body) if existing else []
     sources = issue_sources(event, comments, own_login, settings)
+    if by_bot:  # the event's own text too, whatever its author's login (its type is the event's)
+        sources = [s for s in sources if s.comment_id != event.comment_id]
     if existing is None:  # first answer on this issue: only what a cancelled run can have missed
         sources = [s for s in sources if recent(s, event)]
     if state.legacy:
         state = migrate(state, event, sources, settings)
     todo = [batch for batch in (unanswered(s, state, settings) for s in sources) if batch[1] or batch[3]]
     if not todo:  # most comments are conversation: no command, no answer, no write
-        return CommandRun(ignored="no unanswered command on the issue")
+        return CommandRun(
+            ignored=f"written by a bot ({event.sender})" if by_bot else "no unanswered command on the issue"
+        )
     for source, _commands, _keys, _ignored in todo:  # at once, so the authors see the bot is on it
         try:
             issues.add_reaction(event.issue_number, source.comment_id, "eyes")

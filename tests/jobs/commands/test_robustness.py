@@ -51,7 +51,30 @@ def test_comments_by_bots_are_ignored(github: FakeGitHub, arxiv: ArxivAPI, taxon
     for login, kind in [(BOT_LOGIN, "Bot"), ("dependabot[bot]", "Bot"), ("renovate", "Bot")]:
         outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", user=login, user_type=kind)
         assert outcome.ignored.startswith("written by a bot")
-    assert github.counts == {} and github.reactions == [] and arxiv.asked == []
+    # read only: the token's login (GraphQL) and the issue's comments, for what a cancelled run left
+    assert all(route.startswith("GET ") or route == "POST /graphql" for route in github.counts), github.counts
+    assert github.reactions == [] and arxiv.asked == [] and not github.pulls()
+
+
+def test_a_bots_event_answers_the_commands_of_a_run_it_cancelled(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """GitHub keeps one waiting run per issue (commands.yml's group) and cancels the one waiting
+    before it. With a machine user's token the bot's own edit of its status comment (commands.yml
+    runs on edits) is no Bot to the workflow's ``if``: its run took the place of a maintainer's
+    waiting run, then answered nothing ("written by a bot"), and the ``/add`` waited for the
+    issue's next event. A bot's text is still never a command."""
+    settings = dataclasses.replace(SETTINGS, bot_logins=("github-actions[bot]", "catalog-curator"))
+    github.collaborators["Catalog-Curator"] = "write"
+    handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", settings=settings)
+    first = payload("issue_comment.created", "", MAINTAINER_LOGIN)["comment"]["id"]
+    post_comment(github, first + 1, "/add 2302.03287 surveys", MAINTAINER_LOGIN)  # its run cancelled
+    text = "Weekly report, quoting a paper:\n/remove 2404.14469"
+    outcome = handle(
+        github, arxiv, taxonomy, text, "Catalog-Curator", "issue_comment.edited", 2, settings=settings
+    )
+    assert [(r.kind, r.command) for r in outcome.replies] == [("add_done", "`/add 2302.03287 surveys`")]
+    assert pull(github, "bot/arxiv-2302.03287") and not [p for p in github.pulls() if "remove" in p.head]
 
 
 def test_bot_logins_are_matched_whatever_their_case(
