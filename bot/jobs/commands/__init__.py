@@ -187,9 +187,11 @@ def run(
         roles: dict[str, bool] = {}
         batches = []
         for source, commands, _keys, ignored in todo:
-            if any(c.name in WRITE_COMMANDS for c in commands) and source.author not in roles:
-                roles[source.author] = issues.permission(source.author) in settings.allowed_roles
-            batches.append((source, roles.get(source.author, False), commands, ignored))
+            asking = [source.author, *_editor(event, source)]
+            for login in asking if any(c.name in WRITE_COMMANDS for c in commands) else ():
+                if login not in roles:
+                    roles[login] = issues.permission(login) in settings.allowed_roles
+            batches.append((source, all(roles.get(login, False) for login in asking), commands, ignored))
         catalog = default_catalog(forge, settings.catalog_path, taxonomy)
         work = Run(event, settings, taxonomy, catalog, forge, state, router=router, scope=scope)
         act(batches, work, lookup)
@@ -208,6 +210,14 @@ def run(
         replies=tuple(sorted(work.replies, key=lambda r: r.order)),
         exit_code=1 if work.transient_failure else 0,
     )
+
+
+def _editor(event: Event, source: Source) -> list[str]:
+    """Who edited the event's text, when not its author: an edit runs with the rights of both (a
+    collaborator whose role is not in ``allowed_roles`` may still edit anyone's comment, GitHub's
+    write access, and must not run commands as its author). Other texts' editors are unknown."""
+    edited = event.action == "edited" and source.comment_id == event.comment_id
+    return [event.sender] if edited and event.sender.lower() != source.author.lower() else []
 
 
 def default_catalog(forge: Forge, path: str, taxonomy: Taxonomy) -> Catalog:

@@ -5,13 +5,26 @@ API with real recorded entries."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from bot.core.taxonomy import Taxonomy
+from bot.jobs.commands import Event, read_event, run
 from bot.jobs.commands.paragraphs import MAX_LINE
 from bot.jobs.commands.parser import MAX_BELOW, parse_commands
-from tests.fake_github import FakeGitHub
-from tests.jobs.commands.helpers import OUTSIDER, ArxivAPI, catalog_on, catalog_text, handle, pull
+from tests.fake_github import MAINTAINER_LOGIN, FakeGitHub, forge_for
+from tests.jobs.commands.helpers import (
+    OUTSIDER,
+    SETTINGS,
+    ArxivAPI,
+    catalog_on,
+    catalog_text,
+    handle,
+    payload,
+    post_comment,
+    pull,
+)
 
 
 @pytest.mark.parametrize(
@@ -198,3 +211,29 @@ def test_a_command_edited_into_a_comment_runs_when_it_is_edited(
         github, arxiv, taxonomy, "/add 2302.03287 kv-cache", OUTSIDER, "issue_comment.edited", 5
     )
     assert [r.kind for r in outsider.replies] == ["pending"] and len(github.pulls()) == 1
+
+
+@pytest.mark.parametrize("name", ["issue_comment.edited", "issues.edited"])
+def test_an_edit_runs_with_the_rights_of_its_author_and_its_editor(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy, name: str
+) -> None:
+    """GitHub lets anyone with write access edit anyone's comment (and issue body). A list that
+    keeps its commands to `maintain` and `admin` had a `write` collaborator edit an admin's
+    comment into ``/remove``, and the bot opened the pull request as the admin's: the role asked
+    was the author's alone. An edit by someone else now needs both roles; the editor's own edit,
+    the author's alone."""
+    settings = dataclasses.replace(SETTINGS, allowed_roles=("maintain", "admin"))
+    github.collaborators["writer"] = "write"
+    data = payload(name, "/remove 2404.14469", MAINTAINER_LOGIN)
+    data["sender"]["login"] = "writer"
+    event = read_event(name.split(".")[0], data)
+    assert isinstance(event, Event) and event.author == MAINTAINER_LOGIN
+    if event.comment_id is not None:
+        post_comment(github, event.comment_id, event.text, MAINTAINER_LOGIN)
+    else:
+        github.issues[event.issue_number].body = event.text
+    forge = forge_for(github)
+    outcome = run(event, forge, forge, arxiv.lookup(), taxonomy, settings)
+    assert [r.kind for r in outcome.replies] == ["not_allowed"] and not github.pulls()
+    own = handle(github, arxiv, taxonomy, "/move 2404.14469 decoding", name=name, settings=settings)
+    assert [r.kind for r in own.replies] == ["move_done"]
