@@ -47,9 +47,11 @@ STATIC_FILES = (
 RESULTS_LIMIT = 100  # a filtered list shows this many matches at once, the rest on "Show all"
 
 # A year anywhere in a venue ("ICLR 2025", "2025 ICLR", "ICLR'25 Oral", "ICLR (2025)"), with the
-# spaces and comma before it; a year in parentheses takes them along.
+# spaces and comma before it; a year in parentheses takes them along. A match starts where a run of
+# them does, never inside it: tried at each of a run's characters, it read to the run's end each
+# time (8,000 commas in a venue, 1.4 s of a site build; 32,000, 22 s).
 _YEAR = r"(?:['’]\d\d|(?<!\d)(?:19|20)\d\d)(?!\d)"
-_VENUE_YEAR = re.compile(rf"[\s,]*(?:\(\s*{_YEAR}\s*\)|{_YEAR})")
+_VENUE_YEAR = re.compile(rf"(?<![\s,])[\s,]*(?:\(\s*{_YEAR}\s*\)|{_YEAR})")
 
 
 def venue_name(venue: str) -> str:
