@@ -40,6 +40,7 @@ from bot.jobs.commands.event import (
     Event,
     Source,
     event_commands,
+    handled_events_text,
     is_bot,
     normalize_code_url,
     read_event,
@@ -296,7 +297,7 @@ def main(args: argparse.Namespace) -> int:
     path = args.event_path or (Path(env["GITHUB_EVENT_PATH"]) if env.get("GITHUB_EVENT_PATH") else None)
     event = load_event(args.event_name or env.get("GITHUB_EVENT_NAME"), path)
     if event is None:
-        print("nothing to do: the bot handles issue_comment created and issues opened or edited")
+        print(f"nothing to do: the bot handles {handled_events_text()}")
         return 0
     github = config.load("github")
     settings = CommandSettings.from_config(

@@ -21,6 +21,16 @@ HANDLED_EVENTS = {
     ("issues", "opened"),
     ("issues", "edited"),
 }
+
+
+def handled_events_text() -> str:
+    """``HANDLED_EVENTS`` in words: "issue_comment created or edited and issues edited or opened"."""
+    actions: dict[str, list[str]] = {}
+    for name, action in sorted(HANDLED_EVENTS):
+        actions.setdefault(name, []).append(action)
+    return " and ".join(f"{name} {' or '.join(done)}" for name, done in actions.items())
+
+
 WRITE_COMMANDS = {"add", "remove", "move", "approve", "teach"}
 MAX_COMMANDS = 20  # commands read per comment; the rest get one reply saying they were ignored
 _GITHUB_LOGIN_RE = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")

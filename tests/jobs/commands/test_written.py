@@ -5,11 +5,15 @@ API with real recorded entries."""
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
+import json
+from pathlib import Path
 
 import pytest
 
 from bot.core.taxonomy import Taxonomy
+from bot.jobs import commands
 from bot.jobs.commands import Event, read_event, run
 from bot.jobs.commands.paragraphs import MAX_LINE
 from bot.jobs.commands.parser import MAX_BELOW, parse_commands
@@ -237,3 +241,18 @@ def test_an_edit_runs_with_the_rights_of_its_author_and_its_editor(
     assert [r.kind for r in outcome.replies] == ["not_allowed"] and not github.pulls()
     own = handle(github, arxiv, taxonomy, "/move 2404.14469 decoding", name=name, settings=settings)
     assert [r.kind for r in own.replies] == ["move_done"]
+
+
+def test_an_event_the_bot_does_not_handle_names_those_it_does(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The line said "issue_comment created and issues opened or edited" after round 31 had the
+    job run on edited comments too."""
+    data = payload("issue_comment.created", "/help", MAINTAINER_LOGIN)
+    data["action"] = "deleted"
+    path = tmp_path / "event.json"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    assert commands.main(argparse.Namespace(event_name="issue_comment", event_path=path)) == 0
+    assert capsys.readouterr().out == (
+        "nothing to do: the bot handles issue_comment created or edited and issues edited or opened\n"
+    )
