@@ -38,6 +38,7 @@ from bot.forge.protocols import ChangeRequest, Forge, PullRequest, propose_redon
 from bot.jobs import JoinWords, add_repo_argument, repo_root
 from bot.jobs.poll.inputs import catalog_from_forge, load_papers, mark_replaced, note_uncommitted
 from bot.jobs.poll.plan import PollReport
+from bot.jobs.poll.rehearsal import rehearse
 
 log = logging.getLogger(__name__)
 
@@ -106,6 +107,7 @@ def run(
             changes = [(first, change)]
         except BotError as exc:  # an open digest edited out of shape: left alone, the run fails
             report.failures.append((settings.branches.digest, str(exc)))
+    open_branches = {pull.branch for pull in pulls if pull.state == "open"}
     for proposal, change in changes:
         if change is None:
             continue
@@ -114,17 +116,12 @@ def run(
         ):
             report.failures.append((proposal.paper.arxiv_id, missing))  # --dry-run says it too
             continue
-        if settings.dry_run:
-            report.would_propose.append(proposal)
-            print(
-                templates.render(
-                    "poll_proposal.txt.j2", change=change, action="would open", diff="", verbose=verbose
-                ).rstrip("\n"),
-                file=out,
-            )
-            continue
         try:
-            result = propose_redone_once(forge, change)  # a branch moved meanwhile: once more
+            if settings.dry_run:  # the forge's edit, on the text the run read: what the run would do
+                action, diff = rehearse(change, catalog.render(), open_branches)
+            else:
+                result = propose_redone_once(forge, change)  # a branch moved meanwhile: once more
+                action, diff = result.action, result.diff
         except DuplicateEntryError as exc:  # added to the default branch since the run read it
             log.info("arXiv %s: not proposed: %s", proposal.paper.arxiv_id, exc)
             report.candidates.in_catalog.append((proposal.paper, exc.line))
@@ -132,15 +129,19 @@ def run(
         except BotError as exc:  # one paper's failure does not stop the others
             report.failures.append((proposal.paper.arxiv_id, str(exc)))
             continue
-        report.results.append(result)
-        if result.action != "unchanged":
+        if settings.dry_run:
+            report.would_propose.append(proposal)
+        else:
+            report.results.append(result)
+        if action != "unchanged":
             print(
                 templates.render(
                     "poll_proposal.txt.j2",
                     change=change,
-                    action=result.action,
-                    diff=result.diff,
+                    action=action,
+                    diff=diff,
                     verbose=verbose,
+                    dry_run=settings.dry_run,
                 ).rstrip("\n"),
                 file=out,
             )
