@@ -38,7 +38,7 @@ from bot.forge.protocols import ChangeRequest, Forge, PullRequest, propose_redon
 from bot.jobs import JoinWords, add_repo_argument, repo_root
 from bot.jobs.poll.inputs import catalog_from_forge, load_papers, mark_replaced, note_uncommitted
 from bot.jobs.poll.plan import PollReport
-from bot.jobs.poll.rehearsal import rehearse
+from bot.jobs.poll.rehearsal import added_lines, rehearse
 
 log = logging.getLogger(__name__)
 
@@ -142,6 +142,7 @@ def run(
                     diff=diff,
                     verbose=verbose,
                     dry_run=settings.dry_run,
+                    added=added_lines(diff),
                 ).rstrip("\n"),
                 file=out,
             )

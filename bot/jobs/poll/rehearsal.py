@@ -24,3 +24,13 @@ def rehearse(change: ChangeRequest, base_text: str, open_branches: Collection[st
         raise ForgeError(f"the change for {change.branch} leaves {change.path} as it is: nothing to propose")
     action = "would update" if change.branch in open_branches else "would open"
     return action, unified_diff(change.path, base_text, new_text)
+
+
+def added_lines(diff: str) -> list[str]:
+    """The lines a unified diff adds, blank ones left out (the blank line before a section's first
+    entry): what the dry run shows of each PR by default."""
+    return [
+        line[1:]
+        for line in diff.splitlines()
+        if line.startswith("+") and not line.startswith("+++") and line[1:].strip()
+    ]
