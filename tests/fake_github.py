@@ -299,6 +299,10 @@ class Issue:
     merge_commit_sha: str | None = None
     closed_head_sha: str | None = None  # the head when the branch went away
     cross_repository: bool = False  # from a fork: its head branch is the fork's, whatever its name
+    # the timeline's closing events, oldest first: (GraphQL type, actor's login): "ClosedEvent",
+    # "ReopenedEvent", "HeadRefDeletedEvent" (a PR whose head branch is deleted is closed in the
+    # name of who deleted it)
+    events: list[tuple[str, str]] = field(default_factory=list)
     requested_reviewers: list[str] = field(default_factory=list)
 
     @property
@@ -447,6 +451,7 @@ class FakeGitHub:
         self.remote: dict[str, RemoteRepo] = {}
         self.renames: dict[str, str] = {}  # old lower name -> new full name
         self.tokens = {BOT_TOKEN: BOT_LOGIN, MAINTAINER_TOKEN: MAINTAINER_LOGIN}
+        self.acting = MAINTAINER_LOGIN  # the login of the request being answered
         self.scopes: dict[str, str] = {MAINTAINER_TOKEN: "repo, workflow"}  # x-oauth-scopes per token
         self.workflow_permissions: dict[str, Any] | None = {
             "default_workflow_permissions": "read",
@@ -556,9 +561,11 @@ class FakeGitHub:
         message: str | None = None,
         user: str = BOT_LOGIN,
         cross_repository: bool = False,
+        closed_by: str = MAINTAINER_LOGIN,
     ) -> Issue:
         """A bot PR created directly in the state (for large-M measurements); its one commit's
-        message is ``message`` (default: the title). ``cross_repository``: a fork's PR."""
+        message is ``message`` (default: the title). ``cross_repository``: a fork's PR;
+        ``closed_by``: who closed a closed one (its timeline's ``ClosedEvent``)."""
         with self.lock:
             parent = self.head()
             files = dict(self.git.files(parent))
@@ -581,6 +588,7 @@ class FakeGitHub:
                 self.git.refs[f"refs/heads/{branch}"] = sha
             else:
                 pull.state, pull.closed_at, pull.closed_head_sha = "closed", now, sha
+                pull.events.append(("ClosedEvent", closed_by))
                 pull.merged = state == "merged"
                 pull.merged_at = now if pull.merged else None
             self.issues[pull.number] = pull
@@ -759,6 +767,7 @@ class FakeGitHub:
             return self._json(200, {"data": None, "errors": [{"message": fault.message}]}, token)
         try:
             with self.lock:
+                self.acting = login  # who GitHub records as the actor of what this request does
                 if handler is None:
                     status, data = 200, self._graphql(incoming.body, login)
                 else:
@@ -1102,9 +1111,29 @@ class FakeGitHub:
             ),
             "author": {"__typename": "Bot" if pull.user.endswith("[bot]") else "User", "login": pull.user},
             "labels": lambda info, **page: self._connection(labels, page, "labels"),
+            "timelineItems": lambda info, **page: self._timeline(pull, page),
             "createdAt": pull.created_at,
             "updatedAt": pull.updated_at,
         }
+
+    def _timeline(self, pull: Issue, page: dict[str, Any]) -> dict[str, Any]:
+        """A PR's ``timelineItems`` of the closing kinds (``itemTypes``), the ``first`` or ``last``
+        ones (one of them, at most 100, as GitHub requires)."""
+        kinds = {"CLOSED_EVENT": "ClosedEvent", "REOPENED_EVENT": "ReopenedEvent"}
+        kinds["HEAD_REF_DELETED_EVENT"] = "HeadRefDeletedEvent"
+        wanted = {kinds.get(str(k), str(k)) for k in page.get("itemTypes") or kinds}
+        nodes = [
+            {
+                "__typename": kind,
+                "actor": {"__typename": "Bot" if actor.endswith("[bot]") else "User", "login": actor},
+            }
+            for kind, actor in pull.events
+            if kind in wanted
+        ]
+        last = page.get("last")
+        if last is not None and page.get("first") is None and 0 <= last <= 100:
+            return self._connection(nodes[max(0, len(nodes) - last) :], {"first": last}, "timelineItems")
+        return self._connection(nodes, page, "timelineItems")
 
     def _issue_node(self, issue: Issue) -> dict[str, Any]:
         return {
@@ -1341,6 +1370,10 @@ class FakeGitHub:
             "created_at": issue.created_at,
             "updated_at": issue.updated_at,
             "closed_at": issue.closed_at,
+            # the REST description's ``closed_by`` (an issue's, one issue per request): who closed it
+            "closed_by": next((self._user(a) for k, a in reversed(issue.events) if k == "ClosedEvent"), None)
+            if issue.state == "closed"
+            else None,
             "author_association": "NONE",
         }
         if issue.is_pull:
@@ -1481,11 +1514,15 @@ class FakeGitHub:
         return 204, None
 
     def _branch_gone(self, branch: str) -> None:
-        """GitHub closes the open PRs whose head branch is deleted."""
-        for pull in self.pulls("open"):
+        """GitHub closes the open PRs whose head branch is deleted (in the name of who deleted it),
+        and notes the deletion in every PR of the branch."""
+        for pull in self.pulls():
             if pull.head == branch:
-                pull.closed_head_sha = self.git.refs[f"refs/heads/{branch}"]
-                pull.state, pull.closed_at = "closed", self.now()
+                pull.events.append(("HeadRefDeletedEvent", self.acting))
+                if pull.state == "open":
+                    pull.closed_head_sha = self.git.refs[f"refs/heads/{branch}"]
+                    pull.state, pull.closed_at = "closed", self.now()
+                    pull.events.append(("ClosedEvent", self.acting))
 
     @route("GET", "/repos/{owner}/{repo}/git/commits/{commit_sha}")
     def get_commit(self, params: dict[str, str], **_: Any) -> tuple[int, Any]:
@@ -1677,6 +1714,7 @@ class FakeGitHub:
             raise ApiError(422, "state cannot be changed. The head branch was deleted or the PR was merged.")
         issue.state, issue.state_reason = state, reason
         issue.closed_at = self.now() if state == "closed" else None
+        issue.events.append(("ClosedEvent" if state == "closed" else "ReopenedEvent", self.acting))
         if state == "closed" and issue.is_pull:
             issue.closed_head_sha = self.git.refs.get(f"refs/heads/{issue.head}")
 

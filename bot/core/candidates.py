@@ -62,8 +62,13 @@ def _proposed(pulls: Sequence[PullRequest], digest_branch: str) -> tuple[set[str
             said_no = digest.rejected_ids(pull)
             rejected |= said_no
             for entry in digest.entries_of(pull.body):
-                (rejected if entry.arxiv_id in said_no else active).update(_keys(entry.arxiv_id, entry.line))
+                if entry.arxiv_id in said_no:
+                    rejected.update(_keys(entry.arxiv_id, entry.line))
+                elif pull.state != "closed":  # closed by no maintainer: its ticked papers forgotten
+                    active.update(_keys(entry.arxiv_id, entry.line))
             continue
+        if pull.state == "closed" and not pull.said_no_by_closing:
+            continue  # closed by the bot, a branch deleted, no maintainer: forgotten
         data = proposal_marker(pull)
         if not data or "arxiv_id" not in data:
             # a closed paper PR whose marker a maintainer edited out: still a rejection, by its
@@ -171,7 +176,7 @@ def rejected_papers(pulls: Sequence[PullRequest], catalog: Catalog) -> list[Pape
             for entry in digest.entries_of(pull.body):
                 if entry.arxiv_id in said_no and entry.title:
                     papers.setdefault(entry.arxiv_id, Paper(arxiv_id=entry.arxiv_id, title=entry.title))
-        elif pull.state == "closed" and (closed := rejected_paper(pull)) is not None:
+        elif pull.said_no_by_closing and (closed := rejected_paper(pull)) is not None:
             papers.setdefault(closed.arxiv_id, closed)
     return [p for p in papers.values() if catalog.find_paper(p.arxiv_id, p.title) is None]
 

@@ -61,3 +61,17 @@ class PullRequest:
     # commits someone pushed on top of the bot's own (a fix in GitHub's editor, "Update branch"):
     # a rebuild replaces them
     hand_commits: bool = False
+    # who closed it, as the forge read it (``closed_by``: None when unknown, e.g. local git, where
+    # closing is the maintainer's own ``update-ref``), and whether GitHub closed it because its head
+    # branch was deleted (the deletion just before the close)
+    closed_by: str | None = None
+    closed_by_branch_deletion: bool = False
+    # False for a closed PR no maintainer closed (the bot, a branch deleted, someone without write
+    # access: ``bot.forge.github.closers``): its close says no to nothing; a checklist PR's unticked
+    # lines still do (``said_no_by_closing``)
+    maintainer_closed: bool = True
+
+    @property
+    def said_no_by_closing(self) -> bool:
+        """Closed unmerged by a maintainer: a rejection of what it proposed."""
+        return self.state == "closed" and self.maintainer_closed

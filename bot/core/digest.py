@@ -192,7 +192,7 @@ def is_digest(pull: PullRequest) -> bool:
 def rejected_ids(pull: PullRequest) -> set[str]:
     """Papers a digest PR says no to: all of a digest closed unmerged, the unticked ones otherwise."""
     entries = entries_of(pull.body)
-    if pull.state == "closed":  # the checklist's lines too: a marker edited out of shape names none
+    if pull.said_no_by_closing:  # the checklist's lines too: a marker edited out of shape names none
         return {e.arxiv_id for e in entries} | checklist_ids(pull.body)
     return {e.arxiv_id for e in entries if not e.ticked}
 

@@ -301,7 +301,10 @@ def test_rejection_memory_in_one_query(fake, taxonomy):
         for s in ("open", "closed", "merged")
     }
     assert by_state == {"open": still_open, "closed": rejected, "merged": merged}
-    assert dict(fake.counts) == {"POST /graphql": 1}
+    # and the role of the one person who closed them (a maintainer's close is a rejection: closers.py)
+    permission = "GET /repos/{owner}/{repo}/collaborators/{username}/permission"
+    assert dict(fake.counts) == {"POST /graphql": 1, permission: 1}
+    assert all(p.said_no_by_closing for p in pulls if p.state == "closed")
 
 
 def test_a_closed_pr_whose_marker_was_edited_out_is_still_a_rejection(fake, taxonomy):
@@ -461,8 +464,9 @@ def test_the_search_of_renamed_prs_costs_the_snapshot_nothing_when_there_are_non
     them (6 points); the rare run that finds some reads them with the other closed PRs."""
     from bot.forge.github import graphql
 
-    assert graphql_points(graphql.SNAPSHOT_QUERY) == 6
-    assert graphql_points(graphql.CLOSED_PAGE_QUERY) == 3  # the calculation, on a known query
+    # 6, and 1 for who closed each of the 100 closed PRs (their last two closing events: closers.py)
+    assert graphql_points(graphql.SNAPSHOT_QUERY) == 7
+    assert graphql_points(graphql.CLOSED_PAGE_QUERY) == 4  # the calculation, on a known query
     change = paper_change(taxonomy, "2401.00001", 1)
     fake.seed_pull(
         "old/arxiv-2401.00001",
@@ -476,7 +480,7 @@ def test_the_search_of_renamed_prs_costs_the_snapshot_nothing_when_there_are_non
     forge = forge_for(fake)
     assert forge.bot_pull_requests("open") == [] and fake.reads() == 1
     assert [p.branch for p in forge.bot_pull_requests("all")] == ["old/arxiv-2401.00001"]
-    assert fake.reads() == 2 and not fake.violations
+    assert fake.reads() == 3 and not fake.violations  # and the role of who closed it (closers.py)
 
 
 def test_the_naming_search_finds_a_paper_as_whole_words_of_the_texts_the_bot_writes(fake, monkeypatch):

@@ -15,6 +15,7 @@ from bot import config
 from bot.errors import ForgeError
 from bot.forge.github.access import AccessReport, inspect_access
 from bot.forge.github.client import DEFAULT_API_URL, GitHubClient
+from bot.forge.github.closers import Closers
 from bot.forge.github.issues import Issues
 from bot.forge.github.pulls import PullRequests
 from bot.forge.github.queries import HEAD_FRESH_SECONDS, RepositoryView
@@ -69,6 +70,8 @@ class GitHubForge:
         self.issues = Issues(self.client, self.view)
         self.pulls = PullRequests(self.client, self.view, self.issues)
         self.repos = Repositories(self.client)
+        # closed PRs that are no maintainer's rejection are marked so (closers.py)
+        self.closers = Closers(self.view.own_login, self.issues.permission)
 
     @classmethod
     def from_environment(
@@ -107,10 +110,10 @@ class GitHubForge:
         return self.view.has_file(path)
 
     def bot_pull_requests(self, state: Literal["open", "closed", "all"] = "all") -> list[PullRequest]:
-        return self.view.bot_pull_requests(state)
+        return self.closers.mark(self.view.bot_pull_requests(state))
 
     def bot_pull_requests_naming(self, arxiv_ids: Sequence[str]) -> list[PullRequest]:
-        return self.view.bot_pull_requests_naming(arxiv_ids)
+        return self.closers.mark(self.view.bot_pull_requests_naming(arxiv_ids))
 
     def read_pull_request_file(self, pull_request: PullRequest, path: str) -> str:
         return self.view.pull_request_file(pull_request.number, path)

@@ -352,5 +352,6 @@ class PullRequests:
         snap = self.view.snapshot()
         if number in snap.pulls:
             snap.pulls[number] = replace(
-                snap.pulls[number], pull=replace(snap.pulls[number].pull, state="closed")
+                snap.pulls[number],
+                pull=replace(snap.pulls[number].pull, state="closed", closed_by=self.view.own_login()),
             )

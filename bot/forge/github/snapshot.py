@@ -89,6 +89,7 @@ def bot_pull_from_node(node: Mapping[str, Any]) -> BotPull:
         hand_commits=hunks.trailer_of(target.get("message") or "") is None
         and _context(node, target) is not None,
         mergeable={"MERGEABLE": True, "CONFLICTING": False}.get(node.get("mergeable") or ""),
+        **_closer(node),
     )
     return BotPull(
         pull=pull,
@@ -97,3 +98,20 @@ def bot_pull_from_node(node: Mapping[str, Any]) -> BotPull:
         head_file_oid=(target.get("file") or {}).get("oid"),
         changed_files=int(node.get("changedFiles") or 0),
     )
+
+
+def _closer(node: Mapping[str, Any]) -> dict[str, Any]:
+    """Who closed a closed PR, from its last two timeline items of the kinds the query asks for (a
+    head branch deleted, the PR closed): ``closed_by`` the last close's actor (None: no close in
+    the timeline, or its account deleted), and whether the branch's deletion came just before it
+    (GitHub closes the PR of a branch deleted or renamed, in the name of who did it)."""
+    items = [i for i in ((node.get("timelineItems") or {}).get("nodes") or []) if isinstance(i, Mapping)]
+    kinds = [i.get("__typename") for i in items]
+    if "ClosedEvent" not in kinds or _pull_state(node) != "closed":
+        return {}
+    last = len(kinds) - 1 - kinds[::-1].index("ClosedEvent")  # a deletion after it: "Delete branch"
+    login = (items[last].get("actor") or {}).get("login")
+    return {
+        "closed_by": login if isinstance(login, str) and login else None,
+        "closed_by_branch_deletion": last > 0 and kinds[last - 1] == "HeadRefDeletedEvent",
+    }

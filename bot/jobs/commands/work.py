@@ -136,7 +136,7 @@ class Run:
             if digest.is_digest(pull):
                 for rejected in digest.rejected_ids(pull):
                     said_no[rejected] = (pull, pull.state != "closed")
-            elif pull.state == "closed":
+            elif pull.said_no_by_closing:
                 said_no[pull.branch] = (pull, False)
         found = [said_no.get(k) for k in (self.settings.branches.paper(arxiv_id), arxiv_id)]
         latest = max((f for f in found if f), key=lambda f: f[0].number, default=None)
