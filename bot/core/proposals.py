@@ -12,6 +12,7 @@ Poll and backfill also share, from here, the scorer they are given (``TrainScore
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
@@ -167,6 +168,22 @@ def abstract_of(body: str) -> str:
     return cap(markdown.inline_text(" ".join(text[start + len(_ABSTRACT_START) : end].split())), MAX_ABSTRACT)
 
 
+_QUOTED = re.compile(r'"[^"]*"')  # the words a reason quotes from the paper
+
+
+def shown_runner_up(proposal: Proposal) -> str | None:
+    """The runner-up section a PR names ("or else ..."): when the route is unsure (needs-section),
+    or when the paper's own words point to it (a keyword of that section among the reasons). An
+    activation-sparsity paper routed to pruning read "or else Efficient Fine-tuning" with no word
+    of fine-tuning in it: no help to the one who checks the route."""
+    runner_up = proposal.runner_up
+    if not runner_up or proposal.needs_section:
+        return runner_up
+    named = re.compile(rf"[(,/ ]{re.escape(runner_up)}[),/]")
+    keywords = (_QUOTED.sub("", r) for r in proposal.reasons if r.startswith("keywords in"))
+    return runner_up if any(named.search(reason) for reason in keywords) else None
+
+
 def change_request(
     proposal: Proposal, taxonomy: Taxonomy, catalog_path: str, branches: BranchNames
 ) -> ChangeRequest:
@@ -181,7 +198,7 @@ def change_request(
         line=line,
         section=section,
         subsection=subsection,
-        runner_up=taxonomy.get(proposal.runner_up) if proposal.runner_up else None,
+        runner_up=taxonomy.get(runner_up) if (runner_up := shown_runner_up(proposal)) else None,
         abstract=templates.escape_text(
             " ".join(clean_abstract(proposal.paper.abstract).split()), MAX_ABSTRACT
         ),

@@ -55,7 +55,11 @@ def test_latex_is_rendered_in_title_abstract_and_line(taxonomy: Taxonomy) -> Non
 
 
 def test_section_runner_up_and_score_on_two_lines_without_jargon(taxonomy: Taxonomy) -> None:
-    body = body_of(taxonomy)
+    reasons = [
+        'keywords in the title: "sparse" (pruning)',
+        'keywords in the abstract: "LoRA" (fine-tuning/peft)',
+    ]
+    body = body_of(taxonomy, reasons=reasons)
     assert (
         "**Section:** Pruning and Sparsity › Unstructured and Semi-structured Pruning "
         "(`pruning` / `unstructured`), or else Efficient Fine-tuning (`fine-tuning`)<br>"
@@ -263,3 +267,24 @@ def test_a_paper_without_an_abstract_has_no_empty_abstract_to_open(taxonomy: Tax
     body = body_of(taxonomy, paper=bare, entry=paper_entry(bare))
     assert "<summary>Abstract</summary>" not in body and "\n\n\n" not in body
     assert "**Why**" in body and "**The line this PR adds**" in body
+
+
+@pytest.mark.parametrize(
+    ("reasons", "needs_section", "shown"),
+    [
+        (['keywords in the title: "sparse" (pruning)', "learned model: 0.77"], False, False),
+        (['keywords in the title: "sparse" (pruning)'], True, True),  # unsure: the runner-up helps
+        (['keywords in the abstract: "Fine-tuning" (fine-tuning)'], False, True),
+        (['keywords in the title: "Tensor Parallelization" (serving, fine-tuning)'], False, True),
+        (['keywords in the title: "LoRA" (fine-tuning/peft)'], False, True),
+        (['keywords in the title: "sparse (fine-tuning)" (pruning)'], False, False),  # quoted words
+        (['off-topic words: "Safety" (fine-tuning)'], False, False),
+    ],
+)
+def test_the_runner_up_is_named_when_the_route_is_unsure_or_the_paper_points_to_it(
+    taxonomy: Taxonomy, reasons: list[str], needs_section: bool, shown: bool
+) -> None:
+    """ "or else Efficient Fine-tuning" under an activation-sparsity paper with no word of
+    fine-tuning in it (issue 9's ReLU² Wins) was no help to the maintainer checking the route."""
+    body = body_of(taxonomy, reasons=reasons, needs_section=needs_section)
+    assert ("or else Efficient Fine-tuning" in body) == shown
