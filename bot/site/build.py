@@ -279,7 +279,8 @@ def render_page(site: Site, chart_file: str = "chart.svg") -> str:
             taxonomy=site.taxonomy,
             data=data,
             # in <head>, for search-start.js to start the worker before the list is parsed
-            search={"options": SEARCH_OPTIONS, "abstracts": site.with_abstract > 0},
+            # and to read the entries' text as they are parsed (without "et al.": search.json's)
+            search={"options": SEARCH_OPTIONS, "abstracts": site.with_abstract > 0, "etAl": words["et_al"]},
             chart_file=chart_file,
             chart_alt=chart.describe(chart.per_month(site.entries), site.taxonomy),
             anchors=heading_anchors(site.taxonomy),

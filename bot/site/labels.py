@@ -34,7 +34,6 @@ JS_LABELS = (
     "show_all",
     "abstract",
     "abstract_of",
-    "et_al",  # dropped from the authors site.js reads from the page for the search
 )
 
 

@@ -33,11 +33,11 @@ except ImportError as exc:  # pragma: no cover - the test extra installs playwri
 
 
 @contextmanager
-def serve_held(directory: Path) -> Iterator[tuple[str, threading.Event, list[str]]]:
-    """Serve ``directory`` on loopback, sending index.html up to its first entry at once and the
+def serve_held(directory: Path, entry: int = 0) -> Iterator[tuple[str, threading.Event, list[str]]]:
+    """Serve ``directory`` on loopback, sending index.html up to its ``entry`` at once and the
     rest when the event is set; yields (base URL, the event, the paths asked for)."""
     page = (directory / "index.html").read_bytes()
-    cut = page.index(b'<li data-i="0"')
+    cut = page.index(b'<li data-i="%d"' % entry)
     go, asked = threading.Event(), []
 
     class Handler(SimpleHTTPRequestHandler):
@@ -141,6 +141,35 @@ def test_a_page_still_downloading_indexes_its_own_text_not_search_json(
             shown = set(visible_ids(page))  # the first RESULTS_LIMIT of them, "Show all" for the rest
             assert shown <= wanted and len(shown) == min(len(wanted), site_build.RESULTS_LIMIT) > 0, query
             assert wanted <= expected_ids(built, Filters(query=query))
+        page.context.close()
+
+
+def test_the_entries_parsed_while_the_page_downloads_are_sent_to_the_worker_meanwhile(
+    browser: Browser, big_site: tuple[site_build.Site, Path]
+) -> None:
+    """The page held after its first 600 entries: they are read and sent to the worker while the
+    rest downloads (all but the last one, which may still be being parsed), not once the page is
+    in, so the titles are searchable about when it is; the rest follow, and every entry's text
+    reaches the index."""
+    built, out = big_site
+    html = (out / "index.html").read_bytes()
+    held_at = 600
+    before = html[: html.index(b'<li data-i="%d"' % held_at)].count(b"<li data-i=")
+    assert before >= 500  # more than one slice
+    with serve_held(out, held_at) as (url, go, _asked):
+        page = browser.new_context().new_page()
+        page.goto(url, wait_until="commit")
+        page.wait_for_function(f"window.catalogSearch?.sent >= {before - 1}", timeout=10_000)
+        assert page.evaluate("window.catalogSearch.fromPage") is True
+        assert page.get_attribute("html", "data-ready") is None  # the page is not in
+        go.set()
+        page.wait_for_selector("html[data-searchable='1']", timeout=10_000)
+        assert page.evaluate("window.catalogSearch.sent") == len(built.entries)
+        last = built.entries[-1]
+        page.get_by_label(SEARCH_LABEL).fill(last.title)
+        wanted = _short_matches(built, last.title)
+        settle(page, len(wanted))
+        assert last.index in visible_ids(page)
         page.context.close()
 
 

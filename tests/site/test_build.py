@@ -149,7 +149,7 @@ def test_the_search_worker_is_started_from_the_head_by_a_file(built: tuple[site_
     head = _parse(html.split("</head>")[0])
     options, start = head.scripts
     assert start[0] == {"src": "static/search-start.js", "async": None} and start[1] == ""
-    assert json.loads(options[1]) == {"options": search.SEARCH_OPTIONS, "abstracts": True}
+    assert json.loads(options[1]) == {"options": search.SEARCH_OPTIONS, "abstracts": True, "etAl": "et al."}
     # every script that runs is a file of the site; the others are data
     assert all(
         attrs.get("src") or attrs.get("type") == "application/json" for attrs, _ in _parse(html).scripts

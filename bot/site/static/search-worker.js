@@ -223,7 +223,8 @@ self.onmessage = function (event) {
   var message = event.data;
   if (message.type === "init") init(message);
   else if (message.type === "docs" && fromPage) {
-    pageDocs = pageDocs.concat(message.docs);  // in slices, the last one marked
+    // in slices as the page is parsed (search-start.js), the last one marked
+    Array.prototype.push.apply(pageDocs, message.docs);
     if (pageIndex) pageIndex.addAll(message.docs);
     if (message.last) fromPage(pageDocs);
   }

@@ -163,9 +163,10 @@
     worker.onmessage = onWorkerMessage;
     worker.onerror = function (event) { searchFailed(event.message || "worker error"); };
     if (early && early.fromPage) {
-      // The page was still downloading when search-start.js ran: its own text, not search.json,
-      // and the abstracts (most of a big site's weight) once a search needs them.
-      sendPageDocs();
+      // The page was still downloading when search-start.js ran: its own text, not search.json
+      // (search-start.js has sent the entries parsed so far, and now the rest), and the
+      // abstracts (most of a big site's weight) once a search needs them.
+      early.finish();
       controls.q.addEventListener("focus", askAbstracts);
     } else {
       askAbstracts();
@@ -180,45 +181,6 @@
     abstractsAsked = true;
     worker.postMessage({ type: "abstracts", url: new URL("abstracts.json", document.baseURI).href });
   }
-
-  // What search.json holds (bot/site/build.py search_doc), read from the page's entries: the
-  // title, the authors (without "et al."; a resource's description), the venue, the arXiv id.
-  var ET_AL = " " + labels.et_al;
-  function pageDocs(from, to) {
-    from = from || 0;
-    to = to === undefined ? n : to;
-    var docs = [];
-    for (var k = from; k < to; k++) {
-      var doc = { id: entries[k].id, title: "", authors: "", arxiv: "" };
-      for (var part = items[k].firstElementChild; part; part = part.nextElementSibling) {
-        var text = part.textContent;
-        if (part.className === "title") doc.title = text;
-        else if (part.className === "authors") {
-          doc.authors = text.slice(-ET_AL.length) === ET_AL ? text.slice(0, -ET_AL.length) : text;
-        } else if (part.className === "meta") {
-          for (var m = part.firstElementChild; m; m = m.nextElementSibling) {
-            if (m.className === "venue") doc.venue = m.textContent;
-            else if (!doc.arxiv && !m.className && m.textContent.indexOf("arXiv ") === 0) doc.arxiv = m.textContent.slice(6);
-          }
-        }
-      }
-      docs.push(doc);
-    }
-    return docs;
-  }
-
-  // In slices of 500 entries, a task each: reading 10,000 entries' text took 0.15-0.55 s
-  // at once, long enough to hold up a phone's scrolling or typing.
-  function sendPageDocs() {
-    var from = 0;
-    (function slice() {
-      var to = Math.min(n, from + 500);
-      worker.postMessage({ type: "docs", docs: pageDocs(from, to), last: to >= n });
-      from = to;
-      if (from < n) setTimeout(slice, 0);
-    })();
-  }
-  window.catalogPageDocs = pageDocs;  // for the tests: the same as search.json
 
   // -- abstracts (abstracts.js): toggles once the worker has them, text asked when opened --
   var abstracts = window.catalogAbstracts(entries, catalogBox, function (id) {
