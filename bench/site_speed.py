@@ -131,7 +131,7 @@ def weight(out: Path) -> dict[str, tuple[int, int]]:
         "html+data": [out / "index.html", out / "search.json", out / "abstracts.json"],
         "js": [
             out / "static" / "site.js",
-            out / "static" / "abstracts.js",
+            *(out / "static" / module for module in getattr(site_build, "SITE_MODULES", ("abstracts.js",))),
             out / "static" / "search-start.js",
             out / "static" / "search-worker.js",
             out / "static" / site_build.SCRIPT,

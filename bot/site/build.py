@@ -35,10 +35,21 @@ from bot.site.search import SEARCH_OPTIONS
 PACKAGE_DIR = Path(__file__).resolve().parent
 STATIC = PACKAGE_DIR / "static"
 SCRIPT = "vendor/minisearch-7.2.0.umd.js"
+# site.js is an ES module (no build step); the modules it imports, preloaded beside it (found
+# only once site.js is in, they would cost a round trip more).
+SITE_MODULES = (
+    "page-data.js",
+    "query.js",
+    "search-client.js",
+    "url-state.js",
+    "results.js",
+    "abstracts.js",
+    "search-example.js",
+)
 STATIC_FILES = (
     "site.css",
     "site.js",
-    "abstracts.js",
+    *SITE_MODULES,
     "search-start.js",
     "search-worker.js",
     SCRIPT,
@@ -282,6 +293,7 @@ def render_page(site: Site, chart_file: str = "chart.svg") -> str:
             # and to read the entries' text as they are parsed (without "et al.": search.json's)
             search={"options": SEARCH_OPTIONS, "abstracts": site.with_abstract > 0, "etAl": words["et_al"]},
             chart_file=chart_file,
+            modules=SITE_MODULES,
             chart_alt=chart.describe(chart.per_month(site.entries), site.taxonomy),
             anchors=heading_anchors(site.taxonomy),
             examples=search_examples(site.taxonomy, words),

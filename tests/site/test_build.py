@@ -109,9 +109,9 @@ def test_hostile_text_is_escaped_for_html_and_for_the_json_script(
         "application/json",
         "static/search-start.js",
         "application/json",
-        "static/abstracts.js",
         "static/site.js",
     ]
+    assert parsed.scripts[3][0] == {"type": "module", "src": "static/site.js"}
     data = json.loads(parsed.scripts[2][1])
     venues = set(data["facets"]["v"])
     assert "Conf </script <!--" in venues  # intact, as data
@@ -323,7 +323,7 @@ def test_command_line_builds_idempotently(tmp_path: Path, capsys: pytest.Capture
         "chart.svg",
         ".nojekyll",
         "static/site.js",
-        "static/abstracts.js",
+        *(f"static/{module}" for module in site_build.SITE_MODULES),
         "static/site.css",
         "static/search-worker.js",
         "static/vendor/minisearch-7.2.0.umd.js",
@@ -410,13 +410,13 @@ def test_search_semantics_match_minisearch_defaults() -> None:
 
 
 def test_the_page_makes_ids_bare_with_the_same_patterns_in_linear_time() -> None:
-    """site.js's plainQuery runs bot.site.search's two patterns on a query anyone can put in a
+    """site.js's plainQuery (query.js) runs bot.site.search's two patterns on a query anyone can put in a
     shared ``?q=`` link. "a-a-a-..." (each hyphen starting an old-style id scanned to the end) and
     "arXiv" then spaces (split every way around an optional colon) took time quadratic in the
     query's length: these took about 40 s each here, and held the page as long."""
-    js = (Path(site_build.__file__).parent / "static" / "site.js").read_text(encoding="utf-8")
+    js = (Path(site_build.__file__).parent / "static" / "query.js").read_text(encoding="utf-8")
     for name, pattern in (("ARXIV_LINK", search.ARXIV_LINK), ("ARXIV_ID", search.ARXIV_ID)):
-        literal = re.search(rf"var {name} = /(.*)/gi;", js)
+        literal = re.search(rf"const {name} = /(.*)/gi;", js)
         assert literal is not None and literal[1].replace("\\/", "/") == pattern.pattern, name
     started = time.process_time()  # CPU time: a busy machine's waits are not the patterns'
     assert search.query_terms("a-" * 20_000) == []
