@@ -253,8 +253,10 @@ def script_json(value: object) -> Markup:
 
 
 def _safe_href(url: str) -> str:
-    """Only http(s) links on the page (no javascript: or data: from a catalog line)."""
-    return url if re.match(r"(?i)^https?://", url) else "#"
+    """Only http(s) links on the page (no javascript: or data: from a catalog line): "" for
+    another, which the page shows as no link at all (a title as text, no pdf or code link). An
+    href of "#" looked like a link and took the reader back to the page's top."""
+    return url if re.match(r"(?i)^https?://", url) else ""
 
 
 def _environment() -> jinja2.Environment:

@@ -97,8 +97,10 @@ export function resultsView(page, add, timings) {
     const first = pendingIds[0];
     more.hidden = true;
     renderRest(generation);
-    // The button is gone: the keyboard goes on from the first entry it showed, not the footer.
-    const link = sortedList.querySelector("li[data-i='" + first + "'] .title");
+    // The button is gone: the keyboard goes on from the first entry it showed, not the footer
+    // (its title's link; its first link when its title is none).
+    const li = sortedList.querySelector("li[data-i='" + first + "']");
+    const link = li && li.querySelector("a[href], summary");
     if (link) link.focus();
   });
 
