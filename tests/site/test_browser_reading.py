@@ -86,6 +86,43 @@ REFUSING_HISTORY = """(() => {
 })();"""
 
 
+@pytest.mark.parametrize("query", ["cache", ""])
+def test_back_from_a_paper_returns_to_the_entry_followed(
+    browser: Browser, base_url: str, site: tuple[site_build.Site, Path], query: str
+) -> None:
+    """On a phone, a search's 15th match (or the catalog's 40th entry) followed to its paper with
+    the keyboard, then back: the page is loaded again, and the matches come back only once the
+    index is: the browser's own scroll restoration came before them, and left the reader far
+    above the entry (5,000 px on 300 entries), the keyboard at the page's start. The entry's
+    title has the focus again, where it was on the screen."""
+    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
+    context.route(
+        "https://arxiv.org/**", lambda route: route.fulfill(body="<p>paper</p>", content_type="text/html")
+    )
+    page = context.new_page()
+    open_page(page, base_url)
+    if query:
+        page.get_by_label(SEARCH_LABEL).fill(query)
+        page.keyboard.press("Enter")
+        settle(page, len(expected_ids(site[0], Filters(query=query))))
+    entries = page.locator("#sorted > li" if query else "#catalog li[data-i]")
+    title = entries.nth(15 if query else 40).locator(".title")
+    title.scroll_into_view_if_needed()
+    title.focus()
+    where = """() => { const a = document.activeElement;
+        return [a.textContent, a.getBoundingClientRect().top, a.closest('#sorted, #catalog').id]; }"""
+    text, top, _ = page.evaluate(where)
+    page.keyboard.press("Enter")
+    page.wait_for_url("https://arxiv.org/**")
+    page.go_back()
+    page.wait_for_function("document.activeElement.classList.contains('title')", timeout=10_000)
+    page.wait_for_timeout(300)  # nothing to wait for: the place is not taken back again later
+    now_text, now_top, shown_in = page.evaluate(where)
+    assert (now_text, shown_in) == (text, "sorted" if query else "catalog")
+    assert 0 <= now_top <= 740 - 20 and abs(now_top - top) < 60, (top, now_top)
+    context.close()
+
+
 def test_a_browser_refusing_history_writes_does_not_stop_the_search(
     browser: Browser, base_url: str, site: tuple[site_build.Site, Path]
 ) -> None:

@@ -166,5 +166,42 @@ export function resultsView(page, add, timings) {
     if (waiting) results.classList.add("waiting");
   }
 
-  return { show, busy, count, list: function () { return sortedList; } };
+  // The reader's place, to come back to (site.js keeps it in the history entry when the page is
+  // left): the link or toggle the keyboard was on, in the list shown (the matches or the
+  // catalog), and an entry and how far down the screen it is: the focused one, else the one at
+  // the top of the screen.
+  function place() {
+    const shown = sortedList.hidden ? catalogBox : sortedList;
+    const active = document.activeElement;
+    const focusLi = active && shown.contains(active) ? active.closest("li[data-i]") : null;
+    const top = document.elementFromPoint(window.innerWidth / 2, 1);
+    const li = focusLi || (top && top.closest && top.closest("li[data-i]"));
+    const at = li && shown.contains(li) ? li : null;
+    return {
+      y: window.scrollY,
+      top: at ? { id: at.getAttribute("data-i"), offset: at.getBoundingClientRect().top } : null,
+      focus: focusLi ? { id: focusLi.getAttribute("data-i"), part: Array.prototype.indexOf.call(
+        focusLi.querySelectorAll("a, summary"), active) } : null
+    };
+  }
+
+  // Back to a place: its entries listed (all the matches, if it was below the first ones), its
+  // link focused, its top entry where it was on the screen (else the same scroll).
+  function restore(saved) {
+    const shown = sortedList.hidden ? catalogBox : sortedList;
+    const wanted = [saved.top, saved.focus].filter(Boolean).map(function (p) { return Number(p.id); });
+    if (shown === sortedList && wanted.some(function (id) { return pendingIds.indexOf(id) >= 0; })) {
+      more.hidden = true;
+      while (pendingIds.length) renderRest(generation);
+    }
+    const find = function (p) { return p && shown.querySelector("li[data-i='" + p.id + "']"); };
+    const focusLi = find(saved.focus);
+    const target = focusLi && focusLi.querySelectorAll("a, summary")[saved.focus.part];
+    if (target) target.focus({ preventScroll: true });
+    const topLi = find(saved.top);
+    if (topLi) window.scrollBy(0, topLi.getBoundingClientRect().top - saved.top.offset);
+    else window.scrollTo(0, saved.y);
+  }
+
+  return { show, busy, count, place, restore, list: function () { return sortedList; } };
 }

@@ -50,14 +50,49 @@ function keepCountInView() {
   if (view.count.getBoundingClientRect().bottom > 0.6 * height) form.scrollIntoView({ block: "start" });
 }
 
+// The reader's place (the entry at the top of the screen, the focused link) is kept in the
+// history entry as a link is followed (a click, or Enter: as the page is left, in pagehide, it
+// is too late to write it), and taken back once the page shows the same list again (the back
+// button from a paper). The browser's own scroll restoration comes before a search's matches
+// are listed again (they wait for the search index): on a phone it left the reader 5,000 px
+// above the entry they had opened, the keyboard at the page's start.
+let comeBack = history.state && history.state.place ? history.state.place : null;
+document.addEventListener("click", function (event) {
+  if (!event.target.closest || !event.target.closest("a[href]")) return;
+  try {
+    history.replaceState({ place: view.place() }, "", location.href);
+  } catch (error) { /* Safari's limit on history writes: the place is not kept */ }
+}, true);
+let settling = null;  // the place taken back, again once the page is loaded
+// The reader moving on before the list is back: the place is theirs, not restored.
+for (const kind of ["keydown", "pointerdown", "wheel", "touchstart"]) {
+  window.addEventListener(kind, function () { comeBack = settling = null; }, { capture: true, passive: true });
+}
+// Called once the list shown is final (not the titles' matches while the abstracts are indexed).
+// The browser restores its own scroll at the load event, and the entries off screen are laid out
+// at their real height late (content-visibility): the place is taken back again two frames after.
+function shown() {
+  if (!comeBack) return;
+  const saved = settling = comeBack;
+  comeBack = null;
+  view.restore(saved);
+  const again = function () {
+    requestAnimationFrame(function () {  // the frame that lays out the entries on screen, then
+      requestAnimationFrame(function () { if (settling === saved) view.restore(saved); settling = null; });
+    });
+  };
+  if (document.readyState === "complete") again(); else window.addEventListener("load", again, { once: true });
+}
+
 function update() {
   const now = state.read();
   state.write(now);
   const q = searched(now.q);
-  if (!q) { view.show(now, null); return; }
+  if (!q) { view.show(now, null); shown(); return; }
   search.askAbstracts();
   if (search.state === "failed") {
     view.show(now, null, function (text) { return label("unavailable", { count: text }); });
+    shown();
     return;
   }
   // An answer of the short index stands until the whole index is ready (then it is asked again).
@@ -71,6 +106,7 @@ function update() {
       }
       return text;
     });
+    if (found.stage === "full" || search.abstractsFailed) shown();
     return;
   }
   if (search.state === "loading") {
