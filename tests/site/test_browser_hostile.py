@@ -26,7 +26,7 @@ except ImportError as exc:  # pragma: no cover - the test extra installs playwri
 # A title, authors and venue in Hebrew and Arabic, with a right-to-left override (U+202E) and an
 # isolate (U+2067) typed in: either would reorder the text after it.
 RTL_LINE = (
-    "- [מודל שפה יעיל \u202eעם זיכרון 2024](https://arxiv.org/abs/2401.00002) - محمد علي, \u2067דוד לוי"
+    "- [מודל שפה יעיל \u202eעם זיכרון 2024?](https://arxiv.org/abs/2401.00002) - محمد علي, \u2067דוד לוי"
     " · arXiv 2401.00002 · Feb 2024 · כנס 2024 · [pdf](https://arxiv.org/pdf/2401.00002)"
 )
 # 10 KB of title and as much of authors, in one catalog line.
@@ -92,22 +92,30 @@ def test_right_to_left_text_is_isolated_and_loses_its_bidi_controls(
 ) -> None:
     """A Hebrew title with a right-to-left override in it, Arabic and Hebrew authors, a Hebrew
     venue: no bidi control reaches the page, each text is isolated (unicode-bidi) in the catalog
-    and in the results, so it cannot reorder what follows it, and a Hebrew word finds it."""
+    and in the results, so it cannot reorder what follows it, reads right to left (its final
+    "?" on its left), and a Hebrew word finds it."""
     built, url = hostile_url
     rtl = next(e for e in built.entries if e.arxiv_id == "2401.00002")
     open_page(phone, url)
-    assert rtl.title == "מודל שפה יעיל עם זיכרון 2024" and rtl.venue == "כנס 2024"
+    assert rtl.title == "מודל שפה יעיל עם זיכרון 2024?" and rtl.venue == "כנס 2024"
     page_text = phone.evaluate("document.body.innerText + document.title")
     assert not set(page_text) & set(BIDI_CONTROLS)
     isolated = """(li) => ['.title', '.authors', '.venue'].map(
         (part) => getComputedStyle(li.querySelector(part)).unicodeBidi)"""
     item = phone.locator(f"li:has(> #e{rtl.index})")
-    assert item.evaluate(isolated) == ["isolate"] * 3
+    assert item.evaluate(isolated) == ["plaintext", "isolate", "plaintext"]  # isolated
+    # right to left: the title's first word on the right, its final "?" at its end, on the left (in
+    # a left-to-right isolate it was on the right, after the first word)
+    x_of = """(title, word) => { const text = title.firstChild, range = document.createRange();
+        const at = text.data.indexOf(word); range.setStart(text, at); range.setEnd(text, at + word.length);
+        return range.getBoundingClientRect().x; }"""
+    title = phone.locator(f"#e{rtl.index}")
+    assert title.evaluate(x_of, "?") < title.evaluate(x_of, "מודל")
     phone.get_by_label(SEARCH_LABEL).fill("זיכרון")
     settle(phone, 1)
     assert visible_ids(phone) == [rtl.index]
     match = phone.locator(f"#sorted li[data-i='{rtl.index}']")
-    assert match.evaluate(isolated) == ["isolate"] * 3
+    assert match.evaluate(isolated) == ["plaintext", "isolate", "plaintext"]
     # the pdf link still comes after the venue, left to right, as in every entry
     venue, pdf = (match.locator(s).bounding_box() for s in (".venue", "a[href*='/pdf/']"))
     assert venue and pdf and (pdf["y"] > venue["y"] + venue["height"] / 2 or pdf["x"] > venue["x"])
