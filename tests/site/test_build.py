@@ -411,11 +411,11 @@ def test_search_semantics_match_minisearch_defaults() -> None:
 
 
 def test_the_page_makes_ids_bare_with_the_same_patterns_in_linear_time() -> None:
-    """site.js's plainQuery (query.js) runs bot.site.search's two patterns on a query anyone can put in a
+    """site.js's plainQuery (search-client.js) runs bot.site.search's two patterns on a query anyone can put in a
     shared ``?q=`` link. "a-a-a-..." (each hyphen starting an old-style id scanned to the end) and
     "arXiv" then spaces (split every way around an optional colon) took time quadratic in the
     query's length: these took about 40 s each here, and held the page as long."""
-    js = (Path(site_build.__file__).parent / "static" / "query.js").read_text(encoding="utf-8")
+    js = (Path(site_build.__file__).parent / "static" / "search-client.js").read_text(encoding="utf-8")
     for name, pattern in (("ARXIV_LINK", search.ARXIV_LINK), ("ARXIV_ID", search.ARXIV_ID)):
         literal = re.search(rf"const {name} = /(.*)/gi;", js)
         assert literal is not None and literal[1].replace("\\/", "/") == pattern.pattern, name

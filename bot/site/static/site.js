@@ -1,18 +1,70 @@
 /* The catalog page's search, filters, sorting and URL state (progressive enhancement: without
  * this script the page lists every entry). An ES module, with one module per part (no build
- * step): page-data.js (the page's data and words), query.js (a query as searched),
- * search-client.js (the search worker: the text search runs in search-worker.js, MiniSearch
- * with the options in #search-options, which bot/site/search.py documents; search-start.js
- * starts it from <head>, so typing never waits for indexing), url-state.js (the controls, the
- * URL and the history's steps), results.js (the list and the count), abstracts.js (the
- * "Abstract" toggles), search-example.js (the search box's example). Here: what a change does. */
-import { readPage } from "./page-data.js";
-import { searcher } from "./query.js";
-import { searchClient } from "./search-client.js";
+ * step): search-client.js (a query as searched, and the search worker: the text search runs in
+ * search-worker.js, MiniSearch with the options in #search-options, which bot/site/search.py
+ * documents; search-start.js starts it from <head>, so typing never waits for indexing),
+ * url-state.js (the controls, the URL and the history's steps), results.js (the list and the
+ * count), abstracts.js (the "Abstract" toggles). Here: the page's data and words, the search
+ * box's example, and what a change does. */
+import { searcher, searchClient } from "./search-client.js";
 import { urlState } from "./url-state.js";
 import { resultsView } from "./results.js";
 import { catalogAbstracts } from "./abstracts.js";
-import { fitExamples } from "./search-example.js";
+
+// The page's data, from the JSON blocks bot/site/build.py writes: the facets the filters read
+// (a list per facet, bot/site/build.py facet_columns: one object per entry here), the section
+// titles, the page's own words (labels, in the catalog's language: bot/site/labels.py) and the
+// search's options (in <head>, for search-start.js).
+function readPage() {
+  const data = JSON.parse(document.getElementById("catalog-data").textContent);
+  // The search's options and whether any entry has an abstract.
+  const searchConfig = JSON.parse(document.getElementById("search-options").textContent);
+  const facets = data.facets;
+  const n = facets.s ? facets.s.length : 0;
+  const entries = new Array(n);
+  for (let e = 0; e < n; e++) {
+    entries[e] = { id: e, s: facets.s[e], u: facets.u[e], y: facets.y[e], v: facets.v[e], c: facets.c[e],
+                   st: facets.st[e], d: facets.d[e], a: facets.a[e] };
+  }
+  const label = labeller(data.labels);
+  const all = label(n === 1 ? "entries_one" : "entries_other", { n: n });  // a catalog of one agrees too
+  return { data, searchConfig, entries, n, label, all };
+}
+
+// label("show_all", {n: 3}) fills each {name} in one pass (a "$&" or a "{count}" typed in the
+// search stays as typed).
+function labeller(labels) {
+  return function label(key, values) {
+    return labels[key].replace(/\{(\w+)\}/g, function (found, name) {
+      return Object.prototype.hasOwnProperty.call(values, name) ? String(values[name]) : found;
+    });
+  };
+}
+
+// The search box's example, whole when it fits: else the longest of its shorter forms
+// (data-examples, one a line) that does, measured in the box's font (at 375 px "e.g.
+// weight-only quantization, or 2405.00732" was cut to "e.g. weight-only quantization, or 240"),
+// again when the window is resized.
+function fitExamples(box) {
+  const examples = [box.placeholder].concat((box.getAttribute("data-examples") || "").split("\n").filter(Boolean));
+  if (examples.length < 2) return;
+  const measure = document.createElement("canvas").getContext("2d");
+  function fit() {
+    const style = getComputedStyle(box);
+    const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    if (!measure || !room) return;
+    measure.font = style.font;
+    for (let k = 0; k < examples.length; k++) {
+      if (measure.measureText(examples[k]).width <= room || k === examples.length - 1) {
+        box.placeholder = examples[k];
+        return;
+      }
+    }
+  }
+  fit();
+  window.addEventListener("resize", fit);
+}
+
 
 const page = readPage();
 const { searchConfig, entries, n, label, all } = page;
