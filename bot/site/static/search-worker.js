@@ -1,15 +1,10 @@
-/* The search index, off the page's main thread, in two steps so that a big catalog is
- * searchable at once. {type: "init"} (sent from the page's <head> by search-start.js while the
- * page is still loading) indexes search.json (title, authors, venue, arXiv id of every entry;
- * asked for as this script starts; or, started as "#page", the same fields read from the page and
- * sent with {type: "docs"}) by those short fields ("searchable"); {type: "abstracts", url} (sent by
- * site.js once the page is parsed) fetches abstracts.json and then builds the whole index (every
- * field of bot/site/search.py, abstracts included) a slice of time at a time, answering queries
- * from the short index in between ("indexed"). Answers {type: "search", seq, q} with the matching
- * entry ids, which index answered (stage "short" or "full"), and whether they were found with
- * typos allowed (only from the whole index: until the abstracts are in, no match may still be an
- * exact match in an abstract); answers {type: "abstract", id} with an abstract's text. Typing
- * never waits for indexing. */
+/* The search index, off the page's main thread (docs/site.md, "How it works"). {type: "init"}
+ * (from search-start.js) indexes the short fields (title, authors, venue, arXiv id) of
+ * search.json, or, started as "#page", of the page's entries it is sent ({type: "docs"}):
+ * "searchable". {type: "abstracts", url} then builds the whole index (abstracts too) a slice of
+ * time at a time, answering from the short one meanwhile: "indexed". {type: "search", seq, q} is
+ * answered with the matching ids, their ranks, the index that answered ("short" or "full") and
+ * whether typos were allowed (the whole index only); {type: "abstract", id} with its text. */
 /* global MiniSearch */
 "use strict";
 
@@ -19,10 +14,8 @@ function fetchJSON(url) {
     return response.json();
   });
 }
-// search.json (next to the page, which is next to static/) is asked for at once, while MiniSearch
-// loads and before the page's init message comes: init takes it when it names the same file.
-// Started as "search-worker.js#page" (the page was still downloading), it asks for nothing: the
-// page sends the same fields, read from its entries, once it is in ({type: "docs", docs, last}).
+// search.json is asked for at once, while MiniSearch loads, before init (which takes it). As
+// "#page", nothing: the page sends its entries' text as they are parsed ({type: "docs"}).
 var SEARCH_JSON = new URL("../search.json", self.location.href).href;
 var fromPage = null;
 var pageDocs = [];
