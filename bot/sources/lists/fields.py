@@ -233,7 +233,9 @@ def parse_venue(text: str) -> tuple[str, int | None, bool]:
     return ("" if is_resource else venue), year, is_resource
 
 
-MARKUP_LINK = re.compile(r"!?\[[^\]]*\]\([^)]*\)")  # a link or an image: no venue in it
+# a link or an image: no venue in it; a badge's link too (``[![Stars](shields.io/..)](github)``,
+# whose image's "]" ended the link's text, its "](github)" then read as the last author's)
+MARKUP_LINK = re.compile(r"!?\[(?:!\[[^\]]*\]\([^)]*\)|[^\]])*+\]\([^)]*\)")
 
 # what follows a link bullet's title ends with its venue and year: "Mahler et al., RSS 2017",
 # "- CVPR 2020", "(ICRA 2021)", "Chen et al., 2023." (a venue is a few capitalised words, or a
@@ -294,6 +296,15 @@ def _after_names(rest: str) -> tuple[int, re.Match[str] | None]:
         if match:
             return stop.start(), match
     return 0, None
+
+
+def are_authors(text: str) -> bool:
+    """Whether ``text`` is a list of authors (``Cy Wu, Ann Lee``, ``Wu et al.``), not a title's
+    next words: names, one of them of two words at least, or cut short with "et al"."""
+    text = text.strip(" .")
+    return _are_names(text) and (
+        bool(re.search(r"\bet al$", text)) or any(len(n.split()) > 1 for n in re.split(r",|\band\b|&", text))
+    )
 
 
 def _are_names(text: str) -> bool:

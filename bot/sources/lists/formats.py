@@ -12,6 +12,7 @@ from bot.sources.lists.fields import (
     MARKUP_LINK,
     _first_line,
     _italic_lines,
+    are_authors,
     badge_venue,
     code_url,
     drop_links_of_no_one,
@@ -114,9 +115,13 @@ _INS = re.compile(
     r"\s*<?/ins>",
     re.DOTALL,
 )
+# a link's text, with one level of brackets inside it: "[Md [v2] title](url)", "[[Mamba] Title](url)"
+LINK_TEXT = r"(?:\\.|\[(?:\\.|[^\[\]\\])*\]|[^\[\]\\])+"
 _LEADING_LINK = re.compile(
-    r"\s*(?:[-*+•]|\d+[.)])\s+(?:\*\*|__|[*_])?\[(?:\\.|[^\]\\])+\]\("
+    rf"\s*(?:[-*+•]|\d+[.)])\s+(?:\*\*|__|[*_])?\[{LINK_TEXT}\]\("
 )  # "**[Title](url)**" too
+# "**Title**, Authors, Venue Year", "**[AWQ] Title**. Authors.": the bold marks end the title
+_BOLD_LEAD = re.compile(r"\s*(?:[-*+•]|\d+[.)])\s+\*\*[^*\n]{8,}?\*\*[ \t]*[^\s\[]")
 _YEAR_END = r"(?P<year>(?:19|20)\d\d)(?:/ins>)?,?\s*(?:\[|$)"
 _RENDERED = (  # "• Title, Venue, Year [Paper]", and the same with a comma or two missing
     re.compile(r"\s*[-*+•]\s+(?P<title>.+),\s*(?P<venue>[^,\[\n]+?),?\s+" + _YEAR_END),
@@ -130,7 +135,7 @@ def _survey_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | N
     line = _first_line(item.text)
     # "- [Title](url) - Authors, RSS 2017" is a link bullet: as "Title, Venue, Year" its title
     # would be "Title - Authors"
-    rendered = "<br" not in line and not _LEADING_LINK.match(line)
+    rendered = "<br" not in line and not _LEADING_LINK.match(line) and not _BOLD_LEAD.match(line)
     match = _INS.match(item.text) or (
         _RENDERED[0].match(line) or _RENDERED[1].match(line) if rendered else None
     )
@@ -157,6 +162,8 @@ def _venue_tag_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] 
     match = _VENUE_TAG.match(item.text)
     if not match or "<br>" in match["title"]:
         return None
+    if (bold := re.match(r"\*\*[^*]+\*\*(?P<after>.*)", match["title"])) and bold["after"].strip(" .,:;-–"):
+        return None  # "**Title**. Authors. [[Paper]](..)": a bold title (``_plain_bullet``)
     title, _, description = match["title"].partition(": ")
     if not match["venue"] and not any(is_paper_link(link) for link in item_links):
         # "Name: what it is. [[Github]](..)": a tool
@@ -214,7 +221,7 @@ def _nested_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | N
 _BADGES = r"(?:\[!\[[^\]]*\]\([^)]*\)\]\([^)]*\)\s*)*"
 _LINK_BULLET = re.compile(
     rf"\s*(?:[-*+•]|\d+[.)])\s+(?P<prefix>[^\[\n]{{0,40}}?){_BADGES}"
-    rf"\[(?P<title>(?:\\.|[^\]\\])+)\]\((?P<url>{URL_IN_PARENS})\)(?P<rest>[^\n]*)"
+    rf"\[(?P<title>{LINK_TEXT})\]\((?P<url>{URL_IN_PARENS})\)(?P<rest>[^\n]*)"
 )
 
 
@@ -286,6 +293,9 @@ def _link_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | Non
 
 _LEAD_TAG = re.compile(r"\[(?P<tag>[^\[\]]{2,40})\]\s*(?!\()")  # "[NeurIPS 2023] Title"
 _BOLD_TITLE = re.compile(r"\*\*(?P<title>[^*]{8,}?)\*\*(?P<rest>(?:[,.:]|\s+[-–(\[]|\s*$).*)")
+_BOLD_THEN_NAMES = re.compile(
+    r"\*\*(?P<title>[^*]{8,}?)\*\*(?P<rest>\s+[^.\[]+)"
+)  # "**Title** Cy Wu, Ann Lee."
 # where a title stops: "[[Paper](..)]", or " [paper]" once the link is text (any case)
 _AFTER_TITLE = re.compile(r"\s*\[\[|\s+\[(?i:paper|code|pdf|arxiv|github|project|link|url|html)\]")
 # the paper's id or address written after its title, as text: "arXiv:2309.06180", "(arXiv
@@ -306,13 +316,19 @@ def _plain_bullet(item: SourceItem, item_links: list[Link]) -> list[Fields] | No
     if (tag := _LEAD_TAG.match(line)) and (tagged := parse_venue(tag["tag"]))[1]:
         venue, year = tagged[0], tagged[1]
         line = line[tag.end() :]
-    if bold := _BOLD_TITLE.match(line):
+    bold = _BOLD_TITLE.match(line) or _BOLD_THEN_NAMES.match(line)
+    rest = MARKUP_LINK.sub(" ", re.split(r"\s*\[\[", bold["rest"])[0]).strip(" .,:-–") if bold else ""
+    several = bool(
+        re.search(r",|\band\b|&|\bet al\b", rest)
+    )  # not "**Efficient Attention** Mechanisms For.."
+    if bold and (bold.re is _BOLD_TITLE or (several and are_authors(rest))):
         title = source_title(bold["title"])
-        rest = MARKUP_LINK.sub(" ", re.split(r"\s*\[\[", bold["rest"])[0]).strip(" .,:-–")
         before, rest_venue, rest_year = venue_at_end(rest)
         if rest_year:  # "Authors, Venue Year"
             names, et_al = split_authors(before)
             venue, year = (venue, year) if year else (rest_venue, rest_year)
+        elif are_authors(rest):  # "**Title**. Authors." with no venue
+            names, et_al = split_authors(rest)
     else:
         title = _AFTER_TITLE.split(source_title(line))[0]
         if (ref := _REFERENCE.search(title)) and ref.start() >= 8:  # "Title. arXiv:2309.06180"
