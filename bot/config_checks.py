@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from bot import config
+from bot.core.catalog_io import read_repo_file
 from bot.core.issue_form import FORM_PATH as FORM
 from bot.core.issue_form import FORM_TEMPLATE, paper_section_titles, set_form_options
 from bot.core.taxonomy import Taxonomy
@@ -29,6 +30,12 @@ def _closest(name: str, choices: list[str]) -> str:
 
     found = process.extractOne(name, choices) if choices else None
     return f" (closest: {found[0]})" if found else ""
+
+
+# what to do with an issue form the bot cannot read (a folder of its name, another encoding)
+_FORM_FIX = (
+    "make it the issue form's YAML file, or move it away so that `python -m bot init --from LIST` writes one"
+)
 
 
 def check_all(directory: Path, repo: Path | None = None, keywords_required: bool = True) -> list[str]:
@@ -103,10 +110,15 @@ def check_all(directory: Path, repo: Path | None = None, keywords_required: bool
             taxonomy, loaded["import-mapping"], str(directory / "import-mapping.yml")
         )
     form = repo / FORM
-    if form.exists():
+    try:
+        form_text = read_repo_file(form, _FORM_FIX)
+    except ConfigError as exc:
+        problems.append(str(exc))
+        form_text = None
+    if form_text is not None:
         from bot.core.issue_form import form_options, paper_section_titles
 
-        options = form_options(form.read_text(encoding="utf-8"))
+        options = form_options(form_text)
         titles = paper_section_titles(taxonomy)
         if options is None:
             problems.append(f"{form}: no `section` dropdown with options found")
@@ -299,11 +311,8 @@ def check_staged(repo: Path, files: dict[Path, str]) -> tuple[str | None, list[s
                 titles = None  # check_all reports it
             if titles is not None:
                 form = repo / FORM
-                old = (
-                    form.read_text(encoding="utf-8")
-                    if form.exists()
-                    else FORM_TEMPLATE.read_text(encoding="utf-8")
-                )
+                old = read_repo_file(form, _FORM_FIX, "init wrote nothing")
+                old = FORM_TEMPLATE.read_text(encoding="utf-8") if old is None else old
                 try:
                     form_text = set_form_options(old, titles)
                 except ConfigError as error:

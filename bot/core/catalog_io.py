@@ -19,7 +19,7 @@ from bot.core.catalog_parse import parse
 from bot.core.paper_store import Store, dump, load, mark_announced
 from bot.core.taxonomy import Taxonomy
 from bot.core.text import not_utf8, save_as_utf8, unreadable
-from bot.errors import BotError, CatalogError
+from bot.errors import BotError, CatalogError, ConfigError
 
 
 def write_catalog(
@@ -168,6 +168,24 @@ def read_catalog(path: Path, taxonomy: Taxonomy | None) -> Catalog:
     except OSError as exc:  # its permissions, a symlink loop: a traceback (exit 3) before
         raise CatalogError(f"{unreadable(path, exc)}: check the file and its permissions") from exc
     return parse(text, taxonomy)
+
+
+def read_repo_file(path: Path, fix: str, note: str = "") -> str | None:
+    """A file of the repository the bot reads or adds to besides the catalog (the issue form,
+    ``.gitignore``, ``.gitattributes``): its text, None when there is none; a folder of that name,
+    a file that is not UTF-8 or that cannot be read is a ``ConfigError`` of one line ending with
+    ``fix`` (before round 32: a traceback, exit 3), then `` (note)`` when given."""
+    note = f" ({note})" if note else ""
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except IsADirectoryError as exc:
+        raise ConfigError(f"{path} is a folder, not a file: {fix}{note}") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{not_utf8(path, exc)}: {save_as_utf8(path)}{note}") from exc
+    except OSError as exc:  # its permissions, a symlink loop
+        raise ConfigError(f"{unreadable(path, exc)}: {fix}{note}") from exc
 
 
 def read_store_text(path: Path) -> str:

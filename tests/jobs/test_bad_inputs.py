@@ -121,6 +121,20 @@ def cases(
     code, out = run(["init", "--from", str(latin1), "--repo", str(tmp_path / "adopter")], capsys)
     found.append(("`init --from` a list that is not UTF-8 (Latin-1)", code, first_line(out, "UTF-8")))
 
+    adopter = tmp_path / "adopter"  # a .gitignore an older editor saved, then an issue form that is a folder
+    adopter.mkdir(exist_ok=True)
+    (adopter / ".gitignore").write_bytes("# Résumé\n".encode("latin-1"))
+    shutil.copy(FIXTURES / "adopt" / "html-list.md", adopter / "README.md")
+    code, out = run(["init", "--from", str(adopter / "README.md"), "--repo", str(adopter)], capsys)
+    found.append(("`init` with a `.gitignore` that is not UTF-8", code, first_line(out, "UTF-8")))
+    (adopter / ".gitignore").unlink()
+    form = adopter / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml"
+    form.mkdir(parents=True)
+    code, out = run(
+        ["validate-config", "--config-dir", str(PROJECT / "config"), "--repo", str(adopter)], capsys
+    )
+    found.append(("`validate-config` with the issue form a folder", code, first_line(out, "a folder")))
+
     repo = make_repo(tmp_path / "repo", load_taxonomy(PROJECT / "config"))  # a small catalog
     small_feed = tmp_path / "five.jsonl"
     small_feed.write_text(
@@ -257,6 +271,7 @@ def test_every_bad_input_gets_one_clear_message(
     assert "learned part is weak" in by_input["`score` against a catalog of 4 entries"][1]
     assert all(by_input[k][0] == 1 for k in by_input if k.startswith("`validate-config"))
     assert by_input["`lint` of a catalog that is a symlink loop"][0] == 1
+    assert by_input["`init` with a `.gitignore` that is not UTF-8"][0] == 1  # a traceback (3) before round 32
     assert "learned part is off" in by_input["`score` with a background of 5 papers"][1]
     offline = "`check-links` with no network (every link refused)"
     assert all(by_input[k][0] == 1 for k in by_input if k.startswith("`check-links") and k != offline)

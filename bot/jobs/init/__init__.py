@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING
 
 from bot import config
 from bot.config_checks import check_staged, counted_problems
+from bot.core.catalog_io import read_repo_file
 from bot.core.issue_form import FORM_PATH
 from bot.core.repo_files import with_generated_ignored, with_store_marked
 from bot.core.text import terminal_text, unreadable
@@ -206,11 +207,16 @@ def main(args: argparse.Namespace) -> int:
         )
     if problems or form_text is None:
         raise ConfigError(f"the generated config has problems (a bug of init):\n{listed}")
+    fix = "make it a text file or move it away"
+    form_old, ignore, attributes = (
+        read_repo_file(repo / p, fix, "init wrote nothing")
+        for p in (FORM_PATH, ".gitignore", ".gitattributes")
+    )
     written = [write(path, text, args.force) for path, text in files.items()]
     store = config.load("papers", config_path)["store"]["path"]
-    written.append(rewrite(repo / FORM_PATH, lambda _: form_text))
-    written.append(rewrite(repo / ".gitignore", lambda text: with_generated_ignored(text or "")))
-    written.append(rewrite(repo / ".gitattributes", lambda text: with_store_marked(text or "", store)))
+    written.append(rewrite(repo / FORM_PATH, form_old, form_text))
+    written.append(rewrite(repo / ".gitignore", ignore, with_generated_ignored(ignore or "")))
+    written.append(rewrite(repo / ".gitattributes", attributes, with_store_marked(attributes or "", store)))
     taxonomy = config.load_taxonomy(config_path)
     mapping = import_lists.load_mapping(taxonomy, config_path)
     result = import_lists.run(import_lists.read_sources([source]), mapping)

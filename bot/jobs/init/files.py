@@ -4,7 +4,6 @@ and ``.gitattributes`` added to), with what became of it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -51,11 +50,10 @@ class Written:
     action: str  # "wrote", "kept" or "updated"
 
 
-def rewrite(path: Path, new_text_of: Callable[[str | None], str]) -> Written:
-    """Write ``new_text_of(the file's text, None when there is none)`` when it differs: a file of
-    the adopter's that init adds to (the form, .gitignore, .gitattributes)."""
-    old = path.read_text(encoding="utf-8") if path.exists() else None
-    new = new_text_of(old)
+def rewrite(path: Path, old: str | None, new: str) -> Written:
+    """Write ``new`` over ``old`` (the file's text, read by ``read_repo_file`` before init wrote
+    anything; None when there was none) when it differs: a file of the adopter's that init adds to
+    (the form, .gitignore, .gitattributes)."""
     if new == old:
         return Written(path, "kept")
     path.parent.mkdir(parents=True, exist_ok=True)
