@@ -74,19 +74,31 @@ def repo_root(path: Path | None) -> Path:
 def catalog_file(path: Path | None, config_dir: Path | None = None) -> Path:
     """``path``, else the catalog every job reads (``catalog`` of config/poll.yml): a list adopted
     with ``init --catalog docs/list.md`` is linted, counted and published without naming it. The
-    configured path is the repository root's, found as the config is (from docs/: ../catalog.md)."""
+    configured path is the repository root's, found as the config is (from docs/: ../catalog.md);
+    with ``config_dir`` given (``--config-dir other/config``), the folder above it (``other/``):
+    the catalog of the list whose config is read, not the current folder's."""
     from bot import config
+
+    if path is not None:
+        return path
+    return config_relative(config.catalog_path(config_dir), config_dir)
+
+
+def config_relative(path: str | Path, config_dir: Path | None) -> Path:
+    """A path of the config (the catalog, the paper store) as seen from the current folder: relative
+    to the folder above ``config_dir`` when one is given, else to the repository's root."""
     from bot.core.locations import in_repository
 
-    return path if path is not None else in_repository(config.catalog_path(config_dir))
+    if config_dir is None or Path(path).is_absolute():
+        return in_repository(path)
+    return config_dir.parent / path
 
 
-def no_entries_warning(catalog: Catalog, path: Path) -> str:
+def no_entries_warning(catalog: Catalog, path: Path, config_dir: Path | None = None) -> str:
     """Why ``catalog`` (read from ``path``) has no entry line to count or publish, and what to check,
     or "" when it has one. stats and site still succeed (a new list may have no paper yet), but a
     README or another list given by mistake, or a catalog of another config, must not read as an
     empty catalog."""
-    from bot import config
     from bot.core.text import counted
 
     if any(item.entry is not None for item in catalog.listed()):
@@ -101,14 +113,18 @@ def no_entries_warning(catalog: Catalog, path: Path) -> str:
             "import LIST --output FILE` converts a list"
         )
     if not any(heading.section for heading in catalog.headings):
+        poll, taxonomy = (
+            (config_dir / f for f in ("poll.yml", "taxonomy.yml")) if config_dir else CONFIG_FILES
+        )
         return (
             f"{path} has no entries and none of the taxonomy's section headings: is it the catalog? "
-            f"This config's catalog is {config.catalog_path()} (`catalog` of config/poll.yml), with the "
-            "sections of config/taxonomy.yml"
+            f"This config's catalog is {catalog_file(None, config_dir)} (`catalog` of {poll}), with the "
+            f"sections of {taxonomy}"
         )
     return f"{path} has no entries: its sections are empty"
 
 
+CONFIG_FILES = (Path("config/poll.yml"), Path("config/taxonomy.yml"))  # as the messages name them
 EMPTY_HINT = (
     "create it with `python -m bot init --from LIST` (a new list) or "
     "`python -m bot import LIST... --output FILE`"

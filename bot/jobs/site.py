@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from bot.errors import BotError
-from bot.jobs import CATALOG_DEFAULT_HELP, catalog_file, no_entries_warning
+from bot.jobs import CATALOG_DEFAULT_HELP, CONFIG_FILES, catalog_file, config_relative, no_entries_warning
 
 DEFAULT_OUTPUT = "_site"
 DEFAULT_PAPERS = Path("data/papers.jsonl")  # config/papers.yml's default store.path
@@ -60,12 +60,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def store_path(catalog: Path | None, config_dir: Path | None) -> Path:
     """Where config/papers.yml ``store.path`` puts the paper store: relative to the repository
-    root, found as the config is (``catalog`` None), or the folder of the catalog given."""
+    root, found as the config is (``catalog`` None; the folder above ``--config-dir`` when given),
+    or the folder of the catalog given."""
     from bot import config
-    from bot.core.locations import in_repository
 
     configured = config.load("papers", config_dir)["store"]["path"]
-    return catalog.parent / configured if catalog is not None else in_repository(configured)
+    return catalog.parent / configured if catalog is not None else config_relative(configured, config_dir)
 
 
 def main(args: argparse.Namespace) -> int:
@@ -104,7 +104,7 @@ def main(args: argparse.Namespace) -> int:
         else "; no paper store (catalog only)"
     )
     print(f"site: {counted(len(site.entries), 'entry', 'entries')} -> {written['index.html']}{store}")
-    if empty := no_entries_warning(catalog, args.catalog):
+    if empty := no_entries_warning(catalog, args.catalog, args.config_dir):
         print(f"warning: the site lists no paper: {empty}", file=sys.stderr)
     if site.skipped:
         print(
@@ -112,8 +112,9 @@ def main(args: argparse.Namespace) -> int:
             "not shown; `python -m bot lint` lists them",
             file=sys.stderr,
         )
+    taxonomy_file = args.config_dir / "taxonomy.yml" if args.config_dir else CONFIG_FILES[1]
     for unknown in site.unknown:  # a warning, not a failure: the rest of the site is right
-        log.warning("%s:%d: %s", args.catalog, unknown.line, unknown.message())
+        log.warning("%s:%d: %s", args.catalog, unknown.line, unknown.message(taxonomy_file))
     if "chart" in written:
         print(f"site: chart -> {written['chart']}")
     return 0

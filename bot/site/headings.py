@@ -45,11 +45,11 @@ class UnknownHeading:
     entries: int
     shown_under: str  # the section title the entries show under; "" when they are not shown
 
-    def message(self) -> str:
+    def message(self, taxonomy_file: object = "config/taxonomy.yml") -> str:
         where = f"shown under '{self.shown_under}'" if self.shown_under else "not on the site"
         return (
             f"{counted(self.entries, 'entry', 'entries')} under '{self.heading}', a heading "
-            f"config/taxonomy.yml does not know: {where}; add it to the taxonomy or move the "
+            f"{taxonomy_file} does not know: {where}; add it to the taxonomy or move the "
             "entries (`python -m bot lint` lists the headings)"
         )
 

@@ -640,11 +640,12 @@ def test_entries_under_a_heading_the_taxonomy_does_not_know_are_warned_about(
         )
     assert code == 0 and (out / "index.html").is_file()
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    taxonomy_file = fixture.CONFIG / "taxonomy.yml"  # the --config-dir's (round 32: not "config/")
     assert warnings == [
-        f"{catalog_path}:11: 1 entry under '### Alpha Zeta', a heading config/taxonomy.yml does "
+        f"{catalog_path}:11: 1 entry under '### Alpha Zeta', a heading {taxonomy_file} does "
         "not know: shown under 'Alpha Methods'; add it to the taxonomy or move the entries "
         "(`python -m bot lint` lists the headings)",
-        f"{catalog_path}:15: 2 entries under '## Delta Things', a heading config/taxonomy.yml "
+        f"{catalog_path}:15: 2 entries under '## Delta Things', a heading {taxonomy_file} "
         "does not know: not on the site; add it to the taxonomy or move the entries "
         "(`python -m bot lint` lists the headings)",
     ]
