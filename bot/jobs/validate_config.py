@@ -23,6 +23,7 @@ from bot.config_checks import preflight as preflight  # its old import path
 from bot.core.locations import CHECKOUT_CONFIG
 from bot.core.text import terminal_text
 from bot.errors import BotError
+from bot.jobs import catalog_file
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -67,7 +68,10 @@ def main(args: argparse.Namespace) -> int:
             "config (its efficient-LLM list), not this repository's; `python -m bot init --from LIST` "
             "writes yours"
         )
-    catalog = (args.repo or directory.parent) / config.catalog_path(directory)
+    # the catalog the jobs read: with --config-dir, the folder above it's; else found as the jobs
+    # find it (CATALOG_BOT_CONFIG set: the folder the bot runs in, docs/configuration.md)
+    path = config.catalog_path(directory)
+    catalog = args.repo / path if args.repo else catalog_file(None, args.config_dir)
     if not catalog.exists():  # every job would stop on it: said here, where an adopter checks first
         print(
             f"warning: {catalog} (`catalog` of poll.yml) does not exist yet: "

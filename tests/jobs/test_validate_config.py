@@ -513,6 +513,27 @@ def test_a_catalog_that_does_not_exist_yet_is_a_warning(
     assert "does not exist yet" not in capsys.readouterr().out
 
 
+def test_the_catalog_checked_is_the_one_the_jobs_read_with_catalog_bot_config(
+    project: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With ``CATALOG_BOT_CONFIG`` set the jobs read the catalog of the folder they run in
+    (docs/configuration.md); validate-config looked beside the config folder instead: "ok" for a
+    catalog no job would read, and a warning for the one they would."""
+    elsewhere = tmp_path / "run-here"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(project / "config"))
+    assert cli.main(["validate-config"]) == 0
+    assert "warning: catalog.md (`catalog` of poll.yml) does not exist yet" in capsys.readouterr().out
+    (elsewhere / "catalog.md").write_text("# A list\n", encoding="utf-8")
+    (project / "catalog.md").unlink()
+    assert cli.main(["validate-config"]) == 0
+    assert "does not exist yet" not in capsys.readouterr().out
+    # --config-dir names a list: its catalog is the folder above it's, wherever the run is
+    assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 0
+    assert f"{project / 'catalog.md'} (`catalog` of poll.yml) does not exist yet" in capsys.readouterr().out
+
+
 @pytest.mark.parametrize("store", ["../../outside.jsonl", "/tmp/papers.jsonl", "data/"])
 def test_a_paper_store_path_outside_the_repository_is_an_error(
     project: Path, capsys: pytest.CaptureFixture[str], store: str
