@@ -24,6 +24,7 @@ request counter by method and route (``counts``) for the bot's token.
 from __future__ import annotations
 
 import base64
+import fnmatch
 import gzip
 import hashlib
 import itertools
@@ -66,7 +67,7 @@ KNOWN_DEVIATIONS = {
         "/repos/{owner}/{repo}/issues/{issue_number}/labels",
     ): "PyGithub's add_to_labels sends a bare JSON array of names (accepted by GitHub)",
 }
-_SLASH_PARAMS = {"ref", "path"}  # path parameters whose values may contain '/'
+_SLASH_PARAMS = {"ref", "path", "branch"}  # path parameters whose values may contain '/'
 
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
@@ -458,6 +459,10 @@ class FakeGitHub:
             "can_approve_pull_request_reviews": True,
         }
         self.delete_branch_on_merge = True
+        # branch -> the checks its classic protection requires (GET /branches/{branch}'s summary)
+        self.protected_branches: dict[str, list[str]] = {}
+        # active ruleset rules: (fnmatch pattern of branch names, rule as GET /rules/branches answers it)
+        self.branch_rules: list[tuple[str, dict[str, Any]]] = []
         self.mergeable_unknown = False  # True: GraphQL's mergeable is UNKNOWN (GitHub still computing)
         self.graphql_text_limit = 512 * 1024
         # mutations an older server (GitHub Enterprise Server) does not have: answered as GitHub
@@ -1976,6 +1981,46 @@ class FakeGitHub:
         if self.workflow_permissions is None or login.endswith("[bot]"):
             raise ApiError(403, "Resource not accessible by integration")
         return 200, self.workflow_permissions
+
+    @route("GET", "/repos/{owner}/{repo}/branches/{branch}")
+    def get_branch(self, params: dict[str, str], **_: Any) -> tuple[int, Any]:
+        self._repo(params)
+        name = params["branch"]
+        if f"refs/heads/{name}" not in self.git.refs:
+            raise ApiError(404, "Branch not found")
+        sha = self.head(name)
+        checks = self.protected_branches.get(name)
+        protection = {"enabled": checks is not None}
+        if checks is not None:
+            level = "non_admins" if checks else "off"
+            protection["required_status_checks"] = {
+                "enforcement_level": level,
+                "contexts": checks,
+                "checks": [],
+            }
+        return 200, {
+            "name": name,
+            "commit": {"sha": sha, "url": f"{self.url}/repos/{self.owner}/{self.name}/commits/{sha}"},
+            "protected": checks is not None,
+            "protection": protection,
+            "protection_url": f"{self.url}/repos/{self.owner}/{self.name}/branches/{name}/protection",
+        }
+
+    @route("GET", "/repos/{owner}/{repo}/rules/branches/{branch}")
+    def get_branch_rules(self, params: dict[str, str], query: dict[str, str], **_: Any) -> tuple[int, Any]:
+        """The active rules of the branch name (it need not exist), as GitHub answers any reader."""
+        self._repo(params)
+        found = [
+            {
+                **rule,
+                "ruleset_source_type": "Repository",
+                "ruleset_source": f"{self.owner}/{self.name}",
+                "ruleset_id": n,
+            }
+            for n, (pattern, rule) in enumerate(self.branch_rules, 1)
+            if fnmatch.fnmatchcase(params["branch"], pattern)
+        ]
+        return 200, self._page(found, query)
 
     @route("GET", "/search/issues")
     def search_issues(self, query: dict[str, str], **_: Any) -> tuple[int, Any]:

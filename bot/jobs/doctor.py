@@ -33,6 +33,10 @@ from bot.forge.actions import build_services
 from bot.forge.branch_filters import names_tags_only, push_runs_for_file, push_runs_on
 from bot.forge.github import AccessReport, GitHubSettings
 from bot.forge.workflow_files import WORKFLOWS_DIR, bot_workflows, pin_warnings, placeholder_problems
+from bot.forge.workflow_permissions import BOT_SCOPES as BOT_SCOPES
+from bot.forge.workflow_permissions import JOB_WRITES as JOB_WRITES
+from bot.forge.workflow_permissions import _bot_jobs as _bot_jobs
+from bot.forge.workflow_permissions import permission_warnings, read_only_problems
 
 Status = Literal["ok", "info", "warn", "fail"]
 DEFAULT_CATALOG = "catalog.md"  # config/poll.yml's default `catalog:`
@@ -103,6 +107,13 @@ def evaluate(report: AccessReport, settings: GitHubSettings) -> list[Check]:
             "triggers", "warn" if report.token_kind == "installation" else "ok", {"kind": report.token_kind}
         ),
     ]
+    if report.required_checks:  # they never run on PRs opened with GITHUB_TOKEN
+        status: Status = "warn" if report.token_kind in ("installation", "unknown") else "ok"
+        facts = {"branch": report.default_branch, "checks": list(report.required_checks)}
+        checks.append(Check("required-checks", status, facts))
+    if report.bot_branch_rules:
+        facts = {"prefix": settings.branch_prefix, "rules": list(report.bot_branch_rules)}
+        checks.append(Check("bot-branch-rules", "fail", facts))
     checks.append(
         Check("labels", "info" if report.missing_labels else "ok", {"missing": list(report.missing_labels)})
     )
@@ -286,80 +297,6 @@ def _pushes_missing(workflows: list[Path], file: str, runs: re.Pattern[str]) -> 
     return found
 
 
-# What each job of the bot writes with the workflow's token (docs/adopt.md's workflows grant these);
-# a job not named here (lint, validate-config, site, stats, check-links, ...) only reads.
-JOB_WRITES: dict[str, frozenset[str]] = {
-    "poll": frozenset({"contents", "pull-requests"}),
-    "refresh": frozenset({"contents", "pull-requests"}),
-    "backfill": frozenset({"contents", "pull-requests"}),
-    "handle-event": frozenset({"contents", "pull-requests", "issues"}),
-    "nightly": frozenset({"contents", "pull-requests", "issues"}),
-    "new-topics": frozenset({"issues"}),
-}
-BOT_SCOPES = ("contents", "pull-requests", "issues")  # the bot's business; other scopes are other steps'
-_BOT_RUN = re.compile(r"python -m bot (?:-\S+ )*([a-z][a-z-]*)")
-
-
-def _bot_jobs(job: Mapping[str, Any]) -> set[str] | None:
-    """The bot's jobs that a workflow job's steps run (the action's ``job:``, or ``python -m bot
-    JOB``); None when one of them cannot be told (``job: ${{ inputs.job }}``)."""
-    found: set[str] = set()
-    for step in job.get("steps") or []:
-        if not isinstance(step, Mapping):
-            continue
-        if "catalog-bot" in str(step.get("uses") or "") and "job" in (step.get("with") or {}):
-            name = str(step["with"]["job"])
-            if "${{" in name:
-                return None
-            found.add(name)
-        found.update(_BOT_RUN.findall(str(step.get("run") or "")))
-    return found
-
-
-def permission_warnings(workflows: list[Path]) -> list[str]:
-    """The bot's workflow jobs whose token may do more than the bot's jobs in them need: no
-    ``permissions:`` for the job nor at the top (the repository's default token, write to every
-    scope on repositories made before February 2023), ``write-all``, or a write of contents, pull
-    requests or issues that none of its bot jobs makes (lint, site: read-only)."""
-    found: list[str] = []
-    for path in workflows:
-        try:
-            data = yaml_aliases.safe_load(path.read_text(encoding="utf-8", errors="replace"))
-        except yaml.YAMLError:
-            continue  # GitHub reports a broken workflow
-        jobs = data.get("jobs") if isinstance(data, Mapping) else None
-        for name, job in (jobs or {}).items() if isinstance(jobs, Mapping) else ():
-            if isinstance(job, Mapping) and (runs := _bot_jobs(job)) != set():
-                found += _job_permission_warnings(path, str(name), job, runs, data)
-    return found
-
-
-def _job_permission_warnings(
-    path: Path, name: str, job: Mapping[str, Any], runs: set[str] | None, workflow: Mapping[str, Any]
-) -> list[str]:
-    needs = set().union(*(JOB_WRITES.get(run, frozenset()) for run in runs or ()))
-    wanted = ", ".join(f"{scope}: {'write' if scope in needs else 'read'}" for scope in BOT_SCOPES)
-    granted = job.get("permissions", workflow.get("permissions"))
-    where = f"{path}: job `{name}`"
-    if granted is None:
-        return [
-            f"{where} has no `permissions:` (nor has the workflow), so its token gets the repository's "
-            f"default, write to everything on older repositories: add `permissions: {{}}` at the top "
-            f"and grant the job {{{wanted}}}"
-        ]
-    if granted == "write-all":
-        return [f"{where} grants `permissions: write-all`: grant only {{{wanted}}}"]
-    if runs is None or not isinstance(granted, Mapping):
-        return []  # which bot job runs is not known; read-all grants no write
-    extra = [scope for scope in BOT_SCOPES if granted.get(scope) == "write" and scope not in needs]
-    jobs = ", ".join(sorted(runs))
-    return [
-        f"{where} grants `{scope}: write`, which {jobs} does not need: `{scope}: read` (unless "
-        "another step of the job writes)"
-        for scope in extra
-    ]
-
-
 def push_settings(path: Path) -> Any:
     """A workflow file's ``on: push:`` settings (None when it has none, or is no YAML: not the
     checks' business, GitHub reports a broken workflow)."""
@@ -389,5 +326,9 @@ def main(args: argparse.Namespace) -> int:
     repository = next((c for c in checks if c.id == "repository"), None)
     if repository:
         problems += branch_problems(workflows, repository.facts.get("default_branch"))
+    if (report.workflow_permissions or {}).get("default_workflow_permissions") == "read":
+        read_only = read_only_problems(workflows)  # warned of above as "write to everything": it is not
+        problems += [problem for problem, _ in read_only]
+        cautions = [c for c in cautions if c not in {w for _, warned in read_only for w in warned}]
     print(report_text(report, checks, settings, problems, cautions))
     return 1 if problems or any(check.status == "fail" for check in checks) else 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
+from urllib.parse import quote
 
 from bot.errors import ForgeError
 from bot.forge.github.client import GitHubClient
@@ -30,6 +31,8 @@ class AccessReport:
     missing_labels: tuple[str, ...] = ()
     people: Mapping[str, str] = field(default_factory=dict)  # reviewer/assignee -> permission
     rate_remaining: str = ""
+    required_checks: tuple[str, ...] = ()  # the status checks the default branch requires
+    bot_branch_rules: tuple[str, ...] = ()  # ruleset rules that stop the bot's own branches (their types)
 
 
 def token_kind(token: str) -> str:
@@ -70,7 +73,54 @@ def inspect_access(client: GitHubClient, issues: Issues) -> AccessReport:
         report = replace(report, workflow_permissions=workflow)
     except ForgeError as exc:
         report = replace(report, workflow_error=str(exc))
-    return _inspect_people_and_labels(client, issues, report)
+    return _inspect_people_and_labels(client, issues, _inspect_branches(client, report))
+
+
+# ruleset rules that stop what the bot does on its own branches: create them (poll), push to them and
+# force-push them (refresh rebuilds a PR on the moved default branch), delete them (a paper dropped)
+BLOCKING_RULES = ("creation", "update", "non_fast_forward", "deletion", "pull_request")
+
+
+def _inspect_branches(client: GitHubClient, report: AccessReport) -> AccessReport:
+    """The checks the default branch requires (its classic protection's and its rulesets') and the
+    rules that apply to a branch of the bot's: both readable with the workflow's own token (contents
+    and metadata read), unlike the Actions settings. Unreadable: nothing said."""
+    required: list[str] = []
+    branch = quote(report.default_branch, safe="/")
+    try:
+        found = client.rest("GET", f"{client.repo_path}/branches/{branch}", "read the default branch")
+        protection = (found.get("protection") or {}) if isinstance(found, dict) else {}
+        checks = protection.get("required_status_checks") or {}
+        if protection.get("enabled") and checks.get("enforcement_level", "everyone") != "off":
+            required += [
+                *(checks.get("contexts") or []),
+                *(c.get("context") for c in checks.get("checks") or []),
+            ]
+        required += [
+            check.get("context")
+            for rule in _rules(client, report.default_branch)
+            if rule.get("type") == "required_status_checks"
+            for check in (rule.get("parameters") or {}).get("required_status_checks") or []
+        ]
+        example = f"{client.settings.branch_prefix}arxiv-2401.00001"
+        blocking = [r["type"] for r in _rules(client, example) if r.get("type") in BLOCKING_RULES]
+    except ForgeError:
+        return report
+    return replace(
+        report,
+        required_checks=tuple(dict.fromkeys(str(c) for c in required if c)),
+        bot_branch_rules=tuple(dict.fromkeys(blocking)),
+    )
+
+
+def _rules(client: GitHubClient, branch: str) -> list[dict[str, Any]]:
+    found = client.rest(
+        "GET",
+        f"{client.repo_path}/rules/branches/{quote(branch, safe='/')}",
+        f"read the rules of branch {branch}",
+        params={"per_page": 100},
+    )
+    return [rule for rule in found if isinstance(rule, dict)] if isinstance(found, list) else []
 
 
 def _inspect_people_and_labels(client: GitHubClient, issues: Issues, report: AccessReport) -> AccessReport:
