@@ -114,3 +114,30 @@ def test_the_title_authors_and_venue_are_each_their_own(
     bullet: str, title: str, authors: tuple[str, ...], venue: str
 ) -> None:
     assert fields_of(bullet) == (title, authors, venue)
+
+
+@pytest.mark.parametrize(
+    ("after_title", "authors"),
+    [
+        (
+            "Zhihang Yuan and Lin Niu and Jiawei Liu",
+            ("Zhihang Yuan", "Lin Niu", "Jiawei Liu"),
+        ),  # BibTeX's "and"
+        ("Minghai Qin", ("Minghai Qin",)),  # one author
+        ("Ann Lee, Bo Li", ("Ann Lee", "Bo Li")),
+        ("a fast and small model for phones", ()),  # a description: no author
+    ],
+)
+def test_a_table_title_cell_reads_one_author_or_authors_joined_by_and(
+    after_title: str, authors: tuple[str, ...]
+) -> None:
+    """horseee's tables: ``[Title](arXiv) <br> Minghai Qin`` and ``<br> Zhihang Yuan and Lin Niu and
+    ...`` gave no author (a comma or "et al." was asked for): 7 papers of 4 shared lists."""
+    table = (
+        "| Title & Authors | Introduction | Links |\n|:--|:--:|:--:|\n"
+        f"| [Alpha beta gamma delta]({ARXIV}) <br> {after_title} | ![](https://example.org/x.png) | [Paper]({ARXIV}) |"
+    )
+    (item,), _ = read_items("README.md", f"# Awesome\n\n## Papers\n\n{table}\n")
+    result = extract(item)
+    assert isinstance(result, list), result
+    assert (result[0].title, result[0].authors) == ("Alpha beta gamma delta", authors)

@@ -9,6 +9,7 @@ from dataclasses import replace
 from bot.core import arxiv_ids
 from bot.core.list_items import Fields, SourceItem
 from bot.sources.lists.fields import (
+    are_authors,
     badge_venue,
     code_url,
     github_repo,
@@ -76,8 +77,14 @@ def _title_cell_fields(cell: str, item: SourceItem, item_links: list[Link]) -> F
     title_part = parts[title_index] if parts else cell
     title_link = next(iter(links(title_part)), None)
     authors = parts[title_index + 1] if title_index + 1 < len(parts) else ""
-    # names: a comma between them, or one name "et al." (a description has neither)
-    listed = "," in authors or re.search(r"(?i)\bet al\.?\s*$", strip_markup(authors))
+    # names: a comma between them, one name "et al.", or names as a description's words are not
+    # (one author, "Minghai Qin"; BibTeX's "Zhihang Yuan and Lin Niu and ...": round 32 read none)
+    shown = strip_markup(authors)
+    listed = (
+        "," in authors
+        or re.search(r"(?i)\bet al\.?\s*$", shown)
+        or (not links(authors) and are_authors(shown))
+    )
     names, et_al = split_authors(authors) if listed else ((), False)
     venue, year = badge_venue(item.text)
     url = title_link.url if title_link and is_paper_link(title_link) else paper_url(item_links)
