@@ -141,3 +141,17 @@ def test_a_table_title_cell_reads_one_author_or_authors_joined_by_and(
     result = extract(item)
     assert isinstance(result, list), result
     assert (result[0].title, result[0].authors) == ("Alpha beta gamma delta", authors)
+
+
+@pytest.mark.parametrize(
+    "pub", ["Under Review", "ICLR Under review", "Under review ICLR", "Submitted to NeurIPS"]
+)
+def test_a_venue_field_saying_under_review_is_no_venue(pub: str) -> None:
+    """pprp's lists: `- Pub: Under Review` and `ICLR Under review` became the venue "Under Review" of
+    the catalog line (and a facet of the site's venue filter)."""
+    bullet = f"- Alpha beta gamma delta\n  - Link: {ARXIV}\n  - Pub: {pub}\n  - Author: Ann Lee, Bo Li"
+    assert fields_of(bullet) == ("Alpha beta gamma delta", ("Ann Lee", "Bo Li"), "")
+    assert (
+        fields_of(f"- Alpha beta gamma delta\n  - Link: {ARXIV}\n  - Pub: ICML 2024 Oral")[2]
+        == "ICML 2024 Oral"
+    )

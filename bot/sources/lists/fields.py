@@ -53,6 +53,9 @@ _PUBLISH_BADGE = re.compile(
 _NOT_VENUES = {"arxiv", "preprint", "arxiv preprint", "corr", "github", "tech report"}
 # What lists write in a venue field that has no venue ("- Pub: None", "N/A", "-"): no venue at all.
 _EMPTY_VENUES = {"none", "null", "nan", "n/a", "na", "n.a", "-", "–", "—", "?", "tbd", "tba", "unknown"}
+# a venue field that says the paper has none yet ("Pub: Under Review", "ICLR Under review",
+# "Submitted to NeurIPS"): no venue, not one named "Under Review" on the catalog line and the site
+_NOT_YET = re.compile(r"(?i)\bunder[ -]review\b|\bin submission\b|\bsubmitted\b")
 _RESOURCE_VENUES = {"blog", "website", "github", "tutorial", "video", "talk"}
 
 
@@ -224,6 +227,7 @@ def parse_venue(text: str) -> tuple[str, int | None, bool]:
             part
             and part.lower() not in _NOT_VENUES | _EMPTY_VENUES
             and not re.fullmatch(r"(?i)arxiv \d{4}", part)
+            and not _NOT_YET.search(part)
         ):
             names.append(part)
     is_resource = any(name.lower() in _RESOURCE_VENUES for name in names)
