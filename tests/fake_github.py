@@ -1990,7 +1990,7 @@ class FakeGitHub:
             raise ApiError(404, "Branch not found")
         sha = self.head(name)
         checks = self.protected_branches.get(name)
-        protection = {"enabled": checks is not None}
+        protection: dict[str, Any] = {"enabled": checks is not None}
         if checks is not None:
             level = "non_admins" if checks else "off"
             protection["required_status_checks"] = {
