@@ -31,7 +31,7 @@ def test_checks_the_default_branch_requires_never_start_on_the_workflow_tokens_p
         (line,) = [line for line in text.splitlines() if "requires the checks" in line]
         assert line == (
             "[warn] the default branch `main` requires the checks ci/test, which PRs opened with GITHUB_TOKEN "
-            "never start (they would wait forever): store a GitHub App's or a fine-grained token as the secret "
+            "never start (they would wait forever): give the bot a GitHub App (its token minted in each job) or a fine-grained token as the secret "
             "CATALOG_BOT_TOKEN (docs/adopt.md step 5)."
         )
         statuses, text = diagnose(fake, MAINTAINER_TOKEN)  # a person's token: its PRs start CI
