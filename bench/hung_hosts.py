@@ -1,7 +1,8 @@
 """Benchmark: what hosts that never answer cost the other hosts' links (loopback only).
 
     python bench/hung_hosts.py [--hung-hosts 6] [--hung-links 60] [--hosts 10] [--links 100]
-                               [--timeout 10] [--subdomains]
+                               [--timeout 10] [--subdomains [--parent hung.test]
+                               [--answering-subdomains 0]]
 
 A loopback web (its own process) of ``--hosts`` hosts answering 200 at once and ``--hung-hosts``
 hosts that accept a connection, read the request and never answer. The link checker runs with
@@ -10,7 +11,11 @@ this checkout's ``config/links.yml`` (128 in flight, 24 per host, 10 s timeout, 
 host, and prints when the last answering host's link and the last hung host's link were settled,
 the wall time and the requests sent. ``--subdomains``: the hung hosts are subdomains of one site
 (``h0.hung.test``, ``h1.hung.test``...: GitHub Pages-like), all one server that never answers,
-reached as an HTTP proxy (``HTTP_PROXY``; no DNS needed). Figures only: nothing is asserted.
+reached as an HTTP proxy (``HTTP_PROXY``; no DNS needed). ``--parent github.io`` names them
+``h0.github.io``...: users of a public suffix, each a site of its own (the Public Suffix List);
+``--answering-subdomains N`` adds N more names under the parent, ``ok0.PARENT``..., each with
+``--hung-links`` links, that the same server answers at once (other users of GitHub Pages), checked
+after the hung ones, and counts their verdicts. Figures only: nothing is asserted.
 """
 
 from __future__ import annotations
@@ -38,8 +43,10 @@ from bot.linkcheck import HttpChecker, LinkResult, check_all, make_client, setti
 def _serve(ports: list[int], hung: set[int], ready: Any) -> None:
     async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter, port: int) -> None:
         try:
-            await reader.readuntil(b"\r\n\r\n")
-            if port in hung:  # never answers; the connection ends when the client closes it
+            head = await reader.readuntil(b"\r\n\r\n")
+            target = head.split(b" ", 2)[1] if head.count(b" ") >= 2 else b""
+            # never answers (but ok<i>.PARENT does); the connection ends when the client closes it
+            if port in hung and not target.startswith(b"http://ok"):
                 await reader.read()
                 return
             writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
@@ -58,18 +65,22 @@ def _serve(ports: list[int], hung: set[int], ready: Any) -> None:
     asyncio.run(main())
 
 
-async def measure(hung: list[str], fine: list[str], settings: Any) -> dict[str, float]:
+async def measure(hung: list[str], fine: list[str], settings: Any, users: list[str]) -> dict[str, Any]:
     settled: dict[str, float] = {}
+    verdicts: dict[str, str] = {}
 
     def progress(result: LinkResult) -> None:
         settled.setdefault(result.url, time.monotonic())
+        verdicts[result.url] = result.verdict.value
 
     async with make_client(settings) as client:
         http = HttpChecker(client, settings)
         began = time.monotonic()
-        await check_all([*hung, *fine], http, settings, progress=progress)
+        await check_all([*hung, *users, *fine], http, settings, progress=progress)
         ended = time.monotonic()
+    counts = {v: sum(verdicts[u] == v for u in users) for v in ("alive", "dead", "unknown")}
     return {
+        **({f"answering subdomains' links {v}": n for v, n in counts.items()} if users else {}),
         "answering hosts' links done s": round(max(settled[u] for u in fine) - began, 1),
         "hung hosts' links done s": round(max(settled[u] for u in hung) - began, 1) if hung else 0.0,
         "wall s": round(ended - began, 1),
@@ -87,6 +98,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--subdomains", action="store_true", help="the hung hosts are subdomains of one silent server"
     )
+    parser.add_argument(
+        "--parent", default="hung.test", help="with --subdomains: the name the hung subdomains are under"
+    )
+    parser.add_argument(
+        "--answering-subdomains",
+        type=int,
+        default=0,
+        metavar="N",
+        help="with --subdomains: N more subdomains of --parent (ok<i>) that answer",
+    )
     args = parser.parse_args(argv)
     settings = settings_from_config(config.load("links", ROOT / "config"))
     if args.timeout is not None:
@@ -100,17 +121,21 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.subdomains:  # every h<i>.hung.test is the one silent server, reached as a proxy
             os.environ.update(HTTP_PROXY=f"http://127.0.0.1:{hung_ports[0]}", NO_PROXY="127.0.0.1")
-            sites = [f"h{i}.hung.test" for i in range(args.hung_hosts)]
+            sites = [f"h{i}.{args.parent}" for i in range(args.hung_hosts)]
+            users = [f"ok{i}.{args.parent}" for i in range(args.answering_subdomains)]
         else:
-            sites = [f"127.0.0.1:{p}" for p in hung_ports]
+            sites, users = [f"127.0.0.1:{p}" for p in hung_ports], []
         hung = [f"http://{site}/page/{n}" for site in sites for n in range(args.hung_links)]
+        answering = [f"http://{site}/page/{n}" for site in users for n in range(args.hung_links)]
         fine = [f"http://127.0.0.1:{p}/page/{n}" for p in ports[: args.hosts] for n in range(args.links)]
-        figures = asyncio.run(measure(hung, fine, settings))
+        figures = asyncio.run(measure(hung, fine, settings, answering))
     finally:
         web.terminate()
         web.join(5)
     print(
-        f"{args.hung_hosts} hung {'subdomains' if args.subdomains else 'hosts'} x {args.hung_links} links, {args.hosts} hosts x {args.links} links "
+        f"{args.hung_hosts} hung {f'subdomains of {args.parent}' if args.subdomains else 'hosts'} x "
+        f"{args.hung_links} links, {args.answering_subdomains if args.subdomains else 0} answering subdomains, "
+        f"{args.hosts} hosts x {args.links} links "
         f"(concurrency {settings.concurrency}, per host {settings.per_host.concurrency}, timeout "
         f"{settings.timeout} s, abandon_after {settings.abandon_after} s): "
         + ", ".join(f"{k} {v}" for k, v in figures.items())

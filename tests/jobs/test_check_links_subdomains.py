@@ -7,11 +7,13 @@ answers by that URL (no DNS, all on loopback).
 
 from __future__ import annotations
 
+import socket
 from dataclasses import replace
 
 import pytest
 
 from bot.linkcheck import HostLimits, Verdict
+from bot.linkcheck import silence as silence_module
 from bot.linkcheck.silence import Silence, site_of
 from tests.jobs.test_check_links import FAST, PlantedWeb, Route, check, web  # noqa: F401  (web: the fixture)
 
@@ -87,3 +89,85 @@ def test_a_site_is_silent_only_when_several_of_its_hosts_are_and_none_answered()
         "",
         "",
     )
+
+
+def test_a_site_is_the_name_registered_under_a_public_suffix() -> None:
+    """Counted by their last two labels, every GitHub Pages user was one site (``github.io``), and
+    so were all of ``co.uk``: two hung users made the others' links unknown. The Public Suffix List
+    tells the owner's name; an unknown top-level name (``.test``) is a suffix, as its default rule says."""
+    assert [
+        site_of(key)
+        for key in (
+            "foo.github.io",
+            "www.foo.github.io",
+            "bar.github.io:8080",
+            "a.x.co.uk",
+            "b.x.co.uk",
+            "y.co.uk",
+            "app.pages.dev",
+            "docs.readthedocs.io",
+            "user-demo.hf.space",
+            "github.io",
+            "co.uk",
+            "a.b.x.test",
+        )
+    ] == [
+        "foo.github.io",
+        "foo.github.io",
+        "bar.github.io:8080",
+        "x.co.uk",
+        "x.co.uk",
+        "y.co.uk",
+        "app.pages.dev",
+        "docs.readthedocs.io",
+        "user-demo.hf.space",
+        "",
+        "",
+        "x.test",
+    ]
+
+
+def test_the_public_suffix_list_is_read_from_disk_never_fetched(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The list the package bundles: a run offline, or in CI without a network, groups hosts the same."""
+
+    def no_network(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the public suffix list touched the network")
+
+    monkeypatch.setattr(socket, "getaddrinfo", no_network)
+    monkeypatch.setattr(socket.socket, "connect", no_network)
+    monkeypatch.setattr(socket, "create_connection", no_network)
+    silence_module._public_suffixes.cache_clear()
+    try:
+        assert (site_of("a.foo.github.io"), site_of("b.x.co.uk")) == ("foo.github.io", "x.co.uk")
+    finally:
+        silence_module._public_suffixes.cache_clear()
+
+
+PAGES_USERS = [
+    {
+        **{
+            f"http://h{n}.github.io/{page}": Route("hang", delay=60)
+            for n in range(SUBDOMAINS)
+            for page in "ab"
+        },
+        **{f"http://ok{n}.github.io/": Route() for n in range(4)},
+    }
+]
+
+
+@pytest.mark.parametrize("web", [PAGES_USERS], indirect=True)
+def test_hung_github_pages_users_do_not_silence_the_other_users(
+    web: PlantedWeb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """12 GitHub Pages users that never answer, then 4 that do: each user is a site of its own, so
+    the 4 are asked and alive (counted as one site, ``github.io``, they were unknown: "not asked:
+    the hosts of github.io answered none of ..."). A hung user still costs only its own 4 requests."""
+    monkeypatch.setenv("HTTP_PROXY", web.url(""))
+    settings = replace(FAST, concurrency=8, per_host=HostLimits(2, 0.0), timeout=1.0, abandon_after=3.0)
+    hung = [f"http://h{n}.github.io/{page}" for n in range(SUBDOMAINS) for page in "ab"]
+    fine = [f"http://ok{n}.github.io/" for n in range(4)]
+
+    results = check([*hung, *fine], settings)
+
+    assert [results[url].verdict for url in fine] == [Verdict.ALIVE] * 4
+    assert {results[url].verdict for url in hung} == {Verdict.DEAD}
