@@ -302,7 +302,9 @@ class HttpChecker:
         if task in done:
             self._heard(key, task.result(), request)
             return _Sent(task.result(), started)
-        self._heard(key, Answer(error="timeout"), request)
+        # still running after connect_timeout (shorter than timeout): it was connected, a server reached
+        reached = self._settings.connect_timeout < self._settings.timeout
+        self._heard(key, Answer(error="timeout", reached=reached), request)
         if len(self._off_global) >= lingering_limit(self._settings.concurrency):
             self._close_early(task, host, started)
             return _Sent(Answer(error="timeout"), started)
@@ -330,6 +332,8 @@ class HttpChecker:
         headers = {"Range": "bytes=0-0"} if method == "GET" else {}
         try:
             return await asyncio.wait_for(self._fetch(method, url, headers), self._settings.abandon_after)
+        except httpx.ConnectTimeout:  # no connection within connect_timeout: the network may drop packets
+            return Answer(error="timeout", connect_timeout=True)
         except (TimeoutError, httpx.TimeoutException):
             return Answer(error="timeout")
         except httpx.ConnectError as exc:

@@ -1,12 +1,16 @@
 """Telling an offline machine from a web of dead links, in seconds rather than at the end of the run.
 
 Offline, every request fails before any server is reached: every DNS lookup fails, or every
-connection is refused (or unreachable), each the same way. Waiting for every link's retries to
+connection is refused (or unreachable), or, on a network that drops packets, every connection (or
+DNS lookup) times out before it is made: each the same way. Waiting for every link's retries to
 say so took 427 s on a list of 935 links (github.com's paced ones, retried). ``NetworkWatch``
 hears each request's outcome; once the first ``hosts`` hosts have failed to connect the same way
 and no host has answered anything, it waits for the requests already in flight (a server that
 answers any of them shows the network works: a few dead domains first in a list are not an
-outage) and then says the network is down, with why. Pure bookkeeping: no clock, no I/O.
+outage) and then says the network is down, with why. A request that timed out after its
+connection was made reached a server (or a proxy): that network works, like an answer, so a slow
+network that connects is never called down here (the end-of-run rule of ``check_links`` still
+applies). Pure bookkeeping: no clock, no I/O.
 """
 
 from __future__ import annotations
@@ -18,6 +22,8 @@ from bot.linkcheck.policy import Answer
 
 OFFLINE_HOSTS = 8  # hosts that must fail to connect, the same way, before the network is down
 CONNECT_FAILURE = "cannot connect"  # the start of an Answer.error when no connection was made
+# how a connection that timed out before it was made (Answer.connect_timeout) failed
+CONNECT_TIMED_OUT = f"{CONNECT_FAILURE} (the connection timed out: no answer, as when packets are dropped)"
 
 
 class NetworkWatch:
@@ -46,14 +52,15 @@ class NetworkWatch:
         self._in_flight.discard(request)
         if self.down or self.proven:
             return
-        if outcome.status is not None:
+        if outcome.status is not None or outcome.reached:
             self.answered()
             return
-        if (outcome.error or "").startswith(CONNECT_FAILURE):
-            failed = self._failed.setdefault(outcome.error or "", set())
+        failure = CONNECT_TIMED_OUT if outcome.connect_timeout else outcome.error or ""
+        if failure.startswith(CONNECT_FAILURE):
+            failed = self._failed.setdefault(failure, set())
             failed.add(host)
             if self._awaited is None and len(failed) >= self.hosts:
-                self._awaited, self._failure = set(self._in_flight), outcome.error or ""
+                self._awaited, self._failure = set(self._in_flight), failure
         if self._awaited is not None:
             self._awaited.discard(request)
             if not self._awaited:
@@ -64,6 +71,7 @@ class NetworkWatch:
                 self.tripped.set()
 
     def answered(self) -> None:
-        """A server or an API answered: the network works, whatever fails later."""
+        """A server or an API answered (or a server took a connection): the network works,
+        whatever fails later."""
         self.proven = True
         self._awaited = None

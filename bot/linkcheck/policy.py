@@ -52,6 +52,9 @@ class Answer:
     retry_after: str | None = None
     error: str | None = None  # "timeout", "reset", "connect", ... (network failures)
     challenge: str = ""  # who answered with a bot check instead of the page ("Cloudflare"...)
+    # a "timeout" that came before any connection was made (httpx.ConnectTimeout: dropped packets)
+    connect_timeout: bool = False
+    reached: bool = False  # a "timeout" after a connection was made (the request outlived connecting)
 
 
 @dataclass(frozen=True)

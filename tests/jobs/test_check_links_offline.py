@@ -14,15 +14,16 @@ import logging
 import re
 import socket
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pytest
 
 from bot.jobs.check_links import NETWORK_DOWN, Options, run
-from bot.linkcheck import LinkResult, make_client
-from bot.linkcheck.offline import OFFLINE_HOSTS, NetworkWatch
+from bot.linkcheck import CheckSettings, LinkResult, make_client
+from bot.linkcheck.offline import CONNECT_TIMED_OUT, OFFLINE_HOSTS, NetworkWatch
 from bot.linkcheck.policy import Answer, Policy
 from tests.jobs.test_check_links import PATIENT, PlantedWeb, Route, web  # noqa: F401  (web: the fixture)
 
@@ -42,18 +43,42 @@ def closed_ports(count: int) -> list[int]:
             probe.close()
 
 
+@contextmanager
+def blackholes(count: int) -> Iterator[list[int]]:
+    """Loopback ports whose connections are never made, as on a network that drops packets: each
+    listens with no room in its queue (``listen(0)``, filled by one connection never accepted), so
+    Linux drops every further SYN and a connection times out. One host each, no root needed."""
+    sockets: list[socket.socket] = []
+    try:
+        ports = []
+        for _ in range(count):
+            listener = socket.socket()
+            sockets.append(listener)
+            listener.bind(("127.0.0.1", 0))
+            listener.listen(0)
+            filler = socket.create_connection(listener.getsockname(), timeout=5)
+            sockets.append(filler)
+            ports.append(listener.getsockname()[1])
+        yield ports
+    finally:
+        for sock in sockets:
+            sock.close()
+
+
 def write_links(path: Path, urls: Sequence[str]) -> Path:
     path.write_text("".join(f"- [link {n}]({url})\n" for n, url in enumerate(urls)), encoding="utf-8")
     return path
 
 
-def check_file(path: Path, resolvers: Sequence[object] = ()) -> tuple[int, str]:
+def check_file(
+    path: Path, resolvers: Sequence[object] = (), settings: CheckSettings = SETTINGS
+) -> tuple[int, str]:
     """``check-links --json`` on ``path``: (exit code, what it printed on stdout)."""
     out = io.StringIO()
 
     async def go() -> int:
-        async with make_client(SETTINGS) as client:
-            return await run(path, SETTINGS, client, resolvers, Options(as_json=True, out=out))  # type: ignore[arg-type]
+        async with make_client(settings) as client:
+            return await run(path, settings, client, resolvers, Options(as_json=True, out=out))  # type: ignore[arg-type]
 
     return asyncio.run(go()), out.getvalue()
 
@@ -77,6 +102,54 @@ def test_offline_stops_after_the_first_hosts_and_reports_no_link(
     assert "the network is probably down, so no link is reported dead" in message
     requests = int(re.search(r"\((\d+) requests\)", message).group(1))  # type: ignore[union-attr]
     assert OFFLINE_HOSTS <= requests < len(urls)
+
+
+# connections that are never made time out after 0.5 s; a request that was connected, after 3 s
+DROPPING = replace(SETTINGS, connect_timeout=0.5, timeout=3.0, abandon_after=5.0)
+
+
+def test_a_network_that_drops_packets_is_told_in_seconds_too(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Packets dropped, every connection times out before it is made (httpx's ConnectTimeout). That
+    was an ordinary timeout, which the watch did not count: every link was asked, and retried,
+    until the end-of-run rule said "got no answer at all". Now a connection that timed out is a
+    connection failure like a refusal: the first 8 hosts fail the same way, the run stops."""
+    with blackholes(12) as ports:
+        urls = [f"http://127.0.0.1:{port}/paper-{n}" for n in range(10) for port in ports]
+        caplog.set_level(logging.ERROR, logger="bot.jobs.check_links")
+
+        code, printed = check_file(write_links(tmp_path / "catalog.md", urls), settings=DROPPING)
+
+    assert (code, printed) == (NETWORK_DOWN, "")
+    [message] = [record.getMessage() for record in caplog.records]
+    assert f"the first {OFFLINE_HOSTS} hosts asked all failed the same way ({CONNECT_TIMED_OUT})" in message
+    requests = int(re.search(r"\((\d+) requests\)", message).group(1))  # type: ignore[union-attr]
+    assert OFFLINE_HOSTS <= requests < len(urls)
+
+
+HANGS = [{f"/slow-{i}": Route("hang", delay=60) for i in range(2)}]
+
+
+@pytest.mark.parametrize("web", [HANGS], indirect=True)
+def test_a_slow_network_that_connects_is_not_called_down_early(
+    web: PlantedWeb, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Ten hosts whose connections time out, and a server that takes the connection but is slower
+    than the timeout, asked first: its requests were still in flight when the 8th host failed, and
+    they timed out too, but after connecting: a server was reached, so the watch does not stop the
+    run. Every link is checked to the end and the end-of-run rule judges the whole (here: no link
+    got an answer at all)."""
+    slow = [web.url(f"/slow-{i}") for i in range(2)]
+    caplog.set_level(logging.ERROR, logger="bot.jobs.check_links")
+    with blackholes(10) as ports:
+        gone = [f"http://127.0.0.1:{port}/" for port in ports]
+
+        code, printed = check_file(write_links(tmp_path / "catalog.md", [*slow, *gone]), settings=DROPPING)
+
+    assert (code, printed) == (NETWORK_DOWN, "")
+    [message] = [record.getMessage() for record in caplog.records]
+    assert message.startswith("12 of 12 links got no answer at all"), message
 
 
 ANSWERS_LATE = [{f"/ok-{i}": Route(delay=0.5) for i in range(4)}]
@@ -182,3 +255,19 @@ def test_the_watch_waits_for_the_requests_in_flight_and_any_answer_proves_the_ne
     for host in ("a", "b"):
         api.heard(api.sent(), host, REFUSED)
     assert not api.down
+
+
+def test_the_watch_counts_connections_that_timed_out_and_a_connection_made_proves_the_network() -> None:
+    dropped = Answer(error="timeout", connect_timeout=True)
+    watch = NetworkWatch(hosts=2)
+    watch.heard(watch.sent(), "a", dropped)
+    watch.heard(watch.sent(), "b", dropped)
+    assert (
+        watch.down == f"the first 2 hosts asked all failed the same way ({CONNECT_TIMED_OUT}), none answered"
+    )
+
+    slow = NetworkWatch(hosts=2)
+    slow.heard(slow.sent(), "a", Answer(error="timeout", reached=True))  # connected, then no answer in time
+    for host in ("b", "c"):
+        slow.heard(slow.sent(), host, dropped)
+    assert slow.proven and not slow.down
