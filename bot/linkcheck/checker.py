@@ -11,6 +11,14 @@ from dataclasses import replace
 
 from bot.linkcheck.http import HttpChecker
 from bot.linkcheck.model import LinkResult, Resolver, Verdict
+from bot.linkcheck.readers import (
+    ReaderLink,
+    arxiv_url,
+    closed_redirect,
+    judged_by_arxiv,
+    reader_link,
+    refused,
+)
 from bot.linkcheck.settings import CheckSettings
 
 log = logging.getLogger(__name__)
@@ -47,8 +55,15 @@ async def check_all(
             results[url] = _for_url(result, url)
             _report(progress, results[url])
 
+    walled: dict[str, tuple[ReaderLink, LinkResult]] = {}  # reader links refused: their papers decide
+
     async def over_http(key: str) -> None:
-        settle(key, await http.check(key))
+        result = closed_redirect(await http.check(key))
+        link = reader_link(key)
+        if link is not None and refused(result):
+            walled[key] = (link, result)
+        else:
+            settle(key, result)
 
     claimed = _claims(list(groups), resolvers)
     taken = {key for _, keys in claimed for key in keys}
@@ -56,6 +71,7 @@ async def check_all(
     tasks += [asyncio.create_task(_resolve(resolver, keys, settle, over_http)) for resolver, keys in claimed]
     try:
         await asyncio.gather(*tasks)
+        await _judge_walled(walled, resolvers, settle)
     finally:
         for task in tasks:
             task.cancel()
@@ -104,6 +120,25 @@ async def _resolve(
         else:
             pending.append(over_http(key))
     await asyncio.gather(*pending)
+
+
+async def _judge_walled(
+    walled: dict[str, tuple[ReaderLink, LinkResult]],
+    resolvers: Sequence[Resolver],
+    settle: Callable[[str, LinkResult], None],
+) -> None:
+    """The reader links whose reader refused the checker (a bot wall): their arXiv papers decide,
+    looked up in one batch with the resolver of arxiv.org links (``bot.linkcheck.readers``). A paper
+    no resolver answered leaves its link unknown; nothing is asked of arxiv.org over HTTP."""
+    papers = {key: arxiv_url(link.arxiv_id) for key, (link, _) in walled.items()}
+    answers: dict[str, LinkResult] = {}
+    for resolver, batch in _claims(list(dict.fromkeys(papers.values())), resolvers):
+        try:
+            answers.update(await _in_daemon_thread(resolver.resolve, batch))
+        except Exception as exc:  # the links stay unknown, as an API that does not answer leaves them
+            log.warning("resolver %s failed (%s) on %d papers of readers", resolver.name, exc, len(batch))
+    for key, (link, result) in walled.items():
+        settle(key, judged_by_arxiv(link, result, answers.get(papers[key])))
 
 
 async def _in_daemon_thread(

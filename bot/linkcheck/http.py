@@ -363,10 +363,16 @@ class HttpChecker:
 
 # The headers that say an answer is a bot check (a browser passes it), not the page: "challenge" is
 # the one value of Cloudflare's (https://developers.cloudflare.com/cloudflare-challenges/
-# challenge-types/challenge-pages/detect-response/) and of Vercel's.
-BOT_CHECKS = (("cf-mitigated", "Cloudflare"), ("x-vercel-mitigated", "Vercel"))
+# challenge-types/challenge-pages/detect-response/) and of Vercel's; AWS WAF says "challenge" (with
+# a 202) or "captcha" (with a 405) (https://docs.aws.amazon.com/waf/latest/developerguide/
+# waf-captcha-and-challenge-actions.html).
+BOT_CHECKS = (
+    ("cf-mitigated", "Cloudflare", ("challenge",)),
+    ("x-vercel-mitigated", "Vercel", ("challenge",)),
+    ("x-amzn-waf-action", "AWS WAF", ("challenge", "captcha")),
+)
 
 
 def bot_check(headers: httpx.Headers) -> str:
     """Who answered with a bot check instead of the page ("" when the answer is the page's)."""
-    return next((who for name, who in BOT_CHECKS if headers.get(name, "").lower() == "challenge"), "")
+    return next((who for name, who, says in BOT_CHECKS if headers.get(name, "").lower() in says), "")

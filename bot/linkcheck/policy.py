@@ -89,10 +89,10 @@ def decide(outcome: Answer, state: CheckState, policy: Policy) -> Settle | Again
     if outcome.error is not None:
         return _after_failure(outcome.error, state, policy)
     status = outcome.status or 0
+    if outcome.challenge:  # a browser passes it and gets the page; a robot never does (AWS WAF: a 202)
+        return Settle(Verdict.UNKNOWN, status, f"a bot check answered ({outcome.challenge}), not the page")
     if 200 <= status < 300 or status in ALIVE_EXTRA:
         return Settle(Verdict.ALIVE, status)
-    if outcome.challenge:  # a browser passes it and gets the page; a robot never does
-        return Settle(Verdict.UNKNOWN, status, f"a bot check answered ({outcome.challenge}), not the page")
     if status in REDIRECTS and outcome.location:
         return _follow(outcome.location, status, state, policy)
     if 300 <= status < 400:

@@ -461,6 +461,7 @@ def test_a_503_that_always_names_its_retry_after_is_unknown_not_dead(web: Plante
                 "/cloudflare-403": Route("challenge", 403),
                 "/cloudflare-503": Route("challenge", 503),
                 "/vercel-429": Route("challenge", 429, "x-vercel-mitigated"),
+                "/aws-waf-202": Route("challenge", 202, "x-amzn-waf-action"),
                 "/forbidden": Route("status", 403),
             }
         ]
@@ -470,8 +471,9 @@ def test_a_503_that_always_names_its_retry_after_is_unknown_not_dead(web: Plante
 def test_a_bot_check_instead_of_the_page_is_unknown_not_dead(web: PlantedWeb) -> None:
     """Cloudflare answers a robot with a challenge page (403 or 503, ``cf-mitigated: challenge``)
     where a browser gets the page: the link was dead ("HTTP 403", or a 503 after three tries),
-    and the nightly run reported a page that works after two nights. A plain 403 stays dead."""
-    paths = ["/cloudflare-403", "/cloudflare-503", "/vercel-429"]
+    and the nightly run reported a page that works after two nights. AWS WAF's challenge is a 202,
+    which was alive though no page was seen. A plain 403 stays dead."""
+    paths = ["/cloudflare-403", "/cloudflare-503", "/vercel-429", "/aws-waf-202"]
     results = check([web.url(p) for p in [*paths, "/forbidden"]])
     for path in paths:
         result = results[web.url(path)]
