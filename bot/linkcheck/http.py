@@ -212,7 +212,7 @@ class HttpChecker:
         if key not in self._hosts:
             limits = self._settings.limits_for((urlsplit(url).hostname or "").lower())
             self._hosts[key] = Gate(limits.concurrency, limits.interval)
-            if site_of(key) in self._silence.silent_sites:  # a new host of a site that stopped answering
+            if self._silence.silent_group(key):  # a new host of a site (or platform) that stopped answering
                 self._hosts[key].close()
         return self._hosts[key]
 
@@ -227,7 +227,8 @@ class HttpChecker:
             return self._silent(
                 url, state, requests, f"{key} answered none of the last {limit} requests sent to it"
             )
-        who = f"the hosts of {site_of(key)}{', this one included,' if unanswered else ''}"
+        group = self._silence.silent_group(key) or site_of(key)
+        who = f"the hosts of {group}{', this one included,' if unanswered else ''}"
         note = f"{who} answered none of the last {limit} requests sent to them"
         return self._silent(url, state, requests, note, Verdict.DEAD if unanswered else Verdict.UNKNOWN)
 
@@ -255,9 +256,9 @@ class HttpChecker:
         host_silent, site_silent = self._silence.timed_out(key, silent_host_limit(self._hosts[key].limit))
         if host_silent:
             self._hosts[key].close()
-        if site_silent:  # every host of the site, asked yet or not
+        if site_silent:  # every host of the site (or platform), asked yet or not
             for other, gate in self._hosts.items():
-                if site_of(other) == site_of(key):
+                if self._silence.silent_group(other):
                     gate.close()
 
     def _late_answer(self, key: str, task: asyncio.Task[Answer]) -> None:

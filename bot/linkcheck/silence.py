@@ -31,57 +31,86 @@ def silent_host_limit(concurrency: int) -> int:
     return max(4, 2 * concurrency)
 
 
+PLATFORM_SITES = 8  # sites of one hosting platform that must go silent together before it is
+
+
+def _split(key: str) -> tuple[str, str]:
+    """(host, ":port" or "") of a host key; host "" for an IP address or a one-label name."""
+    host, colon, port = key.rpartition(":") if key.count(":") == 1 else (key, "", "")
+    try:
+        ipaddress.ip_address(host.strip("[]"))
+        return "", ""
+    except ValueError:
+        pass
+    return (host, colon + port) if "." in host.strip(".") else ("", "")
+
+
 def site_of(key: str) -> str:
     """The site of a host key (``host`` or ``host:port``): the name registered under a public
     suffix (``x.test`` for ``a.b.x.test``, ``foo.github.io``, ``x.co.uk``), with the port; "" for an
     IP address, a public suffix itself (``github.io``, ``co.uk``) or a one-label name: they are
     their own site."""
-    host, colon, port = key.rpartition(":") if key.count(":") == 1 else (key, "", "")
-    try:
-        ipaddress.ip_address(host.strip("[]"))
+    host, port = _split(key)
+    registered = _public_suffixes().privatesuffix(host) if host else None
+    return registered + port if registered else ""
+
+
+def platform_of(key: str) -> str:
+    """The hosting platform of a host key: its public suffix when the list's private section names
+    it (``github.io``, ``pages.dev``, ``hf.space``: one operator serves every site under it), with the
+    port; "" otherwise (``co.uk``'s names are unrelated servers)."""
+    host, port = _split(key)
+    if not host:
         return ""
-    except ValueError:
-        pass
-    if "." not in host.strip("."):
-        return ""
-    registered = _public_suffixes().privatesuffix(host)
-    return registered + colon + port if registered else ""
+    suffix = _public_suffixes().publicsuffix(host)
+    return suffix + port if suffix and suffix != _public_suffixes(icann=True).publicsuffix(host) else ""
 
 
 @functools.cache
-def _public_suffixes() -> PublicSuffixList:
-    """The Public Suffix List bundled with the package (its private section too: github.io,
-    pages.dev...). Read once, from disk: ``PublicSuffixList()`` never fetches; an unknown top-level
-    name (``.test``) counts as a public suffix, as the list's default rule says."""
-    return PublicSuffixList()
+def _public_suffixes(icann: bool = False) -> PublicSuffixList:
+    """The Public Suffix List bundled with the package (with its private section, github.io,
+    pages.dev..., unless ``icann``). Read once, from disk: ``PublicSuffixList()`` never fetches; an
+    unknown top-level name (``.test``) counts as a public suffix, as the list's default rule says."""
+    return PublicSuffixList(only_icann=icann)
 
 
 class Silence:
-    """Counts the requests each host and each site left unanswered in a row."""
+    """Counts the requests each host, each site and each hosting platform left unanswered in a row."""
 
     def __init__(self) -> None:
         self._hosts: dict[str, int] = {}  # host key -> requests timed out in a row
-        self._sites: dict[str, int] = {}  # site -> requests to its hosts timed out in a row
-        self._site_hosts: dict[str, set[str]] = {}  # site -> its hosts asked so far
-        self.silent_sites: set[str] = set()
+        self._groups: dict[str, int] = {}  # site or platform -> requests to it timed out in a row
+        self._members: dict[str, set[str]] = {}  # site -> its hosts, platform -> its sites, in that row
+        self.silent_sites: set[str] = set()  # sites and platforms not asked again
+
+    @staticmethod
+    def _groups_of(key: str) -> list[tuple[str, str, int]]:
+        """(group, the member ``key`` is of it, members needed): its site, its platform."""
+        site, platform = site_of(key), platform_of(key)
+        groups = [(site, key, 2)] if site else []  # one host alone: its own rule
+        return groups + ([(platform, site or key, PLATFORM_SITES)] if platform else [])
 
     def answered(self, key: str) -> None:
-        """``key`` answered (a late answer too): it and its site are not silent."""
+        """``key`` answered (a late answer too): it, its site and its platform are not silent."""
         self._hosts[key] = 0
-        site = site_of(key)
-        if site:
-            self._sites[site] = 0
+        for group, _, _ in self._groups_of(key):
+            self._groups[group] = 0
+            self._members.pop(group, None)
 
     def timed_out(self, key: str, limit: int) -> tuple[bool, bool]:
-        """One more request to ``key`` unanswered: (is the host silent now, is its site)."""
+        """One more request to ``key`` unanswered: (is the host silent now, is its site or platform)."""
         self._hosts[key] = self._hosts.get(key, 0) + 1
-        site = site_of(key)
-        if site:
-            self._sites[site] = self._sites.get(site, 0) + 1
-            self._site_hosts.setdefault(site, set()).add(key)
-            if self._sites[site] >= limit and len(self._site_hosts[site]) > 1:  # one host: its own rule
-                self.silent_sites.add(site)
-        return self._hosts[key] >= limit, site in self.silent_sites
+        for group, member, needed in self._groups_of(key):
+            self._groups[group] = self._groups.get(group, 0) + 1
+            members = self._members.setdefault(group, set())
+            members.add(member)
+            if self._groups[group] >= limit and len(members) >= needed:
+                self.silent_sites.add(group)
+        return self._hosts[key] >= limit, bool(self.silent_group(key))
+
+    def silent_group(self, key: str) -> str:
+        """The silent site or platform ``key`` is part of ("" when none is)."""
+        return next((group for group, _, _ in self._groups_of(key) if group in self.silent_sites), "")
 
     def unanswered(self, key: str) -> int:
         """The requests ``key`` left unanswered in a row (0: it answered the last one, or was not asked)."""

@@ -14,7 +14,7 @@ import pytest
 
 from bot.linkcheck import HostLimits, Verdict
 from bot.linkcheck import silence as silence_module
-from bot.linkcheck.silence import Silence, site_of
+from bot.linkcheck.silence import Silence, platform_of, site_of
 from tests.jobs.test_check_links import FAST, PlantedWeb, Route, check, web  # noqa: F401  (web: the fixture)
 
 SUBDOMAINS = 12
@@ -143,12 +143,13 @@ def test_the_public_suffix_list_is_read_from_disk_never_fetched(monkeypatch: pyt
         silence_module._public_suffixes.cache_clear()
 
 
+HUNG_USERS = 6  # fewer than PLATFORM_SITES
 PAGES_USERS = [
     {
         **{
             f"http://h{n}.github.io/{page}": Route("hang", delay=60)
             for n in range(SUBDOMAINS)
-            for page in "ab"
+            for page in "abcd"
         },
         **{f"http://ok{n}.github.io/": Route() for n in range(4)},
     }
@@ -156,12 +157,34 @@ PAGES_USERS = [
 
 
 @pytest.mark.parametrize("web", [PAGES_USERS], indirect=True)
-def test_hung_github_pages_users_do_not_silence_the_other_users(
+def test_a_few_hung_github_pages_users_do_not_silence_the_other_users(
     web: PlantedWeb, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """12 GitHub Pages users that never answer, then 4 that do: each user is a site of its own, so
-    the 4 are asked and alive (counted as one site, ``github.io``, they were unknown: "not asked:
-    the hosts of github.io answered none of ..."). A hung user still costs only its own 4 requests."""
+    """6 GitHub Pages users that never answer (4 links each), then 4 that do: each user is a site
+    of its own, so the 4 are asked and alive (counted as one site, ``github.io``, they were unknown:
+    "not asked: the hosts of github.io answered none of ..."). A hung user costs its own 4 requests."""
+    monkeypatch.setenv("HTTP_PROXY", web.url(""))
+    settings = replace(FAST, concurrency=8, per_host=HostLimits(2, 0.0), timeout=1.0, abandon_after=3.0)
+    hung = [f"http://h{n}.github.io/{page}" for n in range(HUNG_USERS) for page in "abcd"]
+    fine = [f"http://ok{n}.github.io/" for n in range(4)]
+
+    results = check([*hung, *fine], settings)
+
+    assert [results[url].verdict for url in fine] == [Verdict.ALIVE] * 4
+    assert {results[url].verdict for url in hung} == {Verdict.DEAD}
+    assert (
+        sum(results[url].requests for url in hung) <= 4 * HUNG_USERS + 8
+    )  # its own rule (+ the ones in flight)
+
+
+@pytest.mark.parametrize("web", [PAGES_USERS], indirect=True)
+def test_a_hosting_platform_whose_sites_all_went_silent_is_not_asked_again(
+    web: PlantedWeb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """12 users of GitHub Pages, none answering, one after the other: past 8 of them (and the
+    requests of two rounds) with no answer from any user between, the platform is down; its users
+    not asked yet are unknown, not waited for one by one (the platform of the Public Suffix List's
+    private section, which ``co.uk`` is not)."""
     monkeypatch.setenv("HTTP_PROXY", web.url(""))
     settings = replace(FAST, concurrency=8, per_host=HostLimits(2, 0.0), timeout=1.0, abandon_after=3.0)
     hung = [f"http://h{n}.github.io/{page}" for n in range(SUBDOMAINS) for page in "ab"]
@@ -169,5 +192,13 @@ def test_hung_github_pages_users_do_not_silence_the_other_users(
 
     results = check([*hung, *fine], settings)
 
-    assert [results[url].verdict for url in fine] == [Verdict.ALIVE] * 4
-    assert {results[url].verdict for url in hung} == {Verdict.DEAD}
+    assert {results[url].verdict for url in fine} == {Verdict.UNKNOWN}
+    assert {results[url].error for url in fine} == {
+        "not asked: the hosts of github.io answered none of the last 4 requests sent to them (all timed out)"
+    }
+    assert sum(results[url].requests for url in hung) < 2 * 2 * SUBDOMAINS  # 48: each user waited for alone
+    assert (platform_of("a.github.io:8080"), platform_of("x.co.uk"), platform_of("a.hung.test")) == (
+        "github.io:8080",
+        "",
+        "",
+    )
