@@ -18,6 +18,7 @@ import logging
 import os
 import sys
 import traceback
+import warnings
 from collections.abc import Sequence
 from types import ModuleType
 from typing import TextIO
@@ -103,9 +104,33 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """``warnings.warn`` through the bot's handler. A ``UserWarning`` is the bot telling a
+    maintainer what to check (``enrich``'s "the daily feed could not be read ..."): one
+    ``warning: message`` line like a logged one, not Python's ``/path/bot/jobs/enrich.py:262:
+    UserWarning: ...`` with the source line under it. Other kinds (a library's deprecation) keep
+    their file and line, which is what a developer needs."""
+    if issubclass(category, UserWarning):
+        text = str(message)
+    else:
+        text = warnings.formatwarning(message, category, filename, lineno, line).rstrip()
+    if file is not None:  # showwarning(..., file=f): written where the caller asked
+        file.write(text + "\n")
+        return
+    logging.getLogger("py.warnings").warning("%s", text)
+
+
 def configure_logging(verbose: bool = False, quiet: bool = False) -> None:
     """One stderr handler on the ``bot`` logger: INFO by default, DEBUG with ``--verbose``,
-    WARNING with ``--quiet``. Warnings of Python itself (``warnings.warn``) go there too."""
+    WARNING with ``--quiet``. Warnings of Python itself (``warnings.warn``) go there too
+    (``_show_warning``)."""
     handler = _StderrHandler()
     handler.setFormatter(_HumanFormatter("%(message)s"))
     for existing in [h for h in log.handlers if getattr(h, "_bot_handler", False)]:
@@ -114,6 +139,7 @@ def configure_logging(verbose: bool = False, quiet: bool = False) -> None:
     log.addHandler(handler)
     log.setLevel(logging.DEBUG if verbose else logging.WARNING if quiet else logging.INFO)
     logging.captureWarnings(True)
+    warnings.showwarning = _show_warning
     logging.getLogger("py.warnings").handlers = [handler]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import warnings
 
 import pytest
 
@@ -101,3 +102,21 @@ def test_a_usage_error_exits_with_code_2(capsys):
     with pytest.raises(SystemExit) as stopped:
         bot_main(["stats", "--no-such-option"])
     assert stopped.value.code == 2 and "unrecognized arguments: --no-such-option" in capsys.readouterr().err
+
+
+def test_a_warning_the_bot_raises_is_one_line_without_its_source(capsys):
+    """The nightly run, arXiv's feed unreachable, printed enrich's warning as Python formats one:
+    ``warning: /…/bot/jobs/enrich.py:262: UserWarning: the daily feed could not be read …`` and,
+    on a line of its own, the source line ``start = paper_store.mark_announced(…)``. A library's
+    deprecation keeps its file and line (a developer's business)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("always")
+        configure_logging()
+        warnings.warn("the daily feed could not be read, so new versions wait for max_age_days", stacklevel=1)
+        warnings.warn("old_api() is deprecated", DeprecationWarning, stacklevel=1)
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0] == "warning: the daily feed could not be read, so new versions wait for max_age_days"
+    assert lines[1].startswith(f"warning: {__file__}:") and lines[1].endswith(
+        "DeprecationWarning: old_api() is deprecated"
+    )
+    assert len(lines) == 3  # the deprecation's source line, as Python shows it
