@@ -130,6 +130,7 @@ class TrackedIssue:
     title: str
     body: str
     state: str  # open | closed
+    url: str = ""  # its page, for a summary to link ("" when the forge names none)
 
 
 class IssueTracker(Protocol):

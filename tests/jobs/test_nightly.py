@@ -311,8 +311,16 @@ def test_a_second_run_with_nothing_new_writes_nothing(fake, web, taxonomy):
 
     assert fake.writes() == 0, dict(fake.counts)
     assert (again.pr_action, again.issue_action) == ("unchanged", "unchanged")
-    assert again.pull_request.number == first.pull_request.number and again.issue is None
+    assert again.pull_request.number == first.pull_request.number
     assert len(fake.pulls()) == 1 and len(tracking_issues(fake)) == 1 and not fake.comments
+    # the summary still links the issue, as it links the unchanged PR ("Tracking issue: unchanged"
+    # named no issue: where the night's findings are was one click further)
+    assert again.issue is not None and (again.issue.number, again.issue.url) == (
+        first.issue.number,
+        first.issue.url,
+    )
+    summary = report(again, SETTINGS, False, {})
+    assert f"- Tracking issue: unchanged ([#{first.issue.number}]({first.issue.url}))" in summary
 
 
 def test_a_link_dead_on_two_nights_is_reported_with_line_entry_status_and_since(fake, web, taxonomy):
@@ -1329,3 +1337,16 @@ def test_a_maintenance_edit_that_would_name_other_papers_is_refused() -> None:
         CatalogError, match=r"refusing the nightly maintenance edit: .*unexpected: \['2405.09999'\]"
     ):
         other(text)
+
+
+def test_the_summary_counts_every_dead_link_under_dead_tonight(fake, web, taxonomy):
+    """A week's walk: "dead tonight 33", then "reported 0" and "watched 22": the other 11 were the
+    repositories GitHub no longer has, reported at once in the issue (not watched) and counted
+    under dead tonight, but in no row under it."""
+    full_scenario(fake, web, taxonomy)  # a dead page (watched) and a deleted repository
+    outcome = night(fake, web, taxonomy, D1)
+    summary = report(outcome, SETTINGS, False, {})
+    assert "| dead tonight | 2 |" in summary
+    assert "| ↳ first failing night: watched, not reported | 1 |" in summary
+    assert "| ↳ repositories not found on GitHub: reported now, with the repositories | 1 |" in summary
+    assert "| not found (deleted or private) | 1 |" in summary

@@ -207,6 +207,7 @@ class Issues:
             str(found.get("title") or ""),
             str(found.get("body") or ""),
             str(found.get("state") or "open"),
+            str(found.get("html_url") or ""),
         )
 
     @staticmethod

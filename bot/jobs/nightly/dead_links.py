@@ -153,8 +153,8 @@ def assess_links(
     dead, watching, unknown = [], [], []
     for link in links:
         result = results[link.url]
-        if result.source == "github" and result.verdict is Verdict.DEAD:
-            continue  # a repository gone: reported with the repositories
+        if _repository_gone(result):
+            continue  # reported with the repositories
         kept = state.get(link.url)
         if link.url in confirmed_urls and kept is not None:  # as reported when first confirmed
             dead.append(link_problem(link, _as_kept(link, kept), kept, catalog))
@@ -188,8 +188,15 @@ def fit_state(state: Mapping[str, Any], budget: int) -> dict[str, Any]:
 
 
 def link_counts(results: Mapping[str, LinkResult]) -> dict[str, int]:
+    """Unique URLs per verdict, and ``repositories_gone``: the dead ones that are repositories
+    GitHub says are gone (reported at once, with the repositories, not watched)."""
     counts = {verdict.value: 0 for verdict in Verdict}
     for result in results.values():
         counts[result.verdict.value] += 1
     counts["total"] = len(results)
+    counts["repositories_gone"] = sum(_repository_gone(r) for r in results.values())
     return counts
+
+
+def _repository_gone(result: LinkResult) -> bool:
+    return result.source == "github" and result.verdict is Verdict.DEAD

@@ -167,8 +167,9 @@ def publish_issue(
         return None, "none"
     title, body = issue_text(night, settings)
     action = issue_action(existing, title, body, night.green)
-    if action == "unchanged":
-        return None, action
+    if action == "unchanged":  # still linked from the summary: where the night's findings are
+        assert existing is not None
+        return IssueRef(existing.number, existing.url, existing.state), action
     if dry_run:
         return None, DRY_RUN_ACTIONS[action]
     labels = settings.issue_labels
