@@ -198,11 +198,15 @@ def test_a_commit_pushed_by_hand_on_the_local_git_forge(tmp_path, taxonomy):
 
     [outcome] = refresh.run(LocalGitForge(repo, branch_prefix="bot/"), taxonomy)
 
+    # a local branch has no PR to comment `/add` on (the GitHub hint, which the walk's local refresh
+    # printed): git's reflog keeps the maintainer's commit, and it says so
     assert (outcome.action, outcome.reason) == (
         "rebuilt",
-        f"{refresh.NEIGHBOURS_CHANGED}; {refresh.HAND_COMMITS_REPLACED}",
+        f"{refresh.NEIGHBOURS_CHANGED}; the commits on top of the bot's are replaced "
+        "(`git reflog bot/arxiv-2405.00001` still has them): make the change again after merging the branch",
     )
     assert "(ICML)" not in git(repo, "show", "bot/arxiv-2405.00001:catalog.md")
+    assert "(ICML)" in git(repo, "show", "bot/arxiv-2405.00001@{1}:catalog.md")  # what the reflog keeps
 
 
 def test_refresh_twice_writes_nothing_the_second_time(fake, taxonomy):

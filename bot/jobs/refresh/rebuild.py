@@ -36,6 +36,18 @@ HAND_COMMITS_REPLACED = (
     "the commits pushed on top of the bot's are replaced (comment `/add <id> <section>` on the PR "
     "to change its section)"
 )
+# the local-git forge has no PRs to comment on; git's reflog of the branch keeps the old head
+HAND_COMMITS_REPLACED_LOCAL = (
+    "the commits on top of the bot's are replaced (`git reflog {branch}` still has them): make the change "
+    "again after merging the branch"
+)
+
+
+def hand_commits_replaced(pull: PullRequest) -> str:
+    """What a maintainer who committed on the bot's branch reads when a rebuild drops the commit."""
+    if pull.number:
+        return HAND_COMMITS_REPLACED
+    return HAND_COMMITS_REPLACED_LOCAL.format(branch=pull.branch)
 
 
 @dataclass(frozen=True)
@@ -98,7 +110,7 @@ def rebuild(
     if cause is None:
         return PullRefresh(pull, "unchanged", NEIGHBOURS_UNCHANGED, NEIGHBOURS_UNCHANGED)
     # a maintainer who committed on the branch must learn that the rebuild drops it
-    details = f"{cause}; {HAND_COMMITS_REPLACED}" if pull.hand_commits else cause
+    details = f"{cause}; {hand_commits_replaced(pull)}" if pull.hand_commits else cause
     if dry_run:
         return PullRefresh(pull, "would rebuild", details, cause)
     try:
