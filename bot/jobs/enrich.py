@@ -100,6 +100,11 @@ class Result:
         return [i for i, record in self.store.items() if self.previous.get(i) != record]
 
     @property
+    def dropped(self) -> list[str]:
+        """Papers the store held before the run that the catalog no longer lists: they leave it."""
+        return [i for i in self.previous if i not in self.store]
+
+    @property
     def store_text(self) -> str:
         return paper_store.dump(self.store)
 

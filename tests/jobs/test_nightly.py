@@ -953,7 +953,7 @@ def test_a_long_pull_request_body_stays_under_githubs_limit():
         )
         for i in range(300)
     )
-    enrichment = SimpleNamespace(changes=changes, refreshed=["2401.00001"] * 1000)
+    enrichment = SimpleNamespace(changes=changes, refreshed=["2401.00001"] * 1000, dropped=[])
     night = Night("2024-06-02", {}, 0, stars, fixes, (), (), (), {}, enrichment=enrichment)
     body = pull_request_body(night, NightlySettings())
     assert len(body) <= PR_BODY_LIMIT and body.endswith("<!-- catalog-bot:nightly-maintenance -->")
@@ -986,7 +986,7 @@ def test_the_commit_message_counts_what_the_pr_changes_unless_one_is_configured(
     from bot.jobs.nightly.publish import LEGACY_COMMIT_MESSAGE, commit_message
 
     change = SimpleNamespace(field="withdrawn", new="true")
-    store = SimpleNamespace(changes=[change], refreshed=[])
+    store = SimpleNamespace(changes=[change], refreshed=[], dropped=[])
     withdrawn_only = Night("2024-06-01", {}, 0, (), (), (), (), (), {}, enrichment=store)
     assert (
         commit_message(withdrawn_only, NightlySettings()) == "Nightly maintenance: 1 paper marked withdrawn"
@@ -996,7 +996,9 @@ def test_the_commit_message_counts_what_the_pr_changes_unless_one_is_configured(
     venues = [SimpleNamespace(field="venue", new="ICLR 2025")] * 2
     stars = RepoFinding("stars", 3, "T", "https://github.com/a/b", "a/b", "1.2k", "1.3k")
     both = replace(
-        withdrawn_only, repo_findings=(stars,), enrichment=SimpleNamespace(changes=venues, refreshed=["1"])
+        withdrawn_only,
+        repo_findings=(stars,),
+        enrichment=SimpleNamespace(changes=venues, refreshed=["1"], dropped=[]),
     )
     assert commit_message(both, NightlySettings(pr_title="Upkeep")) == (
         "Upkeep: 1 star count, 2 venues, 1 paper store record"
@@ -1350,3 +1352,44 @@ def test_the_summary_counts_every_dead_link_under_dead_tonight(fake, web, taxono
     assert "| ↳ first failing night: watched, not reported | 1 |" in summary
     assert "| ↳ repositories not found on GitHub: reported now, with the repositories | 1 |" in summary
     assert "| not found (deleted or private) | 1 |" in summary
+
+
+def test_a_pr_that_only_drops_a_paper_no_longer_listed_from_the_store_says_so(fake, web, taxonomy):
+    """The week's walk: a withdrawn paper `/remove`d, the nightly PR merged, and the next night
+    opened a new "Nightly maintenance" PR whose table said 0 on every row: its one change was the
+    removed paper's record leaving data/papers.jsonl, and the commit was titled only "Nightly
+    maintenance"."""
+    from bot import config
+    from tests.arxiv_api_server import ArxivApiServer, synthetic
+
+    site, _ = web
+    site.pages.update({"/a": (200, {})})
+    ids = ["2405.00001", "2405.00002"]
+    entries = [
+        Entry(
+            title=f"Paper {n}",
+            url=site.url("/a"),
+            arxiv_id=i,
+            authors=(f"Author1 Of{i.replace('.', 'x')}",),
+            year=2024,
+            month=5,
+        )
+        for n, i in enumerate(ids)
+    ]
+    fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
+    server = ArxivApiServer([synthetic(ids[0], "Paper 0", 0), synthetic(ids[1], "Paper 1", 1)])
+    papers = config.load("papers")
+    try:
+        first = night(fake, web, taxonomy, D1, enricher=enricher_for(server.url, papers))
+        assert first.pr_action == "opened" and fake.merge(first.pull_request.number).status_code == 200
+        fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries[:1]}))
+
+        second = night(fake, web, taxonomy, D2, enricher=enricher_for(server.url, papers))
+    finally:
+        server.close()
+
+    assert second.pr_action == "opened" and fake.file("catalog.md", BRANCH) == fake.file("catalog.md")
+    [pull] = fake.pulls("open")
+    assert "| paper store `data/papers.jsonl`: papers no longer listed, dropped | 1 |" in pull.body
+    message = fake.git.commits[fake.head(BRANCH)].message.splitlines()[0]
+    assert message == "Nightly maintenance: 1 paper store record dropped"

@@ -143,6 +143,9 @@ def commit_message(night: Night, settings: NightlySettings) -> str:
         parts.append(counted(number, singular, plural or None))
     if enrichment is not None:
         parts.append(counted(len(enrichment.refreshed), "paper store record"))
+        parts.append(
+            counted(len(enrichment.dropped), "paper store record dropped", "paper store records dropped")
+        )
     shown = [part for part in parts if not part.startswith("0 ")]
     return f"{settings.pr_title}: {', '.join(shown)}" if shown else settings.pr_title
 
