@@ -22,6 +22,7 @@ import dataclasses
 import datetime
 import math
 import os
+import re
 import sys
 import time
 import warnings
@@ -314,7 +315,19 @@ def replaced_versions(papers: Iterable[Paper]) -> dict[str, int]:
     }
 
 
-def daily_replacements(sources: Mapping[str, Any]) -> Callable[[], dict[str, int]]:
+def daily_feed_warning(error: str) -> str:
+    """What the run says when today's feed did not read: the feed's error without the poll's
+    advice ("nothing was changed, retry the run later": this run goes on, and changes things)."""
+    reason = re.split(r";? nothing was changed\b", error, maxsplit=1)[0].rstrip(" .")
+    return (
+        f"the daily feed could not be read ({reason}); the run goes on without it: a paper's new "
+        "version is fetched once its record is older than enrich.max_age_days (config/papers.yml)"
+    )
+
+
+def daily_replacements(
+    sources: Mapping[str, Any], sleep: Callable[[float], None] = time.sleep
+) -> Callable[[], dict[str, int]]:
     """Reads today's arXiv feed (one request, the same as ``poll``'s); a failure only warns: the
     papers are then refreshed when they go stale."""
 
@@ -325,12 +338,10 @@ def daily_replacements(sources: Mapping[str, Any]) -> Callable[[], dict[str, int
 
         try:
             with httpx.Client() as client:
-                result = arxiv_rss.poll(arxiv_rss.FeedSettings.from_config(dict(sources)), client)
+                feed = arxiv_rss.FeedSettings.from_config(dict(sources))
+                result = arxiv_rss.poll(feed, client, sleep=sleep)
         except BotError as exc:
-            warnings.warn(
-                f"the daily feed could not be read, so new versions wait for max_age_days: {exc}",
-                stacklevel=2,
-            )
+            warnings.warn(daily_feed_warning(str(exc)), stacklevel=2)
             return {}
         return replaced_versions(result.papers)
 

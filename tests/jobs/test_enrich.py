@@ -683,3 +683,24 @@ def test_max_rows_on_the_command_line_is_a_count(capsys: pytest.CaptureFixture[s
         bot_main(["enrich", "--max-rows", "-1"])
     assert exit_info.value.code == 2
     assert "is not a number of rows (0 lists them all)" in capsys.readouterr().err
+
+
+def test_a_daily_feed_that_does_not_read_warns_without_the_polls_advice(httpserver):
+    """The week's walk, arXiv's feed down: the nightly run warned "the daily feed could not be read,
+    so new versions wait for max_age_days: … nothing was changed, retry the run later." The run
+    went on and opened its PR: nothing to retry, and something changed. Config keys are named
+    where they live."""
+    httpserver.expect_request("/rss/cs.CL").respond_with_data("Service Unavailable", status=503)
+    sources = {"feed": {"base_url": httpserver.url_for("/rss/"), "categories": ["cs.CL"], "retries": 1}}
+    waits: list[float] = []
+
+    with pytest.warns(UserWarning) as caught:
+        assert enrich.daily_replacements(sources, sleep=waits.append)() == {}
+
+    [warning] = caught
+    assert str(warning.message) == (
+        f"the daily feed could not be read (could not fetch the arXiv feed {httpserver.url_for('/rss/cs.CL')} "
+        "after 2 attempts (last: HTTP 503). arXiv may be down or rate-limiting); the run goes on without it: "
+        "a paper's new version is fetched once its record is older than enrich.max_age_days (config/papers.yml)"
+    )
+    assert len(waits) == 1  # its one retry, waited through the run's sleep
