@@ -92,28 +92,27 @@ def judged_by_arxiv(link: ReaderLink, reader: LinkResult, paper: LinkResult | No
     wall = f"{link.host} refused the checker ({_why(reader)})"
     if paper is None or paper.verdict is Verdict.UNKNOWN:
         why = f": {paper.error}" if paper is not None and paper.error else ""
-        return LinkResult(
-            reader.url,
-            Verdict.UNKNOWN,
-            status=reader.status,
-            final_url=reader.final_url,
-            redirects=reader.redirects,
-            error=f"{wall}, and the arXiv paper {link.arxiv_id} it shows was not checked{why}",
-            requests=reader.requests,
-        )
+        not_checked = f"{wall}, and the arXiv paper {link.arxiv_id} it shows was not checked{why}"
+        return _restated(reader, Verdict.UNKNOWN, not_checked)
     if paper.verdict is Verdict.DEAD:
         note = f"{wall}; {paper.error or f'arXiv has no paper {link.arxiv_id}'}"
     else:
         note = f"{wall}; the arXiv paper {link.arxiv_id} it shows exists"
+    return _restated(reader, paper.verdict, note, source="arxiv")
+
+
+def _restated(result: LinkResult, verdict: Verdict, error: str, source: str = "http") -> LinkResult:
+    """``result``'s HTTP facts (status, redirects, requests) with another verdict and its reason; no
+    fix to propose (a reader's or a closed site's redirect is no new address for the paper)."""
     return LinkResult(
-        reader.url,
-        paper.verdict,
-        status=reader.status,
-        final_url=reader.final_url,
-        redirects=reader.redirects,
-        error=note,
-        requests=reader.requests,
-        source="arxiv",
+        result.url,
+        verdict,
+        status=result.status,
+        final_url=result.final_url,
+        redirects=result.redirects,
+        error=error,
+        requests=result.requests,
+        source=source,
     )
 
 
@@ -138,12 +137,5 @@ def closed_redirect(result: LinkResult) -> LinkResult:
         or (urlsplit(result.final_url).hostname or "").lower().endswith(CLOSED)
     ):
         return result
-    return LinkResult(
-        result.url,
-        Verdict.DEAD,
-        status=result.status,
-        final_url=result.final_url,
-        redirects=result.redirects,
-        error=f"{CLOSED} closed (2025): it sends this paper link to {result.final_url}, not to the paper",
-        requests=result.requests,
-    )
+    sent = f"{CLOSED} closed (2025): it sends this paper link to {result.final_url}, not to the paper"
+    return _restated(result, Verdict.DEAD, sent)
