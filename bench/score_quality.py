@@ -152,6 +152,7 @@ def relevance_folds(
     show: int,
     whole_months: bool = False,
     show_errors: bool = False,
+    show_budget: bool = False,
 ) -> dict[str, list[Metrics]]:
     halves = halves_of(papers)
     results: dict[str, list[Metrics]] = defaultdict(list)
@@ -240,6 +241,8 @@ def relevance_folds(
             show_top_unlabelled(evaluation, labels, parts.combined, show)
         if show_errors:
             print("\n".join(judged_errors(evaluation, labels, scoped, accepted, parts)))
+        if show_budget:
+            print("\n".join(budget_misses(evaluation, labels, scoped, parts)))
     return results
 
 
@@ -304,6 +307,41 @@ def judged_errors(
             error_line(papers[i], i, parts, error_kind(int(labels[i]), bool(scoped[i]), int(grade[i])))
             for i in order
         ]
+    return lines
+
+
+def budget_misses(
+    papers: list[Paper], labels: np.ndarray, scoped: np.ndarray, parts: Components
+) -> list[str]:
+    """The papers in scope (labels in scope, label-0 papers judged in scope) ranked below the
+    review budget of the raw labels (the top 3 x positives, the R@3P line): what that recall
+    misses, best score first, each with its score's parts and strongest rule matches."""
+    budget = min(3 * int(labels.sum()), len(papers))
+    edge = float(np.sort(parts.combined)[::-1][budget - 1])
+    sampled = second_looks.sample_grades()
+    grade = np.array([scope_grades().get(p.arxiv_id, sampled.get(p.arxiv_id, -1)) for p in papers])
+    in_scope = in_scope_mask(papers, labels, scoped)
+    below = np.flatnonzero(in_scope & (parts.combined < edge)).tolist()
+    outside = int((labels.astype(bool) & ~scoped & (parts.combined < edge)).sum())
+    lines = [
+        f"  in scope, below the review budget ({len(below)}; the budget's last score {edge:.3f}, "
+        f"rank {budget}; {outside} labelled picks outside scope also below): score, title model, "
+        "abstract model, rule points, why, matches"
+    ]
+    for i in sorted(below, key=lambda i: -parts.combined[i]):
+        lines.append(
+            error_line(papers[i], i, parts, error_kind(int(labels[i]), bool(scoped[i]), int(grade[i])))
+        )
+    picks = np.flatnonzero(labels.astype(bool) & ~scoped & (parts.combined < edge)).tolist()
+    lines.append(
+        f"  labelled picks outside scope below the budget ({len(picks)}): score, judgement, the lists' sections"
+    )
+    for i in sorted(picks, key=lambda i: -parts.combined[i]):
+        kind = {0: "judged out", 1: "judged borderline"}.get(int(grade[i]), "filed out of scope")
+        sections = ", ".join(papers[i].extra.get("curated_sections") or [])  # type: ignore[arg-type]
+        lines.append(
+            f"    {parts.combined[i]:.3f}  {kind:<18} {papers[i].arxiv_id} {papers[i].title[:70]}  [{sections[:60]}]"
+        )
     return lines
 
 
@@ -744,6 +782,11 @@ def main() -> int:
         help="relevance: list the accepted papers counted out of scope and the papers in scope not accepted",
     )
     parser.add_argument(
+        "--show-budget-misses",
+        action="store_true",
+        help="relevance: list the papers in scope ranked below the review budget (3 x the labels)",
+    )
+    parser.add_argument(
         "--loso-sections",
         nargs="+",
         metavar="SECTION",
@@ -765,7 +808,14 @@ def main() -> int:
     papers = feeds.read_papers(args.shared / LABELLED)
     if not args.skip_relevance:
         results = relevance_folds(
-            papers, catalog, taxonomy, keywords, args.show, args.whole_months, args.show_judged_errors
+            papers,
+            catalog,
+            taxonomy,
+            keywords,
+            args.show,
+            args.whole_months,
+            args.show_judged_errors,
+            args.show_budget_misses,
         )
         print("\nmean of the two directions:")
         for name, found in results.items():

@@ -93,6 +93,7 @@ def test_a_paper_out_of_scope_gets_too_little_from_the_rules_to_be_proposed(
         "Merge Then Prune: Image Token Reduction for Fast LLaVA Inference",
         "LongVU: Spatiotemporal Adaptive Compression for Long Video-Language Understanding",
         "Less is More: Adaptive Vision Token Selection for Efficient Multimodal Inference",
+        "Visual Cue Enhancement and Dual Low-Rank Adaptation for Efficient Visual Instruction Fine-Tuning",
     ],
 )
 def test_a_language_models_own_words_keep_a_title_naming_another_domain_on_topic(
@@ -132,6 +133,10 @@ def test_another_domain_without_those_words_stays_off_topic(rules: RuleScorer) -
         ),
         ("Streamlining RL Post-Training for Reasoning Models with Asynchronous Rollouts", "training"),
         ("Efficient Multi-modal Large Language Models via Visual Token Grouping", "prompt-compression"),
+        (
+            "LongVU: Spatiotemporal Adaptive Compression for Long Video-Language Understanding",
+            "prompt-compression",
+        ),
     ],
 )
 def test_a_title_that_names_its_goal_is_not_left_to_the_models(
@@ -149,13 +154,15 @@ def test_a_title_that_names_its_goal_is_not_left_to_the_models(
         "Reducing the Output Length of Summarization Models with Length Penalties",
         "How Long Do Humans Read? Eye Tracking of Language Model Outputs",
         "Unveiling the Hidden Structure of Self-Attention via Kernel Principal Component Analysis",
+        "Task-Aware Encoder Control for Deep Video Compression",
     ],
 )
 def test_the_same_words_without_the_goal_say_nothing(
     rules: RuleScorer, keywords: dict[str, Any], title: str
 ) -> None:
     """Visual tokens that are added, not cut; a small model fine-tuned for a task; output length
-    without reasoning; "how long" that is not a model thinking; a kernel method, not a compute kernel."""
+    without reasoning; "how long" that is not a model thinking; a kernel method, not a compute kernel;
+    a video codec, not a video LLM's tokens."""
     assert not says_its_goal(
         rules.evaluate(Paper("2501.00001", title, "We study large language models.")), keywords
     )
@@ -171,3 +178,29 @@ def test_agents_are_an_application_unless_the_field_serves_them(rules: RuleScore
         "Efficient Multi-Agent Collaboration with Large Language Models for Software Engineering"
     ) == ["LLM-application"]
     assert negatives("LLM Agents Serving as Planners for Household Tasks") == ["LLM-application"]
+
+
+@pytest.mark.parametrize(
+    ("title", "section"),
+    [
+        # round 32: routing by goal first, where the technique's words had won
+        ("Lillama: Large Language Models Compression via Low-Rank Feature Distillation", "low-rank"),
+        (
+            "SVD-LLM: Truncation-aware Singular Value Decomposition for Large Language Model Compression",
+            "low-rank",
+        ),
+        # the KV cache's own goal outweighs a decomposition's
+        ("LoRC: Low-Rank Compression for LLMs KV Cache with a Progressive Compression Strategy", "kv-cache"),
+        # a key-value memory is no video LLM's token compression
+        ("Efficient Long Video Understanding with Compressed Key-Value Memory", None),
+    ],
+)
+def test_the_goal_a_title_names_routes_it(rules: RuleScorer, title: str, section: str | None) -> None:
+    """The section whose goal patterns a title matches (None: no goal at all)."""
+    goals = rules.evaluate(Paper("2501.00001", title, "We study large language models.")).goal_points
+    assert (max(goals, key=lambda s: goals[s]) if goals else None) == section
+
+
+def test_a_decomposition_of_experts_is_no_low_rank_goal(rules: RuleScorer) -> None:
+    title = "MoE-I2: Compressing Mixture of Experts Models through Inter-Expert Pruning and Intra-Expert Low-Rank Decomposition"
+    assert "low-rank" not in rules.evaluate(Paper("2501.00001", title, "")).goal_points

@@ -402,6 +402,18 @@ def test_routing_goes_by_goal_first(scorer: Scorer) -> None:
     assert (benchmark.section, benchmark.runner_up) == ("surveys", "quantization")
 
 
+def test_a_review_of_one_technique_routes_to_surveys(scorer: Scorer) -> None:
+    """A title's "review" or "overview" routes as its "survey" does: the technique it reviews is
+    the runner-up, not the route (round 32's scope walk)."""
+    review = decide(
+        scorer,
+        "Keep the Cost Down: A Review on Methods to Optimize LLM's KV-Cache Consumption",
+        "The KV cache grows with sequence length and dominates memory during long-context inference. "
+        "We review KV cache compression methods and compare their trade-offs.",
+    )
+    assert (review.section, review.runner_up) == ("surveys", "kv-cache")
+
+
 def test_the_section_with_the_most_rule_points_gets_the_top_bonus(
     keywords: dict[str, Any], taxonomy: Taxonomy
 ) -> None:
