@@ -408,9 +408,17 @@ def test_empty_feed_is_a_quiet_success(
     assert bot_branches(repo) == []
 
 
-def test_error_feed_is_a_loud_failure(repo: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_error_feed_is_a_loud_failure(
+    repo: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     assert poll(repo, "--feed", str(ERROR)) == 1
     err = capsys.readouterr().err
+    # the run's summary page says it too (it was left empty: a red run with nothing to read there)
+    said = summary.read_text(encoding="utf-8")
+    assert "The feed did not read: the run failed and opened no pull request." in said
+    assert "arXiv's error feed" in said and "astroph" in said and "pass another file" in said
     assert "error feed" in err and "astroph" in err
     # a saved file: not the config's feed to fix (the message said "Fix feed.categories in
     # config/sources.yml" of a file passed with --feed)

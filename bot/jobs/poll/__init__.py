@@ -23,7 +23,7 @@ from typing import Any, TextIO
 
 from bot import config
 from bot.config_checks import catalog_path_problem
-from bot.core import digest, markers, templates
+from bot.core import digest, markdown, markers, templates
 from bot.core.candidates import lessons, select_candidates
 from bot.core.catalog import Catalog
 from bot.core.catalog_io import read_text_exact
@@ -212,6 +212,16 @@ def render_summary(
     )
 
 
+def feed_failed_summary(message: str) -> str:
+    """The run's summary when the feed did not read: that it failed, nothing was proposed, and the
+    error's own message (what to do), escaped: an error feed's text is arXiv's."""
+    return (
+        "## arXiv poll\n\n"
+        "**The feed did not read: the run failed and opened no pull request.**\n\n"
+        f"> {markdown.inline(message, 1000)}\n"
+    )
+
+
 # -- the edge: build the dependencies from arguments, config and the environment ----------------
 
 
@@ -262,6 +272,9 @@ def main(args: argparse.Namespace) -> int:
         args.repo = forge.repo
     try:
         papers, source = load_papers(args, data, is_github, services.http_client)
+    except BotError as exc:  # an error feed, a cut download, arXiv down: the log's line, in the summary too
+        append_step_summary(env, feed_failed_summary(str(exc)))
+        raise
     finally:
         services.close()
     if not papers:
