@@ -209,7 +209,10 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
     facts = dict(
         id=arxiv_id,
         title=safe_text(paper.title),
-        scope=score if score and score[0] < score[1] else None,  # far from the list's topics
+        scope=score[:2] if score and score[2] and score[0] < score[1] else None,  # far from the list's topics
+        # outside the poll job's categories gate: it would not have proposed it, whatever its score
+        gate=code_span(", ".join(paper.categories[:3]) or "none") if score and not score[2] else "",
+        keywords=code_span(work.settings.keywords_path),
         where=where,
         routed=request.routed,
         in_doubt=request.in_doubt,

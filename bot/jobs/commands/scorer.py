@@ -53,8 +53,8 @@ def scorer_services(
     def route(catalog: Catalog, papers: Sequence[Paper]) -> list[tuple[str, str | None, float, bool]]:
         return [(d.section, d.subsection, d.confidence, d.needs_section) for d in decide(catalog, papers)]
 
-    def scope(catalog: Catalog, papers: Sequence[Paper]) -> list[tuple[float, float]]:
-        return [(d.score, d.threshold) for d in decide(catalog, papers)]
+    def scope(catalog: Catalog, papers: Sequence[Paper]) -> list[tuple[float, float, bool]]:
+        return [(d.score, d.threshold, d.in_categories) for d in decide(catalog, papers)]
 
     return route, scope
 

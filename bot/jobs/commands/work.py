@@ -53,8 +53,9 @@ class AddRequest:
 # A paper's section when the command names none, per paper: (section, subsection, confidence,
 # in doubt), the last as the poll job decides it (``Decision.needs_section``, routing.needs_section_below).
 Router = Callable[[Catalog, Sequence[Paper]], list[tuple[str, str | None, float, bool]]]
-# How far each paper is from the list's topics, as the poll job scores it: (score, threshold).
-Scope = Callable[[Catalog, Sequence[Paper]], list[tuple[float, float]]]
+# How far each paper is from the list's topics, as the poll job scores it: (score, threshold,
+# whether its arXiv categories pass the poll job's gate, ``categories.require_any``).
+Scope = Callable[[Catalog, Sequence[Paper]], list[tuple[float, float, bool]]]
 AUTO = ""  # the section of an /add that names none: the router picks it after the lookup
 MAX_SECTION = 120  # characters of a section name worth looking up
 MAX_MALFORMED = 5  # malformed ids answered one by one per command; the rest are counted
@@ -76,7 +77,7 @@ class Run:
     transient_failure: bool = False
     router: Router | None = None
     scope: Scope | None = None
-    scores: dict[str, tuple[float, float]] = field(default_factory=dict)  # the previews' papers: scope's
+    scores: dict[str, tuple[float, float, bool]] = field(default_factory=dict)  # the previews': scope's
     author: str = ""
     source_url: str = ""
     maintainer: bool = False

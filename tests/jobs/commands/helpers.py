@@ -89,6 +89,17 @@ class ArxivAPI:
             r"<title>.*?</title>", f"<title>{escaped}</title>", self.entries[arxiv_id], flags=re.S
         )
 
+    def recategorize(self, arxiv_id: str, *categories: str) -> None:
+        """Answer for ``arxiv_id`` with these arXiv categories, the first one primary."""
+        terms = "".join(
+            f'    <category term="{c}" scheme="http://arxiv.org/schemas/atom"/>\n' for c in categories
+        )
+        entry = re.sub(r"    <category term=[^\n]*\n", "", self.entries[arxiv_id])
+        entry = entry.replace("  </entry>", terms + "  </entry>")
+        self.entries[arxiv_id] = re.sub(
+            r'<arxiv:primary_category term="[^"]*"', f'<arxiv:primary_category term="{categories[0]}"', entry
+        )
+
     def answer(self, request: Request) -> Response:
         ids = [i for i in request.args.get("id_list", "").split(",") if i]
         self.asked.append(ids)

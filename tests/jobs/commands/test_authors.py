@@ -54,6 +54,7 @@ def test_a_request_for_a_paper_far_from_the_lists_topics_says_so_in_its_preview(
     topics gets no such note."""
     github.push("catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="real catalog")
     arxiv.retitle("2302.03287", "KV Cache Compression by Token Eviction for Long-Context LLM Inference")
+    arxiv.recategorize("2302.03287", "cs.CL")  # its cs.SE, cs.HC: the poll job's gate says no too
     router, scope = scorer_services(taxonomy)
     text = "/add 2405.13786 kv-cache\n/add 2302.03287 kv-cache"
     outcome = handle(github, arxiv, taxonomy, text, user=OUTSIDER, router=router, scope=scope)
@@ -65,6 +66,29 @@ def test_a_request_for_a_paper_far_from_the_lists_topics_says_so_in_its_preview(
     )
     assert note is not None and float(note[1]) < float(note[2])
     assert "would not have proposed" not in near
+
+
+def test_a_request_for_a_paper_outside_the_categories_gate_says_so_in_its_preview(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """A stranger's `/add` of a cs.CV paper on the list's topics (the poll job scores it above its
+    threshold, then rejects it: "outside the required categories") got a preview without the note
+    that the bot would not have proposed it, which only a low score gave. It names the gate."""
+    github.push("catalog.md", (PROJECT / "catalog.md").read_text(encoding="utf-8"), message="real catalog")
+    arxiv.retitle("2302.03287", "KV Cache Compression by Token Eviction for Long-Context LLM Inference")
+    arxiv.recategorize("2302.03287", "cs.CV", "eess.IV")
+    router, scope = scorer_services(taxonomy)
+    outcome = handle(
+        github, arxiv, taxonomy, "/add 2302.03287 kv-cache", user=OUTSIDER, router=router, scope=scope
+    )
+    assert [r.kind for r in outcome.replies] == ["pending"] and not github.pulls()
+    [preview] = [line for line in status(github).splitlines() if line.startswith("- ⏳")]
+    assert (
+        "The bot would not have proposed it: none of its arXiv categories (`cs.CV, eess.IV`) is one the "
+        "poll job requires (`categories.require_any` in `config/keywords.yml`), whatever its score, so "
+        "check that it belongs."
+    ) in preview
+    assert "it scores" not in preview  # above the threshold: the gate is the reason, not the score
 
 
 def test_a_preview_scores_a_paper_as_the_poll_job_does_with_what_the_maintainers_taught_it(
@@ -83,6 +107,7 @@ def test_a_preview_scores_a_paper_as_the_poll_job_does_with_what_the_maintainers
     closed = pull(github, "bot/arxiv-2302.03287").number
     assert github.api("PATCH", f"/repos/Codertocat/Hello-World/pulls/{closed}", {"state": "closed"}).ok
     arxiv.retitle("2204.08348", "KV Cache Compression by Token Eviction for Long-Context LLM Serving")
+    arxiv.recategorize("2204.08348", "cs.CL")  # in the categories gate: the score decides
     router, scope = scorer_services(taxonomy, forge_for(github))
     text = "/add 2405.13786 2204.08348 kv-cache"
     outcome = handle(github, arxiv, taxonomy, text, OUTSIDER, serial=1, router=router, scope=scope)
@@ -99,7 +124,9 @@ def test_a_preview_scores_a_paper_as_the_poll_job_does_with_what_the_maintainers
     assert [(m[1], m[2]) if m else None for m in previews] == [
         (f"{d.score:.2f}", f"{d.threshold:.2f}") for d in decisions
     ]
-    assert scope(catalog, papers) == [(d.score, d.threshold) for d in decisions]  # to the last digit
+    assert scope(catalog, papers) == [
+        (d.score, d.threshold, d.in_categories) for d in decisions
+    ]  # to the last digit
     # the lesson counts: untaught, the paper like the closed one scored above the threshold (no note)
     assert scorer_services(taxonomy)[1](catalog, papers)[1][0] >= decisions[1].threshold > decisions[1].score
 
@@ -107,7 +134,7 @@ def test_a_preview_scores_a_paper_as_the_poll_job_does_with_what_the_maintainers
 def test_a_scorer_that_fails_leaves_the_preview_without_its_note(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:
-    def broken(catalog: object, papers: object) -> list[tuple[float, float]]:
+    def broken(catalog: object, papers: object) -> list[tuple[float, float, bool]]:
         raise RuntimeError("model file missing")
 
     outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", user=OUTSIDER, scope=broken)
@@ -122,9 +149,9 @@ def test_a_request_for_a_listed_paper_is_not_scored(
     unknown has nothing for a maintainer to review."""
     scored: list[str] = []
 
-    def scope(catalog: object, papers: list[Paper]) -> list[tuple[float, float]]:
+    def scope(catalog: object, papers: list[Paper]) -> list[tuple[float, float, bool]]:
         scored.extend(p.arxiv_id for p in papers)
-        return [(0.0, 0.5)] * len(papers)
+        return [(0.0, 0.5, True)] * len(papers)
 
     arxiv.withdraw("1605.08386")
     text = "/add 2404.14469 2405.99999 1605.08386 2405.13786 kv-cache"
