@@ -107,6 +107,10 @@ class Proposal:
     neighbours: Sequence[Any] = ()  # (title, arxiv_id, line, similarity)
     requested_by: str | None = None  # a person, for /add
     request_url: str | None = None
+    # anyone else's /add: the maintainer whose /approve opened it, the revision, and where
+    approved_by: str | None = None
+    approved_revision: str | None = None
+    approved_url: str | None = None
     labels: tuple[str, ...] = field(default_factory=tuple)
     # where the PR first proposed the paper, when an /add on it moved it since: merged, the
     # paper is a routing label (``candidates.routing_corrections``), as if moved after merging

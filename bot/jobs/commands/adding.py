@@ -184,6 +184,7 @@ def plan_approve(index: int, command: Command, work: Run) -> list[AddRequest]:
                     tag=p.tag,
                     previewed=p.line,
                     named=True,
+                    approver=(work.author, work.source_url),
                 )
             )
     return requests
@@ -264,6 +265,9 @@ def finish_add(request: AddRequest, result: LookupResult, work: Run) -> None:
         needs_section_label=work.settings.needs_section_label,
         requested_by=request.requested_by,
         request_url=request.request_url,
+        approved_by=request.approver[0] or None,
+        approved_revision=request.tag or None,
+        approved_url=request.approver[1] or None,
         labels=labels,
         first_placement=_first_placement(arxiv_id, work),
     )

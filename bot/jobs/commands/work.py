@@ -48,6 +48,7 @@ class AddRequest:
     # a maintainer chose the section: named it in the /add, or approved the preview showing it
     # (not a plain /add that keeps the open PR's, not the router's choice)
     named: bool = False
+    approver: tuple[str, str] = ("", "")  # an /approve's: the maintainer's login, their comment's URL
 
 
 # A paper's section when the command names none, per paper: (section, subsection, confidence,

@@ -64,6 +64,7 @@ def test_a_maintainers_add_opens_the_same_pr_the_poll_job_would(
         "#issuecomment-492700400"
         in pr.body
     )
+    assert "Approved by" not in pr.body  # a maintainer's own /add: no approval to name
     assert {"requested", "section:kv-cache", "catalog-bot"} <= set(pr.labels)
     item = catalog_on(github, "bot/arxiv-2405.13786", taxonomy).find_by_id("2405.13786")
     assert item is not None and item.section == "kv-cache" and item.entry is not None
@@ -639,6 +640,10 @@ def test_anyone_elses_add_is_previewed_and_a_maintainers_approve_opens_the_pr(
         "Requested by @someone in https://github.com/Codertocat/Hello-World/issues/1#issuecomment-492700400"
         in pr.body
     )
+    # and who approved which revision where (the body named the requester only)
+    approval = re.search(r"^Approved by @(\S+) \(revision `(\w+)`\) in (\S+)\.$", pr.body, re.MULTILINE)
+    approval_url = "https://github.com/Codertocat/Hello-World/issues/1#issuecomment-492700403"  # serial 3
+    assert approval is not None and approval.groups() == (MAINTAINER_LOGIN, tag, approval_url), pr.body
     item = catalog_on(github, pr.head, taxonomy).find_by_id("2405.13786")
     assert (
         item is not None and item.entry is not None and item.entry.code_url == "https://github.com/octo/xtcp"
