@@ -99,6 +99,10 @@ class LocalGitForge:
     def read_file(self, path: str) -> str:
         return self._file_at(self.default_branch, path)
 
+    def default_commit(self) -> str:
+        head = f"refs/heads/{self.default_branch}"
+        return (self._git("rev-parse", "--verify", "--quiet", head, check=False) or "").strip()
+
     def has_file(self, path: str) -> bool:
         return self._git("cat-file", "-e", f"{self.default_branch}:{path}", check=False) is not None
 

@@ -65,6 +65,12 @@ class Forge(Protocol):
         """``path`` on the default branch ("" if it does not exist)."""
         ...
 
+    def default_commit(self) -> str:
+        """The default branch's commit that ``read_file`` reads now ("" when unknown): what a
+        permalink to a line of the catalog names, so that the link still shows that line once the
+        branch moved on."""
+        ...
+
     def has_file(self, path: str) -> bool:
         """Whether ``path`` exists on the default branch: ``read_file`` gives "" for a missing
         file and an empty one alike (see ``read_default_catalog``)."""

@@ -449,3 +449,12 @@ def test_every_closed_pr_of_a_reused_branch_is_remembered(tmp_path: Path, taxono
     )
     git(repo, "branch", "-D", "bot/backfill-kv-cache")
     assert [p.branch for p in forge.bot_pull_requests("all")] == ["bot/backfill-kv-cache"] * 4
+
+
+def test_the_default_commit_is_the_one_read_file_reads(tmp_path: Path, taxonomy: Taxonomy) -> None:
+    """What a permalink to a catalog line names: the default branch's commit, not the branch."""
+    repo = make_repo(tmp_path / "repo", taxonomy)
+    forge = LocalGitForge(repo, branch_prefix="bot/")
+    assert forge.default_commit() == git(repo, "rev-parse", "main").strip()
+    forge.propose(change(taxonomy))  # a bot branch moves nothing of the default branch
+    assert forge.default_commit() == git(repo, "rev-parse", "main").strip()

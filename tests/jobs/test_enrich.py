@@ -366,6 +366,9 @@ def test_the_daily_feeds_new_versions_are_refetched_by_the_nightly_enricher(
         def read_again(self) -> None:
             pass
 
+        def default_commit(self) -> str:
+            return ""
+
         def propose(self, change: ChangeRequest) -> ProposalResult:
             raise AssertionError("the enricher only reads the forge")
 

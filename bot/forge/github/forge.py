@@ -106,6 +106,9 @@ class GitHubForge:
     def read_file(self, path: str) -> str:
         return self.view.read_file(path)
 
+    def default_commit(self) -> str:
+        return self.view.snapshot().head_oid
+
     def has_file(self, path: str) -> bool:
         return self.view.has_file(path)
 

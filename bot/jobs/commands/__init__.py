@@ -195,6 +195,7 @@ def run(
             batches.append((source, all(roles.get(login, False) for login in asking), commands, ignored))
         catalog = default_catalog(forge, settings.catalog_path, taxonomy)
         work = Run(event, settings, taxonomy, catalog, forge, state, router=router, scope=scope)
+        work.catalog_commit = forge.default_commit()  # the commit read: its lines' permalinks
         act(batches, work, lookup)
     except BotError as exc:  # a whole-run failure, before or after some PRs were written
         return _fail(event, issues, state, log, str(exc), taxonomy, settings, work)

@@ -78,6 +78,7 @@ class Run:
     transient_failure: bool = False
     router: Router | None = None
     scope: Scope | None = None
+    catalog_commit: str = ""  # the default branch's commit ``catalog`` was read at ("" unknown)
     scores: dict[str, tuple[float, float, bool]] = field(default_factory=dict)  # the previews': scope's
     author: str = ""
     source_url: str = ""
@@ -152,9 +153,11 @@ class Run:
         return self.where(item.section, item.subsection) if item.section else ""
 
     def line_link(self, item: Item) -> str:
+        """A permalink to the item's line at the commit the run read (as GitHub's "Copy
+        permalink"): a link on the branch shows another line once anything above it changes."""
         base = self.event.repository_url.rstrip("/")
         return (
-            f"[line {item.line_number}]({base}/blob/{self.event.default_branch}/"
+            f"[line {item.line_number}]({base}/blob/{self.catalog_commit or self.event.default_branch}/"
             f"{self.settings.catalog_path}#L{item.line_number})"
         )
 

@@ -41,7 +41,6 @@ ARXIV = Path(__file__).parents[2] / "fixtures" / "arxiv"
 FORM = PROJECT / ".github" / "ISSUE_TEMPLATE" / "add-paper.yml"
 SETTINGS = CommandSettings()
 OUTSIDER = "someone"  # a GitHub user with read access only (the fake's default role)
-CATALOG_URL = "https://github.com/Codertocat/Hello-World/blob/master/catalog.md"
 
 
 # -- a local arXiv API with the real recorded entries ----------------------------------------------
@@ -191,6 +190,12 @@ def status(github: FakeGitHub) -> str:
 def pull(github: FakeGitHub, branch: str) -> Any:
     [found] = [p for p in github.pulls() if p.head == branch]
     return found
+
+
+def catalog_url(github: FakeGitHub) -> str:
+    """The permalink of the catalog a run read: at the default branch's commit, not on the branch
+    (a link to a line on the branch shows another line once anything above it changes)."""
+    return f"https://github.com/Codertocat/Hello-World/blob/{github.head()}/catalog.md"
 
 
 def line_of(arxiv_id: str, taxonomy: Taxonomy) -> int:

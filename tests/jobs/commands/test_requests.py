@@ -33,13 +33,13 @@ from tests.conftest import PROJECT
 from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub, forge_for
 from tests.gitrepo import paper_entry as paper
 from tests.jobs.commands.helpers import (
-    CATALOG_URL,
     FORM,
     FORM_BODY,
     OUTSIDER,
     ArxivAPI,
     catalog_on,
     catalog_text,
+    catalog_url,
     handle,
     line_of,
     payload,
@@ -324,7 +324,7 @@ def test_each_problem_gets_its_own_clear_line(
         "- ❌ `/add 1605.08386 kv-cache`: Heat-bath random walks with Markov bases (arXiv 1605.08386) has been "
         "withdrawn by its authors, so it is not added.",
         f"- ☑️ `/add 2404.14469 kv-cache`: SnapKV: LLM Knows What You are Looking for Before Generation (arXiv "
-        f"2404.14469) is already in the catalog, [line {n}]({CATALOG_URL}#L{n}) in **KV Cache Compression**. "
+        f"2404.14469) is already in the catalog, [line {n}]({catalog_url(github)}#L{n}) in **KV Cache Compression**. "
         "Nothing to add.",
         "- ❌ `/add 2302.03287 kv cash`: there is no section `kv cash`. Closest: `kv-cache` (KV Cache Compression), "
         "`pruning` (Pruning and Sparsity), `low-rank` (Low-Rank Decomposition). Post the command again with one of "
@@ -351,7 +351,7 @@ def test_an_add_of_an_entry_commented_out_says_so_and_adds_nothing(
     n = line_of("2404.14469", taxonomy) + 1
     assert (
         f"(arXiv 2404.14469) is already in the catalog, commented out (hidden from readers) at [line {n}]("
-        f"{CATALOG_URL}#L{n}) in **KV Cache Compression**. Nothing to add: remove the comment around it to "
+        f"{catalog_url(github)}#L{n}) in **KV Cache Compression**. Nothing to add: remove the comment around it to "
         "list it again." in status(github)
     )
 
@@ -366,7 +366,7 @@ def test_a_move_of_an_entry_commented_out_is_refused_and_says_why(
     assert [r.kind for r in outcome.replies] == ["move_hidden"] and not github.pulls()
     n = line_of("2404.14469", taxonomy) + 1
     assert (
-        f"(arXiv 2404.14469) is commented out (hidden from readers) at [line {n}]({CATALOG_URL}#L{n}) in "
+        f"(arXiv 2404.14469) is commented out (hidden from readers) at [line {n}]({catalog_url(github)}#L{n}) in "
         "**KV Cache Compression**, and moving it would list it again. Remove the comment around it first"
         in status(github)
     )
@@ -418,7 +418,7 @@ def test_move_and_remove_open_their_own_prs(github: FakeGitHub, arxiv: ArxivAPI,
     assert (f"✅ `/move 2210.17323 pruning`: opened [#{move_pr.number}]") in body
     assert "from **Quantization › Weight-only Quantization** to **Pruning and Sparsity**" in body
     n = line_of("2404.14469", taxonomy)
-    assert f"(arXiv 2404.14469, [line {n}]({CATALOG_URL}#L{n}) in **KV Cache Compression**)" in body
+    assert f"(arXiv 2404.14469, [line {n}]({catalog_url(github)}#L{n}) in **KV Cache Compression**)" in body
 
 
 @pytest.mark.parametrize(
@@ -603,7 +603,7 @@ def test_add_of_a_paper_listed_under_another_id_by_its_title_names_that_id(
     n = line_of("2404.14469", taxonomy)
     assert (
         "(arXiv 2405.13786) is already in the catalog under the same title, as arXiv 2404.14469, "
-        f"[line {n}]({CATALOG_URL}#L{n}) in **KV Cache Compression**. Nothing to add."
+        f"[line {n}]({catalog_url(github)}#L{n}) in **KV Cache Compression**. Nothing to add."
     ) in status(github)
 
 
