@@ -92,6 +92,7 @@ class Result:
 
     @property
     def withdrawn(self) -> list[PaperRecord]:
+        """The withdrawn papers, in catalog order (``run`` orders the store so)."""
         return [r for r in self.store.values() if r.withdrawn]
 
     @property
@@ -210,7 +211,9 @@ def run(
         if unsaved:
             checkpoint(unsaved[0], force=True)
         raise
-    store = paper_store.merge(store, (), keep=ids)
+    # listed papers only, in catalog order: the store read back from its file is sorted by id, one
+    # fetched tonight in fetch order, and the summary's lists follow the store's order
+    store = {i: store[i] for i in ids if i in store}
     new_catalog, changes = enrich_catalog(catalog, previous, store, venues, settings.lines)
     return Result(
         store,

@@ -707,3 +707,30 @@ def test_a_daily_feed_that_does_not_read_warns_without_the_polls_advice(httpserv
         "a paper's new version is fetched once its record is older than enrich.max_age_days (config/papers.yml)"
     )
     assert len(waits) == 1  # its one retry, waited through the run's sleep
+
+
+def test_the_withdrawn_list_is_in_catalog_order_on_every_run(
+    arxiv_api: ArxivApiServer,  # noqa: F811
+    taxonomy: Taxonomy,
+) -> None:
+    """ "Withdrawn on arXiv:" listed the papers in catalog order on the first run (the store in fetch
+    order) and sorted by id on the second (the store read back from its sorted file): one order
+    now, the catalog's, the order a maintainer reads the list in."""
+    entries = [
+        Entry(title=f"Paper {i}", url=f"https://arxiv.org/abs/{i}", arxiv_id=i, year=2024, month=1)
+        for i in ("2401.00001", "2401.00005", "2401.00009")
+    ]
+    text = render_document(taxonomy, {("quantization", "weight-only"): entries})
+    ids = enrich.listed_ids(parse(text, taxonomy))
+    assert ids != sorted(ids)  # the catalog lists the newest first
+    arxiv_api.seed(
+        synthetic(i, f"Paper {i}", n, comment="This paper has been withdrawn") for n, i in enumerate(ids)
+    )
+    first = enrich.run(text, "", api_for(arxiv_api), TODAY, taxonomy, VENUES, SETTINGS)
+    later = TODAY + datetime.timedelta(days=40)  # every paper refetched, from the store file
+    second = enrich.run(first.text, first.store_text, api_for(arxiv_api), later, taxonomy, VENUES, SETTINGS)
+    third = enrich.run(second.text, second.store_text, api_for(arxiv_api), later, taxonomy, VENUES, SETTINGS)
+    expected = f"Withdrawn on arXiv: {', '.join(ids)}."
+    for result in (first, second, third):
+        assert [r.arxiv_id for r in result.withdrawn] == ids
+        assert expected in enrich.summary(result, SETTINGS, dry_run=False)
