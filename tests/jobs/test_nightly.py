@@ -736,7 +736,7 @@ def test_the_command_line_job(fake, web, taxonomy, tmp_path, monkeypatch, capsys
 
     summary = summary_file.read_text(encoding="utf-8")
     assert summary.startswith("## Nightly maintenance, ") and "- Maintenance PR: opened ([#" in summary
-    assert "| star counts changed | 1 |" in summary and summary.strip() in capsys.readouterr().out
+    assert "| star count shown changed | 1 |" in summary and summary.strip() in capsys.readouterr().out
     assert len(fake.pulls()) == 1
 
 
@@ -1393,3 +1393,23 @@ def test_a_pr_that_only_drops_a_paper_no_longer_listed_from_the_store_says_so(fa
     assert "| paper store `data/papers.jsonl`: papers no longer listed, dropped | 1 |" in pull.body
     message = fake.git.commits[fake.head(BRANCH)].message.splitlines()[0]
     assert message == "Nightly maintenance: 1 paper store record dropped"
+
+
+def test_the_repositories_table_says_it_counts_lines_as_check_stars_does(fake, web, taxonomy):
+    """One repository linked from two lines whose star count changed: the table said "looked up on
+    GitHub | 1" above "star counts changed | 2" (the second a count of catalog lines, which it did
+    not say; check-stars' table does, in its "lines" column)."""
+    site, _ = web
+    site.pages["/a"] = site.pages["/b"] = (200, {})
+    fake.add_remote("org/kept", stars=2500)
+    entries = [
+        paper(n, site.url(f"/{p}"), "https://github.com/org/kept", stars=1234)
+        for n, p in ((1, "a"), (2, "b"))
+    ]
+    fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): entries}))
+    fake.reset_counts()
+
+    summary = report(night(fake, web, taxonomy, D1), SETTINGS, False, {})
+
+    assert "1 repository looked up on GitHub.\n\n| repositories | lines |\n|---|---:|\n" in summary
+    assert "| star count shown changed | 2 |" in summary
