@@ -8,9 +8,11 @@ import logging
 import threading
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
+from urllib.parse import urlsplit
 
 from bot.linkcheck.http import HttpChecker
 from bot.linkcheck.model import LinkResult, Resolver, Verdict
+from bot.linkcheck.policy import name_not_resolved
 from bot.linkcheck.readers import (
     ReaderLink,
     arxiv_url,
@@ -57,8 +59,9 @@ async def check_all(
 
     walled: dict[str, tuple[ReaderLink, LinkResult]] = {}  # reader links refused: their papers decide
 
-    async def over_http(key: str) -> None:
-        result = closed_redirect(await http.check(key))
+    async def over_http(key: str, api: str = "") -> None:
+        """``api``: the resolver whose API answered for the batch ``key`` was in (see ``_unresolved``)."""
+        result = _unresolved(closed_redirect(await http.check(key)), api)
         link = reader_link(key)
         if link is not None and refused(result):
             walled[key] = (link, result)
@@ -90,6 +93,17 @@ def _for_url(result: LinkResult, url: str) -> LinkResult:
     return replace(result, url=url, permanent_redirect=fix)
 
 
+def _unresolved(result: LinkResult, api: str) -> LinkResult:
+    """A link the resolver ``api`` claimed, whose host name did not resolve here though that API
+    had just answered (github.com's DNS failing on the runner, api.github.com answering): the
+    checker's network, not the link, so unknown this run rather than dead."""
+    if not api or result.verdict is not Verdict.DEAD or not name_not_resolved(result.error):
+        return result
+    host = urlsplit(result.url).hostname or result.url
+    why = f"not checked: {host} does not resolve on this machine, though the {api} API answered"
+    return LinkResult.not_checked(result.url, why, result.error or "", api)
+
+
 def _claims(keys: list[str], resolvers: Sequence[Resolver]) -> list[tuple[Resolver, list[str]]]:
     """Each URL goes to the first resolver that claims it; resolvers that claim nothing drop out."""
     batches: list[list[str]] = [[] for _ in resolvers]
@@ -104,21 +118,22 @@ async def _resolve(
     resolver: Resolver,
     keys: list[str],
     settle: Callable[[str, LinkResult], None],
-    over_http: Callable[[str], Awaitable[None]],
+    over_http: Callable[[str, str], Awaitable[None]],
 ) -> None:
+    api = resolver.name  # its API answered: the links it left to HTTP are on a service that works
     try:
         answers = await _in_daemon_thread(resolver.resolve, keys)
     except Exception as exc:  # a failing API must not hide the links: fall back to HTTP
         log.warning(
             "resolver %s failed (%s); checking its %d links over HTTP instead", resolver.name, exc, len(keys)
         )
-        answers = {}
+        answers, api = {}, ""
     pending = []
     for key in keys:
         if key in answers:
             settle(key, replace(answers[key], url=key, source=resolver.name))
         else:
-            pending.append(over_http(key))
+            pending.append(over_http(key, api))
     await asyncio.gather(*pending)
 
 

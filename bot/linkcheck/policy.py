@@ -198,6 +198,24 @@ def _after_failure(error: str, state: CheckState, policy: Policy) -> Settle | Ag
     )
 
 
+# how a failed DNS lookup reads in "cannot connect (...)" (socket.gaierror: glibc, musl, macOS, Windows)
+_NOT_RESOLVED = (
+    "name or service not known",
+    "temporary failure in name resolution",
+    "no address associated with hostname",
+    "name does not resolve",
+    "nodename nor servname provided",
+    "getaddrinfo failed",
+)
+
+
+def name_not_resolved(error: str | None) -> bool:
+    """The request failed because this machine could not resolve the host's name (no server was
+    asked: no evidence about the link when the name resolves elsewhere)."""
+    text = (error or "").lower()
+    return text.startswith("cannot connect") and any(marker in text for marker in _NOT_RESOLVED)
+
+
 def permanent_redirect(url: str, hops: tuple[Hop, ...]) -> str | None:
     """The URL to write instead of ``url``: where its leading permanent (301/308) redirects lead."""
     target = None

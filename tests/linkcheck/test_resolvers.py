@@ -8,6 +8,7 @@ comment, an unknown id is left out (as the API does). GitHub is the fake GitHub 
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 import json
 import logging
@@ -17,6 +18,7 @@ import socket
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpx
 import pytest
 import yaml
 from pytest_httpserver import HTTPServer
@@ -29,7 +31,11 @@ from bot.forge.github import RetryPolicy
 from bot.jobs.check_links import NETWORK_DOWN
 from bot.linkcheck import LinkResult, Verdict
 from bot.linkcheck.arxiv import API_UNAVAILABLE, ArxivResolver, is_withdrawn, paper_link
+from bot.linkcheck.checker import check_all
 from bot.linkcheck.github import GITHUB_UNAVAILABLE, GitHubRepoResolver, RememberedRepositories
+from bot.linkcheck.http import HttpChecker
+from bot.linkcheck.policy import Policy
+from bot.linkcheck.settings import CheckSettings
 from bot.linkcheck.state import update_state
 from bot.sources.arxiv_api import ApiSettings, ArxivLookup
 from tests.conftest import PROJECT
@@ -727,3 +733,53 @@ def test_a_night_whose_arxiv_api_fails_leaves_its_paper_links_unknown(
         and "| not verified tonight (rate limited, or past the time budget) | 2 |" in out
     )
     assert not [i for i in fake_github.issues.values() if not i.is_pull]  # nothing failing: no issue
+
+
+class NoSuchName(httpx.AsyncBaseTransport):
+    """Sends every request to a host name that does not resolve (``.invalid`` never does): a real
+    DNS failure of this machine for the host mounted on it, as a runner whose resolver fails for
+    github.com while its API (another name, here the fake GitHub) answers."""
+
+    def __init__(self) -> None:
+        self._inner = httpx.AsyncHTTPTransport()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        request.url = request.url.copy_with(host="github.com.invalid")
+        return await self._inner.handle_async_request(request)
+
+    async def aclose(self) -> None:
+        await self._inner.aclose()
+
+
+def test_github_pages_are_unknown_not_dead_when_github_com_does_not_resolve_but_its_api_answered(
+    fake_github: FakeGitHub,  # noqa: F811
+):
+    """DNS failed for github.com on the runner while the GitHub API answered: the `/tree/...` links
+    of repositories the API had just found were checked over HTTP and counted dead ("Name or service
+    not known", each one watched, an `::error` annotation). A name that does not resolve while the
+    same service's API answers is the checker's network: they are unknown. A repository the API
+    says is gone is still dead; another host that does not resolve still fails as before."""
+    fake_github.add_remote("org/kept", stars=10)
+    urls = [
+        "https://github.com/org/kept/tree/main/src",
+        "https://github.com/org/kept/blob/main/README.md",
+        "https://github.com/org/gone/tree/main",
+        "https://nowhere.invalid/page",
+    ]
+    check = CheckSettings(policy=Policy(error_retries=1, timeout_retries=0, backoff=0.01))
+
+    async def go() -> dict[str, LinkResult]:
+        client = httpx.AsyncClient(mounts={"https://github.com": NoSuchName()}, follow_redirects=False)
+        resolver = GitHubRepoResolver(forge_for(fake_github))
+        return await check_all(urls, HttpChecker(client, check), check, [resolver])
+
+    results = asyncio.run(go())
+
+    for url in urls[:2]:
+        assert (results[url].verdict, results[url].source) == (Verdict.UNKNOWN, "github"), results[url]
+        assert results[url].error.startswith(  # type: ignore[union-attr]
+            "not checked: github.com does not resolve on this machine, though the github API answered "
+            "(cannot connect ("
+        )
+    assert results[urls[2]].verdict is Verdict.DEAD and results[urls[2]].status == 404  # the API said so
+    assert results[urls[3]].verdict is Verdict.DEAD  # no API vouches for this host
