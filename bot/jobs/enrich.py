@@ -22,11 +22,10 @@ import dataclasses
 import datetime
 import math
 import os
-import re
 import sys
 import time
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,7 +36,6 @@ from bot.core.catalog_io import read_catalog, read_store_text, write_catalog, wr
 from bot.core.catalog_parse import parse
 from bot.core.enrichment import Change, EnrichSettings, enrich_catalog, enrich_edit, two_ids
 from bot.core.markdown import cell
-from bot.core.paper import Paper
 from bot.core.paper_store import PaperRecord, Store
 from bot.core.taxonomy import Taxonomy
 from bot.core.venues import VenueTable
@@ -46,6 +44,7 @@ from bot.forge.actions import append_step_summary
 from bot.forge.protocols import Forge
 from bot.jobs import SUMMARY_ROWS, add_max_rows_argument, add_repo_argument, repo_root
 from bot.sources.arxiv_api import ApiSettings
+from bot.sources.arxiv_daily import daily_replacements
 from bot.sources.arxiv_fetch import PoliteApi, batches, record_from_result
 
 # The share of a local run's time its saves may take: a save (the whole catalog rewritten and
@@ -309,46 +308,6 @@ class Enricher:
     def edit(self, result: Result, taxonomy: Taxonomy | None) -> Callable[[str], str]:
         """The catalog edit for the rolling PR, applied to whatever the default branch holds then."""
         return enrich_edit(result.previous, result.store, self.venues, self.settings.lines, taxonomy)
-
-
-def replaced_versions(papers: Iterable[Paper]) -> dict[str, int]:
-    """The versions a feed announces for older papers (its ``replace`` and ``replace-cross`` items)."""
-    return {
-        p.arxiv_id: p.version for p in papers if p.announce_type in ("replace", "replace-cross") and p.version
-    }
-
-
-def daily_feed_warning(error: str) -> str:
-    """What the run says when today's feed did not read: the feed's error without the poll's
-    advice ("nothing was changed, retry the run later": this run goes on, and changes things)."""
-    reason = re.split(r";? nothing was changed\b", error, maxsplit=1)[0].rstrip(" .")
-    return (
-        f"the daily feed could not be read ({reason}); the run goes on without it: a paper's new "
-        "version is fetched once its record is older than enrich.max_age_days (config/papers.yml)"
-    )
-
-
-def daily_replacements(
-    sources: Mapping[str, Any], sleep: Callable[[float], None] = time.sleep
-) -> Callable[[], dict[str, int]]:
-    """Reads today's arXiv feed (one request, the same as ``poll``'s); a failure only warns: the
-    papers are then refreshed when they go stale."""
-
-    def read() -> dict[str, int]:
-        import httpx
-
-        from bot.sources import arxiv_rss
-
-        try:
-            with httpx.Client() as client:
-                feed = arxiv_rss.FeedSettings.from_config(dict(sources))
-                result = arxiv_rss.poll(feed, client, sleep=sleep)
-        except BotError as exc:
-            warnings.warn(daily_feed_warning(str(exc)), stacklevel=2)
-            return {}
-        return replaced_versions(result.papers)
-
-    return read
 
 
 def summary(result: Result, settings: Settings, dry_run: bool, max_rows: int = SUMMARY_ROWS) -> str:

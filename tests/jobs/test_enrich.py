@@ -21,6 +21,7 @@ from bot.core.venues import VenueTable
 from bot.errors import SourceError
 from bot.forge.protocols import ChangeRequest, ProposalResult, PullRequest
 from bot.jobs import enrich
+from bot.sources import arxiv_daily
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_fetch import PoliteApi
 from tests.arxiv_api_server import ArxivApiServer, arxiv_api, synthetic  # noqa: F401
@@ -337,7 +338,7 @@ def test_the_daily_feeds_new_versions_are_refetched_by_the_nightly_enricher(
         / "arxiv"
         / "arxiv_rss2_feed_all-archives_2024-11-28_trimmed.xml"
     )
-    replaced = enrich.replaced_versions(read_papers(feed))
+    replaced = arxiv_daily.replaced_versions(read_papers(feed))
     assert len(replaced) == 47 and all(v >= 2 for v in replaced.values())  # the real feed's replace items
 
     text, ids = catalog_text(taxonomy, 6)
@@ -698,7 +699,7 @@ def test_a_daily_feed_that_does_not_read_warns_without_the_polls_advice(httpserv
     waits: list[float] = []
 
     with pytest.warns(UserWarning) as caught:
-        assert enrich.daily_replacements(sources, sleep=waits.append)() == {}
+        assert arxiv_daily.daily_replacements(sources, sleep=waits.append)() == {}
 
     [warning] = caught
     assert str(warning.message) == (
