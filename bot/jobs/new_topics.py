@@ -9,8 +9,9 @@ what to teach it, in one issue (found again by its first label and hidden marker
    categories of config/papers.yml ``backfill``), or ``--feed FILE``
    (then the report's dates are the first and last the papers carry);
 2. scores the papers that are not listed, proposed or rejected, as ``poll`` does;
-3. **near misses**: papers with at least ``min_points`` rule points that the score held back,
-   strongest evidence first, each with its ``/add <id> <section>`` line;
+3. **near misses**: papers with at least ``min_points`` rule points and a score of at least
+   ``min_score`` that the score held back, the nearest the threshold first, each with its
+   ``/add <id> <section>`` line;
 4. **new topics**: title word pairs of the week's papers with some efficiency evidence that are
    ``term_min_ratio`` times more frequent than in the fixed background and that neither
    config/keywords.yml nor any catalog title knows, each with its papers and their ``/add`` lines;
@@ -70,7 +71,8 @@ DRY_RUN_ACTIONS = {
 @dataclass(frozen=True)
 class NewTopicsSettings:
     days: int = 7
-    min_points: float = 8.0
+    min_points: float = 2.0
+    min_score: float = 0.25
     max_papers: int = 10
     max_terms: int = 8
     term_min_papers: int = 3
@@ -126,7 +128,7 @@ def build_report(
     settled |= {p.arxiv_id: "rejected" for p in candidates.rejected}
     decisions = scorer.score(new)
     points = [r.points for r in scorer.rules.evaluate_all(new)]
-    misses = near_misses(new, decisions, points, settings.min_points, settings.max_papers)
+    misses = near_misses(new, decisions, points, settings.min_points, settings.max_papers, settings.min_score)
     evidence = settings.evidence_points
     # a new version of an older paper (a feed's replace item) is no sign of what rises this week,
     # nor is a withdrawn paper (whose /add would be refused), nor one of a category the gate holds

@@ -1,10 +1,10 @@
 """Near misses and new topics: what a maintainer should look at to teach the bot a new topic.
 
-``near_misses`` are papers with strong keyword evidence that were not accepted (the learned
-model or the LLM-context rule held them back). ``rising_terms`` are word pairs of the feed's
-titles that are much more frequent than in the fixed background and that neither the keyword
-patterns nor the catalog's titles know, each with the papers that use it and the ``/teach``
-line that adds it to the keyword rules (``teach_line``). Both are pure; the job
+``near_misses`` are papers with keyword evidence and a score near the threshold that were not
+accepted (the learned model or the LLM-context rule held them back). ``rising_terms`` are word
+pairs of the feed's titles that are much more frequent than in the fixed background and that
+neither the keyword patterns nor the catalog's titles know, each with the papers that use it and
+the ``/teach`` line that adds it to the keyword rules (``teach_line``). Both are pure; the job
 ``python -m bot new-topics`` renders them (``new_topics_issue.md.j2``) with a ready ``/add`` line
 per paper.
 """
@@ -81,17 +81,21 @@ def near_misses(
     papers: Sequence[Paper],
     decisions: Sequence[Decision],
     points: Sequence[float],
-    min_points: float = 8.0,
+    min_points: float = 2.0,
     count: int = 10,
+    min_score: float = 0.25,
 ) -> list[NearMiss]:
-    """Not accepted, yet at least ``min_points`` rule points: strongest evidence first. A paper
-    the category gate holds back is no near miss (its score was not what held it back)."""
+    """Not accepted, yet at least ``min_points`` rule points and a score of at least
+    ``min_score``: the nearest the threshold first. A paper the category gate holds back is no
+    near miss (its score was not what held it back), nor is one the learned models read as
+    nothing like the catalog: a technique's word in another field ("Knowledge Distillation" for
+    CLIP, "Mamba" for video frames) has the points of an efficiency paper and a score near 0."""
     found = [
         NearMiss(p, d, float(v))
         for p, d, v in zip(papers, decisions, points, strict=True)
-        if not d.accept and d.in_categories and v >= min_points and d.threshold > d.score
+        if not d.accept and d.in_categories and v >= min_points and d.threshold > d.score >= min_score
     ]
-    return sorted(found, key=lambda m: -m.points)[:count]
+    return sorted(found, key=lambda m: (-m.decision.score, -m.points))[:count]
 
 
 def term_reach(term: str, papers: Sequence[Paper]) -> Reach:
