@@ -152,6 +152,7 @@ def build_report(
         settings.term_min_papers,
         settings.term_min_ratio,
         settings.max_terms,
+        whole=(fresh, background),  # a phrase the whole field uses is no new topic
     )
     taught = teach_pulls(pulls)
     terms = [

@@ -160,10 +160,15 @@ def rising_terms(
     min_papers: int = 3,
     min_ratio: float = 5.0,
     count: int = 8,
+    whole: tuple[Sequence[Paper], Sequence[Paper]] = ((), ()),
 ) -> list[RisingTerm]:
     """Title word pairs used by at least ``min_papers`` feed papers, ``min_ratio`` times more often
     than in the background, that the keyword patterns do not cover and no catalog title uses (a
-    pair and its plural counted as one term)."""
+    pair and its plural counted as one term). With ``whole`` (all the week's papers, all the
+    background's), a term must also be ``min_ratio`` times more common in the week's titles than in
+    the background's: a phrase the whole field uses ("decision making": 12 of a week's 888 titles,
+    9 of the background's 1,782) is no new topic, though 3 papers with efficiency evidence say it
+    and none of the 190 background papers with evidence does."""
     in_feed: dict[str, list[Paper]] = {}
     spellings: dict[str, set[str]] = {}
     for paper in feed:
@@ -184,5 +189,14 @@ def rising_terms(
         pair = min(spellings[key], key=lambda p: (len(p), p))  # the singular: its pattern finds both
         if ratio < min_ratio or (known is not None and _known(known, pair)):
             continue
+        if whole[0] and whole[1] and _share_ratio(key, *whole) < min_ratio:
+            continue
         rising.append(RisingTerm(pair, tuple(users), ratio))
     return sorted(rising, key=lambda t: (-len(t.papers), -t.ratio, t.term))[:count]
+
+
+def _share_ratio(key: str, feed: Sequence[Paper], background: Sequence[Paper]) -> float:
+    """How many times more of the feed's titles than of the background's use the term (smoothed)."""
+    used = sum(1 for p in feed if key in {plural_free(pair) for pair in _pairs(p.title)})
+    before = sum(1 for p in background if key in {plural_free(pair) for pair in _pairs(p.title)})
+    return (used / len(feed)) / ((before + 1) / len(background))

@@ -184,3 +184,28 @@ def test_a_term_and_its_plural_are_one_term() -> None:
     [term] = rising_terms(feed, background, [], ["Ember Braid: an old catalog entry"], count=50)
     assert (term.term, len(term.papers)) == ("sparse mixer", 3)  # its pattern finds both forms
     assert all(PatternSet([term.term]).find(p.title) for p in term.papers)
+
+
+def test_a_phrase_the_whole_field_uses_is_no_rising_term() -> None:
+    """2024-10-15's week offered "decision making" as a new topic: 3 of its 88 papers with
+    efficiency evidence say it and none of the 190 background papers with evidence does, yet 12 of
+    the week's 888 titles and 9 of the background's 1,782 say it: the whole field's phrase."""
+    titles = (
+        "Pruned agents for Decision-Making",
+        "Decision Making with quantized policies",
+        "Fast Decision Making",
+    )
+    evidence = [Paper(f"2410.1{i:04d}", title) for i, title in enumerate(titles)]
+    evidence += [
+        Paper(f"2410.1{i:04d}", f"Thought Dropout {n}")
+        for i, n in enumerate(("fast", "again", "at scale"), 5)
+    ]
+    others = [Paper(f"2410.2{i:04d}", f"Sequential decision making study {i}") for i in range(9)]
+    filler = [Paper(f"2410.3{i:04d}", f"Unrelated title {i}") for i in range(876)]
+    usual = [Paper(f"2401.{i:05d}", f"Efficient background title {i}") for i in range(190)]
+    whole = usual + [Paper(f"2401.2{i:04d}", f"A decision making paper {i}") for i in range(9)]
+    whole += [Paper(f"2401.3{i:04d}", f"Other older title {i}") for i in range(1583)]
+    before = rising_terms(evidence, usual, [], [])
+    assert {t.term for t in before} == {"decision making", "thought dropout"}
+    after = rising_terms(evidence, usual, [], [], whole=(evidence + others + filler, whole))
+    assert [t.term for t in after] == ["thought dropout"]
