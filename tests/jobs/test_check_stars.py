@@ -18,8 +18,10 @@ from bot.forge.protocols import RepoInfo
 from bot.jobs.check_stars import (
     GitHubRepoResolver,
     RememberedRepositories,
+    StarsReport,
     refresh_entries,
     repo_link,
+    report_text,
     repository_names,
     run,
 )
@@ -519,3 +521,12 @@ def test_the_maintainers_table_shows_100_rows_and_says_where_the_rest_are():
     )
     every = report_text(report, max_rows=0)
     assert "https://github.com/o/r799" in every and "more:" not in every
+
+
+@pytest.mark.parametrize(
+    ("looked_up", "said"), [(1, "1 repository looked up"), (2, "2 repositories looked up")]
+)
+def test_the_report_counts_one_repository_in_the_singular(looked_up: int, said: str) -> None:
+    """check-stars' report said "1 repositories looked up on GitHub." (the nightly table said it right)."""
+    report = StarsReport(path="catalog.md", repositories=looked_up, findings=(), diff="", written=False)
+    assert f"\n{said} on GitHub.\n" in report_text(report)
