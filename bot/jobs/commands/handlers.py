@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from bot.errors import BotError
-from bot.jobs.commands.adding import finish_add, plan_add, plan_approve, route_auto, score_previews
+from bot.jobs.commands.adding import finish_add, plan_add, plan_approve
 from bot.jobs.commands.edits import move, remove
 from bot.jobs.commands.event import MAX_COMMANDS, Source
 from bot.jobs.commands.parser import MAX_PARAGRAPH, Command
 from bot.jobs.commands.replies import code_span, safe_text
+from bot.jobs.commands.routing import route_auto, score_previews
 from bot.jobs.commands.teaching import teach
 from bot.jobs.commands.work import AddRequest, Lookup, Run
 
