@@ -27,7 +27,7 @@ from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.jobs import new_topics
 from bot.jobs.commands.parser import parse_commands
-from bot.jobs.commands.work import section_named
+from bot.jobs.commands.section_names import section_named
 from bot.scoring import background
 from bot.scoring.emerging import rising_terms
 from bot.scoring.trainer import make_trainer

@@ -62,6 +62,7 @@ from bot.jobs.commands.replies import (
     written_pulls,
 )
 from bot.jobs.commands.scorer import scorer_router, scorer_services
+from bot.jobs.commands.section_names import closest_sections
 from bot.jobs.commands.state import (
     MARKER_KIND,
     IssueState,
@@ -70,7 +71,7 @@ from bot.jobs.commands.state import (
     find_status_comment,
     state_from_data,
 )
-from bot.jobs.commands.work import AUTO, AddRequest, Lookup, Router, Run, Scope, closest_sections
+from bot.jobs.commands.work import AUTO, AddRequest, Lookup, Router, Run, Scope
 
 logger = logging.getLogger(__name__)
 # GitHub takes comments and reactions on a locked issue from collaborators with write access only

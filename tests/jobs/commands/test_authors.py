@@ -15,7 +15,7 @@ from bot.core.paper import Paper
 from bot.core.taxonomy import Taxonomy
 from bot.jobs import poll
 from bot.jobs.commands import scorer_services
-from bot.jobs.commands.work import section_named
+from bot.jobs.commands.section_names import section_named
 from bot.jobs.poll.plan import PollSettings
 from bot.scoring.trainer import make_trainer
 from tests.conftest import PROJECT

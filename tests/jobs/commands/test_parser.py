@@ -5,7 +5,7 @@ import pytest
 from bot.core import arxiv_ids
 from bot.core.taxonomy import Taxonomy
 from bot.jobs.commands.parser import Command, form_command, parse_commands
-from bot.jobs.commands.work import section_named
+from bot.jobs.commands.section_names import section_named
 
 
 def only(text: str) -> Command:

@@ -28,7 +28,7 @@ from bot.jobs.commands import (
 )
 from bot.jobs.commands.parser import FormLabels, form_command, parse_issue_form
 from bot.jobs.commands.replies import where_text
-from bot.jobs.commands.work import closest_sections, section_named
+from bot.jobs.commands.section_names import closest_sections, section_named
 from tests.conftest import PROJECT
 from tests.fake_github import BOT_LOGIN, MAINTAINER_LOGIN, FakeGitHub, forge_for
 from tests.gitrepo import paper_entry as paper
