@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -60,12 +61,24 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture
-def page(browser: Browser, base_url: str) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 1100, "height": 900})
-    page = context.new_page()
+def checked_page(browser: Browser, **context: Any) -> Iterator[Page]:
+    """A page in a new browser context (``context``: its viewport...) for a fixture to yield;
+    the test fails after it when the page raised a JavaScript error."""
+    opened = browser.new_context(**context)
+    page = opened.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     yield page
-    context.close()
+    opened.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    yield from checked_page(browser, viewport={"width": 1100, "height": 900})
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    """A page as a phone shows it (375 x 740, touch)."""
+    yield from checked_page(browser, viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)

@@ -19,7 +19,7 @@ from .browser import serve
 from .pages import SEARCH_LABEL, open_page, settle, visible_ids
 
 try:
-    from playwright.sync_api import Browser, Page
+    from playwright.sync_api import Page
 except ImportError as exc:  # pragma: no cover - the test extra installs playwright
     raise RuntimeError("playwright is missing: pip install -e '.[test]'") from exc
 
@@ -55,17 +55,6 @@ def hostile_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[site
     built, _ = site_build.build(catalog_io.read_catalog(source, taxonomy), taxonomy, folder / "out")
     with serve(folder / "out") as url:
         yield built, url
-
-
-@pytest.fixture
-def phone(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors on the page: {errors}"
 
 
 def test_a_link_that_is_not_http_is_no_link(phone: Page, hostile_url: tuple[site_build.Site, str]) -> None:
