@@ -12,7 +12,6 @@ from urllib.parse import urlsplit
 
 from bot.linkcheck.http import HttpChecker
 from bot.linkcheck.model import LinkResult, Resolver, Verdict
-from bot.linkcheck.policy import name_not_resolved
 from bot.linkcheck.readers import (
     ReaderLink,
     arxiv_url,
@@ -97,7 +96,7 @@ def _unresolved(result: LinkResult, api: str) -> LinkResult:
     """A link the resolver ``api`` claimed, whose host name did not resolve here though that API
     had just answered (github.com's DNS failing on the runner, api.github.com answering): the
     checker's network, not the link, so unknown this run rather than dead."""
-    if not api or result.verdict is not Verdict.DEAD or not name_not_resolved(result.error):
+    if not api or result.verdict is not Verdict.DEAD or not result.unresolved:
         return result
     host = urlsplit(result.url).hostname or result.url
     why = f"not checked: {host} does not resolve on this machine, though the {api} API answered"

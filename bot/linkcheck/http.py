@@ -26,6 +26,7 @@ from __future__ import annotations
 import asyncio
 import math
 import random
+import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -100,6 +101,21 @@ def invalid_url(url: str) -> str:
     except (ValueError, httpx.InvalidURL) as exc:
         return str(exc)
     return ""
+
+
+def name_not_resolved(exc: BaseException) -> bool:
+    """True when ``exc`` (a connect error) came from a failed DNS lookup on this machine: a
+    ``socket.gaierror`` in its chain of causes (httpx -> httpcore -> the resolver's), whatever its
+    message says (glibc's, musl's, macOS's, Windows' or a translation) and whatever its code
+    (EAI_NONAME, EAI_AGAIN, EAI_FAIL...). A refused connection is an ``OSError`` of another kind."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, socket.gaierror):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__ or cause.__context__
+    return False
 
 
 def lingering_limit(concurrency: int) -> int:
@@ -196,6 +212,7 @@ class HttpChecker:
             error=step.error,
             permanent_redirect=fix,
             requests=requests,
+            unresolved=step.unresolved,
         )
 
     def _jitter(self, delay: float) -> float:
@@ -338,7 +355,8 @@ class HttpChecker:
         except (TimeoutError, httpx.TimeoutException):
             return Answer(error="timeout")
         except httpx.ConnectError as exc:
-            return Answer(error=f"cannot connect ({exc or type(exc).__name__})")
+            unresolved = name_not_resolved(exc)
+            return Answer(error=f"cannot connect ({exc or type(exc).__name__})", unresolved=unresolved)
         except httpx.RemoteProtocolError as exc:
             if str(exc).startswith("Invalid URL in location header"):  # httpx could not read it
                 return Answer(error=f"{INVALID_REDIRECT} ({str(exc).split(': ', 1)[-1]})")

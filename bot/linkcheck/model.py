@@ -35,6 +35,7 @@ class LinkResult:
     permanent_redirect: str | None = None  # the URL to write instead (a fix to propose)
     requests: int = 0  # HTTP requests this link cost
     source: str = "http"  # "http", or the name of the resolver that answered
+    unresolved: bool = False  # dead because its host's name did not resolve on this machine (DNS)
 
     @classmethod
     def not_checked(cls, url: str, unavailable: str, failure: str, source: str) -> LinkResult:

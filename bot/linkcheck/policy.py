@@ -55,6 +55,7 @@ class Answer:
     # a "timeout" that came before any connection was made (httpx.ConnectTimeout: dropped packets)
     connect_timeout: bool = False
     reached: bool = False  # a "timeout" after a connection was made (the request outlived connecting)
+    unresolved: bool = False  # a connect error because this machine's DNS lookup failed (socket.gaierror)
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Settle:
     verdict: Verdict
     status: int | None
     error: str | None = None
+    unresolved: bool = False  # dead because the host's name did not resolve here (Answer.unresolved)
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,7 @@ class Again:
 def decide(outcome: Answer, state: CheckState, policy: Policy) -> Settle | Again:
     """The next step after ``outcome`` answered ``state.method state.url``."""
     if outcome.error is not None:
-        return _after_failure(outcome.error, state, policy)
+        return _after_failure(outcome, state, policy)
     status = outcome.status or 0
     if outcome.challenge:  # a browser passes it and gets the page; a robot never does (AWS WAF: a 202)
         return Settle(Verdict.UNKNOWN, status, f"a bot check answered ({outcome.challenge}), not the page")
@@ -124,7 +126,7 @@ def give_up(outcome: Answer, waited_for: str) -> Settle:
             Verdict.UNKNOWN, outcome.status, f"HTTP {outcome.status}: deadline reached {waited_for}"
         )
     what = outcome.error or f"HTTP {outcome.status}"
-    return Settle(Verdict.DEAD, outcome.status, f"{what}: deadline reached {waited_for}")
+    return Settle(Verdict.DEAD, outcome.status, f"{what}: deadline reached {waited_for}", outcome.unresolved)
 
 
 def come_back_later(outcome: Answer) -> bool:
@@ -179,7 +181,8 @@ def _after_server_error(outcome: Answer, state: CheckState, policy: Policy) -> S
     return Again(replace(state, method="GET", errors=state.errors + 1), delay=delay)
 
 
-def _after_failure(error: str, state: CheckState, policy: Policy) -> Settle | Again:
+def _after_failure(outcome: Answer, state: CheckState, policy: Policy) -> Settle | Again:
+    error = outcome.error or ""
     if error.startswith(INVALID_REDIRECT):
         return Settle(Verdict.DEAD, None, error)  # the server's answer, not a failure: no retry
     if error.startswith(UNCHECKABLE):
@@ -192,28 +195,10 @@ def _after_failure(error: str, state: CheckState, policy: Policy) -> Settle | Ag
             delay=policy.backoff * 2**state.timeouts,
         )
     if state.errors >= policy.error_retries:
-        return Settle(Verdict.DEAD, None, f"{error} after {state.errors + 1} attempts")
+        return Settle(Verdict.DEAD, None, f"{error} after {state.errors + 1} attempts", outcome.unresolved)
     return Again(
         replace(state, method="GET", errors=state.errors + 1), delay=policy.backoff * 2**state.errors
     )
-
-
-# how a failed DNS lookup reads in "cannot connect (...)" (socket.gaierror: glibc, musl, macOS, Windows)
-_NOT_RESOLVED = (
-    "name or service not known",
-    "temporary failure in name resolution",
-    "no address associated with hostname",
-    "name does not resolve",
-    "nodename nor servname provided",
-    "getaddrinfo failed",
-)
-
-
-def name_not_resolved(error: str | None) -> bool:
-    """The request failed because this machine could not resolve the host's name (no server was
-    asked: no evidence about the link when the name resolves elsewhere)."""
-    text = (error or "").lower()
-    return text.startswith("cannot connect") and any(marker in text for marker in _NOT_RESOLVED)
 
 
 def permanent_redirect(url: str, hops: tuple[Hop, ...]) -> str | None:

@@ -19,7 +19,6 @@ from bot.linkcheck.policy import (
     Policy,
     Settle,
     decide,
-    name_not_resolved,
     parse_retry_after,
     permanent_redirect,
 )
@@ -129,21 +128,3 @@ def test_gate_serves_retries_before_fresh_links() -> None:
         return served
 
     assert asyncio.run(go()) == ["retry", "fresh-1", "fresh-2"]
-
-
-@pytest.mark.parametrize(
-    ("error", "unresolved"),
-    [
-        ("cannot connect ([Errno -2] Name or service not known) after 3 attempts", True),  # glibc
-        ("cannot connect ([Errno -3] Temporary failure in name resolution)", True),
-        ("cannot connect ([Errno -2] Name does not resolve)", True),  # musl
-        ("cannot connect ([Errno 8] nodename nor servname provided, or not known)", True),  # macOS
-        ("cannot connect ([Errno 11001] getaddrinfo failed)", True),  # Windows
-        ("cannot connect (All connection attempts failed)", False),  # refused: the name resolved
-        ("timed out 2 times", False),
-        ("HTTP 404", False),
-        (None, False),
-    ],
-)
-def test_a_failed_dns_lookup_is_told_from_other_failures(error: str | None, unresolved: bool) -> None:
-    assert name_not_resolved(error) is unresolved

@@ -783,3 +783,34 @@ def test_github_pages_are_unknown_not_dead_when_github_com_does_not_resolve_but_
         )
     assert results[urls[2]].verdict is Verdict.DEAD and results[urls[2]].status == 404  # the API said so
     assert results[urls[3]].verdict is Verdict.DEAD  # no API vouches for this host
+
+
+def test_github_pages_are_unknown_when_github_com_s_lookup_fails_in_words_no_list_knew(
+    fake_github: FakeGitHub,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+):
+    """The runner's DNS server answers SERVFAIL for github.com (glibc: EAI_FAIL, "Non-recoverable
+    failure in name resolution") while the GitHub API answers. The failed lookup is told by its
+    exception (a socket.gaierror), not by its words: matching a list of messages counted these links
+    dead, as that message was not in it."""
+    fake_github.add_remote("org/kept", stars=10)
+    real = socket.getaddrinfo
+
+    def getaddrinfo(host, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if host in ("github.com", b"github.com"):  # anyio asks with the IDNA bytes
+            raise socket.gaierror(socket.EAI_FAIL, "Non-recoverable failure in name resolution")
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
+    url = "https://github.com/org/kept/tree/main/src"
+    check = CheckSettings(policy=Policy(error_retries=1, timeout_retries=0, backoff=0.01))
+
+    async def go() -> dict[str, LinkResult]:
+        async with httpx.AsyncClient(follow_redirects=False) as client:
+            resolver = GitHubRepoResolver(forge_for(fake_github))
+            return await check_all([url], HttpChecker(client, check), check, [resolver])
+
+    result = asyncio.run(go())[url]
+
+    assert (result.verdict, result.source) == (Verdict.UNKNOWN, "github"), result
+    assert "Non-recoverable failure in name resolution" in (result.error or "")
