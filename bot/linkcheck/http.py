@@ -26,16 +26,17 @@ from __future__ import annotations
 import asyncio
 import math
 import random
-import socket
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import httpx
 
+from bot.linkcheck.failures import certificate_refused, name_not_resolved
 from bot.linkcheck.gate import CONTINUE, FRESH, Gate, GateClosed
 from bot.linkcheck.model import LinkResult, Verdict
 from bot.linkcheck.offline import NetworkWatch
 from bot.linkcheck.policy import (
+    CERTIFICATE_REFUSED,
     INVALID_REDIRECT,
     UNCHECKABLE,
     Again,
@@ -101,21 +102,6 @@ def invalid_url(url: str) -> str:
     except (ValueError, httpx.InvalidURL) as exc:
         return str(exc)
     return ""
-
-
-def name_not_resolved(exc: BaseException) -> bool:
-    """True when ``exc`` (a connect error) came from a failed DNS lookup on this machine: a
-    ``socket.gaierror`` in its chain of causes (httpx -> httpcore -> the resolver's), whatever its
-    message says (glibc's, musl's, macOS's, Windows' or a translation) and whatever its code
-    (EAI_NONAME, EAI_AGAIN, EAI_FAIL...). A refused connection is an ``OSError`` of another kind."""
-    seen: set[int] = set()
-    cause: BaseException | None = exc
-    while cause is not None and id(cause) not in seen:
-        if isinstance(cause, socket.gaierror):
-            return True
-        seen.add(id(cause))
-        cause = cause.__cause__ or cause.__context__
-    return False
 
 
 def lingering_limit(concurrency: int) -> int:
@@ -355,6 +341,10 @@ class HttpChecker:
         except (TimeoutError, httpx.TimeoutException):
             return Answer(error="timeout")
         except httpx.ConnectError as exc:
+            refused = certificate_refused(exc)
+            if refused is not None:  # a server answered, with a certificate not accepted here
+                why = refused.verify_message or str(refused)
+                return Answer(error=f"{CERTIFICATE_REFUSED} ({why})", certificate=refused.verify_code)
             unresolved = name_not_resolved(exc)
             return Answer(error=f"cannot connect ({exc or type(exc).__name__})", unresolved=unresolved)
         except httpx.RemoteProtocolError as exc:

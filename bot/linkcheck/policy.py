@@ -19,6 +19,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import urljoin, urlsplit
 
 from bot.http_retry import parse_retry_after
+from bot.linkcheck.failures import CHAIN_INCOMPLETE
 from bot.linkcheck.model import Hop, Verdict
 
 DEAD_STATUSES = frozenset({404, 410})
@@ -28,6 +29,9 @@ REDIRECTS = frozenset({301, 302, 303, 307, 308})
 PERMANENT = frozenset({301, 308})
 INVALID_REDIRECT = "redirect to an invalid URL"  # an Answer.error that is the server's answer
 UNCHECKABLE = "not checked"  # an Answer.error: the HTTP client cannot ask for this URL at all
+# an Answer.error: the TLS handshake's certificate was refused ("cannot connect": the offline watch
+# counts it, so a machine that trusts no certificate at all, every host failing alike, is told)
+CERTIFICATE_REFUSED = "cannot connect: TLS certificate not accepted"
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,7 @@ class Answer:
     connect_timeout: bool = False
     reached: bool = False  # a "timeout" after a connection was made (the request outlived connecting)
     unresolved: bool = False  # a connect error because this machine's DNS lookup failed (socket.gaierror)
+    certificate: int | None = None  # the TLS certificate was not accepted: OpenSSL's verify code
 
 
 @dataclass(frozen=True)
@@ -183,6 +188,8 @@ def _after_server_error(outcome: Answer, state: CheckState, policy: Policy) -> S
 
 def _after_failure(outcome: Answer, state: CheckState, policy: Policy) -> Settle | Again:
     error = outcome.error or ""
+    if outcome.certificate is not None:  # the server's answer to the handshake: no retry
+        return _after_certificate(error, outcome.certificate)
     if error.startswith(INVALID_REDIRECT):
         return Settle(Verdict.DEAD, None, error)  # the server's answer, not a failure: no retry
     if error.startswith(UNCHECKABLE):
@@ -199,6 +206,16 @@ def _after_failure(outcome: Answer, state: CheckState, policy: Policy) -> Settle
     return Again(
         replace(state, method="GET", errors=state.errors + 1), delay=policy.backoff * 2**state.errors
     )
+
+
+def _after_certificate(error: str, code: int) -> Settle:
+    """A certificate refused: dead when browsers refuse it too (expired, self-signed, for another
+    name: a warning page instead of the page); unknown when its chain could not be completed here
+    (a server that leaves out its intermediate certificate opens in browsers)."""
+    if code in CHAIN_INCOMPLETE:
+        why = "its chain could not be completed here: browsers fetch a missing intermediate certificate"
+        return Settle(Verdict.UNKNOWN, None, f"{error}: {why}")
+    return Settle(Verdict.DEAD, None, f"{error}: browsers show a warning, not the page")
 
 
 def permanent_redirect(url: str, hops: tuple[Hop, ...]) -> str | None:

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from bot.linkcheck import HttpChecker, LinkResult, Verdict
-from bot.linkcheck.http import name_not_resolved
+from bot.linkcheck.failures import name_not_resolved
 from bot.linkcheck.policy import Policy
 from bot.linkcheck.settings import CheckSettings
 
