@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 
 from bot.linkcheck.http import HttpChecker
 from bot.linkcheck.model import LinkResult, Resolver, Verdict
+from bot.linkcheck.parked import for_sale
 from bot.linkcheck.readers import (
     ReaderLink,
     arxiv_url,
@@ -60,7 +61,7 @@ async def check_all(
 
     async def over_http(key: str, api: str = "") -> None:
         """``api``: the resolver whose API answered for the batch ``key`` was in (see ``_unresolved``)."""
-        result = _unresolved(closed_redirect(await http.check(key)), api)
+        result = _unresolved(for_sale(closed_redirect(await http.check(key))), api)
         link = reader_link(key)
         if link is not None and refused(result):
             walled[key] = (link, result)

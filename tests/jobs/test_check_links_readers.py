@@ -168,3 +168,55 @@ def test_reader_links_name_their_arxiv_paper() -> None:
         None,
         None,
     ]
+
+
+LAPSED = "http://old-project.example/paper.html"  # 302 to its listing on a domain marketplace
+LAPSED_GODADDY = "http://lapsed.example/"  # 301 to GoDaddy's for-sale page
+MOVED = "http://moved.example/page"  # 302 to another host that is no marketplace: alive
+GODADDY_HOME = "http://godaddy.example/x"  # 302 to GoDaddy but not a for-sale page: alive
+MARKETPLACE_WEB = [
+    {
+        LAPSED: Route("redirect", 302, "http://www.hugedomains.com/domain_profile.cfm"),
+        "http://www.hugedomains.com/domain_profile.cfm": Route(),
+        LAPSED_GODADDY: Route("redirect", 301, "http://www.godaddy.com/forsale/lapsed.example"),
+        "http://www.godaddy.com/forsale/lapsed.example": Route(),
+        MOVED: Route("redirect", 302, "http://new-home.example/page"),
+        "http://new-home.example/page": Route(),
+        GODADDY_HOME: Route("redirect", 302, "http://www.godaddy.com/hosting"),
+        "http://www.godaddy.com/hosting": Route(),
+        "http://sedo.com/search": Route("redirect", 301, "http://sedo.com/search/"),
+        "http://sedo.com/search/": Route(),
+    }
+]
+
+
+@pytest.mark.parametrize("web", [MARKETPLACE_WEB], indirect=True)
+def test_a_link_whose_redirects_end_on_a_domain_marketplace_is_dead(
+    web: PlantedWeb, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A lapsed domain bought and sent to its listing was alive (a 302 to a page that answers),
+    with the listing proposed as a fix when the redirect was permanent. A redirect to any other
+    host, or within a marketplace, is followed as before."""
+    monkeypatch.setenv("HTTP_PROXY", web.url(""))
+    urls = [LAPSED, LAPSED_GODADDY, MOVED, GODADDY_HOME, "http://sedo.com/search"]
+    results = check(urls)
+    summary = {
+        url: (results[url].verdict, results[url].error, results[url].permanent_redirect) for url in urls
+    }
+    assert summary == {
+        LAPSED: (
+            Verdict.DEAD,
+            "the domain old-project.example is for sale: its redirects end on hugedomains.com, a domain "
+            "marketplace, not the page",
+            None,
+        ),
+        LAPSED_GODADDY: (
+            Verdict.DEAD,
+            "the domain lapsed.example is for sale: its redirects end on godaddy.com, a domain marketplace, "
+            "not the page",
+            None,
+        ),
+        MOVED: (Verdict.ALIVE, None, None),
+        GODADDY_HOME: (Verdict.ALIVE, None, None),
+        "http://sedo.com/search": (Verdict.ALIVE, None, "http://sedo.com/search/"),
+    }
