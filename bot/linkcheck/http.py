@@ -344,7 +344,7 @@ class HttpChecker:
             refused = certificate_refused(exc)
             if refused is not None:  # a server answered, with a certificate not accepted here
                 why = refused.verify_message or str(refused)
-                return Answer(error=f"{CERTIFICATE_REFUSED} ({why})", certificate=refused.verify_code)
+                return Answer(error=f"{CERTIFICATE_REFUSED} ({why})", certificate=refused.verify_code or -1)
             unresolved = name_not_resolved(exc)
             return Answer(error=f"cannot connect ({exc or type(exc).__name__})", unresolved=unresolved)
         except httpx.RemoteProtocolError as exc:
