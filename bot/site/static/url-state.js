@@ -9,6 +9,7 @@ export function urlState(controls) {
   let changing = null; // the control whose history entry is the current one
   let pushNext = false;
   let retry = null;
+  let changed = false; // the reader has changed the state since the URL gave it
 
   function read() {
     return {
@@ -31,6 +32,7 @@ export function urlState(controls) {
 
   // The controls take the state of a URL's parameters (unknown values are ignored).
   function load(params) {
+    changed = false;
     controls.q.value = params.get("q") || "";
     setSelect(controls.section, params.get("section") || "");
     setSelect(controls.year, params.get("year") || "");
@@ -52,9 +54,11 @@ export function urlState(controls) {
     if (state.code) params.set("code", "1");
     if (state.stars) params.set("stars", String(state.stars));
     if (state.sort !== "relevance") params.set("sort", state.sort);
-    const search = params.toString();
-    const url = location.pathname + (search ? "?" + search : "") + location.hash;
-    if (url !== location.pathname + location.search + location.hash) writeUrl(url, pushNext);
+    const search = params.toString() ? "?" + params.toString() : "";
+    // A #section of the URL is where the reader was, not where the new state opens: it goes
+    // once the reader changes the state (it stays when only the URL's spelling is tidied).
+    const hash = changed ? "" : location.hash;
+    if (search !== location.search) writeUrl(location.pathname + search + hash, pushNext);
     pushNext = false;
   }
 
@@ -76,6 +80,7 @@ export function urlState(controls) {
     input(control) {
       pushNext = changing !== control;
       changing = control;
+      changed = true;
     },
     // A typed value committed (Enter, leaving the box): more typing is a new step.
     committed(control) {
@@ -83,6 +88,6 @@ export function urlState(controls) {
     },
     // Clear, back or forward: the next change is a new step; Clear is one itself (step()).
     forget() { changing = null; },
-    step() { pushNext = true; }
+    step() { pushNext = true; changed = true; }
   };
 }
