@@ -9,6 +9,8 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlparse
 
+import pytest
+
 from bot.site import build as site_build
 from bot.site.search import Filters
 
@@ -18,6 +20,42 @@ try:
     from playwright.sync_api import Page
 except ImportError as exc:  # pragma: no cover - the test extra installs playwright
     raise RuntimeError("playwright is missing: pip install -e '.[test]'") from exc
+
+FOCUSED = "document.activeElement.outerHTML"
+
+
+@pytest.mark.parametrize("how", ["Enter", "click"])
+def test_back_from_a_sections_link_gives_the_keyboard_back_to_that_link(
+    page: Page, base_url: str, how: str
+) -> None:
+    """A section's link in the contents followed (with Enter, or a click), then back: the
+    browser scrolls back but left the focus on the page's body, so the next Tab went to the skip
+    link at the top. The link followed has the focus again and Tab goes on to the next one."""
+    open_page(page, base_url)
+    page.locator("#toc summary").press("Enter")
+    links = page.locator("#toc a")
+    link, after = links.nth(2), links.nth(3)
+    href = link.get_attribute("href")
+    if how == "Enter":
+        link.press("Enter")
+    else:
+        link.click()
+    page.wait_for_function(f"location.hash === '{href}'")
+    page.go_back()
+    page.wait_for_function("location.hash === ''")
+    page.wait_for_function(f"document.activeElement.getAttribute('href') === '{href}'", timeout=5_000)
+    page.keyboard.press("Tab")
+    assert page.evaluate(FOCUSED) == after.evaluate("a => a.outerHTML")
+
+
+def test_back_from_the_skip_link_gives_the_keyboard_back_to_it(page: Page, base_url: str) -> None:
+    open_page(page, base_url)
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip"
+    page.keyboard.press("Enter")
+    page.wait_for_function("location.hash === '#results' && document.activeElement.id === 'results'")
+    page.go_back()
+    page.wait_for_function("document.activeElement.className === 'skip'", timeout=5_000)
 
 
 def test_a_search_drops_the_sections_fragment_from_the_url(

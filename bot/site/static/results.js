@@ -166,11 +166,19 @@ export function resultsView(page, add, timings) {
     if (waiting) results.classList.add("waiting");
   }
 
-  // The reader's place, to come back to (site.js keeps it in the history entry when the page is
-  // left): the link or toggle the keyboard was on, in the list shown (the matches or the
-  // catalog), and an entry and how far down the screen it is: the focused one, else the one at
-  // the top of the screen.
-  function place() {
+  // The page's links around the list (the skip link, the contents' links, the chart's): the
+  // same on every load, so one is known by its rank among them.
+  function pageLinks() {
+    return Array.prototype.filter.call(document.querySelectorAll("a[href]"), function (a) {
+      return !results.contains(a);
+    });
+  }
+
+  // The reader's place, to come back to (site.js keeps it in the history entry when a link is
+  // followed): the link or toggle the keyboard was on, in the list shown (the matches or the
+  // catalog), else the page's link followed (`link`, its rank: -1 for none), and an entry and
+  // how far down the screen it is: the focused one, else the one at the top of the screen.
+  function place(followed) {
     const shown = sortedList.hidden ? catalogBox : sortedList;
     const active = document.activeElement;
     const focusLi = active && shown.contains(active) ? active.closest("li[data-i]") : null;
@@ -181,8 +189,16 @@ export function resultsView(page, add, timings) {
       y: window.scrollY,
       top: at ? { id: at.getAttribute("data-i"), offset: at.getBoundingClientRect().top } : null,
       focus: focusLi ? { id: focusLi.getAttribute("data-i"), part: Array.prototype.indexOf.call(
-        focusLi.querySelectorAll("a, summary"), active) } : null
+        focusLi.querySelectorAll("a, summary"), active) } : null,
+      link: followed && !focusLi ? pageLinks().indexOf(followed) : -1
     };
+  }
+
+  // Back to a page's link followed (a section's in the contents, the skip link): the keyboard
+  // goes on from it, not from the page's start, where the browser leaves it.
+  function focusFollowed(saved) {
+    const link = saved.link >= 0 ? pageLinks()[saved.link] : null;
+    if (link) link.focus({ preventScroll: true });  // none if hidden since (the contents)
   }
 
   // Back to a place: its entries listed (all the matches, if it was below the first ones), its
@@ -197,11 +213,11 @@ export function resultsView(page, add, timings) {
     const find = function (p) { return p && shown.querySelector("li[data-i='" + p.id + "']"); };
     const focusLi = find(saved.focus);
     const target = focusLi && focusLi.querySelectorAll("a, summary")[saved.focus.part];
-    if (target) target.focus({ preventScroll: true });
+    if (target) target.focus({ preventScroll: true }); else focusFollowed(saved);
     const topLi = find(saved.top);
     if (topLi) window.scrollBy(0, topLi.getBoundingClientRect().top - saved.top.offset);
     else window.scrollTo(0, saved.y);
   }
 
-  return { show, busy, count, place, restore, list: function () { return sortedList; } };
+  return { show, busy, count, place, restore, focusFollowed, list: function () { return sortedList; } };
 }

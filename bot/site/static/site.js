@@ -110,9 +110,10 @@ function keepCountInView() {
 // above the entry they had opened, the keyboard at the page's start.
 let comeBack = history.state && history.state.place ? history.state.place : null;
 document.addEventListener("click", function (event) {
-  if (!event.target.closest || !event.target.closest("a[href]")) return;
+  const link = event.target.closest ? event.target.closest("a[href]") : null;
+  if (!link) return;
   try {
-    history.replaceState({ place: view.place() }, "", location.href);
+    history.replaceState({ place: view.place(link) }, "", location.href);
   } catch (error) { /* Safari's limit on history writes: the place is not kept */ }
 }, true);
 let settling = null;  // the place taken back, again once the page is loaded
@@ -194,11 +195,14 @@ form.addEventListener("reset", function () {
   state.forget();
   setTimeout(function () { state.step(); update(); }, 0);
 });
-// Back and forward: the controls take the state of the URL they return to.
-window.addEventListener("popstate", function () {
+// Back and forward: the controls take the state of the URL they return to, and back from a
+// section's link (the same page) the keyboard takes the link followed (the browser keeps the
+// scroll, not the focus: it fell to the page's start).
+window.addEventListener("popstate", function (event) {
   state.forget();
   state.load(new URLSearchParams(location.search));
   update();
+  if (event.state && event.state.place) view.focusFollowed(event.state.place);
 });
 search.start(controls.q);
 update();
