@@ -25,6 +25,7 @@ from bot.core.text import cap
 from bot.errors import ConfigError
 from bot.site import build as site_build
 from bot.site import chart, search
+from bot.site import entries as site_entries
 from bot.site.build import script_json
 from bot.site.papers import MAX_ABSTRACT, PaperStoreError, clean, read_papers
 from tests.conftest import PROJECT
@@ -535,7 +536,7 @@ def test_best_match_lists_title_matches_first() -> None:
     ],
 )
 def test_the_venue_filter_strips_the_year_wherever_it_is(venue: str, name: str) -> None:
-    assert site_build.venue_name(venue) == name
+    assert site_entries.venue_name(venue) == name
 
 
 @pytest.mark.parametrize("run", [",", " ,", ", "])
@@ -545,14 +546,14 @@ def test_a_venue_of_any_length_is_read_in_linear_time(run: str) -> None:
     other jobs on the machine do not count; now milliseconds)."""
     venue = "ICLR" + run * (32_000 // len(run)) + "x 2024"
     started = time.process_time()
-    name = site_build.venue_name(venue)
+    name = site_entries.venue_name(venue)
     assert time.process_time() - started < 5
     assert name.startswith("ICLR,") and name.endswith("x") and "2024" not in name
 
 
 def test_venues_group_whatever_the_year_and_where_it_is_written() -> None:
     entries = [
-        site_build.SiteEntry(i, "alpha", None, "paper", f"T{i}", "https://x.org", venue=v)
+        site_entries.SiteEntry(i, "alpha", None, "paper", f"T{i}", "https://x.org", venue=v)
         for i, v in enumerate(("ICLR 2025", "2024 ICLR", "ICLR'23", "ICLR 2025 Oral", "ICLR'24 Oral"))
     ]
     site = site_build.Site(fixture.load_taxonomy(), entries)
