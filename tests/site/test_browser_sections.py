@@ -88,3 +88,18 @@ def test_a_search_drops_the_sections_fragment_from_the_url(
     settle(page, len(built.entries))
     page.wait_for_function("location.search === ''")
     assert urlparse(page.url).fragment == ""
+
+
+def test_the_contents_links_and_toggles_are_targets_of_24_px(phone: Page, base_url: str) -> None:
+    """WCAG 2.2's minimum target size (2.5.8), as axe-core found it (bench/site_a11y.py) on a
+    phone: the contents' links, one under another, were 17 px high with 22 px between them, and
+    the "Abstract" toggles 22 px high just under an entry's pdf link. Each is 24 px high now
+    (a size, not a position: the layout around it may move)."""
+    open_page(phone, base_url)
+    phone.locator("#toc summary").press("Enter")
+    phone.wait_for_selector("#catalog li[data-i] summary")  # the toggles, once the abstracts are in
+    heights = phone.evaluate("""() => Array.from(document.querySelectorAll('#toc summary, #toc a, li[data-i] summary'))
+        .filter(e => e.checkVisibility()).map(e => [e.textContent, e.getBoundingClientRect().height])""")
+    assert len(heights) > 10
+    small = [(text, height) for text, height in heights if height < 24]
+    assert not small, small
