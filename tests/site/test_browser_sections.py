@@ -43,7 +43,7 @@ def test_back_from_a_sections_link_gives_the_keyboard_back_to_that_link(
     page.wait_for_function(f"location.hash === '{href}'")
     page.go_back()
     page.wait_for_function("location.hash === ''")
-    page.wait_for_function(f"document.activeElement.getAttribute('href') === '{href}'", timeout=5_000)
+    page.wait_for_function(f"document.activeElement.getAttribute('href') === '{href}'", timeout=10_000)
     page.keyboard.press("Tab")
     assert page.evaluate(FOCUSED) == after.evaluate("a => a.outerHTML")
 
@@ -55,7 +55,7 @@ def test_back_from_the_skip_link_gives_the_keyboard_back_to_it(page: Page, base_
     page.keyboard.press("Enter")
     page.wait_for_function("location.hash === '#results' && document.activeElement.id === 'results'")
     page.go_back()
-    page.wait_for_function("document.activeElement.className === 'skip'", timeout=5_000)
+    page.wait_for_function("document.activeElement.className === 'skip'", timeout=10_000)
 
 
 def test_a_search_drops_the_sections_fragment_from_the_url(
