@@ -30,7 +30,8 @@ def test_back_from_a_sections_link_gives_the_keyboard_back_to_that_link(
 ) -> None:
     """A section's link in the contents followed (with Enter, or a click), then back: the
     browser scrolls back but left the focus on the page's body, so the next Tab went to the skip
-    link at the top. The link followed has the focus again and Tab goes on to the next one."""
+    link at the top. The link followed has the focus again and Tab goes on to the next one; back
+    from a later search's step leaves the focus in the search box."""
     open_page(page, base_url)
     page.locator("#toc summary").press("Enter")
     links = page.locator("#toc a")
@@ -46,6 +47,13 @@ def test_back_from_a_sections_link_gives_the_keyboard_back_to_that_link(
     page.wait_for_function(f"document.activeElement.getAttribute('href') === '{href}'", timeout=10_000)
     page.keyboard.press("Tab")
     assert page.evaluate(FOCUSED) == after.evaluate("a => a.outerHTML")
+    # back from a search's step (the same history entry as before): the focus stays in the box
+    page.get_by_label(SEARCH_LABEL).fill("cache")
+    page.wait_for_function("location.search === '?q=cache'")
+    page.go_back()
+    page.wait_for_function("location.search === ''")
+    settle(page)
+    assert page.evaluate("document.activeElement.id") == "q"
 
 
 def test_back_from_the_skip_link_gives_the_keyboard_back_to_it(page: Page, base_url: str) -> None:

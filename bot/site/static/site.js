@@ -196,13 +196,16 @@ form.addEventListener("reset", function () {
   setTimeout(function () { state.step(); update(); }, 0);
 });
 // Back and forward: the controls take the state of the URL they return to, and back from a
-// section's link (the same page) the keyboard takes the link followed (the browser keeps the
-// scroll, not the focus: it fell to the page's start).
+// section's link (the same state, another fragment) the keyboard takes the link followed (the
+// browser keeps the scroll, not the focus: it fell to the page's start). Back from a search's
+// step, the focus stays where the reader is.
 window.addEventListener("popstate", function (event) {
+  const before = JSON.stringify(state.read());
   state.forget();
   state.load(new URLSearchParams(location.search));
   update();
-  if (event.state && event.state.place) view.focusFollowed(event.state.place);
+  const saved = event.state && event.state.place;
+  if (saved && JSON.stringify(state.read()) === before) view.focusFollowed(saved);
 });
 search.start(controls.q);
 update();
