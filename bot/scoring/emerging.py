@@ -2,9 +2,10 @@
 
 ``near_misses`` are papers with keyword evidence and a score near the threshold that were not
 accepted (the learned model or the LLM-context rule held them back). ``rising_terms`` are word
-pairs of the feed's titles that are much more frequent than in the fixed background and that
-neither the keyword patterns nor the catalog's titles know, each with the papers that use it and
-the ``/teach`` line that adds it to the keyword rules (``teach_line``). Both are pure; the job
+pairs (and "A of B" phrases: "mixture of experts") of the feed's titles that are much more
+frequent than in the fixed background and that neither the keyword patterns nor the catalog's
+titles know, each with the papers that use it and the ``/teach`` line that adds it to the
+keyword rules (``teach_line``). Both are pure; the job
 ``python -m bot new-topics`` renders them (``new_topics_issue.md.j2``) with a ready ``/add`` line
 per paper.
 """
@@ -26,6 +27,7 @@ _WORD = re.compile(r"[^\W\d_]\w+")  # starts with a letter (any script); hyphens
 _TOKEN = re.compile(r"\w+")  # what stands between two words is looked at
 _GAP = re.compile(r"[\s\-]+")  # what a pattern's space matches: a space or a hyphen
 _HYPHENS = re.compile(r"-+")  # the link inside a hyphenated word
+_PHRASE_GLUE = frozenset(("of",))  # "mixture of experts", "chain of thought": a term of three words
 # the glue of every title, and the words every paper of this field has
 _STOP = TITLE_GLUE_WORDS | frozenset(
     (
@@ -117,27 +119,50 @@ def _pairs(title: str) -> set[str]:
     """The title's pairs of words written next to each other, a space or a hyphen apart (as a
     pattern finds them): a number, a one-letter word, a possessive or a colon between two words
     breaks the pair ("Efficient 4-bit" is no "efficient bit"), and a hyphenated word pairs only
-    within itself ("Efficient Test-Time Scaling" gives "test time", not "efficient test")."""
+    within itself ("Efficient Test-Time Scaling" gives "test time", not "efficient test"). Two
+    words with "of" between them are a term of three ("Mixture-of-Experts", "Mixture of Experts":
+    "mixture of experts"), written alike (both links spaces, or both hyphens)."""
     tokens = list(_TOKEN.finditer(title))
+    words = [t.group().lower() for t in tokens]
     gaps = [title[a.end() : b.start()] for a, b in zip(tokens, tokens[1:], strict=False)]
     joined = [bool(_HYPHENS.fullmatch(gap)) for gap in gaps]  # "test-time": one compound
-    pairs = set()
+
+    def alone(first: int, last: int) -> bool:  # the words first..last: a whole compound, or none
+        inside = joined[first:last]
+        outside = (first > 0 and joined[first - 1]) or (last < len(joined) and joined[last])
+        return all(inside) or not (any(inside) or outside)
+
+    phrases = [  # the first word of each "A of B"
+        i
+        for i in range(len(words) - 2)
+        if words[i + 1] in _PHRASE_GLUE
+        and _GAP.fullmatch(gaps[i])
+        and _GAP.fullmatch(gaps[i + 1])
+        and _content(words[i])
+        and _content(words[i + 2])
+        and alone(i, i + 2)
+    ]
+    pairs = {" ".join(words[i : i + 3]) for i in phrases}
+    bordering = {i + 2 for i in phrases} | {i - 1 for i in phrases}  # a phrase pairs with no neighbour
     for i, gap in enumerate(gaps):
-        first, second = tokens[i].group().lower(), tokens[i + 1].group().lower()
-        if not _GAP.fullmatch(gap) or first in _STOP or second in _STOP:
+        first, second = words[i], words[i + 1]
+        if i in bordering or not (_GAP.fullmatch(gap) and _content(first) and _content(second)):
             continue
-        if not (_WORD.fullmatch(first) and _WORD.fullmatch(second)):
-            continue
-        if joined[i] or not ((i > 0 and joined[i - 1]) or (i + 1 < len(joined) and joined[i + 1])):
+        if alone(i, i + 1):
             pairs.add(f"{first} {second}")
     return pairs
+
+
+def _content(word: str) -> bool:
+    """A word a term may start or end with: no glue, no number, not one letter."""
+    return word not in _STOP and bool(_WORD.fullmatch(word))
 
 
 def _known(patterns: PatternSet, pair: str) -> bool:
     """Whether the keyword patterns already cover a word pair: a pattern that needs both words
     ("KV cache"), or a pattern for each word. One known word is not enough: "reasoning" (a
     route-only word) must not hide "latent reasoning"."""
-    first, second = pair.split(" ", 1)
+    first, second = pair.split()[0], pair.split()[-1]  # "mixture of experts": its two words
     alone = patterns.find(first) | patterns.find(second)
     return bool(patterns.find(pair) - alone) or (bool(patterns.find(first)) and bool(patterns.find(second)))
 
