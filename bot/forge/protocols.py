@@ -48,6 +48,7 @@ class Comment:
     user: str
     url: str = ""
     updated_at: str = ""  # ISO 8601, e.g. 2026-04-12T08:00:00Z ("" when unknown)
+    created_at: str = ""  # when it was posted: a later updated_at is an edit ("" when unknown)
 
 
 @dataclass

@@ -85,6 +85,7 @@ class Issues:
             user=(data.get("user") or {}).get("login", ""),
             url=data.get("html_url", ""),
             updated_at=str(data.get("updated_at") or ""),
+            created_at=str(data.get("created_at") or ""),
         )
 
     def list_comments(self, issue_number: int) -> list[Comment]:

@@ -191,8 +191,8 @@ def run(
         for source, commands, _keys, ignored in todo:
             asking = [source.author, *_editor(event, source)]
             for login in asking if any(c.name in WRITE_COMMANDS for c in commands) else ():
-                if login not in roles:
-                    roles[login] = issues.permission(login) in settings.allowed_roles
+                if login not in roles:  # "": an editor the run cannot name, no one's rights
+                    roles[login] = bool(login) and issues.permission(login) in settings.allowed_roles
             batches.append((source, all(roles.get(login, False) for login in asking), commands, ignored))
         catalog = default_catalog(forge, settings.catalog_path, taxonomy)
         work = Run(event, settings, taxonomy, catalog, forge, state, router=router, scope=scope)
@@ -216,10 +216,14 @@ def run(
 
 
 def _editor(event: Event, source: Source) -> list[str]:
-    """Who edited the event's text, when not its author: an edit runs with the rights of both (a
+    """Who edited the text, when not its author: an edit runs with the rights of both (a
     collaborator whose role is not in ``allowed_roles`` may still edit anyone's comment, GitHub's
-    write access, and must not run commands as its author). Other texts' editors are unknown."""
-    edited = event.action == "edited" and source.comment_id == event.comment_id
+    write access, and must not run commands as its author). The editor is known for the event's
+    own text only; another comment edited since it was posted (its edit's run cancelled: GitHub
+    keeps one waiting run per issue) has an editor the run cannot name, ``""``."""
+    if source.comment_id != event.comment_id:
+        return [""] if source.edited else []
+    edited = event.action == "edited"
     return [event.sender] if edited and event.sender.lower() != source.author.lower() else []
 
 

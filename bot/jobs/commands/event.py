@@ -175,6 +175,7 @@ class Source:
     url: str
     comment_id: int | None = None  # None for the body
     time: str = ""  # when it was written or last edited (ISO 8601), "" when unknown
+    edited: bool = False  # a comment changed since it was posted (its editor is unknown to a later run)
 
 
 def source_commands(source: Source, form: FormLabels) -> list[Command]:

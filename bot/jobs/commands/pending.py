@@ -38,8 +38,9 @@ def issue_sources(
         comments = [*comments, own]
     for comment in sorted(comments, key=lambda c: c.id):
         url = event.source_url if comment.id == event.comment_id else comment.url
+        edited = bool(comment.created_at) and comment.updated_at not in ("", comment.created_at)
         sources.append(
-            Source(f"c{comment.id}", comment.user, comment.body, url, comment.id, comment.updated_at)
+            Source(f"c{comment.id}", comment.user, comment.body, url, comment.id, comment.updated_at, edited)
         )
     return [s for s in sources if s.author != own_login and not is_bot(s.author, "", settings.bot_logins)]
 

@@ -256,3 +256,22 @@ def test_an_event_the_bot_does_not_handle_names_those_it_does(
     assert capsys.readouterr().out == (
         "nothing to do: the bot handles issue_comment created or edited and issues edited or opened\n"
     )
+
+
+def test_a_comment_edited_in_a_cancelled_run_is_not_its_authors_command(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """GitHub keeps one waiting run per issue: a `write` collaborator's edit of an admin's comment,
+    followed by any other event on the issue (the bot's own status comment edit, a comment of
+    their own), was answered by the later run, which knew no editor and opened the edited
+    ``/remove`` as the admin's. A comment edited since it was posted, not the event's own, has an
+    editor the run cannot name: it is answered as no maintainer's, and posted anew it runs."""
+    settings = dataclasses.replace(SETTINGS, allowed_roles=("maintain", "admin"))
+    github.collaborators["writer"] = "write"
+    assert handle(github, arxiv, taxonomy, "Looking at this.", settings=settings).ignored
+    comment = max(github.comments.values(), key=lambda c: c.id)
+    comment.body, comment.updated_at = "/remove 2404.14469", github.now()  # its run cancelled
+    later = handle(github, arxiv, taxonomy, "Done?", "writer", serial=7, settings=settings)
+    assert [r.kind for r in later.replies] == ["not_allowed"] and not github.pulls()
+    again = handle(github, arxiv, taxonomy, "/remove 2404.14469", serial=9, settings=settings)
+    assert [r.kind for r in again.replies] == ["remove_done"]  # the admin's own, posted anew
