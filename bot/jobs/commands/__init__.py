@@ -39,6 +39,7 @@ from bot.jobs.commands.event import (
     CommandSettings,
     Event,
     Source,
+    editor_unknown,
     event_commands,
     handled_events_text,
     is_bot,
@@ -222,7 +223,7 @@ def _editor(event: Event, source: Source) -> list[str]:
     own text only; another comment edited since it was posted (its edit's run cancelled: GitHub
     keeps one waiting run per issue) has an editor the run cannot name, ``""``."""
     if source.comment_id != event.comment_id:
-        return [""] if source.edited else []
+        return [""] if editor_unknown(source, event) else []
     edited = event.action == "edited"
     return [event.sender] if edited and event.sender.lower() != source.author.lower() else []
 

@@ -178,6 +178,12 @@ class Source:
     edited: bool = False  # a comment changed since it was posted (its editor is unknown to a later run)
 
 
+def editor_unknown(source: Source, event: Event) -> bool:
+    """A comment edited since it was posted that is not the event's own: its edit's run was
+    cancelled (GitHub keeps one waiting run per issue), and who edited it is unknown to this run."""
+    return source.edited and source.comment_id != event.comment_id
+
+
 def source_commands(source: Source, form: FormLabels) -> list[Command]:
     """An issue body that is a form submission is one ``/add``; any other text, its commands."""
     if source.comment_id is None:

@@ -17,7 +17,7 @@ from bot.core.proposals import proposal_marker
 from bot.core.taxonomy import Taxonomy
 from bot.errors import BotError
 from bot.forge.protocols import ChangeRequest, Forge, ProposalResult, PullRequest, propose_redone_once
-from bot.jobs.commands.event import CommandSettings, Event, Source
+from bot.jobs.commands.event import CommandSettings, Event, Source, editor_unknown
 from bot.jobs.commands.parser import Command
 from bot.jobs.commands.replies import Reply, code_span, safe_text, where_text
 from bot.jobs.commands.section_names import closest_sections, named_first, section_named
@@ -84,6 +84,7 @@ class Run:
     author: str = ""
     source_url: str = ""
     maintainer: bool = False
+    edited_unknown: bool = False  # the text's editor is unknown (``editor_unknown``): no maintainer
     ids_left: int = 0
     sources: dict[int, str] = field(default_factory=dict)  # command index -> source key
     papers: tuple[str, ...] = ()  # the run's /add ids (``act`` sets them): their PRs are read at once
@@ -92,6 +93,7 @@ class Run:
 
     def enter(self, source: Source, maintainer: bool) -> None:
         self.author, self.source_url, self.maintainer = source.author, source.url, maintainer
+        self.edited_unknown = editor_unknown(source, self.event)
         self.ids_left = self.settings.max_ids
 
     def reply(self, order: tuple[int, int], kind: str, command: str, **data: Any) -> None:
@@ -229,6 +231,7 @@ def refuse_unless_maintainer(index: int, command: Command, work: Run) -> bool:
             code_span(command.text),
             name=command.name,
             roles=", ".join(work.settings.allowed_roles),
+            edited=work.edited_unknown,
         )
     return not work.maintainer
 

@@ -28,6 +28,7 @@ from tests.jobs.commands.helpers import (
     payload,
     post_comment,
     pull,
+    status,
 )
 
 
@@ -273,5 +274,6 @@ def test_a_comment_edited_in_a_cancelled_run_is_not_its_authors_command(
     comment.body, comment.updated_at = "/remove 2404.14469", github.now()  # its run cancelled
     later = handle(github, arxiv, taxonomy, "Done?", "writer", serial=7, settings=settings)
     assert [r.kind for r in later.replies] == ["not_allowed"] and not github.pulls()
+    assert "post the command again in a new comment" in status(github)
     again = handle(github, arxiv, taxonomy, "/remove 2404.14469", serial=9, settings=settings)
     assert [r.kind for r in again.replies] == ["remove_done"]  # the admin's own, posted anew
