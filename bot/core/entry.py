@@ -281,7 +281,7 @@ def _read_entry(line: str) -> Entry | str:
     is_paper = "arxiv_id" in fields or "year" in fields
     if is_paper:
         et_al = lead.endswith(" et al.") or lead == "et al."
-        names = lead.removesuffix("et al.").strip()
+        names = lead.removesuffix("et al.").strip() if et_al else lead  # "Bet al." is a name
         fields["authors"] = tuple(unescape_markdown(a) for a in _split_authors(names))
         fields["et_al"] = et_al
     else:
