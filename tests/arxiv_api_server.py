@@ -8,7 +8,7 @@ It answers:
 - ``search_query=cat:X AND submittedDate:[YYYYMMDDHHMM TO YYYYMMDDHHMM]`` (also ``(cat:A OR cat:B)``),
   sorted by submission date, paged with ``start`` and ``max_results`` (at most 2000, as arXiv).
 
-Every request is logged (``log``); ``fail(n, status, retry_after)`` makes the next ``n`` requests fail
+Every request is logged (``log``, and when it came: ``times``); ``fail(n, status, retry_after)`` makes the next ``n`` requests fail
 (with that Retry-After header);
 ``blank(n, body)`` makes them answer HTTP 200 with something that is not an Atom feed (a blank
 page, an HTML error page), as the real API sometimes does.
@@ -22,6 +22,7 @@ import json
 import logging
 import re
 import threading
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -115,6 +116,7 @@ class ArxivApiServer:
         self.papers: dict[str, Meta] = {}
         self.seed(papers)
         self.log: list[dict[str, str]] = []
+        self.times: list[float] = []  # when each request came (time.monotonic)
         self._failures: list[tuple[int, str | None]] = []
         self._empty = 0
         self._empty_lookups = 0
@@ -157,6 +159,7 @@ class ArxivApiServer:
     def _app(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
         args = {k: request.args[k] for k in request.args}
+        self.times.append(time.monotonic())
         self.log.append(args)
         if self._failures:
             status, retry_after = self._failures.pop(0)

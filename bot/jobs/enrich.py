@@ -239,10 +239,13 @@ class Enricher:
     announced: Callable[[], Mapping[str, int]] | None = None
 
     @classmethod
-    def from_config(cls, papers: Mapping[str, Any], sources: Mapping[str, Any]) -> Enricher:
+    def from_config(
+        cls, papers: Mapping[str, Any], sources: Mapping[str, Any], api: PoliteApi | None = None
+    ) -> Enricher:
+        """``api``: the run's arXiv API session when other steps call arXiv too (one pace for all)."""
         announced = daily_replacements(sources) if papers["enrich"]["read_daily_feed"] else None
         return cls(
-            PoliteApi(ApiSettings.from_config(dict(sources))),
+            api or PoliteApi(ApiSettings.from_config(dict(sources))),
             Settings.from_config(papers),
             VenueTable.from_config(papers),
             announced,

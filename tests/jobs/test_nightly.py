@@ -740,6 +740,45 @@ def test_the_command_line_job(fake, web, taxonomy, tmp_path, monkeypatch, capsys
     assert len(fake.pulls()) == 1
 
 
+def test_the_command_line_job_keeps_arxivs_pause_between_the_link_check_and_the_paper_store(
+    fake, web, taxonomy, tmp_path, monkeypatch
+):
+    """The link check's arXiv lookups and the paper store step each paced their own calls: the
+    store's first request followed the link check's last at once (0.05 s here, under the
+    delay_seconds arXiv asks for between any two calls). One pace for the whole run now."""
+    from tests.arxiv_api_server import ArxivApiServer, synthetic
+
+    delay = 0.5
+    server = ArxivApiServer([synthetic("2405.00001", "Paper 1")])
+    config_dir = tmp_path / "config"
+    shutil.copytree(PROJECT / "config", config_dir)
+    github = yaml.safe_load((config_dir / "github.yml").read_text(encoding="utf-8"))
+    github.update(seconds_between_requests=0, seconds_between_writes=0)
+    (config_dir / "github.yml").write_text(yaml.safe_dump(github), encoding="utf-8")
+    sources = yaml.safe_load((config_dir / "sources.yml").read_text(encoding="utf-8"))
+    sources["api"].update(query_url=server.url, delay_seconds=delay)
+    (config_dir / "sources.yml").write_text(yaml.safe_dump(sources), encoding="utf-8")
+    monkeypatch.setenv("CATALOG_BOT_CONFIG", str(config_dir))
+    fake.add_remote("org/kept", stars=1234)
+    entry = paper(1, "https://arxiv.org/abs/2405.00001", "https://github.com/org/kept", stars=1234)
+    fake.push("catalog.md", render_document(taxonomy, {("quantization", "weight-only"): [entry]}))
+    for key, value in {
+        "GITHUB_TOKEN": BOT_TOKEN,
+        "GITHUB_REPOSITORY": fake.repository,
+        "GITHUB_API_URL": fake.url,
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+    }.items():
+        monkeypatch.setenv(key, value)
+    try:
+        assert bot_main(["nightly"]) == 0
+    finally:
+        server.close()
+
+    # the link check's lookup, then the paper store's
+    assert [a["id_list"] for a in server.log] == ["2405.00001", "2405.00001"]
+    assert server.times[1] - server.times[0] >= delay
+
+
 def test_without_a_token_the_job_says_what_to_do(monkeypatch, capsys):
     monkeypatch.delenv("GITHUB_TOKEN", raising=False)
     assert bot_main(["nightly"]) == 1

@@ -310,10 +310,17 @@ def main(args: argparse.Namespace) -> int:
         env, catalog_path=catalog_path, repository=args.repository, api_url=args.api_url
     )
     forge = services.github()
-    arxiv = ArxivResolver(services.arxiv_lookup())  # GitHub's resolver is built by run()
+    # one arXiv API session for the link check's lookups and the paper store step: arXiv's pause
+    # between two calls holds across both (each paced its own, the store's first call came at once)
+    lookup = services.arxiv_lookup()
+    arxiv = ArxivResolver(lookup)  # GitHub's resolver is built by run()
     from bot.jobs.enrich import Enricher
 
-    enricher = None if args.no_enrich else Enricher.from_config(config.load("papers"), config.load("sources"))
+    enricher = (
+        None
+        if args.no_enrich
+        else Enricher.from_config(config.load("papers"), config.load("sources"), lookup.api)
+    )
     outcome = asyncio.run(
         _run_with_client(forge, check, settings, config.load_taxonomy(), args.dry_run, (arxiv,), enricher)
     )
