@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
+import threading
+from collections.abc import Iterator
 from pathlib import Path
+from types import FrameType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -129,3 +134,23 @@ EMPTY_HINT = (
     "create it with `python -m bot init --from LIST` (a new list) or "
     "`python -m bot import LIST... --output FILE`"
 )
+
+
+@contextlib.contextmanager
+def sigterm_exits() -> Iterator[None]:
+    """Within: SIGTERM (``kill``, a workflow's timeout after its Ctrl-C) raises ``SystemExit(143)``
+    (128 + 15, the status a shell shows for a process SIGTERM killed) instead of killing the
+    process at once, so a job's ``except``/``finally`` can save its work first (``enrich``: the
+    answers since its last save). Outside the main thread (tests) it does nothing."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, _: FrameType | None) -> None:
+        raise SystemExit(128 + signum)
+
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)

@@ -42,7 +42,7 @@ from bot.core.venues import VenueTable
 from bot.errors import BotError, CatalogError, SourceError
 from bot.forge.actions import append_step_summary
 from bot.forge.protocols import Forge
-from bot.jobs import SUMMARY_ROWS, add_max_rows_argument, add_repo_argument, repo_root
+from bot.jobs import SUMMARY_ROWS, add_max_rows_argument, add_repo_argument, repo_root, sigterm_exits
 from bot.sources.arxiv_api import ApiSettings
 from bot.sources.arxiv_daily import daily_replacements
 from bot.sources.arxiv_fetch import PoliteApi, batches, record_from_result
@@ -206,8 +206,11 @@ def run(
 
     try:
         store, asked, unknown, left = refresh_store(ids, begin, api, today, settings, checkpoint, progress)
-    except BotError:  # the requests answered since the last save are not asked again tomorrow
+    # arXiv down, Ctrl-C, SIGTERM (``sigterm_exits``): the requests answered since the last save
+    # are saved, not asked again by the next run
+    except (BotError, KeyboardInterrupt, SystemExit):
         if unsaved:
+            progress("stopped: saving what arXiv answered so far")
             checkpoint(unsaved[0], force=True)
         raise
     # listed papers only, in catalog order: the store read back from its file is sorted by id, one
@@ -360,9 +363,19 @@ def main(args: argparse.Namespace) -> int:
 
     venues = VenueTable.from_config(papers)
     today = datetime.date.today()
-    result = run(
-        catalog_text, store_text, api, today, taxonomy, venues, settings, save, progress, saved_text=save_text
-    )
+    with sigterm_exits():
+        result = run(
+            catalog_text,
+            store_text,
+            api,
+            today,
+            taxonomy,
+            venues,
+            settings,
+            save,
+            progress,
+            saved_text=save_text,
+        )
     save_text(result.text)
     save(result.store)
     text = summary(result, settings, args.dry_run, args.max_rows)

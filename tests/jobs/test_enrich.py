@@ -4,6 +4,10 @@ metadata for every arXiv paper of a fixture catalog: real HTTP, the real ``arxiv
 from __future__ import annotations
 
 import datetime
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Literal
@@ -27,6 +31,7 @@ from bot.sources.arxiv_fetch import PoliteApi
 from tests.arxiv_api_server import ArxivApiServer, arxiv_api, synthetic  # noqa: F401
 from tests.conftest import PROJECT
 
+ROOT = Path(__file__).resolve().parents[2]
 TODAY = datetime.date(2025, 3, 1)
 VENUES = VenueTable.from_config(config.load("papers"))
 SETTINGS = enrich.Settings()
@@ -495,6 +500,75 @@ def test_a_run_stopped_by_arxiv_saves_what_a_spaced_out_save_left(
         )
     assert saves == [100, 500]
     assert sum(1 for e in parse(texts[-1], taxonomy).entries() if e.entry and e.entry.authors) == 500
+
+
+def test_a_run_interrupted_by_ctrl_c_saves_what_a_spaced_out_save_left(
+    arxiv_api: ArxivApiServer,  # noqa: F811
+    taxonomy: Taxonomy,
+) -> None:
+    """The same as arXiv failing, for Ctrl-C at the 6th request: the save after the 1st was the
+    last, and the answers of requests 2 to 5 were lost (only an arXiv error saved them)."""
+    text, ids = catalog_text(taxonomy, 1000)
+    seed(arxiv_api, ids)
+    clock = Clock()
+    saves: list[int] = []
+
+    def save_text(_: str) -> None:
+        clock.now += 2.0
+
+    def progress(message: str) -> None:
+        if message.startswith("arXiv request 6:"):
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        enrich.run(
+            text,
+            "",
+            api_for(arxiv_api, clock),
+            TODAY,
+            taxonomy,
+            VENUES,
+            SETTINGS,
+            saved=lambda store: saves.append(len(store)),
+            progress=progress,
+            saved_text=save_text,
+            clock=clock,
+        )
+    assert saves == [100, 500]
+
+
+def test_a_run_killed_with_sigterm_saves_what_arxiv_answered_and_the_next_run_goes_on(
+    arxiv_api: ArxivApiServer,  # noqa: F811
+    taxonomy: Taxonomy,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A real SIGTERM (a workflow's timeout, `kill`) to `python -m bot enrich` in a process: it
+    died at once, with only what the last save held (saves are spaced out on a big catalog: 100
+    of 500 papers answered in a run by hand). It now saves what arXiv answered, catalog lines
+    first, and exits with status 143 (128 + SIGTERM); the next run asks only for the rest."""
+    text, ids = catalog_text(taxonomy, 1000)
+    seed(arxiv_api, ids)
+    (tmp_path / "catalog.md").write_text(text, encoding="utf-8")
+    use_config(tmp_path, monkeypatch, sources=f"api:\n  query_url: {arxiv_api.url}\n  delay_seconds: 0.2\n")
+    command = [sys.executable, "-m", "bot", "enrich", "--repo", str(tmp_path)]
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while len(arxiv_api.log) < 5 and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    process.send_signal(signal.SIGTERM)  # the 5th request asked: the first 4 are answered
+    _, err = process.communicate(timeout=120)
+    assert process.returncode == 128 + signal.SIGTERM, err.decode()
+    store = paper_store.load((tmp_path / "data" / "papers.jsonl").read_text(encoding="utf-8"))
+    catalog = parse((tmp_path / "catalog.md").read_text(encoding="utf-8"), taxonomy)
+    with_authors = {e.entry.arxiv_id for e in catalog.entries() if e.entry and e.entry.authors}
+    assert len(store) >= 400 and with_authors == set(store)  # the lines of the saved papers
+    assert not [p.name for p in (tmp_path / "data").iterdir() if p.name != "papers.jsonl"]
+
+    asked = len(arxiv_api.log)
+    assert bot_main(["enrich", "--repo", str(tmp_path)]) == 0
+    assert len(arxiv_api.log) - asked == (1000 - len(store) + 99) // 100
+    assert len(paper_store.load((tmp_path / "data" / "papers.jsonl").read_text(encoding="utf-8"))) == 1000
 
 
 def test_a_run_stopped_halfway_leaves_catalog_and_store_consistent_and_a_rerun_finishes(
