@@ -5,8 +5,9 @@ name, case-sensitive acronyms and case-insensitive full names (regular expressio
 
 - ``journal_ref`` (arXiv's field for the published version): a known venue with a year.
 - comment: a known venue with a year, in a clause that says it was accepted ("Accepted at ICLR
-  2025", "To appear in ...", "Published in ...", the ``accepted`` phrases) and does not say it
-  was only submitted ("Submitted to", "under review", the ``not_accepted`` phrases).
+  2025", "To appear in ...", "Published in ...", the ``accepted`` phrases; or after the venue, up to
+  a comma: "NeurIPS 2024 (spotlight)") and does not say it was only submitted ("Submitted to",
+  "under review", the ``not_accepted`` phrases).
 
 Anything else sets nothing: an unknown venue, a venue without a year, a bare "ICLR 2025" with no
 word of acceptance, any text of a withdrawn paper. The result reads "ICLR 2025", "EMNLP 2024
@@ -81,15 +82,17 @@ class VenueTable:
             after = _CLAUSE_END.split(text[end : end + _WINDOW])[0]
             if self.not_accepted.search(before) or self.not_accepted.search(after):
                 continue
-            if need_acceptance and not self.accepted.search(before):
+            # what follows the venue is its own up to a comma or another venue: "Accepted at ICLR
+            # 2025 and NeurIPS 2024 workshop" is ICLR 2025, not "ICLR 2025 Workshop"
+            other = next((s for s, _, n in mentions if s >= end and n != name), len(text))
+            own_after = after[: other - end].split(",")[0]
+            # the word of acceptance before the venue, or after it in its own part: "NeurIPS 2024
+            # (spotlight)", "ICLR 2024 camera-ready"
+            if need_acceptance and not (self.accepted.search(before) or self.accepted.search(own_after)):
                 continue
             year = _year_near(before, after)
             if year is None:
                 continue
-            # a qualifier after the venue is its own up to a comma or another venue: "Accepted at
-            # ICLR 2025 and NeurIPS 2024 workshop" is ICLR 2025, not "ICLR 2025 Workshop"
-            other = next((s for s, _, n in mentions if s >= end and n != name), len(text))
-            own_after = after[: other - end].split(",")[0]
             clause = f"{before} {own_after}"
             qualifier = next((label for label, rx in self.qualifiers if rx.search(clause)), "")
             return " ".join(p for p in (name, year, qualifier) if p)

@@ -57,6 +57,14 @@ def test_each_full_name_in_a_journal_ref(row: dict[str, str]) -> None:
         ("", "Accepted at AAAI 2025 (Oral) and NeurIPS 2024 workshop", "AAAI 2025"),
         ("", "Accepted at EMNLP 2024, an earlier version appeared in Findings of ACL 2023", "EMNLP 2024"),
         ("", "Accepted at NeurIPS 2024, an earlier version was presented at a workshop", "NeurIPS 2024"),
+        # the word of acceptance after the venue, in its own part of the clause: they set nothing
+        ("", "NeurIPS 2024 (spotlight)", "NeurIPS 2024"),
+        ("", "ICLR 2025 Oral. Code: https://github.com/o/r", "ICLR 2025"),
+        ("", "ICML 2024 (poster)", "ICML 2024"),
+        ("", "ICLR 2024 camera-ready version", "ICLR 2024"),
+        ("", "EMNLP 2024 (accepted)", "EMNLP 2024"),
+        ("", "Oral presentation at ICML 2024", "ICML 2024"),
+        ("", "ICML 2024 Workshop on Efficient Systems (spotlight)", "ICML 2024 Workshop"),
     ],
 )
 def test_forms_of_acceptance(journal_ref: str, comment: str, venue: str) -> None:
@@ -74,6 +82,11 @@ def test_forms_of_acceptance(journal_ref: str, comment: str, venue: str) -> None
         ("", "Not accepted at ICLR 2024"),  # "accepted at" is in it: config/papers.yml not_accepted
         ("", "Paper not accepted to NeurIPS 2024; accepted at COLM"),
         ("", "12 pages, 3 figures, ACLU 2024 data"),  # not a word match
+        ("", "Submitted to ICLR 2025 (oral)"),
+        ("", "ICLR 2025 submission; the code is published on GitHub"),  # another clause
+        ("", "ICLR 2025, accepted code contributions welcome"),  # after a comma: another part
+        ("", "Extended version of our ICML 2024 spotlight"),
+        ("", "NeurIPS 2024 (under review, spotlight track)"),
         ("", ""),
     ],
 )
