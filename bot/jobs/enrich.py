@@ -2,9 +2,9 @@
 
 1. The catalog's arXiv papers that the store lacks, or holds stale (fetched before the paper's own
    refresh day, which comes every ``enrich.max_age_days`` days, or a newer version announced in the
-   daily feed), are looked up
-   100 ids per arXiv API request, 3 s apart (``bot.sources.arxiv_fetch``). After every request
-   the catalog lines it changes are written, then the store file, so an interrupted run leaves
+   daily feed), are looked up ``api.batch_size`` (100) ids per arXiv API request, 3 s apart
+   (``bot.sources.arxiv_fetch``). After every request the catalog lines it changes are written,
+   then the store file, so an interrupted run leaves
    both consistent and resumes where it stopped.
 2. Papers no longer listed leave the store; the store is written sorted and deterministic.
 3. Canonical catalog lines are rewritten where the store's facts say more (``bot.core.enrichment``):
@@ -132,7 +132,7 @@ def refresh_store(
     asked, left = stale[: settings.max_papers], max(0, len(stale) - settings.max_papers)
     unknown: list[str] = []
     store = dict(store)
-    for number, batch in enumerate(batches(asked), 1):
+    for number, batch in enumerate(batches(asked, api.settings.batch_size), 1):
         progress(f"arXiv request {number}: {len(batch)} papers")
         found = _lookup(api, batch, today)
         if not found and len(batch) > 1:  # the API's flaky empty answer: ask once more

@@ -151,6 +151,20 @@ def test_enrich_fills_authors_sets_venues_marks_withdrawn_and_a_rerun_does_nothi
     assert again.text == result.text and again.changes == [] and paper_store.dump(again.store) == store_text
 
 
+def test_the_configured_batch_size_is_the_ids_per_request(
+    arxiv_api: ArxivApiServer,  # noqa: F811
+    taxonomy: Taxonomy,
+) -> None:
+    """``api.batch_size`` (config/sources.yml: "ids per call") held for the link check's and the
+    issue commands' lookups, but enrich always asked 100 ids a call: lowering it (smaller answers
+    from a struggling API) did not change its requests."""
+    text, ids = catalog_text(taxonomy)
+    seed(arxiv_api, ids)
+    result = enrich.run(text, "", api_for(arxiv_api, batch_size=60), TODAY, taxonomy, VENUES, SETTINGS)
+    assert [len(r["id_list"].split(",")) for r in arxiv_api.log] == [60, 60, 60, 60, 10]
+    assert result.requests == 5 and sorted(result.store) == sorted(ids)
+
+
 def test_an_entry_commented_out_is_neither_fetched_nor_rewritten(
     arxiv_api: ArxivApiServer, taxonomy: Taxonomy
 ) -> None:  # noqa: F811
