@@ -1276,7 +1276,6 @@ def test_an_arxiv_outage_during_the_paper_store_step_stops_nothing_else(fake, we
     night publishes everything else, with what arXiv answered before it failed, and says so."""
     from bot import config
     from bot.core import paper_store
-    from bot.jobs import enrich
     from tests.arxiv_api_server import ArxivApiServer, synthetic
 
     site, _ = web
@@ -1291,7 +1290,7 @@ def test_an_arxiv_outage_during_the_paper_store_step_stops_nothing_else(fake, we
     server = ArxivApiServer([synthetic(i, f"Paper {n}", n) for n, i in enumerate(ids)])
     papers = config.load("papers")
     enricher = enricher_for(server.url, papers)
-    monkeypatch.setattr(enrich, "batches", lambda ids: [[i] for i in ids])  # one id a request
+    enricher.api.settings = replace(enricher.api.settings, batch_size=1)  # one id a request
     lookup = enricher.api.lookup
 
     def first_then_busy(batch):  # the first request answers, then arXiv stays busy
