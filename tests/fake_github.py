@@ -2066,15 +2066,16 @@ def forge_for(
     head_fresh_seconds: float = math.inf,
     **settings: Any,
 ) -> Any:
-    """A GitHubForge on the fake: no pauses between requests, 10 s timeout, sleeps recorded."""
+    """A GitHubForge on the fake: no pauses between requests, 30 s timeout, sleeps recorded."""
     from bot.forge.github import GitHubForge, GitHubSettings, LabelSpec, RetryPolicy
 
     defaults: dict[str, Any] = {
-        # 10 s: a loaded machine must not turn a slow answer into a timeout; the timeout-fault tests
-        # pass timeout_seconds=1 (the fault delays its answer by 1.6 s)
+        # 30 s: a loaded machine must not turn a slow answer into a timeout (at a load average of 30,
+        # 10 s timed out a lookup of 100 repositories, which was then split: 5 requests, not 3); the
+        # timeout-fault tests pass timeout_seconds=1 (the fault delays its answer by 1.6 s)
         "seconds_between_requests": 0,
         "seconds_between_writes": 0,
-        "timeout_seconds": 10,
+        "timeout_seconds": 30,
         "labels": (
             LabelSpec("catalog-bot", "5319e7", "Opened by catalog-bot"),
             LabelSpec("new-paper", "0e8a16"),
