@@ -104,6 +104,24 @@ class _StderrHandler(logging.StreamHandler):
         pass
 
 
+class _SaidOnce(logging.Filter):
+    """A warning is printed once a run: several readers of one config file (poll.yml is loaded
+    by four in `validate-config`) would each repeat its "unknown key" line."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.said: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno != logging.WARNING:
+            return True
+        text = record.getMessage()
+        if text in self.said:
+            return False
+        self.said.add(text)
+        return True
+
+
 def _show_warning(
     message: Warning | str,
     category: type[Warning],
@@ -133,6 +151,7 @@ def configure_logging(verbose: bool = False, quiet: bool = False) -> None:
     (``_show_warning``)."""
     handler = _StderrHandler()
     handler.setFormatter(_HumanFormatter("%(message)s"))
+    handler.addFilter(_SaidOnce())
     for existing in [h for h in log.handlers if getattr(h, "_bot_handler", False)]:
         log.removeHandler(existing)
     handler._bot_handler = True  # type: ignore[attr-defined]

@@ -118,7 +118,10 @@ def _merge(defaults: Any, value: Any) -> Any:
     return value
 
 
-def _unknown_keys(schema: dict[str, Any], value: Any, path: tuple[str, ...]) -> list[tuple[str, ...]]:
+def _unknown_keys(
+    schema: dict[str, Any], value: Any, path: tuple[str, ...]
+) -> list[tuple[tuple[str, ...], list[str]]]:
+    """Each key the schema does not know (as its path) with the known keys closest to it."""
     if not isinstance(value, dict) or schema.get("type") != "object":
         return []
     properties = schema.get("properties")
@@ -127,7 +130,7 @@ def _unknown_keys(schema: dict[str, Any], value: Any, path: tuple[str, ...]) -> 
     found = []
     for key, sub in value.items():
         if key not in properties:
-            found.append((*path, key))
+            found.append(((*path, key), difflib.get_close_matches(str(key), list(properties), n=3)))
         else:
             found.extend(_unknown_keys(properties[key], sub, (*path, key)))
     return found
@@ -281,13 +284,14 @@ def validate(name: str, data: Any, source: str, lines: Lines = _no_lines) -> dic
             raise ConfigError(f"{source}: {details[0]} {fix}")
         listed = "".join(f"\n  - {detail}" for detail in details)
         raise ConfigError(f"{source}: {len(details)} problems:{listed}\n{fix}")
-    for key in _unknown_keys(schema, data, ()):
+    for key, closest in _unknown_keys(schema, data, ()):
         line = lines(key)
         log.warning(
-            "%s: unknown key %r%s is ignored (typo?)",
+            "%s: unknown key %r%s is ignored (typo?)%s",
             source,
             ".".join(key),
             f" (line {line})" if line else "",
+            f" (closest: {', '.join(closest)})" if closest else "",
         )
     merged: dict[str, Any] = _merge(_defaults(schema), data)
     return merged

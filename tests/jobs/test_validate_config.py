@@ -610,3 +610,19 @@ def test_a_key_holding_terminal_escapes_is_shown_escaped(
     out = capsys.readouterr().out
     assert "key routes.'\\x1b[2J\\x1b[31mroute\\rX': 5 is not of type 'object'" in out
     assert "\x1b" not in out and "\r" not in out
+
+
+def test_an_unknown_key_is_warned_once_a_run_with_the_keys_it_was_meant_to_be(
+    project: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`catalg: docs/list.md` in poll.yml: validate-config said "unknown key 'catalg' (line 1) is
+    ignored (typo?)" four times and lint five (each reader of poll.yml loads it again), naming no
+    key, while a typo inside a closed block names the closest ones (`(closest: patterns)`)."""
+    poll = project / "config" / "poll.yml"
+    poll.write_text(poll.read_text(encoding="utf-8") + "catalg: docs/list.md\n", encoding="utf-8")
+    line = len(poll.read_text(encoding="utf-8").splitlines())
+    said = f"warning: {poll}: unknown key 'catalg' (line {line}) is ignored (typo?) (closest: catalog)\n"
+    assert cli.main(["validate-config", "--config-dir", str(project / "config")]) == 0
+    assert capsys.readouterr().err.count(said) == 1
+    assert cli.main(["lint", str(project / "catalog.md")]) == 0
+    assert capsys.readouterr().err.count(said) == 1  # each run says it once
