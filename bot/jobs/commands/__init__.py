@@ -81,6 +81,12 @@ LOCKED = (
     "nothing was done (unlock the issue, or give the bot's token write access; the commands run on "
     "the issue's next event)"
 )
+# what the token's own login writes is never a command: a maintainer's own token as the bot's
+OWN_LOGIN = (
+    "written by {login}, the login of the bot's token: its comments are never commands (the bot's "
+    "own reports quote papers' text). Give the bot an account of its own, a GitHub App or a machine "
+    "user's token as CATALOG_BOT_TOKEN, and {login}'s commands are answered (docs/adopt.md, step 5)"
+)
 
 __all__ = [
     "AUTO",
@@ -174,9 +180,7 @@ def run(
         state = migrate(state, event, sources, settings)
     todo = [batch for batch in (unanswered(s, state, settings) for s in sources) if batch[1] or batch[3]]
     if not todo:  # most comments are conversation: no command, no answer, no write
-        return CommandRun(
-            ignored=f"written by a bot ({event.sender})" if by_bot else "no unanswered command on the issue"
-        )
+        return CommandRun(ignored=_nothing_to_do(event, own_login, by_bot, settings))
     for source, _commands, _keys, _ignored in todo:  # at once, so the authors see the bot is on it
         try:
             issues.add_reaction(event.issue_number, source.comment_id, "eyes")
@@ -295,6 +299,17 @@ def load_event(name: str | None, path: Path | None) -> Event | None:
     if not isinstance(payload, dict):
         raise BotError(f"the event file {path} is not a JSON object")
     return read_event(name, payload)
+
+
+def _nothing_to_do(event: Event, own_login: str, by_bot: bool, settings: CommandSettings) -> str:
+    """Why a run answers nothing: a bot wrote it, the token's own login wrote commands (not its
+    status comment), or there is no command left to answer."""
+    if by_bot:
+        return f"written by a bot ({event.sender})"
+    own = own_login and event.comment_id is not None and event.author == own_login
+    if own and markers.find(event.text, MARKER_KIND) is None and event_commands(event, settings.form):
+        return OWN_LOGIN.format(login=own_login)
+    return "no unanswered command on the issue"
 
 
 def main(args: argparse.Namespace) -> int:

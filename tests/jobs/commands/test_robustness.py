@@ -110,6 +110,25 @@ def test_an_issue_the_bot_opened_itself_is_never_read_as_commands(
     assert not [r for r in outcome.replies if r.kind == "add_done"]
 
 
+def test_a_command_by_the_tokens_own_login_is_ignored_and_the_log_says_why(
+    github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
+) -> None:
+    """A maintainer who stored their own token as CATALOG_BOT_TOKEN saw their `/add` go
+    unanswered, and the workflow's log said "no unanswered command on the issue": what the token's
+    login writes is never a command (the bot's own reports quote papers' text)."""
+    github.tokens = {token: MAINTAINER_LOGIN for token in github.tokens}
+    outcome = handle(github, arxiv, taxonomy, "/add 2405.13786 kv-cache", user=MAINTAINER_LOGIN)
+    assert outcome.ignored is not None and outcome.ignored.startswith(
+        f"written by {MAINTAINER_LOGIN}, the login of the bot's token: its comments are never commands"
+    )
+    assert "docs/adopt.md" in outcome.ignored
+    assert not github.pulls() and arxiv.asked == [] and github.writes() == 0
+    # the bot's own status comment, edited by a machine user, is no such mistake
+    status_text = f"<!-- catalog-bot:{MARKER_KIND} {{}} -->\n- `/add 2405.13786 kv-cache`: done"
+    outcome = handle(github, arxiv, taxonomy, status_text, user=MAINTAINER_LOGIN, serial=1)
+    assert outcome.ignored == "no unanswered command on the issue"
+
+
 def test_comments_without_commands_cost_nothing(
     github: FakeGitHub, arxiv: ArxivAPI, taxonomy: Taxonomy
 ) -> None:
