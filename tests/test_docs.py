@@ -17,6 +17,7 @@ import pytest
 import yaml
 
 from bot import __main__ as cli
+from bot.core.anchors import github_anchors
 from tests.conftest import FIXTURES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -132,8 +133,22 @@ def test_readme_keeps_the_quick_start_and_stays_short() -> None:
     # the browser tests fail without it (tests/site/browser.py MISSING): a newcomer must know first
     assert "git and Chromium (the site's browser tests drive it" in readme
     assert len(readme.splitlines()) <= 300
-    for link in re.findall(r"\]\((docs/[^)#]+)", readme):
-        assert (ROOT / link).exists(), link
+
+
+@pytest.mark.parametrize("page", ["README.md", "SECURITY.md"])
+def test_the_links_to_docs_pages_from_outside_docs_resolve_with_their_anchors(page: str) -> None:
+    """mkdocs --strict checks the links between pages of docs/, not those of the README and
+    SECURITY.md, which GitHub shows: `docs/poll.md#reviewing-in-local-git-mode` is a heading of
+    that page as GitHub makes its anchor, or a renamed heading leaves the link at the page's top."""
+    text = (ROOT / page).read_text(encoding="utf-8")
+    links = re.findall(r"\]\((docs/[^)#\s]+)(?:#([^)\s]+))?\)", text)
+    assert links
+    for path, anchor in links:
+        assert (ROOT / path).exists(), path
+        if anchor:
+            prose = re.sub(r"^```.*?^```", "", (ROOT / path).read_text(encoding="utf-8"), flags=re.M | re.S)
+            headings = re.findall(r"^#+ (.+)$", prose, re.M)  # not a `# comment` of a code block
+            assert anchor in github_anchors(headings), f"{page}: {path}#{anchor}"
 
 
 def test_every_golden_file_is_shown_on_a_page() -> None:
@@ -648,3 +663,14 @@ def test_the_docs_say_once_what_renaming_a_bot_branch_does() -> None:
     kept_open = re.compile(r"renam\w* (?:the |its )?branch\w* out of|renamed out of the", re.IGNORECASE)
     assert [name for name, text in pages.items() if kept_open.search(text)] == []
     assert "renaming the branch (Branches > rename) closes the PR" in pages["github.md"]
+
+
+def test_the_readme_counts_the_tests_as_the_suite_time_does() -> None:
+    """The README's quick start said "about 2,600 tests" when docs/development.md's suite time
+    (measured) said 3,130: a newcomer's count is the latest measured one, to the hundred."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    measured = (DOCS / "development.md").read_text(encoding="utf-8").split("## Suite time", 1)[1]
+    said = re.search(r"about ([\d,]+) tests", readme)
+    latest = re.search(r"([\d,]+) tests in \d+ s", measured)
+    assert said and latest
+    assert int(said[1].replace(",", "")) == round(int(latest[1].replace(",", "")), -2)
