@@ -860,23 +860,3 @@ def test_a_file_without_entries_is_not_offered_an_import_of_itself(
 
     summary = capsys.readouterr().out.splitlines()[-1]
     assert summary.startswith(f"{path}: ") and summary.endswith("; fix them by hand")
-
-
-def test_linting_the_list_itself_says_which_file_the_jobs_read(
-    tmp_path: Path, clean_text: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
-) -> None:
-    """After `init`, `python -m bot lint README.md` (the list as its maintainer wrote it) said
-    "entry outside the taxonomy's sections: move it under a section heading" 58 times and "fix them
-    by hand", sending the maintainer to rewrite a README that no job reads. The problems stay (it
-    may be a catalog of its own); a warning says which file the jobs read."""
-    monkeypatch.chdir(tmp_path)
-    (tmp_path / "catalog.md").write_text(clean_text, encoding="utf-8")
-    (tmp_path / "README.md").write_text("# My list\n\n- SparseGPT: one-shot pruning\n", encoding="utf-8")
-    assert cli.main(["lint", "README.md"]) == 1
-    said = (
-        "warning: README.md is not the catalog the jobs read (catalog.md, `catalog` of "
-        "config/poll.yml): `python -m bot lint` checks that one"
-    )
-    assert said in capsys.readouterr().err
-    assert cli.main(["lint", "catalog.md"]) == 0 and "is not the catalog" not in capsys.readouterr().err
-    assert cli.main(["lint"]) == 0 and "is not the catalog" not in capsys.readouterr().err

@@ -13,7 +13,6 @@ The job and the checks of entries and duplicates are here; the checks of heading
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 from pathlib import Path
@@ -35,8 +34,6 @@ from bot.errors import BotError, UnknownSectionError
 from bot.jobs import EMPTY_HINT, add_file_argument, catalog_file
 from bot.jobs.lint.headings import heading_problems
 from bot.jobs.lint.problem import Problem
-
-log = logging.getLogger(__name__)
 
 _ENTRY_HINT = (
     "expected one line `- [Title](url) - Authors · arXiv ID · Mon YYYY · [pdf](..) · "
@@ -323,13 +320,4 @@ def main(args: argparse.Namespace) -> int:
         )
     # realpath, not resolve(): a symlink loop is then the catalog's one-line read error, not a traceback
     store = args.store or Path(os.path.realpath(args.file)).parent / config.load("papers")["store"]["path"]
-    code = run(args.file, load_taxonomy(), sys.stdout, store)
-    read = catalog_file(None)
-    if code and os.path.realpath(args.file) != os.path.realpath(read):  # `lint README.md` after init
-        log.warning(
-            "%s is not the catalog the jobs read (%s, `catalog` of config/poll.yml): "
-            "`python -m bot lint` checks that one",
-            args.file,
-            read,
-        )
-    return code
+    return run(args.file, load_taxonomy(), sys.stdout, store)
