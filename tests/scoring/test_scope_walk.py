@@ -106,9 +106,17 @@ def test_a_language_models_own_words_keep_a_title_naming_another_domain_on_topic
     assert result.llm_context and not result.off_topic_in_title()
 
 
-def test_another_domain_without_those_words_stays_off_topic(rules: RuleScorer) -> None:
-    result = rules.evaluate(Paper("2501.00001", "Post-Training Quantization for Video Diffusion Models", ""))
-    assert result.off_topic_in_title()
+@pytest.mark.parametrize(
+    "title",
+    [
+        "Post-Training Quantization for Video Diffusion Models",
+        # round 33: a vision task named without "image" or "video"
+        "Dual-Model Distillation for Efficient Action Classification with Hybrid Edge-Cloud Solution",
+        "Pruned YOLO Heads for Real-Time Object Detection on Drones",
+    ],
+)
+def test_another_domain_without_those_words_stays_off_topic(rules: RuleScorer, title: str) -> None:
+    assert rules.evaluate(Paper("2501.00001", title, "")).off_topic_in_title()
 
 
 @pytest.mark.parametrize(
@@ -137,6 +145,14 @@ def test_another_domain_without_those_words_stays_off_topic(rules: RuleScorer) -
             "LongVU: Spatiotemporal Adaptive Compression for Long Video-Language Understanding",
             "prompt-compression",
         ),
+        # round 33: scheduling a language model's workloads, an accelerator for one, training one faster
+        ("Topology-aware Preemptive Scheduling for Co-located LLM Workloads", "serving"),
+        (
+            "CliqueParcel: An Approach For Batching LLM Prompts That Jointly Optimizes Efficiency And Faithfulness",
+            "serving",
+        ),
+        ("MARCA: Mamba Accelerator with ReConfigurable Architecture", "hardware"),
+        ("Optimus: Accelerating Large-Scale Multi-Modal LLM Training by Bubble Exploitation", "training"),
     ],
 )
 def test_a_title_that_names_its_goal_is_not_left_to_the_models(
@@ -155,6 +171,11 @@ def test_a_title_that_names_its_goal_is_not_left_to_the_models(
         "How Long Do Humans Read? Eye Tracking of Language Model Outputs",
         "Unveiling the Hidden Structure of Self-Attention via Kernel Principal Component Analysis",
         "Task-Aware Encoder Control for Deep Video Compression",
+        # round 33: language models used for scheduling; an accelerator for attention alone;
+        # "efficient" training of a model adapted to a language
+        "Investigating the Potential of Using Large Language Models for Scheduling",
+        "FAMOUS: Flexible Accelerator for the Attention Mechanism of Transformer on UltraScale+ FPGAs",
+        "Efficient Language Adaptive Pre-training: Extending State-of-the-Art Large Language Models for Polish",
     ],
 )
 def test_the_same_words_without_the_goal_say_nothing(
@@ -162,7 +183,8 @@ def test_the_same_words_without_the_goal_say_nothing(
 ) -> None:
     """Visual tokens that are added, not cut; a small model fine-tuned for a task; output length
     without reasoning; "how long" that is not a model thinking; a kernel method, not a compute kernel;
-    a video codec, not a video LLM's tokens."""
+    a video codec, not a video LLM's tokens; scheduling by a language model, not of its workloads;
+    an accelerator for no language model; training called efficient, not accelerated."""
     assert not says_its_goal(
         rules.evaluate(Paper("2501.00001", title, "We study large language models.")), keywords
     )
