@@ -509,10 +509,15 @@ def test_a_paper_whose_goal_is_cheaper_training_routes_to_training(
     rules: RuleScorer, title: str, abstract: str
 ) -> None:
     """Goal first: cheaper training of a language model is training's, whatever technique it
-    trains with (low rank, compression, sparsity). The goal only routes (weight 0.5)."""
+    trains with (low rank, compression, sparsity). "Efficient" training only routes (weight 0.5,
+    a side word as often); accelerating it (round 33) is the goal itself, which no learned model
+    can veto (weight 3.5)."""
     result = judge(rules, title, abstract or "We study large language models.")
     assert goal_of(result) == "training"
-    assert result.goal_points["training"] <= 1.25  # weight 0.5 x the title's 2, and a quarter more
+    if title.startswith("Accelerating"):
+        assert result.goal_points["training"] >= 7.0  # 3.5 x the title's 2
+    else:
+        assert result.goal_points["training"] <= 1.25  # weight 0.5 x the title's 2, and a quarter more
 
 
 @pytest.mark.parametrize(
