@@ -175,6 +175,8 @@ def test_a_title_that_names_its_goal_is_not_left_to_the_models(
         # "efficient" training of a model adapted to a language
         "Investigating the Potential of Using Large Language Models for Scheduling",
         "FAMOUS: Flexible Accelerator for the Attention Mechanism of Transformer on UltraScale+ FPGAs",
+        "GPT4AIGChip: Towards Next-Generation AI Accelerator Design Automation via Large Language Models",
+        "Using Large Language Models to Write RTL for FPGA Accelerators",
         "Efficient Language Adaptive Pre-training: Extending State-of-the-Art Large Language Models for Polish",
     ],
 )
@@ -184,7 +186,7 @@ def test_the_same_words_without_the_goal_say_nothing(
     """Visual tokens that are added, not cut; a small model fine-tuned for a task; output length
     without reasoning; "how long" that is not a model thinking; a kernel method, not a compute kernel;
     a video codec, not a video LLM's tokens; scheduling by a language model, not of its workloads;
-    an accelerator for no language model; training called efficient, not accelerated."""
+    an accelerator for no language model, or one a language model designs; training called efficient, not accelerated."""
     assert not says_its_goal(
         rules.evaluate(Paper("2501.00001", title, "We study large language models.")), keywords
     )
