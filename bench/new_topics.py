@@ -144,11 +144,19 @@ def judgements(path: Path = JUDGEMENTS) -> list[Judged]:
 def without_topic(catalog: Catalog, topic: Topic, taxonomy: Taxonomy) -> tuple[Catalog, int]:
     """The catalog without the topic's entries: its section's (if it has one) and every entry whose
     title matches the topic's expression; how many left."""
-    pattern = re.compile(topic.entries, re.IGNORECASE)
+    return without_entries(catalog, topic.section, topic.entries, taxonomy)
+
+
+def without_entries(
+    catalog: Catalog, section: str | None, titles: str, taxonomy: Taxonomy
+) -> tuple[Catalog, int]:
+    """The catalog without the entries of ``section`` (if any) and those whose titles match the
+    regular expression ``titles`` (any case); how many left."""
+    pattern = re.compile(titles, re.IGNORECASE)
     drop: list[Item] = [
         item
         for item in catalog.entries()
-        if (topic.section and item.section == topic.section) or pattern.search(item.title or "")
+        if (section and item.section == section) or pattern.search(item.title or "")
     ]
     dropped_lines = {line for item in drop for line in range(item.start, item.end)}
     text = "".join(line for i, line in enumerate(catalog.lines) if i not in dropped_lines)

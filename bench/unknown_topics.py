@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from new_topics import without_entries  # noqa: E402
 from score_quality import (  # noqa: E402
     LABELLED,
     background_without,
@@ -47,9 +48,8 @@ from score_quality import (  # noqa: E402
 
 from bot import config  # noqa: E402
 from bot.core.branches import BranchNames  # noqa: E402
-from bot.core.catalog import Catalog, Item  # noqa: E402
+from bot.core.catalog import Catalog  # noqa: E402
 from bot.core.catalog_io import read_catalog  # noqa: E402
-from bot.core.catalog_parse import parse  # noqa: E402
 from bot.core.paper import Paper  # noqa: E402
 from bot.core.taxonomy import Taxonomy  # noqa: E402
 from bot.jobs.new_topics import NewTopicsReport, NewTopicsSettings, build_report  # noqa: E402
@@ -135,15 +135,7 @@ def keywords_without(keywords: dict[str, Any], rules: str) -> tuple[dict[str, An
 
 def catalog_without_topic(catalog: Catalog, topic: Topic, taxonomy: Taxonomy) -> tuple[Catalog, int]:
     """The catalog without the entries whose titles name the topic, and its section's."""
-    pattern = re.compile(topic.papers, re.IGNORECASE)
-    drop: list[Item] = [
-        item
-        for item in catalog.entries()
-        if (topic.section and item.section == topic.section) or pattern.search(item.title or "")
-    ]
-    lines = {line for item in drop for line in range(item.start, item.end)}
-    text = "".join(line for i, line in enumerate(catalog.lines) if i not in lines)
-    return parse(text, taxonomy), len(drop)
+    return without_entries(catalog, topic.section, topic.papers, taxonomy)
 
 
 def in_scope(paper: Paper) -> bool:
