@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -476,14 +476,15 @@ def test_saves_that_take_long_are_spaced_out_so_they_never_outweigh_the_requests
         assert len(result.store) == 1000
 
 
-def test_a_run_stopped_by_arxiv_saves_what_a_spaced_out_save_left(
+def stopped_at_the_6th_request(
     arxiv_api: ArxivApiServer,  # noqa: F811
     taxonomy: Taxonomy,
-) -> None:
-    """Saves taking 2 s follow every 20 s of requests; arXiv failing at the 6th request stopped
-    the run with the last save after the 1st, so the answers of requests 2 to 5 were lost and
-    asked again the next night (on 10,000 entries: up to 8 requests of 100 papers). They are
-    saved, catalog lines first, before the run stops."""
+    stop: Callable[[], None],
+    raised: type[BaseException],
+) -> tuple[list[int], list[str]]:
+    """A run on 1,000 papers whose saves take 2 s (so the next one waits 20 s of requests), that
+    ``stop`` ends at the 6th request (raising ``raised``): the store sizes and the catalog texts
+    saved."""
     text, ids = catalog_text(taxonomy, 1000)
     seed(arxiv_api, ids)
     clock = Clock()
@@ -496,9 +497,9 @@ def test_a_run_stopped_by_arxiv_saves_what_a_spaced_out_save_left(
 
     def progress(message: str) -> None:
         if message.startswith("arXiv request 6:"):
-            arxiv_api.fail(times=3)  # the request and its two retries
+            stop()
 
-    with pytest.raises(SourceError):
+    with pytest.raises(raised):
         enrich.run(
             text,
             "",
@@ -512,6 +513,22 @@ def test_a_run_stopped_by_arxiv_saves_what_a_spaced_out_save_left(
             saved_text=save_text,
             clock=clock,
         )
+    return saves, texts
+
+
+def test_a_run_stopped_by_arxiv_saves_what_a_spaced_out_save_left(
+    arxiv_api: ArxivApiServer,  # noqa: F811
+    taxonomy: Taxonomy,
+) -> None:
+    """Saves taking 2 s follow every 20 s of requests; arXiv failing at the 6th request stopped
+    the run with the last save after the 1st, so the answers of requests 2 to 5 were lost and
+    asked again the next night (on 10,000 entries: up to 8 requests of 100 papers). They are
+    saved, catalog lines first, before the run stops."""
+
+    def fail() -> None:
+        arxiv_api.fail(times=3)  # the request and its two retries
+
+    saves, texts = stopped_at_the_6th_request(arxiv_api, taxonomy, fail, SourceError)
     assert saves == [100, 500]
     assert sum(1 for e in parse(texts[-1], taxonomy).entries() if e.entry and e.entry.authors) == 500
 
@@ -522,32 +539,11 @@ def test_a_run_interrupted_by_ctrl_c_saves_what_a_spaced_out_save_left(
 ) -> None:
     """The same as arXiv failing, for Ctrl-C at the 6th request: the save after the 1st was the
     last, and the answers of requests 2 to 5 were lost (only an arXiv error saved them)."""
-    text, ids = catalog_text(taxonomy, 1000)
-    seed(arxiv_api, ids)
-    clock = Clock()
-    saves: list[int] = []
 
-    def save_text(_: str) -> None:
-        clock.now += 2.0
+    def interrupt() -> None:
+        raise KeyboardInterrupt
 
-    def progress(message: str) -> None:
-        if message.startswith("arXiv request 6:"):
-            raise KeyboardInterrupt
-
-    with pytest.raises(KeyboardInterrupt):
-        enrich.run(
-            text,
-            "",
-            api_for(arxiv_api, clock),
-            TODAY,
-            taxonomy,
-            VENUES,
-            SETTINGS,
-            saved=lambda store: saves.append(len(store)),
-            progress=progress,
-            saved_text=save_text,
-            clock=clock,
-        )
+    saves, _ = stopped_at_the_6th_request(arxiv_api, taxonomy, interrupt, KeyboardInterrupt)
     assert saves == [100, 500]
 
 
